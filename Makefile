@@ -1,0 +1,110 @@
+# tas: Team Around the School.  Plain make; pkg-config finds the libraries.
+#   make run    install what is missing, build, create a demo database, serve
+#   make test   install what is missing, build (normal and sanitised), run every test
+#   make        just build build/release/tas
+
+PKGS      := libmicrohttpd jansson libsodium sqlite3
+MODE      ?= release
+BUILD     := build/$(MODE)
+GENDIR    := $(BUILD)/gen
+CC        ?= cc
+DB        ?= tas.db
+LISTEN    ?= 127.0.0.1:8080
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wvla -Wundef -Wcast-qual \
+        -Wnull-dereference
+STD  := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+
+ifeq ($(MODE),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDOPT := -fsanitize=address,undefined
+else ifeq ($(MODE),debug)
+  OPT := -O0 -g
+  LDOPT :=
+else
+  OPT := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+  LDOPT := -Wl,-z,relro,-z,now
+endif
+
+CFLAGS  ?=
+CFLAGS  += $(STD) $(WARN) $(OPT) -Isrc -I$(GENDIR) $(PKG_CFLAGS) -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/store/*.c src/service/*.c src/web/*.c src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GENDIR)/embedded.o
+
+# Files compiled into the binary, so one executable carries its templates,
+# migrations and stylesheet (nothing to lose on deployment).
+TEMPLATES  := $(sort $(wildcard templates/*.html))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
+CSS        := build/assets/tas.css
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS)
+
+UNIT_SRC  := $(wildcard tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all build run test deps css clean unit bench
+all build: $(BUILD)/tas
+
+$(BUILD)/tas: $(BUILD)/src/main.o $(LIB_OBJ)
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(GENDIR)/embedded.c: build/tools/embed $(EMBED)
+	@mkdir -p $(@D)
+	build/tools/embed $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(GENDIR)/embedded.o: $(GENDIR)/embedded.c
+	$(CC) $(STD) -O1 -Isrc -c -o $@ $<
+
+# The stylesheet: govuk-frontend compiled with our settings (system fonts,
+# no crown) by the sass npm package.
+$(CSS): $(wildcard assets/scss/*.scss) package.json
+	@mkdir -p $(@D)
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules assets/scss/tas.scss $@
+
+css: $(CSS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS) $$(pkg-config --libs cmocka)
+
+unit: $(UNIT_BIN)
+
+$(BUILD)/bench/%: bench/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+bench: $(BENCH_BIN)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory MODE=release build/release/tas
+	@test -f $(DB) || build/release/tas demo --db $(DB)
+	build/release/tas serve --db $(DB) --listen $(LISTEN)
+
+test: deps
+	@$(MAKE) --no-print-directory MODE=release build/release/tas unit
+	@$(MAKE) --no-print-directory MODE=asan build/asan/tas unit
+	@scripts/run-tests.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

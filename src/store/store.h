@@ -1,0 +1,90 @@
+/* The storage interface.  Everything tas keeps goes through these few
+ * calls; the SQL itself lives in the per-area query files beside this one
+ * (src/store/q_*.c) and is written in the portable subset that SQLite and
+ * PostgreSQL share: '?' placeholders (a PostgreSQL backend rewrites them to
+ * $n), RETURNING for new ids, LIMIT/OFFSET, lower() for case folding,
+ * integers for times (Unix seconds) and booleans.
+ *
+ * Statements are prepared once per connection and cached by their SQL text,
+ * so callers pass string literals: SQL text is never built from input.
+ *
+ * Threading: a connection belongs to one thread at a time; the pool hands
+ * them out.  The SQLite backend opens WAL mode, foreign keys on,
+ * synchronous=FULL and a busy timeout. */
+#ifndef TAS_STORE_STORE_H
+#define TAS_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;        /* one connection */
+struct store_stmt;   /* a prepared, cached statement */
+struct store_pool;   /* connections shared by the server's threads */
+
+enum store_rc {
+    STORE_OK = 0,
+    STORE_ROW,         /* store_step: a row is ready */
+    STORE_DONE,        /* store_step: no more rows */
+    STORE_CONSTRAINT,  /* unique / foreign key / check violation */
+    STORE_BUSY,        /* database locked beyond the busy timeout */
+    STORE_ERROR
+};
+
+/* url: "sqlite:PATH" or a bare PATH (SQLite).  Later "postgres://...".
+ * On failure returns NULL and writes a one-line reason into err. */
+struct store *store_open(const char *url, char *err, size_t errlen);
+void store_close(struct store *s);
+
+/* Applies the embedded migrations not yet recorded in schema_migrations,
+ * each in its own transaction.  Returns STORE_OK or STORE_ERROR (reason in
+ * err).  Safe to call on every start-up. */
+enum store_rc store_migrate(struct store *s, char *err, size_t errlen);
+/* Highest applied migration version, or -1. */
+int store_schema_version(struct store *s);
+
+/* Transactions.  begin_write takes the write lock at once (BEGIN IMMEDIATE
+ * on SQLite) so a read-then-write transaction cannot deadlock. */
+enum store_rc store_begin(struct store *s);
+enum store_rc store_begin_write(struct store *s);
+enum store_rc store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Returns a cached statement, reset and with bindings cleared, or NULL
+ * (reason via store_errmsg).  The statement stays owned by the connection;
+ * call store_done() when finished with it (it is reset, not freed). */
+struct store_stmt *store_prepare(struct store *s, const char *sql);
+void store_done(struct store_stmt *st);
+
+/* Parameters are numbered from 1, as in SQL. text NULL binds NULL. */
+void store_bind_int(struct store_stmt *st, int idx, int64_t v);
+void store_bind_double(struct store_stmt *st, int idx, double v);
+void store_bind_text(struct store_stmt *st, int idx, const char *v);
+void store_bind_null(struct store_stmt *st, int idx);
+
+enum store_rc store_step(struct store_stmt *st);
+
+/* Columns are numbered from 0.  Text is valid until the next step/done;
+ * NULL text comes back as "" (use store_col_is_null to tell). */
+int64_t store_col_int(struct store_stmt *st, int col);
+double store_col_double(struct store_stmt *st, int col);
+const char *store_col_text(struct store_stmt *st, int col);
+bool store_col_is_null(struct store_stmt *st, int col);
+/* Copies column text into out (truncating safely). */
+void store_col_copy(struct store_stmt *st, int col, char *out, size_t outsz);
+
+/* Runs a statement that returns no rows (or ignores them). */
+enum store_rc store_exec_stmt(struct store_stmt *st);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t store_changes(struct store *s);
+const char *store_errmsg(struct store *s);
+const char *store_backend_name(const struct store *s);  /* "sqlite" */
+
+/* Pool: n connections opened up front; acquire blocks until one is free. */
+struct store_pool *store_pool_open(const char *url, int n, char *err, size_t errlen);
+struct store *store_pool_acquire(struct store_pool *p);
+void store_pool_release(struct store_pool *p, struct store *s);
+void store_pool_close(struct store_pool *p);
+
+#endif
