@@ -34,6 +34,19 @@ int validate_school(const struct school_form *in, struct school *out,
 int validate_authority(const struct authority_form *in, struct authority *out,
                        struct field_errors *errs);
 
+/* Results of parse_date_parts and parse_date_iso: 0 ok, else which part
+ * is wrong, so a form can say "Year must include 4 numbers" or "must be a
+ * real date" as GOV.UK date inputs do. */
+enum date_parse_result {
+    DATE_OK = 0,
+    DATE_BAD_DAY = -1,       /* missing or not a whole number 1..31 */
+    DATE_BAD_MONTH = -2,     /* missing or not a whole number 1..12 */
+    DATE_BAD_YEAR = -3,      /* missing or not 4 digits */
+    DATE_OUT_OF_RANGE = -4,  /* year before 1900 or after 2100 */
+    DATE_NOT_REAL = -5,      /* no such day, e.g. 31 April, 29 February 2023 */
+    DATE_BAD_FORMAT = -6     /* parse_date_iso: not exactly YYYY-MM-DD */
+};
+
 /* Helpers used by the above, exposed for tests and other forms. */
 int parse_date_parts(const char *d, const char *m, const char *y, char out[11]);
 int parse_date_iso(const char *s, int *y, int *m, int *d);   /* 0 ok */

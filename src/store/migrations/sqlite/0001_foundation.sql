@@ -49,9 +49,6 @@ CREATE TABLE users (
     email            TEXT,
     password_hash    TEXT    NOT NULL,
     disabled         INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
-    failed_logins    INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at  INTEGER NOT NULL DEFAULT 0,
-    locked_until     INTEGER NOT NULL DEFAULT 0,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL
 );
@@ -81,8 +78,9 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
--- Failed sign-ins by remote address, so unknown user names are throttled
--- like known ones (no way to tell which user names exist).
+-- Failed sign-ins, keyed by user name as typed ("u:name") and by remote
+-- address ("a:addr"), whether or not the user exists, so throttling does
+-- not reveal which user names are real.
 CREATE TABLE login_throttle (
     key              TEXT    PRIMARY KEY,
     failures         INTEGER NOT NULL DEFAULT 0,

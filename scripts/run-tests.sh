@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Runs every test that has been built and prints, as its last line,
+#   N passed, N failed[, N skipped]
+# Exit status 1 if anything failed, else 0.  `make test` builds first.
+#
+#   1. unit tests (cmocka): every executable in build/{release,asan}/tests/*/
+#   2. HTTP tests (node:test): tests/http/*.test.mjs against build/release/tas
+#      and against build/asan/tas
+#   3. browser tests (node:test + chromium): tests/browser/*.test.mjs against
+#      build/release/tas
+#
+# A group with no tests yet contributes nothing.  Output of anything that
+# failed is shown in full; passing groups get one line each.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}   # seconds per unit-test binary
+NODE_TIMEOUT=${NODE_TIMEOUT:-1800}  # seconds per node --test run
+
+ASAN_ENV=(
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+)
+
+passed=0
+failed=0
+skipped=0
+
+out=$(mktemp "${TMPDIR:-/tmp}/tas-tests.XXXXXX")
+trap 'rm -f "$out"' EXIT
+
+show_output() {
+    if [[ -s $out ]]; then
+        sed 's/^/    | /' "$out"
+    else
+        echo "    | (no output)"
+    fi
+}
+
+# "exit N", or the signal's name for a process killed by one.
+describe_exit() {
+    local rc=$1
+    if ((rc == 124)); then
+        echo "timed out"
+    elif ((rc > 128)); then
+        echo "killed by SIG$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))"
+    else
+        echo "exit $rc"
+    fi
+}
+
+# ", N skipped" when N > 0.
+skipped_note() {
+    if (($1 > 0)); then
+        echo ", $1 skipped"
+    fi
+}
+
+# Sums the numbers captured by a regular expression over the output file.
+sum_of() {
+    local re=$1 total=0 n
+    while IFS= read -r n; do
+        total=$((total + n))
+    done < <(sed -nE "s/$re/\\1/p" "$out")
+    echo "$total"
+}
+
+# --- 1. unit tests -----------------------------------------------------------
+
+run_unit() {
+    local mode=$1 bin rc p f s name
+    local -a env_args=()
+    if [[ $mode == asan ]]; then
+        env_args=("${ASAN_ENV[@]}")
+    fi
+    local -a bins=()
+    if [[ -d build/$mode/tests ]]; then
+        while IFS= read -r bin; do
+            bins+=("$bin")
+        done < <(find "build/$mode/tests" -mindepth 2 -maxdepth 2 -type f -perm -u+x \
+            ! -name '*.d' ! -name '*.o' | sort)
+    fi
+    if ((${#bins[@]} == 0)); then
+        echo "unit ($mode): no test binaries in build/$mode/tests"
+        return
+    fi
+    local gp=0 gf=0 gs=0
+    for bin in "${bins[@]}"; do
+        name=${bin#build/}
+        rc=0
+        # (The group's 2>/dev/null only silences bash's own "Segmentation
+        # fault" notice; the test's output goes to $out.)
+        { env "${env_args[@]}" timeout "$UNIT_TIMEOUT" "$bin" >"$out" 2>&1 </dev/null; } 2>/dev/null || rc=$?
+        p=$(sum_of '^\[  PASSED  \] ([0-9]+) test\(s\)\.$')
+        f=$(sum_of '^\[  FAILED  \] ([0-9]+) test\(s\), listed below:$')
+        s=$(sum_of '^\[  SKIPPED \] ([0-9]+) test\(s\), listed below:$')
+        local summary=0
+        grep -qE '^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ test\(s\)' "$out" && summary=1
+        if ((rc != 0 && f == 0)); then
+            # Crash, sanitizer report, timeout or a failed group setup.
+            f=1
+        elif ((rc == 0 && summary == 0)); then
+            # Ran cleanly but printed no cmocka summary: count the binary once.
+            p=1
+        fi
+        gp=$((gp + p))
+        gf=$((gf + f))
+        gs=$((gs + s))
+        if ((f > 0)); then
+            echo "FAIL $name ($(describe_exit "$rc")): $p passed, $f failed"
+            show_output
+        fi
+    done
+    echo "unit ($mode): $gp passed, $gf failed$(skipped_note "$gs") (${#bins[@]} binaries)"
+    passed=$((passed + gp))
+    failed=$((failed + gf))
+    skipped=$((skipped + gs))
+}
+
+# --- 2 and 3. node:test suites -----------------------------------------------
+
+# run_node LABEL DIR BIN [ENV=VALUE...]
+run_node() {
+    local label=$1 dir=$2 bin=$3
+    shift 3
+    local -a files=()
+    local f
+    while IFS= read -r f; do
+        files+=("$f")
+    done < <(find "$dir" -maxdepth 1 -type f -name '*.test.mjs' 2>/dev/null | sort)
+    if ((${#files[@]} == 0)); then
+        echo "$label: no tests yet in $dir/ (skipped)"
+        return
+    fi
+    if [[ ! -x $bin ]]; then
+        echo "FAIL $label: $bin is missing (make test builds it)"
+        failed=$((failed + 1))
+        return
+    fi
+    local rc=0
+    { env TAS_BIN="$bin" "$@" timeout "$NODE_TIMEOUT" \
+        node --test --test-reporter=tap "${files[@]}" >"$out" 2>&1 </dev/null; } 2>/dev/null || rc=$?
+    local p fl s c t
+    p=$(sum_of '^# pass ([0-9]+)$')
+    fl=$(sum_of '^# fail ([0-9]+)$')
+    c=$(sum_of '^# cancelled ([0-9]+)$')
+    s=$(sum_of '^# skipped ([0-9]+)$')
+    t=$(sum_of '^# todo ([0-9]+)$')
+    fl=$((fl + c))
+    if ((rc != 0 && fl == 0)); then
+        fl=1
+    fi
+    if ((fl > 0)); then
+        echo "FAIL $label ($(describe_exit "$rc")):"
+        show_output
+    fi
+    echo "$label: $p passed, $fl failed$(skipped_note $((s + t))) (${#files[@]} files)"
+    passed=$((passed + p))
+    failed=$((failed + fl))
+    skipped=$((skipped + s + t))
+}
+
+run_unit release
+run_unit asan
+run_node "http (release)" tests/http build/release/tas
+run_node "http (asan)" tests/http build/asan/tas "${ASAN_ENV[@]}"
+run_node "browser (release)" tests/browser build/release/tas
+
+if ((skipped)); then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+if ((failed > 0)); then
+    exit 1
+fi
+exit 0

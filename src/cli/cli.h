@@ -1,0 +1,26 @@
+/* The tas command line.  Every command returns 0 on success, 1 on a
+ * runtime failure (after printing one line saying why) and 2 on a usage
+ * error. */
+#ifndef TAS_CLI_CLI_H
+#define TAS_CLI_CLI_H
+
+#define TAS_VERSION "0.1.0"
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_user(int argc, char **argv);
+
+/* Shared by the commands. */
+struct store;
+/* Opens the database and applies migrations; prints the reason and returns NULL on failure. */
+struct store *cli_open_db(const char *path);
+/* Prints "tas: <message>" to stderr. */
+void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parses a whole decimal number in [min, max]; 0 ok. */
+int cli_number(const char *s, long min, long max, long *out);
+
+#endif

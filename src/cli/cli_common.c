@@ -1,0 +1,37 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/validate.h"
+#include "store/store.h"
+
+void cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tas: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_number(const char *s, long min, long max, long *out)
+{
+    return parse_int_strict(s, min, max, out);
+}
+
+struct store *cli_open_db(const char *path)
+{
+    char err[256];
+    struct store *s = store_open(path, err, sizeof err);
+    if (!s) {
+        cli_fail("cannot open database %s: %s", path, err);
+        return NULL;
+    }
+    if (store_migrate(s, err, sizeof err) != STORE_OK) {
+        cli_fail("cannot bring database %s up to date: %s", path, err);
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}

@@ -1,0 +1,130 @@
+/* tas serve: the web server. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "service/password.h"
+#include "store/q_sessions.h"
+#include "web/server.h"
+#include "web/tmpl.h"
+
+static void usage(FILE *f)
+{
+    fputs("Usage: tas serve [options]\n"
+          "Serves tas over HTTP until stopped with Ctrl-C or SIGTERM.\n"
+          "  --db PATH               database file (default tas.db)\n"
+          "  --listen ADDR:PORT      where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
+          "  --threads N             worker threads (default 4)\n"
+          "  --secure-cookies        mark cookies Secure (when served over HTTPS by a proxy)\n"
+          "  --idle-timeout SECS     sign out after this long unused (default 1800)\n"
+          "  --absolute-timeout SECS sign out this long after signing in (default 43200)\n"
+          "  --lock-after N          failed sign-ins that lock a user name (default 10)\n"
+          "  --lock-seconds SECS     how long the lock lasts (default 900)\n"
+          "  --quiet                 no access log\n", f);
+}
+
+int cli_serve(int argc, char **argv)
+{
+    const char *db = "tas.db", *listen = "127.0.0.1:8080";
+    long threads = 4, v;
+    struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024};
+    enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP };
+    static const struct option opts[] = {
+        {"db", required_argument, 0, O_DB}, {"listen", required_argument, 0, O_LISTEN},
+        {"threads", required_argument, 0, O_THREADS}, {"secure-cookies", no_argument, 0, O_SECURE},
+        {"idle-timeout", required_argument, 0, O_IDLE}, {"absolute-timeout", required_argument, 0, O_ABS},
+        {"lock-after", required_argument, 0, O_LOCK_AFTER}, {"lock-seconds", required_argument, 0, O_LOCK_SECS},
+        {"quiet", no_argument, 0, O_QUIET}, {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db = optarg; break;
+        case O_LISTEN: listen = optarg; break;
+        case O_SECURE: app.secure_cookies = true; break;
+        case O_QUIET: app.quiet = true; break;
+        case O_HELP: usage(stdout); return CLI_OK;
+        case O_THREADS: case O_IDLE: case O_ABS: case O_LOCK_AFTER: case O_LOCK_SECS:
+            if (cli_number(optarg, 1, 10000000, &v) != 0) {
+                cli_fail("--%s needs a whole number, not '%s'", opts[c - 1].name, optarg);
+                return CLI_USAGE;
+            }
+            if (c == O_THREADS) threads = v > 64 ? 64 : v;
+            if (c == O_IDLE) app.auth.idle_timeout = v;
+            if (c == O_ABS) app.auth.absolute_timeout = v;
+            if (c == O_LOCK_AFTER) app.auth.throttle.lock_after = (int)v;
+            if (c == O_LOCK_SECS) app.auth.throttle.lock_seconds = (int)v;
+            break;
+        default: usage(stderr); return CLI_USAGE;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (password_init() != 0) {
+        cli_fail("cannot initialise libsodium");
+        return CLI_FAIL;
+    }
+    struct store *first = cli_open_db(db);
+    if (!first)
+        return CLI_FAIL;
+    store_close(first);
+
+    char err[256];
+    app.tmpl = tmpl_load_embedded(err, sizeof err);
+    if (!app.tmpl) {
+        cli_fail("templates: %s", err);
+        return CLI_FAIL;
+    }
+    app.pool = store_pool_open(db, (int)threads + 1, err, sizeof err);
+    if (!app.pool) {
+        cli_fail("cannot open database %s: %s", db, err);
+        tmpl_free(app.tmpl);
+        return CLI_FAIL;
+    }
+    /* Signals go to this thread only: block them before the server's
+     * threads start (they inherit the mask), then wait for them here. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct server *srv = server_start(&app, listen, (unsigned)threads, err, sizeof err);
+    if (!srv) {
+        cli_fail("%s", err);
+        store_pool_close(app.pool);
+        tmpl_free(app.tmpl);
+        return CLI_FAIL;
+    }
+    char host[128];
+    snprintf(host, sizeof host, "%s", listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    printf("tas: listening on http://%s:%u\n", host, (unsigned)server_port(srv));
+    fflush(stdout);
+
+    for (;;) {
+        /* Wake once a minute to clear out expired sessions. */
+        struct timespec tick = {60, 0};
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        struct store *s = store_pool_acquire(app.pool);
+        int64_t now = (int64_t)time(NULL);
+        (void)q_session_purge(s, now - app.auth.idle_timeout, now - app.auth.absolute_timeout);
+        store_pool_release(app.pool, s);
+    }
+    fprintf(stderr, "tas: stopping\n");
+    server_stop(srv, 10);
+    store_pool_close(app.pool);
+    tmpl_free(app.tmpl);
+    fprintf(stderr, "tas: stopped\n");
+    return CLI_OK;
+}

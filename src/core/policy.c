@@ -1,0 +1,430 @@
+/* Access policy: one table of rules, deny by default.
+ *
+ * A rule says: a grant of ROLE, held in one of SCOPES, permits ACTIONS on
+ * resources of KIND that lie within its REACH.  A request is allowed when
+ * some grant of the principal matches some rule; otherwise it is refused.
+ * There are no deny rules, so the order of the table does not matter.
+ *
+ * Reach:
+ *   REACH_SCOPE      the resource lies inside the grant's scope:
+ *                    system: everything; authority: resources of that
+ *                    authority; school: resources of that school; team:
+ *                    resources of the team's schools; service: nothing
+ *                    (practitioners reach pupils only through teams).
+ *   REACH_AUTHORITY  the resource lies in the authority that contains the
+ *                    grant's scope.  Used only for schools and authorities,
+ *                    which are public information.
+ *
+ * Whatever the reach, a resource that names an authority must be in the
+ * grant's authority: nothing crosses authorities except system grants.
+ * A resource inside an authority must say so (authority_id), or only
+ * school and team grants, which can check its school, can reach it. */
+#include "core/policy.h"
+
+#include <string.h>
+
+#define A(x) (1u << (x))
+#define A_READ (A(ACT_LIST) | A(ACT_VIEW))
+#define A_ALL ((1u << ACT__COUNT) - 1u)
+#define S(x) (1u << (x))
+#define S_ANY ((1u << SCOPE__COUNT) - 1u)
+
+enum reach { REACH_SCOPE, REACH_AUTHORITY };
+
+struct rule {
+    enum role role;
+    enum resource_kind kind;
+    unsigned actions;          /* A() bits */
+    unsigned scopes;           /* S() bits: grant scopes the rule applies to */
+    enum reach reach;
+    const char *reason;
+};
+
+static const struct rule rules[] = {
+    /* Administrator: everything within scope.  Only a system administrator
+     * creates or deletes authorities.  The audit trail is read-only, even
+     * for administrators: it is how their own actions are checked. */
+    {ROLE_ADMIN, RES_AUTHORITY, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S_ANY, REACH_SCOPE,
+     "administrator: authority in scope"},
+    {ROLE_ADMIN, RES_AUTHORITY, A(ACT_CREATE) | A(ACT_DELETE), S(SCOPE_SYSTEM), REACH_SCOPE,
+     "system administrator: create or delete authorities"},
+    {ROLE_ADMIN, RES_SCHOOL, A_ALL, S_ANY, REACH_SCOPE, "administrator: school in scope"},
+    {ROLE_ADMIN, RES_PUPIL, A_ALL, S_ANY, REACH_SCOPE, "administrator: pupil in scope"},
+    {ROLE_ADMIN, RES_USER, A_ALL, S_ANY, REACH_SCOPE, "administrator: user in scope"},
+    {ROLE_ADMIN, RES_AGGREGATE, A_ALL, S_ANY, REACH_SCOPE, "administrator: statistics in scope"},
+    {ROLE_ADMIN, RES_AUDIT, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE,
+     "administrator: audit trail in scope"},
+
+    /* Data protection officer: reads and exports (subject access requests,
+     * breach investigation); never changes anything. */
+    {ROLE_DPO, RES_AUTHORITY, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: authority in scope"},
+    {ROLE_DPO, RES_SCHOOL, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: school in scope"},
+    {ROLE_DPO, RES_PUPIL, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: pupil in scope"},
+    {ROLE_DPO, RES_AUDIT, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: audit trail in scope"},
+    {ROLE_DPO, RES_USER, A_READ, S_ANY, REACH_SCOPE, "DPO: user in scope"},
+
+    /* Strategic Lead: reads pupils of their authority or team. */
+    {ROLE_STRATEGIC_LEAD, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY,
+     "strategic lead: own authority"},
+    {ROLE_STRATEGIC_LEAD, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "strategic lead: school in own authority"},
+    {ROLE_STRATEGIC_LEAD, RES_PUPIL, A_READ, S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE,
+     "strategic lead: pupil in scope"},
+    {ROLE_STRATEGIC_LEAD, RES_AGGREGATE, A(ACT_VIEW), S_ANY, REACH_SCOPE,
+     "strategic lead: statistics in scope"},
+
+    /* Case Coordinator: keeps pupil records of their authority or team. */
+    {ROLE_CASE_COORDINATOR, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY,
+     "case coordinator: own authority"},
+    {ROLE_CASE_COORDINATOR, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "case coordinator: school in own authority"},
+    {ROLE_CASE_COORDINATOR, RES_PUPIL, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: pupil in scope"},
+    {ROLE_CASE_COORDINATOR, RES_AGGREGATE, A(ACT_VIEW), S_ANY, REACH_SCOPE,
+     "case coordinator: statistics in scope"},
+
+    /* School lead: sees the schools of their authority, edits their own
+     * school, and keeps the records of their own school's pupils. */
+    {ROLE_SCHOOL_LEAD, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY,
+     "school lead: own authority"},
+    {ROLE_SCHOOL_LEAD, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "school lead: school in own authority"},
+    {ROLE_SCHOOL_LEAD, RES_SCHOOL, A(ACT_EDIT), S(SCOPE_SCHOOL), REACH_SCOPE,
+     "school lead: own school"},
+    {ROLE_SCHOOL_LEAD, RES_PUPIL, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S(SCOPE_SCHOOL),
+     REACH_SCOPE, "school lead: pupil in own school"},
+
+    /* Service practitioner: pupils only of the schools in their teams. */
+    {ROLE_PRACTITIONER, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY,
+     "practitioner: own authority"},
+    {ROLE_PRACTITIONER, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "practitioner: school in own authority"},
+    {ROLE_PRACTITIONER, RES_PUPIL, A_READ, S(SCOPE_TEAM), REACH_SCOPE,
+     "practitioner: pupil in a school of own team"},
+
+    /* Evaluator: statistics only, never pupils. */
+    {ROLE_EVALUATOR, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY, "evaluator: own authority"},
+    {ROLE_EVALUATOR, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "evaluator: school in own authority"},
+    {ROLE_EVALUATOR, RES_AGGREGATE, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE,
+     "evaluator: statistics in scope"},
+
+    /* Steering group: read-only statistics, never pupils. */
+    {ROLE_STEERING, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY, "steering group: own authority"},
+    {ROLE_STEERING, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "steering group: school in own authority"},
+    {ROLE_STEERING, RES_AGGREGATE, A_READ, S_ANY, REACH_SCOPE, "steering group: statistics in scope"},
+};
+
+#define NRULES (sizeof rules / sizeof rules[0])
+
+/* Where a resource is.  any: a LIST or CREATE with no id, where a zero
+ * school or authority means "anywhere I may act" (the list is then
+ * filtered by policy_visible, the create checked again with a place). */
+struct place {
+    int64_t authority;
+    int64_t school;
+    bool any;
+};
+
+/* False when the resource contradicts itself, e.g. a school whose id and
+ * school_id differ: refused rather than guessed at. */
+static bool locate(enum action a, const struct resource *r, struct place *pl)
+{
+    pl->authority = r->authority_id;
+    pl->school = r->school_id;
+    pl->any = (a == ACT_LIST || a == ACT_CREATE) && r->id == 0;
+    if (r->id < 0 || r->authority_id < 0 || r->school_id < 0)
+        return false;
+    if (r->kind == RES_AUTHORITY) {
+        if (r->school_id != 0)
+            return false;
+        if (r->id != 0) {
+            if (pl->authority != 0 && pl->authority != r->id)
+                return false;
+            pl->authority = r->id;
+        }
+    } else if (r->kind == RES_SCHOOL && r->id != 0) {
+        if (pl->school != 0 && pl->school != r->id)
+            return false;
+        pl->school = r->id;
+    }
+    return true;
+}
+
+/* Grants come from the database; treat any out-of-range field as no grant. */
+static bool grant_ok(const struct role_grant *g)
+{
+    return (unsigned)g->role < ROLE__COUNT && (unsigned)g->scope < SCOPE__COUNT &&
+           g->nschools <= POLICY_MAX_TEAM_SCHOOLS;
+}
+
+/* The authority containing the grant's scope; 0 when unknown or
+ * contradictory (such a grant then reaches nothing). */
+static int64_t grant_authority(const struct role_grant *g)
+{
+    if (g->scope == SCOPE_AUTHORITY) {
+        if (g->authority_id != 0 && g->scope_id != 0 && g->authority_id != g->scope_id)
+            return 0;
+        return g->authority_id ? g->authority_id : g->scope_id;
+    }
+    return g->authority_id > 0 ? g->authority_id : 0;
+}
+
+static bool team_has(const struct role_grant *g, int64_t school)
+{
+    for (size_t i = 0; i < g->nschools; i++)
+        if (g->school_ids[i] == school)
+            return true;
+    return false;
+}
+
+static bool team_any(const struct role_grant *g)
+{
+    for (size_t i = 0; i < g->nschools; i++)
+        if (g->school_ids[i] > 0)
+            return true;
+    return false;
+}
+
+static bool reaches(const struct role_grant *g, enum reach reach, enum resource_kind k,
+                    const struct place *pl)
+{
+    if (g->scope == SCOPE_SYSTEM)
+        return true;
+    int64_t ga = grant_authority(g);
+    if (ga <= 0)
+        return false;
+    if (pl->authority != 0 && pl->authority != ga)
+        return false;   /* never across authorities */
+    /* Below: the place is in the grant's authority, or does not say. */
+    bool anywhere_in_authority = pl->authority != 0 || (pl->any && pl->school == 0);
+    if (reach == REACH_AUTHORITY)
+        return anywhere_in_authority;
+    switch (g->scope) {
+    case SCOPE_AUTHORITY:
+        return anywhere_in_authority;
+    case SCOPE_SCHOOL:
+        if (k == RES_AUTHORITY || g->scope_id <= 0)
+            return false;
+        return pl->school != 0 ? pl->school == g->scope_id : pl->any;
+    case SCOPE_TEAM:
+        if (k == RES_AUTHORITY)
+            return false;
+        return pl->school != 0 ? team_has(g, pl->school) : pl->any && team_any(g);
+    case SCOPE_SERVICE:
+    case SCOPE_SYSTEM:
+    case SCOPE__COUNT:
+        break;
+    }
+    return false;
+}
+
+static bool rule_matches(const struct rule *ru, const struct role_grant *g,
+                         enum resource_kind k, enum action a)
+{
+    return ru->role == g->role && ru->kind == k && (ru->actions & A(a)) &&
+           (ru->scopes & S(g->scope));
+}
+
+static struct decision deny(const char *reason)
+{
+    struct decision d = {false, reason};
+    return d;
+}
+
+static bool principal_ok(const struct principal *p)
+{
+    return p && p->ngrants > 0 && p->ngrants <= POLICY_MAX_GRANTS;
+}
+
+struct decision policy_decide(const struct principal *p, enum action a,
+                              const struct resource *r)
+{
+    if (!p)
+        return deny("denied: not signed in");
+    if (!r || (unsigned)a >= ACT__COUNT || (unsigned)r->kind >= RES__COUNT)
+        return deny("denied: unknown action or resource");
+    if (p->ngrants == 0)
+        return deny("denied: user has no roles");
+    /* A count beyond the array would read zeroed grants, which look like
+     * system administrators (both enums start at 0). */
+    if (!principal_ok(p))
+        return deny("denied: malformed principal");
+    struct place pl;
+    if (!locate(a, r, &pl))
+        return deny("denied: inconsistent resource");
+
+    bool role_permits = false;
+    for (size_t i = 0; i < p->ngrants; i++) {
+        const struct role_grant *g = &p->grants[i];
+        if (!grant_ok(g))
+            continue;
+        for (size_t j = 0; j < NRULES; j++) {
+            if (!rule_matches(&rules[j], g, r->kind, a))
+                continue;
+            role_permits = true;
+            if (reaches(g, rules[j].reach, r->kind, &pl)) {
+                struct decision d = {true, rules[j].reason};
+                return d;
+            }
+        }
+    }
+    return deny(role_permits ? "denied: outside the scope of the user's roles"
+                             : "denied: no role permits this action");
+}
+
+static void add_id(int64_t *ids, size_t *n, int64_t id)
+{
+    if (id <= 0)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (ids[i] == id)
+            return;
+    if (*n < POLICY_MAX_VISIBLE)   /* beyond the cap: shows less, never more */
+        ids[(*n)++] = id;
+}
+
+void policy_visible(const struct principal *p, enum resource_kind k,
+                    enum action a, struct visibility *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (!principal_ok(p) || (unsigned)k >= RES__COUNT || (unsigned)a >= ACT__COUNT)
+        return;
+    for (size_t i = 0; i < p->ngrants; i++) {
+        const struct role_grant *g = &p->grants[i];
+        if (!grant_ok(g))
+            continue;
+        for (size_t j = 0; j < NRULES; j++) {
+            const struct rule *ru = &rules[j];
+            if (!rule_matches(ru, g, k, a))
+                continue;
+            if (g->scope == SCOPE_SYSTEM) {
+                out->all = true;
+                continue;
+            }
+            int64_t ga = grant_authority(g);
+            if (ga <= 0)
+                continue;
+            if (ru->reach == REACH_AUTHORITY || g->scope == SCOPE_AUTHORITY) {
+                add_id(out->authority_ids, &out->nauthorities, ga);
+            } else if (k != RES_AUTHORITY && g->scope == SCOPE_SCHOOL) {
+                add_id(out->school_ids, &out->nschools, g->scope_id);
+            } else if (k != RES_AUTHORITY && g->scope == SCOPE_TEAM) {
+                for (size_t s = 0; s < g->nschools; s++)
+                    add_id(out->school_ids, &out->nschools, g->school_ids[s]);
+            }
+            /* SCOPE_SERVICE under REACH_SCOPE: nothing */
+        }
+    }
+    if (out->all) {
+        /* Keep "everything" unambiguous for the SQL that uses it. */
+        out->nauthorities = 0;
+        out->nschools = 0;
+    }
+}
+
+static const char *const role_codes[ROLE__COUNT] = {
+    [ROLE_ADMIN] = "admin",
+    [ROLE_DPO] = "dpo",
+    [ROLE_STRATEGIC_LEAD] = "strategic_lead",
+    [ROLE_CASE_COORDINATOR] = "case_coordinator",
+    [ROLE_SCHOOL_LEAD] = "school_lead",
+    [ROLE_PRACTITIONER] = "practitioner",
+    [ROLE_EVALUATOR] = "evaluator",
+    [ROLE_STEERING] = "steering",
+};
+
+static const char *const role_labels[ROLE__COUNT] = {
+    [ROLE_ADMIN] = "Administrator",
+    [ROLE_DPO] = "Data protection officer",
+    [ROLE_STRATEGIC_LEAD] = "Strategic Lead",
+    [ROLE_CASE_COORDINATOR] = "Case Coordinator",
+    [ROLE_SCHOOL_LEAD] = "School lead",
+    [ROLE_PRACTITIONER] = "Service practitioner",
+    [ROLE_EVALUATOR] = "Evaluator",
+    [ROLE_STEERING] = "Steering group",
+};
+
+static const char *const scope_codes[SCOPE__COUNT] = {
+    [SCOPE_SYSTEM] = "system",
+    [SCOPE_AUTHORITY] = "authority",
+    [SCOPE_SCHOOL] = "school",
+    [SCOPE_TEAM] = "team",
+    [SCOPE_SERVICE] = "service",
+};
+
+static const char *const action_codes[ACT__COUNT] = {
+    [ACT_LIST] = "list",
+    [ACT_VIEW] = "view",
+    [ACT_CREATE] = "create",
+    [ACT_EDIT] = "edit",
+    [ACT_DELETE] = "delete",
+    [ACT_EXPORT] = "export",
+};
+
+static const char *const resource_codes[RES__COUNT] = {
+    [RES_AUTHORITY] = "authority",
+    [RES_SCHOOL] = "school",
+    [RES_PUPIL] = "pupil",
+    [RES_USER] = "user",
+    [RES_AGGREGATE] = "aggregate",
+    [RES_AUDIT] = "audit",
+};
+
+/* Out-of-range values give "unknown", never NULL, so logging them is
+ * safe; "unknown" does not parse back, so it cannot be stored as a role. */
+const char *role_code(enum role r)
+{
+    return (unsigned)r < ROLE__COUNT ? role_codes[r] : "unknown";
+}
+
+const char *role_label(enum role r)
+{
+    return (unsigned)r < ROLE__COUNT ? role_labels[r] : "Unknown role";
+}
+
+int role_from_code(const char *s, enum role *out)
+{
+    if (!s)
+        return -1;
+    for (unsigned i = 0; i < ROLE__COUNT; i++) {
+        if (strcmp(s, role_codes[i]) == 0) {
+            if (out)
+                *out = (enum role)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *scope_code(enum scope_kind s)
+{
+    return (unsigned)s < SCOPE__COUNT ? scope_codes[s] : "unknown";
+}
+
+int scope_from_code(const char *s, enum scope_kind *out)
+{
+    if (!s)
+        return -1;
+    for (unsigned i = 0; i < SCOPE__COUNT; i++) {
+        if (strcmp(s, scope_codes[i]) == 0) {
+            if (out)
+                *out = (enum scope_kind)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *action_code(enum action a)
+{
+    return (unsigned)a < ACT__COUNT ? action_codes[a] : "unknown";
+}
+
+const char *resource_code(enum resource_kind k)
+{
+    return (unsigned)k < RES__COUNT ? resource_codes[k] : "unknown";
+}

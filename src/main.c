@@ -1,0 +1,40 @@
+/* tas: Team Around the School.  One binary; the first word picks the
+ * command (see cli/). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("Usage: tas COMMAND [options]\n"
+          "  serve     run the web server\n"
+          "  migrate   bring a database's schema up to date\n"
+          "  demo      create a database holding a generated demonstration authority\n"
+          "  user      add, list, disable users and set passwords\n"
+          "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("tas %s\n", TAS_VERSION);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "demo")) return cli_demo(argc - 1, argv + 1);
+    if (!strcmp(cmd, "user")) return cli_user(argc - 1, argv + 1);
+    fprintf(stderr, "tas: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return CLI_USAGE;
+}

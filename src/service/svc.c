@@ -1,0 +1,55 @@
+#include "service/svc.h"
+
+#include <string.h>
+#include <time.h>
+
+void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *who, int64_t now)
+{
+    c->db = db;
+    c->who = who;
+    c->now = now;
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(c->today, sizeof c->today, "%Y-%m-%d", &tm);
+}
+
+const char *svc_status_text(enum svc_status st)
+{
+    switch (st) {
+    case SVC_OK: return "ok";
+    case SVC_INVALID: return "invalid";
+    case SVC_FORBIDDEN: return "forbidden";
+    case SVC_NOT_FOUND: return "not found";
+    case SVC_CONFLICT: return "conflict";
+    case SVC_ERROR: return "error";
+    }
+    return "error";
+}
+
+int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
+                int64_t id, int64_t authority_id, int64_t school_id)
+{
+    struct resource r = {k, id, authority_id, school_id};
+    return policy_decide(c->who, a, &r).allow;
+}
+
+const struct principal *svc_system_principal(void)
+{
+    static const struct principal sys = {
+        .user_id = 0,
+        .ngrants = 1,
+        .grants = {{.role = ROLE_ADMIN, .scope = SCOPE_SYSTEM}},
+    };
+    return &sys;
+}
+
+enum svc_status svc_from_store(enum store_rc rc)
+{
+    switch (rc) {
+    case STORE_OK: case STORE_ROW: case STORE_DONE: return SVC_OK;
+    case STORE_CONSTRAINT: return SVC_CONFLICT;
+    case STORE_BUSY: case STORE_ERROR: return SVC_ERROR;
+    }
+    return SVC_ERROR;
+}

@@ -1,0 +1,39 @@
+/* The service layer: each use case (create a pupil, sign in, ...) in one
+ * function that checks the policy, validates, and stores, in that order.
+ * The web handlers and the CLI (including `tas demo`) both call these, so
+ * there is exactly one path by which data enters tas. */
+#ifndef TAS_SERVICE_SVC_H
+#define TAS_SERVICE_SVC_H
+
+#include <stdint.h>
+
+#include "core/policy.h"
+#include "store/store.h"
+
+enum svc_status {
+    SVC_OK = 0,
+    SVC_INVALID,     /* field errors say what to fix */
+    SVC_FORBIDDEN,   /* the policy said no */
+    SVC_NOT_FOUND,
+    SVC_CONFLICT,    /* e.g. a duplicate that is not a field error */
+    SVC_ERROR        /* storage failed; nothing was changed */
+};
+
+struct svc_ctx {
+    struct store *db;
+    const struct principal *who;   /* never NULL; an empty principal may do nothing */
+    int64_t now;                   /* Unix seconds */
+    char today[11];                /* YYYY-MM-DD (UTC) */
+};
+
+void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *who, int64_t now);
+const char *svc_status_text(enum svc_status st);
+/* True if the policy allows; a one-line wrapper so use cases read plainly. */
+int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
+                int64_t id, int64_t authority_id, int64_t school_id);
+/* Maps a storage result: rows and done are success, constraint a conflict. */
+enum svc_status svc_from_store(enum store_rc rc);
+/* The principal for command-line administration (platform administrator). */
+const struct principal *svc_system_principal(void);
+
+#endif

@@ -1,0 +1,181 @@
+#include "service/svc_auth.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "service/password.h"
+#include "service/svc_users.h"
+#include "store/q_sessions.h"
+
+const struct auth_config auth_default_config = {
+    .throttle = {3, 60, 10, 900},
+    .idle_timeout = 30 * 60,
+    .absolute_timeout = 12 * 60 * 60,
+};
+
+/* Throttle keys: the name as typed (folded) whether or not it exists, and
+ * the remote address with a looser limit (a school may share one). */
+static void throttle_keys(const char *username, const char *addr, char ukey[80], char akey[80])
+{
+    size_t i = 0;
+    ukey[i++] = 'u';
+    ukey[i++] = ':';
+    for (const char *p = username; *p && i < 79; p++)
+        ukey[i++] = (char)tolower((unsigned char)*p);
+    ukey[i] = '\0';
+    snprintf(akey, 80, "a:%.70s", addr ? addr : "");
+}
+
+static enum throttle_verdict check_key(struct store *db, const char *key, int64_t now,
+                                       struct throttle_state *st, int64_t *wait)
+{
+    struct throttle_row r;
+    if (q_throttle_get(db, key, &r) == STORE_ERROR)
+        return THROTTLE_ALLOW;   /* fail open on a read error; the password is still checked */
+    st->failures = r.failures;
+    st->next_attempt_at = r.next_attempt_at;
+    st->locked_until = r.locked_until;
+    return throttle_check(st, now, wait);
+}
+
+static void record_failure(struct store *db, const struct throttle_rules *rules, const char *key,
+                           struct throttle_state *st, int64_t now)
+{
+    throttle_fail(rules, st, now);
+    struct throttle_row r = {st->failures, st->next_attempt_at, st->locked_until};
+    (void)q_throttle_put(db, key, &r, now);
+}
+
+static int new_session(struct store *db, int64_t user_id, const char *addr, int64_t now,
+                       struct session_info *out)
+{
+    struct session_row r;
+    memset(&r, 0, sizeof r);
+    random_hex(out->cookie, 32);
+    random_hex(out->csrf, 32);
+    sha256_hex(out->cookie, r.id_hash);
+    memcpy(r.csrf_token, out->csrf, sizeof r.csrf_token);
+    r.user_id = user_id;
+    r.created_at = r.last_seen_at = now;
+    return q_session_insert(db, &r, addr) == STORE_OK ? 0 : -1;
+}
+
+enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
+                                const char *username, const char *password,
+                                const char *remote_addr, int64_t now,
+                                struct session_info *out, int64_t *wait)
+{
+    char ukey[80], akey[80];
+    throttle_keys(username, remote_addr, ukey, akey);
+    struct throttle_state us = {0, 0, 0}, as = {0, 0, 0};
+    struct throttle_rules addr_rules = cfg->throttle;
+    addr_rules.free_failures *= 5;
+    addr_rules.lock_after *= 5;
+
+    *wait = 0;
+    int64_t w1 = 0, w2 = 0;
+    enum throttle_verdict v1 = check_key(db, ukey, now, &us, &w1);
+    enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
+    if (v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED) {
+        *wait = w1 > w2 ? w1 : w2;
+        return SIGN_IN_LOCKED;
+    }
+    if (v1 == THROTTLE_WAIT || v2 == THROTTLE_WAIT) {
+        *wait = w1 > w2 ? w1 : w2;
+        return SIGN_IN_WAIT;
+    }
+
+    struct user_row u;
+    char folded[64];
+    size_t n = strlen(username);
+    if (n >= sizeof folded)
+        n = sizeof folded - 1;
+    for (size_t i = 0; i < n; i++)
+        folded[i] = (char)tolower((unsigned char)username[i]);
+    folded[n] = '\0';
+    enum store_rc rc = q_user_by_username(db, folded, &u);
+    if (rc == STORE_ERROR || rc == STORE_BUSY)
+        return SIGN_IN_ERROR;
+    bool ok;
+    if (rc == STORE_ROW) {
+        ok = password_verify(u.password_hash, password) && !u.disabled;
+    } else {
+        password_verify_dummy(password);
+        ok = false;
+    }
+    sodium_memzero(u.password_hash, sizeof u.password_hash);
+
+    if (store_begin_write(db) != STORE_OK)
+        return SIGN_IN_ERROR;
+    if (!ok) {
+        record_failure(db, &cfg->throttle, ukey, &us, now);
+        record_failure(db, &addr_rules, akey, &as, now);
+        if (store_commit(db) != STORE_OK)
+            store_rollback(db);
+        return SIGN_IN_BAD;
+    }
+    /* Success clears the name's count; the address count decays by itself
+     * only through success from it, so clear that too. */
+    memset(out, 0, sizeof *out);
+    if (q_throttle_clear(db, ukey) != STORE_OK || q_throttle_clear(db, akey) != STORE_OK ||
+        new_session(db, u.id, remote_addr, now, out) != 0 || store_commit(db) != STORE_OK) {
+        store_rollback(db);
+        return SIGN_IN_ERROR;
+    }
+    out->user_id = u.id;
+    snprintf(out->username, sizeof out->username, "%s", u.username);
+    snprintf(out->display_name, sizeof out->display_name, "%s", u.display_name);
+    if (svc_principal_load(db, u.id, &out->who) != SVC_OK)
+        return SIGN_IN_ERROR;
+    return SIGN_IN_OK;
+}
+
+enum session_result svc_session_resume(struct store *db, const struct auth_config *cfg,
+                                       const char *cookie, int64_t now, struct session_info *out)
+{
+    if (!cookie || strlen(cookie) != 64)
+        return SESSION_NONE;
+    for (const char *p = cookie; *p; p++)
+        if (!isxdigit((unsigned char)*p))
+            return SESSION_NONE;
+    struct session_row r;
+    char hash[65];
+    sha256_hex(cookie, hash);
+    enum store_rc rc = q_session_get(db, hash, &r);
+    if (rc == STORE_DONE)
+        return SESSION_NONE;
+    if (rc != STORE_ROW)
+        return SESSION_ERROR;
+    if (now - r.last_seen_at > cfg->idle_timeout || now - r.created_at > cfg->absolute_timeout) {
+        (void)q_session_delete(db, hash);
+        return SESSION_EXPIRED;
+    }
+    struct user_row u;
+    rc = q_user_get(db, r.user_id, &u);
+    if (rc != STORE_ROW || u.disabled) {
+        (void)q_session_delete(db, hash);
+        return rc == STORE_ROW || rc == STORE_DONE ? SESSION_NONE : SESSION_ERROR;
+    }
+    memset(out, 0, sizeof *out);
+    memcpy(out->csrf, r.csrf_token, sizeof out->csrf);
+    out->user_id = u.id;
+    snprintf(out->username, sizeof out->username, "%s", u.username);
+    snprintf(out->display_name, sizeof out->display_name, "%s", u.display_name);
+    if (svc_principal_load(db, u.id, &out->who) != SVC_OK)
+        return SESSION_ERROR;
+    /* Touch at most once a minute: fewer writes, same idle behaviour. */
+    if (now - r.last_seen_at >= 60)
+        (void)q_session_touch(db, hash, now);
+    return SESSION_OK;
+}
+
+void svc_sign_out(struct store *db, const char *cookie)
+{
+    if (!cookie)
+        return;
+    char hash[65];
+    sha256_hex(cookie, hash);
+    (void)q_session_delete(db, hash);
+}

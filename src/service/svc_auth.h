@@ -1,0 +1,48 @@
+/* Signing in and out, and the server-side sessions that follow.  The
+ * cookie holds 256 random bits; the database holds only their SHA-256, so
+ * a copy of the database cannot be used to take over a session. */
+#ifndef TAS_SERVICE_SVC_AUTH_H
+#define TAS_SERVICE_SVC_AUTH_H
+
+#include "core/policy.h"
+#include "core/throttle.h"
+#include "store/q_users.h"
+
+struct auth_config {
+    struct throttle_rules throttle;
+    int64_t idle_timeout;       /* seconds without a request (default 30 min) */
+    int64_t absolute_timeout;   /* seconds since sign-in (default 12 h) */
+};
+
+extern const struct auth_config auth_default_config;
+
+enum sign_in_result {
+    SIGN_IN_OK = 0,
+    SIGN_IN_BAD,        /* unknown user, wrong password or disabled: one answer */
+    SIGN_IN_WAIT,       /* too soon after a failure; *wait says how long */
+    SIGN_IN_LOCKED,     /* too many failures; *wait says how long */
+    SIGN_IN_ERROR
+};
+
+struct session_info {
+    char cookie[65];        /* the value to set (only after sign-in) */
+    char csrf[65];
+    int64_t user_id;
+    char username[64];
+    char display_name[128];
+    struct principal who;
+};
+
+enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
+                                const char *username, const char *password,
+                                const char *remote_addr, int64_t now,
+                                struct session_info *out, int64_t *wait);
+
+enum session_result { SESSION_OK = 0, SESSION_NONE, SESSION_EXPIRED, SESSION_ERROR };
+/* Finds the live session for a cookie value, ending it if it has expired or
+ * its user is disabled. */
+enum session_result svc_session_resume(struct store *db, const struct auth_config *cfg,
+                                       const char *cookie, int64_t now, struct session_info *out);
+void svc_sign_out(struct store *db, const char *cookie);
+
+#endif

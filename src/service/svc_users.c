@@ -1,0 +1,142 @@
+#include "service/svc_users.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "service/password.h"
+#include "store/q_sessions.h"
+
+/* User names: 2..60 of a-z 0-9 . _ - (case-folded), so they are easy to
+ * type and safe in every context they appear. */
+static int username_ok(const char *in, char *out, size_t outsz)
+{
+    size_t n = strlen(in);
+    if (n < 2 || n > 60 || n >= outsz)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = (char)tolower((unsigned char)in[i]);
+        if (!(isalnum((unsigned char)ch) || ch == '.' || ch == '_' || ch == '-'))
+            return 0;
+        out[i] = ch;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
+                                const struct role_grant *grants, size_t ngrants,
+                                struct field_errors *errs, int64_t *id)
+{
+    if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    for (size_t i = 0; i < ngrants; i++) {
+        /* Nobody grants more than they hold: every grant's scope must be
+         * one where the creator may administer users. */
+        if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, grants[i].authority_id, 0))
+            return SVC_FORBIDDEN;
+    }
+    struct user_row u;
+    memset(&u, 0, sizeof u);
+    if (!f->username || !username_ok(f->username, u.username, sizeof u.username))
+        field_errors_add(errs, "username",
+                         "Enter a user name of 2 to 60 letters, numbers, dots, dashes or underscores");
+    if (!f->display_name || trim_copy(f->display_name, u.display_name, sizeof u.display_name) < 0 ||
+        !u.display_name[0] || !text_is_clean(u.display_name, 0))
+        field_errors_add(errs, "display_name", "Enter the person's name");
+    if (f->email && f->email[0] &&
+        (trim_copy(f->email, u.email, sizeof u.email) < 0 || !strchr(u.email, '@')))
+        field_errors_add(errs, "email", "Enter an email address in the correct format, like name@example.org");
+    const char *pwmsg = password_check(f->password ? f->password : "");
+    if (pwmsg)
+        field_errors_add(errs, "password", pwmsg);
+    if (errs->count)
+        return SVC_INVALID;
+    if (password_hash(f->password, u.password_hash) != 0)
+        return SVC_ERROR;
+
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    enum store_rc rc = q_user_insert(c->db, &u, c->now);
+    for (size_t i = 0; rc == STORE_OK && i < ngrants; i++)
+        rc = q_role_add(c->db, u.id, &grants[i]);
+    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        if (rc == STORE_CONSTRAINT) {
+            field_errors_add(errs, "username", "That user name is already taken");
+            return SVC_INVALID;
+        }
+        return SVC_ERROR;
+    }
+    if (id)
+        *id = u.id;
+    return SVC_OK;
+}
+
+static enum svc_status find_user(struct svc_ctx *c, const char *username, struct user_row *u)
+{
+    if (!svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    enum store_rc rc = q_user_by_username(c->db, username, u);
+    if (rc == STORE_DONE)
+        return SVC_NOT_FOUND;
+    return rc == STORE_ROW ? SVC_OK : SVC_ERROR;
+}
+
+enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
+                                      struct field_errors *errs)
+{
+    struct user_row u;
+    enum svc_status st = find_user(c, username, &u);
+    if (st != SVC_OK)
+        return st;
+    const char *msg = password_check(password);
+    if (msg) {
+        field_errors_add(errs, "password", msg);
+        return SVC_INVALID;
+    }
+    char hash[PASSWORD_HASH_MAX];
+    if (password_hash(password, hash) != 0)
+        return SVC_ERROR;
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    /* A new password ends existing sessions (someone may have had the old one). */
+    if (q_user_set_password(c->db, u.id, hash, c->now) != STORE_OK ||
+        q_session_delete_user(c->db, u.id) != STORE_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return SVC_ERROR;
+    }
+    return SVC_OK;
+}
+
+enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, bool disabled)
+{
+    struct user_row u;
+    enum svc_status st = find_user(c, username, &u);
+    if (st != SVC_OK)
+        return st;
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    if (q_user_set_disabled(c->db, u.id, disabled, c->now) != STORE_OK ||
+        (disabled && q_session_delete_user(c->db, u.id) != STORE_OK) ||
+        store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return SVC_ERROR;
+    }
+    return SVC_OK;
+}
+
+enum svc_status svc_user_list(struct svc_ctx *c,
+                              void (*fn)(void *arg, const struct user_row *u), void *arg)
+{
+    if (!svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_user_list(c->db, fn, arg));
+}
+
+enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct principal *p)
+{
+    /* Team grants get their schools once teams exist (issue 3); until then a
+     * team grant covers no school, which denies rather than over-grants. */
+    return svc_from_store(q_roles_load(db, user_id, p));
+}

@@ -1,0 +1,33 @@
+#include "store/q_common.h"
+
+#include <ctype.h>
+
+int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v)
+{
+    if (v->nauthorities > VIS_AUTH_SLOTS || v->nschools > VIS_SCHOOL_SLOTS)
+        return -1;
+    store_bind_int(st, idx++, v->all ? 1 : 0);
+    for (size_t i = 0; i < VIS_AUTH_SLOTS; i++)
+        store_bind_int(st, idx++, i < v->nauthorities ? v->authority_ids[i] : 0);
+    for (size_t i = 0; i < VIS_SCHOOL_SLOTS; i++)
+        store_bind_int(st, idx++, i < v->nschools ? v->school_ids[i] : 0);
+    return idx;
+}
+
+int q_like_pattern(const char *term, char *out, size_t outsz)
+{
+    size_t o = 0;
+    if (outsz < 3)
+        return -1;
+    out[o++] = '%';
+    for (const char *p = term; *p; p++) {
+        if (o + 4 >= outsz)
+            return -1;
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[o++] = '\\';
+        out[o++] = (char)tolower((unsigned char)*p);
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* Pieces shared by the per-area query files. */
+#ifndef TAS_STORE_Q_COMMON_H
+#define TAS_STORE_Q_COMMON_H
+
+#include "core/policy.h"
+#include "store/store.h"
+
+/* A list is filtered by what the policy says the user may see.  The SQL has
+ * a fixed number of slots (so its text never depends on input); unused
+ * slots hold 0, which no row has as an id. */
+#define VIS_AUTH_SLOTS 8
+#define VIS_SCHOOL_SLOTS 32
+#define VIS_SLOTS8 "?,?,?,?,?,?,?,?"
+#define VIS_SLOTS32 VIS_SLOTS8 "," VIS_SLOTS8 "," VIS_SLOTS8 "," VIS_SLOTS8
+#define VIS_FILTER(auth_col, school_col) \
+    "(? = 1 OR " auth_col " IN (" VIS_SLOTS8 ") OR " school_col " IN (" VIS_SLOTS32 "))"
+#define VIS_PARAMS (1 + VIS_AUTH_SLOTS + VIS_SCHOOL_SLOTS)
+
+/* Binds a visibility at parameter idx; returns the next free index, or -1
+ * when it has more authorities or schools than the slots (the caller then
+ * refuses rather than show too little or too much). */
+int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v);
+
+/* Turns a search term into a lower-case LIKE pattern "%term%" with % _ and
+ * \ escaped (used with ESCAPE '\').  Returns 0, or -1 if it does not fit. */
+int q_like_pattern(const char *term, char *out, size_t outsz);
+
+/* A page of a list. */
+struct page_req {
+    int64_t page;      /* 1-based */
+    int64_t per_page;  /* 1..200 */
+};
+
+#endif

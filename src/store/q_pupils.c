@@ -1,0 +1,146 @@
+#include "store/q_pupils.h"
+
+#define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
+                   "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
+
+static void row_to_pupil(struct store_stmt *st, struct pupil_row *r)
+{
+    struct pupil *p = &r->p;
+    p->id = store_col_int(st, 0);
+    p->school_id = store_col_int(st, 1);
+    store_col_copy(st, 2, p->upn, sizeof p->upn);
+    store_col_copy(st, 3, p->forenames, sizeof p->forenames);
+    store_col_copy(st, 4, p->surname, sizeof p->surname);
+    store_col_copy(st, 5, p->date_of_birth, sizeof p->date_of_birth);
+    store_col_copy(st, 6, p->gender, sizeof p->gender);
+    store_col_copy(st, 7, p->ethnicity, sizeof p->ethnicity);
+    store_col_copy(st, 8, p->nc_year, sizeof p->nc_year);
+    store_col_copy(st, 9, p->sen_provision, sizeof p->sen_provision);
+    r->authority_id = store_col_int(st, 10);
+    store_col_copy(st, 11, r->school_name, sizeof r->school_name);
+}
+
+static void bind_pupil(struct store_stmt *st, const struct pupil *p)
+{
+    store_bind_int(st, 1, p->school_id);
+    store_bind_text(st, 2, p->upn);
+    store_bind_text(st, 3, p->forenames);
+    store_bind_text(st, 4, p->surname);
+    store_bind_text(st, 5, p->date_of_birth);
+    store_bind_text(st, 6, p->gender);
+    store_bind_text(st, 7, p->ethnicity);
+    store_bind_text(st, 8, p->nc_year);
+    store_bind_text(st, 9, p->sen_provision);
+}
+
+enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO pupils (school_id, upn, forenames, surname, date_of_birth, gender, "
+        "ethnicity, nc_year, sen_provision, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    bind_pupil(st, p);
+    store_bind_int(st, 10, now);
+    store_bind_int(st, 11, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        p->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE pupils SET school_id = ?, upn = ?, forenames = ?, surname = ?, date_of_birth = ?, "
+        "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    bind_pupil(st, p);
+    store_bind_int(st, 10, now);
+    store_bind_int(st, 11, p->id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_pupil(st, out);
+    store_done(st);
+    return rc;
+}
+
+#define PUPIL_WHERE " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE " \
+    VIS_FILTER("s.authority_id", "p.school_id") \
+    " AND (? = 0 OR p.school_id = ?)" \
+    " AND (? = '' OR lower(p.surname) LIKE ? ESCAPE '\\' OR lower(p.forenames) LIKE ? ESCAPE '\\'" \
+    " OR lower(p.forenames || ' ' || p.surname) LIKE ? ESCAPE '\\' OR p.upn = upper(?))"
+
+static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v,
+                             const struct pupil_filter *f)
+{
+    const char *q = f->search ? f->search : "";
+    char like[256];
+    if (q_like_pattern(q, like, sizeof like) < 0)
+        return -1;
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0)
+        return -1;
+    store_bind_int(st, idx++, f->school_id);
+    store_bind_int(st, idx++, f->school_id);
+    store_bind_text(st, idx++, q);
+    store_bind_text(st, idx++, like);
+    store_bind_text(st, idx++, like);
+    store_bind_text(st, idx++, like);
+    store_bind_text(st, idx++, q);
+    return idx;
+}
+
+enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
+                           const struct page_req *pg, int64_t *total,
+                           void (*fn)(void *arg, const struct pupil_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*)" PUPIL_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_pupil_filter(st, v, f) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+
+    st = store_prepare(s, "SELECT " PUPIL_COLS PUPIL_WHERE
+                          " ORDER BY p.surname, p.forenames, p.id LIMIT ? OFFSET ?");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_pupil_filter(st, v, f);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct pupil_row r;
+        row_to_pupil(st, &r);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

@@ -1,0 +1,144 @@
+#include "store/q_schools.h"
+
+#include <string.h>
+
+#define SCHOOL_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.pupils_on_roll, " \
+                    "s.fsm_pct, s.sen_pct, s.tas_member"
+
+static void row_to_school(struct store_stmt *st, struct school *sc)
+{
+    sc->id = store_col_int(st, 0);
+    sc->authority_id = store_col_int(st, 1);
+    store_col_copy(st, 2, sc->urn, sizeof sc->urn);
+    store_col_copy(st, 3, sc->name, sizeof sc->name);
+    store_col_copy(st, 4, sc->phase, sizeof sc->phase);
+    sc->pupils_on_roll = store_col_is_null(st, 5) ? -1 : (int32_t)store_col_int(st, 5);
+    sc->fsm_pct = store_col_is_null(st, 6) ? -1 : store_col_double(st, 6);
+    sc->sen_pct = store_col_is_null(st, 7) ? -1 : store_col_double(st, 7);
+    sc->tas_member = store_col_int(st, 8) != 0;
+}
+
+/* Binds the editable columns in the order both INSERT and UPDATE use. */
+static void bind_school(struct store_stmt *st, const struct school *sc)
+{
+    store_bind_int(st, 1, sc->authority_id);
+    store_bind_text(st, 2, sc->urn);
+    store_bind_text(st, 3, sc->name);
+    store_bind_text(st, 4, sc->phase);
+    if (sc->pupils_on_roll < 0)
+        store_bind_null(st, 5);
+    else
+        store_bind_int(st, 5, sc->pupils_on_roll);
+    if (sc->fsm_pct < 0)
+        store_bind_null(st, 6);
+    else
+        store_bind_double(st, 6, sc->fsm_pct);
+    if (sc->sen_pct < 0)
+        store_bind_null(st, 7);
+    else
+        store_bind_double(st, 7, sc->sen_pct);
+    store_bind_int(st, 8, sc->tas_member ? 1 : 0);
+}
+
+enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO schools (authority_id, urn, name, phase, pupils_on_roll, fsm_pct, "
+        "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    bind_school(st, sc);
+    store_bind_int(st, 9, now);
+    store_bind_int(st, 10, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        sc->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, pupils_on_roll = ?, "
+        "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    bind_school(st, sc);
+    store_bind_int(st, 9, now);
+    store_bind_int(st, 10, sc->id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_school(st, out);
+    store_done(st);
+    return rc;
+}
+
+#define SCHOOL_WHERE " FROM schools s WHERE " VIS_FILTER("s.authority_id", "s.id") \
+    " AND (? = '' OR lower(s.name) LIKE ? ESCAPE '\\' OR s.urn = ?)"
+
+static int bind_school_filter(struct store_stmt *st, const struct visibility *v, const char *search)
+{
+    char like[256];
+    if (q_like_pattern(search, like, sizeof like) < 0)
+        return -1;
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0)
+        return -1;
+    store_bind_text(st, idx++, search);
+    store_bind_text(st, idx++, like);
+    store_bind_text(st, idx++, search);
+    return idx;
+}
+
+enum store_rc q_school_list(struct store *s, const struct visibility *v, const char *search,
+                            const struct page_req *pg, int64_t *total,
+                            void (*fn)(void *arg, const struct school *sc), void *arg)
+{
+    if (!search)
+        search = "";
+    struct store_stmt *st = store_prepare(s, "SELECT count(*)" SCHOOL_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_school_filter(st, v, search) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+
+    st = store_prepare(s, "SELECT " SCHOOL_COLS SCHOOL_WHERE " ORDER BY s.name, s.id LIMIT ? OFFSET ?");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_school_filter(st, v, search);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct school sc;
+        row_to_school(st, &sc);
+        fn(arg, &sc);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

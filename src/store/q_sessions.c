@@ -1,0 +1,135 @@
+#include "store/q_sessions.h"
+
+#include <string.h>
+
+enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr) "
+        "VALUES (?,?,?,?,?,?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, r->id_hash);
+    store_bind_int(st, 2, r->user_id);
+    store_bind_text(st, 3, r->csrf_token);
+    store_bind_int(st, 4, r->created_at);
+    store_bind_int(st, 5, r->last_seen_at);
+    store_bind_text(st, 6, remote_addr ? remote_addr : "");
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, id_hash);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        store_col_copy(st, 0, out->id_hash, sizeof out->id_hash);
+        out->user_id = store_col_int(st, 1);
+        store_col_copy(st, 2, out->csrf_token, sizeof out->csrf_token);
+        out->created_at = store_col_int(st, 3);
+        out->last_seen_at = store_col_int(st, 4);
+    }
+    store_done(st);
+    return rc;
+}
+
+/* Runs sql with one text parameter. */
+static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, t);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, now);
+    store_bind_text(st, 2, id_hash);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_session_delete(struct store *s, const char *id_hash)
+{
+    return exec_text(s, "DELETE FROM sessions WHERE id_hash = ?", id_hash);
+}
+
+enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before)
+{
+    struct store_stmt *st = store_prepare(s,
+        "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, idle_before);
+    store_bind_int(st, 2, created_before);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out)
+{
+    memset(out, 0, sizeof *out);
+    struct store_stmt *st = store_prepare(s,
+        "SELECT failures, next_attempt_at, locked_until FROM login_throttle WHERE key = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, key);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        out->failures = store_col_int(st, 0);
+        out->next_attempt_at = store_col_int(st, 1);
+        out->locked_until = store_col_int(st, 2);
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_throttle_put(struct store *s, const char *key, const struct throttle_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO login_throttle (key, failures, next_attempt_at, locked_until, updated_at) "
+        "VALUES (?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+        "next_attempt_at = excluded.next_attempt_at, locked_until = excluded.locked_until, "
+        "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, key);
+    store_bind_int(st, 2, r->failures);
+    store_bind_int(st, 3, r->next_attempt_at);
+    store_bind_int(st, 4, r->locked_until);
+    store_bind_int(st, 5, now);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_throttle_clear(struct store *s, const char *key)
+{
+    return exec_text(s, "DELETE FROM login_throttle WHERE key = ?", key);
+}

@@ -1,0 +1,32 @@
+/* SQL for sign-in sessions and sign-in throttling. */
+#ifndef TAS_STORE_Q_SESSIONS_H
+#define TAS_STORE_Q_SESSIONS_H
+
+#include "store/store.h"
+
+struct session_row {
+    char id_hash[65];       /* hex SHA-256 of the cookie value */
+    int64_t user_id;
+    char csrf_token[65];
+    int64_t created_at;
+    int64_t last_seen_at;
+};
+
+enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr);
+enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out);
+enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now);
+enum store_rc q_session_delete(struct store *s, const char *id_hash);
+enum store_rc q_session_delete_user(struct store *s, int64_t user_id);
+/* Removes sessions idle since before idle_before or created before created_before. */
+enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before);
+
+struct throttle_row {
+    int64_t failures;
+    int64_t next_attempt_at;
+    int64_t locked_until;
+};
+/* STORE_DONE (and a zeroed row) when the key has no failures on record. */
+enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out);
+enum store_rc q_throttle_put(struct store *s, const char *key, const struct throttle_row *r, int64_t now);
+enum store_rc q_throttle_clear(struct store *s, const char *key);
+#endif

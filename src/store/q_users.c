@@ -1,0 +1,155 @@
+#include "store/q_users.h"
+
+#include <string.h>
+
+#define USER_COLS "id, username, display_name, coalesce(email, ''), password_hash, disabled"
+
+static void row_to_user(struct store_stmt *st, struct user_row *u)
+{
+    u->id = store_col_int(st, 0);
+    store_col_copy(st, 1, u->username, sizeof u->username);
+    store_col_copy(st, 2, u->display_name, sizeof u->display_name);
+    store_col_copy(st, 3, u->email, sizeof u->email);
+    store_col_copy(st, 4, u->password_hash, sizeof u->password_hash);
+    u->disabled = store_col_int(st, 5) != 0;
+}
+
+enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO users (username, display_name, email, password_hash, disabled, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, u->username);
+    store_bind_text(st, 2, u->display_name);
+    store_bind_text(st, 3, u->email[0] ? u->email : NULL);
+    store_bind_text(st, 4, u->password_hash);
+    store_bind_int(st, 5, u->disabled ? 1 : 0);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        u->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    return rc;
+}
+
+static enum store_rc get_one(struct store_stmt *st, struct user_row *out)
+{
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_user(st, out);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_user_by_username(struct store *s, const char *username, struct user_row *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " USER_COLS " FROM users WHERE username = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, username);
+    return get_one(st, out);
+}
+
+enum store_rc q_user_get(struct store *s, int64_t id, struct user_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    return get_one(st, out);
+}
+
+enum store_rc q_user_set_password(struct store *s, int64_t id, const char *hash, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, hash);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, disabled ? 1 : 0);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct user_row *u), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users ORDER BY username");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct user_row u;
+        row_to_user(st, &u);
+        u.password_hash[0] = '\0';   /* lists never carry hashes */
+        fn(arg, &u);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_grant *g)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail) "
+        "VALUES (?,?,?,?,?,?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, role_code(g->role));
+    store_bind_text(st, 3, scope_code(g->scope));
+    store_bind_int(st, 4, g->scope_id);
+    store_bind_int(st, 5, g->authority_id);
+    store_bind_text(st, 6, g->detail);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p)
+{
+    memset(p, 0, sizeof *p);
+    p->user_id = user_id;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT role, scope_kind, scope_id, authority_id, detail FROM user_roles "
+        "WHERE user_id = ? ORDER BY id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct role_grant g;
+        memset(&g, 0, sizeof g);
+        if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
+            scope_from_code(store_col_text(st, 1), &g.scope) != 0)
+            continue;
+        g.scope_id = store_col_int(st, 2);
+        g.authority_id = store_col_int(st, 3);
+        store_col_copy(st, 4, g.detail, sizeof g.detail);
+        if (p->ngrants < POLICY_MAX_GRANTS)
+            p->grants[p->ngrants++] = g;
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

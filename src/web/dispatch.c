@@ -1,0 +1,117 @@
+/* One request's path through tas: route, parse the body, find the
+ * session, check the CSRF token on anything that changes state, then the
+ * handler.  Access decisions are not made here but in the services, through
+ * the policy point. */
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "web/router.h"
+#include "web/server.h"
+#include "web/view.h"
+
+static bool changes_state(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static bool token_equal(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    size_t n = strlen(a);
+    return n == 64 && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
+}
+
+static int parse_body(struct req *rq, struct resp *rs)
+{
+    if (rq->body.len == 0)
+        return 0;
+    const char *ct = req_header(rq, "Content-Type");
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        if (parse_urlencoded(rq->body.data, rq->body.len, &rq->form) != 0) {
+            view_error(rq, rs, 400, "Sorry, the form could not be read",
+                       "The form was not sent correctly. Go back and try again.");
+            return -1;
+        }
+        return 0;
+    }
+    if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+        json_error_t je;
+        rq->json = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &je);
+        if (!rq->json || !json_is_object(rq->json)) {
+            rq->api = true;
+            view_error(rq, rs, 400, "Bad request", "The body is not a JSON object.");
+            return -1;
+        }
+        return 0;
+    }
+    view_error(rq, rs, 415, "Unsupported content",
+               "Send forms as application/x-www-form-urlencoded or data as application/json.");
+    return -1;
+}
+
+/* Signed in: the session's token must come back in the form or a header.
+ * Not signed in (the sign-in form): the token in the form must match the
+ * one set in a cookie when the form was shown (double submit); a JSON
+ * sign-in cannot be sent cross-site without a CORS preflight. */
+static bool csrf_ok(struct req *rq)
+{
+    const char *sent = req_header(rq, "X-CSRF-Token");
+    if (!sent)
+        sent = kvlist_get(&rq->form, "csrf");
+    if (rq->signed_in)
+        return token_equal(sent, rq->sess.csrf);
+    if (rq->api)
+        return rq->json != NULL;
+    return token_equal(sent, req_cookie(rq, "tas_csrf"));
+}
+
+void dispatch(struct req *rq, struct resp *rs)
+{
+    rq->api = strncmp(rq->path, "/api/", 5) == 0;
+    bool mismatch;
+    const struct route *rt = route_find(rq->method, rq->path, &rq->id, &mismatch);
+    if (!rt) {
+        if (mismatch)
+            view_error(rq, rs, 405, "Method not allowed", "This address does not accept that method.");
+        else
+            view_error(rq, rs, 404, "Page not found",
+                       "If you typed the web address, check it is correct.");
+        return;
+    }
+    if (parse_body(rq, rs) != 0)
+        return;
+    if (rt->flags & ROUTE_NO_DB) {
+        rt->fn(rq, rs);
+        return;
+    }
+    rq->db = store_pool_acquire(rq->app->pool);
+    const char *cookie = req_cookie(rq, "tas_session");
+    if (cookie) {
+        enum session_result sr = svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess);
+        rq->signed_in = sr == SESSION_OK;
+        rq->session_expired = sr == SESSION_EXPIRED;
+        if (sr == SESSION_ERROR) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            goto out;
+        }
+    }
+    if (!(rt->flags & ROUTE_PUBLIC) && !rq->signed_in) {
+        if (rq->api)
+            view_error(rq, rs, 401, "Sign in", rq->session_expired ? "Your session has expired."
+                                                                   : "Sign in first.");
+        else
+            resp_redirect(rs, rq->session_expired ? "/sign-in?expired=1" : "/sign-in");
+        goto out;
+    }
+    if (changes_state(rq->method) && !csrf_ok(rq)) {
+        view_error(rq, rs, 403, "This form has expired",
+                   "For your security, the form could not be used. Go back, reload the page and try again.");
+        goto out;
+    }
+    rt->fn(rq, rs);
+out:
+    store_pool_release(rq->app->pool, rq->db);
+    rq->db = NULL;
+}

@@ -1,0 +1,30 @@
+/* Builders for the field objects the field_* template partials render:
+ * each carries its name, id, label, the value as typed and its error, so a
+ * failed submission shows again exactly as it was sent. */
+#ifndef TAS_WEB_FORM_H
+#define TAS_WEB_FORM_H
+
+#include <jansson.h>
+
+#include "core/codes.h"
+#include "core/errors.h"
+
+/* {name, id: "f-"+name, label, value, error?, hint?, type: "text"} */
+json_t *fld_input(const char *name, const char *label, const char *value,
+                  const struct field_errors *e, const char *hint);
+/* A select over a code list; with_blank adds a first "Select ..." option. */
+json_t *fld_select_codes(const char *name, const char *label, const char *value,
+                         const struct field_errors *e, const struct code_list *l,
+                         const char *blank_label);
+/* Radios over a code list. */
+json_t *fld_radios_codes(const char *name, const char *legend, const char *value,
+                         const struct field_errors *e, const struct code_list *l, int inline_);
+/* GOV.UK date input: inputs NAME-day, NAME-month, NAME-year. */
+json_t *fld_date(const char *name, const char *legend, const char *day, const char *month,
+                 const char *year, const struct field_errors *e, const char *hint);
+/* Adds an option {value,label,selected} to a select field. */
+void fld_add_option(json_t *field, const char *value, const char *label, const char *current);
+/* Sets a string member when s is non-NULL. */
+void fld_set(json_t *field, const char *key, const char *s);
+
+#endif

@@ -1,0 +1,186 @@
+/* Signing in and out, in HTML and JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include "service/password.h"
+#include "web/form.h"
+#include "web/handlers.h"
+#include "web/view.h"
+
+static void set_session_cookie(struct req *rq, struct resp *rs, const char *value)
+{
+    resp_add_cookie(rs, "tas_session=%s; Path=/; HttpOnly; SameSite=Strict%s", value,
+                    rq->app->secure_cookies ? "; Secure" : "");
+}
+
+static void clear_cookie(struct req *rq, struct resp *rs, const char *name)
+{
+    resp_add_cookie(rs, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", name,
+                    rq->app->secure_cookies ? "; Secure" : "");
+}
+
+/* Shows the sign-in form.  Its CSRF token is also set as a cookie; the
+ * form must send back the same value (there is no session yet). */
+static void render_sign_in(struct req *rq, struct resp *rs, int status, const char *username,
+                           const struct field_errors *errs, const char *notice)
+{
+    const char *token = req_cookie(rq, "tas_csrf");
+    char fresh[65];
+    if (!token || strlen(token) != 64) {
+        random_hex(fresh, 32);
+        token = fresh;
+        resp_add_cookie(rs, "tas_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
+                        rq->app->secure_cookies ? "; Secure" : "");
+    }
+    json_t *ctx = view_page(rq, "Sign in", NULL);
+    json_object_set_new(ctx, "csrf", json_string(token));
+    if (errs && errs->count)
+        json_object_set_new(ctx, "errors", view_errors(errs));
+    json_t *u = fld_input("username", "User name", username, errs, NULL);
+    fld_set(u, "autocomplete", "username");
+    json_object_set_new(u, "spellcheck_off", json_true());
+    fld_set(u, "width_class", "govuk-!-width-one-half");
+    json_t *p = fld_input("password", "Password", "", errs, NULL);
+    fld_set(p, "type", "password");
+    fld_set(p, "autocomplete", "current-password");
+    fld_set(p, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "username", u, "password", p));
+    if (notice)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 0, "text", notice));
+    view_render(rq, rs, status, "sign_in", ctx);
+}
+
+void h_sign_in_form(struct req *rq, struct resp *rs)
+{
+    if (rq->signed_in) {
+        resp_redirect(rs, "/");
+        return;
+    }
+    const char *notice = NULL;
+    if (req_query(rq, "expired") || rq->session_expired)
+        notice = "You were signed out because you had not used the service for a while. Sign in again to continue.";
+    else if (req_query(rq, "signed_out"))
+        notice = "You have signed out.";
+    render_sign_in(rq, rs, 200, "", NULL, notice);
+}
+
+static void wait_message(char *out, size_t n, enum sign_in_result r, int64_t wait)
+{
+    if (r == SIGN_IN_LOCKED)
+        snprintf(out, n, "Too many attempts to sign in. Try again in %lld minute%s.",
+                 (long long)((wait + 59) / 60), (wait + 59) / 60 == 1 ? "" : "s");
+    else
+        snprintf(out, n, "Wait %lld second%s before trying again.", (long long)wait,
+                 wait == 1 ? "" : "s");
+}
+
+/* Shared by the HTML and JSON sign-in: validates, signs in, and says why not. */
+static enum sign_in_result attempt(struct req *rq, const char *username, const char *password,
+                                   struct field_errors *errs, int64_t *wait)
+{
+    if (!username || !*username)
+        field_errors_add(errs, "username", "Enter your user name");
+    if (!password || !*password)
+        field_errors_add(errs, "password", "Enter your password");
+    if (errs->count)
+        return SIGN_IN_BAD;
+    enum sign_in_result r = svc_sign_in(rq->db, &rq->app->auth, username, password,
+                                        rq->remote_addr, rq->now, &rq->sess, wait);
+    char msg[160];
+    switch (r) {
+    case SIGN_IN_BAD:
+        /* The same words whether the name is unknown or the password wrong. */
+        field_errors_add(errs, "username", "The user name or password is not right");
+        break;
+    case SIGN_IN_WAIT:
+    case SIGN_IN_LOCKED:
+        wait_message(msg, sizeof msg, r, *wait);
+        field_errors_add(errs, "username", msg);
+        break;
+    default:
+        break;
+    }
+    return r;
+}
+
+static int status_for(enum sign_in_result r)
+{
+    switch (r) {
+    case SIGN_IN_OK: return 200;
+    case SIGN_IN_BAD: return 401;
+    case SIGN_IN_WAIT: case SIGN_IN_LOCKED: return 429;
+    default: return 500;
+    }
+}
+
+void h_sign_in(struct req *rq, struct resp *rs)
+{
+    const char *username = req_param(rq, "username");
+    const char *password = req_param(rq, "password");
+    struct field_errors errs = {0};
+    int64_t wait = 0;
+    enum sign_in_result r = attempt(rq, username, password, &errs, &wait);
+    if (r == SIGN_IN_ERROR) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    if (r != SIGN_IN_OK) {
+        bool filled = username && *username && password && *password;
+        render_sign_in(rq, rs, filled ? status_for(r) : 400, username, &errs, NULL);
+        return;
+    }
+    set_session_cookie(rq, rs, rq->sess.cookie);
+    clear_cookie(rq, rs, "tas_csrf");
+    resp_redirect(rs, "/");
+}
+
+static json_t *me_json(const struct req *rq)
+{
+    json_t *roles = json_array();
+    for (size_t i = 0; i < rq->sess.who.ngrants; i++) {
+        const struct role_grant *g = &rq->sess.who.grants[i];
+        json_array_append_new(roles, json_pack("{s:s, s:s, s:s, s:I, s:s}", "role", role_code(g->role),
+                                               "role_label", role_label(g->role), "scope",
+                                               scope_code(g->scope), "scope_id",
+                                               (json_int_t)g->scope_id, "detail", g->detail));
+    }
+    return json_pack("{s:{s:I, s:s, s:s, s:o}, s:s}", "user", "id", (json_int_t)rq->sess.user_id,
+                     "username", rq->sess.username, "display_name", rq->sess.display_name, "roles",
+                     roles, "csrf", rq->sess.csrf);
+}
+
+void h_api_sign_in(struct req *rq, struct resp *rs)
+{
+    struct field_errors errs = {0};
+    int64_t wait = 0;
+    enum sign_in_result r = attempt(rq, req_param(rq, "username"), req_param(rq, "password"),
+                                    &errs, &wait);
+    if (r == SIGN_IN_OK) {
+        rq->signed_in = true;
+        set_session_cookie(rq, rs, rq->sess.cookie);
+        view_json(rs, 200, me_json(rq));
+        return;
+    }
+    if (r == SIGN_IN_ERROR) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    view_json(rs, status_for(r), json_pack("{s:s, s:I}", "error",
+                                           errs.count ? errs.items[0].message : "not signed in",
+                                           "retry_after", (json_int_t)wait));
+}
+
+void h_api_me(struct req *rq, struct resp *rs)
+{
+    view_json(rs, 200, me_json(rq));
+}
+
+void h_sign_out(struct req *rq, struct resp *rs)
+{
+    svc_sign_out(rq->db, req_cookie(rq, "tas_session"));
+    clear_cookie(rq, rs, "tas_session");
+    if (rq->api)
+        view_json(rs, 200, json_pack("{s:b}", "signed_out", 1));
+    else
+        resp_redirect(rs, "/sign-in?signed_out=1");
+}

@@ -1,0 +1,162 @@
+/* Local authorities: list, view, add, edit; HTML and JSON.  Data comes
+ * from service/svc_places.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "service/svc_places.h"
+#include "web/form.h"
+#include "web/handlers.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/view.h"
+
+static void render_form(struct req *rq, struct resp *rs, int status, const struct authority_form *f,
+                        const struct field_errors *e, int64_t id)
+{
+    json_t *ctx = view_page(rq, id ? "Edit local authority" : "Add a local authority", "authorities");
+    char action[64], cancel[64];
+    snprintf(action, sizeof action, id ? "/authorities/%lld/edit" : "/authorities", (long long)id);
+    snprintf(cancel, sizeof cancel, id ? "/authorities/%lld" : "/authorities", (long long)id);
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "editing", json_boolean(id != 0));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    view_breadcrumbs(ctx, "/", "Home", "/authorities", "Local authorities", NULL);
+    json_t *code = fld_input("la_code", "LA code", f->la_code, e,
+                             "The 3-digit DfE local authority number, like 822");
+    fld_set(code, "width_class", "govuk-input--width-4");
+    fld_set(code, "inputmode", "numeric");
+    json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "la_code", code, "name",
+                                                 fld_input("name", "Name", f->name, e, NULL)));
+    view_render(rq, rs, status, "authority_form", ctx);
+}
+
+void h_authority_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    json_t *rows = json_array();
+    enum svc_status st = svc_authority_list(&c, collect_authority, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "authorities", rows));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Local authorities", "authorities");
+    json_object_set_new(ctx, "authorities", rows);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)));
+    view_render(rq, rs, 200, "authority_list", ctx);
+}
+
+void h_authority_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    if (!svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct authority_form f = {0};
+    struct field_errors e = {0};
+    render_form(rq, rs, 200, &f, &e, 0);
+}
+
+static void saved(struct req *rq, struct resp *rs, const struct authority *a, int created)
+{
+    if (rq->api) {
+        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "authority", json_authority(a)));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/authorities/%lld?saved=1", (long long)a->id);
+    resp_redirect(rs, loc);
+}
+
+static void read_form(struct req *rq, struct authority_form *f)
+{
+    f->la_code = req_param(rq, "la_code");
+    f->name = req_param(rq, "name");
+}
+
+void h_authority_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct authority_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct authority a;
+    enum svc_status st = svc_authority_create(&c, &f, &e, &a);
+    if (st == SVC_OK)
+        saved(rq, rs, &a, 1);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        render_form(rq, rs, 400, &f, &e, 0);
+    else
+        view_svc_error(rq, rs, st);
+}
+
+void h_authority_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct authority a;
+    enum svc_status st = svc_authority_get(&c, rq->id, &a);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "authority", json_authority(&a)));
+        return;
+    }
+    json_t *ctx = view_page(rq, a.name, "authorities");
+    view_breadcrumbs(ctx, "/", "Home", "/authorities", "Local authorities", NULL);
+    json_object_set_new(ctx, "authority", json_authority(&a));
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0)));
+    if (req_query(rq, "saved"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Local authority saved"));
+    view_render(rq, rs, 200, "authority_view", ctx);
+}
+
+void h_authority_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct authority a;
+    enum svc_status st = svc_authority_get(&c, rq->id, &a);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct authority_form f = {a.la_code, a.name};
+    struct field_errors e = {0};
+    render_form(rq, rs, 200, &f, &e, a.id);
+}
+
+void h_authority_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct authority_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct authority a;
+    enum svc_status st = svc_authority_update(&c, rq->id, &f, &e, &a);
+    if (st == SVC_OK)
+        saved(rq, rs, &a, 0);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        render_form(rq, rs, 400, &f, &e, rq->id);
+    else
+        view_svc_error(rq, rs, st);
+}

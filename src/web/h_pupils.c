@@ -1,0 +1,319 @@
+/* Pupils: list with search and paging, view, add, edit; HTML and JSON.
+ * Data comes from service/svc_pupils.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/codes.h"
+#include "service/svc_pupils.h"
+#include "service/svc_places.h"
+#include "web/form.h"
+#include "web/handlers.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/view.h"
+
+struct school_opts {
+    json_t *field;
+    const struct req *rq;
+    enum action act;
+    const char *current;
+};
+
+/* Offers only the schools where this person may add or move pupils. */
+static void add_school_option(void *arg, const struct school *s)
+{
+    struct school_opts *o = arg;
+    struct resource r = {RES_PUPIL, 0, s->authority_id, s->id};
+    if (!policy_decide(&o->rq->sess.who, o->act, &r).allow)
+        return;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)s->id);
+    fld_add_option(o->field, id, s->name, o->current);
+}
+
+static json_t *school_select(struct req *rq, struct svc_ctx *c, enum action act, const char *current,
+                             const struct field_errors *e, const char *blank)
+{
+    json_t *f = fld_input("school_id", "School", NULL, e, NULL);
+    json_object_del(f, "value");
+    fld_add_option(f, "", blank, current ? current : "");
+    struct school_opts o = {f, rq, act, current};
+    struct page_req pg = {1, 200};
+    int64_t total;
+    (void)svc_school_list(c, "", &pg, &total, add_school_option, &o);
+    return f;
+}
+
+/* The raw values as sent, from a form (date in three boxes) or JSON
+ * (date_of_birth "YYYY-MM-DD"). */
+static void read_form(struct req *rq, struct pupil_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->upn = req_param(rq, "upn");
+    f->forenames = req_param(rq, "forenames");
+    f->surname = req_param(rq, "surname");
+    f->gender = req_param(rq, "gender");
+    f->ethnicity = req_param(rq, "ethnicity");
+    f->nc_year = req_param(rq, "nc_year");
+    f->sen_provision = req_param(rq, "sen_provision");
+    f->school_id = req_param(rq, "school_id");
+    if (rq->json) {
+        const char *dob = req_param(rq, "date_of_birth");
+        char y[8] = "", m[4] = "", d[4] = "";
+        if (dob && strlen(dob) == 10 && dob[4] == '-' && dob[7] == '-') {
+            memcpy(y, dob, 4);
+            memcpy(m, dob + 5, 2);
+            memcpy(d, dob + 8, 2);
+        } else if (dob && *dob) {
+            snprintf(y, sizeof y, "x");   /* present but not a date: let validation say so */
+        }
+        f->dob_year = req_keep(rq, y);
+        f->dob_month = req_keep(rq, m);
+        f->dob_day = req_keep(rq, d);
+    } else {
+        f->dob_day = req_param(rq, "dob-day");
+        f->dob_month = req_param(rq, "dob-month");
+        f->dob_year = req_param(rq, "dob-year");
+    }
+}
+
+/* The form as values a person can read back, from a stored pupil. */
+static void form_from_pupil(struct req *rq, const struct pupil *p, struct pupil_form *f)
+{
+    char buf[24];
+    memset(f, 0, sizeof *f);
+    f->upn = p->upn;
+    f->forenames = p->forenames;
+    f->surname = p->surname;
+    f->gender = p->gender;
+    f->ethnicity = p->ethnicity;
+    f->nc_year = p->nc_year;
+    f->sen_provision = p->sen_provision;
+    snprintf(buf, sizeof buf, "%lld", (long long)p->school_id);
+    f->school_id = req_keep(rq, buf);
+    int y, m, d;
+    if (parse_date_iso(p->date_of_birth, &y, &m, &d) == 0) {
+        snprintf(buf, sizeof buf, "%d", d);
+        f->dob_day = req_keep(rq, buf);
+        snprintf(buf, sizeof buf, "%d", m);
+        f->dob_month = req_keep(rq, buf);
+        snprintf(buf, sizeof buf, "%d", y);
+        f->dob_year = req_keep(rq, buf);
+    }
+}
+
+static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                        const struct pupil_form *f, const struct field_errors *e, int64_t id,
+                        const char *display_name)
+{
+    json_t *ctx = view_page(rq, id ? "Edit pupil details" : "Add a pupil", "pupils");
+    char action[64], cancel[64];
+    if (id) {
+        snprintf(action, sizeof action, "/pupils/%lld/edit", (long long)id);
+        snprintf(cancel, sizeof cancel, "/pupils/%lld", (long long)id);
+    } else {
+        snprintf(action, sizeof action, "/pupils");
+        snprintf(cancel, sizeof cancel, "/pupils");
+    }
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "editing", json_boolean(id != 0));
+    if (display_name)
+        json_object_set_new(ctx, "pupil_name", json_string(display_name));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
+
+    json_t *fields = json_object();
+    json_t *upn = fld_input("upn", "Unique pupil number (UPN)", f->upn, e,
+                            "13 characters, starting with a letter, like A123456789012");
+    fld_set(upn, "width_class", "govuk-input--width-20");
+    json_object_set_new(upn, "spellcheck_off", json_true());
+    json_object_set_new(fields, "upn", upn);
+    json_t *fn = fld_input("forenames", "First names", f->forenames, e, NULL);
+    json_object_set_new(fn, "spellcheck_off", json_true());
+    json_object_set_new(fields, "forenames", fn);
+    json_t *sn = fld_input("surname", "Last name", f->surname, e, NULL);
+    json_object_set_new(sn, "spellcheck_off", json_true());
+    json_object_set_new(fields, "surname", sn);
+    json_t *dob = fld_date("dob", "Date of birth", f->dob_day, f->dob_month, f->dob_year, e,
+                           "For example, 27 3 2016");
+    json_object_set_new(fields, "dob", dob);
+    json_object_set_new(fields, "gender", fld_radios_codes("gender", "Gender", f->gender, e, &codes_gender, 0));
+    json_object_set_new(fields, "ethnicity", fld_select_codes("ethnicity", "Ethnicity", f->ethnicity, e,
+                                                              &codes_ethnicity, "Select ethnicity"));
+    json_object_set_new(fields, "nc_year", fld_select_codes("nc_year", "National Curriculum year group",
+                                                            f->nc_year, e, &codes_nc_year,
+                                                            "Select year group"));
+    json_object_set_new(fields, "sen_provision",
+                        fld_radios_codes("sen_provision", "Special educational needs provision",
+                                         f->sen_provision, e, &codes_sen_provision, 0));
+    json_object_set_new(fields, "school_id",
+                        school_select(rq, c, id ? ACT_EDIT : ACT_CREATE, f->school_id, e, "Select school"));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "pupil_form", ctx);
+}
+
+void h_pupil_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct page_req pg;
+    listing_page(rq, &pg);
+    const char *q = req_query(rq, "q");
+    const char *school = req_query(rq, "school");
+    struct pupil_filter f = {q ? q : "", parse_id(school)};
+    if (strlen(f.search) > 100)
+        f.search = "";
+    json_t *rows = json_array();
+    int64_t total = 0;
+    enum svc_status st = svc_pupil_list(&c, &f, &pg, &total, collect_pupil, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct buf base = BUF_INIT;
+    buf_puts(&base, rq->api ? "/api/v1/pupils?q=" : "/pupils?q=");
+    buf_urlenc(&base, f.search);
+    if (f.school_id)
+        buf_printf(&base, "&school=%lld", (long long)f.school_id);
+    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    buf_free(&base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, "pupils", rows);
+        view_json(rs, 200, paging);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Pupils", "pupils");
+    json_object_set_new(ctx, "pupils", rows);
+    json_object_set_new(ctx, "q", json_string(f.search));
+    json_object_update(ctx, paging);
+    json_decref(paging);
+    char cur[24];
+    snprintf(cur, sizeof cur, "%lld", (long long)f.school_id);
+    json_t *sf = school_select(rq, &c, ACT_LIST, f.school_id ? cur : "", NULL, "All schools");
+    fld_set(sf, "name", "school");
+    fld_set(sf, "id", "f-school");
+    json_object_set_new(ctx, "school_filter", sf);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)));
+    json_object_set_new(ctx, "searched", json_boolean(f.search[0] || f.school_id));
+    view_render(rq, rs, 200, "pupil_list", ctx);
+}
+
+void h_pupil_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    if (!svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct pupil_form f = {0};
+    struct field_errors e = {0};
+    render_form(rq, rs, &c, 200, &f, &e, 0, NULL);
+}
+
+static void saved(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t id, int created)
+{
+    if (rq->api) {
+        struct pupil_row r;
+        if (svc_pupil_get(c, id, &r) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/pupils/%lld?saved=%s", (long long)id, created ? "added" : "updated");
+    resp_redirect(rs, loc);
+}
+
+void h_pupil_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct pupil_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct pupil p;
+    enum svc_status st = svc_pupil_create(&c, &f, &e, &p);
+    if (st == SVC_OK)
+        saved(rq, rs, &c, p.id, 1);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        render_form(rq, rs, &c, 400, &f, &e, 0, NULL);
+    else
+        view_svc_error(rq, rs, st);
+}
+
+void h_pupil_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct pupil_row r;
+    enum svc_status st = svc_pupil_get(&c, rq->id, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
+        return;
+    }
+    char title[2 * TAS_NAME_MAX + 2];
+    snprintf(title, sizeof title, "%s %s", r.p.forenames, r.p.surname);
+    json_t *ctx = view_page(rq, title, "pupils");
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
+    json_object_set_new(ctx, "pupil", json_pupil(&r));
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,
+                                                                  r.authority_id, r.p.school_id)));
+    const char *sv = req_query(rq, "saved");
+    if (sv && (strcmp(sv, "added") == 0 || strcmp(sv, "updated") == 0))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    strcmp(sv, "added") == 0 ? "Pupil added"
+                                                                             : "Pupil details saved"));
+    view_render(rq, rs, 200, "pupil_view", ctx);
+}
+
+void h_pupil_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct pupil_row r;
+    enum svc_status st = svc_pupil_get(&c, rq->id, &r);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct pupil_form f;
+    form_from_pupil(rq, &r.p, &f);
+    struct field_errors e = {0};
+    char name[2 * TAS_NAME_MAX + 2];
+    snprintf(name, sizeof name, "%s %s", r.p.forenames, r.p.surname);
+    render_form(rq, rs, &c, 200, &f, &e, r.p.id, name);
+}
+
+void h_pupil_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct pupil_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct pupil p;
+    enum svc_status st = svc_pupil_update(&c, rq->id, &f, &e, &p);
+    if (st == SVC_OK)
+        saved(rq, rs, &c, rq->id, 0);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        render_form(rq, rs, &c, 400, &f, &e, rq->id, NULL);
+    else
+        view_svc_error(rq, rs, st);
+}

@@ -1,0 +1,37 @@
+/* Pages and files that hold no personal data. */
+#include <stdio.h>
+
+#include "lib/embedded.h"
+#include "web/handlers.h"
+#include "web/view.h"
+
+void h_asset_css(struct req *rq, struct resp *rs)
+{
+    const struct embedded_file *f = embedded_find("build/assets/tas.css");
+    if (!f) {
+        view_error(rq, rs, 404, "Not found", "No stylesheet is built into this binary.");
+        return;
+    }
+    buf_append(&rs->body, f->data, f->size);
+    rs->status = 200;
+    rs->content_type = "text/css; charset=utf-8";
+    rs->cache_control = "public, max-age=3600";
+}
+
+void h_healthz(struct req *rq, struct resp *rs)
+{
+    (void)rq;
+    buf_puts(&rs->body, "ok\n");
+    rs->status = 200;
+    rs->content_type = "text/plain; charset=utf-8";
+}
+
+void h_accessibility(struct req *rq, struct resp *rs)
+{
+    view_render(rq, rs, 200, "accessibility", view_page(rq, "Accessibility statement", NULL));
+}
+
+void h_privacy(struct req *rq, struct resp *rs)
+{
+    view_render(rq, rs, 200, "privacy", view_page(rq, "Privacy notice", NULL));
+}

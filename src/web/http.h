@@ -1,0 +1,91 @@
+/* What a handler sees: the parsed request, a response to fill, and the
+ * application it runs in.  One request is handled by one thread. */
+#ifndef TAS_WEB_HTTP_H
+#define TAS_WEB_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/buf.h"
+#include "service/svc_auth.h"
+#include "store/store.h"
+
+struct tmpl_set;
+struct MHD_Connection;
+
+struct app {
+    struct store_pool *pool;
+    struct tmpl_set *tmpl;
+    struct auth_config auth;
+    bool secure_cookies;       /* served over TLS (behind a proxy): add Secure */
+    size_t max_body;           /* bytes of request body accepted */
+    bool quiet;                /* no access log */
+};
+
+struct kv {
+    char *key;
+    char *val;
+};
+
+struct kvlist {
+    size_t n, cap;
+    struct kv *items;
+};
+
+struct req {
+    struct app *app;
+    struct MHD_Connection *conn;
+    const char *method;
+    char path[512];            /* URL path without the query */
+    struct buf body;
+    bool too_large;
+    struct kvlist query;
+    struct kvlist form;
+    struct kvlist scratch;     /* strings made for this request, freed with it */
+    json_t *json;              /* JSON body, when one was sent */
+    bool api;                  /* under /api/v1/: answer in JSON */
+    int64_t id;                /* numeric route parameter, 0 if none */
+    struct store *db;
+    bool signed_in;
+    bool session_expired;
+    struct session_info sess;
+    char remote_addr[64];
+    int64_t now;
+    struct timespec started;
+};
+
+#define RESP_MAX_COOKIES 4
+
+struct resp {
+    int status;
+    struct buf body;
+    const char *content_type;
+    char *location;            /* redirect target, malloc'd */
+    size_t ncookies;
+    char *cookies[RESP_MAX_COOKIES];
+    const char *cache_control; /* default: no-store */
+};
+
+typedef void (*handler_fn)(struct req *rq, struct resp *rs);
+
+/* Request values: query string, form body, or JSON body member (numbers
+ * and booleans are given as text: true -> "yes").  NULL when absent. */
+const char *req_query(const struct req *rq, const char *name);
+const char *req_param(struct req *rq, const char *name);
+const char *req_header(const struct req *rq, const char *name);
+const char *req_cookie(const struct req *rq, const char *name);
+/* Keeps a copy of s alive until the request ends. */
+const char *req_keep(struct req *rq, const char *s);
+
+void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn);
+const char *kvlist_get(const struct kvlist *l, const char *k);
+void kvlist_free(struct kvlist *l);
+/* Parses application/x-www-form-urlencoded text into l.  -1 on bad input. */
+int parse_urlencoded(const char *s, size_t n, struct kvlist *l);
+
+void resp_add_cookie(struct resp *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void resp_redirect(struct resp *rs, const char *location);
+
+#endif

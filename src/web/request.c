@@ -1,0 +1,174 @@
+/* Request values and response helpers shared by every handler. */
+#include "web/http.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct kv *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return;
+        l->items = p;
+        l->cap = cap;
+    }
+    char *ks = strndup(k, kn);
+    char *vs = strndup(v, vn);
+    if (!ks || !vs) {
+        free(ks);
+        free(vs);
+        return;
+    }
+    l->items[l->n].key = ks;
+    l->items[l->n].val = vs;
+    l->n++;
+}
+
+const char *kvlist_get(const struct kvlist *l, const char *k)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].key, k) == 0)
+            return l->items[i].val;
+    return NULL;
+}
+
+void kvlist_free(struct kvlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].key);
+        free(l->items[i].val);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %XX and '+' in place; returns the new length or -1. */
+static long url_decode(char *s, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            s[o++] = ' ';
+        } else if (s[i] == '%') {
+            if (i + 2 >= n)
+                return -1;
+            int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+            if (h < 0 || l < 0)
+                return -1;
+            s[o++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            s[o++] = s[i];
+        }
+    }
+    return (long)o;
+}
+
+int parse_urlencoded(const char *s, size_t n, struct kvlist *l)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    int rc = 0;
+    char *p = copy, *end = copy + n;
+    while (p < end) {
+        char *amp = memchr(p, '&', (size_t)(end - p));
+        char *stop = amp ? amp : end;
+        char *eq = memchr(p, '=', (size_t)(stop - p));
+        if (stop > p) {
+            char *kend = eq ? eq : stop;
+            long kn = url_decode(p, (size_t)(kend - p));
+            long vn = 0;
+            char *v = eq ? eq + 1 : stop;
+            if (eq)
+                vn = url_decode(v, (size_t)(stop - v));
+            if (kn < 0 || vn < 0 || memchr(p, '\0', (size_t)kn) || (vn && memchr(v, '\0', (size_t)vn))) {
+                rc = -1;
+                break;
+            }
+            kvlist_add(l, p, (size_t)kn, v, (size_t)vn);
+        }
+        p = stop + 1;
+    }
+    free(copy);
+    return rc;
+}
+
+const char *req_query(const struct req *rq, const char *name)
+{
+    return kvlist_get(&rq->query, name);
+}
+
+const char *req_keep(struct req *rq, const char *s)
+{
+    kvlist_add(&rq->scratch, "", 0, s, strlen(s));
+    return rq->scratch.n ? rq->scratch.items[rq->scratch.n - 1].val : NULL;
+}
+
+const char *req_param(struct req *rq, const char *name)
+{
+    if (!rq->json)
+        return kvlist_get(&rq->form, name);
+    json_t *v = json_object_get(rq->json, name);
+    char tmp[64];
+    switch (v ? json_typeof(v) : JSON_NULL) {
+    case JSON_STRING: return json_string_value(v);
+    case JSON_INTEGER:
+        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return req_keep(rq, tmp);
+    case JSON_REAL:
+        snprintf(tmp, sizeof tmp, "%.15g", json_real_value(v));
+        return req_keep(rq, tmp);
+    case JSON_TRUE: return "yes";
+    case JSON_FALSE: return "no";
+    default: return NULL;
+    }
+}
+
+const char *req_header(const struct req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const struct req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+void resp_add_cookie(struct resp *rs, const char *fmt, ...)
+{
+    if (rs->ncookies >= RESP_MAX_COOKIES)
+        return;
+    struct buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (b.failed)
+        buf_free(&b);
+    else
+        rs->cookies[rs->ncookies++] = buf_steal(&b, NULL);
+}
+
+void resp_redirect(struct resp *rs, const char *location)
+{
+    free(rs->location);
+    rs->location = strdup(location);
+    rs->status = 303;
+}

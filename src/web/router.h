@@ -1,0 +1,26 @@
+/* The route table: which handler answers which method and path, and what
+ * it needs (a signed-in user; nothing else is decided here: access is the
+ * policy's job, inside the services). */
+#ifndef TAS_WEB_ROUTER_H
+#define TAS_WEB_ROUTER_H
+
+#include "web/http.h"
+
+enum route_flags {
+    ROUTE_PUBLIC = 1,      /* no sign-in needed */
+    ROUTE_NO_DB = 2,       /* static: no database connection, no session */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;   /* "/pupils/:id/edit"; :id matches a positive integer */
+    handler_fn fn;
+    unsigned flags;
+};
+
+/* Finds the route for method and path, filling *id.  Returns NULL, and
+ * sets *method_mismatch when the path exists for another method. */
+const struct route *route_find(const char *method, const char *path, int64_t *id,
+                               bool *method_mismatch);
+
+#endif

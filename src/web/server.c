@@ -1,0 +1,274 @@
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct server {
+    struct MHD_Daemon *d;
+    struct app *app;
+    uint16_t port;
+    atomic_int in_flight;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct kvlist *l = cls;
+    if (key)
+        kvlist_add(l, key, strlen(key), value ? value : "", value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t outsz)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outsz);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outsz);
+}
+
+/* Headers every response carries.  No inline script or style is ever
+ * needed, so the policy can forbid them. */
+static void security_headers(struct MHD_Response *r, const struct resp *rs)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                            "font-src 'self'; script-src 'self'; form-action 'self'; "
+                            "base-uri 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    MHD_add_response_header(r, "Cache-Control", rs->cache_control ? rs->cache_control : "no-store");
+}
+
+static void access_log(const struct req *rq, int status, size_t bytes)
+{
+    if (rq->app->quiet)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - rq->started.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - rq->started.tv_nsec) / 1e6;
+    time_t t = time(NULL);
+    struct tm tm;
+    char ts[32];
+    gmtime_r(&t, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* Path only: query strings can hold names typed into a search box. */
+    fprintf(stderr, "%s %s %s %d %zu %.1fms\n", ts, rq->method, rq->path, status, bytes, ms);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struct resp *rs)
+{
+    size_t len = 0;
+    char *body = buf_steal(&rs->body, &len);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    security_headers(r, rs);
+    MHD_add_response_header(r, "Content-Type",
+                            rs->content_type ? rs->content_type : "text/html; charset=utf-8");
+    if (rs->location)
+        MHD_add_response_header(r, "Location", rs->location);
+    for (size_t i = 0; i < rs->ncookies; i++)
+        MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
+    int status = rs->status ? rs->status : 200;
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    access_log(rq, status, len);
+    return ok;
+}
+
+static void resp_free(struct resp *rs)
+{
+    buf_free(&rs->body);
+    free(rs->location);
+    for (size_t i = 0; i < rs->ncookies; i++)
+        free(rs->cookies[i]);
+}
+
+static enum MHD_Result plain_status(struct MHD_Connection *c, struct req *rq, int status,
+                                    const char *text)
+{
+    struct resp rs = {.status = status, .content_type = "text/plain; charset=utf-8"};
+    buf_puts(&rs.body, text);
+    enum MHD_Result ok = send_resp(c, rq, &rs);
+    resp_free(&rs);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct server *srv = cls;
+    struct req *rq = *con_cls;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        atomic_fetch_add(&srv->in_flight, 1);
+        *con_cls = rq;
+        rq->app = srv->app;
+        rq->conn = c;
+        rq->method = method;
+        clock_gettime(CLOCK_MONOTONIC, &rq->started);
+        rq->now = (int64_t)time(NULL);
+        client_addr(c, rq->remote_addr, sizeof rq->remote_addr);
+        if (strlen(url) >= sizeof rq->path) {
+            snprintf(rq->path, sizeof rq->path, "/");
+            return plain_status(c, rq, 414, "The address is too long.\n");
+        }
+        snprintf(rq->path, sizeof rq->path, "%s", url);
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > srv->app->max_body)
+            return plain_status(c, rq, 413, "The request is too large.\n");
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (rq->body.len + *upload_size > srv->app->max_body)
+            rq->too_large = true;
+        else
+            buf_append(&rq->body, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->too_large)
+        return plain_status(c, rq, 413, "The request is too large.\n");
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq->query);
+    struct resp rs = {0};
+    dispatch(rq, &rs);
+    enum MHD_Result ok = send_resp(c, rq, &rs);
+    resp_free(&rs);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    struct server *srv = cls;
+    struct req *rq = *con_cls;
+    if (!rq)
+        return;
+    buf_free(&rq->body);
+    kvlist_free(&rq->query);
+    kvlist_free(&rq->form);
+    kvlist_free(&rq->scratch);
+    if (rq->json)
+        json_decref(rq->json);
+    free(rq);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return -1;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || colon[1] == '\0')
+        return -1;
+    memset(ss, 0, sizeof *ss);
+    size_t hl = strlen(host);
+    if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+            return -1;
+        *len = sizeof *a6;
+        return AF_INET6;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+        return -1;
+    *len = sizeof *a4;
+    return AF_INET;
+}
+
+struct server *server_start(struct app *app, const char *listen, unsigned threads,
+                            char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    int family = parse_listen(listen, &ss, &sl);
+    if (family < 0) {
+        snprintf(err, errlen, "cannot understand listen address '%s' (want ADDR:PORT)", listen);
+        return NULL;
+    }
+    struct server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->app = app;
+    atomic_init(&s->in_flight, 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 4u,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            /* caps the request line and headers of a connection */
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                            MHD_OPTION_CONNECTION_LIMIT, 512u,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, errlen, "cannot listen on %s (in use, or not allowed)", listen);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : 0;
+    return s;
+}
+
+uint16_t server_port(const struct server *s)
+{
+    return s->port;
+}
+
+void server_stop(struct server *s, int grace_seconds)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    for (int i = 0; i < grace_seconds * 20 && atomic_load(&s->in_flight) > 0; i++)
+        usleep(50 * 1000);
+    MHD_stop_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(s);
+}

@@ -1,0 +1,152 @@
+#include "web/view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/policy.h"
+#include "web/tmpl.h"
+
+static bool may(const struct req *rq, enum action a, enum resource_kind k)
+{
+    struct resource r = {k, 0, 0, 0};
+    return policy_decide(&rq->sess.who, a, &r).allow;
+}
+
+static void nav_item(json_t *nav, const char *href, const char *label, const char *section,
+                     const char *current)
+{
+    json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", href, "label", label,
+                                         "current", current && strcmp(section, current) == 0));
+}
+
+json_t *view_page(struct req *rq, const char *title, const char *section)
+{
+    json_t *ctx = json_object();
+    json_object_set_new(ctx, "page", json_pack("{s:s, s:s}", "title", title, "section",
+                                               section ? section : ""));
+    if (rq->signed_in) {
+        json_object_set_new(ctx, "user", json_pack("{s:s, s:s}", "display_name",
+                                                   rq->sess.display_name, "username",
+                                                   rq->sess.username));
+        json_object_set_new(ctx, "csrf", json_string(rq->sess.csrf));
+        json_t *nav = json_array();
+        nav_item(nav, "/", "Home", "home", section);
+        if (may(rq, ACT_LIST, RES_PUPIL))
+            nav_item(nav, "/pupils", "Pupils", "pupils", section);
+        if (may(rq, ACT_LIST, RES_SCHOOL))
+            nav_item(nav, "/schools", "Schools", "schools", section);
+        if (may(rq, ACT_LIST, RES_AUTHORITY))
+            nav_item(nav, "/authorities", "Local authorities", "authorities", section);
+        json_object_set_new(ctx, "nav", nav);
+    }
+    return ctx;
+}
+
+void view_breadcrumbs(json_t *page, ...)
+{
+    json_t *arr = json_array();
+    va_list ap;
+    va_start(ap, page);
+    for (;;) {
+        const char *href = va_arg(ap, const char *);
+        if (!href)
+            break;
+        const char *label = va_arg(ap, const char *);
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "href", href, "label", label));
+    }
+    va_end(ap);
+    json_object_set_new(page, "breadcrumbs", arr);
+}
+
+void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx)
+{
+    json_t *errs = json_object_get(ctx, "errors");
+    json_object_set_new(ctx, "has_errors", json_boolean(errs && json_array_size(errs) > 0));
+    char err[256];
+    buf_reset(&rs->body);
+    if (tmpl_render(rq->app->tmpl, tmpl, ctx, &rs->body, err, sizeof err) != 0) {
+        fprintf(stderr, "template %s: %s\n", tmpl, err);
+        rs->status = 500;
+        rs->content_type = "text/plain; charset=utf-8";
+        buf_reset(&rs->body);
+        buf_puts(&rs->body, "Sorry, there is a problem with the service.\n");
+    } else {
+        rs->status = status;
+        rs->content_type = "text/html; charset=utf-8";
+    }
+    json_decref(ctx);
+}
+
+void view_json(struct resp *rs, int status, json_t *data)
+{
+    char *s = json_dumps(data, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(data);
+    buf_reset(&rs->body);
+    if (!s) {
+        rs->status = 500;
+        buf_puts(&rs->body, "{\"error\":\"internal error\"}");
+    } else {
+        rs->status = status;
+        buf_puts(&rs->body, s);
+        free(s);
+    }
+    rs->content_type = "application/json";
+}
+
+void view_error(struct req *rq, struct resp *rs, int status, const char *title, const char *message)
+{
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:s, s:i}", "error", message, "status", status));
+        return;
+    }
+    json_t *ctx = view_page(rq, title, NULL);
+    json_object_set_new(ctx, "message", json_string(message));
+    view_render(rq, rs, status, "error", ctx);
+}
+
+void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st)
+{
+    switch (st) {
+    case SVC_FORBIDDEN:
+        view_error(rq, rs, 403, "You cannot do this",
+                   "Your role does not allow this. If you think it should, ask your administrator.");
+        return;
+    case SVC_NOT_FOUND:
+        view_error(rq, rs, 404, "Page not found",
+                   "There is no record at this address, or you do not have access to it.");
+        return;
+    case SVC_CONFLICT:
+        view_error(rq, rs, 409, "This was changed by someone else",
+                   "The record could not be saved because it conflicts with another. Go back and try again.");
+        return;
+    default:
+        view_error(rq, rs, 500, "Sorry, there is a problem with the service",
+                   "Nothing was saved. Try again later.");
+        return;
+    }
+}
+
+json_t *view_errors(const struct field_errors *e)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < e->count; i++) {
+        char href[48];
+        /* The date input's first box carries the id the summary links to. */
+        snprintf(href, sizeof href, "#f-%s%s", e->items[i].field,
+                 strcmp(e->items[i].field, "dob") == 0 ? "-day" : "");
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "field", e->items[i].field, "href",
+                                             href, "message", e->items[i].message));
+    }
+    return arr;
+}
+
+void view_invalid_json(struct resp *rs, const struct field_errors *e)
+{
+    json_t *arr = view_errors(e);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+        json_object_del(v, "href");
+    view_json(rs, 422, json_pack("{s:s, s:o}", "error", "invalid input", "errors", arr));
+}

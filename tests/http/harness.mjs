@@ -1,0 +1,343 @@
+// Shared helpers for the HTTP tests (node:test, Node 18+ built-ins only).
+//
+//   import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
+//   const srv = await startServer();            // demo database + server
+//   const c = new Client(srv.base);
+//   const res = await c.signIn('coordinator');  // 303 on success
+//   const { status, html } = await c.getHtml('/');
+//   await srv.stop({ expectExitZero: true });
+//
+// The binary is $TAS_BIN (default build/release/tas in the repository).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Password of every demo user. */
+export const DEMO_PASSWORD = 'demo-password';
+
+/** Demo user names created by `tas demo`. */
+export const DEMO_USERS = Object.freeze([
+  'admin', 'dpo', 'lead', 'coordinator', 'head', 'senco', 'practitioner', 'evaluator', 'steering',
+]);
+
+/** Absolute path of the binary under test. */
+export function tasBin() {
+  const bin = process.env.TAS_BIN || 'build/release/tas';
+  return path.isAbsolute(bin) ? bin : path.join(REPO, bin);
+}
+
+const LISTEN_RE = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+const START_TIMEOUT_MS = 15000;
+const STOP_TIMEOUT_MS = 10000;
+const LOG_LIMIT = 64 * 1024;
+
+function keepTail(s, add) {
+  s += add;
+  return s.length > LOG_LIMIT ? s.slice(s.length - LOG_LIMIT) : s;
+}
+
+/** Runs the binary to completion; resolves {code, signal, stdout, stderr}. */
+export function runTas(args, { timeoutMs = 60000, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(tasBin(), args, {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.setEncoding('utf8').on('data', (d) => { stdout = keepTail(stdout, d); });
+    proc.stderr.setEncoding('utf8').on('data', (d) => { stderr = keepTail(stderr, d); });
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`tas ${args.join(' ')} timed out after ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Creates a demo database in a fresh temporary directory and starts
+ * `tas serve` on a free loopback port.
+ * Resolves { base, proc, dir, db, logs(), stop({expectExitZero}) }.
+ */
+export async function startServer({ seed = 1, extraArgs = [], env = {} } = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tas-test-'));
+  const db = path.join(dir, 'tas.db');
+  try {
+    const demo = await runTas(['demo', '--db', db, '--seed', String(seed)], { env });
+    if (demo.code !== 0) {
+      throw new Error(`tas demo exited with ${demo.code ?? demo.signal}\n` +
+        `--- stdout ---\n${demo.stdout}\n--- stderr ---\n${demo.stderr}`);
+    }
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const proc = spawn(tasBin(), ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let exited = null; // {code, signal} once the process has gone
+  const exitPromise = new Promise((resolve) => {
+    proc.on('close', (code, signal) => { exited = { code, signal }; resolve(exited); });
+  });
+
+  let base;
+  try {
+    base = await new Promise((resolve, reject) => {
+      let pending = '';
+      const timer = setTimeout(() => {
+        reject(new Error(`tas serve did not report "listening on" within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+      proc.stdout.setEncoding('utf8').on('data', (d) => {
+        stdout = keepTail(stdout, d);
+        pending += d;
+        const m = LISTEN_RE.exec(pending);
+        if (m) {
+          clearTimeout(timer);
+          pending = '';
+          resolve(m[1]);
+        } else if (pending.length > LOG_LIMIT) {
+          pending = pending.slice(-256);
+        }
+      });
+      proc.stderr.setEncoding('utf8').on('data', (d) => { stderr = keepTail(stderr, d); });
+      exitPromise.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`tas serve exited (${code ?? signal}) before listening`));
+      });
+    });
+  } catch (e) {
+    if (!exited) {
+      proc.kill('SIGKILL');
+      await exitPromise;
+    }
+    await rm(dir, { recursive: true, force: true });
+    e.message += `\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+    throw e;
+  }
+
+  let stopped = false;
+  return {
+    base,
+    proc,
+    dir,
+    db,
+    /** What the server printed so far (tails of stdout and stderr). */
+    logs: () => ({ stdout, stderr }),
+    /**
+     * SIGTERM, wait for exit (SIGKILL after 10 s), remove the directory.
+     * With expectExitZero, throws unless the server exited with code 0.
+     */
+    async stop({ expectExitZero = false } = {}) {
+      if (stopped) return exited;
+      stopped = true;
+      let killedHard = false;
+      if (!exited) {
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => { killedHard = true; proc.kill('SIGKILL'); }, STOP_TIMEOUT_MS);
+        await exitPromise;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+      if (expectExitZero && (exited.code !== 0 || killedHard)) {
+        throw new Error(`tas serve exited with ${exited.code ?? exited.signal}` +
+          `${killedHard ? ' (killed after SIGTERM timeout)' : ''}, expected 0\n` +
+          `--- stderr ---\n${stderr}`);
+      }
+      return exited;
+    },
+  };
+}
+
+/** Decodes the HTML character references our templates produce. */
+export function decodeHtml(s) {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (m, e) => {
+    const k = e.toLowerCase();
+    if (k === 'amp') return '&';
+    if (k === 'lt') return '<';
+    if (k === 'gt') return '>';
+    if (k === 'quot') return '"';
+    if (k === 'apos') return "'";
+    if (k.startsWith('#x')) return String.fromCodePoint(parseInt(k.slice(2), 16));
+    return String.fromCodePoint(parseInt(k.slice(1), 10));
+  });
+}
+
+/** Splits a combined Set-Cookie header (fallback when getSetCookie is missing). */
+function splitSetCookie(header) {
+  if (!header) return [];
+  // Commas also occur in Expires dates ("Wed, 21 Oct ..."): split only on a
+  // comma followed by a token and "=".
+  return header.split(/,(?=\s*[^;,=\s]+=)/).map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * An HTTP client with a cookie jar (one site, so paths and domains are not
+ * tracked). Requests never follow redirects unless asked with {follow: true}.
+ */
+export class Client {
+  constructor(base) {
+    this.base = base.replace(/\/$/, '');
+    /** name -> value */
+    this.cookies = new Map();
+  }
+
+  /** Stores the cookies a response sets (removing expired ones). */
+  storeCookies(res) {
+    const list = typeof res.headers.getSetCookie === 'function'
+      ? res.headers.getSetCookie()
+      : splitSetCookie(res.headers.get('set-cookie'));
+    for (const line of list) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      let expired = false;
+      for (const a of attrs) {
+        const [k, v = ''] = a.split('=');
+        const key = k.trim().toLowerCase();
+        if (key === 'max-age' && Number(v.trim()) <= 0) expired = true;
+        if (key === 'expires') {
+          const t = Date.parse(v.trim());
+          if (!Number.isNaN(t) && t <= Date.now()) expired = true;
+        }
+      }
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  url(p) {
+    return /^https?:/.test(p) ? p : this.base + (p.startsWith('/') ? p : `/${p}`);
+  }
+
+  /**
+   * fetch with the jar. opts: method, headers, body, follow (follow
+   * redirects by hand, storing cookies at each hop; at most 10).
+   */
+  async request(p, { method = 'GET', headers = {}, body, follow = false } = {}) {
+    let url = this.url(p);
+    for (let hop = 0; ; hop++) {
+      const h = { ...headers };
+      const cookie = this.cookieHeader();
+      if (cookie) h.cookie = cookie;
+      const res = await fetch(url, { method, headers: h, body, redirect: 'manual' });
+      this.storeCookies(res);
+      const loc = res.headers.get('location');
+      if (!follow || !loc || res.status < 300 || res.status > 399 || hop >= 10) return res;
+      await res.arrayBuffer(); // drain
+      url = new URL(loc, url).href;
+      if (res.status !== 307 && res.status !== 308) {
+        method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers)
+          .filter(([k]) => k.toLowerCase() !== 'content-type'));
+      }
+    }
+  }
+
+  /** GET; does not follow redirects unless {follow: true}. */
+  get(p, opts = {}) {
+    return this.request(p, { ...opts, method: 'GET' });
+  }
+
+  /** GET and read the body: resolves {status, headers, html, res}. */
+  async getHtml(p, opts = {}) {
+    const res = await this.get(p, opts);
+    const html = await res.text();
+    return { status: res.status, headers: res.headers, html, res };
+  }
+
+  /**
+   * POST application/x-www-form-urlencoded. fields: an object (array
+   * values repeat the name) or an array of [name, value] pairs. Sends an
+   * Origin header as a browser would.
+   */
+  postForm(p, fields = {}, { headers = {}, follow = false } = {}) {
+    const params = new URLSearchParams();
+    const entries = Array.isArray(fields) ? fields : Object.entries(fields);
+    for (const [k, v] of entries) {
+      if (Array.isArray(v)) for (const x of v) params.append(k, String(x));
+      else if (v !== undefined && v !== null) params.append(k, String(v));
+    }
+    return this.request(p, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: this.base,
+        ...headers,
+      },
+      body: params.toString(),
+      follow,
+    });
+  }
+
+  /** POST a JSON body. */
+  postJson(p, obj, { headers = {}, follow = false } = {}) {
+    return this.request(p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: this.base, ...headers },
+      body: JSON.stringify(obj),
+      follow,
+    });
+  }
+
+  /** The CSRF token of the first `<input type="hidden" name="csrf" value="...">`, or null. */
+  csrfFrom(html) {
+    return csrfFrom(html);
+  }
+
+  /**
+   * GETs pagePath, takes the CSRF token from it and posts fields (plus csrf)
+   * to action (default pagePath). Resolves the POST response.
+   */
+  async submitForm(pagePath, fields = {}, { action = pagePath, headers = {}, follow = false } = {}) {
+    const { status, html } = await this.getHtml(pagePath);
+    const csrf = csrfFrom(html);
+    if (!csrf) throw new Error(`no csrf token on ${pagePath} (status ${status})`);
+    const all = Array.isArray(fields) ? [...fields, ['csrf', csrf]] : { ...fields, csrf };
+    return this.postForm(action, all, { headers, follow });
+  }
+
+  /** GET /sign-in, then POST username, password and csrf to /sign-in. */
+  async signIn(username, password = DEMO_PASSWORD) {
+    const { status, html } = await this.getHtml('/sign-in');
+    const csrf = csrfFrom(html);
+    if (!csrf) throw new Error(`no csrf token on /sign-in (status ${status})\n${html.slice(0, 2000)}`);
+    return this.postForm('/sign-in', { username, password, csrf });
+  }
+}
+
+/** The CSRF token of the first hidden input named csrf in html, or null. */
+export function csrfFrom(html) {
+  const re = /<input\b[^>]*>/gi;
+  for (let m; (m = re.exec(html));) {
+    const tag = m[0];
+    if (!/\bname\s*=\s*["']?csrf["'\s>]/i.test(tag)) continue;
+    if (!/\btype\s*=\s*["']?hidden["'\s>]/i.test(tag)) continue;
+    const v = /\bvalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    if (v) return decodeHtml(v[1] ?? v[2] ?? v[3]);
+  }
+  return null;
+}
