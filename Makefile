@@ -97,7 +97,8 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory MODE=release build/release/tas
 	@test -f $(DB) || build/release/tas demo --db $(DB)
-	build/release/tas serve --db $(DB) --listen $(LISTEN)
+	@echo "tas: open http://$(LISTEN)/ and sign in as coordinator (or admin, head, ...) with password demo-password"
+	@build/release/tas serve --db $(DB) --listen $(LISTEN)
 
 test: deps
 	@$(MAKE) --no-print-directory MODE=release build/release/tas unit

@@ -38,6 +38,23 @@ show_output() {
     fi
 }
 
+# TAP output without the passing tests (their "ok" lines and YAML blocks)
+# and "# Subtest:" headers: what is left is failures, diagnostics, stray
+# output (stderr of the tests) and the closing counts.
+show_tap_failures() {
+    awk '
+        skip && /^ *\.\.\.$/ { skip = 0; next }
+        skip { next }
+        /^ *# Subtest: / { next }
+        /^ *ok [0-9]+ / {
+            getline nxt
+            if (nxt ~ /^ *---$/) { skip = 1; next }
+            $0 = nxt
+        }
+        { print "    | " $0 }
+    ' "$out"
+}
+
 # "exit N", or the signal's name for a process killed by one.
 describe_exit() {
     local rc=$1
@@ -47,6 +64,15 @@ describe_exit() {
         echo "killed by SIG$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))"
     else
         echo "exit $rc"
+    fi
+}
+
+# plural N WORD [PLURAL]: "1 file", "2 files".
+plural() {
+    if (($1 == 1)); then
+        echo "1 $2"
+    else
+        echo "$1 ${3:-$2s}"
     fi
 }
 
@@ -112,7 +138,7 @@ run_unit() {
             show_output
         fi
     done
-    echo "unit ($mode): $gp passed, $gf failed$(skipped_note "$gs") (${#bins[@]} binaries)"
+    echo "unit ($mode): $gp passed, $gf failed$(skipped_note "$gs") ($(plural ${#bins[@]} binary binaries))"
     passed=$((passed + gp))
     failed=$((failed + gf))
     skipped=$((skipped + gs))
@@ -153,9 +179,9 @@ run_node() {
     fi
     if ((fl > 0)); then
         echo "FAIL $label ($(describe_exit "$rc")):"
-        show_output
+        show_tap_failures
     fi
-    echo "$label: $p passed, $fl failed$(skipped_note $((s + t))) (${#files[@]} files)"
+    echo "$label: $p passed, $fl failed$(skipped_note $((s + t))) ($(plural ${#files[@]} file))"
     passed=$((passed + p))
     failed=$((failed + fl))
     skipped=$((skipped + s + t))

@@ -289,8 +289,12 @@ static void make_school(struct demo_rng *r, struct demo_plan *p, size_t i, int s
 
     /* Sum of two uniforms: a hump in the middle of the range, as real
      * schools cluster, in tenths so the value has exactly one decimal. */
-    s->fsm_pct = (50 + between(r, 0, 200) + between(r, 0, 200)) / 10.0;  /* 5.0..45.0 */
-    s->sen_pct = (80 + between(r, 0, 85) + between(r, 0, 85)) / 10.0;    /* 8.0..25.0 */
+    int fsm = 50 + between(r, 0, 200);
+    fsm += between(r, 0, 200);
+    int sen = 80 + between(r, 0, 85);
+    sen += between(r, 0, 85);
+    s->fsm_pct = fsm / 10.0; /* 5.0..45.0 */
+    s->sen_pct = sen / 10.0; /* 8.0..25.0 */
     concat3(s->phase, sizeof s->phase, secondary ? "secondary" : "primary", "", "");
     s->tas_member = member;
 }
@@ -741,8 +745,11 @@ int demo_plan_authority(uint64_t seed, const char *today, struct demo_plan *out)
     struct demo_rng *r = &rng;
 
     concat3(out->authority.la_code, sizeof out->authority.la_code, PICK(r, la_codes), "", "");
-    concat3(out->authority.name, sizeof out->authority.name, PICK(r, la_places),
-            PICK(r, la_kinds), "");
+    /* One draw per statement: C leaves argument order unspecified, and gcc
+     * and clang really do differ, which would change the plan. */
+    const char *place = PICK(r, la_places);
+    const char *kind = PICK(r, la_kinds);
+    concat3(out->authority.name, sizeof out->authority.name, place, kind, "");
 
     static const struct { int n, secondary; bool member; } blocks[] = {
         {TAS_PRIMARIES, 0, true},

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sqlite3.h>
+
 #include "store/store_internal.h"
 
 #define POOL_MAX 1024
@@ -33,6 +35,12 @@ struct store_pool *store_pool_open(const char *url, int n, char *err, size_t err
     if (n < 1 || n > POOL_MAX) {
         if (err && errlen)
             snprintf(err, errlen, "pool size must be 1 to %d, not %d", POOL_MAX, n);
+        return NULL;
+    }
+    if (!sqlite3_threadsafe()) {
+        /* Connections would share unlocked library state across threads. */
+        if (err && errlen)
+            snprintf(err, errlen, "SQLite was built without thread support");
         return NULL;
     }
     struct store_pool *p = calloc(1, sizeof *p);

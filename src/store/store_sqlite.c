@@ -7,12 +7,14 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -177,6 +179,17 @@ struct store *store_open(const char *url, char *err, size_t errlen)
         return NULL;
     }
 
+    bool memory = strcmp(path, ":memory:") == 0;
+    if (!memory) {
+        /* The file holds children's data: create it owner-only rather than
+         * at SQLite's 0644 (its -wal and -shm files copy this mode).  An
+         * existing file keeps its mode; other failures are SQLite's to
+         * report below. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
+
     struct store *s = calloc(1, sizeof *s);
     if (!s) {
         put_err(err, errlen, "out of memory");
@@ -193,7 +206,7 @@ struct store *store_open(const char *url, char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    if (!configure(s->db, strcmp(path, ":memory:") == 0, err, errlen)) {
+    if (!configure(s->db, memory, err, errlen)) {
         sqlite3_close(s->db);
         free(s);
         return NULL;

@@ -188,6 +188,9 @@ void h_pupil_list(struct req *rq, struct resp *rs)
     }
     json_t *ctx = view_page(rq, "Pupils", "pupils");
     json_object_set_new(ctx, "pupils", rows);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "pupil" : "pupils");
+    json_object_set_new(ctx, "count_text", json_string(count));
     json_object_set_new(ctx, "q", json_string(f.search));
     json_object_update(ctx, paging);
     json_decref(paging);

@@ -146,6 +146,9 @@ void h_school_list(struct req *rq, struct resp *rs)
     }
     json_t *ctx = view_page(rq, "Schools", "schools");
     json_object_set_new(ctx, "schools", rows);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "school" : "schools");
+    json_object_set_new(ctx, "count_text", json_string(count));
     json_object_set_new(ctx, "q", json_string(q));
     json_object_set_new(ctx, "searched", json_boolean(q[0] != '\0'));
     json_object_update(ctx, paging);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,84 @@ static void same_seed_same_plan(void **state)
     demo_plan_free(b); /* idempotent */
     free(a);
     free(b);
+}
+
+/* FNV-1a over every field as text, so the digest does not depend on
+ * padding, byte order or double formatting. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(0x100000001B3);
+    }
+    h ^= 0xFF; /* field separator */
+    return h * UINT64_C(0x100000001B3);
+}
+
+static uint64_t fnv_int(uint64_t h, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    return fnv(h, buf);
+}
+
+static uint64_t plan_digest(const struct demo_plan *p)
+{
+    uint64_t h = UINT64_C(0xCBF29CE484222325);
+    h = fnv(h, p->authority.la_code);
+    h = fnv(h, p->authority.name);
+    for (size_t i = 0; i < p->nschools; i++) {
+        const struct school *s = &p->schools[i];
+        h = fnv(h, s->urn);
+        h = fnv(h, p->estab[i]);
+        h = fnv(h, s->name);
+        h = fnv(h, s->phase);
+        h = fnv_int(h, s->pupils_on_roll);
+        h = fnv_int(h, (long long)(s->fsm_pct * 10 + 0.5));
+        h = fnv_int(h, (long long)(s->sen_pct * 10 + 0.5));
+        h = fnv_int(h, s->tas_member);
+    }
+    for (size_t i = 0; i < p->npupils; i++) {
+        const struct pupil *u = &p->pupils[i];
+        h = fnv_int(h, u->school_id);
+        h = fnv(h, u->upn);
+        h = fnv(h, u->forenames);
+        h = fnv(h, u->surname);
+        h = fnv(h, u->date_of_birth);
+        h = fnv(h, u->gender);
+        h = fnv(h, u->ethnicity);
+        h = fnv(h, u->nc_year);
+        h = fnv(h, u->sen_provision);
+    }
+    for (size_t i = 0; i < p->nusers; i++) {
+        h = fnv(h, p->users[i].username);
+        h = fnv(h, p->users[i].display_name);
+    }
+    return h;
+}
+
+/* Pinned output: the same plan from any compiler, platform or optimisation
+ * level (argument evaluation order once made gcc and clang disagree).
+ * Changing the generator on purpose means updating these values. */
+static void plan_is_pinned(void **state)
+{
+    (void)state;
+    struct demo_plan *p = malloc(sizeof *p);
+    assert_non_null(p);
+    assert_int_equal(demo_plan_authority(1, "2026-11-23", p), 0);
+    assert_string_equal(p->authority.la_code, "804");
+    assert_string_equal(p->authority.name, "Hollinsmoor Borough Council");
+    assert_string_equal(p->schools[0].name, "St Joseph's Catholic Primary School");
+    assert_string_equal(p->schools[0].urn, "130048");
+    assert_string_equal(p->pupils[0].upn, "E804317224095");
+    assert_string_equal(p->pupils[0].surname, "Davies");
+    assert_string_equal(p->pupils[0].date_of_birth, "2019-10-17");
+    uint64_t d = plan_digest(p);
+    if (d != UINT64_C(0x957A00B06798BA2E))
+        print_error("plan digest changed: %016llx\n", (unsigned long long)d);
+    assert_true(d == UINT64_C(0x957A00B06798BA2E));
+    demo_plan_free(p);
+    free(p);
 }
 
 static void different_seeds_differ(void **state)
@@ -489,6 +568,7 @@ int main(void)
         cmocka_unit_test(rng_below_in_range_and_even),
         cmocka_unit_test(rng_weighted_follows_weights),
         cmocka_unit_test(same_seed_same_plan),
+        cmocka_unit_test(plan_is_pinned),
         cmocka_unit_test(different_seeds_differ),
         cmocka_unit_test(bad_today_is_refused),
         cmocka_unit_test(schools_have_the_right_shape),

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lib/embedded.h"
 #include "store/store.h"
@@ -200,6 +201,16 @@ static void test_open_settings(void **state)
     assert_int_equal(query_int(f->s, "PRAGMA trusted_schema"), 0);
     assert_int_equal(query_int(f->s, "PRAGMA busy_timeout"), 5000);
     assert_string_equal(store_backend_name(f->s), "sqlite");
+
+    /* Children's data: the files are not readable by others. */
+    assert_int_equal(exec_sql(f->s, "CREATE TABLE x (a)"), STORE_OK);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
 
     /* A bare path works too, and sees the same (persistent) WAL mode. */
     char err[256];

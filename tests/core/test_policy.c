@@ -1,0 +1,689 @@
+/* Access policy.  The core is a matrix written out by hand from the rules
+ * in the brief (not derived from policy.c): for each grant fixture and
+ * resource kind, which actions are allowed on a resource
+ *   in    in school 11 of authority 1 (inside every fixture's scope)
+ *   same  in school 12 of authority 1 (outside school and team scopes)
+ *   other in school 21 of authority 2 (another authority)
+ *   any   with no id, school or authority ("anywhere"; for the other
+ *         actions that means an installation-level object)
+ * as a string of letters L V C E D X (list view create edit delete export).
+ * Everything not listed must be denied. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/policy.h"
+
+enum { A1 = 1, A2 = 2, S11 = 11, S12 = 12, S21 = 21 };
+
+static struct role_grant grant(enum role r, enum scope_kind s, int64_t scope_id, int64_t auth)
+{
+    struct role_grant g;
+    memset(&g, 0, sizeof g);
+    g.role = r;
+    g.scope = s;
+    g.scope_id = scope_id;
+    g.authority_id = auth;
+    return g;
+}
+
+static struct role_grant team(enum role r, int64_t team_id, int64_t auth, size_t n,
+                              const int64_t *schools)
+{
+    struct role_grant g = grant(r, SCOPE_TEAM, team_id, auth);
+    g.nschools = n;
+    for (size_t i = 0; i < n; i++)
+        g.school_ids[i] = schools[i];
+    return g;
+}
+
+static struct principal principal(size_t n, const struct role_grant *g)
+{
+    struct principal p;
+    memset(&p, 0, sizeof p);
+    p.user_id = 42;
+    p.ngrants = n;
+    for (size_t i = 0; i < n; i++)
+        p.grants[i] = g[i];
+    return p;
+}
+
+static struct principal one(struct role_grant g)
+{
+    return principal(1, &g);
+}
+
+enum fixture {
+    ADMIN_SYS, ADMIN_A, DPO_A, DPO_SCH, SL_A, SL_T, CC_A, CC_T, SCH_11, PR_T, PR_SVC,
+    EV_A, ST_A, FIXTURE__COUNT
+};
+
+static const char *const fixture_names[FIXTURE__COUNT] = {
+    "admin/system", "admin/authority 1", "dpo/authority 1", "dpo/school 11",
+    "strategic_lead/authority 1", "strategic_lead/team {11}", "case_coordinator/authority 1",
+    "case_coordinator/team {11}", "school_lead/school 11", "practitioner/team {11}",
+    "practitioner/service", "evaluator/authority 1", "steering/authority 1",
+};
+
+static struct principal fixture(enum fixture f)
+{
+    static const int64_t team11[] = {S11};
+    switch (f) {
+    case ADMIN_SYS: return one(grant(ROLE_ADMIN, SCOPE_SYSTEM, 0, 0));
+    case ADMIN_A: return one(grant(ROLE_ADMIN, SCOPE_AUTHORITY, A1, A1));
+    case DPO_A: return one(grant(ROLE_DPO, SCOPE_AUTHORITY, A1, A1));
+    case DPO_SCH: return one(grant(ROLE_DPO, SCOPE_SCHOOL, S11, A1));
+    case SL_A: return one(grant(ROLE_STRATEGIC_LEAD, SCOPE_AUTHORITY, A1, A1));
+    case SL_T: return one(team(ROLE_STRATEGIC_LEAD, 5, A1, 1, team11));
+    case CC_A: return one(grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, A1));
+    case CC_T: return one(team(ROLE_CASE_COORDINATOR, 5, A1, 1, team11));
+    case SCH_11: return one(grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1));
+    case PR_T: return one(team(ROLE_PRACTITIONER, 7, A1, 1, team11));
+    case PR_SVC: return one(grant(ROLE_PRACTITIONER, SCOPE_SERVICE, 3, A1));
+    case EV_A: return one(grant(ROLE_EVALUATOR, SCOPE_AUTHORITY, A1, A1));
+    case ST_A: return one(grant(ROLE_STEERING, SCOPE_AUTHORITY, A1, A1));
+    case FIXTURE__COUNT: break;
+    }
+    return principal(0, NULL);
+}
+
+enum pos { IN, SAME, OTHER, ANY, POS__COUNT };
+static const char *const pos_names[POS__COUNT] = {"in", "same", "other", "any"};
+static const char action_letters[ACT__COUNT] = {'L', 'V', 'C', 'E', 'D', 'X'};
+
+/* LIST and CREATE carry no id (where = school/authority); the rest name
+ * one object. */
+static struct resource res(enum resource_kind k, enum pos p, enum action a)
+{
+    static const int64_t school[POS__COUNT] = {S11, S12, S21, 0};
+    static const int64_t auth[POS__COUNT] = {A1, A1, A2, 0};
+    bool where = a == ACT_LIST || a == ACT_CREATE;
+    struct resource r = {k, 0, auth[p], school[p]};
+    if (k == RES_AUTHORITY) {
+        r.school_id = 0;
+        r.id = where ? 0 : auth[p];
+    } else if (k == RES_SCHOOL) {
+        r.school_id = 0;
+        r.id = where ? 0 : school[p];
+    } else {
+        r.id = where || p == ANY ? 0 : 100 + p;
+    }
+    return r;
+}
+
+struct row {
+    enum fixture f;
+    enum resource_kind k;
+    const char *allowed[POS__COUNT];
+};
+
+#define ALL6 "LVCEDX"
+static const struct row matrix[] = {
+    {ADMIN_SYS, RES_AUTHORITY, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_SCHOOL, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_PUPIL, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_USER, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_AGGREGATE, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_AUDIT, {"LVX", "LVX", "LVX", "LVX"}},   /* audit is read-only */
+
+    {ADMIN_A, RES_AUTHORITY, {"LVEX", "LVEX", "", "L"}},   /* no create/delete */
+    {ADMIN_A, RES_SCHOOL, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_PUPIL, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_USER, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_AGGREGATE, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_AUDIT, {"LVX", "LVX", "", "L"}},
+
+    {DPO_A, RES_AUTHORITY, {"LVX", "LVX", "", "L"}},
+    {DPO_A, RES_SCHOOL, {"LVX", "LVX", "", "L"}},
+    {DPO_A, RES_PUPIL, {"LVX", "LVX", "", "L"}},
+    {DPO_A, RES_USER, {"LV", "LV", "", "L"}},
+    {DPO_A, RES_AGGREGATE, {"", "", "", ""}},
+    {DPO_A, RES_AUDIT, {"LVX", "LVX", "", "L"}},
+
+    {DPO_SCH, RES_AUTHORITY, {"", "", "", ""}},   /* a school holds no authority */
+    {DPO_SCH, RES_SCHOOL, {"LVX", "L", "", "L"}},
+    {DPO_SCH, RES_PUPIL, {"LVX", "", "", "L"}},
+    {DPO_SCH, RES_USER, {"LV", "", "", "L"}},
+    {DPO_SCH, RES_AGGREGATE, {"", "", "", ""}},
+    {DPO_SCH, RES_AUDIT, {"LVX", "", "", "L"}},
+
+    {SL_A, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {SL_A, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {SL_A, RES_PUPIL, {"LV", "LV", "", "L"}},
+    {SL_A, RES_USER, {"", "", "", ""}},
+    {SL_A, RES_AGGREGATE, {"V", "V", "", ""}},
+    {SL_A, RES_AUDIT, {"", "", "", ""}},
+
+    {SL_T, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {SL_T, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {SL_T, RES_PUPIL, {"LV", "", "", "L"}},
+    {SL_T, RES_USER, {"", "", "", ""}},
+    {SL_T, RES_AGGREGATE, {"V", "", "", ""}},
+    {SL_T, RES_AUDIT, {"", "", "", ""}},
+
+    {CC_A, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {CC_A, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {CC_A, RES_PUPIL, {"LVCE", "LVCE", "", "LC"}},
+    {CC_A, RES_USER, {"", "", "", ""}},
+    {CC_A, RES_AGGREGATE, {"V", "V", "", ""}},
+    {CC_A, RES_AUDIT, {"", "", "", ""}},
+
+    {CC_T, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {CC_T, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {CC_T, RES_PUPIL, {"LVCE", "", "", "LC"}},
+    {CC_T, RES_USER, {"", "", "", ""}},
+    {CC_T, RES_AGGREGATE, {"V", "", "", ""}},
+    {CC_T, RES_AUDIT, {"", "", "", ""}},
+
+    {SCH_11, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {SCH_11, RES_SCHOOL, {"LVE", "LV", "", "L"}},   /* edits only its own school */
+    {SCH_11, RES_PUPIL, {"LVCE", "", "", "LC"}},
+    {SCH_11, RES_USER, {"", "", "", ""}},
+    {SCH_11, RES_AGGREGATE, {"", "", "", ""}},
+    {SCH_11, RES_AUDIT, {"", "", "", ""}},
+
+    {PR_T, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {PR_T, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {PR_T, RES_PUPIL, {"LV", "", "", "L"}},
+    {PR_T, RES_USER, {"", "", "", ""}},
+    {PR_T, RES_AGGREGATE, {"", "", "", ""}},
+    {PR_T, RES_AUDIT, {"", "", "", ""}},
+
+    {PR_SVC, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {PR_SVC, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {PR_SVC, RES_PUPIL, {"", "", "", ""}},   /* a service alone reaches no pupil */
+    {PR_SVC, RES_USER, {"", "", "", ""}},
+    {PR_SVC, RES_AGGREGATE, {"", "", "", ""}},
+    {PR_SVC, RES_AUDIT, {"", "", "", ""}},
+
+    {EV_A, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {EV_A, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {EV_A, RES_PUPIL, {"", "", "", ""}},
+    {EV_A, RES_USER, {"", "", "", ""}},
+    {EV_A, RES_AGGREGATE, {"LVX", "LVX", "", "L"}},
+    {EV_A, RES_AUDIT, {"", "", "", ""}},
+
+    {ST_A, RES_AUTHORITY, {"LV", "LV", "", "L"}},
+    {ST_A, RES_SCHOOL, {"LV", "LV", "", "L"}},
+    {ST_A, RES_PUPIL, {"", "", "", ""}},
+    {ST_A, RES_USER, {"", "", "", ""}},
+    {ST_A, RES_AGGREGATE, {"LV", "LV", "", "L"}},
+    {ST_A, RES_AUDIT, {"", "", "", ""}},
+};
+
+static void test_matrix(void **state)
+{
+    (void)state;
+    int failures = 0, checked = 0;
+    bool covered[FIXTURE__COUNT][RES__COUNT] = {{false}};
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
+        const struct row *row = &matrix[i];
+        struct principal p = fixture(row->f);
+        covered[row->f][row->k] = true;
+        for (int pos = 0; pos < POS__COUNT; pos++) {
+            for (int a = 0; a < ACT__COUNT; a++) {
+                struct resource r = res(row->k, (enum pos)pos, (enum action)a);
+                struct decision d = policy_decide(&p, (enum action)a, &r);
+                bool want = strchr(row->allowed[pos], action_letters[a]) != NULL;
+                checked++;
+                assert_non_null(d.reason);
+                if (d.allow != want) {
+                    failures++;
+                    print_error("%s: %s %s (%s): want %s, got %s (%s)\n",
+                                fixture_names[row->f], action_code((enum action)a),
+                                resource_code(row->k), pos_names[pos],
+                                want ? "allow" : "deny", d.allow ? "allow" : "deny", d.reason);
+                }
+            }
+        }
+    }
+    /* The table covers every fixture and kind. */
+    for (int f = 0; f < FIXTURE__COUNT; f++)
+        for (int k = 0; k < RES__COUNT; k++)
+            if (!covered[f][k])
+                fail_msg("matrix lacks %s x %s", fixture_names[f], resource_code((enum resource_kind)k));
+    assert_int_equal(checked, FIXTURE__COUNT * RES__COUNT * POS__COUNT * ACT__COUNT);
+    assert_int_equal(failures, 0);
+}
+
+static bool allowed(const struct principal *p, enum action a, struct resource r)
+{
+    return policy_decide(p, a, &r).allow;
+}
+
+static void test_null_and_empty_principals(void **state)
+{
+    (void)state;
+    struct principal empty = principal(0, NULL);
+    for (int k = 0; k < RES__COUNT; k++)
+        for (int a = 0; a < ACT__COUNT; a++)
+            for (int pos = 0; pos < POS__COUNT; pos++) {
+                struct resource r = res((enum resource_kind)k, (enum pos)pos, (enum action)a);
+                struct decision d = policy_decide(NULL, (enum action)a, &r);
+                assert_false(d.allow);
+                assert_non_null(d.reason);
+                d = policy_decide(&empty, (enum action)a, &r);
+                assert_false(d.allow);
+                assert_non_null(d.reason);
+            }
+    struct principal admin = fixture(ADMIN_SYS);
+    assert_false(policy_decide(&admin, ACT_VIEW, NULL).allow);
+}
+
+/* Out-of-range counts and enums come from bad data: refuse, never read on. */
+static void test_malformed_input(void **state)
+{
+    (void)state;
+    struct principal p = fixture(CC_A);
+    struct resource pupil = {RES_PUPIL, 5, A1, S11};
+    assert_true(allowed(&p, ACT_VIEW, pupil));
+
+    /* Zeroed grants past the count would read as system administrators. */
+    p.ngrants = POLICY_MAX_GRANTS + 1;
+    assert_false(allowed(&p, ACT_VIEW, pupil));
+    p.ngrants = (size_t)-1;
+    assert_false(allowed(&p, ACT_VIEW, pupil));
+
+    struct principal t = fixture(CC_T);
+    assert_true(allowed(&t, ACT_VIEW, pupil));
+    t.grants[0].nschools = POLICY_MAX_TEAM_SCHOOLS + 1;
+    assert_false(allowed(&t, ACT_VIEW, pupil));
+
+    struct principal bad_role = one(grant((enum role)99, SCOPE_SYSTEM, 0, 0));
+    assert_false(allowed(&bad_role, ACT_VIEW, pupil));
+    struct principal bad_scope = one(grant(ROLE_ADMIN, (enum scope_kind)99, A1, A1));
+    assert_false(allowed(&bad_scope, ACT_VIEW, pupil));
+
+    struct principal admin = fixture(ADMIN_SYS);
+    assert_false(allowed(&admin, (enum action)ACT__COUNT, pupil));
+    assert_false(allowed(&admin, (enum action)-1, pupil));
+    struct resource bad_kind = {(enum resource_kind)RES__COUNT, 5, A1, S11};
+    assert_false(allowed(&admin, ACT_VIEW, bad_kind));
+
+    /* Self-contradictory resources are refused, even to a system admin. */
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_SCHOOL, S11, A1, S12}));
+    assert_true(allowed(&admin, ACT_VIEW, (struct resource){RES_SCHOOL, S11, A1, S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, A2, 0}));
+    assert_true(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, A1, 0}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, 0, S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, -5, A1, S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, 5, -1, S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, 5, A1, -11}));
+
+    /* Grants whose ids disagree or are missing reach nothing. */
+    struct principal mixed = one(grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A2, A1));
+    assert_false(allowed(&mixed, ACT_VIEW, pupil));
+    assert_false(allowed(&mixed, ACT_VIEW, (struct resource){RES_PUPIL, 5, A2, S21}));
+    struct principal scope_only = one(grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, 0));
+    assert_true(allowed(&scope_only, ACT_VIEW, pupil));
+    struct principal no_auth = one(grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, 0));
+    assert_false(allowed(&no_auth, ACT_VIEW, pupil));
+    assert_false(allowed(&no_auth, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
+    struct principal no_school = one(grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, 0, A1));
+    assert_false(allowed(&no_school, ACT_VIEW, (struct resource){RES_PUPIL, 5, A1, S11}));
+    assert_false(allowed(&no_school, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
+}
+
+/* A resource naming another authority is refused even when its school is
+ * in scope: ids in requests are not trusted to agree. */
+static void test_cross_authority(void **state)
+{
+    (void)state;
+    struct resource spoof = {RES_PUPIL, 5, A2, S11};
+    for (int f = 0; f < FIXTURE__COUNT; f++) {
+        struct principal p = fixture((enum fixture)f);
+        for (int a = 0; a < ACT__COUNT; a++)
+            assert_int_equal(allowed(&p, (enum action)a, spoof), f == ADMIN_SYS);
+    }
+    /* Without an authority, school and team grants check the school ... */
+    struct resource bare = {RES_PUPIL, 5, 0, S11};
+    struct principal sl = fixture(SCH_11), pr = fixture(PR_T), cc = fixture(CC_A);
+    assert_true(allowed(&sl, ACT_VIEW, bare));
+    assert_true(allowed(&pr, ACT_VIEW, bare));
+    /* ... but an authority grant cannot tell, so it refuses. */
+    assert_false(allowed(&cc, ACT_VIEW, bare));
+    /* Public school details still need the authority to be known. */
+    assert_false(allowed(&sl, ACT_VIEW, (struct resource){RES_SCHOOL, S12, 0, 0}));
+    assert_true(allowed(&sl, ACT_VIEW, (struct resource){RES_SCHOOL, S12, A1, 0}));
+}
+
+static void test_multi_role(void **state)
+{
+    (void)state;
+    static const int64_t team12[] = {S12};
+    struct role_grant g[2] = {grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1),
+                              team(ROLE_PRACTITIONER, 9, A1, 1, team12)};
+    struct resource p11 = {RES_PUPIL, 5, A1, S11}, p12 = {RES_PUPIL, 6, A1, S12},
+                    p21 = {RES_PUPIL, 7, A2, S21};
+    for (int order = 0; order < 2; order++) {
+        struct role_grant gg[2] = {g[order], g[1 - order]};
+        struct principal p = principal(2, gg);
+        assert_true(allowed(&p, ACT_VIEW, p11));
+        assert_true(allowed(&p, ACT_EDIT, p11));
+        assert_true(allowed(&p, ACT_VIEW, p12));
+        assert_false(allowed(&p, ACT_EDIT, p12));    /* practitioner: read only */
+        assert_false(allowed(&p, ACT_CREATE, (struct resource){RES_PUPIL, 0, A1, S12}));
+        assert_true(allowed(&p, ACT_CREATE, (struct resource){RES_PUPIL, 0, A1, S11}));
+        assert_false(allowed(&p, ACT_VIEW, p21));
+        assert_false(allowed(&p, ACT_DELETE, p11));
+        assert_false(allowed(&p, ACT_EXPORT, p11));
+    }
+
+    /* DPO in authority 2 and case coordinator in authority 1: each grant
+     * keeps its own actions; they do not combine across authorities. */
+    struct role_grant h[2] = {grant(ROLE_DPO, SCOPE_AUTHORITY, A2, A2),
+                              grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, A1)};
+    struct principal q = principal(2, h);
+    assert_true(allowed(&q, ACT_VIEW, p21));
+    assert_true(allowed(&q, ACT_EXPORT, p21));
+    assert_false(allowed(&q, ACT_EDIT, p21));
+    assert_true(allowed(&q, ACT_EDIT, p11));
+    assert_false(allowed(&q, ACT_EXPORT, p11));
+    assert_true(allowed(&q, ACT_VIEW, (struct resource){RES_AUDIT, 3, A2, 0}));
+    assert_false(allowed(&q, ACT_VIEW, (struct resource){RES_AUDIT, 3, A1, 0}));
+
+    /* Evaluator + steering never add up to pupil access. */
+    struct role_grant e[2] = {grant(ROLE_EVALUATOR, SCOPE_SYSTEM, 0, 0),
+                              grant(ROLE_STEERING, SCOPE_SYSTEM, 0, 0)};
+    struct principal es = principal(2, e);
+    for (int a = 0; a < ACT__COUNT; a++)
+        assert_false(allowed(&es, (enum action)a, p11));
+    assert_true(allowed(&es, ACT_EXPORT, (struct resource){RES_AGGREGATE, 0, A2, 0}));
+    assert_false(allowed(&es, ACT_EDIT, (struct resource){RES_AGGREGATE, 0, A2, 0}));
+}
+
+static void test_team_scope(void **state)
+{
+    (void)state;
+    static const int64_t schools[] = {S11, S12};
+    struct principal p = one(team(ROLE_CASE_COORDINATOR, 4, A1, 2, schools));
+    assert_true(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 5, A1, S11}));
+    assert_true(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 6, A1, S12}));
+    assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 7, A1, 13}));
+    assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 8, A1, 0}));
+    /* Listing across the whole authority is allowed (then filtered). */
+    assert_true(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, 0}));
+    assert_false(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A2, 0}));
+    assert_true(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, S12}));
+    assert_false(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, 13}));
+
+    /* The last slot of a full team counts; nothing past nschools does. */
+    struct role_grant full = grant(ROLE_PRACTITIONER, SCOPE_TEAM, 4, A1);
+    full.nschools = POLICY_MAX_TEAM_SCHOOLS;
+    for (size_t i = 0; i < POLICY_MAX_TEAM_SCHOOLS; i++)
+        full.school_ids[i] = 1000 + (int64_t)i;
+    struct principal fp = one(full);
+    assert_true(allowed(&fp, ACT_VIEW,
+                        (struct resource){RES_PUPIL, 1, A1, 1000 + POLICY_MAX_TEAM_SCHOOLS - 1}));
+    fp.grants[0].nschools = 3;
+    assert_true(allowed(&fp, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 1002}));
+    assert_false(allowed(&fp, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 1003}));
+
+    /* An empty team reaches no pupil, not even "anywhere". */
+    struct principal none = one(team(ROLE_PRACTITIONER, 4, A1, 0, NULL));
+    assert_false(allowed(&none, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
+    assert_false(allowed(&none, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 0}));
+    assert_true(allowed(&none, ACT_LIST, (struct resource){RES_SCHOOL, 0, 0, 0}));
+}
+
+/* Every role, in every scope, on pupils and users. */
+static void test_delete_and_users_admin_only(void **state)
+{
+    (void)state;
+    static const int64_t team11[] = {S11};
+    struct resource pupil = {RES_PUPIL, 5, A1, S11};
+    struct resource user = {RES_USER, 9, A1, S11};
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct role_grant gs[] = {
+            grant((enum role)r, SCOPE_SYSTEM, 0, 0),
+            grant((enum role)r, SCOPE_AUTHORITY, A1, A1),
+            grant((enum role)r, SCOPE_SCHOOL, S11, A1),
+            team((enum role)r, 3, A1, 1, team11),
+            grant((enum role)r, SCOPE_SERVICE, 3, A1),
+        };
+        for (size_t s = 0; s < sizeof gs / sizeof gs[0]; s++) {
+            struct principal p = one(gs[s]);
+            bool admin = r == ROLE_ADMIN;
+            bool dpo = r == ROLE_DPO;
+            bool in_scope = gs[s].scope != SCOPE_SERVICE;
+            assert_int_equal(allowed(&p, ACT_DELETE, pupil), admin && in_scope);
+            assert_int_equal(allowed(&p, ACT_EDIT, user), admin && in_scope);
+            /* "Somewhere in authority 1": a school or team admin may too. */
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_USER, 0, A1, 0}),
+                             admin && in_scope);
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_USER, 0, A1, S12}),
+                             admin && (gs[s].scope == SCOPE_SYSTEM ||
+                                       gs[s].scope == SCOPE_AUTHORITY));
+            assert_int_equal(allowed(&p, ACT_VIEW, user), (admin || dpo) && in_scope);
+            /* Only a system administrator creates authorities. */
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_AUTHORITY, 0, 0, 0}),
+                             admin && gs[s].scope == SCOPE_SYSTEM);
+            assert_int_equal(allowed(&p, ACT_DELETE, (struct resource){RES_AUTHORITY, A1, A1, 0}),
+                             admin && gs[s].scope == SCOPE_SYSTEM);
+            /* Nobody rewrites the audit trail. */
+            assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_AUDIT, 1, A1, S11}));
+            assert_false(allowed(&p, ACT_DELETE, (struct resource){RES_AUDIT, 1, A1, S11}));
+            /* Service scope alone reaches no pupil, whatever the role. */
+            if (!in_scope)
+                for (int a = 0; a < ACT__COUNT; a++)
+                    assert_false(allowed(&p, (enum action)a, pupil));
+        }
+    }
+}
+
+static void test_reasons(void **state)
+{
+    (void)state;
+    struct principal cc = fixture(CC_A);
+    struct resource pupil = {RES_PUPIL, 5, A1, S11};
+    struct decision yes = policy_decide(&cc, ACT_VIEW, &pupil);
+    struct decision no_role = policy_decide(&cc, ACT_DELETE, &pupil);
+    struct resource far = {RES_PUPIL, 5, A2, S21};
+    struct decision no_scope = policy_decide(&cc, ACT_VIEW, &far);
+    assert_true(yes.allow);
+    assert_false(no_role.allow);
+    assert_false(no_scope.allow);
+    assert_non_null(yes.reason);
+    assert_non_null(no_role.reason);
+    assert_non_null(no_scope.reason);
+    assert_string_not_equal(yes.reason, no_role.reason);
+    assert_string_not_equal(no_role.reason, no_scope.reason);
+    assert_non_null(strstr(yes.reason, "case coordinator"));
+    assert_non_null(policy_decide(NULL, ACT_VIEW, &pupil).reason);
+}
+
+/* ---------- policy_visible ---------- */
+
+static bool has(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+static void expect_visible(const struct principal *p, enum resource_kind k, enum action a,
+                           bool all, size_t nauth, const int64_t *auths, size_t nsch,
+                           const int64_t *schools)
+{
+    struct visibility v;
+    memset(&v, 0x5a, sizeof v);   /* must be fully overwritten */
+    policy_visible(p, k, a, &v);
+    assert_int_equal(v.all, all);
+    assert_int_equal(v.nauthorities, nauth);
+    assert_int_equal(v.nschools, nsch);
+    for (size_t i = 0; i < nauth; i++)
+        assert_true(has(v.authority_ids, v.nauthorities, auths[i]));
+    for (size_t i = 0; i < nsch; i++)
+        assert_true(has(v.school_ids, v.nschools, schools[i]));
+}
+
+static void test_visible(void **state)
+{
+    (void)state;
+    static const int64_t a1[] = {A1}, s11[] = {S11}, s11_12[] = {S11, S12};
+    static const int64_t a1_a2[] = {A1, A2};
+    struct principal p;
+
+    p = fixture(ADMIN_SYS);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, true, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_AUDIT, ACT_EDIT, false, 0, NULL, 0, NULL);
+
+    p = fixture(CC_A);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 1, a1, 0, NULL);
+    expect_visible(&p, RES_PUPIL, ACT_DELETE, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_SCHOOL, ACT_LIST, false, 1, a1, 0, NULL);
+    expect_visible(&p, RES_AGGREGATE, ACT_LIST, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_AGGREGATE, ACT_VIEW, false, 1, a1, 0, NULL);
+
+    p = fixture(SCH_11);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 0, NULL, 1, s11);
+    expect_visible(&p, RES_PUPIL, ACT_EDIT, false, 0, NULL, 1, s11);
+    expect_visible(&p, RES_SCHOOL, ACT_LIST, false, 1, a1, 0, NULL);   /* public */
+    expect_visible(&p, RES_SCHOOL, ACT_EDIT, false, 0, NULL, 1, s11);   /* own only */
+    expect_visible(&p, RES_AUTHORITY, ACT_VIEW, false, 1, a1, 0, NULL);
+    expect_visible(&p, RES_USER, ACT_LIST, false, 0, NULL, 0, NULL);
+
+    p = fixture(PR_T);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 0, NULL, 1, s11);
+    expect_visible(&p, RES_PUPIL, ACT_EDIT, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_SCHOOL, ACT_LIST, false, 1, a1, 0, NULL);
+
+    p = fixture(PR_SVC);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_SCHOOL, ACT_VIEW, false, 1, a1, 0, NULL);
+
+    p = fixture(EV_A);
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_AGGREGATE, ACT_EXPORT, false, 1, a1, 0, NULL);
+
+    p = fixture(DPO_SCH);
+    expect_visible(&p, RES_AUTHORITY, ACT_LIST, false, 0, NULL, 0, NULL);
+    expect_visible(&p, RES_PUPIL, ACT_EXPORT, false, 0, NULL, 1, s11);
+
+    /* Union and de-duplication across grants. */
+    static const int64_t t11_12[] = {S11, S12}, t12[] = {S12};
+    struct role_grant g[4] = {grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1),
+                              team(ROLE_PRACTITIONER, 7, A1, 2, t11_12),
+                              team(ROLE_PRACTITIONER, 8, A1, 1, t12),
+                              grant(ROLE_DPO, SCOPE_AUTHORITY, A2, A2)};
+    p = principal(4, g);
+    expect_visible(&p, RES_PUPIL, ACT_VIEW, false, 1, (const int64_t[]){A2}, 2, s11_12);
+    expect_visible(&p, RES_PUPIL, ACT_EDIT, false, 0, NULL, 1, s11);
+    expect_visible(&p, RES_SCHOOL, ACT_LIST, false, 2, a1_a2, 0, NULL);
+    /* A system grant anywhere makes everything visible, lists empty. */
+    g[3] = grant(ROLE_DPO, SCOPE_SYSTEM, 0, 0);
+    p = principal(4, g);
+    expect_visible(&p, RES_PUPIL, ACT_VIEW, true, 0, NULL, 0, NULL);
+
+    /* NULL or malformed principals see nothing. */
+    expect_visible(NULL, RES_PUPIL, ACT_LIST, false, 0, NULL, 0, NULL);
+    struct principal empty = principal(0, NULL);
+    expect_visible(&empty, RES_SCHOOL, ACT_LIST, false, 0, NULL, 0, NULL);
+    p = fixture(ADMIN_SYS);
+    p.ngrants = POLICY_MAX_GRANTS + 1;
+    expect_visible(&p, RES_PUPIL, ACT_LIST, false, 0, NULL, 0, NULL);
+    p = fixture(ADMIN_SYS);
+    expect_visible(&p, (enum resource_kind)RES__COUNT, ACT_LIST, false, 0, NULL, 0, NULL);
+    policy_visible(&p, RES_PUPIL, ACT_LIST, NULL);   /* must not crash */
+}
+
+static void test_visible_cap(void **state)
+{
+    (void)state;
+    /* 16 teams x 32 schools = 512 distinct schools, and 16 authorities
+     * repeated: capped at POLICY_MAX_VISIBLE, no duplicates. */
+    struct principal p;
+    memset(&p, 0, sizeof p);
+    p.ngrants = POLICY_MAX_GRANTS;
+    for (size_t i = 0; i < POLICY_MAX_GRANTS; i++) {
+        struct role_grant *g = &p.grants[i];
+        *g = grant(ROLE_PRACTITIONER, SCOPE_TEAM, (int64_t)i + 1, (int64_t)(i % 3) + 1);
+        g->nschools = POLICY_MAX_TEAM_SCHOOLS;
+        for (size_t s = 0; s < POLICY_MAX_TEAM_SCHOOLS; s++)
+            g->school_ids[s] = (int64_t)(i * POLICY_MAX_TEAM_SCHOOLS + s) + 1;
+    }
+    struct visibility v;
+    policy_visible(&p, RES_PUPIL, ACT_LIST, &v);
+    assert_false(v.all);
+    assert_int_equal(v.nschools, POLICY_MAX_VISIBLE);
+    for (size_t i = 0; i < v.nschools; i++)
+        for (size_t j = i + 1; j < v.nschools; j++)
+            assert_true(v.school_ids[i] != v.school_ids[j]);
+    policy_visible(&p, RES_SCHOOL, ACT_LIST, &v);
+    assert_int_equal(v.nauthorities, 3);
+    assert_int_equal(v.nschools, 0);
+}
+
+/* ---------- names ---------- */
+
+static void test_codes(void **state)
+{
+    (void)state;
+    static const char *const roles[ROLE__COUNT][2] = {
+        {"admin", "Administrator"}, {"dpo", "Data protection officer"},
+        {"strategic_lead", "Strategic Lead"}, {"case_coordinator", "Case Coordinator"},
+        {"school_lead", "School lead"}, {"practitioner", "Service practitioner"},
+        {"evaluator", "Evaluator"}, {"steering", "Steering group"},
+    };
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        enum role back = ROLE__COUNT;
+        assert_string_equal(role_code((enum role)r), roles[r][0]);
+        assert_string_equal(role_label((enum role)r), roles[r][1]);
+        assert_int_equal(role_from_code(roles[r][0], &back), 0);
+        assert_int_equal(back, r);
+    }
+    enum role rr;
+    assert_int_not_equal(role_from_code("Admin", &rr), 0);
+    assert_int_not_equal(role_from_code("", &rr), 0);
+    assert_int_not_equal(role_from_code(NULL, &rr), 0);
+    assert_int_not_equal(role_from_code(role_code((enum role)99), &rr), 0);
+    assert_non_null(role_label((enum role)99));
+
+    static const char *const scopes[SCOPE__COUNT] = {"system", "authority", "school", "team",
+                                                     "service"};
+    for (int s = 0; s < SCOPE__COUNT; s++) {
+        enum scope_kind back = SCOPE__COUNT;
+        assert_string_equal(scope_code((enum scope_kind)s), scopes[s]);
+        assert_int_equal(scope_from_code(scopes[s], &back), 0);
+        assert_int_equal(back, s);
+    }
+    enum scope_kind sk;
+    assert_int_not_equal(scope_from_code("systemx", &sk), 0);
+    assert_int_not_equal(scope_from_code(NULL, &sk), 0);
+    assert_non_null(scope_code((enum scope_kind)99));
+
+    static const char *const actions[ACT__COUNT] = {"list", "view", "create", "edit", "delete",
+                                                    "export"};
+    for (int a = 0; a < ACT__COUNT; a++)
+        assert_string_equal(action_code((enum action)a), actions[a]);
+    static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
+                                                  "aggregate", "audit"};
+    for (int k = 0; k < RES__COUNT; k++)
+        assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
+    assert_non_null(action_code((enum action)99));
+    assert_non_null(resource_code((enum resource_kind)99));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_null_and_empty_principals),
+        cmocka_unit_test(test_malformed_input),
+        cmocka_unit_test(test_cross_authority),
+        cmocka_unit_test(test_multi_role),
+        cmocka_unit_test(test_team_scope),
+        cmocka_unit_test(test_delete_and_users_admin_only),
+        cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_visible),
+        cmocka_unit_test(test_visible_cap),
+        cmocka_unit_test(test_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
