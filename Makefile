@@ -73,7 +73,7 @@ $(GENDIR)/embedded.o: $(GENDIR)/embedded.c
 
 # The stylesheet: govuk-frontend compiled with our settings (system fonts,
 # no crown) by the sass npm package.
-$(CSS): $(wildcard assets/scss/*.scss) package.json
+$(CSS): $(wildcard assets/scss/*.scss) package-lock.json
 	@mkdir -p $(@D)
 	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules assets/scss/tas.scss $@
 

@@ -791,13 +791,14 @@ int demo_plan_authority(uint64_t seed, const char *today, struct demo_plan *out)
     for (size_t i = 0; i < out->nschools; i++) {
         /* Intakes differ: scale minority groups by 50%-150% per school. */
         unsigned w[COUNT(ethnics)];
-        unsigned pct = (unsigned)between(r, 50, 150), others = 0;
+        unsigned pct = (unsigned)between(r, 50, 150), all = 0, others = 0;
         for (size_t k = 0; k < COUNT(ethnics); k++) {
+            all += ethnics[k].weight;
             w[k] = ethnics[k].scaled ? ethnics[k].weight * pct / 100 : ethnics[k].weight;
             if (k > 0)
                 others += w[k];
         }
-        w[0] = 1000 - others; /* WBRI takes the rest */
+        w[0] = all - others; /* WBRI (first) takes up the difference */
         for (int k = 0; k < counts[i]; k++, idx++)
             make_pupil(&g, i, w, idx);
     }

@@ -2,7 +2,8 @@
  * and one user per role.  Pure and deterministic: the same seed and today
  * give a byte-identical plan on every platform (integer-only choices, no
  * rand(), no locale, no clock).  Nobody in it is real; the LA code is one
- * no English authority uses, so no demo UPN can equal a real child's. */
+ * missing from the DfE list of LA numbers, so a demo UPN should never
+ * equal a real child's. */
 #ifndef TAS_CORE_DEMO_H
 #define TAS_CORE_DEMO_H
 

@@ -192,8 +192,11 @@ void h_pupil_list(struct req *rq, struct resp *rs)
     snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "pupil" : "pupils");
     json_object_set_new(ctx, "count_text", json_string(count));
     json_object_set_new(ctx, "q", json_string(f.search));
-    json_object_update(ctx, paging);
-    json_decref(paging);
+    /* Paging goes under its own key: "page" is the layout's. */
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
     char cur[24];
     snprintf(cur, sizeof cur, "%lld", (long long)f.school_id);
     json_t *sf = school_select(rq, &c, ACT_LIST, f.school_id ? cur : "", NULL, "All schools");

@@ -151,8 +151,11 @@ void h_school_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "count_text", json_string(count));
     json_object_set_new(ctx, "q", json_string(q));
     json_object_set_new(ctx, "searched", json_boolean(q[0] != '\0'));
-    json_object_update(ctx, paging);
-    json_decref(paging);
+    /* Paging goes under its own key: "page" is the layout's. */
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)));
     view_render(rq, rs, 200, "school_list", ctx);
 }

@@ -35,3 +35,13 @@ void h_privacy(struct req *rq, struct resp *rs)
 {
     view_render(rq, rs, 200, "privacy", view_page(rq, "Privacy notice", NULL));
 }
+
+/* Browsers ask for /favicon.ico on every page; answer without a body
+ * rather than fill the log with 404s. */
+void h_no_content(struct req *rq, struct resp *rs)
+{
+    (void)rq;
+    rs->status = 204;
+    rs->content_type = "text/plain; charset=utf-8";
+    rs->cache_control = "public, max-age=86400";
+}

@@ -7,6 +7,7 @@
 /* h_static.c */
 void h_asset_css(struct req *rq, struct resp *rs);
 void h_healthz(struct req *rq, struct resp *rs);
+void h_no_content(struct req *rq, struct resp *rs);
 void h_accessibility(struct req *rq, struct resp *rs);
 void h_privacy(struct req *rq, struct resp *rs);
 

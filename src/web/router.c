@@ -10,6 +10,7 @@
 static const struct route routes[] = {
     {"GET", "/assets/tas.css", h_asset_css, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/favicon.ico", h_no_content, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/accessibility", h_accessibility, ROUTE_PUBLIC},
     {"GET", "/privacy", h_privacy, ROUTE_PUBLIC},
 

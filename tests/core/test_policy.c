@@ -256,6 +256,73 @@ static bool allowed(const struct principal *p, enum action a, struct resource r)
     return policy_decide(p, a, &r).allow;
 }
 
+/* Every role in every kind of scope, each grant covering school 11 of
+ * authority 1, acting on pupils and on school 11 itself: catches rules
+ * that apply in the wrong kind of scope. */
+struct sweep_row {
+    enum role role;
+    enum resource_kind kind;
+    const char *allowed[SCOPE__COUNT];   /* system, authority, school, team, service */
+};
+
+static const struct sweep_row sweep[] = {
+    {ROLE_ADMIN, RES_PUPIL, {ALL6, ALL6, ALL6, ALL6, ""}},
+    {ROLE_DPO, RES_PUPIL, {"LVX", "LVX", "LVX", "LVX", ""}},
+    {ROLE_STRATEGIC_LEAD, RES_PUPIL, {"", "LV", "", "LV", ""}},
+    {ROLE_CASE_COORDINATOR, RES_PUPIL, {"", "LVCE", "", "LVCE", ""}},
+    {ROLE_SCHOOL_LEAD, RES_PUPIL, {"", "", "LVCE", "", ""}},
+    {ROLE_PRACTITIONER, RES_PUPIL, {"", "", "", "LV", ""}},
+    {ROLE_EVALUATOR, RES_PUPIL, {"", "", "", "", ""}},
+    {ROLE_STEERING, RES_PUPIL, {"", "", "", "", ""}},
+    {ROLE_ADMIN, RES_SCHOOL, {ALL6, ALL6, ALL6, ALL6, ""}},
+    {ROLE_DPO, RES_SCHOOL, {"LVX", "LVX", "LVX", "LVX", ""}},
+    {ROLE_STRATEGIC_LEAD, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+    {ROLE_CASE_COORDINATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+    {ROLE_SCHOOL_LEAD, RES_SCHOOL, {"LV", "LV", "LVE", "LV", "LV"}},
+    {ROLE_PRACTITIONER, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+    {ROLE_EVALUATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+    {ROLE_STEERING, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+};
+
+static struct role_grant grant_in(enum role r, enum scope_kind s)
+{
+    static const int64_t team11[] = {S11};
+    switch (s) {
+    case SCOPE_SYSTEM: return grant(r, s, 0, 0);
+    case SCOPE_AUTHORITY: return grant(r, s, A1, A1);
+    case SCOPE_SCHOOL: return grant(r, s, S11, A1);
+    case SCOPE_TEAM: return team(r, 3, A1, 1, team11);
+    case SCOPE_SERVICE: return grant(r, s, 3, A1);
+    case SCOPE__COUNT: break;
+    }
+    return grant(r, s, 0, 0);
+}
+
+static void test_role_scope_sweep(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof sweep / sizeof sweep[0]; i++) {
+        const struct sweep_row *row = &sweep[i];
+        for (int s = 0; s < SCOPE__COUNT; s++) {
+            struct principal p = one(grant_in(row->role, (enum scope_kind)s));
+            for (int a = 0; a < ACT__COUNT; a++) {
+                struct resource r = res(row->kind, IN, (enum action)a);
+                bool want = strchr(row->allowed[s], action_letters[a]) != NULL;
+                struct decision d = policy_decide(&p, (enum action)a, &r);
+                if (d.allow != want) {
+                    failures++;
+                    print_error("%s/%s: %s %s: want %s, got %s (%s)\n", role_code(row->role),
+                                scope_code((enum scope_kind)s), action_code((enum action)a),
+                                resource_code(row->kind), want ? "allow" : "deny",
+                                d.allow ? "allow" : "deny", d.reason);
+                }
+            }
+        }
+    }
+    assert_int_equal(failures, 0);
+}
+
 static void test_null_and_empty_principals(void **state)
 {
     (void)state;
@@ -674,6 +741,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_role_scope_sweep),
         cmocka_unit_test(test_null_and_empty_principals),
         cmocka_unit_test(test_malformed_input),
         cmocka_unit_test(test_cross_authority),
