@@ -1,6 +1,6 @@
 # tas: Team Around the School.  Plain make; pkg-config finds the libraries.
 #   make run    install what is missing, build, create a demo database, serve
-#   make test   install what is missing, build (normal and sanitised), run every test
+#   make test   install what is missing, build (gcc; clang with ASan+UBSan), run every test
 #   make        just build build/release/tas
 
 PKGS      := libmicrohttpd jansson libsodium sqlite3
@@ -102,7 +102,8 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory MODE=release build/release/tas unit
-	@$(MAKE) --no-print-directory MODE=asan build/asan/tas unit
+	@# The sanitised build uses clang, so every test run compiles with both compilers.
+	@$(MAKE) --no-print-directory MODE=asan CC=clang build/asan/tas unit
 	@scripts/run-tests.sh
 
 clean:

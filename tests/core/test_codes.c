@@ -91,7 +91,7 @@ static void test_nc_year(void **state)
     assert_string_equal(code_label(&codes_nc_year, "N2"), "Nursery 2");
     assert_string_equal(code_label(&codes_nc_year, "R"), "Reception");
     for (int y = 1; y <= 14; y++) {
-        char code[4], label[16];
+        char code[12], label[24];
         snprintf(code, sizeof code, "%d", y);
         snprintf(label, sizeof label, "Year %d", y);
         assert_string_equal(code_label(&codes_nc_year, code), label);
