@@ -398,10 +398,10 @@ int validate_pupil(const struct pupil_form *in, const char *today,
     else
         fail(errs, &n, "upn", upn_status_message(st));
 
-    text_field(in->forenames, p.forenames, sizeof p.forenames, "forenames", "Forenames",
-               "Enter the pupil's forenames", errs, &n);
-    text_field(in->surname, p.surname, sizeof p.surname, "surname", "Surname",
-               "Enter the pupil's surname", errs, &n);
+    text_field(in->forenames, p.forenames, sizeof p.forenames, "forenames", "First names",
+               "Enter the pupil's first names", errs, &n);
+    text_field(in->surname, p.surname, sizeof p.surname, "surname", "Last name",
+               "Enter the pupil's last name", errs, &n);
 
     validate_dob(in, today, p.date_of_birth, errs, &n);
 

@@ -215,11 +215,11 @@ static void test_field_errors(void **state)
     struct field_errors e = {0};
     assert_null(field_errors_get(&e, "upn"));
     field_errors_add(&e, "upn", "Enter the pupil's UPN");
-    field_errors_add(&e, "surname", "Enter the pupil's surname");
+    field_errors_add(&e, "surname", "Enter the pupil's last name");
     field_errors_add(&e, "upn", "second message for the same field");
     assert_int_equal(e.count, 3);
     assert_string_equal(field_errors_get(&e, "upn"), "Enter the pupil's UPN");
-    assert_string_equal(field_errors_get(&e, "surname"), "Enter the pupil's surname");
+    assert_string_equal(field_errors_get(&e, "surname"), "Enter the pupil's last name");
     assert_null(field_errors_get(&e, "sur"));
     assert_null(field_errors_get(&e, NULL));
     assert_null(field_errors_get(NULL, "upn"));
@@ -292,7 +292,7 @@ static void test_pupil_empty_form(void **state)
 {
     (void)state;
     static const char *const msgs[] = {
-        "Enter the pupil's UPN", "Enter the pupil's forenames", "Enter the pupil's surname",
+        "Enter the pupil's UPN", "Enter the pupil's first names", "Enter the pupil's last name",
         "Enter the pupil's date of birth", "Select the pupil's gender",
         "Select the pupil's ethnicity", "Select the pupil's year group",
         "Select the pupil's SEN provision", "Select the pupil's school",
@@ -380,14 +380,14 @@ static void test_pupil_cases(void **state)
         {PF(upn), "B80120000500S", "upn", UPN_FORMAT_MSG},
         {PF(upn), "B801200005-01", "upn", UPN_FORMAT_MSG},
         /* Names: stored as typed, trimmed; escaping is the output's job. */
-        {PF(forenames), "", "forenames", "Enter the pupil's forenames"},
-        {PF(forenames), " \t ", "forenames", "Enter the pupil's forenames"},
+        {PF(forenames), "", "forenames", "Enter the pupil's first names"},
+        {PF(forenames), " \t ", "forenames", "Enter the pupil's first names"},
         {PF(forenames), "  Zo\xc3\xab  ", NULL, "Zo\xc3\xab"},
         {PF(forenames), "Mary Jane", NULL, "Mary Jane"},
         {PF(forenames), name100, NULL, name100},
-        {PF(forenames), name101, "forenames", "Forenames must be 100 characters or fewer"},
+        {PF(forenames), name101, "forenames", "First names must be 100 characters or fewer"},
         {PF(forenames), "Ann\x01", "forenames", "Forenames" NAME_CHARS},
-        {PF(surname), "", "surname", "Enter the pupil's surname"},
+        {PF(surname), "", "surname", "Enter the pupil's last name"},
         {PF(surname), "O'Brien-Smyth", NULL, "O'Brien-Smyth"},
         {PF(surname), "<script>alert(1)</script>", NULL, "<script>alert(1)</script>"},
         {PF(surname), "Smith & Sons \"Ltd\"", NULL, "Smith & Sons \"Ltd\""},
@@ -395,7 +395,7 @@ static void test_pupil_cases(void **state)
         {PF(surname), "Jones\nSmith", "surname", "Surname" NAME_CHARS},
         {PF(surname), "Jo\xffnes", "surname", "Surname" NAME_CHARS},
         {PF(surname), "\xe2\x80\xaesenoJ", "surname", "Surname" NAME_CHARS},
-        {PF(surname), name101, "surname", "Surname must be 100 characters or fewer"},
+        {PF(surname), name101, "surname", "Last name must be 100 characters or fewer"},
         /* Date of birth (today is 2025-03-15) */
         {PF(dob_day), "", "dob", "Date of birth must include a day"},
         {PF(dob_month), " ", "dob", "Date of birth must include a month"},
