@@ -1,0 +1,89 @@
+// The command line: help, version, exit codes (0 ok, 1 failure, 2 usage),
+// and the user commands, run against a scratch database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const BIN = process.env.TAS_BIN || 'build/release/tas';
+let dir;
+
+function tas(args, input) {
+  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(() => { dir = mkdtempSync(path.join(tmpdir(), 'tas-cli-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+test('version and help', () => {
+  assert.match(tas(['--version']).out, /^tas \d+\.\d+\.\d+/);
+  for (const cmd of ['serve', 'migrate', 'demo', 'user']) {
+    const r = tas([cmd, '--help']);
+    assert.equal(r.code, 0, cmd);
+    assert.match(r.out, /^Usage: tas /, cmd);
+  }
+  assert.equal(tas(['--help']).code, 0);
+});
+
+test('usage errors exit 2, with a reason on stderr', () => {
+  assert.equal(tas([]).code, 2);
+  const r = tas(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'frobnicate'/);
+  assert.equal(tas(['serve', '--threads', 'many']).code, 2);
+  assert.equal(tas(['serve', '--no-such-flag']).code, 2);
+  assert.equal(tas(['demo', '--seed', '-3']).code, 2);
+  assert.equal(tas(['user', 'add', 'x', '--db', path.join(dir, 'u.db')]).code, 2);
+  assert.equal(tas(['user', 'add', 'x', '--name', 'X', '--role', 'wizard', '--scope', 'system']).code, 2);
+});
+
+test('runtime failures exit 1 with one line', () => {
+  const r = tas(['migrate', '--db', path.join(dir, 'no', 'such', 'dir', 'x.db')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.match(r.err, /^tas: cannot open database/);
+  const busy = tas(['serve', '--db', path.join(dir, 's.db'), '--listen', 'not-an-address']);
+  assert.equal(busy.code, 1);
+});
+
+test('migrate, demo (deterministic), and demo refuses a database with data', () => {
+  const db = path.join(dir, 'demo.db');
+  const m = tas(['migrate', '--db', db]);
+  assert.equal(m.code, 0, m.err);
+  assert.match(m.out, /schema version 1/);
+  assert.equal((statSync(db).mode & 0o077), 0, 'database file is private to its owner');
+  const d = tas(['demo', '--db', db, '--seed', '5']);
+  assert.equal(d.code, 0, d.err);
+  assert.match(d.out, /24 schools, \d{3} pupils, 9 users/);
+  const again = tas(['demo', '--db', db, '--seed', '5']);
+  assert.equal(again.code, 1);
+  assert.match(again.err, /already holds data/);
+  const d2 = tas(['demo', '--db', path.join(dir, 'demo2.db'), '--seed', '5']);
+  assert.equal(d2.out.replace(/demo2\.db/, 'demo.db'), d.out, 'same seed, same authority');
+});
+
+test('user add, list, passwd, disable, enable', () => {
+  const db = path.join(dir, 'users.db');
+  let r = tas(['user', 'add', 'Platform.Admin', '--db', db, '--name', 'Pat Admin', '--role', 'admin',
+               '--scope', 'system'], 'a-long-enough-password\n');
+  assert.equal(r.code, 0, r.err);
+  r = tas(['user', 'add', 'platform.admin', '--db', db, '--name', 'Again', '--role', 'admin',
+           '--scope', 'system'], 'a-long-enough-password\n');
+  assert.equal(r.code, 1, 'user names are case-insensitive and unique');
+  assert.match(r.err, /already taken/);
+  r = tas(['user', 'add', 'shorty', '--db', db, '--name', 'S', '--role', 'admin', '--scope', 'system'], 'short\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /10 characters or more/);
+  r = tas(['user', 'list', '--db', db]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /platform\.admin\s+Pat Admin\s+active admin@system/);
+  assert.doesNotMatch(r.out, /argon2/, 'no password hashes in listings');
+  assert.equal(tas(['user', 'passwd', 'platform.admin', '--db', db], 'another-long-password\n').code, 0);
+  assert.equal(tas(['user', 'disable', 'platform.admin', '--db', db]).code, 0);
+  assert.match(tas(['user', 'list', '--db', db]).out, /disabled/);
+  assert.equal(tas(['user', 'enable', 'platform.admin', '--db', db]).code, 0);
+  assert.equal(tas(['user', 'disable', 'nobody', '--db', db]).code, 1);
+});
