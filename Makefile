@@ -54,11 +54,13 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 all build: $(BUILD)/tas
 
 $(BUILD)/tas: $(BUILD)/src/main.o $(LIB_OBJ)
-	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
@@ -66,10 +68,10 @@ build/tools/embed: tools/embed.c
 
 $(GENDIR)/embedded.c: build/tools/embed $(EMBED)
 	@mkdir -p $(@D)
-	build/tools/embed $(EMBED) > $@.tmp && mv $@.tmp $@
+	@build/tools/embed $(EMBED) > $@.tmp && mv $@.tmp $@
 
 $(GENDIR)/embedded.o: $(GENDIR)/embedded.c
-	$(CC) $(STD) -O1 -Isrc -c -o $@ $<
+	@$(CC) $(STD) -O1 -Isrc -c -o $@ $<
 
 # The stylesheet: govuk-frontend compiled with our settings (system fonts,
 # no crown) by the sass npm package.
@@ -81,7 +83,8 @@ css: $(CSS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS) $$(pkg-config --libs cmocka)
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS) $$(pkg-config --libs cmocka)
 
 unit: $(UNIT_BIN)
 
