@@ -114,9 +114,45 @@ static const struct rule rules[] = {
     {ROLE_STEERING, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
      "steering group: school in own authority"},
     {ROLE_STEERING, RES_AGGREGATE, A_READ, S_ANY, REACH_SCOPE, "steering group: statistics in scope"},
+
+    /* The TAS workflow.  Teams and meetings hold no child data (an agenda's
+     * cases are checked as RES_CASE); a team lies at its host school.  Case
+     * records follow the pupil's school.  Reference data (services,
+     * practitioners, playbook, term dates) is shared across an authority. */
+    {ROLE_ADMIN, RES_TEAM, A_ALL, S_ANY, REACH_SCOPE, "administrator: team in scope"},
+    {ROLE_ADMIN, RES_CASE, A_ALL, S_ANY, REACH_SCOPE, "administrator: case in scope"},
+    {ROLE_ADMIN, RES_REFERENCE, A_ALL, S_ANY, REACH_SCOPE, "administrator: reference data"},
+    {ROLE_DPO, RES_TEAM, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: team in scope"},
+    {ROLE_DPO, RES_CASE, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: case in scope"},
+    {ROLE_DPO, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "DPO: reference data"},
+
+    {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: team in scope"},
+    {ROLE_CASE_COORDINATOR, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: case in scope"},
+    {ROLE_CASE_COORDINATOR, RES_REFERENCE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S_ANY,
+     REACH_AUTHORITY, "case coordinator: keeps the playbook and practitioners"},
+
+    {ROLE_STRATEGIC_LEAD, RES_TEAM, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
+     REACH_SCOPE, "strategic lead: team in scope"},
+    {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
+     REACH_SCOPE, "strategic lead: case in scope"},
+    {ROLE_STRATEGIC_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY,
+     "strategic lead: reference data"},
+
+    {ROLE_SCHOOL_LEAD, RES_TEAM, A_READ, S(SCOPE_SCHOOL), REACH_SCOPE, "school lead: own school's team"},
+    {ROLE_SCHOOL_LEAD, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S(SCOPE_SCHOOL), REACH_SCOPE,
+     "school lead: cases of own school"},
+    {ROLE_SCHOOL_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "school lead: reference data"},
+
+    {ROLE_PRACTITIONER, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_SCOPE, "practitioner: own team"},
+    {ROLE_PRACTITIONER, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_SCOPE,
+     "practitioner: cases of own team"},
+    {ROLE_PRACTITIONER, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "practitioner: reference data"},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])
+
 
 /* Where a resource is.  any: a LIST or CREATE with no id, where a zero
  * school or authority means "anywhere I may act" (the list is then
@@ -372,6 +408,9 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_USER] = "user",
     [RES_AGGREGATE] = "aggregate",
     [RES_AUDIT] = "audit",
+    [RES_TEAM] = "team",
+    [RES_CASE] = "case",
+    [RES_REFERENCE] = "reference",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

@@ -42,6 +42,9 @@ enum resource_kind {
     RES_USER,
     RES_AGGREGATE,           /* dashboards and statistics: no identifiers */
     RES_AUDIT,
+    RES_TEAM,                /* TAS teams, their meetings and attendance: no child data */
+    RES_CASE,                /* a pupil's TAS record: consent, case, discussions, actions, referrals */
+    RES_REFERENCE,           /* services, practitioners, the signposting playbook, term dates */
     RES__COUNT
 };
 

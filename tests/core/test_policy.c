@@ -214,6 +214,47 @@ static const struct row matrix[] = {
     {ST_A, RES_USER, {"", "", "", ""}},
     {ST_A, RES_AGGREGATE, {"LV", "LV", "", "L"}},
     {ST_A, RES_AUDIT, {"", "", "", ""}},
+
+    /* The TAS workflow: teams and meetings, case records, reference data. */
+    {ADMIN_SYS, RES_TEAM, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_CASE, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_SYS, RES_REFERENCE, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_TEAM, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_CASE, {ALL6, ALL6, "", "LC"}},
+    {ADMIN_A, RES_REFERENCE, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_TEAM, {"LVX", "LVX", "", "L"}},
+    {DPO_A, RES_CASE, {"LVX", "LVX", "", "L"}},
+    {DPO_A, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {DPO_SCH, RES_TEAM, {"LVX", "", "", "L"}},
+    {DPO_SCH, RES_CASE, {"LVX", "", "", "L"}},
+    {DPO_SCH, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {SL_A, RES_TEAM, {"LVE", "LVE", "", "L"}},
+    {SL_A, RES_CASE, {"LVE", "LVE", "", "L"}},
+    {SL_A, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {SL_T, RES_TEAM, {"LVE", "", "", "L"}},
+    {SL_T, RES_CASE, {"LVE", "", "", "L"}},
+    {SL_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {CC_A, RES_TEAM, {"LVCE", "LVCE", "", "LC"}},
+    {CC_A, RES_CASE, {"LVCE", "LVCE", "", "LC"}},
+    {CC_A, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
+    {CC_T, RES_TEAM, {"LVCE", "", "", "LC"}},
+    {CC_T, RES_CASE, {"LVCE", "", "", "LC"}},
+    {CC_T, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
+    {SCH_11, RES_TEAM, {"LV", "", "", "L"}},
+    {SCH_11, RES_CASE, {"LVCE", "", "", "LC"}},
+    {SCH_11, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {PR_T, RES_TEAM, {"LV", "", "", "L"}},
+    {PR_T, RES_CASE, {"LVE", "", "", "L"}},
+    {PR_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {PR_SVC, RES_TEAM, {"", "", "", ""}},
+    {PR_SVC, RES_CASE, {"", "", "", ""}},
+    {PR_SVC, RES_REFERENCE, {"LV", "LV", "", "L"}},
+    {EV_A, RES_TEAM, {"", "", "", ""}},
+    {EV_A, RES_CASE, {"", "", "", ""}},
+    {EV_A, RES_REFERENCE, {"", "", "", ""}},
+    {ST_A, RES_TEAM, {"", "", "", ""}},
+    {ST_A, RES_CASE, {"", "", "", ""}},
+    {ST_A, RES_REFERENCE, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -730,7 +771,8 @@ static void test_codes(void **state)
     for (int a = 0; a < ACT__COUNT; a++)
         assert_string_equal(action_code((enum action)a), actions[a]);
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
-                                                  "aggregate", "audit"};
+                                                  "aggregate", "audit", "team", "case",
+                                                  "reference"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
