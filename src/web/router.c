@@ -7,7 +7,7 @@
 
 /* HTML pages use GET and POST (what forms can send); the JSON API under
  * /api/v1/ uses POST to create and PUT to replace. */
-static const struct route routes[] = {
+static const struct route core_routes[] = {
     {"GET", "/assets/tas.css", h_asset_css, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/favicon.ico", h_no_content, ROUTE_PUBLIC | ROUTE_NO_DB},
@@ -84,20 +84,30 @@ static bool match(const char *pat, const char *path, int64_t *id)
     return *pat == '\0' && *path == '\0';
 }
 
+static ROUTE_TABLE(core_table, core_routes);
+
+/* Every area's table.  Add a line here for a new h_<area>.c. */
+static const struct route_table *const tables[] = {
+    &core_table,
+};
+
 const struct route *route_find(const char *method, const char *path, int64_t *id,
                                bool *method_mismatch)
 {
     *method_mismatch = false;
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        int64_t v = 0;
-        if (!match(routes[i].pattern, path, &v))
-            continue;
-        if (strcmp(routes[i].method, method) == 0 ||
-            (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-            *id = v;
-            return &routes[i];
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        const struct route *routes = tables[t]->routes;
+        for (size_t i = 0; i < tables[t]->count; i++) {
+            int64_t v = 0;
+            if (!match(routes[i].pattern, path, &v))
+                continue;
+            if (strcmp(routes[i].method, method) == 0 ||
+                (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+                *id = v;
+                return &routes[i];
+            }
+            *method_mismatch = true;
         }
-        *method_mismatch = true;
     }
     return NULL;
 }

@@ -18,6 +18,16 @@ struct route {
     unsigned flags;
 };
 
+/* Each area's handler file exports its routes as one table; router.c
+ * lists the tables.  A new area adds its file and one line there. */
+struct route_table {
+    const struct route *routes;
+    size_t count;
+};
+#define ROUTE_TABLE(name, arr) const struct route_table name = {arr, sizeof arr / sizeof arr[0]}
+
+/* The areas' tables (defined in their h_<area>.c files). */
+
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */
 const struct route *route_find(const char *method, const char *path, int64_t *id,
