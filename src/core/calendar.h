@@ -32,20 +32,28 @@ struct half_term {
 };
 
 /* Sensible English defaults for academic year `year` (e.g. 2025 for
- * 2025/26), written into out[0..5]: autumn from the first Wednesday on or
- * after 2 September, a one-week October half-term (the last full week of
- * October), two weeks at Christmas, a February half-term week (the week
- * holding the third Monday of February), two weeks at Easter around Easter
- * Sunday, the May half-term week (the week of the last Monday in May), and
- * the year ending on the Friday on or before 22 July.  Also writes the bank
- * holidays that fall inside term (the early May bank holiday, the first
- * Monday of May) into closures (up to max_closures), returning how many. */
+ * 2025/26), written into out[0..5] (numbers 1..6): autumn from the third
+ * weekday of September (after two INSET days), a one-week October half-term
+ * (the week whose Monday falls 22-28 October), two weeks at Christmas (the
+ * week holding Christmas Day and the next; spring starts on the Tuesday if
+ * that Monday is the New Year bank holiday), a February half-term week (the
+ * week whose Monday falls 12-18 February), two weeks at Easter around Easter
+ * Sunday (the week before and the week after; when Easter is early enough to
+ * leave spring 2 under four weeks, Good Friday and the two weeks after; when
+ * late enough to make spring 2 two or more weeks longer than summer 1, the
+ * two weeks before plus Easter Monday), the May half-term week (the week of
+ * the last Monday in May), and the year ending on the Friday on or before
+ * 22 July.  Also writes the bank holidays that fall on weekdays inside term
+ * (in practice only the early May bank holiday, the first Monday of May)
+ * into closures (up to max_closures, in date order), returning how many. */
 size_t english_default_terms(int year, struct half_term out[6], int32_t *closures,
                              size_t max_closures);
 
 /* Checks a set of half-terms an administrator typed: each ends on or after
  * it starts, they are in order and do not overlap.  NULL when fine, else a
- * message naming the problem. */
+ * message naming the problem ("Half-term 3 ends before it starts",
+ * "Half-term 4 starts before half-term 3 ends"), valid until the same
+ * thread calls again. */
 const char *terms_check(const struct half_term *t, size_t n);
 
 /* True if schools are open that day: a weekday inside some half-term and
@@ -67,17 +75,24 @@ const char *cadence_label(enum cadence c);  /* "Every 2 weeks", ... */
 int cadence_from_code(const char *s, enum cadence *out);  /* 0 ok */
 
 /* Generates the planned meeting days from `from` to `to` inclusive, in
- * order, into out (at most max; returns how many).  weekday is 1..5.
- *  - fortnightly / three-weekly: start at the first school day on the given
- *    weekday on or after `from`, then step 2 or 3 weeks.  A step landing in
- *    a holiday or on a closure day is not held then: the meeting moves to
- *    the first suitable weekday (same weekday) after the break, and the
- *    rhythm continues from there.  The rhythm restarts at each half-term
- *    so that no half-term begins with a long gap.
- *  - half-termly: in each half-term, the given weekday of the middle week
- *    (the school day on that weekday nearest the half-term's midpoint).
- *  - twice per half-term: the given weekday nearest one third and two
- *    thirds of the way through each half-term (two distinct days).
+ * order, into out (at most max, the earliest; returns how many).  weekday
+ * is 1..5 (ignored for dates).  The schedule starts at `from`: a half-term
+ * under way is planned over what is left of it; `to` only cuts the list
+ * short, it never moves a meeting.
+ *  - fortnightly / three-weekly: in each half-term, start at the first
+ *    school day on the given weekday (not before `from`), then step 2 or 3
+ *    weeks to the end of the half-term.  A step landing on a closure day is
+ *    not held then: the meeting moves to the next school day on that
+ *    weekday in the half-term, and the rhythm continues from there.  The
+ *    rhythm restarts at each half-term, so a step that would land in a
+ *    holiday becomes the first meeting on that weekday after the break and
+ *    no half-term begins with a long gap.
+ *  - half-termly: in each half-term, the school day on the given weekday
+ *    nearest its midpoint (the earlier on a tie).
+ *  - twice per half-term: two school days on the given weekday, as near as
+ *    possible to one third and two thirds of the way through the
+ *    half-term, at least two weeks apart when the half-term allows (one
+ *    day if it has only one).
  *  - dates: the explicit list (dates, ndates), keeping only school days
  *    within [from, to], sorted, without duplicates.
  * Days that are not school days are never returned. */

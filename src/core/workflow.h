@@ -30,8 +30,9 @@ enum consent_verdict {
 
 /* May the pupil be discussed today (service_id 0), or may their
  * information be shared with service_id?  Looks at the most recent consent
- * (latest given_on; later in the array wins a tie).  A withdrawal counts
- * from its date on. */
+ * given on or before today (latest given_on; later in the array wins a
+ * tie); NOT_YET only when every record is dated after today.  A withdrawal
+ * counts from its date on.  Sharing needs consent to discussion too. */
 enum consent_verdict consent_check(const struct consent_fact *f, size_t n, int32_t today,
                                    int64_t service_id);
 /* What to tell the person: why not, and what to do (never NULL). */
@@ -50,7 +51,8 @@ struct agenda_entry {
 
 /* Orders an agenda in place: reviews of cases already discussed first
  * (most overdue actions first, then most open actions, then the longest
- * known), then new cases in the order they were brought; ties by case id. */
+ * known, first_discussed 0 last), then new cases in the order they were
+ * brought; ties by case id. */
 void agenda_order(struct agenda_entry *e, size_t n);
 
 /* ---- Actions ---- */
@@ -60,8 +62,9 @@ enum action_status { ACTION_OPEN = 0, ACTION_DONE, ACTION_NOT_DONE, ACTION_STATU
 const char *action_status_code(enum action_status s);  /* "open", "done", "not_done" */
 int action_status_from_code(const char *s, enum action_status *out);
 /* NULL if the change is allowed, else why not.  Any status may move to
- * another (a closed action can be re-opened); moving to not_done needs a
- * reason; moving to done or not_done needs the day it closed. */
+ * another (a closed action can be re-opened; "moving" to the same status is
+ * allowed, e.g. to edit the reason); moving to not_done needs a non-blank
+ * reason.  Recording the day it closed is the caller's job. */
 const char *action_transition_check(enum action_status from, enum action_status to,
                                     const char *reason);
 /* An open action whose due day has passed (due 0 = no due day: never overdue). */
@@ -71,7 +74,8 @@ bool action_overdue(enum action_status s, int32_t due, int32_t today);
 
 /* A case is due for review when it is open and either it has overdue
  * actions, or it was last discussed more than review_after_days ago and
- * still has open actions. */
+ * still has open actions (last_discussed 0: never discussed, so not by
+ * this second rule). */
 bool case_due_for_review(bool open, int overdue_actions, int open_actions, int32_t last_discussed,
                          int32_t today, int review_after_days);
 

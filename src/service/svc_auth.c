@@ -74,17 +74,25 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
     addr_rules.free_failures *= 5;
     addr_rules.lock_after *= 5;
 
+    /* Every attempt is counted as a failure before the password is checked,
+     * under the write lock, and the count is cleared only on success: so
+     * guesses sent in parallel are throttled exactly like guesses in turn. */
     *wait = 0;
+    if (store_begin_write(db) != STORE_OK)
+        return SIGN_IN_ERROR;
     int64_t w1 = 0, w2 = 0;
     enum throttle_verdict v1 = check_key(db, ukey, now, &us, &w1);
     enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
-    if (v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED) {
+    if (v1 != THROTTLE_ALLOW || v2 != THROTTLE_ALLOW) {
+        store_rollback(db);
         *wait = w1 > w2 ? w1 : w2;
-        return SIGN_IN_LOCKED;
+        return v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED ? SIGN_IN_LOCKED : SIGN_IN_WAIT;
     }
-    if (v1 == THROTTLE_WAIT || v2 == THROTTLE_WAIT) {
-        *wait = w1 > w2 ? w1 : w2;
-        return SIGN_IN_WAIT;
+    record_failure(db, &cfg->throttle, ukey, &us, now);
+    record_failure(db, &addr_rules, akey, &as, now);
+    if (store_commit(db) != STORE_OK) {
+        store_rollback(db);
+        return SIGN_IN_ERROR;
     }
 
     struct user_row u;
@@ -106,19 +114,12 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
         ok = false;
     }
     sodium_memzero(u.password_hash, sizeof u.password_hash);
+    if (!ok)
+        return SIGN_IN_BAD;   /* already counted */
 
+    memset(out, 0, sizeof *out);
     if (store_begin_write(db) != STORE_OK)
         return SIGN_IN_ERROR;
-    if (!ok) {
-        record_failure(db, &cfg->throttle, ukey, &us, now);
-        record_failure(db, &addr_rules, akey, &as, now);
-        if (store_commit(db) != STORE_OK)
-            store_rollback(db);
-        return SIGN_IN_BAD;
-    }
-    /* Success clears the name's count; the address count decays by itself
-     * only through success from it, so clear that too. */
-    memset(out, 0, sizeof *out);
     if (q_throttle_clear(db, ukey) != STORE_OK || q_throttle_clear(db, akey) != STORE_OK ||
         new_session(db, u.id, remote_addr, now, out) != 0 || store_commit(db) != STORE_OK) {
         store_rollback(db);
@@ -165,8 +166,10 @@ enum session_result svc_session_resume(struct store *db, const struct auth_confi
     snprintf(out->display_name, sizeof out->display_name, "%s", u.display_name);
     if (svc_principal_load(db, u.id, &out->who) != SVC_OK)
         return SESSION_ERROR;
-    /* Touch at most once a minute: fewer writes, same idle behaviour. */
-    if (now - r.last_seen_at >= 60)
+    /* Touch at most once a minute (fewer writes), but often enough that a
+     * short idle timeout still sees a session in use as alive. */
+    int64_t every = cfg->idle_timeout / 2 < 60 ? cfg->idle_timeout / 2 : 60;
+    if (now - r.last_seen_at >= every)
         (void)q_session_touch(db, hash, now);
     return SESSION_OK;
 }

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "service/svc_reference.h"
+
 enum svc_status svc_authority_create(struct svc_ctx *c, const struct authority_form *f,
                                      struct field_errors *errs, struct authority *out)
 {
@@ -14,6 +16,8 @@ enum svc_status svc_authority_create(struct svc_ctx *c, const struct authority_f
         field_errors_add(errs, "la_code", "An authority with this LA code is already recorded");
         return SVC_INVALID;
     }
+    if (rc == STORE_OK) /* default services, playbook and term dates */
+        return svc_reference_seed_defaults(c, out->id);
     return svc_from_store(rc);
 }
 

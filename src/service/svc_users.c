@@ -6,6 +6,7 @@
 #include "core/validate.h"
 #include "service/password.h"
 #include "store/q_sessions.h"
+#include "store/q_teams.h"
 
 /* User names: 2..60 of a-z 0-9 . _ - (case-folded), so they are easy to
  * type and safe in every context they appear. */
@@ -136,7 +137,26 @@ enum svc_status svc_user_list(struct svc_ctx *c,
 
 enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct principal *p)
 {
-    /* Team grants get their schools once teams exist (issue 3); until then a
-     * team grant covers no school, which denies rather than over-grants. */
-    return svc_from_store(q_roles_load(db, user_id, p));
+    enum store_rc rc = q_roles_load(db, user_id, p);
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
+    /* A team grant reaches the schools of its team, in the team's
+     * authority.  A missing or inactive team covers no school, which
+     * denies rather than over-grants. */
+    for (size_t i = 0; i < p->ngrants; i++) {
+        struct role_grant *g = &p->grants[i];
+        if (g->scope != SCOPE_TEAM)
+            continue;
+        int64_t authority_id = 0;
+        size_t n = 0;
+        g->nschools = 0;
+        rc = q_team_scope(db, g->scope_id, &authority_id, g->school_ids, POLICY_MAX_TEAM_SCHOOLS, &n);
+        if (rc == STORE_ROW) {
+            g->authority_id = authority_id;
+            g->nschools = n;
+        } else if (rc != STORE_DONE) {
+            return SVC_ERROR;
+        }
+    }
+    return SVC_OK;
 }

@@ -5,6 +5,7 @@
 
 #include "core/codes.h"
 #include "service/svc_pupils.h"
+#include "service/svc_cases.h"
 #include "service/svc_places.h"
 #include "web/form.h"
 #include "web/handlers.h"
@@ -256,6 +257,47 @@ void h_pupil_create(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
 }
 
+/* Consent and cases, for those who may see a pupil's TAS record. */
+static void consent_item(void *arr, const struct consent_row *r)
+{
+    const char *rel = code_label(&codes_consent_relationship, r->relationship);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)r->id, "given_by", r->given_by,
+                          "relationship_label", rel ? rel : r->relationship, "given_on", r->given_on,
+                          "covers_discussion", r->covers_discussion, "nservices", (json_int_t)r->nservices);
+    if (r->withdrawn_on[0])
+        json_object_set_new(o, "withdrawn_on", json_string(r->withdrawn_on));
+    json_array_append_new(arr, o);
+}
+
+static void case_item(void *arr, const struct case_brief *b)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:b, s:I}", "id", (json_int_t)b->id, "team_name",
+                                         b->team_name, "opened_on", b->opened_on, "open",
+                                         strcmp(b->status, "open") == 0, "open_actions",
+                                         (json_int_t)b->open_actions));
+}
+
+static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil_row *r, json_t *ctx)
+{
+    (void)rq;
+    json_t *consents = json_array();
+    (void)svc_consent_list(c, r->p.id, consent_item, consents);
+    json_object_set_new(ctx, "consents", consents);
+    enum consent_verdict v = CONSENT_NONE;
+    (void)svc_consent_verdict(c, r->p.id, 0, &v);
+    json_object_set_new(ctx, "consent_current", json_boolean(v == CONSENT_OK));
+    if (v != CONSENT_OK)
+        json_object_set_new(ctx, "consent_message", json_string(consent_message(v)));
+    json_t *cases = json_array();
+    struct case_filter f = {0, r->p.id, ""};
+    struct page_req pg = {1, 50};
+    int64_t total;
+    (void)svc_case_list(c, &f, &pg, &total, case_item, cases);
+    json_object_set_new(ctx, "cases", cases);
+    json_object_set_new(ctx, "can_edit_case", json_boolean(svc_case_allowed(c, ACT_CREATE, r)));
+    json_object_set_new(ctx, "show_tas", json_true());
+}
+
 void h_pupil_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -277,11 +319,16 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "pupil", json_pupil(&r));
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,
                                                                   r.authority_id, r.p.school_id)));
+    static const char *const saved_text[][2] = {
+        {"added", "Pupil added"}, {"updated", "Pupil details saved"},
+        {"consent", "Consent recorded"}, {"withdrawn", "Consent withdrawn"},
+    };
     const char *sv = req_query(rq, "saved");
-    if (sv && (strcmp(sv, "added") == 0 || strcmp(sv, "updated") == 0))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    strcmp(sv, "added") == 0 ? "Pupil added"
-                                                                             : "Pupil details saved"));
+    for (size_t i = 0; sv && i < sizeof saved_text / sizeof saved_text[0]; i++)
+        if (strcmp(sv, saved_text[i][0]) == 0)
+            json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", saved_text[i][1]));
+    if (svc_case_allowed(&c, ACT_VIEW, &r))
+        add_tas_record(rq, &c, &r, ctx);
     view_render(rq, rs, 200, "pupil_view", ctx);
 }
 

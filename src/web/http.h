@@ -74,6 +74,9 @@ typedef void (*handler_fn)(struct req *rq, struct resp *rs);
  * and booleans are given as text: true -> "yes").  NULL when absent. */
 const char *req_query(const struct req *rq, const char *name);
 const char *req_param(struct req *rq, const char *name);
+/* Every value sent under name (repeated form fields, or a JSON array of
+ * strings or numbers); returns how many, at most max. */
+size_t req_param_all(struct req *rq, const char *name, const char **out, size_t max);
 const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */

@@ -141,6 +141,32 @@ const char *req_param(struct req *rq, const char *name)
     }
 }
 
+size_t req_param_all(struct req *rq, const char *name, const char **out, size_t max)
+{
+    size_t n = 0;
+    if (!rq->json) {
+        for (size_t i = 0; i < rq->form.n && n < max; i++)
+            if (strcmp(rq->form.items[i].key, name) == 0)
+                out[n++] = rq->form.items[i].val;
+        return n;
+    }
+    json_t *arr = json_object_get(rq->json, name);
+    size_t i;
+    json_t *v;
+    char tmp[32];
+    json_array_foreach(arr, i, v) {
+        if (n >= max)
+            break;
+        if (json_is_string(v)) {
+            out[n++] = json_string_value(v);
+        } else if (json_is_integer(v)) {
+            snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            out[n++] = req_keep(rq, tmp);
+        }
+    }
+    return n;
+}
+
 const char *req_header(const struct req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);

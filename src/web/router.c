@@ -86,9 +86,24 @@ static bool match(const char *pat, const char *path, int64_t *id)
 
 static ROUTE_TABLE(core_table, core_routes);
 
+extern const struct route_table cases_table;
+extern const struct route_table actions_table;
+extern const struct route_table worklist_table;
+extern const struct route_table agenda_table;
+extern const struct route_table reference_table;
+extern const struct route_table teams_table;
+extern const struct route_table meetings_table;
+
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
     &core_table,
+    &reference_table,
+    &cases_table,
+    &actions_table,
+    &worklist_table,
+    &agenda_table,
+    &teams_table,
+    &meetings_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -71,8 +71,20 @@ static void access_log(const struct req *rq, int status, size_t bytes)
     char ts[32];
     gmtime_r(&t, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    /* Path only: query strings can hold names typed into a search box. */
-    fprintf(stderr, "%s %s %s %d %zu %.1fms\n", ts, rq->method, rq->path, status, bytes, ms);
+    /* Path only: query strings can hold names typed into a search box.
+     * Spaces and control characters (a decoded %0A) are re-encoded so
+     * nobody can write a made-up line or field into the log. */
+    char path[sizeof rq->path * 3];
+    size_t o = 0;
+    for (size_t i = 0; rq->path[i] && o < sizeof path - 4; i++) {
+        unsigned char ch = (unsigned char)rq->path[i];
+        if (ch <= 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(path + o, sizeof path - o, "%%%02X", ch);
+        else
+            path[o++] = (char)ch;
+    }
+    path[o] = '\0';
+    fprintf(stderr, "%s %s %s %d %zu %.1fms\n", ts, rq->method, path, status, bytes, ms);
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struct resp *rs)

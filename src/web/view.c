@@ -34,10 +34,18 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         nav_item(nav, "/", "Home", "home", section);
         if (may(rq, ACT_LIST, RES_PUPIL))
             nav_item(nav, "/pupils", "Pupils", "pupils", section);
+        if (may(rq, ACT_LIST, RES_CASE))
+            nav_item(nav, "/cases", "Cases", "cases", section);
+        if (may(rq, ACT_LIST, RES_TEAM)) {
+            nav_item(nav, "/teams", "Teams", "teams", section);
+            nav_item(nav, "/meetings", "Meetings", "meetings", section);
+        }
         if (may(rq, ACT_LIST, RES_SCHOOL))
             nav_item(nav, "/schools", "Schools", "schools", section);
         if (may(rq, ACT_LIST, RES_AUTHORITY))
             nav_item(nav, "/authorities", "Local authorities", "authorities", section);
+        if (may(rq, ACT_LIST, RES_REFERENCE))
+            nav_item(nav, "/settings", "Settings", "settings", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
@@ -146,7 +154,12 @@ void view_invalid_json(struct resp *rs, const struct field_errors *e)
     json_t *arr = view_errors(e);
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v)
+    json_array_foreach(arr, i, v) {
         json_object_del(v, "href");
+        /* The API takes dates as one value; name the field it takes. */
+        const char *f = json_string_value(json_object_get(v, "field"));
+        if (f && strcmp(f, "dob") == 0)
+            json_object_set_new(v, "field", json_string("date_of_birth"));
+    }
     view_json(rs, 422, json_pack("{s:s, s:o}", "error", "invalid input", "errors", arr));
 }

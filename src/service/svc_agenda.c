@@ -1,0 +1,324 @@
+#include "service/svc_agenda.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/validate.h"
+#include "core/workflow.h"
+#include "service/svc_cases.h"
+#include "store/q_cases.h"
+
+static const struct code_entry feedback_methods[] = {
+    {"phone", "Phone call", NULL},
+    {"in_person", "Met in person", NULL},
+    {"letter_email", "Letter or email", NULL},
+    {"team_around_family", "At a Team Around the Family meeting", NULL},
+    {"other", "Other", NULL},
+};
+const struct code_list codes_feedback_method = {"feedback_method", feedback_methods,
+                                                sizeof feedback_methods / sizeof feedback_methods[0]};
+
+static enum svc_status meeting_for(struct svc_ctx *c, int64_t id, enum action a, struct meeting_brief *m)
+{
+    enum store_rc rc = q_meeting_brief(c->db, id, m);
+    if (rc == STORE_DONE)
+        return SVC_NOT_FOUND;
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    if (!svc_allowed(c, ACT_VIEW, RES_TEAM, m->team_id, m->authority_id, m->host_school_id))
+        return SVC_NOT_FOUND;
+    if (a != ACT_VIEW && !svc_allowed(c, ACT_EDIT, RES_CASE, 0, m->authority_id, 0) &&
+        !svc_allowed(c, ACT_CREATE, RES_CASE, 0, m->authority_id, m->host_school_id))
+        return SVC_FORBIDDEN;
+    return SVC_OK;
+}
+
+static int32_t day_or_zero(const char *s)
+{
+    int32_t d = 0;
+    return s && *s && day_parse(s, &d) == 0 ? d : 0;
+}
+
+struct collect {
+    struct svc_ctx *c;
+    struct agenda_row *rows;
+    size_t n, cap;
+    size_t hidden;
+    bool failed;
+};
+
+static void collect_row(void *arg, const struct agenda_row *r)
+{
+    struct collect *col = arg;
+    if (!svc_allowed(col->c, ACT_VIEW, RES_CASE, r->case_id, r->authority_id, r->school_id)) {
+        col->hidden++;
+        return;
+    }
+    if (col->n == col->cap) {
+        size_t cap = col->cap ? col->cap * 2 : 8;
+        struct agenda_row *p = realloc(col->rows, cap * sizeof *p);
+        if (!p) {
+            col->failed = true;
+            return;
+        }
+        col->rows = p;
+        col->cap = cap;
+    }
+    col->rows[col->n++] = *r;
+}
+
+enum svc_status svc_agenda_get(struct svc_ctx *c, int64_t meeting_id, struct agenda_view *out)
+{
+    memset(out, 0, sizeof *out);
+    enum svc_status st = meeting_for(c, meeting_id, ACT_VIEW, &out->meeting);
+    if (st != SVC_OK)
+        return st;
+    struct collect col = {c, NULL, 0, 0, 0, false};
+    enum store_rc rc = q_agenda_list(c->db, meeting_id, c->today, collect_row, &col);
+    if (rc != STORE_OK || col.failed) {
+        free(col.rows);
+        return SVC_ERROR;
+    }
+    /* Order by the workflow rule, then lay the rows out in that order. */
+    struct agenda_entry *e = calloc(col.n ? col.n : 1, sizeof *e);
+    struct agenda_row *ordered = malloc((col.n ? col.n : 1) * sizeof *ordered);
+    if (!e || !ordered) {
+        free(e);
+        free(ordered);
+        free(col.rows);
+        return SVC_ERROR;
+    }
+    for (size_t i = 0; i < col.n; i++) {
+        e[i].case_id = (int64_t)i;   /* index: ties are broken by it, i.e. storage order */
+        e[i].review = strcmp(col.rows[i].kind, "review") == 0;
+        e[i].overdue_actions = (int)col.rows[i].overdue_actions;
+        e[i].open_actions = (int)col.rows[i].open_actions;
+        e[i].first_discussed = day_or_zero(col.rows[i].first_discussed);
+        e[i].created = col.rows[i].case_created;
+    }
+    agenda_order(e, col.n);
+    for (size_t i = 0; i < col.n; i++)
+        ordered[i] = col.rows[e[i].case_id];
+    free(e);
+    free(col.rows);
+    out->rows = ordered;
+    out->n = col.n;
+    out->hidden = col.hidden;
+    return SVC_OK;
+}
+
+void svc_agenda_free(struct agenda_view *v)
+{
+    free(v->rows);
+    v->rows = NULL;
+    v->n = 0;
+}
+
+struct cand_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct agenda_candidate *a);
+    void *arg;
+};
+
+static void filter_candidate(void *arg, const struct agenda_candidate *a)
+{
+    struct cand_filter *cf = arg;
+    if (svc_allowed(cf->c, ACT_VIEW, RES_CASE, a->case_id, a->authority_id, a->school_id))
+        cf->fn(cf->arg, a);
+}
+
+enum svc_status svc_agenda_candidates(struct svc_ctx *c, int64_t meeting_id,
+                                      void (*fn)(void *arg, const struct agenda_candidate *a), void *arg)
+{
+    struct meeting_brief m;
+    enum svc_status st = meeting_for(c, meeting_id, ACT_VIEW, &m);
+    if (st != SVC_OK)
+        return st;
+    struct cand_filter cf = {c, fn, arg};
+    return svc_from_store(q_agenda_candidates(c->db, meeting_id, c->today, filter_candidate, &cf));
+}
+
+enum svc_status svc_agenda_add(struct svc_ctx *c, int64_t meeting_id, int64_t case_id,
+                               struct field_errors *errs, int64_t *discussion_id)
+{
+    struct meeting_brief m;
+    enum svc_status st = meeting_for(c, meeting_id, ACT_EDIT, &m);
+    if (st != SVC_OK)
+        return st;
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr)
+        return SVC_ERROR;
+    st = case_id > 0 ? svc_case_get(c, case_id, cr) : SVC_NOT_FOUND;
+    if (st == SVC_NOT_FOUND) {
+        field_errors_add(errs, "case_id", "Select a case from the list");
+        st = SVC_INVALID;
+    } else if (st == SVC_OK) {
+        if (!svc_allowed(c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
+            st = SVC_FORBIDDEN;
+        else if (strcmp(m.status, "cancelled") == 0)
+            field_errors_add(errs, "case_id", "This meeting was cancelled. Add the case to another meeting.");
+        else if (cr->team_id != m.team_id)
+            field_errors_add(errs, "case_id", "This case belongs to another team");
+        else if (strcmp(cr->status, "open") != 0)
+            field_errors_add(errs, "case_id", "This case is closed. Re-open it to discuss the pupil again.");
+        else {
+            enum consent_verdict v;
+            if (svc_consent_verdict(c, cr->pupil_id, 0, &v) != SVC_OK)
+                st = SVC_ERROR;
+            else if (v != CONSENT_OK)
+                field_errors_add(errs, "case_id", consent_message(v));
+        }
+    }
+    free(cr);
+    if (st != SVC_OK)
+        return st;
+    if (errs->count)
+        return SVC_INVALID;
+    /* A review when the case was discussed at an earlier meeting. */
+    struct store_stmt *q = store_prepare(c->db,
+        "SELECT count(*) FROM discussions d JOIN meetings m2 ON m2.id = d.meeting_id "
+        "WHERE d.case_id = ? AND m2.meeting_date < ?");
+    if (!q)
+        return SVC_ERROR;
+    store_bind_int(q, 1, case_id);
+    store_bind_text(q, 2, m.meeting_date);
+    bool review = store_step(q) == STORE_ROW && store_col_int(q, 0) > 0;
+    store_done(q);
+    enum store_rc rc = q_discussion_add(c->db, meeting_id, case_id, review ? "review" : "new", c->now,
+                                        discussion_id);
+    if (rc == STORE_CONSTRAINT) {
+        field_errors_add(errs, "case_id", "This case is already on the agenda");
+        return SVC_INVALID;
+    }
+    return svc_from_store(rc);
+}
+
+struct review_ctx {
+    int64_t ids[256];
+    size_t n;
+};
+
+static void pick_review(void *arg, const struct agenda_candidate *a)
+{
+    struct review_ctx *rc = arg;
+    if (a->discussed_before && (a->open_actions > 0 || a->overdue_actions > 0) && rc->n < 256)
+        rc->ids[rc->n++] = a->case_id;
+}
+
+enum svc_status svc_agenda_add_reviews(struct svc_ctx *c, int64_t meeting_id, int *added,
+                                       int *skipped_no_consent)
+{
+    *added = *skipped_no_consent = 0;
+    struct review_ctx *r = calloc(1, sizeof *r);
+    if (!r)
+        return SVC_ERROR;
+    enum svc_status st = svc_agenda_candidates(c, meeting_id, pick_review, r);
+    for (size_t i = 0; st == SVC_OK && i < r->n; i++) {
+        struct field_errors e = {0};
+        int64_t id;
+        enum svc_status one = svc_agenda_add(c, meeting_id, r->ids[i], &e, &id);
+        if (one == SVC_OK)
+            (*added)++;
+        else if (one == SVC_INVALID)
+            (*skipped_no_consent)++;
+        else if (one != SVC_FORBIDDEN)
+            st = one;
+    }
+    free(r);
+    return st;
+}
+
+enum svc_status svc_discussion_get(struct svc_ctx *c, int64_t id, struct agenda_row *out,
+                                   struct meeting_brief *m)
+{
+    enum store_rc rc = q_discussion_get(c->db, id, c->today, out);
+    if (rc == STORE_DONE)
+        return SVC_NOT_FOUND;
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    if (!svc_allowed(c, ACT_VIEW, RES_CASE, out->case_id, out->authority_id, out->school_id))
+        return SVC_NOT_FOUND;
+    return meeting_for(c, out->meeting_id, ACT_VIEW, m);
+}
+
+enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct discussion_form *f,
+                                    struct field_errors *errs)
+{
+    struct agenda_row *r = malloc(sizeof *r);
+    struct meeting_brief m;
+    if (!r)
+        return SVC_ERROR;
+    enum svc_status st = svc_discussion_get(c, id, r, &m);
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, r->case_id, r->authority_id, r->school_id))
+        st = SVC_FORBIDDEN;
+    int64_t pupil = r->pupil_id;
+    free(r);
+    if (st != SVC_OK)
+        return st;
+    char minutes[4001];
+    if (case_text(f->minutes, minutes, sizeof minutes, "minutes", "The minutes", errs) == 0 && minutes[0]) {
+        if (strcmp(m.status, "held") != 0)
+            field_errors_add(errs, "minutes", strcmp(m.status, "cancelled") == 0
+                                                  ? "This meeting was cancelled, so there are no minutes to record"
+                                                  : "Mark the meeting as held before recording minutes");
+        /* Consent as it stood on the day of the meeting. */
+        enum consent_verdict v = CONSENT_NONE;
+        struct svc_ctx on_day = *c;
+        snprintf(on_day.today, sizeof on_day.today, "%s", m.meeting_date);
+        if (svc_consent_verdict(&on_day, pupil, 0, &v) != SVC_OK)
+            return SVC_ERROR;
+        if (v != CONSENT_OK)
+            field_errors_add(errs, "minutes", consent_message(v));
+    }
+    char fb_on[11] = "";
+    bool any_date = (f->fb_day && *f->fb_day) || (f->fb_month && *f->fb_month) || (f->fb_year && *f->fb_year);
+    if (any_date) {
+        if (parse_date_parts(f->fb_day, f->fb_month, f->fb_year, fb_on) != 0) {
+            field_errors_add(errs, "feedback_on", "The date of the feedback must be a real date");
+            fb_on[0] = '\0';
+        } else if (strcmp(fb_on, m.meeting_date) < 0) {
+            field_errors_add(errs, "feedback_on", "The feedback must be on or after the day of the meeting");
+        } else if (strcmp(fb_on, c->today) > 0) {
+            field_errors_add(errs, "feedback_on", "The date of the feedback must be today or in the past");
+        }
+    }
+    const char *method = f->fb_method && *f->fb_method ? f->fb_method : "";
+    if (*method && !code_find(&codes_feedback_method, method))
+        field_errors_add(errs, "feedback_method", "Select how the family was told from the list");
+    char by[121] = "";
+    if (f->fb_by && (trim_copy(f->fb_by, by, sizeof by) < 0 || !text_is_clean(by, 0)))
+        field_errors_add(errs, "feedback_by", "Enter a name of 120 characters or fewer");
+    if (fb_on[0] && !*method)
+        field_errors_add(errs, "feedback_method", "Select how the family was told");
+    if (fb_on[0] && !by[0])
+        field_errors_add(errs, "feedback_by", "Enter who gave the feedback");
+    if (!any_date && (*method || by[0]))
+        field_errors_add(errs, "feedback_on", "Enter the date the family was told");
+    if (errs->count)
+        return SVC_INVALID;
+    return svc_from_store(q_discussion_save(c->db, id, minutes, fb_on, method, by, c->now));
+}
+
+enum svc_status svc_discussion_remove(struct svc_ctx *c, int64_t id, struct field_errors *errs)
+{
+    struct agenda_row *r = malloc(sizeof *r);
+    struct meeting_brief m;
+    if (!r)
+        return SVC_ERROR;
+    enum svc_status st = svc_discussion_get(c, id, r, &m);
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, r->case_id, r->authority_id, r->school_id))
+        st = SVC_FORBIDDEN;
+    free(r);
+    if (st != SVC_OK)
+        return st;
+    enum store_rc rc = q_discussion_remove(c->db, id);
+    if (rc != STORE_DONE && rc != STORE_OK)
+        return SVC_ERROR;
+    if (store_changes(c->db) == 0) {
+        field_errors_add(errs, "case_id", "A discussion with minutes or actions cannot be taken off the agenda");
+        return SVC_INVALID;
+    }
+    return SVC_OK;
+}

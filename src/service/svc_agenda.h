@@ -1,0 +1,46 @@
+/* Use cases for a meeting's agenda: which cases are discussed (reviews of
+ * cases already discussed first, then new cases), the minutes of each
+ * discussion, and the feedback given to the family afterwards.  No pupil is
+ * put on an agenda or discussed without current parental consent. */
+#ifndef TAS_SERVICE_SVC_AGENDA_H
+#define TAS_SERVICE_SVC_AGENDA_H
+
+#include "core/codes.h"
+#include "core/errors.h"
+#include "service/svc.h"
+#include "store/q_agenda.h"
+
+struct agenda_view {
+    struct meeting_brief meeting;
+    size_t n;
+    struct agenda_row *rows;    /* in agenda order; only those the user may see */
+    size_t hidden;              /* items the user may not see */
+};
+
+extern const struct code_list codes_feedback_method;
+
+enum svc_status svc_agenda_get(struct svc_ctx *c, int64_t meeting_id, struct agenda_view *out);
+void svc_agenda_free(struct agenda_view *v);
+enum svc_status svc_agenda_candidates(struct svc_ctx *c, int64_t meeting_id,
+                                      void (*fn)(void *arg, const struct agenda_candidate *a), void *arg);
+/* Adds one case; a refusal (no consent, closed case, other team, cancelled
+ * meeting) is a field error on "case_id" saying why and what to do. */
+enum svc_status svc_agenda_add(struct svc_ctx *c, int64_t meeting_id, int64_t case_id,
+                               struct field_errors *errs, int64_t *discussion_id);
+/* Adds every open case of the team that was discussed before and has open
+ * actions; counts what was added and what was skipped for lack of consent. */
+enum svc_status svc_agenda_add_reviews(struct svc_ctx *c, int64_t meeting_id, int *added,
+                                       int *skipped_no_consent);
+
+struct discussion_form {
+    const char *minutes;
+    const char *fb_day, *fb_month, *fb_year;
+    const char *fb_method, *fb_by;
+};
+enum svc_status svc_discussion_get(struct svc_ctx *c, int64_t id, struct agenda_row *out,
+                                   struct meeting_brief *m);
+enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct discussion_form *f,
+                                    struct field_errors *errs);
+enum svc_status svc_discussion_remove(struct svc_ctx *c, int64_t id, struct field_errors *errs);
+
+#endif

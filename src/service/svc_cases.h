@@ -1,0 +1,61 @@
+/* Use cases for parental consent and TAS cases: record and withdraw
+ * consent, bring a pupil to a team with the standard case summary, edit,
+ * close and re-open. */
+#ifndef TAS_SERVICE_SVC_CASES_H
+#define TAS_SERVICE_SVC_CASES_H
+
+#include "core/workflow.h"
+#include "service/svc.h"
+#include "store/q_cases.h"
+#include "store/q_pupils.h"
+
+struct consent_form {
+    const char *given_by, *relationship;
+    const char *given_day, *given_month, *given_year;
+    const char *covers_discussion;          /* "yes" | "no" */
+    size_t nservices;
+    const char *const *service_ids;         /* decimal ids, as sent */
+};
+
+struct withdrawal_form {
+    const char *day, *month, *year, *reason;
+};
+
+enum svc_status svc_consent_record(struct svc_ctx *c, int64_t pupil_id, const struct consent_form *f,
+                                   struct field_errors *errs, struct consent_row *out);
+enum svc_status svc_consent_withdraw(struct svc_ctx *c, int64_t consent_id,
+                                     const struct withdrawal_form *f, struct field_errors *errs);
+enum svc_status svc_consent_get(struct svc_ctx *c, int64_t consent_id, struct consent_row *out,
+                                struct pupil_row *pupil);
+enum svc_status svc_consent_list(struct svc_ctx *c, int64_t pupil_id,
+                                 void (*fn)(void *arg, const struct consent_row *r), void *arg);
+/* Today's verdict for discussing the pupil (service_id 0) or sharing with a
+ * service.  Needs no permission beyond seeing the pupil. */
+enum svc_status svc_consent_verdict(struct svc_ctx *c, int64_t pupil_id, int64_t service_id,
+                                    enum consent_verdict *v);
+
+/* The case form as sent: every value raw, so a failed form shows again. */
+struct case_form {
+    const char *team_id;
+    const char *needs[CASE_NEED_AREAS];
+    const char *strengths, *tried, *child_voice, *parent_voice, *hoped_outcomes;
+    const char *prior[CASE_PRIOR_FLAGS];     /* "yes" | "no" | "unknown" */
+    const char *summary_before_meeting, *ect_completed;
+};
+
+/* Brings a pupil to a team: refused without current consent (field error on
+ * team_id saying why and what to do). out must point to a case_row. */
+enum svc_status svc_case_open(struct svc_ctx *c, int64_t pupil_id, const struct case_form *f,
+                              struct field_errors *errs, struct case_row *out);
+enum svc_status svc_case_update(struct svc_ctx *c, int64_t id, const struct case_form *f,
+                                struct field_errors *errs, struct case_row *out);
+enum svc_status svc_case_get(struct svc_ctx *c, int64_t id, struct case_row *out);
+enum svc_status svc_case_close(struct svc_ctx *c, int64_t id, const char *reason_code,
+                               const char *note, struct field_errors *errs);
+enum svc_status svc_case_reopen(struct svc_ctx *c, int64_t id, struct field_errors *errs);
+enum svc_status svc_case_list(struct svc_ctx *c, const struct case_filter *f, const struct page_req *pg,
+                              int64_t *total, void (*fn)(void *arg, const struct case_brief *b), void *arg);
+/* May the user see/act on case records of this pupil? */
+bool svc_case_allowed(const struct svc_ctx *c, enum action a, const struct pupil_row *p);
+
+#endif

@@ -1,0 +1,733 @@
+#include "service/svc_teams.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "service/svc_places.h"
+#include "store/q_meetings.h"
+#include "store/q_schools.h"
+
+/* Copies text, cut on a UTF-8 boundary when it does not fit. */
+static void cpy(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n) {
+        l = n - 1;
+        while (l > 0 && ((unsigned char)src[l] & 0xC0) == 0x80)
+            l--;
+    }
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
+#define MAX_CLOSURES 64
+#define MAX_PLANNED 200
+
+/* ---- Small parsers shared with the meeting use cases ---- */
+
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+int svc_parse_day(const char *s, int32_t *day)
+{
+    char t[32];
+    if (!s || trim_copy(s, t, sizeof t) < 0 || !t[0])
+        return -1;
+    if (day_parse(t, day) == 0)
+        return 0;
+    /* D/M/YYYY, as people write dates in England (also with - or .). */
+    const char *parts[3];
+    size_t lens[3];
+    size_t np = 0;
+    const char *p = t;
+    while (np < 3) {
+        const char *q = p;
+        while (*q && *q != '/' && *q != '-' && *q != '.')
+            q++;
+        parts[np] = p;
+        lens[np++] = (size_t)(q - p);
+        if (!*q)
+            break;
+        p = q + 1;
+    }
+    if (np != 3 || *p == '\0' || strpbrk(parts[2], "/-."))
+        return -1;
+    if (!all_digits(parts[0], lens[0]) || lens[0] > 2 || !all_digits(parts[1], lens[1]) ||
+        lens[1] > 2 || !all_digits(parts[2], lens[2]) || lens[2] != 4)
+        return -1;
+    int d = atoi(parts[0]), m = atoi(parts[1]), y = atoi(parts[2]);
+    char iso[40];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    return day_parse(iso, day);
+}
+
+int svc_parse_time(const char *s, char out[6])
+{
+    char t[16];
+    if (!s || trim_copy(s, t, sizeof t) < 0)
+        return -1;
+    const char *sep = strpbrk(t, ":.");
+    if (!sep)
+        return -1;
+    size_t hn = (size_t)(sep - t), mn = strlen(sep + 1);
+    if (!all_digits(t, hn) || hn > 2 || !all_digits(sep + 1, mn) || mn != 2)
+        return -1;
+    int h = atoi(t), m = atoi(sep + 1);
+    if (h > 23 || m > 59)
+        return -1;
+    out[0] = (char)('0' + h / 10);
+    out[1] = (char)('0' + h % 10);
+    out[2] = ':';
+    out[3] = (char)('0' + m / 10);
+    out[4] = (char)('0' + m % 10);
+    out[5] = '\0';
+    return 0;
+}
+
+void svc_day_long(int32_t day, char *out, size_t outsz)
+{
+    static const char *const wd[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                     "Saturday", "Sunday"};
+    static const char *const mon[] = {"", "January", "February", "March", "April", "May", "June",
+                                      "July", "August", "September", "October", "November",
+                                      "December"};
+    int y, m, d;
+    ymd_from_day(day, &y, &m, &d);
+    int w = day_weekday(day);
+    snprintf(out, outsz, "%s %d %s %d", (w >= 1 && w <= 7) ? wd[w] : "", d,
+             (m >= 1 && m <= 12) ? mon[m] : "", y);
+}
+
+/* ---- Policy ---- */
+
+bool svc_team_may(const struct svc_ctx *c, enum action a, const struct team_row *t)
+{
+    return svc_allowed(c, a, RES_TEAM, t->t.id, t->t.authority_id, t->t.host_school_id);
+}
+
+/* ---- Validation ---- */
+
+static bool is_blank(const char *s)
+{
+    if (!s)
+        return true;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return *s == '\0';
+}
+
+/* Optional one-line text: false (with the error added) when too long or
+ * holding control characters. */
+static bool text_ok(const char *in, char *out, size_t outsz, struct field_errors *errs,
+                    const char *field, const char *too_long)
+{
+    if (trim_copy(in ? in : "", out, outsz) < 0) {
+        field_errors_add(errs, field, too_long);
+        return false;
+    }
+    if (!text_is_clean(out, 0)) {
+        field_errors_add(errs, field, "Remove the special characters");
+        return false;
+    }
+    return true;
+}
+
+static int64_t id_of(const char *s)
+{
+    long v;
+    if (!s || parse_int_strict(s, 1, 0x7fffffffL, &v) != 0)
+        return 0;
+    return v;
+}
+
+static bool add_unique(int64_t *ids, size_t *n, size_t max, int64_t id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (ids[i] == id)
+            return true;
+    if (*n >= max)
+        return false;
+    ids[(*n)++] = id;
+    return true;
+}
+
+/* Terms of the academic years a list of dates touches, loaded once each. */
+struct term_cache {
+    int year[4];
+    size_t nterms[4];
+    struct half_term terms[4][6];
+    size_t nclosures[4];
+    int32_t closures[4][MAX_CLOSURES];
+    size_t n;
+};
+
+static enum store_rc load_year(struct store *db, int64_t authority_id, int year,
+                               struct half_term terms[6], size_t *nterms, int32_t *closures,
+                               size_t *nclosures)
+{
+    *nclosures = 0;
+    enum store_rc rc = q_team_terms(db, authority_id, year, terms, nterms);
+    if (rc != STORE_OK || *nterms == 0)
+        return rc;
+    char from[11], to[11];
+    day_format(terms[0].starts, from);
+    day_format(terms[*nterms - 1].ends, to);
+    return q_team_closures(db, authority_id, from, to, closures, MAX_CLOSURES, nclosures);
+}
+
+/* -1 storage error, 0 not a school day, 1 a school day, 2 unknown (no
+ * term dates for that year: only weekends are ruled out). */
+static int school_day_known(struct store *db, int64_t authority_id, struct term_cache *tc, int32_t day)
+{
+    int year = academic_year_of(day);
+    size_t k;
+    for (k = 0; k < tc->n; k++)
+        if (tc->year[k] == year)
+            break;
+    if (k == tc->n) {
+        if (tc->n == 4)
+            k = 3;
+        else
+            tc->n++;
+        tc->year[k] = year;
+        if (load_year(db, authority_id, year, tc->terms[k], &tc->nterms[k], tc->closures[k],
+                      &tc->nclosures[k]) != STORE_OK)
+            return -1;
+    }
+    if (tc->nterms[k] == 0)
+        return day_weekday(day) <= 5 ? 2 : 0;
+    return school_day(day, tc->terms[k], tc->nterms[k], tc->closures[k], tc->nclosures[k]) ? 1 : 0;
+}
+
+/* The dates of cadence "dates": one a line (commas and semicolons also
+ * separate them). */
+static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text, int32_t *out,
+                       size_t *n, struct field_errors *errs)
+{
+    *n = 0;
+    struct term_cache tc;
+    memset(&tc, 0, sizeof tc);
+    const char *p = text ? text : "";
+    while (*p) {
+        size_t len = strcspn(p, "\n,;");
+        char item[64];
+        bool too_long = len >= sizeof item;
+        if (!too_long) {
+            memcpy(item, p, len);
+            item[len] = '\0';
+        }
+        p += len;
+        if (*p)
+            p++;
+        if (!too_long && is_blank(item))
+            continue;
+        char msg[160];
+        int32_t d;
+        if (too_long || svc_parse_day(item, &d) != 0) {
+            char shown[24];
+            snprintf(shown, sizeof shown, "%.20s", too_long ? "" : item);
+            snprintf(msg, sizeof msg,
+                     "Enter each date on its own line, like 14/1/2026 or 2026-01-14 (\"%s\" is not a date)",
+                     shown);
+            field_errors_add(errs, "dates", msg);
+            return -1;
+        }
+        int known = school_day_known(c->db, authority_id, &tc, d);
+        if (known < 0)
+            return -2;
+        if (known == 0) {
+            char when[40];
+            svc_day_long(d, when, sizeof when);
+            snprintf(msg, sizeof msg, "%s is not a school day: choose days in term time", when);
+            field_errors_add(errs, "dates", msg);
+            return -1;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < *n; i++)
+            dup = dup || out[i] == d;
+        if (dup)
+            continue;
+        if (*n >= TEAM_MAX_DATES) {
+            field_errors_add(errs, "dates", "Enter 100 dates or fewer at a time");
+            return -1;
+        }
+        out[(*n)++] = d;
+    }
+    if (*n == 0) {
+        field_errors_add(errs, "dates", "Enter the dates the team will meet, one on each line");
+        return -1;
+    }
+    return 0;
+}
+
+struct checked_team {
+    struct team t;
+    int32_t dates[TEAM_MAX_DATES];
+    size_t ndates;
+};
+
+/* Validates f into out.  cur is the team being edited (NULL when new).
+ * SVC_INVALID with errors, SVC_FORBIDDEN when the host school is one where
+ * the user may not act, SVC_ERROR on storage failure. */
+static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *f,
+                                     const struct team_row *cur, struct checked_team *out,
+                                     struct field_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    struct team *t = &out->t;
+    enum action act = cur ? ACT_EDIT : ACT_CREATE;
+
+    /* Host school first: it decides the authority and the default name. */
+    struct school host;
+    bool have_host = false;
+    int64_t host_id = id_of(f->host_school_id);
+    if (!host_id) {
+        field_errors_add(errs, "host_school_id", "Select the school that hosts the team");
+    } else {
+        enum store_rc rc = q_school_get(c->db, host_id, &host);
+        if (rc == STORE_DONE)
+            field_errors_add(errs, "host_school_id", "Select the school that hosts the team from the list");
+        else if (rc != STORE_ROW)
+            return SVC_ERROR;
+        else if (cur && host.authority_id != cur->t.authority_id)
+            field_errors_add(errs, "host_school_id",
+                             "Select a school in the same local authority as the team");
+        else if (!svc_allowed(c, act, RES_TEAM, cur ? cur->t.id : 0, host.authority_id, host.id))
+            return SVC_FORBIDDEN;
+        else
+            have_host = true;
+    }
+    if (have_host) {
+        t->authority_id = host.authority_id;
+        t->host_school_id = host.id;
+        t->school_ids[t->nschools++] = host.id;
+    }
+
+    if (text_ok(f->name, t->name, sizeof t->name, errs, "name", "Team name must be 160 characters or fewer") &&
+        !t->name[0] && have_host) {
+        char dflt[TAS_TITLE_MAX + 8];
+        snprintf(dflt, sizeof dflt, "%s TAS", host.name);
+        cpy(t->name, sizeof t->name, dflt);
+    }
+
+    /* Cluster or feeder schools: the authority's, the host always in. */
+    bool schools_bad = false;
+    for (size_t i = 0; i < f->nschools && !schools_bad; i++) {
+        if (is_blank(f->school_ids[i]))
+            continue;
+        int64_t sid = id_of(f->school_ids[i]);
+        struct school sc;
+        enum store_rc rc = sid ? q_school_get(c->db, sid, &sc) : STORE_DONE;
+        if (rc != STORE_ROW && rc != STORE_DONE)
+            return SVC_ERROR;
+        if (rc == STORE_DONE || (have_host && sc.authority_id != host.authority_id)) {
+            field_errors_add(errs, "school_ids", "Select the team's other schools from the list");
+            schools_bad = true;
+        } else if (have_host && !add_unique(t->school_ids, &t->nschools, TEAM_MAX_SCHOOLS, sid)) {
+            field_errors_add(errs, "school_ids", "A team can have up to 32 schools");
+            schools_bad = true;
+        }
+    }
+
+    text_ok(f->chair_name, t->chair_name, sizeof t->chair_name, errs, "chair_name",
+            "Chair's name must be 100 characters or fewer");
+
+    struct {
+        const char *value, *field, *role, *message;
+        int64_t *dst;
+    } people[] = {
+        {f->strategic_lead_user_id, "strategic_lead_user_id", "strategic_lead",
+         "Select a Strategic Lead from the list", &t->strategic_lead_user_id},
+        {f->case_coordinator_user_id, "case_coordinator_user_id", "case_coordinator",
+         "Select a Case Coordinator from the list", &t->case_coordinator_user_id},
+    };
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        if (is_blank(people[i].value))
+            continue;
+        int64_t uid = id_of(people[i].value);
+        struct team_person p;
+        enum store_rc rc = (uid && have_host)
+            ? q_team_person_get(c->db, host.authority_id, people[i].role, uid, &p) : STORE_DONE;
+        if (rc == STORE_ROW)
+            *people[i].dst = uid;
+        else if (rc == STORE_DONE)
+            field_errors_add(errs, people[i].field, people[i].message);
+        else
+            return SVC_ERROR;
+    }
+
+    enum cadence cad = CADENCE_THREE_WEEKLY;
+    bool have_cadence = false;
+    if (is_blank(f->cadence) || cadence_from_code(f->cadence, &cad) != 0)
+        field_errors_add(errs, "cadence", "Select how often the team meets");
+    else {
+        have_cadence = true;
+        cpy(t->cadence, sizeof t->cadence, cadence_code(cad));
+    }
+    if (have_cadence && cad == CADENCE_DATES && have_host) {
+        int r = parse_dates(c, host.authority_id, f->dates, out->dates, &out->ndates, errs);
+        if (r == -2)
+            return SVC_ERROR;
+    }
+
+    long v;
+    t->weekday = 3;
+    if (f->weekday && !is_blank(f->weekday) && parse_int_strict(f->weekday, 1, 5, &v) == 0)
+        t->weekday = (int)v;
+    else if (!(have_cadence && cad == CADENCE_DATES))
+        field_errors_add(errs, "weekday", "Select the day of the week the team meets");
+
+    if (is_blank(f->start_time))
+        field_errors_add(errs, "start_time", "Enter the time meetings start, like 13:30");
+    else if (svc_parse_time(f->start_time, t->start_time) != 0)
+        field_errors_add(errs, "start_time", "Start time must be a real time in the format HH:MM, like 13:30");
+
+    if (is_blank(f->duration_minutes))
+        field_errors_add(errs, "duration_minutes", "Enter how long meetings last, in minutes");
+    else if (parse_int_strict(f->duration_minutes, 15, 480, &v) != 0)
+        field_errors_add(errs, "duration_minutes", "Length of meetings must be a whole number of minutes from 15 to 480");
+    else
+        t->duration_minutes = (int)v;
+
+    text_ok(f->location, t->location, sizeof t->location, errs, "location",
+            "Location must be 160 characters or fewer");
+
+    bool services_bad = false;
+    for (size_t i = 0; i < f->nservices && !services_bad; i++) {
+        if (is_blank(f->service_ids[i]))
+            continue;
+        int64_t sid = id_of(f->service_ids[i]);
+        struct service_row sv;
+        enum store_rc rc = sid ? q_service_get(c->db, sid, &sv) : STORE_DONE;
+        if (rc != STORE_ROW && rc != STORE_DONE)
+            return SVC_ERROR;
+        if (rc == STORE_DONE || (have_host && sv.authority_id != host.authority_id) ||
+            !add_unique(t->service_ids, &t->nservices, TEAM_MAX_SERVICES, sid)) {
+            field_errors_add(errs, "service_ids", "Select the team's core services from the list");
+            services_bad = true;
+        }
+    }
+
+    t->active = true;
+    if (f->active && !is_blank(f->active)) {
+        if (strcmp(f->active, "no") == 0 || strcmp(f->active, "false") == 0)
+            t->active = false;
+        else if (strcmp(f->active, "yes") != 0 && strcmp(f->active, "true") != 0)
+            field_errors_add(errs, "active", "Select whether the team is meeting");
+    }
+    return errs->count ? SVC_INVALID : SVC_OK;
+}
+
+/* ---- Planning meetings ---- */
+
+/* Inserts a planned meeting on each day not already covered.  A day is
+ * covered by any meeting of the team that day or, when same_week, in the
+ * same Monday-to-Sunday week (so a meeting moved by a day or two is not
+ * planned again). */
+static enum store_rc plan_days(struct svc_ctx *c, const struct team *t, const int32_t *days, size_t n,
+                               bool same_week, size_t *planned, size_t *existed)
+{
+    for (size_t i = 0; i < n; i++) {
+        int32_t lo = days[i], hi = days[i];
+        if (same_week) {
+            lo = days[i] - (day_weekday(days[i]) - 1);
+            hi = lo + 6;
+        }
+        char from[11], to[11];
+        day_format(lo, from);
+        day_format(hi, to);
+        int64_t count;
+        enum store_rc rc = q_meeting_count_between(c->db, t->id, from, to, &count);
+        if (rc != STORE_OK)
+            return rc;
+        if (count > 0) {
+            (*existed)++;
+            continue;
+        }
+        struct meeting m;
+        memset(&m, 0, sizeof m);
+        m.team_id = t->id;
+        day_format(days[i], m.date);
+        cpy(m.start_time, sizeof m.start_time, t->start_time);
+        snprintf(m.status, sizeof m.status, "planned");
+        snprintf(m.mode, sizeof m.mode, "in_person");
+        rc = q_meeting_insert(c->db, &m, c->now);
+        if (rc != STORE_OK)
+            return rc;
+        (*planned)++;
+    }
+    return STORE_OK;
+}
+
+static enum svc_status save_team(struct svc_ctx *c, struct checked_team *ct, bool create,
+                                 struct team_saved *out)
+{
+    memset(out, 0, sizeof *out);
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    enum store_rc rc = create ? q_team_insert(c->db, &ct->t, c->now) : q_team_update(c->db, &ct->t, c->now);
+    if (rc == STORE_OK && strcmp(ct->t.cadence, "dates") == 0)
+        rc = plan_days(c, &ct->t, ct->dates, ct->ndates, false, &out->planned, &out->existed);
+    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
+    }
+    out->id = ct->t.id;
+    return SVC_OK;
+}
+
+enum svc_status svc_team_create(struct svc_ctx *c, const struct team_form *f,
+                                struct field_errors *errs, struct team_saved *out)
+{
+    if (!svc_allowed(c, ACT_CREATE, RES_TEAM, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    struct checked_team *ct = malloc(sizeof *ct);
+    if (!ct)
+        return SVC_ERROR;
+    enum svc_status st = validate_team(c, f, NULL, ct, errs);
+    if (st == SVC_OK)
+        st = save_team(c, ct, true, out);
+    free(ct);
+    return st;
+}
+
+enum svc_status svc_team_update(struct svc_ctx *c, int64_t id, const struct team_form *f,
+                                struct field_errors *errs, struct team_saved *out)
+{
+    struct team_row cur;
+    enum svc_status st = svc_team_get(c, id, &cur);
+    if (st != SVC_OK)
+        return st;
+    if (!svc_team_may(c, ACT_EDIT, &cur))
+        return SVC_FORBIDDEN;
+    struct checked_team *ct = malloc(sizeof *ct);
+    if (!ct)
+        return SVC_ERROR;
+    st = validate_team(c, f, &cur, ct, errs);
+    if (st == SVC_OK) {
+        ct->t.id = id;
+        st = save_team(c, ct, false, out);
+    }
+    free(ct);
+    return st;
+}
+
+enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out)
+{
+    enum store_rc rc = q_team_get(c->db, id, c->today, out);
+    if (rc == STORE_DONE)
+        return SVC_NOT_FOUND;
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    if (!svc_team_may(c, ACT_VIEW, out))
+        return SVC_NOT_FOUND;
+    return SVC_OK;
+}
+
+enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
+                              const struct page_req *pg, int64_t *total,
+                              void (*fn)(void *arg, const struct team_row *r), void *arg)
+{
+    struct visibility v;
+    policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
+    if (!v.all && !v.nauthorities && !v.nschools)
+        return SVC_FORBIDDEN;
+    struct team_filter tf = *f;
+    if (!tf.today)
+        tf.today = c->today;
+    return svc_from_store(q_team_list(c->db, &v, &tf, pg, total, fn, arg));
+}
+
+enum svc_status svc_team_schools(struct svc_ctx *c, const struct team_row *t,
+                                 void (*fn)(void *arg, const struct team_school *r), void *arg)
+{
+    if (!svc_team_may(c, ACT_VIEW, t))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_team_schools(c->db, t->t.id, fn, arg));
+}
+
+enum svc_status svc_team_members(struct svc_ctx *c, const struct team_row *t,
+                                 void (*fn)(void *arg, const struct team_member *r), void *arg)
+{
+    if (!svc_team_may(c, ACT_VIEW, t))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_team_members(c->db, t->t.id, fn, arg));
+}
+
+enum svc_status svc_team_meeting_counts(struct svc_ctx *c, const struct team_row *t,
+                                        struct meeting_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!svc_team_may(c, ACT_VIEW, t))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_meeting_counts(c->db, t->t.id, out));
+}
+
+/* The pick lists serve the team form: whoever may create a team in the
+ * authority, or edit the team being edited, may see them. */
+static bool may_pick(const struct svc_ctx *c, int64_t authority_id, const struct team_row *editing)
+{
+    if (authority_id <= 0)
+        return false;
+    if (editing)
+        return editing->t.authority_id == authority_id && svc_team_may(c, ACT_EDIT, editing);
+    return svc_allowed(c, ACT_CREATE, RES_TEAM, 0, authority_id, 0);
+}
+
+enum svc_status svc_team_pick_schools(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                      void (*fn)(void *arg, const struct team_school *r), void *arg)
+{
+    if (!may_pick(c, authority_id, editing))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_team_authority_schools(c->db, authority_id, fn, arg));
+}
+
+enum svc_status svc_team_pick_people(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                     enum role role,
+                                     void (*fn)(void *arg, const struct team_person *r), void *arg)
+{
+    if (!may_pick(c, authority_id, editing))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_team_people(c->db, authority_id, role_code(role), fn, arg));
+}
+
+struct service_pick {
+    void (*fn)(void *arg, const struct service_row *r);
+    void *arg;
+};
+
+/* The school, the Strategic Lead and the Case Coordinator have a row at
+ * every meeting anyway (svc_meetings.c), so they are not offered. */
+static void pick_member_service(void *arg, const struct service_row *r)
+{
+    const struct service_pick *p = arg;
+    if (strcmp(r->code, "school") == 0 || strcmp(r->code, "strategic_lead") == 0 ||
+        strcmp(r->code, "case_coordinator") == 0)
+        return;
+    p->fn(p->arg, r);
+}
+
+enum svc_status svc_team_pick_services(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                       void (*fn)(void *arg, const struct service_row *r), void *arg)
+{
+    if (!may_pick(c, authority_id, editing))
+        return SVC_FORBIDDEN;
+    struct service_pick p = {fn, arg};
+    return svc_from_store(q_service_list(c->db, authority_id, false, pick_member_service, &p));
+}
+
+struct auth_pick {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, int64_t id, const char *name);
+    void *arg;
+    size_t n;
+};
+
+static void pick_authority(void *arg, const struct authority *a)
+{
+    struct auth_pick *p = arg;
+    if (!svc_allowed(p->c, ACT_CREATE, RES_TEAM, 0, a->id, 0))
+        return;
+    p->n++;
+    if (p->fn)
+        p->fn(p->arg, a->id, a->name);
+}
+
+enum svc_status svc_team_create_authorities(struct svc_ctx *c,
+                                            void (*fn)(void *arg, int64_t id, const char *name),
+                                            void *arg, size_t *n)
+{
+    struct auth_pick p = {c, fn, arg, 0};
+    *n = 0;
+    if (!svc_allowed(c, ACT_CREATE, RES_TEAM, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    enum svc_status st = svc_authority_list(c, pick_authority, &p);
+    *n = p.n;
+    return st;
+}
+
+int64_t svc_team_school_authority(struct svc_ctx *c, int64_t school_id)
+{
+    struct school s;
+    if (school_id <= 0 || q_school_get(c->db, school_id, &s) != STORE_ROW)
+        return 0;
+    return s.authority_id;
+}
+
+enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *year_s,
+                              const char *from_start, struct field_errors *errs,
+                              struct schedule_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct team_row tr;
+    enum svc_status st = svc_team_get(c, team_id, &tr);
+    if (st != SVC_OK)
+        return st;
+    if (!svc_team_may(c, ACT_EDIT, &tr))
+        return SVC_FORBIDDEN;
+    int32_t today;
+    if (day_parse(c->today, &today) != 0)
+        return SVC_ERROR;
+    out->year = academic_year_of(today);
+    long v;
+    if (year_s && !is_blank(year_s)) {
+        if (parse_int_strict(year_s, 2000, 2100, &v) != 0) {
+            field_errors_add(errs, "year", "Select the school year to plan");
+            return SVC_INVALID;
+        }
+        out->year = (int)v;
+    }
+    enum cadence cad;
+    if (cadence_from_code(tr.t.cadence, &cad) != 0)
+        return SVC_ERROR;
+    if (cad == CADENCE_DATES) {
+        field_errors_add(errs, "year",
+                         "This team meets on dates you list: add dates by changing the team's details");
+        return SVC_INVALID;
+    }
+    bool whole_year = from_start && (strcmp(from_start, "yes") == 0 || strcmp(from_start, "true") == 0);
+
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    struct half_term terms[6];
+    size_t nterms = 0, nclosures = 0;
+    int32_t closures[MAX_CLOSURES];
+    enum store_rc rc = load_year(c->db, tr.t.authority_id, out->year, terms, &nterms, closures, &nclosures);
+    if (rc == STORE_OK && nterms == 0) {
+        store_rollback(c->db);
+        out->no_terms = true;
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "No term dates are recorded for %d to %d: add them before planning meetings",
+                 out->year, out->year + 1);
+        field_errors_add(errs, "year", msg);
+        return SVC_INVALID;
+    }
+    size_t ndays = 0;
+    int32_t days[MAX_PLANNED];
+    if (rc == STORE_OK) {
+        int32_t from = terms[0].starts, to = terms[nterms - 1].ends;
+        if (!whole_year && today > from)
+            from = today;
+        day_format(from, out->from);
+        day_format(to, out->to);
+        if (from <= to)
+            ndays = schedule_generate(cad, tr.t.weekday, from, to, terms, nterms, closures, nclosures,
+                                      NULL, 0, days, MAX_PLANNED);
+        rc = plan_days(c, &tr.t, days, ndays, true, &out->planned, &out->existed);
+    }
+    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
+    }
+    return SVC_OK;
+}

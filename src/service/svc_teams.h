@@ -1,0 +1,109 @@
+/* Use cases for TAS teams: create and edit a team (host and cluster
+ * schools, chair, Strategic Lead, Case Coordinator, cadence, core
+ * membership by service), list and view teams, and plan a year's meetings
+ * from the authority's term dates.  SQL: store/q_teams.c (and
+ * store/q_meetings.c for the meetings a schedule creates).
+ *
+ * A team lies at its host school: every decision asks the policy about
+ * RES_TEAM with the team's authority and host school. */
+#ifndef TAS_SERVICE_SVC_TEAMS_H
+#define TAS_SERVICE_SVC_TEAMS_H
+
+#include "core/errors.h"
+#include "service/svc.h"
+#include "store/q_meetings.h"
+#include "store/q_reference.h"
+#include "store/q_teams.h"
+
+#define TEAM_FORM_MAX_IDS 64
+#define TEAM_MAX_DATES 100
+
+/* Raw input, kept verbatim so a failed submission shows again unchanged. */
+struct team_form {
+    const char *name, *host_school_id, *chair_name;
+    const char *strategic_lead_user_id, *case_coordinator_user_id;
+    const char *cadence, *weekday, *start_time, *duration_minutes, *location;
+    const char *active;                 /* "yes" | "no"; NULL or "" counts as yes */
+    const char *dates;                  /* cadence "dates": one date a line */
+    size_t nschools;                    /* cluster or feeder schools ticked */
+    const char *school_ids[TEAM_FORM_MAX_IDS];
+    size_t nservices;                   /* core member services ticked */
+    const char *service_ids[TEAM_FORM_MAX_IDS];
+};
+
+/* What a save did besides the team itself (cadence "dates" plans the
+ * dates listed). */
+struct team_saved {
+    int64_t id;
+    size_t planned;
+    size_t existed;
+};
+
+enum svc_status svc_team_create(struct svc_ctx *c, const struct team_form *f,
+                                struct field_errors *errs, struct team_saved *out);
+enum svc_status svc_team_update(struct svc_ctx *c, int64_t id, const struct team_form *f,
+                                struct field_errors *errs, struct team_saved *out);
+/* Not found also when the user may not view it. */
+enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out);
+enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
+                              const struct page_req *pg, int64_t *total,
+                              void (*fn)(void *arg, const struct team_row *r), void *arg);
+/* Schools and members of a team already read with svc_team_get. */
+enum svc_status svc_team_schools(struct svc_ctx *c, const struct team_row *t,
+                                 void (*fn)(void *arg, const struct team_school *r), void *arg);
+enum svc_status svc_team_members(struct svc_ctx *c, const struct team_row *t,
+                                 void (*fn)(void *arg, const struct team_member *r), void *arg);
+/* Meetings of the team by status (and held online). */
+enum svc_status svc_team_meeting_counts(struct svc_ctx *c, const struct team_row *t,
+                                        struct meeting_counts *out);
+/* True when the user may do a on this team. */
+bool svc_team_may(const struct svc_ctx *c, enum action a, const struct team_row *t);
+
+/* Pick lists for the team form, within one authority: for a new team
+ * (editing NULL) the user must be able to create one there, else edit the
+ * team being edited. */
+enum svc_status svc_team_pick_schools(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                      void (*fn)(void *arg, const struct team_school *r), void *arg);
+enum svc_status svc_team_pick_people(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                     enum role role,
+                                     void (*fn)(void *arg, const struct team_person *r), void *arg);
+/* Services offered as core members: all of the authority's but those
+ * coded school, strategic_lead and case_coordinator (standing rows). */
+enum svc_status svc_team_pick_services(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                       void (*fn)(void *arg, const struct service_row *r), void *arg);
+/* Authorities where the user may create a team (fn per authority id and
+ * name); *n is how many. */
+enum svc_status svc_team_create_authorities(struct svc_ctx *c,
+                                            void (*fn)(void *arg, int64_t id, const char *name),
+                                            void *arg, size_t *n);
+/* The authority of a school (for the form: the host school decides). 0 if none. */
+int64_t svc_team_school_authority(struct svc_ctx *c, int64_t school_id);
+
+/* Planning a year's meetings. */
+struct schedule_result {
+    int year;                           /* academic year, e.g. 2026 for 2026/27 */
+    bool no_terms;                      /* no term dates recorded for the year */
+    size_t planned;                     /* meetings added */
+    size_t existed;                     /* dates already covered by a meeting */
+    char from[11], to[11];              /* the span planned */
+};
+
+/* year_s: "2026" (NULL or "": the current academic year); from_start
+ * "yes": plan from the first day of the year rather than from today.
+ * Reads term dates and closure days, generates the days for the team's
+ * cadence and weekday, and inserts the planned meetings not already there,
+ * all in one transaction.  SVC_INVALID with an error on "year" when no term
+ * dates are recorded (out->no_terms) or the year is not a year. */
+enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *year_s,
+                              const char *from_start, struct field_errors *errs,
+                              struct schedule_result *out);
+
+/* Shared by the meeting use cases: a date typed "YYYY-MM-DD" or "D/M/YYYY"
+ * (also with - or . between the parts), and a time "HH:MM" (or "H:MM",
+ * "HH.MM") written back as "HH:MM".  0 ok, -1 otherwise. */
+int svc_parse_day(const char *s, int32_t *day);
+int svc_parse_time(const char *s, char out[6]);
+/* "Wednesday 14 January 2026" (out needs 40 bytes). */
+void svc_day_long(int32_t day, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,608 @@
+#include "store/q_actions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
+{
+    if (v > 0)
+        store_bind_int(st, idx, v);
+    else
+        store_bind_null(st, idx);
+}
+
+static void bind_opt_text(struct store_stmt *st, int idx, const char *v)
+{
+    store_bind_text(st, idx, v && *v ? v : NULL);
+}
+
+static enum store_rc exec_done(struct store_stmt *st)
+{
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- the case ---- */
+
+enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
+        "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name "
+        "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
+        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, case_id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = store_col_int(st, 0);
+        out->pupil_id = store_col_int(st, 1);
+        out->team_id = store_col_int(st, 2);
+        store_col_copy(st, 3, out->status, sizeof out->status);
+        store_col_copy(st, 4, out->opened_on, sizeof out->opened_on);
+        store_col_copy(st, 5, out->closed_on, sizeof out->closed_on);
+        out->school_id = store_col_int(st, 6);
+        out->authority_id = store_col_int(st, 7);
+        store_col_copy(st, 8, out->pupil_name, sizeof out->pupil_name);
+        store_col_copy(st, 9, out->team_name, sizeof out->team_name);
+    }
+    store_done(st);
+    return rc;
+}
+
+/* ---- actions ---- */
+
+enum store_rc q_action_insert(struct store *s, struct action_row *a, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, "
+        "owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, a->case_id);
+    bind_opt_id(st, 2, a->discussion_id);
+    store_bind_text(st, 3, a->description);
+    bind_opt_id(st, 4, a->owner_service_id);
+    bind_opt_id(st, 5, a->owner_practitioner_id);
+    store_bind_text(st, 6, a->owner_name);
+    store_bind_text(st, 7, a->setting);
+    store_bind_text(st, 8, a->nature);
+    bind_opt_id(st, 9, a->resource_id);
+    bind_opt_text(st, 10, a->due_on);
+    store_bind_int(st, 11, now);
+    store_bind_int(st, 12, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        a->id = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+enum store_rc q_action_update(struct store *s, const struct action_row *a, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE actions SET discussion_id = ?, description = ?, owner_service_id = ?, "
+        "owner_practitioner_id = ?, owner_name = ?, setting = ?, nature = ?, resource_id = ?, "
+        "due_on = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    bind_opt_id(st, 1, a->discussion_id);
+    store_bind_text(st, 2, a->description);
+    bind_opt_id(st, 3, a->owner_service_id);
+    bind_opt_id(st, 4, a->owner_practitioner_id);
+    store_bind_text(st, 5, a->owner_name);
+    store_bind_text(st, 6, a->setting);
+    store_bind_text(st, 7, a->nature);
+    bind_opt_id(st, 8, a->resource_id);
+    bind_opt_text(st, 9, a->due_on);
+    store_bind_int(st, 10, now);
+    store_bind_int(st, 11, a->id);
+    return exec_done(st);
+}
+
+enum store_rc q_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
+                                  const char *outcome, const char *closed_on, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, "
+        "updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, reason ? reason : "");
+    store_bind_text(st, 3, outcome ? outcome : "");
+    bind_opt_text(st, 4, closed_on);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, id);
+    return exec_done(st);
+}
+
+#define ACTION_SELECT \
+    "SELECT a.id, a.case_id, coalesce(a.discussion_id, 0), a.description, " \
+    "coalesce(a.owner_service_id, 0), coalesce(a.owner_practitioner_id, 0), a.owner_name, " \
+    "a.setting, a.nature, coalesce(a.resource_id, 0), coalesce(a.due_on, ''), a.status, " \
+    "a.not_done_reason, a.outcome, coalesce(a.closed_on, ''), a.created_at, a.updated_at, " \
+    "coalesce(sv.name, ''), coalesce(pr.name, ''), coalesce(r.title, ''), coalesce(r.url, ''), " \
+    "coalesce(d.meeting_id, 0), coalesce(m.meeting_date, '') " \
+    "FROM actions a LEFT JOIN services sv ON sv.id = a.owner_service_id " \
+    "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id " \
+    "LEFT JOIN resources r ON r.id = a.resource_id " \
+    "LEFT JOIN discussions d ON d.id = a.discussion_id " \
+    "LEFT JOIN meetings m ON m.id = d.meeting_id "
+
+static void row_to_action(struct store_stmt *st, struct action_row *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = store_col_int(st, 0);
+    a->case_id = store_col_int(st, 1);
+    a->discussion_id = store_col_int(st, 2);
+    store_col_copy(st, 3, a->description, sizeof a->description);
+    a->owner_service_id = store_col_int(st, 4);
+    a->owner_practitioner_id = store_col_int(st, 5);
+    store_col_copy(st, 6, a->owner_name, sizeof a->owner_name);
+    store_col_copy(st, 7, a->setting, sizeof a->setting);
+    store_col_copy(st, 8, a->nature, sizeof a->nature);
+    a->resource_id = store_col_int(st, 9);
+    store_col_copy(st, 10, a->due_on, sizeof a->due_on);
+    store_col_copy(st, 11, a->status, sizeof a->status);
+    store_col_copy(st, 12, a->not_done_reason, sizeof a->not_done_reason);
+    store_col_copy(st, 13, a->outcome, sizeof a->outcome);
+    store_col_copy(st, 14, a->closed_on, sizeof a->closed_on);
+    a->created_at = store_col_int(st, 15);
+    a->updated_at = store_col_int(st, 16);
+    store_col_copy(st, 17, a->owner_service_name, sizeof a->owner_service_name);
+    store_col_copy(st, 18, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
+    store_col_copy(st, 19, a->resource_title, sizeof a->resource_title);
+    store_col_copy(st, 20, a->resource_url, sizeof a->resource_url);
+    a->meeting_id = store_col_int(st, 21);
+    store_col_copy(st, 22, a->meeting_date, sizeof a->meeting_date);
+}
+
+enum store_rc q_action_get(struct store *s, int64_t id, struct action_row *out)
+{
+    struct store_stmt *st = store_prepare(s, ACTION_SELECT "WHERE a.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_action(st, out);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_action_list(struct store *s, int64_t case_id,
+                            void (*fn)(void *arg, const struct action_row *a), void *arg)
+{
+    /* Open first by due date (none last); closed ones most recent first. */
+    struct store_stmt *st = store_prepare(s, ACTION_SELECT
+        "WHERE a.case_id = ? ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, "
+        "CASE WHEN a.status = 'open' THEN coalesce(a.due_on, '9999-12-31') ELSE '' END, "
+        "coalesce(a.closed_on, '') DESC, a.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, case_id);
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        row_to_action(st, a);
+        fn(arg, a);
+    }
+    free(a);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- referrals ---- */
+
+enum store_rc q_referral_insert(struct store *s, struct referral_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO referrals (case_id, action_id, service_id, referred_on, outcome, notes, "
+        "created_at, updated_at) VALUES (?,?,?,?,'pending',?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->case_id);
+    bind_opt_id(st, 2, r->action_id);
+    store_bind_int(st, 3, r->service_id);
+    store_bind_text(st, 4, r->referred_on);
+    store_bind_text(st, 5, r->notes);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        r->id = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *outcome,
+                                     const char *outcome_on, const char *notes, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE referrals SET outcome = ?, outcome_on = ?, notes = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, outcome);
+    bind_opt_text(st, 2, outcome_on);
+    store_bind_text(st, 3, notes ? notes : "");
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    return exec_done(st);
+}
+
+#define REFERRAL_SELECT \
+    "SELECT f.id, f.case_id, coalesce(f.action_id, 0), f.service_id, f.referred_on, f.outcome, " \
+    "coalesce(f.outcome_on, ''), f.notes, f.created_at, f.updated_at, sv.name, " \
+    "coalesce(a.description, '') FROM referrals f JOIN services sv ON sv.id = f.service_id " \
+    "LEFT JOIN actions a ON a.id = f.action_id "
+
+static void row_to_referral(struct store_stmt *st, struct referral_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->case_id = store_col_int(st, 1);
+    r->action_id = store_col_int(st, 2);
+    r->service_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->referred_on, sizeof r->referred_on);
+    store_col_copy(st, 5, r->outcome, sizeof r->outcome);
+    store_col_copy(st, 6, r->outcome_on, sizeof r->outcome_on);
+    store_col_copy(st, 7, r->notes, sizeof r->notes);
+    r->created_at = store_col_int(st, 8);
+    r->updated_at = store_col_int(st, 9);
+    store_col_copy(st, 10, r->service_name, sizeof r->service_name);
+    store_col_copy(st, 11, r->action_description, sizeof r->action_description);
+}
+
+enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *out)
+{
+    struct store_stmt *st = store_prepare(s, REFERRAL_SELECT "WHERE f.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_referral(st, out);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_referral_list(struct store *s, int64_t case_id,
+                              void (*fn)(void *arg, const struct referral_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, REFERRAL_SELECT
+        "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, case_id);
+    struct referral_row *r = malloc(sizeof *r);
+    if (!r) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        row_to_referral(st, r);
+        fn(arg, r);
+    }
+    free(r);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_case_discussions(struct store *s, int64_t case_id,
+                                 void (*fn)(void *arg, const struct case_discussion *d), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
+        "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, case_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct case_discussion d;
+        memset(&d, 0, sizeof d);
+        d.id = store_col_int(st, 0);
+        d.meeting_id = store_col_int(st, 1);
+        store_col_copy(st, 2, d.meeting_date, sizeof d.meeting_date);
+        store_col_copy(st, 3, d.meeting_status, sizeof d.meeting_status);
+        store_col_copy(st, 4, d.team_name, sizeof d.team_name);
+        fn(arg, &d);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- work lists ---- */
+
+#define WORK_ACTION_SELECT \
+    "SELECT a.id, a.case_id, c.pupil_id, p.forenames || ' ' || p.surname, t.name, a.description, " \
+    "coalesce(sv.name, ''), coalesce(pr.name, ''), a.owner_name, coalesce(a.due_on, ''), c.status " \
+    "FROM actions a JOIN cases c ON c.id = a.case_id JOIN pupils p ON p.id = c.pupil_id " \
+    "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id " \
+    "LEFT JOIN services sv ON sv.id = a.owner_service_id " \
+    "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id WHERE " \
+    VIS_FILTER("s.authority_id", "p.school_id")
+
+static enum store_rc work_actions(struct store_stmt *st,
+                                  void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    struct work_action *w = malloc(sizeof *w);
+    if (!w) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(w, 0, sizeof *w);
+        w->id = store_col_int(st, 0);
+        w->case_id = store_col_int(st, 1);
+        w->pupil_id = store_col_int(st, 2);
+        store_col_copy(st, 3, w->pupil_name, sizeof w->pupil_name);
+        store_col_copy(st, 4, w->team_name, sizeof w->team_name);
+        store_col_copy(st, 5, w->description, sizeof w->description);
+        store_col_copy(st, 6, w->owner_service_name, sizeof w->owner_service_name);
+        store_col_copy(st, 7, w->owner_practitioner_name, sizeof w->owner_practitioner_name);
+        store_col_copy(st, 8, w->owner_name, sizeof w->owner_name);
+        store_col_copy(st, 9, w->due_on, sizeof w->due_on);
+        store_col_copy(st, 10, w->case_status, sizeof w->case_status);
+        fn(arg, w);
+    }
+    free(w);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const char *today,
+                             void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
+        " AND a.status = 'open' AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
+    if (!st)
+        return STORE_ERROR;
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_text(st, idx, today);
+    return work_actions(st, fn, arg);
+}
+
+enum store_rc q_work_owned(struct store *s, const struct visibility *v, int64_t user_id,
+                           void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
+        " AND a.status = 'open' AND a.owner_practitioner_id IN "
+        "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1) "
+        "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id");
+    if (!st)
+        return STORE_ERROR;
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx, user_id);
+    return work_actions(st, fn, arg);
+}
+
+enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM practitioners WHERE user_id = ? AND active = 1");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    enum store_rc rc = store_step(st);
+    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, const char *today,
+                                void (*fn)(void *arg, const struct work_case *c), void *arg)
+{
+    /* The parameters in the select list come before the filter's. */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, t.name, c.opened_on, "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' "
+        " AND a.due_on IS NOT NULL AND a.due_on < ?), "
+        "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), '') "
+        "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
+        "JOIN teams t ON t.id = c.team_id WHERE " VIS_FILTER("s.authority_id", "p.school_id")
+        " AND c.status = 'open' AND EXISTS (SELECT 1 FROM actions a WHERE a.case_id = c.id "
+        "AND a.status = 'open') ORDER BY c.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, today);
+    store_bind_text(st, 2, today);
+    if (q_bind_visibility(st, 3, v) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct work_case w;
+        memset(&w, 0, sizeof w);
+        w.case_id = store_col_int(st, 0);
+        w.pupil_id = store_col_int(st, 1);
+        store_col_copy(st, 2, w.pupil_name, sizeof w.pupil_name);
+        store_col_copy(st, 3, w.team_name, sizeof w.team_name);
+        store_col_copy(st, 4, w.opened_on, sizeof w.opened_on);
+        w.open_actions = store_col_int(st, 5);
+        w.overdue_actions = store_col_int(st, 6);
+        store_col_copy(st, 7, w.last_discussed, sizeof w.last_discussed);
+        fn(arg, &w);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, const char *today,
+                             void (*fn)(void *arg, const struct work_meeting *m), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT m.id, m.team_id, t.name, m.meeting_date, "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id), "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '') "
+        "FROM meetings m JOIN teams t ON t.id = m.team_id WHERE "
+        VIS_FILTER("t.authority_id", "t.host_school_id")
+        " AND m.status = 'held' AND m.meeting_date < ? "
+        "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
+        "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
+        "ORDER BY m.meeting_date, m.id");
+    if (!st)
+        return STORE_ERROR;
+    int idx = q_bind_visibility(st, 1, teams);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_text(st, idx, today);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct work_meeting w;
+        memset(&w, 0, sizeof w);
+        w.meeting_id = store_col_int(st, 0);
+        w.team_id = store_col_int(st, 1);
+        store_col_copy(st, 2, w.team_name, sizeof w.team_name);
+        store_col_copy(st, 3, w.meeting_date, sizeof w.meeting_date);
+        w.discussions = store_col_int(st, 4);
+        w.without_minutes = store_col_int(st, 5);
+        fn(arg, &w);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_work_feedback(struct store *s, const struct visibility *v,
+                              void (*fn)(void *arg, const struct work_feedback *f), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname "
+        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "JOIN schools s ON s.id = p.school_id WHERE " VIS_FILTER("s.authority_id", "p.school_id")
+        " AND m.status = 'held' AND d.feedback_on IS NULL ORDER BY m.meeting_date, d.id");
+    if (!st)
+        return STORE_ERROR;
+    if (q_bind_visibility(st, 1, v) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct work_feedback w;
+        memset(&w, 0, sizeof w);
+        w.discussion_id = store_col_int(st, 0);
+        w.meeting_id = store_col_int(st, 1);
+        store_col_copy(st, 2, w.meeting_date, sizeof w.meeting_date);
+        store_col_copy(st, 3, w.team_name, sizeof w.team_name);
+        w.case_id = store_col_int(st, 4);
+        w.pupil_id = store_col_int(st, 5);
+        store_col_copy(st, 6, w.pupil_name, sizeof w.pupil_name);
+        fn(arg, &w);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- chronology ---- */
+
+/* One query over every source, each branch giving (on_date, kind, seq,
+ * ref_id, case_id, meeting_id, text1, text2, text3).  seq orders events of
+ * one day by the step of the workflow, so newest-first reads back from the
+ * last step.  Texts by kind:
+ *   consent_given      given_by, relationship, covers discussion yes/no
+ *   consent_withdrawn  given_by, withdrawal reason
+ *   case_opened        team name
+ *   case_closed        team name, closure reason
+ *   discussed          team name, kind (new/review)
+ *   action_agreed      description, owner (practitioner or name), owner service
+ *   action_done        description, outcome
+ *   action_not_done    description, reason
+ *   referral_made      service name, notes
+ *   referral_outcome   service name, outcome code
+ * An action is agreed on the day of the meeting it came from, else on the
+ * day it was recorded.  date(x, 'unixepoch') is SQLite's; a PostgreSQL
+ * backend spells it to_char(to_timestamp(x) AT TIME ZONE 'UTC', 'YYYY-MM-DD'). */
+#define CHRON_SQL \
+    "SELECT * FROM (" \
+    "SELECT k.given_on AS on_date, 'consent_given' AS kind, 1 AS seq, k.id AS ref_id, 0 AS case_id, " \
+    " 0 AS meeting_id, k.given_by AS text1, k.relationship AS text2, " \
+    " CASE WHEN k.covers_discussion = 1 THEN 'yes' ELSE 'no' END AS text3 " \
+    " FROM consents k WHERE k.pupil_id = ? " \
+    "UNION ALL SELECT k.withdrawn_on, 'consent_withdrawn', 10, k.id, 0, 0, k.given_by, " \
+    " k.withdrawal_reason, '' FROM consents k WHERE k.pupil_id = ? AND k.withdrawn_on IS NOT NULL " \
+    "UNION ALL SELECT c.opened_on, 'case_opened', 2, c.id, c.id, 0, t.name, '', '' " \
+    " FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.pupil_id = ? " \
+    "UNION ALL SELECT c.closed_on, 'case_closed', 9, c.id, c.id, 0, t.name, c.closure_reason, '' " \
+    " FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.pupil_id = ? AND c.closed_on IS NOT NULL " \
+    "UNION ALL SELECT m.meeting_date, 'discussed', 3, d.id, d.case_id, m.id, t.name, d.kind, '' " \
+    " FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
+    " JOIN cases c ON c.id = d.case_id WHERE c.pupil_id = ? AND m.status = 'held' " \
+    "UNION ALL SELECT CASE WHEN m.status = 'held' THEN m.meeting_date " \
+    "  ELSE date(a.created_at, 'unixepoch') END, 'action_agreed', 4, a.id, a.case_id, " \
+    " CASE WHEN m.status = 'held' THEN m.id ELSE 0 END, a.description, " \
+    " coalesce(pr.name, a.owner_name), coalesce(sv.name, '') " \
+    " FROM actions a JOIN cases c ON c.id = a.case_id " \
+    " LEFT JOIN discussions d ON d.id = a.discussion_id LEFT JOIN meetings m ON m.id = d.meeting_id " \
+    " LEFT JOIN services sv ON sv.id = a.owner_service_id " \
+    " LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id WHERE c.pupil_id = ? " \
+    "UNION ALL SELECT a.closed_on, CASE WHEN a.status = 'done' THEN 'action_done' " \
+    "  ELSE 'action_not_done' END, 7, a.id, a.case_id, 0, a.description, " \
+    " CASE WHEN a.status = 'done' THEN a.outcome ELSE a.not_done_reason END, '' " \
+    " FROM actions a JOIN cases c ON c.id = a.case_id " \
+    " WHERE c.pupil_id = ? AND a.status <> 'open' AND a.closed_on IS NOT NULL " \
+    "UNION ALL SELECT f.referred_on, 'referral_made', 5, f.id, f.case_id, 0, sv.name, f.notes, '' " \
+    " FROM referrals f JOIN cases c ON c.id = f.case_id JOIN services sv ON sv.id = f.service_id " \
+    " WHERE c.pupil_id = ? " \
+    "UNION ALL SELECT f.outcome_on, 'referral_outcome', 6, f.id, f.case_id, 0, sv.name, f.outcome, '' " \
+    " FROM referrals f JOIN cases c ON c.id = f.case_id JOIN services sv ON sv.id = f.service_id " \
+    " WHERE c.pupil_id = ? AND f.outcome <> 'pending' AND f.outcome_on IS NOT NULL" \
+    ") ev ORDER BY ev.on_date DESC, ev.seq DESC, ev.ref_id DESC LIMIT ?"
+
+enum store_rc q_chronology(struct store *s, int64_t pupil_id,
+                           void (*fn)(void *arg, const struct chron_event *e), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, CHRON_SQL);
+    if (!st)
+        return STORE_ERROR;
+    for (int i = 1; i <= 9; i++)
+        store_bind_int(st, i, pupil_id);
+    store_bind_int(st, 10, CHRONOLOGY_MAX);
+    struct chron_event *e = malloc(sizeof *e);
+    if (!e) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(e, 0, sizeof *e);
+        store_col_copy(st, 0, e->on, sizeof e->on);
+        store_col_copy(st, 1, e->kind, sizeof e->kind);
+        e->ref_id = store_col_int(st, 3);
+        e->case_id = store_col_int(st, 4);
+        e->meeting_id = store_col_int(st, 5);
+        store_col_copy(st, 6, e->text1, sizeof e->text1);
+        store_col_copy(st, 7, e->text2, sizeof e->text2);
+        store_col_copy(st, 8, e->text3, sizeof e->text3);
+        fn(arg, e);
+    }
+    free(e);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

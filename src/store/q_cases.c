@@ -1,0 +1,417 @@
+#include "store/q_cases.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- consent ---- */
+
+static enum store_rc consent_services_save(struct store *s, const struct consent_row *r)
+{
+    for (size_t i = 0; i < r->nservices; i++) {
+        struct store_stmt *st = store_prepare(s,
+            "INSERT INTO consent_services (consent_id, service_id) VALUES (?, ?)");
+        if (!st)
+            return STORE_ERROR;
+        store_bind_int(st, 1, r->id);
+        store_bind_int(st, 2, r->service_ids[i]);
+        enum store_rc rc = store_exec_stmt(st);
+        store_done(st);
+        if (rc != STORE_DONE && rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+enum store_rc q_consent_insert(struct store *s, struct consent_row *r, int64_t recorded_by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO consents (pupil_id, given_by, relationship, given_on, covers_discussion, "
+        "recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->pupil_id);
+    store_bind_text(st, 2, r->given_by);
+    store_bind_text(st, 3, r->relationship);
+    store_bind_text(st, 4, r->given_on);
+    store_bind_int(st, 5, r->covers_discussion ? 1 : 0);
+    if (recorded_by > 0)
+        store_bind_int(st, 6, recorded_by);
+    else
+        store_bind_null(st, 6);
+    store_bind_int(st, 7, now);
+    store_bind_int(st, 8, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        r->id = store_col_int(st, 0);
+    store_done(st);
+    if (rc != STORE_ROW)
+        return rc;
+    return consent_services_save(s, r);
+}
+
+enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, const char *reason,
+                                 int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE consents SET withdrawn_on = ?, withdrawal_reason = ?, withdrawn_by = ?, "
+        "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, on);
+    store_bind_text(st, 2, reason);
+    if (by > 0)
+        store_bind_int(st, 3, by);
+    else
+        store_bind_null(st, 3);
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+#define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
+                     "coalesce(withdrawn_on, ''), withdrawal_reason"
+
+static void row_to_consent(struct store_stmt *st, struct consent_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->given_by, sizeof r->given_by);
+    store_col_copy(st, 3, r->relationship, sizeof r->relationship);
+    store_col_copy(st, 4, r->given_on, sizeof r->given_on);
+    r->covers_discussion = store_col_int(st, 5) != 0;
+    store_col_copy(st, 6, r->withdrawn_on, sizeof r->withdrawn_on);
+    store_col_copy(st, 7, r->withdrawal_reason, sizeof r->withdrawal_reason);
+}
+
+static enum store_rc consent_services_load(struct store *s, struct consent_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT service_id FROM consent_services WHERE consent_id = ? ORDER BY service_id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->id);
+    enum store_rc rc;
+    r->nservices = 0;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (r->nservices < CONSENT_MAX_SERVICES)
+            r->service_ids[r->nservices++] = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_consent_get(struct store *s, int64_t id, struct consent_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_consent(st, out);
+    store_done(st);
+    if (rc == STORE_ROW && consent_services_load(s, out) != STORE_OK)
+        return STORE_ERROR;
+    return rc;
+}
+
+enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
+                             void (*fn)(void *arg, const struct consent_row *r), void *arg)
+{
+    /* Collect first: loading services needs the connection while the list
+     * statement would still be open. A pupil has few consents. */
+    struct consent_row rows[32];
+    size_t n = 0;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " CONSENT_COLS " FROM consents WHERE pupil_id = ? ORDER BY given_on DESC, id DESC");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, pupil_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (n < sizeof rows / sizeof rows[0])
+            row_to_consent(st, &rows[n++]);
+    store_done(st);
+    if (rc != STORE_DONE)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (consent_services_load(s, &rows[i]) != STORE_OK)
+            return STORE_ERROR;
+        fn(arg, &rows[i]);
+    }
+    return STORE_OK;
+}
+
+/* ---- cases ---- */
+
+#define PRIOR_COLS "prior_paediatrics, prior_mhst_camhs, prior_early_help, prior_cin, prior_cp, " \
+                   "prior_lac, prior_sen_support, prior_ehcna, prior_ehcp, prior_suspensions, risk_pex"
+
+static void bind_tristate(struct store_stmt *st, int idx, signed char v)
+{
+    if (v < 0)
+        store_bind_null(st, idx);
+    else
+        store_bind_int(st, idx, v);
+}
+
+static signed char col_tristate(struct store_stmt *st, int col)
+{
+    return store_col_is_null(st, col) ? -1 : (signed char)(store_col_int(st, col) != 0);
+}
+
+/* Binds strengths .. ect_completed at idx (18 values); returns next index. */
+static int bind_summary(struct store_stmt *st, int idx, const struct case_row *c)
+{
+    store_bind_text(st, idx++, c->strengths);
+    store_bind_text(st, idx++, c->tried);
+    store_bind_text(st, idx++, c->child_voice);
+    store_bind_text(st, idx++, c->parent_voice);
+    store_bind_text(st, idx++, c->hoped_outcomes);
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        bind_tristate(st, idx++, c->prior[i]);
+    bind_tristate(st, idx++, c->summary_before_meeting);
+    bind_tristate(st, idx++, c->ect_completed);
+    return idx;
+}
+
+static enum store_rc needs_save(struct store *s, const struct case_row *c)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM case_needs WHERE case_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, c->id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_DONE && rc != STORE_OK)
+        return rc;
+    for (int i = 0; i < CASE_NEED_AREAS; i++) {
+        if (!c->needs[i][0])
+            continue;
+        st = store_prepare(s, "INSERT INTO case_needs (case_id, area, description) VALUES (?,?,?)");
+        if (!st)
+            return STORE_ERROR;
+        store_bind_int(st, 1, c->id);
+        store_bind_text(st, 2, codes_need_area.entries[i].code);
+        store_bind_text(st, 3, c->needs[i]);
+        rc = store_exec_stmt(st);
+        store_done(st);
+        if (rc != STORE_DONE && rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+enum store_rc q_case_insert(struct store *s, struct case_row *c, int64_t created_by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO cases (pupil_id, team_id, status, opened_on, strengths, tried, child_voice, "
+        "parent_voice, hoped_outcomes, " PRIOR_COLS ", summary_before_meeting, ect_completed, "
+        "created_by, created_at, updated_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, c->pupil_id);
+    store_bind_int(st, 2, c->team_id);
+    store_bind_text(st, 3, c->opened_on);
+    int idx = bind_summary(st, 4, c);
+    if (created_by > 0)
+        store_bind_int(st, idx++, created_by);
+    else
+        store_bind_null(st, idx++);
+    store_bind_int(st, idx++, now);
+    store_bind_int(st, idx, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        c->id = store_col_int(st, 0);
+    store_done(st);
+    if (rc != STORE_ROW)
+        return rc;
+    return needs_save(s, c);
+}
+
+enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE cases SET strengths = ?, tried = ?, child_voice = ?, parent_voice = ?, "
+        "hoped_outcomes = ?, prior_paediatrics = ?, prior_mhst_camhs = ?, prior_early_help = ?, "
+        "prior_cin = ?, prior_cp = ?, prior_lac = ?, prior_sen_support = ?, prior_ehcna = ?, "
+        "prior_ehcp = ?, prior_suspensions = ?, risk_pex = ?, summary_before_meeting = ?, "
+        "ect_completed = ?, team_id = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_summary(st, 1, c);
+    store_bind_int(st, idx++, c->team_id);
+    store_bind_int(st, idx++, now);
+    store_bind_int(st, idx, c->id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_DONE && rc != STORE_OK)
+        return rc;
+    return needs_save(s, c);
+}
+
+enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
+        "c.closure_reason, c.strengths, c.tried, c.child_voice, c.parent_voice, c.hoped_outcomes, "
+        "c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, c.prior_cp, "
+        "c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
+        "c.risk_pex, c.summary_before_meeting, c.ect_completed, p.school_id, s.authority_id, "
+        "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at "
+        "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
+        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        memset(c, 0, sizeof *c);
+        c->id = store_col_int(st, 0);
+        c->pupil_id = store_col_int(st, 1);
+        c->team_id = store_col_int(st, 2);
+        store_col_copy(st, 3, c->status, sizeof c->status);
+        store_col_copy(st, 4, c->opened_on, sizeof c->opened_on);
+        store_col_copy(st, 5, c->closed_on, sizeof c->closed_on);
+        store_col_copy(st, 6, c->closure_reason, sizeof c->closure_reason);
+        store_col_copy(st, 7, c->strengths, sizeof c->strengths);
+        store_col_copy(st, 8, c->tried, sizeof c->tried);
+        store_col_copy(st, 9, c->child_voice, sizeof c->child_voice);
+        store_col_copy(st, 10, c->parent_voice, sizeof c->parent_voice);
+        store_col_copy(st, 11, c->hoped_outcomes, sizeof c->hoped_outcomes);
+        for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+            c->prior[i] = col_tristate(st, 12 + i);
+        c->summary_before_meeting = col_tristate(st, 23);
+        c->ect_completed = col_tristate(st, 24);
+        c->school_id = store_col_int(st, 25);
+        c->authority_id = store_col_int(st, 26);
+        store_col_copy(st, 27, c->pupil_name, sizeof c->pupil_name);
+        store_col_copy(st, 28, c->upn, sizeof c->upn);
+        store_col_copy(st, 29, c->team_name, sizeof c->team_name);
+        c->created_at = store_col_int(st, 30);
+    }
+    store_done(st);
+    if (rc != STORE_ROW)
+        return rc;
+    st = store_prepare(s, "SELECT area, description FROM case_needs WHERE case_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc r2;
+    while ((r2 = store_step(st)) == STORE_ROW) {
+        const char *area = store_col_text(st, 0);
+        for (int i = 0; i < CASE_NEED_AREAS; i++)
+            if (strcmp(area, codes_need_area.entries[i].code) == 0)
+                store_col_copy(st, 1, c->needs[i], sizeof c->needs[i]);
+    }
+    store_done(st);
+    return r2 == STORE_DONE ? STORE_ROW : STORE_ERROR;
+}
+
+enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status, const char *closed_on,
+                                const char *reason, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE cases SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, closed_on && *closed_on ? closed_on : NULL);
+    store_bind_text(st, 3, reason ? reason : "");
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+#define CASE_WHERE " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \
+    "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id WHERE " \
+    VIS_FILTER("s.authority_id", "p.school_id") \
+    " AND (? = 0 OR c.team_id = ?) AND (? = 0 OR c.pupil_id = ?) AND (? = '' OR c.status = ?)"
+
+static int bind_case_filter(struct store_stmt *st, const struct visibility *v, const struct case_filter *f)
+{
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0)
+        return -1;
+    const char *status = f->status ? f->status : "";
+    store_bind_int(st, idx++, f->team_id);
+    store_bind_int(st, idx++, f->team_id);
+    store_bind_int(st, idx++, f->pupil_id);
+    store_bind_int(st, idx++, f->pupil_id);
+    store_bind_text(st, idx++, status);
+    store_bind_text(st, idx++, status);
+    return idx;
+}
+
+enum store_rc q_case_list(struct store *s, const struct visibility *v, const struct case_filter *f,
+                          const struct page_req *pg, int64_t *total,
+                          void (*fn)(void *arg, const struct case_brief *b), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*)" CASE_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_case_filter(st, v, f) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+    st = store_prepare(s,
+        "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
+        "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name, "
+        "(SELECT count(*) FROM discussions d WHERE d.case_id = c.id), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open')"
+        CASE_WHERE " ORDER BY c.status DESC, c.opened_on DESC, c.id DESC LIMIT ? OFFSET ?");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_case_filter(st, v, f);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct case_brief b;
+        memset(&b, 0, sizeof b);
+        b.id = store_col_int(st, 0);
+        b.pupil_id = store_col_int(st, 1);
+        b.team_id = store_col_int(st, 2);
+        store_col_copy(st, 3, b.status, sizeof b.status);
+        store_col_copy(st, 4, b.opened_on, sizeof b.opened_on);
+        store_col_copy(st, 5, b.closed_on, sizeof b.closed_on);
+        b.school_id = store_col_int(st, 6);
+        b.authority_id = store_col_int(st, 7);
+        store_col_copy(st, 8, b.pupil_name, sizeof b.pupil_name);
+        store_col_copy(st, 9, b.team_name, sizeof b.team_name);
+        b.discussions = store_col_int(st, 10);
+        b.open_actions = store_col_int(st, 11);
+        fn(arg, &b);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_teams_for_school(struct store *s, int64_t school_id,
+                                 void (*fn)(void *arg, int64_t id, const char *name), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT t.id, t.name FROM teams t JOIN team_schools ts ON ts.team_id = t.id "
+        "WHERE ts.school_id = ? AND t.active = 1 ORDER BY t.name, t.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        fn(arg, store_col_int(st, 0), store_col_text(st, 1));
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

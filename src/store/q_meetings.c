@@ -1,0 +1,335 @@
+#include "store/q_meetings.h"
+
+#include <string.h>
+
+#define MEETING_COLS "m.id, m.team_id, m.meeting_date, m.start_time, m.status, m.cancel_reason, " \
+    "m.mode, m.notes, m.created_at, m.updated_at, t.authority_id, t.host_school_id, t.name, " \
+    "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id)"
+#define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
+
+static void row_to_meeting(struct store_stmt *st, struct meeting_row *r)
+{
+    memset(r, 0, sizeof *r);
+    struct meeting *m = &r->m;
+    m->id = store_col_int(st, 0);
+    m->team_id = store_col_int(st, 1);
+    store_col_copy(st, 2, m->date, sizeof m->date);
+    store_col_copy(st, 3, m->start_time, sizeof m->start_time);
+    store_col_copy(st, 4, m->status, sizeof m->status);
+    store_col_copy(st, 5, m->cancel_reason, sizeof m->cancel_reason);
+    store_col_copy(st, 6, m->mode, sizeof m->mode);
+    store_col_copy(st, 7, m->notes, sizeof m->notes);
+    m->created_at = store_col_int(st, 8);
+    m->updated_at = store_col_int(st, 9);
+    r->authority_id = store_col_int(st, 10);
+    r->host_school_id = store_col_int(st, 11);
+    store_col_copy(st, 12, r->team_name, sizeof r->team_name);
+    r->attendance_count = store_col_int(st, 13);
+}
+
+enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO meetings (team_id, meeting_date, start_time, status, cancel_reason, mode, notes, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, m->team_id);
+    store_bind_text(st, 2, m->date);
+    store_bind_text(st, 3, m->start_time);
+    store_bind_text(st, 4, m->status[0] ? m->status : "planned");
+    store_bind_text(st, 5, m->cancel_reason);
+    store_bind_text(st, 6, m->mode[0] ? m->mode : "in_person");
+    store_bind_text(st, 7, m->notes);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        m->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_meeting(st, out);
+    store_done(st);
+    return rc;
+}
+
+#define MEETING_WHERE " WHERE " VIS_FILTER("t.authority_id", "t.host_school_id") \
+    " AND (? = 0 OR m.team_id = ?) AND (? = '' OR m.status = ?)" \
+    " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)"
+
+static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v,
+                               const struct meeting_filter *f)
+{
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0)
+        return -1;
+    const char *status = f->status ? f->status : "";
+    const char *from = f->from ? f->from : "";
+    const char *to = f->to ? f->to : "";
+    store_bind_int(st, idx++, f->team_id);
+    store_bind_int(st, idx++, f->team_id);
+    store_bind_text(st, idx++, status);
+    store_bind_text(st, idx++, status);
+    store_bind_text(st, idx++, from);
+    store_bind_text(st, idx++, from);
+    store_bind_text(st, idx++, to);
+    store_bind_text(st, idx++, to);
+    return idx;
+}
+
+enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const struct meeting_filter *f,
+                             const struct page_req *pg, int64_t *total,
+                             void (*fn)(void *arg, const struct meeting_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*)" MEETING_FROM MEETING_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_meeting_filter(st, v, f) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+
+    const char *sql;
+    switch (f->order) {
+    case MEETING_OLDEST_FIRST:
+        sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
+              " ORDER BY m.meeting_date, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
+        break;
+    case MEETING_NEWEST_FIRST:
+        sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
+              " ORDER BY m.meeting_date DESC, m.start_time DESC, t.name, m.id LIMIT ? OFFSET ?";
+        break;
+    case MEETING_UPCOMING_FIRST:
+    default:
+        /* Today and later, soonest first; then the past, latest first. */
+        sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
+              " ORDER BY CASE WHEN m.meeting_date >= ? THEN 0 ELSE 1 END,"
+              " CASE WHEN m.meeting_date >= ? THEN m.meeting_date ELSE '' END,"
+              " m.meeting_date DESC, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
+        break;
+    }
+    st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_meeting_filter(st, v, f);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    if (f->order != MEETING_OLDEST_FIRST && f->order != MEETING_NEWEST_FIRST) {
+        store_bind_text(st, idx++, f->today ? f->today : "");
+        store_bind_text(st, idx++, f->today ? f->today : "");
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct meeting_row r;
+        row_to_meeting(st, &r);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const char *from,
+                                      const char *to, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM meetings WHERE team_id = ? AND meeting_date >= ? AND meeting_date <= ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    enum store_rc rc = store_step(st);
+    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_meeting_counts(struct store *s, int64_t team_id, struct meeting_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    struct store_stmt *st = store_prepare(s,
+        "SELECT status, mode, count(*) FROM meetings WHERE team_id = ? GROUP BY status, mode");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        const char *status = store_col_text(st, 0);
+        bool online = strcmp(store_col_text(st, 1), "online") == 0;
+        int64_t n = store_col_int(st, 2);
+        if (strcmp(status, "planned") == 0)
+            out->planned += n;
+        else if (strcmp(status, "held") == 0) {
+            out->held += n;
+            if (online)
+                out->online += n;
+        } else if (strcmp(status, "cancelled") == 0)
+            out->cancelled += n;
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,
+                                   const char *cancel_reason, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE meetings SET status = ?, mode = ?, cancel_reason = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, mode);
+    store_bind_text(st, 3, cancel_reason);
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, const char *start_time,
+                             int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE meetings SET meeting_date = ?, start_time = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, date);
+    store_bind_text(st, 2, start_time);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, notes);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
+                                void (*fn)(void *arg, const struct attendance_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT a.id, a.meeting_id, coalesce(a.service_id, 0), coalesce(a.practitioner_id, 0), "
+        "a.person_name, a.role, a.status, a.guest, coalesce(sv.name, '') "
+        "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
+        "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
+        "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, meeting_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct attendance_row r;
+        memset(&r, 0, sizeof r);
+        r.id = store_col_int(st, 0);
+        r.meeting_id = store_col_int(st, 1);
+        r.service_id = store_col_int(st, 2);
+        r.practitioner_id = store_col_int(st, 3);
+        store_col_copy(st, 4, r.person_name, sizeof r.person_name);
+        store_col_copy(st, 5, r.role, sizeof r.role);
+        store_col_copy(st, 6, r.status, sizeof r.status);
+        r.guest = store_col_int(st, 7) != 0;
+        store_col_copy(st, 8, r.service_name, sizeof r.service_name);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO attendance (meeting_id, service_id, practitioner_id, person_name, role, status, guest) "
+        "VALUES (?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->meeting_id);
+    if (r->service_id > 0)
+        store_bind_int(st, 2, r->service_id);
+    else
+        store_bind_null(st, 2);
+    if (r->practitioner_id > 0)
+        store_bind_int(st, 3, r->practitioner_id);
+    else
+        store_bind_null(st, 3);
+    store_bind_text(st, 4, r->person_name);
+    store_bind_text(st, 5, r->role);
+    store_bind_text(st, 6, r->status);
+    store_bind_int(st, 7, r->guest ? 1 : 0);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        r->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
+                                   const struct attendance_row *rows, size_t n)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM attendance WHERE meeting_id = ? AND guest = 0");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, meeting_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        struct attendance_row r = rows[i];
+        r.meeting_id = meeting_id;
+        r.guest = false;
+        rc = attendance_insert(s, &r);
+    }
+    return rc;
+}
+
+enum store_rc q_attendance_add(struct store *s, struct attendance_row *r)
+{
+    return attendance_insert(s, r);
+}
+
+enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int64_t id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "DELETE FROM attendance WHERE id = ? AND meeting_id = ? AND guest = 1");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    store_bind_int(st, 2, meeting_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc == STORE_OK && store_changes(s) == 0)
+        return STORE_DONE;
+    return rc;
+}

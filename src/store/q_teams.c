@@ -1,0 +1,440 @@
+#include "store/q_teams.h"
+
+#include <string.h>
+
+#include "core/policy.h"
+
+#define TEAM_COLS "t.id, t.authority_id, t.host_school_id, t.name, t.chair_name, " \
+    "coalesce(t.strategic_lead_user_id, 0), coalesce(t.case_coordinator_user_id, 0), t.cadence, " \
+    "t.weekday, t.start_time, t.duration_minutes, t.location, t.active, s.name, " \
+    "coalesce(sl.display_name, ''), coalesce(cc.display_name, ''), " \
+    "coalesce((SELECT min(m.meeting_date) FROM meetings m WHERE m.team_id = t.id " \
+    "AND m.status = 'planned' AND m.meeting_date >= ?), '')"
+
+#define TEAM_FROM " FROM teams t JOIN schools s ON s.id = t.host_school_id " \
+    "LEFT JOIN users sl ON sl.id = t.strategic_lead_user_id " \
+    "LEFT JOIN users cc ON cc.id = t.case_coordinator_user_id"
+
+static void row_to_team(struct store_stmt *st, struct team_row *r)
+{
+    memset(r, 0, sizeof *r);
+    struct team *t = &r->t;
+    t->id = store_col_int(st, 0);
+    t->authority_id = store_col_int(st, 1);
+    t->host_school_id = store_col_int(st, 2);
+    store_col_copy(st, 3, t->name, sizeof t->name);
+    store_col_copy(st, 4, t->chair_name, sizeof t->chair_name);
+    t->strategic_lead_user_id = store_col_int(st, 5);
+    t->case_coordinator_user_id = store_col_int(st, 6);
+    store_col_copy(st, 7, t->cadence, sizeof t->cadence);
+    t->weekday = (int)store_col_int(st, 8);
+    store_col_copy(st, 9, t->start_time, sizeof t->start_time);
+    t->duration_minutes = (int)store_col_int(st, 10);
+    store_col_copy(st, 11, t->location, sizeof t->location);
+    t->active = store_col_int(st, 12) != 0;
+    store_col_copy(st, 13, r->host_school_name, sizeof r->host_school_name);
+    store_col_copy(st, 14, r->strategic_lead_name, sizeof r->strategic_lead_name);
+    store_col_copy(st, 15, r->case_coordinator_name, sizeof r->case_coordinator_name);
+    store_col_copy(st, 16, r->next_meeting, sizeof r->next_meeting);
+}
+
+static void bind_opt_id(struct store_stmt *st, int idx, int64_t id)
+{
+    if (id > 0)
+        store_bind_int(st, idx, id);
+    else
+        store_bind_null(st, idx);
+}
+
+static void bind_team(struct store_stmt *st, const struct team *t)
+{
+    store_bind_int(st, 1, t->authority_id);
+    store_bind_int(st, 2, t->host_school_id);
+    store_bind_text(st, 3, t->name);
+    store_bind_text(st, 4, t->chair_name);
+    bind_opt_id(st, 5, t->strategic_lead_user_id);
+    bind_opt_id(st, 6, t->case_coordinator_user_id);
+    store_bind_text(st, 7, t->cadence);
+    store_bind_int(st, 8, t->weekday);
+    store_bind_text(st, 9, t->start_time);
+    store_bind_int(st, 10, t->duration_minutes);
+    store_bind_text(st, 11, t->location);
+    store_bind_int(st, 12, t->active ? 1 : 0);
+}
+
+static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, a);
+    if (b)
+        store_bind_int(st, 2, b);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+static bool has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Service ids currently in team_members. */
+static enum store_rc member_ids(struct store *s, int64_t team_id, int64_t *ids, size_t max, size_t *n)
+{
+    *n = 0;
+    struct store_stmt *st = store_prepare(s, "SELECT service_id FROM team_members WHERE team_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        if (*n < max)
+            ids[(*n)++] = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* Schools are replaced outright; members are kept where the service stays,
+ * so a practitioner named for a service is not forgotten on every save. */
+static enum store_rc write_children(struct store *s, const struct team *t)
+{
+    enum store_rc rc = exec_ids(s, "DELETE FROM team_schools WHERE team_id = ?", t->id, 0);
+    for (size_t i = 0; rc == STORE_OK && i < t->nschools; i++)
+        rc = exec_ids(s, "INSERT INTO team_schools (team_id, school_id) VALUES (?, ?)", t->id,
+                      t->school_ids[i]);
+    if (rc != STORE_OK)
+        return rc;
+    int64_t cur[TEAM_MAX_SERVICES * 2];
+    size_t ncur;
+    rc = member_ids(s, t->id, cur, sizeof cur / sizeof cur[0], &ncur);
+    for (size_t i = 0; rc == STORE_OK && i < ncur; i++)
+        if (!has_id(t->service_ids, t->nservices, cur[i]))
+            rc = exec_ids(s, "DELETE FROM team_members WHERE team_id = ? AND service_id = ?", t->id,
+                          cur[i]);
+    for (size_t i = 0; rc == STORE_OK && i < t->nservices; i++)
+        if (!has_id(cur, ncur, t->service_ids[i]))
+            rc = exec_ids(s, "INSERT INTO team_members (team_id, service_id) VALUES (?, ?)", t->id,
+                          t->service_ids[i]);
+    return rc;
+}
+
+enum store_rc q_team_insert(struct store *s, struct team *t, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO teams (authority_id, host_school_id, name, chair_name, strategic_lead_user_id, "
+        "case_coordinator_user_id, cadence, weekday, start_time, duration_minutes, location, active, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+    if (!st)
+        return STORE_ERROR;
+    bind_team(st, t);
+    store_bind_int(st, 13, now);
+    store_bind_int(st, 14, now);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        t->id = store_col_int(st, 0);
+        rc = STORE_OK;
+    }
+    store_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    return write_children(s, t);
+}
+
+enum store_rc q_team_update(struct store *s, const struct team *t, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE teams SET authority_id = ?, host_school_id = ?, name = ?, chair_name = ?, "
+        "strategic_lead_user_id = ?, case_coordinator_user_id = ?, cadence = ?, weekday = ?, "
+        "start_time = ?, duration_minutes = ?, location = ?, active = ?, updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    bind_team(st, t);
+    store_bind_int(st, 13, now);
+    store_bind_int(st, 14, t->id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    return write_children(s, t);
+}
+
+static void add_school_id(void *arg, const struct team_school *r)
+{
+    struct team *t = arg;
+    if (t->nschools < TEAM_MAX_SCHOOLS)
+        t->school_ids[t->nschools++] = r->id;
+}
+
+static void add_service_id(void *arg, const struct team_member *m)
+{
+    struct team *t = arg;
+    if (t->nservices < TEAM_MAX_SERVICES)
+        t->service_ids[t->nservices++] = m->service_id;
+}
+
+enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct team_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " TEAM_COLS TEAM_FROM " WHERE t.id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, today ? today : "");
+    store_bind_int(st, 2, id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        row_to_team(st, out);
+    store_done(st);
+    if (rc != STORE_ROW)
+        return rc;
+    enum store_rc r2 = q_team_schools(s, id, add_school_id, &out->t);
+    if (r2 == STORE_OK)
+        r2 = q_team_members(s, id, add_service_id, &out->t);
+    return r2 == STORE_OK ? STORE_ROW : r2;
+}
+
+#define TEAM_WHERE " WHERE " VIS_FILTER("t.authority_id", "t.host_school_id") \
+    " AND (? = -1 OR t.active = ?)"
+
+static int bind_team_filter(struct store_stmt *st, int idx, const struct visibility *v,
+                            const struct team_filter *f)
+{
+    idx = q_bind_visibility(st, idx, v);
+    if (idx < 0)
+        return -1;
+    store_bind_int(st, idx++, f->active);
+    store_bind_int(st, idx++, f->active);
+    return idx;
+}
+
+enum store_rc q_team_list(struct store *s, const struct visibility *v, const struct team_filter *f,
+                          const struct page_req *pg, int64_t *total,
+                          void (*fn)(void *arg, const struct team_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM teams t" TEAM_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_team_filter(st, 1, v, f) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+
+    st = store_prepare(s, "SELECT " TEAM_COLS TEAM_FROM TEAM_WHERE
+                          " ORDER BY t.active DESC, t.name, t.id LIMIT ? OFFSET ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, f->today ? f->today : "");
+    int idx = bind_team_filter(st, 2, v, f);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct team_row r;
+        row_to_team(st, &r);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_schools(struct store *s, int64_t team_id,
+                             void (*fn)(void *arg, const struct team_school *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT s.id, s.name, s.phase, CASE WHEN s.id = t.host_school_id THEN 1 ELSE 0 END "
+        "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
+        "WHERE ts.team_id = ? "
+        "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct team_school r;
+        memset(&r, 0, sizeof r);
+        r.id = store_col_int(st, 0);
+        store_col_copy(st, 1, r.name, sizeof r.name);
+        store_col_copy(st, 2, r.phase, sizeof r.phase);
+        r.host = store_col_int(st, 3) != 0;
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_members(struct store *s, int64_t team_id,
+                             void (*fn)(void *arg, const struct team_member *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT tm.service_id, sv.name, coalesce(tm.practitioner_id, 0), coalesce(p.name, '') "
+        "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
+        "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
+        "WHERE tm.team_id = ? ORDER BY sv.name, sv.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct team_member m;
+        memset(&m, 0, sizeof m);
+        m.service_id = store_col_int(st, 0);
+        store_col_copy(st, 1, m.service_name, sizeof m.service_name);
+        m.practitioner_id = store_col_int(st, 2);
+        store_col_copy(st, 3, m.practitioner_name, sizeof m.practitioner_name);
+        fn(arg, &m);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
+                                       void (*fn)(void *arg, const struct team_school *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct team_school r;
+        memset(&r, 0, sizeof r);
+        r.id = store_col_int(st, 0);
+        store_col_copy(st, 1, r.name, sizeof r.name);
+        store_col_copy(st, 2, r.phase, sizeof r.phase);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *role,
+                            void (*fn)(void *arg, const struct team_person *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT DISTINCT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id "
+        "WHERE r.role = ? AND r.authority_id = ? AND u.disabled = 0 ORDER BY u.display_name, u.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, role);
+    store_bind_int(st, 2, authority_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct team_person p;
+        memset(&p, 0, sizeof p);
+        p.id = store_col_int(st, 0);
+        store_col_copy(st, 1, p.display_name, sizeof p.display_name);
+        fn(arg, &p);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const char *role,
+                                int64_t user_id, struct team_person *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT u.id, u.display_name FROM users u WHERE u.id = ? AND u.disabled = 0 AND EXISTS "
+        "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.authority_id = ?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, role);
+    store_bind_int(st, 3, authority_id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = store_col_int(st, 0);
+        store_col_copy(st, 1, out->display_name, sizeof out->display_name);
+    }
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_id,
+                           int64_t *school_ids, size_t max, size_t *n)
+{
+    *n = 0;
+    *authority_id = 0;
+    /* An inactive team no longer opens its schools to its members. */
+    struct store_stmt *st = store_prepare(s, "SELECT authority_id, active FROM teams WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc rc = store_step(st);
+    bool active = false;
+    if (rc == STORE_ROW) {
+        *authority_id = store_col_int(st, 0);
+        active = store_col_int(st, 1) != 0;
+    }
+    store_done(st);
+    if (rc != STORE_ROW || !active)
+        return rc;
+    st = store_prepare(s, "SELECT school_id FROM team_schools WHERE team_id = ? ORDER BY school_id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, team_id);
+    enum store_rc r2;
+    while ((r2 = store_step(st)) == STORE_ROW)
+        if (*n < max)
+            school_ids[(*n)++] = store_col_int(st, 0);
+    store_done(st);
+    return r2 == STORE_DONE ? STORE_ROW : r2;
+}
+
+enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_year,
+                           struct half_term out[6], size_t *n)
+{
+    *n = 0;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT half_term, starts_on, ends_on FROM term_dates WHERE authority_id = ? "
+        "AND academic_year = ? ORDER BY half_term");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, academic_year);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct half_term h;
+        h.number = (int)store_col_int(st, 0);
+        if (*n >= 6 || day_parse(store_col_text(st, 1), &h.starts) != 0 ||
+            day_parse(store_col_text(st, 2), &h.ends) != 0)
+            continue;
+        out[(*n)++] = h;
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char *from,
+                              const char *to, int32_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT closed_on FROM closure_days WHERE authority_id = ? AND closed_on >= ? "
+        "AND closed_on <= ? ORDER BY closed_on");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        int32_t d;
+        if (*n < max && day_parse(store_col_text(st, 0), &d) == 0)
+            out[(*n)++] = d;
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

@@ -1,0 +1,997 @@
+/* Actions agreed for a TAS case and referrals made to services: list, add,
+ * edit, mark done or not done; record a referral and its outcome.  HTML
+ * and JSON.  Data comes from service/svc_actions.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "service/svc_actions.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+/* ---- small helpers ---- */
+
+static json_t *opt_id(int64_t v)
+{
+    return v > 0 ? json_integer((json_int_t)v) : json_null();
+}
+
+static json_t *opt_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *label_of(const struct code_list *l, const char *code)
+{
+    const char *lab = code_label(l, code);
+    return json_string(lab ? lab : code);
+}
+
+/* "2026-03-27" -> "27 March 2026"; "" stays "". */
+static void date_label(const char *iso, char out[32])
+{
+    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
+                                           "August", "September", "October", "November", "December"};
+    int32_t day;
+    out[0] = '\0';
+    if (!iso || !*iso || day_parse(iso, &day) != 0)
+        return;
+    int y, m, d;
+    ymd_from_day(day, &y, &m, &d);
+    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
+}
+
+/* A date as sent: three boxes from a form, or "YYYY-MM-DD" in JSON (split
+ * so both go through the same check; anything else fails it). */
+static void read_date(struct req *rq, const char *name, const char **d, const char **m, const char **y)
+{
+    if (!rq->json) {
+        char k[48];
+        snprintf(k, sizeof k, "%s-day", name);
+        *d = req_param(rq, k);
+        snprintf(k, sizeof k, "%s-month", name);
+        *m = req_param(rq, k);
+        snprintf(k, sizeof k, "%s-year", name);
+        *y = req_param(rq, k);
+        return;
+    }
+    const char *s = req_param(rq, name);
+    char yy[8] = "", mm[4] = "", dd[4] = "";
+    if (s && strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+        memcpy(yy, s, 4);
+        memcpy(mm, s + 5, 2);
+        memcpy(dd, s + 8, 2);
+    } else if (s && *s) {
+        snprintf(yy, sizeof yy, "x");
+    }
+    *y = req_keep(rq, yy);
+    *m = req_keep(rq, mm);
+    *d = req_keep(rq, dd);
+}
+
+/* The error summary: date fields link to their day box. */
+static json_t *errors_json(const struct field_errors *e)
+{
+    json_t *arr = view_errors(e);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *f = json_string_value(json_object_get(v, "field"));
+        if (f && (!strcmp(f, "due_on") || !strcmp(f, "referred_on") || !strcmp(f, "outcome_on"))) {
+            char href[48];
+            snprintf(href, sizeof href, "#f-%s-day", f);
+            json_object_set_new(v, "href", json_string(href));
+        }
+    }
+    return arr;
+}
+
+static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
+                        const char *hint)
+{
+    json_t *f = fld_input(name, label, value, e, hint);
+    json_object_del(f, "type");
+    json_object_set_new(f, "rows", json_integer(4));
+    return f;
+}
+
+static json_t *select_field(const char *name, const char *label, const struct field_errors *e, const char *hint,
+                            const char *blank_label, const char *current)
+{
+    json_t *f = fld_input(name, label, NULL, e, hint);
+    json_object_del(f, "value");
+    json_object_del(f, "type");
+    fld_add_option(f, "", blank_label, current ? current : "");
+    return f;
+}
+
+static json_t *json_case_ref(const struct case_ref *cr)
+{
+    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:b, s:s}", "id", (json_int_t)cr->id, "pupil_id",
+                     (json_int_t)cr->pupil_id, "team_id", (json_int_t)cr->team_id, "pupil_name", cr->pupil_name,
+                     "team_name", cr->team_name, "status", cr->status, "closed_on", opt_str(cr->closed_on),
+                     "open", strcmp(cr->status, "open") == 0, "opened_on", cr->opened_on);
+}
+
+static void owner_label(const char *practitioner, const char *name, const char *service, char *out, size_t n)
+{
+    const char *who = practitioner && *practitioner ? practitioner : name;
+    if (who && *who && service && *service)
+        snprintf(out, n, "%s (%s)", who, service);
+    else if (who && *who)
+        snprintf(out, n, "%s", who);
+    else
+        snprintf(out, n, "%s", service ? service : "");
+}
+
+static json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
+{
+    char owner[400];
+    owner_label(a->owner_practitioner_name, a->owner_name, a->owner_service_name, owner, sizeof owner);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "case_id",
+                          (json_int_t)a->case_id, "description", a->description, "owner_name", a->owner_name,
+                          "owner_label", owner, "setting", a->setting);
+    json_object_set_new(o, "owner_service_id", opt_id(a->owner_service_id));
+    json_object_set_new(o, "owner_service_name", opt_str(a->owner_service_name));
+    json_object_set_new(o, "owner_practitioner_id", opt_id(a->owner_practitioner_id));
+    json_object_set_new(o, "owner_practitioner_name", opt_str(a->owner_practitioner_name));
+    json_object_set_new(o, "setting_label", label_of(&action_settings, a->setting));
+    json_object_set_new(o, "nature", json_string(a->nature));
+    json_object_set_new(o, "nature_label", label_of(&action_natures, a->nature));
+    json_object_set_new(o, "resource_id", opt_id(a->resource_id));
+    json_object_set_new(o, "resource_title", opt_str(a->resource_title));
+    json_object_set_new(o, "resource_url", opt_str(a->resource_url));
+    json_object_set_new(o, "due_on", opt_str(a->due_on));
+    json_object_set_new(o, "status", json_string(a->status));
+    json_object_set_new(o, "status_label", label_of(&action_statuses, a->status));
+    json_object_set_new(o, "overdue", json_boolean(svc_action_is_overdue(c, a->status, a->due_on)));
+    json_object_set_new(o, "not_done_reason", json_string(a->not_done_reason));
+    json_object_set_new(o, "outcome", json_string(a->outcome));
+    json_object_set_new(o, "closed_on", opt_str(a->closed_on));
+    json_object_set_new(o, "discussion_id", opt_id(a->discussion_id));
+    json_object_set_new(o, "meeting_id", opt_id(a->meeting_id));
+    json_object_set_new(o, "meeting_date", opt_str(a->meeting_date));
+    json_object_set_new(o, "created_at", json_integer((json_int_t)a->created_at));
+    return o;
+}
+
+/* What only the pages need: readable dates and the status tag. */
+static void action_view_keys(json_t *o, const struct action_row *a)
+{
+    char d[32];
+    date_label(a->due_on, d);
+    json_object_set_new(o, "due_label", json_string(d));
+    date_label(a->closed_on, d);
+    json_object_set_new(o, "closed_label", json_string(d));
+    date_label(a->meeting_date, d);
+    json_object_set_new(o, "meeting_label", json_string(d));
+    bool overdue = json_is_true(json_object_get(o, "overdue"));
+    const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
+                      : !strcmp(a->status, "not_done") ? "govuk-tag--grey"
+                      : overdue ? "govuk-tag--red" : "govuk-tag--blue";
+    json_object_set_new(o, "tag_class", json_string(cls));
+    json_object_set_new(o, "tag_text", json_string(overdue ? "Overdue" : json_string_value(json_object_get(o, "status_label"))));
+    json_object_set_new(o, "is_open", json_boolean(!strcmp(a->status, "open")));
+    json_object_set_new(o, "is_not_done", json_boolean(!strcmp(a->status, "not_done")));
+    json_object_set_new(o, "is_done", json_boolean(!strcmp(a->status, "done")));
+}
+
+static json_t *json_referral(const struct svc_ctx *c, const struct referral_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "case_id",
+                          (json_int_t)r->case_id, "service_id", (json_int_t)r->service_id, "service_name",
+                          r->service_name, "referred_on", r->referred_on, "outcome", r->outcome, "notes",
+                          r->notes);
+    json_object_set_new(o, "outcome_label", label_of(&referral_outcomes, r->outcome));
+    json_object_set_new(o, "outcome_on", opt_str(r->outcome_on));
+    json_object_set_new(o, "pending", json_boolean(!strcmp(r->outcome, "pending")));
+    int64_t days = svc_referral_days_waited(c, r);
+    json_object_set_new(o, "days_waited", days >= 0 ? json_integer((json_int_t)days) : json_null());
+    json_object_set_new(o, "action_id", opt_id(r->action_id));
+    json_object_set_new(o, "action_description", opt_str(r->action_description));
+    return o;
+}
+
+static void referral_view_keys(json_t *o, const struct referral_row *r)
+{
+    char d[32];
+    date_label(r->referred_on, d);
+    json_object_set_new(o, "referred_label", json_string(d));
+    date_label(r->outcome_on, d);
+    json_object_set_new(o, "outcome_date_label", json_string(d));
+    const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
+                      : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
+                      : !strcmp(r->outcome, "redirected") ? "govuk-tag--orange" : "govuk-tag--yellow";
+    json_object_set_new(o, "tag_class", json_string(cls));
+}
+
+/* Breadcrumbs back to the case, and the case itself. */
+static void case_page_head(json_t *ctx, const struct case_ref *cr)
+{
+    char href[64];
+    snprintf(href, sizeof href, "/cases/%lld", (long long)cr->id);
+    view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", href, cr->pupil_name, NULL);
+    json_object_set_new(ctx, "case", json_case_ref(cr));
+}
+
+/* ---- action list ---- */
+
+struct action_collect {
+    const struct svc_ctx *c;
+    json_t *open, *closed;
+    bool html;
+    int64_t overdue;
+};
+
+static void collect_action(void *arg, const struct action_row *a)
+{
+    struct action_collect *ac = arg;
+    json_t *o = json_action(ac->c, a);
+    if (json_is_true(json_object_get(o, "overdue")))
+        ac->overdue++;
+    if (ac->html)
+        action_view_keys(o, a);
+    json_array_append_new(strcmp(a->status, "open") == 0 ? ac->open : ac->closed, o);
+}
+
+static const char *saved_text(const char *sv)
+{
+    if (!sv)
+        return NULL;
+    if (!strcmp(sv, "added"))
+        return "Action added";
+    if (!strcmp(sv, "updated"))
+        return "Action saved";
+    if (!strcmp(sv, "status"))
+        return "Action status saved";
+    if (!strcmp(sv, "referral"))
+        return "Referral recorded";
+    if (!strcmp(sv, "outcome"))
+        return "Referral outcome saved";
+    return NULL;
+}
+
+static void h_action_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_ref cr;
+    struct action_collect ac = {&c, json_array(), json_array(), !rq->api, 0};
+    enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
+    if (st != SVC_OK) {
+        json_decref(ac.open);
+        json_decref(ac.closed);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    size_t nopen = json_array_size(ac.open), nclosed = json_array_size(ac.closed);
+    if (rq->api) {
+        json_t *all = json_array();
+        json_array_extend(all, ac.open);
+        json_array_extend(all, ac.closed);
+        json_decref(ac.open);
+        json_decref(ac.closed);
+        view_json(rs, 200, json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "case", json_case_ref(&cr), "actions", all,
+                                     "counts", "open", (json_int_t)nopen, "overdue", (json_int_t)ac.overdue,
+                                     "closed", (json_int_t)nclosed));
+        return;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "Actions: %s", cr.pupil_name);
+    json_t *ctx = view_page(rq, title, "cases");
+    case_page_head(ctx, &cr);
+    json_object_set_new(ctx, "open_actions", ac.open);
+    json_object_set_new(ctx, "closed_actions", ac.closed);
+    json_object_set_new(ctx, "open_count", json_integer((json_int_t)nopen));
+    json_object_set_new(ctx, "closed_count", json_integer((json_int_t)nclosed));
+    json_object_set_new(ctx, "overdue_count", json_integer((json_int_t)ac.overdue));
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, cr.id,
+                                                                    cr.authority_id, cr.school_id)));
+    const char *flash = saved_text(req_query(rq, "saved"));
+    if (flash)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_render(rq, rs, 200, "action_list", ctx);
+}
+
+/* ---- action form ---- */
+
+struct opts {
+    json_t *field;
+    const char *current;
+    bool seen;
+    bool with_service;    /* practitioners: "Name (Service)" */
+};
+
+static void add_opt(struct opts *o, int64_t id, const char *label)
+{
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    if (o->current && strcmp(o->current, v) == 0)
+        o->seen = true;
+    fld_add_option(o->field, v, label, o->current);
+}
+
+static void opt_current(struct opts *o, const char *label)
+{
+    if (!o->seen && o->current && *o->current && label && *label)
+        fld_add_option(o->field, o->current, label, o->current);
+}
+
+static void service_opt(void *arg, const struct service_row *r)
+{
+    add_opt(arg, r->id, r->name);
+}
+
+static void practitioner_opt(void *arg, const struct practitioner_row *r)
+{
+    char label[300];
+    snprintf(label, sizeof label, "%s (%s)", r->name, r->service_name);
+    add_opt(arg, r->id, label);
+}
+
+static void resource_opt(void *arg, const struct resource_row *r)
+{
+    const char *aud = !strcmp(r->audience, "school") ? "for school staff"
+                      : !strcmp(r->audience, "parents") ? "for parents and carers" : "for schools and parents";
+    char label[300];
+    snprintf(label, sizeof label, "%s (%s)", r->title, aud);
+    add_opt(arg, r->id, label);
+}
+
+static void discussion_opt(void *arg, const struct case_discussion *d)
+{
+    char date[32], label[300];
+    date_label(d->meeting_date, date);
+    snprintf(label, sizeof label, "%s, %s%s", date, d->team_name,
+             !strcmp(d->meeting_status, "planned") ? " (planned)"
+             : !strcmp(d->meeting_status, "cancelled") ? " (cancelled)" : "");
+    add_opt(arg, d->id, label);
+}
+
+struct pick_all {
+    struct opts svc, prac, res, disc;
+};
+
+static void pick_service(void *arg, const struct service_row *r) { service_opt(&((struct pick_all *)arg)->svc, r); }
+static void pick_prac(void *arg, const struct practitioner_row *r) { practitioner_opt(&((struct pick_all *)arg)->prac, r); }
+static void pick_res(void *arg, const struct resource_row *r) { resource_opt(&((struct pick_all *)arg)->res, r); }
+static void pick_disc(void *arg, const struct case_discussion *d) { discussion_opt(&((struct pick_all *)arg)->disc, d); }
+
+/* Labels for the current choices of an action being edited that the pick
+ * lists may no longer offer (an inactive service, say). */
+struct current_labels {
+    const char *service, *practitioner, *resource;
+};
+
+static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                               const struct case_ref *cr, const struct action_form *f,
+                               const struct field_errors *e, int64_t action_id, const struct current_labels *cur)
+{
+    json_t *ctx = view_page(rq, action_id ? "Edit the action" : "Add an action", "cases");
+    case_page_head(ctx, cr);
+    char form_action[64], back[64];
+    if (action_id) {
+        snprintf(form_action, sizeof form_action, "/actions/%lld/edit", (long long)action_id);
+        snprintf(back, sizeof back, "/actions/%lld", (long long)action_id);
+    } else {
+        snprintf(form_action, sizeof form_action, "/cases/%lld/actions", (long long)cr->id);
+        snprintf(back, sizeof back, "/cases/%lld/actions", (long long)cr->id);
+    }
+    json_object_set_new(ctx, "form_action", json_string(form_action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    json_object_set_new(ctx, "editing", json_boolean(action_id != 0));
+    if (e->count)
+        json_object_set_new(ctx, "errors", errors_json(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "description",
+                        textarea("description", "What will be done", f->description, e,
+                                 "For example, school to share the EP report with Speech and Language Therapy"));
+    struct pick_all pa = {
+        {select_field("owner_service_id", "Service responsible", e, "The service, school or team that owns the action",
+                      "Select a service", f->owner_service_id), f->owner_service_id, false, false},
+        {select_field("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
+                      f->owner_practitioner_id), f->owner_practitioner_id, false, true},
+        {select_field("resource_id", "Resource from the playbook", e,
+                      "Needed when the action signposts the school or the family to a resource",
+                      "No resource", f->resource_id), f->resource_id, false, false},
+        {select_field("discussion_id", "Meeting where it was agreed (optional)", e, NULL,
+                      "Not agreed at a meeting", f->discussion_id), f->discussion_id, false, false},
+    };
+    struct action_choices ch = {&pa, pick_service, pick_prac, pick_res, pick_disc, NULL};
+    (void)svc_action_choices(c, cr, &ch);
+    opt_current(&pa.svc, cur ? cur->service : NULL);
+    opt_current(&pa.prac, cur ? cur->practitioner : NULL);
+    opt_current(&pa.res, cur ? cur->resource : NULL);
+    json_object_set_new(fields, "owner_service_id", pa.svc.field);
+    json_object_set_new(fields, "owner_practitioner_id", pa.prac.field);
+    json_object_set_new(fields, "owner_name",
+                        fld_input("owner_name", "Person or role (optional)", f->owner_name, e,
+                                  "For example, School SENCO or class teacher"));
+    json_object_set_new(fields, "setting", fld_radios_codes("setting", "Where will the action happen?", f->setting, e,
+                                                            &action_settings, 0));
+    json_object_set_new(fields, "nature", fld_radios_codes("nature", "What kind of action is it?", f->nature, e,
+                                                           &action_natures, 0));
+    json_object_set_new(fields, "resource_id", pa.res.field);
+    json_object_set_new(fields, "due_on", fld_date("due_on", "Due date (optional)", f->due_day, f->due_month,
+                                                   f->due_year, e, "For example, 27 3 2026"));
+    json_object_set_new(fields, "discussion_id", pa.disc.field);
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "action_form", ctx);
+}
+
+static void read_action(struct req *rq, struct action_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->description = req_param(rq, "description");
+    f->owner_service_id = req_param(rq, "owner_service_id");
+    f->owner_practitioner_id = req_param(rq, "owner_practitioner_id");
+    f->owner_name = req_param(rq, "owner_name");
+    f->setting = req_param(rq, "setting");
+    f->nature = req_param(rq, "nature");
+    f->resource_id = req_param(rq, "resource_id");
+    read_date(rq, "due_on", &f->due_day, &f->due_month, &f->due_year);
+    f->discussion_id = req_param(rq, "discussion_id");
+}
+
+/* Text forms of an action's values, for the edit form. */
+struct action_form_bufs {
+    char svc[24], prac[24], res[24], disc[24], d[12], m[12], y[12];
+};
+
+static void form_from_action(const struct action_row *a, struct action_form *f, struct action_form_bufs *b)
+{
+    memset(f, 0, sizeof *f);
+    memset(b, 0, sizeof *b);
+    if (a->owner_service_id)
+        snprintf(b->svc, sizeof b->svc, "%lld", (long long)a->owner_service_id);
+    if (a->owner_practitioner_id)
+        snprintf(b->prac, sizeof b->prac, "%lld", (long long)a->owner_practitioner_id);
+    if (a->resource_id)
+        snprintf(b->res, sizeof b->res, "%lld", (long long)a->resource_id);
+    if (a->discussion_id)
+        snprintf(b->disc, sizeof b->disc, "%lld", (long long)a->discussion_id);
+    int32_t day;
+    if (a->due_on[0] && day_parse(a->due_on, &day) == 0) {
+        int yy, mm, dd;
+        ymd_from_day(day, &yy, &mm, &dd);
+        snprintf(b->d, sizeof b->d, "%d", dd);
+        snprintf(b->m, sizeof b->m, "%d", mm);
+        snprintf(b->y, sizeof b->y, "%04d", yy % 10000);
+    }
+    f->description = a->description;
+    f->owner_service_id = b->svc;
+    f->owner_practitioner_id = b->prac;
+    f->owner_name = a->owner_name;
+    f->setting = a->setting;
+    f->nature = a->nature;
+    f->resource_id = b->res;
+    f->due_day = b->d;
+    f->due_month = b->m;
+    f->due_year = b->y;
+    f->discussion_id = b->disc;
+}
+
+static void closed_case(struct req *rq, struct resp *rs, const char *what)
+{
+    if (rq->api) {
+        struct field_errors e = {0};
+        field_errors_add(&e, "case", what);
+        view_invalid_json(rs, &e);
+        return;
+    }
+    view_error(rq, rs, 409, "The case is closed", what);
+}
+
+static void h_action_new(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_ref cr;
+    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (strcmp(cr.status, "open") != 0) {
+        closed_case(rq, rs, "Re-open the case to add actions.");
+        return;
+    }
+    struct action_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    render_action_form(rq, rs, &c, 200, &cr, &f, &e, 0, NULL);
+}
+
+static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *c, const struct action_row *a,
+                         int status, const char *saved)
+{
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:o}", "action", json_action(c, a)));
+        return;
+    }
+    char loc[80];
+    snprintf(loc, sizeof loc, "/cases/%lld/actions?saved=%s", (long long)a->case_id, saved);
+    resp_redirect(rs, loc);
+}
+
+static void h_action_create(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_form f;
+    read_action(rq, &f);
+    struct field_errors e = {0};
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_action_create(&c, rq->id, &f, &e, a);
+    if (st == SVC_OK) {
+        action_saved(rq, rs, &c, a, 201, "added");
+    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+        closed_case(rq, rs, field_errors_get(&e, "case"));
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct case_ref cr;
+        if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
+            render_action_form(rq, rs, &c, 400, &cr, &f, &e, 0, NULL);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(a);
+}
+
+static void h_action_view(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct case_ref cr;
+    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "action", json_action(&c, a)));
+    } else {
+        json_t *ctx = view_page(rq, "Action", "cases");
+        case_page_head(ctx, &cr);
+        json_t *o = json_action(&c, a);
+        action_view_keys(o, a);
+        json_object_set_new(ctx, "action", o);
+        json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
+                                                                      cr.authority_id, cr.school_id)));
+        view_render(rq, rs, 200, "action_view", ctx);
+    }
+    free(a);
+}
+
+static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *cur,
+                      const struct case_ref *cr, const struct action_form *f, const struct field_errors *e)
+{
+    struct current_labels cl = {cur->owner_service_name, cur->owner_practitioner_name, cur->resource_title};
+    render_action_form(rq, rs, c, status, cr, f, e, cur->id, &cl);
+}
+
+static void h_action_edit(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct case_ref cr;
+    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else {
+        struct action_form f;
+        struct action_form_bufs b;
+        form_from_action(a, &f, &b);
+        struct field_errors e = {0};
+        edit_with(rq, rs, &c, 200, a, &cr, &f, &e);
+    }
+    free(a);
+}
+
+static void h_action_update(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_form f;
+    read_action(rq, &f);
+    struct field_errors e = {0};
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_action_update(&c, rq->id, &f, &e, a);
+    if (st == SVC_OK) {
+        action_saved(rq, rs, &c, a, 200, "updated");
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct case_ref cr;
+        if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
+            edit_with(rq, rs, &c, 400, a, &cr, &f, &e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(a);
+}
+
+/* ---- action status ---- */
+
+static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *a,
+                          const struct case_ref *cr, const struct action_status_form *f, const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Update the action", "cases");
+    case_page_head(ctx, cr);
+    json_t *o = json_action(c, a);
+    action_view_keys(o, a);
+    json_object_set_new(ctx, "action", o);
+    char form_action[64], back[64];
+    snprintf(form_action, sizeof form_action, "/actions/%lld/status", (long long)a->id);
+    snprintf(back, sizeof back, "/actions/%lld", (long long)a->id);
+    json_object_set_new(ctx, "form_action", json_string(form_action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (e->count)
+        json_object_set_new(ctx, "errors", errors_json(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "status", fld_radios_codes("status", "Has the action been done?", f->status, e,
+                                                           &action_statuses, 0));
+    json_object_set_new(fields, "not_done_reason",
+                        textarea("not_done_reason", "If it was not done, why not?", f->not_done_reason, e,
+                                 "Needed when the action was not done"));
+    json_object_set_new(fields, "outcome", textarea("outcome", "What happened (optional)", f->outcome, e, NULL));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "action_status", ctx);
+}
+
+static void h_action_status_form(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct case_ref cr;
+    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else {
+        struct action_status_form f = {a->status, a->not_done_reason, a->outcome};
+        struct field_errors e = {0};
+        render_status(rq, rs, &c, 200, a, &cr, &f, &e);
+    }
+    free(a);
+}
+
+static void h_action_status(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
+                                   req_param(rq, "outcome")};
+    struct field_errors e = {0};
+    struct action_row *a = malloc(sizeof *a);
+    if (!a) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_action_set_status(&c, rq->id, &f, &e, a);
+    if (st == SVC_OK) {
+        action_saved(rq, rs, &c, a, 200, "status");
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct case_ref cr;
+        if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
+            render_status(rq, rs, &c, 400, a, &cr, &f, &e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(a);
+}
+
+/* ---- referrals ---- */
+
+struct referral_collect {
+    const struct svc_ctx *c;
+    json_t *items;
+    bool html;
+    int64_t pending;
+};
+
+static void collect_referral(void *arg, const struct referral_row *r)
+{
+    struct referral_collect *rc = arg;
+    json_t *o = json_referral(rc->c, r);
+    if (rc->html)
+        referral_view_keys(o, r);
+    if (!strcmp(r->outcome, "pending"))
+        rc->pending++;
+    json_array_append_new(rc->items, o);
+}
+
+static void h_referral_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_ref cr;
+    struct referral_collect rc = {&c, json_array(), !rq->api, 0};
+    enum svc_status st = svc_referral_list(&c, rq->id, &cr, collect_referral, &rc);
+    if (st != SVC_OK) {
+        json_decref(rc.items);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "case", json_case_ref(&cr), "referrals", rc.items));
+        return;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "Referrals: %s", cr.pupil_name);
+    json_t *ctx = view_page(rq, title, "cases");
+    case_page_head(ctx, &cr);
+    json_object_set_new(ctx, "referral_count", json_integer((json_int_t)json_array_size(rc.items)));
+    json_object_set_new(ctx, "pending_count", json_integer((json_int_t)rc.pending));
+    json_object_set_new(ctx, "referrals", rc.items);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, cr.id,
+                                                                    cr.authority_id, cr.school_id)));
+    const char *flash = saved_text(req_query(rq, "saved"));
+    if (flash)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_render(rq, rs, 200, "referral_list", ctx);
+}
+
+static void action_opt(void *arg, const struct action_row *a)
+{
+    char label[120];
+    size_t n = strlen(a->description);
+    if (n > 90) {
+        /* Cut at a character boundary, not inside a UTF-8 sequence. */
+        size_t cut = 87;
+        while (cut > 0 && ((unsigned char)a->description[cut] & 0xC0) == 0x80)
+            cut--;
+        snprintf(label, sizeof label, "%.*s...", (int)cut, a->description);
+    } else {
+        snprintf(label, sizeof label, "%s", a->description);
+    }
+    add_opt(arg, a->id, label);
+}
+
+static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                                 const struct case_ref *cr, const struct referral_form *f,
+                                 const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Record a referral", "cases");
+    case_page_head(ctx, cr);
+    char form_action[64], back[64];
+    snprintf(form_action, sizeof form_action, "/cases/%lld/referrals", (long long)cr->id);
+    snprintf(back, sizeof back, "/cases/%lld/referrals", (long long)cr->id);
+    json_object_set_new(ctx, "form_action", json_string(form_action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (e->count)
+        json_object_set_new(ctx, "errors", errors_json(e));
+    json_t *fields = json_object();
+    struct opts svc = {select_field("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
+                                    f->service_id), f->service_id, false, false};
+    struct opts act = {select_field("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
+                       f->action_id, false, false};
+    struct action_choices ch1 = {&svc, service_opt, NULL, NULL, NULL, NULL};
+    (void)svc_action_choices(c, cr, &ch1);
+    struct action_choices ch2 = {&act, NULL, NULL, NULL, NULL, action_opt};
+    (void)svc_action_choices(c, cr, &ch2);
+    json_object_set_new(fields, "service_id", svc.field);
+    json_object_set_new(fields, "referred_on", fld_date("referred_on", "Date of the referral", f->day, f->month,
+                                                        f->year, e, "For example, 14 10 2025"));
+    json_object_set_new(fields, "action_id", act.field);
+    json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "referral_form", ctx);
+}
+
+static void read_referral(struct req *rq, struct referral_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->service_id = req_param(rq, "service_id");
+    read_date(rq, "referred_on", &f->day, &f->month, &f->year);
+    f->action_id = req_param(rq, "action_id");
+    f->notes = req_param(rq, "notes");
+}
+
+static void h_referral_new(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_ref cr;
+    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (strcmp(cr.status, "open") != 0) {
+        closed_case(rq, rs, "Re-open the case to add referrals.");
+        return;
+    }
+    struct referral_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    render_referral_form(rq, rs, &c, 200, &cr, &f, &e);
+}
+
+static void h_referral_create(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct referral_form f;
+    read_referral(rq, &f);
+    struct field_errors e = {0};
+    struct referral_row *r = malloc(sizeof *r);
+    if (!r) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_referral_create(&c, rq->id, &f, &e, r);
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 201, json_pack("{s:o}", "referral", json_referral(&c, r)));
+    } else if (st == SVC_OK) {
+        char loc[80];
+        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=referral", (long long)rq->id);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+        closed_case(rq, rs, field_errors_get(&e, "case"));
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct case_ref cr;
+        if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
+            render_referral_form(rq, rs, &c, 400, &cr, &f, &e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(r);
+}
+
+struct outcome_bufs {
+    char d[12], m[12], y[12];
+};
+
+static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                            const struct referral_row *r, const struct case_ref *cr,
+                            const struct referral_outcome_form *f, const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Referral", "cases");
+    case_page_head(ctx, cr);
+    json_t *o = json_referral(c, r);
+    referral_view_keys(o, r);
+    json_object_set_new(ctx, "referral", o);
+    bool can_edit = svc_allowed(c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id);
+    json_object_set_new(ctx, "can_edit", json_boolean(can_edit));
+    char form_action[64];
+    snprintf(form_action, sizeof form_action, "/referrals/%lld", (long long)r->id);
+    json_object_set_new(ctx, "form_action", json_string(form_action));
+    if (e->count)
+        json_object_set_new(ctx, "errors", errors_json(e));
+    if (can_edit) {
+        json_t *fields = json_object();
+        json_object_set_new(fields, "outcome", fld_radios_codes("outcome", "Outcome of the referral", f->outcome, e,
+                                                                &referral_outcomes, 0));
+        json_object_set_new(fields, "outcome_on",
+                            fld_date("outcome_on", "Date of the outcome", f->day, f->month, f->year, e,
+                                     "Needed unless the referral is still waiting for a decision"));
+        json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+        json_object_set_new(ctx, "fields", fields);
+    }
+    view_render(rq, rs, status, "referral_view", ctx);
+}
+
+static void h_referral_view(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct referral_row *r = malloc(sizeof *r);
+    if (!r) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct case_ref cr;
+    enum svc_status st = svc_referral_get(&c, rq->id, r, &cr);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
+    } else {
+        struct outcome_bufs b = {"", "", ""};
+        int32_t day;
+        if (r->outcome_on[0] && day_parse(r->outcome_on, &day) == 0) {
+            int yy, mm, dd;
+            ymd_from_day(day, &yy, &mm, &dd);
+            snprintf(b.d, sizeof b.d, "%d", dd);
+            snprintf(b.m, sizeof b.m, "%d", mm);
+            snprintf(b.y, sizeof b.y, "%04d", yy % 10000);
+        }
+        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes};
+        struct field_errors e = {0};
+        render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
+    }
+    free(r);
+}
+
+static void h_referral_update(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct referral_outcome_form f;
+    memset(&f, 0, sizeof f);
+    f.outcome = req_param(rq, "outcome");
+    read_date(rq, "outcome_on", &f.day, &f.month, &f.year);
+    f.notes = req_param(rq, "notes");
+    struct field_errors e = {0};
+    struct referral_row *r = malloc(sizeof *r);
+    if (!r) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_referral_set_outcome(&c, rq->id, &f, &e, r);
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
+    } else if (st == SVC_OK) {
+        char loc[80];
+        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=outcome", (long long)r->case_id);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct case_ref cr;
+        if (svc_referral_get(&c, rq->id, r, &cr) == SVC_OK)
+            render_referral(rq, rs, &c, 400, r, &cr, &f, &e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(r);
+}
+
+static const struct route routes[] = {
+    {"GET", "/cases/:id/actions", h_action_list, 0},
+    {"GET", "/cases/:id/actions/new", h_action_new, 0},
+    {"POST", "/cases/:id/actions", h_action_create, 0},
+    {"GET", "/actions/:id", h_action_view, 0},
+    {"GET", "/actions/:id/edit", h_action_edit, 0},
+    {"POST", "/actions/:id/edit", h_action_update, 0},
+    {"GET", "/actions/:id/status", h_action_status_form, 0},
+    {"POST", "/actions/:id/status", h_action_status, 0},
+    {"GET", "/cases/:id/referrals", h_referral_list, 0},
+    {"GET", "/cases/:id/referrals/new", h_referral_new, 0},
+    {"POST", "/cases/:id/referrals", h_referral_create, 0},
+    {"GET", "/referrals/:id", h_referral_view, 0},
+    {"POST", "/referrals/:id", h_referral_update, 0},
+
+    {"GET", "/api/v1/cases/:id/actions", h_action_list, 0},
+    {"POST", "/api/v1/cases/:id/actions", h_action_create, 0},
+    {"GET", "/api/v1/actions/:id", h_action_view, 0},
+    {"PUT", "/api/v1/actions/:id", h_action_update, 0},
+    {"PUT", "/api/v1/actions/:id/status", h_action_status, 0},
+    {"GET", "/api/v1/cases/:id/referrals", h_referral_list, 0},
+    {"POST", "/api/v1/cases/:id/referrals", h_referral_create, 0},
+    {"GET", "/api/v1/referrals/:id", h_referral_view, 0},
+    {"PUT", "/api/v1/referrals/:id", h_referral_update, 0},
+};
+
+ROUTE_TABLE(actions_table, routes);

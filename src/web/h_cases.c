@@ -1,0 +1,782 @@
+/* Parental consent and TAS cases: record and withdraw consent, bring a
+ * pupil to a team with the case summary, view, edit, close, re-open; HTML
+ * and JSON.  Data comes from service/svc_cases.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/casefile.h"
+#include "service/svc_cases.h"
+#include "service/svc_pupils.h"
+#include "store/q_reference.h"
+#include "web/form.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+/* ---- JSON shapes ---- */
+
+static json_t *json_consent(const struct consent_row *r)
+{
+    json_t *svc = json_array();
+    for (size_t i = 0; i < r->nservices; i++)
+        json_array_append_new(svc, json_integer(r->service_ids[i]));
+    const char *rel = code_label(&codes_consent_relationship, r->relationship);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)r->id,
+                          "pupil_id", (json_int_t)r->pupil_id, "given_by", r->given_by,
+                          "relationship", r->relationship, "relationship_label", rel ? rel : r->relationship,
+                          "given_on", r->given_on, "covers_discussion", r->covers_discussion,
+                          "service_ids", svc);
+    if (r->withdrawn_on[0]) {
+        json_object_set_new(o, "withdrawn_on", json_string(r->withdrawn_on));
+        json_object_set_new(o, "withdrawal_reason", json_string(r->withdrawal_reason));
+    } else {
+        json_object_set_new(o, "withdrawn_on", json_null());
+    }
+    return o;
+}
+
+static json_t *json_case(const struct case_row *c)
+{
+    json_t *needs = json_array();
+    for (int i = 0; i < CASE_NEED_AREAS; i++)
+        if (c->needs[i][0])
+            json_array_append_new(needs, json_pack("{s:s, s:s, s:s}", "area", codes_need_area.entries[i].code,
+                                                   "label", codes_need_area.entries[i].label,
+                                                   "description", c->needs[i]));
+    json_t *prior = json_array();
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        json_array_append_new(prior, json_pack("{s:s, s:s, s:s, s:s}", "code", codes_prior_contact.entries[i].code,
+                                               "label", codes_prior_contact.entries[i].label, "value",
+                                               tristate_code(c->prior[i]), "value_label",
+                                               tristate_label(c->prior[i])));
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)c->id,
+                          "pupil_id", (json_int_t)c->pupil_id, "team_id", (json_int_t)c->team_id,
+                          "status", c->status, "opened_on", c->opened_on, "pupil_name", c->pupil_name,
+                          "upn", c->upn, "team_name", c->team_name, "closure_reason", c->closure_reason);
+    json_object_set_new(o, "closed_on", c->closed_on[0] ? json_string(c->closed_on) : json_null());
+    json_object_set_new(o, "open", json_boolean(strcmp(c->status, "open") == 0));
+    json_object_set_new(o, "needs", needs);
+    json_object_set_new(o, "strengths", json_string(c->strengths));
+    json_object_set_new(o, "tried", json_string(c->tried));
+    json_object_set_new(o, "child_voice", json_string(c->child_voice));
+    json_object_set_new(o, "parent_voice", json_string(c->parent_voice));
+    json_object_set_new(o, "hoped_outcomes", json_string(c->hoped_outcomes));
+    json_object_set_new(o, "prior_contact", prior);
+    json_object_set_new(o, "summary_before_meeting", json_string(tristate_code(c->summary_before_meeting)));
+    json_object_set_new(o, "summary_before_meeting_label", json_string(tristate_label(c->summary_before_meeting)));
+    json_object_set_new(o, "ect_completed", json_string(tristate_code(c->ect_completed)));
+    json_object_set_new(o, "ect_completed_label", json_string(tristate_label(c->ect_completed)));
+    return o;
+}
+
+static void collect_consent(void *arr, const struct consent_row *r)
+{
+    json_array_append_new(arr, json_consent(r));
+}
+
+static void collect_case(void *arr, const struct case_brief *b)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:b}",
+                                         "id", (json_int_t)b->id, "pupil_id", (json_int_t)b->pupil_id,
+                                         "team_id", (json_int_t)b->team_id, "status", b->status,
+                                         "opened_on", b->opened_on, "closed_on",
+                                         b->closed_on[0] ? json_string(b->closed_on) : json_null(),
+                                         "pupil_name", b->pupil_name, "team_name", b->team_name,
+                                         "discussions", (json_int_t)b->discussions, "open_actions",
+                                         (json_int_t)b->open_actions, "open",
+                                         strcmp(b->status, "open") == 0));
+}
+
+/* ---- consent ---- */
+
+struct svc_opts {
+    json_t *items;
+    const char *const *checked;
+    size_t nchecked;
+};
+
+static void add_service_box(void *arg, const struct service_row *r)
+{
+    struct svc_opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    bool on = false;
+    for (size_t i = 0; i < o->nchecked; i++)
+        on |= strcmp(o->checked[i], id) == 0;
+    if (strcmp(r->code, "school") == 0)
+        return;   /* the school holds the record already */
+    json_array_append_new(o->items, json_pack("{s:s, s:s, s:b}", "value", id, "label", r->name, "checked", on));
+}
+
+static void render_consent_form(struct req *rq, struct resp *rs, int status, const struct pupil_row *p,
+                                const struct consent_form *f, const struct field_errors *e)
+{
+    char title[300];
+    snprintf(title, sizeof title, "Record consent for %s %s", p->p.forenames, p->p.surname);
+    json_t *ctx = view_page(rq, "Record parental consent", "pupils");
+    char back[64];
+    snprintf(back, sizeof back, "/pupils/%lld", (long long)p->p.id);
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, title + 19, NULL);
+    json_object_set_new(ctx, "pupil", json_pupil(p));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    char action[64];
+    snprintf(action, sizeof action, "/pupils/%lld/consent", (long long)p->p.id);
+    json_object_set_new(ctx, "action", json_string(action));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "given_by", fld_input("given_by", "Name of the person giving consent", f->given_by, e, NULL));
+    json_object_set_new(fields, "relationship", fld_radios_codes("relationship", "Relationship to the pupil",
+                                                                 f->relationship, e, &codes_consent_relationship, 0));
+    json_object_set_new(fields, "given_on", fld_date("given_on", "Date consent was given", f->given_day,
+                                                     f->given_month, f->given_year, e, "For example, 14 9 2025"));
+    json_t *cov = fld_input("covers_discussion", NULL, NULL, e, NULL);
+    json_object_del(cov, "label");
+    json_object_del(cov, "value");
+    fld_set(cov, "legend", "Has the family agreed that the pupil can be discussed at a Team Around the School meeting?");
+    json_object_set_new(cov, "inline", json_true());
+    const char *cv = f->covers_discussion ? f->covers_discussion : "";
+    json_object_set_new(cov, "items", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b}]", "value", "yes", "label", "Yes",
+                                                "checked", strcmp(cv, "yes") == 0, "value", "no", "label", "No",
+                                                "checked", strcmp(cv, "no") == 0));
+    json_object_set_new(fields, "covers_discussion", cov);
+    json_t *svc = fld_input("services", NULL, NULL, e, "Information is shared only with the services ticked.");
+    json_object_del(svc, "label");
+    json_object_del(svc, "value");
+    fld_set(svc, "legend", "Services the family agreed information can be shared with");
+    struct svc_opts o = {json_array(), f->service_ids, f->nservices};
+    (void)q_service_list(rq->db, p->authority_id, true, add_service_box, &o);
+    json_object_set_new(svc, "items", o.items);
+    json_object_set_new(fields, "services", svc);
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "consent_form", ctx);
+}
+
+static void read_consent(struct req *rq, struct consent_form *f, const char **ids, size_t max)
+{
+    memset(f, 0, sizeof *f);
+    f->given_by = req_param(rq, "given_by");
+    f->relationship = req_param(rq, "relationship");
+    f->covers_discussion = req_param(rq, "covers_discussion");
+    if (rq->json) {
+        const char *d = req_param(rq, "given_on");
+        char y[8] = "", m[4] = "", dd[4] = "";
+        if (d && strlen(d) == 10)
+            memcpy(y, d, 4), memcpy(m, d + 5, 2), memcpy(dd, d + 8, 2);
+        else if (d && *d)
+            snprintf(y, sizeof y, "x");
+        f->given_year = req_keep(rq, y);
+        f->given_month = req_keep(rq, m);
+        f->given_day = req_keep(rq, dd);
+    } else {
+        f->given_day = req_param(rq, "given_on-day");
+        f->given_month = req_param(rq, "given_on-month");
+        f->given_year = req_param(rq, "given_on-year");
+    }
+    f->nservices = req_param_all(rq, rq->json ? "service_ids" : "services", ids, max);
+    f->service_ids = ids;
+}
+
+static void h_consent_new(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct pupil_row p;
+    enum svc_status st = svc_pupil_get(&c, rq->id, &p);
+    if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct consent_form f = {0};
+    struct field_errors e = {0};
+    render_consent_form(rq, rs, 200, &p, &f, &e);
+}
+
+static void h_consent_create(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    const char *ids[CONSENT_MAX_SERVICES];
+    struct consent_form f;
+    read_consent(rq, &f, ids, CONSENT_MAX_SERVICES);
+    struct field_errors e = {0};
+    struct consent_row r;
+    enum svc_status st = svc_consent_record(&c, rq->id, &f, &e, &r);
+    if (st == SVC_OK) {
+        if (rq->api) {
+            view_json(rs, 201, json_pack("{s:o}", "consent", json_consent(&r)));
+        } else {
+            char loc[64];
+            snprintf(loc, sizeof loc, "/pupils/%lld?saved=consent", (long long)rq->id);
+            resp_redirect(rs, loc);
+        }
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct pupil_row p;
+        if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
+            render_consent_form(rq, rs, 400, &p, &f, &e);
+        else
+            view_svc_error(rq, rs, SVC_NOT_FOUND);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+static void h_consent_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    json_t *arr = json_array();
+    enum svc_status st = svc_consent_list(&c, rq->id, collect_consent, arr);
+    if (st != SVC_OK) {
+        json_decref(arr);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    enum consent_verdict v = CONSENT_NONE;
+    (void)svc_consent_verdict(&c, rq->id, 0, &v);
+    view_json(rs, 200, json_pack("{s:o, s:b, s:s}", "consents", arr, "current", v == CONSENT_OK,
+                                 "message", v == CONSENT_OK ? "" : consent_message(v)));
+}
+
+static void render_withdraw(struct req *rq, struct resp *rs, int status, const struct consent_row *r,
+                            const struct pupil_row *p, const struct withdrawal_form *f,
+                            const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Withdraw consent", "pupils");
+    char back[64], action[64];
+    snprintf(back, sizeof back, "/pupils/%lld", (long long)p->p.id);
+    snprintf(action, sizeof action, "/consents/%lld/withdraw", (long long)r->id);
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, "Pupil", NULL);
+    json_object_set_new(ctx, "pupil", json_pupil(p));
+    json_object_set_new(ctx, "consent", json_consent(r));
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "withdrawn_on", fld_date("withdrawn_on", "Date consent was withdrawn", f->day,
+                                                         f->month, f->year, e, NULL));
+    json_t *reason = fld_input("reason", "Reason (optional)", f->reason, e, NULL);
+    json_object_set_new(fields, "reason", reason);
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "consent_withdraw", ctx);
+}
+
+static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
+{
+    f->reason = req_param(rq, "reason");
+    if (rq->json) {
+        const char *d = req_param(rq, "withdrawn_on");
+        char y[8] = "", m[4] = "", dd[4] = "";
+        if (d && strlen(d) == 10)
+            memcpy(y, d, 4), memcpy(m, d + 5, 2), memcpy(dd, d + 8, 2);
+        else if (d && *d)
+            snprintf(y, sizeof y, "x");
+        f->year = req_keep(rq, y);
+        f->month = req_keep(rq, m);
+        f->day = req_keep(rq, dd);
+    } else {
+        f->day = req_param(rq, "withdrawn_on-day");
+        f->month = req_param(rq, "withdrawn_on-month");
+        f->year = req_param(rq, "withdrawn_on-year");
+    }
+}
+
+static void h_withdraw_form(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct consent_row r;
+    struct pupil_row p;
+    enum svc_status st = svc_consent_get(&c, rq->id, &r, &p);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct withdrawal_form f = {0};
+    struct field_errors e = {0};
+    render_withdraw(rq, rs, 200, &r, &p, &f, &e);
+}
+
+static void h_withdraw(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct withdrawal_form f = {0};
+    read_withdrawal(rq, &f);
+    struct field_errors e = {0};
+    enum svc_status st = svc_consent_withdraw(&c, rq->id, &f, &e);
+    struct consent_row r;
+    struct pupil_row p;
+    if (st == SVC_OK || st == SVC_INVALID) {
+        if (svc_consent_get(&c, rq->id, &r, &p) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+    }
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "consent", json_consent(&r)));
+    } else if (st == SVC_OK) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/pupils/%lld?saved=withdrawn", (long long)p.p.id);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        render_withdraw(rq, rs, 400, &r, &p, &f, &e);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* ---- cases ---- */
+
+struct team_opts {
+    json_t *field;
+    const char *current;
+};
+
+static void add_team_option(void *arg, int64_t id, const char *name)
+{
+    struct team_opts *o = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(o->field, v, name, o->current);
+}
+
+static json_t *yes_no_unknown(const char *name, const char *legend, const char *value,
+                              const struct field_errors *e)
+{
+    json_t *f = fld_input(name, NULL, NULL, e, NULL);
+    json_object_del(f, "label");
+    json_object_del(f, "value");
+    fld_set(f, "legend", legend);
+    json_object_set_new(f, "inline", json_true());
+    json_object_set_new(f, "small", json_true());
+    const char *v = value && *value ? value : "unknown";
+    json_object_set_new(f, "items", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
+                                              "value", "yes", "label", "Yes", "checked", strcmp(v, "yes") == 0,
+                                              "value", "no", "label", "No", "checked", strcmp(v, "no") == 0,
+                                              "value", "unknown", "label", "Not known", "checked",
+                                              strcmp(v, "unknown") == 0));
+    return f;
+}
+
+static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
+                        const char *hint)
+{
+    json_t *f = fld_input(name, label, value, e, hint);
+    json_object_del(f, "type");
+    json_object_set_new(f, "rows", json_integer(4));
+    return f;
+}
+
+static void read_case(struct req *rq, struct case_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->team_id = req_param(rq, "team_id");
+    for (int i = 0; i < CASE_NEED_AREAS; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "need_%s", codes_need_area.entries[i].code);
+        f->needs[i] = req_param(rq, name);
+    }
+    f->strengths = req_param(rq, "strengths");
+    f->tried = req_param(rq, "tried");
+    f->child_voice = req_param(rq, "child_voice");
+    f->parent_voice = req_param(rq, "parent_voice");
+    f->hoped_outcomes = req_param(rq, "hoped_outcomes");
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        f->prior[i] = req_param(rq, codes_prior_contact.entries[i].code);
+    f->summary_before_meeting = req_param(rq, "summary_before_meeting");
+    f->ect_completed = req_param(rq, "ect_completed");
+}
+
+static void form_from_case(const struct case_row *c, struct case_form *f, char team[24])
+{
+    memset(f, 0, sizeof *f);
+    snprintf(team, 24, "%lld", (long long)c->team_id);
+    f->team_id = team;
+    for (int i = 0; i < CASE_NEED_AREAS; i++)
+        f->needs[i] = c->needs[i];
+    f->strengths = c->strengths;
+    f->tried = c->tried;
+    f->child_voice = c->child_voice;
+    f->parent_voice = c->parent_voice;
+    f->hoped_outcomes = c->hoped_outcomes;
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        f->prior[i] = tristate_code(c->prior[i]);
+    f->summary_before_meeting = tristate_code(c->summary_before_meeting);
+    f->ect_completed = tristate_code(c->ect_completed);
+}
+
+static void render_case_form(struct req *rq, struct resp *rs, int status, const struct pupil_row *p,
+                             const struct case_form *f, const struct field_errors *e, int64_t case_id)
+{
+    json_t *ctx = view_page(rq, case_id ? "Edit the case summary" : "Bring a pupil to TAS", "cases");
+    char back[64], action[64];
+    if (case_id) {
+        snprintf(back, sizeof back, "/cases/%lld", (long long)case_id);
+        snprintf(action, sizeof action, "/cases/%lld/edit", (long long)case_id);
+    } else {
+        snprintf(back, sizeof back, "/pupils/%lld", (long long)p->p.id);
+        snprintf(action, sizeof action, "/pupils/%lld/cases", (long long)p->p.id);
+    }
+    view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", NULL);
+    json_object_set_new(ctx, "pupil", json_pupil(p));
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    json_object_set_new(ctx, "editing", json_boolean(case_id != 0));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    const char *consent_err = field_errors_get(e, "consent");
+    if (consent_err)
+        json_object_set_new(ctx, "consent_problem", json_pack("{s:s, s:I}", "message", consent_err,
+                                                              "pupil_id", (json_int_t)p->p.id));
+    json_t *fields = json_object();
+    json_t *team = fld_input("team_id", "Team", NULL, e, "Teams that include the pupil's school");
+    json_object_del(team, "value");
+    fld_add_option(team, "", "Select team", f->team_id ? f->team_id : "");
+    struct team_opts to = {team, f->team_id};
+    (void)q_teams_for_school(rq->db, p->p.school_id, add_team_option, &to);
+    json_object_set_new(fields, "team_id", team);
+    json_t *needs = json_array();
+    for (int i = 0; i < CASE_NEED_AREAS; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "need_%s", codes_need_area.entries[i].code);
+        json_array_append_new(needs, textarea(name, codes_need_area.entries[i].label, f->needs[i], e, NULL));
+    }
+    json_object_set_new(fields, "needs", needs);
+    json_object_set_new(fields, "strengths", textarea("strengths", "Strengths", f->strengths, e,
+                                                      "What the pupil is good at and enjoys"));
+    json_object_set_new(fields, "tried", textarea("tried", "What has been tried", f->tried, e,
+                                                  "Support and adjustments already in place, and what happened"));
+    json_object_set_new(fields, "child_voice", textarea("child_voice", "The child's voice", f->child_voice, e,
+                                                        "What the pupil says about school and what would help"));
+    json_object_set_new(fields, "parent_voice", textarea("parent_voice", "The parent or carer's voice",
+                                                         f->parent_voice, e, NULL));
+    json_object_set_new(fields, "hoped_outcomes", textarea("hoped_outcomes", "Hoped-for outcomes",
+                                                           f->hoped_outcomes, e, NULL));
+    json_t *prior = json_array();
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        json_array_append_new(prior, yes_no_unknown(codes_prior_contact.entries[i].code,
+                                                    codes_prior_contact.entries[i].label, f->prior[i], e));
+    json_object_set_new(fields, "prior", prior);
+    json_object_set_new(fields, "summary_before_meeting",
+                        yes_no_unknown("summary_before_meeting",
+                                       "Was the case summary ready before the meeting?", f->summary_before_meeting, e));
+    json_object_set_new(fields, "ect_completed",
+                        yes_no_unknown("ect_completed", "Was an Early Concerns Toolkit completed?", f->ect_completed, e));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "case_form", ctx);
+}
+
+static void h_case_new(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct pupil_row p;
+    enum svc_status st = svc_pupil_get(&c, rq->id, &p);
+    if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct case_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    /* Say at once when consent is missing, rather than after typing. */
+    enum consent_verdict v;
+    if (svc_consent_verdict(&c, p.p.id, 0, &v) == SVC_OK && v != CONSENT_OK)
+        field_errors_add(&e, "consent", consent_message(v));
+    render_case_form(rq, rs, 200, &p, &f, &e, 0);
+}
+
+static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c, int created)
+{
+    if (rq->api) {
+        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "case", json_case(c)));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)c->id, created ? "opened" : "updated");
+    resp_redirect(rs, loc);
+}
+
+static void h_case_create(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_form f;
+    read_case(rq, &f);
+    struct field_errors e = {0};
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_case_open(&c, rq->id, &f, &e, cr);
+    if (st == SVC_OK) {
+        if (svc_case_get(&c, cr->id, cr) == SVC_OK)
+            case_saved(rq, rs, cr, 1);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct pupil_row p;
+        if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
+            render_case_form(rq, rs, 400, &p, &f, &e, 0);
+        else
+            view_svc_error(rq, rs, SVC_NOT_FOUND);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(cr);
+}
+
+static void h_case_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct page_req pg;
+    listing_page(rq, &pg);
+    const char *status = req_query(rq, "status");
+    if (!status || (strcmp(status, "open") && strcmp(status, "closed")))
+        status = "";
+    struct case_filter f = {parse_id(req_query(rq, "team")), parse_id(req_query(rq, "pupil")), status};
+    json_t *rows = json_array();
+    int64_t total = 0;
+    enum svc_status st = svc_case_list(&c, &f, &pg, &total, collect_case, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    char base[128];
+    snprintf(base, sizeof base, "%s?status=%s&team=%lld", rq->api ? "/api/v1/cases" : "/cases", status,
+             (long long)f.team_id);
+    json_t *paging = json_paging(pg.page, pg.per_page, total, base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, "cases", rows);
+        view_json(rs, 200, paging);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Cases", "cases");
+    json_object_set_new(ctx, "cases", rows);
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "case" : "cases");
+    json_object_set_new(ctx, "count_text", json_string(count));
+    json_object_set_new(ctx, "status_filter", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
+                                                        "value", "", "label", "All", "selected", !*status,
+                                                        "value", "open", "label", "Open", "selected",
+                                                        !strcmp(status, "open"), "value", "closed", "label",
+                                                        "Closed", "selected", !strcmp(status, "closed")));
+    view_render(rq, rs, 200, "case_list", ctx);
+}
+
+static void h_case_view(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "case", json_case(cr)));
+    } else {
+        char title[300];
+        snprintf(title, sizeof title, "Case: %s", cr->pupil_name);
+        json_t *ctx = view_page(rq, title, "cases");
+        view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", NULL);
+        json_object_set_new(ctx, "case", json_case(cr));
+        json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id,
+                                                                      cr->authority_id, cr->school_id)));
+        const char *sv = req_query(rq, "saved");
+        if (sv)
+            json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                        !strcmp(sv, "opened") ? "Case opened"
+                                                        : !strcmp(sv, "closed") ? "Case closed"
+                                                        : !strcmp(sv, "reopened") ? "Case re-opened"
+                                                                                  : "Case summary saved"));
+        view_render(rq, rs, 200, "case_view", ctx);
+    }
+    free(cr);
+}
+
+static void h_case_edit(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
+        st = SVC_FORBIDDEN;
+    struct pupil_row p;
+    if (st == SVC_OK)
+        st = svc_pupil_get(&c, cr->pupil_id, &p);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+    } else {
+        struct case_form f;
+        char team[24];
+        form_from_case(cr, &f, team);
+        struct field_errors e = {0};
+        render_case_form(rq, rs, 200, &p, &f, &e, cr->id);
+    }
+    free(cr);
+}
+
+static void h_case_update(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_form f;
+    read_case(rq, &f);
+    struct field_errors e = {0};
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_case_update(&c, rq->id, &f, &e, cr);
+    if (st == SVC_OK) {
+        if (svc_case_get(&c, rq->id, cr) == SVC_OK)
+            case_saved(rq, rs, cr, 0);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct pupil_row p;
+        if (svc_pupil_get(&c, cr->pupil_id, &p) == SVC_OK)
+            render_case_form(rq, rs, 400, &p, &f, &e, rq->id);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(cr);
+}
+
+static void render_close(struct req *rq, struct resp *rs, int status, const struct case_row *cr,
+                         const char *reason, const char *note, const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Close the case", "cases");
+    char back[64];
+    snprintf(back, sizeof back, "/cases/%lld", (long long)cr->id);
+    view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", back, cr->pupil_name, NULL);
+    json_object_set_new(ctx, "case", json_case(cr));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "reason", fld_radios_codes("reason", "Why is the case being closed?", reason, e,
+                                                           &codes_case_closure, 0));
+    json_object_set_new(fields, "note", textarea("note", "Anything to add (optional)", note, e, NULL));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "case_close", ctx);
+}
+
+static void h_case_close_form(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
+        st = SVC_FORBIDDEN;
+    struct field_errors e = {0};
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    else
+        render_close(rq, rs, 200, cr, "", "", &e);
+    free(cr);
+}
+
+static void status_change(struct req *rq, struct resp *rs, int closing)
+{
+    CTX(c, rq);
+    struct field_errors e = {0};
+    const char *reason = req_param(rq, "reason");
+    const char *note = req_param(rq, "note");
+    enum svc_status st = closing ? svc_case_close(&c, rq->id, reason, note, &e)
+                                 : svc_case_reopen(&c, rq->id, &e);
+    struct case_row *cr = malloc(sizeof *cr);
+    if (!cr) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    if ((st == SVC_OK || st == SVC_INVALID) && svc_case_get(&c, rq->id, cr) != SVC_OK)
+        st = SVC_ERROR;
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "case", json_case(cr)));
+    } else if (st == SVC_OK) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)rq->id, closing ? "closed" : "reopened");
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID && closing) {
+        render_close(rq, rs, 400, cr, reason, note, &e);
+    } else if (st == SVC_INVALID) {
+        json_t *ctx = view_page(rq, "The case cannot be re-opened", "cases");
+        json_object_set_new(ctx, "message", json_string(e.count ? e.items[0].message : ""));
+        view_render(rq, rs, 400, "error", ctx);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+    free(cr);
+}
+
+static void h_case_close(struct req *rq, struct resp *rs)
+{
+    status_change(rq, rs, 1);
+}
+
+static void h_case_reopen(struct req *rq, struct resp *rs)
+{
+    status_change(rq, rs, 0);
+}
+
+static const struct route routes[] = {
+    {"GET", "/pupils/:id/consent/new", h_consent_new, 0},
+    {"POST", "/pupils/:id/consent", h_consent_create, 0},
+    {"GET", "/consents/:id/withdraw", h_withdraw_form, 0},
+    {"POST", "/consents/:id/withdraw", h_withdraw, 0},
+    {"GET", "/pupils/:id/cases/new", h_case_new, 0},
+    {"POST", "/pupils/:id/cases", h_case_create, 0},
+    {"GET", "/cases", h_case_list, 0},
+    {"GET", "/cases/:id", h_case_view, 0},
+    {"GET", "/cases/:id/edit", h_case_edit, 0},
+    {"POST", "/cases/:id/edit", h_case_update, 0},
+    {"GET", "/cases/:id/close", h_case_close_form, 0},
+    {"POST", "/cases/:id/close", h_case_close, 0},
+    {"POST", "/cases/:id/reopen", h_case_reopen, 0},
+
+    {"GET", "/api/v1/pupils/:id/consents", h_consent_list, 0},
+    {"POST", "/api/v1/pupils/:id/consents", h_consent_create, 0},
+    {"POST", "/api/v1/consents/:id/withdraw", h_withdraw, 0},
+    {"POST", "/api/v1/pupils/:id/cases", h_case_create, 0},
+    {"GET", "/api/v1/cases", h_case_list, 0},
+    {"GET", "/api/v1/cases/:id", h_case_view, 0},
+    {"PUT", "/api/v1/cases/:id", h_case_update, 0},
+    {"POST", "/api/v1/cases/:id/close", h_case_close, 0},
+    {"POST", "/api/v1/cases/:id/reopen", h_case_reopen, 0},
+};
+
+ROUTE_TABLE(cases_table, routes);

@@ -1,0 +1,582 @@
+/* Meetings: the list with filters, a meeting's page, and its changes:
+ * mark held, cancel, reinstate, move, notes, attendance and guests; HTML
+ * and JSON (/api/v1/meetings...).  Data comes from service/svc_meetings.c.
+ * The agenda and minutes (/meetings/:id/agenda) are another area's page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/validate.h"
+#include "service/svc_meetings.h"
+#include "service/svc_teams.h"
+#include "web/form.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+/* Also used by h_teams.c (declared there the same way). */
+json_t *teams_json_meeting(const struct meeting_row *r);
+
+static const struct code_entry reasons[] = {
+    {"not_enough_cases", "Not enough new cases", NULL},
+    {"school_closure", "School closure", NULL},
+    {"staff_unavailable", "Key staff unavailable", NULL},
+    {"other", "Another reason", NULL},
+};
+static const struct code_list reason_list = {"cancel_reason", reasons, sizeof reasons / sizeof reasons[0]};
+
+json_t *teams_json_meeting(const struct meeting_row *r)
+{
+    const struct meeting *m = &r->m;
+    char label[48] = "", href[48], agenda[64];
+    int32_t d;
+    if (day_parse(m->date, &d) == 0)
+        svc_day_long(d, label, sizeof label);
+    snprintf(href, sizeof href, "/meetings/%lld", (long long)m->id);
+    snprintf(agenda, sizeof agenda, "/meetings/%lld/agenda", (long long)m->id);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id,
+                          "date", m->date, "date_label", label, "start_time", m->start_time, "status",
+                          m->status, "status_label", meeting_status_label(m->status), "mode", m->mode,
+                          "mode_label", meeting_mode_label(m->mode), "cancel_reason", m->cancel_reason,
+                          "notes", m->notes);
+    json_object_set_new(o, "team", json_pack("{s:I, s:s}", "id", (json_int_t)m->team_id, "name", r->team_name));
+    json_object_set_new(o, "attendance_count", json_integer((json_int_t)r->attendance_count));
+    json_object_set_new(o, "is_planned", json_boolean(strcmp(m->status, "planned") == 0));
+    json_object_set_new(o, "is_held", json_boolean(strcmp(m->status, "held") == 0));
+    json_object_set_new(o, "is_cancelled", json_boolean(strcmp(m->status, "cancelled") == 0));
+    json_object_set_new(o, "href", json_string(href));
+    json_object_set_new(o, "agenda_href", json_string(agenda));
+    return o;
+}
+
+static void collect_meeting(void *arr, const struct meeting_row *r)
+{
+    json_array_append_new(arr, teams_json_meeting(r));
+}
+
+static void ctx_init(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+}
+
+/* ---- The list ---- */
+
+struct team_opts {
+    json_t *field;
+    const char *current;
+};
+
+static void add_team_option(void *arg, const struct team_row *r)
+{
+    struct team_opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
+    fld_add_option(o->field, id, r->t.name, o->current);
+}
+
+/* A filter date as typed: "" when absent; NULL (and *bad) when not a date. */
+static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad)
+{
+    const char *v = req_query(rq, name);
+    out[0] = '\0';
+    if (!v || !*v)
+        return "";
+    int32_t d;
+    if (strlen(v) > 20 || svc_parse_day(v, &d) != 0) {
+        *bad = true;
+        return "";
+    }
+    day_format(d, out);
+    return out;
+}
+
+static void h_meeting_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct page_req pg;
+    listing_page(rq, &pg);
+    struct meeting_filter f;
+    memset(&f, 0, sizeof f);
+    f.team_id = parse_id(req_query(rq, "team"));
+    const char *status = req_query(rq, "status");
+    if (status && (strcmp(status, "planned") == 0 || strcmp(status, "held") == 0 ||
+                   strcmp(status, "cancelled") == 0))
+        f.status = status;
+    else
+        f.status = "";
+    char from[11], to[11];
+    bool bad_from = false, bad_to = false;
+    f.from = filter_day(rq, "from", from, &bad_from);
+    f.to = filter_day(rq, "to", to, &bad_to);
+    const char *order = req_query(rq, "order");
+    f.order = MEETING_UPCOMING_FIRST;
+    if (order && strcmp(order, "oldest") == 0)
+        f.order = MEETING_OLDEST_FIRST;
+    else if (order && strcmp(order, "newest") == 0)
+        f.order = MEETING_NEWEST_FIRST;
+    else
+        order = "upcoming";
+
+    json_t *rows = json_array();
+    int64_t total = 0;
+    enum svc_status st = svc_meeting_list(&c, &f, &pg, &total, collect_meeting, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct buf base = BUF_INIT;
+    buf_puts(&base, rq->api ? "/api/v1/meetings?order=" : "/meetings?order=");
+    buf_urlenc(&base, order);
+    if (f.team_id)
+        buf_printf(&base, "&team=%lld", (long long)f.team_id);
+    if (f.status[0])
+        buf_printf(&base, "&status=%s", f.status);
+    if (f.from[0])
+        buf_printf(&base, "&from=%s", f.from);
+    if (f.to[0])
+        buf_printf(&base, "&to=%s", f.to);
+    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    buf_free(&base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, "meetings", rows);
+        view_json(rs, 200, paging);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Meetings", "meetings");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "meetings", rows);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "meeting" : "meetings");
+    json_object_set_new(ctx, "count_text", json_string(count));
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
+
+    char cur[24];
+    snprintf(cur, sizeof cur, "%lld", (long long)f.team_id);
+    json_t *tf = fld_input("team", "Team", NULL, NULL, NULL);
+    json_object_del(tf, "value");
+    fld_add_option(tf, "", "All teams", f.team_id ? cur : "");
+    struct team_opts o = {tf, cur};
+    struct team_filter tfl = {c.today, -1};
+    struct page_req all = {1, 200};
+    int64_t nteams;
+    (void)svc_team_list(&c, &tfl, &all, &nteams, add_team_option, &o);
+    json_object_set_new(ctx, "team_filter", tf);
+    json_t *sf = fld_input("status", "Status", NULL, NULL, NULL);
+    json_object_del(sf, "value");
+    fld_add_option(sf, "", "Any status", f.status);
+    fld_add_option(sf, "planned", "Planned", f.status);
+    fld_add_option(sf, "held", "Held", f.status);
+    fld_add_option(sf, "cancelled", "Cancelled", f.status);
+    json_object_set_new(ctx, "status_filter", sf);
+    json_t *of = fld_input("order", "Order", NULL, NULL, NULL);
+    json_object_del(of, "value");
+    fld_add_option(of, "upcoming", "Upcoming first", order);
+    fld_add_option(of, "oldest", "Oldest first", order);
+    fld_add_option(of, "newest", "Newest first", order);
+    json_object_set_new(ctx, "order_filter", of);
+    struct field_errors fe = {0};
+    if (bad_from)
+        field_errors_add(&fe, "from", "From must be a real date, like 1/9/2026");
+    if (bad_to)
+        field_errors_add(&fe, "to", "To must be a real date, like 31/12/2026");
+    const char *rawf = req_query(rq, "from"), *rawt = req_query(rq, "to");
+    json_t *ff = fld_input("from", "From", rawf && strlen(rawf) <= 20 ? rawf : "", &fe, "For example, 1/9/2026");
+    fld_set(ff, "width_class", "govuk-input--width-10");
+    json_object_set_new(ctx, "from_filter", ff);
+    json_t *tof = fld_input("to", "To", rawt && strlen(rawt) <= 20 ? rawt : "", &fe, "For example, 31/12/2026");
+    fld_set(tof, "width_class", "govuk-input--width-10");
+    json_object_set_new(ctx, "to_filter", tof);
+    if (fe.count)
+        json_object_set_new(ctx, "errors", view_errors(&fe));
+    json_object_set_new(ctx, "filtered", json_boolean(f.team_id || f.status[0] || f.from[0] || f.to[0]));
+    view_render(rq, rs, 200, "meeting_list", ctx);
+}
+
+/* ---- A meeting's page ---- */
+
+/* What was typed into whichever form failed, so it shows again. */
+struct typed {
+    const char *mode;
+    const char *reason_choice, *cancel_reason;
+    const char *date_day, *date_month, *date_year, *start_time;
+    const char *notes;
+    const struct attendance_input *att;
+    size_t natt;
+    const char *guest_name, *guest_role, *guest_status;
+};
+
+static const struct attendance_input *typed_att(const struct typed *t, const char *key)
+{
+    for (size_t i = 0; t && i < t->natt; i++)
+        if (t->att[i].key && strcmp(t->att[i].key, key) == 0)
+            return &t->att[i];
+    return NULL;
+}
+
+static json_t *status_radios(const char *name, const char *legend, const char *value,
+                             const struct field_errors *e)
+{
+    static const struct code_entry entries[] = {
+        {"present", "Present", NULL}, {"apologies", "Apologies", NULL}, {"absent", "Absent", NULL},
+    };
+    static const struct code_list list = {"attendance", entries, 3};
+    json_t *f = fld_radios_codes(name, legend, value, e, &list, 1);
+    json_object_set_new(f, "small", json_true());
+    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
+    return f;
+}
+
+static void add_guest(void *arr, const struct attendance_row *r)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id,
+                                         "person_name", r->person_name, "role", r->role, "status",
+                                         r->status, "status_label", attendance_status_label(r->status)));
+}
+
+/* The meeting as JSON for the API, or the page for a person (with the
+ * failed form's values and errors when e is non-empty). */
+static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                         const struct typed *t, const struct field_errors *e, const char *flash)
+{
+    struct meeting_row m;
+    enum svc_status st = svc_meeting_get(c, rq->id, &m);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct sheet_line lines[SHEET_MAX];
+    size_t nl = 0;
+    json_t *guests = json_array();
+    st = svc_meeting_sheet(c, &m, lines, SHEET_MAX, &nl);
+    if (st == SVC_OK)
+        st = svc_meeting_guests(c, &m, add_guest, guests);
+    if (st != SVC_OK) {
+        json_decref(guests);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    bool can_edit = svc_meeting_may(c, ACT_EDIT, &m);
+    json_t *att = json_array();
+    for (size_t i = 0; i < nl; i++) {
+        const struct sheet_line *l = &lines[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", l->key, "label", l->label, "person_name",
+                              l->person_name, "status", l->status, "status_label",
+                              attendance_status_label(l->status));
+        json_object_set_new(o, "service_id", l->service_id ? json_integer((json_int_t)l->service_id)
+                                                            : json_null());
+        if (!rq->api && can_edit) {
+            const struct attendance_input *ti = typed_att(t, l->key);
+            char name[40];
+            snprintf(name, sizeof name, "status-%.23s", l->key);
+            json_object_set_new(o, "status_field",
+                                status_radios(name, l->label, ti ? ti->status : l->status, e));
+            snprintf(name, sizeof name, "name-%.23s", l->key);
+            json_t *nf = fld_input(name, "Name (optional)", ti ? ti->person_name : l->person_name, e, NULL);
+            fld_set(nf, "width_class", "govuk-!-width-one-half");
+            json_object_set_new(o, "name_field", nf);
+        }
+        json_array_append_new(att, o);
+    }
+    json_t *meeting = teams_json_meeting(&m);
+    bool future = strcmp(m.m.date, c->today) > 0;
+    json_object_set_new(meeting, "is_future", json_boolean(future));
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:o, s:o, s:o, s:b}", "meeting", meeting, "attendance", att,
+                                        "guests", guests, "can_edit", can_edit));
+        return;
+    }
+
+    char title[64];
+    snprintf(title, sizeof title, "Meeting on %s", json_string_value(json_object_get(meeting, "date_label")));
+    json_t *ctx = view_page(rq, title, "meetings");
+    char team_href[48];
+    snprintf(team_href, sizeof team_href, "/teams/%lld", (long long)m.m.team_id);
+    view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", team_href, m.team_name, NULL);
+    json_object_set_new(ctx, "meeting", meeting);
+    json_object_set_new(ctx, "attendance", att);
+    json_object_set_new(ctx, "guests", guests);
+    json_object_set_new(ctx, "can_edit", json_boolean(can_edit));
+    json_object_set_new(ctx, "attendance_recorded", json_boolean(nl > 0 && lines[0].status[0]));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    if (flash)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    if (can_edit) {
+        json_t *fields = json_object();
+        static const struct code_entry modes[] = {{"in_person", "In person", NULL}, {"online", "Online", NULL}};
+        static const struct code_list mode_list = {"mode", modes, 2};
+        json_object_set_new(fields, "mode",
+                            fld_radios_codes("mode", "How was the meeting held?",
+                                             t && t->mode ? t->mode : m.m.mode, e, &mode_list, 1));
+        json_object_set_new(fields, "reason_choice",
+                            fld_radios_codes("reason_choice", "Why was the meeting cancelled?",
+                                             t ? t->reason_choice : NULL, e, &reason_list, 0));
+        json_object_set_new(fields, "cancel_reason",
+                            fld_input("cancel_reason", "Other reason", t ? t->cancel_reason : NULL, e,
+                                      "If you chose another reason, say what it was"));
+        char dd[4] = "", mm[4] = "", yy[8] = "";
+        int y, mo, d;
+        if (parse_date_iso(m.m.date, &y, &mo, &d) == 0) {
+            snprintf(dd, sizeof dd, "%d", d);
+            snprintf(mm, sizeof mm, "%d", mo);
+            snprintf(yy, sizeof yy, "%d", y);
+        }
+        bool moved = t && (t->date_day || t->date_month || t->date_year);
+        json_object_set_new(fields, "date",
+                            fld_date("date", "New date", moved ? t->date_day : dd, moved ? t->date_month : mm,
+                                     moved ? t->date_year : yy, e, "For example, 14 1 2027"));
+        json_t *tm = fld_input("start_time", "New start time", t && t->start_time ? t->start_time : m.m.start_time,
+                               e, "For example, 13:30");
+        fld_set(tm, "width_class", "govuk-input--width-5");
+        json_object_set_new(fields, "start_time", tm);
+        json_t *notes = fld_input("notes", "Notes about the meeting", t && t->notes ? t->notes : m.m.notes, e,
+                                  "For example, who chaired, room changes or follow-up for the Case Coordinator. "
+                                  "Do not record discussions of pupils here: use the agenda and minutes.");
+        json_object_set_new(notes, "rows", json_integer(4));
+        json_object_set_new(fields, "notes", notes);
+        json_object_set_new(fields, "guest_name",
+                            fld_input("guest_name", "Guest's name", t ? t->guest_name : NULL, e, NULL));
+        json_object_set_new(fields, "guest_role",
+                            fld_input("guest_role", "Guest's role", t ? t->guest_role : NULL, e,
+                                      "For example, Social Worker (Adoption Team)"));
+        json_object_set_new(fields, "guest_status",
+                            status_radios("guest_status", "Attendance", t && t->guest_status ? t->guest_status
+                                                                                             : "present", e));
+        json_object_set_new(ctx, "fields", fields);
+    }
+    view_render(rq, rs, status, "meeting_view", ctx);
+}
+
+static const char *done_text(const char *done)
+{
+    static const struct { const char *code, *text; } texts[] = {
+        {"held", "Meeting marked as held"},
+        {"cancelled", "Meeting cancelled"},
+        {"reinstated", "Meeting reinstated: it is planned again"},
+        {"moved", "Meeting moved"},
+        {"notes", "Notes saved"},
+        {"attendance", "Attendance saved"},
+        {"guest", "Guest added"},
+        {"guest_removed", "Guest removed"},
+        {"added", "Meeting added"},
+    };
+    for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
+        if (strcmp(done, texts[i].code) == 0)
+            return texts[i].text;
+    return NULL;
+}
+
+static void h_meeting_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    show_meeting(rq, rs, &c, 200, NULL, NULL, done_text(req_query(rq, "done")));
+}
+
+/* After a change: the meeting again (JSON) or a redirect with a message. */
+static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
+                    const struct typed *t, const struct field_errors *e, const char *done)
+{
+    if (st == SVC_OK) {
+        if (rq->api) {
+            show_meeting(rq, rs, c, 200, NULL, NULL, NULL);
+            return;
+        }
+        char loc[80];
+        snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, done);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, e);
+    } else if (st == SVC_INVALID) {
+        show_meeting(rq, rs, c, 400, t, e, NULL);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+static void h_meeting_held(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct typed t = {0};
+    t.mode = req_param(rq, "mode");
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_mark_held(&c, rq->id, t.mode, &e), &t, &e, "held");
+}
+
+static void h_meeting_cancel(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct typed t = {0};
+    t.reason_choice = req_param(rq, "reason_choice");
+    t.cancel_reason = req_param(rq, "cancel_reason");
+    const char *reason = t.cancel_reason;
+    for (size_t i = 0; t.reason_choice && i < sizeof reasons / sizeof reasons[0]; i++)
+        if (strcmp(t.reason_choice, reasons[i].code) == 0 && strcmp(reasons[i].code, "other") != 0)
+            reason = reasons[i].label;
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_cancel(&c, rq->id, reason, &e), &t, &e, "cancelled");
+}
+
+static void h_meeting_reinstate(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_reinstate(&c, rq->id, &e), NULL, &e, "reinstated");
+}
+
+/* A date from the three GOV.UK boxes (forms) or "date" (JSON). */
+static const char *typed_date(struct req *rq, struct typed *t)
+{
+    if (rq->json)
+        return req_param(rq, "date");
+    t->date_day = req_param(rq, "date-day");
+    t->date_month = req_param(rq, "date-month");
+    t->date_year = req_param(rq, "date-year");
+    const char *d = t->date_day ? t->date_day : "", *m = t->date_month ? t->date_month : "",
+               *y = t->date_year ? t->date_year : "";
+    if (!*d && !*m && !*y)
+        return "";
+    if (strlen(d) > 8 || strlen(m) > 8 || strlen(y) > 8)
+        return "x";
+    char s[40];
+    snprintf(s, sizeof s, "%s/%s/%s", d, m, y);
+    return req_keep(rq, s);
+}
+
+static void h_meeting_move(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct typed t = {0};
+    const char *date = typed_date(rq, &t);
+    t.start_time = req_param(rq, "start_time");
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_move(&c, rq->id, date, t.start_time, &e), &t, &e, "moved");
+}
+
+static void h_meeting_notes(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct typed t = {0};
+    t.notes = req_param(rq, "notes");
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_set_notes(&c, rq->id, t.notes, &e), &t, &e, "notes");
+}
+
+/* Attendance arrives as status-KEY / name-KEY pairs (forms, or flat JSON
+ * members), or in JSON as "rows": [{key, status, person_name}]. */
+static void h_meeting_attendance(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct meeting_row m;
+    enum svc_status st = svc_meeting_get(&c, rq->id, &m);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct sheet_line lines[SHEET_MAX];
+    size_t nl = 0;
+    st = svc_meeting_sheet(&c, &m, lines, SHEET_MAX, &nl);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct attendance_input in[SHEET_MAX];
+    json_t *arr = rq->json ? json_object_get(rq->json, "rows") : NULL;
+    for (size_t i = 0; i < nl; i++) {
+        in[i].key = lines[i].key;
+        in[i].status = NULL;
+        in[i].person_name = NULL;
+        if (json_is_array(arr)) {
+            size_t j;
+            json_t *v;
+            json_array_foreach(arr, j, v) {
+                const char *k = json_string_value(json_object_get(v, "key"));
+                if (k && strcmp(k, lines[i].key) == 0) {
+                    in[i].status = json_string_value(json_object_get(v, "status"));
+                    in[i].person_name = json_string_value(json_object_get(v, "person_name"));
+                }
+            }
+        } else {
+            char name[40];
+            snprintf(name, sizeof name, "status-%.23s", lines[i].key);
+            in[i].status = req_param(rq, name);
+            snprintf(name, sizeof name, "name-%.23s", lines[i].key);
+            in[i].person_name = req_param(rq, name);
+        }
+    }
+    struct typed t = {0};
+    t.att = in;
+    t.natt = nl;
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_attendance_save(&c, rq->id, in, nl, &e), &t, &e, "attendance");
+}
+
+static void h_meeting_guest_add(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct typed t = {0};
+    t.guest_name = req_param(rq, "guest_name");
+    t.guest_role = req_param(rq, "guest_role");
+    t.guest_status = req_param(rq, "guest_status");
+    if (rq->json && !t.guest_name)
+        t.guest_name = req_param(rq, "person_name");
+    if (rq->json && !t.guest_role)
+        t.guest_role = req_param(rq, "role");
+    if (rq->json && !t.guest_status)
+        t.guest_status = req_param(rq, "status");
+    struct field_errors e = {0};
+    int64_t gid = 0;
+    changed(rq, rs, &c, svc_meeting_guest_add(&c, rq->id, t.guest_name, t.guest_role, t.guest_status, &e, &gid),
+            &t, &e, "guest");
+}
+
+static void h_meeting_guest_remove(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct field_errors e = {0};
+    int64_t gid = parse_id(req_param(rq, "guest_id"));
+    changed(rq, rs, &c, gid ? svc_meeting_guest_remove(&c, rq->id, gid) : SVC_NOT_FOUND, NULL, &e,
+            "guest_removed");
+}
+
+static const struct route meeting_routes[] = {
+    {"GET", "/meetings", h_meeting_list, 0},
+    {"GET", "/meetings/:id", h_meeting_view, 0},
+    {"POST", "/meetings/:id/held", h_meeting_held, 0},
+    {"POST", "/meetings/:id/cancel", h_meeting_cancel, 0},
+    {"POST", "/meetings/:id/reinstate", h_meeting_reinstate, 0},
+    {"POST", "/meetings/:id/move", h_meeting_move, 0},
+    {"POST", "/meetings/:id/notes", h_meeting_notes, 0},
+    {"POST", "/meetings/:id/attendance", h_meeting_attendance, 0},
+    {"POST", "/meetings/:id/guests", h_meeting_guest_add, 0},
+    {"POST", "/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
+
+    {"GET", "/api/v1/meetings", h_meeting_list, 0},
+    {"GET", "/api/v1/meetings/:id", h_meeting_view, 0},
+    {"POST", "/api/v1/meetings/:id/held", h_meeting_held, 0},
+    {"POST", "/api/v1/meetings/:id/cancel", h_meeting_cancel, 0},
+    {"POST", "/api/v1/meetings/:id/reinstate", h_meeting_reinstate, 0},
+    {"POST", "/api/v1/meetings/:id/move", h_meeting_move, 0},
+    {"POST", "/api/v1/meetings/:id/notes", h_meeting_notes, 0},
+    {"POST", "/api/v1/meetings/:id/attendance", h_meeting_attendance, 0},
+    {"POST", "/api/v1/meetings/:id/guests", h_meeting_guest_add, 0},
+    {"POST", "/api/v1/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
+};
+
+ROUTE_TABLE(meetings_table, meeting_routes);

@@ -1,0 +1,1432 @@
+/* An authority's reference data: services, practitioners, the signposting
+ * playbook and term dates, and the Settings page that leads to them; HTML
+ * and JSON.  Data comes from service/svc_reference.c.
+ *
+ * Which authority: a record (service, practitioner, playbook entry) carries
+ * its own.  Lists, new records and term dates act in the authority chosen by
+ * which_authority(): ?authority=N in the address (or authority_id in a form
+ * or JSON body), else the authority of the signed-in user's roles, else, for
+ * a system administrator, the only authority there is.  A system
+ * administrator with several authorities picks one on /settings; the choice
+ * then travels in the links (?authority=N) and forms (authority_id).  The
+ * policy decides, as always, whether the user may act there. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/validate.h"
+#include "service/svc_places.h"
+#include "service/svc_reference.h"
+#include "web/form.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+/* ---- shared pieces ----------------------------------------------------- */
+
+#define QS_MAX 40
+
+static void ctx_init(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+}
+
+/* The authority the request acts in (see the top of the file); qs gets
+ * "authority=N" when it was named explicitly, for links, else "". */
+static int64_t which_authority(struct req *rq, struct svc_ctx *c, char qs[QS_MAX])
+{
+    const char *a = req_query(rq, "authority");
+    if (!a || !*a)
+        a = req_param(rq, "authority_id");
+    int64_t asked = parse_id(a);
+    qs[0] = '\0';
+    if (asked > 0)
+        snprintf(qs, QS_MAX, "authority=%lld", (long long)asked);
+    return svc_reference_authority(c, asked);
+}
+
+static void no_authority(struct req *rq, struct resp *rs)
+{
+    view_error(rq, rs, 400, "Choose a local authority",
+               "You have access to more than one local authority. Open Settings and choose one first.");
+}
+
+static const char *id_text(struct req *rq, int64_t id)
+{
+    char b[24];
+    if (id <= 0)
+        return "";
+    snprintf(b, sizeof b, "%lld", (long long)id);
+    return req_keep(rq, b);
+}
+
+static json_t *opt_id_json(int64_t id)
+{
+    return id > 0 ? json_integer((json_int_t)id) : json_null();
+}
+
+static const char *label_of(const struct code_list *l, const char *code)
+{
+    const char *s = code_label(l, code);
+    return s ? s : code;
+}
+
+static bool is_date_field(const char *f)
+{
+    size_t n = strlen(f);
+    if (strcmp(f, "closed_on") == 0)
+        return true;
+    return f[0] == 't' && ((n > 7 && strcmp(f + n - 7, "_starts") == 0) ||
+                           (n > 5 && strcmp(f + n - 5, "_ends") == 0));
+}
+
+/* The error summary's links: a date input's first box is "-day". */
+static json_t *ref_errors(const struct field_errors *e)
+{
+    json_t *arr = view_errors(e);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *f = json_string_value(json_object_get(v, "field"));
+        if (f && is_date_field(f)) {
+            char href[64];
+            snprintf(href, sizeof href, "#f-%s-day", f);
+            json_object_set_new(v, "href", json_string(href));
+        }
+    }
+    return arr;
+}
+
+/* Marks a field object with the partial that renders it in ref_form. */
+static json_t *as(json_t *field, const char *kind)
+{
+    json_object_set_new(field, kind, json_true());
+    return field;
+}
+
+static json_t *active_radios(const char *value, const struct field_errors *e, const char *legend)
+{
+    return as(fld_radios_codes("active", legend, value, e, &ref_active, 0), "kind_radios");
+}
+
+static void flash(json_t *ctx, struct req *rq, const char *added, const char *updated)
+{
+    const char *sv = req_query(rq, "saved");
+    if (sv && (strcmp(sv, "added") == 0 || strcmp(sv, "updated") == 0))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    strcmp(sv, "added") == 0 ? added : updated));
+}
+
+static json_t *page(struct req *rq, const char *title, const char *crumb_href, const char *crumb)
+{
+    json_t *ctx = view_page(rq, title, "settings");
+    if (crumb_href)
+        view_breadcrumbs(ctx, "/", "Home", "/settings", "Settings", crumb_href, crumb, NULL);
+    else
+        view_breadcrumbs(ctx, "/", "Home", "/settings", "Settings", NULL);
+    return ctx;
+}
+
+/* Renders the shared form page. */
+static void render_ref_form(struct req *rq, struct resp *rs, int status, json_t *ctx, json_t *fields,
+                            const struct field_errors *e, const char *action, const char *cancel,
+                            const char *submit, const char *qs)
+{
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "submit_label", json_string(submit));
+    if (qs && qs[0])
+        json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
+    if (e->count)
+        json_object_set_new(ctx, "errors", ref_errors(e));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "ref_form", ctx);
+}
+
+/* The answer to a create or update. */
+static void answer_saved(struct req *rq, struct resp *rs, const char *kind, json_t *record, const char *path,
+                         int64_t id, bool created)
+{
+    if (rq->api) {
+        view_json(rs, created ? 201 : 200, json_pack("{s:o}", kind, record));
+        return;
+    }
+    json_decref(record);
+    char loc[96];
+    snprintf(loc, sizeof loc, "%s/%lld?saved=%s", path, (long long)id, created ? "added" : "updated");
+    resp_redirect(rs, loc);
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static void add_authority_choice(void *arg, const struct authority *a)
+{
+    json_array_append_new(arg, json_authority(a));
+}
+
+static void h_settings(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (a == 0) {
+        /* Several authorities: ask which. */
+        json_t *list = json_array();
+        if (svc_authority_list(&c, add_authority_choice, list) != SVC_OK || json_array_size(list) == 0) {
+            json_decref(list);
+            view_svc_error(rq, rs, SVC_FORBIDDEN);
+            return;
+        }
+        json_t *ctx = page(rq, "Settings", NULL, NULL);
+        json_object_set_new(ctx, "choose_authority", json_true());
+        json_object_set_new(ctx, "authorities", list);
+        view_render(rq, rs, 200, "ref_settings", ctx);
+        return;
+    }
+    if (!svc_reference_may(&c, ACT_LIST, a)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    json_t *ctx = page(rq, "Settings", NULL, NULL);
+    struct authority la;
+    if (svc_authority_get(&c, a, &la) == SVC_OK)
+        json_object_set_new(ctx, "authority", json_authority(&la));
+    static const struct {
+        const char *href, *title, *text;
+    } items[] = {
+        {"/services", "Services", "The school, local authority and health services that take part in meetings."},
+        {"/practitioners", "Practitioners", "The people who represent each service, and their contact details."},
+        {"/playbook", "Signposting playbook", "Courses, workshops and resources that schools and families are pointed to."},
+        {"/term-dates", "Term dates", "Half-terms and closure days, used to plan meetings."},
+    };
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        char href[96];
+        snprintf(href, sizeof href, "%s%s%s", items[i].href, qs[0] ? "?" : "", qs);
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "href", href, "title", items[i].title,
+                                             "text", items[i].text));
+    }
+    json_object_set_new(ctx, "items", arr);
+    view_render(rq, rs, 200, "ref_settings", ctx);
+}
+
+/* ---- services ---------------------------------------------------------- */
+
+static json_t *json_service(const struct service_row *r)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id, "authority_id",
+                     (json_int_t)r->authority_id, "code", r->code, "name", r->name, "org_kind", r->org_kind,
+                     "org_kind_label", label_of(&ref_org_kinds, r->org_kind), "active", r->active);
+}
+
+static void collect_service(void *arr, const struct service_row *r)
+{
+    json_array_append_new(arr, json_service(r));
+}
+
+static void read_service(struct req *rq, struct service_form *f)
+{
+    f->name = req_param(rq, "name");
+    f->code = req_param(rq, "code");
+    f->org_kind = req_param(rq, "org_kind");
+    f->active = req_param(rq, "active");
+}
+
+static void service_form(struct req *rq, struct resp *rs, int status, const struct service_form *f,
+                         const struct field_errors *e, const struct service_row *cur, const char *qs)
+{
+    json_t *ctx = page(rq, cur ? "Change a service" : "Add a service", "/services", "Services");
+    json_t *fields = json_array();
+    json_array_append_new(fields, as(fld_input("name", "Name", f->name, e, NULL), "kind_input"));
+    if (!cur) {
+        json_t *code = fld_input("code", "Code (optional)", f->code, e,
+                                 "A short name used in exports, like early_help: lower case letters, numbers "
+                                 "and underscores. Leave blank to make one from the name.");
+        fld_set(code, "width_class", "govuk-input--width-20");
+        json_object_set_new(code, "spellcheck_off", json_true());
+        json_array_append_new(fields, as(code, "kind_input"));
+    } else {
+        json_object_set_new(ctx, "caption", json_string(cur->name));
+        json_object_set_new(ctx, "readonly", json_pack("[{s:s, s:s}]", "key", "Code", "text", cur->code));
+    }
+    json_array_append_new(fields, as(fld_radios_codes("org_kind", "Kind of organisation", f->org_kind, e,
+                                                      &ref_org_kinds, 0), "kind_radios"));
+    if (cur)
+        json_array_append_new(fields, active_radios(f->active, e, "Status"));
+    char action[64], cancel[64];
+    if (cur) {
+        snprintf(action, sizeof action, "/services/%lld/edit", (long long)cur->id);
+        snprintf(cancel, sizeof cancel, "/services/%lld", (long long)cur->id);
+    } else {
+        snprintf(action, sizeof action, "/services");
+        snprintf(cancel, sizeof cancel, "/services%s%s", qs[0] ? "?" : "", qs);
+    }
+    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add service", qs);
+}
+
+static void h_service_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    const char *act = req_query(rq, "active");
+    bool active_only = act && strcmp(act, "yes") == 0;
+    json_t *rows = json_array();
+    enum svc_status st = svc_service_list(&c, a, active_only, collect_service, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "services", rows));
+        return;
+    }
+    json_t *ctx = page(rq, "Services", NULL, NULL);
+    json_object_set_new(ctx, "services", rows);
+    json_object_set_new(ctx, "authority_qs", json_string(qs));
+    json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
+    view_render(rq, rs, 200, "ref_services", ctx);
+}
+
+static void h_service_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!svc_reference_may(&c, ACT_CREATE, a)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct service_form f = {NULL, NULL, NULL, NULL};
+    struct field_errors e = {0};
+    service_form(rq, rs, 200, &f, &e, NULL, qs);
+}
+
+static void h_service_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    struct service_form f;
+    read_service(rq, &f);
+    struct field_errors e = {0};
+    struct service_row out;
+    enum svc_status st = svc_service_create(&c, a, &f, &e, &out);
+    if (st == SVC_OK)
+        answer_saved(rq, rs, "service", json_service(&out), "/services", out.id, true);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        service_form(rq, rs, 400, &f, &e, NULL, qs);
+    else
+        view_svc_error(rq, rs, st);
+}
+
+static json_t *json_practitioner(const struct practitioner_row *r);
+static void collect_practitioner(void *arr, const struct practitioner_row *r);
+
+static void h_service_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct service_row r;
+    enum svc_status st = svc_service_get(&c, rq->id, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "service", json_service(&r)));
+        return;
+    }
+    json_t *ctx = page(rq, r.name, "/services", "Services");
+    json_object_set_new(ctx, "service", json_service(&r));
+    json_t *people = json_array();
+    (void)svc_practitioner_list(&c, r.authority_id, r.id, false, collect_practitioner, people);
+    json_object_set_new(ctx, "practitioners", people);
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
+                                                                  r.authority_id, 0)));
+    flash(ctx, rq, "Service added", "Service saved");
+    view_render(rq, rs, 200, "ref_service", ctx);
+}
+
+static void h_service_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct service_row r;
+    enum svc_status st = svc_service_get(&c, rq->id, &r);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct service_form f = {r.name, r.code, r.org_kind, r.active ? "yes" : "no"};
+    struct field_errors e = {0};
+    service_form(rq, rs, 200, &f, &e, &r, "");
+}
+
+static void h_service_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct service_form f;
+    read_service(rq, &f);
+    struct field_errors e = {0};
+    struct service_row out;
+    enum svc_status st = svc_service_update(&c, rq->id, &f, &e, &out);
+    if (st == SVC_OK) {
+        answer_saved(rq, rs, "service", json_service(&out), "/services", out.id, false);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct service_row cur;
+        if (svc_service_get(&c, rq->id, &cur) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        service_form(rq, rs, 400, &f, &e, &cur, "");
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* ---- practitioners ----------------------------------------------------- */
+
+static json_t *json_practitioner(const struct practitioner_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:{s:I, s:s}}", "id", (json_int_t)r->id,
+                          "authority_id", (json_int_t)r->authority_id, "name", r->name, "job_title",
+                          r->job_title, "email", r->email, "active", r->active, "service_id",
+                          (json_int_t)r->service_id, "service", "id", (json_int_t)r->service_id, "name",
+                          r->service_name);
+    json_object_set_new(o, "school_id", opt_id_json(r->school_id));
+    json_object_set_new(o, "user_id", opt_id_json(r->user_id));
+    return o;
+}
+
+static void collect_practitioner(void *arr, const struct practitioner_row *r)
+{
+    json_array_append_new(arr, json_practitioner(r));
+}
+
+/* Adds school {id, name} to each practitioner that has one (after the
+ * list is read, so no query runs inside another). */
+static void add_school_names(struct svc_ctx *c, json_t *people)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(people, i, p) {
+        json_t *sid = json_object_get(p, "school_id");
+        if (!json_is_integer(sid))
+            continue;
+        struct school s;
+        if (svc_school_get(c, json_integer_value(sid), &s) == SVC_OK)
+            json_object_set_new(p, "school", json_pack("{s:I, s:s}", "id", (json_int_t)s.id, "name", s.name));
+    }
+}
+
+static void read_practitioner(struct req *rq, struct practitioner_form *f)
+{
+    f->name = req_param(rq, "name");
+    f->job_title = req_param(rq, "job_title");
+    f->email = req_param(rq, "email");
+    f->service_id = req_param(rq, "service_id");
+    f->school_id = req_param(rq, "school_id");
+    f->user_id = req_param(rq, "user_id");
+    f->active = req_param(rq, "active");
+}
+
+struct opts {
+    json_t *field;
+    const char *current;
+    int64_t authority_id;
+    bool with_inactive;
+};
+
+static void add_service_option(void *arg, const struct service_row *r)
+{
+    struct opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    bool cur = o->current && strcmp(o->current, id) == 0;
+    if (!r->active && !o->with_inactive && !cur)
+        return;
+    char label[160];
+    snprintf(label, sizeof label, "%s%s", r->name, r->active ? "" : " (inactive)");
+    fld_add_option(o->field, id, label, o->current);
+}
+
+static void add_school_option(void *arg, const struct school *s)
+{
+    struct opts *o = arg;
+    if (s->authority_id != o->authority_id)
+        return;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)s->id);
+    fld_add_option(o->field, id, s->name, o->current);
+}
+
+static void add_user_option(void *arg, const struct ref_user_row *u)
+{
+    struct opts *o = arg;
+    char id[24], label[200];
+    snprintf(id, sizeof id, "%lld", (long long)u->id);
+    snprintf(label, sizeof label, "%s (%s)", u->username, u->display_name);
+    fld_add_option(o->field, id, label, o->current);
+}
+
+/* A select field with a first blank option. */
+static json_t *select_field(const char *name, const char *label, const char *hint, const char *blank,
+                            const char *current, const struct field_errors *e)
+{
+    json_t *f = fld_input(name, label, NULL, e, hint);
+    json_object_del(f, "value");
+    json_object_del(f, "type");
+    fld_add_option(f, "", blank, current ? current : "");
+    return f;
+}
+
+static void practitioner_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                              const struct practitioner_form *f, const struct field_errors *e,
+                              const struct practitioner_row *cur, int64_t a, const char *qs)
+{
+    json_t *ctx = page(rq, cur ? "Change a practitioner" : "Add a practitioner", "/practitioners",
+                       "Practitioners");
+    if (cur)
+        json_object_set_new(ctx, "caption", json_string(cur->name));
+    json_t *fields = json_array();
+    json_t *name = fld_input("name", "Name", f->name, e, NULL);
+    json_object_set_new(name, "spellcheck_off", json_true());
+    fld_set(name, "autocomplete", "off");
+    json_array_append_new(fields, as(name, "kind_input"));
+    json_array_append_new(fields, as(fld_input("job_title", "Job title (optional)", f->job_title, e,
+                                               "For example, Educational Psychologist"), "kind_input"));
+    json_t *email = fld_input("email", "Email address (optional)", f->email, e, NULL);
+    fld_set(email, "type", "email");
+    fld_set(email, "autocomplete", "off");
+    json_object_set_new(email, "spellcheck_off", json_true());
+    json_array_append_new(fields, as(email, "kind_input"));
+
+    json_t *svc = select_field("service_id", "Service", NULL, "Select service", f->service_id, e);
+    struct opts o = {svc, f->service_id, a, false};
+    (void)svc_service_list(c, a, false, add_service_option, &o);
+    json_array_append_new(fields, as(svc, "kind_select"));
+
+    json_t *school = select_field("school_id", "School (optional)", "For members of school staff",
+                                  "Not school staff", f->school_id, e);
+    o = (struct opts){school, f->school_id, a, false};
+    struct page_req pg = {1, 200};
+    int64_t total = 0;
+    do {
+        if (svc_school_list(c, "", &pg, &total, add_school_option, &o) != SVC_OK)
+            break;
+        pg.page++;
+    } while ((pg.page - 1) * pg.per_page < total && pg.page <= 50);
+    json_array_append_new(fields, as(school, "kind_select"));
+
+    json_t *user = select_field("user_id", "User account (optional)",
+                                "The practitioner's own account, if they sign in to this service",
+                                "No account", f->user_id, e);
+    o = (struct opts){user, f->user_id, a, false};
+    (void)svc_reference_users(c, a, add_user_option, &o);
+    json_array_append_new(fields, as(user, "kind_select"));
+    if (cur)
+        json_array_append_new(fields, active_radios(f->active, e, "Status"));
+
+    char action[64], cancel[64];
+    if (cur) {
+        snprintf(action, sizeof action, "/practitioners/%lld/edit", (long long)cur->id);
+        snprintf(cancel, sizeof cancel, "/practitioners/%lld", (long long)cur->id);
+    } else {
+        snprintf(action, sizeof action, "/practitioners");
+        snprintf(cancel, sizeof cancel, "/practitioners%s%s", qs[0] ? "?" : "", qs);
+    }
+    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add practitioner",
+                    qs);
+}
+
+static void h_practitioner_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    const char *act = req_query(rq, "active");
+    bool active_only = act && strcmp(act, "yes") == 0;
+    int64_t service = parse_id(req_query(rq, "service"));
+    json_t *rows = json_array();
+    enum svc_status st = svc_practitioner_list(&c, a, service, active_only, collect_practitioner, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    add_school_names(&c, rows);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "practitioners", rows));
+        return;
+    }
+    json_t *ctx = page(rq, "Practitioners", NULL, NULL);
+    json_object_set_new(ctx, "practitioners", rows);
+    json_object_set_new(ctx, "authority_qs", json_string(qs));
+    if (qs[0])
+        json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
+    json_object_set_new(ctx, "filtered", json_boolean(service > 0));
+    const char *cur = service > 0 ? id_text(rq, service) : "";
+    json_t *sf = select_field("service", "Service", NULL, "All services", cur, NULL);
+    struct opts o = {sf, cur, a, true};
+    (void)svc_service_list(&c, a, false, add_service_option, &o);
+    json_object_set_new(ctx, "service_filter", sf);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
+    view_render(rq, rs, 200, "ref_practitioners", ctx);
+}
+
+static void h_practitioner_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!svc_reference_may(&c, ACT_CREATE, a)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct practitioner_form f;
+    memset(&f, 0, sizeof f);
+    f.service_id = req_query(rq, "service");
+    struct field_errors e = {0};
+    practitioner_form(rq, rs, &c, 200, &f, &e, NULL, a, qs);
+}
+
+static void h_practitioner_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    struct practitioner_form f;
+    read_practitioner(rq, &f);
+    struct field_errors e = {0};
+    struct practitioner_row out;
+    enum svc_status st = svc_practitioner_create(&c, a, &f, &e, &out);
+    if (st == SVC_OK && svc_practitioner_get(&c, out.id, &out) != SVC_OK)
+        st = SVC_ERROR;   /* read back for the service's name */
+    if (st == SVC_OK)
+        answer_saved(rq, rs, "practitioner", json_practitioner(&out), "/practitioners", out.id, true);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        practitioner_form(rq, rs, &c, 400, &f, &e, NULL, a, qs);
+    else
+        view_svc_error(rq, rs, st);
+}
+
+static void h_practitioner_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct practitioner_row r;
+    enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *p = json_practitioner(&r);
+    json_t *one = json_array();
+    json_array_append(one, p);
+    add_school_names(&c, one);
+    json_decref(one);
+    char username[64];
+    if (r.user_id > 0 && svc_reference_username(&c, r.authority_id, r.user_id, username) == SVC_OK)
+        json_object_set_new(p, "user", json_pack("{s:I, s:s}", "id", (json_int_t)r.user_id, "username",
+                                                 username));
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "practitioner", p));
+        return;
+    }
+    json_t *ctx = page(rq, r.name, "/practitioners", "Practitioners");
+    json_object_set_new(ctx, "practitioner", p);
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
+                                                                  r.authority_id, 0)));
+    flash(ctx, rq, "Practitioner added", "Practitioner saved");
+    view_render(rq, rs, 200, "ref_practitioner", ctx);
+}
+
+static void h_practitioner_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct practitioner_row r;
+    enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct practitioner_form f = {r.name, r.job_title, r.email, id_text(rq, r.service_id),
+                                  id_text(rq, r.school_id), id_text(rq, r.user_id), r.active ? "yes" : "no"};
+    struct field_errors e = {0};
+    practitioner_form(rq, rs, &c, 200, &f, &e, &r, r.authority_id, "");
+}
+
+static void h_practitioner_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct practitioner_form f;
+    read_practitioner(rq, &f);
+    struct field_errors e = {0};
+    struct practitioner_row out;
+    enum svc_status st = svc_practitioner_update(&c, rq->id, &f, &e, &out);
+    if (st == SVC_OK && svc_practitioner_get(&c, out.id, &out) != SVC_OK)
+        st = SVC_ERROR;
+    if (st == SVC_OK) {
+        answer_saved(rq, rs, "practitioner", json_practitioner(&out), "/practitioners", out.id, false);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct practitioner_row cur;
+        if (svc_practitioner_get(&c, rq->id, &cur) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        practitioner_form(rq, rs, &c, 400, &f, &e, &cur, cur.authority_id, "");
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* ---- the signposting playbook ------------------------------------------ */
+
+static json_t *json_resource(const struct resource_row *r)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id,
+                     "authority_id", (json_int_t)r->authority_id, "title", r->title, "kind", r->kind,
+                     "kind_label", label_of(&ref_resource_kinds, r->kind), "audience", r->audience,
+                     "audience_label", label_of(&ref_audiences, r->audience), "url", r->url, "description",
+                     r->description, "active", r->active);
+}
+
+static void collect_resource(void *arr, const struct resource_row *r)
+{
+    json_array_append_new(arr, json_resource(r));
+}
+
+static void read_resource(struct req *rq, struct resource_form *f)
+{
+    f->title = req_param(rq, "title");
+    f->kind = req_param(rq, "kind");
+    f->audience = req_param(rq, "audience");
+    f->url = req_param(rq, "url");
+    f->description = req_param(rq, "description");
+    f->active = req_param(rq, "active");
+}
+
+static void resource_form(struct req *rq, struct resp *rs, int status, const struct resource_form *f,
+                          const struct field_errors *e, const struct resource_row *cur, const char *qs)
+{
+    json_t *ctx = page(rq, cur ? "Change a playbook resource" : "Add a playbook resource", "/playbook",
+                       "Signposting playbook");
+    if (cur)
+        json_object_set_new(ctx, "caption", json_string(cur->title));
+    json_t *fields = json_array();
+    json_array_append_new(fields, as(fld_input("title", "Title", f->title, e, NULL), "kind_input"));
+    json_array_append_new(fields, as(fld_radios_codes("kind", "What kind of resource is it?", f->kind, e,
+                                                      &ref_resource_kinds, 0), "kind_radios"));
+    json_array_append_new(fields, as(fld_radios_codes("audience", "Who is it for?", f->audience, e,
+                                                      &ref_audiences, 0), "kind_radios"));
+    json_t *url = fld_input("url", "Web address (optional)", f->url, e,
+                            "Starting with https://, like https://www.example.org/courses");
+    fld_set(url, "type", "url");
+    json_object_set_new(url, "spellcheck_off", json_true());
+    json_array_append_new(fields, as(url, "kind_input"));
+    json_t *desc = fld_input("description", "Description (optional)", f->description, e,
+                             "What it offers, and how a school or family takes it up");
+    json_object_del(desc, "type");
+    json_array_append_new(fields, as(desc, "kind_textarea"));
+    if (cur)
+        json_array_append_new(fields, active_radios(f->active, e, "Status"));
+    char action[64], cancel[64];
+    if (cur) {
+        snprintf(action, sizeof action, "/playbook/%lld/edit", (long long)cur->id);
+        snprintf(cancel, sizeof cancel, "/playbook/%lld", (long long)cur->id);
+    } else {
+        snprintf(action, sizeof action, "/playbook");
+        snprintf(cancel, sizeof cancel, "/playbook%s%s", qs[0] ? "?" : "", qs);
+    }
+    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add resource", qs);
+}
+
+static void h_resource_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    const char *act = req_query(rq, "active");
+    bool active_only = act && strcmp(act, "yes") == 0;
+    json_t *rows = json_array();
+    enum svc_status st = svc_resource_list(&c, a, active_only, collect_resource, rows);
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "resources", rows));
+        return;
+    }
+    json_t *ctx = page(rq, "Signposting playbook", NULL, NULL);
+    json_object_set_new(ctx, "resources", rows);
+    json_object_set_new(ctx, "authority_qs", json_string(qs));
+    json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
+    view_render(rq, rs, 200, "ref_playbook", ctx);
+}
+
+static void h_resource_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!svc_reference_may(&c, ACT_CREATE, a)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct resource_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    resource_form(rq, rs, 200, &f, &e, NULL, qs);
+}
+
+static void h_resource_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    struct resource_form f;
+    read_resource(rq, &f);
+    struct field_errors e = {0};
+    struct resource_row out;
+    enum svc_status st = svc_resource_create(&c, a, &f, &e, &out);
+    if (st == SVC_OK)
+        answer_saved(rq, rs, "resource", json_resource(&out), "/playbook", out.id, true);
+    else if (st == SVC_INVALID && rq->api)
+        view_invalid_json(rs, &e);
+    else if (st == SVC_INVALID)
+        resource_form(rq, rs, 400, &f, &e, NULL, qs);
+    else
+        view_svc_error(rq, rs, st);
+}
+
+static void h_resource_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct resource_row r;
+    enum svc_status st = svc_resource_get(&c, rq->id, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "resource", json_resource(&r)));
+        return;
+    }
+    json_t *ctx = page(rq, r.title, "/playbook", "Signposting playbook");
+    json_object_set_new(ctx, "resource", json_resource(&r));
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
+                                                                  r.authority_id, 0)));
+    flash(ctx, rq, "Resource added to the playbook", "Resource saved");
+    view_render(rq, rs, 200, "ref_resource", ctx);
+}
+
+static void h_resource_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct resource_row r;
+    enum svc_status st = svc_resource_get(&c, rq->id, &r);
+    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct resource_form f = {r.title, r.kind, r.audience, r.url, r.description, r.active ? "yes" : "no"};
+    struct field_errors e = {0};
+    resource_form(rq, rs, 200, &f, &e, &r, "");
+}
+
+static void h_resource_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct resource_form f;
+    read_resource(rq, &f);
+    struct field_errors e = {0};
+    struct resource_row out;
+    enum svc_status st = svc_resource_update(&c, rq->id, &f, &e, &out);
+    if (st == SVC_OK) {
+        answer_saved(rq, rs, "resource", json_resource(&out), "/playbook", out.id, false);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct resource_row cur;
+        if (svc_resource_get(&c, rq->id, &cur) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        resource_form(rq, rs, 400, &f, &e, &cur, "");
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* ---- term dates -------------------------------------------------------- */
+
+static int current_year(const struct svc_ctx *c)
+{
+    int32_t d;
+    return day_parse(c->today, &d) == 0 ? academic_year_of(d) : 2025;
+}
+
+/* The year from the route (:id) or ?year=; the current one by default;
+ * 0 when it is not a year tas accepts. */
+static int requested_year(struct req *rq, const struct svc_ctx *c)
+{
+    if (rq->id)
+        return rq->id >= REF_YEAR_MIN && rq->id <= REF_YEAR_MAX ? (int)rq->id : 0;
+    const char *y = req_query(rq, "year");
+    if (!y || !*y)
+        return current_year(c);
+    long v;
+    return parse_int_strict(y, REF_YEAR_MIN, REF_YEAR_MAX, &v) == 0 ? (int)v : 0;
+}
+
+static void year_label(int year, char out[16])
+{
+    snprintf(out, 16, "%d to %d", year % 10000, (year + 1) % 10000);
+}
+
+/* "Wednesday 3 September 2025". */
+static void day_text(const char *iso, char out[40])
+{
+    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
+                                           "August", "September", "October", "November", "December"};
+    static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                                        "Sunday"};
+    int32_t d;
+    int y, m, dd;
+    if (day_parse(iso, &d) != 0) {
+        snprintf(out, 40, "%.10s", iso);
+        return;
+    }
+    ymd_from_day(d, &y, &m, &dd);
+    int wd = day_weekday(d);
+    snprintf(out, 40, "%s %d %s %d", days[(wd - 1) % 7], dd, months[(m - 1) % 12], y % 10000);
+}
+
+static void collect_closure(void *arr, const struct closure_row *r)
+{
+    char text[40];
+    day_text(r->closed_on, text);
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "date",
+                                         r->closed_on, "date_text", text, "reason", r->reason));
+}
+
+/* The year as JSON (API answer and page data); NULL with *st on failure. */
+static json_t *json_year(struct svc_ctx *c, int64_t a, int year, enum svc_status *st)
+{
+    struct term_row t[6];
+    size_t n = 0;
+    json_t *closures = json_array();
+    *st = svc_terms_get(c, a, year, t, &n, collect_closure, closures);
+    if (*st != SVC_OK) {
+        json_decref(closures);
+        return NULL;
+    }
+    json_t *terms = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char s[40], e[40];
+        day_text(t[i].starts_on, s);
+        day_text(t[i].ends_on, e);
+        json_array_append_new(terms, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "number", t[i].half_term,
+                                               "label", svc_half_term_label(t[i].half_term), "starts_on",
+                                               t[i].starts_on, "ends_on", t[i].ends_on, "starts_text", s,
+                                               "ends_text", e));
+    }
+    char label[16];
+    year_label(year, label);
+    return json_pack("{s:I, s:i, s:s, s:o, s:o}", "authority_id", (json_int_t)a, "academic_year", year,
+                     "label", label, "half_terms", terms, "closure_days", closures);
+}
+
+static void h_terms_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    if (!a) {
+        no_authority(rq, rs);
+        return;
+    }
+    int year = requested_year(rq, &c);
+    if (!year) {
+        view_svc_error(rq, rs, SVC_NOT_FOUND);
+        return;
+    }
+    enum svc_status st;
+    json_t *y = json_year(&c, a, year, &st);
+    if (!y) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, y);
+        return;
+    }
+    char title[40], label[16];
+    year_label(year, label);
+    snprintf(title, sizeof title, "Term dates %s", label);
+    json_t *ctx = page(rq, title, NULL, NULL);
+    json_object_set(ctx, "half_terms", json_object_get(y, "half_terms"));
+    json_object_set(ctx, "closure_days", json_object_get(y, "closure_days"));
+    json_decref(y);
+    json_object_set_new(ctx, "year", json_integer(year));
+    json_object_set_new(ctx, "year_label", json_string(label));
+    char pl[16], nl[16];
+    year_label(year - 1, pl);
+    year_label(year + 1, nl);
+    json_object_set_new(ctx, "prev_year", json_integer(year > REF_YEAR_MIN ? year - 1 : year));
+    json_object_set_new(ctx, "next_year", json_integer(year < REF_YEAR_MAX ? year + 1 : year));
+    json_object_set_new(ctx, "prev_label", json_string(pl));
+    json_object_set_new(ctx, "next_label", json_string(nl));
+    json_object_set_new(ctx, "authority_qs", json_string(qs));
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_reference_may(&c, ACT_EDIT, a)));
+    if (req_query(rq, "saved"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Term dates saved"));
+    view_render(rq, rs, 200, "ref_terms", ctx);
+}
+
+/* Typed values of the edit page (strings kept for the request). */
+struct terms_page {
+    struct terms_form f;
+    struct closure_form cf;
+    bool defaults_used;
+};
+
+static void set_parts_from_day(struct req *rq, int32_t day, struct date_parts *p)
+{
+    int y, m, d;
+    char b[8];
+    ymd_from_day(day, &y, &m, &d);
+    snprintf(b, sizeof b, "%d", d);
+    p->day = req_keep(rq, b);
+    snprintf(b, sizeof b, "%d", m);
+    p->month = req_keep(rq, b);
+    snprintf(b, sizeof b, "%d", y % 10000);
+    p->year = req_keep(rq, b);
+}
+
+/* Splits "YYYY-MM-DD" (JSON) into the date input's parts; anything else
+ * that is not empty becomes an impossible day, so validation says so. */
+static void set_parts_from_iso(struct req *rq, const char *iso, struct date_parts *p)
+{
+    int32_t day;
+    memset(p, 0, sizeof *p);
+    if (!iso || !*iso)
+        return;
+    if (day_parse(iso, &day) == 0) {
+        set_parts_from_day(rq, day, p);
+        return;
+    }
+    p->day = "x";
+    p->month = "x";
+    p->year = "x";
+}
+
+static void fill_defaults(struct req *rq, int year, struct terms_form *f)
+{
+    struct half_term t[6];
+    english_default_terms(year, t, NULL, 0);
+    for (int i = 0; i < 6; i++) {
+        set_parts_from_day(rq, t[i].starts, &f->starts[i]);
+        set_parts_from_day(rq, t[i].ends, &f->ends[i]);
+    }
+}
+
+static void fill_stored(struct req *rq, struct svc_ctx *c, int64_t a, int year, struct terms_form *f)
+{
+    struct term_row t[6];
+    size_t n = 0;
+    memset(f, 0, sizeof *f);
+    if (svc_terms_get(c, a, year, t, &n, NULL, NULL) != SVC_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int k = t[i].half_term - 1;
+        int32_t d;
+        if (k < 0 || k > 5)
+            continue;
+        if (day_parse(t[i].starts_on, &d) == 0)
+            set_parts_from_day(rq, d, &f->starts[k]);
+        if (day_parse(t[i].ends_on, &d) == 0)
+            set_parts_from_day(rq, d, &f->ends[k]);
+    }
+}
+
+static void read_terms_form(struct req *rq, struct terms_form *f)
+{
+    for (int i = 0; i < 6; i++) {
+        for (int end = 0; end < 2; end++) {
+            struct date_parts *p = end ? &f->ends[i] : &f->starts[i];
+            char name[32];
+            snprintf(name, sizeof name, "t%d_%s-day", i + 1, end ? "ends" : "starts");
+            p->day = req_param(rq, name);
+            snprintf(name, sizeof name, "t%d_%s-month", i + 1, end ? "ends" : "starts");
+            p->month = req_param(rq, name);
+            snprintf(name, sizeof name, "t%d_%s-year", i + 1, end ? "ends" : "starts");
+            p->year = req_param(rq, name);
+        }
+    }
+}
+
+static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, int64_t a,
+                              const char *qs, int year, const struct terms_page *tp,
+                              const struct field_errors *e)
+{
+    char label[16], title[48];
+    year_label(year, label);
+    snprintf(title, sizeof title, "Change term dates for %s", label);
+    json_t *ctx = view_page(rq, title, "settings");
+    char back[64];
+    snprintf(back, sizeof back, "/term-dates?year=%d%s%s", year, qs[0] ? "&" : "", qs);
+    view_breadcrumbs(ctx, "/", "Home", "/settings", "Settings", req_keep(rq, back), "Term dates", NULL);
+    json_object_set_new(ctx, "year", json_integer(year));
+    json_object_set_new(ctx, "year_label", json_string(label));
+    char action[48];
+    snprintf(action, sizeof action, "/term-dates/%d/edit", year);
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (qs[0])
+        json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
+    if (tp->defaults_used) {
+        json_object_set_new(ctx, "defaults_used", json_true());
+        struct half_term t[6];
+        int32_t bh[8];
+        size_t nbh = english_default_terms(year, t, bh, 8);
+        if (nbh) {
+            struct buf b = BUF_INIT;
+            buf_puts(&b, nbh == 1 ? "The bank holiday in term, " : "The bank holidays in term, ");
+            for (size_t i = 0; i < nbh; i++) {
+                char iso[11], text[40];
+                day_format(bh[i], iso);
+                day_text(iso, text);
+                buf_printf(&b, "%s%s", i ? (i + 1 == nbh ? " and " : ", ") : "", text);
+            }
+            buf_puts(&b, nbh == 1 ? ", will be added as a closure day when you save."
+                                  : ", will be added as closure days when you save.");
+            json_object_set_new(ctx, "default_closures_text", json_string(buf_str(&b)));
+            buf_free(&b);
+        }
+    }
+    char hint1[40], hint2[40];
+    snprintf(hint1, sizeof hint1, "For example, 3 9 %d", year % 10000);
+    snprintf(hint2, sizeof hint2, "For example, 4 5 %d", (year + 1) % 10000);
+    json_t *terms = json_array();
+    for (int i = 0; i < 6; i++) {
+        char name[16], legend[48];
+        const char *hl = svc_half_term_label(i + 1);
+        snprintf(name, sizeof name, "t%d_starts", i + 1);
+        snprintf(legend, sizeof legend, "First day of %s", hl);
+        json_t *s = fld_date(name, legend, tp->f.starts[i].day, tp->f.starts[i].month, tp->f.starts[i].year, e,
+                             i == 0 ? hint1 : NULL);
+        snprintf(name, sizeof name, "t%d_ends", i + 1);
+        snprintf(legend, sizeof legend, "Last day of %s", hl);
+        json_t *en = fld_date(name, legend, tp->f.ends[i].day, tp->f.ends[i].month, tp->f.ends[i].year, e, NULL);
+        json_array_append_new(terms, json_pack("{s:s, s:o, s:o}", "label", hl, "starts", s, "ends", en));
+    }
+    json_object_set_new(ctx, "terms", terms);
+    json_t *closures = json_array();
+    struct term_row t[6];
+    size_t n;
+    (void)svc_terms_get(c, a, year, t, &n, collect_closure, closures);
+    json_object_set_new(ctx, "closure_days", closures);
+    json_object_set_new(ctx, "closure_date", fld_date("closed_on", "Closure day", tp->cf.on.day, tp->cf.on.month,
+                                                      tp->cf.on.year, e, hint2));
+    json_object_set_new(ctx, "closure_reason", fld_input("reason", "Reason (optional)", tp->cf.reason, e,
+                                                         "For example, staff training day"));
+    const char *cl = req_query(rq, "closure");
+    if (cl && (strcmp(cl, "added") == 0 || strcmp(cl, "removed") == 0))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    strcmp(cl, "added") == 0 ? "Closure day added"
+                                                                             : "Closure day removed"));
+    if (e->count)
+        json_object_set_new(ctx, "errors", ref_errors(e));
+    view_render(rq, rs, status, "ref_terms_form", ctx);
+}
+
+/* Checks before showing or changing a year: the authority, the year, and
+ * permission to change term dates there. */
+static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t a, int year)
+{
+    if (!a) {
+        no_authority(rq, rs);
+        return false;
+    }
+    if (!year) {
+        view_svc_error(rq, rs, SVC_NOT_FOUND);
+        return false;
+    }
+    if (!svc_reference_may(c, ACT_EDIT, a)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return false;
+    }
+    return true;
+}
+
+static void h_terms_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    int year = requested_year(rq, &c);
+    if (!terms_edit_ok(rq, rs, &c, a, year))
+        return;
+    struct terms_page tp;
+    memset(&tp, 0, sizeof tp);
+    fill_stored(rq, &c, a, year, &tp.f);
+    struct field_errors e = {0};
+    render_terms_form(rq, rs, &c, 200, a, qs, year, &tp, &e);
+}
+
+static void back_to_edit(struct resp *rs, int year, const char *qs, const char *what)
+{
+    char loc[96];
+    snprintf(loc, sizeof loc, "/term-dates/%d/edit?closure=%s%s%s#closure-days", year, what, qs[0] ? "&" : "",
+             qs);
+    resp_redirect(rs, loc);
+}
+
+static void h_terms_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    int year = requested_year(rq, &c);
+    if (!terms_edit_ok(rq, rs, &c, a, year))
+        return;
+    struct terms_page tp;
+    memset(&tp, 0, sizeof tp);
+    struct field_errors e = {0};
+    const char *action = req_param(rq, "action");
+    if (!action)
+        action = "save";
+
+    if (strcmp(action, "defaults") == 0) {
+        fill_defaults(rq, year, &tp.f);
+        tp.defaults_used = true;
+        render_terms_form(rq, rs, &c, 200, a, qs, year, &tp, &e);
+        return;
+    }
+    if (strcmp(action, "add_closure") == 0) {
+        tp.cf.on.day = req_param(rq, "closed_on-day");
+        tp.cf.on.month = req_param(rq, "closed_on-month");
+        tp.cf.on.year = req_param(rq, "closed_on-year");
+        tp.cf.reason = req_param(rq, "reason");
+        struct closure_row out;
+        enum svc_status st = svc_closure_add(&c, a, year, &tp.cf, &e, &out);
+        if (st == SVC_OK) {
+            back_to_edit(rs, year, qs, "added");
+        } else if (st == SVC_INVALID) {
+            fill_stored(rq, &c, a, year, &tp.f);
+            render_terms_form(rq, rs, &c, 400, a, qs, year, &tp, &e);
+        } else {
+            view_svc_error(rq, rs, st);
+        }
+        return;
+    }
+    if (strcmp(action, "remove_closure") == 0) {
+        enum svc_status st = svc_closure_remove(&c, a, parse_id(req_param(rq, "closure_id")));
+        if (st == SVC_OK)
+            back_to_edit(rs, year, qs, "removed");
+        else
+            view_svc_error(rq, rs, st);
+        return;
+    }
+    read_terms_form(rq, &tp.f);
+    const char *adc = req_param(rq, "add_default_closures");
+    tp.defaults_used = adc && strcmp(adc, "yes") == 0;
+    enum svc_status st = svc_terms_save(&c, a, year, &tp.f, tp.defaults_used, NULL, 0, false, &e);
+    if (st == SVC_OK) {
+        char loc[96];
+        snprintf(loc, sizeof loc, "/term-dates?year=%d&saved=1%s%s", year, qs[0] ? "&" : "", qs);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID) {
+        render_terms_form(rq, rs, &c, 400, a, qs, year, &tp, &e);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* PUT /api/v1/term-dates/:year
+ *   {"half_terms": [{"number": 1, "starts_on": "2025-09-03", "ends_on": "2025-10-24"}, ... 6],
+ *    "closure_days": [{"date": "2026-05-04", "reason": "Bank holiday"}]}   (optional: replaces the year's)
+ * or {"use_english_defaults": true} for the usual English dates and in-term bank holidays.
+ * Field errors name t1_starts .. t6_ends and closure_days. */
+static void h_api_terms_put(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    char qs[QS_MAX];
+    int64_t a = which_authority(rq, &c, qs);
+    int year = requested_year(rq, &c);
+    if (!terms_edit_ok(rq, rs, &c, a, year))
+        return;
+    if (!rq->json || !json_is_object(rq->json)) {
+        view_error(rq, rs, 400, "Bad request", "Send a JSON object");
+        return;
+    }
+    struct terms_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    const char *dflt = req_param(rq, "use_english_defaults");
+    bool defaults = dflt && strcmp(dflt, "yes") == 0;
+    struct closure_form cl[64];
+    size_t ncl = 0;
+    json_t *cds = json_object_get(rq->json, "closure_days");
+    bool replace = !defaults && json_is_array(cds);
+    if (defaults) {
+        fill_defaults(rq, year, &f);
+    } else {
+        json_t *hts = json_object_get(rq->json, "half_terms");
+        size_t i;
+        json_t *v;
+        json_array_foreach(hts, i, v) {
+            json_t *num = json_object_get(v, "number");
+            size_t k = json_is_integer(num) ? (size_t)(json_integer_value(num) - 1) : i;
+            if (k > 5)
+                continue;
+            set_parts_from_iso(rq, json_string_value(json_object_get(v, "starts_on")), &f.starts[k]);
+            set_parts_from_iso(rq, json_string_value(json_object_get(v, "ends_on")), &f.ends[k]);
+        }
+        if (replace) {
+            json_array_foreach(cds, i, v) {
+                if (ncl >= 64) {
+                    field_errors_add(&e, "closure_days", "Send 64 closure days or fewer");
+                    break;
+                }
+                memset(&cl[ncl], 0, sizeof cl[ncl]);
+                const char *d = json_is_string(v) ? json_string_value(v)
+                                                  : json_string_value(json_object_get(v, "date"));
+                set_parts_from_iso(rq, d, &cl[ncl].on);
+                cl[ncl].reason = json_string_value(json_object_get(v, "reason"));
+                ncl++;
+            }
+        }
+    }
+    enum svc_status st = e.count ? SVC_INVALID
+                                 : svc_terms_save(&c, a, year, &f, defaults, cl, ncl, replace, &e);
+    if (st == SVC_INVALID) {
+        view_invalid_json(rs, &e);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *y = json_year(&c, a, year, &st);
+    if (!y) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    view_json(rs, 200, y);
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+static const struct route routes[] = {
+    {"GET", "/settings", h_settings, 0},
+
+    {"GET", "/services", h_service_list, 0},
+    {"GET", "/services/new", h_service_new, 0},
+    {"POST", "/services", h_service_create, 0},
+    {"GET", "/services/:id", h_service_view, 0},
+    {"GET", "/services/:id/edit", h_service_edit, 0},
+    {"POST", "/services/:id/edit", h_service_update, 0},
+
+    {"GET", "/practitioners", h_practitioner_list, 0},
+    {"GET", "/practitioners/new", h_practitioner_new, 0},
+    {"POST", "/practitioners", h_practitioner_create, 0},
+    {"GET", "/practitioners/:id", h_practitioner_view, 0},
+    {"GET", "/practitioners/:id/edit", h_practitioner_edit, 0},
+    {"POST", "/practitioners/:id/edit", h_practitioner_update, 0},
+
+    {"GET", "/playbook", h_resource_list, 0},
+    {"GET", "/playbook/new", h_resource_new, 0},
+    {"POST", "/playbook", h_resource_create, 0},
+    {"GET", "/playbook/:id", h_resource_view, 0},
+    {"GET", "/playbook/:id/edit", h_resource_edit, 0},
+    {"POST", "/playbook/:id/edit", h_resource_update, 0},
+
+    {"GET", "/term-dates", h_terms_view, 0},
+    {"GET", "/term-dates/:id", h_terms_view, 0},
+    {"GET", "/term-dates/:id/edit", h_terms_edit, 0},
+    {"POST", "/term-dates/:id/edit", h_terms_update, 0},
+
+    {"GET", "/api/v1/services", h_service_list, 0},
+    {"POST", "/api/v1/services", h_service_create, 0},
+    {"GET", "/api/v1/services/:id", h_service_view, 0},
+    {"PUT", "/api/v1/services/:id", h_service_update, 0},
+    {"GET", "/api/v1/practitioners", h_practitioner_list, 0},
+    {"POST", "/api/v1/practitioners", h_practitioner_create, 0},
+    {"GET", "/api/v1/practitioners/:id", h_practitioner_view, 0},
+    {"PUT", "/api/v1/practitioners/:id", h_practitioner_update, 0},
+    {"GET", "/api/v1/playbook", h_resource_list, 0},
+    {"POST", "/api/v1/playbook", h_resource_create, 0},
+    {"GET", "/api/v1/playbook/:id", h_resource_view, 0},
+    {"PUT", "/api/v1/playbook/:id", h_resource_update, 0},
+    {"GET", "/api/v1/term-dates", h_terms_view, 0},
+    {"GET", "/api/v1/term-dates/:id", h_terms_view, 0},
+    {"PUT", "/api/v1/term-dates/:id", h_api_terms_put, 0},
+};
+
+extern const struct route_table reference_table;
+ROUTE_TABLE(reference_table, routes);

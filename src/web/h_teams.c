@@ -1,0 +1,979 @@
+/* Teams: list, view, add, edit, plan a year's meetings, add a one-off
+ * meeting; HTML and JSON (/api/v1/teams...).  Data comes from
+ * service/svc_teams.c (and service/svc_meetings.c for meetings). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/validate.h"
+#include "service/svc_meetings.h"
+#include "service/svc_teams.h"
+#include "web/form.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+/* Defined in h_meetings.c. */
+json_t *teams_json_meeting(const struct meeting_row *r);
+
+static const char *const weekday_labels[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
+
+static void ctx_init(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+}
+
+static const char *cadence_text(const char *code)
+{
+    enum cadence cad;
+    return cadence_from_code(code, &cad) == 0 ? cadence_label(cad) : code;
+}
+
+static json_t *person(int64_t id, const char *name)
+{
+    if (id <= 0)
+        return json_null();
+    return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
+}
+
+static json_t *json_team(const struct team_row *r)
+{
+    const struct team *t = &r->t;
+    char href[48];
+    snprintf(href, sizeof href, "/teams/%lld", (long long)t->id);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:b, s:s}",
+                          "id", (json_int_t)t->id, "authority_id", (json_int_t)t->authority_id, "name",
+                          t->name, "chair_name", t->chair_name, "cadence", t->cadence, "cadence_label",
+                          cadence_text(t->cadence), "weekday", t->weekday, "weekday_label",
+                          (t->weekday >= 1 && t->weekday <= 5) ? weekday_labels[t->weekday] : "",
+                          "start_time", t->start_time, "duration_minutes", t->duration_minutes,
+                          "location", t->location, "active", t->active, "href", href);
+    json_object_set_new(o, "lists_dates", json_boolean(strcmp(t->cadence, "dates") == 0));
+    json_object_set_new(o, "host_school", json_pack("{s:I, s:s}", "id", (json_int_t)t->host_school_id,
+                                                    "name", r->host_school_name));
+    json_object_set_new(o, "strategic_lead", person(t->strategic_lead_user_id, r->strategic_lead_name));
+    json_object_set_new(o, "case_coordinator", person(t->case_coordinator_user_id, r->case_coordinator_name));
+    int32_t d;
+    if (r->next_meeting[0] && day_parse(r->next_meeting, &d) == 0) {
+        char label[48];
+        svc_day_long(d, label, sizeof label);
+        json_object_set_new(o, "next_meeting", json_string(r->next_meeting));
+        json_object_set_new(o, "next_meeting_label", json_string(label));
+    } else {
+        json_object_set_new(o, "next_meeting", json_null());
+    }
+    return o;
+}
+
+static void collect_school_json(void *arr, const struct team_school *s)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)s->id, "name", s->name,
+                                         "phase", s->phase, "host", s->host));
+}
+
+static void collect_member_json(void *arr, const struct team_member *m)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s}", "service_id", (json_int_t)m->service_id, "service_name",
+                          m->service_name, "practitioner_name", m->practitioner_name);
+    json_object_set_new(o, "practitioner_id", m->practitioner_id ? json_integer((json_int_t)m->practitioner_id)
+                                                                 : json_null());
+    json_array_append_new(arr, o);
+}
+
+/* The team with its schools and members. */
+static json_t *json_team_full(struct svc_ctx *c, const struct team_row *r)
+{
+    json_t *o = json_team(r);
+    json_t *schools = json_array(), *members = json_array();
+    (void)svc_team_schools(c, r, collect_school_json, schools);
+    (void)svc_team_members(c, r, collect_member_json, members);
+    json_object_set_new(o, "schools", schools);
+    json_object_set_new(o, "members", members);
+    return o;
+}
+
+/* ---- List ---- */
+
+struct list_ctx {
+    struct svc_ctx *c;
+    json_t *rows;
+};
+
+static void collect_team(void *arg, const struct team_row *r)
+{
+    struct list_ctx *l = arg;
+    json_t *o = json_team(r);
+    json_t *schools = json_array();
+    (void)svc_team_schools(l->c, r, collect_school_json, schools);
+    json_object_set_new(o, "schools", schools);
+    json_array_append_new(l->rows, o);
+}
+
+static void h_team_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct page_req pg;
+    listing_page(rq, &pg);
+    const char *active = req_query(rq, "active");
+    struct team_filter f = {c.today, -1};
+    if (active && strcmp(active, "yes") == 0)
+        f.active = 1;
+    else if (active && strcmp(active, "no") == 0)
+        f.active = 0;
+    struct list_ctx l = {&c, json_array()};
+    int64_t total = 0;
+    enum svc_status st = svc_team_list(&c, &f, &pg, &total, collect_team, &l);
+    if (st != SVC_OK) {
+        json_decref(l.rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct buf base = BUF_INIT;
+    buf_puts(&base, rq->api ? "/api/v1/teams" : "/teams");
+    if (f.active >= 0)
+        buf_printf(&base, "?active=%s", f.active ? "yes" : "no");
+    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    buf_free(&base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, "teams", l.rows);
+        view_json(rs, 200, paging);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Teams", "teams");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "teams", l.rows);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "team" : "teams");
+    json_object_set_new(ctx, "count_text", json_string(count));
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)));
+    view_render(rq, rs, 200, "team_list", ctx);
+}
+
+/* ---- The form ---- */
+
+static size_t read_multi(struct req *rq, const char *name, const char **out, size_t max)
+{
+    size_t n = 0;
+    if (rq->json) {
+        json_t *a = json_object_get(rq->json, name);
+        size_t i;
+        json_t *v;
+        char tmp[32];
+        json_array_foreach(a, i, v) {
+            if (n >= max)
+                break;
+            if (json_is_string(v))
+                out[n++] = json_string_value(v);
+            else if (json_is_integer(v)) {
+                snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+                out[n++] = req_keep(rq, tmp);
+            } else {
+                out[n++] = "x";   /* not an id: validation says so */
+            }
+        }
+        return n;
+    }
+    for (size_t i = 0; i < rq->form.n && n < max; i++)
+        if (strcmp(rq->form.items[i].key, name) == 0)
+            out[n++] = rq->form.items[i].val;
+    return n;
+}
+
+static void read_form(struct req *rq, struct team_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->name = req_param(rq, "name");
+    f->host_school_id = req_param(rq, "host_school_id");
+    f->chair_name = req_param(rq, "chair_name");
+    f->strategic_lead_user_id = req_param(rq, "strategic_lead_user_id");
+    f->case_coordinator_user_id = req_param(rq, "case_coordinator_user_id");
+    f->cadence = req_param(rq, "cadence");
+    f->weekday = req_param(rq, "weekday");
+    f->start_time = req_param(rq, "start_time");
+    f->duration_minutes = req_param(rq, "duration_minutes");
+    f->location = req_param(rq, "location");
+    f->active = req_param(rq, "active");
+    f->dates = req_param(rq, "dates");
+    if (rq->json && json_is_array(json_object_get(rq->json, "dates"))) {
+        struct buf b = BUF_INIT;
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(rq->json, "dates"), i, v) {
+            buf_puts(&b, json_is_string(v) ? json_string_value(v) : "x");
+            buf_putc(&b, '\n');
+        }
+        f->dates = req_keep(rq, buf_str(&b));
+        buf_free(&b);
+    }
+    f->nschools = read_multi(rq, "school_ids", f->school_ids, TEAM_FORM_MAX_IDS);
+    f->nservices = read_multi(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
+}
+
+static const char *keep_id(struct req *rq, int64_t id)
+{
+    char buf[24];
+    if (id <= 0)
+        return "";
+    snprintf(buf, sizeof buf, "%lld", (long long)id);
+    return req_keep(rq, buf);
+}
+
+static void add_planned_date(void *arg, const struct meeting_row *r)
+{
+    struct buf *b = arg;
+    if (strcmp(r->m.status, "planned") != 0)
+        return;
+    int32_t d;
+    int y, m, dd;
+    if (day_parse(r->m.date, &d) != 0)
+        return;
+    ymd_from_day(d, &y, &m, &dd);
+    buf_printf(b, "%d/%d/%d\n", dd, m, y);
+}
+
+static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_row *r, struct team_form *f)
+{
+    const struct team *t = &r->t;
+    memset(f, 0, sizeof *f);
+    f->name = t->name;
+    f->host_school_id = keep_id(rq, t->host_school_id);
+    f->chair_name = t->chair_name;
+    f->strategic_lead_user_id = keep_id(rq, t->strategic_lead_user_id);
+    f->case_coordinator_user_id = keep_id(rq, t->case_coordinator_user_id);
+    f->cadence = t->cadence;
+    char buf[24];
+    snprintf(buf, sizeof buf, "%d", t->weekday);
+    f->weekday = req_keep(rq, buf);
+    f->start_time = t->start_time;
+    snprintf(buf, sizeof buf, "%d", t->duration_minutes);
+    f->duration_minutes = req_keep(rq, buf);
+    f->location = t->location;
+    f->active = t->active ? "yes" : "no";
+    for (size_t i = 0; i < t->nschools && i < TEAM_FORM_MAX_IDS; i++)
+        f->school_ids[f->nschools++] = keep_id(rq, t->school_ids[i]);
+    for (size_t i = 0; i < t->nservices && i < TEAM_FORM_MAX_IDS; i++)
+        f->service_ids[f->nservices++] = keep_id(rq, t->service_ids[i]);
+    if (strcmp(t->cadence, "dates") == 0) {
+        /* The dates still to come, as the list to add to. */
+        struct buf b = BUF_INIT;
+        struct meeting_filter mf = {t->id, "planned", c->today, "", c->today, MEETING_OLDEST_FIRST};
+        struct page_req pg = {1, TEAM_MAX_DATES};
+        int64_t total;
+        (void)svc_meeting_list(c, &mf, &pg, &total, add_planned_date, &b);
+        f->dates = req_keep(rq, buf_str(&b));
+        buf_free(&b);
+    }
+}
+
+static bool listed(const char *const *vals, size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (vals[i] && strcmp(vals[i], v) == 0)
+            return true;
+    return false;
+}
+
+/* Pick lists of one authority, as JSON arrays. */
+struct picks {
+    json_t *schools, *leads, *coordinators, *services;
+};
+
+static void pick_school(void *arr, const struct team_school *s)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)s->id, "name", s->name,
+                                         "phase", s->phase));
+}
+
+static void pick_person(void *arr, const struct team_person *p)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "name", p->display_name));
+}
+
+static void pick_service(void *arr, const struct service_row *s)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)s->id, "code", s->code,
+                                         "name", s->name, "org_kind", s->org_kind, "active", s->active));
+}
+
+static enum svc_status load_picks(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
+                                  struct picks *p)
+{
+    p->schools = json_array();
+    p->leads = json_array();
+    p->coordinators = json_array();
+    p->services = json_array();
+    enum svc_status st = svc_team_pick_schools(c, authority_id, editing, pick_school, p->schools);
+    if (st == SVC_OK)
+        st = svc_team_pick_people(c, authority_id, editing, ROLE_STRATEGIC_LEAD, pick_person, p->leads);
+    if (st == SVC_OK)
+        st = svc_team_pick_people(c, authority_id, editing, ROLE_CASE_COORDINATOR, pick_person, p->coordinators);
+    if (st == SVC_OK)
+        st = svc_team_pick_services(c, authority_id, editing, pick_service, p->services);
+    return st;
+}
+
+static void picks_free(struct picks *p)
+{
+    json_decref(p->schools);
+    json_decref(p->leads);
+    json_decref(p->coordinators);
+    json_decref(p->services);
+}
+
+static json_t *select_from(const char *name, const char *label, const char *hint, const char *current,
+                           const struct field_errors *e, const char *blank, json_t *arr)
+{
+    json_t *f = fld_input(name, label, NULL, e, hint);
+    json_object_del(f, "value");
+    fld_add_option(f, "", blank, current ? current : "");
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        char id[24];
+        snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "id")));
+        fld_add_option(f, id, json_string_value(json_object_get(v, "name")), current);
+    }
+    return f;
+}
+
+static json_t *checkboxes_from(const char *name, const char *legend, const char *hint,
+                               const char *const *vals, size_t nvals, const struct field_errors *e, json_t *arr,
+                               bool inactive_unless_ticked)
+{
+    json_t *f = fld_radios_codes(name, legend, NULL, e, &(const struct code_list){name, NULL, 0}, 0);
+    fld_set(f, "hint", hint);
+    json_t *items = json_object_get(f, "items");
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        char id[24];
+        snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "id")));
+        bool ticked = listed(vals, nvals, id);
+        json_t *act = json_object_get(v, "active");
+        if (inactive_unless_ticked && json_is_false(act) && !ticked)
+            continue;
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", id, "label",
+                                               json_string_value(json_object_get(v, "name")), "checked", ticked));
+    }
+    return f;
+}
+
+static json_t *cadence_list(void)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < CADENCE__COUNT; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "code", cadence_code((enum cadence)i), "label",
+                                             cadence_label((enum cadence)i)));
+    return arr;
+}
+
+static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct team_form *f,
+                        const struct field_errors *e, const struct team_row *editing, int64_t authority_id)
+{
+    struct picks p;
+    enum svc_status st = load_picks(c, authority_id, editing, &p);
+    if (st != SVC_OK) {
+        picks_free(&p);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *ctx = view_page(rq, editing ? "Change team details" : "Add a team", "teams");
+    char action[64], cancel[64];
+    if (editing) {
+        snprintf(action, sizeof action, "/teams/%lld/edit", (long long)editing->t.id);
+        snprintf(cancel, sizeof cancel, "/teams/%lld", (long long)editing->t.id);
+        json_object_set_new(ctx, "team_name", json_string(editing->t.name));
+    } else {
+        snprintf(action, sizeof action, "/teams");
+        snprintf(cancel, sizeof cancel, "/teams");
+    }
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "editing", json_boolean(editing != NULL));
+    json_object_set_new(ctx, "authority_id", json_integer((json_int_t)authority_id));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", NULL);
+
+    /* Host school: only schools where this person may run the team. */
+    json_t *hosts = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(p.schools, i, v) {
+        int64_t sid = json_integer_value(json_object_get(v, "id"));
+        if (svc_allowed(c, editing ? ACT_EDIT : ACT_CREATE, RES_TEAM, editing ? editing->t.id : 0, authority_id, sid))
+            json_array_append(hosts, v);
+    }
+    json_t *fields = json_object();
+    json_object_set_new(fields, "host_school_id",
+                        select_from("host_school_id", "Host school", "The school where the team meets",
+                                    f->host_school_id, e, "Select school", hosts));
+    json_decref(hosts);
+    json_t *name = fld_input("name", "Team name", f->name, e,
+                             "Leave blank to call it after the host school, like \"Hillside Primary TAS\"");
+    json_object_set_new(fields, "name", name);
+    json_object_set_new(fields, "school_ids",
+                        checkboxes_from("school_ids", "Cluster or feeder schools",
+                                        "Schools whose pupils this team also discusses. The host school is always included.",
+                                        f->school_ids, f->nschools, e, p.schools, false));
+    json_t *chair = fld_input("chair_name", "Chair", f->chair_name, e,
+                              "Usually the head or deputy head of the host school");
+    json_object_set_new(fields, "chair_name", chair);
+    json_object_set_new(fields, "strategic_lead_user_id",
+                        select_from("strategic_lead_user_id", "Strategic Lead", NULL, f->strategic_lead_user_id, e,
+                                    "None chosen yet", p.leads));
+    json_object_set_new(fields, "case_coordinator_user_id",
+                        select_from("case_coordinator_user_id", "Case Coordinator", NULL,
+                                    f->case_coordinator_user_id, e, "None chosen yet", p.coordinators));
+    json_t *cad = fld_radios_codes("cadence", "How often does the team meet?", NULL, e,
+                                   &(const struct code_list){"cadence", NULL, 0}, 0);
+    json_t *cad_items = json_object_get(cad, "items");
+    for (int k = 0; k < CADENCE__COUNT; k++) {
+        const char *code = cadence_code((enum cadence)k);
+        json_t *it = json_pack("{s:s, s:s, s:b}", "value", code, "label", cadence_label((enum cadence)k),
+                               "checked", f->cadence && strcmp(f->cadence, code) == 0);
+        if (k == CADENCE_DATES)
+            json_object_set_new(it, "item_hint", json_string("List the dates below"));
+        json_array_append_new(cad_items, it);
+    }
+    json_object_set_new(fields, "cadence", cad);
+    json_t *dates = fld_input("dates", "Meeting dates", f->dates, e,
+                              "Only if the team meets on dates you list: one date on each line, like 14/1/2027");
+    json_object_set_new(dates, "rows", json_integer(5));
+    json_object_set_new(fields, "dates", dates);
+    json_t *wd = fld_radios_codes("weekday", "Day of the week", NULL, e, &(const struct code_list){"weekday", NULL, 0}, 1);
+    json_t *wd_items = json_object_get(wd, "items");
+    for (int k = 1; k <= 5; k++) {
+        char val[4];
+        snprintf(val, sizeof val, "%d", k);
+        json_array_append_new(wd_items, json_pack("{s:s, s:s, s:b}", "value", val, "label", weekday_labels[k],
+                                                  "checked", f->weekday && strcmp(f->weekday, val) == 0));
+    }
+    json_object_set_new(fields, "weekday", wd);
+    json_t *stt = fld_input("start_time", "Start time", f->start_time, e, "For example, 13:30");
+    fld_set(stt, "width_class", "govuk-input--width-5");
+    json_object_set_new(fields, "start_time", stt);
+    json_t *dur = fld_input("duration_minutes", "Length of meetings, in minutes", f->duration_minutes, e,
+                            "For example, 90");
+    fld_set(dur, "width_class", "govuk-input--width-3");
+    fld_set(dur, "inputmode", "numeric");
+    json_object_set_new(fields, "duration_minutes", dur);
+    json_object_set_new(fields, "location", fld_input("location", "Location", f->location, e,
+                                                      "For example, the host school's meeting room, or online"));
+    json_object_set_new(fields, "service_ids",
+                        checkboxes_from("service_ids", "Core members",
+                                        "The services that attend every meeting", f->service_ids, f->nservices, e,
+                                        p.services, true));
+    json_object_set_new(ctx, "no_services", json_boolean(json_array_size(p.services) == 0));
+    static const struct code_entry yesno[] = {{"yes", "Yes", NULL}, {"no", "No, not at the moment", NULL}};
+    json_object_set_new(fields, "active",
+                        fld_radios_codes("active", "Is the team meeting?", f->active && *f->active ? f->active : "yes",
+                                         e, &(const struct code_list){"active", yesno, 2}, 1));
+    json_object_set_new(ctx, "fields", fields);
+    picks_free(&p);
+    view_render(rq, rs, status, "team_form", ctx);
+}
+
+static void add_authority(void *arr, int64_t id, const char *name)
+{
+    json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+}
+
+/* The authority whose schools and people a new team's form offers: the
+ * host school's, the one asked for, or the only one the user may use.
+ * 0 when the user must choose (choices then lists them). */
+static int64_t new_team_authority(struct req *rq, struct svc_ctx *c, const struct team_form *f, json_t *choices)
+{
+    int64_t a = 0;
+    if (f && f->host_school_id)
+        a = svc_team_school_authority(c, parse_id(f->host_school_id));
+    if (!a)
+        a = parse_id(req_query(rq, "authority"));
+    if (a)
+        return a;
+    size_t n = 0;
+    if (svc_team_create_authorities(c, add_authority, choices, &n) != SVC_OK || n != 1)
+        return 0;
+    return json_integer_value(json_object_get(json_array_get(choices, 0), "id"));
+}
+
+static void h_team_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    if (!svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    json_t *choices = json_array();
+    int64_t a = new_team_authority(rq, &c, NULL, choices);
+    if (!a) {
+        if (json_array_size(choices) == 0) {
+            json_decref(choices);
+            view_svc_error(rq, rs, SVC_FORBIDDEN);
+            return;
+        }
+        if (rq->api) {
+            view_json(rs, 200, json_pack("{s:o}", "authorities", choices));
+            return;
+        }
+        json_t *ctx = view_page(rq, "Which local authority is the team in?", "teams");
+        view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", NULL);
+        json_object_set_new(ctx, "authorities", choices);
+        view_render(rq, rs, 200, "team_authority", ctx);
+        return;
+    }
+    json_decref(choices);
+    if (rq->api) {
+        struct picks p;
+        enum svc_status st = load_picks(&c, a, NULL, &p);
+        if (st != SVC_OK) {
+            picks_free(&p);
+            view_svc_error(rq, rs, st);
+            return;
+        }
+        json_t *wd = json_array();
+        for (int k = 1; k <= 5; k++)
+            json_array_append_new(wd, json_pack("{s:i, s:s}", "value", k, "label", weekday_labels[k]));
+        view_json(rs, 200, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "authority_id", (json_int_t)a,
+                                     "schools", p.schools, "strategic_leads", p.leads, "case_coordinators",
+                                     p.coordinators, "services", p.services, "cadences", cadence_list(),
+                                     "weekdays", wd));
+        return;
+    }
+    struct team_form f;
+    memset(&f, 0, sizeof f);
+    f.cadence = "three_weekly";
+    f.start_time = "13:30";
+    f.duration_minutes = "90";
+    f.active = "yes";
+    struct field_errors e = {0};
+    render_form(rq, rs, &c, 200, &f, &e, NULL, a);
+}
+
+static void team_saved_reply(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_saved *sv,
+                             bool created)
+{
+    if (rq->api) {
+        struct team_row r;
+        if (svc_team_get(c, sv->id, &r) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        json_t *o = json_pack("{s:o}", "team", json_team_full(c, &r));
+        if (sv->planned || sv->existed)
+            json_object_set_new(o, "plan", json_pack("{s:I, s:I}", "planned", (json_int_t)sv->planned,
+                                                     "existed", (json_int_t)sv->existed));
+        view_json(rs, created ? 201 : 200, o);
+        return;
+    }
+    char loc[96];
+    if (sv->planned || sv->existed)
+        snprintf(loc, sizeof loc, "/teams/%lld?saved=%s&planned=%zu&existed=%zu", (long long)sv->id,
+                 created ? "added" : "updated", sv->planned, sv->existed);
+    else
+        snprintf(loc, sizeof loc, "/teams/%lld?saved=%s", (long long)sv->id, created ? "added" : "updated");
+    resp_redirect(rs, loc);
+}
+
+static void h_team_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct team_saved sv;
+    enum svc_status st = svc_team_create(&c, &f, &e, &sv);
+    if (st == SVC_OK) {
+        team_saved_reply(rq, rs, &c, &sv, true);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        json_t *choices = json_array();
+        int64_t a = new_team_authority(rq, &c, &f, choices);
+        json_decref(choices);
+        if (!a) {
+            /* No host and several authorities: the authority is in the form. */
+            a = parse_id(req_param(rq, "authority_id"));
+        }
+        render_form(rq, rs, &c, 400, &f, &e, NULL, a);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+static void h_team_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_row r;
+    enum svc_status st = svc_team_get(&c, rq->id, &r);
+    if (st == SVC_OK && !svc_team_may(&c, ACT_EDIT, &r))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct team_form f;
+    form_from_team(rq, &c, &r, &f);
+    struct field_errors e = {0};
+    render_form(rq, rs, &c, 200, &f, &e, &r, r.t.authority_id);
+}
+
+static void h_team_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_form f;
+    read_form(rq, &f);
+    struct field_errors e = {0};
+    struct team_saved sv;
+    enum svc_status st = svc_team_update(&c, rq->id, &f, &e, &sv);
+    if (st == SVC_OK) {
+        team_saved_reply(rq, rs, &c, &sv, false);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct team_row r;
+        if (svc_team_get(&c, rq->id, &r) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_NOT_FOUND);
+            return;
+        }
+        render_form(rq, rs, &c, 400, &f, &e, &r, r.t.authority_id);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+/* ---- A team's page ---- */
+
+static void collect_meeting_json(void *arr, const struct meeting_row *m)
+{
+    json_array_append_new(arr, teams_json_meeting(m));
+}
+
+static void academic_year_label(int year, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%d/%02d", year, (year + 1) % 100);
+}
+
+static void h_team_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_row r;
+    enum svc_status st = svc_team_get(&c, rq->id, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    int32_t today = 0;
+    char yesterday[11] = "0000-00-00";
+    if (day_parse(c.today, &today) == 0)
+        day_format(today - 1, yesterday);
+    /* The next meetings, and the last few. */
+    json_t *upcoming = json_array(), *recent = json_array();
+    struct meeting_filter uf = {r.t.id, "", c.today, "", c.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter rf = {r.t.id, "", "", yesterday, c.today, MEETING_NEWEST_FIRST};
+    struct page_req upg = {1, 10}, rpg = {1, 5};
+    int64_t n_up = 0, n_recent = 0;
+    struct meeting_counts mc;
+    st = svc_meeting_list(&c, &uf, &upg, &n_up, collect_meeting_json, upcoming);
+    if (st == SVC_OK)
+        st = svc_meeting_list(&c, &rf, &rpg, &n_recent, collect_meeting_json, recent);
+    if (st == SVC_OK)
+        st = svc_team_meeting_counts(&c, &r, &mc);
+    if (st != SVC_OK) {
+        json_decref(upcoming);
+        json_decref(recent);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    int64_t decided = mc.held + mc.cancelled;
+    json_t *counts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "planned", (json_int_t)mc.planned, "held",
+                               (json_int_t)mc.held, "cancelled", (json_int_t)mc.cancelled, "online",
+                               (json_int_t)mc.online, "upcoming", (json_int_t)n_up, "past", (json_int_t)n_recent);
+    json_object_set_new(counts, "held_pct", decided ? json_integer((json_int_t)((mc.held * 100 + decided / 2) / decided))
+                                                    : json_null());
+    bool can_edit = svc_team_may(&c, ACT_EDIT, &r);
+    json_t *team = json_team_full(&c, &r);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o, s:o, s:o, s:b}", "team", team, "upcoming_meetings", upcoming,
+                                     "recent_meetings", recent, "meeting_counts", counts, "can_edit", can_edit));
+        return;
+    }
+    json_t *ctx = view_page(rq, r.t.name, "teams");
+    view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", NULL);
+    json_object_set_new(ctx, "team", team);
+    json_object_set_new(ctx, "upcoming_meetings", upcoming);
+    json_object_set_new(ctx, "recent_meetings", recent);
+    json_object_set_new(ctx, "meeting_counts", counts);
+    json_object_set_new(ctx, "more_upcoming", json_boolean(n_up > 10));
+    json_object_set_new(ctx, "more_recent", json_boolean(n_recent > 5));
+    json_object_set_new(ctx, "can_edit", json_boolean(can_edit));
+    json_object_set_new(ctx, "lists_dates", json_boolean(strcmp(r.t.cadence, "dates") == 0));
+    char year[16];
+    academic_year_label(academic_year_of(today), year, sizeof year);
+    json_object_set_new(ctx, "academic_year", json_string(year));
+
+    const char *sv = req_query(rq, "saved");
+    long planned = -1, existed = -1;
+    const char *ps = req_query(rq, "planned"), *es = req_query(rq, "existed");
+    if (ps && es && (parse_int_strict(ps, 0, 10000, &planned) != 0 || parse_int_strict(es, 0, 10000, &existed) != 0))
+        planned = existed = -1;
+    char text[160] = "";
+    if (sv && strcmp(sv, "added") == 0)
+        snprintf(text, sizeof text, "Team added");
+    else if (sv && strcmp(sv, "updated") == 0)
+        snprintf(text, sizeof text, "Team details saved");
+    if (planned >= 0 && existed >= 0) {
+        char more[120];
+        snprintf(more, sizeof more, "%ld %s planned, %ld already existed", planned,
+                 planned == 1 ? "meeting" : "meetings", existed);
+        if (text[0]) {
+            size_t l = strlen(text);
+            snprintf(text + l, sizeof text - l, ": %s", more);
+        } else {
+            snprintf(text, sizeof text, "%s", more);
+        }
+    }
+    if (text[0])
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+    view_render(rq, rs, 200, "team_view", ctx);
+}
+
+/* ---- Planning a year's meetings ---- */
+
+static void render_plan(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct team_row *r,
+                        int year, const char *from_start, const struct field_errors *e, bool no_terms)
+{
+    int32_t today = 0;
+    (void)day_parse(c->today, &today);
+    int current = academic_year_of(today);
+    char label[16];
+    academic_year_label(year, label, sizeof label);
+    char title[64];
+    snprintf(title, sizeof title, "Plan meetings for %s", label);
+    json_t *ctx = view_page(rq, title, "teams");
+    char team_href[48];
+    snprintf(team_href, sizeof team_href, "/teams/%lld", (long long)r->t.id);
+    view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", team_href, r->t.name, NULL);
+    json_object_set_new(ctx, "team", json_team(r));
+    json_object_set_new(ctx, "lists_dates", json_boolean(strcmp(r->t.cadence, "dates") == 0));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_object_set_new(ctx, "no_terms", json_boolean(no_terms));
+    json_object_set_new(ctx, "year_label", json_string(label));
+    json_t *ys = fld_input("year", "School year", NULL, e, NULL);
+    json_object_del(ys, "value");
+    char cur[16];
+    snprintf(cur, sizeof cur, "%d", year);
+    for (int y = current - 1; y <= current + 1; y++) {
+        char v[16], l[16];
+        snprintf(v, sizeof v, "%d", y);
+        academic_year_label(y, l, sizeof l);
+        fld_add_option(ys, v, l, cur);
+    }
+    json_object_set_new(ctx, "year_field", ys);
+    json_object_set_new(ctx, "from_start", json_boolean(from_start && strcmp(from_start, "yes") == 0));
+    char action[64];
+    snprintf(action, sizeof action, "/teams/%lld/plan", (long long)r->t.id);
+    json_object_set_new(ctx, "action", json_string(action));
+    view_render(rq, rs, status, "team_plan", ctx);
+}
+
+static enum svc_status plan_team(struct req *rq, struct svc_ctx *c, struct team_row *r)
+{
+    enum svc_status st = svc_team_get(c, rq->id, r);
+    if (st == SVC_OK && !svc_team_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
+static void h_team_plan_form(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_row r;
+    enum svc_status st = plan_team(rq, &c, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    int32_t today = 0;
+    (void)day_parse(c.today, &today);
+    long year = academic_year_of(today);
+    const char *ys = req_query(rq, "year");
+    if (ys && parse_int_strict(ys, 2000, 2100, &year) != 0)
+        year = academic_year_of(today);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:i, s:b}", "team", json_team(&r), "year", (int)year, "lists_dates",
+                                     strcmp(r.t.cadence, "dates") == 0));
+        return;
+    }
+    render_plan(rq, rs, &c, 200, &r, (int)year, NULL, NULL, false);
+}
+
+static void h_team_plan(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    const char *year = req_param(rq, "year");
+    const char *from_start = req_param(rq, "from_start");
+    struct field_errors e = {0};
+    struct schedule_result res;
+    enum svc_status st = svc_team_plan(&c, rq->id, year, from_start, &e, &res);
+    if (st == SVC_OK) {
+        if (rq->api) {
+            char label[16];
+            academic_year_label(res.year, label, sizeof label);
+            view_json(rs, 200, json_pack("{s:{s:i, s:s, s:I, s:I, s:s, s:s}}", "plan", "year", res.year,
+                                         "academic_year", label, "planned", (json_int_t)res.planned, "existed",
+                                         (json_int_t)res.existed, "from", res.from, "to", res.to));
+            return;
+        }
+        char loc[96];
+        snprintf(loc, sizeof loc, "/teams/%lld?planned=%zu&existed=%zu", (long long)rq->id, res.planned,
+                 res.existed);
+        resp_redirect(rs, loc);
+        return;
+    }
+    if (st == SVC_INVALID && rq->api) {
+        json_t *arr = view_errors(&e);
+        size_t i;
+        json_t *v;
+        json_array_foreach(arr, i, v)
+            json_object_del(v, "href");
+        json_t *o = json_pack("{s:s, s:o, s:b}", "error", "invalid input", "errors", arr, "no_terms", res.no_terms);
+        if (res.no_terms)
+            json_object_set_new(o, "term_dates_href", json_string("/term-dates"));
+        view_json(rs, 422, o);
+        return;
+    }
+    if (st == SVC_INVALID) {
+        struct team_row r;
+        if (plan_team(rq, &c, &r) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_NOT_FOUND);
+            return;
+        }
+        render_plan(rq, rs, &c, 400, &r, res.year, from_start, &e, res.no_terms);
+        return;
+    }
+    view_svc_error(rq, rs, st);
+}
+
+/* ---- A one-off meeting ---- */
+
+static void render_meeting_form(struct req *rq, struct resp *rs, int status, const struct team_row *r,
+                                const char *d, const char *m, const char *y, const char *time,
+                                const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Add a meeting", "teams");
+    char team_href[48], action[64];
+    snprintf(team_href, sizeof team_href, "/teams/%lld", (long long)r->t.id);
+    snprintf(action, sizeof action, "/teams/%lld/meetings", (long long)r->t.id);
+    view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", team_href, r->t.name, NULL);
+    json_object_set_new(ctx, "team", json_team(r));
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(team_href));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "date", fld_date("date", "Date", d, m, y, e, "For example, 14 1 2027"));
+    json_t *tm = fld_input("start_time", "Start time", time, e, "For example, 13:30");
+    fld_set(tm, "width_class", "govuk-input--width-5");
+    json_object_set_new(fields, "start_time", tm);
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "team_meeting_form", ctx);
+}
+
+static void h_team_meeting_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct team_row r;
+    enum svc_status st = plan_team(rq, &c, &r);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    render_meeting_form(rq, rs, 200, &r, NULL, NULL, NULL, r.t.start_time, NULL);
+}
+
+static void h_team_meeting_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    const char *d = req_param(rq, "date-day"), *m = req_param(rq, "date-month"), *y = req_param(rq, "date-year");
+    const char *date = req_param(rq, "date");
+    if (!rq->json) {
+        date = "";
+        if ((d && *d) || (m && *m) || (y && *y)) {
+            char s[40];
+            snprintf(s, sizeof s, "%.8s/%.8s/%.8s", d ? d : "", m ? m : "", y ? y : "");
+            date = req_keep(rq, s);
+        }
+    }
+    const char *time = req_param(rq, "start_time");
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_meeting_add(&c, rq->id, date, time, &e, &id);
+    if (st == SVC_OK) {
+        if (rq->api) {
+            struct meeting_row mr;
+            if (svc_meeting_get(&c, id, &mr) != SVC_OK) {
+                view_svc_error(rq, rs, SVC_ERROR);
+                return;
+            }
+            view_json(rs, 201, json_pack("{s:o}", "meeting", teams_json_meeting(&mr)));
+            return;
+        }
+        char loc[64];
+        snprintf(loc, sizeof loc, "/meetings/%lld?done=added", (long long)id);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        struct team_row r;
+        if (plan_team(rq, &c, &r) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_NOT_FOUND);
+            return;
+        }
+        render_meeting_form(rq, rs, 400, &r, d, m, y, time, &e);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+static const struct route team_routes[] = {
+    {"GET", "/teams", h_team_list, 0},
+    {"GET", "/teams/new", h_team_new, 0},
+    {"POST", "/teams", h_team_create, 0},
+    {"GET", "/teams/:id", h_team_view, 0},
+    {"GET", "/teams/:id/edit", h_team_edit, 0},
+    {"POST", "/teams/:id/edit", h_team_update, 0},
+    {"GET", "/teams/:id/plan", h_team_plan_form, 0},
+    {"POST", "/teams/:id/plan", h_team_plan, 0},
+    {"GET", "/teams/:id/meetings/new", h_team_meeting_new, 0},
+    {"POST", "/teams/:id/meetings", h_team_meeting_create, 0},
+
+    {"GET", "/api/v1/teams", h_team_list, 0},
+    {"GET", "/api/v1/teams/new", h_team_new, 0},
+    {"POST", "/api/v1/teams", h_team_create, 0},
+    {"GET", "/api/v1/teams/:id", h_team_view, 0},
+    {"PUT", "/api/v1/teams/:id", h_team_update, 0},
+    {"GET", "/api/v1/teams/:id/plan", h_team_plan_form, 0},
+    {"POST", "/api/v1/teams/:id/plan", h_team_plan, 0},
+    {"POST", "/api/v1/teams/:id/meetings", h_team_meeting_create, 0},
+};
+
+ROUTE_TABLE(teams_table, team_routes);

@@ -1,0 +1,313 @@
+/* Follow-up pages: the work lists at /work (what is overdue, due for
+ * review, without minutes, without feedback; a practitioner's own actions)
+ * and a pupil's chronology.  HTML and JSON.  Data comes from
+ * service/svc_worklist.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/casefile.h"
+#include "service/svc_actions.h"
+#include "service/svc_worklist.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+/* "2026-03-27" -> "27 March 2026"; "" stays "". */
+static void date_label(const char *iso, char out[32])
+{
+    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
+                                           "August", "September", "October", "November", "December"};
+    int32_t day;
+    out[0] = '\0';
+    if (!iso || !*iso || day_parse(iso, &day) != 0)
+        return;
+    int y, m, d;
+    ymd_from_day(day, &y, &m, &d);
+    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
+}
+
+static json_t *opt_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+/* Adds "<key>_label" with the readable form of the date at key. */
+static void add_label(json_t *o, const char *key, const char *iso)
+{
+    char k[48], d[32];
+    snprintf(k, sizeof k, "%s_label", key);
+    date_label(iso, d);
+    json_object_set_new(o, k, json_string(d));
+}
+
+static const char *plural(int64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* ---- work lists ---- */
+
+struct work_json {
+    const struct svc_ctx *c;
+    bool html;
+    json_t *overdue, *review, *minutes, *feedback, *mine;
+};
+
+static json_t *work_action(const struct work_json *w, const struct work_action *a)
+{
+    const char *who = a->owner_practitioner_name[0] ? a->owner_practitioner_name : a->owner_name;
+    char owner[400];
+    if (*who && a->owner_service_name[0])
+        snprintf(owner, sizeof owner, "%s (%s)", who, a->owner_service_name);
+    else
+        snprintf(owner, sizeof owner, "%s", *who ? who : a->owner_service_name);
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)a->id, "case_id",
+                          (json_int_t)a->case_id, "pupil_id", (json_int_t)a->pupil_id, "pupil_name", a->pupil_name,
+                          "team_name", a->team_name, "description", a->description, "owner_label", owner,
+                          "due_on", opt_str(a->due_on));
+    bool overdue = svc_action_is_overdue(w->c, "open", a->due_on);
+    json_object_set_new(o, "overdue", json_boolean(overdue));
+    json_object_set_new(o, "days_overdue", json_integer(overdue ? (json_int_t)svc_days_between(a->due_on, w->c->today)
+                                                                : 0));
+    json_object_set_new(o, "case_open", json_boolean(!strcmp(a->case_status, "open")));
+    if (w->html)
+        add_label(o, "due_on", a->due_on);
+    return o;
+}
+
+static void on_overdue(void *arg, const struct work_action *a)
+{
+    struct work_json *w = arg;
+    json_array_append_new(w->overdue, work_action(w, a));
+}
+
+static void on_mine(void *arg, const struct work_action *a)
+{
+    struct work_json *w = arg;
+    json_array_append_new(w->mine, work_action(w, a));
+}
+
+static void on_review(void *arg, const struct work_case *wc)
+{
+    struct work_json *w = arg;
+    char why[160];
+    int64_t since = wc->last_discussed[0] ? svc_days_between(wc->last_discussed, w->c->today) : -1;
+    if (wc->overdue_actions > 0)
+        snprintf(why, sizeof why, "%lld overdue %s", (long long)wc->overdue_actions,
+                 plural(wc->overdue_actions, "action", "actions"));
+    else
+        snprintf(why, sizeof why, "Last discussed %lld days ago, with %lld open %s", (long long)since,
+                 (long long)wc->open_actions, plural(wc->open_actions, "action", "actions"));
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:o, s:s}", "case_id", (json_int_t)wc->case_id,
+                          "pupil_id", (json_int_t)wc->pupil_id, "pupil_name", wc->pupil_name, "team_name",
+                          wc->team_name, "open_actions", (json_int_t)wc->open_actions, "overdue_actions",
+                          (json_int_t)wc->overdue_actions, "last_discussed", opt_str(wc->last_discussed),
+                          "reason", why);
+    json_object_set_new(o, "days_since_discussed", since >= 0 ? json_integer((json_int_t)since) : json_null());
+    if (w->html)
+        add_label(o, "last_discussed", wc->last_discussed);
+    json_array_append_new(w->review, o);
+}
+
+static void on_minutes(void *arg, const struct work_meeting *m)
+{
+    struct work_json *w = arg;
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "meeting_id", (json_int_t)m->meeting_id, "team_id",
+                          (json_int_t)m->team_id, "team_name", m->team_name, "meeting_date", m->meeting_date,
+                          "discussions", (json_int_t)m->discussions, "without_minutes",
+                          (json_int_t)m->without_minutes);
+    if (w->html)
+        add_label(o, "meeting_date", m->meeting_date);
+    json_array_append_new(w->minutes, o);
+}
+
+static void on_feedback(void *arg, const struct work_feedback *f)
+{
+    struct work_json *w = arg;
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:I}", "discussion_id", (json_int_t)f->discussion_id,
+                          "meeting_id", (json_int_t)f->meeting_id, "meeting_date", f->meeting_date, "team_name",
+                          f->team_name, "case_id", (json_int_t)f->case_id, "pupil_id", (json_int_t)f->pupil_id,
+                          "pupil_name", f->pupil_name, "days_since_meeting",
+                          (json_int_t)svc_days_between(f->meeting_date, w->c->today));
+    if (w->html)
+        add_label(o, "meeting_date", f->meeting_date);
+    json_array_append_new(w->feedback, o);
+}
+
+/* {count, items}, taking the reference to items. */
+static json_t *listed(json_t *items)
+{
+    return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(items), "items", items);
+}
+
+static void h_work(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct work_json w = {&c, !rq->api, json_array(), json_array(), json_array(), json_array(), json_array()};
+    struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine};
+    struct work_which which;
+    enum svc_status st = svc_work_lists(&c, &sink, &which);
+    if (st != SVC_OK) {
+        json_decref(w.overdue);
+        json_decref(w.review);
+        json_decref(w.minutes);
+        json_decref(w.feedback);
+        json_decref(w.mine);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *out = rq->api ? json_object() : view_page(rq, "My work", "work");
+    json_object_set_new(out, "today", json_string(c.today));
+    if (which.coordination) {
+        json_object_set_new(out, "overdue_actions", listed(w.overdue));
+        json_object_set_new(out, "cases_due_for_review", listed(w.review));
+        json_object_set_new(out, "meetings_without_minutes", listed(w.minutes));
+        json_object_set_new(out, "feedback_not_recorded", listed(w.feedback));
+        json_object_set_new(out, "review_after_days", json_integer(WORK_REVIEW_AFTER_DAYS));
+    } else {
+        json_decref(w.overdue);
+        json_decref(w.review);
+        json_decref(w.minutes);
+        json_decref(w.feedback);
+    }
+    if (which.mine)
+        json_object_set_new(out, "my_actions", listed(w.mine));
+    else
+        json_decref(w.mine);
+    if (rq->api) {
+        view_json(rs, 200, out);
+        return;
+    }
+    char today[32];
+    date_label(c.today, today);
+    json_object_set_new(out, "today_label", json_string(today));
+    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine));
+    view_breadcrumbs(out, "/", "Home", NULL);
+    view_render(rq, rs, 200, "worklist", out);
+}
+
+/* ---- chronology ---- */
+
+struct chron_json {
+    const struct svc_ctx *c;
+    json_t *events;
+    bool html;
+};
+
+static const char *event_label(const char *kind)
+{
+    static const struct { const char *kind, *label; } labels[] = {
+        {"consent_given", "Consent given"},
+        {"consent_withdrawn", "Consent withdrawn"},
+        {"case_opened", "Case opened"},
+        {"case_closed", "Case closed"},
+        {"discussed", "Discussed at a meeting"},
+        {"action_agreed", "Action agreed"},
+        {"action_done", "Action done"},
+        {"action_not_done", "Action not done"},
+        {"referral_made", "Referral made"},
+        {"referral_outcome", "Referral outcome"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(kind, labels[i].kind))
+            return labels[i].label;
+    return kind;
+}
+
+static void on_event(void *arg, const struct chron_event *e)
+{
+    struct chron_json *cj = arg;
+    size_t dn = 2 * ACTION_TEXT_MAX + 400;
+    char *detail = malloc(dn);
+    if (!detail)
+        return;
+    char href[80] = "";
+    const char *k = e->kind;
+    if (!strcmp(k, "consent_given")) {
+        const char *rel = code_label(&codes_consent_relationship, e->text2);
+        snprintf(detail, dn, "Given by %s (%s). Discussion at TAS %s.", e->text1, rel ? rel : e->text2,
+                 !strcmp(e->text3, "yes") ? "agreed" : "not agreed");
+    } else if (!strcmp(k, "consent_withdrawn")) {
+        snprintf(detail, dn, "Consent given by %s withdrawn%s%s", e->text1, e->text2[0] ? ": " : ".", e->text2);
+    } else if (!strcmp(k, "case_opened")) {
+        snprintf(detail, dn, "Brought to %s", e->text1);
+        snprintf(href, sizeof href, "/cases/%lld", (long long)e->case_id);
+    } else if (!strcmp(k, "case_closed")) {
+        snprintf(detail, dn, "%s%s%s", e->text1, e->text2[0] ? ": " : "", e->text2);
+        snprintf(href, sizeof href, "/cases/%lld", (long long)e->case_id);
+    } else if (!strcmp(k, "discussed")) {
+        snprintf(detail, dn, "%s (%s)", e->text1, !strcmp(e->text2, "review") ? "review" : "new case");
+        snprintf(href, sizeof href, "/meetings/%lld", (long long)e->meeting_id);
+    } else if (!strcmp(k, "action_agreed")) {
+        if (e->text2[0] && e->text3[0])
+            snprintf(detail, dn, "%s (owner: %s, %s)", e->text1, e->text2, e->text3);
+        else if (e->text2[0] || e->text3[0])
+            snprintf(detail, dn, "%s (owner: %s)", e->text1, e->text2[0] ? e->text2 : e->text3);
+        else
+            snprintf(detail, dn, "%s", e->text1);
+        snprintf(href, sizeof href, "/actions/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "action_done") || !strcmp(k, "action_not_done")) {
+        bool done = !strcmp(k, "action_done");
+        if (e->text2[0])
+            snprintf(detail, dn, "%s (%s: %s)", e->text1, done ? "outcome" : "reason", e->text2);
+        else
+            snprintf(detail, dn, "%s", e->text1);
+        snprintf(href, sizeof href, "/actions/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "referral_made")) {
+        snprintf(detail, dn, "To %s", e->text1);
+        snprintf(href, sizeof href, "/referrals/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "referral_outcome")) {
+        const char *lab = code_label(&referral_outcomes, e->text2);
+        snprintf(detail, dn, "%s: %s", e->text1, lab ? lab : e->text2);
+        snprintf(href, sizeof href, "/referrals/%lld", (long long)e->ref_id);
+    } else {
+        snprintf(detail, dn, "%s", e->text1);
+    }
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "on", e->on, "kind", k, "label", event_label(k), "detail",
+                          detail, "ref_id", (json_int_t)e->ref_id);
+    json_object_set_new(o, "case_id", e->case_id > 0 ? json_integer((json_int_t)e->case_id) : json_null());
+    json_object_set_new(o, "href", opt_str(href));
+    if (cj->html)
+        add_label(o, "on", e->on);
+    json_array_append_new(cj->events, o);
+    free(detail);
+}
+
+static void h_chronology(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct pupil_row p;
+    struct chron_json cj = {&c, json_array(), !rq->api};
+    enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
+    if (st != SVC_OK) {
+        json_decref(cj.events);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "pupil", json_pupil(&p), "events", cj.events));
+        return;
+    }
+    char title[300], back[64];
+    snprintf(title, sizeof title, "Chronology: %s %s", p.p.forenames, p.p.surname);
+    snprintf(back, sizeof back, "/pupils/%lld", (long long)p.p.id);
+    json_t *ctx = view_page(rq, title, "pupils");
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, title + 13, NULL);
+    json_object_set_new(ctx, "pupil", json_pupil(&p));
+    json_object_set_new(ctx, "event_count", json_integer((json_int_t)json_array_size(cj.events)));
+    json_object_set_new(ctx, "events", cj.events);
+    view_render(rq, rs, 200, "chronology", ctx);
+}
+
+static const struct route routes[] = {
+    {"GET", "/work", h_work, 0},
+    {"GET", "/pupils/:id/chronology", h_chronology, 0},
+    {"GET", "/api/v1/work", h_work, 0},
+    {"GET", "/api/v1/pupils/:id/chronology", h_chronology, 0},
+};
+
+ROUTE_TABLE(worklist_table, routes);
