@@ -243,21 +243,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
     struct discussion_form f = {0};
     f.minutes = req_param(rq, "minutes");
-    if (rq->json) {
-        const char *d = req_param(rq, "feedback_on");
-        char y[8] = "", mo[4] = "", dd[4] = "";
-        if (d && strlen(d) == 10)
-            memcpy(y, d, 4), memcpy(mo, d + 5, 2), memcpy(dd, d + 8, 2);
-        else if (d && *d)
-            snprintf(y, sizeof y, "x");
-        f.fb_year = req_keep(rq, y);
-        f.fb_month = req_keep(rq, mo);
-        f.fb_day = req_keep(rq, dd);
-    } else {
-        f.fb_day = req_param(rq, "feedback_on-day");
-        f.fb_month = req_param(rq, "feedback_on-month");
-        f.fb_year = req_param(rq, "feedback_on-year");
-    }
+    req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
     f.fb_method = req_param(rq, "feedback_method");
     f.fb_by = req_param(rq, "feedback_by");
     struct field_errors e = {0};

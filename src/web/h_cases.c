@@ -162,21 +162,7 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
     f->given_by = req_param(rq, "given_by");
     f->relationship = req_param(rq, "relationship");
     f->covers_discussion = req_param(rq, "covers_discussion");
-    if (rq->json) {
-        const char *d = req_param(rq, "given_on");
-        char y[8] = "", m[4] = "", dd[4] = "";
-        if (d && strlen(d) == 10)
-            memcpy(y, d, 4), memcpy(m, d + 5, 2), memcpy(dd, d + 8, 2);
-        else if (d && *d)
-            snprintf(y, sizeof y, "x");
-        f->given_year = req_keep(rq, y);
-        f->given_month = req_keep(rq, m);
-        f->given_day = req_keep(rq, dd);
-    } else {
-        f->given_day = req_param(rq, "given_on-day");
-        f->given_month = req_param(rq, "given_on-month");
-        f->given_year = req_param(rq, "given_on-year");
-    }
+    req_date_parts(rq, "given_on", "given_on", &f->given_day, &f->given_month, &f->given_year);
     f->nservices = req_param_all(rq, rq->json ? "service_ids" : "services", ids, max);
     f->service_ids = ids;
 }
@@ -270,21 +256,7 @@ static void render_withdraw(struct req *rq, struct resp *rs, int status, const s
 static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
 {
     f->reason = req_param(rq, "reason");
-    if (rq->json) {
-        const char *d = req_param(rq, "withdrawn_on");
-        char y[8] = "", m[4] = "", dd[4] = "";
-        if (d && strlen(d) == 10)
-            memcpy(y, d, 4), memcpy(m, d + 5, 2), memcpy(dd, d + 8, 2);
-        else if (d && *d)
-            snprintf(y, sizeof y, "x");
-        f->year = req_keep(rq, y);
-        f->month = req_keep(rq, m);
-        f->day = req_keep(rq, dd);
-    } else {
-        f->day = req_param(rq, "withdrawn_on-day");
-        f->month = req_param(rq, "withdrawn_on-month");
-        f->year = req_param(rq, "withdrawn_on-year");
-    }
+    req_date_parts(rq, "withdrawn_on", "withdrawn_on", &f->day, &f->month, &f->year);
 }
 
 static void h_withdraw_form(struct req *rq, struct resp *rs)

@@ -58,24 +58,7 @@ static void read_form(struct req *rq, struct pupil_form *f)
     f->nc_year = req_param(rq, "nc_year");
     f->sen_provision = req_param(rq, "sen_provision");
     f->school_id = req_param(rq, "school_id");
-    if (rq->json) {
-        const char *dob = req_param(rq, "date_of_birth");
-        char y[8] = "", m[4] = "", d[4] = "";
-        if (dob && strlen(dob) == 10 && dob[4] == '-' && dob[7] == '-') {
-            memcpy(y, dob, 4);
-            memcpy(m, dob + 5, 2);
-            memcpy(d, dob + 8, 2);
-        } else if (dob && *dob) {
-            snprintf(y, sizeof y, "x");   /* present but not a date: let validation say so */
-        }
-        f->dob_year = req_keep(rq, y);
-        f->dob_month = req_keep(rq, m);
-        f->dob_day = req_keep(rq, d);
-    } else {
-        f->dob_day = req_param(rq, "dob-day");
-        f->dob_month = req_param(rq, "dob-month");
-        f->dob_year = req_param(rq, "dob-year");
-    }
+    req_date_parts(rq, "dob", "date_of_birth", &f->dob_day, &f->dob_month, &f->dob_year);
 }
 
 /* The form as values a person can read back, from a stored pupil. */

@@ -77,6 +77,12 @@ const char *req_param(struct req *rq, const char *name);
 /* Every value sent under name (repeated form fields, or a JSON array of
  * strings or numbers); returns how many, at most max. */
 size_t req_param_all(struct req *rq, const char *name, const char **out, size_t max);
+/* A date as three parts: from a form's GOV.UK date input (NAME-day,
+ * NAME-month, NAME-year) or from JSON's one "YYYY-MM-DD" value under
+ * json_name.  Something present but not shaped like a date comes back as
+ * parts that fail validation, so the person is told. */
+void req_date_parts(struct req *rq, const char *name, const char *json_name, const char **day,
+                    const char **month, const char **year);
 const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */

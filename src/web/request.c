@@ -167,6 +167,33 @@ size_t req_param_all(struct req *rq, const char *name, const char **out, size_t 
     return n;
 }
 
+void req_date_parts(struct req *rq, const char *name, const char *json_name, const char **day,
+                    const char **month, const char **year)
+{
+    char key[64];
+    if (!rq->json) {
+        snprintf(key, sizeof key, "%s-day", name);
+        *day = req_param(rq, key);
+        snprintf(key, sizeof key, "%s-month", name);
+        *month = req_param(rq, key);
+        snprintf(key, sizeof key, "%s-year", name);
+        *year = req_param(rq, key);
+        return;
+    }
+    const char *d = req_param(rq, json_name);
+    char y[8] = "", m[4] = "", dd[4] = "";
+    if (d && strlen(d) == 10 && d[4] == '-' && d[7] == '-') {
+        memcpy(y, d, 4);
+        memcpy(m, d + 5, 2);
+        memcpy(dd, d + 8, 2);
+    } else if (d && *d) {
+        snprintf(y, sizeof y, "x");
+    }
+    *year = req_keep(rq, y);
+    *month = req_keep(rq, m);
+    *day = req_keep(rq, dd);
+}
+
 const char *req_header(const struct req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);

@@ -32,6 +32,11 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         json_object_set_new(ctx, "csrf", json_string(rq->sess.csrf));
         json_t *nav = json_array();
         nav_item(nav, "/", "Home", "home", section);
+        if (may(rq, ACT_LIST, RES_CASE)) {
+            nav_item(nav, "/work", "My work", "work", section);
+            /* The home page shows a card for it (templates/home.html). */
+            json_object_set_new(json_array_get(nav, json_array_size(nav) - 1), "work_card", json_true());
+        }
         if (may(rq, ACT_LIST, RES_PUPIL))
             nav_item(nav, "/pupils", "Pupils", "pupils", section);
         if (may(rq, ACT_LIST, RES_CASE))
