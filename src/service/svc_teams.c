@@ -569,7 +569,7 @@ enum svc_status svc_team_meeting_counts(struct svc_ctx *c, const struct team_row
     memset(out, 0, sizeof *out);
     if (!svc_team_may(c, ACT_VIEW, t))
         return SVC_NOT_FOUND;
-    return svc_from_store(q_meeting_counts(c->db, t->t.id, out));
+    return svc_from_store(q_meeting_counts(c->db, t->t.id, c->today, out));
 }
 
 /* The pick lists serve the team form: whoever may create a team in the

@@ -25,6 +25,10 @@ int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v
  * \ escaped (used with ESCAPE '\').  Returns 0, or -1 if it does not fit. */
 int q_like_pattern(const char *term, char *out, size_t outsz);
 
+/* Longer searches cannot match any name, URN or UPN: lists answer them
+ * with nothing rather than fall back to everything. */
+#define Q_SEARCH_MAX 100
+
 /* A page of a list. */
 struct page_req {
     int64_t page;      /* 1-based */

@@ -164,21 +164,26 @@ enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const ch
     return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
 }
 
-enum store_rc q_meeting_counts(struct store *s, int64_t team_id, struct meeting_counts *out)
+enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *today,
+                               struct meeting_counts *out)
 {
     memset(out, 0, sizeof *out);
     struct store_stmt *st = store_prepare(s,
-        "SELECT status, mode, count(*) FROM meetings WHERE team_id = ? GROUP BY status, mode");
+        "SELECT status, mode, count(*), sum(CASE WHEN meeting_date < ? THEN 1 ELSE 0 END) "
+        "FROM meetings WHERE team_id = ? GROUP BY status, mode");
     if (!st)
         return STORE_ERROR;
-    store_bind_int(st, 1, team_id);
+    store_bind_text(st, 1, today);
+    store_bind_int(st, 2, team_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         const char *status = store_col_text(st, 0);
         bool online = strcmp(store_col_text(st, 1), "online") == 0;
         int64_t n = store_col_int(st, 2);
-        if (strcmp(status, "planned") == 0)
+        if (strcmp(status, "planned") == 0) {
             out->planned += n;
+            out->unrecorded += store_col_int(st, 3);
+        }
         else if (strcmp(status, "held") == 0) {
             out->held += n;
             if (online)

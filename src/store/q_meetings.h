@@ -49,6 +49,7 @@ struct meeting_filter {
 
 struct meeting_counts {
     int64_t planned, held, cancelled, online;
+    int64_t unrecorded;                 /* planned, dated before today */
 };
 
 struct attendance_row {
@@ -73,7 +74,8 @@ enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const 
 /* How many meetings the team has between from and to inclusive (any status). */
 enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const char *from,
                                       const char *to, int64_t *n);
-enum store_rc q_meeting_counts(struct store *s, int64_t team_id, struct meeting_counts *out);
+enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *today,
+                               struct meeting_counts *out);
 /* Status, mode and cancel reason together. */
 enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,
                                    const char *cancel_reason, int64_t now);

@@ -1,5 +1,7 @@
 #include "store/q_pupils.h"
 
+#include <string.h>
+
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
                    "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
 
@@ -112,6 +114,10 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct pupil_row *r), void *arg)
 {
+    if (f->search && strlen(f->search) > Q_SEARCH_MAX) {
+        *total = 0;
+        return STORE_OK;
+    }
     struct store_stmt *st = store_prepare(s, "SELECT count(*)" PUPIL_WHERE);
     if (!st)
         return STORE_ERROR;

@@ -111,6 +111,10 @@ enum store_rc q_school_list(struct store *s, const struct visibility *v, const c
 {
     if (!search)
         search = "";
+    if (strlen(search) > Q_SEARCH_MAX) {
+        *total = 0;
+        return STORE_OK;
+    }
     struct store_stmt *st = store_prepare(s, "SELECT count(*)" SCHOOL_WHERE);
     if (!st)
         return STORE_ERROR;

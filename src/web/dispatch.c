@@ -73,8 +73,10 @@ void dispatch(struct req *rq, struct resp *rs)
     bool mismatch;
     const struct route *rt = route_find(rq->method, rq->path, &rq->id, &mismatch);
     if (!rt) {
-        if (mismatch)
+        if (mismatch) {
+            route_allowed(rq->path, rs->allow, sizeof rs->allow);
             view_error(rq, rs, 405, "Method not allowed", "This address does not accept that method.");
+        }
         else
             view_error(rq, rs, 404, "Page not found",
                        "If you typed the web address, check it is correct.");

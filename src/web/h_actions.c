@@ -45,34 +45,6 @@ static void date_label(const char *iso, char out[32])
     snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
 }
 
-/* A date as sent: three boxes from a form, or "YYYY-MM-DD" in JSON (split
- * so both go through the same check; anything else fails it). */
-static void read_date(struct req *rq, const char *name, const char **d, const char **m, const char **y)
-{
-    if (!rq->json) {
-        char k[48];
-        snprintf(k, sizeof k, "%s-day", name);
-        *d = req_param(rq, k);
-        snprintf(k, sizeof k, "%s-month", name);
-        *m = req_param(rq, k);
-        snprintf(k, sizeof k, "%s-year", name);
-        *y = req_param(rq, k);
-        return;
-    }
-    const char *s = req_param(rq, name);
-    char yy[8] = "", mm[4] = "", dd[4] = "";
-    if (s && strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
-        memcpy(yy, s, 4);
-        memcpy(mm, s + 5, 2);
-        memcpy(dd, s + 8, 2);
-    } else if (s && *s) {
-        snprintf(yy, sizeof yy, "x");
-    }
-    *y = req_keep(rq, yy);
-    *m = req_keep(rq, mm);
-    *d = req_keep(rq, dd);
-}
-
 /* The error summary: date fields link to their day box. */
 static json_t *errors_json(const struct field_errors *e)
 {
@@ -288,6 +260,7 @@ static void h_action_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "open_count", json_integer((json_int_t)nopen));
     json_object_set_new(ctx, "closed_count", json_integer((json_int_t)nclosed));
     json_object_set_new(ctx, "overdue_count", json_integer((json_int_t)ac.overdue));
+    json_object_set_new(ctx, "has_overdue", json_boolean(ac.overdue > 0));
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, cr.id,
                                                                     cr.authority_id, cr.school_id)));
     const char *flash = saved_text(req_query(rq, "saved"));
@@ -432,7 +405,7 @@ static void read_action(struct req *rq, struct action_form *f)
     f->setting = req_param(rq, "setting");
     f->nature = req_param(rq, "nature");
     f->resource_id = req_param(rq, "resource_id");
-    read_date(rq, "due_on", &f->due_day, &f->due_month, &f->due_year);
+    req_date_parts(rq, "due_on", "due_on", &f->due_day, &f->due_month, &f->due_year);
     f->discussion_id = req_param(rq, "discussion_id");
 }
 
@@ -811,7 +784,7 @@ static void read_referral(struct req *rq, struct referral_form *f)
 {
     memset(f, 0, sizeof *f);
     f->service_id = req_param(rq, "service_id");
-    read_date(rq, "referred_on", &f->day, &f->month, &f->year);
+    req_date_parts(rq, "referred_on", "referred_on", &f->day, &f->month, &f->year);
     f->action_id = req_param(rq, "action_id");
     f->notes = req_param(rq, "notes");
 }
@@ -939,7 +912,7 @@ static void h_referral_update(struct req *rq, struct resp *rs)
     struct referral_outcome_form f;
     memset(&f, 0, sizeof f);
     f.outcome = req_param(rq, "outcome");
-    read_date(rq, "outcome_on", &f.day, &f.month, &f.year);
+    req_date_parts(rq, "outcome_on", "outcome_on", &f.day, &f.month, &f.year);
     f.notes = req_param(rq, "notes");
     struct field_errors e = {0};
     struct referral_row *r = malloc(sizeof *r);

@@ -150,6 +150,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     json_t *ctx = view_page(rq, "Meetings", "meetings");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "meetings", rows);
+    json_object_set_new(ctx, "show_team", json_true());
     char count[64];
     snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "meeting" : "meetings");
     json_object_set_new(ctx, "count_text", json_string(count));
@@ -279,7 +280,11 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
             json_object_set_new(o, "status_field",
                                 status_radios(name, l->label, ti ? ti->status : l->status, e));
             snprintf(name, sizeof name, "name-%.23s", l->key);
-            json_t *nf = fld_input(name, "Name (optional)", ti ? ti->person_name : l->person_name, e, NULL);
+            char label[200];
+            snprintf(label, sizeof label, "Who came for %s%.160s (optional)",
+                     strcmp(l->key, "school") == 0 ? "the school" : l->role[0] ? "the " : "",
+                     strcmp(l->key, "school") == 0 ? "" : l->label);
+            json_t *nf = fld_input(name, label, ti ? ti->person_name : l->person_name, e, NULL);
             fld_set(nf, "width_class", "govuk-!-width-one-half");
             json_object_set_new(o, "name_field", nf);
         }
@@ -424,7 +429,18 @@ static void h_meeting_cancel(struct req *rq, struct resp *rs)
         if (strcmp(t.reason_choice, reasons[i].code) == 0 && strcmp(reasons[i].code, "other") != 0)
             reason = reasons[i].label;
     struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_cancel(&c, rq->id, reason, &e), &t, &e, "cancelled");
+    enum svc_status st = svc_meeting_cancel(&c, rq->id, reason, &e);
+    /* Nothing chosen and nothing typed: point at the choices. */
+    if (st == SVC_INVALID && !rq->json && (!t.reason_choice || !*t.reason_choice)) {
+        for (size_t i = 0; i < e.count; i++)
+            if (strcmp(e.items[i].field, "cancel_reason") == 0 &&
+                strncmp(e.items[i].message, "Enter why", 9) == 0) {
+                snprintf(e.items[i].field, sizeof e.items[i].field, "reason_choice");
+                snprintf(e.items[i].message, sizeof e.items[i].message,
+                         "Select why the meeting was cancelled, or enter another reason");
+            }
+    }
+    changed(rq, rs, &c, st, &t, &e, "cancelled");
 }
 
 static void h_meeting_reinstate(struct req *rq, struct resp *rs)

@@ -147,8 +147,6 @@ void h_pupil_list(struct req *rq, struct resp *rs)
     const char *q = req_query(rq, "q");
     const char *school = req_query(rq, "school");
     struct pupil_filter f = {q ? q : "", parse_id(school)};
-    if (strlen(f.search) > 100)
-        f.search = "";
     json_t *rows = json_array();
     int64_t total = 0;
     enum svc_status st = svc_pupil_list(&c, &f, &pg, &total, collect_pupil, rows);

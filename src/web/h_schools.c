@@ -123,7 +123,7 @@ void h_school_list(struct req *rq, struct resp *rs)
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
-    if (!q || strlen(q) > 100)
+    if (!q)
         q = "";
     json_t *rows = json_array();
     int64_t total = 0;

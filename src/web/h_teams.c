@@ -698,12 +698,15 @@ static void h_team_view(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
         return;
     }
-    int64_t decided = mc.held + mc.cancelled;
+    /* Of the meetings due so far (held, cancelled, or planned for a day
+     * gone by and not yet recorded), the share held. */
+    int64_t due = mc.held + mc.cancelled + mc.unrecorded;
     json_t *counts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "planned", (json_int_t)mc.planned, "held",
                                (json_int_t)mc.held, "cancelled", (json_int_t)mc.cancelled, "online",
-                               (json_int_t)mc.online, "upcoming", (json_int_t)n_up, "past", (json_int_t)n_recent);
-    json_object_set_new(counts, "held_pct", decided ? json_integer((json_int_t)((mc.held * 100 + decided / 2) / decided))
-                                                    : json_null());
+                               (json_int_t)mc.online, "unrecorded", (json_int_t)mc.unrecorded, "due",
+                               (json_int_t)due);
+    json_object_set_new(counts, "held_pct", due ? json_integer((json_int_t)((mc.held * 100 + due / 2) / due))
+                                                : json_null());
     bool can_edit = svc_team_may(&c, ACT_EDIT, &r);
     json_t *team = json_team_full(&c, &r);
     if (rq->api) {

@@ -74,8 +74,13 @@ static json_t *work_action(const struct work_json *w, const struct work_action *
     json_object_set_new(o, "days_overdue", json_integer(overdue ? (json_int_t)svc_days_between(a->due_on, w->c->today)
                                                                 : 0));
     json_object_set_new(o, "case_open", json_boolean(!strcmp(a->case_status, "open")));
-    if (w->html)
+    if (w->html) {
         add_label(o, "due_on", a->due_on);
+        int64_t n = overdue ? svc_days_between(a->due_on, w->c->today) : 0;
+        char t[48];
+        snprintf(t, sizeof t, "%lld %s late", (long long)n, plural(n, "day", "days"));
+        json_object_set_new(o, "days_overdue_text", json_string(t));
+    }
     return o;
 }
 
@@ -120,8 +125,10 @@ static void on_minutes(void *arg, const struct work_meeting *m)
                           (json_int_t)m->team_id, "team_name", m->team_name, "meeting_date", m->meeting_date,
                           "discussions", (json_int_t)m->discussions, "without_minutes",
                           (json_int_t)m->without_minutes);
-    if (w->html)
+    if (w->html) {
         add_label(o, "meeting_date", m->meeting_date);
+        json_object_set_new(o, "has_discussions", json_boolean(m->discussions > 0));
+    }
     json_array_append_new(w->minutes, o);
 }
 
@@ -196,6 +203,7 @@ struct chron_json {
     const struct svc_ctx *c;
     json_t *events;
     bool html;
+    int64_t pupil_id;
 };
 
 static const char *event_label(const char *kind)
@@ -231,8 +239,10 @@ static void on_event(void *arg, const struct chron_event *e)
         const char *rel = code_label(&codes_consent_relationship, e->text2);
         snprintf(detail, dn, "Given by %s (%s). Discussion at TAS %s.", e->text1, rel ? rel : e->text2,
                  !strcmp(e->text3, "yes") ? "agreed" : "not agreed");
+        snprintf(href, sizeof href, "/pupils/%lld", (long long)cj->pupil_id);
     } else if (!strcmp(k, "consent_withdrawn")) {
         snprintf(detail, dn, "Consent given by %s withdrawn%s%s", e->text1, e->text2[0] ? ": " : ".", e->text2);
+        snprintf(href, sizeof href, "/pupils/%lld", (long long)cj->pupil_id);
     } else if (!strcmp(k, "case_opened")) {
         snprintf(detail, dn, "Brought to %s", e->text1);
         snprintf(href, sizeof href, "/cases/%lld", (long long)e->case_id);
@@ -281,7 +291,7 @@ static void h_chronology(struct req *rq, struct resp *rs)
 {
     CTX(c, rq);
     struct pupil_row p;
-    struct chron_json cj = {&c, json_array(), !rq->api};
+    struct chron_json cj = {&c, json_array(), !rq->api, rq->id};
     enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
     if (st != SVC_OK) {
         json_decref(cj.events);

@@ -66,6 +66,7 @@ struct resp {
     size_t ncookies;
     char *cookies[RESP_MAX_COOKIES];
     const char *cache_control; /* default: no-store */
+    char allow[64];            /* Allow header for 405 responses */
 };
 
 typedef void (*handler_fn)(struct req *rq, struct resp *rs);

@@ -60,6 +60,13 @@ json_t *json_paging(int64_t page, int64_t per_page, int64_t total, const char *b
                           (json_int_t)per_page, "total", (json_int_t)total, "pages", (json_int_t)pages);
     if (pages <= 1)
         return o;
+    /* Links keep a chosen page size (25 is the default). */
+    char with_size[560];
+    if (per_page != 25) {
+        snprintf(with_size, sizeof with_size, "%s%sper_page=%lld", base, strchr(base, '?') ? "&" : "?",
+                 (long long)per_page);
+        base = with_size;
+    }
     const char *sep = strchr(base, '?') ? "&" : "?";
     char href[600];
     json_t *pg = json_object();

@@ -126,3 +126,22 @@ const struct route *route_find(const char *method, const char *path, int64_t *id
     }
     return NULL;
 }
+
+void route_allowed(const char *path, char *out, size_t outsz)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        for (size_t i = 0; i < tables[t]->count; i++) {
+            const struct route *r = &tables[t]->routes[i];
+            int64_t v;
+            if (!match(r->pattern, path, &v) || strstr(out, r->method))
+                continue;
+            const char *extra = strcmp(r->method, "GET") == 0 ? ", HEAD" : "";
+            int n = snprintf(out + o, outsz - o, "%s%s%s", o ? ", " : "", r->method, extra);
+            if (n < 0 || (size_t)n >= outsz - o)
+                return;
+            o += (size_t)n;
+        }
+    }
+}

@@ -33,4 +33,8 @@ struct route_table {
 const struct route *route_find(const char *method, const char *path, int64_t *id,
                                bool *method_mismatch);
 
+/* The methods a path accepts, comma-separated ("GET, HEAD, POST"), for
+ * the Allow header of a 405. */
+void route_allowed(const char *path, char *out, size_t outsz);
+
 #endif

@@ -101,6 +101,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struc
                             rs->content_type ? rs->content_type : "text/html; charset=utf-8");
     if (rs->location)
         MHD_add_response_header(r, "Location", rs->location);
+    if (rs->allow[0])
+        MHD_add_response_header(r, "Allow", rs->allow);
     for (size_t i = 0; i < rs->ncookies; i++)
         MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
     int status = rs->status ? rs->status : 200;

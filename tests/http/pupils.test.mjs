@@ -291,6 +291,30 @@ test('search by surname (any case, part of a name) and by UPN', async () => {
   assert.match(none.html, /No pupils match your search/);
 });
 
+test('a search too long to match any name finds nothing, not every pupil', async () => {
+  for (const q of ['z'.repeat(101), 'z'.repeat(2000), '%'.repeat(100), '%_'.repeat(300)]) {
+    const r = await api(as.coordinator, 'GET', `/api/v1/pupils?q=${encodeURIComponent(q)}`);
+    assert.ok(r.status === 200 || r.status === 400, `${q.length} characters: status ${r.status}`);
+    if (r.status === 200) assert.equal(r.body.total, 0, `${q.length} characters`);
+    const html = await as.coordinator.getHtml(`/pupils?q=${encodeURIComponent(q)}`);
+    assert.ok(html.status === 200 || html.status === 400, `HTML ${q.length} characters: status ${html.status}`);
+    assert.equal(listedIds(html.html).length, 0);
+    const s = await api(as.coordinator, 'GET', `/api/v1/schools?q=${encodeURIComponent(q)}`);
+    assert.ok(s.status === 200 || s.status === 400, `schools ${q.length} characters: status ${s.status}`);
+    if (s.status === 200) assert.equal(s.body.total, 0, `schools, ${q.length} characters`);
+  }
+});
+
+test('HTML paging links keep per_page', async () => {
+  const c = as.coordinator;
+  const { html } = await c.getHtml('/pupils?per_page=10&page=2');
+  const next = /<a [^>]*href="([^"]*page=3[^"]*)"/.exec(html);
+  assert.ok(next, 'a link to page 3');
+  const page3 = await c.getHtml(decodeHtml(next[1]));
+  const want = (await api(c, 'GET', '/api/v1/pupils?per_page=10&page=3')).body.pupils.map((p) => p.id);
+  assert.deepEqual(listedIds(page3.html), want);
+});
+
 // ---- adding and editing --------------------------------------------------------
 
 test('adding a pupil with the form: 303 to the new record, which shows the values', async () => {

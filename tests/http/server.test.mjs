@@ -204,6 +204,14 @@ test('unknown paths 404, wrong methods 405, in HTML or JSON', async () => {
   assert.equal(del.status, 405);
 });
 
+test('a 405 names the methods that are allowed (Allow header)', async () => {
+  const res = await fetch(`${srv.base}/pupils`, { method: 'DELETE' });
+  await res.arrayBuffer();
+  assert.equal(res.status, 405);
+  const allow = (res.headers.get('allow') || '').split(',').map((m) => m.trim()).sort();
+  assert.deepEqual(allow.filter((m) => m !== 'HEAD'), ['GET', 'POST']);
+});
+
 test('/healthz and the stylesheet', async () => {
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
