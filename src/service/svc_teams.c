@@ -351,12 +351,11 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
          "Select a Case Coordinator from the list", &t->case_coordinator_user_id},
     };
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
-        if (is_blank(people[i].value))
-            continue;
+        if (is_blank(people[i].value) || !have_host)
+            continue;   /* without a host there is no authority to check against */
         int64_t uid = id_of(people[i].value);
         struct team_person p;
-        enum store_rc rc = (uid && have_host)
-            ? q_team_person_get(c->db, host.authority_id, people[i].role, uid, &p) : STORE_DONE;
+        enum store_rc rc = uid ? q_team_person_get(c->db, host.authority_id, people[i].role, uid, &p) : STORE_DONE;
         if (rc == STORE_ROW)
             *people[i].dst = uid;
         else if (rc == STORE_DONE)

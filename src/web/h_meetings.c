@@ -451,14 +451,11 @@ static void h_meeting_reinstate(struct req *rq, struct resp *rs)
     changed(rq, rs, &c, svc_meeting_reinstate(&c, rq->id, &e), NULL, &e, "reinstated");
 }
 
-/* A date from the three GOV.UK boxes (forms) or "date" (JSON). */
+/* A date from the three GOV.UK boxes (forms) or "date" (JSON,
+ * "YYYY-MM-DD"), as "D/M/YYYY" for the service; "" when nothing was sent. */
 static const char *typed_date(struct req *rq, struct typed *t)
 {
-    if (rq->json)
-        return req_param(rq, "date");
-    t->date_day = req_param(rq, "date-day");
-    t->date_month = req_param(rq, "date-month");
-    t->date_year = req_param(rq, "date-year");
+    req_date_parts(rq, "date", "date", &t->date_day, &t->date_month, &t->date_year);
     const char *d = t->date_day ? t->date_day : "", *m = t->date_month ? t->date_month : "",
                *y = t->date_year ? t->date_year : "";
     if (!*d && !*m && !*y)
@@ -595,4 +592,5 @@ static const struct route meeting_routes[] = {
     {"POST", "/api/v1/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
 };
 
+extern const struct route_table meetings_table;
 ROUTE_TABLE(meetings_table, meeting_routes);

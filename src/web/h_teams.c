@@ -916,15 +916,13 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     ctx_init(rq, &c);
-    const char *d = req_param(rq, "date-day"), *m = req_param(rq, "date-month"), *y = req_param(rq, "date-year");
-    const char *date = req_param(rq, "date");
-    if (!rq->json) {
-        date = "";
-        if ((d && *d) || (m && *m) || (y && *y)) {
-            char s[40];
-            snprintf(s, sizeof s, "%.8s/%.8s/%.8s", d ? d : "", m ? m : "", y ? y : "");
-            date = req_keep(rq, s);
-        }
+    const char *d, *m, *y;
+    req_date_parts(rq, "date", "date", &d, &m, &y);
+    const char *date = "";
+    if ((d && *d) || (m && *m) || (y && *y)) {
+        char s[40];
+        snprintf(s, sizeof s, "%.8s/%.8s/%.8s", d ? d : "", m ? m : "", y ? y : "");
+        date = req_keep(rq, s);
     }
     const char *time = req_param(rq, "start_time");
     struct field_errors e = {0};
@@ -979,4 +977,5 @@ static const struct route team_routes[] = {
     {"POST", "/api/v1/teams/:id/meetings", h_team_meeting_create, 0},
 };
 
+extern const struct route_table teams_table;
 ROUTE_TABLE(teams_table, team_routes);
