@@ -41,6 +41,7 @@ struct store {
     size_t used;
     bool has_msg;             /* msg overrides sqlite3_errmsg() */
     char msg[256];
+    int nested;               /* savepoints open inside the outer transaction */
 };
 
 static void put_err(char *err, size_t errlen, const char *fmt, ...)
@@ -390,6 +391,7 @@ void store_end_use(struct store *s)
         for (struct store_stmt *st = s->slots[i]; st; st = st->twin)
             if (st->in_use)
                 store_done(st);
+    s->nested = 0;   /* the whole transaction goes, savepoints and all */
     store_rollback(s);
 }
 
@@ -521,29 +523,66 @@ static enum store_rc run(struct store *s, const char *sql)
     return rc;
 }
 
+/* A transaction begun inside another becomes a savepoint, so a use case
+ * that wraps its own writes in a transaction can also run as part of a
+ * larger one (tas demo loads a year of records in one). */
+static enum store_rc begin(struct store *s, const char *sql)
+{
+    if (!s)
+        return STORE_ERROR;
+    if (!sqlite3_get_autocommit(s->db)) {
+        enum store_rc rc = run(s, "SAVEPOINT tas_nested");
+        if (rc == STORE_OK || rc == STORE_DONE)
+            s->nested++;
+        return rc == STORE_DONE ? STORE_OK : rc;
+    }
+    s->nested = 0;
+    enum store_rc rc = run(s, sql);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
 enum store_rc store_begin(struct store *s)
 {
-    return s ? run(s, "BEGIN") : STORE_ERROR;
+    return begin(s, "BEGIN");
 }
 
 enum store_rc store_begin_write(struct store *s)
 {
-    return s ? run(s, "BEGIN IMMEDIATE") : STORE_ERROR;
+    return begin(s, "BEGIN IMMEDIATE");
 }
 
 /* On STORE_BUSY the transaction is still open: the caller rolls back. */
 enum store_rc store_commit(struct store *s)
 {
-    return s ? run(s, "COMMIT") : STORE_ERROR;
+    if (!s)
+        return STORE_ERROR;
+    if (s->nested > 0) {
+        enum store_rc rc = run(s, "RELEASE tas_nested");
+        if (rc == STORE_OK || rc == STORE_DONE)
+            s->nested--;
+        return rc == STORE_DONE ? STORE_OK : rc;
+    }
+    enum store_rc rc = run(s, "COMMIT");
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 void store_rollback(struct store *s)
 {
     /* Autocommit means no transaction (never begun, or already undone by
      * SQLite after an error), so there is nothing to roll back. */
-    if (!s || sqlite3_get_autocommit(s->db))
+    if (!s || sqlite3_get_autocommit(s->db)) {
+        if (s)
+            s->nested = 0;
         return;
-    if (run(s, "ROLLBACK") != STORE_OK)
+    }
+    if (s->nested > 0) {
+        /* Undo the inner part only; the outer transaction goes on. */
+        if (run(s, "ROLLBACK TO tas_nested") != STORE_ERROR)
+            (void)run(s, "RELEASE tas_nested");
+        s->nested--;
+        return;
+    }
+    if (run(s, "ROLLBACK") == STORE_ERROR)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);  /* out of memory */
 }
 

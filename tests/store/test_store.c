@@ -595,7 +595,6 @@ static void test_rollback_discards(void **state)
     store_rollback(f->s);
 
     assert_int_equal(store_begin(f->s), STORE_OK);
-    assert_int_equal(store_begin(f->s), STORE_ERROR);  /* no nesting */
     assert_int_equal(add_pupil(f->s, 1, "R1", "Ann"), STORE_OK);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupils"), 1);
     store_rollback(f->s);
@@ -619,6 +618,39 @@ static void test_rollback_discards(void **state)
     assert_int_equal(store_commit(f->s), STORE_OK);
     assert_int_equal(query_int(other, "SELECT count(*) FROM pupils"), 2);
     store_close(other);
+}
+
+/* A transaction begun inside another is a savepoint: its rollback undoes
+ * only its own writes, its commit leaves them to the outer transaction. */
+static void test_nested_transactions(void **state)
+{
+    struct fix *f = *state;
+    make_tables(f->s);
+    assert_int_equal(store_begin_write(f->s), STORE_OK);
+    assert_int_equal(add_pupil(f->s, 1, "N1", "Outer"), STORE_OK);
+    assert_int_equal(store_begin_write(f->s), STORE_OK);          /* inner 1 */
+    assert_int_equal(add_pupil(f->s, 1, "N2", "Kept"), STORE_OK);
+    assert_int_equal(store_begin(f->s), STORE_OK);                /* inner 2 */
+    assert_int_equal(add_pupil(f->s, 1, "N3", "Undone"), STORE_OK);
+    store_rollback(f->s);                                         /* undoes N3 only */
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupils"), 2);
+    assert_int_equal(store_commit(f->s), STORE_OK);               /* inner 1 into outer */
+    char err[256];
+    struct store *other = store_open(f->url, err, sizeof err);
+    assert_non_null(other);
+    assert_int_equal(query_int(other, "SELECT count(*) FROM pupils"), 0);  /* not yet */
+    assert_int_equal(store_commit(f->s), STORE_OK);               /* outer */
+    assert_int_equal(query_int(other, "SELECT count(*) FROM pupils"), 2);
+    store_close(other);
+
+    /* Rolling back the outer transaction undoes committed inner work too. */
+    assert_int_equal(store_begin_write(f->s), STORE_OK);
+    assert_int_equal(store_begin_write(f->s), STORE_OK);
+    assert_int_equal(add_pupil(f->s, 1, "N4", "Gone"), STORE_OK);
+    assert_int_equal(store_commit(f->s), STORE_OK);
+    store_rollback(f->s);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pupils"), 2);
+    assert_int_equal(store_commit(f->s), STORE_ERROR);            /* nothing open */
 }
 
 struct writer {
@@ -1039,6 +1071,7 @@ int main(void)
         T(test_exec_and_changes),
         T(test_secure_delete),
         T(test_rollback_discards),
+        T(test_nested_transactions),
         T(test_begin_immediate),
         T(test_migrate_idempotent),
         T(test_migrate_failure_rolls_back),
