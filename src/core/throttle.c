@@ -23,6 +23,9 @@ void throttle_fail(const struct throttle_rules *r, struct throttle_state *s, int
      * not lock the account again at once. */
     if (s->locked_until && s->locked_until <= now && s->failures >= r->lock_after)
         s->failures = 0, s->locked_until = 0;
+    if (s->locked_until <= now && s->last_failure && now - s->last_failure > r->lock_seconds)
+        s->failures = 0;
+    s->last_failure = now;
     s->failures++;
     if (s->failures >= r->lock_after) {
         s->locked_until = now + r->lock_seconds;

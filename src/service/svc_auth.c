@@ -37,6 +37,7 @@ static enum throttle_verdict check_key(struct store *db, const char *key, int64_
     st->failures = r.failures;
     st->next_attempt_at = r.next_attempt_at;
     st->locked_until = r.locked_until;
+    st->last_failure = r.updated_at;
     return throttle_check(st, now, wait);
 }
 
@@ -44,7 +45,7 @@ static void record_failure(struct store *db, const struct throttle_rules *rules,
                            struct throttle_state *st, int64_t now)
 {
     throttle_fail(rules, st, now);
-    struct throttle_row r = {st->failures, st->next_attempt_at, st->locked_until};
+    struct throttle_row r = {st->failures, st->next_attempt_at, st->locked_until, now};
     (void)q_throttle_put(db, key, &r, now);
 }
 
@@ -69,7 +70,7 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
 {
     char ukey[80], akey[80];
     throttle_keys(username, remote_addr, ukey, akey);
-    struct throttle_state us = {0, 0, 0}, as = {0, 0, 0};
+    struct throttle_state us = {0, 0, 0, 0}, as = {0, 0, 0, 0};
     struct throttle_rules addr_rules = cfg->throttle;
     addr_rules.free_failures *= 5;
     addr_rules.lock_after *= 5;
@@ -120,7 +121,10 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
     memset(out, 0, sizeof *out);
     if (store_begin_write(db) != STORE_OK)
         return SIGN_IN_ERROR;
-    if (q_throttle_clear(db, ukey) != STORE_OK || q_throttle_clear(db, akey) != STORE_OK ||
+    /* Success clears the name's count but not the address's: otherwise one
+     * real account could wipe the count between guesses at other names.
+     * The address's count is forgotten after a quiet spell instead. */
+    if (q_throttle_clear(db, ukey) != STORE_OK ||
         new_session(db, u.id, remote_addr, now, out) != 0 || store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;

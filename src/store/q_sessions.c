@@ -96,7 +96,7 @@ enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_r
 {
     memset(out, 0, sizeof *out);
     struct store_stmt *st = store_prepare(s,
-        "SELECT failures, next_attempt_at, locked_until FROM login_throttle WHERE key = ?");
+        "SELECT failures, next_attempt_at, locked_until, updated_at FROM login_throttle WHERE key = ?");
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, key);
@@ -105,6 +105,7 @@ enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_r
         out->failures = store_col_int(st, 0);
         out->next_attempt_at = store_col_int(st, 1);
         out->locked_until = store_col_int(st, 2);
+        out->updated_at = store_col_int(st, 3);
     }
     store_done(st);
     return rc;

@@ -24,6 +24,7 @@ struct throttle_row {
     int64_t failures;
     int64_t next_attempt_at;
     int64_t locked_until;
+    int64_t updated_at;         /* when the last failure was recorded */
 };
 /* STORE_DONE (and a zeroed row) when the key has no failures on record. */
 enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out);

@@ -93,7 +93,9 @@ void dispatch(struct req *rq, struct resp *rs)
     if (cookie) {
         enum session_result sr = svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess);
         rq->signed_in = sr == SESSION_OK;
-        rq->session_expired = sr == SESSION_EXPIRED;
+        /* Sign-out clears the cookie, so a cookie with no session behind it
+         * is one that expired (and may already have been cleared away). */
+        rq->session_expired = sr == SESSION_EXPIRED || sr == SESSION_NONE;
         if (sr == SESSION_ERROR) {
             view_svc_error(rq, rs, SVC_ERROR);
             goto out;

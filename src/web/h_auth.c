@@ -126,6 +126,7 @@ void h_sign_in(struct req *rq, struct resp *rs)
     }
     if (r != SIGN_IN_OK) {
         bool filled = username && *username && password && *password;
+        rs->retry_after = wait;
         render_sign_in(rq, rs, filled ? status_for(r) : 400, username, &errs, NULL);
         return;
     }
@@ -165,6 +166,7 @@ void h_api_sign_in(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
+    rs->retry_after = wait;
     view_json(rs, status_for(r), json_pack("{s:s, s:I}", "error",
                                            errs.count ? errs.items[0].message : "not signed in",
                                            "retry_after", (json_int_t)wait));

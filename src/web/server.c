@@ -103,6 +103,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struc
         MHD_add_response_header(r, "Location", rs->location);
     if (rs->allow[0])
         MHD_add_response_header(r, "Allow", rs->allow);
+    if (rs->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)rs->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
     for (size_t i = 0; i < rs->ncookies; i++)
         MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
     int status = rs->status ? rs->status : 200;

@@ -11,7 +11,7 @@ static const struct throttle_rules rules = {3, 60, 10, 900};
 static void free_failures_have_no_delay(void **state)
 {
     (void)state;
-    struct throttle_state s = {0, 0, 0};
+    struct throttle_state s = {0, 0, 0, 0};
     int64_t wait;
     for (int i = 0; i < 3; i++) {
         throttle_fail(&rules, &s, 1000);
@@ -23,7 +23,7 @@ static void free_failures_have_no_delay(void **state)
 static void delays_grow_and_cap(void **state)
 {
     (void)state;
-    struct throttle_state s = {3, 0, 0};
+    struct throttle_state s = {3, 0, 0, 0};
     int64_t wait;
     int64_t expect[] = {1, 2, 4, 8, 16, 32};
     for (int i = 0; i < 6; i++) {
@@ -33,7 +33,7 @@ static void delays_grow_and_cap(void **state)
         assert_int_equal(throttle_check(&s, 1000 + expect[i], &wait), THROTTLE_ALLOW);
     }
     struct throttle_rules low = {0, 5, 100, 900};
-    struct throttle_state t = {20, 0, 0};
+    struct throttle_state t = {20, 0, 0, 0};
     throttle_fail(&low, &t, 50);
     assert_int_equal(throttle_check(&t, 50, &wait), THROTTLE_WAIT);
     assert_int_equal(wait, 5);
@@ -42,7 +42,7 @@ static void delays_grow_and_cap(void **state)
 static void locks_after_limit_then_recovers(void **state)
 {
     (void)state;
-    struct throttle_state s = {0, 0, 0};
+    struct throttle_state s = {0, 0, 0, 0};
     int64_t wait;
     int64_t now = 5000;
     for (int i = 0; i < 10; i++) {
@@ -60,12 +60,28 @@ static void locks_after_limit_then_recovers(void **state)
     assert_int_equal(throttle_check(&s, now + 901, &wait), THROTTLE_ALLOW);
 }
 
+static void quiet_spell_forgets_failures(void **state)
+{
+    (void)state;
+    struct throttle_state s = {0, 0, 0, 0};
+    int64_t wait;
+    for (int i = 0; i < 3; i++)
+        throttle_fail(&rules, &s, 1000);
+    assert_int_equal(s.failures, 3);
+    throttle_fail(&rules, &s, 1000 + 900);   /* within the window: counts on */
+    assert_int_equal(s.failures, 4);
+    throttle_fail(&rules, &s, 1900 + 901);   /* a quiet spell: starts again */
+    assert_int_equal(s.failures, 1);
+    assert_int_equal(throttle_check(&s, 2801, &wait), THROTTLE_ALLOW);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(free_failures_have_no_delay),
         cmocka_unit_test(delays_grow_and_cap),
         cmocka_unit_test(locks_after_limit_then_recovers),
+        cmocka_unit_test(quiet_spell_forgets_failures),
     };
     return cmocka_run_group_tests_name("core/throttle", tests, NULL, NULL);
 }
