@@ -417,9 +417,9 @@ static void make_teams(struct gen *g, const struct half_term *terms, const int32
         const struct school *host = &g->base->schools[d->schools[0]];
         t->secondary = strcmp(host->phase, "secondary") == 0;
         if (d->n > 1)
-            snprintf(t->name, sizeof t->name, "%.70s cluster", host->name);
+            snprintf(t->name, sizeof t->name, "%.70s cluster TAS", host->name);
         else
-            snprintf(t->name, sizeof t->name, "%.70s", host->name);
+            snprintf(t->name, sizeof t->name, "%.70s TAS", host->name);
         adult_name(g->r, t->chair_name, sizeof t->chair_name);
         t->cadence = d->cadence;
         t->weekday = d->weekday;
@@ -741,6 +741,11 @@ static int run_team(struct gen *g, int team)
         m->status = DY_HELD;
         m->decided_on = m->day;
         m->online = chance(r, 10);
+        /* One guest all year: a social worker from the adoption team. */
+        if (team == 2 && !y->guest_done && m->day > day_from_ymd(y->year + 1, 1, 1)) {
+            m->guest = true;
+            y->guest_done = true;
+        }
         m->attend[0] = DY_PRESENT;
         for (int row = 1; row < 3 + (int)t->nservices; row++) {
             enum dy_service s = row >= 3 ? t->services[row - 3] : DY_SCHOOL;
