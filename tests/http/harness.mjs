@@ -2,6 +2,7 @@
 //
 //   import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
 //   const srv = await startServer();            // demo database + server
+//   const srv = await startServer({ year: true }); // ... with last year's TAS work (slower)
 //   const c = new Client(srv.base);
 //   const res = await c.signIn('coordinator');  // 303 on success
 //   const { status, html } = await c.getHtml('/');
@@ -67,14 +68,16 @@ export function runTas(args, { timeoutMs = 60000, env = {} } = {}) {
 
 /**
  * Creates a demo database in a fresh temporary directory and starts
- * `tas serve` on a free loopback port.
+ * `tas serve` on a free loopback port.  The demo year (teams, meetings,
+ * cases, actions) only with { year: true }: most tests want an empty year.
  * Resolves { base, proc, dir, db, logs(), stop({expectExitZero}) }.
  */
-export async function startServer({ seed = 1, extraArgs = [], env = {} } = {}) {
+export async function startServer({ seed = 1, extraArgs = [], env = {}, year = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tas-test-'));
   const db = path.join(dir, 'tas.db');
   try {
-    const demo = await runTas(['demo', '--db', db, '--seed', String(seed)], { env });
+    const demo = await runTas(['demo', '--db', db, '--seed', String(seed), ...(year ? [] : ['--without-year'])],
+      { env });
     if (demo.code !== 0) {
       throw new Error(`tas demo exited with ${demo.code ?? demo.signal}\n` +
         `--- stdout ---\n${demo.stdout}\n--- stderr ---\n${demo.stderr}`);

@@ -1,0 +1,158 @@
+// The demonstration authority's year of TAS work (`tas demo` without
+// --without-year), seen through the JSON API as the coordinator and the
+// practitioner see it: about the pilot's scale, work lists with something
+// in them, the same data for the same seed, and nothing at all without it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
+
+const SEED = 4;
+let srv; // with the year
+let twin; // the same seed again
+let bare; // --without-year
+
+async function signedIn(s, username) {
+  const c = new Client(s.base);
+  const res = await c.postJson('/api/v1/sign-in', { username, password: DEMO_PASSWORD });
+  assert.equal(res.status, 200, `sign-in of ${username}`);
+  await res.arrayBuffer();
+  return c;
+}
+
+async function json(c, p) {
+  const res = await c.get(p);
+  assert.equal(res.status, 200, p);
+  return res.json();
+}
+
+/** Every item of a paged list (200 a page). */
+async function all(c, p, key) {
+  const items = [];
+  for (let page = 1; ; page++) {
+    const sep = p.includes('?') ? '&' : '?';
+    const body = await json(c, `${p}${sep}per_page=200&page=${page}`);
+    items.push(...body[key]);
+    if (page >= body.pages) return { items, total: body.total };
+  }
+}
+
+/** The last complete school year before today ("YYYY-MM-DD"): years start on 1 August. */
+function lastYear(today) {
+  const y = Number(today.slice(0, 4));
+  const start = Number(today.slice(5, 7)) >= 8 ? y - 1 : y - 2;
+  return { from: `${start}-08-01`, to: `${start + 1}-07-31` };
+}
+
+before(async () => {
+  [srv, twin, bare] = await Promise.all([
+    startServer({ seed: SEED, year: true }),
+    startServer({ seed: SEED, year: true }),
+    startServer({ seed: SEED }),
+  ]);
+});
+
+after(async () => {
+  await Promise.all([srv, twin, bare].filter(Boolean).map((s) => s.stop()));
+});
+
+test('last year is at the pilot\'s scale, as the coordinator sees it', async () => {
+  const c = await signedIn(srv, 'coordinator');
+  const work = await json(c, '/api/v1/work');
+  const { from, to } = lastYear(work.today);
+  const meetings = (await all(c, `/api/v1/meetings?from=${from}&to=${to}&order=oldest`, 'meetings')).items;
+  const held = meetings.filter((m) => m.status === 'held');
+  const cancelled = meetings.filter((m) => m.status === 'cancelled');
+  assert.ok(meetings.length >= 170 && meetings.length <= 210, `meetings planned: ${meetings.length}`);
+  assert.ok(held.length >= 95 && held.length <= 125, `meetings held: ${held.length}`);
+  assert.equal(held.length + cancelled.length, meetings.length, 'every past meeting was held or cancelled');
+  assert.ok(cancelled.every((m) => m.cancel_reason.length > 0), 'cancellations give a reason');
+  const online = held.filter((m) => m.mode === 'online').length;
+  assert.ok(online > 0 && online < held.length * 0.2, `held online: ${online}`);
+  assert.ok(held.every((m) => m.date <= work.today), 'nothing held in the future');
+
+  // This year's meetings from today on stay planned.
+  const ahead = (await all(c, `/api/v1/meetings?from=${work.today}&order=oldest`, 'meetings')).items;
+  assert.ok(ahead.length > 0 && ahead.every((m) => m.status === 'planned'), 'future meetings are planned');
+
+  const cases = (await all(c, '/api/v1/cases', 'cases')).items;
+  assert.ok(cases.length >= 230 && cases.length <= 290, `pupils discussed: ${cases.length}`);
+  assert.ok(cases.every((k) => k.discussions >= 1), 'every case was discussed');
+  assert.equal(new Set(cases.map((k) => k.pupil_id)).size, cases.length, 'one case per pupil');
+  const returning = cases.filter((k) => k.discussions >= 2).length;
+  assert.ok(returning > cases.length * 0.4 && returning < cases.length * 0.75, `returning cases: ${returning}`);
+  const closed = cases.filter((k) => k.status === 'closed').length;
+  assert.ok(closed > cases.length / 2 && closed < cases.length, `closed cases: ${closed}`);
+
+  let actions = 0;
+  const statuses = {};
+  for (const k of cases) {
+    const body = await json(c, `/api/v1/cases/${k.id}/actions`);
+    const list = body.actions ?? body.items ?? [];
+    actions += list.length;
+    for (const a of list) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+  }
+  assert.ok(actions >= 750 && actions <= 930, `actions: ${actions}`);
+  assert.ok(statuses.done > actions / 2 && statuses.not_done > 0 && statuses.open > 0,
+    `action statuses: ${JSON.stringify(statuses)}`);
+
+  // The work list has something in each coordination list.
+  assert.ok(work.overdue_actions.count > 0, 'overdue actions');
+  assert.ok(work.cases_due_for_review.count > 0, 'cases due for review');
+  assert.ok(work.meetings_without_minutes.count >= 0);
+  assert.ok(work.feedback_not_recorded.count > 0, 'feedback not recorded');
+});
+
+test('a held meeting has its attendance, agenda and minutes', async () => {
+  const c = await signedIn(srv, 'coordinator');
+  const { from, to } = lastYear((await json(c, '/api/v1/work')).today);
+  const held = (await json(c, `/api/v1/meetings?from=${from}&to=${to}&status=held&per_page=5`)).meetings;
+  assert.ok(held.length > 0);
+  for (const m of held) {
+    assert.ok(m.attendance_count >= 5, `attendance recorded (${m.attendance_count})`);
+    const agenda = await json(c, `/api/v1/meetings/${m.id}/agenda`);
+    const items = agenda.items ?? agenda.agenda ?? agenda.discussions ?? [];
+    assert.ok(Array.isArray(items) && items.length > 0, `agenda of meeting ${m.id}: ${JSON.stringify(agenda).slice(0, 200)}`);
+  }
+});
+
+test('the practitioner sees their own actions', async () => {
+  const p = await signedIn(srv, 'practitioner');
+  const work = await json(p, '/api/v1/work');
+  assert.ok(work.my_actions && work.my_actions.count > 0, 'my actions listed');
+  assert.ok(work.my_actions.items.every((a) => /Fatima Qureshi/.test(a.owner_label)), 'owned by the account\'s practitioner');
+  // Team grants: the cases of the practitioner's teams, not the whole authority.
+  const cases = await json(p, '/api/v1/cases?per_page=1');
+  assert.ok(cases.total > 0 && cases.total < 100, `practitioner sees ${cases.total} cases`);
+});
+
+test('the same seed gives the same data', async () => {
+  const a = await signedIn(srv, 'coordinator');
+  const b = await signedIn(twin, 'coordinator');
+  const { from, to } = lastYear((await json(a, '/api/v1/work')).today);
+  const cases = await json(a, '/api/v1/cases?per_page=200');
+  const sample = [
+    `/api/v1/meetings?from=${from}&to=${to}&per_page=200`,
+    '/api/v1/cases?per_page=200',
+    '/api/v1/work',
+    '/api/v1/teams',
+  ];
+  for (const k of [cases.cases[0], cases.cases[57], cases.cases[150]]) {
+    sample.push(`/api/v1/cases/${k.id}`, `/api/v1/cases/${k.id}/actions`, `/api/v1/cases/${k.id}/referrals`);
+  }
+  for (const p of sample) {
+    assert.deepEqual(await json(b, p), await json(a, p), p);
+  }
+});
+
+test('tas demo --without-year makes no teams, meetings or cases', async () => {
+  const c = await signedIn(bare, 'coordinator');
+  assert.equal((await json(c, '/api/v1/meetings')).total, 0);
+  assert.equal((await json(c, '/api/v1/cases')).total, 0);
+  const work = await json(c, '/api/v1/work');
+  assert.equal(work.overdue_actions.count, 0);
+  // Without teams the practitioner reaches no cases, so has no work list.
+  const p = await signedIn(bare, 'practitioner');
+  const res = await p.get('/api/v1/work');
+  const mine = await res.json();
+  assert.ok(res.status === 403 || !mine.my_actions || mine.my_actions.count === 0, `${res.status}`);
+});
