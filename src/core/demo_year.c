@@ -265,69 +265,140 @@ struct nature_def {
 static const struct nature_def nature_defs[] = {
     {"coordination",
      {{"school", 60}, {"other", 25}, {"health", 8}, {"social_care", 7}},
-     {"School to talk to the previous school to see which strategies worked there.",
-      "Educational Psychology to email Speech and Language Therapy a copy of the EP report.",
-      "Early Help to find a contact in the CAMHS team and pass it to school.",
-      "School to share the case summary with the school nurse before the next review.",
-      "Case Coordinator to check whether a referral is already open with the Child Development Centre.",
-      "Early Help to follow up with social care about the earlier referral."}},
+     {"S|School to talk to the previous school to see which strategies worked there.",
+      "E|Educational Psychology to email Speech and Language Therapy a copy of the EP report.",
+      "H|Early Help to find a contact in the CAMHS team and pass it to school.",
+      "S|School to share the case summary with the school nurse before the next review.",
+      "C|Case Coordinator to check whether a referral is already open with the Child Development Centre.",
+      "H|Early Help to follow up with social care about the earlier referral."}},
     {"signposting_parents",
      {{"home", 85}, {"school", 15}, {"", 0}, {"", 0}},
-     {"School to signpost parents to the parenting course and explain how to book.",
-      "School to share sleep resources with the family.",
-      "School to signpost the family to the Early Support workshop.",
-      "School to give parents information about the programme and complete an EHA if they want to attend.",
-      "School to share the resource with parents at the next meeting.",
-      "Parent to look at the resource and tell school if they would like help to book."}},
+     {"S|School to signpost parents to the parenting course and explain how to book.",
+      "S|School to share sleep resources with the family.",
+      "S|School to signpost the family to the Early Support workshop.",
+      "S|School to give parents information about the programme and complete an EHA if they want to attend.",
+      "S|School to share the resource with parents at the next meeting.",
+      "P|Parent to look at the resource and tell school if they would like help to book."}},
     {"signposting_school",
      {{"school", 100}, {"", 0}, {"", 0}, {"", 0}},
-     {"School to use the resource for ideas on classroom strategies.",
-      "Class teacher to look at the guidance and try one strategy before the review.",
-      "SENCO to share the resource with the year group team.",
-      "School to book a place for a teaching assistant on the training.",
-      "Pastoral lead to use the resource in small-group sessions.",
-      "School to look at the resource with the EP at the next visit."}},
+     {"S|School to use the resource for ideas on classroom strategies.",
+      "S|Class teacher to look at the guidance and try one strategy before the review.",
+      "S|SENCO to share the resource with the year group team.",
+      "S|School to book a place for a teaching assistant on the training.",
+      "S|Pastoral lead to use the resource in small-group sessions.",
+      "S|School to look at the resource with the EP at the next visit."}},
     {"school_adjustment",
      {{"school", 100}, {"", 0}, {"", 0}, {"", 0}},
-     {"Colour-code the timetable to remind them about drinking and going to the toilet.",
-      "Consider an emotional literacy intervention this half term.",
-      "Work with class teachers so that behaviour approaches are consistent.",
-      "Agree a quiet space and a time-out card for lessons.",
-      "Seat near the front and give instructions one at a time, with visual prompts.",
-      "Trial a morning meet and greet with a trusted adult."}},
+     {"S|Colour-code the timetable to remind them about drinking and going to the toilet.",
+      "S|Consider an emotional literacy intervention this half term.",
+      "S|Work with class teachers so that behaviour approaches are consistent.",
+      "S|Agree a quiet space and a time-out card for lessons.",
+      "S|Seat near the front and give instructions one at a time, with visual prompts.",
+      "S|Trial a morning meet and greet with a trusted adult."}},
     {"advice",
      {{"school", 70}, {"home", 15}, {"health", 10}, {"other", 5}},
-     {"School can book an EP drop-in to discuss needs further.",
-      "Speech and Language Therapy to advise on strategies to support attention and listening.",
-      "Community Paediatrics to advise school on what to observe before any referral.",
-      "MHST to offer a consultation with the pastoral lead.",
-      "Find out how the child sleeps; advice from the school nurse if needed.",
-      "Early Help to talk the family through the support on offer."}},
+     {"S|School can book an EP drop-in to discuss needs further.",
+      "L|Speech and Language Therapy to advise on strategies to support attention and listening.",
+      "D|Community Paediatrics to advise school on what to observe before any referral.",
+      "M|MHST to offer a consultation with the pastoral lead.",
+      "S|Find out how the child sleeps; advice from the school nurse if needed.",
+      "H|Early Help to talk the family through the support on offer."}},
     {"referral",
      {{"health", 55}, {"social_care", 20}, {"other", 25}, {"", 0}},
-     {"School to make a referral to Community Paediatrics with the parent's agreement.",
-      "School to refer to CAMHS; MHST to support while waiting.",
-      "Referral to Speech and Language Therapy for an assessment.",
-      "School to resubmit the referral to the children's services front door.",
-      "Referral to Early Help for family support.",
-      "Referral to the school nurse service for a health assessment."}},
+     {"S|School to make a referral to Community Paediatrics with the parent's agreement.",
+      "S|School to refer to CAMHS; MHST to support while waiting.",
+      "S|Referral to Speech and Language Therapy for an assessment.",
+      "S|School to resubmit the referral to the children's services front door.",
+      "S|Referral to Early Help for family support.",
+      "S|Referral to the school nurse service for a health assessment."}},
     {"assessment",
      {{"school", 65}, {"social_care", 10}, {"health", 15}, {"other", 10}},
-     {"School to complete an Early Help Assessment with the family.",
-      "SENCO to gather evidence for an EHC needs assessment request.",
-      "School to complete the Early Concerns Toolkit before the next meeting.",
-      "EP to observe in class and report back to the review.",
-      "School to complete a reading and spelling assessment.",
-      "Start an attendance support plan with the family."}},
+     {"S|School to complete an Early Help Assessment with the family.",
+      "S|SENCO to gather evidence for an EHC needs assessment request.",
+      "S|School to complete the Early Concerns Toolkit before the next meeting.",
+      "E|EP to observe in class and report back to the review.",
+      "S|School to complete a reading and spelling assessment.",
+      "S|Start an attendance support plan with the family."}},
     {"other",
      {{"school", 55}, {"home", 35}, {"other", 10}, {"", 0}},
-     {"Parent to keep a diary of sleep and behaviour for four weeks.",
-      "Some work at home with mum to support routines, through Team Around the Family.",
-      "School to update the case summary and bring it back to TAS.",
-      "Review the part-time timetable after two weeks.",
-      "Class teacher to meet parents to agree next steps.",
-      "School to arrange a transition visit to the new school."}},
+     {"P|Parent to keep a diary of sleep and behaviour for four weeks.",
+      "P|Some work at home with mum to support routines, through Team Around the Family.",
+      "S|School to update the case summary and bring it back to TAS.",
+      "S|Review the part-time timetable after two weeks.",
+      "S|Class teacher to meet parents to agree next steps.",
+      "S|School to arrange a transition visit to the new school."}},
 };
+
+/* When a nature has no example for the owner: what that owner typically
+ * agreed to do.  Tags: S school, P parent, E EP, H Early Help, L SALT,
+ * M MHST, D paediatrics, N school nurse, C case coordinator. */
+static const char *const owner_lines[] = {
+    "P|Parent to talk to the GP about the worries raised at TAS.",
+    "P|Parent to keep a diary of sleep and behaviour for four weeks.",
+    "E|EP to observe in class and advise the class teacher on strategies.",
+    "E|EP to offer a consultation to the class teacher and parents.",
+    "E|EP to share a written summary of advice with school before the review.",
+    "E|EP to look at the work sample and advise on next steps for learning.",
+    "H|Early Help to contact the family and offer support.",
+    "H|Early Help to check whether a family worker is already involved.",
+    "L|SALT to send school strategies to support attention and listening.",
+    "L|SALT to screen the pupil's language in school.",
+    "M|MHST to offer a consultation with the pastoral lead.",
+    "M|MHST to check whether the pupil is waiting for CAMHS.",
+    "D|Community Paediatrics to check whether the child is known to the Child Development Centre.",
+    "D|Community Paediatrics to advise school on what to observe before any referral.",
+    "N|School nurse to arrange a health review with the family.",
+    "C|Case Coordinator to check with services and report back to the next meeting.",
+    "C|Case Coordinator to send the agreed actions to everyone involved.",
+};
+
+static char owner_tag(enum dy_owner o, enum dy_service s)
+{
+    if (o == DY_OWN_SCHOOL)
+        return 'S';
+    if (o == DY_OWN_PARENT)
+        return 'P';
+    switch (s) {
+    case DY_EP: return 'E';
+    case DY_EARLY_HELP: return 'H';
+    case DY_SALT: return 'L';
+    case DY_MHST: return 'M';
+    case DY_PAEDIATRICS: return 'D';
+    case DY_SCHOOL_NURSE: return 'N';
+    case DY_CASE_COORDINATOR: return 'C';
+    default: return 'S';
+    }
+}
+
+/* A description that fits the owner: the nature's example for that owner,
+ * else (signposting) sharing the resource, else the owner's usual line. */
+static void describe(struct demo_rng *r, const struct nature_def *nd, struct dy_action *a)
+{
+    char tag = owner_tag(a->owner, a->owner_service);
+    const char *fit[6];
+    size_t n = 0;
+    for (size_t i = 0; i < 6; i++)
+        if (nd->text[i][0] == tag)
+            fit[n++] = nd->text[i] + 2;
+    if (n) {
+        snprintf(a->description, sizeof a->description, "%s", fit[demo_rng_below(r, (uint32_t)n)]);
+        return;
+    }
+    const char *generic[8];
+    for (size_t i = 0; i < COUNT(owner_lines); i++)
+        if (owner_lines[i][0] == tag && n < 8)
+            generic[n++] = owner_lines[i] + 2;
+    if (strncmp(nd->nature, "signposting", 11) == 0 || n == 0) {
+        static const char *const who[] = {"School", "Parent", "EP", "Early Help", "SALT", "MHST",
+                                          "Community Paediatrics", "School nurse", "Case Coordinator"};
+        static const char tags[] = "SPEHLMDNC";
+        const char *w = who[strchr(tags, tag) - tags];
+        snprintf(a->description, sizeof a->description, "%s to share the resource with %s and talk it through.",
+                 w, strcmp(nd->nature, "signposting_school") == 0 ? "school staff" : "the family");
+        return;
+    }
+    snprintf(a->description, sizeof a->description, "%s", generic[demo_rng_below(r, (uint32_t)n)]);
+}
 
 static const struct wstr school_owners[] = {
     {"SENCO", 52}, {"Class teacher", 16}, {"Pastoral lead", 12}, {"Head teacher", 8},
@@ -597,7 +668,6 @@ static int add_actions(struct gen *g, int disc)
             if (strcmp(nature_defs[i].nature, a->nature) == 0)
                 nd = &nature_defs[i];
         a->setting = WPICK(r, nd->settings);
-        snprintf(a->description, sizeof a->description, "%s", PICK(r, nd->text));
         a->resource = -1;
         bool parents = strcmp(a->nature, "signposting_parents") == 0;
         if (parents || strcmp(a->nature, "signposting_school") == 0) {
@@ -640,6 +710,7 @@ static int add_actions(struct gen *g, int disc)
             a->owner_service = DY_CASE_COORDINATOR;
             a->owner_name = "";
         }
+        describe(r, nd, a);
         if (!chance(r, 15)) {
             static const int due_days[] = {14, 21, 28, 35, 42, 56, 70};
             a->due_on = m->day + PICK(r, due_days);
@@ -687,6 +758,29 @@ static int run_team(struct gen *g, int team)
     size_t first_case = y->ncases;
     bool first = true;
 
+    /* Which meetings go ahead: about 58% in primary and 55% in secondary
+     * (59% and 56% in the pilot, less the few with nothing to discuss),
+     * the first always (the charter and triage meeting). */
+    bool go[DY_MAX_MEETINGS] = {false};
+    size_t order[DY_MAX_MEETINGS];
+    size_t past = 0;
+    for (size_t k = 0; k < t->nmeetings; k++)
+        if (y->meetings[t->first_meeting + k].day <= y->horizon)
+            order[past++] = k;
+    if (past) {
+        int want = (int)((past * (t->secondary ? 55u : 58u) + 50) / 100) + between(r, -1, 1);
+        want = want < 1 ? 1 : want > (int)past ? (int)past : want;
+        go[order[0]] = true;
+        for (size_t i = past - 1; i > 1; i--) {
+            size_t j = 1 + demo_rng_below(r, (uint32_t)i);
+            size_t tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (int i = 1; i < want; i++)
+            go[order[i]] = true;
+    }
+
     for (size_t k = 0; k < t->nmeetings; k++) {
         int mi = (int)(t->first_meeting + k);
         struct dy_meeting *m = &y->meetings[mi];
@@ -694,7 +788,7 @@ static int run_team(struct gen *g, int team)
             m->status = DY_PLANNED;
             continue;
         }
-        bool held = first || chance(r, t->secondary ? 54 : 57);
+        bool held = go[k] || first;
         if (!held) {
             m->status = DY_CANCELLED;
             m->decided_on = max32(m->day - between(r, 0, 6), t->created_on);
@@ -713,8 +807,8 @@ static int run_team(struct gen *g, int team)
         }
         /* New cases: about 2.5 a meeting in primary, 2.2 in secondary;
          * the first (triage) meeting takes a few more. */
-        static const unsigned n_primary[] = {0, 14, 34, 32, 20};
-        static const unsigned n_secondary[] = {0, 24, 40, 26, 10};
+        static const unsigned n_primary[] = {0, 12, 34, 34, 20};
+        static const unsigned n_secondary[] = {0, 22, 40, 28, 10};
         int n = (int)demo_rng_weighted(r, t->secondary ? n_secondary : n_primary, 5) + (first ? 1 : 0);
         for (int j = 0; j < n && used < keep; j++) {
             int ci = new_case(g, pool[used++], team, m->day);
@@ -936,6 +1030,9 @@ static void practitioner_work(struct demo_year *y)
         a->owner_service = DY_EP;
         a->practitioner = 0;
         a->owner_name = "";
+        snprintf(a->description, sizeof a->description, "%s",
+                 a->resource >= 0 ? "EP to share the resource with school staff and talk it through."
+                                  : owner_lines[2 + i % 4] + 2);
         a->status = "open";
         a->status_on = 0;
         a->outcome = NULL;
