@@ -264,7 +264,7 @@ struct nature_def {
 
 static const struct nature_def nature_defs[] = {
     {"coordination",
-     {{"school", 60}, {"other", 25}, {"health", 8}, {"social_care", 7}},
+     {{"school", 64}, {"other", 25}, {"health", 4}, {"social_care", 7}},
      {"S|School to talk to the previous school to see which strategies worked there.",
       "E|Educational Psychology to email Speech and Language Therapy a copy of the EP report.",
       "H|Early Help to find a contact in the CAMHS team and pass it to school.",
@@ -296,7 +296,7 @@ static const struct nature_def nature_defs[] = {
       "S|Seat near the front and give instructions one at a time, with visual prompts.",
       "S|Trial a morning meet and greet with a trusted adult."}},
     {"advice",
-     {{"school", 70}, {"home", 15}, {"health", 10}, {"other", 5}},
+     {{"school", 72}, {"home", 18}, {"health", 5}, {"other", 5}},
      {"S|School can book an EP drop-in to discuss needs further.",
       "L|Speech and Language Therapy to advise on strategies to support attention and listening.",
       "D|Community Paediatrics to advise school on what to observe before any referral.",
@@ -312,7 +312,7 @@ static const struct nature_def nature_defs[] = {
       "S|Referral to Early Help for family support.",
       "S|Referral to the school nurse service for a health assessment."}},
     {"assessment",
-     {{"school", 65}, {"social_care", 10}, {"health", 15}, {"other", 10}},
+     {{"school", 72}, {"social_care", 6}, {"health", 8}, {"other", 14}},
      {"S|School to complete an Early Help Assessment with the family.",
       "S|SENCO to gather evidence for an EHC needs assessment request.",
       "S|School to complete the Early Concerns Toolkit before the next meeting.",
@@ -372,9 +372,36 @@ static char owner_tag(enum dy_owner o, enum dy_service s)
 
 /* A description that fits the owner: the nature's example for that owner,
  * else (signposting) sharing the resource, else the owner's usual line. */
-static void describe(struct demo_rng *r, const struct nature_def *nd, struct dy_action *a)
+static void describe(struct demo_rng *r, const struct demo_year *y, const struct nature_def *nd,
+                     struct dy_action *a)
 {
     char tag = owner_tag(a->owner, a->owner_service);
+    static const char *const who[] = {"School", "Parent", "EP", "Early Help", "SALT", "MHST",
+                                      "Community Paediatrics", "School nurse", "Case Coordinator"};
+    static const char tags[] = "SPEHLMDNC";
+    const char *w = a->owner == DY_OWN_SCHOOL && a->owner_name ? a->owner_name : who[strchr(tags, tag) - tags];
+    /* Signposting names what was signposted. */
+    if (strncmp(nd->nature, "signposting", 11) == 0 && a->resource >= 0) {
+        const char *title = y->resources[a->resource].title;
+        static const char *const to_parents[][2] = {
+            {"signpost the family to ", " and explain how to book."},
+            {"share details of ", " with parents."},
+            {"give parents information about ", " and help them to take it up."},
+        };
+        static const char *const to_school[][2] = {
+            {"use ", " for ideas on classroom strategies."},
+            {"share ", " with the year group team."},
+            {"look at ", " and try one idea before the review."},
+        };
+        bool parents = strcmp(nd->nature, "signposting_parents") == 0;
+        const char *const *form = parents ? to_parents[demo_rng_below(r, 3)] : to_school[demo_rng_below(r, 3)];
+        if (a->owner == DY_OWN_PARENT) {
+            static const char *const own[2] = {"look at ", " and tell school if they would like help with it."};
+            form = own;
+        }
+        snprintf(a->description, sizeof a->description, "%s to %s%s%s", w, form[0], title, form[1]);
+        return;
+    }
     const char *fit[6];
     size_t n = 0;
     for (size_t i = 0; i < 6; i++)
@@ -388,11 +415,7 @@ static void describe(struct demo_rng *r, const struct nature_def *nd, struct dy_
     for (size_t i = 0; i < COUNT(owner_lines); i++)
         if (owner_lines[i][0] == tag && n < 8)
             generic[n++] = owner_lines[i] + 2;
-    if (strncmp(nd->nature, "signposting", 11) == 0 || n == 0) {
-        static const char *const who[] = {"School", "Parent", "EP", "Early Help", "SALT", "MHST",
-                                          "Community Paediatrics", "School nurse", "Case Coordinator"};
-        static const char tags[] = "SPEHLMDNC";
-        const char *w = who[strchr(tags, tag) - tags];
+    if (n == 0) {
         snprintf(a->description, sizeof a->description, "%s to share the resource with %s and talk it through.",
                  w, strcmp(nd->nature, "signposting_school") == 0 ? "school staff" : "the family");
         return;
@@ -681,11 +704,13 @@ static int add_actions(struct gen *g, int disc)
         }
         /* Who: around 80% the school (mostly the SENCO), under 5% each
          * for health and local authority services (figure 5c). */
-        static const unsigned own_w[] = {80, 7, 9, 4};
-        size_t own = parents ? (chance(r, 85) ? 0 : 1) : demo_rng_weighted(r, own_w, COUNT(own_w));
+        static const unsigned own_w[] = {72, 8, 14, 6};
+        bool school_only = strcmp(a->nature, "school_adjustment") == 0 || strcmp(a->nature, "referral") == 0 ||
+                           strcmp(a->nature, "signposting_school") == 0;
+        size_t own = parents ? (chance(r, 85) ? 0 : 1) : school_only ? 0 : demo_rng_weighted(r, own_w, COUNT(own_w));
         /* The demo practitioner's teams see a little more of the EP. */
         bool ep_team = m->team == y->practitioner_teams[0] || m->team == y->practitioner_teams[1];
-        if (ep_team && own == 0 && chance(r, 5))
+        if (ep_team && own == 0 && !school_only && chance(r, 5))
             own = 2;
         if (own == 0) {
             a->owner = DY_OWN_SCHOOL;
@@ -710,7 +735,7 @@ static int add_actions(struct gen *g, int disc)
             a->owner_service = DY_CASE_COORDINATOR;
             a->owner_name = "";
         }
-        describe(r, nd, a);
+        describe(r, y, nd, a);
         if (!chance(r, 15)) {
             static const int due_days[] = {14, 21, 28, 35, 42, 56, 70};
             a->due_on = m->day + PICK(r, due_days);
