@@ -144,9 +144,10 @@ static double seconds_since(const struct timespec *t0)
 }
 
 /* The year's work, then the practitioner account (it needs the teams for
- * its team grants), then this year's schedule: one transaction. */
+ * its team grants), then this year's schedule; inside the caller's
+ * transaction.  summary gets the one-line report. */
 static int load_year(struct store *s, const struct demo_plan *plan, const struct demo_year *y,
-                     const char *password, int64_t *ids, int64_t now)
+                     const char *password, int64_t *ids, int64_t now, char *summary, size_t summarysz)
 {
     size_t coord = user_index(plan, "case_coordinator"), lead = user_index(plan, "strategic_lead");
     size_t prac = user_index(plan, "practitioner");
@@ -156,8 +157,6 @@ static int load_year(struct store *s, const struct demo_plan *plan, const struct
     }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (store_begin_write(s) != STORE_OK)
-        return -1;
     struct demo_year_ids yids;
     int rc = demo_year_load(s, plan, y, ids[coord], ids[lead], &yids);
     if (rc == 0 && prac < plan->nusers) {
@@ -176,14 +175,10 @@ static int load_year(struct store *s, const struct demo_plan *plan, const struct
     }
     if (rc == 0)
         rc = demo_year_finish(s, plan, y, ids[coord], prac < plan->nusers ? ids[prac] : 0, now, &yids);
-    if (rc == 0 && store_commit(s) != STORE_OK)
-        rc = -1;
-    if (rc != 0) {
-        store_rollback(s);
+    if (rc != 0)
         return -1;
-    }
-    printf("tas: demo year %d/%02d: %zu meetings planned, %zu held, %zu cancelled; %zu pupils discussed; "
-           "%zu actions; %zu meetings planned for the rest of this year\n",
+    snprintf(summary, summarysz, "tas: demo year %d/%02d: %zu meetings planned, %zu held, %zu cancelled; %zu pupils discussed; "
+           "%zu actions; %zu meetings planned for the rest of this year",
            y->year, (y->year + 1) % 100, y->nmeetings, yids.meetings_held, yids.meetings_cancelled, yids.pupils,
            yids.actions, yids.meetings_planned);
     /* On stderr: the same seed and day give the same standard output. */
@@ -261,16 +256,13 @@ int cli_demo(int argc, char **argv)
         store_close(s);
         return CLI_FAIL;
     }
-    /* Places and pupils in one transaction: all or nothing, and fast. */
+    /* Everything in one transaction: all or nothing, and fast (the
+     * services' own transactions nest inside it as savepoints). */
     rc = store_begin_write(s) == STORE_OK ? 0 : -1;
     if (rc == 0)
         rc = load_places(&ctx, &plan);
     if (rc == 0)
         rc = load_pupils(&ctx, &plan);
-    if (rc == 0 && store_commit(s) != STORE_OK)
-        rc = -1;
-    if (rc != 0)
-        store_rollback(s);
     /* The practitioner account waits for the year's teams when there is one. */
     int64_t ids[DEMO_MAX_USERS] = {0};
     size_t prac = year ? user_index(&plan, "practitioner") : plan.nusers;
@@ -278,13 +270,16 @@ int cli_demo(int argc, char **argv)
         rc = load_users(&ctx, &plan, password, 0, prac < plan.nusers ? prac : plan.nusers, NULL, 0, ids);
     if (rc == 0 && prac < plan.nusers)
         rc = load_users(&ctx, &plan, password, prac + 1, plan.nusers, NULL, 0, ids);
+    char summary[400] = "";
+    if (rc == 0 && year)
+        rc = load_year(s, &plan, year, password, ids, after_year, summary, sizeof summary);
+    if (rc == 0 && store_commit(s) != STORE_OK)
+        rc = -1;
     if (rc == 0) {
         printf("tas: demo authority \"%s\" created in %s: %zu schools, %zu pupils, %zu users\n",
                plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers);
-        if (year)
-            rc = load_year(s, &plan, year, password, ids, after_year);
-    }
-    if (rc == 0) {
+        if (summary[0])
+            printf("%s\n", summary);
         printf("tas: demo users:");
         for (size_t i = 0; i < plan.nusers; i++)
             printf(" %s", plan.users[i].username);
@@ -292,6 +287,7 @@ int cli_demo(int argc, char **argv)
                strcmp(password, DEMO_PASSWORD) == 0 ? DEMO_PASSWORD : "the one given");
     } else {
         cli_fail("demo not created: %s", store_errmsg(s));
+        store_rollback(s);
     }
     if (year)
         demo_year_free(year);
