@@ -483,6 +483,7 @@ struct gen {
     struct demo_year *y;
     size_t cap_cases, cap_disc, cap_actions;
     int32_t year_end;        /* last day of the summer term */
+    bool guest_done;         /* the year's one guest is placed */
 };
 
 static int grow(void **p, size_t *cap, size_t n, size_t size)
@@ -861,9 +862,9 @@ static int run_team(struct gen *g, int team)
         m->decided_on = m->day;
         m->online = chance(r, 10);
         /* One guest all year: a social worker from the adoption team. */
-        if (team == 2 && !y->guest_done && m->day > day_from_ymd(y->year + 1, 1, 1)) {
+        if (team == 2 && !g->guest_done && m->day > day_from_ymd(y->year + 1, 1, 1)) {
             m->guest = true;
-            y->guest_done = true;
+            g->guest_done = true;
         }
         m->attend[0] = DY_PRESENT;
         for (int row = 1; row < 3 + (int)t->nservices; row++) {
@@ -1082,7 +1083,7 @@ int demo_year_plan(uint64_t seed, const char *today, const struct demo_plan *bas
 
     struct demo_rng rng;
     demo_rng_seed(&rng, seed ^ UINT64_C(0x5EA5011D7EA12024));
-    struct gen g = {&rng, base, out, 0, 0, 0, terms[5].ends};
+    struct gen g = {&rng, base, out, 0, 0, 0, terms[5].ends, false};
 
     for (size_t i = 0; i < COUNT(default_resources); i++)
         out->resources[out->nresources++] = default_resources[i];

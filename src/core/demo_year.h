@@ -156,7 +156,6 @@ struct demo_year {
     size_t nresources;                  /* the default playbook, then the extras the demo adds */
     struct dy_resource resources[DY_MAX_RESOURCES];
     size_t ndefault_resources;
-    bool guest_done;                    /* the year's one guest is placed */
     int practitioner_teams[2];          /* teams the demo practitioner account is granted */
     size_t ncases, ndiscussions, nactions;
     struct dy_case *cases;
