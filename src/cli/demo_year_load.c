@@ -265,9 +265,18 @@ static int ev_held(struct loader *L, int i)
     static const char *const codes[] = {"present", "apologies", "absent"};
     struct attendance_input in[SHEET_MAX];
     for (size_t k = 0; k < n; k++) {
+        enum dy_attend a = attend_of(t, m, &lines[k], L->ids->services);
         in[k].key = lines[k].key;
-        in[k].status = codes[attend_of(t, m, &lines[k], L->ids->services)];
+        in[k].status = codes[a];
         in[k].person_name = NULL;
+        /* Who came for a service: its practitioner for this team. */
+        for (int sv = 0; a == DY_PRESENT && sv < DY_SERVICE__COUNT; sv++) {
+            if (L->ids->services[sv] != lines[k].service_id || !lines[k].service_id)
+                continue;
+            int p = demo_year_practitioner_for(L->y, (enum dy_service)sv, m->team);
+            if (p >= 0)
+                in[k].person_name = L->y->practitioners[p].name;
+        }
     }
     st = svc_meeting_attendance_save(&L->c, id, in, n, &e);
     if (st != SVC_OK)

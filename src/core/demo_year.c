@@ -577,7 +577,7 @@ static void make_practitioners(struct gen *g)
 /* The practitioner of a service who works with a team (-1 none): the demo
  * EP covers the demo account's teams, the other EP the rest; two-person
  * services split the teams odd/even. */
-static int practitioner_for(const struct demo_year *y, enum dy_service s, int team)
+int demo_year_practitioner_for(const struct demo_year *y, enum dy_service s, int team)
 {
     if (s == DY_EP)
         return team == y->practitioner_teams[0] || team == y->practitioner_teams[1] ? 0 : 1;
@@ -723,7 +723,7 @@ static int add_actions(struct gen *g, int disc)
         } else if (own == 2) {
             enum dy_service s = ep_team && chance(r, 50) ? DY_EP : t->services[demo_rng_below(r, (uint32_t)t->nservices)];
             a->owner_service = s;
-            int p = practitioner_for(y, s, m->team);
+            int p = demo_year_practitioner_for(y, s, m->team);
             if (p >= 0 && (s == DY_EP || chance(r, 50))) {
                 a->owner = DY_OWN_PRACTITIONER;
                 a->practitioner = p;

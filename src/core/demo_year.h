@@ -194,6 +194,9 @@ struct dy_event {
 int demo_year_plan(uint64_t seed, const char *today, const struct demo_plan *base, struct demo_year *out);
 void demo_year_free(struct demo_year *y);
 
+/* The practitioner (index) of a service who works with a team, -1 none. */
+int demo_year_practitioner_for(const struct demo_year *y, enum dy_service s, int team);
+
 /* Every event of the year, sorted by day, then kind, then index.  *ev is
  * malloc'd (the caller frees it).  0 ok, -1 out of memory. */
 int demo_year_events(const struct demo_year *y, struct dy_event **ev, size_t *n);
