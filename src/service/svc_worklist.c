@@ -2,11 +2,12 @@
 
 #include "core/calendar.h"
 #include "core/workflow.h"
+#include "service/svc_cases.h"
 #include "service/svc_pupils.h"
 
 static bool any(const struct visibility *v)
 {
-    return v->all || v->nauthorities || v->nschools;
+    return !policy_visible_none(v);
 }
 
 struct review_filter {
@@ -69,7 +70,7 @@ enum svc_status svc_chronology(struct svc_ctx *c, int64_t pupil_id, struct pupil
         st = SVC_NOT_FOUND;
     if (st != SVC_OK)
         return st;
-    if (!svc_allowed(c, ACT_VIEW, RES_CASE, 0, p->authority_id, p->p.school_id))
+    if (!svc_case_allowed(c, ACT_VIEW, p))
         return SVC_NOT_FOUND;
     return svc_from_store(q_chronology(c->db, pupil_id, fn, arg));
 }

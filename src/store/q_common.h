@@ -16,6 +16,27 @@
     "(? = 1 OR " auth_col " IN (" VIS_SLOTS8 ") OR " school_col " IN (" VIS_SLOTS32 "))"
 #define VIS_PARAMS (1 + VIS_AUTH_SLOTS + VIS_SCHOOL_SLOTS)
 
+/* Case records: the visibility above, or the break-glass pupils, or a
+ * (team, service) pair: a case of that team whose pupil's consent today
+ * covers that service.  The consent that governs is the latest given on or
+ * before today (on a tie the lower id, as core/workflow.c consent_check
+ * reads the list); it counts unless withdrawn by today or not covering
+ * discussion.  Columns: the case's team, pupil; the pupil's authority, school. */
+#define VIS_CASE_FILTER(team_col, pupil_col, auth_col, school_col) \
+    "(" VIS_FILTER(auth_col, school_col) " OR " pupil_col " IN (" VIS_SLOTS8 ") OR EXISTS (" \
+    "SELECT 1 FROM consents k JOIN consent_services ks ON ks.consent_id = k.id " \
+    "JOIN services sv ON sv.id = ks.service_id WHERE k.id = (SELECT k2.id FROM consents k2 " \
+    "WHERE k2.pupil_id = " pupil_col " AND k2.given_on <= ? ORDER BY k2.given_on DESC, k2.id ASC " \
+    "LIMIT 1) AND (k.withdrawn_on IS NULL OR k.withdrawn_on > ?) AND k.covers_discussion = 1 AND (" \
+    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
+    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
+    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
+    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?))))"
+
+/* Binds a case visibility (VIS_CASE_FILTER) at idx for the day today
+ * (YYYY-MM-DD); returns the next index or -1 as q_bind_visibility. */
+int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibility *v, const char *today);
+
 /* Binds a visibility at parameter idx; returns the next free index, or -1
  * when it has more authorities or schools than the slots (the caller then
  * refuses rather than show too little or too much). */
