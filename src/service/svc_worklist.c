@@ -49,7 +49,7 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
         if (rc == STORE_OK && sink->minutes)
             rc = q_work_minutes(c->db, &teams, c->today, sink->minutes, sink->arg);
         if (rc == STORE_OK && sink->feedback)
-            rc = q_work_feedback(c->db, &cases, sink->feedback, sink->arg);
+            rc = q_work_feedback(c->db, &cases, c->today, sink->feedback, sink->arg);
     }
     int64_t linked = 0;
     if (rc == STORE_OK && c->who->user_id > 0)
@@ -57,7 +57,7 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
     if (rc == STORE_OK && linked > 0) {
         which->mine = true;
         if (sink->mine)
-            rc = q_work_owned(c->db, &cases, c->who->user_id, sink->mine, sink->arg);
+            rc = q_work_owned(c->db, &cases, c->today, c->who->user_id, sink->mine, sink->arg);
     }
     return svc_from_store(rc);
 }

@@ -24,14 +24,14 @@
  * discussion.  Columns: the case's team, pupil; the pupil's authority, school. */
 #define VIS_CASE_FILTER(team_col, pupil_col, auth_col, school_col) \
     "(" VIS_FILTER(auth_col, school_col) " OR " pupil_col " IN (" VIS_SLOTS8 ") OR EXISTS (" \
-    "SELECT 1 FROM consents k JOIN consent_services ks ON ks.consent_id = k.id " \
-    "JOIN services sv ON sv.id = ks.service_id WHERE k.id = (SELECT k2.id FROM consents k2 " \
-    "WHERE k2.pupil_id = " pupil_col " AND k2.given_on <= ? ORDER BY k2.given_on DESC, k2.id ASC " \
-    "LIMIT 1) AND (k.withdrawn_on IS NULL OR k.withdrawn_on > ?) AND k.covers_discussion = 1 AND (" \
-    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
-    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
-    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?) OR " \
-    "(" team_col " = ? AND sv.code = ?) OR (" team_col " = ? AND sv.code = ?))))"
+    "SELECT 1 FROM consents vk JOIN consent_services vks ON vks.consent_id = vk.id " \
+    "JOIN services vsv ON vsv.id = vks.service_id WHERE vk.id = (SELECT vk2.id FROM consents vk2 " \
+    "WHERE vk2.pupil_id = " pupil_col " AND vk2.given_on <= ? ORDER BY vk2.given_on DESC, vk2.id ASC " \
+    "LIMIT 1) AND (vk.withdrawn_on IS NULL OR vk.withdrawn_on > ?) AND vk.covers_discussion = 1 AND (" \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?))))"
 
 /* Binds a case visibility (VIS_CASE_FILTER) at idx for the day today
  * (YYYY-MM-DD); returns the next index or -1 as q_bind_visibility. */
