@@ -34,6 +34,10 @@ enum svc_status svc_break_glass_request(struct svc_ctx *c, int64_t pupil_id, con
         field_errors_add(errs, "reason", "The reason must be 500 characters or fewer");
     else if (strlen(out->reason) < BREAK_GLASS_REASON_MIN)
         field_errors_add(errs, "reason", "Say why you need emergency access to this pupil's record");
+    /* Before any look-up: a refused form must not tell whether the pupil
+     * exists.  Only a recorded request finds that out. */
+    if (errs->count)
+        return SVC_INVALID;
     struct pupil_row p;
     enum store_rc rc = q_pupil_get(c->db, pupil_id, &p);
     if (rc == STORE_DONE)
@@ -46,8 +50,6 @@ enum svc_status svc_break_glass_request(struct svc_ctx *c, int64_t pupil_id, con
     enum role role;
     if (!policy_break_glass(c->who, &r, &role).allow)
         return SVC_NOT_FOUND;   /* outside every authority of theirs: not theirs to know of */
-    if (errs->count)
-        return SVC_INVALID;
     out->user_id = c->who->user_id;
     out->pupil_id = pupil_id;
     out->authority_id = p.authority_id;

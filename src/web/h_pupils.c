@@ -286,12 +286,18 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
-    if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && !rq->api && svc_break_glass_offered(&c)) {
+    if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
         /* The refusal offers emergency access, whether or not the record
          * exists, so the offer itself reveals nothing. */
-        json_t *ctx = view_page(rq, "Page not found", "pupils");
+        const char *msg = "There is no record at this address, or you do not have access to it.";
         char href[64];
-        snprintf(href, sizeof href, "/pupils/%lld/break-glass", (long long)rq->id);
+        snprintf(href, sizeof href, "%s/pupils/%lld/break-glass", rq->api ? "/api/v1" : "", (long long)rq->id);
+        if (rq->api) {
+            view_json(rs, 404, json_pack("{s:s, s:i, s:s}", "error", msg, "status", 404, "break_glass", href));
+            return;
+        }
+        json_t *ctx = view_page(rq, "Page not found", "pupils");
+        json_object_set_new(ctx, "message", json_string(msg));
         json_object_set_new(ctx, "break_glass_href", json_string(href));
         view_render(rq, rs, 404, "pupil_refused", ctx);
         return;

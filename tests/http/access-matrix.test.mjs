@@ -75,6 +75,7 @@ consents.view                -     -   -    -     -    -     -    -    -     -  
 consents.create              Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y
 consents.edit                Y     N   Y    Y     Y    H     H    H    H     H     H      H   H    Y
 consents.list.other-la       H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+chronology.view              Y     Y   Y    Y     Y    H     H    H    H     H     H      H   H    Y
 actions.list                 Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
 actions.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
 actions.create               Y     N   N    Y     Y    H     H    H    H     N     H      N   H    Y
@@ -94,6 +95,7 @@ meetings.view                Y     Y   Y    Y     Y    H     H    H    H     Y  
 meetings.create              Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
 meetings.edit                Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
 meetings.view.other-la       H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+meetings.agenda              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 reference.list               Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   N    Y
 reference.view               Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   H    Y
 reference.create             Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
@@ -307,6 +309,7 @@ function requests() {
     'consents.create': ['POST', `/api/v1/pupils/${i.pA}/consents`, {}],
     'consents.edit': ['POST', `/api/v1/consents/${i.cA}/withdraw`, {}],
     'consents.list.other-la': ['GET', `/api/v1/pupils/${i.pX}/consents`],
+    'chronology.view': ['GET', `/api/v1/pupils/${i.pA}/chronology`, undefined, `/pupils/${i.pA}/chronology`],
     'actions.list': ['GET', `/api/v1/cases/${i.caseA}/actions`, undefined, `/cases/${i.caseA}/actions`],
     'actions.view': ['GET', `/api/v1/actions/${i.actA}`, undefined, `/actions/${i.actA}`],
     'actions.create': ['POST', `/api/v1/cases/${i.caseA}/actions`, {}],
@@ -326,6 +329,7 @@ function requests() {
     'meetings.create': ['POST', `/api/v1/teams/${i.T1}/meetings`, {}],
     'meetings.edit': ['POST', `/api/v1/meetings/${i.M1}/move`, {}],
     'meetings.view.other-la': ['GET', `/api/v1/meetings/${i.MX}`, undefined, `/meetings/${i.MX}`],
+    'meetings.agenda': ['GET', `/api/v1/meetings/${i.M1}/agenda`, undefined, `/meetings/${i.M1}/agenda`],
     'reference.list': ['GET', `/api/v1/services?authority=${i.A}`, undefined, `/services?authority=${i.A}`],
     'reference.view': ['GET', `/api/v1/services/${i.ep}`, undefined, `/services/${i.ep}`],
     'reference.create': ['POST', `/api/v1/services?authority=${i.A}`, {}],
@@ -457,6 +461,10 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   const missing = await head.getHtml('/pupils/999999');
   assert.equal(missing.status, 404);
   assert.match(missing.html, /request emergency access/);
+  const apiRefused = await api(head, 'GET', `/api/v1/pupils/${ids.pB}`);
+  assert.equal(apiRefused.status, 404);
+  assert.equal(apiRefused.body.break_glass, `/api/v1/pupils/${ids.pB}/break-glass`, 'the JSON twin of the offer');
+  assert.equal((await api(as.eval, 'GET', `/api/v1/pupils/${ids.pB}`)).body.break_glass, undefined);
   // Roles without a duty of care are not offered it and may not ask.
   for (const u of ['eval', 'steer', 'prac', 'pr.ep', 'dpo']) {
     assert.ok(!(await as[u].getHtml(`/pupils/${ids.pB}`)).html.includes(`/pupils/${ids.pB}/break-glass`), u);
@@ -472,6 +480,9 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   assert.equal(empty.status, 400);
   assert.match(await empty.text(), /govuk-error-summary/);
   assert.equal(sql('SELECT count(*) FROM break_glass'), '0');
+  // Without a reason the answer is the same whether or not the pupil exists.
+  assert.equal((await api(head, 'POST', '/api/v1/pupils/999999/break-glass', { reason: '' })).status, 422);
+  assert.equal((await api(head, 'POST', `/api/v1/pupils/${ids.pX}/break-glass`, { reason: '' })).status, 422);
   // Not across authorities, and without CSRF nothing happens.
   assert.equal((await api(head, 'POST', `/api/v1/pupils/${ids.pX}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 404);
