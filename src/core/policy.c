@@ -20,6 +20,11 @@
  *                    withdrawing consent ends a practitioner's access at
  *                    once.  Records about the pupil as a whole (team_id 0)
  *                    are out of reach, except a list, which is filtered.
+ *   REACH_TEAM       as REACH_SCOPE, except that a team-scope grant reaches
+ *                    only its own team: the team record itself, and case
+ *                    records held by that team (not other teams' cases at
+ *                    the same schools).  Records that name no team (a
+ *                    pupil's consents, a new case) go by the team's schools.
  *   REACH_PUPIL      the one pupil of a break-glass grant (pupil scope).
  *
  * Pupil-scope grants exist only as break-glass: loaded from the
@@ -47,7 +52,7 @@
  * explicitly by the rules they match. */
 #define S_ANY (((1u << SCOPE__COUNT) - 1u) & ~S(SCOPE_PUPIL))
 
-enum reach { REACH_SCOPE, REACH_AUTHORITY, REACH_TEAM_CONSENT, REACH_PUPIL };
+enum reach { REACH_SCOPE, REACH_AUTHORITY, REACH_TEAM, REACH_TEAM_CONSENT, REACH_PUPIL };
 
 struct rule {
     enum role role;
@@ -145,16 +150,16 @@ static const struct rule rules[] = {
     {ROLE_DPO, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "DPO: reference data"},
 
     {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: team in scope"},
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope"},
     {ROLE_CASE_COORDINATOR, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: case in scope"},
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: case in scope"},
     {ROLE_CASE_COORDINATOR, RES_REFERENCE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S_ANY,
      REACH_AUTHORITY, "case coordinator: keeps the playbook and practitioners"},
 
     {ROLE_STRATEGIC_LEAD, RES_TEAM, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
-     REACH_SCOPE, "strategic lead: team in scope"},
+     REACH_TEAM, "strategic lead: team in scope"},
     {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
-     REACH_SCOPE, "strategic lead: case in scope"},
+     REACH_TEAM, "strategic lead: case in scope"},
     {ROLE_STRATEGIC_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY,
      "strategic lead: reference data"},
 
@@ -163,7 +168,7 @@ static const struct rule rules[] = {
      "school lead: cases of own school"},
     {ROLE_SCHOOL_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "school lead: reference data"},
 
-    {ROLE_PRACTITIONER, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_SCOPE, "practitioner: own team"},
+    {ROLE_PRACTITIONER, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_TEAM, "practitioner: own team"},
     {ROLE_PRACTITIONER, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM_CONSENT,
      "practitioner: case of own team, consent covers own service"},
     {ROLE_PRACTITIONER, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "practitioner: reference data"},
@@ -302,6 +307,12 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     bool anywhere_in_authority = pl->authority != 0 || (pl->any && pl->school == 0);
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
+    if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
+        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE ? r->team_id : 0;
+        if (t != 0)   /* an inactive team (no schools) reaches nothing */
+            return g->scope_id > 0 && t == g->scope_id && team_any(g);
+        /* no team named: by the team's schools, below */
+    }
     if (reach == REACH_TEAM_CONSENT) {
         if (g->scope != SCOPE_TEAM || g->scope_id <= 0)
             return false;
@@ -412,7 +423,16 @@ static void add_id(int64_t *ids, size_t *n, int64_t id)
 
 bool policy_visible_none(const struct visibility *v)
 {
-    return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils;
+    return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils && !v->nwhole_teams;
+}
+
+static void add_whole_team(struct visibility *out, int64_t team)
+{
+    for (size_t i = 0; i < out->nwhole_teams; i++)
+        if (out->whole_team_ids[i] == team)
+            return;
+    if (out->nwhole_teams < POLICY_MAX_VISIBLE_TEAMS)   /* beyond the cap: shows less */
+        out->whole_team_ids[out->nwhole_teams++] = team;
 }
 
 static void add_team(struct visibility *out, int64_t team, const char *service)
@@ -458,6 +478,12 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 }
                 continue;
             }
+            if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
+                (k == RES_TEAM || k == RES_CASE)) {
+                if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
+                    add_whole_team(out, g->scope_id);
+                continue;
+            }
             if (ru->reach == REACH_TEAM_CONSENT) {
                 if (g->scope == SCOPE_TEAM && grant_authority(g) > 0)
                     add_team(out, g->scope_id, g->detail);
@@ -487,6 +513,7 @@ void policy_visible(const struct principal *p, enum resource_kind k,
         out->nschools = 0;
         out->nteams = 0;
         out->npupils = 0;
+        out->nwhole_teams = 0;
     }
 }
 

@@ -107,9 +107,10 @@ struct decision policy_decide(const struct principal *p, enum action a,
 /* Visibility for list queries: which rows of a kind the principal may see,
  * so a list can be filtered in SQL instead of row by row.  all = every row
  * in the installation; otherwise the union of whole authorities, single
- * schools and, for case records only, (team, service) pairs -- cases of
- * that team whose pupil's current consent covers that service -- and
- * single pupils (break-glass).  Nothing is visible when all is false and
+ * schools, whole teams (teams and case records of a team-scoped grant),
+ * and, for case records only, (team, service) pairs -- cases of that team
+ * whose pupil's current consent covers that service -- and single pupils
+ * (break-glass).  Nothing is visible when all is false and
  * every count is 0 (policy_visible_none). */
 #define POLICY_MAX_VISIBLE 64
 #define POLICY_MAX_VISIBLE_TEAMS 8
@@ -124,6 +125,8 @@ struct visibility {
     char team_services[POLICY_MAX_VISIBLE_TEAMS][POLICY_CODE_MAX];
     size_t npupils;
     int64_t pupil_ids[POLICY_MAX_VISIBLE_TEAMS];
+    size_t nwhole_teams;       /* teams the user belongs to: all their records */
+    int64_t whole_team_ids[POLICY_MAX_VISIBLE_TEAMS];
 };
 
 void policy_visible(const struct principal *p, enum resource_kind k,

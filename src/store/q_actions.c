@@ -460,14 +460,14 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id), "
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '') "
         "FROM meetings m JOIN teams t ON t.id = m.team_id WHERE "
-        VIS_FILTER("t.authority_id", "t.host_school_id")
+        VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
         " AND m.status = 'held' AND m.meeting_date < ? "
         "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
         "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
         "ORDER BY m.meeting_date, m.id");
     if (!st)
         return STORE_ERROR;
-    int idx = q_bind_visibility(st, 1, teams);
+    int idx = q_bind_team_visibility(st, 1, teams);
     if (idx < 0) {
         store_done(st);
         return STORE_ERROR;

@@ -14,11 +14,23 @@ int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v
     return idx;
 }
 
+int q_bind_team_visibility(struct store_stmt *st, int idx, const struct visibility *v)
+{
+    if (v->nwhole_teams > 8)
+        return -1;
+    idx = q_bind_visibility(st, idx, v);
+    if (idx < 0)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        store_bind_int(st, idx++, i < v->nwhole_teams ? v->whole_team_ids[i] : 0);
+    return idx;
+}
+
 int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibility *v, const char *today)
 {
     if (v->npupils > 8 || v->nteams > 8)
         return -1;
-    idx = q_bind_visibility(st, idx, v);
+    idx = q_bind_team_visibility(st, idx, v);
     if (idx < 0)
         return -1;
     for (size_t i = 0; i < 8; i++)

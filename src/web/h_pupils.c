@@ -290,12 +290,13 @@ void h_pupil_view(struct req *rq, struct resp *rs)
         /* The refusal offers emergency access, whether or not the record
          * exists, so the offer itself reveals nothing. */
         const char *msg = "There is no record at this address, or you do not have access to it.";
-        char href[64];
-        snprintf(href, sizeof href, "%s/pupils/%lld/break-glass", rq->api ? "/api/v1" : "", (long long)rq->id);
         if (rq->api) {
-            view_json(rs, 404, json_pack("{s:s, s:i, s:s}", "error", msg, "status", 404, "break_glass", href));
+            /* Word for word the same for any id: POST to .../break-glass. */
+            view_json(rs, 404, json_pack("{s:s, s:i, s:b}", "error", msg, "status", 404, "break_glass", 1));
             return;
         }
+        char href[64];
+        snprintf(href, sizeof href, "/pupils/%lld/break-glass", (long long)rq->id);
         json_t *ctx = view_page(rq, "Page not found", "pupils");
         json_object_set_new(ctx, "message", json_string(msg));
         json_object_set_new(ctx, "break_glass_href", json_string(href));

@@ -231,19 +231,21 @@ static const struct row matrix[] = {
     {SL_A, RES_TEAM, {"LVE", "LVE", "", "L"}},
     {SL_A, RES_CASE, {"LVE", "LVE", "", "L"}},
     {SL_A, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {SL_T, RES_TEAM, {"LVE", "", "", "L"}},
+    /* A team-scope grant reaches its own team only (test_own_team); the
+     * team records here (id 100+) are other teams at the same schools. */
+    {SL_T, RES_TEAM, {"L", "", "", "L"}},
     {SL_T, RES_CASE, {"LVE", "", "", "L"}},
     {SL_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
     {CC_A, RES_TEAM, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_CASE, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
-    {CC_T, RES_TEAM, {"LVCE", "", "", "LC"}},
+    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},
     {CC_T, RES_CASE, {"LVCE", "", "", "LC"}},
     {CC_T, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
     {SCH_11, RES_TEAM, {"LV", "", "", "L"}},
     {SCH_11, RES_CASE, {"LVCE", "", "", "LC"}},
     {SCH_11, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {PR_T, RES_TEAM, {"LV", "", "", "L"}},
+    {PR_T, RES_TEAM, {"L", "", "", "L"}},
     /* Team practitioners reach a case only with its team and consent
      * (test_practitioner_consent); these resources name neither. */
     {PR_T, RES_CASE, {"L", "", "", "L"}},
@@ -812,6 +814,50 @@ static void test_deidentified(void **state)
                          role == ROLE_EVALUATOR || role == ROLE_STEERING);
 }
 
+/* "Strategic Leads see their teams": a team-scope grant reaches its own
+ * team and that team's cases, not another team meeting at the same school. */
+static void test_own_team(void **state)
+{
+    (void)state;
+    static const int64_t schools[] = {S11};
+    static const char *const ep[] = {"ep"};
+    static const enum role roles[] = {ROLE_STRATEGIC_LEAD, ROLE_CASE_COORDINATOR, ROLE_PRACTITIONER};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        struct role_grant g = team(roles[i], 7, A1, 1, schools);
+        snprintf(g.detail, sizeof g.detail, "ep");
+        struct principal p = one(g);
+        struct resource own = {.kind = RES_TEAM, .id = 7, .authority_id = A1, .school_id = S11};
+        struct resource next_door = {.kind = RES_TEAM, .id = 8, .authority_id = A1, .school_id = S11};
+        assert_true(allowed(&p, ACT_VIEW, own));
+        assert_false(allowed(&p, ACT_VIEW, next_door));
+        own.authority_id = A2;
+        assert_false(allowed(&p, ACT_VIEW, own));
+        struct resource c7 = case_res(55, 7, ep, 1), c8 = case_res(56, 8, ep, 1);
+        assert_true(allowed(&p, ACT_VIEW, c7));
+        assert_false(allowed(&p, ACT_VIEW, c8));
+        struct visibility v;
+        policy_visible(&p, RES_TEAM, ACT_LIST, &v);
+        assert_int_equal(v.nwhole_teams, 1);
+        assert_int_equal(v.whole_team_ids[0], 7);
+        assert_int_equal(v.nschools, 0);
+        /* An inactive team (no schools) reaches nothing. */
+        p.grants[0].nschools = 0;
+        struct resource again = {.kind = RES_TEAM, .id = 7, .authority_id = A1, .school_id = S11};
+        assert_false(allowed(&p, ACT_VIEW, again));
+        policy_visible(&p, RES_TEAM, ACT_LIST, &v);
+        assert_true(policy_visible_none(&v));
+    }
+    /* Coordinators' records about the pupil as a whole go by the schools. */
+    struct principal cc = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, schools));
+    struct resource whole = case_res(0, 0, NULL, 0);
+    assert_true(allowed(&cc, ACT_VIEW, whole));
+    whole.school_id = S12;
+    assert_false(allowed(&cc, ACT_VIEW, whole));
+    /* Authority-scope grants are not narrowed. */
+    struct principal sl = fixture(SL_A);
+    assert_true(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_TEAM, .id = 8, .authority_id = A1, .school_id = S11}));
+}
+
 /* Break-glass: who may ask, and what the grant then reaches. */
 struct bg_case {
     const char *who;
@@ -1085,6 +1131,7 @@ int main(void)
         cmocka_unit_test(test_practitioner_consent),
         cmocka_unit_test(test_union_of_roles),
         cmocka_unit_test(test_deidentified),
+        cmocka_unit_test(test_own_team),
         cmocka_unit_test(test_break_glass),
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),

@@ -204,6 +204,8 @@ before(async () => {
   const t2 = (await made(coord, 'POST', '/api/v1/teams', teamBody(ids.school2, 'Matrix T2'), 'team T2')).team;
   ids.T1 = t1.id;
   ids.T2 = t2.id;
+  // Another team meeting at school 1: not T1's members' business.
+  ids.T3 = (await made(coord, 'POST', '/api/v1/teams', teamBody(ids.school1, 'Matrix T3'), 'team T3')).team.id;
   assert.ok(!t1.schools.some((s) => s.id === ids.school2), 'T1 does not cover school 2');
 
   const first = async (school) => (await api(coord, 'GET', `/api/v1/pupils?school=${school}&per_page=5`))
@@ -395,6 +397,16 @@ test('lists show only what may be seen: a practitioner sees the case only with c
   assert.ok(!(await caseIds('head')).includes(ids.caseB));
   assert.ok(!(await caseIds('coord')).includes(ids.caseX), 'never another authority');
   assert.deepEqual(await caseIds('la.b'), [ids.caseX]);
+  // A team-scoped user sees their own team, not another team at the same school.
+  const teamIds = async (u) => (await api(as[u], 'GET', '/api/v1/teams?per_page=200')).body.teams.map((t) => t.id);
+  assert.deepEqual(await teamIds('pr.ep'), [ids.T1]);
+  assert.ok((await teamIds('coord')).includes(ids.T3));
+  assert.equal((await api(as['pr.ep'], 'GET', `/api/v1/teams/${ids.T3}`)).status, 404);
+  const m3 = meeting(ids.T3, TODAY);
+  assert.equal((await api(as['pr.ep'], 'GET', `/api/v1/meetings/${m3}`)).status, 404);
+  const meetings = (await api(as['pr.ep'], 'GET', '/api/v1/meetings?per_page=200')).body.meetings;
+  assert.ok(meetings.length > 0 && meetings.every((m) => m.team_id === ids.T1 || m.team?.id === ids.T1),
+    JSON.stringify(meetings[0]));
   const pupils = (await api(as.head, 'GET', '/api/v1/pupils?per_page=200')).body.pupils;
   assert.ok(pupils.length > 0 && pupils.every((p) => p.school.id === ids.school1), 'head: own school only');
 });
@@ -463,7 +475,8 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   assert.match(missing.html, /request emergency access/);
   const apiRefused = await api(head, 'GET', `/api/v1/pupils/${ids.pB}`);
   assert.equal(apiRefused.status, 404);
-  assert.equal(apiRefused.body.break_glass, `/api/v1/pupils/${ids.pB}/break-glass`, 'the JSON twin of the offer');
+  assert.equal(apiRefused.body.break_glass, true, 'the JSON twin of the offer');
+  assert.equal(apiRefused.text, (await api(head, 'GET', '/api/v1/pupils/999999')).text, 'the same for any id');
   assert.equal((await api(as.eval, 'GET', `/api/v1/pupils/${ids.pB}`)).body.break_glass, undefined);
   // Roles without a duty of care are not offered it and may not ask.
   for (const u of ['eval', 'steer', 'prac', 'pr.ep', 'dpo']) {
