@@ -546,6 +546,13 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   assert.equal(after.body.unreviewed, 0);
   assert.equal(after.body.break_glass[0].reviewed, true);
   assert.equal((await api(as.dpo, 'POST', `/api/v1/break-glass/${entry.id}/review`, {})).status, 409);
+  // A newer, unreviewed entry comes first; older reviewed ones after.
+  const g2 = await api(as.senco, 'POST', `/api/v1/pupils/${ids.pA}/break-glass`, { reason: 'Sibling at our school disclosed' });
+  assert.equal(g2.status, 201, g2.text);
+  assert.equal(g2.body.break_glass.role, 'school_lead');
+  const both = (await api(as.dpo, 'GET', '/api/v1/break-glass')).body;
+  assert.deepEqual(both.break_glass.map((b) => [b.id, b.reviewed]), [[g2.body.break_glass.id, false], [entry.id, true]]);
+  assert.equal(both.unreviewed, 1);
   assert.equal((await api(as['la.b'], 'GET', '/api/v1/break-glass')).status, 403);
 
   // Expired: the access ends.
