@@ -434,6 +434,46 @@ test('consent withdrawn mid-case: the practitioner is refused at once, the coord
   assert.equal((await api(ep, 'GET', `/api/v1/cases/${ids.caseA}`)).status, 200);
 });
 
+// The case list filters on consent in SQL; a single case is decided by
+// core/workflow.c consent_check through the policy.  The two must agree on
+// every kind of consent record, or a list would show what a page refuses.
+test('the case list and the case page agree on consent, whatever its dates', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  const other = ids.otherService.id;
+  const pupils = sql(`SELECT id FROM pupils WHERE school_id = ${ids.school1} AND id <> ${ids.pA} ORDER BY id LIMIT 8`)
+    .split('\n').map(Number);
+  const consent = (pupil, given, { withdrawn = null, discuss = 1, services = [ids.ep] } = {}) => {
+    const id = Number(sql(`INSERT INTO consents (pupil_id, given_by, relationship, given_on, covers_discussion,
+      withdrawn_on, created_at, updated_at) VALUES (${pupil}, 'X', 'mother', '${given}', ${discuss},
+      ${withdrawn ? `'${withdrawn}'` : 'NULL'}, ${now}, ${now}) RETURNING id;`));
+    for (const sv of services) sql(`INSERT INTO consent_services VALUES (${id}, ${sv});`);
+  };
+  const kase = (pupil, team = ids.T1) => Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at,
+    updated_at) VALUES (${pupil}, ${team}, '${TODAY}', ${now}, ${now}) RETURNING id;`));
+  const cases = [
+    ['current consent for ep', true, (p) => consent(p, day(-5))],
+    ['consent starts tomorrow', false, (p) => consent(p, day(1))],
+    ['withdrawal dated tomorrow', true, (p) => consent(p, day(-5), { withdrawn: day(1) })],
+    ['withdrawn today', false, (p) => consent(p, day(-5), { withdrawn: TODAY })],
+    ['no discussion agreed', false, (p) => consent(p, day(-5), { discuss: 0 })],
+    ['newer consent leaves ep out', false, (p) => { consent(p, day(-9)); consent(p, day(-2), { services: [other] }); }],
+    ['two on one day, as consent_check reads them', null, (p) => { consent(p, day(-3)); consent(p, day(-3), { services: [other] }); }],
+    ['consent for ep, another team\'s case', false, (p) => consent(p, day(-5)), ids.T3],
+  ];
+  const made = cases.map(([what, want, give, team], i) => {
+    give(pupils[i]);
+    return { what, want, id: kase(pupils[i], team) };
+  });
+  const ep = as['pr.ep'];
+  const listed = new Set((await api(ep, 'GET', '/api/v1/cases?per_page=200')).body.cases.map((c) => c.id));
+  for (const m of made) {
+    const page = (await api(ep, 'GET', `/api/v1/cases/${m.id}`)).status;
+    assert.equal(listed.has(m.id), page === 200, `${m.what}: list and page disagree (page ${page})`);
+    if (m.want !== null) assert.equal(page === 200, m.want, m.what);
+  }
+});
+
 test('evaluators and the steering group are never given a name, UPN or date of birth', async () => {
   // Everything they were answered in the matrix, plus their home pages.
   for (const u of ['eval', 'steer']) {
