@@ -41,7 +41,6 @@
  * school and team grants, which can check its school, can reach it. */
 #include "core/policy.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define A(x) (1u << (x))
@@ -444,7 +443,10 @@ static void add_team(struct visibility *out, int64_t team, const char *service)
             return;
     if (out->nteams < POLICY_MAX_VISIBLE_TEAMS) {   /* beyond the cap: shows less */
         out->team_ids[out->nteams] = team;
-        snprintf(out->team_services[out->nteams], POLICY_CODE_MAX, "%s", service);
+        char *dst = out->team_services[out->nteams];
+        size_t n = strnlen(service, POLICY_CODE_MAX - 1);
+        memcpy(dst, service, n);
+        dst[n] = '\0';
         out->nteams++;
     }
 }
