@@ -14,6 +14,26 @@
  *   REACH_AUTHORITY  the resource lies in the authority that contains the
  *                    grant's scope.  Used only for schools and authorities,
  *                    which are public information.
+ *   REACH_TEAM_CONSENT  a case record of the grant's team (team scope),
+ *                    and only while the pupil's consent covers the
+ *                    grant's service (grant.detail = service code): so
+ *                    withdrawing consent ends a practitioner's access at
+ *                    once.  Records about the pupil as a whole (team_id 0)
+ *                    are out of reach, except a list, which is filtered.
+ *   REACH_TEAM       as REACH_SCOPE, except that a team-scope grant reaches
+ *                    only its own team: the team record itself, and case
+ *                    records held by that team (not other teams' cases at
+ *                    the same schools).  Records that name no team (a
+ *                    pupil's consents, a new case) go by the team's schools.
+ *   REACH_PUPIL      the one pupil of a break-glass grant (pupil scope).
+ *
+ * Pupil-scope grants exist only as break-glass: loaded from the
+ * break_glass table while unexpired, never from user_roles.  They match
+ * only the rules that name S(SCOPE_PUPIL): read-only, that pupil alone.
+ *
+ * Evaluators and the steering group never see a name, UPN, date of birth
+ * or free text: whatever the table says, their grants reach only
+ * authorities, schools (public directory data) and aggregates.
  *
  * Whatever the reach, a resource that names an authority must be in the
  * grant's authority: nothing crosses authorities except system grants.
@@ -27,9 +47,11 @@
 #define A_READ (A(ACT_LIST) | A(ACT_VIEW))
 #define A_ALL ((1u << ACT__COUNT) - 1u)
 #define S(x) (1u << (x))
-#define S_ANY ((1u << SCOPE__COUNT) - 1u)
+/* Every scope a role can be given; break-glass pupil grants are named
+ * explicitly by the rules they match. */
+#define S_ANY (((1u << SCOPE__COUNT) - 1u) & ~S(SCOPE_PUPIL))
 
-enum reach { REACH_SCOPE, REACH_AUTHORITY };
+enum reach { REACH_SCOPE, REACH_AUTHORITY, REACH_TEAM, REACH_TEAM_CONSENT, REACH_PUPIL };
 
 struct rule {
     enum role role;
@@ -127,16 +149,16 @@ static const struct rule rules[] = {
     {ROLE_DPO, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "DPO: reference data"},
 
     {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: team in scope"},
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope"},
     {ROLE_CASE_COORDINATOR, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_SCOPE, "case coordinator: case in scope"},
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: case in scope"},
     {ROLE_CASE_COORDINATOR, RES_REFERENCE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S_ANY,
      REACH_AUTHORITY, "case coordinator: keeps the playbook and practitioners"},
 
     {ROLE_STRATEGIC_LEAD, RES_TEAM, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
-     REACH_SCOPE, "strategic lead: team in scope"},
+     REACH_TEAM, "strategic lead: team in scope"},
     {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
-     REACH_SCOPE, "strategic lead: case in scope"},
+     REACH_TEAM, "strategic lead: case in scope"},
     {ROLE_STRATEGIC_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY,
      "strategic lead: reference data"},
 
@@ -145,10 +167,32 @@ static const struct rule rules[] = {
      "school lead: cases of own school"},
     {ROLE_SCHOOL_LEAD, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "school lead: reference data"},
 
-    {ROLE_PRACTITIONER, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_SCOPE, "practitioner: own team"},
-    {ROLE_PRACTITIONER, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_SCOPE,
-     "practitioner: cases of own team"},
+    {ROLE_PRACTITIONER, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_TEAM, "practitioner: own team"},
+    {ROLE_PRACTITIONER, RES_CASE, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM_CONSENT,
+     "practitioner: case of own team, consent covers own service"},
     {ROLE_PRACTITIONER, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "practitioner: reference data"},
+
+    /* The break-glass record: the DPO lists, reads and marks entries
+     * reviewed; administrators may read it.  Nobody else, not even the
+     * person who broke the glass. */
+    {ROLE_DPO, RES_BREAK_GLASS, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S_ANY, REACH_SCOPE,
+     "DPO: reviews emergency access"},
+    {ROLE_ADMIN, RES_BREAK_GLASS, A_READ, S_ANY, REACH_SCOPE, "administrator: emergency access record"},
+
+    /* Break-glass grants (duty-of-care roles only, see duty_of_care):
+     * read the one pupil and their case records, change nothing. */
+    {ROLE_SCHOOL_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: school lead, one pupil"},
+    {ROLE_SCHOOL_LEAD, RES_CASE, A_READ, S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: school lead, one pupil's cases"},
+    {ROLE_CASE_COORDINATOR, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: case coordinator, one pupil"},
+    {ROLE_CASE_COORDINATOR, RES_CASE, A_READ, S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: case coordinator, one pupil's cases"},
+    {ROLE_STRATEGIC_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: strategic lead, one pupil"},
+    {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ, S(SCOPE_PUPIL), REACH_PUPIL,
+     "break-glass: strategic lead, one pupil's cases"},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])
@@ -223,9 +267,34 @@ static bool team_any(const struct role_grant *g)
     return false;
 }
 
-static bool reaches(const struct role_grant *g, enum reach reach, enum resource_kind k,
+static bool consent_covers(const struct resource *r, const char *service)
+{
+    if (!service[0] || r->nconsent > POLICY_MAX_CONSENT)
+        return false;
+    for (size_t i = 0; i < r->nconsent; i++)
+        if (strncmp(r->consent[i], service, POLICY_CODE_MAX) == 0)
+            return true;
+    return false;
+}
+
+/* The pupil a resource is about, or 0. */
+static int64_t pupil_of(const struct resource *r)
+{
+    if (r->kind == RES_PUPIL)
+        return r->id != 0 && r->pupil_id != 0 && r->pupil_id != r->id ? -1 : r->id;
+    return r->kind == RES_CASE ? r->pupil_id : 0;
+}
+
+static bool reaches(const struct role_grant *g, enum reach reach, const struct resource *r,
                     const struct place *pl)
 {
+    enum resource_kind k = r->kind;
+    if (reach == REACH_PUPIL) {
+        /* One pupil, in its authority, named by the resource itself. */
+        int64_t pupil = pupil_of(r);
+        return g->scope == SCOPE_PUPIL && g->scope_id > 0 && pupil == g->scope_id &&
+               g->authority_id > 0 && pl->authority == g->authority_id;
+    }
     if (g->scope == SCOPE_SYSTEM)
         return true;
     int64_t ga = grant_authority(g);
@@ -237,6 +306,20 @@ static bool reaches(const struct role_grant *g, enum reach reach, enum resource_
     bool anywhere_in_authority = pl->authority != 0 || (pl->any && pl->school == 0);
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
+    if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
+        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE ? r->team_id : 0;
+        if (t != 0)   /* an inactive team (no schools) reaches nothing */
+            return g->scope_id > 0 && t == g->scope_id && team_any(g);
+        /* no team named: by the team's schools, below */
+    }
+    if (reach == REACH_TEAM_CONSENT) {
+        if (g->scope != SCOPE_TEAM || g->scope_id <= 0)
+            return false;
+        if (r->team_id == 0)   /* a list, filtered by (team, service) */
+            return pl->any && r->id == 0 &&
+                   (pl->school != 0 ? team_has(g, pl->school) : team_any(g));
+        return r->team_id == g->scope_id && consent_covers(r, g->detail);
+    }
     switch (g->scope) {
     case SCOPE_AUTHORITY:
         return anywhere_in_authority;
@@ -249,11 +332,25 @@ static bool reaches(const struct role_grant *g, enum reach reach, enum resource_
             return false;
         return pl->school != 0 ? team_has(g, pl->school) : pl->any && team_any(g);
     case SCOPE_SERVICE:
+    case SCOPE_PUPIL:
     case SCOPE_SYSTEM:
     case SCOPE__COUNT:
         break;
     }
     return false;
+}
+
+bool policy_role_deidentified(enum role r)
+{
+    return r == ROLE_EVALUATOR || r == ROLE_STEERING;
+}
+
+/* What a de-identified role may ever reach: public directory data and
+ * statistics.  Checked apart from the table, so no rule added later can
+ * show them a child. */
+static bool deidentified_may(enum resource_kind k)
+{
+    return k == RES_AUTHORITY || k == RES_SCHOOL || k == RES_AGGREGATE;
 }
 
 static bool rule_matches(const struct rule *ru, const struct role_grant *g,
@@ -296,11 +393,13 @@ struct decision policy_decide(const struct principal *p, enum action a,
         const struct role_grant *g = &p->grants[i];
         if (!grant_ok(g))
             continue;
+        if (policy_role_deidentified(g->role) && !deidentified_may(r->kind))
+            continue;
         for (size_t j = 0; j < NRULES; j++) {
             if (!rule_matches(&rules[j], g, r->kind, a))
                 continue;
             role_permits = true;
-            if (reaches(g, rules[j].reach, r->kind, &pl)) {
+            if (reaches(g, rules[j].reach, r, &pl)) {
                 struct decision d = {true, rules[j].reason};
                 return d;
             }
@@ -321,6 +420,37 @@ static void add_id(int64_t *ids, size_t *n, int64_t id)
         ids[(*n)++] = id;
 }
 
+bool policy_visible_none(const struct visibility *v)
+{
+    return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils && !v->nwhole_teams;
+}
+
+static void add_whole_team(struct visibility *out, int64_t team)
+{
+    for (size_t i = 0; i < out->nwhole_teams; i++)
+        if (out->whole_team_ids[i] == team)
+            return;
+    if (out->nwhole_teams < POLICY_MAX_VISIBLE_TEAMS)   /* beyond the cap: shows less */
+        out->whole_team_ids[out->nwhole_teams++] = team;
+}
+
+static void add_team(struct visibility *out, int64_t team, const char *service)
+{
+    if (team <= 0 || !service[0])
+        return;
+    for (size_t i = 0; i < out->nteams; i++)
+        if (out->team_ids[i] == team && strncmp(out->team_services[i], service, POLICY_CODE_MAX) == 0)
+            return;
+    if (out->nteams < POLICY_MAX_VISIBLE_TEAMS) {   /* beyond the cap: shows less */
+        out->team_ids[out->nteams] = team;
+        char *dst = out->team_services[out->nteams];
+        size_t n = strnlen(service, POLICY_CODE_MAX - 1);
+        memcpy(dst, service, n);
+        dst[n] = '\0';
+        out->nteams++;
+    }
+}
+
 void policy_visible(const struct principal *p, enum resource_kind k,
                     enum action a, struct visibility *out)
 {
@@ -333,10 +463,34 @@ void policy_visible(const struct principal *p, enum resource_kind k,
         const struct role_grant *g = &p->grants[i];
         if (!grant_ok(g))
             continue;
+        if (policy_role_deidentified(g->role) && !deidentified_may(k))
+            continue;
         for (size_t j = 0; j < NRULES; j++) {
             const struct rule *ru = &rules[j];
             if (!rule_matches(ru, g, k, a))
                 continue;
+            if (ru->reach == REACH_PUPIL) {
+                if (g->scope == SCOPE_PUPIL && g->scope_id > 0 && g->authority_id > 0 &&
+                    out->npupils < POLICY_MAX_VISIBLE_TEAMS) {
+                    bool dup = false;
+                    for (size_t q = 0; q < out->npupils; q++)
+                        dup |= out->pupil_ids[q] == g->scope_id;
+                    if (!dup)
+                        out->pupil_ids[out->npupils++] = g->scope_id;
+                }
+                continue;
+            }
+            if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
+                (k == RES_TEAM || k == RES_CASE)) {
+                if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
+                    add_whole_team(out, g->scope_id);
+                continue;
+            }
+            if (ru->reach == REACH_TEAM_CONSENT) {
+                if (g->scope == SCOPE_TEAM && grant_authority(g) > 0)
+                    add_team(out, g->scope_id, g->detail);
+                continue;
+            }
             if (g->scope == SCOPE_SYSTEM) {
                 out->all = true;
                 continue;
@@ -359,7 +513,56 @@ void policy_visible(const struct principal *p, enum resource_kind k,
         /* Keep "everything" unambiguous for the SQL that uses it. */
         out->nauthorities = 0;
         out->nschools = 0;
+        out->nteams = 0;
+        out->npupils = 0;
+        out->nwhole_teams = 0;
     }
+}
+
+/* Who may break the glass: roles with a duty of care to the child, whose
+ * normal scope can leave out a pupil they must help in an emergency.
+ * Not administrators or the DPO (they already read the whole authority,
+ * and the DPO reviews the record: nobody reviews their own), not
+ * practitioners (they act through a team and the family's consent), never
+ * evaluators or the steering group. */
+static bool duty_of_care(enum role r)
+{
+    return r == ROLE_SCHOOL_LEAD || r == ROLE_CASE_COORDINATOR || r == ROLE_STRATEGIC_LEAD;
+}
+
+bool policy_duty_of_care(const struct principal *p)
+{
+    if (!principal_ok(p))
+        return false;
+    for (size_t i = 0; i < p->ngrants; i++)
+        if (grant_ok(&p->grants[i]) && p->grants[i].scope != SCOPE_PUPIL &&
+            duty_of_care(p->grants[i].role))
+            return true;
+    return false;
+}
+
+struct decision policy_break_glass(const struct principal *p, const struct resource *r,
+                                   enum role *role)
+{
+    if (!principal_ok(p))
+        return deny("denied: not signed in");
+    if (!r || r->kind != RES_PUPIL || r->id <= 0 || r->authority_id <= 0)
+        return deny("denied: break-glass is for one pupil");
+    if (policy_decide(p, ACT_VIEW, r).allow)
+        return deny("denied: already within the user's scope");
+    for (size_t i = 0; i < p->ngrants; i++) {
+        const struct role_grant *g = &p->grants[i];
+        if (!grant_ok(g) || g->scope == SCOPE_PUPIL || !duty_of_care(g->role))
+            continue;
+        int64_t ga = g->scope == SCOPE_SYSTEM ? r->authority_id : grant_authority(g);
+        if (ga > 0 && ga == r->authority_id) {
+            if (role)
+                *role = g->role;
+            struct decision d = {true, "break-glass: duty of care, same authority"};
+            return d;
+        }
+    }
+    return deny("denied: no duty-of-care role in the pupil's authority");
 }
 
 static const char *const role_codes[ROLE__COUNT] = {
@@ -390,6 +593,7 @@ static const char *const scope_codes[SCOPE__COUNT] = {
     [SCOPE_SCHOOL] = "school",
     [SCOPE_TEAM] = "team",
     [SCOPE_SERVICE] = "service",
+    [SCOPE_PUPIL] = "pupil",
 };
 
 static const char *const action_codes[ACT__COUNT] = {
@@ -411,6 +615,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_TEAM] = "team",
     [RES_CASE] = "case",
     [RES_REFERENCE] = "reference",
+    [RES_BREAK_GLASS] = "break_glass",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

@@ -27,6 +27,8 @@ enum scope_kind {
     SCOPE_SCHOOL,
     SCOPE_TEAM,
     SCOPE_SERVICE,
+    SCOPE_PUPIL,             /* one pupil, for a limited time: break-glass only,
+                              * never stored in user_roles (see policy.c) */
     SCOPE__COUNT
 };
 
@@ -45,6 +47,7 @@ enum resource_kind {
     RES_TEAM,                /* TAS teams, their meetings and attendance: no child data */
     RES_CASE,                /* a pupil's TAS record: consent, case, discussions, actions, referrals */
     RES_REFERENCE,           /* services, practitioners, the signposting playbook, term dates */
+    RES_BREAK_GLASS,         /* the record of emergency access, reviewed by the DPO */
     RES__COUNT
 };
 
@@ -69,13 +72,28 @@ struct principal {
     struct role_grant grants[POLICY_MAX_GRANTS];
 };
 
+#define POLICY_MAX_CONSENT 16
+#define POLICY_CODE_MAX 24
+
 /* What is being acted on.  For ACT_LIST and ACT_CREATE, id is 0 and
- * school_id / authority_id say where (0 = "anywhere I may see"). */
+ * school_id / authority_id say where (0 = "anywhere I may see").
+ * The facts after school_id are what the policy cannot look up itself;
+ * the service fills them from the database (left zero they grant
+ * nothing, so a forgotten fact denies):
+ *   pupil_id   RES_CASE: the pupil the record is about (RES_PUPIL: id)
+ *   team_id    RES_CASE: the team holding the case; 0 for records about
+ *              the pupil as a whole (consents, chronology)
+ *   consent    RES_CASE: codes of the services the pupil's consent covers
+ *              today (none when there is no current consent) */
 struct resource {
     enum resource_kind kind;
     int64_t id;
     int64_t authority_id;
     int64_t school_id;
+    int64_t pupil_id;
+    int64_t team_id;
+    size_t nconsent;
+    char consent[POLICY_MAX_CONSENT][POLICY_CODE_MAX];
 };
 
 struct decision {
@@ -88,19 +106,43 @@ struct decision policy_decide(const struct principal *p, enum action a,
 
 /* Visibility for list queries: which rows of a kind the principal may see,
  * so a list can be filtered in SQL instead of row by row.  all = every row
- * in the installation; otherwise the union of whole authorities and single
- * schools.  nothing visible when all is false and both counts are 0. */
+ * in the installation; otherwise the union of whole authorities, single
+ * schools, whole teams (teams and case records of a team-scoped grant),
+ * and, for case records only, (team, service) pairs -- cases of that team
+ * whose pupil's current consent covers that service -- and single pupils
+ * (break-glass).  Nothing is visible when all is false and
+ * every count is 0 (policy_visible_none). */
 #define POLICY_MAX_VISIBLE 64
+#define POLICY_MAX_VISIBLE_TEAMS 8
 struct visibility {
     bool all;
     size_t nauthorities;
     int64_t authority_ids[POLICY_MAX_VISIBLE];
     size_t nschools;
     int64_t school_ids[POLICY_MAX_VISIBLE];
+    size_t nteams;
+    int64_t team_ids[POLICY_MAX_VISIBLE_TEAMS];
+    char team_services[POLICY_MAX_VISIBLE_TEAMS][POLICY_CODE_MAX];
+    size_t npupils;
+    int64_t pupil_ids[POLICY_MAX_VISIBLE_TEAMS];
+    size_t nwhole_teams;       /* teams the user belongs to: all their records */
+    int64_t whole_team_ids[POLICY_MAX_VISIBLE_TEAMS];
 };
 
 void policy_visible(const struct principal *p, enum resource_kind k,
                     enum action a, struct visibility *out);
+bool policy_visible_none(const struct visibility *v);
+
+/* Break-glass.  A user holding a duty-of-care role (school lead, case
+ * coordinator, strategic lead) may ask for emergency, read-only access to
+ * one pupil they are refused, inside the authority of that role.  Allowed
+ * when they may ask; *role says the role the access is granted under.
+ * r is the pupil (RES_PUPIL, id and authority_id set). */
+bool policy_duty_of_care(const struct principal *p);
+struct decision policy_break_glass(const struct principal *p, const struct resource *r,
+                                   enum role *role);
+/* Roles that never see a name, UPN, date of birth or free text. */
+bool policy_role_deidentified(enum role r);
 
 /* Names used in the database, the CLI and the UI. */
 const char *role_code(enum role r);            /* "admin", "dpo", "strategic_lead", ... */

@@ -1,5 +1,7 @@
 #include "service/svc.h"
 
+#include "service/svc_cases.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -30,8 +32,18 @@ const char *svc_status_text(enum svc_status st)
 int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
                 int64_t id, int64_t authority_id, int64_t school_id)
 {
-    struct resource r = {k, id, authority_id, school_id};
-    return policy_decide(c->who, a, &r).allow;
+    struct resource r = {.kind = k, .id = id, .authority_id = authority_id, .school_id = school_id};
+    return svc_decide(c, a, &r);
+}
+
+int svc_decide(const struct svc_ctx *c, enum action a, struct resource *r)
+{
+    /* A case record's decision needs its team and the pupil's consent:
+     * looked up here, so every caller gets them and the rule stays in
+     * the policy. */
+    if (r->kind == RES_CASE)
+        svc_case_facts(c, r);
+    return policy_decide(c->who, a, r).allow;
 }
 
 const struct principal *svc_system_principal(void)

@@ -31,6 +31,9 @@ const char *svc_status_text(enum svc_status st);
 /* True if the policy allows; a one-line wrapper so use cases read plainly. */
 int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
                 int64_t id, int64_t authority_id, int64_t school_id);
+/* The same for a resource built by the caller (facts such as pupil_id
+ * set); case facts are completed from the database first. */
+int svc_decide(const struct svc_ctx *c, enum action a, struct resource *r);
 /* Maps a storage result: rows and done are success, constraint a conflict. */
 enum svc_status svc_from_store(enum store_rc rc);
 /* The principal for command-line administration (platform administrator). */

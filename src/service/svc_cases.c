@@ -7,10 +7,14 @@
 #include "core/calendar.h"
 #include "core/validate.h"
 #include "service/svc_pupils.h"
+#include "store/q_access.h"
+#include "store/q_reference.h"
 
 bool svc_case_allowed(const struct svc_ctx *c, enum action a, const struct pupil_row *p)
 {
-    return svc_allowed(c, a, RES_CASE, 0, p->authority_id, p->p.school_id);
+    struct resource r = {.kind = RES_CASE, .id = 0, .authority_id = p->authority_id, .school_id = p->p.school_id};
+    r.pupil_id = p->p.id;
+    return svc_decide(c, a, &r);
 }
 
 /* The pupil, if the user may see them at all (else not found). */
@@ -41,6 +45,47 @@ static void collect_fact(void *arg, const struct consent_row *r)
     f->nservices = r->nservices;
     f->service_ids = cc->services[cc->n];
     cc->n++;
+}
+
+void svc_case_facts(const struct svc_ctx *c, struct resource *r)
+{
+    r->nconsent = 0;
+    if (r->id > 0) {
+        int64_t team = 0, pupil = 0;
+        r->team_id = 0;
+        r->pupil_id = 0;
+        if (q_case_team_pupil(c->db, r->id, &team, &pupil) != STORE_ROW)
+            return;
+        r->team_id = team;
+        r->pupil_id = pupil;
+    }
+    if (r->pupil_id <= 0)
+        return;
+    struct consent_collect *cc = calloc(1, sizeof *cc);
+    if (!cc)
+        return;
+    int32_t today = 0;
+    if (q_consent_list(c->db, r->pupil_id, collect_fact, cc) == STORE_OK &&
+        day_parse(c->today, &today) == 0) {
+        /* Every service named in any record, asked of the one rule that
+         * says which record governs today. */
+        for (size_t i = 0; i < cc->n; i++) {
+            for (size_t j = 0; j < cc->facts[i].nservices; j++) {
+                int64_t sid = cc->facts[i].service_ids[j];
+                if (consent_check(cc->facts, cc->n, today, sid) != CONSENT_OK)
+                    continue;
+                struct service_row sv;
+                if (q_service_get(c->db, sid, &sv) != STORE_ROW || r->nconsent >= POLICY_MAX_CONSENT)
+                    continue;
+                bool dup = false;
+                for (size_t k = 0; k < r->nconsent; k++)
+                    dup |= strcmp(r->consent[k], sv.code) == 0;
+                if (!dup && strlen(sv.code) < POLICY_CODE_MAX)
+                    snprintf(r->consent[r->nconsent++], POLICY_CODE_MAX, "%s", sv.code);
+            }
+        }
+    }
+    free(cc);
 }
 
 enum svc_status svc_consent_verdict(struct svc_ctx *c, int64_t pupil_id, int64_t service_id,
@@ -382,7 +427,9 @@ enum svc_status svc_case_list(struct svc_ctx *c, const struct case_filter *f, co
 {
     struct visibility v;
     policy_visible(c->who, RES_CASE, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (policy_visible_none(&v))
         return SVC_FORBIDDEN;
-    return svc_from_store(q_case_list(c->db, &v, f, pg, total, fn, arg));
+    struct case_filter cf = *f;
+    cf.today = c->today;
+    return svc_from_store(q_case_list(c->db, &v, &cf, pg, total, fn, arg));
 }

@@ -55,7 +55,12 @@ enum svc_status svc_case_close(struct svc_ctx *c, int64_t id, const char *reason
 enum svc_status svc_case_reopen(struct svc_ctx *c, int64_t id, struct field_errors *errs);
 enum svc_status svc_case_list(struct svc_ctx *c, const struct case_filter *f, const struct page_req *pg,
                               int64_t *total, void (*fn)(void *arg, const struct case_brief *b), void *arg);
-/* May the user see/act on case records of this pupil? */
+/* Completes a RES_CASE resource with the facts the policy needs: the
+ * case's team and pupil (when id is set) and the services the pupil's
+ * consent covers today.  On a storage error the facts stay empty, which
+ * denies anyone who needs them. */
+void svc_case_facts(const struct svc_ctx *c, struct resource *r);
+/* May the user see/act on case records of this pupil (as a whole)? */
 bool svc_case_allowed(const struct svc_ctx *c, enum action a, const struct pupil_row *p);
 
 #endif

@@ -90,7 +90,7 @@ enum svc_status svc_meeting_list(struct svc_ctx *c, const struct meeting_filter 
 {
     struct visibility v;
     policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (policy_visible_none(&v))
         return SVC_FORBIDDEN;
     struct meeting_filter mf = *f;
     if (!mf.today)

@@ -538,7 +538,7 @@ enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
 {
     struct visibility v;
     policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (policy_visible_none(&v))
         return SVC_FORBIDDEN;
     struct team_filter tf = *f;
     if (!tf.today)

@@ -2,9 +2,11 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/validate.h"
 #include "service/password.h"
+#include "service/svc_break_glass.h"
 #include "store/q_sessions.h"
 #include "store/q_teams.h"
 
@@ -32,6 +34,10 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
     if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
     for (size_t i = 0; i < ngrants; i++) {
+        /* One-pupil access is break-glass only: time-limited, with a
+         * reason, reviewed (svc_break_glass.c); never a standing role. */
+        if (grants[i].scope == SCOPE_PUPIL)
+            return SVC_FORBIDDEN;
         /* Nobody grants more than they hold: every grant's scope must be
          * one where the creator may administer users. */
         if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, grants[i].authority_id, 0))
@@ -158,5 +164,5 @@ enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct pri
             return SVC_ERROR;
         }
     }
-    return SVC_OK;
+    return svc_break_glass_grants(db, user_id, (int64_t)time(NULL), p) == SVC_OK ? SVC_OK : SVC_ERROR;
 }

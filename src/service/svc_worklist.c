@@ -2,11 +2,12 @@
 
 #include "core/calendar.h"
 #include "core/workflow.h"
+#include "service/svc_cases.h"
 #include "service/svc_pupils.h"
 
 static bool any(const struct visibility *v)
 {
-    return v->all || v->nauthorities || v->nschools;
+    return !policy_visible_none(v);
 }
 
 struct review_filter {
@@ -48,7 +49,7 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
         if (rc == STORE_OK && sink->minutes)
             rc = q_work_minutes(c->db, &teams, c->today, sink->minutes, sink->arg);
         if (rc == STORE_OK && sink->feedback)
-            rc = q_work_feedback(c->db, &cases, sink->feedback, sink->arg);
+            rc = q_work_feedback(c->db, &cases, c->today, sink->feedback, sink->arg);
     }
     int64_t linked = 0;
     if (rc == STORE_OK && c->who->user_id > 0)
@@ -56,7 +57,7 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
     if (rc == STORE_OK && linked > 0) {
         which->mine = true;
         if (sink->mine)
-            rc = q_work_owned(c->db, &cases, c->who->user_id, sink->mine, sink->arg);
+            rc = q_work_owned(c->db, &cases, c->today, c->who->user_id, sink->mine, sink->arg);
     }
     return svc_from_store(rc);
 }
@@ -69,7 +70,7 @@ enum svc_status svc_chronology(struct svc_ctx *c, int64_t pupil_id, struct pupil
         st = SVC_NOT_FOUND;
     if (st != SVC_OK)
         return st;
-    if (!svc_allowed(c, ACT_VIEW, RES_CASE, 0, p->authority_id, p->p.school_id))
+    if (!svc_case_allowed(c, ACT_VIEW, p))
         return SVC_NOT_FOUND;
     return svc_from_store(q_chronology(c->db, pupil_id, fn, arg));
 }

@@ -332,7 +332,7 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
     "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id " \
     "LEFT JOIN services sv ON sv.id = a.owner_service_id " \
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id WHERE " \
-    VIS_FILTER("s.authority_id", "p.school_id")
+    VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
 
 static enum store_rc work_actions(struct store_stmt *st,
                                   void (*fn)(void *arg, const struct work_action *a), void *arg)
@@ -370,7 +370,7 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
         " AND a.status = 'open' AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
     if (!st)
         return STORE_ERROR;
-    int idx = q_bind_visibility(st, 1, v);
+    int idx = q_bind_case_visibility(st, 1, v, today);
     if (idx < 0) {
         store_done(st);
         return STORE_ERROR;
@@ -379,7 +379,7 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
     return work_actions(st, fn, arg);
 }
 
-enum store_rc q_work_owned(struct store *s, const struct visibility *v, int64_t user_id,
+enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
                            void (*fn)(void *arg, const struct work_action *a), void *arg)
 {
     struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
@@ -388,7 +388,7 @@ enum store_rc q_work_owned(struct store *s, const struct visibility *v, int64_t 
         "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id");
     if (!st)
         return STORE_ERROR;
-    int idx = q_bind_visibility(st, 1, v);
+    int idx = q_bind_case_visibility(st, 1, v, today);
     if (idx < 0) {
         store_done(st);
         return STORE_ERROR;
@@ -422,14 +422,15 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
         "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
         " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), '') "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
-        "JOIN teams t ON t.id = c.team_id WHERE " VIS_FILTER("s.authority_id", "p.school_id")
+        "JOIN teams t ON t.id = c.team_id WHERE "
+        VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND c.status = 'open' AND EXISTS (SELECT 1 FROM actions a WHERE a.case_id = c.id "
         "AND a.status = 'open') ORDER BY c.id");
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_text(st, 2, today);
-    if (q_bind_visibility(st, 3, v) < 0) {
+    if (q_bind_case_visibility(st, 3, v, today) < 0) {
         store_done(st);
         return STORE_ERROR;
     }
@@ -459,14 +460,14 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id), "
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '') "
         "FROM meetings m JOIN teams t ON t.id = m.team_id WHERE "
-        VIS_FILTER("t.authority_id", "t.host_school_id")
+        VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
         " AND m.status = 'held' AND m.meeting_date < ? "
         "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
         "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
         "ORDER BY m.meeting_date, m.id");
     if (!st)
         return STORE_ERROR;
-    int idx = q_bind_visibility(st, 1, teams);
+    int idx = q_bind_team_visibility(st, 1, teams);
     if (idx < 0) {
         store_done(st);
         return STORE_ERROR;
@@ -488,18 +489,19 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-enum store_rc q_work_feedback(struct store *s, const struct visibility *v,
+enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const char *today,
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname "
         "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "JOIN schools s ON s.id = p.school_id WHERE " VIS_FILTER("s.authority_id", "p.school_id")
+        "JOIN schools s ON s.id = p.school_id WHERE "
+        VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND m.status = 'held' AND d.feedback_on IS NULL ORDER BY m.meeting_date, d.id");
     if (!st)
         return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
+    if (q_bind_case_visibility(st, 1, v, today) < 0) {
         store_done(st);
         return STORE_ERROR;
     }

@@ -130,7 +130,7 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
                              void (*fn)(void *arg, const struct work_action *a), void *arg);
 /* Open actions owned by a practitioner linked to user_id (practitioners.
  * user_id), on visible cases; earliest due first, no due date last. */
-enum store_rc q_work_owned(struct store *s, const struct visibility *v, int64_t user_id,
+enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
                            void (*fn)(void *arg, const struct work_action *a), void *arg);
 /* How many active practitioner records are linked to the user. */
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n);
@@ -175,7 +175,7 @@ struct work_feedback {
     int64_t pupil_id;
     char pupil_name[203];
 };
-enum store_rc q_work_feedback(struct store *s, const struct visibility *v,
+enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const char *today,
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg);
 
 /* ---- chronology ---- */

@@ -330,12 +330,12 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
 
 #define CASE_WHERE " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id WHERE " \
-    VIS_FILTER("s.authority_id", "p.school_id") \
+    VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id") \
     " AND (? = 0 OR c.team_id = ?) AND (? = 0 OR c.pupil_id = ?) AND (? = '' OR c.status = ?)"
 
 static int bind_case_filter(struct store_stmt *st, const struct visibility *v, const struct case_filter *f)
 {
-    int idx = q_bind_visibility(st, 1, v);
+    int idx = q_bind_case_visibility(st, 1, v, f->today ? f->today : "");
     if (idx < 0)
         return -1;
     const char *status = f->status ? f->status : "";

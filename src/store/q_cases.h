@@ -76,6 +76,7 @@ struct case_filter {
     int64_t team_id;      /* 0 any */
     int64_t pupil_id;     /* 0 any */
     const char *status;   /* "open", "closed" or "" */
+    const char *today;    /* YYYY-MM-DD: whose consent counts (set by the service) */
 };
 
 enum store_rc q_case_insert(struct store *s, struct case_row *c, int64_t created_by, int64_t now);

@@ -14,6 +14,36 @@ int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v
     return idx;
 }
 
+int q_bind_team_visibility(struct store_stmt *st, int idx, const struct visibility *v)
+{
+    if (v->nwhole_teams > 8)
+        return -1;
+    idx = q_bind_visibility(st, idx, v);
+    if (idx < 0)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        store_bind_int(st, idx++, i < v->nwhole_teams ? v->whole_team_ids[i] : 0);
+    return idx;
+}
+
+int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibility *v, const char *today)
+{
+    if (v->npupils > 8 || v->nteams > 8)
+        return -1;
+    idx = q_bind_team_visibility(st, idx, v);
+    if (idx < 0)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        store_bind_int(st, idx++, i < v->npupils ? v->pupil_ids[i] : 0);
+    store_bind_text(st, idx++, today);
+    store_bind_text(st, idx++, today);
+    for (size_t i = 0; i < 8; i++) {
+        store_bind_int(st, idx++, i < v->nteams ? v->team_ids[i] : 0);
+        store_bind_text(st, idx++, i < v->nteams ? v->team_services[i] : "");
+    }
+    return idx;
+}
+
 int q_like_pattern(const char *term, char *out, size_t outsz)
 {
     size_t o = 0;

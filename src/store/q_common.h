@@ -16,6 +16,34 @@
     "(? = 1 OR " auth_col " IN (" VIS_SLOTS8 ") OR " school_col " IN (" VIS_SLOTS32 "))"
 #define VIS_PARAMS (1 + VIS_AUTH_SLOTS + VIS_SCHOOL_SLOTS)
 
+/* Teams (and their meetings): by host school and authority, or the teams
+ * a team-scoped user belongs to. */
+#define VIS_TEAM_FILTER(team_col, auth_col, school_col) \
+    "(" VIS_FILTER(auth_col, school_col) " OR " team_col " IN (" VIS_SLOTS8 "))"
+int q_bind_team_visibility(struct store_stmt *st, int idx, const struct visibility *v);
+
+/* Case records: the visibility above, or whole teams, or the break-glass pupils, or a
+ * (team, service) pair: a case of that team whose pupil's consent today
+ * covers that service.  The consent that governs is the latest given on or
+ * before today (on a tie the lower id, as core/workflow.c consent_check
+ * reads the list); it counts unless withdrawn by today or not covering
+ * discussion.  Columns: the case's team, pupil; the pupil's authority, school. */
+#define VIS_CASE_FILTER(team_col, pupil_col, auth_col, school_col) \
+    "(" VIS_FILTER(auth_col, school_col) " OR " team_col " IN (" VIS_SLOTS8 ") OR " \
+    pupil_col " IN (" VIS_SLOTS8 ") OR EXISTS (" \
+    "SELECT 1 FROM consents vk JOIN consent_services vks ON vks.consent_id = vk.id " \
+    "JOIN services vsv ON vsv.id = vks.service_id WHERE vk.id = (SELECT vk2.id FROM consents vk2 " \
+    "WHERE vk2.pupil_id = " pupil_col " AND vk2.given_on <= ? ORDER BY vk2.given_on DESC, vk2.id ASC " \
+    "LIMIT 1) AND (vk.withdrawn_on IS NULL OR vk.withdrawn_on > ?) AND vk.covers_discussion = 1 AND (" \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?) OR " \
+    "(" team_col " = ? AND vsv.code = ?) OR (" team_col " = ? AND vsv.code = ?))))"
+
+/* Binds a case visibility (VIS_CASE_FILTER) at idx for the day today
+ * (YYYY-MM-DD); returns the next index or -1 as q_bind_visibility. */
+int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibility *v, const char *today);
+
 /* Binds a visibility at parameter idx; returns the next free index, or -1
  * when it has more authorities or schools than the slots (the caller then
  * refuses rather than show too little or too much). */

@@ -65,14 +65,14 @@ enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out
     return rc;
 }
 
-#define MEETING_WHERE " WHERE " VIS_FILTER("t.authority_id", "t.host_school_id") \
+#define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
     " AND (? = 0 OR m.team_id = ?) AND (? = '' OR m.status = ?)" \
     " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)"
 
 static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v,
                                const struct meeting_filter *f)
 {
-    int idx = q_bind_visibility(st, 1, v);
+    int idx = q_bind_team_visibility(st, 1, v);
     if (idx < 0)
         return -1;
     const char *status = f->status ? f->status : "";

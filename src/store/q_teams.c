@@ -196,13 +196,13 @@ enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct 
     return r2 == STORE_OK ? STORE_ROW : r2;
 }
 
-#define TEAM_WHERE " WHERE " VIS_FILTER("t.authority_id", "t.host_school_id") \
+#define TEAM_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
     " AND (? = -1 OR t.active = ?)"
 
 static int bind_team_filter(struct store_stmt *st, int idx, const struct visibility *v,
                             const struct team_filter *f)
 {
-    idx = q_bind_visibility(st, idx, v);
+    idx = q_bind_team_visibility(st, idx, v);
     if (idx < 0)
         return -1;
     store_bind_int(st, idx++, f->active);

@@ -142,8 +142,8 @@ enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p
         struct role_grant g;
         memset(&g, 0, sizeof g);
         if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
-            scope_from_code(store_col_text(st, 1), &g.scope) != 0)
-            continue;
+            scope_from_code(store_col_text(st, 1), &g.scope) != 0 || g.scope == SCOPE_PUPIL)
+            continue;   /* pupil scope comes only from break_glass, with its expiry */
         g.scope_id = store_col_int(st, 2);
         g.authority_id = store_col_int(st, 3);
         store_col_copy(st, 4, g.detail, sizeof g.detail);

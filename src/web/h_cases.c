@@ -516,7 +516,7 @@ static void h_case_list(struct req *rq, struct resp *rs)
     const char *status = req_query(rq, "status");
     if (!status || (strcmp(status, "open") && strcmp(status, "closed")))
         status = "";
-    struct case_filter f = {parse_id(req_query(rq, "team")), parse_id(req_query(rq, "pupil")), status};
+    struct case_filter f = {parse_id(req_query(rq, "team")), parse_id(req_query(rq, "pupil")), status, NULL};
     json_t *rows = json_array();
     int64_t total = 0;
     enum svc_status st = svc_case_list(&c, &f, &pg, &total, collect_case, rows);

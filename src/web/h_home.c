@@ -6,7 +6,7 @@
 static void card(json_t *cards, const struct req *rq, enum resource_kind k, const char *href,
                  const char *title, const char *text)
 {
-    struct resource r = {k, 0, 0, 0};
+    struct resource r = {.kind = k, .id = 0, .authority_id = 0, .school_id = 0};
     if (policy_decide(&rq->sess.who, ACT_LIST, &r).allow)
         json_array_append_new(cards, json_pack("{s:s, s:s, s:s}", "href", href, "title", title,
                                                "text", text));

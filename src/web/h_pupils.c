@@ -5,6 +5,7 @@
 
 #include "core/codes.h"
 #include "service/svc_pupils.h"
+#include "service/svc_break_glass.h"
 #include "service/svc_cases.h"
 #include "service/svc_places.h"
 #include "web/form.h"
@@ -24,7 +25,7 @@ struct school_opts {
 static void add_school_option(void *arg, const struct school *s)
 {
     struct school_opts *o = arg;
-    struct resource r = {RES_PUPIL, 0, s->authority_id, s->id};
+    struct resource r = {.kind = RES_PUPIL, .id = 0, .authority_id = s->authority_id, .school_id = s->id};
     if (!policy_decide(&o->rq->sess.who, o->act, &r).allow)
         return;
     char id[24];
@@ -270,7 +271,7 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     if (v != CONSENT_OK)
         json_object_set_new(ctx, "consent_message", json_string(consent_message(v)));
     json_t *cases = json_array();
-    struct case_filter f = {0, r->p.id, ""};
+    struct case_filter f = {0, r->p.id, "", NULL};
     struct page_req pg = {1, 50};
     int64_t total;
     (void)svc_case_list(c, &f, &pg, &total, case_item, cases);
@@ -285,6 +286,23 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
+    if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
+        /* The refusal offers emergency access, whether or not the record
+         * exists, so the offer itself reveals nothing. */
+        const char *msg = "There is no record at this address, or you do not have access to it.";
+        if (rq->api) {
+            /* Word for word the same for any id: POST to .../break-glass. */
+            view_json(rs, 404, json_pack("{s:s, s:i, s:b}", "error", msg, "status", 404, "break_glass", 1));
+            return;
+        }
+        char href[64];
+        snprintf(href, sizeof href, "/pupils/%lld/break-glass", (long long)rq->id);
+        json_t *ctx = view_page(rq, "Page not found", "pupils");
+        json_object_set_new(ctx, "message", json_string(msg));
+        json_object_set_new(ctx, "break_glass_href", json_string(href));
+        view_render(rq, rs, 404, "pupil_refused", ctx);
+        return;
+    }
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
         return;

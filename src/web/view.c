@@ -9,7 +9,7 @@
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
 {
-    struct resource r = {k, 0, 0, 0};
+    struct resource r = {.kind = k, .id = 0, .authority_id = 0, .school_id = 0};
     return policy_decide(&rq->sess.who, a, &r).allow;
 }
 
@@ -51,6 +51,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/authorities", "Local authorities", "authorities", section);
         if (may(rq, ACT_LIST, RES_REFERENCE))
             nav_item(nav, "/settings", "Settings", "settings", section);
+        if (may(rq, ACT_LIST, RES_BREAK_GLASS))
+            nav_item(nav, "/break-glass", "Emergency access", "break-glass", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;

@@ -103,7 +103,7 @@ static struct resource res(enum resource_kind k, enum pos p, enum action a)
     static const int64_t school[POS__COUNT] = {S11, S12, S21, 0};
     static const int64_t auth[POS__COUNT] = {A1, A1, A2, 0};
     bool where = a == ACT_LIST || a == ACT_CREATE;
-    struct resource r = {k, 0, auth[p], school[p]};
+    struct resource r = {.kind = k, .id = 0, .authority_id = auth[p], .school_id = school[p]};
     if (k == RES_AUTHORITY) {
         r.school_id = 0;
         r.id = where ? 0 : auth[p];
@@ -231,20 +231,24 @@ static const struct row matrix[] = {
     {SL_A, RES_TEAM, {"LVE", "LVE", "", "L"}},
     {SL_A, RES_CASE, {"LVE", "LVE", "", "L"}},
     {SL_A, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {SL_T, RES_TEAM, {"LVE", "", "", "L"}},
+    /* A team-scope grant reaches its own team only (test_own_team); the
+     * team records here (id 100+) are other teams at the same schools. */
+    {SL_T, RES_TEAM, {"L", "", "", "L"}},
     {SL_T, RES_CASE, {"LVE", "", "", "L"}},
     {SL_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
     {CC_A, RES_TEAM, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_CASE, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
-    {CC_T, RES_TEAM, {"LVCE", "", "", "LC"}},
+    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},
     {CC_T, RES_CASE, {"LVCE", "", "", "LC"}},
     {CC_T, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
     {SCH_11, RES_TEAM, {"LV", "", "", "L"}},
     {SCH_11, RES_CASE, {"LVCE", "", "", "LC"}},
     {SCH_11, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {PR_T, RES_TEAM, {"LV", "", "", "L"}},
-    {PR_T, RES_CASE, {"LVE", "", "", "L"}},
+    {PR_T, RES_TEAM, {"L", "", "", "L"}},
+    /* Team practitioners reach a case only with its team and consent
+     * (test_practitioner_consent); these resources name neither. */
+    {PR_T, RES_CASE, {"L", "", "", "L"}},
     {PR_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
     {PR_SVC, RES_TEAM, {"", "", "", ""}},
     {PR_SVC, RES_CASE, {"", "", "", ""}},
@@ -255,6 +259,22 @@ static const struct row matrix[] = {
     {ST_A, RES_TEAM, {"", "", "", ""}},
     {ST_A, RES_CASE, {"", "", "", ""}},
     {ST_A, RES_REFERENCE, {"", "", "", ""}},
+
+    /* The break-glass record: the DPO reviews (edit = mark reviewed),
+     * administrators read, nobody else. */
+    {ADMIN_SYS, RES_BREAK_GLASS, {"LV", "LV", "LV", "LV"}},
+    {ADMIN_A, RES_BREAK_GLASS, {"LV", "LV", "", "L"}},
+    {DPO_A, RES_BREAK_GLASS, {"LVEX", "LVEX", "", "L"}},
+    {DPO_SCH, RES_BREAK_GLASS, {"LVEX", "", "", "L"}},
+    {SL_A, RES_BREAK_GLASS, {"", "", "", ""}},
+    {SL_T, RES_BREAK_GLASS, {"", "", "", ""}},
+    {CC_A, RES_BREAK_GLASS, {"", "", "", ""}},
+    {CC_T, RES_BREAK_GLASS, {"", "", "", ""}},
+    {SCH_11, RES_BREAK_GLASS, {"", "", "", ""}},
+    {PR_T, RES_BREAK_GLASS, {"", "", "", ""}},
+    {PR_SVC, RES_BREAK_GLASS, {"", "", "", ""}},
+    {EV_A, RES_BREAK_GLASS, {"", "", "", ""}},
+    {ST_A, RES_BREAK_GLASS, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -303,26 +323,26 @@ static bool allowed(const struct principal *p, enum action a, struct resource r)
 struct sweep_row {
     enum role role;
     enum resource_kind kind;
-    const char *allowed[SCOPE__COUNT];   /* system, authority, school, team, service */
+    const char *allowed[SCOPE__COUNT];   /* system, authority, school, team, service, pupil */
 };
 
 static const struct sweep_row sweep[] = {
-    {ROLE_ADMIN, RES_PUPIL, {ALL6, ALL6, ALL6, ALL6, ""}},
-    {ROLE_DPO, RES_PUPIL, {"LVX", "LVX", "LVX", "LVX", ""}},
-    {ROLE_STRATEGIC_LEAD, RES_PUPIL, {"", "LV", "", "LV", ""}},
-    {ROLE_CASE_COORDINATOR, RES_PUPIL, {"", "LVCE", "", "LVCE", ""}},
-    {ROLE_SCHOOL_LEAD, RES_PUPIL, {"", "", "LVCE", "", ""}},
-    {ROLE_PRACTITIONER, RES_PUPIL, {"", "", "", "LV", ""}},
-    {ROLE_EVALUATOR, RES_PUPIL, {"", "", "", "", ""}},
-    {ROLE_STEERING, RES_PUPIL, {"", "", "", "", ""}},
-    {ROLE_ADMIN, RES_SCHOOL, {ALL6, ALL6, ALL6, ALL6, ""}},
-    {ROLE_DPO, RES_SCHOOL, {"LVX", "LVX", "LVX", "LVX", ""}},
-    {ROLE_STRATEGIC_LEAD, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
-    {ROLE_CASE_COORDINATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
-    {ROLE_SCHOOL_LEAD, RES_SCHOOL, {"LV", "LV", "LVE", "LV", "LV"}},
-    {ROLE_PRACTITIONER, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
-    {ROLE_EVALUATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
-    {ROLE_STEERING, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV"}},
+    {ROLE_ADMIN, RES_PUPIL, {ALL6, ALL6, ALL6, ALL6, "", ""}},
+    {ROLE_DPO, RES_PUPIL, {"LVX", "LVX", "LVX", "LVX", "", ""}},
+    {ROLE_STRATEGIC_LEAD, RES_PUPIL, {"", "LV", "", "LV", "", "V"}},
+    {ROLE_CASE_COORDINATOR, RES_PUPIL, {"", "LVCE", "", "LVCE", "", "V"}},
+    {ROLE_SCHOOL_LEAD, RES_PUPIL, {"", "", "LVCE", "", "", "V"}},
+    {ROLE_PRACTITIONER, RES_PUPIL, {"", "", "", "LV", "", ""}},
+    {ROLE_EVALUATOR, RES_PUPIL, {"", "", "", "", "", ""}},
+    {ROLE_STEERING, RES_PUPIL, {"", "", "", "", "", ""}},
+    {ROLE_ADMIN, RES_SCHOOL, {ALL6, ALL6, ALL6, ALL6, "", ""}},
+    {ROLE_DPO, RES_SCHOOL, {"LVX", "LVX", "LVX", "LVX", "", ""}},
+    {ROLE_STRATEGIC_LEAD, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV", ""}},
+    {ROLE_CASE_COORDINATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV", ""}},
+    {ROLE_SCHOOL_LEAD, RES_SCHOOL, {"LV", "LV", "LVE", "LV", "LV", ""}},
+    {ROLE_PRACTITIONER, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV", ""}},
+    {ROLE_EVALUATOR, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV", ""}},
+    {ROLE_STEERING, RES_SCHOOL, {"LV", "LV", "LV", "LV", "LV", ""}},
 };
 
 static struct role_grant grant_in(enum role r, enum scope_kind s)
@@ -334,6 +354,12 @@ static struct role_grant grant_in(enum role r, enum scope_kind s)
     case SCOPE_SCHOOL: return grant(r, s, S11, A1);
     case SCOPE_TEAM: return team(r, 3, A1, 1, team11);
     case SCOPE_SERVICE: return grant(r, s, 3, A1);
+    case SCOPE_PUPIL: {   /* break-glass on pupil 100, the pupil res() names */
+        struct role_grant g = grant(r, s, 100, A1);
+        g.nschools = 1;
+        g.school_ids[0] = S11;
+        return g;
+    }
     case SCOPE__COUNT: break;
     }
     return grant(r, s, 0, 0);
@@ -388,7 +414,7 @@ static void test_malformed_input(void **state)
 {
     (void)state;
     struct principal p = fixture(CC_A);
-    struct resource pupil = {RES_PUPIL, 5, A1, S11};
+    struct resource pupil = {.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11};
     assert_true(allowed(&p, ACT_VIEW, pupil));
 
     /* Zeroed grants past the count would read as system administrators. */
@@ -410,31 +436,31 @@ static void test_malformed_input(void **state)
     struct principal admin = fixture(ADMIN_SYS);
     assert_false(allowed(&admin, (enum action)ACT__COUNT, pupil));
     assert_false(allowed(&admin, (enum action)-1, pupil));
-    struct resource bad_kind = {(enum resource_kind)RES__COUNT, 5, A1, S11};
+    struct resource bad_kind = {.kind = (enum resource_kind)RES__COUNT, .id = 5, .authority_id = A1, .school_id = S11};
     assert_false(allowed(&admin, ACT_VIEW, bad_kind));
 
     /* Self-contradictory resources are refused, even to a system admin. */
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_SCHOOL, S11, A1, S12}));
-    assert_true(allowed(&admin, ACT_VIEW, (struct resource){RES_SCHOOL, S11, A1, S11}));
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, A2, 0}));
-    assert_true(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, A1, 0}));
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_AUTHORITY, A1, 0, S11}));
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, -5, A1, S11}));
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, 5, -1, S11}));
-    assert_false(allowed(&admin, ACT_VIEW, (struct resource){RES_PUPIL, 5, A1, -11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_SCHOOL, .id = S11, .authority_id = A1, .school_id = S12}));
+    assert_true(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_SCHOOL, .id = S11, .authority_id = A1, .school_id = S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_AUTHORITY, .id = A1, .authority_id = A2, .school_id = 0}));
+    assert_true(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_AUTHORITY, .id = A1, .authority_id = A1, .school_id = 0}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_AUTHORITY, .id = A1, .authority_id = 0, .school_id = S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = -5, .authority_id = A1, .school_id = S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 5, .authority_id = -1, .school_id = S11}));
+    assert_false(allowed(&admin, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = -11}));
 
     /* Grants whose ids disagree or are missing reach nothing. */
     struct principal mixed = one(grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A2, A1));
     assert_false(allowed(&mixed, ACT_VIEW, pupil));
-    assert_false(allowed(&mixed, ACT_VIEW, (struct resource){RES_PUPIL, 5, A2, S21}));
+    assert_false(allowed(&mixed, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 5, .authority_id = A2, .school_id = S21}));
     struct principal scope_only = one(grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, 0));
     assert_true(allowed(&scope_only, ACT_VIEW, pupil));
     struct principal no_auth = one(grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, 0));
     assert_false(allowed(&no_auth, ACT_VIEW, pupil));
-    assert_false(allowed(&no_auth, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
+    assert_false(allowed(&no_auth, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = 0, .school_id = 0}));
     struct principal no_school = one(grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, 0, A1));
-    assert_false(allowed(&no_school, ACT_VIEW, (struct resource){RES_PUPIL, 5, A1, S11}));
-    assert_false(allowed(&no_school, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
+    assert_false(allowed(&no_school, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11}));
+    assert_false(allowed(&no_school, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = 0, .school_id = 0}));
 }
 
 /* A resource naming another authority is refused even when its school is
@@ -442,22 +468,22 @@ static void test_malformed_input(void **state)
 static void test_cross_authority(void **state)
 {
     (void)state;
-    struct resource spoof = {RES_PUPIL, 5, A2, S11};
+    struct resource spoof = {.kind = RES_PUPIL, .id = 5, .authority_id = A2, .school_id = S11};
     for (int f = 0; f < FIXTURE__COUNT; f++) {
         struct principal p = fixture((enum fixture)f);
         for (int a = 0; a < ACT__COUNT; a++)
             assert_int_equal(allowed(&p, (enum action)a, spoof), f == ADMIN_SYS);
     }
     /* Without an authority, school and team grants check the school ... */
-    struct resource bare = {RES_PUPIL, 5, 0, S11};
+    struct resource bare = {.kind = RES_PUPIL, .id = 5, .authority_id = 0, .school_id = S11};
     struct principal sl = fixture(SCH_11), pr = fixture(PR_T), cc = fixture(CC_A);
     assert_true(allowed(&sl, ACT_VIEW, bare));
     assert_true(allowed(&pr, ACT_VIEW, bare));
     /* ... but an authority grant cannot tell, so it refuses. */
     assert_false(allowed(&cc, ACT_VIEW, bare));
     /* Public school details still need the authority to be known. */
-    assert_false(allowed(&sl, ACT_VIEW, (struct resource){RES_SCHOOL, S12, 0, 0}));
-    assert_true(allowed(&sl, ACT_VIEW, (struct resource){RES_SCHOOL, S12, A1, 0}));
+    assert_false(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_SCHOOL, .id = S12, .authority_id = 0, .school_id = 0}));
+    assert_true(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_SCHOOL, .id = S12, .authority_id = A1, .school_id = 0}));
 }
 
 static void test_multi_role(void **state)
@@ -466,8 +492,8 @@ static void test_multi_role(void **state)
     static const int64_t team12[] = {S12};
     struct role_grant g[2] = {grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1),
                               team(ROLE_PRACTITIONER, 9, A1, 1, team12)};
-    struct resource p11 = {RES_PUPIL, 5, A1, S11}, p12 = {RES_PUPIL, 6, A1, S12},
-                    p21 = {RES_PUPIL, 7, A2, S21};
+    struct resource p11 = {.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11}, p12 = {.kind = RES_PUPIL, .id = 6, .authority_id = A1, .school_id = S12},
+                    p21 = {.kind = RES_PUPIL, .id = 7, .authority_id = A2, .school_id = S21};
     for (int order = 0; order < 2; order++) {
         struct role_grant gg[2] = {g[order], g[1 - order]};
         struct principal p = principal(2, gg);
@@ -475,8 +501,8 @@ static void test_multi_role(void **state)
         assert_true(allowed(&p, ACT_EDIT, p11));
         assert_true(allowed(&p, ACT_VIEW, p12));
         assert_false(allowed(&p, ACT_EDIT, p12));    /* practitioner: read only */
-        assert_false(allowed(&p, ACT_CREATE, (struct resource){RES_PUPIL, 0, A1, S12}));
-        assert_true(allowed(&p, ACT_CREATE, (struct resource){RES_PUPIL, 0, A1, S11}));
+        assert_false(allowed(&p, ACT_CREATE, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A1, .school_id = S12}));
+        assert_true(allowed(&p, ACT_CREATE, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A1, .school_id = S11}));
         assert_false(allowed(&p, ACT_VIEW, p21));
         assert_false(allowed(&p, ACT_DELETE, p11));
         assert_false(allowed(&p, ACT_EXPORT, p11));
@@ -492,8 +518,8 @@ static void test_multi_role(void **state)
     assert_false(allowed(&q, ACT_EDIT, p21));
     assert_true(allowed(&q, ACT_EDIT, p11));
     assert_false(allowed(&q, ACT_EXPORT, p11));
-    assert_true(allowed(&q, ACT_VIEW, (struct resource){RES_AUDIT, 3, A2, 0}));
-    assert_false(allowed(&q, ACT_VIEW, (struct resource){RES_AUDIT, 3, A1, 0}));
+    assert_true(allowed(&q, ACT_VIEW, (struct resource){.kind = RES_AUDIT, .id = 3, .authority_id = A2, .school_id = 0}));
+    assert_false(allowed(&q, ACT_VIEW, (struct resource){.kind = RES_AUDIT, .id = 3, .authority_id = A1, .school_id = 0}));
 
     /* Evaluator + steering never add up to pupil access. */
     struct role_grant e[2] = {grant(ROLE_EVALUATOR, SCOPE_SYSTEM, 0, 0),
@@ -501,8 +527,8 @@ static void test_multi_role(void **state)
     struct principal es = principal(2, e);
     for (int a = 0; a < ACT__COUNT; a++)
         assert_false(allowed(&es, (enum action)a, p11));
-    assert_true(allowed(&es, ACT_EXPORT, (struct resource){RES_AGGREGATE, 0, A2, 0}));
-    assert_false(allowed(&es, ACT_EDIT, (struct resource){RES_AGGREGATE, 0, A2, 0}));
+    assert_true(allowed(&es, ACT_EXPORT, (struct resource){.kind = RES_AGGREGATE, .id = 0, .authority_id = A2, .school_id = 0}));
+    assert_false(allowed(&es, ACT_EDIT, (struct resource){.kind = RES_AGGREGATE, .id = 0, .authority_id = A2, .school_id = 0}));
 }
 
 static void test_team_scope(void **state)
@@ -510,15 +536,15 @@ static void test_team_scope(void **state)
     (void)state;
     static const int64_t schools[] = {S11, S12};
     struct principal p = one(team(ROLE_CASE_COORDINATOR, 4, A1, 2, schools));
-    assert_true(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 5, A1, S11}));
-    assert_true(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 6, A1, S12}));
-    assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 7, A1, 13}));
-    assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_PUPIL, 8, A1, 0}));
+    assert_true(allowed(&p, ACT_EDIT, (struct resource){.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11}));
+    assert_true(allowed(&p, ACT_EDIT, (struct resource){.kind = RES_PUPIL, .id = 6, .authority_id = A1, .school_id = S12}));
+    assert_false(allowed(&p, ACT_EDIT, (struct resource){.kind = RES_PUPIL, .id = 7, .authority_id = A1, .school_id = 13}));
+    assert_false(allowed(&p, ACT_EDIT, (struct resource){.kind = RES_PUPIL, .id = 8, .authority_id = A1, .school_id = 0}));
     /* Listing across the whole authority is allowed (then filtered). */
-    assert_true(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, 0}));
-    assert_false(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A2, 0}));
-    assert_true(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, S12}));
-    assert_false(allowed(&p, ACT_LIST, (struct resource){RES_PUPIL, 0, A1, 13}));
+    assert_true(allowed(&p, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A1, .school_id = 0}));
+    assert_false(allowed(&p, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A2, .school_id = 0}));
+    assert_true(allowed(&p, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A1, .school_id = S12}));
+    assert_false(allowed(&p, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = A1, .school_id = 13}));
 
     /* The last slot of a full team counts; nothing past nschools does. */
     struct role_grant full = grant(ROLE_PRACTITIONER, SCOPE_TEAM, 4, A1);
@@ -527,16 +553,16 @@ static void test_team_scope(void **state)
         full.school_ids[i] = 1000 + (int64_t)i;
     struct principal fp = one(full);
     assert_true(allowed(&fp, ACT_VIEW,
-                        (struct resource){RES_PUPIL, 1, A1, 1000 + POLICY_MAX_TEAM_SCHOOLS - 1}));
+                        (struct resource){.kind = RES_PUPIL, .id = 1, .authority_id = A1, .school_id = 1000 + POLICY_MAX_TEAM_SCHOOLS - 1}));
     fp.grants[0].nschools = 3;
-    assert_true(allowed(&fp, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 1002}));
-    assert_false(allowed(&fp, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 1003}));
+    assert_true(allowed(&fp, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 1, .authority_id = A1, .school_id = 1002}));
+    assert_false(allowed(&fp, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 1, .authority_id = A1, .school_id = 1003}));
 
     /* An empty team reaches no pupil, not even "anywhere". */
     struct principal none = one(team(ROLE_PRACTITIONER, 4, A1, 0, NULL));
-    assert_false(allowed(&none, ACT_LIST, (struct resource){RES_PUPIL, 0, 0, 0}));
-    assert_false(allowed(&none, ACT_VIEW, (struct resource){RES_PUPIL, 1, A1, 0}));
-    assert_true(allowed(&none, ACT_LIST, (struct resource){RES_SCHOOL, 0, 0, 0}));
+    assert_false(allowed(&none, ACT_LIST, (struct resource){.kind = RES_PUPIL, .id = 0, .authority_id = 0, .school_id = 0}));
+    assert_false(allowed(&none, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 1, .authority_id = A1, .school_id = 0}));
+    assert_true(allowed(&none, ACT_LIST, (struct resource){.kind = RES_SCHOOL, .id = 0, .authority_id = 0, .school_id = 0}));
 }
 
 /* Every role, in every scope, on pupils and users. */
@@ -544,8 +570,8 @@ static void test_delete_and_users_admin_only(void **state)
 {
     (void)state;
     static const int64_t team11[] = {S11};
-    struct resource pupil = {RES_PUPIL, 5, A1, S11};
-    struct resource user = {RES_USER, 9, A1, S11};
+    struct resource pupil = {.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11};
+    struct resource user = {.kind = RES_USER, .id = 9, .authority_id = A1, .school_id = S11};
     for (int r = 0; r < ROLE__COUNT; r++) {
         struct role_grant gs[] = {
             grant((enum role)r, SCOPE_SYSTEM, 0, 0),
@@ -562,20 +588,20 @@ static void test_delete_and_users_admin_only(void **state)
             assert_int_equal(allowed(&p, ACT_DELETE, pupil), admin && in_scope);
             assert_int_equal(allowed(&p, ACT_EDIT, user), admin && in_scope);
             /* "Somewhere in authority 1": a school or team admin may too. */
-            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_USER, 0, A1, 0}),
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){.kind = RES_USER, .id = 0, .authority_id = A1, .school_id = 0}),
                              admin && in_scope);
-            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_USER, 0, A1, S12}),
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){.kind = RES_USER, .id = 0, .authority_id = A1, .school_id = S12}),
                              admin && (gs[s].scope == SCOPE_SYSTEM ||
                                        gs[s].scope == SCOPE_AUTHORITY));
             assert_int_equal(allowed(&p, ACT_VIEW, user), (admin || dpo) && in_scope);
             /* Only a system administrator creates authorities. */
-            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){RES_AUTHORITY, 0, 0, 0}),
+            assert_int_equal(allowed(&p, ACT_CREATE, (struct resource){.kind = RES_AUTHORITY, .id = 0, .authority_id = 0, .school_id = 0}),
                              admin && gs[s].scope == SCOPE_SYSTEM);
-            assert_int_equal(allowed(&p, ACT_DELETE, (struct resource){RES_AUTHORITY, A1, A1, 0}),
+            assert_int_equal(allowed(&p, ACT_DELETE, (struct resource){.kind = RES_AUTHORITY, .id = A1, .authority_id = A1, .school_id = 0}),
                              admin && gs[s].scope == SCOPE_SYSTEM);
             /* Nobody rewrites the audit trail. */
-            assert_false(allowed(&p, ACT_EDIT, (struct resource){RES_AUDIT, 1, A1, S11}));
-            assert_false(allowed(&p, ACT_DELETE, (struct resource){RES_AUDIT, 1, A1, S11}));
+            assert_false(allowed(&p, ACT_EDIT, (struct resource){.kind = RES_AUDIT, .id = 1, .authority_id = A1, .school_id = S11}));
+            assert_false(allowed(&p, ACT_DELETE, (struct resource){.kind = RES_AUDIT, .id = 1, .authority_id = A1, .school_id = S11}));
             /* Service scope alone reaches no pupil, whatever the role. */
             if (!in_scope)
                 for (int a = 0; a < ACT__COUNT; a++)
@@ -588,10 +614,10 @@ static void test_reasons(void **state)
 {
     (void)state;
     struct principal cc = fixture(CC_A);
-    struct resource pupil = {RES_PUPIL, 5, A1, S11};
+    struct resource pupil = {.kind = RES_PUPIL, .id = 5, .authority_id = A1, .school_id = S11};
     struct decision yes = policy_decide(&cc, ACT_VIEW, &pupil);
     struct decision no_role = policy_decide(&cc, ACT_DELETE, &pupil);
-    struct resource far = {RES_PUPIL, 5, A2, S21};
+    struct resource far = {.kind = RES_PUPIL, .id = 5, .authority_id = A2, .school_id = S21};
     struct decision no_scope = policy_decide(&cc, ACT_VIEW, &far);
     assert_true(yes.allow);
     assert_false(no_role.allow);
@@ -603,6 +629,317 @@ static void test_reasons(void **state)
     assert_string_not_equal(no_role.reason, no_scope.reason);
     assert_non_null(strstr(yes.reason, "case coordinator"));
     assert_non_null(policy_decide(NULL, ACT_VIEW, &pupil).reason);
+}
+
+/* ---------- item 1 of the access issue, table-driven ---------- */
+
+/* A case record of team 7 (schools 11 and 12) about pupil 100 at school
+ * 11, and what the pupil's consent covers today. */
+static struct resource case_res(int64_t id, int64_t team_id, const char *const *consent, size_t n)
+{
+    struct resource r = {.kind = RES_CASE, .id = id, .authority_id = A1, .school_id = S11};
+    r.pupil_id = 100;
+    r.team_id = team_id;
+    r.nconsent = n;
+    for (size_t i = 0; i < n; i++)
+        snprintf(r.consent[i], POLICY_CODE_MAX, "%s", consent[i]);
+    return r;
+}
+
+struct consent_case {
+    const char *who;           /* the grant, in words */
+    enum role role;
+    enum scope_kind scope;
+    int64_t scope_id;
+    const char *detail;        /* the practitioner's service */
+    int64_t team_id;           /* the case's team */
+    const char *consent;       /* services covered, comma-separated ("" none) */
+    const char *allowed;       /* letters, on the case (with id) */
+};
+
+static const struct consent_case consent_cases[] = {
+    /* member of the team, consent covers the service */
+    {"ep practitioner, team 7", ROLE_PRACTITIONER, SCOPE_TEAM, 7, "ep", 7, "ep,camhs", "LVE"},
+    /* consent withdrawn (or never given): nothing covered */
+    {"ep practitioner, team 7, consent withdrawn", ROLE_PRACTITIONER, SCOPE_TEAM, 7, "ep", 7, "", ""},
+    /* consent covers other services only */
+    {"ep practitioner, team 7, consent for camhs", ROLE_PRACTITIONER, SCOPE_TEAM, 7, "ep", 7, "camhs", ""},
+    /* another team's case, same schools */
+    {"ep practitioner, team 8", ROLE_PRACTITIONER, SCOPE_TEAM, 8, "ep", 7, "ep", ""},
+    /* a grant without a service never matches */
+    {"practitioner without service", ROLE_PRACTITIONER, SCOPE_TEAM, 7, "", 7, "ep", ""},
+    /* a service grant alone reaches no case */
+    {"ep practitioner, service scope", ROLE_PRACTITIONER, SCOPE_SERVICE, 3, "ep", 7, "ep", ""},
+    /* prefix of a code is not the code */
+    {"e practitioner", ROLE_PRACTITIONER, SCOPE_TEAM, 7, "e", 7, "ep", ""},
+    /* coordinators and school leads do not depend on consent to see the record */
+    {"coordinator, authority", ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, "", 7, "", "LVCE"},
+    {"school lead, school 11", ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, "", 7, "", "LVCE"},
+    {"strategic lead, authority", ROLE_STRATEGIC_LEAD, SCOPE_AUTHORITY, A1, "", 7, "", "LVE"},
+    {"evaluator, system", ROLE_EVALUATOR, SCOPE_SYSTEM, 0, "", 7, "ep", ""},
+    {"steering, system", ROLE_STEERING, SCOPE_SYSTEM, 0, "", 7, "ep", ""},
+};
+
+static void test_practitioner_consent(void **state)
+{
+    (void)state;
+    static const int64_t team_schools[] = {S11, S12};
+    int failures = 0;
+    for (size_t i = 0; i < sizeof consent_cases / sizeof consent_cases[0]; i++) {
+        const struct consent_case *cc = &consent_cases[i];
+        struct role_grant g = cc->scope == SCOPE_TEAM ? team(cc->role, cc->scope_id, A1, 2, team_schools)
+                                                      : grant(cc->role, cc->scope, cc->scope_id,
+                                                              cc->scope == SCOPE_SYSTEM ? 0 : A1);
+        snprintf(g.detail, sizeof g.detail, "%s", cc->detail);
+        struct principal p = one(g);
+        const char *codes[POLICY_MAX_CONSENT];
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", cc->consent);
+        size_t n = 0;
+        for (char *tok = strtok(buf, ","); tok && n < POLICY_MAX_CONSENT; tok = strtok(NULL, ","))
+            codes[n++] = tok;
+        for (int a = 0; a < ACT__COUNT; a++) {
+            /* LIST and CREATE name no case; the rest name case 55. */
+            bool where = a == ACT_LIST || a == ACT_CREATE;
+            struct resource r = case_res(where ? 0 : 55, where ? 0 : cc->team_id, codes, n);
+            bool want = strchr(cc->allowed, action_letters[a]) != NULL;
+            if (where && cc->role == ROLE_PRACTITIONER && cc->scope == SCOPE_TEAM)
+                want = a == ACT_LIST;   /* a list, filtered by (team, service) in SQL */
+            struct decision d = policy_decide(&p, (enum action)a, &r);
+            if (d.allow != want) {
+                failures++;
+                print_error("%s: %s: want %s, got %s (%s)\n", cc->who, action_code((enum action)a),
+                            want ? "allow" : "deny", d.allow ? "allow" : "deny", d.reason);
+            }
+        }
+    }
+    assert_int_equal(failures, 0);
+
+    /* Records about the pupil as a whole (consents, chronology) name no
+     * team: out of a practitioner's reach even with consent. */
+    struct role_grant g = team(ROLE_PRACTITIONER, 7, A1, 2, team_schools);
+    snprintf(g.detail, sizeof g.detail, "ep");
+    struct principal p = one(g);
+    static const char *const ep[] = {"ep"};
+    struct resource whole = case_res(0, 0, ep, 1);
+    assert_false(allowed(&p, ACT_VIEW, whole));
+    /* A case in another authority, same ids otherwise, is refused. */
+    struct resource far = case_res(55, 7, ep, 1);
+    far.authority_id = A2;
+    assert_false(allowed(&p, ACT_VIEW, far));
+    /* Out-of-range consent counts are refused, never read on. */
+    struct resource bad = case_res(55, 7, ep, 1);
+    bad.nconsent = POLICY_MAX_CONSENT + 1;
+    assert_false(allowed(&p, ACT_VIEW, bad));
+
+    /* The list filter carries (team, service) pairs, not schools. */
+    struct visibility v;
+    policy_visible(&p, RES_CASE, ACT_LIST, &v);
+    assert_false(v.all);
+    assert_int_equal(v.nschools, 0);
+    assert_int_equal(v.nauthorities, 0);
+    assert_int_equal(v.nteams, 1);
+    assert_int_equal(v.team_ids[0], 7);
+    assert_string_equal(v.team_services[0], "ep");
+    assert_false(policy_visible_none(&v));
+    /* ... and the pupil register still by the team's schools. */
+    policy_visible(&p, RES_PUPIL, ACT_LIST, &v);
+    assert_int_equal(v.nschools, 2);
+    assert_int_equal(v.nteams, 0);
+}
+
+/* Several roles, each in its own scope: the union, never more. */
+static void test_union_of_roles(void **state)
+{
+    (void)state;
+    static const int64_t t11[] = {S11};
+    struct role_grant g[2] = {grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S12, A1),
+                              team(ROLE_PRACTITIONER, 7, A1, 1, t11)};
+    snprintf(g[1].detail, sizeof g[1].detail, "ep");
+    struct principal p = principal(2, g);
+    static const char *const ep[] = {"ep"};
+    struct resource c11 = case_res(55, 7, ep, 1);            /* team 7, school 11 */
+    struct resource c11_none = case_res(55, 7, NULL, 0);     /* consent withdrawn */
+    struct resource c12 = case_res(56, 9, NULL, 0);          /* school 12: own school */
+    c12.school_id = S12;
+    assert_true(allowed(&p, ACT_VIEW, c11));
+    assert_true(allowed(&p, ACT_EDIT, c11));
+    assert_false(allowed(&p, ACT_CREATE, c11));              /* practitioners do not open cases */
+    assert_false(allowed(&p, ACT_VIEW, c11_none));
+    assert_true(allowed(&p, ACT_VIEW, c12));                 /* as school lead, no consent needed */
+    assert_true(allowed(&p, ACT_CREATE, c12));
+    struct visibility v;
+    policy_visible(&p, RES_CASE, ACT_LIST, &v);
+    assert_int_equal(v.nschools, 1);
+    assert_int_equal(v.school_ids[0], S12);
+    assert_int_equal(v.nteams, 1);
+}
+
+/* Evaluators and the steering group: no identifying record in any scope,
+ * alone or together, whatever the action. */
+static void test_deidentified(void **state)
+{
+    (void)state;
+    static const int64_t t11[] = {S11};
+    static const enum resource_kind identifying[] = {RES_PUPIL, RES_USER, RES_AUDIT, RES_TEAM,
+                                                     RES_CASE, RES_REFERENCE, RES_BREAK_GLASS};
+    static const char *const ep[] = {"ep"};
+    for (int role = ROLE_EVALUATOR; role <= ROLE_STEERING; role++) {
+        assert_true(policy_role_deidentified((enum role)role));
+        struct role_grant gs[] = {grant((enum role)role, SCOPE_SYSTEM, 0, 0),
+                                  grant((enum role)role, SCOPE_AUTHORITY, A1, A1),
+                                  grant((enum role)role, SCOPE_SCHOOL, S11, A1),
+                                  team((enum role)role, 7, A1, 1, t11)};
+        for (size_t s = 0; s < sizeof gs / sizeof gs[0]; s++) {
+            snprintf(gs[s].detail, sizeof gs[s].detail, "ep");
+            struct principal p = one(gs[s]);
+            for (size_t k = 0; k < sizeof identifying / sizeof identifying[0]; k++) {
+                for (int a = 0; a < ACT__COUNT; a++) {
+                    struct resource r = res(identifying[k], IN, (enum action)a);
+                    assert_false(allowed(&p, (enum action)a, r));
+                    struct resource c = case_res(55, 7, ep, 1);
+                    assert_false(allowed(&p, (enum action)a, c));
+                }
+                struct visibility v;
+                policy_visible(&p, identifying[k], ACT_LIST, &v);
+                assert_true(policy_visible_none(&v));
+            }
+            /* Steering: aggregates only (plus the public school directory). */
+            assert_true(allowed(&p, ACT_VIEW, (struct resource){.kind = RES_AGGREGATE, .authority_id = A1}) ||
+                        gs[s].scope != SCOPE_AUTHORITY);
+        }
+    }
+    for (int role = 0; role < ROLE__COUNT; role++)
+        assert_int_equal(policy_role_deidentified((enum role)role),
+                         role == ROLE_EVALUATOR || role == ROLE_STEERING);
+}
+
+/* "Strategic Leads see their teams": a team-scope grant reaches its own
+ * team and that team's cases, not another team meeting at the same school. */
+static void test_own_team(void **state)
+{
+    (void)state;
+    static const int64_t schools[] = {S11};
+    static const char *const ep[] = {"ep"};
+    static const enum role roles[] = {ROLE_STRATEGIC_LEAD, ROLE_CASE_COORDINATOR, ROLE_PRACTITIONER};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        struct role_grant g = team(roles[i], 7, A1, 1, schools);
+        snprintf(g.detail, sizeof g.detail, "ep");
+        struct principal p = one(g);
+        struct resource own = {.kind = RES_TEAM, .id = 7, .authority_id = A1, .school_id = S11};
+        struct resource next_door = {.kind = RES_TEAM, .id = 8, .authority_id = A1, .school_id = S11};
+        assert_true(allowed(&p, ACT_VIEW, own));
+        assert_false(allowed(&p, ACT_VIEW, next_door));
+        own.authority_id = A2;
+        assert_false(allowed(&p, ACT_VIEW, own));
+        struct resource c7 = case_res(55, 7, ep, 1), c8 = case_res(56, 8, ep, 1);
+        assert_true(allowed(&p, ACT_VIEW, c7));
+        assert_false(allowed(&p, ACT_VIEW, c8));
+        struct visibility v;
+        policy_visible(&p, RES_TEAM, ACT_LIST, &v);
+        assert_int_equal(v.nwhole_teams, 1);
+        assert_int_equal(v.whole_team_ids[0], 7);
+        assert_int_equal(v.nschools, 0);
+        /* An inactive team (no schools) reaches nothing. */
+        p.grants[0].nschools = 0;
+        struct resource again = {.kind = RES_TEAM, .id = 7, .authority_id = A1, .school_id = S11};
+        assert_false(allowed(&p, ACT_VIEW, again));
+        policy_visible(&p, RES_TEAM, ACT_LIST, &v);
+        assert_true(policy_visible_none(&v));
+    }
+    /* Coordinators' records about the pupil as a whole go by the schools. */
+    struct principal cc = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, schools));
+    struct resource whole = case_res(0, 0, NULL, 0);
+    assert_true(allowed(&cc, ACT_VIEW, whole));
+    whole.school_id = S12;
+    assert_false(allowed(&cc, ACT_VIEW, whole));
+    /* Authority-scope grants are not narrowed. */
+    struct principal sl = fixture(SL_A);
+    assert_true(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_TEAM, .id = 8, .authority_id = A1, .school_id = S11}));
+}
+
+/* Break-glass: who may ask, and what the grant then reaches. */
+struct bg_case {
+    const char *who;
+    enum fixture f;
+    int64_t pupil_auth, pupil_school;
+    bool may_ask;
+};
+
+static const struct bg_case bg_cases[] = {
+    {"school lead 11, pupil at 12", SCH_11, A1, S12, true},
+    {"school lead 11, own pupil (already sees)", SCH_11, A1, S11, false},
+    {"school lead 11, other authority", SCH_11, A2, S21, false},
+    {"team coordinator, pupil outside team", CC_T, A1, S12, true},
+    {"authority coordinator (already sees)", CC_A, A1, S12, false},
+    {"authority coordinator, other authority", CC_A, A2, S21, false},
+    {"team strategic lead, outside team", SL_T, A1, S12, true},
+    {"DPO (reviews, never asks)", DPO_SCH, A1, S12, false},
+    {"administrator", ADMIN_A, A2, S21, false},
+    {"team practitioner", PR_T, A1, S12, false},
+    {"evaluator", EV_A, A1, S12, false},
+    {"steering", ST_A, A1, S12, false},
+};
+
+static void test_break_glass(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bg_cases / sizeof bg_cases[0]; i++) {
+        const struct bg_case *bc = &bg_cases[i];
+        struct principal p = fixture(bc->f);
+        struct resource r = {.kind = RES_PUPIL, .id = 100, .authority_id = bc->pupil_auth,
+                             .school_id = bc->pupil_school};
+        enum role role = ROLE__COUNT;
+        struct decision d = policy_break_glass(&p, &r, &role);
+        if (d.allow != bc->may_ask)
+            fail_msg("%s: want %s, got %s (%s)", bc->who, bc->may_ask ? "allow" : "deny",
+                     d.allow ? "allow" : "deny", d.reason);
+        if (d.allow)
+            assert_int_equal(role, p.grants[0].role);
+    }
+    assert_false(policy_break_glass(NULL, &(struct resource){.kind = RES_PUPIL, .id = 1, .authority_id = A1}, NULL).allow);
+
+    /* With the grant: that pupil, read-only, and their case records. */
+    struct role_grant g[2] = {grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1),
+                              grant(ROLE_SCHOOL_LEAD, SCOPE_PUPIL, 100, A1)};
+    g[1].nschools = 1;
+    g[1].school_ids[0] = S12;
+    struct principal p = principal(2, g);
+    assert_true(policy_duty_of_care(&p));
+    struct resource pupil = {.kind = RES_PUPIL, .id = 100, .authority_id = A1, .school_id = S12};
+    struct resource other = {.kind = RES_PUPIL, .id = 101, .authority_id = A1, .school_id = S12};
+    assert_true(allowed(&p, ACT_VIEW, pupil));
+    for (int a = 0; a < ACT__COUNT; a++)
+        if (a != ACT_VIEW)
+            assert_false(allowed(&p, (enum action)a, pupil));
+    assert_false(allowed(&p, ACT_VIEW, other));
+    struct resource cs = case_res(55, 7, NULL, 0);
+    cs.school_id = S12;
+    assert_true(allowed(&p, ACT_VIEW, cs));
+    assert_false(allowed(&p, ACT_EDIT, cs));
+    cs.pupil_id = 101;
+    assert_false(allowed(&p, ACT_VIEW, cs));
+    /* Not across authorities, even with the same ids. */
+    pupil.authority_id = A2;
+    assert_false(allowed(&p, ACT_VIEW, pupil));
+    /* The school next door is not opened by it. */
+    struct resource school = {.kind = RES_SCHOOL, .id = S12, .authority_id = A1, .school_id = S12};
+    assert_false(allowed(&p, ACT_EDIT, school));
+    /* Lists: the case list shows the pupil; the pupil register does not. */
+    struct visibility v;
+    policy_visible(&p, RES_CASE, ACT_LIST, &v);
+    assert_int_equal(v.npupils, 1);
+    assert_int_equal(v.pupil_ids[0], 100);
+    policy_visible(&p, RES_PUPIL, ACT_LIST, &v);
+    assert_int_equal(v.npupils, 0);
+    /* A pupil grant of a role without a duty of care reaches nothing. */
+    struct role_grant e = grant(ROLE_EVALUATOR, SCOPE_PUPIL, 100, A1);
+    struct principal ep = one(e);
+    assert_false(allowed(&ep, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 100, .authority_id = A1}));
+    assert_false(policy_duty_of_care(&ep));
+    /* A pupil grant alone is no duty of care (no chaining). */
+    struct principal only = one(g[1]);
+    assert_false(policy_duty_of_care(&only));
 }
 
 /* ---------- policy_visible ---------- */
@@ -754,7 +1091,7 @@ static void test_codes(void **state)
     assert_non_null(role_label((enum role)99));
 
     static const char *const scopes[SCOPE__COUNT] = {"system", "authority", "school", "team",
-                                                     "service"};
+                                                     "service", "pupil"};
     for (int s = 0; s < SCOPE__COUNT; s++) {
         enum scope_kind back = SCOPE__COUNT;
         assert_string_equal(scope_code((enum scope_kind)s), scopes[s]);
@@ -772,7 +1109,7 @@ static void test_codes(void **state)
         assert_string_equal(action_code((enum action)a), actions[a]);
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
-                                                  "reference"};
+                                                  "reference", "break_glass"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
@@ -791,6 +1128,11 @@ int main(void)
         cmocka_unit_test(test_team_scope),
         cmocka_unit_test(test_delete_and_users_admin_only),
         cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_practitioner_consent),
+        cmocka_unit_test(test_union_of_roles),
+        cmocka_unit_test(test_deidentified),
+        cmocka_unit_test(test_own_team),
+        cmocka_unit_test(test_break_glass),
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_codes),

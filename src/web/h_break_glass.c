@@ -1,0 +1,175 @@
+/* Break-glass: the emergency access form offered when a pupil's record is
+ * refused, and the data protection officer's review page; HTML and JSON.
+ * Data comes from service/svc_break_glass.c. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/svc_break_glass.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+static void utc_text(int64_t t, char out[24])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 24, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+static json_t *json_entry(const struct break_glass_row *r, int64_t now)
+{
+    char at[24], expires[24], reviewed[24] = "";
+    utc_text(r->at, at);
+    utc_text(r->expires, expires);
+    if (r->reviewed_at)
+        utc_text(r->reviewed_at, reviewed);
+    enum role role;
+    const char *label = role_from_code(r->role, &role) == 0 ? role_label(role) : r->role;
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:b, s:b}",
+                          "id", (json_int_t)r->id, "user_id", (json_int_t)r->user_id,
+                          "pupil_id", (json_int_t)r->pupil_id, "user_name", r->user_name,
+                          "role", r->role, "role_label", label, "reason", r->reason,
+                          "at", (json_int_t)r->at, "at_text", at, "expires", (json_int_t)r->expires,
+                          "active", r->expires > now, "reviewed", r->reviewed_at != 0);
+    json_object_set_new(o, "expires_text", json_string(expires));
+    if (r->reviewed_at) {
+        json_object_set_new(o, "reviewed_at", json_integer(r->reviewed_at));
+        json_object_set_new(o, "reviewed_at_text", json_string(reviewed));
+        json_object_set_new(o, "reviewer_name", json_string(r->reviewer_name));
+    } else {
+        json_object_set_new(o, "reviewed_at", json_null());
+    }
+    return o;
+}
+
+static void render_form(struct req *rq, struct resp *rs, int status, const char *reason,
+                        const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Request emergency access", "pupils");
+    char action[64];
+    snprintf(action, sizeof action, "/pupils/%lld/break-glass", (long long)rq->id);
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "minutes", json_integer(BREAK_GLASS_SECONDS / 60));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *f = fld_input("reason", "Why do you need access now?", reason, e,
+                          "For example, a safeguarding concern that cannot wait. The data protection "
+                          "officer will read this.");
+    json_object_set_new(ctx, "reason", f);
+    view_render(rq, rs, status, "break_glass_form", ctx);
+}
+
+static void h_bg_form(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    if (!svc_break_glass_offered(&c)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:b, s:i, s:i}", "offered", 1, "minutes", BREAK_GLASS_SECONDS / 60,
+                                     "reason_max", BREAK_GLASS_REASON_MAX));
+        return;
+    }
+    struct field_errors e = {0};
+    render_form(rq, rs, 200, "", &e);
+}
+
+static void h_bg_request(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    const char *reason = req_param(rq, "reason");
+    struct field_errors e = {0};
+    struct break_glass_row r;
+    enum svc_status st = svc_break_glass_request(&c, rq->id, reason, &e, &r);
+    char loc[48];
+    snprintf(loc, sizeof loc, "/pupils/%lld", (long long)rq->id);
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 201, json_pack("{s:o}", "break_glass", json_entry(&r, c.now)));
+    } else if (st == SVC_OK || (st == SVC_CONFLICT && !rq->api)) {
+        resp_redirect(rs, loc);   /* granted, or never needed */
+    } else if (st == SVC_CONFLICT) {
+        view_error(rq, rs, 409, "You can already see this pupil", "No emergency access is needed.");
+    } else if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+    } else if (st == SVC_INVALID) {
+        render_form(rq, rs, 400, reason ? reason : "", &e);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+struct list_ctx {
+    json_t *unreviewed, *reviewed;
+    int64_t now;
+};
+
+static void add_entry(void *arg, const struct break_glass_row *r)
+{
+    struct list_ctx *lc = arg;
+    json_array_append_new(r->reviewed_at ? lc->reviewed : lc->unreviewed, json_entry(r, lc->now));
+}
+
+static void h_bg_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct list_ctx lc = {json_array(), json_array(), c.now};
+    enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
+    if (st != SVC_OK) {
+        json_decref(lc.unreviewed);
+        json_decref(lc.reviewed);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        json_t *all = json_array();
+        json_array_extend(all, lc.unreviewed);
+        json_array_extend(all, lc.reviewed);
+        view_json(rs, 200, json_pack("{s:o, s:I}", "break_glass", all, "unreviewed",
+                                     (json_int_t)json_array_size(lc.unreviewed)));
+        json_decref(lc.unreviewed);
+        json_decref(lc.reviewed);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Emergency access", "break-glass");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "unreviewed", lc.unreviewed);
+    json_object_set_new(ctx, "reviewed", lc.reviewed);
+    if (req_query(rq, "saved"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Marked as reviewed"));
+    view_render(rq, rs, 200, "break_glass_list", ctx);
+}
+
+static void h_bg_review(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    enum svc_status st = svc_break_glass_review(&c, rq->id);
+    if (st == SVC_OK && rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rq->id, "reviewed", 1));
+    } else if (st == SVC_OK) {
+        resp_redirect(rs, "/break-glass?saved=1");
+    } else if (st == SVC_CONFLICT) {
+        view_error(rq, rs, 409, "Already reviewed", "Someone has already marked this as reviewed.");
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
+static const struct route routes[] = {
+    {"GET", "/pupils/:id/break-glass", h_bg_form, 0},
+    {"POST", "/pupils/:id/break-glass", h_bg_request, 0},
+    {"GET", "/break-glass", h_bg_list, 0},
+    {"POST", "/break-glass/:id/review", h_bg_review, 0},
+
+    {"GET", "/api/v1/pupils/:id/break-glass", h_bg_form, 0},
+    {"POST", "/api/v1/pupils/:id/break-glass", h_bg_request, 0},
+    {"GET", "/api/v1/break-glass", h_bg_list, 0},
+    {"POST", "/api/v1/break-glass/:id/review", h_bg_review, 0},
+};
+
+ROUTE_TABLE(break_glass_table, routes);
