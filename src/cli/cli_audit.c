@@ -18,7 +18,11 @@ static void usage(FILE *f)
 
 int cli_audit(int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "--help") != 0)) {
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
         usage(stderr);
         return CLI_USAGE;
     }
@@ -31,7 +35,7 @@ int cli_audit(int argc, char **argv)
         else if (c == 'h') { usage(stdout); return CLI_OK; }
         else { usage(stderr); return CLI_USAGE; }
     }
-    if (optind != argc - 1 || strcmp(argv[1], "verify") != 0) {
+    if (optind != argc - 1) {
         usage(stderr);
         return CLI_USAGE;
     }

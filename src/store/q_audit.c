@@ -122,8 +122,8 @@ static const struct {
     {"discussion", "SELECT p.id, p.school_id, s.authority_id FROM discussions y"
                    " JOIN cases x ON x.id = y.case_id JOIN pupils p ON p.id = x.pupil_id"
                    " JOIN schools s ON s.id = p.school_id WHERE y.id = ?"},
-    {"meeting", "SELECT 0, t.school_id, s.authority_id FROM meetings m JOIN teams t ON t.id = m.team_id"
-                " JOIN schools s ON s.id = t.school_id WHERE m.id = ?"},
+    {"meeting", "SELECT 0, t.host_school_id, t.authority_id FROM meetings m JOIN teams t ON t.id = m.team_id"
+                " WHERE m.id = ?"},
 };
 
 enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int64_t *pupil_id,

@@ -52,7 +52,8 @@ static const struct { const char *pattern; const char *kind; } lists[] = {
  * export; the audit log records being read). */
 static bool self_recorded(const char *p)
 {
-    return strcmp(p, "/pupils/:id/subject-access") == 0 || strncmp(p, "/audit", 6) == 0;
+    return strcmp(p, "/pupils/:id/subject-access") == 0 || strcmp(p, "/audit") == 0 ||
+           strcmp(p, "/retention") == 0;
 }
 
 /* The verb of a change, from the pattern's last segment. */
@@ -144,8 +145,11 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
         }
         return;
     }
-    if (!rq->signed_in || self_recorded(p)) {
-        if (began)
+    if (!rq->signed_in)
+        return;   /* public pages: nothing of a pupil's (and began is false) */
+    if (self_recorded(p)) {
+        /* The service recorded it inside this transaction: keep both. */
+        if (began && (st >= 500 || store_commit(rq->db) != STORE_OK))
             store_rollback(rq->db);
         return;
     }
