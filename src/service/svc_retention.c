@@ -91,10 +91,16 @@ static void consider(void *arg, const struct retention_candidate *cand)
     day_format(due, it->due_on);
 }
 
-static enum svc_status act(struct svc_ctx *c, const struct retention_item *it, int64_t pupil_id)
+static enum svc_status act(struct svc_ctx *c, const struct retention_item *it)
 {
-    enum store_rc rc = STORE_ERROR;
     const char *kind = retention_code(it->type);
+    struct audit_event ev = {.action = retention_effect(it->type), .kind = kind,
+                             .resource_id = it->id, .detail = "retention", .flags = AUDIT_FLAG_SYSTEM};
+    /* Where the record lies is read before it goes (an erased consent can
+     * no longer say), so the entry is shown to that authority's DPO. */
+    if (q_audit_subject(c->db, kind, it->id, &ev.pupil_id, &ev.school_id, &ev.authority_id) != STORE_ROW)
+        ev.pupil_id = ev.school_id = ev.authority_id = 0;
+    enum store_rc rc = STORE_ERROR;
     switch (it->type) {
     case RET_CASE: rc = q_retention_anonymise_case(c->db, it->id, c->now); break;
     case RET_CONSENT: rc = q_retention_erase_consent(c->db, it->id); break;
@@ -103,18 +109,7 @@ static enum svc_status act(struct svc_ctx *c, const struct retention_item *it, i
     }
     if (rc != STORE_OK)
         return SVC_ERROR;
-    struct audit_event ev = {.action = retention_effect(it->type), .kind = kind,
-                             .resource_id = it->id, .pupil_id = pupil_id,
-                             .detail = "retention", .flags = AUDIT_FLAG_SYSTEM};
-    /* The pupil's place is looked up while the record still says it. */
     return svc_audit_record(c, &ev);
-}
-
-static int64_t pupil_of(struct svc_ctx *c, enum retention_type t, int64_t id)
-{
-    int64_t pupil = 0, school = 0, authority = 0;
-    q_audit_subject(c->db, retention_code(t), id, &pupil, &school, &authority);
-    return pupil;
 }
 
 enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry_run,
@@ -153,7 +148,7 @@ enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry
             if (fn)
                 fn(arg, &l.items[i]);
             if (!dry_run)
-                st = act(c, &l.items[i], pupil_of(c, l.items[i].type, l.items[i].id));
+                st = act(c, &l.items[i]);
             out->done[l.type]++;
         }
         free(l.items);

@@ -26,6 +26,9 @@ function tas(args, input) {
 }
 
 async function apiClient(user, password = 'demo-password') {
+  // Every sign-in counts against the address until it has been quiet a
+  // while; this file signs in many times from one address.
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
   const c = new Client(srv.base);
   const res = await c.postJson('/api/v1/sign-in', { username: user, password });
   assert.equal(res.status, 200);
@@ -51,7 +54,7 @@ async function entries(query) {
 const maxId = () => Number(sql('SELECT coalesce(max(id), 0) FROM audit_log'));
 
 before(async () => {
-  srv = await startServer({ seed: 5 });
+  srv = await startServer({ seed: 5, extraArgs: ['--quiet'] });
   const now = Math.floor(Date.now() / 1000);
   team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
     SELECT authority_id, id, name || ' TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
@@ -78,6 +81,18 @@ test('a pupil view is recorded with the user, the address and the route', async 
     `head|127.0.0.1|view|pupil|${pupilA}|${pupilA}|/pupils/:id`,
     `coordinator|127.0.0.1|view|pupil|${pupilA}|${pupilA}|/pupils/:id`,
   ]);
+});
+
+test('sign-in and sign-out are recorded', async () => {
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
+  const before = maxId();
+  const c = new Client(srv.base);
+  assert.equal((await c.signIn('lead')).status, 303);
+  const page = await c.getHtml('/');
+  const res = await c.postForm('/sign-out', { csrf: c.csrfFrom(page.html) });
+  assert.equal(res.status, 303);
+  assert.equal(sql(`SELECT group_concat(username || ':' || action, ' ') FROM audit_log WHERE id > ${before}`),
+    'lead:sign-in lead:sign-out');
 });
 
 test('a list of pupils is one entry, not one per row', async () => {
@@ -286,6 +301,14 @@ test('retention: a dry run reports and changes nothing; the real run anonymises,
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'pupil' AND resource_id = ${pupilA} AND action = 'anonymise'`), '1');
   assert.match(sql("SELECT detail FROM audit_log WHERE action = 'retention'"), /^retention run: cases \d+, consents \d+/);
   assert.equal(sql('SELECT count(*) FROM audit_prune'), '1');
+  // Sessions idle beyond their period went too: everyone signs in again.
+  assert.equal(sql('SELECT count(*) FROM sessions'), '0');
+  assert.equal((await api(dpo, 'GET', '/api/v1/audit')).status, 401);
+  dpo = await apiClient('dpo');
+  // The authority's DPO sees what retention did to this pupil's records.
+  const seen = await entries(`pupil=${pupilA}`);
+  assert.ok(seen.some((e) => e.action === 'anonymise' && e.resource_kind === 'case' && e.system), JSON.stringify(seen));
+  assert.ok(seen.some((e) => e.action === 'erase' && e.resource_kind === 'consent' && e.resource_id === consentA));
   const v = tas(['audit', 'verify', '--db', srv.db]);
   assert.equal(v.code, 0, v.err);
   assert.match(v.out, /were removed by retention/);
@@ -293,4 +316,13 @@ test('retention: a dry run reports and changes nothing; the real run anonymises,
   r = tas(['retention', '--db', srv.db, '--dry-run', '--today', FAR]);
   assert.doesNotMatch(r.out, new RegExp(`case ${caseA} `));
   assert.equal(tas(['retention', '--db', srv.db, '--today', 'soon']).code, 2);
+});
+
+test('a failed sign-in leaves no audit entry (what was typed is never stored)', async () => {
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
+  const before = maxId();
+  const c = new Client(srv.base);
+  assert.equal((await c.signIn('lead', 'not-the-password')).status, 401);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE id > ${before}`), '0');
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE username LIKE '%not-the-password%' OR detail LIKE '%not-the%'"), '0');
 });
