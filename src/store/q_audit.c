@@ -155,7 +155,7 @@ enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int
     " AND (? = '' OR a.pupil_id IN (SELECT id FROM pupils WHERE upn = upper(?)))" \
     " AND (? = '' OR lower(a.username) = lower(?))" \
     " AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)" \
-    " AND (? = 0 OR a.flags <> 0)"
+    " AND (? = 0 OR (a.flags & ?) <> 0)"
 
 static int bind_audit_filter(struct store_stmt *st, const struct visibility *v,
                              const struct audit_filter *f)
@@ -176,6 +176,8 @@ static int bind_audit_filter(struct store_stmt *st, const struct visibility *v,
     store_bind_int(st, idx++, f->to_at);
     store_bind_int(st, idx++, f->to_at);
     store_bind_int(st, idx++, f->flagged_only ? 1 : 0);
+    /* "Flagged" is what needs a DPO's attention, not retention's own entries. */
+    store_bind_int(st, idx++, AUDIT_FLAG_BREAK_GLASS | AUDIT_FLAG_REFUSED);
     return idx;
 }
 

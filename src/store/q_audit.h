@@ -25,7 +25,7 @@ struct audit_filter {
     const char *username;  /* "": any */
     int64_t from_at;       /* Unix seconds, 0: open */
     int64_t to_at;         /* exclusive; 0: open */
-    bool flagged_only;     /* break-glass or refused entries */
+    bool flagged_only;     /* break-glass or refused entries (not system ones) */
 };
 
 /* Entries visible under v (by their authority and school; entries with

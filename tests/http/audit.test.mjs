@@ -309,6 +309,9 @@ test('retention: a dry run reports and changes nothing; the real run anonymises,
   const seen = await entries(`pupil=${pupilA}`);
   assert.ok(seen.some((e) => e.action === 'anonymise' && e.resource_kind === 'case' && e.system), JSON.stringify(seen));
   assert.ok(seen.some((e) => e.action === 'erase' && e.resource_kind === 'consent' && e.resource_id === consentA));
+  // "Flagged" means needing the DPO's attention: retention's own entries are not.
+  const flagged = await entries(`flagged=yes&pupil=${pupilA}`);
+  assert.equal(flagged.filter((e) => e.system).length, 0, JSON.stringify(flagged));
   const v = tas(['audit', 'verify', '--db', srv.db]);
   assert.equal(v.code, 0, v.err);
   assert.match(v.out, /were removed by retention/);
