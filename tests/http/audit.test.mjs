@@ -239,6 +239,12 @@ test('the log is append-only, and tampering is named by tas audit verify', () =>
   assert.equal(r.code, 1);
   assert.match(r.err, /broken at entry 8: it does not follow/);
   assert.equal(tas(['audit', 'check', '--db', copy2]).code, 2);
+  assert.equal(tas(['audit']).code, 2);
+  for (const cmd of ['audit', 'retention']) {
+    const h = tas([cmd, '--help']);
+    assert.equal(h.code, 0, cmd);
+    assert.match(h.out, new RegExp(`^Usage: tas ${cmd}`));
+  }
 });
 
 test('retention settings: the DPO reads them; only a system administrator changes them', async () => {
