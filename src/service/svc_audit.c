@@ -13,6 +13,18 @@ void svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1])
     audit_hex(h, sizeof h, out);
 }
 
+static _Thread_local bool marked;
+
+void svc_audit_mark_reset(void)
+{
+    marked = false;
+}
+
+bool svc_audit_marked(void)
+{
+    return marked;
+}
+
 static void copy(char *dst, size_t n, const char *src)
 {
     snprintf(dst, n, "%s", src ? src : "");
@@ -77,6 +89,7 @@ enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev
         store_rollback(c->db);
         return SVC_ERROR;
     }
+    marked = true;
     return SVC_OK;
 }
 

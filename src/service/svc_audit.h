@@ -24,6 +24,12 @@ struct audit_event {
  * entry commit together): appends are serialised by the write lock. */
 enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev);
 
+/* Whether svc_audit_record has succeeded on this thread since the last
+ * reset: the request path resets it per request and, when a use case has
+ * recorded its own entry, adds no generic one. */
+void svc_audit_mark_reset(void);
+bool svc_audit_marked(void);
+
 /* The DPO's view: entries the user may see (RES_AUDIT), newest first.
  * Looking is itself recorded. */
 enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,

@@ -48,14 +48,6 @@ static const struct { const char *pattern; const char *kind; } lists[] = {
     {"/pupils", "pupil"}, {"/cases", "case"}, {"/work", "pupil"}, {"/meetings/:id/agenda", "meeting"},
 };
 
-/* Pages that record themselves, in their service (subject access is an
- * export; the audit log records being read). */
-static bool self_recorded(const char *p)
-{
-    return strcmp(p, "/pupils/:id/subject-access") == 0 || strcmp(p, "/audit") == 0 ||
-           strcmp(p, "/retention") == 0;
-}
-
 /* The verb of a change, from the pattern's last segment. */
 static const char *change_action(const char *p)
 {
@@ -87,6 +79,7 @@ static bool changes(const char *method)
 
 bool audit_trail_begin(struct req *rq, const struct route *rt)
 {
+    svc_audit_mark_reset();
     if (!changes(rq->method) || !rq->signed_in || (rt->flags & ROUTE_PUBLIC))
         return false;
     return store_begin_write(rq->db) == STORE_OK;
@@ -147,8 +140,10 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
     }
     if (!rq->signed_in)
         return;   /* public pages: nothing of a pupil's (and began is false) */
-    if (self_recorded(p)) {
-        /* The service recorded it inside this transaction: keep both. */
+    if (svc_audit_marked()) {
+        /* The use case recorded its own entry (an export, a search of the
+         * log, a break-glass access with its reason), inside this
+         * transaction: keep both, and add no generic entry. */
         if (began && (st >= 500 || store_commit(rq->db) != STORE_OK))
             store_rollback(rq->db);
         return;

@@ -4,7 +4,8 @@
  * case, action, referral, discussion), every list naming pupils, and every
  * change made by a signed-in user is recorded, with the route pattern as
  * the detail.  A change and its entry share one write transaction, so
- * neither is kept without the other. */
+ * neither is kept without the other.  A use case that records its own
+ * entry during the request (svc_audit_record) replaces the generic one. */
 #ifndef TAS_WEB_AUDIT_TRAIL_H
 #define TAS_WEB_AUDIT_TRAIL_H
 
