@@ -15,7 +15,7 @@ static const char *bare(const char *pattern)
 
 /* The kind of the record a pattern's first segment names, or NULL when
  * that area holds no child data.  Only these are recorded when viewed. */
-static const char *child_kind(const char *p, size_t *seglen)
+static const char *child_kind(const char *p)
 {
     static const struct { const char *seg; const char *kind; } areas[] = {
         {"pupils", "pupil"}, {"consents", "consent"}, {"cases", "case"}, {"actions", "action"},
@@ -23,7 +23,6 @@ static const char *child_kind(const char *p, size_t *seglen)
     };
     const char *end = strchr(p + 1, '/');
     size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
-    *seglen = n;
     for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
         if (strlen(areas[i].seg) == n && strncmp(p + 1, areas[i].seg, n) == 0)
             return areas[i].kind;
@@ -85,20 +84,30 @@ bool audit_trail_begin(struct req *rq, const struct route *rt)
     return store_begin_write(rq->db) == STORE_OK;
 }
 
-/* The id a create answered with: the redirect's last number, or the
- * JSON body's "id". */
+/* The id a create answered with: the redirect's last number before any
+ * query ("/pupils/12?saved=added"), or the JSON body's record
+ * ({"pupil": {"id": 12, ...}} or {"id": 12}). */
 static int64_t created_id(const struct resp *rs)
 {
     if (rs->location) {
-        const char *q = rs->location + strlen(rs->location);
+        const char *end = strchr(rs->location, '?');
+        if (!end)
+            end = rs->location + strlen(rs->location);
+        const char *q = end;
         while (q > rs->location && q[-1] >= '0' && q[-1] <= '9')
             q--;
-        return *q ? strtoll(q, NULL, 10) : 0;
+        return q < end ? strtoll(q, NULL, 10) : 0;
     }
     json_t *j = json_loadb(rs->body.data ? rs->body.data : "", rs->body.len, 0, NULL);
     int64_t id = 0;
-    if (json_is_object(j) && json_is_integer(json_object_get(j, "id")))
-        id = json_integer_value(json_object_get(j, "id"));
+    json_t *rec = j;
+    if (json_is_object(j) && json_object_size(j) == 1) {
+        json_t *only = json_object_iter_value(json_object_iter(j));
+        if (json_is_object(only))
+            rec = only;
+    }
+    if (json_is_object(rec) && json_is_integer(json_object_get(rec, "id")))
+        id = json_integer_value(json_object_get(rec, "id"));
     json_decref(j);
     return id;
 }
@@ -149,8 +158,7 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
         return;
     }
     if (!changes(rq->method)) {
-        size_t n;
-        ev.kind = child_kind(p, &n);
+        ev.kind = child_kind(p);
         ev.action = "view";
         if (!ev.kind || !strchr(p, ':')) {
             ev.kind = NULL;

@@ -4,7 +4,9 @@
 // console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { tasBin } from '../http/harness.mjs';
 
 let srv, browser;
 
@@ -68,6 +70,31 @@ test('a coordinator looks at a pupil; the DPO finds it in the audit log and expo
   await page.goto(`${srv.base}/retention`);
   assert.match(await page.textContent('h1'), /Retention/);
   await expectClean(page, 'retention');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a system administrator changes a retention period, with a mistake first', async () => {
+  const add = spawnSync(tasBin(), ['user', 'add', 'platform', '--db', srv.db, '--name', 'Platform Admin',
+    '--role', 'admin', '--scope', 'system'], { input: 'a-long-enough-password\n', encoding: 'utf8' });
+  assert.equal(add.status, 0, add.stderr);
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const errors = collectPageErrors(page);
+  await signInPage(page, srv.base, 'platform', 'a-long-enough-password');
+  await page.goto(`${srv.base}/retention`);
+  await expectClean(page, 'retention form');
+  const months = page.getByLabel(/^Sign-in sessions: months to keep/);
+  await months.fill('0');
+  await page.getByRole('button', { name: 'Save retention periods' }).click();
+  assert.match(await page.textContent('.govuk-error-summary'), /whole number of months from 1 to 1200/);
+  await expectClean(page, 'retention form with an error');
+  await page.getByLabel(/^Sign-in sessions: months to keep/).fill('6');
+  await page.getByRole('button', { name: 'Save retention periods' }).click();
+  assert.equal(new URL(page.url()).pathname, '/retention');
+  assert.match(await page.textContent('.govuk-notification-banner'), /Retention periods saved/);
+  assert.equal(await page.getByLabel(/^Sign-in sessions: months to keep/).inputValue(), '6');
+  await expectClean(page, 'retention saved');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -129,6 +129,30 @@ test('changes are recorded in the same transaction; failed validation records no
   assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilA}`), '1');
 });
 
+test('a new record\'s entry names it, from the API and from a form', async () => {
+  const upn = (body) => {
+    const L = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+    let sum = 0;
+    for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i + 2);
+    return L[sum % 23] + body;
+  };
+  const base = { forenames: 'Audit', surname: 'Testpupil', gender: 'F', ethnicity: 'WBRI', nc_year: '4',
+    sen_provision: 'N', school_id: 1 };
+  let before = maxId();
+  const res = await api(coord, 'POST', '/api/v1/pupils', { ...base, upn: upn('999000000101'), date_of_birth: '2016-03-04' });
+  assert.equal(res.status, 201, await res.clone().text());
+  const id = (await res.json()).pupil.id;
+  assert.equal(sql(`SELECT action || ' ' || resource_kind || ' ' || resource_id || ' ' || pupil_id FROM audit_log WHERE id > ${before}`),
+    `create pupil ${id} ${id}`);
+  before = maxId();
+  const form = await head.submitForm('/pupils/new', { ...base, upn: upn('999000000102'), 'dob-day': '4',
+    'dob-month': '3', 'dob-year': '2016' }, { action: '/pupils' });
+  assert.equal(form.status, 303);
+  const id2 = Number(/\/pupils\/(\d+)/.exec(form.headers.get('location'))[1]);
+  assert.equal(sql(`SELECT action || ' ' || resource_id || ' ' || pupil_id FROM audit_log WHERE id > ${before} AND action = 'create'`),
+    `create ${id2} ${id2}`);
+});
+
 test('refused access to an existing record is flagged; a missing id is not recorded', async () => {
   const senco = await apiClient('senco');   // school 2: cannot see school 1's pupils
   const before = maxId();
