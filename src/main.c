@@ -12,6 +12,8 @@ static void usage(FILE *f)
           "  migrate   bring a database's schema up to date\n"
           "  demo      create a database holding a generated demonstration authority\n"
           "  user      add, list, disable users and set passwords\n"
+          "  audit     verify the audit trail's hash chain\n"
+          "  retention report, then erase or anonymise, records past their retention period\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -34,6 +36,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "demo")) return cli_demo(argc - 1, argv + 1);
     if (!strcmp(cmd, "user")) return cli_user(argc - 1, argv + 1);
+    if (!strcmp(cmd, "audit")) return cli_audit(argc - 1, argv + 1);
+    if (!strcmp(cmd, "retention")) return cli_retention(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

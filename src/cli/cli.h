@@ -13,6 +13,8 @@ int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_retention(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

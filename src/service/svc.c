@@ -2,8 +2,16 @@
 
 #include "service/svc_cases.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+static _Thread_local char origin[64] = "cli";
+
+void svc_origin_set(const char *remote_addr)
+{
+    snprintf(origin, sizeof origin, "%s", remote_addr && *remote_addr ? remote_addr : "cli");
+}
 
 void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *who, int64_t now)
 {
@@ -14,6 +22,7 @@ void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *w
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(c->today, sizeof c->today, "%Y-%m-%d", &tm);
+    memcpy(c->remote_addr, origin, sizeof c->remote_addr);
 }
 
 const char *svc_status_text(enum svc_status st)

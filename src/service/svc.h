@@ -24,10 +24,15 @@ struct svc_ctx {
     const struct principal *who;   /* never NULL; an empty principal may do nothing */
     int64_t now;                   /* Unix seconds */
     char today[11];                /* YYYY-MM-DD (UTC) */
+    char remote_addr[64];          /* where the request came from ("cli" on the command line), for the audit trail */
 };
 
 void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *who, int64_t now);
 const char *svc_status_text(enum svc_status st);
+/* The address svc_ctx_init copies into remote_addr on this thread: the web
+ * dispatch sets the connection's address for each request (so the many
+ * handlers that build a ctx need not); NULL resets it to "cli". */
+void svc_origin_set(const char *remote_addr);
 /* True if the policy allows; a one-line wrapper so use cases read plainly. */
 int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
                 int64_t id, int64_t authority_id, int64_t school_id);

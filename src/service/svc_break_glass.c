@@ -4,18 +4,28 @@
 #include <string.h>
 
 #include "core/validate.h"
+#include "service/svc_audit.h"
 #include "store/q_pupils.h"
 
-/* The one place where break-glass events reach the audit trail.  The audit
- * service (svc_audit_record) is being built on another branch; when it is
- * merged, call it here with what (event), who (c->who->user_id) and which
- * entry (r->id, r->pupil_id): never the reason's text, which may name a
- * child.  Until then the break_glass table itself is the record. */
-static void audit_break_glass(const struct svc_ctx *c, const char *event, const struct break_glass_row *r)
+/* The one place where break-glass events reach the audit trail: what
+ * (event), who (from the ctx) and which entry and pupil, flagged for the
+ * data protection officer; never the reason's text, which may name a
+ * child (the reason stays in the break_glass table, where the DPO reads
+ * it).  Recorded inside the request's transaction, so a grant that cannot
+ * be audited is not granted. */
+static enum svc_status audit_break_glass(struct svc_ctx *c, const char *event, const struct break_glass_row *r)
 {
-    (void)c;
-    (void)event;
-    (void)r;
+    struct audit_event ev = {
+        .action = strcmp(event, "break_glass.granted") == 0 ? "break-glass" : "review",
+        .kind = "break_glass",
+        .resource_id = r->id,
+        .pupil_id = r->pupil_id,
+        .school_id = r->school_id,
+        .authority_id = r->authority_id,
+        .detail = event,
+        .flags = AUDIT_FLAG_BREAK_GLASS,
+    };
+    return svc_audit_record(c, &ev);
 }
 
 bool svc_break_glass_offered(const struct svc_ctx *c)
@@ -60,11 +70,11 @@ enum svc_status svc_break_glass_request(struct svc_ctx *c, int64_t pupil_id, con
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
     rc = q_break_glass_insert(c->db, out);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
+    if (rc != STORE_OK || audit_break_glass(c, "break_glass.granted", out) != SVC_OK ||
+        store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;
     }
-    audit_break_glass(c, "break_glass.granted", out);
     return SVC_OK;
 }
 
@@ -93,12 +103,14 @@ enum svc_status svc_break_glass_review(struct svc_ctx *c, int64_t id)
         return SVC_FORBIDDEN;
     if (r.reviewed_at)
         return SVC_CONFLICT;
-    rc = q_break_glass_review(c->db, id, c->who->user_id, c->now);
-    if (rc == STORE_DONE)
-        return SVC_CONFLICT;
-    if (rc != STORE_OK)
+    if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    audit_break_glass(c, "break_glass.reviewed", &r);
+    rc = q_break_glass_review(c->db, id, c->who->user_id, c->now);
+    if (rc != STORE_OK || audit_break_glass(c, "break_glass.reviewed", &r) != SVC_OK ||
+        store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
+    }
     return SVC_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "web/audit_trail.h"
 #include "web/router.h"
 #include "web/server.h"
 #include "web/view.h"
@@ -114,7 +115,11 @@ void dispatch(struct req *rq, struct resp *rs)
                    "For your security, the form could not be used. Go back, reload the page and try again.");
         goto out;
     }
+    svc_origin_set(rq->remote_addr);
+    bool audited_change = audit_trail_begin(rq, rt);
     rt->fn(rq, rs);
+    audit_trail_end(rq, rt, rs, audited_change);
+    svc_origin_set(NULL);
 out:
     store_pool_release(rq->app->pool, rq->db);
     rq->db = NULL;

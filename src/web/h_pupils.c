@@ -318,6 +318,9 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "pupil", json_pupil(&r));
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,
                                                                   r.authority_id, r.p.school_id)));
+    /* Subject access export: the DPO and administrators (svc_sar.c). */
+    json_object_set_new(ctx, "can_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_PUPIL, r.p.id,
+                                                                    r.authority_id, r.p.school_id)));
     static const char *const saved_text[][2] = {
         {"added", "Pupil added"}, {"updated", "Pupil details saved"},
         {"consent", "Consent recorded"}, {"withdrawn", "Consent withdrawn"},

@@ -94,6 +94,7 @@ extern const struct route_table reference_table;
 extern const struct route_table teams_table;
 extern const struct route_table meetings_table;
 extern const struct route_table break_glass_table;
+extern const struct route_table audit_table;
 
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
@@ -106,6 +107,7 @@ static const struct route_table *const tables[] = {
     &teams_table,
     &meetings_table,
     &break_glass_table,
+    &audit_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -53,6 +53,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/settings", "Settings", "settings", section);
         if (may(rq, ACT_LIST, RES_BREAK_GLASS))
             nav_item(nav, "/break-glass", "Emergency access", "break-glass", section);
+        if (may(rq, ACT_LIST, RES_AUDIT))
+            nav_item(nav, "/audit", "Audit log", "audit", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;

@@ -228,8 +228,8 @@ before(async () => {
   ids.M1 = meeting(ids.T1, TODAY);
 
   // Another authority, made through the API by a platform administrator.
-  cliUser('root', 'root-password-1', ['--role', 'admin', '--scope', 'system']);
-  const root = await signIn('root', 'root-password-1');
+  cliUser('root', 'platform-key-7788', ['--role', 'admin', '--scope', 'system']);
+  const root = await signIn('root', 'platform-key-7788');
   as.root = root;
   ids.B = (await made(root, 'POST', '/api/v1/authorities', { la_code: '997', name: 'Otherside Borough Council' },
     'authority B')).authority.id;
@@ -551,6 +551,12 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   assert.equal((await api(head, 'GET', `/api/v1/cases/${ids.caseB}`)).status, 200, 'their case records too');
   assert.equal((await api(head, 'PUT', `/api/v1/pupils/${ids.pB}`, {})).status, 403, 'read-only');
   assert.equal((await api(head, 'PUT', `/api/v1/cases/${ids.caseB}`, {})).status, 403, 'read-only');
+  // The grant and every read under it are flagged for the DPO in the audit trail (flag 1).
+  const flaggedRows = sql(`SELECT action || ' ' || resource_kind FROM audit_log WHERE username = 'head'
+    AND pupil_id = ${ids.pB} AND (flags & 1) = 1 ORDER BY id`).split('\n');
+  assert.equal(flaggedRows[0], 'break-glass break_glass');
+  for (const row of ['view pupil', 'view case'])
+    assert.ok(flaggedRows.includes(row), `${row} flagged: ${flaggedRows.join(', ')}`);
   const otherPupil = Number(sql(`SELECT id FROM pupils WHERE school_id = ${ids.school2} AND id <> ${ids.pB} LIMIT 1`));
   assert.equal((await api(head, 'GET', `/api/v1/pupils/${otherPupil}`)).status, 404, 'that pupil only');
   // Already in scope: nothing recorded.

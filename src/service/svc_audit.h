@@ -1,0 +1,53 @@
+/* The audit trail: recording who saw or changed what, listing it for the
+ * data protection officer, and verifying its hash chain. */
+#ifndef TAS_SERVICE_SVC_AUDIT_H
+#define TAS_SERVICE_SVC_AUDIT_H
+
+#include "core/audit_hash.h"
+#include "service/svc.h"
+#include "store/q_audit.h"
+
+/* One thing to record.  who, when and from where come from the ctx. */
+struct audit_event {
+    const char *action;      /* "view", "list", "create", "edit", "export", "sign-in", ... */
+    const char *kind;        /* "pupil", "case", "consent", "action", "referral", "discussion", ... */
+    int64_t resource_id;
+    /* Where it lies.  All 0: looked up from kind and resource_id when the
+     * kind is one q_audit_subject knows. */
+    int64_t pupil_id, school_id, authority_id;
+    const char *detail;      /* route or use-case name; never text a person typed */
+    unsigned flags;          /* enum audit_flag bits, e.g. AUDIT_FLAG_BREAK_GLASS */
+};
+
+/* Appends one entry, chained to the one before.  Runs in its own write
+ * transaction, or as a savepoint of the caller's (so a change and its
+ * entry commit together): appends are serialised by the write lock. */
+enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev);
+
+/* Whether svc_audit_record has succeeded on this thread since the last
+ * reset: the request path resets it per request and, when a use case has
+ * recorded its own entry, adds no generic one. */
+void svc_audit_mark_reset(void);
+bool svc_audit_marked(void);
+
+/* The DPO's view: entries the user may see (RES_AUDIT), newest first.
+ * Looking is itself recorded. */
+enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,
+                               const struct page_req *pg, int64_t *total,
+                               void (*fn)(void *arg, const struct audit_entry *e), void *arg);
+
+/* Recomputes the SHA-256 of an entry's canonical form (hex into out). */
+void svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
+
+struct audit_verify {
+    int64_t checked;         /* entries whose links held */
+    int64_t first_bad_id;    /* 0 when the chain is intact */
+    enum audit_link why;
+    int64_t anchor_id;       /* entries up to here were pruned by retention */
+};
+/* Walks the whole chain from the anchor.  SVC_OK when it could be read
+ * (look at out->first_bad_id), SVC_ERROR otherwise.  No policy check: it
+ * is an operator's command-line tool reading only hashes. */
+enum svc_status svc_audit_verify(struct store *db, struct audit_verify *out);
+
+#endif

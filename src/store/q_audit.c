@@ -1,0 +1,283 @@
+#include "store/q_audit.h"
+
+#include <string.h>
+
+#define AUDIT_COLS "a.id, a.at, a.user_id, a.username, a.remote_addr, a.action, a.resource_kind, " \
+    "a.resource_id, a.pupil_id, a.school_id, a.authority_id, a.detail, a.flags, a.prev_hash, a.hash"
+
+static void row_to_entry(struct store_stmt *st, struct audit_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->id = store_col_int(st, 0);
+    e->at = store_col_int(st, 1);
+    e->user_id = store_col_int(st, 2);
+    store_col_copy(st, 3, e->username, sizeof e->username);
+    store_col_copy(st, 4, e->remote_addr, sizeof e->remote_addr);
+    store_col_copy(st, 5, e->action, sizeof e->action);
+    store_col_copy(st, 6, e->resource_kind, sizeof e->resource_kind);
+    e->resource_id = store_col_int(st, 7);
+    e->pupil_id = store_col_int(st, 8);
+    e->school_id = store_col_int(st, 9);
+    e->authority_id = store_col_int(st, 10);
+    store_col_copy(st, 11, e->detail, sizeof e->detail);
+    e->flags = (unsigned)store_col_int(st, 12);
+    store_col_copy(st, 13, e->prev_hash, sizeof e->prev_hash);
+    store_col_copy(st, 14, e->hash, sizeof e->hash);
+}
+
+enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT_HASH_HEX + 1])
+{
+    *up_to_id = 0;
+    memcpy(hash, AUDIT_GENESIS, AUDIT_HASH_HEX + 1);
+    struct store_stmt *st = store_prepare(
+        s, "SELECT up_to_id, anchor_hash FROM audit_prune ORDER BY id DESC LIMIT 1");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        *up_to_id = store_col_int(st, 0);
+        store_col_copy(st, 1, hash, AUDIT_HASH_HEX + 1);
+    }
+    store_done(st);
+    return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUDIT_HASH_HEX + 1])
+{
+    struct store_stmt *st = store_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        *last_id = store_col_int(st, 0);
+        store_col_copy(st, 1, prev_hash, AUDIT_HASH_HEX + 1);
+    }
+    store_done(st);
+    if (rc == STORE_ROW)
+        return STORE_OK;
+    if (rc != STORE_DONE)
+        return rc;
+    return q_audit_anchor(s, last_id, prev_hash);
+}
+
+enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e)
+{
+    struct store_stmt *st = store_prepare(
+        s, "INSERT INTO audit_log (id, at, user_id, username, remote_addr, action, resource_kind,"
+           " resource_id, pupil_id, school_id, authority_id, detail, flags, prev_hash, hash)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, e->id);
+    store_bind_int(st, 2, e->at);
+    store_bind_int(st, 3, e->user_id);
+    store_bind_text(st, 4, e->username);
+    store_bind_text(st, 5, e->remote_addr);
+    store_bind_text(st, 6, e->action);
+    store_bind_text(st, 7, e->resource_kind);
+    store_bind_int(st, 8, e->resource_id);
+    store_bind_int(st, 9, e->pupil_id);
+    store_bind_int(st, 10, e->school_id);
+    store_bind_int(st, 11, e->authority_id);
+    store_bind_text(st, 12, e->detail);
+    store_bind_int(st, 13, (int64_t)e->flags);
+    store_bind_text(st, 14, e->prev_hash);
+    store_bind_text(st, 15, e->hash);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    if (user_id <= 0)
+        return STORE_OK;
+    struct store_stmt *st = store_prepare(s, "SELECT username FROM users WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        store_col_copy(st, 0, out, outsz);
+    store_done(st);
+    return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* One statement per kind, each ending at the pupil and their school. */
+static const struct {
+    const char *kind;
+    const char *sql;
+} subject_sql[] = {
+    {"pupil", "SELECT p.id, p.school_id, s.authority_id FROM pupils p"
+              " JOIN schools s ON s.id = p.school_id WHERE p.id = ?"},
+    {"consent", "SELECT p.id, p.school_id, s.authority_id FROM consents x"
+                " JOIN pupils p ON p.id = x.pupil_id JOIN schools s ON s.id = p.school_id WHERE x.id = ?"},
+    {"case", "SELECT p.id, p.school_id, s.authority_id FROM cases x"
+             " JOIN pupils p ON p.id = x.pupil_id JOIN schools s ON s.id = p.school_id WHERE x.id = ?"},
+    {"action", "SELECT p.id, p.school_id, s.authority_id FROM actions y JOIN cases x ON x.id = y.case_id"
+               " JOIN pupils p ON p.id = x.pupil_id JOIN schools s ON s.id = p.school_id WHERE y.id = ?"},
+    {"referral", "SELECT p.id, p.school_id, s.authority_id FROM referrals y JOIN cases x ON x.id = y.case_id"
+                 " JOIN pupils p ON p.id = x.pupil_id JOIN schools s ON s.id = p.school_id WHERE y.id = ?"},
+    {"discussion", "SELECT p.id, p.school_id, s.authority_id FROM discussions y"
+                   " JOIN cases x ON x.id = y.case_id JOIN pupils p ON p.id = x.pupil_id"
+                   " JOIN schools s ON s.id = p.school_id WHERE y.id = ?"},
+    {"meeting", "SELECT 0, t.host_school_id, t.authority_id FROM meetings m JOIN teams t ON t.id = m.team_id"
+                " WHERE m.id = ?"},
+};
+
+enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int64_t *pupil_id,
+                              int64_t *school_id, int64_t *authority_id)
+{
+    for (size_t i = 0; i < sizeof subject_sql / sizeof subject_sql[0]; i++) {
+        if (strcmp(kind, subject_sql[i].kind) != 0)
+            continue;
+        struct store_stmt *st = store_prepare(s, subject_sql[i].sql);
+        if (!st)
+            return STORE_ERROR;
+        store_bind_int(st, 1, id);
+        enum store_rc rc = store_step(st);
+        if (rc == STORE_ROW) {
+            *pupil_id = store_col_int(st, 0);
+            *school_id = store_col_int(st, 1);
+            *authority_id = store_col_int(st, 2);
+        }
+        store_done(st);
+        return rc;
+    }
+    return STORE_DONE;
+}
+
+/* Entries with no place (sign-ins, the system) are shown only to
+ * installation-wide grants: the "? = 1" of the visibility. */
+#define AUDIT_WHERE " FROM audit_log a WHERE " VIS_FILTER("a.authority_id", "a.school_id") \
+    " AND (? = 0 OR a.pupil_id = ?)" \
+    " AND (? = '' OR a.pupil_id IN (SELECT id FROM pupils WHERE upn = upper(?)))" \
+    " AND (? = '' OR lower(a.username) = lower(?))" \
+    " AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)" \
+    " AND (? = 0 OR (a.flags & ?) <> 0)"
+
+static int bind_audit_filter(struct store_stmt *st, const struct visibility *v,
+                             const struct audit_filter *f)
+{
+    int idx = q_bind_visibility(st, 1, v);
+    if (idx < 0)
+        return -1;
+    const char *upn = f->upn ? f->upn : "";
+    const char *user = f->username ? f->username : "";
+    store_bind_int(st, idx++, f->pupil_id);
+    store_bind_int(st, idx++, f->pupil_id);
+    store_bind_text(st, idx++, upn);
+    store_bind_text(st, idx++, upn);
+    store_bind_text(st, idx++, user);
+    store_bind_text(st, idx++, user);
+    store_bind_int(st, idx++, f->from_at);
+    store_bind_int(st, idx++, f->from_at);
+    store_bind_int(st, idx++, f->to_at);
+    store_bind_int(st, idx++, f->to_at);
+    store_bind_int(st, idx++, f->flagged_only ? 1 : 0);
+    /* "Flagged" is what needs a DPO's attention, not retention's own entries. */
+    store_bind_int(st, idx++, AUDIT_FLAG_BREAK_GLASS | AUDIT_FLAG_REFUSED);
+    return idx;
+}
+
+enum store_rc q_audit_list(struct store *s, const struct visibility *v, const struct audit_filter *f,
+                           const struct page_req *pg, int64_t *total,
+                           void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*)" AUDIT_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_audit_filter(st, v, f) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+    st = store_prepare(s, "SELECT " AUDIT_COLS AUDIT_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_audit_filter(st, v, f);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct audit_entry e;
+        row_to_entry(st, &e);
+        fn(arg, &e);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
+                                void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
+                                             " WHERE a.pupil_id = ? ORDER BY a.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, pupil_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct audit_entry e;
+        row_to_entry(st, &e);
+        fn(arg, &e);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_audit_walk(struct store *s, int64_t after_id,
+                           int (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
+                                             " WHERE a.id > ? ORDER BY a.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, after_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct audit_entry e;
+        row_to_entry(st, &e);
+        if (fn(arg, &e) != 0) {
+            rc = STORE_DONE;
+            break;
+        }
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int64_t *removed)
+{
+    *removed = 0;
+    struct store_stmt *st = store_prepare(
+        s, "INSERT INTO audit_prune (at, up_to_id, anchor_hash)"
+           " SELECT ?, id, hash FROM audit_log WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, up_to_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_OK && rc != STORE_DONE)
+        return rc;
+    if (store_changes(s) != 1)
+        return STORE_OK;   /* no such entry: nothing to prune */
+    st = store_prepare(s, "DELETE FROM audit_log WHERE id <= ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, up_to_id);
+    rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc == STORE_OK || rc == STORE_DONE)
+        *removed = store_changes(s);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

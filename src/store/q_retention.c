@@ -1,0 +1,198 @@
+#include "store/q_retention.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum store_rc q_retention_rules(struct store *s, struct retention_rule rules[RET__COUNT])
+{
+    struct store_stmt *st = store_prepare(s, "SELECT record_type, months, until_age FROM retention_settings");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        enum retention_type t;
+        if (retention_from_code(store_col_text(st, 0), &t) != 0)
+            continue;
+        rules[t].months = (int)store_col_int(st, 1);
+        rules[t].until_age = (int)store_col_int(st, 2);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_retention_set(struct store *s, enum retention_type t, const struct retention_rule *r,
+                              int64_t now, int64_t user_id)
+{
+    struct store_stmt *st = store_prepare(
+        s, "UPDATE retention_settings SET months = ?, until_age = ?, updated_at = ?, updated_by = ?"
+           " WHERE record_type = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->months);
+    store_bind_int(st, 2, r->until_age);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, user_id);
+    store_bind_text(st, 5, retention_code(t));
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+static enum store_rc each(struct store *s, const char *sql, retention_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct retention_candidate c;
+        memset(&c, 0, sizeof c);
+        c.id = store_col_int(st, 0);
+        c.pupil_id = store_col_int(st, 1);
+        store_col_copy(st, 2, c.anchor, sizeof c.anchor);
+        c.anchor_at = store_col_int(st, 3);
+        store_col_copy(st, 4, c.dob, sizeof c.dob);
+        fn(arg, &c);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_retention_cases(struct store *s, retention_fn fn, void *arg)
+{
+    return each(s, "SELECT c.id, c.pupil_id, c.closed_on, 0, p.date_of_birth FROM cases c"
+                   " JOIN pupils p ON p.id = c.pupil_id"
+                   " WHERE c.status = 'closed' AND c.closed_on IS NOT NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM retention_done d WHERE d.record_type = 'case' AND d.record_id = c.id)"
+                   " ORDER BY c.id", fn, arg);
+}
+
+/* Pupils with an open case are never due: the work is still going on. */
+#define NO_OPEN_CASE " NOT EXISTS (SELECT 1 FROM cases o WHERE o.pupil_id = p.id AND o.status = 'open')"
+#define LAST_CLOSURE "(SELECT max(z.closed_on) FROM cases z WHERE z.pupil_id = p.id)"
+
+enum store_rc q_retention_consents(struct store *s, retention_fn fn, void *arg)
+{
+    return each(s, "SELECT x.id, p.id, coalesce(" LAST_CLOSURE ", x.withdrawn_on, x.given_on), 0,"
+                   " p.date_of_birth FROM consents x JOIN pupils p ON p.id = x.pupil_id"
+                   " WHERE" NO_OPEN_CASE " ORDER BY x.id", fn, arg);
+}
+
+enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg)
+{
+    return each(s, "SELECT p.id, p.id, coalesce(" LAST_CLOSURE ", ''), p.created_at, p.date_of_birth"
+                   " FROM pupils p WHERE" NO_OPEN_CASE
+                   " AND NOT EXISTS (SELECT 1 FROM retention_done d WHERE d.record_type = 'pupil' AND d.record_id = p.id)"
+                   " ORDER BY p.id", fn, arg);
+}
+
+static enum store_rc run_id(struct store *s, const char *sql, int64_t id)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(
+        s, "INSERT INTO retention_done (record_type, record_id, done_at) VALUES (?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, type);
+    store_bind_int(st, 2, id);
+    store_bind_int(st, 3, now);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+/* Anonymising a case keeps what the evaluation counts (dates, codes,
+ * yes/no flags, statuses, services) and blanks every free text, where
+ * names and circumstances are written. */
+enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64_t now)
+{
+    static const char *const sql[] = {
+        "UPDATE cases SET closure_reason = '', strengths = '', tried = '', child_voice = '',"
+        " parent_voice = '', hoped_outcomes = '' WHERE id = ?",
+        "UPDATE case_needs SET description = '' WHERE case_id = ?",
+        "UPDATE discussions SET minutes = '', feedback_by = '' WHERE case_id = ?",
+        "UPDATE actions SET description = 'Removed under the retention schedule', owner_name = '',"
+        " not_done_reason = '', outcome = '' WHERE case_id = ?",
+        "UPDATE referrals SET notes = '' WHERE case_id = ?",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        enum store_rc rc = run_id(s, sql[i], case_id);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return mark_done(s, "case", case_id, now);
+}
+
+enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
+{
+    enum store_rc rc = run_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
+    return rc == STORE_OK ? run_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
+}
+
+/* The row stays (cases and statistics point at it) but nothing in it
+ * identifies the child: names and UPN replaced, date of birth reduced to
+ * the 1st of January of the year (age bands still work). */
+enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(
+        s, "UPDATE pupils SET forenames = 'Anonymised', surname = 'Pupil', upn = ?,"
+           " date_of_birth = substr(date_of_birth, 1, 4) || '-01-01', updated_at = ? WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    char upn[32];
+    snprintf(upn, sizeof upn, "ANON%lld", (long long)pupil_id);
+    store_bind_text(st, 1, upn);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, pupil_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_OK ? mark_done(s, "pupil", pupil_id, now) : rc;
+}
+
+enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, int64_t *count)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM sessions WHERE last_seen_at < ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, cutoff);
+    enum store_rc rc = store_step(st);
+    *count = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+    if (!erase || *count == 0)
+        return STORE_OK;
+    st = store_prepare(s, "DELETE FROM sessions WHERE last_seen_at < ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, cutoff);
+    rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_retention_audit_count(struct store *s, int64_t cutoff, int64_t *count, int64_t *up_to_id)
+{
+    struct store_stmt *st = store_prepare(
+        s, "SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE at < ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, cutoff);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        *count = store_col_int(st, 0);
+        *up_to_id = store_col_int(st, 1);
+    }
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,366 @@
+/* The data protection officer's pages: the audit log with its filters,
+ * a pupil's subject access export, and the retention settings.  HTML and
+ * JSON.  Data comes from service/svc_audit.c, svc_sar.c, svc_retention.c. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/calendar.h"
+#include "service/svc_audit.h"
+#include "service/svc_retention.h"
+#include "service/svc_sar.h"
+#include "web/form.h"
+#include "web/listing.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+static void time_text(int64_t at, char out[32])
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+static json_t *json_entry(const struct audit_entry *e)
+{
+    char when[32];
+    time_text(e->at, when);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s,"
+                          " s:I, s:b, s:b, s:b, s:s, s:s}",
+                          "id", (json_int_t)e->id, "at", (json_int_t)e->at, "at_text", when,
+                          "user_id", (json_int_t)e->user_id, "username", e->username,
+                          "remote_addr", e->remote_addr, "action", e->action,
+                          "resource_kind", e->resource_kind, "resource_id", (json_int_t)e->resource_id,
+                          "pupil_id", (json_int_t)e->pupil_id, "school_id", (json_int_t)e->school_id,
+                          "authority_id", (json_int_t)e->authority_id, "detail", e->detail,
+                          "flags", (json_int_t)e->flags,
+                          "break_glass", (e->flags & AUDIT_FLAG_BREAK_GLASS) != 0,
+                          "refused", (e->flags & AUDIT_FLAG_REFUSED) != 0,
+                          "system", (e->flags & AUDIT_FLAG_SYSTEM) != 0,
+                          "prev_hash", e->prev_hash, "hash", e->hash);
+    return o;
+}
+
+static void collect_entry(void *arg, const struct audit_entry *e)
+{
+    json_array_append_new((json_t *)arg, json_entry(e));
+}
+
+/* A date box of the filter: "" when empty, the day's start (Unix) when a
+ * date; -1 when not a date. */
+static int64_t filter_day(const char *s, int add_days)
+{
+    if (!s || !*s)
+        return 0;
+    int32_t d;
+    if (day_parse(s, &d) != 0)
+        return -1;
+    return ((int64_t)d + add_days) * 86400;
+}
+
+static void h_audit_list(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct page_req pg;
+    listing_page(rq, &pg);
+    const char *pupil = req_query(rq, "pupil");
+    const char *user = req_query(rq, "user");
+    const char *from = req_query(rq, "from");
+    const char *to = req_query(rq, "to");
+    const char *flagged = req_query(rq, "flagged");
+    pupil = pupil ? pupil : "";
+    user = user ? user : "";
+    from = from ? from : "";
+    to = to ? to : "";
+    struct audit_filter f = {0};
+    /* A number is the pupil's id; anything else is taken as a UPN. */
+    f.pupil_id = parse_id(pupil);
+    f.upn = f.pupil_id ? "" : pupil;
+    f.username = user;
+    f.from_at = filter_day(from, 0);
+    f.to_at = filter_day(to, 1);   /* "to" includes the whole day */
+    f.flagged_only = flagged && (strcmp(flagged, "yes") == 0 || strcmp(flagged, "1") == 0);
+    struct field_errors e = {0};
+    if (f.from_at < 0)
+        field_errors_add(&e, "from", "Enter the start date as YYYY-MM-DD, like 2026-09-01");
+    if (f.to_at < 0)
+        field_errors_add(&e, "to", "Enter the end date as YYYY-MM-DD, like 2026-09-30");
+    if (e.count) {
+        if (rq->api) {
+            view_invalid_json(rs, &e);
+            return;
+        }
+        f.from_at = f.to_at = -1;   /* shows nothing until the dates are right */
+    }
+    json_t *rows = json_array();
+    int64_t total = 0;
+    enum svc_status st = SVC_OK;
+    if (!e.count)
+        st = svc_audit_list(&c, &f, &pg, &total, collect_entry, rows);
+    else if (!svc_allowed(&c, ACT_LIST, RES_AUDIT, 0, 0, 0))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        json_decref(rows);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    struct buf base = BUF_INIT;
+    buf_puts(&base, rq->api ? "/api/v1/audit?pupil=" : "/audit?pupil=");
+    buf_urlenc(&base, pupil);
+    buf_puts(&base, "&user=");
+    buf_urlenc(&base, user);
+    buf_puts(&base, "&from=");
+    buf_urlenc(&base, from);
+    buf_puts(&base, "&to=");
+    buf_urlenc(&base, to);
+    if (f.flagged_only)
+        buf_puts(&base, "&flagged=yes");
+    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    buf_free(&base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, "entries", rows);
+        view_json(rs, 200, paging);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Audit log", "audit");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "entries", rows);
+    char count[64];
+    snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "entry" : "entries");
+    json_object_set_new(ctx, "count_text", json_string(count));
+    json_t *fields = json_object();
+    json_t *fp = fld_input("pupil", "Pupil (UPN or record number)", pupil, &e, NULL);
+    fld_set(fp, "width_class", "govuk-input--width-20");
+    json_object_set_new(fp, "spellcheck_off", json_true());
+    json_object_set_new(fields, "pupil", fp);
+    json_t *fu = fld_input("user", "User name", user, &e, NULL);
+    fld_set(fu, "width_class", "govuk-input--width-20");
+    json_object_set_new(fu, "spellcheck_off", json_true());
+    json_object_set_new(fields, "user", fu);
+    json_t *ff = fld_input("from", "From", from, &e, "YYYY-MM-DD");
+    fld_set(ff, "width_class", "govuk-input--width-10");
+    json_object_set_new(fields, "from", ff);
+    json_t *ft = fld_input("to", "To", to, &e, "YYYY-MM-DD, included");
+    fld_set(ft, "width_class", "govuk-input--width-10");
+    json_object_set_new(fields, "to", ft);
+    json_object_set_new(ctx, "fields", fields);
+    json_object_set_new(ctx, "flagged", json_boolean(f.flagged_only));
+    if (e.count)
+        json_object_set_new(ctx, "errors", view_errors(&e));
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
+    view_render(rq, rs, 200, "audit_list", ctx);
+}
+
+/* Subject access: rows grouped by section, in the order of q_sar_sections. */
+struct sar_collect {
+    json_t *sections;   /* name -> array of row objects */
+    json_t *audit;
+};
+
+static void sar_row(void *arg, const char *section, size_t n, const char *const *names,
+                    const char *const *values)
+{
+    struct sar_collect *sc = arg;
+    json_t *arr = json_object_get(sc->sections, section);
+    if (!arr) {
+        arr = json_array();
+        json_object_set_new(sc->sections, section, arr);
+    }
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, names[i], values[i] ? json_string(values[i]) : json_null());
+    json_array_append_new(arr, o);
+}
+
+static void sar_audit(void *arg, const struct audit_entry *e)
+{
+    struct sar_collect *sc = arg;
+    json_array_append_new(sc->audit, json_entry(e));
+}
+
+static void h_subject_access(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct sar_collect sc = {json_object(), json_array()};
+    struct sar_sink sink = {&sc, sar_row, sar_audit};
+    struct pupil_row p;
+    enum svc_status st = svc_subject_access(&c, rq->id, &p, &sink);
+    if (st != SVC_OK) {
+        json_decref(sc.sections);
+        json_decref(sc.audit);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    char when[32];
+    time_text(rq->now, when);
+    if (rq->api) {
+        json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:o}", "pupil_id", (json_int_t)rq->id,
+                                "produced_at", when, "produced_by", rq->sess.username,
+                                "records", sc.sections, "access_log", sc.audit);
+        view_json(rs, 200, out);
+        return;
+    }
+    /* For the page: every section in order, each row as label/value pairs. */
+    const struct sar_section *secs;
+    size_t ns = q_sar_sections(&secs);
+    json_t *list = json_array();
+    for (size_t i = 0; i < ns; i++) {
+        json_t *rows = json_object_get(sc.sections, secs[i].name);
+        json_t *recs = json_array();
+        size_t k;
+        json_t *row;
+        json_array_foreach(rows, k, row) {
+            json_t *pairs = json_array();
+            const char *key;
+            json_t *v;
+            json_object_foreach(row, key, v) {
+                json_array_append_new(pairs, json_pack("{s:s, s:s}", "label", key, "value",
+                                                       json_is_string(v) ? json_string_value(v) : ""));
+            }
+            json_array_append_new(recs, json_pack("{s:o}", "fields", pairs));
+        }
+        json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:b}", "name", secs[i].name, "heading",
+                                              secs[i].heading, "records", recs,
+                                              "empty", json_array_size(recs) == 0));
+    }
+    json_decref(sc.sections);
+    json_t *ctx = view_page(rq, "Subject access: everything held about a pupil", "audit");
+    char href[48];
+    snprintf(href, sizeof href, "/pupils/%lld", (long long)rq->id);
+    view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", href, "Pupil", NULL);
+    json_object_set_new(ctx, "pupil_name", json_pack("{s:s, s:s, s:s}", "forenames", p.p.forenames,
+                                                      "surname", p.p.surname, "upn", p.p.upn));
+    json_object_set_new(ctx, "pupil_id", json_integer(rq->id));
+    json_object_set_new(ctx, "produced_at", json_string(when));
+    json_object_set_new(ctx, "produced_by", json_string(rq->sess.username));
+    json_object_set_new(ctx, "sections", list);
+    json_object_set_new(ctx, "access_log", sc.audit);
+    view_render(rq, rs, 200, "subject_access", ctx);
+}
+
+/* Retention settings. */
+static json_t *json_rules(const struct retention_rule *rules)
+{
+    json_t *o = json_object();
+    for (int t = 0; t < RET__COUNT; t++)
+        json_object_set_new(o, retention_code((enum retention_type)t),
+                            json_pack("{s:i, s:i, s:s}", "months", rules[t].months, "until_age",
+                                      rules[t].until_age, "effect", retention_effect((enum retention_type)t)));
+    return o;
+}
+
+static void render_retention(struct req *rq, struct resp *rs, int status, const struct retention_rule *rules,
+                             const char *const *months, const char *const *ages, bool may_edit,
+                             const struct field_errors *e, bool saved)
+{
+    json_t *ctx = view_page(rq, "Retention", "audit");
+    view_breadcrumbs(ctx, "/", "Home", "/audit", "Audit log", NULL);
+    json_t *rows = json_array();
+    for (int t = 0; t < RET__COUNT; t++) {
+        enum retention_type ty = (enum retention_type)t;
+        char mname[32], aname[32], mv[16], av[16];
+        snprintf(mname, sizeof mname, "%s-months", retention_code(ty));
+        snprintf(aname, sizeof aname, "%s-age", retention_code(ty));
+        snprintf(mv, sizeof mv, "%d", rules[t].months);
+        snprintf(av, sizeof av, "%d", rules[t].until_age);
+        char label[160];
+        snprintf(label, sizeof label, "%s: months to keep", retention_label(ty));
+        json_t *fm = fld_input(mname, label, months ? months[t] : mv, e, NULL);
+        fld_set(fm, "width_class", "govuk-input--width-4");
+        fld_set(fm, "inputmode", "numeric");
+        snprintf(label, sizeof label, "%s: also keep until the pupil is this age (0 for none)",
+                 retention_label(ty));
+        json_t *fa = fld_input(aname, label, ages ? ages[t] : av, e, NULL);
+        fld_set(fa, "width_class", "govuk-input--width-4");
+        fld_set(fa, "inputmode", "numeric");
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),
+                                              "effect", retention_effect(ty), "months", rules[t].months,
+                                              "until_age", rules[t].until_age, "months_field", fm,
+                                              "age_field", fa));
+    }
+    json_object_set_new(ctx, "rules", rows);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    if (saved)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    "Retention periods saved"));
+    view_render(rq, rs, status, "retention", ctx);
+}
+
+static void h_retention(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct retention_rule rules[RET__COUNT];
+    bool may_edit = false;
+    enum svc_status st = svc_retention_get(&c, rules, &may_edit);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", may_edit));
+        return;
+    }
+    const char *saved = req_query(rq, "saved");
+    render_retention(rq, rs, 200, rules, NULL, NULL, may_edit, NULL, saved != NULL);
+}
+
+static void h_retention_update(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    const char *months[RET__COUNT], *ages[RET__COUNT];
+    for (int t = 0; t < RET__COUNT; t++) {
+        char mname[32], aname[32];
+        snprintf(mname, sizeof mname, "%s-months", retention_code((enum retention_type)t));
+        snprintf(aname, sizeof aname, "%s-age", retention_code((enum retention_type)t));
+        months[t] = req_param(rq, mname);
+        ages[t] = req_param(rq, aname);
+    }
+    struct field_errors e = {0};
+    struct retention_rule rules[RET__COUNT];
+    enum svc_status st = svc_retention_set(&c, months, ages, &e, rules);
+    if (st == SVC_INVALID) {
+        if (rq->api) {
+            view_invalid_json(rs, &e);
+            return;
+        }
+        struct retention_rule cur[RET__COUNT];
+        if (svc_retention_get(&c, cur, NULL) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        render_retention(rq, rs, 422, cur, months, ages, true, &e, false);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", 1));
+        return;
+    }
+    resp_redirect(rs, "/retention?saved=1");
+}
+
+static const struct route audit_routes[] = {
+    {"GET", "/audit", h_audit_list, 0},
+    {"GET", "/pupils/:id/subject-access", h_subject_access, 0},
+    {"GET", "/retention", h_retention, 0},
+    {"POST", "/retention", h_retention_update, 0},
+    {"GET", "/api/v1/audit", h_audit_list, 0},
+    {"GET", "/api/v1/pupils/:id/subject-access", h_subject_access, 0},
+    {"GET", "/api/v1/retention", h_retention, 0},
+    {"PUT", "/api/v1/retention", h_retention_update, 0},
+};
+
+ROUTE_TABLE(audit_table, audit_routes);

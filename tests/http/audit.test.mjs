@@ -1,0 +1,362 @@
+// The audit trail, subject access and retention, against a real server:
+// views, lists and changes are recorded with who and from where; the DPO
+// filters; others are refused; the chain verifies and tampering is named;
+// a subject access export holds the pupil's records and who saw them;
+// retention reports, then anonymises and erases, and says so.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, Client, tasBin } from './harness.mjs';
+
+let srv, coord, dpo, dpoHtml, head;
+let pupilA, pupilB, team, caseA, consentA, upnA;
+const TODAY = new Date().toISOString().slice(0, 10);
+const addDays = (d, n) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10);
+const FAR = `${Number(TODAY.slice(0, 4)) + 40}-01-01`;   // past any 25th birthday of a demo pupil
+
+function sql(q) {
+  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+}
+
+function tas(args, input) {
+  const r = spawnSync(tasBin(), args, { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+async function apiClient(user, password = 'demo-password') {
+  // Every sign-in counts against the address until it has been quiet a
+  // while; this file signs in many times from one address.
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
+  const c = new Client(srv.base);
+  const res = await c.postJson('/api/v1/sign-in', { username: user, password });
+  assert.equal(res.status, 200);
+  c.csrf = (await res.json()).csrf;
+  return c;
+}
+
+function api(c, method, p, obj) {
+  if (method === 'GET') return c.request(p, { method });
+  return c.request(p, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
+    body: JSON.stringify(obj ?? {}),
+  });
+}
+
+async function entries(query) {
+  const res = await api(dpo, 'GET', `/api/v1/audit?per_page=200&${query}`);
+  assert.equal(res.status, 200);
+  return (await res.json()).entries;
+}
+
+const maxId = () => Number(sql('SELECT coalesce(max(id), 0) FROM audit_log'));
+
+before(async () => {
+  srv = await startServer({ seed: 5, extraArgs: ['--quiet'] });
+  const now = Math.floor(Date.now() / 1000);
+  team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
+    SELECT authority_id, id, name || ' TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
+  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
+  [pupilA, pupilB] = sql('SELECT id FROM pupils WHERE school_id = 1 ORDER BY id LIMIT 2').split('\n').map(Number);
+  upnA = sql(`SELECT upn FROM pupils WHERE id = ${pupilA}`);
+  coord = await apiClient('coordinator');
+  dpo = await apiClient('dpo');
+  dpoHtml = new Client(srv.base);
+  assert.equal((await dpoHtml.signIn('dpo')).status, 303);
+  head = new Client(srv.base);
+  assert.equal((await head.signIn('head')).status, 303);
+});
+
+after(async () => { await srv?.stop(); });
+
+test('a pupil view is recorded with the user, the address and the route', async () => {
+  const before = maxId();
+  assert.equal((await head.getHtml(`/pupils/${pupilA}`)).status, 200);
+  assert.equal((await api(coord, 'GET', `/api/v1/pupils/${pupilA}`)).status, 200);
+  const rows = sql(`SELECT username, remote_addr, action, resource_kind, resource_id, pupil_id, detail
+    FROM audit_log WHERE id > ${before} ORDER BY id`).split('\n');
+  assert.deepEqual(rows, [
+    `head|127.0.0.1|view|pupil|${pupilA}|${pupilA}|/pupils/:id`,
+    `coordinator|127.0.0.1|view|pupil|${pupilA}|${pupilA}|/pupils/:id`,
+  ]);
+});
+
+test('sign-in and sign-out are recorded', async () => {
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
+  const before = maxId();
+  const c = new Client(srv.base);
+  assert.equal((await c.signIn('lead')).status, 303);
+  const page = await c.getHtml('/');
+  const res = await c.postForm('/sign-out', { csrf: c.csrfFrom(page.html) });
+  assert.equal(res.status, 303);
+  assert.equal(sql(`SELECT group_concat(username || ':' || action, ' ') FROM audit_log WHERE id > ${before}`),
+    'lead:sign-in lead:sign-out');
+});
+
+test('a list of pupils is one entry, not one per row', async () => {
+  const before = maxId();
+  const res = await api(coord, 'GET', '/api/v1/pupils?per_page=50');
+  assert.equal(res.status, 200);
+  assert.ok((await res.json()).pupils.length > 1);
+  assert.equal(sql(`SELECT count(*) || ' ' || action || ' ' || resource_kind FROM audit_log WHERE id > ${before}`),
+    '1 list pupil');
+});
+
+test('changes are recorded in the same transaction; failed validation records no change', async () => {
+  let before = maxId();
+  let res = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/consents`, { given_by: '' });
+  assert.equal(res.status, 422);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE id > ${before}`), '0');
+  res = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/consents`,
+    { given_by: 'Jo Example', relationship: 'mother', given_on: addDays(TODAY, -30), covers_discussion: 'yes' });
+  assert.equal(res.status, 201, await res.clone().text());
+  consentA = (await res.json()).consent.id;
+  res = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/cases`, { team_id: team, need_semh: 'Withdrawn', strengths: 'Art' });
+  assert.equal(res.status, 201, await res.clone().text());
+  caseA = (await res.json()).case.id;
+  res = await api(coord, 'GET', `/api/v1/cases/${caseA}`);
+  assert.equal(res.status, 200);
+  const rows = sql(`SELECT username, action, resource_kind, resource_id, pupil_id, detail FROM audit_log
+    WHERE id > ${before} ORDER BY id`).split('\n');
+  assert.deepEqual(rows, [
+    `coordinator|create|pupil|${pupilA}|${pupilA}|/pupils/:id/consents`,
+    `coordinator|create|pupil|${pupilA}|${pupilA}|/pupils/:id/cases`,
+    `coordinator|view|case|${caseA}|${pupilA}|/cases/:id`,
+  ]);
+  // Nothing changes without its entry: the consent row and its entry were committed together.
+  assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilA}`), '1');
+});
+
+test('a new record\'s entry names it, from the API and from a form', async () => {
+  const upn = (body) => {
+    const L = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+    let sum = 0;
+    for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i + 2);
+    return L[sum % 23] + body;
+  };
+  const base = { forenames: 'Audit', surname: 'Testpupil', gender: 'F', ethnicity: 'WBRI', nc_year: '4',
+    sen_provision: 'N', school_id: 1 };
+  let before = maxId();
+  const res = await api(coord, 'POST', '/api/v1/pupils', { ...base, upn: upn('999000000101'), date_of_birth: '2016-03-04' });
+  assert.equal(res.status, 201, await res.clone().text());
+  const id = (await res.json()).pupil.id;
+  assert.equal(sql(`SELECT action || ' ' || resource_kind || ' ' || resource_id || ' ' || pupil_id FROM audit_log WHERE id > ${before}`),
+    `create pupil ${id} ${id}`);
+  before = maxId();
+  const form = await head.submitForm('/pupils/new', { ...base, upn: upn('999000000102'), 'dob-day': '4',
+    'dob-month': '3', 'dob-year': '2016' }, { action: '/pupils' });
+  assert.equal(form.status, 303);
+  const id2 = Number(/\/pupils\/(\d+)/.exec(form.headers.get('location'))[1]);
+  assert.equal(sql(`SELECT action || ' ' || resource_id || ' ' || pupil_id FROM audit_log WHERE id > ${before} AND action = 'create'`),
+    `create ${id2} ${id2}`);
+});
+
+test('refused access to an existing record is flagged; a missing id is not recorded', async () => {
+  const senco = await apiClient('senco');   // school 2: cannot see school 1's pupils
+  const before = maxId();
+  assert.equal((await api(senco, 'GET', `/api/v1/pupils/${pupilA}`)).status, 404);
+  assert.equal((await api(senco, 'GET', '/api/v1/pupils/99999999')).status, 404);
+  assert.equal(sql(`SELECT username || ' ' || action || ' ' || pupil_id || ' ' || flags FROM audit_log WHERE id > ${before}`),
+    `senco view ${pupilA} 2`);
+  const flagged = await entries('flagged=yes&user=senco');
+  assert.equal(flagged.length, 1);
+  assert.equal(flagged[0].refused, true);
+  assert.equal(flagged[0].break_glass, false);
+});
+
+test('the DPO filters by pupil (id or UPN), user and dates; looking is itself recorded', async () => {
+  const byId = await entries(`pupil=${pupilA}`);
+  const byUpn = await entries(`pupil=${encodeURIComponent(upnA.toLowerCase())}`);
+  assert.ok(byId.length >= 5);
+  assert.ok(byId.every((e) => e.pupil_id === pupilA));
+  // The UPN filter finds the same entries about the pupil (searches of the
+  // log itself differ: each search is recorded as it runs).
+  const notAudit = (list) => list.filter((e) => e.resource_kind !== 'audit').map((e) => e.id);
+  assert.deepEqual(notAudit(byUpn), notAudit(byId));
+  assert.ok(byUpn.some((e) => e.username === 'head'));
+  const byUser = await entries(`user=head&pupil=${pupilA}`);
+  assert.ok(byUser.length >= 1 && byUser.every((e) => e.username === 'head'));
+  assert.equal((await entries(`from=${addDays(TODAY, 1)}`)).length, 0);
+  assert.ok((await entries(`from=${TODAY}&to=${TODAY}&pupil=${pupilA}`)).length >= 5);
+  assert.equal((await entries(`to=${addDays(TODAY, -1)}`)).length, 0);
+  const bad = await api(dpo, 'GET', '/api/v1/audit?from=yesterday');
+  assert.equal(bad.status, 422);
+  const self = sql("SELECT count(*) FROM audit_log WHERE username = 'dpo' AND action = 'list' AND resource_kind = 'audit'");
+  assert.ok(Number(self) >= 6, self);
+  const page = await dpoHtml.getHtml(`/audit?pupil=${pupilA}&flagged=yes`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /Audit log/);
+});
+
+test('only the DPO and administrators may read the log', async () => {
+  for (const user of ['coordinator', 'head', 'practitioner', 'evaluator', 'lead']) {
+    const c = await apiClient(user);
+    const res = await api(c, 'GET', '/api/v1/audit');
+    assert.equal(res.status, 403, user);
+  }
+  assert.equal((await head.getHtml('/audit')).status, 403);
+  const admin = await apiClient('admin');
+  assert.equal((await api(admin, 'GET', '/api/v1/audit')).status, 200);
+});
+
+test('subject access: every record about the pupil and who saw them, as JSON and a printable page', async () => {
+  const before = maxId();
+  const res = await api(dpo, 'GET', `/api/v1/pupils/${pupilA}/subject-access`);
+  assert.equal(res.status, 200);
+  const sar = await res.json();
+  assert.equal(sar.pupil_id, pupilA);
+  assert.equal(sar.records.pupil[0].upn, upnA);
+  assert.equal(sar.records.consents.length, 1);
+  assert.equal(sar.records.consents[0].given_by, 'Jo Example');
+  assert.equal(sar.records.cases.length, 1);
+  assert.equal(Number(sar.records.cases[0].id), caseA);
+  assert.equal(sar.records.cases[0].strengths, 'Art');
+  assert.ok(sar.records.case_needs.some((n) => n.description === 'Withdrawn'));
+  const who = sar.access_log.map((e) => `${e.username}:${e.action}`);
+  assert.ok(who.includes('head:view'), who.join());
+  assert.ok(who.includes('senco:view'), 'the refused attempt is shown too');
+  assert.ok(who.includes('dpo:export'), 'the export itself is on the record');
+  // One entry: the export the use case recorded, and no generic "view" beside it.
+  assert.equal(sql(`SELECT group_concat(action || ' ' || detail) FROM audit_log WHERE id > ${before}`), 'export subject access');
+  // Not another pupil's data.
+  assert.ok(sar.access_log.every((e) => e.pupil_id === pupilA));
+  const page = await dpoHtml.getHtml(`/pupils/${pupilA}/subject-access`);
+  assert.equal(page.status, 200);
+  assert.ok(page.html.includes(upnA));
+  assert.match(page.html, /Who has seen or changed these records/);
+  // Others may not export.
+  assert.equal((await api(coord, 'GET', `/api/v1/pupils/${pupilA}/subject-access`)).status, 403);
+  const senco = await apiClient('senco');
+  assert.equal((await api(senco, 'GET', `/api/v1/pupils/${pupilA}/subject-access`)).status, 404);
+});
+
+test('appends racing from many connections lose nothing and keep the chain', async () => {
+  const clients = [coord, dpo, await apiClient('head'), await apiClient('lead')];
+  const before = maxId();
+  const N = 60;
+  const results = await Promise.all(Array.from({ length: N }, (_, i) =>
+    api(clients[i % clients.length], 'GET', `/api/v1/pupils/${i % 2 ? pupilA : pupilB}`)
+      .then(async (r) => { await r.arrayBuffer(); return r.status; })));
+  assert.ok(results.every((s) => s === 200), results.join());
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE id > ${before} AND action = 'view'`), String(N));
+  const ids = sql(`SELECT id FROM audit_log WHERE id > ${before} ORDER BY id`).split('\n').map(Number);
+  assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => before + 1 + i), 'no gaps');
+  const r = tas(['audit', 'verify', '--db', srv.db]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`intact: ${maxId()} entries verified`));
+});
+
+test('the log is append-only, and tampering is named by tas audit verify', () => {
+  assert.throws(() => sql('UPDATE audit_log SET remote_addr = \'10.9.9.9\' WHERE id = 3;'), /append-only/);
+  assert.throws(() => sql('DELETE FROM audit_log WHERE id = 3;'), /append-only/);
+  const copy = path.join(srv.dir, 'tampered.db');
+  sql(`VACUUM INTO '${copy}'`);
+  execFileSync('sqlite3', [copy, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE id = 5;"]);
+  let r = tas(['audit', 'verify', '--db', copy]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /broken at entry 5: its content does not match/);
+  const copy2 = path.join(srv.dir, 'removed.db');
+  sql(`VACUUM INTO '${copy2}'`);
+  execFileSync('sqlite3', [copy2, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 7;']);
+  r = tas(['audit', 'verify', '--db', copy2]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /broken at entry 8: it does not follow/);
+  assert.equal(tas(['audit', 'check', '--db', copy2]).code, 2);
+  assert.equal(tas(['audit']).code, 2);
+  for (const cmd of ['audit', 'retention']) {
+    const h = tas([cmd, '--help']);
+    assert.equal(h.code, 0, cmd);
+    assert.match(h.out, new RegExp(`^Usage: tas ${cmd}`));
+  }
+});
+
+test('retention settings: the DPO reads them; only a system administrator changes them', async () => {
+  let res = await api(dpo, 'GET', '/api/v1/retention');
+  assert.equal(res.status, 200);
+  const got = await res.json();
+  assert.equal(got.retention.case.months, 72);
+  assert.equal(got.retention.case.until_age, 25);
+  assert.equal(got.may_edit, false);
+  const admin = await apiClient('admin');   // an authority's administrator
+  assert.equal((await api(admin, 'PUT', '/api/v1/retention', {})).status, 403);
+  const add = tas(['user', 'add', 'platform', '--db', srv.db, '--name', 'Platform Admin', '--role', 'admin',
+    '--scope', 'system'], 'a-long-enough-password\n');
+  assert.equal(add.code, 0, add.err);
+  const root = await apiClient('platform', 'a-long-enough-password');
+  const all = { 'case-months': 72, 'case-age': 25, 'consent-months': 72, 'consent-age': 25, 'pupil-months': 72,
+    'pupil-age': 25, 'audit-months': 96, 'audit-age': 0, 'session-months': 3, 'session-age': 0 };
+  res = await api(root, 'PUT', '/api/v1/retention', { ...all, 'case-months': 0 });
+  assert.equal(res.status, 422);
+  assert.match(JSON.stringify(await res.json()), /case-months/);
+  res = await api(root, 'PUT', '/api/v1/retention', { ...all, 'session-months': 6 });
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal((await res.json()).retention.session.months, 6);
+  assert.equal(sql("SELECT months FROM retention_settings WHERE record_type = 'session'"), '6');
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE username = 'platform' AND resource_kind = 'retention'"), '1');
+  const page = await dpoHtml.getHtml('/retention');
+  assert.equal(page.status, 200);
+  assert.match(page.html, /Only a system administrator can change these periods/);
+});
+
+test('retention: a dry run reports and changes nothing; the real run anonymises, erases and records it', async () => {
+  let res = await api(coord, 'POST', `/api/v1/cases/${caseA}/close`, { reason: 'needs_met' });
+  assert.equal(res.status, 200, await res.clone().text());
+  // Today nothing of this pupil is due: the case has only just closed.
+  let r = tas(['retention', '--db', srv.db, '--dry-run', '--today', TODAY]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.out, new RegExp(`case ${caseA} `));
+  const snapshot = () => sql(`SELECT strengths FROM cases WHERE id = ${caseA}; SELECT count(*) FROM consents WHERE pupil_id = ${pupilA};
+    SELECT upn FROM pupils WHERE id = ${pupilA}; SELECT count(*) FROM audit_log;`);
+  const beforeRun = snapshot();
+  r = tas(['retention', '--db', srv.db, '--dry-run', '--today', FAR]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`would anonymise case ${caseA} \\(due \\d{4}-\\d\\d-\\d\\d\\)`));
+  assert.match(r.out, new RegExp(`would erase consent ${consentA} `));
+  assert.match(r.out, new RegExp(`would anonymise pupil ${pupilA} `));
+  assert.match(r.out, /dry run: /);
+  assert.ok(!r.out.includes(upnA), 'reports name no pupil');
+  assert.equal(snapshot(), beforeRun, 'a dry run changes nothing');
+
+  r = tas(['retention', '--db', srv.db, '--today', FAR]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /done: /);
+  assert.equal(sql(`SELECT strengths || '|' || status FROM cases WHERE id = ${caseA}`), '|closed');
+  assert.equal(sql(`SELECT count(*) FROM case_needs WHERE case_id = ${caseA} AND description <> ''`), '0');
+  assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilA}`), '0');
+  assert.equal(sql(`SELECT forenames || ' ' || surname || ' ' || upn FROM pupils WHERE id = ${pupilA}`),
+    `Anonymised Pupil ANON${pupilA}`);
+  // What it did is on the trail (and the old entries, past their own period, were removed behind an anchor).
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'case' AND resource_id = ${caseA} AND action = 'anonymise' AND flags = 4`), '1');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'pupil' AND resource_id = ${pupilA} AND action = 'anonymise'`), '1');
+  assert.match(sql("SELECT detail FROM audit_log WHERE action = 'retention'"), /^retention run: cases \d+, consents \d+/);
+  assert.equal(sql('SELECT count(*) FROM audit_prune'), '1');
+  // Sessions idle beyond their period went too: everyone signs in again.
+  assert.equal(sql('SELECT count(*) FROM sessions'), '0');
+  assert.equal((await api(dpo, 'GET', '/api/v1/audit')).status, 401);
+  dpo = await apiClient('dpo');
+  // The authority's DPO sees what retention did to this pupil's records.
+  const seen = await entries(`pupil=${pupilA}`);
+  assert.ok(seen.some((e) => e.action === 'anonymise' && e.resource_kind === 'case' && e.system), JSON.stringify(seen));
+  assert.ok(seen.some((e) => e.action === 'erase' && e.resource_kind === 'consent' && e.resource_id === consentA));
+  // "Flagged" means needing the DPO's attention: retention's own entries are not.
+  const flagged = await entries(`flagged=yes&pupil=${pupilA}`);
+  assert.equal(flagged.filter((e) => e.system).length, 0, JSON.stringify(flagged));
+  const v = tas(['audit', 'verify', '--db', srv.db]);
+  assert.equal(v.code, 0, v.err);
+  assert.match(v.out, /were removed by retention/);
+  // Done once: a second run finds nothing more of this case.
+  r = tas(['retention', '--db', srv.db, '--dry-run', '--today', FAR]);
+  assert.doesNotMatch(r.out, new RegExp(`case ${caseA} `));
+  assert.equal(tas(['retention', '--db', srv.db, '--today', 'soon']).code, 2);
+});
+
+test('a failed sign-in leaves no audit entry (what was typed is never stored)', async () => {
+  sql("DELETE FROM login_throttle WHERE key LIKE 'a:%'");
+  const before = maxId();
+  const c = new Client(srv.base);
+  assert.equal((await c.signIn('lead', 'not-the-password')).status, 401);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE id > ${before}`), '0');
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE username LIKE '%not-the-password%' OR detail LIKE '%not-the%'"), '0');
+});
