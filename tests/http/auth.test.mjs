@@ -1,6 +1,6 @@
 // Signing in and out, sessions, CSRF on the sign-in form, throttling, and
 // the JSON sign-in.  Two servers: one for sign-in (--lock-after 6, so a
-// name locks after 1 s and 2 s delays) and one with --idle-timeout 2 for
+// name locks after 1 s and 2 s delays) and one with --idle-timeout 4 for
 // session expiry.  The throttle is also keyed by address (5x the limits):
 // every test here comes from 127.0.0.1, so tests that fail sign-ins end
 // with a successful sign-in, which clears the address count.
@@ -13,12 +13,12 @@ const LOCK_AFTER = 6;
 const BAD_LOGIN = 'The user name or password is not right';
 
 let srv;  // --lock-after 6
-let idle; // --idle-timeout 2
+let idle; // --idle-timeout 4
 
 before(async () => {
   [srv, idle] = await Promise.all([
     startServer({ extraArgs: ['--lock-after', String(LOCK_AFTER), '--quiet'] }),
-    startServer({ seed: 2, extraArgs: ['--idle-timeout', '2', '--quiet'] }),
+    startServer({ seed: 2, extraArgs: ['--idle-timeout', '4', '--quiet'] }),
   ]);
 });
 
@@ -409,7 +409,7 @@ describe('auth', { concurrency: true }, () => {
     });
   });
 
-  describe('idle-timeout server (--idle-timeout 2)', { concurrency: true }, () => {
+  describe('idle-timeout server (--idle-timeout 4)', { concurrency: true }, () => {
 
     test('an idle session expires: HTML to /sign-in?expired=1, API 401 "expired"', async () => {
       const web = await signedIn(idle, 'coordinator');
@@ -417,7 +417,7 @@ describe('auth', { concurrency: true }, () => {
       assert.equal((await apiSignIn(api, 'lead')).status, 200);
       assert.equal((await web.get('/')).status, 200);
       assert.equal((await api.get('/api/v1/me')).status, 200);
-      await sleep(3300);
+      await sleep(5300);
       const home = await web.get('/');
       assert.equal(home.status, 303);
       assert.equal(home.headers.get('location'), '/sign-in?expired=1');
@@ -434,9 +434,9 @@ describe('auth', { concurrency: true }, () => {
     test('a session in use does not expire (each request resets the idle timer)', async () => {
       const c = await signedIn(idle, 'coordinator');
       for (let i = 0; i < 5; i++) {
-        await sleep(900);
+        await sleep(1500);
         const res = await c.get('/');
-        assert.equal(res.status, 200, `request ${i + 1}, ${(i + 1) * 0.9} s after signing in: ${res.headers.get('location')}`);
+        assert.equal(res.status, 200, `request ${i + 1}, ${(i + 1) * 1.5} s after signing in: ${res.headers.get('location')}`);
       }
     });
   });
