@@ -93,6 +93,8 @@ extern const struct route_table agenda_table;
 extern const struct route_table reference_table;
 extern const struct route_table teams_table;
 extern const struct route_table meetings_table;
+extern const struct route_table dashboard_table_routes;
+extern const struct route_table costs_table;
 
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
@@ -104,6 +106,8 @@ static const struct route_table *const tables[] = {
     &agenda_table,
     &teams_table,
     &meetings_table,
+    &dashboard_table_routes,
+    &costs_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

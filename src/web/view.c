@@ -45,6 +45,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/teams", "Teams", "teams", section);
             nav_item(nav, "/meetings", "Meetings", "meetings", section);
         }
+        if (may(rq, ACT_VIEW, RES_AGGREGATE))
+            nav_item(nav, "/dashboard", "Dashboard", "dashboard", section);
         if (may(rq, ACT_LIST, RES_SCHOOL))
             nav_item(nav, "/schools", "Schools", "schools", section);
         if (may(rq, ACT_LIST, RES_AUTHORITY))
