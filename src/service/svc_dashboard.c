@@ -740,6 +740,14 @@ static void finish_bases(struct build *b)
         with_base(&d->t[of_first[i]], &d->t[of_first[i]].rows[0]);
 }
 
+static bool all_zero(const struct stat_table *t)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].cells[COL_TOTAL].n != 0)
+            return false;
+    return true;
+}
+
 static bool other_used(const struct stat_table *t)
 {
     for (size_t i = 0; i < t->nrows; i++)
@@ -801,8 +809,11 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     order_years(&d->t[DT_YEAR_POP]);
     finish_prior(&b);
     finish_bases(&b);
-    for (int i = 0; i < DT__COUNT; i++)
+    for (int i = 0; i < DT__COUNT; i++) {
         d->t[i].show_other = other_used(&d->t[i]);
+        if (all_zero(&d->t[i]))
+            d->t[i].chart = CHART_NONE;   /* no chart of nothing */
+    }
     stat_suppress(d->t, DT__COUNT, d->exact ? 0 : d->threshold);
     return SVC_OK;
 }
