@@ -311,6 +311,15 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     json_object_set_new(ctx, "may_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0,
                                                                        d->f.authority_id, d->f.school_id)));
     json_object_set_new(ctx, "suppressed_view", json_boolean(!d->exact));
+    /* Administrators keep the cost model and the threshold. */
+    int64_t auth = d->f.authority_id;
+    for (size_t i = 0; !auth && i < rq->sess.who.ngrants; i++)
+        auth = rq->sess.who.grants[i].authority_id;
+    if (auth > 0 && svc_allowed(&c, ACT_EDIT, RES_AGGREGATE, 0, auth, 0)) {
+        char href[64];
+        snprintf(href, sizeof href, "/settings/costs?authority_id=%lld", (long long)auth);
+        json_object_set_new(ctx, "settings_href", json_string(href));
+    }
     free(d);
     view_render(rq, rs, 200, report ? "dashboard_report" : "dashboard", ctx);
 }
