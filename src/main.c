@@ -12,6 +12,7 @@ static void usage(FILE *f)
           "  migrate   bring a database's schema up to date\n"
           "  demo      create a database holding a generated demonstration authority\n"
           "  user      add, list, disable users and set passwords\n"
+          "  generate  create a generated England (or one authority) for benchmarks\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "demo")) return cli_demo(argc - 1, argv + 1);
     if (!strcmp(cmd, "user")) return cli_user(argc - 1, argv + 1);
+    if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

@@ -13,6 +13,7 @@ int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_generate(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;
