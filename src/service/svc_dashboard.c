@@ -174,6 +174,11 @@ struct build {
     struct dashboard *d;
     struct stat_row *schools, *planned, *held, *online, *cancelled;
     struct stat_row *cases, *actions;
+    struct named *services, *resources;   /* by id, for the actions' owners and resources */
+    size_t nservices, capservices, nresources, capresources;
+    /* rows the case scan adds to, resolved once */
+    struct stat_row *review_rows[4], *review_count, *proc_rows[2][3], *prior_rows[DASH_PRIOR_FLAGS][3];
+    struct stat_row *gender_rows[4], *sen_gender_rows[4][3], *year_rows[24], *sen_rows[4];
     /* cost inputs */
     struct cost_rate *rates;
     size_t nrates, caprates;
@@ -298,27 +303,6 @@ static void on_attendance(void *arg, const struct dash_row *r)
         cost_add(b, b->actual_pence, r->authority_id, r->phase, r->k[0], label, r->n[2]);
 }
 
-static void on_cases(void *arg, const struct dash_row *r)
-{
-    struct build *b = arg;
-    struct dashboard *d = b->d;
-    enum stat_col cl = col(r->phase);
-    stat_add(b->cases, cl, r->n[0]);
-    struct stat_table *t = &d->t[DT_CASES];
-    stat_add(stat_find(t, NULL, "Not reviewed"), cl, r->n[0] - r->n[8]);
-    stat_add(stat_find(t, NULL, "1 review"), cl, r->n[5]);
-    stat_add(stat_find(t, NULL, "2 reviews"), cl, r->n[6]);
-    stat_add(stat_find(t, NULL, "3 or more reviews"), cl, r->n[7]);
-    stat_add(stat_find(t, NULL, "Review discussions"), cl, r->n[9]);
-    struct stat_table *p = &d->t[DT_PROCEDURES];
-    stat_add(stat_find(p, "Case summary available before the meeting", "Yes"), cl, r->n[1]);
-    stat_add(stat_find(p, "Case summary available before the meeting", "No"), cl, r->n[0] - r->n[1] - r->n[2]);
-    stat_add(stat_find(p, "Case summary available before the meeting", NOT_RECORDED), cl, r->n[2]);
-    stat_add(stat_find(p, "Early Concerns Toolkit complete", "Yes"), cl, r->n[3]);
-    stat_add(stat_find(p, "Early Concerns Toolkit complete", "No"), cl, r->n[0] - r->n[3] - r->n[4]);
-    stat_add(stat_find(p, "Early Concerns Toolkit complete", NOT_RECORDED), cl, r->n[4]);
-}
-
 static const char *ethnic_group(const char *code)
 {
     const char *main = ethnicity_main_code(code);
@@ -346,35 +330,53 @@ static const char *sen_label(const char *code)
     return l ? l : NOT_RECORDED;
 }
 
-static void on_people(void *arg, const struct dash_row *r)
-{
-    struct build *b = arg;
-    struct dashboard *d = b->d;
-    enum stat_col cl = col(r->phase);
-    const char *g = gender_label(r->k[0]);
-    stat_add(row(&d->t[DT_GENDER], "", g, STAT_COUNT, true, 1), cl, r->n[1]);
-    stat_add(row(&d->t[DT_YEAR], "", year_label(r->k[1]), STAT_COUNT, true, 1), cl, r->n[1]);
-    stat_add(row(&d->t[DT_ETHNICITY], "", ethnic_group(r->k[2]), STAT_COUNT, true, 1), cl, r->n[1]);
-    stat_add(row(&d->t[DT_SEN], "", sen_label(r->k[3]), STAT_COUNT, true, 1), cl, r->n[1]);
-    const char *sen = r->n[0] == 1 ? "Existing SEN support" : r->n[0] == 0 ? "No previous SEN support" : NOT_RECORDED;
-    stat_add(stat_find(&d->t[DT_SEN_BY_GENDER], g, sen), cl, r->n[1]);
-}
-
 static const char *const prior_labels[DASH_PRIOR_FLAGS] = {
     "CDC / Community Paediatrics", "MHST or CAMHS", "Early Help", "Children's social care (CIN, CP, LAC)",
     "In-school SEN support", "EHC needs assessment request", "EHC plan in place", "Prior suspensions",
     "At risk of permanent exclusion",
 };
 
-static void on_prior(void *arg, const struct dash_row *r)
+static int yn_index(int64_t v)
+{
+    return v == 1 ? 0 : v == 0 ? 1 : 2;   /* Yes, No, Not recorded */
+}
+
+/* One case presented: every case table in one pass, through row pointers
+ * resolved before the scan (the rows do not move until it is over). */
+static void on_case_row(void *arg, const struct dash_row *r)
 {
     struct build *b = arg;
-    struct dashboard *d = b->d;
     enum stat_col cl = col(r->phase);
-    for (int i = 0; i < DASH_PRIOR_FLAGS; i++) {
-        stat_add(stat_find(&d->t[DT_PRIOR], prior_labels[i], "Yes"), cl, r->n[2 * i]);
-        stat_add(stat_find(&d->t[DT_PRIOR], prior_labels[i], NOT_RECORDED), cl, r->n[2 * i + 1]);
+    stat_add(b->cases, cl, 1);
+    int64_t fu = r->n[2 + DASH_PRIOR_FLAGS];
+    stat_add(b->review_rows[fu >= 3 ? 3 : fu], cl, 1);
+    stat_add(b->review_count, cl, fu);
+    stat_add(b->proc_rows[0][yn_index(r->n[0])], cl, 1);
+    stat_add(b->proc_rows[1][yn_index(r->n[1])], cl, 1);
+    for (int i = 0; i < DASH_PRIOR_FLAGS; i++)
+        stat_add(b->prior_rows[i][yn_index(r->n[2 + i])], cl, 1);
+    int g;
+    switch (r->k[0][1] ? 0 : r->k[0][0]) {
+    case 'M': g = 0; break;
+    case 'F': g = 1; break;
+    case 'X': g = 2; break;
+    default: g = 3; break;
     }
+    stat_add(b->gender_rows[g], cl, 1);
+    stat_add(b->sen_gender_rows[g][yn_index(r->n[2 + 4]) == 0 ? 1 : yn_index(r->n[2 + 4]) == 1 ? 0 : 2], cl, 1);
+    size_t y = 0;
+    while (y < codes_nc_year.count && strcmp(codes_nc_year.entries[y].code, r->k[1]) != 0)
+        y++;
+    stat_add(b->year_rows[y], cl, 1);   /* [count]: not recorded */
+    stat_add(row(&b->d->t[DT_ETHNICITY], "", ethnic_group(r->k[2]), STAT_COUNT, true, 1), cl, 1);
+    int sn;
+    switch (r->k[3][1] ? 0 : r->k[3][0]) {
+    case 'N': sn = 0; break;
+    case 'K': sn = 1; break;
+    case 'E': sn = 2; break;
+    default: sn = 3; break;
+    }
+    stat_add(b->sen_rows[sn], cl, 1);
 }
 
 static const char *owner_group_label(const char *org_kind)
@@ -385,28 +387,67 @@ static const char *owner_group_label(const char *org_kind)
     return l ? l : "Other";
 }
 
+struct named {
+    int64_t id;
+    char name[128], org_kind[20];
+};
+
+static void on_name(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    bool service = !strcmp(r->phase, "service");
+    struct named **arr = service ? &b->services : &b->resources;
+    size_t *n = service ? &b->nservices : &b->nresources, *cap = service ? &b->capservices : &b->capresources;
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        struct named *x = realloc(*arr, c * sizeof *x);
+        if (!x)
+            return;
+        *arr = x;
+        *cap = c;
+    }
+    struct named *e = &(*arr)[(*n)++];
+    e->id = r->authority_id;
+    snprintf(e->name, sizeof e->name, "%s", r->k[1]);
+    snprintf(e->org_kind, sizeof e->org_kind, "%.19s", r->k[2]);
+}
+
+static const struct named *named_find(const struct named *arr, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;   /* sorted by id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (arr[mid].id == id)
+            return &arr[mid];
+        if (arr[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static void on_actions(void *arg, const struct dash_row *r)
 {
     struct build *b = arg;
     struct dashboard *d = b->d;
     enum stat_col cl = col(r->phase);
-    int64_t n = r->n[0];
+    int64_t n = r->n[2];
     stat_add(b->actions, cl, n);
     const char *s = code_label(&action_settings, r->k[0]);
     stat_add(row(&d->t[DT_SETTING], "", s ? s : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
     const char *nat = code_label(&action_natures, r->k[1]);
     stat_add(row(&d->t[DT_NATURE], "", nat ? nat : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
-    stat_add(row(&d->t[DT_OWNER], "", r->k[3][0] ? r->k[3] : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
-    stat_add(row(&d->t[DT_OWNER_GROUP], "", owner_group_label(r->k[4]), STAT_COUNT, true, 1), cl, n);
-}
-
-static void on_resources(void *arg, const struct dash_row *r)
-{
-    struct build *b = arg;
-    struct stat_table *t = &b->d->t[DT_RESOURCES];
-    enum stat_col cl = col(r->phase);
-    stat_add(stat_find(t, NULL, "All signposting actions"), cl, r->n[0]);
-    stat_add(row(t, "", r->k[1][0] ? r->k[1] : "No resource recorded", STAT_COUNT, true, 1), cl, r->n[0]);
+    const struct named *owner = r->n[0] ? named_find(b->services, b->nservices, r->n[0]) : NULL;
+    stat_add(row(&d->t[DT_OWNER], "", owner ? owner->name : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
+    stat_add(row(&d->t[DT_OWNER_GROUP], "", owner_group_label(owner ? owner->org_kind : ""), STAT_COUNT, true, 1),
+             cl, n);
+    if (!strcmp(r->k[1], "signposting_school") || !strcmp(r->k[1], "signposting_parents")) {
+        struct stat_table *t = &d->t[DT_RESOURCES];
+        const struct named *res = r->n[1] ? named_find(b->resources, b->nresources, r->n[1]) : NULL;
+        stat_add(&t->rows[0], cl, n);   /* all signposting actions */
+        stat_add(row(t, "", res ? res->name : "No resource recorded", STAT_COUNT, true, 1), cl, n);
+    }
 }
 
 static void on_population(void *arg, const struct dash_row *r)
@@ -536,9 +577,11 @@ static void tables_init(struct build *b)
     b->cases = row(t, "", "Pupils' cases presented", STAT_COUNT, true, 0);
     stat_set_ratio(row(t, "", "New cases per meeting (average)", STAT_RATIO, true, 0), b->cases, b->held);
     static const char *const reviews[] = {"Not reviewed", "1 review", "2 reviews", "3 or more reviews"};
-    for (int i = 0; i < 4; i++)
-        stat_set_base(row(t, "Returning cases (documented reviews)", reviews[i], STAT_COUNT, true, 1), b->cases);
-    row(t, "", "Review discussions", STAT_COUNT, true, 0);
+    for (int i = 0; i < 4; i++) {
+        b->review_rows[i] = row(t, "Returning cases (documented reviews)", reviews[i], STAT_COUNT, true, 1);
+        stat_set_base(b->review_rows[i], b->cases);
+    }
+    b->review_count = row(t, "", "Review discussions", STAT_COUNT, true, 0);
 
     t = table(d, DT_PROCEDURES, "procedures", "TAS working procedures and outputs", "Data Dashboard", CHART_NONE,
               "For the cases presented: whether a case summary was available and the Early Concerns Toolkit "
@@ -546,8 +589,10 @@ static void tables_init(struct build *b)
     static const char *const flags[] = {"Case summary available before the meeting", "Early Concerns Toolkit complete"};
     static const char *const yn[] = {"Yes", "No", NOT_RECORDED};
     for (int f = 0; f < 2; f++)
-        for (int i = 0; i < 3; i++)
-            stat_set_base(row(t, flags[f], yn[i], STAT_COUNT, true, f + 1), b->cases);
+        for (int i = 0; i < 3; i++) {
+            b->proc_rows[f][i] = row(t, flags[f], yn[i], STAT_COUNT, true, f + 1);
+            stat_set_base(b->proc_rows[f][i], b->cases);
+        }
     b->actions = row(t, "After a TAS meeting", "Actions recorded", STAT_COUNT, true, 0);
     stat_set_ratio(row(t, "After a TAS meeting", "Actions per pupil (average)", STAT_RATIO, true, 0), b->actions,
                    b->cases);
@@ -566,11 +611,13 @@ static void tables_init(struct build *b)
               "Pupils whose cases were presented, by gender, as shares of all cases presented; not recorded "
               "shown as its own category.");
     gender_rows(t);
-    with_base(t, b->cases);
+    for (int g = 0; g < 4; g++)
+        b->gender_rows[g] = &t->rows[g];
     t = table(d, DT_YEAR, "year_group", "TAS cases by year group", "Figure 3b", CHART_BAR,
               "Pupils whose cases were presented, by National Curriculum year group.");
     fixed_rows(t, &codes_nc_year, year_label);
-    with_base(t, b->cases);
+    for (size_t y = 0; y <= codes_nc_year.count; y++)
+        b->year_rows[y] = &t->rows[y];   /* the last: not recorded */
     t = table(d, DT_ETHNICITY, "ethnicity", "TAS cases by GSS ethnicity category", "Figure 3c", CHART_BAR,
               "Pupils whose cases were presented, by the GSS major ethnicity group of their DfE ethnicity code; "
               "refused, not yet obtained and missing codes are not recorded.");
@@ -579,7 +626,8 @@ static void tables_init(struct build *b)
     t = table(d, DT_SEN, "sen", "TAS cases by SEN provision", "Figure 3e", CHART_BAR,
               "Pupils whose cases were presented, by SEN provision (census code: none, SEN support, EHC plan).");
     sen_rows(t);
-    with_base(t, b->cases);
+    for (int i = 0; i < 4; i++)
+        b->sen_rows[i] = &t->rows[i];
 
     struct {
         enum dash_table id;
@@ -608,11 +656,11 @@ static void tables_init(struct build *b)
               "Cases presented already known to each service before TAS (yes), and cases where the case "
               "summary does not say (not recorded), as shares of all cases presented.");
     t->chart_rows = "Yes";
-    for (int i = 0; i < DASH_PRIOR_FLAGS; i++) {
-        stat_set_base(row(t, prior_labels[i], "Yes", STAT_COUNT, true, i + 1), b->cases);
-        stat_set_base(row(t, prior_labels[i], "No", STAT_COUNT, true, i + 1), b->cases);
-        stat_set_base(row(t, prior_labels[i], NOT_RECORDED, STAT_COUNT, true, i + 1), b->cases);
-    }
+    for (int i = 0; i < DASH_PRIOR_FLAGS; i++)
+        for (int k = 0; k < 3; k++) {
+            b->prior_rows[i][k] = row(t, prior_labels[i], yn[k], STAT_COUNT, true, i + 1);
+            stat_set_base(b->prior_rows[i][k], b->cases);
+        }
 
     t = table(d, DT_SEN_BY_GENDER, "sen_by_gender", "TAS cases and existing SEN support, by gender", "Figure 3e",
               CHART_NONE, "Cases presented with and without SEN support before TAS, as shares of the cases of "
@@ -620,9 +668,10 @@ static void tables_init(struct build *b)
     static const char *const genders[] = {"Male", "Female", "Non-binary or other", NOT_RECORDED};
     static const char *const sens[] = {"No previous SEN support", "Existing SEN support", NOT_RECORDED};
     for (int g = 0; g < 4; g++)
-        for (int s = 0; s < 3; s++)
-            stat_set_base(row(t, genders[g], sens[s], STAT_COUNT, true, g + 1),
-                          stat_find(&d->t[DT_GENDER], NULL, genders[g]));
+        for (int s = 0; s < 3; s++) {
+            b->sen_gender_rows[g][s] = row(t, genders[g], sens[s], STAT_COUNT, true, g + 1);
+            stat_set_base(b->sen_gender_rows[g][s], stat_find(&d->t[DT_GENDER], NULL, genders[g]));
+        }
 
     static const struct {
         enum dash_table id;
@@ -711,19 +760,6 @@ static void finish_costs(struct build *b)
     }
 }
 
-/* "No" is what is left of the cases presented once yes and not recorded are counted. */
-static void finish_prior(struct build *b)
-{
-    struct stat_table *t = &b->d->t[DT_PRIOR];
-    for (int i = 0; i < DASH_PRIOR_FLAGS; i++) {
-        struct stat_row *y = stat_find(t, prior_labels[i], "Yes");
-        struct stat_row *n = stat_find(t, prior_labels[i], "No");
-        struct stat_row *nr = stat_find(t, prior_labels[i], NOT_RECORDED);
-        for (int c = 0; c < STAT_NCOLS; c++)
-            n->cells[c].n = b->cases->cells[c].n - y->cells[c].n - nr->cells[c].n;
-    }
-}
-
 /* Bases are set once the rows have stopped moving. */
 static void finish_bases(struct build *b)
 {
@@ -789,25 +825,22 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     if (rc == STORE_OK)
         rc = q_dash_attendance(c->db, &q, on_attendance, &b);
     if (rc == STORE_OK)
-        rc = q_dash_cases(c->db, &q, on_cases, &b);
+        rc = q_dash_case_rows(c->db, &q, on_case_row, &b);
     if (rc == STORE_OK)
-        rc = q_dash_people(c->db, &q, on_people, &b);
-    if (rc == STORE_OK)
-        rc = q_dash_prior(c->db, &q, on_prior, &b);
+        rc = q_dash_names(c->db, d->f.authority_id, on_name, &b);
     if (rc == STORE_OK)
         rc = q_dash_actions(c->db, &q, on_actions, &b);
     if (rc == STORE_OK)
-        rc = q_dash_resources(c->db, &q, on_resources, &b);
-    if (rc == STORE_OK)
         rc = q_dash_population(c->db, &q, on_population, &b);
     free(b.rates);
+    free(b.services);
+    free(b.resources);
     if (rc != STORE_OK)
         return SVC_ERROR;
     finish_attendance(&b);
     finish_costs(&b);
     order_years(&d->t[DT_YEAR]);
     order_years(&d->t[DT_YEAR_POP]);
-    finish_prior(&b);
     finish_bases(&b);
     for (int i = 0; i < DT__COUNT; i++) {
         d->t[i].show_other = other_used(&d->t[i]);

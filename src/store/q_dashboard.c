@@ -141,19 +141,22 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
         q, true, 2, 1, fn, arg);
 }
 
-enum store_rc q_dash_cases(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+/* One row per case presented: what the case tables need, counted in C
+ * (one pass over the presented cases instead of one per table). */
+enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, PRESENTED_CTE
-        "SELECT 0, z.phase, count(*), "
-        "sum(CASE WHEN z.summary = 1 THEN 1 ELSE 0 END), sum(CASE WHEN z.summary IS NULL THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN z.ect = 1 THEN 1 ELSE 0 END), sum(CASE WHEN z.ect IS NULL THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN z.fu = 1 THEN 1 ELSE 0 END), sum(CASE WHEN z.fu = 2 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN z.fu >= 3 THEN 1 ELSE 0 END), sum(CASE WHEN z.fu >= 1 THEN 1 ELSE 0 END), sum(z.fu) "
-        "FROM (SELECT pc.phase AS phase, c.summary_before_meeting AS summary, c.ect_completed AS ect, "
+        "SELECT 0, pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
+        "coalesce(c.summary_before_meeting, -1), coalesce(c.ect_completed, -1), "
+        "coalesce(c.prior_paediatrics, -1), coalesce(c.prior_mhst_camhs, -1), coalesce(c.prior_early_help, -1), "
+        "CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 "
+        "WHEN c.prior_cin IS NULL OR c.prior_cp IS NULL OR c.prior_lac IS NULL THEN -1 ELSE 0 END, "
+        "coalesce(c.prior_sen_support, -1), coalesce(c.prior_ehcna, -1), coalesce(c.prior_ehcp, -1), "
+        "coalesce(c.prior_suspensions, -1), coalesce(c.risk_pex, -1), "
         "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
         " WHERE r.case_id = pc.case_id AND r.kind = 'review' AND rm.status = 'held' "
-        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?) AS fu "
-        "FROM pc JOIN cases c ON c.id = pc.case_id) z GROUP BY z.phase");
+        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?) "
+        "FROM pc JOIN cases c ON c.id = pc.case_id JOIN pupils p ON p.id = c.pupil_id");
     if (!st)
         return STORE_ERROR;
     int idx = bind_filters(st, 1, q, true);
@@ -163,60 +166,39 @@ enum store_rc q_dash_cases(struct store *s, const struct dash_query *q, dash_fn 
     }
     store_bind_text(st, idx++, q->from);
     store_bind_text(st, idx, q->to);
-    return rows(st, 0, 10, fn, arg);
-}
-
-enum store_rc q_dash_people(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
-{
-    return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
-        "coalesce(c.prior_sen_support, -1), count(*) "
-        "FROM pc JOIN cases c ON c.id = pc.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "GROUP BY pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, coalesce(c.prior_sen_support, -1)",
-        q, true, 4, 2, fn, arg);
-}
-
-#define YES_NR(col) \
-    "sum(CASE WHEN " col " = 1 THEN 1 ELSE 0 END), sum(CASE WHEN " col " IS NULL THEN 1 ELSE 0 END)"
-
-enum store_rc q_dash_prior(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
-{
-    /* Children's social care: yes if any of CIN, CP, LAC; recorded only
-     * when all three are. */
-    return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, "
-        YES_NR("c.prior_paediatrics") ", " YES_NR("c.prior_mhst_camhs") ", " YES_NR("c.prior_early_help") ", "
-        "sum(CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 0 "
-        "WHEN c.prior_cin IS NULL OR c.prior_cp IS NULL OR c.prior_lac IS NULL THEN 1 ELSE 0 END), "
-        YES_NR("c.prior_sen_support") ", " YES_NR("c.prior_ehcna") ", " YES_NR("c.prior_ehcp") ", "
-        YES_NR("c.prior_suspensions") ", " YES_NR("c.risk_pex")
-        " FROM pc JOIN cases c ON c.id = pc.case_id GROUP BY pc.phase",
-        q, true, 0, 2 * DASH_PRIOR_FLAGS, fn, arg);
+    return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
-    /* The owner's service: named on the action, or the owning practitioner's. */
+    /* Grouped by ids (names are looked up once, by q_dash_names): the
+     * owner's service is the one named on the action, or the owning
+     * practitioner's; the resource counts only for signposting. */
     return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, a.setting, a.nature, coalesce(sv.code, ''), coalesce(sv.name, ''), "
-        "coalesce(sv.org_kind, ''), count(*) "
+        "SELECT 0, pc.phase, a.setting, a.nature, "
+        "coalesce(a.owner_service_id, pr.service_id, 0), "
+        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END, count(*) "
         "FROM pc JOIN actions a ON a.case_id = pc.case_id "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
-        "LEFT JOIN services sv ON sv.id = coalesce(a.owner_service_id, pr.service_id) "
-        "GROUP BY pc.phase, a.setting, a.nature, coalesce(sv.code, ''), coalesce(sv.name, ''), "
-        "coalesce(sv.org_kind, '')",
-        q, true, 5, 1, fn, arg);
+        "GROUP BY pc.phase, a.setting, a.nature, coalesce(a.owner_service_id, pr.service_id, 0), "
+        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END",
+        q, true, 2, 3, fn, arg);
 }
 
-enum store_rc q_dash_resources(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)
 {
-    return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, coalesce(r.kind, ''), coalesce(r.title, ''), count(*) "
-        "FROM pc JOIN actions a ON a.case_id = pc.case_id LEFT JOIN resources r ON r.id = a.resource_id "
-        "WHERE a.nature IN ('signposting_school', 'signposting_parents') "
-        "GROUP BY pc.phase, coalesce(r.kind, ''), coalesce(r.title, '')",
-        q, true, 2, 1, fn, arg);
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, 'service', code, name, org_kind FROM services WHERE (? = 0 OR authority_id = ?) "
+        "UNION ALL SELECT id, 'resource', kind, title, '' FROM resources WHERE (? = 0 OR authority_id = ?) "
+        "ORDER BY 2, 1");
+    if (!st)
+        return STORE_ERROR;
+    for (int i = 1; i <= 4; i++)
+        store_bind_int(st, i, authority_id);
+    /* column 0 is the id, read as "authority_id"; 1 the kind, as "phase" */
+    return rows(st, 3, 0, fn, arg);
 }
 
 enum store_rc q_dash_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)

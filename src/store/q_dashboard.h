@@ -21,7 +21,7 @@ struct dash_query {
 struct dash_row {
     int64_t authority_id;
     char phase[16];
-    char k[5][128];                     /* text keys, by query */
+    char k[6][128];                     /* text keys, by query */
     int64_t n[DASH_NS];                 /* counts, by query */
 };
 
@@ -43,24 +43,22 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 
 /* "Cases presented": cases brought as new to a held meeting in the range.
- * Per phase of the pupil's school: n0 cases, n1 summary before meeting,
- * n2 summary not recorded, n3 toolkit complete, n4 toolkit not recorded,
- * n5 exactly one review in the range, n6 exactly two, n7 three or more,
- * n8 at least one, n9 review discussions. */
-enum store_rc q_dash_cases(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
-/* The pupils of those cases: phase, k0 gender, k1 NC year, k2 ethnicity,
- * k3 SEN provision, n0 prior SEN support (1, 0, -1 not recorded), n1 cases. */
-enum store_rc q_dash_people(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
-/* Prior contact flags of those cases, per phase: for flag i (in the order
- * of DASH_PRIOR_FLAGS) n[2i] yes and n[2i+1] not recorded. */
+ * One row per case: phase of the pupil's school, k0 gender, k1 NC year,
+ * k2 ethnicity, k3 SEN provision; n0 summary before the meeting, n1 toolkit
+ * complete, then the DASH_PRIOR_FLAGS prior contact flags (paediatrics,
+ * MHST/CAMHS, Early Help, children's social care (CIN, CP or LAC), SEN
+ * support, EHC needs assessment, EHC plan, suspensions, risk of permanent
+ * exclusion): each 1, 0, or -1 not recorded; then the number of review
+ * discussions at held meetings in the range. */
 #define DASH_PRIOR_FLAGS 9
-enum store_rc q_dash_prior(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
-/* Actions of those cases: phase, k0 setting, k1 nature, k2 owner service
- * code, k3 owner service name, k4 owner org kind; n0 actions.  Resources
- * come separately (q_dash_resources). */
+enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service
+ * id (0 none), n1 resource id (signposting only; 0 none), n2 actions. */
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
-/* Signposting actions of those cases by resource: phase, k0 kind, k1 title; n0. */
-enum store_rc q_dash_resources(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Names for those ids, services then resources, by id: authority_id holds
+ * the id, phase "service" or "resource", k0 code or kind, k1 name or
+ * title, k2 org kind. */
+enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg);
 /* Pupils on roll of the TAS schools in scope: phase, k0 dimension,
  * k1 category, n0 pupils. */
 enum store_rc q_dash_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
