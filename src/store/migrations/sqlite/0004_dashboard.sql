@@ -37,6 +37,11 @@ CREATE TABLE school_population (
     PRIMARY KEY (school_id, dimension, category)
 );
 
--- The dashboard starts from a meeting's discussions and a case's actions.
-CREATE INDEX discussions_meeting_kind ON discussions(meeting_id, kind);
-CREATE INDEX meetings_team_status ON meetings(team_id, status, meeting_date);
+-- The dashboard goes from the meetings in a date range to their new cases,
+-- each case's reviews, and its actions; these indexes cover those steps,
+-- so the rows themselves are not read.
+CREATE INDEX meetings_date_dash ON meetings(meeting_date, status, team_id, mode);
+CREATE INDEX discussions_meeting_kind ON discussions(meeting_id, kind, case_id);
+CREATE INDEX discussions_case_kind ON discussions(case_id, kind, meeting_id);
+CREATE INDEX actions_case_dash ON actions(case_id, setting, nature, owner_service_id, owner_practitioner_id,
+                                          resource_id);
