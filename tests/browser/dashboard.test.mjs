@@ -35,8 +35,8 @@ test('filter the dashboard, read the report, keep the cost model', async () => {
   assert.equal(new URL(page.url()).pathname, '/dashboard');
   await expectClean(page, 'dashboard (defaults)');
 
-  await page.getByLabel('From').fill('2024-08-01');
-  await page.getByLabel('To').fill('2025-07-31');
+  await page.getByLabel('From', { exact: true }).fill('2024-08-01');
+  await page.getByLabel('To', { exact: true }).fill('2025-07-31');
   await page.getByLabel('Local authority').selectOption(String(A));
   await page.getByRole('button', { name: 'Show figures' }).click();
   await page.waitForLoadState('load');
@@ -55,13 +55,15 @@ test('filter the dashboard, read the report, keep the cost model', async () => {
   await page.waitForLoadState('load');
   assert.equal(new URL(page.url()).pathname, '/dashboard/report');
   await page.emulateMedia({ media: 'print' });
-  assert.equal(await page.locator('form').count(), 0);
+  // Printed: the figures only, without the service's navigation.
+  assert.equal(await page.locator('.govuk-service-navigation').isVisible(), false);
+  assert.equal(await page.getByRole('img', { name: 'TAS cases by gender' }).isVisible(), true);
   await page.emulateMedia({ media: 'screen' });
   await expectClean(page, 'learning report');
 
   await page.goto(`${srv.base}/settings/costs?authority_id=${A}`);
   await expectClean(page, 'cost settings');
-  await page.getByLabel('Role').selectOption('ep');
+  await page.getByLabel('Role', { exact: true }).selectOption('ep');
   await page.getByLabel('Name shown in the tables').fill('Educational Psychologist');
   await page.getByLabel('Employed by').selectOption('la');
   await page.getByLabel('Hourly cost with on-costs, in pounds').fill('sixty');
