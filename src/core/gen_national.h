@@ -57,8 +57,9 @@ struct gen_school {
 struct gen_scale { int authorities, schools_per_authority; };
 int gen_scale_named(const char *name, struct gen_scale *out);   /* "national" | "authority"; 0 ok */
 
-/* Plans school number index (0-based) of the academic year starting in
- * year (meetings from October to July). */
+/* Plans the next school (its phase, a year of meetings from October with
+ * attendance, its cases with reviews and actions) for the academic year
+ * starting in year; the rng carries on from school to school. */
 void gen_school_plan(struct demo_rng *r, int year, struct gen_school *out);
 
 #endif
