@@ -3,7 +3,7 @@
  * all of England, and prints each as a ratio to the same aggregates
  * computed in the same run by a plain C scan over arrays in memory (the
  * practical floor: no SQL, no joins, everything already loaded).
- *   dashboard_bench DB [AUTHORITY_ID [FROM TO]]
+ *   dashboard_bench DB [AUTHORITY_ID [FROM TO [both|authority|national]]]
  * DB is made by `tas generate --db DB --scale national`. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,7 +381,7 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: dashboard_bench DB [AUTHORITY_ID [FROM TO]]\n");
+        fprintf(stderr, "usage: dashboard_bench DB [AUTHORITY_ID [FROM TO [both|authority|national]]]\n");
         return 2;
     }
     char err[256];
@@ -398,8 +398,12 @@ int main(int argc, char **argv)
     printf("loaded %lld schools, %lld meetings, %lld cases, %zu discussions, %zu actions into arrays in %.0f ms\n",
            (long long)a.nschools - 1, (long long)a.nmeetings - 1, (long long)a.ncases - 1, a.ndisc, a.nact,
            now_ms() - t0);
-    int bad = run(db, &a, auth, from, to, "authority");
-    bad |= run(db, &a, 0, from, to, "national");
+    const char *which = argc > 5 ? argv[5] : "both";
+    int bad = 0;
+    if (strcmp(which, "national") != 0)
+        bad |= run(db, &a, auth, from, to, "authority");
+    if (strcmp(which, "authority") != 0)
+        bad |= run(db, &a, 0, from, to, "national");
     store_close(db);
     return bad;
 }

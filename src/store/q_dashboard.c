@@ -1,5 +1,6 @@
 #include "store/q_dashboard.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "store/q_common.h"
@@ -8,8 +9,10 @@
  * authority, phase, team, school, then the visibility slots.  Each
  * fragment names its own columns. */
 #define F_DATES " m.meeting_date >= ? AND m.meeting_date <= ? "
+/* The authority as a range (one authority, or all of them), so the planner
+ * can start from that authority's teams or schools. */
 #define F_REST(auth, phase, team, school) \
-    " AND (? = 0 OR " auth ") AND (? = '' OR " phase ") AND (? = 0 OR " team ")" \
+    " AND " auth " BETWEEN ? AND ? AND (? = '' OR " phase ") AND (? = 0 OR " team ")" \
     " AND (? = 0 OR " school ")"
 
 /* Meetings: the host school's phase; a school filter means meetings of a
@@ -17,7 +20,7 @@
 #define MEETING_FROM \
     " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
 #define MEETING_WHERE \
-    " WHERE" F_DATES F_REST("t.authority_id = ?", "hs.phase = ?", "t.id = ?", \
+    " WHERE" F_DATES F_REST("t.authority_id", "hs.phase = ?", "t.id = ?", \
         "EXISTS (SELECT 1 FROM team_schools x WHERE x.team_id = t.id AND x.school_id = ?)") \
     " AND " VIS_FILTER("t.authority_id", "t.host_school_id")
 
@@ -29,12 +32,12 @@
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools ps ON ps.id = p.school_id " \
     "WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
-    F_REST("t.authority_id = ?", "ps.phase = ?", "t.id = ?", "ps.id = ?") \
+    F_REST("t.authority_id", "ps.phase = ?", "t.id = ?", "ps.id = ?") \
     " AND " VIS_FILTER("ps.authority_id", "ps.id") ") "
 
 #define SCHOOL_WHERE \
     " WHERE s.tas_member = 1" \
-    F_REST("s.authority_id = ?", "s.phase = ?", \
+    F_REST("s.authority_id", "s.phase = ?", \
         "s.id IN (SELECT x.school_id FROM team_schools x WHERE x.team_id = ?)", "s.id = ?") \
     " AND " VIS_FILTER("s.authority_id", "s.id")
 
@@ -45,8 +48,8 @@ static int bind_filters(struct store_stmt *st, int idx, const struct dash_query 
         store_bind_text(st, idx++, q->to);
     }
     const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, idx++, q->authority_id);
-    store_bind_int(st, idx++, q->authority_id);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_text(st, idx++, phase);
     store_bind_text(st, idx++, phase);
     store_bind_int(st, idx++, q->team_id);
