@@ -11,9 +11,11 @@ static const char *const palette[CHART_MAX_SERIES] = {
     "#0072b2", "#e69f00", "#009e73", "#505a5f", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
 };
 
-#define W 640
-#define LABEL_W 210
-#define VALUE_W 56
+/* Drawn half a page wide (beside its table), so the drawing is small and
+ * its text large enough to read when scaled to that width. */
+#define W 480
+#define LABEL_W 90              /* stacked bars: the column names at the left */
+#define VALUE_W 44
 #define TOP 8
 #define AXIS_H 28
 
@@ -119,13 +121,15 @@ static void layout_bars(const struct stat_table *t, struct chart_geom *g)
     for (size_t s = 0; s < ncols; s++)
         add_series(g, stat_col_label((enum stat_col)cols[s]));
     g->percent = rows_have_base(t);
-    const int bar_h = 11, gap = 2, group_gap = 12;
-    int group_h = (int)ncols * (bar_h + gap) + group_gap;
-    g->plot_x = LABEL_W;
+    /* Each category's name above its bars, so long names need no margin. */
+    const int bar_h = 12, gap = 2, group_gap = 10, label_h = 16;
+    int group_h = label_h + (int)ncols * (bar_h + gap) + group_gap;
+    g->plot_x = 4;
     g->plot_y = TOP;
-    g->plot_w = W - LABEL_W - VALUE_W;
+    g->plot_w = W - g->plot_x - VALUE_W;
     g->plot_h = (int)t->nrows * group_h;
     g->height = g->plot_y + g->plot_h + AXIS_H;
+    g->labels_above = true;
     double max = 0, v;
     for (size_t i = 0; i < t->nrows; i++)
         for (size_t s = 0; s < ncols; s++)
@@ -138,20 +142,20 @@ static void layout_bars(const struct stat_table *t, struct chart_geom *g)
         int gy = g->plot_y + (int)i * group_h;
         struct chart_label *cl = &g->cats[g->ncats++];
         snprintf(cl->text, sizeof cl->text, "%s", r->label);
-        cl->x = LABEL_W - 8;
-        cl->y = gy + (int)ncols * (bar_h + gap) / 2 + 4;
+        cl->x = g->plot_x;
+        cl->y = gy + 12;
         for (size_t s = 0; s < ncols && g->nmarks < CHART_MAX_MARKS; s++) {
             struct chart_mark *m = &g->marks[g->nmarks++];
             memset(m, 0, sizeof *m);
             m->series = (int)s;
             m->cat = (int)i;
             m->x = g->plot_x;
-            m->y = gy + (int)s * (bar_h + gap);
+            m->y = gy + label_h + (int)s * (bar_h + gap);
             m->h = bar_h;
             m->w = cell_value(r, cols[s], g->percent, &v) ? (int)((double)g->plot_w * v / max + 0.5) : 0;
             value_text(r, cols[s], g->percent, m->value, sizeof m->value);
             m->text_x = m->x + m->w + 4;
-            m->text_y = m->y + bar_h - 1;
+            m->text_y = m->y + bar_h - 2;
         }
     }
 }
@@ -216,9 +220,9 @@ static void layout_line(const struct stat_table *t, struct chart_geom *g)
     for (size_t s = 0; s < ncols; s++)
         add_series(g, stat_col_label((enum stat_col)cols[s]));
     g->percent = false;
-    g->plot_x = 48;
+    g->plot_x = 40;
     g->plot_y = TOP + 4;
-    g->plot_w = W - 48 - 24;
+    g->plot_w = W - 40 - 28;
     g->plot_h = 200;
     g->height = g->plot_y + g->plot_h + AXIS_H + 8;
     double max = 0, v;

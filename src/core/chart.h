@@ -37,6 +37,7 @@ struct chart_geom {
     int width, height;
     int plot_x, plot_y, plot_w, plot_h;
     bool percent;                 /* values are percentages of a base */
+    bool labels_above;            /* category names above their bars (else at the left) */
     size_t nseries;
     struct chart_series series[CHART_MAX_SERIES];
     size_t ncats;

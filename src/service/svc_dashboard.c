@@ -226,18 +226,6 @@ static void note_missing(struct dashboard *d, const char *label)
     snprintf(d->missing_rates + n, sizeof d->missing_rates - n, "%s%s", n ? ", " : "", label);
 }
 
-static void cost_add(struct build *b, int64_t (*acc)[5], int64_t authority, const char *phase, const char *key,
-                     const char *label, int64_t people)
-{
-    const struct cost_rate *rt = rate_of(b, authority, key);
-    enum stat_col cl = col(phase);
-    if (!rt) {
-        note_missing(b->d, label && *label ? label : key);
-        return;
-    }
-    acc[cl][group_index(rt)] += people * person_pence(rt);
-}
-
 static const char *standing_label(const char *key)
 {
     if (!strcmp(key, "school"))
@@ -247,6 +235,19 @@ static const char *standing_label(const char *key)
     if (!strcmp(key, "case_coordinator"))
         return "Case Coordinator";
     return NULL;
+}
+
+static void cost_add(struct build *b, int64_t (*acc)[5], int64_t authority, const char *phase, const char *key,
+                     const char *label, int64_t people)
+{
+    const struct cost_rate *rt = rate_of(b, authority, key);
+    enum stat_col cl = col(phase);
+    if (!rt) {
+        const char *standing = standing_label(key);
+        note_missing(b->d, standing ? standing : label && *label ? label : key);
+        return;
+    }
+    acc[cl][group_index(rt)] += people * person_pence(rt);
 }
 
 static void on_meetings(void *arg, const struct dash_row *r)

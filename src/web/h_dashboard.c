@@ -121,10 +121,10 @@ static json_t *chart_json(const struct stat_table *t)
         json_array_append_new(series, json_pack("{s:s, s:s, s:s}", "name", g->series[i].name, "fill",
                                                 g->series[i].fill, "points", g->series[i].points));
     static const char *const kinds[] = {"none", "bar", "stacked", "line"};
-    json_t *o = json_pack("{s:s, s:i, s:i, s:b, s:o, s:o, s:o, s:o, s:b, s:i}", "kind", kinds[g->kind], "width",
+    json_t *o = json_pack("{s:s, s:i, s:i, s:b, s:o, s:o, s:o, s:o, s:b, s:s}", "kind", kinds[g->kind], "width",
                           g->width, "height", g->height, "percent", g->percent, "marks", marks, "cats", cats,
-                          "ticks", ticks, "series", series, "line", g->kind == CHART_LINE, "label_x",
-                          g->kind == CHART_LINE ? 0 : g->plot_x - 8);
+                          "ticks", ticks, "series", series, "line", g->kind == CHART_LINE, "cat_anchor",
+                          g->labels_above ? "start" : "end");
     free(g);
     return o;
 }
@@ -171,6 +171,9 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
             char h[160];
             snprintf(h, sizeof h, "%d. %s", s, dashboard_section_title(s));
             json_object_set_new(t, "section_start", json_string(h));
+        } else if (html) {
+            /* Present but false, so the template does not find an outer one. */
+            json_object_set_new(t, "section_start", json_false());
         }
         section = s;
         json_array_append_new(tables, t);
@@ -299,6 +302,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
         return;
     }
     json_t *data = dashboard_json(d, true);
+    json_object_set_new(ctx, "has_tables", json_true());
     json_object_update(ctx, data);
     json_decref(data);
     struct buf q = BUF_INIT, qp = BUF_INIT;
