@@ -62,21 +62,27 @@ static double nice_ceiling(double v)
     return 10 * step;
 }
 
+/* Round steps: a maximum of 1 or 5 (times a power of ten) in five steps,
+ * 2 in four, 100% in quarters. */
 static void axis(struct chart_geom *g, double max, bool horizontal)
 {
-    g->nticks = 5;
+    double lead = max;
+    while (lead >= 10)
+        lead /= 10;
+    int steps = (g->percent && max == 100) || (lead > 1.5 && lead < 2.5) ? 4 : 5;
+    g->nticks = (size_t)steps + 1;
     for (size_t i = 0; i < g->nticks; i++) {
-        double v = max * (double)i / 4.0;
+        double v = max * (double)i / steps;
         if (v == (double)(long long)v)
             snprintf(g->ticks[i].text, sizeof g->ticks[i].text, "%lld%s", (long long)v, g->percent ? "%" : "");
         else
             snprintf(g->ticks[i].text, sizeof g->ticks[i].text, "%.1f%s", v, g->percent ? "%" : "");
         if (horizontal) {
-            g->tick_pos[i] = g->plot_x + (int)((double)g->plot_w * (double)i / 4.0 + 0.5);
+            g->tick_pos[i] = g->plot_x + (int)((double)g->plot_w * (double)i / steps + 0.5);
             g->ticks[i].x = g->tick_pos[i];
             g->ticks[i].y = g->plot_y + g->plot_h + 18;
         } else {
-            g->tick_pos[i] = g->plot_y + g->plot_h - (int)((double)g->plot_h * (double)i / 4.0 + 0.5);
+            g->tick_pos[i] = g->plot_y + g->plot_h - (int)((double)g->plot_h * (double)i / steps + 0.5);
             g->ticks[i].x = g->plot_x - 6;
             g->ticks[i].y = g->tick_pos[i] + 4;
         }

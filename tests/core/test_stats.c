@@ -235,6 +235,10 @@ static void charts_draw_shares_and_skip_hidden_cells(void **state)
     assert_string_equal(geo->marks[3].value, "c");
     /* Bars scale to a round maximum (30 -> 50): Total 30 is 3/5 of the width. */
     assert_int_equal(geo->marks[2].w, (geo->plot_w * 3 + 2) / 5);
+    /* Round ticks: 0, 10, ..., 50. */
+    assert_int_equal(geo->nticks, 6);
+    assert_string_equal(geo->ticks[1].text, "10");
+    assert_string_equal(geo->ticks[5].text, "50");
     free(geo);
 
     /* Percent bars when every row has a base (exact figures this time). */
@@ -247,6 +251,7 @@ static void charts_draw_shares_and_skip_hidden_cells(void **state)
     assert_int_equal(chart_layout(p, geo), 0);
     assert_true(geo->percent);
     assert_string_equal(geo->marks[1].value, "50%");   /* g0 Secondary 10/20 */
+    assert_string_equal(geo->ticks[geo->nticks - 1].text, "100%");
     free(geo);
     free(p);
 
