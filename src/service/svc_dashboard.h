@@ -72,34 +72,4 @@ struct dash_choices_sink {
 };
 enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink);
 
-/* ---- the cost model and disclosure settings (administrators) ---- */
-
-#define COST_ROLES_MAX 64
-struct cost_settings {
-    int64_t authority_id;
-    int64_t threshold;                  /* 0: default */
-    size_t n;
-    struct cost_rate rates[COST_ROLES_MAX];  /* one per role key, with defaults where unset */
-    bool set[COST_ROLES_MAX];           /* a rate has been saved */
-};
-
-struct cost_form {
-    const char *role_key, *label, *org_group;
-    const char *hourly, *prep, *meeting, *followup, *travel;   /* pounds; minutes */
-};
-
-/* The role keys of the authority (standing roles and its services) with
- * their rates.  ACT_VIEW on RES_AGGREGATE. */
-enum svc_status svc_cost_settings(struct svc_ctx *c, int64_t authority_id, struct cost_settings *out);
-/* ACT_EDIT on RES_AGGREGATE (administrators). */
-enum svc_status svc_cost_rate_save(struct svc_ctx *c, int64_t authority_id, const struct cost_form *in,
-                                   struct field_errors *errs);
-enum svc_status svc_disclosure_save(struct svc_ctx *c, int64_t authority_id, const char *threshold,
-                                    struct field_errors *errs);
-/* Census figures for one school: dimension gender|nc_year|ethnicity|sen_provision,
- * categories are codes ("" = not recorded).  ACT_EDIT on RES_AGGREGATE. */
-enum svc_status svc_population_save(struct svc_ctx *c, int64_t school_id, const char *dimension,
-                                    const char *const *categories, const int64_t *pupils, size_t n,
-                                    struct field_errors *errs);
-
 #endif

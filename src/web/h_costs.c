@@ -2,11 +2,12 @@
  * (/settings/costs: hourly cost with on-costs and the hours of each role
  * per meeting), the disclosure-control threshold, and the census figures
  * of a school (JSON only: PUT /api/v1/schools/:id/population).
- * Data: service/svc_dashboard.c. */
+ * Data: service/svc_costs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/svc_costs.h"
 #include "service/svc_dashboard.h"
 #include "web/form.h"
 #include "web/router.h"
