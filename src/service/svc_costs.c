@@ -237,3 +237,14 @@ enum svc_status svc_population_save(struct svc_ctx *c, int64_t school_id, const 
     }
     return svc_from_store(store_commit(c->db));
 }
+
+enum svc_status svc_population_get(struct svc_ctx *c, int64_t school_id, struct school *out,
+                                   void (*fn)(void *arg, const struct dash_row *r), void *arg)
+{
+    enum store_rc rc = q_school_get(c->db, school_id, out);
+    if (rc == STORE_ERROR || rc == STORE_BUSY)
+        return SVC_ERROR;
+    if (rc != STORE_ROW || !svc_allowed(c, ACT_VIEW, RES_AGGREGATE, 0, out->authority_id, out->id))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_population_list(c->db, school_id, fn, arg));
+}

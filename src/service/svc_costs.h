@@ -8,6 +8,7 @@
 #define TAS_SERVICE_SVC_COSTS_H
 
 #include "core/errors.h"
+#include "core/records.h"
 #include "service/svc.h"
 #include "store/q_dashboard.h"
 
@@ -33,6 +34,10 @@ enum svc_status svc_cost_rate_save(struct svc_ctx *c, int64_t authority_id, cons
                                    struct field_errors *errs);
 enum svc_status svc_disclosure_save(struct svc_ctx *c, int64_t authority_id, const char *threshold,
                                     struct field_errors *errs);
+/* A school's census figures, through fn (k0 dimension, k1 category, n0
+ * pupils); the school itself in *out.  ACT_VIEW on RES_AGGREGATE. */
+enum svc_status svc_population_get(struct svc_ctx *c, int64_t school_id, struct school *out,
+                                   void (*fn)(void *arg, const struct dash_row *r), void *arg);
 /* Census figures for one school: dimension gender|nc_year|ethnicity|sen_provision,
  * categories are codes ("" = not recorded).  ACT_EDIT on RES_AGGREGATE. */
 enum svc_status svc_population_save(struct svc_ctx *c, int64_t school_id, const char *dimension,

@@ -315,6 +315,17 @@ enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t su
     return exec_done(st);
 }
 
+enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT school_id, '', dimension, category, pupils FROM school_population WHERE school_id = ? "
+        "ORDER BY dimension, category");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    return rows(st, 2, 1, fn, arg);
+}
+
 enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,
                                const char *const *categories, const int64_t *pupils, size_t n)
 {

@@ -82,6 +82,8 @@ enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const ch
 /* The highest threshold set for the authority (0: any authority); *out 0 when none. */
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out);
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now);
+/* A school's census figures: k0 dimension, k1 category, n0 pupils. */
+enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg);
 /* Replaces one dimension of a school's population. */
 enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,
                                const char *const *categories, const int64_t *pupils, size_t n);

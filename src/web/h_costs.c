@@ -1,12 +1,13 @@
 /* The dashboard's settings, kept by an administrator: the cost model
  * (/settings/costs: hourly cost with on-costs and the hours of each role
  * per meeting), the disclosure-control threshold, and the census figures
- * of a school (JSON only: PUT /api/v1/schools/:id/population).
+ * of a school (/schools/:id/population, JSON PUT /api/v1/schools/:id/population).
  * Data: service/svc_costs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codes.h"
 #include "service/svc_costs.h"
 #include "service/svc_dashboard.h"
 #include "web/form.h"
@@ -211,6 +212,153 @@ static void h_population_save(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
 }
 
+/* ---- a school's census figures ---- */
+
+struct dimension {
+    const char *code, *label;
+    const struct code_list *list;
+};
+
+static const struct dimension dimensions[] = {
+    {"gender", "Gender", &codes_gender},
+    {"nc_year", "Year group", &codes_nc_year},
+    {"ethnicity", "Ethnicity", &codes_ethnicity},
+    {"sen_provision", "SEN provision", &codes_sen_provision},
+};
+#define NDIM (sizeof dimensions / sizeof dimensions[0])
+
+static void on_population(void *arg, const struct dash_row *r)
+{
+    json_t *counts = arg;
+    json_t *d = json_object_get(counts, r->k[0]);
+    if (!d) {
+        d = json_object();
+        json_object_set_new(counts, r->k[0], d);
+    }
+    json_object_set_new(d, r->k[1], json_integer((json_int_t)r->n[0]));
+}
+
+/* Fields "DIMENSION-CODE" ("DIMENSION-none": not recorded), with what was
+ * typed (values) or what is stored (counts). */
+static json_t *population_fields(const json_t *counts, const struct kvlist *typed, const struct field_errors *errs)
+{
+    json_t *dims = json_array();
+    for (size_t d = 0; d < NDIM; d++) {
+        json_t *fields = json_array();
+        const struct code_list *l = dimensions[d].list;
+        for (size_t i = 0; i <= l->count; i++) {
+            bool none = i == l->count;
+            const char *code = none ? "" : l->entries[i].code;
+            if (!none && !strcmp(dimensions[d].code, "gender") && !strcmp(code, "U"))
+                continue;   /* "U" is itself "not recorded": one box for it */
+            char name[48], value[24] = "";
+            snprintf(name, sizeof name, "%s-%s", dimensions[d].code, none ? "none" : code);
+            const json_t *v = json_object_get(json_object_get(counts, dimensions[d].code), code);
+            if (typed) {
+                const char *t = kvlist_get(typed, name);
+                snprintf(value, sizeof value, "%s", t ? t : "");
+            } else if (json_is_integer(v)) {
+                snprintf(value, sizeof value, "%lld", (long long)json_integer_value(v));
+            }
+            json_t *f = fld_input(name, none ? "Not recorded" : l->entries[i].label, value, NULL, NULL);
+            fld_set(f, "width_class", "govuk-input--width-5");
+            fld_set(f, "inputmode", "numeric");
+            json_object_set_new(f, "error", json_false());   /* the dimension carries the error */
+            json_array_append_new(fields, f);
+        }
+        json_t *dim = json_pack("{s:s, s:s, s:o}", "code", dimensions[d].code, "legend", dimensions[d].label,
+                                "fields", fields);
+        const char *e = errs ? field_errors_get(errs, dimensions[d].code) : NULL;
+        if (e)
+            json_object_set_new(dim, "error", json_string(e));
+        json_array_append_new(dims, dim);
+    }
+    return dims;
+}
+
+static void population_page(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
+{
+    CTX(c, rq);
+    struct school sch;
+    json_t *counts = json_object();
+    enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
+    if (st != SVC_OK) {
+        json_decref(counts);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "school_id", (json_int_t)sch.id, "counts", counts));
+        return;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "Pupils on roll: %s", sch.name);
+    json_t *ctx = view_page(rq, title, "dashboard");
+    view_breadcrumbs(ctx, "/", "Home", "/dashboard", "Dashboard", NULL);
+    json_object_set_new(ctx, "school", json_pack("{s:I, s:s}", "id", (json_int_t)sch.id, "name", sch.name));
+    json_object_set_new(ctx, "dimensions", population_fields(counts, errs ? &rq->form : NULL, errs));
+    if (errs && errs->count)
+        json_object_set_new(ctx, "errors", view_errors(errs));
+    if (req_query(rq, "saved"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Census figures saved"));
+    json_decref(counts);
+    view_render(rq, rs, status, "dashboard_population", ctx);
+}
+
+static void h_population(struct req *rq, struct resp *rs)
+{
+    population_page(rq, rs, 200, NULL);
+}
+
+/* The form: every dimension, each replaced by the boxes filled in. */
+static void h_population_form_save(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct field_errors errs = {0};
+    enum svc_status st = SVC_OK;
+    for (size_t d = 0; d < NDIM && (st == SVC_OK || st == SVC_INVALID); d++) {
+        const struct code_list *l = dimensions[d].list;
+        const char *cats[64];
+        int64_t pupils[64];
+        size_t n = 0;
+        bool bad = false;
+        for (size_t i = 0; i <= l->count && n < 64; i++) {
+            bool none = i == l->count;
+            char name[48];
+            snprintf(name, sizeof name, "%s-%s", dimensions[d].code, none ? "none" : l->entries[i].code);
+            const char *v = req_param(rq, name);
+            if (!v || !*v)
+                continue;
+            char *end = NULL;
+            long long x = strtoll(v, &end, 10);
+            if (*end || x < 0 || x > 100000)
+                bad = true;
+            cats[n] = none ? "" : l->entries[i].code;
+            pupils[n++] = x;
+        }
+        if (bad) {
+            field_errors_add(&errs, dimensions[d].code, "Numbers of pupils must be whole numbers from 0 to 100,000");
+            st = SVC_INVALID;
+            continue;
+        }
+        struct field_errors e = {0};
+        enum svc_status s1 = svc_population_save(&c, rq->id, dimensions[d].code, cats, pupils, n, &e);
+        if (s1 == SVC_INVALID)
+            field_errors_add(&errs, dimensions[d].code, e.count ? e.items[0].message : "Check the numbers");
+        if (s1 != SVC_OK)
+            st = s1;
+    }
+    if (st == SVC_OK) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/schools/%lld/population?saved=1", (long long)rq->id);
+        resp_redirect(rs, loc);
+    } else if (st == SVC_INVALID) {
+        population_page(rq, rs, 400, &errs);
+    } else {
+        view_svc_error(rq, rs, st);
+    }
+}
+
 static const struct route routes[] = {
     {"GET", "/settings/costs", h_costs, 0},
     {"POST", "/settings/costs", h_cost_save, 0},
@@ -218,6 +366,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/settings/costs", h_costs, 0},
     {"PUT", "/api/v1/settings/costs", h_cost_save, 0},
     {"PUT", "/api/v1/settings/disclosure", h_disclosure_save, 0},
+    {"GET", "/schools/:id/population", h_population, 0},
+    {"POST", "/schools/:id/population", h_population_form_save, 0},
+    {"GET", "/api/v1/schools/:id/population", h_population, 0},
     {"PUT", "/api/v1/schools/:id/population", h_population_save, 0},
 };
 

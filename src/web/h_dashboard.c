@@ -323,6 +323,10 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
         char href[64];
         snprintf(href, sizeof href, "/settings/costs?authority_id=%lld", (long long)auth);
         json_object_set_new(ctx, "settings_href", json_string(href));
+        if (d->f.school_id) {
+            snprintf(href, sizeof href, "/schools/%lld/population", (long long)d->f.school_id);
+            json_object_set_new(ctx, "population_href", json_string(href));
+        }
     }
     free(d);
     view_render(rq, rs, 200, report ? "dashboard_report" : "dashboard", ctx);

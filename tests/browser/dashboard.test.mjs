@@ -77,5 +77,17 @@ test('filter the dashboard, read the report, keep the cost model', async () => {
   await page.waitForLoadState('load');
   assert.match(await page.locator('table').first().textContent(), /Educational Psychologist\s+Local authority\s+60\.00\s+0, 90, 0, 0\s+90\.00/);
 
+  await page.goto(`${srv.base}/schools/9004/population`);
+  await expectClean(page, 'census figures');
+  await page.getByLabel('Male', { exact: true }).fill('lots');
+  await page.getByRole('button', { name: 'Save census figures' }).click();
+  await page.waitForLoadState('load');
+  await expectClean(page, 'census figures with an error');
+  await page.getByLabel('Male', { exact: true }).fill('500');
+  await page.getByLabel('Female', { exact: true }).fill('520');
+  await page.getByRole('button', { name: 'Save census figures' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /Census figures saved/);
+
   assert.deepEqual(errors, []);
 });

@@ -200,6 +200,20 @@ test('who is reached against the pupil population of the same schools', async ()
     Female: ['98 (49%)', '520 (51%)', '618 (51%)'],
     'Not recorded': ['2 (1%)', '0 (0%)', '2 (0%)'],
   });
+  const got = await api(as.admin, 'GET', '/api/v1/schools/9004/population');
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.json.counts.gender, { F: 520, M: 500 });
+  assert.equal((await api(as.head, 'GET', '/api/v1/schools/9004/population')).status, 404);
+  // The form: a person types the figures of one dimension; others are kept.
+  const page = await as.admin.getHtml('/schools/9001/population');
+  assert.equal(page.status, 200);
+  assert.match(page.html, /name="gender-M"[^>]* value="100"/);
+  const bad = await as.admin.submitForm('/schools/9001/population', { 'gender-M': 'many' });
+  assert.equal(bad.status, 400);
+  const ok = await as.admin.submitForm('/schools/9001/population', { 'gender-M': '100', 'gender-F': '98', 'gender-none': '2', 'sen_provision-K': '30' });
+  assert.equal(ok.status, 303);
+  const after = await api(as.admin, 'GET', '/api/v1/schools/9001/population');
+  assert.deepEqual(after.json.counts, { gender: { '': 2, F: 98, M: 100 }, sen_provision: { K: 30 } });
   check(table(d, 'ethnicity_population'), {
     'All pupils on roll': ['0', '1,020', '1,020'],
     White: ['0', '710 (70%)', '710 (70%)'],
