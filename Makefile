@@ -3,7 +3,7 @@
 #   make test   install what is missing, build (gcc; clang with ASan+UBSan), run every test
 #   make        just build build/release/tas
 
-PKGS      := libmicrohttpd jansson libsodium sqlite3
+PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
 MODE      ?= release
 BUILD     := build/$(MODE)
 GENDIR    := $(BUILD)/gen

@@ -12,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DEB_PACKAGES=(
     build-essential pkg-config
     libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libcmocka-dev
+    libxlsxwriter-dev
     nodejs npm
     chromium
     clang sqlite3

@@ -14,6 +14,7 @@ static void usage(FILE *f)
           "  user      add, list, disable users and set passwords\n"
           "  audit     verify the audit trail's hash chain\n"
           "  retention report, then erase or anonymise, records past their retention period\n"
+          "  generate  create a generated England (or one authority) for benchmarks\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "user")) return cli_user(argc - 1, argv + 1);
     if (!strcmp(cmd, "audit")) return cli_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "retention")) return cli_retention(argc - 1, argv + 1);
+    if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

@@ -15,6 +15,7 @@ int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_retention(int argc, char **argv);
+int cli_generate(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

@@ -68,6 +68,7 @@ struct resp {
     const char *cache_control; /* default: no-store */
     char allow[64];            /* Allow header for 405 responses */
     int64_t retry_after;       /* seconds, for 429 responses; 0 none */
+    char disposition[128];     /* Content-Disposition for downloads; "" none */
 };
 
 typedef void (*handler_fn)(struct req *rq, struct resp *rs);

@@ -95,6 +95,8 @@ extern const struct route_table teams_table;
 extern const struct route_table meetings_table;
 extern const struct route_table break_glass_table;
 extern const struct route_table audit_table;
+extern const struct route_table dashboard_table_routes;
+extern const struct route_table costs_table;
 
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
@@ -108,6 +110,8 @@ static const struct route_table *const tables[] = {
     &meetings_table,
     &break_glass_table,
     &audit_table,
+    &dashboard_table_routes,
+    &costs_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

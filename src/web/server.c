@@ -103,6 +103,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struc
         MHD_add_response_header(r, "Location", rs->location);
     if (rs->allow[0])
         MHD_add_response_header(r, "Allow", rs->allow);
+    if (rs->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", rs->disposition);
     if (rs->retry_after > 0) {
         char ra[24];
         snprintf(ra, sizeof ra, "%lld", (long long)rs->retry_after);

@@ -45,6 +45,11 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/teams", "Teams", "teams", section);
             nav_item(nav, "/meetings", "Meetings", "meetings", section);
         }
+        /* Figures are seen in a place (an authority, a school): any place will do. */
+        struct visibility agg;
+        policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_VIEW, &agg);
+        if (agg.all || agg.nauthorities || agg.nschools)
+            nav_item(nav, "/dashboard", "Dashboard", "dashboard", section);
         if (may(rq, ACT_LIST, RES_SCHOOL))
             nav_item(nav, "/schools", "Schools", "schools", section);
         if (may(rq, ACT_LIST, RES_AUTHORITY))

@@ -1,0 +1,59 @@
+/* Chart geometry for server-rendered SVG: where each bar, segment or
+ * point goes, computed from a statistics table.  Pure: the SVG itself is
+ * written by a template (templates/dashboard_chart.html) from these
+ * numbers.  Suppressed cells draw nothing and are labelled "c". */
+#ifndef TAS_CORE_CHART_H
+#define TAS_CORE_CHART_H
+
+#include <stddef.h>
+
+#include "core/stats.h"
+
+#define CHART_MAX_MARKS 256
+#define CHART_MAX_SERIES 8
+#define CHART_MAX_CATS STAT_MAX_ROWS
+
+struct chart_mark {
+    int x, y, w, h;               /* bar or segment; for a line, x,y is the point */
+    int series;                   /* index into series[] */
+    int cat;                      /* index into cats[] (or the stack's category) */
+    char value[32];               /* "59%", "12", "c" */
+    int text_x, text_y;           /* where the value label goes; text_x < 0: no label */
+};
+
+struct chart_label {
+    char text[STAT_LABEL_MAX];
+    int x, y;
+};
+
+struct chart_series {
+    char name[32];
+    const char *fill;             /* colour, chosen to print well in greyscale too */
+    char points[CHART_MAX_CATS * 12]; /* line charts: "x,y x,y ..." */
+};
+
+struct chart_geom {
+    enum chart_kind kind;
+    int width, height;
+    int plot_x, plot_y, plot_w, plot_h;
+    bool percent;                 /* values are percentages of a base */
+    bool labels_above;            /* category names above their bars (else at the left) */
+    size_t nseries;
+    struct chart_series series[CHART_MAX_SERIES];
+    size_t ncats;
+    struct chart_label cats[CHART_MAX_CATS];
+    size_t nmarks;
+    struct chart_mark marks[CHART_MAX_MARKS];
+    size_t nticks;
+    struct chart_label ticks[6];  /* value axis */
+    int tick_pos[6];
+};
+
+/* Lays out table t as its chart kind.  Bars: one group per row, one bar per
+ * phase column in use plus Total, as percentages when the rows have a base.
+ * Stacked: one bar per column, each split by the rows' shares.  Line: the
+ * rows are the x axis (in order), one line per column.  0 ok, -1 when the
+ * table has no chart. */
+int chart_layout(const struct stat_table *t, struct chart_geom *out);
+
+#endif

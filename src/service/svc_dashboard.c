@@ -1,0 +1,921 @@
+#include "service/svc_dashboard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/codes.h"
+#include "core/validate.h"
+#include "service/svc_actions.h"
+#include "service/svc_reference.h"
+#include "store/q_authorities.h"
+#include "store/q_schools.h"
+#include "store/q_teams.h"
+
+#define NOT_RECORDED "Not recorded"
+
+/* ---- filters and policy ---- */
+
+static bool blank(const char *s)
+{
+    return !s || !*s;
+}
+
+static int id_field(const char *s, const char *field, const char *msg, int64_t *out,
+                    struct field_errors *errs)
+{
+    long v;
+    *out = 0;
+    if (blank(s))
+        return 0;
+    if (parse_int_strict(s, 1, 999999999999L, &v) != 0) {
+        field_errors_add(errs, field, msg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void date_field(const char *s, const char *field, const char *label, const char *dflt, char out[11],
+                       struct field_errors *errs)
+{
+    int32_t day;
+    if (blank(s)) {
+        snprintf(out, 11, "%s", dflt);
+        return;
+    }
+    if (day_parse(s, &day) != 0) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "%s must be a real date, like 2025-07-31", label);
+        field_errors_add(errs, field, msg);
+        snprintf(out, 11, "%s", dflt);
+        return;
+    }
+    day_format(day, out);
+}
+
+static bool yes(const char *s)
+{
+    return s && (!strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "1") || !strcmp(s, "true"));
+}
+
+/* Does the case visibility cover every place the aggregate one does? */
+static bool covers(const struct visibility *cases, const struct visibility *agg)
+{
+    if (cases->all)
+        return true;
+    if (agg->all)
+        return false;
+    for (size_t i = 0; i < agg->nauthorities; i++) {
+        bool found = false;
+        for (size_t k = 0; k < cases->nauthorities; k++)
+            found |= cases->authority_ids[k] == agg->authority_ids[i];
+        if (!found)
+            return false;
+    }
+    for (size_t i = 0; i < agg->nschools; i++) {
+        bool found = false;
+        for (size_t k = 0; k < cases->nschools; k++)
+            found |= cases->school_ids[k] == agg->school_ids[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static enum svc_status read_filters(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                    struct dash_filter *f, struct field_errors *errs)
+{
+    memset(f, 0, sizeof *f);
+    int32_t today;
+    if (day_parse(c->today, &today) != 0)
+        return SVC_ERROR;
+    int y = academic_year_of(today);
+    char dfrom[11], dto[11];
+    day_format(day_from_ymd(y, 8, 1), dfrom);
+    day_format(day_from_ymd(y + 1, 7, 31), dto);
+    date_field(in->from, "from", "Start date", dfrom, f->from, errs);
+    date_field(in->to, "to", "End date", dto, f->to, errs);
+    if (!field_errors_get(errs, "from") && !field_errors_get(errs, "to") && strcmp(f->from, f->to) > 0)
+        field_errors_add(errs, "to", "End date must be the same as or after the start date");
+    id_field(in->authority_id, "authority_id", "Select a local authority from the list", &f->authority_id, errs);
+    id_field(in->team_id, "team_id", "Select a team from the list", &f->team_id, errs);
+    id_field(in->school_id, "school_id", "Select a school from the list", &f->school_id, errs);
+    if (!blank(in->phase)) {
+        if (!code_find(&codes_phase, in->phase))
+            field_errors_add(errs, "phase", "Select a phase from the list");
+        else
+            snprintf(f->phase, sizeof f->phase, "%s", in->phase);
+    }
+    f->publish = yes(in->publish);
+    if (errs->count)
+        return SVC_INVALID;
+    /* Whatever the filters, the figures only ever count what the viewer's
+     * aggregates reach (the SQL is limited to that visibility). */
+    struct visibility vis;
+    policy_visible(c->who, RES_AGGREGATE, a, &vis);
+    if (!vis.all && !vis.nauthorities && !vis.nschools)
+        return SVC_FORBIDDEN;
+    /* A team or school named in the filters must be one the viewer reaches. */
+    if (f->team_id) {
+        struct team_row t;
+        enum store_rc rc = q_team_get(c->db, f->team_id, c->today, &t);
+        if (rc == STORE_ERROR || rc == STORE_BUSY)
+            return SVC_ERROR;
+        if (rc != STORE_ROW || (f->authority_id && t.t.authority_id != f->authority_id) ||
+            !svc_allowed(c, a, RES_AGGREGATE, 0, t.t.authority_id, t.t.host_school_id)) {
+            field_errors_add(errs, "team_id", "Select a team from the list");
+            return SVC_INVALID;
+        }
+    }
+    if (f->school_id) {
+        struct school s;
+        enum store_rc rc = q_school_get(c->db, f->school_id, &s);
+        if (rc == STORE_ERROR || rc == STORE_BUSY)
+            return SVC_ERROR;
+        if (rc != STORE_ROW || (f->authority_id && s.authority_id != f->authority_id) ||
+            !svc_allowed(c, a, RES_AGGREGATE, 0, s.authority_id, s.id)) {
+            field_errors_add(errs, "school_id", "Select a school from the list");
+            return SVC_INVALID;
+        }
+    }
+    return SVC_OK;
+}
+
+/* ---- building the tables ---- */
+
+static struct stat_table *table(struct dashboard *d, enum dash_table id, const char *key, const char *title,
+                                const char *figure, enum chart_kind chart, const char *description)
+{
+    struct stat_table *t = &d->t[id];
+    t->key = key;
+    t->title = title;
+    t->figure = figure;
+    t->chart = chart;
+    t->description = description;
+    return t;
+}
+
+static struct stat_row *row(struct stat_table *t, const char *group, const char *label, enum stat_kind k,
+                            bool controlled, int partition)
+{
+    struct stat_row *r = stat_find(t, group, label);
+    return r ? r : stat_add_row(t, group, label, k, controlled, partition);
+}
+
+static enum stat_col col(const char *phase)
+{
+    return stat_col_of_phase(phase);
+}
+
+struct build {
+    struct dashboard *d;
+    struct stat_row *schools, *planned, *held, *online, *cancelled;
+    struct stat_row *cases, *actions;
+    struct named *services, *resources;   /* by id, for the actions' owners and resources */
+    size_t nservices, capservices, nresources, capresources;
+    /* rows the case scan adds to, resolved once */
+    struct stat_row *review_rows[4], *review_count, *proc_rows[2][3], *prior_rows[DASH_PRIOR_FLAGS][3];
+    struct stat_row *gender_rows[4], *sen_gender_rows[4][3], *year_rows[24], *sen_rows[4];
+    /* cost inputs */
+    struct cost_rate *rates;
+    size_t nrates, caprates;
+    int64_t planned_pence[3][5], actual_pence[3][5];  /* [col P,S,O][group] */
+    struct stat_row *cost_rows_planned[5], *cost_rows_actual[5];
+};
+
+static const char *const cost_groups[5] = {"school", "la", "health", "other", ""};
+static const char *const cost_group_labels[5] = {"School", "Local authority", "Health", "Other", "No rate set"};
+
+static void on_school(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    stat_add(b->schools, col(r->phase), r->n[0]);
+}
+
+static const struct cost_rate *rate_of(const struct build *b, int64_t authority, const char *key)
+{
+    for (size_t i = 0; i < b->nrates; i++)
+        if (b->rates[i].authority_id == authority && !strcmp(b->rates[i].role_key, key))
+            return &b->rates[i];
+    return NULL;
+}
+
+/* Pence for one person at one meeting: hourly cost times all the hours. */
+static int64_t person_pence(const struct cost_rate *r)
+{
+    int64_t minutes = r->prep_minutes + r->meeting_minutes + r->followup_minutes + r->travel_minutes;
+    return (r->hourly_pence * minutes + 30) / 60;
+}
+
+static int group_index(const struct cost_rate *r)
+{
+    for (int g = 0; g < 4; g++)
+        if (r && !strcmp(r->org_group, cost_groups[g]))
+            return g;
+    return 4;
+}
+
+static void note_missing(struct dashboard *d, const char *label)
+{
+    if (strstr(d->missing_rates, label))
+        return;
+    size_t n = strlen(d->missing_rates);
+    snprintf(d->missing_rates + n, sizeof d->missing_rates - n, "%s%s", n ? ", " : "", label);
+}
+
+static const char *standing_label(const char *key)
+{
+    if (!strcmp(key, "school"))
+        return "School";
+    if (!strcmp(key, "strategic_lead"))
+        return "Strategic Lead";
+    if (!strcmp(key, "case_coordinator"))
+        return "Case Coordinator";
+    return NULL;
+}
+
+static void cost_add(struct build *b, int64_t (*acc)[5], int64_t authority, const char *phase, const char *key,
+                     const char *label, int64_t people)
+{
+    const struct cost_rate *rt = rate_of(b, authority, key);
+    enum stat_col cl = col(phase);
+    if (!rt) {
+        const char *standing = standing_label(key);
+        note_missing(b->d, standing ? standing : label && *label ? label : key);
+        return;
+    }
+    acc[cl][group_index(rt)] += people * person_pence(rt);
+}
+
+static void on_meetings(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    enum stat_col cl = col(r->phase);
+    stat_add(b->planned, cl, r->n[0]);
+    stat_add(b->held, cl, r->n[1]);
+    stat_add(b->online, cl, r->n[2]);
+    stat_add(b->cancelled, cl, r->n[3]);
+    /* Planned cost: every meeting, with the school, the Strategic Lead
+     * and the Case Coordinator present. */
+    static const char *const standing[3] = {"school", "strategic_lead", "case_coordinator"};
+    for (int i = 0; i < 3; i++)
+        cost_add(b, b->planned_pence, r->authority_id, r->phase, standing[i], standing_label(standing[i]), r->n[0]);
+}
+
+static void on_planned_member(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    cost_add(b, b->planned_pence, r->authority_id, r->phase, r->k[0], r->k[1], r->n[0]);
+}
+
+static void on_month(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    struct stat_table *t = &b->d->t[DT_MONTHS];
+    static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y = 0, m = 0;
+    char label[160];
+    if (sscanf(r->k[0], "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
+        snprintf(label, sizeof label, "%s %d", months[m - 1], y);
+    else
+        snprintf(label, sizeof label, "%s", r->k[0]);
+    struct stat_row *rw = row(t, "", label, STAT_COUNT, false, 0);
+    stat_add(rw, col(r->phase), r->n[1]);
+}
+
+static void on_attendance(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    struct stat_table *t = &b->d->t[DT_ATTENDANCE];
+    bool guest = r->n[0] != 0;
+    const char *label = guest ? (r->k[0][0] ? r->k[0] : "Guest") : (r->k[1][0] ? r->k[1] : standing_label(r->k[0]));
+    if (!label)
+        label = r->k[0][0] ? r->k[0] : NOT_RECORDED;
+    struct stat_row *rw = row(t, guest ? "Guest members" : "Agreed TAS membership", label, STAT_COUNT, false, 0);
+    if (!rw)
+        return;
+    stat_set_base(rw, b->held);
+    stat_add(rw, col(r->phase), r->n[1]);
+    if (!guest)
+        cost_add(b, b->actual_pence, r->authority_id, r->phase, r->k[0], label, r->n[2]);
+}
+
+static const char *ethnic_group(const char *code)
+{
+    const char *main = ethnicity_main_code(code);
+    const struct code_entry *e = main ? code_find(&codes_ethnicity, main) : NULL;
+    if (!e || !e->group || !strcmp(e->group, "Unknown"))
+        return NOT_RECORDED;
+    return e->group;
+}
+
+static const char *gender_label(const char *code)
+{
+    const char *l = code_label(&codes_gender, code);
+    return l && strcmp(code, "U") != 0 ? l : NOT_RECORDED;
+}
+
+static const char *year_label(const char *code)
+{
+    const char *l = code_label(&codes_nc_year, code);
+    return l ? l : NOT_RECORDED;
+}
+
+static const char *sen_label(const char *code)
+{
+    const char *l = code_label(&codes_sen_provision, code);
+    return l ? l : NOT_RECORDED;
+}
+
+static const char *const prior_labels[DASH_PRIOR_FLAGS] = {
+    "CDC / Community Paediatrics", "MHST or CAMHS", "Early Help", "Children's social care (CIN, CP, LAC)",
+    "In-school SEN support", "EHC needs assessment request", "EHC plan in place", "Prior suspensions",
+    "At risk of permanent exclusion",
+};
+
+static int yn_index(int64_t v)
+{
+    return v == 1 ? 0 : v == 0 ? 1 : 2;   /* Yes, No, Not recorded */
+}
+
+/* One case presented: every case table in one pass, through row pointers
+ * resolved before the scan (the rows do not move until it is over). */
+static void on_case_row(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    enum stat_col cl = col(r->phase);
+    stat_add(b->cases, cl, 1);
+    int64_t fu = r->n[2 + DASH_PRIOR_FLAGS];
+    stat_add(b->review_rows[fu >= 3 ? 3 : fu], cl, 1);
+    stat_add(b->review_count, cl, fu);
+    stat_add(b->proc_rows[0][yn_index(r->n[0])], cl, 1);
+    stat_add(b->proc_rows[1][yn_index(r->n[1])], cl, 1);
+    for (int i = 0; i < DASH_PRIOR_FLAGS; i++)
+        stat_add(b->prior_rows[i][yn_index(r->n[2 + i])], cl, 1);
+    int g;
+    switch (r->k[0][1] ? 0 : r->k[0][0]) {
+    case 'M': g = 0; break;
+    case 'F': g = 1; break;
+    case 'X': g = 2; break;
+    default: g = 3; break;
+    }
+    stat_add(b->gender_rows[g], cl, 1);
+    stat_add(b->sen_gender_rows[g][yn_index(r->n[2 + 4]) == 0 ? 1 : yn_index(r->n[2 + 4]) == 1 ? 0 : 2], cl, 1);
+    size_t y = 0;
+    while (y < codes_nc_year.count && strcmp(codes_nc_year.entries[y].code, r->k[1]) != 0)
+        y++;
+    stat_add(b->year_rows[y], cl, 1);   /* [count]: not recorded */
+    stat_add(row(&b->d->t[DT_ETHNICITY], "", ethnic_group(r->k[2]), STAT_COUNT, true, 1), cl, 1);
+    int sn;
+    switch (r->k[3][1] ? 0 : r->k[3][0]) {
+    case 'N': sn = 0; break;
+    case 'K': sn = 1; break;
+    case 'E': sn = 2; break;
+    default: sn = 3; break;
+    }
+    stat_add(b->sen_rows[sn], cl, 1);
+}
+
+static const char *owner_group_label(const char *org_kind)
+{
+    if (!*org_kind)
+        return NOT_RECORDED;
+    const char *l = code_label(&ref_org_kinds, org_kind);
+    return l ? l : "Other";
+}
+
+struct named {
+    int64_t id;
+    char name[128], org_kind[20];
+};
+
+static void on_name(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    bool service = !strcmp(r->phase, "service");
+    struct named **arr = service ? &b->services : &b->resources;
+    size_t *n = service ? &b->nservices : &b->nresources, *cap = service ? &b->capservices : &b->capresources;
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        struct named *x = realloc(*arr, c * sizeof *x);
+        if (!x)
+            return;
+        *arr = x;
+        *cap = c;
+    }
+    struct named *e = &(*arr)[(*n)++];
+    e->id = r->authority_id;
+    snprintf(e->name, sizeof e->name, "%s", r->k[1]);
+    snprintf(e->org_kind, sizeof e->org_kind, "%.19s", r->k[2]);
+}
+
+static const struct named *named_find(const struct named *arr, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;   /* sorted by id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (arr[mid].id == id)
+            return &arr[mid];
+        if (arr[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void on_actions(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    struct dashboard *d = b->d;
+    enum stat_col cl = col(r->phase);
+    int64_t n = r->n[2];
+    stat_add(b->actions, cl, n);
+    const char *s = code_label(&action_settings, r->k[0]);
+    stat_add(row(&d->t[DT_SETTING], "", s ? s : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
+    const char *nat = code_label(&action_natures, r->k[1]);
+    stat_add(row(&d->t[DT_NATURE], "", nat ? nat : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
+    const struct named *owner = r->n[0] ? named_find(b->services, b->nservices, r->n[0]) : NULL;
+    stat_add(row(&d->t[DT_OWNER], "", owner ? owner->name : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
+    stat_add(row(&d->t[DT_OWNER_GROUP], "", owner_group_label(owner ? owner->org_kind : ""), STAT_COUNT, true, 1),
+             cl, n);
+    if (!strcmp(r->k[1], "signposting_school") || !strcmp(r->k[1], "signposting_parents")) {
+        struct stat_table *t = &d->t[DT_RESOURCES];
+        const struct named *res = r->n[1] ? named_find(b->resources, b->nresources, r->n[1]) : NULL;
+        stat_add(&t->rows[0], cl, n);   /* all signposting actions */
+        stat_add(row(t, "", res ? res->name : "No resource recorded", STAT_COUNT, true, 1), cl, n);
+    }
+}
+
+static void on_population(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    struct dashboard *d = b->d;
+    enum stat_col cl = col(r->phase);
+    enum dash_table id;
+    const char *label;
+    if (!strcmp(r->k[0], "gender")) {
+        id = DT_GENDER_POP;
+        label = gender_label(r->k[1]);
+    } else if (!strcmp(r->k[0], "nc_year")) {
+        id = DT_YEAR_POP;
+        label = year_label(r->k[1]);
+    } else if (!strcmp(r->k[0], "ethnicity")) {
+        id = DT_ETHNICITY_POP;
+        label = ethnic_group(r->k[1]);
+    } else if (!strcmp(r->k[0], "sen_provision")) {
+        id = DT_SEN_POP;
+        label = sen_label(r->k[1]);
+    } else {
+        return;
+    }
+    d->population_recorded = true;
+    stat_add(stat_find(&d->t[id], NULL, "All pupils on roll"), cl, r->n[0]);
+    stat_add(row(&d->t[id], "", label, STAT_COUNT, true, 1), cl, r->n[0]);
+}
+
+static void on_rate(void *arg, const struct cost_rate *r)
+{
+    struct build *b = arg;
+    if (b->nrates == b->caprates) {
+        size_t cap = b->caprates ? 2 * b->caprates : 32;
+        struct cost_rate *n = realloc(b->rates, cap * sizeof *n);
+        if (!n)
+            return;
+        b->rates = n;
+        b->caprates = cap;
+    }
+    b->rates[b->nrates++] = *r;
+}
+
+/* Rows in a fixed order, so categories with no one in them still show
+ * (and "Not recorded" always does). */
+static void fixed_rows(struct stat_table *t, const struct code_list *l, const char *(*label)(const char *))
+{
+    for (size_t i = 0; i < l->count; i++)
+        row(t, "", label(l->entries[i].code), STAT_COUNT, true, 1);
+    row(t, "", NOT_RECORDED, STAT_COUNT, true, 1);
+}
+
+static void ethnic_rows(struct stat_table *t)
+{
+    static const char *const groups[] = {"Asian / Asian British", "Black / African / Caribbean / Black British",
+                                         "Mixed / Multiple ethnic groups", "White", "Other ethnic group",
+                                         NOT_RECORDED};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        row(t, "", groups[i], STAT_COUNT, true, 1);
+}
+
+static void gender_rows(struct stat_table *t)
+{
+    static const char *const g[] = {"Male", "Female", "Non-binary or other", NOT_RECORDED};
+    for (size_t i = 0; i < 4; i++)
+        row(t, "", g[i], STAT_COUNT, true, 1);
+}
+
+static void sen_rows(struct stat_table *t)
+{
+    for (size_t i = 0; i < codes_sen_provision.count; i++)
+        row(t, "", codes_sen_provision.entries[i].label, STAT_COUNT, true, 1);
+    row(t, "", NOT_RECORDED, STAT_COUNT, true, 1);
+}
+
+/* NC years: only those with someone in them, in code order, then Not recorded. */
+static void order_years(struct stat_table *t)
+{
+    struct stat_row *tmp = malloc(sizeof t->rows);
+    if (!tmp)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < codes_nc_year.count; i++) {
+        struct stat_row *r = stat_find(t, NULL, codes_nc_year.entries[i].label);
+        if (r && r->cells[COL_TOTAL].n > 0)
+            tmp[n++] = *r;
+    }
+    struct stat_row *nr = stat_find(t, NULL, NOT_RECORDED);
+    for (size_t i = 0; i < t->nrows; i++)   /* a header row (a base) stays first */
+        if (t->rows[i].partition == 0)
+            memmove(&tmp[1], &tmp[0], n * sizeof *tmp), tmp[0] = t->rows[i], n++;
+    if (nr)
+        tmp[n++] = *nr;
+    memcpy(t->rows, tmp, n * sizeof *tmp);
+    t->nrows = n;
+    free(tmp);
+}
+
+static void with_base(struct stat_table *t, const struct stat_row *base)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].partition)
+            stat_set_base(&t->rows[i], base);
+}
+
+static void tables_init(struct build *b)
+{
+    struct dashboard *d = b->d;
+    struct stat_table *t;
+
+    t = table(d, DT_MEETINGS, "meetings", "In-school TAS meetings", "Data Dashboard", CHART_BAR,
+              "TAS member schools, meetings in the schedule for the period (whatever became of them), "
+              "meetings held (as a share of those planned), held online (share of those held), and cancelled.");
+    b->schools = row(t, "", "Number of schools in TAS", STAT_COUNT, false, 0);
+    b->planned = row(t, "", "Meetings planned", STAT_COUNT, false, 0);
+    b->held = row(t, "", "Meetings held", STAT_COUNT, false, 0);
+    stat_set_base(b->held, b->planned);
+    b->online = row(t, "", "Meetings held online", STAT_COUNT, false, 0);
+    stat_set_base(b->online, b->held);
+    b->cancelled = row(t, "", "Meetings cancelled", STAT_COUNT, false, 0);
+    stat_set_base(b->cancelled, b->planned);
+
+    t = table(d, DT_CASES, "cases", "Pupils' cases presented at TAS", "Data Dashboard", CHART_NONE,
+              "Cases brought to a held meeting as new in the period, by the phase of the pupil's school; new "
+              "cases per meeting held; and how often each came back for review at a held meeting in the period "
+              "(shares of the cases presented).");
+    b->cases = row(t, "", "Pupils' cases presented", STAT_COUNT, true, 0);
+    stat_set_ratio(row(t, "", "New cases per meeting (average)", STAT_RATIO, true, 0), b->cases, b->held);
+    static const char *const reviews[] = {"Not reviewed", "1 review", "2 reviews", "3 or more reviews"};
+    for (int i = 0; i < 4; i++) {
+        b->review_rows[i] = row(t, "Returning cases (documented reviews)", reviews[i], STAT_COUNT, true, 1);
+        stat_set_base(b->review_rows[i], b->cases);
+    }
+    b->review_count = row(t, "", "Review discussions", STAT_COUNT, true, 0);
+
+    t = table(d, DT_PROCEDURES, "procedures", "TAS working procedures and outputs", "Data Dashboard", CHART_NONE,
+              "For the cases presented: whether a case summary was available and the Early Concerns Toolkit "
+              "complete before the meeting (shares of the cases presented), and the actions recorded for them.");
+    static const char *const flags[] = {"Case summary available before the meeting", "Early Concerns Toolkit complete"};
+    static const char *const yn[] = {"Yes", "No", NOT_RECORDED};
+    for (int f = 0; f < 2; f++)
+        for (int i = 0; i < 3; i++) {
+            b->proc_rows[f][i] = row(t, flags[f], yn[i], STAT_COUNT, true, f + 1);
+            stat_set_base(b->proc_rows[f][i], b->cases);
+        }
+    b->actions = row(t, "After a TAS meeting", "Actions recorded", STAT_COUNT, true, 0);
+    stat_set_ratio(row(t, "After a TAS meeting", "Actions per pupil (average)", STAT_RATIO, true, 0), b->actions,
+                   b->cases);
+
+    t = table(d, DT_ATTENDANCE, "attendance", "School and service representation at TAS meetings",
+              "Data Dashboard", CHART_BAR,
+              "Held meetings each member of the team, and each guest role, was present at, as a share of the "
+              "meetings held.");
+    row(t, "", "Meetings held", STAT_COUNT, false, 0);   /* filled from the meetings table */
+
+    table(d, DT_MONTHS, "months", "Meetings held by month", "Meetings over time", CHART_LINE,
+          "Meetings held in each month of the period, by the phase of the host school.");
+
+    t = table(d, DT_GENDER, "gender", "TAS cases by gender", "Figure 3a", CHART_BAR,
+              "Pupils whose cases were presented, by gender, as shares of all cases presented; not recorded "
+              "shown as its own category.");
+    gender_rows(t);
+    for (int g = 0; g < 4; g++)
+        b->gender_rows[g] = &t->rows[g];
+    t = table(d, DT_YEAR, "year_group", "TAS cases by year group", "Figure 3b", CHART_BAR,
+              "Pupils whose cases were presented, by National Curriculum year group.");
+    fixed_rows(t, &codes_nc_year, year_label);
+    for (size_t y = 0; y <= codes_nc_year.count; y++)
+        b->year_rows[y] = &t->rows[y];   /* the last: not recorded */
+    t = table(d, DT_ETHNICITY, "ethnicity", "TAS cases by GSS ethnicity category", "Figure 3c", CHART_BAR,
+              "Pupils whose cases were presented, by the GSS major ethnicity group of their DfE ethnicity code; "
+              "refused, not yet obtained and missing codes are not recorded.");
+    ethnic_rows(t);
+    with_base(t, b->cases);
+    t = table(d, DT_SEN, "sen", "TAS cases by SEN provision", "Figure 3e", CHART_BAR,
+              "Pupils whose cases were presented, by SEN provision (census code: none, SEN support, EHC plan).");
+    sen_rows(t);
+    for (int i = 0; i < 4; i++)
+        b->sen_rows[i] = &t->rows[i];
+
+    struct {
+        enum dash_table id;
+        const char *key, *title;
+        void (*rows)(struct stat_table *);
+    } pops[] = {
+        {DT_GENDER_POP, "gender_population", "Pupil population of the same schools by gender", gender_rows},
+        {DT_YEAR_POP, "year_group_population", "Pupil population of the same schools by year group", NULL},
+        {DT_ETHNICITY_POP, "ethnicity_population", "Pupil population of the same schools by GSS ethnicity category",
+         ethnic_rows},
+        {DT_SEN_POP, "sen_population", "Pupil population of the same schools by SEN provision", sen_rows},
+    };
+    for (size_t i = 0; i < sizeof pops / sizeof pops[0]; i++) {
+        t = table(d, pops[i].id, pops[i].key, pops[i].title, "Comparison", CHART_BAR,
+                  "Pupils on roll of the TAS schools in scope (school census figures kept for each school), "
+                  "as shares of all pupils on roll of the schools that have figures.");
+        struct stat_row *all = row(t, "", "All pupils on roll", STAT_COUNT, true, 0);
+        if (pops[i].rows)
+            pops[i].rows(t);
+        else
+            fixed_rows(t, &codes_nc_year, year_label);
+        with_base(t, all);
+    }
+
+    t = table(d, DT_PRIOR, "prior_contact", "TAS cases by prior contact with services", "Figure 3d", CHART_BAR,
+              "Cases presented already known to each service before TAS (yes), and cases where the case "
+              "summary does not say (not recorded), as shares of all cases presented.");
+    t->chart_rows = "Yes";
+    for (int i = 0; i < DASH_PRIOR_FLAGS; i++)
+        for (int k = 0; k < 3; k++) {
+            b->prior_rows[i][k] = row(t, prior_labels[i], yn[k], STAT_COUNT, true, i + 1);
+            stat_set_base(b->prior_rows[i][k], b->cases);
+        }
+
+    t = table(d, DT_SEN_BY_GENDER, "sen_by_gender", "TAS cases and existing SEN support, by gender", "Figure 3e",
+              CHART_NONE, "Cases presented with and without SEN support before TAS, as shares of the cases of "
+              "pupils of each gender.");
+    static const char *const genders[] = {"Male", "Female", "Non-binary or other", NOT_RECORDED};
+    static const char *const sens[] = {"No previous SEN support", "Existing SEN support", NOT_RECORDED};
+    for (int g = 0; g < 4; g++)
+        for (int s = 0; s < 3; s++) {
+            b->sen_gender_rows[g][s] = row(t, genders[g], sens[s], STAT_COUNT, true, g + 1);
+            stat_set_base(b->sen_gender_rows[g][s], stat_find(&d->t[DT_GENDER], NULL, genders[g]));
+        }
+
+    static const struct {
+        enum dash_table id;
+        const char *key, *title, *fig, *desc;
+    } acts[] = {
+        {DT_SETTING, "action_setting", "Where were actions expected to happen?", "Figure 4a",
+         "Actions recorded for the cases presented, by setting, as shares of all those actions."},
+        {DT_NATURE, "action_nature", "Types of actions agreed at TAS", "Figure 4b",
+         "Actions recorded for the cases presented, by nature, as shares of all those actions."},
+        {DT_OWNER, "action_owner", "Who was responsible for actions identified by the TAS?", "Figure 5c",
+         "Actions recorded for the cases presented, by the owner's service; not recorded when the action "
+         "names no service."},
+        {DT_OWNER_GROUP, "action_owner_group", "Responsibility for actions by kind of organisation", "Figure 5c",
+         "The same actions by the kind of organisation of the owner's service."},
+    };
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+        table(d, acts[i].id, acts[i].key, acts[i].title, acts[i].fig, CHART_BAR, acts[i].desc);
+    for (size_t i = 0; i < action_settings.count; i++)
+        row(&d->t[DT_SETTING], "", action_settings.entries[i].label, STAT_COUNT, true, 1);
+    for (size_t i = 0; i < action_natures.count; i++)
+        row(&d->t[DT_NATURE], "", action_natures.entries[i].label, STAT_COUNT, true, 1);
+    for (size_t i = 0; i < ref_org_kinds.count; i++)
+        row(&d->t[DT_OWNER_GROUP], "", ref_org_kinds.entries[i].label, STAT_COUNT, true, 1);
+    row(&d->t[DT_OWNER_GROUP], "", NOT_RECORDED, STAT_COUNT, true, 1);
+
+    t = table(d, DT_RESOURCES, "signposting", "What resources were signposted?", "Figure 4c", CHART_BAR,
+              "Signposting actions (to the school or to parents and carers) for the cases presented, by the "
+              "playbook resource named, as shares of all signposting actions.");
+    row(t, "", "All signposting actions", STAT_COUNT, true, 0);
+
+    t = table(d, DT_COST_SUMMARY, "cost_summary", "Costs of TAS meetings", "Section 2.3", CHART_NONE,
+              "Direct staff costs from the cost model: for each person, the hourly cost with on-costs times the "
+              "hours of preparation, meeting, follow-up and travel.  Planned: every meeting in the schedule with "
+              "the whole core team present.  Actual: the people present at the meetings held.");
+    row(t, "", "Planned programme cost", STAT_MONEY, false, 0);
+    row(t, "", "Actual cost of meetings held", STAT_MONEY, false, 0);
+    row(t, "", "Average cost per meeting held", STAT_MONEY, false, 0);
+    t = table(d, DT_COST_PLANNED, "cost_planned", "Planned direct staff costs by organisation", "Figure 2a",
+              CHART_STACKED, "Planned direct staff costs split between school, local authority and health staff.");
+    for (int g = 0; g < 4; g++)
+        b->cost_rows_planned[g] = row(t, "", cost_group_labels[g], STAT_MONEY, false, 0);
+    t = table(d, DT_COST_ACTUAL, "cost_actual", "Actual direct staff costs by organisation", "Figure 2a",
+              CHART_STACKED, "Direct staff costs of the meetings held, split between school, local authority and "
+              "health staff.");
+    for (int g = 0; g < 4; g++)
+        b->cost_rows_actual[g] = row(t, "", cost_group_labels[g], STAT_MONEY, false, 0);
+}
+
+static void finish_attendance(struct build *b)
+{
+    struct stat_table *t = &b->d->t[DT_ATTENDANCE];
+    struct stat_row *held = stat_find(t, NULL, "Meetings held");
+    for (int c = 0; c < STAT_NCOLS; c++)
+        held->cells[c].n = b->held->cells[c].n;
+    /* Membership first (as recorded, by name), guests after. */
+    for (size_t i = 1; i < t->nrows; i++)
+        for (size_t k = i + 1; k < t->nrows; k++) {
+            struct stat_row *x = &t->rows[i], *y = &t->rows[k];
+            int gx = !strcmp(x->group, "Guest members"), gy = !strcmp(y->group, "Guest members");
+            if (gx > gy || (gx == gy && strcmp(x->label, y->label) > 0)) {
+                struct stat_row tmp = *x;
+                *x = *y;
+                *y = tmp;
+            }
+        }
+    /* Swapping moved rows: bases point at b->held, which did not move. */
+}
+
+static void finish_costs(struct build *b)
+{
+    struct dashboard *d = b->d;
+    struct stat_table *s = &d->t[DT_COST_SUMMARY];
+    struct stat_row *plan = stat_find(s, NULL, "Planned programme cost");
+    struct stat_row *act = stat_find(s, NULL, "Actual cost of meetings held");
+    struct stat_row *avg = stat_find(s, NULL, "Average cost per meeting held");
+    for (int c = 0; c < COL_TOTAL; c++)
+        for (int g = 0; g < 4; g++) {
+            stat_add(b->cost_rows_planned[g], (enum stat_col)c, b->planned_pence[c][g]);
+            stat_add(b->cost_rows_actual[g], (enum stat_col)c, b->actual_pence[c][g]);
+            stat_add(plan, (enum stat_col)c, b->planned_pence[c][g]);
+            stat_add(act, (enum stat_col)c, b->actual_pence[c][g]);
+        }
+    for (int c = 0; c < STAT_NCOLS; c++) {
+        int64_t h = b->held->cells[c].n;
+        avg->cells[c].n = h > 0 ? (act->cells[c].n + h / 2) / h : 0;
+    }
+}
+
+/* Bases are set once the rows have stopped moving. */
+static void finish_bases(struct build *b)
+{
+    struct dashboard *d = b->d;
+    static const enum dash_table of_cases[] = {DT_GENDER, DT_YEAR, DT_ETHNICITY, DT_SEN};
+    static const enum dash_table of_actions[] = {DT_SETTING, DT_NATURE, DT_OWNER, DT_OWNER_GROUP};
+    static const enum dash_table of_first[] = {DT_GENDER_POP, DT_YEAR_POP, DT_ETHNICITY_POP, DT_SEN_POP,
+                                               DT_RESOURCES};
+    for (size_t i = 0; i < 4; i++) {
+        with_base(&d->t[of_cases[i]], b->cases);
+        with_base(&d->t[of_actions[i]], b->actions);
+    }
+    for (size_t i = 0; i < sizeof of_first / sizeof of_first[0]; i++)
+        with_base(&d->t[of_first[i]], &d->t[of_first[i]].rows[0]);
+}
+
+static bool all_zero(const struct stat_table *t)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].cells[COL_TOTAL].n != 0)
+            return false;
+    return true;
+}
+
+static bool other_used(const struct stat_table *t)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].cells[COL_OTHER].n != 0)
+            return true;
+    return false;
+}
+
+enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                              struct dashboard *d, struct field_errors *errs)
+{
+    memset(d, 0, sizeof *d);
+    enum svc_status st = read_filters(c, in, a, &d->f, errs);
+    if (st != SVC_OK)
+        return st;
+    struct visibility vis, cases_vis;
+    policy_visible(c->who, RES_AGGREGATE, a, &vis);
+    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
+    d->may_see_exact = covers(&cases_vis, &vis);
+    d->exact = d->may_see_exact && !d->f.publish;
+    int64_t threshold = 0;
+    if (q_disclosure_get(c->db, d->f.authority_id, &threshold) != STORE_OK)
+        return SVC_ERROR;
+    d->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
+
+    struct dash_query q = {d->f.from, d->f.to, d->f.authority_id, d->f.team_id, d->f.school_id, d->f.phase, &vis};
+    struct build b = {0};
+    b.d = d;
+    tables_init(&b);
+    enum store_rc rc = q_cost_rates(c->db, d->f.authority_id, on_rate, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_schools(c->db, &q, on_school, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_meetings(c->db, &q, on_meetings, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_planned_members(c->db, &q, on_planned_member, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_months(c->db, &q, on_month, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_attendance(c->db, &q, on_attendance, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_case_rows(c->db, &q, on_case_row, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_names(c->db, d->f.authority_id, on_name, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_actions(c->db, &q, on_actions, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_population(c->db, &q, on_population, &b);
+    free(b.rates);
+    free(b.services);
+    free(b.resources);
+    if (rc != STORE_OK)
+        return SVC_ERROR;
+    finish_attendance(&b);
+    finish_costs(&b);
+    order_years(&d->t[DT_YEAR]);
+    order_years(&d->t[DT_YEAR_POP]);
+    finish_bases(&b);
+    for (int i = 0; i < DT__COUNT; i++) {
+        d->t[i].show_other = other_used(&d->t[i]);
+        if (all_zero(&d->t[i]))
+            d->t[i].chart = CHART_NONE;   /* no chart of nothing */
+    }
+    stat_suppress(d->t, DT__COUNT, d->exact ? 0 : d->threshold);
+    return SVC_OK;
+}
+
+const struct stat_table *dashboard_table(const struct dashboard *d, const char *key)
+{
+    for (int i = 0; i < DT__COUNT; i++)
+        if (d->t[i].key && key && !strcmp(d->t[i].key, key))
+            return &d->t[i];
+    return NULL;
+}
+
+/* ---- pick lists ---- */
+
+static void choice_authority(void *arg, const struct authority *a)
+{
+    const struct dash_choices_sink *k = arg;
+    k->authority(k->arg, a->id, a->name);
+}
+
+static void choice_team(void *arg, const struct team_row *t)
+{
+    const struct dash_choices_sink *k = arg;
+    k->team(k->arg, t->t.id, t->t.name);
+}
+
+static void choice_school(void *arg, const struct school *s)
+{
+    const struct dash_choices_sink *k = arg;
+    if (s->tas_member)
+        k->school(k->arg, s->id, s->name, s->phase);
+}
+
+enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink)
+{
+    struct visibility vis;
+    policy_visible(c->who, RES_AGGREGATE, ACT_VIEW, &vis);
+    if (!vis.all && !vis.nauthorities && !vis.nschools)
+        return SVC_FORBIDDEN;
+    struct visibility avis;
+    policy_visible(c->who, RES_AUTHORITY, ACT_LIST, &avis);
+    struct page_req pg = {1, 200};
+    struct team_filter tf = {c->today, -1};
+    int64_t total = 0;
+    enum store_rc rc = q_authority_list(c->db, &avis, choice_authority, (void *)(uintptr_t)sink);
+    if (rc == STORE_OK || rc == STORE_DONE)
+        rc = q_team_list(c->db, &vis, &tf, &pg, &total, choice_team, (void *)(uintptr_t)sink);
+    if (rc == STORE_OK || rc == STORE_DONE)
+        rc = q_school_list(c->db, &vis, NULL, &pg, &total, choice_school, (void *)(uintptr_t)sink);
+    return rc == STORE_OK || rc == STORE_DONE ? SVC_OK : SVC_ERROR;
+}
+
+int dashboard_section(enum dash_table t)
+{
+    if (t < DT_GENDER)
+        return 2;
+    if (t < DT_SETTING)
+        return 3;
+    if (t < DT_OWNER)
+        return 4;
+    return 5;
+}
+
+const char *dashboard_section_title(int section)
+{
+    switch (section) {
+    case 2: return "Key facts and figures: delivery and costs of TAS meetings";
+    case 3: return "Overview of TAS cases: who is reached";
+    case 4: return "What is done: TAS actions";
+    case 5: return "Who does it: responsibility for actions";
+    default: return "";
+    }
+}

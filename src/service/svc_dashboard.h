@@ -1,0 +1,75 @@
+/* The TAS dashboard and learning report: every table of the report's
+ * sections 2 to 5, built from the records for a date range, authority,
+ * phase, team or school.  Policy: RES_AGGREGATE (ACT_VIEW to see it,
+ * ACT_EXPORT for CSV/XLSX).  Exact counts are shown only to those who may
+ * list the cases the figures count, and never in anything marked for
+ * publication: there, counts below the authority's threshold are "c".
+ * SQL: store/q_dashboard.c. */
+#ifndef TAS_SERVICE_SVC_DASHBOARD_H
+#define TAS_SERVICE_SVC_DASHBOARD_H
+
+#include <stdbool.h>
+
+#include "core/errors.h"
+#include "core/stats.h"
+#include "service/svc.h"
+#include "store/q_dashboard.h"
+
+#define DASH_DEFAULT_THRESHOLD 5
+
+struct dash_filter_form {
+    const char *from, *to;              /* YYYY-MM-DD; empty: this academic year */
+    const char *authority_id, *team_id, *school_id, *phase;
+    const char *publish;                /* "yes": mark for publication */
+};
+
+struct dash_filter {
+    char from[11], to[11];
+    int64_t authority_id, team_id, school_id;
+    char phase[16];
+    bool publish;
+};
+
+/* In the learning report's order: section 2 (delivery, costs), 3 (who is
+ * reached), 4 (what is done), 5 (who does it). */
+enum dash_table {
+    DT_MEETINGS = 0, DT_CASES, DT_PROCEDURES, DT_ATTENDANCE, DT_MONTHS,
+    DT_COST_SUMMARY, DT_COST_PLANNED, DT_COST_ACTUAL,
+    DT_GENDER, DT_GENDER_POP, DT_YEAR, DT_YEAR_POP, DT_ETHNICITY, DT_ETHNICITY_POP,
+    DT_SEN, DT_SEN_POP, DT_PRIOR, DT_SEN_BY_GENDER,
+    DT_SETTING, DT_NATURE, DT_RESOURCES, DT_OWNER, DT_OWNER_GROUP,
+    DT__COUNT
+};
+/* Which report section a table belongs to (2..5) and its heading. */
+int dashboard_section(enum dash_table t);
+const char *dashboard_section_title(int section);
+
+struct dashboard {
+    struct dash_filter f;
+    bool exact;                         /* counts not suppressed */
+    bool may_see_exact;                 /* the viewer could have them unmarked */
+    int threshold;
+    bool population_recorded;           /* some school in scope has census figures */
+    char missing_rates[512];            /* roles attending without a cost rate */
+    struct stat_table t[DT__COUNT];
+};
+
+/* Validates the filters (errs), checks the policy and builds everything.
+ * SVC_INVALID with field errors; SVC_FORBIDDEN when aggregates may not be
+ * seen (or a filter names something outside the viewer's scope). */
+enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                              struct dashboard *out, struct field_errors *errs);
+/* Table by key ("meetings", "gender", ...), or NULL. */
+const struct stat_table *dashboard_table(const struct dashboard *d, const char *key);
+
+/* Pick lists for the filter form: what the viewer's aggregates cover
+ * (authorities; teams and TAS schools, first 200 of each by name). */
+struct dash_choices_sink {
+    void *arg;
+    void (*authority)(void *arg, int64_t id, const char *name);
+    void (*team)(void *arg, int64_t id, const char *name);
+    void (*school)(void *arg, int64_t id, const char *name, const char *phase);
+};
+enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink);
+
+#endif

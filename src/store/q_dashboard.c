@@ -1,0 +1,350 @@
+#include "store/q_dashboard.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "store/q_common.h"
+
+/* The filters, in one fixed order of parameters: dates (meetings only),
+ * authority, phase, team, school, then the visibility slots.  Each
+ * fragment names its own columns. */
+#define F_DATES " m.meeting_date >= ? AND m.meeting_date <= ? "
+/* The authority as a range (one authority, or all of them), so the planner
+ * can start from that authority's teams or schools. */
+#define F_REST(auth, phase, team, school) \
+    " AND " auth " BETWEEN ? AND ? AND (? = '' OR " phase ") AND (? = 0 OR " team ")" \
+    " AND (? = 0 OR " school ")"
+
+/* Meetings: the host school's phase; a school filter means meetings of a
+ * team the school belongs to. */
+#define MEETING_FROM \
+    " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+#define MEETING_WHERE \
+    " WHERE" F_DATES F_REST("t.authority_id", "hs.phase = ?", "t.id = ?", \
+        "EXISTS (SELECT 1 FROM team_schools x WHERE x.team_id = t.id AND x.school_id = ?)") \
+    " AND " VIS_FILTER("t.authority_id", "t.host_school_id")
+
+/* Cases presented: brought as new to a held meeting in the range; phase
+ * and school are the pupil's. */
+#define PRESENTED_CTE \
+    "WITH pc AS (SELECT DISTINCT c.id AS case_id, ps.phase AS phase " \
+    "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
+    "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
+    "JOIN schools ps ON ps.id = p.school_id " \
+    "WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
+    F_REST("t.authority_id", "ps.phase = ?", "t.id = ?", "ps.id = ?") \
+    " AND " VIS_FILTER("ps.authority_id", "ps.id") ") "
+
+#define SCHOOL_WHERE \
+    " WHERE s.tas_member = 1" \
+    F_REST("s.authority_id", "s.phase = ?", \
+        "s.id IN (SELECT x.school_id FROM team_schools x WHERE x.team_id = ?)", "s.id = ?") \
+    " AND " VIS_FILTER("s.authority_id", "s.id")
+
+static int bind_filters(struct store_stmt *st, int idx, const struct dash_query *q, bool dates)
+{
+    if (dates) {
+        store_bind_text(st, idx++, q->from);
+        store_bind_text(st, idx++, q->to);
+    }
+    const char *phase = q->phase ? q->phase : "";
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_text(st, idx++, phase);
+    store_bind_text(st, idx++, phase);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->school_id);
+    store_bind_int(st, idx++, q->school_id);
+    return q_bind_visibility(st, idx, q->vis);
+}
+
+/* Steps through the rows: column 0 authority (or 0), 1 phase, then nk
+ * text keys, then numbers. */
+static enum store_rc rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg)
+{
+    enum store_rc rc;
+    struct dash_row r;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.authority_id = store_col_int(st, 0);
+        store_col_copy(st, 1, r.phase, sizeof r.phase);
+        for (int i = 0; i < nk; i++)
+            store_col_copy(st, 2 + i, r.k[i], sizeof r.k[i]);
+        for (int i = 0; i < nn && i < DASH_NS; i++)
+            r.n[i] = store_col_is_null(st, 2 + nk + i) ? 0 : store_col_int(st, 2 + nk + i);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static enum store_rc run(struct store *s, const char *sql, const struct dash_query *q, bool dates,
+                         int nk, int nn, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_filters(st, 1, q, dates) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    return rows(st, nk, nn, fn, arg);
+}
+
+enum store_rc q_dash_schools(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s, "SELECT 0, s.phase, count(*) FROM schools s" SCHOOL_WHERE " GROUP BY s.phase",
+               q, false, 0, 1, fn, arg);
+}
+
+enum store_rc q_dash_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s,
+        "SELECT t.authority_id, hs.phase, count(*), "
+        "sum(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN m.status = 'held' AND m.mode = 'online' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN m.status = 'cancelled' THEN 1 ELSE 0 END)"
+        MEETING_FROM MEETING_WHERE " GROUP BY t.authority_id, hs.phase",
+        q, true, 0, 4, fn, arg);
+}
+
+enum store_rc q_dash_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s,
+        "SELECT 0, hs.phase, substr(m.meeting_date, 1, 7), count(*), "
+        "sum(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END)"
+        MEETING_FROM MEETING_WHERE " GROUP BY substr(m.meeting_date, 1, 7), hs.phase "
+        "ORDER BY substr(m.meeting_date, 1, 7)",
+        q, true, 1, 2, fn, arg);
+}
+
+enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s,
+        "SELECT t.authority_id, hs.phase, "
+        "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
+        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, count(DISTINCT m.id), count(*)"
+        " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
+        "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
+        MEETING_WHERE " AND m.status = 'held' AND a.status = 'present' "
+        "GROUP BY t.authority_id, hs.phase, "
+        "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
+        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest",
+        q, true, 3, 3, fn, arg);
+}
+
+enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s,
+        "SELECT t.authority_id, hs.phase, sv.code, sv.name, count(*)"
+        MEETING_FROM "JOIN team_members tm ON tm.team_id = t.id JOIN services sv ON sv.id = tm.service_id"
+        MEETING_WHERE " AND sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
+        "GROUP BY t.authority_id, hs.phase, sv.code, sv.name",
+        q, true, 2, 1, fn, arg);
+}
+
+/* One row per case presented: what the case tables need, counted in C
+ * (one pass over the presented cases instead of one per table). */
+enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, PRESENTED_CTE
+        "SELECT 0, pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
+        "coalesce(c.summary_before_meeting, -1), coalesce(c.ect_completed, -1), "
+        "coalesce(c.prior_paediatrics, -1), coalesce(c.prior_mhst_camhs, -1), coalesce(c.prior_early_help, -1), "
+        "CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 "
+        "WHEN c.prior_cin IS NULL OR c.prior_cp IS NULL OR c.prior_lac IS NULL THEN -1 ELSE 0 END, "
+        "coalesce(c.prior_sen_support, -1), coalesce(c.prior_ehcna, -1), coalesce(c.prior_ehcp, -1), "
+        "coalesce(c.prior_suspensions, -1), coalesce(c.risk_pex, -1), "
+        "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
+        " WHERE r.case_id = pc.case_id AND r.kind = 'review' AND rm.status = 'held' "
+        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?) "
+        "FROM pc JOIN cases c ON c.id = pc.case_id JOIN pupils p ON p.id = c.pupil_id");
+    if (!st)
+        return STORE_ERROR;
+    int idx = bind_filters(st, 1, q, true);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_text(st, idx++, q->from);
+    store_bind_text(st, idx, q->to);
+    return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+}
+
+enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    /* Grouped by ids (names are looked up once, by q_dash_names): the
+     * owner's service is the one named on the action, or the owning
+     * practitioner's; the resource counts only for signposting. */
+    return run(s, PRESENTED_CTE
+        "SELECT 0, pc.phase, a.setting, a.nature, "
+        "coalesce(a.owner_service_id, pr.service_id, 0), "
+        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END, count(*) "
+        "FROM pc JOIN actions a ON a.case_id = pc.case_id "
+        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
+        "GROUP BY pc.phase, a.setting, a.nature, coalesce(a.owner_service_id, pr.service_id, 0), "
+        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END",
+        q, true, 2, 3, fn, arg);
+}
+
+enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, 'service', code, name, org_kind FROM services WHERE (? = 0 OR authority_id = ?) "
+        "UNION ALL SELECT id, 'resource', kind, title, '' FROM resources WHERE (? = 0 OR authority_id = ?) "
+        "ORDER BY 2, 1");
+    if (!st)
+        return STORE_ERROR;
+    for (int i = 1; i <= 4; i++)
+        store_bind_int(st, i, authority_id);
+    /* column 0 is the id, read as "authority_id"; 1 the kind, as "phase" */
+    return rows(st, 3, 0, fn, arg);
+}
+
+enum store_rc q_dash_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return run(s,
+        "SELECT 0, s.phase, sp.dimension, sp.category, sum(sp.pupils) "
+        "FROM school_population sp JOIN schools s ON s.id = sp.school_id" SCHOOL_WHERE
+        " GROUP BY s.phase, sp.dimension, sp.category",
+        q, false, 2, 1, fn, arg);
+}
+
+/* ---- settings ---- */
+
+enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
+                           void (*fn)(void *arg, const struct cost_rate *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, "
+        "followup_minutes, travel_minutes FROM cost_rates WHERE (? = 0 OR authority_id = ?) "
+        "ORDER BY authority_id, label");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, authority_id);
+    enum store_rc rc;
+    struct cost_rate r;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.authority_id = store_col_int(st, 0);
+        store_col_copy(st, 1, r.role_key, sizeof r.role_key);
+        store_col_copy(st, 2, r.label, sizeof r.label);
+        store_col_copy(st, 3, r.org_group, sizeof r.org_group);
+        r.hourly_pence = store_col_int(st, 4);
+        r.prep_minutes = store_col_int(st, 5);
+        r.meeting_minutes = store_col_int(st, 6);
+        r.followup_minutes = store_col_int(st, 7);
+        r.travel_minutes = store_col_int(st, 8);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static enum store_rc exec_done(struct store_stmt *st)
+{
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO cost_rates (authority_id, role_key, label, org_group, hourly_pence, prep_minutes, "
+        "meeting_minutes, followup_minutes, travel_minutes, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT (authority_id, role_key) DO UPDATE SET label = excluded.label, "
+        "org_group = excluded.org_group, hourly_pence = excluded.hourly_pence, "
+        "prep_minutes = excluded.prep_minutes, meeting_minutes = excluded.meeting_minutes, "
+        "followup_minutes = excluded.followup_minutes, travel_minutes = excluded.travel_minutes, "
+        "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, r->authority_id);
+    store_bind_text(st, 2, r->role_key);
+    store_bind_text(st, 3, r->label);
+    store_bind_text(st, 4, r->org_group);
+    store_bind_int(st, 5, r->hourly_pence);
+    store_bind_int(st, 6, r->prep_minutes);
+    store_bind_int(st, 7, r->meeting_minutes);
+    store_bind_int(st, 8, r->followup_minutes);
+    store_bind_int(st, 9, r->travel_minutes);
+    store_bind_int(st, 10, now);
+    return exec_done(st);
+}
+
+enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, role_key);
+    return exec_done(st);
+}
+
+enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, authority_id);
+    enum store_rc rc = store_step(st);
+    *out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc;
+}
+
+enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (?,?,?) "
+        "ON CONFLICT (authority_id) DO UPDATE SET suppress_below = excluded.suppress_below, "
+        "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, suppress_below);
+    store_bind_int(st, 3, now);
+    return exec_done(st);
+}
+
+enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT school_id, '', dimension, category, pupils FROM school_population WHERE school_id = ? "
+        "ORDER BY dimension, category");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    return rows(st, 2, 1, fn, arg);
+}
+
+enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,
+                               const char *const *categories, const int64_t *pupils, size_t n)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM school_population WHERE school_id = ? AND dimension = ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    store_bind_text(st, 2, dimension);
+    enum store_rc rc = exec_done(st);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
+                              "VALUES (?,?,?,?)");
+        if (!st)
+            return STORE_ERROR;
+        store_bind_int(st, 1, school_id);
+        store_bind_text(st, 2, dimension);
+        store_bind_text(st, 3, categories[i]);
+        store_bind_int(st, 4, pupils[i]);
+        rc = exec_done(st);
+    }
+    return rc;
+}

@@ -1,0 +1,91 @@
+/* The dashboard's aggregate queries: a few GROUP BY statements over
+ * meetings, attendance, cases and actions, with the same filters each time
+ * (date range, authority, phase, team, school) and the caller's visibility.
+ * Rows come back through a callback as generic rows; svc_dashboard.c says
+ * what each column means and builds the tables.  Also the cost model and
+ * disclosure settings, and the school population figures. */
+#ifndef TAS_STORE_Q_DASHBOARD_H
+#define TAS_STORE_Q_DASHBOARD_H
+
+#include "core/policy.h"
+#include "store/store.h"
+
+struct dash_query {
+    const char *from, *to;              /* YYYY-MM-DD, inclusive (meeting dates) */
+    int64_t authority_id, team_id, school_id;  /* 0 = any */
+    const char *phase;                  /* "" = any */
+    const struct visibility *vis;
+};
+
+#define DASH_NS 20
+struct dash_row {
+    int64_t authority_id;
+    char phase[16];
+    char k[6][128];                     /* text keys, by query */
+    int64_t n[DASH_NS];                 /* counts, by query */
+};
+
+typedef void (*dash_fn)(void *arg, const struct dash_row *r);
+
+/* TAS member schools: phase; n0 schools. */
+enum store_rc q_dash_schools(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Meetings by authority and host school phase: n0 planned (every status),
+ * n1 held, n2 held online, n3 cancelled. */
+enum store_rc q_dash_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* By month: k0 "YYYY-MM", phase; n0 planned, n1 held. */
+enum store_rc q_dash_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Present attendance at held meetings: authority, phase, k0 key (service
+ * code or standing role; a guest's role), k1 service name, k2 org kind,
+ * n0 guest (0/1), n1 meetings attended, n2 people present. */
+enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Core members expected at every meeting in the range (every status):
+ * authority, phase, k0 service code (not the standing roles), k1 its name, n0 places. */
+enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+
+/* "Cases presented": cases brought as new to a held meeting in the range.
+ * One row per case: phase of the pupil's school, k0 gender, k1 NC year,
+ * k2 ethnicity, k3 SEN provision; n0 summary before the meeting, n1 toolkit
+ * complete, then the DASH_PRIOR_FLAGS prior contact flags (paediatrics,
+ * MHST/CAMHS, Early Help, children's social care (CIN, CP or LAC), SEN
+ * support, EHC needs assessment, EHC plan, suspensions, risk of permanent
+ * exclusion): each 1, 0, or -1 not recorded; then the number of review
+ * discussions at held meetings in the range. */
+#define DASH_PRIOR_FLAGS 9
+enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service
+ * id (0 none), n1 resource id (signposting only; 0 none), n2 actions. */
+enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* Names for those ids, services then resources, by id: authority_id holds
+ * the id, phase "service" or "resource", k0 code or kind, k1 name or
+ * title, k2 org kind. */
+enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg);
+/* Pupils on roll of the TAS schools in scope: phase, k0 dimension,
+ * k1 category, n0 pupils. */
+enum store_rc q_dash_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+
+/* ---- settings ---- */
+
+struct cost_rate {
+    int64_t authority_id;
+    char role_key[32];
+    char label[128];
+    char org_group[8];                  /* school la health other */
+    int64_t hourly_pence;
+    int64_t prep_minutes, meeting_minutes, followup_minutes, travel_minutes;
+};
+
+/* Rates of one authority (0: every authority). */
+enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
+                           void (*fn)(void *arg, const struct cost_rate *r), void *arg);
+enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now);
+enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key);
+/* The highest threshold set for the authority (0: any authority); *out 0 when none. */
+enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out);
+enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now);
+/* A school's census figures: k0 dimension, k1 category, n0 pupils. */
+enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg);
+/* Replaces one dimension of a school's population. */
+enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,
+                               const char *const *categories, const int64_t *pupils, size_t n);
+
+#endif

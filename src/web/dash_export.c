@@ -1,0 +1,176 @@
+#include "web/dash_export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+static int columns_of(const struct stat_table *t, int *cols)
+{
+    int n = 0;
+    cols[n++] = COL_PRIMARY;
+    cols[n++] = COL_SECONDARY;
+    if (t->show_other)
+        cols[n++] = COL_OTHER;
+    cols[n++] = COL_TOTAL;
+    return n;
+}
+
+/* A CSV field: quoted when needed; text a spreadsheet would run as a
+ * formula (=, +, -, @ first) is prefixed with ' so it stays text. */
+static void csv_field(struct buf *b, const char *s, bool first)
+{
+    if (!first)
+        buf_putc(b, ',');
+    bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
+                   !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        buf_putc(b, '"');
+    if (formula)
+        buf_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    if (quote)
+        buf_putc(b, '"');
+}
+
+void dash_csv(const struct stat_table *t, struct buf *out)
+{
+    int cols[STAT_NCOLS];
+    int nc = columns_of(t, cols);
+    csv_field(out, "Group", true);
+    csv_field(out, "Measure", false);
+    for (int i = 0; i < nc; i++) {
+        char h[48];
+        csv_field(out, stat_col_label((enum stat_col)cols[i]), false);
+        snprintf(h, sizeof h, "%s %%", stat_col_label((enum stat_col)cols[i]));
+        csv_field(out, h, false);
+    }
+    buf_puts(out, "\r\n");
+    for (size_t r = 0; r < t->nrows; r++) {
+        const struct stat_row *row = &t->rows[r];
+        csv_field(out, row->group, true);
+        csv_field(out, row->label, false);
+        for (int i = 0; i < nc; i++) {
+            char text[48], pct[16];
+            stat_cell_text(row, (enum stat_col)cols[i], text, sizeof text, pct, sizeof pct);
+            if (row->kind == STAT_MONEY && !row->cells[cols[i]].suppressed)   /* plain pounds, no symbol or commas */
+                snprintf(text, sizeof text, "%.2f", (double)row->cells[cols[i]].n / 100.0);
+            else if (row->kind == STAT_COUNT && !row->cells[cols[i]].suppressed)
+                snprintf(text, sizeof text, "%lld", (long long)row->cells[cols[i]].n);
+            csv_field(out, text, false);
+            char *pc = strchr(pct, '%');
+            if (pc)
+                *pc = '\0';
+            csv_field(out, pct, false);
+        }
+        buf_puts(out, "\r\n");
+    }
+}
+
+/* Sheet names: at most 31 characters, none of []:*?/\ */
+static void sheet_name(const struct stat_table *t, char *out, size_t n)
+{
+    snprintf(out, n < 32 ? n : 32, "%s", t->key);
+}
+
+static void write_sheet(lxw_workbook *wb, const struct stat_table *t, lxw_format *bold, lxw_format *money,
+                        lxw_format *ratio)
+{
+    char name[32];
+    sheet_name(t, name, sizeof name);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+    if (!ws)
+        return;
+    int cols[STAT_NCOLS];
+    int nc = columns_of(t, cols);
+    worksheet_write_string(ws, 0, 0, t->title, bold);
+    worksheet_write_string(ws, 1, 0, t->description, NULL);
+    worksheet_write_string(ws, 3, 0, "Group", bold);
+    worksheet_write_string(ws, 3, 1, "Measure", bold);
+    for (int i = 0; i < nc; i++) {
+        char h[48];
+        worksheet_write_string(ws, 3, (lxw_col_t)(2 + 2 * i), stat_col_label((enum stat_col)cols[i]), bold);
+        snprintf(h, sizeof h, "%s %%", stat_col_label((enum stat_col)cols[i]));
+        worksheet_write_string(ws, 3, (lxw_col_t)(3 + 2 * i), h, bold);
+    }
+    worksheet_set_column(ws, 0, 1, 40, NULL);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const struct stat_row *row = &t->rows[r];
+        lxw_row_t y = (lxw_row_t)(4 + r);
+        worksheet_write_string(ws, y, 0, row->group, NULL);
+        worksheet_write_string(ws, y, 1, row->label, NULL);
+        for (int i = 0; i < nc; i++) {
+            const struct stat_cell *c = &row->cells[cols[i]];
+            lxw_col_t x = (lxw_col_t)(2 + 2 * i);
+            if (c->suppressed) {
+                worksheet_write_string(ws, y, x, "c", NULL);
+            } else if (row->kind == STAT_RATIO) {
+                if (c->den && c->den->n)
+                    worksheet_write_number(ws, y, x, stat_ratio_value(c), ratio);
+                else
+                    worksheet_write_string(ws, y, x, "z", NULL);
+            } else if (row->kind == STAT_MONEY) {
+                worksheet_write_number(ws, y, x, (double)c->n / 100.0, money);
+            } else {
+                worksheet_write_number(ws, y, x, (double)c->n, NULL);
+            }
+            int p = stat_pct(c);
+            if (p >= 0)
+                worksheet_write_number(ws, y, (lxw_col_t)(x + 1), p, NULL);
+        }
+    }
+}
+
+int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int threshold, struct buf *out)
+{
+    char path[] = "/tmp/tas-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    if (!wb) {
+        unlink(path);
+        return -1;
+    }
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    lxw_format *money = workbook_add_format(wb);
+    format_set_num_format(money, "\xc2\xa3#,##0");
+    lxw_format *ratio = workbook_add_format(wb);
+    format_set_num_format(ratio, "0.0");
+    lxw_worksheet *about = workbook_add_worksheet(wb, "About");
+    worksheet_write_string(about, 0, 0, "Team Around the School: dashboard tables", bold);
+    char note[200];
+    if (exact)
+        snprintf(note, sizeof note, "Internal: exact counts. Not for publication.");
+    else
+        snprintf(note, sizeof note, "For publication: counts from 1 to %d are shown as c, with the figures that "
+                 "would reveal them; z means not applicable.", threshold - 1);
+    worksheet_write_string(about, 1, 0, note, NULL);
+    for (size_t i = 0; i < n; i++)
+        write_sheet(wb, &tables[i], bold, money, ratio);
+    lxw_error err = workbook_close(wb);
+    int rc = -1;
+    if (err == LXW_NO_ERROR) {
+        FILE *f = fopen(path, "rb");
+        if (f) {
+            char chunk[16384];
+            size_t k;
+            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+                buf_append(out, chunk, k);
+            rc = ferror(f) || out->failed ? -1 : 0;
+            fclose(f);
+        }
+    }
+    unlink(path);
+    return rc;
+}

@@ -1,0 +1,418 @@
+/* The TAS dashboard: /dashboard (filters by GET), its JSON twin
+ * /api/v1/dashboard, each table as CSV (/dashboard.csv?table=KEY), every
+ * table as an XLSX workbook (/dashboard.xlsx), and the printable learning
+ * report (/dashboard/report, always marked for publication).  Charts are
+ * SVG drawn by templates/dashboard_chart.html from core/chart.c geometry.
+ * Data: service/svc_dashboard.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chart.h"
+#include "service/svc_dashboard.h"
+#include "web/dash_export.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
+
+/* Filters come in the query string (the form is sent by GET). */
+static void read_form(struct req *rq, struct dash_filter_form *f)
+{
+    f->from = req_query(rq, "from");
+    f->to = req_query(rq, "to");
+    f->authority_id = req_query(rq, "authority_id");
+    f->team_id = req_query(rq, "team_id");
+    f->school_id = req_query(rq, "school_id");
+    f->phase = req_query(rq, "phase");
+    f->publish = req_query(rq, "publish");
+}
+
+/* The filters as a query string, for links to the exports and the report. */
+static void filter_query(const struct dash_filter *f, bool publish, struct buf *b)
+{
+    buf_puts(b, "from=");
+    buf_urlenc(b, f->from);
+    buf_puts(b, "&to=");
+    buf_urlenc(b, f->to);
+    if (f->authority_id)
+        buf_printf(b, "&authority_id=%lld", (long long)f->authority_id);
+    if (f->team_id)
+        buf_printf(b, "&team_id=%lld", (long long)f->team_id);
+    if (f->school_id)
+        buf_printf(b, "&school_id=%lld", (long long)f->school_id);
+    if (f->phase[0]) {
+        buf_puts(b, "&phase=");
+        buf_urlenc(b, f->phase);
+    }
+    if (publish)
+        buf_puts(b, "&publish=yes");
+}
+
+static const char *kind_code(enum stat_kind k)
+{
+    return k == STAT_RATIO ? "average" : k == STAT_MONEY ? "money" : "count";
+}
+
+static json_t *cell_json(const struct stat_row *r, int c)
+{
+    char text[48], pct[16];
+    stat_cell_text(r, (enum stat_col)c, text, sizeof text, pct, sizeof pct);
+    const struct stat_cell *x = &r->cells[c];
+    json_t *o = json_pack("{s:s, s:s, s:b}", "column", stat_col_label((enum stat_col)c), "text", text,
+                          "suppressed", x->suppressed);
+    json_t *value;
+    if (x->suppressed)
+        value = json_null();
+    else if (r->kind == STAT_RATIO)
+        value = x->den && x->den->n ? json_real(stat_ratio_value(x)) : json_null();
+    else if (r->kind == STAT_MONEY)
+        value = json_real((double)x->n / 100.0);
+    else
+        value = json_integer((json_int_t)x->n);
+    json_object_set_new(o, "value", value);
+    int p = stat_pct(x);
+    json_object_set_new(o, "percent", p >= 0 ? json_integer(p) : json_null());
+    json_object_set_new(o, "pct_text", json_string(pct));
+    return o;
+}
+
+static int columns_of(const struct stat_table *t, int *cols)
+{
+    int n = 0;
+    cols[n++] = COL_PRIMARY;
+    cols[n++] = COL_SECONDARY;
+    if (t->show_other)
+        cols[n++] = COL_OTHER;
+    cols[n++] = COL_TOTAL;
+    return n;
+}
+
+static json_t *chart_json(const struct stat_table *t)
+{
+    struct chart_geom *g = malloc(sizeof *g);
+    if (!g || chart_layout(t, g) != 0) {
+        free(g);
+        return json_null();
+    }
+    json_t *marks = json_array(), *cats = json_array(), *ticks = json_array(), *series = json_array();
+    for (size_t i = 0; i < g->nmarks; i++) {
+        const struct chart_mark *m = &g->marks[i];
+        const struct chart_series *s = &g->series[m->series];
+        json_array_append_new(marks, json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:b, s:i, s:i, s:b}", "x", m->x,
+                                               "y", m->y, "w", m->w, "h", m->h, "fill", s->fill, "value", m->value,
+                                               "has_text", m->text_x >= 0, "tx", m->text_x, "ty", m->text_y,
+                                               "bar", g->kind != CHART_LINE));
+    }
+    for (size_t i = 0; i < g->ncats; i++)
+        json_array_append_new(cats, json_pack("{s:s, s:i, s:i}", "text", g->cats[i].text, "x", g->cats[i].x,
+                                              "y", g->cats[i].y));
+    for (size_t i = 0; i < g->nticks; i++) {
+        bool horiz = g->kind != CHART_LINE;
+        json_array_append_new(ticks, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "text", g->ticks[i].text,
+                                               "x", g->ticks[i].x, "y", g->ticks[i].y,
+                                               "x1", horiz ? g->tick_pos[i] : g->plot_x,
+                                               "x2", horiz ? g->tick_pos[i] : g->plot_x + g->plot_w,
+                                               "y1", horiz ? g->plot_y : g->tick_pos[i],
+                                               "y2", horiz ? g->plot_y + g->plot_h : g->tick_pos[i]));
+    }
+    for (size_t i = 0; i < g->nseries; i++)
+        json_array_append_new(series, json_pack("{s:s, s:s, s:s}", "name", g->series[i].name, "fill",
+                                                g->series[i].fill, "points", g->series[i].points));
+    static const char *const kinds[] = {"none", "bar", "stacked", "line"};
+    json_t *o = json_pack("{s:s, s:i, s:i, s:b, s:o, s:o, s:o, s:o, s:b, s:s}", "kind", kinds[g->kind], "width",
+                          g->width, "height", g->height, "percent", g->percent, "marks", marks, "cats", cats,
+                          "ticks", ticks, "series", series, "line", g->kind == CHART_LINE, "cat_anchor",
+                          g->labels_above ? "start" : "end");
+    free(g);
+    return o;
+}
+
+static json_t *table_json(const struct stat_table *t, bool html)
+{
+    int cols[STAT_NCOLS];
+    int nc = columns_of(t, cols);
+    json_t *columns = json_array();
+    for (int i = 0; i < nc; i++)
+        json_array_append_new(columns, json_string(stat_col_label((enum stat_col)cols[i])));
+    json_t *rows = json_array();
+    const char *group = "";
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct stat_row *r = &t->rows[i];
+        json_t *cells = json_array();
+        for (int k = 0; k < nc; k++)
+            json_array_append_new(cells, cell_json(r, cols[k]));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "group", r->group, "label", r->label, "kind",
+                              kind_code(r->kind), "cells", cells);
+        if (html && r->group[0] && strcmp(r->group, group) != 0)
+            json_object_set_new(o, "group_start", json_true());
+        group = r->group;
+        json_array_append_new(rows, o);
+    }
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "key", t->key, "title", t->title, "figure",
+                          t->figure ? t->figure : "", "description", t->description, "columns", columns,
+                          "rows", rows);
+    json_object_set_new(o, "chart", t->chart != CHART_NONE ? chart_json(t) : json_null());
+    if (html)
+        json_object_set_new(o, "span", json_integer(nc + 1));
+    return o;
+}
+
+static json_t *dashboard_json(const struct dashboard *d, bool html)
+{
+    json_t *tables = json_array();
+    int section = 0;
+    for (int i = 0; i < DT__COUNT; i++) {
+        json_t *t = table_json(&d->t[i], html);
+        int s = dashboard_section((enum dash_table)i);
+        json_object_set_new(t, "section", json_integer(s));
+        if (html && s != section) {
+            char h[160];
+            snprintf(h, sizeof h, "%d. %s", s, dashboard_section_title(s));
+            json_object_set_new(t, "section_start", json_string(h));
+        } else if (html) {
+            /* Present but false, so the template does not find an outer one. */
+            json_object_set_new(t, "section_start", json_false());
+        }
+        section = s;
+        json_array_append_new(tables, t);
+    }
+    json_t *f = json_pack("{s:s, s:s, s:s, s:b}", "from", d->f.from, "to", d->f.to, "phase", d->f.phase,
+                          "publish", d->f.publish);
+    json_object_set_new(f, "authority_id", d->f.authority_id ? json_integer(d->f.authority_id) : json_null());
+    json_object_set_new(f, "team_id", d->f.team_id ? json_integer(d->f.team_id) : json_null());
+    json_object_set_new(f, "school_id", d->f.school_id ? json_integer(d->f.school_id) : json_null());
+    return json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
+                     d->may_see_exact, "threshold", d->threshold, "population_recorded", d->population_recorded,
+                     "missing_cost_rates", d->missing_rates, "tables", tables);
+}
+
+/* ---- the filter form ---- */
+
+struct choices {
+    json_t *authority, *team, *school;
+    char cur_a[24], cur_t[24], cur_s[24];
+};
+
+static void ch_authority(void *arg, int64_t id, const char *name)
+{
+    struct choices *c = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(c->authority, v, name, c->cur_a);
+}
+
+static void ch_team(void *arg, int64_t id, const char *name)
+{
+    struct choices *c = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(c->team, v, name, c->cur_t);
+}
+
+static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
+{
+    struct choices *c = arg;
+    char v[24];
+    (void)phase;
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(c->school, v, name, c->cur_s);
+}
+
+static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
+                             const struct field_errors *e)
+{
+    struct choices ch;
+    snprintf(ch.cur_a, sizeof ch.cur_a, "%s", in->authority_id ? in->authority_id : "");
+    snprintf(ch.cur_t, sizeof ch.cur_t, "%s", in->team_id ? in->team_id : "");
+    snprintf(ch.cur_s, sizeof ch.cur_s, "%s", in->school_id ? in->school_id : "");
+    ch.authority = fld_select_codes("authority_id", "Local authority", ch.cur_a, e,
+                                    &(struct code_list){"none", NULL, 0}, "All");
+    ch.team = fld_select_codes("team_id", "Team", ch.cur_t, e, &(struct code_list){"none", NULL, 0}, "All");
+    ch.school = fld_select_codes("school_id", "School", ch.cur_s, e, &(struct code_list){"none", NULL, 0}, "All");
+    struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
+    struct svc_ctx cc = *c;
+    svc_dashboard_choices(&cc, &sink);
+    json_t *from = fld_input("from", "From", in->from, e, "For example, 2024-10-01");
+    json_t *to = fld_input("to", "To", in->to, e, "For example, 2025-07-31");
+    fld_set(from, "width_class", "govuk-input--width-10");
+    fld_set(to, "width_class", "govuk-input--width-10");
+    json_t *phase = fld_select_codes("phase", "Phase", in->phase ? in->phase : "", e, &codes_phase, "All");
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team",
+                     ch.team, "school", ch.school, "phase", phase);
+}
+
+/* ---- pages ---- */
+
+static void set_form_values(struct dash_filter_form *in, const struct dashboard *d, char *a, char *t, char *s)
+{
+    /* Show what the figures are for, including the default dates. */
+    in->from = d->f.from;
+    in->to = d->f.to;
+    if (d->f.authority_id)
+        snprintf(a, 24, "%lld", (long long)d->f.authority_id), in->authority_id = a;
+    if (d->f.team_id)
+        snprintf(t, 24, "%lld", (long long)d->f.team_id), in->team_id = t;
+    if (d->f.school_id)
+        snprintf(s, 24, "%lld", (long long)d->f.school_id), in->school_id = s;
+    in->phase = d->f.phase;
+}
+
+static void render_page(struct req *rq, struct resp *rs, bool report)
+{
+    CTX(c, rq);
+    struct dash_filter_form in;
+    read_form(rq, &in);
+    if (report)
+        in.publish = "yes";   /* the learning report is for publication */
+    struct dashboard *d = malloc(sizeof *d);
+    struct field_errors errs = {0};
+    if (!d) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
+    if (st == SVC_INVALID && rq->api) {
+        free(d);
+        view_invalid_json(rs, &errs);
+        return;
+    }
+    if (st != SVC_OK && st != SVC_INVALID) {
+        free(d);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, dashboard_json(d, false));
+        free(d);
+        return;
+    }
+    json_t *ctx = view_page(rq, report ? "TAS learning report" : "TAS dashboard", "dashboard");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    char a[24], t[24], s[24];
+    if (st == SVC_OK)
+        set_form_values(&in, d, a, t, s);
+    json_object_set_new(ctx, "fields", filter_fields(&c, &in, &errs));
+    json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
+    if (st == SVC_INVALID) {
+        json_object_set_new(ctx, "errors", view_errors(&errs));
+        free(d);
+        view_render(rq, rs, 400, "dashboard", ctx);
+        return;
+    }
+    json_t *data = dashboard_json(d, true);
+    json_object_set_new(ctx, "has_tables", json_true());
+    json_object_update(ctx, data);
+    json_decref(data);
+    struct buf q = BUF_INIT, qp = BUF_INIT;
+    filter_query(&d->f, d->f.publish, &q);
+    filter_query(&d->f, true, &qp);
+    json_object_set_new(ctx, "query", json_string(buf_str(&q)));
+    json_object_set_new(ctx, "query_publish", json_string(buf_str(&qp)));
+    buf_free(&q);
+    buf_free(&qp);
+    json_object_set_new(ctx, "may_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0,
+                                                                       d->f.authority_id, d->f.school_id)));
+    json_object_set_new(ctx, "suppressed_view", json_boolean(!d->exact));
+    /* Administrators keep the cost model and the threshold. */
+    int64_t auth = d->f.authority_id;
+    for (size_t i = 0; !auth && i < rq->sess.who.ngrants; i++)
+        auth = rq->sess.who.grants[i].authority_id;
+    if (auth > 0 && svc_allowed(&c, ACT_EDIT, RES_AGGREGATE, 0, auth, 0)) {
+        char href[64];
+        snprintf(href, sizeof href, "/settings/costs?authority_id=%lld", (long long)auth);
+        json_object_set_new(ctx, "settings_href", json_string(href));
+        if (d->f.school_id) {
+            snprintf(href, sizeof href, "/schools/%lld/population", (long long)d->f.school_id);
+            json_object_set_new(ctx, "population_href", json_string(href));
+        }
+    }
+    free(d);
+    view_render(rq, rs, 200, report ? "dashboard_report" : "dashboard", ctx);
+}
+
+static void h_dashboard(struct req *rq, struct resp *rs)
+{
+    render_page(rq, rs, false);
+}
+
+static void h_dashboard_report(struct req *rq, struct resp *rs)
+{
+    render_page(rq, rs, true);
+}
+
+/* ---- exports ---- */
+
+static struct dashboard *export_data(struct req *rq, struct resp *rs)
+{
+    CTX(c, rq);
+    struct dash_filter_form in;
+    read_form(rq, &in);
+    struct dashboard *d = malloc(sizeof *d);
+    struct field_errors errs = {0};
+    if (!d) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return NULL;
+    }
+    enum svc_status st = svc_dashboard(&c, &in, ACT_EXPORT, d, &errs);
+    if (st == SVC_OK)
+        return d;
+    free(d);
+    rq->api = true;   /* a download answers errors in JSON */
+    if (st == SVC_INVALID)
+        view_invalid_json(rs, &errs);
+    else
+        view_svc_error(rq, rs, st);
+    return NULL;
+}
+
+static void h_dashboard_csv(struct req *rq, struct resp *rs)
+{
+    const char *key = req_query(rq, "table");
+    struct dashboard *d = export_data(rq, rs);
+    if (!d)
+        return;
+    const struct stat_table *t = dashboard_table(d, key ? key : "");
+    if (!t) {
+        free(d);
+        rq->api = true;
+        view_error(rq, rs, 404, "Not found", "There is no table with that name.");
+        return;
+    }
+    buf_reset(&rs->body);
+    dash_csv(t, &rs->body);
+    rs->status = 200;
+    rs->content_type = "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", t->key);
+    free(d);
+}
+
+static void h_dashboard_xlsx(struct req *rq, struct resp *rs)
+{
+    struct dashboard *d = export_data(rq, rs);
+    if (!d)
+        return;
+    buf_reset(&rs->body);
+    int rc = dash_xlsx(d->t, DT__COUNT, d->exact, d->threshold, &rs->body);
+    free(d);
+    if (rc != 0) {
+        rq->api = true;
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-dashboard.xlsx\"");
+}
+
+static const struct route routes[] = {
+    {"GET", "/dashboard", h_dashboard, 0},
+    {"GET", "/dashboard/report", h_dashboard_report, 0},
+    {"GET", "/dashboard.csv", h_dashboard_csv, 0},
+    {"GET", "/dashboard.xlsx", h_dashboard_xlsx, 0},
+    {"GET", "/api/v1/dashboard", h_dashboard, 0},
+    {"GET", "/api/v1/dashboard/report", h_dashboard_report, 0},
+};
+
+ROUTE_TABLE(dashboard_table_routes, routes);
