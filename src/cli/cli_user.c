@@ -12,6 +12,9 @@
 #include "service/svc_users.h"
 #include "store/q_schools.h"
 
+/* Up to PASSWORD_MAX_LEN characters of up to 4 bytes each, newline, NUL. */
+#define PASSWORD_BUF (PASSWORD_MAX_LEN * 4 + 2)
+
 static void usage(FILE *f)
 {
     fputs("Usage: tas user COMMAND [--db PATH] ...\n"
@@ -41,7 +44,7 @@ static int read_password(char *out, size_t n)
     }
     int ok = fgets(out, (int)n, stdin) != NULL;
     if (ok && tty) {
-        char again[PASSWORD_MAX_LEN + 2];
+        char again[PASSWORD_BUF];
         fputs("\nAgain: ", stderr);
         ok = fgets(again, sizeof again, stdin) != NULL && strcmp(again, out) == 0;
         if (!ok)
@@ -53,6 +56,9 @@ static int read_password(char *out, size_t n)
     }
     if (!ok)
         return -1;
+    /* A line longer than the buffer is refused, never cut short. */
+    if (!strchr(out, '\n') && strlen(out) == n - 1 && !feof(stdin))
+        snprintf(out, n, "%*s", PASSWORD_MAX_LEN + 1, "");
     out[strcspn(out, "\r\n")] = '\0';
     return 0;
 }
@@ -170,7 +176,7 @@ int cli_user(int argc, char **argv)
     svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
     struct field_errors e = {0};
     int rc = CLI_FAIL;
-    char pw[PASSWORD_MAX_LEN + 2];
+    char pw[PASSWORD_BUF];
     if (is_list) {
         struct list_ctx lc = {s};
         rc = svc_user_list(&ctx, print_user, &lc) == SVC_OK ? CLI_OK : CLI_FAIL;

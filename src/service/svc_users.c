@@ -48,7 +48,7 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
     if (f->email && f->email[0] &&
         (trim_copy(f->email, u.email, sizeof u.email) < 0 || !strchr(u.email, '@')))
         field_errors_add(errs, "email", "Enter an email address in the correct format, like name@example.org");
-    const char *pwmsg = password_check(f->password ? f->password : "");
+    const char *pwmsg = password_check(f->password ? f->password : "", u.username);
     if (pwmsg)
         field_errors_add(errs, "password", pwmsg);
     if (errs->count)
@@ -91,7 +91,7 @@ enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, c
     enum svc_status st = find_user(c, username, &u);
     if (st != SVC_OK)
         return st;
-    const char *msg = password_check(password);
+    const char *msg = password_check(password ? password : "", u.username);
     if (msg) {
         field_errors_add(errs, "password", msg);
         return SVC_INVALID;

@@ -76,7 +76,18 @@ test('user add, list, passwd, disable, enable', () => {
   assert.match(r.err, /already taken/);
   r = tas(['user', 'add', 'shorty', '--db', db, '--name', 'S', '--role', 'admin', '--scope', 'system'], 'short\n');
   assert.equal(r.code, 1);
-  assert.match(r.err, /10 characters or more/);
+  assert.match(r.err, /12 characters or more/);
+  // The password policy: block-listed (also with digits added), or the user name.
+  r = tas(['user', 'add', 'common', '--db', db, '--name', 'C', '--role', 'admin', '--scope', 'system'],
+          'Password1234\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /too common/);
+  r = tas(['user', 'passwd', 'platform.admin', '--db', db], 'my platform.admin secret\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /must not contain the user name/);
+  r = tas(['user', 'passwd', 'platform.admin', '--db', db], `${'x'.repeat(300)}\n`);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /256 characters or fewer/);
   r = tas(['user', 'list', '--db', db]);
   assert.equal(r.code, 0);
   assert.match(r.out, /platform\.admin\s+Pat Admin\s+active admin@system/);
