@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/secrets.h"
 #include "store/q_sessions.h"
 #include "web/server.h"
 #include "web/tmpl.h"
@@ -73,6 +74,11 @@ int cli_serve(int argc, char **argv)
     if (!first)
         return CLI_FAIL;
     store_close(first);
+    char kerr[256];
+    if (secrets_load(db, kerr, sizeof kerr) != 0) {
+        cli_fail("server key: %s", kerr);
+        return CLI_FAIL;
+    }
 
     char err[256];
     app.tmpl = tmpl_load_embedded(err, sizeof err);

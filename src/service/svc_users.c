@@ -74,14 +74,37 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
     return SVC_OK;
 }
 
+enum svc_status svc_user_may(struct svc_ctx *c, enum action a, int64_t user_id)
+{
+    /* A user lies in the authorities of their grants.  Acting on them needs
+     * the right in every one (so nobody reaches past their own authority);
+     * a user with a system grant, or none, only at installation level. */
+    struct principal p;
+    if (q_roles_load(c->db, user_id, &p) != STORE_OK)
+        return SVC_ERROR;
+    if (p.ngrants == 0)
+        return svc_allowed(c, a, RES_USER, 0, 0, 0) ? SVC_OK : SVC_FORBIDDEN;
+    for (size_t i = 0; i < p.ngrants; i++) {
+        const struct role_grant *g = &p.grants[i];
+        bool ok = g->scope == SCOPE_SYSTEM || g->authority_id <= 0
+                      ? svc_allowed(c, a, RES_USER, 0, 0, 0)
+                      : svc_allowed(c, a, RES_USER, user_id, g->authority_id, 0);
+        if (!ok)
+            return SVC_FORBIDDEN;
+    }
+    return SVC_OK;
+}
+
 static enum svc_status find_user(struct svc_ctx *c, const char *username, struct user_row *u)
 {
-    if (!svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0))
+    if (!svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0) && !svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
     enum store_rc rc = q_user_by_username(c->db, username, u);
     if (rc == STORE_DONE)
         return SVC_NOT_FOUND;
-    return rc == STORE_ROW ? SVC_OK : SVC_ERROR;
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    return svc_user_may(c, ACT_EDIT, u->id);
 }
 
 enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
@@ -110,12 +133,25 @@ enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, c
     return SVC_OK;
 }
 
+enum svc_status svc_user_get(struct svc_ctx *c, int64_t id, struct user_row *out)
+{
+    enum store_rc rc = q_user_get(c->db, id, out);
+    memset(out->password_hash, 0, sizeof out->password_hash);
+    if (rc != STORE_ROW)
+        return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+    enum svc_status st = svc_user_may(c, ACT_VIEW, id);
+    /* A user out of reach is reported as not there. */
+    return st == SVC_FORBIDDEN ? SVC_NOT_FOUND : st;
+}
+
 enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, bool disabled)
 {
     struct user_row u;
     enum svc_status st = find_user(c, username, &u);
     if (st != SVC_OK)
         return st;
+    if (disabled && u.id == c->who->user_id)
+        return SVC_CONFLICT;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
     if (q_user_set_disabled(c->db, u.id, disabled, c->now) != STORE_OK ||
@@ -127,12 +163,27 @@ enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, b
     return SVC_OK;
 }
 
+struct list_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct user_row *u);
+    void *arg;
+};
+
+static void list_visible(void *arg, const struct user_row *u)
+{
+    struct list_filter *f = arg;
+    if (svc_user_may(f->c, ACT_VIEW, u->id) == SVC_OK)
+        f->fn(f->arg, u);
+}
+
 enum svc_status svc_user_list(struct svc_ctx *c,
                               void (*fn)(void *arg, const struct user_row *u), void *arg)
 {
     if (!svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
-    return svc_from_store(q_user_list(c->db, fn, arg));
+    /* Only the users within reach (checked one by one: user lists are short). */
+    struct list_filter f = {c, fn, arg};
+    return svc_from_store(q_user_list(c->db, list_visible, &f));
 }
 
 enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct principal *p)

@@ -16,7 +16,14 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
                                 struct field_errors *errs, int64_t *id);
 enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
                                       struct field_errors *errs);
-/* Disabling also ends every session the user has. */
+/* SVC_OK when the principal may take action a on this user: in every
+ * authority the user's grants lie in. */
+enum svc_status svc_user_may(struct svc_ctx *c, enum action a, int64_t user_id);
+/* One user, for administrators (the password hash is cleared). */
+enum svc_status svc_user_get(struct svc_ctx *c, int64_t id, struct user_row *out);
+/* Disabling also ends every session the user has.  Nobody disables
+ * themselves (SVC_CONFLICT): an installation could lose its last
+ * administrator that way. */
 enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, bool disabled);
 enum svc_status svc_user_list(struct svc_ctx *c,
                               void (*fn)(void *arg, const struct user_row *u), void *arg);

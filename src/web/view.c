@@ -51,6 +51,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/authorities", "Local authorities", "authorities", section);
         if (may(rq, ACT_LIST, RES_REFERENCE))
             nav_item(nav, "/settings", "Settings", "settings", section);
+        if (may(rq, ACT_LIST, RES_USER))
+            nav_item(nav, "/users", "Users", "users", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
