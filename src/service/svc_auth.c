@@ -51,6 +51,22 @@ static void record_failure(struct store *db, const struct throttle_rules *rules,
     (void)q_throttle_put(db, key, &r, now);
 }
 
+/* A success is not a failure: takes back the attempt counted for the
+ * address before the check, leaving its other failures (and any delay in
+ * force) as they are.  Without this, every sign-in from a school's shared
+ * address would count towards that address's delays and lock. */
+static enum store_rc forgive_one(struct store *db, const char *key, int64_t now)
+{
+    struct throttle_row r;
+    enum store_rc rc = q_throttle_get(db, key, &r);
+    if (rc == STORE_DONE || (rc == STORE_ROW && r.failures <= 0))
+        return STORE_OK;
+    if (rc != STORE_ROW)
+        return rc;
+    r.failures--;
+    return q_throttle_put(db, key, &r, r.updated_at ? r.updated_at : now);
+}
+
 static int new_session(struct store *db, int64_t user_id, const char *addr, int64_t now,
                        struct session_info *out)
 {
@@ -160,7 +176,8 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
     } else {
         made = new_session(db, u.id, remote_addr, now, out);
     }
-    if (q_throttle_clear(db, ukey) != STORE_OK || made != 0 || store_commit(db) != STORE_OK) {
+    if (q_throttle_clear(db, ukey) != STORE_OK || forgive_one(db, akey, now) != STORE_OK || made != 0 ||
+        store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;
     }
@@ -233,7 +250,8 @@ enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config 
     memset(out, 0, sizeof *out);
     if (store_begin_write(db) != STORE_OK)
         return SIGN_IN_ERROR;
-    if (q_throttle_clear(db, tkey) != STORE_OK || q_pending_delete(db, phash) != STORE_OK ||
+    if (q_throttle_clear(db, tkey) != STORE_OK || forgive_one(db, akey, now) != STORE_OK ||
+        q_pending_delete(db, phash) != STORE_OK ||
         new_session(db, u.id, remote_addr, now, out) != 0 || store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;

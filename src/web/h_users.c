@@ -106,7 +106,7 @@ static void h_user_view(struct req *rq, struct resp *rs)
     view_breadcrumbs(ctx, "/", "Home", "/users", "Users", NULL);
     json_object_set_new(ctx, "u", rec);
     json_object_set_new(ctx, "is_self", json_boolean(u.id == rq->sess.user_id));
-    json_object_set_new(ctx, "may_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_USER, 0, 0, 0)));
+    json_object_set_new(ctx, "may_edit", json_boolean(svc_user_may(&c, ACT_EDIT, u.id) == SVC_OK));
     const char *saved = req_query(rq, "saved");
     if (saved && !strcmp(saved, "disabled"))
         flash(ctx, "The account has been disabled and its sessions ended.");
@@ -194,8 +194,10 @@ static void h_user_password_form(struct req *rq, struct resp *rs)
     ctx_init(rq, &c);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
-    if (st != SVC_OK || !svc_allowed(&c, ACT_EDIT, RES_USER, 0, 0, 0)) {
-        view_svc_error(rq, rs, st != SVC_OK ? st : SVC_FORBIDDEN);
+    if (st == SVC_OK)
+        st = svc_user_may(&c, ACT_EDIT, u.id);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
         return;
     }
     password_page(rq, rs, 200, &u, NULL);
