@@ -95,6 +95,7 @@ extern const struct route_table teams_table;
 extern const struct route_table meetings_table;
 extern const struct route_table account_table;
 extern const struct route_table users_table;
+extern const struct route_table extract_table;
 
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
@@ -108,6 +109,7 @@ static const struct route_table *const tables[] = {
     &meetings_table,
     &account_table,
     &users_table,
+    &extract_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

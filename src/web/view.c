@@ -53,6 +53,10 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/settings", "Settings", "settings", section);
         if (may(rq, ACT_LIST, RES_USER))
             nav_item(nav, "/users", "Users", "users", section);
+        struct visibility ev;
+        policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
+        if (ev.all || ev.nauthorities || ev.nschools)
+            nav_item(nav, "/extract", "Extract", "extract", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
