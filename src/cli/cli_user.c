@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/svc_account.h"
 #include "service/svc_users.h"
 #include "store/q_schools.h"
 
@@ -25,6 +26,9 @@ static void usage(FILE *f)
           "  list               list users and their roles\n"
           "  disable USERNAME   stop a user signing in; ends their sessions\n"
           "  enable USERNAME    let a disabled user sign in again\n"
+          "  reset-two-factor USERNAME\n"
+          "                     remove a user's authenticator and recovery codes (a lost\n"
+          "                     phone); they set it up again; ends their sessions\n"
           "Roles: admin dpo strategic_lead case_coordinator school_lead practitioner evaluator steering\n"
           "Scopes: system authority school team service\n"
           "  --db PATH   database file (default tas.db)\n", f);
@@ -141,7 +145,7 @@ int cli_user(int argc, char **argv)
     }
     bool is_list = strcmp(cmd, "list") == 0;
     bool known = is_list || !strcmp(cmd, "add") || !strcmp(cmd, "passwd") || !strcmp(cmd, "disable") ||
-                 !strcmp(cmd, "enable");
+                 !strcmp(cmd, "enable") || !strcmp(cmd, "reset-two-factor");
     if (!known || (is_list ? optind != argc : optind != argc - 1)) {
         usage(stderr);
         return CLI_USAGE;
@@ -205,6 +209,12 @@ int cli_user(int argc, char **argv)
             goto out;
         }
         rc = finish(svc_user_set_password(&ctx, username, pw, &e), &e, "new password set for", username);
+    } else if (!strcmp(cmd, "reset-two-factor")) {
+        struct user_row u;
+        enum store_rc urc = q_user_by_username(s, username, &u);
+        enum svc_status st = urc == STORE_ROW ? svc_user_totp_reset(&ctx, u.id)
+                             : urc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        rc = finish(st, &e, "two-factor authentication reset for", username);
     } else {
         bool disable = !strcmp(cmd, "disable");
         rc = finish(svc_user_set_disabled(&ctx, username, disable), &e,
