@@ -3,8 +3,13 @@
 #include <ctype.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "core/validate.h"
 #include "service/password.h"
+#include "service/svc_places.h"
+#include "store/q_schools.h"
 #include "store/q_sessions.h"
 #include "store/q_teams.h"
 
@@ -33,8 +38,15 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
         return SVC_FORBIDDEN;
     for (size_t i = 0; i < ngrants; i++) {
         /* Nobody grants more than they hold: every grant's scope must be
-         * one where the creator may administer users. */
-        if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, grants[i].authority_id, 0))
+         * one where the creator may administer users.  A grant with no
+         * authority (system-wide) needs installation-level rights: a
+         * create "anywhere" (authority 0) would let an authority's
+         * administrator make system administrators. */
+        const struct role_grant *g = &grants[i];
+        bool ok = g->scope == SCOPE_SYSTEM || g->authority_id <= 0
+                      ? svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0)
+                      : svc_allowed(c, ACT_CREATE, RES_USER, 0, g->authority_id, 0);
+        if (!ok)
             return SVC_FORBIDDEN;
     }
     struct user_row u;
@@ -93,6 +105,107 @@ enum svc_status svc_user_may(struct svc_ctx *c, enum action a, int64_t user_id)
             return SVC_FORBIDDEN;
     }
     return SVC_OK;
+}
+
+/* Parses "kind:N" into its number; 0 when not that shape. */
+static int64_t place_id(const char *place, const char *kind)
+{
+    size_t n = strlen(kind);
+    if (strncmp(place, kind, n) != 0 || place[n] != ':' || !place[n + 1] || strlen(place + n + 1) > 15)
+        return 0;
+    int64_t v = 0;
+    for (const char *p = place + n + 1; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+enum svc_status svc_user_add(struct svc_ctx *c, const struct user_form *f, const struct grant_form *gf,
+                             struct field_errors *errs, int64_t *id)
+{
+    struct role_grant g;
+    memset(&g, 0, sizeof g);
+    if (!gf->role || role_from_code(gf->role, &g.role) != 0)
+        field_errors_add(errs, "role", "Select the person's role");
+    const char *place = gf->place ? gf->place : "";
+    int64_t n;
+    if (strcmp(place, "system") == 0) {
+        g.scope = SCOPE_SYSTEM;
+    } else if ((n = place_id(place, "authority")) > 0) {
+        g.scope = SCOPE_AUTHORITY;
+        g.scope_id = g.authority_id = n;
+    } else if ((n = place_id(place, "school")) > 0) {
+        struct school sc;
+        if (q_school_get(c->db, n, &sc) == STORE_ROW) {
+            g.scope = SCOPE_SCHOOL;
+            g.scope_id = n;
+            g.authority_id = sc.authority_id;
+        } else {
+            place = "";
+        }
+    } else {
+        place = "";
+    }
+    if (!*place)
+        field_errors_add(errs, "place", "Select where the role applies");
+    const char *detail = gf->detail ? gf->detail : "";
+    size_t dn = strlen(detail);
+    bool detail_ok = dn < sizeof g.detail;
+    for (size_t i = 0; detail_ok && i < dn; i++)
+        detail_ok = (detail[i] >= 'a' && detail[i] <= 'z') || (detail[i] >= '0' && detail[i] <= '9') ||
+                    detail[i] == '_';
+    if (!detail_ok)
+        field_errors_add(errs, "detail", "Detail must be up to 23 lower-case letters, numbers or underscores");
+    else
+        snprintf(g.detail, sizeof g.detail, "%s", detail);
+    /* With errors already noted, svc_user_create checks the other fields
+     * and stores nothing. */
+    return svc_user_create(c, f, &g, errs->count ? 0 : 1, errs, id);
+}
+
+struct places {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const char *value, const char *label);
+    void *arg;
+};
+
+static void place_authority(void *arg, const struct authority *a)
+{
+    struct places *p = arg;
+    if (!svc_allowed(p->c, ACT_CREATE, RES_USER, 0, a->id, 0))
+        return;
+    char value[40], label[200];
+    snprintf(value, sizeof value, "authority:%lld", (long long)a->id);
+    snprintf(label, sizeof label, "%s (the whole authority)", a->name);
+    p->fn(p->arg, value, label);
+}
+
+static void place_school(void *arg, const struct school *s)
+{
+    struct places *p = arg;
+    if (!svc_allowed(p->c, ACT_CREATE, RES_USER, 0, s->authority_id, 0))
+        return;
+    char value[40];
+    snprintf(value, sizeof value, "school:%lld", (long long)s->id);
+    p->fn(p->arg, value, s->name);
+}
+
+enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const char *value, const char *label),
+                                void *arg)
+{
+    if (!svc_allowed(c, ACT_CREATE, RES_USER, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    if (svc_allowed(c, ACT_CREATE, RES_USER, 0, 0, 0) && svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0))
+        fn(arg, "system", "Every local authority (system-wide)");
+    struct places p = {c, fn, arg};
+    enum svc_status st = svc_authority_list(c, place_authority, &p);
+    struct page_req pg = {1, 200};
+    int64_t total = 0;
+    if (st == SVC_OK)
+        st = svc_school_list(c, "", &pg, &total, place_school, &p);
+    return st;
 }
 
 static enum svc_status find_user(struct svc_ctx *c, const char *username, struct user_row *u)

@@ -14,6 +14,17 @@ struct user_form {
 enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
                                 const struct role_grant *grants, size_t ngrants,
                                 struct field_errors *errs, int64_t *id);
+/* A new user with one role, from a form: role (code), place ("system",
+ * "authority:N" or "school:N") and detail (optional, e.g. "senco"). */
+struct grant_form {
+    const char *role, *place, *detail;
+};
+enum svc_status svc_user_add(struct svc_ctx *c, const struct user_form *f, const struct grant_form *g,
+                             struct field_errors *errs, int64_t *id);
+/* The places where the principal may give a new user a role: fn(arg,
+ * value, label) with values as svc_user_add takes them. */
+enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const char *value, const char *label),
+                                void *arg);
 enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
                                       struct field_errors *errs);
 /* SVC_OK when the principal may take action a on this user: in every

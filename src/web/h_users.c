@@ -68,7 +68,118 @@ static void h_user_list(struct req *rq, struct resp *rs)
     json_t *ctx = view_page(rq, "Users", "users");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "users", list);
+    json_object_set_new(ctx, "may_add", json_boolean(svc_allowed(&c, ACT_CREATE, RES_USER, 0, 0, 0)));
     view_render(rq, rs, 200, "user_list", ctx);
+}
+
+/* ---- adding a user -------------------------------------------------------- */
+
+struct place_opts {
+    json_t *field;
+    const char *current;
+};
+
+static void add_place(void *arg, const char *value, const char *label)
+{
+    struct place_opts *o = arg;
+    fld_add_option(o->field, value, label, o->current);
+}
+
+static void user_form(struct req *rq, struct resp *rs, int status, const struct user_form *f,
+                      const struct grant_form *g, const struct field_errors *e)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    json_t *place = fld_input("place", "Where the role applies", NULL, e, NULL);
+    json_object_del(place, "value");
+    json_object_del(place, "type");
+    fld_add_option(place, "", "Select a place", g->place ? g->place : "");
+    struct place_opts po = {place, g->place ? g->place : ""};
+    enum svc_status st = svc_user_places(&c, add_place, &po);
+    if (st != SVC_OK) {
+        json_decref(place);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *role = fld_input("role", "Role", NULL, e, NULL);
+    json_object_del(role, "value");
+    json_object_del(role, "type");
+    fld_add_option(role, "", "Select a role", g->role ? g->role : "");
+    for (int r = 0; r < ROLE__COUNT; r++)
+        fld_add_option(role, role_code((enum role)r), role_label((enum role)r), g->role ? g->role : "");
+    json_t *ctx = view_page(rq, "Add a user", "users");
+    view_breadcrumbs(ctx, "/", "Home", "/users", "Users", NULL);
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *username = fld_input("username", "User name", f->username, e,
+                                 "2 to 60 letters, numbers, dots, dashes or underscores, like j.smith");
+    json_object_set_new(username, "spellcheck_off", json_true());
+    fld_set(username, "autocomplete", "off");
+    fld_set(username, "width_class", "govuk-input--width-20");
+    json_t *name = fld_input("display_name", "Full name", f->display_name, e, NULL);
+    fld_set(name, "autocomplete", "off");
+    json_t *email = fld_input("email", "Email address (optional)", f->email, e, NULL);
+    fld_set(email, "type", "email");
+    fld_set(email, "autocomplete", "off");
+    json_object_set_new(email, "spellcheck_off", json_true());
+    /* The password is never sent back into the page. */
+    json_t *pw = fld_input("password", "Password", "", e,
+                           "At least 12 characters; not a common password; not containing the user name. "
+                           "Give it to the person in person or by phone, never by email.");
+    fld_set(pw, "type", "password");
+    fld_set(pw, "autocomplete", "new-password");
+    fld_set(pw, "width_class", "govuk-!-width-one-half");
+    json_t *detail = fld_input("detail", "Detail (optional)", g->detail, e,
+                               "For a school lead, their post: head, deputy, senco or pastoral. For a practitioner, their service code.");
+    fld_set(detail, "width_class", "govuk-input--width-10");
+    json_object_set_new(detail, "spellcheck_off", json_true());
+    json_object_set_new(ctx, "fields", json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "username", username,
+                                                 "display_name", name, "email", email, "password", pw, "role",
+                                                 role, "place", place, "detail", detail));
+    view_render(rq, rs, status, "user_form", ctx);
+}
+
+static void h_user_new(struct req *rq, struct resp *rs)
+{
+    struct user_form f = {"", "", "", ""};
+    struct grant_form g = {"", "", ""};
+    user_form(rq, rs, 200, &f, &g, NULL);
+}
+
+static void h_user_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct user_form f = {req_param(rq, "username"), req_param(rq, "display_name"), req_param(rq, "email"),
+                          req_param(rq, "password")};
+    struct grant_form g = {req_param(rq, "role"), req_param(rq, "place"), req_param(rq, "detail")};
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_user_add(&c, &f, &g, &e, &id);
+    if (st == SVC_INVALID) {
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            user_form(rq, rs, 400, &f, &g, &e);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    rq->id = id;
+    if (rq->api) {
+        struct user_row u;
+        if (svc_user_get(&c, id, &u) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        view_json(rs, 201, json_pack("{s:o}", "user", user_json(&u)));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/users/%lld?saved=added", (long long)id);
+    resp_redirect(rs, loc);
 }
 
 /* ---- one user ------------------------------------------------------------ */
@@ -112,6 +223,8 @@ static void h_user_view(struct req *rq, struct resp *rs)
         flash(ctx, "The account has been disabled and its sessions ended.");
     else if (saved && !strcmp(saved, "enabled"))
         flash(ctx, "The account has been enabled.");
+    else if (saved && !strcmp(saved, "added"))
+        flash(ctx, "The user has been added.");
     else if (saved && !strcmp(saved, "password"))
         flash(ctx, "The password has been set and the user's sessions ended.");
     else if (saved && !strcmp(saved, "two-factor"))
@@ -381,6 +494,8 @@ static void h_security_save(struct req *rq, struct resp *rs)
 
 static const struct route users_routes[] = {
     {"GET", "/users", h_user_list, 0},
+    {"GET", "/users/new", h_user_new, 0},
+    {"POST", "/users", h_user_create, 0},
     {"GET", "/users/:id", h_user_view, 0},
     {"POST", "/users/:id/disable", h_user_disable, 0},
     {"POST", "/users/:id/enable", h_user_enable, 0},
@@ -393,6 +508,7 @@ static const struct route users_routes[] = {
     {"POST", "/settings/security", h_security_save, 0},
 
     {"GET", "/api/v1/users", h_user_list, 0},
+    {"POST", "/api/v1/users", h_user_create, 0},
     {"GET", "/api/v1/users/:id", h_user_view, 0},
     {"POST", "/api/v1/users/:id/disable", h_user_disable, 0},
     {"POST", "/api/v1/users/:id/enable", h_user_enable, 0},

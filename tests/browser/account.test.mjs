@@ -52,6 +52,18 @@ test('administrator: security settings, users, one user, sessions', async () => 
   assert.equal(path(page), '/users');
   await expectClean(page, 'user list');
 
+  await page.getByRole('button', { name: 'Add a user' }).click();
+  assert.equal(path(page), '/users/new');
+  await expectClean(page, 'add a user');
+  await page.getByLabel('Full name').fill('Nia Browser');
+  await page.getByLabel('User name').fill('n.browser');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Select the person's role/);
+  assert.equal(await page.getByLabel('Full name').inputValue(), 'Nia Browser');
+  await expectClean(page, 'add a user with errors');
+  await page.goto(`${srv.base}/users`);
+
   await page.getByRole('link', { name: 'Security settings' }).click();
   await expectClean(page, 'security settings');
   await page.getByLabel('School lead').check();
@@ -96,7 +108,8 @@ test('a head teacher sets up two-factor authentication, then signs in in two ste
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
   assert.equal(await page.locator('#recovery-codes li').count(), 10);
   await expectClean(page, 'recovery codes');
-  await page.getByRole('button', { name: 'I have saved my codes' }).click();
+  await Promise.all([page.waitForURL(`${srv.base}/`, { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'I have saved my codes' }).click()]);
   assert.equal(path(page), '/');
 
   await page.goto(`${srv.base}/account`);
@@ -118,7 +131,8 @@ test('a head teacher sets up two-factor authentication, then signs in in two ste
   assert.match(await page.locator('.govuk-error-summary').textContent(), /not right/);
   await expectClean(page, 'security code with an error');
   await page.getByLabel('Security code').fill(totp(secret, step + 1));
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await Promise.all([page.waitForURL(`${srv.base}/`, { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'Continue' }).click()]);
   assert.equal(path(page), '/');
   assert.deepEqual(errors, [], `page errors:\n${errors.join('\n')}`);
   await page.close();

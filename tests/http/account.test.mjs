@@ -360,6 +360,51 @@ test('password policy: length, common passwords, the user name, on every page th
   await signedIn('dpo', 'copper kettle lantern');
 });
 
+test('adding a user: the password policy applies, and nothing typed is lost', async () => {
+  const admin = await signedIn('admin');
+  const page = await admin.getHtml('/users/new');
+  assert.equal(page.status, 200);
+  const school = /<option value="(school:\d+)"/.exec(page.html)?.[1];
+  assert.ok(school, 'schools to choose from');
+  assert.match(page.html, /<option value="authority:\d+"/);
+  assert.doesNotMatch(page.html, /value="system"/, 'an authority administrator cannot grant system-wide roles');
+  const typed = { display_name: 'Morgan Newstarter', username: 'm.newstarter', email: 'morgan@example.org',
+    role: 'school_lead', place: school, detail: 'senco' };
+  let res = await admin.submitForm('/users/new', { ...typed, password: 'Football2024' }, { action: '/users' });
+  let html = await res.text();
+  assert.equal(res.status, 400);
+  assert.match(fieldError(html, 'f-password') ?? '', /too common/);
+  for (const v of ['Morgan Newstarter', 'm.newstarter', 'morgan@example.org', 'senco']) {
+    assert.match(html, new RegExp(`value="${v}"`), `${v} kept`);
+  }
+  assert.match(html, /<option value="school_lead" selected/);
+  assert.match(html, new RegExp(`<option value="${school}" selected`));
+  assert.ok(!html.includes('Football2024'), 'the password is not sent back');
+  res = await admin.submitForm('/users/new', { ...typed, role: '', password: 'm.newstarter-2025' }, { action: '/users' });
+  html = await res.text();
+  assert.equal(res.status, 400);
+  assert.match(fieldError(html, 'f-role') ?? '', /Select the person's role/);
+  assert.match(fieldError(html, 'f-password') ?? '', /user name/);
+  res = await admin.submitForm('/users/new', { ...typed, password: 'orange bicycle thunder' }, { action: '/users' });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('location'), /^\/users\/\d+\?saved=added$/);
+  const view = await admin.getHtml(res.headers.get('location'));
+  assert.match(view.html, /School lead/);
+  await signedIn('m.newstarter', 'orange bicycle thunder');
+
+  const a = await apiClient('admin');
+  let r = await api(a, 'POST', '/api/v1/users', { ...typed, username: 'second.one', password: 'short' });
+  assert.equal(r.status, 422);
+  assert.match(JSON.stringify(r.json), /12 characters/);
+  r = await api(a, 'POST', '/api/v1/users', { ...typed, username: 'third.one', place: 'system', password: 'orange bicycle thunder' });
+  assert.equal(r.status, 403, 'no system-wide role from an authority administrator');
+  r = await api(a, 'POST', '/api/v1/users', { ...typed, username: 'second.one', password: 'orange bicycle thunder' });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.user.username, 'second.one');
+  const coord = await signedIn('coordinator', 'violet tractor marmalade');
+  assert.equal((await coord.get('/users/new')).status, 403);
+});
+
 test('disabling an account ends its sessions and stops sign-in; enabling lets it back', async () => {
   const admin = await signedIn('admin');
   const a = await apiClient('admin');
@@ -433,7 +478,7 @@ test('every new form refuses a request without its CSRF token', async () => {
   const admin = await signedIn('admin');
   const a = await apiClient('admin');
   const id = await userId(a, 'practitioner');
-  const forms = ['/account/two-factor', '/account/password', `/users/${id}/disable`, `/users/${id}/enable`,
+  const forms = ['/users', '/account/two-factor', '/account/password', `/users/${id}/disable`, `/users/${id}/enable`,
     `/users/${id}/password`, `/users/${id}/two-factor/reset`, '/sessions/revoke', '/settings/security'];
   for (const p of forms) {
     const none = await admin.postForm(p, { password: 'violet tractor marmalade', handle: 'x' });
