@@ -90,9 +90,7 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
 {
     struct svc_ctx c;
     ctx_init(rq, &c);
-    json_t *place = fld_input("place", "Where the role applies", NULL, e, NULL);
-    json_object_del(place, "value");
-    json_object_del(place, "type");
+    json_t *place = fld_select("place", "Where the role applies", e, NULL);
     fld_add_option(place, "", "Select a place", g->place ? g->place : "");
     struct place_opts po = {place, g->place ? g->place : ""};
     enum svc_status st = svc_user_places(&c, add_place, &po);
@@ -101,9 +99,7 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
         view_svc_error(rq, rs, st);
         return;
     }
-    json_t *role = fld_input("role", "Role", NULL, e, NULL);
-    json_object_del(role, "value");
-    json_object_del(role, "type");
+    json_t *role = fld_select("role", "Role", e, NULL);
     fld_add_option(role, "", "Select a role", g->role ? g->role : "");
     for (int r = 0; r < ROLE__COUNT; r++)
         fld_add_option(role, role_code((enum role)r), role_label((enum role)r), g->role ? g->role : "");
