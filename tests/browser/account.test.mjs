@@ -122,7 +122,8 @@ test('a head teacher sets up two-factor authentication, then signs in in two ste
   assert.match(await page.locator('.govuk-error-summary').textContent(), /12 characters or more/);
   await expectClean(page, 'change password with an error');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await Promise.all([page.waitForURL(/\/sign-in\?signed_out=1$/, { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'Sign out' }).click()]);
   await signInPage(page, srv.base, 'head');
   assert.equal(path(page), '/sign-in/code');
   await expectClean(page, 'security code');
