@@ -42,7 +42,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GENDIR)/embedded.o
 TEMPLATES  := $(sort $(wildcard templates/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
 CSS        := build/assets/tas.css
-EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS)
+BLOCKLIST  := build/assets/passwords.txt
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST)
 
 UNIT_SRC  := $(wildcard tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -80,6 +81,12 @@ $(CSS): $(wildcard assets/scss/*.scss) package-lock.json
 	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules assets/scss/tas.scss $@
 
 css: $(CSS)
+
+# The password block-list: common and breached passwords from an npm
+# package, sorted for binary search (tools/blocklist.mjs).
+$(BLOCKLIST): tools/blocklist.mjs package-lock.json
+	@mkdir -p $(@D)
+	node tools/blocklist.mjs node_modules/@zxcvbn-ts/language-common/src/passwords.json $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)

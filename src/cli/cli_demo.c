@@ -216,8 +216,8 @@ int cli_demo(int argc, char **argv)
         cli_fail("cannot initialise libsodium");
         return CLI_FAIL;
     }
-    if (password_check(password)) {
-        cli_fail("demo password: %s", password_check(password));
+    if (password_check(password, NULL)) {
+        cli_fail("demo password: %s", password_check(password, NULL));
         return CLI_USAGE;
     }
     struct store *s = cli_open_db(db);

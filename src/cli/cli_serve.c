@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/secrets.h"
 #include "store/q_sessions.h"
 #include "web/server.h"
 #include "web/tmpl.h"
@@ -23,7 +24,10 @@ static void usage(FILE *f)
           "  --absolute-timeout SECS sign out this long after signing in (default 43200)\n"
           "  --lock-after N          failed sign-ins that lock a user name (default 10)\n"
           "  --lock-seconds SECS     how long the lock lasts (default 900)\n"
-          "  --quiet                 no access log\n", f);
+          "  --quiet                 no access log\n"
+          "The server key (encrypts two-factor secrets, keys the extract's pupil ids) is\n"
+          "TAS_SECRET_KEY (64 hex digits) if set, else the file DB.key beside the\n"
+          "database, created with mode 0600 on first start.  Back it up apart from the data.\n", f);
 }
 
 int cli_serve(int argc, char **argv)
@@ -73,6 +77,11 @@ int cli_serve(int argc, char **argv)
     if (!first)
         return CLI_FAIL;
     store_close(first);
+    char kerr[256];
+    if (secrets_load(db, kerr, sizeof kerr) != 0) {
+        cli_fail("server key: %s", kerr);
+        return CLI_FAIL;
+    }
 
     char err[256];
     app.tmpl = tmpl_load_embedded(err, sizeof err);

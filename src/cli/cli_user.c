@@ -9,8 +9,12 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/svc_account.h"
 #include "service/svc_users.h"
 #include "store/q_schools.h"
+
+/* Up to PASSWORD_MAX_LEN characters of up to 4 bytes each, newline, NUL. */
+#define PASSWORD_BUF (PASSWORD_MAX_LEN * 4 + 2)
 
 static void usage(FILE *f)
 {
@@ -22,6 +26,9 @@ static void usage(FILE *f)
           "  list               list users and their roles\n"
           "  disable USERNAME   stop a user signing in; ends their sessions\n"
           "  enable USERNAME    let a disabled user sign in again\n"
+          "  reset-two-factor USERNAME\n"
+          "                     remove a user's authenticator and recovery codes (a lost\n"
+          "                     phone); they set it up again; ends their sessions\n"
           "Roles: admin dpo strategic_lead case_coordinator school_lead practitioner evaluator steering\n"
           "Scopes: system authority school team service\n"
           "  --db PATH   database file (default tas.db)\n", f);
@@ -41,7 +48,7 @@ static int read_password(char *out, size_t n)
     }
     int ok = fgets(out, (int)n, stdin) != NULL;
     if (ok && tty) {
-        char again[PASSWORD_MAX_LEN + 2];
+        char again[PASSWORD_BUF];
         fputs("\nAgain: ", stderr);
         ok = fgets(again, sizeof again, stdin) != NULL && strcmp(again, out) == 0;
         if (!ok)
@@ -53,6 +60,9 @@ static int read_password(char *out, size_t n)
     }
     if (!ok)
         return -1;
+    /* A line longer than the buffer is refused, never cut short. */
+    if (!strchr(out, '\n') && strlen(out) == n - 1 && !feof(stdin))
+        snprintf(out, n, "%*s", PASSWORD_MAX_LEN + 1, "");
     out[strcspn(out, "\r\n")] = '\0';
     return 0;
 }
@@ -135,7 +145,7 @@ int cli_user(int argc, char **argv)
     }
     bool is_list = strcmp(cmd, "list") == 0;
     bool known = is_list || !strcmp(cmd, "add") || !strcmp(cmd, "passwd") || !strcmp(cmd, "disable") ||
-                 !strcmp(cmd, "enable");
+                 !strcmp(cmd, "enable") || !strcmp(cmd, "reset-two-factor");
     if (!known || (is_list ? optind != argc : optind != argc - 1)) {
         usage(stderr);
         return CLI_USAGE;
@@ -170,7 +180,7 @@ int cli_user(int argc, char **argv)
     svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
     struct field_errors e = {0};
     int rc = CLI_FAIL;
-    char pw[PASSWORD_MAX_LEN + 2];
+    char pw[PASSWORD_BUF];
     if (is_list) {
         struct list_ctx lc = {s};
         rc = svc_user_list(&ctx, print_user, &lc) == SVC_OK ? CLI_OK : CLI_FAIL;
@@ -199,6 +209,12 @@ int cli_user(int argc, char **argv)
             goto out;
         }
         rc = finish(svc_user_set_password(&ctx, username, pw, &e), &e, "new password set for", username);
+    } else if (!strcmp(cmd, "reset-two-factor")) {
+        struct user_row u;
+        enum store_rc urc = q_user_by_username(s, username, &u);
+        enum svc_status st = urc == STORE_ROW ? svc_user_totp_reset(&ctx, u.id)
+                             : urc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        rc = finish(st, &e, "two-factor authentication reset for", username);
     } else {
         bool disable = !strcmp(cmd, "disable");
         rc = finish(svc_user_set_disabled(&ctx, username, disable), &e,

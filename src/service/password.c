@@ -4,6 +4,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/pwpolicy.h"
+#include "lib/embedded.h"
+
 int password_init(void)
 {
     return sodium_init() < 0 ? -1 : 0;
@@ -39,14 +42,14 @@ void password_verify_dummy(const char *pw)
         (void)password_verify(dummy_hash, pw);
 }
 
-const char *password_check(const char *pw)
+const char *password_check(const char *pw, const char *username)
 {
-    size_t n = strlen(pw);
-    if (n < PASSWORD_MIN_LEN)
-        return "Password must be 10 characters or more";
-    if (n > PASSWORD_MAX_LEN)
-        return "Password must be 256 characters or fewer";
-    return NULL;
+    /* The block-list is compiled in (tools/blocklist.mjs); a build without
+     * it would accept common passwords, so refuse everything instead. */
+    const struct embedded_file *f = embedded_find("build/assets/passwords.txt");
+    if (!f || f->size == 0)
+        return "Passwords cannot be checked at the moment. Try again later";
+    return pwpolicy_check(pw, username, (const char *)f->data, f->size);
 }
 
 void random_hex(char *out, size_t nbytes)

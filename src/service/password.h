@@ -1,14 +1,15 @@
-/* Password hashing (argon2id via libsodium) and the minimum rules a new
- * password must meet.  The full NCSC-style policy (block-list) builds on
- * password_check. */
+/* Password hashing (argon2id via libsodium) and the rules a new password
+ * must meet (core/pwpolicy.c, with the block-list compiled in). */
 #ifndef TAS_SERVICE_PASSWORD_H
 #define TAS_SERVICE_PASSWORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PASSWORD_MIN_LEN 10
-#define PASSWORD_MAX_LEN 256
+#include "core/pwpolicy.h"
+
+#define PASSWORD_MIN_LEN PWPOLICY_MIN_CHARS
+#define PASSWORD_MAX_LEN PWPOLICY_MAX_CHARS
 #define PASSWORD_HASH_MAX 160
 
 /* Must be called once before any other function here (sodium_init). */
@@ -19,8 +20,9 @@ bool password_verify(const char *hash, const char *pw);
 /* Spends the same effort as a real verification, for unknown user names,
  * so response times do not reveal which names exist. */
 void password_verify_dummy(const char *pw);
-/* NULL when acceptable, else a message for the person choosing it. */
-const char *password_check(const char *pw);
+/* NULL when acceptable, else a message for the person choosing it.
+ * username (may be NULL) is the account the password is for. */
+const char *password_check(const char *pw, const char *username);
 /* Fills out with n random bytes as lower-case hex (out needs 2n+1). */
 void random_hex(char *out, size_t nbytes);
 /* Lower-case hex SHA-256 of s (out needs 65). */

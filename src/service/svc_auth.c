@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "service/password.h"
+#include "service/svc_account.h"
 #include "service/svc_users.h"
+#include "store/q_account.h"
 #include "store/q_sessions.h"
 
 const struct auth_config auth_default_config = {
@@ -49,6 +51,22 @@ static void record_failure(struct store *db, const struct throttle_rules *rules,
     (void)q_throttle_put(db, key, &r, now);
 }
 
+/* A success is not a failure: takes back the attempt counted for the
+ * address before the check, leaving its other failures (and any delay in
+ * force) as they are.  Without this, every sign-in from a school's shared
+ * address would count towards that address's delays and lock. */
+static enum store_rc forgive_one(struct store *db, const char *key, int64_t now)
+{
+    struct throttle_row r;
+    enum store_rc rc = q_throttle_get(db, key, &r);
+    if (rc == STORE_DONE || (rc == STORE_ROW && r.failures <= 0))
+        return STORE_OK;
+    if (rc != STORE_ROW)
+        return rc;
+    r.failures--;
+    return q_throttle_put(db, key, &r, r.updated_at ? r.updated_at : now);
+}
+
 static int new_session(struct store *db, int64_t user_id, const char *addr, int64_t now,
                        struct session_info *out)
 {
@@ -56,11 +74,31 @@ static int new_session(struct store *db, int64_t user_id, const char *addr, int6
     memset(&r, 0, sizeof r);
     random_hex(out->cookie, 32);
     random_hex(out->csrf, 32);
+    random_hex(out->handle, 16);
+    memcpy(r.handle, out->handle, sizeof r.handle);
     sha256_hex(out->cookie, r.id_hash);
     memcpy(r.csrf_token, out->csrf, sizeof r.csrf_token);
     r.user_id = user_id;
     r.created_at = r.last_seen_at = now;
     return q_session_insert(db, &r, addr) == STORE_OK ? 0 : -1;
+}
+
+/* Fills out for a user whose session was just made: names, and the
+ * grants, withheld while a second factor must still be set up. */
+static int finish_sign_in(struct store *db, const struct user_row *u, struct session_info *out)
+{
+    out->user_id = u->id;
+    snprintf(out->username, sizeof out->username, "%s", u->username);
+    snprintf(out->display_name, sizeof out->display_name, "%s", u->display_name);
+    if (svc_principal_load(db, u->id, &out->who) != SVC_OK)
+        return -1;
+    bool required = false, enrolled = false;
+    if (q_totp_required(db, u->id, &required, &enrolled) != STORE_OK)
+        return -1;
+    out->must_enrol = required && !enrolled;
+    if (out->must_enrol)
+        out->who.ngrants = 0;
+    return 0;
 }
 
 enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
@@ -119,22 +157,115 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
         return SIGN_IN_BAD;   /* already counted */
 
     memset(out, 0, sizeof *out);
+    bool required = false, enrolled = false;
+    if (q_totp_required(db, u.id, &required, &enrolled) != STORE_OK)
+        return SIGN_IN_ERROR;
     if (store_begin_write(db) != STORE_OK)
         return SIGN_IN_ERROR;
     /* Success clears the name's count but not the address's: otherwise one
      * real account could wipe the count between guesses at other names.
      * The address's count is forgotten after a quiet spell instead. */
-    if (q_throttle_clear(db, ukey) != STORE_OK ||
+    int made;
+    if (enrolled) {
+        /* Half-way: a pending sign-in, which grants nothing, until the code. */
+        char hash[65];
+        random_hex(out->cookie, 32);
+        sha256_hex(out->cookie, hash);
+        made = q_pending_purge(db, now - SIGN_IN_PENDING_SECONDS) == STORE_OK &&
+               q_pending_insert(db, hash, u.id, now) == STORE_OK ? 0 : -1;
+    } else {
+        made = new_session(db, u.id, remote_addr, now, out);
+    }
+    if (q_throttle_clear(db, ukey) != STORE_OK || forgive_one(db, akey, now) != STORE_OK || made != 0 ||
+        store_commit(db) != STORE_OK) {
+        store_rollback(db);
+        return SIGN_IN_ERROR;
+    }
+    if (enrolled)
+        return SIGN_IN_SECOND_FACTOR;
+    return finish_sign_in(db, &u, out) == 0 ? SIGN_IN_OK : SIGN_IN_ERROR;
+}
+
+enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config *cfg,
+                                     const char *pending, const char *code, const char *remote_addr,
+                                     int64_t now, struct session_info *out, int64_t *wait,
+                                     bool *recovery)
+{
+    *wait = 0;
+    *recovery = false;
+    if (!pending || strlen(pending) != 64)
+        return SIGN_IN_RESTART;
+    char phash[65];
+    sha256_hex(pending, phash);
+    struct pending_row p;
+    enum store_rc rc = q_pending_get(db, phash, &p);
+    if (rc == STORE_DONE)
+        return SIGN_IN_RESTART;
+    if (rc != STORE_ROW)
+        return SIGN_IN_ERROR;
+    if (now - p.created_at > SIGN_IN_PENDING_SECONDS || p.attempts >= SIGN_IN_PENDING_ATTEMPTS) {
+        (void)q_pending_delete(db, phash);
+        return SIGN_IN_RESTART;
+    }
+    /* Throttled like passwords (counted first, cleared on success), under a
+     * key of its own so a right password does not clear the code's count. */
+    char tkey[80], akey[80], ignored[80];
+    snprintf(tkey, sizeof tkey, "t:%lld", (long long)p.user_id);
+    throttle_keys("", remote_addr, ignored, akey);
+    struct throttle_state ts = {0, 0, 0, 0}, as = {0, 0, 0, 0};
+    struct throttle_rules addr_rules = cfg->throttle;
+    addr_rules.free_failures *= 5;
+    addr_rules.lock_after *= 5;
+    if (store_begin_write(db) != STORE_OK)
+        return SIGN_IN_ERROR;
+    int64_t w1 = 0, w2 = 0;
+    enum throttle_verdict v1 = check_key(db, tkey, now, &ts, &w1);
+    enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
+    if (v1 != THROTTLE_ALLOW || v2 != THROTTLE_ALLOW) {
+        store_rollback(db);
+        *wait = w1 > w2 ? w1 : w2;
+        return v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED ? SIGN_IN_LOCKED : SIGN_IN_WAIT;
+    }
+    record_failure(db, &cfg->throttle, tkey, &ts, now);
+    record_failure(db, &addr_rules, akey, &as, now);
+    if (q_pending_attempt(db, phash) != STORE_OK || store_commit(db) != STORE_OK) {
+        store_rollback(db);
+        return SIGN_IN_ERROR;
+    }
+
+    struct user_row u;
+    rc = q_user_get(db, p.user_id, &u);
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return SIGN_IN_ERROR;
+    if (rc == STORE_DONE || u.disabled) {
+        (void)q_pending_delete(db, phash);
+        return SIGN_IN_RESTART;
+    }
+    sodium_memzero(u.password_hash, sizeof u.password_hash);
+    int ok = svc_second_factor_check(db, u.id, code, now, recovery);
+    if (ok < 0)
+        return SIGN_IN_ERROR;
+    if (ok == 0)
+        return SIGN_IN_BAD;
+    memset(out, 0, sizeof *out);
+    if (store_begin_write(db) != STORE_OK)
+        return SIGN_IN_ERROR;
+    if (q_throttle_clear(db, tkey) != STORE_OK || forgive_one(db, akey, now) != STORE_OK ||
+        q_pending_delete(db, phash) != STORE_OK ||
         new_session(db, u.id, remote_addr, now, out) != 0 || store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;
     }
-    out->user_id = u.id;
-    snprintf(out->username, sizeof out->username, "%s", u.username);
-    snprintf(out->display_name, sizeof out->display_name, "%s", u.display_name);
-    if (svc_principal_load(db, u.id, &out->who) != SVC_OK)
-        return SIGN_IN_ERROR;
-    return SIGN_IN_OK;
+    return finish_sign_in(db, &u, out) == 0 ? SIGN_IN_OK : SIGN_IN_ERROR;
+}
+
+void svc_sign_in_cancel(struct store *db, const char *pending)
+{
+    if (!pending || strlen(pending) != 64)
+        return;
+    char hash[65];
+    sha256_hex(pending, hash);
+    (void)q_pending_delete(db, hash);
 }
 
 enum session_result svc_session_resume(struct store *db, const struct auth_config *cfg,
@@ -165,10 +296,9 @@ enum session_result svc_session_resume(struct store *db, const struct auth_confi
     }
     memset(out, 0, sizeof *out);
     memcpy(out->csrf, r.csrf_token, sizeof out->csrf);
-    out->user_id = u.id;
-    snprintf(out->username, sizeof out->username, "%s", u.username);
-    snprintf(out->display_name, sizeof out->display_name, "%s", u.display_name);
-    if (svc_principal_load(db, u.id, &out->who) != SVC_OK)
+    memcpy(out->handle, r.handle, sizeof out->handle);
+    sodium_memzero(u.password_hash, sizeof u.password_hash);
+    if (finish_sign_in(db, &u, out) != 0)
         return SESSION_ERROR;
     /* Touch at most once a minute (fewer writes), but often enough that a
      * short idle timeout still sees a session in use as alive. */

@@ -21,8 +21,16 @@ enum sign_in_result {
     SIGN_IN_BAD,        /* unknown user, wrong password or disabled: one answer */
     SIGN_IN_WAIT,       /* too soon after a failure; *wait says how long */
     SIGN_IN_LOCKED,     /* too many failures; *wait says how long */
-    SIGN_IN_ERROR
+    SIGN_IN_ERROR,
+    SIGN_IN_SECOND_FACTOR,  /* password right; a code is needed: out->cookie
+                               holds the pending sign-in (no rights at all) */
+    SIGN_IN_RESTART     /* the pending sign-in is unknown or too old */
 };
+
+/* How long a pending sign-in waits for its code, and how many wrong codes
+ * it takes before the password must be given again. */
+#define SIGN_IN_PENDING_SECONDS 300
+#define SIGN_IN_PENDING_ATTEMPTS 5
 
 struct session_info {
     char cookie[65];        /* the value to set (only after sign-in) */
@@ -30,6 +38,9 @@ struct session_info {
     int64_t user_id;
     char username[64];
     char display_name[128];
+    char handle[33];        /* the session's public name (lists, revoking) */
+    bool must_enrol;        /* a role requires a second factor not yet set up:
+                               the session may only set one up (no grants) */
     struct principal who;
 };
 
@@ -37,6 +48,16 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
                                 const char *username, const char *password,
                                 const char *remote_addr, int64_t now,
                                 struct session_info *out, int64_t *wait);
+
+/* The second step: a code (or recovery code) for the pending sign-in
+ * whose cookie value is pending.  Throttled like passwords, per user and
+ * per address.  *recovery says a recovery code was spent. */
+enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config *cfg,
+                                     const char *pending, const char *code, const char *remote_addr,
+                                     int64_t now, struct session_info *out, int64_t *wait,
+                                     bool *recovery);
+/* Forgets a pending sign-in (cancel, or a new password attempt). */
+void svc_sign_in_cancel(struct store *db, const char *pending);
 
 enum session_result { SESSION_OK = 0, SESSION_NONE, SESSION_EXPIRED, SESSION_ERROR };
 /* Finds the live session for a cookie value, ending it if it has expired or

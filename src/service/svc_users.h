@@ -14,9 +14,27 @@ struct user_form {
 enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
                                 const struct role_grant *grants, size_t ngrants,
                                 struct field_errors *errs, int64_t *id);
+/* A new user with one role, from a form: role (code), place ("system",
+ * "authority:N" or "school:N") and detail (optional, e.g. "senco"). */
+struct grant_form {
+    const char *role, *place, *detail;
+};
+enum svc_status svc_user_add(struct svc_ctx *c, const struct user_form *f, const struct grant_form *g,
+                             struct field_errors *errs, int64_t *id);
+/* The places where the principal may give a new user a role: fn(arg,
+ * value, label) with values as svc_user_add takes them. */
+enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const char *value, const char *label),
+                                void *arg);
 enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
                                       struct field_errors *errs);
-/* Disabling also ends every session the user has. */
+/* SVC_OK when the principal may take action a on this user: in every
+ * authority the user's grants lie in. */
+enum svc_status svc_user_may(struct svc_ctx *c, enum action a, int64_t user_id);
+/* One user, for administrators (the password hash is cleared). */
+enum svc_status svc_user_get(struct svc_ctx *c, int64_t id, struct user_row *out);
+/* Disabling also ends every session the user has.  Nobody disables
+ * themselves (SVC_CONFLICT): an installation could lose its last
+ * administrator that way. */
 enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, bool disabled);
 enum svc_status svc_user_list(struct svc_ctx *c,
                               void (*fn)(void *arg, const struct user_row *u), void *arg);

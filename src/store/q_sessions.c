@@ -5,8 +5,8 @@
 enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr)
 {
     struct store_stmt *st = store_prepare(s,
-        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr) "
-        "VALUES (?,?,?,?,?,?)");
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr, "
+        "handle) VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, r->id_hash);
@@ -15,6 +15,7 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
     store_bind_int(st, 4, r->created_at);
     store_bind_int(st, 5, r->last_seen_at);
     store_bind_text(st, 6, remote_addr ? remote_addr : "");
+    store_bind_text(st, 7, r->handle);
     enum store_rc rc = store_exec_stmt(st);
     store_done(st);
     return rc;
@@ -23,7 +24,8 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
 enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
+        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, handle FROM sessions "
+        "WHERE id_hash = ?");
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
@@ -34,6 +36,7 @@ enum store_rc q_session_get(struct store *s, const char *id_hash, struct session
         store_col_copy(st, 2, out->csrf_token, sizeof out->csrf_token);
         out->created_at = store_col_int(st, 3);
         out->last_seen_at = store_col_int(st, 4);
+        store_col_copy(st, 5, out->handle, sizeof out->handle);
     }
     store_done(st);
     return rc;
@@ -77,6 +80,54 @@ enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
     enum store_rc rc = store_exec_stmt(st);
     store_done(st);
     return rc;
+}
+
+enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ? AND handle <> ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, keep_handle);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc q_session_revoke(struct store *s, const char *handle)
+{
+    enum store_rc rc = exec_text(s, "DELETE FROM sessions WHERE handle = ? AND handle <> ''", handle);
+    if (rc == STORE_OK && store_changes(s) == 0)
+        return STORE_DONE;
+    return rc;
+}
+
+enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t created_after, int64_t limit,
+                             void (*fn)(void *arg, const struct session_item *it), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT s.handle, s.user_id, u.username, u.display_name, s.created_at, s.last_seen_at "
+        "FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.last_seen_at >= ? AND s.created_at >= ? AND s.handle <> '' "
+        "ORDER BY s.last_seen_at DESC, u.username LIMIT ?");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, idle_after);
+    store_bind_int(st, 2, created_after);
+    store_bind_int(st, 3, limit);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct session_item it;
+        store_col_copy(st, 0, it.handle, sizeof it.handle);
+        it.user_id = store_col_int(st, 1);
+        store_col_copy(st, 2, it.username, sizeof it.username);
+        store_col_copy(st, 3, it.display_name, sizeof it.display_name);
+        it.created_at = store_col_int(st, 4);
+        it.last_seen_at = store_col_int(st, 5);
+        fn(arg, &it);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before)

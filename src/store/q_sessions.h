@@ -10,6 +10,7 @@ struct session_row {
     char csrf_token[65];
     int64_t created_at;
     int64_t last_seen_at;
+    char handle[33];        /* random; names the session in lists (never the id) */
 };
 
 enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr);
@@ -17,6 +18,25 @@ enum store_rc q_session_get(struct store *s, const char *id_hash, struct session
 enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now);
 enum store_rc q_session_delete(struct store *s, const char *id_hash);
 enum store_rc q_session_delete_user(struct store *s, int64_t user_id);
+/* Every session of other users and this one except keep_handle. */
+enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle);
+/* Ends the session with this handle (STORE_DONE if there was none). */
+enum store_rc q_session_revoke(struct store *s, const char *handle);
+
+/* A live session as administrators see it: no id, no hash, no address. */
+struct session_item {
+    char handle[33];
+    int64_t user_id;
+    char username[64];
+    char display_name[128];
+    int64_t created_at;
+    int64_t last_seen_at;
+};
+/* Sessions seen since idle_after and begun since created_after, most
+ * recently used first, at most limit. */
+enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t created_after, int64_t limit,
+                             void (*fn)(void *arg, const struct session_item *it), void *arg);
+
 /* Removes sessions idle since before idle_before or created before created_before. */
 enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before);
 

@@ -115,6 +115,16 @@ void dispatch(struct req *rq, struct resp *rs)
                    "For your security, the form could not be used. Go back, reload the page and try again.");
         goto out;
     }
+    /* A role of this user needs a second factor they have not set up: the
+     * session can do nothing else until they have (its grants are empty too). */
+    if (rq->signed_in && rq->sess.must_enrol && !(rt->flags & (ROUTE_ENROL | ROUTE_PUBLIC))) {
+        if (rq->api)
+            view_error(rq, rs, 403, "Set up two-factor authentication",
+                       "Set up two-factor authentication first (/api/v1/account/two-factor).");
+        else
+            resp_redirect(rs, "/account/two-factor");
+        goto out;
+    }
     svc_origin_set(rq->remote_addr);
     bool audited_change = audit_trail_begin(rq, rt);
     rt->fn(rq, rs);

@@ -32,6 +32,11 @@ json_t *fld_input(const char *name, const char *label, const char *value,
     return f;
 }
 
+json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint)
+{
+    return base(name, "label", label, e, hint);
+}
+
 void fld_add_option(json_t *field, const char *value, const char *label, const char *current)
 {
     json_t *opts = json_object_get(field, "options");

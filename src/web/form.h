@@ -22,6 +22,8 @@ json_t *fld_radios_codes(const char *name, const char *legend, const char *value
 /* GOV.UK date input: inputs NAME-day, NAME-month, NAME-year. */
 json_t *fld_date(const char *name, const char *legend, const char *day, const char *month,
                  const char *year, const struct field_errors *e, const char *hint);
+/* An empty select (options added with fld_add_option). */
+json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint);
 /* Adds an option {value,label,selected} to a select field. */
 void fld_add_option(json_t *field, const char *value, const char *label, const char *current);
 /* Sets a string member when s is non-NULL. */

@@ -19,19 +19,33 @@ static void clear_cookie(struct req *rq, struct resp *rs, const char *name)
                     rq->app->secure_cookies ? "; Secure" : "");
 }
 
-/* Shows the sign-in form.  Its CSRF token is also set as a cookie; the
- * form must send back the same value (there is no session yet). */
-static void render_sign_in(struct req *rq, struct resp *rs, int status, const char *username,
-                           const struct field_errors *errs, const char *notice)
+/* The sign-in forms' CSRF token, also set as a cookie: the form must send
+ * back the same value (there is no session yet). */
+static const char *form_token(struct req *rq, struct resp *rs)
 {
     const char *token = req_cookie(rq, "tas_csrf");
-    char fresh[65];
     if (!token || strlen(token) != 64) {
+        char fresh[65];
         random_hex(fresh, 32);
-        token = fresh;
+        token = req_keep(rq, fresh);
         resp_add_cookie(rs, "tas_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
                         rq->app->secure_cookies ? "; Secure" : "");
     }
+    return token;
+}
+
+/* The pending sign-in lives no longer than the server keeps it. */
+static void set_pending_cookie(struct req *rq, struct resp *rs, const char *value)
+{
+    resp_add_cookie(rs, "tas_pending=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", value,
+                    SIGN_IN_PENDING_SECONDS, rq->app->secure_cookies ? "; Secure" : "");
+}
+
+/* Shows the sign-in form. */
+static void render_sign_in(struct req *rq, struct resp *rs, int status, const char *username,
+                           const struct field_errors *errs, const char *notice)
+{
+    const char *token = form_token(rq, rs);
     json_t *ctx = view_page(rq, "Sign in", NULL);
     json_object_set_new(ctx, "csrf", json_string(token));
     if (errs && errs->count)
@@ -61,6 +75,8 @@ void h_sign_in_form(struct req *rq, struct resp *rs)
         notice = "You were signed out because you had not used the service for a while. Sign in again to continue.";
     else if (req_query(rq, "signed_out"))
         notice = "You have signed out.";
+    else if (req_query(rq, "restart"))
+        notice = "Your sign-in timed out before the code was entered. Sign in again.";
     render_sign_in(rq, rs, 200, "", NULL, notice);
 }
 
@@ -84,6 +100,8 @@ static enum sign_in_result attempt(struct req *rq, const char *username, const c
         field_errors_add(errs, "password", "Enter your password");
     if (errs->count)
         return SIGN_IN_BAD;
+    /* A new attempt replaces any sign-in still waiting for its code. */
+    svc_sign_in_cancel(rq->db, req_cookie(rq, "tas_pending"));
     enum sign_in_result r = svc_sign_in(rq->db, &rq->app->auth, username, password,
                                         rq->remote_addr, rq->now, &rq->sess, wait);
     char msg[160];
@@ -106,8 +124,8 @@ static enum sign_in_result attempt(struct req *rq, const char *username, const c
 static int status_for(enum sign_in_result r)
 {
     switch (r) {
-    case SIGN_IN_OK: return 200;
-    case SIGN_IN_BAD: return 401;
+    case SIGN_IN_OK: case SIGN_IN_SECOND_FACTOR: return 200;
+    case SIGN_IN_BAD: case SIGN_IN_RESTART: return 401;
     case SIGN_IN_WAIT: case SIGN_IN_LOCKED: return 429;
     default: return 500;
     }
@@ -122,6 +140,11 @@ void h_sign_in(struct req *rq, struct resp *rs)
     enum sign_in_result r = attempt(rq, username, password, &errs, &wait);
     if (r == SIGN_IN_ERROR) {
         view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    if (r == SIGN_IN_SECOND_FACTOR) {
+        set_pending_cookie(rq, rs, rq->sess.cookie);
+        resp_redirect(rs, "/sign-in/code");
         return;
     }
     if (r != SIGN_IN_OK) {
@@ -145,9 +168,9 @@ static json_t *me_json(const struct req *rq)
                                                scope_code(g->scope), "scope_id",
                                                (json_int_t)g->scope_id, "detail", g->detail));
     }
-    return json_pack("{s:{s:I, s:s, s:s, s:o}, s:s}", "user", "id", (json_int_t)rq->sess.user_id,
+    return json_pack("{s:{s:I, s:s, s:s, s:o}, s:s, s:b}", "user", "id", (json_int_t)rq->sess.user_id,
                      "username", rq->sess.username, "display_name", rq->sess.display_name, "roles",
-                     roles, "csrf", rq->sess.csrf);
+                     roles, "csrf", rq->sess.csrf, "two_factor_setup_required", rq->sess.must_enrol);
 }
 
 void h_api_sign_in(struct req *rq, struct resp *rs)
@@ -160,6 +183,12 @@ void h_api_sign_in(struct req *rq, struct resp *rs)
         rq->signed_in = true;
         set_session_cookie(rq, rs, rq->sess.cookie);
         view_json(rs, 200, me_json(rq));
+        return;
+    }
+    if (r == SIGN_IN_SECOND_FACTOR) {
+        set_pending_cookie(rq, rs, rq->sess.cookie);
+        view_json(rs, 200, json_pack("{s:b, s:s}", "second_factor_required", 1, "next",
+                                     "/api/v1/sign-in/code"));
         return;
     }
     if (r == SIGN_IN_ERROR) {
@@ -185,4 +214,108 @@ void h_sign_out(struct req *rq, struct resp *rs)
         view_json(rs, 200, json_pack("{s:b}", "signed_out", 1));
     else
         resp_redirect(rs, "/sign-in?signed_out=1");
+}
+
+/* ---- the second step: a code from the authenticator or a recovery code -- */
+
+static void render_code(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
+{
+    json_t *ctx = view_page(rq, "Enter your security code", NULL);
+    json_object_set_new(ctx, "csrf", json_string(form_token(rq, rs)));
+    if (errs && errs->count)
+        json_object_set_new(ctx, "errors", view_errors(errs));
+    json_t *c = fld_input("code", "Security code", "", errs,
+                          "The 6-digit code from your authenticator app, or one of your recovery codes");
+    fld_set(c, "autocomplete", "one-time-code");
+    json_object_set_new(c, "spellcheck_off", json_true());
+    fld_set(c, "width_class", "govuk-input--width-10");
+    fld_set(c, "label_class", "govuk-label--s");
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "code", c));
+    view_render(rq, rs, status, "sign_in_code", ctx);
+}
+
+void h_sign_in_code_form(struct req *rq, struct resp *rs)
+{
+    if (rq->signed_in) {
+        resp_redirect(rs, "/");
+        return;
+    }
+    if (!req_cookie(rq, "tas_pending")) {
+        resp_redirect(rs, "/sign-in");
+        return;
+    }
+    render_code(rq, rs, 200, NULL);
+}
+
+/* Shared by the HTML and JSON code step. */
+static enum sign_in_result code_attempt(struct req *rq, struct field_errors *errs, int64_t *wait)
+{
+    const char *code = req_param(rq, "code");
+    bool recovery = false;
+    *wait = 0;
+    if (!code || !*code) {
+        field_errors_add(errs, "code", "Enter your security code");
+        return SIGN_IN_BAD;
+    }
+    enum sign_in_result r = svc_sign_in_code(rq->db, &rq->app->auth, req_cookie(rq, "tas_pending"), code,
+                                             rq->remote_addr, rq->now, &rq->sess, wait, &recovery);
+    char msg[160];
+    if (r == SIGN_IN_BAD)
+        field_errors_add(errs, "code", "The security code is not right, or it has been used already");
+    else if (r == SIGN_IN_WAIT || r == SIGN_IN_LOCKED) {
+        wait_message(msg, sizeof msg, r, *wait);
+        field_errors_add(errs, "code", msg);
+    }
+    return r;
+}
+
+void h_sign_in_code(struct req *rq, struct resp *rs)
+{
+    struct field_errors errs = {0};
+    int64_t wait = 0;
+    enum sign_in_result r = code_attempt(rq, &errs, &wait);
+    switch (r) {
+    case SIGN_IN_OK:
+        set_session_cookie(rq, rs, rq->sess.cookie);
+        clear_cookie(rq, rs, "tas_pending");
+        clear_cookie(rq, rs, "tas_csrf");
+        resp_redirect(rs, "/");
+        return;
+    case SIGN_IN_RESTART:
+        clear_cookie(rq, rs, "tas_pending");
+        resp_redirect(rs, "/sign-in?restart=1");
+        return;
+    case SIGN_IN_ERROR:
+    case SIGN_IN_SECOND_FACTOR:
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    default:
+        rs->retry_after = wait;
+        render_code(rq, rs, status_for(r), &errs);
+    }
+}
+
+void h_api_sign_in_code(struct req *rq, struct resp *rs)
+{
+    struct field_errors errs = {0};
+    int64_t wait = 0;
+    enum sign_in_result r = code_attempt(rq, &errs, &wait);
+    if (r == SIGN_IN_OK) {
+        rq->signed_in = true;
+        set_session_cookie(rq, rs, rq->sess.cookie);
+        clear_cookie(rq, rs, "tas_pending");
+        view_json(rs, 200, me_json(rq));
+        return;
+    }
+    if (r == SIGN_IN_ERROR || r == SIGN_IN_SECOND_FACTOR) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    if (r == SIGN_IN_RESTART)
+        clear_cookie(rq, rs, "tas_pending");
+    rs->retry_after = wait;
+    view_json(rs, status_for(r), json_pack("{s:s, s:I}", "error",
+                                           r == SIGN_IN_RESTART ? "sign in again"
+                                           : errs.count ? errs.items[0].message : "not signed in",
+                                           "retry_after", (json_int_t)wait));
 }

@@ -17,6 +17,9 @@ void h_sign_in(struct req *rq, struct resp *rs);
 void h_sign_out(struct req *rq, struct resp *rs);
 void h_api_sign_in(struct req *rq, struct resp *rs);
 void h_api_me(struct req *rq, struct resp *rs);
+void h_sign_in_code_form(struct req *rq, struct resp *rs);
+void h_sign_in_code(struct req *rq, struct resp *rs);
+void h_api_sign_in_code(struct req *rq, struct resp *rs);
 
 /* h_home.c */
 void h_home(struct req *rq, struct resp *rs);

@@ -16,7 +16,7 @@ static const struct route core_routes[] = {
 
     {"GET", "/sign-in", h_sign_in_form, ROUTE_PUBLIC},
     {"POST", "/sign-in", h_sign_in, ROUTE_PUBLIC},
-    {"POST", "/sign-out", h_sign_out, 0},
+    {"POST", "/sign-out", h_sign_out, ROUTE_ENROL},
     {"GET", "/", h_home, 0},
 
     {"GET", "/authorities", h_authority_list, 0},
@@ -41,8 +41,8 @@ static const struct route core_routes[] = {
     {"POST", "/pupils/:id/edit", h_pupil_update, 0},
 
     {"POST", "/api/v1/sign-in", h_api_sign_in, ROUTE_PUBLIC},
-    {"POST", "/api/v1/sign-out", h_sign_out, 0},
-    {"GET", "/api/v1/me", h_api_me, 0},
+    {"POST", "/api/v1/sign-out", h_sign_out, ROUTE_ENROL},
+    {"GET", "/api/v1/me", h_api_me, ROUTE_ENROL},
     {"GET", "/api/v1/authorities", h_authority_list, 0},
     {"POST", "/api/v1/authorities", h_authority_create, 0},
     {"GET", "/api/v1/authorities/:id", h_authority_view, 0},
@@ -97,6 +97,9 @@ extern const struct route_table break_glass_table;
 extern const struct route_table audit_table;
 extern const struct route_table dashboard_table_routes;
 extern const struct route_table costs_table;
+extern const struct route_table account_table;
+extern const struct route_table users_table;
+extern const struct route_table extract_table;
 
 /* Every area's table.  Add a line here for a new h_<area>.c. */
 static const struct route_table *const tables[] = {
@@ -112,6 +115,9 @@ static const struct route_table *const tables[] = {
     &audit_table,
     &dashboard_table_routes,
     &costs_table,
+    &account_table,
+    &users_table,
+    &extract_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -9,6 +9,8 @@
 enum route_flags {
     ROUTE_PUBLIC = 1,      /* no sign-in needed */
     ROUTE_NO_DB = 2,       /* static: no database connection, no session */
+    ROUTE_ENROL = 4,       /* open to a session that must first set up a second
+                              factor (setting it up, signing out) */
 };
 
 struct route {

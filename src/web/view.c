@@ -60,6 +60,12 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/break-glass", "Emergency access", "break-glass", section);
         if (may(rq, ACT_LIST, RES_AUDIT))
             nav_item(nav, "/audit", "Audit log", "audit", section);
+        if (may(rq, ACT_LIST, RES_USER))
+            nav_item(nav, "/users", "Users", "users", section);
+        struct visibility ev;
+        policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
+        if (!policy_visible_none(&ev))
+            nav_item(nav, "/extract", "Extract", "extract", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;

@@ -2,7 +2,7 @@
 // and the user commands, run against a scratch database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,7 +76,18 @@ test('user add, list, passwd, disable, enable', () => {
   assert.match(r.err, /already taken/);
   r = tas(['user', 'add', 'shorty', '--db', db, '--name', 'S', '--role', 'admin', '--scope', 'system'], 'short\n');
   assert.equal(r.code, 1);
-  assert.match(r.err, /10 characters or more/);
+  assert.match(r.err, /12 characters or more/);
+  // The password policy: block-listed (also with digits added), or the user name.
+  r = tas(['user', 'add', 'common', '--db', db, '--name', 'C', '--role', 'admin', '--scope', 'system'],
+          'Password1234\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /too common/);
+  r = tas(['user', 'passwd', 'platform.admin', '--db', db], 'my platform.admin secret\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /must not contain the user name/);
+  r = tas(['user', 'passwd', 'platform.admin', '--db', db], `${'x'.repeat(300)}\n`);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /256 characters or fewer/);
   r = tas(['user', 'list', '--db', db]);
   assert.equal(r.code, 0);
   assert.match(r.out, /platform\.admin\s+Pat Admin\s+active admin@system/);
@@ -86,4 +97,14 @@ test('user add, list, passwd, disable, enable', () => {
   assert.match(tas(['user', 'list', '--db', db]).out, /disabled/);
   assert.equal(tas(['user', 'enable', 'platform.admin', '--db', db]).code, 0);
   assert.equal(tas(['user', 'disable', 'nobody', '--db', db]).code, 1);
+  // Resetting two-factor authentication (a lost phone) removes the authenticator.
+  const sqlite = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+  sqlite("INSERT INTO user_totp (user_id, secret_box, confirmed_at, last_step, created_at) " +
+         "SELECT id, 'sealed', 1, 0, 1 FROM users WHERE username = 'platform.admin'");
+  assert.equal(sqlite('SELECT count(*) FROM user_totp'), '1');
+  r = tas(['user', 'reset-two-factor', 'platform.admin', '--db', db]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(sqlite('SELECT count(*) FROM user_totp'), '0');
+  assert.match(r.out, /two-factor authentication reset for platform\.admin/);
+  assert.equal(tas(['user', 'reset-two-factor', 'nobody', '--db', db]).code, 1);
 });

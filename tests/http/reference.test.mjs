@@ -124,7 +124,7 @@ before(async () => {
   // A platform administrator, to create a second authority (which gets its
   // defaults from svc_authority_create, like the demo's).
   const add = spawnSync(tasBin(), ['user', 'add', 'platform', '--db', srv.db, '--name', 'Pat Platform',
-    '--role', 'admin', '--scope', 'system'], { input: 'platform-password-1\n', encoding: 'utf8', timeout: 30000 });
+    '--role', 'admin', '--scope', 'system'], { input: 'windmill-harbour-77\n', encoding: 'utf8', timeout: 30000 });
   assert.equal(add.status, 0, add.stderr);
   const users = ['coordinator', 'practitioner', 'evaluator', 'admin'];
   const clients = await Promise.all(users.map((u) => signIn(u)));
@@ -375,7 +375,7 @@ test('practitioners read but cannot change; evaluators see none of it', async ()
 });
 
 test("another authority's reference data is not found", async () => {
-  const sys = await signIn('platform', 'platform-password-1');
+  const sys = await signIn('platform', 'windmill-harbour-77');
   const la = await api(sys, 'POST', '/api/v1/authorities', { la_code: '998', name: 'Testshire County Council' });
   assert.equal(la.status, 201, la.text);
   const aid = la.body.authority.id;
@@ -513,7 +513,7 @@ test('term dates: closure days are added and removed', async () => {
   got = (await api(c, 'GET', `/api/v1/term-dates/${year + 1}`)).body.closure_days;
   assert.ok(!got.some((d) => d.date === iso));
   // Another authority's closure day cannot be removed from here.
-  const theirs = (await api(await signIn('platform', 'platform-password-1'), 'GET',
+  const theirs = (await api(await signIn('platform', 'windmill-harbour-77'), 'GET',
     `/api/v1/term-dates/${year}?authority=${other.authority}`)).body.closure_days;
   if (theirs.length) {
     r = await submit(c, page, { closure_id: String(theirs[0].id), action: 'remove_closure' });

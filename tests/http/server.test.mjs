@@ -68,9 +68,9 @@ before(async () => {
   srv = await startServer();
   // A system administrator (the demo's administrator works within one authority).
   const add = spawnSync(tasBin(), ['user', 'add', 'root', '--name', 'Root Admin', '--role', 'admin',
-    '--scope', 'system', '--db', srv.db], { input: 'root-password-123\n', encoding: 'utf8', timeout: 60000 });
+    '--scope', 'system', '--db', srv.db], { input: 'keys-to-the-kingdom-42\n', encoding: 'utf8', timeout: 60000 });
   assert.equal(add.status, 0, add.stderr);
-  [admin, root] = await Promise.all([apiClient('admin'), apiClient('root', 'root-password-123')]);
+  [admin, root] = await Promise.all([apiClient('admin'), apiClient('root', 'keys-to-the-kingdom-42')]);
 });
 
 after(async () => {

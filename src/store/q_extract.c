@@ -1,0 +1,94 @@
+#include "store/q_extract.h"
+
+#include "store/q_common.h"
+
+#define EXTRACT_FROM " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \
+    "JOIN schools s ON s.id = p.school_id JOIN authorities la ON la.id = s.authority_id WHERE " \
+    VIS_FILTER("s.authority_id", "p.school_id")
+
+static int tristate(struct store_stmt *st, int col)
+{
+    return store_col_is_null(st, col) ? -1 : store_col_int(st, col) != 0;
+}
+
+enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
+                              void (*fn)(void *arg, const struct extract_case_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.id, p.upn, substr(p.date_of_birth, 1, 7), p.gender, p.ethnicity, p.nc_year, "
+        "p.sen_provision, la.la_code, s.urn, s.phase, c.status, c.opened_on, coalesce(c.closed_on, ''), "
+        "c.closure_reason, c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, "
+        "c.prior_cp, c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
+        "c.risk_pex" EXTRACT_FROM " ORDER BY c.id");
+    if (!st)
+        return STORE_ERROR;
+    if (q_bind_visibility(st, 1, v) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        struct extract_case_row r;
+        r.case_id = store_col_int(st, 0);
+        store_col_copy(st, 1, r.upn, sizeof r.upn);
+        store_col_copy(st, 2, r.birth_ym, sizeof r.birth_ym);
+        store_col_copy(st, 3, r.gender, sizeof r.gender);
+        store_col_copy(st, 4, r.ethnicity, sizeof r.ethnicity);
+        store_col_copy(st, 5, r.nc_year, sizeof r.nc_year);
+        store_col_copy(st, 6, r.sen_provision, sizeof r.sen_provision);
+        store_col_copy(st, 7, r.la_code, sizeof r.la_code);
+        store_col_copy(st, 8, r.school_urn, sizeof r.school_urn);
+        store_col_copy(st, 9, r.school_phase, sizeof r.school_phase);
+        store_col_copy(st, 10, r.status, sizeof r.status);
+        store_col_copy(st, 11, r.opened_on, sizeof r.opened_on);
+        store_col_copy(st, 12, r.closed_on, sizeof r.closed_on);
+        store_col_copy(st, 13, r.closure_reason, sizeof r.closure_reason);
+        for (int i = 0; i < 11; i++)
+            r.prior[i] = tristate(st, 14 + i);
+        fn(arg, &r);
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum extract_count kind,
+                               void (*fn)(void *arg, int64_t case_id, const char *a, const char *b,
+                                          const char *c, int64_t n),
+                               void *arg)
+{
+    static const char *const sql[] = {
+        [EXTRACT_NEEDS] = "SELECT n.case_id, n.area, NULL, NULL, 1 FROM case_needs n "
+                          "JOIN cases c ON c.id = n.case_id JOIN pupils p ON p.id = c.pupil_id "
+                          "JOIN schools s ON s.id = p.school_id WHERE " VIS_FILTER("s.authority_id", "p.school_id"),
+        [EXTRACT_DISCUSSIONS] = "SELECT d.case_id, d.kind, NULL, NULL, count(*) FROM discussions d "
+                                "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
+                                "JOIN schools s ON s.id = p.school_id WHERE "
+                                VIS_FILTER("s.authority_id", "p.school_id") " GROUP BY d.case_id, d.kind",
+        [EXTRACT_ACTIONS] = "SELECT a.case_id, a.nature, a.setting, a.status, count(*) FROM actions a "
+                            "JOIN cases c ON c.id = a.case_id JOIN pupils p ON p.id = c.pupil_id "
+                            "JOIN schools s ON s.id = p.school_id WHERE "
+                            VIS_FILTER("s.authority_id", "p.school_id")
+                            " GROUP BY a.case_id, a.nature, a.setting, a.status",
+        [EXTRACT_REFERRALS] = "SELECT r.case_id, r.outcome, NULL, NULL, count(*) FROM referrals r "
+                              "JOIN cases c ON c.id = r.case_id JOIN pupils p ON p.id = c.pupil_id "
+                              "JOIN schools s ON s.id = p.school_id WHERE "
+                              VIS_FILTER("s.authority_id", "p.school_id") " GROUP BY r.case_id, r.outcome",
+    };
+    if ((unsigned)kind > EXTRACT_REFERRALS)
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, sql[kind]);
+    if (!st)
+        return STORE_ERROR;
+    if (q_bind_visibility(st, 1, v) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        fn(arg, store_col_int(st, 0), store_col_text(st, 1),
+           store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
+           store_col_is_null(st, 3) ? NULL : store_col_text(st, 3), store_col_int(st, 4));
+    }
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

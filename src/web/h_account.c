@@ -1,0 +1,223 @@
+/* A user's own account: two-factor authentication (setting it up, the
+ * recovery codes) and changing their password; HTML and JSON.  Data comes
+ * from service/svc_account.c.  The second sign-in step is in h_auth.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "service/svc_account.h"
+#include "web/form.h"
+#include "web/handlers.h"
+#include "web/router.h"
+#include "web/view.h"
+
+static void ctx_init(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+}
+
+static json_t *page(struct req *rq, const char *title)
+{
+    json_t *ctx = view_page(rq, title, "account");
+    if (!rq->sess.must_enrol)
+        view_breadcrumbs(ctx, "/", "Home", "/account", "Your account", NULL);
+    return ctx;
+}
+
+/* ---- the account page ---------------------------------------------------- */
+
+static void h_account(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct totp_status ts;
+    enum svc_status st = svc_totp_status(&c, &ts);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Your account", "account");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "two_factor", json_pack("{s:b, s:b, s:I}", "enabled", ts.enabled, "required",
+                                                     ts.required, "recovery_unused",
+                                                     (json_int_t)ts.recovery_unused));
+    const char *saved = req_query(rq, "saved");
+    if (saved && strcmp(saved, "password") == 0)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    "Your password has been changed. You have been signed out everywhere else."));
+    view_render(rq, rs, 200, "account", ctx);
+}
+
+/* ---- two-factor authentication ----------------------------------------- */
+
+static json_t *code_field(const struct field_errors *e)
+{
+    json_t *f = fld_input("code", "Code from the app", "", e, "The 6 digits your authenticator app shows");
+    fld_set(f, "autocomplete", "one-time-code");
+    fld_set(f, "inputmode", "numeric");
+    fld_set(f, "width_class", "govuk-input--width-10");
+    fld_set(f, "label_class", "govuk-label--s");
+    json_object_set_new(f, "spellcheck_off", json_true());
+    return f;
+}
+
+/* The set-up page (or JSON), for a user with no authenticator yet. */
+static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                       const struct field_errors *e)
+{
+    struct totp_setup su;
+    enum svc_status st = svc_totp_begin(c, &su);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        if (e && e->count) {
+            view_invalid_json(rs, e);
+            return;
+        }
+        view_json(rs, 200, json_pack("{s:b, s:b, s:s, s:s}", "enabled", 0, "required", rq->sess.must_enrol,
+                                     "secret", su.secret, "otpauth_uri", su.uri));
+        return;
+    }
+    json_t *ctx = page(rq, "Set up two-factor authentication");
+    json_object_set_new(ctx, "setup", json_pack("{s:s, s:s}", "secret", su.secret, "uri", su.uri));
+    json_object_set_new(ctx, "must_enrol", json_boolean(rq->sess.must_enrol));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "code", code_field(e)));
+    view_render(rq, rs, status, "account_two_factor", ctx);
+}
+
+static void h_two_factor(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct totp_status ts;
+    enum svc_status st = svc_totp_status(&c, &ts);
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (!ts.enabled) {
+        show_setup(rq, rs, &c, 200, NULL);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:b, s:b, s:I}", "enabled", 1, "required", ts.required,
+                                     "recovery_unused", (json_int_t)ts.recovery_unused));
+        return;
+    }
+    json_t *ctx = page(rq, "Two-factor authentication");
+    json_object_set_new(ctx, "on", json_pack("{s:I}", "recovery_unused", (json_int_t)ts.recovery_unused));
+    view_render(rq, rs, 200, "account_two_factor", ctx);
+}
+
+static void h_two_factor_confirm(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct field_errors e = {0};
+    recovery_code codes[RECOVERY_CODES];
+    enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), &e, codes);
+    if (st == SVC_INVALID) {
+        show_setup(rq, rs, &c, 400, &e);
+        return;
+    }
+    if (st == SVC_NOT_FOUND) {
+        /* No set-up under way (e.g. reset meanwhile): start one. */
+        show_setup(rq, rs, &c, 200, NULL);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < RECOVERY_CODES; i++)
+        json_array_append_new(list, json_string(codes[i]));
+    memset(codes, 0, sizeof codes);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:b, s:o}", "enabled", 1, "recovery_codes", list));
+        return;
+    }
+    /* Shown once, on this response only (never stored, never in a link). */
+    json_t *ctx = page(rq, "Two-factor authentication is on");
+    json_object_set_new(ctx, "done", json_pack("{s:o}", "codes", list));
+    view_render(rq, rs, 200, "account_two_factor", ctx);
+}
+
+/* ---- changing one's password ------------------------------------------- */
+
+static json_t *pw_field(const char *name, const char *label, const char *autocomplete, const char *hint,
+                        const struct field_errors *e)
+{
+    /* Passwords are never sent back into the page, even after an error. */
+    json_t *f = fld_input(name, label, "", e, hint);
+    fld_set(f, "type", "password");
+    fld_set(f, "autocomplete", autocomplete);
+    fld_set(f, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(f, "spellcheck_off", json_true());
+    return f;
+}
+
+static void password_form(struct req *rq, struct resp *rs, int status, const struct field_errors *e)
+{
+    json_t *ctx = page(rq, "Change your password");
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_object_set_new(ctx, "fields", json_pack(
+        "{s:o, s:o, s:o}",
+        "current_password", pw_field("current_password", "Current password", "current-password", NULL, e),
+        "new_password", pw_field("new_password", "New password", "new-password",
+                                 "At least 12 characters. Three random words make a good password. "
+                                 "Common passwords, and ones containing your user name, are not accepted.", e),
+        "confirm_password", pw_field("confirm_password", "Confirm new password", "new-password", NULL, e)));
+    view_render(rq, rs, status, "account_password", ctx);
+}
+
+static void h_password_form(struct req *rq, struct resp *rs)
+{
+    password_form(rq, rs, 200, NULL);
+}
+
+static void h_password_change(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    ctx_init(rq, &c);
+    struct field_errors e = {0};
+    enum svc_status st = svc_password_change(&c, req_param(rq, "current_password"), req_param(rq, "new_password"),
+                                             req_param(rq, "confirm_password"), rq->sess.handle, &e);
+    if (st == SVC_INVALID) {
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            password_form(rq, rs, 400, &e);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api)
+        view_json(rs, 200, json_pack("{s:b}", "changed", 1));
+    else
+        resp_redirect(rs, "/account?saved=password");
+}
+
+static const struct route account_routes[] = {
+    {"GET", "/sign-in/code", h_sign_in_code_form, ROUTE_PUBLIC},
+    {"POST", "/sign-in/code", h_sign_in_code, ROUTE_PUBLIC},
+    {"POST", "/api/v1/sign-in/code", h_api_sign_in_code, ROUTE_PUBLIC},
+
+    {"GET", "/account", h_account, 0},
+    {"GET", "/account/two-factor", h_two_factor, ROUTE_ENROL},
+    {"POST", "/account/two-factor", h_two_factor_confirm, ROUTE_ENROL},
+    {"GET", "/account/password", h_password_form, 0},
+    {"POST", "/account/password", h_password_change, 0},
+
+    {"GET", "/api/v1/account/two-factor", h_two_factor, ROUTE_ENROL},
+    {"POST", "/api/v1/account/two-factor", h_two_factor_confirm, ROUTE_ENROL},
+    {"POST", "/api/v1/account/password", h_password_change, 0},
+};
+
+ROUTE_TABLE(account_table, account_routes);
