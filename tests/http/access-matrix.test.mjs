@@ -11,8 +11,10 @@
 //      reported as not found (docs/architecture.md), so ids of another
 //      school's or authority's records (IDOR) cannot be told from ids that
 //      do not exist
-//   -  no such route for anybody: 404 or 405.  tas has no delete or export
-//      routes yet; when one is added, its column must be filled in here
+//   -  no such route for anybody: 404 or 405.  tas deletes nothing from
+//      the web (erasure is `tas retention`'s job); exports are the subject
+//      access export (pupils.export), the dashboard's CSV/XLSX and the
+//      evaluators' pseudonymised extract
 //
 // Rows are route x action (the table is easier to read that way round);
 // columns are the users.  The demo users, then users made for this test:
@@ -46,7 +48,8 @@ pupils.view                  Y     Y   Y    Y     Y    H     H    H    H     Y  
 pupils.create                Y     N   N    Y     Y    N     N    N    N     N     N      N   N    Y
 pupils.edit                  Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y
 pupils.delete                -     -   -    -     -    -     -    -    -     -     -      -   -    -
-pupils.export                -     -   -    -     -    -     -    -    -     -     -      -   -    -
+pupils.export                Y     Y   N    N     N    H     H    H    H     N     N      N   H    Y
+pupils.export.other-la       H     H   H    H     H    H     H    H    H     H     H      H   N    Y
 pupils.view.other-school     Y     Y   Y    Y     H    Y     H    H    H     H     H      Y   H    Y
 pupils.view.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
 pupils.edit.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
@@ -101,7 +104,13 @@ reference.view               Y     Y   Y    Y     Y    Y     Y    N    N     Y  
 reference.create             Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 reference.edit               Y     N   N    Y     N    N     N    N    N     N     N      N   H    Y
 reference.view.other-la      H     H   H    H     H    H     H    N    N     H     H      H   Y    Y
-users.list                   -     -   -    -     -    -     -    -    -     -     -      -   -    -
+users.list                   Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
+users.create                 Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+sessions.list                Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+audit.list                   Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
+dashboard.view               Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
+dashboard.export             Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
+extract.export               Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 users.me                     Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 break-glass.list             Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
 `;
@@ -250,7 +259,7 @@ before(async () => {
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
   cliUser('pr.ep', 'practitioner-pw-1', ['--role', 'practitioner', ...team, '--detail', 'ep']);
   cliUser('pr.oth', 'practitioner-pw-2', ['--role', 'practitioner', ...team, '--detail', ids.otherService.code]);
-  cliUser('two', 'two-roles-pw-1', ['--role', 'school_lead', '--scope', 'school', '--scope-id', String(ids.school2),
+  cliUser('two', 'dual-grant-pass-1', ['--role', 'school_lead', '--scope', 'school', '--scope-id', String(ids.school2),
     '--detail', 'senco']);
   // The CLI adds one role per user; the second goes straight into the table.
   sql(`INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
@@ -267,7 +276,7 @@ before(async () => {
   as.steer = await signIn('steering');
   as['pr.ep'] = await signIn('pr.ep', 'practitioner-pw-1');
   as['pr.oth'] = await signIn('pr.oth', 'practitioner-pw-2');
-  as.two = await signIn('two', 'two-roles-pw-1');
+  as.two = await signIn('two', 'dual-grant-pass-1');
   as['la.b'] = await signIn('la.b', 'la-b-password-1');
 });
 
@@ -282,7 +291,8 @@ function requests() {
     'pupils.create': ['POST', '/api/v1/pupils', () => pupilJson(i.school1)],
     'pupils.edit': ['PUT', `/api/v1/pupils/${i.pA}`, {}],
     'pupils.delete': ['DELETE', `/api/v1/pupils/${i.pA}`],
-    'pupils.export': ['GET', '/api/v1/pupils/export'],
+    'pupils.export': ['GET', `/api/v1/pupils/${i.pA}/subject-access`, undefined, `/pupils/${i.pA}/subject-access`],
+    'pupils.export.other-la': ['GET', `/api/v1/pupils/${i.pX}/subject-access`],
     'pupils.view.other-school': ['GET', `/api/v1/pupils/${i.pB}`, undefined, `/pupils/${i.pB}`],
     'pupils.view.other-la': ['GET', `/api/v1/pupils/${i.pX}`, undefined, `/pupils/${i.pX}`],
     'pupils.edit.other-la': ['PUT', `/api/v1/pupils/${i.pX}`, {}],
@@ -337,7 +347,13 @@ function requests() {
     'reference.create': ['POST', `/api/v1/services?authority=${i.A}`, {}],
     'reference.edit': ['PUT', `/api/v1/services/${i.ep}`, {}],
     'reference.view.other-la': ['GET', `/api/v1/services/${i.svcX}`, undefined, `/services/${i.svcX}`],
-    'users.list': ['GET', '/api/v1/users'],
+    'users.list': ['GET', '/api/v1/users', undefined, '/users'],
+    'users.create': ['POST', '/api/v1/users', {}],
+    'sessions.list': ['GET', '/api/v1/sessions', undefined, '/sessions'],
+    'audit.list': ['GET', '/api/v1/audit', undefined, '/audit'],
+    'dashboard.view': ['GET', '/api/v1/dashboard', undefined, '/dashboard'],
+    'dashboard.export': ['GET', '/dashboard.xlsx'],
+    'extract.export': ['GET', '/api/v1/extract/pseudonymised', undefined, '/extract'],
     'users.me': ['GET', '/api/v1/me'],
     'break-glass.list': ['GET', '/api/v1/break-glass', undefined, '/break-glass'],
   };
