@@ -68,7 +68,7 @@ static const char *change_action(const char *p)
 
 static bool is_sign_in(const char *p)
 {
-    return strcmp(p, "/sign-in") == 0;
+    return strcmp(p, "/sign-in") == 0 || strcmp(p, "/sign-in/code") == 0;
 }
 
 static bool changes(const char *method)

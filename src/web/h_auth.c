@@ -104,6 +104,10 @@ static enum sign_in_result attempt(struct req *rq, const char *username, const c
     svc_sign_in_cancel(rq->db, req_cookie(rq, "tas_pending"));
     enum sign_in_result r = svc_sign_in(rq->db, &rq->app->auth, username, password,
                                         rq->remote_addr, rq->now, &rq->sess, wait);
+    /* A password alone, when a code must follow, signs nobody in: the audit
+     * trail records the sign-in when the code is accepted. */
+    if (r == SIGN_IN_SECOND_FACTOR)
+        rq->sess.user_id = 0;
     char msg[160];
     switch (r) {
     case SIGN_IN_BAD:

@@ -5,6 +5,7 @@
 // set-up page shows (RFC 6238 in a few lines of node:crypto).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { startServer, Client, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
 
@@ -162,8 +163,13 @@ test('two-factor set-up, two-step sign-in, replay refused, recovery codes used o
   const head = await signedIn('head');
   const { secret, codes, step } = await enrol(head);
 
-  // The password alone now leads to the code step, which grants nothing.
+  // The password alone now leads to the code step, which grants nothing
+  // and is not yet a sign-in in the audit trail.
+  const signIns = () => Number(execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db,
+    "SELECT count(*) FROM audit_log WHERE action = 'sign-in' AND username = 'head'"], { encoding: 'utf8' }).trim());
+  const signInsBefore = signIns();
   const c = await passwordStep('head');
+  assert.equal(signIns(), signInsBefore, 'the password step alone is not recorded as a sign-in');
   const me = await c.get('/api/v1/me');
   assert.equal(me.status, 401, 'a pending sign-in is not a session');
   const home = await c.get('/');
@@ -185,6 +191,7 @@ test('two-factor set-up, two-step sign-in, replay refused, recovery codes used o
   assert.ok(c.cookies.has('tas_session'));
   assert.ok(!c.cookies.has('tas_pending'));
   assert.equal((await c.get('/api/v1/me')).status, 200);
+  assert.equal(signIns(), signInsBefore + 1, 'the sign-in is recorded once the code is accepted');
 
   const d = await passwordStep('head');
   r = await codeStep(d, next);
