@@ -89,18 +89,6 @@ static void axis(struct chart_geom *g, double max, bool horizontal)
     }
 }
 
-/* The columns drawn: the phases in use, then Total. */
-static size_t columns(const struct stat_table *t, int *cols)
-{
-    size_t n = 0;
-    cols[n++] = COL_PRIMARY;
-    cols[n++] = COL_SECONDARY;
-    if (t->show_other)
-        cols[n++] = COL_OTHER;
-    cols[n++] = COL_TOTAL;
-    return n;
-}
-
 static bool rows_have_base(const struct stat_table *t)
 {
     for (size_t i = 0; i < t->nrows; i++)
@@ -123,7 +111,7 @@ static void add_series(struct chart_geom *g, const char *name)
 static void layout_bars(const struct stat_table *t, struct chart_geom *g)
 {
     int cols[STAT_NCOLS];
-    size_t ncols = columns(t, cols);
+    size_t ncols = (size_t)stat_columns(t, cols);
     for (size_t s = 0; s < ncols; s++)
         add_series(g, stat_col_label((enum stat_col)cols[s]));
     g->percent = rows_have_base(t);
@@ -169,7 +157,7 @@ static void layout_bars(const struct stat_table *t, struct chart_geom *g)
 static void layout_stacked(const struct stat_table *t, struct chart_geom *g)
 {
     int cols[STAT_NCOLS];
-    size_t ncols = columns(t, cols);
+    size_t ncols = (size_t)stat_columns(t, cols);
     for (size_t i = 0; i < t->nrows; i++)
         add_series(g, t->rows[i].label);
     g->percent = true;
@@ -222,7 +210,7 @@ static void layout_stacked(const struct stat_table *t, struct chart_geom *g)
 static void layout_line(const struct stat_table *t, struct chart_geom *g)
 {
     int cols[STAT_NCOLS];
-    size_t ncols = columns(t, cols);
+    size_t ncols = (size_t)stat_columns(t, cols);
     for (size_t s = 0; s < ncols; s++)
         add_series(g, stat_col_label((enum stat_col)cols[s]));
     g->percent = false;

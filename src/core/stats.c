@@ -11,6 +11,17 @@ const char *stat_col_label(enum stat_col c)
 }
 
 /* Middle schools deemed primary count as primary, as in GIAS. */
+int stat_columns(const struct stat_table *t, int cols[STAT_NCOLS])
+{
+    int n = 0;
+    cols[n++] = COL_PRIMARY;
+    cols[n++] = COL_SECONDARY;
+    if (t->show_other)
+        cols[n++] = COL_OTHER;
+    cols[n++] = COL_TOTAL;
+    return n;
+}
+
 enum stat_col stat_col_of_phase(const char *phase)
 {
     if (!phase)

@@ -64,6 +64,9 @@ struct stat_table {
 
 /* Column headings: "Primary", "Secondary", "Other phases", "Total". */
 const char *stat_col_label(enum stat_col c);
+/* The columns shown, in order (Primary, Secondary, Other when used,
+ * Total), into cols[STAT_NCOLS]; returns how many. */
+int stat_columns(const struct stat_table *t, int cols[STAT_NCOLS]);
 /* Which column a school phase code counts under. */
 enum stat_col stat_col_of_phase(const char *phase);
 

@@ -7,17 +7,6 @@
 
 #include <xlsxwriter.h>
 
-static int columns_of(const struct stat_table *t, int *cols)
-{
-    int n = 0;
-    cols[n++] = COL_PRIMARY;
-    cols[n++] = COL_SECONDARY;
-    if (t->show_other)
-        cols[n++] = COL_OTHER;
-    cols[n++] = COL_TOTAL;
-    return n;
-}
-
 /* A CSV field: quoted when needed; text a spreadsheet would run as a
  * formula (=, +, -, @ first) is prefixed with ' so it stays text. */
 static void csv_field(struct buf *b, const char *s, bool first)
@@ -43,7 +32,7 @@ static void csv_field(struct buf *b, const char *s, bool first)
 void dash_csv(const struct stat_table *t, struct buf *out)
 {
     int cols[STAT_NCOLS];
-    int nc = columns_of(t, cols);
+    int nc = stat_columns(t, cols);
     csv_field(out, "Group", true);
     csv_field(out, "Measure", false);
     for (int i = 0; i < nc; i++) {
@@ -89,7 +78,7 @@ static void write_sheet(lxw_workbook *wb, const struct stat_table *t, lxw_format
     if (!ws)
         return;
     int cols[STAT_NCOLS];
-    int nc = columns_of(t, cols);
+    int nc = stat_columns(t, cols);
     worksheet_write_string(ws, 0, 0, t->title, bold);
     worksheet_write_string(ws, 1, 0, t->description, NULL);
     worksheet_write_string(ws, 3, 0, "Group", bold);

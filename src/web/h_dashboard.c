@@ -78,17 +78,6 @@ static json_t *cell_json(const struct stat_row *r, int c)
     return o;
 }
 
-static int columns_of(const struct stat_table *t, int *cols)
-{
-    int n = 0;
-    cols[n++] = COL_PRIMARY;
-    cols[n++] = COL_SECONDARY;
-    if (t->show_other)
-        cols[n++] = COL_OTHER;
-    cols[n++] = COL_TOTAL;
-    return n;
-}
-
 static json_t *chart_json(const struct stat_table *t)
 {
     struct chart_geom *g = malloc(sizeof *g);
@@ -132,7 +121,7 @@ static json_t *chart_json(const struct stat_table *t)
 static json_t *table_json(const struct stat_table *t, bool html)
 {
     int cols[STAT_NCOLS];
-    int nc = columns_of(t, cols);
+    int nc = stat_columns(t, cols);
     json_t *columns = json_array();
     for (int i = 0; i < nc; i++)
         json_array_append_new(columns, json_string(stat_col_label((enum stat_col)cols[i])));
