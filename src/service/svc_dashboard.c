@@ -91,7 +91,10 @@ static enum svc_status read_filters(struct svc_ctx *c, const struct dash_filter_
     int32_t today;
     if (day_parse(c->today, &today) != 0)
         return SVC_ERROR;
-    int y = academic_year_of(today);
+    /* By default the most recent school year with at least a term of
+     * meetings behind it: until February that is last year (a dashboard of
+     * September to November alone says little), then this year so far. */
+    int y = academic_year_of(today - 183);
     char dfrom[11], dto[11];
     day_format(day_from_ymd(y, 8, 1), dfrom);
     day_format(day_from_ymd(y + 1, 7, 31), dto);

@@ -113,6 +113,23 @@ test('last year is at the pilot\'s scale, as the coordinator sees it', async () 
   assert.ok(work.feedback_not_recorded.count > 0, 'feedback not recorded');
 });
 
+test('the dashboard shows last year\'s work, and by default the latest year with a term behind it', async () => {
+  const c = await signedIn(srv, 'coordinator');
+  const today = (await json(c, '/api/v1/work')).today;
+  const { from, to } = lastYear(today);
+  const row = (d, label) => d.tables.find((t) => t.key === 'meetings').rows.find((r) => r.label === label);
+  const total = (r) => r.cells.find((x) => x.column === 'Total').value;
+  const d = await json(c, `/api/v1/dashboard?from=${from}&to=${to}`);
+  assert.ok(total(row(d, 'Meetings planned')) >= 170 && total(row(d, 'Meetings planned')) <= 210);
+  assert.ok(total(row(d, 'Meetings held')) >= 95 && total(row(d, 'Meetings held')) <= 125);
+  // Default: the school year (from 1 August) of the day six months ago.
+  const back = new Date(Date.parse(`${today}T00:00:00Z`) - 183 * 86400000).toISOString().slice(0, 10);
+  const y = Number(back.slice(0, 4)) - (Number(back.slice(5, 7)) >= 8 ? 0 : 1);
+  const dflt = await json(c, '/api/v1/dashboard');
+  assert.equal(dflt.filter.from, `${y}-08-01`);
+  assert.equal(dflt.filter.to, `${y + 1}-07-31`);
+});
+
 test('a held meeting has its attendance, agenda and minutes', async () => {
   const c = await signedIn(srv, 'coordinator');
   const { from, to } = lastYear((await json(c, '/api/v1/work')).today);
