@@ -145,10 +145,25 @@ static void on_feedback(void *arg, const struct work_feedback *f)
     json_array_append_new(w->feedback, o);
 }
 
-/* {count, items}, taking the reference to items. */
-static json_t *listed(json_t *items)
+/* A page shows at most this many rows per list unless asked for all
+ * (?all=1): a year's unrecorded feedback can run to hundreds.  The JSON
+ * always has every row. */
+#define WORK_SHOWN 50
+
+/* {count, items[, shown, more]}, taking the reference to items; with
+ * show > 0, items is cut to the first show rows. */
+static json_t *listed(json_t *items, size_t show)
 {
-    return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(items), "items", items);
+    size_t n = json_array_size(items);
+    json_t *o = json_pack("{s:I}", "count", (json_int_t)n);
+    if (show && n > show) {
+        while (json_array_size(items) > show)
+            json_array_remove(items, json_array_size(items) - 1);
+        json_object_set_new(o, "shown", json_integer((json_int_t)show));
+        json_object_set_new(o, "more", json_integer((json_int_t)(n - show)));
+    }
+    json_object_set_new(o, "items", items);
+    return o;
 }
 
 static void h_work(struct req *rq, struct resp *rs)
@@ -168,12 +183,14 @@ static void h_work(struct req *rq, struct resp *rs)
         return;
     }
     json_t *out = rq->api ? json_object() : view_page(rq, "My work", "work");
+    const char *all = req_query(rq, "all");
+    size_t show = rq->api || (all && !strcmp(all, "1")) ? 0 : WORK_SHOWN;
     json_object_set_new(out, "today", json_string(c.today));
     if (which.coordination) {
-        json_object_set_new(out, "overdue_actions", listed(w.overdue));
-        json_object_set_new(out, "cases_due_for_review", listed(w.review));
-        json_object_set_new(out, "meetings_without_minutes", listed(w.minutes));
-        json_object_set_new(out, "feedback_not_recorded", listed(w.feedback));
+        json_object_set_new(out, "overdue_actions", listed(w.overdue, show));
+        json_object_set_new(out, "cases_due_for_review", listed(w.review, show));
+        json_object_set_new(out, "meetings_without_minutes", listed(w.minutes, show));
+        json_object_set_new(out, "feedback_not_recorded", listed(w.feedback, show));
         json_object_set_new(out, "review_after_days", json_integer(WORK_REVIEW_AFTER_DAYS));
     } else {
         json_decref(w.overdue);
@@ -182,7 +199,7 @@ static void h_work(struct req *rq, struct resp *rs)
         json_decref(w.feedback);
     }
     if (which.mine)
-        json_object_set_new(out, "my_actions", listed(w.mine));
+        json_object_set_new(out, "my_actions", listed(w.mine, show));
     else
         json_decref(w.mine);
     if (rq->api) {

@@ -130,6 +130,22 @@ test('the dashboard shows last year\'s work, and by default the latest year with
   assert.equal(dflt.filter.to, `${y + 1}-07-31`);
 });
 
+test('a long work list shows its first 50 rows, and all of them when asked', async () => {
+  const c = await signedIn(srv, 'coordinator');
+  const n = (await json(c, '/api/v1/work')).feedback_not_recorded.count;
+  assert.ok(n > 50, `enough unrecorded feedback to cut (${n})`);
+  const section = (html) => html.split('id="feedback"')[1].split('<h2')[0];
+  const rows = (html) => (section(html).match(/<tr class="govuk-table__row">/g) || []).length - 1;  // less the header
+  const page = await c.getHtml('/work');
+  assert.equal(page.status, 200);
+  assert.equal(rows(page.html), 50);
+  assert.match(section(page.html), new RegExp(`Showing the first 50 of ${n}\\.`));
+  assert.match(section(page.html), /href="\/work\?all=1#feedback"/);
+  const full = await c.getHtml('/work?all=1');
+  assert.equal(rows(full.html), n);
+  assert.doesNotMatch(section(full.html), /Showing the first/);
+});
+
 test('a held meeting has its attendance, agenda and minutes', async () => {
   const c = await signedIn(srv, 'coordinator');
   const { from, to } = lastYear((await json(c, '/api/v1/work')).today);
