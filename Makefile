@@ -97,7 +97,8 @@ unit: $(UNIT_BIN)
 
 $(BUILD)/bench/%: bench/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	@echo "  BENCH   $<"
+	@$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 bench: $(BENCH_BIN)
 
@@ -111,7 +112,7 @@ run: deps
 	@build/release/tas serve --db $(DB) --listen $(LISTEN)
 
 test: deps
-	@$(MAKE) --no-print-directory MODE=release build/release/tas unit
+	@$(MAKE) --no-print-directory MODE=release build/release/tas unit bench
 	@# The sanitised build uses clang, so every test run compiles with both compilers.
 	@$(MAKE) --no-print-directory MODE=asan CC=clang build/asan/tas unit
 	@scripts/run-tests.sh
