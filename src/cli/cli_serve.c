@@ -24,6 +24,8 @@ static void usage(FILE *f)
           "  --absolute-timeout SECS sign out this long after signing in (default 43200)\n"
           "  --lock-after N          failed sign-ins that lock a user name (default 10)\n"
           "  --lock-seconds SECS     how long the lock lasts (default 900)\n"
+          "  --first-delay SECS      wait after the first failure beyond the free ones,\n"
+          "                          doubling with each further failure (default 1)\n"
           "  --quiet                 no access log\n"
           "The server key (encrypts two-factor secrets, keys the extract's pupil ids) is\n"
           "TAS_SECRET_KEY (64 hex digits) if set, else the file DB.key beside the\n"
@@ -35,13 +37,14 @@ int cli_serve(int argc, char **argv)
     const char *db = "tas.db", *listen = "127.0.0.1:8080";
     long threads = 4, v;
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024};
-    enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP };
+    enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"listen", required_argument, 0, O_LISTEN},
         {"threads", required_argument, 0, O_THREADS}, {"secure-cookies", no_argument, 0, O_SECURE},
         {"idle-timeout", required_argument, 0, O_IDLE}, {"absolute-timeout", required_argument, 0, O_ABS},
         {"lock-after", required_argument, 0, O_LOCK_AFTER}, {"lock-seconds", required_argument, 0, O_LOCK_SECS},
-        {"quiet", no_argument, 0, O_QUIET}, {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, O_QUIET}, {"help", no_argument, 0, O_HELP},
+        {"first-delay", required_argument, 0, O_FIRST_DELAY}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -51,7 +54,7 @@ int cli_serve(int argc, char **argv)
         case O_SECURE: app.secure_cookies = true; break;
         case O_QUIET: app.quiet = true; break;
         case O_HELP: usage(stdout); return CLI_OK;
-        case O_THREADS: case O_IDLE: case O_ABS: case O_LOCK_AFTER: case O_LOCK_SECS:
+        case O_THREADS: case O_IDLE: case O_ABS: case O_LOCK_AFTER: case O_LOCK_SECS: case O_FIRST_DELAY:
             if (cli_number(optarg, 1, 10000000, &v) != 0) {
                 cli_fail("--%s needs a whole number, not '%s'", opts[c - 1].name, optarg);
                 return CLI_USAGE;
@@ -61,6 +64,7 @@ int cli_serve(int argc, char **argv)
             if (c == O_ABS) app.auth.absolute_timeout = v;
             if (c == O_LOCK_AFTER) app.auth.throttle.lock_after = (int)v;
             if (c == O_LOCK_SECS) app.auth.throttle.lock_seconds = (int)v;
+            if (c == O_FIRST_DELAY) app.auth.throttle.first_delay = v > 60 ? 60 : (int)v;
             break;
         default: usage(stderr); return CLI_USAGE;
         }

@@ -1,6 +1,6 @@
 #include "core/throttle.h"
 
-const struct throttle_rules throttle_default_rules = {3, 60, 10, 900};
+const struct throttle_rules throttle_default_rules = {3, 60, 10, 900, 1};
 
 enum throttle_verdict throttle_check(const struct throttle_state *s, int64_t now,
                                      int64_t *wait_seconds)
@@ -34,7 +34,8 @@ void throttle_fail(const struct throttle_rules *r, struct throttle_state *s, int
     }
     if (s->failures > r->free_failures) {
         int64_t shift = s->failures - r->free_failures - 1;
-        int64_t delay = shift >= 30 ? r->max_delay : (int64_t)1 << shift;
+        int64_t first = r->first_delay > 0 ? r->first_delay : 1;
+        int64_t delay = shift >= 30 ? r->max_delay : first << shift;
         if (delay > r->max_delay)
             delay = r->max_delay;
         s->next_attempt_at = now + delay;

@@ -11,6 +11,7 @@ struct throttle_rules {
     int max_delay;          /* cap on the delay in seconds (60) */
     int lock_after;         /* failures that lock the key (10) */
     int lock_seconds;       /* how long a lock lasts (900) */
+    int first_delay;        /* seconds of the first delay, doubling after (1) */
 };
 
 struct throttle_state {

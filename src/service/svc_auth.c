@@ -12,7 +12,7 @@
 #include "store/q_sessions.h"
 
 const struct auth_config auth_default_config = {
-    .throttle = {3, 60, 10, 900},
+    .throttle = {3, 60, 10, 900, 1},
     .idle_timeout = 30 * 60,
     .absolute_timeout = 12 * 60 * 60,
 };

@@ -6,7 +6,7 @@
 
 #include "core/throttle.h"
 
-static const struct throttle_rules rules = {3, 60, 10, 900};
+static const struct throttle_rules rules = {3, 60, 10, 900, 1};
 
 static void free_failures_have_no_delay(void **state)
 {
@@ -32,11 +32,26 @@ static void delays_grow_and_cap(void **state)
         assert_int_equal(wait, expect[i]);
         assert_int_equal(throttle_check(&s, 1000 + expect[i], &wait), THROTTLE_ALLOW);
     }
-    struct throttle_rules low = {0, 5, 100, 900};
+    struct throttle_rules low = {0, 5, 100, 900, 1};
     struct throttle_state t = {20, 0, 0, 0};
     throttle_fail(&low, &t, 50);
     assert_int_equal(throttle_check(&t, 50, &wait), THROTTLE_WAIT);
     assert_int_equal(wait, 5);
+}
+
+/* A longer first delay doubles the same way and still stops at the cap. */
+static void first_delay_scales_the_delays(void **state)
+{
+    (void)state;
+    struct throttle_rules slow = {3, 60, 10, 900, 4};
+    struct throttle_state s = {3, 0, 0, 0};
+    int64_t wait;
+    int64_t expect[] = {4, 8, 16, 32, 60};
+    for (int i = 0; i < 5; i++) {
+        throttle_fail(&slow, &s, 1000);
+        assert_int_equal(throttle_check(&s, 1000, &wait), THROTTLE_WAIT);
+        assert_int_equal(wait, expect[i]);
+    }
 }
 
 static void locks_after_limit_then_recovers(void **state)
@@ -80,6 +95,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(free_failures_have_no_delay),
         cmocka_unit_test(delays_grow_and_cap),
+        cmocka_unit_test(first_delay_scales_the_delays),
         cmocka_unit_test(locks_after_limit_then_recovers),
         cmocka_unit_test(quiet_spell_forgets_failures),
     };
