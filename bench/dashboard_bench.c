@@ -4,7 +4,8 @@
  * computed in the same run by a plain C scan over arrays in memory (the
  * practical floor: no SQL, no joins, everything already loaded).
  *   dashboard_bench DB [AUTHORITY_ID [FROM TO [both|authority|national]]]
- * DB is made by `tas generate --db DB --scale national`. */
+ * DB is made by `tas generate --db DB --scale national`.  With
+ * BENCH_QUERIES set in the environment it also times each query alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "core/codes.h"
 #include "core/stats.h"
 #include "service/svc_dashboard.h"
+#include "store/q_dashboard.h"
 #include "store/store.h"
 
 static double clock_ms(clockid_t id)
@@ -301,6 +303,36 @@ static int64_t cell(const struct dashboard *d, const char *table, const char *gr
     return -1;
 }
 
+static void count_row(void *arg, const struct dash_row *r)
+{
+    (void)r;
+    ++*(int64_t *)arg;
+}
+
+/* Each of the dashboard's queries alone, as the system principal sees
+ * it: where the dashboard's time goes. */
+static void per_query(struct store *db, int64_t auth, const char *from, const char *to, const char *what)
+{
+    struct visibility vis = {.all = true};
+    struct dash_query q = {from, to, auth, 0, 0, "", &vis};
+    static const struct {
+        const char *name;
+        enum store_rc (*fn)(struct store *, const struct dash_query *, dash_fn, void *);
+    } qs[] = {
+        {"schools", q_dash_schools}, {"meetings", q_dash_meetings},
+        {"planned_members", q_dash_planned_members}, {"months", q_dash_months},
+        {"attendance", q_dash_attendance}, {"case_rows", q_dash_case_rows},
+        {"actions", q_dash_actions}, {"population", q_dash_population},
+    };
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        int64_t n = 0;
+        double t0 = now_ms();
+        enum store_rc rc = qs[i].fn(db, &q, count_row, &n);
+        printf("  %-9s %-16s %9.1f ms %8lld rows%s\n", what, qs[i].name, now_ms() - t0, (long long)n,
+               rc == STORE_OK ? "" : " (FAILED)");
+    }
+}
+
 static int run(struct store *db, const struct arrays *a, int64_t auth, const char *from, const char *to,
                const char *what)
 {
@@ -404,6 +436,10 @@ int main(int argc, char **argv)
         bad |= run(db, &a, auth, from, to, "authority");
     if (strcmp(which, "authority") != 0)
         bad |= run(db, &a, 0, from, to, "national");
+    if (getenv("BENCH_QUERIES")) {
+        per_query(db, auth, from, to, "authority");
+        per_query(db, 0, from, to, "national");
+    }
     store_close(db);
     return bad;
 }

@@ -1,6 +1,8 @@
 #include "store/q_dashboard.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/q_common.h"
@@ -172,22 +174,123 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
     return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
+/* One key of the actions' grouping, counted in C: SQLite has no hash
+ * aggregate, and a GROUP BY over millions of actions spends most of its
+ * time sorting them; the groups themselves are few. */
+struct act_group {
+    char phase[16], setting[16], nature[24];
+    int64_t owner, resource, n;
+};
+
+struct act_groups {
+    struct act_group *g;
+    size_t cap, used;
+};
+
+static uint64_t act_hash(const struct act_group *k)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[] = {k->phase, k->setting, k->nature};
+    for (size_t i = 0; i < 3; i++) {
+        for (const char *c = parts[i]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
+    h = (h ^ (uint64_t)k->owner) * 1099511628211ULL;
+    h = (h ^ (uint64_t)k->resource) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+static bool act_same(const struct act_group *a, const struct act_group *b)
+{
+    return a->owner == b->owner && a->resource == b->resource && !strcmp(a->phase, b->phase) &&
+           !strcmp(a->setting, b->setting) && !strcmp(a->nature, b->nature);
+}
+
+/* Open addressing; a slot with n == 0 is free.  Adds n to k's group. */
+static bool act_add(struct act_groups *t, const struct act_group *k)
+{
+    if ((t->used + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        struct act_group *g = calloc(cap, sizeof *g);
+        if (!g)
+            return false;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->g[i].n)
+                continue;
+            size_t j = act_hash(&t->g[i]) & (cap - 1);
+            while (g[j].n)
+                j = (j + 1) & (cap - 1);
+            g[j] = t->g[i];
+        }
+        free(t->g);
+        t->g = g;
+        t->cap = cap;
+    }
+    size_t j = act_hash(k) & (t->cap - 1);
+    while (t->g[j].n && !act_same(&t->g[j], k))
+        j = (j + 1) & (t->cap - 1);
+    if (!t->g[j].n) {
+        t->g[j] = *k;
+        t->used++;
+    } else
+        t->g[j].n += k->n;
+    return true;
+}
+
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     /* Grouped by ids (names are looked up once, by q_dash_names): the
      * owner's service is the one named on the action, or the owning
-     * practitioner's; the resource counts only for signposting. */
-    return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, a.setting, a.nature, "
+     * practitioner's; the resource counts only for signposting.  One row
+     * per action from SQL, grouped here (act_add). */
+    struct store_stmt *st = store_prepare(s, PRESENTED_CTE
+        "SELECT pc.phase, a.setting, a.nature, "
         "coalesce(a.owner_service_id, pr.service_id, 0), "
         "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
-        "THEN coalesce(a.resource_id, 0) ELSE 0 END, count(*) "
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END "
         "FROM pc JOIN actions a ON a.case_id = pc.case_id "
-        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
-        "GROUP BY pc.phase, a.setting, a.nature, coalesce(a.owner_service_id, pr.service_id, 0), "
-        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
-        "THEN coalesce(a.resource_id, 0) ELSE 0 END",
-        q, true, 2, 3, fn, arg);
+        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id");
+    if (!st)
+        return STORE_ERROR;
+    if (bind_filters(st, 1, q, true) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    struct act_groups t = {0};
+    struct act_group k;
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&k, 0, sizeof k);
+        store_col_copy(st, 0, k.phase, sizeof k.phase);
+        store_col_copy(st, 1, k.setting, sizeof k.setting);
+        store_col_copy(st, 2, k.nature, sizeof k.nature);
+        k.owner = store_col_int(st, 3);
+        k.resource = store_col_int(st, 4);
+        k.n = 1;
+        if (!act_add(&t, &k)) {
+            rc = STORE_ERROR;
+            break;
+        }
+    }
+    store_done(st);
+    if (rc == STORE_DONE) {
+        struct dash_row r;
+        for (size_t i = 0; i < t.cap; i++) {
+            if (!t.g[i].n)
+                continue;
+            memset(&r, 0, sizeof r);
+            memcpy(r.phase, t.g[i].phase, sizeof t.g[i].phase);
+            memcpy(r.k[0], t.g[i].setting, sizeof t.g[i].setting);
+            memcpy(r.k[1], t.g[i].nature, sizeof t.g[i].nature);
+            r.n[0] = t.g[i].owner;
+            r.n[1] = t.g[i].resource;
+            r.n[2] = t.g[i].n;
+            fn(arg, &r);
+        }
+    }
+    free(t.g);
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)
