@@ -27,15 +27,17 @@
     " AND " VIS_FILTER("t.authority_id", "t.host_school_id")
 
 /* Cases presented: brought as new to a held meeting in the range; phase
- * and school are the pupil's. */
-#define PRESENTED_CTE \
-    "WITH pc AS (SELECT DISTINCT c.id AS case_id, ps.phase AS phase " \
-    "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
-    "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
-    "JOIN schools ps ON ps.id = p.school_id " \
-    "WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
-    F_REST("t.authority_id", "ps.phase = ?", "t.id = ?", "ps.id = ?") \
-    " AND " VIS_FILTER("ps.authority_id", "ps.id") ") "
+ * and school are the pupil's.  The case ids come from an IN list (a set,
+ * so no DISTINCT over the joined rows), and the cases are then read in id
+ * order.  Parameters: dates, authority, team, then phase, school and the
+ * visibility slots (bind_presented). */
+#define PRESENTED_FROM \
+    " FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools ps ON ps.id = p.school_id "
+#define PRESENTED_WHERE \
+    " WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id " \
+    "JOIN teams t ON t.id = m.team_id WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
+    "AND t.authority_id BETWEEN ? AND ? AND (? = 0 OR t.id = ?)) " \
+    "AND (? = '' OR ps.phase = ?) AND (? = 0 OR ps.id = ?) AND " VIS_FILTER("ps.authority_id", "ps.id")
 
 #define SCHOOL_WHERE \
     " WHERE s.tas_member = 1" \
@@ -56,6 +58,22 @@ static int bind_filters(struct store_stmt *st, int idx, const struct dash_query 
     store_bind_text(st, idx++, phase);
     store_bind_int(st, idx++, q->team_id);
     store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->school_id);
+    store_bind_int(st, idx++, q->school_id);
+    return q_bind_visibility(st, idx, q->vis);
+}
+
+static int bind_presented(struct store_stmt *st, int idx, const struct dash_query *q)
+{
+    const char *phase = q->phase ? q->phase : "";
+    store_bind_text(st, idx++, q->from);
+    store_bind_text(st, idx++, q->to);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_text(st, idx++, phase);
+    store_bind_text(st, idx++, phase);
     store_bind_int(st, idx++, q->school_id);
     store_bind_int(st, idx++, q->school_id);
     return q_bind_visibility(st, idx, q->vis);
@@ -150,8 +168,8 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
  * (one pass over the presented cases instead of one per table). */
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
-    struct store_stmt *st = store_prepare(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
         "coalesce(c.summary_before_meeting, -1), coalesce(c.ect_completed, -1), "
         "coalesce(c.prior_paediatrics, -1), coalesce(c.prior_mhst_camhs, -1), coalesce(c.prior_early_help, -1), "
         "CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 "
@@ -159,18 +177,18 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
         "coalesce(c.prior_sen_support, -1), coalesce(c.prior_ehcna, -1), coalesce(c.prior_ehcp, -1), "
         "coalesce(c.prior_suspensions, -1), coalesce(c.risk_pex, -1), "
         "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
-        " WHERE r.case_id = pc.case_id AND r.kind = 'review' AND rm.status = 'held' "
-        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?) "
-        "FROM pc JOIN cases c ON c.id = pc.case_id JOIN pupils p ON p.id = c.pupil_id");
+        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' "
+        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?)"
+        PRESENTED_FROM PRESENTED_WHERE);
     if (!st)
         return STORE_ERROR;
-    int idx = bind_filters(st, 1, q, true);
-    if (idx < 0) {
+    /* the reviews' dates come first, in the select list */
+    store_bind_text(st, 1, q->from);
+    store_bind_text(st, 2, q->to);
+    if (bind_presented(st, 3, q) < 0) {
         store_done(st);
         return STORE_ERROR;
     }
-    store_bind_text(st, idx++, q->from);
-    store_bind_text(st, idx, q->to);
     return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
@@ -244,16 +262,16 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
      * owner's service is the one named on the action, or the owning
      * practitioner's; the resource counts only for signposting.  One row
      * per action from SQL, grouped here (act_add). */
-    struct store_stmt *st = store_prepare(s, PRESENTED_CTE
-        "SELECT pc.phase, a.setting, a.nature, "
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ps.phase, a.setting, a.nature, "
         "coalesce(a.owner_service_id, pr.service_id, 0), "
         "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
         "THEN coalesce(a.resource_id, 0) ELSE 0 END "
-        "FROM pc JOIN actions a ON a.case_id = pc.case_id "
-        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id");
+        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
+        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
     if (!st)
         return STORE_ERROR;
-    if (bind_filters(st, 1, q, true) < 0) {
+    if (bind_presented(st, 1, q) < 0) {
         store_done(st);
         return STORE_ERROR;
     }
