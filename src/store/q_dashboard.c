@@ -156,11 +156,16 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
+    /* Meetings counted per team first, then times each team's members:
+     * the same sum as one row per meeting and member, without making
+     * (and sorting) those rows. */
     return run(s,
-        "SELECT t.authority_id, hs.phase, sv.code, sv.name, count(*)"
-        MEETING_FROM "JOIN team_members tm ON tm.team_id = t.id JOIN services sv ON sv.id = tm.service_id"
-        MEETING_WHERE " AND sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
-        "GROUP BY t.authority_id, hs.phase, sv.code, sv.name",
+        "SELECT x.authority_id, x.phase, sv.code, sv.name, sum(x.n) FROM ("
+        "SELECT t.id AS team_id, t.authority_id AS authority_id, hs.phase AS phase, count(*) AS n"
+        MEETING_FROM MEETING_WHERE " GROUP BY t.id, t.authority_id, hs.phase) x "
+        "JOIN team_members tm ON tm.team_id = x.team_id JOIN services sv ON sv.id = tm.service_id "
+        "WHERE sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
+        "GROUP BY x.authority_id, x.phase, sv.code, sv.name",
         q, true, 2, 1, fn, arg);
 }
 
