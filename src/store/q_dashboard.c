@@ -139,19 +139,184 @@ enum store_rc q_dash_months(struct store *s, const struct dash_query *q, dash_fn
         q, true, 1, 2, fn, arg);
 }
 
+/* Attendance grouped in C, as the actions are (see act_add): the groups
+ * are few, the rows many, and count(DISTINCT) made SQLite sort them
+ * twice.  A group counts each meeting once: the (group, meeting) pairs
+ * seen are kept in a set. */
+struct att_group {
+    int64_t authority_id;
+    char phase[16], key[128], name[128], org[128];  /* as wide as struct dash_row's */
+    int64_t guest, meetings, people;
+};
+
+struct att_pair {
+    int64_t meeting;
+    size_t group;       /* index + 1; 0 = free slot */
+};
+
+struct att_groups {
+    struct att_group *g;
+    size_t n, cap;
+    size_t *slot, nslots;           /* group index + 1 */
+    struct att_pair *pair;
+    size_t npairs, pcap;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 1099511628211ULL;
+}
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = mix(h, (unsigned char)*s);
+    return mix(h, 0xff);
+}
+
+static uint64_t att_hash(const struct att_group *k)
+{
+    uint64_t h = mix(1469598103934665603ULL, (uint64_t)k->authority_id);
+    h = str_hash(str_hash(str_hash(str_hash(h, k->phase), k->key), k->name), k->org);
+    h = mix(h, (uint64_t)k->guest);
+    return h ^ (h >> 29);
+}
+
+static bool att_same(const struct att_group *a, const struct att_group *b)
+{
+    return a->authority_id == b->authority_id && a->guest == b->guest && !strcmp(a->phase, b->phase) &&
+           !strcmp(a->key, b->key) && !strcmp(a->name, b->name) && !strcmp(a->org, b->org);
+}
+
+/* The index of k's group, made if new; SIZE_MAX when out of memory. */
+static size_t att_group_of(struct att_groups *t, const struct att_group *k)
+{
+    if ((t->n + 1) * 2 > t->nslots) {
+        size_t ns = t->nslots ? t->nslots * 2 : 256;
+        size_t *slot = calloc(ns, sizeof *slot);
+        if (!slot)
+            return SIZE_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = att_hash(&t->g[i]) & (ns - 1);
+            while (slot[j])
+                j = (j + 1) & (ns - 1);
+            slot[j] = i + 1;
+        }
+        free(t->slot);
+        t->slot = slot;
+        t->nslots = ns;
+    }
+    size_t j = att_hash(k) & (t->nslots - 1);
+    while (t->slot[j] && !att_same(&t->g[t->slot[j] - 1], k))
+        j = (j + 1) & (t->nslots - 1);
+    if (t->slot[j])
+        return t->slot[j] - 1;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 128;
+        struct att_group *g = realloc(t->g, cap * sizeof *g);
+        if (!g)
+            return SIZE_MAX;
+        t->g = g;
+        t->cap = cap;
+    }
+    t->g[t->n] = *k;
+    t->slot[j] = ++t->n;
+    return t->n - 1;
+}
+
+/* True when (group, meeting) is new; false when seen before or out of memory (*oom). */
+static bool att_pair_new(struct att_groups *t, size_t group, int64_t meeting, bool *oom)
+{
+    if ((t->npairs + 1) * 2 > t->pcap) {
+        size_t cap = t->pcap ? t->pcap * 2 : 4096;
+        struct att_pair *p = calloc(cap, sizeof *p);
+        if (!p) {
+            *oom = true;
+            return false;
+        }
+        for (size_t i = 0; i < t->pcap; i++) {
+            if (!t->pair[i].group)
+                continue;
+            size_t j = mix(mix(0, t->pair[i].group), (uint64_t)t->pair[i].meeting) & (cap - 1);
+            while (p[j].group)
+                j = (j + 1) & (cap - 1);
+            p[j] = t->pair[i];
+        }
+        free(t->pair);
+        t->pair = p;
+        t->pcap = cap;
+    }
+    size_t j = mix(mix(0, group + 1), (uint64_t)meeting) & (t->pcap - 1);
+    while (t->pair[j].group && !(t->pair[j].group == group + 1 && t->pair[j].meeting == meeting))
+        j = (j + 1) & (t->pcap - 1);
+    if (t->pair[j].group)
+        return false;
+    t->pair[j].group = group + 1;
+    t->pair[j].meeting = meeting;
+    t->npairs++;
+    return true;
+}
+
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
-    return run(s,
+    struct store_stmt *st = store_prepare(s,
         "SELECT t.authority_id, hs.phase, "
         "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
-        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, count(DISTINCT m.id), count(*)"
+        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, m.id"
         " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
-        MEETING_WHERE " AND m.status = 'held' AND a.status = 'present' "
-        "GROUP BY t.authority_id, hs.phase, "
-        "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
-        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest",
-        q, true, 3, 3, fn, arg);
+        MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
+    if (!st)
+        return STORE_ERROR;
+    if (bind_filters(st, 1, q, true) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    struct att_groups t = {0};
+    struct att_group k;
+    enum store_rc rc;
+    bool oom = false;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&k, 0, sizeof k);
+        k.authority_id = store_col_int(st, 0);
+        store_col_copy(st, 1, k.phase, sizeof k.phase);
+        store_col_copy(st, 2, k.key, sizeof k.key);
+        store_col_copy(st, 3, k.name, sizeof k.name);
+        store_col_copy(st, 4, k.org, sizeof k.org);
+        k.guest = store_col_int(st, 5);
+        size_t g = att_group_of(&t, &k);
+        if (g == SIZE_MAX) {
+            rc = STORE_ERROR;
+            break;
+        }
+        if (att_pair_new(&t, g, store_col_int(st, 6), &oom))
+            t.g[g].meetings++;
+        if (oom) {
+            rc = STORE_ERROR;
+            break;
+        }
+        t.g[g].people++;
+    }
+    store_done(st);
+    if (rc == STORE_DONE) {
+        struct dash_row r;
+        for (size_t i = 0; i < t.n; i++) {
+            memset(&r, 0, sizeof r);
+            r.authority_id = t.g[i].authority_id;
+            memcpy(r.phase, t.g[i].phase, sizeof r.phase);
+            memcpy(r.k[0], t.g[i].key, sizeof t.g[i].key);
+            memcpy(r.k[1], t.g[i].name, sizeof t.g[i].name);
+            memcpy(r.k[2], t.g[i].org, sizeof t.g[i].org);
+            r.n[0] = t.g[i].guest;
+            r.n[1] = t.g[i].meetings;
+            r.n[2] = t.g[i].people;
+            fn(arg, &r);
+        }
+    }
+    free(t.g);
+    free(t.slot);
+    free(t.pair);
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
