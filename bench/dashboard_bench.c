@@ -333,6 +333,28 @@ static void per_query(struct store *db, int64_t auth, const char *from, const ch
     }
 }
 
+/* Every figure of every table (label, group, each cell), hashed: two
+ * versions of the queries give the same figures when "figures" agrees
+ * (the rows' order aside), the same page when "rows" agrees too. */
+static void checksum(const struct dashboard *d, uint64_t *figures, uint64_t *rows)
+{
+    *figures = 0;
+    *rows = 1469598103934665603ULL;
+    for (int t = 0; t < DT__COUNT; t++)
+        for (size_t i = 0; i < d->t[t].nrows; i++) {
+            const struct stat_row *r = &d->t[t].rows[i];
+            uint64_t h = 1469598103934665603ULL ^ (uint64_t)t;
+            for (const char *c = r->label; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            for (const char *c = r->group; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            for (int k = 0; k < STAT_NCOLS; k++)
+                h = (h ^ (uint64_t)r->cells[k].n) * 1099511628211ULL;
+            *figures += h;
+            *rows = (*rows ^ h) * 1099511628211ULL;
+        }
+}
+
 static int run(struct store *db, const struct arrays *a, int64_t auth, const char *from, const char *to,
                const char *what)
 {
@@ -401,6 +423,10 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
            "cpu: dashboard %8.1f ms, C scan %6.1f ms, ratio %6.1f%s\n", what, (long long)o.cases[3],
            (long long)o.actions[3], best_dash, best_scan, best_dash / best_scan, cpu_dash, cpu_scan,
            cpu_dash / cpu_scan, bad ? " (FIGURES DIFFER)" : " (figures agree)");
+    uint64_t figures, rows;
+    checksum(d, &figures, &rows);
+    printf("%-9s checksums: figures %016llx, rows %016llx\n", what, (unsigned long long)figures,
+           (unsigned long long)rows);
     free(o.attended);
     free(o.owner);
     free(o.resource);

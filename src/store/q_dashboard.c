@@ -257,6 +257,20 @@ static bool att_pair_new(struct att_groups *t, size_t group, int64_t meeting, bo
     return true;
 }
 
+/* The groups in GROUP BY's order (authority, phase, key, name, org kind,
+ * guest), so the tables list their rows as they always have. */
+static int att_cmp(const void *x, const void *y)
+{
+    const struct att_group *a = x, *b = y;
+    int c;
+    if (a->authority_id != b->authority_id)
+        return a->authority_id < b->authority_id ? -1 : 1;
+    if ((c = strcmp(a->phase, b->phase)) || (c = strcmp(a->key, b->key)) || (c = strcmp(a->name, b->name)) ||
+        (c = strcmp(a->org, b->org)))
+        return c;
+    return a->guest < b->guest ? -1 : a->guest > b->guest;
+}
+
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
@@ -300,6 +314,8 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
     store_done(st);
     if (rc == STORE_DONE) {
         struct dash_row r;
+        if (t.n)
+            qsort(t.g, t.n, sizeof *t.g, att_cmp);
         for (size_t i = 0; i < t.n; i++) {
             memset(&r, 0, sizeof r);
             r.authority_id = t.g[i].authority_id;
@@ -426,6 +442,22 @@ static bool act_add(struct act_groups *t, const struct act_group *k)
     return true;
 }
 
+/* The groups in GROUP BY's order (phase, setting, nature, owner,
+ * resource), the used slots first. */
+static int act_cmp(const void *x, const void *y)
+{
+    const struct act_group *a = x, *b = y;
+    int c;
+    if (!a->n || !b->n)
+        return !a->n - !b->n;
+    if ((c = strcmp(a->phase, b->phase)) || (c = strcmp(a->setting, b->setting)) ||
+        (c = strcmp(a->nature, b->nature)))
+        return c;
+    if (a->owner != b->owner)
+        return a->owner < b->owner ? -1 : 1;
+    return a->resource < b->resource ? -1 : a->resource > b->resource;
+}
+
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     /* Grouped by ids (names are looked up once, by q_dash_names): the
@@ -464,9 +496,9 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
     store_done(st);
     if (rc == STORE_DONE) {
         struct dash_row r;
-        for (size_t i = 0; i < t.cap; i++) {
-            if (!t.g[i].n)
-                continue;
+        if (t.cap)
+            qsort(t.g, t.cap, sizeof *t.g, act_cmp);
+        for (size_t i = 0; i < t.used; i++) {
             memset(&r, 0, sizeof r);
             memcpy(r.phase, t.g[i].phase, sizeof t.g[i].phase);
             memcpy(r.k[0], t.g[i].setting, sizeof t.g[i].setting);
