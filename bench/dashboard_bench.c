@@ -4,7 +4,8 @@
  * computed in the same run by a plain C scan over arrays in memory (the
  * practical floor: no SQL, no joins, everything already loaded).
  *   dashboard_bench DB [AUTHORITY_ID [FROM TO [both|authority|national]]]
- * DB is made by `tas generate --db DB --scale national`. */
+ * DB is made by `tas generate --db DB --scale national`.  With
+ * BENCH_QUERIES set in the environment it also times each query alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "core/codes.h"
 #include "core/stats.h"
 #include "service/svc_dashboard.h"
+#include "store/q_dashboard.h"
 #include "store/store.h"
 
 static double clock_ms(clockid_t id)
@@ -301,6 +303,58 @@ static int64_t cell(const struct dashboard *d, const char *table, const char *gr
     return -1;
 }
 
+static void count_row(void *arg, const struct dash_row *r)
+{
+    (void)r;
+    ++*(int64_t *)arg;
+}
+
+/* Each of the dashboard's queries alone, as the system principal sees
+ * it: where the dashboard's time goes. */
+static void per_query(struct store *db, int64_t auth, const char *from, const char *to, const char *what)
+{
+    struct visibility vis = {.all = true};
+    struct dash_query q = {from, to, auth, 0, 0, "", &vis};
+    static const struct {
+        const char *name;
+        enum store_rc (*fn)(struct store *, const struct dash_query *, dash_fn, void *);
+    } qs[] = {
+        {"schools", q_dash_schools}, {"meetings", q_dash_meetings},
+        {"planned_members", q_dash_planned_members}, {"months", q_dash_months},
+        {"attendance", q_dash_attendance}, {"case_rows", q_dash_case_rows},
+        {"actions", q_dash_actions}, {"population", q_dash_population},
+    };
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        int64_t n = 0;
+        double t0 = now_ms();
+        enum store_rc rc = qs[i].fn(db, &q, count_row, &n);
+        printf("  %-9s %-16s %9.1f ms %8lld rows%s\n", what, qs[i].name, now_ms() - t0, (long long)n,
+               rc == STORE_OK ? "" : " (FAILED)");
+    }
+}
+
+/* Every figure of every table (label, group, each cell), hashed: two
+ * versions of the queries give the same figures when "figures" agrees
+ * (the rows' order aside), the same page when "rows" agrees too. */
+static void checksum(const struct dashboard *d, uint64_t *figures, uint64_t *rows)
+{
+    *figures = 0;
+    *rows = 1469598103934665603ULL;
+    for (int t = 0; t < DT__COUNT; t++)
+        for (size_t i = 0; i < d->t[t].nrows; i++) {
+            const struct stat_row *r = &d->t[t].rows[i];
+            uint64_t h = 1469598103934665603ULL ^ (uint64_t)t;
+            for (const char *c = r->label; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            for (const char *c = r->group; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            for (int k = 0; k < STAT_NCOLS; k++)
+                h = (h ^ (uint64_t)r->cells[k].n) * 1099511628211ULL;
+            *figures += h;
+            *rows = (*rows ^ h) * 1099511628211ULL;
+        }
+}
+
 static int run(struct store *db, const struct arrays *a, int64_t auth, const char *from, const char *to,
                const char *what)
 {
@@ -369,6 +423,10 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
            "cpu: dashboard %8.1f ms, C scan %6.1f ms, ratio %6.1f%s\n", what, (long long)o.cases[3],
            (long long)o.actions[3], best_dash, best_scan, best_dash / best_scan, cpu_dash, cpu_scan,
            cpu_dash / cpu_scan, bad ? " (FIGURES DIFFER)" : " (figures agree)");
+    uint64_t figures, rows;
+    checksum(d, &figures, &rows);
+    printf("%-9s checksums: figures %016llx, rows %016llx\n", what, (unsigned long long)figures,
+           (unsigned long long)rows);
     free(o.attended);
     free(o.owner);
     free(o.resource);
@@ -404,6 +462,11 @@ int main(int argc, char **argv)
         bad |= run(db, &a, auth, from, to, "authority");
     if (strcmp(which, "authority") != 0)
         bad |= run(db, &a, 0, from, to, "national");
+    if (getenv("BENCH_QUERIES")) {
+        per_query(db, auth, from, to, "authority");
+        per_query(db, 0, from, to, "national");
+        per_query(db, 0, from, to, "national");
+    }
     store_close(db);
     return bad;
 }

@@ -1,6 +1,8 @@
 #include "store/q_dashboard.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/q_common.h"
@@ -25,15 +27,17 @@
     " AND " VIS_FILTER("t.authority_id", "t.host_school_id")
 
 /* Cases presented: brought as new to a held meeting in the range; phase
- * and school are the pupil's. */
-#define PRESENTED_CTE \
-    "WITH pc AS (SELECT DISTINCT c.id AS case_id, ps.phase AS phase " \
-    "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
-    "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
-    "JOIN schools ps ON ps.id = p.school_id " \
-    "WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
-    F_REST("t.authority_id", "ps.phase = ?", "t.id = ?", "ps.id = ?") \
-    " AND " VIS_FILTER("ps.authority_id", "ps.id") ") "
+ * and school are the pupil's.  The case ids come from an IN list (a set,
+ * so no DISTINCT over the joined rows), and the cases are then read in id
+ * order.  Parameters: dates, authority, team, then phase, school and the
+ * visibility slots (bind_presented). */
+#define PRESENTED_FROM \
+    " FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools ps ON ps.id = p.school_id "
+#define PRESENTED_WHERE \
+    " WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id " \
+    "JOIN teams t ON t.id = m.team_id WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
+    "AND t.authority_id BETWEEN ? AND ? AND (? = 0 OR t.id = ?)) " \
+    "AND (? = '' OR ps.phase = ?) AND (? = 0 OR ps.id = ?) AND " VIS_FILTER("ps.authority_id", "ps.id")
 
 #define SCHOOL_WHERE \
     " WHERE s.tas_member = 1" \
@@ -54,6 +58,22 @@ static int bind_filters(struct store_stmt *st, int idx, const struct dash_query 
     store_bind_text(st, idx++, phase);
     store_bind_int(st, idx++, q->team_id);
     store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->school_id);
+    store_bind_int(st, idx++, q->school_id);
+    return q_bind_visibility(st, idx, q->vis);
+}
+
+static int bind_presented(struct store_stmt *st, int idx, const struct dash_query *q)
+{
+    const char *phase = q->phase ? q->phase : "";
+    store_bind_text(st, idx++, q->from);
+    store_bind_text(st, idx++, q->to);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_int(st, idx++, q->team_id);
+    store_bind_text(st, idx++, phase);
+    store_bind_text(st, idx++, phase);
     store_bind_int(st, idx++, q->school_id);
     store_bind_int(st, idx++, q->school_id);
     return q_bind_visibility(st, idx, q->vis);
@@ -119,28 +139,214 @@ enum store_rc q_dash_months(struct store *s, const struct dash_query *q, dash_fn
         q, true, 1, 2, fn, arg);
 }
 
+/* Attendance grouped in C, as the actions are (see act_add): the groups
+ * are few, the rows many, and count(DISTINCT) made SQLite sort them
+ * twice.  A group counts each meeting once: the (group, meeting) pairs
+ * seen are kept in a set. */
+struct att_group {
+    int64_t authority_id;
+    char phase[16], key[128], name[128], org[128];  /* as wide as struct dash_row's */
+    int64_t guest, meetings, people;
+};
+
+struct att_pair {
+    int64_t meeting;
+    size_t group;       /* index + 1; 0 = free slot */
+};
+
+struct att_groups {
+    struct att_group *g;
+    size_t n, cap;
+    size_t *slot, nslots;           /* group index + 1 */
+    struct att_pair *pair;
+    size_t npairs, pcap;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 1099511628211ULL;
+}
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = mix(h, (unsigned char)*s);
+    return mix(h, 0xff);
+}
+
+static uint64_t att_hash(const struct att_group *k)
+{
+    uint64_t h = mix(1469598103934665603ULL, (uint64_t)k->authority_id);
+    h = str_hash(str_hash(str_hash(str_hash(h, k->phase), k->key), k->name), k->org);
+    h = mix(h, (uint64_t)k->guest);
+    return h ^ (h >> 29);
+}
+
+static bool att_same(const struct att_group *a, const struct att_group *b)
+{
+    return a->authority_id == b->authority_id && a->guest == b->guest && !strcmp(a->phase, b->phase) &&
+           !strcmp(a->key, b->key) && !strcmp(a->name, b->name) && !strcmp(a->org, b->org);
+}
+
+/* The index of k's group, made if new; SIZE_MAX when out of memory. */
+static size_t att_group_of(struct att_groups *t, const struct att_group *k)
+{
+    if ((t->n + 1) * 2 > t->nslots) {
+        size_t ns = t->nslots ? t->nslots * 2 : 256;
+        size_t *slot = calloc(ns, sizeof *slot);
+        if (!slot)
+            return SIZE_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = att_hash(&t->g[i]) & (ns - 1);
+            while (slot[j])
+                j = (j + 1) & (ns - 1);
+            slot[j] = i + 1;
+        }
+        free(t->slot);
+        t->slot = slot;
+        t->nslots = ns;
+    }
+    size_t j = att_hash(k) & (t->nslots - 1);
+    while (t->slot[j] && !att_same(&t->g[t->slot[j] - 1], k))
+        j = (j + 1) & (t->nslots - 1);
+    if (t->slot[j])
+        return t->slot[j] - 1;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 128;
+        struct att_group *g = realloc(t->g, cap * sizeof *g);
+        if (!g)
+            return SIZE_MAX;
+        t->g = g;
+        t->cap = cap;
+    }
+    t->g[t->n] = *k;
+    t->slot[j] = ++t->n;
+    return t->n - 1;
+}
+
+/* True when (group, meeting) is new; false when seen before or out of memory (*oom). */
+static bool att_pair_new(struct att_groups *t, size_t group, int64_t meeting, bool *oom)
+{
+    if ((t->npairs + 1) * 2 > t->pcap) {
+        size_t cap = t->pcap ? t->pcap * 2 : 4096;
+        struct att_pair *p = calloc(cap, sizeof *p);
+        if (!p) {
+            *oom = true;
+            return false;
+        }
+        for (size_t i = 0; i < t->pcap; i++) {
+            if (!t->pair[i].group)
+                continue;
+            size_t j = mix(mix(0, t->pair[i].group), (uint64_t)t->pair[i].meeting) & (cap - 1);
+            while (p[j].group)
+                j = (j + 1) & (cap - 1);
+            p[j] = t->pair[i];
+        }
+        free(t->pair);
+        t->pair = p;
+        t->pcap = cap;
+    }
+    size_t j = mix(mix(0, group + 1), (uint64_t)meeting) & (t->pcap - 1);
+    while (t->pair[j].group && !(t->pair[j].group == group + 1 && t->pair[j].meeting == meeting))
+        j = (j + 1) & (t->pcap - 1);
+    if (t->pair[j].group)
+        return false;
+    t->pair[j].group = group + 1;
+    t->pair[j].meeting = meeting;
+    t->npairs++;
+    return true;
+}
+
+/* The groups in GROUP BY's order (authority, phase, key, name, org kind,
+ * guest), so the tables list their rows as they always have. */
+static int att_cmp(const void *x, const void *y)
+{
+    const struct att_group *a = x, *b = y;
+    int c;
+    if (a->authority_id != b->authority_id)
+        return a->authority_id < b->authority_id ? -1 : 1;
+    if ((c = strcmp(a->phase, b->phase)) || (c = strcmp(a->key, b->key)) || (c = strcmp(a->name, b->name)) ||
+        (c = strcmp(a->org, b->org)))
+        return c;
+    return a->guest < b->guest ? -1 : a->guest > b->guest;
+}
+
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
-    return run(s,
+    struct store_stmt *st = store_prepare(s,
         "SELECT t.authority_id, hs.phase, "
         "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
-        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, count(DISTINCT m.id), count(*)"
+        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, m.id"
         " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
-        MEETING_WHERE " AND m.status = 'held' AND a.status = 'present' "
-        "GROUP BY t.authority_id, hs.phase, "
-        "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
-        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest",
-        q, true, 3, 3, fn, arg);
+        MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
+    if (!st)
+        return STORE_ERROR;
+    if (bind_filters(st, 1, q, true) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    struct att_groups t = {0};
+    struct att_group k;
+    enum store_rc rc;
+    bool oom = false;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&k, 0, sizeof k);
+        k.authority_id = store_col_int(st, 0);
+        store_col_copy(st, 1, k.phase, sizeof k.phase);
+        store_col_copy(st, 2, k.key, sizeof k.key);
+        store_col_copy(st, 3, k.name, sizeof k.name);
+        store_col_copy(st, 4, k.org, sizeof k.org);
+        k.guest = store_col_int(st, 5);
+        size_t g = att_group_of(&t, &k);
+        if (g == SIZE_MAX) {
+            rc = STORE_ERROR;
+            break;
+        }
+        if (att_pair_new(&t, g, store_col_int(st, 6), &oom))
+            t.g[g].meetings++;
+        if (oom) {
+            rc = STORE_ERROR;
+            break;
+        }
+        t.g[g].people++;
+    }
+    store_done(st);
+    if (rc == STORE_DONE) {
+        struct dash_row r;
+        if (t.n)
+            qsort(t.g, t.n, sizeof *t.g, att_cmp);
+        for (size_t i = 0; i < t.n; i++) {
+            memset(&r, 0, sizeof r);
+            r.authority_id = t.g[i].authority_id;
+            memcpy(r.phase, t.g[i].phase, sizeof r.phase);
+            memcpy(r.k[0], t.g[i].key, sizeof t.g[i].key);
+            memcpy(r.k[1], t.g[i].name, sizeof t.g[i].name);
+            memcpy(r.k[2], t.g[i].org, sizeof t.g[i].org);
+            r.n[0] = t.g[i].guest;
+            r.n[1] = t.g[i].meetings;
+            r.n[2] = t.g[i].people;
+            fn(arg, &r);
+        }
+    }
+    free(t.g);
+    free(t.slot);
+    free(t.pair);
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
+    /* Meetings counted per team first, then times each team's members:
+     * the same sum as one row per meeting and member, without making
+     * (and sorting) those rows. */
     return run(s,
-        "SELECT t.authority_id, hs.phase, sv.code, sv.name, count(*)"
-        MEETING_FROM "JOIN team_members tm ON tm.team_id = t.id JOIN services sv ON sv.id = tm.service_id"
-        MEETING_WHERE " AND sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
-        "GROUP BY t.authority_id, hs.phase, sv.code, sv.name",
+        "SELECT x.authority_id, x.phase, sv.code, sv.name, sum(x.n) FROM ("
+        "SELECT t.id AS team_id, t.authority_id AS authority_id, hs.phase AS phase, count(*) AS n"
+        MEETING_FROM MEETING_WHERE " GROUP BY t.id, t.authority_id, hs.phase) x "
+        "JOIN team_members tm ON tm.team_id = x.team_id JOIN services sv ON sv.id = tm.service_id "
+        "WHERE sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
+        "GROUP BY x.authority_id, x.phase, sv.code, sv.name",
         q, true, 2, 1, fn, arg);
 }
 
@@ -148,8 +354,8 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
  * (one pass over the presented cases instead of one per table). */
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
-    struct store_stmt *st = store_prepare(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
         "coalesce(c.summary_before_meeting, -1), coalesce(c.ect_completed, -1), "
         "coalesce(c.prior_paediatrics, -1), coalesce(c.prior_mhst_camhs, -1), coalesce(c.prior_early_help, -1), "
         "CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 "
@@ -157,37 +363,154 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
         "coalesce(c.prior_sen_support, -1), coalesce(c.prior_ehcna, -1), coalesce(c.prior_ehcp, -1), "
         "coalesce(c.prior_suspensions, -1), coalesce(c.risk_pex, -1), "
         "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
-        " WHERE r.case_id = pc.case_id AND r.kind = 'review' AND rm.status = 'held' "
-        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?) "
-        "FROM pc JOIN cases c ON c.id = pc.case_id JOIN pupils p ON p.id = c.pupil_id");
+        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' "
+        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?)"
+        PRESENTED_FROM PRESENTED_WHERE);
     if (!st)
         return STORE_ERROR;
-    int idx = bind_filters(st, 1, q, true);
-    if (idx < 0) {
+    /* the reviews' dates come first, in the select list */
+    store_bind_text(st, 1, q->from);
+    store_bind_text(st, 2, q->to);
+    if (bind_presented(st, 3, q) < 0) {
         store_done(st);
         return STORE_ERROR;
     }
-    store_bind_text(st, idx++, q->from);
-    store_bind_text(st, idx, q->to);
     return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+}
+
+/* One key of the actions' grouping, counted in C: SQLite has no hash
+ * aggregate, and a GROUP BY over millions of actions spends most of its
+ * time sorting them; the groups themselves are few. */
+struct act_group {
+    char phase[16], setting[16], nature[24];
+    int64_t owner, resource, n;
+};
+
+struct act_groups {
+    struct act_group *g;
+    size_t cap, used;
+};
+
+static uint64_t act_hash(const struct act_group *k)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[] = {k->phase, k->setting, k->nature};
+    for (size_t i = 0; i < 3; i++) {
+        for (const char *c = parts[i]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
+    h = (h ^ (uint64_t)k->owner) * 1099511628211ULL;
+    h = (h ^ (uint64_t)k->resource) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+static bool act_same(const struct act_group *a, const struct act_group *b)
+{
+    return a->owner == b->owner && a->resource == b->resource && !strcmp(a->phase, b->phase) &&
+           !strcmp(a->setting, b->setting) && !strcmp(a->nature, b->nature);
+}
+
+/* Open addressing; a slot with n == 0 is free.  Adds n to k's group. */
+static bool act_add(struct act_groups *t, const struct act_group *k)
+{
+    if ((t->used + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        struct act_group *g = calloc(cap, sizeof *g);
+        if (!g)
+            return false;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->g[i].n)
+                continue;
+            size_t j = act_hash(&t->g[i]) & (cap - 1);
+            while (g[j].n)
+                j = (j + 1) & (cap - 1);
+            g[j] = t->g[i];
+        }
+        free(t->g);
+        t->g = g;
+        t->cap = cap;
+    }
+    size_t j = act_hash(k) & (t->cap - 1);
+    while (t->g[j].n && !act_same(&t->g[j], k))
+        j = (j + 1) & (t->cap - 1);
+    if (!t->g[j].n) {
+        t->g[j] = *k;
+        t->used++;
+    } else
+        t->g[j].n += k->n;
+    return true;
+}
+
+/* The groups in GROUP BY's order (phase, setting, nature, owner,
+ * resource), the used slots first. */
+static int act_cmp(const void *x, const void *y)
+{
+    const struct act_group *a = x, *b = y;
+    int c;
+    if (!a->n || !b->n)
+        return !a->n - !b->n;
+    if ((c = strcmp(a->phase, b->phase)) || (c = strcmp(a->setting, b->setting)) ||
+        (c = strcmp(a->nature, b->nature)))
+        return c;
+    if (a->owner != b->owner)
+        return a->owner < b->owner ? -1 : 1;
+    return a->resource < b->resource ? -1 : a->resource > b->resource;
 }
 
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     /* Grouped by ids (names are looked up once, by q_dash_names): the
      * owner's service is the one named on the action, or the owning
-     * practitioner's; the resource counts only for signposting. */
-    return run(s, PRESENTED_CTE
-        "SELECT 0, pc.phase, a.setting, a.nature, "
+     * practitioner's; the resource counts only for signposting.  One row
+     * per action from SQL, grouped here (act_add). */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ps.phase, a.setting, a.nature, "
         "coalesce(a.owner_service_id, pr.service_id, 0), "
         "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
-        "THEN coalesce(a.resource_id, 0) ELSE 0 END, count(*) "
-        "FROM pc JOIN actions a ON a.case_id = pc.case_id "
-        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
-        "GROUP BY pc.phase, a.setting, a.nature, coalesce(a.owner_service_id, pr.service_id, 0), "
-        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
-        "THEN coalesce(a.resource_id, 0) ELSE 0 END",
-        q, true, 2, 3, fn, arg);
+        "THEN coalesce(a.resource_id, 0) ELSE 0 END "
+        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
+        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_presented(st, 1, q) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    struct act_groups t = {0};
+    struct act_group k;
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        memset(&k, 0, sizeof k);
+        store_col_copy(st, 0, k.phase, sizeof k.phase);
+        store_col_copy(st, 1, k.setting, sizeof k.setting);
+        store_col_copy(st, 2, k.nature, sizeof k.nature);
+        k.owner = store_col_int(st, 3);
+        k.resource = store_col_int(st, 4);
+        k.n = 1;
+        if (!act_add(&t, &k)) {
+            rc = STORE_ERROR;
+            break;
+        }
+    }
+    store_done(st);
+    if (rc == STORE_DONE) {
+        struct dash_row r;
+        if (t.cap)
+            qsort(t.g, t.cap, sizeof *t.g, act_cmp);
+        for (size_t i = 0; i < t.used; i++) {
+            memset(&r, 0, sizeof r);
+            memcpy(r.phase, t.g[i].phase, sizeof t.g[i].phase);
+            memcpy(r.k[0], t.g[i].setting, sizeof t.g[i].setting);
+            memcpy(r.k[1], t.g[i].nature, sizeof t.g[i].nature);
+            r.n[0] = t.g[i].owner;
+            r.n[1] = t.g[i].resource;
+            r.n[2] = t.g[i].n;
+            fn(arg, &r);
+        }
+    }
+    free(t.g);
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)

@@ -2,8 +2,11 @@
  * meetings, attendance, cases and actions, with the same filters each time
  * (date range, authority, phase, team, school) and the caller's visibility.
  * Rows come back through a callback as generic rows; svc_dashboard.c says
- * what each column means and builds the tables.  Also the cost model and
- * disclosure settings, and the school population figures. */
+ * what each column means and builds the tables.  Where millions of rows
+ * fall into a few groups (attendance, actions) the grouping is done in C
+ * with a hash table, since SQLite's GROUP BY sorts every row first.
+ * Also the cost model and disclosure settings, and the school population
+ * figures. */
 #ifndef TAS_STORE_Q_DASHBOARD_H
 #define TAS_STORE_Q_DASHBOARD_H
 
