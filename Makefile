@@ -4,6 +4,10 @@
 #   make        just build build/release/tas
 
 PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
+
+# A Node.js 20 that scripts/install-deps.sh put in build/node (when the
+# system's is older, as Debian 12's 18 is) is used by sass and the tests.
+export PATH := $(CURDIR)/build/node/node_modules/.bin:$(PATH)
 MODE      ?= release
 BUILD     := build/$(MODE)
 GENDIR    := $(BUILD)/gen

@@ -9,13 +9,18 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# A Node.js this script installed from the npm registry (see below) comes
+# first; the Makefile puts the same folder first on PATH.
+NODE_DIR=build/node
+export PATH="$PWD/$NODE_DIR/node_modules/.bin:$PATH"
+
 DEB_PACKAGES=(
     build-essential pkg-config
     libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libcmocka-dev
-    libxlsxwriter-dev
+    libxlsxwriter-dev zlib1g-dev
     nodejs npm
     chromium
-    clang sqlite3
+    clang libclang-rt-dev sqlite3
 )
 
 log=""
@@ -74,11 +79,19 @@ if ((${#missing[@]})); then
     done
 fi
 
-# sass and playwright-core need Node.js 20 or later (Debian 12 ships 18).
+# sass and playwright-core need Node.js 20 or later; Debian 12 ships 18.
+# The npm registry's "node" package carries Node.js binaries: with an older
+# system Node.js, it is installed into build/node (nothing outside the
+# project changes).
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if ((node_major < 20)); then
-    echo "install-deps: warning: Node.js $(node --version 2>/dev/null || echo '(none)') is too old;" \
-        "the stylesheet build and browser tests need Node.js 20 or later" >&2
+    quiet npm install --no-save --no-audit --no-fund --prefix "$NODE_DIR" node@20
+    node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    if ((node_major < 20)); then
+        echo "install-deps: could not install Node.js 20 from the npm registry" >&2
+        exit 1
+    fi
+    echo "installed Node.js $(node --version) from the npm registry ($NODE_DIR)"
 fi
 
 # --- npm packages ------------------------------------------------------------
