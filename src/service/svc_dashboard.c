@@ -1,4 +1,5 @@
 #include "service/svc_dashboard.h"
+#include "store/q_dash_rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,7 @@ struct build {
     /* rows the case scan adds to, resolved once */
     struct stat_row *review_rows[4], *review_count, *proc_rows[2][3], *prior_rows[DASH_PRIOR_FLAGS][3];
     struct stat_row *gender_rows[4], *sen_gender_rows[4][3], *year_rows[24], *sen_rows[4];
+    char to_month[8];                     /* YYYY-MM of the range's end (rollup follow-ups) */
     /* cost inputs */
     struct cost_rate *rates;
     size_t nrates, caprates;
@@ -197,12 +199,24 @@ static void on_school(void *arg, const struct dash_row *r)
     stat_add(b->schools, col(r->phase), r->n[0]);
 }
 
+/* The rates are sorted by authority and role (rates_cmp) once read: a
+ * national dashboard looks a rate up for every group of every authority. */
+static int rates_cmp(const void *x, const void *y)
+{
+    const struct cost_rate *a = x, *b = y;
+    if (a->authority_id != b->authority_id)
+        return a->authority_id < b->authority_id ? -1 : 1;
+    return strcmp(a->role_key, b->role_key);
+}
+
 static const struct cost_rate *rate_of(const struct build *b, int64_t authority, const char *key)
 {
-    for (size_t i = 0; i < b->nrates; i++)
-        if (b->rates[i].authority_id == authority && !strcmp(b->rates[i].role_key, key))
-            return &b->rates[i];
-    return NULL;
+    struct cost_rate k;
+    if (strlen(key) >= sizeof k.role_key)
+        return NULL;
+    k.authority_id = authority;
+    snprintf(k.role_key, sizeof k.role_key, "%s", key);
+    return b->nrates ? bsearch(&k, b->rates, b->nrates, sizeof *b->rates, rates_cmp) : NULL;
 }
 
 /* Pence for one person at one meeting: hourly cost times all the hours. */
@@ -344,42 +358,123 @@ static int yn_index(int64_t v)
     return v == 1 ? 0 : v == 0 ? 1 : 2;   /* Yes, No, Not recorded */
 }
 
-/* One case presented: every case table in one pass, through row pointers
- * resolved before the scan (the rows do not move until it is over). */
+/* The case tables' counts, each for w cases (one, or a rollup's count),
+ * so the records (on_case_row) and the rollup (on_case_dim) count alike. */
+static int gender_index(const char *code)
+{
+    switch (code[0] && !code[1] ? code[0] : 0) {
+    case 'M': return 0;
+    case 'F': return 1;
+    case 'X': return 2;
+    default: return 3;
+    }
+}
+
+static void add_gender(struct build *b, enum stat_col cl, const char *code, int64_t w)
+{
+    stat_add(b->gender_rows[gender_index(code)], cl, w);
+}
+
+/* Gender crossed with the in-school SEN support flag (1, 0, -1). */
+static void add_sen_gender(struct build *b, enum stat_col cl, const char *code, int64_t sen_support, int64_t w)
+{
+    int v = yn_index(sen_support);
+    stat_add(b->sen_gender_rows[gender_index(code)][v == 0 ? 1 : v == 1 ? 0 : 2], cl, w);
+}
+
+static void add_year(struct build *b, enum stat_col cl, const char *code, int64_t w)
+{
+    size_t y = 0;
+    while (y < codes_nc_year.count && strcmp(codes_nc_year.entries[y].code, code) != 0)
+        y++;
+    stat_add(b->year_rows[y], cl, w);   /* [count]: not recorded */
+}
+
+static void add_ethnicity(struct build *b, enum stat_col cl, const char *code, int64_t w)
+{
+    stat_add(row(&b->d->t[DT_ETHNICITY], "", ethnic_group(code), STAT_COUNT, true, 1), cl, w);
+}
+
+static void add_sen(struct build *b, enum stat_col cl, const char *code, int64_t w)
+{
+    int sn;
+    switch (code[0] && !code[1] ? code[0] : 0) {
+    case 'N': sn = 0; break;
+    case 'K': sn = 1; break;
+    case 'E': sn = 2; break;
+    default: sn = 3; break;
+    }
+    stat_add(b->sen_rows[sn], cl, w);
+}
+
+/* Flag i: 0 summary before the meeting, 1 toolkit complete, 2.. prior contact. */
+static void add_flag(struct build *b, enum stat_col cl, int i, int64_t v, int64_t w)
+{
+    if (i < 2)
+        stat_add(b->proc_rows[i][yn_index(v)], cl, w);
+    else if (i < 2 + DASH_PRIOR_FLAGS)
+        stat_add(b->prior_rows[i - 2][yn_index(v)], cl, w);
+}
+
+/* w cases with fu follow-ups each in the range. */
+static void add_follow_ups(struct build *b, enum stat_col cl, int64_t fu, int64_t w)
+{
+    stat_add(b->review_rows[fu >= 3 ? 3 : fu], cl, w);
+}
+
+/* One case presented, from the records: every case table in one pass,
+ * through row pointers resolved before the scan (the rows do not move
+ * until it is over). */
 static void on_case_row(void *arg, const struct dash_row *r)
 {
     struct build *b = arg;
     enum stat_col cl = col(r->phase);
     stat_add(b->cases, cl, 1);
     int64_t fu = r->n[2 + DASH_PRIOR_FLAGS];
-    stat_add(b->review_rows[fu >= 3 ? 3 : fu], cl, 1);
+    add_follow_ups(b, cl, fu, 1);
     stat_add(b->review_count, cl, fu);
-    stat_add(b->proc_rows[0][yn_index(r->n[0])], cl, 1);
-    stat_add(b->proc_rows[1][yn_index(r->n[1])], cl, 1);
-    for (int i = 0; i < DASH_PRIOR_FLAGS; i++)
-        stat_add(b->prior_rows[i][yn_index(r->n[2 + i])], cl, 1);
-    int g;
-    switch (r->k[0][1] ? 0 : r->k[0][0]) {
-    case 'M': g = 0; break;
-    case 'F': g = 1; break;
-    case 'X': g = 2; break;
-    default: g = 3; break;
-    }
-    stat_add(b->gender_rows[g], cl, 1);
-    stat_add(b->sen_gender_rows[g][yn_index(r->n[2 + 4]) == 0 ? 1 : yn_index(r->n[2 + 4]) == 1 ? 0 : 2], cl, 1);
-    size_t y = 0;
-    while (y < codes_nc_year.count && strcmp(codes_nc_year.entries[y].code, r->k[1]) != 0)
-        y++;
-    stat_add(b->year_rows[y], cl, 1);   /* [count]: not recorded */
-    stat_add(row(&b->d->t[DT_ETHNICITY], "", ethnic_group(r->k[2]), STAT_COUNT, true, 1), cl, 1);
-    int sn;
-    switch (r->k[3][1] ? 0 : r->k[3][0]) {
-    case 'N': sn = 0; break;
-    case 'K': sn = 1; break;
-    case 'E': sn = 2; break;
-    default: sn = 3; break;
-    }
-    stat_add(b->sen_rows[sn], cl, 1);
+    for (int i = 0; i < 2 + DASH_PRIOR_FLAGS; i++)
+        add_flag(b, cl, i, r->n[i], 1);
+    add_gender(b, cl, r->k[0], 1);
+    add_sen_gender(b, cl, r->k[0], r->n[2 + 4], 1);
+    add_year(b, cl, r->k[1], 1);
+    add_ethnicity(b, cl, r->k[2], 1);
+    add_sen(b, cl, r->k[3], 1);
+}
+
+/* Months up to the end of the range: a follow-up in month m counts when
+ * m <= the range's last month (the rollup answers whole months only). */
+static bool in_range_month(const struct build *b, const char *m)
+{
+    return m[0] && strcmp(m, b->to_month) <= 0;
+}
+
+/* One rollup row of the case dimensions (q_dash_rollup.h). */
+static void on_case_dim(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    enum stat_col cl = col(r->phase);
+    const char *dim = r->k[0];
+    int64_t w = r->n[0];
+    if (!strcmp(dim, "cases"))
+        stat_add(b->cases, cl, w);
+    else if (!strcmp(dim, "gender"))
+        add_gender(b, cl, r->k[1], w);
+    else if (!strcmp(dim, "nc_year"))
+        add_year(b, cl, r->k[1], w);
+    else if (!strcmp(dim, "ethnicity"))
+        add_ethnicity(b, cl, r->k[1], w);
+    else if (!strcmp(dim, "sen"))
+        add_sen(b, cl, r->k[1], w);
+    else if (!strcmp(dim, "sen_gender"))
+        add_sen_gender(b, cl, r->k[1], strtoll(r->k[2], NULL, 10), w);
+    else if (!strcmp(dim, "flag"))
+        add_flag(b, cl, atoi(r->k[1]), strtoll(r->k[2], NULL, 10), w);
+    else if (!strcmp(dim, "fu3"))
+        add_follow_ups(b, cl, in_range_month(b, r->k[1]) + in_range_month(b, r->k[2]) + in_range_month(b, r->k[3]),
+                       w);
+    else if (!strcmp(dim, "fu") && in_range_month(b, r->k[1]))
+        stat_add(b->review_count, cl, w);
 }
 
 static const char *owner_group_label(const char *org_kind)
@@ -430,27 +525,81 @@ static const struct named *named_find(const struct named *arr, size_t n, int64_t
     return NULL;
 }
 
-static void on_actions(void *arg, const struct dash_row *r)
+/* The action tables' counts, one dimension at a time, so the records
+ * (on_actions: every dimension of a group of actions) and the rollup
+ * (on_action_dim: one dimension per row) count alike. */
+static void add_action_kind(struct build *b, enum stat_col cl, const char *setting, const char *nature, int64_t n)
 {
-    struct build *b = arg;
     struct dashboard *d = b->d;
-    enum stat_col cl = col(r->phase);
-    int64_t n = r->n[2];
     stat_add(b->actions, cl, n);
-    const char *s = code_label(&action_settings, r->k[0]);
+    const char *s = code_label(&action_settings, setting);
     stat_add(row(&d->t[DT_SETTING], "", s ? s : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
-    const char *nat = code_label(&action_natures, r->k[1]);
+    const char *nat = code_label(&action_natures, nature);
     stat_add(row(&d->t[DT_NATURE], "", nat ? nat : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
-    const struct named *owner = r->n[0] ? named_find(b->services, b->nservices, r->n[0]) : NULL;
+}
+
+static void add_action_owner(struct build *b, enum stat_col cl, int64_t service_id, int64_t n)
+{
+    struct dashboard *d = b->d;
+    const struct named *owner = service_id ? named_find(b->services, b->nservices, service_id) : NULL;
     stat_add(row(&d->t[DT_OWNER], "", owner ? owner->name : NOT_RECORDED, STAT_COUNT, true, 1), cl, n);
     stat_add(row(&d->t[DT_OWNER_GROUP], "", owner_group_label(owner ? owner->org_kind : ""), STAT_COUNT, true, 1),
              cl, n);
-    if (!strcmp(r->k[1], "signposting_school") || !strcmp(r->k[1], "signposting_parents")) {
-        struct stat_table *t = &d->t[DT_RESOURCES];
-        const struct named *res = r->n[1] ? named_find(b->resources, b->nresources, r->n[1]) : NULL;
-        stat_add(&t->rows[0], cl, n);   /* all signposting actions */
-        stat_add(row(t, "", res ? res->name : "No resource recorded", STAT_COUNT, true, 1), cl, n);
-    }
+}
+
+/* Signposting actions only. */
+static void add_action_resource(struct build *b, enum stat_col cl, int64_t resource_id, int64_t n)
+{
+    struct stat_table *t = &b->d->t[DT_RESOURCES];
+    const struct named *res = resource_id ? named_find(b->resources, b->nresources, resource_id) : NULL;
+    stat_add(&t->rows[0], cl, n);   /* all signposting actions */
+    stat_add(row(t, "", res ? res->name : "No resource recorded", STAT_COUNT, true, 1), cl, n);
+}
+
+static void on_actions(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    enum stat_col cl = col(r->phase);
+    int64_t n = r->n[2];
+    add_action_kind(b, cl, r->k[0], r->k[1], n);
+    add_action_owner(b, cl, r->n[0], n);
+    if (!strcmp(r->k[1], "signposting_school") || !strcmp(r->k[1], "signposting_parents"))
+        add_action_resource(b, cl, r->n[1], n);
+}
+
+/* One rollup row of the actions' dimensions (q_dash_rollup.h). */
+static void on_action_dim(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    enum stat_col cl = col(r->phase);
+    if (!strcmp(r->k[0], "act_kind"))
+        add_action_kind(b, cl, r->k[1], r->k[2], r->n[0]);
+    else if (!strcmp(r->k[0], "act_owner"))
+        add_action_owner(b, cl, r->n[0], r->n[1]);
+    else if (!strcmp(r->k[0], "act_resource"))
+        add_action_resource(b, cl, r->n[0], r->n[1]);
+}
+
+/* Rows named as they are met (owners, resources) in one order whatever
+ * order they were met in: by name, the "not recorded" row last; rows
+ * before `first` (a total) stay where they are. */
+static bool last_row(const struct stat_row *r)
+{
+    return !strcmp(r->label, NOT_RECORDED) || !strcmp(r->label, "No resource recorded");
+}
+
+static int named_row_cmp(const void *x, const void *y)
+{
+    const struct stat_row *a = x, *b = y;
+    if (last_row(a) != last_row(b))
+        return last_row(a) ? 1 : -1;
+    return strcmp(a->label, b->label);
+}
+
+static void order_named(struct stat_table *t, size_t first)
+{
+    if (t->nrows > first + 1)
+        qsort(&t->rows[first], t->nrows - first, sizeof t->rows[0], named_row_cmp);
 }
 
 static void on_population(void *arg, const struct dash_row *r)
@@ -794,6 +943,58 @@ static bool other_used(const struct stat_table *t)
     return false;
 }
 
+struct stale {
+    int64_t *ids;
+    size_t n, cap;
+    bool oom;
+};
+
+static void on_stale(void *arg, int64_t id)
+{
+    struct stale *s = arg;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        int64_t *x = realloc(s->ids, cap * sizeof *x);
+        if (!x) {
+            s->oom = true;
+            return;
+        }
+        s->ids = x;
+        s->cap = cap;
+    }
+    s->ids[s->n++] = id;
+}
+
+static enum store_rc rollup_refresh(struct svc_ctx *c, int64_t authority_id)
+{
+    /* Looked at first without the write lock: usually nothing is stale. */
+    struct stale s = {0};
+    enum store_rc rc = q_rollup_stale(c->db, authority_id, on_stale, &s);
+    if (rc != STORE_OK || s.oom || s.n == 0) {
+        free(s.ids);
+        return s.oom ? STORE_ERROR : rc;
+    }
+    s.n = 0;
+    rc = store_begin_write(c->db);
+    if (rc == STORE_OK)
+        rc = q_rollup_stale(c->db, authority_id, on_stale, &s);   /* again, under the lock */
+    for (size_t i = 0; rc == STORE_OK && !s.oom && i < s.n; i++)
+        rc = q_rollup_build(c->db, s.ids[i], c->now);
+    if (rc == STORE_OK && s.oom)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK)
+        rc = store_commit(c->db);
+    else
+        store_rollback(c->db);
+    free(s.ids);
+    return rc;
+}
+
+enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id)
+{
+    return rollup_refresh(c, authority_id) == STORE_OK ? SVC_OK : SVC_ERROR;
+}
+
 enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                               struct dashboard *d, struct field_errors *errs)
 {
@@ -815,23 +1016,31 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     struct build b = {0};
     b.d = d;
     tables_init(&b);
-    enum store_rc rc = q_cost_rates(c->db, d->f.authority_id, on_rate, &b);
+    snprintf(b.to_month, sizeof b.to_month, "%.7s", d->f.to);
+    /* Whole months of whole authorities come from the rollup, brought up
+     * to date first; anything narrower from the records. */
+    bool roll = !in->from_records && q_rollup_answers(&q);
+    enum store_rc rc = roll ? rollup_refresh(c, d->f.authority_id) : STORE_OK;
+    if (rc == STORE_OK)
+        rc = q_cost_rates(c->db, d->f.authority_id, on_rate, &b);
+    if (rc == STORE_OK && b.nrates)
+        qsort(b.rates, b.nrates, sizeof *b.rates, rates_cmp);
     if (rc == STORE_OK)
         rc = q_dash_schools(c->db, &q, on_school, &b);
     if (rc == STORE_OK)
-        rc = q_dash_meetings(c->db, &q, on_meetings, &b);
+        rc = (roll ? q_rollup_meetings : q_dash_meetings)(c->db, &q, on_meetings, &b);
     if (rc == STORE_OK)
-        rc = q_dash_planned_members(c->db, &q, on_planned_member, &b);
+        rc = (roll ? q_rollup_planned_members : q_dash_planned_members)(c->db, &q, on_planned_member, &b);
     if (rc == STORE_OK)
-        rc = q_dash_months(c->db, &q, on_month, &b);
+        rc = (roll ? q_rollup_months : q_dash_months)(c->db, &q, on_month, &b);
     if (rc == STORE_OK)
-        rc = q_dash_attendance(c->db, &q, on_attendance, &b);
+        rc = (roll ? q_rollup_attendance : q_dash_attendance)(c->db, &q, on_attendance, &b);
     if (rc == STORE_OK)
-        rc = q_dash_case_rows(c->db, &q, on_case_row, &b);
+        rc = roll ? q_rollup_case_dims(c->db, &q, on_case_dim, &b) : q_dash_case_rows(c->db, &q, on_case_row, &b);
     if (rc == STORE_OK)
         rc = q_dash_names(c->db, d->f.authority_id, on_name, &b);
     if (rc == STORE_OK)
-        rc = q_dash_actions(c->db, &q, on_actions, &b);
+        rc = roll ? q_rollup_action_dims(c->db, &q, on_action_dim, &b) : q_dash_actions(c->db, &q, on_actions, &b);
     if (rc == STORE_OK)
         rc = q_dash_population(c->db, &q, on_population, &b);
     free(b.rates);
@@ -839,6 +1048,8 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     free(b.resources);
     if (rc != STORE_OK)
         return SVC_ERROR;
+    order_named(&d->t[DT_OWNER], 0);
+    order_named(&d->t[DT_RESOURCES], 1);
     finish_attendance(&b);
     finish_costs(&b);
     order_years(&d->t[DT_YEAR]);

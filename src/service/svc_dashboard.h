@@ -21,6 +21,7 @@ struct dash_filter_form {
     const char *from, *to;              /* YYYY-MM-DD; empty: this academic year */
     const char *authority_id, *team_id, *school_id, *phase;
     const char *publish;                /* "yes": mark for publication */
+    bool from_records;                  /* never the rollup (tests and benchmarks compare the two) */
 };
 
 struct dash_filter {
@@ -59,6 +60,10 @@ struct dashboard {
  * seen (or a filter names something outside the viewer's scope). */
 enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                               struct dashboard *out, struct field_errors *errs);
+/* Brings the rollup (store/q_dash_rollup.h) up to date for one authority
+ * (0: all): what the next dashboard over whole months would do first.  No
+ * policy check: the rollup holds counts only and is never shown as such. */
+enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id);
 /* Table by key ("meetings", "gender", ...), or NULL. */
 const struct stat_table *dashboard_table(const struct dashboard *d, const char *key);
 

@@ -26,7 +26,7 @@
         "EXISTS (SELECT 1 FROM team_schools x WHERE x.team_id = t.id AND x.school_id = ?)") \
     " AND " VIS_FILTER("t.authority_id", "t.host_school_id")
 
-/* Cases presented: brought as new to a held meeting in the range; phase
+/* Cases presented: first presented at a held meeting in the range; phase
  * and school are the pupil's.  The case ids come from an IN list (a set,
  * so no DISTINCT over the joined rows), and the cases are then read in id
  * order.  Parameters: dates, authority, team, then phase, school and the
@@ -36,7 +36,7 @@
 #define PRESENTED_WHERE \
     " WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id " \
     "JOIN teams t ON t.id = m.team_id WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
-    "AND t.authority_id BETWEEN ? AND ? AND (? = 0 OR t.id = ?)) " \
+    "AND t.authority_id BETWEEN ? AND ? AND (? = 0 OR t.id = ?) AND" DASH_FIRST_PRESENTATION("d", "m") ") " \
     "AND (? = '' OR ps.phase = ?) AND (? = 0 OR ps.id = ?) AND " VIS_FILTER("ps.authority_id", "ps.id")
 
 #define SCHOOL_WHERE \
@@ -79,9 +79,7 @@ static int bind_presented(struct store_stmt *st, int idx, const struct dash_quer
     return q_bind_visibility(st, idx, q->vis);
 }
 
-/* Steps through the rows: column 0 authority (or 0), 1 phase, then nk
- * text keys, then numbers. */
-static enum store_rc rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg)
+enum store_rc q_dash_rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg)
 {
     enum store_rc rc;
     struct dash_row r;
@@ -109,7 +107,7 @@ static enum store_rc run(struct store *s, const char *sql, const struct dash_que
         store_done(st);
         return STORE_ERROR;
     }
-    return rows(st, nk, nn, fn, arg);
+    return q_dash_rows(st, nk, nn, fn, arg);
 }
 
 enum store_rc q_dash_schools(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -274,9 +272,7 @@ static int att_cmp(const void *x, const void *y)
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT t.authority_id, hs.phase, "
-        "CASE WHEN a.guest = 1 THEN a.role ELSE coalesce(sv.code, a.role) END, "
-        "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), a.guest, m.id"
+        "SELECT t.authority_id, hs.phase, " DASH_ATTENDANCE_KEY("a", "sv") ", a.guest, m.id"
         " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
@@ -355,27 +351,22 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, "
-        "coalesce(c.summary_before_meeting, -1), coalesce(c.ect_completed, -1), "
-        "coalesce(c.prior_paediatrics, -1), coalesce(c.prior_mhst_camhs, -1), coalesce(c.prior_early_help, -1), "
-        "CASE WHEN c.prior_cin = 1 OR c.prior_cp = 1 OR c.prior_lac = 1 THEN 1 "
-        "WHEN c.prior_cin IS NULL OR c.prior_cp IS NULL OR c.prior_lac IS NULL THEN -1 ELSE 0 END, "
-        "coalesce(c.prior_sen_support, -1), coalesce(c.prior_ehcna, -1), coalesce(c.prior_ehcp, -1), "
-        "coalesce(c.prior_suspensions, -1), coalesce(c.risk_pex, -1), "
+        "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, " DASH_CASE_FLAGS("c") ", "
         "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
-        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' "
-        " AND rm.meeting_date >= ? AND rm.meeting_date <= ?)"
+        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' AND rm.meeting_date <= ? "
+        " AND rm.meeting_date >= (SELECT min(pm.meeting_date) FROM discussions pd "
+        "   JOIN meetings pm ON pm.id = pd.meeting_id "
+        "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
         PRESENTED_FROM PRESENTED_WHERE);
     if (!st)
         return STORE_ERROR;
-    /* the reviews' dates come first, in the select list */
-    store_bind_text(st, 1, q->from);
-    store_bind_text(st, 2, q->to);
-    if (bind_presented(st, 3, q) < 0) {
+    /* the follow-ups' end date comes first, in the select list */
+    store_bind_text(st, 1, q->to);
+    if (bind_presented(st, 2, q) < 0) {
         store_done(st);
         return STORE_ERROR;
     }
-    return rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+    return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
 /* One key of the actions' grouping, counted in C: SQLite has no hash
@@ -465,10 +456,7 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
      * practitioner's; the resource counts only for signposting.  One row
      * per action from SQL, grouped here (act_add). */
     struct store_stmt *st = store_prepare(s,
-        "SELECT ps.phase, a.setting, a.nature, "
-        "coalesce(a.owner_service_id, pr.service_id, 0), "
-        "CASE WHEN a.nature IN ('signposting_school', 'signposting_parents') "
-        "THEN coalesce(a.resource_id, 0) ELSE 0 END "
+        "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
         PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
     if (!st)
@@ -524,7 +512,7 @@ enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, vo
     for (int i = 1; i <= 4; i++)
         store_bind_int(st, i, authority_id);
     /* column 0 is the id, read as "authority_id"; 1 the kind, as "phase" */
-    return rows(st, 3, 0, fn, arg);
+    return q_dash_rows(st, 3, 0, fn, arg);
 }
 
 enum store_rc q_dash_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -646,7 +634,7 @@ enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, 
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, school_id);
-    return rows(st, 2, 1, fn, arg);
+    return q_dash_rows(st, 2, 1, fn, arg);
 }
 
 enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,

@@ -30,6 +30,44 @@ struct dash_row {
 
 typedef void (*dash_fn)(void *arg, const struct dash_row *r);
 
+/* A case is presented at its first 'new' discussion at a held meeting
+ * (earliest date, then lowest meeting id), by that meeting's team; its
+ * follow-ups are the held review discussions on or after that date.
+ * Shared by the queries here and the rollup (q_dash_rollup.c), which must
+ * agree to the row.  D and M name the discussion and its meeting. */
+#define DASH_FIRST_PRESENTATION(D, M) \
+    " NOT EXISTS (SELECT 1 FROM discussions fd JOIN meetings fm ON fm.id = fd.meeting_id " \
+    "WHERE fd.case_id = " D ".case_id AND fd.kind = 'new' AND fm.status = 'held' AND (fm.meeting_date < " \
+    M ".meeting_date OR (fm.meeting_date = " M ".meeting_date AND fm.id < " M ".id))) "
+/* The case facts the case tables count, for case C: summary before the
+ * meeting, toolkit complete, then the DASH_PRIOR_FLAGS prior contact flags,
+ * each 1, 0 or -1 (not recorded). */
+#define DASH_CASE_FLAGS(C) \
+    "coalesce(" C ".summary_before_meeting, -1), coalesce(" C ".ect_completed, -1), " \
+    "coalesce(" C ".prior_paediatrics, -1), coalesce(" C ".prior_mhst_camhs, -1), " \
+    "coalesce(" C ".prior_early_help, -1), " \
+    "CASE WHEN " C ".prior_cin = 1 OR " C ".prior_cp = 1 OR " C ".prior_lac = 1 THEN 1 " \
+    "WHEN " C ".prior_cin IS NULL OR " C ".prior_cp IS NULL OR " C ".prior_lac IS NULL THEN -1 ELSE 0 END, " \
+    "coalesce(" C ".prior_sen_support, -1), coalesce(" C ".prior_ehcna, -1), coalesce(" C ".prior_ehcp, -1), " \
+    "coalesce(" C ".prior_suspensions, -1), coalesce(" C ".risk_pex, -1)"
+/* An action's owner service (named, or the owning practitioner's; 0 none)
+ * and its resource (signposting only; 0 none), for action A and
+ * practitioner PR. */
+#define DASH_ACTION_OWNER(A, PR) "coalesce(" A ".owner_service_id, " PR ".service_id, 0)"
+#define DASH_ACTION_RESOURCE(A) \
+    "CASE WHEN " A ".nature IN ('signposting_school', 'signposting_parents') " \
+    "THEN coalesce(" A ".resource_id, 0) ELSE 0 END"
+/* Present attendance: the key (service code or standing role; a guest's
+ * role), the service's name and kind of organisation, for attendance A
+ * and service SV; named att_key, att_name, att_org. */
+#define DASH_ATTENDANCE_KEY(A, SV) \
+    "CASE WHEN " A ".guest = 1 THEN " A ".role ELSE coalesce(" SV ".code, " A ".role) END AS att_key, " \
+    "coalesce(" SV ".name, '') AS att_name, coalesce(" SV ".org_kind, '') AS att_org"
+
+/* Steps through a statement's rows as dash_rows: column 0 authority (or
+ * 0), 1 phase, then nk text keys, then nn numbers; finishes with st. */
+enum store_rc q_dash_rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg);
+
 /* TAS member schools: phase; n0 schools. */
 enum store_rc q_dash_schools(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* Meetings by authority and host school phase: n0 planned (every status),
@@ -45,14 +83,14 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
  * authority, phase, k0 service code (not the standing roles), k1 its name, n0 places. */
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 
-/* "Cases presented": cases brought as new to a held meeting in the range.
- * One row per case: phase of the pupil's school, k0 gender, k1 NC year,
+/* "Cases presented": cases presented (DASH_FIRST_PRESENTATION) at a held
+ * meeting in the range.  One row per case: phase of the pupil's school, k0 gender, k1 NC year,
  * k2 ethnicity, k3 SEN provision; n0 summary before the meeting, n1 toolkit
  * complete, then the DASH_PRIOR_FLAGS prior contact flags (paediatrics,
  * MHST/CAMHS, Early Help, children's social care (CIN, CP or LAC), SEN
  * support, EHC needs assessment, EHC plan, suspensions, risk of permanent
- * exclusion): each 1, 0, or -1 not recorded; then the number of review
- * discussions at held meetings in the range. */
+ * exclusion): each 1, 0, or -1 not recorded; then the number of its
+ * follow-ups up to the end of the range. */
 #define DASH_PRIOR_FLAGS 9
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service

@@ -20,6 +20,7 @@
 /* Filters come in the query string (the form is sent by GET). */
 static void read_form(struct req *rq, struct dash_filter_form *f)
 {
+    memset(f, 0, sizeof *f);
     f->from = req_query(rq, "from");
     f->to = req_query(rq, "to");
     f->authority_id = req_query(rq, "authority_id");

@@ -34,6 +34,17 @@ test('one authority, deterministic, with every kind of record', async () => {
     // Every case is brought as new to a held meeting of its own team, once.
     assert.equal(sql(a, `SELECT count(*) FROM cases c WHERE (SELECT count(*) FROM discussions d JOIN meetings m
       ON m.id = d.meeting_id WHERE d.case_id = c.id AND d.kind = 'new' AND m.status = 'held' AND m.team_id = c.team_id) != 1`), '0');
+    // The dashboard's rollup is built, every authority fresh, and its count
+    // of cases presented is the records' count.
+    assert.equal(sql(a, 'SELECT count(*) FROM dash_rollup_fresh'), '1');
+    assert.equal(Number(sql(a, "SELECT sum(n1) FROM dash_rollup WHERE dim = 'cases'")), cases);
+    // The benchmark's own checks at this scale: the dashboard from the
+    // rollup, from the records and a plain scan agree figure for figure.
+    const bench = spawnSync('build/release/bench/dashboard_bench', [a, '1', '2024-09-01', '2025-08-31', 'authority'],
+      { encoding: 'utf8' });
+    assert.equal(bench.status, 0, bench.stdout + bench.stderr);
+    assert.match(bench.stdout, /\(figures agree\)/);
+    assert.doesNotMatch(bench.stderr, /MISMATCH/);
     const b = path.join(dir, 'b.db');
     assert.equal((await runTas(['generate', '--db', b, '--scale', 'authority', '--seed', '5'])).code, 0);
     const digest = (db) => sql(db, `SELECT group_concat(x, ',') FROM (SELECT phase || count(*) AS x FROM schools GROUP BY phase)

@@ -1,0 +1,464 @@
+#include "store/q_dash_rollup.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "store/q_common.h"
+
+/* ---- which queries it answers ---- */
+
+static bool month_start(const char *s)
+{
+    int y, m, d;
+    return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 && d == 1;
+}
+
+static bool month_end(const char *s)
+{
+    int y, m, d;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+        return false;
+    int32_t first = day_from_ymd(y, m, 1);
+    int32_t next = m == 12 ? day_from_ymd(y + 1, 1, 1) : day_from_ymd(y, m + 1, 1);
+    return d == next - first;
+}
+
+bool q_rollup_answers(const struct dash_query *q)
+{
+    return q->team_id == 0 && q->school_id == 0 && q->vis && (q->vis->all || q->vis->nschools == 0) &&
+           month_start(q->from) && month_end(q->to) && strcmp(q->from, q->to) < 0;
+}
+
+/* ---- reading ---- */
+
+/* The filters of every reader, in this order: dim, authority range, months,
+ * phase, visibility (authorities only: q_rollup_answers). */
+#define R_WHERE \
+    " WHERE r.dim = ? AND r.authority_id BETWEEN ? AND ? AND r.month >= ? AND r.month <= ?" \
+    " AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
+
+static int bind_r(struct store_stmt *st, int idx, const struct dash_query *q, const char *dim)
+{
+    char from[8], to[8];
+    snprintf(from, sizeof from, "%.7s", q->from);
+    snprintf(to, sizeof to, "%.7s", q->to);
+    const char *phase = q->phase ? q->phase : "";
+    store_bind_text(st, idx++, dim);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_text(st, idx++, from);
+    store_bind_text(st, idx++, to);
+    store_bind_text(st, idx++, phase);
+    store_bind_text(st, idx++, phase);
+    return q_bind_visibility(st, idx, q->vis);
+}
+
+static enum store_rc read_dim(struct store *s, const char *sql, const struct dash_query *q, const char *dim,
+                              int nk, int nn, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_r(st, 1, q, dim) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    return q_dash_rows(st, nk, nn, fn, arg);
+}
+
+enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return read_dim(s,
+        "SELECT r.authority_id, r.phase, sum(r.n1), sum(r.n2), sum(r.n3), sum(r.n4) FROM dash_rollup r"
+        R_WHERE " GROUP BY r.authority_id, r.phase ORDER BY r.authority_id, r.phase",
+        q, "meetings", 0, 4, fn, arg);
+}
+
+enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return read_dim(s,
+        "SELECT 0, r.phase, r.month, sum(r.n1), sum(r.n2) FROM dash_rollup r"
+        R_WHERE " GROUP BY r.month, r.phase ORDER BY r.month, r.phase",
+        q, "meetings", 1, 2, fn, arg);
+}
+
+enum store_rc q_rollup_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    return read_dim(s,
+        "SELECT r.authority_id, r.phase, r.k1, r.k2, sum(r.n1) FROM dash_rollup r"
+        R_WHERE " GROUP BY r.authority_id, r.phase, r.k1, r.k2 ORDER BY r.authority_id, r.phase, r.k1, r.k2",
+        q, "planned", 2, 1, fn, arg);
+}
+
+enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    /* A meeting falls in one month, so meetings attended add up across
+     * months as the distinct count they are. */
+    return read_dim(s,
+        "SELECT r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1, sum(r.n2), sum(r.n3) FROM dash_rollup r"
+        R_WHERE " GROUP BY r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1 "
+        "ORDER BY r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1",
+        q, "attendance", 3, 3, fn, arg);
+}
+
+static enum store_rc read_dims(struct store *s, const struct dash_query *q, const char *const *dims, size_t n,
+                               dash_fn fn, void *arg)
+{
+    enum store_rc rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < n; i++)
+        rc = read_dim(s, "SELECT 0, r.phase, r.dim, r.k1, r.k2, r.k3, r.n1, r.n2 FROM dash_rollup r" R_WHERE,
+                      q, dims[i], 4, 2, fn, arg);
+    return rc;
+}
+
+enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    static const char *const dims[] = {"act_kind", "act_owner", "act_resource"};
+    return read_dims(s, q, dims, sizeof dims / sizeof dims[0], fn, arg);
+}
+
+enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    static const char *const dims[] = {"cases", "gender", "nc_year", "ethnicity", "sen",
+                                       "sen_gender", "flag", "fu3", "fu"};
+    return read_dims(s, q, dims, sizeof dims / sizeof dims[0], fn, arg);
+}
+
+/* ---- staleness ---- */
+
+enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, void (*fn)(void *arg, int64_t id),
+                             void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT a.id FROM authorities a WHERE (? = 0 OR a.id = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM dash_rollup_fresh f WHERE f.authority_id = a.id) ORDER BY a.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, authority_id);
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        fn(arg, store_col_int(st, 0));
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- building ---- */
+
+static enum store_rc exec_auth(struct store *s, const char *sql, int64_t authority_id, int nparams)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    for (int i = 1; i <= nparams; i++)
+        store_bind_int(st, i, authority_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* The case dimensions are counted in C (one pass over the authority's
+ * presented cases) and written at the end. */
+struct cell {
+    int64_t vis;
+    char phase[16], month[8], dim[12], k1[32], k2[32], k3[32];
+    int64_t n;              /* 0: free slot */
+};
+
+struct cells {
+    struct cell *c;
+    size_t cap, used;
+};
+
+static uint64_t cell_hash(const struct cell *k)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)k->vis;
+    const char *parts[] = {k->phase, k->month, k->dim, k->k1, k->k2, k->k3};
+    for (size_t i = 0; i < 6; i++) {
+        for (const char *p = parts[i]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static bool cell_same(const struct cell *a, const struct cell *b)
+{
+    return a->vis == b->vis && !strcmp(a->phase, b->phase) && !strcmp(a->month, b->month) &&
+           !strcmp(a->dim, b->dim) && !strcmp(a->k1, b->k1) && !strcmp(a->k2, b->k2) && !strcmp(a->k3, b->k3);
+}
+
+static bool cells_add(struct cells *t, const struct cell *k, int64_t n)
+{
+    if ((t->used + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        struct cell *c = calloc(cap, sizeof *c);
+        if (!c)
+            return false;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->c[i].n)
+                continue;
+            size_t j = cell_hash(&t->c[i]) & (cap - 1);
+            while (c[j].n)
+                j = (j + 1) & (cap - 1);
+            c[j] = t->c[i];
+        }
+        free(t->c);
+        t->c = c;
+        t->cap = cap;
+    }
+    size_t j = cell_hash(k) & (t->cap - 1);
+    while (t->c[j].n && !cell_same(&t->c[j], k))
+        j = (j + 1) & (t->cap - 1);
+    if (!t->c[j].n) {
+        t->c[j] = *k;
+        t->c[j].n = 0;
+        t->used++;
+    }
+    t->c[j].n += n;
+    return true;
+}
+
+/* Adds one to the cell (case's vis, phase, month; dim, keys). */
+static bool count(struct cells *t, const struct cell *base, const char *dim, const char *k1, const char *k2,
+                  const char *k3, int64_t n)
+{
+    struct cell k = *base;
+    snprintf(k.dim, sizeof k.dim, "%s", dim);
+    snprintf(k.k1, sizeof k.k1, "%s", k1);
+    snprintf(k.k2, sizeof k.k2, "%s", k2);
+    snprintf(k.k3, sizeof k.k3, "%s", k3);
+    return cells_add(t, &k, n);
+}
+
+struct presented {
+    int64_t id;
+    char date[11];
+    struct cell at;         /* vis, phase, month of presentation */
+    int nfu;
+    char fu[3][8];          /* months of the first three follow-ups */
+};
+
+static int presented_cmp(const void *key, const void *elem)
+{
+    int64_t id = *(const int64_t *)key, e = ((const struct presented *)elem)->id;
+    return id < e ? -1 : id > e;
+}
+
+static enum store_rc build_cases(struct store *s, int64_t authority_id, struct cells *t)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.id, m.meeting_date, ps.authority_id, ps.phase, p.gender, p.nc_year, p.ethnicity, "
+        "p.sen_provision, " DASH_CASE_FLAGS("c") " FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "JOIN schools ps ON ps.id = p.school_id WHERE t.authority_id = ? AND d.kind = 'new' "
+        "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    struct presented *cs = NULL;
+    size_t n = 0, cap = 0;
+    enum store_rc rc;
+    bool ok = true;
+    while (ok && (rc = store_step(st)) == STORE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            struct presented *x = realloc(cs, nc * sizeof *x);
+            if (!x) {
+                ok = false;
+                break;
+            }
+            cs = x;
+            cap = nc;
+        }
+        struct presented *c = &cs[n++];
+        memset(c, 0, sizeof *c);
+        c->id = store_col_int(st, 0);
+        store_col_copy(st, 1, c->date, sizeof c->date);
+        c->at.vis = store_col_int(st, 2);
+        store_col_copy(st, 3, c->at.phase, sizeof c->at.phase);
+        snprintf(c->at.month, sizeof c->at.month, "%.7s", c->date);
+        char gender[32], year[32], eth[32], sen[32], v[8], idx[8];
+        store_col_copy(st, 4, gender, sizeof gender);
+        store_col_copy(st, 5, year, sizeof year);
+        store_col_copy(st, 6, eth, sizeof eth);
+        store_col_copy(st, 7, sen, sizeof sen);
+        ok = count(t, &c->at, "cases", "", "", "", 1) && count(t, &c->at, "gender", gender, "", "", 1) &&
+             count(t, &c->at, "nc_year", year, "", "", 1) && count(t, &c->at, "ethnicity", eth, "", "", 1) &&
+             count(t, &c->at, "sen", sen, "", "", 1);
+        for (int i = 0; ok && i < 2 + DASH_PRIOR_FLAGS; i++) {
+            snprintf(idx, sizeof idx, "%d", i);
+            snprintf(v, sizeof v, "%lld", (long long)store_col_int(st, 8 + i));
+            ok = count(t, &c->at, "flag", idx, v, "", 1);
+            if (ok && i == 2 + 4)   /* in-school SEN support, crossed with gender */
+                ok = count(t, &c->at, "sen_gender", gender, v, "", 1);
+        }
+    }
+    store_done(st);
+    if (!ok) {
+        free(cs);
+        return STORE_ERROR;
+    }
+    if (rc != STORE_DONE) {
+        free(cs);
+        return rc;
+    }
+    /* Follow-ups: held reviews on or after the presentation, by month. */
+    st = store_prepare(s,
+        "SELECT r.case_id, r.meeting_date FROM (SELECT rd.case_id AS case_id, rm.meeting_date AS meeting_date "
+        "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id WHERE rd.kind = 'review' "
+        "AND rm.status = 'held' AND rd.case_id IN (SELECT d.case_id FROM discussions d "
+        "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "WHERE t.authority_id = ? AND d.kind = 'new' AND m.status = 'held')) r "
+        "ORDER BY r.case_id, r.meeting_date");
+    if (!st) {
+        free(cs);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, 1, authority_id);
+    while (ok && (rc = store_step(st)) == STORE_ROW) {
+        int64_t id = store_col_int(st, 0);
+        char date[11], month[8];
+        store_col_copy(st, 1, date, sizeof date);
+        struct presented *c = n ? bsearch(&id, cs, n, sizeof *cs, presented_cmp) : NULL;
+        if (!c || strcmp(date, c->date) < 0)
+            continue;
+        snprintf(month, sizeof month, "%.7s", date);
+        ok = count(t, &c->at, "fu", month, "", "", 1);
+        if (c->nfu < 3)
+            memcpy(c->fu[c->nfu], month, sizeof month);
+        c->nfu++;
+    }
+    store_done(st);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = count(t, &cs[i].at, "fu3", cs[i].fu[0], cs[i].fu[1], cs[i].fu[2], 1);
+    free(cs);
+    if (!ok)
+        return STORE_ERROR;
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static enum store_rc write_cells(struct store *s, int64_t authority_id, const struct cells *t)
+{
+    enum store_rc rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < t->cap; i++) {
+        const struct cell *c = &t->c[i];
+        if (!c->n)
+            continue;
+        struct store_stmt *st = store_prepare(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1) "
+            "VALUES (?,?,?,?,?,?,?,?,?)");
+        if (!st)
+            return STORE_ERROR;
+        store_bind_int(st, 1, authority_id);
+        store_bind_int(st, 2, c->vis);
+        store_bind_text(st, 3, c->phase);
+        store_bind_text(st, 4, c->month);
+        store_bind_text(st, 5, c->dim);
+        store_bind_text(st, 6, c->k1);
+        store_bind_text(st, 7, c->k2);
+        store_bind_text(st, 8, c->k3);
+        store_bind_int(st, 9, c->n);
+        rc = store_exec_stmt(st);
+        store_done(st);
+        rc = rc == STORE_DONE ? STORE_OK : rc;
+    }
+    return rc;
+}
+
+enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now)
+{
+    enum store_rc rc = exec_auth(s, "DELETE FROM dash_rollup WHERE authority_id = ?", authority_id, 1);
+    /* Meetings per host school phase and month (as q_dash_meetings). */
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2, n3, n4) "
+            "SELECT t.authority_id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7), 'meetings', "
+            "count(*), sum(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN m.status = 'held' AND m.mode = 'online' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN m.status = 'cancelled' THEN 1 ELSE 0 END) "
+            "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+            "WHERE t.authority_id = ? GROUP BY t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)",
+            authority_id, 1);
+    /* Core members' places: each team's meetings times its members (as
+     * q_dash_planned_members). */
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
+            "SELECT x.authority_id, x.authority_id, x.phase, x.month, 'planned', sv.code, sv.name, sum(x.n) FROM ("
+            "SELECT t.id AS team_id, t.authority_id AS authority_id, hs.phase AS phase, "
+            "substr(m.meeting_date, 1, 7) AS month, count(*) AS n "
+            "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+            "WHERE t.authority_id = ? GROUP BY t.id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)) x "
+            "JOIN team_members tm ON tm.team_id = x.team_id JOIN services sv ON sv.id = tm.service_id "
+            "WHERE sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
+            "GROUP BY x.authority_id, x.phase, x.month, sv.code, sv.name",
+            authority_id, 1);
+    /* Present attendance at held meetings (as q_dash_attendance). */
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2, n3) "
+            "SELECT x.authority_id, x.authority_id, x.phase, x.month, 'attendance', x.att_key, x.att_name, x.att_org, "
+            "x.guest, count(DISTINCT x.meeting_id), count(*) FROM (SELECT t.authority_id AS authority_id, "
+            "hs.phase AS phase, substr(m.meeting_date, 1, 7) AS month, " DASH_ATTENDANCE_KEY("a", "sv")
+            ", a.guest AS guest, m.id AS meeting_id "
+            "FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
+            "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id "
+            "WHERE t.authority_id = ? AND m.status = 'held' AND a.status = 'present') x "
+            "GROUP BY x.authority_id, x.phase, x.month, x.att_key, x.att_name, x.att_org, x.guest",
+            authority_id, 1);
+    /* Actions of the cases presented by the authority's teams, by the
+     * month of the presentation (as q_dash_actions), one dimension at a
+     * time: the tables count each apart. */
+#define PRESENTED_ACTIONS \
+    "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
+    "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
+    "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id " \
+    "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id " \
+    "WHERE t.authority_id = ? AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
+#define PRESENTED_GROUP "GROUP BY t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
+#define PRESENTED_COLS "SELECT t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
+            PRESENTED_COLS "'act_kind', a.setting, a.nature, count(*) " PRESENTED_ACTIONS
+            PRESENTED_GROUP "a.setting, a.nature",
+            authority_id, 1);
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
+            PRESENTED_COLS "'act_owner', " DASH_ACTION_OWNER("a", "pr") ", count(*) " PRESENTED_ACTIONS
+            PRESENTED_GROUP DASH_ACTION_OWNER("a", "pr"),
+            authority_id, 1);
+    if (rc == STORE_OK)
+        rc = exec_auth(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
+            PRESENTED_COLS "'act_resource', " DASH_ACTION_RESOURCE("a") ", count(*) " PRESENTED_ACTIONS
+            " AND a.nature IN ('signposting_school', 'signposting_parents') "
+            PRESENTED_GROUP DASH_ACTION_RESOURCE("a"),
+            authority_id, 1);
+#undef PRESENTED_ACTIONS
+#undef PRESENTED_GROUP
+#undef PRESENTED_COLS
+    struct cells t = {0};
+    if (rc == STORE_OK)
+        rc = build_cases(s, authority_id, &t);
+    if (rc == STORE_OK)
+        rc = write_cells(s, authority_id, &t);
+    free(t.c);
+    if (rc != STORE_OK)
+        return rc;
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO dash_rollup_fresh (authority_id, built_at) VALUES (?, ?) "
+        "ON CONFLICT (authority_id) DO UPDATE SET built_at = excluded.built_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, now);
+    rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

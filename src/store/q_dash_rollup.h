@@ -1,0 +1,52 @@
+/* The dashboard's rollup (migration 0007): its figures per authority and
+ * month, rebuilt per authority when something they depend on changed
+ * (triggers mark the authority stale).  An authority's or England's
+ * dashboard over whole months reads these few thousand rows instead of
+ * every case and action; anything narrower reads the records
+ * (q_dashboard.c).  The two must give the same figures, row for row: the
+ * rebuild uses the same definitions (q_dashboard.h's DASH_* fragments), and
+ * tests compare them.
+ *
+ * Rows (dim): "meetings" (n1 planned, n2 held, n3 held online, n4
+ * cancelled); "planned" places of core members (k1 service code, k2 its
+ * name, n1 places: meetings times the team's members); "attendance" (k1
+ * key, k2 service name, k3 organisation kind, n1 guest, n2 meetings
+ * attended, n3 people); the actions of the cases presented, one dimension
+ * at a time: "act_kind" (k1 setting, k2 nature, n1 actions), "act_owner"
+ * (n1 owner service or 0, n2 actions), "act_resource" (signposting only:
+ * n1 resource or 0, n2 actions); and the case
+ * dimensions, month being the month the case was presented: "cases",
+ * "gender" k1, "nc_year" k1, "ethnicity" k1, "sen" k1, "sen_gender" (k1
+ * gender, k2 the in-school SEN support flag), "flag" (k1 the flag's index:
+ * 0 summary, 1 toolkit, 2.. the prior contact flags; k2 its value), "fu3"
+ * (k1..k3 the months of the case's first three follow-ups, '' none) and
+ * "fu" (k1 a month, n1 follow-ups in it); n1 cases unless said. */
+#ifndef TAS_STORE_Q_DASH_ROLLUP_H
+#define TAS_STORE_Q_DASH_ROLLUP_H
+
+#include <stdbool.h>
+
+#include "store/q_dashboard.h"
+
+/* True when q can be answered from the rollup: whole calendar months, no
+ * team or school, and a visibility of whole authorities. */
+bool q_rollup_answers(const struct dash_query *q);
+
+/* Authorities (q's one, or all) whose rows are stale, through fn. */
+enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, void (*fn)(void *arg, int64_t id),
+                             void *arg);
+/* Rebuilds one authority's rows and marks them fresh.  Call inside a
+ * write transaction. */
+enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now);
+
+/* Readers, their rows shaped as the q_dash_* function of the same name. */
+enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+enum store_rc q_rollup_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* The actions' and the cases' dimensions, row by row as stored (the
+ * caller adds them up): phase, k0 dim, k1..k3, n0..n1 (n1..n2 above). */
+enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+
+#endif
