@@ -723,9 +723,9 @@ static void tables_init(struct build *b)
     stat_set_base(b->cancelled, b->planned);
 
     t = table(d, DT_CASES, "cases", "Pupils' cases presented at TAS", "Data Dashboard", CHART_NONE,
-              "Cases brought to a held meeting as new in the period, by the phase of the pupil's school; new "
-              "cases per meeting held; and how often each came back for review at a held meeting in the period "
-              "(shares of the cases presented).");
+              "Cases first brought to a held meeting in the period, by the phase of the pupil's school; new "
+              "cases per meeting held; and how often each came back for review at a held meeting after that, "
+              "up to the end of the period (shares of the cases presented).");
     b->cases = row(t, "", "Pupils' cases presented", STAT_COUNT, true, 0);
     stat_set_ratio(row(t, "", "New cases per meeting (average)", STAT_RATIO, true, 0), b->cases, b->held);
     static const char *const reviews[] = {"Not reviewed", "1 review", "2 reviews", "3 or more reviews"};
