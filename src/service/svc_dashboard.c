@@ -943,73 +943,86 @@ static bool other_used(const struct stat_table *t)
     return false;
 }
 
+/* Stale (authority, month) pairs of the rollup. */
 struct stale {
-    int64_t *ids;
+    struct stale_pair {
+        int64_t authority_id;
+        char month[8];
+    } *p;
     size_t n, cap;
     bool oom;
 };
 
-static void on_stale(void *arg, int64_t id)
+static void on_stale(void *arg, int64_t authority_id, const char *month)
 {
     struct stale *s = arg;
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
-        int64_t *x = realloc(s->ids, cap * sizeof *x);
+        struct stale_pair *x = realloc(s->p, cap * sizeof *x);
         if (!x) {
             s->oom = true;
             return;
         }
-        s->ids = x;
+        s->p = x;
         s->cap = cap;
     }
-    s->ids[s->n++] = id;
+    s->p[s->n].authority_id = authority_id;
+    snprintf(s->p[s->n].month, sizeof s->p[s->n].month, "%s", month);
+    s->n++;
 }
 
-/* The stale authorities a dashboard over q covers: its one, or every one
- * the viewer sees. */
+/* The stale months a dashboard over q covers: of its one authority, or of
+ * every one the viewer sees; within its months (all, when q has no dates). */
 static enum store_rc stale_in_scope(struct svc_ctx *c, const struct dash_query *q, struct stale *s)
 {
+    char from[8] = "0000-00", to[8] = "9999-99";
+    if (q->from && *q->from)
+        snprintf(from, sizeof from, "%.7s", q->from);
+    if (q->to && *q->to)
+        snprintf(to, sizeof to, "%.7s", q->to);
     s->n = 0;
     if (q->authority_id || q->vis->all)
-        return q_rollup_stale(c->db, q->authority_id, on_stale, s);
+        return q_rollup_stale(c->db, q->authority_id, from, to, on_stale, s);
     enum store_rc rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < q->vis->nauthorities; i++)
-        rc = q_rollup_stale(c->db, q->vis->authority_ids[i], on_stale, s);
+        rc = q_rollup_stale(c->db, q->vis->authority_ids[i], from, to, on_stale, s);
     return rc;
 }
 
-/* Brings the rollup up to date for what q covers.  *use stays true when
- * the dashboard should then read it; false when q covers one authority and
- * that is stale: its records are read instead (~60 ms for a large
- * authority, against ~250 ms to rebuild), and the next view of more than
- * one authority rebuilds it. */
+/* A view of one authority rebuilds at most this many stale months first
+ * (tens of milliseconds each); with more it reads the records (about
+ * 60 ms for a large authority's year) and leaves them for a wider view or
+ * the server's refresher. */
+#define REBUILD_FOR_ONE 2
+
+/* Brings the rollup up to date for what q covers, one month per write
+ * transaction (so writers wait a month's rebuild at most).  *use is set
+ * false when the dashboard should read the records instead. */
 static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *q, bool one_is_enough, bool *use)
 {
     /* Looked at first without the write lock: usually nothing is stale. */
     struct stale s = {0};
     enum store_rc rc = stale_in_scope(c, q, &s);
-    if (rc != STORE_OK || s.oom || s.n == 0) {
-        free(s.ids);
-        return s.oom ? STORE_ERROR : rc;
-    }
-    bool single = q->authority_id || (!q->vis->all && q->vis->nauthorities == 1);
-    if (single && !one_is_enough) {
-        *use = false;
-        free(s.ids);
-        return STORE_OK;
-    }
-    rc = store_begin_write(c->db);
-    if (rc == STORE_OK)
-        rc = stale_in_scope(c, q, &s);   /* again, under the lock */
-    for (size_t i = 0; rc == STORE_OK && !s.oom && i < s.n; i++)
-        rc = q_rollup_build(c->db, s.ids[i], c->now);
     if (rc == STORE_OK && s.oom)
         rc = STORE_ERROR;
-    if (rc == STORE_OK)
-        rc = store_commit(c->db);
-    else
-        store_rollback(c->db);
-    free(s.ids);
+    bool single = q->authority_id || (!q->vis->all && q->vis->nauthorities == 1);
+    if (rc == STORE_OK && s.n > REBUILD_FOR_ONE && single && !one_is_enough) {
+        *use = false;
+        s.n = 0;
+    }
+    for (size_t i = 0; rc == STORE_OK && i < s.n; i++) {
+        rc = store_begin_write(c->db);
+        if (rc != STORE_OK)
+            break;
+        /* Built by another request meanwhile?  Then it is fresh: rebuild
+         * anyway, the same rows again, rather than look twice. */
+        rc = q_rollup_build(c->db, s.p[i].authority_id, s.p[i].month);
+        if (rc == STORE_OK)
+            rc = store_commit(c->db);
+        else
+            store_rollback(c->db);
+    }
+    free(s.p);
     return rc;
 }
 

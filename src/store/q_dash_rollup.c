@@ -129,36 +129,54 @@ enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, da
 
 /* ---- staleness ---- */
 
-enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, void (*fn)(void *arg, int64_t id),
-                             void *arg)
+enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
+                             void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT a.id FROM authorities a WHERE (? = 0 OR a.id = ?) "
-        "AND NOT EXISTS (SELECT 1 FROM dash_rollup_fresh f WHERE f.authority_id = a.id) ORDER BY a.id");
+        "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
+        "AND month >= ? AND month <= ? ORDER BY authority_id, month");
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
+    store_bind_text(st, 3, from_month);
+    store_bind_text(st, 4, to_month);
     enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        fn(arg, store_col_int(st, 0));
+    char month[8];
+    while ((rc = store_step(st)) == STORE_ROW) {
+        store_col_copy(st, 1, month, sizeof month);
+        fn(arg, store_col_int(st, 0), month);
+    }
     store_done(st);
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 /* ---- building ---- */
 
-static enum store_rc exec_auth(struct store *s, const char *sql, int64_t authority_id, int nparams)
+/* The slice being built: one authority, meetings from `first` (YYYY-MM-01)
+ * to before `next` (the first of the next month). */
+struct slice {
+    int64_t authority_id;
+    char month[32], first[32], next[32];   /* wider than the dates, so snprintf provably fits */
+};
+
+/* Runs sql with the slice bound n times as (authority, first, next). */
+static enum store_rc exec_slice(struct store *s, const char *sql, const struct slice *sl, int n)
 {
     struct store_stmt *st = store_prepare(s, sql);
     if (!st)
         return STORE_ERROR;
-    for (int i = 1; i <= nparams; i++)
-        store_bind_int(st, i, authority_id);
+    for (int i = 0; i < n; i++) {
+        store_bind_int(st, 3 * i + 1, sl->authority_id);
+        store_bind_text(st, 3 * i + 2, sl->first);
+        store_bind_text(st, 3 * i + 3, sl->next);
+    }
     enum store_rc rc = store_exec_stmt(st);
     store_done(st);
     return rc == STORE_DONE ? STORE_OK : rc;
 }
+
+#define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
 
 /* The case dimensions are counted in C (one pass over the authority's
  * presented cases) and written at the end. */
@@ -248,17 +266,19 @@ static int presented_cmp(const void *key, const void *elem)
     return id < e ? -1 : id > e;
 }
 
-static enum store_rc build_cases(struct store *s, int64_t authority_id, struct cells *t)
+static enum store_rc build_cases(struct store *s, const struct slice *sl, struct cells *t)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT c.id, m.meeting_date, ps.authority_id, ps.phase, p.gender, p.nc_year, p.ethnicity, "
         "p.sen_provision, " DASH_CASE_FLAGS("c") " FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
         "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "JOIN schools ps ON ps.id = p.school_id WHERE t.authority_id = ? AND d.kind = 'new' "
+        "JOIN schools ps ON ps.id = p.school_id WHERE" IN_SLICE "AND d.kind = 'new' "
         "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
     if (!st)
         return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 1, sl->authority_id);
+    store_bind_text(st, 2, sl->first);
+    store_bind_text(st, 3, sl->next);
     struct presented *cs = NULL;
     size_t n = 0, cap = 0;
     enum store_rc rc;
@@ -312,13 +332,15 @@ static enum store_rc build_cases(struct store *s, int64_t authority_id, struct c
         "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id WHERE rd.kind = 'review' "
         "AND rm.status = 'held' AND rd.case_id IN (SELECT d.case_id FROM discussions d "
         "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
-        "WHERE t.authority_id = ? AND d.kind = 'new' AND m.status = 'held')) r "
+        "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held')) r "
         "ORDER BY r.case_id, r.meeting_date");
     if (!st) {
         free(cs);
         return STORE_ERROR;
     }
-    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 1, sl->authority_id);
+    store_bind_text(st, 2, sl->first);
+    store_bind_text(st, 3, sl->next);
     while (ok && (rc = store_step(st)) == STORE_ROW) {
         int64_t id = store_col_int(st, 0);
         char date[11], month[8];
@@ -341,7 +363,7 @@ static enum store_rc build_cases(struct store *s, int64_t authority_id, struct c
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-static enum store_rc write_cells(struct store *s, int64_t authority_id, const struct cells *t)
+static enum store_rc write_cells(struct store *s, const struct slice *sl, const struct cells *t)
 {
     enum store_rc rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < t->cap; i++) {
@@ -353,7 +375,7 @@ static enum store_rc write_cells(struct store *s, int64_t authority_id, const st
             "VALUES (?,?,?,?,?,?,?,?,?)");
         if (!st)
             return STORE_ERROR;
-        store_bind_int(st, 1, authority_id);
+        store_bind_int(st, 1, sl->authority_id);
         store_bind_int(st, 2, c->vis);
         store_bind_text(st, 3, c->phase);
         store_bind_text(st, 4, c->month);
@@ -369,37 +391,52 @@ static enum store_rc write_cells(struct store *s, int64_t authority_id, const st
     return rc;
 }
 
-enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now)
+enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month)
 {
-    enum store_rc rc = exec_auth(s, "DELETE FROM dash_rollup WHERE authority_id = ?", authority_id, 1);
+    struct slice sl = {.authority_id = authority_id};
+    int y, m;
+    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || y < 1 || y > 9998 || m < 1 ||
+        m > 12)
+        return STORE_ERROR;
+    snprintf(sl.month, sizeof sl.month, "%04d-%02d", y, m);
+    snprintf(sl.first, sizeof sl.first, "%04d-%02d-01", y, m);
+    snprintf(sl.next, sizeof sl.next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    struct store_stmt *del = store_prepare(s, "DELETE FROM dash_rollup WHERE authority_id = ? AND month = ?");
+    if (!del)
+        return STORE_ERROR;
+    store_bind_int(del, 1, authority_id);
+    store_bind_text(del, 2, sl.month);
+    enum store_rc rc = store_exec_stmt(del);
+    store_done(del);
+    rc = rc == STORE_DONE ? STORE_OK : rc;
     /* Meetings per host school phase and month (as q_dash_meetings). */
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2, n3, n4) "
             "SELECT t.authority_id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7), 'meetings', "
             "count(*), sum(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END), "
             "sum(CASE WHEN m.status = 'held' AND m.mode = 'online' THEN 1 ELSE 0 END), "
             "sum(CASE WHEN m.status = 'cancelled' THEN 1 ELSE 0 END) "
             "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
-            "WHERE t.authority_id = ? GROUP BY t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)",
-            authority_id, 1);
+            "WHERE" IN_SLICE "GROUP BY t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)",
+            &sl, 1);
     /* Core members' places: each team's meetings times its members (as
      * q_dash_planned_members). */
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
             "SELECT x.authority_id, x.authority_id, x.phase, x.month, 'planned', sv.code, sv.name, sum(x.n) FROM ("
             "SELECT t.id AS team_id, t.authority_id AS authority_id, hs.phase AS phase, "
             "substr(m.meeting_date, 1, 7) AS month, count(*) AS n "
             "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
-            "WHERE t.authority_id = ? GROUP BY t.id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)) x "
+            "WHERE" IN_SLICE "GROUP BY t.id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)) x "
             "JOIN team_members tm ON tm.team_id = x.team_id JOIN services sv ON sv.id = tm.service_id "
             "WHERE sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
             "GROUP BY x.authority_id, x.phase, x.month, sv.code, sv.name",
-            authority_id, 1);
+            &sl, 1);
     /* Present attendance at held meetings (as q_dash_attendance). */
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2, n3) "
             "SELECT x.authority_id, x.authority_id, x.phase, x.month, 'attendance', x.att_key, x.att_name, x.att_org, "
             "x.guest, count(DISTINCT x.meeting_id), count(*) FROM (SELECT t.authority_id AS authority_id, "
@@ -407,9 +444,9 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now)
             ", a.guest AS guest, m.id AS meeting_id "
             "FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
             "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id "
-            "WHERE t.authority_id = ? AND m.status = 'held' AND a.status = 'present') x "
+            "WHERE" IN_SLICE "AND m.status = 'held' AND a.status = 'present') x "
             "GROUP BY x.authority_id, x.phase, x.month, x.att_key, x.att_name, x.att_org, x.guest",
-            authority_id, 1);
+            &sl, 1);
     /* Actions of the cases presented by the authority's teams, by the
      * month of the presentation (as q_dash_actions), one dimension at a
      * time: the tables count each apart. */
@@ -418,46 +455,44 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now)
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id " \
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id " \
-    "WHERE t.authority_id = ? AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
+    "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
 #define PRESENTED_GROUP "GROUP BY t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
 #define PRESENTED_COLS "SELECT t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
             PRESENTED_COLS "'act_kind', a.setting, a.nature, count(*) " PRESENTED_ACTIONS
             PRESENTED_GROUP "a.setting, a.nature",
-            authority_id, 1);
+            &sl, 1);
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
             PRESENTED_COLS "'act_owner', " DASH_ACTION_OWNER("a", "pr") ", count(*) " PRESENTED_ACTIONS
             PRESENTED_GROUP DASH_ACTION_OWNER("a", "pr"),
-            authority_id, 1);
+            &sl, 1);
     if (rc == STORE_OK)
-        rc = exec_auth(s,
+        rc = exec_slice(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
             PRESENTED_COLS "'act_resource', " DASH_ACTION_RESOURCE("a") ", count(*) " PRESENTED_ACTIONS
             " AND a.nature IN ('signposting_school', 'signposting_parents') "
             PRESENTED_GROUP DASH_ACTION_RESOURCE("a"),
-            authority_id, 1);
+            &sl, 1);
 #undef PRESENTED_ACTIONS
 #undef PRESENTED_GROUP
 #undef PRESENTED_COLS
     struct cells t = {0};
     if (rc == STORE_OK)
-        rc = build_cases(s, authority_id, &t);
+        rc = build_cases(s, &sl, &t);
     if (rc == STORE_OK)
-        rc = write_cells(s, authority_id, &t);
+        rc = write_cells(s, &sl, &t);
     free(t.c);
     if (rc != STORE_OK)
         return rc;
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO dash_rollup_fresh (authority_id, built_at) VALUES (?, ?) "
-        "ON CONFLICT (authority_id) DO UPDATE SET built_at = excluded.built_at");
+    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, now);
+    store_bind_text(st, 2, sl.month);
     rc = store_exec_stmt(st);
     store_done(st);
     return rc == STORE_DONE ? STORE_OK : rc;

@@ -1,6 +1,6 @@
-/* The dashboard's rollup (migration 0007): its figures per authority and
- * month, rebuilt per authority when something they depend on changed
- * (triggers mark the authority stale).  An authority's or England's
+/* The dashboard's rollup (migrations 0007, 0008): its figures per authority
+ * and month, an (authority, month) rebuilt when something its figures
+ * depend on changed (triggers mark it stale).  An authority's or England's
  * dashboard over whole months reads these few thousand rows instead of
  * every case and action; anything narrower reads the records
  * (q_dashboard.c).  The two must give the same figures, row for row: the
@@ -32,12 +32,13 @@
  * team or school, and a visibility of whole authorities. */
 bool q_rollup_answers(const struct dash_query *q);
 
-/* Authorities (q's one, or all) whose rows are stale, through fn. */
-enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, void (*fn)(void *arg, int64_t id),
-                             void *arg);
-/* Rebuilds one authority's rows and marks them fresh.  Call inside a
- * write transaction. */
-enum store_rc q_rollup_build(struct store *s, int64_t authority_id, int64_t now);
+/* The (authority, month) pairs whose rows are stale, for one authority
+ * (0: all) and the months from_month..to_month (YYYY-MM), through fn. */
+enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
+                             void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg);
+/* Rebuilds one authority's rows for one month (YYYY-MM) and marks them
+ * fresh.  Call inside a write transaction. */
+enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month);
 
 /* Readers, their rows shaped as the q_dash_* function of the same name. */
 enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
