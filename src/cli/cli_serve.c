@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/svc_dashboard.h"
 #include "service/secrets.h"
 #include "store/q_sessions.h"
 #include "web/server.h"
@@ -26,6 +27,9 @@ static void usage(FILE *f)
           "  --lock-seconds SECS     how long the lock lasts (default 900)\n"
           "  --first-delay SECS      wait after the first failure beyond the free ones,\n"
           "                          doubling with each further failure (default 1)\n"
+          "  --rollup-every SECS     bring the dashboard's rollup up to date this often,\n"
+          "                          at most 2 s of work each time; 0: only when a\n"
+          "                          dashboard asks (default 30)\n"
           "  --quiet                 no access log\n"
           "The server key (encrypts two-factor secrets, keys the extract's pupil ids) is\n"
           "TAS_SECRET_KEY (64 hex digits) if set, else the file DB.key beside the\n"
@@ -37,14 +41,17 @@ int cli_serve(int argc, char **argv)
     const char *db = "tas.db", *listen = "127.0.0.1:8080";
     long threads = 4, v;
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024};
-    enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY };
+    enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
+           O_ROLLUP };
+    long rollup_every = 30;
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"listen", required_argument, 0, O_LISTEN},
         {"threads", required_argument, 0, O_THREADS}, {"secure-cookies", no_argument, 0, O_SECURE},
         {"idle-timeout", required_argument, 0, O_IDLE}, {"absolute-timeout", required_argument, 0, O_ABS},
         {"lock-after", required_argument, 0, O_LOCK_AFTER}, {"lock-seconds", required_argument, 0, O_LOCK_SECS},
         {"quiet", no_argument, 0, O_QUIET}, {"help", no_argument, 0, O_HELP},
-        {"first-delay", required_argument, 0, O_FIRST_DELAY}, {0, 0, 0, 0}};
+        {"first-delay", required_argument, 0, O_FIRST_DELAY}, {"rollup-every", required_argument, 0, O_ROLLUP},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -54,6 +61,12 @@ int cli_serve(int argc, char **argv)
         case O_SECURE: app.secure_cookies = true; break;
         case O_QUIET: app.quiet = true; break;
         case O_HELP: usage(stdout); return CLI_OK;
+        case O_ROLLUP:
+            if (cli_number(optarg, 0, 86400, &rollup_every) != 0) {
+                cli_fail("--rollup-every needs a whole number of seconds (0 to 86400), not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            break;
         case O_THREADS: case O_IDLE: case O_ABS: case O_LOCK_AFTER: case O_LOCK_SECS: case O_FIRST_DELAY:
             if (cli_number(optarg, 1, 10000000, &v) != 0) {
                 cli_fail("--%s needs a whole number, not '%s'", opts[c - 1].name, optarg);
@@ -123,15 +136,29 @@ int cli_serve(int argc, char **argv)
     printf("tas: listening on http://%s:%u\n", host, (unsigned)server_port(srv));
     fflush(stdout);
 
+    /* Between signals: clear out expired sessions once a minute, and keep
+     * the dashboard's rollup current (2 s of work at most each time, so a
+     * signal waits no longer than that). */
+    time_t last_purge = time(NULL);
     for (;;) {
-        /* Wake once a minute to clear out expired sessions. */
-        struct timespec tick = {60, 0};
+        struct timespec tick = {rollup_every > 0 && rollup_every < 60 ? rollup_every : 60, 0};
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM)
             break;
         struct store *s = store_pool_acquire(app.pool);
         int64_t now = (int64_t)time(NULL);
-        (void)q_session_purge(s, now - app.auth.idle_timeout, now - app.auth.absolute_timeout);
+        if (now - last_purge >= 60) {
+            (void)q_session_purge(s, now - app.auth.idle_timeout, now - app.auth.absolute_timeout);
+            last_purge = (time_t)now;
+        }
+        if (rollup_every > 0) {
+            struct svc_ctx ctx;
+            svc_ctx_init(&ctx, s, svc_system_principal(), now);
+            size_t left = 0;
+            if (svc_dashboard_refresh_some(&ctx, 2000, &left) != SVC_OK)
+                fprintf(stderr, "tas: the dashboard's rollup could not be brought up to date: %s\n",
+                        store_errmsg(s));
+        }
         store_pool_release(app.pool, s);
     }
     fprintf(stderr, "tas: stopping\n");

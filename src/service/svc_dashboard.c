@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/calendar.h"
 #include "core/codes.h"
@@ -998,8 +999,19 @@ static enum store_rc stale_in_scope(struct svc_ctx *c, const struct dash_query *
 /* Brings the rollup up to date for what q covers, one month per write
  * transaction (so writers wait a month's rebuild at most).  *use is set
  * false when the dashboard should read the records instead. */
-static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *q, bool one_is_enough, bool *use)
+static double mono_ms(void)
 {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+/* budget_ms > 0: stop starting months after that long; *left (if given)
+ * says how many stale months were not rebuilt. */
+static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *q, bool one_is_enough, bool *use,
+                                    double budget_ms, size_t *left)
+{
+    double t0 = mono_ms();
     /* Looked at first without the write lock: usually nothing is stale. */
     struct stale s = {0};
     enum store_rc rc = stale_in_scope(c, q, &s);
@@ -1010,7 +1022,10 @@ static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *
         *use = false;
         s.n = 0;
     }
-    for (size_t i = 0; rc == STORE_OK && i < s.n; i++) {
+    size_t i = 0;
+    for (; rc == STORE_OK && i < s.n; i++) {
+        if (budget_ms > 0 && mono_ms() - t0 > budget_ms)
+            break;
         rc = store_begin_write(c->db);
         if (rc != STORE_OK)
             break;
@@ -1022,6 +1037,8 @@ static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *
         else
             store_rollback(c->db);
     }
+    if (left)
+        *left = s.n - i;
     free(s.p);
     return rc;
 }
@@ -1031,7 +1048,16 @@ enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id)
     struct visibility all = {.all = true};
     struct dash_query q = {"", "", authority_id, 0, 0, "", &all};
     bool use = true;
-    return rollup_prepare(c, &q, true, &use) == STORE_OK ? SVC_OK : SVC_ERROR;
+    return rollup_prepare(c, &q, true, &use, 0, NULL) == STORE_OK ? SVC_OK : SVC_ERROR;
+}
+
+enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, size_t *left)
+{
+    struct visibility all = {.all = true};
+    struct dash_query q = {"", "", 0, 0, 0, "", &all};
+    bool use = true;
+    return rollup_prepare(c, &q, true, &use, budget_ms > 0 ? budget_ms : 1, left) == STORE_OK ? SVC_OK
+                                                                                                : SVC_ERROR;
 }
 
 enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
@@ -1059,7 +1085,7 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     /* Whole months of whole authorities come from the rollup, brought up
      * to date first; anything narrower from the records. */
     bool roll = !in->from_records && q_rollup_answers(&q);
-    enum store_rc rc = roll ? rollup_prepare(c, &q, false, &roll) : STORE_OK;
+    enum store_rc rc = roll ? rollup_prepare(c, &q, false, &roll, 0, NULL) : STORE_OK;
     if (rc == STORE_OK)
         rc = q_cost_rates(c->db, d->f.authority_id, on_rate, &b);
     if (rc == STORE_OK && b.nrates)

@@ -9,6 +9,7 @@
 #define TAS_SERVICE_SVC_DASHBOARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/errors.h"
 #include "core/stats.h"
@@ -64,6 +65,10 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
  * (0: all): what the next dashboard over whole months would do first.  No
  * policy check: the rollup holds counts only and is never shown as such. */
 enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id);
+/* The same for every authority, one month at a time, starting no month
+ * after budget_ms: what `tas serve` does between requests.  *left: the
+ * stale months it did not reach. */
+enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, size_t *left);
 /* Table by key ("meetings", "gender", ...), or NULL. */
 const struct stat_table *dashboard_table(const struct dashboard *d, const char *key);
 

@@ -74,7 +74,9 @@ function check(t, expected) {
 }
 
 before(async () => {
-  srv = await startServer();
+  // The rollup is brought up to date only when a dashboard asks, so the
+  // tests below see each stale month (the refresher has its own test).
+  srv = await startServer({ extraArgs: ['--rollup-every', '0'] });
   sql(dashboardFixture(A));
   for (const u of ['admin', 'steering', 'evaluator', 'head']) await signIn(u);
 });
@@ -483,4 +485,21 @@ test('the rollup gives the records\' figures, and follows every kind of change',
   sql(`UPDATE pupils SET gender = '${gender}' WHERE id = (SELECT pupil_id FROM cases WHERE id = ${caseId});
        UPDATE cases SET prior_ehcp = ${ehcp} WHERE id = ${caseId};`);
   assert.deepEqual(await bothRoads('admin', 'after undoing them'), before);
+});
+
+test('the server brings stale months up to date between requests', async () => {
+  const bg = await startServer({ year: true, extraArgs: ['--rollup-every', '1', '--quiet'] });
+  try {
+    const stale = () => spawnSync('sqlite3', ['-batch', bg.db, 'SELECT count(*) FROM dash_rollup_stale;'],
+      { encoding: 'utf8' }).stdout.trim();
+    // The demo year's months are all stale when the server starts.
+    const start = Date.now();
+    while (stale() !== '0' && Date.now() - start < 20000) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(stale(), '0', 'every month built without a dashboard being asked for');
+    const built = spawnSync('sqlite3', ['-batch', bg.db, "SELECT count(*) FROM dash_rollup WHERE dim = 'meetings';"],
+      { encoding: 'utf8' }).stdout.trim();
+    assert.ok(Number(built) > 0, 'meetings rows were written');
+  } finally {
+    await bg.stop({ expectExitZero: true });
+  }
 });
