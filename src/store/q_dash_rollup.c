@@ -178,11 +178,13 @@ static enum store_rc exec_slice(struct store *s, const char *sql, const struct s
 
 #define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
 
-/* The case dimensions are counted in C (one pass over the authority's
- * presented cases) and written at the end. */
+/* The case and action dimensions are counted in C (one pass over the
+ * slice's presented cases, one over their actions) and written at the end. */
 struct cell {
     int64_t vis;
-    char phase[16], month[8], dim[12], k1[32], k2[32], k3[32];
+    char phase[16], month[8], dim[16], k1[32], k2[32], k3[32];
+    int64_t id;             /* a keying id (owner, resource), stored in n1: then n goes to n2 */
+    bool by_id;
     int64_t n;              /* 0: free slot */
 };
 
@@ -193,7 +195,8 @@ struct cells {
 
 static uint64_t cell_hash(const struct cell *k)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)k->vis;
+    uint64_t h = (1469598103934665603ULL ^ (uint64_t)k->vis) * 1099511628211ULL;
+    h = (h ^ (uint64_t)k->id) * 1099511628211ULL;
     const char *parts[] = {k->phase, k->month, k->dim, k->k1, k->k2, k->k3};
     for (size_t i = 0; i < 6; i++) {
         for (const char *p = parts[i]; *p; p++)
@@ -205,7 +208,7 @@ static uint64_t cell_hash(const struct cell *k)
 
 static bool cell_same(const struct cell *a, const struct cell *b)
 {
-    return a->vis == b->vis && !strcmp(a->phase, b->phase) && !strcmp(a->month, b->month) &&
+    return a->vis == b->vis && a->id == b->id && a->by_id == b->by_id && !strcmp(a->phase, b->phase) && !strcmp(a->month, b->month) &&
            !strcmp(a->dim, b->dim) && !strcmp(a->k1, b->k1) && !strcmp(a->k2, b->k2) && !strcmp(a->k3, b->k3);
 }
 
@@ -250,6 +253,57 @@ static bool count(struct cells *t, const struct cell *base, const char *dim, con
     snprintf(k.k2, sizeof k.k2, "%s", k2);
     snprintf(k.k3, sizeof k.k3, "%s", k3);
     return cells_add(t, &k, n);
+}
+
+/* Adds n to the cell (vis, phase, month; dim, id). */
+static bool count_id(struct cells *t, const struct cell *base, const char *dim, int64_t id, int64_t n)
+{
+    struct cell k = *base;
+    snprintf(k.dim, sizeof k.dim, "%s", dim);
+    k.k1[0] = k.k2[0] = k.k3[0] = '\0';
+    k.id = id;
+    k.by_id = true;
+    return cells_add(t, &k, n);
+}
+
+/* The actions of the cases presented in the slice, grouped once by every
+ * key (as q_dash_actions), then counted one dimension at a time: the
+ * tables count each apart, and the full cross would be many rows. */
+static enum store_rc build_actions(struct store *s, const struct slice *sl, struct cells *t)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
+        DASH_ACTION_RESOURCE("a") ", count(*) "
+        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id "
+        "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
+        "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
+        "GROUP BY ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
+        DASH_ACTION_RESOURCE("a"));
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, sl->authority_id);
+    store_bind_text(st, 2, sl->first);
+    store_bind_text(st, 3, sl->next);
+    enum store_rc rc;
+    bool ok = true;
+    while (ok && (rc = store_step(st)) == STORE_ROW) {
+        struct cell at = {.vis = store_col_int(st, 0)};
+        store_col_copy(st, 1, at.phase, sizeof at.phase);
+        snprintf(at.month, sizeof at.month, "%.7s", sl->month);
+        char setting[32], nature[32];
+        store_col_copy(st, 2, setting, sizeof setting);
+        store_col_copy(st, 3, nature, sizeof nature);
+        int64_t n = store_col_int(st, 6);
+        ok = count(t, &at, "act_kind", setting, nature, "", n) && count_id(t, &at, "act_owner", store_col_int(st, 4), n);
+        if (ok && (!strcmp(nature, "signposting_school") || !strcmp(nature, "signposting_parents")))
+            ok = count_id(t, &at, "act_resource", store_col_int(st, 5), n);
+    }
+    store_done(st);
+    if (!ok)
+        return STORE_ERROR;
+    return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 struct presented {
@@ -371,8 +425,8 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         if (!c->n)
             continue;
         struct store_stmt *st = store_prepare(s,
-            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1) "
-            "VALUES (?,?,?,?,?,?,?,?,?)");
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)");
         if (!st)
             return STORE_ERROR;
         store_bind_int(st, 1, sl->authority_id);
@@ -383,7 +437,8 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         store_bind_text(st, 6, c->k1);
         store_bind_text(st, 7, c->k2);
         store_bind_text(st, 8, c->k3);
-        store_bind_int(st, 9, c->n);
+        store_bind_int(st, 9, c->by_id ? c->id : c->n);
+        store_bind_int(st, 10, c->by_id ? c->n : 0);
         rc = store_exec_stmt(st);
         store_done(st);
         rc = rc == STORE_DONE ? STORE_OK : rc;
@@ -447,40 +502,9 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
             "WHERE" IN_SLICE "AND m.status = 'held' AND a.status = 'present') x "
             "GROUP BY x.authority_id, x.phase, x.month, x.att_key, x.att_name, x.att_org, x.guest",
             &sl, 1);
-    /* Actions of the cases presented by the authority's teams, by the
-     * month of the presentation (as q_dash_actions), one dimension at a
-     * time: the tables count each apart. */
-#define PRESENTED_ACTIONS \
-    "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
-    "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
-    "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id " \
-    "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id " \
-    "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
-#define PRESENTED_GROUP "GROUP BY t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
-#define PRESENTED_COLS "SELECT t.authority_id, ps.authority_id, ps.phase, substr(m.meeting_date, 1, 7), "
-    if (rc == STORE_OK)
-        rc = exec_slice(s,
-            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
-            PRESENTED_COLS "'act_kind', a.setting, a.nature, count(*) " PRESENTED_ACTIONS
-            PRESENTED_GROUP "a.setting, a.nature",
-            &sl, 1);
-    if (rc == STORE_OK)
-        rc = exec_slice(s,
-            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
-            PRESENTED_COLS "'act_owner', " DASH_ACTION_OWNER("a", "pr") ", count(*) " PRESENTED_ACTIONS
-            PRESENTED_GROUP DASH_ACTION_OWNER("a", "pr"),
-            &sl, 1);
-    if (rc == STORE_OK)
-        rc = exec_slice(s,
-            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, n1, n2) "
-            PRESENTED_COLS "'act_resource', " DASH_ACTION_RESOURCE("a") ", count(*) " PRESENTED_ACTIONS
-            " AND a.nature IN ('signposting_school', 'signposting_parents') "
-            PRESENTED_GROUP DASH_ACTION_RESOURCE("a"),
-            &sl, 1);
-#undef PRESENTED_ACTIONS
-#undef PRESENTED_GROUP
-#undef PRESENTED_COLS
     struct cells t = {0};
+    if (rc == STORE_OK)
+        rc = build_actions(s, &sl, &t);
     if (rc == STORE_OK)
         rc = build_cases(s, &sl, &t);
     if (rc == STORE_OK)
