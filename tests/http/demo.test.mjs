@@ -4,6 +4,7 @@
 // in them, the same data for the same seed, and nothing at all without it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
 
 const SEED = 4;
@@ -45,7 +46,7 @@ function lastYear(today) {
 
 before(async () => {
   [srv, twin, bare] = await Promise.all([
-    startServer({ seed: SEED, year: true }),
+    startServer({ seed: SEED, year: true, extraArgs: ['--rollup-every', '1'] }),
     startServer({ seed: SEED, year: true }),
     startServer({ seed: SEED }),
   ]);
@@ -128,6 +129,29 @@ test('the dashboard shows last year\'s work, and by default the latest year with
   const dflt = await json(c, '/api/v1/dashboard');
   assert.equal(dflt.filter.from, `${y}-08-01`);
   assert.equal(dflt.filter.to, `${y + 1}-07-31`);
+});
+
+test('the dashboard\'s rollup gives the records\' figures for the demonstration year', async () => {
+  // The server (--rollup-every 1) builds every month in the background;
+  // then a whole-months range reads the rollup, and the same range from a
+  // day earlier (in the summer holiday: no meetings) reads the records.
+  const stale = () => spawnSync('sqlite3', ['-batch', srv.db, 'SELECT count(*) FROM dash_rollup_stale;'],
+    { encoding: 'utf8' }).stdout.trim();
+  const start = Date.now();
+  while (stale() !== '0' && Date.now() - start < 30000) await new Promise((r) => setTimeout(r, 250));
+  assert.equal(stale(), '0', 'the refresher built every month');
+  const today = (await json(await signedIn(srv, 'coordinator'), '/api/v1/work')).today;
+  const c = await signedIn(srv, 'admin');
+  const { from, to } = lastYear(today);
+  const earlier = new Date(Date.parse(`${from}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+  for (const extra of ['', '&phase=primary', '&phase=secondary', '&publish=yes']) {
+    const rollup = await json(c, `/api/v1/dashboard?from=${from}&to=${to}${extra}`);
+    const records = await json(c, `/api/v1/dashboard?from=${earlier}&to=${to}${extra}`);
+    assert.deepEqual(rollup.tables, records.tables, `the same figures${extra}`);
+  }
+  const held = (await json(c, `/api/v1/dashboard?from=${from}&to=${to}`)).tables
+    .find((t) => t.key === 'meetings').rows.find((r) => r.label === 'Meetings held');
+  assert.ok(held.cells.find((x) => x.column === 'Total').value > 0, 'a year with meetings in it');
 });
 
 test('a long work list shows its first 50 rows, and all of them when asked', async () => {
