@@ -15,6 +15,7 @@ static void usage(FILE *f)
           "  audit     verify the audit trail's hash chain\n"
           "  retention report, then erase or anonymise, records past their retention period\n"
           "  generate  create a generated England (or one authority) for benchmarks\n"
+          "  rollup    rebuild the dashboard's rollup, or check it against the records\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "audit")) return cli_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "retention")) return cli_retention(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rollup")) return cli_rollup(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

@@ -1051,6 +1051,49 @@ enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id)
     return rollup_prepare(c, &q, true, &use, 0, NULL) == STORE_OK ? SVC_OK : SVC_ERROR;
 }
 
+enum svc_status svc_dashboard_rebuild(struct svc_ctx *c)
+{
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    if (q_rollup_mark_all(c->db) != STORE_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return SVC_ERROR;
+    }
+    return svc_dashboard_refresh(c, 0);
+}
+
+bool dashboard_same(const struct dashboard *a, const struct dashboard *b, char *where, size_t wherelen)
+{
+    for (int i = 0; i < DT__COUNT; i++) {
+        const struct stat_table *x = &a->t[i], *y = &b->t[i];
+        const char *key = x->key ? x->key : "?";
+        if (x->nrows != y->nrows) {
+            snprintf(where, wherelen, "table %s: %zu rows against %zu", key, x->nrows, y->nrows);
+            return false;
+        }
+        for (size_t r = 0; r < x->nrows; r++) {
+            const struct stat_row *p = &x->rows[r], *q = &y->rows[r];
+            if (strcmp(p->label, q->label) || strcmp(p->group, q->group)) {
+                snprintf(where, wherelen, "table %s, row %zu: \"%s\" against \"%s\"", key, r + 1, p->label,
+                         q->label);
+                return false;
+            }
+            for (int k = 0; k < STAT_NCOLS; k++)
+                if (p->cells[k].n != q->cells[k].n || p->cells[k].suppressed != q->cells[k].suppressed) {
+                    snprintf(where, wherelen, "table %s, row \"%s\", column %s: %lld against %lld", key, p->label,
+                             stat_col_label((enum stat_col)k), (long long)p->cells[k].n, (long long)q->cells[k].n);
+                    return false;
+                }
+        }
+    }
+    if (strcmp(a->missing_rates, b->missing_rates)) {
+        snprintf(where, wherelen, "roles without a cost rate: \"%s\" against \"%s\"", a->missing_rates,
+                 b->missing_rates);
+        return false;
+    }
+    return true;
+}
+
 enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, size_t *left)
 {
     struct visibility all = {.all = true};

@@ -69,6 +69,11 @@ enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id);
  * after budget_ms: what `tas serve` does between requests.  *left: the
  * stale months it did not reach. */
 enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, size_t *left);
+/* Marks every month stale and rebuilds them all (`tas rollup rebuild`). */
+enum svc_status svc_dashboard_rebuild(struct svc_ctx *c);
+/* True when two dashboards hold the same tables, rows and figures;
+ * otherwise where the first difference is, in words. */
+bool dashboard_same(const struct dashboard *a, const struct dashboard *b, char *where, size_t wherelen);
 /* Table by key ("meetings", "gender", ...), or NULL. */
 const struct stat_table *dashboard_table(const struct dashboard *d, const char *key);
 

@@ -151,6 +151,34 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
+enum store_rc q_rollup_mark_all(struct store *s)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
+        "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(min(substr(meeting_date, 1, 7)), ''), coalesce(max(substr(meeting_date, 1, 7)), '') "
+        "FROM meetings");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        store_col_copy(st, 0, first, 8);
+        store_col_copy(st, 1, last, 8);
+    }
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}
+
 /* ---- building ---- */
 
 /* The slice being built: one authority, meetings from `first` (YYYY-MM-01)

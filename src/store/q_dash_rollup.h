@@ -36,6 +36,10 @@ bool q_rollup_answers(const struct dash_query *q);
  * (0: all) and the months from_month..to_month (YYYY-MM), through fn. */
 enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
                              void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg);
+/* The first and last months (YYYY-MM) holding a meeting; "" when none. */
+enum store_rc q_rollup_span(struct store *s, char first[8], char last[8]);
+/* Marks every month of every authority stale (`tas rollup rebuild`). */
+enum store_rc q_rollup_mark_all(struct store *s);
 /* Rebuilds one authority's rows for one month (YYYY-MM) and marks them
  * fresh.  Call inside a write transaction. */
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month);
