@@ -42,6 +42,7 @@ static double cpu_ms(void)
 struct arrays {
     int64_t nschools, nteams, nmeetings, npupils, ncases, nservices, nresources;
     int8_t *school_col, *school_tas;
+    int64_t *school_roll;                     /* pupils on roll (census, by gender) */
     int32_t *school_auth;
     int32_t *team_host, *team_auth;
     int32_t *m_team, *m_date;                 /* date as YYYYMMDD */
@@ -117,6 +118,7 @@ static void load(struct store *s, struct arrays *a)
     a->nresources = max_id(s, "SELECT max(id) FROM resources") + 1;
 #define Z(f, n) a->f = zalloc((size_t)(n), sizeof *a->f)
     Z(school_col, a->nschools); Z(school_tas, a->nschools); Z(school_auth, a->nschools);
+    Z(school_roll, a->nschools);
     Z(team_host, a->nteams); Z(team_auth, a->nteams);
     Z(m_team, a->nmeetings); Z(m_date, a->nmeetings); Z(m_status, a->nmeetings); Z(m_online, a->nmeetings);
     Z(att_meeting, a->natt); Z(att_service, a->natt); Z(att_ok, a->natt);
@@ -134,6 +136,10 @@ static void load(struct store *s, struct arrays *a)
         a->school_tas[id] = (int8_t)store_col_int(st, 2);
         a->school_auth[id] = (int32_t)store_col_int(st, 3);
     }
+    store_done(st);
+    st = store_prepare(s, "SELECT school_id, pupils FROM school_population WHERE dimension = 'gender'");
+    while (store_step(st) == STORE_ROW)
+        a->school_roll[store_col_int(st, 0)] += store_col_int(st, 1);
     store_done(st);
     st = store_prepare(s, "SELECT id, host_school_id, authority_id FROM teams");
     while (store_step(st) == STORE_ROW) {
@@ -208,7 +214,7 @@ static void load(struct store *s, struct arrays *a)
 /* ---- the scan: the dashboard's aggregates, by phase column ---- */
 
 struct scan_out {
-    int64_t schools[4], planned[4], held[4], online[4], cancelled[4];
+    int64_t schools[4], roll[4], planned[4], held[4], online[4], cancelled[4];
     int64_t *attended;                        /* [service][col] */
     int64_t cases[4], reviews[5][4], summary[3][4], ect[3][4];
     int64_t gender[4][4], eth[6][4], year[19][4], sen[4][4], psen[3][4], ppaed[3][4], peh[3][4];
@@ -231,8 +237,11 @@ static void scan(const struct arrays *a, int32_t auth, int32_t from, int32_t to,
     memset(fu, 0, (size_t)a->ncases);
 #define ADD(arr, col) ((arr)[col]++, (arr)[3]++)
     for (int64_t i = 1; i < a->nschools; i++)
-        if (a->school_tas[i] && (!auth || a->school_auth[i] == auth))
+        if (a->school_tas[i] && (!auth || a->school_auth[i] == auth)) {
             ADD(o->schools, a->school_col[i]);
+            o->roll[a->school_col[i]] += a->school_roll[i];
+            o->roll[3] += a->school_roll[i];
+        }
     for (int64_t m = 1; m < a->nmeetings; m++) {
         int32_t t = a->m_team[m];
         if (!t || (auth && a->team_auth[t] != auth) || a->m_date[m] < from || a->m_date[m] > to)
@@ -346,6 +355,7 @@ static void per_query(struct store *db, int64_t auth, const char *from, const ch
         {"rollup_meetings", q_rollup_meetings}, {"rollup_months", q_rollup_months},
         {"rollup_planned", q_rollup_planned_members}, {"rollup_attendance", q_rollup_attendance},
         {"rollup_cases", q_rollup_case_dims}, {"rollup_actions", q_rollup_action_dims},
+        {"rollup_population", q_rollup_population},
     };
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
         if (skip_records && strncmp(qs[i].name, "rollup", 6) != 0 && strcmp(qs[i].name, "schools") &&
@@ -475,6 +485,7 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
     /* The two must agree, or the comparison means nothing. */
     struct { const char *table, *group, *label; int64_t want; } checks[] = {
         {"meetings", NULL, "Meetings planned", o.planned[3]},
+        {"gender_population", NULL, "All pupils on roll", o.roll[3]},
         {"meetings", NULL, "Meetings held", o.held[3]},
         {"meetings", NULL, "Meetings held online", o.online[3]},
         {"cases", NULL, "Pupils' cases presented", o.cases[3]},

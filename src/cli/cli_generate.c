@@ -40,6 +40,9 @@ static enum store_rc load_school(struct store *s, struct ids *id, int64_t author
     snprintf(urn, sizeof urn, "%lld", (long long)(9000000 + school));
     snprintf(name, sizeof name, "Generated school %lld", (long long)school);
     CHECK(q_bulk_school(s, school, authority, urn, name, g->phase));
+    for (int i = 0; i < g->npopulation; i++)
+        CHECK(q_bulk_population(s, school, g->population[i].dimension, g->population[i].category,
+                                g->population[i].pupils));
     CHECK(q_bulk_team(s, team, authority, school, name));
     for (int k = 3; k < GEN_SERVICES; k++)
         CHECK(q_bulk_team_member(s, team, svc_base + k));

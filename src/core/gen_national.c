@@ -47,6 +47,57 @@ static int flag(struct demo_rng *r, unsigned yes, unsigned no, unsigned nr)
     return v[pick(r, w, 3)];
 }
 
+static void census_row(struct gen_school *s, const char *dimension, const char *category, int pupils)
+{
+    if (s->npopulation < GEN_MAX_POPULATION && pupils > 0) {
+        struct gen_population *p = &s->population[s->npopulation++];
+        p->dimension = dimension;
+        snprintf(p->category, sizeof p->category, "%s", category);
+        p->pupils = pupils;
+    }
+}
+
+/* A share of the roll for each category (weights w), each within a few
+ * per cent of its expected size. */
+static void census_split(struct demo_rng *r, struct gen_school *s, int roll, const char *dimension,
+                         const char *const *cats, const unsigned *w, size_t n)
+{
+    unsigned total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    for (size_t i = 0; i < n; i++) {
+        int expect = (int)((long)roll * w[i] / total);
+        int jitter = expect / 10 + 1;
+        census_row(s, dimension, cats[i], expect - jitter / 2 + (int)demo_rng_below(r, (uint32_t)jitter + 1));
+    }
+}
+
+/* The census of a school of this phase: the roll, then its split. */
+static void census(struct demo_rng *r, struct gen_school *s)
+{
+    bool primary = !strcmp(s->phase, "primary"), secondary = !strcmp(s->phase, "secondary");
+    int roll = primary ? 150 + (int)demo_rng_below(r, 300) : secondary ? 600 + (int)demo_rng_below(r, 900)
+                                                                       : 80 + (int)demo_rng_below(r, 120);
+    static const char *const g[] = {"M", "F"};
+    static const unsigned gw[] = {51, 49};
+    census_split(r, s, roll, "gender", g, gw, 2);
+    static const char *const years[] = {"R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
+    static const unsigned yw[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    if (primary)
+        census_split(r, s, roll, "nc_year", years, yw, 7);
+    else if (secondary)
+        census_split(r, s, roll, "nc_year", years + 7, yw, 5);
+    else
+        census_split(r, s, roll, "nc_year", years, yw, 12);
+    static const char *const e[] = {"WBRI", "WOTH", "AIND", "APKN", "BAFR", "BCRB", "MWBC", "MOTH", "CHNE",
+                                    "OOTH", "NOBT", "REFU"};
+    static const unsigned ew[] = {640, 70, 35, 35, 30, 12, 20, 25, 5, 15, 100, 13};
+    census_split(r, s, roll, "ethnicity", e, ew, 12);
+    static const char *const sen[] = {"N", "K", "E"};
+    static const unsigned senw[] = {830, 130, 40};
+    census_split(r, s, roll, "sen_provision", sen, senw, 3);
+}
+
 void gen_school_plan(struct demo_rng *r, int year, struct gen_school *s)
 {
     memset(s, 0, sizeof *s);
@@ -54,6 +105,7 @@ void gen_school_plan(struct demo_rng *r, int year, struct gen_school *s)
     static const unsigned phase_w[] = {80, 16, 3, 1};
     s->phase = phases[pick(r, phase_w, 4)];
     bool secondary = !strcmp(s->phase, "secondary");
+    census(r, s);
 
     /* Twelve meetings, three weeks apart from early October. */
     int32_t day = day_from_ymd(year, 10, 2) + (int32_t)demo_rng_below(r, 10);

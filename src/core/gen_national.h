@@ -45,8 +45,19 @@ struct gen_case {
     struct gen_action actions[GEN_MAX_ACTIONS];
 };
 
+/* The school's census: pupils on roll by dimension and category, as a
+ * school would record them for the dashboard's population figures. */
+#define GEN_MAX_POPULATION 40
+struct gen_population {
+    const char *dimension;       /* gender nc_year ethnicity sen_provision */
+    char category[6];
+    int pupils;
+};
+
 struct gen_school {
     const char *phase;
+    int npopulation;
+    struct gen_population population[GEN_MAX_POPULATION];
     int nmeetings;
     struct gen_meeting meetings[GEN_MAX_MEETINGS];
     int ncases;
@@ -57,8 +68,8 @@ struct gen_school {
 struct gen_scale { int authorities, schools_per_authority; };
 int gen_scale_named(const char *name, struct gen_scale *out);   /* "national" | "authority"; 0 ok */
 
-/* Plans the next school (its phase, a year of meetings from October with
- * attendance, its cases with reviews and actions) for the academic year
+/* Plans the next school (its phase and census, a year of meetings from
+ * October with attendance, its cases with reviews and actions) for the academic year
  * starting in year; the rng carries on from school to school. */
 void gen_school_plan(struct demo_rng *r, int year, struct gen_school *out);
 

@@ -996,9 +996,6 @@ static enum store_rc stale_in_scope(struct svc_ctx *c, const struct dash_query *
  * the server's refresher. */
 #define REBUILD_FOR_ONE 2
 
-/* Brings the rollup up to date for what q covers, one month per write
- * transaction (so writers wait a month's rebuild at most).  *use is set
- * false when the dashboard should read the records instead. */
 static double mono_ms(void)
 {
     struct timespec t;
@@ -1006,8 +1003,11 @@ static double mono_ms(void)
     return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
 }
 
-/* budget_ms > 0: stop starting months after that long; *left (if given)
- * says how many stale months were not rebuilt. */
+/* Brings the rollup up to date for what q covers, one month per write
+ * transaction (so writers wait a month's rebuild at most).  *use is set
+ * false when the dashboard should read the records instead.  budget_ms > 0:
+ * start no month after that long; *left (if given): the stale months not
+ * rebuilt. */
 static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *q, bool one_is_enough, bool *use,
                                     double budget_ms, size_t *left)
 {
@@ -1150,7 +1150,7 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     if (rc == STORE_OK)
         rc = roll ? q_rollup_action_dims(c->db, &q, on_action_dim, &b) : q_dash_actions(c->db, &q, on_actions, &b);
     if (rc == STORE_OK)
-        rc = q_dash_population(c->db, &q, on_population, &b);
+        rc = (roll ? q_rollup_population : q_dash_population)(c->db, &q, on_population, &b);
     free(b.rates);
     free(b.services);
     free(b.resources);

@@ -78,6 +78,20 @@ enum store_rc q_bulk_school(struct store *s, int64_t id, int64_t authority_id, c
     return done(st);
 }
 
+enum store_rc q_bulk_population(struct store *s, int64_t school_id, const char *dimension, const char *category,
+                                int64_t pupils)
+{
+    struct store_stmt *st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
+                                             "VALUES (?,?,?,?)");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    store_bind_text(st, 2, dimension);
+    store_bind_text(st, 3, category);
+    store_bind_int(st, 4, pupils);
+    return done(st);
+}
+
 enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int64_t school_id, const char *name)
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO teams (id, authority_id, host_school_id, name, cadence, "

@@ -13,6 +13,8 @@ enum store_rc q_bulk_resource(struct store *s, int64_t id, int64_t authority_id,
 enum store_rc q_bulk_school(struct store *s, int64_t id, int64_t authority_id, const char *urn, const char *name,
                             const char *phase);
 /* A team hosted by one school, with that school as its only member school. */
+enum store_rc q_bulk_population(struct store *s, int64_t school_id, const char *dimension, const char *category,
+                                int64_t pupils);
 enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int64_t school_id, const char *name);
 enum store_rc q_bulk_team_member(struct store *s, int64_t team_id, int64_t service_id);
 enum store_rc q_bulk_meeting(struct store *s, int64_t id, int64_t team_id, const char *date, const char *status,

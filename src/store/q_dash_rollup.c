@@ -104,6 +104,28 @@ enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, d
         q, "attendance", 3, 3, fn, arg);
 }
 
+enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    /* As q_dash_population; no months (R_WHERE's month range is not used). */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, r.phase, r.k1, r.k2, sum(r.n1) FROM dash_rollup r WHERE r.dim = 'population' "
+        "AND r.authority_id BETWEEN ? AND ? AND r.month = '" DASH_POPULATION_MONTH "' "
+        "AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
+        " GROUP BY r.phase, r.k1, r.k2 ORDER BY r.phase, r.k1, r.k2");
+    if (!st)
+        return STORE_ERROR;
+    const char *phase = q->phase ? q->phase : "";
+    store_bind_int(st, 1, q->authority_id ? q->authority_id : INT64_MIN);
+    store_bind_int(st, 2, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_text(st, 3, phase);
+    store_bind_text(st, 4, phase);
+    if (q_bind_visibility(st, 5, q->vis) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    return q_dash_rows(st, 2, 1, fn, arg);
+}
+
 static enum store_rc read_dims(struct store *s, const struct dash_query *q, const char *const *dims, size_t n,
                                dash_fn fn, void *arg)
 {
@@ -134,7 +156,7 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
-        "AND month >= ? AND month <= ? ORDER BY authority_id, month");
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY authority_id, month");
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
@@ -155,7 +177,9 @@ enum store_rc q_rollup_mark_all(struct store *s)
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
-        "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id");
+        "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
+        "UNION SELECT DISTINCT s.authority_id, '" DASH_POPULATION_MONTH "' FROM school_population sp "
+        "JOIN schools s ON s.id = sp.school_id");
     if (!st)
         return STORE_ERROR;
     enum store_rc rc = store_exec_stmt(st);
@@ -474,8 +498,43 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
     return rc;
 }
 
+/* The population month: the census of the authority's TAS schools. */
+static enum store_rc build_population(struct store *s, int64_t authority_id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "DELETE FROM dash_rollup WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    st = store_prepare(s,
+        "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
+        "SELECT s.authority_id, s.authority_id, s.phase, '" DASH_POPULATION_MONTH "', 'population', "
+        "sp.dimension, sp.category, sum(sp.pupils) FROM school_population sp JOIN schools s ON s.id = sp.school_id "
+        "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    rc = store_exec_stmt(st);
+    store_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month)
 {
+    if (month && !strcmp(month, DASH_POPULATION_MONTH))
+        return build_population(s, authority_id);
     struct slice sl = {.authority_id = authority_id};
     int y, m;
     if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || y < 1 || y > 9998 || m < 1 ||

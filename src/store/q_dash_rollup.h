@@ -20,13 +20,18 @@
  * gender, k2 the in-school SEN support flag), "flag" (k1 the flag's index:
  * 0 summary, 1 toolkit, 2.. the prior contact flags; k2 its value), "fu3"
  * (k1..k3 the months of the case's first three follow-ups, '' none) and
- * "fu" (k1 a month, n1 follow-ups in it); n1 cases unless said. */
+ * "fu" (k1 a month, n1 follow-ups in it); n1 cases unless said.  And
+ * "population" (migration 0009): the TAS schools' census (k1 dimension,
+ * k2 category, n1 pupils), in the month DASH_POPULATION_MONTH. */
 #ifndef TAS_STORE_Q_DASH_ROLLUP_H
 #define TAS_STORE_Q_DASH_ROLLUP_H
 
 #include <stdbool.h>
 
 #include "store/q_dashboard.h"
+
+/* The census of the TAS schools has no month: its rows carry this one. */
+#define DASH_POPULATION_MONTH "0000-00"
 
 /* True when q can be answered from the rollup: whole calendar months, no
  * team or school, and a visibility of whole authorities. */
@@ -49,6 +54,9 @@ enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, das
 enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 enum store_rc q_rollup_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* "population" rows (k1 dimension, k2 category, n1 pupils), shaped as
+ * q_dash_population's. */
+enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* The actions' and the cases' dimensions, row by row as stored (the
  * caller adds them up): phase, k0 dim, k1..k3, n0..n1 (n1..n2 above). */
 enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);

@@ -422,7 +422,7 @@ const RECORDS_RANGE = `from=2024-07-31&to=${TO}&authority_id=${A}`;
 const BOTH = `from=${FROM}&to=${TO}`;
 const BOTH_RECORDS = `from=2024-07-31&to=${TO}`;
 const staleMonths = () => Number(sql(`SELECT count(*) FROM dash_rollup_stale WHERE authority_id = ${A}
-  AND month BETWEEN '${FROM.slice(0, 7)}' AND '${TO.slice(0, 7)}';`).trim());
+  AND (month BETWEEN '${FROM.slice(0, 7)}' AND '${TO.slice(0, 7)}' OR month = '0000-00');`).trim());
 
 async function bothRoads(user, what) {
   const wide = (await dash('admin', BOTH)).tables;   // rebuilds what is stale
@@ -452,6 +452,10 @@ test('the rollup gives the records\' figures, and follows every kind of change',
     '${FROM.slice(0, 7)}' AND '${TO.slice(0, 7)}';`).trim());
   const MEETING_MONTHS = monthsOf(`SELECT substr(meeting_date, 1, 7) AS month FROM meetings WHERE id = 9302
     UNION SELECT month FROM dash_case_months WHERE case_id IN (SELECT case_id FROM discussions WHERE meeting_id = 9302)`);
+  const POP_SCHOOL = sql(`SELECT sp.school_id FROM school_population sp JOIN schools s ON s.id = sp.school_id
+    WHERE s.authority_id = ${A} AND s.tas_member = 1 AND sp.dimension = 'gender' AND sp.category = 'F'
+    ORDER BY sp.school_id LIMIT 1;`).trim();
+  assert.ok(POP_SCHOOL, 'a TAS school with census figures');
   const TEAM_MONTHS = monthsOf(`SELECT substr(meeting_date, 1, 7) AS month FROM meetings WHERE team_id = 9201`);
   assert.ok(TEAM_MONTHS > 2, 'a core member added makes more than two months stale');
   const changes = [
@@ -465,6 +469,10 @@ test('the rollup gives the records\' figures, and follows every kind of change',
      `UPDATE meetings SET status = 'held' WHERE id = 9302;`, 'meetings', 'Meetings held', -1, MEETING_MONTHS],
     ['a case\'s prior contact recorded', `UPDATE cases SET prior_ehcp = 1 WHERE id = ${caseId} AND coalesce(prior_ehcp, 0) = 0;`,
      null, null, null, 0, 1],
+    ['a school\'s census corrected', `UPDATE school_population SET pupils = pupils + 7 WHERE school_id = ${POP_SCHOOL}
+       AND dimension = 'gender' AND category = 'F';`,
+     `UPDATE school_population SET pupils = pupils - 7 WHERE school_id = ${POP_SCHOOL}
+       AND dimension = 'gender' AND category = 'F';`, 'gender_population', 'Female', 7, 1],
     ['a core member added', `INSERT INTO team_members (id, team_id, service_id) VALUES (99002, 9201, 9105);`,
      'DELETE FROM team_members WHERE id = 99002;', null, null, 0, TEAM_MONTHS],
   ];
