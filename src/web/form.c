@@ -84,6 +84,10 @@ json_t *fld_date(const char *name, const char *legend, const char *day, const ch
                  const char *year, const struct field_errors *e, const char *hint)
 {
     json_t *f = base(name, "legend", legend, e, hint);
+    /* The error summary links to the first box (view_render). */
+    char focus[64];
+    snprintf(focus, sizeof focus, "f-%s-day", name);
+    fld_set(f, "focus", focus);
     fld_set(f, "day", day ? day : "");
     fld_set(f, "month", month ? month : "");
     fld_set(f, "year", year ? year : "");

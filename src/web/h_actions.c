@@ -45,23 +45,6 @@ static void date_label(const char *iso, char out[32])
     snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
 }
 
-/* The error summary: date fields link to their day box. */
-static json_t *errors_json(const struct field_errors *e)
-{
-    json_t *arr = view_errors(e);
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v) {
-        const char *f = json_string_value(json_object_get(v, "field"));
-        if (f && (!strcmp(f, "due_on") || !strcmp(f, "referred_on") || !strcmp(f, "outcome_on"))) {
-            char href[48];
-            snprintf(href, sizeof href, "#f-%s-day", f);
-            json_object_set_new(v, "href", json_string(href));
-        }
-    }
-    return arr;
-}
-
 static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
                         const char *hint)
 {
@@ -357,7 +340,7 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     json_object_set_new(ctx, "cancel_href", json_string(back));
     json_object_set_new(ctx, "editing", json_boolean(action_id != 0));
     if (e->count)
-        json_object_set_new(ctx, "errors", errors_json(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "description",
                         textarea("description", "What will be done", f->description, e,
@@ -621,7 +604,7 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
-        json_object_set_new(ctx, "errors", errors_json(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "status", fld_radios_codes("status", "Has the action been done?", f->status, e,
                                                            &action_statuses, 0));
@@ -761,7 +744,7 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
-        json_object_set_new(ctx, "errors", errors_json(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     struct opts svc = {select_field("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
                                     f->service_id), f->service_id, false, false};
@@ -861,7 +844,7 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
     snprintf(form_action, sizeof form_action, "/referrals/%lld", (long long)r->id);
     json_object_set_new(ctx, "form_action", json_string(form_action));
     if (e->count)
-        json_object_set_new(ctx, "errors", errors_json(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     if (can_edit) {
         json_t *fields = json_object();
         json_object_set_new(fields, "outcome", fld_radios_codes("outcome", "Outcome of the referral", f->outcome, e,

@@ -72,32 +72,6 @@ static const char *label_of(const struct code_list *l, const char *code)
     return s ? s : code;
 }
 
-static bool is_date_field(const char *f)
-{
-    size_t n = strlen(f);
-    if (strcmp(f, "closed_on") == 0)
-        return true;
-    return f[0] == 't' && ((n > 7 && strcmp(f + n - 7, "_starts") == 0) ||
-                           (n > 5 && strcmp(f + n - 5, "_ends") == 0));
-}
-
-/* The error summary's links: a date input's first box is "-day". */
-static json_t *ref_errors(const struct field_errors *e)
-{
-    json_t *arr = view_errors(e);
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v) {
-        const char *f = json_string_value(json_object_get(v, "field"));
-        if (f && is_date_field(f)) {
-            char href[64];
-            snprintf(href, sizeof href, "#f-%s-day", f);
-            json_object_set_new(v, "href", json_string(href));
-        }
-    }
-    return arr;
-}
-
 /* Marks a field object with the partial that renders it in ref_form. */
 static json_t *as(json_t *field, const char *kind)
 {
@@ -139,7 +113,7 @@ static void render_ref_form(struct req *rq, struct resp *rs, int status, json_t 
     if (qs && qs[0])
         json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
     if (e->count)
-        json_object_set_new(ctx, "errors", ref_errors(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "ref_form", ctx);
 }
@@ -1197,7 +1171,7 @@ static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c
                                                     strcmp(cl, "added") == 0 ? "Closure day added"
                                                                              : "Closure day removed"));
     if (e->count)
-        json_object_set_new(ctx, "errors", ref_errors(e));
+        json_object_set_new(ctx, "errors", view_errors(e));
     view_render(rq, rs, status, "ref_terms_form", ctx);
 }
 

@@ -87,9 +87,47 @@ void view_breadcrumbs(json_t *page, ...)
     json_object_set_new(page, "breadcrumbs", arr);
 }
 
+/* Sets each error's link to the focus target of the field it names, for
+ * the fields on the page that have one (a date input's first box). */
+static void link_errors(json_t *node, json_t *errs, int depth)
+{
+    if (depth > 8)
+        return;
+    if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v)
+            link_errors(v, errs, depth + 1);
+        return;
+    }
+    if (!json_is_object(node) || node == errs)
+        return;
+    const char *name = json_string_value(json_object_get(node, "name"));
+    const char *focus = json_string_value(json_object_get(node, "focus"));
+    if (name && focus) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(errs, i, e) {
+            const char *field = json_string_value(json_object_get(e, "field"));
+            if (field && !strcmp(field, name)) {
+                char href[80];
+                snprintf(href, sizeof href, "#%s", focus);
+                json_object_set_new(e, "href", json_string(href));
+            }
+        }
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(node, key, v)
+        if (v != errs)
+            link_errors(v, errs, depth + 1);
+}
+
 void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx)
 {
     json_t *errs = json_object_get(ctx, "errors");
+    if (json_is_array(errs) && json_array_size(errs) > 0)
+        link_errors(ctx, errs, 0);
     json_object_set_new(ctx, "has_errors", json_boolean(errs && json_array_size(errs) > 0));
     char err[256];
     buf_reset(&rs->body);
@@ -160,9 +198,8 @@ json_t *view_errors(const struct field_errors *e)
     json_t *arr = json_array();
     for (size_t i = 0; i < e->count; i++) {
         char href[48];
-        /* The date input's first box carries the id the summary links to. */
-        snprintf(href, sizeof href, "#f-%s%s", e->items[i].field,
-                 strcmp(e->items[i].field, "dob") == 0 ? "-day" : "");
+        /* "#f-NAME"; view_render points it at a field's own focus target. */
+        snprintf(href, sizeof href, "#f-%s", e->items[i].field);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "field", e->items[i].field, "href",
                                              href, "message", e->items[i].message));
     }

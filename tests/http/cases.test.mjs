@@ -91,6 +91,10 @@ test('consent form validates and records; the pupil page shows it', async () => 
   let html = await res.text();
   assert.match(html, /Enter the name of the person who gave consent/);
   assert.match(html, /must be a real date/);
+  // The error summary links to the date's first box, and to the name's input.
+  assert.match(html, /<a href="#f-given_on-day">[^<]*must be a real date<\/a>/);
+  assert.match(html, /<a href="#f-given_by">Enter the name of the person who gave consent<\/a>/);
+  assert.match(html, /id="f-given_on-day"/);
   assert.match(html, /value="31"/);
   const [y, m, d] = PAST1.split('-');
   res = await head.submitForm(`/pupils/${pupilA}/consent/new`, { given_by: 'Sam Parent', relationship: 'father',
