@@ -101,7 +101,8 @@ static int verify(struct svc_ctx *c, const char *from, const char *to)
     }
     printf("rollup: comparing %s to %s\n", from, to);
     struct ids a = {0};
-    struct dash_choices_sink sink = {.arg = &a, .authority = on_authority, .team = ignore_team, .school = ignore_school};
+    struct dash_choices_sink sink = {.arg = &a, .authority = on_authority, .team = ignore_team,
+                                     .school = ignore_school};
     if (svc_dashboard_choices(c, &sink) != SVC_OK) {
         free(a.id);
         return -1;

@@ -157,9 +157,10 @@ enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int
     " AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)" \
     " AND (? = 0 OR (a.flags & ?) <> 0)"
 
-static int bind_audit_filter(struct store_stmt *st, const struct visibility *v,
-                             const struct audit_filter *f)
+static int bind_audit_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
+    (void)page;
+    const struct audit_filter *f = filter;
     int idx = q_bind_visibility(st, 1, v);
     if (idx < 0)
         return -1;
@@ -181,39 +182,28 @@ static int bind_audit_filter(struct store_stmt *st, const struct visibility *v,
     return idx;
 }
 
+struct audit_sink {
+    void (*fn)(void *arg, const struct audit_entry *e);
+    void *arg;
+};
+
+static void audit_row(struct store_stmt *st, void *arg)
+{
+    const struct audit_sink *k = arg;
+    struct audit_entry e;
+    row_to_entry(st, &e);
+    k->fn(k->arg, &e);
+}
+
 enum store_rc q_audit_list(struct store *s, const struct visibility *v, const struct audit_filter *f,
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*)" AUDIT_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_audit_filter(st, v, f) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-    st = store_prepare(s, "SELECT " AUDIT_COLS AUDIT_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?");
-    if (!st)
-        return STORE_ERROR;
-    int idx = bind_audit_filter(st, v, f);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct audit_entry e;
-        row_to_entry(st, &e);
-        fn(arg, &e);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct audit_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*)" AUDIT_WHERE,
+                       "SELECT " AUDIT_COLS AUDIT_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?",
+                       bind_audit_filter, v, f, audit_row, &k};
+    return q_list_page(s, &l, pg, total);
 }
 
 enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,

@@ -333,8 +333,10 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
     VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id") \
     " AND (? = 0 OR c.team_id = ?) AND (? = 0 OR c.pupil_id = ?) AND (? = '' OR c.status = ?)"
 
-static int bind_case_filter(struct store_stmt *st, const struct visibility *v, const struct case_filter *f)
+static int bind_case_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
+    (void)page;
+    const struct case_filter *f = filter;
     int idx = q_bind_case_visibility(st, 1, v, f->today ? f->today : "");
     if (idx < 0)
         return -1;
@@ -348,56 +350,44 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
     return idx;
 }
 
+struct case_sink {
+    void (*fn)(void *arg, const struct case_brief *b);
+    void *arg;
+};
+
+static void case_row(struct store_stmt *st, void *arg)
+{
+    const struct case_sink *k = arg;
+    struct case_brief b;
+    memset(&b, 0, sizeof b);
+    b.id = store_col_int(st, 0);
+    b.pupil_id = store_col_int(st, 1);
+    b.team_id = store_col_int(st, 2);
+    store_col_copy(st, 3, b.status, sizeof b.status);
+    store_col_copy(st, 4, b.opened_on, sizeof b.opened_on);
+    store_col_copy(st, 5, b.closed_on, sizeof b.closed_on);
+    b.school_id = store_col_int(st, 6);
+    b.authority_id = store_col_int(st, 7);
+    store_col_copy(st, 8, b.pupil_name, sizeof b.pupil_name);
+    store_col_copy(st, 9, b.team_name, sizeof b.team_name);
+    b.discussions = store_col_int(st, 10);
+    b.open_actions = store_col_int(st, 11);
+    k->fn(k->arg, &b);
+}
+
 enum store_rc q_case_list(struct store *s, const struct visibility *v, const struct case_filter *f,
                           const struct page_req *pg, int64_t *total,
                           void (*fn)(void *arg, const struct case_brief *b), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*)" CASE_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_case_filter(st, v, f) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-    st = store_prepare(s,
+    struct case_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*)" CASE_WHERE,
         "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
         "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name, "
         "(SELECT count(*) FROM discussions d WHERE d.case_id = c.id), "
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open')"
-        CASE_WHERE " ORDER BY c.status DESC, c.opened_on DESC, c.id DESC LIMIT ? OFFSET ?");
-    if (!st)
-        return STORE_ERROR;
-    int idx = bind_case_filter(st, v, f);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct case_brief b;
-        memset(&b, 0, sizeof b);
-        b.id = store_col_int(st, 0);
-        b.pupil_id = store_col_int(st, 1);
-        b.team_id = store_col_int(st, 2);
-        store_col_copy(st, 3, b.status, sizeof b.status);
-        store_col_copy(st, 4, b.opened_on, sizeof b.opened_on);
-        store_col_copy(st, 5, b.closed_on, sizeof b.closed_on);
-        b.school_id = store_col_int(st, 6);
-        b.authority_id = store_col_int(st, 7);
-        store_col_copy(st, 8, b.pupil_name, sizeof b.pupil_name);
-        store_col_copy(st, 9, b.team_name, sizeof b.team_name);
-        b.discussions = store_col_int(st, 10);
-        b.open_actions = store_col_int(st, 11);
-        fn(arg, &b);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+        CASE_WHERE " ORDER BY c.status DESC, c.opened_on DESC, c.id DESC LIMIT ? OFFSET ?",
+        bind_case_filter, v, f, case_row, &k};
+    return q_list_page(s, &l, pg, total);
 }
 
 enum store_rc q_teams_for_school(struct store *s, int64_t school_id,

@@ -61,3 +61,34 @@ int q_like_pattern(const char *term, char *out, size_t outsz)
     out[o] = '\0';
     return 0;
 }
+
+enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct page_req *pg, int64_t *total)
+{
+    *total = 0;
+    struct store_stmt *st = store_prepare(s, l->count_sql);
+    if (!st)
+        return STORE_ERROR;
+    if (l->bind(st, l->vis, l->filter, false) < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    enum store_rc rc = store_step(st);
+    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc != STORE_ROW)
+        return STORE_ERROR;
+    st = store_prepare(s, l->page_sql);
+    if (!st)
+        return STORE_ERROR;
+    int idx = l->bind(st, l->vis, l->filter, true);
+    if (idx < 0) {
+        store_done(st);
+        return STORE_ERROR;
+    }
+    store_bind_int(st, idx++, pg->per_page);
+    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
+    while ((rc = store_step(st)) == STORE_ROW)
+        l->row(st, l->arg);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}

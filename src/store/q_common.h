@@ -2,6 +2,8 @@
 #ifndef TAS_STORE_Q_COMMON_H
 #define TAS_STORE_Q_COMMON_H
 
+#include <stdbool.h>
+
 #include "core/policy.h"
 #include "store/store.h"
 
@@ -62,5 +64,23 @@ struct page_req {
     int64_t page;      /* 1-based */
     int64_t per_page;  /* 1..200 */
 };
+
+/* Every area's paged list has one shape: count the rows the filter
+ * selects, then read one page of them.  The area gives the two statements
+ * and how to bind its filter and read a row; q_list_page does the rest. */
+struct q_list {
+    const char *count_sql;  /* "SELECT count(*) FROM ... WHERE ..." */
+    const char *page_sql;   /* "SELECT cols FROM ... WHERE ... ORDER BY ... LIMIT ? OFFSET ?" */
+    /* Binds what the viewer may see and the area's filter from parameter
+     * 1, for the count (page false) or the page (true: with any parameters
+     * only the page has); returns the next index, or -1 to refuse (too
+     * many visible ids, a search too long). */
+    int (*bind)(struct store_stmt *st, const struct visibility *v, const void *filter, bool page);
+    const struct visibility *vis;
+    const void *filter;
+    void (*row)(struct store_stmt *st, void *arg);   /* each row of the page */
+    void *arg;
+};
+enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct page_req *pg, int64_t *total);
 
 #endif

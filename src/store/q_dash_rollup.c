@@ -260,8 +260,9 @@ static uint64_t cell_hash(const struct cell *k)
 
 static bool cell_same(const struct cell *a, const struct cell *b)
 {
-    return a->vis == b->vis && a->id == b->id && a->by_id == b->by_id && !strcmp(a->phase, b->phase) && !strcmp(a->month, b->month) &&
-           !strcmp(a->dim, b->dim) && !strcmp(a->k1, b->k1) && !strcmp(a->k2, b->k2) && !strcmp(a->k3, b->k3);
+    return a->vis == b->vis && a->id == b->id && a->by_id == b->by_id && !strcmp(a->phase, b->phase) &&
+           !strcmp(a->month, b->month) && !strcmp(a->dim, b->dim) && !strcmp(a->k1, b->k1) &&
+           !strcmp(a->k2, b->k2) && !strcmp(a->k3, b->k3);
 }
 
 static bool cells_add(struct cells *t, const struct cell *k, int64_t n)
@@ -348,7 +349,8 @@ static enum store_rc build_actions(struct store *s, const struct slice *sl, stru
         store_col_copy(st, 2, setting, sizeof setting);
         store_col_copy(st, 3, nature, sizeof nature);
         int64_t n = store_col_int(st, 6);
-        ok = count(t, &at, "act_kind", setting, nature, "", n) && count_id(t, &at, "act_owner", store_col_int(st, 4), n);
+        ok = count(t, &at, "act_kind", setting, nature, "", n) &&
+             count_id(t, &at, "act_owner", store_col_int(st, 4), n);
         if (ok && (!strcmp(nature, "signposting_school") || !strcmp(nature, "signposting_parents")))
             ok = count_id(t, &at, "act_resource", store_col_int(st, 5), n);
     }
@@ -522,7 +524,8 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
     store_done(st);
     if (rc != STORE_OK)
         return rc;
-    st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
+    st = store_prepare(s,
+        "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);

@@ -69,9 +69,14 @@ enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out
     " AND (? = 0 OR m.team_id = ?) AND (? = '' OR m.status = ?)" \
     " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)"
 
-static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v,
-                               const struct meeting_filter *f)
+static bool upcoming_first(const struct meeting_filter *f)
 {
+    return f->order != MEETING_OLDEST_FIRST && f->order != MEETING_NEWEST_FIRST;
+}
+
+static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
+{
+    const struct meeting_filter *f = filter;
     int idx = q_bind_team_visibility(st, 1, v);
     if (idx < 0)
         return -1;
@@ -86,66 +91,45 @@ static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v
     store_bind_text(st, idx++, from);
     store_bind_text(st, idx++, to);
     store_bind_text(st, idx++, to);
+    if (page && upcoming_first(f)) {   /* the order's "today" */
+        store_bind_text(st, idx++, f->today ? f->today : "");
+        store_bind_text(st, idx++, f->today ? f->today : "");
+    }
     return idx;
+}
+
+struct meeting_sink {
+    void (*fn)(void *arg, const struct meeting_row *r);
+    void *arg;
+};
+
+static void meeting_row(struct store_stmt *st, void *arg)
+{
+    const struct meeting_sink *k = arg;
+    struct meeting_row r;
+    row_to_meeting(st, &r);
+    k->fn(k->arg, &r);
 }
 
 enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const struct meeting_filter *f,
                              const struct page_req *pg, int64_t *total,
                              void (*fn)(void *arg, const struct meeting_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*)" MEETING_FROM MEETING_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_meeting_filter(st, v, f) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-
     const char *sql;
-    switch (f->order) {
-    case MEETING_OLDEST_FIRST:
+    if (f->order == MEETING_OLDEST_FIRST)
         sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
               " ORDER BY m.meeting_date, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
-        break;
-    case MEETING_NEWEST_FIRST:
+    else if (f->order == MEETING_NEWEST_FIRST)
         sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
               " ORDER BY m.meeting_date DESC, m.start_time DESC, t.name, m.id LIMIT ? OFFSET ?";
-        break;
-    case MEETING_UPCOMING_FIRST:
-    default:
-        /* Today and later, soonest first; then the past, latest first. */
+    else   /* today and later, soonest first; then the past, latest first */
         sql = "SELECT " MEETING_COLS MEETING_FROM MEETING_WHERE
               " ORDER BY CASE WHEN m.meeting_date >= ? THEN 0 ELSE 1 END,"
               " CASE WHEN m.meeting_date >= ? THEN m.meeting_date ELSE '' END,"
               " m.meeting_date DESC, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
-        break;
-    }
-    st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    int idx = bind_meeting_filter(st, v, f);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    if (f->order != MEETING_OLDEST_FIRST && f->order != MEETING_NEWEST_FIRST) {
-        store_bind_text(st, idx++, f->today ? f->today : "");
-        store_bind_text(st, idx++, f->today ? f->today : "");
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct meeting_row r;
-        row_to_meeting(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct meeting_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*)" MEETING_FROM MEETING_WHERE, sql, bind_meeting_filter, v, f, meeting_row, &k};
+    return q_list_page(s, &l, pg, total);
 }
 
 enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const char *from,

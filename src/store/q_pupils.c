@@ -90,9 +90,10 @@ enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
     " AND (? = '' OR lower(p.surname) LIKE ? ESCAPE '\\' OR lower(p.forenames) LIKE ? ESCAPE '\\'" \
     " OR lower(p.forenames || ' ' || p.surname) LIKE ? ESCAPE '\\' OR p.upn = upper(?))"
 
-static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v,
-                             const struct pupil_filter *f)
+static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
+    (void)page;
+    const struct pupil_filter *f = filter;
     const char *q = f->search ? f->search : "";
     char like[256];
     if (q_like_pattern(q, like, sizeof like) < 0)
@@ -110,6 +111,19 @@ static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v,
     return idx;
 }
 
+struct pupil_sink {
+    void (*fn)(void *arg, const struct pupil_row *r);
+    void *arg;
+};
+
+static void pupil_row(struct store_stmt *st, void *arg)
+{
+    const struct pupil_sink *k = arg;
+    struct pupil_row r;
+    row_to_pupil(st, &r);
+    k->fn(k->arg, &r);
+}
+
 enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct pupil_row *r), void *arg)
@@ -118,35 +132,9 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
         *total = 0;
         return STORE_OK;
     }
-    struct store_stmt *st = store_prepare(s, "SELECT count(*)" PUPIL_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_pupil_filter(st, v, f) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-
-    st = store_prepare(s, "SELECT " PUPIL_COLS PUPIL_WHERE
-                          " ORDER BY p.surname, p.forenames, p.id LIMIT ? OFFSET ?");
-    if (!st)
-        return STORE_ERROR;
-    int idx = bind_pupil_filter(st, v, f);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct pupil_row r;
-        row_to_pupil(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct pupil_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*)" PUPIL_WHERE,
+                       "SELECT " PUPIL_COLS PUPIL_WHERE " ORDER BY p.surname, p.forenames, p.id LIMIT ? OFFSET ?",
+                       bind_pupil_filter, v, f, pupil_row, &k};
+    return q_list_page(s, &l, pg, total);
 }

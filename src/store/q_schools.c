@@ -91,8 +91,10 @@ enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
 #define SCHOOL_WHERE " FROM schools s WHERE " VIS_FILTER("s.authority_id", "s.id") \
     " AND (? = '' OR lower(s.name) LIKE ? ESCAPE '\\' OR s.urn = ?)"
 
-static int bind_school_filter(struct store_stmt *st, const struct visibility *v, const char *search)
+static int bind_school_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
+    (void)page;
+    const char *search = filter;
     char like[256];
     if (q_like_pattern(search, like, sizeof like) < 0)
         return -1;
@@ -105,6 +107,19 @@ static int bind_school_filter(struct store_stmt *st, const struct visibility *v,
     return idx;
 }
 
+struct school_sink {
+    void (*fn)(void *arg, const struct school *sc);
+    void *arg;
+};
+
+static void school_row(struct store_stmt *st, void *arg)
+{
+    const struct school_sink *k = arg;
+    struct school sc;
+    row_to_school(st, &sc);
+    k->fn(k->arg, &sc);
+}
+
 enum store_rc q_school_list(struct store *s, const struct visibility *v, const char *search,
                             const struct page_req *pg, int64_t *total,
                             void (*fn)(void *arg, const struct school *sc), void *arg)
@@ -115,34 +130,9 @@ enum store_rc q_school_list(struct store *s, const struct visibility *v, const c
         *total = 0;
         return STORE_OK;
     }
-    struct store_stmt *st = store_prepare(s, "SELECT count(*)" SCHOOL_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_school_filter(st, v, search) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-
-    st = store_prepare(s, "SELECT " SCHOOL_COLS SCHOOL_WHERE " ORDER BY s.name, s.id LIMIT ? OFFSET ?");
-    if (!st)
-        return STORE_ERROR;
-    int idx = bind_school_filter(st, v, search);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct school sc;
-        row_to_school(st, &sc);
-        fn(arg, &sc);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct school_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*)" SCHOOL_WHERE,
+                       "SELECT " SCHOOL_COLS SCHOOL_WHERE " ORDER BY s.name, s.id LIMIT ? OFFSET ?",
+                       bind_school_filter, v, search, school_row, &k};
+    return q_list_page(s, &l, pg, total);
 }

@@ -199,9 +199,12 @@ enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct 
 #define TEAM_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
     " AND (? = -1 OR t.active = ?)"
 
-static int bind_team_filter(struct store_stmt *st, int idx, const struct visibility *v,
-                            const struct team_filter *f)
+static int bind_team_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
+    const struct team_filter *f = filter;
+    int idx = 1;
+    if (page)   /* the columns' "today" comes first */
+        store_bind_text(st, idx++, f->today ? f->today : "");
     idx = q_bind_team_visibility(st, idx, v);
     if (idx < 0)
         return -1;
@@ -210,42 +213,29 @@ static int bind_team_filter(struct store_stmt *st, int idx, const struct visibil
     return idx;
 }
 
+struct team_sink {
+    void (*fn)(void *arg, const struct team_row *r);
+    void *arg;
+};
+
+static void team_row(struct store_stmt *st, void *arg)
+{
+    const struct team_sink *k = arg;
+    struct team_row r;
+    row_to_team(st, &r);
+    k->fn(k->arg, &r);
+}
+
 enum store_rc q_team_list(struct store *s, const struct visibility *v, const struct team_filter *f,
                           const struct page_req *pg, int64_t *total,
                           void (*fn)(void *arg, const struct team_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM teams t" TEAM_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_team_filter(st, 1, v, f) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
-        return STORE_ERROR;
-
-    st = store_prepare(s, "SELECT " TEAM_COLS TEAM_FROM TEAM_WHERE
-                          " ORDER BY t.active DESC, t.name, t.id LIMIT ? OFFSET ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, f->today ? f->today : "");
-    int idx = bind_team_filter(st, 2, v, f);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, idx++, pg->per_page);
-    store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_row r;
-        row_to_team(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct team_sink k = {fn, arg};
+    struct q_list l = {"SELECT count(*) FROM teams t" TEAM_WHERE,
+                       "SELECT " TEAM_COLS TEAM_FROM TEAM_WHERE
+                       " ORDER BY t.active DESC, t.name, t.id LIMIT ? OFFSET ?",
+                       bind_team_filter, v, f, team_row, &k};
+    return q_list_page(s, &l, pg, total);
 }
 
 enum store_rc q_team_schools(struct store *s, int64_t team_id,
