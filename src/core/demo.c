@@ -553,9 +553,10 @@ static const char *const sens[] = {"N", "K", "E"};
 static const unsigned sen_primary[] = {58, 35, 7};
 static const unsigned sen_secondary[] = {22, 63, 15};
 
-/* Needs surface more in KS2 than in Reception, and in Y7-9 than at GCSE. */
+/* The pilot saw more cases in Years 1, 2 and 5 (report, Figure 3b), few in
+ * Reception, and more in Y7-9 than at GCSE. */
 static const char *const primary_years[] = {"R", "1", "2", "3", "4", "5", "6"};
-static const unsigned primary_year_w[] = {8, 11, 13, 16, 17, 18, 17};
+static const unsigned primary_year_w[] = {8, 18, 18, 12, 12, 19, 13};
 static const char *const secondary_years[] = {"7", "8", "9", "10", "11"};
 static const unsigned secondary_year_w[] = {24, 25, 22, 17, 12};
 
