@@ -2,13 +2,6 @@
 
 #include <string.h>
 
-static enum store_rc run(struct store_stmt *st)
-{
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
-}
-
 enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
     struct store_stmt *st = store_prepare(s,
@@ -39,7 +32,7 @@ enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *s
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, secret_box);
     store_bind_int(st, 3, now);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_totp_confirm(struct store *s, int64_t user_id, int64_t step, int64_t now)
@@ -51,7 +44,7 @@ enum store_rc q_totp_confirm(struct store *s, int64_t user_id, int64_t step, int
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, step);
     store_bind_int(st, 3, user_id);
-    enum store_rc rc = run(st);
+    enum store_rc rc = store_exec_done(st);
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
@@ -65,7 +58,7 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
     store_bind_int(st, 1, step);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, step);
-    enum store_rc rc = run(st);
+    enum store_rc rc = store_exec_done(st);
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
@@ -75,7 +68,7 @@ static enum store_rc by_user(struct store *s, const char *sql, int64_t user_id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_totp_delete(struct store *s, int64_t user_id)
@@ -98,7 +91,7 @@ enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *c
         store_bind_int(st, 1, user_id);
         store_bind_text(st, 2, hashes[i]);
         store_bind_int(st, 3, now);
-        rc = run(st);
+        rc = store_exec_done(st);
     }
     return rc;
 }
@@ -112,7 +105,7 @@ enum store_rc q_recovery_use(struct store *s, int64_t user_id, const char *hash,
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, user_id);
     store_bind_text(st, 3, hash);
-    enum store_rc rc = run(st);
+    enum store_rc rc = store_exec_done(st);
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
@@ -157,7 +150,7 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
     store_bind_text(st, 2, role);
     store_bind_int(st, 3, require ? 1 : 0);
     store_bind_int(st, 4, now);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, bool *enrolled)
@@ -202,7 +195,7 @@ enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t use
     store_bind_text(st, 1, id_hash);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, now);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending_row *out)
@@ -229,7 +222,7 @@ enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_pending_delete(struct store *s, const char *id_hash)
@@ -238,7 +231,7 @@ enum store_rc q_pending_delete(struct store *s, const char *id_hash)
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
-    return run(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_pending_purge(struct store *s, int64_t created_before)
@@ -247,5 +240,5 @@ enum store_rc q_pending_purge(struct store *s, int64_t created_before)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, created_before);
-    return run(st);
+    return store_exec_done(st);
 }

@@ -16,13 +16,6 @@ static void bind_opt_text(struct store_stmt *st, int idx, const char *v)
     store_bind_text(st, idx, v && *v ? v : NULL);
 }
 
-static enum store_rc exec_done(struct store_stmt *st)
-{
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
-
 /* ---- the case ---- */
 
 enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
@@ -101,7 +94,7 @@ enum store_rc q_action_update(struct store *s, const struct action_row *a, int64
     bind_opt_text(st, 9, a->due_on);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, a->id);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
@@ -118,7 +111,7 @@ enum store_rc q_action_set_status(struct store *s, int64_t id, const char *statu
     bind_opt_text(st, 4, closed_on);
     store_bind_int(st, 5, now);
     store_bind_int(st, 6, id);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 #define ACTION_SELECT \
@@ -236,7 +229,7 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
     store_bind_text(st, 3, notes ? notes : "");
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 #define REFERRAL_SELECT \

@@ -132,9 +132,7 @@ enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes
     store_bind_text(st, 4, by);
     store_bind_int(st, 5, now);
     store_bind_int(st, 6, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_discussion_remove(struct store *s, int64_t id)
@@ -145,9 +143,7 @@ enum store_rc q_discussion_remove(struct store *s, int64_t id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const char *today,

@@ -83,9 +83,7 @@ enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e)
     store_bind_int(st, 13, (int64_t)e->flags);
     store_bind_text(st, 14, e->prev_hash);
     store_bind_text(st, 15, e->hash);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size_t outsz)
@@ -255,8 +253,7 @@ enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int6
         return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, up_to_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK && rc != STORE_DONE)
         return rc;
     if (store_changes(s) != 1)
@@ -265,8 +262,7 @@ enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int6
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, up_to_id);
-    rc = store_exec_stmt(st);
-    store_done(st);
+    rc = store_exec_done(st);
     if (rc == STORE_OK || rc == STORE_DONE)
         *removed = store_changes(s);
     return rc == STORE_DONE ? STORE_OK : rc;

@@ -37,9 +37,7 @@ enum store_rc q_authority_update(struct store *s, const struct authority *a, int
     store_bind_text(st, 2, a->name);
     store_bind_int(st, 3, now);
     store_bind_int(st, 4, a->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out)

@@ -1,12 +1,5 @@
 #include "store/q_bulk.h"
 
-static enum store_rc done(struct store_stmt *st)
-{
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
-
 static void opt_id(struct store_stmt *st, int idx, int64_t v)
 {
     if (v > 0)
@@ -32,7 +25,7 @@ enum store_rc q_bulk_authority(struct store *s, int64_t id, const char *la_code,
     store_bind_int(st, 1, id);
     store_bind_text(st, 2, la_code);
     store_bind_text(st, 3, name);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_service(struct store *s, int64_t id, int64_t authority_id, const char *code, const char *name,
@@ -47,7 +40,7 @@ enum store_rc q_bulk_service(struct store *s, int64_t id, int64_t authority_id, 
     store_bind_text(st, 3, code);
     store_bind_text(st, 4, name);
     store_bind_text(st, 5, org_kind);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_resource(struct store *s, int64_t id, int64_t authority_id, const char *title, const char *kind)
@@ -60,7 +53,7 @@ enum store_rc q_bulk_resource(struct store *s, int64_t id, int64_t authority_id,
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, title);
     store_bind_text(st, 4, kind);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_school(struct store *s, int64_t id, int64_t authority_id, const char *urn, const char *name,
@@ -75,7 +68,7 @@ enum store_rc q_bulk_school(struct store *s, int64_t id, int64_t authority_id, c
     store_bind_text(st, 3, urn);
     store_bind_text(st, 4, name);
     store_bind_text(st, 5, phase);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_population(struct store *s, int64_t school_id, const char *dimension, const char *category,
@@ -89,7 +82,7 @@ enum store_rc q_bulk_population(struct store *s, int64_t school_id, const char *
     store_bind_text(st, 2, dimension);
     store_bind_text(st, 3, category);
     store_bind_int(st, 4, pupils);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int64_t school_id, const char *name)
@@ -102,7 +95,7 @@ enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int
     store_bind_int(st, 2, authority_id);
     store_bind_int(st, 3, school_id);
     store_bind_text(st, 4, name);
-    enum store_rc rc = done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s, "INSERT INTO team_schools (team_id, school_id) VALUES (?,?)");
@@ -110,7 +103,7 @@ enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int
         return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, school_id);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_team_member(struct store *s, int64_t team_id, int64_t service_id)
@@ -120,7 +113,7 @@ enum store_rc q_bulk_team_member(struct store *s, int64_t team_id, int64_t servi
         return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     store_bind_int(st, 2, service_id);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_meeting(struct store *s, int64_t id, int64_t team_id, const char *date, const char *status,
@@ -135,7 +128,7 @@ enum store_rc q_bulk_meeting(struct store *s, int64_t id, int64_t team_id, const
     store_bind_text(st, 3, date);
     store_bind_text(st, 4, status);
     store_bind_text(st, 5, mode);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_attendance(struct store *s, int64_t meeting_id, int64_t service_id, const char *role)
@@ -147,7 +140,7 @@ enum store_rc q_bulk_attendance(struct store *s, int64_t meeting_id, int64_t ser
     store_bind_int(st, 1, meeting_id);
     store_bind_int(st, 2, service_id);
     store_bind_text(st, 3, role);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_pupil(struct store *s, int64_t id, int64_t school_id, const char *upn, const char *gender,
@@ -165,7 +158,7 @@ enum store_rc q_bulk_pupil(struct store *s, int64_t id, int64_t school_id, const
     store_bind_text(st, 5, ethnicity);
     store_bind_text(st, 6, nc_year);
     store_bind_text(st, 7, sen);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_case(struct store *s, int64_t id, int64_t pupil_id, int64_t team_id, int summary, int ect,
@@ -185,7 +178,7 @@ enum store_rc q_bulk_case(struct store *s, int64_t id, int64_t pupil_id, int64_t
     opt_flag(st, 6, prior_sen);
     opt_flag(st, 7, prior_paed);
     opt_flag(st, 8, prior_eh);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_discussion(struct store *s, int64_t id, int64_t meeting_id, int64_t case_id, const char *kind)
@@ -198,7 +191,7 @@ enum store_rc q_bulk_discussion(struct store *s, int64_t id, int64_t meeting_id,
     store_bind_int(st, 2, meeting_id);
     store_bind_int(st, 3, case_id);
     store_bind_text(st, 4, kind);
-    return done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion_id, int64_t owner_service_id,
@@ -215,5 +208,5 @@ enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion
     store_bind_text(st, 4, setting);
     store_bind_text(st, 5, nature);
     opt_id(st, 6, resource_id);
-    return done(st);
+    return store_exec_done(st);
 }

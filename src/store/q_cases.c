@@ -14,8 +14,7 @@ static enum store_rc consent_services_save(struct store *s, const struct consent
             return STORE_ERROR;
         store_bind_int(st, 1, r->id);
         store_bind_int(st, 2, r->service_ids[i]);
-        enum store_rc rc = store_exec_stmt(st);
-        store_done(st);
+        enum store_rc rc = store_exec_done(st);
         if (rc != STORE_DONE && rc != STORE_OK)
             return rc;
     }
@@ -65,9 +64,7 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
         store_bind_null(st, 3);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 #define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
@@ -183,8 +180,7 @@ static enum store_rc needs_save(struct store *s, const struct case_row *c)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, c->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_DONE && rc != STORE_OK)
         return rc;
     for (int i = 0; i < CASE_NEED_AREAS; i++) {
@@ -196,8 +192,7 @@ static enum store_rc needs_save(struct store *s, const struct case_row *c)
         store_bind_int(st, 1, c->id);
         store_bind_text(st, 2, codes_need_area.entries[i].code);
         store_bind_text(st, 3, c->needs[i]);
-        rc = store_exec_stmt(st);
-        store_done(st);
+        rc = store_exec_done(st);
         if (rc != STORE_DONE && rc != STORE_OK)
             return rc;
     }
@@ -246,8 +241,7 @@ enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t n
     store_bind_int(st, idx++, c->team_id);
     store_bind_int(st, idx++, now);
     store_bind_int(st, idx, c->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_DONE && rc != STORE_OK)
         return rc;
     return needs_save(s, c);
@@ -323,9 +317,7 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
     store_bind_text(st, 3, reason ? reason : "");
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 #define CASE_WHERE " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \

@@ -182,9 +182,7 @@ enum store_rc q_rollup_mark_all(struct store *s)
         "JOIN schools s ON s.id = sp.school_id");
     if (!st)
         return STORE_ERROR;
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
@@ -223,9 +221,7 @@ static enum store_rc exec_slice(struct store *s, const char *sql, const struct s
         store_bind_text(st, 3 * i + 2, sl->first);
         store_bind_text(st, 3 * i + 3, sl->next);
     }
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_exec_done(st);
 }
 
 #define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
@@ -493,9 +489,7 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         store_bind_text(st, 8, c->k3);
         store_bind_int(st, 9, c->by_id ? c->id : c->n);
         store_bind_int(st, 10, c->by_id ? c->n : 0);
-        rc = store_exec_stmt(st);
-        store_done(st);
-        rc = rc == STORE_DONE ? STORE_OK : rc;
+        rc = store_exec_done(st);
     }
     return rc;
 }
@@ -508,8 +502,7 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s,
@@ -520,8 +513,7 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    rc = store_exec_stmt(st);
-    store_done(st);
+    rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s,
@@ -529,9 +521,7 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month)
@@ -551,9 +541,7 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
         return STORE_ERROR;
     store_bind_int(del, 1, authority_id);
     store_bind_text(del, 2, sl.month);
-    enum store_rc rc = store_exec_stmt(del);
-    store_done(del);
-    rc = rc == STORE_DONE ? STORE_OK : rc;
+    enum store_rc rc = store_exec_done(del);
     /* Meetings per host school phase and month (as q_dash_meetings). */
     if (rc == STORE_OK)
         rc = exec_slice(s,
@@ -607,7 +595,5 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, sl.month);
-    rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_exec_done(st);
 }

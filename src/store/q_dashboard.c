@@ -556,13 +556,6 @@ enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-static enum store_rc exec_done(struct store_stmt *st)
-{
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
-
 enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
@@ -585,7 +578,7 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
     store_bind_int(st, 8, r->followup_minutes);
     store_bind_int(st, 9, r->travel_minutes);
     store_bind_int(st, 10, now);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
@@ -595,7 +588,7 @@ enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const ch
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, role_key);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out)
@@ -623,7 +616,7 @@ enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t su
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, suppress_below);
     store_bind_int(st, 3, now);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg)
@@ -645,7 +638,7 @@ enum store_rc q_population_put(struct store *s, int64_t school_id, const char *d
         return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     store_bind_text(st, 2, dimension);
-    enum store_rc rc = exec_done(st);
+    enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
                               "VALUES (?,?,?,?)");
@@ -655,7 +648,7 @@ enum store_rc q_population_put(struct store *s, int64_t school_id, const char *d
         store_bind_text(st, 2, dimension);
         store_bind_text(st, 3, categories[i]);
         store_bind_int(st, 4, pupils[i]);
-        rc = exec_done(st);
+        rc = store_exec_done(st);
     }
     return rc;
 }

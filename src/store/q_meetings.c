@@ -191,9 +191,7 @@ enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *stat
     store_bind_text(st, 3, cancel_reason);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, const char *start_time,
@@ -207,9 +205,7 @@ enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, cons
     store_bind_text(st, 2, start_time);
     store_bind_int(st, 3, now);
     store_bind_int(st, 4, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes, int64_t now)
@@ -220,9 +216,7 @@ enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes
     store_bind_text(st, 1, notes);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
@@ -292,8 +286,7 @@ enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         struct attendance_row r = rows[i];
         r.meeting_id = meeting_id;
@@ -316,8 +309,7 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
         return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, meeting_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc == STORE_OK && store_changes(s) == 0)
         return STORE_DONE;
     return rc;

@@ -65,9 +65,7 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, p->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)

@@ -99,9 +99,7 @@ enum store_rc q_service_update(struct store *s, const struct service_row *r, int
     store_bind_int(st, 3, r->active ? 1 : 0);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, r->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 /* ---- practitioners ----------------------------------------------------- */
@@ -211,9 +209,7 @@ enum store_rc q_practitioner_update(struct store *s, const struct practitioner_r
     store_bind_int(st, 7, r->active ? 1 : 0);
     store_bind_int(st, 8, now);
     store_bind_int(st, 9, r->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 /* ---- the signposting playbook ------------------------------------------ */
@@ -305,9 +301,7 @@ enum store_rc q_resource_update(struct store *s, const struct resource_row *r, i
     store_bind_int(st, 6, r->active ? 1 : 0);
     store_bind_int(st, 7, now);
     store_bind_int(st, 8, r->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 /* ---- term dates and closure days --------------------------------------- */
@@ -345,8 +339,7 @@ enum store_rc q_terms_replace(struct store *s, int64_t authority_id, int academi
         return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, academic_year);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         st = store_prepare(s,
             "INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on) "
@@ -358,8 +351,7 @@ enum store_rc q_terms_replace(struct store *s, int64_t authority_id, int academi
         store_bind_int(st, 3, t[i].half_term);
         store_bind_text(st, 4, t[i].starts_on);
         store_bind_text(st, 5, t[i].ends_on);
-        rc = store_exec_stmt(st);
-        store_done(st);
+        rc = store_exec_done(st);
     }
     return rc;
 }
@@ -431,9 +423,7 @@ enum store_rc q_closure_delete(struct store *s, int64_t id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 /* ---- accounts in an authority ------------------------------------------ */

@@ -33,9 +33,7 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     store_bind_int(st, 3, now);
     store_bind_int(st, 4, user_id);
     store_bind_text(st, 5, retention_code(t));
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 static enum store_rc each(struct store *s, const char *sql, retention_fn fn, void *arg)
@@ -92,9 +90,7 @@ static enum store_rc run_id(struct store *s, const char *sql, int64_t id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
@@ -106,9 +102,7 @@ static enum store_rc mark_done(struct store *s, const char *type, int64_t id, in
     store_bind_text(st, 1, type);
     store_bind_int(st, 2, id);
     store_bind_int(st, 3, now);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 /* Anonymising a case keeps what the evaluation counts (dates, codes,
@@ -154,8 +148,7 @@ enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int
     store_bind_text(st, 1, upn);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, pupil_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     return rc == STORE_OK ? mark_done(s, "pupil", pupil_id, now) : rc;
 }
 
@@ -176,9 +169,7 @@ enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, 
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
-    rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_retention_audit_count(struct store *s, int64_t cutoff, int64_t *count, int64_t *up_to_id)

@@ -69,9 +69,7 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, sc->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)

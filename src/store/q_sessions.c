@@ -16,9 +16,7 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
     store_bind_int(st, 5, r->last_seen_at);
     store_bind_text(st, 6, remote_addr ? remote_addr : "");
     store_bind_text(st, 7, r->handle);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
@@ -49,9 +47,7 @@ static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, t);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
@@ -61,9 +57,7 @@ enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
         return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_text(st, 2, id_hash);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_session_delete(struct store *s, const char *id_hash)
@@ -77,9 +71,7 @@ enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
     if (!st)
         return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
@@ -89,9 +81,7 @@ enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, con
         return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, keep_handle);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_session_revoke(struct store *s, const char *handle)
@@ -138,9 +128,7 @@ enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t crea
         return STORE_ERROR;
     store_bind_int(st, 1, idle_before);
     store_bind_int(st, 2, created_before);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out)
@@ -176,9 +164,7 @@ enum store_rc q_throttle_put(struct store *s, const char *key, const struct thro
     store_bind_int(st, 3, r->next_attempt_at);
     store_bind_int(st, 4, r->locked_until);
     store_bind_int(st, 5, now);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_throttle_clear(struct store *s, const char *key)

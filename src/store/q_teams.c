@@ -70,9 +70,7 @@ static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64
     store_bind_int(st, 1, a);
     if (b)
         store_bind_int(st, 2, b);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 static bool has_id(const int64_t *ids, size_t n, int64_t id)
@@ -156,8 +154,7 @@ enum store_rc q_team_update(struct store *s, const struct team *t, int64_t now)
     bind_team(st, t);
     store_bind_int(st, 13, now);
     store_bind_int(st, 14, t->id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
+    enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     return write_children(s, t);

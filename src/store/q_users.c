@@ -74,9 +74,7 @@ enum store_rc q_user_set_password(struct store *s, int64_t id, const char *hash,
     store_bind_text(st, 1, hash);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, int64_t now)
@@ -88,9 +86,7 @@ enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, in
     store_bind_int(st, 1, disabled ? 1 : 0);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct user_row *u), void *arg)
@@ -122,9 +118,7 @@ enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_gra
     store_bind_int(st, 4, g->scope_id);
     store_bind_int(st, 5, g->authority_id);
     store_bind_text(st, 6, g->detail);
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(st);
 }
 
 enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p)

@@ -75,6 +75,9 @@ void store_col_copy(struct store_stmt *st, int col, char *out, size_t outsz);
 
 /* Runs a statement that returns no rows (or ignores them). */
 enum store_rc store_exec_stmt(struct store_stmt *st);
+/* store_exec_stmt, then store_done: the usual end of an INSERT, UPDATE or
+ * DELETE.  STORE_OK, or the error. */
+enum store_rc store_exec_done(struct store_stmt *st);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(struct store *s);

@@ -455,6 +455,13 @@ enum store_rc store_exec_stmt(struct store_stmt *st)
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
+enum store_rc store_exec_done(struct store_stmt *st)
+{
+    enum store_rc rc = store_exec_stmt(st);
+    store_done(st);
+    return rc;
+}
+
 int64_t store_col_int(struct store_stmt *st, int col)
 {
     return st ? sqlite3_column_int64(st->stmt, col) : 0;
