@@ -87,7 +87,7 @@ enum store_rc q_sar_rows(struct store *s, int64_t pupil_id, sar_row_fn fn, void 
         struct store_stmt *st = store_prepare(s, sec->sql);
         if (!st)
             return STORE_ERROR;
-        /* Every placeholder is the pupil's id. */
+        /* Each section's SQL asks for the pupil's id at every '?'. */
         for (const char *q = sec->sql; (q = strchr(q, '?')) != NULL; q++)
             store_bind_int(st, (int)(++nparams), pupil_id);
         enum store_rc rc;

@@ -119,12 +119,20 @@ static void write_sheet(lxw_workbook *wb, const struct stat_table *t, lxw_format
 
 int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int threshold, struct buf *out)
 {
-    char path[] = "/tmp/tas-xlsx-XXXXXX";
+    /* libxlsxwriter 1.1.4 (Debian 12) writes only to a file: a private one
+     * (mode 0600, under $TMPDIR), read back and removed at once. */
+    char tmpdir[256];
+    const char *env = getenv("TMPDIR");
+    if (snprintf(tmpdir, sizeof tmpdir, "%s", env && *env ? env : "/tmp") >= (int)sizeof tmpdir)
+        return -1;
+    char path[512];
+    if (snprintf(path, sizeof path, "%s/tas-xlsx-XXXXXX", tmpdir) >= (int)sizeof path)
+        return -1;
     int fd = mkstemp(path);
     if (fd < 0)
         return -1;
     close(fd);
-    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = NULL};
+    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = tmpdir};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb) {
         unlink(path);
