@@ -101,6 +101,35 @@ static int finish_sign_in(struct store *db, const struct user_row *u, struct ses
     return 0;
 }
 
+/* Every attempt is counted as a failure before it is checked, under the
+ * write lock, and the count is cleared only on success: so guesses sent in
+ * parallel are throttled exactly like guesses in turn.  Counts one attempt
+ * under key (a user name's, or a user's codes') and the address's key
+ * (allowed five times as many).  SIGN_IN_OK with the write transaction
+ * still open for the caller to commit; else it is rolled back and the
+ * answer is WAIT or LOCKED (with *wait) or ERROR. */
+static enum sign_in_result count_attempt(struct store *db, const struct auth_config *cfg, const char *key,
+                                         const char *akey, int64_t now, int64_t *wait)
+{
+    struct throttle_state ks = {0, 0, 0, 0}, as = {0, 0, 0, 0};
+    struct throttle_rules addr_rules = cfg->throttle;
+    addr_rules.free_failures *= 5;
+    addr_rules.lock_after *= 5;
+    if (store_begin_write(db) != STORE_OK)
+        return SIGN_IN_ERROR;
+    int64_t w1 = 0, w2 = 0;
+    enum throttle_verdict v1 = check_key(db, key, now, &ks, &w1);
+    enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
+    if (v1 != THROTTLE_ALLOW || v2 != THROTTLE_ALLOW) {
+        store_rollback(db);
+        *wait = w1 > w2 ? w1 : w2;
+        return v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED ? SIGN_IN_LOCKED : SIGN_IN_WAIT;
+    }
+    record_failure(db, &cfg->throttle, key, &ks, now);
+    record_failure(db, &addr_rules, akey, &as, now);
+    return SIGN_IN_OK;
+}
+
 enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
                                 const char *username, const char *password,
                                 const char *remote_addr, int64_t now,
@@ -108,27 +137,10 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
 {
     char ukey[80], akey[80];
     throttle_keys(username, remote_addr, ukey, akey);
-    struct throttle_state us = {0, 0, 0, 0}, as = {0, 0, 0, 0};
-    struct throttle_rules addr_rules = cfg->throttle;
-    addr_rules.free_failures *= 5;
-    addr_rules.lock_after *= 5;
-
-    /* Every attempt is counted as a failure before the password is checked,
-     * under the write lock, and the count is cleared only on success: so
-     * guesses sent in parallel are throttled exactly like guesses in turn. */
     *wait = 0;
-    if (store_begin_write(db) != STORE_OK)
-        return SIGN_IN_ERROR;
-    int64_t w1 = 0, w2 = 0;
-    enum throttle_verdict v1 = check_key(db, ukey, now, &us, &w1);
-    enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
-    if (v1 != THROTTLE_ALLOW || v2 != THROTTLE_ALLOW) {
-        store_rollback(db);
-        *wait = w1 > w2 ? w1 : w2;
-        return v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED ? SIGN_IN_LOCKED : SIGN_IN_WAIT;
-    }
-    record_failure(db, &cfg->throttle, ukey, &us, now);
-    record_failure(db, &addr_rules, akey, &as, now);
+    enum sign_in_result counted = count_attempt(db, cfg, ukey, akey, now, wait);
+    if (counted != SIGN_IN_OK)
+        return counted;
     if (store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;
@@ -212,22 +224,9 @@ enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config 
     char tkey[80], akey[80], ignored[80];
     snprintf(tkey, sizeof tkey, "t:%lld", (long long)p.user_id);
     throttle_keys("", remote_addr, ignored, akey);
-    struct throttle_state ts = {0, 0, 0, 0}, as = {0, 0, 0, 0};
-    struct throttle_rules addr_rules = cfg->throttle;
-    addr_rules.free_failures *= 5;
-    addr_rules.lock_after *= 5;
-    if (store_begin_write(db) != STORE_OK)
-        return SIGN_IN_ERROR;
-    int64_t w1 = 0, w2 = 0;
-    enum throttle_verdict v1 = check_key(db, tkey, now, &ts, &w1);
-    enum throttle_verdict v2 = check_key(db, akey, now, &as, &w2);
-    if (v1 != THROTTLE_ALLOW || v2 != THROTTLE_ALLOW) {
-        store_rollback(db);
-        *wait = w1 > w2 ? w1 : w2;
-        return v1 == THROTTLE_LOCKED || v2 == THROTTLE_LOCKED ? SIGN_IN_LOCKED : SIGN_IN_WAIT;
-    }
-    record_failure(db, &cfg->throttle, tkey, &ts, now);
-    record_failure(db, &addr_rules, akey, &as, now);
+    enum sign_in_result counted = count_attempt(db, cfg, tkey, akey, now, wait);
+    if (counted != SIGN_IN_OK)
+        return counted;
     if (q_pending_attempt(db, phash) != STORE_OK || store_commit(db) != STORE_OK) {
         store_rollback(db);
         return SIGN_IN_ERROR;
