@@ -49,7 +49,7 @@ CSS        := build/assets/tas.css
 BLOCKLIST  := build/assets/passwords.txt
 EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST)
 
-UNIT_SRC  := $(wildcard tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
+UNIT_SRC  := $(wildcard tests/lib/test_*.c tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
 BENCH_SRC := $(wildcard bench/*.c)

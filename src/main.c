@@ -26,6 +26,11 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
+    char err[200];
+    if (clock_init(err, sizeof err) != 0) {
+        fprintf(stderr, "tas: %s\n", err);
+        return CLI_USAGE;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return CLI_OK;

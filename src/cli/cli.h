@@ -4,6 +4,8 @@
 #ifndef TAS_CLI_CLI_H
 #define TAS_CLI_CLI_H
 
+#include "lib/clock.h"  /* clock_now(): every command's "now" */
+
 #define TAS_VERSION "0.1.0"
 #define CLI_OK 0
 #define CLI_FAIL 1

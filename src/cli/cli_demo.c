@@ -230,7 +230,7 @@ int cli_demo(int argc, char **argv)
         return CLI_FAIL;
     }
     struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct demo_plan plan;
     struct demo_year *year = NULL;
     /* With a year, "now" for everything after the year is the start of

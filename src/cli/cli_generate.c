@@ -173,7 +173,7 @@ int cli_generate(int argc, char **argv)
     /* The dashboard's rollup, so the first dashboard does not wait for it. */
     time_t t1 = time(NULL);
     struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)t1);
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     if (svc_dashboard_refresh(&ctx, 0) != SVC_OK) {
         cli_fail("generate: could not build the dashboard's rollup: %s", store_errmsg(s));
         store_close(s);

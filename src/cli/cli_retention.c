@@ -58,7 +58,7 @@ int cli_retention(int argc, char **argv)
     if (!s)
         return CLI_FAIL;
     struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     if (!today)
         today = ctx.today;
     struct retention_report rep;

@@ -146,7 +146,7 @@ int cli_rollup(int argc, char **argv)
     if (!s)
         return CLI_FAIL;
     struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     int rc;
     if (rebuild) {
         time_t t0 = time(NULL);

@@ -133,23 +133,28 @@ int cli_serve(int argc, char **argv)
     char *colon = strrchr(host, ':');
     if (colon)
         *colon = '\0';
+    if (clock_pinned()) {
+        char day[11];
+        clock_date_of(clock_now(), day);
+        fprintf(stderr, "tas: TAS_TODAY is set: this server's today is %s (a test setting, not for real use)\n", day);
+    }
     printf("tas: listening on http://%s:%u\n", host, (unsigned)server_port(srv));
     fflush(stdout);
 
     /* Between signals: clear out expired sessions once a minute, and keep
      * the dashboard's rollup current (2 s of work at most each time, so a
      * signal waits no longer than that). */
-    time_t last_purge = time(NULL);
+    int64_t last_purge = clock_now();
     for (;;) {
         struct timespec tick = {rollup_every > 0 && rollup_every < 60 ? rollup_every : 60, 0};
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM)
             break;
         struct store *s = store_pool_acquire(app.pool);
-        int64_t now = (int64_t)time(NULL);
+        int64_t now = clock_now();
         if (now - last_purge >= 60) {
             (void)q_session_purge(s, now - app.auth.idle_timeout, now - app.auth.absolute_timeout);
-            last_purge = (time_t)now;
+            last_purge = now;
         }
         if (rollup_every > 0) {
             struct svc_ctx ctx;

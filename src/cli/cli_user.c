@@ -177,7 +177,7 @@ int cli_user(int argc, char **argv)
     if (!s)
         return CLI_FAIL;
     struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), (int64_t)time(NULL));
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors e = {0};
     int rc = CLI_FAIL;
     char pw[PASSWORD_BUF];

@@ -525,3 +525,12 @@ size_t schedule_generate(enum cadence c, int weekday, int32_t from, int32_t to,
     }
     return s.n;
 }
+
+size_t schedule_drop_before(int32_t *days, size_t n, int32_t first)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (days[i] >= first)
+            days[k++] = days[i];
+    return k;
+}

@@ -102,4 +102,10 @@ size_t schedule_generate(enum cadence c, int weekday, int32_t from, int32_t to,
                          const int32_t *dates, size_t ndates,
                          int32_t *out, size_t max);
 
+/* Keeps the days on or after `first` of an ordered list, in place;
+ * returns how many are left.  Planning "from today" is the whole year's
+ * schedule less its past days, so the rhythm never depends on the day
+ * the plan was made. */
+size_t schedule_drop_before(int32_t *days, size_t n, int32_t first);
+
 #endif

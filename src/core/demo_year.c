@@ -531,8 +531,20 @@ static void make_teams(struct gen *g, const struct half_term *terms, const int32
         }
         int32_t days[DY_MAX_MEETINGS];
         size_t room = DY_MAX_MEETINGS - y->nmeetings;
-        size_t n = schedule_generate(t->cadence, t->weekday, t->created_on, terms[5].ends, terms, 6,
-                                     closures, nclos, NULL, 0, days, room);
+        /* As svc_team_plan plans from a day: the year's rhythm, less the
+         * days before the team was set up.  A team is set up in the week
+         * of its first meeting (on the rhythm), as the pilot's teams were. */
+        size_t n = schedule_generate(t->cadence, t->weekday, terms[0].starts, terms[5].ends, terms, 6,
+                                     closures, nclos, NULL, 0, days, DY_MAX_MEETINGS);
+        size_t near = 0;
+        for (size_t k = 1; k < n; k++)
+            if (llabs((long long)days[k] - t->created_on) < llabs((long long)days[near] - t->created_on))
+                near = k;
+        if (n && days[near] < t->created_on)
+            t->created_on = days[near];
+        n = schedule_drop_before(days, n, t->created_on);
+        if (n > room)
+            n = room;
         t->first_meeting = y->nmeetings;
         t->nmeetings = n;
         for (size_t k = 0; k < n; k++) {

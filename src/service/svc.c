@@ -2,6 +2,8 @@
 
 #include "service/svc_cases.h"
 
+#include "lib/clock.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,10 +20,7 @@ void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *w
     c->db = db;
     c->who = who;
     c->now = now;
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(c->today, sizeof c->today, "%Y-%m-%d", &tm);
+    clock_date_of(now, c->today);
     memcpy(c->remote_addr, origin, sizeof c->remote_addr);
 }
 

@@ -714,14 +714,18 @@ enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *ye
     size_t ndays = 0;
     int32_t days[MAX_PLANNED];
     if (rc == STORE_OK) {
+        /* The rhythm is the whole year's (a three-weekly team meets on the
+         * same weeks whichever day it is planned): "from today" only drops
+         * the days already past, so planning again adds nothing. */
         int32_t from = terms[0].starts, to = terms[nterms - 1].ends;
-        if (!whole_year && today > from)
+        ndays = schedule_generate(cad, tr.t.weekday, from, to, terms, nterms, closures, nclosures,
+                                  NULL, 0, days, MAX_PLANNED);
+        if (!whole_year && today > from) {
             from = today;
+            ndays = schedule_drop_before(days, ndays, today);
+        }
         day_format(from, out->from);
         day_format(to, out->to);
-        if (from <= to)
-            ndays = schedule_generate(cad, tr.t.weekday, from, to, terms, nterms, closures, nclosures,
-                                      NULL, 0, days, MAX_PLANNED);
         rc = plan_days(c, &tr.t, days, ndays, true, &out->planned, &out->existed);
     }
     if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {

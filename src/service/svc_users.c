@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "core/validate.h"
+#include "lib/clock.h"
 #include "service/password.h"
 #include "service/svc_break_glass.h"
 #include "service/svc_places.h"
@@ -328,5 +329,5 @@ enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct pri
             return SVC_ERROR;
         }
     }
-    return svc_break_glass_grants(db, user_id, (int64_t)time(NULL), p) == SVC_OK ? SVC_OK : SVC_ERROR;
+    return svc_break_glass_grants(db, user_id, clock_now(), p) == SVC_OK ? SVC_OK : SVC_ERROR;
 }

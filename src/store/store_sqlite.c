@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "lib/clock.h"
 #include "lib/embedded.h"
 #include "store/store_internal.h"
 
@@ -729,7 +730,7 @@ static enum store_rc apply(struct store *s, const struct migration *m, char *err
     snprintf(name, sizeof name, "%.*s", m->namelen, m->name);
     store_bind_int(st, 1, m->version);
     store_bind_text(st, 2, name);
-    store_bind_int(st, 3, (int64_t)time(NULL));
+    store_bind_int(st, 3, clock_now());
     rc = store_exec_stmt(st);
     store_done(st);
     if (rc != STORE_OK || store_commit(s) != STORE_OK)

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
+
 struct server {
     struct MHD_Daemon *d;
     struct app *app;
@@ -66,7 +68,7 @@ static void access_log(const struct req *rq, int status, size_t bytes)
     clock_gettime(CLOCK_MONOTONIC, &now);
     double ms = (double)(now.tv_sec - rq->started.tv_sec) * 1e3 +
                 (double)(now.tv_nsec - rq->started.tv_nsec) / 1e6;
-    time_t t = time(NULL);
+    time_t t = (time_t)clock_now();
     struct tm tm;
     char ts[32];
     gmtime_r(&t, &tm);
@@ -154,7 +156,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->conn = c;
         rq->method = method;
         clock_gettime(CLOCK_MONOTONIC, &rq->started);
-        rq->now = (int64_t)time(NULL);
+        rq->now = clock_now();
         client_addr(c, rq->remote_addr, sizeof rq->remote_addr);
         if (strlen(url) >= sizeof rq->path) {
             snprintf(rq->path, sizeof rq->path, "/");

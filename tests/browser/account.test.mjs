@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { nowMs } from '../http/harness.mjs';
 
 let srv, browser;
 
@@ -103,7 +104,7 @@ test('a head teacher sets up two-factor authentication, then signs in in two ste
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
   assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter the code as 6 digits/);
   await expectClean(page, 'two-factor set-up with an error');
-  const step = Math.floor(Date.now() / 30000);
+  const step = Math.floor(nowMs() / 30000);
   await page.getByLabel('Code from the app').fill(totp(secret, step));
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
   assert.equal(await page.locator('#recovery-codes li').count(), 10);

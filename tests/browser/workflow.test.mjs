@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { TODAY } from '../http/harness.mjs';
 
 let srv, browser;
 before(async () => {
@@ -30,7 +31,7 @@ async function submit(page, name) {
 }
 
 function today() {
-  const d = new Date();
+  const d = new Date(`${TODAY}T00:00:00Z`);
   return [d.getUTCDate(), d.getUTCMonth() + 1, d.getUTCFullYear()];
 }
 

@@ -36,7 +36,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml } from './harness.mjs';
+import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds } from './harness.mjs';
 
 const USERS = ['admin', 'dpo', 'lead', 'coord', 'head', 'senco', 'prac', 'eval', 'steer',
   'pr.ep', 'pr.oth', 'two', 'la.b', 'root'];
@@ -131,8 +131,7 @@ const EXPECT = parseTable(TABLE);
 let srv;
 const as = {};   // user -> Client with .csrf
 const ids = {};
-const TODAY = new Date().toISOString().slice(0, 10);
-const PAST = new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10);
+const PAST = addDays(TODAY, -40);
 
 function sql(q) {
   return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
@@ -189,7 +188,7 @@ const pupilJson = (school) => ({
 });
 
 function meeting(team, date) {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   return Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
     VALUES (${team}, '${date}', '13:30', 'planned', ${now}, ${now}) RETURNING id;`));
 }
@@ -454,8 +453,8 @@ test('consent withdrawn mid-case: the practitioner is refused at once, the coord
 // core/workflow.c consent_check through the policy.  The two must agree on
 // every kind of consent record, or a list would show what a page refuses.
 test('the case list and the case page agree on consent, whatever its dates', async () => {
-  const now = Math.floor(Date.now() / 1000);
-  const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  const now = nowSeconds();
+  const day = (n) => addDays(TODAY, n);
   const other = ids.otherService.id;
   const pupils = sql(`SELECT id FROM pupils WHERE school_id = ${ids.school1} AND id <> ${ids.pA} ORDER BY id LIMIT 8`)
     .split('\n').map(Number);
@@ -618,7 +617,7 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   assert.equal((await api(as['la.b'], 'GET', '/api/v1/break-glass')).status, 403);
 
   // Expired: the access ends.
-  sql(`UPDATE break_glass SET expires = ${Math.floor(Date.now() / 1000) - 1}`);
+  sql(`UPDATE break_glass SET expires = ${nowSeconds() - 1}`);
   assert.equal((await api(head, 'GET', `/api/v1/pupils/${ids.pB}`)).status, 404);
   assert.equal((await api(head, 'GET', `/api/v1/cases/${ids.caseB}`)).status, 404);
 });

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { startServer, Client, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
+import { startServer, Client, decodeHtml, DEMO_PASSWORD, nowMs } from './harness.mjs';
 
 let srv;
 let thr; // its own server for the throttling test: failures count per address too
@@ -45,7 +45,7 @@ function base32Decode(s) {
 }
 
 /** The 6-digit code for a step (default: now). */
-function totp(secret, step = Math.floor(Date.now() / 30000)) {
+function totp(secret, step = Math.floor(nowMs() / 30000)) {
   const msg = Buffer.alloc(8);
   msg.writeBigUInt64BE(BigInt(step));
   const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
@@ -54,7 +54,7 @@ function totp(secret, step = Math.floor(Date.now() / 30000)) {
   return String(bin).padStart(6, '0');
 }
 
-const nowStep = () => Math.floor(Date.now() / 30000);
+const nowStep = () => Math.floor(nowMs() / 30000);
 
 // ---- helpers --------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, Client, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
+import { startServer, Client, decodeHtml, DEMO_PASSWORD, TODAY, nowSeconds } from './harness.mjs';
 
 let srv;
 let coord; // case coordinator (authority)
@@ -32,7 +32,7 @@ function daysBetween(a, b) {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400000);
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => TODAY;
 
 /** A client signed in through the JSON API, with its CSRF token. */
 async function signedIn(username) {
@@ -101,7 +101,7 @@ before(async () => {
   if (team.status === 201 && team.body.team?.id) {
     ids.team = team.body.team.id;
   } else {
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     ids.team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
       VALUES (${ids.authority}, ${schoolA}, 'Actions test TAS', 'fortnightly', ${now}, ${now}) RETURNING id;`));
     sql(`INSERT INTO team_schools (team_id, school_id) VALUES (${ids.team}, ${schoolA});`);
@@ -119,7 +119,7 @@ before(async () => {
   // The case was brought last September (so actions can be overdue), and
   // discussed at a held meeting whose minutes and feedback are not written.
   sql(`UPDATE cases SET opened_on = '2025-09-15' WHERE id = ${ids.case};`);
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   ids.meeting = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
     VALUES (${ids.team}, '2025-09-24', '13:30', 'held', ${now}, ${now}) RETURNING id;`));
   ids.discussion = Number(sql(`INSERT INTO discussions (meeting_id, case_id, kind, created_at, updated_at)
@@ -264,7 +264,7 @@ test('the overdue action is on the work list, and leaves it when done', async ()
 });
 
 test('a practitioner linked to an account sees the actions they own', async () => {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   const prac = Number(sql(`INSERT INTO practitioners (authority_id, service_id, user_id, name, created_at, updated_at)
     VALUES (${ids.authority}, ${ids.ep}, ${coord.me.id}, 'Sam Okonjo', ${now}, ${now}) RETURNING id;`));
   const r = await api(coord, 'POST', `/api/v1/cases/${ids.case}/actions`, {

@@ -8,12 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, Client, tasBin } from './harness.mjs';
+import { startServer, Client, tasBin, TODAY, addDays, nowSeconds } from './harness.mjs';
 
 let srv, coord, dpo, dpoHtml, head;
 let pupilA, pupilB, team, caseA, consentA, upnA;
-const TODAY = new Date().toISOString().slice(0, 10);
-const addDays = (d, n) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10);
 const FAR = `${Number(TODAY.slice(0, 4)) + 40}-01-01`;   // past any 25th birthday of a demo pupil
 
 function sql(q) {
@@ -55,7 +53,7 @@ const maxId = () => Number(sql('SELECT coalesce(max(id), 0) FROM audit_log'));
 
 before(async () => {
   srv = await startServer({ seed: 5, extraArgs: ['--quiet'] });
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
     SELECT authority_id, id, name || ' TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
   sql(`INSERT INTO team_schools VALUES (${team}, 1);`);

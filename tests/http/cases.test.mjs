@@ -5,11 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client } from './harness.mjs';
+import { startServer, Client, TODAY, addDays, nowSeconds } from './harness.mjs';
 
 let srv, coord, head, headJson;
-const TODAY = new Date().toISOString().slice(0, 10);
-const addDays = (d, n) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10);
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20), FUTURE = addDays(TODAY, 10);
 let pupilA, pupilB, pupilC, otherPupil, team, m1, m2, m3;
 
@@ -38,7 +36,7 @@ function api(c, method, path, obj) {
 before(async () => {
   srv = await startServer({ seed: 11 });
   // School 1 is the head's school in the demo.  A team there, three meetings.
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
     SELECT authority_id, id, name || ' TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
   sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
@@ -144,7 +142,7 @@ test('agenda: reviews of cases already discussed come first, then new cases', as
   // Case A was discussed at the first meeting and has an overdue action.
   let res = await api(coord, 'POST', `/api/v1/meetings/${m1}/agenda`, { case_id: caseA });
   assert.equal(res.status, 201, await res.text());
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   sql(`INSERT INTO actions (case_id, description, setting, nature, due_on, status, created_at, updated_at)
        VALUES (${caseA}, 'School to try a calm start', 'school', 'school_adjustment', '${addDays(TODAY, -5)}', 'open', ${now}, ${now});`);
   res = await api(coord, 'POST', `/api/v1/pupils/${pupilB}/cases`, { team_id: team, need_cognition_learning: 'Reading' });

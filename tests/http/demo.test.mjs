@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
+import { startServers, Client, DEMO_PASSWORD } from './harness.mjs';
 
 const SEED = 4;
 let srv; // with the year
@@ -45,11 +45,11 @@ function lastYear(today) {
 }
 
 before(async () => {
-  [srv, twin, bare] = await Promise.all([
-    startServer({ seed: SEED, year: true, extraArgs: ['--rollup-every', '1'] }),
-    startServer({ seed: SEED, year: true }),
-    startServer({ seed: SEED }),
-  ]);
+  [srv, twin, bare] = await startServers(
+    { seed: SEED, year: true, extraArgs: ['--rollup-every', '1'] },
+    { seed: SEED, year: true },
+    { seed: SEED },
+  );
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
-import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
+import { startServer, Client, DEMO_PASSWORD, nowSeconds } from './harness.mjs';
 
 const OTHER_KEY = 'ab'.repeat(32);
 let a; // key file
@@ -49,7 +49,7 @@ async function makeCases(server) {
   assert.equal(list.status, 200);
   const pupils = list.body.pupils.slice(0, 2);
   assert.equal(pupils.length, 2);
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   const team = Number(sql(server, `INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
     VALUES (${authority}, ${school}, 'Extract test TAS', 'fortnightly', ${now}, ${now}) RETURNING id;`));
   sql(server, `INSERT INTO team_schools (team_id, school_id) VALUES (${team}, ${school});`);

@@ -18,6 +18,42 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+// ---- the day the tests run on ---------------------------------------------
+// No test depends on the day it is run: TAS_TODAY pins tas's calendar to a
+// day (see src/lib/clock.h) and TAS_TODAY_FROM anchors it, so the servers
+// and commands these tests start, and the tests themselves, agree on the
+// time to the second.  scripts/run-tests.sh runs the suite on two days; a
+// test file run alone takes DEFAULT_TODAY.  Children inherit process.env.
+const DEFAULT_TODAY = '2026-11-18';
+if (!process.env.TAS_TODAY) process.env.TAS_TODAY = DEFAULT_TODAY;
+if (!process.env.TAS_TODAY_FROM) process.env.TAS_TODAY_FROM = String(Math.floor(Date.now() / 1000));
+
+/** The tests' today, "YYYY-MM-DD" (UTC), as every tas process sees it. */
+export const TODAY = process.env.TAS_TODAY;
+const CLOCK_OFFSET_MS = Date.parse(`${TODAY}T12:00:00Z`) - Number(process.env.TAS_TODAY_FROM) * 1000;
+if (Number.isNaN(CLOCK_OFFSET_MS)) throw new Error(`TAS_TODAY=${TODAY} is not a YYYY-MM-DD date`);
+
+/** Milliseconds since 1970 on tas's clock (use instead of Date.now()). */
+export function nowMs() {
+  return Date.now() + CLOCK_OFFSET_MS;
+}
+
+/** Whole seconds since 1970 on tas's clock, as tas stores times. */
+export function nowSeconds() {
+  return Math.floor(nowMs() / 1000);
+}
+
+/** "YYYY-MM-DD" n days from `iso` (UTC). */
+export function addDays(iso, n) {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
+}
+
+/** The school year (starting 1 August) a day falls in: 2026 for 2026/27. */
+export function academicYearOf(iso) {
+  const y = Number(iso.slice(0, 4));
+  return Number(iso.slice(5, 7)) >= 8 ? y : y - 1;
+}
+
 /** Password of every demo user. */
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -168,6 +204,21 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
   };
 }
 
+/**
+ * Starts several servers at once (startServer options each).  If any fails
+ * to start, the others are stopped before the error is thrown, so a failed
+ * `before` does not leave a server holding the test file open.
+ */
+export async function startServers(...options) {
+  const got = await Promise.allSettled(options.map((o) => startServer(o)));
+  const failed = got.find((g) => g.status === 'rejected');
+  if (failed) {
+    await Promise.all(got.filter((g) => g.status === 'fulfilled').map((g) => g.value.stop()));
+    throw failed.reason;
+  }
+  return got.map((g) => g.value);
+}
+
 /** Decodes the HTML character references our templates produce. */
 export function decodeHtml(s) {
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (m, e) => {
@@ -219,7 +270,7 @@ export class Client {
         if (key === 'max-age' && Number(v.trim()) <= 0) expired = true;
         if (key === 'expires') {
           const t = Date.parse(v.trim());
-          if (!Number.isNaN(t) && t <= Date.now()) expired = true;
+          if (!Number.isNaN(t) && t <= nowMs()) expired = true;
         }
       }
       if (expired || value === '') this.cookies.delete(name);

@@ -3,7 +3,7 @@
 // (SQL and HTML metacharacters), CSRF, and who may see which pupils.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, csrfFrom, decodeHtml } from './harness.mjs';
+import { startServer, Client, csrfFrom, decodeHtml, TODAY } from './harness.mjs';
 
 let srv;
 const as = {}; // username -> signed-in Client with .csrf and .me
@@ -42,7 +42,7 @@ function wrongCheckLetter(upn) {
 
 /** YYYY-MM-DD for a date relative to today (UTC), as the server counts days. */
 function isoDay(offsetDays = 0, offsetYears = 0) {
-  const d = new Date();
+  const d = new Date(`${TODAY}T00:00:00Z`);
   d.setUTCFullYear(d.getUTCFullYear() + offsetYears);
   d.setUTCDate(d.getUTCDate() + offsetDays);
   return d.toISOString().slice(0, 10);
@@ -476,7 +476,7 @@ test('missing fields: one error for each, in form order, each linked to its fiel
 
 test('dates of birth: in the future or today refused, and other impossible dates', async () => {
   const c = as.coordinator;
-  const nextYear = String(new Date().getUTCFullYear() + 1);
+  const nextYear = String(Number(TODAY.slice(0, 4)) + 1);
   const cases = [
     [{ 'dob-day': '1', 'dob-month': '6', 'dob-year': nextYear }, 'Date of birth must be in the past'],
     [{ 'dob-day': '30', 'dob-month': '2', 'dob-year': '2016' }, 'Date of birth must be a real date'],

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, decodeHtml } from './harness.mjs';
+import { startServer, Client, tasBin, decodeHtml, TODAY, academicYearOf } from './harness.mjs';
 
 let srv;
 const as = {}; // username -> signed-in Client with .csrf and .me
@@ -119,8 +119,7 @@ function termsFromForm(html) {
 
 before(async () => {
   srv = await startServer({ extraArgs: ['--quiet'] });
-  const now = new Date();
-  year = now.getUTCMonth() >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  year = academicYearOf(TODAY);
   // A platform administrator, to create a second authority (which gets its
   // defaults from svc_authority_create, like the demo's).
   const add = spawnSync(tasBin(), ['user', 'add', 'platform', '--db', srv.db, '--name', 'Pat Platform',

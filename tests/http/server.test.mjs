@@ -104,28 +104,27 @@ test('security headers on HTML, JSON, redirects and errors', async () => {
 });
 
 test('a body over 1 MiB gets 413 (declared or chunked); the server stays up', async () => {
-  const big = 'a'.repeat(MIB + 1);
-  const declared = await fetch(`${srv.base}/api/v1/pupils`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: big,
-  });
-  assert.equal(declared.status, 413);
-  assertSecurityHeaders(declared, '413');
-  await declared.arrayBuffer();
+  // Raw sockets, sending no more than the server reads: a client that goes
+  // on writing after a 413 can have its connection reset before it reads
+  // the answer (that race made this test fail now and then with fetch).
+  const headersOf = (raw) => new Headers(raw.split('\r\n\r\n')[0].split('\r\n').slice(1)
+    .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
   // Refused on the declared length alone, before any of the body is sent.
-  const early = await rawRequest(
-    `POST /pupils HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
-  assert.match(early, /^HTTP\/1\.1 413 /);
-  assert.match(early, /\r\ncontent-security-policy: [^\r]*frame-ancestors 'none'/i);
+  for (const path of ['/pupils', '/api/v1/pupils']) {
+    const early = await rawRequest(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
+    assert.match(early, /^HTTP\/1\.1 413 /, path);
+    assertSecurityHeaders({ headers: headersOf(early) }, `413 for ${path}`);
+  }
 
-  // Chunked: the size is only known while reading.
-  const chunk = new Uint8Array(64 * 1024).fill(98);
-  let n = 0;
-  const stream = new ReadableStream({ pull(ctrl) { if (n++ < 17) ctrl.enqueue(chunk); else ctrl.close(); } });
-  const chunked = await fetch(`${srv.base}/api/v1/pupils`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half',
-  });
-  assert.equal(chunked.status, 413);
-  await chunked.arrayBuffer();
+  // Chunked: the size is only known while reading (the server reads to the
+  // end, keeping nothing past the limit).  Sixteen 64 KiB chunks are
+  // exactly 1 MiB; one byte more is over.
+  const chunk = `10000\r\n${'b'.repeat(64 * 1024)}\r\n`;
+  const chunked = await rawRequest(
+    'POST /api/v1/pupils HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n', `${chunk.repeat(16)}1\r\nb\r\n0\r\n\r\n`);
+  assert.match(chunked, /^HTTP\/1\.1 413 /);
 
   // Exactly 1 MiB is read (and here fails validation, not the size check).
   const pad = JSON.stringify({ upn: '' }).length;

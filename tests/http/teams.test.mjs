@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, decodeHtml } from './harness.mjs';
+import { startServer, Client, tasBin, decodeHtml, TODAY } from './harness.mjs';
 
 let srv;
 const as = {}; // username -> signed-in Client with .csrf
@@ -17,7 +17,7 @@ let primaryTeam; // the three-weekly team made with the form
 let year; // current academic year (1 August start), UTC as the server
 let terms = []; // [{starts, ends}] of that year, as recorded
 let closures = new Set();
-const today = new Date().toISOString().slice(0, 10);
+const today = TODAY;
 
 // ---- helpers ---------------------------------------------------------------
 

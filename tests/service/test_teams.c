@@ -386,6 +386,64 @@ static void test_plan(void **state)
     assert_int_equal(res.planned, 0);
 }
 
+/* Planning "from today" keeps the whole year's rhythm, whatever today is:
+ * after the year is planned, a plan from any day of it adds nothing, and a
+ * fresh plan from any day is the whole year's days from that day on.  (It
+ * used to restart a three-weekly rhythm at today, adding an off-rhythm
+ * meeting on two days in three.) */
+static void test_plan_from_any_day(void **state)
+{
+    struct fx *f = *state;
+    terms(f->db, f->a1);
+    int64_t id = make_team(f, &f->admin, SVC_OK);
+    struct field_errors e = {0};
+    struct schedule_result res;
+    assert_int_equal(svc_team_plan(&f->admin, id, "2026", "yes", &e, &res), SVC_OK);
+    size_t whole = res.planned;
+    assert_true(whole >= 12 && whole <= 20);
+    struct meeting_filter mf = {id, "", "", "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct page_req pg = {1, 200};
+    int64_t total;
+    struct days year = {{0}, 0};
+    assert_int_equal(svc_meeting_list(&f->admin, &mf, &pg, &total, collect, &year), SVC_OK);
+    assert_int_equal(year.n, whole);
+
+    int32_t first = day_from_ymd(2026, 9, 1), last = day_from_ymd(2027, 7, 21);
+    for (int32_t d = first; d <= last; d += 4) {
+        struct svc_ctx c = f->admin;
+        c.now = ((int64_t)d) * 86400 + 9 * 3600;
+        day_format(d, c.today);
+        memset(&e, 0, sizeof e);
+        assert_int_equal(svc_team_plan(&c, id, "2026", NULL, &e, &res), SVC_OK);
+        if (res.planned != 0)
+            fail_msg("planning from %s added %zu meetings", c.today, res.planned);
+        size_t left = 0;
+        for (size_t i = 0; i < year.n; i++)
+            left += year.days[i] >= d;
+        assert_int_equal(res.existed, left);
+    }
+
+    /* A second team planned only from a day in the spring term meets on
+     * the whole year's days from then on. */
+    int64_t id2 = make_team(f, &f->admin, SVC_OK);
+    struct svc_ctx c = f->admin;
+    int32_t spring = day_from_ymd(2027, 2, 3);
+    c.now = ((int64_t)spring) * 86400 + 9 * 3600;
+    day_format(spring, c.today);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(svc_team_plan(&c, id2, "2026", NULL, &e, &res), SVC_OK);
+    struct meeting_filter mf2 = {id2, "", "", "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct days later = {{0}, 0};
+    assert_int_equal(svc_meeting_list(&f->admin, &mf2, &pg, &total, collect, &later), SVC_OK);
+    size_t k = 0;
+    for (size_t i = 0; i < year.n; i++)
+        if (year.days[i] >= spring) {
+            assert_true(k < later.n);
+            assert_int_equal(later.days[k++], year.days[i]);
+        }
+    assert_int_equal(k, later.n);
+}
+
 static int64_t add_meeting(struct fx *f, int64_t team, const char *date)
 {
     struct field_errors e = {0};
@@ -535,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_parsers),
         cmocka_unit_test_setup_teardown(test_team_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_from_any_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_team_grants, setup, teardown),
     };
