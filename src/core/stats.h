@@ -84,8 +84,21 @@ struct stat_row *stat_find(struct stat_table *t, const char *group, const char *
 
 /* Primary and secondary suppression over a set of tables at once (ratios
  * and percentages may point across tables).  threshold < 2 suppresses
- * nothing.  Percentages and ratios are then withheld as described above. */
+ * nothing.  After the quick rule (a lone hidden cell in an identity takes
+ * the smallest other count with it), the tables are audited (stat_audit)
+ * and one more cell is hidden next to any hidden cell a reader could still
+ * work out, until none can be: the smallest non-zero count, or a zero
+ * where only zeros are left (so "c" may hide a zero, and a reader cannot
+ * assume a hidden cell is at least 1).  Percentages and ratios are then
+ * withheld as described above. */
 void stat_suppress(struct stat_table *tables, size_t ntables, int threshold);
+
+/* How many hidden cells a reader could work out exactly by linear
+ * arithmetic from the cells shown and the tables' identities (each row's
+ * phases add up to its Total, each partition's rows to their base),
+ * assuming only that a hidden count is 0 or more (core/disclosure.h);
+ * the first such cell in *first (when not NULL).  -1 if it could not tell. */
+int stat_audit(const struct stat_table *tables, size_t ntables, const struct stat_cell **first);
 
 /* Text for a cell: "c" when suppressed, "12", "2.5", "£1,150"; pct_out
  * gets "59%" or "" (no base, base 0, or withheld).  Percentages are whole

@@ -1169,7 +1169,23 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
             d->t[i].chart = CHART_NONE;   /* no chart of nothing */
     }
     stat_suppress(d->t, DT__COUNT, d->exact ? 0 : d->threshold);
+    /* stat_suppress goes on until the audit finds nothing to work out;
+     * said with the tables so readers (and the tests) can see it. */
+    d->disclosed = d->exact ? 0 : stat_audit(d->t, DT__COUNT, NULL);
     return SVC_OK;
+}
+
+bool dashboard_cell_at(const struct dashboard *d, const struct stat_cell *c, const struct stat_table **t,
+                       const struct stat_row **r)
+{
+    for (int i = 0; c && i < DT__COUNT; i++)
+        for (size_t k = 0; k < d->t[i].nrows; k++)
+            if (c >= &d->t[i].rows[k].cells[0] && c < &d->t[i].rows[k].cells[STAT_NCOLS]) {
+                *t = &d->t[i];
+                *r = &d->t[i].rows[k];
+                return true;
+            }
+    return false;
 }
 
 const struct stat_table *dashboard_table(const struct dashboard *d, const char *key)

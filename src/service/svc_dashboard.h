@@ -53,6 +53,7 @@ struct dashboard {
     int threshold;
     bool population_recorded;           /* some school in scope has census figures */
     char missing_rates[512];            /* roles attending without a cost rate */
+    int disclosed;                      /* hidden cells a reader could work out (stat_audit): 0 */
     struct stat_table t[DT__COUNT];
 };
 
@@ -74,6 +75,10 @@ enum svc_status svc_dashboard_rebuild(struct svc_ctx *c);
 /* True when two dashboards hold the same tables, rows and figures;
  * otherwise where the first difference is, in words. */
 bool dashboard_same(const struct dashboard *a, const struct dashboard *b, char *where, size_t wherelen);
+/* The table and row holding a cell (a base a row adds up to); false when
+ * it is in none of d's tables (or c is NULL). */
+bool dashboard_cell_at(const struct dashboard *d, const struct stat_cell *c, const struct stat_table **t,
+                       const struct stat_row **r);
 /* Table by key ("meetings", "gender", ...), or NULL. */
 const struct stat_table *dashboard_table(const struct dashboard *d, const char *key);
 

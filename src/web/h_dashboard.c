@@ -119,7 +119,7 @@ static json_t *chart_json(const struct stat_table *t)
     return o;
 }
 
-static json_t *table_json(const struct stat_table *t, bool html)
+static json_t *table_json(const struct dashboard *d, const struct stat_table *t, bool html)
 {
     int cols[STAT_NCOLS];
     int nc = stat_columns(t, cols);
@@ -135,6 +135,13 @@ static json_t *table_json(const struct stat_table *t, bool html)
             json_array_append_new(cells, cell_json(r, cols[k]));
         json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "group", r->group, "label", r->label, "kind",
                               kind_code(r->kind), "cells", cells);
+        /* What the row adds up to, for readers checking the arithmetic: a
+         * partition's rows add up to their base row, column by column. */
+        const struct stat_table *bt;
+        const struct stat_row *br;
+        if (!html && r->partition && dashboard_cell_at(d, r->cells[COL_TOTAL].base, &bt, &br))
+            json_object_set_new(o, "part_of", json_pack("{s:i, s:s, s:s, s:s}", "partition", r->partition,
+                                                        "table", bt->key, "group", br->group, "row", br->label));
         if (html && r->group[0] && strcmp(r->group, group) != 0)
             json_object_set_new(o, "group_start", json_true());
         group = r->group;
@@ -154,7 +161,7 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
     json_t *tables = json_array();
     int section = 0;
     for (int i = 0; i < DT__COUNT; i++) {
-        json_t *t = table_json(&d->t[i], html);
+        json_t *t = table_json(d, &d->t[i], html);
         int s = dashboard_section((enum dash_table)i);
         json_object_set_new(t, "section", json_integer(s));
         if (html && s != section) {
@@ -173,9 +180,14 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
     json_object_set_new(f, "authority_id", d->f.authority_id ? json_integer(d->f.authority_id) : json_null());
     json_object_set_new(f, "team_id", d->f.team_id ? json_integer(d->f.team_id) : json_null());
     json_object_set_new(f, "school_id", d->f.school_id ? json_integer(d->f.school_id) : json_null());
-    return json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
-                     d->may_see_exact, "threshold", d->threshold, "population_recorded", d->population_recorded,
-                     "missing_cost_rates", d->missing_rates, "tables", tables);
+    json_t *out = json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
+                            d->may_see_exact, "threshold", d->threshold, "population_recorded",
+                            d->population_recorded, "missing_cost_rates", d->missing_rates, "tables", tables);
+    if (!d->exact)
+        json_object_set_new(out, "disclosure_check",
+                            json_pack("{s:s, s:i}", "method", "interval bounds by linear programming over the "
+                                      "tables' totals and partitions", "hidden_cells_worked_out", d->disclosed));
+    return out;
 }
 
 /* ---- the filter form ---- */

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServers, Client, DEMO_PASSWORD } from './harness.mjs';
+import { attack, hiddenCells } from './disclosure_attack.mjs';
 
 const SEED = 4;
 let srv; // with the year
@@ -152,6 +153,43 @@ test('the dashboard\'s rollup gives the records\' figures for the demonstration 
   const held = (await json(c, `/api/v1/dashboard?from=${from}&to=${to}`)).tables
     .find((t) => t.key === 'meetings').rows.find((r) => r.label === 'Meetings held');
   assert.ok(held.cells.find((x) => x.column === 'Total').value > 0, 'a year with meetings in it');
+});
+
+test('no figure hidden in a published table of the demonstration year can be worked out from the others', async () => {
+  const c = await signedIn(srv, 'admin');
+  const { from, to } = lastYear((await json(c, '/api/v1/work')).today);
+  let hiddenInAll = 0, naiveFound = 0;
+  for (const extra of ['', '&phase=primary', '&phase=secondary', `&team_id=1`]) {
+    const q = `/api/v1/dashboard?from=${from}&to=${to}${extra}`;
+    const exact = await json(c, q);
+    const pub = await json(c, `${q}&publish=yes`);
+    assert.equal(exact.exact, true);
+    assert.equal(pub.exact, false);
+    assert.equal(pub.disclosure_check.hidden_cells_worked_out, 0, `the server's own audit${extra}`);
+    const hidden = hiddenCells(pub);
+    hiddenInAll += hidden.length;
+    // The reader's subtraction finds nothing, even assuming "c" is never 0.
+    assert.deepEqual(attack(pub), [], `worked out from ${extra || 'the whole year'}`);
+    const truth = new Map();
+    for (const t of exact.tables) for (const r of t.rows) for (const x of r.cells) {
+      truth.set(`${t.key}|${r.group}|${r.label}|${x.column}`, x.value);
+    }
+    const right = attack(pub, { atLeastOne: true })
+      .filter((f) => truth.get(`${f.table}|${f.group}|${f.row}|${f.column}`) === f.value);
+    assert.deepEqual(right, [], `worked out (assuming c is at least 1) from ${extra || 'the whole year'}`);
+    // The same tables with only the small counts hidden (no secondary
+    // suppression) do give figures away: the reader has teeth.
+    const naive = structuredClone(exact);
+    for (const t of naive.tables) for (const r of t.rows) for (const x of r.cells) {
+      const pubRow = pub.tables.find((u) => u.key === t.key).rows.find((u) => u.label === r.label && u.group === r.group);
+      if (pubRow?.part_of) r.part_of = pubRow.part_of;
+      x.suppressed = r.kind === 'count' && x.value > 0 && x.value < pub.threshold &&
+        pubRow.cells.find((u) => u.column === x.column).suppressed;
+    }
+    naiveFound += attack(naive).length;
+  }
+  assert.ok(hiddenInAll > 20, `published tables hide figures (${hiddenInAll})`);
+  assert.ok(naiveFound > 0, 'small counts alone, hidden without their complements, can be worked out');
 });
 
 test('a long work list shows its first 50 rows, and all of them when asked', async () => {

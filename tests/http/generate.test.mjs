@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runTas } from './harness.mjs';
+import { runTas, startServer, Client, tasBin } from './harness.mjs';
+import { attack, hiddenCells } from './disclosure_attack.mjs';
 
 function sql(db, statement) {
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, statement], { encoding: 'utf8' });
@@ -64,6 +65,7 @@ test('one authority, deterministic, with every kind of record', async () => {
       ['rebuild', '--from', '2025-01-01', '--to', '2025-01-31'], ['mend'], []]) {
       assert.equal((await runTas(['rollup', '--db', a, ...bad])).code, 2, bad.join(' '));
     }
+    await publishedTablesGiveNothingAway(a);
     const b = path.join(dir, 'b.db');
     assert.equal((await runTas(['generate', '--db', b, '--scale', 'authority', '--seed', '5'])).code, 0);
     const digest = (db) => sql(db, `SELECT group_concat(x, ',') FROM (SELECT phase || count(*) AS x FROM schools GROUP BY phase)
@@ -76,6 +78,33 @@ test('one authority, deterministic, with every kind of record', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/* Every published table of the generated authority (the year, each phase,
+ * and the first teams, where counts are small): the server's audit and the
+ * reader's subtraction (disclosure_attack.mjs) find nothing. */
+async function publishedTablesGiveNothingAway(db) {
+  const add = spawnSync(tasBin(), ['user', 'add', 'auditor', '--db', db, '--name', 'Audit Reader',
+    '--role', 'admin', '--scope', 'system'], { input: 'generated-tables-77\n', encoding: 'utf8' });
+  assert.equal(add.status, 0, add.stderr);
+  const srv = await startServer({ db, extraArgs: ['--quiet', '--rollup-every', '0'] });
+  try {
+    const c = new Client(srv.base);
+    assert.equal((await c.signIn('auditor', 'generated-tables-77')).status, 303);
+    let hidden = 0;
+    const views = ['', '&phase=primary', '&phase=secondary', ...[1, 2, 3, 4, 5, 6].map((t) => `&team_id=${t}`)];
+    for (const extra of views) {
+      const res = await c.get(`/api/v1/dashboard?from=2024-09-01&to=2025-08-31&publish=yes${extra}`);
+      assert.equal(res.status, 200, extra);
+      const pub = await res.json();
+      assert.equal(pub.disclosure_check.hidden_cells_worked_out, 0, extra);
+      assert.deepEqual(attack(pub), [], `worked out from the published tables${extra}`);
+      hidden += hiddenCells(pub).length;
+    }
+    assert.ok(hidden > 0, 'the team views hide small counts');
+  } finally {
+    await srv.stop();
+  }
+}
 
 test('usage errors', async () => {
   assert.equal((await runTas(['generate', '--scale', 'national'])).code, 2);

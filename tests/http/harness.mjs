@@ -106,12 +106,13 @@ export function runTas(args, { timeoutMs = 60000, env = {} } = {}) {
  * Creates a demo database in a fresh temporary directory and starts
  * `tas serve` on a free loopback port.  The demo year (teams, meetings,
  * cases, actions) only with { year: true }: most tests want an empty year.
+ * With { db }, serves that database as it is instead (the caller owns it).
  * Resolves { base, proc, dir, db, logs(), stop({expectExitZero}) }.
  */
-export async function startServer({ seed = 1, extraArgs = [], env = {}, year = false } = {}) {
+export async function startServer({ seed = 1, extraArgs = [], env = {}, year = false, db: given } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tas-test-'));
-  const db = path.join(dir, 'tas.db');
-  try {
+  const db = given || path.join(dir, 'tas.db');
+  if (!given) try {
     const demo = await runTas(['demo', '--db', db, '--seed', String(seed), ...(year ? [] : ['--without-year'])],
       { env });
     if (demo.code !== 0) {
