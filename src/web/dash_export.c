@@ -7,59 +7,43 @@
 
 #include <xlsxwriter.h>
 
-/* A CSV field: quoted when needed; text a spreadsheet would run as a
- * formula (=, +, -, @ first) is prefixed with ' so it stays text. */
-static void csv_field(struct buf *b, const char *s, bool first)
-{
-    if (!first)
-        buf_putc(b, ',');
-    bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
-                   !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
-    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        buf_putc(b, '"');
-    if (formula)
-        buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    if (quote)
-        buf_putc(b, '"');
-}
+#include "lib/csv.h"
 
 void dash_csv(const struct stat_table *t, struct buf *out)
 {
     int cols[STAT_NCOLS];
     int nc = stat_columns(t, cols);
-    csv_field(out, "Group", true);
-    csv_field(out, "Measure", false);
+    struct csv w = CSV_INIT(out);
+    csv_text(&w, "Group");
+    csv_text(&w, "Measure");
     for (int i = 0; i < nc; i++) {
         char h[48];
-        csv_field(out, stat_col_label((enum stat_col)cols[i]), false);
+        csv_text(&w, stat_col_label((enum stat_col)cols[i]));
         snprintf(h, sizeof h, "%s %%", stat_col_label((enum stat_col)cols[i]));
-        csv_field(out, h, false);
+        csv_text(&w, h);
     }
-    buf_puts(out, "\r\n");
+    csv_end_row(&w);
     for (size_t r = 0; r < t->nrows; r++) {
         const struct stat_row *row = &t->rows[r];
-        csv_field(out, row->group, true);
-        csv_field(out, row->label, false);
+        csv_text(&w, row->group);
+        csv_text(&w, row->label);
         for (int i = 0; i < nc; i++) {
+            const struct stat_cell *x = &row->cells[cols[i]];
             char text[48], pct[16];
             stat_cell_text(row, (enum stat_col)cols[i], text, sizeof text, pct, sizeof pct);
-            if (row->kind == STAT_MONEY && !row->cells[cols[i]].suppressed)   /* plain pounds, no symbol or commas */
-                snprintf(text, sizeof text, "%.2f", (double)row->cells[cols[i]].n / 100.0);
-            else if (row->kind == STAT_COUNT && !row->cells[cols[i]].suppressed)
-                snprintf(text, sizeof text, "%lld", (long long)row->cells[cols[i]].n);
-            csv_field(out, text, false);
+            if (row->kind == STAT_COUNT && !x->suppressed) {
+                csv_int(&w, x->n);
+            } else {
+                if (row->kind == STAT_MONEY && !x->suppressed)   /* plain pounds, no symbol or commas */
+                    snprintf(text, sizeof text, "%.2f", (double)x->n / 100.0);
+                csv_text(&w, text);
+            }
             char *pc = strchr(pct, '%');
             if (pc)
                 *pc = '\0';
-            csv_field(out, pct, false);
+            csv_text(&w, pct);
         }
-        buf_puts(out, "\r\n");
+        csv_end_row(&w);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "core/casefile.h"
 #include "service/svc_actions.h"
 #include "service/svc_extract.h"
+#include "lib/csv.h"
 #include "web/handlers.h"
 #include "web/router.h"
 #include "web/view.h"
@@ -74,33 +75,9 @@ static void h_extract_json(struct req *rq, struct resp *rs)
     extract_free(&x);
 }
 
-/* Every value is a code, a date, a number or hex; commas or quotes would
- * still be quoted, so a stray one cannot shift the columns. */
-static void csv_field(struct buf *b, const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_putc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"')
-                buf_putc(b, '"');
-            buf_putc(b, *s);
-        }
-        buf_putc(b, '"');
-    } else {
-        buf_puts(b, s);
-    }
-    buf_puts(b, last ? "\r\n" : ",");
-}
-
-static void csv_int(struct buf *b, int64_t n, bool last)
-{
-    char t[24];
-    snprintf(t, sizeof t, "%lld", (long long)n);
-    csv_field(b, t, last);
-}
-
 static void csv_header(struct buf *b)
 {
+    /* Column names are fixed codes: nothing for a spreadsheet to run. */
     buf_puts(b, "key_id,pupil_pid,case_ref,birth_year_month,gender,ethnicity,nc_year,sen_provision,"
                 "la_code,school_urn,school_phase,case_status,opened_on,closed_on,closure_reason");
     for (size_t i = 0; i < CASE_PRIOR_FLAGS; i++)
@@ -127,27 +104,29 @@ static void h_extract_csv(struct req *rq, struct resp *rs)
     struct buf *b = &rs->body;
     buf_reset(b);
     csv_header(b);
+    struct csv w = CSV_INIT(b);
     for (size_t i = 0; i < x.n; i++) {
         const struct extract_row *r = &x.rows[i];
         const char *cols[] = {x.key_id, r->pupil_pid, r->case_ref, r->birth_ym, r->gender, r->ethnicity,
                               r->nc_year, r->sen_provision, r->la_code, r->school_urn, r->school_phase,
                               r->status, r->opened_on, r->closed_on, r->closure_reason};
         for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
-            csv_field(b, cols[k], false);
+            csv_text(&w, cols[k]);
         for (size_t k = 0; k < CASE_PRIOR_FLAGS; k++)
-            csv_field(b, r->prior[k] < 0 ? "" : r->prior[k] ? "yes" : "no", false);
+            csv_text(&w, r->prior[k] < 0 ? "" : r->prior[k] ? "yes" : "no");
         for (size_t k = 0; k < CASE_NEED_AREAS; k++)
-            csv_field(b, r->needs[k] ? "1" : "0", false);
-        csv_int(b, r->discussions_new, false);
-        csv_int(b, r->discussions_review, false);
+            csv_text(&w, r->needs[k] ? "1" : "0");
+        csv_int(&w, r->discussions_new);
+        csv_int(&w, r->discussions_review);
         for (size_t k = 0; k < EXTRACT_NATURES; k++)
-            csv_int(b, r->by_nature[k], false);
+            csv_int(&w, r->by_nature[k]);
         for (size_t k = 0; k < EXTRACT_SETTINGS; k++)
-            csv_int(b, r->by_setting[k], false);
+            csv_int(&w, r->by_setting[k]);
         for (size_t k = 0; k < EXTRACT_STATUSES; k++)
-            csv_int(b, r->by_status[k], false);
+            csv_int(&w, r->by_status[k]);
         for (size_t k = 0; k < EXTRACT_OUTCOMES; k++)
-            csv_int(b, r->referrals[k], k == EXTRACT_OUTCOMES - 1);
+            csv_int(&w, r->referrals[k]);
+        csv_end_row(&w);
     }
     rs->status = 200;
     rs->content_type = "text/csv; charset=utf-8";

@@ -384,6 +384,19 @@ test('CSV and XLSX downloads', async () => {
   assert.equal(buf.subarray(0, 4).toString('binary'), 'PK\x03\x04');
   assert.ok(buf.includes(Buffer.from('xl/worksheets/sheet2.xml')));
 
+  // A name a spreadsheet would run as a formula stays text, whatever its
+  // first character (no exception for "-" before a digit).
+  const owners = async () => (await (await as.admin.get(`/dashboard.csv?table=action_owner&${RANGE}`)).text())
+    .trim().split('\r\n');
+  const label = owners().then((l) => l[1].split(',')[1]);
+  const name = await label;
+  for (const payload of ['-1+1|cmd', '=HYPERLINK("x")', '+1', '@SUM(A1)']) {
+    sql(`UPDATE services SET name = '${payload.replace(/'/g, "''")}' || ' ' || name WHERE name = '${name.replace(/'/g, "''")}';`);
+    const line = (await owners()).find((l) => l.includes(name));
+    assert.ok(line.startsWith(`,"'${payload.replace(/"/g, '""')} ${name}"`), line);
+    sql(`UPDATE services SET name = '${name.replace(/'/g, "''")}' WHERE name LIKE '%' || '${name.replace(/'/g, "''")}';`);
+  }
+
   const missing = await as.admin.get(`/dashboard.csv?table=nope&${RANGE}`);
   assert.equal(missing.status, 404);
   const steering = await as.steering.get(`/dashboard.csv?table=cases&${RANGE}`);

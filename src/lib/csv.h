@@ -1,0 +1,28 @@
+/* Writing CSV (RFC 4180) a row at a time, safe to open in a spreadsheet.
+ *
+ * Text that a spreadsheet would run as a formula (its first character is
+ * = + - @ a tab or a carriage return: OWASP's "CSV injection") is written
+ * with a ' in front, inside quotes, so it stays text.  There is no
+ * exception for "-" before a digit: "-1+1|cmd" is a formula too.  Numbers
+ * the program itself made go through csv_int, which writes them as they
+ * are, so a count is still a number in the sheet. */
+#ifndef TAS_LIB_CSV_H
+#define TAS_LIB_CSV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+struct csv {
+    struct buf *b;
+    bool mid_row;     /* a field was written on this row: the next needs a comma */
+};
+
+#define CSV_INIT(buf) {(buf), false}
+
+void csv_text(struct csv *w, const char *s);   /* NULL writes an empty field */
+void csv_int(struct csv *w, int64_t n);
+void csv_end_row(struct csv *w);               /* CRLF */
+
+#endif
