@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,11 +140,60 @@ static enum MHD_Result plain_status(struct MHD_Connection *c, struct req *rq, in
     return ok;
 }
 
+/* Unescapes a path or query value as libmicrohttpd would, except that an
+ * encoded NUL (%00) becomes DEL, which the request check refuses: a NUL
+ * would otherwise cut the string short unseen. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    for (char *p = strstr(s, "%00"); p; p = strstr(p + 3, "%00")) {
+        p[1] = '7';
+        p[2] = 'F';
+    }
+    return MHD_http_unescape(s);
+}
+
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    const char **first = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+        return MHD_YES;
+    if (!*first) {
+        *first = value ? value : "";
+        return MHD_YES;
+    }
+    if (strcmp(*first, value ? value : "") != 0) {
+        *first = NULL;   /* two different lengths: stop and say so */
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* What RFC 9112 says a server must not guess at: a path with a control
+ * character in it (a decoded NUL or line break), an HTTP/1.1 request with
+ * no Host, or two different Content-Lengths (the classic request smuggling
+ * set-up).  NULL when the request may go on, else why not. */
+static const char *malformed(struct MHD_Connection *c, const char *url, const char *version)
+{
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "The address holds a character that is not allowed.\n";
+    if (version && !strcmp(version, MHD_HTTP_VERSION_1_1) &&
+        !MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+        return "An HTTP/1.1 request must name its Host.\n";
+    const char *first = NULL;
+    int n = MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &first);
+    if (n > 0 && !first && MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH))
+        return "The request gives two different lengths.\n";
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
-    (void)version;
     struct server *srv = cls;
     struct req *rq = *con_cls;
     if (!rq) {
@@ -163,6 +213,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return plain_status(c, rq, 414, "The address is too long.\n");
         }
         snprintf(rq->path, sizeof rq->path, "%s", url);
+        const char *bad = malformed(c, url, version);
+        if (bad)
+            return plain_status(c, rq, 400, bad);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > srv->app->max_body)
             return plain_status(c, rq, 413, "The request is too large.\n");
@@ -263,6 +316,7 @@ struct server *server_start(struct app *app, const char *listen, unsigned thread
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 4u,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             /* caps the request line and headers of a connection */
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                             MHD_OPTION_CONNECTION_LIMIT, 512u,

@@ -268,6 +268,30 @@ test('the access log has paths only: no query strings, names or user names', asy
   }
 });
 
+test('strict HTTP: two different lengths, a NUL or control character in the path, no Host on HTTP/1.1', async () => {
+  const status = (raw) => Number(/^HTTP\/1\.[01] (\d{3})/.exec(raw)?.[1]);
+  const body = JSON.stringify({ username: 'dpo', password: 'x' });
+  const two = await rawRequest('POST /api/v1/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${body.length}\r\nContent-Length: ${body.length + 5}\r\nConnection: close\r\n\r\n`, body);
+  assert.equal(status(two), 400, two);
+  for (const p of ['/pupils%00.json', '/healthz%00', '/x%0d%0aSet-Cookie:%20a=b', '/a%7Fb', '/%09']) {
+    const r = await rawRequest(`GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.equal(status(r), 400, `${p}: ${r.slice(0, 80)}`);
+    assert.doesNotMatch(r, /set-cookie: a=b/i);
+  }
+  const noHost = await rawRequest('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.equal(status(noHost), 400, noHost);
+  // What is allowed still works: HTTP/1.0 needs no Host; the same length
+  // twice is one length.
+  assert.equal(status(await rawRequest('GET /healthz HTTP/1.0\r\n\r\n')), 200);
+  assert.equal(status(await rawRequest('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')), 200);
+  const same = await rawRequest('POST /api/v1/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${body.length}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`, body);
+  assert.notEqual(status(same), 400, same.slice(0, 80));
+  // The server is still up.
+  assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+});
+
 test('an encoded line break in a path cannot forge access log lines', async () => {
   const res = await fetch(`${srv.base}/x%0A2026-01-01T00:00:00Z%20GET%20/FORGED%20200%200%200.1ms`);
   await res.arrayBuffer();
