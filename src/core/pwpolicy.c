@@ -75,6 +75,58 @@ static bool contains_folded(const char *hay, const char *needle)
     return false;
 }
 
+/* One character again and again ("aaaaaaaaaaaa"), or a unit of two or
+ * three repeated ("abababababab", "abcabcabcabc"). */
+static bool repeats(const char *pw, size_t n)
+{
+    for (size_t unit = 1; unit <= 3 && unit < n; unit++) {
+        size_t i = unit;
+        while (i < n && pw[i] == pw[i - unit])
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* A run along a keyboard row or the alphabet, forwards or backwards,
+ * wrapping round ("qwertyuiopas", "098765432109", "zyxwvutsrqpo"): the
+ * whole password is consecutive characters of one of these. */
+static bool keyboard_run(const char *pw, size_t n)
+{
+    static const char *const seqs[] = {
+        "1234567890",                   /* wraps: ...890123... */
+        "abcdefghijklmnopqrstuvwxyz",
+        "qwertyuiopasdfghjklzxcvbnm",   /* the rows of a UK keyboard, one after another */
+        "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/",   /* its columns */
+        "`1234567890-=",
+        "qwertyuiop[]",
+        "asdfghjkl;'#",
+        "zxcvbnm,./",
+    };
+    for (size_t s = 0; s < sizeof seqs / sizeof seqs[0]; s++) {
+        const char *q = seqs[s];
+        size_t len = strlen(q);
+        for (int dir = -1; dir <= 1; dir += 2) {
+            const char *at = strchr(q, fold((unsigned char)pw[0]));
+            bool run = at != NULL;
+            size_t pos = at ? (size_t)(at - q) : 0;
+            for (size_t i = 1; run && i < n; i++) {
+                pos = dir > 0 ? (pos + 1) % len : (pos + len - 1) % len;
+                run = q[pos] == (char)fold((unsigned char)pw[i]);
+            }
+            if (run)
+                return true;
+        }
+    }
+    return false;
+}
+
 const char *pwpolicy_check(const char *pw, const char *username, const char *list, size_t listlen)
 {
     if (!pw || !*pw)
@@ -87,6 +139,8 @@ const char *pwpolicy_check(const char *pw, const char *username, const char *lis
     if (username && strlen(username) >= 3 && contains_folded(pw, username))
         return "Password must not contain the user name";
     size_t n = strlen(pw);
+    if (repeats(pw, n) || keyboard_run(pw, n))
+        return "Password is too easy to guess: it repeats or runs along the keyboard. Try three random words, for example";
     size_t base = n;
     while (base > 0 && !is_letter((unsigned char)pw[base - 1]))
         base--;

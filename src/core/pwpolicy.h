@@ -22,8 +22,10 @@ bool pwlist_contains(const char *list, size_t listlen, const char *word, size_t 
 /* NULL when pw may be used, else the message for the person choosing it.
  * username may be NULL.  Refused: too short or too long (counted in
  * characters, not bytes), on the list (ignoring case, and ignoring digits
- * and symbols added at the end, as in "password2024!"), or containing
- * the user name (of 3 or more characters). */
+ * and symbols added at the end, as in "password2024!"), containing the
+ * user name (of 3 or more characters), one character or a unit of two or
+ * three repeated, or a run along a keyboard row or column or the alphabet
+ * (either way, wrapping round). */
 const char *pwpolicy_check(const char *pw, const char *username, const char *list, size_t listlen);
 
 #endif

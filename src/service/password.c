@@ -42,8 +42,17 @@ void password_verify_dummy(const char *pw)
         (void)password_verify(dummy_hash, pw);
 }
 
+static bool demo_allowed;
+
+void password_allow_demo(void)
+{
+    demo_allowed = true;
+}
+
 const char *password_check(const char *pw, const char *username)
 {
+    if (!demo_allowed && pw && strcmp(pw, PASSWORD_DEMO) == 0)
+        return "Password is the demonstration's, which everyone can read: choose another";
     /* The block-list is compiled in (tools/blocklist.mjs); a build without
      * it would accept common passwords, so refuse everything instead. */
     const struct embedded_file *f = embedded_find("build/assets/passwords.txt");

@@ -23,6 +23,12 @@ void password_verify_dummy(const char *pw);
 /* NULL when acceptable, else a message for the person choosing it.
  * username (may be NULL) is the account the password is for. */
 const char *password_check(const char *pw, const char *username);
+
+/* The demonstration's password, which password_check refuses everywhere
+ * but in `tas demo` (it is printed in the README). */
+#define PASSWORD_DEMO "demo-password"
+/* Lets password_check accept PASSWORD_DEMO in this process: `tas demo` only. */
+void password_allow_demo(void);
 /* Fills out with n random bytes as lower-case hex (out needs 2n+1). */
 void random_hex(char *out, size_t nbytes);
 /* Lower-case hex SHA-256 of s (out needs 65). */

@@ -40,11 +40,13 @@ static void rules(void **state)
     assert_null(pwpolicy_check("twelve chars", NULL, small, n));
     /* Characters, not bytes: 11 two-byte letters are still too short. */
     assert_non_null(pwpolicy_check("ééééééééééé", NULL, small, n));
-    assert_null(pwpolicy_check("éééééééééééé", NULL, small, n));
+    assert_null(pwpolicy_check("éàèùâêîôûëïü", NULL, small, n));
     char big[300];
     memset(big, 'x', 257);
     big[257] = '\0';
     assert_string_equal(pwpolicy_check(big, NULL, small, n), "Password must be 256 characters or fewer");
+    for (int i = 0; i < 256; i++)
+        big[i] = "word"[i % 4];   /* not one repeated character: only the length is tested */
     big[256] = '\0';
     assert_null(pwpolicy_check(big, NULL, small, n));
     /* No composition rules: all lower case, no digits is fine. */
@@ -59,6 +61,26 @@ static void rules(void **state)
     assert_string_equal(pwpolicy_check("my-Alice-password", "alice", small, n),
                         "Password must not contain the user name");
     assert_null(pwpolicy_check("some long phrase", "al", small, n));
+}
+
+/* Repeats and keyboard runs are refused whether or not a list has them. */
+static void repeats_and_runs(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "aaaaaaaaaaaa", "111111111111", "abababababab", "abcabcabcabc", "qwertyuiopas", "QWERTYUIOPASDF",
+        "123456789012", "098765432109", "abcdefghijkl", "zyxwvutsrqpo", "lkjhgfdsapoiu", "1qaz2wsx3edc",
+        "asdfghjkl;'#",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *m = pwpolicy_check(refused[i], NULL, NULL, 0);
+        if (!m || !strstr(m, "repeats or runs along the keyboard"))
+            fail_msg("'%s' was accepted (%s)", refused[i], m ? m : "no message");
+    }
+    static const char *const allowed[] = {"abcd efgh ijkl", "qwerty horse lamp", "1234 staple 5678", "aaaaaaaaaaab"};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+        if (pwpolicy_check(allowed[i], NULL, NULL, 0))
+            fail_msg("'%s' was refused", allowed[i]);
 }
 
 static void embedded_list(void **state)
@@ -90,6 +112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(list_search),
         cmocka_unit_test(rules),
+        cmocka_unit_test(repeats_and_runs),
         cmocka_unit_test(embedded_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
