@@ -28,7 +28,8 @@ static void usage(FILE *f)
           "prints, as JSON, for TAS and comparison schools before and after: the rate per\n"
           "100 pupils and \"1 in N\", the change, the difference-in-differences (TAS change\n"
           "minus comparison change), and a two-way fixed-effects regression weighted by\n"
-          "pupils with a standard error clustered by school and a 95% interval.  An\n"
+          "pupils with a standard error clustered by school and a 95% interval; with two\n"
+          "or more years before, an event study checks the trends before TAS.  An\n"
           "association, not proof of cause: see docs/evaluation.md.\n"
           "  --csv FILE      the panel; a file with a bad row is refused, naming its lines\n"
           "  --pre YEARS     the years before TAS\n"
@@ -269,19 +270,41 @@ static json_t *regression_json(enum ev_error e, const struct ev_fit *f)
     return fit_json(f);
 }
 
+/* The event study's coefficients and pre-trend test, or why there are none. */
+static json_t *event_json(enum ev_error e, const struct ev_event_study *es)
+{
+    if (e != EV_OK)
+        return json_pack("{s:s}", "error", ev_error_text(e));
+    json_t *years = json_array();
+    for (size_t i = 0; i < es->nyears; i++) {
+        const struct ev_event_year *y = &es->year[i];
+        json_array_append_new(years, json_pack("{s:i, s:s, s:o, s:o, s:[o,o]}", "year", y->year, "period",
+                                               i < es->leads ? "pre" : "post", "estimate", num(y->estimate),
+                                               "se_cluster", num(y->se_cluster), "ci95", num(y->ci95[0]),
+                                               num(y->ci95[1])));
+    }
+    return json_pack("{s:s, s:i, s:o, s:{s:I, s:o, s:I, s:i, s:o}}", "meaning",
+                     "each year's TAS - comparison gap in the rate per 100, less the gap in the reference year; "
+                     "a joint test of the pre years' gaps: a small p_value is evidence against parallel trends "
+                     "before TAS, a large one is not proof of them",
+                     "reference_year", es->reference_year, "years", years, "pre_trend_test", "leads",
+                     (json_int_t)es->leads, "F", num(es->f_stat), "df1", (json_int_t)es->leads, "df2", es->df,
+                     "p_value", num(es->p_value));
+}
+
 static json_t *result_json(const struct ev_panel *p, const struct ev_table *t, enum ev_error fe,
-                           const struct ev_fit *f)
+                           const struct ev_fit *f, json_t *event)
 {
     size_t used = 0;
     for (int g = 0; g < 2; g++)
         used += t->cell[g][EV_PRE].rows + t->cell[g][EV_POST].rows;
-    return json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "label",
+    return json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "label",
                      "association, not proof of cause", "sign_convention",
                      "change = after - before; difference-in-differences = TAS change - comparison change",
                      "pre", years_json(p->pre, p->npre), "post", years_json(p->post, p->npost), "groups", "tas",
                      group_json(t, EV_TAS), "comparison", group_json(t, EV_COMPARISON), "did_per_100",
                      num(t->did_per_100), "did_pct", num(t->did_pct), "did_one_in", num(t->did_one_in),
-                     "regression", regression_json(fe, f), "schools", (json_int_t)f->schools, "pupils",
+                     "regression", regression_json(fe, f), "event_study", event, "schools", (json_int_t)f->schools, "pupils",
                      (json_int_t)f->pupils, "school_years", (json_int_t)used, "rows_left_out",
                      (json_int_t)(p->n - used));
 }
@@ -329,7 +352,10 @@ static int print_result(const char *file, struct panel_file *pf, struct ev_panel
     enum ev_error fe = ev_twfe(p, &f, &bad);
     if (fe == EV_ERR_NOMEM)
         return panel_error(file, pf, fe, SIZE_MAX);
-    json_t *j = result_json(p, &t, fe, &f);
+    struct ev_event_study *es = malloc(sizeof *es);
+    enum ev_error ee = es ? ev_event_study(p, es, &bad) : EV_ERR_NOMEM;
+    json_t *j = ee == EV_ERR_NOMEM ? NULL : result_json(p, &t, fe, &f, event_json(ee, es));
+    free(es);
     if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
         json_decref(j);
         cli_fail("cannot write the result");

@@ -44,6 +44,7 @@ const char *ev_error_text(enum ev_error e)
     case EV_ERR_NOT_IDENTIFIED: return "the TAS effect cannot be told apart from the school and year effects";
     case EV_ERR_YEAR_ALIASED: return "a year's effect cannot be told apart from the schools' (no school is seen "
                                      "in that year and another)";
+    case EV_ERR_ONE_PRE_YEAR: return "the pre-trend check needs rows in 2 or more years before";
     case EV_ERR_NO_DF: return "as many parameters as school-years: nothing left to estimate the uncertainty from";
     }
     return "unknown error";
@@ -440,7 +441,7 @@ static int wls_fit(struct wls *m, double *b, double *v, size_t *aliased)
 struct panel_idx {
     size_t n, nsch, nyears, ntas, ncomp;
     size_t *row, *sch, *yr;
-    int years[64];
+    int years[EV_MAX_YEARS];
 };
 
 static void panel_idx_free(struct panel_idx *q)
@@ -514,13 +515,19 @@ static enum ev_error index_panel(const struct ev_panel *p, struct panel_idx *q)
     return EV_OK;
 }
 
-/* The regression's data: rate, pupils, and the year dummies (all years
- * but the first) followed by the treatment. */
-static int twfe_data(const struct ev_panel *p, const struct panel_idx *q, struct wls *m)
+/* The design's treatment columns, after the year dummies: for the DiD
+ * (ref == DID) one, a TAS school in a post year; for the event study one
+ * per year but the reference year ref, a TAS school in that year. */
+#define DID SIZE_MAX
+
+/* The regression's data: rate, pupils, the year dummies (all years but
+ * the first), then the treatment columns. */
+static int twfe_data(const struct ev_panel *p, const struct panel_idx *q, size_t ref, struct wls *m)
 {
+    size_t t = q->nyears - 1;
     m->n = q->n;
     m->nsch = q->nsch;
-    m->p = q->nyears;
+    m->p = t + (ref == DID ? 1 : t);
     m->sch = q->sch;
     m->y = malloc(q->n * sizeof *m->y);
     m->w = malloc(q->n * sizeof *m->w);
@@ -529,11 +536,15 @@ static int twfe_data(const struct ev_panel *p, const struct panel_idx *q, struct
         return -1;
     for (size_t i = 0; i < q->n; i++) {
         const struct ev_row *r = &p->rows[q->row[i]];
+        size_t y = q->yr[i];
         m->y[i] = ev_rate_per_100(r->count, r->pupils);
         m->w[i] = (double)r->pupils;
-        if (q->yr[i] > 0)
-            m->x[(q->yr[i] - 1) * q->n + i] = 1;
-        m->x[(m->p - 1) * q->n + i] = r->group == EV_TAS && period_of(p, r->year) == EV_POST;
+        if (y > 0)
+            m->x[(y - 1) * q->n + i] = 1;
+        if (ref == DID)
+            m->x[t * q->n + i] = r->group == EV_TAS && period_of(p, r->year) == EV_POST;
+        else if (r->group == EV_TAS && y != ref)
+            m->x[(t + (y < ref ? y : y - 1)) * q->n + i] = 1;
     }
     return 0;
 }
@@ -545,6 +556,60 @@ static void wls_free(struct wls *m)
     free(m->x);
 }
 
+/* A fitted model: coefficients and their CR1 variance (small-sample
+ * adjustment included); first is the first treatment column. */
+struct model {
+    size_t p, first;
+    double *b, *v;
+    double adjustment;
+};
+
+static void model_free(struct model *md)
+{
+    free(md->b);
+    free(md->v);
+}
+
+static enum ev_error fit_model(const struct ev_panel *p, const struct panel_idx *q, size_t ref, struct model *md)
+{
+    struct wls m = {0};
+    size_t aliased;
+    enum ev_error e = EV_OK;
+    memset(md, 0, sizeof *md);
+    if (twfe_data(p, q, ref, &m) != 0)
+        e = EV_ERR_NOMEM;
+    else {
+        md->p = m.p;
+        md->first = q->nyears - 1;
+        md->b = malloc(m.p * sizeof *md->b);
+        md->v = malloc(m.p * m.p * sizeof *md->v);
+        if (!md->b || !md->v || wls_fit(&m, md->b, md->v, &aliased) != 0)
+            e = EV_ERR_NOMEM;
+        else if (aliased < md->p)
+            e = aliased < md->first ? EV_ERR_YEAR_ALIASED : EV_ERR_NOT_IDENTIFIED;
+        else if (q->n <= q->nsch + md->p)
+            e = EV_ERR_NO_DF;
+    }
+    if (e == EV_OK) {
+        double g = (double)q->nsch, n = (double)q->n, k = (double)(q->nsch + md->p);
+        md->adjustment = g / (g - 1) * (n - 1) / (n - k);
+        for (size_t i = 0; i < md->p * md->p; i++)
+            md->v[i] *= md->adjustment;
+    }
+    wls_free(&m);
+    return e;
+}
+
+/* The coefficient j with its standard error and t(G-1) interval. */
+static void coefficient(const struct model *md, size_t j, int df, double *est, double *se, double ci[2])
+{
+    double t = ev_t_quantile(0.975, df);
+    *est = md->b[j];
+    *se = sqrt(md->v[j * md->p + j]);
+    ci[0] = *est - t * *se;
+    ci[1] = *est + t * *se;
+}
+
 static void describe(const struct ev_panel *p, const struct panel_idx *q, struct ev_fit *f)
 {
     f->schools = q->nsch;
@@ -552,53 +617,118 @@ static void describe(const struct ev_panel *p, const struct panel_idx *q, struct
     f->schools_comparison = q->ncomp;
     f->observations = q->n;
     f->parameters = q->nsch + q->nyears;
+    f->df = (int)q->nsch - 1;
     for (size_t i = 0; i < q->n; i++)
         f->pupils += p->rows[q->row[i]].pupils;
 }
 
-/* Fits and fills f from the coefficient and variance of the last column. */
-static enum ev_error twfe_fit(struct wls *m, struct ev_fit *f)
+/* The table's checks, then the panel's indices; the caller frees q. */
+static enum ev_error prepare(const struct ev_panel *p, struct panel_idx *q, size_t *bad_row)
 {
-    size_t p = m->p, aliased;
-    double *b = malloc(p * sizeof *b), *v = malloc(p * p * sizeof *v);
-    if (!b || !v || wls_fit(m, b, v, &aliased) != 0) {
-        free(b);
-        free(v);
-        return EV_ERR_NOMEM;
-    }
-    enum ev_error e = aliased < p - 1 ? EV_ERR_YEAR_ALIASED : aliased == p - 1 ? EV_ERR_NOT_IDENTIFIED : EV_OK;
-    if (e == EV_OK) {
-        double g = (double)f->schools, n = (double)f->observations, k = (double)f->parameters;
-        f->adjustment = g / (g - 1) * (n - 1) / (n - k);
-        f->estimate = b[p - 1];
-        f->se_cluster = sqrt(f->adjustment * v[p * p - 1]);
-        f->df = (int)f->schools - 1;
-        f->t_crit = ev_t_quantile(0.975, f->df);
-        f->ci95[0] = f->estimate - f->t_crit * f->se_cluster;
-        f->ci95[1] = f->estimate + f->t_crit * f->se_cluster;
-    }
-    free(b);
-    free(v);
-    return e;
+    struct ev_table t;
+    enum ev_error e = ev_table(p, &t, bad_row);
+    return e != EV_OK ? e : index_panel(p, q);
 }
 
 enum ev_error ev_twfe(const struct ev_panel *p, struct ev_fit *f, size_t *bad_row)
 {
     memset(f, 0, sizeof *f);
-    struct ev_table t;
-    enum ev_error e = ev_table(p, &t, bad_row);
+    struct panel_idx q;
+    enum ev_error e = prepare(p, &q, bad_row);
     if (e != EV_OK)
         return e;
-    struct panel_idx q;
-    if ((e = index_panel(p, &q)) != EV_OK)
-        return e;
     describe(p, &q, f);
-    struct wls m = {0};
-    if (twfe_data(p, &q, &m) != 0)
-        e = EV_ERR_NOMEM;
-    else if ((e = twfe_fit(&m, f)) == EV_OK && f->observations <= f->parameters)
-        e = EV_ERR_NO_DF;
-    wls_free(&m);
+    struct model md;
+    if ((e = fit_model(p, &q, DID, &md)) == EV_OK) {
+        f->adjustment = md.adjustment;
+        f->t_crit = ev_t_quantile(0.975, f->df);
+        coefficient(&md, md.first, f->df, &f->estimate, &f->se_cluster, f->ci95);
+    }
+    model_free(&md);
+    panel_idx_free(&q);
+    return e;
+}
+
+/* Solves a x = b for a symmetric positive definite a (q x q, column-major)
+ * by Cholesky; a and b are overwritten (x in b).  -1 if a is not positive
+ * definite. */
+static int cholesky_solve(double *a, double *b, size_t q)
+{
+    for (size_t j = 0; j < q; j++) {
+        double d = a[j * q + j];
+        for (size_t k = 0; k < j; k++)
+            d -= a[k * q + j] * a[k * q + j];
+        if (!(d > 0))
+            return -1;
+        a[j * q + j] = sqrt(d);
+        for (size_t i = j + 1; i < q; i++) {
+            double s = a[j * q + i];
+            for (size_t k = 0; k < j; k++)
+                s -= a[k * q + i] * a[k * q + j];
+            a[j * q + i] = s / a[j * q + j];   /* L(i, j), stored below the diagonal */
+        }
+    }
+    for (size_t i = 0; i < q; i++) {   /* L y = b */
+        for (size_t k = 0; k < i; k++)
+            b[i] -= a[k * q + i] * b[k];
+        b[i] /= a[i * q + i];
+    }
+    for (size_t i = q; i-- > 0;) {     /* L' x = y */
+        for (size_t k = i + 1; k < q; k++)
+            b[i] -= a[i * q + k] * b[k];
+        b[i] /= a[i * q + i];
+    }
+    return 0;
+}
+
+/* Wald test that the leads (the event study's first nlead treatment
+ * columns) are all 0: F = b' V^-1 b / nlead against F(nlead, G-1). */
+static void pre_trend_test(const struct model *md, size_t nlead, struct ev_event_study *es)
+{
+    double a[EV_MAX_YEARS * EV_MAX_YEARS], x[EV_MAX_YEARS], w = 0;
+    es->f_stat = es->p_value = NAN;
+    for (size_t i = 0; i < nlead; i++) {
+        x[i] = md->b[md->first + i];
+        for (size_t j = 0; j < nlead; j++)
+            a[j * nlead + i] = md->v[(md->first + j) * md->p + md->first + i];
+    }
+    if (cholesky_solve(a, x, nlead) != 0)
+        return;
+    for (size_t i = 0; i < nlead; i++)
+        w += md->b[md->first + i] * x[i];
+    es->f_stat = w / (double)nlead;
+    es->p_value = ev_f_upper(es->f_stat, (double)nlead, es->df);
+}
+
+enum ev_error ev_event_study(const struct ev_panel *p, struct ev_event_study *es, size_t *bad_row)
+{
+    memset(es, 0, sizeof *es);
+    struct panel_idx q;
+    enum ev_error e = prepare(p, &q, bad_row);
+    if (e != EV_OK)
+        return e;
+    size_t ref = 0;
+    while (ref + 1 < q.nyears && period_of(p, q.years[ref + 1]) == EV_PRE)
+        ref++;
+    es->reference_year = q.years[ref];
+    es->schools = q.nsch;
+    es->observations = q.n;
+    es->df = (int)q.nsch - 1;
+    struct model md = {0};
+    if (ref == 0)
+        e = EV_ERR_ONE_PRE_YEAR;
+    else if ((e = fit_model(p, &q, ref, &md)) == EV_OK) {
+        es->parameters = q.nsch + md.p;
+        es->nyears = q.nyears - 1;
+        es->leads = ref;
+        for (size_t i = 0; i < es->nyears; i++) {
+            struct ev_event_year *y = &es->year[i];
+            y->year = q.years[i < ref ? i : i + 1];
+            coefficient(&md, md.first + i, es->df, &y->estimate, &y->se_cluster, y->ci95);
+        }
+        pre_trend_test(&md, ref, es);
+    }
+    model_free(&md);
     panel_idx_free(&q);
     return e;
 }
@@ -643,6 +773,13 @@ static double beta_reg(double a, double b, double x)
     if (x < (a + 1) / (a + b + 2))
         return exp(lf) * beta_cf(a, b, x) / a;
     return 1 - exp(lf) * beta_cf(b, a, 1 - x) / b;
+}
+
+double ev_f_upper(double f, double d1, double d2)
+{
+    if (!(f >= 0) || !(d1 > 0) || !(d2 > 0))
+        return NAN;
+    return beta_reg(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
 }
 
 /* P(T > t) for t >= 0. */

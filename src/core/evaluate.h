@@ -40,7 +40,8 @@ enum ev_error {
     EV_ERR_EMPTY_CELL,     /* a group has no school in the pre or the post years */
     EV_ERR_NOT_IDENTIFIED, /* the treatment is a combination of the school and year effects */
     EV_ERR_YEAR_ALIASED,   /* a year's effect cannot be told from the schools' (no school seen in it and another year) */
-    EV_ERR_NO_DF           /* as many parameters as observations: no residual to estimate a variance from */
+    EV_ERR_NO_DF,          /* as many parameters as observations: no residual to estimate a variance from */
+    EV_ERR_ONE_PRE_YEAR    /* an event study with rows in fewer than 2 pre years */
 };
 
 /* A short sentence for an error, e.g. "a school with two rows for one year". */
@@ -119,6 +120,38 @@ struct ev_fit {
 };
 
 enum ev_error ev_twfe(const struct ev_panel *p, struct ev_fit *f, size_t *bad_row);
+
+/* The event study, a check of the DiD's assumption that TAS and comparison
+ * schools' rates moved in parallel before TAS:
+ *   rate_per_100[s,y] = school[s] + year[y] + sum over years z != ref of b[z] * tas[s] * (y == z)
+ * weighted by pupils, with ref the last pre year, fitted and clustered as
+ * ev_twfe.  b[z] for a pre year z (a "lead") is how much more the TAS
+ * schools' rate differed from the comparison schools' in z than in ref;
+ * the joint Wald test that every lead is 0 uses the clustered variance:
+ * F = b' V^-1 b / leads against F(leads, G-1) (Stata's "test" after
+ * vce(cluster)).  A small p-value is evidence against parallel pre-trends;
+ * a large one is not evidence for them.  Needs rows in 2 or more pre years. */
+#define EV_MAX_YEARS 64
+
+struct ev_event_year {
+    int year;
+    double estimate, se_cluster, ci95[2];
+};
+
+struct ev_event_study {
+    int reference_year;
+    size_t nyears;                              /* every year but the reference, in order */
+    struct ev_event_year year[EV_MAX_YEARS];
+    size_t leads;                               /* the first `leads` years are pre years */
+    double f_stat, p_value;                     /* NaN if the leads' variance is singular */
+    int df;                                     /* G - 1: the t intervals' and the F test's denominator df */
+    size_t schools, observations, parameters;
+};
+
+enum ev_error ev_event_study(const struct ev_panel *p, struct ev_event_study *es, size_t *bad_row);
+
+/* P(F > f) for Fisher's F with d1 and d2 degrees of freedom. */
+double ev_f_upper(double f, double d1, double d2);
 
 /* Student's t: P(T <= t) with df > 0 degrees of freedom, and its inverse
  * for 0 < prob < 1. */

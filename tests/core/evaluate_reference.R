@@ -45,3 +45,22 @@ for (g in c("tas", "comparison")) {
 }
 # Student's t quantiles for the C test of ev_t_quantile.
 for (df in c(1, 2, 5, 7, 30)) cat("qt975 df", df, f(qt(0.975, df)), "\n")
+
+# The event study (pre-trend check) with the years before TAS taken as
+# 2021-2023 and after as 2024: reference year 2023 (the last before), one
+# column per other year for a TAS school in that year; the joint Wald test
+# that the leads (2021, 2022) are 0 uses the clustered variance, F(2, G-1).
+ref <- 2023
+other <- setdiff(sort(unique(d$year)), ref)
+for (y in other) d[[paste0("ev", y)]] <- as.numeric(d$group == "tas" & d$year == y)
+es <- lm(as.formula(paste("rate ~", paste0("ev", other, collapse = " + "), "+ factor(school) + factor(year)")),
+         data = d, weights = pupils)
+ves <- vcovCL(es, cluster = ~school, type = "HC1", cadjust = TRUE)
+for (y in other) {
+  nm <- paste0("ev", y)
+  cat("event", y, f(coef(es)[[nm]]), f(sqrt(ves[nm, nm])), "\n")
+}
+leads <- paste0("ev", other[other < ref])
+b <- coef(es)[leads]
+Fs <- drop(t(b) %*% solve(ves[leads, leads]) %*% b) / length(leads)
+cat("pretrend F", f(Fs), "p", f(pf(Fs, length(leads), G - 1, lower.tail = FALSE)), "\n")

@@ -219,6 +219,47 @@ static void regression_agrees_with_r_sandwich(void **state)
     assert_near(t.cell[C][EV_POST].rate_per_100, 2.0320303082486655, 1e-12);
 }
 
+/* The same panel and R run, with 2021-2023 as the years before and 2024
+ * after: reference year 2023; lm(rate ~ ev2021 + ev2022 + ev2024 +
+ * factor(school) + factor(year), weights = pupils), evY = TAS school in
+ * year Y; vcovCL as above; F = b' V^-1 b / 2 over the leads (2021, 2022)
+ * and pf(F, 2, G - 1, lower.tail = FALSE). */
+static void event_study_agrees_with_r_sandwich(void **state)
+{
+    (void)state;
+    static const int pre[] = {2021, 2022, 2023}, post[] = {2024};
+    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+                         .pre = pre, .npre = 3, .post = post, .npost = 1};
+    struct ev_event_study *es = malloc(sizeof *es);
+    size_t bad;
+    assert_int_equal(ev_event_study(&p, es, &bad), EV_OK);
+    assert_int_equal(es->reference_year, 2023);
+    assert_int_equal(es->nyears, 3);
+    assert_int_equal(es->leads, 2);
+    static const struct { int year; double est, se; } want[] = {
+        {2021, 0.79821286082671894, 0.26006493802958075},
+        {2022, 0.76510800796173728, 0.29498261732443865},
+        {2024, -0.28035049705525827, 0.17507262901946868},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(es->year[i].year, want[i].year);
+        assert_near(es->year[i].estimate, want[i].est, 1e-9);
+        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
+    }
+    assert_near(es->f_stat, 6.2267357874275344, 1e-9);
+    assert_near(es->p_value, 0.027948161135145724, 1e-9);
+    assert_int_equal(es->df, 7);
+    assert_int_equal(es->parameters, 8 + 3 + 3);
+    /* One year before: nothing to check a trend against. */
+    static const int pre1y[] = {2022}, post2[] = {2023, 2024};
+    p.pre = pre1y;
+    p.npre = 1;
+    p.post = post2;
+    p.npost = 2;
+    assert_int_equal(ev_event_study(&p, es, &bad), EV_ERR_ONE_PRE_YEAR);
+    free(es);
+}
+
 static void unidentified_and_degenerate_models_are_refused(void **state)
 {
     (void)state;
@@ -251,7 +292,7 @@ static void unidentified_and_degenerate_models_are_refused(void **state)
     assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_YEAR_ALIASED);
 }
 
-/* qt(0.975, df) from R 4.2.2 (tests/core/evaluate_reference.R). */
+/* qt(0.975, df) and pf from R 4.2.2 (tests/core/evaluate_reference.R). */
 static void t_quantiles_agree_with_r(void **state)
 {
     (void)state;
@@ -262,6 +303,7 @@ static void t_quantiles_agree_with_r(void **state)
     assert_near(ev_t_quantile(0.025, 5), -2.5705818356363137, 1e-12);
     assert_near(ev_t_cdf(2.5705818356363137, 5), 0.975, 1e-13);
     assert_true(isnan(ev_t_quantile(1, 5)));
+    assert_near(ev_f_upper(6.2267357874275344, 2, 7), 0.027948161135145724, 1e-9);
 }
 
 int main(void)
@@ -275,6 +317,7 @@ int main(void)
         cmocka_unit_test(a_single_school_is_refused),
         cmocka_unit_test(regression_is_the_table_did_for_two_years_and_steady_rolls),
         cmocka_unit_test(regression_agrees_with_r_sandwich),
+        cmocka_unit_test(event_study_agrees_with_r_sandwich),
         cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
         cmocka_unit_test(t_quantiles_agree_with_r),
     };

@@ -41,6 +41,22 @@ test('the reference panel: rates, DiD and the regression as R gives them', async
   assert.equal(j.rows_left_out, 1);   // the 2020 row
 });
 
+test('with three years before: the event study and its pre-trend test as R gives them', async () => {
+  const r = await runTas(['evaluate', 'did', '--csv', PANEL, '--pre', '2021,2022,2023', '--post', '2024']);
+  assert.equal(r.code, 0, r.stderr);
+  const es = JSON.parse(r.stdout).event_study;
+  assert.equal(es.reference_year, 2023);
+  assert.deepEqual(es.years.map((y) => [y.year, y.period]), [[2021, 'pre'], [2022, 'pre'], [2024, 'post']]);
+  near(es.years[0].estimate, 0.79821286082671894);
+  near(es.years[1].se_cluster, 0.29498261732443865);
+  near(es.pre_trend_test.F, 6.2267357874275344);
+  near(es.pre_trend_test.p_value, 0.027948161135145724);
+  // one year before: no trend to check, the rest is still there
+  const one = JSON.parse((await runTas(['evaluate', 'did', '--csv', PANEL, '--pre', '2022', '--post', '2023'])).stdout);
+  assert.match(one.event_study.error, /2 or more years before/);
+  assert.equal(typeof one.regression.estimate, 'number');
+});
+
 test('Figure 5d of the Bedford report from counts', async () => {
   const csv = path.join(dir, 'fig5d.csv');
   await writeFile(csv, 'school,year,group,pupils,count\r\n' +
