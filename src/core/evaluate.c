@@ -20,7 +20,9 @@
  * The cluster-robust variance uses the same reduced design: by FWL the
  * rows of (X'WX)^-1 X'W that belong to the year and treatment columns are
  * (Xt'WXt)^-1 Xt'W for the demeaned Xt, so the sandwich computed on it is
- * the corresponding block of the full model's sandwich. */
+ * the corresponding block of the full model's sandwich.  The event study
+ * is the same fit with one treatment column per year but the reference;
+ * its pre-trend F test solves with the leads' variance by Cholesky. */
 #include "core/evaluate.h"
 
 #include <math.h>
@@ -324,16 +326,16 @@ static void invert_r(const double *a, size_t n, size_t p, double *rinv)
     }
 }
 
-/* out = a * b * a' for p x p matrices (column-major; a' transposed). */
-static void sandwich(const double *a, const double *b, size_t p, double *out)
+/* out = op(a) op(b) for p x p column-major matrices, op transposing when
+ * asked; out must not be a or b. */
+static void mat_mul(const double *a, int ta, const double *b, int tb, size_t p, double *out)
 {
     for (size_t r = 0; r < p; r++)
         for (size_t c = 0; c < p; c++) {
-            double s = 0;
-            for (size_t i = 0; i < p; i++)
-                for (size_t j = 0; j < p; j++)
-                    s += a[i * p + r] * b[j * p + i] * a[j * p + c];
-            out[c * p + r] = s;
+            double t = 0;
+            for (size_t l = 0; l < p; l++)
+                t += (ta ? a[r * p + l] : a[l * p + r]) * (tb ? b[l * p + c] : b[c * p + l]);
+            out[c * p + r] = t;
         }
 }
 
@@ -374,7 +376,7 @@ struct scratch {
 
 static double *scratch_alloc(struct scratch *s, size_t n, size_t p)
 {
-    double *all = malloc((2 * n * p + 3 * n + 3 * p * p + 1) * sizeof *all);
+    double *all = malloc((n * p + 3 * n + 3 * p * p + 1) * sizeof *all);
     if (!all)
         return NULL;
     s->a = all;
@@ -385,6 +387,31 @@ static double *scratch_alloc(struct scratch *s, size_t n, size_t p)
     s->bread = s->rinv + p * p;
     s->meat = s->bread + p * p;
     return all;
+}
+
+/* Back substitution: R b = Q'c. */
+static void b_solve(const struct scratch *s, size_t n, size_t p, double *b)
+{
+    for (size_t j = p; j-- > 0;) {
+        double t = s->c[j];
+        for (size_t l = j + 1; l < p; l++)
+            t -= s->a[l * n + j] * b[l];
+        b[j] = t / s->a[j * n + j];
+    }
+}
+
+/* v = bread meat bread with bread = (X'WX)^-1 = R^-1 R^-T, from the QR in s. */
+static int cluster_variance(const struct wls *m, struct scratch *s, const double *xd, const double *b, double *v)
+{
+    size_t p = m->p;
+    invert_r(s->a, m->n, p, s->rinv);
+    residuals(m, xd, b, s->e);
+    if (cluster_meat(m, xd, s->e, s->meat) != 0)
+        return -1;
+    mat_mul(s->rinv, 0, s->rinv, 1, p, s->bread);
+    mat_mul(s->bread, 0, s->meat, 0, p, s->rinv);   /* rinv is free again: bread meat */
+    mat_mul(s->rinv, 0, s->bread, 0, p, v);
+    return 0;
 }
 
 /* Solves the absorbed WLS; b (p) and the CR1 variance v (p x p, column-major)
@@ -399,40 +426,20 @@ static int wls_fit(struct wls *m, double *b, double *v, size_t *aliased)
         free(all);
         return -1;
     }
-    double *xd = s.meat + p * p;   /* the demeaned design, kept for the scores */
-    memcpy(xd, m->x, n * p * sizeof *xd);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {   /* m->x stays demeaned, unscaled, for the scores */
         double r = sqrt(m->w[i]);
         s.c[i] = r * m->y[i];
         for (size_t j = 0; j < p; j++)
             s.a[j * n + i] = r * m->x[j * n + i];
     }
+    int rc = 0;
     *aliased = householder_qr(s.a, s.c, n, p, s.v);
     if (*aliased == p) {
-        for (size_t jj = p; jj-- > 0;) {   /* back substitution: R b = Q'c */
-            double t = s.c[jj];
-            for (size_t l = jj + 1; l < p; l++)
-                t -= s.a[l * n + jj] * b[l];
-            b[jj] = t / s.a[jj * n + jj];
-        }
-        invert_r(s.a, n, p, s.rinv);
-        residuals(m, xd, b, s.e);
-        if (cluster_meat(m, xd, s.e, s.meat) != 0) {
-            free(all);
-            return -1;
-        }
-        /* (R'R)^-1 = R^-1 R^-T; V = bread meat bread. */
-        for (size_t r = 0; r < p; r++)
-            for (size_t c = 0; c < p; c++) {
-                double t = 0;
-                for (size_t l = 0; l < p; l++)
-                    t += s.rinv[l * p + r] * s.rinv[l * p + c];
-                s.bread[c * p + r] = t;
-            }
-        sandwich(s.bread, s.meat, p, v);
+        b_solve(&s, n, p, b);
+        rc = cluster_variance(m, &s, m->x, b, v);
     }
     free(all);
-    return 0;
+    return rc;
 }
 
 /* ---- the two-way fixed-effects DiD ------------------------------------- */
