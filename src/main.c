@@ -16,6 +16,7 @@ static void usage(FILE *f)
           "  retention report, then erase or anonymise, records past their retention period\n"
           "  generate  create a generated England (or one authority) for benchmarks\n"
           "  rollup    rebuild the dashboard's rollup, or check it against the records\n"
+          "  evaluate  did it work: rates per 100 pupils, difference-in-differences, panel regression\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "retention")) return cli_retention(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     if (!strcmp(cmd, "rollup")) return cli_rollup(argc - 1, argv + 1);
+    if (!strcmp(cmd, "evaluate")) return cli_evaluate(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

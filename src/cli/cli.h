@@ -19,6 +19,7 @@ int cli_audit(int argc, char **argv);
 int cli_retention(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_rollup(int argc, char **argv);
+int cli_evaluate(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

@@ -1,0 +1,161 @@
+/* Did it work?  Rates per 100 pupils in TAS and comparison schools before
+ * and after, their difference-in-differences, and a two-way fixed-effects
+ * panel regression with a cluster-robust standard error.  Pure: no I/O;
+ * double precision throughout.
+ *
+ * The data is a school-year panel: one row per school and academic year,
+ * with pupils on roll and a count of one kind (referrals to a service,
+ * suspensions, permanent exclusions, ...).  Years are split into the years
+ * before TAS ("pre") and after ("post"); rows of other years are left out.
+ *
+ * ONE sign convention everywhere: a change is post minus pre, and the
+ * difference-in-differences is the TAS schools' change MINUS the
+ * comparison schools' change.  A negative DiD for referrals means that
+ * the rate in TAS schools fell further (or rose less) than in the
+ * comparison schools.  The DiD "in %" is the TAS change in % minus the
+ * comparison change in % (percentage points), as in the Bedford learning
+ * report's Figure 5d: 1.43 -> 1.35 (-5%) against 1.61 -> 1.93 (+20%)
+ * gives -0.40 per 100 and -25%.
+ *
+ * Everything here is an association, not proof of cause: see
+ * docs/evaluation.md for what the design can and cannot support. */
+#ifndef TAS_CORE_EVALUATE_H
+#define TAS_CORE_EVALUATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ev_group { EV_TAS = 0, EV_COMPARISON = 1 };
+enum ev_period { EV_PRE = 0, EV_POST = 1 };
+
+enum ev_error {
+    EV_OK = 0,
+    EV_ERR_NOMEM,
+    EV_ERR_PERIODS,        /* no pre or no post year, a year in both, or a pre year not before every post year */
+    EV_ERR_GROUP,          /* a row's group is neither TAS nor comparison */
+    EV_ERR_PUPILS,         /* a row with no pupils (or fewer) */
+    EV_ERR_COUNT,          /* a row with a negative count */
+    EV_ERR_DUPLICATE,      /* a school with two rows for one year */
+    EV_ERR_GROUP_CHANGES,  /* a school in both groups */
+    EV_ERR_EMPTY_CELL,     /* a group has no school in the pre or the post years */
+    EV_ERR_NOT_IDENTIFIED, /* the treatment is a combination of the school and year effects */
+    EV_ERR_YEAR_ALIASED,   /* a year's effect cannot be told from the schools' (no school seen in it and another year) */
+    EV_ERR_NO_DF,          /* as many parameters as observations: no residual to estimate a variance from */
+    EV_ERR_ONE_PRE_YEAR    /* an event study with rows in fewer than 2 pre years */
+};
+
+/* A short sentence for an error, e.g. "a school with two rows for one year". */
+const char *ev_error_text(enum ev_error e);
+
+struct ev_row {
+    int64_t school;        /* any identifier, one per school */
+    int year;              /* academic year, e.g. 2024 for 2024/25 */
+    int group;             /* enum ev_group */
+    int64_t pupils;        /* pupils on roll, > 0 */
+    int64_t count;         /* events of the kind evaluated, >= 0 */
+};
+
+struct ev_panel {
+    const struct ev_row *rows;
+    size_t n;
+    const int *pre, *post; /* the years before and after TAS */
+    size_t npre, npost;
+};
+
+/* Checks the panel: the periods, then every row in order, then pairs of
+ * rows.  On an error about a row, *bad_row is that row's index (for a pair,
+ * the later row); otherwise SIZE_MAX. */
+enum ev_error ev_check(const struct ev_panel *p, size_t *bad_row);
+
+/* Rate per 100 pupils: 100 * count / pupils (NaN when pupils <= 0). */
+double ev_rate_per_100(int64_t count, int64_t pupils);
+/* "1 in N pupils": pupils / count (infinity when count is 0, NaN when pupils <= 0). */
+double ev_one_in(int64_t count, int64_t pupils);
+
+/* One group in one period: the rows summed over schools and years. */
+struct ev_cell {
+    int64_t pupils, count;
+    size_t schools, rows;
+    double rate_per_100;   /* 100 * count / pupils, pupil-weighted over schools and years */
+    double one_in;         /* pupils / count; infinity when count is 0 */
+};
+
+/* The report's table. */
+struct ev_table {
+    struct ev_cell cell[2][2];     /* [group][period] */
+    double change_per_100[2];      /* [group]: post rate - pre rate */
+    double change_pct[2];          /* [group]: 100 * change / pre rate; NaN when the pre rate is 0 */
+    double did_per_100;            /* change (TAS) - change (comparison) */
+    double did_pct;                /* change_pct (TAS) - change_pct (comparison), percentage points; NaN if either is */
+    double did_one_in;             /* 100 / |did_per_100|: "1 fewer (or more) in every N pupils"; infinity for 0 */
+};
+
+/* Checks the panel (ev_check) and fills the table.  Every group must have
+ * a school in both periods (else EV_ERR_EMPTY_CELL). */
+enum ev_error ev_table(const struct ev_panel *p, struct ev_table *t, size_t *bad_row);
+
+/* The regression (see evaluate.c for the method):
+ *   rate_per_100[s,y] = school[s] + year[y] + estimate * treat[s,y] + e[s,y]
+ * weighted by pupils[s,y], over the rows of the pre and post years, where
+ * treat is 1 for a TAS school in a post year.  se_cluster is the CR1
+ * cluster-robust standard error by school, the same as R's
+ *   sandwich::vcovCL(lm(rate ~ treat + factor(school) + factor(year), weights = pupils),
+ *                    cluster = ~school, type = "HC1", cadjust = TRUE)
+ * (and Stata's vce(cluster school)):
+ *   V = G/(G-1) * (n-1)/(n-k) * (X'WX)^-1 [sum_g s_g s_g'] (X'WX)^-1,
+ *   s_g = sum over school g's rows of w e x,
+ * with G schools, n rows and k = schools + years parameters (intercept,
+ * school and year dummies, treat).  ci95 is estimate +- t(0.975, G-1) * se:
+ * Student's t with G-1 degrees of freedom, as Stata does for clustered
+ * errors (wider than the normal's 1.96 when there are few schools). */
+struct ev_fit {
+    double estimate, se_cluster, ci95[2];
+    double t_crit;                  /* t(0.975, df) */
+    int df;                         /* G - 1 */
+    double adjustment;              /* G/(G-1) * (n-1)/(n-k) */
+    size_t schools, schools_tas, schools_comparison;
+    size_t observations;            /* n: school-years used */
+    size_t parameters;              /* k */
+    int64_t pupils;                 /* pupils summed over the school-years used (pupil-years) */
+};
+
+enum ev_error ev_twfe(const struct ev_panel *p, struct ev_fit *f, size_t *bad_row);
+
+/* The event study, a check of the DiD's assumption that TAS and comparison
+ * schools' rates moved in parallel before TAS:
+ *   rate_per_100[s,y] = school[s] + year[y] + sum over years z != ref of b[z] * tas[s] * (y == z)
+ * weighted by pupils, with ref the last pre year, fitted and clustered as
+ * ev_twfe.  b[z] for a pre year z (a "lead") is how much more the TAS
+ * schools' rate differed from the comparison schools' in z than in ref;
+ * the joint Wald test that every lead is 0 uses the clustered variance:
+ * F = b' V^-1 b / leads against F(leads, G-1) (Stata's "test" after
+ * vce(cluster)).  A small p-value is evidence against parallel pre-trends;
+ * a large one is not evidence for them.  Needs rows in 2 or more pre years. */
+#define EV_MAX_YEARS 64
+
+struct ev_event_year {
+    int year;
+    double estimate, se_cluster, ci95[2];
+};
+
+struct ev_event_study {
+    int reference_year;
+    size_t nyears;                              /* every year but the reference, in order */
+    struct ev_event_year year[EV_MAX_YEARS];
+    size_t leads;                               /* the first `leads` years are pre years */
+    double f_stat, p_value;                     /* NaN if the leads' variance is singular */
+    int df;                                     /* G - 1: the t intervals' and the F test's denominator df */
+    size_t schools, observations, parameters;
+};
+
+enum ev_error ev_event_study(const struct ev_panel *p, struct ev_event_study *es, size_t *bad_row);
+
+/* P(F > f) for Fisher's F with d1 and d2 degrees of freedom. */
+double ev_f_upper(double f, double d1, double d2);
+
+/* Student's t: P(T <= t) with df > 0 degrees of freedom, and its inverse
+ * for 0 < prob < 1. */
+double ev_t_cdf(double t, double df);
+double ev_t_quantile(double prob, double df);
+
+#endif

@@ -1,0 +1,66 @@
+# Reference values for tests/core/test_evaluate.c, derived independently of
+# tas with R's lm() and the sandwich package:
+#
+#   Rscript tests/core/evaluate_reference.R [tests/core/data/evaluate_panel.csv]
+#
+# (Debian: apt-get install r-base-core r-cran-sandwich.)  Not part of the
+# normal test run: the numbers it prints are kept in the C test and in
+# tests/http/evaluate.test.mjs.  The years before TAS are 2021 and 2022,
+# after are 2023 and 2024; the panel's 2020 row is outside both and left out.
+suppressPackageStartupMessages(library(sandwich))
+
+args <- commandArgs(trailingOnly = TRUE)
+csv <- if (length(args) > 0) args[1] else "tests/core/data/evaluate_panel.csv"
+pre <- c(2021, 2022)
+post <- c(2023, 2024)
+
+d <- read.csv(csv, stringsAsFactors = FALSE)
+d <- d[d$year %in% c(pre, post), ]
+d$rate <- 100 * d$count / d$pupils
+d$treat <- as.numeric(d$group == "tas" & d$year %in% post)
+
+# Two-way fixed effects, weighted by pupils; CR1 standard error clustered by
+# school: type "HC1" gives (n-1)/(n-k), cadjust = TRUE gives G/(G-1).
+fit <- lm(rate ~ treat + factor(school) + factor(year), data = d, weights = pupils)
+v <- vcovCL(fit, cluster = ~school, type = "HC1", cadjust = TRUE)
+est <- unname(coef(fit)["treat"])
+se <- sqrt(v["treat", "treat"])
+G <- length(unique(d$school))
+tq <- qt(0.975, G - 1)
+
+f <- function(x) formatC(x, digits = 17, format = "g")
+cat("R ", R.version$major, ".", R.version$minor, ", sandwich ", as.character(packageVersion("sandwich")), "\n", sep = "")
+cat("n", nrow(d), "k", length(coef(fit)), "G", G, "pupils", sum(d$pupils), "\n")
+cat("estimate", f(est), "\n")
+cat("se_cluster", f(se), "\n")
+cat("t975", f(tq), "\n")
+cat("ci95", f(est - tq * se), f(est + tq * se), "\n")
+
+# The report's table: pupil-weighted rates per 100 per group and period.
+for (g in c("tas", "comparison")) {
+  for (p in list(pre, post)) {
+    s <- d[d$group == g & d$year %in% p, ]
+    cat("rate", g, paste(p, collapse = "+"), f(100 * sum(s$count) / sum(s$pupils)), "\n")
+  }
+}
+# Student's t quantiles for the C test of ev_t_quantile.
+for (df in c(1, 2, 5, 7, 30)) cat("qt975 df", df, f(qt(0.975, df)), "\n")
+
+# The event study (pre-trend check) with the years before TAS taken as
+# 2021-2023 and after as 2024: reference year 2023 (the last before), one
+# column per other year for a TAS school in that year; the joint Wald test
+# that the leads (2021, 2022) are 0 uses the clustered variance, F(2, G-1).
+ref <- 2023
+other <- setdiff(sort(unique(d$year)), ref)
+for (y in other) d[[paste0("ev", y)]] <- as.numeric(d$group == "tas" & d$year == y)
+es <- lm(as.formula(paste("rate ~", paste0("ev", other, collapse = " + "), "+ factor(school) + factor(year)")),
+         data = d, weights = pupils)
+ves <- vcovCL(es, cluster = ~school, type = "HC1", cadjust = TRUE)
+for (y in other) {
+  nm <- paste0("ev", y)
+  cat("event", y, f(coef(es)[[nm]]), f(sqrt(ves[nm, nm])), "\n")
+}
+leads <- paste0("ev", other[other < ref])
+b <- coef(es)[leads]
+Fs <- drop(t(b) %*% solve(ves[leads, leads]) %*% b) / length(leads)
+cat("pretrend F", f(Fs), "p", f(pf(Fs, length(leads), G - 1, lower.tail = FALSE)), "\n")

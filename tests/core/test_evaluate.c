@@ -1,0 +1,325 @@
+/* Did it work: rates per 100, difference-in-differences (TAS change minus
+ * comparison change), and the two-way fixed-effects regression with a
+ * cluster-robust standard error, against the Bedford learning report's
+ * Figure 5d and against R. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "core/evaluate.h"
+
+#define T EV_TAS
+#define C EV_COMPARISON
+
+static const int pre1[] = {2023}, post1[] = {2024};
+
+static struct ev_panel panel(const struct ev_row *rows, size_t n)
+{
+    return (struct ev_panel){.rows = rows, .n = n, .pre = pre1, .npre = 1, .post = post1, .npost = 1};
+}
+
+static void assert_near(double got, double want, double rel)
+{
+    if (!(fabs(got - want) <= rel * fabs(want)))
+        fail_msg("got %.17g, want %.17g (relative tolerance %g)", got, want, rel);
+}
+
+/* Figure 5d (community paediatrics referrals): pilot 1.43 -> 1.35, non-pilot
+ * 1.61 -> 1.93 per 100 pupils, from counts over 10,000 pupils a group and
+ * year split across two schools each. */
+static const struct ev_row fig5d[] = {
+    {1, 2023, T, 5000, 70}, {2, 2023, T, 5000, 73}, {1, 2024, T, 5000, 60}, {2, 2024, T, 5000, 75},
+    {3, 2023, C, 4000, 64}, {4, 2023, C, 6000, 97}, {3, 2024, C, 4000, 80}, {4, 2024, C, 6000, 113},
+};
+
+static void figure_5d_reproduces_from_counts(void **state)
+{
+    (void)state;
+    struct ev_panel p = panel(fig5d, 8);
+    struct ev_table t;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.43, 1e-12);
+    assert_near(t.cell[T][EV_POST].rate_per_100, 1.35, 1e-12);
+    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.61, 1e-12);
+    assert_near(t.cell[C][EV_POST].rate_per_100, 1.93, 1e-12);
+    /* "1 in 70", "1 in 74", "1 in 62", "1 in 52" pupils */
+    assert_int_equal(lround(t.cell[T][EV_PRE].one_in), 70);
+    assert_int_equal(lround(t.cell[T][EV_POST].one_in), 74);
+    assert_int_equal(lround(t.cell[C][EV_PRE].one_in), 62);
+    assert_int_equal(lround(t.cell[C][EV_POST].one_in), 52);
+    assert_near(t.change_per_100[T], -0.08, 1e-9);
+    assert_near(t.change_per_100[C], 0.32, 1e-9);
+    assert_near(t.did_per_100, -0.40, 1e-9);             /* TAS change minus comparison change */
+    assert_int_equal(lround(t.change_pct[C]), 20);
+    assert_near(t.change_pct[T], -100 * 0.08 / 1.43, 1e-9); /* -5.6%: the report's -5% is from unrounded rates */
+    assert_int_equal(lround(t.did_pct), -25);
+    assert_int_equal(lround(t.did_one_in), 250);         /* "1 fewer pupil in every 250" */
+    assert_int_equal(t.cell[T][EV_PRE].schools, 2);
+    assert_int_equal(t.cell[C][EV_POST].pupils, 10000);
+}
+
+static void zero_pupils_and_negative_counts_are_refused_by_row(void **state)
+{
+    (void)state;
+    struct ev_row rows[8];
+    for (size_t i = 0; i < 8; i++)
+        rows[i] = fig5d[i];
+    rows[5].pupils = 0;
+    struct ev_panel p = panel(rows, 8);
+    struct ev_table t;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_ERR_PUPILS);
+    assert_int_equal(bad, 5);
+    rows[5].pupils = 6000;
+    rows[2].count = -1;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_COUNT);
+    assert_int_equal(bad, 2);
+    rows[2].count = 60;
+    rows[6].group = 7;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_GROUP);
+    assert_int_equal(bad, 6);
+}
+
+static void duplicates_and_schools_in_both_groups_name_the_later_row(void **state)
+{
+    (void)state;
+    struct ev_row rows[9];
+    for (size_t i = 0; i < 8; i++)
+        rows[i] = fig5d[i];
+    rows[8] = (struct ev_row){2, 2023, T, 5000, 1};
+    struct ev_panel p = panel(rows, 9);
+    size_t bad;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_DUPLICATE);
+    assert_int_equal(bad, 8);
+    rows[8] = fig5d[7];
+    rows[8].year = 2022;   /* outside both periods: still checked */
+    rows[7].group = T;      /* school 4 is comparison in rows 5 and 8 */
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_GROUP_CHANGES);
+    assert_int_equal(bad, 7);
+}
+
+static void periods_must_be_given_apart_and_in_order(void **state)
+{
+    (void)state;
+    struct ev_panel p = panel(fig5d, 8);
+    size_t bad;
+    static const int both[] = {2023, 2024};
+    p.post = both;
+    p.npost = 2;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_PERIODS);
+    p.post = pre1;
+    p.npost = 1;
+    p.pre = post1;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_PERIODS);   /* after before before */
+    p.npost = 0;
+    assert_int_equal(ev_check(&p, &bad), EV_ERR_PERIODS);
+    assert_int_equal(bad, SIZE_MAX);
+}
+
+static void a_group_with_no_schools_is_refused(void **state)
+{
+    (void)state;
+    struct ev_panel p = panel(fig5d, 4);   /* TAS schools only */
+    struct ev_table t;
+    struct ev_fit f;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_ERR_EMPTY_CELL);
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_EMPTY_CELL);
+    static const struct ev_row no_pre[] = {
+        {1, 2023, T, 500, 7}, {1, 2024, T, 500, 6}, {3, 2024, C, 400, 8}, {4, 2024, C, 600, 9},
+    };
+    p = panel(no_pre, 4);
+    assert_int_equal(ev_table(&p, &t, &bad), EV_ERR_EMPTY_CELL);
+}
+
+static void a_single_school_is_refused(void **state)
+{
+    (void)state;
+    struct ev_panel p = panel(fig5d, 1);
+    struct ev_fit f;
+    size_t bad;
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_EMPTY_CELL);
+    static const struct ev_row one[] = {{1, 2023, T, 500, 7}, {1, 2024, T, 500, 6}};
+    p = panel(one, 2);
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_EMPTY_CELL);
+}
+
+/* Two years and rolls that do not change: the weighted regression's
+ * estimate is the table's DiD. */
+static void regression_is_the_table_did_for_two_years_and_steady_rolls(void **state)
+{
+    (void)state;
+    static const struct ev_row rows[] = {
+        {1, 2023, T, 500, 7}, {1, 2024, T, 500, 4},  {2, 2023, T, 800, 11}, {2, 2024, T, 800, 10},
+        {3, 2023, C, 400, 5}, {3, 2024, C, 400, 8},  {4, 2023, C, 600, 9},  {4, 2024, C, 600, 8},
+        {5, 2023, C, 300, 2}, {5, 2024, C, 300, 4},
+    };
+    struct ev_panel p = panel(rows, 10);
+    struct ev_table t;
+    struct ev_fit f;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_OK);
+    assert_near(f.estimate, t.did_per_100, 1e-12);
+    assert_int_equal(f.schools, 5);
+    assert_int_equal(f.schools_tas, 2);
+    assert_int_equal(f.observations, 10);
+    assert_int_equal(f.parameters, 7);
+    assert_int_equal(f.pupils, 2 * 2600);
+    assert_true(f.se_cluster > 0);
+}
+
+/* tests/core/data/evaluate_panel.csv, as rows (school S0n is n); the 2020
+ * row is outside both periods and left out. */
+static const struct ev_row ref_panel[] = {
+    {1, 2020, T, 410, 9},   {1, 2021, T, 420, 7},   {1, 2022, T, 431, 8},   {1, 2023, T, 425, 4},
+    {1, 2024, T, 440, 5},   {2, 2021, T, 1180, 21}, {2, 2022, T, 1210, 25}, {2, 2023, T, 1195, 17},
+    {2, 2024, T, 1230, 15}, {3, 2021, T, 260, 6},   {3, 2022, T, 255, 3},   {3, 2023, T, 262, 4},
+    {4, 2021, T, 890, 12},  {4, 2022, T, 902, 14},  {4, 2023, T, 915, 13},  {4, 2024, T, 921, 9},
+    {5, 2021, C, 330, 5},   {5, 2022, C, 342, 6},   {5, 2023, C, 351, 8},   {5, 2024, C, 347, 7},
+    {6, 2021, C, 1420, 22}, {6, 2022, C, 1398, 27}, {6, 2023, C, 1405, 29}, {6, 2024, C, 1432, 31},
+    {7, 2021, C, 615, 11},  {7, 2022, C, 630, 9},   {7, 2023, C, 622, 12},  {7, 2024, C, 640, 14},
+    {8, 2022, C, 505, 6},   {8, 2023, C, 512, 9},   {8, 2024, C, 498, 8},
+};
+
+/* Expected values printed by tests/core/evaluate_reference.R (R 4.2.2,
+ * sandwich 3.0.2, Debian 12's r-base-core and r-cran-sandwich):
+ * lm(rate ~ treat + factor(school) + factor(year), weights = pupils) and
+ * sqrt(vcovCL(fit, cluster = ~school, type = "HC1", cadjust = TRUE)["treat", "treat"]);
+ * ci95 = estimate -+ qt(0.975, G - 1) * se. */
+static void regression_agrees_with_r_sandwich(void **state)
+{
+    (void)state;
+    static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
+    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+                         .pre = pre, .npre = 2, .post = post, .npost = 2};
+    struct ev_fit f;
+    size_t bad;
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_OK);
+    assert_near(f.estimate, -0.91713109987051977, 1e-9);
+    assert_near(f.se_cluster, 0.14603987953178318, 1e-9);
+    assert_near(f.t_crit, 2.3646242515927844, 1e-9);
+    assert_near(f.ci95[0], -1.262460540711063, 1e-9);
+    assert_near(f.ci95[1], -0.57180165902997659, 1e-9);
+    assert_int_equal(f.observations, 30);
+    assert_int_equal(f.parameters, 12);
+    assert_int_equal(f.schools, 8);
+    assert_int_equal(f.df, 7);
+    assert_int_equal(f.pupils, 21983);
+    struct ev_table t;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.7303532804614274, 1e-12);
+    assert_near(t.cell[T][EV_POST].rate_per_100, 1.2435040831477358, 1e-12);
+    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.6412213740458015, 1e-12);
+    assert_near(t.cell[C][EV_POST].rate_per_100, 2.0320303082486655, 1e-12);
+}
+
+/* The same panel and R run, with 2021-2023 as the years before and 2024
+ * after: reference year 2023; lm(rate ~ ev2021 + ev2022 + ev2024 +
+ * factor(school) + factor(year), weights = pupils), evY = TAS school in
+ * year Y; vcovCL as above; F = b' V^-1 b / 2 over the leads (2021, 2022)
+ * and pf(F, 2, G - 1, lower.tail = FALSE). */
+static void event_study_agrees_with_r_sandwich(void **state)
+{
+    (void)state;
+    static const int pre[] = {2021, 2022, 2023}, post[] = {2024};
+    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+                         .pre = pre, .npre = 3, .post = post, .npost = 1};
+    struct ev_event_study *es = malloc(sizeof *es);
+    size_t bad;
+    assert_int_equal(ev_event_study(&p, es, &bad), EV_OK);
+    assert_int_equal(es->reference_year, 2023);
+    assert_int_equal(es->nyears, 3);
+    assert_int_equal(es->leads, 2);
+    static const struct { int year; double est, se; } want[] = {
+        {2021, 0.79821286082671894, 0.26006493802958075},
+        {2022, 0.76510800796173728, 0.29498261732443865},
+        {2024, -0.28035049705525827, 0.17507262901946868},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(es->year[i].year, want[i].year);
+        assert_near(es->year[i].estimate, want[i].est, 1e-9);
+        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
+    }
+    assert_near(es->f_stat, 6.2267357874275344, 1e-9);
+    assert_near(es->p_value, 0.027948161135145724, 1e-9);
+    assert_int_equal(es->df, 7);
+    assert_int_equal(es->parameters, 8 + 3 + 3);
+    /* One year before: nothing to check a trend against. */
+    static const int pre1y[] = {2022}, post2[] = {2023, 2024};
+    p.pre = pre1y;
+    p.npre = 1;
+    p.post = post2;
+    p.npost = 2;
+    assert_int_equal(ev_event_study(&p, es, &bad), EV_ERR_ONE_PRE_YEAR);
+    free(es);
+}
+
+static void unidentified_and_degenerate_models_are_refused(void **state)
+{
+    (void)state;
+    struct ev_fit f;
+    size_t bad;
+    /* TAS school 2 is only seen after: its school effect absorbs the
+     * treatment, and school 1 is never treated while seen. */
+    static const struct ev_row absorbed[] = {
+        {1, 2023, T, 500, 7}, {2, 2024, T, 500, 6}, {3, 2023, C, 400, 5},
+        {3, 2024, C, 400, 8}, {4, 2023, C, 600, 9}, {4, 2024, C, 600, 8},
+    };
+    struct ev_panel p = panel(absorbed, 6);
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_NOT_IDENTIFIED);
+    /* Two schools, two years: four parameters for four school-years. */
+    static const struct ev_row square[] = {
+        {1, 2023, T, 500, 7}, {1, 2024, T, 500, 6}, {3, 2023, C, 400, 5}, {3, 2024, C, 400, 8},
+    };
+    p = panel(square, 4);
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_NO_DF);
+    /* 2022 is seen only in school 9, seen in no other year. */
+    static const int pre2[] = {2022, 2023};
+    static const struct ev_row lonely[] = {
+        {1, 2023, T, 500, 7}, {1, 2024, T, 500, 6}, {2, 2023, T, 300, 3}, {2, 2024, T, 300, 2},
+        {3, 2023, C, 400, 5}, {3, 2024, C, 400, 8}, {4, 2023, C, 600, 9}, {4, 2024, C, 600, 8},
+        {9, 2022, C, 100, 1},
+    };
+    p = panel(lonely, 9);
+    p.pre = pre2;
+    p.npre = 2;
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_YEAR_ALIASED);
+}
+
+/* qt(0.975, df) and pf from R 4.2.2 (tests/core/evaluate_reference.R). */
+static void t_quantiles_agree_with_r(void **state)
+{
+    (void)state;
+    assert_near(ev_t_quantile(0.975, 1), 12.706204736174694, 1e-12);
+    assert_near(ev_t_quantile(0.975, 2), 4.3026527297494619, 1e-12);
+    assert_near(ev_t_quantile(0.975, 5), 2.5705818356363137, 1e-12);
+    assert_near(ev_t_quantile(0.975, 30), 2.0422724563012378, 1e-12);
+    assert_near(ev_t_quantile(0.025, 5), -2.5705818356363137, 1e-12);
+    assert_near(ev_t_cdf(2.5705818356363137, 5), 0.975, 1e-13);
+    assert_true(isnan(ev_t_quantile(1, 5)));
+    assert_near(ev_f_upper(6.2267357874275344, 2, 7), 0.027948161135145724, 1e-9);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(figure_5d_reproduces_from_counts),
+        cmocka_unit_test(zero_pupils_and_negative_counts_are_refused_by_row),
+        cmocka_unit_test(duplicates_and_schools_in_both_groups_name_the_later_row),
+        cmocka_unit_test(periods_must_be_given_apart_and_in_order),
+        cmocka_unit_test(a_group_with_no_schools_is_refused),
+        cmocka_unit_test(a_single_school_is_refused),
+        cmocka_unit_test(regression_is_the_table_did_for_two_years_and_steady_rolls),
+        cmocka_unit_test(regression_agrees_with_r_sandwich),
+        cmocka_unit_test(event_study_agrees_with_r_sandwich),
+        cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
+        cmocka_unit_test(t_quantiles_agree_with_r),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
