@@ -340,6 +340,18 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     return false;
 }
 
+bool policy_sets_extract_k(const struct principal *p, int64_t authority_id)
+{
+    for (size_t i = 0; p && authority_id > 0 && i < p->ngrants && i < POLICY_MAX_GRANTS; i++) {
+        const struct role_grant *g = &p->grants[i];
+        if (g->role != ROLE_DPO && g->role != ROLE_ADMIN)
+            continue;
+        if (g->scope == SCOPE_SYSTEM || (g->scope == SCOPE_AUTHORITY && g->scope_id == authority_id))
+            return true;
+    }
+    return false;
+}
+
 bool policy_role_deidentified(enum role r)
 {
     return r == ROLE_EVALUATOR || r == ROLE_STEERING;

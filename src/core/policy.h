@@ -141,6 +141,11 @@ bool policy_visible_none(const struct visibility *v);
 bool policy_duty_of_care(const struct principal *p);
 struct decision policy_break_glass(const struct principal *p, const struct resource *r,
                                    enum role *role);
+/* Who sets k for the evaluator's extract (a data-protection control): a
+ * data protection officer or an administrator whose scope is the whole
+ * installation or that authority. */
+bool policy_sets_extract_k(const struct principal *p, int64_t authority_id);
+
 /* Roles that never see a name, UPN, date of birth or free text. */
 bool policy_role_deidentified(enum role r);
 

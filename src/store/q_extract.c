@@ -92,3 +92,43 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
     store_done(st);
     return rc == STORE_DONE ? STORE_OK : rc;
 }
+
+enum store_rc q_extract_k_get(struct store *s, const struct visibility *v, int64_t dflt, int64_t *k)
+{
+    *k = dflt;
+    struct store_stmt *st = store_prepare(s, "SELECT authority_id, k FROM extract_settings ORDER BY authority_id");
+    if (!st)
+        return STORE_ERROR;
+    enum store_rc rc;
+    int64_t best = 0;
+    while ((rc = store_step(st)) == STORE_ROW) {
+        int64_t a = store_col_int(st, 0), kk = store_col_int(st, 1);
+        /* A viewer of single schools only meets the strictest k there is. */
+        bool seen = v->all || v->nauthorities == 0;
+        for (size_t i = 0; !seen && i < v->nauthorities; i++)
+            seen = v->authority_ids[i] == a;
+        if (seen && kk > best)
+            best = kk;
+    }
+    store_done(st);
+    if (rc != STORE_DONE)
+        return rc;
+    if (best > 0)
+        *k = best;
+    return STORE_OK;
+}
+
+enum store_rc q_extract_k_put(struct store *s, int64_t authority_id, int64_t k, int64_t user_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(
+        s, "INSERT INTO extract_settings (authority_id, k, updated_by, updated_at) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (authority_id) DO UPDATE SET k = excluded.k, updated_by = excluded.updated_by, "
+           "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, k);
+    store_bind_int(st, 3, user_id);
+    store_bind_int(st, 4, now);
+    return store_exec_done(st);
+}

@@ -36,4 +36,10 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
                                           const char *c, int64_t n),
                                void *arg);
 
+/* The k set for the extract: the largest set for any authority visible
+ * under v (an extract over several authorities meets the strictest), or
+ * dflt when none has one. */
+enum store_rc q_extract_k_get(struct store *s, const struct visibility *v, int64_t dflt, int64_t *k);
+enum store_rc q_extract_k_put(struct store *s, int64_t authority_id, int64_t k, int64_t user_id, int64_t now);
+
 #endif

@@ -2,6 +2,7 @@
  * the data as JSON or CSV (one row per case, the same columns).  Data
  * comes from service/svc_extract.c, which decides what may appear. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/casefile.h"
@@ -51,6 +52,19 @@ static json_t *row_json(const struct extract_row *r)
         counts(&referral_outcomes, r->referrals, EXTRACT_OUTCOMES));
 }
 
+/* What the extract met and how: k asked and achieved, the rung each
+ * column was generalised to, the sensitive flags withheld. */
+static json_t *protection_json(const struct extract *x, bool words)
+{
+    json_t *g = json_object();
+    for (int q = 0; q < XQ__COUNT; q++)
+        json_object_set_new(g, extract_qi_name((enum extract_qi)q),
+                            json_string(words ? extract_level_label((enum extract_qi)q, x->level[q])
+                                              : extract_level_name((enum extract_qi)q, x->level[q])));
+    return json_pack("{s:I, s:I, s:o, s:I}", "k_requested", (json_int_t)x->k_requested, "k_achieved",
+                     (json_int_t)x->k_achieved, "generalised", g, "flags_withheld", (json_int_t)x->flags_withheld);
+}
+
 static bool load(struct req *rq, struct resp *rs, struct extract *x)
 {
     struct svc_ctx c;
@@ -71,7 +85,8 @@ static void h_extract_json(struct req *rq, struct resp *rs)
     json_t *rows = json_array();
     for (size_t i = 0; i < x.n; i++)
         json_array_append_new(rows, row_json(&x.rows[i]));
-    view_json(rs, 200, json_pack("{s:s, s:I, s:o}", "key_id", x.key_id, "count", (json_int_t)x.n, "rows", rows));
+    view_json(rs, 200, json_pack("{s:s, s:I, s:o, s:o}", "key_id", x.key_id, "count", (json_int_t)x.n,
+                                 "protection", protection_json(&x, false), "rows", rows));
     extract_free(&x);
 }
 
@@ -93,7 +108,8 @@ static void csv_header(struct buf *b)
         buf_printf(b, ",actions_status_%s", action_statuses.entries[i].code);
     for (size_t i = 0; i < EXTRACT_OUTCOMES; i++)
         buf_printf(b, ",referrals_%s", referral_outcomes.entries[i].code);
-    buf_puts(b, "\r\n");
+    /* The k the file meets, on every row, so it travels with any part of it. */
+    buf_puts(b, ",k_requested,k_achieved\r\n");
 }
 
 static void h_extract_csv(struct req *rq, struct resp *rs)
@@ -126,6 +142,8 @@ static void h_extract_csv(struct req *rq, struct resp *rs)
             csv_int(&w, r->by_status[k]);
         for (size_t k = 0; k < EXTRACT_OUTCOMES; k++)
             csv_int(&w, r->referrals[k]);
+        csv_int(&w, x.k_requested);
+        csv_int(&w, x.k_achieved);
         csv_end_row(&w);
     }
     rs->status = 200;
@@ -142,14 +160,32 @@ static void h_extract_page(struct req *rq, struct resp *rs)
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "count", json_integer((json_int_t)x.n));
     json_object_set_new(ctx, "key_id", json_string(x.key_id));
+    json_object_set_new(ctx, "protection", protection_json(&x, true));
     extract_free(&x);
     view_render(rq, rs, 200, "extract", ctx);
+}
+
+/* PUT /api/v1/settings/extract {authority_id, k}: the DPO sets k. */
+static void h_extract_k_save(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    struct field_errors errs = {0};
+    const char *a = req_param(rq, "authority_id");
+    enum svc_status st = svc_extract_k_save(&c, a ? strtoll(a, NULL, 10) : 0, req_param(rq, "k"), &errs);
+    if (st == SVC_INVALID)
+        view_invalid_json(rs, &errs);
+    else if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    else
+        view_json(rs, 200, json_pack("{s:b}", "saved", 1));
 }
 
 static const struct route extract_routes[] = {
     {"GET", "/extract", h_extract_page, 0},
     {"GET", "/api/v1/extract/pseudonymised", h_extract_json, 0},
     {"GET", "/api/v1/extract/pseudonymised.csv", h_extract_csv, 0},
+    {"PUT", "/api/v1/settings/extract", h_extract_k_save, 0},
 };
 
 ROUTE_TABLE(extract_table, extract_routes);

@@ -1116,6 +1116,24 @@ static void test_codes(void **state)
     assert_non_null(resource_code((enum resource_kind)99));
 }
 
+/* Who sets the extract's k: a DPO or an administrator of the authority
+ * (or of the whole installation); nobody else, and not for another one. */
+static void extract_k_setters(void **state)
+{
+    (void)state;
+    for (int f = 0; f < FIXTURE__COUNT; f++) {
+        struct principal p = fixture((enum fixture)f);
+        bool want = f == ADMIN_SYS || f == ADMIN_A || f == DPO_A;
+        if (policy_sets_extract_k(&p, A1) != want)
+            fail_msg("%s for authority 1: %s", fixture_names[f], want ? "refused" : "allowed");
+        bool other = f == ADMIN_SYS;
+        if (policy_sets_extract_k(&p, A2) != other)
+            fail_msg("%s for authority 2: %s", fixture_names[f], other ? "refused" : "allowed");
+        assert_false(policy_sets_extract_k(&p, 0));
+    }
+    assert_false(policy_sets_extract_k(NULL, A1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1136,6 +1154,7 @@ int main(void)
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_codes),
+        cmocka_unit_test(extract_k_setters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

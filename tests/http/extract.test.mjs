@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { startServer, Client, DEMO_PASSWORD, nowSeconds } from './harness.mjs';
+import { classSizes } from './extract_classes.mjs';
 
 const OTHER_KEY = 'ab'.repeat(32);
 let a; // key file
@@ -111,7 +112,55 @@ test('the server key is created next to the database, readable by its owner only
   assert.throws(() => statSync(`${b.db}.key`), 'with TAS_SECRET_KEY no file is made');
 });
 
-test('rows hold codes, counts, and year and month of birth; never names, UPNs, dates of birth or free text', async () => {
+const KEY_STAGE = { N1: 'early_years', N2: 'early_years', R: 'early_years', 1: 'ks1', 2: 'ks1', 3: 'ks2', 4: 'ks2',
+  5: 'ks2', 6: 'ks2', 7: 'ks3', 8: 'ks3', 9: 'ks3', 10: 'ks4', 11: 'ks4', 12: 'ks5', 13: 'ks5', 14: 'ks5' };
+
+/** What a pupil's facts become at the rungs the extract says it used
+ *  (written apart from the server's ladders in svc_extract.c). */
+function generalised(p, g) {
+  const y = Number(p.date_of_birth.slice(0, 4));
+  const band = y - (y % 3);
+  return {
+    birth_year_month: { year_month: p.date_of_birth.slice(0, 7), year: String(y), three_years: `${band}-${band + 2}`,
+      withheld: null }[g.birth],
+    gender: g.gender === 'code' ? p.gender : '',
+    nc_year: { year_group: p.nc_year, key_stage: KEY_STAGE[p.nc_year], withheld: '' }[g.nc_year],
+    sen_provision: { code: p.sen_provision, any_sen: p.sen_provision === 'N' ? 'no' : 'yes', withheld: '' }[g.sen_provision],
+  };
+}
+
+
+test('with fewer cases than k (10 unless the DPO says otherwise) there is no extract to give', async () => {
+  const ev = await apiClient(a, 'evaluator');
+  const json = await api(ev, 'GET', '/api/v1/extract/pseudonymised');
+  assert.equal(json.status, 200);
+  assert.equal(json.body.count, 0);
+  assert.deepEqual([json.body.protection.k_requested, json.body.protection.k_achieved], [10, 0]);
+  const csv = await api(ev, 'GET', '/api/v1/extract/pseudonymised.csv');
+  assert.equal(csv.text.trim().split('\r\n').length, 1, 'the header only');
+});
+
+test('the DPO sets k; others may not; bad values are refused', async () => {
+  const authority = (await apiClient(a, 'coordinator')).me.roles[0].scope_id;
+  for (const u of ['evaluator', 'coordinator', 'steering']) {
+    const c = await apiClient(a, u);
+    assert.equal((await api(c, 'PUT', '/api/v1/settings/extract', { authority_id: authority, k: 2 })).status, 403, u);
+  }
+  const dpo = await apiClient(a, 'dpo');
+  for (const bad of [1, 101, 'ten', '']) {
+    const r = await api(dpo, 'PUT', '/api/v1/settings/extract', { authority_id: authority, k: bad });
+    assert.equal(r.status, 422, String(bad));
+    assert.equal(r.body.errors[0].field, 'k');
+  }
+  for (const server of [a, b]) {
+    const d = await apiClient(server, 'dpo');
+    assert.equal((await api(d, 'PUT', '/api/v1/settings/extract', { authority_id: authority, k: 2 })).status, 200);
+  }
+  // The change is on the audit trail.
+  assert.ok(Number(sql(a, "SELECT count(*) FROM audit_log WHERE resource_kind = 'settings' AND detail = 'extract k'")) >= 1);
+});
+
+test('rows hold codes, counts, and generalised facts; never names, UPNs, dates of birth or free text', async () => {
   const ev = await apiClient(a, 'evaluator');
   const { pupils, texts } = made.get(a);
   const json = await api(ev, 'GET', '/api/v1/extract/pseudonymised');
@@ -121,14 +170,15 @@ test('rows hold codes, counts, and year and month of birth; never names, UPNs, d
   assert.match(csv.type, /^text\/csv/);
   assert.equal(json.body.count, 2);
   const rows = json.body.rows;
+  const prot = json.body.protection;
+  assert.equal(prot.k_requested, 2);
+  assert.ok(prot.k_achieved >= 2);
+  for (const size of classSizes(rows).values()) assert.ok(size >= 2, 'the two cases cannot be told apart');
   for (const [i, p] of pupils.entries()) {
     const row = rows[i];
     assert.match(row.pupil_pid, /^[0-9a-f]{64}$/);
-    assert.equal(row.birth_year_month, p.full.date_of_birth.slice(0, 7));
-    assert.equal(row.gender, p.full.gender);
-    assert.equal(row.ethnicity, p.full.ethnicity);
-    assert.equal(row.nc_year, p.full.nc_year);
-    assert.equal(row.sen_provision, p.full.sen_provision);
+    const want = generalised(p.full, prot.generalised);
+    for (const k of Object.keys(want)) assert.equal(row[k], want[k], `${k} at ${JSON.stringify(prot.generalised)}`);
     assert.deepEqual(row.needs.sort(), ['family', 'semh']);
     assert.equal(row.prior_contact.prior_early_help, 'yes');
     assert.equal(row.prior_contact.prior_cin, 'no');
@@ -138,7 +188,7 @@ test('rows hold codes, counts, and year and month of birth; never names, UPNs, d
     assert.equal(row.actions.by_setting.health, 1);
     assert.equal(row.actions.by_status.open, 1);
     assert.equal(row.referrals.accepted, 1);
-    assert.equal(row.case.opened_on, '2025-09-15');
+    assert.equal(row.case.opened_on, { month: '2025-09', school_year: '2025/26', withheld: '' }[prot.generalised.case_dates]);
     for (const out of [json.text, csv.text]) {
       for (const s of [p.full.forenames, p.full.surname, p.full.upn, p.full.date_of_birth]) {
         assert.ok(!out.includes(s), `"${s}" must not appear`);
@@ -148,7 +198,7 @@ test('rows hold codes, counts, and year and month of birth; never names, UPNs, d
   }
   assert.equal(rows[0].case.status, 'open');
   assert.deepEqual([rows[1].case.status, rows[1].case.closed_on, rows[1].case.closure_reason],
-    ['closed', '2025-12-01', 'needs_met']);
+    ['closed', { month: '2025-12', school_year: '2025/26', withheld: null }[prot.generalised.case_dates], 'needs_met']);
   for (const out of [json.text, csv.text]) {
     for (const t of texts) assert.ok(!out.includes(t), `free text "${t}" must not appear`);
     assert.ok(!/FREETEXT|Extract test TAS|School nurse/.test(out));
@@ -163,7 +213,8 @@ test('rows hold codes, counts, and year and month of birth; never names, UPNs, d
   const first = lines[1].split(',');
   assert.equal(first.length, head.length);
   assert.equal(first[head.indexOf('pupil_pid')], rows[0].pupil_pid);
-  assert.equal(first[head.indexOf('birth_year_month')], rows[0].birth_year_month);
+  assert.equal(first[head.indexOf('birth_year_month')], rows[0].birth_year_month ?? '');
+  assert.deepEqual([first[head.indexOf('k_requested')], first[head.indexOf('k_achieved')]], ['2', String(prot.k_achieved)]);
   assert.equal(first[head.indexOf('actions_nature_advice')], '1');
   assert.equal(first[head.indexOf('need_semh')], '1');
 });
@@ -200,4 +251,38 @@ test('evaluators and administrators only', async () => {
   assert.match(page.html, /2 cases/);
   assert.match(page.html, /href="\/extract"/, 'in the navigation');
   assert.equal((await new Client(a.base).get('/api/v1/extract/pseudonymised')).status, 401);
+});
+
+test('a year of TAS work: every combination an outsider could know holds 10 cases or more', async () => {
+  const y = await startServer({ seed: 3, year: true, extraArgs: ['--quiet'] });
+  try {
+    const ev = await apiClient(y, 'evaluator');
+    const res = await api(ev, 'GET', '/api/v1/extract/pseudonymised');
+    assert.equal(res.status, 200);
+    const { rows, protection } = res.body;
+    assert.ok(rows.length > 200, `a year's cases (${rows.length})`);
+    assert.equal(protection.k_requested, 10);
+    const sizes = [...classSizes(rows).values()];
+    assert.equal(Math.min(...sizes), protection.k_achieved);
+    assert.ok(protection.k_achieved >= 10);
+    // The flags about social care and mental health are never shared by
+    // just one or two cases of a group, nor by all of it.
+    const groups = new Map();
+    for (const r of rows) {
+      const key = JSON.stringify([r.birth_year_month, r.gender, r.ethnicity, r.nc_year, r.sen_provision, r.school.urn,
+        r.school.phase, r.case.opened_on, r.case.closed_on]);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(r);
+    }
+    for (const flag of ['prior_cin', 'prior_cp', 'prior_lac', 'prior_mhst_camhs']) {
+      for (const g of groups.values()) {
+        const yes = g.filter((r) => r.prior_contact[flag] === 'yes').length;
+        assert.ok(yes === 0 || (yes >= 3 && yes < g.length), `${flag}: ${yes} of ${g.length}`);
+      }
+    }
+    // Downloads are on the audit trail.
+    assert.ok(Number(sql(y, "SELECT count(*) FROM audit_log WHERE action = 'export' AND resource_kind = 'extract'")) >= 1);
+  } finally {
+    await y.stop();
+  }
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTas, startServer, Client, tasBin } from './harness.mjs';
 import { attack, hiddenCells } from './disclosure_attack.mjs';
+import { classSizes } from './extract_classes.mjs';
 
 function sql(db, statement) {
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, statement], { encoding: 'utf8' });
@@ -81,7 +82,8 @@ test('one authority, deterministic, with every kind of record', async () => {
 
 /* Every published table of the generated authority (the year, each phase,
  * and the first teams, where counts are small): the server's audit and the
- * reader's subtraction (disclosure_attack.mjs) find nothing. */
+ * reader's subtraction (disclosure_attack.mjs) find nothing; and its
+ * evaluator's extract is k-anonymous. */
 async function publishedTablesGiveNothingAway(db) {
   const add = spawnSync(tasBin(), ['user', 'add', 'auditor', '--db', db, '--name', 'Audit Reader',
     '--role', 'admin', '--scope', 'system'], { input: 'generated-tables-77\n', encoding: 'utf8' });
@@ -101,6 +103,12 @@ async function publishedTablesGiveNothingAway(db) {
       hidden += hiddenCells(pub).length;
     }
     assert.ok(hidden > 0, 'the team views hide small counts');
+    // The evaluator's extract of the whole authority: no group of cases an
+    // outsider could single out holds fewer than k.
+    const x = await (await c.get('/api/v1/extract/pseudonymised')).json();
+    assert.ok(x.count > 1000, `the authority's cases (${x.count})`);
+    assert.ok(x.protection.k_achieved >= x.protection.k_requested);
+    assert.equal(Math.min(...classSizes(x.rows).values()), x.protection.k_achieved);
   } finally {
     await srv.stop();
   }
