@@ -6,14 +6,8 @@
 
 #include "service/svc_account.h"
 #include "web/form.h"
-#include "web/handlers.h"
 #include "web/router.h"
 #include "web/view.h"
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
 
 static json_t *page(struct req *rq, const char *title)
 {
@@ -28,7 +22,7 @@ static json_t *page(struct req *rq, const char *title)
 static void h_account(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
     if (st != SVC_OK) {
@@ -91,7 +85,7 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
 static void h_two_factor(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
     if (st != SVC_OK) {
@@ -115,7 +109,7 @@ static void h_two_factor(struct req *rq, struct resp *rs)
 static void h_two_factor_confirm(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     recovery_code codes[RECOVERY_CODES];
     enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), &e, codes);
@@ -183,7 +177,7 @@ static void h_password_form(struct req *rq, struct resp *rs)
 static void h_password_change(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     enum svc_status st = svc_password_change(&c, req_param(rq, "current_password"), req_param(rq, "new_password"),
                                              req_param(rq, "confirm_password"), rq->sess.handle, &e);
@@ -205,10 +199,6 @@ static void h_password_change(struct req *rq, struct resp *rs)
 }
 
 static const struct route account_routes[] = {
-    {"GET", "/sign-in/code", h_sign_in_code_form, ROUTE_PUBLIC},
-    {"POST", "/sign-in/code", h_sign_in_code, ROUTE_PUBLIC},
-    {"POST", "/api/v1/sign-in/code", h_api_sign_in_code, ROUTE_PUBLIC},
-
     {"GET", "/account", h_account, 0},
     {"GET", "/account/two-factor", h_two_factor, ROUTE_ENROL},
     {"POST", "/account/two-factor", h_two_factor_confirm, ROUTE_ENROL},

@@ -11,7 +11,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ---- small helpers ---- */
 
@@ -212,7 +211,8 @@ static const char *saved_text(const char *sv)
 
 static void h_action_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     struct action_collect ac = {&c, json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
@@ -443,7 +443,8 @@ static void closed_case(struct req *rq, struct resp *rs, const char *what)
 
 static void h_action_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
     if (st != SVC_OK) {
@@ -474,7 +475,8 @@ static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *
 
 static void h_action_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -504,7 +506,8 @@ static void h_action_create(struct req *rq, struct resp *rs)
 
 static void h_action_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_row *a = malloc(sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -538,7 +541,8 @@ static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int st
 
 static void h_action_edit(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_row *a = malloc(sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -562,7 +566,8 @@ static void h_action_edit(struct req *rq, struct resp *rs)
 
 static void h_action_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -618,7 +623,8 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
 
 static void h_action_status_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_row *a = malloc(sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -640,7 +646,8 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
 
 static void h_action_status(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
@@ -688,7 +695,8 @@ static void collect_referral(void *arg, const struct referral_row *r)
 
 static void h_referral_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     struct referral_collect rc = {&c, json_array(), !rq->api, 0};
     enum svc_status st = svc_referral_list(&c, rq->id, &cr, collect_referral, &rc);
@@ -774,7 +782,8 @@ static void read_referral(struct req *rq, struct referral_form *f)
 
 static void h_referral_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
     if (st != SVC_OK) {
@@ -793,7 +802,8 @@ static void h_referral_new(struct req *rq, struct resp *rs)
 
 static void h_referral_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct referral_form f;
     read_referral(rq, &f);
     struct field_errors e = {0};
@@ -860,7 +870,8 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 
 static void h_referral_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct referral_row *r = malloc(sizeof *r);
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -891,7 +902,8 @@ static void h_referral_view(struct req *rq, struct resp *rs)
 
 static void h_referral_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct referral_outcome_form f;
     memset(&f, 0, sizeof f);
     f.outcome = req_param(rq, "outcome");

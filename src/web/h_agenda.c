@@ -116,7 +116,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
 static void h_agenda(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     const char *sv = req_query(rq, "saved");
     render_agenda(rq, rs, 200, &c, rq->id, NULL, sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
                                                        : strcmp(sv, "removed") == 0 ? "Taken off the agenda"
@@ -126,7 +126,7 @@ static void h_agenda(struct req *rq, struct resp *rs)
 static void h_agenda_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t did = 0;
     enum svc_status st = svc_agenda_add(&c, rq->id, parse_id(req_param(rq, "case_id")), &e, &did);
@@ -148,7 +148,7 @@ static void h_agenda_add(struct req *rq, struct resp *rs)
 static void h_agenda_reviews(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     int added = 0, skipped = 0;
     enum svc_status st = svc_agenda_add_reviews(&c, rq->id, &added, &skipped);
     if (st != SVC_OK) {
@@ -218,7 +218,7 @@ static void form_from_row(struct req *rq, const struct agenda_row *r, struct dis
 static void h_discussion(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct agenda_row *r = malloc(sizeof *r);
     struct meeting_brief m;
     if (!r) {
@@ -240,7 +240,7 @@ static void h_discussion(struct req *rq, struct resp *rs)
 static void h_discussion_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct discussion_form f = {0};
     f.minutes = req_param(rq, "minutes");
     req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
@@ -275,7 +275,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
 static void h_discussion_remove(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct agenda_row *r = malloc(sizeof *r);
     struct meeting_brief m;
     if (!r) {

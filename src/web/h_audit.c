@@ -15,7 +15,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 static void time_text(int64_t at, char out[32])
 {
@@ -64,7 +63,8 @@ static int64_t filter_day(const char *s, int add_days)
 
 static void h_audit_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *pupil = req_query(rq, "pupil");
@@ -188,7 +188,8 @@ static void sar_audit(void *arg, const struct audit_entry *e)
 
 static void h_subject_access(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct sar_collect sc = {json_object(), json_array()};
     struct sar_sink sink = {&sc, sar_row, sar_audit};
     struct pupil_row p;
@@ -298,7 +299,8 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
 
 static void h_retention(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
     enum svc_status st = svc_retention_get(&c, rules, &may_edit);
@@ -316,7 +318,8 @@ static void h_retention(struct req *rq, struct resp *rs)
 
 static void h_retention_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *months[RET__COUNT], *ages[RET__COUNT];
     for (int t = 0; t < RET__COUNT; t++) {
         char mname[32], aname[32];

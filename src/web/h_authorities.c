@@ -5,7 +5,7 @@
 
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -32,10 +32,10 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
     view_render(rq, rs, status, "authority_form", ctx);
 }
 
-void h_authority_list(struct req *rq, struct resp *rs)
+static void h_authority_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     json_t *rows = json_array();
     enum svc_status st = svc_authority_list(&c, collect_authority, rows);
     if (st != SVC_OK) {
@@ -53,10 +53,10 @@ void h_authority_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "authority_list", ctx);
 }
 
-void h_authority_new(struct req *rq, struct resp *rs)
+static void h_authority_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -83,10 +83,10 @@ static void read_form(struct req *rq, struct authority_form *f)
     f->name = req_param(rq, "name");
 }
 
-void h_authority_create(struct req *rq, struct resp *rs)
+static void h_authority_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -102,10 +102,10 @@ void h_authority_create(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
 }
 
-void h_authority_view(struct req *rq, struct resp *rs)
+static void h_authority_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st != SVC_OK) {
@@ -125,10 +125,10 @@ void h_authority_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "authority_view", ctx);
 }
 
-void h_authority_edit(struct req *rq, struct resp *rs)
+static void h_authority_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))
@@ -142,10 +142,10 @@ void h_authority_edit(struct req *rq, struct resp *rs)
     render_form(rq, rs, 200, &f, &e, a.id);
 }
 
-void h_authority_update(struct req *rq, struct resp *rs)
+static void h_authority_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -160,3 +160,19 @@ void h_authority_update(struct req *rq, struct resp *rs)
     else
         view_svc_error(rq, rs, st);
 }
+
+static const struct route authorities_routes[] = {
+    {"GET", "/authorities", h_authority_list, 0},
+    {"GET", "/authorities/new", h_authority_new, 0},
+    {"POST", "/authorities", h_authority_create, 0},
+    {"GET", "/authorities/:id", h_authority_view, 0},
+    {"GET", "/authorities/:id/edit", h_authority_edit, 0},
+    {"POST", "/authorities/:id/edit", h_authority_update, 0},
+
+    {"GET", "/api/v1/authorities", h_authority_list, 0},
+    {"POST", "/api/v1/authorities", h_authority_create, 0},
+    {"GET", "/api/v1/authorities/:id", h_authority_view, 0},
+    {"PUT", "/api/v1/authorities/:id", h_authority_update, 0},
+};
+
+ROUTE_TABLE(authorities_table, authorities_routes);

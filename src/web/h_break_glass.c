@@ -10,7 +10,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 static void utc_text(int64_t t, char out[24])
 {
@@ -66,7 +65,8 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
 
 static void h_bg_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     if (!svc_break_glass_offered(&c)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -82,7 +82,8 @@ static void h_bg_form(struct req *rq, struct resp *rs)
 
 static void h_bg_request(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     struct break_glass_row r;
@@ -117,7 +118,8 @@ static void add_entry(void *arg, const struct break_glass_row *r)
 
 static void h_bg_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct list_ctx lc = {json_array(), json_array(), c.now};
     enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
     if (st != SVC_OK) {
@@ -147,7 +149,8 @@ static void h_bg_list(struct req *rq, struct resp *rs)
 
 static void h_bg_review(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     enum svc_status st = svc_break_glass_review(&c, rq->id);
     if (st == SVC_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rq->id, "reviewed", 1));

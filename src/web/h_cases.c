@@ -15,7 +15,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ---- JSON shapes ---- */
 
@@ -169,7 +168,8 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
 
 static void h_consent_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
@@ -185,7 +185,8 @@ static void h_consent_new(struct req *rq, struct resp *rs)
 
 static void h_consent_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *ids[CONSENT_MAX_SERVICES];
     struct consent_form f;
     read_consent(rq, &f, ids, CONSENT_MAX_SERVICES);
@@ -215,7 +216,8 @@ static void h_consent_create(struct req *rq, struct resp *rs)
 
 static void h_consent_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     json_t *arr = json_array();
     enum svc_status st = svc_consent_list(&c, rq->id, collect_consent, arr);
     if (st != SVC_OK) {
@@ -261,7 +263,8 @@ static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
 
 static void h_withdraw_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct consent_row r;
     struct pupil_row p;
     enum svc_status st = svc_consent_get(&c, rq->id, &r, &p);
@@ -276,7 +279,8 @@ static void h_withdraw_form(struct req *rq, struct resp *rs)
 
 static void h_withdraw(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct withdrawal_form f = {0};
     read_withdrawal(rq, &f);
     struct field_errors e = {0};
@@ -447,7 +451,8 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
 
 static void h_case_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
@@ -479,7 +484,8 @@ static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c
 
 static void h_case_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
@@ -510,7 +516,8 @@ static void h_case_create(struct req *rq, struct resp *rs)
 
 static void h_case_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *status = req_query(rq, "status");
@@ -554,7 +561,8 @@ static void h_case_list(struct req *rq, struct resp *rs)
 
 static void h_case_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_row *cr = malloc(sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -587,7 +595,8 @@ static void h_case_view(struct req *rq, struct resp *rs)
 
 static void h_case_edit(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_row *cr = malloc(sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -613,7 +622,8 @@ static void h_case_edit(struct req *rq, struct resp *rs)
 
 static void h_case_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
@@ -663,7 +673,8 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
 
 static void h_case_close_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_row *cr = malloc(sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -682,7 +693,8 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
 
 static void status_change(struct req *rq, struct resp *rs, int closing)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "reason");
     const char *note = req_param(rq, "note");

@@ -14,7 +14,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ?authority_id=N, else the authority of the viewer's first grant. */
 static int64_t authority_of(struct req *rq)
@@ -72,7 +71,8 @@ static void read_cost_form(struct req *rq, struct cost_form *f)
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
                        const char *threshold, const struct field_errors *errs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     int64_t authority = authority_of(rq);
     struct cost_settings *s = malloc(sizeof *s);
     if (!s) {
@@ -150,7 +150,8 @@ static void saved(struct req *rq, struct resp *rs)
 
 static void h_cost_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct cost_form f;
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
@@ -167,7 +168,8 @@ static void h_cost_save(struct req *rq, struct resp *rs)
 
 static void h_disclosure_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
     enum svc_status st = svc_disclosure_save(&c, authority_of(rq), t, &errs);
@@ -184,7 +186,8 @@ static void h_disclosure_save(struct req *rq, struct resp *rs)
 /* {"dimension": "gender", "counts": {"M": 120, "F": 118, "": 2}} */
 static void h_population_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     json_t *counts = rq->json ? json_object_get(rq->json, "counts") : NULL;
     const char *dim = req_param(rq, "dimension");
     struct field_errors errs = {0};
@@ -278,7 +281,8 @@ static json_t *population_fields(const json_t *counts, const struct kvlist *type
 
 static void population_page(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct school sch;
     json_t *counts = json_object();
     enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
@@ -313,7 +317,8 @@ static void h_population(struct req *rq, struct resp *rs)
 /* The form: every dimension, each replaced by the boxes filled in. */
 static void h_population_form_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
     for (size_t d = 0; d < NDIM && (st == SVC_OK || st == SVC_INVALID); d++) {

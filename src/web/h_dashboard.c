@@ -15,7 +15,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* Filters come in the query string (the form is sent by GET). */
 static void read_form(struct req *rq, struct dash_filter_form *f)
@@ -251,7 +250,8 @@ static void set_form_values(struct dash_filter_form *in, const struct dashboard 
 
 static void render_page(struct req *rq, struct resp *rs, bool report)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct dash_filter_form in;
     read_form(rq, &in);
     if (report)
@@ -336,7 +336,8 @@ static void h_dashboard_report(struct req *rq, struct resp *rs)
 
 static struct dashboard *export_data(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct dash_filter_form in;
     read_form(rq, &in);
     struct dashboard *d = malloc(sizeof *d);

@@ -7,7 +7,6 @@
 #include "core/casefile.h"
 #include "service/svc_actions.h"
 #include "service/svc_extract.h"
-#include "web/handlers.h"
 #include "web/router.h"
 #include "web/view.h"
 
@@ -53,7 +52,7 @@ static json_t *row_json(const struct extract_row *r)
 static bool load(struct req *rq, struct resp *rs, struct extract *x)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     enum svc_status st = svc_extract_pseudonymised(&c, x);
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);

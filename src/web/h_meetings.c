@@ -56,11 +56,6 @@ static void collect_meeting(void *arr, const struct meeting_row *r)
     json_array_append_new(arr, teams_json_meeting(r));
 }
 
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
-
 /* ---- The list ---- */
 
 struct team_opts {
@@ -95,7 +90,7 @@ static const char *filter_day(struct req *rq, const char *name, char out[11], bo
 static void h_meeting_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     struct meeting_filter f;
@@ -382,7 +377,7 @@ static const char *done_text(const char *done)
 static void h_meeting_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     show_meeting(rq, rs, &c, 200, NULL, NULL, done_text(req_query(rq, "done")));
 }
 
@@ -410,7 +405,7 @@ static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc
 static void h_meeting_held(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.mode = req_param(rq, "mode");
     struct field_errors e = {0};
@@ -420,7 +415,7 @@ static void h_meeting_held(struct req *rq, struct resp *rs)
 static void h_meeting_cancel(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.reason_choice = req_param(rq, "reason_choice");
     t.cancel_reason = req_param(rq, "cancel_reason");
@@ -446,7 +441,7 @@ static void h_meeting_cancel(struct req *rq, struct resp *rs)
 static void h_meeting_reinstate(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     changed(rq, rs, &c, svc_meeting_reinstate(&c, rq->id, &e), NULL, &e, "reinstated");
 }
@@ -470,7 +465,7 @@ static const char *typed_date(struct req *rq, struct typed *t)
 static void h_meeting_move(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     const char *date = typed_date(rq, &t);
     t.start_time = req_param(rq, "start_time");
@@ -481,7 +476,7 @@ static void h_meeting_move(struct req *rq, struct resp *rs)
 static void h_meeting_notes(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.notes = req_param(rq, "notes");
     struct field_errors e = {0};
@@ -493,7 +488,7 @@ static void h_meeting_notes(struct req *rq, struct resp *rs)
 static void h_meeting_attendance(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct meeting_row m;
     enum svc_status st = svc_meeting_get(&c, rq->id, &m);
     if (st != SVC_OK) {
@@ -541,7 +536,7 @@ static void h_meeting_attendance(struct req *rq, struct resp *rs)
 static void h_meeting_guest_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.guest_name = req_param(rq, "guest_name");
     t.guest_role = req_param(rq, "guest_role");
@@ -561,7 +556,7 @@ static void h_meeting_guest_add(struct req *rq, struct resp *rs)
 static void h_meeting_guest_remove(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t gid = parse_id(req_param(rq, "guest_id"));
     changed(rq, rs, &c, gid ? svc_meeting_guest_remove(&c, rq->id, gid) : SVC_NOT_FOUND, NULL, &e,
@@ -592,5 +587,4 @@ static const struct route meeting_routes[] = {
     {"POST", "/api/v1/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
 };
 
-extern const struct route_table meetings_table;
 ROUTE_TABLE(meetings_table, meeting_routes);

@@ -9,7 +9,7 @@
 #include "service/svc_cases.h"
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -139,10 +139,10 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "pupil_form", ctx);
 }
 
-void h_pupil_list(struct req *rq, struct resp *rs)
+static void h_pupil_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -191,10 +191,10 @@ void h_pupil_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "pupil_list", ctx);
 }
 
-void h_pupil_new(struct req *rq, struct resp *rs)
+static void h_pupil_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -220,10 +220,10 @@ static void saved(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t id
     resp_redirect(rs, loc);
 }
 
-void h_pupil_create(struct req *rq, struct resp *rs)
+static void h_pupil_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -280,10 +280,10 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     json_object_set_new(ctx, "show_tas", json_true());
 }
 
-void h_pupil_view(struct req *rq, struct resp *rs)
+static void h_pupil_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
@@ -334,10 +334,10 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "pupil_view", ctx);
 }
 
-void h_pupil_edit(struct req *rq, struct resp *rs)
+static void h_pupil_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))
@@ -354,10 +354,10 @@ void h_pupil_edit(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, r.p.id, name);
 }
 
-void h_pupil_update(struct req *rq, struct resp *rs)
+static void h_pupil_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -372,3 +372,19 @@ void h_pupil_update(struct req *rq, struct resp *rs)
     else
         view_svc_error(rq, rs, st);
 }
+
+static const struct route pupils_routes[] = {
+    {"GET", "/pupils", h_pupil_list, 0},
+    {"GET", "/pupils/new", h_pupil_new, 0},
+    {"POST", "/pupils", h_pupil_create, 0},
+    {"GET", "/pupils/:id", h_pupil_view, 0},
+    {"GET", "/pupils/:id/edit", h_pupil_edit, 0},
+    {"POST", "/pupils/:id/edit", h_pupil_update, 0},
+
+    {"GET", "/api/v1/pupils", h_pupil_list, 0},
+    {"POST", "/api/v1/pupils", h_pupil_create, 0},
+    {"GET", "/api/v1/pupils/:id", h_pupil_view, 0},
+    {"PUT", "/api/v1/pupils/:id", h_pupil_update, 0},
+};
+
+ROUTE_TABLE(pupils_table, pupils_routes);

@@ -27,11 +27,6 @@
 
 #define QS_MAX 40
 
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
-
 /* The authority the request acts in (see the top of the file); qs gets
  * "authority=N" when it was named explicitly, for links, else "". */
 static int64_t which_authority(struct req *rq, struct svc_ctx *c, char qs[QS_MAX])
@@ -142,7 +137,7 @@ static void add_authority_choice(void *arg, const struct authority *a)
 static void h_settings(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (a == 0) {
@@ -243,7 +238,7 @@ static void service_form(struct req *rq, struct resp *rs, int status, const stru
 static void h_service_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -273,7 +268,7 @@ static void h_service_list(struct req *rq, struct resp *rs)
 static void h_service_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!svc_reference_may(&c, ACT_CREATE, a)) {
@@ -288,7 +283,7 @@ static void h_service_new(struct req *rq, struct resp *rs)
 static void h_service_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -316,7 +311,7 @@ static void collect_practitioner(void *arr, const struct practitioner_row *r);
 static void h_service_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct service_row r;
     enum svc_status st = svc_service_get(&c, rq->id, &r);
     if (st != SVC_OK) {
@@ -341,7 +336,7 @@ static void h_service_view(struct req *rq, struct resp *rs)
 static void h_service_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct service_row r;
     enum svc_status st = svc_service_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
@@ -358,7 +353,7 @@ static void h_service_edit(struct req *rq, struct resp *rs)
 static void h_service_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct service_form f;
     read_service(rq, &f);
     struct field_errors e = {0};
@@ -538,7 +533,7 @@ static void practitioner_form(struct req *rq, struct resp *rs, struct svc_ctx *c
 static void h_practitioner_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -578,7 +573,7 @@ static void h_practitioner_list(struct req *rq, struct resp *rs)
 static void h_practitioner_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!svc_reference_may(&c, ACT_CREATE, a)) {
@@ -595,7 +590,7 @@ static void h_practitioner_new(struct req *rq, struct resp *rs)
 static void h_practitioner_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -622,7 +617,7 @@ static void h_practitioner_create(struct req *rq, struct resp *rs)
 static void h_practitioner_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct practitioner_row r;
     enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
     if (st != SVC_OK) {
@@ -653,7 +648,7 @@ static void h_practitioner_view(struct req *rq, struct resp *rs)
 static void h_practitioner_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct practitioner_row r;
     enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
@@ -671,7 +666,7 @@ static void h_practitioner_edit(struct req *rq, struct resp *rs)
 static void h_practitioner_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct practitioner_form f;
     read_practitioner(rq, &f);
     struct field_errors e = {0};
@@ -759,7 +754,7 @@ static void resource_form(struct req *rq, struct resp *rs, int status, const str
 static void h_resource_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -789,7 +784,7 @@ static void h_resource_list(struct req *rq, struct resp *rs)
 static void h_resource_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!svc_reference_may(&c, ACT_CREATE, a)) {
@@ -805,7 +800,7 @@ static void h_resource_new(struct req *rq, struct resp *rs)
 static void h_resource_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -830,7 +825,7 @@ static void h_resource_create(struct req *rq, struct resp *rs)
 static void h_resource_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct resource_row r;
     enum svc_status st = svc_resource_get(&c, rq->id, &r);
     if (st != SVC_OK) {
@@ -852,7 +847,7 @@ static void h_resource_view(struct req *rq, struct resp *rs)
 static void h_resource_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct resource_row r;
     enum svc_status st = svc_resource_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
@@ -869,7 +864,7 @@ static void h_resource_edit(struct req *rq, struct resp *rs)
 static void h_resource_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct resource_form f;
     read_resource(rq, &f);
     struct field_errors e = {0};
@@ -973,7 +968,7 @@ static json_t *json_year(struct svc_ctx *c, int64_t a, int year, enum svc_status
 static void h_terms_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -1197,7 +1192,7 @@ static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, in
 static void h_terms_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     int year = requested_year(rq, &c);
@@ -1221,7 +1216,7 @@ static void back_to_edit(struct resp *rs, int year, const char *qs, const char *
 static void h_terms_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     int year = requested_year(rq, &c);
@@ -1288,7 +1283,7 @@ static void h_terms_update(struct req *rq, struct resp *rs)
 static void h_api_terms_put(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     int year = requested_year(rq, &c);
@@ -1402,5 +1397,4 @@ static const struct route routes[] = {
     {"PUT", "/api/v1/term-dates/:id", h_api_terms_put, 0},
 };
 
-extern const struct route_table reference_table;
 ROUTE_TABLE(reference_table, routes);

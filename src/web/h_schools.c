@@ -6,7 +6,7 @@
 #include "core/codes.h"
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -116,10 +116,10 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "school_form", ctx);
 }
 
-void h_school_list(struct req *rq, struct resp *rs)
+static void h_school_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -160,10 +160,10 @@ void h_school_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "school_list", ctx);
 }
 
-void h_school_new(struct req *rq, struct resp *rs)
+static void h_school_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -184,10 +184,10 @@ static void saved(struct req *rq, struct resp *rs, const struct school *s, int c
     resp_redirect(rs, loc);
 }
 
-void h_school_create(struct req *rq, struct resp *rs)
+static void h_school_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -203,10 +203,10 @@ void h_school_create(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
 }
 
-void h_school_view(struct req *rq, struct resp *rs)
+static void h_school_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st != SVC_OK) {
@@ -235,10 +235,10 @@ void h_school_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "school_view", ctx);
 }
 
-void h_school_edit(struct req *rq, struct resp *rs)
+static void h_school_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_SCHOOL, s.id, s.authority_id, s.id))
@@ -253,10 +253,10 @@ void h_school_edit(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, s.id);
 }
 
-void h_school_update(struct req *rq, struct resp *rs)
+static void h_school_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -271,3 +271,19 @@ void h_school_update(struct req *rq, struct resp *rs)
     else
         view_svc_error(rq, rs, st);
 }
+
+static const struct route schools_routes[] = {
+    {"GET", "/schools", h_school_list, 0},
+    {"GET", "/schools/new", h_school_new, 0},
+    {"POST", "/schools", h_school_create, 0},
+    {"GET", "/schools/:id", h_school_view, 0},
+    {"GET", "/schools/:id/edit", h_school_edit, 0},
+    {"POST", "/schools/:id/edit", h_school_update, 0},
+
+    {"GET", "/api/v1/schools", h_school_list, 0},
+    {"POST", "/api/v1/schools", h_school_create, 0},
+    {"GET", "/api/v1/schools/:id", h_school_view, 0},
+    {"PUT", "/api/v1/schools/:id", h_school_update, 0},
+};
+
+ROUTE_TABLE(schools_table, schools_routes);

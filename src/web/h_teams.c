@@ -20,11 +20,6 @@ json_t *teams_json_meeting(const struct meeting_row *r);
 
 static const char *const weekday_labels[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
-
 static const char *cadence_text(const char *code)
 {
     enum cadence cad;
@@ -114,7 +109,7 @@ static void collect_team(void *arg, const struct team_row *r)
 static void h_team_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *active = req_query(rq, "active");
@@ -508,7 +503,7 @@ static int64_t new_team_authority(struct req *rq, struct svc_ctx *c, const struc
 static void h_team_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -587,7 +582,7 @@ static void team_saved_reply(struct req *rq, struct resp *rs, struct svc_ctx *c,
 static void h_team_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -614,7 +609,7 @@ static void h_team_create(struct req *rq, struct resp *rs)
 static void h_team_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_team_may(&c, ACT_EDIT, &r))
@@ -632,7 +627,7 @@ static void h_team_edit(struct req *rq, struct resp *rs)
 static void h_team_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -669,7 +664,7 @@ static void academic_year_label(int year, char *out, size_t outsz)
 static void h_team_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (st != SVC_OK) {
@@ -805,7 +800,7 @@ static enum svc_status plan_team(struct req *rq, struct svc_ctx *c, struct team_
 static void h_team_plan_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
     if (st != SVC_OK) {
@@ -829,7 +824,7 @@ static void h_team_plan_form(struct req *rq, struct resp *rs)
 static void h_team_plan(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     const char *year = req_param(rq, "year");
     const char *from_start = req_param(rq, "from_start");
     struct field_errors e = {0};
@@ -902,7 +897,7 @@ static void render_meeting_form(struct req *rq, struct resp *rs, int status, con
 static void h_team_meeting_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
     if (st != SVC_OK) {
@@ -915,7 +910,7 @@ static void h_team_meeting_new(struct req *rq, struct resp *rs)
 static void h_team_meeting_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     const char *d, *m, *y;
     req_date_parts(rq, "date", "date", &d, &m, &y);
     const char *date = "";
@@ -977,5 +972,4 @@ static const struct route team_routes[] = {
     {"POST", "/api/v1/teams/:id/meetings", h_team_meeting_create, 0},
 };
 
-extern const struct route_table teams_table;
 ROUTE_TABLE(teams_table, team_routes);

@@ -14,7 +14,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* "2026-03-27" -> "27 March 2026"; "" stays "". */
 static void date_label(const char *iso, char out[32])
@@ -168,7 +167,8 @@ static json_t *listed(json_t *items, size_t show)
 
 static void h_work(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct work_json w = {&c, !rq->api, json_array(), json_array(), json_array(), json_array(), json_array()};
     struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine};
     struct work_which which;
@@ -306,7 +306,8 @@ static void on_event(void *arg, const struct chron_event *e)
 
 static void h_chronology(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
     struct chron_json cj = {&c, json_array(), !rq->api, rq->id};
     enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
