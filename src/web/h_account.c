@@ -181,20 +181,12 @@ static void h_password_change(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     enum svc_status st = svc_password_change(&c, req_param(rq, "current_password"), req_param(rq, "new_password"),
                                              req_param(rq, "confirm_password"), rq->sess.handle, &e);
-    if (st == SVC_INVALID) {
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            password_form(rq, rs, 400, &e);
-        return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (rq->api)
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_FORM)
+        password_form(rq, rs, 400, &e);
+    else if (n == SAVE_OK && rq->api)
         view_json(rs, 200, json_pack("{s:b}", "changed", 1));
-    else
+    else if (n == SAVE_OK)
         resp_redirect(rs, "/account?saved=password");
 }
 

@@ -464,13 +464,8 @@ static void h_action_new(struct req *rq, struct resp *rs)
 static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *c, const struct action_row *a,
                          int status, const char *saved)
 {
-    if (rq->api) {
-        view_json(rs, status, json_pack("{s:o}", "action", json_action(c, a)));
-        return;
-    }
-    char loc[80];
-    snprintf(loc, sizeof loc, "/cases/%lld/actions?saved=%s", (long long)a->case_id, saved);
-    resp_redirect(rs, loc);
+    view_saved(rq, rs, status, "action", json_action(c, a), "/cases/%lld/actions?saved=%s", (long long)a->case_id,
+               saved);
 }
 
 static void h_action_create(struct req *rq, struct resp *rs)
@@ -480,35 +475,33 @@ static void h_action_create(struct req *rq, struct resp *rs)
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_action_create(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
-        action_saved(rq, rs, &c, a, 201, "added");
-    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
         closed_case(rq, rs, field_errors_get(&e, "case"));
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+        return;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        action_saved(rq, rs, &c, a, 201, "added");
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
             render_action_form(rq, rs, &c, 400, &cr, &f, &e, 0, NULL);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 static void h_action_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -529,7 +522,6 @@ static void h_action_view(struct req *rq, struct resp *rs)
                                                                       cr.authority_id, cr.school_id)));
         view_render(rq, rs, 200, "action_view", ctx);
     }
-    free(a);
 }
 
 static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *cur,
@@ -543,7 +535,7 @@ static void h_action_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -561,7 +553,6 @@ static void h_action_edit(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         edit_with(rq, rs, &c, 200, a, &cr, &f, &e);
     }
-    free(a);
 }
 
 static void h_action_update(struct req *rq, struct resp *rs)
@@ -571,26 +562,22 @@ static void h_action_update(struct req *rq, struct resp *rs)
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_action_update(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "updated");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
             edit_with(rq, rs, &c, 400, a, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 /* ---- action status ---- */
@@ -625,7 +612,7 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -641,7 +628,6 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_status(rq, rs, &c, 200, a, &cr, &f, &e);
     }
-    free(a);
 }
 
 static void h_action_status(struct req *rq, struct resp *rs)
@@ -651,26 +637,22 @@ static void h_action_status(struct req *rq, struct resp *rs)
     struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     if (!a) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_action_set_status(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "status");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
             render_status(rq, rs, &c, 400, a, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 /* ---- referrals ---- */
@@ -807,32 +789,27 @@ static void h_referral_create(struct req *rq, struct resp *rs)
     struct referral_form f;
     read_referral(rq, &f);
     struct field_errors e = {0};
-    struct referral_row *r = malloc(sizeof *r);
+    struct referral_row *r = req_alloc(rq, sizeof *r);
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_referral_create(&c, rq->id, &f, &e, r);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 201, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else if (st == SVC_OK) {
-        char loc[80];
-        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=referral", (long long)rq->id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
         closed_case(rq, rs, field_errors_get(&e, "case"));
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+        return;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 201, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=referral",
+                   (long long)rq->id);
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
             render_referral_form(rq, rs, &c, 400, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 struct outcome_bufs {
@@ -872,7 +849,7 @@ static void h_referral_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct referral_row *r = malloc(sizeof *r);
+    struct referral_row *r = req_alloc(rq, sizeof *r);
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -897,7 +874,6 @@ static void h_referral_view(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
     }
-    free(r);
 }
 
 static void h_referral_update(struct req *rq, struct resp *rs)
@@ -910,30 +886,23 @@ static void h_referral_update(struct req *rq, struct resp *rs)
     req_date_parts(rq, "outcome_on", "outcome_on", &f.day, &f.month, &f.year);
     f.notes = req_param(rq, "notes");
     struct field_errors e = {0};
-    struct referral_row *r = malloc(sizeof *r);
+    struct referral_row *r = req_alloc(rq, sizeof *r);
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_referral_set_outcome(&c, rq->id, &f, &e, r);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else if (st == SVC_OK) {
-        char loc[80];
-        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=outcome", (long long)r->case_id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=outcome",
+                   (long long)r->case_id);
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_referral_get(&c, rq->id, r, &cr) == SVC_OK)
             render_referral(rq, rs, &c, 400, r, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 static const struct route routes[] = {

@@ -130,18 +130,15 @@ static void h_agenda_add(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     int64_t did = 0;
     enum svc_status st = svc_agenda_add(&c, rq->id, parse_id(req_param(rq, "case_id")), &e, &did);
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         render_agenda(rq, rs, 201, &c, rq->id, NULL, NULL);
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=added", (long long)rq->id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_agenda(rq, rs, 400, &c, rq->id, &e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -219,7 +216,7 @@ static void h_discussion(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct agenda_row *r = malloc(sizeof *r);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -234,7 +231,6 @@ static void h_discussion(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_discussion(rq, rs, 200, r, &m, &f, &e);
     }
-    free(r);
 }
 
 static void h_discussion_save(struct req *rq, struct resp *rs)
@@ -248,7 +244,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     f.fb_by = req_param(rq, "feedback_by");
     struct field_errors e = {0};
     enum svc_status st = svc_discussion_save(&c, rq->id, &f, &e);
-    struct agenda_row *r = malloc(sizeof *r);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -256,27 +252,23 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     }
     if ((st == SVC_OK || st == SVC_INVALID) && svc_discussion_get(&c, rq->id, r, &m) != SVC_OK)
         st = SVC_ERROR;
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         render_discussion(rq, rs, 200, r, &m, &f, &e);
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=minutes", (long long)r->meeting_id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_discussion(rq, rs, 400, r, &m, &f, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 static void h_discussion_remove(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct agenda_row *r = malloc(sizeof *r);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -284,22 +276,18 @@ static void h_discussion_remove(struct req *rq, struct resp *rs)
     }
     enum svc_status st = svc_discussion_get(&c, rq->id, r, &m);
     int64_t meeting = r->meeting_id;
-    free(r);
     struct field_errors e = {0};
     if (st == SVC_OK)
         st = svc_discussion_remove(&c, rq->id, &e);
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:b}", "removed", 1));
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=removed", (long long)meeting);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_agenda(rq, rs, 400, &c, meeting, &e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 

@@ -331,23 +331,14 @@ static void h_retention_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct retention_rule rules[RET__COUNT];
     enum svc_status st = svc_retention_set(&c, months, ages, &e, rules);
-    if (st == SVC_INVALID) {
-        if (rq->api) {
-            view_invalid_json(rs, &e);
-            return;
-        }
-        struct retention_rule cur[RET__COUNT];
-        if (svc_retention_get(&c, cur, NULL) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    struct retention_rule cur[RET__COUNT];
+    if (n == SAVE_FORM && svc_retention_get(&c, cur, NULL) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_FORM)
         render_retention(rq, rs, 422, cur, months, ages, true, &e, false);
+    if (n != SAVE_OK)
         return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", 1));
         return;

@@ -66,24 +66,14 @@ static void h_authority_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, 200, &f, &e, 0);
 }
 
-static void saved(struct req *rq, struct resp *rs, const struct authority *a, int created)
-{
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "authority", json_authority(a)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/authorities/%lld?saved=1", (long long)a->id);
-    resp_redirect(rs, loc);
-}
-
 static void read_form(struct req *rq, struct authority_form *f)
 {
     f->la_code = req_param(rq, "la_code");
     f->name = req_param(rq, "name");
 }
 
-static void h_authority_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the authority id from the form. */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -91,15 +81,18 @@ static void h_authority_create(struct req *rq, struct resp *rs)
     read_form(rq, &f);
     struct field_errors e = {0};
     struct authority a;
-    enum svc_status st = svc_authority_create(&c, &f, &e, &a);
-    if (st == SVC_OK)
-        saved(rq, rs, &a, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, 400, &f, &e, 0);
-    else
-        view_svc_error(rq, rs, st);
+    enum svc_status st = id ? svc_authority_update(&c, id, &f, &e, &a) : svc_authority_create(&c, &f, &e, &a);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "authority", json_authority(&a), "/authorities/%lld?saved=1",
+                   (long long)a.id);
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, 400, &f, &e, id);
+}
+
+static void h_authority_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
 }
 
 static void h_authority_view(struct req *rq, struct resp *rs)
@@ -144,21 +137,7 @@ static void h_authority_edit(struct req *rq, struct resp *rs)
 
 static void h_authority_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct authority_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct authority a;
-    enum svc_status st = svc_authority_update(&c, rq->id, &f, &e, &a);
-    if (st == SVC_OK)
-        saved(rq, rs, &a, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, 400, &f, &e, rq->id);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
 
 static const struct route authorities_routes[] = {

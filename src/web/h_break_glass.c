@@ -90,19 +90,19 @@ static void h_bg_request(struct req *rq, struct resp *rs)
     enum svc_status st = svc_break_glass_request(&c, rq->id, reason, &e, &r);
     char loc[48];
     snprintf(loc, sizeof loc, "/pupils/%lld", (long long)rq->id);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 201, json_pack("{s:o}", "break_glass", json_entry(&r, c.now)));
-    } else if (st == SVC_OK || (st == SVC_CONFLICT && !rq->api)) {
-        resp_redirect(rs, loc);   /* granted, or never needed */
-    } else if (st == SVC_CONFLICT) {
-        view_error(rq, rs, 409, "You can already see this pupil", "No emergency access is needed.");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        render_form(rq, rs, 400, reason ? reason : "", &e);
-    } else {
-        view_svc_error(rq, rs, st);
+    if (st == SVC_CONFLICT && !rq->api) {
+        resp_redirect(rs, loc);   /* never needed */
+        return;
     }
+    if (st == SVC_CONFLICT) {
+        view_error(rq, rs, 409, "You can already see this pupil", "No emergency access is needed.");
+        return;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "break_glass", json_entry(&r, c.now), "%s", loc);
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, 400, reason ? reason : "", &e);
 }
 
 struct list_ctx {

@@ -193,24 +193,15 @@ static void h_consent_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct consent_row r;
     enum svc_status st = svc_consent_record(&c, rq->id, &f, &e, &r);
-    if (st == SVC_OK) {
-        if (rq->api) {
-            view_json(rs, 201, json_pack("{s:o}", "consent", json_consent(&r)));
-        } else {
-            char loc[64];
-            snprintf(loc, sizeof loc, "/pupils/%lld?saved=consent", (long long)rq->id);
-            resp_redirect(rs, loc);
-        }
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 201, "consent", json_consent(&r), "/pupils/%lld?saved=consent", (long long)rq->id);
+    } else if (n == SAVE_FORM) {
         struct pupil_row p;
         if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
             render_consent_form(rq, rs, 400, &p, &f, &e);
         else
             view_svc_error(rq, rs, SVC_NOT_FOUND);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -293,18 +284,12 @@ static void h_withdraw(struct req *rq, struct resp *rs)
             return;
         }
     }
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "consent", json_consent(&r)));
-    } else if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/pupils/%lld?saved=withdrawn", (long long)p.p.id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "consent", json_consent(&r), "/pupils/%lld?saved=withdrawn",
+                   (long long)p.p.id);
+    } else if (n == SAVE_FORM) {
         render_withdraw(rq, rs, 400, &r, &p, &f, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -473,13 +458,8 @@ static void h_case_new(struct req *rq, struct resp *rs)
 
 static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c, int created)
 {
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "case", json_case(c)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)c->id, created ? "opened" : "updated");
-    resp_redirect(rs, loc);
+    view_saved(rq, rs, created ? 201 : 200, "case", json_case(c), "/cases/%lld?saved=%s", (long long)c->id,
+               created ? "opened" : "updated");
 }
 
 static void h_case_create(struct req *rq, struct resp *rs)
@@ -489,29 +469,25 @@ static void h_case_create(struct req *rq, struct resp *rs)
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_case_open(&c, rq->id, &f, &e, cr);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         if (svc_case_get(&c, cr->id, cr) == SVC_OK)
             case_saved(rq, rs, cr, 1);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct pupil_row p;
         if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
             render_case_form(rq, rs, 400, &p, &f, &e, 0);
         else
             view_svc_error(rq, rs, SVC_NOT_FOUND);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(cr);
 }
 
 static void h_case_list(struct req *rq, struct resp *rs)
@@ -563,7 +539,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -590,14 +566,13 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                                                   : "Case summary saved"));
         view_render(rq, rs, 200, "case_view", ctx);
     }
-    free(cr);
 }
 
 static void h_case_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -617,7 +592,6 @@ static void h_case_edit(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_case_form(rq, rs, 200, &p, &f, &e, cr->id);
     }
-    free(cr);
 }
 
 static void h_case_update(struct req *rq, struct resp *rs)
@@ -627,29 +601,25 @@ static void h_case_update(struct req *rq, struct resp *rs)
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_case_update(&c, rq->id, &f, &e, cr);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         if (svc_case_get(&c, rq->id, cr) == SVC_OK)
             case_saved(rq, rs, cr, 0);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct pupil_row p;
         if (svc_pupil_get(&c, cr->pupil_id, &p) == SVC_OK)
             render_case_form(rq, rs, 400, &p, &f, &e, rq->id);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(cr);
 }
 
 static void render_close(struct req *rq, struct resp *rs, int status, const struct case_row *cr,
@@ -675,7 +645,7 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
@@ -688,7 +658,6 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
     else
         render_close(rq, rs, 200, cr, "", "", &e);
-    free(cr);
 }
 
 static void status_change(struct req *rq, struct resp *rs, int closing)
@@ -700,31 +669,24 @@ static void status_change(struct req *rq, struct resp *rs, int closing)
     const char *note = req_param(rq, "note");
     enum svc_status st = closing ? svc_case_close(&c, rq->id, reason, note, &e)
                                  : svc_case_reopen(&c, rq->id, &e);
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     if ((st == SVC_OK || st == SVC_INVALID) && svc_case_get(&c, rq->id, cr) != SVC_OK)
         st = SVC_ERROR;
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "case", json_case(cr)));
-    } else if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)rq->id, closing ? "closed" : "reopened");
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID && closing) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "case", json_case(cr), "/cases/%lld?saved=%s", (long long)rq->id,
+                   closing ? "closed" : "reopened");
+    } else if (n == SAVE_FORM && closing) {
         render_close(rq, rs, 400, cr, reason, note, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         json_t *ctx = view_page(rq, "The case cannot be re-opened", "cases");
         json_object_set_new(ctx, "message", json_string(e.count ? e.items[0].message : ""));
         view_render(rq, rs, 400, "error", ctx);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(cr);
 }
 
 static void h_case_close(struct req *rq, struct resp *rs)

@@ -74,14 +74,13 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     int64_t authority = authority_of(rq);
-    struct cost_settings *s = malloc(sizeof *s);
+    struct cost_settings *s = req_alloc(rq, sizeof *s);
     if (!s) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_cost_settings(&c, authority, s);
     if (st != SVC_OK) {
-        free(s);
         view_svc_error(rq, rs, st);
         return;
     }
@@ -92,7 +91,6 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
         view_json(rs, 200, json_pack("{s:I, s:I, s:o}", "authority_id", (json_int_t)authority, "threshold",
                                      (json_int_t)(s->threshold ? s->threshold : DASH_DEFAULT_THRESHOLD), "rates",
                                      rates));
-        free(s);
         return;
     }
     json_t *ctx = view_page(rq, "Dashboard settings: costs and disclosure", "dashboard");
@@ -128,7 +126,6 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
         json_object_set_new(ctx, "errors", view_errors(errs));
     if (req_query(rq, "saved"))
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Settings saved"));
-    free(s);
     view_render(rq, rs, status, "dashboard_costs", ctx);
 }
 
@@ -156,14 +153,11 @@ static void h_cost_save(struct req *rq, struct resp *rs)
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
     enum svc_status st = svc_cost_rate_save(&c, authority_of(rq), &f, &errs);
-    if (st == SVC_OK)
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    if (n == SAVE_OK)
         saved(rq, rs);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &errs);
-    else if (st == SVC_INVALID)
+    else if (n == SAVE_FORM)
         costs_page(rq, rs, 400, &f, NULL, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 static void h_disclosure_save(struct req *rq, struct resp *rs)
@@ -173,14 +167,11 @@ static void h_disclosure_save(struct req *rq, struct resp *rs)
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
     enum svc_status st = svc_disclosure_save(&c, authority_of(rq), t, &errs);
-    if (st == SVC_OK)
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    if (n == SAVE_OK)
         saved(rq, rs);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &errs);
-    else if (st == SVC_INVALID)
+    else if (n == SAVE_FORM)
         costs_page(rq, rs, 400, NULL, t, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 /* {"dimension": "gender", "counts": {"M": 120, "F": 118, "": 2}} */
@@ -207,12 +198,9 @@ static void h_population_save(struct req *rq, struct resp *rs)
         n++;
     }
     enum svc_status st = svc_population_save(&c, rq->id, dim, cats, pupils, n, &errs);
-    if (st == SVC_OK)
+    /* Only under /api/v1/: never SAVE_FORM. */
+    if (view_answer_save(rq, rs, st, &errs) == SAVE_OK)
         view_json(rs, 200, json_pack("{s:b}", "saved", 1));
-    else if (st == SVC_INVALID)
-        view_invalid_json(rs, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 /* ---- a school's census figures ---- */
@@ -353,15 +341,11 @@ static void h_population_form_save(struct req *rq, struct resp *rs)
         if (s1 != SVC_OK)
             st = s1;
     }
-    if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/schools/%lld/population?saved=1", (long long)rq->id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "population", NULL, "/schools/%lld/population?saved=1", (long long)rq->id);
+    else if (n == SAVE_FORM)
         population_page(rq, rs, 400, &errs);
-    } else {
-        view_svc_error(rq, rs, st);
-    }
 }
 
 static const struct route routes[] = {

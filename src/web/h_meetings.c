@@ -385,7 +385,8 @@ static void h_meeting_view(struct req *rq, struct resp *rs)
 static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
                     const struct typed *t, const struct field_errors *e, const char *done)
 {
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, e);
+    if (n == SAVE_OK) {
         if (rq->api) {
             show_meeting(rq, rs, c, 200, NULL, NULL, NULL);
             return;
@@ -393,12 +394,8 @@ static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc
         char loc[80];
         snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, done);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         show_meeting(rq, rs, c, 400, t, e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 

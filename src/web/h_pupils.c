@@ -204,39 +204,32 @@ static void h_pupil_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, 0, NULL);
 }
 
-static void saved(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t id, int created)
-{
-    if (rq->api) {
-        struct pupil_row r;
-        if (svc_pupil_get(c, id, &r) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/pupils/%lld?saved=%s", (long long)id, created ? "added" : "updated");
-    resp_redirect(rs, loc);
-}
-
-static void h_pupil_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the pupil id from the form; the API answers
+ * with the whole row as read back (the school's name too). */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
-    struct pupil p;
-    enum svc_status st = svc_pupil_create(&c, &f, &e, &p);
-    if (st == SVC_OK)
-        saved(rq, rs, &c, p.id, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, 0, NULL);
-    else
-        view_svc_error(rq, rs, st);
+    struct pupil p = {0};
+    enum svc_status st = id ? svc_pupil_update(&c, id, &f, &e, &p) : svc_pupil_create(&c, &f, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    int64_t pid = id ? id : p.id;
+    struct pupil_row r;
+    if (n == SAVE_OK && rq->api && svc_pupil_get(&c, pid, &r) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "pupil", rq->api ? json_pupil(&r) : NULL, "/pupils/%lld?saved=%s",
+                   (long long)pid, id ? "updated" : "added");
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, &c, 400, &f, &e, id, NULL);
+}
+
+static void h_pupil_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
 }
 
 /* Consent and cases, for those who may see a pupil's TAS record. */
@@ -356,21 +349,7 @@ static void h_pupil_edit(struct req *rq, struct resp *rs)
 
 static void h_pupil_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct pupil_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct pupil p;
-    enum svc_status st = svc_pupil_update(&c, rq->id, &f, &e, &p);
-    if (st == SVC_OK)
-        saved(rq, rs, &c, rq->id, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, rq->id, NULL);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
 
 static const struct route pupils_routes[] = {

@@ -359,19 +359,16 @@ static void h_service_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct service_row out;
     enum svc_status st = svc_service_update(&c, rq->id, &f, &e, &out);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         answer_saved(rq, rs, "service", json_service(&out), "/services", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct service_row cur;
         if (svc_service_get(&c, rq->id, &cur) != SVC_OK) {
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
         service_form(rq, rs, 400, &f, &e, &cur, "");
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -674,19 +671,16 @@ static void h_practitioner_update(struct req *rq, struct resp *rs)
     enum svc_status st = svc_practitioner_update(&c, rq->id, &f, &e, &out);
     if (st == SVC_OK && svc_practitioner_get(&c, out.id, &out) != SVC_OK)
         st = SVC_ERROR;
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         answer_saved(rq, rs, "practitioner", json_practitioner(&out), "/practitioners", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct practitioner_row cur;
         if (svc_practitioner_get(&c, rq->id, &cur) != SVC_OK) {
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
         practitioner_form(rq, rs, &c, 400, &f, &e, &cur, cur.authority_id, "");
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -870,19 +864,16 @@ static void h_resource_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct resource_row out;
     enum svc_status st = svc_resource_update(&c, rq->id, &f, &e, &out);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         answer_saved(rq, rs, "resource", json_resource(&out), "/playbook", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct resource_row cur;
         if (svc_resource_get(&c, rq->id, &cur) != SVC_OK) {
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
         resource_form(rq, rs, 400, &f, &e, &cur, "");
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 

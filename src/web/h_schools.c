@@ -173,18 +173,8 @@ static void h_school_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, 0);
 }
 
-static void saved(struct req *rq, struct resp *rs, const struct school *s, int created)
-{
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "school", json_school(s)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/schools/%lld?saved=%s", (long long)s->id, created ? "added" : "updated");
-    resp_redirect(rs, loc);
-}
-
-static void h_school_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the school id from the form. */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -192,15 +182,18 @@ static void h_school_create(struct req *rq, struct resp *rs)
     read_form(rq, &f);
     struct field_errors e = {0};
     struct school s;
-    enum svc_status st = svc_school_create(&c, &f, &e, &s);
-    if (st == SVC_OK)
-        saved(rq, rs, &s, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, 0);
-    else
-        view_svc_error(rq, rs, st);
+    enum svc_status st = id ? svc_school_update(&c, id, &f, &e, &s) : svc_school_create(&c, &f, &e, &s);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "school", json_school(&s), "/schools/%lld?saved=%s",
+                   (long long)s.id, id ? "updated" : "added");
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, &c, 400, &f, &e, id);
+}
+
+static void h_school_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
 }
 
 static void h_school_view(struct req *rq, struct resp *rs)
@@ -255,21 +248,7 @@ static void h_school_edit(struct req *rq, struct resp *rs)
 
 static void h_school_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct school_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct school s;
-    enum svc_status st = svc_school_update(&c, rq->id, &f, &e, &s);
-    if (st == SVC_OK)
-        saved(rq, rs, &s, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, rq->id);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
 
 static const struct route schools_routes[] = {

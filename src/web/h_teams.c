@@ -588,11 +588,10 @@ static void h_team_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct team_saved sv;
     enum svc_status st = svc_team_create(&c, &f, &e, &sv);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         team_saved_reply(rq, rs, &c, &sv, true);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         json_t *choices = json_array();
         int64_t a = new_team_authority(rq, &c, &f, choices);
         json_decref(choices);
@@ -601,8 +600,6 @@ static void h_team_create(struct req *rq, struct resp *rs)
             a = parse_id(req_param(rq, "authority_id"));
         }
         render_form(rq, rs, &c, 400, &f, &e, NULL, a);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -633,19 +630,16 @@ static void h_team_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct team_saved sv;
     enum svc_status st = svc_team_update(&c, rq->id, &f, &e, &sv);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         team_saved_reply(rq, rs, &c, &sv, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct team_row r;
         if (svc_team_get(&c, rq->id, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }
         render_form(rq, rs, &c, 400, &f, &e, &r, r.t.authority_id);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -923,7 +917,8 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_meeting_add(&c, rq->id, date, time, &e, &id);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         if (rq->api) {
             struct meeting_row mr;
             if (svc_meeting_get(&c, id, &mr) != SVC_OK) {
@@ -936,17 +931,13 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld?done=added", (long long)id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct team_row r;
         if (plan_team(rq, &c, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }
         render_meeting_form(rq, rs, 400, &r, d, m, y, time, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 

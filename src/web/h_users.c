@@ -146,17 +146,11 @@ static void h_user_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_user_add(&c, &f, &g, &e, &id);
-    if (st == SVC_INVALID) {
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            user_form(rq, rs, 400, &f, &g, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_FORM)
+        user_form(rq, rs, 400, &f, &g, &e);
+    if (n != SAVE_OK)
         return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     rq->id = id;
     if (rq->api) {
         struct user_row u;

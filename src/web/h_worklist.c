@@ -221,7 +221,10 @@ struct chron_json {
     json_t *events;
     bool html;
     int64_t pupil_id;
+    char *detail;   /* CHRON_DETAIL_MAX bytes, reused for each event's text */
 };
+
+#define CHRON_DETAIL_MAX (2 * ACTION_TEXT_MAX + 400)
 
 static const char *event_label(const char *kind)
 {
@@ -246,10 +249,8 @@ static const char *event_label(const char *kind)
 static void on_event(void *arg, const struct chron_event *e)
 {
     struct chron_json *cj = arg;
-    size_t dn = 2 * ACTION_TEXT_MAX + 400;
-    char *detail = malloc(dn);
-    if (!detail)
-        return;
+    size_t dn = CHRON_DETAIL_MAX;
+    char *detail = cj->detail;
     char href[80] = "";
     const char *k = e->kind;
     if (!strcmp(k, "consent_given")) {
@@ -301,7 +302,6 @@ static void on_event(void *arg, const struct chron_event *e)
     if (cj->html)
         add_label(o, "on", e->on);
     json_array_append_new(cj->events, o);
-    free(detail);
 }
 
 static void h_chronology(struct req *rq, struct resp *rs)
@@ -309,7 +309,12 @@ static void h_chronology(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct pupil_row p;
-    struct chron_json cj = {&c, json_array(), !rq->api, rq->id};
+    char *detail = req_alloc(rq, CHRON_DETAIL_MAX);
+    if (!detail) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct chron_json cj = {&c, json_array(), !rq->api, rq->id, detail};
     enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
     if (st != SVC_OK) {
         json_decref(cj.events);
