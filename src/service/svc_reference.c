@@ -608,15 +608,6 @@ static bool blank(const char *s)
     return *s == '\0';
 }
 
-static void fmt_long(int32_t day, char *out, size_t outsz)
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, outsz, "%d %s %d", d, months[(m - 1) % 12], y);
-}
-
 /* One GOV.UK date input.  what: "the first day of Autumn 1" style text for
  * "Enter ..."; name: "First day of Autumn 1" for the other messages.  Returns
  * 0 with *day set, or -1 after adding an error. */
@@ -660,8 +651,8 @@ static int in_year_field(int32_t day, int year, const char *field, const char *n
     if (day >= from && day <= to)
         return 0;
     char msg[320], a[32], b[32];
-    fmt_long(from, a, sizeof a);
-    fmt_long(to, b, sizeof b);
+    day_label(from, a, sizeof a);
+    day_label(to, b, sizeof b);
     snprintf(msg, sizeof msg, "%s must be in the %d to %d school year, between %s and %s", name, year,
              year + 1, a, b);
     fail(e, n, field, msg);

@@ -30,20 +30,6 @@ static json_t *label_of(const struct code_list *l, const char *code)
     return json_string(lab ? lab : code);
 }
 
-/* "2026-03-27" -> "27 March 2026"; "" stays "". */
-static void date_label(const char *iso, char out[32])
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int32_t day;
-    out[0] = '\0';
-    if (!iso || !*iso || day_parse(iso, &day) != 0)
-        return;
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
-}
-
 static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
                         const char *hint)
 {
@@ -117,11 +103,11 @@ static json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
 static void action_view_keys(json_t *o, const struct action_row *a)
 {
     char d[32];
-    date_label(a->due_on, d);
+    date_label(a->due_on, d, sizeof d);
     json_object_set_new(o, "due_label", json_string(d));
-    date_label(a->closed_on, d);
+    date_label(a->closed_on, d, sizeof d);
     json_object_set_new(o, "closed_label", json_string(d));
-    date_label(a->meeting_date, d);
+    date_label(a->meeting_date, d, sizeof d);
     json_object_set_new(o, "meeting_label", json_string(d));
     bool overdue = json_is_true(json_object_get(o, "overdue"));
     const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
@@ -153,9 +139,9 @@ static json_t *json_referral(const struct svc_ctx *c, const struct referral_row 
 static void referral_view_keys(json_t *o, const struct referral_row *r)
 {
     char d[32];
-    date_label(r->referred_on, d);
+    date_label(r->referred_on, d, sizeof d);
     json_object_set_new(o, "referred_label", json_string(d));
-    date_label(r->outcome_on, d);
+    date_label(r->outcome_on, d, sizeof d);
     json_object_set_new(o, "outcome_date_label", json_string(d));
     const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
                       : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
@@ -300,7 +286,7 @@ static void resource_opt(void *arg, const struct resource_row *r)
 static void discussion_opt(void *arg, const struct case_discussion *d)
 {
     char date[32], label[300];
-    date_label(d->meeting_date, date);
+    date_label(d->meeting_date, date, sizeof date);
     snprintf(label, sizeof label, "%s, %s%s", date, d->team_name,
              !strcmp(d->meeting_status, "planned") ? " (planned)"
              : !strcmp(d->meeting_status, "cancelled") ? " (cancelled)" : "");

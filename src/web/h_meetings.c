@@ -33,7 +33,7 @@ json_t *teams_json_meeting(const struct meeting_row *r)
     char label[48] = "", href[48], agenda[64];
     int32_t d;
     if (day_parse(m->date, &d) == 0)
-        svc_day_long(d, label, sizeof label);
+        day_label_long(d, label, sizeof label);
     snprintf(href, sizeof href, "/meetings/%lld", (long long)m->id);
     snprintf(agenda, sizeof agenda, "/meetings/%lld/agenda", (long long)m->id);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id,

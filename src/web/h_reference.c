@@ -906,19 +906,11 @@ static void year_label(int year, char out[16])
 /* "Wednesday 3 September 2025". */
 static void day_text(const char *iso, char out[40])
 {
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                                        "Sunday"};
     int32_t d;
-    int y, m, dd;
-    if (day_parse(iso, &d) != 0) {
+    if (day_parse(iso, &d) != 0)
         snprintf(out, 40, "%.10s", iso);
-        return;
-    }
-    ymd_from_day(d, &y, &m, &dd);
-    int wd = day_weekday(d);
-    snprintf(out, 40, "%s %d %s %d", days[(wd - 1) % 7], dd, months[(m - 1) % 12], y % 10000);
+    else
+        day_label_long(d, out, 40);
 }
 
 static void collect_closure(void *arr, const struct closure_row *r)

@@ -53,7 +53,7 @@ static json_t *json_team(const struct team_row *r)
     int32_t d;
     if (r->next_meeting[0] && day_parse(r->next_meeting, &d) == 0) {
         char label[48];
-        svc_day_long(d, label, sizeof label);
+        day_label_long(d, label, sizeof label);
         json_object_set_new(o, "next_meeting", json_string(r->next_meeting));
         json_object_set_new(o, "next_meeting_label", json_string(label));
     } else {

@@ -15,20 +15,6 @@
 #include "web/view.h"
 
 
-/* "2026-03-27" -> "27 March 2026"; "" stays "". */
-static void date_label(const char *iso, char out[32])
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int32_t day;
-    out[0] = '\0';
-    if (!iso || !*iso || day_parse(iso, &day) != 0)
-        return;
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
-}
-
 static json_t *opt_str(const char *s)
 {
     return s && *s ? json_string(s) : json_null();
@@ -39,7 +25,7 @@ static void add_label(json_t *o, const char *key, const char *iso)
 {
     char k[48], d[32];
     snprintf(k, sizeof k, "%s_label", key);
-    date_label(iso, d);
+    date_label(iso, d, sizeof d);
     json_object_set_new(o, k, json_string(d));
 }
 
@@ -207,7 +193,7 @@ static void h_work(struct req *rq, struct resp *rs)
         return;
     }
     char today[32];
-    date_label(c.today, today);
+    date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
     json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine));
     view_breadcrumbs(out, "/", "Home", NULL);
