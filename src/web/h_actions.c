@@ -8,27 +8,12 @@
 #include "core/calendar.h"
 #include "service/svc_actions.h"
 #include "web/form.h"
+#include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
 
 
 /* ---- small helpers ---- */
-
-static json_t *opt_id(int64_t v)
-{
-    return v > 0 ? json_integer((json_int_t)v) : json_null();
-}
-
-static json_t *opt_str(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *label_of(const struct code_list *l, const char *code)
-{
-    const char *lab = code_label(l, code);
-    return json_string(lab ? lab : code);
-}
 
 static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
                         const char *hint)
@@ -47,56 +32,6 @@ static json_t *select_field(const char *name, const char *label, const struct fi
     json_object_del(f, "type");
     fld_add_option(f, "", blank_label, current ? current : "");
     return f;
-}
-
-static json_t *json_case_ref(const struct case_ref *cr)
-{
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:b, s:s}", "id", (json_int_t)cr->id, "pupil_id",
-                     (json_int_t)cr->pupil_id, "team_id", (json_int_t)cr->team_id, "pupil_name", cr->pupil_name,
-                     "team_name", cr->team_name, "status", cr->status, "closed_on", opt_str(cr->closed_on),
-                     "open", strcmp(cr->status, "open") == 0, "opened_on", cr->opened_on);
-}
-
-static void owner_label(const char *practitioner, const char *name, const char *service, char *out, size_t n)
-{
-    const char *who = practitioner && *practitioner ? practitioner : name;
-    if (who && *who && service && *service)
-        snprintf(out, n, "%s (%s)", who, service);
-    else if (who && *who)
-        snprintf(out, n, "%s", who);
-    else
-        snprintf(out, n, "%s", service ? service : "");
-}
-
-static json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
-{
-    char owner[400];
-    owner_label(a->owner_practitioner_name, a->owner_name, a->owner_service_name, owner, sizeof owner);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "case_id",
-                          (json_int_t)a->case_id, "description", a->description, "owner_name", a->owner_name,
-                          "owner_label", owner, "setting", a->setting);
-    json_object_set_new(o, "owner_service_id", opt_id(a->owner_service_id));
-    json_object_set_new(o, "owner_service_name", opt_str(a->owner_service_name));
-    json_object_set_new(o, "owner_practitioner_id", opt_id(a->owner_practitioner_id));
-    json_object_set_new(o, "owner_practitioner_name", opt_str(a->owner_practitioner_name));
-    json_object_set_new(o, "setting_label", label_of(&action_settings, a->setting));
-    json_object_set_new(o, "nature", json_string(a->nature));
-    json_object_set_new(o, "nature_label", label_of(&action_natures, a->nature));
-    json_object_set_new(o, "resource_id", opt_id(a->resource_id));
-    json_object_set_new(o, "resource_title", opt_str(a->resource_title));
-    json_object_set_new(o, "resource_url", opt_str(a->resource_url));
-    json_object_set_new(o, "due_on", opt_str(a->due_on));
-    json_object_set_new(o, "status", json_string(a->status));
-    json_object_set_new(o, "status_label", label_of(&action_statuses, a->status));
-    json_object_set_new(o, "overdue", json_boolean(svc_action_is_overdue(c, a->status, a->due_on)));
-    json_object_set_new(o, "not_done_reason", json_string(a->not_done_reason));
-    json_object_set_new(o, "outcome", json_string(a->outcome));
-    json_object_set_new(o, "closed_on", opt_str(a->closed_on));
-    json_object_set_new(o, "discussion_id", opt_id(a->discussion_id));
-    json_object_set_new(o, "meeting_id", opt_id(a->meeting_id));
-    json_object_set_new(o, "meeting_date", opt_str(a->meeting_date));
-    json_object_set_new(o, "created_at", json_integer((json_int_t)a->created_at));
-    return o;
 }
 
 /* What only the pages need: readable dates and the status tag. */
@@ -118,22 +53,6 @@ static void action_view_keys(json_t *o, const struct action_row *a)
     json_object_set_new(o, "is_open", json_boolean(!strcmp(a->status, "open")));
     json_object_set_new(o, "is_not_done", json_boolean(!strcmp(a->status, "not_done")));
     json_object_set_new(o, "is_done", json_boolean(!strcmp(a->status, "done")));
-}
-
-static json_t *json_referral(const struct svc_ctx *c, const struct referral_row *r)
-{
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "case_id",
-                          (json_int_t)r->case_id, "service_id", (json_int_t)r->service_id, "service_name",
-                          r->service_name, "referred_on", r->referred_on, "outcome", r->outcome, "notes",
-                          r->notes);
-    json_object_set_new(o, "outcome_label", label_of(&referral_outcomes, r->outcome));
-    json_object_set_new(o, "outcome_on", opt_str(r->outcome_on));
-    json_object_set_new(o, "pending", json_boolean(!strcmp(r->outcome, "pending")));
-    int64_t days = svc_referral_days_waited(c, r);
-    json_object_set_new(o, "days_waited", days >= 0 ? json_integer((json_int_t)days) : json_null());
-    json_object_set_new(o, "action_id", opt_id(r->action_id));
-    json_object_set_new(o, "action_description", opt_str(r->action_description));
-    return o;
 }
 
 static void referral_view_keys(json_t *o, const struct referral_row *r)

@@ -8,37 +8,9 @@
 #include "service/svc_agenda.h"
 #include "web/form.h"
 #include "web/listing.h"
+#include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
-
-static json_t *json_agenda_item(const struct agenda_row *r)
-{
-    const char *m = code_label(&codes_feedback_method, r->feedback_method);
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:b, s:s, s:I, s:s, s:I, s:I, s:b, s:b}",
-                          "id", (json_int_t)r->id, "meeting_id", (json_int_t)r->meeting_id,
-                          "case_id", (json_int_t)r->case_id, "kind", r->kind,
-                          "review", strcmp(r->kind, "review") == 0, "minutes", r->minutes,
-                          "pupil_id", (json_int_t)r->pupil_id, "pupil_name", r->pupil_name,
-                          "open_actions", (json_int_t)r->open_actions, "overdue_actions",
-                          (json_int_t)r->overdue_actions, "has_minutes", r->minutes[0] != '\0',
-                          "case_open", strcmp(r->case_status, "open") == 0);
-    if (r->feedback_on[0])
-        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s}", "on", r->feedback_on, "method",
-                                                     r->feedback_method, "method_label", m ? m : r->feedback_method,
-                                                     "by", r->feedback_by));
-    else
-        json_object_set_new(o, "feedback", json_null());
-    json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());
-    return o;
-}
-
-static json_t *json_meeting(const struct meeting_brief *m)
-{
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)m->id, "team_id",
-                     (json_int_t)m->team_id, "team_name", m->team_name, "date", m->meeting_date, "start_time",
-                     m->start_time, "status", m->status, "held", strcmp(m->status, "held") == 0,
-                     "cancelled", strcmp(m->status, "cancelled") == 0);
-}
 
 struct cand_list {
     json_t *field;
@@ -76,7 +48,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     if (rq->api) {
         json_decref(reviews);
         json_decref(fresh);
-        view_json(rs, status, json_pack("{s:o, s:o, s:I}", "meeting", json_meeting(&av.meeting), "items", all,
+        view_json(rs, status, json_pack("{s:o, s:o, s:I}", "meeting", json_meeting_brief(&av.meeting), "items", all,
                                         "hidden", (json_int_t)av.hidden));
         svc_agenda_free(&av);
         return;
@@ -88,7 +60,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     char back[64];
     snprintf(back, sizeof back, "/meetings/%lld", (long long)meeting_id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Meeting", NULL);
-    json_object_set_new(ctx, "meeting", json_meeting(&av.meeting));
+    json_object_set_new(ctx, "meeting", json_meeting_brief(&av.meeting));
     json_object_set_new(ctx, "reviews", reviews);
     json_object_set_new(ctx, "new_cases", fresh);
     json_object_set_new(ctx, "hidden", json_integer((json_int_t)av.hidden));
@@ -164,7 +136,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
                               const struct field_errors *e)
 {
     if (rq->api) {
-        view_json(rs, status, json_pack("{s:o, s:o}", "discussion", json_agenda_item(r), "meeting", json_meeting(m)));
+        view_json(rs, status, json_pack("{s:o, s:o}", "discussion", json_agenda_item(r), "meeting", json_meeting_brief(m)));
         return;
     }
     char title[300];
@@ -174,7 +146,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     snprintf(back, sizeof back, "/meetings/%lld/agenda", (long long)r->meeting_id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Agenda", NULL);
     json_object_set_new(ctx, "item", json_agenda_item(r));
-    json_object_set_new(ctx, "meeting", json_meeting(m));
+    json_object_set_new(ctx, "meeting", json_meeting_brief(m));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));

@@ -24,29 +24,9 @@ static void time_text(int64_t at, char out[32])
     strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
-static json_t *json_entry(const struct audit_entry *e)
-{
-    char when[32];
-    time_text(e->at, when);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s,"
-                          " s:I, s:b, s:b, s:b, s:s, s:s}",
-                          "id", (json_int_t)e->id, "at", (json_int_t)e->at, "at_text", when,
-                          "user_id", (json_int_t)e->user_id, "username", e->username,
-                          "remote_addr", e->remote_addr, "action", e->action,
-                          "resource_kind", e->resource_kind, "resource_id", (json_int_t)e->resource_id,
-                          "pupil_id", (json_int_t)e->pupil_id, "school_id", (json_int_t)e->school_id,
-                          "authority_id", (json_int_t)e->authority_id, "detail", e->detail,
-                          "flags", (json_int_t)e->flags,
-                          "break_glass", (e->flags & AUDIT_FLAG_BREAK_GLASS) != 0,
-                          "refused", (e->flags & AUDIT_FLAG_REFUSED) != 0,
-                          "system", (e->flags & AUDIT_FLAG_SYSTEM) != 0,
-                          "prev_hash", e->prev_hash, "hash", e->hash);
-    return o;
-}
-
 static void collect_entry(void *arg, const struct audit_entry *e)
 {
-    json_array_append_new((json_t *)arg, json_entry(e));
+    json_array_append_new((json_t *)arg, json_audit_entry(e));
 }
 
 /* A date box of the filter: "" when empty, the day's start (Unix) when a
@@ -183,7 +163,7 @@ static void sar_row(void *arg, const char *section, size_t n, const char *const 
 static void sar_audit(void *arg, const struct audit_entry *e)
 {
     struct sar_collect *sc = arg;
-    json_array_append_new(sc->audit, json_entry(e));
+    json_array_append_new(sc->audit, json_audit_entry(e));
 }
 
 static void h_subject_access(struct req *rq, struct resp *rs)
@@ -247,17 +227,6 @@ static void h_subject_access(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "subject_access", ctx);
 }
 
-/* Retention settings. */
-static json_t *json_rules(const struct retention_rule *rules)
-{
-    json_t *o = json_object();
-    for (int t = 0; t < RET__COUNT; t++)
-        json_object_set_new(o, retention_code((enum retention_type)t),
-                            json_pack("{s:i, s:i, s:s}", "months", rules[t].months, "until_age",
-                                      rules[t].until_age, "effect", retention_effect((enum retention_type)t)));
-    return o;
-}
-
 static void render_retention(struct req *rq, struct resp *rs, int status, const struct retention_rule *rules,
                              const char *const *months, const char *const *ages, bool may_edit,
                              const struct field_errors *e, bool saved)
@@ -309,7 +278,7 @@ static void h_retention(struct req *rq, struct resp *rs)
         return;
     }
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", may_edit));
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", may_edit));
         return;
     }
     const char *saved = req_query(rq, "saved");
@@ -340,7 +309,7 @@ static void h_retention_update(struct req *rq, struct resp *rs)
     if (n != SAVE_OK)
         return;
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", 1));
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", 1));
         return;
     }
     resp_redirect(rs, "/retention?saved=1");

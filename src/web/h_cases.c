@@ -18,60 +18,6 @@
 
 /* ---- JSON shapes ---- */
 
-static json_t *json_consent(const struct consent_row *r)
-{
-    json_t *svc = json_array();
-    for (size_t i = 0; i < r->nservices; i++)
-        json_array_append_new(svc, json_integer(r->service_ids[i]));
-    const char *rel = code_label(&codes_consent_relationship, r->relationship);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)r->id,
-                          "pupil_id", (json_int_t)r->pupil_id, "given_by", r->given_by,
-                          "relationship", r->relationship, "relationship_label", rel ? rel : r->relationship,
-                          "given_on", r->given_on, "covers_discussion", r->covers_discussion,
-                          "service_ids", svc);
-    if (r->withdrawn_on[0]) {
-        json_object_set_new(o, "withdrawn_on", json_string(r->withdrawn_on));
-        json_object_set_new(o, "withdrawal_reason", json_string(r->withdrawal_reason));
-    } else {
-        json_object_set_new(o, "withdrawn_on", json_null());
-    }
-    return o;
-}
-
-static json_t *json_case(const struct case_row *c)
-{
-    json_t *needs = json_array();
-    for (int i = 0; i < CASE_NEED_AREAS; i++)
-        if (c->needs[i][0])
-            json_array_append_new(needs, json_pack("{s:s, s:s, s:s}", "area", codes_need_area.entries[i].code,
-                                                   "label", codes_need_area.entries[i].label,
-                                                   "description", c->needs[i]));
-    json_t *prior = json_array();
-    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
-        json_array_append_new(prior, json_pack("{s:s, s:s, s:s, s:s}", "code", codes_prior_contact.entries[i].code,
-                                               "label", codes_prior_contact.entries[i].label, "value",
-                                               tristate_code(c->prior[i]), "value_label",
-                                               tristate_label(c->prior[i])));
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)c->id,
-                          "pupil_id", (json_int_t)c->pupil_id, "team_id", (json_int_t)c->team_id,
-                          "status", c->status, "opened_on", c->opened_on, "pupil_name", c->pupil_name,
-                          "upn", c->upn, "team_name", c->team_name, "closure_reason", c->closure_reason);
-    json_object_set_new(o, "closed_on", c->closed_on[0] ? json_string(c->closed_on) : json_null());
-    json_object_set_new(o, "open", json_boolean(strcmp(c->status, "open") == 0));
-    json_object_set_new(o, "needs", needs);
-    json_object_set_new(o, "strengths", json_string(c->strengths));
-    json_object_set_new(o, "tried", json_string(c->tried));
-    json_object_set_new(o, "child_voice", json_string(c->child_voice));
-    json_object_set_new(o, "parent_voice", json_string(c->parent_voice));
-    json_object_set_new(o, "hoped_outcomes", json_string(c->hoped_outcomes));
-    json_object_set_new(o, "prior_contact", prior);
-    json_object_set_new(o, "summary_before_meeting", json_string(tristate_code(c->summary_before_meeting)));
-    json_object_set_new(o, "summary_before_meeting_label", json_string(tristate_label(c->summary_before_meeting)));
-    json_object_set_new(o, "ect_completed", json_string(tristate_code(c->ect_completed)));
-    json_object_set_new(o, "ect_completed_label", json_string(tristate_label(c->ect_completed)));
-    return o;
-}
-
 static void collect_consent(void *arr, const struct consent_row *r)
 {
     json_array_append_new(arr, json_consent(r));

@@ -17,7 +17,6 @@
 #include "web/view.h"
 
 /* Also used by h_teams.c (declared there the same way). */
-json_t *teams_json_meeting(const struct meeting_row *r);
 
 static const struct code_entry reasons[] = {
     {"not_enough_cases", "Not enough new cases", NULL},
@@ -27,33 +26,9 @@ static const struct code_entry reasons[] = {
 };
 static const struct code_list reason_list = {"cancel_reason", reasons, sizeof reasons / sizeof reasons[0]};
 
-json_t *teams_json_meeting(const struct meeting_row *r)
-{
-    const struct meeting *m = &r->m;
-    char label[48] = "", href[48], agenda[64];
-    int32_t d;
-    if (day_parse(m->date, &d) == 0)
-        day_label_long(d, label, sizeof label);
-    snprintf(href, sizeof href, "/meetings/%lld", (long long)m->id);
-    snprintf(agenda, sizeof agenda, "/meetings/%lld/agenda", (long long)m->id);
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id,
-                          "date", m->date, "date_label", label, "start_time", m->start_time, "status",
-                          m->status, "status_label", meeting_status_label(m->status), "mode", m->mode,
-                          "mode_label", meeting_mode_label(m->mode), "cancel_reason", m->cancel_reason,
-                          "notes", m->notes);
-    json_object_set_new(o, "team", json_pack("{s:I, s:s}", "id", (json_int_t)m->team_id, "name", r->team_name));
-    json_object_set_new(o, "attendance_count", json_integer((json_int_t)r->attendance_count));
-    json_object_set_new(o, "is_planned", json_boolean(strcmp(m->status, "planned") == 0));
-    json_object_set_new(o, "is_held", json_boolean(strcmp(m->status, "held") == 0));
-    json_object_set_new(o, "is_cancelled", json_boolean(strcmp(m->status, "cancelled") == 0));
-    json_object_set_new(o, "href", json_string(href));
-    json_object_set_new(o, "agenda_href", json_string(agenda));
-    return o;
-}
-
 static void collect_meeting(void *arr, const struct meeting_row *r)
 {
-    json_array_append_new(arr, teams_json_meeting(r));
+    json_array_append_new(arr, json_meeting(r));
 }
 
 /* ---- The list ---- */
@@ -285,7 +260,7 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
         }
         json_array_append_new(att, o);
     }
-    json_t *meeting = teams_json_meeting(&m);
+    json_t *meeting = json_meeting(&m);
     bool future = strcmp(m.m.date, c->today) > 0;
     json_object_set_new(meeting, "is_future", json_boolean(future));
     if (rq->api) {

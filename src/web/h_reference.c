@@ -56,17 +56,6 @@ static const char *id_text(struct req *rq, int64_t id)
     return req_keep(rq, b);
 }
 
-static json_t *opt_id_json(int64_t id)
-{
-    return id > 0 ? json_integer((json_int_t)id) : json_null();
-}
-
-static const char *label_of(const struct code_list *l, const char *code)
-{
-    const char *s = code_label(l, code);
-    return s ? s : code;
-}
-
 /* Marks a field object with the partial that renders it in ref_form. */
 static json_t *as(json_t *field, const char *kind)
 {
@@ -183,13 +172,6 @@ static void h_settings(struct req *rq, struct resp *rs)
 
 /* ---- services ---------------------------------------------------------- */
 
-static json_t *json_service(const struct service_row *r)
-{
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id, "authority_id",
-                     (json_int_t)r->authority_id, "code", r->code, "name", r->name, "org_kind", r->org_kind,
-                     "org_kind_label", label_of(&ref_org_kinds, r->org_kind), "active", r->active);
-}
-
 static void collect_service(void *arr, const struct service_row *r)
 {
     json_array_append_new(arr, json_service(r));
@@ -305,7 +287,6 @@ static void h_service_create(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
 }
 
-static json_t *json_practitioner(const struct practitioner_row *r);
 static void collect_practitioner(void *arr, const struct practitioner_row *r);
 
 static void h_service_view(struct req *rq, struct resp *rs)
@@ -373,18 +354,6 @@ static void h_service_update(struct req *rq, struct resp *rs)
 }
 
 /* ---- practitioners ----------------------------------------------------- */
-
-static json_t *json_practitioner(const struct practitioner_row *r)
-{
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:{s:I, s:s}}", "id", (json_int_t)r->id,
-                          "authority_id", (json_int_t)r->authority_id, "name", r->name, "job_title",
-                          r->job_title, "email", r->email, "active", r->active, "service_id",
-                          (json_int_t)r->service_id, "service", "id", (json_int_t)r->service_id, "name",
-                          r->service_name);
-    json_object_set_new(o, "school_id", opt_id_json(r->school_id));
-    json_object_set_new(o, "user_id", opt_id_json(r->user_id));
-    return o;
-}
 
 static void collect_practitioner(void *arr, const struct practitioner_row *r)
 {
@@ -685,15 +654,6 @@ static void h_practitioner_update(struct req *rq, struct resp *rs)
 }
 
 /* ---- the signposting playbook ------------------------------------------ */
-
-static json_t *json_resource(const struct resource_row *r)
-{
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id,
-                     "authority_id", (json_int_t)r->authority_id, "title", r->title, "kind", r->kind,
-                     "kind_label", label_of(&ref_resource_kinds, r->kind), "audience", r->audience,
-                     "audience_label", label_of(&ref_audiences, r->audience), "url", r->url, "description",
-                     r->description, "active", r->active);
-}
 
 static void collect_resource(void *arr, const struct resource_row *r)
 {

@@ -16,51 +16,8 @@
 #include "web/view.h"
 
 /* Defined in h_meetings.c. */
-json_t *teams_json_meeting(const struct meeting_row *r);
 
 static const char *const weekday_labels[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
-
-static const char *cadence_text(const char *code)
-{
-    enum cadence cad;
-    return cadence_from_code(code, &cad) == 0 ? cadence_label(cad) : code;
-}
-
-static json_t *person(int64_t id, const char *name)
-{
-    if (id <= 0)
-        return json_null();
-    return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
-}
-
-static json_t *json_team(const struct team_row *r)
-{
-    const struct team *t = &r->t;
-    char href[48];
-    snprintf(href, sizeof href, "/teams/%lld", (long long)t->id);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:b, s:s}",
-                          "id", (json_int_t)t->id, "authority_id", (json_int_t)t->authority_id, "name",
-                          t->name, "chair_name", t->chair_name, "cadence", t->cadence, "cadence_label",
-                          cadence_text(t->cadence), "weekday", t->weekday, "weekday_label",
-                          (t->weekday >= 1 && t->weekday <= 5) ? weekday_labels[t->weekday] : "",
-                          "start_time", t->start_time, "duration_minutes", t->duration_minutes,
-                          "location", t->location, "active", t->active, "href", href);
-    json_object_set_new(o, "lists_dates", json_boolean(strcmp(t->cadence, "dates") == 0));
-    json_object_set_new(o, "host_school", json_pack("{s:I, s:s}", "id", (json_int_t)t->host_school_id,
-                                                    "name", r->host_school_name));
-    json_object_set_new(o, "strategic_lead", person(t->strategic_lead_user_id, r->strategic_lead_name));
-    json_object_set_new(o, "case_coordinator", person(t->case_coordinator_user_id, r->case_coordinator_name));
-    int32_t d;
-    if (r->next_meeting[0] && day_parse(r->next_meeting, &d) == 0) {
-        char label[48];
-        day_label_long(d, label, sizeof label);
-        json_object_set_new(o, "next_meeting", json_string(r->next_meeting));
-        json_object_set_new(o, "next_meeting_label", json_string(label));
-    } else {
-        json_object_set_new(o, "next_meeting", json_null());
-    }
-    return o;
-}
 
 static void collect_school_json(void *arr, const struct team_school *s)
 {
@@ -647,7 +604,7 @@ static void h_team_update(struct req *rq, struct resp *rs)
 
 static void collect_meeting_json(void *arr, const struct meeting_row *m)
 {
-    json_array_append_new(arr, teams_json_meeting(m));
+    json_array_append_new(arr, json_meeting(m));
 }
 
 static void academic_year_label(int year, char *out, size_t outsz)
@@ -925,7 +882,7 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
                 view_svc_error(rq, rs, SVC_ERROR);
                 return;
             }
-            view_json(rs, 201, json_pack("{s:o}", "meeting", teams_json_meeting(&mr)));
+            view_json(rs, 201, json_pack("{s:o}", "meeting", json_meeting(&mr)));
             return;
         }
         char loc[64];

@@ -15,11 +15,6 @@
 #include "web/view.h"
 
 
-static json_t *opt_str(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
 /* Adds "<key>_label" with the readable form of the date at key. */
 static void add_label(json_t *o, const char *key, const char *iso)
 {
@@ -44,16 +39,12 @@ struct work_json {
 
 static json_t *work_action(const struct work_json *w, const struct work_action *a)
 {
-    const char *who = a->owner_practitioner_name[0] ? a->owner_practitioner_name : a->owner_name;
     char owner[400];
-    if (*who && a->owner_service_name[0])
-        snprintf(owner, sizeof owner, "%s (%s)", who, a->owner_service_name);
-    else
-        snprintf(owner, sizeof owner, "%s", *who ? who : a->owner_service_name);
+    json_owner_label(a->owner_practitioner_name, a->owner_name, a->owner_service_name, owner, sizeof owner);
     json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)a->id, "case_id",
                           (json_int_t)a->case_id, "pupil_id", (json_int_t)a->pupil_id, "pupil_name", a->pupil_name,
                           "team_name", a->team_name, "description", a->description, "owner_label", owner,
-                          "due_on", opt_str(a->due_on));
+                          "due_on", json_opt_str(a->due_on));
     bool overdue = svc_action_is_overdue(w->c, "open", a->due_on);
     json_object_set_new(o, "overdue", json_boolean(overdue));
     json_object_set_new(o, "days_overdue", json_integer(overdue ? (json_int_t)svc_days_between(a->due_on, w->c->today)
@@ -95,7 +86,7 @@ static void on_review(void *arg, const struct work_case *wc)
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:o, s:s}", "case_id", (json_int_t)wc->case_id,
                           "pupil_id", (json_int_t)wc->pupil_id, "pupil_name", wc->pupil_name, "team_name",
                           wc->team_name, "open_actions", (json_int_t)wc->open_actions, "overdue_actions",
-                          (json_int_t)wc->overdue_actions, "last_discussed", opt_str(wc->last_discussed),
+                          (json_int_t)wc->overdue_actions, "last_discussed", json_opt_str(wc->last_discussed),
                           "reason", why);
     json_object_set_new(o, "days_since_discussed", since >= 0 ? json_integer((json_int_t)since) : json_null());
     if (w->html)
@@ -284,7 +275,7 @@ static void on_event(void *arg, const struct chron_event *e)
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "on", e->on, "kind", k, "label", event_label(k), "detail",
                           detail, "ref_id", (json_int_t)e->ref_id);
     json_object_set_new(o, "case_id", e->case_id > 0 ? json_integer((json_int_t)e->case_id) : json_null());
-    json_object_set_new(o, "href", opt_str(href));
+    json_object_set_new(o, "href", json_opt_str(href));
     if (cj->html)
         add_label(o, "on", e->on);
     json_array_append_new(cj->events, o);
