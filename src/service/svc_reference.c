@@ -481,7 +481,7 @@ static int64_t authority_of(const struct ref_kind *k, const void *row)
     return a;
 }
 
-static enum svc_status ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id, void *out)
+enum svc_status svc_ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id, void *out)
 {
     enum store_rc rc = q_ref_get(c->db, q, id, out);
     if (rc == STORE_DONE)
@@ -493,8 +493,8 @@ static enum svc_status ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id,
     return SVC_OK;
 }
 
-static enum svc_status ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, const void *f,
-                                  struct field_errors *errs, void *out)
+enum svc_status svc_ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, const void *f,
+                               struct field_errors *errs, void *out)
 {
     const struct ref_kind *k = &ref_kinds[q];
     enum svc_status st = authority_checks(c, ACT_CREATE, authority_id);
@@ -513,12 +513,12 @@ static enum svc_status ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t 
     return svc_from_store(rc);
 }
 
-static enum svc_status ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id, const void *f,
-                                  struct field_errors *errs, void *out)
+enum svc_status svc_ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id, const void *f,
+                               struct field_errors *errs, void *out)
 {
     const struct ref_kind *k = &ref_kinds[q];
     union ref_any cur;
-    enum svc_status st = ref_get(c, q, id, &cur);
+    enum svc_status st = svc_ref_get(c, q, id, &cur);
     if (st != SVC_OK)
         return st;
     if (!svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, authority_of(k, &cur), 0))
@@ -542,19 +542,19 @@ enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool a
 
 enum svc_status svc_service_get(struct svc_ctx *c, int64_t id, struct service_row *out)
 {
-    return ref_get(c, Q_REF_SERVICE, id, out);
+    return svc_ref_get(c, Q_REF_SERVICE, id, out);
 }
 
 enum svc_status svc_service_create(struct svc_ctx *c, int64_t authority_id, const struct service_form *f,
                                    struct field_errors *errs, struct service_row *out)
 {
-    return ref_create(c, Q_REF_SERVICE, authority_id, f, errs, out);
+    return svc_ref_create(c, Q_REF_SERVICE, authority_id, f, errs, out);
 }
 
 enum svc_status svc_service_update(struct svc_ctx *c, int64_t id, const struct service_form *f,
                                    struct field_errors *errs, struct service_row *out)
 {
-    return ref_update(c, Q_REF_SERVICE, id, f, errs, out);
+    return svc_ref_update(c, Q_REF_SERVICE, id, f, errs, out);
 }
 
 enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, int64_t service_id,
@@ -568,20 +568,20 @@ enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, i
 
 enum svc_status svc_practitioner_get(struct svc_ctx *c, int64_t id, struct practitioner_row *out)
 {
-    return ref_get(c, Q_REF_PRACTITIONER, id, out);
+    return svc_ref_get(c, Q_REF_PRACTITIONER, id, out);
 }
 
 enum svc_status svc_practitioner_create(struct svc_ctx *c, int64_t authority_id,
                                         const struct practitioner_form *f, struct field_errors *errs,
                                         struct practitioner_row *out)
 {
-    return ref_create(c, Q_REF_PRACTITIONER, authority_id, f, errs, out);
+    return svc_ref_create(c, Q_REF_PRACTITIONER, authority_id, f, errs, out);
 }
 
 enum svc_status svc_practitioner_update(struct svc_ctx *c, int64_t id, const struct practitioner_form *f,
                                         struct field_errors *errs, struct practitioner_row *out)
 {
-    return ref_update(c, Q_REF_PRACTITIONER, id, f, errs, out);
+    return svc_ref_update(c, Q_REF_PRACTITIONER, id, f, errs, out);
 }
 
 enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
@@ -594,19 +594,19 @@ enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool 
 
 enum svc_status svc_resource_get(struct svc_ctx *c, int64_t id, struct resource_row *out)
 {
-    return ref_get(c, Q_REF_RESOURCE, id, out);
+    return svc_ref_get(c, Q_REF_RESOURCE, id, out);
 }
 
 enum svc_status svc_resource_create(struct svc_ctx *c, int64_t authority_id, const struct resource_form *f,
                                     struct field_errors *errs, struct resource_row *out)
 {
-    return ref_create(c, Q_REF_RESOURCE, authority_id, f, errs, out);
+    return svc_ref_create(c, Q_REF_RESOURCE, authority_id, f, errs, out);
 }
 
 enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct resource_form *f,
                                     struct field_errors *errs, struct resource_row *out)
 {
-    return ref_update(c, Q_REF_RESOURCE, id, f, errs, out);
+    return svc_ref_update(c, Q_REF_RESOURCE, id, f, errs, out);
 }
 
 /* ---- term dates -------------------------------------------------------- */
