@@ -530,6 +530,14 @@ enum svc_status svc_ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id,
     return svc_from_store(q_ref_update(c->db, q, out, c->now));
 }
 
+enum svc_status svc_ref_list(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, bool active_only,
+                             int64_t service_id, void (*each)(void *arg, const void *row), void *arg)
+{
+    if (!svc_reference_may(c, ACT_LIST, authority_id))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_ref_list(c->db, q, authority_id, active_only, service_id, each, arg));
+}
+
 /* The use cases, kind by kind. */
 
 enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool active_only,

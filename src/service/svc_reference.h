@@ -129,6 +129,10 @@ enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct 
  * (SVC_INVALID with errs).  Update: the record id, as get finds it, then
  * edit permission, then the form checks. */
 enum svc_status svc_ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id, void *out);
+/* The authority's records (service_id > 0: one service's practitioners),
+ * each(arg, row) for each; SVC_FORBIDDEN unless the user may list there. */
+enum svc_status svc_ref_list(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, bool active_only,
+                             int64_t service_id, void (*each)(void *arg, const void *row), void *arg);
 enum svc_status svc_ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, const void *f,
                                struct field_errors *errs, void *out);
 enum svc_status svc_ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id, const void *f,

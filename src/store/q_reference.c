@@ -198,9 +198,8 @@ enum store_rc q_ref_get(struct store *s, enum q_ref_kind k, int64_t id, void *ou
     return ref_one(st, k, out);
 }
 
-/* service_id filters practitioners only (0: all). */
-static enum store_rc ref_list(struct store *s, enum q_ref_kind k, int64_t authority_id, bool active_only,
-                              int64_t service_id, any_fn fn, void *arg)
+enum store_rc q_ref_list(struct store *s, enum q_ref_kind k, int64_t authority_id, bool active_only,
+                         int64_t service_id, void (*each)(void *arg, const void *row), void *arg)
 {
     struct store_stmt *st = store_prepare(s, ref_sql[k].list);
     if (!st)
@@ -215,10 +214,30 @@ static enum store_rc ref_list(struct store *s, enum q_ref_kind k, int64_t author
     union ref_any r;
     while ((rc = store_step(st)) == STORE_ROW) {
         ref_sql[k].read(st, &r);
-        ref_sql[k].call(fn, arg, &r);
+        each(arg, &r);
     }
     store_done(st);
     return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* A list callback of the kind's own type, called from q_ref_list. */
+struct typed_each {
+    enum q_ref_kind k;
+    any_fn fn;
+    void *arg;
+};
+
+static void call_typed(void *arg, const void *row)
+{
+    const struct typed_each *t = arg;
+    ref_sql[t->k].call(t->fn, t->arg, row);
+}
+
+static enum store_rc ref_list(struct store *s, enum q_ref_kind k, int64_t authority_id, bool active_only,
+                              int64_t service_id, any_fn fn, void *arg)
+{
+    struct typed_each t = {k, fn, arg};
+    return q_ref_list(s, k, authority_id, active_only, service_id, call_typed, &t);
 }
 
 enum store_rc q_ref_insert(struct store *s, enum q_ref_kind k, void *row, int64_t now)

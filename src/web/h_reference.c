@@ -173,7 +173,6 @@ struct ref_page {
     void (*read)(struct req *rq, union ref_form *f);
     void (*fill)(struct req *rq, const union ref_row *r, union ref_form *f);
     json_t *(*json)(const union ref_row *r);
-    enum svc_status (*list)(struct svc_ctx *c, int64_t a, bool active_only, int64_t service, json_t *rows);
     /* The form's fields (cur NULL when adding; a is the authority). */
     json_t *(*fields)(struct svc_ctx *c, const union ref_form *f, const struct field_errors *e,
                       const union ref_row *cur, int64_t a, json_t *ctx);
@@ -182,32 +181,28 @@ struct ref_page {
     void (*page_extra)(struct svc_ctx *c, const union ref_row *r, json_t *ctx);
 };
 
+/* Appends each listed record's JSON to rows. */
+struct collect {
+    const struct ref_page *k;
+    json_t *rows;
+};
+
+static void collect(void *arg, const void *row)
+{
+    struct collect *c = arg;
+    json_array_append_new(c->rows, c->k->json(row));
+}
+
 static const char *name_of(const struct ref_page *k, const union ref_row *r)
 {
     return (const char *)r + k->name_at;
 }
 
-static void collect_json(void *arr, json_t *o)
-{
-    json_array_append_new(arr, o);
-}
-
 /* ---- services ---- */
-
-static void collect_service(void *arr, const struct service_row *r)
-{
-    collect_json(arr, json_service(r));
-}
 
 static json_t *service_json(const union ref_row *r)
 {
     return json_service(&r->service);
-}
-
-static enum svc_status service_list(struct svc_ctx *c, int64_t a, bool active_only, int64_t service, json_t *rows)
-{
-    (void)service;
-    return svc_service_list(c, a, active_only, collect_service, rows);
 }
 
 static void read_service(struct req *rq, union ref_form *u)
@@ -250,22 +245,17 @@ static json_t *service_fields(struct svc_ctx *c, const union ref_form *u, const 
     return fields;
 }
 
-static void collect_practitioner(void *arr, const struct practitioner_row *r);
+static const struct ref_page ref_pages[3];
 
 /* A service's page lists its practitioners. */
 static void service_page(struct svc_ctx *c, const union ref_row *r, json_t *ctx)
 {
-    json_t *people = json_array();
-    (void)svc_practitioner_list(c, r->service.authority_id, r->service.id, false, collect_practitioner, people);
-    json_object_set_new(ctx, "practitioners", people);
+    struct collect people = {&ref_pages[Q_REF_PRACTITIONER], json_array()};
+    (void)svc_ref_list(c, Q_REF_PRACTITIONER, r->service.authority_id, r->service.id, false, collect, &people);
+    json_object_set_new(ctx, "practitioners", people.rows);
 }
 
 /* ---- practitioners ---- */
-
-static void collect_practitioner(void *arr, const struct practitioner_row *r)
-{
-    collect_json(arr, json_practitioner(r));
-}
 
 static json_t *practitioner_json(const union ref_row *r)
 {
@@ -286,15 +276,6 @@ static void add_school_names(struct svc_ctx *c, json_t *people)
         if (svc_school_get(c, json_integer_value(sid), &s) == SVC_OK)
             json_object_set_new(p, "school", json_pack("{s:I, s:s}", "id", (json_int_t)s.id, "name", s.name));
     }
-}
-
-static enum svc_status practitioner_list(struct svc_ctx *c, int64_t a, bool active_only, int64_t service,
-                                         json_t *rows)
-{
-    enum svc_status st = svc_practitioner_list(c, a, service, active_only, collect_practitioner, rows);
-    if (st == SVC_OK)
-        add_school_names(c, rows);
-    return st;
 }
 
 /* A practitioner's school and linked account. */
@@ -443,20 +424,9 @@ static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, 
 
 /* ---- the signposting playbook ---- */
 
-static void collect_resource(void *arr, const struct resource_row *r)
-{
-    collect_json(arr, json_resource(r));
-}
-
 static json_t *resource_json(const union ref_row *r)
 {
     return json_resource(&r->resource);
-}
-
-static enum svc_status resource_list(struct svc_ctx *c, int64_t a, bool active_only, int64_t service, json_t *rows)
-{
-    (void)service;
-    return svc_resource_list(c, a, active_only, collect_resource, rows);
 }
 
 static void read_resource(struct req *rq, union ref_form *u)
@@ -508,16 +478,16 @@ static json_t *resource_fields(struct svc_ctx *c, const union ref_form *u, const
 static const struct ref_page ref_pages[] = {
     {Q_REF_SERVICE, "/services", "service", "services", "Services", "Add a service", "Change a service",
      "Add service", "ref_services", "ref_service", "Service added", "Service saved",
-     offsetof(struct service_row, name), read_service, fill_service, service_json, service_list, service_fields,
+     offsetof(struct service_row, name), read_service, fill_service, service_json, service_fields,
      NULL, service_page},
     {Q_REF_PRACTITIONER, "/practitioners", "practitioner", "practitioners", "Practitioners", "Add a practitioner",
      "Change a practitioner", "Add practitioner", "ref_practitioners", "ref_practitioner", "Practitioner added",
      "Practitioner saved", offsetof(struct practitioner_row, name), read_practitioner, fill_practitioner,
-     practitioner_json, practitioner_list, practitioner_fields, practitioner_extra, NULL},
+     practitioner_json, practitioner_fields, practitioner_extra, NULL},
     {Q_REF_RESOURCE, "/playbook", "resource", "resources", "Signposting playbook", "Add a playbook resource",
      "Change a playbook resource", "Add resource", "ref_playbook", "ref_resource", "Resource added to the playbook",
      "Resource saved", offsetof(struct resource_row, title), read_resource, fill_resource, resource_json,
-     resource_list, resource_fields, NULL, NULL},
+     resource_fields, NULL, NULL},
 };
 
 /* The kind a request is about, from its path (the routes below only send
@@ -578,12 +548,15 @@ static void h_ref_list(struct req *rq, struct resp *rs)
     bool active_only = act && strcmp(act, "yes") == 0;
     int64_t service = k->q == Q_REF_PRACTITIONER ? parse_id(req_query(rq, "service")) : 0;
     json_t *rows = json_array();
-    enum svc_status st = k->list(&c, a, active_only, service, rows);
+    struct collect each = {k, rows};
+    enum svc_status st = svc_ref_list(&c, k->q, a, active_only, service, collect, &each);
     if (st != SVC_OK) {
         json_decref(rows);
         view_svc_error(rq, rs, st);
         return;
     }
+    if (k->q == Q_REF_PRACTITIONER)
+        add_school_names(&c, rows);
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, k->many, rows));
         return;
