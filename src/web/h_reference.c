@@ -170,7 +170,12 @@ struct ref_page {
     const char *list_tmpl, *view_tmpl;
     const char *added, *saved; /* flash texts */
     size_t name_at;            /* offsetof the row's name (or title) */
-    void (*read)(struct req *rq, union ref_form *f);
+    /* The form's values: each parameter and where it goes in the form. */
+    struct ref_param {
+        const char *name;
+        size_t at;
+    } params[8];
+
     void (*fill)(struct req *rq, const union ref_row *r, union ref_form *f);
     json_t *(*json)(const union ref_row *r);
     /* The form's fields (cur NULL when adding; a is the authority). */
@@ -193,6 +198,14 @@ static void collect(void *arg, const void *row)
     json_array_append_new(c->rows, c->k->json(row));
 }
 
+/* The form as sent (absent values are NULL). */
+static void read_form(struct req *rq, const struct ref_page *k, union ref_form *f)
+{
+    memset(f, 0, sizeof *f);
+    for (const struct ref_param *p = k->params; p->name; p++)
+        *(const char **)((char *)f + p->at) = req_param(rq, p->name);
+}
+
 static const char *name_of(const struct ref_page *k, const union ref_row *r)
 {
     return (const char *)r + k->name_at;
@@ -203,15 +216,6 @@ static const char *name_of(const struct ref_page *k, const union ref_row *r)
 static json_t *service_json(const union ref_row *r)
 {
     return json_service(&r->service);
-}
-
-static void read_service(struct req *rq, union ref_form *u)
-{
-    struct service_form *f = &u->service;
-    f->name = req_param(rq, "name");
-    f->code = req_param(rq, "code");
-    f->org_kind = req_param(rq, "org_kind");
-    f->active = req_param(rq, "active");
 }
 
 static void fill_service(struct req *rq, const union ref_row *u, union ref_form *f)
@@ -290,18 +294,6 @@ static void practitioner_extra(struct svc_ctx *c, const union ref_row *u, json_t
     if (r->user_id > 0 && svc_reference_username(c, r->authority_id, r->user_id, username) == SVC_OK)
         json_object_set_new(p, "user", json_pack("{s:I, s:s}", "id", (json_int_t)r->user_id, "username",
                                                  username));
-}
-
-static void read_practitioner(struct req *rq, union ref_form *u)
-{
-    struct practitioner_form *f = &u->practitioner;
-    f->name = req_param(rq, "name");
-    f->job_title = req_param(rq, "job_title");
-    f->email = req_param(rq, "email");
-    f->service_id = req_param(rq, "service_id");
-    f->school_id = req_param(rq, "school_id");
-    f->user_id = req_param(rq, "user_id");
-    f->active = req_param(rq, "active");
 }
 
 static void fill_practitioner(struct req *rq, const union ref_row *u, union ref_form *f)
@@ -429,17 +421,6 @@ static json_t *resource_json(const union ref_row *r)
     return json_resource(&r->resource);
 }
 
-static void read_resource(struct req *rq, union ref_form *u)
-{
-    struct resource_form *f = &u->resource;
-    f->title = req_param(rq, "title");
-    f->kind = req_param(rq, "kind");
-    f->audience = req_param(rq, "audience");
-    f->url = req_param(rq, "url");
-    f->description = req_param(rq, "description");
-    f->active = req_param(rq, "active");
-}
-
 static void fill_resource(struct req *rq, const union ref_row *u, union ref_form *f)
 {
     (void)rq;
@@ -478,15 +459,30 @@ static json_t *resource_fields(struct svc_ctx *c, const union ref_form *u, const
 static const struct ref_page ref_pages[] = {
     {Q_REF_SERVICE, "/services", "service", "services", "Services", "Add a service", "Change a service",
      "Add service", "ref_services", "ref_service", "Service added", "Service saved",
-     offsetof(struct service_row, name), read_service, fill_service, service_json, service_fields,
+     offsetof(struct service_row, name),
+     {{"name", offsetof(struct service_form, name)}, {"code", offsetof(struct service_form, code)},
+      {"org_kind", offsetof(struct service_form, org_kind)}, {"active", offsetof(struct service_form, active)}},
+     fill_service, service_json, service_fields,
      NULL, service_page},
     {Q_REF_PRACTITIONER, "/practitioners", "practitioner", "practitioners", "Practitioners", "Add a practitioner",
      "Change a practitioner", "Add practitioner", "ref_practitioners", "ref_practitioner", "Practitioner added",
-     "Practitioner saved", offsetof(struct practitioner_row, name), read_practitioner, fill_practitioner,
+     "Practitioner saved", offsetof(struct practitioner_row, name),
+     {{"name", offsetof(struct practitioner_form, name)},
+      {"job_title", offsetof(struct practitioner_form, job_title)},
+      {"email", offsetof(struct practitioner_form, email)},
+      {"service_id", offsetof(struct practitioner_form, service_id)},
+      {"school_id", offsetof(struct practitioner_form, school_id)},
+      {"user_id", offsetof(struct practitioner_form, user_id)}, {"active", offsetof(struct practitioner_form, active)}},
+     fill_practitioner,
      practitioner_json, practitioner_fields, practitioner_extra, NULL},
     {Q_REF_RESOURCE, "/playbook", "resource", "resources", "Signposting playbook", "Add a playbook resource",
      "Change a playbook resource", "Add resource", "ref_playbook", "ref_resource", "Resource added to the playbook",
-     "Resource saved", offsetof(struct resource_row, title), read_resource, fill_resource, resource_json,
+     "Resource saved", offsetof(struct resource_row, title),
+     {{"title", offsetof(struct resource_form, title)}, {"kind", offsetof(struct resource_form, kind)},
+      {"audience", offsetof(struct resource_form, audience)}, {"url", offsetof(struct resource_form, url)},
+      {"description", offsetof(struct resource_form, description)},
+      {"active", offsetof(struct resource_form, active)}},
+     fill_resource, resource_json,
      resource_fields, NULL, NULL},
 };
 
@@ -618,7 +614,7 @@ static void h_ref_create(struct req *rq, struct resp *rs)
         return;
     }
     union ref_form f;
-    k->read(rq, &f);
+    read_form(rq, k, &f);
     struct field_errors e = {0};
     enum svc_status st = svc_ref_create(&c, k->q, a, &f, &e, out);
     enum save_next n = view_answer_save(rq, rs, st, &e);
@@ -688,7 +684,7 @@ static void h_ref_update(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     union ref_form f;
-    k->read(rq, &f);
+    read_form(rq, k, &f);
     struct field_errors e = {0};
     union ref_row *out = req_alloc(rq, sizeof *out), *cur = req_alloc(rq, sizeof *cur);
     enum svc_status st = out && cur ? svc_ref_update(&c, k->q, rq->id, &f, &e, out) : SVC_ERROR;
