@@ -408,7 +408,8 @@ static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c
                created ? "opened" : "updated");
 }
 
-static void h_case_create(struct req *rq, struct resp *rs)
+/* Opens a case for the pupil rq->id (create) or changes the case rq->id. */
+static void case_save(struct req *rq, struct resp *rs, bool create)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -420,20 +421,22 @@ static void h_case_create(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    enum svc_status st = svc_case_open(&c, rq->id, &f, &e, cr);
+    enum svc_status st = create ? svc_case_open(&c, rq->id, &f, &e, cr) : svc_case_update(&c, rq->id, &f, &e, cr);
     enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        if (svc_case_get(&c, cr->id, cr) == SVC_OK)
-            case_saved(rq, rs, cr, 1);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    } else if (n == SAVE_FORM) {
-        struct pupil_row p;
-        if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
-            render_case_form(rq, rs, 400, &p, &f, &e, 0);
-        else
-            view_svc_error(rq, rs, SVC_NOT_FOUND);
-    }
+    struct pupil_row p;
+    if (n == SAVE_OK && svc_case_get(&c, create ? cr->id : rq->id, cr) == SVC_OK)
+        case_saved(rq, rs, cr, create);
+    else if (n == SAVE_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_FORM && svc_pupil_get(&c, create ? rq->id : cr->pupil_id, &p) == SVC_OK)
+        render_case_form(rq, rs, 400, &p, &f, &e, create ? 0 : rq->id);
+    else if (n == SAVE_FORM)
+        view_svc_error(rq, rs, create ? SVC_NOT_FOUND : SVC_ERROR);
+}
+
+static void h_case_create(struct req *rq, struct resp *rs)
+{
+    case_save(rq, rs, true);
 }
 
 static void h_case_list(struct req *rq, struct resp *rs)
@@ -542,30 +545,7 @@ static void h_case_edit(struct req *rq, struct resp *rs)
 
 static void h_case_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct case_form f;
-    read_case(rq, &f);
-    struct field_errors e = {0};
-    struct case_row *cr = req_alloc(rq, sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_update(&c, rq->id, &f, &e, cr);
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        if (svc_case_get(&c, rq->id, cr) == SVC_OK)
-            case_saved(rq, rs, cr, 0);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    } else if (n == SAVE_FORM) {
-        struct pupil_row p;
-        if (svc_pupil_get(&c, cr->pupil_id, &p) == SVC_OK)
-            render_case_form(rq, rs, 400, &p, &f, &e, rq->id);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    }
+    case_save(rq, rs, false);
 }
 
 static void render_close(struct req *rq, struct resp *rs, int status, const struct case_row *cr,
