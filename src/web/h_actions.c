@@ -381,11 +381,7 @@ static void h_action_create(struct req *rq, struct resp *rs)
     read_action(rq, &f);
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_action_create(&c, rq->id, &f, &e, a);
+    enum svc_status st = a ? svc_action_create(&c, rq->id, &f, &e, a) : SVC_ERROR;
     if (st == SVC_INVALID && field_errors_get(&e, "case")) {
         closed_case(rq, rs, field_errors_get(&e, "case"));
         return;
@@ -407,12 +403,8 @@ static void h_action_view(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -441,12 +433,8 @@ static void h_action_edit(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
         st = SVC_FORBIDDEN;
     if (st != SVC_OK) {
@@ -468,11 +456,7 @@ static void h_action_update(struct req *rq, struct resp *rs)
     read_action(rq, &f);
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_action_update(&c, rq->id, &f, &e, a);
+    enum svc_status st = a ? svc_action_update(&c, rq->id, &f, &e, a) : SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "updated");
@@ -518,12 +502,8 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
         st = SVC_FORBIDDEN;
     if (st != SVC_OK) {
@@ -543,11 +523,7 @@ static void h_action_status(struct req *rq, struct resp *rs)
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_action_set_status(&c, rq->id, &f, &e, a);
+    enum svc_status st = a ? svc_action_set_status(&c, rq->id, &f, &e, a) : SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "status");
@@ -695,11 +671,7 @@ static void h_referral_create(struct req *rq, struct resp *rs)
     read_referral(rq, &f);
     struct field_errors e = {0};
     struct referral_row *r = req_alloc(rq, sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_referral_create(&c, rq->id, &f, &e, r);
+    enum svc_status st = r ? svc_referral_create(&c, rq->id, &f, &e, r) : SVC_ERROR;
     if (st == SVC_INVALID && field_errors_get(&e, "case")) {
         closed_case(rq, rs, field_errors_get(&e, "case"));
         return;
@@ -755,12 +727,8 @@ static void h_referral_view(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct referral_row *r = req_alloc(rq, sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
     struct case_ref cr;
-    enum svc_status st = svc_referral_get(&c, rq->id, r, &cr);
+    enum svc_status st = r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -792,11 +760,7 @@ static void h_referral_update(struct req *rq, struct resp *rs)
     f.notes = req_param(rq, "notes");
     struct field_errors e = {0};
     struct referral_row *r = req_alloc(rq, sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_referral_set_outcome(&c, rq->id, &f, &e, r);
+    enum svc_status st = r ? svc_referral_set_outcome(&c, rq->id, &f, &e, r) : SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         view_saved(rq, rs, 200, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=outcome",

@@ -190,11 +190,7 @@ static void h_discussion(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_discussion_get(&c, rq->id, r, &m);
+    enum svc_status st = r ? svc_discussion_get(&c, rq->id, r, &m) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else {

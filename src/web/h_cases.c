@@ -489,11 +489,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -522,11 +518,7 @@ static void h_case_edit(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
         st = SVC_FORBIDDEN;
     struct pupil_row p;
@@ -572,11 +564,7 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
         st = SVC_FORBIDDEN;
     struct field_errors e = {0};

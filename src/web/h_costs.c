@@ -75,11 +75,7 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
     req_svc_ctx(rq, &c);
     int64_t authority = authority_of(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
-    if (!s) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_cost_settings(&c, authority, s);
+    enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
         return;
