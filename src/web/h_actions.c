@@ -346,20 +346,25 @@ static void closed_case(struct req *rq, struct resp *rs, const char *what)
     view_error(rq, rs, 409, "The case is closed", what);
 }
 
+/* The case rq->id, if the user may add to it and it is open; otherwise
+ * answers (closed: why, in what) and returns false. */
+static bool open_case(struct req *rq, struct resp *rs, struct svc_ctx *c, struct case_ref *cr, const char *closed)
+{
+    enum svc_status st = svc_action_case(c, rq->id, ACT_CREATE, cr);
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    else if (strcmp(cr->status, "open") != 0)
+        closed_case(rq, rs, closed);
+    return st == SVC_OK && strcmp(cr->status, "open") == 0;
+}
+
 static void h_action_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_ref cr;
-    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add actions."))
         return;
-    }
-    if (strcmp(cr.status, "open") != 0) {
-        closed_case(rq, rs, "Re-open the case to add actions.");
-        return;
-    }
     struct action_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};
@@ -648,15 +653,8 @@ static void h_referral_new(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_ref cr;
-    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add referrals."))
         return;
-    }
-    if (strcmp(cr.status, "open") != 0) {
-        closed_case(rq, rs, "Re-open the case to add referrals.");
-        return;
-    }
     struct referral_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};

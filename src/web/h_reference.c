@@ -973,9 +973,7 @@ static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c
     view_render(rq, rs, status, "ref_terms_form", ctx);
 }
 
-/* Checks before showing or changing a year: the authority, the year, and
- * permission to change term dates there. */
-static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t a, int year)
+static bool terms_may_edit(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t a, int year)
 {
     if (!a) {
         no_authority(rq, rs);
@@ -992,14 +990,25 @@ static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     return true;
 }
 
+/* Checks before showing or changing a year: the authority (*a, with qs
+ * for links), the year (*year), and permission to change term dates
+ * there; false after answering. */
+static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, char qs[QS_MAX], int64_t *a,
+                          int *year)
+{
+    req_svc_ctx(rq, c);
+    *a = which_authority(rq, c, qs);
+    *year = requested_year(rq, c);
+    return terms_may_edit(rq, rs, c, *a, *year);
+}
+
 static void h_terms_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     struct terms_page tp;
     memset(&tp, 0, sizeof tp);
@@ -1019,11 +1028,10 @@ static void back_to_edit(struct resp *rs, int year, const char *qs, const char *
 static void h_terms_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     struct terms_page tp;
     memset(&tp, 0, sizeof tp);
@@ -1086,11 +1094,10 @@ static void h_terms_update(struct req *rq, struct resp *rs)
 static void h_api_terms_put(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     if (!rq->json || !json_is_object(rq->json)) {
         view_error(rq, rs, 400, "Bad request", "Send a JSON object");
