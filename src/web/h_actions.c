@@ -15,25 +15,6 @@
 
 /* ---- small helpers ---- */
 
-static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
-                        const char *hint)
-{
-    json_t *f = fld_input(name, label, value, e, hint);
-    json_object_del(f, "type");
-    json_object_set_new(f, "rows", json_integer(4));
-    return f;
-}
-
-static json_t *select_field(const char *name, const char *label, const struct field_errors *e, const char *hint,
-                            const char *blank_label, const char *current)
-{
-    json_t *f = fld_input(name, label, NULL, e, hint);
-    json_object_del(f, "value");
-    json_object_del(f, "type");
-    fld_add_option(f, "", blank_label, current ? current : "");
-    return f;
-}
-
 /* What only the pages need: readable dates and the status tag. */
 static void action_view_keys(json_t *o, const struct action_row *a)
 {
@@ -248,18 +229,19 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "description",
-                        textarea("description", "What will be done", f->description, e,
-                                 "For example, school to share the EP report with Speech and Language Therapy"));
+                        fld_textarea("description", "What will be done", f->description, e,
+                                     "For example, school to share the EP report with Speech and Language Therapy"));
     struct pick_all pa = {
-        {select_field("owner_service_id", "Service responsible", e, "The service, school or team that owns the action",
-                      "Select a service", f->owner_service_id), f->owner_service_id, false, false},
-        {select_field("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
-                      f->owner_practitioner_id), f->owner_practitioner_id, false, true},
-        {select_field("resource_id", "Resource from the playbook", e,
-                      "Needed when the action signposts the school or the family to a resource",
-                      "No resource", f->resource_id), f->resource_id, false, false},
-        {select_field("discussion_id", "Meeting where it was agreed (optional)", e, NULL,
-                      "Not agreed at a meeting", f->discussion_id), f->discussion_id, false, false},
+        {fld_select_blank("owner_service_id", "Service responsible", e,
+                          "The service, school or team that owns the action", "Select a service",
+                          f->owner_service_id), f->owner_service_id, false, false},
+        {fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
+                          f->owner_practitioner_id), f->owner_practitioner_id, false, true},
+        {fld_select_blank("resource_id", "Resource from the playbook", e,
+                          "Needed when the action signposts the school or the family to a resource",
+                          "No resource", f->resource_id), f->resource_id, false, false},
+        {fld_select_blank("discussion_id", "Meeting where it was agreed (optional)", e, NULL,
+                          "Not agreed at a meeting", f->discussion_id), f->discussion_id, false, false},
     };
     struct action_choices ch = {&pa, pick_service, pick_prac, pick_res, pick_disc, NULL};
     (void)svc_action_choices(c, cr, &ch);
@@ -495,9 +477,9 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     json_object_set_new(fields, "status", fld_radios_codes("status", "Has the action been done?", f->status, e,
                                                            &action_statuses, 0));
     json_object_set_new(fields, "not_done_reason",
-                        textarea("not_done_reason", "If it was not done, why not?", f->not_done_reason, e,
-                                 "Needed when the action was not done"));
-    json_object_set_new(fields, "outcome", textarea("outcome", "What happened (optional)", f->outcome, e, NULL));
+                        fld_textarea("not_done_reason", "If it was not done, why not?", f->not_done_reason, e,
+                                     "Needed when the action was not done"));
+    json_object_set_new(fields, "outcome", fld_textarea("outcome", "What happened (optional)", f->outcome, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "action_status", ctx);
 }
@@ -622,9 +604,9 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
-    struct opts svc = {select_field("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
-                                    f->service_id), f->service_id, false, false};
-    struct opts act = {select_field("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
+    struct opts svc = {fld_select_blank("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
+                                        f->service_id), f->service_id, false, false};
+    struct opts act = {fld_select_blank("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
                        f->action_id, false, false};
     struct action_choices ch1 = {&svc, service_opt, NULL, NULL, NULL, NULL};
     (void)svc_action_choices(c, cr, &ch1);
@@ -634,7 +616,7 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     json_object_set_new(fields, "referred_on", fld_date("referred_on", "Date of the referral", f->day, f->month,
                                                         f->year, e, "For example, 14 10 2025"));
     json_object_set_new(fields, "action_id", act.field);
-    json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+    json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "referral_form", ctx);
 }
@@ -714,7 +696,7 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
         json_object_set_new(fields, "outcome_on",
                             fld_date("outcome_on", "Date of the outcome", f->day, f->month, f->year, e,
                                      "Needed unless the referral is still waiting for a decision"));
-        json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+        json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
         json_object_set_new(ctx, "fields", fields);
     }
     view_render(rq, rs, status, "referral_view", ctx);

@@ -272,15 +272,6 @@ static json_t *yes_no_unknown(const char *name, const char *legend, const char *
     return f;
 }
 
-static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
-                        const char *hint)
-{
-    json_t *f = fld_input(name, label, value, e, hint);
-    json_object_del(f, "type");
-    json_object_set_new(f, "rows", json_integer(4));
-    return f;
-}
-
 static void read_case(struct req *rq, struct case_form *f)
 {
     memset(f, 0, sizeof *f);
@@ -353,19 +344,19 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
     for (int i = 0; i < CASE_NEED_AREAS; i++) {
         char name[48];
         snprintf(name, sizeof name, "need_%s", codes_need_area.entries[i].code);
-        json_array_append_new(needs, textarea(name, codes_need_area.entries[i].label, f->needs[i], e, NULL));
+        json_array_append_new(needs, fld_textarea(name, codes_need_area.entries[i].label, f->needs[i], e, NULL));
     }
     json_object_set_new(fields, "needs", needs);
-    json_object_set_new(fields, "strengths", textarea("strengths", "Strengths", f->strengths, e,
-                                                      "What the pupil is good at and enjoys"));
-    json_object_set_new(fields, "tried", textarea("tried", "What has been tried", f->tried, e,
-                                                  "Support and adjustments already in place, and what happened"));
-    json_object_set_new(fields, "child_voice", textarea("child_voice", "The child's voice", f->child_voice, e,
-                                                        "What the pupil says about school and what would help"));
-    json_object_set_new(fields, "parent_voice", textarea("parent_voice", "The parent or carer's voice",
-                                                         f->parent_voice, e, NULL));
-    json_object_set_new(fields, "hoped_outcomes", textarea("hoped_outcomes", "Hoped-for outcomes",
-                                                           f->hoped_outcomes, e, NULL));
+    json_object_set_new(fields, "strengths", fld_textarea("strengths", "Strengths", f->strengths, e,
+                                                          "What the pupil is good at and enjoys"));
+    json_object_set_new(fields, "tried", fld_textarea("tried", "What has been tried", f->tried, e,
+                                                      "Support and adjustments already in place, and what happened"));
+    json_object_set_new(fields, "child_voice", fld_textarea("child_voice", "The child's voice", f->child_voice, e,
+                                                            "What the pupil says about school and what would help"));
+    json_object_set_new(fields, "parent_voice", fld_textarea("parent_voice", "The parent or carer's voice",
+                                                             f->parent_voice, e, NULL));
+    json_object_set_new(fields, "hoped_outcomes", fld_textarea("hoped_outcomes", "Hoped-for outcomes",
+                                                               f->hoped_outcomes, e, NULL));
     json_t *prior = json_array();
     for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
         json_array_append_new(prior, yes_no_unknown(codes_prior_contact.entries[i].code,
@@ -554,7 +545,7 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
     json_t *fields = json_object();
     json_object_set_new(fields, "reason", fld_radios_codes("reason", "Why is the case being closed?", reason, e,
                                                            &codes_case_closure, 0));
-    json_object_set_new(fields, "note", textarea("note", "Anything to add (optional)", note, e, NULL));
+    json_object_set_new(fields, "note", fld_textarea("note", "Anything to add (optional)", note, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "case_close", ctx);
 }

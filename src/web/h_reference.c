@@ -344,16 +344,6 @@ static void add_user_option(void *arg, const struct ref_user_row *u)
 }
 
 /* A select field with a first blank option. */
-static json_t *select_field(const char *name, const char *label, const char *hint, const char *blank,
-                            const char *current, const struct field_errors *e)
-{
-    json_t *f = fld_input(name, label, NULL, e, hint);
-    json_object_del(f, "value");
-    json_object_del(f, "type");
-    fld_add_option(f, "", blank, current ? current : "");
-    return f;
-}
-
 static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, const struct field_errors *e,
                                    const union ref_row *cur, int64_t a, json_t *ctx)
 {
@@ -372,13 +362,13 @@ static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, c
     json_object_set_new(email, "spellcheck_off", json_true());
     json_array_append_new(fields, as(email, "kind_input"));
 
-    json_t *svc = select_field("service_id", "Service", NULL, "Select service", f->service_id, e);
+    json_t *svc = fld_select_blank("service_id", "Service", e, NULL, "Select service", f->service_id);
     struct opts o = {svc, f->service_id, a, false};
     (void)svc_service_list(c, a, false, add_service_option, &o);
     json_array_append_new(fields, as(svc, "kind_select"));
 
-    json_t *school = select_field("school_id", "School (optional)", "For members of school staff",
-                                  "Not school staff", f->school_id, e);
+    json_t *school = fld_select_blank("school_id", "School (optional)", e, "For members of school staff",
+                                      "Not school staff", f->school_id);
     o = (struct opts){school, f->school_id, a, false};
     struct page_req pg = {1, 200};
     int64_t total = 0;
@@ -389,9 +379,9 @@ static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, c
     } while ((pg.page - 1) * pg.per_page < total && pg.page <= 50);
     json_array_append_new(fields, as(school, "kind_select"));
 
-    json_t *user = select_field("user_id", "User account (optional)",
-                                "The practitioner's own account, if they sign in to this service",
-                                "No account", f->user_id, e);
+    json_t *user = fld_select_blank("user_id", "User account (optional)", e,
+                                    "The practitioner's own account, if they sign in to this service",
+                                    "No account", f->user_id);
     o = (struct opts){user, f->user_id, a, false};
     (void)svc_reference_users(c, a, add_user_option, &o);
     json_array_append_new(fields, as(user, "kind_select"));
@@ -408,7 +398,7 @@ static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, 
         json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
     json_object_set_new(ctx, "filtered", json_boolean(service > 0));
     const char *cur = service > 0 ? id_text(rq, service) : "";
-    json_t *sf = select_field("service", "Service", NULL, "All services", cur, NULL);
+    json_t *sf = fld_select_blank("service", "Service", NULL, NULL, "All services", cur);
     struct opts o = {sf, cur, a, true};
     (void)svc_service_list(c, a, false, add_service_option, &o);
     json_object_set_new(ctx, "service_filter", sf);
