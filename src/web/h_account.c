@@ -25,10 +25,8 @@ static void h_account(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *ctx = view_page(rq, "Your account", "account");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "two_factor", json_pack("{s:b, s:b, s:I}", "enabled", ts.enabled, "required",
@@ -60,10 +58,8 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
 {
     struct totp_setup su;
     enum svc_status st = svc_totp_begin(c, &su);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         if (e && e->count) {
             view_invalid_json(rs, e);
@@ -88,10 +84,8 @@ static void h_two_factor(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (!ts.enabled) {
         show_setup(rq, rs, &c, 200, NULL);
         return;
@@ -122,10 +116,8 @@ static void h_two_factor_confirm(struct req *rq, struct resp *rs)
         show_setup(rq, rs, &c, 200, NULL);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *list = json_array();
     for (int i = 0; i < RECOVERY_CODES; i++)
         json_array_append_new(list, json_string(codes[i]));

@@ -34,10 +34,8 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
 {
     struct agenda_view av;
     enum svc_status st = svc_agenda_get(c, meeting_id, &av);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
         json_t *item = json_agenda_item(&av.rows[i]);

@@ -273,10 +273,8 @@ static void h_retention(struct req *rq, struct resp *rs)
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
     enum svc_status st = svc_retention_get(&c, rules, &may_edit);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", may_edit));
         return;

@@ -101,10 +101,8 @@ static void h_authority_view(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "authority", json_authority(&a)));
         return;
@@ -126,10 +124,8 @@ static void h_authority_edit(struct req *rq, struct resp *rs)
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct authority_form f = {a.la_code, a.name};
     struct field_errors e = {0};
     render_form(rq, rs, 200, &f, &e, a.id);

@@ -120,10 +120,8 @@ static void h_consent_new(struct req *rq, struct resp *rs)
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct consent_form f = {0};
     struct field_errors e = {0};
     render_consent_form(rq, rs, 200, &p, &f, &e);
@@ -205,10 +203,8 @@ static void h_withdraw_form(struct req *rq, struct resp *rs)
     struct consent_row r;
     struct pupil_row p;
     enum svc_status st = svc_consent_get(&c, rq->id, &r, &p);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct withdrawal_form f = {0};
     struct field_errors e = {0};
     render_withdraw(rq, rs, 200, &r, &p, &f, &e);
@@ -379,10 +375,8 @@ static void h_case_new(struct req *rq, struct resp *rs)
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct case_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};

@@ -76,10 +76,8 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
     int64_t authority = authority_of(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
     enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *rates = json_array();
     for (size_t i = 0; i < s->n; i++)
         json_array_append_new(rates, rate_json(&s->rates[i], s->set[i]));

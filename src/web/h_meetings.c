@@ -219,10 +219,8 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
 {
     struct meeting_row m;
     enum svc_status st = svc_meeting_get(c, rq->id, &m);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
     json_t *guests = json_array();
@@ -463,17 +461,13 @@ static void h_meeting_attendance(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct meeting_row m;
     enum svc_status st = svc_meeting_get(&c, rq->id, &m);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
     st = svc_meeting_sheet(&c, &m, lines, SHEET_MAX, &nl);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct attendance_input in[SHEET_MAX];
     json_t *arr = rq->json ? json_object_get(rq->json, "rows") : NULL;
     for (size_t i = 0; i < nl; i++) {

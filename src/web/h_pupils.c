@@ -296,10 +296,8 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
         view_render(rq, rs, 404, "pupil_refused", ctx);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
         return;
@@ -335,10 +333,8 @@ static void h_pupil_edit(struct req *rq, struct resp *rs)
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct pupil_form f;
     form_from_pupil(rq, &r.p, &f);
     struct field_errors e = {0};

@@ -621,10 +621,8 @@ static void h_ref_view(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     union ref_row *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_ref_get(&c, k->q, rq->id, r) : SVC_ERROR;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *o = k->json(r);
     if (k->record_extra)
         k->record_extra(&c, r, o);
@@ -658,10 +656,8 @@ static void h_ref_edit(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     union ref_row *r = req_alloc(rq, sizeof *r);
     enum svc_status st = editable(&c, k, rq->id, r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     union ref_form f;
     k->fill(rq, r, &f);
     struct field_errors e = {0};
@@ -1137,10 +1133,8 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
         view_invalid_json(rs, &e);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *y = json_year(&c, a, year, &st);
     if (!y) {
         view_svc_error(rq, rs, st);

@@ -202,10 +202,8 @@ static void h_school_view(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "school", json_school(&s)));
         return;
@@ -236,10 +234,8 @@ static void h_school_edit(struct req *rq, struct resp *rs)
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_SCHOOL, s.id, s.authority_id, s.id))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct school_form f;
     form_from_school(rq, &s, &f);
     struct field_errors e = {0};

@@ -568,10 +568,8 @@ static void h_team_edit(struct req *rq, struct resp *rs)
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_team_may(&c, ACT_EDIT, &r))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct team_form f;
     form_from_team(rq, &c, &r, &f);
     struct field_errors e = {0};
@@ -618,10 +616,8 @@ static void h_team_view(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     int32_t today = 0;
     char yesterday[11] = "0000-00-00";
     if (day_parse(c.today, &today) == 0)
@@ -754,10 +750,8 @@ static void h_team_plan_form(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     int32_t today = 0;
     (void)day_parse(c.today, &today);
     long year = academic_year_of(today);
@@ -851,10 +845,8 @@ static void h_team_meeting_new(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     render_meeting_form(rq, rs, 200, &r, NULL, NULL, NULL, r.t.start_time, NULL);
 }
 

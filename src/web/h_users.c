@@ -180,10 +180,8 @@ static void h_user_view(struct req *rq, struct resp *rs)
     struct principal p;
     if (st == SVC_OK)
         st = svc_principal_load(rq->db, u.id, &p);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *rec = user_json(&u);
     json_t *roles = json_array();
     for (size_t i = 0; i < p.ngrants; i++)
@@ -293,10 +291,8 @@ static void h_user_password_form(struct req *rq, struct resp *rs)
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     if (st == SVC_OK)
         st = svc_user_may(&c, ACT_EDIT, u.id);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     password_page(rq, rs, 200, &u, NULL);
 }
 
@@ -366,10 +362,8 @@ static void h_session_revoke(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     enum svc_status st = svc_session_revoke(&c, req_param(rq, "handle"));
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api)
         view_json(rs, 200, json_pack("{s:b}", "revoked", 1));
     else
@@ -427,10 +421,8 @@ static void h_security(struct req *rq, struct resp *rs)
     bool require[ROLE__COUNT];
     int64_t a = security_authority(rq, &c);
     enum svc_status st = svc_security_get(&c, a, require);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api)
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",
                                      roles_json(require)));
@@ -462,10 +454,8 @@ static void h_security_save(struct req *rq, struct resp *rs)
         return;
     }
     enum svc_status st = svc_security_set(&c, a, require);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",
                                      roles_json(require)));

@@ -193,6 +193,13 @@ void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st)
     }
 }
 
+bool view_failed(struct req *rq, struct resp *rs, enum svc_status st)
+{
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    return st != SVC_OK;
+}
+
 json_t *view_errors(const struct field_errors *e)
 {
     json_t *arr = json_array();

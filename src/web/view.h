@@ -18,6 +18,9 @@ void view_json(struct resp *rs, int status, json_t *data);
 void view_error(struct req *rq, struct resp *rs, int status, const char *title, const char *message);
 /* The error response for a service status other than SVC_OK/SVC_INVALID. */
 void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st);
+/* True after answering a failure (any st but SVC_OK) with view_svc_error:
+ * "if (view_failed(rq, rs, st)) return;". */
+bool view_failed(struct req *rq, struct resp *rs, enum svc_status st);
 /* [{field, href, message}] for the error summary and the API. */
 json_t *view_errors(const struct field_errors *e);
 /* The API's answer to invalid input: 422 with the field errors. */
