@@ -48,15 +48,6 @@ static void no_authority(struct req *rq, struct resp *rs)
                "You have access to more than one local authority. Open Settings and choose one first.");
 }
 
-static const char *id_text(struct req *rq, int64_t id)
-{
-    char b[24];
-    if (id <= 0)
-        return "";
-    snprintf(b, sizeof b, "%lld", (long long)id);
-    return req_keep(rq, b);
-}
-
 /* Marks a field object with the partial that renders it in ref_form. */
 static json_t *as(json_t *field, const char *kind)
 {
@@ -299,8 +290,8 @@ static void practitioner_extra(struct svc_ctx *c, const union ref_row *u, json_t
 static void fill_practitioner(struct req *rq, const union ref_row *u, union ref_form *f)
 {
     const struct practitioner_row *r = &u->practitioner;
-    f->practitioner = (struct practitioner_form){r->name, r->job_title, r->email, id_text(rq, r->service_id),
-                                                 id_text(rq, r->school_id), id_text(rq, r->user_id),
+    f->practitioner = (struct practitioner_form){r->name, r->job_title, r->email, req_id_text(rq, r->service_id),
+                                                 req_id_text(rq, r->school_id), req_id_text(rq, r->user_id),
                                                  r->active ? "yes" : "no"};
 }
 
@@ -397,7 +388,7 @@ static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, 
     if (qs[0])
         json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
     json_object_set_new(ctx, "filtered", json_boolean(service > 0));
-    const char *cur = service > 0 ? id_text(rq, service) : "";
+    const char *cur = service > 0 ? req_id_text(rq, service) : "";
     json_t *sf = fld_select_blank("service", "Service", NULL, NULL, "All services", cur);
     struct opts o = {sf, cur, a, true};
     (void)svc_service_list(c, a, false, add_service_option, &o);

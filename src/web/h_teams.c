@@ -169,15 +169,6 @@ static void read_form(struct req *rq, struct team_form *f)
     f->nservices = read_multi(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
 }
 
-static const char *keep_id(struct req *rq, int64_t id)
-{
-    char buf[24];
-    if (id <= 0)
-        return "";
-    snprintf(buf, sizeof buf, "%lld", (long long)id);
-    return req_keep(rq, buf);
-}
-
 static void add_planned_date(void *arg, const struct meeting_row *r)
 {
     struct buf *b = arg;
@@ -196,10 +187,10 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
     const struct team *t = &r->t;
     memset(f, 0, sizeof *f);
     f->name = t->name;
-    f->host_school_id = keep_id(rq, t->host_school_id);
+    f->host_school_id = req_id_text(rq, t->host_school_id);
     f->chair_name = t->chair_name;
-    f->strategic_lead_user_id = keep_id(rq, t->strategic_lead_user_id);
-    f->case_coordinator_user_id = keep_id(rq, t->case_coordinator_user_id);
+    f->strategic_lead_user_id = req_id_text(rq, t->strategic_lead_user_id);
+    f->case_coordinator_user_id = req_id_text(rq, t->case_coordinator_user_id);
     f->cadence = t->cadence;
     char buf[24];
     snprintf(buf, sizeof buf, "%d", t->weekday);
@@ -210,9 +201,9 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
     f->location = t->location;
     f->active = t->active ? "yes" : "no";
     for (size_t i = 0; i < t->nschools && i < TEAM_FORM_MAX_IDS; i++)
-        f->school_ids[f->nschools++] = keep_id(rq, t->school_ids[i]);
+        f->school_ids[f->nschools++] = req_id_text(rq, t->school_ids[i]);
     for (size_t i = 0; i < t->nservices && i < TEAM_FORM_MAX_IDS; i++)
-        f->service_ids[f->nservices++] = keep_id(rq, t->service_ids[i]);
+        f->service_ids[f->nservices++] = req_id_text(rq, t->service_ids[i]);
     if (strcmp(t->cadence, "dates") == 0) {
         /* The dates still to come, as the list to add to. */
         struct buf b = BUF_INIT;

@@ -92,6 +92,8 @@ const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */
 const char *req_keep(struct req *rq, const char *s);
+/* An id as text kept like req_keep ("" for none, id <= 0), for a form. */
+const char *req_id_text(struct req *rq, int64_t id);
 /* n zeroed bytes that live until the request ends (the server frees them;
  * the handler never does); NULL if memory ran out. */
 void *req_alloc(struct req *rq, size_t n);

@@ -122,6 +122,15 @@ const char *req_keep(struct req *rq, const char *s)
     return rq->scratch.n ? rq->scratch.items[rq->scratch.n - 1].val : NULL;
 }
 
+const char *req_id_text(struct req *rq, int64_t id)
+{
+    char b[24];
+    if (id <= 0)
+        return "";
+    snprintf(b, sizeof b, "%lld", (long long)id);
+    return req_keep(rq, b);
+}
+
 /* One req_alloc block: a header, then the caller's bytes. */
 struct req_block {
     struct req_block *next;
