@@ -336,8 +336,10 @@ static void h_population_form_save(struct req *rq, struct resp *rs)
             st = s1;
     }
     enum save_next n = view_answer_save(rq, rs, st, &errs);
+    char loc[64];
+    snprintf(loc, sizeof loc, "/schools/%lld/population?saved=1", (long long)rq->id);
     if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "population", NULL, "/schools/%lld/population?saved=1", (long long)rq->id);
+        resp_redirect(rs, loc);   /* a page's form only: the API saves with PUT */
     else if (n == SAVE_FORM)
         population_page(rq, rs, 400, &errs);
 }
