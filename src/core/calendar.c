@@ -534,3 +534,52 @@ size_t schedule_drop_before(int32_t *days, size_t n, int32_t first)
             days[k++] = days[i];
     return k;
 }
+
+/* ---- names for people -------------------------------------------------- */
+
+static const char *const month_names[12] = {"January", "February", "March", "April", "May", "June", "July",
+                                            "August", "September", "October", "November", "December"};
+static const char *const weekday_names[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                             "Saturday", "Sunday"};
+
+const char *month_name(int month)
+{
+    return month >= 1 && month <= 12 ? month_names[month - 1] : "";
+}
+
+const char *month_abbr(int month)
+{
+    static const char *const abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    return month >= 1 && month <= 12 ? abbr[month - 1] : "";
+}
+
+const char *weekday_name(int weekday)
+{
+    return weekday >= 1 && weekday <= 7 ? weekday_names[weekday - 1] : "";
+}
+
+/* Years are four digits in labels (day numbers reach past 9999). */
+void day_label(int32_t day, char *out, size_t outsz)
+{
+    int y, m, d;
+    ymd_from_day(day, &y, &m, &d);
+    snprintf(out, outsz, "%d %s %d", d, month_name(m), y % 10000);
+}
+
+void day_label_long(int32_t day, char *out, size_t outsz)
+{
+    int y, m, d;
+    ymd_from_day(day, &y, &m, &d);
+    snprintf(out, outsz, "%s %d %s %d", weekday_name(day_weekday(day)), d, month_name(m), y % 10000);
+}
+
+void date_label(const char *iso, char *out, size_t outsz)
+{
+    int32_t day;
+    if (outsz)
+        out[0] = '\0';
+    if (!iso || !*iso || day_parse(iso, &day) != 0)
+        return;
+    day_label(day, out, outsz);
+}

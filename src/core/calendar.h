@@ -17,6 +17,18 @@ int day_parse(const char *s, int32_t *day);
 void day_format(int32_t day, char out[11]);
 /* ISO weekday: 1 Monday .. 7 Sunday. */
 int day_weekday(int32_t day);
+/* Names for people: "January".."December" (month 1..12), "Jan".."Dec",
+ * "Monday".."Sunday" (ISO weekday 1..7); "" for a number out of range. */
+const char *month_name(int month);
+const char *month_abbr(int month);
+const char *weekday_name(int weekday);
+/* "27 March 2026" (at most 31 bytes and the NUL). */
+void day_label(int32_t day, char *out, size_t outsz);
+/* "Friday 27 March 2026" (at most 39 bytes and the NUL). */
+void day_label_long(int32_t day, char *out, size_t outsz);
+/* "2026-03-27" -> "27 March 2026"; "" when iso is NULL, empty or not a
+ * real date. */
+void date_label(const char *iso, char *out, size_t outsz);
 /* Academic year (its starting calendar year) containing a date: it starts
  * on 1 August, as in DfE data (2025-07-31 -> 2024, 2025-08-01 -> 2025). */
 int academic_year_of(int32_t day);

@@ -292,12 +292,10 @@ static void on_month(void *arg, const struct dash_row *r)
 {
     struct build *b = arg;
     struct stat_table *t = &b->d->t[DT_MONTHS];
-    static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     int y = 0, m = 0;
     char label[160];
     if (sscanf(r->k[0], "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
-        snprintf(label, sizeof label, "%s %d", months[m - 1], y);
+        snprintf(label, sizeof label, "%s %d", month_abbr(m), y);
     else
         snprintf(label, sizeof label, "%s", r->k[0]);
     struct stat_row *rw = row(t, "", label, STAT_COUNT, false, 0);

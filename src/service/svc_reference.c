@@ -1,6 +1,7 @@
 #include "service/svc_reference.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -243,124 +244,83 @@ static bool code_ok(const char *s)
     return true;
 }
 
-static int validate_service(const struct service_form *f, struct service_row *r, bool dflt_active,
-                            struct field_errors *e)
+/* A new service's code: as typed (checked, and free in the authority),
+ * or "" to make one from the name once the rest is valid. */
+static enum svc_status typed_code(struct svc_ctx *c, const char *in, struct service_row *r,
+                                  struct field_errors *e, int *n)
 {
-    int n = 0;
-    text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the name of the service", 0, e, &n);
-    const struct code_entry *k = code_field(f->org_kind, &ref_org_kinds, "org_kind",
-                                            "Select the kind of organisation", e, &n);
-    if (k)
-        snprintf(r->org_kind, sizeof r->org_kind, "%s", k->code);
-    r->active = active_field(f->active, dflt_active, "Select whether the service is active", e, &n);
-    return n;
-}
-
-enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
-                                 void (*fn)(void *arg, const struct service_row *r), void *arg)
-{
-    if (!svc_reference_may(c, ACT_LIST, authority_id))
-        return SVC_FORBIDDEN;
-    return svc_from_store(q_service_list(c->db, authority_id, active_only, fn, arg));
-}
-
-enum svc_status svc_service_get(struct svc_ctx *c, int64_t id, struct service_row *out)
-{
-    enum store_rc rc = q_service_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
-    if (rc != STORE_ROW)
-        return SVC_ERROR;
-    if (!svc_allowed(c, ACT_VIEW, RES_REFERENCE, id, out->authority_id, 0))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
-}
-
-enum svc_status svc_service_create(struct svc_ctx *c, int64_t authority_id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out)
-{
-    enum svc_status st = authority_checks(c, ACT_CREATE, authority_id);
-    if (st != SVC_OK)
-        return st;
-    memset(out, 0, sizeof *out);
-    out->authority_id = authority_id;
-    int n = 0;
-    /* Fields in form order: name, code, kind. */
-    text_field(f->name, out->name, sizeof out->name, "name", "Name", "Enter the name of the service", 0,
-               errs, &n);
     char code[40];
-    int toolong = trim_copy(f->code, code, sizeof code);
+    int toolong = trim_copy(in, code, sizeof code);
     for (char *p = code; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     if (toolong != 0 || (code[0] && !code_ok(code))) {
-        fail(errs, &n, "code", "Code must be 2 to 31 characters: lower case letters, numbers and "
-                               "underscores, starting with a letter");
-        code[0] = '\0';
+        fail(e, n, "code", "Code must be 2 to 31 characters: lower case letters, numbers and "
+                           "underscores, starting with a letter");
     } else if (code[0]) {
-        enum store_rc rc = q_service_by_code(c->db, authority_id, code, NULL);
+        enum store_rc rc = q_service_by_code(c->db, r->authority_id, code, NULL);
         if (rc == STORE_ROW)
-            fail(errs, &n, "code", "A service with this code already exists – choose another code");
+            fail(e, n, "code", "A service with this code already exists – choose another code");
         else if (rc != STORE_DONE)
             return SVC_ERROR;
-        snprintf(out->code, sizeof out->code, "%s", code);
+        snprintf(r->code, sizeof r->code, "%s", code);
     }
-    const struct code_entry *k = code_field(f->org_kind, &ref_org_kinds, "org_kind",
-                                            "Select the kind of organisation", errs, &n);
-    if (k)
-        snprintf(out->org_kind, sizeof out->org_kind, "%s", k->code);
-    out->active = active_field(f->active, true, "Select whether the service is active", errs, &n);
-    if (n)
-        return SVC_INVALID;
-    if (!out->code[0]) {
-        /* Made from the name; numbered when taken ("early_help_2"). */
-        char base[32];
-        svc_service_code_from_name(out->name, base);
-        if (base[0] == '\0' || !(base[0] >= 'a' && base[0] <= 'z')) {
-            char tmp[32];
-            snprintf(tmp, sizeof tmp, "s_%.28s", base);
-            snprintf(base, sizeof base, "%s", tmp);
-        }
-        base[27] = '\0';
-        snprintf(out->code, sizeof out->code, "%.31s", base);
-        for (int i = 2; i < 1000; i++) {
-            enum store_rc rc = q_service_by_code(c->db, authority_id, out->code, NULL);
-            if (rc == STORE_DONE)
-                break;
-            if (rc != STORE_ROW)
-                return SVC_ERROR;
-            snprintf(out->code, sizeof out->code, "%.26s_%d", base, i % 1000);
-        }
-    }
-    enum store_rc rc = q_service_insert(c->db, out, c->now);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "code", "A service with this code already exists – choose another code");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return SVC_OK;
 }
 
-enum svc_status svc_service_update(struct svc_ctx *c, int64_t id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out)
+/* A code made from the name; numbered when taken ("early_help_2"). */
+static enum svc_status made_code(struct svc_ctx *c, struct service_row *r)
 {
-    struct service_row cur;
-    enum svc_status st = svc_service_get(c, id, &cur);
-    if (st != SVC_OK)
-        return st;
-    if (!svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, cur.authority_id, 0))
-        return SVC_FORBIDDEN;
-    *out = cur;
-    if (validate_service(f, out, cur.active, errs))
+    char base[32];
+    svc_service_code_from_name(r->name, base);
+    if (base[0] == '\0' || !(base[0] >= 'a' && base[0] <= 'z')) {
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "s_%.28s", base);
+        snprintf(base, sizeof base, "%s", tmp);
+    }
+    base[27] = '\0';
+    snprintf(r->code, sizeof r->code, "%.31s", base);
+    for (int i = 2; i < 1000; i++) {
+        enum store_rc rc = q_service_by_code(c->db, r->authority_id, r->code, NULL);
+        if (rc == STORE_DONE)
+            break;
+        if (rc != STORE_ROW)
+            return SVC_ERROR;
+        snprintf(r->code, sizeof r->code, "%.26s_%d", base, i % 1000);
+    }
+    return SVC_OK;
+}
+
+/* Fields in form order: name, code (on create only: codes never change),
+ * kind, active. */
+static enum svc_status validate_service(struct svc_ctx *c, const void *form, const void *current, void *row,
+                                        struct field_errors *e)
+{
+    const struct service_form *f = form;
+    const struct service_row *cur = current;
+    struct service_row *r = row;
+    int n = 0;
+    text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the name of the service", 0, e, &n);
+    if (!cur && typed_code(c, f->code, r, e, &n) != SVC_OK)
+        return SVC_ERROR;
+    const struct code_entry *k = code_field(f->org_kind, &ref_org_kinds, "org_kind",
+                                            "Select the kind of organisation", e, &n);
+    if (k)
+        snprintf(r->org_kind, sizeof r->org_kind, "%s", k->code);
+    r->active = active_field(f->active, cur ? cur->active : true, "Select whether the service is active", e, &n);
+    if (n)
         return SVC_INVALID;
-    return svc_from_store(q_service_update(c->db, out, c->now));
+    return !cur && !r->code[0] ? made_code(c, r) : SVC_OK;
 }
 
 /* ---- practitioners ----------------------------------------------------- */
 
-static enum svc_status validate_practitioner(struct svc_ctx *c, const struct practitioner_form *f,
-                                             const struct practitioner_row *cur,
-                                             struct practitioner_row *r, struct field_errors *e)
+static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form, const void *current,
+                                             void *row, struct field_errors *e)
 {
+    const struct practitioner_form *f = form;
+    const struct practitioner_row *cur = current;
+    struct practitioner_row *r = row;
     int n = 0;
     text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the practitioner's name", 0, e, &n);
     text_field(f->job_title, r->job_title, sizeof r->job_title, "job_title", "Job title", NULL, 0, e, &n);
@@ -421,58 +381,6 @@ static enum svc_status validate_practitioner(struct svc_ctx *c, const struct pra
     return n ? SVC_INVALID : SVC_OK;
 }
 
-enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, int64_t service_id,
-                                      bool active_only,
-                                      void (*fn)(void *arg, const struct practitioner_row *r), void *arg)
-{
-    if (!svc_reference_may(c, ACT_LIST, authority_id))
-        return SVC_FORBIDDEN;
-    return svc_from_store(q_practitioner_list(c->db, authority_id, service_id, active_only, fn, arg));
-}
-
-enum svc_status svc_practitioner_get(struct svc_ctx *c, int64_t id, struct practitioner_row *out)
-{
-    enum store_rc rc = q_practitioner_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
-    if (rc != STORE_ROW)
-        return SVC_ERROR;
-    if (!svc_allowed(c, ACT_VIEW, RES_REFERENCE, id, out->authority_id, 0))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
-}
-
-enum svc_status svc_practitioner_create(struct svc_ctx *c, int64_t authority_id,
-                                        const struct practitioner_form *f, struct field_errors *errs,
-                                        struct practitioner_row *out)
-{
-    enum svc_status st = authority_checks(c, ACT_CREATE, authority_id);
-    if (st != SVC_OK)
-        return st;
-    memset(out, 0, sizeof *out);
-    out->authority_id = authority_id;
-    st = validate_practitioner(c, f, NULL, out, errs);
-    if (st != SVC_OK)
-        return st;
-    return svc_from_store(q_practitioner_insert(c->db, out, c->now));
-}
-
-enum svc_status svc_practitioner_update(struct svc_ctx *c, int64_t id, const struct practitioner_form *f,
-                                        struct field_errors *errs, struct practitioner_row *out)
-{
-    struct practitioner_row cur;
-    enum svc_status st = svc_practitioner_get(c, id, &cur);
-    if (st != SVC_OK)
-        return st;
-    if (!svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, cur.authority_id, 0))
-        return SVC_FORBIDDEN;
-    *out = cur;
-    st = validate_practitioner(c, f, &cur, out, errs);
-    if (st != SVC_OK)
-        return st;
-    return svc_from_store(q_practitioner_update(c->db, out, c->now));
-}
-
 enum svc_status svc_reference_users(struct svc_ctx *c, int64_t authority_id,
                                     void (*fn)(void *arg, const struct ref_user_row *r), void *arg)
 {
@@ -504,9 +412,14 @@ enum svc_status svc_reference_username(struct svc_ctx *c, int64_t authority_id, 
 
 /* ---- the signposting playbook ------------------------------------------ */
 
-static int validate_resource(const struct resource_form *f, struct resource_row *r, bool dflt_active,
-                             struct field_errors *e)
+static enum svc_status validate_resource(struct svc_ctx *c, const void *form, const void *current, void *row,
+                                         struct field_errors *e)
 {
+    (void)c;
+    const struct resource_form *f = form;
+    const struct resource_row *cur = current;
+    struct resource_row *r = row;
+    bool dflt_active = cur ? cur->active : true;
     int n = 0;
     text_field(f->title, r->title, sizeof r->title, "title", "Title", "Enter a title", 0, e, &n);
     const struct code_entry *k = code_field(f->kind, &ref_resource_kinds, "kind",
@@ -527,7 +440,156 @@ static int validate_resource(const struct resource_form *f, struct resource_row 
     text_field(f->description, r->description, sizeof r->description, "description", "Description",
                NULL, 1, e, &n);
     r->active = active_field(f->active, dflt_active, "Select whether the resource is active", e, &n);
-    return n;
+    return n ? SVC_INVALID : SVC_OK;
+}
+
+/* ---- services, practitioners and playbook entries, one way -------------
+ *
+ * The three kinds share their use cases: get (hidden as not found), list,
+ * create in an authority and update; what differs is in ref_kinds: the
+ * storage kind, the row's size and where its authority is, and how a form
+ * is checked into a row (validate: cur is the record as stored, NULL on
+ * create; SVC_OK, SVC_INVALID with errors, or SVC_ERROR). */
+
+struct ref_kind {
+    enum q_ref_kind q;
+    size_t size;
+    size_t authority_at;   /* offsetof the row's authority_id */
+    enum svc_status (*validate)(struct svc_ctx *c, const void *f, const void *cur, void *row,
+                                struct field_errors *e);
+};
+
+static const struct ref_kind ref_kinds[] = {
+    [Q_REF_SERVICE] = {Q_REF_SERVICE, sizeof(struct service_row), offsetof(struct service_row, authority_id),
+                       validate_service},
+    [Q_REF_PRACTITIONER] = {Q_REF_PRACTITIONER, sizeof(struct practitioner_row),
+                            offsetof(struct practitioner_row, authority_id), validate_practitioner},
+    [Q_REF_RESOURCE] = {Q_REF_RESOURCE, sizeof(struct resource_row), offsetof(struct resource_row, authority_id),
+                        validate_resource},
+};
+
+union ref_any {
+    struct service_row service;
+    struct practitioner_row practitioner;
+    struct resource_row resource;
+};
+
+static int64_t authority_of(const struct ref_kind *k, const void *row)
+{
+    int64_t a;
+    memcpy(&a, (const char *)row + k->authority_at, sizeof a);
+    return a;
+}
+
+enum svc_status svc_ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id, void *out)
+{
+    enum store_rc rc = q_ref_get(c->db, q, id, out);
+    if (rc == STORE_DONE)
+        return SVC_NOT_FOUND;
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    if (!svc_allowed(c, ACT_VIEW, RES_REFERENCE, id, authority_of(&ref_kinds[q], out), 0))
+        return SVC_NOT_FOUND;
+    return SVC_OK;
+}
+
+enum svc_status svc_ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, const void *f,
+                               struct field_errors *errs, void *out)
+{
+    const struct ref_kind *k = &ref_kinds[q];
+    enum svc_status st = authority_checks(c, ACT_CREATE, authority_id);
+    if (st != SVC_OK)
+        return st;
+    memset(out, 0, k->size);
+    memcpy((char *)out + k->authority_at, &authority_id, sizeof authority_id);
+    st = k->validate(c, f, NULL, out, errs);
+    if (st != SVC_OK)
+        return st;
+    enum store_rc rc = q_ref_insert(c->db, q, out, c->now);
+    if (rc == STORE_CONSTRAINT && q == Q_REF_SERVICE) {
+        field_errors_add(errs, "code", "A service with this code already exists – choose another code");
+        return SVC_INVALID;
+    }
+    return svc_from_store(rc);
+}
+
+enum svc_status svc_ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id, const void *f,
+                               struct field_errors *errs, void *out)
+{
+    const struct ref_kind *k = &ref_kinds[q];
+    union ref_any cur;
+    enum svc_status st = svc_ref_get(c, q, id, &cur);
+    if (st != SVC_OK)
+        return st;
+    if (!svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, authority_of(k, &cur), 0))
+        return SVC_FORBIDDEN;
+    memcpy(out, &cur, k->size);
+    st = k->validate(c, f, &cur, out, errs);
+    if (st != SVC_OK)
+        return st;
+    return svc_from_store(q_ref_update(c->db, q, out, c->now));
+}
+
+enum svc_status svc_ref_list(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, bool active_only,
+                             int64_t service_id, void (*each)(void *arg, const void *row), void *arg)
+{
+    if (!svc_reference_may(c, ACT_LIST, authority_id))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_ref_list(c->db, q, authority_id, active_only, service_id, each, arg));
+}
+
+/* The use cases, kind by kind. */
+
+enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
+                                 void (*fn)(void *arg, const struct service_row *r), void *arg)
+{
+    if (!svc_reference_may(c, ACT_LIST, authority_id))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_service_list(c->db, authority_id, active_only, fn, arg));
+}
+
+enum svc_status svc_service_get(struct svc_ctx *c, int64_t id, struct service_row *out)
+{
+    return svc_ref_get(c, Q_REF_SERVICE, id, out);
+}
+
+enum svc_status svc_service_create(struct svc_ctx *c, int64_t authority_id, const struct service_form *f,
+                                   struct field_errors *errs, struct service_row *out)
+{
+    return svc_ref_create(c, Q_REF_SERVICE, authority_id, f, errs, out);
+}
+
+enum svc_status svc_service_update(struct svc_ctx *c, int64_t id, const struct service_form *f,
+                                   struct field_errors *errs, struct service_row *out)
+{
+    return svc_ref_update(c, Q_REF_SERVICE, id, f, errs, out);
+}
+
+enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, int64_t service_id,
+                                      bool active_only,
+                                      void (*fn)(void *arg, const struct practitioner_row *r), void *arg)
+{
+    if (!svc_reference_may(c, ACT_LIST, authority_id))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_practitioner_list(c->db, authority_id, service_id, active_only, fn, arg));
+}
+
+enum svc_status svc_practitioner_get(struct svc_ctx *c, int64_t id, struct practitioner_row *out)
+{
+    return svc_ref_get(c, Q_REF_PRACTITIONER, id, out);
+}
+
+enum svc_status svc_practitioner_create(struct svc_ctx *c, int64_t authority_id,
+                                        const struct practitioner_form *f, struct field_errors *errs,
+                                        struct practitioner_row *out)
+{
+    return svc_ref_create(c, Q_REF_PRACTITIONER, authority_id, f, errs, out);
+}
+
+enum svc_status svc_practitioner_update(struct svc_ctx *c, int64_t id, const struct practitioner_form *f,
+                                        struct field_errors *errs, struct practitioner_row *out)
+{
+    return svc_ref_update(c, Q_REF_PRACTITIONER, id, f, errs, out);
 }
 
 enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
@@ -540,42 +602,19 @@ enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool 
 
 enum svc_status svc_resource_get(struct svc_ctx *c, int64_t id, struct resource_row *out)
 {
-    enum store_rc rc = q_resource_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
-    if (rc != STORE_ROW)
-        return SVC_ERROR;
-    if (!svc_allowed(c, ACT_VIEW, RES_REFERENCE, id, out->authority_id, 0))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
+    return svc_ref_get(c, Q_REF_RESOURCE, id, out);
 }
 
 enum svc_status svc_resource_create(struct svc_ctx *c, int64_t authority_id, const struct resource_form *f,
                                     struct field_errors *errs, struct resource_row *out)
 {
-    enum svc_status st = authority_checks(c, ACT_CREATE, authority_id);
-    if (st != SVC_OK)
-        return st;
-    memset(out, 0, sizeof *out);
-    out->authority_id = authority_id;
-    if (validate_resource(f, out, true, errs))
-        return SVC_INVALID;
-    return svc_from_store(q_resource_insert(c->db, out, c->now));
+    return svc_ref_create(c, Q_REF_RESOURCE, authority_id, f, errs, out);
 }
 
 enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct resource_form *f,
                                     struct field_errors *errs, struct resource_row *out)
 {
-    struct resource_row cur;
-    enum svc_status st = svc_resource_get(c, id, &cur);
-    if (st != SVC_OK)
-        return st;
-    if (!svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, cur.authority_id, 0))
-        return SVC_FORBIDDEN;
-    *out = cur;
-    if (validate_resource(f, out, cur.active, errs))
-        return SVC_INVALID;
-    return svc_from_store(q_resource_update(c->db, out, c->now));
+    return svc_ref_update(c, Q_REF_RESOURCE, id, f, errs, out);
 }
 
 /* ---- term dates -------------------------------------------------------- */
@@ -606,15 +645,6 @@ static bool blank(const char *s)
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     return *s == '\0';
-}
-
-static void fmt_long(int32_t day, char *out, size_t outsz)
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, outsz, "%d %s %d", d, months[(m - 1) % 12], y);
 }
 
 /* One GOV.UK date input.  what: "the first day of Autumn 1" style text for
@@ -660,8 +690,8 @@ static int in_year_field(int32_t day, int year, const char *field, const char *n
     if (day >= from && day <= to)
         return 0;
     char msg[320], a[32], b[32];
-    fmt_long(from, a, sizeof a);
-    fmt_long(to, b, sizeof b);
+    day_label(from, a, sizeof a);
+    day_label(to, b, sizeof b);
     snprintf(msg, sizeof msg, "%s must be in the %d to %d school year, between %s and %s", name, year,
              year + 1, a, b);
     fail(e, n, field, msg);

@@ -119,6 +119,25 @@ enum svc_status svc_resource_create(struct svc_ctx *c, int64_t authority_id, con
 enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct resource_form *f,
                                     struct field_errors *errs, struct resource_row *out);
 
+/* ---- the three kinds above, one way ---- */
+
+/* The use cases above for any of the three kinds (q says which): out and
+ * the form f are the kind's row and form (struct service_row and struct
+ * service_form for Q_REF_SERVICE, and so on).  Get: SVC_NOT_FOUND for a
+ * record missing or hidden from the user.  Create: in the authority, after
+ * the policy allows it there (SVC_FORBIDDEN) and the form checks
+ * (SVC_INVALID with errs).  Update: the record id, as get finds it, then
+ * edit permission, then the form checks. */
+enum svc_status svc_ref_get(struct svc_ctx *c, enum q_ref_kind q, int64_t id, void *out);
+/* The authority's records (service_id > 0: one service's practitioners),
+ * each(arg, row) for each; SVC_FORBIDDEN unless the user may list there. */
+enum svc_status svc_ref_list(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, bool active_only,
+                             int64_t service_id, void (*each)(void *arg, const void *row), void *arg);
+enum svc_status svc_ref_create(struct svc_ctx *c, enum q_ref_kind q, int64_t authority_id, const void *f,
+                               struct field_errors *errs, void *out);
+enum svc_status svc_ref_update(struct svc_ctx *c, enum q_ref_kind q, int64_t id, const void *f,
+                               struct field_errors *errs, void *out);
+
 /* ---- term dates ---- */
 
 /* Academic years tas accepts (the year an academic year starts in). */

@@ -95,16 +95,7 @@ int svc_parse_time(const char *s, char out[6])
 
 void svc_day_long(int32_t day, char *out, size_t outsz)
 {
-    static const char *const wd[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                     "Saturday", "Sunday"};
-    static const char *const mon[] = {"", "January", "February", "March", "April", "May", "June",
-                                      "July", "August", "September", "October", "November",
-                                      "December"};
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    int w = day_weekday(day);
-    snprintf(out, outsz, "%s %d %s %d", (w >= 1 && w <= 7) ? wd[w] : "", d,
-             (m >= 1 && m <= 12) ? mon[m] : "", y);
+    day_label_long(day, out, outsz);
 }
 
 /* ---- Policy ---- */

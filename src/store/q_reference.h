@@ -49,6 +49,21 @@ enum store_rc q_resource_get(struct store *s, int64_t id, struct resource_row *o
 enum store_rc q_resource_insert(struct store *s, struct resource_row *r, int64_t now);
 enum store_rc q_resource_update(struct store *s, const struct resource_row *r, int64_t now);
 
+/* Services, practitioners and playbook entries are one shape, served by
+ * one implementation: row points at a struct service_row,
+ * practitioner_row or resource_row as k says (each starts with its id).
+ * Get: STORE_ROW found, STORE_DONE not found.  Insert sets the row's id
+ * (STORE_CONSTRAINT: a service code taken); update writes the row with
+ * that id.  The q_service_* ... functions above are these for one kind. */
+enum q_ref_kind { Q_REF_SERVICE, Q_REF_PRACTITIONER, Q_REF_RESOURCE };
+enum store_rc q_ref_get(struct store *s, enum q_ref_kind k, int64_t id, void *out);
+/* The authority's records of kind k in list order (active first, by name),
+ * each(arg, row) for each; service_id > 0 keeps a service's practitioners. */
+enum store_rc q_ref_list(struct store *s, enum q_ref_kind k, int64_t authority_id, bool active_only,
+                         int64_t service_id, void (*each)(void *arg, const void *row), void *arg);
+enum store_rc q_ref_insert(struct store *s, enum q_ref_kind k, void *row, int64_t now);
+enum store_rc q_ref_update(struct store *s, enum q_ref_kind k, const void *row, int64_t now);
+
 /* Term dates: the half-terms recorded for one academic year (0..6 of them,
  * by number), as "YYYY-MM-DD" text. */
 struct term_row {

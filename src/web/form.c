@@ -93,3 +93,22 @@ json_t *fld_date(const char *name, const char *legend, const char *day, const ch
     fld_set(f, "year", year ? year : "");
     return f;
 }
+
+json_t *fld_textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
+                     const char *hint)
+{
+    json_t *f = fld_input(name, label, value, e, hint);
+    json_object_del(f, "type");
+    json_object_set_new(f, "rows", json_integer(4));
+    return f;
+}
+
+json_t *fld_select_blank(const char *name, const char *label, const struct field_errors *e, const char *hint,
+                         const char *blank_label, const char *current)
+{
+    json_t *f = fld_input(name, label, NULL, e, hint);
+    json_object_del(f, "value");
+    json_object_del(f, "type");
+    fld_add_option(f, "", blank_label, current ? current : "");
+    return f;
+}

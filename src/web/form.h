@@ -24,6 +24,13 @@ json_t *fld_date(const char *name, const char *legend, const char *day, const ch
                  const char *year, const struct field_errors *e, const char *hint);
 /* An empty select (options added with fld_add_option). */
 json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint);
+/* A text area of four rows. */
+json_t *fld_textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
+                     const char *hint);
+/* A select whose first option is blank_label with the value "" (chosen when
+ * current is NULL or ""); more options with fld_add_option. */
+json_t *fld_select_blank(const char *name, const char *label, const struct field_errors *e, const char *hint,
+                         const char *blank_label, const char *current);
 /* Adds an option {value,label,selected} to a select field. */
 void fld_add_option(json_t *field, const char *value, const char *label, const char *current);
 /* Sets a string member when s is non-NULL. */

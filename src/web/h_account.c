@@ -6,14 +6,8 @@
 
 #include "service/svc_account.h"
 #include "web/form.h"
-#include "web/handlers.h"
 #include "web/router.h"
 #include "web/view.h"
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
 
 static json_t *page(struct req *rq, const char *title)
 {
@@ -28,13 +22,11 @@ static json_t *page(struct req *rq, const char *title)
 static void h_account(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *ctx = view_page(rq, "Your account", "account");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "two_factor", json_pack("{s:b, s:b, s:I}", "enabled", ts.enabled, "required",
@@ -66,10 +58,8 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
 {
     struct totp_setup su;
     enum svc_status st = svc_totp_begin(c, &su);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         if (e && e->count) {
             view_invalid_json(rs, e);
@@ -91,13 +81,11 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
 static void h_two_factor(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct totp_status ts;
     enum svc_status st = svc_totp_status(&c, &ts);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (!ts.enabled) {
         show_setup(rq, rs, &c, 200, NULL);
         return;
@@ -115,7 +103,7 @@ static void h_two_factor(struct req *rq, struct resp *rs)
 static void h_two_factor_confirm(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     recovery_code codes[RECOVERY_CODES];
     enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), &e, codes);
@@ -128,10 +116,8 @@ static void h_two_factor_confirm(struct req *rq, struct resp *rs)
         show_setup(rq, rs, &c, 200, NULL);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *list = json_array();
     for (int i = 0; i < RECOVERY_CODES; i++)
         json_array_append_new(list, json_string(codes[i]));
@@ -183,32 +169,20 @@ static void h_password_form(struct req *rq, struct resp *rs)
 static void h_password_change(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     enum svc_status st = svc_password_change(&c, req_param(rq, "current_password"), req_param(rq, "new_password"),
                                              req_param(rq, "confirm_password"), rq->sess.handle, &e);
-    if (st == SVC_INVALID) {
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            password_form(rq, rs, 400, &e);
-        return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (rq->api)
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_FORM)
+        password_form(rq, rs, 400, &e);
+    else if (n == SAVE_OK && rq->api)
         view_json(rs, 200, json_pack("{s:b}", "changed", 1));
-    else
+    else if (n == SAVE_OK)
         resp_redirect(rs, "/account?saved=password");
 }
 
 static const struct route account_routes[] = {
-    {"GET", "/sign-in/code", h_sign_in_code_form, ROUTE_PUBLIC},
-    {"POST", "/sign-in/code", h_sign_in_code, ROUTE_PUBLIC},
-    {"POST", "/api/v1/sign-in/code", h_api_sign_in_code, ROUTE_PUBLIC},
-
     {"GET", "/account", h_account, 0},
     {"GET", "/account/two-factor", h_two_factor, ROUTE_ENROL},
     {"POST", "/account/two-factor", h_two_factor_confirm, ROUTE_ENROL},

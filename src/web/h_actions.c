@@ -8,121 +8,22 @@
 #include "core/calendar.h"
 #include "service/svc_actions.h"
 #include "web/form.h"
+#include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ---- small helpers ---- */
-
-static json_t *opt_id(int64_t v)
-{
-    return v > 0 ? json_integer((json_int_t)v) : json_null();
-}
-
-static json_t *opt_str(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *label_of(const struct code_list *l, const char *code)
-{
-    const char *lab = code_label(l, code);
-    return json_string(lab ? lab : code);
-}
-
-/* "2026-03-27" -> "27 March 2026"; "" stays "". */
-static void date_label(const char *iso, char out[32])
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int32_t day;
-    out[0] = '\0';
-    if (!iso || !*iso || day_parse(iso, &day) != 0)
-        return;
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
-}
-
-static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
-                        const char *hint)
-{
-    json_t *f = fld_input(name, label, value, e, hint);
-    json_object_del(f, "type");
-    json_object_set_new(f, "rows", json_integer(4));
-    return f;
-}
-
-static json_t *select_field(const char *name, const char *label, const struct field_errors *e, const char *hint,
-                            const char *blank_label, const char *current)
-{
-    json_t *f = fld_input(name, label, NULL, e, hint);
-    json_object_del(f, "value");
-    json_object_del(f, "type");
-    fld_add_option(f, "", blank_label, current ? current : "");
-    return f;
-}
-
-static json_t *json_case_ref(const struct case_ref *cr)
-{
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:b, s:s}", "id", (json_int_t)cr->id, "pupil_id",
-                     (json_int_t)cr->pupil_id, "team_id", (json_int_t)cr->team_id, "pupil_name", cr->pupil_name,
-                     "team_name", cr->team_name, "status", cr->status, "closed_on", opt_str(cr->closed_on),
-                     "open", strcmp(cr->status, "open") == 0, "opened_on", cr->opened_on);
-}
-
-static void owner_label(const char *practitioner, const char *name, const char *service, char *out, size_t n)
-{
-    const char *who = practitioner && *practitioner ? practitioner : name;
-    if (who && *who && service && *service)
-        snprintf(out, n, "%s (%s)", who, service);
-    else if (who && *who)
-        snprintf(out, n, "%s", who);
-    else
-        snprintf(out, n, "%s", service ? service : "");
-}
-
-static json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
-{
-    char owner[400];
-    owner_label(a->owner_practitioner_name, a->owner_name, a->owner_service_name, owner, sizeof owner);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "case_id",
-                          (json_int_t)a->case_id, "description", a->description, "owner_name", a->owner_name,
-                          "owner_label", owner, "setting", a->setting);
-    json_object_set_new(o, "owner_service_id", opt_id(a->owner_service_id));
-    json_object_set_new(o, "owner_service_name", opt_str(a->owner_service_name));
-    json_object_set_new(o, "owner_practitioner_id", opt_id(a->owner_practitioner_id));
-    json_object_set_new(o, "owner_practitioner_name", opt_str(a->owner_practitioner_name));
-    json_object_set_new(o, "setting_label", label_of(&action_settings, a->setting));
-    json_object_set_new(o, "nature", json_string(a->nature));
-    json_object_set_new(o, "nature_label", label_of(&action_natures, a->nature));
-    json_object_set_new(o, "resource_id", opt_id(a->resource_id));
-    json_object_set_new(o, "resource_title", opt_str(a->resource_title));
-    json_object_set_new(o, "resource_url", opt_str(a->resource_url));
-    json_object_set_new(o, "due_on", opt_str(a->due_on));
-    json_object_set_new(o, "status", json_string(a->status));
-    json_object_set_new(o, "status_label", label_of(&action_statuses, a->status));
-    json_object_set_new(o, "overdue", json_boolean(svc_action_is_overdue(c, a->status, a->due_on)));
-    json_object_set_new(o, "not_done_reason", json_string(a->not_done_reason));
-    json_object_set_new(o, "outcome", json_string(a->outcome));
-    json_object_set_new(o, "closed_on", opt_str(a->closed_on));
-    json_object_set_new(o, "discussion_id", opt_id(a->discussion_id));
-    json_object_set_new(o, "meeting_id", opt_id(a->meeting_id));
-    json_object_set_new(o, "meeting_date", opt_str(a->meeting_date));
-    json_object_set_new(o, "created_at", json_integer((json_int_t)a->created_at));
-    return o;
-}
 
 /* What only the pages need: readable dates and the status tag. */
 static void action_view_keys(json_t *o, const struct action_row *a)
 {
     char d[32];
-    date_label(a->due_on, d);
+    date_label(a->due_on, d, sizeof d);
     json_object_set_new(o, "due_label", json_string(d));
-    date_label(a->closed_on, d);
+    date_label(a->closed_on, d, sizeof d);
     json_object_set_new(o, "closed_label", json_string(d));
-    date_label(a->meeting_date, d);
+    date_label(a->meeting_date, d, sizeof d);
     json_object_set_new(o, "meeting_label", json_string(d));
     bool overdue = json_is_true(json_object_get(o, "overdue"));
     const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
@@ -135,28 +36,12 @@ static void action_view_keys(json_t *o, const struct action_row *a)
     json_object_set_new(o, "is_done", json_boolean(!strcmp(a->status, "done")));
 }
 
-static json_t *json_referral(const struct svc_ctx *c, const struct referral_row *r)
-{
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "case_id",
-                          (json_int_t)r->case_id, "service_id", (json_int_t)r->service_id, "service_name",
-                          r->service_name, "referred_on", r->referred_on, "outcome", r->outcome, "notes",
-                          r->notes);
-    json_object_set_new(o, "outcome_label", label_of(&referral_outcomes, r->outcome));
-    json_object_set_new(o, "outcome_on", opt_str(r->outcome_on));
-    json_object_set_new(o, "pending", json_boolean(!strcmp(r->outcome, "pending")));
-    int64_t days = svc_referral_days_waited(c, r);
-    json_object_set_new(o, "days_waited", days >= 0 ? json_integer((json_int_t)days) : json_null());
-    json_object_set_new(o, "action_id", opt_id(r->action_id));
-    json_object_set_new(o, "action_description", opt_str(r->action_description));
-    return o;
-}
-
 static void referral_view_keys(json_t *o, const struct referral_row *r)
 {
     char d[32];
-    date_label(r->referred_on, d);
+    date_label(r->referred_on, d, sizeof d);
     json_object_set_new(o, "referred_label", json_string(d));
-    date_label(r->outcome_on, d);
+    date_label(r->outcome_on, d, sizeof d);
     json_object_set_new(o, "outcome_date_label", json_string(d));
     const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
                       : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
@@ -212,7 +97,8 @@ static const char *saved_text(const char *sv)
 
 static void h_action_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     struct action_collect ac = {&c, json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
@@ -300,7 +186,7 @@ static void resource_opt(void *arg, const struct resource_row *r)
 static void discussion_opt(void *arg, const struct case_discussion *d)
 {
     char date[32], label[300];
-    date_label(d->meeting_date, date);
+    date_label(d->meeting_date, date, sizeof date);
     snprintf(label, sizeof label, "%s, %s%s", date, d->team_name,
              !strcmp(d->meeting_status, "planned") ? " (planned)"
              : !strcmp(d->meeting_status, "cancelled") ? " (cancelled)" : "");
@@ -343,18 +229,19 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "description",
-                        textarea("description", "What will be done", f->description, e,
-                                 "For example, school to share the EP report with Speech and Language Therapy"));
+                        fld_textarea("description", "What will be done", f->description, e,
+                                     "For example, school to share the EP report with Speech and Language Therapy"));
     struct pick_all pa = {
-        {select_field("owner_service_id", "Service responsible", e, "The service, school or team that owns the action",
-                      "Select a service", f->owner_service_id), f->owner_service_id, false, false},
-        {select_field("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
-                      f->owner_practitioner_id), f->owner_practitioner_id, false, true},
-        {select_field("resource_id", "Resource from the playbook", e,
-                      "Needed when the action signposts the school or the family to a resource",
-                      "No resource", f->resource_id), f->resource_id, false, false},
-        {select_field("discussion_id", "Meeting where it was agreed (optional)", e, NULL,
-                      "Not agreed at a meeting", f->discussion_id), f->discussion_id, false, false},
+        {fld_select_blank("owner_service_id", "Service responsible", e,
+                          "The service, school or team that owns the action", "Select a service",
+                          f->owner_service_id), f->owner_service_id, false, false},
+        {fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
+                          f->owner_practitioner_id), f->owner_practitioner_id, false, true},
+        {fld_select_blank("resource_id", "Resource from the playbook", e,
+                          "Needed when the action signposts the school or the family to a resource",
+                          "No resource", f->resource_id), f->resource_id, false, false},
+        {fld_select_blank("discussion_id", "Meeting where it was agreed (optional)", e, NULL,
+                          "Not agreed at a meeting", f->discussion_id), f->discussion_id, false, false},
     };
     struct action_choices ch = {&pa, pick_service, pick_prac, pick_res, pick_disc, NULL};
     (void)svc_action_choices(c, cr, &ch);
@@ -441,19 +328,25 @@ static void closed_case(struct req *rq, struct resp *rs, const char *what)
     view_error(rq, rs, 409, "The case is closed", what);
 }
 
+/* The case rq->id, if the user may add to it and it is open; otherwise
+ * answers (closed: why, in what) and returns false. */
+static bool open_case(struct req *rq, struct resp *rs, struct svc_ctx *c, struct case_ref *cr, const char *closed)
+{
+    enum svc_status st = svc_action_case(c, rq->id, ACT_CREATE, cr);
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    else if (strcmp(cr->status, "open") != 0)
+        closed_case(rq, rs, closed);
+    return st == SVC_OK && strcmp(cr->status, "open") == 0;
+}
+
 static void h_action_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
-    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add actions."))
         return;
-    }
-    if (strcmp(cr.status, "open") != 0) {
-        closed_case(rq, rs, "Re-open the case to add actions.");
-        return;
-    }
     struct action_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};
@@ -463,55 +356,42 @@ static void h_action_new(struct req *rq, struct resp *rs)
 static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *c, const struct action_row *a,
                          int status, const char *saved)
 {
-    if (rq->api) {
-        view_json(rs, status, json_pack("{s:o}", "action", json_action(c, a)));
-        return;
-    }
-    char loc[80];
-    snprintf(loc, sizeof loc, "/cases/%lld/actions?saved=%s", (long long)a->case_id, saved);
-    resp_redirect(rs, loc);
+    view_saved(rq, rs, status, "action", json_action(c, a), "/cases/%lld/actions?saved=%s", (long long)a->case_id,
+               saved);
 }
 
 static void h_action_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
+    struct action_row *a = req_alloc(rq, sizeof *a);
+    enum svc_status st = a ? svc_action_create(&c, rq->id, &f, &e, a) : SVC_ERROR;
+    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+        closed_case(rq, rs, field_errors_get(&e, "case"));
         return;
     }
-    enum svc_status st = svc_action_create(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 201, "added");
-    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
-        closed_case(rq, rs, field_errors_get(&e, "case"));
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
             render_action_form(rq, rs, &c, 400, &cr, &f, &e, 0, NULL);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 static void h_action_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -526,7 +406,6 @@ static void h_action_view(struct req *rq, struct resp *rs)
                                                                       cr.authority_id, cr.school_id)));
         view_render(rq, rs, 200, "action_view", ctx);
     }
-    free(a);
 }
 
 static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *cur,
@@ -538,14 +417,11 @@ static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int st
 
 static void h_action_edit(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
         st = SVC_FORBIDDEN;
     if (st != SVC_OK) {
@@ -557,35 +433,27 @@ static void h_action_edit(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         edit_with(rq, rs, &c, 200, a, &cr, &f, &e);
     }
-    free(a);
 }
 
 static void h_action_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_action_update(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
+    struct action_row *a = req_alloc(rq, sizeof *a);
+    enum svc_status st = a ? svc_action_update(&c, rq->id, &f, &e, a) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "updated");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
             edit_with(rq, rs, &c, 400, a, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 /* ---- action status ---- */
@@ -609,23 +477,20 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     json_object_set_new(fields, "status", fld_radios_codes("status", "Has the action been done?", f->status, e,
                                                            &action_statuses, 0));
     json_object_set_new(fields, "not_done_reason",
-                        textarea("not_done_reason", "If it was not done, why not?", f->not_done_reason, e,
-                                 "Needed when the action was not done"));
-    json_object_set_new(fields, "outcome", textarea("outcome", "What happened (optional)", f->outcome, e, NULL));
+                        fld_textarea("not_done_reason", "If it was not done, why not?", f->not_done_reason, e,
+                                     "Needed when the action was not done"));
+    json_object_set_new(fields, "outcome", fld_textarea("outcome", "What happened (optional)", f->outcome, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "action_status", ctx);
 }
 
 static void h_action_status_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    enum svc_status st = svc_action_get(&c, rq->id, a, &cr);
+    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
         st = SVC_FORBIDDEN;
     if (st != SVC_OK) {
@@ -635,35 +500,27 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_status(rq, rs, &c, 200, a, &cr, &f, &e);
     }
-    free(a);
 }
 
 static void h_action_status(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_action_set_status(&c, rq->id, &f, &e, a);
-    if (st == SVC_OK) {
+    struct action_row *a = req_alloc(rq, sizeof *a);
+    enum svc_status st = a ? svc_action_set_status(&c, rq->id, &f, &e, a) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         action_saved(rq, rs, &c, a, 200, "status");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
             render_status(rq, rs, &c, 400, a, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(a);
 }
 
 /* ---- referrals ---- */
@@ -688,7 +545,8 @@ static void collect_referral(void *arg, const struct referral_row *r)
 
 static void h_referral_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
     struct referral_collect rc = {&c, json_array(), !rq->api, 0};
     enum svc_status st = svc_referral_list(&c, rq->id, &cr, collect_referral, &rc);
@@ -746,9 +604,9 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
-    struct opts svc = {select_field("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
-                                    f->service_id), f->service_id, false, false};
-    struct opts act = {select_field("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
+    struct opts svc = {fld_select_blank("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
+                                        f->service_id), f->service_id, false, false};
+    struct opts act = {fld_select_blank("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
                        f->action_id, false, false};
     struct action_choices ch1 = {&svc, service_opt, NULL, NULL, NULL, NULL};
     (void)svc_action_choices(c, cr, &ch1);
@@ -758,7 +616,7 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     json_object_set_new(fields, "referred_on", fld_date("referred_on", "Date of the referral", f->day, f->month,
                                                         f->year, e, "For example, 14 10 2025"));
     json_object_set_new(fields, "action_id", act.field);
-    json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+    json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "referral_form", ctx);
 }
@@ -774,17 +632,11 @@ static void read_referral(struct req *rq, struct referral_form *f)
 
 static void h_referral_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_ref cr;
-    enum svc_status st = svc_action_case(&c, rq->id, ACT_CREATE, &cr);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add referrals."))
         return;
-    }
-    if (strcmp(cr.status, "open") != 0) {
-        closed_case(rq, rs, "Re-open the case to add referrals.");
-        return;
-    }
     struct referral_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};
@@ -793,36 +645,28 @@ static void h_referral_new(struct req *rq, struct resp *rs)
 
 static void h_referral_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct referral_form f;
     read_referral(rq, &f);
     struct field_errors e = {0};
-    struct referral_row *r = malloc(sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
+    struct referral_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_referral_create(&c, rq->id, &f, &e, r) : SVC_ERROR;
+    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
+        closed_case(rq, rs, field_errors_get(&e, "case"));
         return;
     }
-    enum svc_status st = svc_referral_create(&c, rq->id, &f, &e, r);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 201, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else if (st == SVC_OK) {
-        char loc[80];
-        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=referral", (long long)rq->id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && field_errors_get(&e, "case")) {
-        closed_case(rq, rs, field_errors_get(&e, "case"));
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 201, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=referral",
+                   (long long)rq->id);
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
             render_referral_form(rq, rs, &c, 400, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 struct outcome_bufs {
@@ -852,7 +696,7 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
         json_object_set_new(fields, "outcome_on",
                             fld_date("outcome_on", "Date of the outcome", f->day, f->month, f->year, e,
                                      "Needed unless the referral is still waiting for a decision"));
-        json_object_set_new(fields, "notes", textarea("notes", "Notes (optional)", f->notes, e, NULL));
+        json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
         json_object_set_new(ctx, "fields", fields);
     }
     view_render(rq, rs, status, "referral_view", ctx);
@@ -860,14 +704,11 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 
 static void h_referral_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct referral_row *r = malloc(sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct referral_row *r = req_alloc(rq, sizeof *r);
     struct case_ref cr;
-    enum svc_status st = svc_referral_get(&c, rq->id, r, &cr);
+    enum svc_status st = r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -886,42 +727,31 @@ static void h_referral_view(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
     }
-    free(r);
 }
 
 static void h_referral_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct referral_outcome_form f;
     memset(&f, 0, sizeof f);
     f.outcome = req_param(rq, "outcome");
     req_date_parts(rq, "outcome_on", "outcome_on", &f.day, &f.month, &f.year);
     f.notes = req_param(rq, "notes");
     struct field_errors e = {0};
-    struct referral_row *r = malloc(sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_referral_set_outcome(&c, rq->id, &f, &e, r);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else if (st == SVC_OK) {
-        char loc[80];
-        snprintf(loc, sizeof loc, "/cases/%lld/referrals?saved=outcome", (long long)r->case_id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    struct referral_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_referral_set_outcome(&c, rq->id, &f, &e, r) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=outcome",
+                   (long long)r->case_id);
+    } else if (n == SAVE_FORM) {
         struct case_ref cr;
         if (svc_referral_get(&c, rq->id, r, &cr) == SVC_OK)
             render_referral(rq, rs, &c, 400, r, &cr, &f, &e);
         else
             view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 static const struct route routes[] = {

@@ -8,37 +8,9 @@
 #include "service/svc_agenda.h"
 #include "web/form.h"
 #include "web/listing.h"
+#include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
-
-static json_t *json_agenda_item(const struct agenda_row *r)
-{
-    const char *m = code_label(&codes_feedback_method, r->feedback_method);
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:b, s:s, s:I, s:s, s:I, s:I, s:b, s:b}",
-                          "id", (json_int_t)r->id, "meeting_id", (json_int_t)r->meeting_id,
-                          "case_id", (json_int_t)r->case_id, "kind", r->kind,
-                          "review", strcmp(r->kind, "review") == 0, "minutes", r->minutes,
-                          "pupil_id", (json_int_t)r->pupil_id, "pupil_name", r->pupil_name,
-                          "open_actions", (json_int_t)r->open_actions, "overdue_actions",
-                          (json_int_t)r->overdue_actions, "has_minutes", r->minutes[0] != '\0',
-                          "case_open", strcmp(r->case_status, "open") == 0);
-    if (r->feedback_on[0])
-        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s}", "on", r->feedback_on, "method",
-                                                     r->feedback_method, "method_label", m ? m : r->feedback_method,
-                                                     "by", r->feedback_by));
-    else
-        json_object_set_new(o, "feedback", json_null());
-    json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());
-    return o;
-}
-
-static json_t *json_meeting(const struct meeting_brief *m)
-{
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)m->id, "team_id",
-                     (json_int_t)m->team_id, "team_name", m->team_name, "date", m->meeting_date, "start_time",
-                     m->start_time, "status", m->status, "held", strcmp(m->status, "held") == 0,
-                     "cancelled", strcmp(m->status, "cancelled") == 0);
-}
 
 struct cand_list {
     json_t *field;
@@ -62,10 +34,8 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
 {
     struct agenda_view av;
     enum svc_status st = svc_agenda_get(c, meeting_id, &av);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
         json_t *item = json_agenda_item(&av.rows[i]);
@@ -76,7 +46,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     if (rq->api) {
         json_decref(reviews);
         json_decref(fresh);
-        view_json(rs, status, json_pack("{s:o, s:o, s:I}", "meeting", json_meeting(&av.meeting), "items", all,
+        view_json(rs, status, json_pack("{s:o, s:o, s:I}", "meeting", json_meeting_brief(&av.meeting), "items", all,
                                         "hidden", (json_int_t)av.hidden));
         svc_agenda_free(&av);
         return;
@@ -88,7 +58,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     char back[64];
     snprintf(back, sizeof back, "/meetings/%lld", (long long)meeting_id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Meeting", NULL);
-    json_object_set_new(ctx, "meeting", json_meeting(&av.meeting));
+    json_object_set_new(ctx, "meeting", json_meeting_brief(&av.meeting));
     json_object_set_new(ctx, "reviews", reviews);
     json_object_set_new(ctx, "new_cases", fresh);
     json_object_set_new(ctx, "hidden", json_integer((json_int_t)av.hidden));
@@ -116,7 +86,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
 static void h_agenda(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     const char *sv = req_query(rq, "saved");
     render_agenda(rq, rs, 200, &c, rq->id, NULL, sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
                                                        : strcmp(sv, "removed") == 0 ? "Taken off the agenda"
@@ -126,29 +96,26 @@ static void h_agenda(struct req *rq, struct resp *rs)
 static void h_agenda_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t did = 0;
     enum svc_status st = svc_agenda_add(&c, rq->id, parse_id(req_param(rq, "case_id")), &e, &did);
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         render_agenda(rq, rs, 201, &c, rq->id, NULL, NULL);
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=added", (long long)rq->id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_agenda(rq, rs, 400, &c, rq->id, &e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
 static void h_agenda_reviews(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     int added = 0, skipped = 0;
     enum svc_status st = svc_agenda_add_reviews(&c, rq->id, &added, &skipped);
     if (st != SVC_OK) {
@@ -167,7 +134,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
                               const struct field_errors *e)
 {
     if (rq->api) {
-        view_json(rs, status, json_pack("{s:o, s:o}", "discussion", json_agenda_item(r), "meeting", json_meeting(m)));
+        view_json(rs, status, json_pack("{s:o, s:o}", "discussion", json_agenda_item(r), "meeting", json_meeting_brief(m)));
         return;
     }
     char title[300];
@@ -177,7 +144,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     snprintf(back, sizeof back, "/meetings/%lld/agenda", (long long)r->meeting_id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Agenda", NULL);
     json_object_set_new(ctx, "item", json_agenda_item(r));
-    json_object_set_new(ctx, "meeting", json_meeting(m));
+    json_object_set_new(ctx, "meeting", json_meeting_brief(m));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
@@ -218,14 +185,10 @@ static void form_from_row(struct req *rq, const struct agenda_row *r, struct dis
 static void h_discussion(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
-    struct agenda_row *r = malloc(sizeof *r);
+    req_svc_ctx(rq, &c);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_discussion_get(&c, rq->id, r, &m);
+    enum svc_status st = r ? svc_discussion_get(&c, rq->id, r, &m) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else {
@@ -234,13 +197,12 @@ static void h_discussion(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_discussion(rq, rs, 200, r, &m, &f, &e);
     }
-    free(r);
 }
 
 static void h_discussion_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct discussion_form f = {0};
     f.minutes = req_param(rq, "minutes");
     req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
@@ -248,7 +210,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     f.fb_by = req_param(rq, "feedback_by");
     struct field_errors e = {0};
     enum svc_status st = svc_discussion_save(&c, rq->id, &f, &e);
-    struct agenda_row *r = malloc(sizeof *r);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -256,27 +218,23 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     }
     if ((st == SVC_OK || st == SVC_INVALID) && svc_discussion_get(&c, rq->id, r, &m) != SVC_OK)
         st = SVC_ERROR;
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         render_discussion(rq, rs, 200, r, &m, &f, &e);
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=minutes", (long long)r->meeting_id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_discussion(rq, rs, 400, r, &m, &f, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(r);
 }
 
 static void h_discussion_remove(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
-    struct agenda_row *r = malloc(sizeof *r);
+    req_svc_ctx(rq, &c);
+    struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -284,22 +242,18 @@ static void h_discussion_remove(struct req *rq, struct resp *rs)
     }
     enum svc_status st = svc_discussion_get(&c, rq->id, r, &m);
     int64_t meeting = r->meeting_id;
-    free(r);
     struct field_errors e = {0};
     if (st == SVC_OK)
         st = svc_discussion_remove(&c, rq->id, &e);
-    if (st == SVC_OK && rq->api) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:b}", "removed", 1));
-    } else if (st == SVC_OK) {
+    } else if (n == SAVE_OK) {
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld/agenda?saved=removed", (long long)meeting);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         render_agenda(rq, rs, 400, &c, meeting, &e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 

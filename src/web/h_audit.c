@@ -15,7 +15,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 static void time_text(int64_t at, char out[32])
 {
@@ -25,29 +24,9 @@ static void time_text(int64_t at, char out[32])
     strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
-static json_t *json_entry(const struct audit_entry *e)
-{
-    char when[32];
-    time_text(e->at, when);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s,"
-                          " s:I, s:b, s:b, s:b, s:s, s:s}",
-                          "id", (json_int_t)e->id, "at", (json_int_t)e->at, "at_text", when,
-                          "user_id", (json_int_t)e->user_id, "username", e->username,
-                          "remote_addr", e->remote_addr, "action", e->action,
-                          "resource_kind", e->resource_kind, "resource_id", (json_int_t)e->resource_id,
-                          "pupil_id", (json_int_t)e->pupil_id, "school_id", (json_int_t)e->school_id,
-                          "authority_id", (json_int_t)e->authority_id, "detail", e->detail,
-                          "flags", (json_int_t)e->flags,
-                          "break_glass", (e->flags & AUDIT_FLAG_BREAK_GLASS) != 0,
-                          "refused", (e->flags & AUDIT_FLAG_REFUSED) != 0,
-                          "system", (e->flags & AUDIT_FLAG_SYSTEM) != 0,
-                          "prev_hash", e->prev_hash, "hash", e->hash);
-    return o;
-}
-
 static void collect_entry(void *arg, const struct audit_entry *e)
 {
-    json_array_append_new((json_t *)arg, json_entry(e));
+    json_array_append_new((json_t *)arg, json_audit_entry(e));
 }
 
 /* A date box of the filter: "" when empty, the day's start (Unix) when a
@@ -64,7 +43,8 @@ static int64_t filter_day(const char *s, int add_days)
 
 static void h_audit_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *pupil = req_query(rq, "pupil");
@@ -183,12 +163,13 @@ static void sar_row(void *arg, const char *section, size_t n, const char *const 
 static void sar_audit(void *arg, const struct audit_entry *e)
 {
     struct sar_collect *sc = arg;
-    json_array_append_new(sc->audit, json_entry(e));
+    json_array_append_new(sc->audit, json_audit_entry(e));
 }
 
 static void h_subject_access(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct sar_collect sc = {json_object(), json_array()};
     struct sar_sink sink = {&sc, sar_row, sar_audit};
     struct pupil_row p;
@@ -246,17 +227,6 @@ static void h_subject_access(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "subject_access", ctx);
 }
 
-/* Retention settings. */
-static json_t *json_rules(const struct retention_rule *rules)
-{
-    json_t *o = json_object();
-    for (int t = 0; t < RET__COUNT; t++)
-        json_object_set_new(o, retention_code((enum retention_type)t),
-                            json_pack("{s:i, s:i, s:s}", "months", rules[t].months, "until_age",
-                                      rules[t].until_age, "effect", retention_effect((enum retention_type)t)));
-    return o;
-}
-
 static void render_retention(struct req *rq, struct resp *rs, int status, const struct retention_rule *rules,
                              const char *const *months, const char *const *ages, bool may_edit,
                              const struct field_errors *e, bool saved)
@@ -298,16 +268,15 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
 
 static void h_retention(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
     enum svc_status st = svc_retention_get(&c, rules, &may_edit);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", may_edit));
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", may_edit));
         return;
     }
     const char *saved = req_query(rq, "saved");
@@ -316,7 +285,8 @@ static void h_retention(struct req *rq, struct resp *rs)
 
 static void h_retention_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *months[RET__COUNT], *ages[RET__COUNT];
     for (int t = 0; t < RET__COUNT; t++) {
         char mname[32], aname[32];
@@ -328,25 +298,16 @@ static void h_retention_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct retention_rule rules[RET__COUNT];
     enum svc_status st = svc_retention_set(&c, months, ages, &e, rules);
-    if (st == SVC_INVALID) {
-        if (rq->api) {
-            view_invalid_json(rs, &e);
-            return;
-        }
-        struct retention_rule cur[RET__COUNT];
-        if (svc_retention_get(&c, cur, NULL) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    struct retention_rule cur[RET__COUNT];
+    if (n == SAVE_FORM && svc_retention_get(&c, cur, NULL) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_FORM)
         render_retention(rq, rs, 422, cur, months, ages, true, &e, false);
+    if (n != SAVE_OK)
         return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_rules(rules), "may_edit", 1));
+        view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", 1));
         return;
     }
     resp_redirect(rs, "/retention?saved=1");

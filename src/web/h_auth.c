@@ -4,7 +4,7 @@
 
 #include "service/password.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/view.h"
 
 static void set_session_cookie(struct req *rq, struct resp *rs, const char *value)
@@ -64,7 +64,7 @@ static void render_sign_in(struct req *rq, struct resp *rs, int status, const ch
     view_render(rq, rs, status, "sign_in", ctx);
 }
 
-void h_sign_in_form(struct req *rq, struct resp *rs)
+static void h_sign_in_form(struct req *rq, struct resp *rs)
 {
     if (rq->signed_in) {
         resp_redirect(rs, "/");
@@ -135,7 +135,7 @@ static int status_for(enum sign_in_result r)
     }
 }
 
-void h_sign_in(struct req *rq, struct resp *rs)
+static void h_sign_in(struct req *rq, struct resp *rs)
 {
     const char *username = req_param(rq, "username");
     const char *password = req_param(rq, "password");
@@ -177,7 +177,7 @@ static json_t *me_json(const struct req *rq)
                      roles, "csrf", rq->sess.csrf, "two_factor_setup_required", rq->sess.must_enrol);
 }
 
-void h_api_sign_in(struct req *rq, struct resp *rs)
+static void h_api_sign_in(struct req *rq, struct resp *rs)
 {
     struct field_errors errs = {0};
     int64_t wait = 0;
@@ -205,12 +205,12 @@ void h_api_sign_in(struct req *rq, struct resp *rs)
                                            "retry_after", (json_int_t)wait));
 }
 
-void h_api_me(struct req *rq, struct resp *rs)
+static void h_api_me(struct req *rq, struct resp *rs)
 {
     view_json(rs, 200, me_json(rq));
 }
 
-void h_sign_out(struct req *rq, struct resp *rs)
+static void h_sign_out(struct req *rq, struct resp *rs)
 {
     svc_sign_out(rq->db, req_cookie(rq, "tas_session"));
     clear_cookie(rq, rs, "tas_session");
@@ -238,7 +238,7 @@ static void render_code(struct req *rq, struct resp *rs, int status, const struc
     view_render(rq, rs, status, "sign_in_code", ctx);
 }
 
-void h_sign_in_code_form(struct req *rq, struct resp *rs)
+static void h_sign_in_code_form(struct req *rq, struct resp *rs)
 {
     if (rq->signed_in) {
         resp_redirect(rs, "/");
@@ -273,7 +273,7 @@ static enum sign_in_result code_attempt(struct req *rq, struct field_errors *err
     return r;
 }
 
-void h_sign_in_code(struct req *rq, struct resp *rs)
+static void h_sign_in_code(struct req *rq, struct resp *rs)
 {
     struct field_errors errs = {0};
     int64_t wait = 0;
@@ -299,7 +299,7 @@ void h_sign_in_code(struct req *rq, struct resp *rs)
     }
 }
 
-void h_api_sign_in_code(struct req *rq, struct resp *rs)
+static void h_api_sign_in_code(struct req *rq, struct resp *rs)
 {
     struct field_errors errs = {0};
     int64_t wait = 0;
@@ -323,3 +323,18 @@ void h_api_sign_in_code(struct req *rq, struct resp *rs)
                                            : errs.count ? errs.items[0].message : "not signed in",
                                            "retry_after", (json_int_t)wait));
 }
+
+static const struct route auth_routes[] = {
+    {"GET", "/sign-in", h_sign_in_form, ROUTE_PUBLIC},
+    {"POST", "/sign-in", h_sign_in, ROUTE_PUBLIC},
+    {"POST", "/sign-out", h_sign_out, ROUTE_ENROL},
+    {"GET", "/sign-in/code", h_sign_in_code_form, ROUTE_PUBLIC},
+    {"POST", "/sign-in/code", h_sign_in_code, ROUTE_PUBLIC},
+
+    {"POST", "/api/v1/sign-in", h_api_sign_in, ROUTE_PUBLIC},
+    {"POST", "/api/v1/sign-out", h_sign_out, ROUTE_ENROL},
+    {"GET", "/api/v1/me", h_api_me, ROUTE_ENROL},
+    {"POST", "/api/v1/sign-in/code", h_api_sign_in_code, ROUTE_PUBLIC},
+};
+
+ROUTE_TABLE(auth_table, auth_routes);

@@ -5,7 +5,7 @@
 
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -32,10 +32,10 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
     view_render(rq, rs, status, "authority_form", ctx);
 }
 
-void h_authority_list(struct req *rq, struct resp *rs)
+static void h_authority_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     json_t *rows = json_array();
     enum svc_status st = svc_authority_list(&c, collect_authority, rows);
     if (st != SVC_OK) {
@@ -53,10 +53,10 @@ void h_authority_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "authority_list", ctx);
 }
 
-void h_authority_new(struct req *rq, struct resp *rs)
+static void h_authority_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -66,52 +66,43 @@ void h_authority_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, 200, &f, &e, 0);
 }
 
-static void saved(struct req *rq, struct resp *rs, const struct authority *a, int created)
-{
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "authority", json_authority(a)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/authorities/%lld?saved=1", (long long)a->id);
-    resp_redirect(rs, loc);
-}
-
 static void read_form(struct req *rq, struct authority_form *f)
 {
     f->la_code = req_param(rq, "la_code");
     f->name = req_param(rq, "name");
 }
 
-void h_authority_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the authority id from the form. */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
     struct authority a;
-    enum svc_status st = svc_authority_create(&c, &f, &e, &a);
-    if (st == SVC_OK)
-        saved(rq, rs, &a, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, 400, &f, &e, 0);
-    else
-        view_svc_error(rq, rs, st);
+    enum svc_status st = id ? svc_authority_update(&c, id, &f, &e, &a) : svc_authority_create(&c, &f, &e, &a);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "authority", json_authority(&a), "/authorities/%lld?saved=1",
+                   (long long)a.id);
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, 400, &f, &e, id);
 }
 
-void h_authority_view(struct req *rq, struct resp *rs)
+static void h_authority_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
+}
+
+static void h_authority_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "authority", json_authority(&a)));
         return;
@@ -125,38 +116,38 @@ void h_authority_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "authority_view", ctx);
 }
 
-void h_authority_edit(struct req *rq, struct resp *rs)
+static void h_authority_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct authority_form f = {a.la_code, a.name};
     struct field_errors e = {0};
     render_form(rq, rs, 200, &f, &e, a.id);
 }
 
-void h_authority_update(struct req *rq, struct resp *rs)
+static void h_authority_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
-    struct authority_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct authority a;
-    enum svc_status st = svc_authority_update(&c, rq->id, &f, &e, &a);
-    if (st == SVC_OK)
-        saved(rq, rs, &a, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, 400, &f, &e, rq->id);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
+
+static const struct route authorities_routes[] = {
+    {"GET", "/authorities", h_authority_list, 0},
+    {"GET", "/authorities/new", h_authority_new, 0},
+    {"POST", "/authorities", h_authority_create, 0},
+    {"GET", "/authorities/:id", h_authority_view, 0},
+    {"GET", "/authorities/:id/edit", h_authority_edit, 0},
+    {"POST", "/authorities/:id/edit", h_authority_update, 0},
+
+    {"GET", "/api/v1/authorities", h_authority_list, 0},
+    {"POST", "/api/v1/authorities", h_authority_create, 0},
+    {"GET", "/api/v1/authorities/:id", h_authority_view, 0},
+    {"PUT", "/api/v1/authorities/:id", h_authority_update, 0},
+};
+
+ROUTE_TABLE(authorities_table, authorities_routes);

@@ -7,44 +7,10 @@
 
 #include "service/svc_break_glass.h"
 #include "web/form.h"
+#include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
-
-static void utc_text(int64_t t, char out[24])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 24, "%Y-%m-%d %H:%M UTC", &tm);
-}
-
-static json_t *json_entry(const struct break_glass_row *r, int64_t now)
-{
-    char at[24], expires[24], reviewed[24] = "";
-    utc_text(r->at, at);
-    utc_text(r->expires, expires);
-    if (r->reviewed_at)
-        utc_text(r->reviewed_at, reviewed);
-    enum role role;
-    const char *label = role_from_code(r->role, &role) == 0 ? role_label(role) : r->role;
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:b, s:b}",
-                          "id", (json_int_t)r->id, "user_id", (json_int_t)r->user_id,
-                          "pupil_id", (json_int_t)r->pupil_id, "user_name", r->user_name,
-                          "role", r->role, "role_label", label, "reason", r->reason,
-                          "at", (json_int_t)r->at, "at_text", at, "expires", (json_int_t)r->expires,
-                          "active", r->expires > now, "reviewed", r->reviewed_at != 0);
-    json_object_set_new(o, "expires_text", json_string(expires));
-    if (r->reviewed_at) {
-        json_object_set_new(o, "reviewed_at", json_integer(r->reviewed_at));
-        json_object_set_new(o, "reviewed_at_text", json_string(reviewed));
-        json_object_set_new(o, "reviewer_name", json_string(r->reviewer_name));
-    } else {
-        json_object_set_new(o, "reviewed_at", json_null());
-    }
-    return o;
-}
 
 static void render_form(struct req *rq, struct resp *rs, int status, const char *reason,
                         const struct field_errors *e)
@@ -66,7 +32,8 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
 
 static void h_bg_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     if (!svc_break_glass_offered(&c)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -82,26 +49,27 @@ static void h_bg_form(struct req *rq, struct resp *rs)
 
 static void h_bg_request(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     struct break_glass_row r;
     enum svc_status st = svc_break_glass_request(&c, rq->id, reason, &e, &r);
     char loc[48];
     snprintf(loc, sizeof loc, "/pupils/%lld", (long long)rq->id);
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 201, json_pack("{s:o}", "break_glass", json_entry(&r, c.now)));
-    } else if (st == SVC_OK || (st == SVC_CONFLICT && !rq->api)) {
-        resp_redirect(rs, loc);   /* granted, or never needed */
-    } else if (st == SVC_CONFLICT) {
-        view_error(rq, rs, 409, "You can already see this pupil", "No emergency access is needed.");
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        render_form(rq, rs, 400, reason ? reason : "", &e);
-    } else {
-        view_svc_error(rq, rs, st);
+    if (st == SVC_CONFLICT && !rq->api) {
+        resp_redirect(rs, loc);   /* never needed */
+        return;
     }
+    if (st == SVC_CONFLICT) {
+        view_error(rq, rs, 409, "You can already see this pupil", "No emergency access is needed.");
+        return;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "break_glass", json_break_glass(&r, c.now), "%s", loc);
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, 400, reason ? reason : "", &e);
 }
 
 struct list_ctx {
@@ -112,12 +80,13 @@ struct list_ctx {
 static void add_entry(void *arg, const struct break_glass_row *r)
 {
     struct list_ctx *lc = arg;
-    json_array_append_new(r->reviewed_at ? lc->reviewed : lc->unreviewed, json_entry(r, lc->now));
+    json_array_append_new(r->reviewed_at ? lc->reviewed : lc->unreviewed, json_break_glass(r, lc->now));
 }
 
 static void h_bg_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct list_ctx lc = {json_array(), json_array(), c.now};
     enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
     if (st != SVC_OK) {
@@ -147,7 +116,8 @@ static void h_bg_list(struct req *rq, struct resp *rs)
 
 static void h_bg_review(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     enum svc_status st = svc_break_glass_review(&c, rq->id);
     if (st == SVC_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rq->id, "reviewed", 1));

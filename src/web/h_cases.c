@@ -15,63 +15,8 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ---- JSON shapes ---- */
-
-static json_t *json_consent(const struct consent_row *r)
-{
-    json_t *svc = json_array();
-    for (size_t i = 0; i < r->nservices; i++)
-        json_array_append_new(svc, json_integer(r->service_ids[i]));
-    const char *rel = code_label(&codes_consent_relationship, r->relationship);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)r->id,
-                          "pupil_id", (json_int_t)r->pupil_id, "given_by", r->given_by,
-                          "relationship", r->relationship, "relationship_label", rel ? rel : r->relationship,
-                          "given_on", r->given_on, "covers_discussion", r->covers_discussion,
-                          "service_ids", svc);
-    if (r->withdrawn_on[0]) {
-        json_object_set_new(o, "withdrawn_on", json_string(r->withdrawn_on));
-        json_object_set_new(o, "withdrawal_reason", json_string(r->withdrawal_reason));
-    } else {
-        json_object_set_new(o, "withdrawn_on", json_null());
-    }
-    return o;
-}
-
-static json_t *json_case(const struct case_row *c)
-{
-    json_t *needs = json_array();
-    for (int i = 0; i < CASE_NEED_AREAS; i++)
-        if (c->needs[i][0])
-            json_array_append_new(needs, json_pack("{s:s, s:s, s:s}", "area", codes_need_area.entries[i].code,
-                                                   "label", codes_need_area.entries[i].label,
-                                                   "description", c->needs[i]));
-    json_t *prior = json_array();
-    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
-        json_array_append_new(prior, json_pack("{s:s, s:s, s:s, s:s}", "code", codes_prior_contact.entries[i].code,
-                                               "label", codes_prior_contact.entries[i].label, "value",
-                                               tristate_code(c->prior[i]), "value_label",
-                                               tristate_label(c->prior[i])));
-    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)c->id,
-                          "pupil_id", (json_int_t)c->pupil_id, "team_id", (json_int_t)c->team_id,
-                          "status", c->status, "opened_on", c->opened_on, "pupil_name", c->pupil_name,
-                          "upn", c->upn, "team_name", c->team_name, "closure_reason", c->closure_reason);
-    json_object_set_new(o, "closed_on", c->closed_on[0] ? json_string(c->closed_on) : json_null());
-    json_object_set_new(o, "open", json_boolean(strcmp(c->status, "open") == 0));
-    json_object_set_new(o, "needs", needs);
-    json_object_set_new(o, "strengths", json_string(c->strengths));
-    json_object_set_new(o, "tried", json_string(c->tried));
-    json_object_set_new(o, "child_voice", json_string(c->child_voice));
-    json_object_set_new(o, "parent_voice", json_string(c->parent_voice));
-    json_object_set_new(o, "hoped_outcomes", json_string(c->hoped_outcomes));
-    json_object_set_new(o, "prior_contact", prior);
-    json_object_set_new(o, "summary_before_meeting", json_string(tristate_code(c->summary_before_meeting)));
-    json_object_set_new(o, "summary_before_meeting_label", json_string(tristate_label(c->summary_before_meeting)));
-    json_object_set_new(o, "ect_completed", json_string(tristate_code(c->ect_completed)));
-    json_object_set_new(o, "ect_completed_label", json_string(tristate_label(c->ect_completed)));
-    return o;
-}
 
 static void collect_consent(void *arr, const struct consent_row *r)
 {
@@ -169,15 +114,14 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
 
 static void h_consent_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct consent_form f = {0};
     struct field_errors e = {0};
     render_consent_form(rq, rs, 200, &p, &f, &e);
@@ -185,37 +129,30 @@ static void h_consent_new(struct req *rq, struct resp *rs)
 
 static void h_consent_create(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *ids[CONSENT_MAX_SERVICES];
     struct consent_form f;
     read_consent(rq, &f, ids, CONSENT_MAX_SERVICES);
     struct field_errors e = {0};
     struct consent_row r;
     enum svc_status st = svc_consent_record(&c, rq->id, &f, &e, &r);
-    if (st == SVC_OK) {
-        if (rq->api) {
-            view_json(rs, 201, json_pack("{s:o}", "consent", json_consent(&r)));
-        } else {
-            char loc[64];
-            snprintf(loc, sizeof loc, "/pupils/%lld?saved=consent", (long long)rq->id);
-            resp_redirect(rs, loc);
-        }
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 201, "consent", json_consent(&r), "/pupils/%lld?saved=consent", (long long)rq->id);
+    } else if (n == SAVE_FORM) {
         struct pupil_row p;
         if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
             render_consent_form(rq, rs, 400, &p, &f, &e);
         else
             view_svc_error(rq, rs, SVC_NOT_FOUND);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
 static void h_consent_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     json_t *arr = json_array();
     enum svc_status st = svc_consent_list(&c, rq->id, collect_consent, arr);
     if (st != SVC_OK) {
@@ -261,14 +198,13 @@ static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
 
 static void h_withdraw_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct consent_row r;
     struct pupil_row p;
     enum svc_status st = svc_consent_get(&c, rq->id, &r, &p);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct withdrawal_form f = {0};
     struct field_errors e = {0};
     render_withdraw(rq, rs, 200, &r, &p, &f, &e);
@@ -276,7 +212,8 @@ static void h_withdraw_form(struct req *rq, struct resp *rs)
 
 static void h_withdraw(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct withdrawal_form f = {0};
     read_withdrawal(rq, &f);
     struct field_errors e = {0};
@@ -289,18 +226,12 @@ static void h_withdraw(struct req *rq, struct resp *rs)
             return;
         }
     }
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "consent", json_consent(&r)));
-    } else if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/pupils/%lld?saved=withdrawn", (long long)p.p.id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "consent", json_consent(&r), "/pupils/%lld?saved=withdrawn",
+                   (long long)p.p.id);
+    } else if (n == SAVE_FORM) {
         render_withdraw(rq, rs, 400, &r, &p, &f, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -334,15 +265,6 @@ static json_t *yes_no_unknown(const char *name, const char *legend, const char *
                                               "value", "no", "label", "No", "checked", strcmp(v, "no") == 0,
                                               "value", "unknown", "label", "Not known", "checked",
                                               strcmp(v, "unknown") == 0));
-    return f;
-}
-
-static json_t *textarea(const char *name, const char *label, const char *value, const struct field_errors *e,
-                        const char *hint)
-{
-    json_t *f = fld_input(name, label, value, e, hint);
-    json_object_del(f, "type");
-    json_object_set_new(f, "rows", json_integer(4));
     return f;
 }
 
@@ -418,19 +340,19 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
     for (int i = 0; i < CASE_NEED_AREAS; i++) {
         char name[48];
         snprintf(name, sizeof name, "need_%s", codes_need_area.entries[i].code);
-        json_array_append_new(needs, textarea(name, codes_need_area.entries[i].label, f->needs[i], e, NULL));
+        json_array_append_new(needs, fld_textarea(name, codes_need_area.entries[i].label, f->needs[i], e, NULL));
     }
     json_object_set_new(fields, "needs", needs);
-    json_object_set_new(fields, "strengths", textarea("strengths", "Strengths", f->strengths, e,
-                                                      "What the pupil is good at and enjoys"));
-    json_object_set_new(fields, "tried", textarea("tried", "What has been tried", f->tried, e,
-                                                  "Support and adjustments already in place, and what happened"));
-    json_object_set_new(fields, "child_voice", textarea("child_voice", "The child's voice", f->child_voice, e,
-                                                        "What the pupil says about school and what would help"));
-    json_object_set_new(fields, "parent_voice", textarea("parent_voice", "The parent or carer's voice",
-                                                         f->parent_voice, e, NULL));
-    json_object_set_new(fields, "hoped_outcomes", textarea("hoped_outcomes", "Hoped-for outcomes",
-                                                           f->hoped_outcomes, e, NULL));
+    json_object_set_new(fields, "strengths", fld_textarea("strengths", "Strengths", f->strengths, e,
+                                                          "What the pupil is good at and enjoys"));
+    json_object_set_new(fields, "tried", fld_textarea("tried", "What has been tried", f->tried, e,
+                                                      "Support and adjustments already in place, and what happened"));
+    json_object_set_new(fields, "child_voice", fld_textarea("child_voice", "The child's voice", f->child_voice, e,
+                                                            "What the pupil says about school and what would help"));
+    json_object_set_new(fields, "parent_voice", fld_textarea("parent_voice", "The parent or carer's voice",
+                                                             f->parent_voice, e, NULL));
+    json_object_set_new(fields, "hoped_outcomes", fld_textarea("hoped_outcomes", "Hoped-for outcomes",
+                                                               f->hoped_outcomes, e, NULL));
     json_t *prior = json_array();
     for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
         json_array_append_new(prior, yes_no_unknown(codes_prior_contact.entries[i].code,
@@ -447,15 +369,14 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
 
 static void h_case_new(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
     enum svc_status st = svc_pupil_get(&c, rq->id, &p);
     if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct case_form f;
     memset(&f, 0, sizeof f);
     struct field_errors e = {0};
@@ -468,49 +389,45 @@ static void h_case_new(struct req *rq, struct resp *rs)
 
 static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c, int created)
 {
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "case", json_case(c)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)c->id, created ? "opened" : "updated");
-    resp_redirect(rs, loc);
+    view_saved(rq, rs, created ? 201 : 200, "case", json_case(c), "/cases/%lld?saved=%s", (long long)c->id,
+               created ? "opened" : "updated");
 }
 
-static void h_case_create(struct req *rq, struct resp *rs)
+/* Opens a case for the pupil rq->id (create) or changes the case rq->id. */
+static void case_save(struct req *rq, struct resp *rs, bool create)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    enum svc_status st = svc_case_open(&c, rq->id, &f, &e, cr);
-    if (st == SVC_OK) {
-        if (svc_case_get(&c, cr->id, cr) == SVC_OK)
-            case_saved(rq, rs, cr, 1);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        struct pupil_row p;
-        if (svc_pupil_get(&c, rq->id, &p) == SVC_OK)
-            render_case_form(rq, rs, 400, &p, &f, &e, 0);
-        else
-            view_svc_error(rq, rs, SVC_NOT_FOUND);
-    } else {
-        view_svc_error(rq, rs, st);
-    }
-    free(cr);
+    enum svc_status st = create ? svc_case_open(&c, rq->id, &f, &e, cr) : svc_case_update(&c, rq->id, &f, &e, cr);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    struct pupil_row p;
+    if (n == SAVE_OK && svc_case_get(&c, create ? cr->id : rq->id, cr) == SVC_OK)
+        case_saved(rq, rs, cr, create);
+    else if (n == SAVE_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_FORM && svc_pupil_get(&c, create ? rq->id : cr->pupil_id, &p) == SVC_OK)
+        render_case_form(rq, rs, 400, &p, &f, &e, create ? 0 : rq->id);
+    else if (n == SAVE_FORM)
+        view_svc_error(rq, rs, create ? SVC_NOT_FOUND : SVC_ERROR);
+}
+
+static void h_case_create(struct req *rq, struct resp *rs)
+{
+    case_save(rq, rs, true);
 }
 
 static void h_case_list(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *status = req_query(rq, "status");
@@ -554,13 +471,10 @@ static void h_case_list(struct req *rq, struct resp *rs)
 
 static void h_case_view(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct case_row *cr = malloc(sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
@@ -582,18 +496,14 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                                                   : "Case summary saved"));
         view_render(rq, rs, 200, "case_view", ctx);
     }
-    free(cr);
 }
 
 static void h_case_edit(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct case_row *cr = malloc(sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
         st = SVC_FORBIDDEN;
     struct pupil_row p;
@@ -608,38 +518,11 @@ static void h_case_edit(struct req *rq, struct resp *rs)
         struct field_errors e = {0};
         render_case_form(rq, rs, 200, &p, &f, &e, cr->id);
     }
-    free(cr);
 }
 
 static void h_case_update(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct case_form f;
-    read_case(rq, &f);
-    struct field_errors e = {0};
-    struct case_row *cr = malloc(sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_update(&c, rq->id, &f, &e, cr);
-    if (st == SVC_OK) {
-        if (svc_case_get(&c, rq->id, cr) == SVC_OK)
-            case_saved(rq, rs, cr, 0);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        struct pupil_row p;
-        if (svc_pupil_get(&c, cr->pupil_id, &p) == SVC_OK)
-            render_case_form(rq, rs, 400, &p, &f, &e, rq->id);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    } else {
-        view_svc_error(rq, rs, st);
-    }
-    free(cr);
+    case_save(rq, rs, false);
 }
 
 static void render_close(struct req *rq, struct resp *rs, int status, const struct case_row *cr,
@@ -656,20 +539,17 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
     json_t *fields = json_object();
     json_object_set_new(fields, "reason", fld_radios_codes("reason", "Why is the case being closed?", reason, e,
                                                            &codes_case_closure, 0));
-    json_object_set_new(fields, "note", textarea("note", "Anything to add (optional)", note, e, NULL));
+    json_object_set_new(fields, "note", fld_textarea("note", "Anything to add (optional)", note, e, NULL));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "case_close", ctx);
 }
 
 static void h_case_close_form(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
-    struct case_row *cr = malloc(sizeof *cr);
-    if (!cr) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_case_get(&c, rq->id, cr);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
+    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
         st = SVC_FORBIDDEN;
     struct field_errors e = {0};
@@ -677,42 +557,35 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
     else
         render_close(rq, rs, 200, cr, "", "", &e);
-    free(cr);
 }
 
 static void status_change(struct req *rq, struct resp *rs, int closing)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "reason");
     const char *note = req_param(rq, "note");
     enum svc_status st = closing ? svc_case_close(&c, rq->id, reason, note, &e)
                                  : svc_case_reopen(&c, rq->id, &e);
-    struct case_row *cr = malloc(sizeof *cr);
+    struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!cr) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     if ((st == SVC_OK || st == SVC_INVALID) && svc_case_get(&c, rq->id, cr) != SVC_OK)
         st = SVC_ERROR;
-    if (st == SVC_OK && rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "case", json_case(cr)));
-    } else if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/cases/%lld?saved=%s", (long long)rq->id, closing ? "closed" : "reopened");
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID && closing) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "case", json_case(cr), "/cases/%lld?saved=%s", (long long)rq->id,
+                   closing ? "closed" : "reopened");
+    } else if (n == SAVE_FORM && closing) {
         render_close(rq, rs, 400, cr, reason, note, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         json_t *ctx = view_page(rq, "The case cannot be re-opened", "cases");
         json_object_set_new(ctx, "message", json_string(e.count ? e.items[0].message : ""));
         view_render(rq, rs, 400, "error", ctx);
-    } else {
-        view_svc_error(rq, rs, st);
     }
-    free(cr);
 }
 
 static void h_case_close(struct req *rq, struct resp *rs)

@@ -14,7 +14,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* ?authority_id=N, else the authority of the viewer's first grant. */
 static int64_t authority_of(struct req *rq)
@@ -72,19 +71,13 @@ static void read_cost_form(struct req *rq, struct cost_form *f)
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
                        const char *threshold, const struct field_errors *errs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     int64_t authority = authority_of(rq);
-    struct cost_settings *s = malloc(sizeof *s);
-    if (!s) {
-        view_svc_error(rq, rs, SVC_ERROR);
+    struct cost_settings *s = req_alloc(rq, sizeof *s);
+    enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
         return;
-    }
-    enum svc_status st = svc_cost_settings(&c, authority, s);
-    if (st != SVC_OK) {
-        free(s);
-        view_svc_error(rq, rs, st);
-        return;
-    }
     json_t *rates = json_array();
     for (size_t i = 0; i < s->n; i++)
         json_array_append_new(rates, rate_json(&s->rates[i], s->set[i]));
@@ -92,7 +85,6 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
         view_json(rs, 200, json_pack("{s:I, s:I, s:o}", "authority_id", (json_int_t)authority, "threshold",
                                      (json_int_t)(s->threshold ? s->threshold : DASH_DEFAULT_THRESHOLD), "rates",
                                      rates));
-        free(s);
         return;
     }
     json_t *ctx = view_page(rq, "Dashboard settings: costs and disclosure", "dashboard");
@@ -128,7 +120,6 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
         json_object_set_new(ctx, "errors", view_errors(errs));
     if (req_query(rq, "saved"))
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Settings saved"));
-    free(s);
     view_render(rq, rs, status, "dashboard_costs", ctx);
 }
 
@@ -150,41 +141,38 @@ static void saved(struct req *rq, struct resp *rs)
 
 static void h_cost_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct cost_form f;
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
     enum svc_status st = svc_cost_rate_save(&c, authority_of(rq), &f, &errs);
-    if (st == SVC_OK)
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    if (n == SAVE_OK)
         saved(rq, rs);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &errs);
-    else if (st == SVC_INVALID)
+    else if (n == SAVE_FORM)
         costs_page(rq, rs, 400, &f, NULL, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 static void h_disclosure_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
     enum svc_status st = svc_disclosure_save(&c, authority_of(rq), t, &errs);
-    if (st == SVC_OK)
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    if (n == SAVE_OK)
         saved(rq, rs);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &errs);
-    else if (st == SVC_INVALID)
+    else if (n == SAVE_FORM)
         costs_page(rq, rs, 400, NULL, t, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 /* {"dimension": "gender", "counts": {"M": 120, "F": 118, "": 2}} */
 static void h_population_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     json_t *counts = rq->json ? json_object_get(rq->json, "counts") : NULL;
     const char *dim = req_param(rq, "dimension");
     struct field_errors errs = {0};
@@ -204,12 +192,9 @@ static void h_population_save(struct req *rq, struct resp *rs)
         n++;
     }
     enum svc_status st = svc_population_save(&c, rq->id, dim, cats, pupils, n, &errs);
-    if (st == SVC_OK)
+    /* Only under /api/v1/: never SAVE_FORM. */
+    if (view_answer_save(rq, rs, st, &errs) == SAVE_OK)
         view_json(rs, 200, json_pack("{s:b}", "saved", 1));
-    else if (st == SVC_INVALID)
-        view_invalid_json(rs, &errs);
-    else
-        view_svc_error(rq, rs, st);
 }
 
 /* ---- a school's census figures ---- */
@@ -278,7 +263,8 @@ static json_t *population_fields(const json_t *counts, const struct kvlist *type
 
 static void population_page(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct school sch;
     json_t *counts = json_object();
     enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
@@ -313,7 +299,8 @@ static void h_population(struct req *rq, struct resp *rs)
 /* The form: every dimension, each replaced by the boxes filled in. */
 static void h_population_form_save(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
     for (size_t d = 0; d < NDIM && (st == SVC_OK || st == SVC_INVALID); d++) {
@@ -348,15 +335,13 @@ static void h_population_form_save(struct req *rq, struct resp *rs)
         if (s1 != SVC_OK)
             st = s1;
     }
-    if (st == SVC_OK) {
-        char loc[64];
-        snprintf(loc, sizeof loc, "/schools/%lld/population?saved=1", (long long)rq->id);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID) {
+    enum save_next n = view_answer_save(rq, rs, st, &errs);
+    char loc[64];
+    snprintf(loc, sizeof loc, "/schools/%lld/population?saved=1", (long long)rq->id);
+    if (n == SAVE_OK)
+        resp_redirect(rs, loc);   /* a page's form only: the API saves with PUT */
+    else if (n == SAVE_FORM)
         population_page(rq, rs, 400, &errs);
-    } else {
-        view_svc_error(rq, rs, st);
-    }
 }
 
 static const struct route routes[] = {

@@ -15,7 +15,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
 
 /* Filters come in the query string (the form is sent by GET). */
 static void read_form(struct req *rq, struct dash_filter_form *f)
@@ -263,12 +262,13 @@ static void set_form_values(struct dash_filter_form *in, const struct dashboard 
 
 static void render_page(struct req *rq, struct resp *rs, bool report)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct dash_filter_form in;
     read_form(rq, &in);
     if (report)
         in.publish = "yes";   /* the learning report is for publication */
-    struct dashboard *d = malloc(sizeof *d);
+    struct dashboard *d = req_alloc(rq, sizeof *d);
     struct field_errors errs = {0};
     if (!d) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -276,18 +276,15 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     }
     enum svc_status st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
     if (st == SVC_INVALID && rq->api) {
-        free(d);
         view_invalid_json(rs, &errs);
         return;
     }
     if (st != SVC_OK && st != SVC_INVALID) {
-        free(d);
         view_svc_error(rq, rs, st);
         return;
     }
     if (rq->api) {
         view_json(rs, 200, dashboard_json(d, false));
-        free(d);
         return;
     }
     json_t *ctx = view_page(rq, report ? "TAS learning report" : "TAS dashboard", "dashboard");
@@ -299,7 +296,6 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
     if (st == SVC_INVALID) {
         json_object_set_new(ctx, "errors", view_errors(&errs));
-        free(d);
         view_render(rq, rs, 400, "dashboard", ctx);
         return;
     }
@@ -330,7 +326,6 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
             json_object_set_new(ctx, "population_href", json_string(href));
         }
     }
-    free(d);
     view_render(rq, rs, 200, report ? "dashboard_report" : "dashboard", ctx);
 }
 
@@ -348,10 +343,11 @@ static void h_dashboard_report(struct req *rq, struct resp *rs)
 
 static struct dashboard *export_data(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct dash_filter_form in;
     read_form(rq, &in);
-    struct dashboard *d = malloc(sizeof *d);
+    struct dashboard *d = req_alloc(rq, sizeof *d);
     struct field_errors errs = {0};
     if (!d) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -360,7 +356,6 @@ static struct dashboard *export_data(struct req *rq, struct resp *rs)
     enum svc_status st = svc_dashboard(&c, &in, ACT_EXPORT, d, &errs);
     if (st == SVC_OK)
         return d;
-    free(d);
     rq->api = true;   /* a download answers errors in JSON */
     if (st == SVC_INVALID)
         view_invalid_json(rs, &errs);
@@ -377,7 +372,6 @@ static void h_dashboard_csv(struct req *rq, struct resp *rs)
         return;
     const struct stat_table *t = dashboard_table(d, key ? key : "");
     if (!t) {
-        free(d);
         rq->api = true;
         view_error(rq, rs, 404, "Not found", "There is no table with that name.");
         return;
@@ -387,7 +381,6 @@ static void h_dashboard_csv(struct req *rq, struct resp *rs)
     rs->status = 200;
     rs->content_type = "text/csv; charset=utf-8";
     snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", t->key);
-    free(d);
 }
 
 static void h_dashboard_xlsx(struct req *rq, struct resp *rs)
@@ -397,7 +390,6 @@ static void h_dashboard_xlsx(struct req *rq, struct resp *rs)
         return;
     buf_reset(&rs->body);
     int rc = dash_xlsx(d->t, DT__COUNT, d->exact, d->threshold, &rs->body);
-    free(d);
     if (rc != 0) {
         rq->api = true;
         view_svc_error(rq, rs, SVC_ERROR);

@@ -9,7 +9,6 @@
 #include "service/svc_actions.h"
 #include "service/svc_extract.h"
 #include "lib/csv.h"
-#include "web/handlers.h"
 #include "web/router.h"
 #include "web/view.h"
 
@@ -68,7 +67,7 @@ static json_t *protection_json(const struct extract *x, bool words)
 static bool load(struct req *rq, struct resp *rs, struct extract *x)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     enum svc_status st = svc_extract_pseudonymised(&c, x);
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
@@ -169,15 +168,12 @@ static void h_extract_page(struct req *rq, struct resp *rs)
 static void h_extract_k_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct field_errors errs = {0};
     const char *a = req_param(rq, "authority_id");
     enum svc_status st = svc_extract_k_save(&c, a ? strtoll(a, NULL, 10) : 0, req_param(rq, "k"), &errs);
-    if (st == SVC_INVALID)
-        view_invalid_json(rs, &errs);
-    else if (st != SVC_OK)
-        view_svc_error(rq, rs, st);
-    else
+    /* API only: a page's form would be SAVE_FORM. */
+    if (view_answer_save(rq, rs, st, &errs) == SAVE_OK)
         view_json(rs, 200, json_pack("{s:b}", "saved", 1));
 }
 

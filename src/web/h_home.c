@@ -1,6 +1,6 @@
 /* The home page: what this person can do, by role. */
 #include "core/policy.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/view.h"
 
 static void card(json_t *cards, const struct req *rq, enum resource_kind k, const char *href,
@@ -12,7 +12,7 @@ static void card(json_t *cards, const struct req *rq, enum resource_kind k, cons
                                                "text", text));
 }
 
-void h_home(struct req *rq, struct resp *rs)
+static void h_home(struct req *rq, struct resp *rs)
 {
     json_t *ctx = view_page(rq, "Home", "home");
     json_t *cards = json_array();
@@ -29,3 +29,9 @@ void h_home(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "roles", roles);
     view_render(rq, rs, 200, "home", ctx);
 }
+
+static const struct route home_routes[] = {
+    {"GET", "/", h_home, 0},
+};
+
+ROUTE_TABLE(home_table, home_routes);

@@ -17,7 +17,6 @@
 #include "web/view.h"
 
 /* Also used by h_teams.c (declared there the same way). */
-json_t *teams_json_meeting(const struct meeting_row *r);
 
 static const struct code_entry reasons[] = {
     {"not_enough_cases", "Not enough new cases", NULL},
@@ -27,38 +26,9 @@ static const struct code_entry reasons[] = {
 };
 static const struct code_list reason_list = {"cancel_reason", reasons, sizeof reasons / sizeof reasons[0]};
 
-json_t *teams_json_meeting(const struct meeting_row *r)
-{
-    const struct meeting *m = &r->m;
-    char label[48] = "", href[48], agenda[64];
-    int32_t d;
-    if (day_parse(m->date, &d) == 0)
-        svc_day_long(d, label, sizeof label);
-    snprintf(href, sizeof href, "/meetings/%lld", (long long)m->id);
-    snprintf(agenda, sizeof agenda, "/meetings/%lld/agenda", (long long)m->id);
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id,
-                          "date", m->date, "date_label", label, "start_time", m->start_time, "status",
-                          m->status, "status_label", meeting_status_label(m->status), "mode", m->mode,
-                          "mode_label", meeting_mode_label(m->mode), "cancel_reason", m->cancel_reason,
-                          "notes", m->notes);
-    json_object_set_new(o, "team", json_pack("{s:I, s:s}", "id", (json_int_t)m->team_id, "name", r->team_name));
-    json_object_set_new(o, "attendance_count", json_integer((json_int_t)r->attendance_count));
-    json_object_set_new(o, "is_planned", json_boolean(strcmp(m->status, "planned") == 0));
-    json_object_set_new(o, "is_held", json_boolean(strcmp(m->status, "held") == 0));
-    json_object_set_new(o, "is_cancelled", json_boolean(strcmp(m->status, "cancelled") == 0));
-    json_object_set_new(o, "href", json_string(href));
-    json_object_set_new(o, "agenda_href", json_string(agenda));
-    return o;
-}
-
 static void collect_meeting(void *arr, const struct meeting_row *r)
 {
-    json_array_append_new(arr, teams_json_meeting(r));
-}
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+    json_array_append_new(arr, json_meeting(r));
 }
 
 /* ---- The list ---- */
@@ -95,7 +65,7 @@ static const char *filter_day(struct req *rq, const char *name, char out[11], bo
 static void h_meeting_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     struct meeting_filter f;
@@ -249,10 +219,8 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
 {
     struct meeting_row m;
     enum svc_status st = svc_meeting_get(c, rq->id, &m);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
     json_t *guests = json_array();
@@ -290,7 +258,7 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
         }
         json_array_append_new(att, o);
     }
-    json_t *meeting = teams_json_meeting(&m);
+    json_t *meeting = json_meeting(&m);
     bool future = strcmp(m.m.date, c->today) > 0;
     json_object_set_new(meeting, "is_future", json_boolean(future));
     if (rq->api) {
@@ -382,7 +350,7 @@ static const char *done_text(const char *done)
 static void h_meeting_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     show_meeting(rq, rs, &c, 200, NULL, NULL, done_text(req_query(rq, "done")));
 }
 
@@ -390,7 +358,8 @@ static void h_meeting_view(struct req *rq, struct resp *rs)
 static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
                     const struct typed *t, const struct field_errors *e, const char *done)
 {
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, e);
+    if (n == SAVE_OK) {
         if (rq->api) {
             show_meeting(rq, rs, c, 200, NULL, NULL, NULL);
             return;
@@ -398,19 +367,15 @@ static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc
         char loc[80];
         snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, done);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         show_meeting(rq, rs, c, 400, t, e, NULL);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
 static void h_meeting_held(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.mode = req_param(rq, "mode");
     struct field_errors e = {0};
@@ -420,7 +385,7 @@ static void h_meeting_held(struct req *rq, struct resp *rs)
 static void h_meeting_cancel(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.reason_choice = req_param(rq, "reason_choice");
     t.cancel_reason = req_param(rq, "cancel_reason");
@@ -446,7 +411,7 @@ static void h_meeting_cancel(struct req *rq, struct resp *rs)
 static void h_meeting_reinstate(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     changed(rq, rs, &c, svc_meeting_reinstate(&c, rq->id, &e), NULL, &e, "reinstated");
 }
@@ -470,7 +435,7 @@ static const char *typed_date(struct req *rq, struct typed *t)
 static void h_meeting_move(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     const char *date = typed_date(rq, &t);
     t.start_time = req_param(rq, "start_time");
@@ -481,7 +446,7 @@ static void h_meeting_move(struct req *rq, struct resp *rs)
 static void h_meeting_notes(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.notes = req_param(rq, "notes");
     struct field_errors e = {0};
@@ -493,20 +458,16 @@ static void h_meeting_notes(struct req *rq, struct resp *rs)
 static void h_meeting_attendance(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct meeting_row m;
     enum svc_status st = svc_meeting_get(&c, rq->id, &m);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
     st = svc_meeting_sheet(&c, &m, lines, SHEET_MAX, &nl);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct attendance_input in[SHEET_MAX];
     json_t *arr = rq->json ? json_object_get(rq->json, "rows") : NULL;
     for (size_t i = 0; i < nl; i++) {
@@ -541,7 +502,7 @@ static void h_meeting_attendance(struct req *rq, struct resp *rs)
 static void h_meeting_guest_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.guest_name = req_param(rq, "guest_name");
     t.guest_role = req_param(rq, "guest_role");
@@ -561,7 +522,7 @@ static void h_meeting_guest_add(struct req *rq, struct resp *rs)
 static void h_meeting_guest_remove(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t gid = parse_id(req_param(rq, "guest_id"));
     changed(rq, rs, &c, gid ? svc_meeting_guest_remove(&c, rq->id, gid) : SVC_NOT_FOUND, NULL, &e,
@@ -592,5 +553,4 @@ static const struct route meeting_routes[] = {
     {"POST", "/api/v1/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
 };
 
-extern const struct route_table meetings_table;
 ROUTE_TABLE(meetings_table, meeting_routes);

@@ -9,7 +9,7 @@
 #include "service/svc_cases.h"
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -139,10 +139,10 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "pupil_form", ctx);
 }
 
-void h_pupil_list(struct req *rq, struct resp *rs)
+static void h_pupil_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -191,10 +191,10 @@ void h_pupil_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "pupil_list", ctx);
 }
 
-void h_pupil_new(struct req *rq, struct resp *rs)
+static void h_pupil_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -204,39 +204,32 @@ void h_pupil_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, 0, NULL);
 }
 
-static void saved(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t id, int created)
-{
-    if (rq->api) {
-        struct pupil_row r;
-        if (svc_pupil_get(c, id, &r) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/pupils/%lld?saved=%s", (long long)id, created ? "added" : "updated");
-    resp_redirect(rs, loc);
-}
-
-void h_pupil_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the pupil id from the form; the API answers
+ * with the whole row as read back (the school's name too). */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
-    struct pupil p;
-    enum svc_status st = svc_pupil_create(&c, &f, &e, &p);
-    if (st == SVC_OK)
-        saved(rq, rs, &c, p.id, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, 0, NULL);
-    else
-        view_svc_error(rq, rs, st);
+    struct pupil p = {0};
+    enum svc_status st = id ? svc_pupil_update(&c, id, &f, &e, &p) : svc_pupil_create(&c, &f, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    int64_t pid = id ? id : p.id;
+    struct pupil_row r;
+    if (n == SAVE_OK && rq->api && svc_pupil_get(&c, pid, &r) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "pupil", rq->api ? json_pupil(&r) : NULL, "/pupils/%lld?saved=%s",
+                   (long long)pid, id ? "updated" : "added");
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, &c, 400, &f, &e, id, NULL);
+}
+
+static void h_pupil_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
 }
 
 /* Consent and cases, for those who may see a pupil's TAS record. */
@@ -280,10 +273,10 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     json_object_set_new(ctx, "show_tas", json_true());
 }
 
-void h_pupil_view(struct req *rq, struct resp *rs)
+static void h_pupil_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
@@ -303,10 +296,8 @@ void h_pupil_view(struct req *rq, struct resp *rs)
         view_render(rq, rs, 404, "pupil_refused", ctx);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
         return;
@@ -334,18 +325,16 @@ void h_pupil_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "pupil_view", ctx);
 }
 
-void h_pupil_edit(struct req *rq, struct resp *rs)
+static void h_pupil_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct pupil_form f;
     form_from_pupil(rq, &r.p, &f);
     struct field_errors e = {0};
@@ -354,21 +343,23 @@ void h_pupil_edit(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, r.p.id, name);
 }
 
-void h_pupil_update(struct req *rq, struct resp *rs)
+static void h_pupil_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
-    struct pupil_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct pupil p;
-    enum svc_status st = svc_pupil_update(&c, rq->id, &f, &e, &p);
-    if (st == SVC_OK)
-        saved(rq, rs, &c, rq->id, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, rq->id, NULL);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
+
+static const struct route pupils_routes[] = {
+    {"GET", "/pupils", h_pupil_list, 0},
+    {"GET", "/pupils/new", h_pupil_new, 0},
+    {"POST", "/pupils", h_pupil_create, 0},
+    {"GET", "/pupils/:id", h_pupil_view, 0},
+    {"GET", "/pupils/:id/edit", h_pupil_edit, 0},
+    {"POST", "/pupils/:id/edit", h_pupil_update, 0},
+
+    {"GET", "/api/v1/pupils", h_pupil_list, 0},
+    {"POST", "/api/v1/pupils", h_pupil_create, 0},
+    {"GET", "/api/v1/pupils/:id", h_pupil_view, 0},
+    {"PUT", "/api/v1/pupils/:id", h_pupil_update, 0},
+};
+
+ROUTE_TABLE(pupils_table, pupils_routes);

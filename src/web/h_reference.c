@@ -10,6 +10,7 @@
  * administrator with several authorities picks one on /settings; the choice
  * then travels in the links (?authority=N) and forms (authority_id).  The
  * policy decides, as always, whether the user may act there. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,11 +27,6 @@
 /* ---- shared pieces ----------------------------------------------------- */
 
 #define QS_MAX 40
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
 
 /* The authority the request acts in (see the top of the file); qs gets
  * "authority=N" when it was named explicitly, for links, else "". */
@@ -50,26 +46,6 @@ static void no_authority(struct req *rq, struct resp *rs)
 {
     view_error(rq, rs, 400, "Choose a local authority",
                "You have access to more than one local authority. Open Settings and choose one first.");
-}
-
-static const char *id_text(struct req *rq, int64_t id)
-{
-    char b[24];
-    if (id <= 0)
-        return "";
-    snprintf(b, sizeof b, "%lld", (long long)id);
-    return req_keep(rq, b);
-}
-
-static json_t *opt_id_json(int64_t id)
-{
-    return id > 0 ? json_integer((json_int_t)id) : json_null();
-}
-
-static const char *label_of(const struct code_list *l, const char *code)
-{
-    const char *s = code_label(l, code);
-    return s ? s : code;
 }
 
 /* Marks a field object with the partial that renders it in ref_form. */
@@ -102,36 +78,6 @@ static json_t *page(struct req *rq, const char *title, const char *crumb_href, c
     return ctx;
 }
 
-/* Renders the shared form page. */
-static void render_ref_form(struct req *rq, struct resp *rs, int status, json_t *ctx, json_t *fields,
-                            const struct field_errors *e, const char *action, const char *cancel,
-                            const char *submit, const char *qs)
-{
-    json_object_set_new(ctx, "action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    json_object_set_new(ctx, "submit_label", json_string(submit));
-    if (qs && qs[0])
-        json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    json_object_set_new(ctx, "fields", fields);
-    view_render(rq, rs, status, "ref_form", ctx);
-}
-
-/* The answer to a create or update. */
-static void answer_saved(struct req *rq, struct resp *rs, const char *kind, json_t *record, const char *path,
-                         int64_t id, bool created)
-{
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", kind, record));
-        return;
-    }
-    json_decref(record);
-    char loc[96];
-    snprintf(loc, sizeof loc, "%s/%lld?saved=%s", path, (long long)id, created ? "added" : "updated");
-    resp_redirect(rs, loc);
-}
-
 /* ---- settings ---------------------------------------------------------- */
 
 static void add_authority_choice(void *arg, const struct authority *a)
@@ -142,7 +88,7 @@ static void add_authority_choice(void *arg, const struct authority *a)
 static void h_settings(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (a == 0) {
@@ -186,32 +132,95 @@ static void h_settings(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "ref_settings", ctx);
 }
 
-/* ---- services ---------------------------------------------------------- */
+/* ---- services, practitioners and playbook entries ----------------------
+ *
+ * One shape, one set of handlers: the path says which kind a request is
+ * about (/services, /practitioners, /playbook, under /api/v1/ too) and
+ * ref_pages says what differs: names, templates, how a form is read and
+ * filled, and the fields of its form.  The kind's own extras (a service's
+ * practitioners, a practitioner's school and account) are hooks. */
 
-static json_t *json_service(const struct service_row *r)
+union ref_row {
+    struct service_row service;   /* every kind's row starts with id, authority_id */
+    struct practitioner_row practitioner;
+    struct resource_row resource;
+};
+
+union ref_form {
+    struct service_form service;
+    struct practitioner_form practitioner;
+    struct resource_form resource;
+};
+
+struct ref_page {
+    enum q_ref_kind q;
+    const char *path;          /* "/services" */
+    const char *one, *many;    /* JSON keys: "service", "services" */
+    const char *title;         /* "Services": list title and breadcrumb */
+    const char *add_title, *change_title, *add_label;
+    const char *list_tmpl, *view_tmpl;
+    const char *added, *saved; /* flash texts */
+    size_t name_at;            /* offsetof the row's name (or title) */
+    /* The form's values: each parameter and where it goes in the form. */
+    struct ref_param {
+        const char *name;
+        size_t at;
+    } params[8];
+
+    void (*fill)(struct req *rq, const union ref_row *r, union ref_form *f);
+    json_t *(*json)(const union ref_row *r);
+    /* The form's fields (cur NULL when adding; a is the authority). */
+    json_t *(*fields)(struct svc_ctx *c, const union ref_form *f, const struct field_errors *e,
+                      const union ref_row *cur, int64_t a, json_t *ctx);
+    /* Adds to a record's JSON (API and page), and to its page: may be NULL. */
+    void (*record_extra)(struct svc_ctx *c, const union ref_row *r, json_t *o);
+    void (*page_extra)(struct svc_ctx *c, const union ref_row *r, json_t *ctx);
+};
+
+/* Appends each listed record's JSON to rows. */
+struct collect {
+    const struct ref_page *k;
+    json_t *rows;
+};
+
+static void collect(void *arg, const void *row)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id, "authority_id",
-                     (json_int_t)r->authority_id, "code", r->code, "name", r->name, "org_kind", r->org_kind,
-                     "org_kind_label", label_of(&ref_org_kinds, r->org_kind), "active", r->active);
+    struct collect *c = arg;
+    json_array_append_new(c->rows, c->k->json(row));
 }
 
-static void collect_service(void *arr, const struct service_row *r)
+/* The form as sent (absent values are NULL). */
+static void read_form(struct req *rq, const struct ref_page *k, union ref_form *f)
 {
-    json_array_append_new(arr, json_service(r));
+    memset(f, 0, sizeof *f);
+    for (const struct ref_param *p = k->params; p->name; p++)
+        *(const char **)((char *)f + p->at) = req_param(rq, p->name);
 }
 
-static void read_service(struct req *rq, struct service_form *f)
+static const char *name_of(const struct ref_page *k, const union ref_row *r)
 {
-    f->name = req_param(rq, "name");
-    f->code = req_param(rq, "code");
-    f->org_kind = req_param(rq, "org_kind");
-    f->active = req_param(rq, "active");
+    return (const char *)r + k->name_at;
 }
 
-static void service_form(struct req *rq, struct resp *rs, int status, const struct service_form *f,
-                         const struct field_errors *e, const struct service_row *cur, const char *qs)
+/* ---- services ---- */
+
+static json_t *service_json(const union ref_row *r)
 {
-    json_t *ctx = page(rq, cur ? "Change a service" : "Add a service", "/services", "Services");
+    return json_service(&r->service);
+}
+
+static void fill_service(struct req *rq, const union ref_row *u, union ref_form *f)
+{
+    (void)rq;
+    const struct service_row *r = &u->service;
+    f->service = (struct service_form){r->name, r->code, r->org_kind, r->active ? "yes" : "no"};
+}
+
+static json_t *service_fields(struct svc_ctx *c, const union ref_form *u, const struct field_errors *e,
+                              const union ref_row *cur, int64_t a, json_t *ctx)
+{
+    (void)c, (void)a;
+    const struct service_form *f = &u->service;
     json_t *fields = json_array();
     json_array_append_new(fields, as(fld_input("name", "Name", f->name, e, NULL), "kind_input"));
     if (!cur) {
@@ -222,181 +231,30 @@ static void service_form(struct req *rq, struct resp *rs, int status, const stru
         json_object_set_new(code, "spellcheck_off", json_true());
         json_array_append_new(fields, as(code, "kind_input"));
     } else {
-        json_object_set_new(ctx, "caption", json_string(cur->name));
-        json_object_set_new(ctx, "readonly", json_pack("[{s:s, s:s}]", "key", "Code", "text", cur->code));
+        json_object_set_new(ctx, "readonly", json_pack("[{s:s, s:s}]", "key", "Code", "text", cur->service.code));
     }
     json_array_append_new(fields, as(fld_radios_codes("org_kind", "Kind of organisation", f->org_kind, e,
                                                       &ref_org_kinds, 0), "kind_radios"));
     if (cur)
         json_array_append_new(fields, active_radios(f->active, e, "Status"));
-    char action[64], cancel[64];
-    if (cur) {
-        snprintf(action, sizeof action, "/services/%lld/edit", (long long)cur->id);
-        snprintf(cancel, sizeof cancel, "/services/%lld", (long long)cur->id);
-    } else {
-        snprintf(action, sizeof action, "/services");
-        snprintf(cancel, sizeof cancel, "/services%s%s", qs[0] ? "?" : "", qs);
-    }
-    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add service", qs);
+    return fields;
 }
 
-static void h_service_list(struct req *rq, struct resp *rs)
+static const struct ref_page ref_pages[3];
+
+/* A service's page lists its practitioners. */
+static void service_page(struct svc_ctx *c, const union ref_row *r, json_t *ctx)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!a) {
-        no_authority(rq, rs);
-        return;
-    }
-    const char *act = req_query(rq, "active");
-    bool active_only = act && strcmp(act, "yes") == 0;
-    json_t *rows = json_array();
-    enum svc_status st = svc_service_list(&c, a, active_only, collect_service, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "services", rows));
-        return;
-    }
-    json_t *ctx = page(rq, "Services", NULL, NULL);
-    json_object_set_new(ctx, "services", rows);
-    json_object_set_new(ctx, "authority_qs", json_string(qs));
-    json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
-    view_render(rq, rs, 200, "ref_services", ctx);
+    struct collect people = {&ref_pages[Q_REF_PRACTITIONER], json_array()};
+    (void)svc_ref_list(c, Q_REF_PRACTITIONER, r->service.authority_id, r->service.id, false, collect, &people);
+    json_object_set_new(ctx, "practitioners", people.rows);
 }
 
-static void h_service_new(struct req *rq, struct resp *rs)
+/* ---- practitioners ---- */
+
+static json_t *practitioner_json(const union ref_row *r)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!svc_reference_may(&c, ACT_CREATE, a)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
-        return;
-    }
-    struct service_form f = {NULL, NULL, NULL, NULL};
-    struct field_errors e = {0};
-    service_form(rq, rs, 200, &f, &e, NULL, qs);
-}
-
-static void h_service_create(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!a) {
-        no_authority(rq, rs);
-        return;
-    }
-    struct service_form f;
-    read_service(rq, &f);
-    struct field_errors e = {0};
-    struct service_row out;
-    enum svc_status st = svc_service_create(&c, a, &f, &e, &out);
-    if (st == SVC_OK)
-        answer_saved(rq, rs, "service", json_service(&out), "/services", out.id, true);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        service_form(rq, rs, 400, &f, &e, NULL, qs);
-    else
-        view_svc_error(rq, rs, st);
-}
-
-static json_t *json_practitioner(const struct practitioner_row *r);
-static void collect_practitioner(void *arr, const struct practitioner_row *r);
-
-static void h_service_view(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct service_row r;
-    enum svc_status st = svc_service_get(&c, rq->id, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "service", json_service(&r)));
-        return;
-    }
-    json_t *ctx = page(rq, r.name, "/services", "Services");
-    json_object_set_new(ctx, "service", json_service(&r));
-    json_t *people = json_array();
-    (void)svc_practitioner_list(&c, r.authority_id, r.id, false, collect_practitioner, people);
-    json_object_set_new(ctx, "practitioners", people);
-    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
-                                                                  r.authority_id, 0)));
-    flash(ctx, rq, "Service added", "Service saved");
-    view_render(rq, rs, 200, "ref_service", ctx);
-}
-
-static void h_service_edit(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct service_row r;
-    enum svc_status st = svc_service_get(&c, rq->id, &r);
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    struct service_form f = {r.name, r.code, r.org_kind, r.active ? "yes" : "no"};
-    struct field_errors e = {0};
-    service_form(rq, rs, 200, &f, &e, &r, "");
-}
-
-static void h_service_update(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct service_form f;
-    read_service(rq, &f);
-    struct field_errors e = {0};
-    struct service_row out;
-    enum svc_status st = svc_service_update(&c, rq->id, &f, &e, &out);
-    if (st == SVC_OK) {
-        answer_saved(rq, rs, "service", json_service(&out), "/services", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        struct service_row cur;
-        if (svc_service_get(&c, rq->id, &cur) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        service_form(rq, rs, 400, &f, &e, &cur, "");
-    } else {
-        view_svc_error(rq, rs, st);
-    }
-}
-
-/* ---- practitioners ----------------------------------------------------- */
-
-static json_t *json_practitioner(const struct practitioner_row *r)
-{
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:I, s:{s:I, s:s}}", "id", (json_int_t)r->id,
-                          "authority_id", (json_int_t)r->authority_id, "name", r->name, "job_title",
-                          r->job_title, "email", r->email, "active", r->active, "service_id",
-                          (json_int_t)r->service_id, "service", "id", (json_int_t)r->service_id, "name",
-                          r->service_name);
-    json_object_set_new(o, "school_id", opt_id_json(r->school_id));
-    json_object_set_new(o, "user_id", opt_id_json(r->user_id));
-    return o;
-}
-
-static void collect_practitioner(void *arr, const struct practitioner_row *r)
-{
-    json_array_append_new(arr, json_practitioner(r));
+    return json_practitioner(&r->practitioner);
 }
 
 /* Adds school {id, name} to each practitioner that has one (after the
@@ -415,15 +273,26 @@ static void add_school_names(struct svc_ctx *c, json_t *people)
     }
 }
 
-static void read_practitioner(struct req *rq, struct practitioner_form *f)
+/* A practitioner's school and linked account. */
+static void practitioner_extra(struct svc_ctx *c, const union ref_row *u, json_t *p)
 {
-    f->name = req_param(rq, "name");
-    f->job_title = req_param(rq, "job_title");
-    f->email = req_param(rq, "email");
-    f->service_id = req_param(rq, "service_id");
-    f->school_id = req_param(rq, "school_id");
-    f->user_id = req_param(rq, "user_id");
-    f->active = req_param(rq, "active");
+    const struct practitioner_row *r = &u->practitioner;
+    json_t *one = json_array();
+    json_array_append(one, p);
+    add_school_names(c, one);
+    json_decref(one);
+    char username[64];
+    if (r->user_id > 0 && svc_reference_username(c, r->authority_id, r->user_id, username) == SVC_OK)
+        json_object_set_new(p, "user", json_pack("{s:I, s:s}", "id", (json_int_t)r->user_id, "username",
+                                                 username));
+}
+
+static void fill_practitioner(struct req *rq, const union ref_row *u, union ref_form *f)
+{
+    const struct practitioner_row *r = &u->practitioner;
+    f->practitioner = (struct practitioner_form){r->name, r->job_title, r->email, req_id_text(rq, r->service_id),
+                                                 req_id_text(rq, r->school_id), req_id_text(rq, r->user_id),
+                                                 r->active ? "yes" : "no"};
 }
 
 struct opts {
@@ -466,24 +335,11 @@ static void add_user_option(void *arg, const struct ref_user_row *u)
 }
 
 /* A select field with a first blank option. */
-static json_t *select_field(const char *name, const char *label, const char *hint, const char *blank,
-                            const char *current, const struct field_errors *e)
+static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, const struct field_errors *e,
+                                   const union ref_row *cur, int64_t a, json_t *ctx)
 {
-    json_t *f = fld_input(name, label, NULL, e, hint);
-    json_object_del(f, "value");
-    json_object_del(f, "type");
-    fld_add_option(f, "", blank, current ? current : "");
-    return f;
-}
-
-static void practitioner_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
-                              const struct practitioner_form *f, const struct field_errors *e,
-                              const struct practitioner_row *cur, int64_t a, const char *qs)
-{
-    json_t *ctx = page(rq, cur ? "Change a practitioner" : "Add a practitioner", "/practitioners",
-                       "Practitioners");
-    if (cur)
-        json_object_set_new(ctx, "caption", json_string(cur->name));
+    (void)ctx;
+    const struct practitioner_form *f = &u->practitioner;
     json_t *fields = json_array();
     json_t *name = fld_input("name", "Name", f->name, e, NULL);
     json_object_set_new(name, "spellcheck_off", json_true());
@@ -497,13 +353,13 @@ static void practitioner_form(struct req *rq, struct resp *rs, struct svc_ctx *c
     json_object_set_new(email, "spellcheck_off", json_true());
     json_array_append_new(fields, as(email, "kind_input"));
 
-    json_t *svc = select_field("service_id", "Service", NULL, "Select service", f->service_id, e);
+    json_t *svc = fld_select_blank("service_id", "Service", e, NULL, "Select service", f->service_id);
     struct opts o = {svc, f->service_id, a, false};
     (void)svc_service_list(c, a, false, add_service_option, &o);
     json_array_append_new(fields, as(svc, "kind_select"));
 
-    json_t *school = select_field("school_id", "School (optional)", "For members of school staff",
-                                  "Not school staff", f->school_id, e);
+    json_t *school = fld_select_blank("school_id", "School (optional)", e, "For members of school staff",
+                                      "Not school staff", f->school_id);
     o = (struct opts){school, f->school_id, a, false};
     struct page_req pg = {1, 200};
     int64_t total = 0;
@@ -514,220 +370,51 @@ static void practitioner_form(struct req *rq, struct resp *rs, struct svc_ctx *c
     } while ((pg.page - 1) * pg.per_page < total && pg.page <= 50);
     json_array_append_new(fields, as(school, "kind_select"));
 
-    json_t *user = select_field("user_id", "User account (optional)",
-                                "The practitioner's own account, if they sign in to this service",
-                                "No account", f->user_id, e);
+    json_t *user = fld_select_blank("user_id", "User account (optional)", e,
+                                    "The practitioner's own account, if they sign in to this service",
+                                    "No account", f->user_id);
     o = (struct opts){user, f->user_id, a, false};
     (void)svc_reference_users(c, a, add_user_option, &o);
     json_array_append_new(fields, as(user, "kind_select"));
     if (cur)
         json_array_append_new(fields, active_radios(f->active, e, "Status"));
-
-    char action[64], cancel[64];
-    if (cur) {
-        snprintf(action, sizeof action, "/practitioners/%lld/edit", (long long)cur->id);
-        snprintf(cancel, sizeof cancel, "/practitioners/%lld", (long long)cur->id);
-    } else {
-        snprintf(action, sizeof action, "/practitioners");
-        snprintf(cancel, sizeof cancel, "/practitioners%s%s", qs[0] ? "?" : "", qs);
-    }
-    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add practitioner",
-                    qs);
+    return fields;
 }
 
-static void h_practitioner_list(struct req *rq, struct resp *rs)
+/* The list's filter by service. */
+static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, int64_t a, const char *qs,
+                                int64_t service)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!a) {
-        no_authority(rq, rs);
-        return;
-    }
-    const char *act = req_query(rq, "active");
-    bool active_only = act && strcmp(act, "yes") == 0;
-    int64_t service = parse_id(req_query(rq, "service"));
-    json_t *rows = json_array();
-    enum svc_status st = svc_practitioner_list(&c, a, service, active_only, collect_practitioner, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    add_school_names(&c, rows);
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "practitioners", rows));
-        return;
-    }
-    json_t *ctx = page(rq, "Practitioners", NULL, NULL);
-    json_object_set_new(ctx, "practitioners", rows);
-    json_object_set_new(ctx, "authority_qs", json_string(qs));
     if (qs[0])
         json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
     json_object_set_new(ctx, "filtered", json_boolean(service > 0));
-    const char *cur = service > 0 ? id_text(rq, service) : "";
-    json_t *sf = select_field("service", "Service", NULL, "All services", cur, NULL);
+    const char *cur = service > 0 ? req_id_text(rq, service) : "";
+    json_t *sf = fld_select_blank("service", "Service", NULL, NULL, "All services", cur);
     struct opts o = {sf, cur, a, true};
-    (void)svc_service_list(&c, a, false, add_service_option, &o);
+    (void)svc_service_list(c, a, false, add_service_option, &o);
     json_object_set_new(ctx, "service_filter", sf);
-    json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
-    view_render(rq, rs, 200, "ref_practitioners", ctx);
 }
 
-static void h_practitioner_new(struct req *rq, struct resp *rs)
+/* ---- the signposting playbook ---- */
+
+static json_t *resource_json(const union ref_row *r)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!svc_reference_may(&c, ACT_CREATE, a)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
-        return;
-    }
-    struct practitioner_form f;
-    memset(&f, 0, sizeof f);
-    f.service_id = req_query(rq, "service");
-    struct field_errors e = {0};
-    practitioner_form(rq, rs, &c, 200, &f, &e, NULL, a, qs);
+    return json_resource(&r->resource);
 }
 
-static void h_practitioner_create(struct req *rq, struct resp *rs)
+static void fill_resource(struct req *rq, const union ref_row *u, union ref_form *f)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    if (!a) {
-        no_authority(rq, rs);
-        return;
-    }
-    struct practitioner_form f;
-    read_practitioner(rq, &f);
-    struct field_errors e = {0};
-    struct practitioner_row out;
-    enum svc_status st = svc_practitioner_create(&c, a, &f, &e, &out);
-    if (st == SVC_OK && svc_practitioner_get(&c, out.id, &out) != SVC_OK)
-        st = SVC_ERROR;   /* read back for the service's name */
-    if (st == SVC_OK)
-        answer_saved(rq, rs, "practitioner", json_practitioner(&out), "/practitioners", out.id, true);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        practitioner_form(rq, rs, &c, 400, &f, &e, NULL, a, qs);
-    else
-        view_svc_error(rq, rs, st);
+    (void)rq;
+    const struct resource_row *r = &u->resource;
+    f->resource = (struct resource_form){r->title, r->kind, r->audience, r->url, r->description,
+                                         r->active ? "yes" : "no"};
 }
 
-static void h_practitioner_view(struct req *rq, struct resp *rs)
+static json_t *resource_fields(struct svc_ctx *c, const union ref_form *u, const struct field_errors *e,
+                               const union ref_row *cur, int64_t a, json_t *ctx)
 {
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct practitioner_row r;
-    enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    json_t *p = json_practitioner(&r);
-    json_t *one = json_array();
-    json_array_append(one, p);
-    add_school_names(&c, one);
-    json_decref(one);
-    char username[64];
-    if (r.user_id > 0 && svc_reference_username(&c, r.authority_id, r.user_id, username) == SVC_OK)
-        json_object_set_new(p, "user", json_pack("{s:I, s:s}", "id", (json_int_t)r.user_id, "username",
-                                                 username));
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "practitioner", p));
-        return;
-    }
-    json_t *ctx = page(rq, r.name, "/practitioners", "Practitioners");
-    json_object_set_new(ctx, "practitioner", p);
-    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
-                                                                  r.authority_id, 0)));
-    flash(ctx, rq, "Practitioner added", "Practitioner saved");
-    view_render(rq, rs, 200, "ref_practitioner", ctx);
-}
-
-static void h_practitioner_edit(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct practitioner_row r;
-    enum svc_status st = svc_practitioner_get(&c, rq->id, &r);
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    struct practitioner_form f = {r.name, r.job_title, r.email, id_text(rq, r.service_id),
-                                  id_text(rq, r.school_id), id_text(rq, r.user_id), r.active ? "yes" : "no"};
-    struct field_errors e = {0};
-    practitioner_form(rq, rs, &c, 200, &f, &e, &r, r.authority_id, "");
-}
-
-static void h_practitioner_update(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct practitioner_form f;
-    read_practitioner(rq, &f);
-    struct field_errors e = {0};
-    struct practitioner_row out;
-    enum svc_status st = svc_practitioner_update(&c, rq->id, &f, &e, &out);
-    if (st == SVC_OK && svc_practitioner_get(&c, out.id, &out) != SVC_OK)
-        st = SVC_ERROR;
-    if (st == SVC_OK) {
-        answer_saved(rq, rs, "practitioner", json_practitioner(&out), "/practitioners", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        struct practitioner_row cur;
-        if (svc_practitioner_get(&c, rq->id, &cur) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        practitioner_form(rq, rs, &c, 400, &f, &e, &cur, cur.authority_id, "");
-    } else {
-        view_svc_error(rq, rs, st);
-    }
-}
-
-/* ---- the signposting playbook ------------------------------------------ */
-
-static json_t *json_resource(const struct resource_row *r)
-{
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id,
-                     "authority_id", (json_int_t)r->authority_id, "title", r->title, "kind", r->kind,
-                     "kind_label", label_of(&ref_resource_kinds, r->kind), "audience", r->audience,
-                     "audience_label", label_of(&ref_audiences, r->audience), "url", r->url, "description",
-                     r->description, "active", r->active);
-}
-
-static void collect_resource(void *arr, const struct resource_row *r)
-{
-    json_array_append_new(arr, json_resource(r));
-}
-
-static void read_resource(struct req *rq, struct resource_form *f)
-{
-    f->title = req_param(rq, "title");
-    f->kind = req_param(rq, "kind");
-    f->audience = req_param(rq, "audience");
-    f->url = req_param(rq, "url");
-    f->description = req_param(rq, "description");
-    f->active = req_param(rq, "active");
-}
-
-static void resource_form(struct req *rq, struct resp *rs, int status, const struct resource_form *f,
-                          const struct field_errors *e, const struct resource_row *cur, const char *qs)
-{
-    json_t *ctx = page(rq, cur ? "Change a playbook resource" : "Add a playbook resource", "/playbook",
-                       "Signposting playbook");
-    if (cur)
-        json_object_set_new(ctx, "caption", json_string(cur->title));
+    (void)c, (void)a, (void)ctx;
+    const struct resource_form *f = &u->resource;
     json_t *fields = json_array();
     json_array_append_new(fields, as(fld_input("title", "Title", f->title, e, NULL), "kind_input"));
     json_array_append_new(fields, as(fld_radios_codes("kind", "What kind of resource is it?", f->kind, e,
@@ -745,21 +432,89 @@ static void resource_form(struct req *rq, struct resp *rs, int status, const str
     json_array_append_new(fields, as(desc, "kind_textarea"));
     if (cur)
         json_array_append_new(fields, active_radios(f->active, e, "Status"));
-    char action[64], cancel[64];
-    if (cur) {
-        snprintf(action, sizeof action, "/playbook/%lld/edit", (long long)cur->id);
-        snprintf(cancel, sizeof cancel, "/playbook/%lld", (long long)cur->id);
-    } else {
-        snprintf(action, sizeof action, "/playbook");
-        snprintf(cancel, sizeof cancel, "/playbook%s%s", qs[0] ? "?" : "", qs);
-    }
-    render_ref_form(rq, rs, status, ctx, fields, e, action, cancel, cur ? "Save changes" : "Add resource", qs);
+    return fields;
 }
 
-static void h_resource_list(struct req *rq, struct resp *rs)
+/* ---- one set of handlers ---- */
+
+static const struct ref_page ref_pages[] = {
+    {Q_REF_SERVICE, "/services", "service", "services", "Services", "Add a service", "Change a service",
+     "Add service", "ref_services", "ref_service", "Service added", "Service saved",
+     offsetof(struct service_row, name),
+     {{"name", offsetof(struct service_form, name)}, {"code", offsetof(struct service_form, code)},
+      {"org_kind", offsetof(struct service_form, org_kind)}, {"active", offsetof(struct service_form, active)}},
+     fill_service, service_json, service_fields,
+     NULL, service_page},
+    {Q_REF_PRACTITIONER, "/practitioners", "practitioner", "practitioners", "Practitioners", "Add a practitioner",
+     "Change a practitioner", "Add practitioner", "ref_practitioners", "ref_practitioner", "Practitioner added",
+     "Practitioner saved", offsetof(struct practitioner_row, name),
+     {{"name", offsetof(struct practitioner_form, name)},
+      {"job_title", offsetof(struct practitioner_form, job_title)},
+      {"email", offsetof(struct practitioner_form, email)},
+      {"service_id", offsetof(struct practitioner_form, service_id)},
+      {"school_id", offsetof(struct practitioner_form, school_id)},
+      {"user_id", offsetof(struct practitioner_form, user_id)}, {"active", offsetof(struct practitioner_form, active)}},
+     fill_practitioner,
+     practitioner_json, practitioner_fields, practitioner_extra, NULL},
+    {Q_REF_RESOURCE, "/playbook", "resource", "resources", "Signposting playbook", "Add a playbook resource",
+     "Change a playbook resource", "Add resource", "ref_playbook", "ref_resource", "Resource added to the playbook",
+     "Resource saved", offsetof(struct resource_row, title),
+     {{"title", offsetof(struct resource_form, title)}, {"kind", offsetof(struct resource_form, kind)},
+      {"audience", offsetof(struct resource_form, audience)}, {"url", offsetof(struct resource_form, url)},
+      {"description", offsetof(struct resource_form, description)},
+      {"active", offsetof(struct resource_form, active)}},
+     fill_resource, resource_json,
+     resource_fields, NULL, NULL},
+};
+
+/* The kind a request is about, from its path (the routes below only send
+ * these three here). */
+static const struct ref_page *kind_of(const struct req *rq)
 {
+    const char *p = rq->path;
+    if (strncmp(p, "/api/v1/", 8) == 0)
+        p += 7;
+    for (size_t i = 0; i < sizeof ref_pages / sizeof ref_pages[0]; i++) {
+        size_t n = strlen(ref_pages[i].path);
+        if (strncmp(p, ref_pages[i].path, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+            return &ref_pages[i];
+    }
+    return &ref_pages[0];
+}
+
+/* The add or change form, with its errors. */
+static void ref_form(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct ref_page *k, int status,
+                     const union ref_form *f, const struct field_errors *e, const union ref_row *cur, int64_t a,
+                     const char *qs)
+{
+    json_t *ctx = page(rq, cur ? k->change_title : k->add_title, k->path, k->title);
+    if (cur)
+        json_object_set_new(ctx, "caption", json_string(name_of(k, cur)));
+    json_t *fields = k->fields(c, f, e, cur, a, ctx);
+    char action[64], cancel[64];
+    if (cur) {
+        snprintf(action, sizeof action, "%s/%lld/edit", k->path, (long long)cur->service.id);
+        snprintf(cancel, sizeof cancel, "%s/%lld", k->path, (long long)cur->service.id);
+    } else {
+        snprintf(action, sizeof action, "%s", k->path);
+        snprintf(cancel, sizeof cancel, "%s%s%s", k->path, qs[0] ? "?" : "", qs);
+    }
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "submit_label", json_string(cur ? "Save changes" : k->add_label));
+    if (qs[0])
+        json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "ref_form", ctx);
+}
+
+static void h_ref_list(struct req *rq, struct resp *rs)
+{
+    const struct ref_page *k = kind_of(rq);
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -768,127 +523,155 @@ static void h_resource_list(struct req *rq, struct resp *rs)
     }
     const char *act = req_query(rq, "active");
     bool active_only = act && strcmp(act, "yes") == 0;
+    int64_t service = k->q == Q_REF_PRACTITIONER ? parse_id(req_query(rq, "service")) : 0;
     json_t *rows = json_array();
-    enum svc_status st = svc_resource_list(&c, a, active_only, collect_resource, rows);
+    struct collect each = {k, rows};
+    enum svc_status st = svc_ref_list(&c, k->q, a, active_only, service, collect, &each);
     if (st != SVC_OK) {
         json_decref(rows);
         view_svc_error(rq, rs, st);
         return;
     }
+    if (k->q == Q_REF_PRACTITIONER)
+        add_school_names(&c, rows);
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "resources", rows));
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, k->many, rows));
         return;
     }
-    json_t *ctx = page(rq, "Signposting playbook", NULL, NULL);
-    json_object_set_new(ctx, "resources", rows);
+    json_t *ctx = page(rq, k->title, NULL, NULL);
+    json_object_set_new(ctx, k->many, rows);
     json_object_set_new(ctx, "authority_qs", json_string(qs));
+    if (k->q == Q_REF_PRACTITIONER)
+        practitioner_filter(rq, &c, ctx, a, qs, service);
     json_object_set_new(ctx, "can_create", json_boolean(svc_reference_may(&c, ACT_CREATE, a)));
-    view_render(rq, rs, 200, "ref_playbook", ctx);
+    view_render(rq, rs, 200, k->list_tmpl, ctx);
 }
 
-static void h_resource_new(struct req *rq, struct resp *rs)
+static void h_ref_new(struct req *rq, struct resp *rs)
 {
+    const struct ref_page *k = kind_of(rq);
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!svc_reference_may(&c, ACT_CREATE, a)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    struct resource_form f;
+    union ref_form f;
     memset(&f, 0, sizeof f);
+    if (k->q == Q_REF_PRACTITIONER)
+        f.practitioner.service_id = req_query(rq, "service");
     struct field_errors e = {0};
-    resource_form(rq, rs, 200, &f, &e, NULL, qs);
+    ref_form(rq, rs, &c, k, 200, &f, &e, NULL, a, qs);
 }
 
-static void h_resource_create(struct req *rq, struct resp *rs)
+/* A save's success: the record as stored (a practitioner's service name
+ * comes from its service). */
+static void ref_saved(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct ref_page *k,
+                      union ref_row *out, bool created)
 {
+    if (svc_ref_get(c, k->q, out->service.id, out) != SVC_OK) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    view_saved(rq, rs, created ? 201 : 200, k->one, k->json(out), "%s/%lld?saved=%s", k->path,
+               (long long)out->service.id, created ? "added" : "updated");
+}
+
+static void h_ref_create(struct req *rq, struct resp *rs)
+{
+    const struct ref_page *k = kind_of(rq);
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
-    if (!a) {
-        no_authority(rq, rs);
-        return;
-    }
-    struct resource_form f;
-    read_resource(rq, &f);
-    struct field_errors e = {0};
-    struct resource_row out;
-    enum svc_status st = svc_resource_create(&c, a, &f, &e, &out);
-    if (st == SVC_OK)
-        answer_saved(rq, rs, "resource", json_resource(&out), "/playbook", out.id, true);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        resource_form(rq, rs, 400, &f, &e, NULL, qs);
-    else
-        view_svc_error(rq, rs, st);
-}
-
-static void h_resource_view(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct resource_row r;
-    enum svc_status st = svc_resource_get(&c, rq->id, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "resource", json_resource(&r)));
-        return;
-    }
-    json_t *ctx = page(rq, r.title, "/playbook", "Signposting playbook");
-    json_object_set_new(ctx, "resource", json_resource(&r));
-    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id,
-                                                                  r.authority_id, 0)));
-    flash(ctx, rq, "Resource added to the playbook", "Resource saved");
-    view_render(rq, rs, 200, "ref_resource", ctx);
-}
-
-static void h_resource_edit(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct resource_row r;
-    enum svc_status st = svc_resource_get(&c, rq->id, &r);
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r.id, r.authority_id, 0))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    struct resource_form f = {r.title, r.kind, r.audience, r.url, r.description, r.active ? "yes" : "no"};
-    struct field_errors e = {0};
-    resource_form(rq, rs, 200, &f, &e, &r, "");
-}
-
-static void h_resource_update(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    ctx_init(rq, &c);
-    struct resource_form f;
-    read_resource(rq, &f);
-    struct field_errors e = {0};
-    struct resource_row out;
-    enum svc_status st = svc_resource_update(&c, rq->id, &f, &e, &out);
-    if (st == SVC_OK) {
-        answer_saved(rq, rs, "resource", json_resource(&out), "/playbook", out.id, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
-        struct resource_row cur;
-        if (svc_resource_get(&c, rq->id, &cur) != SVC_OK) {
+    union ref_row *out = req_alloc(rq, sizeof *out);
+    if (!a || !out) {
+        if (out)
+            no_authority(rq, rs);
+        else
             view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        resource_form(rq, rs, 400, &f, &e, &cur, "");
-    } else {
-        view_svc_error(rq, rs, st);
+        return;
     }
+    union ref_form f;
+    read_form(rq, k, &f);
+    struct field_errors e = {0};
+    enum svc_status st = svc_ref_create(&c, k->q, a, &f, &e, out);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        ref_saved(rq, rs, &c, k, out, true);
+    else if (n == SAVE_FORM)
+        ref_form(rq, rs, &c, k, 400, &f, &e, NULL, a, qs);
+}
+
+static void h_ref_view(struct req *rq, struct resp *rs)
+{
+    const struct ref_page *k = kind_of(rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    union ref_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_ref_get(&c, k->q, rq->id, r) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *o = k->json(r);
+    if (k->record_extra)
+        k->record_extra(&c, r, o);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", k->one, o));
+        return;
+    }
+    json_t *ctx = page(rq, name_of(k, r), k->path, k->title);
+    json_object_set_new(ctx, k->one, o);
+    if (k->page_extra)
+        k->page_extra(&c, r, ctx);
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_REFERENCE, r->service.id,
+                                                                  r->service.authority_id, 0)));
+    flash(ctx, rq, k->added, k->saved);
+    view_render(rq, rs, 200, k->view_tmpl, ctx);
+}
+
+/* The record of the address, if the user may change it. */
+static enum svc_status editable(struct svc_ctx *c, const struct ref_page *k, int64_t id, union ref_row *r)
+{
+    enum svc_status st = r ? svc_ref_get(c, k->q, id, r) : SVC_ERROR;
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_REFERENCE, id, r->service.authority_id, 0))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
+static void h_ref_edit(struct req *rq, struct resp *rs)
+{
+    const struct ref_page *k = kind_of(rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    union ref_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = editable(&c, k, rq->id, r);
+    if (view_failed(rq, rs, st))
+        return;
+    union ref_form f;
+    k->fill(rq, r, &f);
+    struct field_errors e = {0};
+    ref_form(rq, rs, &c, k, 200, &f, &e, r, r->service.authority_id, "");
+}
+
+static void h_ref_update(struct req *rq, struct resp *rs)
+{
+    const struct ref_page *k = kind_of(rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    union ref_form f;
+    read_form(rq, k, &f);
+    struct field_errors e = {0};
+    union ref_row *out = req_alloc(rq, sizeof *out), *cur = req_alloc(rq, sizeof *cur);
+    enum svc_status st = out && cur ? svc_ref_update(&c, k->q, rq->id, &f, &e, out) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        ref_saved(rq, rs, &c, k, out, false);
+    else if (n == SAVE_FORM && svc_ref_get(&c, k->q, rq->id, cur) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_FORM)
+        ref_form(rq, rs, &c, k, 400, &f, &e, cur, cur->service.authority_id, "");
 }
 
 /* ---- term dates -------------------------------------------------------- */
@@ -920,19 +703,11 @@ static void year_label(int year, char out[16])
 /* "Wednesday 3 September 2025". */
 static void day_text(const char *iso, char out[40])
 {
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                                        "Sunday"};
     int32_t d;
-    int y, m, dd;
-    if (day_parse(iso, &d) != 0) {
+    if (day_parse(iso, &d) != 0)
         snprintf(out, 40, "%.10s", iso);
-        return;
-    }
-    ymd_from_day(d, &y, &m, &dd);
-    int wd = day_weekday(d);
-    snprintf(out, 40, "%s %d %s %d", days[(wd - 1) % 7], dd, months[(m - 1) % 12], y % 10000);
+    else
+        day_label_long(d, out, 40);
 }
 
 static void collect_closure(void *arr, const struct closure_row *r)
@@ -973,7 +748,7 @@ static json_t *json_year(struct svc_ctx *c, int64_t a, int year, enum svc_status
 static void h_terms_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -1175,9 +950,7 @@ static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c
     view_render(rq, rs, status, "ref_terms_form", ctx);
 }
 
-/* Checks before showing or changing a year: the authority, the year, and
- * permission to change term dates there. */
-static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t a, int year)
+static bool terms_may_edit(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t a, int year)
 {
     if (!a) {
         no_authority(rq, rs);
@@ -1194,14 +967,25 @@ static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     return true;
 }
 
+/* Checks before showing or changing a year: the authority (*a, with qs
+ * for links), the year (*year), and permission to change term dates
+ * there; false after answering. */
+static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, char qs[QS_MAX], int64_t *a,
+                          int *year)
+{
+    req_svc_ctx(rq, c);
+    *a = which_authority(rq, c, qs);
+    *year = requested_year(rq, c);
+    return terms_may_edit(rq, rs, c, *a, *year);
+}
+
 static void h_terms_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     struct terms_page tp;
     memset(&tp, 0, sizeof tp);
@@ -1221,11 +1005,10 @@ static void back_to_edit(struct resp *rs, int year, const char *qs, const char *
 static void h_terms_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     struct terms_page tp;
     memset(&tp, 0, sizeof tp);
@@ -1288,11 +1071,10 @@ static void h_terms_update(struct req *rq, struct resp *rs)
 static void h_api_terms_put(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
     char qs[QS_MAX];
-    int64_t a = which_authority(rq, &c, qs);
-    int year = requested_year(rq, &c);
-    if (!terms_edit_ok(rq, rs, &c, a, year))
+    int64_t a;
+    int year;
+    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
         return;
     if (!rq->json || !json_is_object(rq->json)) {
         view_error(rq, rs, 400, "Bad request", "Send a JSON object");
@@ -1342,10 +1124,8 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
         view_invalid_json(rs, &e);
         return;
     }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *y = json_year(&c, a, year, &st);
     if (!y) {
         view_svc_error(rq, rs, st);
@@ -1359,48 +1139,47 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
 static const struct route routes[] = {
     {"GET", "/settings", h_settings, 0},
 
-    {"GET", "/services", h_service_list, 0},
-    {"GET", "/services/new", h_service_new, 0},
-    {"POST", "/services", h_service_create, 0},
-    {"GET", "/services/:id", h_service_view, 0},
-    {"GET", "/services/:id/edit", h_service_edit, 0},
-    {"POST", "/services/:id/edit", h_service_update, 0},
+    {"GET", "/services", h_ref_list, 0},
+    {"GET", "/services/new", h_ref_new, 0},
+    {"POST", "/services", h_ref_create, 0},
+    {"GET", "/services/:id", h_ref_view, 0},
+    {"GET", "/services/:id/edit", h_ref_edit, 0},
+    {"POST", "/services/:id/edit", h_ref_update, 0},
 
-    {"GET", "/practitioners", h_practitioner_list, 0},
-    {"GET", "/practitioners/new", h_practitioner_new, 0},
-    {"POST", "/practitioners", h_practitioner_create, 0},
-    {"GET", "/practitioners/:id", h_practitioner_view, 0},
-    {"GET", "/practitioners/:id/edit", h_practitioner_edit, 0},
-    {"POST", "/practitioners/:id/edit", h_practitioner_update, 0},
+    {"GET", "/practitioners", h_ref_list, 0},
+    {"GET", "/practitioners/new", h_ref_new, 0},
+    {"POST", "/practitioners", h_ref_create, 0},
+    {"GET", "/practitioners/:id", h_ref_view, 0},
+    {"GET", "/practitioners/:id/edit", h_ref_edit, 0},
+    {"POST", "/practitioners/:id/edit", h_ref_update, 0},
 
-    {"GET", "/playbook", h_resource_list, 0},
-    {"GET", "/playbook/new", h_resource_new, 0},
-    {"POST", "/playbook", h_resource_create, 0},
-    {"GET", "/playbook/:id", h_resource_view, 0},
-    {"GET", "/playbook/:id/edit", h_resource_edit, 0},
-    {"POST", "/playbook/:id/edit", h_resource_update, 0},
+    {"GET", "/playbook", h_ref_list, 0},
+    {"GET", "/playbook/new", h_ref_new, 0},
+    {"POST", "/playbook", h_ref_create, 0},
+    {"GET", "/playbook/:id", h_ref_view, 0},
+    {"GET", "/playbook/:id/edit", h_ref_edit, 0},
+    {"POST", "/playbook/:id/edit", h_ref_update, 0},
 
     {"GET", "/term-dates", h_terms_view, 0},
     {"GET", "/term-dates/:id", h_terms_view, 0},
     {"GET", "/term-dates/:id/edit", h_terms_edit, 0},
     {"POST", "/term-dates/:id/edit", h_terms_update, 0},
 
-    {"GET", "/api/v1/services", h_service_list, 0},
-    {"POST", "/api/v1/services", h_service_create, 0},
-    {"GET", "/api/v1/services/:id", h_service_view, 0},
-    {"PUT", "/api/v1/services/:id", h_service_update, 0},
-    {"GET", "/api/v1/practitioners", h_practitioner_list, 0},
-    {"POST", "/api/v1/practitioners", h_practitioner_create, 0},
-    {"GET", "/api/v1/practitioners/:id", h_practitioner_view, 0},
-    {"PUT", "/api/v1/practitioners/:id", h_practitioner_update, 0},
-    {"GET", "/api/v1/playbook", h_resource_list, 0},
-    {"POST", "/api/v1/playbook", h_resource_create, 0},
-    {"GET", "/api/v1/playbook/:id", h_resource_view, 0},
-    {"PUT", "/api/v1/playbook/:id", h_resource_update, 0},
+    {"GET", "/api/v1/services", h_ref_list, 0},
+    {"POST", "/api/v1/services", h_ref_create, 0},
+    {"GET", "/api/v1/services/:id", h_ref_view, 0},
+    {"PUT", "/api/v1/services/:id", h_ref_update, 0},
+    {"GET", "/api/v1/practitioners", h_ref_list, 0},
+    {"POST", "/api/v1/practitioners", h_ref_create, 0},
+    {"GET", "/api/v1/practitioners/:id", h_ref_view, 0},
+    {"PUT", "/api/v1/practitioners/:id", h_ref_update, 0},
+    {"GET", "/api/v1/playbook", h_ref_list, 0},
+    {"POST", "/api/v1/playbook", h_ref_create, 0},
+    {"GET", "/api/v1/playbook/:id", h_ref_view, 0},
+    {"PUT", "/api/v1/playbook/:id", h_ref_update, 0},
     {"GET", "/api/v1/term-dates", h_terms_view, 0},
     {"GET", "/api/v1/term-dates/:id", h_terms_view, 0},
     {"PUT", "/api/v1/term-dates/:id", h_api_terms_put, 0},
 };
 
-extern const struct route_table reference_table;
 ROUTE_TABLE(reference_table, routes);

@@ -6,7 +6,7 @@
 #include "core/codes.h"
 #include "service/svc_places.h"
 #include "web/form.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/view.h"
@@ -116,10 +116,10 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "school_form", ctx);
 }
 
-void h_school_list(struct req *rq, struct resp *rs)
+static void h_school_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -160,10 +160,10 @@ void h_school_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "school_list", ctx);
 }
 
-void h_school_new(struct req *rq, struct resp *rs)
+static void h_school_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -173,46 +173,37 @@ void h_school_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, &c, 200, &f, &e, 0);
 }
 
-static void saved(struct req *rq, struct resp *rs, const struct school *s, int created)
-{
-    if (rq->api) {
-        view_json(rs, created ? 201 : 200, json_pack("{s:o}", "school", json_school(s)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/schools/%lld?saved=%s", (long long)s->id, created ? "added" : "updated");
-    resp_redirect(rs, loc);
-}
-
-void h_school_create(struct req *rq, struct resp *rs)
+/* Creates (id 0) or updates the school id from the form. */
+static void save(struct req *rq, struct resp *rs, int64_t id)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
     struct school s;
-    enum svc_status st = svc_school_create(&c, &f, &e, &s);
-    if (st == SVC_OK)
-        saved(rq, rs, &s, 1);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, 0);
-    else
-        view_svc_error(rq, rs, st);
+    enum svc_status st = id ? svc_school_update(&c, id, &f, &e, &s) : svc_school_create(&c, &f, &e, &s);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, id ? 200 : 201, "school", json_school(&s), "/schools/%lld?saved=%s",
+                   (long long)s.id, id ? "updated" : "added");
+    else if (n == SAVE_FORM)
+        render_form(rq, rs, &c, 400, &f, &e, id);
 }
 
-void h_school_view(struct req *rq, struct resp *rs)
+static void h_school_create(struct req *rq, struct resp *rs)
+{
+    save(rq, rs, 0);
+}
+
+static void h_school_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "school", json_school(&s)));
         return;
@@ -235,39 +226,39 @@ void h_school_view(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "school_view", ctx);
 }
 
-void h_school_edit(struct req *rq, struct resp *rs)
+static void h_school_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    req_svc_ctx(rq, &c);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_SCHOOL, s.id, s.authority_id, s.id))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct school_form f;
     form_from_school(rq, &s, &f);
     struct field_errors e = {0};
     render_form(rq, rs, &c, 200, &f, &e, s.id);
 }
 
-void h_school_update(struct req *rq, struct resp *rs)
+static void h_school_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
-    struct school_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct school s;
-    enum svc_status st = svc_school_update(&c, rq->id, &f, &e, &s);
-    if (st == SVC_OK)
-        saved(rq, rs, &s, 0);
-    else if (st == SVC_INVALID && rq->api)
-        view_invalid_json(rs, &e);
-    else if (st == SVC_INVALID)
-        render_form(rq, rs, &c, 400, &f, &e, rq->id);
-    else
-        view_svc_error(rq, rs, st);
+    save(rq, rs, rq->id);
 }
+
+static const struct route schools_routes[] = {
+    {"GET", "/schools", h_school_list, 0},
+    {"GET", "/schools/new", h_school_new, 0},
+    {"POST", "/schools", h_school_create, 0},
+    {"GET", "/schools/:id", h_school_view, 0},
+    {"GET", "/schools/:id/edit", h_school_edit, 0},
+    {"POST", "/schools/:id/edit", h_school_update, 0},
+
+    {"GET", "/api/v1/schools", h_school_list, 0},
+    {"POST", "/api/v1/schools", h_school_create, 0},
+    {"GET", "/api/v1/schools/:id", h_school_view, 0},
+    {"PUT", "/api/v1/schools/:id", h_school_update, 0},
+};
+
+ROUTE_TABLE(schools_table, schools_routes);

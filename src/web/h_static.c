@@ -2,10 +2,10 @@
 #include <stdio.h>
 
 #include "lib/embedded.h"
-#include "web/handlers.h"
+#include "web/router.h"
 #include "web/view.h"
 
-void h_asset_css(struct req *rq, struct resp *rs)
+static void h_asset_css(struct req *rq, struct resp *rs)
 {
     const struct embedded_file *f = embedded_find("build/assets/tas.css");
     if (!f) {
@@ -18,7 +18,7 @@ void h_asset_css(struct req *rq, struct resp *rs)
     rs->cache_control = "public, max-age=3600";
 }
 
-void h_healthz(struct req *rq, struct resp *rs)
+static void h_healthz(struct req *rq, struct resp *rs)
 {
     (void)rq;
     buf_puts(&rs->body, "ok\n");
@@ -26,22 +26,32 @@ void h_healthz(struct req *rq, struct resp *rs)
     rs->content_type = "text/plain; charset=utf-8";
 }
 
-void h_accessibility(struct req *rq, struct resp *rs)
+static void h_accessibility(struct req *rq, struct resp *rs)
 {
     view_render(rq, rs, 200, "accessibility", view_page(rq, "Accessibility statement", NULL));
 }
 
-void h_privacy(struct req *rq, struct resp *rs)
+static void h_privacy(struct req *rq, struct resp *rs)
 {
     view_render(rq, rs, 200, "privacy", view_page(rq, "Privacy notice", NULL));
 }
 
 /* Browsers ask for /favicon.ico on every page; answer without a body
  * rather than fill the log with 404s. */
-void h_no_content(struct req *rq, struct resp *rs)
+static void h_no_content(struct req *rq, struct resp *rs)
 {
     (void)rq;
     rs->status = 204;
     rs->content_type = "text/plain; charset=utf-8";
     rs->cache_control = "public, max-age=86400";
 }
+
+static const struct route static_routes[] = {
+    {"GET", "/assets/tas.css", h_asset_css, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/favicon.ico", h_no_content, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/accessibility", h_accessibility, ROUTE_PUBLIC},
+    {"GET", "/privacy", h_privacy, ROUTE_PUBLIC},
+};
+
+ROUTE_TABLE(static_table, static_routes);

@@ -16,56 +16,8 @@
 #include "web/view.h"
 
 /* Defined in h_meetings.c. */
-json_t *teams_json_meeting(const struct meeting_row *r);
 
 static const char *const weekday_labels[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
-
-static const char *cadence_text(const char *code)
-{
-    enum cadence cad;
-    return cadence_from_code(code, &cad) == 0 ? cadence_label(cad) : code;
-}
-
-static json_t *person(int64_t id, const char *name)
-{
-    if (id <= 0)
-        return json_null();
-    return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
-}
-
-static json_t *json_team(const struct team_row *r)
-{
-    const struct team *t = &r->t;
-    char href[48];
-    snprintf(href, sizeof href, "/teams/%lld", (long long)t->id);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:b, s:s}",
-                          "id", (json_int_t)t->id, "authority_id", (json_int_t)t->authority_id, "name",
-                          t->name, "chair_name", t->chair_name, "cadence", t->cadence, "cadence_label",
-                          cadence_text(t->cadence), "weekday", t->weekday, "weekday_label",
-                          (t->weekday >= 1 && t->weekday <= 5) ? weekday_labels[t->weekday] : "",
-                          "start_time", t->start_time, "duration_minutes", t->duration_minutes,
-                          "location", t->location, "active", t->active, "href", href);
-    json_object_set_new(o, "lists_dates", json_boolean(strcmp(t->cadence, "dates") == 0));
-    json_object_set_new(o, "host_school", json_pack("{s:I, s:s}", "id", (json_int_t)t->host_school_id,
-                                                    "name", r->host_school_name));
-    json_object_set_new(o, "strategic_lead", person(t->strategic_lead_user_id, r->strategic_lead_name));
-    json_object_set_new(o, "case_coordinator", person(t->case_coordinator_user_id, r->case_coordinator_name));
-    int32_t d;
-    if (r->next_meeting[0] && day_parse(r->next_meeting, &d) == 0) {
-        char label[48];
-        svc_day_long(d, label, sizeof label);
-        json_object_set_new(o, "next_meeting", json_string(r->next_meeting));
-        json_object_set_new(o, "next_meeting_label", json_string(label));
-    } else {
-        json_object_set_new(o, "next_meeting", json_null());
-    }
-    return o;
-}
 
 static void collect_school_json(void *arr, const struct team_school *s)
 {
@@ -114,7 +66,7 @@ static void collect_team(void *arg, const struct team_row *r)
 static void h_team_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *active = req_query(rq, "active");
@@ -217,15 +169,6 @@ static void read_form(struct req *rq, struct team_form *f)
     f->nservices = read_multi(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
 }
 
-static const char *keep_id(struct req *rq, int64_t id)
-{
-    char buf[24];
-    if (id <= 0)
-        return "";
-    snprintf(buf, sizeof buf, "%lld", (long long)id);
-    return req_keep(rq, buf);
-}
-
 static void add_planned_date(void *arg, const struct meeting_row *r)
 {
     struct buf *b = arg;
@@ -244,10 +187,10 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
     const struct team *t = &r->t;
     memset(f, 0, sizeof *f);
     f->name = t->name;
-    f->host_school_id = keep_id(rq, t->host_school_id);
+    f->host_school_id = req_id_text(rq, t->host_school_id);
     f->chair_name = t->chair_name;
-    f->strategic_lead_user_id = keep_id(rq, t->strategic_lead_user_id);
-    f->case_coordinator_user_id = keep_id(rq, t->case_coordinator_user_id);
+    f->strategic_lead_user_id = req_id_text(rq, t->strategic_lead_user_id);
+    f->case_coordinator_user_id = req_id_text(rq, t->case_coordinator_user_id);
     f->cadence = t->cadence;
     char buf[24];
     snprintf(buf, sizeof buf, "%d", t->weekday);
@@ -258,9 +201,9 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
     f->location = t->location;
     f->active = t->active ? "yes" : "no";
     for (size_t i = 0; i < t->nschools && i < TEAM_FORM_MAX_IDS; i++)
-        f->school_ids[f->nschools++] = keep_id(rq, t->school_ids[i]);
+        f->school_ids[f->nschools++] = req_id_text(rq, t->school_ids[i]);
     for (size_t i = 0; i < t->nservices && i < TEAM_FORM_MAX_IDS; i++)
-        f->service_ids[f->nservices++] = keep_id(rq, t->service_ids[i]);
+        f->service_ids[f->nservices++] = req_id_text(rq, t->service_ids[i]);
     if (strcmp(t->cadence, "dates") == 0) {
         /* The dates still to come, as the list to add to. */
         struct buf b = BUF_INIT;
@@ -508,7 +451,7 @@ static int64_t new_team_authority(struct req *rq, struct svc_ctx *c, const struc
 static void h_team_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     if (!svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)) {
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
@@ -587,17 +530,16 @@ static void team_saved_reply(struct req *rq, struct resp *rs, struct svc_ctx *c,
 static void h_team_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
     struct team_saved sv;
     enum svc_status st = svc_team_create(&c, &f, &e, &sv);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         team_saved_reply(rq, rs, &c, &sv, true);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         json_t *choices = json_array();
         int64_t a = new_team_authority(rq, &c, &f, choices);
         json_decref(choices);
@@ -606,23 +548,19 @@ static void h_team_create(struct req *rq, struct resp *rs)
             a = parse_id(req_param(rq, "authority_id"));
         }
         render_form(rq, rs, &c, 400, &f, &e, NULL, a);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
 static void h_team_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_team_may(&c, ACT_EDIT, &r))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     struct team_form f;
     form_from_team(rq, &c, &r, &f);
     struct field_errors e = {0};
@@ -632,25 +570,22 @@ static void h_team_edit(struct req *rq, struct resp *rs)
 static void h_team_update(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
     struct team_saved sv;
     enum svc_status st = svc_team_update(&c, rq->id, &f, &e, &sv);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         team_saved_reply(rq, rs, &c, &sv, false);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct team_row r;
         if (svc_team_get(&c, rq->id, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }
         render_form(rq, rs, &c, 400, &f, &e, &r, r.t.authority_id);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -658,7 +593,7 @@ static void h_team_update(struct req *rq, struct resp *rs)
 
 static void collect_meeting_json(void *arr, const struct meeting_row *m)
 {
-    json_array_append_new(arr, teams_json_meeting(m));
+    json_array_append_new(arr, json_meeting(m));
 }
 
 static void academic_year_label(int year, char *out, size_t outsz)
@@ -669,13 +604,11 @@ static void academic_year_label(int year, char *out, size_t outsz)
 static void h_team_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     int32_t today = 0;
     char yesterday[11] = "0000-00-00";
     if (day_parse(c.today, &today) == 0)
@@ -805,13 +738,11 @@ static enum svc_status plan_team(struct req *rq, struct svc_ctx *c, struct team_
 static void h_team_plan_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     int32_t today = 0;
     (void)day_parse(c.today, &today);
     long year = academic_year_of(today);
@@ -829,7 +760,7 @@ static void h_team_plan_form(struct req *rq, struct resp *rs)
 static void h_team_plan(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     const char *year = req_param(rq, "year");
     const char *from_start = req_param(rq, "from_start");
     struct field_errors e = {0};
@@ -902,20 +833,18 @@ static void render_meeting_form(struct req *rq, struct resp *rs, int status, con
 static void h_team_meeting_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct team_row r;
     enum svc_status st = plan_team(rq, &c, &r);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     render_meeting_form(rq, rs, 200, &r, NULL, NULL, NULL, r.t.start_time, NULL);
 }
 
 static void h_team_meeting_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     const char *d, *m, *y;
     req_date_parts(rq, "date", "date", &d, &m, &y);
     const char *date = "";
@@ -928,30 +857,27 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_meeting_add(&c, rq->id, date, time, &e, &id);
-    if (st == SVC_OK) {
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
         if (rq->api) {
             struct meeting_row mr;
             if (svc_meeting_get(&c, id, &mr) != SVC_OK) {
                 view_svc_error(rq, rs, SVC_ERROR);
                 return;
             }
-            view_json(rs, 201, json_pack("{s:o}", "meeting", teams_json_meeting(&mr)));
+            view_json(rs, 201, json_pack("{s:o}", "meeting", json_meeting(&mr)));
             return;
         }
         char loc[64];
         snprintf(loc, sizeof loc, "/meetings/%lld?done=added", (long long)id);
         resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-    } else if (st == SVC_INVALID) {
+    } else if (n == SAVE_FORM) {
         struct team_row r;
         if (plan_team(rq, &c, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }
         render_meeting_form(rq, rs, 400, &r, d, m, y, time, &e);
-    } else {
-        view_svc_error(rq, rs, st);
     }
 }
 
@@ -977,5 +903,4 @@ static const struct route team_routes[] = {
     {"POST", "/api/v1/teams/:id/meetings", h_team_meeting_create, 0},
 };
 
-extern const struct route_table teams_table;
 ROUTE_TABLE(teams_table, team_routes);

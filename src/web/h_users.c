@@ -11,15 +11,9 @@
 #include "service/svc_account.h"
 #include "service/svc_users.h"
 #include "web/form.h"
-#include "web/handlers.h"
 #include "web/listing.h"
 #include "web/router.h"
 #include "web/view.h"
-
-static void ctx_init(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
 
 /* "23 November 2026 at 14:05 UTC" */
 static json_t *time_text(int64_t t)
@@ -53,7 +47,7 @@ static void collect_user(void *arr, const struct user_row *u)
 static void h_user_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     json_t *list = json_array();
     enum svc_status st = svc_user_list(&c, collect_user, list);
     if (st != SVC_OK) {
@@ -89,7 +83,7 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
                       const struct grant_form *g, const struct field_errors *e)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     json_t *place = fld_select("place", "Where the role applies", e, NULL);
     fld_add_option(place, "", "Select a place", g->place ? g->place : "");
     struct place_opts po = {place, g->place ? g->place : ""};
@@ -145,24 +139,18 @@ static void h_user_new(struct req *rq, struct resp *rs)
 static void h_user_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct user_form f = {req_param(rq, "username"), req_param(rq, "display_name"), req_param(rq, "email"),
                           req_param(rq, "password")};
     struct grant_form g = {req_param(rq, "role"), req_param(rq, "place"), req_param(rq, "detail")};
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_user_add(&c, &f, &g, &e, &id);
-    if (st == SVC_INVALID) {
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            user_form(rq, rs, 400, &f, &g, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_FORM)
+        user_form(rq, rs, 400, &f, &g, &e);
+    if (n != SAVE_OK)
         return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     rq->id = id;
     if (rq->api) {
         struct user_row u;
@@ -183,7 +171,7 @@ static void h_user_create(struct req *rq, struct resp *rs)
 static void h_user_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     bool tf_on = false, tf_required = false;
@@ -192,10 +180,8 @@ static void h_user_view(struct req *rq, struct resp *rs)
     struct principal p;
     if (st == SVC_OK)
         st = svc_principal_load(rq->db, u.id, &p);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     json_t *rec = user_json(&u);
     json_t *roles = json_array();
     for (size_t i = 0; i < p.ngrants; i++)
@@ -251,7 +237,7 @@ static void done(struct req *rq, struct resp *rs, enum svc_status st, const char
 static void set_disabled(struct req *rq, struct resp *rs, bool disabled)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     if (st == SVC_OK)
@@ -272,7 +258,7 @@ static void h_user_enable(struct req *rq, struct resp *rs)
 static void h_user_totp_reset(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     done(rq, rs, svc_user_totp_reset(&c, rq->id), "two-factor");
 }
 
@@ -300,22 +286,20 @@ static void password_page(struct req *rq, struct resp *rs, int status, const str
 static void h_user_password_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     if (st == SVC_OK)
         st = svc_user_may(&c, ACT_EDIT, u.id);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     password_page(rq, rs, 200, &u, NULL);
 }
 
 static void h_user_password(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct user_row u;
     struct field_errors e = {0};
     enum svc_status st = svc_user_get(&c, rq->id, &u);
@@ -353,7 +337,7 @@ static void collect_session(void *arg, const struct session_item *it)
 static void h_session_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     struct sessions_out o = {json_array(), rq->sess.handle};
     enum svc_status st = svc_session_list(&c, &rq->app->auth, collect_session, &o);
     if (st != SVC_OK) {
@@ -376,12 +360,10 @@ static void h_session_list(struct req *rq, struct resp *rs)
 static void h_session_revoke(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     enum svc_status st = svc_session_revoke(&c, req_param(rq, "handle"));
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api)
         view_json(rs, 200, json_pack("{s:b}", "revoked", 1));
     else
@@ -435,14 +417,12 @@ static void security_page(struct req *rq, struct resp *rs, int status, int64_t a
 static void h_security(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     bool require[ROLE__COUNT];
     int64_t a = security_authority(rq, &c);
     enum svc_status st = svc_security_get(&c, a, require);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api)
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",
                                      roles_json(require)));
@@ -453,7 +433,7 @@ static void h_security(struct req *rq, struct resp *rs)
 static void h_security_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    ctx_init(rq, &c);
+    req_svc_ctx(rq, &c);
     bool require[ROLE__COUNT] = {0};
     int64_t a = security_authority(rq, &c);
     const char *vals[ROLE__COUNT + 4];
@@ -474,10 +454,8 @@ static void h_security_save(struct req *rq, struct resp *rs)
         return;
     }
     enum svc_status st = svc_security_set(&c, a, require);
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
+    if (view_failed(rq, rs, st))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",
                                      roles_json(require)));

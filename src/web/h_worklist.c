@@ -14,33 +14,13 @@
 #include "web/router.h"
 #include "web/view.h"
 
-#define CTX(c, rq) struct svc_ctx c; svc_ctx_init(&c, (rq)->db, &(rq)->sess.who, (rq)->now)
-
-/* "2026-03-27" -> "27 March 2026"; "" stays "". */
-static void date_label(const char *iso, char out[32])
-{
-    static const char *const months[12] = {"January", "February", "March", "April", "May", "June", "July",
-                                           "August", "September", "October", "November", "December"};
-    int32_t day;
-    out[0] = '\0';
-    if (!iso || !*iso || day_parse(iso, &day) != 0)
-        return;
-    int y, m, d;
-    ymd_from_day(day, &y, &m, &d);
-    snprintf(out, 32, "%d %s %d", d, months[(m - 1) % 12], y % 10000);
-}
-
-static json_t *opt_str(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
 
 /* Adds "<key>_label" with the readable form of the date at key. */
 static void add_label(json_t *o, const char *key, const char *iso)
 {
     char k[48], d[32];
     snprintf(k, sizeof k, "%s_label", key);
-    date_label(iso, d);
+    date_label(iso, d, sizeof d);
     json_object_set_new(o, k, json_string(d));
 }
 
@@ -59,16 +39,12 @@ struct work_json {
 
 static json_t *work_action(const struct work_json *w, const struct work_action *a)
 {
-    const char *who = a->owner_practitioner_name[0] ? a->owner_practitioner_name : a->owner_name;
     char owner[400];
-    if (*who && a->owner_service_name[0])
-        snprintf(owner, sizeof owner, "%s (%s)", who, a->owner_service_name);
-    else
-        snprintf(owner, sizeof owner, "%s", *who ? who : a->owner_service_name);
+    json_owner_label(a->owner_practitioner_name, a->owner_name, a->owner_service_name, owner, sizeof owner);
     json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)a->id, "case_id",
                           (json_int_t)a->case_id, "pupil_id", (json_int_t)a->pupil_id, "pupil_name", a->pupil_name,
                           "team_name", a->team_name, "description", a->description, "owner_label", owner,
-                          "due_on", opt_str(a->due_on));
+                          "due_on", json_opt_str(a->due_on));
     bool overdue = svc_action_is_overdue(w->c, "open", a->due_on);
     json_object_set_new(o, "overdue", json_boolean(overdue));
     json_object_set_new(o, "days_overdue", json_integer(overdue ? (json_int_t)svc_days_between(a->due_on, w->c->today)
@@ -110,7 +86,7 @@ static void on_review(void *arg, const struct work_case *wc)
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:o, s:s}", "case_id", (json_int_t)wc->case_id,
                           "pupil_id", (json_int_t)wc->pupil_id, "pupil_name", wc->pupil_name, "team_name",
                           wc->team_name, "open_actions", (json_int_t)wc->open_actions, "overdue_actions",
-                          (json_int_t)wc->overdue_actions, "last_discussed", opt_str(wc->last_discussed),
+                          (json_int_t)wc->overdue_actions, "last_discussed", json_opt_str(wc->last_discussed),
                           "reason", why);
     json_object_set_new(o, "days_since_discussed", since >= 0 ? json_integer((json_int_t)since) : json_null());
     if (w->html)
@@ -168,7 +144,8 @@ static json_t *listed(json_t *items, size_t show)
 
 static void h_work(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct work_json w = {&c, !rq->api, json_array(), json_array(), json_array(), json_array(), json_array()};
     struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine};
     struct work_which which;
@@ -207,7 +184,7 @@ static void h_work(struct req *rq, struct resp *rs)
         return;
     }
     char today[32];
-    date_label(c.today, today);
+    date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
     json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine));
     view_breadcrumbs(out, "/", "Home", NULL);
@@ -221,7 +198,10 @@ struct chron_json {
     json_t *events;
     bool html;
     int64_t pupil_id;
+    char *detail;   /* CHRON_DETAIL_MAX bytes, reused for each event's text */
 };
+
+#define CHRON_DETAIL_MAX (2 * ACTION_TEXT_MAX + 400)
 
 static const char *event_label(const char *kind)
 {
@@ -246,10 +226,8 @@ static const char *event_label(const char *kind)
 static void on_event(void *arg, const struct chron_event *e)
 {
     struct chron_json *cj = arg;
-    size_t dn = 2 * ACTION_TEXT_MAX + 400;
-    char *detail = malloc(dn);
-    if (!detail)
-        return;
+    size_t dn = CHRON_DETAIL_MAX;
+    char *detail = cj->detail;
     char href[80] = "";
     const char *k = e->kind;
     if (!strcmp(k, "consent_given")) {
@@ -297,18 +275,23 @@ static void on_event(void *arg, const struct chron_event *e)
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "on", e->on, "kind", k, "label", event_label(k), "detail",
                           detail, "ref_id", (json_int_t)e->ref_id);
     json_object_set_new(o, "case_id", e->case_id > 0 ? json_integer((json_int_t)e->case_id) : json_null());
-    json_object_set_new(o, "href", opt_str(href));
+    json_object_set_new(o, "href", json_opt_str(href));
     if (cj->html)
         add_label(o, "on", e->on);
     json_array_append_new(cj->events, o);
-    free(detail);
 }
 
 static void h_chronology(struct req *rq, struct resp *rs)
 {
-    CTX(c, rq);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
     struct pupil_row p;
-    struct chron_json cj = {&c, json_array(), !rq->api, rq->id};
+    char *detail = req_alloc(rq, CHRON_DETAIL_MAX);
+    if (!detail) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct chron_json cj = {&c, json_array(), !rq->api, rq->id, detail};
     enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
     if (st != SVC_OK) {
         json_decref(cj.events);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
+#include "service/svc.h"
 #include "service/svc_auth.h"
 #include "store/store.h"
 
@@ -44,6 +45,7 @@ struct req {
     struct kvlist query;
     struct kvlist form;
     struct kvlist scratch;     /* strings made for this request, freed with it */
+    struct req_block *arena;   /* req_alloc's blocks, freed with the request */
     json_t *json;              /* JSON body, when one was sent */
     bool api;                  /* under /api/v1/: answer in JSON */
     int64_t id;                /* numeric route parameter, 0 if none */
@@ -90,6 +92,16 @@ const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */
 const char *req_keep(struct req *rq, const char *s);
+/* An id as text kept like req_keep ("" for none, id <= 0), for a form. */
+const char *req_id_text(struct req *rq, int64_t id);
+/* n zeroed bytes that live until the request ends (the server frees them;
+ * the handler never does); NULL if memory ran out. */
+void *req_alloc(struct req *rq, size_t n);
+/* Frees every req_alloc block; the server calls it when the request ends. */
+void req_arena_free(struct req *rq);
+/* The service context for this request: its database, the signed-in
+ * principal (an empty one before sign-in) and its clock. */
+void req_svc_ctx(struct req *rq, struct svc_ctx *c);
 
 void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn);
 const char *kvlist_get(const struct kvlist *l, const char *k);

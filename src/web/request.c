@@ -3,6 +3,7 @@
 
 #include <microhttpd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,45 @@ const char *req_keep(struct req *rq, const char *s)
 {
     kvlist_add(&rq->scratch, "", 0, s, strlen(s));
     return rq->scratch.n ? rq->scratch.items[rq->scratch.n - 1].val : NULL;
+}
+
+const char *req_id_text(struct req *rq, int64_t id)
+{
+    char b[24];
+    if (id <= 0)
+        return "";
+    snprintf(b, sizeof b, "%lld", (long long)id);
+    return req_keep(rq, b);
+}
+
+/* One req_alloc block: a header, then the caller's bytes. */
+struct req_block {
+    struct req_block *next;
+    max_align_t data[];
+};
+
+void *req_alloc(struct req *rq, size_t n)
+{
+    struct req_block *b = calloc(1, sizeof *b + n);
+    if (!b)
+        return NULL;
+    b->next = rq->arena;
+    rq->arena = b;
+    return b->data;
+}
+
+void req_arena_free(struct req *rq)
+{
+    while (rq->arena) {
+        struct req_block *b = rq->arena;
+        rq->arena = b->next;
+        free(b);
+    }
+}
+
+void req_svc_ctx(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
 }
 
 const char *req_param(struct req *rq, const char *name)

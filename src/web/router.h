@@ -28,7 +28,30 @@ struct route_table {
 };
 #define ROUTE_TABLE(name, arr) const struct route_table name = {arr, sizeof arr / sizeof arr[0]}
 
-/* The areas' tables (defined in their h_<area>.c files). */
+/* The areas' tables, each defined at the end of its h_<area>.c: the
+ * handlers are static there, so a route is registered in one place.
+ * HTML pages use GET and POST (what forms can send); the JSON API under
+ * /api/v1/ uses POST to create and PUT to replace. */
+extern const struct route_table static_table;      /* h_static.c: assets, health, fixed pages */
+extern const struct route_table auth_table;        /* h_auth.c: sign in and out */
+extern const struct route_table home_table;        /* h_home.c */
+extern const struct route_table authorities_table; /* h_authorities.c */
+extern const struct route_table schools_table;     /* h_schools.c */
+extern const struct route_table pupils_table;      /* h_pupils.c */
+extern const struct route_table reference_table;   /* h_reference.c: services, practitioners, playbook, term dates */
+extern const struct route_table cases_table;       /* h_cases.c */
+extern const struct route_table actions_table;     /* h_actions.c: actions and referrals */
+extern const struct route_table worklist_table;    /* h_worklist.c */
+extern const struct route_table agenda_table;      /* h_agenda.c */
+extern const struct route_table teams_table;       /* h_teams.c */
+extern const struct route_table meetings_table;    /* h_meetings.c */
+extern const struct route_table break_glass_table; /* h_break_glass.c */
+extern const struct route_table audit_table;       /* h_audit.c */
+extern const struct route_table dashboard_table_routes; /* h_dashboard.c */
+extern const struct route_table costs_table;       /* h_costs.c */
+extern const struct route_table account_table;     /* h_account.c */
+extern const struct route_table users_table;       /* h_users.c */
+extern const struct route_table extract_table;     /* h_extract.c */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

@@ -252,6 +252,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     kvlist_free(&rq->query);
     kvlist_free(&rq->form);
     kvlist_free(&rq->scratch);
+    req_arena_free(rq);
     if (rq->json)
         json_decref(rq->json);
     free(rq);

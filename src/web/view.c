@@ -193,6 +193,13 @@ void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st)
     }
 }
 
+bool view_failed(struct req *rq, struct resp *rs, enum svc_status st)
+{
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    return st != SVC_OK;
+}
+
 json_t *view_errors(const struct field_errors *e)
 {
     json_t *arr = json_array();
@@ -219,4 +226,34 @@ void view_invalid_json(struct resp *rs, const struct field_errors *e)
             json_object_set_new(v, "field", json_string("date_of_birth"));
     }
     view_json(rs, 422, json_pack("{s:s, s:o}", "error", "invalid input", "errors", arr));
+}
+
+enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status st,
+                                const struct field_errors *e)
+{
+    if (st == SVC_OK)
+        return SAVE_OK;
+    if (st == SVC_INVALID && !rq->api)
+        return SAVE_FORM;
+    if (st == SVC_INVALID)
+        view_invalid_json(rs, e);
+    else
+        view_svc_error(rq, rs, st);
+    return SAVE_ANSWERED;
+}
+
+void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,
+                const char *fmt, ...)
+{
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:o}", kind, record));
+        return;
+    }
+    json_decref(record);
+    char loc[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(loc, sizeof loc, fmt, ap);
+    va_end(ap);
+    resp_redirect(rs, loc);
 }

@@ -18,10 +18,30 @@ void view_json(struct resp *rs, int status, json_t *data);
 void view_error(struct req *rq, struct resp *rs, int status, const char *title, const char *message);
 /* The error response for a service status other than SVC_OK/SVC_INVALID. */
 void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st);
+/* True after answering a failure (any st but SVC_OK) with view_svc_error:
+ * "if (view_failed(rq, rs, st)) return;". */
+bool view_failed(struct req *rq, struct resp *rs, enum svc_status st);
 /* [{field, href, message}] for the error summary and the API. */
 json_t *view_errors(const struct field_errors *e);
 /* The API's answer to invalid input: 422 with the field errors. */
 void view_invalid_json(struct resp *rs, const struct field_errors *e);
+/* How a save ends.  view_answer_save answers every status it can alone
+ * and returns what is left to the handler:
+ *   SAVE_OK        st was SVC_OK: the handler answers the success (often
+ *                  with view_saved);
+ *   SAVE_FORM      invalid input from a page: the handler shows its form
+ *                  again, with the errors and status 400;
+ *   SAVE_ANSWERED  answered: the API's 422 with e's field errors for
+ *                  SVC_INVALID, or view_svc_error's page for any other
+ *                  failure. */
+enum save_next { SAVE_ANSWERED, SAVE_OK, SAVE_FORM };
+enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status st,
+                                const struct field_errors *e);
+/* A save's success: the API gets status and {kind: record}; a page is
+ * redirected to the address printed from fmt.  record's reference is
+ * taken either way (a page may pass NULL). */
+void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */
 void view_breadcrumbs(json_t *page, ...);
 

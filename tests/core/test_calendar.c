@@ -680,6 +680,39 @@ static void test_overlapping_terms(void **state)
     }
 }
 
+/* Names and labels for people: one copy, used by every layer. */
+static void test_labels(void **state)
+{
+    (void)state;
+    assert_string_equal(month_name(1), "January");
+    assert_string_equal(month_name(12), "December");
+    assert_string_equal(month_name(0), "");
+    assert_string_equal(month_name(13), "");
+    assert_string_equal(month_abbr(9), "Sep");
+    assert_string_equal(month_abbr(-1), "");
+    assert_string_equal(weekday_name(1), "Monday");
+    assert_string_equal(weekday_name(7), "Sunday");
+    assert_string_equal(weekday_name(8), "");
+    char out[40];
+    day_label(D("2026-03-27"), out, sizeof out);
+    assert_string_equal(out, "27 March 2026");
+    day_label_long(D("2025-09-03"), out, sizeof out);
+    assert_string_equal(out, "Wednesday 3 September 2025");
+    day_label_long(D("2024-02-29"), out, sizeof out);
+    assert_string_equal(out, "Thursday 29 February 2024");
+    date_label("2026-01-01", out, sizeof out);
+    assert_string_equal(out, "1 January 2026");
+    date_label("", out, sizeof out);
+    assert_string_equal(out, "");
+    date_label(NULL, out, sizeof out);
+    assert_string_equal(out, "");
+    date_label("2026-02-30", out, sizeof out);
+    assert_string_equal(out, "");
+    char small[8];
+    day_label(D("2026-11-18"), small, sizeof small);
+    assert_string_equal(small, "18 Nove");   /* cut, never overrun */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_unordered_terms),
         cmocka_unit_test(test_overlapping_terms),
+        cmocka_unit_test(test_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
