@@ -59,6 +59,34 @@ int q_like_pattern(const char *term, char *out, size_t outsz);
  * with nothing rather than fall back to everything. */
 #define Q_SEARCH_MAX 100
 
+/* The usual row function of a list whose caller takes a typed row.
+ * Q_SINK(action, struct action_row, read_action) defines struct
+ * action_sink {fn, arg} and action_each(st, sink), which reads the row
+ * with read_action (a store_row_fn) and hands it to fn; a list ends
+ * `return store_each_row(st, action_each, &(struct action_sink){fn, arg});`
+ * or passes the same pair to q_list_page. */
+#define Q_SINK(name, type, read) \
+    struct name##_sink { \
+        void (*fn)(void *arg, const type *r); \
+        void *arg; \
+    }; \
+    static void name##_each(struct store_stmt *st, void *sink) \
+    { \
+        const struct name##_sink *k = sink; \
+        type r; \
+        read(st, &r); \
+        k->fn(k->arg, &r); \
+    }
+
+/* Binds id at idx, or NULL for 0 (an optional reference). */
+void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);
+/* Binds text at idx, or NULL for NULL or "" (an optional value). */
+void q_bind_opt_text(struct store_stmt *st, int idx, const char *v);
+
+/* Releases st and answers STORE_ERROR: the end of a query refused before
+ * it runs (a visibility or filter that does not fit its slots). */
+enum store_rc q_refuse(struct store_stmt *st);
+
 /* A page of a list. */
 struct page_req {
     int64_t page;      /* 1-based */
