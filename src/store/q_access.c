@@ -7,8 +7,6 @@
 enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_id, int64_t *pupil_id)
 {
     struct store_stmt *st = store_prepare(s, "SELECT team_id, pupil_id FROM cases WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -61,8 +59,6 @@ enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO break_glass (user_id, pupil_id, authority_id, school_id, role, reason, at, expires) "
         "VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->user_id);
     store_bind_int(st, 2, r->pupil_id);
     store_bind_int(st, 3, r->authority_id);
@@ -81,8 +77,6 @@ enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
 enum store_rc q_break_glass_get(struct store *s, int64_t id, struct break_glass_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " BG_COLS BG_FROM "WHERE b.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -96,8 +90,6 @@ enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " BG_COLS BG_FROM "WHERE b.user_id = ? AND b.expires > ? ORDER BY b.at DESC, b.id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, now);
     return each(st, fn, arg);
@@ -109,13 +101,9 @@ enum store_rc q_break_glass_list(struct store *s, const struct visibility *v, in
     struct store_stmt *st = store_prepare(s,
         "SELECT " BG_COLS BG_FROM "WHERE " VIS_FILTER("b.authority_id", "b.school_id")
         " ORDER BY CASE WHEN b.reviewed_at IS NULL THEN 0 ELSE 1 END, b.at DESC, b.id DESC LIMIT ?");
-    if (!st)
-        return STORE_ERROR;
     int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_int(st, idx, limit);
     return each(st, fn, arg);
 }
@@ -125,8 +113,6 @@ enum store_rc q_break_glass_review(struct store *s, int64_t id, int64_t by, int6
     struct store_stmt *st = store_prepare(s,
         "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL "
         "RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, by);
     store_bind_int(st, 2, at);
     store_bind_int(st, 3, id);

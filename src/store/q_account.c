@@ -6,8 +6,6 @@ enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -27,8 +25,6 @@ enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *s
         "VALUES (?,?,NULL,0,?) ON CONFLICT (user_id) DO UPDATE SET secret_box = excluded.secret_box, "
         "confirmed_at = NULL, last_step = 0, created_at = excluded.created_at "
         "WHERE user_totp.confirmed_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, secret_box);
     store_bind_int(st, 3, now);
@@ -39,8 +35,6 @@ enum store_rc q_totp_confirm(struct store *s, int64_t user_id, int64_t step, int
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ? AND confirmed_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, step);
     store_bind_int(st, 3, user_id);
@@ -53,8 +47,6 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
     struct store_stmt *st = store_prepare(s,
         "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND last_step < ? "
         "AND confirmed_at IS NOT NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, step);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, step);
@@ -65,8 +57,6 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
 static enum store_rc by_user(struct store *s, const char *sql, int64_t user_id)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     return store_exec_done(st);
 }
@@ -100,8 +90,6 @@ enum store_rc q_recovery_use(struct store *s, int64_t user_id, const char *hash,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, user_id);
     store_bind_text(st, 3, hash);
@@ -113,8 +101,6 @@ enum store_rc q_recovery_unused(struct store *s, int64_t user_id, int64_t *n)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     enum store_rc rc = store_step(st);
     *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
@@ -127,8 +113,6 @@ enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT role FROM role_security WHERE authority_id = ? AND require_totp = 1 ORDER BY role");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW)
@@ -144,8 +128,6 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
         "INSERT INTO role_security (authority_id, role, require_totp, updated_at) VALUES (?,?,?,?) "
         "ON CONFLICT (authority_id, role) DO UPDATE SET require_totp = excluded.require_totp, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, role);
     store_bind_int(st, 3, require ? 1 : 0);
@@ -160,8 +142,6 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
         "        AND (rs.authority_id = 0 OR rs.authority_id = ur.authority_id) "
         "        WHERE ur.user_id = ? AND rs.require_totp = 1), "
         "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, user_id);
     enum store_rc rc = store_step(st);
@@ -176,8 +156,6 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
 enum store_rc q_session_user(struct store *s, const char *handle, int64_t *user_id)
 {
     struct store_stmt *st = store_prepare(s, "SELECT user_id FROM sessions WHERE handle = ? AND handle <> ''");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, handle);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -190,8 +168,6 @@ enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t use
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO sign_in_pending (id_hash, user_id, created_at, attempts) VALUES (?,?,?,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, now);
@@ -202,8 +178,6 @@ enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT user_id, created_at, attempts FROM sign_in_pending WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -219,8 +193,6 @@ enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE sign_in_pending SET attempts = attempts + 1 WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     return store_exec_done(st);
 }
@@ -228,8 +200,6 @@ enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
 enum store_rc q_pending_delete(struct store *s, const char *id_hash)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     return store_exec_done(st);
 }
@@ -237,8 +207,6 @@ enum store_rc q_pending_delete(struct store *s, const char *id_hash)
 enum store_rc q_pending_purge(struct store *s, int64_t created_before)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE created_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, created_before);
     return store_exec_done(st);
 }

@@ -1,29 +1,29 @@
 #include "store/q_agenda.h"
+#include "store/q_common.h"
 
 #include <string.h>
+
+static void read_meeting_brief(struct store_stmt *st, void *row)
+{
+    struct meeting_brief *out = row;
+    memset(out, 0, sizeof *out);
+    out->id = store_col_int(st, 0);
+    out->team_id = store_col_int(st, 1);
+    out->authority_id = store_col_int(st, 2);
+    out->host_school_id = store_col_int(st, 3);
+    store_col_copy(st, 4, out->meeting_date, sizeof out->meeting_date);
+    store_col_copy(st, 5, out->start_time, sizeof out->start_time);
+    store_col_copy(st, 6, out->status, sizeof out->status);
+    store_col_copy(st, 7, out->team_name, sizeof out->team_name);
+}
 
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT m.id, m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.start_time, "
         "m.status, t.name FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = store_col_int(st, 0);
-        out->team_id = store_col_int(st, 1);
-        out->authority_id = store_col_int(st, 2);
-        out->host_school_id = store_col_int(st, 3);
-        store_col_copy(st, 4, out->meeting_date, sizeof out->meeting_date);
-        store_col_copy(st, 5, out->start_time, sizeof out->start_time);
-        store_col_copy(st, 6, out->status, sizeof out->status);
-        store_col_copy(st, 7, out->team_name, sizeof out->team_name);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_meeting_brief, out);
 }
 
 /* today binds twice (overdue), the meeting date once (earlier discussions). */
@@ -68,8 +68,6 @@ enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *tod
                             void (*fn)(void *arg, const struct agenda_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.meeting_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, meeting_id);
     enum store_rc rc;
@@ -85,8 +83,6 @@ enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *tod
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out)
 {
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, id);
     enum store_rc rc = store_step(st);
@@ -102,8 +98,6 @@ enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO discussions (meeting_id, case_id, kind, position, created_at, updated_at) "
         "VALUES (?, ?, ?, 0, ?, ?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
     store_bind_int(st, 2, case_id);
     store_bind_text(st, 3, kind);
@@ -124,8 +118,6 @@ enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes
     struct store_stmt *st = store_prepare(s,
         "UPDATE discussions SET minutes = ?, feedback_on = ?, feedback_method = ?, feedback_by = ?, "
         "updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, minutes);
     store_bind_text(st, 2, feedback_on && *feedback_on ? feedback_on : NULL);
     store_bind_text(st, 3, method);
@@ -140,11 +132,26 @@ enum store_rc q_discussion_remove(struct store *s, int64_t id)
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM discussions WHERE id = ? AND minutes = '' "
         "AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.discussion_id = discussions.id)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     return store_exec_done(st);
 }
+
+static void read_agenda_candidates(struct store_stmt *st, void *row)
+{
+    struct agenda_candidate *c = row;
+    memset(c, 0, sizeof *c);
+    c->case_id = store_col_int(st, 0);
+    c->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, c->pupil_name, sizeof c->pupil_name);
+    c->school_id = store_col_int(st, 3);
+    c->authority_id = store_col_int(st, 4);
+    store_col_copy(st, 5, c->last_discussed, sizeof c->last_discussed);
+    c->discussed_before = c->last_discussed[0] != '\0';
+    c->open_actions = store_col_int(st, 6);
+    c->overdue_actions = store_col_int(st, 7);
+}
+
+Q_SINK(agenda_candidates, struct agenda_candidate, read_agenda_candidates)
 
 enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const char *today,
                                   void (*fn)(void *arg, const struct agenda_candidate *c), void *arg)
@@ -160,25 +167,7 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "WHERE m.id = ? AND NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id "
         "   AND d.case_id = c.id) ORDER BY p.surname, p.forenames, c.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, meeting_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct agenda_candidate c;
-        memset(&c, 0, sizeof c);
-        c.case_id = store_col_int(st, 0);
-        c.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, c.pupil_name, sizeof c.pupil_name);
-        c.school_id = store_col_int(st, 3);
-        c.authority_id = store_col_int(st, 4);
-        store_col_copy(st, 5, c.last_discussed, sizeof c.last_discussed);
-        c.discussed_before = c.last_discussed[0] != '\0';
-        c.open_actions = store_col_int(st, 6);
-        c.overdue_actions = store_col_int(st, 7);
-        fn(arg, &c);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, agenda_candidates_each, &(struct agenda_candidates_sink){fn, arg});
 }

@@ -45,8 +45,6 @@ enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT
 enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUDIT_HASH_HEX + 1])
 {
     struct store_stmt *st = store_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-    if (!st)
-        return STORE_ERROR;
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
         *last_id = store_col_int(st, 0);
@@ -92,8 +90,6 @@ enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size
     if (user_id <= 0)
         return STORE_OK;
     struct store_stmt *st = store_prepare(s, "SELECT username FROM users WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -209,8 +205,6 @@ enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
 {
     struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
                                              " WHERE a.pupil_id = ? ORDER BY a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, pupil_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
@@ -227,8 +221,6 @@ enum store_rc q_audit_walk(struct store *s, int64_t after_id,
 {
     struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
                                              " WHERE a.id > ? ORDER BY a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, after_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
@@ -259,8 +251,6 @@ enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int6
     if (store_changes(s) != 1)
         return STORE_OK;   /* no such entry: nothing to prune */
     st = store_prepare(s, "DELETE FROM audit_log WHERE id <= ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, up_to_id);
     rc = store_exec_done(st);
     if (rc == STORE_OK || rc == STORE_DONE)

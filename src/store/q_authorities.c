@@ -12,8 +12,6 @@ enum store_rc q_authority_insert(struct store *s, struct authority *a, int64_t n
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO authorities (la_code, name, created_at, updated_at) "
         "VALUES (?, ?, ?, ?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, a->la_code);
     store_bind_text(st, 2, a->name);
     store_bind_int(st, 3, now);
@@ -31,8 +29,6 @@ enum store_rc q_authority_update(struct store *s, const struct authority *a, int
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE authorities SET la_code = ?, name = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, a->la_code);
     store_bind_text(st, 2, a->name);
     store_bind_int(st, 3, now);
@@ -44,8 +40,6 @@ enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT id, la_code, name FROM authorities WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -61,12 +55,8 @@ enum store_rc q_authority_list(struct store *s, const struct visibility *v,
         "SELECT id, la_code, name FROM authorities a WHERE (? = 1 OR a.id IN ("
         VIS_SLOTS8 ") OR a.id IN (SELECT authority_id FROM schools WHERE id IN ("
         VIS_SLOTS32 "))) ORDER BY name, id");
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct authority a;

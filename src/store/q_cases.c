@@ -26,8 +26,6 @@ enum store_rc q_consent_insert(struct store *s, struct consent_row *r, int64_t r
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO consents (pupil_id, given_by, relationship, given_on, covers_discussion, "
         "recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->pupil_id);
     store_bind_text(st, 2, r->given_by);
     store_bind_text(st, 3, r->relationship);
@@ -54,8 +52,6 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
     struct store_stmt *st = store_prepare(s,
         "UPDATE consents SET withdrawn_on = ?, withdrawal_reason = ?, withdrawn_by = ?, "
         "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, on);
     store_bind_text(st, 2, reason);
     if (by > 0)
@@ -87,8 +83,6 @@ static enum store_rc consent_services_load(struct store *s, struct consent_row *
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT service_id FROM consent_services WHERE consent_id = ? ORDER BY service_id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->id);
     enum store_rc rc;
     r->nservices = 0;
@@ -102,8 +96,6 @@ static enum store_rc consent_services_load(struct store *s, struct consent_row *
 enum store_rc q_consent_get(struct store *s, int64_t id, struct consent_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -123,8 +115,6 @@ enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
     size_t n = 0;
     struct store_stmt *st = store_prepare(s,
         "SELECT " CONSENT_COLS " FROM consents WHERE pupil_id = ? ORDER BY given_on DESC, id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, pupil_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW)
@@ -177,8 +167,6 @@ static int bind_summary(struct store_stmt *st, int idx, const struct case_row *c
 static enum store_rc needs_save(struct store *s, const struct case_row *c)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM case_needs WHERE case_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, c->id);
     enum store_rc rc = store_exec_done(st);
     if (rc != STORE_DONE && rc != STORE_OK)
@@ -206,8 +194,6 @@ enum store_rc q_case_insert(struct store *s, struct case_row *c, int64_t created
         "parent_voice, hoped_outcomes, " PRIOR_COLS ", summary_before_meeting, ect_completed, "
         "created_by, created_at, updated_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         "?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, c->pupil_id);
     store_bind_int(st, 2, c->team_id);
     store_bind_text(st, 3, c->opened_on);
@@ -235,8 +221,6 @@ enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t n
         "prior_cin = ?, prior_cp = ?, prior_lac = ?, prior_sen_support = ?, prior_ehcna = ?, "
         "prior_ehcp = ?, prior_suspensions = ?, risk_pex = ?, summary_before_meeting = ?, "
         "ect_completed = ?, team_id = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     int idx = bind_summary(st, 1, c);
     store_bind_int(st, idx++, c->team_id);
     store_bind_int(st, idx++, now);
@@ -258,8 +242,6 @@ enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
         "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -291,8 +273,6 @@ enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
     if (rc != STORE_ROW)
         return rc;
     st = store_prepare(s, "SELECT area, description FROM case_needs WHERE case_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc r2;
     while ((r2 = store_step(st)) == STORE_ROW) {
@@ -310,8 +290,6 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE cases SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, status);
     store_bind_text(st, 2, closed_on && *closed_on ? closed_on : NULL);
     store_bind_text(st, 3, reason ? reason : "");
@@ -388,8 +366,6 @@ enum store_rc q_teams_for_school(struct store *s, int64_t school_id,
     struct store_stmt *st = store_prepare(s,
         "SELECT t.id, t.name FROM teams t JOIN team_schools ts ON ts.team_id = t.id "
         "WHERE ts.school_id = ? AND t.active = 1 ORDER BY t.name, t.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW)

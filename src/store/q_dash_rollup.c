@@ -60,12 +60,8 @@ static enum store_rc read_dim(struct store *s, const char *sql, const struct das
                               int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_r(st, 1, q, dim) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_r(st, 1, q, dim) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
 
@@ -112,17 +108,13 @@ enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, d
         "AND r.authority_id BETWEEN ? AND ? AND r.month = '" DASH_POPULATION_MONTH "' "
         "AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
         " GROUP BY r.phase, r.k1, r.k2 ORDER BY r.phase, r.k1, r.k2");
-    if (!st)
-        return STORE_ERROR;
     const char *phase = q->phase ? q->phase : "";
     store_bind_int(st, 1, q->authority_id ? q->authority_id : INT64_MIN);
     store_bind_int(st, 2, q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_text(st, 3, phase);
     store_bind_text(st, 4, phase);
-    if (q_bind_visibility(st, 5, q->vis) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (q_bind_visibility(st, 5, q->vis) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, 2, 1, fn, arg);
 }
 
@@ -157,8 +149,6 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
     struct store_stmt *st = store_prepare(s,
         "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
         "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY authority_id, month");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, from_month);
@@ -180,8 +170,6 @@ enum store_rc q_rollup_mark_all(struct store *s)
         "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
         "UNION SELECT DISTINCT s.authority_id, '" DASH_POPULATION_MONTH "' FROM school_population sp "
         "JOIN schools s ON s.id = sp.school_id");
-    if (!st)
-        return STORE_ERROR;
     return store_exec_done(st);
 }
 
@@ -190,8 +178,6 @@ enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
     struct store_stmt *st = store_prepare(s,
         "SELECT coalesce(min(substr(meeting_date, 1, 7)), ''), coalesce(max(substr(meeting_date, 1, 7)), '') "
         "FROM meetings");
-    if (!st)
-        return STORE_ERROR;
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
         store_col_copy(st, 0, first, 8);
@@ -214,8 +200,6 @@ struct slice {
 static enum store_rc exec_slice(struct store *s, const char *sql, const struct slice *sl, int n)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     for (int i = 0; i < n; i++) {
         store_bind_int(st, 3 * i + 1, sl->authority_id);
         store_bind_text(st, 3 * i + 2, sl->first);
@@ -330,8 +314,6 @@ static enum store_rc build_actions(struct store *s, const struct slice *sl, stru
         "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
         "GROUP BY ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
         DASH_ACTION_RESOURCE("a"));
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, sl->authority_id);
     store_bind_text(st, 2, sl->first);
     store_bind_text(st, 3, sl->next);
@@ -378,8 +360,6 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
         "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools ps ON ps.id = p.school_id WHERE" IN_SLICE "AND d.kind = 'new' "
         "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, sl->authority_id);
     store_bind_text(st, 2, sl->first);
     store_bind_text(st, 3, sl->next);
@@ -499,8 +479,6 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM dash_rollup WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK)
@@ -510,16 +488,12 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
         "SELECT s.authority_id, s.authority_id, s.phase, '" DASH_POPULATION_MONTH "', 'population', "
         "sp.dimension, sp.category, sum(sp.pupils) FROM school_population sp JOIN schools s ON s.id = sp.school_id "
         "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s,
         "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     return store_exec_done(st);
 }
@@ -591,8 +565,6 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
     if (rc != STORE_OK)
         return rc;
     struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, sl.month);
     return store_exec_done(st);

@@ -101,12 +101,8 @@ static enum store_rc run(struct store *s, const char *sql, const struct dash_que
                          int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_filters(st, 1, q, dates) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_filters(st, 1, q, dates) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
 
@@ -276,12 +272,8 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
         " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
-    if (!st)
-        return STORE_ERROR;
-    if (bind_filters(st, 1, q, true) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_filters(st, 1, q, true) < 0)
+        return q_refuse(st);
     struct att_groups t = {0};
     struct att_group k;
     enum store_rc rc;
@@ -358,14 +350,10 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
         "   JOIN meetings pm ON pm.id = pd.meeting_id "
         "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
         PRESENTED_FROM PRESENTED_WHERE);
-    if (!st)
-        return STORE_ERROR;
     /* the follow-ups' end date comes first, in the select list */
     store_bind_text(st, 1, q->to);
-    if (bind_presented(st, 2, q) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_presented(st, 2, q) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
@@ -459,12 +447,8 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
         "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
         PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_presented(st, 1, q) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_presented(st, 1, q) < 0)
+        return q_refuse(st);
     struct act_groups t = {0};
     struct act_group k;
     enum store_rc rc;
@@ -507,8 +491,6 @@ enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, vo
         "SELECT id, 'service', code, name, org_kind FROM services WHERE (? = 0 OR authority_id = ?) "
         "UNION ALL SELECT id, 'resource', kind, title, '' FROM resources WHERE (? = 0 OR authority_id = ?) "
         "ORDER BY 2, 1");
-    if (!st)
-        return STORE_ERROR;
     for (int i = 1; i <= 4; i++)
         store_bind_int(st, i, authority_id);
     /* column 0 is the id, read as "authority_id"; 1 the kind, as "phase" */
@@ -533,8 +515,6 @@ enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
         "SELECT authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, "
         "followup_minutes, travel_minutes FROM cost_rates WHERE (? = 0 OR authority_id = ?) "
         "ORDER BY authority_id, label");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
     enum store_rc rc;
@@ -566,8 +546,6 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
         "prep_minutes = excluded.prep_minutes, meeting_minutes = excluded.meeting_minutes, "
         "followup_minutes = excluded.followup_minutes, travel_minutes = excluded.travel_minutes, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->authority_id);
     store_bind_text(st, 2, r->role_key);
     store_bind_text(st, 3, r->label);
@@ -584,8 +562,6 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
 enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, role_key);
     return store_exec_done(st);
@@ -595,8 +571,6 @@ enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *o
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
     enum store_rc rc = store_step(st);
@@ -611,8 +585,6 @@ enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t su
         "INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (?,?,?) "
         "ON CONFLICT (authority_id) DO UPDATE SET suppress_below = excluded.suppress_below, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, suppress_below);
     store_bind_int(st, 3, now);
@@ -624,8 +596,6 @@ enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, 
     struct store_stmt *st = store_prepare(s,
         "SELECT school_id, '', dimension, category, pupils FROM school_population WHERE school_id = ? "
         "ORDER BY dimension, category");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     return q_dash_rows(st, 2, 1, fn, arg);
 }
@@ -634,8 +604,6 @@ enum store_rc q_population_put(struct store *s, int64_t school_id, const char *d
                                const char *const *categories, const int64_t *pupils, size_t n)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM school_population WHERE school_id = ? AND dimension = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     store_bind_text(st, 2, dimension);
     enum store_rc rc = store_exec_done(st);

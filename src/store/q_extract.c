@@ -20,12 +20,8 @@ enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
         "c.closure_reason, c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, "
         "c.prior_cp, c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
         "c.risk_pex" EXTRACT_FROM " ORDER BY c.id");
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct extract_case_row r;
@@ -77,12 +73,8 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
     if ((unsigned)kind > EXTRACT_REFERRALS)
         return STORE_ERROR;
     struct store_stmt *st = store_prepare(s, sql[kind]);
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         fn(arg, store_col_int(st, 0), store_col_text(st, 1),

@@ -32,8 +32,6 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO meetings (team_id, meeting_date, start_time, status, cancel_reason, mode, notes, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, m->team_id);
     store_bind_text(st, 2, m->date);
     store_bind_text(st, 3, m->start_time);
@@ -55,8 +53,6 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
 enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
@@ -137,8 +133,6 @@ enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const ch
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM meetings WHERE team_id = ? AND meeting_date >= ? AND meeting_date <= ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
@@ -155,8 +149,6 @@ enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *tod
     struct store_stmt *st = store_prepare(s,
         "SELECT status, mode, count(*), sum(CASE WHEN meeting_date < ? THEN 1 ELSE 0 END) "
         "FROM meetings WHERE team_id = ? GROUP BY status, mode");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, team_id);
     enum store_rc rc;
@@ -184,8 +176,6 @@ enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *stat
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE meetings SET status = ?, mode = ?, cancel_reason = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, status);
     store_bind_text(st, 2, mode);
     store_bind_text(st, 3, cancel_reason);
@@ -199,8 +189,6 @@ enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, cons
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE meetings SET meeting_date = ?, start_time = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, date);
     store_bind_text(st, 2, start_time);
     store_bind_int(st, 3, now);
@@ -211,13 +199,28 @@ enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, cons
 enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, "UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, notes);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
     return store_exec_done(st);
 }
+
+static void read_attendance_list(struct store_stmt *st, void *row)
+{
+    struct attendance_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->meeting_id = store_col_int(st, 1);
+    r->service_id = store_col_int(st, 2);
+    r->practitioner_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->person_name, sizeof r->person_name);
+    store_col_copy(st, 5, r->role, sizeof r->role);
+    store_col_copy(st, 6, r->status, sizeof r->status);
+    r->guest = store_col_int(st, 7) != 0;
+    store_col_copy(st, 8, r->service_name, sizeof r->service_name);
+}
+
+Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
 
 enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
                                 void (*fn)(void *arg, const struct attendance_row *r), void *arg)
@@ -228,26 +231,8 @@ enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
         "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
         "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
         "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct attendance_row r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        r.meeting_id = store_col_int(st, 1);
-        r.service_id = store_col_int(st, 2);
-        r.practitioner_id = store_col_int(st, 3);
-        store_col_copy(st, 4, r.person_name, sizeof r.person_name);
-        store_col_copy(st, 5, r.role, sizeof r.role);
-        store_col_copy(st, 6, r.status, sizeof r.status);
-        r.guest = store_col_int(st, 7) != 0;
-        store_col_copy(st, 8, r.service_name, sizeof r.service_name);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, attendance_list_each, &(struct attendance_list_sink){fn, arg});
 }
 
 static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)
@@ -255,8 +240,6 @@ static enum store_rc attendance_insert(struct store *s, struct attendance_row *r
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO attendance (meeting_id, service_id, practitioner_id, person_name, role, status, guest) "
         "VALUES (?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->meeting_id);
     if (r->service_id > 0)
         store_bind_int(st, 2, r->service_id);
@@ -283,8 +266,6 @@ enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
                                    const struct attendance_row *rows, size_t n)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM attendance WHERE meeting_id = ? AND guest = 0");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
     enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
@@ -305,8 +286,6 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM attendance WHERE id = ? AND meeting_id = ? AND guest = 1");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, meeting_id);
     enum store_rc rc = store_exec_done(st);

@@ -41,8 +41,6 @@ enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
         "INSERT INTO pupils (school_id, upn, forenames, surname, date_of_birth, gender, "
         "ethnicity, nc_year, sen_provision, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, now);
@@ -60,8 +58,6 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
     struct store_stmt *st = store_prepare(s,
         "UPDATE pupils SET school_id = ?, upn = ?, forenames = ?, surname = ?, date_of_birth = ?, "
         "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, p->id);
@@ -72,8 +68,6 @@ enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)

@@ -1,4 +1,5 @@
 #include "store/q_retention.h"
+#include "store/q_common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -6,8 +7,6 @@
 enum store_rc q_retention_rules(struct store *s, struct retention_rule rules[RET__COUNT])
 {
     struct store_stmt *st = store_prepare(s, "SELECT record_type, months, until_age FROM retention_settings");
-    if (!st)
-        return STORE_ERROR;
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         enum retention_type t;
@@ -36,24 +35,23 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     return store_exec_done(st);
 }
 
+static void read_candidate(struct store_stmt *st, void *row)
+{
+    struct retention_candidate *c = row;
+    memset(c, 0, sizeof *c);
+    c->id = store_col_int(st, 0);
+    c->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, c->anchor, sizeof c->anchor);
+    c->anchor_at = store_col_int(st, 3);
+    store_col_copy(st, 4, c->dob, sizeof c->dob);
+}
+
+Q_SINK(candidate, struct retention_candidate, read_candidate)
+
 static enum store_rc each(struct store *s, const char *sql, retention_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct retention_candidate c;
-        memset(&c, 0, sizeof c);
-        c.id = store_col_int(st, 0);
-        c.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, c.anchor, sizeof c.anchor);
-        c.anchor_at = store_col_int(st, 3);
-        store_col_copy(st, 4, c.dob, sizeof c.dob);
-        fn(arg, &c);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, candidate_each, &(struct candidate_sink){fn, arg});
 }
 
 enum store_rc q_retention_cases(struct store *s, retention_fn fn, void *arg)
@@ -87,8 +85,6 @@ enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg)
 static enum store_rc run_id(struct store *s, const char *sql, int64_t id)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     return store_exec_done(st);
 }
@@ -155,8 +151,6 @@ enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int
 enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, int64_t *count)
 {
     struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM sessions WHERE last_seen_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
     enum store_rc rc = store_step(st);
     *count = rc == STORE_ROW ? store_col_int(st, 0) : 0;
@@ -166,8 +160,6 @@ enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, 
     if (!erase || *count == 0)
         return STORE_OK;
     st = store_prepare(s, "DELETE FROM sessions WHERE last_seen_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
     return store_exec_done(st);
 }

@@ -45,8 +45,6 @@ enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO schools (authority_id, urn, name, phase, pupils_on_roll, fsm_pct, "
         "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, now);
@@ -64,8 +62,6 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
     struct store_stmt *st = store_prepare(s,
         "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, pupils_on_roll = ?, "
         "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, sc->id);
@@ -76,8 +72,6 @@ enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)

@@ -7,8 +7,6 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr, "
         "handle) VALUES (?,?,?,?,?,?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, r->id_hash);
     store_bind_int(st, 2, r->user_id);
     store_bind_text(st, 3, r->csrf_token);
@@ -24,8 +22,6 @@ enum store_rc q_session_get(struct store *s, const char *id_hash, struct session
     struct store_stmt *st = store_prepare(s,
         "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, handle FROM sessions "
         "WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -44,8 +40,6 @@ enum store_rc q_session_get(struct store *s, const char *id_hash, struct session
 static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, t);
     return store_exec_done(st);
 }
@@ -53,8 +47,6 @@ static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
 enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_text(st, 2, id_hash);
     return store_exec_done(st);
@@ -68,8 +60,6 @@ enum store_rc q_session_delete(struct store *s, const char *id_hash)
 enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     return store_exec_done(st);
 }
@@ -77,8 +67,6 @@ enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
 enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ? AND handle <> ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, keep_handle);
     return store_exec_done(st);
@@ -100,8 +88,6 @@ enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t create
         "FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.last_seen_at >= ? AND s.created_at >= ? AND s.handle <> '' "
         "ORDER BY s.last_seen_at DESC, u.username LIMIT ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, idle_after);
     store_bind_int(st, 2, created_after);
     store_bind_int(st, 3, limit);
@@ -124,8 +110,6 @@ enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t crea
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, idle_before);
     store_bind_int(st, 2, created_before);
     return store_exec_done(st);
@@ -136,8 +120,6 @@ enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_r
     memset(out, 0, sizeof *out);
     struct store_stmt *st = store_prepare(s,
         "SELECT failures, next_attempt_at, locked_until, updated_at FROM login_throttle WHERE key = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, key);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW) {
@@ -157,8 +139,6 @@ enum store_rc q_throttle_put(struct store *s, const char *key, const struct thro
         "VALUES (?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
         "next_attempt_at = excluded.next_attempt_at, locked_until = excluded.locked_until, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, key);
     store_bind_int(st, 2, r->failures);
     store_bind_int(st, 3, r->next_attempt_at);

@@ -65,8 +65,6 @@ static void bind_team(struct store_stmt *st, const struct team *t)
 static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, a);
     if (b)
         store_bind_int(st, 2, b);
@@ -86,8 +84,6 @@ static enum store_rc member_ids(struct store *s, int64_t team_id, int64_t *ids, 
 {
     *n = 0;
     struct store_stmt *st = store_prepare(s, "SELECT service_id FROM team_members WHERE team_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW)
@@ -127,8 +123,6 @@ enum store_rc q_team_insert(struct store *s, struct team *t, int64_t now)
         "INSERT INTO teams (authority_id, host_school_id, name, chair_name, strategic_lead_user_id, "
         "case_coordinator_user_id, cadence, weekday, start_time, duration_minutes, location, active, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_team(st, t);
     store_bind_int(st, 13, now);
     store_bind_int(st, 14, now);
@@ -149,8 +143,6 @@ enum store_rc q_team_update(struct store *s, const struct team *t, int64_t now)
         "UPDATE teams SET authority_id = ?, host_school_id = ?, name = ?, chair_name = ?, "
         "strategic_lead_user_id = ?, case_coordinator_user_id = ?, cadence = ?, weekday = ?, "
         "start_time = ?, duration_minutes = ?, location = ?, active = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_team(st, t);
     store_bind_int(st, 13, now);
     store_bind_int(st, 14, t->id);
@@ -177,8 +169,6 @@ static void add_service_id(void *arg, const struct team_member *m)
 enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct team_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " TEAM_COLS TEAM_FROM " WHERE t.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today ? today : "");
     store_bind_int(st, 2, id);
     enum store_rc rc = store_step(st);
@@ -235,6 +225,18 @@ enum store_rc q_team_list(struct store *s, const struct visibility *v, const str
     return q_list_page(s, &l, pg, total);
 }
 
+static void read_team_schools(struct store_stmt *st, void *row)
+{
+    struct team_school *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    store_col_copy(st, 2, r->phase, sizeof r->phase);
+    r->host = store_col_int(st, 3) != 0;
+}
+
+Q_SINK(team_schools, struct team_school, read_team_schools)
+
 enum store_rc q_team_schools(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_school *r), void *arg)
 {
@@ -243,22 +245,21 @@ enum store_rc q_team_schools(struct store *s, int64_t team_id,
         "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
         "WHERE ts.team_id = ? "
         "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_school r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.name, sizeof r.name);
-        store_col_copy(st, 2, r.phase, sizeof r.phase);
-        r.host = store_col_int(st, 3) != 0;
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_schools_each, &(struct team_schools_sink){fn, arg});
 }
+
+static void read_team_members(struct store_stmt *st, void *row)
+{
+    struct team_member *m = row;
+    memset(m, 0, sizeof *m);
+    m->service_id = store_col_int(st, 0);
+    store_col_copy(st, 1, m->service_name, sizeof m->service_name);
+    m->practitioner_id = store_col_int(st, 2);
+    store_col_copy(st, 3, m->practitioner_name, sizeof m->practitioner_name);
+}
+
+Q_SINK(team_members, struct team_member, read_team_members)
 
 enum store_rc q_team_members(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_member *r), void *arg)
@@ -268,43 +269,39 @@ enum store_rc q_team_members(struct store *s, int64_t team_id,
         "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
         "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
         "WHERE tm.team_id = ? ORDER BY sv.name, sv.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_member m;
-        memset(&m, 0, sizeof m);
-        m.service_id = store_col_int(st, 0);
-        store_col_copy(st, 1, m.service_name, sizeof m.service_name);
-        m.practitioner_id = store_col_int(st, 2);
-        store_col_copy(st, 3, m.practitioner_name, sizeof m.practitioner_name);
-        fn(arg, &m);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_members_each, &(struct team_members_sink){fn, arg});
 }
+
+static void read_team_authority_schools(struct store_stmt *st, void *row)
+{
+    struct team_school *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    store_col_copy(st, 2, r->phase, sizeof r->phase);
+}
+
+Q_SINK(team_authority_schools, struct team_school, read_team_authority_schools)
 
 enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
                                        void (*fn)(void *arg, const struct team_school *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_school r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.name, sizeof r.name);
-        store_col_copy(st, 2, r.phase, sizeof r.phase);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
 }
+
+static void read_team_people(struct store_stmt *st, void *row)
+{
+    struct team_person *p = row;
+    memset(p, 0, sizeof *p);
+    p->id = store_col_int(st, 0);
+    store_col_copy(st, 1, p->display_name, sizeof p->display_name);
+}
+
+Q_SINK(team_people, struct team_person, read_team_people)
 
 enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *role,
                             void (*fn)(void *arg, const struct team_person *r), void *arg)
@@ -312,20 +309,17 @@ enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *r
     struct store_stmt *st = store_prepare(s,
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id "
         "WHERE r.role = ? AND r.authority_id = ? AND u.disabled = 0 ORDER BY u.display_name, u.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, role);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_person p;
-        memset(&p, 0, sizeof p);
-        p.id = store_col_int(st, 0);
-        store_col_copy(st, 1, p.display_name, sizeof p.display_name);
-        fn(arg, &p);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_people_each, &(struct team_people_sink){fn, arg});
+}
+
+static void read_team_person_get(struct store_stmt *st, void *row)
+{
+    struct team_person *out = row;
+    memset(out, 0, sizeof *out);
+    out->id = store_col_int(st, 0);
+    store_col_copy(st, 1, out->display_name, sizeof out->display_name);
 }
 
 enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const char *role,
@@ -334,19 +328,10 @@ enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const cha
     struct store_stmt *st = store_prepare(s,
         "SELECT u.id, u.display_name FROM users u WHERE u.id = ? AND u.disabled = 0 AND EXISTS "
         "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.authority_id = ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, role);
     store_bind_int(st, 3, authority_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = store_col_int(st, 0);
-        store_col_copy(st, 1, out->display_name, sizeof out->display_name);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_team_person_get, out);
 }
 
 enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_id,
@@ -356,8 +341,6 @@ enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_
     *authority_id = 0;
     /* An inactive team no longer opens its schools to its members. */
     struct store_stmt *st = store_prepare(s, "SELECT authority_id, active FROM teams WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     enum store_rc rc = store_step(st);
     bool active = false;
@@ -369,8 +352,6 @@ enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_
     if (rc != STORE_ROW || !active)
         return rc;
     st = store_prepare(s, "SELECT school_id FROM team_schools WHERE team_id = ? ORDER BY school_id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     enum store_rc r2;
     while ((r2 = store_step(st)) == STORE_ROW)
@@ -387,8 +368,6 @@ enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_y
     struct store_stmt *st = store_prepare(s,
         "SELECT half_term, starts_on, ends_on FROM term_dates WHERE authority_id = ? "
         "AND academic_year = ? ORDER BY half_term");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, academic_year);
     enum store_rc rc;
@@ -411,8 +390,6 @@ enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char 
     struct store_stmt *st = store_prepare(s,
         "SELECT closed_on FROM closure_days WHERE authority_id = ? AND closed_on >= ? "
         "AND closed_on <= ? ORDER BY closed_on");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);

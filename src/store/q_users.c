@@ -19,8 +19,6 @@ enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO users (username, display_name, email, password_hash, disabled, created_at, "
         "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, u->username);
     store_bind_text(st, 2, u->display_name);
     store_bind_text(st, 3, u->email[0] ? u->email : NULL);
@@ -50,8 +48,6 @@ enum store_rc q_user_by_username(struct store *s, const char *username, struct u
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " USER_COLS " FROM users WHERE username = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, username);
     return get_one(st, out);
 }
@@ -59,8 +55,6 @@ enum store_rc q_user_by_username(struct store *s, const char *username, struct u
 enum store_rc q_user_get(struct store *s, int64_t id, struct user_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     return get_one(st, out);
 }
@@ -69,8 +63,6 @@ enum store_rc q_user_set_password(struct store *s, int64_t id, const char *hash,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, hash);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
@@ -81,8 +73,6 @@ enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, in
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, disabled ? 1 : 0);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
@@ -92,8 +82,6 @@ enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, in
 enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct user_row *u), void *arg)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users ORDER BY username");
-    if (!st)
-        return STORE_ERROR;
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct user_row u;
@@ -110,8 +98,6 @@ enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_gra
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail) "
         "VALUES (?,?,?,?,?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, role_code(g->role));
     store_bind_text(st, 3, scope_code(g->scope));
@@ -128,8 +114,6 @@ enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p
     struct store_stmt *st = store_prepare(s,
         "SELECT role, scope_kind, scope_id, authority_id, detail FROM user_roles "
         "WHERE user_id = ? ORDER BY id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
