@@ -2,20 +2,23 @@
 
 #include <string.h>
 
+#include "store/q_common.h"
+
+static void read_totp(struct store_stmt *st, void *row)
+{
+    struct totp_row *out = row;
+    out->user_id = store_col_int(st, 0);
+    store_col_copy(st, 1, out->secret_box, sizeof out->secret_box);
+    out->confirmed = store_col_int(st, 2) != 0;
+    out->last_step = store_col_int(st, 3);
+}
+
 enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        out->user_id = store_col_int(st, 0);
-        store_col_copy(st, 1, out->secret_box, sizeof out->secret_box);
-        out->confirmed = store_col_int(st, 2) != 0;
-        out->last_step = store_col_int(st, 3);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_totp, out);
 }
 
 enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *secret_box, int64_t now)
@@ -76,8 +79,6 @@ enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *c
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES (?,?,NULL,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, user_id);
         store_bind_text(st, 2, hashes[i]);
         store_bind_int(st, 3, now);
@@ -102,10 +103,19 @@ enum store_rc q_recovery_unused(struct store *s, int64_t user_id, int64_t *n)
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    *n = 0;
+    return store_get_int(st, n);
+}
+
+struct role_sink {
+    void (*fn)(void *arg, const char *role);
+    void *arg;
+};
+
+static void role_each(struct store_stmt *st, void *sink)
+{
+    const struct role_sink *k = sink;
+    k->fn(k->arg, store_col_text(st, 0));
 }
 
 enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
@@ -114,11 +124,7 @@ enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
     struct store_stmt *st = store_prepare(s,
         "SELECT role FROM role_security WHERE authority_id = ? AND require_totp = 1 ORDER BY role");
     store_bind_int(st, 1, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        fn(arg, store_col_text(st, 0));
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, role_each, &(struct role_sink){fn, arg});
 }
 
 enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const char *role, bool require,
@@ -135,6 +141,13 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
     return store_exec_done(st);
 }
 
+static void read_two_counts(struct store_stmt *st, void *out)
+{
+    int64_t *n = out;
+    n[0] = store_col_int(st, 0);
+    n[1] = store_col_int(st, 1);
+}
+
 enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, bool *enrolled)
 {
     struct store_stmt *st = store_prepare(s,
@@ -144,12 +157,12 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
         "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)");
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, user_id);
-    enum store_rc rc = store_step(st);
+    int64_t n[2];
+    enum store_rc rc = store_get_row(st, read_two_counts, n);
     if (rc == STORE_ROW) {
-        *required = store_col_int(st, 0) > 0;
-        *enrolled = store_col_int(st, 1) > 0;
+        *required = n[0] > 0;
+        *enrolled = n[1] > 0;
     }
-    store_done(st);
     return rc == STORE_ROW ? STORE_OK : rc;
 }
 
@@ -157,11 +170,7 @@ enum store_rc q_session_user(struct store *s, const char *handle, int64_t *user_
 {
     struct store_stmt *st = store_prepare(s, "SELECT user_id FROM sessions WHERE handle = ? AND handle <> ''");
     store_bind_text(st, 1, handle);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        *user_id = store_col_int(st, 0);
-    store_done(st);
-    return rc;
+    return store_get_row(st, q_read_int, user_id);
 }
 
 enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t user_id, int64_t now)
@@ -174,19 +183,20 @@ enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t use
     return store_exec_done(st);
 }
 
+static void read_pending(struct store_stmt *st, void *row)
+{
+    struct pending_row *out = row;
+    out->user_id = store_col_int(st, 0);
+    out->created_at = store_col_int(st, 1);
+    out->attempts = store_col_int(st, 2);
+}
+
 enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT user_id, created_at, attempts FROM sign_in_pending WHERE id_hash = ?");
     store_bind_text(st, 1, id_hash);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        out->user_id = store_col_int(st, 0);
-        out->created_at = store_col_int(st, 1);
-        out->attempts = store_col_int(st, 2);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_pending, out);
 }
 
 enum store_rc q_pending_attempt(struct store *s, const char *id_hash)

@@ -40,8 +40,9 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id "
 
-static void row_to_agenda(struct store_stmt *st, struct agenda_row *r)
+static void read_agenda(struct store_stmt *st, void *row)
 {
+    struct agenda_row *r = row;
     memset(r, 0, sizeof *r);
     r->id = store_col_int(st, 0);
     r->meeting_id = store_col_int(st, 1);
@@ -64,20 +65,15 @@ static void row_to_agenda(struct store_stmt *st, struct agenda_row *r)
     store_col_copy(st, 18, r->team_name, sizeof r->team_name);
 }
 
+Q_SINK(agenda, struct agenda_row, read_agenda)
+
 enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *today,
                             void (*fn)(void *arg, const struct agenda_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.meeting_id = ?");
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, meeting_id);
-    enum store_rc rc;
-    struct agenda_row r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        row_to_agenda(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, agenda_each, &(struct agenda_sink){fn, arg});
 }
 
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out)
@@ -85,11 +81,7 @@ enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, s
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.id = ?");
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_agenda(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_agenda, out);
 }
 
 enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case_id, const char *kind,
@@ -103,13 +95,7 @@ enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case
     store_bind_text(st, 3, kind);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, id);
 }
 
 enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes, const char *feedback_on,

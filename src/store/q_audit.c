@@ -5,8 +5,9 @@
 #define AUDIT_COLS "a.id, a.at, a.user_id, a.username, a.remote_addr, a.action, a.resource_kind, " \
     "a.resource_id, a.pupil_id, a.school_id, a.authority_id, a.detail, a.flags, a.prev_hash, a.hash"
 
-static void row_to_entry(struct store_stmt *st, struct audit_entry *e)
+static void read_entry(struct store_stmt *st, void *row)
 {
+    struct audit_entry *e = row;
     memset(e, 0, sizeof *e);
     e->id = store_col_int(st, 0);
     e->at = store_col_int(st, 1);
@@ -24,6 +25,8 @@ static void row_to_entry(struct store_stmt *st, struct audit_entry *e)
     store_col_copy(st, 13, e->prev_hash, sizeof e->prev_hash);
     store_col_copy(st, 14, e->hash, sizeof e->hash);
 }
+
+Q_SINK(entry, struct audit_entry, read_entry)
 
 enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT_HASH_HEX + 1])
 {
@@ -185,7 +188,7 @@ static void audit_row(struct store_stmt *st, void *arg)
 {
     const struct audit_sink *k = arg;
     struct audit_entry e;
-    row_to_entry(st, &e);
+    read_entry(st, &e);
     k->fn(k->arg, &e);
 }
 
@@ -206,14 +209,7 @@ enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
     struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
                                              " WHERE a.pupil_id = ? ORDER BY a.id");
     store_bind_int(st, 1, pupil_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct audit_entry e;
-        row_to_entry(st, &e);
-        fn(arg, &e);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,
@@ -225,7 +221,7 @@ enum store_rc q_audit_walk(struct store *s, int64_t after_id,
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct audit_entry e;
-        row_to_entry(st, &e);
+        read_entry(st, &e);
         if (fn(arg, &e) != 0) {
             rc = STORE_DONE;
             break;

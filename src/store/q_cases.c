@@ -66,8 +66,9 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
 #define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
                      "coalesce(withdrawn_on, ''), withdrawal_reason"
 
-static void row_to_consent(struct store_stmt *st, struct consent_row *r)
+static void read_consent(struct store_stmt *st, void *row)
 {
+    struct consent_row *r = row;
     memset(r, 0, sizeof *r);
     r->id = store_col_int(st, 0);
     r->pupil_id = store_col_int(st, 1);
@@ -99,7 +100,7 @@ enum store_rc q_consent_get(struct store *s, int64_t id, struct consent_row *out
     store_bind_int(st, 1, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
-        row_to_consent(st, out);
+        read_consent(st, out);
     store_done(st);
     if (rc == STORE_ROW && consent_services_load(s, out) != STORE_OK)
         return STORE_ERROR;
@@ -119,7 +120,7 @@ enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW)
         if (n < sizeof rows / sizeof rows[0])
-            row_to_consent(st, &rows[n++]);
+            read_consent(st, &rows[n++]);
     store_done(st);
     if (rc != STORE_DONE)
         return rc;

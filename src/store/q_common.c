@@ -44,6 +44,18 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
     return idx;
 }
 
+void q_read_int(struct store_stmt *st, void *out)
+{
+    *(int64_t *)out = store_col_int(st, 0);
+}
+
+void q_read_id(struct store_stmt *st, void *ids)
+{
+    const struct q_ids *l = ids;
+    if (*l->n < l->max)
+        l->ids[(*l->n)++] = store_col_int(st, 0);
+}
+
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id)
 {
     if (id > 0)

@@ -78,6 +78,16 @@ int q_like_pattern(const char *term, char *out, size_t outsz);
         k->fn(k->arg, &r); \
     }
 
+/* Row readers for one integer column (column 0): into *(int64_t *)out,
+ * and into a bounded list of ids (rows past max are read and dropped). */
+void q_read_int(struct store_stmt *st, void *out);
+struct q_ids {
+    int64_t *ids;
+    size_t max;
+    size_t *n;
+};
+void q_read_id(struct store_stmt *st, void *ids);
+
 /* Binds id at idx, or NULL for 0 (an optional reference). */
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);
 /* Binds text at idx, or NULL for NULL or "" (an optional value). */

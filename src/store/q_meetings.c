@@ -7,8 +7,9 @@
     "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id)"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
-static void row_to_meeting(struct store_stmt *st, struct meeting_row *r)
+static void read_meeting(struct store_stmt *st, void *row)
 {
+    struct meeting_row *r = row;
     memset(r, 0, sizeof *r);
     struct meeting *m = &r->m;
     m->id = store_col_int(st, 0);
@@ -41,24 +42,14 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
     store_bind_text(st, 7, m->notes);
     store_bind_int(st, 8, now);
     store_bind_int(st, 9, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        m->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &m->id);
 }
 
 enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?");
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_meeting(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_meeting, out);
 }
 
 #define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
@@ -103,7 +94,7 @@ static void meeting_row(struct store_stmt *st, void *arg)
 {
     const struct meeting_sink *k = arg;
     struct meeting_row r;
-    row_to_meeting(st, &r);
+    read_meeting(st, &r);
     k->fn(k->arg, &r);
 }
 
@@ -253,13 +244,7 @@ static enum store_rc attendance_insert(struct store *s, struct attendance_row *r
     store_bind_text(st, 5, r->role);
     store_bind_text(st, 6, r->status);
     store_bind_int(st, 7, r->guest ? 1 : 0);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        r->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &r->id);
 }
 
 enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,

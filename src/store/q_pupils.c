@@ -5,8 +5,9 @@
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
                    "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
 
-static void row_to_pupil(struct store_stmt *st, struct pupil_row *r)
+static void read_pupil(struct store_stmt *st, void *row)
 {
+    struct pupil_row *r = row;
     struct pupil *p = &r->p;
     p->id = store_col_int(st, 0);
     p->school_id = store_col_int(st, 1);
@@ -44,13 +45,7 @@ enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        p->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &p->id);
 }
 
 enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now)
@@ -69,11 +64,7 @@ enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
     struct store_stmt *st = store_prepare(s,
         "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?");
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_pupil(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_pupil, out);
 }
 
 #define PUPIL_WHERE " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE " \
@@ -112,7 +103,7 @@ static void pupil_row(struct store_stmt *st, void *arg)
 {
     const struct pupil_sink *k = arg;
     struct pupil_row r;
-    row_to_pupil(st, &r);
+    read_pupil(st, &r);
     k->fn(k->arg, &r);
 }
 

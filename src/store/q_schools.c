@@ -5,8 +5,9 @@
 #define SCHOOL_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.pupils_on_roll, " \
                     "s.fsm_pct, s.sen_pct, s.tas_member"
 
-static void row_to_school(struct store_stmt *st, struct school *sc)
+static void read_school(struct store_stmt *st, void *row)
 {
+    struct school *sc = row;
     sc->id = store_col_int(st, 0);
     sc->authority_id = store_col_int(st, 1);
     store_col_copy(st, 2, sc->urn, sizeof sc->urn);
@@ -48,13 +49,7 @@ enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        sc->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &sc->id);
 }
 
 enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t now)
@@ -73,11 +68,7 @@ enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
     struct store_stmt *st = store_prepare(s,
         "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?");
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_school(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_school, out);
 }
 
 #define SCHOOL_WHERE " FROM schools s WHERE " VIS_FILTER("s.authority_id", "s.id") \
@@ -108,7 +99,7 @@ static void school_row(struct store_stmt *st, void *arg)
 {
     const struct school_sink *k = arg;
     struct school sc;
-    row_to_school(st, &sc);
+    read_school(st, &sc);
     k->fn(k->arg, &sc);
 }
 

@@ -15,8 +15,9 @@
     "LEFT JOIN users sl ON sl.id = t.strategic_lead_user_id " \
     "LEFT JOIN users cc ON cc.id = t.case_coordinator_user_id"
 
-static void row_to_team(struct store_stmt *st, struct team_row *r)
+static void read_team(struct store_stmt *st, void *row)
 {
+    struct team_row *r = row;
     memset(r, 0, sizeof *r);
     struct team *t = &r->t;
     t->id = store_col_int(st, 0);
@@ -173,7 +174,7 @@ enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct 
     store_bind_int(st, 2, id);
     enum store_rc rc = store_step(st);
     if (rc == STORE_ROW)
-        row_to_team(st, out);
+        read_team(st, out);
     store_done(st);
     if (rc != STORE_ROW)
         return rc;
@@ -209,7 +210,7 @@ static void team_row(struct store_stmt *st, void *arg)
 {
     const struct team_sink *k = arg;
     struct team_row r;
-    row_to_team(st, &r);
+    read_team(st, &r);
     k->fn(k->arg, &r);
 }
 

@@ -4,8 +4,9 @@
 
 #define USER_COLS "id, username, display_name, coalesce(email, ''), password_hash, disabled"
 
-static void row_to_user(struct store_stmt *st, struct user_row *u)
+static void read_user(struct store_stmt *st, void *row)
 {
+    struct user_row *u = row;
     u->id = store_col_int(st, 0);
     store_col_copy(st, 1, u->username, sizeof u->username);
     store_col_copy(st, 2, u->display_name, sizeof u->display_name);
@@ -26,22 +27,12 @@ enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
     store_bind_int(st, 5, u->disabled ? 1 : 0);
     store_bind_int(st, 6, now);
     store_bind_int(st, 7, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        u->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &u->id);
 }
 
 static enum store_rc get_one(struct store_stmt *st, struct user_row *out)
 {
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_user(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_user, out);
 }
 
 enum store_rc q_user_by_username(struct store *s, const char *username, struct user_row *out)
@@ -85,7 +76,7 @@ enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct us
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct user_row u;
-        row_to_user(st, &u);
+        read_user(st, &u);
         u.password_hash[0] = '\0';   /* lists never carry hashes */
         fn(arg, &u);
     }
