@@ -4,22 +4,11 @@
 
 #include "store/q_common.h"
 
-struct team_pupil {
-    int64_t *team_id, *pupil_id;
-};
-
-static void read_team_pupil(struct store_stmt *st, void *arg)
-{
-    const struct team_pupil *t = arg;
-    *t->team_id = store_col_int(st, 0);
-    *t->pupil_id = store_col_int(st, 1);
-}
-
 enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_id, int64_t *pupil_id)
 {
     struct store_stmt *st = store_prepare(s, "SELECT team_id, pupil_id FROM cases WHERE id = ?");
     store_bind_int(st, 1, case_id);
-    return store_get_row(st, read_team_pupil, &(struct team_pupil){team_id, pupil_id});
+    return store_get_row(st, q_read_ints, (int64_t *[]){team_id, pupil_id, NULL});
 }
 
 #define BG_COLS "b.id, b.user_id, b.pupil_id, b.authority_id, b.school_id, b.role, b.reason, b.at, " \

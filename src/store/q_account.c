@@ -141,13 +141,6 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
     return store_exec_done(st);
 }
 
-static void read_two_counts(struct store_stmt *st, void *out)
-{
-    int64_t *n = out;
-    n[0] = store_col_int(st, 0);
-    n[1] = store_col_int(st, 1);
-}
-
 enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, bool *enrolled)
 {
     struct store_stmt *st = store_prepare(s,
@@ -157,11 +150,11 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
         "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)");
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, user_id);
-    int64_t n[2];
-    enum store_rc rc = store_get_row(st, read_two_counts, n);
+    int64_t roles = 0, totp = 0;
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){&roles, &totp, NULL});
     if (rc == STORE_ROW) {
-        *required = n[0] > 0;
-        *enrolled = n[1] > 0;
+        *required = roles > 0;
+        *enrolled = totp > 0;
     }
     return rc == STORE_ROW ? STORE_OK : rc;
 }

@@ -40,29 +40,36 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id "
 
+enum agenda_col {
+    AG_ID, AG_MEETING, AG_CASE, AG_KIND, AG_MINUTES, AG_FEEDBACK_ON, AG_FEEDBACK_METHOD,
+    AG_FEEDBACK_BY, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
+    AG_CASE_CREATED, AG_OPEN_ACTIONS, AG_OVERDUE_ACTIONS, AG_FIRST_DISCUSSED, AG_MEETING_DATE,
+    AG_TEAM_NAME
+};
+
 static void read_agenda(struct store_stmt *st, void *row)
 {
     struct agenda_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->meeting_id = store_col_int(st, 1);
-    r->case_id = store_col_int(st, 2);
-    store_col_copy(st, 3, r->kind, sizeof r->kind);
-    store_col_copy(st, 4, r->minutes, sizeof r->minutes);
-    store_col_copy(st, 5, r->feedback_on, sizeof r->feedback_on);
-    store_col_copy(st, 6, r->feedback_method, sizeof r->feedback_method);
-    store_col_copy(st, 7, r->feedback_by, sizeof r->feedback_by);
-    r->pupil_id = store_col_int(st, 8);
-    store_col_copy(st, 9, r->pupil_name, sizeof r->pupil_name);
-    r->school_id = store_col_int(st, 10);
-    r->authority_id = store_col_int(st, 11);
-    store_col_copy(st, 12, r->case_status, sizeof r->case_status);
-    r->case_created = store_col_int(st, 13);
-    r->open_actions = store_col_int(st, 14);
-    r->overdue_actions = store_col_int(st, 15);
-    store_col_copy(st, 16, r->first_discussed, sizeof r->first_discussed);
-    store_col_copy(st, 17, r->meeting_date, sizeof r->meeting_date);
-    store_col_copy(st, 18, r->team_name, sizeof r->team_name);
+    r->id = store_col_int(st, AG_ID);
+    r->meeting_id = store_col_int(st, AG_MEETING);
+    r->case_id = store_col_int(st, AG_CASE);
+    store_col_copy(st, AG_KIND, r->kind, sizeof r->kind);
+    store_col_copy(st, AG_MINUTES, r->minutes, sizeof r->minutes);
+    store_col_copy(st, AG_FEEDBACK_ON, r->feedback_on, sizeof r->feedback_on);
+    store_col_copy(st, AG_FEEDBACK_METHOD, r->feedback_method, sizeof r->feedback_method);
+    store_col_copy(st, AG_FEEDBACK_BY, r->feedback_by, sizeof r->feedback_by);
+    r->pupil_id = store_col_int(st, AG_PUPIL);
+    store_col_copy(st, AG_PUPIL_NAME, r->pupil_name, sizeof r->pupil_name);
+    r->school_id = store_col_int(st, AG_SCHOOL);
+    r->authority_id = store_col_int(st, AG_AUTHORITY);
+    store_col_copy(st, AG_CASE_STATUS, r->case_status, sizeof r->case_status);
+    r->case_created = store_col_int(st, AG_CASE_CREATED);
+    r->open_actions = store_col_int(st, AG_OPEN_ACTIONS);
+    r->overdue_actions = store_col_int(st, AG_OVERDUE_ACTIONS);
+    store_col_copy(st, AG_FIRST_DISCUSSED, r->first_discussed, sizeof r->first_discussed);
+    store_col_copy(st, AG_MEETING_DATE, r->meeting_date, sizeof r->meeting_date);
+    store_col_copy(st, AG_TEAM_NAME, r->team_name, sizeof r->team_name);
 }
 
 Q_SINK(agenda, struct agenda_row, read_agenda)

@@ -56,6 +56,19 @@ void q_read_id(struct store_stmt *st, void *ids)
         l->ids[(*l->n)++] = store_col_int(st, 0);
 }
 
+void q_read_ints(struct store_stmt *st, void *ptrs)
+{
+    int64_t *const *p = ptrs;
+    for (int i = 0; p[i]; i++)
+        *p[i] = store_col_int(st, i);
+}
+
+void q_read_text(struct store_stmt *st, void *text)
+{
+    const struct q_text *t = text;
+    store_col_copy(st, 0, t->out, t->outsz);
+}
+
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id)
 {
     if (id > 0)

@@ -87,6 +87,15 @@ struct q_ids {
     size_t *n;
 };
 void q_read_id(struct store_stmt *st, void *ids);
+/* ... and the first columns, as integers, into the pointers of a
+ * NULL-terminated list: store_get_row(st, q_read_ints, (int64_t *[]){&a, &b, NULL}). */
+void q_read_ints(struct store_stmt *st, void *ptrs);
+/* ... and one text column (column 0) into a buffer. */
+struct q_text {
+    char *out;
+    size_t outsz;
+};
+void q_read_text(struct store_stmt *st, void *text);
 
 /* Binds id at idx, or NULL for 0 (an optional reference). */
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);

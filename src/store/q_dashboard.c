@@ -79,22 +79,29 @@ static int bind_presented(struct store_stmt *st, int idx, const struct dash_quer
     return q_bind_visibility(st, idx, q->vis);
 }
 
+struct dash_sink {
+    int nk, nn;
+    dash_fn fn;
+    void *arg;
+};
+
+static void dash_each(struct store_stmt *st, void *sink)
+{
+    const struct dash_sink *k = sink;
+    struct dash_row r;
+    memset(&r, 0, sizeof r);
+    r.authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r.phase, sizeof r.phase);
+    for (int i = 0; i < k->nk; i++)
+        store_col_copy(st, 2 + i, r.k[i], sizeof r.k[i]);
+    for (int i = 0; i < k->nn && i < DASH_NS; i++)
+        r.n[i] = store_col_is_null(st, 2 + k->nk + i) ? 0 : store_col_int(st, 2 + k->nk + i);
+    k->fn(k->arg, &r);
+}
+
 enum store_rc q_dash_rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg)
 {
-    enum store_rc rc;
-    struct dash_row r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&r, 0, sizeof r);
-        r.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.phase, sizeof r.phase);
-        for (int i = 0; i < nk; i++)
-            store_col_copy(st, 2 + i, r.k[i], sizeof r.k[i]);
-        for (int i = 0; i < nn && i < DASH_NS; i++)
-            r.n[i] = store_col_is_null(st, 2 + nk + i) ? 0 : store_col_int(st, 2 + nk + i);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, dash_each, &(struct dash_sink){nk, nn, fn, arg});
 }
 
 static enum store_rc run(struct store *s, const char *sql, const struct dash_query *q, bool dates,
@@ -508,6 +515,23 @@ enum store_rc q_dash_population(struct store *s, const struct dash_query *q, das
 
 /* ---- settings ---- */
 
+static void read_cost_rate(struct store_stmt *st, void *row)
+{
+    struct cost_rate *r = row;
+    memset(r, 0, sizeof *r);
+    r->authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->role_key, sizeof r->role_key);
+    store_col_copy(st, 2, r->label, sizeof r->label);
+    store_col_copy(st, 3, r->org_group, sizeof r->org_group);
+    r->hourly_pence = store_col_int(st, 4);
+    r->prep_minutes = store_col_int(st, 5);
+    r->meeting_minutes = store_col_int(st, 6);
+    r->followup_minutes = store_col_int(st, 7);
+    r->travel_minutes = store_col_int(st, 8);
+}
+
+Q_SINK(cost_rate, struct cost_rate, read_cost_rate)
+
 enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
                            void (*fn)(void *arg, const struct cost_rate *r), void *arg)
 {
@@ -517,23 +541,7 @@ enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
         "ORDER BY authority_id, label");
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc;
-    struct cost_rate r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&r, 0, sizeof r);
-        r.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.role_key, sizeof r.role_key);
-        store_col_copy(st, 2, r.label, sizeof r.label);
-        store_col_copy(st, 3, r.org_group, sizeof r.org_group);
-        r.hourly_pence = store_col_int(st, 4);
-        r.prep_minutes = store_col_int(st, 5);
-        r.meeting_minutes = store_col_int(st, 6);
-        r.followup_minutes = store_col_int(st, 7);
-        r.travel_minutes = store_col_int(st, 8);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, cost_rate_each, &(struct cost_rate_sink){fn, arg});
 }
 
 enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now)
@@ -573,10 +581,8 @@ enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *o
         "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)");
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc = store_step(st);
-    *out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    *out = 0;
+    return store_get_int(st, out);
 }
 
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now)
@@ -610,8 +616,6 @@ enum store_rc q_population_put(struct store *s, int64_t school_id, const char *d
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
                               "VALUES (?,?,?,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, school_id);
         store_bind_text(st, 2, dimension);
         store_bind_text(st, 3, categories[i]);

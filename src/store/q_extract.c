@@ -11,6 +11,29 @@ static int tristate(struct store_stmt *st, int col)
     return store_col_is_null(st, col) ? -1 : store_col_int(st, col) != 0;
 }
 
+static void read_extract_case(struct store_stmt *st, void *row)
+{
+    struct extract_case_row *r = row;
+    r->case_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->upn, sizeof r->upn);
+    store_col_copy(st, 2, r->birth_ym, sizeof r->birth_ym);
+    store_col_copy(st, 3, r->gender, sizeof r->gender);
+    store_col_copy(st, 4, r->ethnicity, sizeof r->ethnicity);
+    store_col_copy(st, 5, r->nc_year, sizeof r->nc_year);
+    store_col_copy(st, 6, r->sen_provision, sizeof r->sen_provision);
+    store_col_copy(st, 7, r->la_code, sizeof r->la_code);
+    store_col_copy(st, 8, r->school_urn, sizeof r->school_urn);
+    store_col_copy(st, 9, r->school_phase, sizeof r->school_phase);
+    store_col_copy(st, 10, r->status, sizeof r->status);
+    store_col_copy(st, 11, r->opened_on, sizeof r->opened_on);
+    store_col_copy(st, 12, r->closed_on, sizeof r->closed_on);
+    store_col_copy(st, 13, r->closure_reason, sizeof r->closure_reason);
+    for (int i = 0; i < 11; i++)
+        r->prior[i] = tristate(st, 14 + i);
+}
+
+Q_SINK(extract_case, struct extract_case_row, read_extract_case)
+
 enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
                               void (*fn)(void *arg, const struct extract_case_row *r), void *arg)
 {
@@ -22,29 +45,20 @@ enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
         "c.risk_pex" EXTRACT_FROM " ORDER BY c.id");
     if (q_bind_visibility(st, 1, v) < 0)
         return q_refuse(st);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct extract_case_row r;
-        r.case_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.upn, sizeof r.upn);
-        store_col_copy(st, 2, r.birth_ym, sizeof r.birth_ym);
-        store_col_copy(st, 3, r.gender, sizeof r.gender);
-        store_col_copy(st, 4, r.ethnicity, sizeof r.ethnicity);
-        store_col_copy(st, 5, r.nc_year, sizeof r.nc_year);
-        store_col_copy(st, 6, r.sen_provision, sizeof r.sen_provision);
-        store_col_copy(st, 7, r.la_code, sizeof r.la_code);
-        store_col_copy(st, 8, r.school_urn, sizeof r.school_urn);
-        store_col_copy(st, 9, r.school_phase, sizeof r.school_phase);
-        store_col_copy(st, 10, r.status, sizeof r.status);
-        store_col_copy(st, 11, r.opened_on, sizeof r.opened_on);
-        store_col_copy(st, 12, r.closed_on, sizeof r.closed_on);
-        store_col_copy(st, 13, r.closure_reason, sizeof r.closure_reason);
-        for (int i = 0; i < 11; i++)
-            r.prior[i] = tristate(st, 14 + i);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, extract_case_each, &(struct extract_case_sink){fn, arg});
+}
+
+struct count_sink {
+    void (*fn)(void *arg, int64_t case_id, const char *a, const char *b, const char *c, int64_t n);
+    void *arg;
+};
+
+static void count_each(struct store_stmt *st, void *sink)
+{
+    const struct count_sink *k = sink;
+    k->fn(k->arg, store_col_int(st, 0), store_col_text(st, 1),
+          store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
+          store_col_is_null(st, 3) ? NULL : store_col_text(st, 3), store_col_int(st, 4));
 }
 
 enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum extract_count kind,
@@ -75,12 +89,5 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
     struct store_stmt *st = store_prepare(s, sql[kind]);
     if (q_bind_visibility(st, 1, v) < 0)
         return q_refuse(st);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        fn(arg, store_col_int(st, 0), store_col_text(st, 1),
-           store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
-           store_col_is_null(st, 3) ? NULL : store_col_text(st, 3), store_col_int(st, 4));
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, count_each, &(struct count_sink){fn, arg});
 }

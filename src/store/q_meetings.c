@@ -7,25 +7,30 @@
     "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id)"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
+enum meeting_col {
+    MC_ID, MC_TEAM, MC_DATE, MC_START_TIME, MC_STATUS, MC_CANCEL_REASON, MC_MODE, MC_NOTES,
+    MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT
+};
+
 static void read_meeting(struct store_stmt *st, void *row)
 {
     struct meeting_row *r = row;
     memset(r, 0, sizeof *r);
     struct meeting *m = &r->m;
-    m->id = store_col_int(st, 0);
-    m->team_id = store_col_int(st, 1);
-    store_col_copy(st, 2, m->date, sizeof m->date);
-    store_col_copy(st, 3, m->start_time, sizeof m->start_time);
-    store_col_copy(st, 4, m->status, sizeof m->status);
-    store_col_copy(st, 5, m->cancel_reason, sizeof m->cancel_reason);
-    store_col_copy(st, 6, m->mode, sizeof m->mode);
-    store_col_copy(st, 7, m->notes, sizeof m->notes);
-    m->created_at = store_col_int(st, 8);
-    m->updated_at = store_col_int(st, 9);
-    r->authority_id = store_col_int(st, 10);
-    r->host_school_id = store_col_int(st, 11);
-    store_col_copy(st, 12, r->team_name, sizeof r->team_name);
-    r->attendance_count = store_col_int(st, 13);
+    m->id = store_col_int(st, MC_ID);
+    m->team_id = store_col_int(st, MC_TEAM);
+    store_col_copy(st, MC_DATE, m->date, sizeof m->date);
+    store_col_copy(st, MC_START_TIME, m->start_time, sizeof m->start_time);
+    store_col_copy(st, MC_STATUS, m->status, sizeof m->status);
+    store_col_copy(st, MC_CANCEL_REASON, m->cancel_reason, sizeof m->cancel_reason);
+    store_col_copy(st, MC_MODE, m->mode, sizeof m->mode);
+    store_col_copy(st, MC_NOTES, m->notes, sizeof m->notes);
+    m->created_at = store_col_int(st, MC_CREATED_AT);
+    m->updated_at = store_col_int(st, MC_UPDATED_AT);
+    r->authority_id = store_col_int(st, MC_AUTHORITY);
+    r->host_school_id = store_col_int(st, MC_HOST_SCHOOL);
+    store_col_copy(st, MC_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->attendance_count = store_col_int(st, MC_ATTENDANCE_COUNT);
 }
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
@@ -85,18 +90,7 @@ static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v
     return idx;
 }
 
-struct meeting_sink {
-    void (*fn)(void *arg, const struct meeting_row *r);
-    void *arg;
-};
-
-static void meeting_row(struct store_stmt *st, void *arg)
-{
-    const struct meeting_sink *k = arg;
-    struct meeting_row r;
-    read_meeting(st, &r);
-    k->fn(k->arg, &r);
-}
+Q_SINK(meeting, struct meeting_row, read_meeting)
 
 enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const struct meeting_filter *f,
                              const struct page_req *pg, int64_t *total,
@@ -115,7 +109,7 @@ enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const 
               " CASE WHEN m.meeting_date >= ? THEN m.meeting_date ELSE '' END,"
               " m.meeting_date DESC, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
     struct meeting_sink k = {fn, arg};
-    struct q_list l = {"SELECT count(*)" MEETING_FROM MEETING_WHERE, sql, bind_meeting_filter, v, f, meeting_row, &k};
+    struct q_list l = {"SELECT count(*)" MEETING_FROM MEETING_WHERE, sql, bind_meeting_filter, v, f, meeting_each, &k};
     return q_list_page(s, &l, pg, total);
 }
 
@@ -127,10 +121,27 @@ enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const ch
     store_bind_int(st, 1, team_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
-    enum store_rc rc = store_step(st);
-    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/* Adds one (status, mode) group to the counts. */
+static void count_meetings(struct store_stmt *st, void *arg)
+{
+    struct meeting_counts *out = arg;
+    const char *status = store_col_text(st, 0);
+    bool online = strcmp(store_col_text(st, 1), "online") == 0;
+    int64_t n = store_col_int(st, 2);
+    if (strcmp(status, "planned") == 0) {
+        out->planned += n;
+        out->unrecorded += store_col_int(st, 3);
+    }
+    else if (strcmp(status, "held") == 0) {
+        out->held += n;
+        if (online)
+            out->online += n;
+    } else if (strcmp(status, "cancelled") == 0)
+        out->cancelled += n;
 }
 
 enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *today,
@@ -142,24 +153,7 @@ enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *tod
         "FROM meetings WHERE team_id = ? GROUP BY status, mode");
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        const char *status = store_col_text(st, 0);
-        bool online = strcmp(store_col_text(st, 1), "online") == 0;
-        int64_t n = store_col_int(st, 2);
-        if (strcmp(status, "planned") == 0) {
-            out->planned += n;
-            out->unrecorded += store_col_int(st, 3);
-        }
-        else if (strcmp(status, "held") == 0) {
-            out->held += n;
-            if (online)
-                out->online += n;
-        } else if (strcmp(status, "cancelled") == 0)
-            out->cancelled += n;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, count_meetings, out);
 }
 
 enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,

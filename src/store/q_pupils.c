@@ -5,22 +5,27 @@
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
                    "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
 
+enum pupil_col {
+    PC_ID, PC_SCHOOL, PC_UPN, PC_FORENAMES, PC_SURNAME, PC_DATE_OF_BIRTH, PC_GENDER, PC_ETHNICITY,
+    PC_NC_YEAR, PC_SEN_PROVISION, PC_AUTHORITY, PC_SCHOOL_NAME
+};
+
 static void read_pupil(struct store_stmt *st, void *row)
 {
     struct pupil_row *r = row;
     struct pupil *p = &r->p;
-    p->id = store_col_int(st, 0);
-    p->school_id = store_col_int(st, 1);
-    store_col_copy(st, 2, p->upn, sizeof p->upn);
-    store_col_copy(st, 3, p->forenames, sizeof p->forenames);
-    store_col_copy(st, 4, p->surname, sizeof p->surname);
-    store_col_copy(st, 5, p->date_of_birth, sizeof p->date_of_birth);
-    store_col_copy(st, 6, p->gender, sizeof p->gender);
-    store_col_copy(st, 7, p->ethnicity, sizeof p->ethnicity);
-    store_col_copy(st, 8, p->nc_year, sizeof p->nc_year);
-    store_col_copy(st, 9, p->sen_provision, sizeof p->sen_provision);
-    r->authority_id = store_col_int(st, 10);
-    store_col_copy(st, 11, r->school_name, sizeof r->school_name);
+    p->id = store_col_int(st, PC_ID);
+    p->school_id = store_col_int(st, PC_SCHOOL);
+    store_col_copy(st, PC_UPN, p->upn, sizeof p->upn);
+    store_col_copy(st, PC_FORENAMES, p->forenames, sizeof p->forenames);
+    store_col_copy(st, PC_SURNAME, p->surname, sizeof p->surname);
+    store_col_copy(st, PC_DATE_OF_BIRTH, p->date_of_birth, sizeof p->date_of_birth);
+    store_col_copy(st, PC_GENDER, p->gender, sizeof p->gender);
+    store_col_copy(st, PC_ETHNICITY, p->ethnicity, sizeof p->ethnicity);
+    store_col_copy(st, PC_NC_YEAR, p->nc_year, sizeof p->nc_year);
+    store_col_copy(st, PC_SEN_PROVISION, p->sen_provision, sizeof p->sen_provision);
+    r->authority_id = store_col_int(st, PC_AUTHORITY);
+    store_col_copy(st, PC_SCHOOL_NAME, r->school_name, sizeof r->school_name);
 }
 
 static void bind_pupil(struct store_stmt *st, const struct pupil *p)
@@ -94,18 +99,7 @@ static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, 
     return idx;
 }
 
-struct pupil_sink {
-    void (*fn)(void *arg, const struct pupil_row *r);
-    void *arg;
-};
-
-static void pupil_row(struct store_stmt *st, void *arg)
-{
-    const struct pupil_sink *k = arg;
-    struct pupil_row r;
-    read_pupil(st, &r);
-    k->fn(k->arg, &r);
-}
+Q_SINK(pupil, struct pupil_row, read_pupil)
 
 enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
                            const struct page_req *pg, int64_t *total,
@@ -118,6 +112,6 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
     struct pupil_sink k = {fn, arg};
     struct q_list l = {"SELECT count(*)" PUPIL_WHERE,
                        "SELECT " PUPIL_COLS PUPIL_WHERE " ORDER BY p.surname, p.forenames, p.id LIMIT ? OFFSET ?",
-                       bind_pupil_filter, v, f, pupil_row, &k};
+                       bind_pupil_filter, v, f, pupil_each, &k};
     return q_list_page(s, &l, pg, total);
 }

@@ -4,19 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A rule into its slot of the RET__COUNT rules; unknown types are skipped. */
+static void read_rule(struct store_stmt *st, void *arg)
+{
+    struct retention_rule *rules = arg;
+    enum retention_type t;
+    if (retention_from_code(store_col_text(st, 0), &t) != 0)
+        return;
+    rules[t].months = (int)store_col_int(st, 1);
+    rules[t].until_age = (int)store_col_int(st, 2);
+}
+
 enum store_rc q_retention_rules(struct store *s, struct retention_rule rules[RET__COUNT])
 {
     struct store_stmt *st = store_prepare(s, "SELECT record_type, months, until_age FROM retention_settings");
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        enum retention_type t;
-        if (retention_from_code(store_col_text(st, 0), &t) != 0)
-            continue;
-        rules[t].months = (int)store_col_int(st, 1);
-        rules[t].until_age = (int)store_col_int(st, 2);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_rule, rules);
 }
 
 enum store_rc q_retention_set(struct store *s, enum retention_type t, const struct retention_rule *r,
@@ -152,10 +154,8 @@ enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, 
 {
     struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM sessions WHERE last_seen_at < ?");
     store_bind_int(st, 1, cutoff);
-    enum store_rc rc = store_step(st);
-    *count = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
+    *count = 0;
+    if (store_get_int(st, count) != STORE_OK)
         return STORE_ERROR;
     if (!erase || *count == 0)
         return STORE_OK;
@@ -168,14 +168,7 @@ enum store_rc q_retention_audit_count(struct store *s, int64_t cutoff, int64_t *
 {
     struct store_stmt *st = store_prepare(
         s, "SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *count = store_col_int(st, 0);
-        *up_to_id = store_col_int(st, 1);
-    }
-    store_done(st);
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){count, up_to_id, NULL});
     return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -2,17 +2,23 @@
 
 #include <string.h>
 
+#include "store/q_common.h"
+
 #define USER_COLS "id, username, display_name, coalesce(email, ''), password_hash, disabled"
+
+enum user_col {
+    UC_ID, UC_USERNAME, UC_DISPLAY_NAME, UC_EMAIL, UC_PASSWORD_HASH, UC_DISABLED
+};
 
 static void read_user(struct store_stmt *st, void *row)
 {
     struct user_row *u = row;
-    u->id = store_col_int(st, 0);
-    store_col_copy(st, 1, u->username, sizeof u->username);
-    store_col_copy(st, 2, u->display_name, sizeof u->display_name);
-    store_col_copy(st, 3, u->email, sizeof u->email);
-    store_col_copy(st, 4, u->password_hash, sizeof u->password_hash);
-    u->disabled = store_col_int(st, 5) != 0;
+    u->id = store_col_int(st, UC_ID);
+    store_col_copy(st, UC_USERNAME, u->username, sizeof u->username);
+    store_col_copy(st, UC_DISPLAY_NAME, u->display_name, sizeof u->display_name);
+    store_col_copy(st, UC_EMAIL, u->email, sizeof u->email);
+    store_col_copy(st, UC_PASSWORD_HASH, u->password_hash, sizeof u->password_hash);
+    u->disabled = store_col_int(st, UC_DISABLED) != 0;
 }
 
 enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
@@ -70,18 +76,19 @@ enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, in
     return store_exec_done(st);
 }
 
+static void read_listed_user(struct store_stmt *st, void *row)
+{
+    struct user_row *u = row;
+    read_user(st, u);
+    u->password_hash[0] = '\0';   /* lists never carry hashes */
+}
+
+Q_SINK(user, struct user_row, read_listed_user)
+
 enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct user_row *u), void *arg)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users ORDER BY username");
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct user_row u;
-        read_user(st, &u);
-        u.password_hash[0] = '\0';   /* lists never carry hashes */
-        fn(arg, &u);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, user_each, &(struct user_sink){fn, arg});
 }
 
 enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_grant *g)
@@ -98,6 +105,23 @@ enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_gra
     return store_exec_done(st);
 }
 
+/* Adds a grant to the principal; pupil scope comes only from break_glass,
+ * with its expiry. */
+static void read_grant(struct store_stmt *st, void *arg)
+{
+    struct principal *p = arg;
+    struct role_grant g;
+    memset(&g, 0, sizeof g);
+    if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
+        scope_from_code(store_col_text(st, 1), &g.scope) != 0 || g.scope == SCOPE_PUPIL)
+        return;
+    g.scope_id = store_col_int(st, 2);
+    g.authority_id = store_col_int(st, 3);
+    store_col_copy(st, 4, g.detail, sizeof g.detail);
+    if (p->ngrants < POLICY_MAX_GRANTS)
+        p->grants[p->ngrants++] = g;
+}
+
 enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p)
 {
     memset(p, 0, sizeof *p);
@@ -106,19 +130,5 @@ enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p
         "SELECT role, scope_kind, scope_id, authority_id, detail FROM user_roles "
         "WHERE user_id = ? ORDER BY id");
     store_bind_int(st, 1, user_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct role_grant g;
-        memset(&g, 0, sizeof g);
-        if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
-            scope_from_code(store_col_text(st, 1), &g.scope) != 0 || g.scope == SCOPE_PUPIL)
-            continue;   /* pupil scope comes only from break_glass, with its expiry */
-        g.scope_id = store_col_int(st, 2);
-        g.authority_id = store_col_int(st, 3);
-        store_col_copy(st, 4, g.detail, sizeof g.detail);
-        if (p->ngrants < POLICY_MAX_GRANTS)
-            p->grants[p->ngrants++] = g;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_grant, p);
 }
