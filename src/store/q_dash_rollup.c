@@ -143,6 +143,19 @@ enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, da
 
 /* ---- staleness ---- */
 
+struct stale_sink {
+    void (*fn)(void *arg, int64_t authority_id, const char *month);
+    void *arg;
+};
+
+static void stale_each(struct store_stmt *st, void *sink)
+{
+    const struct stale_sink *k = sink;
+    char month[8];
+    store_col_copy(st, 1, month, sizeof month);
+    k->fn(k->arg, store_col_int(st, 0), month);
+}
+
 enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
                              void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
 {
@@ -153,14 +166,7 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, from_month);
     store_bind_text(st, 4, to_month);
-    enum store_rc rc;
-    char month[8];
-    while ((rc = store_step(st)) == STORE_ROW) {
-        store_col_copy(st, 1, month, sizeof month);
-        fn(arg, store_col_int(st, 0), month);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
 }
 
 enum store_rc q_rollup_mark_all(struct store *s)
@@ -173,18 +179,20 @@ enum store_rc q_rollup_mark_all(struct store *s)
     return store_exec_done(st);
 }
 
+/* The first and last month, into two char[8]. */
+static void read_span(struct store_stmt *st, void *months)
+{
+    char *const *m = months;
+    store_col_copy(st, 0, m[0], 8);
+    store_col_copy(st, 1, m[1], 8);
+}
+
 enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT coalesce(min(substr(meeting_date, 1, 7)), ''), coalesce(max(substr(meeting_date, 1, 7)), '') "
         "FROM meetings");
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        store_col_copy(st, 0, first, 8);
-        store_col_copy(st, 1, last, 8);
-    }
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+    return store_get_row(st, read_span, (char *[]){first, last}) == STORE_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* ---- building ---- */
@@ -457,8 +465,6 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, sl->authority_id);
         store_bind_int(st, 2, c->vis);
         store_bind_text(st, 3, c->phase);

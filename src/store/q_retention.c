@@ -27,8 +27,6 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     struct store_stmt *st = store_prepare(
         s, "UPDATE retention_settings SET months = ?, until_age = ?, updated_at = ?, updated_by = ?"
            " WHERE record_type = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->months);
     store_bind_int(st, 2, r->until_age);
     store_bind_int(st, 3, now);
@@ -95,8 +93,6 @@ static enum store_rc mark_done(struct store *s, const char *type, int64_t id, in
 {
     struct store_stmt *st = store_prepare(
         s, "INSERT INTO retention_done (record_type, record_id, done_at) VALUES (?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, type);
     store_bind_int(st, 2, id);
     store_bind_int(st, 3, now);
@@ -139,8 +135,6 @@ enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int
     struct store_stmt *st = store_prepare(
         s, "UPDATE pupils SET forenames = 'Anonymised', surname = 'Pupil', upn = ?,"
            " date_of_birth = substr(date_of_birth, 1, 4) || '-01-01', updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     char upn[32];
     snprintf(upn, sizeof upn, "ANON%lld", (long long)pupil_id);
     store_bind_text(st, 1, upn);
