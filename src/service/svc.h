@@ -41,6 +41,12 @@ int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
 int svc_decide(const struct svc_ctx *c, enum action a, struct resource *r);
 /* Maps a storage result: rows and done are success, constraint a conflict. */
 enum svc_status svc_from_store(enum store_rc rc);
+/* Maps the result of reading one record (q_*_get, or a change that answers
+ * STORE_DONE when its record is not there): a row (or STORE_OK) is SVC_OK,
+ * STORE_DONE is SVC_NOT_FOUND, anything else SVC_ERROR.  The usual
+ * start of a use case on a record:
+ *     if (rc != STORE_ROW) return svc_from_get(rc); */
+enum svc_status svc_from_get(enum store_rc rc);
 /* The principal for command-line administration (platform administrator). */
 const struct principal *svc_system_principal(void);
 

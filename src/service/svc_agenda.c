@@ -23,10 +23,8 @@ const struct code_list codes_feedback_method = {"feedback_method", feedback_meth
 static enum svc_status meeting_for(struct svc_ctx *c, int64_t id, enum action a, struct meeting_brief *m)
 {
     enum store_rc rc = q_meeting_brief(c->db, id, m);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_TEAM, m->team_id, m->authority_id, m->host_school_id))
         return SVC_NOT_FOUND;
     if (a != ACT_VIEW && !svc_allowed(c, ACT_EDIT, RES_CASE, 0, m->authority_id, 0) &&
@@ -234,10 +232,8 @@ enum svc_status svc_discussion_get(struct svc_ctx *c, int64_t id, struct agenda_
                                    struct meeting_brief *m)
 {
     enum store_rc rc = q_discussion_get(c->db, id, c->today, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_CASE, out->case_id, out->authority_id, out->school_id))
         return SVC_NOT_FOUND;
     return meeting_for(c, out->meeting_id, ACT_VIEW, m);

@@ -177,10 +177,8 @@ enum svc_status svc_consent_get(struct svc_ctx *c, int64_t consent_id, struct co
                                 struct pupil_row *pupil)
 {
     enum store_rc rc = q_consent_get(c->db, consent_id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     enum svc_status st = pupil_for(c, out->pupil_id, pupil);
     if (st != SVC_OK)
         return st;
@@ -327,10 +325,8 @@ enum svc_status svc_case_open(struct svc_ctx *c, int64_t pupil_id, const struct 
 enum svc_status svc_case_get(struct svc_ctx *c, int64_t id, struct case_row *out)
 {
     enum store_rc rc = q_case_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_CASE, id, out->authority_id, out->school_id))
         return SVC_NOT_FOUND;
     return SVC_OK;
