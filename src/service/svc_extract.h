@@ -38,6 +38,8 @@ struct extract {
     char key_id[17];                 /* names the key: extracts with the same key_id link */
 };
 
+/* Fills out (free with extract_free) with the cases of every authority and school where the
+ * user may export aggregates (RES_AGGREGATE, ACT_EXPORT); SVC_FORBIDDEN where there are none. */
 enum svc_status svc_extract_pseudonymised(struct svc_ctx *c, struct extract *out);
 void extract_free(struct extract *x);
 
