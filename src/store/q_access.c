@@ -61,9 +61,7 @@ enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
 
 enum store_rc q_break_glass_get(struct store *s, int64_t id, struct break_glass_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " BG_COLS BG_FROM "WHERE b.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_bg, out);
+    return q_get_id(s, "SELECT " BG_COLS BG_FROM "WHERE b.id = ?", id, read_bg, out);
 }
 
 enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now,

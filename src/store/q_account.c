@@ -15,10 +15,9 @@ static void read_totp(struct store_stmt *st, void *row)
 
 enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
-    store_bind_int(st, 1, user_id);
-    return store_get_row(st, read_totp, out);
+    return q_get_id(s,
+        "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?",
+                    user_id, read_totp, out);
 }
 
 enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *secret_box, int64_t now)
@@ -57,25 +56,18 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
-static enum store_rc by_user(struct store *s, const char *sql, int64_t user_id)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, user_id);
-    return store_exec_done(st);
-}
-
 enum store_rc q_totp_delete(struct store *s, int64_t user_id)
 {
-    enum store_rc rc = by_user(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+    enum store_rc rc = q_exec_id(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
     if (rc != STORE_OK)
         return rc;
-    return by_user(s, "DELETE FROM user_totp WHERE user_id = ?", user_id);
+    return q_exec_id(s, "DELETE FROM user_totp WHERE user_id = ?", user_id);
 }
 
 enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *const *hashes, size_t n,
                                  int64_t now)
 {
-    enum store_rc rc = by_user(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+    enum store_rc rc = q_exec_id(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES (?,?,NULL,?)");
@@ -209,7 +201,5 @@ enum store_rc q_pending_delete(struct store *s, const char *id_hash)
 
 enum store_rc q_pending_purge(struct store *s, int64_t created_before)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE created_at < ?");
-    store_bind_int(st, 1, created_before);
-    return store_exec_done(st);
+    return q_exec_id(s, "DELETE FROM sign_in_pending WHERE created_at < ?", created_before);
 }

@@ -22,13 +22,11 @@ static void read_case_ref(struct store_stmt *st, void *row)
 
 enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_get_id(s,
         "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
         "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
-        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
-    store_bind_int(st, 1, case_id);
-    return store_get_row(st, read_case_ref, out);
+        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?", case_id, read_case_ref, out);
 }
 
 /* ---- actions ---- */
@@ -141,9 +139,7 @@ Q_SINK(action, struct action_row, read_action)
 
 enum store_rc q_action_get(struct store *s, int64_t id, struct action_row *out)
 {
-    struct store_stmt *st = store_prepare(s, ACTION_SELECT "WHERE a.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_action, out);
+    return q_get_id(s, ACTION_SELECT "WHERE a.id = ?", id, read_action, out);
 }
 
 enum store_rc q_action_list(struct store *s, int64_t case_id,
@@ -221,9 +217,7 @@ Q_SINK(referral, struct referral_row, read_referral)
 
 enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *out)
 {
-    struct store_stmt *st = store_prepare(s, REFERRAL_SELECT "WHERE f.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_referral, out);
+    return q_get_id(s, REFERRAL_SELECT "WHERE f.id = ?", id, read_referral, out);
 }
 
 enum store_rc q_referral_list(struct store *s, int64_t case_id,

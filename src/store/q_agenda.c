@@ -19,11 +19,10 @@ static void read_meeting_brief(struct store_stmt *st, void *row)
 
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_get_id(s,
         "SELECT m.id, m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.start_time, "
-        "m.status, t.name FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_meeting_brief, out);
+        "m.status, t.name FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?",
+                    id, read_meeting_brief, out);
 }
 
 /* today binds twice (overdue), the meeting date once (earlier discussions). */
@@ -122,11 +121,9 @@ enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes
 
 enum store_rc q_discussion_remove(struct store *s, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_exec_id(s,
         "DELETE FROM discussions WHERE id = ? AND minutes = '' "
-        "AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.discussion_id = discussions.id)");
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
+        "AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.discussion_id = discussions.id)", id);
 }
 
 static void read_agenda_candidates(struct store_stmt *st, void *row)

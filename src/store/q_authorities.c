@@ -35,10 +35,8 @@ enum store_rc q_authority_update(struct store *s, const struct authority *a, int
 
 enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, la_code, name FROM authorities WHERE id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_authority, out);
+    return q_get_id(s,
+        "SELECT id, la_code, name FROM authorities WHERE id = ?", id, read_authority, out);
 }
 
 enum store_rc q_authority_list(struct store *s, const struct visibility *v,

@@ -44,6 +44,20 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
     return idx;
 }
 
+enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, id);
+    return store_get_row(st, read, out);
+}
+
+enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, id);
+    return store_exec_done(st);
+}
+
 void q_read_int(struct store_stmt *st, void *out)
 {
     *(int64_t *)out = store_col_int(st, 0);

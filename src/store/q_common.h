@@ -97,6 +97,12 @@ struct q_text {
 };
 void q_read_text(struct store_stmt *st, void *text);
 
+/* The two commonest queries: one record by its id (sql has one '?';
+ * answers as store_get_row), and a change whose only parameter is one id
+ * (answers as store_exec_done). */
+enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out);
+enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
+
 /* Binds id at idx, or NULL for 0 (an optional reference). */
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);
 /* Binds text at idx, or NULL for NULL or "" (an optional value). */

@@ -52,9 +52,7 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
 
 enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_meeting, out);
+    return q_get_id(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?", id, read_meeting, out);
 }
 
 #define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \

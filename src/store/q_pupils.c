@@ -66,10 +66,9 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
 
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_pupil, out);
+    return q_get_id(s,
+        "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?",
+                    id, read_pupil, out);
 }
 
 #define PUPIL_WHERE " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE " \

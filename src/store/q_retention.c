@@ -82,13 +82,6 @@ enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg)
                    " ORDER BY p.id", fn, arg);
 }
 
-static enum store_rc run_id(struct store *s, const char *sql, int64_t id)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
-}
-
 static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
 {
     struct store_stmt *st = store_prepare(
@@ -114,7 +107,7 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
         "UPDATE referrals SET notes = '' WHERE case_id = ?",
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        enum store_rc rc = run_id(s, sql[i], case_id);
+        enum store_rc rc = q_exec_id(s, sql[i], case_id);
         if (rc != STORE_OK)
             return rc;
     }
@@ -123,8 +116,8 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
 
 enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
 {
-    enum store_rc rc = run_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
-    return rc == STORE_OK ? run_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
+    enum store_rc rc = q_exec_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
+    return rc == STORE_OK ? q_exec_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it

@@ -70,10 +70,8 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
 
 enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_school, out);
+    return q_get_id(s,
+        "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?", id, read_school, out);
 }
 
 #define SCHOOL_WHERE " FROM schools s WHERE " VIS_FILTER("s.authority_id", "s.id") \

@@ -62,9 +62,7 @@ enum store_rc q_session_delete(struct store *s, const char *id_hash)
 
 enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ?");
-    store_bind_int(st, 1, user_id);
-    return store_exec_done(st);
+    return q_exec_id(s, "DELETE FROM sessions WHERE user_id = ?", user_id);
 }
 
 enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
