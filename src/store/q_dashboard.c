@@ -272,6 +272,40 @@ static int att_cmp(const void *x, const void *y)
     return a->guest < b->guest ? -1 : a->guest > b->guest;
 }
 
+/* Counting present attendees into groups; out of memory stops the
+ * counting (the rows left are stepped over) and fails the query. */
+struct att_count {
+    struct att_groups *t;
+    bool oom, failed;
+};
+
+static void count_attendee(struct store_stmt *st, void *arg)
+{
+    struct att_count *a = arg;
+    if (a->failed)
+        return;
+    struct att_group k;
+    memset(&k, 0, sizeof k);
+    k.authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, k.phase, sizeof k.phase);
+    store_col_copy(st, 2, k.key, sizeof k.key);
+    store_col_copy(st, 3, k.name, sizeof k.name);
+    store_col_copy(st, 4, k.org, sizeof k.org);
+    k.guest = store_col_int(st, 5);
+    size_t g = att_group_of(a->t, &k);
+    if (g == SIZE_MAX) {
+        a->failed = true;
+        return;
+    }
+    if (att_pair_new(a->t, g, store_col_int(st, 6), &a->oom))
+        a->t->g[g].meetings++;
+    if (a->oom) {
+        a->failed = true;
+        return;
+    }
+    a->t->g[g].people++;
+}
+
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
@@ -281,33 +315,13 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
     if (bind_filters(st, 1, q, true) < 0)
         return q_refuse(st);
+    struct att_count a = {0};
     struct att_groups t = {0};
-    struct att_group k;
-    enum store_rc rc;
-    bool oom = false;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&k, 0, sizeof k);
-        k.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, k.phase, sizeof k.phase);
-        store_col_copy(st, 2, k.key, sizeof k.key);
-        store_col_copy(st, 3, k.name, sizeof k.name);
-        store_col_copy(st, 4, k.org, sizeof k.org);
-        k.guest = store_col_int(st, 5);
-        size_t g = att_group_of(&t, &k);
-        if (g == SIZE_MAX) {
-            rc = STORE_ERROR;
-            break;
-        }
-        if (att_pair_new(&t, g, store_col_int(st, 6), &oom))
-            t.g[g].meetings++;
-        if (oom) {
-            rc = STORE_ERROR;
-            break;
-        }
-        t.g[g].people++;
-    }
-    store_done(st);
-    if (rc == STORE_DONE) {
+    a.t = &t;
+    enum store_rc rc = store_each_row(st, count_attendee, &a);
+    if (rc == STORE_OK && a.failed)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK) {
         struct dash_row r;
         if (t.n)
             qsort(t.g, t.n, sizeof *t.g, att_cmp);
@@ -327,7 +341,7 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
     free(t.g);
     free(t.slot);
     free(t.pair);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return rc;
 }
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -444,6 +458,29 @@ static int act_cmp(const void *x, const void *y)
     return a->resource < b->resource ? -1 : a->resource > b->resource;
 }
 
+/* Counting actions into groups; out of memory stops the counting (the
+ * rows left are stepped over) and fails the query. */
+struct act_count {
+    struct act_groups *t;
+    bool failed;
+};
+
+static void count_action(struct store_stmt *st, void *arg)
+{
+    struct act_count *a = arg;
+    if (a->failed)
+        return;
+    struct act_group k;
+    memset(&k, 0, sizeof k);
+    store_col_copy(st, 0, k.phase, sizeof k.phase);
+    store_col_copy(st, 1, k.setting, sizeof k.setting);
+    store_col_copy(st, 2, k.nature, sizeof k.nature);
+    k.owner = store_col_int(st, 3);
+    k.resource = store_col_int(st, 4);
+    k.n = 1;
+    a->failed = !act_add(a->t, &k);
+}
+
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     /* Grouped by ids (names are looked up once, by q_dash_names): the
@@ -457,23 +494,11 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
     if (bind_presented(st, 1, q) < 0)
         return q_refuse(st);
     struct act_groups t = {0};
-    struct act_group k;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&k, 0, sizeof k);
-        store_col_copy(st, 0, k.phase, sizeof k.phase);
-        store_col_copy(st, 1, k.setting, sizeof k.setting);
-        store_col_copy(st, 2, k.nature, sizeof k.nature);
-        k.owner = store_col_int(st, 3);
-        k.resource = store_col_int(st, 4);
-        k.n = 1;
-        if (!act_add(&t, &k)) {
-            rc = STORE_ERROR;
-            break;
-        }
-    }
-    store_done(st);
-    if (rc == STORE_DONE) {
+    struct act_count a = {&t, false};
+    enum store_rc rc = store_each_row(st, count_action, &a);
+    if (rc == STORE_OK && a.failed)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK) {
         struct dash_row r;
         if (t.cap)
             qsort(t.g, t.cap, sizeof *t.g, act_cmp);
@@ -489,7 +514,7 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
         }
     }
     free(t.g);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return rc;
 }
 
 enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)
