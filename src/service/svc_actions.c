@@ -263,9 +263,7 @@ enum svc_status svc_action_list(struct svc_ctx *c, int64_t case_id, struct case_
                                 void (*fn)(void *arg, const struct action_row *a), void *arg)
 {
     struct case_ref local;
-    if (!cr)
-        cr = &local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_action_list(c->db, case_id, fn, arg));
@@ -427,9 +425,7 @@ enum svc_status svc_referral_list(struct svc_ctx *c, int64_t case_id, struct cas
                                   void (*fn)(void *arg, const struct referral_row *r), void *arg)
 {
     struct case_ref local;
-    if (!cr)
-        cr = &local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_referral_list(c->db, case_id, fn, arg));
