@@ -319,22 +319,27 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
     return idx;
 }
 
+enum case_brief_col {
+    CB_ID, CB_PUPIL, CB_TEAM, CB_STATUS, CB_OPENED_ON, CB_CLOSED_ON, CB_SCHOOL, CB_AUTHORITY,
+    CB_PUPIL_NAME, CB_TEAM_NAME, CB_DISCUSSIONS, CB_OPEN_ACTIONS
+};
+
 static void read_case_brief(struct store_stmt *st, void *row)
 {
     struct case_brief *b = row;
     memset(b, 0, sizeof *b);
-    b->id = store_col_int(st, 0);
-    b->pupil_id = store_col_int(st, 1);
-    b->team_id = store_col_int(st, 2);
-    store_col_copy(st, 3, b->status, sizeof b->status);
-    store_col_copy(st, 4, b->opened_on, sizeof b->opened_on);
-    store_col_copy(st, 5, b->closed_on, sizeof b->closed_on);
-    b->school_id = store_col_int(st, 6);
-    b->authority_id = store_col_int(st, 7);
-    store_col_copy(st, 8, b->pupil_name, sizeof b->pupil_name);
-    store_col_copy(st, 9, b->team_name, sizeof b->team_name);
-    b->discussions = store_col_int(st, 10);
-    b->open_actions = store_col_int(st, 11);
+    b->id = store_col_int(st, CB_ID);
+    b->pupil_id = store_col_int(st, CB_PUPIL);
+    b->team_id = store_col_int(st, CB_TEAM);
+    store_col_copy(st, CB_STATUS, b->status, sizeof b->status);
+    store_col_copy(st, CB_OPENED_ON, b->opened_on, sizeof b->opened_on);
+    store_col_copy(st, CB_CLOSED_ON, b->closed_on, sizeof b->closed_on);
+    b->school_id = store_col_int(st, CB_SCHOOL);
+    b->authority_id = store_col_int(st, CB_AUTHORITY);
+    store_col_copy(st, CB_PUPIL_NAME, b->pupil_name, sizeof b->pupil_name);
+    store_col_copy(st, CB_TEAM_NAME, b->team_name, sizeof b->team_name);
+    b->discussions = store_col_int(st, CB_DISCUSSIONS);
+    b->open_actions = store_col_int(st, CB_OPEN_ACTIONS);
 }
 
 Q_SINK(case, struct case_brief, read_case_brief)

@@ -131,7 +131,7 @@ struct q_list {
     int (*bind)(struct store_stmt *st, const struct visibility *v, const void *filter, bool page);
     const struct visibility *vis;
     const void *filter;
-    void (*row)(struct store_stmt *st, void *arg);   /* each row of the page */
+    store_row_fn row;   /* each row of the page, as store_each_row */
     void *arg;
 };
 enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct page_req *pg, int64_t *total);

@@ -11,25 +11,31 @@ static int tristate(struct store_stmt *st, int col)
     return store_col_is_null(st, col) ? -1 : store_col_int(st, col) != 0;
 }
 
+enum extract_col {
+    EX_CASE, EX_UPN, EX_BIRTH_YM, EX_GENDER, EX_ETHNICITY, EX_NC_YEAR, EX_SEN_PROVISION, EX_LA_CODE,
+    EX_URN, EX_PHASE, EX_STATUS, EX_OPENED_ON, EX_CLOSED_ON, EX_CLOSURE_REASON,
+    EX_PRIOR   /* 11 prior-involvement flags, in the order of the select */
+};
+
 static void read_extract_case(struct store_stmt *st, void *row)
 {
     struct extract_case_row *r = row;
-    r->case_id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->upn, sizeof r->upn);
-    store_col_copy(st, 2, r->birth_ym, sizeof r->birth_ym);
-    store_col_copy(st, 3, r->gender, sizeof r->gender);
-    store_col_copy(st, 4, r->ethnicity, sizeof r->ethnicity);
-    store_col_copy(st, 5, r->nc_year, sizeof r->nc_year);
-    store_col_copy(st, 6, r->sen_provision, sizeof r->sen_provision);
-    store_col_copy(st, 7, r->la_code, sizeof r->la_code);
-    store_col_copy(st, 8, r->school_urn, sizeof r->school_urn);
-    store_col_copy(st, 9, r->school_phase, sizeof r->school_phase);
-    store_col_copy(st, 10, r->status, sizeof r->status);
-    store_col_copy(st, 11, r->opened_on, sizeof r->opened_on);
-    store_col_copy(st, 12, r->closed_on, sizeof r->closed_on);
-    store_col_copy(st, 13, r->closure_reason, sizeof r->closure_reason);
+    r->case_id = store_col_int(st, EX_CASE);
+    store_col_copy(st, EX_UPN, r->upn, sizeof r->upn);
+    store_col_copy(st, EX_BIRTH_YM, r->birth_ym, sizeof r->birth_ym);
+    store_col_copy(st, EX_GENDER, r->gender, sizeof r->gender);
+    store_col_copy(st, EX_ETHNICITY, r->ethnicity, sizeof r->ethnicity);
+    store_col_copy(st, EX_NC_YEAR, r->nc_year, sizeof r->nc_year);
+    store_col_copy(st, EX_SEN_PROVISION, r->sen_provision, sizeof r->sen_provision);
+    store_col_copy(st, EX_LA_CODE, r->la_code, sizeof r->la_code);
+    store_col_copy(st, EX_URN, r->school_urn, sizeof r->school_urn);
+    store_col_copy(st, EX_PHASE, r->school_phase, sizeof r->school_phase);
+    store_col_copy(st, EX_STATUS, r->status, sizeof r->status);
+    store_col_copy(st, EX_OPENED_ON, r->opened_on, sizeof r->opened_on);
+    store_col_copy(st, EX_CLOSED_ON, r->closed_on, sizeof r->closed_on);
+    store_col_copy(st, EX_CLOSURE_REASON, r->closure_reason, sizeof r->closure_reason);
     for (int i = 0; i < 11; i++)
-        r->prior[i] = tristate(st, 14 + i);
+        r->prior[i] = tristate(st, EX_PRIOR + i);
 }
 
 Q_SINK(extract_case, struct extract_case_row, read_extract_case)
