@@ -1,5 +1,7 @@
-/* DfE code lists.  Sources: docs/uk-education-data.md sections 4.1-4.4,
- * 4.7 (CIN census rule 4220 list, GSS ethnicity_major groups, CBDS). */
+/* DfE code lists.  Sources: the DfE Common Basic Data Set (CBDS), the
+ * Children in Need census (the ethnicity codes of its validation rule
+ * 4220) and the GSS harmonised standard for ethnicity (its top-level
+ * groups, as DfE publishes them). */
 #include "core/codes.h"
 
 #include <string.h>
@@ -123,7 +125,7 @@ const char *code_label(const struct code_list *l, const char *code)
     return e ? e->label : NULL;
 }
 
-/* Extended codes we know (section 4.2).  The Asian, Black, Chinese and
+/* Extended codes we know (the CBDS extended ethnicity list).  The Asian, Black, Chinese and
  * Other sub-codes were not available when this was written, and the MOTH
  * family is incomplete; unknown extended codes are refused rather than
  * guessed. */

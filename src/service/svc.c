@@ -73,3 +73,10 @@ enum svc_status svc_from_store(enum store_rc rc)
     }
     return SVC_ERROR;
 }
+
+enum svc_status svc_from_get(enum store_rc rc)
+{
+    if (rc == STORE_ROW || rc == STORE_OK)
+        return SVC_OK;
+    return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+}

@@ -1,7 +1,25 @@
 /* The service layer: each use case (create a pupil, sign in, ...) in one
  * function that checks the policy, validates, and stores, in that order.
  * The web handlers and the CLI (including `tas demo`) both call these, so
- * there is exactly one path by which data enters tas. */
+ * there is exactly one path by which data enters tas.
+ *
+ * The contract every use case in svc_*.h keeps unless its comment says
+ * otherwise (each prototype's comment adds what it returns, checks and
+ * hides):
+ *  - Returns an enum svc_status; out parameters hold a record only on
+ *    SVC_OK.  SVC_ERROR means storage failed.
+ *  - Checks, in this order: the record it acts on (missing or hidden:
+ *    SVC_NOT_FOUND); the policy (core/policy.c) for the action, answering
+ *    SVC_FORBIDDEN; what was typed (core validation), answering SVC_INVALID
+ *    with errs naming each field to fix; the records the form names (they
+ *    must exist and be in reach, or the field is in error); then storage.
+ *  - A hidden record, one the user may not view, answers SVC_NOT_FOUND,
+ *    exactly as one that does not exist, so ids cannot be probed.  Only a
+ *    record the user may view but not change answers SVC_FORBIDDEN.
+ *  - A list answers SVC_FORBIDDEN when the user may list nothing of the
+ *    kind; otherwise it calls fn once per row the user may see (never a
+ *    hidden one), in the order its comment states, and paged lists set
+ *    *total to the rows the filter selects. */
 #ifndef TAS_SERVICE_SVC_H
 #define TAS_SERVICE_SVC_H
 
@@ -27,7 +45,10 @@ struct svc_ctx {
     char remote_addr[64];          /* where the request came from ("cli" on the command line), for the audit trail */
 };
 
+/* Fills c for one request: today from now (UTC), remote_addr from
+ * svc_origin_set. */
 void svc_ctx_init(struct svc_ctx *c, struct store *db, const struct principal *who, int64_t now);
+/* A status's name for logs and messages ("ok", "not found", ...). */
 const char *svc_status_text(enum svc_status st);
 /* The address svc_ctx_init copies into remote_addr on this thread: the web
  * dispatch sets the connection's address for each request (so the many
@@ -41,6 +62,12 @@ int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
 int svc_decide(const struct svc_ctx *c, enum action a, struct resource *r);
 /* Maps a storage result: rows and done are success, constraint a conflict. */
 enum svc_status svc_from_store(enum store_rc rc);
+/* Maps the result of reading one record (q_*_get, or a change that answers
+ * STORE_DONE when its record is not there): a row (or STORE_OK) is SVC_OK,
+ * STORE_DONE is SVC_NOT_FOUND, anything else SVC_ERROR.  The usual
+ * start of a use case on a record:
+ *     if (rc != STORE_ROW) return svc_from_get(rc); */
+enum svc_status svc_from_get(enum store_rc rc);
 /* The principal for command-line administration (platform administrator). */
 const struct principal *svc_system_principal(void);
 

@@ -306,7 +306,7 @@ enum svc_status svc_user_totp_reset(struct svc_ctx *c, int64_t user_id)
     struct user_row u;
     enum store_rc rc = q_user_get(c->db, user_id, &u);
     if (rc != STORE_ROW)
-        return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        return svc_from_get(rc);
     enum svc_status st = svc_user_may(c, ACT_EDIT, user_id);
     if (st != SVC_OK)
         return st;
@@ -418,11 +418,11 @@ enum svc_status svc_session_revoke(struct svc_ctx *c, const char *handle)
     int64_t uid = 0;
     enum store_rc rc = q_session_user(c->db, handle, &uid);
     if (rc != STORE_ROW)
-        return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        return svc_from_get(rc);
     /* A session of a user out of reach is reported as not there. */
     enum svc_status st = svc_user_may(c, ACT_EDIT, uid);
     if (st != SVC_OK)
         return st == SVC_FORBIDDEN ? SVC_NOT_FOUND : st;
     rc = q_session_revoke(c->db, handle);
-    return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+    return svc_from_get(rc);
 }

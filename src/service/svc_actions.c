@@ -74,10 +74,8 @@ bool svc_action_is_overdue(const struct svc_ctx *c, const char *status, const ch
 enum svc_status svc_action_case(struct svc_ctx *c, int64_t case_id, enum action a, struct case_ref *out)
 {
     enum store_rc rc = q_case_ref_get(c->db, case_id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_CASE, out->id, out->authority_id, out->school_id))
         return SVC_NOT_FOUND;
     if (a != ACT_VIEW && !svc_allowed(c, a, RES_CASE, out->id, out->authority_id, out->school_id))
@@ -265,9 +263,7 @@ enum svc_status svc_action_list(struct svc_ctx *c, int64_t case_id, struct case_
                                 void (*fn)(void *arg, const struct action_row *a), void *arg)
 {
     struct case_ref local;
-    if (!cr)
-        cr = &local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_action_list(c->db, case_id, fn, arg));
@@ -318,10 +314,8 @@ enum svc_status svc_action_create(struct svc_ctx *c, int64_t case_id, const stru
 enum svc_status svc_action_get(struct svc_ctx *c, int64_t id, struct action_row *out, struct case_ref *cr)
 {
     enum store_rc rc = q_action_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     struct case_ref local;
     return svc_action_case(c, out->case_id, ACT_VIEW, cr ? cr : &local);
 }
@@ -431,9 +425,7 @@ enum svc_status svc_referral_list(struct svc_ctx *c, int64_t case_id, struct cas
                                   void (*fn)(void *arg, const struct referral_row *r), void *arg)
 {
     struct case_ref local;
-    if (!cr)
-        cr = &local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_referral_list(c->db, case_id, fn, arg));
@@ -501,10 +493,8 @@ enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const st
 enum svc_status svc_referral_get(struct svc_ctx *c, int64_t id, struct referral_row *out, struct case_ref *cr)
 {
     enum store_rc rc = q_referral_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     struct case_ref local;
     return svc_action_case(c, out->case_id, ACT_VIEW, cr ? cr : &local);
 }

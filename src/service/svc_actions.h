@@ -52,17 +52,30 @@ struct action_status_form {
     const char *outcome;           /* optional: what happened; NULL: unchanged */
 };
 
-/* cr (may be NULL) receives the case. */
+/* cr (may be NULL) receives the case.
+ * Returns the case's actions, open ones first by due date (none last), then closed ones most
+ * recent first.  Checks ACT_VIEW on the case; a hidden or missing case: SVC_NOT_FOUND. */
 enum svc_status svc_action_list(struct svc_ctx *c, int64_t case_id, struct case_ref *cr,
                                 void (*fn)(void *arg, const struct action_row *a), void *arg);
-/* out must point to an action_row (large: allocate it). */
+/* out must point to an action_row (large: allocate it).
+ * Returns the stored action, status open.  Checks ACT_CREATE on the case (hidden:
+ * SVC_NOT_FOUND), the case open, the fields (description, owner, setting, nature, due date, a
+ * resource for signposting) and that the named service, practitioner, resource and discussion
+ * are the case authority's, active and the case's own. */
 enum svc_status svc_action_create(struct svc_ctx *c, int64_t case_id, const struct action_form *f,
                                   struct field_errors *errs, struct action_row *out);
+/* Returns the action and (cr, may be NULL) its case.  Checks ACT_VIEW on the case; an action of
+ * a hidden case: SVC_NOT_FOUND. */
 enum svc_status svc_action_get(struct svc_ctx *c, int64_t id, struct action_row *out, struct case_ref *cr);
+/* Returns the action as stored.  Checks as svc_action_create, with ACT_EDIT (a visible action
+ * the user may not change: SVC_FORBIDDEN); the status is kept, and an owner no longer active
+ * may stay. */
 enum svc_status svc_action_update(struct svc_ctx *c, int64_t id, const struct action_form *f,
                                   struct field_errors *errs, struct action_row *out);
 /* Closing (done, not done) records today as closed_on; re-opening clears
- * it; the same status again keeps the day (to correct a reason). */
+ * it; the same status again keeps the day (to correct a reason).
+ * Returns the action as stored.  Checks ACT_EDIT as svc_action_update and the move between
+ * statuses (core/workflow.c: a reason for not done). */
 enum svc_status svc_action_set_status(struct svc_ctx *c, int64_t id, const struct action_status_form *f,
                                       struct field_errors *errs, struct action_row *out);
 /* Open and due before today. */
@@ -79,6 +92,7 @@ struct action_choices {
     void (*discussion)(void *arg, const struct case_discussion *d);
     void (*action)(void *arg, const struct action_row *a);
 };
+/* Checks ACT_VIEW on the case cr (SVC_NOT_FOUND when hidden); calls each callback given. */
 enum svc_status svc_action_choices(struct svc_ctx *c, const struct case_ref *cr, const struct action_choices *ch);
 
 /* ---- referrals ---- */
@@ -96,11 +110,21 @@ struct referral_outcome_form {
     const char *notes;                 /* NULL: unchanged */
 };
 
+/* Returns the case's referrals, most recent first.  Checks ACT_VIEW on the case; a hidden or
+ * missing case: SVC_NOT_FOUND. */
 enum svc_status svc_referral_list(struct svc_ctx *c, int64_t case_id, struct case_ref *cr,
                                   void (*fn)(void *arg, const struct referral_row *r), void *arg);
+/* Returns the stored referral, outcome pending.  Checks ACT_CREATE on the case (hidden:
+ * SVC_NOT_FOUND), the case open, the date (not in the future) and that the service is the case
+ * authority's and active and the action, if any, the case's own. */
 enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const struct referral_form *f,
                                     struct field_errors *errs, struct referral_row *out);
+/* Returns the referral and (cr, may be NULL) its case.  Checks ACT_VIEW on the case; a referral
+ * of a hidden case: SVC_NOT_FOUND. */
 enum svc_status svc_referral_get(struct svc_ctx *c, int64_t id, struct referral_row *out, struct case_ref *cr);
+/* Returns the referral as stored.  Checks ACT_EDIT on the case (hidden: SVC_NOT_FOUND, visible
+ * only: SVC_FORBIDDEN), the outcome code and its date (required unless pending, not in the
+ * future). */
 enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const struct referral_outcome_form *f,
                                          struct field_errors *errs, struct referral_row *out);
 /* Days from referral to outcome, or to today while pending; -1 unknown. */

@@ -23,10 +23,8 @@ const struct code_list codes_feedback_method = {"feedback_method", feedback_meth
 static enum svc_status meeting_for(struct svc_ctx *c, int64_t id, enum action a, struct meeting_brief *m)
 {
     enum store_rc rc = q_meeting_brief(c->db, id, m);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_TEAM, m->team_id, m->authority_id, m->host_school_id))
         return SVC_NOT_FOUND;
     if (a != ACT_VIEW && !svc_allowed(c, ACT_EDIT, RES_CASE, 0, m->authority_id, 0) &&
@@ -234,27 +232,36 @@ enum svc_status svc_discussion_get(struct svc_ctx *c, int64_t id, struct agenda_
                                    struct meeting_brief *m)
 {
     enum store_rc rc = q_discussion_get(c->db, id, c->today, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_CASE, out->case_id, out->authority_id, out->school_id))
         return SVC_NOT_FOUND;
     return meeting_for(c, out->meeting_id, ACT_VIEW, m);
 }
 
+/* A discussion to change: visible (else not found) and its case editable
+ * (else forbidden); m receives its meeting, *pupil_id its pupil. */
+static enum svc_status discussion_for_edit(struct svc_ctx *c, int64_t id, struct meeting_brief *m,
+                                           int64_t *pupil_id)
+{
+    struct agenda_row *r = malloc(sizeof *r);
+    if (!r)
+        return SVC_ERROR;
+    enum svc_status st = svc_discussion_get(c, id, r, m);
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, r->case_id, r->authority_id, r->school_id))
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK)
+        *pupil_id = r->pupil_id;
+    free(r);
+    return st;
+}
+
 enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct discussion_form *f,
                                     struct field_errors *errs)
 {
-    struct agenda_row *r = malloc(sizeof *r);
     struct meeting_brief m;
-    if (!r)
-        return SVC_ERROR;
-    enum svc_status st = svc_discussion_get(c, id, r, &m);
-    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, r->case_id, r->authority_id, r->school_id))
-        st = SVC_FORBIDDEN;
-    int64_t pupil = r->pupil_id;
-    free(r);
+    int64_t pupil = 0;
+    enum svc_status st = discussion_for_edit(c, id, &m, &pupil);
     if (st != SVC_OK)
         return st;
     char minutes[4001];
@@ -303,14 +310,9 @@ enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct 
 
 enum svc_status svc_discussion_remove(struct svc_ctx *c, int64_t id, struct field_errors *errs)
 {
-    struct agenda_row *r = malloc(sizeof *r);
     struct meeting_brief m;
-    if (!r)
-        return SVC_ERROR;
-    enum svc_status st = svc_discussion_get(c, id, r, &m);
-    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, r->case_id, r->authority_id, r->school_id))
-        st = SVC_FORBIDDEN;
-    free(r);
+    int64_t pupil = 0;
+    enum svc_status st = discussion_for_edit(c, id, &m, &pupil);
     if (st != SVC_OK)
         return st;
     enum store_rc rc = q_discussion_remove(c->db, id);

@@ -21,7 +21,9 @@ struct audit_event {
 
 /* Appends one entry, chained to the one before.  Runs in its own write
  * transaction, or as a savepoint of the caller's (so a change and its
- * entry commit together): appends are serialised by the write lock. */
+ * entry commit together): appends are serialised by the write lock.
+ * No policy: recording is not a choice the user makes.  SVC_ERROR when the entry could not be
+ * written (the caller then rolls its change back). */
 enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev);
 
 /* Whether svc_audit_record has succeeded on this thread since the last
@@ -31,7 +33,8 @@ void svc_audit_mark_reset(void);
 bool svc_audit_marked(void);
 
 /* The DPO's view: entries the user may see (RES_AUDIT), newest first.
- * Looking is itself recorded. */
+ * Looking is itself recorded.
+ * Checks ACT_LIST on RES_AUDIT (SVC_FORBIDDEN when the user may see no entries). */
 enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,
                                const struct page_req *pg, int64_t *total,
                                void (*fn)(void *arg, const struct audit_entry *e), void *arg);

@@ -44,6 +44,10 @@ struct session_info {
     struct principal who;
 };
 
+/* No policy: it establishes who the user is.  Returns SIGN_IN_OK with out filled (a new
+ * session, its cookie and principal), SIGN_IN_SECOND_FACTOR, or SIGN_IN_BAD for an unknown
+ * user, a wrong password and a disabled account alike (no answer tells them apart); throttled
+ * per user name and per address (SIGN_IN_WAIT, SIGN_IN_LOCKED with *wait). */
 enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
                                 const char *username, const char *password,
                                 const char *remote_addr, int64_t now,
@@ -64,6 +68,7 @@ enum session_result { SESSION_OK = 0, SESSION_NONE, SESSION_EXPIRED, SESSION_ERR
  * its user is disabled. */
 enum session_result svc_session_resume(struct store *db, const struct auth_config *cfg,
                                        const char *cookie, int64_t now, struct session_info *out);
+/* Ends the session of that cookie value, if any. */
 void svc_sign_out(struct store *db, const char *cookie);
 
 #endif

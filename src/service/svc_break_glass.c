@@ -50,10 +50,8 @@ enum svc_status svc_break_glass_request(struct svc_ctx *c, int64_t pupil_id, con
         return SVC_INVALID;
     struct pupil_row p;
     enum store_rc rc = q_pupil_get(c->db, pupil_id, &p);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     struct resource r = {.kind = RES_PUPIL, .id = pupil_id, .authority_id = p.authority_id, .school_id = p.p.school_id};
     if (policy_decide(c->who, ACT_VIEW, &r).allow)
         return SVC_CONFLICT;
@@ -92,10 +90,8 @@ enum svc_status svc_break_glass_review(struct svc_ctx *c, int64_t id)
 {
     struct break_glass_row r;
     enum store_rc rc = q_break_glass_get(c->db, id, &r);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_BREAK_GLASS, id, r.authority_id, r.school_id))
         return SVC_NOT_FOUND;
     if (!svc_allowed(c, ACT_EDIT, RES_BREAK_GLASS, id, r.authority_id, r.school_id) ||

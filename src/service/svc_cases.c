@@ -23,6 +23,17 @@ static enum svc_status pupil_for(struct svc_ctx *c, int64_t pupil_id, struct pup
     return svc_pupil_get(c, pupil_id, p);
 }
 
+/* The pupil, as pupil_for, whose case records the user may take action a
+ * on (else SVC_FORBIDDEN). */
+static enum svc_status pupil_records_for(struct svc_ctx *c, int64_t pupil_id, enum action a,
+                                         struct pupil_row *p)
+{
+    enum svc_status st = pupil_for(c, pupil_id, p);
+    if (st != SVC_OK)
+        return st;
+    return svc_case_allowed(c, a, p) ? SVC_OK : SVC_FORBIDDEN;
+}
+
 /* ---- consent ---- */
 
 struct consent_collect {
@@ -129,11 +140,9 @@ enum svc_status svc_consent_record(struct svc_ctx *c, int64_t pupil_id, const st
                                    struct field_errors *errs, struct consent_row *out)
 {
     struct pupil_row p;
-    enum svc_status st = pupil_for(c, pupil_id, &p);
+    enum svc_status st = pupil_records_for(c, pupil_id, ACT_CREATE, &p);
     if (st != SVC_OK)
         return st;
-    if (!svc_case_allowed(c, ACT_CREATE, &p))
-        return SVC_FORBIDDEN;
     memset(out, 0, sizeof *out);
     out->pupil_id = pupil_id;
     if (!f->given_by || trim_copy(f->given_by, out->given_by, sizeof out->given_by) < 0 ||
@@ -177,10 +186,8 @@ enum svc_status svc_consent_get(struct svc_ctx *c, int64_t consent_id, struct co
                                 struct pupil_row *pupil)
 {
     enum store_rc rc = q_consent_get(c->db, consent_id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     enum svc_status st = pupil_for(c, out->pupil_id, pupil);
     if (st != SVC_OK)
         return st;
@@ -218,11 +225,9 @@ enum svc_status svc_consent_list(struct svc_ctx *c, int64_t pupil_id,
                                  void (*fn)(void *arg, const struct consent_row *r), void *arg)
 {
     struct pupil_row p;
-    enum svc_status st = pupil_for(c, pupil_id, &p);
+    enum svc_status st = pupil_records_for(c, pupil_id, ACT_VIEW, &p);
     if (st != SVC_OK)
         return st;
-    if (!svc_case_allowed(c, ACT_VIEW, &p))
-        return SVC_FORBIDDEN;
     return svc_from_store(q_consent_list(c->db, pupil_id, fn, arg));
 }
 
@@ -297,11 +302,9 @@ enum svc_status svc_case_open(struct svc_ctx *c, int64_t pupil_id, const struct 
                               struct field_errors *errs, struct case_row *out)
 {
     struct pupil_row p;
-    enum svc_status st = pupil_for(c, pupil_id, &p);
+    enum svc_status st = pupil_records_for(c, pupil_id, ACT_CREATE, &p);
     if (st != SVC_OK)
         return st;
-    if (!svc_case_allowed(c, ACT_CREATE, &p))
-        return SVC_FORBIDDEN;
     enum consent_verdict v;
     if (svc_consent_verdict(c, pupil_id, 0, &v) != SVC_OK)
         return SVC_ERROR;
@@ -327,10 +330,8 @@ enum svc_status svc_case_open(struct svc_ctx *c, int64_t pupil_id, const struct 
 enum svc_status svc_case_get(struct svc_ctx *c, int64_t id, struct case_row *out)
 {
     enum store_rc rc = q_case_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_CASE, id, out->authority_id, out->school_id))
         return SVC_NOT_FOUND;
     return SVC_OK;

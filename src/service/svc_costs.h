@@ -27,19 +27,26 @@ struct cost_form {
 };
 
 /* The role keys of the authority (standing roles and its services) with
- * their rates.  ACT_VIEW on RES_AGGREGATE. */
+ * their rates.  ACT_VIEW on RES_AGGREGATE.
+ * SVC_FORBIDDEN without it (or for authority 0). */
 enum svc_status svc_cost_settings(struct svc_ctx *c, int64_t authority_id, struct cost_settings *out);
-/* ACT_EDIT on RES_AGGREGATE (administrators). */
+/* ACT_EDIT on RES_AGGREGATE (administrators).
+ * SVC_FORBIDDEN without it; a role key not of the authority, an amount not in pounds or minutes
+ * out of range are field errors. */
 enum svc_status svc_cost_rate_save(struct svc_ctx *c, int64_t authority_id, const struct cost_form *in,
                                    struct field_errors *errs);
+/* ACT_EDIT on RES_AGGREGATE (SVC_FORBIDDEN); the threshold must be a whole number in range
+ * (field error). */
 enum svc_status svc_disclosure_save(struct svc_ctx *c, int64_t authority_id, const char *threshold,
                                     struct field_errors *errs);
 /* A school's census figures, through fn (k0 dimension, k1 category, n0
- * pupils); the school itself in *out.  ACT_VIEW on RES_AGGREGATE. */
+ * pupils); the school itself in *out.  ACT_VIEW on RES_AGGREGATE.
+ * A school that is missing, or whose figures the user may not view: SVC_NOT_FOUND. */
 enum svc_status svc_population_get(struct svc_ctx *c, int64_t school_id, struct school *out,
                                    void (*fn)(void *arg, const struct dash_row *r), void *arg);
 /* Census figures for one school: dimension gender|nc_year|ethnicity|sen_provision,
- * categories are codes ("" = not recorded).  ACT_EDIT on RES_AGGREGATE. */
+ * categories are codes ("" = not recorded).  ACT_EDIT on RES_AGGREGATE.
+ * A missing school: SVC_NOT_FOUND; the dimension, codes and counts are checked (field errors). */
 enum svc_status svc_population_save(struct svc_ctx *c, int64_t school_id, const char *dimension,
                                     const char *const *categories, const int64_t *pupils, size_t n,
                                     struct field_errors *errs);

@@ -70,7 +70,8 @@ enum svc_status svc_dashboard_refresh(struct svc_ctx *c, int64_t authority_id);
  * after budget_ms: what `tas serve` does between requests.  *left: the
  * stale months it did not reach. */
 enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, size_t *left);
-/* Marks every month stale and rebuilds them all (`tas rollup rebuild`). */
+/* Marks every month stale and rebuilds them all (`tas rollup rebuild`).
+ * No policy check: an operator's command. */
 enum svc_status svc_dashboard_rebuild(struct svc_ctx *c);
 /* True when two dashboards hold the same tables, rows and figures;
  * otherwise where the first difference is, in words. */
@@ -90,6 +91,7 @@ struct dash_choices_sink {
     void (*team)(void *arg, int64_t id, const char *name);
     void (*school)(void *arg, int64_t id, const char *name, const char *phase);
 };
+/* SVC_FORBIDDEN when the viewer may see no aggregates. */
 enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink);
 
 #endif

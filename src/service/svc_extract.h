@@ -60,8 +60,10 @@ const char *extract_level_label(enum extract_qi q, int level);
  * combination hold k cases; the social-care and mental-health flags
  * blanked in a class where few or all of its cases have them.  With fewer
  * than k cases in scope there is no safe extract: no rows, k_achieved 0.
- * Every download is on the audit trail.  SVC_FORBIDDEN outside the
- * evaluator's (or administrator's) export scope. */
+ * Every download is on the audit trail.  Fills out (free with
+ * extract_free) from every authority and school where the user may export
+ * aggregates (RES_AGGREGATE, ACT_EXPORT); SVC_FORBIDDEN where there are
+ * none. */
 enum svc_status svc_extract_pseudonymised(struct svc_ctx *c, struct extract *out);
 
 /* Sets k for an authority's extracts (2 to 100): the DPO's or an

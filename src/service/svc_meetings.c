@@ -75,10 +75,8 @@ bool svc_meeting_may(const struct svc_ctx *c, enum action a, const struct meetin
 enum svc_status svc_meeting_get(struct svc_ctx *c, int64_t id, struct meeting_row *out)
 {
     enum store_rc rc = q_meeting_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_meeting_may(c, ACT_VIEW, out))
         return SVC_NOT_FOUND;
     return SVC_OK;
@@ -355,7 +353,7 @@ enum svc_status svc_meeting_sheet(struct svc_ctx *c, const struct meeting_row *m
     struct team_row t;
     enum store_rc rc = q_team_get(c->db, m->m.team_id, c->today, &t);
     if (rc != STORE_ROW)
-        return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        return svc_from_get(rc);
     struct standing_services ss = {0, 0, 0};
     rc = q_service_list(c->db, m->authority_id, false, find_standing, &ss);
     if (rc != STORE_OK)

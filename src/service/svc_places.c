@@ -24,10 +24,8 @@ enum svc_status svc_authority_create(struct svc_ctx *c, const struct authority_f
 enum svc_status svc_authority_get(struct svc_ctx *c, int64_t id, struct authority *out)
 {
     enum store_rc rc = q_authority_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     /* Not found and not allowed look the same from outside. */
     if (!svc_allowed(c, ACT_VIEW, RES_AUTHORITY, id, id, 0))
         return SVC_NOT_FOUND;
@@ -107,10 +105,8 @@ enum svc_status svc_school_create(struct svc_ctx *c, const struct school_form *f
 enum svc_status svc_school_get(struct svc_ctx *c, int64_t id, struct school *out)
 {
     enum store_rc rc = q_school_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_SCHOOL, id, out->authority_id, id))
         return SVC_NOT_FOUND;
     return SVC_OK;

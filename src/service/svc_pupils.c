@@ -45,10 +45,8 @@ enum svc_status svc_pupil_create(struct svc_ctx *c, const struct pupil_form *f,
 enum svc_status svc_pupil_get(struct svc_ctx *c, int64_t id, struct pupil_row *out)
 {
     enum store_rc rc = q_pupil_get(c->db, id, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     /* A record the user may not see is reported as not found, so ids of
      * other schools' pupils reveal nothing. */
     if (!svc_allowed(c, ACT_VIEW, RES_PUPIL, id, out->authority_id, out->p.school_id))

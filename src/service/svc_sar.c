@@ -6,10 +6,8 @@ enum svc_status svc_subject_access(struct svc_ctx *c, int64_t pupil_id, struct p
                                    const struct sar_sink *sink)
 {
     enum store_rc rc = q_pupil_get(c->db, pupil_id, p);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_allowed(c, ACT_EXPORT, RES_PUPIL, pupil_id, p->authority_id, p->p.school_id))
         return svc_allowed(c, ACT_VIEW, RES_PUPIL, pupil_id, p->authority_id, p->p.school_id)
                    ? SVC_FORBIDDEN : SVC_NOT_FOUND;

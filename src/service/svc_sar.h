@@ -15,7 +15,9 @@ struct sar_sink {
 
 /* Allowed to those the policy lets export the pupil (RES_PUPIL,
  * ACT_EXPORT: the DPO and administrators in scope).  Recorded as an
- * export before the rows are read, so the answer includes itself. */
+ * export before the rows are read, so the answer includes itself.
+ * A pupil missing or hidden (not even ACT_VIEW): SVC_NOT_FOUND; visible but not exportable:
+ * SVC_FORBIDDEN. */
 enum svc_status svc_subject_access(struct svc_ctx *c, int64_t pupil_id, struct pupil_row *p,
                                    const struct sar_sink *sink);
 

@@ -514,10 +514,8 @@ enum svc_status svc_team_update(struct svc_ctx *c, int64_t id, const struct team
 enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out)
 {
     enum store_rc rc = q_team_get(c->db, id, c->today, out);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     if (!svc_team_may(c, ACT_VIEW, out))
         return SVC_NOT_FOUND;
     return SVC_OK;

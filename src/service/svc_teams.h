@@ -39,21 +39,31 @@ struct team_saved {
     size_t existed;
 };
 
+/* Fills out.  Checks ACT_CREATE on RES_TEAM (SVC_FORBIDDEN), the fields (name, cadence,
+ * weekday, time, duration, dates), that the host and cluster schools, people and services are
+ * of one authority and active, and ACT_CREATE at the host school (SVC_FORBIDDEN). */
 enum svc_status svc_team_create(struct svc_ctx *c, const struct team_form *f,
                                 struct field_errors *errs, struct team_saved *out);
+/* Fills out.  Checks ACT_VIEW (hidden: SVC_NOT_FOUND) then ACT_EDIT (SVC_FORBIDDEN) on the team
+ * as it is, then the form as svc_team_create with ACT_EDIT at the new host school. */
 enum svc_status svc_team_update(struct svc_ctx *c, int64_t id, const struct team_form *f,
                                 struct field_errors *errs, struct team_saved *out);
 /* Not found also when the user may not view it. */
 enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out);
+/* Calls fn for one page of the teams the user may list that match f, active first, by name.
+ * SVC_FORBIDDEN when they may list none. */
 enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
                               const struct page_req *pg, int64_t *total,
                               void (*fn)(void *arg, const struct team_row *r), void *arg);
-/* Schools and members of a team already read with svc_team_get. */
+/* Schools and members of a team already read with svc_team_get.
+ * Each checks ACT_VIEW on the team (SVC_NOT_FOUND); schools host first, then by name; members
+ * by service name. */
 enum svc_status svc_team_schools(struct svc_ctx *c, const struct team_row *t,
                                  void (*fn)(void *arg, const struct team_school *r), void *arg);
 enum svc_status svc_team_members(struct svc_ctx *c, const struct team_row *t,
                                  void (*fn)(void *arg, const struct team_member *r), void *arg);
-/* Meetings of the team by status (and held online). */
+/* Meetings of the team by status (and held online).
+ * Checks ACT_VIEW on the team (SVC_NOT_FOUND). */
 enum svc_status svc_team_meeting_counts(struct svc_ctx *c, const struct team_row *t,
                                         struct meeting_counts *out);
 /* True when the user may do a on this team. */
@@ -61,7 +71,8 @@ bool svc_team_may(const struct svc_ctx *c, enum action a, const struct team_row 
 
 /* Pick lists for the team form, within one authority: for a new team
  * (editing NULL) the user must be able to create one there, else edit the
- * team being edited. */
+ * team being edited.
+ * Each answers SVC_FORBIDDEN when the user may not pick there; lists are by name. */
 enum svc_status svc_team_pick_schools(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
                                       void (*fn)(void *arg, const struct team_school *r), void *arg);
 enum svc_status svc_team_pick_people(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
@@ -72,7 +83,9 @@ enum svc_status svc_team_pick_people(struct svc_ctx *c, int64_t authority_id, co
 enum svc_status svc_team_pick_services(struct svc_ctx *c, int64_t authority_id, const struct team_row *editing,
                                        void (*fn)(void *arg, const struct service_row *r), void *arg);
 /* Authorities where the user may create a team (fn per authority id and
- * name); *n is how many. */
+ * name); *n is how many.
+ * Checks ACT_CREATE on RES_TEAM somewhere (SVC_FORBIDDEN); lists only authorities where it
+ * holds. */
 enum svc_status svc_team_create_authorities(struct svc_ctx *c,
                                             void (*fn)(void *arg, int64_t id, const char *name),
                                             void *arg, size_t *n);
@@ -93,7 +106,8 @@ struct schedule_result {
  * Reads term dates and closure days, generates the days for the team's
  * cadence and weekday, and inserts the planned meetings not already there,
  * all in one transaction.  SVC_INVALID with an error on "year" when no term
- * dates are recorded (out->no_terms) or the year is not a year. */
+ * dates are recorded (out->no_terms) or the year is not a year.
+ * Checks ACT_VIEW (hidden: SVC_NOT_FOUND) then ACT_EDIT (SVC_FORBIDDEN) on the team. */
 enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *year_s,
                               const char *from_start, struct field_errors *errs,
                               struct schedule_result *out);

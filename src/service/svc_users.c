@@ -220,10 +220,8 @@ static enum svc_status find_user(struct svc_ctx *c, const char *username, struct
     if (!svc_allowed(c, ACT_EDIT, RES_USER, 0, 0, 0) && !svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
     enum store_rc rc = q_user_by_username(c->db, username, u);
-    if (rc == STORE_DONE)
-        return SVC_NOT_FOUND;
     if (rc != STORE_ROW)
-        return SVC_ERROR;
+        return svc_from_get(rc);
     return svc_user_may(c, ACT_EDIT, u->id);
 }
 
@@ -258,7 +256,7 @@ enum svc_status svc_user_get(struct svc_ctx *c, int64_t id, struct user_row *out
     enum store_rc rc = q_user_get(c->db, id, out);
     memset(out->password_hash, 0, sizeof out->password_hash);
     if (rc != STORE_ROW)
-        return rc == STORE_DONE ? SVC_NOT_FOUND : SVC_ERROR;
+        return svc_from_get(rc);
     enum svc_status st = svc_user_may(c, ACT_VIEW, id);
     /* A user out of reach is reported as not there. */
     return st == SVC_FORBIDDEN ? SVC_NOT_FOUND : st;

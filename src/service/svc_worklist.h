@@ -35,10 +35,12 @@ struct work_which {
     bool mine;           /* the user's own actions were listed */
 };
 
+/* SVC_FORBIDDEN without ACT_LIST on RES_CASE; *which says which lists were filled. */
 enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, struct work_which *which);
 
 /* A pupil's chronology, newest first; p receives the pupil.  Not found
- * unless the user may see the pupil's case records. */
+ * unless the user may see the pupil's case records.
+ * A pupil missing or hidden, or whose case records are hidden: SVC_NOT_FOUND. */
 enum svc_status svc_chronology(struct svc_ctx *c, int64_t pupil_id, struct pupil_row *p,
                                void (*fn)(void *arg, const struct chron_event *e), void *arg);
 

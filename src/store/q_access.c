@@ -7,16 +7,8 @@
 enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_id, int64_t *pupil_id)
 {
     struct store_stmt *st = store_prepare(s, "SELECT team_id, pupil_id FROM cases WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *team_id = store_col_int(st, 0);
-        *pupil_id = store_col_int(st, 1);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, q_read_ints, (int64_t *[]){team_id, pupil_id, NULL});
 }
 
 #define BG_COLS "b.id, b.user_id, b.pupil_id, b.authority_id, b.school_id, b.role, b.reason, b.at, " \
@@ -25,44 +17,37 @@ enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_
 #define BG_FROM " FROM break_glass b LEFT JOIN users u ON u.id = b.user_id " \
     "LEFT JOIN users r ON r.id = b.reviewed_by "
 
-static void read_row(struct store_stmt *st, struct break_glass_row *r)
+enum bg_col {
+    BG_ID, BG_USER, BG_PUPIL, BG_AUTHORITY, BG_SCHOOL, BG_ROLE, BG_REASON, BG_AT, BG_EXPIRES,
+    BG_REVIEWED_BY, BG_REVIEWED_AT, BG_USER_NAME, BG_REVIEWER_NAME
+};
+
+static void read_bg(struct store_stmt *st, void *row)
 {
+    struct break_glass_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->user_id = store_col_int(st, 1);
-    r->pupil_id = store_col_int(st, 2);
-    r->authority_id = store_col_int(st, 3);
-    r->school_id = store_col_int(st, 4);
-    store_col_copy(st, 5, r->role, sizeof r->role);
-    store_col_copy(st, 6, r->reason, sizeof r->reason);
-    r->at = store_col_int(st, 7);
-    r->expires = store_col_int(st, 8);
-    r->reviewed_by = store_col_int(st, 9);
-    r->reviewed_at = store_col_int(st, 10);
-    store_col_copy(st, 11, r->user_name, sizeof r->user_name);
-    store_col_copy(st, 12, r->reviewer_name, sizeof r->reviewer_name);
+    r->id = store_col_int(st, BG_ID);
+    r->user_id = store_col_int(st, BG_USER);
+    r->pupil_id = store_col_int(st, BG_PUPIL);
+    r->authority_id = store_col_int(st, BG_AUTHORITY);
+    r->school_id = store_col_int(st, BG_SCHOOL);
+    store_col_copy(st, BG_ROLE, r->role, sizeof r->role);
+    store_col_copy(st, BG_REASON, r->reason, sizeof r->reason);
+    r->at = store_col_int(st, BG_AT);
+    r->expires = store_col_int(st, BG_EXPIRES);
+    r->reviewed_by = store_col_int(st, BG_REVIEWED_BY);
+    r->reviewed_at = store_col_int(st, BG_REVIEWED_AT);
+    store_col_copy(st, BG_USER_NAME, r->user_name, sizeof r->user_name);
+    store_col_copy(st, BG_REVIEWER_NAME, r->reviewer_name, sizeof r->reviewer_name);
 }
 
-static enum store_rc each(struct store_stmt *st, void (*fn)(void *arg, const struct break_glass_row *r),
-                          void *arg)
-{
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct break_glass_row r;
-        read_row(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
+Q_SINK(bg, struct break_glass_row, read_bg)
 
 enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO break_glass (user_id, pupil_id, authority_id, school_id, role, reason, at, expires) "
         "VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->user_id);
     store_bind_int(st, 2, r->pupil_id);
     store_bind_int(st, 3, r->authority_id);
@@ -71,24 +56,12 @@ enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
     store_bind_text(st, 6, r->reason);
     store_bind_int(st, 7, r->at);
     store_bind_int(st, 8, r->expires);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        r->id = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    return store_get_int(st, &r->id);
 }
 
 enum store_rc q_break_glass_get(struct store *s, int64_t id, struct break_glass_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " BG_COLS BG_FROM "WHERE b.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        read_row(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s, "SELECT " BG_COLS BG_FROM "WHERE b.id = ?", id, read_bg, out);
 }
 
 enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now,
@@ -96,11 +69,9 @@ enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " BG_COLS BG_FROM "WHERE b.user_id = ? AND b.expires > ? ORDER BY b.at DESC, b.id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, now);
-    return each(st, fn, arg);
+    return store_each_row(st, bg_each, &(struct bg_sink){fn, arg});
 }
 
 enum store_rc q_break_glass_list(struct store *s, const struct visibility *v, int64_t limit,
@@ -109,15 +80,11 @@ enum store_rc q_break_glass_list(struct store *s, const struct visibility *v, in
     struct store_stmt *st = store_prepare(s,
         "SELECT " BG_COLS BG_FROM "WHERE " VIS_FILTER("b.authority_id", "b.school_id")
         " ORDER BY CASE WHEN b.reviewed_at IS NULL THEN 0 ELSE 1 END, b.at DESC, b.id DESC LIMIT ?");
-    if (!st)
-        return STORE_ERROR;
     int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_int(st, idx, limit);
-    return each(st, fn, arg);
+    return store_each_row(st, bg_each, &(struct bg_sink){fn, arg});
 }
 
 enum store_rc q_break_glass_review(struct store *s, int64_t id, int64_t by, int64_t at)
@@ -125,12 +92,9 @@ enum store_rc q_break_glass_review(struct store *s, int64_t id, int64_t by, int6
     struct store_stmt *st = store_prepare(s,
         "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL "
         "RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, by);
     store_bind_int(st, 2, at);
     store_bind_int(st, 3, id);
-    enum store_rc rc = store_step(st);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    int64_t reviewed;
+    return store_get_int(st, &reviewed);
 }

@@ -2,22 +2,22 @@
 
 #include <string.h>
 
+#include "store/q_common.h"
+
+static void read_totp(struct store_stmt *st, void *row)
+{
+    struct totp_row *out = row;
+    out->user_id = store_col_int(st, 0);
+    store_col_copy(st, 1, out->secret_box, sizeof out->secret_box);
+    out->confirmed = store_col_int(st, 2) != 0;
+    out->last_step = store_col_int(st, 3);
+}
+
 enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        out->user_id = store_col_int(st, 0);
-        store_col_copy(st, 1, out->secret_box, sizeof out->secret_box);
-        out->confirmed = store_col_int(st, 2) != 0;
-        out->last_step = store_col_int(st, 3);
-    }
-    store_done(st);
-    return rc;
+    return q_get_id(s,
+        "SELECT user_id, secret_box, confirmed_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?",
+                    user_id, read_totp, out);
 }
 
 enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *secret_box, int64_t now)
@@ -27,8 +27,6 @@ enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *s
         "VALUES (?,?,NULL,0,?) ON CONFLICT (user_id) DO UPDATE SET secret_box = excluded.secret_box, "
         "confirmed_at = NULL, last_step = 0, created_at = excluded.created_at "
         "WHERE user_totp.confirmed_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, secret_box);
     store_bind_int(st, 3, now);
@@ -39,8 +37,6 @@ enum store_rc q_totp_confirm(struct store *s, int64_t user_id, int64_t step, int
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ? AND confirmed_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, step);
     store_bind_int(st, 3, user_id);
@@ -53,8 +49,6 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
     struct store_stmt *st = store_prepare(s,
         "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND last_step < ? "
         "AND confirmed_at IS NOT NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, step);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, step);
@@ -62,32 +56,21 @@ enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
-static enum store_rc by_user(struct store *s, const char *sql, int64_t user_id)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, user_id);
-    return store_exec_done(st);
-}
-
 enum store_rc q_totp_delete(struct store *s, int64_t user_id)
 {
-    enum store_rc rc = by_user(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+    enum store_rc rc = q_exec_id(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
     if (rc != STORE_OK)
         return rc;
-    return by_user(s, "DELETE FROM user_totp WHERE user_id = ?", user_id);
+    return q_exec_id(s, "DELETE FROM user_totp WHERE user_id = ?", user_id);
 }
 
 enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *const *hashes, size_t n,
                                  int64_t now)
 {
-    enum store_rc rc = by_user(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
+    enum store_rc rc = q_exec_id(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES (?,?,NULL,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, user_id);
         store_bind_text(st, 2, hashes[i]);
         store_bind_int(st, 3, now);
@@ -100,8 +83,6 @@ enum store_rc q_recovery_use(struct store *s, int64_t user_id, const char *hash,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, user_id);
     store_bind_text(st, 3, hash);
@@ -113,13 +94,20 @@ enum store_rc q_recovery_unused(struct store *s, int64_t user_id, int64_t *n)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    *n = 0;
+    return store_get_int(st, n);
+}
+
+struct role_sink {
+    void (*fn)(void *arg, const char *role);
+    void *arg;
+};
+
+static void role_each(struct store_stmt *st, void *sink)
+{
+    const struct role_sink *k = sink;
+    k->fn(k->arg, store_col_text(st, 0));
 }
 
 enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
@@ -127,14 +115,8 @@ enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT role FROM role_security WHERE authority_id = ? AND require_totp = 1 ORDER BY role");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        fn(arg, store_col_text(st, 0));
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, role_each, &(struct role_sink){fn, arg});
 }
 
 enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const char *role, bool require,
@@ -144,8 +126,6 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
         "INSERT INTO role_security (authority_id, role, require_totp, updated_at) VALUES (?,?,?,?) "
         "ON CONFLICT (authority_id, role) DO UPDATE SET require_totp = excluded.require_totp, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, role);
     store_bind_int(st, 3, require ? 1 : 0);
@@ -160,67 +140,54 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
         "        AND (rs.authority_id = 0 OR rs.authority_id = ur.authority_id) "
         "        WHERE ur.user_id = ? AND rs.require_totp = 1), "
         "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_int(st, 2, user_id);
-    enum store_rc rc = store_step(st);
+    int64_t roles = 0, totp = 0;
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){&roles, &totp, NULL});
     if (rc == STORE_ROW) {
-        *required = store_col_int(st, 0) > 0;
-        *enrolled = store_col_int(st, 1) > 0;
+        *required = roles > 0;
+        *enrolled = totp > 0;
     }
-    store_done(st);
     return rc == STORE_ROW ? STORE_OK : rc;
 }
 
 enum store_rc q_session_user(struct store *s, const char *handle, int64_t *user_id)
 {
     struct store_stmt *st = store_prepare(s, "SELECT user_id FROM sessions WHERE handle = ? AND handle <> ''");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, handle);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        *user_id = store_col_int(st, 0);
-    store_done(st);
-    return rc;
+    return store_get_row(st, q_read_int, user_id);
 }
 
 enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t user_id, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO sign_in_pending (id_hash, user_id, created_at, attempts) VALUES (?,?,?,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     store_bind_int(st, 2, user_id);
     store_bind_int(st, 3, now);
     return store_exec_done(st);
 }
 
+static void read_pending(struct store_stmt *st, void *row)
+{
+    struct pending_row *out = row;
+    out->user_id = store_col_int(st, 0);
+    out->created_at = store_col_int(st, 1);
+    out->attempts = store_col_int(st, 2);
+}
+
 enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT user_id, created_at, attempts FROM sign_in_pending WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        out->user_id = store_col_int(st, 0);
-        out->created_at = store_col_int(st, 1);
-        out->attempts = store_col_int(st, 2);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_pending, out);
 }
 
 enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE sign_in_pending SET attempts = attempts + 1 WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     return store_exec_done(st);
 }
@@ -228,17 +195,11 @@ enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
 enum store_rc q_pending_delete(struct store *s, const char *id_hash)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
     return store_exec_done(st);
 }
 
 enum store_rc q_pending_purge(struct store *s, int64_t created_before)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE created_at < ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, created_before);
-    return store_exec_done(st);
+    return q_exec_id(s, "DELETE FROM sign_in_pending WHERE created_at < ?", created_before);
 }

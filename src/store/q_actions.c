@@ -1,49 +1,32 @@
 #include "store/q_actions.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t v)
-{
-    if (v > 0)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null(st, idx);
-}
-
-static void bind_opt_text(struct store_stmt *st, int idx, const char *v)
-{
-    store_bind_text(st, idx, v && *v ? v : NULL);
-}
 
 /* ---- the case ---- */
 
+static void read_case_ref(struct store_stmt *st, void *row)
+{
+    struct case_ref *out = row;
+    memset(out, 0, sizeof *out);
+    out->id = store_col_int(st, 0);
+    out->pupil_id = store_col_int(st, 1);
+    out->team_id = store_col_int(st, 2);
+    store_col_copy(st, 3, out->status, sizeof out->status);
+    store_col_copy(st, 4, out->opened_on, sizeof out->opened_on);
+    store_col_copy(st, 5, out->closed_on, sizeof out->closed_on);
+    out->school_id = store_col_int(st, 6);
+    out->authority_id = store_col_int(st, 7);
+    store_col_copy(st, 8, out->pupil_name, sizeof out->pupil_name);
+    store_col_copy(st, 9, out->team_name, sizeof out->team_name);
+}
+
 enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_get_id(s,
         "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
         "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
-        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, case_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = store_col_int(st, 0);
-        out->pupil_id = store_col_int(st, 1);
-        out->team_id = store_col_int(st, 2);
-        store_col_copy(st, 3, out->status, sizeof out->status);
-        store_col_copy(st, 4, out->opened_on, sizeof out->opened_on);
-        store_col_copy(st, 5, out->closed_on, sizeof out->closed_on);
-        out->school_id = store_col_int(st, 6);
-        out->authority_id = store_col_int(st, 7);
-        store_col_copy(st, 8, out->pupil_name, sizeof out->pupil_name);
-        store_col_copy(st, 9, out->team_name, sizeof out->team_name);
-    }
-    store_done(st);
-    return rc;
+        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?", case_id, read_case_ref, out);
 }
 
 /* ---- actions ---- */
@@ -54,25 +37,19 @@ enum store_rc q_action_insert(struct store *s, struct action_row *a, int64_t now
         "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, "
         "owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, a->case_id);
-    bind_opt_id(st, 2, a->discussion_id);
+    q_bind_opt_id(st, 2, a->discussion_id);
     store_bind_text(st, 3, a->description);
-    bind_opt_id(st, 4, a->owner_service_id);
-    bind_opt_id(st, 5, a->owner_practitioner_id);
+    q_bind_opt_id(st, 4, a->owner_service_id);
+    q_bind_opt_id(st, 5, a->owner_practitioner_id);
     store_bind_text(st, 6, a->owner_name);
     store_bind_text(st, 7, a->setting);
     store_bind_text(st, 8, a->nature);
-    bind_opt_id(st, 9, a->resource_id);
-    bind_opt_text(st, 10, a->due_on);
+    q_bind_opt_id(st, 9, a->resource_id);
+    q_bind_opt_text(st, 10, a->due_on);
     store_bind_int(st, 11, now);
     store_bind_int(st, 12, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        a->id = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    return store_get_int(st, &a->id);
 }
 
 enum store_rc q_action_update(struct store *s, const struct action_row *a, int64_t now)
@@ -81,17 +58,15 @@ enum store_rc q_action_update(struct store *s, const struct action_row *a, int64
         "UPDATE actions SET discussion_id = ?, description = ?, owner_service_id = ?, "
         "owner_practitioner_id = ?, owner_name = ?, setting = ?, nature = ?, resource_id = ?, "
         "due_on = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    bind_opt_id(st, 1, a->discussion_id);
+    q_bind_opt_id(st, 1, a->discussion_id);
     store_bind_text(st, 2, a->description);
-    bind_opt_id(st, 3, a->owner_service_id);
-    bind_opt_id(st, 4, a->owner_practitioner_id);
+    q_bind_opt_id(st, 3, a->owner_service_id);
+    q_bind_opt_id(st, 4, a->owner_practitioner_id);
     store_bind_text(st, 5, a->owner_name);
     store_bind_text(st, 6, a->setting);
     store_bind_text(st, 7, a->nature);
-    bind_opt_id(st, 8, a->resource_id);
-    bind_opt_text(st, 9, a->due_on);
+    q_bind_opt_id(st, 8, a->resource_id);
+    q_bind_opt_text(st, 9, a->due_on);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, a->id);
     return store_exec_done(st);
@@ -103,12 +78,10 @@ enum store_rc q_action_set_status(struct store *s, int64_t id, const char *statu
     struct store_stmt *st = store_prepare(s,
         "UPDATE actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, "
         "updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, status);
     store_bind_text(st, 2, reason ? reason : "");
     store_bind_text(st, 3, outcome ? outcome : "");
-    bind_opt_text(st, 4, closed_on);
+    q_bind_opt_text(st, 4, closed_on);
     store_bind_int(st, 5, now);
     store_bind_int(st, 6, id);
     return store_exec_done(st);
@@ -126,46 +99,47 @@ enum store_rc q_action_set_status(struct store *s, int64_t id, const char *statu
     "LEFT JOIN resources r ON r.id = a.resource_id " \
     "LEFT JOIN discussions d ON d.id = a.discussion_id " \
     "LEFT JOIN meetings m ON m.id = d.meeting_id "
+enum action_col {
+    AC_ID, AC_CASE, AC_DISCUSSION, AC_DESCRIPTION, AC_OWNER_SERVICE, AC_OWNER_PRACTITIONER,
+    AC_OWNER_NAME, AC_SETTING, AC_NATURE, AC_RESOURCE, AC_DUE_ON, AC_STATUS, AC_NOT_DONE_REASON,
+    AC_OUTCOME, AC_CLOSED_ON, AC_CREATED_AT, AC_UPDATED_AT, AC_SERVICE_NAME, AC_PRACTITIONER_NAME,
+    AC_RESOURCE_TITLE, AC_RESOURCE_URL, AC_MEETING, AC_MEETING_DATE
+};
 
-static void row_to_action(struct store_stmt *st, struct action_row *a)
+static void read_action(struct store_stmt *st, void *row)
 {
+    struct action_row *a = row;
     memset(a, 0, sizeof *a);
-    a->id = store_col_int(st, 0);
-    a->case_id = store_col_int(st, 1);
-    a->discussion_id = store_col_int(st, 2);
-    store_col_copy(st, 3, a->description, sizeof a->description);
-    a->owner_service_id = store_col_int(st, 4);
-    a->owner_practitioner_id = store_col_int(st, 5);
-    store_col_copy(st, 6, a->owner_name, sizeof a->owner_name);
-    store_col_copy(st, 7, a->setting, sizeof a->setting);
-    store_col_copy(st, 8, a->nature, sizeof a->nature);
-    a->resource_id = store_col_int(st, 9);
-    store_col_copy(st, 10, a->due_on, sizeof a->due_on);
-    store_col_copy(st, 11, a->status, sizeof a->status);
-    store_col_copy(st, 12, a->not_done_reason, sizeof a->not_done_reason);
-    store_col_copy(st, 13, a->outcome, sizeof a->outcome);
-    store_col_copy(st, 14, a->closed_on, sizeof a->closed_on);
-    a->created_at = store_col_int(st, 15);
-    a->updated_at = store_col_int(st, 16);
-    store_col_copy(st, 17, a->owner_service_name, sizeof a->owner_service_name);
-    store_col_copy(st, 18, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
-    store_col_copy(st, 19, a->resource_title, sizeof a->resource_title);
-    store_col_copy(st, 20, a->resource_url, sizeof a->resource_url);
-    a->meeting_id = store_col_int(st, 21);
-    store_col_copy(st, 22, a->meeting_date, sizeof a->meeting_date);
+    a->id = store_col_int(st, AC_ID);
+    a->case_id = store_col_int(st, AC_CASE);
+    a->discussion_id = store_col_int(st, AC_DISCUSSION);
+    store_col_copy(st, AC_DESCRIPTION, a->description, sizeof a->description);
+    a->owner_service_id = store_col_int(st, AC_OWNER_SERVICE);
+    a->owner_practitioner_id = store_col_int(st, AC_OWNER_PRACTITIONER);
+    store_col_copy(st, AC_OWNER_NAME, a->owner_name, sizeof a->owner_name);
+    store_col_copy(st, AC_SETTING, a->setting, sizeof a->setting);
+    store_col_copy(st, AC_NATURE, a->nature, sizeof a->nature);
+    a->resource_id = store_col_int(st, AC_RESOURCE);
+    store_col_copy(st, AC_DUE_ON, a->due_on, sizeof a->due_on);
+    store_col_copy(st, AC_STATUS, a->status, sizeof a->status);
+    store_col_copy(st, AC_NOT_DONE_REASON, a->not_done_reason, sizeof a->not_done_reason);
+    store_col_copy(st, AC_OUTCOME, a->outcome, sizeof a->outcome);
+    store_col_copy(st, AC_CLOSED_ON, a->closed_on, sizeof a->closed_on);
+    a->created_at = store_col_int(st, AC_CREATED_AT);
+    a->updated_at = store_col_int(st, AC_UPDATED_AT);
+    store_col_copy(st, AC_SERVICE_NAME, a->owner_service_name, sizeof a->owner_service_name);
+    store_col_copy(st, AC_PRACTITIONER_NAME, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
+    store_col_copy(st, AC_RESOURCE_TITLE, a->resource_title, sizeof a->resource_title);
+    store_col_copy(st, AC_RESOURCE_URL, a->resource_url, sizeof a->resource_url);
+    a->meeting_id = store_col_int(st, AC_MEETING);
+    store_col_copy(st, AC_MEETING_DATE, a->meeting_date, sizeof a->meeting_date);
 }
+
+Q_SINK(action, struct action_row, read_action)
 
 enum store_rc q_action_get(struct store *s, int64_t id, struct action_row *out)
 {
-    struct store_stmt *st = store_prepare(s, ACTION_SELECT "WHERE a.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_action(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s, ACTION_SELECT "WHERE a.id = ?", id, read_action, out);
 }
 
 enum store_rc q_action_list(struct store *s, int64_t case_id,
@@ -176,22 +150,8 @@ enum store_rc q_action_list(struct store *s, int64_t case_id,
         "WHERE a.case_id = ? ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, "
         "CASE WHEN a.status = 'open' THEN coalesce(a.due_on, '9999-12-31') ELSE '' END, "
         "coalesce(a.closed_on, '') DESC, a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
-    struct action_row *a = malloc(sizeof *a);
-    if (!a) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        row_to_action(st, a);
-        fn(arg, a);
-    }
-    free(a);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, action_each, &(struct action_sink){fn, arg});
 }
 
 /* ---- referrals ---- */
@@ -201,20 +161,14 @@ enum store_rc q_referral_insert(struct store *s, struct referral_row *r, int64_t
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO referrals (case_id, action_id, service_id, referred_on, outcome, notes, "
         "created_at, updated_at) VALUES (?,?,?,?,'pending',?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->case_id);
-    bind_opt_id(st, 2, r->action_id);
+    q_bind_opt_id(st, 2, r->action_id);
     store_bind_int(st, 3, r->service_id);
     store_bind_text(st, 4, r->referred_on);
     store_bind_text(st, 5, r->notes);
     store_bind_int(st, 6, now);
     store_bind_int(st, 7, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        r->id = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    return store_get_int(st, &r->id);
 }
 
 enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *outcome,
@@ -222,10 +176,8 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE referrals SET outcome = ?, outcome_on = ?, notes = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, outcome);
-    bind_opt_text(st, 2, outcome_on);
+    q_bind_opt_text(st, 2, outcome_on);
     store_bind_text(st, 3, notes ? notes : "");
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
@@ -238,34 +190,34 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
     "coalesce(a.description, '') FROM referrals f JOIN services sv ON sv.id = f.service_id " \
     "LEFT JOIN actions a ON a.id = f.action_id "
 
-static void row_to_referral(struct store_stmt *st, struct referral_row *r)
+enum referral_col {
+    RC_ID, RC_CASE, RC_ACTION, RC_SERVICE, RC_REFERRED_ON, RC_OUTCOME, RC_OUTCOME_ON, RC_NOTES,
+    RC_CREATED_AT, RC_UPDATED_AT, RC_SERVICE_NAME, RC_ACTION_DESCRIPTION
+};
+
+static void read_referral(struct store_stmt *st, void *row)
 {
+    struct referral_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->case_id = store_col_int(st, 1);
-    r->action_id = store_col_int(st, 2);
-    r->service_id = store_col_int(st, 3);
-    store_col_copy(st, 4, r->referred_on, sizeof r->referred_on);
-    store_col_copy(st, 5, r->outcome, sizeof r->outcome);
-    store_col_copy(st, 6, r->outcome_on, sizeof r->outcome_on);
-    store_col_copy(st, 7, r->notes, sizeof r->notes);
-    r->created_at = store_col_int(st, 8);
-    r->updated_at = store_col_int(st, 9);
-    store_col_copy(st, 10, r->service_name, sizeof r->service_name);
-    store_col_copy(st, 11, r->action_description, sizeof r->action_description);
+    r->id = store_col_int(st, RC_ID);
+    r->case_id = store_col_int(st, RC_CASE);
+    r->action_id = store_col_int(st, RC_ACTION);
+    r->service_id = store_col_int(st, RC_SERVICE);
+    store_col_copy(st, RC_REFERRED_ON, r->referred_on, sizeof r->referred_on);
+    store_col_copy(st, RC_OUTCOME, r->outcome, sizeof r->outcome);
+    store_col_copy(st, RC_OUTCOME_ON, r->outcome_on, sizeof r->outcome_on);
+    store_col_copy(st, RC_NOTES, r->notes, sizeof r->notes);
+    r->created_at = store_col_int(st, RC_CREATED_AT);
+    r->updated_at = store_col_int(st, RC_UPDATED_AT);
+    store_col_copy(st, RC_SERVICE_NAME, r->service_name, sizeof r->service_name);
+    store_col_copy(st, RC_ACTION_DESCRIPTION, r->action_description, sizeof r->action_description);
 }
+
+Q_SINK(referral, struct referral_row, read_referral)
 
 enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *out)
 {
-    struct store_stmt *st = store_prepare(s, REFERRAL_SELECT "WHERE f.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_referral(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s, REFERRAL_SELECT "WHERE f.id = ?", id, read_referral, out);
 }
 
 enum store_rc q_referral_list(struct store *s, int64_t case_id,
@@ -273,23 +225,22 @@ enum store_rc q_referral_list(struct store *s, int64_t case_id,
 {
     struct store_stmt *st = store_prepare(s, REFERRAL_SELECT
         "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
-    struct referral_row *r = malloc(sizeof *r);
-    if (!r) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        row_to_referral(st, r);
-        fn(arg, r);
-    }
-    free(r);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, referral_each, &(struct referral_sink){fn, arg});
 }
+
+static void read_case_discussions(struct store_stmt *st, void *row)
+{
+    struct case_discussion *d = row;
+    memset(d, 0, sizeof *d);
+    d->id = store_col_int(st, 0);
+    d->meeting_id = store_col_int(st, 1);
+    store_col_copy(st, 2, d->meeting_date, sizeof d->meeting_date);
+    store_col_copy(st, 3, d->meeting_status, sizeof d->meeting_status);
+    store_col_copy(st, 4, d->team_name, sizeof d->team_name);
+}
+
+Q_SINK(case_discussions, struct case_discussion, read_case_discussions)
 
 enum store_rc q_case_discussions(struct store *s, int64_t case_id,
                                  void (*fn)(void *arg, const struct case_discussion *d), void *arg)
@@ -298,22 +249,8 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
         "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
         "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
         "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct case_discussion d;
-        memset(&d, 0, sizeof d);
-        d.id = store_col_int(st, 0);
-        d.meeting_id = store_col_int(st, 1);
-        store_col_copy(st, 2, d.meeting_date, sizeof d.meeting_date);
-        store_col_copy(st, 3, d.meeting_status, sizeof d.meeting_status);
-        store_col_copy(st, 4, d.team_name, sizeof d.team_name);
-        fn(arg, &d);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, case_discussions_each, &(struct case_discussions_sink){fn, arg});
 }
 
 /* ---- work lists ---- */
@@ -327,49 +264,40 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id WHERE " \
     VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
 
-static enum store_rc work_actions(struct store_stmt *st,
-                                  void (*fn)(void *arg, const struct work_action *a), void *arg)
+enum work_action_col {
+    WC_ID, WC_CASE, WC_PUPIL, WC_PUPIL_NAME, WC_TEAM_NAME, WC_DESCRIPTION, WC_SERVICE_NAME,
+    WC_PRACTITIONER_NAME, WC_OWNER_NAME, WC_DUE_ON, WC_CASE_STATUS
+};
+
+static void read_work_action(struct store_stmt *st, void *row)
 {
-    struct work_action *w = malloc(sizeof *w);
-    if (!w) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(w, 0, sizeof *w);
-        w->id = store_col_int(st, 0);
-        w->case_id = store_col_int(st, 1);
-        w->pupil_id = store_col_int(st, 2);
-        store_col_copy(st, 3, w->pupil_name, sizeof w->pupil_name);
-        store_col_copy(st, 4, w->team_name, sizeof w->team_name);
-        store_col_copy(st, 5, w->description, sizeof w->description);
-        store_col_copy(st, 6, w->owner_service_name, sizeof w->owner_service_name);
-        store_col_copy(st, 7, w->owner_practitioner_name, sizeof w->owner_practitioner_name);
-        store_col_copy(st, 8, w->owner_name, sizeof w->owner_name);
-        store_col_copy(st, 9, w->due_on, sizeof w->due_on);
-        store_col_copy(st, 10, w->case_status, sizeof w->case_status);
-        fn(arg, w);
-    }
-    free(w);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct work_action *w = row;
+    memset(w, 0, sizeof *w);
+    w->id = store_col_int(st, WC_ID);
+    w->case_id = store_col_int(st, WC_CASE);
+    w->pupil_id = store_col_int(st, WC_PUPIL);
+    store_col_copy(st, WC_PUPIL_NAME, w->pupil_name, sizeof w->pupil_name);
+    store_col_copy(st, WC_TEAM_NAME, w->team_name, sizeof w->team_name);
+    store_col_copy(st, WC_DESCRIPTION, w->description, sizeof w->description);
+    store_col_copy(st, WC_SERVICE_NAME, w->owner_service_name, sizeof w->owner_service_name);
+    store_col_copy(st, WC_PRACTITIONER_NAME, w->owner_practitioner_name, sizeof w->owner_practitioner_name);
+    store_col_copy(st, WC_OWNER_NAME, w->owner_name, sizeof w->owner_name);
+    store_col_copy(st, WC_DUE_ON, w->due_on, sizeof w->due_on);
+    store_col_copy(st, WC_CASE_STATUS, w->case_status, sizeof w->case_status);
 }
+
+Q_SINK(work_action, struct work_action, read_work_action)
 
 enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const char *today,
                              void (*fn)(void *arg, const struct work_action *a), void *arg)
 {
     struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
         " AND a.status = 'open' AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
-    if (!st)
-        return STORE_ERROR;
     int idx = q_bind_case_visibility(st, 1, v, today);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_text(st, idx, today);
-    return work_actions(st, fn, arg);
+    return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
 }
 
 enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
@@ -379,29 +307,37 @@ enum store_rc q_work_owned(struct store *s, const struct visibility *v, const ch
         " AND a.status = 'open' AND a.owner_practitioner_id IN "
         "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1) "
         "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id");
-    if (!st)
-        return STORE_ERROR;
     int idx = q_bind_case_visibility(st, 1, v, today);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_int(st, idx, user_id);
-    return work_actions(st, fn, arg);
+    return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
 }
 
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM practitioners WHERE user_id = ? AND active = 1");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
+
+static void read_work_open_cases(struct store_stmt *st, void *row)
+{
+    struct work_case *w = row;
+    memset(w, 0, sizeof *w);
+    w->case_id = store_col_int(st, 0);
+    w->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, w->pupil_name, sizeof w->pupil_name);
+    store_col_copy(st, 3, w->team_name, sizeof w->team_name);
+    store_col_copy(st, 4, w->opened_on, sizeof w->opened_on);
+    w->open_actions = store_col_int(st, 5);
+    w->overdue_actions = store_col_int(st, 6);
+    store_col_copy(st, 7, w->last_discussed, sizeof w->last_discussed);
+}
+
+Q_SINK(work_open_cases, struct work_case, read_work_open_cases)
 
 enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, const char *today,
                                 void (*fn)(void *arg, const struct work_case *c), void *arg)
@@ -419,31 +355,26 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND c.status = 'open' AND EXISTS (SELECT 1 FROM actions a WHERE a.case_id = c.id "
         "AND a.status = 'open') ORDER BY c.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_text(st, 2, today);
-    if (q_bind_case_visibility(st, 3, v, today) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct work_case w;
-        memset(&w, 0, sizeof w);
-        w.case_id = store_col_int(st, 0);
-        w.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, w.pupil_name, sizeof w.pupil_name);
-        store_col_copy(st, 3, w.team_name, sizeof w.team_name);
-        store_col_copy(st, 4, w.opened_on, sizeof w.opened_on);
-        w.open_actions = store_col_int(st, 5);
-        w.overdue_actions = store_col_int(st, 6);
-        store_col_copy(st, 7, w.last_discussed, sizeof w.last_discussed);
-        fn(arg, &w);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    if (q_bind_case_visibility(st, 3, v, today) < 0)
+        return q_refuse(st);
+    return store_each_row(st, work_open_cases_each, &(struct work_open_cases_sink){fn, arg});
 }
+
+static void read_work_minutes(struct store_stmt *st, void *row)
+{
+    struct work_meeting *w = row;
+    memset(w, 0, sizeof *w);
+    w->meeting_id = store_col_int(st, 0);
+    w->team_id = store_col_int(st, 1);
+    store_col_copy(st, 2, w->team_name, sizeof w->team_name);
+    store_col_copy(st, 3, w->meeting_date, sizeof w->meeting_date);
+    w->discussions = store_col_int(st, 4);
+    w->without_minutes = store_col_int(st, 5);
+}
+
+Q_SINK(work_minutes, struct work_meeting, read_work_minutes)
 
 enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, const char *today,
                              void (*fn)(void *arg, const struct work_meeting *m), void *arg)
@@ -458,29 +389,27 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
         "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
         "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
         "ORDER BY m.meeting_date, m.id");
-    if (!st)
-        return STORE_ERROR;
     int idx = q_bind_team_visibility(st, 1, teams);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_text(st, idx, today);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct work_meeting w;
-        memset(&w, 0, sizeof w);
-        w.meeting_id = store_col_int(st, 0);
-        w.team_id = store_col_int(st, 1);
-        store_col_copy(st, 2, w.team_name, sizeof w.team_name);
-        store_col_copy(st, 3, w.meeting_date, sizeof w.meeting_date);
-        w.discussions = store_col_int(st, 4);
-        w.without_minutes = store_col_int(st, 5);
-        fn(arg, &w);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, work_minutes_each, &(struct work_minutes_sink){fn, arg});
 }
+
+static void read_work_feedback(struct store_stmt *st, void *row)
+{
+    struct work_feedback *w = row;
+    memset(w, 0, sizeof *w);
+    w->discussion_id = store_col_int(st, 0);
+    w->meeting_id = store_col_int(st, 1);
+    store_col_copy(st, 2, w->meeting_date, sizeof w->meeting_date);
+    store_col_copy(st, 3, w->team_name, sizeof w->team_name);
+    w->case_id = store_col_int(st, 4);
+    w->pupil_id = store_col_int(st, 5);
+    store_col_copy(st, 6, w->pupil_name, sizeof w->pupil_name);
+}
+
+Q_SINK(work_feedback, struct work_feedback, read_work_feedback)
 
 enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const char *today,
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg)
@@ -492,27 +421,9 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
         "JOIN schools s ON s.id = p.school_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND m.status = 'held' AND d.feedback_on IS NULL ORDER BY m.meeting_date, d.id");
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_case_visibility(st, 1, v, today) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct work_feedback w;
-        memset(&w, 0, sizeof w);
-        w.discussion_id = store_col_int(st, 0);
-        w.meeting_id = store_col_int(st, 1);
-        store_col_copy(st, 2, w.meeting_date, sizeof w.meeting_date);
-        store_col_copy(st, 3, w.team_name, sizeof w.team_name);
-        w.case_id = store_col_int(st, 4);
-        w.pupil_id = store_col_int(st, 5);
-        store_col_copy(st, 6, w.pupil_name, sizeof w.pupil_name);
-        fn(arg, &w);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    if (q_bind_case_visibility(st, 1, v, today) < 0)
+        return q_refuse(st);
+    return store_each_row(st, work_feedback_each, &(struct work_feedback_sink){fn, arg});
 }
 
 /* ---- chronology ---- */
@@ -570,34 +481,28 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
     " WHERE c.pupil_id = ? AND f.outcome <> 'pending' AND f.outcome_on IS NOT NULL" \
     ") ev ORDER BY ev.on_date DESC, ev.seq DESC, ev.ref_id DESC LIMIT ?"
 
+static void read_chron(struct store_stmt *st, void *row)
+{
+    struct chron_event *e = row;
+    memset(e, 0, sizeof *e);
+    store_col_copy(st, 0, e->on, sizeof e->on);
+    store_col_copy(st, 1, e->kind, sizeof e->kind);
+    e->ref_id = store_col_int(st, 3);
+    e->case_id = store_col_int(st, 4);
+    e->meeting_id = store_col_int(st, 5);
+    store_col_copy(st, 6, e->text1, sizeof e->text1);
+    store_col_copy(st, 7, e->text2, sizeof e->text2);
+    store_col_copy(st, 8, e->text3, sizeof e->text3);
+}
+
+Q_SINK(chron, struct chron_event, read_chron)
+
 enum store_rc q_chronology(struct store *s, int64_t pupil_id,
                            void (*fn)(void *arg, const struct chron_event *e), void *arg)
 {
     struct store_stmt *st = store_prepare(s, CHRON_SQL);
-    if (!st)
-        return STORE_ERROR;
     for (int i = 1; i <= 9; i++)
         store_bind_int(st, i, pupil_id);
     store_bind_int(st, 10, CHRONOLOGY_MAX);
-    struct chron_event *e = malloc(sizeof *e);
-    if (!e) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(e, 0, sizeof *e);
-        store_col_copy(st, 0, e->on, sizeof e->on);
-        store_col_copy(st, 1, e->kind, sizeof e->kind);
-        e->ref_id = store_col_int(st, 3);
-        e->case_id = store_col_int(st, 4);
-        e->meeting_id = store_col_int(st, 5);
-        store_col_copy(st, 6, e->text1, sizeof e->text1);
-        store_col_copy(st, 7, e->text2, sizeof e->text2);
-        store_col_copy(st, 8, e->text3, sizeof e->text3);
-        fn(arg, e);
-    }
-    free(e);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, chron_each, &(struct chron_sink){fn, arg});
 }

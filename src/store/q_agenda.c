@@ -1,29 +1,28 @@
 #include "store/q_agenda.h"
+#include "store/q_common.h"
 
 #include <string.h>
 
+static void read_meeting_brief(struct store_stmt *st, void *row)
+{
+    struct meeting_brief *out = row;
+    memset(out, 0, sizeof *out);
+    out->id = store_col_int(st, 0);
+    out->team_id = store_col_int(st, 1);
+    out->authority_id = store_col_int(st, 2);
+    out->host_school_id = store_col_int(st, 3);
+    store_col_copy(st, 4, out->meeting_date, sizeof out->meeting_date);
+    store_col_copy(st, 5, out->start_time, sizeof out->start_time);
+    store_col_copy(st, 6, out->status, sizeof out->status);
+    store_col_copy(st, 7, out->team_name, sizeof out->team_name);
+}
+
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_get_id(s,
         "SELECT m.id, m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.start_time, "
-        "m.status, t.name FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = store_col_int(st, 0);
-        out->team_id = store_col_int(st, 1);
-        out->authority_id = store_col_int(st, 2);
-        out->host_school_id = store_col_int(st, 3);
-        store_col_copy(st, 4, out->meeting_date, sizeof out->meeting_date);
-        store_col_copy(st, 5, out->start_time, sizeof out->start_time);
-        store_col_copy(st, 6, out->status, sizeof out->status);
-        store_col_copy(st, 7, out->team_name, sizeof out->team_name);
-    }
-    store_done(st);
-    return rc;
+        "m.status, t.name FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?",
+                    id, read_meeting_brief, out);
 }
 
 /* today binds twice (overdue), the meeting date once (earlier discussions). */
@@ -40,60 +39,55 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id "
 
-static void row_to_agenda(struct store_stmt *st, struct agenda_row *r)
+enum agenda_col {
+    AG_ID, AG_MEETING, AG_CASE, AG_KIND, AG_MINUTES, AG_FEEDBACK_ON, AG_FEEDBACK_METHOD,
+    AG_FEEDBACK_BY, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
+    AG_CASE_CREATED, AG_OPEN_ACTIONS, AG_OVERDUE_ACTIONS, AG_FIRST_DISCUSSED, AG_MEETING_DATE,
+    AG_TEAM_NAME
+};
+
+static void read_agenda(struct store_stmt *st, void *row)
 {
+    struct agenda_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->meeting_id = store_col_int(st, 1);
-    r->case_id = store_col_int(st, 2);
-    store_col_copy(st, 3, r->kind, sizeof r->kind);
-    store_col_copy(st, 4, r->minutes, sizeof r->minutes);
-    store_col_copy(st, 5, r->feedback_on, sizeof r->feedback_on);
-    store_col_copy(st, 6, r->feedback_method, sizeof r->feedback_method);
-    store_col_copy(st, 7, r->feedback_by, sizeof r->feedback_by);
-    r->pupil_id = store_col_int(st, 8);
-    store_col_copy(st, 9, r->pupil_name, sizeof r->pupil_name);
-    r->school_id = store_col_int(st, 10);
-    r->authority_id = store_col_int(st, 11);
-    store_col_copy(st, 12, r->case_status, sizeof r->case_status);
-    r->case_created = store_col_int(st, 13);
-    r->open_actions = store_col_int(st, 14);
-    r->overdue_actions = store_col_int(st, 15);
-    store_col_copy(st, 16, r->first_discussed, sizeof r->first_discussed);
-    store_col_copy(st, 17, r->meeting_date, sizeof r->meeting_date);
-    store_col_copy(st, 18, r->team_name, sizeof r->team_name);
+    r->id = store_col_int(st, AG_ID);
+    r->meeting_id = store_col_int(st, AG_MEETING);
+    r->case_id = store_col_int(st, AG_CASE);
+    store_col_copy(st, AG_KIND, r->kind, sizeof r->kind);
+    store_col_copy(st, AG_MINUTES, r->minutes, sizeof r->minutes);
+    store_col_copy(st, AG_FEEDBACK_ON, r->feedback_on, sizeof r->feedback_on);
+    store_col_copy(st, AG_FEEDBACK_METHOD, r->feedback_method, sizeof r->feedback_method);
+    store_col_copy(st, AG_FEEDBACK_BY, r->feedback_by, sizeof r->feedback_by);
+    r->pupil_id = store_col_int(st, AG_PUPIL);
+    store_col_copy(st, AG_PUPIL_NAME, r->pupil_name, sizeof r->pupil_name);
+    r->school_id = store_col_int(st, AG_SCHOOL);
+    r->authority_id = store_col_int(st, AG_AUTHORITY);
+    store_col_copy(st, AG_CASE_STATUS, r->case_status, sizeof r->case_status);
+    r->case_created = store_col_int(st, AG_CASE_CREATED);
+    r->open_actions = store_col_int(st, AG_OPEN_ACTIONS);
+    r->overdue_actions = store_col_int(st, AG_OVERDUE_ACTIONS);
+    store_col_copy(st, AG_FIRST_DISCUSSED, r->first_discussed, sizeof r->first_discussed);
+    store_col_copy(st, AG_MEETING_DATE, r->meeting_date, sizeof r->meeting_date);
+    store_col_copy(st, AG_TEAM_NAME, r->team_name, sizeof r->team_name);
 }
+
+Q_SINK(agenda, struct agenda_row, read_agenda)
 
 enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *today,
                             void (*fn)(void *arg, const struct agenda_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.meeting_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, meeting_id);
-    enum store_rc rc;
-    struct agenda_row r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        row_to_agenda(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, agenda_each, &(struct agenda_sink){fn, arg});
 }
 
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out)
 {
     struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_agenda(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_agenda, out);
 }
 
 enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case_id, const char *kind,
@@ -102,20 +96,12 @@ enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO discussions (meeting_id, case_id, kind, position, created_at, updated_at) "
         "VALUES (?, ?, ?, 0, ?, ?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
     store_bind_int(st, 2, case_id);
     store_bind_text(st, 3, kind);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, id);
 }
 
 enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes, const char *feedback_on,
@@ -124,8 +110,6 @@ enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes
     struct store_stmt *st = store_prepare(s,
         "UPDATE discussions SET minutes = ?, feedback_on = ?, feedback_method = ?, feedback_by = ?, "
         "updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, minutes);
     store_bind_text(st, 2, feedback_on && *feedback_on ? feedback_on : NULL);
     store_bind_text(st, 3, method);
@@ -137,14 +121,27 @@ enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes
 
 enum store_rc q_discussion_remove(struct store *s, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_exec_id(s,
         "DELETE FROM discussions WHERE id = ? AND minutes = '' "
-        "AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.discussion_id = discussions.id)");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
+        "AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.discussion_id = discussions.id)", id);
 }
+
+static void read_agenda_candidates(struct store_stmt *st, void *row)
+{
+    struct agenda_candidate *c = row;
+    memset(c, 0, sizeof *c);
+    c->case_id = store_col_int(st, 0);
+    c->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, c->pupil_name, sizeof c->pupil_name);
+    c->school_id = store_col_int(st, 3);
+    c->authority_id = store_col_int(st, 4);
+    store_col_copy(st, 5, c->last_discussed, sizeof c->last_discussed);
+    c->discussed_before = c->last_discussed[0] != '\0';
+    c->open_actions = store_col_int(st, 6);
+    c->overdue_actions = store_col_int(st, 7);
+}
+
+Q_SINK(agenda_candidates, struct agenda_candidate, read_agenda_candidates)
 
 enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const char *today,
                                   void (*fn)(void *arg, const struct agenda_candidate *c), void *arg)
@@ -160,25 +157,7 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "WHERE m.id = ? AND NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id "
         "   AND d.case_id = c.id) ORDER BY p.surname, p.forenames, c.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, meeting_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct agenda_candidate c;
-        memset(&c, 0, sizeof c);
-        c.case_id = store_col_int(st, 0);
-        c.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, c.pupil_name, sizeof c.pupil_name);
-        c.school_id = store_col_int(st, 3);
-        c.authority_id = store_col_int(st, 4);
-        store_col_copy(st, 5, c.last_discussed, sizeof c.last_discussed);
-        c.discussed_before = c.last_discussed[0] != '\0';
-        c.open_actions = store_col_int(st, 6);
-        c.overdue_actions = store_col_int(st, 7);
-        fn(arg, &c);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, agenda_candidates_each, &(struct agenda_candidates_sink){fn, arg});
 }

@@ -5,24 +5,45 @@
 #define AUDIT_COLS "a.id, a.at, a.user_id, a.username, a.remote_addr, a.action, a.resource_kind, " \
     "a.resource_id, a.pupil_id, a.school_id, a.authority_id, a.detail, a.flags, a.prev_hash, a.hash"
 
-static void row_to_entry(struct store_stmt *st, struct audit_entry *e)
+enum audit_col {
+    AU_ID, AU_AT, AU_USER, AU_USERNAME, AU_REMOTE_ADDR, AU_ACTION, AU_RESOURCE_KIND, AU_RESOURCE,
+    AU_PUPIL, AU_SCHOOL, AU_AUTHORITY, AU_DETAIL, AU_FLAGS, AU_PREV_HASH, AU_HASH
+};
+
+static void read_entry(struct store_stmt *st, void *row)
 {
+    struct audit_entry *e = row;
     memset(e, 0, sizeof *e);
-    e->id = store_col_int(st, 0);
-    e->at = store_col_int(st, 1);
-    e->user_id = store_col_int(st, 2);
-    store_col_copy(st, 3, e->username, sizeof e->username);
-    store_col_copy(st, 4, e->remote_addr, sizeof e->remote_addr);
-    store_col_copy(st, 5, e->action, sizeof e->action);
-    store_col_copy(st, 6, e->resource_kind, sizeof e->resource_kind);
-    e->resource_id = store_col_int(st, 7);
-    e->pupil_id = store_col_int(st, 8);
-    e->school_id = store_col_int(st, 9);
-    e->authority_id = store_col_int(st, 10);
-    store_col_copy(st, 11, e->detail, sizeof e->detail);
-    e->flags = (unsigned)store_col_int(st, 12);
-    store_col_copy(st, 13, e->prev_hash, sizeof e->prev_hash);
-    store_col_copy(st, 14, e->hash, sizeof e->hash);
+    e->id = store_col_int(st, AU_ID);
+    e->at = store_col_int(st, AU_AT);
+    e->user_id = store_col_int(st, AU_USER);
+    store_col_copy(st, AU_USERNAME, e->username, sizeof e->username);
+    store_col_copy(st, AU_REMOTE_ADDR, e->remote_addr, sizeof e->remote_addr);
+    store_col_copy(st, AU_ACTION, e->action, sizeof e->action);
+    store_col_copy(st, AU_RESOURCE_KIND, e->resource_kind, sizeof e->resource_kind);
+    e->resource_id = store_col_int(st, AU_RESOURCE);
+    e->pupil_id = store_col_int(st, AU_PUPIL);
+    e->school_id = store_col_int(st, AU_SCHOOL);
+    e->authority_id = store_col_int(st, AU_AUTHORITY);
+    store_col_copy(st, AU_DETAIL, e->detail, sizeof e->detail);
+    e->flags = (unsigned)store_col_int(st, AU_FLAGS);
+    store_col_copy(st, AU_PREV_HASH, e->prev_hash, sizeof e->prev_hash);
+    store_col_copy(st, AU_HASH, e->hash, sizeof e->hash);
+}
+
+Q_SINK(entry, struct audit_entry, read_entry)
+
+/* An entry's id and hash (the last entry, or the prune anchor). */
+struct id_hash {
+    int64_t *id;
+    char *hash;   /* AUDIT_HASH_HEX + 1 */
+};
+
+static void read_id_hash(struct store_stmt *st, void *arg)
+{
+    const struct id_hash *h = arg;
+    *h->id = store_col_int(st, 0);
+    store_col_copy(st, 1, h->hash, AUDIT_HASH_HEX + 1);
 }
 
 enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT_HASH_HEX + 1])
@@ -31,28 +52,14 @@ enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT
     memcpy(hash, AUDIT_GENESIS, AUDIT_HASH_HEX + 1);
     struct store_stmt *st = store_prepare(
         s, "SELECT up_to_id, anchor_hash FROM audit_prune ORDER BY id DESC LIMIT 1");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *up_to_id = store_col_int(st, 0);
-        store_col_copy(st, 1, hash, AUDIT_HASH_HEX + 1);
-    }
-    store_done(st);
+    enum store_rc rc = store_get_row(st, read_id_hash, &(struct id_hash){up_to_id, hash});
     return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUDIT_HASH_HEX + 1])
 {
     struct store_stmt *st = store_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *last_id = store_col_int(st, 0);
-        store_col_copy(st, 1, prev_hash, AUDIT_HASH_HEX + 1);
-    }
-    store_done(st);
+    enum store_rc rc = store_get_row(st, read_id_hash, &(struct id_hash){last_id, prev_hash});
     if (rc == STORE_ROW)
         return STORE_OK;
     if (rc != STORE_DONE)
@@ -66,8 +73,6 @@ enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e)
         s, "INSERT INTO audit_log (id, at, user_id, username, remote_addr, action, resource_kind,"
            " resource_id, pupil_id, school_id, authority_id, detail, flags, prev_hash, hash)"
            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, e->id);
     store_bind_int(st, 2, e->at);
     store_bind_int(st, 3, e->user_id);
@@ -92,13 +97,8 @@ enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size
     if (user_id <= 0)
         return STORE_OK;
     struct store_stmt *st = store_prepare(s, "SELECT username FROM users WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        store_col_copy(st, 0, out, outsz);
-    store_done(st);
+    enum store_rc rc = store_get_row(st, q_read_text, &(struct q_text){out, outsz});
     return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
 }
 
@@ -131,17 +131,8 @@ enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int
         if (strcmp(kind, subject_sql[i].kind) != 0)
             continue;
         struct store_stmt *st = store_prepare(s, subject_sql[i].sql);
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, id);
-        enum store_rc rc = store_step(st);
-        if (rc == STORE_ROW) {
-            *pupil_id = store_col_int(st, 0);
-            *school_id = store_col_int(st, 1);
-            *authority_id = store_col_int(st, 2);
-        }
-        store_done(st);
-        return rc;
+        return store_get_row(st, q_read_ints, (int64_t *[]){pupil_id, school_id, authority_id, NULL});
     }
     return STORE_DONE;
 }
@@ -180,18 +171,7 @@ static int bind_audit_filter(struct store_stmt *st, const struct visibility *v, 
     return idx;
 }
 
-struct audit_sink {
-    void (*fn)(void *arg, const struct audit_entry *e);
-    void *arg;
-};
-
-static void audit_row(struct store_stmt *st, void *arg)
-{
-    const struct audit_sink *k = arg;
-    struct audit_entry e;
-    row_to_entry(st, &e);
-    k->fn(k->arg, &e);
-}
+Q_SINK(audit, struct audit_entry, read_entry)
 
 enum store_rc q_audit_list(struct store *s, const struct visibility *v, const struct audit_filter *f,
                            const struct page_req *pg, int64_t *total,
@@ -200,7 +180,7 @@ enum store_rc q_audit_list(struct store *s, const struct visibility *v, const st
     struct audit_sink k = {fn, arg};
     struct q_list l = {"SELECT count(*)" AUDIT_WHERE,
                        "SELECT " AUDIT_COLS AUDIT_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?",
-                       bind_audit_filter, v, f, audit_row, &k};
+                       bind_audit_filter, v, f, audit_each, &k};
     return q_list_page(s, &l, pg, total);
 }
 
@@ -209,17 +189,8 @@ enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
 {
     struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
                                              " WHERE a.pupil_id = ? ORDER BY a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, pupil_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct audit_entry e;
-        row_to_entry(st, &e);
-        fn(arg, &e);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,
@@ -227,13 +198,12 @@ enum store_rc q_audit_walk(struct store *s, int64_t after_id,
 {
     struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
                                              " WHERE a.id > ? ORDER BY a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, after_id);
+    /* fn may stop the walk, so this one list steps by hand. */
     enum store_rc rc;
     while ((rc = store_step(st)) == STORE_ROW) {
         struct audit_entry e;
-        row_to_entry(st, &e);
+        read_entry(st, &e);
         if (fn(arg, &e) != 0) {
             rc = STORE_DONE;
             break;
@@ -249,8 +219,6 @@ enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int6
     struct store_stmt *st = store_prepare(
         s, "INSERT INTO audit_prune (at, up_to_id, anchor_hash)"
            " SELECT ?, id, hash FROM audit_log WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_int(st, 2, up_to_id);
     enum store_rc rc = store_exec_done(st);
@@ -259,8 +227,6 @@ enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int6
     if (store_changes(s) != 1)
         return STORE_OK;   /* no such entry: nothing to prune */
     st = store_prepare(s, "DELETE FROM audit_log WHERE id <= ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, up_to_id);
     rc = store_exec_done(st);
     if (rc == STORE_OK || rc == STORE_DONE)

@@ -1,38 +1,31 @@
 #include "store/q_authorities.h"
 
-static void row_to_authority(struct store_stmt *st, struct authority *a)
+static void read_authority(struct store_stmt *st, void *row)
 {
+    struct authority *a = row;
     a->id = store_col_int(st, 0);
     store_col_copy(st, 1, a->la_code, sizeof a->la_code);
     store_col_copy(st, 2, a->name, sizeof a->name);
 }
+
+Q_SINK(authority, struct authority, read_authority)
 
 enum store_rc q_authority_insert(struct store *s, struct authority *a, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO authorities (la_code, name, created_at, updated_at) "
         "VALUES (?, ?, ?, ?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, a->la_code);
     store_bind_text(st, 2, a->name);
     store_bind_int(st, 3, now);
     store_bind_int(st, 4, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        a->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &a->id);
 }
 
 enum store_rc q_authority_update(struct store *s, const struct authority *a, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE authorities SET la_code = ?, name = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, a->la_code);
     store_bind_text(st, 2, a->name);
     store_bind_int(st, 3, now);
@@ -42,16 +35,8 @@ enum store_rc q_authority_update(struct store *s, const struct authority *a, int
 
 enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, la_code, name FROM authorities WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_authority(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s,
+        "SELECT id, la_code, name FROM authorities WHERE id = ?", id, read_authority, out);
 }
 
 enum store_rc q_authority_list(struct store *s, const struct visibility *v,
@@ -61,18 +46,7 @@ enum store_rc q_authority_list(struct store *s, const struct visibility *v,
         "SELECT id, la_code, name FROM authorities a WHERE (? = 1 OR a.id IN ("
         VIS_SLOTS8 ") OR a.id IN (SELECT authority_id FROM schools WHERE id IN ("
         VIS_SLOTS32 "))) ORDER BY name, id");
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct authority a;
-        row_to_authority(st, &a);
-        fn(arg, &a);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, authority_each, &(struct authority_sink){fn, arg});
 }

@@ -20,8 +20,6 @@ enum store_rc q_bulk_authority(struct store *s, int64_t id, const char *la_code,
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO authorities (id, la_code, name, created_at, updated_at) "
                                              "VALUES (?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_text(st, 2, la_code);
     store_bind_text(st, 3, name);
@@ -33,8 +31,6 @@ enum store_rc q_bulk_service(struct store *s, int64_t id, int64_t authority_id, 
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO services (id, authority_id, code, name, org_kind, "
                                              "created_at, updated_at) VALUES (?,?,?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, code);
@@ -47,8 +43,6 @@ enum store_rc q_bulk_resource(struct store *s, int64_t id, int64_t authority_id,
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO resources (id, authority_id, title, kind, audience, "
                                              "created_at, updated_at) VALUES (?,?,?,?,'both',0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, title);
@@ -61,8 +55,6 @@ enum store_rc q_bulk_school(struct store *s, int64_t id, int64_t authority_id, c
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO schools (id, authority_id, urn, name, phase, tas_member, "
                                              "created_at, updated_at) VALUES (?,?,?,?,?,1,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, urn);
@@ -76,8 +68,6 @@ enum store_rc q_bulk_population(struct store *s, int64_t school_id, const char *
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
                                              "VALUES (?,?,?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     store_bind_text(st, 2, dimension);
     store_bind_text(st, 3, category);
@@ -89,8 +79,6 @@ enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO teams (id, authority_id, host_school_id, name, cadence, "
                                              "created_at, updated_at) VALUES (?,?,?,?,'three_weekly',0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, authority_id);
     store_bind_int(st, 3, school_id);
@@ -99,8 +87,6 @@ enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s, "INSERT INTO team_schools (team_id, school_id) VALUES (?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, school_id);
     return store_exec_done(st);
@@ -109,8 +95,6 @@ enum store_rc q_bulk_team(struct store *s, int64_t id, int64_t authority_id, int
 enum store_rc q_bulk_team_member(struct store *s, int64_t team_id, int64_t service_id)
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO team_members (team_id, service_id) VALUES (?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     store_bind_int(st, 2, service_id);
     return store_exec_done(st);
@@ -121,8 +105,6 @@ enum store_rc q_bulk_meeting(struct store *s, int64_t id, int64_t team_id, const
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO meetings (id, team_id, meeting_date, start_time, status, "
                                              "mode, created_at, updated_at) VALUES (?,?,?,'13:30',?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, team_id);
     store_bind_text(st, 3, date);
@@ -135,8 +117,6 @@ enum store_rc q_bulk_attendance(struct store *s, int64_t meeting_id, int64_t ser
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO attendance (meeting_id, service_id, role, status, guest) "
                                              "VALUES (?,?,?,'present',0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
     store_bind_int(st, 2, service_id);
     store_bind_text(st, 3, role);
@@ -149,8 +129,6 @@ enum store_rc q_bulk_pupil(struct store *s, int64_t id, int64_t school_id, const
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO pupils (id, school_id, upn, forenames, surname, date_of_birth, gender, ethnicity, nc_year, "
         "sen_provision, created_at, updated_at) VALUES (?,?,?,'Generated','Pupil','2014-01-01',?,?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, school_id);
     store_bind_text(st, 3, upn);
@@ -168,8 +146,6 @@ enum store_rc q_bulk_case(struct store *s, int64_t id, int64_t pupil_id, int64_t
         "INSERT INTO cases (id, pupil_id, team_id, opened_on, summary_before_meeting, ect_completed, "
         "prior_sen_support, prior_paediatrics, prior_early_help, created_at, updated_at) "
         "VALUES (?,?,?,'2025-09-01',?,?,?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, pupil_id);
     store_bind_int(st, 3, team_id);
@@ -185,8 +161,6 @@ enum store_rc q_bulk_discussion(struct store *s, int64_t id, int64_t meeting_id,
 {
     struct store_stmt *st = store_prepare(s, "INSERT INTO discussions (id, meeting_id, case_id, kind, created_at, "
                                              "updated_at) VALUES (?,?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, meeting_id);
     store_bind_int(st, 3, case_id);
@@ -200,8 +174,6 @@ enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, setting, nature, resource_id, "
         "created_at, updated_at) VALUES (?,?,'Generated action',?,?,?,?,0,0)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, case_id);
     opt_id(st, 2, discussion_id);
     opt_id(st, 3, owner_service_id);

@@ -10,8 +10,6 @@ static enum store_rc consent_services_save(struct store *s, const struct consent
     for (size_t i = 0; i < r->nservices; i++) {
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO consent_services (consent_id, service_id) VALUES (?, ?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, r->id);
         store_bind_int(st, 2, r->service_ids[i]);
         enum store_rc rc = store_exec_done(st);
@@ -26,24 +24,16 @@ enum store_rc q_consent_insert(struct store *s, struct consent_row *r, int64_t r
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO consents (pupil_id, given_by, relationship, given_on, covers_discussion, "
         "recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->pupil_id);
     store_bind_text(st, 2, r->given_by);
     store_bind_text(st, 3, r->relationship);
     store_bind_text(st, 4, r->given_on);
     store_bind_int(st, 5, r->covers_discussion ? 1 : 0);
-    if (recorded_by > 0)
-        store_bind_int(st, 6, recorded_by);
-    else
-        store_bind_null(st, 6);
+    q_bind_opt_id(st, 6, recorded_by);
     store_bind_int(st, 7, now);
     store_bind_int(st, 8, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        r->id = store_col_int(st, 0);
-    store_done(st);
-    if (rc != STORE_ROW)
+    enum store_rc rc = store_get_int(st, &r->id);
+    if (rc != STORE_OK)
         return rc;
     return consent_services_save(s, r);
 }
@@ -54,14 +44,9 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
     struct store_stmt *st = store_prepare(s,
         "UPDATE consents SET withdrawn_on = ?, withdrawal_reason = ?, withdrawn_by = ?, "
         "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, on);
     store_bind_text(st, 2, reason);
-    if (by > 0)
-        store_bind_int(st, 3, by);
-    else
-        store_bind_null(st, 3);
+    q_bind_opt_id(st, 3, by);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
     return store_exec_done(st);
@@ -70,48 +55,54 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
 #define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
                      "coalesce(withdrawn_on, ''), withdrawal_reason"
 
-static void row_to_consent(struct store_stmt *st, struct consent_row *r)
+enum consent_col {
+    KC_ID, KC_PUPIL, KC_GIVEN_BY, KC_RELATIONSHIP, KC_GIVEN_ON, KC_COVERS_DISCUSSION,
+    KC_WITHDRAWN_ON, KC_WITHDRAWAL_REASON
+};
+
+static void read_consent(struct store_stmt *st, void *row)
 {
+    struct consent_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->pupil_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->given_by, sizeof r->given_by);
-    store_col_copy(st, 3, r->relationship, sizeof r->relationship);
-    store_col_copy(st, 4, r->given_on, sizeof r->given_on);
-    r->covers_discussion = store_col_int(st, 5) != 0;
-    store_col_copy(st, 6, r->withdrawn_on, sizeof r->withdrawn_on);
-    store_col_copy(st, 7, r->withdrawal_reason, sizeof r->withdrawal_reason);
+    r->id = store_col_int(st, KC_ID);
+    r->pupil_id = store_col_int(st, KC_PUPIL);
+    store_col_copy(st, KC_GIVEN_BY, r->given_by, sizeof r->given_by);
+    store_col_copy(st, KC_RELATIONSHIP, r->relationship, sizeof r->relationship);
+    store_col_copy(st, KC_GIVEN_ON, r->given_on, sizeof r->given_on);
+    r->covers_discussion = store_col_int(st, KC_COVERS_DISCUSSION) != 0;
+    store_col_copy(st, KC_WITHDRAWN_ON, r->withdrawn_on, sizeof r->withdrawn_on);
+    store_col_copy(st, KC_WITHDRAWAL_REASON, r->withdrawal_reason, sizeof r->withdrawal_reason);
 }
 
 static enum store_rc consent_services_load(struct store *s, struct consent_row *r)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT service_id FROM consent_services WHERE consent_id = ? ORDER BY service_id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->id);
-    enum store_rc rc;
     r->nservices = 0;
-    while ((rc = store_step(st)) == STORE_ROW)
-        if (r->nservices < CONSENT_MAX_SERVICES)
-            r->service_ids[r->nservices++] = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, q_read_id, &(struct q_ids){r->service_ids, CONSENT_MAX_SERVICES, &r->nservices});
 }
 
 enum store_rc q_consent_get(struct store *s, int64_t id, struct consent_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_consent(st, out);
-    store_done(st);
+    enum store_rc rc = store_get_row(st, read_consent, out);
     if (rc == STORE_ROW && consent_services_load(s, out) != STORE_OK)
         return STORE_ERROR;
     return rc;
+}
+
+struct consents {
+    struct consent_row *rows;
+    size_t max, *n;
+};
+
+static void collect_consent(struct store_stmt *st, void *arg)
+{
+    const struct consents *c = arg;
+    if (*c->n < c->max)
+        read_consent(st, &c->rows[(*c->n)++]);
 }
 
 enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
@@ -123,15 +114,9 @@ enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
     size_t n = 0;
     struct store_stmt *st = store_prepare(s,
         "SELECT " CONSENT_COLS " FROM consents WHERE pupil_id = ? ORDER BY given_on DESC, id DESC");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, pupil_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        if (n < sizeof rows / sizeof rows[0])
-            row_to_consent(st, &rows[n++]);
-    store_done(st);
-    if (rc != STORE_DONE)
+    enum store_rc rc = store_each_row(st, collect_consent, &(struct consents){rows, 32, &n});
+    if (rc != STORE_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
         if (consent_services_load(s, &rows[i]) != STORE_OK)
@@ -177,8 +162,6 @@ static int bind_summary(struct store_stmt *st, int idx, const struct case_row *c
 static enum store_rc needs_save(struct store *s, const struct case_row *c)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM case_needs WHERE case_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, c->id);
     enum store_rc rc = store_exec_done(st);
     if (rc != STORE_DONE && rc != STORE_OK)
@@ -187,8 +170,6 @@ static enum store_rc needs_save(struct store *s, const struct case_row *c)
         if (!c->needs[i][0])
             continue;
         st = store_prepare(s, "INSERT INTO case_needs (case_id, area, description) VALUES (?,?,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, c->id);
         store_bind_text(st, 2, codes_need_area.entries[i].code);
         store_bind_text(st, 3, c->needs[i]);
@@ -206,23 +187,15 @@ enum store_rc q_case_insert(struct store *s, struct case_row *c, int64_t created
         "parent_voice, hoped_outcomes, " PRIOR_COLS ", summary_before_meeting, ect_completed, "
         "created_by, created_at, updated_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         "?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, c->pupil_id);
     store_bind_int(st, 2, c->team_id);
     store_bind_text(st, 3, c->opened_on);
     int idx = bind_summary(st, 4, c);
-    if (created_by > 0)
-        store_bind_int(st, idx++, created_by);
-    else
-        store_bind_null(st, idx++);
+    q_bind_opt_id(st, idx++, created_by);
     store_bind_int(st, idx++, now);
     store_bind_int(st, idx, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        c->id = store_col_int(st, 0);
-    store_done(st);
-    if (rc != STORE_ROW)
+    enum store_rc rc = store_get_int(st, &c->id);
+    if (rc != STORE_OK)
         return rc;
     return needs_save(s, c);
 }
@@ -235,8 +208,6 @@ enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t n
         "prior_cin = ?, prior_cp = ?, prior_lac = ?, prior_sen_support = ?, prior_ehcna = ?, "
         "prior_ehcp = ?, prior_suspensions = ?, risk_pex = ?, summary_before_meeting = ?, "
         "ect_completed = ?, team_id = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     int idx = bind_summary(st, 1, c);
     store_bind_int(st, idx++, c->team_id);
     store_bind_int(st, idx++, now);
@@ -247,62 +218,70 @@ enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t n
     return needs_save(s, c);
 }
 
+#define CASE_COLS "c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), " \
+    "c.closure_reason, c.strengths, c.tried, c.child_voice, c.parent_voice, c.hoped_outcomes, " \
+    "c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, c.prior_cp, " \
+    "c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, " \
+    "c.risk_pex, c.summary_before_meeting, c.ect_completed, p.school_id, s.authority_id, " \
+    "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at"
+enum case_col {
+    CC_ID, CC_PUPIL, CC_TEAM, CC_STATUS, CC_OPENED_ON, CC_CLOSED_ON, CC_CLOSURE_REASON, CC_STRENGTHS,
+    CC_TRIED, CC_CHILD_VOICE, CC_PARENT_VOICE, CC_HOPED_OUTCOMES,
+    CC_PRIOR, /* CASE_PRIOR_FLAGS columns, in PRIOR_COLS order */
+    CC_SUMMARY_BEFORE_MEETING = CC_PRIOR + CASE_PRIOR_FLAGS, CC_ECT_COMPLETED, CC_SCHOOL,
+    CC_AUTHORITY, CC_PUPIL_NAME, CC_UPN, CC_TEAM_NAME, CC_CREATED_AT
+};
+
+static void read_case(struct store_stmt *st, void *row)
+{
+    struct case_row *c = row;
+    memset(c, 0, sizeof *c);
+    c->id = store_col_int(st, CC_ID);
+    c->pupil_id = store_col_int(st, CC_PUPIL);
+    c->team_id = store_col_int(st, CC_TEAM);
+    store_col_copy(st, CC_STATUS, c->status, sizeof c->status);
+    store_col_copy(st, CC_OPENED_ON, c->opened_on, sizeof c->opened_on);
+    store_col_copy(st, CC_CLOSED_ON, c->closed_on, sizeof c->closed_on);
+    store_col_copy(st, CC_CLOSURE_REASON, c->closure_reason, sizeof c->closure_reason);
+    store_col_copy(st, CC_STRENGTHS, c->strengths, sizeof c->strengths);
+    store_col_copy(st, CC_TRIED, c->tried, sizeof c->tried);
+    store_col_copy(st, CC_CHILD_VOICE, c->child_voice, sizeof c->child_voice);
+    store_col_copy(st, CC_PARENT_VOICE, c->parent_voice, sizeof c->parent_voice);
+    store_col_copy(st, CC_HOPED_OUTCOMES, c->hoped_outcomes, sizeof c->hoped_outcomes);
+    for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
+        c->prior[i] = col_tristate(st, CC_PRIOR + i);
+    c->summary_before_meeting = col_tristate(st, CC_SUMMARY_BEFORE_MEETING);
+    c->ect_completed = col_tristate(st, CC_ECT_COMPLETED);
+    c->school_id = store_col_int(st, CC_SCHOOL);
+    c->authority_id = store_col_int(st, CC_AUTHORITY);
+    store_col_copy(st, CC_PUPIL_NAME, c->pupil_name, sizeof c->pupil_name);
+    store_col_copy(st, CC_UPN, c->upn, sizeof c->upn);
+    store_col_copy(st, CC_TEAM_NAME, c->team_name, sizeof c->team_name);
+    c->created_at = store_col_int(st, CC_CREATED_AT);
+}
+
+/* A need's description goes to the slot of its area code. */
+static void read_need(struct store_stmt *st, void *row)
+{
+    struct case_row *c = row;
+    const char *area = store_col_text(st, 0);
+    for (int i = 0; i < CASE_NEED_AREAS; i++)
+        if (strcmp(area, codes_need_area.entries[i].code) == 0)
+            store_col_copy(st, 1, c->needs[i], sizeof c->needs[i]);
+}
+
 enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
-        "c.closure_reason, c.strengths, c.tried, c.child_voice, c.parent_voice, c.hoped_outcomes, "
-        "c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, c.prior_cp, "
-        "c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
-        "c.risk_pex, c.summary_before_meeting, c.ect_completed, p.school_id, s.authority_id, "
-        "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at "
-        "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
+    struct store_stmt *st = store_prepare(s, "SELECT " CASE_COLS
+        " FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(c, 0, sizeof *c);
-        c->id = store_col_int(st, 0);
-        c->pupil_id = store_col_int(st, 1);
-        c->team_id = store_col_int(st, 2);
-        store_col_copy(st, 3, c->status, sizeof c->status);
-        store_col_copy(st, 4, c->opened_on, sizeof c->opened_on);
-        store_col_copy(st, 5, c->closed_on, sizeof c->closed_on);
-        store_col_copy(st, 6, c->closure_reason, sizeof c->closure_reason);
-        store_col_copy(st, 7, c->strengths, sizeof c->strengths);
-        store_col_copy(st, 8, c->tried, sizeof c->tried);
-        store_col_copy(st, 9, c->child_voice, sizeof c->child_voice);
-        store_col_copy(st, 10, c->parent_voice, sizeof c->parent_voice);
-        store_col_copy(st, 11, c->hoped_outcomes, sizeof c->hoped_outcomes);
-        for (int i = 0; i < CASE_PRIOR_FLAGS; i++)
-            c->prior[i] = col_tristate(st, 12 + i);
-        c->summary_before_meeting = col_tristate(st, 23);
-        c->ect_completed = col_tristate(st, 24);
-        c->school_id = store_col_int(st, 25);
-        c->authority_id = store_col_int(st, 26);
-        store_col_copy(st, 27, c->pupil_name, sizeof c->pupil_name);
-        store_col_copy(st, 28, c->upn, sizeof c->upn);
-        store_col_copy(st, 29, c->team_name, sizeof c->team_name);
-        c->created_at = store_col_int(st, 30);
-    }
-    store_done(st);
+    enum store_rc rc = store_get_row(st, read_case, c);
     if (rc != STORE_ROW)
         return rc;
     st = store_prepare(s, "SELECT area, description FROM case_needs WHERE case_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
-    enum store_rc r2;
-    while ((r2 = store_step(st)) == STORE_ROW) {
-        const char *area = store_col_text(st, 0);
-        for (int i = 0; i < CASE_NEED_AREAS; i++)
-            if (strcmp(area, codes_need_area.entries[i].code) == 0)
-                store_col_copy(st, 1, c->needs[i], sizeof c->needs[i]);
-    }
-    store_done(st);
-    return r2 == STORE_DONE ? STORE_ROW : STORE_ERROR;
+    return store_each_row(st, read_need, c) == STORE_OK ? STORE_ROW : STORE_ERROR;
 }
 
 enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status, const char *closed_on,
@@ -310,8 +289,6 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE cases SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, status);
     store_bind_text(st, 2, closed_on && *closed_on ? closed_on : NULL);
     store_bind_text(st, 3, reason ? reason : "");
@@ -342,30 +319,30 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
     return idx;
 }
 
-struct case_sink {
-    void (*fn)(void *arg, const struct case_brief *b);
-    void *arg;
+enum case_brief_col {
+    CB_ID, CB_PUPIL, CB_TEAM, CB_STATUS, CB_OPENED_ON, CB_CLOSED_ON, CB_SCHOOL, CB_AUTHORITY,
+    CB_PUPIL_NAME, CB_TEAM_NAME, CB_DISCUSSIONS, CB_OPEN_ACTIONS
 };
 
-static void case_row(struct store_stmt *st, void *arg)
+static void read_case_brief(struct store_stmt *st, void *row)
 {
-    const struct case_sink *k = arg;
-    struct case_brief b;
-    memset(&b, 0, sizeof b);
-    b.id = store_col_int(st, 0);
-    b.pupil_id = store_col_int(st, 1);
-    b.team_id = store_col_int(st, 2);
-    store_col_copy(st, 3, b.status, sizeof b.status);
-    store_col_copy(st, 4, b.opened_on, sizeof b.opened_on);
-    store_col_copy(st, 5, b.closed_on, sizeof b.closed_on);
-    b.school_id = store_col_int(st, 6);
-    b.authority_id = store_col_int(st, 7);
-    store_col_copy(st, 8, b.pupil_name, sizeof b.pupil_name);
-    store_col_copy(st, 9, b.team_name, sizeof b.team_name);
-    b.discussions = store_col_int(st, 10);
-    b.open_actions = store_col_int(st, 11);
-    k->fn(k->arg, &b);
+    struct case_brief *b = row;
+    memset(b, 0, sizeof *b);
+    b->id = store_col_int(st, CB_ID);
+    b->pupil_id = store_col_int(st, CB_PUPIL);
+    b->team_id = store_col_int(st, CB_TEAM);
+    store_col_copy(st, CB_STATUS, b->status, sizeof b->status);
+    store_col_copy(st, CB_OPENED_ON, b->opened_on, sizeof b->opened_on);
+    store_col_copy(st, CB_CLOSED_ON, b->closed_on, sizeof b->closed_on);
+    b->school_id = store_col_int(st, CB_SCHOOL);
+    b->authority_id = store_col_int(st, CB_AUTHORITY);
+    store_col_copy(st, CB_PUPIL_NAME, b->pupil_name, sizeof b->pupil_name);
+    store_col_copy(st, CB_TEAM_NAME, b->team_name, sizeof b->team_name);
+    b->discussions = store_col_int(st, CB_DISCUSSIONS);
+    b->open_actions = store_col_int(st, CB_OPEN_ACTIONS);
 }
+
+Q_SINK(case, struct case_brief, read_case_brief)
 
 enum store_rc q_case_list(struct store *s, const struct visibility *v, const struct case_filter *f,
                           const struct page_req *pg, int64_t *total,
@@ -378,8 +355,19 @@ enum store_rc q_case_list(struct store *s, const struct visibility *v, const str
         "(SELECT count(*) FROM discussions d WHERE d.case_id = c.id), "
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open')"
         CASE_WHERE " ORDER BY c.status DESC, c.opened_on DESC, c.id DESC LIMIT ? OFFSET ?",
-        bind_case_filter, v, f, case_row, &k};
+        bind_case_filter, v, f, case_each, &k};
     return q_list_page(s, &l, pg, total);
+}
+
+struct id_name_sink {
+    void (*fn)(void *arg, int64_t id, const char *name);
+    void *arg;
+};
+
+static void id_name_each(struct store_stmt *st, void *sink)
+{
+    const struct id_name_sink *k = sink;
+    k->fn(k->arg, store_col_int(st, 0), store_col_text(st, 1));
 }
 
 enum store_rc q_teams_for_school(struct store *s, int64_t school_id,
@@ -388,12 +376,6 @@ enum store_rc q_teams_for_school(struct store *s, int64_t school_id,
     struct store_stmt *st = store_prepare(s,
         "SELECT t.id, t.name FROM teams t JOIN team_schools ts ON ts.team_id = t.id "
         "WHERE ts.school_id = ? AND t.active = 1 ORDER BY t.name, t.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        fn(arg, store_col_int(st, 0), store_col_text(st, 1));
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, id_name_each, &(struct id_name_sink){fn, arg});
 }

@@ -44,6 +44,64 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
     return idx;
 }
 
+enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, id);
+    return store_get_row(st, read, out);
+}
+
+enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, id);
+    return store_exec_done(st);
+}
+
+void q_read_int(struct store_stmt *st, void *out)
+{
+    *(int64_t *)out = store_col_int(st, 0);
+}
+
+void q_read_id(struct store_stmt *st, void *ids)
+{
+    const struct q_ids *l = ids;
+    if (*l->n < l->max)
+        l->ids[(*l->n)++] = store_col_int(st, 0);
+}
+
+void q_read_ints(struct store_stmt *st, void *ptrs)
+{
+    int64_t *const *p = ptrs;
+    for (int i = 0; p[i]; i++)
+        *p[i] = store_col_int(st, i);
+}
+
+void q_read_text(struct store_stmt *st, void *text)
+{
+    const struct q_text *t = text;
+    store_col_copy(st, 0, t->out, t->outsz);
+}
+
+void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id)
+{
+    if (id > 0)
+        store_bind_int(st, idx, id);
+    else
+        store_bind_null(st, idx);
+}
+
+void q_bind_opt_text(struct store_stmt *st, int idx, const char *v)
+{
+    store_bind_text(st, idx, v && *v ? v : NULL);
+}
+
+enum store_rc q_refuse(struct store_stmt *st)
+{
+    store_done(st);
+    return STORE_ERROR;
+}
+
 int q_like_pattern(const char *term, char *out, size_t outsz)
 {
     size_t o = 0;
@@ -66,29 +124,17 @@ enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct 
 {
     *total = 0;
     struct store_stmt *st = store_prepare(s, l->count_sql);
-    if (!st)
-        return STORE_ERROR;
-    if (l->bind(st, l->vis, l->filter, false) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc = store_step(st);
-    *total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
+    if (!st || l->bind(st, l->vis, l->filter, false) < 0)
+        return q_refuse(st);
+    if (store_get_int(st, total) != STORE_OK)
         return STORE_ERROR;
     st = store_prepare(s, l->page_sql);
     if (!st)
         return STORE_ERROR;
     int idx = l->bind(st, l->vis, l->filter, true);
-    if (idx < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (idx < 0)
+        return q_refuse(st);
     store_bind_int(st, idx++, pg->per_page);
     store_bind_int(st, idx, (pg->page - 1) * pg->per_page);
-    while ((rc = store_step(st)) == STORE_ROW)
-        l->row(st, l->arg);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, l->row, l->arg);
 }

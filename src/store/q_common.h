@@ -59,6 +59,59 @@ int q_like_pattern(const char *term, char *out, size_t outsz);
  * with nothing rather than fall back to everything. */
 #define Q_SEARCH_MAX 100
 
+/* The usual row function of a list whose caller takes a typed row.
+ * Q_SINK(action, struct action_row, read_action) defines struct
+ * action_sink {fn, arg} and action_each(st, sink), which reads the row
+ * with read_action (a store_row_fn) and hands it to fn; a list ends
+ * `return store_each_row(st, action_each, &(struct action_sink){fn, arg});`
+ * or passes the same pair to q_list_page. */
+#define Q_SINK(name, type, read) \
+    struct name##_sink { \
+        void (*fn)(void *arg, const type *r); \
+        void *arg; \
+    }; \
+    static void name##_each(struct store_stmt *st, void *sink) \
+    { \
+        const struct name##_sink *k = sink; \
+        type r; \
+        read(st, &r); \
+        k->fn(k->arg, &r); \
+    }
+
+/* Row readers for one integer column (column 0): into *(int64_t *)out,
+ * and into a bounded list of ids (rows past max are read and dropped). */
+void q_read_int(struct store_stmt *st, void *out);
+struct q_ids {
+    int64_t *ids;
+    size_t max;
+    size_t *n;
+};
+void q_read_id(struct store_stmt *st, void *ids);
+/* ... and the first columns, as integers, into the pointers of a
+ * NULL-terminated list: store_get_row(st, q_read_ints, (int64_t *[]){&a, &b, NULL}). */
+void q_read_ints(struct store_stmt *st, void *ptrs);
+/* ... and one text column (column 0) into a buffer. */
+struct q_text {
+    char *out;
+    size_t outsz;
+};
+void q_read_text(struct store_stmt *st, void *text);
+
+/* The two commonest queries: one record by its id (sql has one '?';
+ * answers as store_get_row), and a change whose only parameter is one id
+ * (answers as store_exec_done). */
+enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out);
+enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
+
+/* Binds id at idx, or NULL for 0 (an optional reference). */
+void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);
+/* Binds text at idx, or NULL for NULL or "" (an optional value). */
+void q_bind_opt_text(struct store_stmt *st, int idx, const char *v);
+
+/* Releases st and answers STORE_ERROR: the end of a query refused before
+ * it runs (a visibility or filter that does not fit its slots). */
+enum store_rc q_refuse(struct store_stmt *st);
+
 /* A page of a list. */
 struct page_req {
     int64_t page;      /* 1-based */
@@ -78,7 +131,7 @@ struct q_list {
     int (*bind)(struct store_stmt *st, const struct visibility *v, const void *filter, bool page);
     const struct visibility *vis;
     const void *filter;
-    void (*row)(struct store_stmt *st, void *arg);   /* each row of the page */
+    store_row_fn row;   /* each row of the page, as store_each_row */
     void *arg;
 };
 enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct page_req *pg, int64_t *total);

@@ -60,12 +60,8 @@ static enum store_rc read_dim(struct store *s, const char *sql, const struct das
                               int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_r(st, 1, q, dim) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_r(st, 1, q, dim) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
 
@@ -112,17 +108,13 @@ enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, d
         "AND r.authority_id BETWEEN ? AND ? AND r.month = '" DASH_POPULATION_MONTH "' "
         "AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
         " GROUP BY r.phase, r.k1, r.k2 ORDER BY r.phase, r.k1, r.k2");
-    if (!st)
-        return STORE_ERROR;
     const char *phase = q->phase ? q->phase : "";
     store_bind_int(st, 1, q->authority_id ? q->authority_id : INT64_MIN);
     store_bind_int(st, 2, q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_text(st, 3, phase);
     store_bind_text(st, 4, phase);
-    if (q_bind_visibility(st, 5, q->vis) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (q_bind_visibility(st, 5, q->vis) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, 2, 1, fn, arg);
 }
 
@@ -151,26 +143,30 @@ enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, da
 
 /* ---- staleness ---- */
 
+struct stale_sink {
+    void (*fn)(void *arg, int64_t authority_id, const char *month);
+    void *arg;
+};
+
+static void stale_each(struct store_stmt *st, void *sink)
+{
+    const struct stale_sink *k = sink;
+    char month[8];
+    store_col_copy(st, 1, month, sizeof month);
+    k->fn(k->arg, store_col_int(st, 0), month);
+}
+
 enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
                              void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
         "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY authority_id, month");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
     store_bind_text(st, 3, from_month);
     store_bind_text(st, 4, to_month);
-    enum store_rc rc;
-    char month[8];
-    while ((rc = store_step(st)) == STORE_ROW) {
-        store_col_copy(st, 1, month, sizeof month);
-        fn(arg, store_col_int(st, 0), month);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
 }
 
 enum store_rc q_rollup_mark_all(struct store *s)
@@ -180,9 +176,15 @@ enum store_rc q_rollup_mark_all(struct store *s)
         "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
         "UNION SELECT DISTINCT s.authority_id, '" DASH_POPULATION_MONTH "' FROM school_population sp "
         "JOIN schools s ON s.id = sp.school_id");
-    if (!st)
-        return STORE_ERROR;
     return store_exec_done(st);
+}
+
+/* The first and last month, into two char[8]. */
+static void read_span(struct store_stmt *st, void *months)
+{
+    char *const *m = months;
+    store_col_copy(st, 0, m[0], 8);
+    store_col_copy(st, 1, m[1], 8);
 }
 
 enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
@@ -190,15 +192,7 @@ enum store_rc q_rollup_span(struct store *s, char first[8], char last[8])
     struct store_stmt *st = store_prepare(s,
         "SELECT coalesce(min(substr(meeting_date, 1, 7)), ''), coalesce(max(substr(meeting_date, 1, 7)), '') "
         "FROM meetings");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        store_col_copy(st, 0, first, 8);
-        store_col_copy(st, 1, last, 8);
-    }
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+    return store_get_row(st, read_span, (char *[]){first, last}) == STORE_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* ---- building ---- */
@@ -214,8 +208,6 @@ struct slice {
 static enum store_rc exec_slice(struct store *s, const char *sql, const struct slice *sl, int n)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     for (int i = 0; i < n; i++) {
         store_bind_int(st, 3 * i + 1, sl->authority_id);
         store_bind_text(st, 3 * i + 2, sl->first);
@@ -315,6 +307,32 @@ static bool count_id(struct cells *t, const struct cell *base, const char *dim, 
     return cells_add(t, &k, n);
 }
 
+/* Counting into the slice's cells; a failure (out of memory) stops the
+ * counting, the rows left are stepped over, and the build fails. */
+struct counting {
+    const struct slice *sl;
+    struct cells *t;
+    bool ok;
+};
+
+static void count_action_group(struct store_stmt *st, void *arg)
+{
+    struct counting *k = arg;
+    if (!k->ok)
+        return;
+    struct cell at = {.vis = store_col_int(st, 0)};
+    store_col_copy(st, 1, at.phase, sizeof at.phase);
+    snprintf(at.month, sizeof at.month, "%.7s", k->sl->month);
+    char setting[32], nature[32];
+    store_col_copy(st, 2, setting, sizeof setting);
+    store_col_copy(st, 3, nature, sizeof nature);
+    int64_t n = store_col_int(st, 6);
+    k->ok = count(k->t, &at, "act_kind", setting, nature, "", n) &&
+            count_id(k->t, &at, "act_owner", store_col_int(st, 4), n);
+    if (k->ok && (!strcmp(nature, "signposting_school") || !strcmp(nature, "signposting_parents")))
+        k->ok = count_id(k->t, &at, "act_resource", store_col_int(st, 5), n);
+}
+
 /* The actions of the cases presented in the slice, grouped once by every
  * key (as q_dash_actions), then counted one dimension at a time: the
  * tables count each apart, and the full cross would be many rows. */
@@ -330,30 +348,12 @@ static enum store_rc build_actions(struct store *s, const struct slice *sl, stru
         "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
         "GROUP BY ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
         DASH_ACTION_RESOURCE("a"));
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, sl->authority_id);
     store_bind_text(st, 2, sl->first);
     store_bind_text(st, 3, sl->next);
-    enum store_rc rc;
-    bool ok = true;
-    while (ok && (rc = store_step(st)) == STORE_ROW) {
-        struct cell at = {.vis = store_col_int(st, 0)};
-        store_col_copy(st, 1, at.phase, sizeof at.phase);
-        snprintf(at.month, sizeof at.month, "%.7s", sl->month);
-        char setting[32], nature[32];
-        store_col_copy(st, 2, setting, sizeof setting);
-        store_col_copy(st, 3, nature, sizeof nature);
-        int64_t n = store_col_int(st, 6);
-        ok = count(t, &at, "act_kind", setting, nature, "", n) &&
-             count_id(t, &at, "act_owner", store_col_int(st, 4), n);
-        if (ok && (!strcmp(nature, "signposting_school") || !strcmp(nature, "signposting_parents")))
-            ok = count_id(t, &at, "act_resource", store_col_int(st, 5), n);
-    }
-    store_done(st);
-    if (!ok)
-        return STORE_ERROR;
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct counting k = {sl, t, true};
+    enum store_rc rc = store_each_row(st, count_action_group, &k);
+    return k.ok ? rc : STORE_ERROR;
 }
 
 struct presented {
@@ -370,6 +370,81 @@ static int presented_cmp(const void *key, const void *elem)
     return id < e ? -1 : id > e;
 }
 
+/* The cases presented in a slice, counted as they are read and kept (in
+ * id order) for their follow-ups; a failure (out of memory) stops the
+ * counting, the rows left are stepped over, and the build fails. */
+struct presenting {
+    struct cells *t;
+    struct presented *cs;
+    size_t n, cap;
+    bool ok;
+};
+
+static struct presented *presented_add(struct presenting *p)
+{
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 1024;
+        struct presented *x = realloc(p->cs, nc * sizeof *x);
+        if (!x)
+            return NULL;
+        p->cs = x;
+        p->cap = nc;
+    }
+    struct presented *c = &p->cs[p->n++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static void count_presented(struct store_stmt *st, void *arg)
+{
+    struct presenting *p = arg;
+    struct presented *c = p->ok ? presented_add(p) : NULL;
+    if (!c) {
+        p->ok = false;
+        return;
+    }
+    struct cells *t = p->t;
+    c->id = store_col_int(st, 0);
+    store_col_copy(st, 1, c->date, sizeof c->date);
+    c->at.vis = store_col_int(st, 2);
+    store_col_copy(st, 3, c->at.phase, sizeof c->at.phase);
+    snprintf(c->at.month, sizeof c->at.month, "%.7s", c->date);
+    char gender[32], year[32], eth[32], sen[32], v[8], idx[8];
+    store_col_copy(st, 4, gender, sizeof gender);
+    store_col_copy(st, 5, year, sizeof year);
+    store_col_copy(st, 6, eth, sizeof eth);
+    store_col_copy(st, 7, sen, sizeof sen);
+    p->ok = count(t, &c->at, "cases", "", "", "", 1) && count(t, &c->at, "gender", gender, "", "", 1) &&
+            count(t, &c->at, "nc_year", year, "", "", 1) && count(t, &c->at, "ethnicity", eth, "", "", 1) &&
+            count(t, &c->at, "sen", sen, "", "", 1);
+    for (int i = 0; p->ok && i < 2 + DASH_PRIOR_FLAGS; i++) {
+        snprintf(idx, sizeof idx, "%d", i);
+        snprintf(v, sizeof v, "%lld", (long long)store_col_int(st, 8 + i));
+        p->ok = count(t, &c->at, "flag", idx, v, "", 1);
+        if (p->ok && i == 2 + 4)   /* in-school SEN support, crossed with gender */
+            p->ok = count(t, &c->at, "sen_gender", gender, v, "", 1);
+    }
+}
+
+/* A held review of a presented case, on or after its presentation. */
+static void count_follow_up(struct store_stmt *st, void *arg)
+{
+    struct presenting *p = arg;
+    if (!p->ok)
+        return;
+    int64_t id = store_col_int(st, 0);
+    char date[11], month[8];
+    store_col_copy(st, 1, date, sizeof date);
+    struct presented *c = p->n ? bsearch(&id, p->cs, p->n, sizeof *p->cs, presented_cmp) : NULL;
+    if (!c || strcmp(date, c->date) < 0)
+        return;
+    snprintf(month, sizeof month, "%.7s", date);
+    p->ok = count(p->t, &c->at, "fu", month, "", "", 1);
+    if (c->nfu < 3)
+        memcpy(c->fu[c->nfu], month, sizeof month);
+    c->nfu++;
+}
+
 static enum store_rc build_cases(struct store *s, const struct slice *sl, struct cells *t)
 {
     struct store_stmt *st = store_prepare(s,
@@ -378,93 +453,29 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
         "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools ps ON ps.id = p.school_id WHERE" IN_SLICE "AND d.kind = 'new' "
         "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, sl->authority_id);
     store_bind_text(st, 2, sl->first);
     store_bind_text(st, 3, sl->next);
-    struct presented *cs = NULL;
-    size_t n = 0, cap = 0;
-    enum store_rc rc;
-    bool ok = true;
-    while (ok && (rc = store_step(st)) == STORE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            struct presented *x = realloc(cs, nc * sizeof *x);
-            if (!x) {
-                ok = false;
-                break;
-            }
-            cs = x;
-            cap = nc;
-        }
-        struct presented *c = &cs[n++];
-        memset(c, 0, sizeof *c);
-        c->id = store_col_int(st, 0);
-        store_col_copy(st, 1, c->date, sizeof c->date);
-        c->at.vis = store_col_int(st, 2);
-        store_col_copy(st, 3, c->at.phase, sizeof c->at.phase);
-        snprintf(c->at.month, sizeof c->at.month, "%.7s", c->date);
-        char gender[32], year[32], eth[32], sen[32], v[8], idx[8];
-        store_col_copy(st, 4, gender, sizeof gender);
-        store_col_copy(st, 5, year, sizeof year);
-        store_col_copy(st, 6, eth, sizeof eth);
-        store_col_copy(st, 7, sen, sizeof sen);
-        ok = count(t, &c->at, "cases", "", "", "", 1) && count(t, &c->at, "gender", gender, "", "", 1) &&
-             count(t, &c->at, "nc_year", year, "", "", 1) && count(t, &c->at, "ethnicity", eth, "", "", 1) &&
-             count(t, &c->at, "sen", sen, "", "", 1);
-        for (int i = 0; ok && i < 2 + DASH_PRIOR_FLAGS; i++) {
-            snprintf(idx, sizeof idx, "%d", i);
-            snprintf(v, sizeof v, "%lld", (long long)store_col_int(st, 8 + i));
-            ok = count(t, &c->at, "flag", idx, v, "", 1);
-            if (ok && i == 2 + 4)   /* in-school SEN support, crossed with gender */
-                ok = count(t, &c->at, "sen_gender", gender, v, "", 1);
-        }
+    struct presenting p = {t, NULL, 0, 0, true};
+    enum store_rc rc = store_each_row(st, count_presented, &p);
+    if (rc == STORE_OK && p.ok) {
+        /* Follow-ups: held reviews on or after the presentation, by month. */
+        st = store_prepare(s,
+            "SELECT r.case_id, r.meeting_date FROM (SELECT rd.case_id AS case_id, rm.meeting_date AS meeting_date "
+            "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id WHERE rd.kind = 'review' "
+            "AND rm.status = 'held' AND rd.case_id IN (SELECT d.case_id FROM discussions d "
+            "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+            "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held')) r "
+            "ORDER BY r.case_id, r.meeting_date");
+        store_bind_int(st, 1, sl->authority_id);
+        store_bind_text(st, 2, sl->first);
+        store_bind_text(st, 3, sl->next);
+        rc = store_each_row(st, count_follow_up, &p);
     }
-    store_done(st);
-    if (!ok) {
-        free(cs);
-        return STORE_ERROR;
-    }
-    if (rc != STORE_DONE) {
-        free(cs);
-        return rc;
-    }
-    /* Follow-ups: held reviews on or after the presentation, by month. */
-    st = store_prepare(s,
-        "SELECT r.case_id, r.meeting_date FROM (SELECT rd.case_id AS case_id, rm.meeting_date AS meeting_date "
-        "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id WHERE rd.kind = 'review' "
-        "AND rm.status = 'held' AND rd.case_id IN (SELECT d.case_id FROM discussions d "
-        "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
-        "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held')) r "
-        "ORDER BY r.case_id, r.meeting_date");
-    if (!st) {
-        free(cs);
-        return STORE_ERROR;
-    }
-    store_bind_int(st, 1, sl->authority_id);
-    store_bind_text(st, 2, sl->first);
-    store_bind_text(st, 3, sl->next);
-    while (ok && (rc = store_step(st)) == STORE_ROW) {
-        int64_t id = store_col_int(st, 0);
-        char date[11], month[8];
-        store_col_copy(st, 1, date, sizeof date);
-        struct presented *c = n ? bsearch(&id, cs, n, sizeof *cs, presented_cmp) : NULL;
-        if (!c || strcmp(date, c->date) < 0)
-            continue;
-        snprintf(month, sizeof month, "%.7s", date);
-        ok = count(t, &c->at, "fu", month, "", "", 1);
-        if (c->nfu < 3)
-            memcpy(c->fu[c->nfu], month, sizeof month);
-        c->nfu++;
-    }
-    store_done(st);
-    for (size_t i = 0; ok && i < n; i++)
-        ok = count(t, &cs[i].at, "fu3", cs[i].fu[0], cs[i].fu[1], cs[i].fu[2], 1);
-    free(cs);
-    if (!ok)
-        return STORE_ERROR;
-    return rc == STORE_DONE ? STORE_OK : rc;
+    for (size_t i = 0; rc == STORE_OK && p.ok && i < p.n; i++)
+        p.ok = count(t, &p.cs[i].at, "fu3", p.cs[i].fu[0], p.cs[i].fu[1], p.cs[i].fu[2], 1);
+    free(p.cs);
+    return p.ok ? rc : STORE_ERROR;
 }
 
 static enum store_rc write_cells(struct store *s, const struct slice *sl, const struct cells *t)
@@ -477,8 +488,6 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         struct store_stmt *st = store_prepare(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, sl->authority_id);
         store_bind_int(st, 2, c->vis);
         store_bind_text(st, 3, c->phase);
@@ -499,8 +508,6 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM dash_rollup WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK)
@@ -510,16 +517,12 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
         "SELECT s.authority_id, s.authority_id, s.phase, '" DASH_POPULATION_MONTH "', 'population', "
         "sp.dimension, sp.category, sum(sp.pupils) FROM school_population sp JOIN schools s ON s.id = sp.school_id "
         "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     rc = store_exec_done(st);
     if (rc != STORE_OK)
         return rc;
     st = store_prepare(s,
         "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     return store_exec_done(st);
 }
@@ -591,8 +594,6 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
     if (rc != STORE_OK)
         return rc;
     struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, sl.month);
     return store_exec_done(st);

@@ -79,34 +79,37 @@ static int bind_presented(struct store_stmt *st, int idx, const struct dash_quer
     return q_bind_visibility(st, idx, q->vis);
 }
 
+struct dash_sink {
+    int nk, nn;
+    dash_fn fn;
+    void *arg;
+};
+
+static void dash_each(struct store_stmt *st, void *sink)
+{
+    const struct dash_sink *k = sink;
+    struct dash_row r;
+    memset(&r, 0, sizeof r);
+    r.authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r.phase, sizeof r.phase);
+    for (int i = 0; i < k->nk; i++)
+        store_col_copy(st, 2 + i, r.k[i], sizeof r.k[i]);
+    for (int i = 0; i < k->nn && i < DASH_NS; i++)
+        r.n[i] = store_col_is_null(st, 2 + k->nk + i) ? 0 : store_col_int(st, 2 + k->nk + i);
+    k->fn(k->arg, &r);
+}
+
 enum store_rc q_dash_rows(struct store_stmt *st, int nk, int nn, dash_fn fn, void *arg)
 {
-    enum store_rc rc;
-    struct dash_row r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&r, 0, sizeof r);
-        r.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.phase, sizeof r.phase);
-        for (int i = 0; i < nk; i++)
-            store_col_copy(st, 2 + i, r.k[i], sizeof r.k[i]);
-        for (int i = 0; i < nn && i < DASH_NS; i++)
-            r.n[i] = store_col_is_null(st, 2 + nk + i) ? 0 : store_col_int(st, 2 + nk + i);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, dash_each, &(struct dash_sink){nk, nn, fn, arg});
 }
 
 static enum store_rc run(struct store *s, const char *sql, const struct dash_query *q, bool dates,
                          int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_filters(st, 1, q, dates) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_filters(st, 1, q, dates) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
 
@@ -269,6 +272,40 @@ static int att_cmp(const void *x, const void *y)
     return a->guest < b->guest ? -1 : a->guest > b->guest;
 }
 
+/* Counting present attendees into groups; out of memory stops the
+ * counting (the rows left are stepped over) and fails the query. */
+struct att_count {
+    struct att_groups *t;
+    bool oom, failed;
+};
+
+static void count_attendee(struct store_stmt *st, void *arg)
+{
+    struct att_count *a = arg;
+    if (a->failed)
+        return;
+    struct att_group k;
+    memset(&k, 0, sizeof k);
+    k.authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, k.phase, sizeof k.phase);
+    store_col_copy(st, 2, k.key, sizeof k.key);
+    store_col_copy(st, 3, k.name, sizeof k.name);
+    store_col_copy(st, 4, k.org, sizeof k.org);
+    k.guest = store_col_int(st, 5);
+    size_t g = att_group_of(a->t, &k);
+    if (g == SIZE_MAX) {
+        a->failed = true;
+        return;
+    }
+    if (att_pair_new(a->t, g, store_col_int(st, 6), &a->oom))
+        a->t->g[g].meetings++;
+    if (a->oom) {
+        a->failed = true;
+        return;
+    }
+    a->t->g[g].people++;
+}
+
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
@@ -276,39 +313,15 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
         " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
-    if (!st)
-        return STORE_ERROR;
-    if (bind_filters(st, 1, q, true) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_filters(st, 1, q, true) < 0)
+        return q_refuse(st);
+    struct att_count a = {0};
     struct att_groups t = {0};
-    struct att_group k;
-    enum store_rc rc;
-    bool oom = false;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&k, 0, sizeof k);
-        k.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, k.phase, sizeof k.phase);
-        store_col_copy(st, 2, k.key, sizeof k.key);
-        store_col_copy(st, 3, k.name, sizeof k.name);
-        store_col_copy(st, 4, k.org, sizeof k.org);
-        k.guest = store_col_int(st, 5);
-        size_t g = att_group_of(&t, &k);
-        if (g == SIZE_MAX) {
-            rc = STORE_ERROR;
-            break;
-        }
-        if (att_pair_new(&t, g, store_col_int(st, 6), &oom))
-            t.g[g].meetings++;
-        if (oom) {
-            rc = STORE_ERROR;
-            break;
-        }
-        t.g[g].people++;
-    }
-    store_done(st);
-    if (rc == STORE_DONE) {
+    a.t = &t;
+    enum store_rc rc = store_each_row(st, count_attendee, &a);
+    if (rc == STORE_OK && a.failed)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK) {
         struct dash_row r;
         if (t.n)
             qsort(t.g, t.n, sizeof *t.g, att_cmp);
@@ -328,7 +341,7 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
     free(t.g);
     free(t.slot);
     free(t.pair);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return rc;
 }
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -358,14 +371,10 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
         "   JOIN meetings pm ON pm.id = pd.meeting_id "
         "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
         PRESENTED_FROM PRESENTED_WHERE);
-    if (!st)
-        return STORE_ERROR;
     /* the follow-ups' end date comes first, in the select list */
     store_bind_text(st, 1, q->to);
-    if (bind_presented(st, 2, q) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_presented(st, 2, q) < 0)
+        return q_refuse(st);
     return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
@@ -449,6 +458,29 @@ static int act_cmp(const void *x, const void *y)
     return a->resource < b->resource ? -1 : a->resource > b->resource;
 }
 
+/* Counting actions into groups; out of memory stops the counting (the
+ * rows left are stepped over) and fails the query. */
+struct act_count {
+    struct act_groups *t;
+    bool failed;
+};
+
+static void count_action(struct store_stmt *st, void *arg)
+{
+    struct act_count *a = arg;
+    if (a->failed)
+        return;
+    struct act_group k;
+    memset(&k, 0, sizeof k);
+    store_col_copy(st, 0, k.phase, sizeof k.phase);
+    store_col_copy(st, 1, k.setting, sizeof k.setting);
+    store_col_copy(st, 2, k.nature, sizeof k.nature);
+    k.owner = store_col_int(st, 3);
+    k.resource = store_col_int(st, 4);
+    k.n = 1;
+    a->failed = !act_add(a->t, &k);
+}
+
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     /* Grouped by ids (names are looked up once, by q_dash_names): the
@@ -459,30 +491,14 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
         "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
         PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
-    if (!st)
-        return STORE_ERROR;
-    if (bind_presented(st, 1, q) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
+    if (bind_presented(st, 1, q) < 0)
+        return q_refuse(st);
     struct act_groups t = {0};
-    struct act_group k;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&k, 0, sizeof k);
-        store_col_copy(st, 0, k.phase, sizeof k.phase);
-        store_col_copy(st, 1, k.setting, sizeof k.setting);
-        store_col_copy(st, 2, k.nature, sizeof k.nature);
-        k.owner = store_col_int(st, 3);
-        k.resource = store_col_int(st, 4);
-        k.n = 1;
-        if (!act_add(&t, &k)) {
-            rc = STORE_ERROR;
-            break;
-        }
-    }
-    store_done(st);
-    if (rc == STORE_DONE) {
+    struct act_count a = {&t, false};
+    enum store_rc rc = store_each_row(st, count_action, &a);
+    if (rc == STORE_OK && a.failed)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK) {
         struct dash_row r;
         if (t.cap)
             qsort(t.g, t.cap, sizeof *t.g, act_cmp);
@@ -498,7 +514,7 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
         }
     }
     free(t.g);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return rc;
 }
 
 enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)
@@ -507,8 +523,6 @@ enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, vo
         "SELECT id, 'service', code, name, org_kind FROM services WHERE (? = 0 OR authority_id = ?) "
         "UNION ALL SELECT id, 'resource', kind, title, '' FROM resources WHERE (? = 0 OR authority_id = ?) "
         "ORDER BY 2, 1");
-    if (!st)
-        return STORE_ERROR;
     for (int i = 1; i <= 4; i++)
         store_bind_int(st, i, authority_id);
     /* column 0 is the id, read as "authority_id"; 1 the kind, as "phase" */
@@ -526,6 +540,23 @@ enum store_rc q_dash_population(struct store *s, const struct dash_query *q, das
 
 /* ---- settings ---- */
 
+static void read_cost_rate(struct store_stmt *st, void *row)
+{
+    struct cost_rate *r = row;
+    memset(r, 0, sizeof *r);
+    r->authority_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->role_key, sizeof r->role_key);
+    store_col_copy(st, 2, r->label, sizeof r->label);
+    store_col_copy(st, 3, r->org_group, sizeof r->org_group);
+    r->hourly_pence = store_col_int(st, 4);
+    r->prep_minutes = store_col_int(st, 5);
+    r->meeting_minutes = store_col_int(st, 6);
+    r->followup_minutes = store_col_int(st, 7);
+    r->travel_minutes = store_col_int(st, 8);
+}
+
+Q_SINK(cost_rate, struct cost_rate, read_cost_rate)
+
 enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
                            void (*fn)(void *arg, const struct cost_rate *r), void *arg)
 {
@@ -533,27 +564,9 @@ enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
         "SELECT authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, "
         "followup_minutes, travel_minutes FROM cost_rates WHERE (? = 0 OR authority_id = ?) "
         "ORDER BY authority_id, label");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc;
-    struct cost_rate r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        memset(&r, 0, sizeof r);
-        r.authority_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.role_key, sizeof r.role_key);
-        store_col_copy(st, 2, r.label, sizeof r.label);
-        store_col_copy(st, 3, r.org_group, sizeof r.org_group);
-        r.hourly_pence = store_col_int(st, 4);
-        r.prep_minutes = store_col_int(st, 5);
-        r.meeting_minutes = store_col_int(st, 6);
-        r.followup_minutes = store_col_int(st, 7);
-        r.travel_minutes = store_col_int(st, 8);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, cost_rate_each, &(struct cost_rate_sink){fn, arg});
 }
 
 enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now)
@@ -566,8 +579,6 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
         "prep_minutes = excluded.prep_minutes, meeting_minutes = excluded.meeting_minutes, "
         "followup_minutes = excluded.followup_minutes, travel_minutes = excluded.travel_minutes, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->authority_id);
     store_bind_text(st, 2, r->role_key);
     store_bind_text(st, 3, r->label);
@@ -584,8 +595,6 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
 enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, role_key);
     return store_exec_done(st);
@@ -595,14 +604,10 @@ enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *o
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc = store_step(st);
-    *out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    *out = 0;
+    return store_get_int(st, out);
 }
 
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now)
@@ -611,8 +616,6 @@ enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t su
         "INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (?,?,?) "
         "ON CONFLICT (authority_id) DO UPDATE SET suppress_below = excluded.suppress_below, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, suppress_below);
     store_bind_int(st, 3, now);
@@ -624,8 +627,6 @@ enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, 
     struct store_stmt *st = store_prepare(s,
         "SELECT school_id, '', dimension, category, pupils FROM school_population WHERE school_id = ? "
         "ORDER BY dimension, category");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     return q_dash_rows(st, 2, 1, fn, arg);
 }
@@ -634,16 +635,12 @@ enum store_rc q_population_put(struct store *s, int64_t school_id, const char *d
                                const char *const *categories, const int64_t *pupils, size_t n)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM school_population WHERE school_id = ? AND dimension = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, school_id);
     store_bind_text(st, 2, dimension);
     enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
                               "VALUES (?,?,?,?)");
-        if (!st)
-            return STORE_ERROR;
         store_bind_int(st, 1, school_id);
         store_bind_text(st, 2, dimension);
         store_bind_text(st, 3, categories[i]);

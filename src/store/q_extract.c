@@ -11,6 +11,35 @@ static int tristate(struct store_stmt *st, int col)
     return store_col_is_null(st, col) ? -1 : store_col_int(st, col) != 0;
 }
 
+enum extract_col {
+    EX_CASE, EX_UPN, EX_BIRTH_YM, EX_GENDER, EX_ETHNICITY, EX_NC_YEAR, EX_SEN_PROVISION, EX_LA_CODE,
+    EX_URN, EX_PHASE, EX_STATUS, EX_OPENED_ON, EX_CLOSED_ON, EX_CLOSURE_REASON,
+    EX_PRIOR   /* 11 prior-involvement flags, in the order of the select */
+};
+
+static void read_extract_case(struct store_stmt *st, void *row)
+{
+    struct extract_case_row *r = row;
+    r->case_id = store_col_int(st, EX_CASE);
+    store_col_copy(st, EX_UPN, r->upn, sizeof r->upn);
+    store_col_copy(st, EX_BIRTH_YM, r->birth_ym, sizeof r->birth_ym);
+    store_col_copy(st, EX_GENDER, r->gender, sizeof r->gender);
+    store_col_copy(st, EX_ETHNICITY, r->ethnicity, sizeof r->ethnicity);
+    store_col_copy(st, EX_NC_YEAR, r->nc_year, sizeof r->nc_year);
+    store_col_copy(st, EX_SEN_PROVISION, r->sen_provision, sizeof r->sen_provision);
+    store_col_copy(st, EX_LA_CODE, r->la_code, sizeof r->la_code);
+    store_col_copy(st, EX_URN, r->school_urn, sizeof r->school_urn);
+    store_col_copy(st, EX_PHASE, r->school_phase, sizeof r->school_phase);
+    store_col_copy(st, EX_STATUS, r->status, sizeof r->status);
+    store_col_copy(st, EX_OPENED_ON, r->opened_on, sizeof r->opened_on);
+    store_col_copy(st, EX_CLOSED_ON, r->closed_on, sizeof r->closed_on);
+    store_col_copy(st, EX_CLOSURE_REASON, r->closure_reason, sizeof r->closure_reason);
+    for (int i = 0; i < 11; i++)
+        r->prior[i] = tristate(st, EX_PRIOR + i);
+}
+
+Q_SINK(extract_case, struct extract_case_row, read_extract_case)
+
 enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
                               void (*fn)(void *arg, const struct extract_case_row *r), void *arg)
 {
@@ -20,35 +49,22 @@ enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
         "c.closure_reason, c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, "
         "c.prior_cp, c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
         "c.risk_pex" EXTRACT_FROM " ORDER BY c.id");
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct extract_case_row r;
-        r.case_id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.upn, sizeof r.upn);
-        store_col_copy(st, 2, r.birth_ym, sizeof r.birth_ym);
-        store_col_copy(st, 3, r.gender, sizeof r.gender);
-        store_col_copy(st, 4, r.ethnicity, sizeof r.ethnicity);
-        store_col_copy(st, 5, r.nc_year, sizeof r.nc_year);
-        store_col_copy(st, 6, r.sen_provision, sizeof r.sen_provision);
-        store_col_copy(st, 7, r.la_code, sizeof r.la_code);
-        store_col_copy(st, 8, r.school_urn, sizeof r.school_urn);
-        store_col_copy(st, 9, r.school_phase, sizeof r.school_phase);
-        store_col_copy(st, 10, r.status, sizeof r.status);
-        store_col_copy(st, 11, r.opened_on, sizeof r.opened_on);
-        store_col_copy(st, 12, r.closed_on, sizeof r.closed_on);
-        store_col_copy(st, 13, r.closure_reason, sizeof r.closure_reason);
-        for (int i = 0; i < 11; i++)
-            r.prior[i] = tristate(st, 14 + i);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, extract_case_each, &(struct extract_case_sink){fn, arg});
+}
+
+struct count_sink {
+    void (*fn)(void *arg, int64_t case_id, const char *a, const char *b, const char *c, int64_t n);
+    void *arg;
+};
+
+static void count_each(struct store_stmt *st, void *sink)
+{
+    const struct count_sink *k = sink;
+    k->fn(k->arg, store_col_int(st, 0), store_col_text(st, 1),
+          store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
+          store_col_is_null(st, 3) ? NULL : store_col_text(st, 3), store_col_int(st, 4));
 }
 
 enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum extract_count kind,
@@ -77,45 +93,34 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
     if ((unsigned)kind > EXTRACT_REFERRALS)
         return STORE_ERROR;
     struct store_stmt *st = store_prepare(s, sql[kind]);
-    if (!st)
-        return STORE_ERROR;
-    if (q_bind_visibility(st, 1, v) < 0) {
-        store_done(st);
-        return STORE_ERROR;
-    }
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        fn(arg, store_col_int(st, 0), store_col_text(st, 1),
-           store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
-           store_col_is_null(st, 3) ? NULL : store_col_text(st, 3), store_col_int(st, 4));
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, count_each, &(struct count_sink){fn, arg});
+}
+
+struct k_pick {
+    const struct visibility *v;
+    int64_t best;
+};
+
+static void pick_k(struct store_stmt *st, void *arg)
+{
+    struct k_pick *p = arg;
+    int64_t a = store_col_int(st, 0), k = store_col_int(st, 1);
+    /* A viewer of single schools only meets the strictest k there is. */
+    bool seen = p->v->all || p->v->nauthorities == 0;
+    for (size_t i = 0; !seen && i < p->v->nauthorities; i++)
+        seen = p->v->authority_ids[i] == a;
+    if (seen && k > p->best)
+        p->best = k;
 }
 
 enum store_rc q_extract_k_get(struct store *s, const struct visibility *v, int64_t dflt, int64_t *k)
 {
-    *k = dflt;
-    struct store_stmt *st = store_prepare(s, "SELECT authority_id, k FROM extract_settings ORDER BY authority_id");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc;
-    int64_t best = 0;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        int64_t a = store_col_int(st, 0), kk = store_col_int(st, 1);
-        /* A viewer of single schools only meets the strictest k there is. */
-        bool seen = v->all || v->nauthorities == 0;
-        for (size_t i = 0; !seen && i < v->nauthorities; i++)
-            seen = v->authority_ids[i] == a;
-        if (seen && kk > best)
-            best = kk;
-    }
-    store_done(st);
-    if (rc != STORE_DONE)
-        return rc;
-    if (best > 0)
-        *k = best;
-    return STORE_OK;
+    struct k_pick p = {v, 0};
+    enum store_rc rc = store_each_row(store_prepare(s, "SELECT authority_id, k FROM extract_settings"), pick_k, &p);
+    *k = p.best > 0 ? p.best : dflt;
+    return rc;
 }
 
 enum store_rc q_extract_k_put(struct store *s, int64_t authority_id, int64_t k, int64_t user_id, int64_t now)
@@ -124,8 +129,6 @@ enum store_rc q_extract_k_put(struct store *s, int64_t authority_id, int64_t k, 
         s, "INSERT INTO extract_settings (authority_id, k, updated_by, updated_at) VALUES (?, ?, ?, ?) "
            "ON CONFLICT (authority_id) DO UPDATE SET k = excluded.k, updated_by = excluded.updated_by, "
            "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, k);
     store_bind_int(st, 3, user_id);

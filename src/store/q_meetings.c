@@ -7,24 +7,30 @@
     "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id)"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
-static void row_to_meeting(struct store_stmt *st, struct meeting_row *r)
+enum meeting_col {
+    MC_ID, MC_TEAM, MC_DATE, MC_START_TIME, MC_STATUS, MC_CANCEL_REASON, MC_MODE, MC_NOTES,
+    MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT
+};
+
+static void read_meeting(struct store_stmt *st, void *row)
 {
+    struct meeting_row *r = row;
     memset(r, 0, sizeof *r);
     struct meeting *m = &r->m;
-    m->id = store_col_int(st, 0);
-    m->team_id = store_col_int(st, 1);
-    store_col_copy(st, 2, m->date, sizeof m->date);
-    store_col_copy(st, 3, m->start_time, sizeof m->start_time);
-    store_col_copy(st, 4, m->status, sizeof m->status);
-    store_col_copy(st, 5, m->cancel_reason, sizeof m->cancel_reason);
-    store_col_copy(st, 6, m->mode, sizeof m->mode);
-    store_col_copy(st, 7, m->notes, sizeof m->notes);
-    m->created_at = store_col_int(st, 8);
-    m->updated_at = store_col_int(st, 9);
-    r->authority_id = store_col_int(st, 10);
-    r->host_school_id = store_col_int(st, 11);
-    store_col_copy(st, 12, r->team_name, sizeof r->team_name);
-    r->attendance_count = store_col_int(st, 13);
+    m->id = store_col_int(st, MC_ID);
+    m->team_id = store_col_int(st, MC_TEAM);
+    store_col_copy(st, MC_DATE, m->date, sizeof m->date);
+    store_col_copy(st, MC_START_TIME, m->start_time, sizeof m->start_time);
+    store_col_copy(st, MC_STATUS, m->status, sizeof m->status);
+    store_col_copy(st, MC_CANCEL_REASON, m->cancel_reason, sizeof m->cancel_reason);
+    store_col_copy(st, MC_MODE, m->mode, sizeof m->mode);
+    store_col_copy(st, MC_NOTES, m->notes, sizeof m->notes);
+    m->created_at = store_col_int(st, MC_CREATED_AT);
+    m->updated_at = store_col_int(st, MC_UPDATED_AT);
+    r->authority_id = store_col_int(st, MC_AUTHORITY);
+    r->host_school_id = store_col_int(st, MC_HOST_SCHOOL);
+    store_col_copy(st, MC_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->attendance_count = store_col_int(st, MC_ATTENDANCE_COUNT);
 }
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
@@ -32,8 +38,6 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO meetings (team_id, meeting_date, start_time, status, cancel_reason, mode, notes, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, m->team_id);
     store_bind_text(st, 2, m->date);
     store_bind_text(st, 3, m->start_time);
@@ -43,26 +47,12 @@ enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
     store_bind_text(st, 7, m->notes);
     store_bind_int(st, 8, now);
     store_bind_int(st, 9, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        m->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &m->id);
 }
 
 enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_meeting(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s, "SELECT " MEETING_COLS MEETING_FROM " WHERE m.id = ?", id, read_meeting, out);
 }
 
 #define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
@@ -98,18 +88,7 @@ static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v
     return idx;
 }
 
-struct meeting_sink {
-    void (*fn)(void *arg, const struct meeting_row *r);
-    void *arg;
-};
-
-static void meeting_row(struct store_stmt *st, void *arg)
-{
-    const struct meeting_sink *k = arg;
-    struct meeting_row r;
-    row_to_meeting(st, &r);
-    k->fn(k->arg, &r);
-}
+Q_SINK(meeting, struct meeting_row, read_meeting)
 
 enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const struct meeting_filter *f,
                              const struct page_req *pg, int64_t *total,
@@ -128,7 +107,7 @@ enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const 
               " CASE WHEN m.meeting_date >= ? THEN m.meeting_date ELSE '' END,"
               " m.meeting_date DESC, m.start_time, t.name, m.id LIMIT ? OFFSET ?";
     struct meeting_sink k = {fn, arg};
-    struct q_list l = {"SELECT count(*)" MEETING_FROM MEETING_WHERE, sql, bind_meeting_filter, v, f, meeting_row, &k};
+    struct q_list l = {"SELECT count(*)" MEETING_FROM MEETING_WHERE, sql, bind_meeting_filter, v, f, meeting_each, &k};
     return q_list_page(s, &l, pg, total);
 }
 
@@ -137,15 +116,30 @@ enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const ch
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM meetings WHERE team_id = ? AND meeting_date >= ? AND meeting_date <= ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
-    enum store_rc rc = store_step(st);
-    *n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/* Adds one (status, mode) group to the counts. */
+static void count_meetings(struct store_stmt *st, void *arg)
+{
+    struct meeting_counts *out = arg;
+    const char *status = store_col_text(st, 0);
+    bool online = strcmp(store_col_text(st, 1), "online") == 0;
+    int64_t n = store_col_int(st, 2);
+    if (strcmp(status, "planned") == 0) {
+        out->planned += n;
+        out->unrecorded += store_col_int(st, 3);
+    }
+    else if (strcmp(status, "held") == 0) {
+        out->held += n;
+        if (online)
+            out->online += n;
+    } else if (strcmp(status, "cancelled") == 0)
+        out->cancelled += n;
 }
 
 enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *today,
@@ -155,28 +149,9 @@ enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *tod
     struct store_stmt *st = store_prepare(s,
         "SELECT status, mode, count(*), sum(CASE WHEN meeting_date < ? THEN 1 ELSE 0 END) "
         "FROM meetings WHERE team_id = ? GROUP BY status, mode");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today);
     store_bind_int(st, 2, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        const char *status = store_col_text(st, 0);
-        bool online = strcmp(store_col_text(st, 1), "online") == 0;
-        int64_t n = store_col_int(st, 2);
-        if (strcmp(status, "planned") == 0) {
-            out->planned += n;
-            out->unrecorded += store_col_int(st, 3);
-        }
-        else if (strcmp(status, "held") == 0) {
-            out->held += n;
-            if (online)
-                out->online += n;
-        } else if (strcmp(status, "cancelled") == 0)
-            out->cancelled += n;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, count_meetings, out);
 }
 
 enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,
@@ -184,8 +159,6 @@ enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *stat
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE meetings SET status = ?, mode = ?, cancel_reason = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, status);
     store_bind_text(st, 2, mode);
     store_bind_text(st, 3, cancel_reason);
@@ -199,8 +172,6 @@ enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, cons
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE meetings SET meeting_date = ?, start_time = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, date);
     store_bind_text(st, 2, start_time);
     store_bind_int(st, 3, now);
@@ -211,13 +182,28 @@ enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, cons
 enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, "UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, notes);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
     return store_exec_done(st);
 }
+
+static void read_attendance_list(struct store_stmt *st, void *row)
+{
+    struct attendance_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->meeting_id = store_col_int(st, 1);
+    r->service_id = store_col_int(st, 2);
+    r->practitioner_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->person_name, sizeof r->person_name);
+    store_col_copy(st, 5, r->role, sizeof r->role);
+    store_col_copy(st, 6, r->status, sizeof r->status);
+    r->guest = store_col_int(st, 7) != 0;
+    store_col_copy(st, 8, r->service_name, sizeof r->service_name);
+}
+
+Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
 
 enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
                                 void (*fn)(void *arg, const struct attendance_row *r), void *arg)
@@ -228,26 +214,8 @@ enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
         "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
         "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
         "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct attendance_row r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        r.meeting_id = store_col_int(st, 1);
-        r.service_id = store_col_int(st, 2);
-        r.practitioner_id = store_col_int(st, 3);
-        store_col_copy(st, 4, r.person_name, sizeof r.person_name);
-        store_col_copy(st, 5, r.role, sizeof r.role);
-        store_col_copy(st, 6, r.status, sizeof r.status);
-        r.guest = store_col_int(st, 7) != 0;
-        store_col_copy(st, 8, r.service_name, sizeof r.service_name);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, attendance_list_each, &(struct attendance_list_sink){fn, arg});
 }
 
 static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)
@@ -255,8 +223,6 @@ static enum store_rc attendance_insert(struct store *s, struct attendance_row *r
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO attendance (meeting_id, service_id, practitioner_id, person_name, role, status, guest) "
         "VALUES (?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->meeting_id);
     if (r->service_id > 0)
         store_bind_int(st, 2, r->service_id);
@@ -270,21 +236,13 @@ static enum store_rc attendance_insert(struct store *s, struct attendance_row *r
     store_bind_text(st, 5, r->role);
     store_bind_text(st, 6, r->status);
     store_bind_int(st, 7, r->guest ? 1 : 0);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        r->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &r->id);
 }
 
 enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
                                    const struct attendance_row *rows, size_t n)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM attendance WHERE meeting_id = ? AND guest = 0");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, meeting_id);
     enum store_rc rc = store_exec_done(st);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
@@ -305,8 +263,6 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM attendance WHERE id = ? AND meeting_id = ? AND guest = 1");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, meeting_id);
     enum store_rc rc = store_exec_done(st);

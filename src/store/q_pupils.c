@@ -5,21 +5,27 @@
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
                    "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
 
-static void row_to_pupil(struct store_stmt *st, struct pupil_row *r)
+enum pupil_col {
+    PC_ID, PC_SCHOOL, PC_UPN, PC_FORENAMES, PC_SURNAME, PC_DATE_OF_BIRTH, PC_GENDER, PC_ETHNICITY,
+    PC_NC_YEAR, PC_SEN_PROVISION, PC_AUTHORITY, PC_SCHOOL_NAME
+};
+
+static void read_pupil(struct store_stmt *st, void *row)
 {
+    struct pupil_row *r = row;
     struct pupil *p = &r->p;
-    p->id = store_col_int(st, 0);
-    p->school_id = store_col_int(st, 1);
-    store_col_copy(st, 2, p->upn, sizeof p->upn);
-    store_col_copy(st, 3, p->forenames, sizeof p->forenames);
-    store_col_copy(st, 4, p->surname, sizeof p->surname);
-    store_col_copy(st, 5, p->date_of_birth, sizeof p->date_of_birth);
-    store_col_copy(st, 6, p->gender, sizeof p->gender);
-    store_col_copy(st, 7, p->ethnicity, sizeof p->ethnicity);
-    store_col_copy(st, 8, p->nc_year, sizeof p->nc_year);
-    store_col_copy(st, 9, p->sen_provision, sizeof p->sen_provision);
-    r->authority_id = store_col_int(st, 10);
-    store_col_copy(st, 11, r->school_name, sizeof r->school_name);
+    p->id = store_col_int(st, PC_ID);
+    p->school_id = store_col_int(st, PC_SCHOOL);
+    store_col_copy(st, PC_UPN, p->upn, sizeof p->upn);
+    store_col_copy(st, PC_FORENAMES, p->forenames, sizeof p->forenames);
+    store_col_copy(st, PC_SURNAME, p->surname, sizeof p->surname);
+    store_col_copy(st, PC_DATE_OF_BIRTH, p->date_of_birth, sizeof p->date_of_birth);
+    store_col_copy(st, PC_GENDER, p->gender, sizeof p->gender);
+    store_col_copy(st, PC_ETHNICITY, p->ethnicity, sizeof p->ethnicity);
+    store_col_copy(st, PC_NC_YEAR, p->nc_year, sizeof p->nc_year);
+    store_col_copy(st, PC_SEN_PROVISION, p->sen_provision, sizeof p->sen_provision);
+    r->authority_id = store_col_int(st, PC_AUTHORITY);
+    store_col_copy(st, PC_SCHOOL_NAME, r->school_name, sizeof r->school_name);
 }
 
 static void bind_pupil(struct store_stmt *st, const struct pupil *p)
@@ -41,18 +47,10 @@ enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
         "INSERT INTO pupils (school_id, upn, forenames, surname, date_of_birth, gender, "
         "ethnicity, nc_year, sen_provision, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        p->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &p->id);
 }
 
 enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now)
@@ -60,8 +58,6 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
     struct store_stmt *st = store_prepare(s,
         "UPDATE pupils SET school_id = ?, upn = ?, forenames = ?, surname = ?, date_of_birth = ?, "
         "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_pupil(st, p);
     store_bind_int(st, 10, now);
     store_bind_int(st, 11, p->id);
@@ -70,16 +66,9 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
 
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_pupil(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s,
+        "SELECT " PUPIL_COLS " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE p.id = ?",
+                    id, read_pupil, out);
 }
 
 #define PUPIL_WHERE " FROM pupils p JOIN schools s ON s.id = p.school_id WHERE " \
@@ -109,18 +98,7 @@ static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, 
     return idx;
 }
 
-struct pupil_sink {
-    void (*fn)(void *arg, const struct pupil_row *r);
-    void *arg;
-};
-
-static void pupil_row(struct store_stmt *st, void *arg)
-{
-    const struct pupil_sink *k = arg;
-    struct pupil_row r;
-    row_to_pupil(st, &r);
-    k->fn(k->arg, &r);
-}
+Q_SINK(pupil, struct pupil_row, read_pupil)
 
 enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
                            const struct page_req *pg, int64_t *total,
@@ -133,6 +111,6 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
     struct pupil_sink k = {fn, arg};
     struct q_list l = {"SELECT count(*)" PUPIL_WHERE,
                        "SELECT " PUPIL_COLS PUPIL_WHERE " ORDER BY p.surname, p.forenames, p.id LIMIT ? OFFSET ?",
-                       bind_pupil_filter, v, f, pupil_row, &k};
+                       bind_pupil_filter, v, f, pupil_each, &k};
     return q_list_page(s, &l, pg, total);
 }

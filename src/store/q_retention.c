@@ -1,23 +1,24 @@
 #include "store/q_retention.h"
+#include "store/q_common.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* A rule into its slot of the RET__COUNT rules; unknown types are skipped. */
+static void read_rule(struct store_stmt *st, void *arg)
+{
+    struct retention_rule *rules = arg;
+    enum retention_type t;
+    if (retention_from_code(store_col_text(st, 0), &t) != 0)
+        return;
+    rules[t].months = (int)store_col_int(st, 1);
+    rules[t].until_age = (int)store_col_int(st, 2);
+}
+
 enum store_rc q_retention_rules(struct store *s, struct retention_rule rules[RET__COUNT])
 {
     struct store_stmt *st = store_prepare(s, "SELECT record_type, months, until_age FROM retention_settings");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        enum retention_type t;
-        if (retention_from_code(store_col_text(st, 0), &t) != 0)
-            continue;
-        rules[t].months = (int)store_col_int(st, 1);
-        rules[t].until_age = (int)store_col_int(st, 2);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_rule, rules);
 }
 
 enum store_rc q_retention_set(struct store *s, enum retention_type t, const struct retention_rule *r,
@@ -26,8 +27,6 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     struct store_stmt *st = store_prepare(
         s, "UPDATE retention_settings SET months = ?, until_age = ?, updated_at = ?, updated_by = ?"
            " WHERE record_type = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, r->months);
     store_bind_int(st, 2, r->until_age);
     store_bind_int(st, 3, now);
@@ -36,24 +35,23 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     return store_exec_done(st);
 }
 
+static void read_candidate(struct store_stmt *st, void *row)
+{
+    struct retention_candidate *c = row;
+    memset(c, 0, sizeof *c);
+    c->id = store_col_int(st, 0);
+    c->pupil_id = store_col_int(st, 1);
+    store_col_copy(st, 2, c->anchor, sizeof c->anchor);
+    c->anchor_at = store_col_int(st, 3);
+    store_col_copy(st, 4, c->dob, sizeof c->dob);
+}
+
+Q_SINK(candidate, struct retention_candidate, read_candidate)
+
 static enum store_rc each(struct store *s, const char *sql, retention_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct retention_candidate c;
-        memset(&c, 0, sizeof c);
-        c.id = store_col_int(st, 0);
-        c.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, c.anchor, sizeof c.anchor);
-        c.anchor_at = store_col_int(st, 3);
-        store_col_copy(st, 4, c.dob, sizeof c.dob);
-        fn(arg, &c);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, candidate_each, &(struct candidate_sink){fn, arg});
 }
 
 enum store_rc q_retention_cases(struct store *s, retention_fn fn, void *arg)
@@ -84,21 +82,10 @@ enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg)
                    " ORDER BY p.id", fn, arg);
 }
 
-static enum store_rc run_id(struct store *s, const char *sql, int64_t id)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
-}
-
 static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
 {
     struct store_stmt *st = store_prepare(
         s, "INSERT INTO retention_done (record_type, record_id, done_at) VALUES (?, ?, ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, type);
     store_bind_int(st, 2, id);
     store_bind_int(st, 3, now);
@@ -120,7 +107,7 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
         "UPDATE referrals SET notes = '' WHERE case_id = ?",
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        enum store_rc rc = run_id(s, sql[i], case_id);
+        enum store_rc rc = q_exec_id(s, sql[i], case_id);
         if (rc != STORE_OK)
             return rc;
     }
@@ -129,8 +116,8 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
 
 enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
 {
-    enum store_rc rc = run_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
-    return rc == STORE_OK ? run_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
+    enum store_rc rc = q_exec_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
+    return rc == STORE_OK ? q_exec_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it
@@ -141,8 +128,6 @@ enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int
     struct store_stmt *st = store_prepare(
         s, "UPDATE pupils SET forenames = 'Anonymised', surname = 'Pupil', upn = ?,"
            " date_of_birth = substr(date_of_birth, 1, 4) || '-01-01', updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     char upn[32];
     snprintf(upn, sizeof upn, "ANON%lld", (long long)pupil_id);
     store_bind_text(st, 1, upn);
@@ -155,19 +140,13 @@ enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int
 enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, int64_t *count)
 {
     struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM sessions WHERE last_seen_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
-    enum store_rc rc = store_step(st);
-    *count = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc != STORE_ROW)
+    *count = 0;
+    if (store_get_int(st, count) != STORE_OK)
         return STORE_ERROR;
     if (!erase || *count == 0)
         return STORE_OK;
     st = store_prepare(s, "DELETE FROM sessions WHERE last_seen_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
     return store_exec_done(st);
 }
@@ -176,14 +155,7 @@ enum store_rc q_retention_audit_count(struct store *s, int64_t cutoff, int64_t *
 {
     struct store_stmt *st = store_prepare(
         s, "SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, cutoff);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *count = store_col_int(st, 0);
-        *up_to_id = store_col_int(st, 1);
-    }
-    store_done(st);
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){count, up_to_id, NULL});
     return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -77,6 +77,22 @@ size_t q_sar_sections(const struct sar_section **out)
     return NSECTIONS;
 }
 
+struct section_sink {
+    const struct section_sql *sec;
+    size_t ncols;
+    sar_row_fn fn;
+    void *arg;
+};
+
+static void section_each(struct store_stmt *st, void *sink)
+{
+    const struct section_sink *k = sink;
+    const char *vals[SAR_MAX_COLS];
+    for (size_t c = 0; c < k->ncols; c++)
+        vals[c] = store_col_is_null(st, (int)c) ? NULL : store_col_text(st, (int)c);
+    k->fn(k->arg, k->sec->sec.name, k->ncols, k->sec->cols, vals);
+}
+
 enum store_rc q_sar_rows(struct store *s, int64_t pupil_id, sar_row_fn fn, void *arg)
 {
     for (size_t i = 0; i < NSECTIONS; i++) {
@@ -85,20 +101,11 @@ enum store_rc q_sar_rows(struct store *s, int64_t pupil_id, sar_row_fn fn, void 
         while (n < SAR_MAX_COLS && sec->cols[n])
             n++;
         struct store_stmt *st = store_prepare(s, sec->sql);
-        if (!st)
-            return STORE_ERROR;
         /* Each section's SQL asks for the pupil's id at every '?'. */
         for (const char *q = sec->sql; (q = strchr(q, '?')) != NULL; q++)
             store_bind_int(st, (int)(++nparams), pupil_id);
-        enum store_rc rc;
-        while ((rc = store_step(st)) == STORE_ROW) {
-            const char *vals[SAR_MAX_COLS];
-            for (size_t c = 0; c < n; c++)
-                vals[c] = store_col_is_null(st, (int)c) ? NULL : store_col_text(st, (int)c);
-            fn(arg, sec->sec.name, n, sec->cols, vals);
-        }
-        store_done(st);
-        if (rc != STORE_DONE)
+        enum store_rc rc = store_each_row(st, section_each, &(struct section_sink){sec, n, fn, arg});
+        if (rc != STORE_OK)
             return rc;
     }
     return STORE_OK;

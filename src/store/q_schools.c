@@ -5,17 +5,23 @@
 #define SCHOOL_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.pupils_on_roll, " \
                     "s.fsm_pct, s.sen_pct, s.tas_member"
 
-static void row_to_school(struct store_stmt *st, struct school *sc)
+enum school_col {
+    SC_ID, SC_AUTHORITY, SC_URN, SC_NAME, SC_PHASE, SC_PUPILS_ON_ROLL, SC_FSM_PCT, SC_SEN_PCT,
+    SC_TAS_MEMBER
+};
+
+static void read_school(struct store_stmt *st, void *row)
 {
-    sc->id = store_col_int(st, 0);
-    sc->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, sc->urn, sizeof sc->urn);
-    store_col_copy(st, 3, sc->name, sizeof sc->name);
-    store_col_copy(st, 4, sc->phase, sizeof sc->phase);
-    sc->pupils_on_roll = store_col_is_null(st, 5) ? -1 : (int32_t)store_col_int(st, 5);
-    sc->fsm_pct = store_col_is_null(st, 6) ? -1 : store_col_double(st, 6);
-    sc->sen_pct = store_col_is_null(st, 7) ? -1 : store_col_double(st, 7);
-    sc->tas_member = store_col_int(st, 8) != 0;
+    struct school *sc = row;
+    sc->id = store_col_int(st, SC_ID);
+    sc->authority_id = store_col_int(st, SC_AUTHORITY);
+    store_col_copy(st, SC_URN, sc->urn, sizeof sc->urn);
+    store_col_copy(st, SC_NAME, sc->name, sizeof sc->name);
+    store_col_copy(st, SC_PHASE, sc->phase, sizeof sc->phase);
+    sc->pupils_on_roll = store_col_is_null(st, SC_PUPILS_ON_ROLL) ? -1 : (int32_t)store_col_int(st, SC_PUPILS_ON_ROLL);
+    sc->fsm_pct = store_col_is_null(st, SC_FSM_PCT) ? -1 : store_col_double(st, SC_FSM_PCT);
+    sc->sen_pct = store_col_is_null(st, SC_SEN_PCT) ? -1 : store_col_double(st, SC_SEN_PCT);
+    sc->tas_member = store_col_int(st, SC_TAS_MEMBER) != 0;
 }
 
 /* Binds the editable columns in the order both INSERT and UPDATE use. */
@@ -45,18 +51,10 @@ enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO schools (authority_id, urn, name, phase, pupils_on_roll, fsm_pct, "
         "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        sc->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &sc->id);
 }
 
 enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t now)
@@ -64,8 +62,6 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
     struct store_stmt *st = store_prepare(s,
         "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, pupils_on_roll = ?, "
         "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_school(st, sc);
     store_bind_int(st, 9, now);
     store_bind_int(st, 10, sc->id);
@@ -74,16 +70,8 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
 
 enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_school(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s,
+        "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = ?", id, read_school, out);
 }
 
 #define SCHOOL_WHERE " FROM schools s WHERE " VIS_FILTER("s.authority_id", "s.id") \
@@ -105,18 +93,7 @@ static int bind_school_filter(struct store_stmt *st, const struct visibility *v,
     return idx;
 }
 
-struct school_sink {
-    void (*fn)(void *arg, const struct school *sc);
-    void *arg;
-};
-
-static void school_row(struct store_stmt *st, void *arg)
-{
-    const struct school_sink *k = arg;
-    struct school sc;
-    row_to_school(st, &sc);
-    k->fn(k->arg, &sc);
-}
+Q_SINK(school, struct school, read_school)
 
 enum store_rc q_school_list(struct store *s, const struct visibility *v, const char *search,
                             const struct page_req *pg, int64_t *total,
@@ -131,6 +108,6 @@ enum store_rc q_school_list(struct store *s, const struct visibility *v, const c
     struct school_sink k = {fn, arg};
     struct q_list l = {"SELECT count(*)" SCHOOL_WHERE,
                        "SELECT " SCHOOL_COLS SCHOOL_WHERE " ORDER BY s.name, s.id LIMIT ? OFFSET ?",
-                       bind_school_filter, v, search, school_row, &k};
+                       bind_school_filter, v, search, school_each, &k};
     return q_list_page(s, &l, pg, total);
 }

@@ -2,13 +2,13 @@
 
 #include <string.h>
 
+#include "store/q_common.h"
+
 enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr)
 {
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr, "
         "handle) VALUES (?,?,?,?,?,?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, r->id_hash);
     store_bind_int(st, 2, r->user_id);
     store_bind_text(st, 3, r->csrf_token);
@@ -19,33 +19,30 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
     return store_exec_done(st);
 }
 
+static void read_session(struct store_stmt *st, void *row)
+{
+    struct session_row *out = row;
+    store_col_copy(st, 0, out->id_hash, sizeof out->id_hash);
+    out->user_id = store_col_int(st, 1);
+    store_col_copy(st, 2, out->csrf_token, sizeof out->csrf_token);
+    out->created_at = store_col_int(st, 3);
+    out->last_seen_at = store_col_int(st, 4);
+    store_col_copy(st, 5, out->handle, sizeof out->handle);
+}
+
 enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, handle FROM sessions "
         "WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, id_hash);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        store_col_copy(st, 0, out->id_hash, sizeof out->id_hash);
-        out->user_id = store_col_int(st, 1);
-        store_col_copy(st, 2, out->csrf_token, sizeof out->csrf_token);
-        out->created_at = store_col_int(st, 3);
-        out->last_seen_at = store_col_int(st, 4);
-        store_col_copy(st, 5, out->handle, sizeof out->handle);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_session, out);
 }
 
 /* Runs sql with one text parameter. */
 static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, t);
     return store_exec_done(st);
 }
@@ -53,8 +50,6 @@ static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
 enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, now);
     store_bind_text(st, 2, id_hash);
     return store_exec_done(st);
@@ -67,18 +62,12 @@ enum store_rc q_session_delete(struct store *s, const char *id_hash)
 
 enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, user_id);
-    return store_exec_done(st);
+    return q_exec_id(s, "DELETE FROM sessions WHERE user_id = ?", user_id);
 }
 
 enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ? AND handle <> ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, keep_handle);
     return store_exec_done(st);
@@ -92,6 +81,19 @@ enum store_rc q_session_revoke(struct store *s, const char *handle)
     return rc;
 }
 
+static void read_session_item(struct store_stmt *st, void *row)
+{
+    struct session_item *it = row;
+    store_col_copy(st, 0, it->handle, sizeof it->handle);
+    it->user_id = store_col_int(st, 1);
+    store_col_copy(st, 2, it->username, sizeof it->username);
+    store_col_copy(st, 3, it->display_name, sizeof it->display_name);
+    it->created_at = store_col_int(st, 4);
+    it->last_seen_at = store_col_int(st, 5);
+}
+
+Q_SINK(session_item, struct session_item, read_session_item)
+
 enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t created_after, int64_t limit,
                              void (*fn)(void *arg, const struct session_item *it), void *arg)
 {
@@ -100,32 +102,16 @@ enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t create
         "FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.last_seen_at >= ? AND s.created_at >= ? AND s.handle <> '' "
         "ORDER BY s.last_seen_at DESC, u.username LIMIT ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, idle_after);
     store_bind_int(st, 2, created_after);
     store_bind_int(st, 3, limit);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct session_item it;
-        store_col_copy(st, 0, it.handle, sizeof it.handle);
-        it.user_id = store_col_int(st, 1);
-        store_col_copy(st, 2, it.username, sizeof it.username);
-        store_col_copy(st, 3, it.display_name, sizeof it.display_name);
-        it.created_at = store_col_int(st, 4);
-        it.last_seen_at = store_col_int(st, 5);
-        fn(arg, &it);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, session_item_each, &(struct session_item_sink){fn, arg});
 }
 
 enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before)
 {
     struct store_stmt *st = store_prepare(s,
         "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, idle_before);
     store_bind_int(st, 2, created_before);
     return store_exec_done(st);
@@ -136,18 +122,10 @@ enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_r
     memset(out, 0, sizeof *out);
     struct store_stmt *st = store_prepare(s,
         "SELECT failures, next_attempt_at, locked_until, updated_at FROM login_throttle WHERE key = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, key);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        out->failures = store_col_int(st, 0);
-        out->next_attempt_at = store_col_int(st, 1);
-        out->locked_until = store_col_int(st, 2);
-        out->updated_at = store_col_int(st, 3);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, q_read_ints,
+                         (int64_t *[]){&out->failures, &out->next_attempt_at, &out->locked_until,
+                                       &out->updated_at, NULL});
 }
 
 enum store_rc q_throttle_put(struct store *s, const char *key, const struct throttle_row *r, int64_t now)
@@ -157,8 +135,6 @@ enum store_rc q_throttle_put(struct store *s, const char *key, const struct thro
         "VALUES (?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
         "next_attempt_at = excluded.next_attempt_at, locked_until = excluded.locked_until, "
         "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, key);
     store_bind_int(st, 2, r->failures);
     store_bind_int(st, 3, r->next_attempt_at);

@@ -15,35 +15,34 @@
     "LEFT JOIN users sl ON sl.id = t.strategic_lead_user_id " \
     "LEFT JOIN users cc ON cc.id = t.case_coordinator_user_id"
 
-static void row_to_team(struct store_stmt *st, struct team_row *r)
+enum team_col {
+    TC_ID, TC_AUTHORITY, TC_HOST_SCHOOL, TC_NAME, TC_CHAIR_NAME, TC_STRATEGIC_LEAD,
+    TC_CASE_COORDINATOR, TC_CADENCE, TC_WEEKDAY, TC_START_TIME, TC_DURATION, TC_LOCATION, TC_ACTIVE,
+    TC_HOST_SCHOOL_NAME, TC_STRATEGIC_LEAD_NAME, TC_CASE_COORDINATOR_NAME, TC_NEXT_MEETING
+};
+
+static void read_team(struct store_stmt *st, void *row)
 {
+    struct team_row *r = row;
     memset(r, 0, sizeof *r);
     struct team *t = &r->t;
-    t->id = store_col_int(st, 0);
-    t->authority_id = store_col_int(st, 1);
-    t->host_school_id = store_col_int(st, 2);
-    store_col_copy(st, 3, t->name, sizeof t->name);
-    store_col_copy(st, 4, t->chair_name, sizeof t->chair_name);
-    t->strategic_lead_user_id = store_col_int(st, 5);
-    t->case_coordinator_user_id = store_col_int(st, 6);
-    store_col_copy(st, 7, t->cadence, sizeof t->cadence);
-    t->weekday = (int)store_col_int(st, 8);
-    store_col_copy(st, 9, t->start_time, sizeof t->start_time);
-    t->duration_minutes = (int)store_col_int(st, 10);
-    store_col_copy(st, 11, t->location, sizeof t->location);
-    t->active = store_col_int(st, 12) != 0;
-    store_col_copy(st, 13, r->host_school_name, sizeof r->host_school_name);
-    store_col_copy(st, 14, r->strategic_lead_name, sizeof r->strategic_lead_name);
-    store_col_copy(st, 15, r->case_coordinator_name, sizeof r->case_coordinator_name);
-    store_col_copy(st, 16, r->next_meeting, sizeof r->next_meeting);
-}
-
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t id)
-{
-    if (id > 0)
-        store_bind_int(st, idx, id);
-    else
-        store_bind_null(st, idx);
+    t->id = store_col_int(st, TC_ID);
+    t->authority_id = store_col_int(st, TC_AUTHORITY);
+    t->host_school_id = store_col_int(st, TC_HOST_SCHOOL);
+    store_col_copy(st, TC_NAME, t->name, sizeof t->name);
+    store_col_copy(st, TC_CHAIR_NAME, t->chair_name, sizeof t->chair_name);
+    t->strategic_lead_user_id = store_col_int(st, TC_STRATEGIC_LEAD);
+    t->case_coordinator_user_id = store_col_int(st, TC_CASE_COORDINATOR);
+    store_col_copy(st, TC_CADENCE, t->cadence, sizeof t->cadence);
+    t->weekday = (int)store_col_int(st, TC_WEEKDAY);
+    store_col_copy(st, TC_START_TIME, t->start_time, sizeof t->start_time);
+    t->duration_minutes = (int)store_col_int(st, TC_DURATION);
+    store_col_copy(st, TC_LOCATION, t->location, sizeof t->location);
+    t->active = store_col_int(st, TC_ACTIVE) != 0;
+    store_col_copy(st, TC_HOST_SCHOOL_NAME, r->host_school_name, sizeof r->host_school_name);
+    store_col_copy(st, TC_STRATEGIC_LEAD_NAME, r->strategic_lead_name, sizeof r->strategic_lead_name);
+    store_col_copy(st, TC_CASE_COORDINATOR_NAME, r->case_coordinator_name, sizeof r->case_coordinator_name);
+    store_col_copy(st, TC_NEXT_MEETING, r->next_meeting, sizeof r->next_meeting);
 }
 
 static void bind_team(struct store_stmt *st, const struct team *t)
@@ -52,8 +51,8 @@ static void bind_team(struct store_stmt *st, const struct team *t)
     store_bind_int(st, 2, t->host_school_id);
     store_bind_text(st, 3, t->name);
     store_bind_text(st, 4, t->chair_name);
-    bind_opt_id(st, 5, t->strategic_lead_user_id);
-    bind_opt_id(st, 6, t->case_coordinator_user_id);
+    q_bind_opt_id(st, 5, t->strategic_lead_user_id);
+    q_bind_opt_id(st, 6, t->case_coordinator_user_id);
     store_bind_text(st, 7, t->cadence);
     store_bind_int(st, 8, t->weekday);
     store_bind_text(st, 9, t->start_time);
@@ -65,8 +64,6 @@ static void bind_team(struct store_stmt *st, const struct team *t)
 static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, a);
     if (b)
         store_bind_int(st, 2, b);
@@ -86,15 +83,8 @@ static enum store_rc member_ids(struct store *s, int64_t team_id, int64_t *ids, 
 {
     *n = 0;
     struct store_stmt *st = store_prepare(s, "SELECT service_id FROM team_members WHERE team_id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        if (*n < max)
-            ids[(*n)++] = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, q_read_id, &(struct q_ids){ids, max, n});
 }
 
 /* Schools are replaced outright; members are kept where the service stays,
@@ -127,17 +117,10 @@ enum store_rc q_team_insert(struct store *s, struct team *t, int64_t now)
         "INSERT INTO teams (authority_id, host_school_id, name, chair_name, strategic_lead_user_id, "
         "case_coordinator_user_id, cadence, weekday, start_time, duration_minutes, location, active, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     bind_team(st, t);
     store_bind_int(st, 13, now);
     store_bind_int(st, 14, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        t->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
+    enum store_rc rc = store_get_int(st, &t->id);
     if (rc != STORE_OK)
         return rc;
     return write_children(s, t);
@@ -149,8 +132,6 @@ enum store_rc q_team_update(struct store *s, const struct team *t, int64_t now)
         "UPDATE teams SET authority_id = ?, host_school_id = ?, name = ?, chair_name = ?, "
         "strategic_lead_user_id = ?, case_coordinator_user_id = ?, cadence = ?, weekday = ?, "
         "start_time = ?, duration_minutes = ?, location = ?, active = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     bind_team(st, t);
     store_bind_int(st, 13, now);
     store_bind_int(st, 14, t->id);
@@ -177,14 +158,9 @@ static void add_service_id(void *arg, const struct team_member *m)
 enum store_rc q_team_get(struct store *s, int64_t id, const char *today, struct team_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " TEAM_COLS TEAM_FROM " WHERE t.id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, today ? today : "");
     store_bind_int(st, 2, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_team(st, out);
-    store_done(st);
+    enum store_rc rc = store_get_row(st, read_team, out);
     if (rc != STORE_ROW)
         return rc;
     enum store_rc r2 = q_team_schools(s, id, add_school_id, &out->t);
@@ -210,18 +186,7 @@ static int bind_team_filter(struct store_stmt *st, const struct visibility *v, c
     return idx;
 }
 
-struct team_sink {
-    void (*fn)(void *arg, const struct team_row *r);
-    void *arg;
-};
-
-static void team_row(struct store_stmt *st, void *arg)
-{
-    const struct team_sink *k = arg;
-    struct team_row r;
-    row_to_team(st, &r);
-    k->fn(k->arg, &r);
-}
+Q_SINK(team, struct team_row, read_team)
 
 enum store_rc q_team_list(struct store *s, const struct visibility *v, const struct team_filter *f,
                           const struct page_req *pg, int64_t *total,
@@ -231,9 +196,21 @@ enum store_rc q_team_list(struct store *s, const struct visibility *v, const str
     struct q_list l = {"SELECT count(*) FROM teams t" TEAM_WHERE,
                        "SELECT " TEAM_COLS TEAM_FROM TEAM_WHERE
                        " ORDER BY t.active DESC, t.name, t.id LIMIT ? OFFSET ?",
-                       bind_team_filter, v, f, team_row, &k};
+                       bind_team_filter, v, f, team_each, &k};
     return q_list_page(s, &l, pg, total);
 }
+
+static void read_team_schools(struct store_stmt *st, void *row)
+{
+    struct team_school *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    store_col_copy(st, 2, r->phase, sizeof r->phase);
+    r->host = store_col_int(st, 3) != 0;
+}
+
+Q_SINK(team_schools, struct team_school, read_team_schools)
 
 enum store_rc q_team_schools(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_school *r), void *arg)
@@ -243,22 +220,21 @@ enum store_rc q_team_schools(struct store *s, int64_t team_id,
         "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
         "WHERE ts.team_id = ? "
         "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_school r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.name, sizeof r.name);
-        store_col_copy(st, 2, r.phase, sizeof r.phase);
-        r.host = store_col_int(st, 3) != 0;
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_schools_each, &(struct team_schools_sink){fn, arg});
 }
+
+static void read_team_members(struct store_stmt *st, void *row)
+{
+    struct team_member *m = row;
+    memset(m, 0, sizeof *m);
+    m->service_id = store_col_int(st, 0);
+    store_col_copy(st, 1, m->service_name, sizeof m->service_name);
+    m->practitioner_id = store_col_int(st, 2);
+    store_col_copy(st, 3, m->practitioner_name, sizeof m->practitioner_name);
+}
+
+Q_SINK(team_members, struct team_member, read_team_members)
 
 enum store_rc q_team_members(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_member *r), void *arg)
@@ -268,43 +244,39 @@ enum store_rc q_team_members(struct store *s, int64_t team_id,
         "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
         "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
         "WHERE tm.team_id = ? ORDER BY sv.name, sv.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_member m;
-        memset(&m, 0, sizeof m);
-        m.service_id = store_col_int(st, 0);
-        store_col_copy(st, 1, m.service_name, sizeof m.service_name);
-        m.practitioner_id = store_col_int(st, 2);
-        store_col_copy(st, 3, m.practitioner_name, sizeof m.practitioner_name);
-        fn(arg, &m);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_members_each, &(struct team_members_sink){fn, arg});
 }
+
+static void read_team_authority_schools(struct store_stmt *st, void *row)
+{
+    struct team_school *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    store_col_copy(st, 2, r->phase, sizeof r->phase);
+}
+
+Q_SINK(team_authority_schools, struct team_school, read_team_authority_schools)
 
 enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
                                        void (*fn)(void *arg, const struct team_school *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_school r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.name, sizeof r.name);
-        store_col_copy(st, 2, r.phase, sizeof r.phase);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
 }
+
+static void read_team_person(struct store_stmt *st, void *row)
+{
+    struct team_person *p = row;
+    memset(p, 0, sizeof *p);
+    p->id = store_col_int(st, 0);
+    store_col_copy(st, 1, p->display_name, sizeof p->display_name);
+}
+
+Q_SINK(team_person, struct team_person, read_team_person)
 
 enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *role,
                             void (*fn)(void *arg, const struct team_person *r), void *arg)
@@ -312,20 +284,9 @@ enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *r
     struct store_stmt *st = store_prepare(s,
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id "
         "WHERE r.role = ? AND r.authority_id = ? AND u.disabled = 0 ORDER BY u.display_name, u.id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, role);
     store_bind_int(st, 2, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct team_person p;
-        memset(&p, 0, sizeof p);
-        p.id = store_col_int(st, 0);
-        store_col_copy(st, 1, p.display_name, sizeof p.display_name);
-        fn(arg, &p);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, team_person_each, &(struct team_person_sink){fn, arg});
 }
 
 enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const char *role,
@@ -334,19 +295,10 @@ enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const cha
     struct store_stmt *st = store_prepare(s,
         "SELECT u.id, u.display_name FROM users u WHERE u.id = ? AND u.disabled = 0 AND EXISTS "
         "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.authority_id = ?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, role);
     store_bind_int(st, 3, authority_id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = store_col_int(st, 0);
-        store_col_copy(st, 1, out->display_name, sizeof out->display_name);
-    }
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_team_person, out);
 }
 
 enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_id,
@@ -356,28 +308,32 @@ enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_
     *authority_id = 0;
     /* An inactive team no longer opens its schools to its members. */
     struct store_stmt *st = store_prepare(s, "SELECT authority_id, active FROM teams WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc rc = store_step(st);
-    bool active = false;
-    if (rc == STORE_ROW) {
-        *authority_id = store_col_int(st, 0);
-        active = store_col_int(st, 1) != 0;
-    }
-    store_done(st);
+    int64_t active = 0;
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){authority_id, &active, NULL});
     if (rc != STORE_ROW || !active)
         return rc;
     st = store_prepare(s, "SELECT school_id FROM team_schools WHERE team_id = ? ORDER BY school_id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, team_id);
-    enum store_rc r2;
-    while ((r2 = store_step(st)) == STORE_ROW)
-        if (*n < max)
-            school_ids[(*n)++] = store_col_int(st, 0);
-    store_done(st);
-    return r2 == STORE_DONE ? STORE_ROW : r2;
+    rc = store_each_row(st, q_read_id, &(struct q_ids){school_ids, max, n});
+    return rc == STORE_OK ? STORE_ROW : rc;
+}
+
+struct terms {
+    struct half_term *out;   /* six */
+    size_t *n;
+};
+
+/* Half terms with a date that does not parse are left out. */
+static void read_term(struct store_stmt *st, void *arg)
+{
+    const struct terms *t = arg;
+    struct half_term h;
+    h.number = (int)store_col_int(st, 0);
+    if (*t->n >= 6 || day_parse(store_col_text(st, 1), &h.starts) != 0 ||
+        day_parse(store_col_text(st, 2), &h.ends) != 0)
+        return;
+    t->out[(*t->n)++] = h;
 }
 
 enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_year,
@@ -387,21 +343,22 @@ enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_y
     struct store_stmt *st = store_prepare(s,
         "SELECT half_term, starts_on, ends_on FROM term_dates WHERE authority_id = ? "
         "AND academic_year = ? ORDER BY half_term");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, academic_year);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct half_term h;
-        h.number = (int)store_col_int(st, 0);
-        if (*n >= 6 || day_parse(store_col_text(st, 1), &h.starts) != 0 ||
-            day_parse(store_col_text(st, 2), &h.ends) != 0)
-            continue;
-        out[(*n)++] = h;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_term, &(struct terms){out, n});
+}
+
+struct closures {
+    int32_t *out;
+    size_t max, *n;
+};
+
+static void read_closure(struct store_stmt *st, void *arg)
+{
+    const struct closures *c = arg;
+    int32_t d;
+    if (*c->n < c->max && day_parse(store_col_text(st, 0), &d) == 0)
+        c->out[(*c->n)++] = d;
 }
 
 enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char *from,
@@ -411,17 +368,8 @@ enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char 
     struct store_stmt *st = store_prepare(s,
         "SELECT closed_on FROM closure_days WHERE authority_id = ? AND closed_on >= ? "
         "AND closed_on <= ? ORDER BY closed_on");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        int32_t d;
-        if (*n < max && day_parse(store_col_text(st, 0), &d) == 0)
-            out[(*n)++] = d;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_closure, &(struct closures){out, max, n});
 }

@@ -2,16 +2,23 @@
 
 #include <string.h>
 
+#include "store/q_common.h"
+
 #define USER_COLS "id, username, display_name, coalesce(email, ''), password_hash, disabled"
 
-static void row_to_user(struct store_stmt *st, struct user_row *u)
+enum user_col {
+    UC_ID, UC_USERNAME, UC_DISPLAY_NAME, UC_EMAIL, UC_PASSWORD_HASH, UC_DISABLED
+};
+
+static void read_user(struct store_stmt *st, void *row)
 {
-    u->id = store_col_int(st, 0);
-    store_col_copy(st, 1, u->username, sizeof u->username);
-    store_col_copy(st, 2, u->display_name, sizeof u->display_name);
-    store_col_copy(st, 3, u->email, sizeof u->email);
-    store_col_copy(st, 4, u->password_hash, sizeof u->password_hash);
-    u->disabled = store_col_int(st, 5) != 0;
+    struct user_row *u = row;
+    u->id = store_col_int(st, UC_ID);
+    store_col_copy(st, UC_USERNAME, u->username, sizeof u->username);
+    store_col_copy(st, UC_DISPLAY_NAME, u->display_name, sizeof u->display_name);
+    store_col_copy(st, UC_EMAIL, u->email, sizeof u->email);
+    store_col_copy(st, UC_PASSWORD_HASH, u->password_hash, sizeof u->password_hash);
+    u->disabled = store_col_int(st, UC_DISABLED) != 0;
 }
 
 enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
@@ -19,8 +26,6 @@ enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO users (username, display_name, email, password_hash, disabled, created_at, "
         "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, u->username);
     store_bind_text(st, 2, u->display_name);
     store_bind_text(st, 3, u->email[0] ? u->email : NULL);
@@ -28,30 +33,18 @@ enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
     store_bind_int(st, 5, u->disabled ? 1 : 0);
     store_bind_int(st, 6, now);
     store_bind_int(st, 7, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        u->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, &u->id);
 }
 
 static enum store_rc get_one(struct store_stmt *st, struct user_row *out)
 {
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_user(st, out);
-    store_done(st);
-    return rc;
+    return store_get_row(st, read_user, out);
 }
 
 enum store_rc q_user_by_username(struct store *s, const char *username, struct user_row *out)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT " USER_COLS " FROM users WHERE username = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, username);
     return get_one(st, out);
 }
@@ -59,8 +52,6 @@ enum store_rc q_user_by_username(struct store *s, const char *username, struct u
 enum store_rc q_user_get(struct store *s, int64_t id, struct user_row *out)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, id);
     return get_one(st, out);
 }
@@ -69,8 +60,6 @@ enum store_rc q_user_set_password(struct store *s, int64_t id, const char *hash,
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, hash);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
@@ -81,28 +70,25 @@ enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, in
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, disabled ? 1 : 0);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
     return store_exec_done(st);
 }
 
+static void read_listed_user(struct store_stmt *st, void *row)
+{
+    struct user_row *u = row;
+    read_user(st, u);
+    u->password_hash[0] = '\0';   /* lists never carry hashes */
+}
+
+Q_SINK(user, struct user_row, read_listed_user)
+
 enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct user_row *u), void *arg)
 {
     struct store_stmt *st = store_prepare(s, "SELECT " USER_COLS " FROM users ORDER BY username");
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct user_row u;
-        row_to_user(st, &u);
-        u.password_hash[0] = '\0';   /* lists never carry hashes */
-        fn(arg, &u);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, user_each, &(struct user_sink){fn, arg});
 }
 
 enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_grant *g)
@@ -110,8 +96,6 @@ enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_gra
     struct store_stmt *st = store_prepare(s,
         "INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail) "
         "VALUES (?,?,?,?,?,?)");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
     store_bind_text(st, 2, role_code(g->role));
     store_bind_text(st, 3, scope_code(g->scope));
@@ -121,6 +105,23 @@ enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_gra
     return store_exec_done(st);
 }
 
+/* Adds a grant to the principal; pupil scope comes only from break_glass,
+ * with its expiry. */
+static void read_grant(struct store_stmt *st, void *arg)
+{
+    struct principal *p = arg;
+    struct role_grant g;
+    memset(&g, 0, sizeof g);
+    if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
+        scope_from_code(store_col_text(st, 1), &g.scope) != 0 || g.scope == SCOPE_PUPIL)
+        return;
+    g.scope_id = store_col_int(st, 2);
+    g.authority_id = store_col_int(st, 3);
+    store_col_copy(st, 4, g.detail, sizeof g.detail);
+    if (p->ngrants < POLICY_MAX_GRANTS)
+        p->grants[p->ngrants++] = g;
+}
+
 enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p)
 {
     memset(p, 0, sizeof *p);
@@ -128,22 +129,6 @@ enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p
     struct store_stmt *st = store_prepare(s,
         "SELECT role, scope_kind, scope_id, authority_id, detail FROM user_roles "
         "WHERE user_id = ? ORDER BY id");
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, user_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct role_grant g;
-        memset(&g, 0, sizeof g);
-        if (role_from_code(store_col_text(st, 0), &g.role) != 0 ||
-            scope_from_code(store_col_text(st, 1), &g.scope) != 0 || g.scope == SCOPE_PUPIL)
-            continue;   /* pupil scope comes only from break_glass, with its expiry */
-        g.scope_id = store_col_int(st, 2);
-        g.authority_id = store_col_int(st, 3);
-        store_col_copy(st, 4, g.detail, sizeof g.detail);
-        if (p->ngrants < POLICY_MAX_GRANTS)
-            p->grants[p->ngrants++] = g;
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, read_grant, p);
 }

@@ -79,6 +79,28 @@ enum store_rc store_exec_stmt(struct store_stmt *st);
  * DELETE.  STORE_OK, or the error. */
 enum store_rc store_exec_done(struct store_stmt *st);
 
+/* Reading rows: a query is store_prepare, the binds, then one of the
+ * three calls below, which step, read and call store_done, so no query file
+ * writes its own step loop.  None needs a check after store_prepare: the
+ * bind calls do nothing on the NULL of a failed prepare, these answer
+ * STORE_ERROR for it and store_errmsg keeps the reason.
+ *
+ * A row reader copies what it needs out of the current row (column text
+ * is valid only during the call); arg is the caller's. */
+typedef void (*store_row_fn)(struct store_stmt *st, void *arg);
+
+/* At most one row: on a row calls read(st, out).  Returns STORE_ROW (out
+ * read), STORE_DONE (no row; out untouched) or the error.  Rows after the
+ * first are not read. */
+enum store_rc store_get_row(struct store_stmt *st, store_row_fn read, void *out);
+/* Every row in order: each(st, arg).  Returns STORE_OK after the last row,
+ * or the error (rows before it have been passed). */
+enum store_rc store_each_row(struct store_stmt *st, store_row_fn each, void *arg);
+/* An INSERT ... RETURNING id, or any query whose first row's first column
+ * is one integer: STORE_OK with *v set, STORE_DONE when there is no row
+ * (*v untouched), or the error. */
+enum store_rc store_get_int(struct store_stmt *st, int64_t *v);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(struct store *s);
 const char *store_errmsg(struct store *s);

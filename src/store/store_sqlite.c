@@ -463,6 +463,33 @@ enum store_rc store_exec_done(struct store_stmt *st)
     return rc;
 }
 
+enum store_rc store_get_row(struct store_stmt *st, store_row_fn read, void *out)
+{
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        read(st, out);
+    store_done(st);
+    return rc;
+}
+
+enum store_rc store_each_row(struct store_stmt *st, store_row_fn each, void *arg)
+{
+    enum store_rc rc;
+    while ((rc = store_step(st)) == STORE_ROW)
+        each(st, arg);
+    store_done(st);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc store_get_int(struct store_stmt *st, int64_t *v)
+{
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW)
+        *v = store_col_int(st, 0);
+    store_done(st);
+    return rc == STORE_ROW ? STORE_OK : rc;
+}
+
 int64_t store_col_int(struct store_stmt *st, int col)
 {
     return st ? sqlite3_column_int64(st->stmt, col) : 0;

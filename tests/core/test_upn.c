@@ -1,5 +1,5 @@
-/* UPN check letter and validation.  Vectors are from the DfE guide
- * examples (docs/uk-education-data.md 1.1) and worked by hand:
+/* UPN check letter and validation.  Vectors are from the examples in the
+ * DfE's guide to unique pupil numbers (UPNs) and worked by hand:
  * sum of digit x weight (2..13), mod 23, into ABCDEFGHJKLMNPQRTUVWXYZ. */
 #include <setjmp.h>
 #include <stdarg.h>
