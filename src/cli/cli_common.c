@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "core/validate.h"
+#include "service/secrets.h"
 #include "store/store.h"
 
 void cli_fail(const char *fmt, ...)
@@ -30,6 +31,12 @@ struct store *cli_open_db(const char *path)
     }
     if (store_migrate(s, err, sizeof err) != STORE_OK) {
         cli_fail("cannot bring database %s up to date: %s", path, err);
+        store_close(s);
+        return NULL;
+    }
+    /* Every command may append to (or check) the keyed audit chain. */
+    if (secrets_load(path, err, sizeof err) != 0) {
+        cli_fail("server key for %s: %s", path, err);
         store_close(s);
         return NULL;
     }

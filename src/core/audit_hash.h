@@ -1,11 +1,13 @@
 /* The audit trail's tamper evidence, as pure functions.
  *
- * Each entry's hash is SHA-256 over its canonical form, which includes the
- * previous entry's hash, so the entries form a chain: changing, removing
- * or inserting one breaks every link after it.
+ * Each entry's hash is HMAC-SHA256, under a key derived from the server
+ * key (never stored in the database), over its canonical form, which
+ * includes the previous entry's hash, so the entries form a keyed chain:
+ * changing, removing or inserting one breaks every link after it, and
+ * nobody without the key can recompute the links.
  *
- * Only the canonical serialisation lives here.  The SHA-256 itself is
- * libsodium's (crypto_hash_sha256, in service/svc_audit.c): a vetted
+ * Only the canonical serialisation lives here.  The HMAC itself is
+ * libsodium's (crypto_auth_hmacsha256, in service/svc_audit.c): a vetted
  * implementation already linked in is better than a second one written
  * for this, and it keeps core free of any library. */
 #ifndef TAS_CORE_AUDIT_HASH_H
@@ -55,6 +57,8 @@ enum audit_link {
     AUDIT_LINK_OK = 0,
     AUDIT_LINK_PREV,          /* prev_hash is not the hash of the entry before */
     AUDIT_LINK_HASH,          /* hash is not the hash of this entry's content */
+    AUDIT_LINK_PRUNE,         /* the record of a pruning does not carry tas's seal */
+    AUDIT_LINK_ANCHOR,        /* the entry of an anchor kept elsewhere is missing or different */
 };
 
 /* Checks one link: e's prev_hash against expected_prev (the hash before

@@ -94,12 +94,23 @@ int secrets_load(const char *db, char *err, size_t errlen)
             return -1;
     }
     /* One key per purpose, so no key is used for two jobs. */
-    static const char *const ctx[SECRET__COUNT] = {"tas-totp", "tas-pid_"};
+    static const char *const ctx[SECRET__COUNT] = {"tas-totp", "tas-pid_", "tas-audt"};
     for (int i = 0; i < SECRET__COUNT; i++)
         crypto_kdf_derive_from_key(keys[i], SECRET_KEY_BYTES, (uint64_t)i + 1, ctx[i], master);
     sodium_memzero(master, sizeof master);
     loaded = true;
     return 0;
+}
+
+bool secrets_exist(const char *db)
+{
+    const char *env = getenv("TAS_SECRET_KEY");
+    if (env && *env)
+        return true;
+    if (strncmp(db, "sqlite:", 7) == 0)
+        db += 7;
+    char path[4096];
+    return (size_t)snprintf(path, sizeof path, "%s.key", db) < sizeof path && access(path, F_OK) == 0;
 }
 
 const unsigned char *secrets_key(enum secret_purpose p)

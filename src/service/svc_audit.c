@@ -4,13 +4,50 @@
 #include <stdio.h>
 #include <string.h>
 
-void svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1])
+#include "service/secrets.h"
+
+/* HMAC-SHA256 under the audit key of n bytes, as hex; -1 without a key. */
+static int seal(const char *data, size_t n, char out[AUDIT_HASH_HEX + 1])
+{
+    const unsigned char *key = secrets_key(SECRET_AUDIT);
+    if (!key) {
+        out[0] = '\0';
+        return -1;
+    }
+    unsigned char h[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, key, SECRET_KEY_BYTES);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)data, n);
+    crypto_auth_hmacsha256_final(&st, h);
+    audit_hex(h, sizeof h, out);
+    return 0;
+}
+
+int svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1])
 {
     char canon[1024];
     size_t n = audit_canonical(e, canon, sizeof canon);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)canon, n);
-    audit_hex(h, sizeof h, out);
+    return n ? seal(canon, n, out) : -1;
+}
+
+int svc_audit_prune_mac(const struct audit_anchor *a, char out[AUDIT_HASH_HEX + 1])
+{
+    char text[160];
+    int n = snprintf(text, sizeof text, "tas-audit-prune\n%lld\n%s\n%lld\n", (long long)a->up_to_id, a->hash,
+                     (long long)a->at);
+    return n > 0 && (size_t)n < sizeof text ? seal(text, (size_t)n, out) : -1;
+}
+
+enum svc_status svc_audit_prune(struct svc_ctx *c, int64_t up_to_id, int64_t *removed)
+{
+    *removed = 0;
+    struct audit_anchor a = {.up_to_id = up_to_id, .at = c->now};
+    enum store_rc rc = q_audit_hash_of(c->db, up_to_id, a.hash);
+    if (rc == STORE_DONE)
+        return SVC_OK;   /* nothing to prune */
+    if (rc != STORE_ROW || svc_audit_prune_mac(&a, a.mac) != 0)
+        return SVC_ERROR;
+    return svc_from_store(q_audit_prune(c->db, &a, removed));
 }
 
 static _Thread_local bool marked;
@@ -82,8 +119,7 @@ enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev
         rc = q_audit_tail(c->db, &last, e.prev_hash);
     if (rc == STORE_OK) {
         e.id = last + 1;
-        svc_audit_hash(&e, e.hash);
-        rc = q_audit_insert(c->db, &e);
+        rc = svc_audit_hash(&e, e.hash) == 0 ? q_audit_insert(c->db, &e) : STORE_ERROR;
     }
     if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
@@ -113,35 +149,68 @@ enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,
 struct walk {
     char prev[AUDIT_HASH_HEX + 1];
     struct audit_verify *out;
+    const struct audit_head *expect;   /* an anchor kept elsewhere, or NULL */
 };
 
 static int walk_one(void *arg, const struct audit_entry *e)
 {
     struct walk *w = arg;
     char h[AUDIT_HASH_HEX + 1];
-    svc_audit_hash(e, h);
-    enum audit_link l = audit_check_link(e, w->prev, h);
+    enum audit_link l = svc_audit_hash(e, h) == 0 ? audit_check_link(e, w->prev, h) : AUDIT_LINK_HASH;
+    if (l == AUDIT_LINK_OK && w->expect && e->id == w->expect->id) {
+        w->out->expected_seen = true;
+        if (strcmp(e->hash, w->expect->hash) != 0)
+            l = AUDIT_LINK_ANCHOR;
+    }
     if (l != AUDIT_LINK_OK) {
         w->out->first_bad_id = e->id;
         w->out->why = l;
         return 1;
     }
     w->out->checked++;
+    w->out->head.id = e->id;
+    memcpy(w->out->head.hash, e->hash, sizeof w->out->head.hash);
     memcpy(w->prev, e->hash, sizeof w->prev);
     return 0;
 }
 
-enum svc_status svc_audit_verify(struct store *db, struct audit_verify *out)
+enum svc_status svc_audit_verify(struct store *db, const struct audit_head *expect, struct audit_verify *out)
 {
     memset(out, 0, sizeof *out);
-    struct walk w = {.out = out};
+    struct walk w = {.out = out, .expect = expect};
     /* One read transaction, so entries appended meanwhile cannot make a
      * half-read chain look broken. */
     if (store_begin(db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_audit_anchor(db, &out->anchor_id, w.prev);
-    if (rc == STORE_OK)
-        rc = q_audit_walk(db, out->anchor_id, walk_one, &w);
+    struct audit_anchor a;
+    enum store_rc rc = q_audit_anchor(db, &a);
+    if (rc == STORE_OK) {
+        out->anchor_id = a.up_to_id;
+        out->head.id = a.up_to_id;
+        memcpy(out->head.hash, a.hash, sizeof out->head.hash);
+        memcpy(w.prev, a.hash, sizeof w.prev);
+        char mac[AUDIT_HASH_HEX + 1];
+        /* A pruning must carry tas's own seal: one made by hand (to hide
+         * the history before it) does not. */
+        if (a.up_to_id && (svc_audit_prune_mac(&a, mac) != 0 || strcmp(mac, a.mac) != 0)) {
+            out->first_bad_id = a.up_to_id;
+            out->why = AUDIT_LINK_PRUNE;
+        } else if (expect && expect->id <= a.up_to_id) {
+            /* The kept anchor is older than the last pruning: the sealed
+             * record stands in for it, and its own entry must match. */
+            out->expected_seen = true;
+            if (expect->id == a.up_to_id && strcmp(expect->hash, a.hash) != 0) {
+                out->first_bad_id = a.up_to_id;
+                out->why = AUDIT_LINK_ANCHOR;
+            }
+        }
+        if (!out->first_bad_id)
+            rc = q_audit_walk(db, a.up_to_id, walk_one, &w);
+    }
     store_rollback(db);
+    if (rc == STORE_OK && expect && !out->first_bad_id && !out->expected_seen) {
+        out->first_bad_id = expect->id;   /* the log ends before the kept anchor */
+        out->why = AUDIT_LINK_ANCHOR;
+    }
     return rc == STORE_OK ? SVC_OK : SVC_ERROR;
 }

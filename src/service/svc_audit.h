@@ -39,18 +39,39 @@ enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,
                                const struct page_req *pg, int64_t *total,
                                void (*fn)(void *arg, const struct audit_entry *e), void *arg);
 
-/* Recomputes the SHA-256 of an entry's canonical form (hex into out). */
-void svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
+/* The entry's seal: HMAC-SHA256, under the audit key derived from the
+ * server key (service/secrets.h), of its canonical form, which holds the
+ * hash of the entry before (so the entries form a keyed chain).  0, or -1
+ * before secrets_load: nothing is appended or verified without the key. */
+int svc_audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
+/* The seal of a pruning's record (its up_to_id, anchor hash and time). */
+int svc_audit_prune_mac(const struct audit_anchor *a, char out[AUDIT_HASH_HEX + 1]);
+/* Removes the entries up to up_to_id behind a sealed record of where the
+ * chain now starts (inside the caller's write transaction).  No policy
+ * check: retention calls it, and records the run itself. */
+enum svc_status svc_audit_prune(struct svc_ctx *c, int64_t up_to_id, int64_t *removed);
+
+/* The newest entry (its id and hash): what `tas audit anchor` prints, to
+ * be kept somewhere the database's holders cannot change. */
+struct audit_head {
+    int64_t id;
+    char hash[AUDIT_HASH_HEX + 1];
+};
 
 struct audit_verify {
     int64_t checked;         /* entries whose links held */
     int64_t first_bad_id;    /* 0 when the chain is intact */
     enum audit_link why;
     int64_t anchor_id;       /* entries up to here were pruned by retention */
+    struct audit_head head;  /* the last entry verified */
+    bool expected_seen;      /* the kept anchor's entry was reached */
 };
-/* Walks the whole chain from the anchor.  SVC_OK when it could be read
- * (look at out->first_bad_id), SVC_ERROR otherwise.  No policy check: it
- * is an operator's command-line tool reading only hashes. */
-enum svc_status svc_audit_verify(struct store *db, struct audit_verify *out);
+/* Walks the whole chain from the newest (sealed) prune record, checking
+ * each entry's seal and link; with expect, also that the entry with its id
+ * is there with its hash (a log cut short or rewritten before it fails).
+ * SVC_OK when it could be read (look at out->first_bad_id and out->why),
+ * SVC_ERROR otherwise.  No policy check: it is an operator's command-line
+ * tool reading only hashes. */
+enum svc_status svc_audit_verify(struct store *db, const struct audit_head *expect, struct audit_verify *out);
 
 #endif

@@ -169,7 +169,7 @@ enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry
         if (fn)
             fn(arg, &audit);
         if (!dry_run)
-            st = svc_from_store(q_audit_prune(c->db, audit_up_to, c->now, &removed));
+            st = svc_audit_prune(c, audit_up_to, &removed);
     }
     if (st == SVC_OK && !dry_run) {
         /* One closing entry with the totals, so the run itself is on the trail. */

@@ -46,14 +46,30 @@ static void read_id_hash(struct store_stmt *st, void *arg)
     store_col_copy(st, 1, h->hash, AUDIT_HASH_HEX + 1);
 }
 
-enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT_HASH_HEX + 1])
+static void read_anchor(struct store_stmt *st, void *arg)
 {
-    *up_to_id = 0;
-    memcpy(hash, AUDIT_GENESIS, AUDIT_HASH_HEX + 1);
+    struct audit_anchor *a = arg;
+    a->up_to_id = store_col_int(st, 0);
+    store_col_copy(st, 1, a->hash, sizeof a->hash);
+    a->at = store_col_int(st, 2);
+    store_col_copy(st, 3, a->mac, sizeof a->mac);
+}
+
+enum store_rc q_audit_anchor(struct store *s, struct audit_anchor *a)
+{
+    memset(a, 0, sizeof *a);
+    memcpy(a->hash, AUDIT_GENESIS, AUDIT_HASH_HEX + 1);
     struct store_stmt *st = store_prepare(
-        s, "SELECT up_to_id, anchor_hash FROM audit_prune ORDER BY id DESC LIMIT 1");
-    enum store_rc rc = store_get_row(st, read_id_hash, &(struct id_hash){up_to_id, hash});
+        s, "SELECT up_to_id, anchor_hash, at, mac FROM audit_prune ORDER BY id DESC LIMIT 1");
+    enum store_rc rc = store_get_row(st, read_anchor, a);
     return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_audit_hash_of(struct store *s, int64_t id, char hash[AUDIT_HASH_HEX + 1])
+{
+    int64_t got = 0;
+    return q_get_id(s, "SELECT id, hash FROM audit_log WHERE id = ?", id, read_id_hash,
+                    &(struct id_hash){&got, hash});
 }
 
 enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUDIT_HASH_HEX + 1])
@@ -64,7 +80,11 @@ enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUD
         return STORE_OK;
     if (rc != STORE_DONE)
         return rc;
-    return q_audit_anchor(s, last_id, prev_hash);
+    struct audit_anchor a;
+    rc = q_audit_anchor(s, &a);
+    *last_id = a.up_to_id;
+    memcpy(prev_hash, a.hash, AUDIT_HASH_HEX + 1);
+    return rc;
 }
 
 enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e)
@@ -213,21 +233,24 @@ enum store_rc q_audit_walk(struct store *s, int64_t after_id,
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int64_t *removed)
+enum store_rc q_audit_prune(struct store *s, const struct audit_anchor *a, int64_t *removed)
 {
     *removed = 0;
+    /* Only an anchor that is the entry's own hash is recorded. */
     struct store_stmt *st = store_prepare(
-        s, "INSERT INTO audit_prune (at, up_to_id, anchor_hash)"
-           " SELECT ?, id, hash FROM audit_log WHERE id = ?");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, up_to_id);
+        s, "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac)"
+           " SELECT ?, id, hash, ? FROM audit_log WHERE id = ? AND hash = ?");
+    store_bind_int(st, 1, a->at);
+    store_bind_text(st, 2, a->mac);
+    store_bind_int(st, 3, a->up_to_id);
+    store_bind_text(st, 4, a->hash);
     enum store_rc rc = store_exec_done(st);
     if (rc != STORE_OK && rc != STORE_DONE)
         return rc;
     if (store_changes(s) != 1)
         return STORE_OK;   /* no such entry: nothing to prune */
     st = store_prepare(s, "DELETE FROM audit_log WHERE id <= ?");
-    store_bind_int(st, 1, up_to_id);
+    store_bind_int(st, 1, a->up_to_id);
     rc = store_exec_done(st);
     if (rc == STORE_OK || rc == STORE_DONE)
         *removed = store_changes(s);

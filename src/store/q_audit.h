@@ -37,13 +37,25 @@ enum store_rc q_audit_list(struct store *s, const struct visibility *v, const st
 /* Every entry about one pupil, oldest first (for subject access). */
 enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
                                 void (*fn)(void *arg, const struct audit_entry *e), void *arg);
-/* The newest prune anchor: up_to_id 0 and AUDIT_GENESIS when never pruned. */
-enum store_rc q_audit_anchor(struct store *s, int64_t *up_to_id, char hash[AUDIT_HASH_HEX + 1]);
+/* A pruning's record: entries up to up_to_id were removed; hash is entry
+ * up_to_id's (where the chain now starts); mac is the service's keyed
+ * seal over the three (svc_audit_prune_mac), so only tas can make one. */
+struct audit_anchor {
+    int64_t up_to_id;
+    char hash[AUDIT_HASH_HEX + 1];
+    int64_t at;
+    char mac[AUDIT_HASH_HEX + 1];
+};
+/* The newest prune record: up_to_id 0 and AUDIT_GENESIS when never pruned. */
+enum store_rc q_audit_anchor(struct store *s, struct audit_anchor *a);
+/* Entry id's hash: STORE_ROW, or STORE_DONE when there is no such entry. */
+enum store_rc q_audit_hash_of(struct store *s, int64_t id, char hash[AUDIT_HASH_HEX + 1]);
 /* Every entry after after_id in id order; fn returns non-zero to stop. */
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,
                            int (*fn)(void *arg, const struct audit_entry *e), void *arg);
-/* Removes entries with id <= up_to_id after recording the anchor (the
- * hash of entry up_to_id).  Returns how many went in *removed. */
-enum store_rc q_audit_prune(struct store *s, int64_t up_to_id, int64_t now, int64_t *removed);
+/* Records a (sealed by the caller) and removes entries with id <= its
+ * up_to_id, provided entry up_to_id still has a's hash; how many went in
+ * *removed (0 when nothing matched). */
+enum store_rc q_audit_prune(struct store *s, const struct audit_anchor *a, int64_t *removed);
 
 #endif

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startServer, Client, tasBin, TODAY, addDays, nowSeconds } from './harness.mjs';
 
@@ -246,17 +247,23 @@ test('appends racing from many connections lose nothing and keep the chain', asy
   assert.match(r.out, new RegExp(`intact: ${maxId()} entries verified`));
 });
 
+/** A copy of the database, with its server key beside it (or without). */
+function dbCopy(name, { withKey = true } = {}) {
+  const copy = path.join(srv.dir, name);
+  sql(`VACUUM INTO '${copy}'`);
+  if (withKey) copyFileSync(`${srv.db}.key`, `${copy}.key`);
+  return copy;
+}
+
 test('the log is append-only, and tampering is named by tas audit verify', () => {
   assert.throws(() => sql('UPDATE audit_log SET remote_addr = \'10.9.9.9\' WHERE id = 3;'), /append-only/);
   assert.throws(() => sql('DELETE FROM audit_log WHERE id = 3;'), /append-only/);
-  const copy = path.join(srv.dir, 'tampered.db');
-  sql(`VACUUM INTO '${copy}'`);
+  const copy = dbCopy('tampered.db');
   execFileSync('sqlite3', [copy, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE id = 5;"]);
   let r = tas(['audit', 'verify', '--db', copy]);
   assert.equal(r.code, 1);
   assert.match(r.err, /broken at entry 5: its content does not match/);
-  const copy2 = path.join(srv.dir, 'removed.db');
-  sql(`VACUUM INTO '${copy2}'`);
+  const copy2 = dbCopy('removed.db');
   execFileSync('sqlite3', [copy2, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 7;']);
   r = tas(['audit', 'verify', '--db', copy2]);
   assert.equal(r.code, 1);
@@ -268,6 +275,66 @@ test('the log is append-only, and tampering is named by tas audit verify', () =>
     assert.equal(h.code, 0, cmd);
     assert.match(h.out, new RegExp(`^Usage: tas ${cmd}`));
   }
+});
+
+test('someone holding the database file but not the key cannot forge the log', () => {
+  // Without the key nothing can be checked, and no new key is made.
+  const bare = dbCopy('bare.db', { withKey: false });
+  let r = tas(['audit', 'verify', '--db', bare]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no server key/);
+  assert.throws(() => execFileSync('test', ['-e', `${bare}.key`]), 'no key file was made');
+
+  // The whole chain recomputed with plain SHA-256 (what an unkeyed chain
+  // allowed) after changing an entry: caught at the first entry.
+  const rehashed = dbCopy('rehashed.db');
+  const rows = execFileSync('sqlite3', ['-separator', '\t', rehashed,
+    'SELECT id, at, user_id, username, remote_addr, action, resource_kind, resource_id, pupil_id, school_id,' +
+    ' authority_id, detail, flags FROM audit_log ORDER BY id'], { encoding: 'utf8' }).trim().split('\n');
+  const field = (n, v) => `${n}=${Buffer.byteLength(String(v))}:${v}\n`;
+  let prev = '0'.repeat(64);
+  const updates = ['DROP TRIGGER audit_log_no_update;'];
+  for (const line of rows) {
+    const [id, at, user, username, addr, action, kind, rid, pupil, school, authority, detail, flags] = line.split('\t');
+    const who = id === '2' ? 'someone-else' : username;
+    const canon = `tas-audit-1\n${field('id', id)}${field('at', at)}${field('user_id', user)}${field('username', who)}` +
+      `${field('remote_addr', addr)}${field('action', action)}${field('resource_kind', kind)}${field('resource_id', rid)}` +
+      `${field('pupil_id', pupil)}${field('school_id', school)}${field('authority_id', authority)}${field('detail', detail)}` +
+      `${field('flags', flags)}${field('prev_hash', prev)}`;
+    const hash = createHash('sha256').update(canon).digest('hex');
+    updates.push(`UPDATE audit_log SET username = '${who.replace(/'/g, "''")}', prev_hash = '${prev}', hash = '${hash}' WHERE id = ${id};`);
+    prev = hash;
+  }
+  execFileSync('sqlite3', [rehashed, updates.join('\n')]);
+  r = tas(['audit', 'verify', '--db', rehashed]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /broken at entry 1: its content does not match its keyed hash/);
+
+  // A pruning recorded by hand, and the history before it deleted.
+  const pruned = dbCopy('pruned.db');
+  execFileSync('sqlite3', [pruned, 'DROP TRIGGER audit_log_no_delete; ' +
+    "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac) SELECT 1, id, hash, '' FROM audit_log WHERE id = 6; " +
+    'DELETE FROM audit_log WHERE id <= 6;']);
+  r = tas(['audit', 'verify', '--db', pruned]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /broken at entry 6: the record that entries up to it were removed does not carry tas's seal/);
+
+  // The head kept elsewhere: the log cut short verifies alone, not against it.
+  const anchor = tas(['audit', 'anchor', '--db', srv.db]);
+  assert.equal(anchor.code, 0, anchor.err);
+  const head = anchor.out.trim();
+  assert.match(head, /^\d+:[0-9a-f]{64}$/);
+  r = tas(['audit', 'verify', '--db', srv.db, '--anchor', head]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /the kept anchor matches/);
+  const cut = dbCopy('cut.db');
+  const last = Number(head.split(':')[0]);
+  execFileSync('sqlite3', [cut, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > ${last - 3};`]);
+  assert.equal(tas(['audit', 'verify', '--db', cut]).code, 0, 'a shorter chain holds on its own');
+  r = tas(['audit', 'verify', '--db', cut, '--anchor', head]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`broken at entry ${last}: the anchor kept elsewhere does not match`));
+  assert.equal(tas(['audit', 'verify', '--db', srv.db, '--anchor', 'nonsense']).code, 2);
 });
 
 test('retention settings: the DPO reads them; only a system administrator changes them', async () => {

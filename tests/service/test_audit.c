@@ -1,7 +1,10 @@
 /* The audit trail through the service layer on a fresh database:
- * appending chains entries, verify walks the chain, the database refuses
- * updates and deletes, tampering (with the guard dropped) is found at the
- * right entry, and pruning behind an anchor keeps the chain verifiable. */
+ * appending chains entries under the audit key, verify walks the chain,
+ * the database refuses updates and deletes, tampering (with the guard
+ * dropped) is found at the right entry, pruning behind a sealed record
+ * keeps the chain verifiable, and the forgeries of someone holding the
+ * database file but not the key are caught: a chain recomputed without the
+ * key, a prune record made by hand, a log cut short (with an anchor). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "service/secrets.h"
 #include "service/svc_audit.h"
 #include "store/store.h"
 
 #define NOW 1795425600   /* 2026-11-23 */
+/* The server key for these tests: bytes 00 01 02 ... 1f. */
+#define TEST_KEY "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 struct fx {
     char dir[64];
@@ -45,6 +53,8 @@ static int setup(void **state)
     f->db = store_open(path, err, sizeof err);
     assert_non_null(f->db);
     assert_int_equal(store_migrate(f->db, err, sizeof err), STORE_OK);
+    assert_int_equal(setenv("TAS_SECRET_KEY", TEST_KEY, 1), 0);
+    assert_int_equal(secrets_load(path, err, sizeof err), 0);
     svc_ctx_init(&f->ctx, f->db, svc_system_principal(), NOW);
     *state = f;
     return 0;
@@ -72,12 +82,19 @@ static void append(struct fx *f, int n)
     }
 }
 
-/* The hash is SHA-256 of the canonical form: checked against a value
- * computed independently (Python hashlib over the text in
- * tests/core/test_audit_hash.c's golden form). */
-static void test_hash_matches_independent_sha256(void **state)
+/* The hash is HMAC-SHA256 of the canonical form under the audit key,
+ * checked against a value computed independently with Python's hashlib
+ * and hmac: the audit key is libsodium's crypto_kdf_derive_from_key of the
+ * server key (BLAKE2b-256 keyed with it, salt = subkey id 3 as 8 bytes
+ * little-endian then 8 zero bytes, personal = "tas-audt" then 8 zero
+ * bytes, empty message), and the text is tests/core/test_audit_hash.c's
+ * golden form (whose plain SHA-256, the old unkeyed hash, was df2301bb...). */
+static void test_hash_matches_independent_hmac(void **state)
 {
     (void)state;
+    char err[128];
+    assert_int_equal(setenv("TAS_SECRET_KEY", TEST_KEY, 1), 0);
+    assert_int_equal(secrets_load("/nonexistent/only-the-env-is-read.db", err, sizeof err), 0);
     struct audit_entry e;
     memset(&e, 0, sizeof e);
     e.id = 1;
@@ -94,19 +111,19 @@ static void test_hash_matches_independent_sha256(void **state)
     strcpy(e.detail, "/pupils/:id");
     strcpy(e.prev_hash, AUDIT_GENESIS);
     char h[AUDIT_HASH_HEX + 1];
-    svc_audit_hash(&e, h);
-    assert_string_equal(h, "df2301bbd49a40185ce8eeac1f4b9181a37b067c901203a68f98c020f546b5c8");
+    assert_int_equal(svc_audit_hash(&e, h), 0);
+    assert_string_equal(h, "e6480303402c5dfb9eed72d5919b38e19d4971ce3f20fb8d7050a92f178aa802");
 }
 
 static void test_chain_and_verify(void **state)
 {
     struct fx *f = *state;
     struct audit_verify v;
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.checked, 0);
     assert_int_equal(v.first_bad_id, 0);
     append(f, 5);
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.checked, 5);
     assert_int_equal(v.first_bad_id, 0);
     /* The first entry starts from the genesis value; the CLI origin is "cli". */
@@ -147,7 +164,7 @@ static void test_database_refuses_changes(void **state)
     assert_int_not_equal(exec(f->db, "DELETE FROM audit_log WHERE id = 2"), STORE_OK);
     assert_int_not_equal(exec(f->db, "DELETE FROM audit_log"), STORE_OK);
     struct audit_verify v;
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.checked, 3);
     assert_int_equal(v.first_bad_id, 0);
 }
@@ -161,17 +178,17 @@ static void test_tampering_is_named(void **state)
     /* Changed content: caught at that entry. */
     assert_int_equal(exec(f->db, "UPDATE audit_log SET pupil_id = 999 WHERE id = 4"), STORE_OK);
     struct audit_verify v;
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.first_bad_id, 4);
     assert_int_equal(v.why, AUDIT_LINK_HASH);
     assert_int_equal(v.checked, 3);
     /* Restoring the value restores the chain: the check is of content, not of a flag. */
     assert_int_equal(exec(f->db, "UPDATE audit_log SET pupil_id = 103 WHERE id = 4"), STORE_OK);
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.first_bad_id, 0);
     /* A removed entry: caught at the one after it. */
     assert_int_equal(exec(f->db, "DELETE FROM audit_log WHERE id = 2"), STORE_OK);
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.first_bad_id, 3);
     assert_int_equal(v.why, AUDIT_LINK_PREV);
 }
@@ -212,7 +229,7 @@ static void test_recomputed_hash_forgery_still_caught(void **state)
     assert_int_equal(store_exec_stmt(st), STORE_OK);
     store_done(st);
     struct audit_verify v;
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.first_bad_id, 3);
     assert_int_equal(v.why, AUDIT_LINK_PREV);
 }
@@ -223,12 +240,12 @@ static void test_prune_keeps_chain(void **state)
     append(f, 5);
     int64_t removed = 0;
     assert_int_equal(store_begin_write(f->db), STORE_OK);
-    assert_int_equal(q_audit_prune(f->db, 3, NOW, &removed), STORE_OK);
+    assert_int_equal(svc_audit_prune(&f->ctx, 3, &removed), SVC_OK);
     assert_int_equal(store_commit(f->db), STORE_OK);
     assert_int_equal(removed, 3);
     append(f, 2);
     struct audit_verify v;
-    assert_int_equal(svc_audit_verify(f->db, &v), SVC_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
     assert_int_equal(v.anchor_id, 3);
     assert_int_equal(v.checked, 4);
     assert_int_equal(v.first_bad_id, 0);
@@ -237,16 +254,141 @@ static void test_prune_keeps_chain(void **state)
     assert_int_not_equal(exec(f->db, "DELETE FROM audit_prune"), STORE_OK);
 }
 
+/* Someone holding the file but not the key rewrites an entry and
+ * recomputes the whole chain with plain SHA-256 (what the unkeyed chain
+ * allowed): caught at the first entry. */
+static void test_chain_recomputed_without_the_key(void **state)
+{
+    struct fx *f = *state;
+    append(f, 4);
+    assert_int_equal(exec(f->db, "DROP TRIGGER audit_log_no_update"), STORE_OK);
+    char prev[AUDIT_HASH_HEX + 1] = AUDIT_GENESIS;
+    for (int64_t id = 1; id <= 4; id++) {
+        struct store_stmt *st = store_prepare(f->db, "SELECT id, at, user_id, username, remote_addr, action,"
+            " resource_kind, resource_id, pupil_id, school_id, authority_id, detail, flags"
+            " FROM audit_log WHERE id = ?");
+        store_bind_int(st, 1, id);
+        assert_int_equal(store_step(st), STORE_ROW);
+        struct audit_entry e;
+        memset(&e, 0, sizeof e);
+        e.id = store_col_int(st, 0);
+        e.at = store_col_int(st, 1);
+        e.user_id = store_col_int(st, 2);
+        store_col_copy(st, 3, e.username, sizeof e.username);
+        store_col_copy(st, 4, e.remote_addr, sizeof e.remote_addr);
+        store_col_copy(st, 5, e.action, sizeof e.action);
+        store_col_copy(st, 6, e.resource_kind, sizeof e.resource_kind);
+        e.resource_id = store_col_int(st, 7);
+        e.pupil_id = id == 2 ? 999 : store_col_int(st, 8);   /* the forgery */
+        e.school_id = store_col_int(st, 9);
+        e.authority_id = store_col_int(st, 10);
+        store_col_copy(st, 11, e.detail, sizeof e.detail);
+        e.flags = (unsigned)store_col_int(st, 12);
+        store_done(st);
+        memcpy(e.prev_hash, prev, sizeof prev);
+        char canon[1024];
+        size_t n = audit_canonical(&e, canon, sizeof canon);
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)canon, n);
+        audit_hex(h, sizeof h, e.hash);
+        st = store_prepare(f->db, "UPDATE audit_log SET pupil_id = ?, prev_hash = ?, hash = ? WHERE id = ?");
+        store_bind_int(st, 1, e.pupil_id);
+        store_bind_text(st, 2, e.prev_hash);
+        store_bind_text(st, 3, e.hash);
+        store_bind_int(st, 4, id);
+        assert_int_equal(store_exec_stmt(st), STORE_OK);
+        store_done(st);
+        memcpy(prev, e.hash, sizeof prev);
+    }
+    struct audit_verify v;
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 1);
+    assert_int_equal(v.why, AUDIT_LINK_HASH);
+}
+
+/* Someone holding the file records a pruning by hand (as retention would)
+ * and deletes the history before it: the record has no seal. */
+static void test_prune_record_made_by_hand(void **state)
+{
+    struct fx *f = *state;
+    append(f, 6);
+    assert_int_equal(exec(f->db, "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac)"
+                                 " SELECT 1795425600, id, hash, '' FROM audit_log WHERE id = 4"), STORE_OK);
+    assert_int_equal(exec(f->db, "DELETE FROM audit_log WHERE id <= 4"), STORE_OK);
+    struct audit_verify v;
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 4);
+    assert_int_equal(v.why, AUDIT_LINK_PRUNE);
+}
+
+/* An anchor kept elsewhere: the log cut short (its newest entries
+ * removed, guards dropped) verifies on its own but not against the anchor;
+ * a real pruning past an old anchor still verifies through its seal. */
+static void test_anchor_catches_a_cut(void **state)
+{
+    struct fx *f = *state;
+    append(f, 5);
+    struct audit_verify v;
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    struct audit_head kept = v.head;
+    assert_int_equal(kept.id, 5);
+    assert_int_equal(svc_audit_verify(f->db, &kept, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 0);
+    /* A wrong hash for that entry. */
+    struct audit_head wrong = kept;
+    wrong.hash[0] = wrong.hash[0] == 'a' ? 'b' : 'a';
+    assert_int_equal(svc_audit_verify(f->db, &wrong, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 5);
+    assert_int_equal(v.why, AUDIT_LINK_ANCHOR);
+    /* More entries, then the newest three cut off: the chain still holds
+     * on its own, but the anchor kept after entry 7 is gone. */
+    append(f, 2);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    struct audit_head later = v.head;
+    assert_int_equal(exec(f->db, "DROP TRIGGER audit_log_no_delete"), STORE_OK);
+    assert_int_equal(exec(f->db, "DELETE FROM audit_log WHERE id >= 5"), STORE_OK);
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 0);
+    assert_int_equal(svc_audit_verify(f->db, &later, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, later.id);
+    assert_int_equal(v.why, AUDIT_LINK_ANCHOR);
+}
+
+static void test_anchor_older_than_a_pruning(void **state)
+{
+    struct fx *f = *state;
+    append(f, 4);
+    struct audit_verify v;
+    assert_int_equal(svc_audit_verify(f->db, NULL, &v), SVC_OK);
+    struct audit_head kept = {2, ""};
+    /* entry 2's hash, as 'tas audit anchor' would have printed it then */
+    struct store_stmt *st = store_prepare(f->db, "SELECT hash FROM audit_log WHERE id = 2");
+    assert_int_equal(store_step(st), STORE_ROW);
+    store_col_copy(st, 0, kept.hash, sizeof kept.hash);
+    store_done(st);
+    int64_t removed = 0;
+    assert_int_equal(store_begin_write(f->db), STORE_OK);
+    assert_int_equal(svc_audit_prune(&f->ctx, 3, &removed), SVC_OK);
+    assert_int_equal(store_commit(f->db), STORE_OK);
+    assert_int_equal(svc_audit_verify(f->db, &kept, &v), SVC_OK);
+    assert_int_equal(v.first_bad_id, 0);
+    assert_true(v.expected_seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_matches_independent_sha256),
+        cmocka_unit_test(test_hash_matches_independent_hmac),
         cmocka_unit_test_setup_teardown(test_chain_and_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_database_refuses_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampering_is_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recomputed_hash_forgery_still_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_keeps_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chain_recomputed_without_the_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune_record_made_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_catches_a_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_older_than_a_pruning, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
