@@ -7,10 +7,21 @@
 #include "store/q_pupils.h"
 #include "store/q_sar.h"
 
+/* One entry of "who has seen or changed these records", as the subject
+ * reads it: the person by name and roles (never only a user number), what
+ * they did in words, a refused attempt said to be refused. */
+struct sar_access {
+    const struct audit_entry *e;
+    const char *who;        /* display name; "tas (automatic)" for the system */
+    const char *roles;      /* "Case Coordinator, Data protection officer"; "" when none is left */
+    char what[128];         /* audit_describe: "Viewed the pupil's record", "Tried to ...: refused" */
+    bool refused, break_glass;
+};
+
 struct sar_sink {
     void *arg;
-    sar_row_fn row;                                           /* each stored row */
-    void (*audit)(void *arg, const struct audit_entry *e);    /* each audit entry, oldest first */
+    sar_row_fn row;                                                /* each stored row */
+    void (*audit)(void *arg, const struct sar_access *a);         /* each audit entry, oldest first */
 };
 
 /* Allowed to those the policy lets export the pupil (RES_PUPIL,

@@ -160,10 +160,24 @@ static void sar_row(void *arg, const char *section, size_t n, const char *const 
     json_array_append_new(arr, o);
 }
 
-static void sar_audit(void *arg, const struct audit_entry *e)
+/* An entry as the subject reads it: a date and time in words, a person by
+ * name and roles, what they did in words, refusals called refusals.  No
+ * staff addresses or route names: those are for the DPO's own log. */
+static void sar_audit(void *arg, const struct sar_access *a)
 {
     struct sar_collect *sc = arg;
-    json_array_append_new(sc->audit, json_audit_entry(e));
+    char day[32], when[48], iso[24];
+    int64_t t = a->e->at;
+    day_label((int32_t)(t / 86400), day, sizeof day);
+    snprintf(when, sizeof when, "%s at %02d:%02d UTC", day, (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_array_append_new(sc->audit, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "at", iso, "when",
+                                               when, "who", a->who, "roles", a->roles, "what", a->what,
+                                               "refused", a->refused, "break_glass", a->break_glass, "action",
+                                               a->e->action, "kind", a->e->resource_kind));
 }
 
 static void h_subject_access(struct req *rq, struct resp *rs)

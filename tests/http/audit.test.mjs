@@ -213,18 +213,33 @@ test('subject access: every record about the pupil and who saw them, as JSON and
   assert.equal(Number(sar.records.cases[0].id), caseA);
   assert.equal(sar.records.cases[0].strengths, 'Art');
   assert.ok(sar.records.case_needs.some((n) => n.description === 'Withdrawn'));
-  const who = sar.access_log.map((e) => `${e.username}:${e.action}`);
-  assert.ok(who.includes('head:view'), who.join());
-  assert.ok(who.includes('senco:view'), 'the refused attempt is shown too');
-  assert.ok(who.includes('dpo:export'), 'the export itself is on the record');
+  // People by name and roles, what they did in words, dates as dates.
+  const name = (u) => sql(`SELECT display_name FROM users WHERE username = '${u}'`);
+  const by = (u) => sar.access_log.filter((e) => e.who === name(u));
+  assert.ok(by('head').some((e) => e.what === "Viewed the pupil's record" && !e.refused), JSON.stringify(by('head')));
+  assert.ok(by('head').every((e) => e.roles.length > 0));
+  // The senco was refused: said so, never shown as a view.
+  assert.ok(by('senco').length >= 1);
+  for (const e of by('senco')) {
+    assert.equal(e.refused, true);
+    assert.match(e.what, /^Tried to view the pupil's record: refused$/);
+  }
+  assert.ok(by('dpo').some((e) => e.what === "Exported the pupil's record"), 'the export itself is on the record');
+  for (const e of sar.access_log) {
+    assert.match(e.when, /^\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} UTC$/);
+    assert.ok(!('remote_addr' in e) && !('hash' in e) && !('detail' in e), 'no staff addresses or engineering detail');
+    assert.doesNotMatch(e.who, /^\d+$/);
+  }
   // One entry: the export the use case recorded, and no generic "view" beside it.
   assert.equal(sql(`SELECT group_concat(action || ' ' || detail) FROM audit_log WHERE id > ${before}`), 'export subject access');
-  // Not another pupil's data.
-  assert.ok(sar.access_log.every((e) => e.pupil_id === pupilA));
+  // Not another pupil's data: exactly this pupil's entries.
+  assert.equal(sar.access_log.length, Number(sql(`SELECT count(*) FROM audit_log WHERE pupil_id = ${pupilA} AND id <= ${before + 1}`)));
   const page = await dpoHtml.getHtml(`/pupils/${pupilA}/subject-access`);
   assert.equal(page.status, 200);
   assert.ok(page.html.includes(upnA));
   assert.match(page.html, /Who has seen or changed these records/);
+  assert.match(page.html, /Tried to view the pupil&#39;s record: refused|Tried to view the pupil's record: refused/);
+  assert.match(page.html, /govuk-tag--grey">Refused</);
   // Others may not export.
   assert.equal((await api(coord, 'GET', `/api/v1/pupils/${pupilA}/subject-access`)).status, 403);
   const senco = await apiClient('senco');

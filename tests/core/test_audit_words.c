@@ -1,0 +1,36 @@
+/* The audit log in words (core/audit_words.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/audit_words.h"
+
+static const char *say(const char *action, const char *kind, bool refused)
+{
+    static char out[128];
+    audit_describe(action, kind, refused, out, sizeof out);
+    return out;
+}
+
+static void sentences(void **state)
+{
+    (void)state;
+    assert_string_equal(say("view", "pupil", false), "Viewed the pupil's record");
+    assert_string_equal(say("view", "pupil", true), "Tried to view the pupil's record: refused");
+    assert_string_equal(say("edit", "case", false), "Changed a TAS case");
+    assert_string_equal(say("list", "pupil", false), "Listed pupils (in a search or list)");
+    assert_string_equal(say("export", "pupil", false), "Exported the pupil's record");
+    assert_string_equal(say("create", "action", true), "Tried to add an action: refused");
+    assert_string_equal(say("withdraw", "consent", false), "Recorded the withdrawal of a consent record");
+    /* Unknown codes are shown, not lost. */
+    assert_string_equal(say("frobnicate", "widget", false), "frobnicate widget");
+    assert_string_equal(say("view", "widget", true), "Tried to view widget: refused");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sentences)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
