@@ -8,6 +8,7 @@
 #include "core/totp.h"
 #include "service/password.h"
 #include "service/secrets.h"
+#include "service/svc_auth.h"
 #include "store/q_account.h"
 #include "service/svc_users.h"
 #include "store/q_users.h"
@@ -210,8 +211,8 @@ static enum svc_status new_recovery_codes(struct svc_ctx *c, int64_t user_id, re
     return q_recovery_replace(c->db, user_id, ptrs, RECOVERY_CODES, c->now) == STORE_OK ? SVC_OK : SVC_ERROR;
 }
 
-enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, struct field_errors *errs,
-                                 recovery_code codes[RECOVERY_CODES])
+enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, const char *keep_handle,
+                                 struct field_errors *errs, recovery_code codes[RECOVERY_CODES])
 {
     if (!signed_in(c))
         return SVC_FORBIDDEN;
@@ -241,7 +242,8 @@ enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, struct fie
     }
     sodium_memzero(secret, sizeof secret);
     if (st == SVC_OK && (q_totp_confirm(c->db, uid, step, c->now) != STORE_OK ||
-                         new_recovery_codes(c, uid, codes) != SVC_OK))
+                         new_recovery_codes(c, uid, codes) != SVC_OK ||
+                         q_session_delete_user_except(c->db, uid, keep_handle ? keep_handle : "") != STORE_OK))
         st = SVC_ERROR;
     if (st != SVC_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
@@ -252,8 +254,8 @@ enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, struct fie
 
 /* ---- the user's own password ------------------------------------------- */
 
-enum svc_status svc_password_change(struct svc_ctx *c, const char *current, const char *fresh,
-                                    const char *confirm, const char *keep_handle,
+enum svc_status svc_password_change(struct svc_ctx *c, const struct auth_config *cfg, const char *current,
+                                    const char *fresh, const char *confirm, const char *keep_handle,
                                     struct field_errors *errs)
 {
     if (!signed_in(c))
@@ -261,10 +263,26 @@ enum svc_status svc_password_change(struct svc_ctx *c, const char *current, cons
     struct user_row u;
     if (q_user_get(c->db, c->who->user_id, &u) != STORE_ROW)
         return SVC_ERROR;
-    if (!current || !*current)
+    if (!current || !*current) {
         field_errors_add(errs, "current_password", "Enter your current password");
-    else if (!password_verify(u.password_hash, current))
-        field_errors_add(errs, "current_password", "Your current password is not right");
+    } else {
+        /* Counted before it is checked, as at sign-in. */
+        int64_t wait = 0;
+        enum sign_in_result r = svc_auth_count_guess(c->db, cfg, u.id, c->remote_addr, c->now, &wait);
+        if (r == SIGN_IN_ERROR)
+            return SVC_ERROR;
+        if (r != SIGN_IN_OK) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "Too many tries. Wait %lld seconds before trying again", (long long)wait);
+            field_errors_add(errs, "current_password", msg);
+            sodium_memzero(u.password_hash, sizeof u.password_hash);
+            return SVC_INVALID;
+        }
+        if (!password_verify(u.password_hash, current))
+            field_errors_add(errs, "current_password", "Your current password is not right");
+        else
+            svc_auth_guess_right(c->db, u.id, c->remote_addr, c->now);
+    }
     sodium_memzero(u.password_hash, sizeof u.password_hash);
     const char *msg = password_check(fresh ? fresh : "", u.username);
     if (msg)

@@ -38,11 +38,14 @@ enum svc_status svc_totp_status(struct svc_ctx *c, struct totp_status *out);
  * SVC_FORBIDDEN when nobody is signed in. */
 enum svc_status svc_totp_begin(struct svc_ctx *c, struct totp_setup *out);
 /* Confirms set-up with a first code; on success fills codes with new
- * recovery codes, shown to the user once (only hashes are kept).
+ * recovery codes, shown to the user once (only hashes are kept), and ends
+ * the user's other sessions (keep_handle is the current one's): a session
+ * someone else opened with the password alone does not outlive the second
+ * factor.
  * SVC_FORBIDDEN when nobody is signed in; SVC_NOT_FOUND when no set-up was begun; SVC_CONFLICT
  * when already confirmed; a wrong code is a field error. */
-enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, struct field_errors *errs,
-                                 recovery_code codes[RECOVERY_CODES]);
+enum svc_status svc_totp_confirm(struct svc_ctx *c, const char *code, const char *keep_handle,
+                                 struct field_errors *errs, recovery_code codes[RECOVERY_CODES]);
 
 /* 1 when code is right for the user's confirmed authenticator (a TOTP code
  * not used before, or an unused recovery code, which is then spent), 0
@@ -51,11 +54,14 @@ int svc_second_factor_check(struct store *db, int64_t user_id, const char *code,
                             bool *recovery);
 
 /* Changes the signed-in user's password (current one needed) and ends
- * their other sessions; keep_handle is the current session's.
+ * their other sessions; keep_handle is the current session's.  Guesses at
+ * the current password are throttled like sign-in (cfg's rules, per user
+ * and per address): while held, the answer is a field error saying how
+ * long to wait.
  * SVC_FORBIDDEN when nobody is signed in; a wrong current password, a mismatch or a password
  * the policy refuses are field errors. */
-enum svc_status svc_password_change(struct svc_ctx *c, const char *current, const char *fresh,
-                                    const char *confirm, const char *keep_handle,
+enum svc_status svc_password_change(struct svc_ctx *c, const struct auth_config *cfg, const char *current,
+                                    const char *fresh, const char *confirm, const char *keep_handle,
                                     struct field_errors *errs);
 
 /* Administrators. */

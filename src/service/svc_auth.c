@@ -130,6 +130,31 @@ static enum sign_in_result count_attempt(struct store *db, const struct auth_con
     return SIGN_IN_OK;
 }
 
+enum sign_in_result svc_auth_count_guess(struct store *db, const struct auth_config *cfg, int64_t user_id,
+                                         const char *remote_addr, int64_t now, int64_t *wait)
+{
+    char key[80], akey[80], ignored[80];
+    snprintf(key, sizeof key, "c:%lld", (long long)user_id);
+    throttle_keys("", remote_addr, ignored, akey);
+    enum sign_in_result r = count_attempt(db, cfg, key, akey, now, wait);
+    if (r == SIGN_IN_OK && store_commit(db) != STORE_OK) {
+        store_rollback(db);
+        return SIGN_IN_ERROR;
+    }
+    return r;
+}
+
+void svc_auth_guess_right(struct store *db, int64_t user_id, const char *remote_addr, int64_t now)
+{
+    char key[80], akey[80], ignored[80];
+    snprintf(key, sizeof key, "c:%lld", (long long)user_id);
+    throttle_keys("", remote_addr, ignored, akey);
+    if (store_begin_write(db) != STORE_OK)
+        return;
+    if (q_throttle_clear(db, key) != STORE_OK || forgive_one(db, akey, now) != STORE_OK || store_commit(db) != STORE_OK)
+        store_rollback(db);
+}
+
 enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
                                 const char *username, const char *password,
                                 const char *remote_addr, int64_t now,

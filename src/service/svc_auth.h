@@ -48,6 +48,16 @@ struct session_info {
  * session, its cookie and principal), SIGN_IN_SECOND_FACTOR, or SIGN_IN_BAD for an unknown
  * user, a wrong password and a disabled account alike (no answer tells them apart); throttled
  * per user name and per address (SIGN_IN_WAIT, SIGN_IN_LOCKED with *wait). */
+/* Counts one guess at the signed-in user's own password (the password
+ * change page) exactly as a sign-in is counted: under a key of its own for
+ * the user and the address's key, before it is checked.  SIGN_IN_OK with
+ * the count committed (go on and check it), or SIGN_IN_WAIT / SIGN_IN_LOCKED
+ * with *wait, or SIGN_IN_ERROR.  svc_auth_guess_right clears the user's
+ * count once the password was right. */
+enum sign_in_result svc_auth_count_guess(struct store *db, const struct auth_config *cfg, int64_t user_id,
+                                         const char *remote_addr, int64_t now, int64_t *wait);
+void svc_auth_guess_right(struct store *db, int64_t user_id, const char *remote_addr, int64_t now);
+
 enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
                                 const char *username, const char *password,
                                 const char *remote_addr, int64_t now,

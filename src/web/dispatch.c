@@ -65,7 +65,7 @@ static bool csrf_ok(struct req *rq)
         return token_equal(sent, rq->sess.csrf);
     if (rq->api)
         return rq->json != NULL;
-    return token_equal(sent, req_cookie(rq, "tas_csrf"));
+    return token_equal(sent, req_cookie(rq, CSRF_COOKIE(rq->app)));
 }
 
 void dispatch(struct req *rq, struct resp *rs)

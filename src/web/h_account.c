@@ -106,7 +106,7 @@ static void h_two_factor_confirm(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     recovery_code codes[RECOVERY_CODES];
-    enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), &e, codes);
+    enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), rq->sess.handle, &e, codes);
     if (st == SVC_INVALID) {
         show_setup(rq, rs, &c, 400, &e);
         return;
@@ -171,8 +171,9 @@ static void h_password_change(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct field_errors e = {0};
-    enum svc_status st = svc_password_change(&c, req_param(rq, "current_password"), req_param(rq, "new_password"),
-                                             req_param(rq, "confirm_password"), rq->sess.handle, &e);
+    enum svc_status st = svc_password_change(&c, &rq->app->auth, req_param(rq, "current_password"),
+                                             req_param(rq, "new_password"), req_param(rq, "confirm_password"),
+                                             rq->sess.handle, &e);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_FORM)
         password_form(rq, rs, 400, &e);

@@ -23,12 +23,12 @@ static void clear_cookie(struct req *rq, struct resp *rs, const char *name)
  * back the same value (there is no session yet). */
 static const char *form_token(struct req *rq, struct resp *rs)
 {
-    const char *token = req_cookie(rq, "tas_csrf");
+    const char *token = req_cookie(rq, CSRF_COOKIE(rq->app));
     if (!token || strlen(token) != 64) {
         char fresh[65];
         random_hex(fresh, 32);
         token = req_keep(rq, fresh);
-        resp_add_cookie(rs, "tas_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
+        resp_add_cookie(rs, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE(rq->app), token,
                         rq->app->secure_cookies ? "; Secure" : "");
     }
     return token;
@@ -158,7 +158,7 @@ static void h_sign_in(struct req *rq, struct resp *rs)
         return;
     }
     set_session_cookie(rq, rs, rq->sess.cookie);
-    clear_cookie(rq, rs, "tas_csrf");
+    clear_cookie(rq, rs, CSRF_COOKIE(rq->app));
     resp_redirect(rs, "/");
 }
 
@@ -282,7 +282,7 @@ static void h_sign_in_code(struct req *rq, struct resp *rs)
     case SIGN_IN_OK:
         set_session_cookie(rq, rs, rq->sess.cookie);
         clear_cookie(rq, rs, "tas_pending");
-        clear_cookie(rq, rs, "tas_csrf");
+        clear_cookie(rq, rs, CSRF_COOKIE(rq->app));
         resp_redirect(rs, "/");
         return;
     case SIGN_IN_RESTART:

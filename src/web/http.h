@@ -20,10 +20,16 @@ struct app {
     struct store_pool *pool;
     struct tmpl_set *tmpl;
     struct auth_config auth;
-    bool secure_cookies;       /* served over TLS (behind a proxy): add Secure */
+    bool secure_cookies;       /* served over TLS (behind a proxy): Secure cookies, HSTS, __Host- */
     size_t max_body;           /* bytes of request body accepted */
     bool quiet;                /* no access log */
 };
+
+/* The sign-in forms' double-submit cookie.  Over TLS it takes the
+ * __Host- prefix, so a browser accepts it only from this host, over a
+ * secure connection, for the whole site (RFC 6265bis 4.1.3.2); without TLS
+ * a browser would refuse that prefix. */
+#define CSRF_COOKIE(app) ((app)->secure_cookies ? "__Host-tas_csrf" : "tas_csrf")
 
 struct kv {
     char *key;

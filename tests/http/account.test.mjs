@@ -161,8 +161,14 @@ async function codeStep(c, code) {
 // ---- tests ----------------------------------------------------------------
 
 test('two-factor set-up, two-step sign-in, replay refused, recovery codes used once', async () => {
+  // A session opened elsewhere with the password alone (perhaps not by the
+  // head) does not outlive the second factor being set up.
+  const elsewhere = await signedIn('head');
+  assert.equal((await elsewhere.get('/api/v1/me')).status, 200);
   const head = await signedIn('head');
   const { secret, codes, step } = await enrol(head);
+  assert.equal((await elsewhere.get('/api/v1/me')).status, 401, 'the other session ended');
+  assert.equal((await head.get('/api/v1/me')).status, 200, 'the one that set it up goes on');
 
   // The password alone now leads to the code step, which grants nothing
   // and is not yet a sign-in in the audit trail.
@@ -369,6 +375,59 @@ test('password policy: length, common passwords, the user name, on every page th
   p = await admin.submitForm(`/users/${id}/password`, { password: 'copper kettle lantern' });
   assert.equal(p.status, 303);
   await signedIn('dpo', 'copper kettle lantern');
+});
+
+test('guesses at the current password on the password page are throttled like sign-in', async () => {
+  // On the server with a 3 s first delay, so no try can outlast it.
+  const c = await signedIn('steering', DEMO_PASSWORD, thr);
+  const wrong = { current_password: 'not-it-at-all', new_password: 'violet tractor marmalade',
+    confirm_password: 'violet tractor marmalade' };
+  const messages = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await c.submitForm('/account/password', wrong);
+    assert.equal(res.status, 400);
+    messages.push(fieldError(await res.text(), 'f-current_password'));
+  }
+  // Three free failures; the 4th starts the delay; the 5th is held.
+  assert.deepEqual(messages.slice(0, 4), Array(4).fill('Your current password is not right'), messages.join(' | '));
+  assert.match(messages[4], /^Too many tries\. Wait [23] seconds before trying again$/, messages.join(' | '));
+  // Even the right password waits while held: guessing cannot go faster.
+  const right = await c.submitForm('/account/password', { ...wrong, current_password: DEMO_PASSWORD });
+  assert.equal(right.status, 400);
+  assert.match(fieldError(await right.text(), 'f-current_password'), /^Too many tries/);
+  // Other users are not held.
+  const other = await signedIn('evaluator', DEMO_PASSWORD, thr);
+  const fine = await other.submitForm('/account/password', { ...wrong, current_password: 'still-wrong' });
+  assert.equal(fieldError(await fine.text(), 'f-current_password'), 'Your current password is not right');
+  execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', thr.db, "DELETE FROM login_throttle WHERE key LIKE 'c:%' OR key LIKE 'a:%'"]);
+});
+
+test('over TLS (behind a proxy): Secure cookies, a __Host- sign-in cookie and HSTS', async () => {
+  const tls = await startServer({ seed: 4, extraArgs: ['--quiet', '--secure-cookies'] });
+  try {
+    const form = await fetch(`${tls.base}/sign-in`);
+    await form.arrayBuffer();
+    assert.match(form.headers.get('strict-transport-security') ?? '', /^max-age=31536000/);
+    const set = form.headers.getSetCookie();
+    const csrf = set.find((l) => l.startsWith('__Host-tas_csrf='));
+    assert.ok(csrf, set.join(' | '));
+    assert.match(csrf, /; Path=\/;/);
+    assert.match(csrf, /; Secure/);
+    assert.doesNotMatch(csrf, /Domain=/i);
+    assert.ok(!set.some((l) => l.startsWith('tas_csrf=')), 'no cookie without the prefix');
+    // Signing in works with it, and the session cookie is Secure.
+    const c = new Client(tls.base);
+    const res = await c.signIn('coordinator');
+    assert.equal(res.status, 303);
+    assert.match(res.headers.getSetCookie().find((l) => l.startsWith('tas_session=')) ?? '', /; Secure/);
+  } finally {
+    await tls.stop();
+  }
+  // Plain HTTP (no --secure-cookies): no HSTS, no prefix a browser would refuse.
+  const plain = await fetch(`${srv.base}/sign-in`);
+  await plain.arrayBuffer();
+  assert.equal(plain.headers.get('strict-transport-security'), null);
+  assert.ok(plain.headers.getSetCookie().some((l) => l.startsWith('tas_csrf=')));
 });
 
 test('adding a user: the password policy applies, and nothing typed is lost', async () => {
