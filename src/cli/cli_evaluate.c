@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("Usage: tas evaluate did --csv FILE --pre YEAR[,YEAR...] --post YEAR[,YEAR...]\n"
+    fputs("Usage: tas evaluate did --csv FILE --pre YEAR[,YEAR...] --post YEAR[,YEAR...] [--cost POUNDS]\n"
           "Did it work?  Reads a school-year panel, a CSV file with the header\n"
           "  " HEADER "\n"
           "(group is tas or comparison; year is the academic year, 2024 for 2024/25;\n"
@@ -29,12 +29,14 @@ static void usage(FILE *f)
           "100 pupils and \"1 in N\", the change, the difference-in-differences (TAS change\n"
           "minus comparison change), and a two-way fixed-effects regression weighted by\n"
           "pupils with a standard error clustered by school and a 95% interval; with two\n"
-          "or more years before, an event study checks the trends before TAS.  An\n"
+          "or more years before, an event study checks the trends before TAS; a Poisson\n"
+          "model of the counts with pupils as exposure gives the DiD as a rate ratio.  An\n"
           "association, not proof of cause: see docs/evaluation.md.\n"
           "  --csv FILE      the panel; a file with a bad row is refused, naming its lines\n"
           "  --pre YEARS     the years before TAS\n"
           "  --post YEARS    the years after (each after every year before); rows of\n"
-          "                  other years are left out\n", f);
+          "                  other years are left out\n"
+          "  --cost POUNDS   the programme's cost: adds the cost per event avoided\n", f);
 }
 
 /* ---- reading the panel ----------------------------------------------------- */
@@ -270,6 +272,53 @@ static json_t *regression_json(enum ev_error e, const struct ev_fit *f)
     return fit_json(f);
 }
 
+static json_t *poisson_fit_json(const struct ev_poisson *f)
+{
+    json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:[o,o], s:o, s:[o,o], s:s, s:s, s:o, s:i}", "model",
+                          "log E[count] = log(pupils) + school + year + estimate x treat (Poisson, log link, "
+                          "pupils as exposure), fitted by IRLS; treat = TAS school in a year after",
+                          "meaning", "estimate is the log rate ratio; rate_ratio = exp(estimate): the TAS schools' "
+                          "rate after, as a multiple of what it would have been had it moved as the comparison "
+                          "schools' did",
+                          "estimate", num(f->estimate), "se_cluster", num(f->se_cluster), "ci95", num(f->ci95[0]),
+                          num(f->ci95[1]), "rate_ratio", num(f->rate_ratio), "rate_ratio_ci95",
+                          num(f->rate_ratio_ci95[0]), num(f->rate_ratio_ci95[1]), "se_type",
+                          "clustered by school, G/(G-1) only, as R sandwich::vcovCL(type = \"HC0\") for a glm, "
+                          "Stata's poisson vce(cluster) and ppmlhdfe",
+                          "ci95_method", "t with G-1 degrees of freedom; rate_ratio_ci95 = exp(ci95)", "t_critical",
+                          num(f->t_crit), "df", f->df);
+    json_object_update_new(j, json_pack("{s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "deviance",
+                                        num(f->deviance), "iterations", f->iterations, "schools",
+                                        (json_int_t)f->schools, "schools_tas", (json_int_t)f->schools_tas,
+                                        "schools_comparison", (json_int_t)f->schools_comparison,
+                                        "schools_all_zero_left_out", (json_int_t)f->schools_all_zero,
+                                        "school_years", (json_int_t)f->observations, "parameters",
+                                        (json_int_t)f->parameters, "pupils", (json_int_t)f->pupils, "count",
+                                        (json_int_t)f->count));
+    return j;
+}
+
+static json_t *poisson_json(enum ev_error e, const struct ev_poisson *f)
+{
+    if (e != EV_OK)
+        return json_pack("{s:s}", "error", ev_error_text(e));
+    return poisson_fit_json(f);
+}
+
+static json_t *cost_json(const struct ev_cost *c)
+{
+    json_t *j = json_pack("{s:o, s:I, s:o, s:o, s:s}", "cost", num(c->cost), "pupils_after",
+                          (json_int_t)c->pupils_after, "events_avoided", num(c->events_avoided),
+                          "cost_per_event_avoided", num(c->cost_per_event_avoided), "assumptions",
+                          "events avoided = -did_per_100 / 100 x pupils_after, pupils_after = the TAS schools' "
+                          "pupils summed over the years after (pupil-years); assumes the DiD is caused by TAS "
+                          "(an association, not proof of cause) and the cost covers those schools and years; "
+                          "the DiD's own uncertainty (see regression.ci95) is not carried into this figure");
+    if (!c->defined)
+        json_object_set_new(j, "not_defined", json_string(c->why));
+    return j;
+}
+
 /* The event study's coefficients and pre-trend test, or why there are none. */
 static json_t *event_json(enum ev_error e, const struct ev_event_study *es)
 {
@@ -293,12 +342,12 @@ static json_t *event_json(enum ev_error e, const struct ev_event_study *es)
 }
 
 static json_t *result_json(const struct ev_panel *p, const struct ev_table *t, enum ev_error fe,
-                           const struct ev_fit *f, json_t *event)
+                           const struct ev_fit *f, json_t *event, json_t *poisson)
 {
     size_t used = 0;
     for (int g = 0; g < 2; g++)
         used += t->cell[g][EV_PRE].rows + t->cell[g][EV_POST].rows;
-    return json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "label",
+    return json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:o}", "label",
                      "association, not proof of cause", "sign_convention",
                      "change = after - before; difference-in-differences = TAS change - comparison change",
                      "pre", years_json(p->pre, p->npre), "post", years_json(p->post, p->npost), "groups", "tas",
@@ -306,7 +355,7 @@ static json_t *result_json(const struct ev_panel *p, const struct ev_table *t, e
                      num(t->did_per_100), "did_pct", num(t->did_pct), "did_one_in", num(t->did_one_in),
                      "regression", regression_json(fe, f), "event_study", event, "schools", (json_int_t)f->schools, "pupils",
                      (json_int_t)f->pupils, "school_years", (json_int_t)used, "rows_left_out",
-                     (json_int_t)(p->n - used));
+                     (json_int_t)(p->n - used), "poisson", poisson);
 }
 
 /* ---- the command ---------------------------------------------------------------- */
@@ -339,23 +388,38 @@ static int panel_error(const char *file, const struct panel_file *pf, enum ev_er
     return CLI_FAIL;
 }
 
-static int print_result(const char *file, struct panel_file *pf, struct ev_panel *p)
+/* The table's JSON with the regressions, the event study and, when a cost
+ * is given, the cost-effectiveness; NULL when out of memory. */
+static json_t *did_json(const struct ev_panel *p, const struct ev_table *t, const double *cost)
+{
+    struct ev_fit f;
+    struct ev_poisson po;
+    size_t bad;
+    enum ev_error fe = ev_twfe(p, &f, &bad), pe = ev_poisson(p, &po, &bad);
+    struct ev_event_study *es = malloc(sizeof *es);
+    enum ev_error ee = es ? ev_event_study(p, es, &bad) : EV_ERR_NOMEM;
+    json_t *j = NULL;
+    if (fe != EV_ERR_NOMEM && pe != EV_ERR_NOMEM && ee != EV_ERR_NOMEM)
+        j = result_json(p, t, fe, &f, event_json(ee, es), poisson_json(pe, &po));
+    free(es);
+    if (j && cost) {
+        struct ev_cost ce;
+        ev_cost_effectiveness(*cost, t, &ce);
+        json_object_set_new(j, "cost_effectiveness", cost_json(&ce));
+    }
+    return j;
+}
+
+static int print_result(const char *file, struct panel_file *pf, struct ev_panel *p, const double *cost)
 {
     p->rows = pf->rows;
     p->n = pf->n;
     struct ev_table t;
-    struct ev_fit f;
     size_t bad;
     enum ev_error e = ev_table(p, &t, &bad);
     if (e != EV_OK)
         return panel_error(file, pf, e, bad);
-    enum ev_error fe = ev_twfe(p, &f, &bad);
-    if (fe == EV_ERR_NOMEM)
-        return panel_error(file, pf, fe, SIZE_MAX);
-    struct ev_event_study *es = malloc(sizeof *es);
-    enum ev_error ee = es ? ev_event_study(p, es, &bad) : EV_ERR_NOMEM;
-    json_t *j = ee == EV_ERR_NOMEM ? NULL : result_json(p, &t, fe, &f, event_json(ee, es));
-    free(es);
+    json_t *j = did_json(p, &t, cost);
     if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
         json_decref(j);
         cli_fail("cannot write the result");
@@ -366,7 +430,7 @@ static int print_result(const char *file, struct panel_file *pf, struct ev_panel
     return CLI_OK;
 }
 
-static int did(const char *file, struct ev_panel *p)
+static int did(const char *file, struct ev_panel *p, const double *cost)
 {
     FILE *in = fopen(file, "r");
     if (!in) {
@@ -384,34 +448,79 @@ static int did(const char *file, struct ev_panel *p)
         rc = -1;
     }
     if (rc == 0)
-        rc = print_result(file, &pf, p);
+        rc = print_result(file, &pf, p, cost);
     panel_file_free(&pf);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }
 
-int cli_evaluate(int argc, char **argv)
+/* The options of every subcommand; each checks its own. */
+struct eval_opts {
+    const char *csv, *pre, *post, *cost, *k, *caliper, *seed;
+    int replace;
+};
+
+static int parse_opts(int argc, char **argv, struct eval_opts *o)
 {
-    const char *csv = NULL, *pre = NULL, *post = NULL;
-    static const struct option opts[] = {{"csv", required_argument, 0, 'c'}, {"pre", required_argument, 0, 'p'},
-                                         {"post", required_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"csv", required_argument, 0, 'c'},  {"pre", required_argument, 0, 'p'},
+        {"post", required_argument, 0, 'q'}, {"cost", required_argument, 0, 'C'},
+        {"k", required_argument, 0, 'k'},    {"caliper", required_argument, 0, 'L'},
+        {"seed", required_argument, 0, 's'}, {"replace", no_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+    const char **arg[128] = {['c'] = &o->csv, ['p'] = &o->pre, ['q'] = &o->post, ['C'] = &o->cost,
+                             ['k'] = &o->k, ['L'] = &o->caliper, ['s'] = &o->seed};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'c') csv = optarg;
-        else if (c == 'p') pre = optarg;
-        else if (c == 'q') post = optarg;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
+        if (c == 'h')
+            return 1;
+        if (c == 'r')
+            o->replace = 1;
+        else if (c > 0 && c < 128 && arg[c])
+            *arg[c] = optarg;
+        else
+            return -1;
     }
+    return 0;
+}
+
+/* A number of pounds: finite, 0 or more. */
+static int parse_cost(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v) || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int evaluate_did(const struct eval_opts *o)
+{
     int ypre[MAX_YEARS], ypost[MAX_YEARS];
     struct ev_panel p = {.pre = ypre, .post = ypost};
+    double cost;
     size_t bad;
-    if (optind + 1 != argc || strcmp(argv[optind], "did") || !csv || !pre || !post ||
-        parse_years(pre, ypre, &p.npre) != 0 || parse_years(post, ypost, &p.npost) != 0 ||
-        ev_check(&p, &bad) != EV_OK) {
+    if (!o->csv || !o->pre || !o->post || o->k || o->caliper || o->seed || o->replace ||
+        parse_years(o->pre, ypre, &p.npre) != 0 || parse_years(o->post, ypost, &p.npost) != 0 ||
+        ev_check(&p, &bad) != EV_OK || (o->cost && parse_cost(o->cost, &cost) != 0)) {
         usage(stderr);
         return CLI_USAGE;
     }
-    return did(csv, &p);
+    return did(o->csv, &p, o->cost ? &cost : NULL);
+}
+
+int cli_evaluate(int argc, char **argv)
+{
+    struct eval_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    if (rc > 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (rc == 0 && optind + 1 == argc && !strcmp(argv[optind], "did"))
+        return evaluate_did(&o);
+    usage(stderr);
+    return CLI_USAGE;
 }

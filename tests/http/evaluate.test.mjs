@@ -41,6 +41,25 @@ test('the reference panel: rates, DiD and the regression as R gives them', async
   assert.equal(j.rows_left_out, 1);   // the 2020 row
 });
 
+test('the Poisson model on the reference panel as R gives it (glm + vcovCL HC0)', async () => {
+  const r = await runTas(['evaluate', 'did', '--csv', PANEL, ...YEARS]);
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout).poisson;
+  near(p.estimate, -0.56350776018234583, 1e-12);
+  near(p.se_cluster, 0.066439203246413253, 1e-12);
+  near(p.ci95[0], -0.72061151143531665, 1e-12);
+  near(p.ci95[1], -0.406404008929375, 1e-12);
+  near(p.rate_ratio, 0.56920890952059455, 1e-12);
+  near(p.rate_ratio_ci95[0], 0.48645469238032452, 1e-12);
+  near(p.rate_ratio_ci95[1], 0.66604102653883479, 1e-12);
+  assert.equal(p.df, 7);
+  assert.equal(p.schools, 8);
+  assert.equal(p.schools_all_zero_left_out, 0);
+  assert.equal(p.school_years, 30);
+  assert.equal(p.pupils, 21983);
+  assert.match(p.se_type, /HC0/);
+});
+
 test('with three years before: the event study and its pre-trend test as R gives them', async () => {
   const r = await runTas(['evaluate', 'did', '--csv', PANEL, '--pre', '2021,2022,2023', '--post', '2024']);
   assert.equal(r.code, 0, r.stderr);
@@ -75,6 +94,35 @@ test('Figure 5d of the Bedford report from counts', async () => {
   near(j.regression.estimate, -0.40);
   assert.equal(j.regression.schools, 4);
   assert.equal(j.pupils, 40000);
+});
+
+test('--cost: the cost per event avoided on Figure 5d, and why there is none when the DiD is not negative', async () => {
+  const csv = path.join(dir, 'fig5d-cost.csv');
+  const rows = 'a,2023,tas,5000,70\nb,2023,tas,5000,73\na,2024,tas,5000,60\nb,2024,tas,5000,75\n' +
+    'c,2023,comparison,4000,64\nd,2023,comparison,6000,97\nc,2024,comparison,4000,80\nd,2024,comparison,6000,113\n';
+  await writeFile(csv, 'school,year,group,pupils,count\n' + rows);
+  const args = ['evaluate', 'did', '--csv', csv, '--pre', '2023', '--post', '2024'];
+  let j = JSON.parse((await runTas([...args, '--cost', '20000'])).stdout);
+  near(j.cost_effectiveness.cost, 20000);
+  assert.equal(j.cost_effectiveness.pupils_after, 10000);
+  near(j.cost_effectiveness.events_avoided, 40);
+  near(j.cost_effectiveness.cost_per_event_avoided, 500);
+  assert.match(j.cost_effectiveness.assumptions, /not proof of cause/);
+  assert.equal(j.cost_effectiveness.not_defined, undefined);
+  // without --cost: no cost_effectiveness
+  j = JSON.parse((await runTas(args)).stdout);
+  assert.equal(j.cost_effectiveness, undefined);
+  // the groups swapped: the DiD is +0.40, nothing avoided
+  const swapped = path.join(dir, 'fig5d-swapped.csv');
+  await writeFile(swapped, 'school,year,group,pupils,count\n' +
+    rows.replace(/,tas,/g, ',x,').replace(/,comparison,/g, ',tas,').replace(/,x,/g, ',comparison,'));
+  j = JSON.parse((await runTas(['evaluate', 'did', '--csv', swapped, '--pre', '2023', '--post', '2024', '--cost', '20000'])).stdout);
+  near(j.did_per_100, 0.40);
+  assert.equal(j.cost_effectiveness.cost_per_event_avoided, null);
+  assert.match(j.cost_effectiveness.not_defined, /not negative/);
+  for (const bad of ['-5', 'lots', '', 'inf', '1e400']) {
+    assert.equal((await runTas([...args, '--cost', bad])).code, 2, `--cost ${bad}`);
+  }
 });
 
 test('bad rows: every one named by its line, nothing computed, exit 1', async () => {
