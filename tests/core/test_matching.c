@@ -178,6 +178,75 @@ static void only_schools_of_the_same_phase_match(void **state)
     mt_result_free(&r);
 }
 
+/* tests/core/data/matching_schools.csv (phase 1 primary, 2 secondary) */
+static const struct mt_school ref[] = {
+    {T, 1, {210, 31.4, 14.2, 1.90}},   {T, 1, {420, 22.8, 11.5, 1.43}},  {T, 1, {180, 38.9, 17.8, 2.61}},
+    {C, 1, {205, 29.7, 13.1, 1.75}},   {C, 1, {395, 20.1, 12.0, 1.22}},  {C, 1, {640, 12.5, 9.4, 0.98}},
+    {C, 1, {190, 41.2, 19.5, 2.88}},   {C, 1, {240, 25.0, 10.8, 1.51}},  {C, 1, {90, 8.0, 6.1, 0.40}},
+    {T, 2, {1180, 27.5, 13.9, 2.10}},  {T, 2, {950, 33.0, 15.2, 2.45}},  {C, 2, {1210, 25.9, 12.7, 1.98}},
+    {C, 2, {1430, 18.3, 11.1, 1.60}},  {C, 2, {880, 35.6, 16.0, 2.71}},  {C, 2, {1650, 9.7, 8.2, 0.85}},
+};
+enum { P01, P02, P03, C01, C02, C03, C04, C05, C06, S01, S02, C07, C08, C09, C10 };
+
+struct want_pair { size_t tas, comparison; double distance; };
+
+static void assert_against_r(const struct mt_options *o, const struct want_pair *want, size_t n,
+                             const double smd_after[MT_NCOV])
+{
+    static const double sd[MT_NCOV] = {514.01415890572082, 8.8697143884870009, 3.1530584799172021,
+                                       0.64705271981672574};
+    static const double smd_before[MT_NCOV] = {-0.20427452859184533, 0.91547479933963349, 0.83411075841164284,
+                                               0.78818925317933075};
+    struct mt_result r;
+    size_t bad;
+    assert_int_equal(mt_match(ref, sizeof ref / sizeof ref[0], o, &r, &bad), MT_OK);
+    for (int c = 0; c < MT_NCOV; c++) {
+        assert_near(r.balance[c].sd, sd[c], 1e-12);
+        assert_near(r.balance[c].smd_before, smd_before[c], 1e-12);
+        if (smd_after[c] == 0)
+            assert_true(fabs(r.balance[c].smd_after) < 1e-15);
+        else
+            assert_near(r.balance[c].smd_after, smd_after[c], 1e-12);
+    }
+    assert_int_equal(r.npairs, n);
+    for (size_t i = 0; i < n; i++) {   /* R lists them closest first; tas lists them by TAS school */
+        size_t j = 0;
+        while (j < n && !(r.pairs[j].tas == want[i].tas && r.pairs[j].comparison == want[i].comparison))
+            j++;
+        assert_true(j < n);
+        assert_near(r.pairs[j].distance, want[i].distance, 1e-12);
+    }
+    mt_result_free(&r);
+}
+
+/* The pairs, distances and SMDs that tests/core/evaluate_reference.R
+ * computes in R from the definitions (R 4.2.2). */
+static void balance_and_pairs_agree_with_r(void **state)
+{
+    (void)state;
+    static const struct want_pair k1[] = {
+        {P01, C01, 0.46073722972784636}, {S01, C07, 0.4638792483751088}, {P02, C02, 0.47487586840257756},
+        {S02, C09, 0.57472434814925655}, {P03, C04, 0.72967946559007146},
+    };
+    struct mt_options o = opts(1, INFINITY, 0);
+    assert_against_r(&o, k1, 5,
+                     (const double[]){0.02334566041049661, 0.024803504415605714, -0.044401333147388027,
+                                      -0.015454691238810082});
+    static const struct want_pair k2[] = {
+        {P01, C01, 0.46073722972784636}, {S01, C07, 0.4638792483751088}, {P02, C02, 0.47487586840257756},
+        {P02, C05, 0.49872241784784221}, {S02, C09, 0.57472434814925655}, {P03, C04, 0.72967946559007146},
+        {P01, C05, 1.4318194960326363},  {S02, C07, 1.4327923197976156}, {S01, C09, 1.5833326173889046},
+        {P03, C01, 2.250928621897331},
+    };
+    o = opts(2, INFINITY, 1);
+    assert_against_r(&o, k2, 10,
+                     (const double[]){0.043773113269681141, 0.15220332255030875, 0.26957952268056951,
+                                      0.15145597414034184});
+    /* A caliper of 0.5 sd leaves S02 (0.57 from C09) and P03 (0.73 from C04) unmatched. */
+    o = opts(1, 0.5, 0);
+    assert_against_r(&o, k1, 3, (const double[]){0, 0.22548640377823492, 0.19029142777451979, 0.24727505982096615});
+}
+
 static void bad_input_is_refused(void **state)
 {
     (void)state;
@@ -205,6 +274,7 @@ int main(void)
         cmocka_unit_test(the_caliper_excludes_a_far_school),
         cmocka_unit_test(ties_are_ordered_by_the_seed_deterministically),
         cmocka_unit_test(only_schools_of_the_same_phase_match),
+        cmocka_unit_test(balance_and_pairs_agree_with_r),
         cmocka_unit_test(bad_input_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
