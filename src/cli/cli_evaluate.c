@@ -39,25 +39,33 @@ static void usage(FILE *f)
           "  --cost POUNDS   the programme's cost: adds the cost per event avoided\n", f);
 }
 
-/* ---- reading the panel ----------------------------------------------------- */
+/* ---- reading a CSV file: every bad line named, nothing half-read ---------------- */
+
+struct bad_lines {
+    char text[2048];         /* "line N: reason; ..." */
+    size_t n;
+};
+
+static void bad_line(struct bad_lines *b, size_t line, const char *why)
+{
+    if (b->n++ < MAX_REPORTED) {
+        size_t len = strlen(b->text);
+        snprintf(b->text + len, sizeof b->text - len, "%sline %zu: %s", len ? "; " : "", line, why);
+    }
+}
+
+/* Distinct names (schools, phases), each by its index. */
+struct names {
+    char **v;
+    size_t n, cap;
+};
 
 struct panel_file {
     struct ev_row *rows;
     size_t *line;            /* the file's line of each row */
     size_t n, cap;
-    char **school;           /* school names; a row's school is its index here */
-    size_t nschool, capschool;
-    char errors[2048];       /* "line N: reason; ..." */
-    size_t nerrors;
+    struct names school;     /* a row's school is its index here */
 };
-
-static void bad_line(struct panel_file *pf, size_t line, const char *why)
-{
-    if (pf->nerrors++ < MAX_REPORTED) {
-        size_t len = strlen(pf->errors);
-        snprintf(pf->errors + len, sizeof pf->errors - len, "%sline %zu: %s", len ? "; " : "", line, why);
-    }
-}
 
 /* Splits s in place into fields at commas; a field may be "quoted", with ""
  * for a quote inside.  Returns the number of fields (more than max: max+1),
@@ -97,24 +105,32 @@ static int split_csv(char *s, char **f, int max)
     }
 }
 
-static long school_id(struct panel_file *pf, const char *name)
+/* The index of name, added if new; -1 when out of memory. */
+static long name_id(struct names *nm, const char *name)
 {
-    for (size_t i = 0; i < pf->nschool; i++)
-        if (!strcmp(pf->school[i], name))
+    for (size_t i = 0; i < nm->n; i++)
+        if (!strcmp(nm->v[i], name))
             return (long)i;
-    if (pf->nschool == pf->capschool) {
-        size_t cap = pf->capschool ? 2 * pf->capschool : 64;
-        char **x = realloc(pf->school, cap * sizeof *x);
+    if (nm->n == nm->cap) {
+        size_t cap = nm->cap ? 2 * nm->cap : 64;
+        char **x = realloc(nm->v, cap * sizeof *x);
         if (!x)
             return -1;
-        pf->school = x;
-        pf->capschool = cap;
+        nm->v = x;
+        nm->cap = cap;
     }
     char *copy = strdup(name);
     if (!copy)
         return -1;
-    pf->school[pf->nschool] = copy;
-    return (long)pf->nschool++;
+    nm->v[nm->n] = copy;
+    return (long)nm->n++;
+}
+
+static void names_free(struct names *nm)
+{
+    for (size_t i = 0; i < nm->n; i++)
+        free(nm->v[i]);
+    free(nm->v);
 }
 
 static int add_row(struct panel_file *pf, const struct ev_row *r, size_t line)
@@ -167,54 +183,85 @@ static void chomp(char *s, size_t line)
         memmove(s, s + 3, len - 2);
 }
 
-/* One data line; -1 when out of memory. */
-static int read_line(struct panel_file *pf, char *s, size_t line)
+/* A file's layout: its header and the handler of each data line, which
+ * names a bad line in bad and returns 0, or returns -1 when out of memory. */
+struct csv_layout {
+    const char *header;
+    int (*line)(void *ctx, char *s, size_t line, struct bad_lines *bad);
+};
+
+/* Reads the whole file; 0 read (bad may still name bad lines), -1 could not. */
+static int read_csv(FILE *in, const struct csv_layout *l, void *ctx, struct bad_lines *bad)
 {
+    char *s = NULL, why[200];
+    size_t cap = 0, line = 0;
+    int rc = 0;
+    snprintf(why, sizeof why, "the header must be %s", l->header);
+    while (rc == 0 && getline(&s, &cap, in) != -1) {
+        chomp(s, ++line);
+        if (line == 1) {
+            if (strcmp(s, l->header))
+                bad_line(bad, 1, why);
+        } else if (s[strspn(s, " \t")]) {
+            rc = l->line(ctx, s, line, bad);
+        }
+    }
+    if (rc == 0 && ferror(in))
+        rc = -1;
+    if (rc == 0 && line == 0) {
+        snprintf(why, sizeof why, "the file is empty; the header must be %s", l->header);
+        bad_line(bad, 1, why);
+    }
+    free(s);
+    return rc;
+}
+
+/* Opens and reads file; 0 read, else -1 after saying why (it cannot be
+ * read, or every bad line). */
+static int load_csv(const char *file, const struct csv_layout *l, void *ctx)
+{
+    FILE *in = fopen(file, "r");
+    if (!in) {
+        cli_fail("cannot open %s: %s", file, strerror(errno));
+        return -1;
+    }
+    struct bad_lines bad = {0};
+    int rc = read_csv(in, l, ctx, &bad);
+    fclose(in);
+    if (rc != 0)
+        cli_fail("cannot read %s", file);
+    else if (bad.n) {
+        cli_fail("%s: %zu bad row%s, nothing computed: %s%s", file, bad.n, bad.n == 1 ? "" : "s", bad.text,
+                 bad.n > MAX_REPORTED ? "; ..." : "");
+        rc = -1;
+    }
+    return rc;
+}
+
+/* One data line of the panel; -1 when out of memory. */
+static int panel_line(void *ctx, char *s, size_t line, struct bad_lines *bad)
+{
+    struct panel_file *pf = ctx;
     char *f[5];
     int nf = split_csv(s, f, 5);
     if (nf != 5) {
-        bad_line(pf, line, nf < 0 ? "a quote out of place" : "5 fields are needed: " HEADER);
+        bad_line(bad, line, nf < 0 ? "a quote out of place" : "5 fields are needed: " HEADER);
         return 0;
     }
     struct ev_row r;
     const char *why = parse_fields(f, &r);
     if (why) {
-        bad_line(pf, line, why);
+        bad_line(bad, line, why);
         return 0;
     }
-    long id = school_id(pf, f[0]);
+    long id = name_id(&pf->school, f[0]);
     r.school = id;
     return id < 0 ? -1 : add_row(pf, &r, line);
 }
 
-/* Reads the whole file; 0 read (pf->nerrors may still name bad lines), -1 could not. */
-static int read_panel(FILE *in, struct panel_file *pf)
-{
-    char *s = NULL;
-    size_t cap = 0, line = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&s, &cap, in) != -1) {
-        chomp(s, ++line);
-        if (line == 1) {
-            if (strcmp(s, HEADER))
-                bad_line(pf, 1, "the header must be " HEADER);
-        } else if (s[strspn(s, " \t")]) {
-            rc = read_line(pf, s, line);
-        }
-    }
-    if (rc == 0 && ferror(in))
-        rc = -1;
-    if (rc == 0 && line == 0)
-        bad_line(pf, 1, "the file is empty; the header must be " HEADER);
-    free(s);
-    return rc;
-}
-
 static void panel_file_free(struct panel_file *pf)
 {
-    for (size_t i = 0; i < pf->nschool; i++)
-        free(pf->school[i]);
-    free(pf->school);
+    names_free(&pf->school);
     free(pf->rows);
     free(pf->line);
 }
@@ -432,21 +479,9 @@ static int print_result(const char *file, struct panel_file *pf, struct ev_panel
 
 static int did(const char *file, struct ev_panel *p, const double *cost)
 {
-    FILE *in = fopen(file, "r");
-    if (!in) {
-        cli_fail("cannot open %s: %s", file, strerror(errno));
-        return CLI_FAIL;
-    }
+    static const struct csv_layout layout = {HEADER, panel_line};
     struct panel_file pf = {0};
-    int rc = read_panel(in, &pf);
-    fclose(in);
-    if (rc != 0)
-        cli_fail("cannot read %s", file);
-    else if (pf.nerrors) {
-        cli_fail("%s: %zu bad row%s, nothing computed: %s%s", file, pf.nerrors, pf.nerrors == 1 ? "" : "s", pf.errors,
-                 pf.nerrors > MAX_REPORTED ? "; ..." : "");
-        rc = -1;
-    }
+    int rc = load_csv(file, &layout, &pf);
     if (rc == 0)
         rc = print_result(file, &pf, p, cost);
     panel_file_free(&pf);
