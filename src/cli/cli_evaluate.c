@@ -12,8 +12,11 @@
 
 #include "cli/cli.h"
 #include "core/evaluate.h"
+#include "core/matching.h"
 
 #define HEADER "school,year,group,pupils,count"
+#define SCHOOLS_HEADER "school,group,phase,pupils,fsm_pct,sen_pct,prior_rate"
+#define MAX_SCHOOLS 5000
 #define MAX_YEARS 32
 #define MAX_REPORTED 20
 #define MAX_SCHOOL_LEN 100
@@ -36,7 +39,20 @@ static void usage(FILE *f)
           "  --pre YEARS     the years before TAS\n"
           "  --post YEARS    the years after (each after every year before); rows of\n"
           "                  other years are left out\n"
-          "  --cost POUNDS   the programme's cost: adds the cost per event avoided\n", f);
+          "  --cost POUNDS   the programme's cost: adds the cost per event avoided\n"
+          "\n"
+          "Usage: tas evaluate match --csv SCHOOLS [--k N] [--caliper SD] [--replace] [--seed N]\n"
+          "Chooses comparison schools like the TAS schools: reads a CSV file with the header\n"
+          "  " SCHOOLS_HEADER "\n"
+          "(one row per school, group tas or comparison, the covariates from before TAS) and\n"
+          "matches each TAS school to its nearest comparison schools of the same phase on a\n"
+          "Euclidean distance of the covariates standardised by their pooled SD, closest\n"
+          "pair first; prints the pairs and the balance table (standardised mean\n"
+          "differences before and after) as JSON.\n"
+          "  --k N           comparison schools per TAS school (default 1, at most 100)\n"
+          "  --caliper SD    the largest distance allowed, in pooled SDs (default none)\n"
+          "  --replace       a comparison school may serve more than one TAS school\n"
+          "  --seed N        order pairs at equal distances by a draw from N (default: file order)\n", f);
 }
 
 /* ---- reading a CSV file: every bad line named, nothing half-read ---------------- */
@@ -405,6 +421,177 @@ static json_t *result_json(const struct ev_panel *p, const struct ev_table *t, e
                      (json_int_t)(p->n - used), "poisson", poisson);
 }
 
+/* ---- tas evaluate match ---------------------------------------------------------- */
+
+struct schools_file {
+    struct mt_school *s;
+    size_t n, cap;
+    struct names name, phase;
+};
+
+/* A decimal number in [min, max]. */
+static int parse_real(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v) || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The reason a school's fields are bad, or NULL; fills m but its phase. */
+static const char *school_fields(char **f, struct mt_school *m)
+{
+    long pupils;
+    if (!f[0][0] || strlen(f[0]) > MAX_SCHOOL_LEN)
+        return "the school must be 1 to 100 characters";
+    if (strcmp(f[1], "tas") && strcmp(f[1], "comparison"))
+        return "the group must be tas or comparison";
+    if (!f[2][0] || strlen(f[2]) > MAX_SCHOOL_LEN)
+        return "the phase must be 1 to 100 characters";
+    if (cli_number(f[3], 1, 10000000, &pupils) != 0)
+        return "pupils must be a whole number of at least 1";
+    m->group = strcmp(f[1], "tas") ? MT_COMPARISON : MT_TAS;
+    m->x[MT_PUPILS] = (double)pupils;
+    if (parse_real(f[4], 0, 100, &m->x[MT_FSM_PCT]) != 0)
+        return "fsm_pct must be a number from 0 to 100";
+    if (parse_real(f[5], 0, 100, &m->x[MT_SEN_PCT]) != 0)
+        return "sen_pct must be a number from 0 to 100";
+    if (parse_real(f[6], 0, 1e6, &m->x[MT_PRIOR_RATE]) != 0)
+        return "prior_rate must be a number, 0 or more";
+    return NULL;
+}
+
+static int school_line(void *ctx, char *s, size_t line, struct bad_lines *bad)
+{
+    struct schools_file *sf = ctx;
+    char *f[7];
+    struct mt_school m;
+    int nf = split_csv(s, f, 7);
+    const char *why = nf < 0 ? "a quote out of place" : nf != 7 ? "7 fields are needed: " SCHOOLS_HEADER
+                                                                 : school_fields(f, &m);
+    size_t known = sf->name.n;
+    long id = why ? 0 : name_id(&sf->name, f[0]);
+    if (!why && (size_t)id < known)
+        why = "the school is in the file twice";
+    else if (!why && sf->n == MAX_SCHOOLS)
+        why = "more than 5000 schools";
+    if (why) {
+        bad_line(bad, line, why);
+        return 0;
+    }
+    long ph = name_id(&sf->phase, f[2]);
+    if (id < 0 || ph < 0)
+        return -1;
+    if (sf->n == sf->cap) {
+        size_t cap = sf->cap ? 2 * sf->cap : 64;
+        struct mt_school *x = realloc(sf->s, cap * sizeof *x);
+        if (!x)
+            return -1;
+        sf->s = x;
+        sf->cap = cap;
+    }
+    m.phase = (int)ph;
+    sf->s[sf->n++] = m;
+    return 0;
+}
+
+static json_t *means_json(const double mean[2], double smd)
+{
+    return json_pack("{s:o, s:o, s:o}", "tas", num(mean[MT_TAS]), "comparison", num(mean[MT_COMPARISON]), "smd",
+                     num(smd));
+}
+
+static json_t *balance_json(const struct mt_result *r)
+{
+    json_t *a = json_array();
+    for (int c = 0; c < MT_NCOV; c++) {
+        const struct mt_balance *b = &r->balance[c];
+        json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o}", "covariate",
+                                           mt_covariate_name((enum mt_covariate)c), "sd_pooled", num(b->sd), "before",
+                                           means_json(b->mean_before, b->smd_before), "after",
+                                           means_json(b->mean_after, b->smd_after)));
+    }
+    return a;
+}
+
+static json_t *pairs_json(const struct schools_file *sf, const struct mt_result *r, json_t **unmatched)
+{
+    json_t *a = json_array();
+    *unmatched = json_array();
+    size_t next = 0;
+    for (size_t i = 0; i < sf->n; i++) {
+        if (sf->s[i].group != MT_TAS)
+            continue;
+        if (next == r->npairs || r->pairs[next].tas != i)
+            json_array_append_new(*unmatched, json_string(sf->name.v[i]));
+        for (; next < r->npairs && r->pairs[next].tas == i; next++) {
+            const struct mt_pair *p = &r->pairs[next];
+            json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:I}", "tas", sf->name.v[i], "comparison",
+                                               sf->name.v[p->comparison], "phase", sf->phase.v[sf->s[i].phase],
+                                               "distance", num(p->distance), "rank", (json_int_t)p->rank));
+        }
+    }
+    return a;
+}
+
+static json_t *match_json(const struct schools_file *sf, const struct mt_options *o, const struct mt_result *r)
+{
+    json_t *unmatched, *pairs = pairs_json(sf, r, &unmatched);
+    json_t *j = json_pack("{s:s, s:s, s:[s,s,s,s], s:{s:I, s:o, s:b, s:o}, s:o, s:o, s:I, s:I, s:I, s:I}",
+                          "distance",
+                          "Euclidean on the covariates, each divided by its pooled SD; same phase only; greedy, "
+                          "closest pair first",
+                          "smd", "(mean TAS - mean comparison) / pooled SD, the SD of all schools before matching: "
+                          "sqrt((var TAS + var comparison) / 2); after matching, matched TAS schools, and each "
+                          "pair's comparison school weighted 1 / its TAS school's matches",
+                          "covariates", "pupils", "fsm_pct", "sen_pct", "prior_rate", "options", "k",
+                          (json_int_t)o->k, "caliper_sd", num(o->caliper), "replace", o->replace, "seed",
+                          o->seeded ? json_integer((json_int_t)o->seed) : json_null(),
+                          "pairs", pairs, "unmatched_tas", unmatched, "tas_schools", (json_int_t)r->tas,
+                          "tas_matched", (json_int_t)r->tas_matched, "comparison_schools", (json_int_t)r->comparison,
+                          "comparison_used", (json_int_t)r->comparison_used);
+    json_object_set_new(j, "balance", balance_json(r));
+    return j;
+}
+
+static int print_json(json_t *j)
+{
+    if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
+        json_decref(j);
+        cli_fail("cannot write the result");
+        return CLI_FAIL;
+    }
+    json_decref(j);
+    putchar('\n');
+    return CLI_OK;
+}
+
+static int match(const char *file, const struct mt_options *o)
+{
+    static const struct csv_layout layout = {SCHOOLS_HEADER, school_line};
+    struct schools_file sf = {0};
+    struct mt_result r;
+    size_t bad;
+    int rc = load_csv(file, &layout, &sf) == 0 ? CLI_OK : CLI_FAIL;
+    if (rc == CLI_OK) {
+        enum mt_error e = mt_match(sf.s, sf.n, o, &r, &bad);
+        if (e != MT_OK) {
+            cli_fail("%s: %s; nothing matched", file, mt_error_text(e));
+            rc = CLI_FAIL;
+        } else {
+            rc = print_json(match_json(&sf, o, &r));
+            mt_result_free(&r);
+        }
+    }
+    free(sf.s);
+    names_free(&sf.name);
+    names_free(&sf.phase);
+    return rc;
+}
+
 /* ---- the command ---------------------------------------------------------------- */
 
 /* "2022,2023" into y (at most MAX_YEARS); 0 ok. */
@@ -466,15 +653,7 @@ static int print_result(const char *file, struct panel_file *pf, struct ev_panel
     enum ev_error e = ev_table(p, &t, &bad);
     if (e != EV_OK)
         return panel_error(file, pf, e, bad);
-    json_t *j = did_json(p, &t, cost);
-    if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
-        json_decref(j);
-        cli_fail("cannot write the result");
-        return CLI_FAIL;
-    }
-    json_decref(j);
-    putchar('\n');
-    return CLI_OK;
+    return print_json(did_json(p, &t, cost));
 }
 
 static int did(const char *file, struct ev_panel *p, const double *cost)
@@ -519,16 +698,22 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
     return 0;
 }
 
-/* A number of pounds: finite, 0 or more. */
-static int parse_cost(const char *s, double *out)
+static int evaluate_match(const struct eval_opts *o)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !isfinite(v) || v < 0)
-        return -1;
-    *out = v;
-    return 0;
+    struct mt_options m = {.k = 1, .caliper = INFINITY, .replace = o->replace};
+    long k = 1, seed;
+    if (!o->csv || o->pre || o->post || o->cost || (o->k && cli_number(o->k, 1, 100, &k) != 0) ||
+        (o->caliper && parse_real(o->caliper, 1e-9, 1e9, &m.caliper) != 0) ||
+        (o->seed && cli_number(o->seed, 0, 2147483647, &seed) != 0)) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    m.k = (size_t)k;
+    if (o->seed) {
+        m.seeded = 1;
+        m.seed = (uint64_t)seed;
+    }
+    return match(o->csv, &m);
 }
 
 static int evaluate_did(const struct eval_opts *o)
@@ -539,7 +724,7 @@ static int evaluate_did(const struct eval_opts *o)
     size_t bad;
     if (!o->csv || !o->pre || !o->post || o->k || o->caliper || o->seed || o->replace ||
         parse_years(o->pre, ypre, &p.npre) != 0 || parse_years(o->post, ypost, &p.npost) != 0 ||
-        ev_check(&p, &bad) != EV_OK || (o->cost && parse_cost(o->cost, &cost) != 0)) {
+        ev_check(&p, &bad) != EV_OK || (o->cost && parse_real(o->cost, 0, 1e15, &cost) != 0)) {
         usage(stderr);
         return CLI_USAGE;
     }
@@ -556,6 +741,8 @@ int cli_evaluate(int argc, char **argv)
     }
     if (rc == 0 && optind + 1 == argc && !strcmp(argv[optind], "did"))
         return evaluate_did(&o);
+    if (rc == 0 && optind + 1 == argc && !strcmp(argv[optind], "match"))
+        return evaluate_match(&o);
     usage(stderr);
     return CLI_USAGE;
 }

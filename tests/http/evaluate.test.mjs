@@ -176,3 +176,103 @@ test('usage: --help exits 0; missing or overlapping years exit 2', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^tas: cannot open/);
 });
+
+// tas evaluate match: tests/core/data/matching_schools.csv gives the pairs
+// and standardised mean differences R computes from the definitions
+// (tests/core/evaluate_reference.R).
+const SCHOOLS = 'tests/core/data/matching_schools.csv';
+
+function smds(j, when) {
+  return Object.fromEntries(j.balance.map((b) => [b.covariate, b[when].smd]));
+}
+
+test('match: pairs and balance before and after as R computes them', async () => {
+  let r = await runTas(['evaluate', 'match', '--csv', SCHOOLS]);
+  assert.equal(r.code, 0, r.stderr);
+  let j = JSON.parse(r.stdout);
+  assert.deepEqual(j.pairs.map((p) => `${p.tas}-${p.comparison}`), ['P01-C01', 'P02-C02', 'P03-C04', 'S01-C07', 'S02-C09']);
+  near(j.pairs[2].distance, 0.72967946559007146, 1e-12);
+  const before = smds(j, 'before');
+  near(before.pupils, -0.20427452859184533, 1e-12);
+  near(before.fsm_pct, 0.91547479933963349, 1e-12);
+  near(before.sen_pct, 0.83411075841164284, 1e-12);
+  near(before.prior_rate, 0.78818925317933075, 1e-12);
+  near(j.balance[1].sd_pooled, 8.8697143884870009, 1e-12);
+  let after = smds(j, 'after');
+  near(after.pupils, 0.02334566041049661, 1e-12);
+  near(after.fsm_pct, 0.024803504415605714, 1e-12);
+  near(after.sen_pct, -0.044401333147388027, 1e-12);
+  near(after.prior_rate, -0.015454691238810082, 1e-12);
+  assert.deepEqual(j.unmatched_tas, []);
+  assert.equal(j.comparison_used, 5);
+
+  r = await runTas(['evaluate', 'match', '--csv', SCHOOLS, '--k', '2', '--replace']);
+  j = JSON.parse(r.stdout);
+  assert.equal(j.pairs.length, 10);
+  assert.deepEqual(j.pairs.filter((p) => p.tas === 'P01').map((p) => [p.comparison, p.rank]), [['C01', 1], ['C05', 2]]);
+  after = smds(j, 'after');
+  near(after.sen_pct, 0.26957952268056951, 1e-12);
+  near(after.prior_rate, 0.15145597414034184, 1e-12);
+});
+
+test('match: a caliper of 0.5 SD leaves out the schools too far from any comparison school', async () => {
+  const r = await runTas(['evaluate', 'match', '--csv', SCHOOLS, '--caliper', '0.5']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.unmatched_tas, ['P03', 'S02']);
+  assert.equal(j.tas_matched, 3);
+  assert.equal(j.options.caliper_sd, 0.5);
+  near(smds(j, 'after').fsm_pct, 0.22548640377823492, 1e-12);
+});
+
+test('match: ties in file order, or ordered by a seed, the same every time', async () => {
+  // A and B are both 1 % FSM point from C: a tie only the order settles.
+  const csv = path.join(dir, 'ties.csv');
+  await writeFile(csv, 'school,group,phase,pupils,fsm_pct,sen_pct,prior_rate\n' +
+    'A,tas,primary,200,20,10,1\nB,tas,primary,200,22,10,1\nC,comparison,primary,200,21,10,1\n' +
+    'D,comparison,primary,200,28,10,1\nE,comparison,primary,200,40,10,1\n');
+  const pairs = async (...extra) => {
+    const r = await runTas(['evaluate', 'match', '--csv', csv, ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).pairs.map((p) => `${p.tas}-${p.comparison}`).join(' ');
+  };
+  assert.equal(await pairs(), 'A-C B-D');
+  const seen = new Set();
+  for (const seed of ['1', '2', '3', '4', '5', '6']) {
+    const first = await pairs('--seed', seed);
+    assert.equal(await pairs('--seed', seed), first, `seed ${seed} twice`);
+    seen.add(first);
+  }
+  assert.deepEqual([...seen].sort(), ['A-C B-D', 'A-D B-C']);
+});
+
+test('match: bad rows named by line, nothing matched; bad options exit 2', async () => {
+  const csv = path.join(dir, 'bad-schools.csv');
+  await writeFile(csv, [
+    'school,group,phase,pupils,fsm_pct,sen_pct,prior_rate',
+    'A,tas,primary,200,20,10,1',
+    'B,pilot,primary,200,22,10,1',       // line 3: group
+    'C,comparison,primary,200,121,10,1', // line 4: fsm_pct over 100
+    'A,comparison,primary,200,21,10,1',  // line 5: A again
+    'D,comparison,primary,200,28,10',    // line 6: six fields
+    'E,comparison,,200,28,10,1',         // line 7: no phase
+  ].join('\n') + '\n');
+  const r = await runTas(['evaluate', 'match', '--csv', csv]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /5 bad rows, nothing computed/);
+  for (const [line, why] of [[3, /group/], [4, /fsm_pct/], [5, /twice/], [6, /7 fields/], [7, /phase/]]) {
+    const m = r.stderr.match(new RegExp(`line ${line}: ([^;]*)`));
+    assert.ok(m, `line ${line} named: ${r.stderr}`);
+    assert.match(m[1], why);
+  }
+  const none = path.join(dir, 'no-comparison.csv');
+  await writeFile(none, 'school,group,phase,pupils,fsm_pct,sen_pct,prior_rate\nA,tas,primary,200,20,10,1\n');
+  const n = await runTas(['evaluate', 'match', '--csv', none]);
+  assert.equal(n.code, 1);
+  assert.match(n.stderr, /no comparison school/);
+  for (const bad of [['--k', '0'], ['--caliper', '0'], ['--caliper', 'wide'], ['--seed', '-1'], ['--pre', '2021']]) {
+    assert.equal((await runTas(['evaluate', 'match', '--csv', SCHOOLS, ...bad])).code, 2, bad.join(' '));
+  }
+  assert.equal((await runTas(['evaluate', 'did', '--csv', PANEL, ...YEARS, '--k', '2'])).code, 2);
+});
