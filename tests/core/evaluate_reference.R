@@ -1,5 +1,6 @@
-# Reference values for tests/core/test_evaluate.c, derived independently of
-# tas with R's lm() and the sandwich package:
+# Reference values for tests/core/test_evaluate.c and test_matching.c,
+# derived independently of tas with R's lm(), glm() and the sandwich package
+# (and, for matching, R's own arithmetic on tests/core/data/matching_schools.csv):
 #
 #   Rscript tests/core/evaluate_reference.R [tests/core/data/evaluate_panel.csv]
 #
