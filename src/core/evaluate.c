@@ -22,7 +22,20 @@
  * (Xt'WXt)^-1 Xt'W for the demeaned Xt, so the sandwich computed on it is
  * the corresponding block of the full model's sandwich.  The event study
  * is the same fit with one treatment column per year but the reference;
- * its pre-trend F test solves with the leads' variance by Cholesky. */
+ * its pre-trend F test solves with the leads' variance by Cholesky.
+ *
+ * The Poisson model is fitted by iteratively reweighted least squares,
+ * which for the log link (canonical for the Poisson) is Newton's method on
+ * the log-likelihood (McCullagh and Nelder, "Generalized Linear Models",
+ * 2nd ed., 2.5): each step is the weighted least squares fit above, with
+ * weights mu and working response eta - offset + (count - mu) / mu, so the
+ * school effects are absorbed the same way.  It starts, as R's glm does,
+ * from mu = count + 0.1, halves a step that raises the deviance, and stops
+ * when the deviance changes by less than 1e-10 of itself (R's test, with
+ * R's 1e-8 tightened: Newton converges quadratically, so the coefficients
+ * are then good to rounding), after at most 100 steps.  One more step from
+ * the converged fit gives the coefficients and the sandwich, whose scores
+ * mu * working residual are then count - mu. */
 #include "core/evaluate.h"
 
 #include <math.h>
@@ -48,6 +61,9 @@ const char *ev_error_text(enum ev_error e)
                                      "in that year and another)";
     case EV_ERR_ONE_PRE_YEAR: return "the pre-trend check needs rows in 2 or more years before";
     case EV_ERR_NO_DF: return "as many parameters as school-years: nothing left to estimate the uncertainty from";
+    case EV_ERR_NOT_CONVERGED: return "the Poisson model did not converge";
+    case EV_ERR_SEPARATED: return "the Poisson model can only fit a count of zero by an infinite effect (e.g. no "
+                                  "events at all in a year, or in TAS schools after)";
     }
     return "unknown error";
 }
@@ -738,6 +754,219 @@ enum ev_error ev_event_study(const struct ev_panel *p, struct ev_event_study *es
     model_free(&md);
     panel_idx_free(&q);
     return e;
+}
+
+/* ---- the Poisson model ------------------------------------------------------ */
+
+#define PO_MAX_ITER 100
+#define PO_TOL 1e-10
+#define PO_TINY_MU 1e-8   /* an expected count below this is a diverging effect */
+
+/* Leaves out the schools with no events in any row (rows sorted by school). */
+static void drop_zero_schools(const struct ev_panel *p, struct panel_idx *q, size_t *dropped)
+{
+    size_t out = 0, nsch = 0;
+    *dropped = q->ntas = q->ncomp = 0;
+    for (size_t i = 0, j; i < q->n; i = j) {
+        int64_t total = 0;
+        int group = p->rows[q->row[i]].group;
+        for (j = i; j < q->n && q->sch[j] == q->sch[i]; j++)
+            total += p->rows[q->row[j]].count;
+        if (!total) {
+            ++*dropped;
+            continue;
+        }
+        for (size_t l = i; l < j; l++, out++) {
+            q->row[out] = q->row[l];
+            q->yr[out] = q->yr[l];
+            q->sch[out] = nsch;
+        }
+        nsch++;
+        *(group == EV_TAS ? &q->ntas : &q->ncomp) += 1;
+    }
+    q->n = out;
+    q->nsch = nsch;
+}
+
+/* The IRLS state: the design d (years, treat; from twfe_data), the counts
+ * and offsets, the linear predictor eta (offset included), and a work copy
+ * for the weighted least squares, which demeans in place. */
+struct pois {
+    struct wls d, work;
+    double *cnt, *off, *eta, *eta_old, *z;
+    double *b, *v;
+};
+
+static double deviance(const struct pois *m)
+{
+    double dev = 0;
+    for (size_t i = 0; i < m->d.n; i++) {
+        double mu = exp(m->eta[i]), y = m->cnt[i];
+        dev += 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu));
+    }
+    return dev;
+}
+
+/* One Newton step from eta: b and the unadjusted sandwich v at eta's
+ * weights, and eta moved to the step's fit (eta - offset = z - residual). */
+static int irls_step(struct pois *m, size_t *aliased)
+{
+    size_t n = m->d.n, p = m->d.p;
+    for (size_t i = 0; i < n; i++) {
+        double mu = exp(m->eta[i]);
+        m->work.w[i] = mu;
+        m->z[i] = m->work.y[i] = m->eta[i] - m->off[i] + (m->cnt[i] - mu) / mu;
+    }
+    memcpy(m->work.x, m->d.x, n * p * sizeof *m->work.x);
+    if (wls_fit(&m->work, m->b, m->v, aliased) != 0)
+        return -1;
+    if (*aliased < p)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = m->work.y[i];
+        for (size_t j = 0; j < p; j++)
+            e -= m->work.x[j * n + i] * m->b[j];
+        m->eta[i] = m->off[i] + m->z[i] - e;
+    }
+    return 0;
+}
+
+/* Iterates to convergence, then one more step for b and v. */
+static enum ev_error irls(struct pois *m, int *iters, double *dev)
+{
+    size_t n = m->d.n, aliased;
+    double dev_old = INFINITY;
+    for (int it = 1; it <= PO_MAX_ITER; it++) {
+        memcpy(m->eta_old, m->eta, n * sizeof *m->eta);
+        if (irls_step(m, &aliased) != 0)
+            return EV_ERR_NOMEM;
+        if (aliased < m->d.p)
+            return aliased < m->d.p - 1 ? EV_ERR_YEAR_ALIASED : EV_ERR_NOT_IDENTIFIED;
+        double d = deviance(m);
+        for (int h = 0; h < 30 && it > 1 && !(d <= dev_old); h++) {   /* convex: half a step goes down */
+            for (size_t i = 0; i < n; i++)
+                m->eta[i] = (m->eta[i] + m->eta_old[i]) / 2;
+            d = deviance(m);
+        }
+        if (fabs(d - dev_old) / (fabs(d) + 0.1) < PO_TOL) {
+            *iters = it + 1;
+            *dev = d;
+            return irls_step(m, &aliased) != 0 ? EV_ERR_NOMEM : EV_OK;
+        }
+        dev_old = d;
+    }
+    return EV_ERR_NOT_CONVERGED;
+}
+
+static void pois_free(struct pois *m)
+{
+    wls_free(&m->d);
+    free(m->cnt);
+    free(m->b);
+    free(m->v);
+}
+
+/* The design, counts, offsets and the start mu = count + 0.1. */
+static int pois_data(const struct ev_panel *p, const struct panel_idx *q, struct pois *m)
+{
+    memset(m, 0, sizeof *m);
+    if (twfe_data(p, q, DID, &m->d) != 0)
+        return -1;
+    size_t n = q->n, k = m->d.p;
+    m->cnt = malloc((8 * n + n * k + 1) * sizeof *m->cnt);
+    m->b = malloc(k * sizeof *m->b);
+    m->v = malloc(k * k * sizeof *m->v);
+    if (!m->cnt || !m->b || !m->v)
+        return -1;
+    m->off = m->cnt + n;
+    m->eta = m->off + n;
+    m->eta_old = m->eta + n;
+    m->z = m->eta_old + n;
+    m->work = (struct wls){.n = n, .p = k, .nsch = q->nsch, .sch = q->sch, .y = m->z + n};
+    m->work.w = m->work.y + n;
+    m->work.x = m->work.w + n;
+    for (size_t i = 0; i < n; i++) {
+        const struct ev_row *r = &p->rows[q->row[i]];
+        m->cnt[i] = (double)r->count;
+        m->off[i] = log((double)r->pupils);
+        m->eta[i] = log(m->cnt[i] + 0.1);
+    }
+    return 0;
+}
+
+static void poisson_describe(const struct ev_panel *p, const struct panel_idx *q, struct ev_poisson *f)
+{
+    f->schools = q->nsch;
+    f->schools_tas = q->ntas;
+    f->schools_comparison = q->ncomp;
+    f->observations = q->n;
+    f->parameters = q->nsch + q->nyears;
+    f->df = (int)q->nsch - 1;
+    for (size_t i = 0; i < q->n; i++) {
+        f->pupils += p->rows[q->row[i]].pupils;
+        f->count += p->rows[q->row[i]].count;
+    }
+}
+
+/* The fitted model's estimate, clustered error and intervals. */
+static enum ev_error poisson_result(const struct pois *m, struct ev_poisson *f)
+{
+    size_t k = m->d.p, t = k - 1;
+    for (size_t i = 0; i < m->d.n; i++)
+        if (exp(m->eta[i]) < PO_TINY_MU)
+            return EV_ERR_SEPARATED;
+    double g = (double)f->schools;
+    f->adjustment = g / (g - 1);
+    f->t_crit = ev_t_quantile(0.975, f->df);
+    f->estimate = m->b[t];
+    f->se_cluster = sqrt(f->adjustment * m->v[t * k + t]);
+    f->ci95[0] = f->estimate - f->t_crit * f->se_cluster;
+    f->ci95[1] = f->estimate + f->t_crit * f->se_cluster;
+    f->rate_ratio = exp(f->estimate);
+    f->rate_ratio_ci95[0] = exp(f->ci95[0]);
+    f->rate_ratio_ci95[1] = exp(f->ci95[1]);
+    return EV_OK;
+}
+
+enum ev_error ev_poisson(const struct ev_panel *p, struct ev_poisson *f, size_t *bad_row)
+{
+    memset(f, 0, sizeof *f);
+    struct panel_idx q;
+    enum ev_error e = prepare(p, &q, bad_row);
+    if (e != EV_OK)
+        return e;
+    drop_zero_schools(p, &q, &f->schools_all_zero);
+    poisson_describe(p, &q, f);
+    struct pois m;
+    memset(&m, 0, sizeof m);
+    if (q.nsch < 2)
+        e = EV_ERR_NOT_IDENTIFIED;   /* too few schools with any event */
+    else if (pois_data(p, &q, &m) != 0)
+        e = EV_ERR_NOMEM;
+    else if (q.n <= q.nsch + m.d.p)
+        e = EV_ERR_NO_DF;
+    else if ((e = irls(&m, &f->iterations, &f->deviance)) == EV_OK)
+        e = poisson_result(&m, f);
+    pois_free(&m);
+    panel_idx_free(&q);
+    return e;
+}
+
+/* ---- cost-effectiveness ------------------------------------------------------ */
+
+void ev_cost_effectiveness(double cost, const struct ev_table *t, struct ev_cost *c)
+{
+    *c = (struct ev_cost){.cost = cost, .pupils_after = t->cell[EV_TAS][EV_POST].pupils,
+                          .cost_per_event_avoided = NAN};
+    c->events_avoided = -t->did_per_100 / 100 * (double)c->pupils_after;
+    if (!isfinite(cost) || cost < 0)
+        c->why = "the cost must be a finite number, 0 or more";
+    else if (!(t->did_per_100 < 0))
+        c->why = "the difference-in-differences is not negative: no events avoided to divide the cost by";
+    else {
+        c->defined = 1;
+        c->cost_per_event_avoided = cost / c->events_avoided;
+    }
 }
 
 /* ---- Student's t ---------------------------------------------------------- */

@@ -41,7 +41,9 @@ enum ev_error {
     EV_ERR_NOT_IDENTIFIED, /* the treatment is a combination of the school and year effects */
     EV_ERR_YEAR_ALIASED,   /* a year's effect cannot be told from the schools' (no school seen in it and another year) */
     EV_ERR_NO_DF,          /* as many parameters as observations: no residual to estimate a variance from */
-    EV_ERR_ONE_PRE_YEAR    /* an event study with rows in fewer than 2 pre years */
+    EV_ERR_ONE_PRE_YEAR,   /* an event study with rows in fewer than 2 pre years */
+    EV_ERR_NOT_CONVERGED,  /* the Poisson fit did not converge within its iteration cap */
+    EV_ERR_SEPARATED       /* the Poisson fit needs an infinite effect (e.g. no events at all in TAS schools after) */
 };
 
 /* A short sentence for an error, e.g. "a school with two rows for one year". */
@@ -149,6 +151,62 @@ struct ev_event_study {
 };
 
 enum ev_error ev_event_study(const struct ev_panel *p, struct ev_event_study *es, size_t *bad_row);
+
+/* The Poisson model of counts with pupils as exposure (see evaluate.c for
+ * the method):
+ *   log E[count[s,y]] = log(pupils[s,y]) + school[s] + year[y] + estimate * treat[s,y]
+ * over the rows of the pre and post years, fitted by maximum likelihood,
+ * the same as R's
+ *   glm(count ~ treat + factor(school) + factor(year), family = poisson, offset = log(pupils)).
+ * estimate is the log of the rate ratio: exp(estimate) is how many times
+ * the TAS schools' rate after is of what it would have been had it moved
+ * as the comparison schools' did.  se_cluster is clustered by school:
+ *   V = G/(G-1) * H^-1 [sum_g s_g s_g'] H^-1,  H = X' diag(mu) X,
+ *   s_g = sum over school g's rows of (count - mu) x,
+ * as R's sandwich::vcovCL(fit, cluster = ~school, type = "HC0",
+ * cadjust = TRUE) (its default for a glm) and Stata's poisson with
+ * vce(cluster school) and ppmlhdfe: no (n-1)/(n-k) factor, which is a
+ * linear model's degrees-of-freedom correction and, with a dummy per
+ * school counted in k, would inflate the error for no reason in a
+ * likelihood model.  ci95 is estimate +- t(0.975, G-1) * se, as ev_twfe's
+ * (Stata's poisson would use the normal; with few schools t is safer).
+ *
+ * A school with no events in any of its rows has a school effect of minus
+ * infinity and says nothing about the others: it is left out (counted in
+ * schools_all_zero), as fixest and ppmlhdfe do; schools and G count the
+ * rest. */
+struct ev_poisson {
+    double estimate, se_cluster, ci95[2];   /* the log rate ratio */
+    double rate_ratio, rate_ratio_ci95[2];  /* exp of the above */
+    double t_crit;
+    int df;                                 /* G - 1 */
+    double adjustment;                      /* G/(G-1) */
+    double deviance;
+    int iterations;                         /* weighted least squares solves */
+    size_t schools, schools_tas, schools_comparison, schools_all_zero;
+    size_t observations, parameters;
+    int64_t pupils, count;                  /* over the school-years used */
+};
+
+enum ev_error ev_poisson(const struct ev_panel *p, struct ev_poisson *f, size_t *bad_row);
+
+/* Cost-effectiveness: the programme's cost per event (referral, exclusion)
+ * avoided, from the table's DiD.  events_avoided = -did_per_100 / 100 *
+ * pupils_after, with pupils_after the TAS schools' pupils summed over the
+ * years after (pupil-years, as the rates are per pupil and year); it
+ * assumes the DiD is the effect of TAS (see the header's caveat) and that
+ * the cost covers those schools and years.  Defined only when the DiD is
+ * negative (events fell in TAS schools relative to the comparison) and the
+ * cost is finite and not negative; otherwise `defined` is 0, why says
+ * why, and cost_per_event_avoided is NaN. */
+struct ev_cost {
+    double cost, events_avoided, cost_per_event_avoided;
+    int64_t pupils_after;
+    int defined;
+    const char *why;   /* NULL when defined */
+};
+
+void ev_cost_effectiveness(double cost, const struct ev_table *t, struct ev_cost *c);
 
 /* P(F > f) for Fisher's F with d1 and d2 degrees of freedom. */
 double ev_f_upper(double f, double d1, double d2);

@@ -1,5 +1,6 @@
-# Reference values for tests/core/test_evaluate.c, derived independently of
-# tas with R's lm() and the sandwich package:
+# Reference values for tests/core/test_evaluate.c and test_matching.c,
+# derived independently of tas with R's lm(), glm() and the sandwich package
+# (and, for matching, R's own arithmetic on tests/core/data/matching_schools.csv):
 #
 #   Rscript tests/core/evaluate_reference.R [tests/core/data/evaluate_panel.csv]
 #
@@ -64,3 +65,70 @@ leads <- paste0("ev", other[other < ref])
 b <- coef(es)[leads]
 Fs <- drop(t(b) %*% solve(ves[leads, leads]) %*% b) / length(leads)
 cat("pretrend F", f(Fs), "p", f(pf(Fs, length(leads), G - 1, lower.tail = FALSE)), "\n")
+
+# The Poisson model of counts with pupils as exposure, on the same panel and
+# years as the linear DiD (2021-2022 before, 2023-2024 after).  The
+# convergence test is tightened from glm's 1e-8 so that the coefficients
+# are good to rounding.  The standard error is vcovCL's default for a glm:
+# type "HC0" (no (n-1)/(n-k)) with cadjust = TRUE (G/(G-1)).
+pfit <- glm(count ~ treat + factor(school) + factor(year), family = poisson, offset = log(pupils), data = d,
+          control = glm.control(epsilon = 1e-14, maxit = 200))
+pv <- vcovCL(pfit, cluster = ~school, type = "HC0", cadjust = TRUE)
+pest <- unname(coef(pfit)["treat"])
+pse <- sqrt(pv["treat", "treat"])
+cat("poisson converged", pfit$converged, "iterations", pfit$iter, "deviance", f(deviance(pfit)), "\n")
+cat("poisson estimate", f(pest), "rate_ratio", f(exp(pest)), "\n")
+cat("poisson se_cluster", f(pse), "\n")
+cat("poisson ci95", f(pest - tq * pse), f(pest + tq * pse), "\n")
+cat("poisson rate_ratio_ci95", f(exp(pest - tq * pse)), f(exp(pest + tq * pse)), "\n")
+phc1 <- sqrt(vcovCL(pfit, cluster = ~school, type = "HC1", cadjust = TRUE)["treat", "treat"])
+cat("poisson se_cluster HC1 (not used)", f(phc1), "\n")
+
+# Matching (tests/core/test_matching.c, tests/http/evaluate.test.mjs), on
+# tests/core/data/matching_schools.csv, computed again here from the
+# definitions in docs/evaluation.md: Euclidean distance on covariates
+# divided by the pooled SD sqrt((var_tas + var_comparison) / 2) (var with
+# n-1, over all schools), same phase only; greedy, closest pair first (ties
+# in file order), k per TAS school, with or without replacement, within the
+# caliper; SMD = (mean TAS - mean comparison) / that SD, after matching
+# over matched TAS schools and comparison schools weighted 1/k per pair.
+m <- read.csv("tests/core/data/matching_schools.csv", stringsAsFactors = FALSE)
+covs <- c("pupils", "fsm_pct", "sen_pct", "prior_rate")
+tas <- m$group == "tas"
+sdp <- sapply(covs, function(v) sqrt((var(m[[v]][tas]) + var(m[[v]][!tas])) / 2))
+z <- sweep(as.matrix(m[covs]), 2, sdp, "/")
+match_schools <- function(k, caliper, replace) {
+  cand <- NULL
+  for (i in which(tas)) for (j in which(!tas)) if (m$phase[i] == m$phase[j]) {
+    dd <- sqrt(sum((z[i, ] - z[j, ])^2))
+    if (dd <= caliper) cand <- rbind(cand, c(i, j, dd))
+  }
+  cand <- cand[order(cand[, 3], cand[, 1], cand[, 2]), , drop = FALSE]
+  taken <- integer(nrow(m)); pairs <- NULL
+  for (r in seq_len(nrow(cand))) {
+    i <- cand[r, 1]; j <- cand[r, 2]
+    if (taken[i] >= k || (!replace && taken[j] > 0)) next
+    taken[i] <- taken[i] + 1; taken[j] <- taken[j] + 1
+    pairs <- rbind(pairs, cand[r, ])
+  }
+  pairs
+}
+balance <- function(pairs) {
+  w <- numeric(nrow(m))
+  per <- table(pairs[, 1])
+  for (r in seq_len(nrow(pairs))) {
+    w[pairs[r, 1]] <- 1
+    w[pairs[r, 2]] <- w[pairs[r, 2]] + 1 / per[[as.character(pairs[r, 1])]]
+  }
+  sapply(covs, function(v) (weighted.mean(m[[v]][tas], w[tas]) - weighted.mean(m[[v]][!tas], w[!tas])) / sdp[[v]])
+}
+for (v in covs) cat("match sd", v, f(sdp[[v]]), "smd_before",
+                    f((mean(m[[v]][tas]) - mean(m[[v]][!tas])) / sdp[[v]]), "\n")
+for (o in list(list(1, Inf, FALSE), list(2, Inf, TRUE), list(1, 0.5, FALSE))) {
+  pr <- match_schools(o[[1]], o[[2]], o[[3]])
+  cat("match k", o[[1]], "caliper", o[[2]], "replace", o[[3]], ":",
+      paste(m$school[pr[, 1]], m$school[pr[, 2]], sep = "-"), "\n")
+  cat("  distances", f(pr[, 3]), "\n")
+  b <- balance(pr)
+  for (v in covs) cat("  smd_after", v, f(b[[v]]), "\n")
+}

@@ -260,6 +260,98 @@ static void event_study_agrees_with_r_sandwich(void **state)
     free(es);
 }
 
+/* The same panel and R run: glm(count ~ treat + factor(school) +
+ * factor(year), family = poisson, offset = log(pupils)) with glm's
+ * convergence test tightened to 1e-14, and sqrt(vcovCL(fit, cluster =
+ * ~school, type = "HC0", cadjust = TRUE)["treat", "treat"]).  IRLS
+ * converges quadratically and both fits stop at rounding level: the
+ * estimate and the standard error agree with R's to about 1e-14 relative
+ * (measured: 8e-16 and 8e-15), so 1e-12 leaves a margin for another
+ * compiler or libm and is tighter than the 1e-9 asked for. */
+static void poisson_agrees_with_r_glm_and_sandwich(void **state)
+{
+    (void)state;
+    static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
+    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+                         .pre = pre, .npre = 2, .post = post, .npost = 2};
+    struct ev_poisson f;
+    size_t bad;
+    assert_int_equal(ev_poisson(&p, &f, &bad), EV_OK);
+    assert_near(f.estimate, -0.56350776018234583, 1e-12);
+    assert_near(f.rate_ratio, 0.56920890952059455, 1e-12);
+    assert_near(f.se_cluster, 0.066439203246413253, 1e-12);
+    assert_near(f.ci95[0], -0.72061151143531665, 1e-12);
+    assert_near(f.ci95[1], -0.406404008929375, 1e-12);
+    assert_near(f.rate_ratio_ci95[0], 0.48645469238032452, 1e-12);
+    assert_near(f.rate_ratio_ci95[1], 0.66604102653883479, 1e-12);
+    assert_near(f.deviance, 3.8799487866798144, 1e-12);
+    assert_near(f.adjustment, 8.0 / 7.0, 1e-15);
+    assert_true(f.iterations > 1 && f.iterations <= 100);
+    assert_int_equal(f.schools, 8);
+    assert_int_equal(f.schools_all_zero, 0);
+    assert_int_equal(f.observations, 30);
+    assert_int_equal(f.parameters, 12);
+    assert_int_equal(f.df, 7);
+    assert_int_equal(f.pupils, 21983);
+}
+
+/* A school with no events in any year is left out: the fit is the same as
+ * without it.  No events at all in TAS schools after: refused. */
+static void poisson_leaves_out_all_zero_schools_and_refuses_separation(void **state)
+{
+    (void)state;
+    static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
+    size_t n = sizeof ref_panel / sizeof ref_panel[0];
+    struct ev_row rows[sizeof ref_panel / sizeof ref_panel[0] + 4];
+    for (size_t i = 0; i < n; i++)
+        rows[i] = ref_panel[i];
+    for (int y = 0; y < 4; y++)
+        rows[n + (size_t)y] = (struct ev_row){9, 2021 + y, C, 150, 0};
+    struct ev_panel p = {.rows = rows, .n = n + 4, .pre = pre, .npre = 2, .post = post, .npost = 2};
+    struct ev_poisson f;
+    size_t bad;
+    assert_int_equal(ev_poisson(&p, &f, &bad), EV_OK);
+    assert_int_equal(f.schools_all_zero, 1);
+    assert_int_equal(f.schools, 8);
+    assert_near(f.estimate, -0.56350776018234583, 1e-9);
+    assert_near(f.se_cluster, 0.066439203246413253, 1e-9);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].group == T && rows[i].year >= 2023)
+            rows[i].count = 0;
+    assert_int_equal(ev_poisson(&p, &f, &bad), EV_ERR_SEPARATED);
+}
+
+/* Figure 5d: a DiD of -0.40 per 100 over 10,000 TAS pupils after is 40
+ * referrals avoided; a cost of 20,000 is 500 a referral avoided.  Not
+ * defined when the DiD is not negative or the cost is not a cost. */
+static void cost_per_event_avoided(void **state)
+{
+    (void)state;
+    struct ev_panel p = panel(fig5d, 8);
+    struct ev_table t;
+    struct ev_cost ce;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+    ev_cost_effectiveness(20000, &t, &ce);
+    assert_true(ce.defined);
+    assert_null(ce.why);
+    assert_int_equal(ce.pupils_after, 10000);
+    assert_near(ce.events_avoided, 40, 1e-12);
+    assert_near(ce.cost_per_event_avoided, 500, 1e-12);
+    ev_cost_effectiveness(-1, &t, &ce);
+    assert_false(ce.defined);
+    assert_true(isnan(ce.cost_per_event_avoided));
+    t.did_per_100 = 0;
+    ev_cost_effectiveness(20000, &t, &ce);
+    assert_false(ce.defined);
+    assert_non_null(ce.why);
+    assert_true(isnan(ce.cost_per_event_avoided));
+    t.did_per_100 = 0.2;
+    ev_cost_effectiveness(20000, &t, &ce);
+    assert_false(ce.defined);
+    assert_near(ce.events_avoided, -20, 1e-12);
+}
+
 static void unidentified_and_degenerate_models_are_refused(void **state)
 {
     (void)state;
@@ -318,6 +410,9 @@ int main(void)
         cmocka_unit_test(regression_is_the_table_did_for_two_years_and_steady_rolls),
         cmocka_unit_test(regression_agrees_with_r_sandwich),
         cmocka_unit_test(event_study_agrees_with_r_sandwich),
+        cmocka_unit_test(poisson_agrees_with_r_glm_and_sandwich),
+        cmocka_unit_test(poisson_leaves_out_all_zero_schools_and_refuses_separation),
+        cmocka_unit_test(cost_per_event_avoided),
         cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
         cmocka_unit_test(t_quantiles_agree_with_r),
     };
