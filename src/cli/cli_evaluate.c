@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/evaluate.h"
+#include "lib/csv.h"
 
 #define HEADER "school,year,group,pupils,count"
 #define MAX_YEARS 32
@@ -54,44 +55,6 @@ static void bad_line(struct panel_file *pf, size_t line, const char *why)
     if (pf->nerrors++ < MAX_REPORTED) {
         size_t len = strlen(pf->errors);
         snprintf(pf->errors + len, sizeof pf->errors - len, "%sline %zu: %s", len ? "; " : "", line, why);
-    }
-}
-
-/* Splits s in place into fields at commas; a field may be "quoted", with ""
- * for a quote inside.  Returns the number of fields (more than max: max+1),
- * or -1 for a stray or unclosed quote. */
-static int split_csv(char *s, char **f, int max)
-{
-    int n = 0;
-    for (;;) {
-        char *out = s;
-        if (n == max)
-            return max + 1;
-        f[n++] = s;
-        if (*s == '"') {
-            for (s++;; s++) {
-                if (!*s)
-                    return -1;
-                if (*s == '"' && s[1] != '"')
-                    break;
-                s += *s == '"';
-                *out++ = *s;
-            }
-            s++;
-            if (*s && *s != ',')
-                return -1;
-        } else {
-            for (; *s && *s != ','; s++) {
-                if (*s == '"')
-                    return -1;
-                *out++ = *s;
-            }
-        }
-        int more = *s == ',';
-        *out = '\0';
-        if (!more)
-            return n;
-        s++;
     }
 }
 
@@ -155,21 +118,11 @@ static const char *parse_fields(char **f, struct ev_row *r)
     return NULL;
 }
 
-/* Takes the line ending (and a byte-order mark on line 1) off. */
-static void chomp(char *s, size_t line)
-{
-    size_t len = strlen(s);
-    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        s[--len] = '\0';
-    if (line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
-        memmove(s, s + 3, len - 2);
-}
-
 /* One data line; -1 when out of memory. */
 static int read_line(struct panel_file *pf, char *s, size_t line)
 {
     char *f[5];
-    int nf = split_csv(s, f, 5);
+    int nf = csv_split(s, f, 5);
     if (nf != 5) {
         bad_line(pf, line, nf < 0 ? "a quote out of place" : "5 fields are needed: " HEADER);
         return 0;
@@ -192,7 +145,7 @@ static int read_panel(FILE *in, struct panel_file *pf)
     size_t cap = 0, line = 0;
     int rc = 0;
     while (rc == 0 && getline(&s, &cap, in) != -1) {
-        chomp(s, ++line);
+        csv_chomp(s, ++line);
         if (line == 1) {
             if (strcmp(s, HEADER))
                 bad_line(pf, 1, "the header must be " HEADER);

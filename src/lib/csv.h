@@ -10,6 +10,7 @@
 #define TAS_LIB_CSV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/buf.h"
@@ -24,5 +25,13 @@ struct csv {
 void csv_text(struct csv *w, const char *s);   /* NULL writes an empty field */
 void csv_int(struct csv *w, int64_t n);
 void csv_end_row(struct csv *w);               /* CRLF */
+
+/* Reading, a line at a time (the command line's imports).  csv_split
+ * splits s in place into fields at commas; a field may be "quoted", with ""
+ * for a quote inside.  Returns the number of fields (more than max: max+1),
+ * or -1 for a stray or unclosed quote. */
+int csv_split(char *s, char **f, int max);
+/* Takes the line ending (and a UTF-8 byte-order mark on line 1) off. */
+void csv_chomp(char *s, size_t line);
 
 #endif
