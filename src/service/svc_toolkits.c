@@ -36,8 +36,7 @@ static enum svc_status commit_or_undo(struct svc_ctx *c, enum svc_status st)
 
 static bool may_load(const struct svc_ctx *c)
 {
-    /* Installation-wide data: no authority, so only a system grant reaches it. */
-    return svc_allowed(c, ACT_CREATE, RES_REFERENCE, 0, 0, 0);
+    return svc_allowed(c, ACT_CREATE, RES_TOOLKIT, 0, 0, 0);
 }
 
 enum svc_status svc_toolkit_load(struct svc_ctx *c, const char *text, struct tk_errors *errs,
