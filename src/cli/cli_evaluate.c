@@ -138,26 +138,25 @@ static int read_line(struct panel_file *pf, char *s, size_t line)
     return id < 0 ? -1 : add_row(pf, &r, line);
 }
 
+static int panel_header(void *arg, const char *s)
+{
+    if (strcmp(s, HEADER))
+        bad_line(arg, 1, "the header must be " HEADER);
+    return 0;
+}
+
+static int panel_row(void *arg, char *s, size_t line)
+{
+    return read_line(arg, s, line);
+}
+
 /* Reads the whole file; 0 read (pf->nerrors may still name bad lines), -1 could not. */
 static int read_panel(FILE *in, struct panel_file *pf)
 {
-    char *s = NULL;
-    size_t cap = 0, line = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&s, &cap, in) != -1) {
-        csv_chomp(s, ++line);
-        if (line == 1) {
-            if (strcmp(s, HEADER))
-                bad_line(pf, 1, "the header must be " HEADER);
-        } else if (s[strspn(s, " \t")]) {
-            rc = read_line(pf, s, line);
-        }
-    }
-    if (rc == 0 && ferror(in))
-        rc = -1;
-    if (rc == 0 && line == 0)
+    size_t lines = 0;
+    int rc = csv_each_line(in, panel_header, panel_row, pf, &lines);
+    if (rc == 0 && lines == 0)
         bad_line(pf, 1, "the file is empty; the header must be " HEADER);
-    free(s);
     return rc;
 }
 

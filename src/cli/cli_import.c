@@ -201,24 +201,26 @@ static int read_line(struct import *im, char *s, size_t line)
     return ok ? add_row(im, &r) : 0;
 }
 
+static int import_header(void *arg, const char *s)
+{
+    struct import *im = arg;
+    if (strcmp(s, im->lay->header) != 0)
+        bad_line(im, 1, "header", "the header must be the kind's columns (see --help)");
+    return 0;
+}
+
+static int import_row(void *arg, char *s, size_t line)
+{
+    return read_line(arg, s, line);
+}
+
 static int read_file(FILE *in, struct import *im)
 {
-    char *s = NULL;
-    size_t cap = 0, line = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&s, &cap, in) != -1) {
-        csv_chomp(s, ++line);
-        if (line == 1) {
-            if (strcmp(s, im->lay->header) != 0)
-                bad_line(im, 1, "header", "the header must be the kind's columns (see --help)");
-        } else if (s[strspn(s, " \t")]) {
-            rc = read_line(im, s, line);
-        }
-    }
-    if (rc == 0 && line == 0)
+    size_t lines = 0;
+    int rc = csv_each_line(in, import_header, import_row, im, &lines);
+    if (rc == 0 && lines == 0)
         bad_line(im, 1, "header", "the file is empty");
-    free(s);
-    return rc == 0 && !ferror(in) ? 0 : -1;
+    return rc;
 }
 
 static int run(const char *db, const struct layout *lay, const char *csv, bool dry)

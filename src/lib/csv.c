@@ -1,6 +1,7 @@
 #include "lib/csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void sep(struct csv *w)
@@ -90,4 +91,22 @@ void csv_chomp(char *s, size_t line)
         s[--len] = '\0';
     if (line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
         memmove(s, s + 3, len - 2);
+}
+
+int csv_each_line(FILE *in, int (*header)(void *arg, const char *s), int (*row)(void *arg, char *s, size_t line),
+                  void *arg, size_t *lines)
+{
+    char *s = NULL;
+    size_t cap = 0, line = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&s, &cap, in) != -1) {
+        csv_chomp(s, ++line);
+        if (line == 1)
+            rc = header(arg, s);
+        else if (s[strspn(s, " \t")])
+            rc = row(arg, s, line);
+    }
+    free(s);
+    *lines = line;
+    return rc == 0 && !ferror(in) ? 0 : -1;
 }

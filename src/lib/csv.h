@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/buf.h"
 
@@ -33,5 +34,11 @@ void csv_end_row(struct csv *w);               /* CRLF */
 int csv_split(char *s, char **f, int max);
 /* Takes the line ending (and a UTF-8 byte-order mark on line 1) off. */
 void csv_chomp(char *s, size_t line);
+/* Reads a file a line at a time, each chomped: line 1 goes to header, each
+ * later line that is not blank to row (both may write into s; a non-zero
+ * return stops the reading).  *lines receives how many lines were read.
+ * 0, or -1 when reading failed or a callback stopped it. */
+int csv_each_line(FILE *in, int (*header)(void *arg, const char *s), int (*row)(void *arg, char *s, size_t line),
+                  void *arg, size_t *lines);
 
 #endif
