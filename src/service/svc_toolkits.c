@@ -1,5 +1,6 @@
 #include "service/svc_toolkits.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,23 @@ enum svc_status svc_toolkit_completions(struct svc_ctx *c, int64_t pupil_id,
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_toolkit_completion_list(c->db, pupil_id, fn, arg));
+}
+
+enum svc_status svc_toolkit_on_file(struct svc_ctx *c, int64_t pupil_id, const char *name, bool *on_file)
+{
+    *on_file = false;
+    struct pupil_row p;
+    enum svc_status st = pupil_for(c, pupil_id, ACT_VIEW, &p);
+    if (st != SVC_OK)
+        return st;
+    struct toolkit_completion_row *r = malloc(sizeof *r);
+    if (!r)
+        return SVC_ERROR;
+    /* The last completion before the end of time is the latest of all. */
+    enum store_rc rc = q_toolkit_completion_previous(c->db, pupil_id, name, "9999-12-31", INT64_MAX, r);
+    free(r);
+    *on_file = rc == STORE_ROW;
+    return rc == STORE_ROW || rc == STORE_DONE ? SVC_OK : SVC_ERROR;
 }
 
 /* The completion, and whether the user may change it. */

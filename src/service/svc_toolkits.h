@@ -69,6 +69,10 @@ enum svc_status svc_toolkit_completions(struct svc_ctx *c, int64_t pupil_id,
                                         void (*fn)(void *arg, const struct toolkit_completion_row *r),
                                         void *arg);
 
+/* Whether the pupil has a completed `name` toolkit on file (the referral
+ * to community paediatrics warns when no early-concerns checklist is). */
+enum svc_status svc_toolkit_on_file(struct svc_ctx *c, int64_t pupil_id, const char *name, bool *on_file);
+
 /* The coordinator's list: open flags of pupils the user may see, for those
  * who run TAS meetings (may edit a team), as the work lists are. */
 enum svc_status svc_toolkit_flags(struct svc_ctx *c, void (*fn)(void *arg, const struct worklist_flag_row *r),

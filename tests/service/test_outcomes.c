@@ -214,8 +214,17 @@ static void test_threshold_flags_pupil(void **state)
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_toolkit_save(&c, id, "ci1=7", false, NULL, &e, &res), SVC_INVALID);
 
+    /* No checklist on file until one is completed (a draft does not count). */
+    bool on_file = true;
+    assert_int_equal(svc_toolkit_on_file(&c, f->p1, "early-concerns", &on_file), SVC_OK);
+    assert_false(on_file);
+
     /* First completion below the threshold (24 items x 0 = 0): no flag. */
     complete_with(f, &c, 0, "2026-10-01", &res);
+    assert_int_equal(svc_toolkit_on_file(&c, f->p1, "early-concerns", &on_file), SVC_OK);
+    assert_true(on_file);
+    assert_int_equal(svc_toolkit_on_file(&c, f->p1, "behaviour-vulnerability", &on_file), SVC_OK);
+    assert_false(on_file);
     assert_false(res.crossed);
     assert_false(res.has_previous);
     assert_string_equal(res.band_code, "few");
@@ -336,6 +345,8 @@ static void test_access_refused(void **state)
         size_t n = 0;
         assert_int_equal(svc_outcome_list(&o, f->p1, noop_outcome, &n), SVC_NOT_FOUND);
         assert_int_equal(svc_toolkit_completions(&o, f->p1, noop_completion, &n), SVC_NOT_FOUND);
+        bool on_file = false;
+        assert_int_equal(svc_toolkit_on_file(&o, f->p1, "early-concerns", &on_file), SVC_NOT_FOUND);
         assert_int_equal(n, 0);
         struct toolkit_completion_row *cr = malloc(sizeof *cr);
         assert_int_equal(svc_toolkit_completion_get(&o, id, cr), SVC_NOT_FOUND);
