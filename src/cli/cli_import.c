@@ -120,7 +120,8 @@ static int by_line(const void *a, const void *b)
 
 static size_t print_bad(struct import *im)
 {
-    qsort(im->bad, im->nbad, sizeof *im->bad, by_line);
+    if (im->nbad > 1)   /* qsort wants a real array, even of nothing */
+        qsort(im->bad, im->nbad, sizeof *im->bad, by_line);
     for (size_t i = 0; i < im->nbad; i++)
         puts(im->bad[i].text);
     free(im->bad);
