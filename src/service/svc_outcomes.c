@@ -200,15 +200,45 @@ static void report(void (*bad)(void *, size_t, const char *, const char *), void
         bad(arg, line, field, why);
 }
 
-static bool same_record(const struct outcome_import_row *a, const struct outcome_import_row *b)
+/* Rows repeated in the file: sorted by record, then by position, each row
+ * equal to the one before it is a repeat (n log n, for large MIS exports). */
+static int record_cmp(const struct outcome_import_row *a, const struct outcome_import_row *b)
 {
-    return strcmp(a->upn, b->upn) == 0 && a->rec.kind == b->rec.kind && a->rec.starts == b->rec.starts &&
-           strcmp(a->rec.code, b->rec.code) == 0;
+    int c = strcmp(a->upn, b->upn);
+    if (c == 0)
+        c = (a->rec.kind > b->rec.kind) - (a->rec.kind < b->rec.kind);
+    if (c == 0)
+        c = (a->rec.starts > b->rec.starts) - (a->rec.starts < b->rec.starts);
+    return c ? c : strcmp(a->rec.code, b->rec.code);
+}
+
+static int row_ptr_cmp(const void *x, const void *y)
+{
+    const struct outcome_import_row *a = *(const struct outcome_import_row *const *)x;
+    const struct outcome_import_row *b = *(const struct outcome_import_row *const *)y;
+    int c = record_cmp(a, b);
+    return c ? c : (a > b) - (a < b);   /* same array: the earlier row first */
+}
+
+/* repeat[i] is true when row i repeats an earlier row; -1 out of memory. */
+static int find_repeats(const struct outcome_import_row *rows, size_t n, bool *repeat)
+{
+    const struct outcome_import_row **p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        p[i] = &rows[i];
+    if (n > 1)
+        qsort(p, n, sizeof *p, row_ptr_cmp);
+    for (size_t k = 1; k < n; k++)
+        repeat[p[k] - rows] = record_cmp(p[k], p[k - 1]) == 0;
+    free(p);
+    return 0;
 }
 
 /* Checks row i; returns true when it may be stored. */
-static bool check_row(struct svc_ctx *c, const struct outcome_import_row *rows, size_t i, struct checked *ck,
-                      void (*bad)(void *, size_t, const char *, const char *), void *arg)
+static bool check_row(struct svc_ctx *c, const struct outcome_import_row *rows, size_t i, bool repeat,
+                      struct checked *ck, void (*bad)(void *, size_t, const char *, const char *), void *arg)
 {
     const struct outcome_import_row *r = &rows[i];
     int64_t pid = 0;
@@ -225,11 +255,10 @@ static bool check_row(struct svc_ctx *c, const struct outcome_import_row *rows, 
             report(bad, arg, r->line, errs.items[e].field, errs.items[e].message);
         return false;
     }
-    for (size_t j = 0; j < i; j++)
-        if (same_record(&rows[j], r)) {
-            report(bad, arg, r->line, "row", "the same record appears on an earlier line");
-            return false;
-        }
+    if (repeat) {
+        report(bad, arg, r->line, "row", "the same record appears on an earlier line");
+        return false;
+    }
     struct outcome_row row;
     to_row(&r->rec, pid, "import", c, &row);
     bool exists = false;
@@ -240,15 +269,25 @@ static bool check_row(struct svc_ctx *c, const struct outcome_import_row *rows, 
     return true;
 }
 
+static int id_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static size_t distinct_pupils(const struct checked *ck, size_t n)
 {
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = ck[j].p.p.id == ck[i].p.p.id;
-        d += !seen;
-    }
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = ck[i].p.p.id;
+    if (n > 1)
+        qsort(ids, n, sizeof *ids, id_cmp);
+    size_t d = n > 0;
+    for (size_t i = 1; i < n; i++)
+        d += ids[i] != ids[i - 1];
+    free(ids);
     return d;
 }
 
@@ -260,12 +299,17 @@ enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_impo
     memset(rep, 0, sizeof *rep);
     rep->rows = n;
     struct checked *ck = calloc(n ? n : 1, sizeof *ck);
-    if (!ck)
+    bool *repeat = calloc(n ? n : 1, sizeof *repeat);
+    if (!ck || !repeat || find_repeats(rows, n, repeat) != 0) {
+        free(ck);
+        free(repeat);
         return SVC_ERROR;
+    }
     for (size_t i = 0; i < n; i++) {
-        ck[i].ok = check_row(c, rows, i, &ck[i], bad, arg);
+        ck[i].ok = check_row(c, rows, i, repeat[i], &ck[i], bad, arg);
         rep->bad += !ck[i].ok;
     }
+    free(repeat);
     rep->pupils = rep->bad ? 0 : distinct_pupils(ck, n);
     enum svc_status st = rep->bad ? SVC_INVALID : SVC_OK;
     if (st == SVC_OK && !dry_run && n > 0) {
