@@ -42,12 +42,13 @@ LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/store/*.c src/service/*.c src
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GENDIR)/embedded.o
 
 # Files compiled into the binary, so one executable carries its templates,
-# migrations and stylesheet (nothing to lose on deployment).
+# migrations, stylesheet and screening toolkits (nothing to lose on deployment).
 TEMPLATES  := $(sort $(wildcard templates/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
 CSS        := build/assets/tas.css
 BLOCKLIST  := build/assets/passwords.txt
-EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST)
+TOOLKITS   := $(sort $(wildcard toolkits/*.tk))
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS)
 
 UNIT_SRC  := $(wildcard tests/lib/test_*.c tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -17,6 +17,8 @@ static void usage(FILE *f)
           "  generate  create a generated England (or one authority) for benchmarks\n"
           "  rollup    rebuild the dashboard's rollup, or check it against the records\n"
           "  evaluate  did it work: rates per 100 pupils, difference-in-differences, panel regression\n"
+          "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV\n"
+          "  toolkit   load screening toolkit definitions, or list them\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "generate")) return cli_generate(argc - 1, argv + 1);
     if (!strcmp(cmd, "rollup")) return cli_rollup(argc - 1, argv + 1);
     if (!strcmp(cmd, "evaluate")) return cli_evaluate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "import")) return cli_import(argc - 1, argv + 1);
+    if (!strcmp(cmd, "toolkit")) return cli_toolkit(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

@@ -20,6 +20,8 @@ int cli_retention(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_rollup(int argc, char **argv);
 int cli_evaluate(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_toolkit(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

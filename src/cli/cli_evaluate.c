@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/evaluate.h"
 #include "core/matching.h"
+#include "lib/csv.h"
 
 #define HEADER "school,year,group,pupils,count"
 #define SCHOOLS_HEADER "school,group,phase,pupils,fsm_pct,sen_pct,prior_rate"
@@ -83,44 +84,6 @@ struct panel_file {
     struct names school;     /* a row's school is its index here */
 };
 
-/* Splits s in place into fields at commas; a field may be "quoted", with ""
- * for a quote inside.  Returns the number of fields (more than max: max+1),
- * or -1 for a stray or unclosed quote. */
-static int split_csv(char *s, char **f, int max)
-{
-    int n = 0;
-    for (;;) {
-        char *out = s;
-        if (n == max)
-            return max + 1;
-        f[n++] = s;
-        if (*s == '"') {
-            for (s++;; s++) {
-                if (!*s)
-                    return -1;
-                if (*s == '"' && s[1] != '"')
-                    break;
-                s += *s == '"';
-                *out++ = *s;
-            }
-            s++;
-            if (*s && *s != ',')
-                return -1;
-        } else {
-            for (; *s && *s != ','; s++) {
-                if (*s == '"')
-                    return -1;
-                *out++ = *s;
-            }
-        }
-        int more = *s == ',';
-        *out = '\0';
-        if (!more)
-            return n;
-        s++;
-    }
-}
-
 /* The index of name, added if new; -1 when out of memory. */
 static long name_id(struct names *nm, const char *name)
 {
@@ -189,16 +152,6 @@ static const char *parse_fields(char **f, struct ev_row *r)
     return NULL;
 }
 
-/* Takes the line ending (and a byte-order mark on line 1) off. */
-static void chomp(char *s, size_t line)
-{
-    size_t len = strlen(s);
-    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        s[--len] = '\0';
-    if (line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
-        memmove(s, s + 3, len - 2);
-}
-
 /* A file's layout: its header and the handler of each data line, which
  * names a bad line in bad and returns 0, or returns -1 when out of memory. */
 struct csv_layout {
@@ -214,7 +167,7 @@ static int read_csv(FILE *in, const struct csv_layout *l, void *ctx, struct bad_
     int rc = 0;
     snprintf(why, sizeof why, "the header must be %s", l->header);
     while (rc == 0 && getline(&s, &cap, in) != -1) {
-        chomp(s, ++line);
+        csv_chomp(s, ++line);
         if (line == 1) {
             if (strcmp(s, l->header))
                 bad_line(bad, 1, why);
@@ -259,7 +212,7 @@ static int panel_line(void *ctx, char *s, size_t line, struct bad_lines *bad)
 {
     struct panel_file *pf = ctx;
     char *f[5];
-    int nf = split_csv(s, f, 5);
+    int nf = csv_split(s, f, 5);
     if (nf != 5) {
         bad_line(bad, line, nf < 0 ? "a quote out of place" : "5 fields are needed: " HEADER);
         return 0;
@@ -469,7 +422,7 @@ static int school_line(void *ctx, char *s, size_t line, struct bad_lines *bad)
     struct schools_file *sf = ctx;
     char *f[7];
     struct mt_school m;
-    int nf = split_csv(s, f, 7);
+    int nf = csv_split(s, f, 7);
     const char *why = nf < 0 ? "a quote out of place" : nf != 7 ? "7 fields are needed: " SCHOOLS_HEADER
                                                                  : school_fields(f, &m);
     size_t known = sf->name.n;

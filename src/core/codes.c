@@ -102,6 +102,56 @@ static const struct code_entry sen_need[] = {
     {"NSA", "SEN support but no specialist assessment of type of need", NULL},
 };
 
+/* Suspension and permanent exclusion reasons of the school census
+ * exclusions module, in force from 2020/21 (DfE, "Suspensions and permanent
+ * exclusions in England", methodology; Complete Biographical Data Set).  The
+ * labels are ours, written short for forms and tables. */
+static const struct code_entry exclusion_reason[] = {
+    {"PP", "Physical assault against a pupil", NULL},
+    {"PA", "Physical assault against an adult", NULL},
+    {"VP", "Verbal abuse or threats against a pupil", NULL},
+    {"VA", "Verbal abuse or threats against an adult", NULL},
+    {"OW", "Offensive weapon or prohibited item, used or threatened", NULL},
+    {"BU", "Bullying", NULL},
+    {"RA", "Racist abuse", NULL},
+    {"LG", "Abuse about sexual orientation or gender identity", NULL},
+    {"DS", "Abuse about disability", NULL},
+    {"SM", "Sexual misconduct", NULL},
+    {"DA", "Drugs or alcohol", NULL},
+    {"DM", "Damage to property", NULL},
+    {"TH", "Theft", NULL},
+    {"DB", "Persistent or general disruptive behaviour", NULL},
+    {"MT", "Misuse of social media or online technology", NULL},
+    {"PH", "Repeatedly breaking public health measures", NULL},
+};
+
+/* Children's social care involvement, as the children in need census
+ * counts it (DfE, "Children in need census" guide). */
+static const struct code_entry social_care[] = {
+    {"CIN", "Child in need", NULL},
+    {"CP", "Child protection plan", NULL},
+    {"LAC", "Looked after", NULL},
+};
+
+/* Steps of an EHC needs assessment (Children and Families Act 2014, s.36). */
+static const struct code_entry ehc_assessment[] = {
+    {"requested", "Assessment requested", NULL},
+    {"refused", "Assessment refused", NULL},
+    {"issued", "EHC plan issued", NULL},
+};
+
+/* Post-16 destination: in education, employment or training, or not
+ * (DfE, "Participation in education, training and employment age 16 to 18"). */
+static const struct code_entry post16[] = {
+    {"EET", "In education, employment or training", NULL},
+    {"NEET", "Not in education, employment or training", NULL},
+};
+
+const struct code_list codes_exclusion_reason = {"exclusion_reason", exclusion_reason,
+                                                 COUNT(exclusion_reason)};
+const struct code_list codes_social_care = {"social_care", social_care, COUNT(social_care)};
+const struct code_list codes_ehc_assessment = {"ehc_assessment", ehc_assessment, COUNT(ehc_assessment)};
+const struct code_list codes_post16 = {"post16", post16, COUNT(post16)};
 const struct code_list codes_ethnicity = {"ethnicity", ethnicity, COUNT(ethnicity)};
 const struct code_list codes_sen_provision = {"sen_provision", sen_provision, COUNT(sen_provision)};
 const struct code_list codes_nc_year = {"nc_year", nc_year, COUNT(nc_year)};

@@ -23,6 +23,11 @@ extern const struct code_list codes_nc_year;       /* N1 N2 R 1..14 X */
 extern const struct code_list codes_gender;        /* M F X U */
 extern const struct code_list codes_phase;         /* nursery primary middle secondary all-through special ap */
 extern const struct code_list codes_sen_need;      /* SPLD MLD ... NSA (census SENtype) */
+/* Outcome records (core/outcomes.c). */
+extern const struct code_list codes_exclusion_reason; /* PP PA ... PH (census, from 2020/21) */
+extern const struct code_list codes_social_care;      /* CIN CP LAC */
+extern const struct code_list codes_ehc_assessment;   /* requested refused issued */
+extern const struct code_list codes_post16;           /* EET NEET */
 
 /* NULL when code is not in the list (exact, case-sensitive match). */
 const struct code_entry *code_find(const struct code_list *l, const char *code);

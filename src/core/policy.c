@@ -179,6 +179,12 @@ static const struct rule rules[] = {
      "DPO: reviews emergency access"},
     {ROLE_ADMIN, RES_BREAK_GLASS, A_READ, S_ANY, REACH_SCOPE, "administrator: emergency access record"},
 
+    /* Screening toolkit definitions serve every authority of the
+     * installation, so only a platform administrator loads or revises them
+     * (completions are case records, RES_CASE). */
+    {ROLE_ADMIN, RES_TOOLKIT, A_ALL, S(SCOPE_SYSTEM), REACH_SCOPE,
+     "system administrator: screening toolkit definitions"},
+
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
     {ROLE_SCHOOL_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
@@ -628,6 +634,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_CASE] = "case",
     [RES_REFERENCE] = "reference",
     [RES_BREAK_GLASS] = "break_glass",
+    [RES_TOOLKIT] = "toolkit",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

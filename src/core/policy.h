@@ -48,6 +48,7 @@ enum resource_kind {
     RES_CASE,                /* a pupil's TAS record: consent, case, discussions, actions, referrals */
     RES_REFERENCE,           /* services, practitioners, the signposting playbook, term dates */
     RES_BREAK_GLASS,         /* the record of emergency access, reviewed by the DPO */
+    RES_TOOLKIT,             /* screening toolkit definitions: installation-wide, no child data */
     RES__COUNT
 };
 

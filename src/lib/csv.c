@@ -1,6 +1,7 @@
 #include "lib/csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void sep(struct csv *w)
@@ -40,4 +41,72 @@ void csv_end_row(struct csv *w)
 {
     buf_puts(w->b, "\r\n");
     w->mid_row = false;
+}
+
+/* ---- reading ---- */
+
+/* Splits s in place into fields at commas; a field may be "quoted", with ""
+ * for a quote inside.  Returns the number of fields (more than max: max+1),
+ * or -1 for a stray or unclosed quote. */
+int csv_split(char *s, char **f, int max)
+{
+    int n = 0;
+    for (;;) {
+        char *out = s;
+        if (n == max)
+            return max + 1;
+        f[n++] = s;
+        if (*s == '"') {
+            for (s++;; s++) {
+                if (!*s)
+                    return -1;
+                if (*s == '"' && s[1] != '"')
+                    break;
+                s += *s == '"';
+                *out++ = *s;
+            }
+            s++;
+            if (*s && *s != ',')
+                return -1;
+        } else {
+            for (; *s && *s != ','; s++) {
+                if (*s == '"')
+                    return -1;
+                *out++ = *s;
+            }
+        }
+        int more = *s == ',';
+        *out = '\0';
+        if (!more)
+            return n;
+        s++;
+    }
+}
+
+/* Takes the line ending (and a byte-order mark on line 1) off. */
+void csv_chomp(char *s, size_t line)
+{
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        s[--len] = '\0';
+    if (line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+        memmove(s, s + 3, len - 2);
+}
+
+int csv_each_line(FILE *in, int (*header)(void *arg, const char *s), int (*row)(void *arg, char *s, size_t line),
+                  void *arg, size_t *lines)
+{
+    char *s = NULL;
+    size_t cap = 0, line = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&s, &cap, in) != -1) {
+        csv_chomp(s, ++line);
+        if (line == 1)
+            rc = header(arg, s);
+        else if (s[strspn(s, " \t")])
+            rc = row(arg, s, line);
+    }
+    free(s);
+    *lines = line;
+    return rc == 0 && !ferror(in) ? 0 : -1;
 }

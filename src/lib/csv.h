@@ -10,7 +10,9 @@
 #define TAS_LIB_CSV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/buf.h"
 
@@ -24,5 +26,19 @@ struct csv {
 void csv_text(struct csv *w, const char *s);   /* NULL writes an empty field */
 void csv_int(struct csv *w, int64_t n);
 void csv_end_row(struct csv *w);               /* CRLF */
+
+/* Reading, a line at a time (the command line's imports).  csv_split
+ * splits s in place into fields at commas; a field may be "quoted", with ""
+ * for a quote inside.  Returns the number of fields (more than max: max+1),
+ * or -1 for a stray or unclosed quote. */
+int csv_split(char *s, char **f, int max);
+/* Takes the line ending (and a UTF-8 byte-order mark on line 1) off. */
+void csv_chomp(char *s, size_t line);
+/* Reads a file a line at a time, each chomped: line 1 goes to header, each
+ * later line that is not blank to row (both may write into s; a non-zero
+ * return stops the reading).  *lines receives how many lines were read.
+ * 0, or -1 when reading failed or a callback stopped it. */
+int csv_each_line(FILE *in, int (*header)(void *arg, const char *s), int (*row)(void *arg, char *s, size_t line),
+                  void *arg, size_t *lines);
 
 #endif

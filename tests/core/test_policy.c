@@ -275,6 +275,23 @@ static const struct row matrix[] = {
     {PR_SVC, RES_BREAK_GLASS, {"", "", "", ""}},
     {EV_A, RES_BREAK_GLASS, {"", "", "", ""}},
     {ST_A, RES_BREAK_GLASS, {"", "", "", ""}},
+
+    /* Screening toolkit definitions: a platform administrator alone, even
+     * against an authority administrator or the coordinators who keep the
+     * playbook (an authority's "anywhere" must not reach the installation). */
+    {ADMIN_SYS, RES_TOOLKIT, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_TOOLKIT, {"", "", "", ""}},
+    {DPO_A, RES_TOOLKIT, {"", "", "", ""}},
+    {DPO_SCH, RES_TOOLKIT, {"", "", "", ""}},
+    {SL_A, RES_TOOLKIT, {"", "", "", ""}},
+    {SL_T, RES_TOOLKIT, {"", "", "", ""}},
+    {CC_A, RES_TOOLKIT, {"", "", "", ""}},
+    {CC_T, RES_TOOLKIT, {"", "", "", ""}},
+    {SCH_11, RES_TOOLKIT, {"", "", "", ""}},
+    {PR_T, RES_TOOLKIT, {"", "", "", ""}},
+    {PR_SVC, RES_TOOLKIT, {"", "", "", ""}},
+    {EV_A, RES_TOOLKIT, {"", "", "", ""}},
+    {ST_A, RES_TOOLKIT, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -1109,7 +1126,7 @@ static void test_codes(void **state)
         assert_string_equal(action_code((enum action)a), actions[a]);
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
-                                                  "reference", "break_glass"};
+                                                  "reference", "break_glass", "toolkit"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));

@@ -67,12 +67,62 @@ static void numbers_stay_numbers(void **state)
     buf_free(&b);
 }
 
+/* Reading: fields split in place, quotes undone, stray quotes refused. */
+static void split_fields(void **state)
+{
+    (void)state;
+    char *f[4];
+    char a[] = "A1,\"x, \"\"y\"\"\",,3";
+    assert_int_equal(csv_split(a, f, 4), 4);
+    assert_string_equal(f[0], "A1");
+    assert_string_equal(f[1], "x, \"y\"");
+    assert_string_equal(f[2], "");
+    assert_string_equal(f[3], "3");
+    char b[] = "1,2,3,4,5";
+    assert_int_equal(csv_split(b, f, 4), 5);
+    char c[] = "1,\"2";
+    assert_int_equal(csv_split(c, f, 4), -1);
+    char d[] = "1,2\"";
+    assert_int_equal(csv_split(d, f, 4), -1);
+}
+
+static int count_header(void *arg, const char *s)
+{
+    assert_string_equal(s, "h1,h2");   /* byte-order mark and CRLF gone */
+    (void)arg;
+    return 0;
+}
+
+static int count_row(void *arg, char *s, size_t line)
+{
+    size_t *n = arg;
+    assert_true(line == 2 || line == 4);
+    assert_true(s[0] == 'r');
+    (*n)++;
+    return 0;
+}
+
+static void each_line(void **state)
+{
+    (void)state;
+    char text[] = "\xEF\xBB\xBFh1,h2\r\nr1,a\r\n  \r\nr2,b";
+    FILE *in = fmemopen(text, strlen(text), "r");
+    assert_non_null(in);
+    size_t rows = 0, lines = 0;
+    assert_int_equal(csv_each_line(in, count_header, count_row, &rows, &lines), 0);
+    assert_int_equal(rows, 2);
+    assert_int_equal(lines, 4);
+    fclose(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_and_quoted),
         cmocka_unit_test(formulas_stay_text),
         cmocka_unit_test(numbers_stay_numbers),
+        cmocka_unit_test(split_fields),
+        cmocka_unit_test(each_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
