@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/calendar.h"
+#include "service/secrets.h"
 #include "service/svc_outcomes.h"
 #include "service/svc_toolkits.h"
 #include "store/store.h"
@@ -90,6 +91,9 @@ static int setup(void **state)
     f->db = store_open(path, err, sizeof err);
     assert_non_null(f->db);
     assert_int_equal(store_migrate(f->db, err, sizeof err), STORE_OK);
+    /* The audit chain is keyed: a server key for these tests. */
+    assert_int_equal(setenv("TAS_SECRET_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 1), 0);
+    assert_int_equal(secrets_load("/nonexistent/only-the-env-is-read.db", err, sizeof err), 0);
     f->a1 = insert_id(f->db, "INSERT INTO authorities (la_code, name, created_at, updated_at) "
                              "VALUES ('990', ?, 0, 0) RETURNING id", 0, 0, "Testshire");
     f->a2 = insert_id(f->db, "INSERT INTO authorities (la_code, name, created_at, updated_at) "
