@@ -1,5 +1,6 @@
 #include "service/svc_pupils.h"
 
+#include "service/svc_audit.h"
 #include "store/q_schools.h"
 
 /* The pupil's school must exist and be one where the user may act. */
@@ -39,7 +40,25 @@ enum svc_status svc_pupil_create(struct svc_ctx *c, const struct pupil_form *f,
     enum svc_status st = school_checks(c, ACT_CREATE, out, errs);
     if (st != SVC_OK)
         return st;
-    return pupil_store_rc(q_pupil_insert(c->db, out, c->now), errs);
+    enum store_rc rc = q_pupil_insert(c->db, out, c->now);
+    if (rc == STORE_CONSTRAINT) {
+        /* The UPN is someone's.  Said only to those who may see that pupil:
+         * to anyone else the create is refused like any other, so a UPN
+         * held at another school is not found out by trying it.  The
+         * attempt is on the audit trail against that pupil, for the DPO
+         * and the coordinator who reaches it to follow up (a pupil who
+         * moved school is merged there). */
+        int64_t held = 0;
+        struct pupil_row other;
+        if (q_pupil_id_by_upn(c->db, out->upn, &held) == STORE_ROW && q_pupil_get(c->db, held, &other) == STORE_ROW &&
+            !svc_allowed(c, ACT_VIEW, RES_PUPIL, held, other.authority_id, other.p.school_id)) {
+            struct audit_event ev = {.action = "create", .kind = "pupil", .resource_id = held, .pupil_id = held,
+                                     .school_id = other.p.school_id, .authority_id = other.authority_id,
+                                     .detail = "UPN held by a pupil out of reach", .flags = AUDIT_FLAG_REFUSED};
+            return svc_audit_record(c, &ev) == SVC_OK ? SVC_FORBIDDEN : SVC_ERROR;
+        }
+    }
+    return pupil_store_rc(rc, errs);
 }
 
 enum svc_status svc_pupil_get(struct svc_ctx *c, int64_t id, struct pupil_row *out)

@@ -109,19 +109,6 @@ enum store_rc q_case_presented_on(struct store *s, int64_t case_id, char out[11]
     return rc == STORE_ROW ? STORE_OK : rc;
 }
 
-enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id)
-{
-    struct store_stmt *st = store_prepare(s, "SELECT id FROM pupils WHERE upn = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, upn);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        *id = store_col_int(st, 0);
-    store_done(st);
-    return rc;
-}
-
 /* ---- work-list flags ---- */
 
 #define FLAG_COLS "f.id, f.pupil_id, f.reason, coalesce(f.completion_id, 0), f.raised_on, " \

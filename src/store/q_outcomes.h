@@ -32,8 +32,6 @@ enum store_rc q_outcome_exists(struct store *s, int64_t pupil_id, const char *ki
 /* The day a case was presented: its first "new" discussion at a held
  * meeting (as the dashboard counts it); "" when it has not been. */
 enum store_rc q_case_presented_on(struct store *s, int64_t case_id, char out[11]);
-/* The pupil with this UPN: STORE_ROW with *id, or STORE_DONE. */
-enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id);
 
 struct worklist_flag_row {
     int64_t id;

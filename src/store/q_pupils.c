@@ -114,3 +114,11 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
                        bind_pupil_filter, v, f, pupil_each, &k};
     return q_list_page(s, &l, pg, total);
 }
+
+enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT id FROM pupils WHERE upn = upper(?)");   /* stored in capitals */
+    store_bind_text(st, 1, upn);
+    enum store_rc rc = store_get_int(st, id);
+    return rc == STORE_OK ? STORE_ROW : rc;
+}

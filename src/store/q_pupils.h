@@ -20,6 +20,8 @@ struct pupil_filter {
 enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now);
 enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now);
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out);
+/* The pupil holding a UPN (any case): STORE_ROW with *id, or STORE_DONE. */
+enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id);
 enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct pupil_row *r), void *arg);

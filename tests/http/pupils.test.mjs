@@ -516,6 +516,26 @@ test('JSON date errors name the field the API takes (date_of_birth)', async () =
   assert.deepEqual(j.body.errors.map((e) => e.field), ['date_of_birth']);
 });
 
+test('a UPN held at a school out of reach is not given away: the create is refused like any other', async () => {
+  // A pupil at the other school, made by the coordinator.
+  const elsewhere = await createPupil({ school_id: otherSchool, surname: 'Elsewhere' });
+  // The head tries the same UPN at their own school, and (for comparison)
+  // a fresh UPN at the school they cannot act for.
+  const held = await api(as.head, 'POST', '/api/v1/pupils', pupilJson({ upn: elsewhere.upn }));
+  const refused = await api(as.head, 'POST', '/api/v1/pupils', pupilJson({ school_id: otherSchool }));
+  assert.equal(refused.status, 403);
+  assert.equal(held.status, refused.status, held.text);
+  assert.deepEqual(held.body, refused.body, 'the same answer, word for word');
+  const page = await as.head.request('/pupils', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...pupilForm({ upn: elsewhere.upn }), csrf: as.head.csrf }).toString() });
+  assert.equal(page.status, 403);
+  assert.doesNotMatch(await page.text(), /already recorded/);
+  // The coordinator, who reaches both schools, is told plainly.
+  const c = await api(as.coordinator, 'POST', '/api/v1/pupils', pupilJson({ upn: elsewhere.upn }));
+  assert.equal(c.status, 422);
+  assert.deepEqual(c.body.errors, [{ field: 'upn', message: 'A pupil with this UPN is already recorded' }]);
+});
+
 test('a duplicate UPN is an error on the UPN field', async () => {
   const c = as.coordinator;
   const existing = (await api(c, 'GET', '/api/v1/pupils?per_page=1&page=3')).body.pupils[0];
