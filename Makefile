@@ -1,6 +1,8 @@
 # tas: Team Around the School.  Plain make; pkg-config finds the libraries.
 #   make run    install what is missing, build, create a demo database, serve
 #   make test   install what is missing, build (gcc; clang with ASan+UBSan), run every test
+#   make fuzz   build the fuzzers (fuzz/) and run each for FUZZ_SECONDS (20)
+#   make bench-load   the load benchmark (bench/load.sh; installs wrk, nginx-light)
 #   make        just build build/release/tas
 
 PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
@@ -119,6 +121,8 @@ test: deps
 	@$(MAKE) --no-print-directory MODE=release build/release/tas unit bench
 	@# The sanitised build uses clang, so every test run compiles with both compilers.
 	@$(MAKE) --no-print-directory MODE=asan CC=clang build/asan/tas unit
+	@# The fuzzers run a few seconds each over their corpora as tests.
+	@$(MAKE) --no-print-directory fuzz-build
 	@scripts/run-tests.sh
 
 # Fuzzers (fuzz/, libFuzzer): clang with ASan and UBSan, in build/fuzz.  Only
