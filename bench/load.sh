@@ -201,4 +201,4 @@ bench_page "home" /
 bench_page "/pupils" /pupils
 bench_page "/api/v1/pupils" /api/v1/pupils
 bench_page "/dashboard" /dashboard
-bench_page "mixed: 90% GET /api/v1/pupils, 10% PUT /api/v1/pupils/ID" /api/v1/pupils mixed
+bench_page "mixed 90/10" /api/v1/pupils mixed
