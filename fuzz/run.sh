@@ -28,9 +28,11 @@ for bin in "$@"; do
     else
         args+=(-runs=0)
     fi
+    seeds=()
+    [[ -d fuzz/corpus/$name ]] && seeds=("fuzz/corpus/$name")
     rc=0
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$bin" "${args[@]}" "$work" "fuzz/corpus/$name" >"$log" 2>&1 </dev/null || rc=$?
+        "$bin" "${args[@]}" "$work" "${seeds[@]}" >"$log" 2>&1 </dev/null || rc=$?
     runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)$/\1/p' "$log" | tail -1)
     if ((rc == 0)); then
         passed=$((passed + 1))
