@@ -1,6 +1,8 @@
 # tas: Team Around the School.  Plain make; pkg-config finds the libraries.
 #   make run    install what is missing, build, create a demo database, serve
 #   make test   install what is missing, build (gcc; clang with ASan+UBSan), run every test
+#   make fuzz   build the fuzzers (fuzz/) and run each for FUZZ_SECONDS (20)
+#   make bench-load   the load benchmark (bench/load.sh; installs wrk, nginx-light)
 #   make        just build build/release/tas
 
 PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
@@ -56,7 +58,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all build run test deps css clean unit bench
+.PHONY: all build run test deps css clean unit bench fuzz fuzz-build bench-load
 all build: $(BUILD)/tas
 
 $(BUILD)/tas: $(BUILD)/src/main.o $(LIB_OBJ)
@@ -120,7 +122,55 @@ test: deps
 	@$(MAKE) --no-print-directory MODE=release build/release/tas unit bench
 	@# The sanitised build uses clang, so every test run compiles with both compilers.
 	@$(MAKE) --no-print-directory MODE=asan CC=clang build/asan/tas unit
+	@# The fuzzers run a few seconds each over their corpora as tests.
+	@$(MAKE) --no-print-directory fuzz-build
 	@scripts/run-tests.sh
+
+# Fuzzers (fuzz/, libFuzzer): clang with ASan and UBSan, in build/fuzz.  Only
+# what they reach is compiled: src/lib, src/core, and the request decoder and
+# template engine of src/web.  `make fuzz` builds them and runs each for
+# FUZZ_SECONDS over a copy of its corpus (fuzz/run.sh); a crash fails it.
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_SRC     := $(wildcard src/lib/*.c src/core/*.c) src/web/request.c src/web/tmpl.c
+FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/embedded.o
+FUZZ_BIN     := $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -MMD -MP
+
+$(FUZZ_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (fuzz)"
+	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/embedded.c: build/tools/embed $(EMBED)
+	@mkdir -p $(@D)
+	@build/tools/embed $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/gen/embedded.o: $(FUZZ_BUILD)/gen/embedded.c
+	@clang $(STD) -O1 -Isrc -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $<"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lpthread -lm
+
+# Kept after linking, so a second build compiles nothing.
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/gen/embedded.c
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# The load benchmark (bench/load.sh): wrk against tas serve and against nginx
+# serving the same bytes, on loopback.  Not a test; installs wrk and nginx-light.
+bench-load:
+	@scripts/install-deps.sh --bench
+	@$(MAKE) --no-print-directory MODE=release build/release/tas
+	@bench/load.sh build/release/tas
 
 clean:
 	rm -rf build

@@ -4,7 +4,9 @@
 # package-lock.json (through npm ci).  Prints one line per thing installed,
 # nothing when all is present (and then takes well under a second).
 #
-#   scripts/install-deps.sh        (make deps / make run / make test call it)
+#   scripts/install-deps.sh          (make deps / make run / make test call it)
+#   scripts/install-deps.sh --bench  also what the load benchmark needs
+#                                    (make bench-load): wrk and nginx-light
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,6 +24,11 @@ DEB_PACKAGES=(
     chromium
     clang libclang-rt-dev sqlite3
 )
+# Only for bench/load.sh: the tests never need them, so make test does not
+# install a web server it does not use.
+if [[ ${1:-} == --bench ]]; then
+    DEB_PACKAGES+=(wrk nginx-light)
+fi
 
 log=""
 cleanup() { if [[ -n "$log" ]]; then rm -f "$log"; fi; }

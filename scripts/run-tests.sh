@@ -8,6 +8,9 @@
 #      and against build/asan/tas
 #   3. browser tests (node:test + chromium): tests/browser/*.test.mjs against
 #      build/release/tas
+#   4. fuzzers (libFuzzer): every build/fuzz/fuzz_* for FUZZ_TEST_SECONDS
+#      (default 3) over its corpus, one test each (fuzz/run.sh; make fuzz
+#      runs them longer)
 #
 # No result may depend on the day the suite is run: every tas process the
 # tests start, and the tests themselves, take today from TAS_TODAY (see
@@ -197,11 +200,41 @@ run_node() {
     skipped=$((skipped + s + t))
 }
 
+# --- 4. fuzzers --------------------------------------------------------------
+
+run_fuzz() {
+    local -a bins=()
+    local bin
+    while IFS= read -r bin; do
+        bins+=("$bin")
+    done < <(find build/fuzz -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x ! -name '*.d' 2>/dev/null | sort)
+    if ((${#bins[@]} == 0)); then
+        echo "fuzz: no fuzzers in build/fuzz (skipped)"
+        return
+    fi
+    local rc=0
+    fuzz/run.sh "${FUZZ_TEST_SECONDS:-3}" "${bins[@]}" >"$out" 2>&1 </dev/null || rc=$?
+    local p f
+    p=$(sum_of '^([0-9]+) passed, [0-9]+ failed$')
+    f=$(sum_of '^[0-9]+ passed, ([0-9]+) failed$')
+    if ((rc != 0 && f == 0)); then
+        f=1
+    fi
+    if ((f > 0)); then
+        echo "FAIL fuzz ($(describe_exit "$rc")):"
+        show_output
+    fi
+    echo "fuzz: $p passed, $f failed ($(plural ${#bins[@]} fuzzer))"
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
 run_unit release
 run_unit asan
 run_node "http (release, today $TODAY_A)" tests/http build/release/tas TAS_TODAY="$TODAY_A"
 run_node "http (asan, today $TODAY_B)" tests/http build/asan/tas TAS_TODAY="$TODAY_B" "${ASAN_ENV[@]}"
 run_node "browser (release, today $TODAY_B)" tests/browser build/release/tas TAS_TODAY="$TODAY_B"
+run_fuzz
 
 if ((skipped)); then
     echo "$passed passed, $failed failed, $skipped skipped"
