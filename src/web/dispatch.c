@@ -11,6 +11,14 @@
 #include "web/server.h"
 #include "web/view.h"
 
+/* Here, with the pipeline that opens the request's database and session,
+ * not in request.c: that file only reads what was sent (and is fuzzed on
+ * its own, without the services). */
+void req_svc_ctx(struct req *rq, struct svc_ctx *c)
+{
+    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+}
+
 static bool changes_state(const char *method)
 {
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;

@@ -156,11 +156,6 @@ void req_arena_free(struct req *rq)
     }
 }
 
-void req_svc_ctx(struct req *rq, struct svc_ctx *c)
-{
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
-}
-
 const char *req_param(struct req *rq, const char *name)
 {
     if (!rq->json)
