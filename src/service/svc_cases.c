@@ -427,8 +427,7 @@ enum svc_status svc_case_list(struct svc_ctx *c, const struct case_filter *f, co
                               int64_t *total, void (*fn)(void *arg, const struct case_brief *b), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_CASE, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_CASE, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct case_filter cf = *f;
     cf.today = c->today;

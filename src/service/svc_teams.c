@@ -516,9 +516,7 @@ enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out
     enum store_rc rc = q_team_get(c->db, id, c->today, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    if (!svc_team_may(c, ACT_VIEW, out))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
+    return svc_team_may(c, ACT_VIEW, out) ? SVC_OK : SVC_NOT_FOUND;
 }
 
 enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
@@ -526,8 +524,7 @@ enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
                               void (*fn)(void *arg, const struct team_row *r), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_TEAM, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct team_filter tf = *f;
     if (!tf.today)

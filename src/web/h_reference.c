@@ -302,8 +302,9 @@ struct opts {
     bool with_inactive;
 };
 
-static void add_service_option(void *arg, const struct service_row *r)
+static void add_service_option(void *arg, const void *row)
 {
+    const struct service_row *r = row;
     struct opts *o = arg;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)r->id);
@@ -355,7 +356,7 @@ static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, c
 
     json_t *svc = fld_select_blank("service_id", "Service", e, NULL, "Select service", f->service_id);
     struct opts o = {svc, f->service_id, a, false};
-    (void)svc_service_list(c, a, false, add_service_option, &o);
+    (void)svc_ref_list(c, Q_REF_SERVICE, a, false, 0, add_service_option, &o);
     json_array_append_new(fields, as(svc, "kind_select"));
 
     json_t *school = fld_select_blank("school_id", "School (optional)", e, "For members of school staff",
@@ -391,7 +392,7 @@ static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, 
     const char *cur = service > 0 ? req_id_text(rq, service) : "";
     json_t *sf = fld_select_blank("service", "Service", NULL, NULL, "All services", cur);
     struct opts o = {sf, cur, a, true};
-    (void)svc_service_list(c, a, false, add_service_option, &o);
+    (void)svc_ref_list(c, Q_REF_SERVICE, a, false, 0, add_service_option, &o);
     json_object_set_new(ctx, "service_filter", sf);
 }
 
