@@ -315,6 +315,43 @@ static enum svc_status validate_service(struct svc_ctx *c, const void *form, con
 
 /* ---- practitioners ----------------------------------------------------- */
 
+/* A practitioner's optional link to a school or an account of the
+ * authority: find answers STORE_ROW when id is one there. */
+struct link {
+    const char *typed;
+    enum store_rc (*find)(struct svc_ctx *c, int64_t id, int64_t authority_id);
+    const char *field, *msg;
+};
+
+static enum store_rc school_in(struct svc_ctx *c, int64_t id, int64_t authority_id)
+{
+    struct school sc;
+    enum store_rc rc = q_school_get(c->db, id, &sc);
+    return rc == STORE_ROW && sc.authority_id != authority_id ? STORE_DONE : rc;
+}
+
+static enum store_rc user_in(struct svc_ctx *c, int64_t id, int64_t authority_id)
+{
+    return q_user_in_authority(c->db, id, authority_id);
+}
+
+/* *out: 0 when l's id is blank, the id when found; otherwise 0 and the
+ * field's error.  False on a store failure. */
+static bool opt_link(struct svc_ctx *c, const struct link *l, int64_t authority_id, int64_t *out,
+                     struct field_errors *e, int *n)
+{
+    int64_t id = opt_id(l->typed);
+    enum store_rc rc = id > 0 ? l->find(c, id, authority_id) : STORE_DONE;
+    *out = 0;
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return false;
+    if (id < 0 || (id > 0 && rc != STORE_ROW))
+        fail(e, n, l->field, l->msg);
+    else
+        *out = id;
+    return true;
+}
+
 static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form, const void *current,
                                              void *row, struct field_errors *e)
 {
@@ -348,34 +385,11 @@ static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form
     else
         r->service_id = sid;
 
-    int64_t school = opt_id(f->school_id);
-    r->school_id = 0;
-    if (school < 0) {
-        fail(e, &n, "school_id", "Select a school from the list");
-    } else if (school > 0) {
-        struct school sc;
-        rc = q_school_get(c->db, school, &sc);
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc != STORE_ROW || sc.authority_id != r->authority_id)
-            fail(e, &n, "school_id", "Select a school from the list");
-        else
-            r->school_id = school;
-    }
-
-    int64_t uid = opt_id(f->user_id);
-    r->user_id = 0;
-    if (uid < 0) {
-        fail(e, &n, "user_id", "Select a user account from the list");
-    } else if (uid > 0) {
-        rc = q_user_in_authority(c->db, uid, r->authority_id);
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc != STORE_ROW)
-            fail(e, &n, "user_id", "Select a user account from the list");
-        else
-            r->user_id = uid;
-    }
+    struct link school = {f->school_id, school_in, "school_id", "Select a school from the list"};
+    struct link user = {f->user_id, user_in, "user_id", "Select a user account from the list"};
+    if (!opt_link(c, &school, r->authority_id, &r->school_id, e, &n) ||
+        !opt_link(c, &user, r->authority_id, &r->user_id, e, &n))
+        return SVC_ERROR;
     r->active = active_field(f->active, cur ? cur->active : true,
                              "Select whether the practitioner is active", e, &n);
     return n ? SVC_INVALID : SVC_OK;
