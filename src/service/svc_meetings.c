@@ -468,11 +468,9 @@ enum svc_status svc_meeting_attendance_save(struct svc_ctx *c, int64_t id,
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_attendance_replace(c->db, id, rows, nl);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    enum store_rc rc = store_end_write(c->db, q_attendance_replace(c->db, id, rows, nl));
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     return SVC_OK;
 }
 

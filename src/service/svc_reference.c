@@ -839,10 +839,9 @@ enum svc_status svc_terms_save(struct svc_ctx *c, int64_t authority_id, int year
     } else if (rc == STORE_OK && add_defaults) {
         rc = add_default_closures(c->db, authority_id, year);
     }
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
         return rc == STORE_CONSTRAINT ? SVC_CONFLICT : SVC_ERROR;
-    }
     return SVC_OK;
 }
 

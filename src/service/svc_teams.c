@@ -467,10 +467,9 @@ static enum svc_status save_team(struct svc_ctx *c, struct checked_team *ct, boo
     enum store_rc rc = create ? q_team_insert(c->db, &ct->t, c->now) : q_team_update(c->db, &ct->t, c->now);
     if (rc == STORE_OK && strcmp(ct->t.cadence, "dates") == 0)
         rc = plan_days(c, &ct->t, ct->dates, ct->ndates, false, &out->planned, &out->existed);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     out->id = ct->t.id;
     return SVC_OK;
 }
@@ -714,9 +713,8 @@ enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *ye
         day_format(to, out->to);
         rc = plan_days(c, &tr.t, days, ndays, true, &out->planned, &out->existed);
     }
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     return SVC_OK;
 }
