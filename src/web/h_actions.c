@@ -273,18 +273,18 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     view_render(rq, rs, status, "action_form", ctx);
 }
 
+static const struct req_field action_fields[] = {
+    REQ_FIELD(struct action_form, description), REQ_FIELD(struct action_form, owner_service_id),
+    REQ_FIELD(struct action_form, owner_practitioner_id), REQ_FIELD(struct action_form, owner_name),
+    REQ_FIELD(struct action_form, setting), REQ_FIELD(struct action_form, nature),
+    REQ_FIELD(struct action_form, resource_id), REQ_FIELD(struct action_form, discussion_id),
+};
+
 static void read_action(struct req *rq, struct action_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->description = req_param(rq, "description");
-    f->owner_service_id = req_param(rq, "owner_service_id");
-    f->owner_practitioner_id = req_param(rq, "owner_practitioner_id");
-    f->owner_name = req_param(rq, "owner_name");
-    f->setting = req_param(rq, "setting");
-    f->nature = req_param(rq, "nature");
-    f->resource_id = req_param(rq, "resource_id");
+    req_fields(rq, action_fields, sizeof action_fields / sizeof action_fields[0], f);
     req_date_parts(rq, "due_on", "due_on", &f->due_day, &f->due_month, &f->due_year);
-    f->discussion_id = req_param(rq, "discussion_id");
 }
 
 /* Text forms of an action's values, for the edit form. */

@@ -162,10 +162,7 @@ struct ref_page {
     const char *added, *saved; /* flash texts */
     size_t name_at;            /* offsetof the row's name (or title) */
     /* The form's values: each parameter and where it goes in the form. */
-    struct ref_param {
-        const char *name;
-        size_t at;
-    } params[8];
+    struct req_field params[8];
 
     void (*fill)(struct req *rq, const union ref_row *r, union ref_form *f);
     json_t *(*json)(const union ref_row *r);
@@ -193,8 +190,10 @@ static void collect(void *arg, const void *row)
 static void read_form(struct req *rq, const struct ref_page *k, union ref_form *f)
 {
     memset(f, 0, sizeof *f);
-    for (const struct ref_param *p = k->params; p->name; p++)
-        *(const char **)((char *)f + p->at) = req_param(rq, p->name);
+    size_t n = 0;
+    while (k->params[n].name)
+        n++;
+    req_fields(rq, k->params, n, f);
 }
 
 static const char *name_of(const struct ref_page *k, const union ref_row *r)

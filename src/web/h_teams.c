@@ -139,21 +139,19 @@ static size_t read_multi(struct req *rq, const char *name, const char **out, siz
     return n;
 }
 
+static const struct req_field team_fields[] = {
+    REQ_FIELD(struct team_form, name), REQ_FIELD(struct team_form, host_school_id),
+    REQ_FIELD(struct team_form, chair_name), REQ_FIELD(struct team_form, strategic_lead_user_id),
+    REQ_FIELD(struct team_form, case_coordinator_user_id), REQ_FIELD(struct team_form, cadence),
+    REQ_FIELD(struct team_form, weekday), REQ_FIELD(struct team_form, start_time),
+    REQ_FIELD(struct team_form, duration_minutes), REQ_FIELD(struct team_form, location),
+    REQ_FIELD(struct team_form, active), REQ_FIELD(struct team_form, dates),
+};
+
 static void read_form(struct req *rq, struct team_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->name = req_param(rq, "name");
-    f->host_school_id = req_param(rq, "host_school_id");
-    f->chair_name = req_param(rq, "chair_name");
-    f->strategic_lead_user_id = req_param(rq, "strategic_lead_user_id");
-    f->case_coordinator_user_id = req_param(rq, "case_coordinator_user_id");
-    f->cadence = req_param(rq, "cadence");
-    f->weekday = req_param(rq, "weekday");
-    f->start_time = req_param(rq, "start_time");
-    f->duration_minutes = req_param(rq, "duration_minutes");
-    f->location = req_param(rq, "location");
-    f->active = req_param(rq, "active");
-    f->dates = req_param(rq, "dates");
+    req_fields(rq, team_fields, sizeof team_fields / sizeof team_fields[0], f);
     if (rq->json && json_is_array(json_object_get(rq->json, "dates"))) {
         struct buf b = BUF_INIT;
         size_t i;

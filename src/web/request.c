@@ -161,6 +161,12 @@ void req_svc_ctx(struct req *rq, struct svc_ctx *c)
     svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
 }
 
+void req_fields(struct req *rq, const struct req_field *fields, size_t n, void *form)
+{
+    for (size_t i = 0; i < n; i++)
+        *(const char **)((char *)form + fields[i].at) = req_param(rq, fields[i].name);
+}
+
 const char *req_param(struct req *rq, const char *name)
 {
     if (!rq->json)
