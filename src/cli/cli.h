@@ -4,6 +4,9 @@
 #ifndef TAS_CLI_CLI_H
 #define TAS_CLI_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "lib/clock.h"  /* clock_now(): every command's "now" */
 
 #define TAS_VERSION "0.1.0"
@@ -31,5 +34,20 @@ struct store *cli_open_db(const char *path);
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole decimal number in [min, max]; 0 ok. */
 int cli_number(const char *s, long min, long max, long *out);
+
+/* One option of a command (src/cli/cli_opts.c): with a value, which goes to
+ * *text; or without one, which sets *flag. */
+struct cli_opt {
+    const char *name;
+    const char **text;
+    bool *flag;
+};
+/* Reads argv's options from index first against opts (ended by {0}) and
+ * --help.  Returns -1 to go on (optind at the first operand), CLI_OK after
+ * --help printed usage on stdout, CLI_USAGE after an unknown option or a
+ * missing value printed it on stderr. */
+int cli_options(int argc, char **argv, int first, const struct cli_opt *opts, void (*usage)(FILE *f));
+/* Prints usage on stderr and returns CLI_USAGE: a command called wrongly. */
+int cli_usage(void (*usage)(FILE *f));
 
 #endif

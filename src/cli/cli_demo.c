@@ -189,29 +189,21 @@ static int load_year(struct store *s, const struct demo_plan *plan, const struct
 int cli_demo(int argc, char **argv)
 {
     const char *db = "tas.db", *password = DEMO_PASSWORD;
+    const char *seed_text = NULL;
     long seed = 1;
-    int with_year = 1;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"seed", required_argument, 0, 's'},
-                                         {"password", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
-                                         {"without-year", no_argument, 0, 'w'}, {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'p') password = optarg;
-        else if (c == 'w') with_year = 0;
-        else if (c == 's') {
-            if (cli_number(optarg, 0, 2147483647L, &seed) != 0) {
-                cli_fail("--seed needs a whole number, not '%s'", optarg);
-                return CLI_USAGE;
-            }
-        } else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
-    if (optind != argc) {
-        usage(stderr);
+    bool without_year = false;
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"seed", &seed_text, NULL}, {"password", &password, NULL},
+                                   {"without-year", NULL, &without_year}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
+    if (seed_text && cli_number(seed_text, 0, 2147483647L, &seed) != 0) {
+        cli_fail("--seed needs a whole number, not '%s'", seed_text);
         return CLI_USAGE;
     }
+    int with_year = !without_year;
+    if (optind != argc)
+        return cli_usage(usage);
     if (password_init() != 0) {
         cli_fail("cannot initialise libsodium");
         return CLI_FAIL;

@@ -81,37 +81,24 @@ fail:
 int cli_generate(int argc, char **argv)
 {
     const char *db = NULL, *scale_name = "national";
+    const char *seed_text = NULL, *year_text = NULL;
     long seed = 1, year = 2024;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"scale", required_argument, 0, 'c'},
-                                         {"seed", required_argument, 0, 's'}, {"year", required_argument, 0, 'y'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'c': scale_name = optarg; break;
-        case 's':
-            if (cli_number(optarg, 0, 2147483647L, &seed) != 0) {
-                cli_fail("generate: --seed must be a whole number");
-                return CLI_USAGE;
-            }
-            break;
-        case 'y':
-            if (cli_number(optarg, 2000, 2100, &year) != 0) {
-                cli_fail("generate: --year must be a year from 2000 to 2100");
-                return CLI_USAGE;
-            }
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
-        }
-    }
-    struct gen_scale scale;
-    if (!db || optind != argc || gen_scale_named(scale_name, &scale) != 0) {
-        usage(stderr);
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"scale", &scale_name, NULL}, {"seed", &seed_text, NULL},
+                                   {"year", &year_text, NULL}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
+    if (seed_text && cli_number(seed_text, 0, 2147483647L, &seed) != 0) {
+        cli_fail("generate: --seed must be a whole number");
         return CLI_USAGE;
     }
+    if (year_text && cli_number(year_text, 2000, 2100, &year) != 0) {
+        cli_fail("generate: --year must be a year from 2000 to 2100");
+        return CLI_USAGE;
+    }
+    struct gen_scale scale;
+    if (!db || optind != argc || gen_scale_named(scale_name, &scale) != 0)
+        return cli_usage(usage);
     struct store *s = cli_open_db(db);
     if (!s)
         return CLI_FAIL;

@@ -16,18 +16,12 @@ static void usage(FILE *f)
 int cli_migrate(int argc, char **argv)
 {
     const char *db = "tas.db";
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
-    if (optind != argc) {
-        usage(stderr);
-        return CLI_USAGE;
-    }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
+    if (optind != argc)
+        return cli_usage(usage);
     struct store *s = cli_open_db(db);
     if (!s)
         return CLI_FAIL;

@@ -37,23 +37,13 @@ int cli_retention(int argc, char **argv)
     const char *db = "tas.db";
     const char *today = NULL;
     bool dry = false;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"dry-run", no_argument, 0, 'n'},
-                                         {"today", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'n') dry = true;
-        else if (c == 't') today = optarg;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"dry-run", NULL, &dry}, {"today", &today, NULL}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
     int32_t day;
-    if (optind != argc || (today && day_parse(today, &day) != 0)) {
-        usage(stderr);
-        return CLI_USAGE;
-    }
+    if (optind != argc || (today && day_parse(today, &day) != 0))
+        return cli_usage(usage);
     struct store *s = cli_open_db(db);
     if (!s)
         return CLI_FAIL;

@@ -122,26 +122,16 @@ static int verify(struct svc_ctx *c, const char *from, const char *to)
 int cli_rollup(int argc, char **argv)
 {
     const char *db = "tas.db", *from = NULL, *to = NULL;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"from", required_argument, 0, 'f'},
-                                         {"to", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'f') from = optarg;
-        else if (c == 't') to = optarg;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"from", &from, NULL}, {"to", &to, NULL}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
     const char *cmd = optind < argc ? argv[optind] : "";
     bool rebuild = !strcmp(cmd, "rebuild"), check = !strcmp(cmd, "verify");
     int32_t d1, d2;
     if (optind + 1 != argc || (!rebuild && !check) || (rebuild && (from || to)) || (!from != !to) ||
-        (from && (day_parse(from, &d1) != 0 || day_parse(to, &d2) != 0 || d1 > d2))) {
-        usage(stderr);
-        return CLI_USAGE;
-    }
+        (from && (day_parse(from, &d1) != 0 || day_parse(to, &d2) != 0 || d1 > d2)))
+        return cli_usage(usage);
     struct store *s = cli_open_db(db);
     if (!s)
         return CLI_FAIL;

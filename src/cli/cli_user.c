@@ -106,50 +106,36 @@ static void print_user(void *arg, const struct user_row *u)
 
 int cli_user(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return CLI_USAGE;
-    }
+    if (argc < 2)
+        return cli_usage(usage);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return CLI_OK;
     }
     const char *db = "tas.db", *name = NULL, *role = NULL, *scope = NULL, *detail = "", *email = NULL;
+    const char *scope_id_text = NULL, *authority_id_text = NULL;
     long scope_id = 0, authority_id = 0;
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"name", required_argument, 0, 'n'},
-        {"role", required_argument, 0, 'r'}, {"scope", required_argument, 0, 's'},
-        {"scope-id", required_argument, 0, 'i'}, {"authority-id", required_argument, 0, 'a'},
-        {"detail", required_argument, 0, 't'}, {"email", required_argument, 0, 'e'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'n': name = optarg; break;
-        case 'r': role = optarg; break;
-        case 's': scope = optarg; break;
-        case 't': detail = optarg; break;
-        case 'e': email = optarg; break;
-        case 'i': case 'a':
-            if (cli_number(optarg, 0, 0x7fffffffL, c == 'i' ? &scope_id : &authority_id) != 0) {
-                cli_fail("--%s needs a whole number", c == 'i' ? "scope-id" : "authority-id");
-                return CLI_USAGE;
-            }
-            break;
-        case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_USAGE;
-        }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"name", &name, NULL}, {"role", &role, NULL},
+                                   {"scope", &scope, NULL}, {"scope-id", &scope_id_text, NULL},
+                                   {"authority-id", &authority_id_text, NULL}, {"detail", &detail, NULL},
+                                   {"email", &email, NULL}, {0}};
+    int done = cli_options(argc, argv, 2, opts, usage);
+    if (done >= 0)
+        return done;
+    const char *bad = scope_id_text && cli_number(scope_id_text, 0, 0x7fffffffL, &scope_id) != 0 ? "scope-id"
+                      : authority_id_text && cli_number(authority_id_text, 0, 0x7fffffffL, &authority_id) != 0
+                          ? "authority-id"
+                          : NULL;
+    if (bad) {
+        cli_fail("--%s needs a whole number", bad);
+        return CLI_USAGE;
     }
     bool is_list = strcmp(cmd, "list") == 0;
     bool known = is_list || !strcmp(cmd, "add") || !strcmp(cmd, "passwd") || !strcmp(cmd, "disable") ||
                  !strcmp(cmd, "enable") || !strcmp(cmd, "reset-two-factor");
-    if (!known || (is_list ? optind != argc : optind != argc - 1)) {
-        usage(stderr);
-        return CLI_USAGE;
-    }
+    if (!known || (is_list ? optind != argc : optind != argc - 1))
+        return cli_usage(usage);
     const char *username = is_list ? NULL : argv[optind];
     struct role_grant g;
     memset(&g, 0, sizeof g);

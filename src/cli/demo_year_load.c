@@ -75,16 +75,18 @@ static void split_day(int32_t day, struct date_text *t)
 
 /* ---- reference data ---------------------------------------------------------- */
 
-static void map_service(void *arg, const struct service_row *r)
+static void map_service(void *arg, const void *row)
 {
+    const struct service_row *r = row;
     struct loader *L = arg;
     for (int i = 0; i < DY_SERVICE__COUNT; i++)
         if (strcmp(r->code, dy_service_code((enum dy_service)i)) == 0)
             L->ids->services[i] = r->id;
 }
 
-static void map_resource(void *arg, const struct resource_row *r)
+static void map_resource(void *arg, const void *row)
 {
+    const struct resource_row *r = row;
     struct loader *L = arg;
     for (size_t i = 0; i < L->y->ndefault_resources; i++)
         if (strcmp(r->title, L->y->resources[i].title) == 0)
@@ -96,7 +98,7 @@ static int load_reference(struct loader *L)
     const struct demo_year *y = L->y;
     int64_t a = L->plan->authority.id;
     on_day(L, y->setup_on);
-    enum svc_status st = svc_service_list(&L->c, a, true, map_service, L);
+    enum svc_status st = svc_ref_list(&L->c, Q_REF_SERVICE, a, true, 0, map_service, L);
     if (st != SVC_OK)
         return failed(L, "services", 0, st, NULL);
     for (int i = 0; i < DY_SERVICE__COUNT; i++)
@@ -104,7 +106,7 @@ static int load_reference(struct loader *L)
             cli_fail("demo year: the authority has no service coded %s", dy_service_code((enum dy_service)i));
             return -1;
         }
-    st = svc_resource_list(&L->c, a, true, map_resource, L);
+    st = svc_ref_list(&L->c, Q_REF_RESOURCE, a, true, 0, map_resource, L);
     if (st != SVC_OK)
         return failed(L, "playbook", 0, st, NULL);
     for (size_t i = 0; i < y->nresources; i++) {
@@ -121,7 +123,7 @@ static int load_reference(struct loader *L)
         struct resource_row *r = malloc(sizeof *r);
         if (!r)
             return -1;
-        st = svc_resource_create(&L->c, a, &f, &e, r);
+        st = svc_ref_create(&L->c, Q_REF_RESOURCE, a, &f, &e, r);
         L->resources[i] = r->id;
         free(r);
         if (st != SVC_OK)
@@ -134,7 +136,7 @@ static int load_reference(struct loader *L)
         struct practitioner_form f = {p->name, p->job_title, "", sid, "", "", "yes"};
         struct field_errors e = {0};
         struct practitioner_row r;
-        st = svc_practitioner_create(&L->c, a, &f, &e, &r);
+        st = svc_ref_create(&L->c, Q_REF_PRACTITIONER, a, &f, &e, &r);
         if (st != SVC_OK)
             return failed(L, "practitioner", (int)i, st, &e);
         L->ids->practitioners[i] = r.id;
@@ -583,7 +585,7 @@ int demo_year_finish(struct store *s, const struct demo_plan *plan, const struct
         if (!y->practitioners[i].demo_user)
             continue;
         struct practitioner_row r;
-        st = svc_practitioner_get(&c, ids->practitioners[i], &r);
+        st = svc_ref_get(&c, Q_REF_PRACTITIONER, ids->practitioners[i], &r);
         char sid[24], uid[24];
         id_text(r.service_id, sid);
         id_text(practitioner_user_id, uid);
@@ -591,7 +593,7 @@ int demo_year_finish(struct store *s, const struct demo_plan *plan, const struct
         struct field_errors e = {0};
         struct practitioner_row saved;
         if (st == SVC_OK)
-            st = svc_practitioner_update(&c, r.id, &f, &e, &saved);
+            st = svc_ref_update(&c, Q_REF_PRACTITIONER, r.id, &f, &e, &saved);
         if (st != SVC_OK) {
             cli_fail("demo year: linking the practitioner account: %s%s%s", svc_status_text(st),
                      e.count ? ": " : "", e.count ? e.items[0].message : "");

@@ -74,6 +74,12 @@ enum svc_status svc_from_store(enum store_rc rc)
     return SVC_ERROR;
 }
 
+enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v)
+{
+    policy_visible(c->who, k, ACT_LIST, v);
+    return policy_visible_none(v) ? SVC_FORBIDDEN : SVC_OK;
+}
+
 enum svc_status svc_from_get(enum store_rc rc)
 {
     if (rc == STORE_ROW || rc == STORE_OK)

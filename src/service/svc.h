@@ -68,6 +68,9 @@ enum svc_status svc_from_store(enum store_rc rc);
  * start of a use case on a record:
  *     if (rc != STORE_ROW) return svc_from_get(rc); */
 enum svc_status svc_from_get(enum store_rc rc);
+/* What the user may list of kind k, into v: SVC_OK, or SVC_FORBIDDEN when
+ * the policy lets them see none at all.  The start of every list. */
+enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);
 /* The principal for command-line administration (platform administrator). */
 const struct principal *svc_system_principal(void);
 

@@ -392,10 +392,9 @@ enum svc_status svc_security_set(struct svc_ctx *c, int64_t authority_id, const 
     enum store_rc rc = STORE_OK;
     for (int r = 0; rc == STORE_OK && r < ROLE__COUNT; r++)
         rc = q_role_security_set(c->db, authority_id, role_code((enum role)r), require[r], c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
         return SVC_ERROR;
-    }
     return SVC_OK;
 }
 

@@ -274,11 +274,9 @@ static enum svc_status write_one(struct svc_ctx *c, enum store_rc (*op)(struct s
 {
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = op(c->db, a, c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    enum store_rc rc = store_end_write(c->db, op(c->db, a, c->now));
+    if (rc != STORE_OK)
         return rc == STORE_CONSTRAINT ? SVC_CONFLICT : SVC_ERROR;
-    }
     return SVC_OK;
 }
 
@@ -482,11 +480,9 @@ enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const st
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_referral_insert(c->db, out, c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    enum store_rc rc = store_end_write(c->db, q_referral_insert(c->db, out, c->now));
+    if (rc != STORE_OK)
         return SVC_ERROR;
-    }
     return q_referral_get(c->db, out->id, out) == STORE_ROW ? SVC_OK : SVC_ERROR;
 }
 

@@ -80,8 +80,7 @@ enum svc_status svc_break_glass_list(struct svc_ctx *c,
                                      void (*fn)(void *arg, const struct break_glass_row *r), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_BREAK_GLASS, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_BREAK_GLASS, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     return svc_from_store(q_break_glass_list(c->db, &v, 200, fn, arg));
 }

@@ -170,9 +170,8 @@ enum svc_status svc_consent_record(struct svc_ctx *c, int64_t pupil_id, const st
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_consent_insert(c->db, out, c->who->user_id, c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    enum store_rc rc = store_end_write(c->db, q_consent_insert(c->db, out, c->who->user_id, c->now));
+    if (rc != STORE_OK) {
         if (rc == STORE_CONSTRAINT) {
             field_errors_add(errs, "services", "Select services from the list");
             return SVC_INVALID;
@@ -319,11 +318,9 @@ enum svc_status svc_case_open(struct svc_ctx *c, int64_t pupil_id, const struct 
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_case_insert(c->db, out, c->who->user_id, c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    enum store_rc rc = store_end_write(c->db, q_case_insert(c->db, out, c->who->user_id, c->now));
+    if (rc != STORE_OK)
         return SVC_ERROR;
-    }
     return SVC_OK;
 }
 
@@ -358,11 +355,9 @@ enum svc_status svc_case_update(struct svc_ctx *c, int64_t id, const struct case
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_case_update(c->db, out, c->now);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    enum store_rc rc = store_end_write(c->db, q_case_update(c->db, out, c->now));
+    if (rc != STORE_OK)
         return SVC_ERROR;
-    }
     return SVC_OK;
 }
 
@@ -427,8 +422,7 @@ enum svc_status svc_case_list(struct svc_ctx *c, const struct case_filter *f, co
                               int64_t *total, void (*fn)(void *arg, const struct case_brief *b), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_CASE, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_CASE, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct case_filter cf = *f;
     cf.today = c->today;

@@ -77,9 +77,7 @@ enum svc_status svc_meeting_get(struct svc_ctx *c, int64_t id, struct meeting_ro
     enum store_rc rc = q_meeting_get(c->db, id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    if (!svc_meeting_may(c, ACT_VIEW, out))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
+    return svc_meeting_may(c, ACT_VIEW, out) ? SVC_OK : SVC_NOT_FOUND;
 }
 
 enum svc_status svc_meeting_list(struct svc_ctx *c, const struct meeting_filter *f,
@@ -87,8 +85,7 @@ enum svc_status svc_meeting_list(struct svc_ctx *c, const struct meeting_filter 
                                  void (*fn)(void *arg, const struct meeting_row *r), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_TEAM, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct meeting_filter mf = *f;
     if (!mf.today)
@@ -471,11 +468,9 @@ enum svc_status svc_meeting_attendance_save(struct svc_ctx *c, int64_t id,
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    enum store_rc rc = q_attendance_replace(c->db, id, rows, nl);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    enum store_rc rc = store_end_write(c->db, q_attendance_replace(c->db, id, rows, nl));
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     return SVC_OK;
 }
 

@@ -315,6 +315,43 @@ static enum svc_status validate_service(struct svc_ctx *c, const void *form, con
 
 /* ---- practitioners ----------------------------------------------------- */
 
+/* A practitioner's optional link to a school or an account of the
+ * authority: find answers STORE_ROW when id is one there. */
+struct link {
+    const char *typed;
+    enum store_rc (*find)(struct svc_ctx *c, int64_t id, int64_t authority_id);
+    const char *field, *msg;
+};
+
+static enum store_rc school_in(struct svc_ctx *c, int64_t id, int64_t authority_id)
+{
+    struct school sc;
+    enum store_rc rc = q_school_get(c->db, id, &sc);
+    return rc == STORE_ROW && sc.authority_id != authority_id ? STORE_DONE : rc;
+}
+
+static enum store_rc user_in(struct svc_ctx *c, int64_t id, int64_t authority_id)
+{
+    return q_user_in_authority(c->db, id, authority_id);
+}
+
+/* *out: 0 when l's id is blank, the id when found; otherwise 0 and the
+ * field's error.  False on a store failure. */
+static bool opt_link(struct svc_ctx *c, const struct link *l, int64_t authority_id, int64_t *out,
+                     struct field_errors *e, int *n)
+{
+    int64_t id = opt_id(l->typed);
+    enum store_rc rc = id > 0 ? l->find(c, id, authority_id) : STORE_DONE;
+    *out = 0;
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return false;
+    if (id < 0 || (id > 0 && rc != STORE_ROW))
+        fail(e, n, l->field, l->msg);
+    else
+        *out = id;
+    return true;
+}
+
 static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form, const void *current,
                                              void *row, struct field_errors *e)
 {
@@ -348,34 +385,11 @@ static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form
     else
         r->service_id = sid;
 
-    int64_t school = opt_id(f->school_id);
-    r->school_id = 0;
-    if (school < 0) {
-        fail(e, &n, "school_id", "Select a school from the list");
-    } else if (school > 0) {
-        struct school sc;
-        rc = q_school_get(c->db, school, &sc);
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc != STORE_ROW || sc.authority_id != r->authority_id)
-            fail(e, &n, "school_id", "Select a school from the list");
-        else
-            r->school_id = school;
-    }
-
-    int64_t uid = opt_id(f->user_id);
-    r->user_id = 0;
-    if (uid < 0) {
-        fail(e, &n, "user_id", "Select a user account from the list");
-    } else if (uid > 0) {
-        rc = q_user_in_authority(c->db, uid, r->authority_id);
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc != STORE_ROW)
-            fail(e, &n, "user_id", "Select a user account from the list");
-        else
-            r->user_id = uid;
-    }
+    struct link school = {f->school_id, school_in, "school_id", "Select a school from the list"};
+    struct link user = {f->user_id, user_in, "user_id", "Select a user account from the list"};
+    if (!opt_link(c, &school, r->authority_id, &r->school_id, e, &n) ||
+        !opt_link(c, &user, r->authority_id, &r->user_id, e, &n))
+        return SVC_ERROR;
     r->active = active_field(f->active, cur ? cur->active : true,
                              "Select whether the practitioner is active", e, &n);
     return n ? SVC_INVALID : SVC_OK;
@@ -536,85 +550,6 @@ enum svc_status svc_ref_list(struct svc_ctx *c, enum q_ref_kind q, int64_t autho
     if (!svc_reference_may(c, ACT_LIST, authority_id))
         return SVC_FORBIDDEN;
     return svc_from_store(q_ref_list(c->db, q, authority_id, active_only, service_id, each, arg));
-}
-
-/* The use cases, kind by kind. */
-
-enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
-                                 void (*fn)(void *arg, const struct service_row *r), void *arg)
-{
-    if (!svc_reference_may(c, ACT_LIST, authority_id))
-        return SVC_FORBIDDEN;
-    return svc_from_store(q_service_list(c->db, authority_id, active_only, fn, arg));
-}
-
-enum svc_status svc_service_get(struct svc_ctx *c, int64_t id, struct service_row *out)
-{
-    return svc_ref_get(c, Q_REF_SERVICE, id, out);
-}
-
-enum svc_status svc_service_create(struct svc_ctx *c, int64_t authority_id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out)
-{
-    return svc_ref_create(c, Q_REF_SERVICE, authority_id, f, errs, out);
-}
-
-enum svc_status svc_service_update(struct svc_ctx *c, int64_t id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out)
-{
-    return svc_ref_update(c, Q_REF_SERVICE, id, f, errs, out);
-}
-
-enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, int64_t service_id,
-                                      bool active_only,
-                                      void (*fn)(void *arg, const struct practitioner_row *r), void *arg)
-{
-    if (!svc_reference_may(c, ACT_LIST, authority_id))
-        return SVC_FORBIDDEN;
-    return svc_from_store(q_practitioner_list(c->db, authority_id, service_id, active_only, fn, arg));
-}
-
-enum svc_status svc_practitioner_get(struct svc_ctx *c, int64_t id, struct practitioner_row *out)
-{
-    return svc_ref_get(c, Q_REF_PRACTITIONER, id, out);
-}
-
-enum svc_status svc_practitioner_create(struct svc_ctx *c, int64_t authority_id,
-                                        const struct practitioner_form *f, struct field_errors *errs,
-                                        struct practitioner_row *out)
-{
-    return svc_ref_create(c, Q_REF_PRACTITIONER, authority_id, f, errs, out);
-}
-
-enum svc_status svc_practitioner_update(struct svc_ctx *c, int64_t id, const struct practitioner_form *f,
-                                        struct field_errors *errs, struct practitioner_row *out)
-{
-    return svc_ref_update(c, Q_REF_PRACTITIONER, id, f, errs, out);
-}
-
-enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
-                                  void (*fn)(void *arg, const struct resource_row *r), void *arg)
-{
-    if (!svc_reference_may(c, ACT_LIST, authority_id))
-        return SVC_FORBIDDEN;
-    return svc_from_store(q_resource_list(c->db, authority_id, active_only, fn, arg));
-}
-
-enum svc_status svc_resource_get(struct svc_ctx *c, int64_t id, struct resource_row *out)
-{
-    return svc_ref_get(c, Q_REF_RESOURCE, id, out);
-}
-
-enum svc_status svc_resource_create(struct svc_ctx *c, int64_t authority_id, const struct resource_form *f,
-                                    struct field_errors *errs, struct resource_row *out)
-{
-    return svc_ref_create(c, Q_REF_RESOURCE, authority_id, f, errs, out);
-}
-
-enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct resource_form *f,
-                                    struct field_errors *errs, struct resource_row *out)
-{
-    return svc_ref_update(c, Q_REF_RESOURCE, id, f, errs, out);
 }
 
 /* ---- term dates -------------------------------------------------------- */
@@ -904,10 +839,9 @@ enum svc_status svc_terms_save(struct svc_ctx *c, int64_t authority_id, int year
     } else if (rc == STORE_OK && add_defaults) {
         rc = add_default_closures(c->db, authority_id, year);
     }
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
         return rc == STORE_CONSTRAINT ? SVC_CONFLICT : SVC_ERROR;
-    }
     return SVC_OK;
 }
 

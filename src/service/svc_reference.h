@@ -56,13 +56,6 @@ struct service_form {
     const char *active;
 };
 
-enum svc_status svc_service_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
-                                 void (*fn)(void *arg, const struct service_row *r), void *arg);
-enum svc_status svc_service_get(struct svc_ctx *c, int64_t id, struct service_row *out);
-enum svc_status svc_service_create(struct svc_ctx *c, int64_t authority_id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out);
-enum svc_status svc_service_update(struct svc_ctx *c, int64_t id, const struct service_form *f,
-                                   struct field_errors *errs, struct service_row *out);
 /* A service code made from a name: lower case, runs of anything but
  * letters and digits as one "_", at most 31 characters; "" when the name
  * has no letters or digits. */
@@ -81,15 +74,6 @@ struct practitioner_form {
     const char *active;
 };
 
-enum svc_status svc_practitioner_list(struct svc_ctx *c, int64_t authority_id, int64_t service_id,
-                                      bool active_only,
-                                      void (*fn)(void *arg, const struct practitioner_row *r), void *arg);
-enum svc_status svc_practitioner_get(struct svc_ctx *c, int64_t id, struct practitioner_row *out);
-enum svc_status svc_practitioner_create(struct svc_ctx *c, int64_t authority_id,
-                                        const struct practitioner_form *f, struct field_errors *errs,
-                                        struct practitioner_row *out);
-enum svc_status svc_practitioner_update(struct svc_ctx *c, int64_t id, const struct practitioner_form *f,
-                                        struct field_errors *errs, struct practitioner_row *out);
 /* Accounts that can be linked to a practitioner of the authority (needs
  * permission to add or change reference data there). */
 enum svc_status svc_reference_users(struct svc_ctx *c, int64_t authority_id,
@@ -111,17 +95,9 @@ struct resource_form {
     const char *active;
 };
 
-enum svc_status svc_resource_list(struct svc_ctx *c, int64_t authority_id, bool active_only,
-                                  void (*fn)(void *arg, const struct resource_row *r), void *arg);
-enum svc_status svc_resource_get(struct svc_ctx *c, int64_t id, struct resource_row *out);
-enum svc_status svc_resource_create(struct svc_ctx *c, int64_t authority_id, const struct resource_form *f,
-                                    struct field_errors *errs, struct resource_row *out);
-enum svc_status svc_resource_update(struct svc_ctx *c, int64_t id, const struct resource_form *f,
-                                    struct field_errors *errs, struct resource_row *out);
+/* ---- services, practitioners and the playbook, one way ---- */
 
-/* ---- the three kinds above, one way ---- */
-
-/* The use cases above for any of the three kinds (q says which): out and
+/* The use cases for any of the three kinds (q says which): out and
  * the form f are the kind's row and form (struct service_row and struct
  * service_form for Q_REF_SERVICE, and so on).  Get: SVC_NOT_FOUND for a
  * record missing or hidden from the user.  Create: in the authority, after

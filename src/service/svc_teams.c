@@ -467,10 +467,9 @@ static enum svc_status save_team(struct svc_ctx *c, struct checked_team *ct, boo
     enum store_rc rc = create ? q_team_insert(c->db, &ct->t, c->now) : q_team_update(c->db, &ct->t, c->now);
     if (rc == STORE_OK && strcmp(ct->t.cadence, "dates") == 0)
         rc = plan_days(c, &ct->t, ct->dates, ct->ndates, false, &out->planned, &out->existed);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     out->id = ct->t.id;
     return SVC_OK;
 }
@@ -516,9 +515,7 @@ enum svc_status svc_team_get(struct svc_ctx *c, int64_t id, struct team_row *out
     enum store_rc rc = q_team_get(c->db, id, c->today, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    if (!svc_team_may(c, ACT_VIEW, out))
-        return SVC_NOT_FOUND;
-    return SVC_OK;
+    return svc_team_may(c, ACT_VIEW, out) ? SVC_OK : SVC_NOT_FOUND;
 }
 
 enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
@@ -526,8 +523,7 @@ enum svc_status svc_team_list(struct svc_ctx *c, const struct team_filter *f,
                               void (*fn)(void *arg, const struct team_row *r), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_TEAM, ACT_LIST, &v);
-    if (policy_visible_none(&v))
+    if (svc_list_visible(c, RES_TEAM, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct team_filter tf = *f;
     if (!tf.today)
@@ -717,9 +713,8 @@ enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *ye
         day_format(to, out->to);
         rc = plan_days(c, &tr.t, days, ndays, true, &out->planned, &out->existed);
     }
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return svc_from_store(rc == STORE_OK ? STORE_ERROR : rc);
-    }
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK)
+        return svc_from_store(rc);
     return SVC_OK;
 }

@@ -80,8 +80,8 @@ enum svc_status svc_user_create(struct svc_ctx *c, const struct user_form *f,
     enum store_rc rc = q_user_insert(c->db, &u, c->now);
     for (size_t i = 0; rc == STORE_OK && i < ngrants; i++)
         rc = q_role_add(c->db, u.id, &grants[i]);
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    rc = store_end_write(c->db, rc);
+    if (rc != STORE_OK) {
         if (rc == STORE_CONSTRAINT) {
             field_errors_add(errs, "username", "That user name is already taken");
             return SVC_INVALID;

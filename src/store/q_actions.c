@@ -31,33 +31,10 @@ enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *
 
 /* ---- actions ---- */
 
-enum store_rc q_action_insert(struct store *s, struct action_row *a, int64_t now)
+/* The columns a change may set, in the order of both statements. */
+static int bind_action(struct store_stmt *st, const void *rec)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, "
-        "owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?) RETURNING id");
-    store_bind_int(st, 1, a->case_id);
-    q_bind_opt_id(st, 2, a->discussion_id);
-    store_bind_text(st, 3, a->description);
-    q_bind_opt_id(st, 4, a->owner_service_id);
-    q_bind_opt_id(st, 5, a->owner_practitioner_id);
-    store_bind_text(st, 6, a->owner_name);
-    store_bind_text(st, 7, a->setting);
-    store_bind_text(st, 8, a->nature);
-    q_bind_opt_id(st, 9, a->resource_id);
-    q_bind_opt_text(st, 10, a->due_on);
-    store_bind_int(st, 11, now);
-    store_bind_int(st, 12, now);
-    return store_get_int(st, &a->id);
-}
-
-enum store_rc q_action_update(struct store *s, const struct action_row *a, int64_t now)
-{
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE actions SET discussion_id = ?, description = ?, owner_service_id = ?, "
-        "owner_practitioner_id = ?, owner_name = ?, setting = ?, nature = ?, resource_id = ?, "
-        "due_on = ?, updated_at = ? WHERE id = ?");
+    const struct action_row *a = rec;
     q_bind_opt_id(st, 1, a->discussion_id);
     store_bind_text(st, 2, a->description);
     q_bind_opt_id(st, 3, a->owner_service_id);
@@ -67,9 +44,31 @@ enum store_rc q_action_update(struct store *s, const struct action_row *a, int64
     store_bind_text(st, 7, a->nature);
     q_bind_opt_id(st, 8, a->resource_id);
     q_bind_opt_text(st, 9, a->due_on);
-    store_bind_int(st, 10, now);
-    store_bind_int(st, 11, a->id);
-    return store_exec_done(st);
+    return 10;
+}
+
+/* A new action also names its case. */
+static int bind_new_action(struct store_stmt *st, const void *rec)
+{
+    int idx = bind_action(st, rec);
+    store_bind_int(st, idx, ((const struct action_row *)rec)->case_id);
+    return idx + 1;
+}
+
+enum store_rc q_action_insert(struct store *s, struct action_row *a, int64_t now)
+{
+    return q_insert_rec(s,
+        "INSERT INTO actions (discussion_id, description, owner_service_id, owner_practitioner_id, owner_name, "
+        "setting, nature, resource_id, due_on, case_id, status, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?) RETURNING id", bind_new_action, a, now, &a->id);
+}
+
+enum store_rc q_action_update(struct store *s, const struct action_row *a, int64_t now)
+{
+    return q_update_rec(s,
+        "UPDATE actions SET discussion_id = ?, description = ?, owner_service_id = ?, "
+        "owner_practitioner_id = ?, owner_name = ?, setting = ?, nature = ?, resource_id = ?, "
+        "due_on = ?, updated_at = ? WHERE id = ?", bind_action, a, now, a->id);
 }
 
 enum store_rc q_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,

@@ -10,27 +10,25 @@ static void read_authority(struct store_stmt *st, void *row)
 
 Q_SINK(authority, struct authority, read_authority)
 
-enum store_rc q_authority_insert(struct store *s, struct authority *a, int64_t now)
+static int bind_authority(struct store_stmt *st, const void *rec)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO authorities (la_code, name, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?) RETURNING id");
+    const struct authority *a = rec;
     store_bind_text(st, 1, a->la_code);
     store_bind_text(st, 2, a->name);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, now);
-    return store_get_int(st, &a->id);
+    return 3;
+}
+
+enum store_rc q_authority_insert(struct store *s, struct authority *a, int64_t now)
+{
+    return q_insert_rec(s,
+        "INSERT INTO authorities (la_code, name, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?) RETURNING id", bind_authority, a, now, &a->id);
 }
 
 enum store_rc q_authority_update(struct store *s, const struct authority *a, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE authorities SET la_code = ?, name = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, a->la_code);
-    store_bind_text(st, 2, a->name);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, a->id);
-    return store_exec_done(st);
+    return q_update_rec(s,
+        "UPDATE authorities SET la_code = ?, name = ?, updated_at = ? WHERE id = ?", bind_authority, a, now, a->id);
 }
 
 enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out)

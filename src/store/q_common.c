@@ -58,6 +58,26 @@ enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
     return store_exec_done(st);
 }
 
+enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
+                           int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    int idx = bind(st, rec);
+    store_bind_int(st, idx, now);
+    store_bind_int(st, idx + 1, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_update_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
+                           int64_t id)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    int idx = bind(st, rec);
+    store_bind_int(st, idx, now);
+    store_bind_int(st, idx + 1, id);
+    return store_exec_done(st);
+}
+
 void q_read_int(struct store_stmt *st, void *out)
 {
     *(int64_t *)out = store_col_int(st, 0);

@@ -103,6 +103,17 @@ void q_read_text(struct store_stmt *st, void *text);
 enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out);
 enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
 
+/* Saving a record: bind binds its columns from parameter 1 and returns
+ * the next.  q_insert_rec runs an INSERT ... RETURNING id whose last two
+ * ? are created_at and updated_at (both now) and sets *id; q_update_rec an
+ * UPDATE whose last two are updated_at (now) and WHERE id = ?.  Results as
+ * store_get_int and store_exec_done. */
+typedef int (*q_bind_rec_fn)(struct store_stmt *st, const void *rec);
+enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
+                           int64_t *id);
+enum store_rc q_update_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
+                           int64_t id);
+
 /* Binds id at idx, or NULL for 0 (an optional reference). */
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id);
 /* Binds text at idx, or NULL for NULL or "" (an optional value). */

@@ -28,8 +28,9 @@ static void read_pupil(struct store_stmt *st, void *row)
     store_col_copy(st, PC_SCHOOL_NAME, r->school_name, sizeof r->school_name);
 }
 
-static void bind_pupil(struct store_stmt *st, const struct pupil *p)
+static int bind_pupil(struct store_stmt *st, const void *rec)
 {
+    const struct pupil *p = rec;
     store_bind_int(st, 1, p->school_id);
     store_bind_text(st, 2, p->upn);
     store_bind_text(st, 3, p->forenames);
@@ -39,29 +40,23 @@ static void bind_pupil(struct store_stmt *st, const struct pupil *p)
     store_bind_text(st, 7, p->ethnicity);
     store_bind_text(st, 8, p->nc_year);
     store_bind_text(st, 9, p->sen_provision);
+    return 10;
 }
 
 enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_insert_rec(s,
         "INSERT INTO pupils (school_id, upn, forenames, surname, date_of_birth, gender, "
         "ethnicity, nc_year, sen_provision, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    bind_pupil(st, p);
-    store_bind_int(st, 10, now);
-    store_bind_int(st, 11, now);
-    return store_get_int(st, &p->id);
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id", bind_pupil, p, now, &p->id);
 }
 
 enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_update_rec(s,
         "UPDATE pupils SET school_id = ?, upn = ?, forenames = ?, surname = ?, date_of_birth = ?, "
-        "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?");
-    bind_pupil(st, p);
-    store_bind_int(st, 10, now);
-    store_bind_int(st, 11, p->id);
-    return store_exec_done(st);
+        "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?",
+        bind_pupil, p, now, p->id);
 }
 
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)

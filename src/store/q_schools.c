@@ -25,8 +25,9 @@ static void read_school(struct store_stmt *st, void *row)
 }
 
 /* Binds the editable columns in the order both INSERT and UPDATE use. */
-static void bind_school(struct store_stmt *st, const struct school *sc)
+static int bind_school(struct store_stmt *st, const void *rec)
 {
+    const struct school *sc = rec;
     store_bind_int(st, 1, sc->authority_id);
     store_bind_text(st, 2, sc->urn);
     store_bind_text(st, 3, sc->name);
@@ -44,28 +45,23 @@ static void bind_school(struct store_stmt *st, const struct school *sc)
     else
         store_bind_double(st, 7, sc->sen_pct);
     store_bind_int(st, 8, sc->tas_member ? 1 : 0);
+    return 9;
 }
 
 enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_insert_rec(s,
         "INSERT INTO schools (authority_id, urn, name, phase, pupils_on_roll, fsm_pct, "
-        "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    bind_school(st, sc);
-    store_bind_int(st, 9, now);
-    store_bind_int(st, 10, now);
-    return store_get_int(st, &sc->id);
+        "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_school, sc, now, &sc->id);
 }
 
 enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_update_rec(s,
         "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, pupils_on_roll = ?, "
-        "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?");
-    bind_school(st, sc);
-    store_bind_int(st, 9, now);
-    store_bind_int(st, 10, sc->id);
-    return store_exec_done(st);
+        "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?",
+        bind_school, sc, now, sc->id);
 }
 
 enum store_rc q_school_get(struct store *s, int64_t id, struct school *out)

@@ -45,8 +45,9 @@ static void read_team(struct store_stmt *st, void *row)
     store_col_copy(st, TC_NEXT_MEETING, r->next_meeting, sizeof r->next_meeting);
 }
 
-static void bind_team(struct store_stmt *st, const struct team *t)
+static int bind_team(struct store_stmt *st, const void *rec)
 {
+    const struct team *t = rec;
     store_bind_int(st, 1, t->authority_id);
     store_bind_int(st, 2, t->host_school_id);
     store_bind_text(st, 3, t->name);
@@ -59,6 +60,7 @@ static void bind_team(struct store_stmt *st, const struct team *t)
     store_bind_int(st, 10, t->duration_minutes);
     store_bind_text(st, 11, t->location);
     store_bind_int(st, 12, t->active ? 1 : 0);
+    return 13;
 }
 
 static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
@@ -113,32 +115,21 @@ static enum store_rc write_children(struct store *s, const struct team *t)
 
 enum store_rc q_team_insert(struct store *s, struct team *t, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    enum store_rc rc = q_insert_rec(s,
         "INSERT INTO teams (authority_id, host_school_id, name, chair_name, strategic_lead_user_id, "
         "case_coordinator_user_id, cadence, weekday, start_time, duration_minutes, location, active, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    bind_team(st, t);
-    store_bind_int(st, 13, now);
-    store_bind_int(st, 14, now);
-    enum store_rc rc = store_get_int(st, &t->id);
-    if (rc != STORE_OK)
-        return rc;
-    return write_children(s, t);
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", bind_team, t, now, &t->id);
+    return rc != STORE_OK ? rc : write_children(s, t);
 }
 
 enum store_rc q_team_update(struct store *s, const struct team *t, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    enum store_rc rc = q_update_rec(s,
         "UPDATE teams SET authority_id = ?, host_school_id = ?, name = ?, chair_name = ?, "
         "strategic_lead_user_id = ?, case_coordinator_user_id = ?, cadence = ?, weekday = ?, "
-        "start_time = ?, duration_minutes = ?, location = ?, active = ?, updated_at = ? WHERE id = ?");
-    bind_team(st, t);
-    store_bind_int(st, 13, now);
-    store_bind_int(st, 14, t->id);
-    enum store_rc rc = store_exec_done(st);
-    if (rc != STORE_OK)
-        return rc;
-    return write_children(s, t);
+        "start_time = ?, duration_minutes = ?, location = ?, active = ?, updated_at = ? WHERE id = ?",
+        bind_team, t, now, t->id);
+    return rc != STORE_OK ? rc : write_children(s, t);
 }
 
 static void add_school_id(void *arg, const struct team_school *r)

@@ -49,6 +49,10 @@ enum store_rc store_begin(struct store *s);
 enum store_rc store_begin_write(struct store *s);
 enum store_rc store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* The end of a write begun with store_begin_write, given the write's
+ * result rc: commits when rc is STORE_OK, otherwise (or when the commit
+ * fails) rolls back.  Returns rc, or the commit's error. */
+enum store_rc store_end_write(struct store *s, enum store_rc rc);
 
 /* Returns a cached statement, reset and with bindings cleared, or NULL
  * (reason via store_errmsg).  The statement stays owned by the connection;

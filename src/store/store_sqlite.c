@@ -587,6 +587,15 @@ enum store_rc store_begin_write(struct store *s)
 }
 
 /* On STORE_BUSY the transaction is still open: the caller rolls back. */
+enum store_rc store_end_write(struct store *s, enum store_rc rc)
+{
+    if (rc == STORE_OK)
+        rc = store_commit(s);
+    if (rc != STORE_OK)
+        store_rollback(s);
+    return rc;
+}
+
 enum store_rc store_commit(struct store *s)
 {
     if (!s)

@@ -95,6 +95,22 @@ static const char *saved_text(const char *sv)
     return NULL;
 }
 
+/* The page of a case's actions or referrals ("what: pupil"): the case's
+ * head, whether the user may add to it, and the flash of ?saved=. */
+static json_t *case_list_page(struct req *rq, const struct svc_ctx *c, const struct case_ref *cr, const char *what)
+{
+    char title[300];
+    snprintf(title, sizeof title, "%s: %s", what, cr->pupil_name);
+    json_t *ctx = view_page(rq, title, "cases");
+    case_page_head(ctx, cr);
+    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(c, ACT_CREATE, RES_CASE, cr->id,
+                                                                    cr->authority_id, cr->school_id)));
+    const char *flash = saved_text(req_query(rq, "saved"));
+    if (flash)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    return ctx;
+}
+
 static void h_action_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -120,21 +136,13 @@ static void h_action_list(struct req *rq, struct resp *rs)
                                      "closed", (json_int_t)nclosed));
         return;
     }
-    char title[300];
-    snprintf(title, sizeof title, "Actions: %s", cr.pupil_name);
-    json_t *ctx = view_page(rq, title, "cases");
-    case_page_head(ctx, &cr);
+    json_t *ctx = case_list_page(rq, &c, &cr, "Actions");
     json_object_set_new(ctx, "open_actions", ac.open);
     json_object_set_new(ctx, "closed_actions", ac.closed);
     json_object_set_new(ctx, "open_count", json_integer((json_int_t)nopen));
     json_object_set_new(ctx, "closed_count", json_integer((json_int_t)nclosed));
     json_object_set_new(ctx, "overdue_count", json_integer((json_int_t)ac.overdue));
     json_object_set_new(ctx, "has_overdue", json_boolean(ac.overdue > 0));
-    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, cr.id,
-                                                                    cr.authority_id, cr.school_id)));
-    const char *flash = saved_text(req_query(rq, "saved"));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
     view_render(rq, rs, 200, "action_list", ctx);
 }
 
@@ -265,18 +273,18 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     view_render(rq, rs, status, "action_form", ctx);
 }
 
+static const struct req_field action_fields[] = {
+    REQ_FIELD(struct action_form, description), REQ_FIELD(struct action_form, owner_service_id),
+    REQ_FIELD(struct action_form, owner_practitioner_id), REQ_FIELD(struct action_form, owner_name),
+    REQ_FIELD(struct action_form, setting), REQ_FIELD(struct action_form, nature),
+    REQ_FIELD(struct action_form, resource_id), REQ_FIELD(struct action_form, discussion_id),
+};
+
 static void read_action(struct req *rq, struct action_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->description = req_param(rq, "description");
-    f->owner_service_id = req_param(rq, "owner_service_id");
-    f->owner_practitioner_id = req_param(rq, "owner_practitioner_id");
-    f->owner_name = req_param(rq, "owner_name");
-    f->setting = req_param(rq, "setting");
-    f->nature = req_param(rq, "nature");
-    f->resource_id = req_param(rq, "resource_id");
+    req_fields(rq, action_fields, sizeof action_fields / sizeof action_fields[0], f);
     req_date_parts(rq, "due_on", "due_on", &f->due_day, &f->due_month, &f->due_year);
-    f->discussion_id = req_param(rq, "discussion_id");
 }
 
 /* Text forms of an action's values, for the edit form. */
@@ -340,17 +348,54 @@ static bool open_case(struct req *rq, struct resp *rs, struct svc_ctx *c, struct
     return st == SVC_OK && strcmp(cr->status, "open") == 0;
 }
 
-static void h_action_new(struct req *rq, struct resp *rs)
+/* A new action's or referral's form, blank or shown again with what was
+ * typed and its errors; form is that kind's form struct. */
+typedef void (*case_form_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                             const struct case_ref *cr, const void *form, const struct field_errors *e);
+
+/* The end of adding an action or a referral to case rq->id: a closed case
+ * says why, a page's invalid form is shown again under the case.  Returns
+ * SAVE_OK when the caller answers the success, otherwise it has answered. */
+static enum save_next end_case_create(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
+                                      struct field_errors *e, case_form_fn again, const void *form)
+{
+    if (st == SVC_INVALID && field_errors_get(e, "case")) {
+        closed_case(rq, rs, field_errors_get(e, "case"));
+        return SAVE_ANSWERED;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, e);
+    if (n == SAVE_FORM) {
+        struct case_ref cr;
+        if (svc_action_case(c, rq->id, ACT_VIEW, &cr) == SVC_OK)
+            again(rq, rs, c, 400, &cr, form, e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    }
+    return n;
+}
+
+/* The blank form of something new under case rq->id, if the case is open. */
+static void new_under_case(struct req *rq, struct resp *rs, const char *closed, case_form_fn show, const void *blank)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_ref cr;
-    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add actions."))
+    if (!open_case(rq, rs, &c, &cr, closed))
         return;
-    struct action_form f;
-    memset(&f, 0, sizeof f);
     struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, &cr, &f, &e, 0, NULL);
+    show(rq, rs, &c, 200, &cr, blank, &e);
+}
+
+static void new_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct case_ref *cr,
+                            const void *form, const struct field_errors *e)
+{
+    render_action_form(rq, rs, c, status, cr, form, e, 0, NULL);
+}
+
+static void h_action_new(struct req *rq, struct resp *rs)
+{
+    struct action_form f = {0};
+    new_under_case(rq, rs, "Re-open the case to add actions.", new_action_form, &f);
 }
 
 static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *c, const struct action_row *a,
@@ -369,20 +414,8 @@ static void h_action_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
     enum svc_status st = a ? svc_action_create(&c, rq->id, &f, &e, a) : SVC_ERROR;
-    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
-        closed_case(rq, rs, field_errors_get(&e, "case"));
-        return;
-    }
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
+    if (end_case_create(rq, rs, &c, st, &e, new_action_form, &f) == SAVE_OK)
         action_saved(rq, rs, &c, a, 201, "added");
-    } else if (n == SAVE_FORM) {
-        struct case_ref cr;
-        if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
-            render_action_form(rq, rs, &c, 400, &cr, &f, &e, 0, NULL);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    }
 }
 
 static void h_action_view(struct req *rq, struct resp *rs)
@@ -415,18 +448,54 @@ static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int st
     render_action_form(rq, rs, c, status, cr, f, e, cur->id, &cl);
 }
 
+/* The action rq->id (into a, from req_alloc) and its case, if the user may
+ * change it; otherwise answers and returns false. */
+static bool editable_action(struct req *rq, struct resp *rs, struct svc_ctx *c, struct action_row *a,
+                            struct case_ref *cr)
+{
+    enum svc_status st = a ? svc_action_get(c, rq->id, a, cr) : SVC_ERROR;
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK)
+        view_svc_error(rq, rs, st);
+    return st == SVC_OK;
+}
+
+/* An action's form shown again after an invalid change, beside the action. */
+typedef void (*action_again_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                                const struct case_ref *cr, const void *form, const struct field_errors *e);
+
+/* The end of a change to action rq->id (a holds it after SVC_OK): saved
+ * (the list's flash saved), or a page's invalid form shown again. */
+static void end_action_save(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
+                            struct field_errors *e, struct action_row *a, const char *saved, action_again_fn again,
+                            const void *form)
+{
+    enum save_next n = view_answer_save(rq, rs, st, e);
+    if (n == SAVE_OK) {
+        action_saved(rq, rs, c, a, 200, saved);
+    } else if (n == SAVE_FORM) {
+        struct case_ref cr;
+        if (svc_action_get(c, rq->id, a, &cr) == SVC_OK)
+            again(rq, rs, c, a, &cr, form, e);
+        else
+            view_svc_error(rq, rs, SVC_ERROR);
+    }
+}
+
+static void edit_again(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                       const struct case_ref *cr, const void *form, const struct field_errors *e)
+{
+    edit_with(rq, rs, c, 400, a, cr, form, e);
+}
+
 static void h_action_edit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-    } else {
+    if (editable_action(rq, rs, &c, a, &cr)) {
         struct action_form f;
         struct action_form_bufs b;
         form_from_action(a, &f, &b);
@@ -444,16 +513,7 @@ static void h_action_update(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
     enum svc_status st = a ? svc_action_update(&c, rq->id, &f, &e, a) : SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        action_saved(rq, rs, &c, a, 200, "updated");
-    } else if (n == SAVE_FORM) {
-        struct case_ref cr;
-        if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
-            edit_with(rq, rs, &c, 400, a, &cr, &f, &e);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    }
+    end_action_save(rq, rs, &c, st, &e, a, "updated", edit_again, &f);
 }
 
 /* ---- action status ---- */
@@ -484,18 +544,19 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     view_render(rq, rs, status, "action_status", ctx);
 }
 
+static void status_again(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                         const struct case_ref *cr, const void *form, const struct field_errors *e)
+{
+    render_status(rq, rs, c, 400, a, cr, form, e);
+}
+
 static void h_action_status_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-    } else {
+    if (editable_action(rq, rs, &c, a, &cr)) {
         struct action_status_form f = {a->status, a->not_done_reason, a->outcome};
         struct field_errors e = {0};
         render_status(rq, rs, &c, 200, a, &cr, &f, &e);
@@ -511,16 +572,7 @@ static void h_action_status(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct action_row *a = req_alloc(rq, sizeof *a);
     enum svc_status st = a ? svc_action_set_status(&c, rq->id, &f, &e, a) : SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        action_saved(rq, rs, &c, a, 200, "status");
-    } else if (n == SAVE_FORM) {
-        struct case_ref cr;
-        if (svc_action_get(&c, rq->id, a, &cr) == SVC_OK)
-            render_status(rq, rs, &c, 400, a, &cr, &f, &e);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    }
+    end_action_save(rq, rs, &c, st, &e, a, "status", status_again, &f);
 }
 
 /* ---- referrals ---- */
@@ -559,18 +611,10 @@ static void h_referral_list(struct req *rq, struct resp *rs)
         view_json(rs, 200, json_pack("{s:o, s:o}", "case", json_case_ref(&cr), "referrals", rc.items));
         return;
     }
-    char title[300];
-    snprintf(title, sizeof title, "Referrals: %s", cr.pupil_name);
-    json_t *ctx = view_page(rq, title, "cases");
-    case_page_head(ctx, &cr);
+    json_t *ctx = case_list_page(rq, &c, &cr, "Referrals");
     json_object_set_new(ctx, "referral_count", json_integer((json_int_t)json_array_size(rc.items)));
     json_object_set_new(ctx, "pending_count", json_integer((json_int_t)rc.pending));
     json_object_set_new(ctx, "referrals", rc.items);
-    json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, cr.id,
-                                                                    cr.authority_id, cr.school_id)));
-    const char *flash = saved_text(req_query(rq, "saved"));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
     view_render(rq, rs, 200, "referral_list", ctx);
 }
 
@@ -630,17 +674,16 @@ static void read_referral(struct req *rq, struct referral_form *f)
     f->notes = req_param(rq, "notes");
 }
 
+static void new_referral_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
+                              const struct case_ref *cr, const void *form, const struct field_errors *e)
+{
+    render_referral_form(rq, rs, c, status, cr, form, e);
+}
+
 static void h_referral_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct case_ref cr;
-    if (!open_case(rq, rs, &c, &cr, "Re-open the case to add referrals."))
-        return;
-    struct referral_form f;
-    memset(&f, 0, sizeof f);
-    struct field_errors e = {0};
-    render_referral_form(rq, rs, &c, 200, &cr, &f, &e);
+    struct referral_form f = {0};
+    new_under_case(rq, rs, "Re-open the case to add referrals.", new_referral_form, &f);
 }
 
 static void h_referral_create(struct req *rq, struct resp *rs)
@@ -652,21 +695,9 @@ static void h_referral_create(struct req *rq, struct resp *rs)
     struct field_errors e = {0};
     struct referral_row *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_referral_create(&c, rq->id, &f, &e, r) : SVC_ERROR;
-    if (st == SVC_INVALID && field_errors_get(&e, "case")) {
-        closed_case(rq, rs, field_errors_get(&e, "case"));
-        return;
-    }
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
+    if (end_case_create(rq, rs, &c, st, &e, new_referral_form, &f) == SAVE_OK)
         view_saved(rq, rs, 201, "referral", json_referral(&c, r), "/cases/%lld/referrals?saved=referral",
                    (long long)rq->id);
-    } else if (n == SAVE_FORM) {
-        struct case_ref cr;
-        if (svc_action_case(&c, rq->id, ACT_VIEW, &cr) == SVC_OK)
-            render_referral_form(rq, rs, &c, 400, &cr, &f, &e);
-        else
-            view_svc_error(rq, rs, SVC_ERROR);
-    }
 }
 
 struct outcome_bufs {

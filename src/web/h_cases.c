@@ -112,15 +112,22 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
     f->service_ids = ids;
 }
 
+/* The context and pupil rq->id, if the user may open a case or record
+ * consent for them; otherwise answers and returns false. */
+static bool pupil_for_new(struct req *rq, struct resp *rs, struct svc_ctx *c, struct pupil_row *p)
+{
+    req_svc_ctx(rq, c);
+    enum svc_status st = svc_pupil_get(c, rq->id, p);
+    if (st == SVC_OK && !svc_case_allowed(c, ACT_CREATE, p))
+        st = SVC_FORBIDDEN;
+    return !view_failed(rq, rs, st);
+}
+
 static void h_consent_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     struct pupil_row p;
-    enum svc_status st = svc_pupil_get(&c, rq->id, &p);
-    if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
-        st = SVC_FORBIDDEN;
-    if (view_failed(rq, rs, st))
+    if (!pupil_for_new(rq, rs, &c, &p))
         return;
     struct consent_form f = {0};
     struct field_errors e = {0};
@@ -370,12 +377,8 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
 static void h_case_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     struct pupil_row p;
-    enum svc_status st = svc_pupil_get(&c, rq->id, &p);
-    if (st == SVC_OK && !svc_case_allowed(&c, ACT_CREATE, &p))
-        st = SVC_FORBIDDEN;
-    if (view_failed(rq, rs, st))
+    if (!pupil_for_new(rq, rs, &c, &p))
         return;
     struct case_form f;
     memset(&f, 0, sizeof f);

@@ -48,17 +48,17 @@ static json_t *school_select(struct req *rq, struct svc_ctx *c, enum action act,
 
 /* The raw values as sent, from a form (date in three boxes) or JSON
  * (date_of_birth "YYYY-MM-DD"). */
+static const struct req_field pupil_fields[] = {
+    REQ_FIELD(struct pupil_form, upn), REQ_FIELD(struct pupil_form, forenames),
+    REQ_FIELD(struct pupil_form, surname), REQ_FIELD(struct pupil_form, gender),
+    REQ_FIELD(struct pupil_form, ethnicity), REQ_FIELD(struct pupil_form, nc_year),
+    REQ_FIELD(struct pupil_form, sen_provision), REQ_FIELD(struct pupil_form, school_id),
+};
+
 static void read_form(struct req *rq, struct pupil_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->upn = req_param(rq, "upn");
-    f->forenames = req_param(rq, "forenames");
-    f->surname = req_param(rq, "surname");
-    f->gender = req_param(rq, "gender");
-    f->ethnicity = req_param(rq, "ethnicity");
-    f->nc_year = req_param(rq, "nc_year");
-    f->sen_provision = req_param(rq, "sen_provision");
-    f->school_id = req_param(rq, "school_id");
+    req_fields(rq, pupil_fields, sizeof pupil_fields / sizeof pupil_fields[0], f);
     req_date_parts(rq, "dob", "date_of_birth", &f->dob_day, &f->dob_month, &f->dob_year);
 }
 

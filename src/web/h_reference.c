@@ -162,10 +162,7 @@ struct ref_page {
     const char *added, *saved; /* flash texts */
     size_t name_at;            /* offsetof the row's name (or title) */
     /* The form's values: each parameter and where it goes in the form. */
-    struct ref_param {
-        const char *name;
-        size_t at;
-    } params[8];
+    struct req_field params[8];
 
     void (*fill)(struct req *rq, const union ref_row *r, union ref_form *f);
     json_t *(*json)(const union ref_row *r);
@@ -193,8 +190,10 @@ static void collect(void *arg, const void *row)
 static void read_form(struct req *rq, const struct ref_page *k, union ref_form *f)
 {
     memset(f, 0, sizeof *f);
-    for (const struct ref_param *p = k->params; p->name; p++)
-        *(const char **)((char *)f + p->at) = req_param(rq, p->name);
+    size_t n = 0;
+    while (k->params[n].name)
+        n++;
+    req_fields(rq, k->params, n, f);
 }
 
 static const char *name_of(const struct ref_page *k, const union ref_row *r)
@@ -302,8 +301,9 @@ struct opts {
     bool with_inactive;
 };
 
-static void add_service_option(void *arg, const struct service_row *r)
+static void add_service_option(void *arg, const void *row)
 {
+    const struct service_row *r = row;
     struct opts *o = arg;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)r->id);
@@ -355,7 +355,7 @@ static json_t *practitioner_fields(struct svc_ctx *c, const union ref_form *u, c
 
     json_t *svc = fld_select_blank("service_id", "Service", e, NULL, "Select service", f->service_id);
     struct opts o = {svc, f->service_id, a, false};
-    (void)svc_service_list(c, a, false, add_service_option, &o);
+    (void)svc_ref_list(c, Q_REF_SERVICE, a, false, 0, add_service_option, &o);
     json_array_append_new(fields, as(svc, "kind_select"));
 
     json_t *school = fld_select_blank("school_id", "School (optional)", e, "For members of school staff",
@@ -391,7 +391,7 @@ static void practitioner_filter(struct req *rq, struct svc_ctx *c, json_t *ctx, 
     const char *cur = service > 0 ? req_id_text(rq, service) : "";
     json_t *sf = fld_select_blank("service", "Service", NULL, NULL, "All services", cur);
     struct opts o = {sf, cur, a, true};
-    (void)svc_service_list(c, a, false, add_service_option, &o);
+    (void)svc_ref_list(c, Q_REF_SERVICE, a, false, 0, add_service_option, &o);
     json_object_set_new(ctx, "service_filter", sf);
 }
 
@@ -967,100 +967,105 @@ static bool terms_may_edit(struct req *rq, struct resp *rs, struct svc_ctx *c, i
     return true;
 }
 
-/* Checks before showing or changing a year: the authority (*a, with qs
- * for links), the year (*year), and permission to change term dates
- * there; false after answering. */
-static bool terms_edit_ok(struct req *rq, struct resp *rs, struct svc_ctx *c, char qs[QS_MAX], int64_t *a,
-                          int *year)
+/* A request to show or change a year's term dates: the context, the
+ * authority a (with qs for links), the year, the page's form and errors. */
+struct terms_req {
+    struct svc_ctx c;
+    char qs[QS_MAX];
+    int64_t a;
+    int year;
+    struct terms_page tp;
+    struct field_errors e;
+};
+
+/* Checks before showing or changing a year: the authority, the year, and
+ * permission to change term dates there.  The request (from req_alloc,
+ * form blank), or NULL after answering. */
+static struct terms_req *terms_edit_ok(struct req *rq, struct resp *rs)
 {
-    req_svc_ctx(rq, c);
-    *a = which_authority(rq, c, qs);
-    *year = requested_year(rq, c);
-    return terms_may_edit(rq, rs, c, *a, *year);
+    struct terms_req *t = req_alloc(rq, sizeof *t);
+    if (!t) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    req_svc_ctx(rq, &t->c);
+    t->a = which_authority(rq, &t->c, t->qs);
+    t->year = requested_year(rq, &t->c);
+    return terms_may_edit(rq, rs, &t->c, t->a, t->year) ? t : NULL;
+}
+
+static void terms_show(struct req *rq, struct resp *rs, struct terms_req *t, int status)
+{
+    render_terms_form(rq, rs, &t->c, status, t->a, t->qs, t->year, &t->tp, &t->e);
+}
+
+/* The end of a change on the page: to loc when saved, the form again
+ * when invalid. */
+static void terms_end(struct req *rq, struct resp *rs, struct terms_req *t, enum svc_status st, const char *loc)
+{
+    if (st == SVC_OK)
+        resp_redirect(rs, loc);
+    else if (st == SVC_INVALID)
+        terms_show(rq, rs, t, 400);
+    else
+        view_svc_error(rq, rs, st);
 }
 
 static void h_terms_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    char qs[QS_MAX];
-    int64_t a;
-    int year;
-    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
+    struct terms_req *t = terms_edit_ok(rq, rs);
+    if (!t)
         return;
-    struct terms_page tp;
-    memset(&tp, 0, sizeof tp);
-    fill_stored(rq, &c, a, year, &tp.f);
-    struct field_errors e = {0};
-    render_terms_form(rq, rs, &c, 200, a, qs, year, &tp, &e);
+    fill_stored(rq, &t->c, t->a, t->year, &t->tp.f);
+    terms_show(rq, rs, t, 200);
 }
 
-static void back_to_edit(struct resp *rs, int year, const char *qs, const char *what)
+static void back_to_edit(struct req *rq, struct resp *rs, struct terms_req *t, enum svc_status st, const char *what)
 {
     char loc[96];
-    snprintf(loc, sizeof loc, "/term-dates/%d/edit?closure=%s%s%s#closure-days", year, what, qs[0] ? "&" : "",
-             qs);
-    resp_redirect(rs, loc);
+    snprintf(loc, sizeof loc, "/term-dates/%d/edit?closure=%s%s%s#closure-days", t->year, what,
+             t->qs[0] ? "&" : "", t->qs);
+    terms_end(rq, rs, t, st, loc);
 }
 
 static void h_terms_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    char qs[QS_MAX];
-    int64_t a;
-    int year;
-    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
+    struct terms_req *t = terms_edit_ok(rq, rs);
+    if (!t)
         return;
-    struct terms_page tp;
-    memset(&tp, 0, sizeof tp);
-    struct field_errors e = {0};
+    struct svc_ctx *c = &t->c;
     const char *action = req_param(rq, "action");
     if (!action)
         action = "save";
 
     if (strcmp(action, "defaults") == 0) {
-        fill_defaults(rq, year, &tp.f);
-        tp.defaults_used = true;
-        render_terms_form(rq, rs, &c, 200, a, qs, year, &tp, &e);
+        fill_defaults(rq, t->year, &t->tp.f);
+        t->tp.defaults_used = true;
+        terms_show(rq, rs, t, 200);
         return;
     }
     if (strcmp(action, "add_closure") == 0) {
-        tp.cf.on.day = req_param(rq, "closed_on-day");
-        tp.cf.on.month = req_param(rq, "closed_on-month");
-        tp.cf.on.year = req_param(rq, "closed_on-year");
-        tp.cf.reason = req_param(rq, "reason");
+        struct closure_form *cf = &t->tp.cf;
+        req_date_parts(rq, "closed_on", "closed_on", &cf->on.day, &cf->on.month, &cf->on.year);
+        cf->reason = req_param(rq, "reason");
         struct closure_row out;
-        enum svc_status st = svc_closure_add(&c, a, year, &tp.cf, &e, &out);
-        if (st == SVC_OK) {
-            back_to_edit(rs, year, qs, "added");
-        } else if (st == SVC_INVALID) {
-            fill_stored(rq, &c, a, year, &tp.f);
-            render_terms_form(rq, rs, &c, 400, a, qs, year, &tp, &e);
-        } else {
-            view_svc_error(rq, rs, st);
-        }
+        /* The stored dates beside the form, should it be shown again. */
+        fill_stored(rq, c, t->a, t->year, &t->tp.f);
+        back_to_edit(rq, rs, t, svc_closure_add(c, t->a, t->year, cf, &t->e, &out), "added");
         return;
     }
     if (strcmp(action, "remove_closure") == 0) {
-        enum svc_status st = svc_closure_remove(&c, a, parse_id(req_param(rq, "closure_id")));
-        if (st == SVC_OK)
-            back_to_edit(rs, year, qs, "removed");
-        else
-            view_svc_error(rq, rs, st);
+        back_to_edit(rq, rs, t, svc_closure_remove(c, t->a, parse_id(req_param(rq, "closure_id"))), "removed");
         return;
     }
-    read_terms_form(rq, &tp.f);
+    read_terms_form(rq, &t->tp.f);
     const char *adc = req_param(rq, "add_default_closures");
-    tp.defaults_used = adc && strcmp(adc, "yes") == 0;
-    enum svc_status st = svc_terms_save(&c, a, year, &tp.f, tp.defaults_used, NULL, 0, false, &e);
-    if (st == SVC_OK) {
-        char loc[96];
-        snprintf(loc, sizeof loc, "/term-dates?year=%d&saved=1%s%s", year, qs[0] ? "&" : "", qs);
-        resp_redirect(rs, loc);
-    } else if (st == SVC_INVALID) {
-        render_terms_form(rq, rs, &c, 400, a, qs, year, &tp, &e);
-    } else {
-        view_svc_error(rq, rs, st);
-    }
+    t->tp.defaults_used = adc && strcmp(adc, "yes") == 0;
+    enum svc_status st = svc_terms_save(c, t->a, t->year, &t->tp.f, t->tp.defaults_used, NULL, 0, false, &t->e);
+    char loc[96];
+    snprintf(loc, sizeof loc, "/term-dates?year=%d&saved=1%s%s", t->year, t->qs[0] ? "&" : "", t->qs);
+    terms_end(rq, rs, t, st, loc);
 }
 
 /* PUT /api/v1/term-dates/:year
@@ -1070,12 +1075,12 @@ static void h_terms_update(struct req *rq, struct resp *rs)
  * Field errors name t1_starts .. t6_ends and closure_days. */
 static void h_api_terms_put(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    char qs[QS_MAX];
-    int64_t a;
-    int year;
-    if (!terms_edit_ok(rq, rs, &c, qs, &a, &year))
+    struct terms_req *t = terms_edit_ok(rq, rs);
+    if (!t)
         return;
+    struct svc_ctx *c = &t->c;
+    int64_t a = t->a;
+    int year = t->year;
     if (!rq->json || !json_is_object(rq->json)) {
         view_error(rq, rs, 400, "Bad request", "Send a JSON object");
         return;
@@ -1119,14 +1124,14 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
         }
     }
     enum svc_status st = e.count ? SVC_INVALID
-                                 : svc_terms_save(&c, a, year, &f, defaults, cl, ncl, replace, &e);
+                                 : svc_terms_save(c, a, year, &f, defaults, cl, ncl, replace, &e);
     if (st == SVC_INVALID) {
         view_invalid_json(rs, &e);
         return;
     }
     if (view_failed(rq, rs, st))
         return;
-    json_t *y = json_year(&c, a, year, &st);
+    json_t *y = json_year(c, a, year, &st);
     if (!y) {
         view_svc_error(rq, rs, st);
         return;

@@ -139,21 +139,19 @@ static size_t read_multi(struct req *rq, const char *name, const char **out, siz
     return n;
 }
 
+static const struct req_field team_fields[] = {
+    REQ_FIELD(struct team_form, name), REQ_FIELD(struct team_form, host_school_id),
+    REQ_FIELD(struct team_form, chair_name), REQ_FIELD(struct team_form, strategic_lead_user_id),
+    REQ_FIELD(struct team_form, case_coordinator_user_id), REQ_FIELD(struct team_form, cadence),
+    REQ_FIELD(struct team_form, weekday), REQ_FIELD(struct team_form, start_time),
+    REQ_FIELD(struct team_form, duration_minutes), REQ_FIELD(struct team_form, location),
+    REQ_FIELD(struct team_form, active), REQ_FIELD(struct team_form, dates),
+};
+
 static void read_form(struct req *rq, struct team_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->name = req_param(rq, "name");
-    f->host_school_id = req_param(rq, "host_school_id");
-    f->chair_name = req_param(rq, "chair_name");
-    f->strategic_lead_user_id = req_param(rq, "strategic_lead_user_id");
-    f->case_coordinator_user_id = req_param(rq, "case_coordinator_user_id");
-    f->cadence = req_param(rq, "cadence");
-    f->weekday = req_param(rq, "weekday");
-    f->start_time = req_param(rq, "start_time");
-    f->duration_minutes = req_param(rq, "duration_minutes");
-    f->location = req_param(rq, "location");
-    f->active = req_param(rq, "active");
-    f->dates = req_param(rq, "dates");
+    req_fields(rq, team_fields, sizeof team_fields / sizeof team_fields[0], f);
     if (rq->json && json_is_array(json_object_get(rq->json, "dates"))) {
         struct buf b = BUF_INIT;
         size_t i;
@@ -527,7 +525,31 @@ static void team_saved_reply(struct req *rq, struct resp *rs, struct svc_ctx *c,
     resp_redirect(rs, loc);
 }
 
-static void h_team_create(struct req *rq, struct resp *rs)
+/* The form shown again after an invalid save: a new team's authority is
+ * the host's, or the form's when there is no host and several authorities;
+ * a team's own when it exists. */
+static void team_form_again(struct req *rq, struct resp *rs, struct svc_ctx *c, bool create,
+                            const struct team_form *f, const struct field_errors *e)
+{
+    if (create) {
+        json_t *choices = json_array();
+        int64_t a = new_team_authority(rq, c, f, choices);
+        json_decref(choices);
+        if (!a)
+            a = parse_id(req_param(rq, "authority_id"));
+        render_form(rq, rs, c, 400, f, e, NULL, a);
+        return;
+    }
+    struct team_row r;
+    if (svc_team_get(c, rq->id, &r) != SVC_OK) {
+        view_svc_error(rq, rs, SVC_NOT_FOUND);
+        return;
+    }
+    render_form(rq, rs, c, 400, f, e, &r, r.t.authority_id);
+}
+
+/* Creating (create) or changing team rq->id: one form, one ending. */
+static void team_save(struct req *rq, struct resp *rs, bool create)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -535,20 +557,17 @@ static void h_team_create(struct req *rq, struct resp *rs)
     read_form(rq, &f);
     struct field_errors e = {0};
     struct team_saved sv;
-    enum svc_status st = svc_team_create(&c, &f, &e, &sv);
+    enum svc_status st = create ? svc_team_create(&c, &f, &e, &sv) : svc_team_update(&c, rq->id, &f, &e, &sv);
     enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        team_saved_reply(rq, rs, &c, &sv, true);
-    } else if (n == SAVE_FORM) {
-        json_t *choices = json_array();
-        int64_t a = new_team_authority(rq, &c, &f, choices);
-        json_decref(choices);
-        if (!a) {
-            /* No host and several authorities: the authority is in the form. */
-            a = parse_id(req_param(rq, "authority_id"));
-        }
-        render_form(rq, rs, &c, 400, &f, &e, NULL, a);
-    }
+    if (n == SAVE_OK)
+        team_saved_reply(rq, rs, &c, &sv, create);
+    else if (n == SAVE_FORM)
+        team_form_again(rq, rs, &c, create, &f, &e);
+}
+
+static void h_team_create(struct req *rq, struct resp *rs)
+{
+    team_save(rq, rs, true);
 }
 
 static void h_team_edit(struct req *rq, struct resp *rs)
@@ -569,24 +588,7 @@ static void h_team_edit(struct req *rq, struct resp *rs)
 
 static void h_team_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct team_form f;
-    read_form(rq, &f);
-    struct field_errors e = {0};
-    struct team_saved sv;
-    enum svc_status st = svc_team_update(&c, rq->id, &f, &e, &sv);
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        team_saved_reply(rq, rs, &c, &sv, false);
-    } else if (n == SAVE_FORM) {
-        struct team_row r;
-        if (svc_team_get(&c, rq->id, &r) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_NOT_FOUND);
-            return;
-        }
-        render_form(rq, rs, &c, 400, &f, &e, &r, r.t.authority_id);
-    }
+    team_save(rq, rs, false);
 }
 
 /* ---- A team's page ---- */

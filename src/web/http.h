@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -85,6 +86,16 @@ typedef void (*handler_fn)(struct req *rq, struct resp *rs);
  * and booleans are given as text: true -> "yes").  NULL when absent. */
 const char *req_query(const struct req *rq, const char *name);
 const char *req_param(struct req *rq, const char *name);
+/* A form's text fields read through one table: each parameter's name and
+ * where its text goes (REQ_FIELD(struct pupil_form, upn) is "upn" into
+ * the form's const char *upn).  req_fields sets each (NULL when absent)
+ * and leaves the rest of the form as it is. */
+struct req_field {
+    const char *name;
+    size_t at;
+};
+#define REQ_FIELD(type, member) {#member, offsetof(type, member)}
+void req_fields(struct req *rq, const struct req_field *fields, size_t n, void *form);
 /* Every value sent under name (repeated form fields, or a JSON array of
  * strings or numbers); returns how many, at most max. */
 size_t req_param_all(struct req *rq, const char *name, const char **out, size_t max);

@@ -156,6 +156,12 @@ void req_arena_free(struct req *rq)
     }
 }
 
+void req_fields(struct req *rq, const struct req_field *fields, size_t n, void *form)
+{
+    for (size_t i = 0; i < n; i++)
+        *(const char **)((char *)form + fields[i].at) = req_param(rq, fields[i].name);
+}
+
 const char *req_param(struct req *rq, const char *name)
 {
     if (!rq->json)
