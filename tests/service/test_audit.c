@@ -72,6 +72,32 @@ static int teardown(void **state)
     return 0;
 }
 
+/* An entry as stored (hash aside). */
+static void read_stored(struct store *db, int64_t id, struct audit_entry *e)
+{
+    struct store_stmt *st = store_prepare(db, "SELECT id, at, user_id, username, remote_addr, action,"
+        " resource_kind, resource_id, pupil_id, school_id, authority_id, detail, flags, prev_hash"
+        " FROM audit_log WHERE id = ?");
+    store_bind_int(st, 1, id);
+    assert_int_equal(store_step(st), STORE_ROW);
+    memset(e, 0, sizeof *e);
+    e->id = store_col_int(st, 0);
+    e->at = store_col_int(st, 1);
+    e->user_id = store_col_int(st, 2);
+    store_col_copy(st, 3, e->username, sizeof e->username);
+    store_col_copy(st, 4, e->remote_addr, sizeof e->remote_addr);
+    store_col_copy(st, 5, e->action, sizeof e->action);
+    store_col_copy(st, 6, e->resource_kind, sizeof e->resource_kind);
+    e->resource_id = store_col_int(st, 7);
+    e->pupil_id = store_col_int(st, 8);
+    e->school_id = store_col_int(st, 9);
+    e->authority_id = store_col_int(st, 10);
+    store_col_copy(st, 11, e->detail, sizeof e->detail);
+    e->flags = (unsigned)store_col_int(st, 12);
+    store_col_copy(st, 13, e->prev_hash, sizeof e->prev_hash);
+    store_done(st);
+}
+
 static void append(struct fx *f, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -200,30 +226,11 @@ static void test_recomputed_hash_forgery_still_caught(void **state)
     struct fx *f = *state;
     append(f, 4);
     assert_int_equal(exec(f->db, "DROP TRIGGER audit_log_no_update"), STORE_OK);
-    struct store_stmt *st = store_prepare(f->db, "SELECT id, at, user_id, username, remote_addr, action,"
-        " resource_kind, resource_id, pupil_id, school_id, authority_id, detail, flags, prev_hash"
-        " FROM audit_log WHERE id = 2");
-    assert_int_equal(store_step(st), STORE_ROW);
     struct audit_entry e;
-    memset(&e, 0, sizeof e);
-    e.id = store_col_int(st, 0);
-    e.at = store_col_int(st, 1);
-    e.user_id = store_col_int(st, 2);
-    store_col_copy(st, 3, e.username, sizeof e.username);
-    store_col_copy(st, 4, e.remote_addr, sizeof e.remote_addr);
-    store_col_copy(st, 5, e.action, sizeof e.action);
-    store_col_copy(st, 6, e.resource_kind, sizeof e.resource_kind);
-    e.resource_id = store_col_int(st, 7);
-    e.pupil_id = store_col_int(st, 8);
-    e.school_id = store_col_int(st, 9);
-    e.authority_id = store_col_int(st, 10);
-    store_col_copy(st, 11, e.detail, sizeof e.detail);
-    e.flags = (unsigned)store_col_int(st, 12);
-    store_col_copy(st, 13, e.prev_hash, sizeof e.prev_hash);
-    store_done(st);
+    read_stored(f->db, 2, &e);
     strcpy(e.remote_addr, "203.0.113.9");
     svc_audit_hash(&e, e.hash);
-    st = store_prepare(f->db, "UPDATE audit_log SET remote_addr = ?, hash = ? WHERE id = 2");
+    struct store_stmt *st = store_prepare(f->db, "UPDATE audit_log SET remote_addr = ?, hash = ? WHERE id = 2");
     store_bind_text(st, 1, e.remote_addr);
     store_bind_text(st, 2, e.hash);
     assert_int_equal(store_exec_stmt(st), STORE_OK);
@@ -264,34 +271,17 @@ static void test_chain_recomputed_without_the_key(void **state)
     assert_int_equal(exec(f->db, "DROP TRIGGER audit_log_no_update"), STORE_OK);
     char prev[AUDIT_HASH_HEX + 1] = AUDIT_GENESIS;
     for (int64_t id = 1; id <= 4; id++) {
-        struct store_stmt *st = store_prepare(f->db, "SELECT id, at, user_id, username, remote_addr, action,"
-            " resource_kind, resource_id, pupil_id, school_id, authority_id, detail, flags"
-            " FROM audit_log WHERE id = ?");
-        store_bind_int(st, 1, id);
-        assert_int_equal(store_step(st), STORE_ROW);
         struct audit_entry e;
-        memset(&e, 0, sizeof e);
-        e.id = store_col_int(st, 0);
-        e.at = store_col_int(st, 1);
-        e.user_id = store_col_int(st, 2);
-        store_col_copy(st, 3, e.username, sizeof e.username);
-        store_col_copy(st, 4, e.remote_addr, sizeof e.remote_addr);
-        store_col_copy(st, 5, e.action, sizeof e.action);
-        store_col_copy(st, 6, e.resource_kind, sizeof e.resource_kind);
-        e.resource_id = store_col_int(st, 7);
-        e.pupil_id = id == 2 ? 999 : store_col_int(st, 8);   /* the forgery */
-        e.school_id = store_col_int(st, 9);
-        e.authority_id = store_col_int(st, 10);
-        store_col_copy(st, 11, e.detail, sizeof e.detail);
-        e.flags = (unsigned)store_col_int(st, 12);
-        store_done(st);
+        read_stored(f->db, id, &e);
+        if (id == 2)
+            e.pupil_id = 999;   /* the forgery */
         memcpy(e.prev_hash, prev, sizeof prev);
         char canon[1024];
         size_t n = audit_canonical(&e, canon, sizeof canon);
         unsigned char h[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(h, (const unsigned char *)canon, n);
         audit_hex(h, sizeof h, e.hash);
-        st = store_prepare(f->db, "UPDATE audit_log SET pupil_id = ?, prev_hash = ?, hash = ? WHERE id = ?");
+        struct store_stmt *st = store_prepare(f->db, "UPDATE audit_log SET pupil_id = ?, prev_hash = ?, hash = ? WHERE id = ?");
         store_bind_int(st, 1, e.pupil_id);
         store_bind_text(st, 2, e.prev_hash);
         store_bind_text(st, 3, e.hash);
