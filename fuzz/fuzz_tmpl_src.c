@@ -2,8 +2,10 @@
  * "t" beside a fixed partial "p", then rendered with a fixed context.
  *
  * Escaping by default is checked: the context's "evil" value holds "<zq>";
- * unless the template text itself contains "zq", no "<zq" may appear in
- * the output (only an _html name may print raw, and none holds "zq"). */
+ * unless the template text itself holds a '<', no "<zq" may appear in the
+ * output (only an _html name may print raw, and none holds "<zq").  The
+ * text's own '<' is excluded, not only "zq": "<z{{e}}q" renders "<zq" from
+ * literal text around an empty value, which is not an escaping failure. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ts) {
         struct buf out = BUF_INIT;
         if (tmpl_render(ts, "t", ctx, &out, err, sizeof err) == 0 && out.len &&
-            !strstr(src, "zq") && strstr(buf_str(&out), "<zq"))
+            !strchr(src, '<') && strstr(buf_str(&out), "<zq"))
             abort(); /* an unescaped value reached the page */
         buf_free(&out);
         tmpl_free(ts);

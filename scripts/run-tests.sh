@@ -8,9 +8,10 @@
 #      and against build/asan/tas
 #   3. browser tests (node:test + chromium): tests/browser/*.test.mjs against
 #      build/release/tas
-#   4. fuzzers (libFuzzer): every build/fuzz/fuzz_* for FUZZ_TEST_SECONDS
-#      (default 3) over its corpus, one test each (fuzz/run.sh; make fuzz
-#      runs them longer)
+#   4. fuzzers (libFuzzer): every build/fuzz/fuzz_* for FUZZ_TEST_RUNS
+#      inputs (default 100000) from its kept corpus with a fixed seed, one
+#      test each, so a run's outcome is the same on every machine
+#      (fuzz/run.sh; `make fuzz` explores by time instead)
 #
 # No result may depend on the day the suite is run: every tas process the
 # tests start, and the tests themselves, take today from TAS_TODAY (see
@@ -213,7 +214,7 @@ run_fuzz() {
         return
     fi
     local rc=0
-    fuzz/run.sh "${FUZZ_TEST_SECONDS:-3}" "${bins[@]}" >"$out" 2>&1 </dev/null || rc=$?
+    fuzz/run.sh --runs "${FUZZ_TEST_RUNS:-100000}" "${bins[@]}" >"$out" 2>&1 </dev/null || rc=$?
     local p f
     p=$(sum_of '^([0-9]+) passed, [0-9]+ failed$')
     f=$(sum_of '^[0-9]+ passed, ([0-9]+) failed$')
