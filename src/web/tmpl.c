@@ -558,6 +558,7 @@ struct rstate {
     struct buf *out;
     char *err;
     size_t errlen;
+    size_t *steps;               /* nodes rendered so far (TMPL_MAX_STEPS) */
 };
 
 static const json_t *get_in(const json_t *j, const struct tmpl_set *ts, const struct seg *sg)
@@ -667,6 +668,11 @@ static int render_range(const struct rstate *rs, uint32_t i, uint32_t end, const
     const struct tmpl_set *ts = rs->ts;
     while (i < end) {
         const struct node *n = &ts->nodes[i];
+        if (++*rs->steps > TMPL_MAX_STEPS) {
+            set_err(rs->err, rs->errlen, "rendering took more than %d steps (sections nested too deep?)",
+                    TMPL_MAX_STEPS);
+            return -1;
+        }
         switch (n->type) {
         case N_TEXT:
             buf_append(rs->out, ts->str + n->a, n->b);
@@ -731,7 +737,8 @@ int tmpl_render(const struct tmpl_set *ts, const char *name, const json_t *ctx, 
     }
     size_t start = out->len;
     bool failed = out->failed;
-    struct rstate rs = {ts, out, err, errlen};
+    size_t steps = 0;
+    struct rstate rs = {ts, out, err, errlen, &steps};
     struct frame top = {{ctx ? V_JSON : V_NONE, ctx, 0}, NULL, 0, 0, false};
     int rc = render_range(&rs, t->first, t->end, &top, 0);
     if (rc == 0 && out->failed && !failed) {

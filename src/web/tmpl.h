@@ -33,6 +33,12 @@
 
 /* Partials nest at most this deep below the template being rendered. */
 #define TMPL_MAX_DEPTH 16
+/* A render visits at most this many nodes (text, values, sections, partials,
+ * each time it passes them): sections nested in sections multiply, so a
+ * mistaken template could otherwise hold a worker for minutes.  The largest
+ * real page (the dashboard, about 15,000 on the demo authority) visits under
+ * a hundredth of it. */
+#define TMPL_MAX_STEPS 2000000
 
 struct tmpl_set;
 
@@ -53,7 +59,7 @@ bool tmpl_exists(const struct tmpl_set *ts, const char *name);
 
 /* Renders template name with ctx (a JSON object; NULL is treated as empty)
  * appended to out.  Returns 0, or -1 for an unknown template or partial,
- * partial depth > TMPL_MAX_DEPTH or out of memory, with a message in err;
+ * partial depth > TMPL_MAX_DEPTH, more than TMPL_MAX_STEPS or out of memory, with a message in err;
  * on failure out is cut back to its length before the call. */
 int tmpl_render(const struct tmpl_set *ts, const char *name, const json_t *ctx, struct buf *out,
                 char *err, size_t errlen);

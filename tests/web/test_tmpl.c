@@ -345,6 +345,36 @@ static void test_partial_depth(void **state)
     tmpl_free(ts);
 }
 
+/* Sections nested in sections multiply: eight levels over a 10-item list
+ * visit 10^8 nodes, which is stopped with an error instead of holding the
+ * worker (the fuzzer found such a template taking 74 s). */
+static void test_step_budget(void **state)
+{
+    (void)state;
+    struct tmpl_set *ts = load1("{{#r}}{{#r}}{{#r}}{{#r}}{{#r}}{{#r}}{{#r}}{{#r}}x"
+                                "{{/r}}{{/r}}{{/r}}{{/r}}{{/r}}{{/r}}{{/r}}{{/r}}");
+    json_t *ctx = json_loads("{\"r\":[0,1,2,3,4,5,6,7,8,9]}", 0, NULL);
+    assert_non_null(ctx);
+    struct buf out = BUF_INIT;
+    buf_puts(&out, "keep");
+    char err[256] = "";
+    assert_int_equal(tmpl_render(ts, "t", ctx, &out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "more than 2000000 steps"));
+    assert_string_equal(buf_str(&out), "keep");
+    json_decref(ctx);
+
+    /* Five levels (10^5 values, about 2.2 x 10^5 steps) are fine. */
+    tmpl_free(ts);
+    ts = load1("{{#r}}{{#r}}{{#r}}{{#r}}{{#r}}x{{/r}}{{/r}}{{/r}}{{/r}}{{/r}}");
+    ctx = json_loads("{\"r\":[0,1,2,3,4,5,6,7,8,9]}", 0, NULL);
+    buf_reset(&out);
+    assert_int_equal(tmpl_render(ts, "t", ctx, &out, err, sizeof err), 0);
+    assert_int_equal(out.len, 100000);
+    json_decref(ctx);
+    buf_free(&out);
+    tmpl_free(ts);
+}
+
 /* ---- load-time errors ------------------------------------------------- */
 
 static void test_syntax_errors(void **state)
@@ -620,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_loop_variables),
         cmocka_unit_test(test_partials),
         cmocka_unit_test(test_partial_depth),
+        cmocka_unit_test(test_step_budget),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_unknown_template),
         cmocka_unit_test(test_standalone),
