@@ -1,5 +1,6 @@
 #include "service/svc_audit.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,50 +82,180 @@ static int64_t actor_authority(const struct principal *p)
     return 0;
 }
 
-enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev)
+/* The entry for ev, all but its place in the chain (id, prev_hash, hash).
+ * Reads only: inside the caller's transaction when there is one, so a
+ * record created in it can be placed. */
+static enum store_rc entry_for(struct svc_ctx *c, const struct audit_event *ev, struct audit_entry *e)
 {
-    if (!c || !ev || !ev->action || !ev->kind)
-        return SVC_ERROR;
-    struct audit_entry e;
-    memset(&e, 0, sizeof e);
-    e.at = c->now;
-    e.user_id = c->who ? c->who->user_id : 0;
-    copy(e.remote_addr, sizeof e.remote_addr, c->remote_addr);
-    copy(e.action, sizeof e.action, ev->action);
-    copy(e.resource_kind, sizeof e.resource_kind, ev->kind);
-    copy(e.detail, sizeof e.detail, ev->detail);
-    e.resource_id = ev->resource_id;
-    e.pupil_id = ev->pupil_id;
-    e.school_id = ev->school_id;
-    e.authority_id = ev->authority_id;
-    e.flags = ev->flags;
+    memset(e, 0, sizeof *e);
+    e->at = c->now;
+    e->user_id = c->who ? c->who->user_id : 0;
+    copy(e->remote_addr, sizeof e->remote_addr, c->remote_addr);
+    copy(e->action, sizeof e->action, ev->action);
+    copy(e->resource_kind, sizeof e->resource_kind, ev->kind);
+    copy(e->detail, sizeof e->detail, ev->detail);
+    e->resource_id = ev->resource_id;
+    e->pupil_id = ev->pupil_id;
+    e->school_id = ev->school_id;
+    e->authority_id = ev->authority_id;
+    e->flags = ev->flags;
 
-    if (store_begin_write(c->db) != STORE_OK)
-        return SVC_ERROR;
     enum store_rc rc = STORE_OK;
-    if (!e.pupil_id && !e.school_id && !e.authority_id && e.resource_id > 0) {
-        rc = q_audit_subject(c->db, e.resource_kind, e.resource_id, &e.pupil_id, &e.school_id,
-                             &e.authority_id);
+    if (!e->pupil_id && !e->school_id && !e->authority_id && e->resource_id > 0) {
+        rc = q_audit_subject(c->db, e->resource_kind, e->resource_id, &e->pupil_id, &e->school_id,
+                             &e->authority_id);
         if (rc == STORE_DONE || rc == STORE_ROW)
             rc = STORE_OK;
     }
     /* Nothing to place it by (a sign-in, a list): place it where the actor
      * works, so their authority's DPO sees it. */
-    if (rc == STORE_OK && !e.authority_id)
-        e.authority_id = actor_authority(c->who);
+    if (rc == STORE_OK && !e->authority_id)
+        e->authority_id = actor_authority(c->who);
     if (rc == STORE_OK)
-        rc = q_audit_username(c->db, e.user_id, e.username, sizeof e.username);
+        rc = q_audit_username(c->db, e->user_id, e->username, sizeof e->username);
+    return rc;
+}
+
+/* Chains and inserts n entries after the newest, inside a write
+ * transaction the caller holds (the write lock keeps the tail still). */
+static enum store_rc append_chain(struct store *db, struct audit_entry *const *es, size_t n)
+{
     int64_t last = 0;
+    char prev[AUDIT_HASH_HEX + 1];
+    enum store_rc rc = q_audit_tail(db, &last, prev);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        struct audit_entry *e = es[i];
+        e->id = ++last;
+        memcpy(e->prev_hash, prev, sizeof prev);
+        rc = svc_audit_hash(e, e->hash) == 0 ? q_audit_insert(db, e) : STORE_ERROR;
+        memcpy(prev, e->hash, sizeof prev);
+    }
+    return rc;
+}
+
+/* ---- group commit ------------------------------------------------------
+ *
+ * An entry recorded outside any transaction (a page view, a list, a
+ * sign-in) needs a write transaction and, with synchronous=FULL, a sync
+ * of the log to disk: one each made audited pages a sixth as fast as
+ * unaudited ones.  So requests recording at the same moment share them.
+ * Each queues its entry and waits; whichever finds no writer at work
+ * becomes the writer, takes every queued entry for its database, appends
+ * them in one transaction with one sync, and wakes their owners with the
+ * outcome.  Entries queued meanwhile form the next group.  A request goes
+ * on only once its entry is durable (or has failed, when it fails as
+ * before), so a crash loses nothing that was answered. */
+
+struct queued {
+    struct audit_entry e;
+    const char *db_key;          /* store_database_key of the owner's connection */
+    bool done;
+    enum store_rc rc;
+    struct queued *next;
+};
+
+enum { GROUP_MAX = 256 };        /* entries in one transaction at most */
+
+static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_cv = PTHREAD_COND_INITIALIZER;
+static struct queued *group_head;
+static bool group_writing;
+static uint64_t stat_groups, stat_entries;
+
+void svc_audit_group_stats(uint64_t *groups, uint64_t *entries)
+{
+    pthread_mutex_lock(&group_mu);
+    *groups = stat_groups;
+    *entries = stat_entries;
+    pthread_mutex_unlock(&group_mu);
+}
+
+/* Takes up to GROUP_MAX queued entries for db_key off the queue (in the
+ * order queued, which is their order in the chain).  Under group_mu. */
+static size_t take_group(const char *db_key, struct queued **out)
+{
+    size_t n = 0;
+    for (struct queued **pp = &group_head; *pp && n < GROUP_MAX;) {
+        if (strcmp((*pp)->db_key, db_key) == 0) {
+            out[n++] = *pp;
+            *pp = (*pp)->next;
+        } else {
+            pp = &(*pp)->next;
+        }
+    }
+    return n;
+}
+
+static enum store_rc write_group(struct store *db, struct queued *const *g, size_t n)
+{
+    struct audit_entry *es[GROUP_MAX];
+    for (size_t i = 0; i < n; i++)
+        es[i] = &g[i]->e;
+    enum store_rc rc = store_begin_write(db);
     if (rc == STORE_OK)
-        rc = q_audit_tail(c->db, &last, e.prev_hash);
-    if (rc == STORE_OK) {
-        e.id = last + 1;
-        rc = svc_audit_hash(&e, e.hash) == 0 ? q_audit_insert(c->db, &e) : STORE_ERROR;
+        rc = store_end_write(db, append_chain(db, es, n));
+    else
+        store_rollback(db);
+    return rc;
+}
+
+static enum store_rc record_grouped(struct store *db, struct queued *me)
+{
+    pthread_mutex_lock(&group_mu);
+    struct queued **tail = &group_head;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = me;
+    while (!me->done) {
+        if (group_writing) {
+            pthread_cond_wait(&group_cv, &group_mu);
+            continue;
+        }
+        group_writing = true;
+        struct queued *g[GROUP_MAX];
+        size_t n = take_group(me->db_key, g);
+        pthread_mutex_unlock(&group_mu);
+        enum store_rc rc = write_group(db, g, n);
+        pthread_mutex_lock(&group_mu);
+        for (size_t i = 0; i < n; i++) {
+            g[i]->rc = rc;
+            g[i]->done = true;
+        }
+        stat_groups++;
+        stat_entries += n;
+        group_writing = false;
+        pthread_cond_broadcast(&group_cv);
     }
-    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
+    pthread_mutex_unlock(&group_mu);
+    return me->rc;
+}
+
+enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev)
+{
+    if (!c || !ev || !ev->action || !ev->kind)
         return SVC_ERROR;
+    enum store_rc rc;
+    const char *key = store_database_key(c->db);
+    if (!store_in_transaction(c->db) && *key) {
+        struct queued me = {.db_key = key};
+        rc = entry_for(c, ev, &me.e);
+        if (rc == STORE_OK)
+            rc = record_grouped(c->db, &me);
+    } else {
+        /* Inside the caller's transaction the entry commits (or not) with
+         * its change, as a savepoint; an in-memory database has no
+         * neighbours to group with. */
+        struct audit_entry e;
+        struct audit_entry *es[1] = {&e};
+        if (store_begin_write(c->db) != STORE_OK)
+            return SVC_ERROR;
+        rc = entry_for(c, ev, &e);
+        if (rc == STORE_OK)
+            rc = append_chain(c->db, es, 1);
+        rc = store_end_write(c->db, rc);
     }
+    if (rc != STORE_OK)
+        return SVC_ERROR;
     marked = true;
     return SVC_OK;
 }

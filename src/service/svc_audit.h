@@ -19,12 +19,19 @@ struct audit_event {
     unsigned flags;          /* enum audit_flag bits, e.g. AUDIT_FLAG_BREAK_GLASS */
 };
 
-/* Appends one entry, chained to the one before.  Runs in its own write
- * transaction, or as a savepoint of the caller's (so a change and its
- * entry commit together): appends are serialised by the write lock.
+/* Appends one entry, chained to the one before.  Inside the caller's
+ * transaction it is a savepoint of it (so a change and its entry commit
+ * together).  Otherwise the entries that threads of this process record at
+ * the same moment share one write transaction and one sync (group commit);
+ * either way it returns only once the entry is durable.  Appends are
+ * serialised by the write lock.
  * No policy: recording is not a choice the user makes.  SVC_ERROR when the entry could not be
  * written (the caller then rolls its change back). */
 enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev);
+
+/* How many group commits wrote how many entries in this process (for
+ * the benchmarks: entries / groups is the sharing achieved). */
+void svc_audit_group_stats(uint64_t *groups, uint64_t *entries);
 
 /* Whether svc_audit_record has succeeded on this thread since the last
  * reset: the request path resets it per request and, when a use case has

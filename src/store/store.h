@@ -53,6 +53,12 @@ void store_rollback(struct store *s);
  * result rc: commits when rc is STORE_OK, otherwise (or when the commit
  * fails) rolls back.  Returns rc, or the commit's error. */
 enum store_rc store_end_write(struct store *s, enum store_rc rc);
+/* Whether a transaction (or savepoint) is open on this connection. */
+bool store_in_transaction(struct store *s);
+/* What two connections to the same database share and connections to
+ * different ones do not: the database file's full path; "" for an
+ * in-memory database, which only its own connection reaches. */
+const char *store_database_key(struct store *s);
 
 /* Returns a cached statement, reset and with bindings cleared, or NULL
  * (reason via store_errmsg).  The statement stays owned by the connection;

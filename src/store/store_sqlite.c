@@ -596,6 +596,17 @@ enum store_rc store_end_write(struct store *s, enum store_rc rc)
     return rc;
 }
 
+bool store_in_transaction(struct store *s)
+{
+    return s && !sqlite3_get_autocommit(s->db);
+}
+
+const char *store_database_key(struct store *s)
+{
+    const char *f = s ? sqlite3_db_filename(s->db, "main") : NULL;
+    return f ? f : "";
+}
+
 enum store_rc store_commit(struct store *s)
 {
     if (!s)
