@@ -19,6 +19,8 @@ static void usage(FILE *f)
           "  evaluate  did it work: rates per 100 pupils, difference-in-differences, panel regression\n"
           "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV\n"
           "  toolkit   load screening toolkit definitions, or list them\n"
+          "  backup    copy the database, consistently, while it serves\n"
+          "  restore   put a backup back, and verify its audit log\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "evaluate")) return cli_evaluate(argc - 1, argv + 1);
     if (!strcmp(cmd, "import")) return cli_import(argc - 1, argv + 1);
     if (!strcmp(cmd, "toolkit")) return cli_toolkit(argc - 1, argv + 1);
+    if (!strcmp(cmd, "backup")) return cli_backup(argc - 1, argv + 1);
+    if (!strcmp(cmd, "restore")) return cli_restore(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

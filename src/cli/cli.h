@@ -25,6 +25,8 @@ int cli_rollup(int argc, char **argv);
 int cli_evaluate(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_toolkit(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

@@ -53,6 +53,17 @@ void store_rollback(struct store *s);
  * result rc: commits when rc is STORE_OK, otherwise (or when the commit
  * fails) rolls back.  Returns rc, or the commit's error. */
 enum store_rc store_end_write(struct store *s, enum store_rc rc);
+/* Copies the whole database, as it stood at one moment, into the new file
+ * dest (refused if it exists), while other connections go on reading and
+ * writing: one read snapshot, so the copy is consistent whatever is
+ * written meanwhile.  The copy is owner-only and passes an integrity
+ * check, or is removed.  *pages receives its size in pages. */
+enum store_rc store_backup(struct store *s, const char *dest, int64_t *pages, char *err, size_t errlen);
+/* Replaces everything in s's database with the content of the file src,
+ * which must be a tas database passing an integrity check (it is only
+ * read).  Nobody else should be using s's database meanwhile. */
+enum store_rc store_restore(struct store *s, const char *src, char *err, size_t errlen);
+
 /* Whether a transaction (or savepoint) is open on this connection. */
 bool store_in_transaction(struct store *s);
 /* What two connections to the same database share and connections to

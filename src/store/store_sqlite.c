@@ -7,6 +7,7 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -593,6 +594,101 @@ enum store_rc store_end_write(struct store *s, enum store_rc rc)
         rc = store_commit(s);
     if (rc != STORE_OK)
         store_rollback(s);
+    return rc;
+}
+
+/* ---- backup and restore ----------------------------------------------- */
+
+/* quick_check's verdict on db: true for "ok". */
+static bool intact(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        ok = v && strcmp(v, "ok") == 0;
+        if (!ok)
+            put_err(err, errlen, "integrity check failed: %s", v ? v : "?");
+    } else {
+        put_err(err, errlen, "cannot check integrity: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Copies main of from into main of to in one step (one read snapshot of
+ * from; a busy lock is waited for, a few times). */
+static enum store_rc copy_db(sqlite3 *to, sqlite3 *from, int64_t *pages, char *err, size_t errlen)
+{
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) {
+        put_err(err, errlen, "cannot start the copy: %s", sqlite3_errmsg(to));
+        return STORE_ERROR;
+    }
+    int rc;
+    for (int tries = 0;; tries++) {
+        rc = sqlite3_backup_step(b, -1);
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries == 50)
+            break;
+        sqlite3_sleep(100);
+    }
+    if (pages)
+        *pages = sqlite3_backup_pagecount(b);
+    int frc = sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE || frc != SQLITE_OK) {
+        put_err(err, errlen, "copy failed: %s", sqlite3_errstr(rc != SQLITE_DONE ? rc : frc));
+        return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? STORE_BUSY : STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+enum store_rc store_backup(struct store *s, const char *dest, int64_t *pages, char *err, size_t errlen)
+{
+    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        put_err(err, errlen, "cannot create %s: %s", dest, strerror(errno));
+        return STORE_ERROR;
+    }
+    close(fd);
+    sqlite3 *to = NULL;
+    enum store_rc rc = STORE_ERROR;
+    if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        put_err(err, errlen, "cannot open %s: %s", dest, to ? sqlite3_errmsg(to) : "out of memory");
+    else if ((rc = copy_db(to, s->db, pages, err, errlen)) == STORE_OK && !intact(to, err, errlen))
+        rc = STORE_ERROR;
+    /* One self-contained file (no -wal beside it), which reading does not
+     * change; a restore puts it back in WAL mode. */
+    else if (sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        put_err(err, errlen, "cannot finish %s: %s", dest, sqlite3_errmsg(to));
+        rc = STORE_ERROR;
+    }
+    if (sqlite3_close(to) != SQLITE_OK && rc == STORE_OK) {
+        put_err(err, errlen, "cannot close %s", dest);
+        rc = STORE_ERROR;
+    }
+    if (rc != STORE_OK)
+        unlink(dest);
+    return rc;
+}
+
+enum store_rc store_restore(struct store *s, const char *src, char *err, size_t errlen)
+{
+    sqlite3 *from = NULL;
+    enum store_rc rc = STORE_ERROR;
+    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        put_err(err, errlen, "cannot open %s: %s", src, from ? sqlite3_errmsg(from) : "out of memory");
+    } else if (intact(from, err, errlen)) {
+        sqlite3_stmt *st = NULL;
+        bool ours = sqlite3_prepare_v2(from, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) == SQLITE_OK &&
+                    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (!ours)
+            put_err(err, errlen, "%s is not a tas database", src);
+        else
+            rc = copy_db(s->db, from, NULL, err, errlen);
+    }
+    sqlite3_close(from);
     return rc;
 }
 

@@ -396,3 +396,31 @@ export function csrfFrom(html) {
   }
   return null;
 }
+
+const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+
+/**
+ * A well-formed UPN (DfE check letter over the 12 characters after it)
+ * made from n: the same n gives the same UPN, so a test's pupils do not
+ * depend on the run.  The 999 prefix is no local authority's.
+ */
+export function upnFor(n) {
+  const body = `999${String(n % 1e9).padStart(9, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i + 2);
+  return UPN_LETTERS[sum % 23] + body;
+}
+
+/**
+ * The JSON of a new pupil at school for POST /api/v1/pupils (n picks the
+ * UPN): in Year 4 of today's school year, with a date of birth to match.
+ */
+export function newPupilJson(n, schoolId) {
+  // Born in March 2018, a child starts Reception in September 2022 and Year 4
+  // in September 2026.
+  const born = academicYearOf(TODAY) - 8;
+  return {
+    upn: upnFor(n), forenames: 'Load', surname: `Pupil${n}`, date_of_birth: `${born}-03-04`,
+    gender: 'F', ethnicity: 'WBRI', nc_year: '4', sen_provision: 'K', school_id: schoolId,
+  };
+}
