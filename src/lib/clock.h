@@ -8,7 +8,14 @@
  * runs on in real seconds from there, so sessions, throttles and time-based
  * one-time passwords still see time pass, and the day stays the same for
  * twelve hours.  Processes given the same two values (a test run's server,
- * its command-line calls and the test code itself) agree to the second. */
+ * its command-line calls and the test code itself) agree to the second.
+ *
+ * Also for tests only, and only with TAS_TODAY: TAS_CLOCK_FILE names a
+ * file holding the time (whole seconds since 1970).  The clock then stands
+ * still at that time and moves only when the test writes another, so a
+ * test of session expiry or sign-in delays says "five seconds later"
+ * instead of sleeping, and a slow machine cannot make it fail.  While the
+ * file is missing or unreadable the clock runs as above. */
 #ifndef TAS_LIB_CLOCK_H
 #define TAS_LIB_CLOCK_H
 

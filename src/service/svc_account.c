@@ -273,7 +273,8 @@ enum svc_status svc_password_change(struct svc_ctx *c, const struct auth_config 
             return SVC_ERROR;
         if (r != SIGN_IN_OK) {
             char msg[96];
-            snprintf(msg, sizeof msg, "Too many tries. Wait %lld seconds before trying again", (long long)wait);
+            snprintf(msg, sizeof msg, "Too many tries. Wait %lld second%s before trying again", (long long)wait,
+                     wait == 1 ? "" : "s");
             field_errors_add(errs, "current_password", msg);
             sodium_memzero(u.password_hash, sizeof u.password_hash);
             return SVC_INVALID;

@@ -4,14 +4,15 @@
 // --idle-timeout 4 for session expiry.  The throttle is also keyed by
 // address (5x the limits): every test here comes from 127.0.0.1, so tests
 // that fail sign-ins clear the address count (resetAddressCount) after.
+// Both servers' clocks stand still and move only when a test says
+// (startServer's clock): "three seconds later" is exact, not a sleep that a
+// slow machine could outlast.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
 
 const LOCK_AFTER = 6;
-// The first delay is 3 s (not the default 1 s) so that a slow, sanitised
-// build answering a failure cannot outlast the delay it started.
 const FIRST_DELAY = 3;
 const BAD_LOGIN = 'The user name or password is not right';
 
@@ -20,8 +21,9 @@ let idle; // --idle-timeout 4
 
 before(async () => {
   [srv, idle] = await Promise.all([
-    startServer({ extraArgs: ['--lock-after', String(LOCK_AFTER), '--first-delay', String(FIRST_DELAY), '--quiet'] }),
-    startServer({ seed: 2, extraArgs: ['--idle-timeout', '4', '--quiet'] }),
+    startServer({ clock: true,
+      extraArgs: ['--lock-after', String(LOCK_AFTER), '--first-delay', String(FIRST_DELAY), '--quiet'] }),
+    startServer({ clock: true, seed: 2, extraArgs: ['--idle-timeout', '4', '--quiet'] }),
   ]);
 });
 
@@ -29,14 +31,6 @@ after(async () => {
   await Promise.all([srv?.stop({ expectExitZero: true }), idle?.stop({ expectExitZero: true })]);
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits, if need be, until early in a wall-clock second, so that a request
- *  sent now and one sent a few hundred ms later see the same time(NULL). */
-async function startOfSecond() {
-  const frac = Date.now() % 1000;
-  if (frac > 250) await sleep(1000 - frac + 20);
-}
 
 function setCookies(res) {
   return res.headers.getSetCookie();
@@ -308,7 +302,6 @@ describe('auth', { concurrency: true }, () => {
       assert.equal((await formSignIn(c, 'evaluator', DEMO_PASSWORD)).status, 303);
       // Had the count been kept, the next failure (the 4th) would start a delay
       // and the attempt straight after it would get 429.
-      await startOfSecond();
       const c2 = new Client(srv.base);
       assert.equal((await formSignIn(c2, 'evaluator', 'wrong-again')).status, 401);
       assert.equal((await formSignIn(c2, 'evaluator', 'wrong-again')).status, 401);
@@ -324,38 +317,25 @@ describe('auth', { concurrency: true }, () => {
       async function attempt(password, expectStatus) {
         const rs = await both((c, n) => formSignIn(c, n, password));
         for (const r of rs) assert.equal(r.status, expectStatus);
-        // Alike, but for the seconds left, which a busy machine may see tick
-        // between the two answers.
         const [a, b] = rs.map((r) => summaryMessages(r.html));
-        const secs = (m) => m.map((x) => x.replace(/^Wait \d+ seconds?/, 'Wait N seconds'));
-        assert.deepEqual(secs(a), secs(b));
+        assert.deepEqual(a, b);
         return a;
       }
-      /** Tries once the whole delay (secs, from the failure that started
-       *  it) is over for both names: polling would count a failure for the
-       *  name whose delay ended first while the other still waited. */
-      let delayFrom = 0;
+      const waiting = (msgs, secs) =>
+        assert.deepEqual(msgs, [`Wait ${secs} second${secs === 1 ? '' : 's'} before trying again.`]);
+      /** One second before the delay ends, still held; then allowed. */
       async function attemptWhenAllowed(password, secs) {
-        await sleep(Math.max(0, delayFrom + secs * 1000 + 300 - Date.now()));
+        srv.clock.advance(secs - 1);
+        waiting(await attempt(password, 429), 1);
+        srv.clock.advance(1);
         const rs = await both((c, n) => formSignIn(c, n, password));
         for (const r of rs) assert.equal(r.status, 401, summaryMessages(r.html).join());
-        delayFrom = Date.now();
       }
 
       // Three free failures.
       for (let i = 0; i < 3; i++) assert.deepEqual(await attempt('wrong', 401), [BAD_LOGIN]);
-      // The 4th failure starts a 3 s delay ... (what is left of it when the
-      // answer is written: a busy, sanitised build may have used a second)
-      const waiting = (msgs, secs) => {
-        assert.equal(msgs.length, 1);
-        const m = /^Wait (\d+) seconds? before trying again\.$/.exec(msgs[0]);
-        // At most the delay, and more than half of it left (so 6 s is
-        // told from 3 s) even when a loaded machine is slow to answer.
-        assert.ok(m && Number(m[1]) <= secs && Number(m[1]) > secs / 2, `${msgs[0]} (a ${secs} s delay)`);
-      };
-      await startOfSecond();
+      // The 4th failure starts a 3 s delay ...
       assert.deepEqual(await attempt('wrong', 401), [BAD_LOGIN]);
-      delayFrom = Date.now();
       waiting(await attempt('wrong', 429), 3);
       // ... which also holds back the right password.
       waiting(await attempt(DEMO_PASSWORD, 429), 3);
@@ -374,7 +354,7 @@ describe('auth', { concurrency: true }, () => {
       const api = await apiSignIn(new Client(srv.base), 'steering');
       assert.equal(api.status, 429);
       assert.equal(api.body.error, locked);
-      assert.ok(api.body.retry_after > 800 && api.body.retry_after <= 900, `retry_after ${api.body.retry_after}`);
+      assert.equal(api.body.retry_after, 900);
       assert.equal(cookieLine(api.res, 'tas_session'), undefined);
       // Other names are not affected.
       await resetAddressCount();
@@ -390,13 +370,10 @@ describe('auth', { concurrency: true }, () => {
         assert.equal((await apiSignIn(c, `spray-${stamp}-${i}`, 'guess')).status, 401, `failure ${i + 1}`);
       }
       // The 16th failure starts a delay for the whole address.
-      await startOfSecond();
       assert.equal((await apiSignIn(c, `spray-${stamp}-15`, 'guess')).status, 401);
       const held = await apiSignIn(c, 'head');
       assert.equal(held.status, 429, 'even a real user with the right password waits');
-      // The delay is 3 s from the 16th failure; a slow (sanitised, busy)
-      // machine may take a second of it to answer the 16th.
-      assert.match(held.body.error, /^Wait [23] seconds/);
+      assert.match(held.body.error, /^Wait 3 seconds/);
       await resetAddressCount();
     });
 
@@ -422,7 +399,7 @@ describe('auth', { concurrency: true }, () => {
     });
   });
 
-  describe('idle-timeout server (--idle-timeout 4)', { concurrency: true }, () => {
+  describe('idle-timeout server (--idle-timeout 4)', { concurrency: false }, () => {
 
     test('an idle session expires: HTML to /sign-in?expired=1, API 401 "expired"', async () => {
       const web = await signedIn(idle, 'coordinator');
@@ -430,7 +407,9 @@ describe('auth', { concurrency: true }, () => {
       assert.equal((await apiSignIn(api, 'lead')).status, 200);
       assert.equal((await web.get('/')).status, 200);
       assert.equal((await api.get('/api/v1/me')).status, 200);
-      await sleep(5300);
+      idle.clock.advance(4);
+      assert.equal((await api.get('/api/v1/me')).status, 200, 'four seconds idle: not yet');
+      idle.clock.advance(5);
       const home = await web.get('/');
       assert.equal(home.status, 303);
       assert.equal(home.headers.get('location'), '/sign-in?expired=1');
@@ -447,9 +426,9 @@ describe('auth', { concurrency: true }, () => {
     test('a session in use does not expire (each request resets the idle timer)', async () => {
       const c = await signedIn(idle, 'coordinator');
       for (let i = 0; i < 5; i++) {
-        await sleep(1500);
+        idle.clock.advance(3);
         const res = await c.get('/');
-        assert.equal(res.status, 200, `request ${i + 1}, ${(i + 1) * 1.5} s after signing in: ${res.headers.get('location')}`);
+        assert.equal(res.status, 200, `request ${i + 1}, ${(i + 1) * 3} s after signing in: ${res.headers.get('location')}`);
       }
     });
   });

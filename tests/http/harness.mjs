@@ -12,6 +12,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,9 +108,13 @@ export function runTas(args, { timeoutMs = 60000, env = {} } = {}) {
  * `tas serve` on a free loopback port.  The demo year (teams, meetings,
  * cases, actions) only with { year: true }: most tests want an empty year.
  * With { db }, serves that database as it is instead (the caller owns it).
- * Resolves { base, proc, dir, db, logs(), stop({expectExitZero}) }.
+ * With { clock: true }, the server's clock stands still (TAS_CLOCK_FILE,
+ * see src/lib/clock.h) at the time it starts, and moves only by
+ * srv.clock.advance(seconds); srv.clock.now() is its time in seconds.
+ * Resolves { base, proc, dir, db, clock, logs(), stop({expectExitZero}) }.
  */
-export async function startServer({ seed = 1, extraArgs = [], env = {}, year = false, db: given } = {}) {
+export async function startServer({ seed = 1, extraArgs = [], env = {}, year = false, db: given,
+  clock: held = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tas-test-'));
   const db = given || path.join(dir, 'tas.db');
   if (!given) try {
@@ -124,9 +129,22 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
     throw e;
   }
 
+  let clock = null;
+  const serveEnv = { ...process.env, ...env };
+  if (held) {
+    const file = path.join(dir, 'clock');
+    let t = nowSeconds();
+    const put = () => {
+      writeFileSync(`${file}.new`, `${t}\n`);
+      renameSync(`${file}.new`, file);
+    };
+    put();
+    clock = { now: () => t, advance: (secs) => { t += secs; put(); } };
+    serveEnv.TAS_CLOCK_FILE = file;
+  }
   const proc = spawn(tasBin(), ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs], {
     cwd: REPO,
-    env: { ...process.env, ...env },
+    env: serveEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -178,6 +196,7 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
     proc,
     dir,
     db,
+    clock,
     /** What the server printed so far (tails of stdout and stderr). */
     logs: () => ({ stdout, stderr }),
     /**
