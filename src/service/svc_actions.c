@@ -7,6 +7,8 @@
 #include "core/calendar.h"
 #include "core/casefile.h"
 #include "core/validate.h"
+#include "service/svc_cases.h"
+#include "service/svc_users.h"
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -150,6 +152,48 @@ static void pick_discussion(void *arg, const struct case_discussion *d)
         p->found = true;
 }
 
+/* Work must reach whoever owns it (issue 10).  A service other than the
+ * school (whose own pupil it is) may be given the work only when the
+ * family's current consent covers sharing with it; a practitioner with an
+ * account only when the policy lets that account see the case.  Adds the
+ * error at field and returns 1 when refused, -1 on a storage failure. */
+static int owner_unreachable(struct svc_ctx *c, const struct case_ref *cr, int64_t service_id,
+                             const struct practitioner_row *pr, const char *field, struct field_errors *errs)
+{
+    char msg[400];
+    if (service_id > 0) {
+        struct service_row sr;
+        enum consent_verdict v = CONSENT_NONE;
+        if (q_service_get(c->db, service_id, &sr) != STORE_ROW ||
+            svc_consent_verdict(c, cr->pupil_id, service_id, &v) != SVC_OK)
+            return -1;
+        if (strcmp(sr.org_kind, "school") != 0 && v != CONSENT_OK) {
+            snprintf(msg, sizeof msg,
+                     "The family's consent does not cover sharing information with %s: choose another owner, "
+                     "or record consent that covers %s first", sr.name, sr.name);
+            field_errors_add(errs, field, msg);
+            return 1;
+        }
+    }
+    if (pr && pr->user_id > 0) {
+        struct principal *them = calloc(1, sizeof *them);
+        if (!them)
+            return -1;
+        struct svc_ctx as = *c;
+        as.who = them;
+        bool sees = svc_principal_load(c->db, pr->user_id, them) == SVC_OK &&
+                    svc_allowed(&as, ACT_VIEW, RES_CASE, cr->id, cr->authority_id, cr->school_id);
+        free(them);
+        if (!sees) {
+            snprintf(msg, sizeof msg,
+                     "%s cannot see this case: choose another owner, or add them to the team first", pr->name);
+            field_errors_add(errs, field, msg);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Validates the action form into out (whose id, case_id and status are
  * the caller's).  cur: the action being edited, or NULL.  -1 on a storage
  * failure. */
@@ -164,6 +208,8 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
     int64_t svc = opt_id(f->owner_service_id);
     int64_t prac = opt_id(f->owner_practitioner_id);
     struct service_row sr;
+    struct practitioner_row pr;
+    bool have_pr = false;
     if (svc < 0) {
         field_errors_add(errs, "owner_service_id", "Select the service from the list");
     } else if (svc > 0) {
@@ -179,7 +225,6 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
     if (prac < 0) {
         field_errors_add(errs, "owner_practitioner_id", "Select the practitioner from the list");
     } else if (prac > 0) {
-        struct practitioner_row pr;
         enum store_rc rc = q_practitioner_get(c->db, prac, &pr);
         if (rc != STORE_ROW && rc != STORE_DONE)
             return -1;
@@ -191,10 +236,19 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
                              "Select a practitioner who works for the service chosen, or leave the service blank");
         } else {
             out->owner_practitioner_id = prac;
+            have_pr = true;
             if (!out->owner_service_id && svc == 0)
                 out->owner_service_id = pr.service_id;
         }
     }
+    /* An owner kept from before is not asked again: editing other fields
+     * of an action must not fail because consent has since changed. */
+    bool new_owner = !cur || cur->owner_service_id != out->owner_service_id ||
+                     cur->owner_practitioner_id != out->owner_practitioner_id;
+    if (new_owner && !field_errors_get(errs, "owner_service_id") && !field_errors_get(errs, "owner_practitioner_id") &&
+        owner_unreachable(c, cr, out->owner_service_id, have_pr ? &pr : NULL,
+                          have_pr && svc == 0 ? "owner_practitioner_id" : "owner_service_id", errs) < 0)
+        return -1;
     char name[ACTION_OWNER_MAX];
     if (case_text(f->owner_name, name, sizeof name, "owner_name", "Owner", errs) == 0)
         snprintf(out->owner_name, sizeof out->owner_name, "%s", name);
@@ -452,6 +506,8 @@ enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const st
             return SVC_ERROR;
         if (rc == STORE_DONE || sr.authority_id != cr.authority_id || !sr.active)
             field_errors_add(errs, "service_id", "Select the service from the list");
+        else if (owner_unreachable(c, &cr, svc, NULL, "service_id", errs) < 0)
+            return SVC_ERROR;
         else
             out->service_id = svc;
     }

@@ -1,5 +1,6 @@
 #include "store/q_actions.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- the case ---- */
@@ -299,18 +300,35 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
     return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
 }
 
-enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
-                           void (*fn)(void *arg, const struct work_action *a), void *arg)
+/* Open actions on visible cases matching owner (one bound id or none),
+ * earliest due first, no due date last. */
+static enum store_rc work_open_owned(struct store *s, const char *owner, const struct visibility *v,
+                                     const char *today, int64_t id, struct work_action_sink *sink)
 {
-    struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
-        " AND a.status = 'open' AND a.owner_practitioner_id IN "
-        "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1) "
-        "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id");
+    char sql[2048];
+    snprintf(sql, sizeof sql, "%s AND a.status = 'open' AND %s "
+             "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id", WORK_ACTION_SELECT, owner);
+    struct store_stmt *st = store_prepare(s, sql);
     int idx = q_bind_case_visibility(st, 1, v, today);
     if (idx < 0)
         return q_refuse(st);
-    store_bind_int(st, idx, user_id);
-    return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
+    if (id > 0)
+        store_bind_int(st, idx, id);
+    return store_each_row(st, work_action_each, sink);
+}
+
+enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
+                           void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    return work_open_owned(s, "a.owner_practitioner_id IN "
+                           "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1)",
+                           v, today, user_id, &(struct work_action_sink){fn, arg});
+}
+
+enum store_rc q_work_school(struct store *s, const struct visibility *v, const char *today,
+                            void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    return work_open_owned(s, "sv.org_kind = 'school'", v, today, 0, &(struct work_action_sink){fn, arg});
 }
 
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n)

@@ -132,6 +132,11 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
  * user_id), on visible cases; earliest due first, no due date last. */
 enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
                            void (*fn)(void *arg, const struct work_action *a), void *arg);
+/* Open actions owned by a school (a service whose org_kind is school) on
+ * cases the visibility covers; earliest due first, no due date last.  The
+ * caller narrows v to the schools whose staff the user is. */
+enum store_rc q_work_school(struct store *s, const struct visibility *v, const char *today,
+                            void (*fn)(void *arg, const struct work_action *a), void *arg);
 /* How many active practitioner records are linked to the user. */
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n);
 

@@ -34,7 +34,7 @@ static const char *plural(int64_t n, const char *one, const char *many)
 struct work_json {
     const struct svc_ctx *c;
     bool html;
-    json_t *overdue, *review, *minutes, *feedback, *mine;
+    json_t *overdue, *review, *minutes, *feedback, *mine, *school;
 };
 
 static json_t *work_action(const struct work_json *w, const struct work_action *a)
@@ -70,6 +70,12 @@ static void on_mine(void *arg, const struct work_action *a)
 {
     struct work_json *w = arg;
     json_array_append_new(w->mine, work_action(w, a));
+}
+
+static void on_school(void *arg, const struct work_action *a)
+{
+    struct work_json *w = arg;
+    json_array_append_new(w->school, work_action(w, a));
 }
 
 static void on_review(void *arg, const struct work_case *wc)
@@ -146,8 +152,9 @@ static void h_work(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct work_json w = {&c, !rq->api, json_array(), json_array(), json_array(), json_array(), json_array()};
-    struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine};
+    struct work_json w = {&c,           !rq->api,     json_array(), json_array(),
+                          json_array(), json_array(), json_array(), json_array()};
+    struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine, on_school};
     struct work_which which;
     enum svc_status st = svc_work_lists(&c, &sink, &which);
     if (st != SVC_OK) {
@@ -156,6 +163,7 @@ static void h_work(struct req *rq, struct resp *rs)
         json_decref(w.minutes);
         json_decref(w.feedback);
         json_decref(w.mine);
+        json_decref(w.school);
         view_svc_error(rq, rs, st);
         return;
     }
@@ -179,6 +187,10 @@ static void h_work(struct req *rq, struct resp *rs)
         json_object_set_new(out, "my_actions", listed(w.mine, show));
     else
         json_decref(w.mine);
+    if (which.school)
+        json_object_set_new(out, "school_actions", listed(w.school, show));
+    else
+        json_decref(w.school);
     if (rq->api) {
         view_json(rs, 200, out);
         return;
@@ -186,7 +198,7 @@ static void h_work(struct req *rq, struct resp *rs)
     char today[32];
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
-    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine));
+    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school));
     view_breadcrumbs(out, "/", "Home", NULL);
     view_render(rq, rs, 200, "worklist", out);
 }

@@ -107,8 +107,14 @@ before(async () => {
     sql(`INSERT INTO team_schools (team_id, school_id) VALUES (${ids.team}, ${schoolA});`);
   }
 
+  // The family agreed to sharing with the services the actions below are
+  // given to (work may go only where consent reaches).
+  const services = (await api(coord, 'GET', '/api/v1/services')).body.services;
+  const shared = services.filter((s) => ['ep', 'early_help'].includes(s.code)).map((s) => String(s.id));
+  assert.equal(shared.length, 2);
   const consent = await api(coord, 'POST', `/api/v1/pupils/${ids.pupil}/consents`, {
     given_by: 'Jane Example', relationship: 'mother', given_on: '2025-09-10', covers_discussion: 'yes',
+    service_ids: shared,
   });
   assert.equal(consent.status, 201, JSON.stringify(consent.body));
   const kase = await api(coord, 'POST', `/api/v1/pupils/${ids.pupil}/cases`, {
