@@ -1,0 +1,35 @@
+-- 0017: mistakes put right (issue 10).
+-- A record entered by mistake is voided, never deleted: it stays in the
+-- chronology and the audit trail, shown as voided with the reason, and is
+-- left out of every count (dashboard, rollup, work lists, extracts).
+-- voided_at is Unix seconds (NULL: not voided).  Portable as written
+-- (PostgreSQL: ADD COLUMN ... BIGINT / TEXT, the same defaults).
+ALTER TABLE actions ADD COLUMN voided_at INTEGER;
+ALTER TABLE actions ADD COLUMN voided_by INTEGER REFERENCES users(id);
+ALTER TABLE actions ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE referrals ADD COLUMN voided_at INTEGER;
+ALTER TABLE referrals ADD COLUMN voided_by INTEGER REFERENCES users(id);
+ALTER TABLE referrals ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE discussions ADD COLUMN voided_at INTEGER;
+ALTER TABLE discussions ADD COLUMN voided_by INTEGER REFERENCES users(id);
+ALTER TABLE discussions ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE meetings ADD COLUMN voided_at INTEGER;
+ALTER TABLE meetings ADD COLUMN voided_by INTEGER REFERENCES users(id);
+ALTER TABLE meetings ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+-- The day a meeting was marked held (YYYY-MM-DD): "held" may be undone,
+-- with a reason, on that day only.
+ALTER TABLE meetings ADD COLUMN held_marked_on TEXT;
+ALTER TABLE meetings ADD COLUMN held_undo_reason TEXT NOT NULL DEFAULT '';
+
+-- One-time tokens of rendered forms: the first POST carrying a token
+-- records where its record is; a second POST with the same token is
+-- answered with that record instead of making another.  The primary key
+-- makes the first of two concurrent POSTs the only one that claims it.
+CREATE TABLE form_tokens (
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    token       TEXT    NOT NULL,
+    location    TEXT    NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, token)
+);
+CREATE INDEX form_tokens_created ON form_tokens(created_at);
