@@ -593,3 +593,38 @@ int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_
         return -1;
     return (int64_t)to - from;
 }
+
+enum svc_status svc_case_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                     struct field_errors *errs, int64_t *case_id)
+{
+    union {
+        struct action_row a;
+        struct referral_row r;
+    } *rec = malloc(sizeof *rec);
+    if (!rec)
+        return SVC_ERROR;
+    struct case_ref cr;
+    enum svc_status st = SVC_NOT_FOUND;
+    int64_t voided_at = 0;
+    if (k == VOID_ACTION && (st = svc_action_get(c, id, &rec->a, &cr)) == SVC_OK)
+        voided_at = rec->a.voided_at;
+    else if (k == VOID_REFERRAL && (st = svc_referral_get(c, id, &rec->r, &cr)) == SVC_OK)
+        voided_at = rec->r.voided_at;
+    free(rec);
+    if (st != SVC_OK)
+        return st;
+    *case_id = cr.id;
+    if (!svc_allowed(c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
+        return SVC_FORBIDDEN;
+    char why[ACTION_REASON_MAX] = "";
+    if (voided_at)
+        field_errors_add(errs, "void_reason", "This record has already been voided");
+    else if (case_text(reason, why, sizeof why, "void_reason", "The reason", errs) == 0 && !why[0])
+        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    if (errs->count)
+        return SVC_INVALID;
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    enum store_rc rc = store_end_write(c->db, q_void(c->db, k, id, c->who->user_id, why, c->now));
+    return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
+}

@@ -133,4 +133,13 @@ int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_
 /* Days from a to b ("YYYY-MM-DD"); 0 when either is not a date. */
 int64_t svc_days_between(const char *a, const char *b);
 
+/* Voids an action or a referral entered by mistake (k: VOID_ACTION or
+ * VOID_REFERRAL), with the reason, which is required.  The record stays in
+ * the case and the chronology, shown as voided, and leaves every count.
+ * Hidden or missing: SVC_NOT_FOUND; without ACT_EDIT on the case:
+ * SVC_FORBIDDEN; no reason, or already voided: SVC_INVALID (field
+ * "void_reason").  *case_id receives the record's case. */
+enum svc_status svc_case_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                     struct field_errors *errs, int64_t *case_id);
+
 #endif

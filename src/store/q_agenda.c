@@ -30,8 +30,8 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "SELECT d.id, d.meeting_id, d.case_id, d.kind, d.minutes, coalesce(d.feedback_on, ''), " \
     "d.feedback_method, d.feedback_by, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, " \
     "s.authority_id, c.status, c.created_at, " \
-    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), " \
-    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' " \
+    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), " \
+    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL " \
     "   AND a.due_on IS NOT NULL AND a.due_on < ?), " \
     "coalesce((SELECT min(m2.meeting_date) FROM discussions d2 JOIN meetings m2 ON m2.id = d2.meeting_id " \
     "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), m.meeting_date, t.name " \
@@ -150,8 +150,8 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, s.authority_id, "
         "coalesce((SELECT max(m2.meeting_date) FROM discussions d2 JOIN meetings m2 ON m2.id = d2.meeting_id "
         "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
         "   AND a.due_on IS NOT NULL AND a.due_on < ?) "
         "FROM meetings m JOIN cases c ON c.team_id = m.team_id AND c.status = 'open' "
         "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "

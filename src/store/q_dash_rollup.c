@@ -343,7 +343,7 @@ static enum store_rc build_actions(struct store *s, const struct slice *sl, stru
         DASH_ACTION_RESOURCE("a") ", count(*) "
         "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id "
+        "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id AND a.voided_at IS NULL "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
         "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
         "GROUP BY ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "

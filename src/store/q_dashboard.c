@@ -489,7 +489,7 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
      * per action from SQL, grouped here (act_add). */
     struct store_stmt *st = store_prepare(s,
         "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
-        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
+        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id AND a.voided_at IS NULL "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
     if (bind_presented(st, 1, q) < 0)
         return q_refuse(st);

@@ -1,8 +1,9 @@
 // Mistakes can be put right (issue 10, item 3).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, csrfFrom } from './harness.mjs';
-import { api, openCase, signedIn } from './case_fixture.mjs';
+import path from 'node:path';
+import { startServer, csrfFrom, nowSeconds, runTas } from './harness.mjs';
+import { api, fieldErrors, openCase, signedIn, sql, summaryMessages } from './case_fixture.mjs';
 
 let srv;
 let coord; let head;
@@ -12,6 +13,14 @@ before(async () => {
   srv = await startServer({ extraArgs: ['--quiet'] });
   [coord, head] = await Promise.all(['coordinator', 'head'].map((u) => signedIn(srv, u)));
   ids = await openCase(coord, head.me.roles[0].scope_id, { teamName: 'Void test TAS', services: ['ep'] });
+  // The case was presented at a held meeting in October 2025, so its
+  // actions count on that month's dashboard.
+  const now = nowSeconds();
+  sql(srv, `UPDATE cases SET opened_on = '2025-10-01' WHERE id = ${ids.case};`);
+  ids.meeting = Number(sql(srv, `INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${ids.team}, '2025-10-08', '13:30', 'held', ${now}, ${now}) RETURNING id;`));
+  sql(srv, `INSERT INTO discussions (meeting_id, case_id, kind, created_at, updated_at)
+    VALUES (${ids.meeting}, ${ids.case}, 'new', ${now}, ${now});`);
 });
 
 after(async () => {
@@ -64,4 +73,85 @@ test('a form with errors keeps nothing of its token: corrected, it saves', async
   const ok = await coord.postForm(`/cases/${ids.case}/actions`, { ...fields, description: 'Now described' });
   assert.equal(ok.status, 303);
   assert.equal(await actionCount(), before + 1);
+});
+
+const OCTOBER = 'from=2025-10-01&to=2025-10-31';
+
+/** The dashboard's "Actions recorded" after a TAS meeting, all schools. */
+async function actionsRecorded(query) {
+  const d = await api(coord, 'GET', `/api/v1/dashboard?${query}`);
+  assert.equal(d.status, 200);
+  const row = d.body.tables.find((t) => t.key === 'procedures').rows.find((r) => r.label === 'Actions recorded');
+  return row.cells[2].n ?? Number(row.cells[2].text);
+}
+
+test('a voided action stays, labelled, and leaves the counts, the work lists and the dashboard', async () => {
+  const made = await api(coord, 'POST', `/api/v1/cases/${ids.case}/actions`, {
+    description: 'Added to the wrong pupil', owner_name: 'Class teacher', setting: 'school', nature: 'advice',
+    due_on: '2025-10-20',
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.action.id;
+  const before = await actionsRecorded(OCTOBER);
+  const beforeRecords = await actionsRecorded('from=2025-09-30&to=2025-10-31');
+  assert.equal(before, beforeRecords, 'rollup and records agree before');
+  let work = await api(coord, 'GET', '/api/v1/work');
+  assert.ok(work.body.overdue_actions.items.some((x) => x.id === id), 'overdue before it is voided');
+
+  const noReason = await api(coord, 'POST', `/api/v1/actions/${id}/void`, { void_reason: ' ' });
+  assert.equal(noReason.status, 422);
+  assert.equal(fieldErrors(noReason.body).void_reason, 'Give the reason the record was entered by mistake');
+  assert.equal((await api(head, 'POST', `/api/v1/actions/${id}/void`, { void_reason: 'x' })).status, 200,
+    "the pupil's school lead may edit the case, so may void");
+
+  const again = await api(coord, 'POST', `/api/v1/actions/${id}/void`, { void_reason: 'Twice' });
+  assert.equal(again.status, 422);
+  assert.equal(fieldErrors(again.body).void_reason, 'This record has already been voided');
+
+  const got = await api(coord, 'GET', `/api/v1/actions/${id}`);
+  assert.equal(got.body.action.voided, true);
+  assert.equal(got.body.action.void_reason, 'x');
+  assert.equal(got.body.action.overdue, false);
+  const list = await api(coord, 'GET', `/api/v1/cases/${ids.case}/actions`);
+  assert.equal(list.body.counts.voided, 1);
+  assert.ok(list.body.actions.some((a) => a.id === id), 'kept in the case');
+  work = await api(coord, 'GET', '/api/v1/work');
+  assert.ok(!work.body.overdue_actions.items.some((x) => x.id === id), 'left out of the work list');
+  assert.equal(await actionsRecorded(OCTOBER), before - 1, 'left out of the dashboard (rollup)');
+  assert.equal(await actionsRecorded('from=2025-09-30&to=2025-10-31'), before - 1, 'and of the records');
+  const verify = await runTas(['rollup', '--db', path.join(srv.dir, 'tas.db'), 'verify']);
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+
+  const page = await coord.getHtml(`/cases/${ids.case}/actions`);
+  assert.match(page.html, /Voided actions/);
+  assert.match(page.html, /<s>Added to the wrong pupil<\/s>/);
+  const view = await coord.getHtml(`/actions/${id}`);
+  assert.match(view.html, /govuk-tag--grey">Voided/);
+  assert.doesNotMatch(view.html, new RegExp(`href="/actions/${id}/void"`), 'no second void');
+  const chron = await api(coord, 'GET', `/api/v1/pupils/${ids.pupil}/chronology`);
+  const kinds = chron.body.events.filter((e) => e.ref_id === id).map((e) => e.kind);
+  assert.deepEqual(kinds.sort(), ['action_agreed', 'action_voided'], 'kept in the chronology, and the void too');
+});
+
+test('the void page asks for the reason; a referral is voided the same way', async () => {
+  const r = await api(coord, 'POST', `/api/v1/cases/${ids.case}/referrals`, { service_id: (await api(coord, 'GET', '/api/v1/services')).body.services.find((s) => s.code === 'ep').id, referred_on: '2025-10-09' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.referral.id;
+  const form = await coord.getHtml(`/referrals/${id}/void`);
+  assert.equal(form.status, 200);
+  assert.match(form.html, /Void this referral/);
+  const bad = await coord.submitForm(`/referrals/${id}/void`, { void_reason: '' });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(summaryMessages(await bad.text()), ['Give the reason the record was entered by mistake']);
+  const ok = await coord.submitForm(`/referrals/${id}/void`, { void_reason: 'Entered for the wrong service' });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), `/cases/${ids.case}/referrals?saved=voided`);
+  const list = await coord.getHtml(ok.headers.get('location'));
+  assert.match(list.html, /Entered by mistake: Entered for the wrong service/);
+  const got = await api(coord, 'GET', `/api/v1/referrals/${id}`);
+  assert.equal(got.body.referral.voided, true);
+  // Someone who cannot see the case finds nothing to void.
+  const senco = await signedIn(srv, 'senco');
+  assert.equal((await senco.getHtml(`/referrals/${id}/void`)).status, 404);
+  assert.equal((await api(senco, 'POST', `/api/v1/referrals/${id}/void`, { void_reason: 'x' })).status, 404);
 });

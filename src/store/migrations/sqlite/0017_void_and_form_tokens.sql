@@ -33,3 +33,12 @@ CREATE TABLE form_tokens (
     PRIMARY KEY (user_id, token)
 );
 CREATE INDEX form_tokens_created ON form_tokens(created_at);
+
+-- A voided action leaves the dashboard's counts: its case's months are
+-- rebuilt (as the triggers of 0008 do for other changes; PostgreSQL: a
+-- trigger function doing the same INSERT ... ON CONFLICT DO NOTHING).
+CREATE TRIGGER dash_stale_action_void AFTER UPDATE OF voided_at ON actions
+    WHEN OLD.voided_at IS NOT NEW.voided_at BEGIN
+    INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+        SELECT authority_id, month FROM dash_case_months WHERE case_id = NEW.case_id;
+END;
