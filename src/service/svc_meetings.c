@@ -152,13 +152,15 @@ enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *
     return SVC_OK;
 }
 
-enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char *mode,
-                                      struct field_errors *errs)
+enum svc_status svc_meeting_held_check(struct svc_ctx *c, int64_t id, const char *mode,
+                                       struct field_errors *errs, struct meeting_row *out)
 {
-    struct meeting_row m;
-    enum svc_status st = for_edit(c, id, &m);
+    struct meeting_row local;
+    struct meeting_row *mp = out ? out : &local;
+    enum svc_status st = for_edit(c, id, mp);
     if (st != SVC_OK)
         return st;
+    const struct meeting_row m = *mp;
     if (strcmp(m.m.status, "cancelled") == 0) {
         field_errors_add(errs, "mode",
                          "This meeting was cancelled: reinstate it before marking it as held");
@@ -178,7 +180,50 @@ enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char 
         field_errors_add(errs, "mode", "Select whether the meeting was held in person or online");
         return SVC_INVALID;
     }
-    return svc_from_store(q_meeting_set_status(c->db, id, "held", mode, "", c->now));
+    return SVC_OK;
+}
+
+enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char *mode,
+                                      struct field_errors *errs)
+{
+    struct meeting_row m;
+    enum svc_status st = svc_meeting_held_check(c, id, mode, errs, &m);
+    if (st != SVC_OK)
+        return st;
+    enum store_rc rc = q_meeting_set_status(c->db, id, "held", mode, "", c->now);
+    if (rc == STORE_OK && strcmp(m.m.status, "held") != 0)
+        rc = q_meeting_held_on(c->db, id, c->today);
+    return svc_from_store(rc);
+}
+
+bool svc_meeting_held_undoable(const struct svc_ctx *c, const struct meeting_row *m)
+{
+    return strcmp(m->m.status, "held") == 0 && strcmp(m->m.held_marked_on, c->today) == 0;
+}
+
+enum svc_status svc_meeting_undo_held(struct svc_ctx *c, int64_t id, const char *reason,
+                                      struct field_errors *errs)
+{
+    struct meeting_row m;
+    enum svc_status st = for_edit(c, id, &m);
+    if (st != SVC_OK)
+        return st;
+    char r[MEETING_REASON_MAX];
+    if (strcmp(m.m.status, "held") != 0)
+        field_errors_add(errs, "undo_reason", "This meeting is not marked as held");
+    else if (!svc_meeting_held_undoable(c, &m))
+        field_errors_add(errs, "undo_reason",
+                         "\"Held\" can only be undone on the day it was recorded: correct the record instead");
+    else if (trim_copy(reason ? reason : "", r, sizeof r) < 0)
+        field_errors_add(errs, "undo_reason", "Reason must be 200 characters or fewer");
+    else if (!r[0])
+        field_errors_add(errs, "undo_reason", "Enter why the meeting was marked as held by mistake");
+    else if (!text_is_clean(r, 0))
+        field_errors_add(errs, "undo_reason", "Reason must not contain special characters");
+    if (errs->count)
+        return SVC_INVALID;
+    enum store_rc rc = q_meeting_unhold(c->db, id, r, c->now);
+    return rc == STORE_DONE ? SVC_CONFLICT : svc_from_store(rc);
 }
 
 enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *reason,

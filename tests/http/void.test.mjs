@@ -155,3 +155,41 @@ test('the void page asks for the reason; a referral is voided the same way', asy
   assert.equal((await senco.getHtml(`/referrals/${id}/void`)).status, 404);
   assert.equal((await api(senco, 'POST', `/api/v1/referrals/${id}/void`, { void_reason: 'x' })).status, 404);
 });
+
+test('"held" needs confirming on the page, and is undone by the coordinator on the same day only, with a reason', async () => {
+  const now = nowSeconds();
+  const mid = Number(sql(srv, `INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${ids.team}, '2025-11-05', '13:30', 'planned', ${now}, ${now}) RETURNING id;`));
+  const status = async () => (await api(coord, 'GET', `/api/v1/meetings/${mid}`)).body.meeting.status;
+  const page = await coord.getHtml(`/meetings/${mid}`);
+  const csrf = csrfFrom(page.html);
+  const ask = await coord.postForm(`/meetings/${mid}/held`, { csrf, mode: 'in_person' });
+  assert.equal(ask.status, 200);
+  assert.match(await ask.text(), /Yes, mark as held/);
+  assert.equal(await status(), 'planned', 'asking changes nothing');
+  const held = await coord.postForm(`/meetings/${mid}/held`, { csrf, mode: 'in_person', confirm: 'yes' });
+  assert.equal(held.status, 303);
+  assert.equal(await status(), 'held');
+  const view = await coord.getHtml(`/meetings/${mid}`);
+  assert.match(view.html, /Marked as held by mistake\?/);
+
+  // Not the head (who may not edit the team), not without a reason.
+  assert.notEqual((await api(head, 'POST', `/api/v1/meetings/${mid}/unhold`, { undo_reason: 'Wrong meeting' })).status, 200);
+  const noReason = await coord.postForm(`/meetings/${mid}/unhold`, { csrf, undo_reason: '' });
+  assert.equal(noReason.status, 400);
+  assert.deepEqual(summaryMessages(await noReason.text()), ['Enter why the meeting was marked as held by mistake']);
+  assert.equal(await status(), 'held');
+  const undone = await coord.postForm(`/meetings/${mid}/unhold`, { csrf, undo_reason: 'Wrong meeting ticked' });
+  assert.equal(undone.status, 303);
+  assert.equal(undone.headers.get('location'), `/meetings/${mid}?done=unheld`);
+  assert.equal(await status(), 'planned');
+
+  // Marked held on another day: too late to undo.
+  assert.equal((await api(coord, 'POST', `/api/v1/meetings/${mid}/held`, { mode: 'online' })).status, 200);
+  sql(srv, `UPDATE meetings SET held_marked_on = '2025-11-05' WHERE id = ${mid};`);
+  const late = await api(coord, 'POST', `/api/v1/meetings/${mid}/unhold`, { undo_reason: 'Wrong meeting' });
+  assert.equal(late.status, 422);
+  assert.match(fieldErrors(late.body).undo_reason, /only be undone on the day it was recorded/);
+  assert.equal(await status(), 'held');
+  assert.doesNotMatch((await coord.getHtml(`/meetings/${mid}`)).html, /Marked as held by mistake\?/);
+});
