@@ -76,6 +76,9 @@ test('from scheduling a meeting to closing a case', async () => {
   const meetingUrl = page.url().replace(/\?.*$/, '');
   await clean(page, 'meeting page');
   await submit(page, 'Mark as held');
+  assert.match(await page.textContent('h1'), /as held\?/);
+  await clean(page, 'confirm the meeting was held');
+  await submit(page, 'Yes, mark as held');
   assert.match(await page.textContent('main'), /Held/);
   await clean(page, 'held meeting');
 
