@@ -478,7 +478,7 @@ static int ev_referral_outcome(struct loader *L, int i)
     const struct dy_action *a = &L->y->actions[i];
     struct date_text on;
     split_day(a->outcome_on, &on);
-    struct referral_outcome_form f = {a->referral_outcome, on.d, on.m, on.y, NULL};
+    struct referral_outcome_form f = {a->referral_outcome, on.d, on.m, on.y, NULL, NULL};
     struct field_errors e = {0};
     struct referral_row *r = malloc(sizeof *r);
     if (!r)

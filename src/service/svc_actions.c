@@ -577,12 +577,36 @@ enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const st
     snprintf(notes, sizeof notes, "%s", out->notes);
     if (f->notes)
         case_text(f->notes, notes, sizeof notes, "notes", "Notes", errs);
+    if (out->voided_at)
+        field_errors_add(errs, "outcome", "This referral was voided: its outcome cannot be recorded");
+    bool close = f->close_action && strcmp(f->close_action, "yes") == 0;
+    if (close && (!e || strcmp(e->code, "accepted") != 0))
+        field_errors_add(errs, "close_action", "Only an accepted referral closes the action it came from");
+    else if (close && !svc_referral_action_open(c, out))
+        field_errors_add(errs, "close_action", "This referral did not come from an open action");
     if (errs->count)
         return SVC_INVALID;
+    char done[ACTION_TEXT_MAX];
+    snprintf(done, sizeof done, "Referral to %s accepted", out->service_name);
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
     enum store_rc rc = q_referral_set_outcome(c->db, id, e->code, on, notes, c->now);
-    if (rc != STORE_OK)
+    if (rc == STORE_OK && close)
+        rc = q_action_set_status(c->db, out->action_id, "done", "", done, on, c->now);
+    if (store_end_write(c->db, rc) != STORE_OK)
         return SVC_ERROR;
     return q_referral_get(c->db, id, out) == STORE_ROW ? SVC_OK : SVC_ERROR;
+}
+
+bool svc_referral_action_open(struct svc_ctx *c, const struct referral_row *r)
+{
+    if (r->action_id <= 0)
+        return false;
+    struct action_row *a = malloc(sizeof *a);
+    bool open = a && q_action_get(c->db, r->action_id, a) == STORE_ROW && a->case_id == r->case_id &&
+                !a->voided_at && strcmp(a->status, "open") == 0;
+    free(a);
+    return open;
 }
 
 int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_row *r)

@@ -108,6 +108,8 @@ struct referral_outcome_form {
     const char *outcome;               /* pending accepted declined redirected */
     const char *day, *month, *year;    /* outcome on: required unless pending */
     const char *notes;                 /* NULL: unchanged */
+    const char *close_action;          /* "yes": an accepted referral closes (done) the open
+                                          action it came from */
 };
 
 /* Returns the case's referrals, most recent first.  Checks ACT_VIEW on the case; a hidden or
@@ -125,8 +127,15 @@ enum svc_status svc_referral_get(struct svc_ctx *c, int64_t id, struct referral_
 /* Returns the referral as stored.  Checks ACT_EDIT on the case (hidden: SVC_NOT_FOUND, visible
  * only: SVC_FORBIDDEN), the outcome code and its date (required unless pending, not in the
  * future). */
+/* With close_action "yes" (accepted only, and only when the referral came
+ * from an open action: else a field error on close_action) the action is
+ * marked done on the day of the outcome, in the same transaction. */
 enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const struct referral_outcome_form *f,
                                          struct field_errors *errs, struct referral_row *out);
+/* True when the referral came from an action of its case that is still
+ * open (and not voided): accepting it can close that action.  No policy
+ * (the caller has the referral). */
+bool svc_referral_action_open(struct svc_ctx *c, const struct referral_row *r);
 /* Days from referral to outcome, or to today while pending; -1 unknown. */
 int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_row *r);
 

@@ -835,6 +835,17 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
                             fld_date("outcome_on", "Date of the outcome", f->day, f->month, f->year, e,
                                      "Needed unless the referral is still waiting for a decision"));
         json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
+        if (svc_referral_action_open(c, r)) {
+            json_t *close = fld_input("close_action", NULL, NULL, e, "The action is marked done on the date of the outcome.");
+            json_object_del(close, "label");
+            json_object_del(close, "value");
+            fld_set(close, "legend", "The action this referral came from");
+            json_object_set_new(close, "items", json_pack("[{s:s, s:s, s:b}]", "value", "yes", "label",
+                                                          "Close the action if the referral was accepted",
+                                                          "checked", f->close_action &&
+                                                                         !strcmp(f->close_action, "yes")));
+            json_object_set_new(fields, "close_action", close);
+        }
         json_object_set_new(ctx, "fields", fields);
     }
     view_render(rq, rs, status, "referral_view", ctx);
@@ -861,7 +872,7 @@ static void h_referral_view(struct req *rq, struct resp *rs)
             snprintf(b.m, sizeof b.m, "%d", mm);
             snprintf(b.y, sizeof b.y, "%04d", yy % 10000);
         }
-        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes};
+        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes, NULL};
         struct field_errors e = {0};
         render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
     }
@@ -876,6 +887,7 @@ static void h_referral_update(struct req *rq, struct resp *rs)
     f.outcome = req_param(rq, "outcome");
     req_date_parts(rq, "outcome_on", "outcome_on", &f.day, &f.month, &f.year);
     f.notes = req_param(rq, "notes");
+    f.close_action = req_param(rq, "close_action");
     struct field_errors e = {0};
     struct referral_row *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_referral_set_outcome(&c, rq->id, &f, &e, r) : SVC_ERROR;

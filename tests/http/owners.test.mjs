@@ -112,3 +112,75 @@ test('a practitioner whose account cannot see the case is refused as owner', asy
   });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
 });
+
+test('an accepted referral can close the action it came from; no other outcome can', async () => {
+  const a = await api(coord, 'POST', `/api/v1/cases/${ids.case}/actions`, {
+    description: 'Refer to EP for an assessment', owner_service_id: svc.ep, setting: 'school', nature: 'referral',
+  });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const r = await api(coord, 'POST', `/api/v1/cases/${ids.case}/referrals`,
+    { service_id: svc.ep, referred_on: '2025-10-01', action_id: a.body.action.id });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const rid = r.body.referral.id;
+  const page = await coord.getHtml(`/referrals/${rid}`);
+  assert.match(page.html, /name="close_action" type="checkbox" value="yes"/);
+
+  const declined = await api(coord, 'PUT', `/api/v1/referrals/${rid}`,
+    { outcome: 'declined', outcome_on: '2025-10-20', close_action: 'yes' });
+  assert.equal(declined.status, 422);
+  assert.equal(fieldErrors(declined.body).close_action, 'Only an accepted referral closes the action it came from');
+  assert.equal((await api(coord, 'GET', `/api/v1/actions/${a.body.action.id}`)).body.action.status, 'open');
+
+  const res = await coord.submitForm(`/referrals/${rid}`, {
+    outcome: 'accepted', 'outcome_on-day': '20', 'outcome_on-month': '10', 'outcome_on-year': '2025', notes: '',
+    close_action: 'yes',
+  });
+  assert.equal(res.status, 303);
+  const action = (await api(coord, 'GET', `/api/v1/actions/${a.body.action.id}`)).body.action;
+  assert.equal(action.status, 'done');
+  assert.equal(action.closed_on, '2025-10-20');
+  assert.equal(action.outcome, 'Referral to Educational Psychology accepted');
+  // Closed, it is not offered again.
+  assert.doesNotMatch((await coord.getHtml(`/referrals/${rid}`)).html, /name="close_action"/);
+});
+
+test('consent withdrawn: the case lists its open actions with a prompt to close or reassign each', async () => {
+  const other = await openCase(coord, head.me.roles[0].scope_id,
+    { teamName: 'Owners withdrawal TAS', services: ['ep'], pupilIndex: 1 });
+  const open = await api(coord, 'POST', `/api/v1/cases/${other.case}/actions`, {
+    description: 'EP to observe at lunchtime', owner_service_id: svc.ep, setting: 'school', nature: 'assessment',
+  });
+  assert.equal(open.status, 201, JSON.stringify(open.body));
+  const closed = await api(coord, 'POST', `/api/v1/cases/${other.case}/actions`, {
+    description: 'Class teacher to call home', owner_name: 'Class teacher', setting: 'home', nature: 'coordination',
+  });
+  await api(coord, 'PUT', `/api/v1/actions/${closed.body.action.id}/status`, { status: 'done' });
+
+  let view = await api(coord, 'GET', `/api/v1/cases/${other.case}`);
+  assert.equal(view.body.consent.withdrawn, false);
+  assert.doesNotMatch((await coord.getHtml(`/cases/${other.case}`)).html, /Consent withdrawn/);
+
+  const w = await api(coord, 'POST', `/api/v1/consents/${other.consent}/withdraw`,
+    { withdrawn_on: '2025-11-01', reason: 'Family asked to stop' });
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+  view = await api(coord, 'GET', `/api/v1/cases/${other.case}`);
+  assert.equal(view.body.consent.withdrawn, true);
+  assert.deepEqual(view.body.consent.actions.map((x) => x.id), [open.body.action.id]);
+  const page = await coord.getHtml(`/cases/${other.case}`);
+  assert.match(page.html, /Consent withdrawn/);
+  assert.match(page.html, /Close or reassign each open action/);
+  assert.match(page.html, new RegExp(`href="/actions/${open.body.action.id}/status"`));
+  assert.match(page.html, new RegExp(`href="/actions/${open.body.action.id}/edit"`));
+  assert.doesNotMatch(page.html, new RegExp(`href="/actions/${closed.body.action.id}/status"`));
+  // Reassigned, it may go only where the withdrawal leaves someone able to act: the school.
+  const toEp = await api(coord, 'PUT', `/api/v1/actions/${open.body.action.id}`, {
+    description: 'Observe at lunchtime', owner_service_id: svc.early_help, setting: 'school', nature: 'assessment',
+  });
+  assert.equal(toEp.status, 422);
+  assert.match(fieldErrors(toEp.body).owner_service_id, /consent does not cover/);
+  const toSchool = await api(coord, 'PUT', `/api/v1/actions/${open.body.action.id}`, {
+    description: 'Observe at lunchtime', owner_service_id: svc.school, owner_name: 'SENCO', setting: 'school',
+    nature: 'assessment',
+  });
+  assert.equal(toSchool.status, 200, JSON.stringify(toSchool.body));
+});
