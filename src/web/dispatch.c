@@ -139,7 +139,7 @@ void dispatch(struct req *rq, struct resp *rs)
     bool audited_change = audit_trail_begin(rq, rt);
     rt->fn(rq, rs);
     audit_trail_end(rq, rt, rs, audited_change);
-    form_once_end(rq);
+    form_once_end(rq, rs);
     svc_origin_set(NULL);
 out:
     store_pool_release(rq->app->pool, rq->db);

@@ -298,9 +298,16 @@ bool form_once_begin(struct req *rq, struct resp *rs)
     return true;
 }
 
-void form_once_end(struct req *rq)
+void form_once_end(struct req *rq, const struct resp *rs)
 {
-    if (rq->form_token[0])
+    if (!rq->form_token[0])
+        return;
+    /* A POST that saved answers with a redirect to what it saved (the end
+     * of view_saved, or of a change such as a guest added); anything else
+     * (the form again, with its errors) made nothing. */
+    if (rs->status == 303 && rs->location && strlen(rs->location) < FORM_TOKEN_LOCATION_MAX)
+        (void)q_form_token_done(rq->db, rq->sess.user_id, rq->form_token, rs->location);
+    else
         (void)q_form_token_release(rq->db, rq->sess.user_id, rq->form_token);
     rq->form_token[0] = '\0';
 }
@@ -318,7 +325,5 @@ void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, j
     va_start(ap, fmt);
     vsnprintf(loc, sizeof loc, fmt, ap);
     va_end(ap);
-    if (rq->form_token[0] && q_form_token_done(rq->db, rq->sess.user_id, rq->form_token, loc) == STORE_OK)
-        rq->form_token[0] = '\0';
     resp_redirect(rs, loc);
 }

@@ -65,6 +65,18 @@ test('two concurrent POSTs with the same token make one record', async () => {
   assert.equal(await actionCount(), before + 1);
 });
 
+test('the same mechanism serves every create form: a guest added twice is added once', async () => {
+  const guests = async () => (await api(coord, 'GET', `/api/v1/meetings/${ids.meeting}`)).body.guests.length;
+  const before = await guests();
+  const { html } = await coord.getHtml(`/meetings/${ids.meeting}`);
+  const token = html.match(/name="form_token" value="([0-9a-f]{32})"/)[1];
+  const fields = { csrf: csrfFrom(html), form_token: token, guest_name: 'Sam Visitor', guest_role: 'Social Worker',
+    guest_status: 'present' };
+  const answers = await Promise.all([1, 2].map(() => coord.postForm(`/meetings/${ids.meeting}/guests`, fields)));
+  for (const a of answers) assert.equal(a.status, 303);
+  assert.equal(await guests(), before + 1);
+});
+
 test('a form with errors keeps nothing of its token: corrected, it saves', async () => {
   const before = await actionCount();
   const fields = await actionForm('');
