@@ -7,7 +7,9 @@
 #include "core/calendar.h"
 #include "core/casefile.h"
 #include "core/validate.h"
+#include "service/svc_agenda.h"
 #include "service/svc_cases.h"
+#include "service/svc_meetings.h"
 #include "service/svc_users.h"
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
@@ -618,32 +620,67 @@ int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_
     return (int64_t)to - from;
 }
 
-enum svc_status svc_case_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
-                                     struct field_errors *errs, int64_t *case_id)
+/* The facts a void needs about record k id, if the user may see it:
+ * when it was voided, and the case (0 for a meeting) whose edit right, or
+ * the meeting whose team's, lets them void it. */
+static enum svc_status void_target(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *voided_at,
+                                   bool *may, int64_t *case_id)
 {
     union {
         struct action_row a;
         struct referral_row r;
+        struct agenda_row d;
+        struct meeting_row m;
     } *rec = malloc(sizeof *rec);
     if (!rec)
         return SVC_ERROR;
-    struct case_ref cr;
+    struct case_ref cr = {0};
+    struct meeting_brief mb;
     enum svc_status st = SVC_NOT_FOUND;
-    int64_t voided_at = 0;
+    *case_id = 0;
     if (k == VOID_ACTION && (st = svc_action_get(c, id, &rec->a, &cr)) == SVC_OK)
-        voided_at = rec->a.voided_at;
+        *voided_at = rec->a.voided_at;
     else if (k == VOID_REFERRAL && (st = svc_referral_get(c, id, &rec->r, &cr)) == SVC_OK)
-        voided_at = rec->r.voided_at;
+        *voided_at = rec->r.voided_at;
+    else if (k == VOID_DISCUSSION && (st = svc_discussion_get(c, id, &rec->d, &mb)) == SVC_OK) {
+        *voided_at = rec->d.voided_at;
+        cr.id = rec->d.case_id;
+        cr.authority_id = rec->d.authority_id;
+        cr.school_id = rec->d.school_id;
+    } else if (k == VOID_MEETING && (st = svc_meeting_get(c, id, &rec->m)) == SVC_OK) {
+        *voided_at = rec->m.m.voided_at;
+        *may = svc_meeting_may(c, ACT_EDIT, &rec->m);
+    }
     free(rec);
+    if (st == SVC_OK && k != VOID_MEETING) {
+        *case_id = cr.id;
+        *may = svc_allowed(c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id);
+    }
+    return st;
+}
+
+enum svc_status svc_record_void_check(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *case_id)
+{
+    int64_t voided_at = 0;
+    bool may = false;
+    enum svc_status st = void_target(c, k, id, &voided_at, &may, case_id);
     if (st != SVC_OK)
         return st;
-    *case_id = cr.id;
-    if (!svc_allowed(c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
-        return SVC_FORBIDDEN;
+    return !may ? SVC_FORBIDDEN : voided_at ? SVC_CONFLICT : SVC_OK;
+}
+
+enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                struct field_errors *errs, int64_t *case_id)
+{
+    enum svc_status st = svc_record_void_check(c, k, id, case_id);
+    if (st != SVC_OK && st != SVC_CONFLICT)
+        return st;
+    /* A meeting's reason is kept as its other reasons are (200 characters). */
     char why[ACTION_REASON_MAX] = "";
-    if (voided_at)
+    size_t max = k == VOID_MEETING ? MEETING_REASON_MAX : sizeof why;
+    if (st == SVC_CONFLICT)
         field_errors_add(errs, "void_reason", "This record has already been voided");
-    else if (case_text(reason, why, sizeof why, "void_reason", "The reason", errs) == 0 && !why[0])
+    else if (case_text(reason, why, max, "void_reason", "The reason", errs) == 0 && !why[0])
         field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
     if (errs->count)
         return SVC_INVALID;

@@ -142,13 +142,19 @@ int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_
 /* Days from a to b ("YYYY-MM-DD"); 0 when either is not a date. */
 int64_t svc_days_between(const char *a, const char *b);
 
-/* Voids an action or a referral entered by mistake (k: VOID_ACTION or
- * VOID_REFERRAL), with the reason, which is required.  The record stays in
- * the case and the chronology, shown as voided, and leaves every count.
- * Hidden or missing: SVC_NOT_FOUND; without ACT_EDIT on the case:
- * SVC_FORBIDDEN; no reason, or already voided: SVC_INVALID (field
- * "void_reason").  *case_id receives the record's case. */
-enum svc_status svc_case_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
-                                     struct field_errors *errs, int64_t *case_id);
+/* Voids an action, a referral, a discussion or a meeting entered by
+ * mistake, with the reason, which is required.  The record stays (in the
+ * case, the agenda, the chronology), shown as voided, and leaves every
+ * count, work list, dashboard figure and extract; a voided meeting takes
+ * its discussions and attendance out of the counts with it.  Hidden or
+ * missing: SVC_NOT_FOUND; without ACT_EDIT on the case (a meeting: on its
+ * team): SVC_FORBIDDEN; no reason, or already voided: SVC_INVALID (field
+ * "void_reason").  *case_id receives the record's case (0 for a meeting). */
+enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                struct field_errors *errs, int64_t *case_id);
+/* Whether the user may void record k id now, as svc_record_void checks
+ * (changing nothing): SVC_OK, SVC_NOT_FOUND, SVC_FORBIDDEN, or
+ * SVC_CONFLICT when it is already voided. */
+enum svc_status svc_record_void_check(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *case_id);
 
 #endif

@@ -274,7 +274,7 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
-        "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC");
     store_bind_int(st, 1, case_id);
     return store_each_row(st, case_discussions_each, &(struct case_discussions_sink){fn, arg});
@@ -392,7 +392,7 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), "
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
         " AND a.due_on IS NOT NULL AND a.due_on < ?), "
-        "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
         " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), '') "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "JOIN teams t ON t.id = c.team_id WHERE "
@@ -425,13 +425,13 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT m.id, m.team_id, t.name, m.meeting_date, "
-        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id), "
-        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '') "
-        "FROM meetings m JOIN teams t ON t.id = m.team_id WHERE "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL), "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '') "
+        "FROM meetings m JOIN teams t ON t.id = m.team_id AND m.voided_at IS NULL WHERE "
         VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
         " AND m.status = 'held' AND m.meeting_date < ? "
-        "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
-        "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
+        "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL) "
+        "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '')) "
         "ORDER BY m.meeting_date, m.id");
     int idx = q_bind_team_visibility(st, 1, teams);
     if (idx < 0)
@@ -460,7 +460,7 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname "
-        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools s ON s.id = p.school_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
@@ -488,6 +488,7 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
  *   referral_outcome   service name, outcome code
  *   action_voided      description, the reason it was voided
  *   referral_voided    service name, the reason it was voided
+ *   discussion_voided  team name, the reason it was voided
  * An action is agreed on the day of the meeting it came from, else on the
  * day it was recorded.  date(x, 'unixepoch') is SQLite's; a PostgreSQL
  * backend spells it to_char(to_timestamp(x) AT TIME ZONE 'UTC', 'YYYY-MM-DD'). */
@@ -530,7 +531,10 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
     " WHERE c.pupil_id = ? AND a.voided_at IS NOT NULL " \
     "UNION ALL SELECT date(f.voided_at, 'unixepoch'), 'referral_voided', 11, f.id, f.case_id, 0, sv.name, " \
     " f.void_reason, '' FROM referrals f JOIN cases c ON c.id = f.case_id JOIN services sv ON sv.id = f.service_id " \
-    " WHERE c.pupil_id = ? AND f.voided_at IS NOT NULL" \
+    " WHERE c.pupil_id = ? AND f.voided_at IS NOT NULL " \
+    "UNION ALL SELECT date(d.voided_at, 'unixepoch'), 'discussion_voided', 11, d.id, d.case_id, m.id, t.name, " \
+    " d.void_reason, '' FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
+    " JOIN cases c ON c.id = d.case_id WHERE c.pupil_id = ? AND d.voided_at IS NOT NULL" \
     ") ev ORDER BY ev.on_date DESC, ev.seq DESC, ev.ref_id DESC LIMIT ?"
 
 static void read_chron(struct store_stmt *st, void *row)
@@ -553,8 +557,8 @@ enum store_rc q_chronology(struct store *s, int64_t pupil_id,
                            void (*fn)(void *arg, const struct chron_event *e), void *arg)
 {
     struct store_stmt *st = store_prepare(s, CHRON_SQL);
-    for (int i = 1; i <= 11; i++)
+    for (int i = 1; i <= 12; i++)
         store_bind_int(st, i, pupil_id);
-    store_bind_int(st, 12, CHRONOLOGY_MAX);
+    store_bind_int(st, 13, CHRONOLOGY_MAX);
     return store_each_row(st, chron_each, &(struct chron_sink){fn, arg});
 }

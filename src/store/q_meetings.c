@@ -4,13 +4,14 @@
 
 #define MEETING_COLS "m.id, m.team_id, m.meeting_date, m.start_time, m.status, m.cancel_reason, " \
     "m.mode, m.notes, m.created_at, m.updated_at, t.authority_id, t.host_school_id, t.name, " \
-    "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), coalesce(m.held_marked_on, '')"
+    "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), coalesce(m.held_marked_on, ''), " \
+    "coalesce(m.voided_at, 0), m.void_reason"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
 enum meeting_col {
     MC_ID, MC_TEAM, MC_DATE, MC_START_TIME, MC_STATUS, MC_CANCEL_REASON, MC_MODE, MC_NOTES,
     MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT,
-    MC_HELD_ON
+    MC_HELD_ON, MC_VOIDED_AT, MC_VOID_REASON
 };
 
 static void read_meeting(struct store_stmt *st, void *row)
@@ -33,6 +34,8 @@ static void read_meeting(struct store_stmt *st, void *row)
     store_col_copy(st, MC_TEAM_NAME, r->team_name, sizeof r->team_name);
     r->attendance_count = store_col_int(st, MC_ATTENDANCE_COUNT);
     store_col_copy(st, MC_HELD_ON, m->held_marked_on, sizeof m->held_marked_on);
+    m->voided_at = store_col_int(st, MC_VOIDED_AT);
+    store_col_copy(st, MC_VOID_REASON, m->void_reason, sizeof m->void_reason);
 }
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)

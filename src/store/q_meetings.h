@@ -27,6 +27,8 @@ struct meeting {
     int64_t created_at;
     int64_t updated_at;
     char held_marked_on[11];            /* the day it was marked held; "" not held */
+    int64_t voided_at;                  /* 0: not voided (entered by mistake otherwise) */
+    char void_reason[MEETING_REASON_MAX];
 };
 
 /* A meeting with what the policy and the pages need about its team. */

@@ -7,6 +7,8 @@
 
 #include "core/calendar.h"
 #include "service/svc_actions.h"
+#include "service/svc_agenda.h"
+#include "service/svc_meetings.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -586,30 +588,47 @@ static void h_action_status(struct req *rq, struct resp *rs)
     end_action_save(rq, rs, &c, st, &e, a, "status", status_again, &f);
 }
 
-/* ---- voiding an action or a referral entered by mistake ---- */
+/* ---- voiding a record entered by mistake ---- */
 
 struct void_what {
     enum void_kind kind;
-    const char *noun;          /* "action", "referral" */
-    const char *list;          /* the case's list: "actions", "referrals" */
+    const char *noun;          /* "action", "referral", "discussion", "meeting" */
+    const char *list;          /* the path's first segment: "actions", ... */
+    const char *after;         /* after the case's (action, referral) or the record's address, once voided */
 };
 
-static const struct void_what void_action = {VOID_ACTION, "action", "actions"};
-static const struct void_what void_referral = {VOID_REFERRAL, "referral", "referrals"};
+static const struct void_what void_action = {VOID_ACTION, "action", "actions", "/actions?saved=voided"};
+static const struct void_what void_referral = {VOID_REFERRAL, "referral", "referrals", "/referrals?saved=voided"};
+static const struct void_what void_discussion = {VOID_DISCUSSION, "discussion", "discussions", ""};
+static const struct void_what void_meeting = {VOID_MEETING, "meeting", "meetings", "?done=voided"};
 
-/* The record rq->id as JSON and its case, if the user may see it. */
+/* The record rq->id as JSON, and its case when it has one (cr->id 0 for a
+ * meeting), if the user may see it. */
 static enum svc_status void_record(struct req *rq, struct svc_ctx *c, const struct void_what *w, json_t **rec,
                                    struct case_ref *cr)
 {
-    enum svc_status st;
+    enum svc_status st = SVC_ERROR;
+    memset(cr, 0, sizeof *cr);
+    *rec = NULL;
     if (w->kind == VOID_ACTION) {
         struct action_row *a = req_alloc(rq, sizeof *a);
-        st = a ? svc_action_get(c, rq->id, a, cr) : SVC_ERROR;
-        *rec = st == SVC_OK ? json_action(c, a) : NULL;
-    } else {
+        if (a && (st = svc_action_get(c, rq->id, a, cr)) == SVC_OK)
+            *rec = json_action(c, a);
+    } else if (w->kind == VOID_REFERRAL) {
         struct referral_row *r = req_alloc(rq, sizeof *r);
-        st = r ? svc_referral_get(c, rq->id, r, cr) : SVC_ERROR;
-        *rec = st == SVC_OK ? json_referral(c, r) : NULL;
+        if (r && (st = svc_referral_get(c, rq->id, r, cr)) == SVC_OK)
+            *rec = json_referral(c, r);
+    } else if (w->kind == VOID_DISCUSSION) {
+        struct agenda_row *d = req_alloc(rq, sizeof *d);
+        struct meeting_brief mb;
+        if (d && (st = svc_discussion_get(c, rq->id, d, &mb)) == SVC_OK)
+            st = svc_action_case(c, d->case_id, ACT_VIEW, cr);
+        if (st == SVC_OK)
+            *rec = json_agenda_item(d);
+    } else {
+        struct meeting_row *m = req_alloc(rq, sizeof *m);
+        if (m && (st = svc_meeting_get(c, rq->id, m)) == SVC_OK)
+            *rec = json_meeting(m);
     }
     return st;
 }
@@ -619,9 +638,10 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 {
     json_t *rec;
     struct case_ref cr;
+    int64_t case_id = 0;
     enum svc_status st = void_record(rq, c, w, &rec, &cr);
-    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id))
-        st = SVC_FORBIDDEN;
+    if (st == SVC_OK)
+        st = svc_record_void_check(c, w->kind, rq->id, &case_id);
     if (st != SVC_OK) {
         json_decref(rec);
         view_svc_error(rq, rs, st);
@@ -629,12 +649,13 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     }
     char title[64], form_action[64], back[64];
     snprintf(title, sizeof title, "Void this %s", w->noun);
-    json_t *ctx = view_page(rq, title, "cases");
-    case_page_head(ctx, &cr);
+    json_t *ctx = view_page(rq, title, w->kind == VOID_MEETING ? "meetings" : "cases");
+    if (cr.id)
+        case_page_head(ctx, &cr);
     json_object_set_new(ctx, "record", rec);
     json_object_set_new(ctx, "noun", json_string(w->noun));
-    snprintf(form_action, sizeof form_action, "/%ss/%lld/void", w->noun, (long long)rq->id);
-    snprintf(back, sizeof back, "/%ss/%lld", w->noun, (long long)rq->id);
+    snprintf(form_action, sizeof form_action, "/%s/%lld/void", w->list, (long long)rq->id);
+    snprintf(back, sizeof back, "/%s/%lld", w->list, (long long)rq->id);
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
@@ -662,7 +683,7 @@ static void void_save(struct req *rq, struct resp *rs, const struct void_what *w
     struct field_errors e = {0};
     const char *reason = req_param(rq, "void_reason");
     int64_t case_id = 0;
-    enum svc_status st = svc_case_record_void(&c, w->kind, rq->id, reason, &e, &case_id);
+    enum svc_status st = svc_record_void(&c, w->kind, rq->id, reason, &e, &case_id);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         json_t *rec;
@@ -671,7 +692,11 @@ static void void_save(struct req *rq, struct resp *rs, const struct void_what *w
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
-        view_saved(rq, rs, 200, w->noun, rec, "/cases/%lld/%s?saved=voided", (long long)case_id, w->list);
+        char after[96];
+        bool to_case = w->kind == VOID_ACTION || w->kind == VOID_REFERRAL;
+        snprintf(after, sizeof after, "/%s/%lld%s", to_case ? "cases" : w->list, (long long)(to_case ? case_id : rq->id),
+                 w->after);
+        view_saved(rq, rs, 200, w->noun, rec, "%s", after);
     } else if (n == SAVE_FORM) {
         render_void(rq, rs, &c, 400, w, reason ? reason : "", &e);
     }
@@ -681,6 +706,10 @@ static void h_action_void_form(struct req *rq, struct resp *rs) { void_form(rq, 
 static void h_action_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_action); }
 static void h_referral_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_referral); }
 static void h_referral_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_referral); }
+static void h_discussion_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_discussion); }
+static void h_discussion_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_discussion); }
+static void h_meeting_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_meeting); }
+static void h_meeting_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_meeting); }
 
 /* ---- referrals ---- */
 
@@ -922,6 +951,10 @@ static const struct route routes[] = {
     {"POST", "/actions/:id/void", h_action_void, 0},
     {"GET", "/referrals/:id/void", h_referral_void_form, 0},
     {"POST", "/referrals/:id/void", h_referral_void, 0},
+    {"GET", "/discussions/:id/void", h_discussion_void_form, 0},
+    {"POST", "/discussions/:id/void", h_discussion_void, 0},
+    {"GET", "/meetings/:id/void", h_meeting_void_form, 0},
+    {"POST", "/meetings/:id/void", h_meeting_void, 0},
 
     {"GET", "/api/v1/cases/:id/actions", h_action_list, 0},
     {"POST", "/api/v1/cases/:id/actions", h_action_create, 0},
@@ -934,6 +967,8 @@ static const struct route routes[] = {
     {"PUT", "/api/v1/referrals/:id", h_referral_update, 0},
     {"POST", "/api/v1/actions/:id/void", h_action_void, 0},
     {"POST", "/api/v1/referrals/:id/void", h_referral_void, 0},
+    {"POST", "/api/v1/discussions/:id/void", h_discussion_void, 0},
+    {"POST", "/api/v1/meetings/:id/void", h_meeting_void, 0},
 };
 
 ROUTE_TABLE(actions_table, routes);

@@ -346,6 +346,7 @@ static const char *done_text(const char *done)
         {"guest", "Guest added"},
         {"guest_removed", "Guest removed"},
         {"added", "Meeting added"},
+        {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)

@@ -230,6 +230,7 @@ static const char *event_label(const char *kind)
         {"referral_outcome", "Referral outcome"},
         {"action_voided", "Action voided (entered by mistake)"},
         {"referral_voided", "Referral voided (entered by mistake)"},
+        {"discussion_voided", "Discussion voided (entered by mistake)"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(kind, labels[i].kind))
@@ -280,6 +281,9 @@ static void on_event(void *arg, const struct chron_event *e)
         bool action = k[0] == 'a';
         snprintf(detail, dn, "%s%s (reason: %s)", action ? "" : "To ", e->text1, e->text2);
         snprintf(href, sizeof href, action ? "/actions/%lld" : "/referrals/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "discussion_voided")) {
+        snprintf(detail, dn, "At %s (reason: %s)", e->text1, e->text2);
+        snprintf(href, sizeof href, "/discussions/%lld", (long long)e->ref_id);
     } else if (!strcmp(k, "referral_made")) {
         snprintf(detail, dn, "To %s", e->text1);
         snprintf(href, sizeof href, "/referrals/%lld", (long long)e->ref_id);

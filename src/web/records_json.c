@@ -229,6 +229,8 @@ json_t *json_agenda_item(const struct agenda_row *r)
     else
         json_object_set_new(o, "feedback", json_null());
     json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());
+    json_object_set_new(o, "voided", json_boolean(r->voided_at > 0));
+    json_object_set_new(o, "void_reason", r->voided_at ? json_string(r->void_reason) : json_null());
     return o;
 }
 
@@ -367,6 +369,8 @@ json_t *json_meeting(const struct meeting_row *r)
                           "notes", m->notes);
     json_object_set_new(o, "team", json_pack("{s:I, s:s}", "id", (json_int_t)m->team_id, "name", r->team_name));
     json_object_set_new(o, "attendance_count", json_integer((json_int_t)r->attendance_count));
+    json_object_set_new(o, "voided", json_boolean(m->voided_at > 0));
+    json_object_set_new(o, "void_reason", m->voided_at ? json_string(m->void_reason) : json_null());
     json_object_set_new(o, "is_planned", json_boolean(strcmp(m->status, "planned") == 0));
     json_object_set_new(o, "is_held", json_boolean(strcmp(m->status, "held") == 0));
     json_object_set_new(o, "is_cancelled", json_boolean(strcmp(m->status, "cancelled") == 0));

@@ -205,3 +205,46 @@ test('"held" needs confirming on the page, and is undone by the coordinator on t
   assert.equal(await status(), 'held');
   assert.doesNotMatch((await coord.getHtml(`/meetings/${mid}`)).html, /Marked as held by mistake\?/);
 });
+
+/** A row's total (all schools) in a table of the dashboard. */
+async function figure(query, key, label) {
+  const d = await api(coord, 'GET', `/api/v1/dashboard?${query}`);
+  assert.equal(d.status, 200);
+  const row = d.body.tables.find((t) => t.key === key).rows.find((r) => r.label === label);
+  assert.ok(row, `${key}: ${label}`);
+  return row.cells[2].n ?? Number(row.cells[2].text);
+}
+
+test('a voided discussion presents no case, and a voided meeting counts as no meeting', async () => {
+  const disc = Number(sql(srv, `SELECT id FROM discussions WHERE meeting_id = ${ids.meeting};`));
+  const presented = await figure(OCTOBER, 'cases', "Pupils' cases presented");
+  const held = await figure(OCTOBER, 'meetings', 'Meetings held');
+  assert.ok(presented >= 1 && held >= 1);
+  const form = await coord.getHtml(`/discussions/${disc}/void`);
+  assert.equal(form.status, 200);
+  assert.match(form.html, /Void this discussion/);
+  const d = await coord.submitForm(`/discussions/${disc}/void`, { void_reason: 'Wrong pupil on the agenda' });
+  assert.equal(d.status, 303);
+  assert.equal(d.headers.get('location'), `/discussions/${disc}`);
+  assert.match((await coord.getHtml(`/discussions/${disc}`)).html, /govuk-tag--grey">Voided/);
+  assert.equal(await figure(OCTOBER, 'cases', "Pupils' cases presented"), presented - 1, 'rollup');
+  assert.equal(await figure('from=2025-09-30&to=2025-10-31', 'cases', "Pupils' cases presented"), presented - 1,
+    'records');
+  const chron = await api(coord, 'GET', `/api/v1/pupils/${ids.pupil}/chronology`);
+  assert.ok(chron.body.events.some((e) => e.kind === 'discussed' && e.ref_id === disc), 'kept in the chronology');
+  assert.ok(chron.body.events.some((e) => e.kind === 'discussion_voided' && e.ref_id === disc));
+
+  const m = await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/void`, { void_reason: 'Entered twice' });
+  assert.equal(m.status, 200, JSON.stringify(m.body));
+  assert.equal(m.body.meeting.voided, true);
+  assert.equal(await figure(OCTOBER, 'meetings', 'Meetings held'), held - 1, 'rollup');
+  assert.equal(await figure('from=2025-09-30&to=2025-10-31', 'meetings', 'Meetings held'), held - 1, 'records');
+  const page = await coord.getHtml(`/meetings/${ids.meeting}`);
+  assert.match(page.html, /Entered by mistake: <span class="tas-pre">Entered twice<\/span>/);
+  assert.equal((await api(head, 'POST', `/api/v1/meetings/${ids.meeting}/void`, { void_reason: 'x' })).status, 403,
+    'only those who run the team void its meetings');
+  assert.equal((await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/void`, { void_reason: 'x' })).status, 422,
+    'already voided');
+  const verify = await runTas(['rollup', '--db', path.join(srv.dir, 'tas.db'), 'verify']);
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+});

@@ -42,3 +42,29 @@ CREATE TRIGGER dash_stale_action_void AFTER UPDATE OF voided_at ON actions
     INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
         SELECT authority_id, month FROM dash_case_months WHERE case_id = NEW.case_id;
 END;
+
+-- A voided discussion or meeting presents no case: the months a case's
+-- figures may sit in leave them out (the view of 0008, redefined).
+DROP VIEW dash_case_months;
+CREATE VIEW dash_case_months AS
+    SELECT d.case_id AS case_id, t.authority_id AS authority_id, substr(m.meeting_date, 1, 7) AS month
+    FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id
+    WHERE d.kind = 'new' AND d.voided_at IS NULL AND m.voided_at IS NULL;
+
+-- Voiding a discussion or a meeting: its month and its cases' months are
+-- rebuilt (fired after the row changed, so the view no longer names the
+-- voided one: its own month is named directly).
+CREATE TRIGGER dash_stale_discussion_void AFTER UPDATE OF voided_at ON discussions
+    WHEN OLD.voided_at IS NOT NEW.voided_at BEGIN
+    INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+        SELECT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id
+        WHERE m.id = NEW.meeting_id
+        UNION SELECT authority_id, month FROM dash_case_months WHERE case_id = NEW.case_id;
+END;
+CREATE TRIGGER dash_stale_meeting_void AFTER UPDATE OF voided_at ON meetings
+    WHEN OLD.voided_at IS NOT NEW.voided_at BEGIN
+    INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+        SELECT authority_id, substr(NEW.meeting_date, 1, 7) FROM teams WHERE id = NEW.team_id
+        UNION SELECT cm.authority_id, cm.month FROM dash_case_months cm
+              WHERE cm.case_id IN (SELECT case_id FROM discussions WHERE meeting_id = NEW.id);
+END;
