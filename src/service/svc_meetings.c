@@ -196,6 +196,19 @@ enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char 
     return svc_from_store(rc);
 }
 
+/* A reason typed for a change of status, into r (MEETING_REASON_MAX):
+ * required (empty: the message when blank), short and plain. */
+static void reason_text(const char *reason, char r[MEETING_REASON_MAX], const char *field, const char *empty,
+                        struct field_errors *errs)
+{
+    if (trim_copy(reason ? reason : "", r, MEETING_REASON_MAX) < 0)
+        field_errors_add(errs, field, "Reason must be 200 characters or fewer");
+    else if (!r[0])
+        field_errors_add(errs, field, empty);
+    else if (!text_is_clean(r, 0))
+        field_errors_add(errs, field, "Reason must not contain special characters");
+}
+
 bool svc_meeting_held_undoable(const struct svc_ctx *c, const struct meeting_row *m)
 {
     return strcmp(m->m.status, "held") == 0 && strcmp(m->m.held_marked_on, c->today) == 0;
@@ -209,17 +222,14 @@ enum svc_status svc_meeting_undo_held(struct svc_ctx *c, int64_t id, const char 
     if (st != SVC_OK)
         return st;
     char r[MEETING_REASON_MAX];
+    const char *field = "undo_reason";
     if (strcmp(m.m.status, "held") != 0)
-        field_errors_add(errs, "undo_reason", "This meeting is not marked as held");
+        field_errors_add(errs, field, "This meeting is not marked as held");
     else if (!svc_meeting_held_undoable(c, &m))
-        field_errors_add(errs, "undo_reason",
+        field_errors_add(errs, field,
                          "\"Held\" can only be undone on the day it was recorded: correct the record instead");
-    else if (trim_copy(reason ? reason : "", r, sizeof r) < 0)
-        field_errors_add(errs, "undo_reason", "Reason must be 200 characters or fewer");
-    else if (!r[0])
-        field_errors_add(errs, "undo_reason", "Enter why the meeting was marked as held by mistake");
-    else if (!text_is_clean(r, 0))
-        field_errors_add(errs, "undo_reason", "Reason must not contain special characters");
+    else
+        reason_text(reason, r, field, "Enter why the meeting was marked as held by mistake", errs);
     if (errs->count)
         return SVC_INVALID;
     enum store_rc rc = q_meeting_unhold(c->db, id, r, c->now);
@@ -236,12 +246,8 @@ enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *re
     char r[MEETING_REASON_MAX];
     if (strcmp(m.m.status, "held") == 0)
         field_errors_add(errs, "cancel_reason", "This meeting was held: it cannot be cancelled");
-    else if (trim_copy(reason ? reason : "", r, sizeof r) < 0)
-        field_errors_add(errs, "cancel_reason", "Reason must be 200 characters or fewer");
-    else if (!r[0])
-        field_errors_add(errs, "cancel_reason", "Enter why the meeting was cancelled");
-    else if (!text_is_clean(r, 0))
-        field_errors_add(errs, "cancel_reason", "Reason must not contain special characters");
+    else
+        reason_text(reason, r, "cancel_reason", "Enter why the meeting was cancelled", errs);
     if (errs->count)
         return SVC_INVALID;
     return svc_from_store(q_meeting_set_status(c->db, id, "cancelled", m.m.mode, r, c->now));

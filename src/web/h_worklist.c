@@ -148,6 +148,31 @@ static json_t *listed(json_t *items, size_t show)
     return o;
 }
 
+/* What a page says about a list of actions (templates/worklist_actions.html). */
+struct actions_text {
+    const char *anchor, *heading, *caption, *none;
+    bool with_owner;
+};
+
+static const struct actions_text mine_text = {"mine", "Actions you own", "Open actions you own, earliest due first",
+                                              "You have no open actions.", false};
+static const struct actions_text school_text = {"school", "Actions owned by your school",
+                                                "Open actions owned by your school, earliest due first",
+                                                "Your school has no open actions.", true};
+
+static json_t *actions_listed(json_t *items, size_t show, const struct actions_text *t)
+{
+    json_t *o = listed(items, show);
+    if (t) {
+        json_object_set_new(o, "anchor", json_string(t->anchor));
+        json_object_set_new(o, "heading", json_string(t->heading));
+        json_object_set_new(o, "caption", json_string(t->caption));
+        json_object_set_new(o, "none", json_string(t->none));
+        json_object_set_new(o, "with_owner", json_boolean(t->with_owner));
+    }
+    return o;
+}
+
 static void h_work(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -184,11 +209,11 @@ static void h_work(struct req *rq, struct resp *rs)
         json_decref(w.feedback);
     }
     if (which.mine)
-        json_object_set_new(out, "my_actions", listed(w.mine, show));
+        json_object_set_new(out, "my_actions", actions_listed(w.mine, show, rq->api ? NULL : &mine_text));
     else
         json_decref(w.mine);
     if (which.school)
-        json_object_set_new(out, "school_actions", listed(w.school, show));
+        json_object_set_new(out, "school_actions", actions_listed(w.school, show, rq->api ? NULL : &school_text));
     else
         json_decref(w.school);
     if (rq->api) {
