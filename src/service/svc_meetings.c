@@ -160,16 +160,16 @@ enum svc_status svc_meeting_held_check(struct svc_ctx *c, int64_t id, const char
     enum svc_status st = for_edit(c, id, mp);
     if (st != SVC_OK)
         return st;
-    const struct meeting_row m = *mp;
-    if (strcmp(m.m.status, "cancelled") == 0) {
+    const struct meeting *m = &mp->m;
+    if (strcmp(m->status, "cancelled") == 0) {
         field_errors_add(errs, "mode",
                          "This meeting was cancelled: reinstate it before marking it as held");
         return SVC_INVALID;
     }
-    if (strcmp(m.m.date, c->today) > 0) {
+    if (strcmp(m->date, c->today) > 0) {
         int32_t d;
         char when[40] = "a later date";
-        if (day_parse(m.m.date, &d) == 0)
+        if (day_parse(m->date, &d) == 0)
             svc_day_long(d, when, sizeof when);
         char msg[160];
         snprintf(msg, sizeof msg, "This meeting is on %s: it cannot be marked as held before then", when);
