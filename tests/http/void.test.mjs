@@ -143,6 +143,11 @@ test('a voided action stays, labelled, and leaves the counts, the work lists and
   const chron = await api(coord, 'GET', `/api/v1/pupils/${ids.pupil}/chronology`);
   const kinds = chron.body.events.filter((e) => e.ref_id === id).map((e) => e.kind);
   assert.deepEqual(kinds.sort(), ['action_agreed', 'action_voided'], 'kept in the chronology, and the void too');
+  const dpo = await signedIn(srv, 'dpo');
+  const audit = await api(dpo, 'GET', '/api/v1/audit?per_page=200');
+  assert.equal(audit.status, 200);
+  assert.ok(audit.body.entries.some((e) => e.action === 'void' && e.resource_kind === 'action' && e.resource_id === id),
+    'the void is in the audit trail');
 });
 
 test('the void page asks for the reason; a referral is voided the same way', async () => {
