@@ -79,3 +79,23 @@ test('the coordinator voids an action entered by mistake', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('consent withdrawn: the case page asks to close or reassign each open action', async () => {
+  const coord = await signedIn(srv, 'coordinator');
+  const w = await api(coord, 'POST', `/api/v1/consents/${ids.consent}/withdraw`,
+    { withdrawn_on: '2025-11-01', reason: 'Family asked to stop' });
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+  const page = await browser.newPage();
+  const errors = collectPageErrors(page);
+  await signInPage(page, srv.base, 'coordinator');
+  await page.goto(`${srv.base}/cases/${ids.case}`);
+  await clean(page, 'the case with consent withdrawn');
+  const banner = page.getByRole('region', { name: 'Consent withdrawn' });
+  assert.match(await banner.textContent(), /Close or reassign each open action/);
+  assert.match(await banner.textContent(), /SENCO to set up a quiet space after lunch/);
+  assert.doesNotMatch(await banner.textContent(), /Entered for the wrong pupil/, 'a voided action is not open work');
+  await Promise.all([page.waitForLoadState('load'), banner.getByRole('link', { name: /^reassign/ }).first().click()]);
+  assert.match(page.url(), /\/actions\/\d+\/edit$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
