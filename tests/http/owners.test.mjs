@@ -104,6 +104,20 @@ test('a practitioner whose account cannot see the case is refused as owner', asy
   assert.equal(r.status, 422);
   assert.equal(fieldErrors(r.body).owner_practitioner_id,
     'Fatima Qureshi cannot see this case: choose another owner, or add them to the team first');
+  // Once the team has them (a practitioner grant for this team and their
+  // service, which the consent covers), the work may go to them, and it is
+  // on their work list.
+  sql(srv, `INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
+    VALUES (${pracUser}, 'practitioner', 'team', ${ids.team}, ${coord.me.roles[0].scope_id}, 'ep');`);
+  const given = await api(coord, 'POST', `/api/v1/cases/${ids.case}/actions`, {
+    description: 'EP consultation with the class teacher', owner_practitioner_id: prac, setting: 'school',
+    nature: 'advice',
+  });
+  assert.equal(given.status, 201, JSON.stringify(given.body));
+  const fatima = await signedIn(srv, 'practitioner');
+  const work = await api(fatima, 'GET', '/api/v1/work');
+  assert.equal(work.status, 200);
+  assert.deepEqual(work.body.my_actions.items.map((x) => x.id), [given.body.action.id]);
   // Without an account the practitioner is reached through the service.
   const noAccount = Number(sql(srv, `INSERT INTO practitioners (authority_id, service_id, name, created_at, updated_at)
     VALUES (${coord.me.roles[0].scope_id}, ${svc.ep}, 'Lee Park', ${now}, ${now}) RETURNING id;`));
