@@ -306,19 +306,45 @@ static int ev_cancel(struct loader *L, int i)
 
 /* ---- cases ------------------------------------------------------------------- */
 
+/* Adds s to the first n of set (no repeats, at most CONSENT_MAX_SERVICES). */
+static size_t add_service(enum dy_service *set, size_t n, enum dy_service s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (set[k] == s)
+            return n;
+    if (n < CONSENT_MAX_SERVICES)
+        set[n++] = s;
+    return n;
+}
+
 static int ev_consent(struct loader *L, int i)
 {
     const struct dy_case *c = &L->y->cases[i];
     const struct dy_team *t = &L->y->teams[c->team];
     struct date_text on;
     split_day(c->consent_on, &on);
-    char ids[8][24];
-    const char *idp[8];
-    for (size_t k = 0; k < t->nservices; k++) {
-        id_text(L->ids->services[t->services[k]], ids[k]);
+    /* The team's services, and those the case's actions and referrals go
+     * to: work may be given only where the family's consent reaches. */
+    enum dy_service want[CONSENT_MAX_SERVICES];
+    size_t n = 0;
+    for (size_t k = 0; k < t->nservices; k++)
+        n = add_service(want, n, t->services[k]);
+    for (size_t k = 0; k < L->y->nactions; k++) {
+        const struct dy_action *a = &L->y->actions[k];
+        if (a->kase != i)
+            continue;
+        if (a->owner == DY_OWN_SERVICE || a->owner == DY_OWN_PRACTITIONER)
+            n = add_service(want, n, a->owner_service);
+        if (a->referral)
+            n = add_service(want, n, a->referral_service);
+    }
+    char ids[CONSENT_MAX_SERVICES][24];
+    const char *idp[CONSENT_MAX_SERVICES];
+    for (size_t k = 0; k < n; k++) {
+        id_text(L->ids->services[want[k]], ids[k]);
         idp[k] = ids[k];
     }
-    struct consent_form f = {c->consent_by, c->relationship, on.d, on.m, on.y, "yes", t->nservices, idp};
+    struct consent_form f = {c->consent_by, c->relationship, on.d, on.m, on.y, "yes", n, idp};
     struct field_errors e = {0};
     struct consent_row r;
     enum svc_status st = svc_consent_record(&L->c, L->plan->pupils[c->pupil].id, &f, &e, &r);
@@ -478,7 +504,7 @@ static int ev_referral_outcome(struct loader *L, int i)
     const struct dy_action *a = &L->y->actions[i];
     struct date_text on;
     split_day(a->outcome_on, &on);
-    struct referral_outcome_form f = {a->referral_outcome, on.d, on.m, on.y, NULL};
+    struct referral_outcome_form f = {a->referral_outcome, on.d, on.m, on.y, NULL, NULL};
     struct field_errors e = {0};
     struct referral_row *r = malloc(sizeof *r);
     if (!r)

@@ -23,6 +23,8 @@ static const struct word actions[] = {
     {"notes", "Wrote notes on", "write notes on"},
     {"attendance", "Recorded attendance at", "record attendance at"},
     {"plan", "Planned", "plan"},
+    {"void", "Voided (entered by mistake)", "void"},
+    {"unhold", "Undid \"held\" on", "undo \"held\" on"},
     {"delete", "Removed", "remove"},
     {"export", "Exported", "export"},
     {"anonymise", "Anonymised", "anonymise"},

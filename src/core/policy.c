@@ -438,6 +438,28 @@ static void add_id(int64_t *ids, size_t *n, int64_t id)
         ids[(*n)++] = id;
 }
 
+size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max)
+{
+    size_t n = 0;
+    if (!principal_ok(p) || !ids)
+        return 0;
+    for (size_t i = 0; i < p->ngrants && n < max; i++) {
+        const struct role_grant *g = &p->grants[i];
+        if (!grant_ok(g) || g->role != ROLE_SCHOOL_LEAD || g->scope != SCOPE_SCHOOL || g->scope_id <= 0)
+            continue;
+        struct resource r = {.kind = RES_CASE, .authority_id = grant_authority(g), .school_id = g->scope_id};
+        struct principal one = {.user_id = p->user_id, .ngrants = 1, .grants = {*g}};
+        if (!policy_decide(&one, ACT_EDIT, &r).allow)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < n; k++)
+            dup |= ids[k] == g->scope_id;
+        if (!dup)
+            ids[n++] = g->scope_id;
+    }
+    return n;
+}
+
 bool policy_visible_none(const struct visibility *v)
 {
     return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils && !v->nwhole_teams;

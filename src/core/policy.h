@@ -150,6 +150,12 @@ bool policy_sets_extract_k(const struct principal *p, int64_t authority_id);
 /* Roles that never see a name, UPN, date of birth or free text. */
 bool policy_role_deidentified(enum role r);
 
+/* The schools whose staff the principal is: a school lead's grant scoped
+ * to one school, whose case records it may edit.  Work owned by "the
+ * school" (an action owned by a school service) reaches these people.
+ * Fills ids (at most max, no repeats) and returns how many. */
+size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max);
+
 /* Names used in the database, the CLI and the UI. */
 const char *role_code(enum role r);            /* "admin", "dpo", "strategic_lead", ... */
 const char *role_label(enum role r);           /* "Administrator", ... */

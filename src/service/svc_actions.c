@@ -7,6 +7,10 @@
 #include "core/calendar.h"
 #include "core/casefile.h"
 #include "core/validate.h"
+#include "service/svc_agenda.h"
+#include "service/svc_cases.h"
+#include "service/svc_meetings.h"
+#include "service/svc_users.h"
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -150,6 +154,48 @@ static void pick_discussion(void *arg, const struct case_discussion *d)
         p->found = true;
 }
 
+/* Work must reach whoever owns it (issue 10).  A service other than the
+ * school (whose own pupil it is) may be given the work only when the
+ * family's current consent covers sharing with it; a practitioner with an
+ * account only when the policy lets that account see the case.  Adds the
+ * error at field and returns 1 when refused, -1 on a storage failure. */
+static int owner_unreachable(struct svc_ctx *c, const struct case_ref *cr, int64_t service_id,
+                             const struct practitioner_row *pr, const char *field, struct field_errors *errs)
+{
+    char msg[400];
+    if (service_id > 0) {
+        struct service_row sr;
+        enum consent_verdict v = CONSENT_NONE;
+        if (q_service_get(c->db, service_id, &sr) != STORE_ROW ||
+            svc_consent_verdict(c, cr->pupil_id, service_id, &v) != SVC_OK)
+            return -1;
+        if (strcmp(sr.org_kind, "school") != 0 && v != CONSENT_OK) {
+            snprintf(msg, sizeof msg,
+                     "The family's consent does not cover sharing information with %s: choose another owner, "
+                     "or record consent that covers %s first", sr.name, sr.name);
+            field_errors_add(errs, field, msg);
+            return 1;
+        }
+    }
+    if (pr && pr->user_id > 0) {
+        struct principal *them = calloc(1, sizeof *them);
+        if (!them)
+            return -1;
+        struct svc_ctx as = *c;
+        as.who = them;
+        bool sees = svc_principal_load(c->db, pr->user_id, them) == SVC_OK &&
+                    svc_allowed(&as, ACT_VIEW, RES_CASE, cr->id, cr->authority_id, cr->school_id);
+        free(them);
+        if (!sees) {
+            snprintf(msg, sizeof msg,
+                     "%s cannot see this case: choose another owner, or add them to the team first", pr->name);
+            field_errors_add(errs, field, msg);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Validates the action form into out (whose id, case_id and status are
  * the caller's).  cur: the action being edited, or NULL.  -1 on a storage
  * failure. */
@@ -164,6 +210,8 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
     int64_t svc = opt_id(f->owner_service_id);
     int64_t prac = opt_id(f->owner_practitioner_id);
     struct service_row sr;
+    struct practitioner_row pr;
+    bool have_pr = false;
     if (svc < 0) {
         field_errors_add(errs, "owner_service_id", "Select the service from the list");
     } else if (svc > 0) {
@@ -179,7 +227,6 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
     if (prac < 0) {
         field_errors_add(errs, "owner_practitioner_id", "Select the practitioner from the list");
     } else if (prac > 0) {
-        struct practitioner_row pr;
         enum store_rc rc = q_practitioner_get(c->db, prac, &pr);
         if (rc != STORE_ROW && rc != STORE_DONE)
             return -1;
@@ -191,10 +238,19 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
                              "Select a practitioner who works for the service chosen, or leave the service blank");
         } else {
             out->owner_practitioner_id = prac;
+            have_pr = true;
             if (!out->owner_service_id && svc == 0)
                 out->owner_service_id = pr.service_id;
         }
     }
+    /* An owner kept from before is not asked again: editing other fields
+     * of an action must not fail because consent has since changed. */
+    bool new_owner = !cur || cur->owner_service_id != out->owner_service_id ||
+                     cur->owner_practitioner_id != out->owner_practitioner_id;
+    if (new_owner && !field_errors_get(errs, "owner_service_id") && !field_errors_get(errs, "owner_practitioner_id") &&
+        owner_unreachable(c, cr, out->owner_service_id, have_pr ? &pr : NULL,
+                          have_pr && svc == 0 ? "owner_practitioner_id" : "owner_service_id", errs) < 0)
+        return -1;
     char name[ACTION_OWNER_MAX];
     if (case_text(f->owner_name, name, sizeof name, "owner_name", "Owner", errs) == 0)
         snprintf(out->owner_name, sizeof out->owner_name, "%s", name);
@@ -452,6 +508,8 @@ enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const st
             return SVC_ERROR;
         if (rc == STORE_DONE || sr.authority_id != cr.authority_id || !sr.active)
             field_errors_add(errs, "service_id", "Select the service from the list");
+        else if (owner_unreachable(c, &cr, svc, NULL, "service_id", errs) < 0)
+            return SVC_ERROR;
         else
             out->service_id = svc;
     }
@@ -521,12 +579,36 @@ enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const st
     snprintf(notes, sizeof notes, "%s", out->notes);
     if (f->notes)
         case_text(f->notes, notes, sizeof notes, "notes", "Notes", errs);
+    if (out->voided_at)
+        field_errors_add(errs, "outcome", "This referral was voided: its outcome cannot be recorded");
+    bool close = f->close_action && strcmp(f->close_action, "yes") == 0;
+    if (close && (!e || strcmp(e->code, "accepted") != 0))
+        field_errors_add(errs, "close_action", "Only an accepted referral closes the action it came from");
+    else if (close && !svc_referral_action_open(c, out))
+        field_errors_add(errs, "close_action", "This referral did not come from an open action");
     if (errs->count)
         return SVC_INVALID;
+    char done[ACTION_TEXT_MAX];
+    snprintf(done, sizeof done, "Referral to %s accepted", out->service_name);
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
     enum store_rc rc = q_referral_set_outcome(c->db, id, e->code, on, notes, c->now);
-    if (rc != STORE_OK)
+    if (rc == STORE_OK && close)
+        rc = q_action_set_status(c->db, out->action_id, "done", "", done, on, c->now);
+    if (store_end_write(c->db, rc) != STORE_OK)
         return SVC_ERROR;
     return q_referral_get(c->db, id, out) == STORE_ROW ? SVC_OK : SVC_ERROR;
+}
+
+bool svc_referral_action_open(struct svc_ctx *c, const struct referral_row *r)
+{
+    if (r->action_id <= 0)
+        return false;
+    struct action_row *a = malloc(sizeof *a);
+    bool open = a && q_action_get(c->db, r->action_id, a) == STORE_ROW && a->case_id == r->case_id &&
+                !a->voided_at && strcmp(a->status, "open") == 0;
+    free(a);
+    return open;
 }
 
 int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_row *r)
@@ -536,4 +618,74 @@ int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_
     if (day_parse(r->referred_on, &from) != 0 || day_parse(end, &to) != 0)
         return -1;
     return (int64_t)to - from;
+}
+
+/* The facts a void needs about record k id, if the user may see it:
+ * when it was voided, and the case (0 for a meeting) whose edit right, or
+ * the meeting whose team's, lets them void it. */
+static enum svc_status void_target(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *voided_at,
+                                   bool *may, int64_t *case_id)
+{
+    union {
+        struct action_row a;
+        struct referral_row r;
+        struct agenda_row d;
+        struct meeting_row m;
+    } *rec = malloc(sizeof *rec);
+    if (!rec)
+        return SVC_ERROR;
+    struct case_ref cr = {0};
+    struct meeting_brief mb;
+    enum svc_status st = SVC_NOT_FOUND;
+    *case_id = 0;
+    if (k == VOID_ACTION && (st = svc_action_get(c, id, &rec->a, &cr)) == SVC_OK)
+        *voided_at = rec->a.voided_at;
+    else if (k == VOID_REFERRAL && (st = svc_referral_get(c, id, &rec->r, &cr)) == SVC_OK)
+        *voided_at = rec->r.voided_at;
+    else if (k == VOID_DISCUSSION && (st = svc_discussion_get(c, id, &rec->d, &mb)) == SVC_OK) {
+        *voided_at = rec->d.voided_at;
+        cr.id = rec->d.case_id;
+        cr.authority_id = rec->d.authority_id;
+        cr.school_id = rec->d.school_id;
+    } else if (k == VOID_MEETING && (st = svc_meeting_get(c, id, &rec->m)) == SVC_OK) {
+        *voided_at = rec->m.m.voided_at;
+        *may = svc_meeting_may(c, ACT_EDIT, &rec->m);
+    }
+    free(rec);
+    if (st == SVC_OK && k != VOID_MEETING) {
+        *case_id = cr.id;
+        *may = svc_allowed(c, ACT_EDIT, RES_CASE, cr.id, cr.authority_id, cr.school_id);
+    }
+    return st;
+}
+
+enum svc_status svc_record_void_check(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *case_id)
+{
+    int64_t voided_at = 0;
+    bool may = false;
+    enum svc_status st = void_target(c, k, id, &voided_at, &may, case_id);
+    if (st != SVC_OK)
+        return st;
+    return !may ? SVC_FORBIDDEN : voided_at ? SVC_CONFLICT : SVC_OK;
+}
+
+enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                struct field_errors *errs, int64_t *case_id)
+{
+    enum svc_status st = svc_record_void_check(c, k, id, case_id);
+    if (st != SVC_OK && st != SVC_CONFLICT)
+        return st;
+    /* A meeting's reason is kept as its other reasons are (200 characters). */
+    char why[ACTION_REASON_MAX] = "";
+    size_t max = k == VOID_MEETING ? MEETING_REASON_MAX : sizeof why;
+    if (st == SVC_CONFLICT)
+        field_errors_add(errs, "void_reason", "This record has already been voided");
+    else if (case_text(reason, why, max, "void_reason", "The reason", errs) == 0 && !why[0])
+        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    if (errs->count)
+        return SVC_INVALID;
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    enum store_rc rc = store_end_write(c->db, q_void(c->db, k, id, c->who->user_id, why, c->now));
+    return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
 }

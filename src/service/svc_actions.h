@@ -108,6 +108,8 @@ struct referral_outcome_form {
     const char *outcome;               /* pending accepted declined redirected */
     const char *day, *month, *year;    /* outcome on: required unless pending */
     const char *notes;                 /* NULL: unchanged */
+    const char *close_action;          /* "yes": an accepted referral closes (done) the open
+                                          action it came from */
 };
 
 /* Returns the case's referrals, most recent first.  Checks ACT_VIEW on the case; a hidden or
@@ -125,12 +127,34 @@ enum svc_status svc_referral_get(struct svc_ctx *c, int64_t id, struct referral_
 /* Returns the referral as stored.  Checks ACT_EDIT on the case (hidden: SVC_NOT_FOUND, visible
  * only: SVC_FORBIDDEN), the outcome code and its date (required unless pending, not in the
  * future). */
+/* With close_action "yes" (accepted only, and only when the referral came
+ * from an open action: else a field error on close_action) the action is
+ * marked done on the day of the outcome, in the same transaction. */
 enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const struct referral_outcome_form *f,
                                          struct field_errors *errs, struct referral_row *out);
+/* True when the referral came from an action of its case that is still
+ * open (and not voided): accepting it can close that action.  No policy
+ * (the caller has the referral). */
+bool svc_referral_action_open(struct svc_ctx *c, const struct referral_row *r);
 /* Days from referral to outcome, or to today while pending; -1 unknown. */
 int64_t svc_referral_days_waited(const struct svc_ctx *c, const struct referral_row *r);
 
 /* Days from a to b ("YYYY-MM-DD"); 0 when either is not a date. */
 int64_t svc_days_between(const char *a, const char *b);
+
+/* Voids an action, a referral, a discussion or a meeting entered by
+ * mistake, with the reason, which is required.  The record stays (in the
+ * case, the agenda, the chronology), shown as voided, and leaves every
+ * count, work list, dashboard figure and extract; a voided meeting takes
+ * its discussions and attendance out of the counts with it.  Hidden or
+ * missing: SVC_NOT_FOUND; without ACT_EDIT on the case (a meeting: on its
+ * team): SVC_FORBIDDEN; no reason, or already voided: SVC_INVALID (field
+ * "void_reason").  *case_id receives the record's case (0 for a meeting). */
+enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id, const char *reason,
+                                struct field_errors *errs, int64_t *case_id);
+/* Whether the user may void record k id now, as svc_record_void checks
+ * (changing nothing): SVC_OK, SVC_NOT_FOUND, SVC_FORBIDDEN, or
+ * SVC_CONFLICT when it is already voided. */
+enum svc_status svc_record_void_check(struct svc_ctx *c, enum void_kind k, int64_t id, int64_t *case_id);
 
 #endif

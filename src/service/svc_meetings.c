@@ -152,22 +152,24 @@ enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *
     return SVC_OK;
 }
 
-enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char *mode,
-                                      struct field_errors *errs)
+enum svc_status svc_meeting_held_check(struct svc_ctx *c, int64_t id, const char *mode,
+                                       struct field_errors *errs, struct meeting_row *out)
 {
-    struct meeting_row m;
-    enum svc_status st = for_edit(c, id, &m);
+    struct meeting_row local;
+    struct meeting_row *mp = out ? out : &local;
+    enum svc_status st = for_edit(c, id, mp);
     if (st != SVC_OK)
         return st;
-    if (strcmp(m.m.status, "cancelled") == 0) {
+    const struct meeting *m = &mp->m;
+    if (strcmp(m->status, "cancelled") == 0) {
         field_errors_add(errs, "mode",
                          "This meeting was cancelled: reinstate it before marking it as held");
         return SVC_INVALID;
     }
-    if (strcmp(m.m.date, c->today) > 0) {
+    if (strcmp(m->date, c->today) > 0) {
         int32_t d;
         char when[40] = "a later date";
-        if (day_parse(m.m.date, &d) == 0)
+        if (day_parse(m->date, &d) == 0)
             svc_day_long(d, when, sizeof when);
         char msg[160];
         snprintf(msg, sizeof msg, "This meeting is on %s: it cannot be marked as held before then", when);
@@ -178,7 +180,60 @@ enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char 
         field_errors_add(errs, "mode", "Select whether the meeting was held in person or online");
         return SVC_INVALID;
     }
-    return svc_from_store(q_meeting_set_status(c->db, id, "held", mode, "", c->now));
+    return SVC_OK;
+}
+
+enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char *mode,
+                                      struct field_errors *errs)
+{
+    struct meeting_row m;
+    enum svc_status st = svc_meeting_held_check(c, id, mode, errs, &m);
+    if (st != SVC_OK)
+        return st;
+    enum store_rc rc = q_meeting_set_status(c->db, id, "held", mode, "", c->now);
+    if (rc == STORE_OK && strcmp(m.m.status, "held") != 0)
+        rc = q_meeting_held_on(c->db, id, c->today);
+    return svc_from_store(rc);
+}
+
+/* A reason typed for a change of status, into r (MEETING_REASON_MAX):
+ * required (empty: the message when blank), short and plain. */
+static void reason_text(const char *reason, char r[MEETING_REASON_MAX], const char *field, const char *empty,
+                        struct field_errors *errs)
+{
+    if (trim_copy(reason ? reason : "", r, MEETING_REASON_MAX) < 0)
+        field_errors_add(errs, field, "Reason must be 200 characters or fewer");
+    else if (!r[0])
+        field_errors_add(errs, field, empty);
+    else if (!text_is_clean(r, 0))
+        field_errors_add(errs, field, "Reason must not contain special characters");
+}
+
+bool svc_meeting_held_undoable(const struct svc_ctx *c, const struct meeting_row *m)
+{
+    return strcmp(m->m.status, "held") == 0 && strcmp(m->m.held_marked_on, c->today) == 0;
+}
+
+enum svc_status svc_meeting_undo_held(struct svc_ctx *c, int64_t id, const char *reason,
+                                      struct field_errors *errs)
+{
+    struct meeting_row m;
+    enum svc_status st = for_edit(c, id, &m);
+    if (st != SVC_OK)
+        return st;
+    char r[MEETING_REASON_MAX];
+    const char *field = "undo_reason";
+    if (strcmp(m.m.status, "held") != 0)
+        field_errors_add(errs, field, "This meeting is not marked as held");
+    else if (!svc_meeting_held_undoable(c, &m))
+        field_errors_add(errs, field,
+                         "\"Held\" can only be undone on the day it was recorded: correct the record instead");
+    else
+        reason_text(reason, r, field, "Enter why the meeting was marked as held by mistake", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    enum store_rc rc = q_meeting_unhold(c->db, id, r, c->now);
+    return rc == STORE_DONE ? SVC_CONFLICT : svc_from_store(rc);
 }
 
 enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *reason,
@@ -191,12 +246,8 @@ enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *re
     char r[MEETING_REASON_MAX];
     if (strcmp(m.m.status, "held") == 0)
         field_errors_add(errs, "cancel_reason", "This meeting was held: it cannot be cancelled");
-    else if (trim_copy(reason ? reason : "", r, sizeof r) < 0)
-        field_errors_add(errs, "cancel_reason", "Reason must be 200 characters or fewer");
-    else if (!r[0])
-        field_errors_add(errs, "cancel_reason", "Enter why the meeting was cancelled");
-    else if (!text_is_clean(r, 0))
-        field_errors_add(errs, "cancel_reason", "Reason must not contain special characters");
+    else
+        reason_text(reason, r, "cancel_reason", "Enter why the meeting was cancelled", errs);
     if (errs->count)
         return SVC_INVALID;
     return svc_from_store(q_meeting_set_status(c->db, id, "cancelled", m.m.mode, r, c->now));

@@ -59,6 +59,17 @@ enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *
  * takes the mode (in_person, online). */
 enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char *mode,
                                       struct field_errors *errs);
+/* What svc_meeting_mark_held checks, changing nothing (the page that asks
+ * to confirm); out (may be NULL) receives the meeting. */
+enum svc_status svc_meeting_held_check(struct svc_ctx *c, int64_t id, const char *mode,
+                                       struct field_errors *errs, struct meeting_row *out);
+/* "Held" recorded by mistake is undone (planned again) by whoever may
+ * mark it held (the team's coordinators: ACT_EDIT on the team), on the day
+ * it was marked only, with the reason (field "undo_reason"). */
+enum svc_status svc_meeting_undo_held(struct svc_ctx *c, int64_t id, const char *reason,
+                                      struct field_errors *errs);
+/* True when m is held and was marked held today (c->today). */
+bool svc_meeting_held_undoable(const struct svc_ctx *c, const struct meeting_row *m);
 /* The reason is required. */
 enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *reason,
                                    struct field_errors *errs);

@@ -30,6 +30,7 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
 {
     which->coordination = false;
     which->mine = false;
+    which->school = false;
     struct visibility cases, teams, runs;
     policy_visible(c->who, RES_CASE, ACT_LIST, &cases);
     if (!any(&cases))
@@ -58,6 +59,13 @@ enum svc_status svc_work_lists(struct svc_ctx *c, const struct work_sink *sink, 
         which->mine = true;
         if (sink->mine)
             rc = q_work_owned(c->db, &cases, c->today, c->who->user_id, sink->mine, sink->arg);
+    }
+    struct visibility staff = {0};
+    staff.nschools = policy_staff_schools(c->who, staff.school_ids, POLICY_MAX_VISIBLE);
+    if (rc == STORE_OK && staff.nschools > 0) {
+        which->school = true;
+        if (sink->school)
+            rc = q_work_school(c->db, &staff, c->today, sink->school, sink->arg);
     }
     return svc_from_store(rc);
 }

@@ -9,7 +9,10 @@
  *    meetings without minutes (teams they may see), and discussions whose
  *    feedback to the family is not recorded;
  *  - a user linked to a practitioner record (practitioners.user_id) gets
- *    the open actions that practitioner owns. */
+ *    the open actions that practitioner owns;
+ *  - the staff of a school (policy_staff_schools: head, SENCO, pastoral
+ *    lead) get the open actions owned by the school (an owner service of
+ *    the school kind) on their school's cases. */
 #ifndef TAS_SERVICE_SVC_WORKLIST_H
 #define TAS_SERVICE_SVC_WORKLIST_H
 
@@ -28,11 +31,13 @@ struct work_sink {
     void (*minutes)(void *arg, const struct work_meeting *m);
     void (*feedback)(void *arg, const struct work_feedback *f);
     void (*mine)(void *arg, const struct work_action *a);
+    void (*school)(void *arg, const struct work_action *a);
 };
 
 struct work_which {
     bool coordination;   /* overdue, review, minutes and feedback were listed */
     bool mine;           /* the user's own actions were listed */
+    bool school;         /* the actions owned by the user's school were listed */
 };
 
 /* SVC_FORBIDDEN without ACT_LIST on RES_CASE; *which says which lists were filled. */

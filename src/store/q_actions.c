@@ -1,5 +1,6 @@
 #include "store/q_actions.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- the case ---- */
@@ -92,7 +93,7 @@ enum store_rc q_action_set_status(struct store *s, int64_t id, const char *statu
     "a.setting, a.nature, coalesce(a.resource_id, 0), coalesce(a.due_on, ''), a.status, " \
     "a.not_done_reason, a.outcome, coalesce(a.closed_on, ''), a.created_at, a.updated_at, " \
     "coalesce(sv.name, ''), coalesce(pr.name, ''), coalesce(r.title, ''), coalesce(r.url, ''), " \
-    "coalesce(d.meeting_id, 0), coalesce(m.meeting_date, '') " \
+    "coalesce(d.meeting_id, 0), coalesce(m.meeting_date, ''), coalesce(a.voided_at, 0), a.void_reason " \
     "FROM actions a LEFT JOIN services sv ON sv.id = a.owner_service_id " \
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id " \
     "LEFT JOIN resources r ON r.id = a.resource_id " \
@@ -102,7 +103,7 @@ enum action_col {
     AC_ID, AC_CASE, AC_DISCUSSION, AC_DESCRIPTION, AC_OWNER_SERVICE, AC_OWNER_PRACTITIONER,
     AC_OWNER_NAME, AC_SETTING, AC_NATURE, AC_RESOURCE, AC_DUE_ON, AC_STATUS, AC_NOT_DONE_REASON,
     AC_OUTCOME, AC_CLOSED_ON, AC_CREATED_AT, AC_UPDATED_AT, AC_SERVICE_NAME, AC_PRACTITIONER_NAME,
-    AC_RESOURCE_TITLE, AC_RESOURCE_URL, AC_MEETING, AC_MEETING_DATE
+    AC_RESOURCE_TITLE, AC_RESOURCE_URL, AC_MEETING, AC_MEETING_DATE, AC_VOIDED_AT, AC_VOID_REASON
 };
 
 static void read_action(struct store_stmt *st, void *row)
@@ -132,6 +133,8 @@ static void read_action(struct store_stmt *st, void *row)
     store_col_copy(st, AC_RESOURCE_URL, a->resource_url, sizeof a->resource_url);
     a->meeting_id = store_col_int(st, AC_MEETING);
     store_col_copy(st, AC_MEETING_DATE, a->meeting_date, sizeof a->meeting_date);
+    a->voided_at = store_col_int(st, AC_VOIDED_AT);
+    store_col_copy(st, AC_VOID_REASON, a->void_reason, sizeof a->void_reason);
 }
 
 Q_SINK(action, struct action_row, read_action)
@@ -186,12 +189,12 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
 #define REFERRAL_SELECT \
     "SELECT f.id, f.case_id, coalesce(f.action_id, 0), f.service_id, f.referred_on, f.outcome, " \
     "coalesce(f.outcome_on, ''), f.notes, f.created_at, f.updated_at, sv.name, " \
-    "coalesce(a.description, '') FROM referrals f JOIN services sv ON sv.id = f.service_id " \
+    "coalesce(a.description, ''), coalesce(f.voided_at, 0), f.void_reason FROM referrals f JOIN services sv ON sv.id = f.service_id " \
     "LEFT JOIN actions a ON a.id = f.action_id "
 
 enum referral_col {
     RC_ID, RC_CASE, RC_ACTION, RC_SERVICE, RC_REFERRED_ON, RC_OUTCOME, RC_OUTCOME_ON, RC_NOTES,
-    RC_CREATED_AT, RC_UPDATED_AT, RC_SERVICE_NAME, RC_ACTION_DESCRIPTION
+    RC_CREATED_AT, RC_UPDATED_AT, RC_SERVICE_NAME, RC_ACTION_DESCRIPTION, RC_VOIDED_AT, RC_VOID_REASON
 };
 
 static void read_referral(struct store_stmt *st, void *row)
@@ -210,6 +213,8 @@ static void read_referral(struct store_stmt *st, void *row)
     r->updated_at = store_col_int(st, RC_UPDATED_AT);
     store_col_copy(st, RC_SERVICE_NAME, r->service_name, sizeof r->service_name);
     store_col_copy(st, RC_ACTION_DESCRIPTION, r->action_description, sizeof r->action_description);
+    r->voided_at = store_col_int(st, RC_VOIDED_AT);
+    store_col_copy(st, RC_VOID_REASON, r->void_reason, sizeof r->void_reason);
 }
 
 Q_SINK(referral, struct referral_row, read_referral)
@@ -226,6 +231,29 @@ enum store_rc q_referral_list(struct store *s, int64_t case_id,
         "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC");
     store_bind_int(st, 1, case_id);
     return store_each_row(st, referral_each, &(struct referral_sink){fn, arg});
+}
+
+enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, const char *reason, int64_t now)
+{
+#define VOID_SET " SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL"
+    static const char *const sql[VOID__COUNT] = {
+        [VOID_ACTION] = "UPDATE actions" VOID_SET,
+        [VOID_REFERRAL] = "UPDATE referrals" VOID_SET,
+        [VOID_DISCUSSION] = "UPDATE discussions" VOID_SET,
+        [VOID_MEETING] = "UPDATE meetings" VOID_SET,
+    };
+#undef VOID_SET
+    if ((unsigned)k >= VOID__COUNT)
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, sql[k]);
+    store_bind_int(st, 1, now);
+    q_bind_opt_id(st, 2, by);
+    store_bind_text(st, 3, reason);
+    store_bind_int(st, 4, id);
+    enum store_rc rc = store_exec_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    return store_changes(s) > 0 ? STORE_OK : STORE_DONE;
 }
 
 static void read_case_discussions(struct store_stmt *st, void *row)
@@ -246,7 +274,7 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
-        "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC");
     store_bind_int(st, 1, case_id);
     return store_each_row(st, case_discussions_each, &(struct case_discussions_sink){fn, arg});
@@ -291,7 +319,7 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
                              void (*fn)(void *arg, const struct work_action *a), void *arg)
 {
     struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
-        " AND a.status = 'open' AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
+        " AND a.status = 'open' AND a.voided_at IS NULL AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
     int idx = q_bind_case_visibility(st, 1, v, today);
     if (idx < 0)
         return q_refuse(st);
@@ -299,18 +327,35 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
     return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
 }
 
-enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
-                           void (*fn)(void *arg, const struct work_action *a), void *arg)
+/* Open actions on visible cases matching owner (one bound id or none),
+ * earliest due first, no due date last. */
+static enum store_rc work_open_owned(struct store *s, const char *owner, const struct visibility *v,
+                                     const char *today, int64_t id, struct work_action_sink *sink)
 {
-    struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
-        " AND a.status = 'open' AND a.owner_practitioner_id IN "
-        "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1) "
-        "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id");
+    char sql[2048];
+    snprintf(sql, sizeof sql, "%s AND a.status = 'open' AND a.voided_at IS NULL AND %s "
+             "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id", WORK_ACTION_SELECT, owner);
+    struct store_stmt *st = store_prepare(s, sql);
     int idx = q_bind_case_visibility(st, 1, v, today);
     if (idx < 0)
         return q_refuse(st);
-    store_bind_int(st, idx, user_id);
-    return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
+    if (id > 0)
+        store_bind_int(st, idx, id);
+    return store_each_row(st, work_action_each, sink);
+}
+
+enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
+                           void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    return work_open_owned(s, "a.owner_practitioner_id IN "
+                           "(SELECT x.id FROM practitioners x WHERE x.user_id = ? AND x.active = 1)",
+                           v, today, user_id, &(struct work_action_sink){fn, arg});
+}
+
+enum store_rc q_work_school(struct store *s, const struct visibility *v, const char *today,
+                            void (*fn)(void *arg, const struct work_action *a), void *arg)
+{
+    return work_open_owned(s, "sv.org_kind = 'school'", v, today, 0, &(struct work_action_sink){fn, arg});
 }
 
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n)
@@ -344,16 +389,16 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
     /* The parameters in the select list come before the filter's. */
     struct store_stmt *st = store_prepare(s,
         "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, t.name, c.opened_on, "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
         " AND a.due_on IS NOT NULL AND a.due_on < ?), "
-        "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
         " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), '') "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "JOIN teams t ON t.id = c.team_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND c.status = 'open' AND EXISTS (SELECT 1 FROM actions a WHERE a.case_id = c.id "
-        "AND a.status = 'open') ORDER BY c.id");
+        "AND a.status = 'open' AND a.voided_at IS NULL) ORDER BY c.id");
     store_bind_text(st, 1, today);
     store_bind_text(st, 2, today);
     if (q_bind_case_visibility(st, 3, v, today) < 0)
@@ -380,13 +425,13 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT m.id, m.team_id, t.name, m.meeting_date, "
-        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id), "
-        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '') "
-        "FROM meetings m JOIN teams t ON t.id = m.team_id WHERE "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL), "
+        "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '') "
+        "FROM meetings m JOIN teams t ON t.id = m.team_id AND m.voided_at IS NULL WHERE "
         VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
         " AND m.status = 'held' AND m.meeting_date < ? "
-        "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id) "
-        "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND trim(d.minutes) = '')) "
+        "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL) "
+        "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '')) "
         "ORDER BY m.meeting_date, m.id");
     int idx = q_bind_team_visibility(st, 1, teams);
     if (idx < 0)
@@ -415,7 +460,7 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname "
-        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools s ON s.id = p.school_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
@@ -441,6 +486,9 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
  *   action_not_done    description, reason
  *   referral_made      service name, notes
  *   referral_outcome   service name, outcome code
+ *   action_voided      description, the reason it was voided
+ *   referral_voided    service name, the reason it was voided
+ *   discussion_voided  team name, the reason it was voided
  * An action is agreed on the day of the meeting it came from, else on the
  * day it was recorded.  date(x, 'unixepoch') is SQLite's; a PostgreSQL
  * backend spells it to_char(to_timestamp(x) AT TIME ZONE 'UTC', 'YYYY-MM-DD'). */
@@ -477,7 +525,16 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
     " WHERE c.pupil_id = ? " \
     "UNION ALL SELECT f.outcome_on, 'referral_outcome', 6, f.id, f.case_id, 0, sv.name, f.outcome, '' " \
     " FROM referrals f JOIN cases c ON c.id = f.case_id JOIN services sv ON sv.id = f.service_id " \
-    " WHERE c.pupil_id = ? AND f.outcome <> 'pending' AND f.outcome_on IS NOT NULL" \
+    " WHERE c.pupil_id = ? AND f.outcome <> 'pending' AND f.outcome_on IS NOT NULL " \
+    "UNION ALL SELECT date(a.voided_at, 'unixepoch'), 'action_voided', 11, a.id, a.case_id, 0, a.description, " \
+    " a.void_reason, '' FROM actions a JOIN cases c ON c.id = a.case_id " \
+    " WHERE c.pupil_id = ? AND a.voided_at IS NOT NULL " \
+    "UNION ALL SELECT date(f.voided_at, 'unixepoch'), 'referral_voided', 11, f.id, f.case_id, 0, sv.name, " \
+    " f.void_reason, '' FROM referrals f JOIN cases c ON c.id = f.case_id JOIN services sv ON sv.id = f.service_id " \
+    " WHERE c.pupil_id = ? AND f.voided_at IS NOT NULL " \
+    "UNION ALL SELECT date(d.voided_at, 'unixepoch'), 'discussion_voided', 11, d.id, d.case_id, m.id, t.name, " \
+    " d.void_reason, '' FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
+    " JOIN cases c ON c.id = d.case_id WHERE c.pupil_id = ? AND d.voided_at IS NOT NULL" \
     ") ev ORDER BY ev.on_date DESC, ev.seq DESC, ev.ref_id DESC LIMIT ?"
 
 static void read_chron(struct store_stmt *st, void *row)
@@ -500,8 +557,8 @@ enum store_rc q_chronology(struct store *s, int64_t pupil_id,
                            void (*fn)(void *arg, const struct chron_event *e), void *arg)
 {
     struct store_stmt *st = store_prepare(s, CHRON_SQL);
-    for (int i = 1; i <= 9; i++)
+    for (int i = 1; i <= 12; i++)
         store_bind_int(st, i, pupil_id);
-    store_bind_int(st, 10, CHRONOLOGY_MAX);
+    store_bind_int(st, 13, CHRONOLOGY_MAX);
     return store_each_row(st, chron_each, &(struct chron_sink){fn, arg});
 }

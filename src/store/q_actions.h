@@ -57,6 +57,8 @@ struct action_row {
     char resource_url[400];
     int64_t meeting_id;           /* of the discussion; 0 none */
     char meeting_date[11];        /* "" none */
+    int64_t voided_at;            /* 0: not voided (entered by mistake otherwise) */
+    char void_reason[ACTION_REASON_MAX];
 };
 
 /* Insert sets a->id.  Update saves what the action form edits (not the
@@ -86,6 +88,8 @@ struct referral_row {
     /* joined */
     char service_name[120];
     char action_description[ACTION_TEXT_MAX];
+    int64_t voided_at;            /* 0: not voided */
+    char void_reason[ACTION_REASON_MAX];
 };
 
 enum store_rc q_referral_insert(struct store *s, struct referral_row *r, int64_t now);
@@ -95,6 +99,12 @@ enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *o
 /* A case's referrals, most recent first. */
 enum store_rc q_referral_list(struct store *s, int64_t case_id,
                               void (*fn)(void *arg, const struct referral_row *r), void *arg);
+
+/* Records entered by mistake are voided, never deleted: kept (and shown
+ * as voided, with the reason) but left out of every count and work list. */
+enum void_kind { VOID_ACTION, VOID_REFERRAL, VOID_DISCUSSION, VOID_MEETING, VOID__COUNT };
+/* STORE_OK voided; STORE_DONE no such record, or already voided. */
+enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, const char *reason, int64_t now);
 
 /* A case's discussions (for "agreed at" pick lists), newest meeting first. */
 struct case_discussion {
@@ -132,6 +142,11 @@ enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const 
  * user_id), on visible cases; earliest due first, no due date last. */
 enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
                            void (*fn)(void *arg, const struct work_action *a), void *arg);
+/* Open actions owned by a school (a service whose org_kind is school) on
+ * cases the visibility covers; earliest due first, no due date last.  The
+ * caller narrows v to the schools whose staff the user is. */
+enum store_rc q_work_school(struct store *s, const struct visibility *v, const char *today,
+                            void (*fn)(void *arg, const struct work_action *a), void *arg);
 /* How many active practitioner records are linked to the user. */
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n);
 

@@ -30,11 +30,12 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "SELECT d.id, d.meeting_id, d.case_id, d.kind, d.minutes, coalesce(d.feedback_on, ''), " \
     "d.feedback_method, d.feedback_by, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, " \
     "s.authority_id, c.status, c.created_at, " \
-    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), " \
-    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' " \
+    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), " \
+    "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL " \
     "   AND a.due_on IS NOT NULL AND a.due_on < ?), " \
     "coalesce((SELECT min(m2.meeting_date) FROM discussions d2 JOIN meetings m2 ON m2.id = d2.meeting_id " \
-    "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), m.meeting_date, t.name " \
+    "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), m.meeting_date, t.name, " \
+    "coalesce(d.voided_at, 0), d.void_reason " \
     "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id " \
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id "
@@ -43,7 +44,7 @@ enum agenda_col {
     AG_ID, AG_MEETING, AG_CASE, AG_KIND, AG_MINUTES, AG_FEEDBACK_ON, AG_FEEDBACK_METHOD,
     AG_FEEDBACK_BY, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
     AG_CASE_CREATED, AG_OPEN_ACTIONS, AG_OVERDUE_ACTIONS, AG_FIRST_DISCUSSED, AG_MEETING_DATE,
-    AG_TEAM_NAME
+    AG_TEAM_NAME, AG_VOIDED_AT, AG_VOID_REASON
 };
 
 static void read_agenda(struct store_stmt *st, void *row)
@@ -69,6 +70,8 @@ static void read_agenda(struct store_stmt *st, void *row)
     store_col_copy(st, AG_FIRST_DISCUSSED, r->first_discussed, sizeof r->first_discussed);
     store_col_copy(st, AG_MEETING_DATE, r->meeting_date, sizeof r->meeting_date);
     store_col_copy(st, AG_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->voided_at = store_col_int(st, AG_VOIDED_AT);
+    store_col_copy(st, AG_VOID_REASON, r->void_reason, sizeof r->void_reason);
 }
 
 Q_SINK(agenda, struct agenda_row, read_agenda)
@@ -150,8 +153,8 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, s.authority_id, "
         "coalesce((SELECT max(m2.meeting_date) FROM discussions d2 JOIN meetings m2 ON m2.id = d2.meeting_id "
         "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open'), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
         "   AND a.due_on IS NOT NULL AND a.due_on < ?) "
         "FROM meetings m JOIN cases c ON c.team_id = m.team_id AND c.status = 'open' "
         "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "

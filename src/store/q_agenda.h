@@ -36,6 +36,8 @@ struct agenda_row {
     char first_discussed[11];   /* earliest earlier meeting date, "" none */
     char meeting_date[11];
     char team_name[161];
+    int64_t voided_at;          /* 0: not voided (entered by mistake otherwise) */
+    char void_reason[1001];
 };
 
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out);

@@ -352,8 +352,8 @@ enum store_rc q_case_list(struct store *s, const struct visibility *v, const str
     struct q_list l = {"SELECT count(*)" CASE_WHERE,
         "SELECT c.id, c.pupil_id, c.team_id, c.status, c.opened_on, coalesce(c.closed_on, ''), "
         "p.school_id, s.authority_id, p.forenames || ' ' || p.surname, t.name, "
-        "(SELECT count(*) FROM discussions d WHERE d.case_id = c.id), "
-        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open')"
+        "(SELECT count(*) FROM discussions d WHERE d.case_id = c.id AND d.voided_at IS NULL), "
+        "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL)"
         CASE_WHERE " ORDER BY c.status DESC, c.opened_on DESC, c.id DESC LIMIT ? OFFSET ?",
         bind_case_filter, v, f, case_each, &k};
     return q_list_page(s, &l, pg, total);

@@ -341,9 +341,9 @@ static enum store_rc build_actions(struct store *s, const struct slice *sl, stru
     struct store_stmt *st = store_prepare(s,
         "SELECT ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
         DASH_ACTION_RESOURCE("a") ", count(*) "
-        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+        "FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id "
+        "JOIN schools ps ON ps.id = p.school_id JOIN actions a ON a.case_id = c.id AND a.voided_at IS NULL "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
         "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m")
         "GROUP BY ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
@@ -449,7 +449,7 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT c.id, m.meeting_date, ps.authority_id, ps.phase, p.gender, p.nc_year, p.ethnicity, "
-        "p.sen_provision, " DASH_CASE_FLAGS("c") " FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "p.sen_provision, " DASH_CASE_FLAGS("c") " FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
         "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools ps ON ps.id = p.school_id WHERE" IN_SLICE "AND d.kind = 'new' "
         "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
@@ -462,9 +462,9 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
         /* Follow-ups: held reviews on or after the presentation, by month. */
         st = store_prepare(s,
             "SELECT r.case_id, r.meeting_date FROM (SELECT rd.case_id AS case_id, rm.meeting_date AS meeting_date "
-            "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id WHERE rd.kind = 'review' "
+            "FROM discussions rd JOIN meetings rm ON rm.id = rd.meeting_id AND rd.voided_at IS NULL AND rm.voided_at IS NULL WHERE rd.kind = 'review' "
             "AND rm.status = 'held' AND rd.case_id IN (SELECT d.case_id FROM discussions d "
-            "JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id "
+            "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
             "WHERE" IN_SLICE "AND d.kind = 'new' AND m.status = 'held')) r "
             "ORDER BY r.case_id, r.meeting_date");
         store_bind_int(st, 1, sl->authority_id);
@@ -553,7 +553,7 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
             "count(*), sum(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END), "
             "sum(CASE WHEN m.status = 'held' AND m.mode = 'online' THEN 1 ELSE 0 END), "
             "sum(CASE WHEN m.status = 'cancelled' THEN 1 ELSE 0 END) "
-            "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+            "FROM meetings m JOIN teams t ON t.id = m.team_id AND m.voided_at IS NULL JOIN schools hs ON hs.id = t.host_school_id "
             "WHERE" IN_SLICE "GROUP BY t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)",
             &sl, 1);
     /* Core members' places: each team's meetings times its members (as
@@ -564,7 +564,7 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
             "SELECT x.authority_id, x.authority_id, x.phase, x.month, 'planned', sv.code, sv.name, sum(x.n) FROM ("
             "SELECT t.id AS team_id, t.authority_id AS authority_id, hs.phase AS phase, "
             "substr(m.meeting_date, 1, 7) AS month, count(*) AS n "
-            "FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+            "FROM meetings m JOIN teams t ON t.id = m.team_id AND m.voided_at IS NULL JOIN schools hs ON hs.id = t.host_school_id "
             "WHERE" IN_SLICE "GROUP BY t.id, t.authority_id, hs.phase, substr(m.meeting_date, 1, 7)) x "
             "JOIN team_members tm ON tm.team_id = x.team_id JOIN services sv ON sv.id = tm.service_id "
             "WHERE sv.code NOT IN ('school', 'strategic_lead', 'case_coordinator') "
@@ -578,7 +578,7 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
             "x.guest, count(DISTINCT x.meeting_id), count(*) FROM (SELECT t.authority_id AS authority_id, "
             "hs.phase AS phase, substr(m.meeting_date, 1, 7) AS month, " DASH_ATTENDANCE_KEY("a", "sv")
             ", a.guest AS guest, m.id AS meeting_id "
-            "FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
+            "FROM attendance a JOIN meetings m ON m.id = a.meeting_id AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
             "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id "
             "WHERE" IN_SLICE "AND m.status = 'held' AND a.status = 'present') x "
             "GROUP BY x.authority_id, x.phase, x.month, x.att_key, x.att_name, x.att_org, x.guest",

@@ -20,7 +20,7 @@
 /* Meetings: the host school's phase; a school filter means meetings of a
  * team the school belongs to. */
 #define MEETING_FROM \
-    " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools hs ON hs.id = t.host_school_id "
+    " FROM meetings m JOIN teams t ON t.id = m.team_id AND m.voided_at IS NULL JOIN schools hs ON hs.id = t.host_school_id "
 #define MEETING_WHERE \
     " WHERE" F_DATES F_REST("t.authority_id", "hs.phase = ?", "t.id = ?", \
         "EXISTS (SELECT 1 FROM team_schools x WHERE x.team_id = t.id AND x.school_id = ?)") \
@@ -34,7 +34,7 @@
 #define PRESENTED_FROM \
     " FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools ps ON ps.id = p.school_id "
 #define PRESENTED_WHERE \
-    " WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id " \
+    " WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL " \
     "JOIN teams t ON t.id = m.team_id WHERE d.kind = 'new' AND m.status = 'held' AND" F_DATES \
     "AND t.authority_id BETWEEN ? AND ? AND (? = 0 OR t.id = ?) AND" DASH_FIRST_PRESENTATION("d", "m") ") " \
     "AND (? = '' OR ps.phase = ?) AND (? = 0 OR ps.id = ?) AND " VIS_FILTER("ps.authority_id", "ps.id")
@@ -310,7 +310,7 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT t.authority_id, hs.phase, " DASH_ATTENDANCE_KEY("a", "sv") ", a.guest, m.id"
-        " FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN teams t ON t.id = m.team_id "
+        " FROM attendance a JOIN meetings m ON m.id = a.meeting_id AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN schools hs ON hs.id = t.host_school_id LEFT JOIN services sv ON sv.id = a.service_id"
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
     if (bind_filters(st, 1, q, true) < 0)
@@ -365,10 +365,10 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, " DASH_CASE_FLAGS("c") ", "
-        "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
+        "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id AND r.voided_at IS NULL AND rm.voided_at IS NULL "
         " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' AND rm.meeting_date <= ? "
         " AND rm.meeting_date >= (SELECT min(pm.meeting_date) FROM discussions pd "
-        "   JOIN meetings pm ON pm.id = pd.meeting_id "
+        "   JOIN meetings pm ON pm.id = pd.meeting_id AND pd.voided_at IS NULL AND pm.voided_at IS NULL "
         "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
         PRESENTED_FROM PRESENTED_WHERE);
     /* the follow-ups' end date comes first, in the select list */
@@ -489,7 +489,7 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
      * per action from SQL, grouped here (act_add). */
     struct store_stmt *st = store_prepare(s,
         "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
-        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id "
+        PRESENTED_FROM "JOIN actions a ON a.case_id = c.id AND a.voided_at IS NULL "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
     if (bind_presented(st, 1, q) < 0)
         return q_refuse(st);

@@ -36,7 +36,7 @@ typedef void (*dash_fn)(void *arg, const struct dash_row *r);
  * Shared by the queries here and the rollup (q_dash_rollup.c), which must
  * agree to the row.  D and M name the discussion and its meeting. */
 #define DASH_FIRST_PRESENTATION(D, M) \
-    " NOT EXISTS (SELECT 1 FROM discussions fd JOIN meetings fm ON fm.id = fd.meeting_id " \
+    " NOT EXISTS (SELECT 1 FROM discussions fd JOIN meetings fm ON fm.id = fd.meeting_id AND fd.voided_at IS NULL AND fm.voided_at IS NULL " \
     "WHERE fd.case_id = " D ".case_id AND fd.kind = 'new' AND fm.status = 'held' AND (fm.meeting_date < " \
     M ".meeting_date OR (fm.meeting_date = " M ".meeting_date AND fm.id < " M ".id))) "
 /* The case facts the case tables count, for case C: summary before the

@@ -77,17 +77,18 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
                           "JOIN cases c ON c.id = n.case_id JOIN pupils p ON p.id = c.pupil_id "
                           "JOIN schools s ON s.id = p.school_id WHERE " VIS_FILTER("s.authority_id", "p.school_id"),
         [EXTRACT_DISCUSSIONS] = "SELECT d.case_id, d.kind, NULL, NULL, count(*) FROM discussions d "
+                                "JOIN meetings m ON m.id = d.meeting_id AND m.voided_at IS NULL "
                                 "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
-                                "JOIN schools s ON s.id = p.school_id WHERE "
+                                "JOIN schools s ON s.id = p.school_id WHERE d.voided_at IS NULL AND "
                                 VIS_FILTER("s.authority_id", "p.school_id") " GROUP BY d.case_id, d.kind",
         [EXTRACT_ACTIONS] = "SELECT a.case_id, a.nature, a.setting, a.status, count(*) FROM actions a "
                             "JOIN cases c ON c.id = a.case_id JOIN pupils p ON p.id = c.pupil_id "
-                            "JOIN schools s ON s.id = p.school_id WHERE "
+                            "JOIN schools s ON s.id = p.school_id WHERE a.voided_at IS NULL AND "
                             VIS_FILTER("s.authority_id", "p.school_id")
                             " GROUP BY a.case_id, a.nature, a.setting, a.status",
         [EXTRACT_REFERRALS] = "SELECT r.case_id, r.outcome, NULL, NULL, count(*) FROM referrals r "
                               "JOIN cases c ON c.id = r.case_id JOIN pupils p ON p.id = c.pupil_id "
-                              "JOIN schools s ON s.id = p.school_id WHERE "
+                              "JOIN schools s ON s.id = p.school_id WHERE r.voided_at IS NULL AND "
                               VIS_FILTER("s.authority_id", "p.school_id") " GROUP BY r.case_id, r.outcome",
     };
     if ((unsigned)kind > EXTRACT_REFERRALS)

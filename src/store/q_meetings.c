@@ -4,12 +4,14 @@
 
 #define MEETING_COLS "m.id, m.team_id, m.meeting_date, m.start_time, m.status, m.cancel_reason, " \
     "m.mode, m.notes, m.created_at, m.updated_at, t.authority_id, t.host_school_id, t.name, " \
-    "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id)"
+    "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), coalesce(m.held_marked_on, ''), " \
+    "coalesce(m.voided_at, 0), m.void_reason"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
 enum meeting_col {
     MC_ID, MC_TEAM, MC_DATE, MC_START_TIME, MC_STATUS, MC_CANCEL_REASON, MC_MODE, MC_NOTES,
-    MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT
+    MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT,
+    MC_HELD_ON, MC_VOIDED_AT, MC_VOID_REASON
 };
 
 static void read_meeting(struct store_stmt *st, void *row)
@@ -31,6 +33,9 @@ static void read_meeting(struct store_stmt *st, void *row)
     r->host_school_id = store_col_int(st, MC_HOST_SCHOOL);
     store_col_copy(st, MC_TEAM_NAME, r->team_name, sizeof r->team_name);
     r->attendance_count = store_col_int(st, MC_ATTENDANCE_COUNT);
+    store_col_copy(st, MC_HELD_ON, m->held_marked_on, sizeof m->held_marked_on);
+    m->voided_at = store_col_int(st, MC_VOIDED_AT);
+    store_col_copy(st, MC_VOID_REASON, m->void_reason, sizeof m->void_reason);
 }
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
@@ -165,6 +170,26 @@ enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *stat
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
     return store_exec_done(st);
+}
+
+enum store_rc q_meeting_held_on(struct store *s, int64_t id, const char *on)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET held_marked_on = ? WHERE id = ?");
+    store_bind_text(st, 1, on);
+    store_bind_int(st, 2, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_meeting_unhold(struct store *s, int64_t id, const char *reason, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE meetings SET status = 'planned', held_marked_on = NULL, held_undo_reason = ?, updated_at = ? "
+        "WHERE id = ? AND status = 'held'");
+    store_bind_text(st, 1, reason);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_exec_done(st);
+    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
 enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, const char *start_time,

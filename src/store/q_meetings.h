@@ -26,6 +26,9 @@ struct meeting {
     char notes[MEETING_NOTES_MAX];
     int64_t created_at;
     int64_t updated_at;
+    char held_marked_on[11];            /* the day it was marked held; "" not held */
+    int64_t voided_at;                  /* 0: not voided (entered by mistake otherwise) */
+    char void_reason[MEETING_REASON_MAX];
 };
 
 /* A meeting with what the policy and the pages need about its team. */
@@ -79,6 +82,10 @@ enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *tod
 /* Status, mode and cancel reason together. */
 enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,
                                    const char *cancel_reason, int64_t now);
+/* Marked held on the day on (for the undo, that day only). */
+enum store_rc q_meeting_held_on(struct store *s, int64_t id, const char *on);
+/* "Held" undone, with the reason: planned again.  STORE_DONE when it was not held. */
+enum store_rc q_meeting_unhold(struct store *s, int64_t id, const char *reason, int64_t now);
 /* STORE_CONSTRAINT when the new slot is taken. */
 enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, const char *start_time,
                              int64_t now);

@@ -97,7 +97,7 @@ enum store_rc q_outcome_exists(struct store *s, int64_t pupil_id, const char *ki
 enum store_rc q_case_presented_on(struct store *s, int64_t case_id, char out[11])
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT coalesce(min(m.meeting_date), '') FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "SELECT coalesce(min(m.meeting_date), '') FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
         "WHERE d.case_id = ? AND d.kind = 'new' AND m.status = 'held'");
     if (!st)
         return STORE_ERROR;

@@ -147,3 +147,59 @@ enum store_rc q_throttle_clear(struct store *s, const char *key)
 {
     return exec_text(s, "DELETE FROM login_throttle WHERE key = ?", key);
 }
+
+/* ---- one-time form tokens ---- */
+
+enum store_rc q_form_token_claim(struct store *s, int64_t user_id, const char *token, int64_t now,
+                                 int64_t older_than)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM form_tokens WHERE created_at < ?");
+    store_bind_int(st, 1, older_than);
+    enum store_rc rc = store_exec_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    st = store_prepare(s, "INSERT INTO form_tokens (user_id, token, created_at) VALUES (?, ?, ?)");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, token);
+    store_bind_int(st, 3, now);
+    return store_exec_done(st);
+}
+
+static enum store_rc token_exec(struct store *s, const char *sql, int64_t user_id, const char *token,
+                                const char *location)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    int idx = 1;
+    if (location)
+        store_bind_text(st, idx++, location);
+    store_bind_int(st, idx++, user_id);
+    store_bind_text(st, idx, token);
+    return store_exec_done(st);
+}
+
+enum store_rc q_form_token_done(struct store *s, int64_t user_id, const char *token, const char *location)
+{
+    return token_exec(s, "UPDATE form_tokens SET location = ? WHERE user_id = ? AND token = ?", user_id, token,
+                      location);
+}
+
+enum store_rc q_form_token_release(struct store *s, int64_t user_id, const char *token)
+{
+    return token_exec(s, "DELETE FROM form_tokens WHERE user_id = ? AND token = ? AND location = ''", user_id,
+                      token, NULL);
+}
+
+static void read_location(struct store_stmt *st, void *out)
+{
+    store_col_copy(st, 0, out, FORM_TOKEN_LOCATION_MAX);
+}
+
+enum store_rc q_form_token_location(struct store *s, int64_t user_id, const char *token,
+                                    char loc[FORM_TOKEN_LOCATION_MAX])
+{
+    struct store_stmt *st = store_prepare(s, "SELECT location FROM form_tokens WHERE user_id = ? AND token = ?");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, token);
+    loc[0] = '\0';
+    return store_get_row(st, read_location, loc);
+}

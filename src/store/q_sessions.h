@@ -50,4 +50,18 @@ struct throttle_row {
 enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out);
 enum store_rc q_throttle_put(struct store *s, const char *key, const struct throttle_row *r, int64_t now);
 enum store_rc q_throttle_clear(struct store *s, const char *key);
+/* One-time form tokens (form_tokens).  claim: STORE_OK when this POST is
+ * the first with the token (tokens older than older_than are cleared
+ * first), STORE_CONSTRAINT when another POST had it.  done: records where
+ * the record it made is.  location: STORE_ROW with loc ("" while the first
+ * POST is still running), STORE_DONE when released.  release: forgets a
+ * token whose POST made nothing (the form showed its errors). */
+#define FORM_TOKEN_LOCATION_MAX 160
+enum store_rc q_form_token_claim(struct store *s, int64_t user_id, const char *token, int64_t now,
+                                 int64_t older_than);
+enum store_rc q_form_token_done(struct store *s, int64_t user_id, const char *token, const char *location);
+enum store_rc q_form_token_location(struct store *s, int64_t user_id, const char *token,
+                                    char loc[FORM_TOKEN_LOCATION_MAX]);
+enum store_rc q_form_token_release(struct store *s, int64_t user_id, const char *token);
+
 #endif

@@ -57,7 +57,7 @@ static const char *change_action(const char *p)
     if (strcmp(last, ":id") == 0 || strcmp(last, "edit") == 0)
         return "edit";
     static const char *const verbs[] = {"close", "reopen", "status", "withdraw", "held", "cancel",
-                                        "reinstate", "move", "notes", "attendance", "plan"};
+                                        "reinstate", "move", "notes", "attendance", "plan", "void", "unhold"};
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcmp(last, verbs[i]) == 0)
             return verbs[i];

@@ -133,10 +133,13 @@ void dispatch(struct req *rq, struct resp *rs)
             resp_redirect(rs, "/account/two-factor");
         goto out;
     }
+    if (strcmp(rq->method, "POST") == 0 && form_once_begin(rq, rs))
+        goto out;
     svc_origin_set(rq->remote_addr);
     bool audited_change = audit_trail_begin(rq, rt);
     rt->fn(rq, rs);
     audit_trail_end(rq, rt, rs, audited_change);
+    form_once_end(rq, rs);
     svc_origin_set(NULL);
 out:
     store_pool_release(rq->app->pool, rq->db);

@@ -7,6 +7,8 @@
 
 #include "core/calendar.h"
 #include "service/svc_actions.h"
+#include "service/svc_agenda.h"
+#include "service/svc_meetings.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -29,8 +31,12 @@ static void action_view_keys(json_t *o, const struct action_row *a)
     const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
                       : !strcmp(a->status, "not_done") ? "govuk-tag--grey"
                       : overdue ? "govuk-tag--red" : "govuk-tag--blue";
+    if (a->voided_at)
+        cls = "govuk-tag--grey";
     json_object_set_new(o, "tag_class", json_string(cls));
-    json_object_set_new(o, "tag_text", json_string(overdue ? "Overdue" : json_string_value(json_object_get(o, "status_label"))));
+    json_object_set_new(o, "tag_text", json_string(a->voided_at ? "Voided"
+                                                   : overdue ? "Overdue"
+                                                   : json_string_value(json_object_get(o, "status_label"))));
     json_object_set_new(o, "is_open", json_boolean(!strcmp(a->status, "open")));
     json_object_set_new(o, "is_not_done", json_boolean(!strcmp(a->status, "not_done")));
     json_object_set_new(o, "is_done", json_boolean(!strcmp(a->status, "done")));
@@ -46,7 +52,7 @@ static void referral_view_keys(json_t *o, const struct referral_row *r)
     const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
                       : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
                       : !strcmp(r->outcome, "redirected") ? "govuk-tag--orange" : "govuk-tag--yellow";
-    json_object_set_new(o, "tag_class", json_string(cls));
+    json_object_set_new(o, "tag_class", json_string(r->voided_at ? "govuk-tag--grey" : cls));
 }
 
 /* Breadcrumbs back to the case, and the case itself. */
@@ -62,7 +68,7 @@ static void case_page_head(json_t *ctx, const struct case_ref *cr)
 
 struct action_collect {
     const struct svc_ctx *c;
-    json_t *open, *closed;
+    json_t *open, *closed, *voided;
     bool html;
     int64_t overdue;
 };
@@ -75,7 +81,7 @@ static void collect_action(void *arg, const struct action_row *a)
         ac->overdue++;
     if (ac->html)
         action_view_keys(o, a);
-    json_array_append_new(strcmp(a->status, "open") == 0 ? ac->open : ac->closed, o);
+    json_array_append_new(a->voided_at ? ac->voided : strcmp(a->status, "open") == 0 ? ac->open : ac->closed, o);
 }
 
 static const char *saved_text(const char *sv)
@@ -92,6 +98,8 @@ static const char *saved_text(const char *sv)
         return "Referral recorded";
     if (!strcmp(sv, "outcome"))
         return "Referral outcome saved";
+    if (!strcmp(sv, "voided"))
+        return "Voided: it is kept, marked as entered by mistake, and left out of every count";
     return NULL;
 }
 
@@ -116,29 +124,34 @@ static void h_action_list(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_ref cr;
-    struct action_collect ac = {&c, json_array(), json_array(), !rq->api, 0};
+    struct action_collect ac = {&c, json_array(), json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
     if (st != SVC_OK) {
         json_decref(ac.open);
         json_decref(ac.closed);
+        json_decref(ac.voided);
         view_svc_error(rq, rs, st);
         return;
     }
     size_t nopen = json_array_size(ac.open), nclosed = json_array_size(ac.closed);
+    size_t nvoided = json_array_size(ac.voided);
     if (rq->api) {
         json_t *all = json_array();
         json_array_extend(all, ac.open);
         json_array_extend(all, ac.closed);
+        json_array_extend(all, ac.voided);
         json_decref(ac.open);
         json_decref(ac.closed);
-        view_json(rs, 200, json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "case", json_case_ref(&cr), "actions", all,
-                                     "counts", "open", (json_int_t)nopen, "overdue", (json_int_t)ac.overdue,
-                                     "closed", (json_int_t)nclosed));
+        json_decref(ac.voided);
+        view_json(rs, 200, json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "case", json_case_ref(&cr), "actions",
+                                     all, "counts", "open", (json_int_t)nopen, "overdue", (json_int_t)ac.overdue,
+                                     "closed", (json_int_t)nclosed, "voided", (json_int_t)nvoided));
         return;
     }
     json_t *ctx = case_list_page(rq, &c, &cr, "Actions");
     json_object_set_new(ctx, "open_actions", ac.open);
     json_object_set_new(ctx, "closed_actions", ac.closed);
+    json_object_set_new(ctx, "voided_actions", ac.voided);
     json_object_set_new(ctx, "open_count", json_integer((json_int_t)nopen));
     json_object_set_new(ctx, "closed_count", json_integer((json_int_t)nclosed));
     json_object_set_new(ctx, "overdue_count", json_integer((json_int_t)ac.overdue));
@@ -575,6 +588,129 @@ static void h_action_status(struct req *rq, struct resp *rs)
     end_action_save(rq, rs, &c, st, &e, a, "status", status_again, &f);
 }
 
+/* ---- voiding a record entered by mistake ---- */
+
+struct void_what {
+    enum void_kind kind;
+    const char *noun;          /* "action", "referral", "discussion", "meeting" */
+    const char *list;          /* the path's first segment: "actions", ... */
+    const char *after;         /* after the case's (action, referral) or the record's address, once voided */
+};
+
+static const struct void_what void_action = {VOID_ACTION, "action", "actions", "/actions?saved=voided"};
+static const struct void_what void_referral = {VOID_REFERRAL, "referral", "referrals", "/referrals?saved=voided"};
+static const struct void_what void_discussion = {VOID_DISCUSSION, "discussion", "discussions", ""};
+static const struct void_what void_meeting = {VOID_MEETING, "meeting", "meetings", "?done=voided"};
+
+/* The record rq->id as JSON, and its case when it has one (cr->id 0 for a
+ * meeting), if the user may see it. */
+static enum svc_status void_record(struct req *rq, struct svc_ctx *c, const struct void_what *w, json_t **rec,
+                                   struct case_ref *cr)
+{
+    enum svc_status st = SVC_ERROR;
+    memset(cr, 0, sizeof *cr);
+    *rec = NULL;
+    if (w->kind == VOID_ACTION) {
+        struct action_row *a = req_alloc(rq, sizeof *a);
+        if (a && (st = svc_action_get(c, rq->id, a, cr)) == SVC_OK)
+            *rec = json_action(c, a);
+    } else if (w->kind == VOID_REFERRAL) {
+        struct referral_row *r = req_alloc(rq, sizeof *r);
+        if (r && (st = svc_referral_get(c, rq->id, r, cr)) == SVC_OK)
+            *rec = json_referral(c, r);
+    } else if (w->kind == VOID_DISCUSSION) {
+        struct agenda_row *d = req_alloc(rq, sizeof *d);
+        struct meeting_brief mb;
+        if (d && (st = svc_discussion_get(c, rq->id, d, &mb)) == SVC_OK)
+            st = svc_action_case(c, d->case_id, ACT_VIEW, cr);
+        if (st == SVC_OK)
+            *rec = json_agenda_item(d);
+    } else {
+        struct meeting_row *m = req_alloc(rq, sizeof *m);
+        if (m && (st = svc_meeting_get(c, rq->id, m)) == SVC_OK)
+            *rec = json_meeting(m);
+    }
+    return st;
+}
+
+static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct void_what *w,
+                        const char *reason, const struct field_errors *e)
+{
+    json_t *rec;
+    struct case_ref cr;
+    int64_t case_id = 0;
+    enum svc_status st = void_record(rq, c, w, &rec, &cr);
+    if (st == SVC_OK)
+        st = svc_record_void_check(c, w->kind, rq->id, &case_id);
+    if (st != SVC_OK) {
+        json_decref(rec);
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    char title[64], form_action[64], back[64];
+    snprintf(title, sizeof title, "Void this %s", w->noun);
+    json_t *ctx = view_page(rq, title, w->kind == VOID_MEETING ? "meetings" : "cases");
+    if (cr.id)
+        case_page_head(ctx, &cr);
+    json_object_set_new(ctx, "record", rec);
+    json_object_set_new(ctx, "noun", json_string(w->noun));
+    snprintf(form_action, sizeof form_action, "/%s/%lld/void", w->list, (long long)rq->id);
+    snprintf(back, sizeof back, "/%s/%lld", w->list, (long long)rq->id);
+    json_object_set_new(ctx, "form_action", json_string(form_action));
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *fields = json_object();
+    json_object_set_new(fields, "void_reason",
+                        fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
+                                     "For example, added to the wrong pupil, or entered twice"));
+    json_object_set_new(ctx, "fields", fields);
+    view_render(rq, rs, status, "void_form", ctx);
+}
+
+static void void_form(struct req *rq, struct resp *rs, const struct void_what *w)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    render_void(rq, rs, &c, 200, w, "", &e);
+}
+
+static void void_save(struct req *rq, struct resp *rs, const struct void_what *w)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    const char *reason = req_param(rq, "void_reason");
+    int64_t case_id = 0;
+    enum svc_status st = svc_record_void(&c, w->kind, rq->id, reason, &e, &case_id);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        json_t *rec;
+        struct case_ref cr;
+        if (void_record(rq, &c, w, &rec, &cr) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        char after[96];
+        bool to_case = w->kind == VOID_ACTION || w->kind == VOID_REFERRAL;
+        snprintf(after, sizeof after, "/%s/%lld%s", to_case ? "cases" : w->list, (long long)(to_case ? case_id : rq->id),
+                 w->after);
+        view_saved(rq, rs, 200, w->noun, rec, "%s", after);
+    } else if (n == SAVE_FORM) {
+        render_void(rq, rs, &c, 400, w, reason ? reason : "", &e);
+    }
+}
+
+static void h_action_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_action); }
+static void h_action_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_action); }
+static void h_referral_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_referral); }
+static void h_referral_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_referral); }
+static void h_discussion_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_discussion); }
+static void h_discussion_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_discussion); }
+static void h_meeting_void_form(struct req *rq, struct resp *rs) { void_form(rq, rs, &void_meeting); }
+static void h_meeting_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_meeting); }
+
 /* ---- referrals ---- */
 
 struct referral_collect {
@@ -590,7 +726,7 @@ static void collect_referral(void *arg, const struct referral_row *r)
     json_t *o = json_referral(rc->c, r);
     if (rc->html)
         referral_view_keys(o, r);
-    if (!strcmp(r->outcome, "pending"))
+    if (!r->voided_at && !strcmp(r->outcome, "pending"))
         rc->pending++;
     json_array_append_new(rc->items, o);
 }
@@ -728,6 +864,17 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
                             fld_date("outcome_on", "Date of the outcome", f->day, f->month, f->year, e,
                                      "Needed unless the referral is still waiting for a decision"));
         json_object_set_new(fields, "notes", fld_textarea("notes", "Notes (optional)", f->notes, e, NULL));
+        if (svc_referral_action_open(c, r)) {
+            json_t *close = fld_input("close_action", NULL, NULL, e, "The action is marked done on the date of the outcome.");
+            json_object_del(close, "label");
+            json_object_del(close, "value");
+            fld_set(close, "legend", "The action this referral came from");
+            json_object_set_new(close, "items", json_pack("[{s:s, s:s, s:b}]", "value", "yes", "label",
+                                                          "Close the action if the referral was accepted",
+                                                          "checked", f->close_action &&
+                                                                         !strcmp(f->close_action, "yes")));
+            json_object_set_new(fields, "close_action", close);
+        }
         json_object_set_new(ctx, "fields", fields);
     }
     view_render(rq, rs, status, "referral_view", ctx);
@@ -754,7 +901,7 @@ static void h_referral_view(struct req *rq, struct resp *rs)
             snprintf(b.m, sizeof b.m, "%d", mm);
             snprintf(b.y, sizeof b.y, "%04d", yy % 10000);
         }
-        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes};
+        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes, NULL};
         struct field_errors e = {0};
         render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
     }
@@ -769,6 +916,7 @@ static void h_referral_update(struct req *rq, struct resp *rs)
     f.outcome = req_param(rq, "outcome");
     req_date_parts(rq, "outcome_on", "outcome_on", &f.day, &f.month, &f.year);
     f.notes = req_param(rq, "notes");
+    f.close_action = req_param(rq, "close_action");
     struct field_errors e = {0};
     struct referral_row *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_referral_set_outcome(&c, rq->id, &f, &e, r) : SVC_ERROR;
@@ -799,6 +947,14 @@ static const struct route routes[] = {
     {"POST", "/cases/:id/referrals", h_referral_create, 0},
     {"GET", "/referrals/:id", h_referral_view, 0},
     {"POST", "/referrals/:id", h_referral_update, 0},
+    {"GET", "/actions/:id/void", h_action_void_form, 0},
+    {"POST", "/actions/:id/void", h_action_void, 0},
+    {"GET", "/referrals/:id/void", h_referral_void_form, 0},
+    {"POST", "/referrals/:id/void", h_referral_void, 0},
+    {"GET", "/discussions/:id/void", h_discussion_void_form, 0},
+    {"POST", "/discussions/:id/void", h_discussion_void, 0},
+    {"GET", "/meetings/:id/void", h_meeting_void_form, 0},
+    {"POST", "/meetings/:id/void", h_meeting_void, 0},
 
     {"GET", "/api/v1/cases/:id/actions", h_action_list, 0},
     {"POST", "/api/v1/cases/:id/actions", h_action_create, 0},
@@ -809,6 +965,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/cases/:id/referrals", h_referral_create, 0},
     {"GET", "/api/v1/referrals/:id", h_referral_view, 0},
     {"PUT", "/api/v1/referrals/:id", h_referral_update, 0},
+    {"POST", "/api/v1/actions/:id/void", h_action_void, 0},
+    {"POST", "/api/v1/referrals/:id/void", h_referral_void, 0},
+    {"POST", "/api/v1/discussions/:id/void", h_discussion_void, 0},
+    {"POST", "/api/v1/meetings/:id/void", h_meeting_void, 0},
 };
 
 ROUTE_TABLE(actions_table, routes);

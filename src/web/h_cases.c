@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/casefile.h"
+#include "service/svc_actions.h"
 #include "service/svc_cases.h"
 #include "service/svc_pupils.h"
 #include "store/q_reference.h"
@@ -472,6 +473,30 @@ static void h_case_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "case_list", ctx);
 }
 
+struct open_collect {
+    const struct svc_ctx *c;
+    json_t *items;
+};
+
+static void collect_open(void *arg, const struct action_row *a)
+{
+    struct open_collect *oc = arg;
+    if (!a->voided_at && strcmp(a->status, "open") == 0)
+        json_array_append_new(oc->items, json_action(oc->c, a));
+}
+
+/* When the family withdrew consent, the case's open actions, each to be
+ * closed or given to someone the withdrawal leaves able to act (issue 10):
+ * {withdrawn, actions}. */
+static json_t *consent_prompt(struct svc_ctx *c, const struct case_row *cr)
+{
+    enum consent_verdict v = CONSENT_OK;
+    struct open_collect oc = {c, json_array()};
+    if (svc_consent_verdict(c, cr->pupil_id, 0, &v) == SVC_OK && v == CONSENT_WITHDRAWN)
+        (void)svc_action_list(c, cr->id, NULL, collect_open, &oc);
+    return json_pack("{s:b, s:o}", "withdrawn", v == CONSENT_WITHDRAWN, "actions", oc.items);
+}
+
 static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -481,13 +506,14 @@ static void h_case_view(struct req *rq, struct resp *rs)
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "case", json_case(cr)));
+        view_json(rs, 200, json_pack("{s:o, s:o}", "case", json_case(cr), "consent", consent_prompt(&c, cr)));
     } else {
         char title[300];
         snprintf(title, sizeof title, "Case: %s", cr->pupil_name);
         json_t *ctx = view_page(rq, title, "cases");
         view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", NULL);
         json_object_set_new(ctx, "case", json_case(cr));
+        json_object_set_new(ctx, "consent", consent_prompt(&c, cr));
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id,
                                                                       cr->authority_id, cr->school_id)));
         const char *sv = req_query(rq, "saved");

@@ -176,6 +176,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
 /* What was typed into whichever form failed, so it shows again. */
 struct typed {
     const char *mode;
+    const char *undo_reason;
     const char *reason_choice, *cancel_reason;
     const char *date_day, *date_month, *date_year, *start_time;
     const char *notes;
@@ -261,6 +262,7 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
     json_t *meeting = json_meeting(&m);
     bool future = strcmp(m.m.date, c->today) > 0;
     json_object_set_new(meeting, "is_future", json_boolean(future));
+    json_object_set_new(meeting, "held_undoable", json_boolean(svc_meeting_held_undoable(c, &m)));
     if (rq->api) {
         view_json(rs, status, json_pack("{s:o, s:o, s:o, s:b}", "meeting", meeting, "attendance", att,
                                         "guests", guests, "can_edit", can_edit));
@@ -315,6 +317,9 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
                                   "Do not record discussions of pupils here: use the agenda and minutes.");
         json_object_set_new(notes, "rows", json_integer(4));
         json_object_set_new(fields, "notes", notes);
+        json_object_set_new(fields, "undo_reason",
+                            fld_input("undo_reason", "Why was it marked as held by mistake?",
+                                      t ? t->undo_reason : NULL, e, NULL));
         json_object_set_new(fields, "guest_name",
                             fld_input("guest_name", "Guest's name", t ? t->guest_name : NULL, e, NULL));
         json_object_set_new(fields, "guest_role",
@@ -332,6 +337,7 @@ static const char *done_text(const char *done)
 {
     static const struct { const char *code, *text; } texts[] = {
         {"held", "Meeting marked as held"},
+        {"unheld", "\"Held\" undone: the meeting is planned again"},
         {"cancelled", "Meeting cancelled"},
         {"reinstated", "Meeting reinstated: it is planned again"},
         {"moved", "Meeting moved"},
@@ -340,6 +346,7 @@ static const char *done_text(const char *done)
         {"guest", "Guest added"},
         {"guest_removed", "Guest removed"},
         {"added", "Meeting added"},
+        {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)
@@ -372,14 +379,58 @@ static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc
     }
 }
 
+/* A page asks to confirm before a planned meeting is marked held (the
+ * API, and a held meeting's change of mode, do not). */
+static bool held_confirmed(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct typed *t)
+{
+    const char *yes = req_param(rq, "confirm");
+    if (rq->api || (yes && strcmp(yes, "yes") == 0))
+        return true;
+    struct field_errors e = {0};
+    struct meeting_row m;
+    enum svc_status st = svc_meeting_held_check(c, rq->id, t->mode, &e, &m);
+    if (st != SVC_OK) {
+        changed(rq, rs, c, st, t, &e, "held");
+        return false;
+    }
+    if (strcmp(m.m.status, "held") == 0)
+        return true;
+    json_t *meeting = json_meeting(&m);
+    char title[96];
+    snprintf(title, sizeof title, "Mark the meeting on %s as held?",
+             json_string_value(json_object_get(meeting, "date_label")));
+    json_t *ctx = view_page(rq, title, "meetings");
+    char href[48];
+    snprintf(href, sizeof href, "/meetings/%lld", (long long)m.m.id);
+    view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", href, title, NULL);
+    json_object_set_new(ctx, "meeting", meeting);
+    json_object_set_new(ctx, "mode", json_string(t->mode));
+    json_object_set_new(ctx, "chosen_mode_label",
+                        json_string(strcmp(t->mode, "online") == 0 ? "Online" : "In person"));
+    view_render(rq, rs, 200, "meeting_held_confirm", ctx);
+    return false;
+}
+
 static void h_meeting_held(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct typed t = {0};
     t.mode = req_param(rq, "mode");
+    if (!held_confirmed(rq, rs, &c, &t))
+        return;
     struct field_errors e = {0};
     changed(rq, rs, &c, svc_meeting_mark_held(&c, rq->id, t.mode, &e), &t, &e, "held");
+}
+
+static void h_meeting_unhold(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct typed t = {0};
+    t.undo_reason = req_param(rq, "undo_reason");
+    struct field_errors e = {0};
+    changed(rq, rs, &c, svc_meeting_undo_held(&c, rq->id, t.undo_reason, &e), &t, &e, "unheld");
 }
 
 static void h_meeting_cancel(struct req *rq, struct resp *rs)
@@ -533,6 +584,7 @@ static const struct route meeting_routes[] = {
     {"GET", "/meetings", h_meeting_list, 0},
     {"GET", "/meetings/:id", h_meeting_view, 0},
     {"POST", "/meetings/:id/held", h_meeting_held, 0},
+    {"POST", "/meetings/:id/unhold", h_meeting_unhold, 0},
     {"POST", "/meetings/:id/cancel", h_meeting_cancel, 0},
     {"POST", "/meetings/:id/reinstate", h_meeting_reinstate, 0},
     {"POST", "/meetings/:id/move", h_meeting_move, 0},
@@ -544,6 +596,7 @@ static const struct route meeting_routes[] = {
     {"GET", "/api/v1/meetings", h_meeting_list, 0},
     {"GET", "/api/v1/meetings/:id", h_meeting_view, 0},
     {"POST", "/api/v1/meetings/:id/held", h_meeting_held, 0},
+    {"POST", "/api/v1/meetings/:id/unhold", h_meeting_unhold, 0},
     {"POST", "/api/v1/meetings/:id/cancel", h_meeting_cancel, 0},
     {"POST", "/api/v1/meetings/:id/reinstate", h_meeting_reinstate, 0},
     {"POST", "/api/v1/meetings/:id/move", h_meeting_move, 0},

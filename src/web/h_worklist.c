@@ -34,7 +34,7 @@ static const char *plural(int64_t n, const char *one, const char *many)
 struct work_json {
     const struct svc_ctx *c;
     bool html;
-    json_t *overdue, *review, *minutes, *feedback, *mine;
+    json_t *overdue, *review, *minutes, *feedback, *mine, *school;
 };
 
 static json_t *work_action(const struct work_json *w, const struct work_action *a)
@@ -70,6 +70,12 @@ static void on_mine(void *arg, const struct work_action *a)
 {
     struct work_json *w = arg;
     json_array_append_new(w->mine, work_action(w, a));
+}
+
+static void on_school(void *arg, const struct work_action *a)
+{
+    struct work_json *w = arg;
+    json_array_append_new(w->school, work_action(w, a));
 }
 
 static void on_review(void *arg, const struct work_case *wc)
@@ -142,12 +148,38 @@ static json_t *listed(json_t *items, size_t show)
     return o;
 }
 
+/* What a page says about a list of actions (templates/worklist_actions.html). */
+struct actions_text {
+    const char *anchor, *heading, *caption, *none;
+    bool with_owner;
+};
+
+static const struct actions_text mine_text = {"mine", "Actions you own", "Open actions you own, earliest due first",
+                                              "You have no open actions.", false};
+static const struct actions_text school_text = {"school", "Actions owned by your school",
+                                                "Open actions owned by your school, earliest due first",
+                                                "Your school has no open actions.", true};
+
+static json_t *actions_listed(json_t *items, size_t show, const struct actions_text *t)
+{
+    json_t *o = listed(items, show);
+    if (t) {
+        json_object_set_new(o, "anchor", json_string(t->anchor));
+        json_object_set_new(o, "heading", json_string(t->heading));
+        json_object_set_new(o, "caption", json_string(t->caption));
+        json_object_set_new(o, "none", json_string(t->none));
+        json_object_set_new(o, "with_owner", json_boolean(t->with_owner));
+    }
+    return o;
+}
+
 static void h_work(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct work_json w = {&c, !rq->api, json_array(), json_array(), json_array(), json_array(), json_array()};
-    struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine};
+    struct work_json w = {&c,           !rq->api,     json_array(), json_array(),
+                          json_array(), json_array(), json_array(), json_array()};
+    struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine, on_school};
     struct work_which which;
     enum svc_status st = svc_work_lists(&c, &sink, &which);
     if (st != SVC_OK) {
@@ -156,6 +188,7 @@ static void h_work(struct req *rq, struct resp *rs)
         json_decref(w.minutes);
         json_decref(w.feedback);
         json_decref(w.mine);
+        json_decref(w.school);
         view_svc_error(rq, rs, st);
         return;
     }
@@ -176,9 +209,13 @@ static void h_work(struct req *rq, struct resp *rs)
         json_decref(w.feedback);
     }
     if (which.mine)
-        json_object_set_new(out, "my_actions", listed(w.mine, show));
+        json_object_set_new(out, "my_actions", actions_listed(w.mine, show, rq->api ? NULL : &mine_text));
     else
         json_decref(w.mine);
+    if (which.school)
+        json_object_set_new(out, "school_actions", actions_listed(w.school, show, rq->api ? NULL : &school_text));
+    else
+        json_decref(w.school);
     if (rq->api) {
         view_json(rs, 200, out);
         return;
@@ -186,7 +223,7 @@ static void h_work(struct req *rq, struct resp *rs)
     char today[32];
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
-    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine));
+    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school));
     view_breadcrumbs(out, "/", "Home", NULL);
     view_render(rq, rs, 200, "worklist", out);
 }
@@ -216,6 +253,9 @@ static const char *event_label(const char *kind)
         {"action_not_done", "Action not done"},
         {"referral_made", "Referral made"},
         {"referral_outcome", "Referral outcome"},
+        {"action_voided", "Action voided (entered by mistake)"},
+        {"referral_voided", "Referral voided (entered by mistake)"},
+        {"discussion_voided", "Discussion voided (entered by mistake)"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(kind, labels[i].kind))
@@ -262,6 +302,13 @@ static void on_event(void *arg, const struct chron_event *e)
         else
             snprintf(detail, dn, "%s", e->text1);
         snprintf(href, sizeof href, "/actions/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "action_voided") || !strcmp(k, "referral_voided")) {
+        bool action = k[0] == 'a';
+        snprintf(detail, dn, "%s%s (reason: %s)", action ? "" : "To ", e->text1, e->text2);
+        snprintf(href, sizeof href, action ? "/actions/%lld" : "/referrals/%lld", (long long)e->ref_id);
+    } else if (!strcmp(k, "discussion_voided")) {
+        snprintf(detail, dn, "At %s (reason: %s)", e->text1, e->text2);
+        snprintf(href, sizeof href, "/discussions/%lld", (long long)e->ref_id);
     } else if (!strcmp(k, "referral_made")) {
         snprintf(detail, dn, "To %s", e->text1);
         snprintf(href, sizeof href, "/referrals/%lld", (long long)e->ref_id);

@@ -63,6 +63,7 @@ struct req {
     char remote_addr[64];
     int64_t now;
     struct timespec started;
+    char form_token[65];       /* a one-time form token this POST claimed; "" none (view.c) */
 };
 
 #define RESP_MAX_COOKIES 4

@@ -180,7 +180,7 @@ json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
     json_object_set_new(o, "due_on", json_opt_str(a->due_on));
     json_object_set_new(o, "status", json_string(a->status));
     json_object_set_new(o, "status_label", json_label(&action_statuses, a->status));
-    json_object_set_new(o, "overdue", json_boolean(svc_action_is_overdue(c, a->status, a->due_on)));
+    json_object_set_new(o, "overdue", json_boolean(!a->voided_at && svc_action_is_overdue(c, a->status, a->due_on)));
     json_object_set_new(o, "not_done_reason", json_string(a->not_done_reason));
     json_object_set_new(o, "outcome", json_string(a->outcome));
     json_object_set_new(o, "closed_on", json_opt_str(a->closed_on));
@@ -188,6 +188,8 @@ json_t *json_action(const struct svc_ctx *c, const struct action_row *a)
     json_object_set_new(o, "meeting_id", json_opt_id(a->meeting_id));
     json_object_set_new(o, "meeting_date", json_opt_str(a->meeting_date));
     json_object_set_new(o, "created_at", json_integer((json_int_t)a->created_at));
+    json_object_set_new(o, "voided", json_boolean(a->voided_at > 0));
+    json_object_set_new(o, "void_reason", a->voided_at ? json_string(a->void_reason) : json_null());
     return o;
 }
 
@@ -204,6 +206,8 @@ json_t *json_referral(const struct svc_ctx *c, const struct referral_row *r)
     json_object_set_new(o, "days_waited", days >= 0 ? json_integer((json_int_t)days) : json_null());
     json_object_set_new(o, "action_id", json_opt_id(r->action_id));
     json_object_set_new(o, "action_description", json_opt_str(r->action_description));
+    json_object_set_new(o, "voided", json_boolean(r->voided_at > 0));
+    json_object_set_new(o, "void_reason", r->voided_at ? json_string(r->void_reason) : json_null());
     return o;
 }
 
@@ -225,6 +229,8 @@ json_t *json_agenda_item(const struct agenda_row *r)
     else
         json_object_set_new(o, "feedback", json_null());
     json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());
+    json_object_set_new(o, "voided", json_boolean(r->voided_at > 0));
+    json_object_set_new(o, "void_reason", r->voided_at ? json_string(r->void_reason) : json_null());
     return o;
 }
 
@@ -363,6 +369,8 @@ json_t *json_meeting(const struct meeting_row *r)
                           "notes", m->notes);
     json_object_set_new(o, "team", json_pack("{s:I, s:s}", "id", (json_int_t)m->team_id, "name", r->team_name));
     json_object_set_new(o, "attendance_count", json_integer((json_int_t)r->attendance_count));
+    json_object_set_new(o, "voided", json_boolean(m->voided_at > 0));
+    json_object_set_new(o, "void_reason", m->voided_at ? json_string(m->void_reason) : json_null());
     json_object_set_new(o, "is_planned", json_boolean(strcmp(m->status, "planned") == 0));
     json_object_set_new(o, "is_held", json_boolean(strcmp(m->status, "held") == 0));
     json_object_set_new(o, "is_cancelled", json_boolean(strcmp(m->status, "cancelled") == 0));

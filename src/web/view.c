@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+#include <time.h>
+
 #include "core/policy.h"
+#include "store/q_sessions.h"
 #include "web/tmpl.h"
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
@@ -30,6 +34,11 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
                                                    rq->sess.display_name, "username",
                                                    rq->sess.username));
         json_object_set_new(ctx, "csrf", json_string(rq->sess.csrf));
+        unsigned char raw[16];
+        char token[33];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+        json_object_set_new(ctx, "form_token", json_string(token));
         json_t *nav = json_array();
         nav_item(nav, "/", "Home", "home", section);
         if (may(rq, ACT_LIST, RES_CASE)) {
@@ -240,6 +249,67 @@ enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status
     else
         view_svc_error(rq, rs, st);
     return SAVE_ANSWERED;
+}
+
+/* A token as view_page makes them: 32 lower-case hex digits. */
+static bool token_shape(const char *t)
+{
+    size_t n = 0;
+    for (; t[n]; n++)
+        if (!((t[n] >= '0' && t[n] <= '9') || (t[n] >= 'a' && t[n] <= 'f')))
+            return false;
+    return n == 32;
+}
+
+/* A day: tokens are for one sitting at a form. */
+#define FORM_TOKEN_KEEP_SECONDS 86400
+/* How long a repeat waits for the first POST to finish, in 50 ms steps. */
+#define FORM_TOKEN_WAIT_STEPS 100
+
+bool form_once_begin(struct req *rq, struct resp *rs)
+{
+    rq->form_token[0] = '\0';
+    const char *t = rq->api || !rq->signed_in ? NULL : req_param(rq, "form_token");
+    if (!t || !token_shape(t))
+        return false;
+    int64_t user = rq->sess.user_id;
+    enum store_rc rc = q_form_token_claim(rq->db, user, t, rq->now, rq->now - FORM_TOKEN_KEEP_SECONDS);
+    if (rc == STORE_OK) {
+        snprintf(rq->form_token, sizeof rq->form_token, "%s", t);
+        return false;
+    }
+    if (rc != STORE_CONSTRAINT) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return true;
+    }
+    char loc[FORM_TOKEN_LOCATION_MAX];
+    for (int i = 0; i < FORM_TOKEN_WAIT_STEPS; i++) {
+        rc = q_form_token_location(rq->db, user, t, loc);
+        if (rc == STORE_ROW && loc[0]) {
+            resp_redirect(rs, loc);
+            return true;
+        }
+        if (rc != STORE_ROW)   /* the first POST made nothing: this one may */
+            return form_once_begin(rq, rs);
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    view_error(rq, rs, 409, "This form is still being sent",
+               "The form was sent twice. Wait a moment, then check whether the record was saved.");
+    return true;
+}
+
+void form_once_end(struct req *rq, const struct resp *rs)
+{
+    if (!rq->form_token[0])
+        return;
+    /* A POST that saved answers with a redirect to what it saved (the end
+     * of view_saved, or of a change such as a guest added); anything else
+     * (the form again, with its errors) made nothing. */
+    if (rs->status == 303 && rs->location && strlen(rs->location) < FORM_TOKEN_LOCATION_MAX)
+        (void)q_form_token_done(rq->db, rq->sess.user_id, rq->form_token, rs->location);
+    else
+        (void)q_form_token_release(rq->db, rq->sess.user_id, rq->form_token);
+    rq->form_token[0] = '\0';
 }
 
 void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,

@@ -40,6 +40,17 @@ enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status
 /* A save's success: the API gets status and {kind: record}; a page is
  * redirected to the address printed from fmt.  record's reference is
  * taken either way (a page may pass NULL). */
+/* One-time form tokens, so a form sent twice makes one record.  Every
+ * page has a fresh random "form_token" (view_page) that create forms send
+ * back ({{> form_token}}).  form_once_begin, before a signed-in form POST's
+ * handler: claims the token, or, when an earlier POST had it, answers with
+ * the record that POST made (a redirect there; it waits for a concurrent
+ * one to finish) and returns true.  form_once_end, after the handler,
+ * records where a saving POST redirected to (view_saved's address of the
+ * record), or forgets a token whose POST made nothing, so the form can be
+ * sent again once corrected. */
+bool form_once_begin(struct req *rq, struct resp *rs);
+void form_once_end(struct req *rq, const struct resp *rs);
 void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */

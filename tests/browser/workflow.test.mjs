@@ -76,6 +76,9 @@ test('from scheduling a meeting to closing a case', async () => {
   const meetingUrl = page.url().replace(/\?.*$/, '');
   await clean(page, 'meeting page');
   await submit(page, 'Mark as held');
+  assert.match(await page.textContent('h1'), /as held\?/);
+  await clean(page, 'confirm the meeting was held');
+  await submit(page, 'Yes, mark as held');
   assert.match(await page.textContent('main'), /Held/);
   await clean(page, 'held meeting');
 
@@ -136,7 +139,9 @@ test('from scheduling a meeting to closing a case', async () => {
   await page.locator('input[name=setting][value=school]').check();
   await page.locator('input[name=nature][value=school_adjustment]').check();
   const owner = page.locator('select[name=owner_service_id]');
-  if (await owner.count()) await owner.selectOption({ index: 1 });
+  // The school: the family's consent here names no other service, and an
+  // owner outside it is refused.
+  if (await owner.count()) await owner.selectOption({ label: 'School' });
   const ownerName = page.locator('input[name=owner_name]');
   if (await ownerName.count()) await ownerName.fill('School SENCO');
   await page.locator('form button[type=submit]').last().click();

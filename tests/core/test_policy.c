@@ -1151,6 +1151,30 @@ static void extract_k_setters(void **state)
     assert_false(policy_sets_extract_k(NULL, A1));
 }
 
+/* Work owned by a school reaches the school's own leads, once per school,
+ * and nobody else's grant makes a school "theirs". */
+static void staff_schools(void **state)
+{
+    (void)state;
+    struct principal p = {.user_id = 7, .ngrants = 4};
+    p.grants[0] = grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1);
+    p.grants[1] = grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S11, A1);
+    p.grants[2] = grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, A1);
+    p.grants[3] = grant(ROLE_SCHOOL_LEAD, SCOPE_SCHOOL, S12, A1);
+    int64_t ids[4] = {0};
+    assert_int_equal(policy_staff_schools(&p, ids, 4), 2);
+    assert_int_equal(ids[0], S11);
+    assert_int_equal(ids[1], S12);
+    assert_int_equal(policy_staff_schools(&p, ids, 1), 1);
+    struct principal coord = {.user_id = 8, .ngrants = 1};
+    coord.grants[0] = grant(ROLE_CASE_COORDINATOR, SCOPE_AUTHORITY, A1, A1);
+    assert_int_equal(policy_staff_schools(&coord, ids, 4), 0);
+    struct principal prac = {.user_id = 9, .ngrants = 1};
+    prac.grants[0] = grant(ROLE_PRACTITIONER, SCOPE_SCHOOL, S11, A1);
+    assert_int_equal(policy_staff_schools(&prac, ids, 4), 0);
+    assert_int_equal(policy_staff_schools(NULL, ids, 4), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1172,6 +1196,7 @@ int main(void)
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
+        cmocka_unit_test(staff_schools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

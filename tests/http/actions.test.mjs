@@ -6,63 +6,23 @@
 // line into the test database: setup only, never checked that way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { startServer, Client, decodeHtml, DEMO_PASSWORD, TODAY, nowSeconds } from './harness.mjs';
+import { startServer, decodeHtml, TODAY, nowSeconds, addDays } from './harness.mjs';
+import * as fx from './case_fixture.mjs';
 
 let srv;
 let coord; // case coordinator (authority)
 let head; // school lead of the pupil's school
 let senco; // school lead of another school
 const ids = {};
-
-/** Runs SQL on the test database (setup only). */
-function sql(text) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(srv.dir, 'tas.db'), text],
-    { encoding: 'utf8' }).trim();
-}
-
-function addDays(iso, n) {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+const sql = (text) => fx.sql(srv, text);
+const signedIn = (username) => fx.signedIn(srv, username);
+const { api, summaryMessages, fieldErrors } = fx;
 
 function daysBetween(a, b) {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400000);
 }
 
 const today = () => TODAY;
-
-/** A client signed in through the JSON API, with its CSRF token. */
-async function signedIn(username) {
-  const c = new Client(srv.base);
-  const res = await c.postJson('/api/v1/sign-in', { username, password: DEMO_PASSWORD });
-  const body = await res.json();
-  assert.equal(res.status, 200, `sign-in of ${username}`);
-  c.csrf = body.csrf;
-  c.me = body.user;
-  return c;
-}
-
-/** A JSON request: {status, body}. */
-async function api(c, method, p, obj) {
-  const headers = { origin: c.base, 'x-csrf-token': c.csrf };
-  if (obj !== undefined) headers['content-type'] = 'application/json';
-  const res = await c.request(p, { method, headers, body: obj === undefined ? undefined : JSON.stringify(obj) });
-  const text = await res.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch { body = text; }
-  return { status: res.status, body };
-}
-
-/** Messages in the GOV.UK error summary of a page. */
-function summaryMessages(html) {
-  const start = html.indexOf('govuk-error-summary__list');
-  if (start < 0) return [];
-  const list = html.slice(start, html.indexOf('</ul>', start));
-  return [...list.matchAll(/<a href="[^"]*">([^<]*)<\/a>/g)].map((m) => decodeHtml(m[1]).trim());
-}
 
 /** value of the <option> of select name whose label starts with label. */
 function optionValue(html, name, label) {
@@ -75,10 +35,6 @@ function optionValue(html, name, label) {
   assert.fail(`no option "${label}" in ${name}`);
 }
 
-function fieldErrors(body) {
-  return Object.fromEntries((body.errors || []).map((e) => [e.field, e.message]));
-}
-
 before(async () => {
   srv = await startServer({ extraArgs: ['--quiet'] });
   [coord, head, senco] = await Promise.all([signedIn('coordinator'), signedIn('head'), signedIn('senco')]);
@@ -87,35 +43,9 @@ before(async () => {
   assert.notEqual(schoolA, schoolB);
   ids.authority = coord.me.roles[0].scope_id;
 
-  const pupils = await api(coord, 'GET', `/api/v1/pupils?school=${schoolA}&per_page=5`);
-  assert.equal(pupils.status, 200);
-  const pupil = pupils.body.pupils.find((p) => p.school.id === schoolA);
-  assert.ok(pupil, 'a pupil in the head\'s school');
-  ids.pupil = pupil.id;
-
-  // A team at the head's school: through the API when it is there.
-  const team = await api(coord, 'POST', '/api/v1/teams', {
-    name: 'Actions test TAS', host_school_id: schoolA, cadence: 'fortnightly', weekday: 3,
-    start_time: '13:30', duration_minutes: 90,
-  });
-  if (team.status === 201 && team.body.team?.id) {
-    ids.team = team.body.team.id;
-  } else {
-    const now = nowSeconds();
-    ids.team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
-      VALUES (${ids.authority}, ${schoolA}, 'Actions test TAS', 'fortnightly', ${now}, ${now}) RETURNING id;`));
-    sql(`INSERT INTO team_schools (team_id, school_id) VALUES (${ids.team}, ${schoolA});`);
-  }
-
-  const consent = await api(coord, 'POST', `/api/v1/pupils/${ids.pupil}/consents`, {
-    given_by: 'Jane Example', relationship: 'mother', given_on: '2025-09-10', covers_discussion: 'yes',
-  });
-  assert.equal(consent.status, 201, JSON.stringify(consent.body));
-  const kase = await api(coord, 'POST', `/api/v1/pupils/${ids.pupil}/cases`, {
-    team_id: ids.team, need_semh: 'Anxious on arrival; avoids the classroom after lunch.',
-  });
-  assert.equal(kase.status, 201, JSON.stringify(kase.body));
-  ids.case = kase.body.case.id;
+  // The family agreed to sharing with the services the actions below are
+  // given to (work may go only where consent reaches).
+  Object.assign(ids, await fx.openCase(coord, schoolA, { teamName: 'Actions test TAS', services: ['ep', 'early_help'] }));
   // The case was brought last September (so actions can be overdue), and
   // discussed at a held meeting whose minutes and feedback are not written.
   sql(`UPDATE cases SET opened_on = '2025-09-15' WHERE id = ${ids.case};`);

@@ -316,7 +316,13 @@ test('a past meeting is marked held, with attendance and a guest', async () => {
     assert.match(f.json.errors[0].message, /cannot be marked as held before then/);
   }
 
-  const held = await post(c, `/meetings/${mt.id}/held`, { mode: 'online' });
+  // A page asks first, saying what will be recorded; nothing changes yet.
+  const ask = await post(c, `/meetings/${mt.id}/held`, { mode: 'online' });
+  assert.equal(ask.status, 200);
+  assert.match(ask.html, /Mark the meeting on .* as held\?/);
+  assert.match(ask.html, /name="confirm" value="yes"/);
+  assert.equal((await get(c, `/api/v1/meetings/${mt.id}`)).json.meeting.status, 'planned');
+  const held = await post(c, `/meetings/${mt.id}/held`, { mode: 'online', confirm: 'yes' });
   assert.equal(held.status, 303);
   assert.equal(held.location, `/meetings/${mt.id}?done=held`);
 
