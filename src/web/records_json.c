@@ -219,9 +219,10 @@ json_t *json_agenda_item(const struct agenda_row *r)
                           (json_int_t)r->overdue_actions, "has_minutes", r->minutes[0] != '\0',
                           "case_open", strcmp(r->case_status, "open") == 0);
     if (r->feedback_on[0])
-        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s}", "on", r->feedback_on, "method",
-                                                     r->feedback_method, "method_label", m ? m : r->feedback_method,
-                                                     "by", r->feedback_by));
+        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "on", r->feedback_on,
+                                                     "method", r->feedback_method, "method_label",
+                                                     m ? m : r->feedback_method, "by", r->feedback_by,
+                                                     "parent_said", r->parent_said, "child_said", r->child_said));
     else
         json_object_set_new(o, "feedback", json_null());
     json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());

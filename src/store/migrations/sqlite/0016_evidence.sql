@@ -1,0 +1,36 @@
+-- The evidence Annex A of the Bedford report plans beyond counts of
+-- meetings (issue 15).
+--
+-- Families' voice: what the parent or carer and the child said when they
+-- were told what the meeting agreed (free text, optional; a case record).
+ALTER TABLE discussions ADD COLUMN parent_said TEXT NOT NULL DEFAULT '';
+ALTER TABLE discussions ADD COLUMN child_said TEXT NOT NULL DEFAULT '';
+
+-- The outcomes matrix: the coordinator's judgement on a closed case,
+-- "early intervention appropriate" x "referral made" (NULL: not yet
+-- classified).
+ALTER TABLE cases ADD COLUMN ei_appropriate INTEGER CHECK (ei_appropriate IN (0, 1));
+ALTER TABLE cases ADD COLUMN referral_made INTEGER CHECK (referral_made IN (0, 1));
+
+-- Change stories: a pseudonymised account of one case, drafted by someone
+-- who may see the case, approved (released to evaluators) or returned
+-- with a comment by the coordinator.  The text must not name the pupil;
+-- evaluators see the story with its team, phase and academic year only.
+CREATE TABLE change_stories (
+    id              INTEGER PRIMARY KEY,
+    case_id         INTEGER NOT NULL REFERENCES cases(id),
+    pattern         TEXT    NOT NULL CHECK (pattern IN ('early_intervention', 'referral_avoided',
+                                                        'missed_opportunity')),
+    situation       TEXT    NOT NULL,
+    what_tas_did    TEXT    NOT NULL,
+    what_changed    TEXT    NOT NULL,
+    status          TEXT    NOT NULL DEFAULT 'submitted' CHECK (status IN ('submitted', 'returned', 'approved')),
+    review_comment  TEXT    NOT NULL DEFAULT '',
+    drafted_by      INTEGER REFERENCES users(id),
+    reviewed_by     INTEGER REFERENCES users(id),
+    approved_on     TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX change_stories_case ON change_stories(case_id);
+CREATE INDEX change_stories_status ON change_stories(status);
