@@ -378,6 +378,22 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
     return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
+enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, ps.phase, CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, "
+        "CASE WHEN EXISTS (SELECT 1 FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id "
+        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' AND rm.meeting_date <= ?) "
+        "THEN 1 ELSE 0 END, "
+        "CASE WHEN EXISTS (SELECT 1 FROM discussions f WHERE f.case_id = c.id AND f.feedback_on IS NOT NULL) "
+        "THEN 1 ELSE 0 END, coalesce(c.ei_appropriate, -1), coalesce(c.referral_made, -1)"
+        PRESENTED_FROM PRESENTED_WHERE);
+    store_bind_text(st, 1, q->to);
+    if (bind_presented(st, 2, q) < 0)
+        return q_refuse(st);
+    return q_dash_rows(st, 0, 5, fn, arg);
+}
+
 /* One key of the actions' grouping, counted in C: SQLite has no hash
  * aggregate, and a GROUP BY over millions of actions spends most of its
  * time sorting them; the groups themselves are few. */

@@ -93,6 +93,11 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
  * follow-ups up to the end of the range. */
 #define DASH_PRIOR_FLAGS 9
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* The evidence of those cases (one row per case presented): phase; n0
+ * closed, n1 reviewed (a held review discussion up to the end of the
+ * range), n2 feedback to the family recorded (any discussion), n3 early
+ * intervention appropriate and n4 referral made (1, 0, -1 not classified). */
+enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service
  * id (0 none), n1 resource id (signposting only; 0 none), n2 actions. */
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);

@@ -472,6 +472,11 @@ static void h_case_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "case_list", ctx);
 }
 
+static void case_story(void *arg, const struct story_row *r)
+{
+    json_array_append_new(arg, json_story(r));
+}
+
 static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -487,7 +492,15 @@ static void h_case_view(struct req *rq, struct resp *rs)
         snprintf(title, sizeof title, "Case: %s", cr->pupil_name);
         json_t *ctx = view_page(rq, title, "cases");
         view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", NULL);
-        json_object_set_new(ctx, "case", json_case(cr));
+        json_t *cj = json_case(cr);
+        json_object_set_new(cj, "may_classify", json_boolean(svc_case_outcome_allowed(&c, cr->id, cr->team_id,
+                                                                                      cr->authority_id,
+                                                                                      cr->school_id)));
+        json_object_set_new(ctx, "case", cj);
+        json_t *stories = json_array();
+        if (svc_story_list_case(&c, cr->id, case_story, stories) != SVC_OK)
+            json_array_clear(stories);
+        json_object_set_new(ctx, "stories", stories);
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id,
                                                                       cr->authority_id, cr->school_id)));
         const char *sv = req_query(rq, "saved");
@@ -496,6 +509,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                         !strcmp(sv, "opened") ? "Case opened"
                                                         : !strcmp(sv, "closed") ? "Case closed"
                                                         : !strcmp(sv, "reopened") ? "Case re-opened"
+                                                        : !strcmp(sv, "outcome") ? "Outcome saved"
                                                                                   : "Case summary saved"));
         view_render(rq, rs, 200, "case_view", ctx);
     }

@@ -50,6 +50,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_VIEW, &agg);
         if (agg.all || agg.nauthorities || agg.nschools)
             nav_item(nav, "/dashboard", "Dashboard", "dashboard", section);
+        if (may(rq, ACT_LIST, RES_EVIDENCE))
+            nav_item(nav, "/stories", "Change stories", "stories", section);
         if (may(rq, ACT_LIST, RES_SCHOOL))
             nav_item(nav, "/schools", "Schools", "schools", section);
         if (may(rq, ACT_LIST, RES_AUTHORITY))
