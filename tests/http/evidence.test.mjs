@@ -1,0 +1,314 @@
+// The evidence Annex A of the Bedford report plans (issue 15): families'
+// voice on the feedback step, the feedback-given rate and the outcomes
+// matrix on the dashboard, and change stories (drafted beside a case,
+// approved or returned by the coordinator, released to evaluators without
+// identifiers).  Teams and meetings are set up in the database, as in
+// cases.test.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, TODAY, addDays, nowSeconds } from './harness.mjs';
+
+let srv, coord, headJson, head, coordHtml, senco, evaluator, admin, practitioner;
+const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
+const RANGE = `from=${addDays(TODAY, -300)}&to=${TODAY}`;
+let team, m1, m2, pupilA, pupilB, pupilC, caseA, caseB, caseC, discA, discB, pupil;
+
+function sql(q) {
+  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+}
+
+async function apiClient(user) {
+  const c = new Client(srv.base);
+  const res = await c.postJson('/api/v1/sign-in', { username: user, password: 'demo-password' });
+  assert.equal(res.status, 200);
+  c.csrf = (await res.json()).csrf;
+  return c;
+}
+
+async function api(c, method, path, obj) {
+  const res = method === 'GET' ? await c.request(path, { method }) : await c.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
+    body: JSON.stringify(obj ?? {}),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text, res };
+}
+
+async function openCase(p) {
+  let r = await api(coord, 'POST', `/api/v1/pupils/${p}/consents`,
+    { given_by: 'Jo Example', relationship: 'mother', given_on: PAST1, covers_discussion: 'yes' });
+  assert.equal(r.status, 201, r.text);
+  r = await api(coord, 'POST', `/api/v1/pupils/${p}/cases`, { team_id: team, need_semh: 'Anxious in class' });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.case.id;
+  r = await api(coord, 'POST', `/api/v1/meetings/${m1}/agenda`, { case_id: id });
+  assert.equal(r.status, 201, r.text);
+  return { id, discussion: r.json.discussion?.id ?? r.json.item?.id };
+}
+
+before(async () => {
+  srv = await startServer({ seed: 15 });
+  const now = nowSeconds();
+  // A team named for its cluster, not its school: evaluators see team names.
+  team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
+    SELECT authority_id, id, 'North cluster TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
+  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
+  m1 = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${team}, '${PAST1}', '13:30', 'held', ${now}, ${now}) RETURNING id;`));
+  m2 = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${team}, '${PAST2}', '13:30', 'held', ${now}, ${now}) RETURNING id;`));
+  [pupilA, pupilB, pupilC] = sql('SELECT id FROM pupils WHERE school_id = 1 ORDER BY id LIMIT 3').split('\n').map(Number);
+  [coord, headJson, senco, evaluator, admin, practitioner] = await Promise.all(
+    ['coordinator', 'head', 'senco', 'evaluator', 'admin', 'practitioner'].map(apiClient));
+  head = new Client(srv.base);
+  assert.equal((await head.signIn('head')).status, 303);
+  coordHtml = new Client(srv.base);
+  assert.equal((await coordHtml.signIn('coordinator')).status, 303);
+  ({ id: caseA, discussion: discA } = await openCase(pupilA));
+  ({ id: caseB, discussion: discB } = await openCase(pupilB));
+  ({ id: caseC } = await openCase(pupilC));
+  if (!discA || !discB) {
+    const ag = (await api(coord, 'GET', `/api/v1/meetings/${m1}/agenda`)).json;
+    discA = ag.items.find((i) => i.case_id === caseA).id;
+    discB = ag.items.find((i) => i.case_id === caseB).id;
+  }
+  const [forenames, surname, upn, dob] = sql(`SELECT forenames, surname, upn, date_of_birth FROM pupils WHERE id = ${pupilA}`).split('|');
+  const school = sql('SELECT name FROM schools WHERE id = 1');
+  pupil = { forenames, surname, upn, dob, school, first: forenames.split(' ')[0] };
+});
+
+after(async () => { await srv?.stop(); });
+
+function hasWord(text, word) {
+  const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}])${esc}(?![\\p{L}])`, 'iu').test(text);
+}
+
+function table(d, key) {
+  const t = d.tables.find((x) => x.key === key);
+  assert.ok(t, `table ${key}`);
+  return t;
+}
+
+function total(t, label) {
+  const r = t.rows.find((x) => x.label === label);
+  assert.ok(r, `row ${label} in ${t.key}`);
+  return r.cells.find((c) => c.column === 'Total');
+}
+
+test("families' voice: what the parent and the child said is kept with the feedback", async () => {
+  let r = await api(coord, 'PUT', `/api/v1/discussions/${discA}`, {
+    minutes: 'Quiet room at lunch agreed', feedback_on: PAST2, feedback_method: 'phone', feedback_by: 'School SENCO',
+    parent_said: 'Relieved that school has a plan', child_said: 'I like the quiet room',
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.discussion.feedback.parent_said, 'Relieved that school has a plan');
+  assert.equal(r.json.discussion.feedback.child_said, 'I like the quiet room');
+  // Shown on the page to someone who may see the case, escaped.
+  const page = await head.getHtml(`/discussions/${discA}`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /Relieved that school has a plan/);
+  assert.match(page.html, /What the child said/);
+  // What they said is heard when they are told: not without a date.
+  r = await api(coord, 'PUT', `/api/v1/discussions/${discB}`, { minutes: 'Reading plan', parent_said: 'Fine' });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.text.includes('feedback_on'), r.text);
+  assert.equal(sql(`SELECT parent_said FROM discussions WHERE id = ${discB}`), '');
+  // Only those who may see the case: another school's lead and evaluators get not found.
+  for (const c of [senco, evaluator, practitioner]) {
+    r = await api(c, 'GET', `/api/v1/discussions/${discA}`);
+    assert.equal(r.status, 404);
+    assert.ok(!r.text.includes('Relieved'));
+  }
+});
+
+test('dashboard: the feedback-given rate of closed or reviewed cases, suppressed when published', async () => {
+  // B has minutes only; both are closed, C stays open and unreviewed.
+  let r = await api(coord, 'PUT', `/api/v1/discussions/${discB}`, { minutes: 'Reading plan' });
+  assert.equal(r.status, 200, r.text);
+  for (const id of [caseA, caseB]) {
+    r = await api(coord, 'POST', `/api/v1/cases/${id}/close`, { reason: 'needs_met' });
+    assert.equal(r.status, 200, r.text);
+  }
+  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}`);
+  assert.equal(r.status, 200, r.text);
+  const t = table(r.json, 'feedback_given');
+  assert.equal(total(t, 'Cases closed or reviewed').value, 2);
+  const given = total(t, 'Feedback to the family recorded');
+  assert.equal(given.value, 1);
+  assert.equal(given.percent, 50);
+  assert.equal(total(t, 'No feedback recorded').value, 1);
+  // Marked for publication, counts under the threshold are "c".
+  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}&publish=yes`);
+  const pub = table(r.json, 'feedback_given');
+  for (const row of pub.rows) {
+    const cell = row.cells.find((c) => c.column === 'Total');
+    assert.equal(cell.suppressed, true, row.label);
+    assert.equal(cell.value, null);
+  }
+  // The HTML dashboard shows the section.
+  const page = await coordHtml.getHtml(`/dashboard?${RANGE}`);
+  assert.match(page.html, /Feedback to families/);
+});
+
+test('outcomes matrix: the coordinator classifies closed cases; counted on the dashboard', async () => {
+  // Only once closed.
+  let r = await api(coord, 'PUT', `/api/v1/cases/${caseC}/outcome`, { ei_appropriate: 'yes', referral_made: 'no' });
+  assert.equal(r.status, 422, r.text);
+  // Both answers needed.
+  r = await api(coord, 'PUT', `/api/v1/cases/${caseA}/outcome`, { ei_appropriate: 'yes' });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.text.includes('referral_made'));
+  // A school lead sees the case but does not classify it; another school's lead does not see it.
+  r = await api(headJson, 'PUT', `/api/v1/cases/${caseA}/outcome`, { ei_appropriate: 'yes', referral_made: 'no' });
+  assert.equal(r.status, 403, r.text);
+  r = await api(senco, 'PUT', `/api/v1/cases/${caseA}/outcome`, { ei_appropriate: 'yes', referral_made: 'no' });
+  assert.equal(r.status, 404, r.text);
+  assert.equal(sql(`SELECT ei_appropriate IS NULL FROM cases WHERE id = ${caseA}`), '1');
+  // The page, as a coordinator: the GOV.UK radios, then a redirect to the case.
+  const form = await coordHtml.getHtml(`/cases/${caseA}/outcome`);
+  assert.equal(form.status, 200);
+  assert.match(form.html, /Was early intervention appropriate/);
+  const res = await coordHtml.submitForm(`/cases/${caseA}/outcome`, { ei_appropriate: 'yes', referral_made: 'no' });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('location'), new RegExp(`/cases/${caseA}\\?saved=outcome`));
+  r = await api(coord, 'GET', `/api/v1/cases/${caseA}`);
+  assert.equal(r.json.case.outcome.cell, 'as_intended_early_intervention');
+  r = await api(coord, 'PUT', `/api/v1/cases/${caseB}/outcome`, { ei_appropriate: 'no', referral_made: 'no' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.case.outcome.cell, 'missed_opportunity');
+  assert.equal(r.json.case.outcome.label, 'Missed opportunities');
+
+  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}`);
+  const t = table(r.json, 'outcomes_matrix');
+  assert.equal(total(t, 'Closed cases').value, 2);
+  assert.equal(total(t, 'As intended: early intervention, no referral').value, 1);
+  assert.equal(total(t, 'Missed opportunities').value, 1);
+  assert.equal(total(t, 'Inappropriate referrals').value, 0);
+  assert.equal(total(t, 'Not yet classified').value, 0);
+  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}&publish=yes`);
+  const pub = table(r.json, 'outcomes_matrix');
+  assert.equal(total(pub, 'Missed opportunities').suppressed, true);
+  assert.equal(total(pub, 'Missed opportunities').value, null);
+});
+
+const STORY = {
+  pattern: 'early_intervention',
+  situation: 'A Year 5 pupil was missing school most mornings because of anxiety.',
+  what_tas_did: 'The team agreed a gradual return with a key adult and parenting support.',
+  what_changed: 'Attendance rose over the term and the family felt heard.',
+};
+
+let storyId;
+
+test('change stories: drafted beside the case; a text naming the pupil is refused', async () => {
+  // The pupil's first name in the text: refused, with the field in error and what was typed kept.
+  let res = await head.submitForm(`/cases/${caseA}/stories/new`,
+    { ...STORY, situation: `${pupil.first} was missing school most mornings.` }, { action: `/cases/${caseA}/stories` });
+  assert.equal(res.status, 400);
+  let html = await res.text();
+  assert.match(html, /govuk-error-summary/);
+  assert.match(html, /the pupil&#39;s first name|the pupil's first name/);
+  // Every field is required.
+  let r = await api(headJson, 'POST', `/api/v1/cases/${caseA}/stories`, { pattern: 'early_intervention' });
+  assert.equal(r.status, 422);
+  for (const f of ['situation', 'what_tas_did', 'what_changed']) assert.ok(r.text.includes(f), f);
+  res = await head.submitForm(`/cases/${caseA}/stories/new`, STORY, { action: `/cases/${caseA}/stories` });
+  assert.equal(res.status, 303);
+  storyId = Number(/\/stories\/(\d+)/.exec(res.headers.get('location'))[1]);
+  r = await api(headJson, 'GET', `/api/v1/stories/${storyId}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.story.status, 'submitted');
+  // Another school's lead, a practitioner outside the team and an evaluator: not found, and
+  // none may draft for the case.
+  for (const c of [senco, practitioner, evaluator]) {
+    assert.equal((await api(c, 'GET', `/api/v1/stories/${storyId}`)).status, 404);
+    assert.equal((await api(c, 'POST', `/api/v1/cases/${caseA}/stories`, STORY)).status, 404);
+  }
+  // The case page lists it.
+  html = (await head.getHtml(`/cases/${caseA}`)).html;
+  assert.match(html, new RegExp(`/stories/${storyId}`));
+});
+
+test('change stories: the coordinator returns with a comment or approves; a school lead cannot', async () => {
+  let r = await api(headJson, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'approve' });
+  assert.equal(r.status, 403, r.text);
+  r = await api(coord, 'GET', '/api/v1/stories/review');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.stories.some((s) => s.id === storyId));
+  assert.equal((await api(headJson, 'GET', '/api/v1/stories/review')).status, 403);
+  // Returning needs a comment.
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'return' });
+  assert.equal(r.status, 422, r.text);
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'return', comment: 'Say how long it took' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.story.status, 'returned');
+  // Returned is not approved: nothing for evaluators, and no second decision until it is changed.
+  assert.equal((await api(evaluator, 'GET', `/api/v1/stories/released/${storyId}`)).status, 404);
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'approve' });
+  assert.equal(r.status, 422, r.text);
+  // The author changes it: back in the queue.
+  r = await api(headJson, 'PUT', `/api/v1/stories/${storyId}`, { ...STORY, what_changed: 'Over one term attendance rose.' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.story.status, 'submitted');
+  // A text that came to name the pupil (here written straight to the database) is refused approval.
+  sql(`UPDATE change_stories SET what_changed = 'Later ' || (SELECT surname FROM pupils WHERE id = ${pupilA}) || ' settled.' WHERE id = ${storyId}`);
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'approve' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /last name/);
+  assert.ok(!r.text.includes(pupil.surname), 'the refusal does not repeat the name');
+  sql(`UPDATE change_stories SET what_changed = 'Over one term attendance rose. ${pupil.upn}' WHERE id = ${storyId}`);
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'approve' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /UPN/);
+  sql(`UPDATE change_stories SET what_changed = 'Over one term attendance rose.' WHERE id = ${storyId}`);
+  const before = Number(sql("SELECT count(*) FROM audit_log WHERE resource_kind = 'change_story'"));
+  r = await api(coord, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'approve' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.story.status, 'approved');
+  assert.equal(r.json.story.approved_on, TODAY);
+  // Releasing is a disclosure: audited.
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE resource_kind = 'change_story' AND action = 'release'")), before + 1);
+});
+
+test('change stories: evaluators read approved stories with no name, UPN, date of birth or school', async () => {
+  // A second story, never approved, must not reach them.
+  let r = await api(coord, 'POST', `/api/v1/cases/${caseB}/stories`, { ...STORY, pattern: 'missed_opportunity' });
+  assert.equal(r.status, 201, r.text);
+  const pending = r.json.story.id;
+  r = await api(evaluator, 'GET', '/api/v1/stories');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.stories.map((s) => s.id), [storyId]);
+  const s = r.json.stories[0];
+  assert.deepEqual(Object.keys(s).sort(), ['academic_year', 'id', 'pattern', 'pattern_label', 'phase', 'phase_label',
+    'situation', 'team_name', 'what_changed', 'what_tas_did']);
+  assert.equal(s.team_name, 'North cluster TAS');
+  assert.equal(s.pattern_label, 'Early intervention');
+  assert.match(s.academic_year, /^\d{4}\/\d{2}$/);
+  const one = await api(evaluator, 'GET', `/api/v1/stories/released/${storyId}`);
+  assert.equal(one.status, 200);
+  assert.equal((await api(evaluator, 'GET', `/api/v1/stories/released/${pending}`)).status, 404);
+  // Nothing identifying anywhere in what they receive: the list, the one story, the page.
+  const page = await new Client(srv.base);
+  assert.equal((await page.signIn('evaluator')).status, 303);
+  const html = (await page.getHtml('/stories')).html;
+  assert.match(html, /Story \d+: Early intervention/);
+  const names = [...pupil.forenames.split(/[ -]/), ...pupil.surname.split(/[ -]/)].filter((n) => n.length >= 2);
+  for (const text of [r.text, one.text, html]) {
+    for (const id of [pupil.upn, pupil.dob, pupil.school]) assert.ok(!text.includes(id), `evaluator must not receive ${id}`);
+    for (const n of names) assert.ok(!hasWord(text, n), `evaluator must not receive the name ${n}`);
+  }
+  for (const text of [r.text, one.text]) assert.ok(!/"(case_id|pupil_id|pupil_name|upn|school_id)"/.test(text));
+  // They never reach the whole story or the queue.
+  assert.equal((await api(evaluator, 'GET', `/api/v1/stories/${storyId}`)).status, 404);
+  assert.equal((await api(evaluator, 'GET', '/api/v1/stories/review')).status, 403);
+  assert.equal((await api(evaluator, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'return', comment: 'x' })).status, 404);
+  // The steering group and school leads have no released list.
+  const steering = await apiClient('steering');
+  assert.equal((await api(steering, 'GET', '/api/v1/stories')).status, 403);
+  assert.equal((await api(headJson, 'GET', '/api/v1/stories')).status, 403);
+});
