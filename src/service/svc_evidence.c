@@ -120,9 +120,7 @@ enum svc_status svc_story_create(struct svc_ctx *c, int64_t case_id, const struc
 {
     struct case_row *cr = malloc(sizeof *cr);
     struct story_row *r = calloc(1, sizeof *r);
-    enum svc_status st = cr && r ? svc_case_get(c, case_id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = cr && r ? svc_case_get_editable(c, case_id, cr) : SVC_ERROR;
     free(cr);
     if (st == SVC_OK) {
         struct store_stmt *q = store_prepare(c->db,

@@ -359,6 +359,17 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
         q, true, 2, 1, fn, arg);
 }
 
+/* A statement over the presented cases whose select list binds the range's
+ * end first (follow-ups, reviews up to then), then PRESENTED_WHERE. */
+static enum store_rc presented_rows(struct store_stmt *st, const struct dash_query *q, int nk, int nn, dash_fn fn,
+                                    void *arg)
+{
+    store_bind_text(st, 1, q->to);
+    if (bind_presented(st, 2, q) < 0)
+        return q_refuse(st);
+    return q_dash_rows(st, nk, nn, fn, arg);
+}
+
 /* One row per case presented: what the case tables need, counted in C
  * (one pass over the presented cases instead of one per table). */
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -371,11 +382,7 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
         "   JOIN meetings pm ON pm.id = pd.meeting_id "
         "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
         PRESENTED_FROM PRESENTED_WHERE);
-    /* the follow-ups' end date comes first, in the select list */
-    store_bind_text(st, 1, q->to);
-    if (bind_presented(st, 2, q) < 0)
-        return q_refuse(st);
-    return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+    return presented_rows(st, q, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
 }
 
 enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -388,10 +395,7 @@ enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_
         "CASE WHEN EXISTS (SELECT 1 FROM discussions f WHERE f.case_id = c.id AND f.feedback_on IS NOT NULL) "
         "THEN 1 ELSE 0 END, coalesce(c.ei_appropriate, -1), coalesce(c.referral_made, -1)"
         PRESENTED_FROM PRESENTED_WHERE);
-    store_bind_text(st, 1, q->to);
-    if (bind_presented(st, 2, q) < 0)
-        return q_refuse(st);
-    return q_dash_rows(st, 0, 5, fn, arg);
+    return presented_rows(st, q, 0, 5, fn, arg);
 }
 
 /* One key of the actions' grouping, counted in C: SQLite has no hash

@@ -520,9 +520,7 @@ static void h_case_edit(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct pupil_row p;
     if (st == SVC_OK)
         st = svc_pupil_get(&c, cr->pupil_id, &p);
@@ -566,9 +564,7 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct field_errors e = {0};
     if (st != SVC_OK)
         view_svc_error(rq, rs, st);

@@ -139,19 +139,26 @@ static void render_story(struct req *rq, struct resp *rs, int status, struct svc
     view_render(rq, rs, status, "story_form", ctx);
 }
 
-static void h_story_new(struct req *rq, struct resp *rs)
+/* The form for a new story of a case (create) or a story as it stands. */
+static void story_page(struct req *rq, struct resp *rs, bool create)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    struct case_row *cr = create ? req_alloc(rq, sizeof *cr) : NULL;
+    struct story_row *s = create ? NULL : req_alloc(rq, sizeof *s);
+    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR;
     if (view_failed(rq, rs, st))
         return;
     struct story_form f = {0};
+    if (s)
+        f = (struct story_form){s->pattern, s->situation, s->what_tas_did, s->what_changed};
     struct field_errors e = {0};
-    render_story(rq, rs, 200, &c, cr, NULL, &f, &e);
+    render_story(rq, rs, 200, &c, cr, s, &f, &e);
+}
+
+static void h_story_new(struct req *rq, struct resp *rs)
+{
+    story_page(rq, rs, true);
 }
 
 /* Create (case id in the path) or update (story id): one shape. */
@@ -189,15 +196,7 @@ static void h_story_update(struct req *rq, struct resp *rs)
 
 static void h_story(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct story_row *s = req_alloc(rq, sizeof *s);
-    enum svc_status st = s ? svc_story_get(&c, rq->id, s) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
-        return;
-    struct story_form f = {s->pattern, s->situation, s->what_tas_did, s->what_changed};
-    struct field_errors e = {0};
-    render_story(rq, rs, 200, &c, NULL, s, &f, &e);
+    story_page(rq, rs, false);
 }
 
 static void h_story_review(struct req *rq, struct resp *rs)
@@ -230,17 +229,26 @@ static void add_released(void *arg, const struct story_released *r)
     json_array_append_new(arg, json_story_released(r));
 }
 
+/* The end of a list of stories: a failure, or the API's {stories}, is
+ * answered here (true); a page is left to the caller (false), list kept. */
+static bool listed(struct req *rq, struct resp *rs, enum svc_status st, json_t *list)
+{
+    if (st != SVC_OK)
+        json_decref(list);
+    if (view_failed(rq, rs, st))
+        return true;
+    if (!rq->api)
+        return false;
+    view_json(rs, 200, json_pack("{s:o}", "stories", list));
+    return true;
+}
+
 static void h_case_stories(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     json_t *list = json_array();
-    enum svc_status st = svc_story_list_case(&c, rq->id, add_story, list);
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
-        return;
-    view_json(rs, 200, json_pack("{s:o}", "stories", list));
+    listed(rq, rs, svc_story_list_case(&c, rq->id, add_story, list), list);
 }
 
 static void h_story_queue(struct req *rq, struct resp *rs)
@@ -248,15 +256,8 @@ static void h_story_queue(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     json_t *list = json_array();
-    enum svc_status st = svc_story_queue(&c, add_story, list);
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
+    if (listed(rq, rs, svc_story_queue(&c, add_story, list), list))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "stories", list));
-        return;
-    }
     json_t *ctx = view_page(rq, "Change stories to approve", "stories");
     view_breadcrumbs(ctx, "/", "Home", "/stories", "Change stories", NULL);
     json_object_set_new(ctx, "stories", list);
@@ -273,15 +274,8 @@ static void h_released(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     json_t *list = json_array();
-    enum svc_status st = svc_story_released_list(&c, add_released, list);
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
+    if (listed(rq, rs, svc_story_released_list(&c, add_released, list), list))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "stories", list));
-        return;
-    }
     json_t *ctx = view_page(rq, "Change stories", "stories");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "stories", list);
