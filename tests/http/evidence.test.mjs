@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client, TODAY, addDays, nowSeconds } from './harness.mjs';
+import { startServer, Client, TODAY, addDays, nowSeconds, runTas } from './harness.mjs';
 
 let srv, coord, headJson, head, coordHtml, senco, evaluator, admin, practitioner;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
@@ -311,4 +311,20 @@ test('change stories: evaluators read approved stories with no name, UPN, date o
   const steering = await apiClient('steering');
   assert.equal((await api(steering, 'GET', '/api/v1/stories')).status, 403);
   assert.equal((await api(headJson, 'GET', '/api/v1/stories')).status, 403);
+});
+
+test("subject access carries the family's words and the change stories; retention removes them", async () => {
+  const dpo = await apiClient('dpo');
+  const r = await api(dpo, 'GET', `/api/v1/pupils/${pupilA}/subject-access`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.records.discussions.some((d) => d.child_said === 'I like the quiet room'));
+  assert.ok(r.json.records.change_stories.some((s) => Number(s.id) === storyId && s.status === 'approved'));
+  // Anonymising the case under the retention schedule blanks what they said and removes its stories.
+  const far = `${Number(TODAY.slice(0, 4)) + 40}-01-01`;
+  const run = await runTas(['retention', '--db', srv.db, '--today', far]);
+  assert.equal(run.code, 0, run.err ?? run.stderr);
+  assert.equal(sql(`SELECT count(*) FROM discussions WHERE case_id = ${caseA} AND (parent_said <> '' OR child_said <> '')`), '0');
+  assert.equal(sql(`SELECT count(*) FROM change_stories WHERE case_id = ${caseA}`), '0');
+  // (The run also ended the idle sessions: sign in again.)
+  assert.deepEqual((await api(await apiClient('evaluator'), 'GET', '/api/v1/stories')).json.stories, []);
 });
