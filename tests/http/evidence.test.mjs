@@ -307,6 +307,14 @@ test('change stories: evaluators read approved stories with no name, UPN, date o
   assert.equal((await api(evaluator, 'GET', `/api/v1/stories/${storyId}`)).status, 404);
   assert.equal((await api(evaluator, 'GET', '/api/v1/stories/review')).status, 403);
   assert.equal((await api(evaluator, 'POST', `/api/v1/stories/${storyId}/review`, { decision: 'return', comment: 'x' })).status, 404);
+  // Markup in a story is text: escaped on the evaluators' page.
+  r = await api(coord, 'PUT', `/api/v1/stories/${pending}`, { ...STORY, what_changed: '<script>alert(1)</script> & more' });
+  assert.equal(r.status, 200, r.text);
+  r = await api(coord, 'POST', `/api/v1/stories/${pending}/review`, { decision: 'approve' });
+  assert.equal(r.status, 200, r.text);
+  const escaped = (await page.getHtml('/stories')).html;
+  assert.ok(!escaped.includes('<script>alert(1)</script>'));
+  assert.match(escaped, /&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more/);
   // The steering group and school leads have no released list.
   const steering = await apiClient('steering');
   assert.equal((await api(steering, 'GET', '/api/v1/stories')).status, 403);
