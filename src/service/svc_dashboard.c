@@ -451,6 +451,28 @@ static bool in_range_month(const struct build *b, const char *m)
     return m[0] && strcmp(m, b->to_month) <= 0;
 }
 
+/* The evidence tables' counts for w cases alike (one from the records, or
+ * a rollup row): closed, reviewed by the range's end, feedback recorded,
+ * and their place in the outcomes matrix. */
+static void add_evidence(struct build *b, enum stat_col cl, bool closed, bool reviewed, bool feedback, int ei,
+                         int referral, int64_t w)
+{
+    if (closed || reviewed) {
+        stat_add(b->ended, cl, w);
+        stat_add(b->fb_rows[feedback ? 0 : 1], cl, w);
+    }
+    if (closed) {
+        stat_add(b->closed, cl, w);
+        stat_add(b->cell_rows[outcome_cell_of(ei, referral)], cl, w);
+    }
+}
+
+/* One presented case's evidence (q_dash_evidence). */
+static void on_evidence(void *arg, const struct dash_row *r)
+{
+    add_evidence(arg, col(r->phase), r->n[1] != 0, r->n[0] > 0, r->n[2] != 0, (int)r->n[3], (int)r->n[4], 1);
+}
+
 /* One rollup row of the case dimensions (q_dash_rollup.h). */
 static void on_case_dim(void *arg, const struct dash_row *r)
 {
@@ -477,6 +499,9 @@ static void on_case_dim(void *arg, const struct dash_row *r)
                        w);
     else if (!strcmp(dim, "fu") && in_range_month(b, r->k[1]))
         stat_add(b->review_count, cl, w);
+    else if (!strcmp(dim, "evidence"))   /* k1 "<closed><feedback>", k2 "<ei> <referral>", k3 first follow-up */
+        add_evidence(b, cl, r->k[1][0] == '1', in_range_month(b, r->k[3]), r->k[1][0] && r->k[1][1] == '1',
+                     atoi(r->k[2]), atoi(strchr(r->k[2], ' ') ? strchr(r->k[2], ' ') + 1 : "-1"), w);
 }
 
 static const char *owner_group_label(const char *org_kind)
@@ -556,21 +581,6 @@ static void add_action_resource(struct build *b, enum stat_col cl, int64_t resou
     const struct named *res = resource_id ? named_find(b->resources, b->nresources, resource_id) : NULL;
     stat_add(&t->rows[0], cl, n);   /* all signposting actions */
     stat_add(row(t, "", res ? res->name : "No resource recorded", STAT_COUNT, true, 1), cl, n);
-}
-
-/* One presented case's evidence (q_dash_evidence). */
-static void on_evidence(void *arg, const struct dash_row *r)
-{
-    struct build *b = arg;
-    enum stat_col cl = col(r->phase);
-    if (r->n[0] || r->n[1]) {
-        stat_add(b->ended, cl, 1);
-        stat_add(b->fb_rows[r->n[2] ? 0 : 1], cl, 1);
-    }
-    if (r->n[0]) {
-        stat_add(b->closed, cl, 1);
-        stat_add(b->cell_rows[outcome_cell_of((int)r->n[3], (int)r->n[4])], cl, 1);
-    }
 }
 
 static void on_actions(void *arg, const struct dash_row *r)
@@ -1182,7 +1192,7 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
         rc = (roll ? q_rollup_attendance : q_dash_attendance)(c->db, &q, on_attendance, &b);
     if (rc == STORE_OK)
         rc = roll ? q_rollup_case_dims(c->db, &q, on_case_dim, &b) : q_dash_case_rows(c->db, &q, on_case_row, &b);
-    if (rc == STORE_OK)   /* from the records either way: the rollup holds no evidence */
+    if (rc == STORE_OK && !roll)   /* the rollup's come with its case dimensions */
         rc = q_dash_evidence(c->db, &q, on_evidence, &b);
     if (rc == STORE_OK)
         rc = q_dash_names(c->db, d->f.authority_id, on_name, &b);

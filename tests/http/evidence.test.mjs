@@ -11,7 +11,15 @@ import { startServer, Client, TODAY, addDays, nowSeconds, runTas } from './harne
 
 let srv, coord, headJson, head, coordHtml, senco, evaluator, admin, practitioner;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
+// Two ranges over the same cases: one the records answer (it ends today), and
+// whole calendar months, which the dashboard's rollup answers.
 const RANGE = `from=${addDays(TODAY, -300)}&to=${TODAY}`;
+const MONTHS = `from=${addDays(TODAY, -300).slice(0, 8)}01&to=${lastDayOfMonth(TODAY)}`;
+
+function lastDayOfMonth(iso) {
+  const [y, m] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
 let team, m1, m2, pupilA, pupilB, pupilC, caseA, caseB, caseC, discA, discB, pupil;
 
 function sql(q) {
@@ -88,6 +96,17 @@ function hasWord(text, word) {
   return new RegExp(`(?<![\\p{L}])${esc}(?![\\p{L}])`, 'iu').test(text);
 }
 
+/* The dashboard from the records, checked against the rollup's for the evidence tables. */
+async function dashboard(extra = '') {
+  const records = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}${extra}`);
+  assert.equal(records.status, 200, records.text);
+  const rollup = await api(admin, 'GET', `/api/v1/dashboard?${MONTHS}${extra}`);
+  assert.equal(rollup.status, 200, rollup.text);
+  for (const key of ['feedback_given', 'outcomes_matrix'])
+    assert.deepEqual(table(rollup.json, key).rows, table(records.json, key).rows, `${key}: rollup and records agree`);
+  return records;
+}
+
 function table(d, key) {
   const t = d.tables.find((x) => x.key === key);
   assert.ok(t, `table ${key}`);
@@ -134,16 +153,24 @@ test('dashboard: the feedback-given rate of closed or reviewed cases, suppressed
     r = await api(coord, 'POST', `/api/v1/cases/${id}/close`, { reason: 'needs_met' });
     assert.equal(r.status, 200, r.text);
   }
-  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}`);
-  assert.equal(r.status, 200, r.text);
+  // C, still open, comes back for review at the second meeting: reviewed counts too.
+  r = await api(coord, 'POST', `/api/v1/meetings/${m2}/agenda`, { case_id: caseC });
+  assert.equal(r.status, 201, r.text);
+  r = await dashboard();
   const t = table(r.json, 'feedback_given');
-  assert.equal(total(t, 'Cases closed or reviewed').value, 2);
+  assert.equal(total(t, 'Cases closed or reviewed').value, 3);
   const given = total(t, 'Feedback to the family recorded');
   assert.equal(given.value, 1);
-  assert.equal(given.percent, 50);
-  assert.equal(total(t, 'No feedback recorded').value, 1);
+  assert.equal(given.percent, 33);
+  assert.equal(total(t, 'No feedback recorded').value, 2);
+  // Feedback recorded later is counted at once (the rollup's month is rebuilt).
+  r = await api(coord, 'PUT', `/api/v1/discussions/${discB}`, { minutes: 'Reading plan', feedback_on: PAST2,
+    feedback_method: 'letter_email', feedback_by: 'Class teacher' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(total(table((await dashboard()).json, 'feedback_given'), 'Feedback to the family recorded').value, 2);
+  assert.ok(Number(sql("SELECT count(*) FROM dash_rollup WHERE dim = 'evidence'")) > 0, 'the months came from the rollup');
   // Marked for publication, counts under the threshold are "c".
-  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}&publish=yes`);
+  r = await dashboard('&publish=yes');
   const pub = table(r.json, 'feedback_given');
   for (const row of pub.rows) {
     const cell = row.cells.find((c) => c.column === 'Total');
@@ -183,14 +210,14 @@ test('outcomes matrix: the coordinator classifies closed cases; counted on the d
   assert.equal(r.json.case.outcome.cell, 'missed_opportunity');
   assert.equal(r.json.case.outcome.label, 'Missed opportunities');
 
-  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}`);
+  r = await dashboard();
   const t = table(r.json, 'outcomes_matrix');
   assert.equal(total(t, 'Closed cases').value, 2);
   assert.equal(total(t, 'As intended: early intervention, no referral').value, 1);
   assert.equal(total(t, 'Missed opportunities').value, 1);
   assert.equal(total(t, 'Inappropriate referrals').value, 0);
   assert.equal(total(t, 'Not yet classified').value, 0);
-  r = await api(admin, 'GET', `/api/v1/dashboard?${RANGE}&publish=yes`);
+  r = await dashboard('&publish=yes');
   const pub = table(r.json, 'outcomes_matrix');
   assert.equal(total(pub, 'Missed opportunities').suppressed, true);
   assert.equal(total(pub, 'Missed opportunities').value, null);

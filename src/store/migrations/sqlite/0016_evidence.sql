@@ -34,3 +34,21 @@ CREATE TABLE change_stories (
 );
 CREATE INDEX change_stories_case ON change_stories(case_id);
 CREATE INDEX change_stories_status ON change_stories(status);
+
+-- The dashboard's rollup (0007, 0008) counts the evidence of the cases
+-- presented in a month too (dim "evidence"): what it depends on marks the
+-- month of the case's presentation stale, and every month is rebuilt once.
+CREATE TRIGGER dash_stale_case_evidence AFTER UPDATE OF status, ei_appropriate, referral_made ON cases
+    WHEN OLD.status IS NOT NEW.status OR OLD.ei_appropriate IS NOT NEW.ei_appropriate
+      OR OLD.referral_made IS NOT NEW.referral_made BEGIN
+    INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+        SELECT authority_id, month FROM dash_case_months WHERE case_id = NEW.id;
+END;
+CREATE TRIGGER dash_stale_discussion_feedback AFTER UPDATE OF feedback_on ON discussions
+    WHEN (OLD.feedback_on IS NULL) IS NOT (NEW.feedback_on IS NULL) BEGIN
+    INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+        SELECT authority_id, month FROM dash_case_months WHERE case_id = NEW.case_id;
+END;
+INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
+    SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7)
+    FROM meetings m JOIN teams t ON t.id = m.team_id;
