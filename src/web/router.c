@@ -55,6 +55,7 @@ static const struct route_table *const tables[] = {
     &users_table,
     &extract_table,
     &evidence_table,
+    &survey_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "service/password.h"
 #include "web/tmpl.h"
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
@@ -258,4 +259,17 @@ void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, j
     vsnprintf(loc, sizeof loc, fmt, ap);
     va_end(ap);
     resp_redirect(rs, loc);
+}
+
+const char *view_form_token(struct req *rq, struct resp *rs)
+{
+    const char *token = req_cookie(rq, CSRF_COOKIE(rq->app));
+    if (!token || strlen(token) != 64) {
+        char fresh[65];
+        random_hex(fresh, 32);
+        token = req_keep(rq, fresh);
+        resp_add_cookie(rs, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE(rq->app), token,
+                        rq->app->secure_cookies ? "; Secure" : "");
+    }
+    return token;
 }

@@ -348,6 +348,112 @@ test('change stories: evaluators read approved stories with no name, UPN, date o
   assert.equal((await api(headJson, 'GET', '/api/v1/stories')).status, 403);
 });
 
+// ---- fast feedback questionnaires ----
+
+let questionnaire, links;
+
+test('fast feedback: an authority defines a questionnaire; a coordinator makes single-use links for a meeting', async () => {
+  const authority = Number(sql('SELECT authority_id FROM schools WHERE id = 1'));
+  const q = { authority_id: authority, title: 'TAS meeting feedback', statements: 'TAS helped me act earlier\nI know who to ask for help',
+    sentiment: 'How do you feel about TAS overall?', open_question: 'What one thing would improve TAS?' };
+  let r = await api(coord, 'POST', '/api/v1/questionnaires', { ...q, statements: 'a\nb\nc\nd\ne\nf\ng' });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.text.includes('statements'));
+  assert.equal((await api(headJson, 'POST', '/api/v1/questionnaires', q)).status, 403);
+  r = await api(coord, 'POST', '/api/v1/questionnaires', q);
+  assert.equal(r.status, 201, r.text);
+  questionnaire = r.json.questionnaire.id;
+  assert.deepEqual(r.json.questionnaire.statements.map((s) => s.text), ['TAS helped me act earlier', 'I know who to ask for help']);
+  // Links: only for someone who may change the meeting's team; another school's lead does not see it.
+  assert.equal((await api(headJson, 'POST', `/api/v1/meetings/${m1}/feedback-links`, { questionnaire_id: questionnaire, count: 2 })).status, 403);
+  assert.equal((await api(senco, 'POST', `/api/v1/meetings/${m1}/feedback-links`, { questionnaire_id: questionnaire, count: 2 })).status, 404);
+  r = await api(coord, 'POST', `/api/v1/meetings/${m1}/feedback-links`, { questionnaire_id: questionnaire, count: 41 });
+  assert.equal(r.status, 422, r.text);
+  r = await api(coord, 'POST', `/api/v1/meetings/${m1}/feedback-links`, { questionnaire_id: questionnaire, count: 13 });
+  assert.equal(r.status, 201, r.text);
+  links = r.json.links;
+  assert.equal(links.length, 13);
+  assert.equal(new Set(links.map((l) => l.token)).size, 13);
+  for (const l of links) assert.match(l.token, /^[0-9a-f]{64}$/);
+  // Only hashes are kept.
+  assert.equal(sql(`SELECT count(*) FROM feedback_links WHERE token_hash IN (${links.map((l) => `'${l.token}'`).join(',')})`), '0');
+  assert.equal(sql('SELECT count(*) FROM feedback_links WHERE used = 0'), '13');
+});
+
+async function answer(link, fields) {
+  const c = new Client(srv.base);
+  return c.submitForm(`/feedback?t=${link.token}`, { t: link.token, ...fields }, { action: '/feedback' });
+}
+
+test('fast feedback: answered without signing in, once per link, anonymously', async () => {
+  const auditBefore = sql('SELECT count(*) FROM audit_log');
+  // Organisation required.
+  let res = await answer(links[0], { s0: '4' });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /Select the kind of organisation you work for/);
+  // 6 from schools, 5 from health, 1 from the local authority.
+  const kinds = [...Array(6).fill('school'), ...Array(5).fill('health'), 'la'];
+  for (let i = 0; i < kinds.length; i++) {
+    res = await answer(links[i], { org_kind: kinds[i], s0: kinds[i] === 'school' ? '5' : '3', s1: '4', sentiment: '4',
+      comment: i === 0 ? 'More time for each pupil' : '' });
+    assert.equal(res.status, 200, `answer ${i}`);
+    assert.match(await res.text(), /Thank you/);
+  }
+  // A link answered twice is refused, and cannot be opened again.
+  res = await answer(links[12], { org_kind: 'school', s0: '1' });
+  assert.equal(res.status, 200);
+  const again = new Client(srv.base);
+  assert.equal((await again.getHtml(`/feedback?t=${links[12].token}`)).status, 404);
+  // Without the form's token (CSRF) nothing is taken.
+  const bare = new Client(srv.base);
+  const post = await bare.postForm('/feedback', { t: links[12].token, org_kind: 'school' });
+  assert.equal(post.status, 403);
+  assert.equal(sql('SELECT count(*) FROM feedback_answers'), '13');
+  // Nothing ties an answer to a person, an address, a time or its link.
+  const cols = sql("SELECT name FROM pragma_table_info('feedback_answers')").split('\n');
+  assert.deepEqual(cols.sort(), ['comment', 'id', 'meeting_id', 'org_kind', 'questionnaire_id', 'sentiment']);
+  assert.equal(sql('SELECT count(*) FROM audit_log'), auditBefore, 'answering writes no trail about the person');
+});
+
+test('fast feedback: results by kind of organisation, small groups withheld, as JSON and CSV', async () => {
+  let r = await api(admin, 'GET', `/api/v1/questionnaires/${questionnaire}/results`);
+  assert.equal(r.status, 200, r.text);
+  const g = Object.fromEntries(r.json.groups.map((x) => [x.code, x]));
+  assert.equal(g.school.respondents, 7);
+  // LA (1) is below 5; health (5) goes with it so the one cannot be worked out from the total.
+  assert.equal(g.la.withheld, true);
+  assert.equal(g.la.respondents, null);
+  assert.equal(g.health.withheld, true);
+  const first = r.json.statements[0].cells;
+  assert.equal(first[0].text, '4.4');   // schools: six 5s and a 1 = 31/7
+  assert.equal(first[1].text, 'c');
+  assert.ok(!r.text.includes('More time for each pupil'), 'open answers are not published with the figures');
+  // Evaluators read aggregates and export them; school leads see none.
+  assert.equal((await api(evaluator, 'GET', `/api/v1/questionnaires/${questionnaire}/results`)).status, 200);
+  assert.equal((await api(headJson, 'GET', `/api/v1/questionnaires/${questionnaire}/results`)).status, 404);
+  const ev = new Client(srv.base);
+  assert.equal((await ev.signIn('evaluator')).status, 303);
+  const csv = await ev.getHtml(`/questionnaires/${questionnaire}/results.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  assert.match(csv.html, /TAS helped me act earlier,School,7,4\.4,6/);
+  assert.match(csv.html, /TAS helped me act earlier,Local authority,c,c,c/);
+  const page = await ev.getHtml(`/questionnaires/${questionnaire}/results`);
+  assert.match(page.html, /<svg[^>]*role="img"/);
+  assert.match(page.html, /<caption[^>]*>Mean score by statement/);
+});
+
+test('fast feedback: wrong links are rate-limited like sign-in', async () => {
+  const c = new Client(srv.base);
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await c.getHtml(`/feedback?t=${'0'.repeat(64)}`)).status);
+  assert.equal(statuses[0], 404);
+  assert.ok(statuses.includes(429), statuses.join(' '));
+  // Even a good link waits while the address is held back.
+  assert.equal((await c.getHtml(`/feedback?t=${links[12].token}`)).status, 429);
+  sql("DELETE FROM login_throttle WHERE key LIKE 'f:%'");
+});
+
 test("subject access carries the family's words and the change stories; retention removes them", async () => {
   const dpo = await apiClient('dpo');
   const r = await api(dpo, 'GET', `/api/v1/pupils/${pupilA}/subject-access`);

@@ -52,3 +52,43 @@ END;
 INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month)
     SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7)
     FROM meetings m JOIN teams t ON t.id = m.team_id;
+
+-- Fast feedback questionnaires: an authority's short questionnaire
+-- (Likert statements, one a line; a sentiment question; an open question),
+-- answered through single-use links handed out at a meeting.  Anonymous: a
+-- link is kept only as the hash of its token, and an answer records no
+-- user, address, time or link: only the meeting, the respondent's kind of
+-- organisation and what they said.
+CREATE TABLE questionnaires (
+    id              INTEGER PRIMARY KEY,
+    authority_id    INTEGER NOT NULL REFERENCES authorities(id),
+    title           TEXT    NOT NULL,
+    statements      TEXT    NOT NULL,
+    sentiment       TEXT    NOT NULL,
+    open_question   TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE TABLE feedback_links (
+    id                INTEGER PRIMARY KEY,
+    meeting_id        INTEGER NOT NULL REFERENCES meetings(id),
+    questionnaire_id  INTEGER NOT NULL REFERENCES questionnaires(id),
+    token_hash        TEXT    NOT NULL UNIQUE,
+    used              INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+    created_at        INTEGER NOT NULL
+);
+CREATE TABLE feedback_answers (
+    id                INTEGER PRIMARY KEY,
+    meeting_id        INTEGER NOT NULL REFERENCES meetings(id),
+    questionnaire_id  INTEGER NOT NULL REFERENCES questionnaires(id),
+    org_kind          TEXT    NOT NULL CHECK (org_kind IN ('school', 'la', 'health', 'other')),
+    sentiment         INTEGER CHECK (sentiment BETWEEN 1 AND 5),
+    comment           TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX feedback_answers_questionnaire ON feedback_answers(questionnaire_id);
+CREATE TABLE feedback_scores (
+    answer_id  INTEGER NOT NULL REFERENCES feedback_answers(id),
+    item       INTEGER NOT NULL,
+    score      INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    PRIMARY KEY (answer_id, item)
+);
