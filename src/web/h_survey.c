@@ -290,6 +290,11 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
         json_object_set_new(o, "respondents", r->withheld[g] ? json_null() : json_integer(r->respondents[g]));
         json_object_set_new(o, "respondents_text", r->withheld[g] ? json_string("c")
                                                                    : json_sprintf("%lld", (long long)r->respondents[g]));
+        int64_t sn = r->sentiment_n[g];
+        int sm = sn ? (int)((r->sentiment_sum[g] * 20 + sn) / (2 * sn)) : -1;   /* times 10, rounded */
+        json_object_set_new(o, "sentiment", r->withheld[g] || sm < 0 ? json_null() : json_real(sm / 10.0));
+        json_object_set_new(o, "sentiment_text", r->withheld[g] ? json_string("c")
+                                                 : sm < 0 ? json_string("-") : json_sprintf("%d.%d", sm / 10, sm % 10));
         json_array_append_new(groups, o);
     }
     json_t *rows = json_array();

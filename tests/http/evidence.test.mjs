@@ -420,6 +420,8 @@ test('fast feedback: results by kind of organisation, small groups withheld, as 
   assert.equal(r.status, 200, r.text);
   const g = Object.fromEntries(r.json.groups.map((x) => [x.code, x]));
   assert.equal(g.school.respondents, 7);
+  assert.equal(g.school.sentiment, 4);      // six 4s; the seventh gave none
+  assert.equal(g.la.sentiment, null);
   // LA (1) is below 5; health (5) goes with it so the one cannot be worked out from the total.
   assert.equal(g.la.withheld, true);
   assert.equal(g.la.respondents, null);
