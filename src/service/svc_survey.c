@@ -52,17 +52,25 @@ enum svc_status svc_questionnaire_list(struct svc_ctx *c, void (*fn)(void *arg, 
     return st != SVC_OK ? st : svc_from_store(q_questionnaire_list(c->db, &v, fn, arg));
 }
 
+enum svc_status svc_feedback_links_allowed(struct svc_ctx *c, int64_t meeting_id, int64_t *authority_id)
+{
+    struct meeting_row *m = malloc(sizeof *m);
+    enum svc_status st = m ? svc_meeting_get(c, meeting_id, m) : SVC_ERROR;
+    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_TEAM, m->m.team_id, m->authority_id, m->host_school_id))
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK && authority_id)
+        *authority_id = m->authority_id;
+    free(m);
+    return st;
+}
+
 enum svc_status svc_feedback_links(struct svc_ctx *c, int64_t meeting_id, const char *questionnaire_id,
                                    const char *count, struct field_errors *errs,
                                    char tokens[][SURVEY_TOKEN_HEX + 1], int *n)
 {
     *n = 0;
-    struct meeting_row *m = malloc(sizeof *m);
-    enum svc_status st = m ? svc_meeting_get(c, meeting_id, m) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(c, ACT_EDIT, RES_TEAM, m->m.team_id, m->authority_id, m->host_school_id))
-        st = SVC_FORBIDDEN;
-    int64_t authority = st == SVC_OK ? m->authority_id : 0;
-    free(m);
+    int64_t authority = 0;
+    enum svc_status st = svc_feedback_links_allowed(c, meeting_id, &authority);
     if (st != SVC_OK)
         return st;
     struct questionnaire q;

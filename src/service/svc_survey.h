@@ -30,6 +30,10 @@ enum svc_status svc_questionnaire_create(struct svc_ctx *c, const struct questio
 enum svc_status svc_questionnaire_list(struct svc_ctx *c, void (*fn)(void *arg, const struct questionnaire *q),
                                        void *arg);
 
+/* Whether the user may make links for the meeting: SVC_NOT_FOUND when it is
+ * hidden, SVC_FORBIDDEN without RES_TEAM edit on its team; *authority_id
+ * (may be NULL) its team's authority. */
+enum svc_status svc_feedback_links_allowed(struct svc_ctx *c, int64_t meeting_id, int64_t *authority_id);
 /* Makes n (1..SURVEY_MAX_LINKS) links for a meeting and writes their
  * tokens (SURVEY_TOKEN_HEX hex characters each, shown once, stored only
  * hashed) to tokens.  Checks the meeting is visible (SVC_NOT_FOUND), RES_TEAM

@@ -148,6 +148,8 @@ static void h_links_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
+    if (view_failed(rq, rs, svc_feedback_links_allowed(&c, rq->id, NULL)))
+        return;
     struct field_errors e = {0};
     render_links(rq, rs, 200, &c, "", "", &e, NULL);
 }
