@@ -323,15 +323,24 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
                      "groups", groups, "statements", rows, "chart_height", y);
 }
 
-static void h_results(struct req *rq, struct resp *rs)
+/* The results the request asks for (a: view, or export for CSV), or NULL
+ * when a failure was answered. */
+static struct survey_results *results_for(struct req *rq, struct resp *rs, enum action a, struct questionnaire *q,
+                                          int *threshold)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct questionnaire q;
     struct survey_results *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_feedback_results(&c, rq->id, a, q, r, threshold) : SVC_ERROR;
+    return view_failed(rq, rs, st) ? NULL : r;
+}
+
+static void h_results(struct req *rq, struct resp *rs)
+{
+    struct questionnaire q;
     int threshold = 0;
-    enum svc_status st = r ? svc_feedback_results(&c, rq->id, ACT_VIEW, &q, r, &threshold) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    struct survey_results *r = results_for(rq, rs, ACT_VIEW, &q, &threshold);
+    if (!r)
         return;
     json_t *res = results_json(&q, r, threshold);
     if (rq->api) {
@@ -346,13 +355,10 @@ static void h_results(struct req *rq, struct resp *rs)
 
 static void h_results_csv(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     struct questionnaire q;
-    struct survey_results *r = req_alloc(rq, sizeof *r);
     int threshold = 0;
-    enum svc_status st = r ? svc_feedback_results(&c, rq->id, ACT_EXPORT, &q, r, &threshold) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    struct survey_results *r = results_for(rq, rs, ACT_EXPORT, &q, &threshold);
+    if (!r)
         return;
     char items[SURVEY_MAX_ITEMS][SURVEY_ITEM_MAX];
     int n = survey_items(q.statements, items);
