@@ -32,8 +32,10 @@
  * only the rules that name S(SCOPE_PUPIL): read-only, that pupil alone.
  *
  * Evaluators and the steering group never see a name, UPN, date of birth
- * or free text: whatever the table says, their grants reach only
- * authorities, schools (public directory data) and aggregates.
+ * or free text about a child: whatever the table says, their grants reach
+ * only authorities, schools (public directory data), aggregates and
+ * evidence (approved change stories: pseudonymised text, checked for the
+ * pupil's names and UPN before approval, released without identifiers).
  *
  * Whatever the reach, a resource that names an authority must be in the
  * grant's authority: nothing crosses authorities except system grants.
@@ -185,6 +187,18 @@ static const struct rule rules[] = {
     {ROLE_ADMIN, RES_TOOLKIT, A_ALL, S(SCOPE_SYSTEM), REACH_SCOPE,
      "system administrator: screening toolkit definitions"},
 
+    /* Evidence for evaluation (Annex A of the Bedford report): the case
+     * coordinator classifies closed cases in the outcomes matrix and
+     * approves or returns change stories (edit); evaluators and strategic
+     * leads read approved stories, which carry no identifiers.  Drafting a
+     * story is a change to a case record (RES_CASE edit). */
+    {ROLE_ADMIN, RES_EVIDENCE, A_ALL, S_ANY, REACH_SCOPE, "administrator: evidence in scope"},
+    {ROLE_CASE_COORDINATOR, RES_EVIDENCE, A_READ | A(ACT_EDIT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM,
+     "case coordinator: classifies outcomes and approves change stories"},
+    {ROLE_STRATEGIC_LEAD, RES_EVIDENCE, A_READ, S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM,
+     "strategic lead: approved change stories in scope"},
+    {ROLE_EVALUATOR, RES_EVIDENCE, A_READ, S_ANY, REACH_SCOPE, "evaluator: approved change stories in scope"},
+
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
     {ROLE_SCHOOL_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
@@ -313,7 +327,7 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
     if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
-        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE ? r->team_id : 0;
+        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE || k == RES_EVIDENCE ? r->team_id : 0;
         if (t != 0)   /* an inactive team (no schools) reaches nothing */
             return g->scope_id > 0 && t == g->scope_id && team_any(g);
         /* no team named: by the team's schools, below */
@@ -368,7 +382,7 @@ bool policy_role_deidentified(enum role r)
  * show them a child. */
 static bool deidentified_may(enum resource_kind k)
 {
-    return k == RES_AUTHORITY || k == RES_SCHOOL || k == RES_AGGREGATE;
+    return k == RES_AUTHORITY || k == RES_SCHOOL || k == RES_AGGREGATE || k == RES_EVIDENCE;
 }
 
 static bool rule_matches(const struct rule *ru, const struct role_grant *g,
@@ -521,7 +535,7 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 continue;
             }
             if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
-                (k == RES_TEAM || k == RES_CASE)) {
+                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE)) {
                 if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
                     add_whole_team(out, g->scope_id);
                 continue;
@@ -657,6 +671,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_REFERENCE] = "reference",
     [RES_BREAK_GLASS] = "break_glass",
     [RES_TOOLKIT] = "toolkit",
+    [RES_EVIDENCE] = "evidence",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

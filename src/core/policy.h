@@ -49,6 +49,9 @@ enum resource_kind {
     RES_REFERENCE,           /* services, practitioners, the signposting playbook, term dates */
     RES_BREAK_GLASS,         /* the record of emergency access, reviewed by the DPO */
     RES_TOOLKIT,             /* screening toolkit definitions: installation-wide, no child data */
+    RES_EVIDENCE,            /* evidence for evaluation about a case (its team): the outcomes matrix
+                              * classification and change stories; reading is of approved,
+                              * de-identified stories only (the service keeps to that) */
     RES__COUNT
 };
 
@@ -147,7 +150,8 @@ struct decision policy_break_glass(const struct principal *p, const struct resou
  * installation or that authority. */
 bool policy_sets_extract_k(const struct principal *p, int64_t authority_id);
 
-/* Roles that never see a name, UPN, date of birth or free text. */
+/* Roles that never see a name, UPN, date of birth or free text (other than
+ * approved, pseudonymised change stories). */
 bool policy_role_deidentified(enum role r);
 
 /* The schools whose staff the principal is: a school lead's grant scoped

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/casefile.h"
 #include "core/validate.h"
 #include "core/workflow.h"
 #include "service/svc_cases.h"
@@ -303,9 +304,25 @@ enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct 
         field_errors_add(errs, "feedback_by", "Enter who gave the feedback");
     if (!any_date && (*method || by[0]))
         field_errors_add(errs, "feedback_on", "Enter the date the family was told");
-    if (errs->count)
-        return SVC_INVALID;
-    return svc_from_store(q_discussion_save(c->db, id, minutes, fb_on, method, by, c->now));
+    /* Families' voice: heard when they were told, so only with a date. */
+    char *parent = malloc(2001), *child = malloc(2001);
+    if (!parent || !child) {
+        free(parent);
+        free(child);
+        return SVC_ERROR;
+    }
+    case_text(f->parent_said, parent, 2001, "parent_said", "What the parent or carer said", errs);
+    case_text(f->child_said, child, 2001, "child_said", "What the child said", errs);
+    if (!any_date && (parent[0] || child[0]))
+        field_errors_add(errs, "feedback_on", "Enter the date the family was told what was agreed");
+    enum svc_status saved = SVC_INVALID;
+    if (!errs->count) {
+        struct discussion_feedback fb = {fb_on, method, by, parent, child};
+        saved = svc_from_store(q_discussion_save(c->db, id, minutes, &fb, c->now));
+    }
+    free(parent);
+    free(child);
+    return saved;
 }
 
 enum svc_status svc_discussion_remove(struct svc_ctx *c, int64_t id, struct field_errors *errs)

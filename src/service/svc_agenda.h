@@ -45,6 +45,7 @@ struct discussion_form {
     const char *minutes;
     const char *fb_day, *fb_month, *fb_year;
     const char *fb_method, *fb_by;
+    const char *parent_said, *child_said;   /* families' voice, optional */
 };
 /* Returns the discussion and its meeting.  Checks ACT_VIEW on the case and on the meeting's
  * team; either hidden: SVC_NOT_FOUND. */
@@ -52,7 +53,8 @@ enum svc_status svc_discussion_get(struct svc_ctx *c, int64_t id, struct agenda_
                                    struct meeting_brief *m);
 /* Checks the discussion as svc_discussion_get, then ACT_EDIT on the case (SVC_FORBIDDEN), then
  * minutes (only for a held meeting and with consent today) and the feedback (all three parts,
- * dated between the meeting and today). */
+ * dated between the meeting and today; what the parent or carer and the child said, optional,
+ * only once the feedback is dated). */
 enum svc_status svc_discussion_save(struct svc_ctx *c, int64_t id, const struct discussion_form *f,
                                     struct field_errors *errs);
 /* Checks as svc_discussion_save; a discussion with minutes or actions stays (field error). */

@@ -334,7 +334,7 @@ enum svc_status svc_case_get(struct svc_ctx *c, int64_t id, struct case_row *out
     return SVC_OK;
 }
 
-static enum svc_status editable(struct svc_ctx *c, int64_t id, struct case_row *cur)
+enum svc_status svc_case_get_editable(struct svc_ctx *c, int64_t id, struct case_row *cur)
 {
     enum svc_status st = svc_case_get(c, id, cur);
     if (st != SVC_OK)
@@ -346,7 +346,7 @@ static enum svc_status editable(struct svc_ctx *c, int64_t id, struct case_row *
 enum svc_status svc_case_update(struct svc_ctx *c, int64_t id, const struct case_form *f,
                                 struct field_errors *errs, struct case_row *out)
 {
-    enum svc_status st = editable(c, id, out);
+    enum svc_status st = svc_case_get_editable(c, id, out);
     if (st != SVC_OK)
         return st;
     if (read_case_form(c, f, out->school_id, out, errs) != 0)
@@ -367,7 +367,7 @@ enum svc_status svc_case_close(struct svc_ctx *c, int64_t id, const char *reason
     struct case_row *cur = malloc(sizeof *cur);
     if (!cur)
         return SVC_ERROR;
-    enum svc_status st = editable(c, id, cur);
+    enum svc_status st = svc_case_get_editable(c, id, cur);
     if (st == SVC_OK && strcmp(cur->status, "closed") == 0) {
         field_errors_add(errs, "reason", "This case is already closed");
         st = SVC_INVALID;
@@ -397,7 +397,7 @@ enum svc_status svc_case_reopen(struct svc_ctx *c, int64_t id, struct field_erro
     struct case_row *cur = malloc(sizeof *cur);
     if (!cur)
         return SVC_ERROR;
-    enum svc_status st = editable(c, id, cur);
+    enum svc_status st = svc_case_get_editable(c, id, cur);
     int64_t pupil = cur->pupil_id;
     bool open = strcmp(cur->status, "open") == 0;
     free(cur);

@@ -66,6 +66,9 @@ enum svc_status svc_case_update(struct svc_ctx *c, int64_t id, const struct case
                                 struct field_errors *errs, struct case_row *out);
 /* Returns the case with its needs.  Checks ACT_VIEW on the case; hidden: SVC_NOT_FOUND. */
 enum svc_status svc_case_get(struct svc_ctx *c, int64_t id, struct case_row *out);
+/* As svc_case_get, then ACT_EDIT on the case (SVC_FORBIDDEN): the start of
+ * every change to a case and of its forms. */
+enum svc_status svc_case_get_editable(struct svc_ctx *c, int64_t id, struct case_row *out);
 /* Checks the case as svc_case_update, that it is open, the reason code and the note (required
  * for 'other'). */
 enum svc_status svc_case_close(struct svc_ctx *c, int64_t id, const char *reason_code,

@@ -8,6 +8,7 @@
 
 #include "core/calendar.h"
 #include "core/codes.h"
+#include "core/evidence.h"
 #include "core/validate.h"
 #include "service/svc_actions.h"
 #include "service/svc_reference.h"
@@ -189,6 +190,8 @@ struct build {
     size_t nrates, caprates;
     int64_t planned_pence[3][5], actual_pence[3][5];  /* [col P,S,O][group] */
     struct stat_row *cost_rows_planned[5], *cost_rows_actual[5];
+    /* evidence: closed or reviewed cases and those with feedback; closed cases by outcome cell */
+    struct stat_row *ended, *fb_rows[2], *closed, *cell_rows[OC__COUNT];
 };
 
 static const char *const cost_groups[5] = {"school", "la", "health", "other", ""};
@@ -448,6 +451,28 @@ static bool in_range_month(const struct build *b, const char *m)
     return m[0] && strcmp(m, b->to_month) <= 0;
 }
 
+/* The evidence tables' counts for w cases alike (one from the records, or
+ * a rollup row): closed, reviewed by the range's end, feedback recorded,
+ * and their place in the outcomes matrix. */
+static void add_evidence(struct build *b, enum stat_col cl, bool closed, bool reviewed, bool feedback, int ei,
+                         int referral, int64_t w)
+{
+    if (closed || reviewed) {
+        stat_add(b->ended, cl, w);
+        stat_add(b->fb_rows[feedback ? 0 : 1], cl, w);
+    }
+    if (closed) {
+        stat_add(b->closed, cl, w);
+        stat_add(b->cell_rows[outcome_cell_of(ei, referral)], cl, w);
+    }
+}
+
+/* One presented case's evidence (q_dash_evidence). */
+static void on_evidence(void *arg, const struct dash_row *r)
+{
+    add_evidence(arg, col(r->phase), r->n[1] != 0, r->n[0] > 0, r->n[2] != 0, (int)r->n[3], (int)r->n[4], 1);
+}
+
 /* One rollup row of the case dimensions (q_dash_rollup.h). */
 static void on_case_dim(void *arg, const struct dash_row *r)
 {
@@ -474,6 +499,9 @@ static void on_case_dim(void *arg, const struct dash_row *r)
                        w);
     else if (!strcmp(dim, "fu") && in_range_month(b, r->k[1]))
         stat_add(b->review_count, cl, w);
+    else if (!strcmp(dim, "evidence"))   /* k1 "<closed><feedback>", k2 "<ei> <referral>", k3 first follow-up */
+        add_evidence(b, cl, r->k[1][0] == '1', in_range_month(b, r->k[3]), r->k[1][0] && r->k[1][1] == '1',
+                     atoi(r->k[2]), atoi(strchr(r->k[2], ' ') ? strchr(r->k[2], ' ') + 1 : "-1"), w);
 }
 
 static const char *owner_group_label(const char *org_kind)
@@ -852,6 +880,27 @@ static void tables_init(struct build *b)
               "playbook resource named, as shares of all signposting actions.");
     row(t, "", "All signposting actions", STAT_COUNT, true, 0);
 
+    t = table(d, DT_FEEDBACK, "feedback_given", "Feedback to families", "Annex A", CHART_NONE,
+              "Of the cases presented in the period that were closed or reviewed by its end, those whose "
+              "family was told what the meeting agreed (the feedback step recorded, with the date).");
+    b->ended = row(t, "", "Cases closed or reviewed", STAT_COUNT, true, 0);
+    b->fb_rows[0] = row(t, "Feedback given rate", "Feedback to the family recorded", STAT_COUNT, true, 1);
+    b->fb_rows[1] = row(t, "Feedback given rate", "No feedback recorded", STAT_COUNT, true, 1);
+    for (int i = 0; i < 2; i++)
+        stat_set_base(b->fb_rows[i], b->ended);
+
+    t = table(d, DT_OUTCOMES_MATRIX, "outcomes_matrix", "Outcomes matrix for TAS cases", "Annex A", CHART_NONE,
+              "Closed cases of those presented in the period, as their case coordinator classified them: "
+              "was early intervention appropriate, and was a referral made?");
+    b->closed = row(t, "", "Closed cases", STAT_COUNT, true, 0);
+    static const enum outcome_cell order[OC__COUNT] = {OC_AS_INTENDED_EARLY, OC_AS_INTENDED_REFERRAL,
+                                                       OC_INAPPROPRIATE_REFERRAL, OC_MISSED_OPPORTUNITY,
+                                                       OC_UNCLASSIFIED};
+    for (int i = 0; i < OC__COUNT; i++) {
+        b->cell_rows[order[i]] = row(t, "Outcome", outcome_cell_label(order[i]), STAT_COUNT, true, 1);
+        stat_set_base(b->cell_rows[order[i]], b->closed);
+    }
+
     t = table(d, DT_COST_SUMMARY, "cost_summary", "Costs of TAS meetings", "Section 2.3", CHART_NONE,
               "Direct staff costs from the cost model: for each person, the hourly cost with on-costs times the "
               "hours of preparation, meeting, follow-up and travel.  Planned: every meeting in the schedule with "
@@ -1143,6 +1192,8 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
         rc = (roll ? q_rollup_attendance : q_dash_attendance)(c->db, &q, on_attendance, &b);
     if (rc == STORE_OK)
         rc = roll ? q_rollup_case_dims(c->db, &q, on_case_dim, &b) : q_dash_case_rows(c->db, &q, on_case_row, &b);
+    if (rc == STORE_OK && !roll)   /* the rollup's come with its case dimensions */
+        rc = q_dash_evidence(c->db, &q, on_evidence, &b);
     if (rc == STORE_OK)
         rc = q_dash_names(c->db, d->f.authority_id, on_name, &b);
     if (rc == STORE_OK)
@@ -1242,7 +1293,9 @@ int dashboard_section(enum dash_table t)
         return 3;
     if (t < DT_OWNER)
         return 4;
-    return 5;
+    if (t < DT_FEEDBACK)
+        return 5;
+    return 6;
 }
 
 const char *dashboard_section_title(int section)
@@ -1252,6 +1305,7 @@ const char *dashboard_section_title(int section)
     case 3: return "Overview of TAS cases: who is reached";
     case 4: return "What is done: TAS actions";
     case 5: return "Who does it: responsibility for actions";
+    case 6: return "Evidence of outcomes: families' voice and the outcomes matrix";
     default: return "";
     }
 }

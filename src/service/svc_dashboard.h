@@ -33,16 +33,18 @@ struct dash_filter {
 };
 
 /* In the learning report's order: section 2 (delivery, costs), 3 (who is
- * reached), 4 (what is done), 5 (who does it). */
+ * reached), 4 (what is done), 5 (who does it); then 6, the evidence Annex A
+ * plans (families' voice, the outcomes matrix). */
 enum dash_table {
     DT_MEETINGS = 0, DT_CASES, DT_PROCEDURES, DT_ATTENDANCE, DT_MONTHS,
     DT_COST_SUMMARY, DT_COST_PLANNED, DT_COST_ACTUAL,
     DT_GENDER, DT_GENDER_POP, DT_YEAR, DT_YEAR_POP, DT_ETHNICITY, DT_ETHNICITY_POP,
     DT_SEN, DT_SEN_POP, DT_PRIOR, DT_SEN_BY_GENDER,
     DT_SETTING, DT_NATURE, DT_RESOURCES, DT_OWNER, DT_OWNER_GROUP,
+    DT_FEEDBACK, DT_OUTCOMES_MATRIX,
     DT__COUNT
 };
-/* Which report section a table belongs to (2..5) and its heading. */
+/* Which report section a table belongs to (2..6) and its heading. */
 int dashboard_section(enum dash_table t);
 const char *dashboard_section_title(int section);
 

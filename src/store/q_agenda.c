@@ -28,7 +28,7 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
 /* today binds twice (overdue), the meeting date once (earlier discussions). */
 #define AGENDA_SELECT \
     "SELECT d.id, d.meeting_id, d.case_id, d.kind, d.minutes, coalesce(d.feedback_on, ''), " \
-    "d.feedback_method, d.feedback_by, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, " \
+    "d.feedback_method, d.feedback_by, d.parent_said, d.child_said, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, " \
     "s.authority_id, c.status, c.created_at, " \
     "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), " \
     "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL " \
@@ -42,7 +42,7 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
 
 enum agenda_col {
     AG_ID, AG_MEETING, AG_CASE, AG_KIND, AG_MINUTES, AG_FEEDBACK_ON, AG_FEEDBACK_METHOD,
-    AG_FEEDBACK_BY, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
+    AG_FEEDBACK_BY, AG_PARENT_SAID, AG_CHILD_SAID, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
     AG_CASE_CREATED, AG_OPEN_ACTIONS, AG_OVERDUE_ACTIONS, AG_FIRST_DISCUSSED, AG_MEETING_DATE,
     AG_TEAM_NAME, AG_VOIDED_AT, AG_VOID_REASON
 };
@@ -59,6 +59,8 @@ static void read_agenda(struct store_stmt *st, void *row)
     store_col_copy(st, AG_FEEDBACK_ON, r->feedback_on, sizeof r->feedback_on);
     store_col_copy(st, AG_FEEDBACK_METHOD, r->feedback_method, sizeof r->feedback_method);
     store_col_copy(st, AG_FEEDBACK_BY, r->feedback_by, sizeof r->feedback_by);
+    store_col_copy(st, AG_PARENT_SAID, r->parent_said, sizeof r->parent_said);
+    store_col_copy(st, AG_CHILD_SAID, r->child_said, sizeof r->child_said);
     r->pupil_id = store_col_int(st, AG_PUPIL);
     store_col_copy(st, AG_PUPIL_NAME, r->pupil_name, sizeof r->pupil_name);
     r->school_id = store_col_int(st, AG_SCHOOL);
@@ -107,18 +109,20 @@ enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case
     return store_get_int(st, id);
 }
 
-enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes, const char *feedback_on,
-                                const char *method, const char *by, int64_t now)
+enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes,
+                                const struct discussion_feedback *fb, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
         "UPDATE discussions SET minutes = ?, feedback_on = ?, feedback_method = ?, feedback_by = ?, "
-        "updated_at = ? WHERE id = ?");
+        "parent_said = ?, child_said = ?, updated_at = ? WHERE id = ?");
     store_bind_text(st, 1, minutes);
-    store_bind_text(st, 2, feedback_on && *feedback_on ? feedback_on : NULL);
-    store_bind_text(st, 3, method);
-    store_bind_text(st, 4, by);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, id);
+    store_bind_text(st, 2, fb->on && *fb->on ? fb->on : NULL);
+    store_bind_text(st, 3, fb->method);
+    store_bind_text(st, 4, fb->by);
+    store_bind_text(st, 5, fb->parent_said);
+    store_bind_text(st, 6, fb->child_said);
+    store_bind_int(st, 7, now);
+    store_bind_int(st, 8, id);
     return store_exec_done(st);
 }
 

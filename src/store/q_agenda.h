@@ -25,6 +25,8 @@ struct agenda_row {
     char feedback_on[11];       /* "" not yet */
     char feedback_method[32];
     char feedback_by[121];
+    char parent_said[2001];     /* families' voice: "" not recorded */
+    char child_said[2001];
     int64_t pupil_id;
     char pupil_name[203];
     int64_t school_id;
@@ -47,8 +49,13 @@ enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *tod
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out);
 enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case_id, const char *kind,
                                int64_t now, int64_t *id);
-enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes, const char *feedback_on,
-                                const char *method, const char *by, int64_t now);
+struct discussion_feedback {
+    const char *on;             /* "" not yet */
+    const char *method, *by;
+    const char *parent_said, *child_said;
+};
+enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes,
+                                const struct discussion_feedback *fb, int64_t now);
 enum store_rc q_discussion_remove(struct store *s, int64_t id);
 
 /* Open cases of a team not yet on this meeting's agenda, with whether each

@@ -223,13 +223,13 @@ enum store_rc q_case_update(struct store *s, const struct case_row *c, int64_t n
     "c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, c.prior_cp, " \
     "c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, " \
     "c.risk_pex, c.summary_before_meeting, c.ect_completed, p.school_id, s.authority_id, " \
-    "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at"
+    "p.forenames || ' ' || p.surname, p.upn, t.name, c.created_at, c.ei_appropriate, c.referral_made"
 enum case_col {
     CC_ID, CC_PUPIL, CC_TEAM, CC_STATUS, CC_OPENED_ON, CC_CLOSED_ON, CC_CLOSURE_REASON, CC_STRENGTHS,
     CC_TRIED, CC_CHILD_VOICE, CC_PARENT_VOICE, CC_HOPED_OUTCOMES,
     CC_PRIOR, /* CASE_PRIOR_FLAGS columns, in PRIOR_COLS order */
     CC_SUMMARY_BEFORE_MEETING = CC_PRIOR + CASE_PRIOR_FLAGS, CC_ECT_COMPLETED, CC_SCHOOL,
-    CC_AUTHORITY, CC_PUPIL_NAME, CC_UPN, CC_TEAM_NAME, CC_CREATED_AT
+    CC_AUTHORITY, CC_PUPIL_NAME, CC_UPN, CC_TEAM_NAME, CC_CREATED_AT, CC_EI_APPROPRIATE, CC_REFERRAL_MADE
 };
 
 static void read_case(struct store_stmt *st, void *row)
@@ -258,6 +258,8 @@ static void read_case(struct store_stmt *st, void *row)
     store_col_copy(st, CC_UPN, c->upn, sizeof c->upn);
     store_col_copy(st, CC_TEAM_NAME, c->team_name, sizeof c->team_name);
     c->created_at = store_col_int(st, CC_CREATED_AT);
+    c->ei_appropriate = col_tristate(st, CC_EI_APPROPRIATE);
+    c->referral_made = col_tristate(st, CC_REFERRAL_MADE);
 }
 
 /* A need's description goes to the slot of its area code. */

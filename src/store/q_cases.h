@@ -46,6 +46,8 @@ struct case_row {
     signed char prior[CASE_PRIOR_FLAGS];  /* -1 not recorded, 0, 1: codes_prior_contact order */
     signed char summary_before_meeting;
     signed char ect_completed;
+    /* the outcomes matrix (coordinator, once closed): -1 not classified, 0, 1 */
+    signed char ei_appropriate, referral_made;
     char needs[CASE_NEED_AREAS][CASE_TEXT_MAX];  /* codes_need_area order; "" none */
     /* joined, read only */
     int64_t school_id;

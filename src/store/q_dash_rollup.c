@@ -137,7 +137,7 @@ enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, 
 enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     static const char *const dims[] = {"cases", "gender", "nc_year", "ethnicity", "sen",
-                                       "sen_gender", "flag", "fu3", "fu"};
+                                       "sen_gender", "flag", "fu3", "fu", "evidence"};
     return read_dims(s, q, dims, sizeof dims / sizeof dims[0], fn, arg);
 }
 
@@ -362,6 +362,7 @@ struct presented {
     struct cell at;         /* vis, phase, month of presentation */
     int nfu;
     char fu[3][8];          /* months of the first three follow-ups */
+    char evidence[2][8];    /* "<closed><feedback>" and "<ei> <referral>" (q_dash_evidence's n0, n2; n3 n4) */
 };
 
 static int presented_cmp(const void *key, const void *elem)
@@ -417,6 +418,10 @@ static void count_presented(struct store_stmt *st, void *arg)
     p->ok = count(t, &c->at, "cases", "", "", "", 1) && count(t, &c->at, "gender", gender, "", "", 1) &&
             count(t, &c->at, "nc_year", year, "", "", 1) && count(t, &c->at, "ethnicity", eth, "", "", 1) &&
             count(t, &c->at, "sen", sen, "", "", 1);
+    int ev = 8 + 2 + DASH_PRIOR_FLAGS;   /* DASH_CASE_EVIDENCE's columns */
+    snprintf(c->evidence[0], sizeof c->evidence[0], "%d%d", (int)store_col_int(st, ev), (int)store_col_int(st, ev + 1));
+    snprintf(c->evidence[1], sizeof c->evidence[1], "%d %d", (int)store_col_int(st, ev + 2),
+             (int)store_col_int(st, ev + 3));
     for (int i = 0; p->ok && i < 2 + DASH_PRIOR_FLAGS; i++) {
         snprintf(idx, sizeof idx, "%d", i);
         snprintf(v, sizeof v, "%lld", (long long)store_col_int(st, 8 + i));
@@ -449,7 +454,8 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT c.id, m.meeting_date, ps.authority_id, ps.phase, p.gender, p.nc_year, p.ethnicity, "
-        "p.sen_provision, " DASH_CASE_FLAGS("c") " FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
+        "p.sen_provision, " DASH_CASE_FLAGS("c") ", " DASH_CASE_EVIDENCE("c")
+        " FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
         "JOIN teams t ON t.id = m.team_id JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools ps ON ps.id = p.school_id WHERE" IN_SLICE "AND d.kind = 'new' "
         "AND m.status = 'held' AND" DASH_FIRST_PRESENTATION("d", "m") "ORDER BY c.id");
@@ -473,7 +479,8 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
         rc = store_each_row(st, count_follow_up, &p);
     }
     for (size_t i = 0; rc == STORE_OK && p.ok && i < p.n; i++)
-        p.ok = count(t, &p.cs[i].at, "fu3", p.cs[i].fu[0], p.cs[i].fu[1], p.cs[i].fu[2], 1);
+        p.ok = count(t, &p.cs[i].at, "fu3", p.cs[i].fu[0], p.cs[i].fu[1], p.cs[i].fu[2], 1) &&
+               count(t, &p.cs[i].at, "evidence", p.cs[i].evidence[0], p.cs[i].evidence[1], p.cs[i].fu[0], 1);
     free(p.cs);
     return p.ok ? rc : STORE_ERROR;
 }

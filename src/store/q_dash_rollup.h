@@ -20,7 +20,10 @@
  * gender, k2 the in-school SEN support flag), "flag" (k1 the flag's index:
  * 0 summary, 1 toolkit, 2.. the prior contact flags; k2 its value), "fu3"
  * (k1..k3 the months of the case's first three follow-ups, '' none) and
- * "fu" (k1 a month, n1 follow-ups in it); n1 cases unless said.  And
+ * "fu" (k1 a month, n1 follow-ups in it); "evidence" (migration 0016: k1
+ * closed and feedback recorded, "10"; k2 early intervention appropriate and
+ * referral made, "1 0", -1 not classified; k3 the month of the first
+ * follow-up, '' none); n1 cases unless said.  And
  * "population" (migration 0009): the TAS schools' census (k1 dimension,
  * k2 category, n1 pupils), in the month DASH_POPULATION_MONTH. */
 #ifndef TAS_STORE_Q_DASH_ROLLUP_H

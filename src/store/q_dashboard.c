@@ -359,23 +359,43 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
         q, true, 2, 1, fn, arg);
 }
 
+/* The follow-ups of case c up to the range's end (bound first): held
+ * reviews on or after its presentation. */
+#define FOLLOW_UPS \
+    "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id " \
+    "   AND r.voided_at IS NULL AND rm.voided_at IS NULL " \
+    " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' AND rm.meeting_date <= ? " \
+    " AND rm.meeting_date >= (SELECT min(pm.meeting_date) FROM discussions pd " \
+    "   JOIN meetings pm ON pm.id = pd.meeting_id AND pd.voided_at IS NULL AND pm.voided_at IS NULL " \
+    "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
+
+/* A statement over the presented cases whose select list binds the range's
+ * end first (follow-ups, reviews up to then), then PRESENTED_WHERE. */
+static enum store_rc presented_rows(struct store_stmt *st, const struct dash_query *q, int nk, int nn, dash_fn fn,
+                                    void *arg)
+{
+    store_bind_text(st, 1, q->to);
+    if (bind_presented(st, 2, q) < 0)
+        return q_refuse(st);
+    return q_dash_rows(st, nk, nn, fn, arg);
+}
+
 /* One row per case presented: what the case tables need, counted in C
  * (one pass over the presented cases instead of one per table). */
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT 0, ps.phase, p.gender, p.nc_year, p.ethnicity, p.sen_provision, " DASH_CASE_FLAGS("c") ", "
-        "(SELECT count(*) FROM discussions r JOIN meetings rm ON rm.id = r.meeting_id AND r.voided_at IS NULL AND rm.voided_at IS NULL "
-        " WHERE r.case_id = c.id AND r.kind = 'review' AND rm.status = 'held' AND rm.meeting_date <= ? "
-        " AND rm.meeting_date >= (SELECT min(pm.meeting_date) FROM discussions pd "
-        "   JOIN meetings pm ON pm.id = pd.meeting_id AND pd.voided_at IS NULL AND pm.voided_at IS NULL "
-        "   WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'))"
+        FOLLOW_UPS
         PRESENTED_FROM PRESENTED_WHERE);
-    /* the follow-ups' end date comes first, in the select list */
-    store_bind_text(st, 1, q->to);
-    if (bind_presented(st, 2, q) < 0)
-        return q_refuse(st);
-    return q_dash_rows(st, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+    return presented_rows(st, q, 4, 3 + DASH_PRIOR_FLAGS, fn, arg);
+}
+
+enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, ps.phase, " FOLLOW_UPS ", " DASH_CASE_EVIDENCE("c") PRESENTED_FROM PRESENTED_WHERE);
+    return presented_rows(st, q, 0, 5, fn, arg);
 }
 
 /* One key of the actions' grouping, counted in C: SQLite has no hash

@@ -93,6 +93,20 @@ enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q
  * follow-ups up to the end of the range. */
 #define DASH_PRIOR_FLAGS 9
 enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* The evidence the dashboard counts for case C: closed (0/1), feedback to
+ * the family recorded at any discussion (0/1), early intervention
+ * appropriate and referral made (1, 0, -1 not classified).  Shared with
+ * the rollup, as DASH_CASE_FLAGS. */
+#define DASH_CASE_EVIDENCE(C) \
+    "CASE WHEN " C ".status = 'closed' THEN 1 ELSE 0 END, " \
+    "CASE WHEN EXISTS (SELECT 1 FROM discussions fbd WHERE fbd.case_id = " C ".id AND fbd.feedback_on IS NOT NULL " \
+    "AND fbd.voided_at IS NULL) " \
+    "THEN 1 ELSE 0 END, coalesce(" C ".ei_appropriate, -1), coalesce(" C ".referral_made, -1)"
+/* The evidence of those cases (one row per case presented): phase; n0
+ * follow-ups up to the end of the range (as q_dash_case_rows), then
+ * DASH_CASE_EVIDENCE: n1 closed, n2 feedback recorded, n3 early
+ * intervention appropriate, n4 referral made. */
+enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service
  * id (0 none), n1 resource id (signposting only; 0 none), n2 actions. */
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);

@@ -101,7 +101,9 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
         "UPDATE cases SET closure_reason = '', strengths = '', tried = '', child_voice = '',"
         " parent_voice = '', hoped_outcomes = '' WHERE id = ?",
         "UPDATE case_needs SET description = '' WHERE case_id = ?",
-        "UPDATE discussions SET minutes = '', feedback_by = '' WHERE case_id = ?",
+        "UPDATE discussions SET minutes = '', feedback_by = '', parent_said = '', child_said = '' WHERE case_id = ?",
+        /* a change story is free text about the child, approved or not */
+        "DELETE FROM change_stories WHERE case_id = ?",
         "UPDATE actions SET description = 'Removed under the retention schedule', owner_name = '',"
         " not_done_reason = '', outcome = '' WHERE case_id = ?",
         "UPDATE referrals SET notes = '' WHERE case_id = ?",

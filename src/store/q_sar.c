@@ -43,10 +43,15 @@ static const struct section_sql sections[] = {
      {"case_id", "area", "description", NULL}},
     {{"discussions", "Discussions at meetings (minutes)"},
      "SELECT d.id, d.case_id, m.meeting_date, d.kind, d.minutes, d.feedback_on, d.feedback_method,"
-     " d.feedback_by, d.created_at, d.updated_at FROM discussions d JOIN meetings m ON m.id = d.meeting_id"
-     " WHERE d." CASE_OF_PUPIL " ORDER BY m.meeting_date, d.id",
+     " d.feedback_by, d.parent_said, d.child_said, d.created_at, d.updated_at FROM discussions d"
+     " JOIN meetings m ON m.id = d.meeting_id WHERE d." CASE_OF_PUPIL " ORDER BY m.meeting_date, d.id",
      {"id", "case_id", "meeting_date", "kind", "minutes", "feedback_on", "feedback_method", "feedback_by",
-      "created_at", "updated_at", NULL}},
+      "parent_said", "child_said", "created_at", "updated_at", NULL}},
+    {{"change_stories", "Change stories"},
+     "SELECT id, case_id, pattern, situation, what_tas_did, what_changed, status, review_comment, approved_on,"
+     " created_at, updated_at FROM change_stories WHERE " CASE_OF_PUPIL " ORDER BY id",
+     {"id", "case_id", "pattern", "situation", "what_tas_did", "what_changed", "status", "review_comment",
+      "approved_on", "created_at", "updated_at", NULL}},
     {{"actions", "Actions"},
      "SELECT id, case_id, discussion_id, description, owner_service_id, owner_practitioner_id, owner_name,"
      " setting, nature, resource_id, due_on, status, not_done_reason, outcome, closed_on, created_at,"

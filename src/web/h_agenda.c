@@ -161,6 +161,12 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     json_object_set_new(fields, "feedback_method", meth);
     json_object_set_new(fields, "feedback_by", fld_input("feedback_by", "Who told the family", f->fb_by, e,
                                                          "For example, the school SENCO"));
+    json_object_set_new(fields, "parent_said", fld_textarea("parent_said", "What the parent or carer said (optional)",
+                                                            f->parent_said, e,
+                                                            "Their views on what was agreed, in their words where you can"));
+    json_object_set_new(fields, "child_said", fld_textarea("child_said", "What the child said (optional)",
+                                                           f->child_said, e,
+                                                           "Their views, in their words where you can"));
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "discussion_form", ctx);
 }
@@ -180,6 +186,8 @@ static void form_from_row(struct req *rq, const struct agenda_row *r, struct dis
     }
     f->fb_method = req_keep(rq, r->feedback_method);
     f->fb_by = req_keep(rq, r->feedback_by);
+    f->parent_said = req_keep(rq, r->parent_said);
+    f->child_said = req_keep(rq, r->child_said);
 }
 
 static void h_discussion(struct req *rq, struct resp *rs)
@@ -208,6 +216,8 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
     req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
     f.fb_method = req_param(rq, "feedback_method");
     f.fb_by = req_param(rq, "feedback_by");
+    f.parent_said = req_param(rq, "parent_said");
+    f.child_said = req_param(rq, "child_said");
     struct field_errors e = {0};
     enum svc_status st = svc_discussion_save(&c, rq->id, &f, &e);
     struct agenda_row *r = req_alloc(rq, sizeof *r);

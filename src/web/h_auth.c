@@ -19,21 +19,6 @@ static void clear_cookie(struct req *rq, struct resp *rs, const char *name)
                     rq->app->secure_cookies ? "; Secure" : "");
 }
 
-/* The sign-in forms' CSRF token, also set as a cookie: the form must send
- * back the same value (there is no session yet). */
-static const char *form_token(struct req *rq, struct resp *rs)
-{
-    const char *token = req_cookie(rq, CSRF_COOKIE(rq->app));
-    if (!token || strlen(token) != 64) {
-        char fresh[65];
-        random_hex(fresh, 32);
-        token = req_keep(rq, fresh);
-        resp_add_cookie(rs, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE(rq->app), token,
-                        rq->app->secure_cookies ? "; Secure" : "");
-    }
-    return token;
-}
-
 /* The pending sign-in lives no longer than the server keeps it. */
 static void set_pending_cookie(struct req *rq, struct resp *rs, const char *value)
 {
@@ -45,7 +30,7 @@ static void set_pending_cookie(struct req *rq, struct resp *rs, const char *valu
 static void render_sign_in(struct req *rq, struct resp *rs, int status, const char *username,
                            const struct field_errors *errs, const char *notice)
 {
-    const char *token = form_token(rq, rs);
+    const char *token = view_form_token(rq, rs);
     json_t *ctx = view_page(rq, "Sign in", NULL);
     json_object_set_new(ctx, "csrf", json_string(token));
     if (errs && errs->count)
@@ -225,7 +210,7 @@ static void h_sign_out(struct req *rq, struct resp *rs)
 static void render_code(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
 {
     json_t *ctx = view_page(rq, "Enter your security code", NULL);
-    json_object_set_new(ctx, "csrf", json_string(form_token(rq, rs)));
+    json_object_set_new(ctx, "csrf", json_string(view_form_token(rq, rs)));
     if (errs && errs->count)
         json_object_set_new(ctx, "errors", view_errors(errs));
     json_t *c = fld_input("code", "Security code", "", errs,

@@ -497,6 +497,11 @@ static json_t *consent_prompt(struct svc_ctx *c, const struct case_row *cr)
     return json_pack("{s:b, s:o}", "withdrawn", v == CONSENT_WITHDRAWN, "actions", oc.items);
 }
 
+static void case_story(void *arg, const struct story_row *r)
+{
+    json_array_append_new(arg, json_story(r));
+}
+
 static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -512,8 +517,16 @@ static void h_case_view(struct req *rq, struct resp *rs)
         snprintf(title, sizeof title, "Case: %s", cr->pupil_name);
         json_t *ctx = view_page(rq, title, "cases");
         view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", NULL);
-        json_object_set_new(ctx, "case", json_case(cr));
         json_object_set_new(ctx, "consent", consent_prompt(&c, cr));
+        json_t *cj = json_case(cr);
+        json_object_set_new(cj, "may_classify", json_boolean(svc_case_outcome_allowed(&c, cr->id, cr->team_id,
+                                                                                      cr->authority_id,
+                                                                                      cr->school_id)));
+        json_object_set_new(ctx, "case", cj);
+        json_t *stories = json_array();
+        if (svc_story_list_case(&c, cr->id, case_story, stories) != SVC_OK)
+            json_array_clear(stories);
+        json_object_set_new(ctx, "stories", stories);
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id,
                                                                       cr->authority_id, cr->school_id)));
         const char *sv = req_query(rq, "saved");
@@ -522,6 +535,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                         !strcmp(sv, "opened") ? "Case opened"
                                                         : !strcmp(sv, "closed") ? "Case closed"
                                                         : !strcmp(sv, "reopened") ? "Case re-opened"
+                                                        : !strcmp(sv, "outcome") ? "Outcome saved"
                                                                                   : "Case summary saved"));
         view_render(rq, rs, 200, "case_view", ctx);
     }
@@ -532,9 +546,7 @@ static void h_case_edit(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct pupil_row p;
     if (st == SVC_OK)
         st = svc_pupil_get(&c, cr->pupil_id, &p);
@@ -578,9 +590,7 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
-    if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id, cr->authority_id, cr->school_id))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct field_errors e = {0};
     if (st != SVC_OK)
         view_svc_error(rq, rs, st);

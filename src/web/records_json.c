@@ -6,6 +6,7 @@
 
 #include "core/calendar.h"
 #include "core/codes.h"
+#include "core/evidence.h"
 #include "core/retention.h"
 
 json_t *json_label(const struct code_list *l, const char *code)
@@ -223,9 +224,10 @@ json_t *json_agenda_item(const struct agenda_row *r)
                           (json_int_t)r->overdue_actions, "has_minutes", r->minutes[0] != '\0',
                           "case_open", strcmp(r->case_status, "open") == 0);
     if (r->feedback_on[0])
-        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s}", "on", r->feedback_on, "method",
-                                                     r->feedback_method, "method_label", m ? m : r->feedback_method,
-                                                     "by", r->feedback_by));
+        json_object_set_new(o, "feedback", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "on", r->feedback_on,
+                                                     "method", r->feedback_method, "method_label",
+                                                     m ? m : r->feedback_method, "by", r->feedback_by,
+                                                     "parent_said", r->parent_said, "child_said", r->child_said));
     else
         json_object_set_new(o, "feedback", json_null());
     json_object_set_new(o, "first_discussed", r->first_discussed[0] ? json_string(r->first_discussed) : json_null());
@@ -350,6 +352,11 @@ json_t *json_case(const struct case_row *c)
     json_object_set_new(o, "summary_before_meeting_label", json_string(tristate_label(c->summary_before_meeting)));
     json_object_set_new(o, "ect_completed", json_string(tristate_code(c->ect_completed)));
     json_object_set_new(o, "ect_completed_label", json_string(tristate_label(c->ect_completed)));
+    enum outcome_cell cell = outcome_cell_of(c->ei_appropriate, c->referral_made);
+    json_object_set_new(o, "outcome", cell == OC_UNCLASSIFIED ? json_null()
+                                      : json_pack("{s:b, s:b, s:s, s:s}", "ei_appropriate", c->ei_appropriate == 1,
+                                                  "referral_made", c->referral_made == 1, "cell",
+                                                  outcome_cell_code(cell), "label", outcome_cell_label(cell)));
     return o;
 }
 
@@ -434,4 +441,41 @@ json_t *json_resource(const struct resource_row *r)
                      "kind_label", label_text(&ref_resource_kinds, r->kind), "audience", r->audience,
                      "audience_label", label_text(&ref_audiences, r->audience), "url", r->url, "description",
                      r->description, "active", r->active);
+}
+
+static const char *const story_statuses[][2] = {
+    {"submitted", "Awaiting approval"}, {"returned", "Returned"}, {"approved", "Approved"}};
+
+json_t *json_story(const struct story_row *r)
+{
+    const char *status_label = r->status;
+    for (size_t i = 0; i < sizeof story_statuses / sizeof story_statuses[0]; i++)
+        if (!strcmp(story_statuses[i][0], r->status))
+            status_label = story_statuses[i][1];
+    char approved[48] = "";
+    if (r->approved_on[0])
+        date_label(r->approved_on, approved, sizeof approved);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)r->id,
+                          "case_id", (json_int_t)r->case_id, "pattern", r->pattern, "pattern_label",
+                          json_label(&codes_story_pattern, r->pattern), "situation", r->situation,
+                          "what_tas_did", r->what_tas_did, "what_changed", r->what_changed, "status", r->status,
+                          "status_label", status_label, "review_comment", r->review_comment, "team_id",
+                          (json_int_t)r->team_id, "team_name", r->team_name);
+    json_object_set_new(o, "pupil_name", json_sprintf("%s %s", r->forenames, r->surname));
+    json_object_set_new(o, "approved_on", json_opt_str(r->approved_on));
+    json_object_set_new(o, "approved_label", json_opt_str(approved));
+    json_object_set_new(o, "awaiting", json_boolean(!strcmp(r->status, "submitted")));
+    return o;
+}
+
+json_t *json_story_released(const struct story_released *r)
+{
+    char year[16] = "";
+    if (r->academic_year > 0)
+        snprintf(year, sizeof year, "%d/%02d", r->academic_year, (r->academic_year + 1) % 100);
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s}", "id", (json_int_t)r->id, "team_name",
+                     r->team_name, "phase", r->phase, "phase_label", json_label(&codes_phase, r->phase),
+                     "academic_year", year, "pattern", r->pattern, "pattern_label",
+                     json_label(&codes_story_pattern, r->pattern), "situation", r->situation, "what_tas_did",
+                     r->what_tas_did, "what_changed", r->what_changed);
 }

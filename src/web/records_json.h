@@ -15,6 +15,7 @@
 #include "service/svc_audit.h"
 #include "service/svc_break_glass.h"
 #include "service/svc_cases.h"
+#include "service/svc_evidence.h"
 #include "service/svc_meetings.h"
 #include "service/svc_reference.h"
 #include "service/svc_teams.h"
@@ -66,5 +67,11 @@ json_t *json_break_glass(const struct break_glass_row *r, int64_t now);
 /* {page, per_page, total, pages} plus links for the pagination partial;
  * base is the list's path and query without "page". */
 json_t *json_paging(int64_t page, int64_t per_page, int64_t total, const char *base);
+
+/* A change story as those who may see its case see it (names included). */
+json_t *json_story(const struct story_row *r);
+/* A released change story as evaluators see it: no name, UPN, date of
+ * birth, school or case. */
+json_t *json_story_released(const struct story_released *r);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "core/policy.h"
 #include "store/q_sessions.h"
+#include "service/password.h"
 #include "web/tmpl.h"
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
@@ -59,6 +60,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_VIEW, &agg);
         if (agg.all || agg.nauthorities || agg.nschools)
             nav_item(nav, "/dashboard", "Dashboard", "dashboard", section);
+        if (may(rq, ACT_LIST, RES_EVIDENCE))
+            nav_item(nav, "/stories", "Change stories", "stories", section);
         if (may(rq, ACT_LIST, RES_SCHOOL))
             nav_item(nav, "/schools", "Schools", "schools", section);
         if (may(rq, ACT_LIST, RES_AUTHORITY))
@@ -326,4 +329,17 @@ void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, j
     vsnprintf(loc, sizeof loc, fmt, ap);
     va_end(ap);
     resp_redirect(rs, loc);
+}
+
+const char *view_form_token(struct req *rq, struct resp *rs)
+{
+    const char *token = req_cookie(rq, CSRF_COOKIE(rq->app));
+    if (!token || strlen(token) != 64) {
+        char fresh[65];
+        random_hex(fresh, 32);
+        token = req_keep(rq, fresh);
+        resp_add_cookie(rs, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE(rq->app), token,
+                        rq->app->secure_cookies ? "; Secure" : "");
+    }
+    return token;
 }

@@ -53,6 +53,10 @@ bool form_once_begin(struct req *rq, struct resp *rs);
 void form_once_end(struct req *rq, const struct resp *rs);
 void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The CSRF token of a form shown to someone not signed in (sign-in, a
+ * feedback link), also set as a cookie: the form must send back the same
+ * value (double submit; dispatch checks it). */
+const char *view_form_token(struct req *rq, struct resp *rs);
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */
 void view_breadcrumbs(json_t *page, ...);
 

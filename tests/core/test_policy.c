@@ -292,6 +292,25 @@ static const struct row matrix[] = {
     {PR_SVC, RES_TOOLKIT, {"", "", "", ""}},
     {EV_A, RES_TOOLKIT, {"", "", "", ""}},
     {ST_A, RES_TOOLKIT, {"", "", "", ""}},
+
+    /* Evidence for evaluation: the coordinator classifies and approves
+     * (edit), evaluators and strategic leads read (approved stories only,
+     * by the service); those who draft (school leads, practitioners) do so
+     * as a case edit and never approve; the steering group, the DPO and
+     * anyone else: nothing. */
+    {ADMIN_SYS, RES_EVIDENCE, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_EVIDENCE, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_EVIDENCE, {"", "", "", ""}},
+    {DPO_SCH, RES_EVIDENCE, {"", "", "", ""}},
+    {SL_A, RES_EVIDENCE, {"LV", "LV", "", "L"}},
+    {SL_T, RES_EVIDENCE, {"LV", "", "", "L"}},
+    {CC_A, RES_EVIDENCE, {"LVE", "LVE", "", "L"}},
+    {CC_T, RES_EVIDENCE, {"LVE", "", "", "L"}},
+    {SCH_11, RES_EVIDENCE, {"", "", "", ""}},
+    {PR_T, RES_EVIDENCE, {"", "", "", ""}},
+    {PR_SVC, RES_EVIDENCE, {"", "", "", ""}},
+    {EV_A, RES_EVIDENCE, {"LV", "LV", "", "L"}},
+    {ST_A, RES_EVIDENCE, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -875,6 +894,42 @@ static void test_own_team(void **state)
     assert_true(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_TEAM, .id = 8, .authority_id = A1, .school_id = S11}));
 }
 
+/* Evidence of a team's cases: a team coordinator approves only its own
+ * team's stories; an evaluator reads but never approves, nor reaches
+ * another authority; a practitioner who drafted the story cannot approve
+ * it. */
+static void test_evidence_own_team(void **state)
+{
+    (void)state;
+    static const int64_t schools[] = {S11};
+    struct principal cc = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, schools));
+    struct resource own = {.kind = RES_EVIDENCE, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7};
+    struct resource next_door = own;
+    next_door.team_id = 8;
+    assert_true(allowed(&cc, ACT_EDIT, own));
+    assert_false(allowed(&cc, ACT_EDIT, next_door));
+    assert_false(allowed(&cc, ACT_VIEW, next_door));
+    struct visibility v;
+    policy_visible(&cc, RES_EVIDENCE, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
+    assert_int_equal(v.whole_team_ids[0], 7);
+
+    struct principal ev = fixture(EV_A);
+    assert_true(allowed(&ev, ACT_VIEW, own));
+    assert_false(allowed(&ev, ACT_EDIT, own));
+    own.authority_id = A2;
+    assert_false(allowed(&ev, ACT_VIEW, own));
+    assert_true(policy_role_deidentified(ROLE_EVALUATOR));
+
+    struct role_grant pg = team(ROLE_PRACTITIONER, 7, A1, 1, schools);
+    snprintf(pg.detail, sizeof pg.detail, "ep");
+    struct principal pr = one(pg);
+    own.authority_id = A1;
+    assert_false(allowed(&pr, ACT_EDIT, own));
+    assert_false(allowed(&pr, ACT_VIEW, own));
+    assert_string_equal(resource_code(RES_EVIDENCE), "evidence");
+}
+
 /* Break-glass: who may ask, and what the grant then reaches. */
 struct bg_case {
     const char *who;
@@ -1126,7 +1181,7 @@ static void test_codes(void **state)
         assert_string_equal(action_code((enum action)a), actions[a]);
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
-                                                  "reference", "break_glass", "toolkit"};
+                                                  "reference", "break_glass", "toolkit", "evidence"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
@@ -1194,6 +1249,7 @@ int main(void)
         cmocka_unit_test(test_break_glass),
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),
+        cmocka_unit_test(test_evidence_own_team),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),

@@ -113,6 +113,13 @@ dashboard.export             Y     N   N    N     N    N     N    Y    N     N  
 extract.export               Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 users.me                     Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 break-glass.list             Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
+evidence.outcome             Y     N   N    Y     N    H     H    H    H     N     H      N   H    Y
+evidence.story.create        Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
+evidence.stories             Y     N   Y    Y     N    N     N    Y    N     N     N      N   Y    Y
+evidence.review              Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
+survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
+survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
 `;
 
 function parseTable(text) {
@@ -355,6 +362,13 @@ function requests() {
     'extract.export': ['GET', '/api/v1/extract/pseudonymised', undefined, '/extract'],
     'users.me': ['GET', '/api/v1/me'],
     'break-glass.list': ['GET', '/api/v1/break-glass', undefined, '/break-glass'],
+    'evidence.outcome': ['PUT', `/api/v1/cases/${i.caseA}/outcome`, {}, `/cases/${i.caseA}/outcome`],
+    'evidence.story.create': ['POST', `/api/v1/cases/${i.caseA}/stories`, {}, `/cases/${i.caseA}/stories/new`],
+    'evidence.stories': ['GET', '/api/v1/stories', undefined, '/stories'],
+    'evidence.review': ['GET', '/api/v1/stories/review', undefined, '/stories/review'],
+    'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
+    'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
+    'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
   };
 }
 

@@ -1,0 +1,135 @@
+#include "core/evidence.h"
+
+#include <ctype.h>
+#include <string.h>
+
+enum outcome_cell outcome_cell_of(int ei_appropriate, int referral_made)
+{
+    if ((ei_appropriate != 0 && ei_appropriate != 1) || (referral_made != 0 && referral_made != 1))
+        return OC_UNCLASSIFIED;
+    if (ei_appropriate)
+        return referral_made ? OC_INAPPROPRIATE_REFERRAL : OC_AS_INTENDED_EARLY;
+    return referral_made ? OC_AS_INTENDED_REFERRAL : OC_MISSED_OPPORTUNITY;
+}
+
+static const char *const cell_codes[OC__COUNT] = {
+    [OC_UNCLASSIFIED] = "unclassified",
+    [OC_INAPPROPRIATE_REFERRAL] = "inappropriate_referral",
+    [OC_AS_INTENDED_EARLY] = "as_intended_early_intervention",
+    [OC_AS_INTENDED_REFERRAL] = "as_intended_referral",
+    [OC_MISSED_OPPORTUNITY] = "missed_opportunity",
+};
+
+static const char *const cell_labels[OC__COUNT] = {
+    [OC_UNCLASSIFIED] = "Not yet classified",
+    [OC_INAPPROPRIATE_REFERRAL] = "Inappropriate referrals",
+    [OC_AS_INTENDED_EARLY] = "As intended: early intervention, no referral",
+    [OC_AS_INTENDED_REFERRAL] = "As intended: referral where early intervention was not appropriate",
+    [OC_MISSED_OPPORTUNITY] = "Missed opportunities",
+};
+
+const char *outcome_cell_code(enum outcome_cell c)
+{
+    return (unsigned)c < OC__COUNT ? cell_codes[c] : "unclassified";
+}
+
+const char *outcome_cell_label(enum outcome_cell c)
+{
+    return (unsigned)c < OC__COUNT ? cell_labels[c] : cell_labels[OC_UNCLASSIFIED];
+}
+
+static const struct code_entry story_patterns[] = {
+    {"early_intervention", "Early intervention", NULL},
+    {"referral_avoided", "Inappropriate referral avoided", NULL},
+    {"missed_opportunity", "Missed opportunity", NULL},
+};
+const struct code_list codes_story_pattern = {"story_pattern", story_patterns,
+                                              sizeof story_patterns / sizeof story_patterns[0]};
+
+/* A letter of a name: ASCII letters, and any byte of a UTF-8 sequence (so
+ * "Zoë" is one word and a match cannot end inside it). */
+static bool name_char(unsigned char c)
+{
+    return isalpha(c) || c >= 0x80;
+}
+
+static bool same_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+/* word (n bytes) in text as a whole word, any case. */
+static bool has_word(const char *text, const char *word, size_t n)
+{
+    size_t tl = strlen(text);
+    for (size_t i = 0; n && i + n <= tl; i++) {
+        if (i > 0 && name_char((unsigned char)text[i - 1]))
+            continue;
+        if (i + n < tl && name_char((unsigned char)text[i + n]))
+            continue;
+        if (same_ci(text + i, word, n))
+            return true;
+    }
+    return false;
+}
+
+/* Each part of a name (split at spaces and hyphens) of two letters or more. */
+static bool has_name_part(const char *text, const char *name)
+{
+    const char *p = name ? name : "";
+    while (*p) {
+        while (*p == ' ' || *p == '-')
+            p++;
+        size_t n = strcspn(p, " -");
+        if (n >= 2 && has_word(text, p, n))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* needle in hay, any case, spaces in either ignored. */
+static bool has_squeezed(const char *hay, const char *needle)
+{
+    char h[8192], nd[256];
+    size_t hn = 0, nn = 0;
+    for (const char *p = hay; *p && hn + 1 < sizeof h; p++)
+        if (!isspace((unsigned char)*p))
+            h[hn++] = (char)tolower((unsigned char)*p);
+    for (const char *p = needle; *p && nn + 1 < sizeof nd; p++)
+        if (!isspace((unsigned char)*p))
+            nd[nn++] = (char)tolower((unsigned char)*p);
+    h[hn] = nd[nn] = '\0';
+    return nn >= 2 && strstr(h, nd) != NULL;
+}
+
+enum story_identifier story_find_identifier(const char *text, const char *forenames, const char *surname,
+                                            const char *upn, const char *school)
+{
+    if (!text || !*text)
+        return STORY_ID_NONE;
+    if (has_name_part(text, forenames))
+        return STORY_ID_FIRST_NAME;
+    if (has_name_part(text, surname))
+        return STORY_ID_LAST_NAME;
+    if (upn && *upn && has_squeezed(text, upn))
+        return STORY_ID_UPN;
+    if (school && *school && has_word(text, school, strlen(school)))
+        return STORY_ID_SCHOOL;
+    return STORY_ID_NONE;
+}
+
+const char *story_identifier_label(enum story_identifier id)
+{
+    switch (id) {
+    case STORY_ID_FIRST_NAME: return "the pupil's first name";
+    case STORY_ID_LAST_NAME: return "the pupil's last name";
+    case STORY_ID_UPN: return "the pupil's UPN";
+    case STORY_ID_SCHOOL: return "the school's name";
+    case STORY_ID_NONE: break;
+    }
+    return "";
+}

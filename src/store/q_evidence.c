@@ -1,0 +1,131 @@
+#include "store/q_evidence.h"
+
+#include <string.h>
+
+enum store_rc q_case_set_outcome(struct store *s, int64_t case_id, int ei_appropriate, int referral_made,
+                                 int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE cases SET ei_appropriate = ?, referral_made = ?, updated_at = ? WHERE id = ?");
+    store_bind_int(st, 1, ei_appropriate);
+    store_bind_int(st, 2, referral_made);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, case_id);
+    return store_exec_done(st);
+}
+
+#define STORY_COLS \
+    "y.id, y.case_id, y.pattern, y.situation, y.what_tas_did, y.what_changed, y.status, y.review_comment, " \
+    "coalesce(y.drafted_by, 0), coalesce(y.approved_on, ''), y.created_at, y.updated_at, c.team_id, t.name, " \
+    "s.authority_id, s.id, s.phase, c.opened_on, p.id, p.forenames, p.surname, p.upn, s.name"
+#define STORY_FROM \
+    " FROM change_stories y JOIN cases c ON c.id = y.case_id JOIN teams t ON t.id = c.team_id " \
+    "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
+enum story_col {
+    SY_ID, SY_CASE, SY_PATTERN, SY_SITUATION, SY_DID, SY_CHANGED, SY_STATUS, SY_COMMENT, SY_DRAFTED_BY,
+    SY_APPROVED_ON, SY_CREATED, SY_UPDATED, SY_TEAM, SY_TEAM_NAME, SY_AUTHORITY, SY_SCHOOL, SY_PHASE,
+    SY_OPENED_ON, SY_PUPIL, SY_FORENAMES, SY_SURNAME, SY_UPN, SY_SCHOOL_NAME
+};
+
+static void read_story(struct store_stmt *st, void *row)
+{
+    struct story_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, SY_ID);
+    r->case_id = store_col_int(st, SY_CASE);
+    store_col_copy(st, SY_PATTERN, r->pattern, sizeof r->pattern);
+    store_col_copy(st, SY_SITUATION, r->situation, sizeof r->situation);
+    store_col_copy(st, SY_DID, r->what_tas_did, sizeof r->what_tas_did);
+    store_col_copy(st, SY_CHANGED, r->what_changed, sizeof r->what_changed);
+    store_col_copy(st, SY_STATUS, r->status, sizeof r->status);
+    store_col_copy(st, SY_COMMENT, r->review_comment, sizeof r->review_comment);
+    r->drafted_by = store_col_int(st, SY_DRAFTED_BY);
+    store_col_copy(st, SY_APPROVED_ON, r->approved_on, sizeof r->approved_on);
+    r->created_at = store_col_int(st, SY_CREATED);
+    r->updated_at = store_col_int(st, SY_UPDATED);
+    r->team_id = store_col_int(st, SY_TEAM);
+    store_col_copy(st, SY_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->authority_id = store_col_int(st, SY_AUTHORITY);
+    r->school_id = store_col_int(st, SY_SCHOOL);
+    store_col_copy(st, SY_PHASE, r->phase, sizeof r->phase);
+    store_col_copy(st, SY_OPENED_ON, r->opened_on, sizeof r->opened_on);
+    r->pupil_id = store_col_int(st, SY_PUPIL);
+    store_col_copy(st, SY_FORENAMES, r->forenames, sizeof r->forenames);
+    store_col_copy(st, SY_SURNAME, r->surname, sizeof r->surname);
+    store_col_copy(st, SY_UPN, r->upn, sizeof r->upn);
+    store_col_copy(st, SY_SCHOOL_NAME, r->school_name, sizeof r->school_name);
+}
+
+Q_SINK(story, struct story_row, read_story)
+
+static int bind_story(struct store_stmt *st, const void *rec)
+{
+    const struct story_row *r = rec;
+    store_bind_text(st, 1, r->pattern);
+    store_bind_text(st, 2, r->situation);
+    store_bind_text(st, 3, r->what_tas_did);
+    store_bind_text(st, 4, r->what_changed);
+    return 5;
+}
+
+/* A new story names its case and drafter after the texts. */
+static int bind_new_story(struct store_stmt *st, const void *rec)
+{
+    const struct story_row *r = rec;
+    int i = bind_story(st, rec);
+    store_bind_int(st, i++, r->case_id);
+    q_bind_opt_id(st, i++, r->drafted_by);
+    return i;
+}
+
+enum store_rc q_story_insert(struct store *s, struct story_row *r, int64_t drafted_by, int64_t now)
+{
+    r->drafted_by = drafted_by;
+    return q_insert_rec(s,
+        "INSERT INTO change_stories (pattern, situation, what_tas_did, what_changed, case_id, drafted_by, "
+        "status, created_at, updated_at) VALUES (?,?,?,?,?,?,'submitted',?,?) RETURNING id",
+        bind_new_story, r, now, &r->id);
+}
+
+enum store_rc q_story_update(struct store *s, const struct story_row *r, int64_t now)
+{
+    return q_update_rec(s,
+        "UPDATE change_stories SET pattern = ?, situation = ?, what_tas_did = ?, what_changed = ?, "
+        "status = 'submitted', approved_on = NULL, updated_at = ? WHERE id = ?",
+        bind_story, r, now, r->id);
+}
+
+enum store_rc q_story_review(struct store *s, int64_t id, const char *status, const char *comment,
+                             const char *approved_on, int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE change_stories SET status = ?, review_comment = ?, approved_on = ?, reviewed_by = ?, "
+        "updated_at = ? WHERE id = ?");
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, comment);
+    q_bind_opt_text(st, 3, approved_on);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_story_get(struct store *s, int64_t id, struct story_row *out)
+{
+    return q_get_id(s, "SELECT " STORY_COLS STORY_FROM "WHERE y.id = ?", id, read_story, out);
+}
+
+enum store_rc q_story_list(struct store *s, const struct visibility *v, const char *status, int64_t case_id,
+                           void (*fn)(void *arg, const struct story_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " STORY_COLS STORY_FROM "WHERE (? = '' OR y.status = ?) AND (? = 0 OR y.case_id = ?) AND "
+        VIS_TEAM_FILTER("c.team_id", "s.authority_id", "s.id") " ORDER BY y.updated_at DESC, y.id DESC LIMIT 500");
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, status);
+    store_bind_int(st, 3, case_id);
+    store_bind_int(st, 4, case_id);
+    if (q_bind_team_visibility(st, 5, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, story_each, &(struct story_sink){fn, arg});
+}

@@ -1,0 +1,141 @@
+#include "store/q_survey.h"
+
+#include <string.h>
+
+static void read_questionnaire(struct store_stmt *st, void *row)
+{
+    struct questionnaire *q = row;
+    memset(q, 0, sizeof *q);
+    q->id = store_col_int(st, 0);
+    q->authority_id = store_col_int(st, 1);
+    store_col_copy(st, 2, q->title, sizeof q->title);
+    store_col_copy(st, 3, q->statements, sizeof q->statements);
+    store_col_copy(st, 4, q->sentiment, sizeof q->sentiment);
+    store_col_copy(st, 5, q->open_question, sizeof q->open_question);
+}
+
+Q_SINK(questionnaire, struct questionnaire, read_questionnaire)
+
+#define QUESTIONNAIRE_COLS "id, authority_id, title, statements, sentiment, open_question"
+
+static int bind_questionnaire(struct store_stmt *st, const void *rec)
+{
+    const struct questionnaire *q = rec;
+    store_bind_int(st, 1, q->authority_id);
+    store_bind_text(st, 2, q->title);
+    store_bind_text(st, 3, q->statements);
+    store_bind_text(st, 4, q->sentiment);
+    store_bind_text(st, 5, q->open_question);
+    return 6;
+}
+
+enum store_rc q_questionnaire_insert(struct store *s, struct questionnaire *q, int64_t now)
+{
+    return q_insert_rec(s,
+        "INSERT INTO questionnaires (authority_id, title, statements, sentiment, open_question, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+        bind_questionnaire, q, now, &q->id);
+}
+
+enum store_rc q_questionnaire_get(struct store *s, int64_t id, struct questionnaire *out)
+{
+    return q_get_id(s, "SELECT " QUESTIONNAIRE_COLS " FROM questionnaires WHERE id = ?", id, read_questionnaire,
+                    out);
+}
+
+enum store_rc q_questionnaire_list(struct store *s, const struct visibility *v,
+                                   void (*fn)(void *arg, const struct questionnaire *q), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " QUESTIONNAIRE_COLS " FROM questionnaires WHERE " VIS_FILTER("authority_id", "0")
+        " ORDER BY title, id");
+    if (q_bind_visibility(st, 1, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, questionnaire_each, &(struct questionnaire_sink){fn, arg});
+}
+
+enum store_rc q_feedback_link_insert(struct store *s, int64_t meeting_id, int64_t questionnaire_id,
+                                     const char *token_hash, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO feedback_links (meeting_id, questionnaire_id, token_hash, created_at) VALUES (?,?,?,?)");
+    store_bind_int(st, 1, meeting_id);
+    store_bind_int(st, 2, questionnaire_id);
+    store_bind_text(st, 3, token_hash);
+    store_bind_int(st, 4, now);
+    return store_exec_done(st);
+}
+
+enum store_rc q_feedback_link_find(struct store *s, const char *token_hash, int64_t *meeting_id,
+                                   int64_t *questionnaire_id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT meeting_id, questionnaire_id FROM feedback_links WHERE token_hash = ? AND used = 0");
+    store_bind_text(st, 1, token_hash);
+    return store_get_row(st, q_read_ints, (int64_t *[]){meeting_id, questionnaire_id, NULL});
+}
+
+enum store_rc q_feedback_answer(struct store *s, const char *token_hash, const char *org_kind, const int *scores,
+                                int nscores, int sentiment, const char *comment)
+{
+    enum store_rc rc = store_begin_write(s);
+    int64_t meeting = 0, questionnaire = 0, answer = 0;
+    if (rc == STORE_OK) {
+        /* The link is spent first: a second answer through it finds nothing. */
+        struct store_stmt *st = store_prepare(s,
+            "UPDATE feedback_links SET used = 1 WHERE token_hash = ? AND used = 0 "
+            "RETURNING meeting_id, questionnaire_id");
+        store_bind_text(st, 1, token_hash);
+        rc = store_get_row(st, q_read_ints, (int64_t *[]){&meeting, &questionnaire, NULL});
+        rc = rc == STORE_ROW ? STORE_OK : rc;   /* STORE_DONE: spent or unknown, nothing written */
+    }
+    if (rc == STORE_OK) {
+        struct store_stmt *st = store_prepare(s,
+            "INSERT INTO feedback_answers (meeting_id, questionnaire_id, org_kind, sentiment, comment) "
+            "VALUES (?,?,?,?,?) RETURNING id");
+        store_bind_int(st, 1, meeting);
+        store_bind_int(st, 2, questionnaire);
+        store_bind_text(st, 3, org_kind);
+        if (sentiment >= 1 && sentiment <= 5)
+            store_bind_int(st, 4, sentiment);
+        else
+            store_bind_null(st, 4);
+        store_bind_text(st, 5, comment);
+        rc = store_get_int(st, &answer);
+    }
+    for (int i = 0; rc == STORE_OK && i < nscores; i++) {
+        if (scores[i] < 1)
+            continue;
+        struct store_stmt *st = store_prepare(s, "INSERT INTO feedback_scores (answer_id, item, score) VALUES (?,?,?)");
+        store_bind_int(st, 1, answer);
+        store_bind_int(st, 2, i);
+        store_bind_int(st, 3, scores[i]);
+        rc = store_exec_done(st);
+    }
+    return store_end_write(s, rc);
+}
+
+struct result_sink {
+    void (*fn)(void *arg, const char *org, int item, int score, int64_t n);
+    void *arg;
+};
+
+static void result_each(struct store_stmt *st, void *sink)
+{
+    const struct result_sink *k = sink;
+    k->fn(k->arg, store_col_text(st, 0), (int)store_col_int(st, 1), (int)store_col_int(st, 2), store_col_int(st, 3));
+}
+
+enum store_rc q_feedback_results(struct store *s, int64_t questionnaire_id,
+                                 void (*fn)(void *arg, const char *org, int item, int score, int64_t n), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT a.org_kind, x.item, x.score, count(*) FROM feedback_answers a "
+        "JOIN feedback_scores x ON x.answer_id = a.id WHERE a.questionnaire_id = ? "
+        "GROUP BY a.org_kind, x.item, x.score "
+        "UNION ALL SELECT a.org_kind, -1, coalesce(a.sentiment, 0), count(*) FROM feedback_answers a "
+        "WHERE a.questionnaire_id = ? GROUP BY a.org_kind, coalesce(a.sentiment, 0)");
+    store_bind_int(st, 1, questionnaire_id);
+    store_bind_int(st, 2, questionnaire_id);
+    return store_each_row(st, result_each, &(struct result_sink){fn, arg});
+}
