@@ -313,6 +313,62 @@ json_t *json_consent(const struct consent_row *r)
     return o;
 }
 
+json_t *json_outcome(const struct outcome_row *r)
+{
+    char starts[40], ends[40];
+    date_label(r->starts_on, starts, sizeof starts);
+    date_label(r->ends_on, ends, sizeof ends);
+    enum outcome_kind k = OUT_ATTENDANCE;
+    bool known = outcome_kind_from_code(r->kind, &k) == 0;
+    const struct code_list *codes = known ? outcome_kind_codes(k) : NULL;
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:s}", "id", (json_int_t)r->id,
+                          "pupil_id", (json_int_t)r->pupil_id, "kind", r->kind, "kind_label",
+                          known ? outcome_kind_label(k) : r->kind, "starts_on", r->starts_on, "starts_label",
+                          starts, "ends_on", json_opt_str(r->ends_on), "ends_label", ends, "code",
+                          json_opt_str(r->code), "source", r->source);
+    if (r->code[0])
+        json_object_set_new(o, "code_label", codes ? json_label(codes, r->code) : json_string(r->code));
+    if (known && k == OUT_ATTENDANCE) {
+        double pct = attendance_pct(r->sessions_possible, r->sessions_missed);
+        char text[16];
+        snprintf(text, sizeof text, "%.1f%%", pct);
+        json_object_set_new(o, "sessions_possible", json_integer(r->sessions_possible));
+        json_object_set_new(o, "sessions_missed", json_integer(r->sessions_missed));
+        json_object_set_new(o, "attendance_pct", json_real((double)(int64_t)(pct * 10 + 0.5) / 10));
+        json_object_set_new(o, "attendance_text", json_string(text));
+        json_object_set_new(o, "persistent_absence",
+                            json_boolean(persistent_absence(r->sessions_possible, r->sessions_missed)));
+    }
+    if (known && k == OUT_SUSPENSION)
+        json_object_set_new(o, "sessions", json_integer(r->sessions));
+    return o;
+}
+
+json_t *json_outcomes_by_kind(json_t *list)
+{
+    json_t *groups = json_array();
+    for (int k = 0; k < OUT__COUNT; k++) {
+        const char *code = outcome_kind_code((enum outcome_kind)k);
+        json_t *recs = json_array();
+        size_t i;
+        json_t *r;
+        json_array_foreach(list, i, r) {
+            if (strcmp(json_string_value(json_object_get(r, "kind")), code) == 0)
+                json_array_append(recs, r);
+        }
+        if (json_array_size(recs) == 0) {
+            json_decref(recs);
+            continue;
+        }
+        json_array_append_new(groups, json_pack("{s:s, s:s, s:b, s:b, s:o}", "kind", code, "label",
+                                                outcome_kind_label((enum outcome_kind)k), "attendance",
+                                                k == OUT_ATTENDANCE, "has_end",
+                                                outcome_kind_has_end((enum outcome_kind)k), "records", recs));
+    }
+    json_decref(list);
+    return groups;
+}
+
 json_t *json_case(const struct case_row *c)
 {
     json_t *needs = json_array();

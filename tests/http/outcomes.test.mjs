@@ -1,0 +1,189 @@
+// Outcomes over time (issue 13): a pupil's outcome records on the pupil
+// page and through /api/v1/pupils/{id}/outcomes, the form that adds one
+// (errors keep what was typed), who is refused, and the CSV import page:
+// a check first, each bad row by line, nothing written with any problem,
+// then everything in one go.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays } from './harness.mjs';
+
+let srv, coord, headJson, head, prac, pupilA, pupilB, otherPupil, upnA, upnB, upnOther;
+
+function sql(q) {
+  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+}
+
+async function apiClient(user) {
+  const c = new Client(srv.base);
+  const res = await c.postJson('/api/v1/sign-in', { username: user, password: 'demo-password' });
+  assert.equal(res.status, 200, `sign-in of ${user}`);
+  c.csrf = (await res.json()).csrf;
+  return c;
+}
+
+async function api(c, method, path, obj) {
+  const res = method === 'GET' ? await c.request(path) : await c.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
+    body: JSON.stringify(obj ?? {}),
+  });
+  const text = await res.text();
+  let body;
+  try { body = JSON.parse(text); } catch { body = undefined; }
+  return { status: res.status, body, text };
+}
+
+const count = (pupil) => Number(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${pupil}`));
+
+before(async () => {
+  srv = await startServer({ seed: 13 });
+  [pupilA, pupilB] = sql('SELECT id FROM pupils WHERE school_id = 1 ORDER BY id LIMIT 2').split('\n').map(Number);
+  otherPupil = Number(sql('SELECT id FROM pupils WHERE school_id = 2 ORDER BY id LIMIT 1'));
+  upnA = sql(`SELECT upn FROM pupils WHERE id = ${pupilA}`);
+  upnB = sql(`SELECT upn FROM pupils WHERE id = ${pupilB}`);
+  upnOther = sql(`SELECT upn FROM pupils WHERE id = ${otherPupil}`);
+  coord = await apiClient('coordinator');
+  headJson = await apiClient('head');
+  prac = await apiClient('practitioner');
+  head = new Client(srv.base);
+  assert.equal((await head.signIn('head')).status, 303);
+});
+
+after(async () => { await srv?.stop(); });
+
+test('API: an attendance term is added, listed with its percentage and persistent absence, and audited', async () => {
+  const starts = addDays(TODAY, -200), ends = addDays(TODAY, -120);
+  const r = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, {
+    kind: 'attendance', starts_on: starts, ends_on: ends, sessions_possible: 120, sessions_missed: 12,
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.outcome.kind, 'attendance');
+  assert.equal(r.body.outcome.attendance_pct, 90);
+  assert.equal(r.body.outcome.persistent_absence, true, 'exactly 90% is persistent absence');
+  const list = await api(coord, 'GET', `/api/v1/pupils/${pupilA}/outcomes`);
+  assert.equal(list.status, 200);
+  const rec = list.body.outcomes.find((o) => o.id === r.body.outcome.id);
+  assert.equal(rec.starts_on, starts);
+  assert.equal(rec.sessions_missed, 12);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'outcome' AND resource_id = ${rec.id} AND action = 'create'`)), 1);
+  // The rules of core/outcomes.c answer the API with 422 and the fields.
+  const bad = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, {
+    kind: 'attendance', starts_on: starts, ends_on: ends, sessions_possible: 120, sessions_missed: 130,
+  });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.text.includes('sessions_missed'));
+  const future = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, {
+    kind: 'eal', starts_on: addDays(TODAY, 1),
+  });
+  assert.equal(future.status, 422, 'no record in the future');
+});
+
+test('page: the add form per kind, errors keep what was typed, then the pupil page lists it by kind', async () => {
+  const form = await head.getHtml(`/pupils/${pupilB}/outcomes/new?kind=suspension`);
+  assert.equal(form.status, 200);
+  assert.ok(form.html.includes('name="starts-day"'), 'a GOV.UK date input');
+  const before = count(pupilB);
+  const csrf = csrfFrom(form.html);
+  const d = addDays(TODAY, -30);
+  const [y, m, dd] = d.split('-').map(Number);
+  const bad = await head.postForm(`/pupils/${pupilB}/outcomes`, {
+    csrf, kind: 'suspension', 'starts-day': dd, 'starts-month': m, 'starts-year': '26', sessions: '7', code: '',
+  });
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.ok(html.includes('govuk-error-summary'));
+  assert.ok(html.includes('Year must include 4 numbers'));
+  assert.ok(html.includes('Enter the DfE reason code'));
+  assert.match(html, /id="f-sessions"[^>]*value="7"/, 'the length typed is kept');
+  assert.match(html, /href="#f-starts-day"/, 'the summary links to the day box');
+  assert.equal(count(pupilB), before, 'nothing written');
+  const ok = await head.postForm(`/pupils/${pupilB}/outcomes`, {
+    csrf, kind: 'suspension', 'starts-day': dd, 'starts-month': m, 'starts-year': y, sessions: '6', code: 'DB',
+  });
+  assert.equal(ok.status, 303);
+  assert.match(ok.headers.get('location'), new RegExp(`^/pupils/${pupilB}\\?saved=outcome`));
+  assert.equal(count(pupilB), before + 1);
+  const page = await head.getHtml(`/pupils/${pupilB}`);
+  const text = decodeHtml(page.html);
+  assert.ok(text.includes('Outcomes over time'));
+  assert.ok(text.includes('Suspension'));
+  assert.ok(text.includes('6 sessions'));
+  assert.ok(text.includes('(DB)'));
+  assert.ok(page.html.includes(`/pupils/${pupilB}/outcomes/new?kind=attendance`), 'an add link per kind');
+  // Without the form's token nothing is written.
+  const forged = await head.postForm(`/pupils/${pupilB}/outcomes`, {
+    kind: 'eal', 'starts-day': dd, 'starts-month': m, 'starts-year': y,
+  });
+  assert.equal(forged.status, 403);
+  assert.equal(count(pupilB), before + 1);
+});
+
+test('refused: a practitioner and another school\'s head are told "not found"', async () => {
+  const rec = { kind: 'eal', starts_on: addDays(TODAY, -3) };
+  for (const [c, pupil] of [[prac, pupilA], [headJson, otherPupil]]) {
+    const before = count(pupil);
+    assert.equal((await api(c, 'GET', `/api/v1/pupils/${pupil}/outcomes`)).status, 404);
+    assert.equal((await api(c, 'POST', `/api/v1/pupils/${pupil}/outcomes`, rec)).status, 404);
+    assert.equal(count(pupil), before);
+  }
+  assert.equal((await head.getHtml(`/pupils/${otherPupil}/outcomes/new?kind=eal`)).status, 404);
+  const page = await prac.getHtml(`/pupils/${pupilA}`);
+  assert.ok(!page.html.includes('Outcomes over time'));
+  assert.equal((await prac.getHtml('/outcomes/import')).status, 403);
+});
+
+function importCsv(c, kind, csv, dryRun) {
+  return api(c, 'POST', '/api/v1/outcomes/import', { kind, csv, dry_run: dryRun });
+}
+
+test('import: a check first writes nothing; bad rows by line; any problem imports nothing; then all', async () => {
+  const s1 = addDays(TODAY, -100), s2 = addDays(TODAY, -50);
+  const good = `upn,start_date,sessions,reason\r\n${upnA},${s1},4,PP\r\n${upnB},${s2},2,VP\r\n`;
+  const a0 = count(pupilA), b0 = count(pupilB);
+
+  // The page's check: rows counted, nothing written, the Import button offered.
+  const form = await head.getHtml('/outcomes/import');
+  assert.equal(form.status, 200);
+  const csrf = csrfFrom(form.html);
+  const check = await head.postForm('/outcomes/import', { csrf, kind: 'suspension', csv: good, step: 'check' });
+  assert.equal(check.status, 200);
+  const checked = decodeHtml(await check.text());
+  assert.ok(checked.includes('2 of 2 rows checked'), checked.slice(0, 400));
+  assert.ok(checked.includes('2 Suspension records for 2 pupils can be imported'));
+  assert.match(checked, /name="step" value="import"/);
+  assert.equal(count(pupilA), a0);
+  assert.equal(count(pupilB), b0);
+
+  // Bad rows: each named by line; the good rows are not written either.
+  const bad = `upn,start_date,sessions,reason\n${upnA},${s1},4,PP\n${upnOther},${s2},2,VP\n${upnB},31/02/2026,2,VP\n${upnB},${s2},200,OT\n`;
+  const r = await importCsv(headJson, 'suspension', bad, false);
+  assert.equal(r.status, 422, r.text);
+  const lines = r.body.problems.map((p) => `${p.line}:${p.field}`);
+  assert.deepEqual(lines, ['3:upn', '4:date', '5:code', '5:sessions'], JSON.stringify(r.body.problems));
+  assert.equal(r.body.written, 0);
+  assert.equal(count(pupilA), a0, 'nothing half-imported');
+  const page = await head.postForm('/outcomes/import', { csrf, kind: 'suspension', csv: bad, step: 'import' });
+  assert.equal(page.status, 400);
+  const ptext = decodeHtml(await page.text());
+  assert.ok(ptext.includes('4 of 4 rows checked'));
+  assert.ok(ptext.includes('Nothing was imported'));
+  assert.ok(!/name="step" value="import"/.test(ptext), 'no Import button after problems');
+  assert.equal(count(pupilA), a0);
+
+  // A wrong header is a problem of line 1.
+  const hdr = await importCsv(headJson, 'suspension', `upn,date\n${upnA},${s1}\n`, true);
+  assert.equal(hdr.status, 422);
+  assert.equal(hdr.body.problems[0].line, 1);
+
+  // The import itself: everything, audited; again, refused as already stored.
+  const done = await head.postForm('/outcomes/import', { csrf, kind: 'suspension', csv: good, step: 'import' });
+  assert.equal(done.status, 200);
+  assert.ok(decodeHtml(await done.text()).includes('2 Suspension records for 2 pupils'));
+  assert.equal(count(pupilA), a0 + 1);
+  assert.equal(count(pupilB), b0 + 1);
+  const again = await importCsv(headJson, 'suspension', good, false);
+  assert.equal(again.status, 422);
+  assert.deepEqual(again.body.problems.map((p) => p.line), [2, 3]);
+  assert.equal(count(pupilA), a0 + 1);
+});
