@@ -236,6 +236,11 @@ enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nter
     free(cr);
     if (st != SVC_OK)
         return st;
+    /* The case may be the user's (a practitioner of its team) while the
+     * pupil's outcome records are not: those answer as not found. */
+    struct pupil_row p;
+    if ((st = pupil_for(c, pupil_id, ACT_VIEW, &p)) != SVC_OK)
+        return st;
     char first[11] = "";
     if (q_case_presented_on(c->db, case_id, first) != STORE_OK)
         return SVC_ERROR;
