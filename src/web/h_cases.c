@@ -472,6 +472,18 @@ static void h_case_list(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "case_list", ctx);
 }
 
+/* The pupil's outcomes the same number of terms either side of the day the
+ * case was presented, for those the service lets see them. */
+#define BEFORE_AFTER_TERMS 2
+
+static void add_before_after(struct svc_ctx *c, int64_t case_id, json_t *ctx)
+{
+    struct outcome_compare cmp;
+    char presented[11];
+    if (svc_outcome_compare(c, case_id, BEFORE_AFTER_TERMS, &cmp, presented) == SVC_OK)
+        json_object_set_new(ctx, "before_after", json_outcome_compare(&cmp, presented, BEFORE_AFTER_TERMS));
+}
+
 static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -497,6 +509,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                         : !strcmp(sv, "closed") ? "Case closed"
                                                         : !strcmp(sv, "reopened") ? "Case re-opened"
                                                                                   : "Case summary saved"));
+        add_before_after(&c, cr->id, ctx);
         view_render(rq, rs, 200, "case_view", ctx);
     }
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validate.h"
 #include "service/svc_outcomes.h"
 #include "service/svc_pupils.h"
 #include "web/form.h"
@@ -31,6 +32,30 @@ static void h_outcome_list(struct req *rq, struct resp *rs)
         return;
     }
     view_json(rs, 200, json_pack("{s:o}", "outcomes", arr));
+}
+
+/* GET /api/v1/cases/:id/outcomes?terms=N: before and after the case was
+ * presented, N whole terms either side (2 unless given; 1 to 9). */
+static void h_case_before_after(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *t = req_query(rq, "terms");
+    long terms = 2;
+    if (t && parse_int_strict(t, 1, 9, &terms) != 0) {
+        struct field_errors e = {0};
+        field_errors_add(&e, "terms", "Terms must be a whole number from 1 to 9");
+        view_invalid_json(rs, &e);
+        return;
+    }
+    struct outcome_compare cmp;
+    char presented[11];
+    enum svc_status st = svc_outcome_compare(&c, rq->id, (int)terms, &cmp, presented);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *o = json_outcome_compare(&cmp, presented, (int)terms);
+    json_object_del(o, "chart");
+    view_json(rs, 200, json_pack("{s:o}", "before_after", o));
 }
 
 /* ---- recording one ---- */
@@ -372,6 +397,7 @@ static const struct route outcomes_routes[] = {
     {"POST", "/outcomes/import", h_outcome_import, 0},
 
     {"GET", "/api/v1/pupils/:id/outcomes", h_outcome_list, 0},
+    {"GET", "/api/v1/cases/:id/outcomes", h_case_before_after, 0},
     {"POST", "/api/v1/pupils/:id/outcomes", h_outcome_create, 0},
     {"POST", "/api/v1/outcomes/import", h_outcome_import, 0},
 };

@@ -48,6 +48,10 @@ json_t *json_outcome(const struct outcome_row *r);
  * of enum outcome_kind: [{kind, label, attendance, records: [...]}], kinds
  * without records left out.  Takes the reference to list. */
 json_t *json_outcomes_by_kind(json_t *list);
+/* A case's before and after (svc_outcome_compare): the windows, each
+ * window's indicators, what changed, rows [{label, before, after, change}]
+ * for the table and chart, the attendance pair for the inline SVG. */
+json_t *json_outcome_compare(const struct outcome_compare *cmp, const char *presented, int nterms);
 json_t *json_case(const struct case_row *c);
 json_t *json_case_ref(const struct case_ref *cr);
 

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays } from './harness.mjs';
+import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf } from './harness.mjs';
 
 let srv, coord, headJson, head, prac, pupilA, pupilB, otherPupil, upnA, upnB, upnOther;
 
@@ -186,4 +186,91 @@ test('import: a check first writes nothing; bad rows by line; any problem import
   assert.equal(again.status, 422);
   assert.deepEqual(again.body.problems.map((p) => p.line), [2, 3]);
   assert.equal(count(pupilA), a0 + 1);
+});
+
+// Term dates of our own for three school years ending before TODAY, so
+// the windows are known exactly: half-terms 1+2 autumn (4 Sep to 20 Dec),
+// 3+4 spring (6 Jan to 3 Apr), 5+6 summer (21 Apr to 21 Jul).
+function termsOf(y) {
+  return {
+    autumn: [`${y}-09-04`, `${y}-12-20`], spring: [`${y + 1}-01-06`, `${y + 1}-04-03`],
+    summer: [`${y + 1}-04-21`, `${y + 1}-07-21`],
+  };
+}
+
+test('before and after: two terms either side of the day presented, the term itself in neither', async () => {
+  const y0 = academicYearOf(TODAY) - 3;
+  const auth = Number(sql('SELECT authority_id FROM schools WHERE id = 1'));
+  for (const y of [y0, y0 + 1, y0 + 2]) {
+    const t = termsOf(y);
+    const half = [[t.autumn[0], `${y}-10-20`], [`${y}-10-30`, t.autumn[1]], [t.spring[0], `${y + 1}-02-14`],
+      [`${y + 1}-02-24`, t.spring[1]], [t.summer[0], `${y + 1}-05-23`], [`${y + 1}-06-02`, t.summer[1]]];
+    sql(`DELETE FROM term_dates WHERE authority_id = ${auth} AND academic_year = ${y};`);
+    half.forEach(([s, e], i) => sql(`INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on)
+      VALUES (${auth}, ${y}, ${i + 1}, '${s}', '${e}');`));
+  }
+  const T0 = termsOf(y0), T1 = termsOf(y0 + 1), T2 = termsOf(y0 + 2);
+  // A pupil of school 1 with no records yet; a case presented in spring y0+1.
+  const pupil = Number(sql(`SELECT id FROM pupils WHERE school_id = 1 AND id NOT IN (${pupilA}, ${pupilB})
+    AND id NOT IN (SELECT pupil_id FROM outcome_records) ORDER BY id LIMIT 1`));
+  const presented = `${y0 + 2}-02-10`;
+  const team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
+    VALUES (${auth}, 1, 'Outcomes TAS', 'three_weekly', 1, 1) RETURNING id;`));
+  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
+  const kase = Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at, updated_at)
+    VALUES (${pupil}, ${team}, '${T1.autumn[0]}', 1, 1) RETURNING id;`));
+  const meeting = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${team}, '${presented}', '13:30', 'held', 1, 1) RETURNING id;`));
+  sql(`INSERT INTO discussions (meeting_id, case_id, kind, created_at, updated_at) VALUES (${meeting}, ${kase}, 'new', 1, 1);`);
+
+  const add = async (rec) => {
+    const r = await api(coord, 'POST', `/api/v1/pupils/${pupil}/outcomes`, rec);
+    assert.equal(r.status, 201, r.text);
+  };
+  const att = (term, possible, missed) => add({ kind: 'attendance', starts_on: term[0], ends_on: term[1],
+    sessions_possible: possible, sessions_missed: missed });
+  await att(T0.spring, 100, 50);          // three terms before: outside the window
+  await att(T0.summer, 100, 20);          // before
+  await att(T1.autumn, 100, 10);          // before: 170/200 = 85%
+  await att(T1.spring, 100, 100);         // the term presented in: neither
+  await att(T1.summer, 100, 5);           // after
+  await att(T2.autumn, 100, 3);           // after: 192/200 = 96%
+  const susp = (day) => add({ kind: 'suspension', starts_on: day, sessions: 2, code: 'DB' });
+  await susp(T1.autumn[1]);               // the last day of the before window
+  await susp(T0.summer[0]);               // the first day of the before window
+  await susp(T1.spring[0]);               // in the term presented: neither
+  await susp(T1.summer[0]);               // the first day after
+
+  const r = await api(coord, 'GET', `/api/v1/cases/${kase}/outcomes`);
+  assert.equal(r.status, 200, r.text);
+  const ba = r.body.before_after;
+  assert.equal(ba.presented_on, presented);
+  assert.equal(ba.complete, true);
+  assert.deepEqual([ba.before.from, ba.before.to], [T0.summer[0], T1.autumn[1]]);
+  assert.deepEqual([ba.after.from, ba.after.to], [T1.summer[0], T2.autumn[1]]);
+  assert.deepEqual([ba.before.sessions_possible, ba.before.sessions_missed], [200, 30]);
+  assert.deepEqual([ba.after.sessions_possible, ba.after.sessions_missed], [200, 8]);
+  assert.equal(ba.before.suspensions, 2);
+  assert.equal(ba.after.suspensions, 1);
+  assert.equal(ba.attendance, 'rose');
+  assert.equal(ba.suspensions, 'fell');
+  assert.equal(ba.stayed_in_mainstream, true);
+  // One term either side: autumn y0+1 and summer y0+1.
+  const one = (await api(coord, 'GET', `/api/v1/cases/${kase}/outcomes?terms=1`)).body.before_after;
+  assert.deepEqual([one.before.sessions_possible, one.before.sessions_missed], [100, 10]);
+  assert.deepEqual([one.after.sessions_possible, one.after.sessions_missed], [100, 5]);
+  assert.equal((await api(coord, 'GET', `/api/v1/cases/${kase}/outcomes?terms=0`)).status, 422);
+
+  // The case page: the table and the chart, with the same numbers.
+  const coordPage = new Client(srv.base);
+  assert.equal((await coordPage.signIn('coordinator')).status, 303);
+  const page = await coordPage.getHtml(`/cases/${kase}`);
+  assert.equal(page.status, 200);
+  const text = decodeHtml(page.html);
+  assert.ok(text.includes('Before and after'));
+  assert.match(text, /Attendance<\/th>\s*<td[^>]*>85\.0%<\/td>\s*<td[^>]*>96\.0%<\/td>\s*<td[^>]*>Rose/);
+  assert.match(page.html, /<svg[^>]*role="img"/);
+  assert.ok(text.includes('>85.0%</text>') && text.includes('>96.0%</text>'), 'the chart labels its bars');
+  // Someone who may not see the pupil's outcomes gets nothing.
+  assert.equal((await api(prac, 'GET', `/api/v1/cases/${kase}/outcomes`)).status, 404);
 });
