@@ -223,6 +223,28 @@ static enum svc_status terms_around(struct svc_ctx *c, int64_t authority_id, int
     return SVC_OK;
 }
 
+enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
+                                          const char *presented, int nterms, struct outcome_compare *out)
+{
+    memset(out, 0, sizeof *out);
+    int32_t day = 0;
+    if (day_parse(presented, &day) != 0 || nterms < 1 || nterms > YEARS_AROUND * 3)
+        return SVC_INVALID;
+    struct term_span terms[3 * (2 * YEARS_AROUND + 1)];
+    size_t nt = 0;
+    enum svc_status st = terms_around(c, authority_id, academic_year_of(day), terms, &nt);
+    if (st != SVC_OK)
+        return st;
+    struct collect cl = {calloc(MAX_RECORDS, sizeof *cl.recs), 0};
+    if (!cl.recs)
+        return SVC_ERROR;
+    enum store_rc rc = q_outcome_list(c->db, pupil_id, collect_row, &cl);
+    if (rc == STORE_OK)
+        outcome_compare_for(cl.recs, cl.n, day, nterms, terms, nt, out);
+    free(cl.recs);
+    return svc_from_store(rc);
+}
+
 enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nterms,
                                     struct outcome_compare *out, char presented[11])
 {
@@ -246,21 +268,7 @@ enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nter
         return SVC_ERROR;
     if (first[0])
         snprintf(presented, 11, "%s", first);
-    int32_t day = 0;
-    if (day_parse(presented, &day) != 0 || nterms < 1 || nterms > YEARS_AROUND * 3)
-        return SVC_INVALID;
-    struct term_span terms[3 * (2 * YEARS_AROUND + 1)];
-    size_t nt = 0;
-    if ((st = terms_around(c, authority_id, academic_year_of(day), terms, &nt)) != SVC_OK)
-        return st;
-    struct collect cl = {calloc(MAX_RECORDS, sizeof *cl.recs), 0};
-    if (!cl.recs)
-        return SVC_ERROR;
-    enum store_rc rc = q_outcome_list(c->db, pupil_id, collect_row, &cl);
-    if (rc == STORE_OK)
-        outcome_compare_for(cl.recs, cl.n, day, nterms, terms, nt, out);
-    free(cl.recs);
-    return svc_from_store(rc);
+    return svc_outcome_compare_pupil(c, pupil_id, authority_id, presented, nterms, out);
 }
 
 /* ---- import ---- */

@@ -56,6 +56,12 @@ int svc_outcome_from_row(const struct outcome_row *row, struct outcome_record *o
 enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nterms,
                                     struct outcome_compare *out, char presented[11]);
 
+/* The same for a pupil, a day presented and the authority whose term
+ * dates count, with no policy check: for aggregates (svc_dashboard.c),
+ * whose caller has checked RES_AGGREGATE and shows counts only. */
+enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
+                                          const char *presented, int nterms, struct outcome_compare *out);
+
 /* One row of an import: the pupil's UPN and the record. */
 struct outcome_import_row {
     size_t line;                 /* in the file, for errors */

@@ -198,7 +198,9 @@ function termsOf(y) {
   };
 }
 
-test('before and after: two terms either side of the day presented, the term itself in neither', async () => {
+/** The authority of school 1 gets the term dates of termsOf for the three
+ * years before TODAY's; a team there with a meeting held in spring y0+1. */
+function setTerms(teamName) {
   const y0 = academicYearOf(TODAY) - 3;
   const auth = Number(sql('SELECT authority_id FROM schools WHERE id = 1'));
   for (const y of [y0, y0 + 1, y0 + 2]) {
@@ -209,19 +211,31 @@ test('before and after: two terms either side of the day presented, the term its
     half.forEach(([s, e], i) => sql(`INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on)
       VALUES (${auth}, ${y}, ${i + 1}, '${s}', '${e}');`));
   }
-  const T0 = termsOf(y0), T1 = termsOf(y0 + 1), T2 = termsOf(y0 + 2);
+  const presented = `${y0 + 2}-02-10`;
+  const team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
+    VALUES (${auth}, 1, '${teamName}', 'three_weekly', 1, 1) RETURNING id;`));
+  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
+  const meeting = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${team}, '${presented}', '13:30', 'held', 1, 1) RETURNING id;`));
+  return { y0, T0: termsOf(y0), T1: termsOf(y0 + 1), T2: termsOf(y0 + 2), presented, team, meeting, auth };
+}
+
+/** A case for pupil in team, opened on `opened`, first discussed at the team's meeting on `on`. */
+function presentCase(pupil, team, opened, on) {
+  const kase = Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at, updated_at)
+    VALUES (${pupil}, ${team}, '${opened}', 1, 1) RETURNING id;`));
+  const meeting = Number(sql(`SELECT id FROM meetings WHERE team_id = ${team} AND meeting_date = '${on}'`));
+  sql(`INSERT INTO discussions (meeting_id, case_id, kind, created_at, updated_at) VALUES (${meeting}, ${kase}, 'new', 1, 1);`);
+  return kase;
+}
+
+test('before and after: two terms either side of the day presented, the term itself in neither', async () => {
+  const { y0, T0, T1, T2, presented, team } = setTerms('Outcomes TAS');
   // A pupil of school 1 with no records yet; a case presented in spring y0+1.
   const pupil = Number(sql(`SELECT id FROM pupils WHERE school_id = 1 AND id NOT IN (${pupilA}, ${pupilB})
     AND id NOT IN (SELECT pupil_id FROM outcome_records) ORDER BY id LIMIT 1`));
-  const presented = `${y0 + 2}-02-10`;
-  const team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
-    VALUES (${auth}, 1, 'Outcomes TAS', 'three_weekly', 1, 1) RETURNING id;`));
-  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
-  const kase = Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at, updated_at)
-    VALUES (${pupil}, ${team}, '${T1.autumn[0]}', 1, 1) RETURNING id;`));
-  const meeting = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
-    VALUES (${team}, '${presented}', '13:30', 'held', 1, 1) RETURNING id;`));
-  sql(`INSERT INTO discussions (meeting_id, case_id, kind, created_at, updated_at) VALUES (${meeting}, ${kase}, 'new', 1, 1);`);
+  const kase = presentCase(pupil, team, T1.autumn[0], presented);
+  void y0;
 
   const add = async (rec) => {
     const r = await api(coord, 'POST', `/api/v1/pupils/${pupil}/outcomes`, rec);
@@ -273,4 +287,48 @@ test('before and after: two terms either side of the day presented, the term its
   assert.ok(text.includes('>85.0%</text>') && text.includes('>96.0%</text>'), 'the chart labels its bars');
   // Someone who may not see the pupil's outcomes gets nothing.
   assert.equal((await api(prac, 'GET', `/api/v1/cases/${kase}/outcomes`)).status, 404);
+});
+
+test('dashboard: the team\'s shares of pupils whose attendance rose, suspensions fell, who stayed in mainstream', async () => {
+  const { T0, T1, presented, team } = setTerms('Shares TAS');
+  const pupils = sql(`SELECT id FROM pupils WHERE school_id = 1 ORDER BY id DESC LIMIT 6`).split('\n').map(Number);
+  for (const [i, pupil] of pupils.entries()) {
+    presentCase(pupil, team, T1.autumn[0], presented);
+    const add = async (rec) => assert.equal((await api(coord, 'POST', `/api/v1/pupils/${pupil}/outcomes`, rec)).status, 201);
+    await add({ kind: 'attendance', starts_on: T0.summer[0], ends_on: T0.summer[1], sessions_possible: 100, sessions_missed: 20 });
+    // Three rose (20 missed to 5), three fell (to 30).
+    await add({ kind: 'attendance', starts_on: T1.summer[0], ends_on: T1.summer[1], sessions_possible: 100,
+      sessions_missed: i < 3 ? 5 : 30 });
+    await add({ kind: 'suspension', starts_on: T0.summer[0], sessions: 2, code: 'DB' });
+    // One pupil went to alternative provision after and is still there.
+    if (i === 5) await add({ kind: 'ap_placement', starts_on: T1.summer[0] });
+  }
+  const range = `team_id=${team}&from=${presented.slice(0, 4)}-01-01&to=${presented.slice(0, 4)}-03-31`;
+  const rows = async (q) => {
+    const r = await api(coord, 'GET', `/api/v1/dashboard?${q}`);
+    assert.equal(r.status, 200, r.text);
+    const t = r.body.tables.find((x) => x.key === 'outcomes');
+    return Object.fromEntries(t.rows.map((row) => [row.label, row.cells.find((c) => c.column === 'Total')]));
+  };
+  const exact = await rows(range);
+  assert.equal(exact['Cases compared'].value, 6);
+  assert.equal(exact['Attendance recorded before and after'].value, 6);
+  assert.deepEqual([exact['Attendance rose'].value, exact['Attendance rose'].percent], [3, 50]);
+  assert.deepEqual([exact['Suspensions fell'].value, exact['Suspensions fell'].percent], [6, 100]);
+  assert.deepEqual([exact['Stayed in mainstream'].value, exact['Stayed in mainstream'].percent], [5, 83]);
+  // Marked for publication, counts under the threshold (5) are "c", as
+  // everywhere on the dashboard; their percentages go with them.
+  const pub = await rows(`${range}&publish=yes`);
+  assert.equal(pub['Cases compared'].value, 6);
+  assert.equal(pub['Attendance rose'].suppressed, true);
+  assert.equal(pub['Attendance rose'].text, 'c');
+  assert.equal(pub['Attendance rose'].percent, null);
+  assert.equal(pub['Stayed in mainstream'].value, 5);
+  assert.equal(pub['Suspensions fell'].value, 6);
+  // The same figures in the CSV download (an administrator may export).
+  const c = new Client(srv.base);
+  assert.equal((await c.signIn('admin')).status, 303);
+  const csv = await (await c.request(`/dashboard.csv?table=outcomes&${range}&publish=yes`)).text();
+  assert.match(csv, /Attendance rose,c/);
+  assert.match(csv, /Stayed in mainstream,5/);
 });
