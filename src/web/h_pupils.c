@@ -325,7 +325,14 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     if (view_failed(rq, rs, st))
         return;
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
+        json_t *o = json_pack("{s:o}", "pupil", json_pupil(&r));
+        /* The outcome records too, for those the service lets see them. */
+        json_t *list = json_array();
+        if (svc_outcome_list(&c, r.p.id, outcome_item, list) == SVC_OK)
+            json_object_set_new(o, "outcomes", list);
+        else
+            json_decref(list);
+        view_json(rs, 200, o);
         return;
     }
     char title[2 * TAS_NAME_MAX + 2];

@@ -66,6 +66,8 @@ test('API: an attendance term is added, listed with its percentage and persisten
   const rec = list.body.outcomes.find((o) => o.id === r.body.outcome.id);
   assert.equal(rec.starts_on, starts);
   assert.equal(rec.sessions_missed, 12);
+  const pj = await api(coord, 'GET', `/api/v1/pupils/${pupilA}`);
+  assert.ok(pj.body.outcomes.some((o) => o.id === rec.id), 'the pupil\'s JSON carries the records');
   assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'outcome' AND resource_id = ${rec.id} AND action = 'create'`)), 1);
   // The rules of core/outcomes.c answer the API with 422 and the fields.
   const bad = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, {
@@ -128,8 +130,7 @@ test('refused: a practitioner and another school\'s head are told "not found"', 
     assert.equal(count(pupil), before);
   }
   assert.equal((await head.getHtml(`/pupils/${otherPupil}/outcomes/new?kind=eal`)).status, 404);
-  const page = await prac.getHtml(`/pupils/${pupilA}`);
-  assert.ok(!page.html.includes('Outcomes over time'));
+  assert.equal((await prac.getHtml(`/pupils/${pupilA}`)).status, 404);
   assert.equal((await prac.getHtml('/outcomes/import')).status, 403);
 });
 
@@ -331,4 +332,18 @@ test('dashboard: the team\'s shares of pupils whose attendance rose, suspensions
   const csv = await (await c.request(`/dashboard.csv?table=outcomes&${range}&publish=yes`)).text();
   assert.match(csv, /Attendance rose,c/);
   assert.match(csv, /Stayed in mainstream,5/);
+});
+
+test('subject access: the pupil\'s outcome records are in the export', async () => {
+  const dpo = await apiClient('dpo');
+  const starts = addDays(TODAY, -10);
+  const made = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, { kind: 'fsm', starts_on: starts });
+  assert.equal(made.status, 201, made.text);
+  const r = await api(dpo, 'GET', `/api/v1/pupils/${pupilA}/subject-access`);
+  assert.equal(r.status, 200, r.text);
+  const recs = r.body.records.outcome_records;
+  assert.equal(recs.length, count(pupilA));
+  const fsm = recs.find((x) => Number(x.id) === made.body.outcome.id);
+  assert.equal(fsm.kind, 'fsm');
+  assert.equal(fsm.starts_on, starts);
 });
