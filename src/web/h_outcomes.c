@@ -379,6 +379,15 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
                                (json_int_t)r.rep.written, "dry_run", dry_run, "ok", st == SVC_OK, "problems",
                                problems_json(&r));
     json_object_set_new(result, "nproblems", json_integer((json_int_t)r.nproblems));
+    if (!rq->api) {
+        char say[96];
+        size_t n = dry_run ? r.rep.rows : r.rep.written;
+        snprintf(say, sizeof say, "%zu %s for %zu %s", n, n == 1 ? "record" : "records", r.rep.pupils,
+                 r.rep.pupils == 1 ? "pupil" : "pupils");
+        json_object_set_new(result, "summary", json_string(say));
+        snprintf(say, sizeof say, "%zu %s", r.nproblems, r.nproblems == 1 ? "problem" : "problems");
+        json_object_set_new(result, "problems_text", json_string(say));
+    }
     svc_outcome_csv_free(&r);
     if (rq->api) {
         view_json(rs, st == SVC_OK ? 200 : 422, result);

@@ -76,10 +76,10 @@ test('the pupil\'s outcomes: add a term\'s attendance, then import suspensions f
   await page.getByLabel('The CSV file\'s text').fill(
     `upn,start_date,sessions,reason\n${upn},${addDays(TODAY, -30)},4,PP\n`);
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
-  assert.match(await page.locator('#progress').textContent(), /1 of 1 rows checked.*1 Suspension records for 1 pupils can be imported/s);
+  assert.match(await page.locator('#progress').textContent(), /1 of 1 rows checked.*1 record for 1 pupil can be imported/s);
   await clean(page, 'import page after a clean check');
-  await go(page, page.getByRole('button', { name: 'Import 1 records' }).click());
-  assert.match(await page.locator('.govuk-panel').textContent(), /1 Suspension records for 1 pupils/);
+  await go(page, page.getByRole('button', { name: 'Import 1 record for 1 pupil' }).click());
+  assert.match(await page.locator('.govuk-panel').textContent(), /1 record for 1 pupil: Suspension/);
   await clean(page, 'import page after the import');
   assert.equal(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${pupil} AND kind = 'suspension'`), '1');
 });

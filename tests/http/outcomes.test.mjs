@@ -151,7 +151,7 @@ test('import: a check first writes nothing; bad rows by line; any problem import
   assert.equal(check.status, 200);
   const checked = decodeHtml(await check.text());
   assert.ok(checked.includes('2 of 2 rows checked'), checked.slice(0, 400));
-  assert.ok(checked.includes('2 Suspension records for 2 pupils can be imported'));
+  assert.ok(checked.includes('2 records for 2 pupils can be imported (Suspension)'));
   assert.match(checked, /name="step" value="import"/);
   assert.equal(count(pupilA), a0);
   assert.equal(count(pupilB), b0);
@@ -180,7 +180,7 @@ test('import: a check first writes nothing; bad rows by line; any problem import
   // The import itself: everything, audited; again, refused as already stored.
   const done = await head.postForm('/outcomes/import', { csrf, kind: 'suspension', csv: good, step: 'import' });
   assert.equal(done.status, 200);
-  assert.ok(decodeHtml(await done.text()).includes('2 Suspension records for 2 pupils'));
+  assert.ok(decodeHtml(await done.text()).includes('2 records for 2 pupils: Suspension'));
   assert.equal(count(pupilA), a0 + 1);
   assert.equal(count(pupilB), b0 + 1);
   const again = await importCsv(headJson, 'suspension', good, false);
