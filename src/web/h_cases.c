@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/casefile.h"
 #include "service/svc_cases.h"
 #include "service/svc_pupils.h"
@@ -480,8 +481,15 @@ static void add_before_after(struct svc_ctx *c, int64_t case_id, json_t *ctx)
 {
     struct outcome_compare cmp;
     char presented[11];
-    if (svc_outcome_compare(c, case_id, BEFORE_AFTER_TERMS, &cmp, presented) == SVC_OK)
-        json_object_set_new(ctx, "before_after", json_outcome_compare(&cmp, presented, BEFORE_AFTER_TERMS));
+    if (svc_outcome_compare(c, case_id, BEFORE_AFTER_TERMS, &cmp, presented) != SVC_OK)
+        return;
+    json_t *ba = json_outcome_compare(&cmp, presented, BEFORE_AFTER_TERMS);
+    /* Said plainly while the terms after are still going on. */
+    char last[11];
+    day_format(cmp.w.after_ends, last);
+    if (cmp.w.complete && strcmp(last, c->today) >= 0)
+        json_object_set_new(ba, "after_not_over", json_true());
+    json_object_set_new(ctx, "before_after", ba);
 }
 
 static void h_case_view(struct req *rq, struct resp *rs)

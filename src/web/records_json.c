@@ -380,8 +380,8 @@ static json_t *day_json(int32_t day)
 static json_t *window_json(const struct outcome_indicators *x, int32_t from, int32_t to)
 {
     char fl[40], tl[40];
-    day_label_long(from, fl, sizeof fl);
-    day_label_long(to, tl, sizeof tl);
+    day_label(from, fl, sizeof fl);
+    day_label(to, tl, sizeof tl);
     json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:i, s:i, s:I, s:b, s:b, s:b, s:b}", "from",
                           day_json(from), "to", day_json(to), "from_label", fl, "to_label", tl,
                           "sessions_possible", (json_int_t)x->sessions_possible, "sessions_missed",

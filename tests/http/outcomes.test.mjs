@@ -286,6 +286,12 @@ test('before and after: two terms either side of the day presented, the term its
   assert.match(text, /Attendance<\/th>\s*<td[^>]*>85\.0%<\/td>\s*<td[^>]*>96\.0%<\/td>\s*<td[^>]*>Rose/);
   assert.match(page.html, /<svg[^>]*role="img"/);
   assert.ok(text.includes('>85.0%</text>') && text.includes('>96.0%</text>'), 'the chart labels its bars');
+  assert.ok(!text.includes('not complete yet'), 'both windows are over');
+  // A case opened today and not yet presented: the terms after are still to come.
+  const fresh = Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at, updated_at)
+    VALUES (${pupil}, ${team}, '${TODAY}', 1, 1) RETURNING id;`));
+  const freshPage = decodeHtml((await coordPage.getHtml(`/cases/${fresh}`)).html);
+  assert.match(freshPage, /The terms after end on \d{1,2} [A-Z][a-z]+ \d{4}, so the figures after are not complete yet/);
   // Someone who may not see the pupil's outcomes gets nothing.
   assert.equal((await api(prac, 'GET', `/api/v1/cases/${kase}/outcomes`)).status, 404);
 });
