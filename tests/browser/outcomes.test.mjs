@@ -63,6 +63,17 @@ test('the pupil\'s outcomes: add a term\'s attendance, then import suspensions f
   assert.match(await table.textContent(), /Persistently absent/);
   await clean(page, 'pupil page with outcomes');
 
+  // The case page's before and after: table, chart and inset text pass axe.
+  const team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
+    SELECT authority_id, id, 'Browser TAS', 'three_weekly', 1, 1 FROM schools WHERE id = 1 RETURNING id;`));
+  sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
+  const kase = Number(sql(`INSERT INTO cases (pupil_id, team_id, opened_on, created_at, updated_at)
+    VALUES (${pupil}, ${team}, '${addDays(TODAY, -60)}', 1, 1) RETURNING id;`));
+  await page.goto(`${srv.base}/cases/${kase}`);
+  assert.match(await page.locator('#before-after').textContent(), /Before and after/);
+  assert.equal(await page.locator('svg[role="img"] title').first().textContent(), 'Attendance before and after');
+  await clean(page, 'case page with before and after');
+
   await page.goto(`${srv.base}/pupils`);
   await go(page, page.getByRole('link', { name: 'Import outcome records from a CSV file' }).click());
   await clean(page, 'import page');
