@@ -50,7 +50,7 @@ before(async () => {
   assert.equal((await head.signIn('head')).status, 303);
 });
 
-after(async () => { await srv?.stop(); });
+after(async () => { await srv?.stop({ expectExitZero: true }); });
 
 test('API: an attendance term is added, listed with its percentage and persistent absence, and audited', async () => {
   const starts = addDays(TODAY, -200), ends = addDays(TODAY, -120);
