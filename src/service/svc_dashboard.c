@@ -892,7 +892,8 @@ static void outcomes_init(struct build *b)
     struct stat_table *t = table(b->d, DT_OUTCOMES, "outcomes", "What changed for the pupils supported",
                                  "Outcomes", CHART_NONE,
                                  "Cases presented in the period whose two school terms before and two after "
-                                 "the day presented are over, compared from the pupils' outcome records: "
+                                 "the day presented are over, and whose pupil has outcome records in either, "
+                                 "compared from those records: "
                                  "attendance rose (of those with attendance recorded in both), suspensions "
                                  "fell, and stayed in mainstream school (shares of the cases compared).");
     struct stat_row **r = b->out_rows;
@@ -928,6 +929,13 @@ static void on_presented(void *arg, const struct dash_row *r)
     snprintf(p->on, sizeof p->on, "%.10s", r->k[0]);
 }
 
+/* Whether a window holds any record the indicators read: a pupil with
+ * none was not compared (no records is not "stayed in mainstream"). */
+static bool recorded(const struct outcome_indicators *x)
+{
+    return x->attendance_terms || x->suspensions || x->excluded || x->part_time || x->in_ap;
+}
+
 /* Each case presented, compared as on its page; counted only when its
  * after window is over, so a share does not move as the terms go by. */
 static enum store_rc count_outcomes(struct svc_ctx *c, struct build *b)
@@ -945,7 +953,7 @@ static enum store_rc count_outcomes(struct svc_ctx *c, struct build *b)
             continue;
         if (st != SVC_OK)
             return STORE_ERROR;
-        if (!cmp.w.complete || cmp.w.after_ends >= today)
+        if (!cmp.w.complete || cmp.w.after_ends >= today || (!recorded(&cmp.before) && !recorded(&cmp.after)))
             continue;
         enum stat_col cl = col(p->phase);
         stat_add(r[OUT_COMPARED], cl, 1);
