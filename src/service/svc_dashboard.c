@@ -944,11 +944,12 @@ static enum store_rc count_outcomes(struct svc_ctx *c, struct build *b)
     if (b->no_memory || day_parse(c->today, &today) != 0)
         return STORE_ERROR;
     struct stat_row **r = b->out_rows;
+    struct outcome_terms terms = {0};   /* most cases share an authority and a school year */
     for (size_t i = 0; i < b->npresented; i++) {
         const struct presented *p = &b->presented[i];
         struct outcome_compare cmp;
         enum svc_status st = svc_outcome_compare_pupil(c, p->pupil_id, p->authority_id, p->on,
-                                                       DASH_OUTCOME_TERMS, &cmp);
+                                                       DASH_OUTCOME_TERMS, &terms, &cmp);
         if (st == SVC_INVALID)
             continue;
         if (st != SVC_OK)

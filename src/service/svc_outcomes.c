@@ -195,6 +195,8 @@ static void collect_row(void *arg, const struct outcome_row *r)
         cl->n++;
 }
 
+_Static_assert(OUTCOME_TERMS_MAX == 3 * (2 * YEARS_AROUND + 1), "the terms of the years around one");
+
 /* The half-terms of the years around `year`: as recorded, else the
  * English defaults for a year with fewer than six. */
 static enum svc_status terms_around(struct svc_ctx *c, int64_t authority_id, int year, struct term_span *out,
@@ -219,22 +221,31 @@ static enum svc_status terms_around(struct svc_ctx *c, int64_t authority_id, int
         }
         n += 6;
     }
-    *nt = terms_from_half_terms(ht, n, out, 3 * (2 * YEARS_AROUND + 1));
+    *nt = terms_from_half_terms(ht, n, out, OUTCOME_TERMS_MAX);
     return SVC_OK;
 }
 
 enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
-                                          const char *presented, int nterms, struct outcome_compare *out)
+                                          const char *presented, int nterms, struct outcome_terms *cache,
+                                          struct outcome_compare *out)
 {
     memset(out, 0, sizeof *out);
     int32_t day = 0;
     if (day_parse(presented, &day) != 0 || nterms < 1 || nterms > YEARS_AROUND * 3)
         return SVC_INVALID;
-    struct term_span terms[3 * (2 * YEARS_AROUND + 1)];
-    size_t nt = 0;
-    enum svc_status st = terms_around(c, authority_id, academic_year_of(day), terms, &nt);
-    if (st != SVC_OK)
-        return st;
+    struct outcome_terms own = {0}, *t = cache ? cache : &own;
+    int year = academic_year_of(day);
+    if (!t->loaded || t->authority_id != authority_id || t->year != year) {
+        t->loaded = false;
+        enum svc_status st = terms_around(c, authority_id, year, t->terms, &t->nt);
+        if (st != SVC_OK)
+            return st;
+        t->authority_id = authority_id;
+        t->year = year;
+        t->loaded = true;
+    }
+    const struct term_span *terms = t->terms;
+    size_t nt = t->nt;
     struct collect cl = {calloc(MAX_RECORDS, sizeof *cl.recs), 0};
     if (!cl.recs)
         return SVC_ERROR;
@@ -268,7 +279,7 @@ enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nter
         return SVC_ERROR;
     if (first[0])
         snprintf(presented, 11, "%s", first);
-    return svc_outcome_compare_pupil(c, pupil_id, authority_id, presented, nterms, out);
+    return svc_outcome_compare_pupil(c, pupil_id, authority_id, presented, nterms, NULL, out);
 }
 
 /* ---- import ---- */

@@ -56,11 +56,25 @@ int svc_outcome_from_row(const struct outcome_row *row, struct outcome_record *o
 enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nterms,
                                     struct outcome_compare *out, char presented[11]);
 
+/* The terms of the years around one school year of an authority, kept
+ * between comparisons (zeroed before the first). */
+#define OUTCOME_TERMS_MAX 21
+struct outcome_terms {
+    bool loaded;
+    int64_t authority_id;
+    int year;
+    size_t nt;
+    struct term_span terms[OUTCOME_TERMS_MAX];
+};
+
 /* The same for a pupil, a day presented and the authority whose term
  * dates count, with no policy check: for aggregates (svc_dashboard.c),
- * whose caller has checked RES_AGGREGATE and shows counts only. */
+ * whose caller has checked RES_AGGREGATE and shows counts only.  cache
+ * (or NULL) keeps the terms read for the next call with the same
+ * authority and school year. */
 enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
-                                          const char *presented, int nterms, struct outcome_compare *out);
+                                          const char *presented, int nterms, struct outcome_terms *cache,
+                                          struct outcome_compare *out);
 
 /* One row of an import: the pupil's UPN and the record. */
 struct outcome_import_row {
