@@ -109,7 +109,9 @@ static const char *pupil_name(struct req *rq, const struct pupil_row *p)
     return req_keep(rq, name);
 }
 
-static void render_kind_choice(struct req *rq, struct resp *rs, const struct pupil_row *p)
+/* The choice of kind, a GET form; with an error when it was sent empty. */
+static void render_kind_choice(struct req *rq, struct resp *rs, int status, const struct pupil_row *p,
+                               const struct field_errors *e)
 {
     const char *name = pupil_name(rq, p);
     json_t *ctx = view_page(rq, "Add an outcome record", "pupils");
@@ -121,12 +123,21 @@ static void render_kind_choice(struct req *rq, struct resp *rs, const struct pup
     char action[64];
     snprintf(action, sizeof action, "/pupils/%lld/outcomes/new", (long long)p->p.id);
     json_object_set_new(ctx, "action", json_string(action));
-    json_t *kinds = json_array();
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *kind = fld_input("kind", NULL, NULL, e, NULL);
+    json_object_del(kind, "label");
+    json_object_del(kind, "value");
+    fld_set(kind, "legend", "What kind of outcome record are you adding?");
+    fld_set(kind, "legend_class", "govuk-fieldset__legend--l");
+    json_object_set_new(kind, "page_heading", json_true());
+    json_t *items = json_array();
     for (int k = 0; k < OUT__COUNT; k++)
-        json_array_append_new(kinds, json_pack("{s:s, s:s}", "value", outcome_kind_code((enum outcome_kind)k),
-                                               "label", outcome_kind_label((enum outcome_kind)k)));
-    json_object_set_new(ctx, "kinds", kinds);
-    view_render(rq, rs, 200, "outcome_kind", ctx);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", outcome_kind_code((enum outcome_kind)k),
+                                               "label", outcome_kind_label((enum outcome_kind)k), "checked", 0));
+    json_object_set_new(kind, "items", items);
+    json_object_set_new(ctx, "kind", kind);
+    view_render(rq, rs, status, "outcome_kind", ctx);
 }
 
 static void render_form(struct req *rq, struct resp *rs, int status, const struct pupil_row *p,
@@ -208,12 +219,18 @@ static void h_outcome_new(struct req *rq, struct resp *rs)
     if (!pupil_to_record(rq, rs, &c, &p))
         return;
     enum outcome_kind k;
-    if (outcome_kind_from_code(req_query(rq, "kind"), &k) != 0) {
-        render_kind_choice(rq, rs, &p);
+    const char *kind = req_query(rq, "kind");
+    struct field_errors e = {0};
+    if (outcome_kind_from_code(kind, &k) != 0) {
+        /* Sent without a choice (a browser sends no radio then, so the
+         * form says it was sent): said as GOV.UK radios say it. */
+        bool sent = kind || req_query(rq, "choose");
+        if (sent)
+            field_errors_add(&e, "kind", "Select the kind of outcome record");
+        render_kind_choice(rq, rs, sent ? 400 : 200, &p, &e);
         return;
     }
     struct outcome_form f = {0};
-    struct field_errors e = {0};
     render_form(rq, rs, 200, &p, k, &f, &e);
 }
 
@@ -254,7 +271,7 @@ static void h_outcome_create(struct req *rq, struct resp *rs)
     if (svc_pupil_get(&c, rq->id, &p) != SVC_OK)
         view_svc_error(rq, rs, SVC_NOT_FOUND);
     else if (outcome_kind_from_code(f.kind, &k) != 0)
-        render_kind_choice(rq, rs, &p);
+        render_kind_choice(rq, rs, 400, &p, &e);
     else
         render_form(rq, rs, 400, &p, k, &f, &e);
 }

@@ -37,6 +37,12 @@ test('the pupil\'s outcomes: add a term\'s attendance, then import suspensions f
   assert.match(await page.content(), /No outcome records yet/);
   await clean(page, 'pupil page without outcomes');
 
+  await page.goto(`${srv.base}/pupils/${pupil}/outcomes/new`);
+  await clean(page, 'choice of kind');
+  await go(page, page.getByRole('button', { name: 'Continue' }).click());
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Select the kind of outcome record/);
+  await clean(page, 'choice of kind with an error');
+  await page.goto(`${srv.base}/pupils/${pupil}`);
   await go(page, page.getByRole('link', { name: 'Attendance (one term)' }).click());
   await clean(page, 'attendance form');
   const [sy, sm, sd] = addDays(TODAY, -120).split('-');

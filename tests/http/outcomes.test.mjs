@@ -113,6 +113,13 @@ test('page: the add form per kind, errors keep what was typed, then the pupil pa
   assert.ok(text.includes('6 sessions'));
   assert.ok(text.includes('(DB)'));
   assert.ok(page.html.includes(`/pupils/${pupilB}/outcomes/new?kind=attendance`), 'an add link per kind');
+  // The choice of kind: a GET form; sent without a choice, an error.
+  const choice = await head.getHtml(`/pupils/${pupilB}/outcomes/new`);
+  assert.equal(choice.status, 200);
+  assert.match(choice.html, /name="kind" type="radio" value="ap_placement"/);
+  const none = await head.getHtml(`/pupils/${pupilB}/outcomes/new?choose=1`);
+  assert.equal(none.status, 400);
+  assert.match(none.html, /<a href="#f-kind">Select the kind of outcome record<\/a>/);
   // Without the form's token nothing is written.
   const forged = await head.postForm(`/pupils/${pupilB}/outcomes`, {
     kind: 'eal', 'starts-day': dd, 'starts-month': m, 'starts-year': y,
