@@ -300,3 +300,47 @@ static int layout(const struct stat_table *t, struct chart_geom *out)
     }
     return -1;
 }
+
+/* A small drawing (a third of a page wide): the two labels at the left, the
+ * bars in rows, the percentage after each bar, the scale underneath. */
+#define PAIR_W 360
+#define PAIR_LABEL_W 56
+#define PAIR_VALUE_W 64
+#define PAIR_BAR_H 24
+#define PAIR_GAP 12
+
+void chart_pair_layout(const char *const labels[2], const double pct[2], const bool have[2],
+                       struct chart_pair *out)
+{
+    memset(out, 0, sizeof *out);
+    out->width = PAIR_W;
+    out->plot_x = PAIR_LABEL_W;
+    out->plot_y = TOP;
+    out->plot_w = PAIR_W - PAIR_LABEL_W - PAIR_VALUE_W;
+    out->plot_h = 2 * PAIR_BAR_H + 3 * PAIR_GAP;
+    out->height = out->plot_y + out->plot_h + AXIS_H;
+    for (int i = 0; i < 2; i++) {
+        struct chart_pair_bar *b = &out->bars[i];
+        snprintf(b->label, sizeof b->label, "%s", labels[i]);
+        b->x = out->plot_x;
+        b->y = out->plot_y + PAIR_GAP + i * (PAIR_BAR_H + PAIR_GAP);
+        b->h = PAIR_BAR_H;
+        b->drawn = have[i];
+        double v = pct[i] < 0 ? 0 : pct[i] > 100 ? 100 : pct[i];
+        b->w = have[i] ? (int)(v * out->plot_w / 100.0 + 0.5) : 0;
+        if (have[i])
+            snprintf(b->value, sizeof b->value, "%.1f%%", v);
+        else
+            snprintf(b->value, sizeof b->value, "no data");
+        b->text_x = b->x + b->w + 6;
+        b->text_y = b->y + PAIR_BAR_H / 2 + 5;
+    }
+    out->nticks = 5;
+    for (size_t i = 0; i < out->nticks; i++) {
+        int x = out->plot_x + (int)(i * (size_t)out->plot_w / 4);
+        out->tick_pos[i] = x;
+        snprintf(out->ticks[i].text, sizeof out->ticks[i].text, "%zu%%", i * 25);
+        out->ticks[i].x = x;
+        out->ticks[i].y = out->plot_y + out->plot_h + 18;
+    }
+}

@@ -56,4 +56,27 @@ struct chart_geom {
  * table has no chart. */
 int chart_layout(const struct stat_table *t, struct chart_geom *out);
 
+/* Two horizontal bars of one percentage, side by side in time (a case's
+ * attendance before and after it was presented), on a 0 to 100% scale.  A
+ * side without a value (have[i] false) draws no bar and reads "no data". */
+struct chart_pair_bar {
+    char label[16];
+    bool drawn;
+    int x, y, w, h;
+    char value[16];               /* "86.7%" or "no data" */
+    int text_x, text_y;           /* the value; the label sits at x - 8 */
+};
+
+struct chart_pair {
+    int width, height;
+    int plot_x, plot_y, plot_w, plot_h;
+    struct chart_pair_bar bars[2];
+    size_t nticks;
+    struct chart_label ticks[5];  /* 0%, 25%, ... 100% under the axis */
+    int tick_pos[5];              /* their x */
+};
+
+void chart_pair_layout(const char *const labels[2], const double pct[2], const bool have[2],
+                       struct chart_pair *out);
+
 #endif

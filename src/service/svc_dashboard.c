@@ -11,6 +11,7 @@
 #include "core/evidence.h"
 #include "core/validate.h"
 #include "service/svc_actions.h"
+#include "service/svc_outcomes.h"
 #include "service/svc_reference.h"
 #include "store/q_authorities.h"
 #include "store/q_schools.h"
@@ -175,6 +176,13 @@ static enum stat_col col(const char *phase)
     return stat_col_of_phase(phase);
 }
 
+/* A case presented in the period, for the outcomes table. */
+struct presented {
+    int64_t authority_id, case_id, pupil_id;
+    char phase[16];
+    char on[11];
+};
+
 struct build {
     struct dashboard *d;
     struct stat_row *schools, *planned, *held, *online, *cancelled;
@@ -192,6 +200,11 @@ struct build {
     struct stat_row *cost_rows_planned[5], *cost_rows_actual[5];
     /* evidence: closed or reviewed cases and those with feedback; closed cases by outcome cell */
     struct stat_row *ended, *fb_rows[2], *closed, *cell_rows[OC__COUNT];
+    /* what changed: the cases presented, then the rows counted from them */
+    struct presented *presented;
+    size_t npresented, cappresented;
+    bool no_memory;
+    struct stat_row *out_rows[5];
 };
 
 static const char *const cost_groups[5] = {"school", "la", "health", "other", ""};
@@ -919,6 +932,89 @@ static void tables_init(struct build *b)
         b->cost_rows_actual[g] = row(t, "", cost_group_labels[g], STAT_MONEY, false, 0);
 }
 
+/* ---- what changed for the pupils supported ---- */
+
+enum { OUT_COMPARED, OUT_ATT_KNOWN, OUT_ATT_ROSE, OUT_SUSP_FELL, OUT_MAINSTREAM };
+
+static void outcomes_init(struct build *b)
+{
+    struct stat_table *t = table(b->d, DT_OUTCOMES, "outcomes", "What changed for the pupils supported",
+                                 "Outcomes", CHART_NONE,
+                                 "Cases presented in the period whose two school terms before and two after "
+                                 "the day presented are over, and whose pupil has outcome records in either, "
+                                 "compared from those records: "
+                                 "attendance rose (of those with attendance recorded in both), suspensions "
+                                 "fell, and stayed in mainstream school (shares of the cases compared).");
+    struct stat_row **r = b->out_rows;
+    r[OUT_COMPARED] = row(t, "", "Cases compared", STAT_COUNT, true, 0);
+    r[OUT_ATT_KNOWN] = row(t, "", "Attendance recorded before and after", STAT_COUNT, true, 0);
+    r[OUT_ATT_ROSE] = row(t, "", "Attendance rose", STAT_COUNT, true, 0);
+    r[OUT_SUSP_FELL] = row(t, "", "Suspensions fell", STAT_COUNT, true, 0);
+    r[OUT_MAINSTREAM] = row(t, "", "Stayed in mainstream", STAT_COUNT, true, 0);
+    stat_set_base(r[OUT_ATT_KNOWN], r[OUT_COMPARED]);
+    stat_set_base(r[OUT_ATT_ROSE], r[OUT_ATT_KNOWN]);
+    stat_set_base(r[OUT_SUSP_FELL], r[OUT_COMPARED]);
+    stat_set_base(r[OUT_MAINSTREAM], r[OUT_COMPARED]);
+}
+
+static void on_presented(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    if (b->npresented == b->cappresented) {
+        size_t cap = b->cappresented ? 2 * b->cappresented : 64;
+        struct presented *x = realloc(b->presented, cap * sizeof *x);
+        if (!x) {
+            b->no_memory = true;
+            return;
+        }
+        b->presented = x;
+        b->cappresented = cap;
+    }
+    struct presented *p = &b->presented[b->npresented++];
+    p->authority_id = r->authority_id;
+    p->case_id = r->n[0];
+    p->pupil_id = r->n[1];
+    snprintf(p->phase, sizeof p->phase, "%s", r->phase);
+    snprintf(p->on, sizeof p->on, "%.10s", r->k[0]);
+}
+
+/* Whether a window holds any record the indicators read: a pupil with
+ * none was not compared (no records is not "stayed in mainstream"). */
+static bool recorded(const struct outcome_indicators *x)
+{
+    return x->attendance_terms || x->suspensions || x->excluded || x->part_time || x->in_ap;
+}
+
+/* Each case presented, compared as on its page; counted only when its
+ * after window is over, so a share does not move as the terms go by. */
+static enum store_rc count_outcomes(struct svc_ctx *c, struct build *b)
+{
+    int32_t today = 0;
+    if (b->no_memory || day_parse(c->today, &today) != 0)
+        return STORE_ERROR;
+    struct stat_row **r = b->out_rows;
+    struct outcome_terms terms = {0};   /* most cases share an authority and a school year */
+    for (size_t i = 0; i < b->npresented; i++) {
+        const struct presented *p = &b->presented[i];
+        struct outcome_compare cmp;
+        enum svc_status st = svc_outcome_compare_pupil(c, p->pupil_id, p->authority_id, p->on,
+                                                       DASH_OUTCOME_TERMS, &terms, &cmp);
+        if (st == SVC_INVALID)
+            continue;
+        if (st != SVC_OK)
+            return STORE_ERROR;
+        if (!cmp.w.complete || cmp.w.after_ends >= today || (!recorded(&cmp.before) && !recorded(&cmp.after)))
+            continue;
+        enum stat_col cl = col(p->phase);
+        stat_add(r[OUT_COMPARED], cl, 1);
+        stat_add(r[OUT_ATT_KNOWN], cl, cmp.attendance != CHANGE_UNKNOWN);
+        stat_add(r[OUT_ATT_ROSE], cl, cmp.attendance == CHANGE_ROSE);
+        stat_add(r[OUT_SUSP_FELL], cl, cmp.suspensions == CHANGE_FELL);
+        stat_add(r[OUT_MAINSTREAM], cl, cmp.stayed_in_mainstream);
+    }
+    return STORE_OK;
+}
+
 static void finish_attendance(struct build *b)
 {
     struct stat_table *t = &b->d->t[DT_ATTENDANCE];
@@ -1171,6 +1267,7 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     struct build b = {0};
     b.d = d;
     tables_init(&b);
+    outcomes_init(&b);
     snprintf(b.to_month, sizeof b.to_month, "%.7s", d->f.to);
     /* Whole months of whole authorities come from the rollup, brought up
      * to date first; anything narrower from the records. */
@@ -1200,6 +1297,13 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
         rc = roll ? q_rollup_action_dims(c->db, &q, on_action_dim, &b) : q_dash_actions(c->db, &q, on_actions, &b);
     if (rc == STORE_OK)
         rc = (roll ? q_rollup_population : q_dash_population)(c->db, &q, on_population, &b);
+    /* Outcomes are compared case by case from the records (the rollup
+     * holds counts only). */
+    if (rc == STORE_OK)
+        rc = q_dash_case_presented(c->db, &q, on_presented, &b);
+    if (rc == STORE_OK)
+        rc = count_outcomes(c, &b);
+    free(b.presented);
     free(b.rates);
     free(b.services);
     free(b.resources);
@@ -1293,9 +1397,11 @@ int dashboard_section(enum dash_table t)
         return 3;
     if (t < DT_OWNER)
         return 4;
-    if (t < DT_FEEDBACK)
+    if (t < DT_OUTCOMES)
         return 5;
-    return 6;
+    if (t < DT_FEEDBACK)
+        return 6;
+    return 7;
 }
 
 const char *dashboard_section_title(int section)
@@ -1305,7 +1411,8 @@ const char *dashboard_section_title(int section)
     case 3: return "Overview of TAS cases: who is reached";
     case 4: return "What is done: TAS actions";
     case 5: return "Who does it: responsibility for actions";
-    case 6: return "Evidence of outcomes: families' voice and the outcomes matrix";
+    case 6: return "What changed for the pupils supported";
+    case 7: return "Evidence of outcomes: families' voice and the outcomes matrix";
     default: return "";
     }
 }

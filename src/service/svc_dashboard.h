@@ -17,6 +17,9 @@
 #include "store/q_dashboard.h"
 
 #define DASH_DEFAULT_THRESHOLD 5
+/* Whole school terms either side of the day a case was presented, for
+ * the outcomes table (as on the case page). */
+#define DASH_OUTCOME_TERMS 2
 
 struct dash_filter_form {
     const char *from, *to;              /* YYYY-MM-DD; empty: this academic year */
@@ -41,10 +44,10 @@ enum dash_table {
     DT_GENDER, DT_GENDER_POP, DT_YEAR, DT_YEAR_POP, DT_ETHNICITY, DT_ETHNICITY_POP,
     DT_SEN, DT_SEN_POP, DT_PRIOR, DT_SEN_BY_GENDER,
     DT_SETTING, DT_NATURE, DT_RESOURCES, DT_OWNER, DT_OWNER_GROUP,
-    DT_FEEDBACK, DT_OUTCOMES_MATRIX,
+    DT_OUTCOMES, DT_FEEDBACK, DT_OUTCOMES_MATRIX,
     DT__COUNT
 };
-/* Which report section a table belongs to (2..6) and its heading. */
+/* Which report section a table belongs to (2..7) and its heading. */
 int dashboard_section(enum dash_table t);
 const char *dashboard_section_title(int section);
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/validate.h"
+#include "lib/csv.h"
 #include "service/svc_audit.h"
 #include "service/svc_cases.h"
 #include "service/svc_pupils.h"
@@ -96,6 +98,76 @@ enum svc_status svc_outcome_add(struct svc_ctx *c, int64_t pupil_id, const struc
     return SVC_OK;
 }
 
+static bool blank(const char *s)
+{
+    return !s || !s[strspn(s, " \t")];
+}
+
+/* A GOV.UK date input into a day number: 0 when all three are blank. */
+static void form_day(const char *d, const char *m, const char *y, const char *field, const char *what,
+                     int32_t *out, struct field_errors *errs)
+{
+    char iso[11], msg[96];
+    *out = 0;
+    if (blank(d) && blank(m) && blank(y))
+        return;
+    int rc = parse_date_parts(d, m, y, iso);
+    if (rc == DATE_BAD_YEAR) {
+        field_errors_add(errs, field, "Year must include 4 numbers");
+        return;
+    }
+    if (rc != DATE_OK || day_parse(iso, out) != 0) {
+        *out = 0;
+        snprintf(msg, sizeof msg, "The %s must be a real date", what);
+        field_errors_add(errs, field, msg);
+    }
+}
+
+static void form_number(const char *s, const char *field, int64_t *out, struct field_errors *errs)
+{
+    long n = 0;
+    *out = 0;
+    if (blank(s))
+        return;
+    if (parse_int_strict(s, 0, 100000, &n) != 0)
+        field_errors_add(errs, field, "Enter a whole number");
+    else
+        *out = n;
+}
+
+enum svc_status svc_outcome_record(struct svc_ctx *c, int64_t pupil_id, const struct outcome_form *f,
+                                   struct field_errors *errs, int64_t *id)
+{
+    struct pupil_row p;
+    enum svc_status st = pupil_for(c, pupil_id, ACT_CREATE, &p);
+    if (st != SVC_OK)
+        return st;
+    struct outcome_record r = {0};
+    if (outcome_kind_from_code(f->kind, &r.kind) != 0) {
+        field_errors_add(errs, "kind", "Choose the kind of record");
+        return SVC_INVALID;
+    }
+    struct field_errors typed = {0};
+    form_day(f->starts_day, f->starts_month, f->starts_year, "starts", "start date", &r.starts, &typed);
+    form_day(f->ends_day, f->ends_month, f->ends_year, "ends", "end date", &r.ends, &typed);
+    if (f->code)
+        snprintf(r.code, sizeof r.code, "%s", f->code);
+    form_number(f->sessions_possible, "sessions_possible", &r.sessions_possible, &typed);
+    form_number(f->sessions_missed, "sessions_missed", &r.sessions_missed, &typed);
+    form_number(f->sessions, "sessions", &r.sessions, &typed);
+    struct field_errors rules = {0};
+    (void)outcome_validate(&r, today_day(c), &rules);
+    /* What could not be read is said once, as typed; the rules speak for the rest. */
+    for (size_t i = 0; i < typed.count; i++)
+        field_errors_add(errs, typed.items[i].field, typed.items[i].message);
+    for (size_t i = 0; i < rules.count; i++)
+        if (!field_errors_get(&typed, rules.items[i].field))
+            field_errors_add(errs, rules.items[i].field, rules.items[i].message);
+    if (errs->count)
+        return SVC_INVALID;
+    return svc_outcome_add(c, pupil_id, &r, errs, id);
+}
+
 enum svc_status svc_outcome_list(struct svc_ctx *c, int64_t pupil_id,
                                  void (*fn)(void *arg, const struct outcome_row *r), void *arg)
 {
@@ -123,6 +195,8 @@ static void collect_row(void *arg, const struct outcome_row *r)
         cl->n++;
 }
 
+_Static_assert(OUTCOME_TERMS_MAX == 3 * (2 * YEARS_AROUND + 1), "the terms of the years around one");
+
 /* The half-terms of the years around `year`: as recorded, else the
  * English defaults for a year with fewer than six. */
 static enum svc_status terms_around(struct svc_ctx *c, int64_t authority_id, int year, struct term_span *out,
@@ -147,8 +221,39 @@ static enum svc_status terms_around(struct svc_ctx *c, int64_t authority_id, int
         }
         n += 6;
     }
-    *nt = terms_from_half_terms(ht, n, out, 3 * (2 * YEARS_AROUND + 1));
+    *nt = terms_from_half_terms(ht, n, out, OUTCOME_TERMS_MAX);
     return SVC_OK;
+}
+
+enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
+                                          const char *presented, int nterms, struct outcome_terms *cache,
+                                          struct outcome_compare *out)
+{
+    memset(out, 0, sizeof *out);
+    int32_t day = 0;
+    if (day_parse(presented, &day) != 0 || nterms < 1 || nterms > YEARS_AROUND * 3)
+        return SVC_INVALID;
+    struct outcome_terms own = {0}, *t = cache ? cache : &own;
+    int year = academic_year_of(day);
+    if (!t->loaded || t->authority_id != authority_id || t->year != year) {
+        t->loaded = false;
+        enum svc_status st = terms_around(c, authority_id, year, t->terms, &t->nt);
+        if (st != SVC_OK)
+            return st;
+        t->authority_id = authority_id;
+        t->year = year;
+        t->loaded = true;
+    }
+    const struct term_span *terms = t->terms;
+    size_t nt = t->nt;
+    struct collect cl = {calloc(MAX_RECORDS, sizeof *cl.recs), 0};
+    if (!cl.recs)
+        return SVC_ERROR;
+    enum store_rc rc = q_outcome_list(c->db, pupil_id, collect_row, &cl);
+    if (rc == STORE_OK)
+        outcome_compare_for(cl.recs, cl.n, day, nterms, terms, nt, out);
+    free(cl.recs);
+    return svc_from_store(rc);
 }
 
 enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nterms,
@@ -164,26 +269,17 @@ enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nter
     free(cr);
     if (st != SVC_OK)
         return st;
+    /* The case may be the user's (a practitioner of its team) while the
+     * pupil's outcome records are not: those answer as not found. */
+    struct pupil_row p;
+    if ((st = pupil_for(c, pupil_id, ACT_VIEW, &p)) != SVC_OK)
+        return st;
     char first[11] = "";
     if (q_case_presented_on(c->db, case_id, first) != STORE_OK)
         return SVC_ERROR;
     if (first[0])
         snprintf(presented, 11, "%s", first);
-    int32_t day = 0;
-    if (day_parse(presented, &day) != 0 || nterms < 1 || nterms > YEARS_AROUND * 3)
-        return SVC_INVALID;
-    struct term_span terms[3 * (2 * YEARS_AROUND + 1)];
-    size_t nt = 0;
-    if ((st = terms_around(c, authority_id, academic_year_of(day), terms, &nt)) != SVC_OK)
-        return st;
-    struct collect cl = {calloc(MAX_RECORDS, sizeof *cl.recs), 0};
-    if (!cl.recs)
-        return SVC_ERROR;
-    enum store_rc rc = q_outcome_list(c->db, pupil_id, collect_row, &cl);
-    if (rc == STORE_OK)
-        outcome_compare_for(cl.recs, cl.n, day, nterms, terms, nt, out);
-    free(cl.recs);
-    return svc_from_store(rc);
+    return svc_outcome_compare_pupil(c, pupil_id, authority_id, presented, nterms, NULL, out);
 }
 
 /* ---- import ---- */
@@ -328,4 +424,218 @@ enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_impo
     }
     free(ck);
     return st;
+}
+
+/* ---- import from CSV ---- */
+
+/* What a column holds. */
+enum col { C_UPN, C_START, C_END, C_CODE, C_POSSIBLE, C_MISSED, C_SESSIONS };
+
+#define MAX_COLS 5
+
+struct layout {
+    enum outcome_kind kind;
+    const char *header;
+    size_t ncols;
+    enum col cols[MAX_COLS];
+};
+
+/* The header of each kind's file, column for column. */
+static const struct layout layouts[] = {
+    {OUT_ATTENDANCE, "upn,term_start,term_end,sessions_possible,sessions_missed", 5,
+     {C_UPN, C_START, C_END, C_POSSIBLE, C_MISSED}},
+    {OUT_SUSPENSION, "upn,start_date,sessions,reason", 4, {C_UPN, C_START, C_SESSIONS, C_CODE}},
+    {OUT_EXCLUSION, "upn,date,reason", 3, {C_UPN, C_START, C_CODE}},
+    {OUT_PART_TIME, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
+    {OUT_EHC_ASSESSMENT, "upn,date,status", 3, {C_UPN, C_START, C_CODE}},
+    {OUT_EHC_PLAN, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
+    {OUT_SOCIAL_CARE, "upn,category,start_date,end_date", 4, {C_UPN, C_CODE, C_START, C_END}},
+    {OUT_AP_PLACEMENT, "upn,start_date,return_date", 3, {C_UPN, C_START, C_END}},
+    {OUT_POST16, "upn,date,destination", 3, {C_UPN, C_START, C_CODE}},
+    {OUT_FSM, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
+    {OUT_PUPIL_PREMIUM, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
+    {OUT_EAL, "upn,date", 2, {C_UPN, C_START}},
+};
+
+static const struct layout *layout_of(enum outcome_kind k)
+{
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+        if (layouts[i].kind == k)
+            return &layouts[i];
+    return NULL;
+}
+
+const char *svc_outcome_csv_header(enum outcome_kind k)
+{
+    const struct layout *l = layout_of(k);
+    return l ? l->header : "";
+}
+
+/* A date as MIS exports write them: YYYY-MM-DD or DD/MM/YYYY. */
+static int parse_day(const char *s, int32_t *d)
+{
+    int dd, mm, yy;
+    char tail;
+    if (day_parse(s, d) == 0)
+        return 0;
+    if (strlen(s) != 10 || sscanf(s, "%2d/%2d/%4d%c", &dd, &mm, &yy, &tail) != 3)
+        return -1;
+    char iso[16];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", yy, mm, dd);
+    return day_parse(iso, d);
+}
+
+struct csv_import {
+    const struct layout *lay;
+    struct outcome_import_row *rows;
+    size_t n, cap;
+    struct outcome_csv_result *out;
+    size_t cap_problems;
+    bool no_memory;
+};
+
+static void problem(void *arg, size_t line, const char *field, const char *why)
+{
+    struct csv_import *im = arg;
+    struct outcome_csv_result *o = im->out;
+    if (o->nproblems == im->cap_problems) {
+        size_t cap = im->cap_problems ? 2 * im->cap_problems : 64;
+        struct outcome_problem *x = realloc(o->problems, cap * sizeof *x);
+        if (!x) {
+            im->no_memory = true;
+            return;
+        }
+        o->problems = x;
+        im->cap_problems = cap;
+    }
+    struct outcome_problem *p = &o->problems[o->nproblems];
+    p->seq = o->nproblems++;
+    p->line = line;
+    snprintf(p->field, sizeof p->field, "%s", field);
+    snprintf(p->why, sizeof p->why, "%s", why);
+}
+
+/* One field into the row; the reason it is bad, or NULL. */
+static const char *csv_field(enum col c, const char *v, struct outcome_import_row *r, const char **name)
+{
+    long n = 0;
+    static const char *names[] = {"upn", "date", "end date", "code", "sessions_possible", "sessions_missed",
+                                  "sessions"};
+    *name = names[c];
+    switch (c) {
+    case C_UPN:
+        if (!*v || strlen(v) >= sizeof r->upn)
+            return "enter the pupil's 13-character UPN";
+        snprintf(r->upn, sizeof r->upn, "%s", v);
+        return NULL;
+    case C_START:
+        return parse_day(v, &r->rec.starts) ? "must be a real date, YYYY-MM-DD or DD/MM/YYYY" : NULL;
+    case C_END:
+        return *v && parse_day(v, &r->rec.ends) ? "must be empty or a real date" : NULL;
+    case C_CODE:
+        if (strlen(v) >= sizeof r->rec.code)
+            return "is not a known code";
+        snprintf(r->rec.code, sizeof r->rec.code, "%s", v);
+        return NULL;
+    default:
+        if (parse_int_strict(v, 0, 100000, &n) != 0)
+            return "must be a whole number";
+        if (c == C_POSSIBLE)
+            r->rec.sessions_possible = n;
+        else if (c == C_MISSED)
+            r->rec.sessions_missed = n;
+        else
+            r->rec.sessions = n;
+        return NULL;
+    }
+}
+
+static int add_row(struct csv_import *im, const struct outcome_import_row *r)
+{
+    if (im->n == im->cap) {
+        size_t cap = im->cap ? 2 * im->cap : 256;
+        struct outcome_import_row *x = realloc(im->rows, cap * sizeof *x);
+        if (!x)
+            return -1;
+        im->rows = x;
+        im->cap = cap;
+    }
+    im->rows[im->n++] = *r;
+    return 0;
+}
+
+static int csv_header(void *arg, const char *s)
+{
+    struct csv_import *im = arg;
+    if (strcmp(s, im->lay->header) != 0)
+        problem(im, 1, "header", "the header must be the kind's columns");
+    return 0;
+}
+
+static int csv_row(void *arg, char *s, size_t line)
+{
+    struct csv_import *im = arg;
+    char *f[MAX_COLS];
+    im->out->lines++;
+    int nf = csv_split(s, f, (int)im->lay->ncols);
+    if (nf != (int)im->lay->ncols) {
+        problem(im, line, "row", nf < 0 ? "a quote out of place" : "the columns must be those of the header");
+        return 0;
+    }
+    struct outcome_import_row r = {.line = line, .rec = {.kind = im->lay->kind}};
+    bool ok = true;
+    for (size_t i = 0; i < im->lay->ncols; i++) {
+        const char *name, *why = csv_field(im->lay->cols[i], f[i], &r, &name);
+        if (why) {
+            problem(im, line, name, why);
+            ok = false;
+        }
+    }
+    return ok ? add_row(im, &r) : 0;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    const struct outcome_problem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
+                                        struct outcome_csv_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct csv_import im = {.lay = layout_of(k), .out = out};
+    if (!im.lay)
+        return SVC_INVALID;
+    size_t lines = 0;
+    if (csv_each_line(in, csv_header, csv_row, &im, &lines) != 0) {
+        free(im.rows);
+        return SVC_ERROR;
+    }
+    if (lines == 0)
+        problem(&im, 1, "header", "the file is empty");
+    /* Lines with bad fields are out already; the service checks the rest
+     * (and, with any problem, writes nothing). */
+    size_t file_problems = out->nproblems;
+    enum svc_status st = svc_outcomes_import(c, im.rows, im.n, dry_run || file_problems > 0, problem, &im,
+                                             &out->rep);
+    free(im.rows);
+    if (im.no_memory)
+        return SVC_ERROR;
+    /* In line order; on one line, in the order found (the file's own
+     * checks before the service's). */
+    if (out->nproblems > 1)
+        qsort(out->problems, out->nproblems, sizeof *out->problems, by_line);
+    if (out->nproblems > 0)
+        return st == SVC_OK || st == SVC_INVALID ? SVC_INVALID : st;
+    return st;
+}
+
+void svc_outcome_csv_free(struct outcome_csv_result *r)
+{
+    free(r->problems);
+    r->problems = NULL;
+    r->nproblems = 0;
 }

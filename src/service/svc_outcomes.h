@@ -11,6 +11,7 @@
 #define TAS_SERVICE_SVC_OUTCOMES_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/errors.h"
 #include "core/outcomes.h"
@@ -22,6 +23,23 @@
  * SVC_FORBIDDEN when they see but may not record. */
 enum svc_status svc_outcome_add(struct svc_ctx *c, int64_t pupil_id, const struct outcome_record *r,
                                 struct field_errors *errs, int64_t *id);
+
+/* A record as typed on the page (a GOV.UK date input for each date) or
+ * sent as JSON; any member may be NULL.  The numbers are text. */
+struct outcome_form {
+    const char *kind;
+    const char *starts_day, *starts_month, *starts_year;
+    const char *ends_day, *ends_month, *ends_year;   /* all blank: no end date */
+    const char *code;
+    const char *sessions_possible, *sessions_missed, *sessions;
+};
+
+/* svc_outcome_add from a form: the access checks first, then the text is
+ * read (fields "kind", "starts", "ends", "code", "sessions_possible",
+ * "sessions_missed", "sessions") and the record checked, every problem
+ * reported at once. */
+enum svc_status svc_outcome_record(struct svc_ctx *c, int64_t pupil_id, const struct outcome_form *f,
+                                   struct field_errors *errs, int64_t *id);
 
 /* The pupil's records, oldest first. */
 enum svc_status svc_outcome_list(struct svc_ctx *c, int64_t pupil_id,
@@ -37,6 +55,26 @@ int svc_outcome_from_row(const struct outcome_row *row, struct outcome_record *o
  * receives the day used. */
 enum svc_status svc_outcome_compare(struct svc_ctx *c, int64_t case_id, int nterms,
                                     struct outcome_compare *out, char presented[11]);
+
+/* The terms of the years around one school year of an authority, kept
+ * between comparisons (zeroed before the first). */
+#define OUTCOME_TERMS_MAX 21
+struct outcome_terms {
+    bool loaded;
+    int64_t authority_id;
+    int year;
+    size_t nt;
+    struct term_span terms[OUTCOME_TERMS_MAX];
+};
+
+/* The same for a pupil, a day presented and the authority whose term
+ * dates count, with no policy check: for aggregates (svc_dashboard.c),
+ * whose caller has checked RES_AGGREGATE and shows counts only.  cache
+ * (or NULL) keeps the terms read for the next call with the same
+ * authority and school year. */
+enum svc_status svc_outcome_compare_pupil(struct svc_ctx *c, int64_t pupil_id, int64_t authority_id,
+                                          const char *presented, int nterms, struct outcome_terms *cache,
+                                          struct outcome_compare *out);
 
 /* One row of an import: the pupil's UPN and the record. */
 struct outcome_import_row {
@@ -63,5 +101,32 @@ enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_impo
                                     bool dry_run,
                                     void (*bad)(void *arg, size_t line, const char *field, const char *why),
                                     void *arg, struct outcome_import_report *rep);
+
+/* The header line of a kind's CSV file (docs/outcomes.md). */
+const char *svc_outcome_csv_header(enum outcome_kind k);
+
+/* One problem of a CSV import: its line (0 for the file as a whole). */
+struct outcome_problem {
+    size_t line;
+    size_t seq;                  /* the order found: on one line, the file's checks come first */
+    char field[24];
+    char why[200];
+};
+
+struct outcome_csv_result {
+    size_t lines;                    /* data lines read (blank lines not counted) */
+    struct outcome_import_report rep;
+    struct outcome_problem *problems;   /* in line order; free with svc_outcome_csv_free */
+    size_t nproblems;
+};
+
+/* Reads a kind's CSV file (header, then one record a line), checks every
+ * line (the file's own columns and fields, then svc_outcomes_import's
+ * checks) and imports all or nothing as svc_outcomes_import does; with any
+ * problem, or on a dry run, nothing is written.  SVC_INVALID with the
+ * problems; SVC_ERROR when the file could not be read. */
+enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
+                                        struct outcome_csv_result *out);
+void svc_outcome_csv_free(struct outcome_csv_result *r);
 
 #endif

@@ -398,6 +398,18 @@ enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_
     return presented_rows(st, q, 0, 5, fn, arg);
 }
 
+enum store_rc q_dash_case_presented(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ps.authority_id, ps.phase, "
+        "(SELECT min(pm.meeting_date) FROM discussions pd JOIN meetings pm ON pm.id = pd.meeting_id "
+        " WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'), c.id, c.pupil_id"
+        PRESENTED_FROM PRESENTED_WHERE " ORDER BY ps.authority_id, 3, c.id");
+    if (bind_presented(st, 1, q) < 0)
+        return q_refuse(st);
+    return q_dash_rows(st, 1, 2, fn, arg);
+}
+
 /* One key of the actions' grouping, counted in C: SQLite has no hash
  * aggregate, and a GROUP BY over millions of actions spends most of its
  * time sorting them; the groups themselves are few. */

@@ -107,6 +107,10 @@ enum store_rc q_dash_case_rows(struct store *s, const struct dash_query *q, dash
  * DASH_CASE_EVIDENCE: n1 closed, n2 feedback recorded, n3 early
  * intervention appropriate, n4 referral made. */
 enum store_rc q_dash_evidence(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
+/* One row per case presented, for its before and after: the pupil's
+ * school's authority and phase; k0 the day presented; n0 the case, n1 the
+ * pupil.  By authority, then day (so each school year's terms are read once). */
+enum store_rc q_dash_case_presented(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 /* Actions of those cases: phase, k0 setting, k1 nature; n0 owner service
  * id (0 none), n1 resource id (signposting only; 0 none), n2 actions. */
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);

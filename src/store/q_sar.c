@@ -65,6 +65,11 @@ static const struct section_sql sections[] = {
      " WHERE r." CASE_OF_PUPIL " ORDER BY r.id",
      {"id", "case_id", "action_id", "service", "referred_on", "outcome", "outcome_on", "notes",
       "created_at", "updated_at", NULL}},
+    {{"outcome_records", "Outcome records (attendance, suspensions and the rest)"},
+     "SELECT id, kind, starts_on, ends_on, code, sessions_possible, sessions_missed, sessions, source,"
+     " recorded_by, created_at FROM outcome_records WHERE pupil_id = ? ORDER BY starts_on, id",
+     {"id", "kind", "starts_on", "ends_on", "code", "sessions_possible", "sessions_missed", "sessions", "source",
+      "recorded_by", "created_at", NULL}},
     {{"retention", "Retention already applied"},
      "SELECT record_type, record_id, done_at FROM retention_done WHERE (record_type = 'pupil' AND record_id = ?)"
      " OR (record_type = 'case' AND record_id IN (SELECT id FROM cases WHERE pupil_id = ?))",

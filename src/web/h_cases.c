@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/casefile.h"
 #include "service/svc_actions.h"
 #include "service/svc_cases.h"
@@ -502,6 +503,25 @@ static void case_story(void *arg, const struct story_row *r)
     json_array_append_new(arg, json_story(r));
 }
 
+/* The pupil's outcomes the same number of terms either side of the day the
+ * case was presented, for those the service lets see them. */
+#define BEFORE_AFTER_TERMS 2
+
+static void add_before_after(struct svc_ctx *c, int64_t case_id, json_t *ctx)
+{
+    struct outcome_compare cmp;
+    char presented[11];
+    if (svc_outcome_compare(c, case_id, BEFORE_AFTER_TERMS, &cmp, presented) != SVC_OK)
+        return;
+    json_t *ba = json_outcome_compare(&cmp, presented, BEFORE_AFTER_TERMS);
+    /* Said plainly while the terms after are still going on. */
+    char last[11];
+    day_format(cmp.w.after_ends, last);
+    if (cmp.w.complete && strcmp(last, c->today) >= 0)
+        json_object_set_new(ba, "after_not_over", json_true());
+    json_object_set_new(ctx, "before_after", ba);
+}
+
 static void h_case_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -537,6 +557,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
                                                         : !strcmp(sv, "reopened") ? "Case re-opened"
                                                         : !strcmp(sv, "outcome") ? "Outcome saved"
                                                                                   : "Case summary saved"));
+        add_before_after(&c, cr->id, ctx);
         view_render(rq, rs, 200, "case_view", ctx);
     }
 }

@@ -7,6 +7,7 @@
 #include "service/svc_pupils.h"
 #include "service/svc_break_glass.h"
 #include "service/svc_cases.h"
+#include "service/svc_outcomes.h"
 #include "service/svc_places.h"
 #include "web/form.h"
 #include "web/router.h"
@@ -187,6 +188,7 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
     fld_set(sf, "id", "f-school");
     json_object_set_new(ctx, "school_filter", sf);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)));
+    json_object_set_new(ctx, "can_import_outcomes", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, 0, 0, 0)));
     json_object_set_new(ctx, "searched", json_boolean(f.search[0] || f.school_id));
     view_render(rq, rs, 200, "pupil_list", ctx);
 }
@@ -252,6 +254,30 @@ static void case_item(void *arr, const struct case_brief *b)
                                          (json_int_t)b->open_actions));
 }
 
+static void outcome_item(void *arr, const struct outcome_row *r)
+{
+    json_array_append_new(arr, json_outcome(r));
+}
+
+/* Outcome records, grouped by kind, for those the service lets see them. */
+static void add_outcomes(struct svc_ctx *c, const struct pupil_row *r, json_t *ctx)
+{
+    json_t *list = json_array();
+    if (svc_outcome_list(c, r->p.id, outcome_item, list) != SVC_OK) {
+        json_decref(list);
+        return;
+    }
+    json_object_set_new(ctx, "outcome_groups", json_outcomes_by_kind(list));
+    json_object_set_new(ctx, "show_outcomes", json_true());
+    if (!svc_case_allowed(c, ACT_CREATE, r))
+        return;
+    json_t *kinds = json_array();
+    for (int k = 0; k < OUT__COUNT; k++)
+        json_array_append_new(kinds, json_pack("{s:s, s:s}", "kind", outcome_kind_code((enum outcome_kind)k),
+                                               "label", outcome_kind_label((enum outcome_kind)k)));
+    json_object_set_new(ctx, "outcome_kinds", kinds);
+}
+
 static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil_row *r, json_t *ctx)
 {
     (void)rq;
@@ -299,7 +325,14 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     if (view_failed(rq, rs, st))
         return;
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "pupil", json_pupil(&r)));
+        json_t *o = json_pack("{s:o}", "pupil", json_pupil(&r));
+        /* The outcome records too, for those the service lets see them. */
+        json_t *list = json_array();
+        if (svc_outcome_list(&c, r.p.id, outcome_item, list) == SVC_OK)
+            json_object_set_new(o, "outcomes", list);
+        else
+            json_decref(list);
+        view_json(rs, 200, o);
         return;
     }
     char title[2 * TAS_NAME_MAX + 2];
@@ -315,6 +348,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     static const char *const saved_text[][2] = {
         {"added", "Pupil added"}, {"updated", "Pupil details saved"},
         {"consent", "Consent recorded"}, {"withdrawn", "Consent withdrawn"},
+        {"outcome", "Outcome record added"},
     };
     const char *sv = req_query(rq, "saved");
     for (size_t i = 0; sv && i < sizeof saved_text / sizeof saved_text[0]; i++)
@@ -322,6 +356,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
             json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", saved_text[i][1]));
     if (svc_case_allowed(&c, ACT_VIEW, &r))
         add_tas_record(rq, &c, &r, ctx);
+    add_outcomes(&c, &r, ctx);
     view_render(rq, rs, 200, "pupil_view", ctx);
 }
 

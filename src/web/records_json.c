@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "core/chart.h"
 #include "core/codes.h"
 #include "core/evidence.h"
 #include "core/retention.h"
@@ -318,6 +319,164 @@ json_t *json_consent(const struct consent_row *r)
     } else {
         json_object_set_new(o, "withdrawn_on", json_null());
     }
+    return o;
+}
+
+json_t *json_outcome(const struct outcome_row *r)
+{
+    char starts[40], ends[40];
+    date_label(r->starts_on, starts, sizeof starts);
+    date_label(r->ends_on, ends, sizeof ends);
+    enum outcome_kind k = OUT_ATTENDANCE;
+    bool known = outcome_kind_from_code(r->kind, &k) == 0;
+    const struct code_list *codes = known ? outcome_kind_codes(k) : NULL;
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:s}", "id", (json_int_t)r->id,
+                          "pupil_id", (json_int_t)r->pupil_id, "kind", r->kind, "kind_label",
+                          known ? outcome_kind_label(k) : r->kind, "starts_on", r->starts_on, "starts_label",
+                          starts, "ends_on", json_opt_str(r->ends_on), "ends_label", ends, "code",
+                          json_opt_str(r->code), "source", r->source);
+    if (r->code[0])
+        json_object_set_new(o, "code_label", codes ? json_label(codes, r->code) : json_string(r->code));
+    if (known && k == OUT_ATTENDANCE) {
+        double pct = attendance_pct(r->sessions_possible, r->sessions_missed);
+        char text[16];
+        snprintf(text, sizeof text, "%.1f%%", pct);
+        json_object_set_new(o, "sessions_possible", json_integer(r->sessions_possible));
+        json_object_set_new(o, "sessions_missed", json_integer(r->sessions_missed));
+        json_object_set_new(o, "attendance_pct", json_real((double)(int64_t)(pct * 10 + 0.5) / 10));
+        json_object_set_new(o, "attendance_text", json_string(text));
+        json_object_set_new(o, "persistent_absence",
+                            json_boolean(persistent_absence(r->sessions_possible, r->sessions_missed)));
+    }
+    if (known && k == OUT_SUSPENSION)
+        json_object_set_new(o, "sessions", json_integer(r->sessions));
+    return o;
+}
+
+json_t *json_outcomes_by_kind(json_t *list)
+{
+    json_t *groups = json_array();
+    for (int k = 0; k < OUT__COUNT; k++) {
+        const char *code = outcome_kind_code((enum outcome_kind)k);
+        json_t *recs = json_array();
+        size_t i;
+        json_t *r;
+        json_array_foreach(list, i, r) {
+            if (strcmp(json_string_value(json_object_get(r, "kind")), code) == 0)
+                json_array_append(recs, r);
+        }
+        if (json_array_size(recs) == 0) {
+            json_decref(recs);
+            continue;
+        }
+        json_array_append_new(groups, json_pack("{s:s, s:s, s:b, s:b, s:o}", "kind", code, "label",
+                                                outcome_kind_label((enum outcome_kind)k), "attendance",
+                                                k == OUT_ATTENDANCE, "has_end",
+                                                outcome_kind_has_end((enum outcome_kind)k), "records", recs));
+    }
+    json_decref(list);
+    return groups;
+}
+
+static json_t *day_json(int32_t day)
+{
+    char iso[11];
+    day_format(day, iso);
+    return json_string(iso);
+}
+
+static json_t *window_json(const struct outcome_indicators *x, int32_t from, int32_t to)
+{
+    char fl[40], tl[40];
+    day_label(from, fl, sizeof fl);
+    day_label(to, tl, sizeof tl);
+    json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:i, s:i, s:I, s:b, s:b, s:b, s:b}", "from",
+                          day_json(from), "to", day_json(to), "from_label", fl, "to_label", tl,
+                          "sessions_possible", (json_int_t)x->sessions_possible, "sessions_missed",
+                          (json_int_t)x->sessions_missed, "attendance_terms", x->attendance_terms, "suspensions",
+                          x->suspensions, "suspension_sessions", (json_int_t)x->suspension_sessions, "excluded",
+                          x->excluded, "part_time", x->part_time, "in_ap", x->in_ap, "mainstream_at_end",
+                          x->mainstream_at_end);
+    json_object_set_new(o, "attendance_pct",
+                        x->sessions_possible > 0
+                            ? json_real(attendance_pct(x->sessions_possible, x->sessions_missed))
+                            : json_null());
+    return o;
+}
+
+static const char *change_text(enum outcome_change c)
+{
+    static const char *const text[] = {"Not known", "Rose", "Fell", "No change"};
+    return (unsigned)c < 4 ? text[c] : "";
+}
+
+static const char *yes_no(bool b)
+{
+    return b ? "Yes" : "No";
+}
+
+static void add_compare_row(json_t *rows, const char *label, const char *before, const char *after,
+                            const char *change)
+{
+    json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "label", label, "before", before, "after",
+                                          after, "change", change));
+}
+
+static json_t *pair_json(const struct chart_pair *g)
+{
+    json_t *bars = json_array(), *ticks = json_array();
+    for (int i = 0; i < 2; i++) {
+        const struct chart_pair_bar *b = &g->bars[i];
+        json_array_append_new(bars, json_pack("{s:s, s:b, s:i, s:i, s:i, s:i, s:s, s:i, s:i, s:i}", "label",
+                                              b->label, "drawn", b->drawn, "x", b->x, "y", b->y, "w", b->w, "h",
+                                              b->h, "value", b->value, "tx", b->text_x, "ty", b->text_y, "lx",
+                                              b->x - 8));
+    }
+    for (size_t i = 0; i < g->nticks; i++)
+        json_array_append_new(ticks, json_pack("{s:s, s:i, s:i, s:i, s:i}", "text", g->ticks[i].text, "x",
+                                               g->ticks[i].x, "y", g->ticks[i].y, "y1", g->plot_y, "y2",
+                                               g->plot_y + g->plot_h));
+    return json_pack("{s:i, s:i, s:o, s:o}", "width", g->width, "height", g->height, "bars", bars, "ticks",
+                     ticks);
+}
+
+json_t *json_outcome_compare(const struct outcome_compare *cmp, const char *presented, int nterms)
+{
+    char pl[40];
+    date_label(presented, pl, sizeof pl);
+    json_t *o = json_pack("{s:s, s:s, s:i, s:b}", "presented_on", presented, "presented_label", pl, "terms",
+                          nterms, "complete", cmp->w.complete);
+    if (!cmp->w.complete)
+        return o;
+    const struct outcome_indicators *b = &cmp->before, *a = &cmp->after;
+    json_object_set_new(o, "before", window_json(b, cmp->w.before_starts, cmp->w.before_ends));
+    json_object_set_new(o, "after", window_json(a, cmp->w.after_starts, cmp->w.after_ends));
+    json_object_set_new(o, "attendance", json_string(outcome_change_code(cmp->attendance)));
+    json_object_set_new(o, "suspensions", json_string(outcome_change_code(cmp->suspensions)));
+    json_object_set_new(o, "stayed_in_mainstream", json_boolean(cmp->stayed_in_mainstream));
+
+    json_t *rows = json_array();
+    char bt[48], at[48];
+    const double pct[2] = {attendance_pct(b->sessions_possible, b->sessions_missed),
+                           attendance_pct(a->sessions_possible, a->sessions_missed)};
+    const bool have[2] = {b->sessions_possible > 0, a->sessions_possible > 0};
+    snprintf(bt, sizeof bt, have[0] ? "%.1f%%" : "No records", pct[0]);
+    snprintf(at, sizeof at, have[1] ? "%.1f%%" : "No records", pct[1]);
+    add_compare_row(rows, "Attendance", bt, at, change_text(cmp->attendance));
+    snprintf(bt, sizeof bt, "%d (%lld sessions)", b->suspensions, (long long)b->suspension_sessions);
+    snprintf(at, sizeof at, "%d (%lld sessions)", a->suspensions, (long long)a->suspension_sessions);
+    add_compare_row(rows, "Suspensions", bt, at, change_text(cmp->suspensions));
+    add_compare_row(rows, "Permanently excluded", yes_no(b->excluded), yes_no(a->excluded), "");
+    add_compare_row(rows, "On a part-time timetable", yes_no(b->part_time), yes_no(a->part_time), "");
+    add_compare_row(rows, "In alternative provision", yes_no(b->in_ap), yes_no(a->in_ap), "");
+    add_compare_row(rows, "In mainstream at the end", yes_no(b->mainstream_at_end), yes_no(a->mainstream_at_end),
+                    cmp->stayed_in_mainstream ? "Stayed in mainstream" : "");
+    json_object_set_new(o, "rows", rows);
+
+    struct chart_pair g;
+    const char *const labels[2] = {"Before", "After"};
+    chart_pair_layout(labels, pct, have, &g);
+    json_object_set_new(o, "chart", pair_json(&g));
     return o;
 }
 

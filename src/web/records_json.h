@@ -17,6 +17,7 @@
 #include "service/svc_cases.h"
 #include "service/svc_evidence.h"
 #include "service/svc_meetings.h"
+#include "service/svc_outcomes.h"
 #include "service/svc_reference.h"
 #include "service/svc_teams.h"
 #include "store/q_pupils.h"
@@ -39,6 +40,19 @@ json_t *json_pupil(const struct pupil_row *r);
 
 /* Consent and cases (h_cases.c); the case a page is about, in brief. */
 json_t *json_consent(const struct consent_row *r);
+
+/* One outcome record (h_outcomes.c, the pupil page): dates as stored and
+ * as shown, the code's label, attendance's percentage and persistent
+ * absence. */
+json_t *json_outcome(const struct outcome_row *r);
+/* Records of json_outcome in the order given, grouped by kind in the order
+ * of enum outcome_kind: [{kind, label, attendance, records: [...]}], kinds
+ * without records left out.  Takes the reference to list. */
+json_t *json_outcomes_by_kind(json_t *list);
+/* A case's before and after (svc_outcome_compare): the windows, each
+ * window's indicators, what changed, rows [{label, before, after, change}]
+ * for the table and chart, the attendance pair for the inline SVG. */
+json_t *json_outcome_compare(const struct outcome_compare *cmp, const char *presented, int nterms);
 json_t *json_case(const struct case_row *c);
 json_t *json_case_ref(const struct case_ref *cr);
 

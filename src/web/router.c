@@ -40,6 +40,7 @@ static const struct route_table *const tables[] = {
     &authorities_table,
     &schools_table,
     &pupils_table,
+    &outcomes_table,
     &reference_table,
     &cases_table,
     &actions_table,

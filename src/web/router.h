@@ -38,6 +38,7 @@ extern const struct route_table home_table;        /* h_home.c */
 extern const struct route_table authorities_table; /* h_authorities.c */
 extern const struct route_table schools_table;     /* h_schools.c */
 extern const struct route_table pupils_table;      /* h_pupils.c */
+extern const struct route_table outcomes_table;    /* h_outcomes.c: outcome records and their import */
 extern const struct route_table reference_table;   /* h_reference.c: services, practitioners, playbook, term dates */
 extern const struct route_table cases_table;       /* h_cases.c */
 extern const struct route_table actions_table;     /* h_actions.c: actions and referrals */

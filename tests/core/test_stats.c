@@ -262,6 +262,34 @@ static void charts_draw_shares_and_skip_hidden_cells(void **state)
     free(t);
 }
 
+/* The before/after pair: bar lengths in proportion on the 0-100% scale,
+ * values with one decimal, a missing side drawn as no bar and "no data". */
+static void pair_chart_scales_and_marks_missing_sides(void **state)
+{
+    (void)state;
+    const char *const labels[2] = {"Before", "After"};
+    struct chart_pair g;
+    chart_pair_layout(labels, (const double[2]){80.0, 95.25}, (const bool[2]){true, true}, &g);
+    assert_true(g.bars[0].drawn && g.bars[1].drawn);
+    assert_int_equal(g.bars[0].w, (int)(0.80 * g.plot_w + 0.5));
+    assert_int_equal(g.bars[1].w, (int)(0.9525 * g.plot_w + 0.5));
+    assert_true(g.bars[1].y > g.bars[0].y + g.bars[0].h - 1);
+    assert_string_equal(g.bars[0].value, "80.0%");
+    assert_string_equal(g.bars[1].value, "95.2%");
+    assert_string_equal(g.bars[1].label, "After");
+    assert_int_equal(g.bars[0].text_x, g.plot_x + g.bars[0].w + 6);
+    assert_int_equal(g.nticks, 5);
+    assert_string_equal(g.ticks[4].text, "100%");
+    assert_int_equal(g.tick_pos[4], g.plot_x + g.plot_w);
+    assert_true(g.bars[1].y + g.bars[1].h <= g.plot_y + g.plot_h);
+
+    chart_pair_layout(labels, (const double[2]){0, 120.0}, (const bool[2]){false, true}, &g);
+    assert_false(g.bars[0].drawn);
+    assert_int_equal(g.bars[0].w, 0);
+    assert_string_equal(g.bars[0].value, "no data");
+    assert_int_equal(g.bars[1].w, g.plot_w);   /* clamped to the scale */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +304,7 @@ int main(void)
         cmocka_unit_test(money_and_averages_format),
         cmocka_unit_test(phases_map_to_columns),
         cmocka_unit_test(charts_draw_shares_and_skip_hidden_cells),
+        cmocka_unit_test(pair_chart_scales_and_marks_missing_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

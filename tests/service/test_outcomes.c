@@ -360,6 +360,9 @@ static void test_access_refused(void **state)
         struct tk_result res;
         assert_true(svc_toolkit_save(&o, id, "ci1=1", false, NULL, &e, &res) != SVC_OK);
         assert_true(svc_outcome_add(&o, f->p1, &r, &e, &oid) != SVC_OK);
+        struct outcome_compare cmp;
+        char presented[11];
+        assert_int_equal(svc_outcome_compare(&o, f->case1, 1, &cmp, presented), SVC_NOT_FOUND);
         struct flags fl = {0};
         enum svc_status st = svc_toolkit_flags(&o, flag_seen, &fl);
         assert_true(st == SVC_FORBIDDEN || (st == SVC_OK && fl.n == 0));
