@@ -427,3 +427,27 @@ json_t *json_resource(const struct resource_row *r)
                      "audience_label", label_text(&ref_audiences, r->audience), "url", r->url, "description",
                      r->description, "active", r->active);
 }
+
+json_t *json_toolkit_completion(const struct toolkit_completion_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s}", "id", (json_int_t)r->id, "pupil_id",
+                          (json_int_t)r->pupil_id, "toolkit", r->name, "title", r->title, "definition_id",
+                          (json_int_t)r->definition_id, "version", r->version, "status", r->status, "answers",
+                          r->answers);
+    json_object_set_new(o, "case_id", json_opt_id(r->case_id));
+    json_object_set_new(o, "score", r->scored ? json_integer((json_int_t)r->score) : json_null());
+    json_object_set_new(o, "band", r->scored ? json_opt_str(r->band) : json_null());
+    json_object_set_new(o, "completed_on", json_opt_str(r->completed_on));
+    return o;
+}
+
+json_t *json_worklist_flag(const struct worklist_flag_row *f)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)f->id, "pupil_id",
+                          (json_int_t)f->pupil_id, "pupil_name", f->pupil_name, "reason", f->reason, "raised_on",
+                          f->raised_on, "toolkit_title", f->toolkit_title, "score", (json_int_t)f->score, "band",
+                          f->band);
+    json_object_set_new(o, "completion_id", json_opt_id(f->completion_id));
+    json_object_set_new(o, "cleared_on", json_opt_str(f->cleared_on));
+    return o;
+}
