@@ -459,11 +459,14 @@ static json_t *chart_json(struct pupil_tk *t, const char *name)
     for (size_t k = 0; k < g->npoints; k++) {
         json_t *row = json_array_get(rows, k);
         /* Dates under the first and last points only when there are many. */
-        bool label = g->npoints <= 4 || k == 0 || k == g->npoints - 1;
+        bool label = g->npoints <= 3 || k == 0 || k == g->npoints - 1;
         json_t *pt = json_pack("{s:i, s:i, s:i, s:i}", "x", g->points[k].x, "y", g->points[k].y, "score",
                                g->points[k].value, "label_y", g->plot_y + g->plot_h + 18);
         if (label)
             json_object_set(pt, "date_label", json_object_get(row, "completed_on_label"));
+        /* The end dates stay inside the drawing. */
+        json_object_set_new(pt, "anchor", json_string(g->npoints == 1 ? "middle" : k == 0 ? "start"
+                                                      : k == g->npoints - 1 ? "end" : "middle"));
         json_array_append_new(pts, pt);
     }
     size_t m = 0;
@@ -471,10 +474,13 @@ static json_t *chart_json(struct pupil_tk *t, const char *name)
         if (d->bands[b].min == 0)
             continue;
         const struct score_point *mk = &g->marks[m++];
-        json_array_append_new(bands, json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:b, s:i}", "min", mk->value, "y",
-                                               mk->y, "x1", g->plot_x, "x2", g->plot_x + g->plot_w, "code",
-                                               d->bands[b].code, "label", d->bands[b].label, "flag",
-                                               d->bands[b].flag, "label_y", mk->y - 3));
+        /* On the drawing, the label up to its first colon ("Emerging concerns"). */
+        char brief[TK_TEXT_MAX];
+        snprintf(brief, sizeof brief, "%.*s", (int)strcspn(d->bands[b].label, ":"), d->bands[b].label);
+        json_array_append_new(bands, json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:s, s:b, s:i}", "min", mk->value,
+                                               "y", mk->y, "x1", g->plot_x, "x2", g->plot_x + g->plot_w, "code",
+                                               d->bands[b].code, "label", d->bands[b].label, "brief", brief,
+                                               "flag", d->bands[b].flag, "label_y", mk->y - 3));
     }
     json_t *ticks = json_array();
     for (size_t k = 0; k < g->nticks; k++)

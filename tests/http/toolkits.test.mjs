@@ -220,7 +220,7 @@ test('the pupil page lists completions and charts scores with the thresholds', a
   const svg = /<svg[^]*?<\/svg>/.exec(html.slice(html.indexOf('<figure class="tas-chart">')))[0];
   assert.equal((svg.match(/<circle /g) || []).length, 2);
   assert.equal((svg.match(/stroke-dasharray/g) || []).length, 2);
-  assert.match(svg, /stroke="#d4351c"[^>]*\/>\s*<text[^>]*>Concerns in several areas: consider for the next TAS meeting \(16\)/);
+  assert.match(svg, /stroke="#d4351c"[^>]*\/>\s*<text[^>]*>Concerns in several areas \(16\)/);
   // The table alternative has each score with its date.
   assert.match(html, /<caption[^>]*>Early concerns checklist: scores over time \(threshold 16\)<\/caption>/);
   assert.ok(html.includes('>4</td><td class="govuk-table__cell">Few concerns noted'));
