@@ -202,6 +202,10 @@ test('complete: score, band, change since the last one, version; completed is re
   assert.equal(res.status, 409);
   assert.equal(sql(`SELECT score FROM toolkit_completions WHERE id = ${id}`), '4');
 
+  // Seeing a completion is on the audit trail against the pupil.
+  // (the form was read once before it was sent, the result once after)
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'view' AND resource_kind = 'toolkit_completion'
+    AND resource_id = ${id} AND pupil_id = ${pupil2}`), '2');
   // The API read answers the same result.
   body = await (await api(coord, 'GET', `/api/v1/toolkit-completions/${id}`)).json();
   assert.equal(body.result.score, 4);
@@ -291,6 +295,8 @@ test('another school, a practitioner and an evaluator get not found; no start wi
   const id = await startApi(coord, otherPupil);
   const otherUrl = `/toolkit-completions/${id}`;
   assert.equal((await head.getHtml(otherUrl)).status, 404);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'view' AND resource_kind = 'toolkit_completion'
+    AND resource_id = ${id} AND pupil_id = ${otherPupil} AND flags <> 0`), '1', 'the refusal is recorded');
   assert.equal((await api(headJson, 'GET', `/api/v1${otherUrl}`)).status, 404);
   assert.equal((await api(headJson, 'GET', `/api/v1/pupils/${otherPupil}/toolkits`)).status, 404);
   assert.equal((await api(headJson, 'PUT', `/api/v1${otherUrl}`, { answers: 'ci1=1' })).status, 404);
