@@ -281,19 +281,32 @@ static void completion_answer(struct req *rq, struct resp *rs, struct svc_ctx *c
     render_completion(rq, rs, c, status, row, d, answers, res, &none);
 }
 
+/* Completion rq->id as read for the page and the API (d allocated: free it). */
+struct opened {
+    struct toolkit_completion_row *row;
+    int *answers;
+    struct toolkit_def *d;
+    struct tk_result res;
+};
+
+static enum svc_status open_completion(struct req *rq, struct svc_ctx *c, struct opened *o)
+{
+    memset(o, 0, sizeof *o);
+    o->row = req_alloc(rq, sizeof *o->row);
+    o->answers = req_alloc(rq, TK_MAX_ITEMS * sizeof *o->answers);
+    if (!o->row || !o->answers)
+        return SVC_ERROR;
+    return svc_toolkit_completion_read(c, rq->id, o->row, &o->d, o->answers, &o->res);
+}
+
 static void h_completion_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct toolkit_completion_row *row = req_alloc(rq, sizeof *row);
-    int *answers = req_alloc(rq, TK_MAX_ITEMS * sizeof *answers);
-    struct toolkit_def *d = NULL;
-    struct tk_result res;
-    enum svc_status st = row && answers ? svc_toolkit_completion_read(&c, rq->id, row, &d, answers, &res)
-                                        : SVC_ERROR;
-    if (!view_failed(rq, rs, st))
-        completion_answer(rq, rs, &c, 200, row, d, answers, &res);
-    free(d);
+    struct opened o;
+    if (!view_failed(rq, rs, open_completion(rq, &c, &o)))
+        completion_answer(rq, rs, &c, 200, o.row, o.d, o.answers, &o.res);
+    free(o.d);
 }
 
 /* The answers sent: the API's "id=value,..." as is; a page's radios
@@ -332,34 +345,30 @@ static void h_completion_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct toolkit_completion_row *row = req_alloc(rq, sizeof *row);
-    int *answers = req_alloc(rq, TK_MAX_ITEMS * sizeof *answers);
-    struct toolkit_def *d = NULL;
-    struct tk_result res;
-    enum svc_status st = row && answers ? svc_toolkit_completion_read(&c, rq->id, row, &d, answers, &res)
-                                        : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    struct opened o;
+    if (view_failed(rq, rs, open_completion(rq, &c, &o)))
         return;
-    const char *text = answers_sent(rq, d, answers);
+    const char *text = answers_sent(rq, o.d, o.answers);
     const char *complete = req_param(rq, rq->api ? "complete" : "action");
     bool done = complete && (!strcmp(complete, "yes") || !strcmp(complete, "complete"));
     struct field_errors e = {0};
-    st = svc_toolkit_save(&c, rq->id, text, done, rq->api ? req_param(rq, "completed_on") : NULL, &e, &res);
+    struct tk_result res;
+    enum svc_status st = svc_toolkit_save(&c, rq->id, text, done, rq->api ? req_param(rq, "completed_on") : NULL,
+                                          &e, &res);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK && rq->api) {
-        free(d);
-        d = NULL;
-        st = svc_toolkit_completion_read(&c, rq->id, row, &d, answers, &res);
-        if (!view_failed(rq, rs, st))
-            completion_answer(rq, rs, &c, 200, row, d, answers, &res);
-    } else if (n == SAVE_OK) {
+        free(o.d);
+        h_completion_view(rq, rs);
+        return;
+    }
+    if (n == SAVE_OK) {
         view_saved(rq, rs, 200, "completion", NULL, "/toolkit-completions/%lld?saved=%s", (long long)rq->id,
                    done ? "complete" : "draft");
     } else if (n == SAVE_FORM) {
         struct tk_result draft = {0};
-        render_completion(rq, rs, &c, 400, row, d, answers, &draft, &e);
+        render_completion(rq, rs, &c, 400, o.row, o.d, o.answers, &draft, &e);
     }
-    free(d);
+    free(o.d);
 }
 
 /* ---- a pupil's completions (the pupil page, and the API list) ---- */

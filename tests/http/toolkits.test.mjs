@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, runTas, Client, TODAY, addDays, nowSeconds, decodeHtml } from './harness.mjs';
+import {
+  startServer, runTas, Client, TODAY, addDays, nowSeconds, decodeHtml, apiClient, apiCall as api,
+} from './harness.mjs';
 
 let dir, srv, coord, head, headJson, coordHtml, prac;
 let pupil, pupil2, otherPupil, team, caseId;
@@ -23,22 +25,6 @@ function sql(q) {
   return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
-async function apiClient(user) {
-  const c = new Client(srv.base);
-  const res = await c.postJson('/api/v1/sign-in', { username: user, password: 'demo-password' });
-  assert.equal(res.status, 200);
-  c.csrf = (await res.json()).csrf;
-  return c;
-}
-
-function api(c, method, p, obj) {
-  if (method === 'GET') return c.request(p, { method });
-  return c.request(p, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
-    body: JSON.stringify(obj ?? {}),
-  });
-}
 
 async function htmlClient(user) {
   const c = new Client(srv.base);
@@ -73,8 +59,8 @@ before(async () => {
   team = Number(sql(`INSERT INTO teams (authority_id, host_school_id, name, cadence, created_at, updated_at)
     SELECT authority_id, id, name || ' TAS', 'three_weekly', ${now}, ${now} FROM schools WHERE id = 1 RETURNING id;`));
   sql(`INSERT INTO team_schools VALUES (${team}, 1);`);
-  coord = await apiClient('coordinator');
-  headJson = await apiClient('head');
+  coord = await apiClient(srv.base, 'coordinator');
+  headJson = await apiClient(srv.base, 'head');
   head = await htmlClient('head');
   coordHtml = await htmlClient('coordinator');
   prac = await htmlClient('practitioner');
