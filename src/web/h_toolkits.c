@@ -273,8 +273,8 @@ static void completion_answer(struct req *rq, struct resp *rs, struct svc_ctx *c
                               const int *answers, const struct tk_result *res)
 {
     if (rq->api) {
-        view_json(rs, status, json_pack("{s:o, s:o}", "completion", json_toolkit_completion(row), "result",
-                                        result_json(d, res)));
+        view_json(rs, status, json_pack("{s:o, s:o, s:o}", "completion", json_toolkit_completion(row), "result",
+                                        result_json(d, res), "definition", json_toolkit_def(d)));
         return;
     }
     struct field_errors none = {0};

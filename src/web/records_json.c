@@ -441,6 +441,34 @@ json_t *json_toolkit_completion(const struct toolkit_completion_row *r)
     return o;
 }
 
+json_t *json_toolkit_def(const struct toolkit_def *d)
+{
+    json_t *sections = json_array(), *bands = json_array();
+    for (size_t s = 0; s < d->nsections; s++) {
+        json_t *items = json_array();
+        for (size_t i = 0; i < d->nitems; i++) {
+            const struct tk_item *it = &d->items[i];
+            if (it->section != s)
+                continue;
+            const struct tk_scale *sc = &d->scales[it->scale];
+            json_t *opts = json_array();
+            for (size_t k = 0; k < sc->noptions; k++)
+                json_array_append_new(opts, json_pack("{s:i, s:s}", "value", sc->options[k].value, "label",
+                                                      sc->options[k].label));
+            json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:o}", "id", it->id, "text", it->text,
+                                                   "weight", it->weight, "answers", opts));
+        }
+        json_array_append_new(sections, json_pack("{s:s, s:s, s:o}", "id", d->sections[s].id, "title",
+                                                  d->sections[s].title, "items", items));
+    }
+    for (size_t b = 0; b < d->nbands; b++)
+        json_array_append_new(bands, json_pack("{s:i, s:s, s:s, s:b}", "min", d->bands[b].min, "code",
+                                               d->bands[b].code, "label", d->bands[b].label, "flag",
+                                               d->bands[b].flag));
+    return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "name", d->name, "version", d->version, "title", d->title,
+                     "about", d->about, "sections", sections, "bands", bands);
+}
+
 json_t *json_worklist_flag(const struct worklist_flag_row *f)
 {
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)f->id, "pupil_id",

@@ -56,6 +56,8 @@ json_t *json_agenda_item(const struct agenda_row *r);
 /* Screening toolkits (h_toolkits.c, h_worklist.c): a completion as
  * stored (score and band null for a draft), and a work-list flag. */
 json_t *json_toolkit_completion(const struct toolkit_completion_row *r);
+/* A definition version: sections with their items and each item's answers, and the bands. */
+json_t *json_toolkit_def(const struct toolkit_def *d);
 json_t *json_worklist_flag(const struct worklist_flag_row *f);
 
 /* Reference data (h_reference.c). */

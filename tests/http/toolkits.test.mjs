@@ -74,7 +74,7 @@ before(async () => {
 });
 
 after(async () => {
-  await srv?.stop();
+  await srv?.stop({ expectExitZero: true });
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -196,6 +196,11 @@ test('complete: score, band, change since the last one, version; completed is re
   body = await (await api(coord, 'GET', `/api/v1/toolkit-completions/${id}`)).json();
   assert.equal(body.result.score, 4);
   assert.deepEqual(body.result.previous, { score: 12, version: 1, change: -8 });
+  // With the version answered, so a program can show the questions.
+  assert.equal(body.definition.version, 1);
+  assert.deepEqual(body.definition.sections.map((x) => x.items.length), [6, 6, 6, 6]);
+  assert.deepEqual(body.definition.sections[0].items[0].answers.map((a) => a.value), [0, 1, 2]);
+  assert.deepEqual(body.definition.bands.map((b) => [b.min, b.flag]), [[0, false], [8, false], [16, true]]);
 });
 
 test('the pupil page lists completions and charts scores with the thresholds', async () => {
