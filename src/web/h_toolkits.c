@@ -61,13 +61,13 @@ static void render_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, title, NULL);
     json_object_set_new(ctx, "pupil", json_pupil(p));
     json_object_set_new(ctx, "form_action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(case_id && *case_id ? "" : back));
-    if (case_id && *case_id) {
-        char href[64];
-        snprintf(href, sizeof href, "/cases/%s", case_id);
-        json_object_set_new(ctx, "cancel_href", json_string(href));
-        json_object_set_new(ctx, "case_id", json_string(case_id));
+    /* Started from a case: back to the case, and the case goes with the form. */
+    int64_t cid = case_id ? strtoll(case_id, NULL, 10) : 0;
+    if (cid > 0) {
+        snprintf(back, sizeof back, "/cases/%lld", (long long)cid);
+        json_object_set_new(ctx, "case_id", json_integer((json_int_t)cid));
     }
+    json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *f = fld_radios("toolkit", "Which toolkit?", e, 0);
@@ -107,7 +107,10 @@ static void h_toolkit_start(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     const char *name = req_param(rq, "toolkit");
     const char *case_text = req_param(rq, "case_id");
-    int64_t case_id = case_text && *case_text ? strtoll(case_text, NULL, 10) : 0;
+    char *end = NULL;
+    int64_t case_id = case_text && *case_text ? strtoll(case_text, &end, 10) : 0;
+    if (end && *end)
+        case_id = -1;   /* not a number: no such case */
     struct field_errors e = {0};
     struct pupil_row p;
     enum svc_status st = pupil_to_start(&c, rq->id, &p);

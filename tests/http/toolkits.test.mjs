@@ -294,6 +294,11 @@ test('another school, a practitioner and an evaluator get not found; no start wi
   assert.equal((await api(headJson, 'POST', `/api/v1/pupils/${otherPupil}/toolkits`,
     { toolkit: 'early-concerns' })).status, 404);
   assert.equal((await head.getHtml(`/pupils/${otherPupil}/toolkits/new`)).status, 404);
+  // A case must be the pupil's own.
+  for (const bad of [caseId, 'abc']) {
+    const r = await api(headJson, 'POST', `/api/v1/pupils/${pupil2}/toolkits`, { toolkit: 'early-concerns', case_id: bad });
+    assert.equal(r.status, 404, `case ${bad}`);
+  }
   // Practitioners do not reach toolkit completions at all.
   const mine = Number(sql(`SELECT max(id) FROM toolkit_completions WHERE pupil_id = ${pupil2}`));
   assert.equal((await prac.getHtml(`/toolkit-completions/${mine}`)).status, 404);
