@@ -182,37 +182,40 @@ static void change_text(const struct tk_result *res, int version, char *out, siz
  * as radios (the answers given checked) and its label when read only. */
 static json_t *sections_json(const struct toolkit_def *d, const int *answers, const struct field_errors *e)
 {
-    json_t *sections = json_array();
-    for (size_t s = 0; s < d->nsections; s++) {
-        json_t *items = json_array();
-        for (size_t i = 0; i < d->nitems; i++) {
-            const struct tk_item *it = &d->items[i];
-            if (it->section != s)
-                continue;
+    /* The definition's own shape (records_json.c), each item turned into radios. */
+    json_t *def = json_toolkit_def(d), *sections = json_object_get(def, "sections");
+    size_t s, i, k;
+    json_t *sec, *item, *opt;
+    json_array_foreach(sections, s, sec) {
+        json_t *questions = json_array();
+        json_array_foreach(json_object_get(sec, "items"), i, item) {
+            const char *id = json_string_value(json_object_get(item, "id"));
+            int given = answers[toolkit_item_index(d, id)];
             char name[8 + TK_ID_MAX];
-            snprintf(name, sizeof name, "item_%s", it->id);
-            json_t *f = fld_radios(name, it->text, e, 1);
-            json_t *opts = json_object_get(f, "items");
-            const struct tk_scale *sc = &d->scales[it->scale];
+            snprintf(name, sizeof name, "item_%s", id);
+            json_t *f = fld_radios(name, json_string_value(json_object_get(item, "text")), e, 1);
+            json_t *radios = json_object_get(f, "items");
             const char *answer = "Not answered";
-            for (size_t k = 0; k < sc->noptions; k++) {
-                char v[16];
-                snprintf(v, sizeof v, "%d", sc->options[k].value);
-                bool on = answers[i] == sc->options[k].value;
-                if (on)
-                    answer = sc->options[k].label;
-                json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", v, "label",
-                                                      sc->options[k].label, "checked", on));
+            json_array_foreach(json_object_get(item, "answers"), k, opt) {
+                int v = (int)json_integer_value(json_object_get(opt, "value"));
+                const char *label = json_string_value(json_object_get(opt, "label"));
+                char value[16];
+                snprintf(value, sizeof value, "%d", v);
+                if (given == v)
+                    answer = label;
+                json_array_append_new(radios, json_pack("{s:s, s:s, s:b}", "value", value, "label", label,
+                                                        "checked", given == v));
             }
             json_object_set_new(f, "legend_class", json_string("govuk-fieldset__legend--s"));
             json_object_set_new(f, "small", json_true());
             json_object_set_new(f, "answer_label", json_string(answer));
-            json_object_set_new(f, "weight", json_integer(it->weight));
-            json_array_append_new(items, f);
+            json_array_append_new(questions, f);
         }
-        json_array_append_new(sections, json_pack("{s:s, s:s, s:o}", "id", d->sections[s].id, "title",
-                                                  d->sections[s].title, "questions", items));
+        json_object_set_new(sec, "questions", questions);
+        json_object_del(sec, "items");
     }
+    json_incref(sections);
+    json_decref(def);
     return sections;
 }
 
