@@ -344,3 +344,63 @@ void chart_pair_layout(const char *const labels[2], const double pct[2], const b
         out->ticks[i].y = out->plot_y + out->plot_h + 18;
     }
 }
+
+/* ---- scores over time ---- */
+
+#define SCORE_W 480
+#define SCORE_H 220
+#define SCORE_LEFT 40           /* the value axis labels */
+#define SCORE_RIGHT 16
+#define SCORE_TOP 12
+#define SCORE_BOTTOM 32         /* the dates under the points */
+
+int chart_score_layout(const int *scores, size_t n, const int *marks, size_t nmarks, int max_possible,
+                       struct score_chart *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0 || n > CHART_SCORE_POINTS || nmarks > CHART_SCORE_MARKS)
+        return -1;
+    int top = max_possible > 0 ? max_possible : 1;
+    for (size_t i = 0; i < n; i++)
+        if (scores[i] > top)
+            top = scores[i];
+    for (size_t i = 0; i < nmarks; i++)
+        if (marks[i] > top)
+            top = marks[i];
+    /* Five whole steps, so every tick is a whole score. */
+    int step = (top + 4) / 5;
+    out->top = top = step * 5;
+    out->width = SCORE_W;
+    out->height = SCORE_H;
+    out->plot_x = SCORE_LEFT;
+    out->plot_y = SCORE_TOP;
+    out->plot_w = SCORE_W - SCORE_LEFT - SCORE_RIGHT;
+    out->plot_h = SCORE_H - SCORE_TOP - SCORE_BOTTOM;
+#define SCORE_Y(v) (out->plot_y + out->plot_h - (int)((long)(v) * out->plot_h / top))
+    out->nticks = 6;
+    for (int i = 0; i < 6; i++) {
+        out->ticks[i].value = i * step;
+        out->ticks[i].x = out->plot_x;
+        out->ticks[i].y = SCORE_Y(i * step);
+    }
+    out->nmarks = nmarks;
+    for (size_t i = 0; i < nmarks; i++) {
+        out->marks[i].value = marks[i];
+        out->marks[i].x = out->plot_x;
+        out->marks[i].y = SCORE_Y(marks[i] < 0 ? 0 : marks[i]);
+    }
+    out->npoints = n;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct score_point *p = &out->points[i];
+        int v = scores[i] < 0 ? 0 : scores[i];
+        p->value = scores[i];
+        p->x = n == 1 ? out->plot_x + out->plot_w / 2 : out->plot_x + (int)(i * (size_t)out->plot_w / (n - 1));
+        p->y = SCORE_Y(v);
+        int w = snprintf(out->line + used, sizeof out->line - used, "%s%d,%d", i ? " " : "", p->x, p->y);
+        if (w > 0 && (size_t)w < sizeof out->line - used)
+            used += (size_t)w;
+    }
+#undef SCORE_Y
+    return 0;
+}

@@ -78,5 +78,33 @@ struct chart_pair {
 
 void chart_pair_layout(const char *const labels[2], const double pct[2], const bool have[2],
                        struct chart_pair *out);
+/* Scores over time (a pupil's completions of one toolkit): one point per
+ * score in order, evenly spaced, on a value axis from 0 that reaches the
+ * highest of the scores, the marks (band thresholds, drawn as lines) and
+ * max_possible (0: unknown).  0 ok, -1 when there is nothing to draw or
+ * too much (more than CHART_SCORE_POINTS scores or CHART_SCORE_MARKS marks). */
+#define CHART_SCORE_POINTS 64
+#define CHART_SCORE_MARKS 8
+
+struct score_point {
+    int x, y;
+    int value;
+};
+
+struct score_chart {
+    int width, height;
+    int plot_x, plot_y, plot_w, plot_h;
+    int top;                                   /* the value at the top of the axis */
+    size_t npoints;
+    struct score_point points[CHART_SCORE_POINTS];
+    char line[CHART_SCORE_POINTS * 12];        /* "x,y x,y ..." for a polyline */
+    size_t nmarks;
+    struct score_point marks[CHART_SCORE_MARKS]; /* y of each threshold; x unused */
+    size_t nticks;
+    struct score_point ticks[6];               /* value axis: 0 .. top in 5 steps */
+};
+
+int chart_score_layout(const int *scores, size_t n, const int *marks, size_t nmarks, int max_possible,
+                       struct score_chart *out);
 
 #endif

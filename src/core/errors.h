@@ -9,7 +9,7 @@
 
 struct field_error {
     char field[32];     /* form field name, e.g. "upn"; HTML id is "f-" + field */
-    char message[160];  /* GOV.UK style: "Enter the pupil's surname" */
+    char message[256];  /* GOV.UK style: "Enter the pupil's surname"; room for two names in one */
 };
 
 struct field_errors {

@@ -271,6 +271,28 @@ static int completion_day(const struct svc_ctx *c, const char *given, char out[1
     return 0;
 }
 
+/* One error per unanswered item, on the field "item_<id>" (a page links
+ * each to its question), as many as the errors hold. */
+static void unanswered_errors(const struct toolkit_def *d, const int *ans, struct field_errors *errs)
+{
+    for (size_t i = 0; i < d->nitems; i++) {
+        if (ans[i] != TK_UNANSWERED)
+            continue;
+        char field[8 + TK_ID_MAX], msg[160];
+        snprintf(field, sizeof field, "item_%s", d->items[i].id);
+        /* Cut the item's text at a character boundary to fit. */
+        const char *text = d->items[i].text;
+        size_t n = strlen(text), room = sizeof msg - 40;
+        if (n > room) {
+            n = room;
+            while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+                n--;
+        }
+        snprintf(msg, sizeof msg, "Select an answer for \"%.*s%s\"", (int)n, text, n < strlen(text) ? "..." : "");
+        field_errors_add(errs, field, msg);
+    }
+}
+
 /* Scores the answers into row and out; -1 with an error when they do not fit. */
 static int score_answers(const struct toolkit_def *d, const char *answers, bool complete,
                          struct toolkit_completion_row *row, struct field_errors *errs, struct tk_result *out)
@@ -286,6 +308,7 @@ static int score_answers(const struct toolkit_def *d, const char *answers, bool 
         snprintf(msg, sizeof msg, "Answer every item to complete the toolkit (%zu of %zu answered)",
                  out->score.answered, d->nitems);
         field_errors_add(errs, "answers", msg);
+        unanswered_errors(d, ans, errs);
         return -1;
     }
     if (toolkit_answers_format(d, ans, row->answers, sizeof row->answers) != 0)
@@ -441,4 +464,37 @@ enum svc_status svc_toolkit_flag_clear(struct svc_ctx *c, int64_t flag_id)
     if (st == SVC_OK)
         st = audit(c, "edit", "worklist_flag", flag_id, &p, "cleared");
     return commit_or_undo(c, st);
+}
+
+enum svc_status svc_toolkit_completion_read(struct svc_ctx *c, int64_t completion_id,
+                                            struct toolkit_completion_row *row, struct toolkit_def **def,
+                                            int *answers, struct tk_result *out)
+{
+    *def = NULL;
+    memset(out, 0, sizeof *out);
+    enum svc_status st = svc_toolkit_completion_get(c, completion_id, row);
+    if (st == SVC_OK)
+        st = svc_toolkit_definition(c, row->definition_id, def);
+    if (st != SVC_OK)
+        return st;
+    char msg[160];
+    /* Stored answers were checked against this version when saved. */
+    if (toolkit_answers_parse(*def, row->answers, answers, msg, sizeof msg) != 0 ||
+        toolkit_score(*def, answers, &out->score) != 0) {
+        free(*def);
+        *def = NULL;
+        return SVC_ERROR;
+    }
+    if (strcmp(row->status, "complete") != 0)
+        return SVC_OK;
+    out->complete = true;
+    const struct tk_band *b = &(*def)->bands[out->score.band];
+    snprintf(out->band_code, sizeof out->band_code, "%s", b->code);
+    snprintf(out->band_label, sizeof out->band_label, "%s", b->label);
+    st = compare_previous(c, *def, row, out);
+    if (st != SVC_OK) {
+        free(*def);
+        *def = NULL;
+    }
+    return st;
 }

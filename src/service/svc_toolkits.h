@@ -58,16 +58,30 @@ struct tk_result {
  * completed_on ("" = today), compares it with the previous completion and
  * raises a work-list flag when the threshold is crossed.  A completed
  * completion cannot be changed (SVC_CONFLICT).  SVC_INVALID with a message
- * in errs (field "answers" or "completed_on"). */
+ * in errs (field "answers" or "completed_on"; completing with items
+ * unanswered adds one error per item, field "item_<id>"). */
 enum svc_status svc_toolkit_save(struct svc_ctx *c, int64_t completion_id, const char *answers, bool complete,
                                  const char *completed_on, struct field_errors *errs, struct tk_result *out);
 
+/* A completion as it is to be shown: the row, its definition version
+ * parsed (*def allocated: free it), its answers (def->nitems values,
+ * TK_UNANSWERED when none) and, for a completed one, its score, band and
+ * change since the completion before it (crossed: it reached the threshold
+ * when that one had not).  Hidden or missing: SVC_NOT_FOUND. */
+enum svc_status svc_toolkit_completion_read(struct svc_ctx *c, int64_t completion_id,
+                                            struct toolkit_completion_row *row, struct toolkit_def **def,
+                                            int *answers, struct tk_result *out);
 enum svc_status svc_toolkit_completion_get(struct svc_ctx *c, int64_t completion_id,
                                            struct toolkit_completion_row *out);
 /* The pupil's completions, oldest first (the chart of scores over time). */
 enum svc_status svc_toolkit_completions(struct svc_ctx *c, int64_t pupil_id,
                                         void (*fn)(void *arg, const struct toolkit_completion_row *r),
                                         void *arg);
+
+/* The toolkit the Bedford pilot asked for before a referral to the service
+ * with this code (community paediatrics). */
+#define TK_CHECKLIST "early-concerns"
+#define TK_CHECKLIST_SERVICE "paediatrics"
 
 /* Whether the pupil has a completed `name` toolkit on file (the referral
  * to community paediatrics warns when no early-concerns checklist is). */

@@ -140,6 +140,9 @@ static const struct {
     {"discussion", "SELECT p.id, p.school_id, s.authority_id FROM discussions y"
                    " JOIN cases x ON x.id = y.case_id JOIN pupils p ON p.id = x.pupil_id"
                    " JOIN schools s ON s.id = p.school_id WHERE y.id = ?"},
+    {"toolkit_completion", "SELECT p.id, p.school_id, s.authority_id FROM toolkit_completions y"
+                           " JOIN pupils p ON p.id = y.pupil_id JOIN schools s ON s.id = p.school_id"
+                           " WHERE y.id = ?"},
     {"meeting", "SELECT 0, t.host_school_id, t.authority_id FROM meetings m JOIN teams t ON t.id = m.team_id"
                 " WHERE m.id = ?"},
 };

@@ -19,7 +19,7 @@ static const char *child_kind(const char *p)
 {
     static const struct { const char *seg; const char *kind; } areas[] = {
         {"pupils", "pupil"}, {"consents", "consent"}, {"cases", "case"}, {"actions", "action"},
-        {"referrals", "referral"}, {"discussions", "discussion"},
+        {"referrals", "referral"}, {"discussions", "discussion"}, {"toolkit-completions", "toolkit_completion"},
     };
     const char *end = strchr(p + 1, '/');
     size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);

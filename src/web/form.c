@@ -66,17 +66,23 @@ json_t *fld_select_codes(const char *name, const char *label, const char *value,
     return f;
 }
 
-json_t *fld_radios_codes(const char *name, const char *legend, const char *value,
-                         const struct field_errors *e, const struct code_list *l, int inline_)
+json_t *fld_radios(const char *name, const char *legend, const struct field_errors *e, int inline_)
 {
     json_t *f = base(name, "legend", legend, e, NULL);
     json_object_set_new(f, "inline", json_boolean(inline_));
-    json_t *items = json_array();
+    json_object_set_new(f, "items", json_array());
+    return f;
+}
+
+json_t *fld_radios_codes(const char *name, const char *legend, const char *value,
+                         const struct field_errors *e, const struct code_list *l, int inline_)
+{
+    json_t *f = fld_radios(name, legend, e, inline_);
+    json_t *items = json_object_get(f, "items");
     for (size_t i = 0; i < l->count; i++)
         json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", l->entries[i].code,
                                                "label", l->entries[i].label, "checked",
                                                value && strcmp(value, l->entries[i].code) == 0));
-    json_object_set_new(f, "items", items);
     return f;
 }
 

@@ -16,6 +16,8 @@ json_t *fld_input(const char *name, const char *label, const char *value,
 json_t *fld_select_codes(const char *name, const char *label, const char *value,
                          const struct field_errors *e, const struct code_list *l,
                          const char *blank_label);
+/* Radios with no answers yet (items [{value, label, checked}] added by the caller). */
+json_t *fld_radios(const char *name, const char *legend, const struct field_errors *e, int inline_);
 /* Radios over a code list. */
 json_t *fld_radios_codes(const char *name, const char *legend, const char *value,
                          const struct field_errors *e, const struct code_list *l, int inline_);

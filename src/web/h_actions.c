@@ -9,6 +9,7 @@
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
 #include "service/svc_meetings.h"
+#include "service/svc_toolkits.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -770,6 +771,20 @@ static void action_opt(void *arg, const struct action_row *a)
     add_opt(arg, a->id, label);
 }
 
+/* The services a referral can go to, noting whether community
+ * paediatrics is among them. */
+struct referral_services {
+    struct opts *o;
+    bool paediatrics;
+};
+
+static void referral_service_opt(void *arg, const struct service_row *r)
+{
+    struct referral_services *rsv = arg;
+    rsv->paediatrics = rsv->paediatrics || !strcmp(r->code, TK_CHECKLIST_SERVICE);
+    service_opt(rsv->o, r);
+}
+
 static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
                                  const struct case_ref *cr, const struct referral_form *f,
                                  const struct field_errors *e)
@@ -788,11 +803,17 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
                                         f->service_id), f->service_id, false, false};
     struct opts act = {fld_select_blank("action_id", "Action it came from (optional)", e, NULL, "None", f->action_id),
                        f->action_id, false, false};
-    struct action_choices ch1 = {&svc, service_opt, NULL, NULL, NULL, NULL};
+    struct referral_services rsv = {&svc, false};
+    struct action_choices ch1 = {&rsv, referral_service_opt, NULL, NULL, NULL, NULL};
     (void)svc_action_choices(c, cr, &ch1);
     struct action_choices ch2 = {&act, NULL, NULL, NULL, NULL, action_opt};
     (void)svc_action_choices(c, cr, &ch2);
     json_object_set_new(fields, "service_id", svc.field);
+    /* The pilot asked for an early concerns checklist before a referral to
+     * community paediatrics: warn when none is on file, never block. */
+    bool on_file = true;
+    if (rsv.paediatrics && svc_toolkit_on_file(c, cr->pupil_id, TK_CHECKLIST, &on_file) == SVC_OK && !on_file)
+        json_object_set_new(ctx, "checklist_missing", json_pack("{s:I}", "pupil_id", (json_int_t)cr->pupil_id));
     json_object_set_new(fields, "referred_on", fld_date("referred_on", "Date of the referral", f->day, f->month,
                                                         f->year, e, "For example, 14 10 2025"));
     json_object_set_new(fields, "action_id", act.field);

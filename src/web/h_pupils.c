@@ -13,6 +13,7 @@
 #include "web/router.h"
 #include "web/listing.h"
 #include "web/records_json.h"
+#include "web/toolkits_view.h"
 #include "web/view.h"
 
 struct school_opts {
@@ -297,6 +298,7 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     json_object_set_new(ctx, "cases", cases);
     json_object_set_new(ctx, "can_edit_case", json_boolean(svc_case_allowed(c, ACT_CREATE, r)));
     json_object_set_new(ctx, "show_tas", json_true());
+    toolkits_pupil_section(c, r, ctx);
 }
 
 static void h_pupil_view(struct req *rq, struct resp *rs)

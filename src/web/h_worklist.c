@@ -9,6 +9,7 @@
 #include "core/calendar.h"
 #include "core/casefile.h"
 #include "service/svc_actions.h"
+#include "service/svc_toolkits.h"
 #include "service/svc_worklist.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -127,6 +128,35 @@ static void on_feedback(void *arg, const struct work_feedback *f)
     json_array_append_new(w->feedback, o);
 }
 
+struct flag_json {
+    json_t *items;
+    bool html;
+};
+
+static void on_flag(void *arg, const struct worklist_flag_row *f)
+{
+    struct flag_json *fj = arg;
+    json_t *o = json_worklist_flag(f);
+    if (fj->html)
+        add_label(o, "raised_on", f->raised_on);
+    json_array_append_new(fj->items, o);
+}
+
+/* "Considered": the coordinator clears a pupil's flag. */
+static void h_flag_considered(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    enum svc_status st = svc_toolkit_flag_clear(&c, rq->id);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:s}", "id", (json_int_t)rq->id, "cleared_on", c.today));
+        return;
+    }
+    resp_redirect(rs, "/work?saved=considered#flags");
+}
+
 /* A page shows at most this many rows per list unless asked for all
  * (?all=1): a year's unrecorded feedback can run to hundreds.  The JSON
  * always has every row. */
@@ -216,6 +246,14 @@ static void h_work(struct req *rq, struct resp *rs)
         json_object_set_new(out, "school_actions", actions_listed(w.school, show, rq->api ? NULL : &school_text));
     else
         json_decref(w.school);
+    /* Pupils whose toolkit score crossed a threshold, for those who run
+     * meetings (anyone else is refused: no list). */
+    json_t *flags = json_array();
+    struct flag_json fj = {flags, !rq->api};
+    if (svc_toolkit_flags(&c, on_flag, &fj) == SVC_OK)
+        json_object_set_new(out, "toolkit_flags", listed(flags, show));
+    else
+        json_decref(flags);
     if (rq->api) {
         view_json(rs, 200, out);
         return;
@@ -224,6 +262,10 @@ static void h_work(struct req *rq, struct resp *rs)
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
     json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school));
+    const char *sv = req_query(rq, "saved");
+    if (sv && !strcmp(sv, "considered"))
+        json_object_set_new(out, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                     "Taken off the list to consider"));
     view_breadcrumbs(out, "/", "Home", NULL);
     view_render(rq, rs, 200, "worklist", out);
 }
@@ -363,7 +405,9 @@ static void h_chronology(struct req *rq, struct resp *rs)
 static const struct route routes[] = {
     {"GET", "/work", h_work, 0},
     {"GET", "/pupils/:id/chronology", h_chronology, 0},
+    {"POST", "/work/flags/:id/considered", h_flag_considered, 0},
     {"GET", "/api/v1/work", h_work, 0},
+    {"POST", "/api/v1/work/flags/:id/considered", h_flag_considered, 0},
     {"GET", "/api/v1/pupils/:id/chronology", h_chronology, 0},
 };
 

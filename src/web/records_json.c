@@ -638,3 +638,55 @@ json_t *json_story_released(const struct story_released *r)
                      json_label(&codes_story_pattern, r->pattern), "situation", r->situation, "what_tas_did",
                      r->what_tas_did, "what_changed", r->what_changed);
 }
+
+json_t *json_toolkit_completion(const struct toolkit_completion_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s}", "id", (json_int_t)r->id, "pupil_id",
+                          (json_int_t)r->pupil_id, "toolkit", r->name, "title", r->title, "definition_id",
+                          (json_int_t)r->definition_id, "version", r->version, "status", r->status, "answers",
+                          r->answers);
+    json_object_set_new(o, "case_id", json_opt_id(r->case_id));
+    json_object_set_new(o, "score", r->scored ? json_integer((json_int_t)r->score) : json_null());
+    json_object_set_new(o, "band", r->scored ? json_opt_str(r->band) : json_null());
+    json_object_set_new(o, "completed_on", json_opt_str(r->completed_on));
+    return o;
+}
+
+json_t *json_toolkit_def(const struct toolkit_def *d)
+{
+    json_t *sections = json_array(), *bands = json_array();
+    for (size_t s = 0; s < d->nsections; s++) {
+        json_t *items = json_array();
+        for (size_t i = 0; i < d->nitems; i++) {
+            const struct tk_item *it = &d->items[i];
+            if (it->section != s)
+                continue;
+            const struct tk_scale *sc = &d->scales[it->scale];
+            json_t *opts = json_array();
+            for (size_t k = 0; k < sc->noptions; k++)
+                json_array_append_new(opts, json_pack("{s:i, s:s}", "value", sc->options[k].value, "label",
+                                                      sc->options[k].label));
+            json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:o}", "id", it->id, "text", it->text,
+                                                   "weight", it->weight, "answers", opts));
+        }
+        json_array_append_new(sections, json_pack("{s:s, s:s, s:o}", "id", d->sections[s].id, "title",
+                                                  d->sections[s].title, "items", items));
+    }
+    for (size_t b = 0; b < d->nbands; b++)
+        json_array_append_new(bands, json_pack("{s:i, s:s, s:s, s:b}", "min", d->bands[b].min, "code",
+                                               d->bands[b].code, "label", d->bands[b].label, "flag",
+                                               d->bands[b].flag));
+    return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "name", d->name, "version", d->version, "title", d->title,
+                     "about", d->about, "sections", sections, "bands", bands);
+}
+
+json_t *json_worklist_flag(const struct worklist_flag_row *f)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)f->id, "pupil_id",
+                          (json_int_t)f->pupil_id, "pupil_name", f->pupil_name, "reason", f->reason, "raised_on",
+                          f->raised_on, "toolkit_title", f->toolkit_title, "score", (json_int_t)f->score, "band",
+                          f->band);
+    json_object_set_new(o, "completion_id", json_opt_id(f->completion_id));
+    json_object_set_new(o, "cleared_on", json_opt_str(f->cleared_on));
+    return o;
+}

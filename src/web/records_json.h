@@ -20,6 +20,7 @@
 #include "service/svc_outcomes.h"
 #include "service/svc_reference.h"
 #include "service/svc_teams.h"
+#include "service/svc_toolkits.h"
 #include "store/q_pupils.h"
 
 /* Small values: an id > 0 or null; a non-empty string or null; a code's
@@ -66,6 +67,13 @@ json_t *json_team(const struct team_row *r);
 json_t *json_meeting(const struct meeting_row *r);
 json_t *json_meeting_brief(const struct meeting_brief *m);
 json_t *json_agenda_item(const struct agenda_row *r);
+
+/* Screening toolkits (h_toolkits.c, h_worklist.c): a completion as
+ * stored (score and band null for a draft), and a work-list flag. */
+json_t *json_toolkit_completion(const struct toolkit_completion_row *r);
+/* A definition version: sections with their items and each item's answers, and the bands. */
+json_t *json_toolkit_def(const struct toolkit_def *d);
+json_t *json_worklist_flag(const struct worklist_flag_row *f);
 
 /* Reference data (h_reference.c). */
 json_t *json_service(const struct service_row *r);

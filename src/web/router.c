@@ -57,6 +57,7 @@ static const struct route_table *const tables[] = {
     &extract_table,
     &evidence_table,
     &survey_table,
+    &toolkits_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

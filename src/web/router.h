@@ -55,6 +55,7 @@ extern const struct route_table users_table;       /* h_users.c */
 extern const struct route_table extract_table;     /* h_extract.c */
 extern const struct route_table evidence_table;    /* h_evidence.c: outcomes matrix, change stories */
 extern const struct route_table survey_table;      /* h_survey.c: fast feedback questionnaires */
+extern const struct route_table toolkits_table;    /* h_toolkits.c: screening toolkits */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

@@ -443,3 +443,25 @@ export function newPupilJson(n, schoolId) {
     gender: 'F', ethnicity: 'WBRI', nc_year: '4', sen_provision: 'K', school_id: schoolId,
   };
 }
+
+/**
+ * Signs `user` in through the API: resolves a Client whose `csrf` is the
+ * token the API answered with, for apiCall.
+ */
+export async function apiClient(base, user, password = DEMO_PASSWORD) {
+  const c = new Client(base);
+  const res = await c.postJson('/api/v1/sign-in', { username: user, password });
+  if (res.status !== 200) throw new Error(`API sign-in of ${user}: ${res.status}`);
+  c.csrf = (await res.json()).csrf;
+  return c;
+}
+
+/** An API request from an apiClient: GET, or a JSON body with its CSRF header. */
+export function apiCall(c, method, p, obj) {
+  if (method === 'GET') return c.request(p, { method });
+  return c.request(p, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
+    body: JSON.stringify(obj ?? {}),
+  });
+}
