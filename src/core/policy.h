@@ -49,6 +49,7 @@ enum resource_kind {
     RES_REFERENCE,           /* services, practitioners, the signposting playbook, term dates */
     RES_BREAK_GLASS,         /* the record of emergency access, reviewed by the DPO */
     RES_TOOLKIT,             /* screening toolkit definitions: installation-wide, no child data */
+    RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
     RES__COUNT
 };
 

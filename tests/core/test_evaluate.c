@@ -398,6 +398,66 @@ static void t_quantiles_agree_with_r(void **state)
     assert_near(ev_f_upper(6.2267357874275344, 2, 7), 0.027948161135145724, 1e-9);
 }
 
+/* Disclosure: a count from 1 to threshold-1 hides its cell, its group's
+ * change and the DiD; a true 0 and counts at the threshold stay. */
+static void disclosure_hides_small_counts_and_what_gives_them_back(void **state)
+{
+    (void)state;
+    struct ev_table t = {0};
+    t.cell[T][EV_PRE].count = 10;
+    t.cell[T][EV_POST].count = 0;
+    t.cell[C][EV_PRE].count = 5;
+    t.cell[C][EV_POST].count = 4;
+    struct ev_disclosure d;
+    ev_disclose(&t, 5, &d);
+    assert_false(d.cell[T][EV_PRE]);
+    assert_false(d.cell[T][EV_POST]);     /* a true zero stays 0 */
+    assert_false(d.cell[C][EV_PRE]);      /* at the threshold: shown */
+    assert_true(d.cell[C][EV_POST]);
+    assert_false(d.change[T]);
+    assert_true(d.change[C]);
+    assert_true(d.did);
+    ev_disclose(&t, 0, &d);               /* exact: nothing hidden */
+    assert_false(d.cell[C][EV_POST] || d.change[C] || d.did);
+    ev_disclose(&t, 4, &d);
+    assert_false(d.did);
+}
+
+/* The chart: years in order with the reference year at 0 between the
+ * leads and the post years; larger values higher (smaller y); the
+ * interval's ends either side of the point; ticks span the values. */
+static void event_study_chart_layout(void **state)
+{
+    (void)state;
+    struct ev_event_study es = {0};
+    es.reference_year = 2022;
+    es.leads = 2;
+    es.nyears = 3;
+    es.year[0] = (struct ev_event_year){2020, 0.5, 0.1, {0.2, 0.8}};
+    es.year[1] = (struct ev_event_year){2021, -0.1, 0.1, {-0.3, 0.1}};
+    es.year[2] = (struct ev_event_year){2023, -1.0, 0.2, {-1.4, -0.6}};
+    struct ev_chart c;
+    assert_int_equal(ev_chart_layout(&es, &c), 0);
+    assert_int_equal(c.n, 4);
+    int years[] = {2020, 2021, 2022, 2023};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(c.p[i].year, years[i]);
+        if (i)
+            assert_true(c.p[i].x > c.p[i - 1].x);
+        assert_true(c.p[i].y_hi <= c.p[i].y && c.p[i].y <= c.p[i].y_lo);
+        assert_true(c.p[i].y_hi >= c.plot_y && c.p[i].y_lo <= c.plot_y + c.plot_h);
+    }
+    assert_true(c.p[2].reference);
+    assert_int_equal(c.p[2].y, c.zero_y);
+    assert_false(c.p[1].post);
+    assert_true(c.p[3].post);
+    assert_true(c.p[0].y < c.zero_y && c.p[3].y > c.zero_y);
+    assert_true(c.tick_value[0] < -1.4 && c.tick_value[4] > 0.8);
+    assert_true(c.tick_y[0] > c.tick_y[4]);
+    es.nyears = 0;
+    assert_int_equal(ev_chart_layout(&es, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +475,8 @@ int main(void)
         cmocka_unit_test(cost_per_event_avoided),
         cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
         cmocka_unit_test(t_quantiles_agree_with_r),
+        cmocka_unit_test(disclosure_hides_small_counts_and_what_gives_them_back),
+        cmocka_unit_test(event_study_chart_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
