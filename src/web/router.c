@@ -54,6 +54,7 @@ static const struct route_table *const tables[] = {
     &account_table,
     &users_table,
     &extract_table,
+    &evaluation_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -52,6 +52,7 @@ extern const struct route_table costs_table;       /* h_costs.c */
 extern const struct route_table account_table;     /* h_account.c */
 extern const struct route_table users_table;       /* h_users.c */
 extern const struct route_table extract_table;     /* h_extract.c */
+extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

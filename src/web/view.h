@@ -42,6 +42,10 @@ enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status
  * taken either way (a page may pass NULL). */
 void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, json_t *record,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The authority a page of authority-wide settings or figures is about:
+ * ?authority_id=N, else the authority of the viewer's first grant that
+ * names one (0: none; the service then refuses). */
+int64_t view_authority(struct req *rq);
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */
 void view_breadcrumbs(json_t *page, ...);
 

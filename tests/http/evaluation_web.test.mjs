@@ -1,0 +1,255 @@
+// The evaluation pages and API (issue 14) against "Evalshire"
+// (evaluation_fixture.mjs): importing counts (a dry run first, bad rows named
+// by line, nothing half-imported), entering one school-year, counts computed
+// from tas's records, the Bedford report's Figure 5d difference-in-differences
+// on the page, in JSON and in the CSV, disclosure control, and who is refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, Client, decodeHtml } from './harness.mjs';
+import { A, SCHOOLS, URN, FIG5D_CSV, evaluationFixture } from './evaluation_fixture.mjs';
+
+let srv;
+const as = {};
+const FIG5D = `authority_id=${A}&kind=community_paediatrics&phase=primary&pre=2023&post=2024`;
+
+function sql(statement) {
+  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
+  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+async function signIn(username) {
+  const c = new Client(srv.base);
+  const res = await c.signIn(username);
+  assert.equal(res.status, 303, `sign in as ${username}`);
+  c.csrf = (await (await c.get('/api/v1/me')).json()).csrf;
+  as[username] = c;
+}
+
+async function api(c, method, path, body) {
+  const res = await c.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', origin: c.base, 'x-csrf-token': c.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text, res };
+}
+
+const near = (got, want, tol = 1e-9) => assert.ok(Math.abs(got - want) <= tol, `got ${got}, want ${want}`);
+const countsOf = (kind) => Number(sql(`SELECT count(*) FROM school_year_counts WHERE kind = '${kind}';`));
+
+before(async () => {
+  srv = await startServer({ seed: 5 });
+  sql(evaluationFixture());
+  for (const u of ['admin', 'evaluator', 'lead', 'steering', 'head', 'coordinator', 'practitioner']) await signIn(u);
+});
+
+after(async () => { await srv?.stop(); });
+
+test('import: a dry run writes nothing; then Figure 5d reproduces in JSON, on the page and in the CSV', async () => {
+  const dry = await api(as.evaluator, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'community_paediatrics', csv: FIG5D_CSV, dry_run: 'yes' });
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual([dry.json.rows, dry.json.bad_rows, dry.json.dry_run, dry.json.written], [8, 0, true, false]);
+  assert.equal(countsOf('community_paediatrics'), 0);
+
+  const imp = await api(as.evaluator, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'community_paediatrics', csv: FIG5D_CSV });
+  assert.equal(imp.status, 200, imp.text);
+  assert.equal(imp.json.written, true);
+  assert.equal(countsOf('community_paediatrics'), 8);
+  assert.equal(sql(`SELECT pupils || ' ' || source FROM school_years WHERE school_id = ${SCHOOLS.C2} AND academic_year = 2024;`),
+    '6000 import');
+
+  const r = await api(as.evaluator, 'GET', `/api/v1/evaluation?${FIG5D}`);
+  assert.equal(r.status, 200, r.text);
+  const j = r.json;
+  near(j.groups.tas.pre.rate_per_100, 1.43);
+  near(j.groups.tas.post.rate_per_100, 1.35);
+  near(j.groups.comparison.pre.rate_per_100, 1.61);
+  near(j.groups.comparison.post.rate_per_100, 1.93);
+  near(j.did_per_100, -0.40);                 // TAS change minus comparison change
+  assert.equal(Math.round(j.did_pct), -25);
+  assert.equal(Math.round(j.groups.tas.pre.one_in), 70);
+  assert.equal(Math.round(j.groups.comparison.post.one_in), 52);
+  assert.match(j.sign_convention, /TAS change - comparison change/);
+  assert.equal(j.label, 'association, not proof of cause');
+  assert.equal(j.kind.source, 'entered or imported');
+  assert.equal(j.exact, false);               // an evaluator never sees exact small counts
+  assert.equal(j.schools, 4);                 // the secondary school is not in the primary phase
+  near(j.regression.estimate, -0.40);         // two years, steady rolls: the regression is the DiD
+  assert.equal(j.regression.schools_tas, 2);
+  assert.match(j.event_study.error, /2 or more years before/);   // one year before: nothing to check
+
+  const page = await as.evaluator.getHtml(`/evaluation?${FIG5D}`);
+  assert.equal(page.status, 200);
+  const html = decodeHtml(page.html);
+  assert.match(html, /id="did-per-100">-0\.40</);
+  assert.match(html, /id="did-pct">-25\.5</);
+  for (const cell of ['1.43', '1.35', '1.61', '1.93', '1 in 70', '1 in 52', '-0.08', '+0.32'])
+    assert.ok(html.includes(`>${cell}<`), `page shows ${cell}`);
+  assert.match(html, /TAS schools' change minus the comparison schools' change/);
+  assert.match(html, /entered or imported/);
+
+  const csv = await as.evaluator.getHtml(`/evaluation.csv?${FIG5D}`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  assert.match(csv.html, /\r\ntas,pre,2,10000,143,1\.43,1 in 70,,\r\n/);
+  assert.match(csv.html, /\r\ndid_per_100,-0\.40\r\n/);
+});
+
+test('import: every bad row is named by its line and nothing is half-imported', async () => {
+  const before = countsOf('salt');
+  const bad = [
+    'school,year,group,pupils,count',
+    `${URN(SCHOOLS.P1)},2023,tas,500,7`,                // good
+    `999999,2023,tas,500,7`,                            // line 3: no such school here
+    `${URN(SCHOOLS.C1)},2023,tas,500,7`,                // line 4: a comparison school said to be tas
+    `${URN(SCHOOLS.P2)},2023,tas,0,7`,                  // line 5: no pupils
+    `${URN(SCHOOLS.C2)},2023,comparison,500,-1`,        // line 6: negative count
+    `${URN(SCHOOLS.P1)},2023,tas,500,8`,                // line 7: the school-year again
+    `${URN(SCHOOLS.C2)},2023,comparison,500`,           // line 8: a field short
+  ].join('\n');
+  const r = await api(as.lead, 'POST', `/api/v1/evaluation/import?authority_id=${A}`, { kind: 'salt', csv: bad });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.bad.map((b) => b.line), [3, 4, 5, 6, 7, 8]);
+  assert.match(r.json.bad[1].reason, /not tas/);
+  assert.match(r.json.bad[4].reason, /earlier line/);
+  assert.equal(r.json.written, false);
+  assert.equal(countsOf('salt'), before);     // not even the good row
+
+  const header = await api(as.lead, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'salt', csv: 'urn,year\n1,2\n' });
+  assert.equal(header.status, 422);
+  assert.equal(header.json.bad[0].line, 1);
+
+  // The page: the bad rows in a table, the error summary linking to the field.
+  const page = await as.lead.submitForm(`/evaluation/import?authority_id=${A}`, { kind: 'salt', csv: bad },
+    { action: `/evaluation/import?authority_id=${A}` });
+  assert.equal(page.status, 400);
+  const html = decodeHtml(await page.text());
+  assert.match(html, /href="#f-csv">The file has 6 bad rows: nothing was imported/);
+  assert.match(html, /<td class="govuk-table__cell govuk-table__cell--numeric">4<\/td>/);
+  assert.equal(countsOf('salt'), before);
+
+  const check = await as.lead.submitForm(`/evaluation/import?authority_id=${A}`,
+    { kind: 'salt', csv: FIG5D_CSV, dry_run: 'yes' }, { action: `/evaluation/import?authority_id=${A}` });
+  assert.equal(check.status, 200);
+  assert.match(await check.text(), /ready to import: 8 rows/);
+  assert.equal(countsOf('salt'), before);
+});
+
+test('entry: one school-year by the form, with GOV.UK errors; a new kind joins the list', async () => {
+  const path = `/evaluation/data?authority_id=${A}`;
+  const bad = await as.lead.submitForm(path, { school_id: String(SCHOOLS.X1), year: '2024', pupils: '0',
+    kind: 'suspensions', count: 'many' });
+  assert.equal(bad.status, 400);
+  const html = decodeHtml(await bad.text());
+  assert.match(html, /href="#f-pupils">Enter the pupils on roll/);
+  assert.match(html, /href="#f-count">Enter the count/);
+  assert.equal(sql(`SELECT count(*) FROM school_years WHERE school_id = ${SCHOOLS.X1};`), '0');
+
+  const ok = await as.lead.submitForm(path, { school_id: String(SCHOOLS.X1), year: '2024', pupils: '900',
+    other_kind: 'camhs_referrals', count: '12' });
+  assert.equal(ok.status, 303);
+  assert.equal(sql(`SELECT y.pupils || ' ' || c.kind || ' ' || c.count || ' ' || c.source FROM school_years y
+    JOIN school_year_counts c USING (school_id, academic_year) WHERE y.school_id = ${SCHOOLS.X1};`),
+  '900 camhs_referrals 12 hand');
+  const page = await as.evaluator.getHtml(`/evaluation?authority_id=${A}`);
+  assert.match(page.html, /<option value="camhs_referrals">camhs_referrals \(entered\)<\/option>/);
+
+  const other = await api(as.lead, 'POST', `/api/v1/evaluation/data?authority_id=${A}`,
+    { school_id: '1', year: '2024', pupils: '100' });   // a school of another authority
+  assert.equal(other.status, 422);
+  assert.equal(other.json.errors[0].field, 'school_id');
+});
+
+test('computed: referrals and suspensions counted from tas records per school and academic year', async () => {
+  // Pupils at P1 (TAS) and C1 (comparison); referrals to paediatrics and
+  // suspensions dated either side of 1 September 2023.
+  const s = [];
+  const pupils = [[9531, SCHOOLS.P1], [9532, SCHOOLS.P1], [9533, SCHOOLS.C1], [9534, SCHOOLS.C2]];
+  for (const [id, school] of pupils) {
+    s.push(`INSERT INTO pupils (id, school_id, upn, forenames, surname, date_of_birth, gender, ethnicity, nc_year,
+      sen_provision, created_at, updated_at) VALUES (${id}, ${school}, 'E95000000${id}', 'Test', 'Pupil', '2015-01-01',
+      'F', 'WBRI', '4', 'N', 0, 0);`);
+    s.push(`INSERT INTO cases (id, pupil_id, team_id, opened_on, created_at, updated_at)
+      VALUES (${id + 100}, ${id}, 9521, '2023-01-10', 0, 0);`);
+  }
+  // referrals: P1 in 2022/23: 2 (2023-03-01, 2023-08-31); in 2023/24: 1 (2023-09-01);
+  // C1 2022/23: 1; C2 2023/24: 3.
+  const refs = [[9631, '2023-03-01'], [9632, '2023-08-31'], [9631, '2023-09-01'], [9633, '2022-10-01'],
+    [9634, '2023-11-01'], [9634, '2024-01-01'], [9634, '2024-06-30']];
+  for (const [kase, on] of refs) {
+    s.push(`INSERT INTO referrals (case_id, service_id, referred_on, created_at, updated_at)
+      VALUES (${kase}, 9511, '${on}', 0, 0);`);
+  }
+  s.push(`INSERT INTO outcome_records (pupil_id, kind, starts_on, created_at) VALUES
+    (9531, 'suspension', '2023-10-02', 0), (9532, 'suspension', '2024-02-02', 0), (9533, 'exclusion', '2023-05-05', 0);`);
+  sql(s.join('\n'));
+
+  const r = await api(as.evaluator, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=records:referral:paed&phase=primary&pre=2022&post=2023`);
+  assert.equal(r.status, 200, r.text);
+  const g = r.json.groups;
+  assert.equal(r.json.kind.source, 'computed from tas records');
+  // Pupils: the school record's 400 where none was entered for 2022; the
+  // 2023 figures entered by the Figure 5d import (5000, 5000, 4000, 6000).
+  // Counts of 1 to 4 (the default threshold 5) are "c" for an evaluator.
+  assert.deepEqual([g.tas.pre.count, g.tas.post.count, g.comparison.pre.count, g.comparison.post.count],
+    ['c', 'c', 'c', 'c']);
+  assert.equal(g.tas.pre.rate_per_100, 'c');
+  assert.equal(r.json.did_per_100, 'c');      // small counts: withheld for an evaluator
+
+  const admin = await api(as.admin, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=records:referral:paed&phase=primary&pre=2022&post=2023`);
+  assert.equal(admin.json.exact, true);       // an administrator sees exact counts ...
+  const ga = admin.json.groups;
+  assert.deepEqual([ga.tas.pre.count, ga.tas.post.count, ga.comparison.pre.count, ga.comparison.post.count],
+    [2, 1, 1, 3]);
+  assert.deepEqual([ga.tas.pre.pupils, ga.tas.post.pupils, ga.comparison.pre.pupils, ga.comparison.post.pupils],
+    [800, 10000, 800, 10000]);
+  near(ga.tas.pre.rate_per_100, 0.25);
+  const pub = await api(as.admin, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=records:referral:paed&phase=primary&pre=2022&post=2023&publish=yes`);
+  assert.equal(pub.json.groups.tas.pre.count, 'c');   // ... unless preparing for publication
+
+  const susp = await api(as.admin, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=records:suspension&phase=all&pre=2022&post=2023`);
+  assert.equal(susp.status, 200, susp.text);
+  assert.equal(susp.json.groups.tas.post.count, 2);
+  assert.equal(susp.json.groups.comparison.post.count, 0);
+  const excl = await api(as.admin, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=records:exclusion&phase=all&pre=2022&post=2023`);
+  assert.equal(excl.json.groups.comparison.pre.count, 1);
+});
+
+test('the query is checked: kind, phase and periods in order', async () => {
+  const r = await api(as.evaluator, 'GET',
+    `/api/v1/evaluation?authority_id=${A}&kind=nonsense&phase=tertiary&pre=2024&post=2023`);
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.json.errors.map((e) => e.field).sort(), ['kind', 'phase', 'post']);
+  const page = await as.evaluator.getHtml(`/evaluation?authority_id=${A}&kind=community_paediatrics&pre=x&post=2024`);
+  assert.equal(page.status, 400);
+  assert.match(decodeHtml(page.html), /href="#f-pre">Enter the academic years before TAS/);
+});
+
+test('refused: roles without evaluation data, and steering may read but not enter or export', async () => {
+  for (const who of ['head', 'coordinator', 'practitioner']) {
+    assert.equal((await api(as[who], 'GET', `/api/v1/evaluation?${FIG5D}`)).status, 403, who);
+    assert.equal((await as[who].getHtml(`/evaluation?authority_id=${A}`)).status, 403, who);
+    assert.equal((await api(as[who], 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+      { kind: 'salt', csv: FIG5D_CSV })).status, 403, who);
+  }
+  assert.equal((await api(as.steering, 'GET', `/api/v1/evaluation?${FIG5D}`)).status, 200);
+  assert.equal((await api(as.steering, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'salt', csv: FIG5D_CSV })).status, 403);
+  assert.equal((await api(as.steering, 'POST', `/api/v1/evaluation/data?authority_id=${A}`,
+    { school_id: String(SCHOOLS.P1), year: '2024', pupils: '1' })).status, 403);
+  assert.equal((await as.steering.getHtml(`/evaluation.csv?${FIG5D}`)).status, 403);
+  assert.equal(countsOf('salt'), 0);
+});
