@@ -228,6 +228,34 @@ test('computed: referrals and suspensions counted from tas records per school an
   assert.equal(excl.json.groups.comparison.pre.count, 1);
 });
 
+test('two years before: the event study, its chart and the table beside it', async () => {
+  // Early help, 10,000 pupils a group and year: TAS schools 102 in 2021/22 and
+  // 2022/23, then 62; comparison 104 each year.  The gap is 0 before and
+  // -0.40 per 100 after.
+  const rows = ['school,year,group,pupils,count'];
+  for (const [y, t, c] of [[2021, 50, 50], [2022, 50, 50], [2023, 30, 50]]) {
+    rows.push(`${URN(SCHOOLS.P1)},${y},tas,5000,${t}`, `${URN(SCHOOLS.P2)},${y},tas,5000,${t + 2}`);
+    rows.push(`${URN(SCHOOLS.C1)},${y},comparison,5000,${c}`, `${URN(SCHOOLS.C2)},${y},comparison,5000,${c + 4}`);
+  }
+  const imp = await api(as.evaluator, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'early_help', csv: rows.join('\n') });
+  assert.equal(imp.status, 200, imp.text);
+  const q = `authority_id=${A}&kind=early_help&phase=all&pre=2021,2022&post=2023`;
+  const r = await api(as.evaluator, 'GET', `/api/v1/evaluation?${q}`);
+  assert.equal(r.status, 200, r.text);
+  const es = r.json.event_study;
+  assert.equal(es.reference_year, 2022);
+  assert.deepEqual(es.years.map((y) => [y.year, y.period]), [[2021, 'pre'], [2023, 'post']]);
+  near(es.years[0].estimate, 0);               // parallel before
+  near(es.years[1].estimate, -0.4);
+  near(r.json.did_per_100, -0.4);
+  const page = await as.evaluator.getHtml(`/evaluation?${q}`);
+  const html = decodeHtml(page.html);
+  assert.match(html, /<svg[^>]*role="img"[^>]*aria-labelledby="event-title event-desc"/);
+  assert.match(html, /<table class="govuk-table" id="event-study">/);
+  assert.match(html, /<th scope="row" class="govuk-table__header">2023\/24<\/th>\s*<td class="govuk-table__cell">after<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">-0\.400<\/td>/);
+});
+
 test('the query is checked: kind, phase and periods in order', async () => {
   const r = await api(as.evaluator, 'GET',
     `/api/v1/evaluation?authority_id=${A}&kind=nonsense&phase=tertiary&pre=2024&post=2023`);
