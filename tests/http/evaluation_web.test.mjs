@@ -6,7 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, decodeHtml } from './harness.mjs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, Client, decodeHtml, runTas } from './harness.mjs';
 import { A, SCHOOLS, URN, FIG5D_CSV, evaluationFixture } from './evaluation_fixture.mjs';
 
 let srv;
@@ -254,6 +257,30 @@ test('two years before: the event study, its chart and the table beside it', asy
   assert.match(html, /<svg[^>]*role="img"[^>]*aria-labelledby="event-title event-desc"/);
   assert.match(html, /<table class="govuk-table" id="event-study">/);
   assert.match(html, /<th scope="row" class="govuk-table__header">2023\/24<\/th>\s*<td class="govuk-table__cell">after<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">-0\.400<\/td>/);
+});
+
+test('tas import school-counts: the same import from the command line, a dry run first', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tas-school-counts-'));
+  try {
+    const good = path.join(dir, 'good.csv');
+    const bad = path.join(dir, 'bad.csv');
+    await writeFile(good, FIG5D_CSV);
+    await writeFile(bad, FIG5D_CSV + `${URN(SCHOOLS.C1)},2025,tas,10,1\n`);
+    const args = ['import', 'school-counts', '--db', srv.db, '--authority', String(A), '--kind', 'mhst'];
+    const dry = await runTas([...args, '--csv', good, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /dry run: 8 school-years of mhst would be imported/);
+    assert.equal(countsOf('mhst'), 0);
+    const refused = await runTas([...args, '--csv', bad]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stdout, /line 10: the school is in no TAS team/);
+    assert.equal(countsOf('mhst'), 0);
+    const done = await runTas([...args, '--csv', good]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(countsOf('mhst'), 8);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the query is checked: kind, phase and periods in order', async () => {
