@@ -26,22 +26,11 @@ async function signIn(username) {
   const c = new Client(srv.base);
   const res = await c.signIn(username);
   assert.equal(res.status, 303, `sign in as ${username}`);
-  c.csrf = (await (await c.get('/api/v1/me')).json()).csrf;
+  await c.useApiToken();
   as[username] = c;
 }
 
-async function api(c, method, path, body) {
-  const res = await c.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', origin: c.base, 'x-csrf-token': c.csrf },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text, res };
-}
-
+const api = (c, method, p, body) => c.api(method, p, body);
 const near = (got, want, tol = 1e-9) => assert.ok(Math.abs(got - want) <= tol, `got ${got}, want ${want}`);
 const countsOf = (kind) => Number(sql(`SELECT count(*) FROM school_year_counts WHERE kind = '${kind}';`));
 
