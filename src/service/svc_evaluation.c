@@ -2,6 +2,7 @@
 #include "service/svc_evaluation.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,55 @@ static void build_rows(const struct schools *ss, const struct grid *pupils, cons
     }
 }
 
+/* The balance before and after matching the phase's schools (see
+ * svc_evaluation.h); the prior rate is from the report's rows of the
+ * years before. */
+static void matching(const struct schools *ss, struct eval_report *out)
+{
+    struct mt_school *m = calloc(ss->n ? ss->n : 1, sizeof *m);
+    if (!m) {
+        out->match_err = MT_ERR_NOMEM;
+        return;
+    }
+    size_t n = 0;
+    for (size_t s = 0; s < ss->n; s++) {
+        const struct eval_school_row *sc = &ss->s[s];
+        if (!phase_matches(out->phase, sc->phase))
+            continue;
+        int64_t pupils = 0, count = 0;
+        for (size_t i = 0; i < out->nrows; i++)
+            for (size_t y = 0; y < out->npre; y++)
+                if (out->rows[i].school == sc->id && out->rows[i].year == out->pre[y]) {
+                    pupils += out->rows[i].pupils;
+                    count += out->rows[i].count;
+                }
+        if (sc->pupils_on_roll <= 0 || sc->fsm_pct < 0 || sc->sen_pct < 0 || pupils <= 0) {
+            out->match_left_out++;
+            continue;
+        }
+        m[n].group = sc->tas ? MT_TAS : MT_COMPARISON;
+        m[n].phase = !strcmp(sc->phase, "primary") ? 1 : !strcmp(sc->phase, "secondary") ? 2 : 3;
+        m[n].x[MT_PUPILS] = (double)sc->pupils_on_roll;
+        m[n].x[MT_FSM_PCT] = sc->fsm_pct;
+        m[n].x[MT_SEN_PCT] = sc->sen_pct;
+        m[n].x[MT_PRIOR_RATE] = ev_rate_per_100(count, pupils);
+        n++;
+    }
+    struct mt_options o = {.k = 1, .caliper = INFINITY, .replace = 0, .seeded = 0};
+    struct mt_result r;
+    size_t bad;
+    out->match_err = mt_match(m, n, &o, &r, &bad);
+    free(m);
+    if (out->match_err != MT_OK)
+        return;
+    memcpy(out->balance, r.balance, sizeof out->balance);
+    out->match_tas = r.tas;
+    out->match_tas_matched = r.tas_matched;
+    out->match_comparison = r.comparison;
+    out->match_comparison_used = r.comparison_used;
+    mt_result_free(&r);
+}
+
 static void statistics(struct eval_report *out)
 {
     struct ev_panel p = eval_panel(out);
@@ -335,8 +385,10 @@ enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, s
         if (rc == STORE_OK)
             rc = counts_load(c, q->authority_id, &out->kind, &counts);
     }
-    if (rc == STORE_OK)
+    if (rc == STORE_OK) {
         build_rows(&ss, &pupils, &counts, out);
+        matching(&ss, out);
+    }
     free(pupils.v);
     free(counts.v);
     free(ss.s);

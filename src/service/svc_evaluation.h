@@ -13,6 +13,7 @@
 
 #include "core/errors.h"
 #include "core/evaluate.h"
+#include "core/matching.h"
 #include "service/svc.h"
 #include "store/q_evaluation.h"
 
@@ -69,6 +70,14 @@ struct eval_report {
     struct ev_fit fit;
     struct ev_event_study es;
     struct ev_poisson po;
+    /* Matching (core/matching.h): each TAS school of the phase to its
+     * nearest comparison school of the same phase, without replacement, on
+     * the school records' pupils on roll, % FSM and % SEN and the rate per
+     * 100 of the kind over the years before; schools without all four are
+     * left out (match_left_out). */
+    enum mt_error match_err;
+    size_t match_left_out, match_tas, match_tas_matched, match_comparison, match_comparison_used;
+    struct mt_balance balance[MT_NCOV];
     bool exact;                   /* counts not suppressed */
     int threshold;
     struct ev_disclosure disc;

@@ -6,7 +6,7 @@
 #define ACADEMIC_YEAR(col) \
     "(CAST(substr(" col ", 1, 4) AS INTEGER) - CASE WHEN substr(" col ", 6, 2) < '09' THEN 1 ELSE 0 END)"
 
-enum eval_school_col { ES_ID, ES_URN, ES_NAME, ES_PHASE, ES_TAS, ES_PUPILS };
+enum eval_school_col { ES_ID, ES_URN, ES_NAME, ES_PHASE, ES_TAS, ES_PUPILS, ES_FSM, ES_SEN };
 
 static void read_school(struct store_stmt *st, void *row)
 {
@@ -17,6 +17,8 @@ static void read_school(struct store_stmt *st, void *row)
     store_col_copy(st, ES_PHASE, r->phase, sizeof r->phase);
     r->tas = store_col_int(st, ES_TAS) != 0;
     r->pupils_on_roll = store_col_int(st, ES_PUPILS);
+    r->fsm_pct = store_col_is_null(st, ES_FSM) ? -1 : store_col_double(st, ES_FSM);
+    r->sen_pct = store_col_is_null(st, ES_SEN) ? -1 : store_col_double(st, ES_SEN);
 }
 
 Q_SINK(school, struct eval_school_row, read_school)
@@ -27,7 +29,7 @@ enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
     struct store_stmt *st = store_prepare(s,
         "SELECT s.id, s.urn, s.name, s.phase, "
         "CASE WHEN s.tas_member = 1 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.school_id = s.id) "
-        "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0) "
+        "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0), s.fsm_pct, s.sen_pct "
         "FROM schools s WHERE s.authority_id = ? ORDER BY s.id");
     if (!st)
         return STORE_ERROR;

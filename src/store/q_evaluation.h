@@ -13,6 +13,7 @@ struct eval_school_row {
     char phase[24];
     int tas;                  /* in a TAS team (team_schools) or marked a TAS member */
     int64_t pupils_on_roll;   /* the school record's figure; 0 when not recorded */
+    double fsm_pct, sen_pct;  /* -1 when not recorded */
 };
 
 /* One figure of one school in one academic year. */

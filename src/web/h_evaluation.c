@@ -71,6 +71,41 @@ static void withhold(json_t *o, const char *key)
     json_object_set_new(o, key, json_string("c"));
 }
 
+/* The balance table of the matched comparison (core/matching.h), or why
+ * there is none; numbers as text with decimals places for the page, as
+ * numbers (NaN null) for JSON. */
+static json_t *matching_json(const struct eval_report *r, bool page)
+{
+    if (r->disc.did)
+        return json_pack("{s:s}", "error", "withheld: it would reveal a suppressed count");
+    if (r->match_err != MT_OK)
+        return json_pack("{s:s, s:I}", "error", mt_error_text(r->match_err), "left_out",
+                         (json_int_t)r->match_left_out);
+    static const char *const labels[MT_NCOV] = {"Pupils on roll", "% FSM", "% SEN", "Rate per 100 before TAS"};
+    json_t *rows = json_array();
+    for (int k = 0; k < MT_NCOV; k++) {
+        const struct mt_balance *b = &r->balance[k];
+        double v[] = {b->mean_before[MT_TAS], b->mean_before[MT_COMPARISON], b->smd_before, b->mean_after[MT_TAS],
+                      b->mean_after[MT_COMPARISON], b->smd_after};
+        static const char *const keys[] = {"tas_before", "comparison_before", "smd_before", "tas_after",
+                                           "comparison_after", "smd_after"};
+        json_t *row = json_pack("{s:s, s:s}", "covariate", mt_covariate_name((enum mt_covariate)k), "label",
+                                labels[k]);
+        for (size_t i = 0; i < 6; i++) {
+            char t[32];
+            fmt(t, sizeof t, i == 2 || i == 5 ? 2 : 1, i == 2 || i == 5, v[i]);
+            json_object_set_new(row, keys[i], page ? json_string(t) : ev_num(v[i]));
+        }
+        json_array_append_new(rows, row);
+    }
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "method",
+                     "each TAS school's nearest comparison school of the same phase, without replacement, on the "
+                     "Euclidean distance of the covariates standardised by their pooled SD (docs/evaluation.md)",
+                     "tas", (json_int_t)r->match_tas, "tas_matched", (json_int_t)r->match_tas_matched, "comparison",
+                     (json_int_t)r->match_comparison, "comparison_used", (json_int_t)r->match_comparison_used,
+                     "left_out", (json_int_t)r->match_left_out, "balance", rows);
+}
+
 static json_t *report_json(const struct eval_report *r)
 {
     json_t *j;
@@ -106,6 +141,7 @@ static json_t *report_json(const struct eval_report *r)
     json_object_set_new(j, "kind", json_pack("{s:s, s:s, s:s}", "code", r->kind.code, "label", r->kind.label, "source",
                                              r->kind.computed ? "computed from tas records" : "entered or imported"));
     json_object_set_new(j, "phase", json_string(r->phase));
+    json_object_set_new(j, "matching", matching_json(r, false));
     json_object_set_new(j, "tas_schools", json_string(TAS_SCHOOLS));
     json_object_set_new(j, "exact", json_boolean(r->exact));
     json_object_set_new(j, "threshold", json_integer(r->threshold));
@@ -300,6 +336,7 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
             json_object_set_new(res, "fit", fit_ctx(r));
             json_object_set_new(res, "event", event_ctx(r));
             json_object_set_new(res, "poisson", poisson_ctx(r));
+            json_object_set_new(res, "matching", matching_json(r, true));
         }
         json_object_set_new(ctx, "result", res);
     }

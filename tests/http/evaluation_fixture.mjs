@@ -12,11 +12,14 @@ export const URN = (id) => String(950000 + id);
 export function evaluationFixture() {
   const s = [];
   s.push(`INSERT INTO authorities VALUES (${A}, '950', 'Evalshire', 0, 0);`);
-  const schools = [[SCHOOLS.P1, 'P1', 'primary'], [SCHOOLS.P2, 'P2', 'primary'], [SCHOOLS.C1, 'C1', 'primary'],
-    [SCHOOLS.C2, 'C2', 'primary'], [SCHOOLS.X1, 'X1', 'secondary']];
-  for (const [id, name, phase] of schools) {
-    s.push(`INSERT INTO schools (id, authority_id, urn, name, phase, pupils_on_roll, tas_member, created_at, updated_at)
-            VALUES (${id}, ${A}, '${URN(id)}', 'Evalshire ${name}', '${phase}', 400, 0, 0, 0);`);
+  // [id, name, phase, % FSM, % SEN]
+  const schools = [[SCHOOLS.P1, 'P1', 'primary', 20, 15], [SCHOOLS.P2, 'P2', 'primary', 30, 12],
+    [SCHOOLS.C1, 'C1', 'primary', 22, 14], [SCHOOLS.C2, 'C2', 'primary', 40, 20],
+    [SCHOOLS.X1, 'X1', 'secondary', 25, 13]];
+  for (const [id, name, phase, fsm, sen] of schools) {
+    s.push(`INSERT INTO schools (id, authority_id, urn, name, phase, pupils_on_roll, fsm_pct, sen_pct, tas_member,
+              created_at, updated_at) VALUES (${id}, ${A}, '${URN(id)}', 'Evalshire ${name}', '${phase}', 400, ${fsm},
+              ${sen}, 0, 0, 0);`);
   }
   s.push(`INSERT INTO services (id, authority_id, code, name, org_kind, created_at, updated_at)
           VALUES (9511, ${A}, 'paed', 'Community Paediatrics', 'health', 0, 0);`);

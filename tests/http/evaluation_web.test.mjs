@@ -77,8 +77,21 @@ test('import: a dry run writes nothing; then Figure 5d reproduces in JSON, on th
   assert.equal(j.regression.schools_tas, 2);
   assert.match(j.event_study.error, /2 or more years before/);   // one year before: nothing to check
 
+  // Matching: both TAS schools to a comparison school each, so the means
+  // after are those before.  % FSM: TAS 20, 30; comparison 22, 40; pooled
+  // SD sqrt((50 + 162) / 2); rates before: 1.40, 1.46 against 1.60, 1.6167.
+  const m = j.matching;
+  assert.deepEqual([m.tas, m.tas_matched, m.comparison, m.comparison_used, m.left_out], [2, 2, 2, 2, 0]);
+  const fsm = m.balance.find((b) => b.covariate === 'fsm_pct');
+  near(fsm.smd_before, (25 - 31) / Math.sqrt(106), 1e-12);
+  near(fsm.smd_after, fsm.smd_before, 1e-12);
+  const prior = m.balance.find((b) => b.covariate === 'prior_rate');
+  near(prior.tas_before, (1.4 + 1.46) / 2, 1e-12);
+  near(prior.comparison_before, (1.6 + 9700 / 6000) / 2, 1e-12);
+
   const page = await as.evaluator.getHtml(`/evaluation?${FIG5D}`);
   assert.equal(page.status, 200);
+  assert.match(decodeHtml(page.html), /<th scope="row" class="govuk-table__header">% FSM<\/th>\s*<td[^>]*>25\.0<\/td>\s*<td[^>]*>31\.0<\/td>\s*<td[^>]*>-0\.58<\/td>/);
   const html = decodeHtml(page.html);
   assert.match(html, /id="did-per-100">-0\.40</);
   assert.match(html, /id="did-pct">-25\.5</);
