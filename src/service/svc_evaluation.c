@@ -316,6 +316,30 @@ static void statistics(struct eval_report *out)
     out->es_err = out->npre >= 2 ? ev_event_study(&p, &out->es, &bad) : EV_ERR_ONE_PRE_YEAR;
     out->po_err = ev_poisson(&p, &out->po, &bad);
     ev_disclose(&out->table, out->exact ? 0 : out->threshold, &out->disc);
+    if (out->has_cost && out->table_err == EV_OK)
+        ev_cost_effectiveness(out->cost.cost, &out->table, &out->cost);
+}
+
+/* An amount in pounds, "12500" or "12500.50", up to 1,000,000,000; -1 if not. */
+static int parse_pounds(const char *s, double *out)
+{
+    size_t whole_digits = strspn(s, "0123456789");
+    const char *p = s + whole_digits;
+    if (whole_digits == 0 || whole_digits > 10)
+        return -1;
+    if (*p == '.') {
+        size_t pence = strspn(p + 1, "0123456789");
+        if (pence < 1 || pence > 2)
+            return -1;
+        p += 1 + pence;
+    }
+    if (*p)
+        return -1;
+    double v = strtod(s, NULL);
+    if (v > 1e9)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 static void check_query(const struct eval_query *q, const struct eval_kinds *kinds, struct eval_report *out,
@@ -336,6 +360,11 @@ static void check_query(const struct eval_query *q, const struct eval_kinds *kin
         field_errors_add(errs, "pre", "Enter the academic years before TAS, like 2022 or 2021,2022");
     if (bad_post)
         field_errors_add(errs, "post", "Enter the academic years after TAS began, like 2024 or 2023,2024");
+    if (q->cost && *q->cost) {
+        out->has_cost = parse_pounds(q->cost, &out->cost.cost) == 0;
+        if (!out->has_cost)
+            field_errors_add(errs, "cost", "Enter the programme's cost in pounds, like 125000 or 125000.50");
+    }
     if (!bad_pre && !bad_post) {
         for (size_t i = 0; i < out->npre; i++)
             for (size_t j = 0; j < out->npost; j++)

@@ -53,6 +53,7 @@ struct eval_query {
     int64_t authority_id;
     const char *kind, *phase;     /* phase: all, primary or secondary */
     const char *pre, *post;       /* years, "2022" or "2021,2022" (2024 = 2024/25) */
+    const char *cost;             /* the programme's cost in pounds (optional): adds the cost per event avoided */
     bool publish;                 /* suppress small counts even for those who may see them exact */
     bool export;                  /* for a download: ACT_EXPORT rather than ACT_VIEW */
 };
@@ -78,6 +79,8 @@ struct eval_report {
     enum mt_error match_err;
     size_t match_left_out, match_tas, match_tas_matched, match_comparison, match_comparison_used;
     struct mt_balance balance[MT_NCOV];
+    bool has_cost;                /* a cost was given: cost is filled when the table is */
+    struct ev_cost cost;
     bool exact;                   /* counts not suppressed */
     int threshold;
     struct ev_disclosure disc;
@@ -89,8 +92,8 @@ struct ev_panel eval_panel(const struct eval_report *r);
 /* The report for a query.  ACT_VIEW (ACT_EXPORT for q->export) on
  * RES_EVALUATION in q->authority_id, else SVC_FORBIDDEN; a kind not among
  * svc_eval_kinds', a phase not all/primary/secondary, years not years or
- * a year before not before every year after: SVC_INVALID with field
- * errors (kind, phase, pre, post).  TAS schools are those in a TAS team
+ * a year before not before every year after, a cost not an amount in
+ * pounds: SVC_INVALID with field errors (kind, phase, pre, post, cost).  TAS schools are those in a TAS team
  * (team_schools) or marked TAS members; the rest of the authority's
  * schools of the phase are the comparison.  Rows: each school and year of
  * the periods with pupils on roll entered (for computed kinds, else the

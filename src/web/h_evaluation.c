@@ -39,6 +39,7 @@ static void read_query(struct req *rq, struct eval_query *q)
     q->phase = req_query(rq, "phase");
     q->pre = req_query(rq, "pre");
     q->post = req_query(rq, "post");
+    q->cost = req_query(rq, "cost");
     const char *p = req_query(rq, "publish");
     q->publish = p && *p;
 }
@@ -130,9 +131,11 @@ static json_t *report_json(const struct eval_report *r)
                 withhold(gj, "change_pct");
             }
         }
+        if (r->has_cost)
+            json_object_set_new(j, "cost_effectiveness", ev_cost_json(&r->cost));
         if (r->disc.did) {
             static const char *const keys[] = {"did_per_100", "did_pct", "did_one_in", "regression", "event_study",
-                                               "poisson"};
+                                               "poisson", "cost_effectiveness"};
             for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
                 withhold(j, keys[i]);
         }
@@ -237,6 +240,20 @@ static json_t *poisson_ctx(const struct eval_report *r)
                      (json_int_t)r->po.schools, "left_out", (json_int_t)r->po.schools_all_zero);
 }
 
+static json_t *cost_ctx(const struct eval_report *r)
+{
+    if (r->disc.did)
+        return json_pack("{s:s}", "error", "withheld: it would reveal a suppressed count");
+    if (!r->cost.defined)
+        return json_pack("{s:s}", "error", r->cost.why ? r->cost.why : "not defined");
+    char cost[32], avoided[32], per[32];
+    fmt(cost, sizeof cost, 0, false, r->cost.cost);
+    fmt(avoided, sizeof avoided, 1, false, r->cost.events_avoided);
+    fmt(per, sizeof per, 0, false, r->cost.cost_per_event_avoided);
+    return json_pack("{s:s, s:s, s:s, s:I}", "cost", cost, "avoided", avoided, "per_event", per, "pupils_after",
+                     (json_int_t)r->cost.pupils_after);
+}
+
 static json_t *event_ctx(const struct eval_report *r)
 {
     if (r->disc.did)
@@ -292,7 +309,10 @@ static json_t *query_fields(const struct eval_query *q, const struct eval_kinds 
     static const char *const phases[][2] = {{"all", "All schools"}, {"primary", "Primary"}, {"secondary", "Secondary"}};
     for (size_t i = 0; i < 3; i++)
         fld_add_option(phase, phases[i][0], phases[i][1], q->phase && *q->phase ? q->phase : "all");
-    return json_pack("{s:o, s:o, s:o, s:o}", "kind", kind, "phase", phase, "pre",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "cost",
+                     fld_input("cost", "Programme cost in pounds (optional)", q->cost ? q->cost : "", errs,
+                               "For the cost per event avoided: what TAS cost in these schools in the years after"),
+                     "kind", kind, "phase", phase, "pre",
                      fld_input("pre", "Academic years before TAS", q->pre ? q->pre : "", errs,
                                "The first calendar year of each, separated by commas: 2022 for 2022/23"),
                      "post",
@@ -323,8 +343,9 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
         char pre[160], post[160], query[512];
         years_text(r->pre, r->npre, pre, sizeof pre);
         years_text(r->post, r->npost, post, sizeof post);
-        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s",
-                 (long long)q->authority_id, r->kind.code, r->phase, q->pre, q->post, q->publish ? "&publish=yes" : "");
+        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s",
+                 (long long)q->authority_id, r->kind.code, r->phase, q->pre, q->post, q->publish ? "&publish=yes" : "",
+                 r->has_cost ? "&cost=" : "", r->has_cost ? q->cost : "");
         json_t *res = json_pack("{s:s, s:b, s:s, s:s, s:s, s:b, s:i, s:I, s:s}", "kind", r->kind.label, "computed",
                                 r->kind.computed, "phase", !strcmp(r->phase, "all") ? "all phases" : r->phase, "pre",
                                 pre, "post", post, "exact", r->exact, "threshold", r->threshold,
@@ -337,6 +358,8 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
             json_object_set_new(res, "event", event_ctx(r));
             json_object_set_new(res, "poisson", poisson_ctx(r));
             json_object_set_new(res, "matching", matching_json(r, true));
+            if (r->has_cost)
+                json_object_set_new(res, "cost", cost_ctx(r));
         }
         json_object_set_new(ctx, "result", res);
     }
@@ -438,6 +461,17 @@ static void h_evaluation_csv(struct req *rq, struct resp *rs)
                                          json_string_value(json_object_get(f, "lo")), "ci95 high",
                                          json_string_value(json_object_get(f, "hi"))}, 8);
         json_decref(f);
+        if (r->has_cost) {
+            json_t *k = cost_ctx(r);
+            const char *why = json_string_value(json_object_get(k, "error"));
+            if (why)
+                csv_row(&w, (const char *[]){"cost per event avoided", why}, 2);
+            else
+                csv_row(&w, (const char *[]){"cost per event avoided (GBP)",
+                                             json_string_value(json_object_get(k, "per_event")), "events avoided",
+                                             json_string_value(json_object_get(k, "avoided"))}, 4);
+            json_decref(k);
+        }
     }
     rs->status = 200;
     rs->content_type = "text/csv; charset=utf-8";

@@ -100,11 +100,26 @@ test('import: a dry run writes nothing; then Figure 5d reproduces in JSON, on th
   assert.match(html, /TAS schools' change minus the comparison schools' change/);
   assert.match(html, /entered or imported/);
 
+  // Cost-effectiveness: £10,000 over the TAS schools' 10,000 pupil-years
+  // after; 0.40 fewer per 100 is 40 events avoided, £250 each.
+  const cost = await api(as.evaluator, 'GET', `/api/v1/evaluation?${FIG5D}&cost=10000`);
+  assert.equal(cost.status, 200, cost.text);
+  near(cost.json.cost_effectiveness.events_avoided, 40);
+  near(cost.json.cost_effectiveness.cost_per_event_avoided, 250);
+  assert.match(cost.json.cost_effectiveness.assumptions, /not proof of cause/);
+  const costPage = await as.evaluator.getHtml(`/evaluation?${FIG5D}&cost=10000`);
+  assert.match(decodeHtml(costPage.html), /<strong>£250 per event avoided<\/strong>/);
+  const noCost = await api(as.evaluator, 'GET', `/api/v1/evaluation?${FIG5D}&cost=lots`);
+  assert.equal(noCost.status, 422);
+  assert.equal(noCost.json.errors[0].field, 'cost');
+
   const csv = await as.evaluator.getHtml(`/evaluation.csv?${FIG5D}`);
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
   assert.match(csv.html, /\r\ntas,pre,2,10000,143,1\.43,1 in 70,,\r\n/);
   assert.match(csv.html, /\r\ndid_per_100,-0\.40\r\n/);
+  const costCsv = await as.evaluator.getHtml(`/evaluation.csv?${FIG5D}&cost=10000`);
+  assert.match(costCsv.html, /\r\ncost per event avoided \(GBP\),250,events avoided,40\.0\r\n/);
 });
 
 test('import: every bad row is named by its line and nothing is half-imported', async () => {
