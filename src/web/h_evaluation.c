@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/calendar.h"
 #include "lib/csv.h"
 #include "service/svc_evaluation.h"
 #include "web/evaluation_json.h"
@@ -52,6 +51,15 @@ static void years_text(const int *y, size_t n, char *out, size_t outsz)
     for (size_t i = 0; i < n && len < outsz; i++)
         len += (size_t)snprintf(out + len, outsz - len, "%s%d/%02d", i == 0 ? "" : i + 1 == n ? " and " : ", ",
                                 y[i], (y[i] + 1) % 100);
+}
+
+/* "2021%2C2022": years for a query string. */
+static void years_query(const int *y, size_t n, char *out, size_t outsz)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < outsz; i++)
+        len += (size_t)snprintf(out + len, outsz - len, "%s%d", i ? "%2C" : "", y[i]);
 }
 
 /* x with decimals places (signed: with + or -); "z" (not applicable) for NaN or infinity. */
@@ -343,8 +351,12 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
         char pre[160], post[160], query[512];
         years_text(r->pre, r->npre, pre, sizeof pre);
         years_text(r->post, r->npost, post, sizeof post);
+        /* From the checked values only (years as parsed, the cost's digits). */
+        char pre_q[160], post_q[160];
+        years_query(r->pre, r->npre, pre_q, sizeof pre_q);
+        years_query(r->post, r->npost, post_q, sizeof post_q);
         snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s",
-                 (long long)q->authority_id, r->kind.code, r->phase, q->pre, q->post, q->publish ? "&publish=yes" : "",
+                 (long long)q->authority_id, r->kind.code, r->phase, pre_q, post_q, q->publish ? "&publish=yes" : "",
                  r->has_cost ? "&cost=" : "", r->has_cost ? q->cost : "");
         json_t *res = json_pack("{s:s, s:b, s:s, s:s, s:s, s:b, s:i, s:I, s:s}", "kind", r->kind.label, "computed",
                                 r->kind.computed, "phase", !strcmp(r->phase, "all") ? "all phases" : r->phase, "pre",

@@ -99,6 +99,7 @@ test('import: a dry run writes nothing; then Figure 5d reproduces in JSON, on th
     assert.ok(html.includes(`>${cell}<`), `page shows ${cell}`);
   assert.match(html, /TAS schools' change minus the comparison schools' change/);
   assert.match(html, /entered or imported/);
+  assert.ok(html.includes(`href="/evaluation.csv?authority_id=${A}&kind=community_paediatrics&phase=primary&pre=2023&post=2024"`));
 
   // Cost-effectiveness: £10,000 over the TAS schools' 10,000 pupil-years
   // after; 0.40 fewer per 100 is 40 events avoided, £250 each.
