@@ -312,6 +312,10 @@ test('the query is checked: kind, phase and periods in order', async () => {
 });
 
 test('refused: roles without evaluation data, and steering may read but not enter or export', async () => {
+  // The evaluator's home: a card and a navigation link for those who may see it, none for others.
+  assert.match((await as.evaluator.getHtml('/')).html, /<a class="govuk-link" href="\/evaluation">Did it work\? Evaluation<\/a>/);
+  assert.match((await as.evaluator.getHtml('/')).html, /href="\/evaluation"[^>]*>\s*Evaluation/);
+  assert.doesNotMatch((await as.head.getHtml('/')).html, /href="\/evaluation"/);
   for (const who of ['head', 'coordinator', 'practitioner']) {
     assert.equal((await api(as[who], 'GET', `/api/v1/evaluation?${FIG5D}`)).status, 403, who);
     assert.equal((await as[who].getHtml(`/evaluation?authority_id=${A}`)).status, 403, who);
