@@ -1046,18 +1046,36 @@ double ev_t_quantile(double prob, double df)
     return lo + (hi - lo) / 2;
 }
 
-void ev_disclose(const struct ev_table *t, int threshold, struct ev_disclosure *d)
+void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d)
 {
     memset(d, 0, sizeof *d);
-    for (int g = 0; g < 2; g++)
-        for (int p = 0; p < 2; p++) {
-            int64_t n = t->cell[g][p].count;
-            if (threshold >= 2 && n >= 1 && n < threshold) {
-                d->cell[g][p] = true;
-                d->change[g] = true;
-                d->did = true;
-            }
+    if (threshold < 2)
+        return;
+    /* Each (group, year, part) summed once, at its first row: quadratic in
+     * the rows, which are a few thousand at most (schools x years). */
+    for (size_t i = 0; i < p->n; i++) {
+        const struct ev_row *r = &p->rows[i];
+        int t = period_of(p, r->year);
+        if (t < 0 || (r->group != EV_TAS && r->group != EV_COMPARISON) || d->cell[r->group][t])
+            continue;
+        int pi = part ? part[i] : 0;
+        bool first = true;
+        int64_t n = 0;
+        for (size_t j = 0; j < p->n && first; j++) {
+            const struct ev_row *o = &p->rows[j];
+            if (o->group != r->group || o->year != r->year || (part ? part[j] : 0) != pi)
+                continue;
+            if (j < i)
+                first = false;
+            else
+                n += o->count;
         }
+        if (first && n >= 1 && n < threshold) {
+            d->cell[r->group][t] = true;
+            d->change[r->group] = true;
+            d->did = true;
+        }
+    }
 }
 
 /* Chart box: the plot leaves room for the value axis at the left and the

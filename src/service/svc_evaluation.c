@@ -221,6 +221,13 @@ static bool phase_matches(const char *want, const char *phase)
     return !strcmp(want, "all") || !strcmp(want, phase);
 }
 
+/* The disclosure control's parts (core/evaluate.h): the phases the page
+ * offers, and the rest together. */
+static int phase_part(const char *phase)
+{
+    return !strcmp(phase, "primary") ? 1 : !strcmp(phase, "secondary") ? 2 : 3;
+}
+
 struct ev_panel eval_panel(const struct eval_report *r)
 {
     return (struct ev_panel){.rows = r->rows, .n = r->nrows, .pre = r->pre, .npre = r->npre, .post = r->post,
@@ -252,6 +259,7 @@ static void build_rows(const struct schools *ss, const struct grid *pupils, cons
                 out->school_years_missing++;
                 continue;
             }
+            out->part[out->nrows] = phase_part(ss->s[s].phase);
             out->rows[out->nrows++] = (struct ev_row){ss->s[s].id, years[y], ss->s[s].tas ? EV_TAS : EV_COMPARISON,
                                                       p, n};
         }
@@ -285,7 +293,7 @@ static void matching(const struct schools *ss, struct eval_report *out)
             continue;
         }
         m[n].group = sc->tas ? MT_TAS : MT_COMPARISON;
-        m[n].phase = !strcmp(sc->phase, "primary") ? 1 : !strcmp(sc->phase, "secondary") ? 2 : 3;
+        m[n].phase = phase_part(sc->phase);
         m[n].x[MT_PUPILS] = (double)sc->pupils_on_roll;
         m[n].x[MT_FSM_PCT] = sc->fsm_pct;
         m[n].x[MT_SEN_PCT] = sc->sen_pct;
@@ -315,7 +323,7 @@ static void statistics(struct eval_report *out)
     out->fit_err = ev_twfe(&p, &out->fit, &bad);
     out->es_err = out->npre >= 2 ? ev_event_study(&p, &out->es, &bad) : EV_ERR_ONE_PRE_YEAR;
     out->po_err = ev_poisson(&p, &out->po, &bad);
-    ev_disclose(&out->table, out->exact ? 0 : out->threshold, &out->disc);
+    ev_disclose(&p, out->part, out->exact ? 0 : out->threshold, &out->disc);
     if (out->has_cost && out->table_err == EV_OK)
         ev_cost_effectiveness(out->cost.cost, &out->table, &out->cost);
 }

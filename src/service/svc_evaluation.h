@@ -65,6 +65,7 @@ struct eval_report {
     size_t npre, npost;
     size_t nrows;
     struct ev_row rows[EVAL_MAX_ROWS];
+    int part[EVAL_MAX_ROWS];      /* each row's phase, for the disclosure control */
     size_t school_years_missing;  /* school-years of the periods without pupils (or, entered, without a count) */
     enum ev_error table_err, fit_err, es_err, po_err;
     struct ev_table table;
@@ -100,8 +101,9 @@ struct ev_panel eval_panel(const struct eval_report *r);
  * school record's pupils on roll) and, for entered kinds, a count entered;
  * computed counts are 0 where tas holds no record.  The statistics' own
  * refusals are in table_err etc., not a status.  Counts from 1 to the
- * authority's disclosure threshold - 1 are suppressed (disc) unless the
- * viewer may see the authority's case records and q->publish is false. */
+ * authority's disclosure threshold - 1 in any one year and phase are
+ * suppressed (disc, ev_disclose) unless the viewer may see the authority's
+ * case records and q->publish is false. */
 enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, struct eval_report *out,
                                 struct field_errors *errs);
 

@@ -100,10 +100,13 @@ static json_t *matching_json(const struct eval_report *r, bool page)
                                            "comparison_after", "smd_after"};
         json_t *row = json_pack("{s:s, s:s}", "covariate", mt_covariate_name((enum mt_covariate)k), "label",
                                 labels[k]);
+        /* Means of schools' rates, with the schools' rolls, could give back one
+         * school's count: under disclosure control they are withheld. */
+        bool hide = k == MT_PRIOR_RATE && !r->exact;
         for (size_t i = 0; i < 6; i++) {
             char t[32];
             fmt(t, sizeof t, i == 2 || i == 5 ? 2 : 1, i == 2 || i == 5, v[i]);
-            json_object_set_new(row, keys[i], page ? json_string(t) : ev_num(v[i]));
+            json_object_set_new(row, keys[i], hide ? json_string("c") : page ? json_string(t) : ev_num(v[i]));
         }
         json_array_append_new(rows, row);
     }

@@ -398,29 +398,44 @@ static void t_quantiles_agree_with_r(void **state)
     assert_near(ev_f_upper(6.2267357874275344, 2, 7), 0.027948161135145724, 1e-9);
 }
 
-/* Disclosure: a count from 1 to threshold-1 hides its cell, its group's
- * change and the DiD; a true 0 and counts at the threshold stay. */
+/* Disclosure: a count from 1 to threshold-1 in any one year and part of a
+ * group-period hides it (even when the period's total is large), its
+ * group's change and the DiD; a true 0 and counts at the threshold stay. */
 static void disclosure_hides_small_counts_and_what_gives_them_back(void **state)
 {
     (void)state;
-    struct ev_table t = {0};
-    t.cell[T][EV_PRE].count = 10;
-    t.cell[T][EV_POST].count = 0;
-    t.cell[C][EV_PRE].count = 5;
-    t.cell[C][EV_POST].count = 4;
+    static const int pre[] = {2022, 2023}, post[] = {2024};
+    /* TAS: 2022 part 1 has 2 (small) beside 50 in 2023; comparison after:
+     * part 1 has 5 (the threshold), part 2 a true 0. */
+    const struct ev_row rows[] = {
+        {1, 2022, T, 500, 2}, {1, 2023, T, 500, 50}, {1, 2024, T, 500, 40},
+        {2, 2022, C, 500, 30}, {2, 2023, C, 500, 30}, {2, 2024, C, 500, 5}, {3, 2024, C, 500, 0},
+        {4, 2020, T, 500, 1},   /* a year in neither period: not looked at */
+    };
+    const int part[] = {1, 1, 1, 1, 1, 1, 2, 1};
+    struct ev_panel p = {.rows = rows, .n = 8, .pre = pre, .npre = 2, .post = post, .npost = 1};
     struct ev_disclosure d;
-    ev_disclose(&t, 5, &d);
-    assert_false(d.cell[T][EV_PRE]);
-    assert_false(d.cell[T][EV_POST]);     /* a true zero stays 0 */
-    assert_false(d.cell[C][EV_PRE]);      /* at the threshold: shown */
-    assert_true(d.cell[C][EV_POST]);
-    assert_false(d.change[T]);
-    assert_true(d.change[C]);
+    ev_disclose(&p, part, 5, &d);
+    assert_true(d.cell[T][EV_PRE]);
+    assert_false(d.cell[T][EV_POST]);
+    assert_false(d.cell[C][EV_PRE]);
+    assert_false(d.cell[C][EV_POST]);
+    assert_true(d.change[T]);
+    assert_false(d.change[C]);
     assert_true(d.did);
-    ev_disclose(&t, 0, &d);               /* exact: nothing hidden */
-    assert_false(d.cell[C][EV_POST] || d.change[C] || d.did);
-    ev_disclose(&t, 4, &d);
-    assert_false(d.did);
+    ev_disclose(&p, part, 0, &d);          /* exact: nothing hidden */
+    assert_false(d.cell[T][EV_PRE] || d.change[T] || d.did);
+    ev_disclose(&p, part, 6, &d);          /* 5 is now below the threshold */
+    assert_true(d.cell[C][EV_POST]);
+    /* Parts apart: comparison after in part 1 is 3 and in part 2 is 3: each
+     * small although together 6 is not. */
+    const struct ev_row split[] = {{2, 2024, C, 500, 3}, {3, 2024, C, 500, 3}, {1, 2024, T, 500, 40}};
+    const int parts[] = {1, 2, 1};
+    struct ev_panel ps = {.rows = split, .n = 3, .pre = pre, .npre = 2, .post = post, .npost = 1};
+    ev_disclose(&ps, parts, 5, &d);
+    assert_true(d.cell[C][EV_POST]);
+    ev_disclose(&ps, NULL, 5, &d);         /* one part: 6, shown */
+    assert_false(d.cell[C][EV_POST]);
 }
 
 /* The chart: years in order with the reference year at 0 between the

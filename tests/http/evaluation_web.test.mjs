@@ -85,7 +85,11 @@ test('import: a dry run writes nothing; then Figure 5d reproduces in JSON, on th
   const fsm = m.balance.find((b) => b.covariate === 'fsm_pct');
   near(fsm.smd_before, (25 - 31) / Math.sqrt(106), 1e-12);
   near(fsm.smd_after, fsm.smd_before, 1e-12);
-  const prior = m.balance.find((b) => b.covariate === 'prior_rate');
+  // The schools' own rates before are withheld from an evaluator (with the
+  // rolls they could give back one school's count); an administrator sees them.
+  assert.equal(m.balance.find((b) => b.covariate === 'prior_rate').tas_before, 'c');
+  const prior = (await api(as.admin, 'GET', `/api/v1/evaluation?${FIG5D}`)).json.matching.balance
+    .find((b) => b.covariate === 'prior_rate');
   near(prior.tas_before, (1.4 + 1.46) / 2, 1e-12);
   near(prior.comparison_before, (1.6 + 9700 / 6000) / 2, 1e-12);
 
@@ -299,6 +303,34 @@ test('tas import school-counts: the same import from the command line, a dry run
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('disclosure: a small count in one year or one phase hides every total it is in', async () => {
+  // Suspensions: the secondary school has 3 in 2024 (below 5); the primary
+  // schools have 40 or more.  Shown alone, "all" less "primary" would give 3.
+  const rows = ['school,year,group,pupils,count'];
+  for (const y of [2023, 2024]) {
+    rows.push(`${URN(SCHOOLS.P1)},${y},tas,500,40`, `${URN(SCHOOLS.P2)},${y},tas,500,41`);
+    rows.push(`${URN(SCHOOLS.C1)},${y},comparison,500,42`, `${URN(SCHOOLS.C2)},${y},comparison,500,43`);
+  }
+  rows.push(`${URN(SCHOOLS.X1)},2023,comparison,900,44`, `${URN(SCHOOLS.X1)},2024,comparison,900,3`);
+  const imp = await api(as.lead, 'POST', `/api/v1/evaluation/import?authority_id=${A}`,
+    { kind: 'suspensions', csv: rows.join('\n') });
+  assert.equal(imp.status, 200, imp.text);
+  const q = (phase, pre = '2023') => `/api/v1/evaluation?authority_id=${A}&kind=suspensions&phase=${phase}&pre=${pre}&post=2024`;
+  const all = (await api(as.evaluator, 'GET', q('all'))).json;
+  assert.equal(all.groups.comparison.post.count, 'c');       // 85 + 3: holds the 3
+  assert.equal(all.groups.comparison.pre.count, 129);
+  assert.equal(all.did_per_100, 'c');
+  assert.equal(all.regression, 'c');
+  const primary = (await api(as.evaluator, 'GET', q('primary'))).json;
+  assert.equal(primary.groups.comparison.post.count, 85);    // no small count in it
+  near(primary.did_per_100, 0);
+  const secondary = await api(as.evaluator, 'GET', q('secondary'));
+  assert.equal(secondary.status, 200);                       // no TAS school: the table is refused
+  assert.match(secondary.json.error, /no school/);
+  const exact = (await api(as.admin, 'GET', q('all'))).json;
+  assert.equal(exact.groups.comparison.post.count, 88);
 });
 
 test('the query is checked: kind, phase and periods in order', async () => {
