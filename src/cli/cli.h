@@ -36,6 +36,9 @@ struct store *cli_open_db(const char *path);
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole decimal number in [min, max]; 0 ok. */
 int cli_number(const char *s, long min, long max, long *out);
+/* The whole file, NUL-terminated (free it), or NULL when it cannot be read,
+ * is longer than max bytes or holds a NUL. */
+char *cli_slurp(const char *path, size_t max);
 
 /* One option of a command (src/cli/cli_opts.c): with a value, which goes to
  * *text; or without one, which sets *flag. */

@@ -1,5 +1,8 @@
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "core/validate.h"
@@ -41,4 +44,21 @@ struct store *cli_open_db(const char *path)
         return NULL;
     }
     return s;
+}
+
+char *cli_slurp(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(max + 1);
+    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    bool ok = buf && !ferror(f) && n <= max && memchr(buf, '\0', n) == NULL;
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
 }

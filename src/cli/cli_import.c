@@ -1,11 +1,16 @@
 /* tas import outcomes: a pupil's outcome records from a CSV file, one kind
- * per file, all or nothing (docs/outcomes.md has the column layouts). */
+ * per file, all or nothing (docs/outcomes.md has the column layouts).
+ * tas import school-counts: the evaluation's pupils on roll and counts of
+ * one kind per school and year (docs/evaluation.md), as /evaluation/import. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/calendar.h"
+#include "lib/csv.h"
+#include "service/svc_evaluation.h"
 #include "service/svc_outcomes.h"
 
 static void usage(FILE *f)
@@ -19,7 +24,14 @@ static void usage(FILE *f)
         fprintf(f, "  %-15s %s\n", outcome_kind_code((enum outcome_kind)k),
                 svc_outcome_csv_header((enum outcome_kind)k));
     fputs("  --dry-run   check and report what would be imported; write nothing\n"
-          "Dates are YYYY-MM-DD or DD/MM/YYYY; an empty end date means still going.\n", f);
+          "Dates are YYYY-MM-DD or DD/MM/YYYY; an empty end date means still going.\n"
+          "\n"
+          "Usage: tas import school-counts --db PATH --authority ID --kind KIND --csv FILE [--dry-run]\n"
+          "Imports the evaluation's pupils on roll and counts of one kind (e.g. early_help,\n"
+          "suspensions, or a new code of a-z, 0-9 and _) per school and academic year, from\n"
+          "a CSV file with the header school,year,group,pupils,count (as tas evaluate did;\n"
+          "school is the URN, group tas or comparison as tas holds it).  All or nothing,\n"
+          "each bad row named by its line.\n", f);
 }
 
 static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry)
@@ -58,12 +70,61 @@ static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry
     return CLI_OK;
 }
 
+#define MAX_COUNTS_BYTES (16u << 20)
+
+static int run_school_counts(const char *db, const char *authority, const char *kind, const char *csv, bool dry)
+{
+    long a;
+    if (cli_number(authority, 1, 2147483647L, &a) != 0) {
+        cli_fail("--authority must be an authority's id");
+        return CLI_USAGE;
+    }
+    char *text = cli_slurp(csv, MAX_COUNTS_BYTES);
+    if (!text) {
+        cli_fail("cannot read %s", csv);
+        return CLI_FAIL;
+    }
+    struct store *s = cli_open_db(db);
+    struct eval_import *rep = s ? calloc(1, sizeof *rep) : NULL;
+    if (!rep) {
+        free(text);
+        if (s)
+            store_close(s);
+        return CLI_FAIL;
+    }
+    struct svc_ctx ctx;
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
+    struct field_errors errs = {0};
+    enum svc_status st = svc_eval_import(&ctx, a, kind, NULL, text, dry, rep, &errs);
+    store_close(s);
+    free(text);
+    for (size_t i = 0; i < rep->nbad && i < EVAL_MAX_BAD; i++)
+        printf("line %zu: %s\n", rep->bad[i].line, rep->bad[i].reason);
+    int rc = CLI_OK;
+    if (st == SVC_INVALID) {
+        for (size_t i = 0; i < errs.count; i++)
+            printf("tas: %s: %s\n", errs.items[i].field, errs.items[i].message);
+        printf("tas: %zu problems in %s; nothing was imported\n", rep->nbad, csv);
+        rc = CLI_FAIL;
+    } else if (st != SVC_OK) {
+        cli_fail("import failed (%s); nothing was imported", svc_status_text(st));
+        rc = CLI_FAIL;
+    } else {
+        printf(dry ? "tas: dry run: %zu school-years of %s would be imported; nothing was written\n"
+                   : "tas: imported %zu school-years of %s\n",
+               rep->rows, kind);
+    }
+    free(rep);
+    return rc;
+}
+
 int cli_import(int argc, char **argv)
 {
-    const char *db = "tas.db", *kind = NULL, *csv = NULL;
+    const char *db = "tas.db", *kind = NULL, *csv = NULL, *authority = NULL;
     bool dry = false;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"kind", required_argument, 0, 'k'},
                                          {"csv", required_argument, 0, 'c'}, {"dry-run", no_argument, 0, 'n'},
+                                         {"authority", required_argument, 0, 'a'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -72,8 +133,16 @@ int cli_import(int argc, char **argv)
         else if (c == 'k') kind = optarg;
         else if (c == 'c') csv = optarg;
         else if (c == 'n') dry = true;
+        else if (c == 'a') authority = optarg;
         else if (c == 'h') { usage(stdout); return CLI_OK; }
         else { usage(stderr); return CLI_USAGE; }
+    }
+    if (optind + 1 == argc && strcmp(argv[optind], "school-counts") == 0) {
+        if (!kind || !csv || !authority) {
+            usage(stderr);
+            return CLI_USAGE;
+        }
+        return run_school_counts(db, authority, kind, csv, dry);
     }
     enum outcome_kind k = OUT_ATTENDANCE;
     bool known = kind && outcome_kind_from_code(kind, &k) == 0;

@@ -23,27 +23,9 @@ static void usage(FILE *f)
           "changes nothing.  A definition with errors is refused, naming each line.\n", f);
 }
 
-/* The whole file, NUL-terminated (free it), or NULL. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(MAX_DEFINITION_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, MAX_DEFINITION_BYTES + 1, f) : 0;
-    bool ok = buf && !ferror(f) && n <= MAX_DEFINITION_BYTES && memchr(buf, '\0', n) == NULL;
-    fclose(f);
-    if (!ok) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 static int load_file(struct svc_ctx *c, const char *path)
 {
-    char *text = slurp(path);
+    char *text = cli_slurp(path, MAX_DEFINITION_BYTES);
     if (!text) {
         cli_fail("cannot read %s (or it is over 256 KiB)", path);
         return CLI_FAIL;

@@ -1045,3 +1045,94 @@ double ev_t_quantile(double prob, double df)
     }
     return lo + (hi - lo) / 2;
 }
+
+void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d)
+{
+    memset(d, 0, sizeof *d);
+    if (threshold < 2)
+        return;
+    /* Each (group, year, part) summed once, at its first row: quadratic in
+     * the rows, which are a few thousand at most (schools x years). */
+    for (size_t i = 0; i < p->n; i++) {
+        const struct ev_row *r = &p->rows[i];
+        int t = period_of(p, r->year);
+        if (t < 0 || (r->group != EV_TAS && r->group != EV_COMPARISON) || d->cell[r->group][t])
+            continue;
+        int pi = part ? part[i] : 0;
+        bool first = true;
+        int64_t n = 0;
+        for (size_t j = 0; j < p->n && first; j++) {
+            const struct ev_row *o = &p->rows[j];
+            if (o->group != r->group || o->year != r->year || (part ? part[j] : 0) != pi)
+                continue;
+            if (j < i)
+                first = false;
+            else
+                n += o->count;
+        }
+        if (first && n >= 1 && n < threshold) {
+            d->cell[r->group][t] = true;
+            d->change[r->group] = true;
+            d->did = true;
+        }
+    }
+}
+
+/* Chart box: the plot leaves room for the value axis at the left and the
+ * years below. */
+enum { CH_W = 640, CH_H = 320, CH_LEFT = 64, CH_TOP = 16, CH_RIGHT = 16, CH_BOTTOM = 40 };
+
+int ev_chart_layout(const struct ev_event_study *es, struct ev_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    if (es->nyears == 0 || es->nyears > EV_MAX_YEARS)
+        return -1;
+    /* The points in year order: the leads, the reference year, the rest. */
+    size_t n = es->nyears + 1;
+    double est[EV_MAX_YEARS + 1], lo[EV_MAX_YEARS + 1], hi[EV_MAX_YEARS + 1];
+    double vmin = 0, vmax = 0;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        struct ev_chart_point *pt = &c->p[i];
+        if (i == es->leads) {
+            pt->year = es->reference_year;
+            pt->reference = true;
+            est[i] = lo[i] = hi[i] = 0;
+            continue;
+        }
+        const struct ev_event_year *y = &es->year[k++];
+        pt->year = y->year;
+        pt->post = i > es->leads;
+        est[i] = y->estimate;
+        lo[i] = isfinite(y->ci95[0]) ? y->ci95[0] : y->estimate;
+        hi[i] = isfinite(y->ci95[1]) ? y->ci95[1] : y->estimate;
+        vmin = fmin(vmin, lo[i]);
+        vmax = fmax(vmax, hi[i]);
+    }
+    if (!(vmax > vmin))
+        vmax = vmin + 1;
+    double pad = (vmax - vmin) * 0.05;
+    vmin -= pad;
+    vmax += pad;
+    c->width = CH_W;
+    c->height = CH_H;
+    c->plot_x = CH_LEFT;
+    c->plot_y = CH_TOP;
+    c->plot_w = CH_W - CH_LEFT - CH_RIGHT;
+    c->plot_h = CH_H - CH_TOP - CH_BOTTOM;
+    c->n = n;
+#define Y_OF(v) (c->plot_y + (int)lround((vmax - (v)) / (vmax - vmin) * c->plot_h))
+    c->zero_y = Y_OF(0.0);
+    for (size_t i = 0; i < n; i++) {
+        struct ev_chart_point *pt = &c->p[i];
+        pt->x = c->plot_x + (int)lround((i + 0.5) * c->plot_w / (double)n);
+        pt->y = Y_OF(est[i]);
+        pt->y_lo = Y_OF(lo[i]);
+        pt->y_hi = Y_OF(hi[i]);
+    }
+    for (int i = 0; i < 5; i++) {
+        c->tick_value[i] = vmin + (vmax - vmin) * i / 4.0;
+        c->tick_y[i] = Y_OF(c->tick_value[i]);
+    }
+#undef Y_OF
+    return 0;
+}

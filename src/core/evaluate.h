@@ -22,6 +22,7 @@
 #ifndef TAS_CORE_EVALUATE_H
 #define TAS_CORE_EVALUATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -207,6 +208,49 @@ struct ev_cost {
 };
 
 void ev_cost_effectiveness(double cost, const struct ev_table *t, struct ev_cost *c);
+
+/* Disclosure control of the table for publication, as the dashboard's
+ * (core/stats.h).  The smallest figures a reader can ask for are the
+ * counts of one group in one academic year and one part (a phase: the page
+ * offers primary, secondary and all), so a group-period is shown as "c"
+ * (its count, rate and "1 in N"; pupils are not about children and stay)
+ * when any of those it sums -- the rows of one year and one part, part[i]
+ * for row i (NULL: one part) -- has a count from 1 to threshold-1.  A
+ * query of fewer years or of one phase then never differences a shown
+ * cell down to a small count: every cell holding a small count is hidden
+ * wherever it appears.  So is whatever would give a hidden cell back:
+ * that group's change (with the other period's rate it is the hidden
+ * rate), and the DiD and the models (with the other three rates the DiD
+ * is the hidden one; with two periods and steady rolls the regression is
+ * the DiD).  True zeros stay 0.  threshold < 2 suppresses nothing. */
+struct ev_disclosure {
+    bool cell[2][2];      /* [group][period] */
+    bool change[2];       /* [group] */
+    bool did;             /* the DiD, the regression, the event study and the Poisson model */
+};
+
+void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d);
+
+/* Geometry of the event study's chart for server-rendered SVG (the SVG is
+ * written by a template): one point per year with its 95% interval as a
+ * vertical line, the reference year at 0 without an interval, a line at 0
+ * and five ticks on the value axis.  Years go left to right in order. */
+struct ev_chart_point {
+    int year;
+    int x, y, y_lo, y_hi;     /* y_lo is the interval's lower end (drawn lower: larger y) */
+    bool reference, post;
+};
+
+struct ev_chart {
+    int width, height, plot_x, plot_y, plot_w, plot_h, zero_y;
+    size_t n;
+    struct ev_chart_point p[EV_MAX_YEARS + 1];
+    double tick_value[5];
+    int tick_y[5];
+};
+
+/* 0 ok; -1 when the event study has no years. */
+int ev_chart_layout(const struct ev_event_study *es, struct ev_chart *c);
 
 /* P(F > f) for Fisher's F with d1 and d2 degrees of freedom. */
 double ev_f_upper(double f, double d1, double d2);

@@ -199,6 +199,20 @@ static const struct rule rules[] = {
      "strategic lead: approved change stories in scope"},
     {ROLE_EVALUATOR, RES_EVIDENCE, A_READ, S_ANY, REACH_SCOPE, "evaluator: approved change stories in scope"},
 
+    /* Evaluation data (issue 14): pupils on roll and counts by kind per
+     * school and academic year, from which "did it work?" is computed.
+     * Authority-level evaluators and strategic leads enter and import it
+     * and export the evaluation's tables; the steering group reads the
+     * results; a team-scoped lead does not see other teams' schools.  No
+     * child data, so the de-identified roles may reach it. */
+    {ROLE_ADMIN, RES_EVALUATION, A_ALL, S_ANY, REACH_SCOPE, "administrator: evaluation data in scope"},
+    {ROLE_EVALUATOR, RES_EVALUATION, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY), REACH_SCOPE, "evaluator: evaluation data of own authority"},
+    {ROLE_STRATEGIC_LEAD, RES_EVALUATION, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY), REACH_SCOPE, "strategic lead: evaluation data of own authority"},
+    {ROLE_STEERING, RES_EVALUATION, A_READ, S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "steering group: evaluation results of own authority"},
+
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
     {ROLE_SCHOOL_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
@@ -382,7 +396,8 @@ bool policy_role_deidentified(enum role r)
  * show them a child. */
 static bool deidentified_may(enum resource_kind k)
 {
-    return k == RES_AUTHORITY || k == RES_SCHOOL || k == RES_AGGREGATE || k == RES_EVIDENCE;
+    return k == RES_AUTHORITY || k == RES_SCHOOL || k == RES_AGGREGATE || k == RES_EVIDENCE ||
+           k == RES_EVALUATION;
 }
 
 static bool rule_matches(const struct rule *ru, const struct role_grant *g,
@@ -672,6 +687,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_BREAK_GLASS] = "break_glass",
     [RES_TOOLKIT] = "toolkit",
     [RES_EVIDENCE] = "evidence",
+    [RES_EVALUATION] = "evaluation",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

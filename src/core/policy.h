@@ -52,6 +52,7 @@ enum resource_kind {
     RES_EVIDENCE,            /* evidence for evaluation about a case (its team): the outcomes matrix
                               * classification and change stories; reading is of approved,
                               * de-identified stories only (the service keeps to that) */
+    RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
     RES__COUNT
 };
 

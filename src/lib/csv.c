@@ -37,6 +37,39 @@ void csv_int(struct csv *w, int64_t n)
     buf_printf(w->b, "%lld", (long long)n);
 }
 
+/* A decimal number as shown on a page ("-0.40", "+0.32", "-5.6%"): only
+ * an optional sign, digits, at most one point and an optional % pass as
+ * a number (a leading + dropped, so no spreadsheet reads a formula). */
+static bool plain_number(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    size_t digits = strspn(s, "0123456789");
+    if (!digits)
+        return false;
+    s += digits;
+    if (*s == '.') {
+        s++;
+        size_t frac = strspn(s, "0123456789");
+        if (!frac)
+            return false;
+        s += frac;
+    }
+    if (*s == '%')
+        s++;
+    return *s == '\0';
+}
+
+void csv_number(struct csv *w, const char *s)
+{
+    if (!s || !plain_number(s)) {
+        csv_text(w, s);
+        return;
+    }
+    sep(w);
+    buf_puts(w->b, s[0] == '+' ? s + 1 : s);
+}
+
 void csv_end_row(struct csv *w)
 {
     buf_puts(w->b, "\r\n");

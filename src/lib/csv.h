@@ -25,6 +25,9 @@ struct csv {
 
 void csv_text(struct csv *w, const char *s);   /* NULL writes an empty field */
 void csv_int(struct csv *w, int64_t n);
+/* A number as text ("-0.40", "+0.32", "-5.6%") written as a number, without
+ * the + and unquoted; anything else (a "c", "z", "1 in 70") as csv_text. */
+void csv_number(struct csv *w, const char *s);
 void csv_end_row(struct csv *w);               /* CRLF */
 
 /* Reading, a line at a time (the command line's imports).  csv_split

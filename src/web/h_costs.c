@@ -15,18 +15,6 @@
 #include "web/view.h"
 
 
-/* ?authority_id=N, else the authority of the viewer's first grant. */
-static int64_t authority_of(struct req *rq)
-{
-    const char *a = req_query(rq, "authority_id");
-    if (a && *a)
-        return strtoll(a, NULL, 10);
-    for (size_t i = 0; i < rq->sess.who.ngrants; i++)
-        if (rq->sess.who.grants[i].authority_id > 0)
-            return rq->sess.who.grants[i].authority_id;
-    return 0;
-}
-
 static const char *group_label(const char *g)
 {
     if (!strcmp(g, "school"))
@@ -73,7 +61,7 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    int64_t authority = authority_of(rq);
+    int64_t authority = view_authority(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
     enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
     if (view_failed(rq, rs, st))
@@ -135,7 +123,7 @@ static void saved(struct req *rq, struct resp *rs)
         return;
     }
     char loc[96];
-    snprintf(loc, sizeof loc, "/settings/costs?authority_id=%lld&saved=1", (long long)authority_of(rq));
+    snprintf(loc, sizeof loc, "/settings/costs?authority_id=%lld&saved=1", (long long)view_authority(rq));
     resp_redirect(rs, loc);
 }
 
@@ -146,7 +134,7 @@ static void h_cost_save(struct req *rq, struct resp *rs)
     struct cost_form f;
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
-    enum svc_status st = svc_cost_rate_save(&c, authority_of(rq), &f, &errs);
+    enum svc_status st = svc_cost_rate_save(&c, view_authority(rq), &f, &errs);
     enum save_next n = view_answer_save(rq, rs, st, &errs);
     if (n == SAVE_OK)
         saved(rq, rs);
@@ -160,7 +148,7 @@ static void h_disclosure_save(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
-    enum svc_status st = svc_disclosure_save(&c, authority_of(rq), t, &errs);
+    enum svc_status st = svc_disclosure_save(&c, view_authority(rq), t, &errs);
     enum save_next n = view_answer_save(rq, rs, st, &errs);
     if (n == SAVE_OK)
         saved(rq, rs);

@@ -20,6 +20,8 @@ static void h_home(struct req *rq, struct resp *rs)
          "Find a pupil, or add one whose family has agreed to a discussion.");
     card(cards, rq, RES_SCHOOL, "/schools", "Schools",
          "Schools in the programme and comparison schools.");
+    card(cards, rq, RES_EVALUATION, "/evaluation", "Did it work? Evaluation",
+         "Referral and exclusion rates per 100 pupils in TAS and comparison schools, before and after.");
     card(cards, rq, RES_AUTHORITY, "/authorities", "Local authorities",
          "The authorities this service holds records for.");
     json_object_set_new(ctx, "cards", cards);

@@ -58,6 +58,7 @@ static const struct route_table *const tables[] = {
     &evidence_table,
     &survey_table,
     &toolkits_table,
+    &evaluation_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -74,6 +75,10 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
             nav_item(nav, "/audit", "Audit log", "audit", section);
         if (may(rq, ACT_LIST, RES_USER))
             nav_item(nav, "/users", "Users", "users", section);
+        struct visibility evaluation;
+        policy_visible(&rq->sess.who, RES_EVALUATION, ACT_VIEW, &evaluation);
+        if (evaluation.all || evaluation.nauthorities)
+            nav_item(nav, "/evaluation", "Evaluation", "evaluation", section);
         struct visibility ev;
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
         if (!policy_visible_none(&ev))
@@ -81,6 +86,17 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
+}
+
+int64_t view_authority(struct req *rq)
+{
+    const char *a = req_query(rq, "authority_id");
+    if (a && *a)
+        return strtoll(a, NULL, 10);
+    for (size_t i = 0; i < rq->sess.who.ngrants; i++)
+        if (rq->sess.who.grants[i].authority_id > 0)
+            return rq->sess.who.grants[i].authority_id;
+    return 0;
 }
 
 void view_breadcrumbs(json_t *page, ...)

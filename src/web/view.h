@@ -57,6 +57,10 @@ void view_saved(struct req *rq, struct resp *rs, int status, const char *kind, j
  * feedback link), also set as a cookie: the form must send back the same
  * value (double submit; dispatch checks it). */
 const char *view_form_token(struct req *rq, struct resp *rs);
+/* The authority a page of authority-wide settings or figures is about:
+ * ?authority_id=N, else the authority of the viewer's first grant that
+ * names one (0: none; the service then refuses). */
+int64_t view_authority(struct req *rq);
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */
 void view_breadcrumbs(json_t *page, ...);
 

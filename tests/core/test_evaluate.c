@@ -398,6 +398,81 @@ static void t_quantiles_agree_with_r(void **state)
     assert_near(ev_f_upper(6.2267357874275344, 2, 7), 0.027948161135145724, 1e-9);
 }
 
+/* Disclosure: a count from 1 to threshold-1 in any one year and part of a
+ * group-period hides it (even when the period's total is large), its
+ * group's change and the DiD; a true 0 and counts at the threshold stay. */
+static void disclosure_hides_small_counts_and_what_gives_them_back(void **state)
+{
+    (void)state;
+    static const int pre[] = {2022, 2023}, post[] = {2024};
+    /* TAS: 2022 part 1 has 2 (small) beside 50 in 2023; comparison after:
+     * part 1 has 5 (the threshold), part 2 a true 0. */
+    const struct ev_row rows[] = {
+        {1, 2022, T, 500, 2}, {1, 2023, T, 500, 50}, {1, 2024, T, 500, 40},
+        {2, 2022, C, 500, 30}, {2, 2023, C, 500, 30}, {2, 2024, C, 500, 5}, {3, 2024, C, 500, 0},
+        {4, 2020, T, 500, 1},   /* a year in neither period: not looked at */
+    };
+    const int part[] = {1, 1, 1, 1, 1, 1, 2, 1};
+    struct ev_panel p = {.rows = rows, .n = 8, .pre = pre, .npre = 2, .post = post, .npost = 1};
+    struct ev_disclosure d;
+    ev_disclose(&p, part, 5, &d);
+    assert_true(d.cell[T][EV_PRE]);
+    assert_false(d.cell[T][EV_POST]);
+    assert_false(d.cell[C][EV_PRE]);
+    assert_false(d.cell[C][EV_POST]);
+    assert_true(d.change[T]);
+    assert_false(d.change[C]);
+    assert_true(d.did);
+    ev_disclose(&p, part, 0, &d);          /* exact: nothing hidden */
+    assert_false(d.cell[T][EV_PRE] || d.change[T] || d.did);
+    ev_disclose(&p, part, 6, &d);          /* 5 is now below the threshold */
+    assert_true(d.cell[C][EV_POST]);
+    /* Parts apart: comparison after in part 1 is 3 and in part 2 is 3: each
+     * small although together 6 is not. */
+    const struct ev_row split[] = {{2, 2024, C, 500, 3}, {3, 2024, C, 500, 3}, {1, 2024, T, 500, 40}};
+    const int parts[] = {1, 2, 1};
+    struct ev_panel ps = {.rows = split, .n = 3, .pre = pre, .npre = 2, .post = post, .npost = 1};
+    ev_disclose(&ps, parts, 5, &d);
+    assert_true(d.cell[C][EV_POST]);
+    ev_disclose(&ps, NULL, 5, &d);         /* one part: 6, shown */
+    assert_false(d.cell[C][EV_POST]);
+}
+
+/* The chart: years in order with the reference year at 0 between the
+ * leads and the post years; larger values higher (smaller y); the
+ * interval's ends either side of the point; ticks span the values. */
+static void event_study_chart_layout(void **state)
+{
+    (void)state;
+    struct ev_event_study es = {0};
+    es.reference_year = 2022;
+    es.leads = 2;
+    es.nyears = 3;
+    es.year[0] = (struct ev_event_year){2020, 0.5, 0.1, {0.2, 0.8}};
+    es.year[1] = (struct ev_event_year){2021, -0.1, 0.1, {-0.3, 0.1}};
+    es.year[2] = (struct ev_event_year){2023, -1.0, 0.2, {-1.4, -0.6}};
+    struct ev_chart c;
+    assert_int_equal(ev_chart_layout(&es, &c), 0);
+    assert_int_equal(c.n, 4);
+    int years[] = {2020, 2021, 2022, 2023};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(c.p[i].year, years[i]);
+        if (i)
+            assert_true(c.p[i].x > c.p[i - 1].x);
+        assert_true(c.p[i].y_hi <= c.p[i].y && c.p[i].y <= c.p[i].y_lo);
+        assert_true(c.p[i].y_hi >= c.plot_y && c.p[i].y_lo <= c.plot_y + c.plot_h);
+    }
+    assert_true(c.p[2].reference);
+    assert_int_equal(c.p[2].y, c.zero_y);
+    assert_false(c.p[1].post);
+    assert_true(c.p[3].post);
+    assert_true(c.p[0].y < c.zero_y && c.p[3].y > c.zero_y);
+    assert_true(c.tick_value[0] < -1.4 && c.tick_value[4] > 0.8);
+    assert_true(c.tick_y[0] > c.tick_y[4]);
+    es.nyears = 0;
+    assert_int_equal(ev_chart_layout(&es, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +490,8 @@ int main(void)
         cmocka_unit_test(cost_per_event_avoided),
         cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
         cmocka_unit_test(t_quantiles_agree_with_r),
+        cmocka_unit_test(disclosure_hides_small_counts_and_what_gives_them_back),
+        cmocka_unit_test(event_study_chart_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

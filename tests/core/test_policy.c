@@ -311,6 +311,24 @@ static const struct row matrix[] = {
     {PR_SVC, RES_EVIDENCE, {"", "", "", ""}},
     {EV_A, RES_EVIDENCE, {"LV", "LV", "", "L"}},
     {ST_A, RES_EVIDENCE, {"", "", "", ""}},
+
+    /* Evaluation data (issue 14): authority-level evaluators and strategic
+     * leads enter, import and export it; the steering group reads; a
+     * team-scoped lead, coordinators, schools, practitioners and the DPO
+     * have no part in it. */
+    {ADMIN_SYS, RES_EVALUATION, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_EVALUATION, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_EVALUATION, {"", "", "", ""}},
+    {DPO_SCH, RES_EVALUATION, {"", "", "", ""}},
+    {SL_A, RES_EVALUATION, {"LVCEX", "LVCEX", "", "LC"}},
+    {SL_T, RES_EVALUATION, {"", "", "", ""}},
+    {CC_A, RES_EVALUATION, {"", "", "", ""}},
+    {CC_T, RES_EVALUATION, {"", "", "", ""}},
+    {SCH_11, RES_EVALUATION, {"", "", "", ""}},
+    {PR_T, RES_EVALUATION, {"", "", "", ""}},
+    {PR_SVC, RES_EVALUATION, {"", "", "", ""}},
+    {EV_A, RES_EVALUATION, {"LVCEX", "LVCEX", "", "LC"}},
+    {ST_A, RES_EVALUATION, {"LV", "LV", "", "L"}},
 };
 
 static void test_matrix(void **state)
@@ -1181,7 +1199,8 @@ static void test_codes(void **state)
         assert_string_equal(action_code((enum action)a), actions[a]);
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
-                                                  "reference", "break_glass", "toolkit", "evidence"};
+                                                  "reference", "break_glass", "toolkit", "evidence",
+                                                  "evaluation"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));

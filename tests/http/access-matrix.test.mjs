@@ -111,6 +111,9 @@ audit.list                   Y     Y   N    N     N    N     N    N    N     N  
 dashboard.view               Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
 dashboard.export             Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 extract.export               Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
+evaluation.view              Y     N   Y    N     N    N     N    Y    Y     N     N      N   N    Y
+evaluation.create            Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y
+evaluation.export            Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y
 users.me                     Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 break-glass.list             Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
 evidence.outcome             Y     N   N    Y     N    H     H    H    H     N     H      N   H    Y
@@ -360,6 +363,9 @@ function requests() {
     'dashboard.view': ['GET', '/api/v1/dashboard', undefined, '/dashboard'],
     'dashboard.export': ['GET', '/dashboard.xlsx'],
     'extract.export': ['GET', '/api/v1/extract/pseudonymised', undefined, '/extract'],
+    'evaluation.view': ['GET', `/api/v1/evaluation?authority_id=${i.A}`, undefined, `/evaluation?authority_id=${i.A}`],
+    'evaluation.create': ['POST', `/api/v1/evaluation/import?authority_id=${i.A}`, {}],
+    'evaluation.export': ['GET', `/evaluation.csv?authority_id=${i.A}&kind=salt&phase=all&pre=2023&post=2024`],
     'users.me': ['GET', '/api/v1/me'],
     'break-glass.list': ['GET', '/api/v1/break-glass', undefined, '/break-glass'],
     'evidence.outcome': ['PUT', `/api/v1/cases/${i.caseA}/outcome`, {}, `/cases/${i.caseA}/outcome`],

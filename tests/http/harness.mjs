@@ -394,6 +394,27 @@ export class Client {
     return this.postForm(action, all, { headers, follow });
   }
 
+  /**
+   * A JSON request carrying the CSRF token in this.csrf (see useApiToken).
+   * Resolves {status, json (null when the body is not JSON), text, res}.
+   */
+  async api(method, p, body) {
+    const res = await this.request(p, {
+      method,
+      headers: { 'content-type': 'application/json', origin: this.base, 'x-csrf-token': this.csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, json, text, res };
+  }
+
+  /** Takes the session's CSRF token from /api/v1/me into this.csrf, for api(). */
+  async useApiToken() {
+    this.csrf = (await (await this.get('/api/v1/me')).json()).csrf;
+  }
+
   /** GET /sign-in, then POST username, password and csrf to /sign-in. */
   async signIn(username, password = DEMO_PASSWORD) {
     const { status, html } = await this.getHtml('/sign-in');

@@ -67,6 +67,22 @@ static void numbers_stay_numbers(void **state)
     buf_free(&b);
 }
 
+/* Numbers as pages show them stay numbers; anything more is text, and a
+ * formula still cannot get through. */
+static void shown_numbers_stay_numbers(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    struct csv w = CSV_INIT(&b);
+    const char *in[] = {"-0.40", "+0.32", "-5.6%", "12", "c", "-1+2", "+", "1.", "-2.5e3", "=1", NULL};
+    for (size_t i = 0; i < 10; i++)
+        csv_number(&w, in[i]);
+    csv_number(&w, in[10]);
+    csv_end_row(&w);
+    assert_string_equal(b.data, "-0.40,0.32,-5.6%,12,c,\"'-1+2\",\"'+\",1.,\"'-2.5e3\",\"'=1\",\r\n");
+    buf_free(&b);
+}
+
 /* Reading: fields split in place, quotes undone, stray quotes refused. */
 static void split_fields(void **state)
 {
@@ -121,6 +137,7 @@ int main(void)
         cmocka_unit_test(plain_and_quoted),
         cmocka_unit_test(formulas_stay_text),
         cmocka_unit_test(numbers_stay_numbers),
+        cmocka_unit_test(shown_numbers_stay_numbers),
         cmocka_unit_test(split_fields),
         cmocka_unit_test(each_line),
     };

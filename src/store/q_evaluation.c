@@ -1,0 +1,179 @@
+#include "store/q_evaluation.h"
+
+/* The academic year (England: from 1 September) of a 'YYYY-MM-DD' column:
+ * 2024 for 2024-09-01 to 2025-08-31.  Plain substr and CASE, the same in
+ * PostgreSQL. */
+#define ACADEMIC_YEAR(col) \
+    "(CAST(substr(" col ", 1, 4) AS INTEGER) - CASE WHEN substr(" col ", 6, 2) < '09' THEN 1 ELSE 0 END)"
+
+enum eval_school_col { ES_ID, ES_URN, ES_NAME, ES_PHASE, ES_TAS, ES_PUPILS, ES_FSM, ES_SEN };
+
+static void read_school(struct store_stmt *st, void *row)
+{
+    struct eval_school_row *r = row;
+    r->id = store_col_int(st, ES_ID);
+    store_col_copy(st, ES_URN, r->urn, sizeof r->urn);
+    store_col_copy(st, ES_NAME, r->name, sizeof r->name);
+    store_col_copy(st, ES_PHASE, r->phase, sizeof r->phase);
+    r->tas = store_col_int(st, ES_TAS) != 0;
+    r->pupils_on_roll = store_col_int(st, ES_PUPILS);
+    r->fsm_pct = store_col_is_null(st, ES_FSM) ? -1 : store_col_double(st, ES_FSM);
+    r->sen_pct = store_col_is_null(st, ES_SEN) ? -1 : store_col_double(st, ES_SEN);
+}
+
+Q_SINK(school, struct eval_school_row, read_school)
+
+enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
+                             void (*fn)(void *arg, const struct eval_school_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT s.id, s.urn, s.name, s.phase, "
+        "CASE WHEN s.tas_member = 1 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.school_id = s.id) "
+        "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0), s.fsm_pct, s.sen_pct "
+        "FROM schools s WHERE s.authority_id = ? ORDER BY s.id");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    return store_each_row(st, school_each, &(struct school_sink){fn, arg});
+}
+
+static void read_value(struct store_stmt *st, void *row)
+{
+    struct eval_value_row *r = row;
+    r->school_id = store_col_int(st, 0);
+    r->year = (int)store_col_int(st, 1);
+    r->n = store_col_int(st, 2);
+}
+
+Q_SINK(value, struct eval_value_row, read_value)
+
+/* A query of (school, year, n) with the authority at ? 1 and text at ? 2. */
+static enum store_rc values(struct store *s, const char *sql, int64_t authority_id, const char *text,
+                            void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    if (text)
+        store_bind_text(st, 2, text);
+    return store_each_row(st, value_each, &(struct value_sink){fn, arg});
+}
+
+enum store_rc q_eval_pupils(struct store *s, int64_t authority_id,
+                            void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
+{
+    return values(s,
+        "SELECT y.school_id, y.academic_year, y.pupils FROM school_years y "
+        "JOIN schools s ON s.id = y.school_id WHERE s.authority_id = ?",
+        authority_id, NULL, fn, arg);
+}
+
+enum store_rc q_eval_counts_entered(struct store *s, int64_t authority_id, const char *kind,
+                                    void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
+{
+    return values(s,
+        "SELECT c.school_id, c.academic_year, c.count FROM school_year_counts c "
+        "JOIN schools s ON s.id = c.school_id WHERE s.authority_id = ? AND c.kind = ?",
+        authority_id, kind, fn, arg);
+}
+
+enum store_rc q_eval_counts_outcomes(struct store *s, int64_t authority_id, const char *outcome_kind,
+                                     void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
+{
+    return values(s,
+        "SELECT p.school_id, " ACADEMIC_YEAR("o.starts_on") ", count(*) FROM outcome_records o "
+        "JOIN pupils p ON p.id = o.pupil_id JOIN schools s ON s.id = p.school_id "
+        "WHERE s.authority_id = ? AND o.kind = ? GROUP BY 1, 2",
+        authority_id, outcome_kind, fn, arg);
+}
+
+enum store_rc q_eval_counts_referrals(struct store *s, int64_t authority_id, const char *service_code,
+                                      void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
+{
+    return values(s,
+        "SELECT p.school_id, " ACADEMIC_YEAR("r.referred_on") ", count(*) FROM referrals r "
+        "JOIN cases c ON c.id = r.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "JOIN schools s ON s.id = p.school_id JOIN services v ON v.id = r.service_id "
+        "WHERE s.authority_id = ? AND v.code = ? GROUP BY 1, 2",
+        authority_id, service_code, fn, arg);
+}
+
+struct pair_sink {
+    void (*fn)(void *arg, const char *code, const char *name);
+    void *arg;
+};
+
+static void pair_each(struct store_stmt *st, void *sink)
+{
+    const struct pair_sink *k = sink;
+    k->fn(k->arg, store_col_text(st, 0), store_col_text(st, 1));
+}
+
+static enum store_rc pairs(struct store *s, const char *sql, int64_t authority_id,
+                           void (*fn)(void *arg, const char *code, const char *name), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    return store_each_row(st, pair_each, &(struct pair_sink){fn, arg});
+}
+
+enum store_rc q_eval_kinds_entered(struct store *s, int64_t authority_id,
+                                   void (*fn)(void *arg, const char *code, const char *name), void *arg)
+{
+    return pairs(s,
+        "SELECT DISTINCT c.kind, c.kind FROM school_year_counts c JOIN schools s ON s.id = c.school_id "
+        "WHERE s.authority_id = ? ORDER BY c.kind",
+        authority_id, fn, arg);
+}
+
+enum store_rc q_eval_services(struct store *s, int64_t authority_id,
+                              void (*fn)(void *arg, const char *code, const char *name), void *arg)
+{
+    return pairs(s,
+        "SELECT code, name FROM services WHERE authority_id = ? AND org_kind <> 'school' ORDER BY name, code",
+        authority_id, fn, arg);
+}
+
+enum store_rc q_eval_year_put(struct store *s, int64_t school_id, int year, int64_t pupils, const char *source,
+                              int64_t user_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO school_years (school_id, academic_year, pupils, source, recorded_by, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT (school_id, academic_year) DO UPDATE SET "
+        "pupils = excluded.pupils, source = excluded.source, recorded_by = excluded.recorded_by, "
+        "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    store_bind_int(st, 2, year);
+    store_bind_int(st, 3, pupils);
+    store_bind_text(st, 4, source);
+    q_bind_opt_id(st, 5, user_id);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, now);
+    return store_exec_done(st);
+}
+
+enum store_rc q_eval_count_put(struct store *s, int64_t school_id, int year, const char *kind, int64_t count,
+                               const char *source, int64_t user_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO school_year_counts (school_id, academic_year, kind, count, source, recorded_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (school_id, academic_year, kind) "
+        "DO UPDATE SET count = excluded.count, source = excluded.source, recorded_by = excluded.recorded_by, "
+        "updated_at = excluded.updated_at");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, school_id);
+    store_bind_int(st, 2, year);
+    store_bind_text(st, 3, kind);
+    store_bind_int(st, 4, count);
+    store_bind_text(st, 5, source);
+    q_bind_opt_id(st, 6, user_id);
+    store_bind_int(st, 7, now);
+    store_bind_int(st, 8, now);
+    return store_exec_done(st);
+}

@@ -1,0 +1,86 @@
+// The evaluation pages in a browser (issue 14): enter a school-year, check
+// and import a CSV file, then compare TAS and comparison schools and read
+// the event study's chart beside its table, with axe-core on every page and
+// no CSP or console errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { A, SCHOOLS, URN, evaluationFixture } from '../http/evaluation_fixture.mjs';
+
+let srv, browser;
+
+before(async () => {
+  srv = await startServer({ seed: 4 });
+  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: evaluationFixture(), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function expectClean(page, where) {
+  const v = await checkA11y(page);
+  assert.deepEqual(v, [], `accessibility problems on ${where}:\n${v.join('\n')}`);
+}
+
+test('enter, check and import evaluation data, then compare with the event study', async () => {
+  const page = await browser.newPage();
+  const errors = collectPageErrors(page);
+  await signInPage(page, srv.base, 'evaluator');
+  await page.goto(`${srv.base}/evaluation?authority_id=${A}`);
+  await expectClean(page, 'evaluation (no query)');
+
+  await page.getByRole('link', { name: 'Enter or import the evaluation data' }).click();
+  await page.waitForLoadState('load');
+  await expectClean(page, 'evaluation data');
+  await page.getByLabel('School').selectOption(String(SCHOOLS.X1));
+  await page.getByLabel('Academic year').fill('2024');
+  await page.getByLabel('Pupils on roll').fill('none');
+  await page.getByRole('button', { name: 'Save figures' }).click();
+  await page.waitForLoadState('load');
+  await expectClean(page, 'evaluation data with an error');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter the pupils on roll/);
+  await page.getByLabel('Pupils on roll').fill('900');
+  await page.getByRole('button', { name: 'Save figures' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /Figures saved/);
+
+  await page.goto(`${srv.base}/evaluation/import?authority_id=${A}`);
+  await expectClean(page, 'import');
+  const rows = ['school,year,group,pupils,count'];
+  for (const [y, t, c] of [[2021, 50, 50], [2022, 50, 50], [2023, 30, 50]]) {
+    rows.push(`${URN(SCHOOLS.P1)},${y},tas,5000,${t}`, `${URN(SCHOOLS.P2)},${y},tas,5000,${t + 2}`);
+    rows.push(`${URN(SCHOOLS.C1)},${y},comparison,5000,${c}`, `${URN(SCHOOLS.C2)},${y},comparison,5000,${c + 4}`);
+  }
+  await page.getByLabel('Kind of count', { exact: true }).selectOption('early_help');
+  await page.getByLabel('CSV file').fill(`${rows.join('\n')}\n${URN(SCHOOLS.C1)},2023,tas,5000,1\n`);
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.waitForLoadState('load');
+  await expectClean(page, 'import with a bad row');
+  assert.match(await page.locator('#bad-rows').textContent(), /14\s+the school is in no TAS team/);
+  await page.getByLabel('CSV file').fill(rows.join('\n'));
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('#import-checked').textContent(), /12 rows/);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/evaluation/data');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /File imported/);
+
+  await page.goto(`${srv.base}/evaluation?authority_id=${A}`);
+  await page.getByLabel('Kind of count', { exact: true }).selectOption('early_help');
+  await page.getByLabel('Academic years before TAS').fill('2021,2022');
+  await page.getByLabel('Academic years after TAS began').fill('2023');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.waitForLoadState('load');
+  assert.equal((await page.locator('#did-per-100').textContent()).trim(), '-0.40');
+  assert.equal(await page.getByRole('img', { name: /Event study/ }).count(), 1);
+  assert.equal(await page.locator('#event-study tbody tr').count(), 3);
+  await expectClean(page, 'evaluation with the event study');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
