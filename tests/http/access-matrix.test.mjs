@@ -123,6 +123,11 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+budget.list                  Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+budget.view                  Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
 `;
 
 function parseTable(text) {
@@ -275,9 +280,18 @@ before(async () => {
     SELECT id, 'practitioner', 'team', ${ids.T1}, ${ids.A}, 'ep' FROM users WHERE username = 'two';`);
   cliUser('la.b', 'la-b-password-1', ['--role', 'case_coordinator', '--scope', 'authority', '--scope-id', String(ids.B)]);
 
+  // A budget year of authority A with an allocation to T1 (the pool is
+  // empty, so the allocation is nothing: enough to be reached or refused).
+  const admin = await signIn('admin');
+  const by = await made(admin, 'POST', '/api/v1/budget/years', { start_year: '2030', authority_id: ids.A }, 'budget year');
+  ids.budgetYear = by.year.id;
+  const ba = await api(admin, 'PUT', `/api/v1/budget/years/${ids.budgetYear}/allocations`, { team_id: ids.T1, amount: '0' });
+  assert.equal(ba.status, 200, ba.text);
+  ids.budgetAlloc = ba.body.allocation.id;
+
   // Sign-ins share one address, whose failure count only fades with time:
   // one session per user for the whole file.
-  as.admin = await signIn('admin');
+  as.admin = admin;
   as.dpo = await signIn('dpo');
   as.lead = await signIn('lead');
   as.prac = await signIn('practitioner');
@@ -375,6 +389,13 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    // The pooled budget (issue 20): the budget roles themselves are tested
+    // in budget.test.mjs; here every standing role meets its routes.
+    'budget.list': ['GET', '/api/v1/budget', undefined, '/budget'],
+    'budget.view': ['GET', `/api/v1/budget/years/${i.budgetYear}`, undefined, `/budget/years/${i.budgetYear}`],
+    'budget.create': ['POST', `/api/v1/budget/allocations/${i.budgetAlloc}/commitments`, {}],
+    'budget.edit': ['POST', `/api/v1/budget/years/${i.budgetYear}/contributions`, {}],
+    'budget.approvals': ['GET', '/api/v1/budget/approvals', undefined, '/budget/approvals'],
   };
 }
 

@@ -1,0 +1,199 @@
+#include "core/budget.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct budget_partner budget_partners[] = {
+    {"la", "Local authority"},
+    {"health", "Health (integrated care board)"},
+    {"police", "Police"},
+    {"schools", "Schools"},
+};
+const size_t budget_npartners = sizeof budget_partners / sizeof budget_partners[0];
+
+const struct budget_partner *budget_partner_find(const char *code)
+{
+    for (size_t i = 0; code && i < budget_npartners; i++)
+        if (strcmp(code, budget_partners[i].code) == 0)
+            return &budget_partners[i];
+    return NULL;
+}
+
+/* Digits of |pence| / 100 with a comma every three, then ".pp". */
+static int format(int64_t pence, bool symbol, bool commas, char *out, size_t outsz)
+{
+    if (!out || outsz == 0)
+        return -1;
+    out[0] = 0;
+    /* Work in unsigned so INT64_MIN has a magnitude too. */
+    uint64_t mag = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
+    uint64_t pounds = mag / 100, p = mag % 100;
+    char digits[32];
+    int nd = snprintf(digits, sizeof digits, "%llu", (unsigned long long)pounds);
+    char buf[48];
+    size_t n = 0;
+    if (pence < 0)
+        buf[n++] = '-';
+    if (symbol) {
+        memcpy(buf + n, "\xc2\xa3", 2);   /* U+00A3 POUND SIGN in UTF-8 */
+        n += 2;
+    }
+    for (int i = 0; i < nd; i++) {
+        if (commas && i > 0 && (nd - i) % 3 == 0)
+            buf[n++] = ',';
+        buf[n++] = digits[i];
+    }
+    n += (size_t)snprintf(buf + n, sizeof buf - n, ".%02llu", (unsigned long long)p);
+    if (n + 1 > outsz)
+        return -1;
+    memcpy(out, buf, n + 1);
+    return (int)n;
+}
+
+int budget_format_pence(int64_t pence, char *out, size_t outsz)
+{
+    return format(pence, true, true, out, outsz);
+}
+
+int budget_plain_pence(int64_t pence, char *out, size_t outsz)
+{
+    return format(pence, false, false, out, outsz);
+}
+
+int budget_parse_pounds(const char *s, int64_t *pence)
+{
+    if (!s || !pence)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (strncmp(s, "\xc2\xa3", 2) == 0)
+        s += 2;
+    int64_t pounds = 0, frac = 0;
+    int ndig = 0, group = 0, nfrac = 0;
+    bool comma = false;
+    const char *q = s;
+    for (; *q && *q != '.' && *q != ' '; q++) {
+        if (*q == ',') {
+            /* a comma after 1-3 digits, then after exactly 3 */
+            if (ndig == 0 || (comma ? group != 3 : group > 3))
+                return -1;
+            comma = true;
+            group = 0;
+            continue;
+        }
+        if (*q < '0' || *q > '9')
+            return -1;
+        if (pounds > BUDGET_MAX_PENCE / 100)
+            return -1;
+        pounds = pounds * 10 + (*q - '0');
+        ndig++;
+        group++;
+    }
+    if (ndig == 0 || (comma && group != 3))
+        return -1;
+    if (*q == '.') {
+        for (q++; *q >= '0' && *q <= '9'; q++) {
+            if (++nfrac > 2)
+                return -1;
+            frac = frac * 10 + (*q - '0');
+        }
+        if (nfrac == 0)
+            return -1;
+        if (nfrac == 1)
+            frac *= 10;
+    }
+    while (*q == ' ')
+        q++;
+    if (*q)
+        return -1;
+    if (pounds > BUDGET_MAX_PENCE / 100)
+        return -1;
+    int64_t v = pounds * 100 + frac;
+    if (v > BUDGET_MAX_PENCE)
+        return -1;
+    *pence = v;
+    return 0;
+}
+
+static bool amount_ok(int64_t v)
+{
+    return v >= 0 && v <= BUDGET_MAX_PENCE * 1000000;
+}
+
+int64_t budget_remaining(const struct budget_position *p)
+{
+    return p->allocated - p->committed - p->paid;
+}
+
+int budget_commit_needs(const struct budget_position *p, int64_t amount, int64_t limit)
+{
+    if (!p || amount <= 0 || amount > BUDGET_MAX_PENCE || limit < 0 || !amount_ok(p->allocated) ||
+        !amount_ok(p->committed) || !amount_ok(p->paid))
+        return -1;
+    int need = BUDGET_NEED_NONE;
+    if (amount > budget_remaining(p))
+        need |= BUDGET_NEED_OVER_ALLOCATION;
+    if (amount > limit)
+        need |= BUDGET_NEED_OVER_LIMIT;
+    return need;
+}
+
+enum budget_approval budget_approve_check(int64_t amount, int64_t approver_limit, int64_t requester_id,
+                                          int64_t approver_id)
+{
+    if (amount <= 0 || amount > BUDGET_MAX_PENCE || approver_limit < 0 || approver_id <= 0)
+        return BUDGET_APPROVE_INVALID;
+    if (requester_id == approver_id)
+        return BUDGET_APPROVE_OWN;
+    if (approver_limit == 0)
+        return BUDGET_APPROVE_NO_LIMIT;
+    if (amount > approver_limit)
+        return BUDGET_APPROVE_OVER_LIMIT;
+    return BUDGET_APPROVE_OK;
+}
+
+const char *budget_approval_text(enum budget_approval a)
+{
+    switch (a) {
+    case BUDGET_APPROVE_OK: return "Approved";
+    case BUDGET_APPROVE_OWN: return "You asked for this commitment: someone else must approve it";
+    case BUDGET_APPROVE_OVER_LIMIT: return "The amount is above your approval limit";
+    case BUDGET_APPROVE_NO_LIMIT: return "You have no approval limit";
+    case BUDGET_APPROVE_INVALID: break;
+    }
+    return "This commitment cannot be approved";
+}
+
+int budget_pay_check(int64_t committed, int64_t already_paid, int64_t payment)
+{
+    if (committed <= 0 || committed > BUDGET_MAX_PENCE || already_paid < 0 || already_paid > committed)
+        return -1;
+    return payment > 0 && payment <= committed - already_paid ? 0 : -1;
+}
+
+int budget_allocate_check(int64_t pool, int64_t others, int64_t amount)
+{
+    if (!amount_ok(pool) || !amount_ok(others) || amount < 0 || amount > BUDGET_MAX_PENCE)
+        return -1;
+    return others + amount <= pool ? 0 : -1;
+}
+
+int budget_year_bounds(int start_year, char label[8], char first[11], char last[11])
+{
+    if (start_year < 2000 || start_year > 2099)
+        return -1;
+    snprintf(label, 8, "%04d-%02d", start_year, (start_year + 1) % 100);
+    snprintf(first, 11, "%04d-04-01", start_year);
+    snprintf(last, 11, "%04d-03-31", start_year + 1);
+    return 0;
+}
+
+int budget_year_of(const char *iso)
+{
+    int y, m, d;
+    char tail;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    int start = m >= 4 ? y : y - 1;
+    return start >= 2000 && start <= 2099 ? start : -1;
+}

@@ -1,0 +1,103 @@
+/* The pooled budget's rules (issue 20), as pure functions over integer
+ * pence: the statutory safeguarding partners pay into a pool for a budget
+ * year, the pool is devolved to teams as allocations, and spend is
+ * committed then paid against an allocation.  Nothing is committed beyond
+ * an allocation, or above the person's own limit, without an approval by
+ * someone whose approval limit covers it (and who did not ask for it).
+ *
+ * Money is int64_t pence everywhere: no floating point touches an amount.
+ * A budget year is a financial year, 1 April to 31 March, as the partners'
+ * own accounts run (HM Treasury, "Managing Public Money", the government
+ * financial year). */
+#ifndef TAS_CORE_BUDGET_H
+#define TAS_CORE_BUDGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The largest amount accepted anywhere: £100,000,000.00.  Sums of up to
+ * a million such amounts still fit in int64_t. */
+#define BUDGET_MAX_PENCE 10000000000LL
+
+/* "£1,234.56"; a negative amount "-£1,234.56".  Needs at most 32 bytes;
+ * returns the length, or -1 (out[0] = 0) when it does not fit. */
+int budget_format_pence(int64_t pence, char *out, size_t outsz);
+/* The same without the pound sign or separators, for forms and CSV:
+ * "1234.56", "-0.05". */
+int budget_plain_pence(int64_t pence, char *out, size_t outsz);
+
+/* Reads an amount typed in pounds: "1234", "1,234.5", "£1,234.56",
+ * " 12.00 ".  At most two decimal places, commas only between groups of
+ * three digits, no sign, nothing above BUDGET_MAX_PENCE.  0 and *pence set,
+ * or -1. */
+int budget_parse_pounds(const char *s, int64_t *pence);
+
+/* Where an allocation stands: its amount and what is already committed
+ * (not yet paid) and paid against it. */
+struct budget_position {
+    int64_t allocated;
+    int64_t committed;
+    int64_t paid;
+};
+/* allocated - committed - paid (negative when approvals took it over). */
+int64_t budget_remaining(const struct budget_position *p);
+
+/* Why a commitment needs an approval (bits), or cannot be made. */
+enum budget_need {
+    BUDGET_NEED_NONE = 0,
+    BUDGET_NEED_OVER_ALLOCATION = 1,   /* it would take the allocation below zero */
+    BUDGET_NEED_OVER_LIMIT = 2,        /* above the requester's own commitment limit */
+};
+/* What committing amount against p needs, for a requester whose own limit
+ * is limit (0: every commitment needs approval).  -1 for an amount that
+ * is not positive or above BUDGET_MAX_PENCE, or a position out of range. */
+int budget_commit_needs(const struct budget_position *p, int64_t amount, int64_t limit);
+
+enum budget_approval {
+    BUDGET_APPROVE_OK = 0,
+    BUDGET_APPROVE_OWN,          /* nobody approves their own request */
+    BUDGET_APPROVE_OVER_LIMIT,   /* above the approver's limit */
+    BUDGET_APPROVE_NO_LIMIT,     /* the approver has no approval limit at all */
+    BUDGET_APPROVE_INVALID,
+};
+/* Whether approver may approve amount asked for by requester. */
+enum budget_approval budget_approve_check(int64_t amount, int64_t approver_limit, int64_t requester_id,
+                                          int64_t approver_id);
+const char *budget_approval_text(enum budget_approval a);
+
+/* A payment against a commitment: positive, and not more than what the
+ * commitment has left (committed - already paid).  0 or -1. */
+int budget_pay_check(int64_t committed, int64_t already_paid, int64_t payment);
+
+/* An allocation of amount to one team, when the pool holds pool and the
+ * other teams' allocations add up to others: not negative, and the
+ * allocations together no more than the pool.  0 or -1. */
+int budget_allocate_check(int64_t pool, int64_t others, int64_t amount);
+
+/* The budget year starting 1 April of start_year: its label "2026-27"
+ * and first and last days as YYYY-MM-DD.  -1 for a year outside
+ * 2000..2099. */
+int budget_year_bounds(int start_year, char label[8], char first[11], char last[11]);
+/* The start year of the budget year holding a day (YYYY-MM-DD), or -1. */
+int budget_year_of(const char *iso);
+
+/* Limits per role, in pence.  commit: what a budget holder commits
+ * without approval; approve: what an approver may approve.  Defaults,
+ * which an authority may change (budget_limits). */
+#define BUDGET_DEFAULT_COMMIT_LIMIT 250000LL     /* £2,500.00 */
+#define BUDGET_DEFAULT_APPROVE_LIMIT 2500000LL   /* £25,000.00 */
+
+/* The partners who pay into the pool (the statutory safeguarding partners
+ * of the Children Act 2004, s.16E, as amended by the Children and Social
+ * Work Act 2017, with schools as the relevant agency that carries most of
+ * the work): code and label. */
+struct budget_partner {
+    const char *code;
+    const char *label;
+};
+extern const struct budget_partner budget_partners[];
+extern const size_t budget_npartners;
+const struct budget_partner *budget_partner_find(const char *code);
+
+#endif
