@@ -197,3 +197,64 @@ int budget_year_of(const char *iso)
     int start = m >= 4 ? y : y - 1;
     return start >= 2000 && start <= 2099 ? start : -1;
 }
+
+/* ---- commissioning ---- */
+
+const struct budget_code budget_units[] = {
+    {"session", "Session"},   {"week", "Week"},         {"term", "Term"},
+    {"place_year", "Place for a year"}, {"assessment", "Assessment"},
+};
+const size_t budget_nunits = sizeof budget_units / sizeof budget_units[0];
+
+/* The outcome records (migration 0010) an intervention can move: the same
+ * kinds the case page compares before and after. */
+const struct budget_code budget_aims[] = {
+    {"attendance", "Attendance"},
+    {"suspension", "Suspensions"},
+    {"exclusion", "Permanent exclusion"},
+    {"part_time", "Part-time timetable"},
+    {"ap_placement", "Alternative provision"},
+    {"social_care", "Children's social care"},
+};
+const size_t budget_naims = sizeof budget_aims / sizeof budget_aims[0];
+
+static const struct budget_code *code_find(const struct budget_code *l, size_t n, const char *code)
+{
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(code, l[i].code) == 0)
+            return &l[i];
+    return NULL;
+}
+
+const struct budget_code *budget_unit_find(const char *code)
+{
+    return code_find(budget_units, budget_nunits, code);
+}
+
+const struct budget_code *budget_aim_find(const char *code)
+{
+    return code_find(budget_aims, budget_naims, code);
+}
+
+int budget_commission_amount(int64_t unit_cost, int64_t units, int64_t *amount)
+{
+    if (unit_cost <= 0 || units <= 0 || unit_cost > BUDGET_MAX_PENCE || units > BUDGET_MAX_PENCE / unit_cost)
+        return -1;
+    *amount = unit_cost * units;
+    return 0;
+}
+
+enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, int64_t commissioned,
+                                         int64_t current, int64_t capacity, const char *starts, const char *ends)
+{
+    if (units < 0 || used_by_others < 0 || commissioned <= 0 || current < 0 || capacity <= 0 || !starts ||
+        budget_year_of(starts) < 0 || (ends && *ends && budget_year_of(ends) < 0))
+        return BUDGET_PLACE_INVALID;
+    if (ends && *ends && strcmp(ends, starts) < 0)
+        return BUDGET_PLACE_DATES;
+    if (units > commissioned - used_by_others)
+        return BUDGET_PLACE_UNITS;
+    if (current >= capacity)
+        return BUDGET_PLACE_FULL;
+    return BUDGET_PLACE_OK;
+}

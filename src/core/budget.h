@@ -100,4 +100,40 @@ extern const struct budget_partner budget_partners[];
 extern const size_t budget_npartners;
 const struct budget_partner *budget_partner_find(const char *code);
 
+/* ---- commissioning (issue 20, step 2) ---- */
+
+/* What an intervention is bought by, and the outcome indicators an
+ * intervention may aim at (outcome_records kinds that can improve). */
+struct budget_code {
+    const char *code;
+    const char *label;
+};
+extern const struct budget_code budget_units[];
+extern const size_t budget_nunits;
+extern const struct budget_code budget_aims[];
+extern const size_t budget_naims;
+const struct budget_code *budget_unit_find(const char *code);
+const struct budget_code *budget_aim_find(const char *code);
+
+/* The cost of units of an intervention at unit_cost each: 0 and *amount,
+ * or -1 when either is not positive or the product is above
+ * BUDGET_MAX_PENCE. */
+int budget_commission_amount(int64_t unit_cost, int64_t units, int64_t *amount);
+
+/* Why a placement does not fit, or BUDGET_PLACE_OK. */
+enum budget_place {
+    BUDGET_PLACE_OK = 0,
+    BUDGET_PLACE_UNITS,      /* more units used than the commissioning decision bought */
+    BUDGET_PLACE_FULL,       /* the intervention is at capacity on the start day */
+    BUDGET_PLACE_DATES,      /* ends before it starts */
+    BUDGET_PLACE_INVALID,
+};
+/* A placement using units (0 or more) of a decision that bought
+ * commissioned units, of which the decision's other placements use
+ * used_by_others; current: how many placements on the intervention are
+ * running on its start day (itself not counted), capacity: how many it
+ * takes at once; starts/ends as YYYY-MM-DD, ends "" while running. */
+enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, int64_t commissioned,
+                                         int64_t current, int64_t capacity, const char *starts, const char *ends);
+
 #endif

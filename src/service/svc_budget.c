@@ -7,6 +7,7 @@
 #include "core/calendar.h"
 #include "core/casefile.h"
 #include "core/validate.h"
+#include "service/svc_actions.h"
 #include "service/svc_audit.h"
 
 static struct resource budget_res(int64_t id, int64_t authority_id, int64_t team_id)
@@ -345,10 +346,36 @@ enum svc_status svc_budget_commit(struct svc_ctx *c, int64_t allocation_id, cons
         return SVC_ERROR;
     cm->allocation_id = allocation_id;
     cm->requested_by = c->who->user_id;
-    if (case_text(f->description, cm->description, sizeof cm->description, "description", "The description",
-                  errs) == 0 && !cm->description[0])
-        field_errors_add(errs, "description", "Enter what the money is for");
-    amount_field(f->amount, "amount", "the amount", false, &cm->amount, errs);
+    int desc_ok = case_text(f->description, cm->description, sizeof cm->description, "description",
+                            "The description", errs);
+    if (f->intervention_id && *f->intervention_id) {
+        /* A commissioning decision: units of an intervention, at its unit cost. */
+        long iid = 0, units = 0;
+        struct intervention_row *iv = calloc(1, sizeof *iv);
+        if (!iv) {
+            free(cm);
+            return SVC_ERROR;
+        }
+        if (parse_int_strict(f->intervention_id, 1, INT32_MAX, &iid) != 0 ||
+            q_intervention_get(c->db, iid, c->today, iv) != STORE_ROW || iv->authority_id != a.authority_id ||
+            !iv->active)
+            field_errors_add(errs, "intervention_id", "Select an intervention from the catalogue");
+        else if (!f->units || parse_int_strict(f->units, 1, 100000, &units) != 0 ||
+                 budget_commission_amount(iv->unit_cost, units, &cm->amount) != 0)
+            field_errors_add(errs, "units", "Enter the number of units, a whole number from 1 to 100,000");
+        else {
+            cm->intervention_id = iid;
+            cm->units = units;
+            if (desc_ok == 0 && !cm->description[0])
+                snprintf(cm->description, sizeof cm->description, "%.160s (%.160s): %ld x %s", iv->name,
+                         iv->provider, units, budget_unit_find(iv->unit) ? budget_unit_find(iv->unit)->label : "unit");
+        }
+        free(iv);
+    } else {
+        if (desc_ok == 0 && !cm->description[0])
+            field_errors_add(errs, "description", "Enter what the money is for");
+        amount_field(f->amount, "amount", "the amount", false, &cm->amount, errs);
+    }
     if (date_field(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
         (strcmp(cm->committed_on, y.starts_on) < 0 || strcmp(cm->committed_on, y.ends_on) > 0)) {
         char msg[160];
@@ -552,4 +579,322 @@ enum svc_status svc_budget_payment_list(struct svc_ctx *c, int64_t commitment_id
     enum svc_status st = cm ? svc_budget_commitment_get(c, commitment_id, cm) : SVC_ERROR;
     free(cm);
     return st != SVC_OK ? st : svc_from_store(q_budget_payment_list(c->db, commitment_id, fn, arg));
+}
+
+/* ---- the interventions catalogue ---- */
+
+static int text_field(const char *in, char *out, size_t outsz, const char *field, const char *label,
+                      const char *missing, struct field_errors *errs)
+{
+    if (case_text(in, out, outsz, field, label, errs) != 0)
+        return -1;
+    if (missing && !out[0]) {
+        field_errors_add(errs, field, missing);
+        return -1;
+    }
+    return 0;
+}
+
+enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id, const struct intervention_form *f,
+                                        struct field_errors *errs, struct intervention_row *out)
+{
+    if (!may(c, ACT_EDIT, 0, authority_id, 0))
+        return SVC_FORBIDDEN;
+    struct intervention_row *r = calloc(1, sizeof *r);
+    if (!r)
+        return SVC_ERROR;
+    r->authority_id = authority_id;
+    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
+    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
+    const struct budget_code *u = budget_unit_find(f->unit);
+    if (!u)
+        field_errors_add(errs, "unit", "Select what it is bought by");
+    else
+        snprintf(r->unit, sizeof r->unit, "%s", u->code);
+    amount_field(f->unit_cost, "unit_cost", "the cost of one unit", false, &r->unit_cost, errs);
+    long cap = 0;
+    if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
+        field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
+    r->capacity = cap;
+    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    for (size_t i = 0; i < f->naims && i < BUDGET_AIMS_MAX; i++) {
+        const struct budget_code *aim = budget_aim_find(f->aims[i]);
+        bool dup = false;
+        for (size_t k = 0; aim && k < r->naims; k++)
+            dup |= strcmp(r->aims[k], aim->code) == 0;
+        if (aim && !dup)
+            snprintf(r->aims[r->naims++], sizeof r->aims[0], "%s", aim->code);
+        else if (!aim)
+            r->naims = BUDGET_AIMS_MAX + 1;   /* an unknown aim: refused below */
+        if (r->naims > BUDGET_AIMS_MAX)
+            break;
+    }
+    if (r->naims == 0 || r->naims > BUDGET_AIMS_MAX)
+        field_errors_add(errs, "aims", "Select the outcomes it aims at");
+    if (errs->count) {
+        free(r);
+        return SVC_INVALID;
+    }
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK)
+        rc = q_intervention_insert(c->db, r, c->now);
+    if (rc == STORE_CONSTRAINT) {
+        store_end_write(c->db, STORE_ERROR);
+        free(r);
+        field_errors_add(errs, "name", "The catalogue already has this intervention from this provider");
+        return SVC_INVALID;
+    }
+    enum svc_status st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = audit(c, "create", "intervention", r->id, authority_id, "budget.intervention");
+    st = end_change(c, st);
+    if (st == SVC_OK)
+        *out = *r;
+    free(r);
+    return st;
+}
+
+enum svc_status svc_intervention_list(struct svc_ctx *c, int64_t authority_id,
+                                      void (*fn)(void *arg, const struct intervention_row *r), void *arg)
+{
+    if (!may(c, ACT_LIST, 0, authority_id, 0))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_intervention_list(c->db, authority_id, c->today, fn, arg));
+}
+
+enum svc_status svc_intervention_get(struct svc_ctx *c, int64_t id, struct intervention_row *out)
+{
+    enum store_rc rc = q_intervention_get(c->db, id, c->today, out);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    return may(c, ACT_LIST, 0, out->authority_id, 0) ? SVC_OK : SVC_NOT_FOUND;
+}
+
+/* ---- placements ---- */
+
+/* Whether the user may see the placement's pupil: its action's case. */
+static bool pupil_visible(struct svc_ctx *c, int64_t action_id, struct case_ref *cr)
+{
+    struct action_row *ar = malloc(sizeof *ar);
+    bool ok = ar && action_id > 0 && svc_action_get(c, action_id, ar, cr) == SVC_OK;
+    free(ar);
+    return ok;
+}
+
+static enum svc_status audit_pupil(struct svc_ctx *c, const char *action, int64_t id, const struct placement_row *p,
+                                   const char *detail)
+{
+    struct audit_event ev = {.action = action, .kind = "placement", .resource_id = id, .pupil_id = p->pupil_id,
+                             .authority_id = p->authority_id, .detail = detail};
+    return svc_audit_record(c, &ev);
+}
+
+/* Reads dates and units into p and checks the placement against its
+ * commitment (cm) and intervention; except_id: the placement itself when
+ * it is changed. */
+static void placement_check(struct svc_ctx *c, const struct placement_form *f, const struct budget_commitment_row *cm,
+                            struct placement_row *p, int64_t except_id, struct field_errors *errs)
+{
+    if (date_field(f->sday, f->smonth, f->syear, "starts_on", "the placement starts", p->starts_on, errs) != 0)
+        p->starts_on[0] = 0;
+    p->ends_on[0] = 0;
+    bool any_end = (f->eday && *f->eday) || (f->emonth && *f->emonth) || (f->eyear && *f->eyear);
+    if (any_end && date_field(f->eday, f->emonth, f->eyear, "ends_on", "the placement ends", p->ends_on, errs) != 0)
+        p->ends_on[0] = 0;
+    long units = 0;
+    if (!f->units_used || !*f->units_used)
+        units = 0;
+    else if (parse_int_strict(f->units_used, 0, 100000, &units) != 0)
+        field_errors_add(errs, "units_used", "Enter the units used, a whole number (0 when none yet)");
+    p->units_used = units;
+    if (errs->count)
+        return;
+    int64_t others = 0, current = 0;
+    struct intervention_row *iv = calloc(1, sizeof *iv);
+    if (!iv || q_intervention_get(c->db, cm->intervention_id, c->today, iv) != STORE_ROW ||
+        q_placement_units(c->db, cm->id, except_id, &others) != STORE_OK ||
+        q_placement_current(c->db, cm->intervention_id, p->starts_on, except_id, &current) != STORE_OK) {
+        free(iv);
+        field_errors_add(errs, "starts_on", "The placement could not be checked: try again");
+        return;
+    }
+    /* A changed placement keeps its place: capacity is checked when made. */
+    if (except_id)
+        current = 0;
+    switch (budget_placement_check(p->units_used, others, cm->units, current, iv->capacity, p->starts_on, p->ends_on)) {
+    case BUDGET_PLACE_OK: break;
+    case BUDGET_PLACE_UNITS: {
+        char msg[160];
+        snprintf(msg, sizeof msg, "More units than were commissioned: %lld of %lld are left",
+                 (long long)(cm->units - others), (long long)cm->units);
+        field_errors_add(errs, "units_used", msg);
+        break;
+    }
+    case BUDGET_PLACE_FULL:
+        field_errors_add(errs, "starts_on", "The intervention is full on that day: it takes no more pupils at once");
+        break;
+    case BUDGET_PLACE_DATES:
+        field_errors_add(errs, "ends_on", "The placement cannot end before it starts");
+        break;
+    case BUDGET_PLACE_INVALID:
+        field_errors_add(errs, "starts_on", "The date the placement starts must be a real date");
+        break;
+    }
+    free(iv);
+}
+
+enum svc_status svc_placement_create(struct svc_ctx *c, int64_t commitment_id, const struct placement_form *f,
+                                     struct field_errors *errs, struct placement_row *out)
+{
+    struct budget_commitment_row *cm = calloc(1, sizeof *cm);
+    enum svc_status st = cm ? svc_budget_commitment_get(c, commitment_id, cm) : SVC_ERROR;
+    if (st == SVC_OK && !may(c, ACT_CREATE, 0, cm->authority_id, cm->team_id))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK) {
+        free(cm);
+        return st;
+    }
+    struct placement_row p = {.commitment_id = commitment_id, .created_by = c->who->user_id};
+    if (!cm->intervention_id)
+        field_errors_add(errs, "action_id", "Only a commissioning decision (an intervention bought) takes placements");
+    else if (strcmp(cm->status, "committed") != 0)
+        field_errors_add(errs, "action_id", "The commissioning decision is not approved: nobody can be placed yet");
+    long aid = 0;
+    struct case_ref cr = {0};
+    if (!errs->count) {
+        if (!f->action_id || parse_int_strict(f->action_id, 1, INT32_MAX, &aid) != 0 ||
+            !pupil_visible(c, aid, &cr))
+            field_errors_add(errs, "action_id", "Select the TAS action the placement comes from");
+        else if (cr.team_id != cm->team_id)
+            field_errors_add(errs, "action_id", "The action is another team's: place pupils of this team's cases");
+        p.action_id = aid;
+        p.pupil_id = cr.pupil_id;
+        placement_check(c, f, cm, &p, 0, errs);
+    }
+    if (errs->count) {
+        free(cm);
+        return SVC_INVALID;
+    }
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK)
+        rc = q_placement_insert(c->db, &p, c->now, &p.id);
+    st = svc_from_store(rc);
+    if (st == SVC_OK && q_placement_get(c->db, p.id, out) != STORE_ROW)
+        st = SVC_ERROR;
+    if (st == SVC_OK)
+        st = audit_pupil(c, "create", p.id, out, "budget.placement");
+    free(cm);
+    return end_change(c, st);
+}
+
+enum svc_status svc_placement_get(struct svc_ctx *c, int64_t id, struct placement_row *out)
+{
+    enum store_rc rc = q_placement_get(c->db, id, out);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    struct case_ref cr;
+    if (!may(c, ACT_VIEW, out->commitment_id, out->authority_id, out->team_id) || !pupil_visible(c, out->action_id, &cr))
+        return SVC_NOT_FOUND;
+    return audit_pupil(c, "view", id, out, "budget.placement");
+}
+
+enum svc_status svc_placement_update(struct svc_ctx *c, int64_t id, const struct placement_form *f,
+                                     struct field_errors *errs, struct placement_row *out)
+{
+    struct placement_row p;
+    enum svc_status st = svc_placement_get(c, id, &p);
+    if (st != SVC_OK)
+        return st;
+    if (!may(c, ACT_CREATE, 0, p.authority_id, p.team_id))
+        return SVC_FORBIDDEN;
+    struct budget_commitment_row *cm = calloc(1, sizeof *cm);
+    if (!cm || q_budget_commitment_get(c->db, p.commitment_id, cm) != STORE_ROW) {
+        free(cm);
+        return SVC_ERROR;
+    }
+    placement_check(c, f, cm, &p, id, errs);
+    free(cm);
+    if (errs->count)
+        return SVC_INVALID;
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK)
+        rc = q_placement_update(c->db, &p, c->now);
+    st = svc_from_store(rc);
+    if (st == SVC_OK && q_placement_get(c->db, id, out) != STORE_ROW)
+        st = SVC_ERROR;
+    if (st == SVC_OK)
+        st = audit_pupil(c, "edit", id, out, "budget.placement");
+    return end_change(c, st);
+}
+
+struct place_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct placement_row *r);
+    void *arg;
+    int64_t shown, hidden;
+};
+
+static void place_if_visible(void *arg, const struct placement_row *r)
+{
+    struct place_filter *pf = arg;
+    struct case_ref cr;
+    if (pupil_visible(pf->c, r->action_id, &cr)) {
+        pf->shown++;
+        pf->fn(pf->arg, r);
+    } else {
+        pf->hidden++;
+    }
+}
+
+enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
+                                   void (*fn)(void *arg, const struct placement_row *r), void *arg,
+                                   int64_t *hidden)
+{
+    struct budget_commitment_row *cm = malloc(sizeof *cm);
+    enum svc_status st = cm ? svc_budget_commitment_get(c, commitment_id, cm) : SVC_ERROR;
+    int64_t authority = cm ? cm->authority_id : 0;
+    free(cm);
+    if (st != SVC_OK)
+        return st;
+    struct place_filter pf = {c, fn, arg, 0, 0};
+    st = svc_from_store(q_placement_list(c->db, commitment_id, place_if_visible, &pf));
+    if (hidden)
+        *hidden = pf.hidden;
+    if (st == SVC_OK && pf.shown) {
+        /* A list naming pupils: one entry, as for the other lists. */
+        struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = commitment_id,
+                                 .authority_id = authority, .detail = "budget.placements"};
+        st = svc_audit_record(c, &ev);
+    }
+    return st;
+}
+
+struct action_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct budget_action *r);
+    void *arg;
+    int64_t shown;
+};
+
+static void action_if_visible(void *arg, const struct budget_action *r)
+{
+    struct action_filter *af = arg;
+    struct case_ref cr;
+    if (pupil_visible(af->c, r->id, &cr)) {
+        af->shown++;
+        af->fn(af->arg, r);
+    }
+}
+
+enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
+                                      void (*fn)(void *arg, const struct budget_action *r), void *arg)
+{
+    struct action_filter af = {c, fn, arg, 0};
+    enum svc_status st = svc_from_store(q_budget_team_actions(c->db, team_id, action_if_visible, &af));
+    if (st == SVC_OK && af.shown) {
+        struct audit_event ev = {.action = "list", .kind = "action", .resource_id = team_id,
+                                 .detail = "budget.placement.actions"};
+        st = svc_audit_record(c, &ev);
+    }
+    return st;
 }

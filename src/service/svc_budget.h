@@ -70,8 +70,13 @@ enum svc_status svc_budget_allocation_list(struct svc_ctx *c, int64_t year_id,
 struct commitment_form {
     const char *description, *amount;
     const char *day, *month, *year;   /* committed on */
+    const char *intervention_id, *units;   /* a commissioning decision: amount = units x unit cost */
 };
-/* Commits spend against an allocation; sets *id and *needs (enum
+/* Commits spend against an allocation; with intervention_id, a
+ * commissioning decision: units of an active intervention of the
+ * allocation's authority (field errors intervention_id, units), whose
+ * amount is units x unit cost and whose description defaults to the
+ * intervention's name.  Sets *id and *needs (enum
  * budget_need bits: 0 when committed at once, else it awaits approval).
  * Checks the allocation as svc_budget_allocation_get, then ACT_CREATE on
  * its team's budget (SVC_FORBIDDEN), then the description (1-500
@@ -127,5 +132,61 @@ enum svc_status svc_budget_limits(struct svc_ctx *c, int64_t authority_id, int64
  * in pounds, 0 or more (field errors holder_limit, approver_limit). */
 enum svc_status svc_budget_limits_set(struct svc_ctx *c, int64_t authority_id, const char *holder,
                                       const char *approver, struct field_errors *errs);
+
+/* ---- the interventions catalogue and placements (step 2) ---- */
+
+struct intervention_form {
+    const char *name, *provider, *unit, *unit_cost, *capacity, *eligibility;
+    const char *aims[BUDGET_AIMS_MAX];
+    size_t naims;
+};
+/* Adds an intervention to the authority's catalogue, into *out.  ACT_EDIT
+ * on the authority's budget (SVC_FORBIDDEN); name and provider 1-160
+ * characters, a unit of core/budget.h's, a unit cost in pounds above 0, a
+ * capacity 1-10000, eligibility up to 500 characters, at least one aim of
+ * core/budget.h's; a name already offered by that provider (field
+ * errors). */
+enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id, const struct intervention_form *f,
+                                        struct field_errors *errs, struct intervention_row *out);
+/* The authority's catalogue: for anyone who may list its budget (a
+ * team's budget holder too), else SVC_FORBIDDEN. */
+enum svc_status svc_intervention_list(struct svc_ctx *c, int64_t authority_id,
+                                      void (*fn)(void *arg, const struct intervention_row *r), void *arg);
+/* One intervention, checked as svc_intervention_list (else SVC_NOT_FOUND). */
+enum svc_status svc_intervention_get(struct svc_ctx *c, int64_t id, struct intervention_row *out);
+
+struct placement_form {
+    const char *action_id, *units_used;
+    const char *sday, *smonth, *syear;   /* starts on */
+    const char *eday, *emonth, *eyear;   /* ends on (optional) */
+};
+/* Places the pupil of a TAS action on the intervention a commissioning
+ * decision bought, into *out.  Checks the commitment as
+ * svc_budget_commitment_get, then ACT_CREATE on its team's budget
+ * (SVC_FORBIDDEN); then (field errors) that it is a commissioning
+ * decision and committed, that the action is one the user may see, of a
+ * case of the same team, a real start date (and end date, not before it),
+ * units used 0 or more, and core/budget.c's budget_placement_check: not
+ * more units than bought, not more pupils at once than the capacity.
+ * Audited with the pupil. */
+enum svc_status svc_placement_create(struct svc_ctx *c, int64_t commitment_id, const struct placement_form *f,
+                                     struct field_errors *errs, struct placement_row *out);
+/* Records units used and the end date (the action is kept).  Checks as
+ * svc_placement_get, then as svc_placement_create. */
+enum svc_status svc_placement_update(struct svc_ctx *c, int64_t id, const struct placement_form *f,
+                                     struct field_errors *errs, struct placement_row *out);
+/* One placement: its commitment visible and its action's case too (it
+ * names a pupil), else SVC_NOT_FOUND.  The read is audited. */
+enum svc_status svc_placement_get(struct svc_ctx *c, int64_t id, struct placement_row *out);
+/* A commitment's placements whose pupils the user may see (fn, by start;
+ * the read audited when any is shown); *hidden counts the others.
+ * Checked as svc_budget_commitment_get. */
+enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
+                                   void (*fn)(void *arg, const struct placement_row *r), void *arg,
+                                   int64_t *hidden);
+/* The open actions of a team's open cases that the user may see, for the
+ * placement form (fn), newest first; nothing when they may see none. */
+enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
+                                      void (*fn)(void *arg, const struct budget_action *r), void *arg);
 
 #endif

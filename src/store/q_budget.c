@@ -1,5 +1,6 @@
 #include "store/q_budget.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Budget visibility: everything, the authorities, or whole teams. */
@@ -458,4 +459,238 @@ enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
         "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id");
     store_bind_int(st, 1, authority_id);
     return store_each_row(st, team_each, &(struct team_sink){fn, arg});
+}
+
+/* ---- interventions ---- */
+
+#define INT_COLS \
+    "i.id, i.authority_id, i.name, i.provider, i.unit, i.unit_cost_pence, i.capacity, i.eligibility, i.active, " \
+    "(SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
+    "WHERE c.intervention_id = i.id AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?))"
+
+static void read_intervention(struct store_stmt *st, void *row)
+{
+    struct intervention_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->authority_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->name, sizeof r->name);
+    store_col_copy(st, 3, r->provider, sizeof r->provider);
+    store_col_copy(st, 4, r->unit, sizeof r->unit);
+    r->unit_cost = store_col_int(st, 5);
+    r->capacity = store_col_int(st, 6);
+    store_col_copy(st, 7, r->eligibility, sizeof r->eligibility);
+    r->active = (int)store_col_int(st, 8);
+    r->current = store_col_int(st, 9);
+}
+
+static void read_aim(struct store_stmt *st, void *row)
+{
+    struct intervention_row *r = row;
+    if (r->naims < BUDGET_AIMS_MAX)
+        store_col_copy(st, 0, r->aims[r->naims++], sizeof r->aims[0]);
+}
+
+static enum store_rc load_aims(struct store *s, struct intervention_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT indicator FROM intervention_aims WHERE intervention_id = ? ORDER BY indicator");
+    store_bind_int(st, 1, r->id);
+    r->naims = 0;
+    return store_each_row(st, read_aim, r);
+}
+
+enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO interventions (authority_id, name, provider, unit, unit_cost_pence, capacity, eligibility, "
+        "active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id");
+    store_bind_int(st, 1, r->authority_id);
+    store_bind_text(st, 2, r->name);
+    store_bind_text(st, 3, r->provider);
+    store_bind_text(st, 4, r->unit);
+    store_bind_int(st, 5, r->unit_cost);
+    store_bind_int(st, 6, r->capacity);
+    store_bind_text(st, 7, r->eligibility);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
+    enum store_rc rc = store_get_int(st, &r->id);
+    for (size_t i = 0; rc == STORE_OK && i < r->naims && i < BUDGET_AIMS_MAX; i++) {
+        st = store_prepare(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)");
+        store_bind_int(st, 1, r->id);
+        store_bind_text(st, 2, r->aims[i]);
+        rc = store_exec_done(st);
+    }
+    return rc;
+}
+
+enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.id = ?");
+    store_bind_text(st, 1, today);
+    store_bind_text(st, 2, today);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_get_row(st, read_intervention, out);
+    if (rc == STORE_ROW && load_aims(s, out) != STORE_OK)
+        rc = STORE_ERROR;
+    return rc;
+}
+
+struct int_list {
+    struct store *s;
+    void (*fn)(void *arg, const struct intervention_row *r);
+    void *arg;
+    size_t n;
+    struct intervention_row rows[200];
+};
+
+static void int_collect(struct store_stmt *st, void *arg)
+{
+    struct int_list *l = arg;
+    if (l->n < sizeof l->rows / sizeof l->rows[0])
+        read_intervention(st, &l->rows[l->n++]);
+}
+
+enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const char *today,
+                                  void (*fn)(void *arg, const struct intervention_row *r), void *arg)
+{
+    /* Read the rows first, then each one's aims (one statement at a time). */
+    struct int_list *l = calloc(1, sizeof *l);
+    if (!l)
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.authority_id = ? "
+                                             "ORDER BY i.active DESC, i.name, i.provider, i.id LIMIT 200");
+    store_bind_text(st, 1, today);
+    store_bind_text(st, 2, today);
+    store_bind_int(st, 3, authority_id);
+    enum store_rc rc = store_each_row(st, int_collect, l);
+    for (size_t i = 0; rc == STORE_OK && i < l->n; i++)
+        rc = load_aims(s, &l->rows[i]);
+    for (size_t i = 0; rc == STORE_OK && i < l->n; i++)
+        fn(arg, &l->rows[i]);
+    free(l);
+    return rc;
+}
+
+/* ---- placements ---- */
+
+#define PLACE_COLS \
+    "p.id, p.commitment_id, p.pupil_id, coalesce(p.action_id, 0), p.starts_on, coalesce(p.ends_on, ''), " \
+    "p.units_used, coalesce(p.created_by, 0), c.intervention_id, i.name, pu.forenames || ' ' || pu.surname, " \
+    "coalesce(ac.case_id, 0), a.team_id, y.authority_id"
+#define PLACE_FROM \
+    " FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
+    "JOIN budget_allocations a ON a.id = c.allocation_id JOIN budget_years y ON y.id = a.year_id " \
+    "JOIN interventions i ON i.id = c.intervention_id JOIN pupils pu ON pu.id = p.pupil_id " \
+    "LEFT JOIN actions ac ON ac.id = p.action_id "
+
+static void read_placement(struct store_stmt *st, void *row)
+{
+    struct placement_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->commitment_id = store_col_int(st, 1);
+    r->pupil_id = store_col_int(st, 2);
+    r->action_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
+    store_col_copy(st, 5, r->ends_on, sizeof r->ends_on);
+    r->units_used = store_col_int(st, 6);
+    r->created_by = store_col_int(st, 7);
+    r->intervention_id = store_col_int(st, 8);
+    store_col_copy(st, 9, r->intervention_name, sizeof r->intervention_name);
+    store_col_copy(st, 10, r->pupil_name, sizeof r->pupil_name);
+    r->case_id = store_col_int(st, 11);
+    r->team_id = store_col_int(st, 12);
+    r->authority_id = store_col_int(st, 13);
+}
+
+Q_SINK(placement, struct placement_row, read_placement)
+
+enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO placements (commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, r->commitment_id);
+    store_bind_int(st, 2, r->pupil_id);
+    q_bind_opt_id(st, 3, r->action_id);
+    store_bind_text(st, 4, r->starts_on);
+    q_bind_opt_text(st, 5, r->ends_on);
+    store_bind_int(st, 6, r->units_used);
+    q_bind_opt_id(st, 7, r->created_by);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE placements SET units_used = ?, ends_on = ?, updated_at = ? WHERE id = ?");
+    store_bind_int(st, 1, r->units_used);
+    q_bind_opt_text(st, 2, r->ends_on);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, r->id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out)
+{
+    return q_get_id(s, "SELECT " PLACE_COLS PLACE_FROM "WHERE p.id = ?", id, read_placement, out);
+}
+
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+                               void (*fn)(void *arg, const struct placement_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? ORDER BY p.starts_on, p.id LIMIT 500");
+    store_bind_int(st, 1, commitment_id);
+    return store_each_row(st, placement_each, &(struct placement_sink){fn, arg});
+}
+
+enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(units_used), 0) FROM placements WHERE commitment_id = ? AND id <> ?");
+    store_bind_int(st, 1, commitment_id);
+    store_bind_int(st, 2, except_id);
+    return store_get_int(st, units);
+}
+
+enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
+                                  int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id "
+        "WHERE c.intervention_id = ? AND p.id <> ? AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?)");
+    store_bind_int(st, 1, intervention_id);
+    store_bind_int(st, 2, except_id);
+    store_bind_text(st, 3, day);
+    store_bind_text(st, 4, day);
+    return store_get_int(st, n);
+}
+
+static void read_action(struct store_stmt *st, void *row)
+{
+    struct budget_action *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->description, sizeof r->description);
+    r->case_id = store_col_int(st, 2);
+    r->pupil_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->pupil_name, sizeof r->pupil_name);
+}
+
+Q_SINK(baction, struct budget_action, read_action)
+
+enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
+                                    void (*fn)(void *arg, const struct budget_action *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ac.id, substr(ac.description, 1, 120), c.id, p.id, p.forenames || ' ' || p.surname "
+        "FROM actions ac JOIN cases c ON c.id = ac.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "WHERE c.team_id = ? AND c.status = 'open' AND ac.status = 'open' AND ac.voided_at IS NULL "
+        "ORDER BY ac.id DESC LIMIT 200");
+    store_bind_int(st, 1, team_id);
+    return store_each_row(st, baction_each, &(struct baction_sink){fn, arg});
 }

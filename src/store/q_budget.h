@@ -156,4 +156,73 @@ enum store_rc q_budget_team_get(struct store *s, int64_t id, struct budget_team 
 enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
                                  void (*fn)(void *arg, const struct budget_team *r), void *arg);
 
+/* ---- the interventions catalogue ---- */
+#define BUDGET_AIMS_MAX 8
+struct intervention_row {
+    int64_t id;
+    int64_t authority_id;
+    char name[161];
+    char provider[161];
+    char unit[16];
+    int64_t unit_cost;
+    int64_t capacity;
+    char eligibility[BUDGET_TEXT_MAX];
+    int active;
+    size_t naims;
+    char aims[BUDGET_AIMS_MAX][16];
+    /* read only */
+    int64_t current;       /* placements running today */
+};
+/* Inserts the intervention and its aims; sets r->id.  STORE_CONSTRAINT
+ * when the authority has one of that name from that provider. */
+enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now);
+/* With its aims and how many placements run on the day today. */
+enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out);
+/* An authority's interventions (active first, by name), with their aims. */
+enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const char *today,
+                                  void (*fn)(void *arg, const struct intervention_row *r), void *arg);
+
+/* ---- placements ---- */
+struct placement_row {
+    int64_t id;
+    int64_t commitment_id;
+    int64_t pupil_id;
+    int64_t action_id;
+    char starts_on[11];
+    char ends_on[11];      /* "" while running */
+    int64_t units_used;
+    int64_t created_by;
+    /* joined */
+    int64_t intervention_id;
+    char intervention_name[161];
+    char pupil_name[203];
+    int64_t case_id;
+    int64_t team_id;       /* of the commitment's allocation */
+    int64_t authority_id;
+};
+enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id);
+/* Saves units_used and ends_on. */
+enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now);
+enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out);
+/* A commitment's placements, by start. */
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+                               void (*fn)(void *arg, const struct placement_row *r), void *arg);
+/* Units used by a commitment's placements other than except_id. */
+enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units);
+/* Placements on an intervention running on day (other than except_id). */
+enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
+                                  int64_t *n);
+
+/* Open actions (not voided) of a team's open cases, newest first, at most
+ * 200: id, description (first 120 characters), case, pupil. */
+struct budget_action {
+    int64_t id;
+    char description[121];
+    int64_t case_id;
+    int64_t pupil_id;
+    char pupil_name[203];
+};
+enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
+                                    void (*fn)(void *arg, const struct budget_action *r), void *arg);
+
 #endif

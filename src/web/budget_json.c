@@ -139,3 +139,35 @@ json_t *json_budget_approval(const struct budget_approval_row *r)
     bj_money(o, "limit", r->limit);
     return o;
 }
+
+json_t *json_intervention(const struct intervention_row *r)
+{
+    const struct budget_code *u = budget_unit_find(r->unit);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}", "id", (json_int_t)r->id,
+                          "authority_id", (json_int_t)r->authority_id, "name", r->name, "provider", r->provider, "unit",
+                          r->unit, "unit_label", u ? u->label : r->unit, "capacity", (json_int_t)r->capacity, "current",
+                          (json_int_t)r->current, "eligibility", r->eligibility, "active", r->active != 0);
+    bj_money(o, "unit_cost", r->unit_cost);
+    json_t *aims = json_array();
+    for (size_t i = 0; i < r->naims && i < BUDGET_AIMS_MAX; i++) {
+        const struct budget_code *a = budget_aim_find(r->aims[i]);
+        json_array_append_new(aims, json_pack("{s:s, s:s}", "code", r->aims[i], "label", a ? a->label : r->aims[i]));
+    }
+    json_object_set_new(o, "aims", aims);
+    return o;
+}
+
+json_t *json_placement(const struct placement_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:I}", "id", (json_int_t)r->id, "commitment_id",
+                          (json_int_t)r->commitment_id, "pupil_id", (json_int_t)r->pupil_id, "action_id",
+                          (json_int_t)r->action_id, "case_id", (json_int_t)r->case_id, "pupil_name", r->pupil_name,
+                          "intervention_id", (json_int_t)r->intervention_id, "intervention_name",
+                          r->intervention_name, "units_used", (json_int_t)r->units_used);
+    day(o, "starts_on", r->starts_on);
+    if (r->ends_on[0])
+        day(o, "ends_on", r->ends_on);
+    else
+        json_object_set_new(o, "ends_on", json_null());
+    return o;
+}

@@ -16,5 +16,7 @@ json_t *json_budget_allocation(const struct budget_allocation_row *r);
 json_t *json_budget_commitment(const struct budget_commitment_row *r);
 json_t *json_budget_payment(const struct budget_payment_row *r);
 json_t *json_budget_approval(const struct budget_approval_row *r);
+json_t *json_intervention(const struct intervention_row *r);
+json_t *json_placement(const struct placement_row *r);
 
 #endif

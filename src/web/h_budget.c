@@ -302,7 +302,24 @@ static void h_allocation_set(struct req *rq, struct resp *rs)
 static const struct req_field commitment_fields[] = {
     REQ_FIELD(struct commitment_form, description),
     REQ_FIELD(struct commitment_form, amount),
+    REQ_FIELD(struct commitment_form, intervention_id),
+    REQ_FIELD(struct commitment_form, units),
 };
+
+static void add_intervention_option(void *arg, const struct intervention_row *r)
+{
+    json_t **p = arg;
+    if (!r->active)
+        return;
+    char id[24], label[480], cost[40], unit[40];
+    const struct budget_code *u = budget_unit_find(r->unit);
+    snprintf(unit, sizeof unit, "%s", u ? u->label : r->unit);
+    unit[0] = (char)(unit[0] >= 'A' && unit[0] <= 'Z' ? unit[0] - 'A' + 'a' : unit[0]);
+    budget_format_pence(r->unit_cost, cost, sizeof cost);
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s (%s), %s a %s", r->name, r->provider, cost, unit);
+    fld_add_option(p[0], id, label, json_string_value(p[1]));
+}
 
 static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_form *f,
                             const struct field_errors *e)
@@ -340,6 +357,20 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
             budget_format_pence(holder, lim, sizeof lim);
             json_object_set_new(ctx, "holder_limit", json_string(lim));
         }
+        bool commission = f && f->intervention_id && *f->intervention_id;
+        json_t *iv = fld_select_blank("intervention_id", "Intervention", e, NULL, "Select an intervention",
+                                      f ? f->intervention_id : "");
+        json_t *pair[2] = {iv, json_string(f && f->intervention_id ? f->intervention_id : "")};
+        svc_intervention_list(&c, a.authority_id, add_intervention_option, pair);
+        json_decref(pair[1]);
+        json_object_set_new(
+            ctx, "commission",
+            json_pack("{s:o, s:o, s:o}", "intervention_id", iv, "units",
+                      fld_input("units", "Number of units", commission ? f->units : "", e, NULL), "committed_on",
+                      fld_date("commission_on", "Date of the decision", commission ? f->day : "",
+                               commission ? f->month : "", commission ? f->year : "", e, NULL)));
+        if (commission)
+            f = NULL;   /* the other form starts empty */
         json_object_set_new(
             ctx, "fields",
             json_pack("{s:o, s:o, s:o}", "description",
@@ -370,7 +401,10 @@ static void h_commit(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct commitment_form f = {0};
     req_fields(rq, commitment_fields, sizeof commitment_fields / sizeof commitment_fields[0], &f);
-    req_date_parts(rq, "committed_on", "committed_on", &f.day, &f.month, &f.year);
+    if (!rq->api && f.intervention_id && *f.intervention_id)   /* the commissioning form's date */
+        req_date_parts(rq, "commission_on", "committed_on", &f.day, &f.month, &f.year);
+    else
+        req_date_parts(rq, "committed_on", "committed_on", &f.day, &f.month, &f.year);
     struct field_errors e = {0};
     int64_t id = 0;
     int needs = 0;
@@ -382,8 +416,16 @@ static void h_commit(struct req *rq, struct resp *rs)
     if (n == SAVE_OK)
         view_saved(rq, rs, 201, "commitment", json_budget_commitment(cm), "/budget/allocations/%lld?saved=%s",
                    (long long)rq->id, needs ? "pending" : "committed");
-    else if (n == SAVE_FORM)
-        allocation_page(rq, rs, 400, rq->id, &f, &e);
+    else if (n == SAVE_FORM) {
+        /* The commissioning form's date box is named commission_on. */
+        struct field_errors shown = {0};
+        bool commission = f.intervention_id && *f.intervention_id;
+        for (size_t i = 0; i < e.count; i++)
+            field_errors_add(&shown, commission && !strcmp(e.items[i].field, "committed_on") ? "commission_on"
+                                                                                            : e.items[i].field,
+                             e.items[i].message);
+        allocation_page(rq, rs, 400, rq->id, &f, &shown);
+    }
 }
 
 /* ---- a commitment: approval and payments ---- */
@@ -399,7 +441,22 @@ static const struct req_field payment_fields[] = {
 struct commitment_forms {
     const char *decision, *note;
     struct payment_form pay;
+    struct placement_form place;
 };
+
+static void add_placement(void *arg, const struct placement_row *r)
+{
+    add_json(arg, json_placement(r));
+}
+
+static void add_action_option(void *arg, const struct budget_action *r)
+{
+    json_t **p = arg;
+    char id[24], label[400];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s: %s", r->pupil_name, r->description);
+    fld_add_option(p[0], id, label, json_string_value(p[1]));
+}
 
 static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_forms *f,
                             const struct field_errors *e)
@@ -420,8 +477,21 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
     if (view_failed(rq, rs, st))
         return;
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o, s:o}", "commitment", json_budget_commitment(cm), "approvals",
-                                     approvals, "payments", payments));
+        json_t *o = json_pack("{s:o, s:o, s:o}", "commitment", json_budget_commitment(cm), "approvals", approvals,
+                              "payments", payments);
+        if (cm->intervention_id) {
+            json_t *places = json_array();
+            int64_t hidden = 0;
+            if (svc_placement_list(&c, id, add_placement, places, &hidden) != SVC_OK) {
+                json_decref(places);
+                json_decref(o);
+                view_svc_error(rq, rs, SVC_ERROR);
+                return;
+            }
+            json_object_set_new(o, "placements", places);
+            json_object_set_new(o, "placements_hidden", json_integer(hidden));
+        }
+        view_json(rs, 200, o);
         return;
     }
     char title[64], back[48];
@@ -451,11 +521,40 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         json_object_set_new(fields, "reference", fld_input("reference", "Invoice or payment reference",
                                                            p ? p->reference : "", e, "Optional"));
     }
+    if (cm->intervention_id) {
+        json_t *places = json_array();
+        int64_t hidden = 0;
+        if (svc_placement_list(&c, id, add_placement, places, &hidden) == SVC_OK) {
+            json_object_set_new(ctx, "placements", places);
+            json_object_set_new(ctx, "placements_hidden", json_integer(hidden));
+        } else {
+            json_decref(places);
+        }
+        bool may_place = committed && svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
+        json_object_set_new(ctx, "may_place", json_boolean(may_place));
+        if (may_place) {
+            const struct placement_form *pf = f ? &f->place : NULL;
+            json_t *act = fld_select_blank("action_id", "The TAS action it comes from", e,
+                                           "Open actions of this team's open cases that you can see",
+                                           "Select an action", pf ? pf->action_id : "");
+            json_t *pair[2] = {act, json_string(pf && pf->action_id ? pf->action_id : "")};
+            svc_placement_actions(&c, cm->team_id, add_action_option, pair);
+            json_decref(pair[1]);
+            json_object_set_new(fields, "action_id", act);
+            json_object_set_new(fields, "starts_on", fld_date("starts_on", "Starts", pf ? pf->sday : "",
+                                                              pf ? pf->smonth : "", pf ? pf->syear : "", e, NULL));
+            json_object_set_new(fields, "ends_on", fld_date("ends_on", "Ends (optional)", pf ? pf->eday : "",
+                                                            pf ? pf->emonth : "", pf ? pf->eyear : "", e,
+                                                            "Leave blank while it runs"));
+            json_object_set_new(fields, "units_used", fld_input("units_used", "Units used so far",
+                                                                pf ? pf->units_used : "0", e, NULL));
+        }
+    }
     json_object_set_new(ctx, "fields", fields);
     with_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
-        flash(ctx, !strcmp(sv, "paid") ? "Payment recorded"
+        flash(ctx, !strcmp(sv, "placed") ? "Pupil placed" : !strcmp(sv, "paid") ? "Payment recorded"
                    : !strcmp(sv, "committed") ? "Commitment approved"
                                               : "Commitment refused");
     view_render(rq, rs, status, "budget/commitment", ctx);
@@ -503,6 +602,204 @@ static void h_pay(struct req *rq, struct resp *rs)
                    (long long)rq->id);
     else if (n == SAVE_FORM)
         commitment_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static const struct req_field placement_fields[] = {
+    REQ_FIELD(struct placement_form, action_id),
+    REQ_FIELD(struct placement_form, units_used),
+};
+
+static void read_placement_form(struct req *rq, struct placement_form *f)
+{
+    req_fields(rq, placement_fields, sizeof placement_fields / sizeof placement_fields[0], f);
+    req_date_parts(rq, "starts_on", "starts_on", &f->sday, &f->smonth, &f->syear);
+    const char *ends = rq->api ? req_param(rq, "ends_on") : NULL;
+    if (!rq->api || (ends && *ends))
+        req_date_parts(rq, "ends_on", "ends_on", &f->eday, &f->emonth, &f->eyear);
+}
+
+static void h_place(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_forms f = {0};
+    read_placement_form(rq, &f.place);
+    struct field_errors e = {0};
+    struct placement_row p;
+    enum svc_status st = svc_placement_create(&c, rq->id, &f.place, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "placement", json_placement(&p), "/budget/commitments/%lld?saved=placed",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        commitment_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static void placement_page(struct req *rq, struct resp *rs, int status, const struct placement_form *f,
+                           const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct placement_row p;
+    enum svc_status st = svc_placement_get(&c, rq->id, &p);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "placement", json_placement(&p)));
+        return;
+    }
+    char back[48], units[24];
+    snprintf(back, sizeof back, "/budget/commitments/%lld", (long long)p.commitment_id);
+    json_t *ctx = view_page(rq, "Placement", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, p.intervention_name, NULL);
+    json_object_set_new(ctx, "placement", json_placement(&p));
+    bool may_edit = svc_budget_may(&c, ACT_CREATE, p.authority_id, p.team_id);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        snprintf(units, sizeof units, "%lld", (long long)p.units_used);
+        char sd[8], sm[8], sy[8], ed[8] = "", em[8] = "", ey[8] = "";
+        snprintf(sy, sizeof sy, "%.4s", p.starts_on);
+        snprintf(sm, sizeof sm, "%.2s", p.starts_on + 5);
+        snprintf(sd, sizeof sd, "%.2s", p.starts_on + 8);
+        if (p.ends_on[0]) {
+            snprintf(ey, sizeof ey, "%.4s", p.ends_on);
+            snprintf(em, sizeof em, "%.2s", p.ends_on + 5);
+            snprintf(ed, sizeof ed, "%.2s", p.ends_on + 8);
+        }
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o, s:o}", "units_used",
+                      fld_input("units_used", "Units used so far", f ? f->units_used : units, e, NULL), "starts_on",
+                      fld_date("starts_on", "Starts", f ? f->sday : sd, f ? f->smonth : sm, f ? f->syear : sy, e, NULL),
+                      "ends_on",
+                      fld_date("ends_on", "Ends (optional)", f ? f->eday : ed, f ? f->emonth : em, f ? f->eyear : ey,
+                               e, "Leave blank while it runs")));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Placement saved");
+    view_render(rq, rs, status, "budget/placement", ctx);
+}
+
+static void h_placement(struct req *rq, struct resp *rs)
+{
+    placement_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_placement_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct placement_form f = {0};
+    read_placement_form(rq, &f);
+    struct field_errors e = {0};
+    struct placement_row p;
+    enum svc_status st = svc_placement_update(&c, rq->id, &f, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "placement", json_placement(&p), "/budget/placements/%lld?saved=1", (long long)rq->id);
+    else if (n == SAVE_FORM)
+        placement_page(rq, rs, 400, &f, &e);
+}
+
+/* ---- the interventions catalogue ---- */
+
+static void add_intervention(void *arg, const struct intervention_row *r)
+{
+    add_json(arg, json_intervention(r));
+}
+
+static const struct code_list *unit_list(void)
+{
+    static struct code_entry entries[8];
+    static struct code_list l = {"unit", entries, 0};
+    if (!l.count) {
+        for (size_t i = 0; i < budget_nunits && i < 8; i++)
+            entries[i] = (struct code_entry){budget_units[i].code, budget_units[i].label, NULL};
+        l.count = budget_nunits;
+    }
+    return &l;
+}
+
+static const struct req_field intervention_fields[] = {
+    REQ_FIELD(struct intervention_form, name),        REQ_FIELD(struct intervention_form, provider),
+    REQ_FIELD(struct intervention_form, unit),        REQ_FIELD(struct intervention_form, unit_cost),
+    REQ_FIELD(struct intervention_form, capacity),    REQ_FIELD(struct intervention_form, eligibility),
+};
+
+static void interventions_page(struct req *rq, struct resp *rs, int status, const struct intervention_form *f,
+                               const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    json_t *list = json_array();
+    enum svc_status st = svc_intervention_list(&c, authority, add_intervention, list);
+    if (st != SVC_OK)
+        json_decref(list);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "interventions", list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Interventions catalogue", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "interventions", list);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        json_t *aims = fld_radios("aims", "The outcomes it aims at", e, 0);
+        json_t *items = json_array();
+        for (size_t i = 0; i < budget_naims; i++) {
+            bool on = false;
+            for (size_t k = 0; f && k < f->naims; k++)
+                on |= f->aims[k] && !strcmp(f->aims[k], budget_aims[i].code);
+            json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", budget_aims[i].code, "label",
+                                                   budget_aims[i].label, "checked", on));
+        }
+        json_object_set_new(aims, "items", items);
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name",
+                      fld_input("name", "Name", f ? f->name : "", e, NULL), "provider",
+                      fld_input("provider", "Provider", f ? f->provider : "", e, NULL), "unit",
+                      fld_select_codes("unit", "Bought by the", f ? f->unit : "", e, unit_list(), "Select a unit"),
+                      "unit_cost", fld_input("unit_cost", "Cost of one unit, in pounds", f ? f->unit_cost : "", e, NULL),
+                      "capacity", fld_input("capacity", "Pupils it takes at once", f ? f->capacity : "", e, NULL),
+                      "eligibility",
+                      fld_textarea("eligibility", "Who is eligible (optional)", f ? f->eligibility : "", e, NULL),
+                      "aims", aims));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Intervention added");
+    view_render(rq, rs, status, "budget/interventions", ctx);
+}
+
+static void h_interventions(struct req *rq, struct resp *rs)
+{
+    interventions_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_intervention_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    struct intervention_form f = {0};
+    req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f);
+    f.naims = req_param_all(rq, "aims", f.aims, BUDGET_AIMS_MAX);
+    struct field_errors e = {0};
+    struct intervention_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_intervention_create(&c, authority, &f, &e, r) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "intervention", json_intervention(r),
+                   "/budget/interventions?authority_id=%lld&saved=1", (long long)authority);
+    else if (n == SAVE_FORM)
+        interventions_page(rq, rs, 400, &f, &e);
 }
 
 /* ---- the approvals queue ---- */
@@ -613,7 +910,18 @@ static const struct route routes[] = {
     {"POST", "/budget/commitments/:id/decision", h_decide, 0},
     {"POST", "/budget/commitments/:id/payments", h_pay, 0},
 
+    {"GET", "/budget/interventions", h_interventions, 0},
+    {"POST", "/budget/interventions", h_intervention_create, 0},
+    {"POST", "/budget/commitments/:id/placements", h_place, 0},
+    {"GET", "/budget/placements/:id", h_placement, 0},
+    {"POST", "/budget/placements/:id", h_placement_update, 0},
+
     {"GET", "/api/v1/budget", h_overview, 0},
+    {"GET", "/api/v1/budget/interventions", h_interventions, 0},
+    {"POST", "/api/v1/budget/interventions", h_intervention_create, 0},
+    {"POST", "/api/v1/budget/commitments/:id/placements", h_place, 0},
+    {"GET", "/api/v1/budget/placements/:id", h_placement, 0},
+    {"PUT", "/api/v1/budget/placements/:id", h_placement_update, 0},
     {"GET", "/api/v1/budget/approvals", h_approvals, 0},
     {"GET", "/api/v1/budget/limits", h_limits, 0},
     {"PUT", "/api/v1/budget/limits", h_limits_save, 0},

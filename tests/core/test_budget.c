@@ -198,12 +198,57 @@ static void years_and_partners(void **state)
     assert_null(budget_partner_find(NULL));
 }
 
+static void commissioning(void **state)
+{
+    (void)state;
+    int64_t a = 0;
+    assert_int_equal(budget_commission_amount(4500, 12, &a), 0);
+    assert_int_equal(a, 54000);
+    assert_int_equal(budget_commission_amount(BUDGET_MAX_PENCE, 1, &a), 0);
+    assert_int_equal(budget_commission_amount(BUDGET_MAX_PENCE, 2, &a), -1);
+    assert_int_equal(budget_commission_amount(BUDGET_MAX_PENCE / 3 + 1, 3, &a), -1);
+    assert_int_equal(budget_commission_amount(0, 3, &a), -1);
+    assert_int_equal(budget_commission_amount(5, 0, &a), -1);
+    assert_int_equal(budget_commission_amount(5, -1, &a), -1);
+    assert_int_equal(budget_commission_amount(INT64_MAX, INT64_MAX, &a), -1);
+    assert_string_equal(budget_unit_find("place_year")->label, "Place for a year");
+    assert_null(budget_unit_find("hour"));
+    assert_string_equal(budget_aim_find("exclusion")->label, "Permanent exclusion");
+    assert_null(budget_aim_find("fsm"));
+}
+
+/* Placements: never more units than were bought, never more pupils at
+ * once than the intervention takes, never ending before they start. */
+static void placements(void **state)
+{
+    (void)state;
+    const char *s = "2026-09-01";
+    assert_int_equal(budget_placement_check(4, 6, 10, 0, 3, s, ""), BUDGET_PLACE_OK);
+    assert_int_equal(budget_placement_check(5, 6, 10, 0, 3, s, ""), BUDGET_PLACE_UNITS);
+    assert_int_equal(budget_placement_check(0, 10, 10, 0, 3, s, ""), BUDGET_PLACE_OK);
+    assert_int_equal(budget_placement_check(0, 0, 10, 2, 3, s, NULL), BUDGET_PLACE_OK);
+    assert_int_equal(budget_placement_check(0, 0, 10, 3, 3, s, ""), BUDGET_PLACE_FULL);
+    assert_int_equal(budget_placement_check(0, 0, 10, 0, 3, s, "2026-09-01"), BUDGET_PLACE_OK);
+    assert_int_equal(budget_placement_check(0, 0, 10, 0, 3, s, "2026-08-31"), BUDGET_PLACE_DATES);
+    assert_int_equal(budget_placement_check(-1, 0, 10, 0, 3, s, ""), BUDGET_PLACE_INVALID);
+    assert_int_equal(budget_placement_check(0, 0, 0, 0, 3, s, ""), BUDGET_PLACE_INVALID);
+    assert_int_equal(budget_placement_check(0, 0, 10, 0, 0, s, ""), BUDGET_PLACE_INVALID);
+    assert_int_equal(budget_placement_check(0, 0, 10, 0, 3, "2026-13-01", ""), BUDGET_PLACE_INVALID);
+    assert_int_equal(budget_placement_check(0, 0, 10, 0, 3, NULL, ""), BUDGET_PLACE_INVALID);
+    /* Units: exhaustively on a small grid, used together never above bought. */
+    for (int64_t bought = 1; bought <= 12; bought++)
+        for (int64_t others = 0; others <= bought; others++)
+            for (int64_t u = 0; u <= 15; u++)
+                assert_int_equal(budget_placement_check(u, others, bought, 0, 1, s, "") == BUDGET_PLACE_OK,
+                                 u + others <= bought);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(formats_pence),   cmocka_unit_test(parses_pounds), cmocka_unit_test(commit_needs),
         cmocka_unit_test(approval_limits), cmocka_unit_test(payments),      cmocka_unit_test(allocations),
-        cmocka_unit_test(years_and_partners),
+        cmocka_unit_test(years_and_partners), cmocka_unit_test(commissioning), cmocka_unit_test(placements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

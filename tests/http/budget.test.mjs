@@ -79,12 +79,34 @@ before(async () => {
   sql(`INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
     SELECT id, 'budget_approver', 'authority', ${ids.A}, ${ids.A}, '' FROM users WHERE username = 'both';`);
   cliUser('root', 'platform-key-7788', ['--role', 'admin', '--scope', 'system']);
+  // Placing a pupil needs both the budget and the case: a team's budget
+  // holder who is also its case coordinator.
+  cliUser('placer', 'places-pupils-99', ['--role', 'budget_holder', '--scope', 'team', '--scope-id', String(ids.T1),
+    '--authority-id', String(ids.A)]);
+  sql(`INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
+    SELECT id, 'case_coordinator', 'team', ${ids.T1}, ${ids.A}, '' FROM users WHERE username = 'placer';`);
+  sql(`INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
+    SELECT id, 'case_coordinator', 'authority', ${ids.A}, ${ids.A}, '' FROM users WHERE username = 'both';`);
+  // A case with an open action in each team.
+  const pupilIn = async (school) => (await api(coord, 'GET', `/api/v1/pupils?school=${school}&per_page=5`))
+    .body.pupils.find((p) => p.school.id === school).id;
+  const openCase = async (pupil, teamId) => {
+    await made(`/api/v1/pupils/${pupil}/consents`, { given_by: 'Jo Example', relationship: 'mother',
+      given_on: day(-30), covers_discussion: 'yes' });
+    const kase = (await made(`/api/v1/pupils/${pupil}/cases`, { team_id: teamId, need_semh: 'Struggles at lunch' })).case;
+    const act = (await made(`/api/v1/cases/${kase.id}/actions`, { description: 'Mentoring with the Youth Trust',
+      owner_name: 'Pastoral lead', setting: 'school', nature: 'coordination', due_on: day(14) })).action;
+    return { pupil, case: kase.id, action: act.id };
+  };
+  ids.k1 = await openCase(await pupilIn(schools[0].id), ids.T1);
+  ids.k2 = await openCase(await pupilIn(schools[1].id), ids.T2);
 
   as.approver = await signIn('approver', 'pool-keeper-pass-9');
   as.holder = await signIn('holder', 'team-spender-pass-9');
   as.holderLa = await signIn('holder.la', 'la-spender-pass-9');
   as.both = await signIn('both', 'dual-duty-pass-99');
   as.root = await signIn('root', 'platform-key-7788');
+  as.placer = await signIn('placer', 'places-pupils-99');
   as.admin = await signIn('admin');
   as.lead = await signIn('lead');
   as.steer = await signIn('steering');
@@ -427,6 +449,132 @@ test('who reads the budget: the partnership\'s lead yes; de-identified and case 
     const page = await as[u].getHtml('/');
     assert.doesNotMatch(page.html, /href="\/budget"/, `${u}: not in the navigation`);
   }
+});
+
+test('the interventions catalogue: kept by the approver, read by those who commission', async () => {
+  const body = { name: 'Mentoring', provider: 'Youth Trust', unit: 'session', unit_cost: '45.00', capacity: '2',
+    eligibility: 'Years 5 to 9, attendance under 90%', aims: ['attendance', 'suspension'] };
+  const bad = [
+    [{ ...body, aims: [] }, 'aims'], [{ ...body, aims: ['fsm'] }, 'aims'], [{ ...body, unit: 'hour' }, 'unit'],
+    [{ ...body, capacity: '0' }, 'capacity'], [{ ...body, unit_cost: '0' }, 'unit_cost'], [{ ...body, name: '' }, 'name'],
+  ];
+  for (const [b, field] of bad) {
+    const r = await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`, b);
+    assert.equal(r.status, 422, r.text);
+    assert.ok(errorsOf(r)[field], `${field}: ${r.text}`);
+  }
+  assert.equal((await api(as.holder, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`, body)).status, 403);
+  let r = await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`, body);
+  assert.equal(r.status, 201, r.text);
+  ids.I1 = r.body.intervention.id;
+  assert.deepEqual(r.body.intervention.aims.map((a) => a.code), ['attendance', 'suspension']);
+  assert.equal(r.body.intervention.unit_cost, `${POUND}45.00`);
+  r = await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`, body);
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).name, /already has this intervention/);
+  const list = (await api(as.holder, 'GET', `/api/v1/budget/interventions?authority_id=${ids.A}`)).body.interventions;
+  assert.deepEqual(list.map((i) => i.id), [ids.I1], 'a team\'s budget holder reads the catalogue');
+  assert.equal((await api(as.head, 'GET', `/api/v1/budget/interventions?authority_id=${ids.A}`)).status, 403);
+});
+
+test('commissioning: units of an intervention at its unit cost, under the same limits and approvals', async () => {
+  // More money for team North, so the decision fits its allocation.
+  let r = await api(as.approver, 'POST', `/api/v1/budget/years/${ids.Y}/contributions`,
+    { partner: 'schools', amount: '10,000.00', received_on: TODAY });
+  assert.equal(r.status, 201, r.text);
+  const a1 = (await api(as.approver, 'GET', `/api/v1/budget/allocations/${ids.A1}`)).body.allocation;
+  r = await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`,
+    { team_id: ids.T1, amount: ((a1.amount_pence + 1000000) / 100).toFixed(2) });
+  assert.equal(r.status, 200, r.text);
+  const commission = (c, body) => api(c, 'POST', `/api/v1/budget/allocations/${ids.A1}/commitments`,
+    { committed_on: TODAY, ...body });
+  r = await commission(as.holder, { intervention_id: String(ids.I1), units: '0' });
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).units, /whole number/);
+  r = await commission(as.holder, { intervention_id: '999999', units: '4' });
+  assert.match(errorsOf(r).intervention_id, /catalogue/);
+  r = await commission(as.holder, { intervention_id: String(ids.I1), units: '4' });
+  assert.equal(r.status, 201, r.text);
+  const cm = r.body.commitment;
+  assert.equal(cm.status, 'committed');
+  assert.equal(cm.amount_pence, 4 * 4500);
+  assert.equal(cm.units, 4);
+  assert.equal(cm.intervention_id, ids.I1);
+  assert.equal(cm.description, 'Mentoring (Youth Trust): 4 x Session');
+  ids.C8 = cm.id;
+  // Units above the holder's limit wait for approval like any commitment.
+  r = await commission(as.holder, { intervention_id: String(ids.I1), units: '100000', description: 'A year of it' });
+  assert.equal(r.body.commitment.status, 'pending');
+  assert.equal(r.body.commitment.amount_pence, 450000000);
+  ids.C9 = r.body.commitment.id;
+});
+
+test('placements: a pupil of a TAS action of the team, within the units bought and the capacity', async () => {
+  const place = (c, commitment, body) => api(c, 'POST', `/api/v1/budget/commitments/${commitment}/placements`, body);
+  const base = { action_id: String(ids.k1.action), starts_on: TODAY, units_used: '3' };
+  // The budget alone does not show a pupil: the holder cannot name one.
+  let r = await place(as.holder, ids.C8, base);
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).action_id, /Select the TAS action/);
+  r = await place(as.placer, ids.C9, base);
+  assert.match(errorsOf(r).action_id, /not approved/);
+  r = await place(as.placer, ids.C1, base);
+  assert.match(errorsOf(r).action_id, /commissioning decision/);
+  r = await place(as.both, ids.C8, { ...base, action_id: String(ids.k2.action) });
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).action_id, /another team/);
+  r = await place(as.placer, ids.C8, { ...base, ends_on: day(-1) });
+  assert.match(errorsOf(r).ends_on, /cannot end before it starts/);
+  r = await place(as.placer, ids.C8, { ...base, units_used: '5' });
+  assert.match(errorsOf(r).units_used, /4 of 4 are left/);
+  assert.equal((await place(as.approver, ids.C8, base)).status, 403, 'the approver does not place');
+  r = await place(as.placer, ids.C8, base);
+  assert.equal(r.status, 201, r.text);
+  const p1 = r.body.placement;
+  assert.equal(p1.pupil_id, ids.k1.pupil, 'the pupil of the action\'s case');
+  assert.equal(p1.case_id, ids.k1.case);
+  assert.equal(p1.ends_on, null);
+  r = await place(as.placer, ids.C8, { ...base, units_used: '2' });
+  assert.match(errorsOf(r).units_used, /1 of 4 are left/);
+  r = await place(as.placer, ids.C8, { ...base, units_used: '1' });
+  assert.equal(r.status, 201, 'the second of two places');
+  const p2 = r.body.placement;
+  r = await place(as.placer, ids.C8, { ...base, units_used: '0' });
+  assert.match(errorsOf(r).starts_on, /full on that day/, 'capacity 2');
+  // After the first ends, a place is free from the next day.
+  r = await api(as.placer, 'PUT', `/api/v1/budget/placements/${p1.id}`, { units_used: '4', starts_on: TODAY });
+  assert.match(errorsOf(r).units_used, /3 of 4 are left/);
+  r = await api(as.placer, 'PUT', `/api/v1/budget/placements/${p1.id}`,
+    { units_used: '3', starts_on: TODAY, ends_on: TODAY });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.placement.ends_on, TODAY);
+  r = await place(as.placer, ids.C8, { ...base, starts_on: day(1), units_used: '0' });
+  assert.equal(r.status, 201, r.text);
+  // Who sees whom: the case decides, not the budget.
+  let d = (await api(as.placer, 'GET', `/api/v1/budget/commitments/${ids.C8}`)).body;
+  assert.deepEqual(d.placements.map((p) => p.id).sort(), [p1.id, p2.id, r.body.placement.id].sort());
+  assert.equal(d.placements_hidden, 0);
+  d = (await api(as.holder, 'GET', `/api/v1/budget/commitments/${ids.C8}`)).body;
+  assert.deepEqual(d.placements, []);
+  assert.equal(d.placements_hidden, 3);
+  assert.ok(!JSON.stringify(d).includes('pupil_name'), 'no pupil named to the budget alone');
+  assert.equal((await api(as.holder, 'GET', `/api/v1/budget/placements/${p1.id}`)).status, 404);
+  assert.equal((await api(as.placer, 'GET', `/api/v1/budget/placements/${p1.id}`)).status, 200);
+  assert.equal((await api(as.lead, 'GET', `/api/v1/budget/placements/${p1.id}`)).status, 200);
+  // The page: a placement form listing only this team's actions the user can see.
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('placer', 'places-pupils-99')).status, 303);
+  const page = await web.getHtml(`/budget/commitments/${ids.C8}`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, new RegExp(`<option value="${ids.k1.action}"`));
+  assert.doesNotMatch(page.html, new RegExp(`<option value="${ids.k2.action}"`));
+  assert.match(page.html, new RegExp(`href="/budget/placements/${p1.id}"`));
+  // Each placement, change and read naming the pupil is audited with the pupil.
+  const rows = sql(`SELECT action FROM audit_log WHERE resource_kind = 'placement' AND pupil_id = ${ids.k1.pupil}
+    ORDER BY id`).split('\n');
+  assert.deepEqual(rows.filter((x) => x !== 'view'), ['create', 'create', 'edit', 'create']);
+  assert.ok(rows.includes('view'));
+  assert.ok(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'list' AND resource_kind = 'placement'")) >= 1);
 });
 
 test('every change and every decision is in the audit trail', () => {
