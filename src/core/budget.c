@@ -1,5 +1,7 @@
 #include "core/budget.h"
 
+#include "core/outcomes.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -257,4 +259,84 @@ enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, 
     if (current >= capacity)
         return BUDGET_PLACE_FULL;
     return BUDGET_PLACE_OK;
+}
+
+/* ---- what it achieved ---- */
+
+static bool aims_at(const char *const *aims, size_t naims, const char *code)
+{
+    for (size_t i = 0; aims && i < naims; i++)
+        if (aims[i] && strcmp(aims[i], code) == 0)
+            return true;
+    return false;
+}
+
+void budget_outcomes_add(struct budget_outcomes *t, const struct outcome_compare *c, const char *const *aims,
+                         size_t naims)
+{
+    t->placed++;
+    if (!c->w.complete)
+        return;   /* no terms either side: nothing is known to have changed */
+    bool att_known = c->attendance != CHANGE_UNKNOWN;
+    bool att_rose = c->attendance == CHANGE_ROSE;
+    bool susp_fell = c->suspensions == CHANGE_FELL;
+    t->attendance_known += att_known;
+    t->attendance_rose += att_rose;
+    t->suspensions_fell += susp_fell;
+    t->stayed_mainstream += c->stayed_in_mainstream;
+    t->improved += aims_at(aims, naims, "attendance") && att_rose;
+    t->improved += aims_at(aims, naims, "suspension") && susp_fell;
+    t->improved += aims_at(aims, naims, "exclusion") && !c->before.excluded && !c->after.excluded &&
+                   c->after.mainstream_at_end;
+    t->improved += aims_at(aims, naims, "part_time") && c->before.part_time && !c->after.part_time;
+    t->improved += aims_at(aims, naims, "ap_placement") && c->before.in_ap && c->after.mainstream_at_end;
+}
+
+int budget_cost_per(int64_t spend, int64_t n, int64_t *out)
+{
+    if (n <= 0 || spend < 0 || !out)
+        return -1;
+    *out = spend / n + (spend % n * 2 >= n ? 1 : 0);
+    return 0;
+}
+
+/* The defaults.  Each figure is the published one, not adjusted for
+ * inflation; an authority replaces it with its own (budget_unit_costs).
+ *  - An alternative provision place for a year: Schools Week's
+ *    investigation of 26 councils (2019) found £23.8 million spent on
+ *    1,925 pupils in private alternative provision in 2018/19, the figure
+ *    the TAS proposal quotes: £23,800,000 / 1,925 = £12,363.64 a pupil.
+ *  - A permanent exclusion: IPPR, "Making the Difference: breaking the
+ *    link between school exclusion and social exclusion" (Gill,
+ *    Quilter-Pinner and Swift, 2017): about £370,000 per young person in
+ *    education, health, benefits and criminal justice costs over a
+ *    lifetime, also quoted by the proposal.
+ *  - A community paediatrics referral: no figure is built in; the NHS
+ *    England National Cost Collection publishes outpatient unit costs by
+ *    treatment function (290, community paediatrics), and the integrated
+ *    care board's own price is better still.  Until one is set the view
+ *    says so rather than guess. */
+const struct budget_cost_default budget_cost_defaults[BUDGET_COST__COUNT] = {
+    [BUDGET_COST_AP_PLACE] = {"ap_place_year", "An alternative provision place for a year", 1236364,
+                              "Schools Week investigation of 26 councils: \xc2\xa3" "23.8 million for 1,925 pupils in "
+                              "private alternative provision in 2018/19 (\xc2\xa3" "12,363.64 a pupil)",
+                              "https://schoolsweek.co.uk/investigation-number-of-pupils-in-private-alternative-"
+                              "provision-soars/"},
+    [BUDGET_COST_EXCLUSION] = {"permanent_exclusion", "A permanent exclusion", 37000000,
+                               "IPPR, Making the Difference (2017): about \xc2\xa3" "370,000 per excluded young person "
+                               "in education, health, benefits and criminal justice costs over a lifetime",
+                               "https://www.ippr.org/publications/making-the-difference"},
+    [BUDGET_COST_PAEDIATRICS] = {"paediatrics_referral", "A community paediatrics referral", 0,
+                                 "No published figure is built in: set the integrated care board's price, or "
+                                 "the NHS England National Cost Collection's outpatient unit cost for community "
+                                 "paediatrics (treatment function 290)",
+                                 "https://www.england.nhs.uk/costing-in-the-nhs/national-cost-collection/"},
+};
+
+const struct budget_cost_default *budget_cost_find(const char *key)
+{
+    for (size_t i = 0; key && i < BUDGET_COST__COUNT; i++)
+        if (strcmp(key, budget_cost_defaults[i].key) == 0)
+            return &budget_cost_defaults[i];
+    return NULL;
 }

@@ -136,4 +136,46 @@ enum budget_place {
 enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, int64_t commissioned,
                                          int64_t current, int64_t capacity, const char *starts, const char *ends);
 
+/* ---- what it achieved (step 3) ---- */
+
+/* Outcomes of the pupils placed on one intervention, each compared over
+ * the whole term before and the whole term after the placement started
+ * (core/outcomes.c, the same comparison as a case page's). */
+struct budget_outcomes {
+    int64_t placed;              /* pupils (placements) counted */
+    int64_t attendance_known;    /* with attendance in both terms */
+    int64_t attendance_rose;
+    int64_t suspensions_fell;
+    int64_t stayed_mainstream;   /* in mainstream at the end of both terms */
+    int64_t improved;            /* improvements on the indicators the intervention aims at */
+};
+/* Adds one pupil's comparison; aims: the intervention's aim codes
+ * (core/budget.h's budget_aims).  An improvement on an aim:
+ *   attendance    attendance rose
+ *   suspension    fewer suspensions
+ *   exclusion     no permanent exclusion in either term, and in mainstream at the end
+ *   part_time     on a part-time timetable before, not after
+ *   ap_placement  in alternative provision before, in mainstream at the end after
+ *   social_care   not measured by the outcome records' comparison (never counted). */
+struct outcome_compare;
+void budget_outcomes_add(struct budget_outcomes *t, const struct outcome_compare *c, const char *const *aims,
+                         size_t naims);
+
+/* spend / n to the nearest penny (halves up): 0 and *out, or -1 when n is
+ * not positive or spend is negative. */
+int budget_cost_per(int64_t spend, int64_t n, int64_t *out);
+
+/* Unit costs for the cost-benefit view, each with its published source
+ * (shown beside it on the page).  An authority may set its own. */
+enum budget_unit_cost { BUDGET_COST_AP_PLACE = 0, BUDGET_COST_EXCLUSION, BUDGET_COST_PAEDIATRICS, BUDGET_COST__COUNT };
+struct budget_cost_default {
+    const char *key;             /* stored in budget_unit_costs.cost_key */
+    const char *label;
+    int64_t pence;               /* 0: no published figure is built in */
+    const char *source;          /* what the figure is and where it was published */
+    const char *url;
+};
+extern const struct budget_cost_default budget_cost_defaults[BUDGET_COST__COUNT];
+const struct budget_cost_default *budget_cost_find(const char *key);
+
 #endif

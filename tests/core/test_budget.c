@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "core/outcomes.h"
 
 static void formats_pence(void **state)
 {
@@ -243,12 +244,100 @@ static void placements(void **state)
                                  u + others <= bought);
 }
 
+static struct outcome_compare cmp(enum outcome_change att, enum outcome_change susp, bool before_ap,
+                                  bool before_pt, bool after_pt, bool excluded_after)
+{
+    struct outcome_compare c;
+    memset(&c, 0, sizeof c);
+    c.w.complete = true;
+    c.attendance = att;
+    c.suspensions = susp;
+    c.before.in_ap = before_ap;
+    c.before.part_time = before_pt;
+    c.after.part_time = after_pt;
+    c.after.excluded = excluded_after;
+    c.before.mainstream_at_end = !before_ap;
+    c.after.mainstream_at_end = !excluded_after;
+    c.stayed_in_mainstream = c.before.mainstream_at_end && c.after.mainstream_at_end;
+    return c;
+}
+
+/* Who improved on which indicator, counted against the intervention's aims. */
+static void outcomes_tally(void **state)
+{
+    (void)state;
+    static const char *const att_susp[] = {"attendance", "suspension"};
+    static const char *const all[] = {"attendance", "suspension", "exclusion", "part_time", "ap_placement",
+                                      "social_care"};
+    struct budget_outcomes t = {0};
+    struct outcome_compare a = cmp(CHANGE_ROSE, CHANGE_FELL, false, false, false, false);
+    struct outcome_compare b = cmp(CHANGE_FELL, CHANGE_SAME, false, true, false, false);
+    struct outcome_compare x = cmp(CHANGE_UNKNOWN, CHANGE_ROSE, true, false, false, true);
+    budget_outcomes_add(&t, &a, att_susp, 2);
+    budget_outcomes_add(&t, &b, att_susp, 2);
+    budget_outcomes_add(&t, &x, att_susp, 2);
+    assert_int_equal(t.placed, 3);
+    assert_int_equal(t.attendance_known, 2);
+    assert_int_equal(t.attendance_rose, 1);
+    assert_int_equal(t.suspensions_fell, 1);
+    assert_int_equal(t.stayed_mainstream, 2);
+    assert_int_equal(t.improved, 2);   /* a: attendance and suspensions */
+    struct budget_outcomes u = {0};
+    budget_outcomes_add(&u, &a, all, 6);   /* attendance, suspensions, no exclusion */
+    budget_outcomes_add(&u, &b, all, 6);   /* no exclusion, off the part-time timetable */
+    budget_outcomes_add(&u, &x, all, 6);   /* excluded after: nothing */
+    assert_int_equal(u.improved, 3 + 2);
+    struct outcome_compare back = cmp(CHANGE_UNKNOWN, CHANGE_SAME, true, false, false, false);
+    budget_outcomes_add(&u, &back, all, 6);   /* back from AP, and not excluded: two aims met */
+    assert_int_equal(u.improved, 5 + 2);
+    struct budget_outcomes none = {0};
+    budget_outcomes_add(&none, &a, NULL, 0);
+    assert_int_equal(none.improved, 0);
+    /* Without terms either side nothing is known to have changed. */
+    struct outcome_compare incomplete = a;
+    incomplete.w.complete = false;
+    struct budget_outcomes v = {0};
+    budget_outcomes_add(&v, &incomplete, all, 6);
+    assert_int_equal(v.placed, 1);
+    assert_int_equal(v.improved + v.attendance_known + v.stayed_mainstream, 0);
+}
+
+static void costs_per(void **state)
+{
+    (void)state;
+    int64_t v = -1;
+    assert_int_equal(budget_cost_per(18000, 3, &v), 0);
+    assert_int_equal(v, 6000);
+    assert_int_equal(budget_cost_per(100, 3, &v), 0);
+    assert_int_equal(v, 33);
+    assert_int_equal(budget_cost_per(200, 3, &v), 0);
+    assert_int_equal(v, 67);
+    assert_int_equal(budget_cost_per(5, 2, &v), 0);
+    assert_int_equal(v, 3);   /* half a penny up */
+    assert_int_equal(budget_cost_per(0, 2, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(budget_cost_per(5, 0, &v), -1);
+    assert_int_equal(budget_cost_per(-5, 2, &v), -1);
+    /* The defaults: the published figures, each with its source. */
+    assert_int_equal(budget_cost_find("permanent_exclusion")->pence, 37000000);
+    int64_t ap = 0;
+    assert_int_equal(budget_cost_per(2380000000LL, 1925, &ap), 0);   /* £23.8m for 1,925 pupils */
+    assert_int_equal(budget_cost_find("ap_place_year")->pence, ap);
+    assert_int_equal(budget_cost_find("paediatrics_referral")->pence, 0);
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        assert_non_null(budget_cost_defaults[i].source);
+        assert_true(strncmp(budget_cost_defaults[i].url, "https://", 8) == 0);
+    }
+    assert_null(budget_cost_find("nope"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(formats_pence),   cmocka_unit_test(parses_pounds), cmocka_unit_test(commit_needs),
         cmocka_unit_test(approval_limits), cmocka_unit_test(payments),      cmocka_unit_test(allocations),
         cmocka_unit_test(years_and_partners), cmocka_unit_test(commissioning), cmocka_unit_test(placements),
+        cmocka_unit_test(outcomes_tally), cmocka_unit_test(costs_per),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
