@@ -9,6 +9,9 @@
 #include "core/validate.h"
 #include "service/svc_actions.h"
 #include "service/svc_audit.h"
+#include "service/svc_dashboard.h"
+#include "service/svc_outcomes.h"
+#include "store/q_dashboard.h"
 
 static struct resource budget_res(int64_t id, int64_t authority_id, int64_t team_id)
 {
@@ -894,6 +897,176 @@ enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
     if (st == SVC_OK && af.shown) {
         struct audit_event ev = {.action = "list", .kind = "action", .resource_id = team_id,
                                  .detail = "budget.placement.actions"};
+        st = svc_audit_record(c, &ev);
+    }
+    return st;
+}
+
+/* ---- unit costs ---- */
+
+enum svc_status svc_budget_unit_costs(struct svc_ctx *c, int64_t authority_id, struct budget_unit_costs *out)
+{
+    if (!may(c, ACT_VIEW, 0, authority_id, 0))
+        return SVC_FORBIDDEN;
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        int64_t v = 0;
+        enum store_rc rc = q_budget_unit_cost_get(c->db, authority_id, budget_cost_defaults[i].key, &v);
+        if (rc != STORE_OK && rc != STORE_DONE)
+            return SVC_ERROR;
+        out->own[i] = rc == STORE_OK;
+        out->pence[i] = rc == STORE_OK ? v : budget_cost_defaults[i].pence;
+    }
+    return SVC_OK;
+}
+
+enum svc_status svc_budget_unit_cost_set(struct svc_ctx *c, int64_t authority_id, const char *key,
+                                         const char *amount, struct field_errors *errs)
+{
+    if (!may(c, ACT_EDIT, 0, authority_id, 0))
+        return SVC_FORBIDDEN;
+    const struct budget_cost_default *d = budget_cost_find(key);
+    if (!d)
+        field_errors_add(errs, "key", "Select the unit cost to set");
+    int64_t v = 0;
+    amount_field(amount, "amount", "the cost", true, &v, errs);
+    if (errs->count)
+        return SVC_INVALID;
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK)
+        rc = q_budget_unit_cost_set(c->db, authority_id, d->key, v, c->who->user_id, c->now);
+    enum svc_status st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = audit(c, "edit", "budget_unit_cost", authority_id, authority_id, "budget.unit_cost");
+    return end_change(c, st);
+}
+
+/* ---- the report ---- */
+
+static struct budget_report_item *report_item(struct budget_report *r, int64_t intervention_id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i].iv.id == intervention_id)
+            return &r->items[i];
+    if (r->n >= BUDGET_REPORT_MAX) {
+        r->truncated = true;
+        return NULL;
+    }
+    struct budget_report_item *it = &r->items[r->n++];
+    memset(it, 0, sizeof *it);
+    it->iv.id = intervention_id;
+    return it;
+}
+
+struct report_build {
+    struct svc_ctx *c;
+    struct budget_report *r;
+    enum svc_status st;
+    struct outcome_terms terms;
+    int64_t last_intervention, last_pupil;
+};
+
+static void report_spend(void *arg, const struct budget_report_spend *s)
+{
+    struct report_build *b = arg;
+    struct budget_report_item *it = report_item(b->r, s->intervention_id);
+    if (it) {
+        it->committed += s->committed;
+        it->paid += s->paid;
+    }
+    b->r->spend += s->committed;
+}
+
+static void report_place(void *arg, const struct budget_report_place *p)
+{
+    struct report_build *b = arg;
+    /* Each pupil once per intervention, from their first placement on it. */
+    if (p->intervention_id == b->last_intervention && p->pupil_id == b->last_pupil)
+        return;
+    b->last_intervention = p->intervention_id;
+    b->last_pupil = p->pupil_id;
+    struct budget_report_item *it = report_item(b->r, p->intervention_id);
+    if (!it || b->st != SVC_OK)
+        return;
+    size_t idx = (size_t)(it - b->r->items);
+    if (!it->iv.name[0] && q_intervention_get(b->c->db, p->intervention_id, b->c->today, &it->iv) != STORE_ROW) {
+        b->st = SVC_ERROR;
+        return;
+    }
+    struct outcome_compare oc;
+    /* No policy here: the caller checked the report, which shows counts only. */
+    enum svc_status st = svc_outcome_compare_pupil(b->c, p->pupil_id, b->r->year.authority_id, p->starts_on, 1,
+                                                   &b->terms, &oc);
+    if (st != SVC_OK) {
+        b->st = st;
+        return;
+    }
+    const char *aims[BUDGET_AIMS_MAX];
+    for (size_t k = 0; k < it->iv.naims && k < BUDGET_AIMS_MAX; k++)
+        aims[k] = it->iv.aims[k];
+    struct budget_outcomes one = {0};
+    budget_outcomes_add(&one, &oc, aims, it->iv.naims);
+    budget_outcomes_add(&it->totals, &oc, aims, it->iv.naims);
+    enum stat_col col = stat_col_of_phase(p->phase);
+    struct stat_table *t = &b->r->tables[idx];
+    const int64_t v[BR_SPEND] = {one.placed, one.attendance_rose, one.suspensions_fell, one.stayed_mainstream,
+                                 one.improved};
+    for (int k = 0; k < BR_SPEND; k++)
+        stat_add(&t->rows[k], col, v[k]);
+}
+
+enum svc_status svc_budget_report(struct svc_ctx *c, int64_t year_id, enum action a, struct budget_report *out)
+{
+    memset(out, 0, sizeof *out);
+    enum svc_status st = svc_budget_year_get(c, year_id, &out->year);
+    if (st != SVC_OK)
+        return st;
+    if (!may(c, a, out->year.id, out->year.authority_id, 0))
+        return SVC_FORBIDDEN;
+    if ((st = svc_budget_unit_costs(c, out->year.authority_id, &out->costs)) != SVC_OK)
+        return st;
+    int64_t th = 0;
+    if (q_disclosure_get(c->db, out->year.authority_id, &th) != STORE_OK)
+        return SVC_ERROR;
+    out->threshold = th > 0 ? (int)th : DASH_DEFAULT_THRESHOLD;
+    /* Every table gets its rows before any count goes in. */
+    for (size_t i = 0; i < BUDGET_REPORT_MAX; i++) {
+        struct stat_table *t = &out->tables[i];
+        static const char *const labels[BR__ROWS] = {"Pupils placed", "Attendance rose", "Fewer suspensions",
+                                                     "Stayed in mainstream", "Improvements on its aims",
+                                                     "Committed spend"};
+        for (int k = 0; k < BR__ROWS; k++) {
+            struct stat_row *row = stat_add_row(t, "", labels[k], k == BR_SPEND ? STAT_MONEY : STAT_COUNT,
+                                                k != BR_SPEND, 0);
+            if (row && k >= BR_ATTENDANCE && k <= BR_MAINSTREAM)
+                stat_set_base(row, &t->rows[BR_PLACED]);
+        }
+    }
+    struct report_build b = {c, out, SVC_OK, {0}, 0, 0};
+    st = svc_from_store(q_budget_report_spend(c->db, year_id, report_spend, &b));
+    if (st == SVC_OK)
+        st = svc_from_store(q_budget_report_places(c->db, year_id, report_place, &b));
+    if (st == SVC_OK)
+        st = b.st;
+    for (size_t i = 0; st == SVC_OK && i < out->n; i++) {
+        struct budget_report_item *it = &out->items[i];
+        if (!it->iv.name[0] && q_intervention_get(c->db, it->iv.id, c->today, &it->iv) != STORE_ROW)
+            st = SVC_ERROR;
+        snprintf(it->key, sizeof it->key, "intervention-%lld", (long long)it->iv.id);
+        struct stat_table *t = &out->tables[i];
+        t->key = it->key;
+        t->title = it->iv.name;
+        t->description = "Pupils placed on the intervention in the year and how their outcome records changed "
+                         "from the whole term before the placement started to the whole term after.";
+        t->show_other = true;
+        t->rows[BR_SPEND].cells[COL_TOTAL].n = it->committed;
+    }
+    if (st != SVC_OK)
+        return st;
+    stat_suppress(out->tables, out->n, out->threshold);
+    if (a == ACT_EXPORT) {
+        struct audit_event ev = {.action = "export", .kind = "budget_report", .resource_id = year_id,
+                                 .authority_id = out->year.authority_id, .detail = "budget.report"};
         st = svc_audit_record(c, &ev);
     }
     return st;

@@ -12,6 +12,7 @@
 
 #include "core/budget.h"
 #include "core/errors.h"
+#include "core/stats.h"
 #include "service/svc.h"
 #include "store/q_budget.h"
 
@@ -188,5 +189,51 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
  * placement form (fn), newest first; nothing when they may see none. */
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
                                       void (*fn)(void *arg, const struct budget_action *r), void *arg);
+
+/* ---- what it achieved, and the board's report (steps 3 and 4) ---- */
+
+struct budget_unit_costs {
+    int64_t pence[BUDGET_COST__COUNT];   /* the authority's, else the published default (0: none) */
+    bool own[BUDGET_COST__COUNT];        /* set by the authority */
+};
+/* ACT_VIEW on the authority's budget (SVC_FORBIDDEN). */
+enum svc_status svc_budget_unit_costs(struct svc_ctx *c, int64_t authority_id, struct budget_unit_costs *out);
+/* Sets one (key of core/budget.h's budget_cost_defaults).  ACT_EDIT on the
+ * authority's budget (SVC_FORBIDDEN); an unknown key or an amount not in
+ * pounds are field errors (key, amount).  Audited. */
+enum svc_status svc_budget_unit_cost_set(struct svc_ctx *c, int64_t authority_id, const char *key,
+                                         const char *amount, struct field_errors *errs);
+
+#define BUDGET_REPORT_MAX 24
+struct budget_report_item {
+    struct intervention_row iv;
+    char key[32];                  /* the table's key, "intervention-<id>" */
+    int64_t committed, paid;       /* the year's committed commissioning decisions */
+    struct budget_outcomes totals; /* before suppression: for the service only, never shown */
+};
+/* Large: allocate. */
+struct budget_report {
+    struct budget_year_row year;
+    int threshold;                 /* counts below it are "c" (the dashboard's, per authority) */
+    size_t n;                      /* interventions with spend or placements, at most BUDGET_REPORT_MAX */
+    bool truncated;
+    struct budget_report_item items[BUDGET_REPORT_MAX];
+    /* One table per intervention, columns by the pupils' school phase:
+     * pupils placed, attendance rose, fewer suspensions, stayed in
+     * mainstream, improvements on its aims (counts, suppressed as the
+     * dashboard's), committed spend (money). */
+    struct stat_table tables[BUDGET_REPORT_MAX];
+    struct budget_unit_costs costs;
+    int64_t spend;                 /* all committed commissioning decisions of the year */
+};
+/* The year's interventions: who was placed, who improved on which
+ * indicator (each placement's pupil compared over the whole term before
+ * and the whole term after it started, from the outcome records), what
+ * was spent, with small counts suppressed for publication.  a: ACT_VIEW
+ * (the page) or ACT_EXPORT (a file, audited).  The year checked as
+ * svc_budget_year_get, then a on its authority's budget (SVC_FORBIDDEN). */
+enum svc_status svc_budget_report(struct svc_ctx *c, int64_t year_id, enum action a, struct budget_report *out);
+/* Row indices of each report table. */
+enum { BR_PLACED = 0, BR_ATTENDANCE, BR_SUSPENSIONS, BR_MAINSTREAM, BR_IMPROVED, BR_SPEND, BR__ROWS };
 
 #endif

@@ -694,3 +694,76 @@ enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
     store_bind_int(st, 1, team_id);
     return store_each_row(st, baction_each, &(struct baction_sink){fn, arg});
 }
+
+/* ---- the report ---- */
+
+static void read_report_place(struct store_stmt *st, void *row)
+{
+    struct budget_report_place *r = row;
+    memset(r, 0, sizeof *r);
+    r->placement_id = store_col_int(st, 0);
+    r->pupil_id = store_col_int(st, 1);
+    r->intervention_id = store_col_int(st, 2);
+    store_col_copy(st, 3, r->phase, sizeof r->phase);
+    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
+}
+
+Q_SINK(report_place, struct budget_report_place, read_report_place)
+
+enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
+                                     void (*fn)(void *arg, const struct budget_report_place *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
+        "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
+        "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
+        "WHERE a.year_id = ? AND c.status = 'committed' ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id");
+    store_bind_int(st, 1, year_id);
+    return store_each_row(st, report_place_each, &(struct report_place_sink){fn, arg});
+}
+
+static void read_report_spend(struct store_stmt *st, void *row)
+{
+    struct budget_report_spend *r = row;
+    r->intervention_id = store_col_int(st, 0);
+    r->committed = store_col_int(st, 1);
+    r->paid = store_col_int(st, 2);
+}
+
+Q_SINK(report_spend, struct budget_report_spend, read_report_spend)
+
+enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
+                                    void (*fn)(void *arg, const struct budget_report_spend *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
+        "FROM budget_payments bp WHERE bp.commitment_id = c.id)), 0) FROM budget_commitments c "
+        "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
+        "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id");
+    store_bind_int(st, 1, year_id);
+    return store_each_row(st, report_spend_each, &(struct report_spend_sink){fn, arg});
+}
+
+enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT pence FROM budget_unit_costs WHERE authority_id = ? AND cost_key = ?");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    return store_get_int(st, pence);
+}
+
+enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
+                                     int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_unit_costs (authority_id, cost_key, pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (authority_id, cost_key) DO UPDATE SET pence = excluded.pence, "
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    store_bind_int(st, 3, pence);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    return store_exec_done(st);
+}

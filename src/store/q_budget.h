@@ -225,4 +225,29 @@ struct budget_action {
 enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
                                     void (*fn)(void *arg, const struct budget_action *r), void *arg);
 
+/* ---- the report (steps 3 and 4) ---- */
+struct budget_report_place {
+    int64_t placement_id;
+    int64_t pupil_id;
+    int64_t intervention_id;
+    char phase[16];            /* the pupil's school's */
+    char starts_on[11];
+};
+/* Placements under the year's committed commissioning decisions, by
+ * intervention, then pupil, then start. */
+enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
+                                     void (*fn)(void *arg, const struct budget_report_place *r), void *arg);
+struct budget_report_spend {
+    int64_t intervention_id;
+    int64_t committed;         /* committed commissioning decisions (whole amounts) */
+    int64_t paid;
+};
+/* What the year's committed commissioning decisions cost, by intervention. */
+enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
+                                    void (*fn)(void *arg, const struct budget_report_spend *r), void *arg);
+/* An authority's unit cost (STORE_DONE when it has not set one). */
+enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence);
+enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
+                                     int64_t by, int64_t now);
+
 #endif

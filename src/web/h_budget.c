@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "lib/csv.h"
 #include "service/svc_budget.h"
 #include "web/budget_json.h"
 #include "web/form.h"
@@ -802,6 +803,237 @@ static void h_intervention_create(struct req *rq, struct resp *rs)
         interventions_page(rq, rs, 400, &f, &e);
 }
 
+/* ---- the board's report: what was bought, for whom, what it achieved ---- */
+
+static const char *const report_measures[BR__ROWS] = {"placed", "attendance_rose", "suspensions_fell",
+                                                      "stayed_mainstream", "improved", "committed"};
+
+/* A cost per something, withheld ("c") when the count is suppressed, "z"
+ * when there is none. */
+static void cost_per_text(const struct stat_cell *n, int64_t spend, char *out, size_t outsz)
+{
+    int64_t v = 0;
+    if (n->suppressed)
+        snprintf(out, outsz, "c");
+    else if (budget_cost_per(spend, n->n, &v) != 0)
+        snprintf(out, outsz, "z");
+    else
+        budget_format_pence(v, out, outsz);
+}
+
+static json_t *report_json(const struct budget_report *r)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const struct budget_report_item *it = &r->items[i];
+        const struct stat_table *t = &r->tables[i];
+        json_t *o = json_intervention(&it->iv);
+        bj_money(o, "committed", it->committed);
+        bj_money(o, "paid", it->paid);
+        json_t *rows = json_array();
+        for (int k = 0; k < BR_SPEND; k++) {
+            const struct stat_row *row = &t->rows[k];
+            json_t *cells = json_object();
+            for (int col = 0; col < STAT_NCOLS; col++) {
+                char text[48], pct[16];
+                stat_cell_text(row, (enum stat_col)col, text, sizeof text, pct, sizeof pct);
+                json_object_set_new(cells, col == COL_PRIMARY ? "primary" : col == COL_SECONDARY ? "secondary"
+                                           : col == COL_OTHER ? "other" : "total",
+                                    json_pack("{s:s, s:s}", "text", text, "pct", pct));
+            }
+            json_array_append_new(rows, json_pack("{s:s, s:s, s:o}", "measure", report_measures[k], "label",
+                                                  row->label, "cells", cells));
+        }
+        json_object_set_new(o, "rows", rows);
+        char per_pupil[40], per_improved[40];
+        cost_per_text(&t->rows[BR_PLACED].cells[COL_TOTAL], it->committed, per_pupil, sizeof per_pupil);
+        cost_per_text(&t->rows[BR_IMPROVED].cells[COL_TOTAL], it->committed, per_improved, sizeof per_improved);
+        json_object_set_new(o, "cost_per_pupil", json_string(per_pupil));
+        json_object_set_new(o, "cost_per_improvement", json_string(per_improved));
+        json_array_append_new(items, o);
+    }
+    json_t *costs = json_array();
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        const struct budget_cost_default *d = &budget_cost_defaults[i];
+        int64_t v = r->costs.pence[i];
+        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:b}", "key", d->key, "label", d->label, "own",
+                              r->costs.own[i], "source", d->source, "url", d->url, "set", v > 0);
+        bj_money(o, "cost", v);
+        /* Break-even: how many of these the year's commissioning equals. */
+        char be[32] = "";
+        if (v > 0)
+            snprintf(be, sizeof be, "%.1f", (double)r->spend / (double)v);
+        json_object_set_new(o, "break_even", json_string(be));
+        json_array_append_new(costs, o);
+    }
+    json_t *o = json_pack("{s:o, s:i, s:o, s:o, s:b}", "year", json_budget_year(&r->year), "threshold", r->threshold,
+                          "interventions", items, "unit_costs", costs, "truncated", r->truncated);
+    bj_money(o, "spend", r->spend);
+    return o;
+}
+
+static struct budget_report *report_for(struct req *rq, struct resp *rs, enum action a)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_report *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_budget_report(&c, rq->id, a, r) : SVC_ERROR;
+    return view_failed(rq, rs, st) ? NULL : r;
+}
+
+static void h_report(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_VIEW);
+    if (!r)
+        return;
+    json_t *data = report_json(r);
+    if (rq->api) {
+        view_json(rs, 200, data);
+        return;
+    }
+    char title[80], back[48];
+    snprintf(title, sizeof title, "Pooled budget %s: report to the safeguarding partnership", r->year.label);
+    snprintf(back, sizeof back, "/budget/years/%lld", (long long)r->year.id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, r->year.label, NULL);
+    json_object_update(ctx, data);
+    json_decref(data);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    json_object_set_new(ctx, "may_export", json_boolean(svc_budget_may(&c, ACT_EXPORT, r->year.authority_id, 0)));
+    view_render(rq, rs, 200, "budget/report", ctx);
+}
+
+/* The report as CSV (lib/csv.c: formula-safe), the page's cells as shown:
+ * suppressed counts "c", amounts in plain pounds. */
+static void h_report_csv(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_EXPORT);
+    if (!r)
+        return;
+    buf_reset(&rs->body);
+    struct csv w = CSV_INIT(&rs->body);
+    static const char *const head[] = {"Year", "Intervention", "Provider", "Measure", "Primary", "Secondary",
+                                       "Other phases", "Total"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_text(&w, head[i]);
+    csv_end_row(&w);
+    for (size_t i = 0; i < r->n; i++) {
+        const struct stat_table *t = &r->tables[i];
+        const struct budget_report_item *it = &r->items[i];
+        for (int k = 0; k < BR__ROWS + 2; k++) {
+            csv_text(&w, r->year.label);
+            csv_text(&w, it->iv.name);
+            csv_text(&w, it->iv.provider);
+            char text[48], pct[16];
+            if (k < BR_SPEND) {
+                const struct stat_row *row = &t->rows[k];
+                csv_text(&w, row->label);
+                for (int col = 0; col < STAT_NCOLS; col++) {
+                    if (row->cells[col].suppressed) {
+                        csv_text(&w, "c");
+                    } else {
+                        stat_cell_text(row, (enum stat_col)col, text, sizeof text, pct, sizeof pct);
+                        csv_int(&w, row->cells[col].n);
+                    }
+                }
+            } else {
+                const char *label = k == BR_SPEND ? "Committed spend"
+                                    : k == BR__ROWS ? "Cost per pupil placed" : "Cost per improvement";
+                csv_text(&w, label);
+                for (int col = 0; col < COL_TOTAL; col++)
+                    csv_text(&w, "");
+                if (k == BR_SPEND) {
+                    budget_plain_pence(it->committed, text, sizeof text);
+                } else {
+                    const struct stat_cell *n = &t->rows[k == BR__ROWS ? BR_PLACED : BR_IMPROVED].cells[COL_TOTAL];
+                    int64_t v = 0;
+                    if (n->suppressed)
+                        snprintf(text, sizeof text, "c");
+                    else if (budget_cost_per(it->committed, n->n, &v) != 0)
+                        snprintf(text, sizeof text, "z");
+                    else
+                        budget_plain_pence(v, text, sizeof text);
+                }
+                csv_number(&w, text);
+            }
+            csv_end_row(&w);
+        }
+    }
+    rs->status = 200;
+    rs->content_type = "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-budget-%s.csv\"", r->year.label);
+}
+
+/* ---- unit costs for the cost-benefit view ---- */
+
+static void unit_costs_page(struct req *rq, struct resp *rs, int status, const char *key, const char *amount,
+                            const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    struct budget_unit_costs uc;
+    enum svc_status st = svc_budget_unit_costs(&c, authority, &uc);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *list = json_array();
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        const struct budget_cost_default *d = &budget_cost_defaults[i];
+        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:b}", "key", d->key, "label", d->label, "own", uc.own[i],
+                              "source", d->source, "url", d->url, "set", uc.pence[i] > 0);
+        bj_money(o, "cost", uc.pence[i]);
+        bj_money(o, "published", d->pence);
+        json_array_append_new(list, o);
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)authority, "unit_costs", list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Unit costs for the cost-benefit view", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "unit_costs", list);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        json_t *sel = fld_select_blank("key", "Unit cost", e, NULL, "Select a unit cost", key);
+        for (int i = 0; i < BUDGET_COST__COUNT; i++)
+            fld_add_option(sel, budget_cost_defaults[i].key, budget_cost_defaults[i].label, key);
+        json_object_set_new(ctx, "fields",
+                            json_pack("{s:o, s:o}", "key", sel, "amount",
+                                      fld_input("amount", "Cost, in pounds", amount, e, "For example, 18,000.00")));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Unit cost saved");
+    view_render(rq, rs, status, "budget/costs", ctx);
+}
+
+static void h_unit_costs(struct req *rq, struct resp *rs)
+{
+    unit_costs_page(rq, rs, 200, "", "", NULL);
+}
+
+static void h_unit_cost_save(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    const char *key = req_param(rq, "key"), *amount = req_param(rq, "amount");
+    struct field_errors e = {0};
+    enum svc_status st = svc_budget_unit_cost_set(&c, authority, key, amount, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        if (rq->api)
+            unit_costs_page(rq, rs, 200, "", "", NULL);
+        else
+            view_saved(rq, rs, 200, "unit_cost", NULL, "/budget/costs?authority_id=%lld&saved=1", (long long)authority);
+    } else if (n == SAVE_FORM) {
+        unit_costs_page(rq, rs, 400, key, amount, &e);
+    }
+}
+
 /* ---- the approvals queue ---- */
 
 static void h_approvals(struct req *rq, struct resp *rs)
@@ -916,7 +1148,15 @@ static const struct route routes[] = {
     {"GET", "/budget/placements/:id", h_placement, 0},
     {"POST", "/budget/placements/:id", h_placement_update, 0},
 
+    {"GET", "/budget/years/:id/report", h_report, 0},
+    {"GET", "/budget/years/:id/report.csv", h_report_csv, 0},
+    {"GET", "/budget/costs", h_unit_costs, 0},
+    {"POST", "/budget/costs", h_unit_cost_save, 0},
+
     {"GET", "/api/v1/budget", h_overview, 0},
+    {"GET", "/api/v1/budget/years/:id/report", h_report, 0},
+    {"GET", "/api/v1/budget/costs", h_unit_costs, 0},
+    {"PUT", "/api/v1/budget/costs", h_unit_cost_save, 0},
     {"GET", "/api/v1/budget/interventions", h_interventions, 0},
     {"POST", "/api/v1/budget/interventions", h_intervention_create, 0},
     {"POST", "/api/v1/budget/commitments/:id/placements", h_place, 0},

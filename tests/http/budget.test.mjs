@@ -88,8 +88,8 @@ before(async () => {
   sql(`INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail)
     SELECT id, 'case_coordinator', 'authority', ${ids.A}, ${ids.A}, '' FROM users WHERE username = 'both';`);
   // A case with an open action in each team.
-  const pupilIn = async (school) => (await api(coord, 'GET', `/api/v1/pupils?school=${school}&per_page=5`))
-    .body.pupils.find((p) => p.school.id === school).id;
+  const pupilIn = async (school, nth = 0) => (await api(coord, 'GET', `/api/v1/pupils?school=${school}&per_page=5`))
+    .body.pupils.filter((p) => p.school.id === school)[nth].id;
   const openCase = async (pupil, teamId) => {
     await made(`/api/v1/pupils/${pupil}/consents`, { given_by: 'Jo Example', relationship: 'mother',
       given_on: day(-30), covers_discussion: 'yes' });
@@ -100,6 +100,7 @@ before(async () => {
   };
   ids.k1 = await openCase(await pupilIn(schools[0].id), ids.T1);
   ids.k2 = await openCase(await pupilIn(schools[1].id), ids.T2);
+  ids.k3 = await openCase(await pupilIn(schools[0].id, 1), ids.T1);
 
   as.approver = await signIn('approver', 'pool-keeper-pass-9');
   as.holder = await signIn('holder', 'team-spender-pass-9');
@@ -575,6 +576,92 @@ test('placements: a pupil of a TAS action of the team, within the units bought a
   assert.deepEqual(rows.filter((x) => x !== 'view'), ['create', 'create', 'edit', 'create']);
   assert.ok(rows.includes('view'));
   assert.ok(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'list' AND resource_kind = 'placement'")) >= 1);
+});
+
+test('the board\'s report: who improved on which indicator, at what cost, small counts suppressed; CSV', async () => {
+  // Two pupils placed in January 2025 (a whole term either side, all in
+  // the past, whatever today is), with outcome records: both attend
+  // better in the summer term than in the autumn; one had a suspension
+  // before and none after.
+  const now = 1700000000;
+  const rec = (pupil, kind, starts, ends, possible, missed, sessions) => sql(`INSERT INTO outcome_records
+    (pupil_id, kind, starts_on, ends_on, code, sessions_possible, sessions_missed, sessions, source, created_at)
+    VALUES (${pupil}, '${kind}', '${starts}', ${ends ? `'${ends}'` : 'NULL'}, '', ${possible ?? 'NULL'},
+    ${missed ?? 'NULL'}, ${sessions ?? 'NULL'}, 'hand', ${now});`);
+  for (const k of [ids.k1, ids.k3]) {
+    rec(k.pupil, 'attendance', '2024-09-09', '2024-12-13', 140, 30);
+    rec(k.pupil, 'attendance', '2025-04-28', '2025-07-18', 120, 6);
+    const r = await api(as.placer, 'POST', `/api/v1/budget/commitments/${ids.C8}/placements`,
+      { action_id: String(k.action), starts_on: '2025-01-20', units_used: '0' });
+    assert.equal(r.status, 201, r.text);
+  }
+  rec(ids.k1.pupil, 'suspension', '2024-11-05', null, null, null, 2);
+  // A second intervention whose provider a spreadsheet would run as a formula.
+  let r = await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`, { name: 'Parenting course',
+    provider: '=2+3', unit: 'term', unit_cost: '300', capacity: '10', aims: ['exclusion'] });
+  assert.equal(r.status, 201, r.text);
+  r = await api(as.holder, 'POST', `/api/v1/budget/allocations/${ids.A1}/commitments`,
+    { intervention_id: String(r.body.intervention.id), units: '1', committed_on: TODAY });
+  assert.equal(r.body.commitment.status, 'committed');
+  sql(`INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (${ids.A}, 2, ${now})
+    ON CONFLICT (authority_id) DO UPDATE SET suppress_below = 2;`);
+
+  const rep = (await api(as.approver, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).body;
+  assert.equal(rep.threshold, 2);
+  const mentoring = rep.interventions.find((i) => i.id === ids.I1);
+  const total = Object.fromEntries(mentoring.rows.map((row) => [row.measure, row.cells.total.text]));
+  assert.deepEqual(total, { placed: '2', attendance_rose: '2', suspensions_fell: 'c', stayed_mainstream: '2',
+    improved: '3' });
+  assert.equal(mentoring.rows.find((row) => row.measure === 'attendance_rose').cells.total.pct, '100%');
+  assert.equal(mentoring.committed, `${POUND}180.00`);
+  assert.equal(mentoring.cost_per_pupil, `${POUND}90.00`);
+  assert.equal(mentoring.cost_per_improvement, `${POUND}60.00`);
+  const parenting = rep.interventions.find((i) => i.name === 'Parenting course');
+  assert.equal(parenting.rows[0].cells.total.text, '0');
+  assert.equal(parenting.cost_per_pupil, 'z');
+  assert.equal(rep.spend_pence, 18000 + 30000);
+  // The unit costs: published defaults with their sources, one the authority sets.
+  const cost = (key) => rep.unit_costs.find((u) => u.key === key);
+  assert.equal(cost('permanent_exclusion').cost, `${POUND}370,000.00`);
+  assert.match(cost('permanent_exclusion').source, /IPPR/);
+  assert.equal(cost('ap_place_year').cost_pence, 1236364);
+  assert.equal(cost('paediatrics_referral').set, false);
+  assert.equal((await api(as.holder, 'PUT', `/api/v1/budget/costs?authority_id=${ids.A}`,
+    { key: 'paediatrics_referral', amount: '300.00' })).status, 403);
+  r = await api(as.approver, 'PUT', `/api/v1/budget/costs?authority_id=${ids.A}`, { key: 'nope', amount: 'x' });
+  assert.deepEqual(Object.keys(errorsOf(r)).sort(), ['amount', 'key']);
+  r = await api(as.approver, 'PUT', `/api/v1/budget/costs?authority_id=${ids.A}`,
+    { key: 'paediatrics_referral', amount: '400.00' });
+  assert.equal(r.status, 200, r.text);
+  const after = (await api(as.lead, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).body;
+  assert.equal(after.unit_costs.find((u) => u.key === 'paediatrics_referral').break_even, '1.2', '£480.00 of commissioning is 1.2 referrals at £400.00');
+
+  // The page, printable, with the sources; the CSV, formula-safe.
+  const page = await as.lead.getHtml(`/budget/years/${ids.Y}/report`);
+  assert.equal(page.status, 200);
+  const text = decodeHtml(page.html);
+  assert.match(text, /Prepared for publication/);
+  assert.match(text, /https:\/\/www\.ippr\.org\/publications\/making-the-difference/);
+  assert.match(page.html, /class="govuk-body tas-no-print"/);
+  const csv = await as.lead.get(`/budget/years/${ids.Y}/report.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const body = await csv.text();
+  const lines = body.trim().split('\r\n');
+  assert.equal(lines[0], 'Year,Intervention,Provider,Measure,Primary,Secondary,Other phases,Total');
+  assert.ok(lines.includes(`${LABEL},Mentoring,Youth Trust,Pupils placed,2,0,0,2`) ||
+    lines.some((l) => l.startsWith(`${LABEL},Mentoring,Youth Trust,Pupils placed,`) && l.endsWith(',2')), body);
+  assert.ok(lines.some((l) => /,Fewer suspensions,.*,c$/.test(l)), body);
+  assert.ok(lines.includes(`${LABEL},Mentoring,Youth Trust,Cost per pupil placed,,,,90.00`), body);
+  assert.ok(body.includes(`"'=2+3"`), 'a formula is written as text');
+  assert.ok(!/,=2\+3/.test(body));
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'export' AND resource_kind = 'budget_report'
+    AND username = 'lead'`), '1');
+  // Who may: the year's readers; not a team's holder, nor the de-identified roles' (no budget rights).
+  assert.equal((await api(as.holder, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).status, 404);
+  assert.equal((await as.holder.get(`/budget/years/${ids.Y}/report.csv`)).status, 404);
+  assert.equal((await api(as.steer, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).status, 404);
+  assert.equal((await api(as.approver, 'GET', `/api/v1/budget/years/${ids.YB}/report`)).status, 404);
 });
 
 test('every change and every decision is in the audit trail', () => {
