@@ -93,6 +93,7 @@ static void h_overview(struct req *rq, struct resp *rs)
     int64_t authority = view_authority(rq);
     json_object_set_new(ctx, "authority_id", json_integer(authority));
     json_object_set_new(ctx, "may_edit", json_boolean(svc_budget_may(&c, ACT_EDIT, authority, 0)));
+    json_object_set_new(ctx, "may_view_pool", json_boolean(svc_budget_may(&c, ACT_VIEW, authority, 0)));
     struct visibility v;
     policy_visible(c.who, RES_BUDGET, ACT_EDIT, &v);
     json_object_set_new(ctx, "may_approve", json_boolean(!policy_visible_none(&v)));

@@ -129,3 +129,54 @@ test('the pooled budget: a year, a contribution, an allocation, a commitment app
   assert.match(await ho.locator('p', { hasText: 'not yet paid' }).textContent(), /£2,000\.00/);
   await clean(ho, 'a commitment part paid');
 });
+
+test('commissioning and the board\'s report: the catalogue, a decision, the report and its unit costs', async () => {
+  const ap = await (await browser.newContext()).newPage();
+  await signInPage(ap, srv.base, 'approver', 'pool-keeper-pass-9');
+  await ap.goto(`${srv.base}/budget`);
+  await Promise.all([ap.waitForLoadState('load'), ap.getByRole('link', { name: 'Interventions catalogue' }).click()]);
+  await clean(ap, 'the empty catalogue');
+  await ap.getByLabel('Name', { exact: true }).fill('Mentoring');
+  await ap.getByLabel('Provider').fill('Youth Trust');
+  await ap.getByLabel('Bought by the').selectOption('session');
+  await ap.getByLabel('Cost of one unit, in pounds').fill('45');
+  await ap.getByLabel('Pupils it takes at once').fill('6');
+  await submit(ap, 'Add the intervention');
+  assert.match(await ap.locator('.govuk-error-summary').textContent(), /Select the outcomes it aims at/);
+  await clean(ap, 'the catalogue form with an error');
+  await ap.getByLabel('Attendance').check();
+  await submit(ap, 'Add the intervention');
+  assert.match(await ap.locator('.govuk-notification-banner').textContent(), /Intervention added/);
+  assert.match(await ap.locator('table').textContent(), /£45\.00/);
+  await clean(ap, 'the catalogue');
+
+  const ho = await (await browser.newContext()).newPage();
+  await signInPage(ho, srv.base, 'holder', 'team-spender-pass-9');
+  await ho.goto(`${srv.base}/budget`);
+  await Promise.all([ho.waitForLoadState('load'), ho.getByRole('link', { name: 'Riverside TAS' }).click()]);
+  await ho.getByLabel('Intervention').selectOption({ label: 'Mentoring (Youth Trust), £45.00 a session' });
+  await ho.getByLabel('Number of units').fill('10');
+  await fillDate(ho, 'commission_on', TODAY);
+  await submit(ho, 'Commission it');
+  assert.match(await ho.locator('.govuk-notification-banner').textContent(), /Spend committed/);
+  assert.match(await ho.locator('table').textContent(), /Mentoring \(Youth Trust\): 10 x Session/);
+  await clean(ho, 'the allocation with a commissioning decision');
+
+  await ap.goto(`${srv.base}/budget`);
+  await Promise.all([ap.waitForLoadState('load'), ap.getByRole('link', { name: LABEL }).click()]);
+  await Promise.all([ap.waitForLoadState('load'),
+    ap.getByRole('link', { name: 'Report to the safeguarding partnership' }).click()]);
+  assert.match(await ap.locator('h1').textContent(), /report to the safeguarding partnership/);
+  assert.match(await ap.locator('table', { hasText: 'Unit costs and break-even' }).textContent(), /IPPR/);
+  await clean(ap, 'the board\'s report');
+  await ap.goto(`${srv.base}/budget/costs`);
+  await clean(ap, 'the unit costs');
+  await ap.getByLabel('Unit cost', { exact: true }).selectOption('paediatrics_referral');
+  await ap.getByLabel('Cost, in pounds').fill('three hundred');
+  await submit(ap, 'Save the unit cost');
+  assert.match(await ap.locator('.govuk-error-summary').textContent(), /pounds and pence/);
+  await clean(ap, 'the unit costs with an error');
+  await ap.getByLabel('Cost, in pounds').fill('300');
+  await submit(ap, 'Save the unit cost');
+  assert.match(await ap.locator('.govuk-summary-list').textContent(), /£300\.00 \(set by the authority\)/);
+});

@@ -128,6 +128,8 @@ budget.view                  Y     H   Y    H     H    H     H    H    H     H  
 budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
 budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
 budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
 `;
 
 function parseTable(text) {
@@ -396,6 +398,9 @@ function requests() {
     'budget.create': ['POST', `/api/v1/budget/allocations/${i.budgetAlloc}/commitments`, {}],
     'budget.edit': ['POST', `/api/v1/budget/years/${i.budgetYear}/contributions`, {}],
     'budget.approvals': ['GET', '/api/v1/budget/approvals', undefined, '/budget/approvals'],
+    'budget.export': ['GET', `/budget/years/${i.budgetYear}/report.csv`],
+    'budget.catalogue': ['GET', `/api/v1/budget/interventions?authority_id=${i.A}`, undefined,
+      `/budget/interventions?authority_id=${i.A}`],
   };
 }
 
