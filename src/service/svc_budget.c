@@ -309,6 +309,14 @@ enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, in
     return end_change(c, st);
 }
 
+enum svc_status svc_budget_team_list(struct svc_ctx *c, int64_t authority_id,
+                                     void (*fn)(void *arg, const struct budget_team *r), void *arg)
+{
+    if (!may(c, ACT_EDIT, 0, authority_id, 0))
+        return SVC_FORBIDDEN;
+    return svc_from_store(q_budget_team_list(c->db, authority_id, fn, arg));
+}
+
 enum svc_status svc_budget_allocation_get(struct svc_ctx *c, int64_t id, struct budget_allocation_row *out)
 {
     enum store_rc rc = q_budget_allocation_get(c->db, id, out);

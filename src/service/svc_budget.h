@@ -61,6 +61,10 @@ enum svc_status svc_budget_contribution_list(struct svc_ctx *c, int64_t year_id,
  * (field errors amount). */
 enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, int64_t team_id, const char *amount,
                                           struct field_errors *errs, int64_t *id);
+/* The authority's active teams, for the allocation form: ACT_EDIT on the
+ * authority's budget (SVC_FORBIDDEN). */
+enum svc_status svc_budget_team_list(struct svc_ctx *c, int64_t authority_id,
+                                     void (*fn)(void *arg, const struct budget_team *r), void *arg);
 /* One allocation: ACT_VIEW on its team's budget, else SVC_NOT_FOUND. */
 enum svc_status svc_budget_allocation_get(struct svc_ctx *c, int64_t id, struct budget_allocation_row *out);
 /* The allocations of a year the user may see (checked as

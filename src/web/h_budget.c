@@ -213,7 +213,7 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
         const struct contribution_form *cf = f ? &f->cf : NULL;
         json_t *team = fld_select_blank("team_id", "Team", e, NULL, "Select a team", f ? f->team_id : "");
         json_t *pair[2] = {team, json_string(f && f->team_id ? f->team_id : "")};
-        q_budget_team_list(c.db, y.authority_id, add_team_option, pair);
+        svc_budget_team_list(&c, y.authority_id, add_team_option, pair);
         json_decref(pair[1]);
         json_t *fields = json_pack(
             "{s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
