@@ -181,6 +181,20 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
             store_rollback(rq->db);
         return;
     }
+    if (!changes(rq->method) && rq->csv) {
+        /* A whole list taken away as a file: one "export" entry. */
+        if (st != 200)
+            return;
+        area_kind(p, kind, sizeof kind);
+        ev.kind = kind;
+        ev.action = "export";
+        if (record(rq, &rq->sess.who, &ev) != SVC_OK) {
+            rs->csv_list = NULL;
+            rs->disposition[0] = '\0';
+            view_svc_error(rq, rs, SVC_ERROR);
+        }
+        return;
+    }
     if (!changes(rq->method)) {
         ev.kind = child_kind(p);
         ev.action = "view";

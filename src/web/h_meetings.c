@@ -118,6 +118,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Meetings", "meetings");
+    view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "meetings", rows);
     json_object_set_new(ctx, "show_team", json_true());
@@ -593,7 +594,7 @@ static const struct route meeting_routes[] = {
     {"POST", "/meetings/:id/guests", h_meeting_guest_add, 0},
     {"POST", "/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
 
-    {"GET", "/api/v1/meetings", h_meeting_list, 0},
+    {"GET", "/api/v1/meetings", h_meeting_list, ROUTE_CSV_OF(RES_TEAM)},
     {"GET", "/api/v1/meetings/:id", h_meeting_view, 0},
     {"POST", "/api/v1/meetings/:id/held", h_meeting_held, 0},
     {"POST", "/api/v1/meetings/:id/unhold", h_meeting_unhold, 0},

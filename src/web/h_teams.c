@@ -96,6 +96,7 @@ static void h_team_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Teams", "teams");
+    view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "teams", l.rows);
     char count[64];
@@ -895,7 +896,7 @@ static const struct route team_routes[] = {
     {"GET", "/teams/:id/meetings/new", h_team_meeting_new, 0},
     {"POST", "/teams/:id/meetings", h_team_meeting_create, 0},
 
-    {"GET", "/api/v1/teams", h_team_list, 0},
+    {"GET", "/api/v1/teams", h_team_list, ROUTE_CSV_OF(RES_TEAM)},
     {"GET", "/api/v1/teams/new", h_team_new, 0},
     {"POST", "/api/v1/teams", h_team_create, 0},
     {"GET", "/api/v1/teams/:id", h_team_view, 0},
