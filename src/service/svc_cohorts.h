@@ -140,8 +140,9 @@ enum svc_status svc_cohort_action_choices(struct svc_ctx *c, const struct cohort
 enum svc_status svc_cohort_work(struct svc_ctx *c, void (*fn)(void *arg, const struct cohort_action_row *a),
                                 void *arg);
 
-/* Non-voided cohort discussions of the team's non-voided meetings in
- * [from, to].  Checks ACT_VIEW on the team (hidden: SVC_NOT_FOUND). */
+/* Non-voided cohort discussions of the team's held, non-voided meetings in
+ * [from, to] (the team page's count; the dashboard counts pupils and cases
+ * only).  Checks ACT_VIEW on the team (hidden: SVC_NOT_FOUND). */
 enum svc_status svc_cohort_count(struct svc_ctx *c, int64_t team_id, int64_t authority_id, int64_t host_school_id,
                                  const char *from, const char *to, int64_t *n);
 

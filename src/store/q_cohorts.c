@@ -224,7 +224,7 @@ enum store_rc q_cohort_count(struct store *s, int64_t team_id, const char *from,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(*) FROM cohort_discussions k JOIN meetings m ON m.id = k.meeting_id "
-        "WHERE m.team_id = ? AND m.meeting_date >= ? AND m.meeting_date <= ? "
+        "WHERE m.team_id = ? AND m.meeting_date >= ? AND m.meeting_date <= ? AND m.status = 'held' "
         "AND k.voided_at IS NULL AND m.voided_at IS NULL");
     store_bind_int(st, 1, team_id);
     store_bind_text(st, 2, from);

@@ -72,8 +72,8 @@ enum store_rc q_cohort_pupil_names(struct store *s, int64_t team_id, int64_t sch
                                    void (*fn)(void *arg, const char *forenames, const char *surname), void *arg);
 /* Whether school_id is one of the team's schools. */
 enum store_rc q_cohort_team_school(struct store *s, int64_t team_id, int64_t school_id, bool *yes);
-/* Non-voided cohort discussions at non-voided meetings of the team between
- * from and to (inclusive, "YYYY-MM-DD"). */
+/* Non-voided cohort discussions at held, non-voided meetings of the team
+ * between from and to (inclusive, "YYYY-MM-DD"). */
 enum store_rc q_cohort_count(struct store *s, int64_t team_id, const char *from, const char *to, int64_t *n);
 
 /* ---- cohort actions ---- */

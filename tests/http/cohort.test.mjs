@@ -238,6 +238,12 @@ test('cohort discussions are in the packs and in no pupil figure of the dashboar
   const camhs = decodeHtml((await prTeam.getHtml(`/meetings/${ids.meeting}/pack/agenda`)).html);
   assert.ok(camhs.includes('Reception starters with speech and language needs'));
   assert.ok(!camhs.includes(ids.surname));
+  // The team page counts them (held meetings, voided ones left out): the
+  // Reception and Year 3 cohorts, not the voided Year 6 one.
+  const team = await api(coord, 'GET', `/api/v1/teams/${ids.team}`);
+  assert.equal(team.body.meeting_counts.cohort_discussions, 2);
+  assert.match(decodeHtml((await coord.getHtml(`/teams/${ids.team}`)).html),
+    /Year groups and cohorts discussed at its meetings so far: 2\./);
   // Cohort discussions and their actions change no dashboard figure.
   assert.deepEqual(await dashboard(), ids.dashBefore);
 });
