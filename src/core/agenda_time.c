@@ -112,13 +112,10 @@ static const char *const group_words[] = {
     "families", "siblings", "sen support", "ehcp", "pupil premium", "looked after", "young carers", "eal",
 };
 
-enum cohort_text_problem cohort_text_check(const char *text)
+/* The first UPN-shaped token or (dates) full date in text. */
+static enum cohort_text_problem scan_identifiers(const char *text, bool dates)
 {
-    if (!text || !*text)
-        return COHORT_TEXT_EMPTY;
     size_t len = strlen(text);
-    if (len >= COHORT_TEXT_MAX)
-        return COHORT_TEXT_LONG;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         /* A UPN: one letter then 12 digits (DfE, "Unique pupil numbers"). */
@@ -130,7 +127,7 @@ enum cohort_text_problem cohort_text_check(const char *text)
                 return COHORT_TEXT_UPN;
         }
         /* A full date: d/m/yyyy, d.m.yyyy, d-m-yyyy or yyyy-mm-dd. */
-        if (isdigit(c) && (i == 0 || !isdigit((unsigned char)text[i - 1]))) {
+        if (dates && isdigit(c) && (i == 0 || !isdigit((unsigned char)text[i - 1]))) {
             size_t a = 0;
             while (i + a < len && isdigit((unsigned char)text[i + a]))
                 a++;
@@ -149,6 +146,23 @@ enum cohort_text_problem cohort_text_check(const char *text)
             }
         }
     }
+    return COHORT_TEXT_OK;
+}
+
+bool cohort_text_has_upn(const char *text)
+{
+    return text && scan_identifiers(text, false) == COHORT_TEXT_UPN;
+}
+
+enum cohort_text_problem cohort_text_check(const char *text)
+{
+    if (!text || !*text)
+        return COHORT_TEXT_EMPTY;
+    if (strlen(text) >= COHORT_TEXT_MAX)
+        return COHORT_TEXT_LONG;
+    enum cohort_text_problem p = scan_identifiers(text, true);
+    if (p != COHORT_TEXT_OK)
+        return p;
     for (size_t i = 0; i < sizeof group_words / sizeof group_words[0]; i++)
         if (has_word(text, group_words[i]))
             return COHORT_TEXT_OK;

@@ -72,6 +72,9 @@ enum cohort_text_problem {
  * token and no full date.  Names are checked by the caller against the
  * pupils it knows (cohort_names_pupil). */
 enum cohort_text_problem cohort_text_check(const char *text);
+/* True when text (any length) holds a UPN-shaped token: minutes and
+ * actions may give dates, never a pupil's number. */
+bool cohort_text_has_upn(const char *text);
 /* The message for a field error (never NULL). */
 const char *cohort_text_message(enum cohort_text_problem p);
 

@@ -339,14 +339,18 @@ static void scan_name(void *arg, const char *forenames, const char *surname)
         ns->named = true;
 }
 
-/* Adds a field error when text names a pupil of the team's schools (or
- * holds a UPN or a full date).  -1 on a storage failure. */
-static int check_no_child(struct svc_ctx *c, int64_t team_id, const char *text, const char *field,
+/* Adds a field error when text names a pupil of the team's schools, or
+ * holds a UPN, or (dates true: a description, where a full date can only
+ * be a child's) a full date; minutes and actions may give dates of what
+ * happens.  -1 on a storage failure. */
+static int check_no_child(struct svc_ctx *c, int64_t team_id, const char *text, const char *field, bool dates,
                           struct field_errors *errs)
 {
     if (!text || !*text)
         return 0;
-    enum cohort_text_problem p = cohort_text_check(text);
+    enum cohort_text_problem p = dates ? cohort_text_check(text) : COHORT_TEXT_OK;
+    if (cohort_text_has_upn(text))
+        p = COHORT_TEXT_UPN;
     if (p == COHORT_TEXT_UPN || p == COHORT_TEXT_DATE) {
         field_errors_add(errs, field, cohort_text_message(p));
         return 0;
@@ -379,7 +383,7 @@ enum svc_status svc_cohort_create(struct svc_ctx *c, int64_t meeting_id, const s
         enum cohort_text_problem p = strlen(desc) >= COHORT_DESC_MAX ? COHORT_TEXT_LONG : cohort_text_check(desc);
         if (p != COHORT_TEXT_OK)
             field_errors_add(errs, "description", cohort_text_message(p));
-        else if (check_no_child(c, m.team_id, desc, "description", errs) < 0)
+        else if (check_no_child(c, m.team_id, desc, "description", true, errs) < 0)
             st = SVC_ERROR;
         else
             snprintf(r->description, sizeof r->description, "%s", desc);
@@ -458,7 +462,7 @@ enum svc_status svc_cohort_minutes(struct svc_ctx *c, int64_t id, const char *mi
     if (st == SVC_OK && case_text(minutes, text, COHORT_MINUTES_MAX, "minutes", "The minutes", errs) == 0 && text[0]) {
         if (strcmp(k->meeting_status, "held") != 0)
             field_errors_add(errs, "minutes", "Mark the meeting as held before recording minutes");
-        else if (check_no_child(c, k->team_id, text, "minutes", errs) < 0)
+        else if (check_no_child(c, k->team_id, text, "minutes", false, errs) < 0)
             st = SVC_ERROR;
     }
     if (st == SVC_OK && errs->count)
@@ -532,7 +536,7 @@ enum svc_status svc_cohort_action_create(struct svc_ctx *c, int64_t cohort_id, c
         if (case_text(f->description, a->description, sizeof a->description, "description", "Description", errs) == 0) {
             if (!a->description[0])
                 field_errors_add(errs, "description", "Enter a description of the action");
-            else if (check_no_child(c, k->team_id, a->description, "description", errs) < 0)
+            else if (check_no_child(c, k->team_id, a->description, "description", false, errs) < 0)
                 st = SVC_ERROR;
         }
         int64_t svc = opt_id(f->owner_service_id), prac = opt_id(f->owner_practitioner_id);
@@ -653,7 +657,7 @@ enum svc_status svc_cohort_action_status(struct svc_ctx *c, int64_t id, const ch
             case_text(outcome, out_text, COHORT_ACTION_TEXT_MAX, "outcome", "What happened", errs);
         else
             snprintf(out_text, COHORT_ACTION_TEXT_MAX, "%s", a->outcome);
-        if (!errs->count && check_no_child(c, a->team_id, out_text, "outcome", errs) < 0)
+        if (!errs->count && check_no_child(c, a->team_id, out_text, "outcome", false, errs) < 0)
             st = SVC_ERROR;
         if (st == SVC_OK && errs->count)
             st = SVC_INVALID;

@@ -13,6 +13,7 @@
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
 #include "service/svc_cohorts.h"
+#include "service/svc_teams.h"
 #include "web/form.h"
 #include "web/listing.h"
 #include "web/records_json.h"
@@ -79,6 +80,14 @@ struct school_opts {
     const char *current;
 };
 
+static void school_opt(void *arg, const struct team_school *r)
+{
+    struct school_opts *so = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    fld_add_option(so->field, v, r->name, so->current);
+}
+
 static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
                               const struct cohort_form *f, const struct field_errors *e)
 {
@@ -110,6 +119,12 @@ static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c
                                                          f->description, e, NO_CHILD_HINT));
     json_object_set_new(fields, "year_group", fld_select_codes("year_group", "Year group (optional)", f->year_group,
                                                                e, &codes_nc_year, "Several or all year groups"));
+    struct school_opts so = {fld_select_blank("school_id", "School (optional)", e, NULL, "All the team's schools",
+                                              f->school_id), f->school_id};
+    struct team_row *t = req_alloc(rq, sizeof *t);
+    if (t && svc_team_get(c, m.team_id, t) == SVC_OK)
+        (void)svc_team_schools(c, t, school_opt, &so);
+    json_object_set_new(fields, "school_id", so.field);
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "cohort_new", ctx);
 }

@@ -113,6 +113,10 @@ static void test_cohort_text(void **state)
     longer[sizeof longer - 1] = '\0';
     assert_int_equal(cohort_text_check(longer), COHORT_TEXT_LONG);
     assert_string_not_equal(cohort_text_message(COHORT_TEXT_UPN), "");
+    /* Minutes may give dates, never a UPN, wherever it is in the text. */
+    assert_false(cohort_text_has_upn("Visits on 12/05/2027 and 19/05/2027 for the year group"));
+    assert_true(cohort_text_has_upn("Visit on 12/05/2027; see a123456789012"));
+    assert_false(cohort_text_has_upn("Ref A1234567890123 is too long to be one"));
 }
 
 static void test_names(void **state)

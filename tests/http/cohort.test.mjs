@@ -155,6 +155,13 @@ test('minutes of a cohort discussion, checked like its description', async () =>
     { minutes: `Extra visit for ${ids.forenames} ${ids.surname}.` });
   assert.equal(named.status, 422);
   assert.match(fieldErrors(named.body).minutes, /child's name/);
+  // Minutes may give the dates of what happens; never a pupil's number.
+  assert.equal((await api(coord, 'PUT', `/api/v1/cohort-discussions/${ids.cohort}`,
+    { minutes: 'Visits on 12/05/2027 and 19/05/2027.' })).status, 200);
+  assert.equal((await api(coord, 'PUT', `/api/v1/cohort-discussions/${ids.cohort}`,
+    { minutes: `Visits on 12/05/2027; see ${ids.upn.toLowerCase()}.` })).status, 422);
+  assert.equal((await api(coord, 'PUT', `/api/v1/cohort-discussions/${ids.cohort}`,
+    { minutes: 'Transition visits to the two secondary schools; extra visit for anxious pupils.' })).status, 200);
 });
 
 const work = async (c) => {
