@@ -116,6 +116,11 @@ test('the description must describe a group and must not identify a child', asyn
   assert.match(await refused(''), /Enter the year group or cohort/);
   assert.equal((await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/cohorts`,
     { description: 'Year 5 girls', year_group: '99' })).status, 422);
+  // A school, if given, is one of the team's.
+  const elsewhere = await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/cohorts`,
+    { description: 'Year 5 girls', school_id: String(senco.me.roles[0].scope_id) });
+  assert.equal(elsewhere.status, 422);
+  assert.match(fieldErrors(elsewhere.body).school_id, /one of the team's schools/);
   // The page says so too.
   const form = await coord.getHtml(`/meetings/${ids.meeting}/cohorts/new`);
   const token = form.html.match(/name="form_token" value="([0-9a-f]{32})"/)[1];
