@@ -45,6 +45,7 @@ static void area_kind(const char *p, char *out, size_t outsz)
 /* Pages whose rows name pupils: one "list" entry each time, not one per row. */
 static const struct { const char *pattern; const char *kind; } lists[] = {
     {"/pupils", "pupil"}, {"/cases", "case"}, {"/work", "pupil"}, {"/meetings/:id/agenda", "meeting"},
+    {"/meetings/:id/pack/agenda", "meeting"}, {"/meetings/:id/pack/minutes", "meeting"},
 };
 
 /* The verb of a change, from the pattern's last segment. */

@@ -65,6 +65,8 @@ extern const struct route_table evidence_table;    /* h_evidence.c: outcomes mat
 extern const struct route_table survey_table;      /* h_survey.c: fast feedback questionnaires */
 extern const struct route_table toolkits_table;    /* h_toolkits.c: screening toolkits */
 extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
+extern const struct route_table meeting_pack_table;  /* h_meeting_pack.c: running order, location, packs */
+extern const struct route_table cohorts_table;     /* h_cohorts.c: cohort discussions and their actions */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */
