@@ -12,6 +12,7 @@
 #include "core/budget.h"
 #include "lib/csv.h"
 #include "service/svc_budget.h"
+#include "web/budget_export.h"
 #include "web/budget_json.h"
 #include "web/form.h"
 #include "web/router.h"
@@ -966,6 +967,22 @@ static void h_report_csv(struct req *rq, struct resp *rs)
     snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-budget-%s.csv\"", r->year.label);
 }
 
+static void h_report_xlsx(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_EXPORT);
+    if (!r)
+        return;
+    buf_reset(&rs->body);
+    if (budget_xlsx(r, &rs->body) != 0) {
+        rq->api = true;
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-budget-%s.xlsx\"", r->year.label);
+}
+
 /* ---- unit costs for the cost-benefit view ---- */
 
 static void unit_costs_page(struct req *rq, struct resp *rs, int status, const char *key, const char *amount,
@@ -1151,6 +1168,7 @@ static const struct route routes[] = {
 
     {"GET", "/budget/years/:id/report", h_report, 0},
     {"GET", "/budget/years/:id/report.csv", h_report_csv, 0},
+    {"GET", "/budget/years/:id/report.xlsx", h_report_xlsx, 0},
     {"GET", "/budget/costs", h_unit_costs, 0},
     {"POST", "/budget/costs", h_unit_cost_save, 0},
 

@@ -655,11 +655,18 @@ test('the board\'s report: who improved on which indicator, at what cost, small 
   assert.ok(lines.includes(`${LABEL},Mentoring,Youth Trust,Cost per pupil placed,,,,90.00`), body);
   assert.ok(body.includes(`"'=2+3"`), 'a formula is written as text');
   assert.ok(!/,=2\+3/.test(body));
+  const x = await as.lead.get(`/budget/years/${ids.Y}/report.xlsx`);
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const xb = Buffer.from(await x.arrayBuffer());
+  assert.equal(xb.subarray(0, 4).toString('binary'), 'PK\x03\x04');
+  assert.ok(xb.includes(Buffer.from('xl/worksheets/sheet2.xml')), 'interventions and unit costs');
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'export' AND resource_kind = 'budget_report'
-    AND username = 'lead'`), '1');
+    AND username = 'lead'`), '2', 'each file is an export');
   // Who may: the year's readers; not a team's holder, nor the de-identified roles' (no budget rights).
   assert.equal((await api(as.holder, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).status, 404);
   assert.equal((await as.holder.get(`/budget/years/${ids.Y}/report.csv`)).status, 404);
+  assert.equal((await as.holder.get(`/budget/years/${ids.Y}/report.xlsx`)).status, 404);
   assert.equal((await api(as.steer, 'GET', `/api/v1/budget/years/${ids.Y}/report`)).status, 404);
   assert.equal((await api(as.approver, 'GET', `/api/v1/budget/years/${ids.YB}/report`)).status, 404);
 });
