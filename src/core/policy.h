@@ -53,6 +53,8 @@ enum resource_kind {
                               * classification and change stories; reading is of approved,
                               * de-identified stories only (the service keeps to that) */
     RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
+    RES_APST,                /* an AP specialist taskforce (team_id: its team) and its referrals,
+                              * case meetings' decisions, intervention log and MI return */
     RES__COUNT
 };
 
