@@ -123,6 +123,13 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+apst.list                    Y     Y   Y    Y     N    N     N    N    N     Y     Y      Y   Y    Y
+apst.view                    Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.create                  Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+apst.edit                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 `;
 
 function parseTable(text) {
@@ -264,6 +271,15 @@ before(async () => {
   ids.actX = (await made(root, 'POST', `/api/v1/cases/${ids.caseX}/actions`, action(ids.svcX), 'action X')).action.id;
   ids.MX = meeting(ids.TX, TODAY);
 
+  // An AP specialist taskforce in authority A (issue 19), with an outreach
+  // referral of pupil A.  Its manager and specialists are tested in apst.test.mjs.
+  const ap = (await made(root, 'POST', '/api/v1/schools', { urn: '700019', name: 'Matrix AP Academy', phase: 'ap',
+    pupils_on_roll: 50, tas_member: 'yes', authority_id: ids.A }, 'AP school')).school.id;
+  ids.TF = (await made(coord, 'POST', '/api/v1/apst', { name: 'Matrix taskforce', school_id: ap,
+    manager_name: 'Matrix Manager', manager_fte: '0.6', started_on: PAST }, 'taskforce')).taskforce.id;
+  ids.TFR = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/referrals`, { pupil_id: ids.pA, route: 'formal',
+    referred_on: PAST }, 'taskforce referral')).referral.id;
+
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
   cliUser('pr.ep', 'practitioner-pw-1', ['--role', 'practitioner', ...team, '--detail', 'ep']);
@@ -375,6 +391,13 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    'apst.list': ['GET', '/api/v1/apst', undefined, '/apst'],
+    'apst.view': ['GET', `/api/v1/apst/${i.TF}`, undefined, `/apst/${i.TF}`],
+    'apst.create': ['POST', '/api/v1/apst', {}],
+    'apst.edit': ['POST', `/api/v1/apst/${i.TF}/specialists`, {}, `/apst/${i.TF}/specialists/new`],
+    'apst.referral.view': ['GET', `/api/v1/apst/referrals/${i.TFR}`, undefined, `/apst/referrals/${i.TFR}`],
+    'apst.referral.edit': ['POST', `/api/v1/apst/referrals/${i.TFR}/triage`, {}],
+    'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
   };
 }
 
