@@ -1007,6 +1007,14 @@ static void h_return(struct req *rq, struct resp *rs)
     view_render(rq, rs, st == SVC_OK ? 200 : 400, "apst/return", ctx);
 }
 
+static void pct_text(int pc, char *out, size_t outsz)
+{
+    if (pc < 0)
+        out[0] = '\0';
+    else
+        snprintf(out, outsz, "%d%%", pc);
+}
+
 static void csv_pair(struct csv *w, const char *a, const char *b, const char *c3, const char *d)
 {
     csv_text(w, a);
@@ -1067,13 +1075,13 @@ static void h_return_csv(struct req *rq, struct resp *rs)
     for (size_t k = 0; k < codes_apst_specialist.count && k < APST_MI_KINDS; k++) {
         apst_hours_text(mi->minutes_by_kind[k], h, sizeof h);
         int pc = apst_pct(mi->minutes_by_kind[k], mi->minutes_total);
-        snprintf(p, sizeof p, pc < 0 ? "" : "%d%%", pc);
+        pct_text(pc, p, sizeof p);
         csv_pair(&w, "hours by specialist type", codes_apst_specialist.entries[k].label, h, p);
     }
     for (size_t k = 0; k < codes_apst_activity.count && k < APST_MI_KINDS; k++) {
         apst_hours_text(mi->minutes_by_activity[k], h, sizeof h);
         int pc = apst_pct(mi->minutes_by_activity[k], mi->minutes_total);
-        snprintf(p, sizeof p, pc < 0 ? "" : "%d%%", pc);
+        pct_text(pc, p, sizeof p);
         csv_pair(&w, "hours by activity", codes_apst_activity.entries[k].label, h, p);
     }
     apst_hours_text(mi->minutes_total, h, sizeof h);
