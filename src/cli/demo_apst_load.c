@@ -177,6 +177,28 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
             return failed("outcome record", st, &e);
     }
 
+    /* Attendance in the autumn term so far, for the return's outcomes (AP pupils'
+     * attendance is low: DfE, "Pupil absence in schools in England"). */
+    int32_t sept = day_from_ymd(acad, 9, 1);
+    if (today - sept >= 21) {
+        char sd[4], sm[4], sy[8], ed[4], em[4], ey[8], poss[12], miss[12];
+        int y, m, d;
+        ymd_from_day(sept, &y, &m, &d);
+        snprintf(sd, sizeof sd, "%d", d), snprintf(sm, sizeof sm, "%d", m), snprintf(sy, sizeof sy, "%d", y % 10000);
+        int32_t last = today - 1 < day_from_ymd(acad, 12, 18) ? today - 1 : day_from_ymd(acad, 12, 18);
+        ymd_from_day(last, &y, &m, &d);
+        snprintf(ed, sizeof ed, "%d", d), snprintf(em, sizeof em, "%d", m), snprintf(ey, sizeof ey, "%d", y % 10000);
+        int64_t possible = (int64_t)(last - sept) * 10 / 7;   /* two sessions a weekday */
+        for (size_t i = 0; i < NAP; i++) {
+            snprintf(poss, sizeof poss, "%lld", (long long)possible);
+            snprintf(miss, sizeof miss, "%lld", (long long)(possible * (int64_t)(10 + 5 * (i % 5)) / 100));
+            struct outcome_form of = {"attendance", sd, sm, sy, ed, em, ey, "", poss, miss, ""};
+            memset(&e, 0, sizeof e);
+            if ((st = svc_outcome_record(c, pupils[i], &of, &e, NULL)) != SVC_OK)
+                return failed("attendance", st, &e);
+        }
+    }
+
     /* A term of the intervention log. */
     static const char *const acts[] = {"pupil", "family", "professionals", "pupil", "out_of_hours", "pupil"};
     for (int w = 0; w < 10; w++) {
