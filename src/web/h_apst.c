@@ -349,13 +349,12 @@ static const char *saved_text(const char *s)
     return NULL;
 }
 
-static void h_view(struct req *rq, struct resp *rs)
+/* The taskforce page (and its JSON); date and e: the case meeting form
+ * sent back with its errors. */
+static void render_view(struct req *rq, struct resp *rs, int status, struct svc_ctx *cx,
+                        const struct apst_taskforce_row *t, const char *date, const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
-    if (!t)
-        return;
+    struct svc_ctx c = *cx;
     int32_t today = today_of(&c);
     struct collect sp = {json_array(), today}, ag = {json_array(), today}, rf = {json_array(), today},
                    mt = {json_array(), today};
@@ -385,7 +384,7 @@ static void h_view(struct req *rq, struct resp *rs)
     json_object_set_new(o, "referrals", rf.list);
     json_object_set_new(o, "meetings", mt.list);
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "taskforce", o));
+        view_json(rs, status, json_pack("{s:o}", "taskforce", o));
         return;
     }
     json_t *ctx = view_page(rq, t->name, "apst");
@@ -396,9 +395,22 @@ static void h_view(struct req *rq, struct resp *rs)
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
-    json_object_set_new(ctx, "meeting_date", fld_input("date", "Date of the case meeting", NULL, &(struct field_errors){0},
+    json_object_set_new(ctx, "meeting_date", fld_input("date", "Date of the case meeting", date, e,
                                                        "For example, 27/3/2026"));
-    view_render(rq, rs, 200, "apst/view", ctx);
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    view_render(rq, rs, status, "apst/view", ctx);
+}
+
+static void h_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    struct field_errors e = {0};
+    render_view(rq, rs, 200, &c, t, NULL, &e);
 }
 
 /* ---- forms inside a taskforce: specialists, agreements, referrals, time ---- */
@@ -787,9 +799,9 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
         view_saved(rq, rs, 201, "meeting", json_pack("{s:I}", "id", (json_int_t)mid), "/apst/meetings/%lld",
                    (long long)mid);
     } else if (n == SAVE_FORM) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "%s", e.count ? e.items[0].message : "Check the date");
-        view_error(rq, rs, 400, "The meeting could not be added", msg);
+        struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+        if (t)
+            render_view(rq, rs, 400, &c, t, req_param(rq, "date"), &e);
     }
 }
 

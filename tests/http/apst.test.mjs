@@ -373,6 +373,13 @@ test('pages: forms show errors in the GOV.UK way and work without JavaScript', a
   const view = await c.getHtml(`/apst/${ids.tf}?saved=agreement`);
   assert.match(view.html, /Agreement recorded/);
   assert.match(view.html, /1 September 2030/);
+  // The case meeting form on the taskforce page: an error comes back on that page.
+  res = await c.submitForm(`/apst/${ids.tf}`, { date: '31/2/2026' }, { action: `/apst/${ids.tf}/meetings` });
+  assert.equal(res.status, 400);
+  const back = decodeHtml(await res.text());
+  assert.match(back, /govuk-error-summary/);
+  assert.match(back, /href="#f-date"/);
+  assert.match(back, /value="31\/2\/2026"/);
   for (const p of ['/apst', `/apst/${ids.tf}/interventions`, `/apst/${ids.tf}/interventions/new`,
     `/apst/${ids.tf}/referrals/new`, `/apst/meetings/${ids.meeting}`]) {
     assert.equal((await c.getHtml(p)).status, 200, p);
