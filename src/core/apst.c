@@ -226,3 +226,36 @@ int apst_pct(int64_t n, int64_t base)
         return -1;
     return (int)((n * 200 + base) / (2 * base));
 }
+
+void apst_cost_plan(int64_t specialist_fte, int64_t holiday_pupils, struct apst_cost_plan *out)
+{
+    if (specialist_fte < 0)
+        specialist_fte = 0;
+    if (holiday_pupils < 0)
+        holiday_pupils = 0;
+    out->office = APST_COST_OFFICE;
+    out->equipment = APST_COST_EQUIPMENT;
+    out->setup_total = out->office + out->equipment;
+    out->manager = APST_COST_MANAGER;
+    out->slt = APST_COST_SLT;
+    out->specialists = (APST_COST_SPECIALIST_FTE * specialist_fte + 50) / 100;
+    out->holiday = APST_COST_HOLIDAY_PUPIL * holiday_pupils;
+    out->year_total = out->manager + out->slt + out->specialists + out->holiday;
+}
+
+void apst_money_text(int64_t pence, char *out, size_t outsz)
+{
+    bool neg = pence < 0;
+    uint64_t p = neg ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
+    uint64_t pounds = (p + 50) / 100;
+    char digits[32], grouped[48];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)pounds);
+    size_t g = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[g++] = ',';
+        grouped[g++] = digits[i];
+    }
+    grouped[g] = '\0';
+    snprintf(out, outsz, "%s\xc2\xa3%s", neg ? "-" : "", grouped);
+}

@@ -116,4 +116,28 @@ int apst_pct(int64_t n, int64_t base);
 #define APST_AP_FSM_PCT 58
 #define APST_AP_POST16_SUSTAINED_PCT 59
 
+/* Costs at the advice's averages ("Costs": simple means over the 22 pilot
+ * schools; salaries with on-costs, 2023/24 prices; holiday provision
+ * 2022/23 prices), in pence.  Set-up: office and meeting space £4,700,
+ * equipment £6,000 (recruitment is "variable": not estimated).  A year:
+ * the Taskforce Manager £36,000 (the total, not an FTE cost: most work part
+ * time), SLT time £11,000, £46,000 per specialist FTE, holiday provision
+ * £350 per pupil. */
+#define APST_COST_OFFICE 470000
+#define APST_COST_EQUIPMENT 600000
+#define APST_COST_MANAGER 3600000
+#define APST_COST_SLT 1100000
+#define APST_COST_SPECIALIST_FTE 4600000
+#define APST_COST_HOLIDAY_PUPIL 35000
+struct apst_cost_plan {
+    int64_t office, equipment, setup_total;
+    int64_t manager, slt, specialists, holiday, year_total;
+};
+/* For specialist FTE (hundredths, rounded to the penny) and pupils given
+ * holiday provision. */
+void apst_cost_plan(int64_t specialist_fte, int64_t holiday_pupils, struct apst_cost_plan *out);
+/* Pence as whole pounds with thousands separators, rounded half up:
+ * 18400000 -> "£184,000". */
+void apst_money_text(int64_t pence, char *out, size_t outsz);
+
 #endif

@@ -763,6 +763,10 @@ enum svc_status svc_apst_mi(struct svc_ctx *c, int64_t taskforce_id, const char 
         st = svc_from_store(q_apst_mi_outcomes(c->db, t.id, out->from, out->to, &o));
     if (st == SVC_OK && mp.overflow)
         st = SVC_ERROR;
+    if (st == SVC_OK)
+        st = svc_from_store(q_apst_mi_holiday_pupils(c->db, t.id, out->from, out->to, &out->holiday_pupils));
+    if (st == SVC_OK)
+        apst_cost_plan(out->staff.fte, out->holiday_pupils, &out->costs);
     if (st == SVC_OK) {
         struct school sch;
         enum stat_col col = COL_OTHER;

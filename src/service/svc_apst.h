@@ -161,6 +161,8 @@ struct apst_mi {
     int64_t minutes_by_kind[APST_MI_KINDS];       /* per entry of codes_apst_specialist */
     int64_t minutes_by_activity[APST_MI_KINDS];   /* per entry of codes_apst_activity */
     bool attendance_withheld;                     /* too few pupils behind the sessions */
+    int64_t holiday_pupils;                       /* given holiday provision in the period */
+    struct apst_cost_plan costs;                  /* the advice's averages for this size (a year) */
     struct stat_table t[APST_MI__COUNT];
 };
 /* ACT_VIEW (SVC_NOT_FOUND), or ACT_EXPORT for export (SVC_FORBIDDEN),

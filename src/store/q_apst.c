@@ -491,6 +491,18 @@ enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const cha
     return store_each_row(st, mim_each, &(struct mim_sink){fn, arg});
 }
 
+enum store_rc q_apst_mi_holiday_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                       int64_t *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(DISTINCT r.pupil_id) FROM apst_interventions i JOIN apst_referrals r ON r.id = i.referral_id "
+        "WHERE i.taskforce_id = ? AND i.activity = 'holiday' AND i.delivered_on >= ? AND i.delivered_on <= ?");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    return store_get_int(st, out);
+}
+
 enum store_rc q_apst_mi_outcomes(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                  struct apst_mi_outcomes *out)
 {

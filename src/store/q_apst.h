@@ -139,6 +139,10 @@ struct apst_mi_minutes {
 };
 enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                 void (*fn)(void *arg, const struct apst_mi_minutes *r), void *arg);
+/* Pupils given holiday provision in the period (a "holiday" entry of the
+ * log naming their referral). */
+enum store_rc q_apst_mi_holiday_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                       int64_t *out);
 /* The outcome records of the taskforce's supported pupils (as above) in
  * the period: attendance sessions possible and missed (terms starting in
  * it), pupils returned to mainstream (an AP placement ending in it), and

@@ -961,6 +961,59 @@ static json_t *hours_json(const struct apst_mi *mi)
                      "total_minutes", (json_int_t)mi->minutes_total);
 }
 
+/* The costs at the advice's averages.  The holiday line counts pupils:
+ * fewer than the threshold (but some) are "c", and so is the year's total,
+ * which would give them away. */
+static bool holiday_withheld(const struct apst_mi *mi)
+{
+    return mi->holiday_pupils > 0 && mi->holiday_pupils < mi->threshold;
+}
+
+struct cost_line {
+    const char *group, *label;
+    int64_t pence;
+    bool withheld;
+};
+
+static size_t cost_lines(const struct apst_mi *mi, struct cost_line out[8])
+{
+    const struct apst_cost_plan *c = &mi->costs;
+    bool w = holiday_withheld(mi);
+    static char fte_label[96];
+    char fte[16];
+    apst_fte_text(mi->staff.fte, fte, sizeof fte);
+    snprintf(fte_label, sizeof fte_label, "Specialists (%s FTE at \xc2\xa3" "46,000)", fte);
+    struct cost_line l[] = {
+        {"set-up", "Taskforce office and meeting space", c->office, false},
+        {"set-up", "Equipment", c->equipment, false},
+        {"set-up", "Total set-up", c->setup_total, false},
+        {"a year", "Taskforce Manager", c->manager, false},
+        {"a year", "School SLT time", c->slt, false},
+        {"a year", fte_label, c->specialists, false},
+        {"a year", "Holiday provision (\xc2\xa3" "350 a pupil)", c->holiday, w},
+        {"a year", "Total a year", c->year_total, w},
+    };
+    memcpy(out, l, sizeof l);
+    return sizeof l / sizeof l[0];
+}
+
+static json_t *costs_json(const struct apst_mi *mi)
+{
+    struct cost_line l[8];
+    size_t n = cost_lines(mi, l);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char money[32];
+        apst_money_text(l[i].pence, money, sizeof money);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "group", l[i].group, "label", l[i].label,
+                                              "amount", l[i].withheld ? "c" : money, "pence",
+                                              l[i].withheld ? json_null() : json_integer((json_int_t)l[i].pence)));
+    }
+    char hp[24];
+    snprintf(hp, sizeof hp, "%lld", (long long)mi->holiday_pupils);
+    return json_pack("{s:o, s:s}", "rows", rows, "holiday_pupils", holiday_withheld(mi) ? "c" : hp);
+}
+
 static void h_return(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -992,6 +1045,7 @@ static void h_return(struct req *rq, struct resp *rs)
             json_array_append_new(tables, table_json(&mi->t[i]));
         json_object_set_new(ret, "tables", tables);
         json_object_set_new(ret, "attendance_withheld", json_boolean(mi->attendance_withheld));
+        json_object_set_new(ret, "costs", costs_json(mi));
     }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "return", ret));
@@ -1098,6 +1152,15 @@ static void h_return_csv(struct req *rq, struct resp *rs)
     }
     apst_hours_text(mi->minutes_total, h, sizeof h);
     csv_pair(&w, "hours", "total", h, "");
+    struct cost_line l[8];
+    size_t nl = cost_lines(mi, l);
+    for (size_t i = 0; i < nl; i++) {
+        char pounds[32];
+        snprintf(pounds, sizeof pounds, "%lld", (long long)((l[i].pence + 50) / 100));
+        char label[160];
+        snprintf(label, sizeof label, "%s (%s)", l[i].label, l[i].group);
+        csv_pair(&w, "cost at the advice's averages (GBP)", label, l[i].withheld ? "c" : pounds, "");
+    }
     rs->status = 200;
     rs->content_type = "text/csv; charset=utf-8";
     snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"apst-return-%lld.csv\"",

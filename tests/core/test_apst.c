@@ -157,6 +157,37 @@ static void test_code_lists(void **state)
     assert_string_equal(code_label(&codes_apst_tier, "universal"), "Universal (screening, group sessions, staff training)");
 }
 
+/* The advice's own sums: 4 FTE specialists £184,000; a year's essentials
+ * for a medium taskforce £36,000 + £11,000 + £184,000. */
+static void test_costs(void **state)
+{
+    (void)state;
+    struct apst_cost_plan c;
+    apst_cost_plan(400, 0, &c);
+    assert_int_equal(c.specialists, 18400000);
+    assert_int_equal(c.setup_total, 1070000);
+    assert_int_equal(c.year_total, 3600000 + 1100000 + 18400000);
+    apst_cost_plan(60, 10, &c);          /* 0.6 FTE, ten pupils on holiday provision */
+    assert_int_equal(c.specialists, 2760000);
+    assert_int_equal(c.holiday, 350000);
+    apst_cost_plan(-5, -1, &c);
+    assert_int_equal(c.specialists, 0);
+    assert_int_equal(c.holiday, 0);
+    char b[32];
+    apst_money_text(18400000, b, sizeof b);
+    assert_string_equal(b, "\xc2\xa3" "184,000");
+    apst_money_text(35000, b, sizeof b);
+    assert_string_equal(b, "\xc2\xa3" "350");
+    apst_money_text(49, b, sizeof b);
+    assert_string_equal(b, "\xc2\xa3" "0");
+    apst_money_text(50, b, sizeof b);
+    assert_string_equal(b, "\xc2\xa3" "1");
+    apst_money_text(100000000000, b, sizeof b);
+    assert_string_equal(b, "\xc2\xa3" "1,000,000,000");
+    apst_money_text(-470000, b, sizeof b);
+    assert_string_equal(b, "-\xc2\xa3" "4,700");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_triage),
         cmocka_unit_test(test_code_lists),
+        cmocka_unit_test(test_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

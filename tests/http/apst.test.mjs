@@ -300,6 +300,20 @@ test('the MI return: suppressed while the pupils are few, then the figures', asy
   assert.equal(r.hours.by_activity.find((k) => k.code === 'out_of_hours').minutes, 45);
   assert.equal(r.hours.total_minutes, 195);
   assert.equal(r.staffing.types, 4);
+  // Costs at the advice's averages for 3.2 FTE in post today (0.6 + 0.4 + 1 + 0.2 + 1).
+  let cost = Object.fromEntries(r.costs.rows.map((x) => [x.label, x.amount]));
+  assert.equal(cost['Specialists (3.2 FTE at £46,000)'], '£147,200');
+  assert.equal(cost['Total set-up'], '£10,700');
+  assert.equal(cost['Total a year'], '£194,200');   // 36,000 + 11,000 + 147,200
+  // One pupil on holiday provision: fewer than the threshold, so its cost (and the total) is hidden.
+  assert.equal((await spec.api('POST', `/api/v1/apst/${ids.tf}/interventions`, { specialist_id: String(ids.specYF),
+    referral_id: String(ids.ref1), activity: 'holiday', minutes: '60', delivered_on: PAST })).status, 201);
+  r = await mi();
+  cost = Object.fromEntries(r.costs.rows.map((x) => [x.label, x.amount]));
+  assert.equal(cost['Holiday provision (£350 a pupil)'], 'c');
+  assert.equal(cost['Total a year'], 'c');
+  assert.equal(r.costs.holiday_pupils, 'c');
+  assert.equal(r.hours.total_minutes, 255);
   // Six more pupils accepted; two eligible for FSM, one known to social care.
   const upn = (id) => sql(`SELECT upn FROM pupils WHERE id = ${id}`);
   for (let i = 1; i < 7; i++) {
@@ -348,7 +362,9 @@ test('the MI return as CSV: the manager exports it, formula-safe, audited; a spe
   assert.match(text, /^section,measure,value,percent\r\n/);
   assert.match(text, /taskforce,"'=HYPERLINK\(""http:\/\/x""\)"\r\n/);
   assert.match(text, /pupils,Pupils supported,7,\r\n/);
-  assert.match(text, /hours by specialist type,Mental health therapist,1\.5,46%\r\n/);
+  assert.match(text, /hours by specialist type,Mental health therapist,1\.5,35%\r\n/);   // 90 of 255 minutes
+  assert.match(text, /cost at the advice's averages \(GBP\),Total set-up \(set-up\),10700,\r\n/);
+  assert.match(text, /cost at the advice's averages \(GBP\),Total a year \(a year\),c,\r\n/);
   assert.match(text, /pupils,Eligible for free school meals,c,\r\n/);
   assert.equal((await spec.html.request(`/apst/${ids.tf}/return.csv?${q}`)).status, 403);
   assert.equal((await other.html.request(`/apst/${ids.tf}/return.csv?${q}`)).status, 404);
