@@ -10,8 +10,8 @@
 
 #include "core/apst.h"
 #include "core/calendar.h"
-#include "lib/csv.h"
 #include "service/svc_apst.h"
+#include "web/apst_export.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -961,46 +961,10 @@ static json_t *hours_json(const struct apst_mi *mi)
                      "total_minutes", (json_int_t)mi->minutes_total);
 }
 
-/* The costs at the advice's averages.  The holiday line counts pupils:
- * fewer than the threshold (but some) are "c", and so is the year's total,
- * which would give them away. */
-static bool holiday_withheld(const struct apst_mi *mi)
-{
-    return mi->holiday_pupils > 0 && mi->holiday_pupils < mi->threshold;
-}
-
-struct cost_line {
-    const char *group, *label;
-    int64_t pence;
-    bool withheld;
-};
-
-static size_t cost_lines(const struct apst_mi *mi, struct cost_line out[8])
-{
-    const struct apst_cost_plan *c = &mi->costs;
-    bool w = holiday_withheld(mi);
-    static char fte_label[96];
-    char fte[16];
-    apst_fte_text(mi->staff.fte, fte, sizeof fte);
-    snprintf(fte_label, sizeof fte_label, "Specialists (%s FTE at \xc2\xa3" "46,000)", fte);
-    struct cost_line l[] = {
-        {"set-up", "Taskforce office and meeting space", c->office, false},
-        {"set-up", "Equipment", c->equipment, false},
-        {"set-up", "Total set-up", c->setup_total, false},
-        {"a year", "Taskforce Manager", c->manager, false},
-        {"a year", "School SLT time", c->slt, false},
-        {"a year", fte_label, c->specialists, false},
-        {"a year", "Holiday provision (\xc2\xa3" "350 a pupil)", c->holiday, w},
-        {"a year", "Total a year", c->year_total, w},
-    };
-    memcpy(out, l, sizeof l);
-    return sizeof l / sizeof l[0];
-}
-
 static json_t *costs_json(const struct apst_mi *mi)
 {
-    struct cost_line l[8];
-    size_t n = cost_lines(mi, l);
+    struct apst_cost_line l[APST_COST_LINES];
+    size_t n = apst_cost_lines(mi, l);
     json_t *rows = json_array();
     for (size_t i = 0; i < n; i++) {
         char money[32];
@@ -1011,7 +975,7 @@ static json_t *costs_json(const struct apst_mi *mi)
     }
     char hp[24];
     snprintf(hp, sizeof hp, "%lld", (long long)mi->holiday_pupils);
-    return json_pack("{s:o, s:s}", "rows", rows, "holiday_pupils", holiday_withheld(mi) ? "c" : hp);
+    return json_pack("{s:o, s:s}", "rows", rows, "holiday_pupils", apst_holiday_withheld(mi) ? "c" : hp);
 }
 
 static void h_return(struct req *rq, struct resp *rs)
@@ -1061,6 +1025,8 @@ static void h_return(struct req *rq, struct resp *rs)
     if (st == SVC_OK && svc_apst_may(&c, ACT_EXPORT, t)) {
         snprintf(csv, sizeof csv, "/apst/%lld/return.csv?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "csv_href", json_string(csv));
+        snprintf(csv, sizeof csv, "/apst/%lld/return.xlsx?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
+        json_object_set_new(ctx, "xlsx_href", json_string(csv));
     }
     json_object_set_new(ctx, "f_from", fld_input("from", "From", from, &e, NULL));
     json_object_set_new(ctx, "f_to", fld_input("to", "To", to, &e, NULL));
@@ -1073,24 +1039,7 @@ static void h_return(struct req *rq, struct resp *rs)
     view_render(rq, rs, st == SVC_OK ? 200 : 400, "apst/return", ctx);
 }
 
-static void pct_text(int pc, char *out, size_t outsz)
-{
-    if (pc < 0)
-        out[0] = '\0';
-    else
-        snprintf(out, outsz, "%d%%", pc);
-}
-
-static void csv_pair(struct csv *w, const char *a, const char *b, const char *c3, const char *d)
-{
-    csv_text(w, a);
-    csv_text(w, b);
-    csv_number(w, c3);
-    csv_number(w, d);
-    csv_end_row(w);
-}
-
-static void h_return_csv(struct req *rq, struct resp *rs)
+static void return_file(struct req *rq, struct resp *rs, bool xlsx)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -1110,61 +1059,28 @@ static void h_return_csv(struct req *rq, struct resp *rs)
     if (view_failed(rq, rs, st))
         return;
     buf_reset(&rs->body);
-    struct csv w = CSV_INIT(&rs->body);
-    csv_pair(&w, "section", "measure", "value", "percent");
-    const char *const who[][2] = {{"taskforce", t->name}, {"AP school", t->school_name}};
-    for (size_t i = 0; i < 2; i++) {
-        csv_text(&w, who[i][0]);
-        csv_text(&w, who[i][1]);
-        csv_end_row(&w);
-    }
-    csv_text(&w, "period");
-    csv_text(&w, mi->from);
-    csv_text(&w, mi->to);
-    csv_end_row(&w);
-    char n[32];
-    apst_fte_text(mi->staff.fte, n, sizeof n);
-    csv_pair(&w, "staffing", "specialist FTE in post", n, "");
-    snprintf(n, sizeof n, "%lld", (long long)mi->staff.headcount);
-    csv_pair(&w, "staffing", "specialists in post", n, "");
-    snprintf(n, sizeof n, "%zu", mi->staff.types);
-    csv_pair(&w, "staffing", "recommended specialist types in post", n, "");
-    for (int i = 0; i < APST_MI__COUNT; i++) {
-        const struct stat_table *tb = &mi->t[i];
-        for (size_t r = 0; r < tb->nrows; r++) {
-            char text[32], pct[16];
-            stat_cell_text(&tb->rows[r], COL_TOTAL, text, sizeof text, pct, sizeof pct);
-            csv_pair(&w, tb->key, tb->rows[r].label, text, pct);
-        }
-    }
-    char h[24], p[16];
-    for (size_t k = 0; k < codes_apst_specialist.count && k < APST_MI_KINDS; k++) {
-        apst_hours_text(mi->minutes_by_kind[k], h, sizeof h);
-        int pc = apst_pct(mi->minutes_by_kind[k], mi->minutes_total);
-        pct_text(pc, p, sizeof p);
-        csv_pair(&w, "hours by specialist type", codes_apst_specialist.entries[k].label, h, p);
-    }
-    for (size_t k = 0; k < codes_apst_activity.count && k < APST_MI_KINDS; k++) {
-        apst_hours_text(mi->minutes_by_activity[k], h, sizeof h);
-        int pc = apst_pct(mi->minutes_by_activity[k], mi->minutes_total);
-        pct_text(pc, p, sizeof p);
-        csv_pair(&w, "hours by activity", codes_apst_activity.entries[k].label, h, p);
-    }
-    apst_hours_text(mi->minutes_total, h, sizeof h);
-    csv_pair(&w, "hours", "total", h, "");
-    struct cost_line l[8];
-    size_t nl = cost_lines(mi, l);
-    for (size_t i = 0; i < nl; i++) {
-        char pounds[32];
-        snprintf(pounds, sizeof pounds, "%lld", (long long)((l[i].pence + 50) / 100));
-        char label[160];
-        snprintf(label, sizeof label, "%s (%s)", l[i].label, l[i].group);
-        csv_pair(&w, "cost at the advice's averages (GBP)", label, l[i].withheld ? "c" : pounds, "");
+    if (!xlsx) {
+        apst_return_csv(t, mi, &rs->body);
+    } else if (apst_return_xlsx(t, mi, &rs->body) != 0) {
+        buf_reset(&rs->body);
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
     }
     rs->status = 200;
-    rs->content_type = "text/csv; charset=utf-8";
-    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"apst-return-%lld.csv\"",
-             (long long)t->id);
+    rs->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            : "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"apst-return-%lld.%s\"",
+             (long long)t->id, xlsx ? "xlsx" : "csv");
+}
+
+static void h_return_csv(struct req *rq, struct resp *rs)
+{
+    return_file(rq, rs, false);
+}
+
+static void h_return_xlsx(struct req *rq, struct resp *rs)
+{
+    return_file(rq, rs, true);
 }
 
 static void h_api_meeting_add(struct req *rq, struct resp *rs)
@@ -1193,6 +1109,7 @@ static const struct route routes[] = {
     {"POST", "/apst/:id/interventions", h_iv_create, 0},
     {"GET", "/apst/:id/return", h_return, 0},
     {"GET", "/apst/:id/return.csv", h_return_csv, 0},
+    {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
 
     {"GET", "/api/v1/apst", h_list, 0},
     {"POST", "/api/v1/apst", h_create, 0},

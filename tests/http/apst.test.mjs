@@ -366,10 +366,17 @@ test('the MI return as CSV: the manager exports it, formula-safe, audited; a spe
   assert.match(text, /cost at the advice's averages \(GBP\),Total set-up \(set-up\),10700,\r\n/);
   assert.match(text, /cost at the advice's averages \(GBP\),Total a year \(a year\),c,\r\n/);
   assert.match(text, /pupils,Eligible for free school meals,c,\r\n/);
+  const x = await manager.html.request(`/apst/${ids.tf}/return.xlsx?${q}`);
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const buf = Buffer.from(await x.arrayBuffer());
+  assert.equal(buf.subarray(0, 4).toString('binary'), 'PK\x03\x04');
+  assert.ok(buf.includes(Buffer.from('xl/worksheets/sheet1.xml')));
+  assert.equal((await spec.html.request(`/apst/${ids.tf}/return.xlsx?${q}`)).status, 403);
   assert.equal((await spec.html.request(`/apst/${ids.tf}/return.csv?${q}`)).status, 403);
   assert.equal((await other.html.request(`/apst/${ids.tf}/return.csv?${q}`)).status, 404);
   const n = Number(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'apst' AND action = 'export' AND resource_id = ${ids.tf}`));
-  assert.equal(n, 1);
+  assert.equal(n, 2, 'the CSV and the XLSX');
   sql(`UPDATE teams SET name = 'Riverside taskforce' WHERE id = ${ids.team}`);
 });
 
