@@ -130,6 +130,7 @@ apst.edit                    Y     N   N    Y     H    H     H    H    H     H  
 apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
 apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 `;
 
 function parseTable(text) {
@@ -398,6 +399,7 @@ function requests() {
     'apst.referral.view': ['GET', `/api/v1/apst/referrals/${i.TFR}`, undefined, `/apst/referrals/${i.TFR}`],
     'apst.referral.edit': ['POST', `/api/v1/apst/referrals/${i.TFR}/triage`, {}],
     'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
+    'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
   };
 }
 
