@@ -256,6 +256,34 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     return st;
 }
 
+enum svc_status svc_apst_specialist_get(struct svc_ctx *c, int64_t id, struct apst_specialist_row *out,
+                                        struct apst_taskforce_row *t)
+{
+    enum store_rc rc = q_apst_specialist_get(c->db, id, out);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    return svc_apst_get(c, out->taskforce_id, t);
+}
+
+enum svc_status svc_apst_specialist_end(struct svc_ctx *c, int64_t id, const char *ends_on,
+                                        struct field_errors *errs)
+{
+    struct apst_specialist_row r;
+    struct apst_taskforce_row t;
+    enum svc_status st = svc_apst_specialist_get(c, id, &r, &t);
+    if (st == SVC_OK && !may(c, ACT_EDIT, &t))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK)
+        return st;
+    char ends[11];
+    if (date_field(c, ends_on, true, true, "ends_on", "the last day in post", ends, errs) == 0 &&
+        strcmp(ends, r.starts_on) < 0)
+        field_errors_add(errs, "ends_on", "The last day in post must be on or after the date they started");
+    if (errs->count)
+        return SVC_INVALID;
+    return svc_from_get(q_apst_specialist_end(c->db, id, ends, c->now));
+}
+
 enum svc_status svc_apst_specialists(struct svc_ctx *c, const struct apst_taskforce_row *t,
                                      void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
 {

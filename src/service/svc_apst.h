@@ -51,6 +51,14 @@ struct apst_specialist_form {
  * before the start. */
 enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id, const struct apst_specialist_form *f,
                                         struct field_errors *errs, int64_t *id);
+/* A specialist and their taskforce, if the user may view it (else SVC_NOT_FOUND). */
+enum svc_status svc_apst_specialist_get(struct svc_ctx *c, int64_t id, struct apst_specialist_row *out,
+                                        struct apst_taskforce_row *t);
+/* Records the last day in post (ends_on, required; may be ahead: notice
+ * given), not before the start.  Checks as svc_apst_specialist_get, then
+ * ACT_EDIT on the taskforce (SVC_FORBIDDEN). */
+enum svc_status svc_apst_specialist_end(struct svc_ctx *c, int64_t id, const char *ends_on,
+                                        struct field_errors *errs);
 /* By kind, then name.  ACT_VIEW on t (SVC_NOT_FOUND). */
 enum svc_status svc_apst_specialists(struct svc_ctx *c, const struct apst_taskforce_row *t,
                                      void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg);

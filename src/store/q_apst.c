@@ -129,6 +129,15 @@ enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_r
         bind_sp, r, now, &r->id);
 }
 
+enum store_rc q_apst_specialist_end(struct store *s, int64_t id, const char *ends_on, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE apst_specialists SET ends_on = ?, updated_at = ? WHERE id = ?");
+    q_bind_opt_text(st, 1, ends_on);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
 enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_specialist_row *out)
 {
     return q_get_id(s, "SELECT " SP_COLS " FROM apst_specialists WHERE id = ?", id, read_sp, out);

@@ -93,6 +93,8 @@ enum store_rc q_apst_list(struct store *s, const struct visibility *v,
 
 /* Specialists, by kind then name */
 enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_row *r, int64_t now);
+/* Sets the last day in post (NULL for "" : in post again). */
+enum store_rc q_apst_specialist_end(struct store *s, int64_t id, const char *ends_on, int64_t now);
 enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_specialist_row *out);
 enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
                                  void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg);

@@ -341,7 +341,7 @@ static const char *saved_text(const char *s)
     static const struct { const char *key, *text; } texts[] = {
         {"created", "Taskforce set up"},        {"specialist", "Specialist added"},
         {"agreement", "Agreement recorded"},    {"referral", "Referral recorded"},
-        {"intervention", "Time recorded"},
+        {"intervention", "Time recorded"},   {"left", "Last day in post recorded"},
     };
     for (size_t i = 0; s && i < sizeof texts / sizeof texts[0]; i++)
         if (!strcmp(s, texts[i].key))
@@ -619,6 +619,55 @@ static void h_rf_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_REFE
 static void h_rf_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_REFERRAL); }
 static void h_iv_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_INTERVENTION); }
 static void h_iv_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_INTERVENTION); }
+
+/* ---- a specialist leaves ---- */
+
+static void render_end(struct req *rq, struct resp *rs, int status, const struct apst_specialist_row *r,
+                       const struct apst_taskforce_row *t, const char *ends_on, const struct field_errors *e)
+{
+    char action[64], back[48], title[TAS_NAME_MAX + 40];
+    snprintf(action, sizeof action, "/apst/specialists/%lld/end", (long long)r->id);
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    snprintf(title, sizeof title, "%s leaves the taskforce", r->name);
+    json_t *ctx = form_page(rq, title, t->name, action, "Save the last day", back, e);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    date_hint_field(ctx, "ends_on", "Last day in post", ends_on, e);
+    view_render(rq, rs, status, "apst/form", ctx);
+}
+
+static void h_end_form(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_specialist_row r;
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    enum svc_status st = t ? svc_apst_specialist_get(&c, rq->id, &r, t) : SVC_ERROR;
+    if (st == SVC_OK && !svc_apst_may(&c, ACT_EDIT, t))
+        st = SVC_FORBIDDEN;
+    if (view_failed(rq, rs, st))
+        return;
+    struct field_errors e = {0};
+    render_end(rq, rs, 200, &r, t, r.ends_on, &e);
+}
+
+static void h_end(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *ends_on = req_param(rq, "ends_on");
+    struct field_errors e = {0};
+    enum svc_status st = svc_apst_specialist_end(&c, rq->id, ends_on, &e);
+    struct apst_specialist_row r;
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_specialist_get(&c, rq->id, &r, t) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=left",
+                   (long long)t->id);
+    else if (n == SAVE_FORM)
+        render_end(rq, rs, 400, &r, t, ends_on, &e);
+}
 
 /* The API's lists of one taskforce's records. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
@@ -1109,6 +1158,8 @@ static const struct route routes[] = {
     {"POST", "/apst/:id/interventions", h_iv_create, 0},
     {"GET", "/apst/:id/return", h_return, 0},
     {"GET", "/apst/:id/return.csv", h_return_csv, 0},
+    {"GET", "/apst/specialists/:id/end", h_end_form, 0},
+    {"POST", "/apst/specialists/:id/end", h_end, 0},
     {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
 
     {"GET", "/api/v1/apst", h_list, 0},
@@ -1129,6 +1180,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/apst/:id/interventions", h_interventions, 0},
     {"POST", "/api/v1/apst/:id/interventions", h_iv_create, 0},
     {"GET", "/api/v1/apst/:id/return", h_return, 0},
+    {"POST", "/api/v1/apst/specialists/:id/end", h_end, 0},
 };
 
 ROUTE_TABLE(apst_table, routes);

@@ -141,6 +141,7 @@ apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H  
 apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
 apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
 `;
 
 function parseTable(text) {
@@ -297,6 +298,9 @@ before(async () => {
     manager_name: 'Matrix Manager', manager_fte: '0.6', started_on: PAST }, 'taskforce')).taskforce.id;
   ids.TFR = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/referrals`, { pupil_id: ids.pA, route: 'formal',
     referred_on: PAST }, 'taskforce referral')).referral.id;
+  ids.TFS = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/specialists`, { kind: 'salt', name: 'Matrix SaLT',
+    fte: '0.4', days_on_site: '2', funding: 'secondment', supervision: 'home_clinical', starts_on: PAST },
+  'taskforce specialist')).specialist.id;
 
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
@@ -427,6 +431,7 @@ function requests() {
     'apst.referral.edit': ['POST', `/api/v1/apst/referrals/${i.TFR}/triage`, {}],
     'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
     'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
+    'apst.specialist.end': ['POST', `/api/v1/apst/specialists/${i.TFS}/end`, {}, `/apst/specialists/${i.TFS}/end`],
   };
 }
 

@@ -409,3 +409,27 @@ test('pages: forms show errors in the GOV.UK way and work without JavaScript', a
   }
   assert.equal((await spec.html.getHtml('/apst/new')).status, 403);
 });
+
+test('a specialist leaves: the last day in post, then they no longer count', async () => {
+  const list = (await manager.api('GET', `/api/v1/apst/${ids.tf}/specialists`)).json.specialists;
+  const otherStaff = list.find((s) => s.kind === 'other');
+  const p = `/api/v1/apst/specialists/${otherStaff.id}/end`;
+  assert.equal((await lead.api('POST', p, { ends_on: TODAY })).status, 403);
+  assert.equal((await other.api('POST', p, { ends_on: TODAY })).status, 404);
+  let r = await spec.api('POST', p, { ends_on: addDays(TODAY, -365) });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.json.errors.map((e) => e.field), ['ends_on']);
+  // Notice given: still in post until the day after their last day.
+  r = await spec.api('POST', p, { ends_on: addDays(TODAY, 20) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.specialist.in_post, true);
+  r = await spec.api('POST', p, { ends_on: addDays(TODAY, -1) });
+  assert.equal(r.json.specialist.in_post, false);
+  const t = (await manager.api('GET', `/api/v1/apst/${ids.tf}`)).json.taskforce;
+  assert.equal(t.composition.fte, '2.2');
+  assert.equal(t.composition.types, 4, '"other" staff never counted');
+  // The page: a form with the GOV.UK error summary.
+  const res = await manager.html.submitForm(`/apst/specialists/${otherStaff.id}/end`, { ends_on: 'never' });
+  assert.equal(res.status, 400);
+  assert.match(decodeHtml(await res.text()), /Enter the last day in post as a date/);
+});
