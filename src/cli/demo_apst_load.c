@@ -74,7 +74,7 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
     }
 
     char started[11], d1[11], d2[11];
-    day_format(day_from_ymd(acad, 9, 1), started);
+    ago(today, 420, started);   /* before its first specialists and referrals */
     struct apst_form af = {"Riverside specialist taskforce", "", "Morgan Ellis", "0.6", started, "3"};
     char apid[24];
     snprintf(apid, sizeof apid, "%lld", (long long)ap.id);

@@ -395,8 +395,9 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
-    json_object_set_new(ctx, "meeting_date", fld_input("date", "Date of the case meeting", date, e,
-                                                       "For example, 27/3/2026"));
+    json_t *md = fld_input("date", "Date of the case meeting", date, e, "For example, 27/3/2026");
+    json_object_set_new(md, "width_class", json_string("govuk-input--width-10"));
+    json_object_set_new(ctx, "meeting_date", md);
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     view_render(rq, rs, status, "apst/view", ctx);
