@@ -229,6 +229,26 @@ static const struct rule rules[] = {
      REACH_TEAM, "budget holder: commits and pays against allocations in scope"},
     {ROLE_STRATEGIC_LEAD, RES_BUDGET, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY), REACH_SCOPE,
      "strategic lead: pooled budget reports of own authority"},
+    /* Alternative Provision Specialist Taskforces (issue 19; DfE APST
+     * implementation advice, March 2024).  A taskforce is a team hosted by
+     * an AP school: its Taskforce Manager holds a team-scope case
+     * coordinator grant, its specialists team-scope practitioner grants, so
+     * REACH_TEAM gives them their own taskforce only (its referrals may be
+     * of pupils at other schools: outreach).  The authority's case
+     * coordinators and strategic leads reach every taskforce there; the
+     * DPO reads.  School leads, evaluators and the steering group: nothing
+     * (the MI return is reached through the taskforce).  Writes inside a
+     * taskforce are ACT_EDIT on it; ACT_CREATE makes a taskforce. */
+    {ROLE_ADMIN, RES_APST, A_ALL, S_ANY, REACH_SCOPE, "administrator: taskforce in scope"},
+    {ROLE_DPO, RES_APST, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: taskforce in scope"},
+    {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY), REACH_TEAM, "case coordinator: taskforces of own authority"},
+    {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_TEAM), REACH_TEAM,
+     "Taskforce Manager: own taskforce"},
+    {ROLE_STRATEGIC_LEAD, RES_APST, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM,
+     "strategic lead: taskforce in scope"},
+    {ROLE_PRACTITIONER, RES_APST, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM,
+     "specialist: own taskforce"},
 
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
@@ -358,7 +378,9 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
     if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
-        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET ? r->team_id : 0;
+        int64_t t = k == RES_TEAM                                                                     ? r->id
+                    : k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET || k == RES_APST ? r->team_id
+                                                                                               : 0;
         if (t != 0)   /* an inactive team (no schools) reaches nothing */
             return g->scope_id > 0 && t == g->scope_id && team_any(g);
         /* no team named: by the team's schools, below */
@@ -621,7 +643,7 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 continue;
             }
             if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
-                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET)) {
+                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET || k == RES_APST)) {
                 if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
                     add_whole_team(out, g->scope_id);
                 continue;
@@ -764,6 +786,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_EVIDENCE] = "evidence",
     [RES_EVALUATION] = "evaluation",
     [RES_BUDGET] = "budget",
+    [RES_APST] = "apst",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

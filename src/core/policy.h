@@ -57,6 +57,8 @@ enum resource_kind {
     RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
     RES_BUDGET,              /* the pooled budget (issue 20): years, contributions, allocations to
                               * teams, commitments and payments, approvals; team_id: the allocation's team */
+    RES_APST,                /* an AP specialist taskforce (team_id: its team) and its referrals,
+                              * case meetings' decisions, intervention log and MI return */
     RES__COUNT
 };
 

@@ -62,6 +62,7 @@ static const struct route_table *const tables[] = {
     &meeting_pack_table,
     &cohorts_table,
     &budget_table,
+    &apst_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

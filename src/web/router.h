@@ -68,6 +68,7 @@ extern const struct route_table evaluation_table;  /* h_evaluation.c: did it wor
 extern const struct route_table meeting_pack_table;  /* h_meeting_pack.c: running order, location, packs */
 extern const struct route_table cohorts_table;     /* h_cohorts.c: cohort discussions and their actions */
 extern const struct route_table budget_table;      /* h_budget.c: the pooled budget and commissioning */
+extern const struct route_table apst_table;        /* h_apst.c: AP specialist taskforces */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

@@ -346,6 +346,23 @@ static const struct row matrix[] = {
     {PR_SVC, RES_BUDGET, {"", "", "", ""}},
     {EV_A, RES_BUDGET, {"", "", "", ""}},
     {ST_A, RES_BUDGET, {"", "", "", ""}},
+    /* AP specialist taskforces (issue 19): the authority's coordinators
+     * (who also make taskforces) and strategic leads; a team-scope
+     * coordinator (the Taskforce Manager) and practitioners (its
+     * specialists) only their own; the DPO reads; nobody else. */
+    {ADMIN_SYS, RES_APST, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_APST, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_APST, {"LVX", "LVX", "", "L"}},
+    {DPO_SCH, RES_APST, {"LVX", "", "", "L"}},
+    {SL_A, RES_APST, {"LVX", "LVX", "", "L"}},
+    {SL_T, RES_APST, {"LVX", "", "", "L"}},
+    {CC_A, RES_APST, {"LVCEX", "LVCEX", "", "LC"}},
+    {CC_T, RES_APST, {"LVEX", "", "", "L"}},
+    {SCH_11, RES_APST, {"", "", "", ""}},
+    {PR_T, RES_APST, {"LVE", "", "", "L"}},
+    {PR_SVC, RES_APST, {"", "", "", ""}},
+    {EV_A, RES_APST, {"", "", "", ""}},
+    {ST_A, RES_APST, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -965,6 +982,45 @@ static void test_evidence_own_team(void **state)
     assert_string_equal(resource_code(RES_EVIDENCE), "evidence");
 }
 
+/* A taskforce's records go by its team, not by the pupil's school: its
+ * manager and specialists reach its referrals of pupils at other schools
+ * (outreach), never another taskforce at the same AP school; the
+ * authority's coordinator reaches both, another authority's nothing. */
+static void test_apst_own_taskforce(void **state)
+{
+    (void)state;
+    static const int64_t ap[] = {S11};
+    struct principal mgr = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, ap));
+    struct principal spec = one(team(ROLE_PRACTITIONER, 7, A1, 1, ap));
+    struct resource own = {.kind = RES_APST, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7};
+    struct resource outreach = own;
+    outreach.school_id = S12;
+    struct resource next_door = own;
+    next_door.team_id = 8;
+    assert_true(allowed(&mgr, ACT_EDIT, own));
+    assert_true(allowed(&mgr, ACT_EXPORT, own));
+    assert_true(allowed(&mgr, ACT_VIEW, outreach));
+    assert_false(allowed(&mgr, ACT_VIEW, next_door));
+    assert_false(allowed(&mgr, ACT_CREATE, (struct resource){.kind = RES_APST, .authority_id = A1, .school_id = S11}));
+    assert_true(allowed(&spec, ACT_EDIT, outreach));
+    assert_false(allowed(&spec, ACT_EXPORT, own));
+    assert_false(allowed(&spec, ACT_VIEW, next_door));
+    struct visibility v;
+    policy_visible(&spec, RES_APST, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
+    assert_int_equal(v.whole_team_ids[0], 7);
+    assert_int_equal(v.nschools, 0);
+
+    struct principal cc = fixture(CC_A);
+    assert_true(allowed(&cc, ACT_EDIT, next_door));
+    next_door.authority_id = A2;
+    assert_false(allowed(&cc, ACT_VIEW, next_door));
+    /* A school lead of the AP school is not a member. */
+    struct principal head = fixture(SCH_11);
+    assert_false(allowed(&head, ACT_VIEW, own));
+    assert_string_equal(resource_code(RES_APST), "apst");
+}
+
 /* Break-glass: who may ask, and what the grant then reaches. */
 struct bg_case {
     const char *who;
@@ -1218,7 +1274,7 @@ static void test_codes(void **state)
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
                                                   "reference", "break_glass", "toolkit", "evidence",
-                                                  "evaluation", "budget"};
+                                                  "evaluation", "budget", "apst"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
@@ -1403,6 +1459,7 @@ int main(void)
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_evidence_own_team),
+        cmocka_unit_test(test_apst_own_taskforce),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),

@@ -140,6 +140,15 @@ budget.edit                  Y     H   N    H     H    H     H    H    H     H  
 budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
 budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
 budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+apst.list                    Y     Y   Y    Y     N    N     N    N    N     Y     Y      Y   Y    Y
+apst.view                    Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.create                  Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+apst.edit                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
 `;
 
 function parseTable(text) {
@@ -288,6 +297,18 @@ before(async () => {
   ids.KA1 = Number(sql(`INSERT INTO cohort_actions (cohort_discussion_id, description, owner_name, created_at, updated_at)
     VALUES (${ids.K1}, 'Year 6 lead to plan visits', 'Year 6 lead', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
 
+  // An AP specialist taskforce in authority A (issue 19), with an outreach
+  // referral of pupil A.  Its manager and specialists are tested in apst.test.mjs.
+  const ap = (await made(root, 'POST', '/api/v1/schools', { urn: '700019', name: 'Matrix AP Academy', phase: 'ap',
+    pupils_on_roll: 50, tas_member: 'yes', authority_id: ids.A }, 'AP school')).school.id;
+  ids.TF = (await made(coord, 'POST', '/api/v1/apst', { name: 'Matrix taskforce', school_id: ap,
+    manager_name: 'Matrix Manager', manager_fte: '0.6', started_on: PAST }, 'taskforce')).taskforce.id;
+  ids.TFR = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/referrals`, { pupil_id: ids.pA, route: 'formal',
+    referred_on: PAST }, 'taskforce referral')).referral.id;
+  ids.TFS = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/specialists`, { kind: 'salt', name: 'Matrix SaLT',
+    fte: '0.4', days_on_site: '2', funding: 'secondment', supervision: 'home_clinical', starts_on: PAST },
+  'taskforce specialist')).specialist.id;
+
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
   cliUser('pr.ep', 'practitioner-pw-1', ['--role', 'practitioner', ...team, '--detail', 'ep']);
@@ -428,6 +449,15 @@ function requests() {
     'budget.export': ['GET', `/budget/years/${i.budgetYear}/report.csv`],
     'budget.catalogue': ['GET', `/api/v1/budget/interventions?authority_id=${i.A}`, undefined,
       `/budget/interventions?authority_id=${i.A}`],
+    'apst.list': ['GET', '/api/v1/apst', undefined, '/apst'],
+    'apst.view': ['GET', `/api/v1/apst/${i.TF}`, undefined, `/apst/${i.TF}`],
+    'apst.create': ['POST', '/api/v1/apst', {}],
+    'apst.edit': ['POST', `/api/v1/apst/${i.TF}/specialists`, {}, `/apst/${i.TF}/specialists/new`],
+    'apst.referral.view': ['GET', `/api/v1/apst/referrals/${i.TFR}`, undefined, `/apst/referrals/${i.TFR}`],
+    'apst.referral.edit': ['POST', `/api/v1/apst/referrals/${i.TFR}/triage`, {}],
+    'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
+    'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
+    'apst.specialist.end': ['POST', `/api/v1/apst/specialists/${i.TFS}/end`, {}, `/apst/specialists/${i.TFS}/end`],
   };
 }
 
