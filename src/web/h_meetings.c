@@ -347,6 +347,8 @@ static const char *done_text(const char *done)
         {"guest_removed", "Guest removed"},
         {"added", "Meeting added"},
         {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
+        {"invited", "Invitations queued for everyone on the team with an e-mail address"},
+        {"invited_none", "Nobody on the team has an e-mail address: no invitations were sent"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)
