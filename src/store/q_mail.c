@@ -225,3 +225,17 @@ enum store_rc q_user_set_email(struct store *s, int64_t user_id, const char *ema
     store_bind_int(st, 3, user_id);
     return store_exec_done(st);
 }
+
+enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waiting, int64_t *sent,
+                              int64_t *given_up)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(CASE WHEN sent_at IS NULL AND attempts < ? THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN sent_at IS NULL AND attempts >= ? THEN 1 ELSE 0 END), 0) FROM outbox");
+    store_bind_int(st, 1, max_attempts);
+    store_bind_int(st, 2, max_attempts);
+    *waiting = *sent = *given_up = 0;
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){waiting, sent, given_up, NULL});
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}

@@ -35,6 +35,10 @@ enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now);
 enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, const char *error);
 /* Removes messages sent before `before`. */
 enum store_rc q_outbox_purge(struct store *s, int64_t before);
+/* Messages waiting (unsent, attempts left), sent, and given up (unsent
+ * after max_attempts). */
+enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waiting, int64_t *sent,
+                              int64_t *given_up);
 /* Messages of kind queued since `since`. */
 enum store_rc q_outbox_count_since(struct store *s, const char *kind, int64_t since, int64_t *n);
 

@@ -123,6 +123,9 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+mail.invite                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+mail.user-email              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
+mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -375,6 +378,9 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    'mail.invite': ['POST', `/api/v1/meetings/${i.M1}/invitations`, {}],
+    'mail.user-email': ['PUT', `/api/v1/users/${as.coord.me.id}/email`, {}, `/users/${as.coord.me.id}/email`],
+    'mail.forgot': ['POST', '/api/v1/forgot-password', {}],
   };
 }
 
