@@ -79,8 +79,8 @@ static void non_ascii_header_is_encoded_words(void **state)
         "Réunion de l’équipe autour de l’école",
         /* Long, with 2-, 3- and 4-byte characters, so words split near
          * character boundaries of every width. */
-        "Ó'Brien – Ysgol Gynradd Llanfair Pwllgwyngyll 😀 Team Around the School, Dydd Mercher 4 Rhagfyr 2026 "
-        "am 13:30 yn yr ystafell gyfarfod ☕ € ü ß ø",
+        ("Ó'Brien – Ysgol Gynradd Llanfair Pwllgwyngyll 😀 Team Around the School, Dydd Mercher 4 Rhagfyr 2026 "
+         "am 13:30 yn yr ystafell gyfarfod ☕ € ü ß ø"),
         "literal =?UTF-8?B?not-a-word?= text", /* looks encoded: encoded too */
     };
     for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++) {
