@@ -161,9 +161,13 @@ static void add_owner(void *arg, int64_t user_id, const char *email)
     o->n++;
 }
 
+#define REMIND_SEEN_MAX 512
+
 struct due_count {
     const char *today, *by;
     int64_t due, overdue;
+    int64_t seen[REMIND_SEEN_MAX];   /* an action on both lists counts once */
+    size_t nseen;
 };
 
 static void count_due(void *arg, const struct work_action *a)
@@ -171,6 +175,11 @@ static void count_due(void *arg, const struct work_action *a)
     struct due_count *d = arg;
     if (!a->due_on[0] || strcmp(a->due_on, d->by) > 0)
         return;
+    for (size_t i = 0; i < d->nseen; i++)
+        if (d->seen[i] == a->id)
+            return;
+    if (d->nseen < REMIND_SEEN_MAX)
+        d->seen[d->nseen++] = a->id;
     d->due++;
     if (strcmp(a->due_on, d->today) < 0)
         d->overdue++;
@@ -195,29 +204,40 @@ static enum svc_status remind_one(struct svc_ctx *c, const struct owner *o, cons
         st = svc_principal_load(c->db, o->user_id, p);
     if (st == SVC_OK && q_user_get(c->db, o->user_id, u) != STORE_ROW)
         st = SVC_ERROR;
-    struct due_count d = {c->today, by, 0, 0};
+    struct due_count *d = calloc(1, sizeof *d);
+    if (!d)
+        st = SVC_ERROR;
+    else
+        d->today = c->today, d->by = by;
     if (st == SVC_OK) {
-        /* What the owner's own work list shows them (consent withdrawn
-         * since, a case out of their reach: not counted). */
+        /* What the owner's own work list shows them (svc_worklist.c: their
+         * own actions, and those of their school; consent withdrawn since,
+         * a case out of their reach: not counted). */
         struct visibility v;
         policy_visible(p, RES_CASE, ACT_LIST, &v);
-        if (!policy_visible_none(&v) && q_work_owned(c->db, &v, c->today, o->user_id, count_due, &d) != STORE_OK)
+        if (!policy_visible_none(&v) && q_work_owned(c->db, &v, c->today, o->user_id, count_due, d) != STORE_OK)
+            st = SVC_ERROR;
+        struct visibility staff = {0};
+        staff.nschools = policy_staff_schools(p, staff.school_ids, POLICY_MAX_VISIBLE);
+        if (st == SVC_OK && staff.nschools > 0 && q_work_school(c->db, &staff, c->today, count_due, d) != STORE_OK)
             st = SVC_ERROR;
     }
-    if (st == SVC_OK && d.due > 0) {
-        char count[24], overdue[24], bylabel[40], link[300];
-        snprintf(count, sizeof count, "%lld", (long long)d.due);
-        snprintf(overdue, sizeof overdue, "%lld", (long long)d.overdue);
+    if (st == SVC_OK && d->due > 0) {
+        char count[24], overdue[48] = "", bylabel[40], link[300];
+        snprintf(count, sizeof count, "%lld", (long long)d->due);
+        if (d->overdue > 0)
+            snprintf(overdue, sizeof overdue, ", %lld of them overdue", (long long)d->overdue);
         date_label(by, bylabel, sizeof bylabel);
         snprintf(link, sizeof link, "%s/work", site_base);
         static const char *const keys[] = {"name", "count", "actions", "by", "overdue", "link"};
-        const char *vals[] = {u->display_name, count, d.due == 1 ? "action" : "actions", bylabel, overdue, link};
+        const char *vals[] = {u->display_name, count, d->due == 1 ? "action" : "actions", bylabel, overdue, link};
         st = svc_mail_queue(c, "reminder", o->email, "reminder", keys, vals, 6);
         if (st == SVC_OK)
             (*queued)++;
         else if (st == SVC_INVALID) /* an address that cannot be written to: nothing to send */
             st = SVC_OK;
     }
+    free(d);
     free(p);
     free(u);
     if (store_end_write(c->db, st == SVC_OK ? STORE_OK : STORE_ERROR) != STORE_OK)

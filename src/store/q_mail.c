@@ -118,12 +118,20 @@ enum store_rc q_reminder_owners(struct store *s, const char *by,
                                 void (*fn)(void *arg, int64_t user_id, const char *email), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT DISTINCT u.id, u.email FROM users u "
+        "SELECT u.id, u.email FROM users u "
         "JOIN practitioners pr ON pr.user_id = u.id AND pr.active = 1 "
         "JOIN actions a ON a.owner_practitioner_id = pr.id "
         "WHERE u.disabled = 0 AND coalesce(u.email, '') <> '' AND a.status = 'open' AND a.voided_at IS NULL "
-        "AND a.due_on IS NOT NULL AND a.due_on <= ? ORDER BY u.id");
+        "AND a.due_on IS NOT NULL AND a.due_on <= ? "
+        "UNION "
+        "SELECT u.id, u.email FROM users u "
+        "JOIN user_roles r ON r.user_id = u.id AND r.role = 'school_lead' AND r.scope_kind = 'school' "
+        "JOIN pupils p ON p.school_id = r.scope_id JOIN cases c ON c.pupil_id = p.id "
+        "JOIN actions a ON a.case_id = c.id JOIN services sv ON sv.id = a.owner_service_id AND sv.org_kind = 'school' "
+        "WHERE u.disabled = 0 AND coalesce(u.email, '') <> '' AND a.status = 'open' AND a.voided_at IS NULL "
+        "AND a.due_on IS NOT NULL AND a.due_on <= ? ORDER BY 1");
     store_bind_text(st, 1, by);
+    store_bind_text(st, 2, by);
     return store_each_row(st, owner_each, &(struct owner_sink){fn, arg});
 }
 

@@ -46,8 +46,9 @@ enum store_rc q_outbox_count_since(struct store *s, const char *kind, int64_t si
  * time, STORE_DONE when it already was. */
 enum store_rc q_reminder_claim(struct store *s, int64_t user_id, const char *day);
 /* Users (enabled, with an e-mail address) linked to an active
- * practitioner owning an open, unvoided action due on or before `by`:
- * fn(arg, user id, address), by id. */
+ * practitioner owning an open, unvoided action due on or before `by`, or
+ * school leads of a school whose pupil's case has such an action owned by
+ * a school service: fn(arg, user id, address), by id, each once. */
 enum store_rc q_reminder_owners(struct store *s, const char *by,
                                 void (*fn)(void *arg, int64_t user_id, const char *email), void *arg);
 

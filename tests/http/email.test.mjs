@@ -432,6 +432,14 @@ test('reminders: one a day to each action owner, with a count and a link, never 
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
   }
+  // One owned by the school reaches its staff: the head.
+  const codes = await fx.serviceIds(coord);
+  const school = await fx.api(coord, 'POST', `/api/v1/cases/${ids.case}/actions`, {
+    description: 'SENCO to set up a quiet space after lunch', owner_service_id: codes.school, owner_name: 'SENCO',
+    setting: 'school', nature: 'school_adjustment', due_on: addDays(today, 1),
+  });
+  assert.equal(school.status, 201, JSON.stringify(school.body));
+  const headReminders = () => to('head@school.example').filter((m) => /you have/.test(m.subject));
   const clockEnv = { TAS_CLOCK_FILE: path.join(srv.dir, 'clock') };
   const addr = 'lead@council.example';
   const reminders = () => to(addr).filter((m) => /you have/.test(m.subject));
@@ -445,6 +453,12 @@ test('reminders: one a day to each action owner, with a count and a link, never 
   checkHeaders(m, addr);
   assert.equal(m.subject, 'Team Around the School: you have 2 actions due');
   assert.ok(m.body.includes(`You have 2 open actions due by ${dayLabel(addDays(day1, 3))}, 1 of them overdue.`), m.body);
+  await until(() => headReminders().length === 1, 'the school staff\'s reminder');
+  const h = headReminders()[0];
+  checkHeaders(h, 'head@school.example');
+  assert.equal(h.subject, 'Team Around the School: you have 1 action due');
+  assert.ok(h.body.includes(`You have 1 open action due by ${dayLabel(addDays(day1, 3))}.\r\n`), h.body);
+  assert.ok(!h.body.includes('quiet space'));
   assert.ok(m.body.includes(`${srv.base}/work\r\n`));
   for (const d of descriptions) assert.ok(!m.body.includes(d), 'not the action\'s text');
   assert.ok(!m.body.includes(ids.pupil.surname) && !m.body.includes(ids.pupil.upn), 'not the pupil');
@@ -456,6 +470,7 @@ test('reminders: one a day to each action owner, with a count and a link, never 
   srv.clock.advance(3 * 3600);
   await barrier('steering', 'steer@council.example');
   assert.equal(reminders().length, 1, 'once a day');
+  assert.equal(headReminders().length, 1, 'once a day');
 
   // The day after: one more, with the counts of that day.
   srv.clock.advance(86400);
