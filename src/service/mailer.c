@@ -113,7 +113,7 @@ static void reminders(struct store *s, int64_t now)
     if (svc_mail_reminders(&c, M.remind_days, &queued) == SVC_OK)
         memcpy(M.reminded, today, sizeof today);
     else
-        fprintf(stderr, "tas: the reminder pass failed (tried again in a minute): %s\n", store_errmsg(s));
+        fprintf(stderr, "tas: the reminder pass failed (it is tried again): %s\n", store_errmsg(s));
 }
 
 /* Sends what is due; a message's row is read, the connection given back
@@ -169,6 +169,11 @@ static void *run(void *arg)
             (void)q_outbox_purge(s, now - (int64_t)M.keep_days * 86400);
             M.last_purge = now;
         }
+        struct svc_ctx c;
+        svc_ctx_init(&c, s, svc_system_principal(), now);
+        int handled = 0;
+        if (svc_mail_reset_requests(&c, 50, &handled) != SVC_OK)
+            fprintf(stderr, "tas: password reset requests could not be handled: %s\n", store_errmsg(s));
         store_pool_release(M.pool, s);
         if (M.smtp_url)
             send_due(now);

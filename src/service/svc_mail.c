@@ -266,6 +266,19 @@ enum svc_status svc_mail_reminders(struct svc_ctx *c, int days, int64_t *queued)
 
 enum svc_status svc_password_forgot(struct svc_ctx *c, const char *username)
 {
+    if (!username || !*username || strlen(username) >= 64)
+        return SVC_OK;
+    int64_t waiting = 0;
+    if (q_reset_request_count(c->db, c->now - 3600, &waiting) != STORE_OK)
+        return SVC_ERROR;
+    if (waiting >= MAIL_RESET_REQUESTS_HOUR)
+        return SVC_OK;
+    return svc_from_store(q_reset_request_add(c->db, username, c->now));
+}
+
+/* One request: the link, when the name is an account that may have one. */
+static enum svc_status forgot_one(struct svc_ctx *c, const char *username)
+{
     struct user_row *u = malloc(sizeof *u);
     if (!u)
         return SVC_ERROR;
@@ -406,4 +419,25 @@ enum svc_status svc_user_set_email(struct svc_ctx *c, int64_t user_id, const cha
         return SVC_INVALID;
     }
     return svc_from_store(q_user_set_email(c->db, user_id, clean, c->now));
+}
+
+enum svc_status svc_mail_reset_requests(struct svc_ctx *c, int max, int *done)
+{
+    *done = 0;
+    for (int i = 0; i < max; i++) {
+        if (store_begin_write(c->db) != STORE_OK)
+            return SVC_ERROR;
+        char username[64];
+        enum store_rc rc = q_reset_request_take(c->db, username);
+        if (rc == STORE_DONE) {
+            store_rollback(c->db);
+            return SVC_OK;
+        }
+        enum svc_status st = rc == STORE_ROW ? forgot_one(c, username) : SVC_ERROR;
+        explicit_bzero(username, sizeof username);
+        if (store_end_write(c->db, st == SVC_OK ? STORE_OK : STORE_ERROR) != STORE_OK)
+            return SVC_ERROR;
+        (*done)++;
+    }
+    return SVC_OK;
 }

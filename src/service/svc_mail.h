@@ -17,6 +17,8 @@
  * send nothing. */
 #define MAIL_RESET_PER_USER_HOUR 3
 #define MAIL_RESET_ALL_HOUR 200
+/* Requests kept waiting for the mail thread in an hour, at most. */
+#define MAIL_RESET_REQUESTS_HOUR 2000
 
 /* Where links in messages point ("https://tas.example.org", no trailing
  * slash) and the address messages come from (its domain names the
@@ -46,12 +48,17 @@ enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_
  * many were queued. */
 enum svc_status svc_mail_reminders(struct svc_ctx *c, int days, int64_t *queued);
 
-/* "Forgot password": when username names an enabled account with an
+/* "Forgot password": records the request (the same work whatever the
+ * name, so neither the answer nor its time tells which accounts exist; at
+ * most MAIL_RESET_REQUESTS_HOUR an hour are kept).  SVC_OK whatever the
+ * name; SVC_ERROR only when storage fails. */
+enum svc_status svc_password_forgot(struct svc_ctx *c, const char *username);
+/* The mail thread's part, for up to max waiting requests, oldest first
+ * (*done receives how many): when the name is an enabled account with an
  * e-mail address, and fewer than MAIL_RESET_PER_USER_HOUR links were made
  * for it in the last hour (MAIL_RESET_ALL_HOUR for all), queues a link
- * valid MAIL_RESET_SECONDS.  SVC_OK whatever the name, so the answer does
- * not tell which accounts exist; SVC_ERROR only when storage fails. */
-enum svc_status svc_password_forgot(struct svc_ctx *c, const char *username);
+ * valid MAIL_RESET_SECONDS.  Each request is removed once handled. */
+enum svc_status svc_mail_reset_requests(struct svc_ctx *c, int max, int *done);
 /* SVC_OK when token is a working reset link (*username receives the
  * account's name, for the password policy), SVC_NOT_FOUND otherwise. */
 enum svc_status svc_password_reset_check(struct svc_ctx *c, const char *token, char username[64]);

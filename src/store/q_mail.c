@@ -247,3 +247,27 @@ enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waitin
     enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){waiting, sent, given_up, NULL});
     return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
 }
+
+enum store_rc q_reset_request_add(struct store *s, const char *username, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "INSERT INTO password_reset_requests (username, created_at) VALUES (?, ?)");
+    store_bind_text(st, 1, username);
+    store_bind_int(st, 2, now);
+    return store_exec_done(st);
+}
+
+enum store_rc q_reset_request_count(struct store *s, int64_t since, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM password_reset_requests WHERE created_at >= ?");
+    store_bind_int(st, 1, since);
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_reset_request_take(struct store *s, char username[64])
+{
+    struct store_stmt *st = store_prepare(s,
+        "DELETE FROM password_reset_requests WHERE id = (SELECT min(id) FROM password_reset_requests) "
+        "RETURNING username");
+    return store_get_row(st, q_read_text, &(struct q_text){username, 64});
+}

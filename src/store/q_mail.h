@@ -72,6 +72,14 @@ enum store_rc q_reset_use(struct store *s, const char *token_hash, int64_t now);
 /* Links made for user_id since `since`. */
 enum store_rc q_reset_count_since(struct store *s, int64_t user_id, int64_t since, int64_t *n);
 
+/* A "forgot password" request waiting for the mail thread. */
+enum store_rc q_reset_request_add(struct store *s, const char *username, int64_t now);
+/* Requests waiting, made since `since`. */
+enum store_rc q_reset_request_count(struct store *s, int64_t since, int64_t *n);
+/* The oldest waiting request, removed: STORE_ROW with username (64
+ * bytes), or STORE_DONE when none waits. */
+enum store_rc q_reset_request_take(struct store *s, char username[64]);
+
 /* Sets a user's e-mail address ("" stores NULL). */
 enum store_rc q_user_set_email(struct store *s, int64_t user_id, const char *email, int64_t now);
 

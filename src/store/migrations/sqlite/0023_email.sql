@@ -48,3 +48,13 @@ CREATE TABLE password_resets (
     used_at     INTEGER
 );
 CREATE INDEX password_resets_user ON password_resets(user_id, created_at);
+
+-- "Forgot password" requests as typed, waiting for the mail thread: the
+-- request itself only writes this row, the same for every name, so the
+-- answer's timing does not tell whether the account exists.  Removed as
+-- soon as handled.
+CREATE TABLE password_reset_requests (
+    id          INTEGER PRIMARY KEY,
+    username    TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+);
