@@ -10,6 +10,7 @@
 #include "service/password.h"
 #include "service/svc_dashboard.h"
 #include "service/secrets.h"
+#include "core/email.h"
 #include "service/mailer.h"
 #include "service/svc_mail.h"
 #include "store/q_sessions.h"
@@ -109,6 +110,14 @@ int cli_serve(int argc, char **argv)
     }
     if (optind != argc) {
         usage(stderr);
+        return CLI_USAGE;
+    }
+    if (!mail_address_ok(mail_from)) {
+        cli_fail("--mail-from needs a plain e-mail address like tas@example.org, not '%s'", mail_from);
+        return CLI_USAGE;
+    }
+    if (smtp && strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0) {
+        cli_fail("--smtp needs smtp://HOST:PORT or smtps://HOST:PORT, not '%s'", smtp);
         return CLI_USAGE;
     }
     if (password_init() != 0) {

@@ -166,7 +166,9 @@ static void *run(void *arg)
         struct store *s = store_pool_acquire(M.pool);
         reminders(s, now);
         if (now - M.last_purge >= 3600) {
-            (void)q_outbox_purge(s, now - (int64_t)M.keep_days * 86400);
+            char day[11];
+            clock_date_of(now - (int64_t)M.keep_days * 86400, day);
+            (void)q_outbox_purge(s, now - (int64_t)M.keep_days * 86400, day);
             M.last_purge = now;
         }
         struct svc_ctx c;

@@ -76,11 +76,22 @@ enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, cons
     return store_exec_done(st);
 }
 
-enum store_rc q_outbox_purge(struct store *s, int64_t before)
+enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?");
     store_bind_int(st, 1, before);
-    return store_exec_done(st);
+    enum store_rc rc = store_exec_done(st);
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "DELETE FROM password_resets WHERE expires_at < ?");
+        store_bind_int(st, 1, before);
+        rc = store_exec_done(st);
+    }
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "DELETE FROM reminder_days WHERE day < ?");
+        store_bind_text(st, 1, before_day);
+        rc = store_exec_done(st);
+    }
+    return rc;
 }
 
 enum store_rc q_outbox_count_since(struct store *s, const char *kind, int64_t since, int64_t *n)

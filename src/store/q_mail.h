@@ -33,8 +33,9 @@ enum store_rc q_outbox_due(struct store *s, int64_t now, int max_attempts, int l
 enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now);
 /* One more failed attempt, the next at next_at. */
 enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, const char *error);
-/* Removes messages sent before `before`. */
-enum store_rc q_outbox_purge(struct store *s, int64_t before);
+/* Removes messages sent before `before`, reset links that expired before
+ * it, and the reminder record of days before `before_day`. */
+enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day);
 /* Messages waiting (unsent, attempts left), sent, and given up (unsent
  * after max_attempts). */
 enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waiting, int64_t *sent,

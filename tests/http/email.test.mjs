@@ -208,6 +208,15 @@ test('administrators set a user\'s e-mail address on the user\'s page; a bad one
     ['senco', 'senco@school.example']]) await setEmail(a, u, e);
 });
 
+test('tas serve refuses a sender or relay it could not use, before it serves', async () => {
+  const bad = await runTas(['serve', '--db', srv.db, '--listen', '127.0.0.1:0', '--mail-from', 'tas at council']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--mail-from needs a plain e-mail address/);
+  const relay = await runTas(['serve', '--db', srv.db, '--listen', '127.0.0.1:0', '--smtp', 'http://127.0.0.1:25']);
+  assert.equal(relay.code, 2);
+  assert.match(relay.stderr, /--smtp needs smtp:\/\/HOST:PORT/);
+});
+
 test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s details and no child data', async () => {
   const coord = await fx.signedIn(srv, 'coordinator');
   const head = await fx.signedIn(srv, 'head');
