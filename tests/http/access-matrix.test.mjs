@@ -580,6 +580,11 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   // Not across authorities, and without CSRF nothing happens.
   assert.equal((await api(head, 'POST', `/api/v1/pupils/${ids.pX}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 404);
+  // A missing pupil and one out of reach answer alike, with a reason too.
+  const asked = async (id) => api(head, 'POST', `/api/v1/pupils/${id}/break-glass`,
+    { reason: 'Safeguarding concern reported this morning' });
+  const [gone, away] = [await asked(999999), await asked(ids.pX)];
+  assert.deepEqual([gone.status, gone.text], [away.status, away.text], 'no hint that the record exists');
   assert.equal((await head.postForm(`/pupils/${ids.pB}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 403);
   // Granted.
