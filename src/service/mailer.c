@@ -68,11 +68,17 @@ int mailer_send(const char *smtp_url, const char *user, const char *password, co
         curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     }
     CURLcode rc = rcpt ? curl_easy_perform(curl) : CURLE_OUT_OF_MEMORY;
-    if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+    long reply = 0;
+    if (rc != CURLE_OK) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);
+        snprintf(err, errlen, "%s%s", ebuf[0] ? ebuf : curl_easy_strerror(rc),
+                 reply >= 500 && reply <= 599 ? " (refused for good)" : "");
+    }
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(curl);
-    return rc == CURLE_OK ? 0 : -1;
+    if (rc == CURLE_OK)
+        return 0;
+    return reply >= 500 && reply <= 599 ? -2 : -1;
 }
 
 /* ---- the thread --------------------------------------------------------------- */
@@ -137,16 +143,21 @@ static void send_due(int64_t now)
         struct mail_message m = {M.from, r->recipient, r->subject, r->message_id, clock_now(), r->body};
         char err[256] = "";
         int ok = -1;
-        if (mail_build(&m, &msg) != 0 || msg.failed)
+        if (mail_build(&m, &msg) != 0 || msg.failed) {
             snprintf(err, sizeof err, "the message cannot be written as e-mail");
+            ok = -3;
+        }
         else
             ok = mailer_send(M.smtp_url, M.user, M.password, M.from, r->recipient, msg.data, msg.len, err,
                              sizeof err);
         buf_free(&msg);
         int64_t t = clock_now();
         s = store_pool_acquire(M.pool);
+        /* A message the relay refused for good (or that cannot be written
+         * as e-mail) is given up at once: retrying cannot change it. */
         enum store_rc rc = ok == 0 ? q_outbox_sent(s, r->id, t)
-                                   : q_outbox_failed(s, r->id, t + mail_backoff((int)r->attempts + 1), err);
+                                   : q_outbox_failed(s, r->id, t + mail_backoff((int)r->attempts + 1),
+                                                     ok == -1 ? 0 : MAIL_MAX_ATTEMPTS, err);
         store_pool_release(M.pool, s);
         if (rc != STORE_OK)
             fprintf(stderr, "tas: e-mail %lld: the outbox could not be updated\n", (long long)r->id);

@@ -35,7 +35,9 @@ void mailer_wake(void);
 void mailer_stop(void);
 
 /* Sends one message (the full RFC 5322 text) to one recipient, for the
- * thread and for tests.  0, or -1 with libcurl's reason in err. */
+ * thread and for tests.  0; -1 with libcurl's reason in err; or -2 when
+ * the relay refused it for good (a 5xx reply, RFC 5321 section 4.2.1:
+ * "permanent negative completion"), which no retry will change. */
 int mailer_send(const char *smtp_url, const char *user, const char *password, const char *from,
                 const char *to, const char *message, size_t len, char *err, size_t errlen);
 

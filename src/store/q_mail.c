@@ -65,14 +65,16 @@ enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now)
     return store_exec_done(st);
 }
 
-enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, const char *error)
+enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, int give_up_at, const char *error)
 {
     struct store_stmt *st = store_prepare(s,
-        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-        "WHERE id = ? AND sent_at IS NULL");
-    store_bind_int(st, 1, next_at);
-    store_bind_text(st, 2, error);
-    store_bind_int(st, 3, id);
+        "UPDATE outbox SET attempts = CASE WHEN attempts + 1 < ? THEN ? ELSE attempts + 1 END, "
+        "next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at IS NULL");
+    store_bind_int(st, 1, give_up_at);
+    store_bind_int(st, 2, give_up_at);
+    store_bind_int(st, 3, next_at);
+    store_bind_text(st, 4, error);
+    store_bind_int(st, 5, id);
     return store_exec_done(st);
 }
 

@@ -31,8 +31,9 @@ enum store_rc q_outbox_due(struct store *s, int64_t now, int max_attempts, int l
                            void (*fn)(void *arg, const struct outbox_row *r), void *arg);
 /* Sent at now.  A password reset's body (it holds the link) is not kept. */
 enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now);
-/* One more failed attempt, the next at next_at. */
-enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, const char *error);
+/* One more failed attempt, the next at next_at; with give_up_at > 0 the
+ * attempts are counted as at least give_up_at (the message is given up). */
+enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, int give_up_at, const char *error);
 /* Removes messages sent before `before`, reset links that expired before
  * it, and the reminder record of days before `before_day`. */
 enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day);

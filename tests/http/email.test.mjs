@@ -374,6 +374,22 @@ test('reset links are throttled: at most three an hour for one account, the answ
   assert.equal(to('senco@school.example').length, 3);
 });
 
+test('a message the relay refuses for good (5xx) is given up at once, not retried', async () => {
+  const a = await admin();
+  await setEmail(a, 'practitioner', 'nobody-here@school.example');
+  const r = await new Client(srv.base).postJson('/api/v1/forgot-password', { username: 'practitioner' });
+  assert.equal(r.status, 202);
+  const row = await until(() => {
+    const v = sql("SELECT attempts || '|' || last_error FROM outbox WHERE recipient = 'nobody-here@school.example';");
+    return v && Number(v.split('|')[0]) > 0 ? v : null;
+  }, 'the refusal');
+  assert.equal(Number(row.split('|')[0]), 15, 'counted as every attempt made');
+  assert.match(row, /refused for good/);
+  const status = await runTas(['mail', '--db', srv.db, 'status'], { env: { TAS_CLOCK_FILE: path.join(srv.dir, 'clock') } });
+  assert.match(status.stdout, /mail: 0 waiting, \d+ sent, 1 given up/);
+  assert.equal(to('nobody-here@school.example').length, 0);
+});
+
 test('a reset link sets a new password once, ends the account\'s sessions, and expires after an hour', async () => {
   const before = await fx.signedIn(srv, 'dpo');
   const c = new Client(srv.base);

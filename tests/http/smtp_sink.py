@@ -20,6 +20,13 @@ class Sink:
         self.folder = folder
         self.count = 0
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist, for the test of a permanent refusal.
+        if address.startswith("nobody-here@"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         base = os.path.join(self.folder, f"{os.getpid()}-{self.count:05d}")
