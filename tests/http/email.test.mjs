@@ -107,7 +107,7 @@ function messages() {
 const to = (addr) => messages().filter((m) => m.to === addr);
 
 /** Waits (polling the folder) until fn() is true. */
-async function until(fn, what, ms = 20000) {
+async function until(fn, what, ms = 30000) {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
