@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,16 @@
 #define SMTP_TIMEOUT 60
 /* Messages sent per tick at most, so a stop is never kept waiting long. */
 #define BATCH 20
+
+/* Set by mailer_stop: a message being sent is abandoned (and tried again
+ * after the restart), so a relay that hangs cannot hold up a shutdown. */
+static atomic_bool stopping;
+
+static int abandon_on_stop(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return atomic_load(&stopping) ? 1 : 0;
+}
 
 struct reader {
     const char *p;
@@ -61,6 +72,8 @@ int mailer_send(const char *smtp_url, const char *user, const char *password, co
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)SMTP_CONNECT_TIMEOUT);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abandon_on_stop);
     if (user && *user) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, user);
         curl_easy_setopt(curl, CURLOPT_PASSWORD, password ? password : "");
@@ -242,6 +255,7 @@ int mailer_start(struct store_pool *pool, const struct mailer_config *cfg, char 
     M.last_purge = 0;
     M.stop = false;
     M.woken = false;
+    atomic_store(&stopping, false);
     if (pthread_create(&M.thread, NULL, run, NULL) != 0) {
         snprintf(err, errlen, "cannot start the mail thread");
         curl_global_cleanup();
@@ -263,6 +277,7 @@ void mailer_stop(void)
 {
     if (!M.running)
         return;
+    atomic_store(&stopping, true);
     pthread_mutex_lock(&M.lock);
     M.stop = true;
     pthread_cond_signal(&M.cond);

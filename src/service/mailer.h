@@ -30,8 +30,8 @@ struct mailer_config {
 int mailer_start(struct store_pool *pool, const struct mailer_config *cfg, char *err, size_t errlen);
 /* Asks the thread to look at the outbox now rather than at its next tick. */
 void mailer_wake(void);
-/* Stops the thread, waiting for a message being sent (at most the SMTP
- * timeout). */
+/* Stops the thread; a message being sent is abandoned (it stays in the
+ * outbox, to be sent after the next start). */
 void mailer_stop(void);
 
 /* Sends one message (the full RFC 5322 text) to one recipient, for the
