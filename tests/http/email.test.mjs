@@ -506,3 +506,31 @@ test('reminders: one a day to each action owner, with a count and a link, never 
   const cli2 = await runTas(['mail', '--db', srv.db, 'remind'], { env: clockEnv });
   assert.match(cli2.stdout, /mail: 0 reminders queued/);
 });
+
+test('a relay that accepts the connection and never answers does not hold up a shutdown', async () => {
+  // A TCP server that says nothing: libcurl waits for the SMTP greeting.
+  let connected;
+  const seen = new Promise((r) => { connected = r; });
+  const sockets = [];
+  const mute = createServer((s) => { sockets.push(s); connected(); });
+  await new Promise((r) => mute.listen(0, '127.0.0.1', r));
+  const other = await startServer({
+    clock: true,
+    extraArgs: ['--quiet', '--smtp', `smtp://127.0.0.1:${mute.address().port}`, '--mail-from', FROM],
+  });
+  try {
+    const a = await fx.signedIn(other, 'admin');
+    await setEmail(a, 'dpo', 'dpo@council.example');
+    const r = await new Client(other.base).postJson('/api/v1/forgot-password', { username: 'dpo' });
+    assert.equal(r.status, 202);
+    await seen;
+    const started = Date.now();
+    // expectExitZero: a stop that needed SIGKILL (after 10 s) fails here.
+    await other.stop({ expectExitZero: true });
+    assert.ok(Date.now() - started < 8000, 'stopped promptly');
+  } finally {
+    await other.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => mute.close(r));
+  }
+});
