@@ -59,6 +59,8 @@ static const struct route_table *const tables[] = {
     &survey_table,
     &toolkits_table,
     &evaluation_table,
+    &meeting_pack_table,
+    &cohorts_table,
     &mail_table,
 };
 
