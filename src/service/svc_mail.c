@@ -9,6 +9,7 @@
 #include "lib/embedded.h"
 #include "service/password.h"
 #include "service/svc_audit.h"
+#include "service/svc_cohorts.h"
 #include "service/svc_meetings.h"
 #include "service/svc_users.h"
 #include "store/q_actions.h"
@@ -114,8 +115,11 @@ enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_
         unsigned e = (unsigned)(hh * 60 + mm + (t->t.duration_minutes > 0 ? t->t.duration_minutes : 90));
         snprintf(end, sizeof end, "%02u:%02u", e / 60 % 24, e % 60);
         snprintf(link, sizeof link, "%s/meetings/%lld", site_base, (long long)m->m.id);
+        /* The meeting's own place, else its team's, else the host school. */
+        char place[MEETING_LOCATION_MAX + 1] = "";
+        svc_meeting_location(c, m->m.id, place, sizeof place);
         const char *where = strcmp(m->m.mode, "online") == 0 ? "Online"
-                            : t->t.location[0]              ? t->t.location
+                            : place[0]                      ? place
                                                             : t->host_school_name;
         static const char *const keys[] = {"team", "date", "start", "end", "school", "location", "link"};
         const char *vals[] = {t->t.name, date, m->m.start_time, end, t->host_school_name, where, link};

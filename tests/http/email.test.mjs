@@ -251,6 +251,9 @@ test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s detai
   const meeting = await fx.api(coord, 'POST', `/api/v1/teams/${ids.team}/meetings`, { date, start_time: '13:30' });
   assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
   ids.meeting = meeting.body.meeting.id;
+  // This meeting's own place rather than the team's usual one.
+  const place = await fx.api(coord, 'PUT', `/api/v1/meetings/${ids.meeting}/location`, { location: 'Room 4 (the quiet room)' });
+  assert.ok(place.status < 300, JSON.stringify(place.body));
   const agenda = await fx.api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/agenda`, { case_id: ids.case });
   assert.ok(agenda.status < 300, JSON.stringify(agenda.body));
 
@@ -272,7 +275,7 @@ test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s detai
     if (page2.length < 200) break;
   }
   assert.ok(every.length > 50, 'the demo authority\'s pupils');
-  const shown = [teamName, schoolName, 'The library'].join(' ');
+  const shown = [teamName, schoolName, 'Room 4 (the quiet room)'].join(' ');
   for (const addr of want) {
     const [m] = to(addr);
     checkHeaders(m, addr);
@@ -283,7 +286,7 @@ test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s detai
     assert.ok(body.includes(`Date:   ${longLabel(date)}`), body);
     assert.ok(body.includes('Time:   13:30 to 15:00'), body);
     assert.ok(body.includes(`School: ${schoolName}`), body);
-    assert.ok(body.includes('Where:  The library'), body);
+    assert.ok(body.includes('Where:  Room 4 (the quiet room)'), body);
     assert.ok(body.includes(`${srv.base}/meetings/${ids.meeting}\r\n`), body);
     const text = `${m.subject}\n${body}`;
     for (const p of every) {
