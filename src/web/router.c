@@ -63,6 +63,7 @@ static const struct route_table *const tables[] = {
     &cohorts_table,
     &budget_table,
     &apst_table,
+    &mail_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -149,6 +149,9 @@ apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H  
 apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
 apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+mail.invite                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+mail.user-email              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
+mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -458,6 +461,9 @@ function requests() {
     'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
     'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
     'apst.specialist.end': ['POST', `/api/v1/apst/specialists/${i.TFS}/end`, {}, `/apst/specialists/${i.TFS}/end`],
+    'mail.invite': ['POST', `/api/v1/meetings/${i.M1}/invitations`, {}],
+    'mail.user-email': ['PUT', `/api/v1/users/${as.coord.me.id}/email`, {}, `/users/${as.coord.me.id}/email`],
+    'mail.forgot': ['POST', '/api/v1/forgot-password', {}],
   };
 }
 
