@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/policy.h"
 #include "service/svc_refres.h"
 #include "web/dash_export.h"
 #include "web/form.h"
@@ -240,8 +241,18 @@ static void h_referral_results(struct req *rq, struct resp *rs)
     filter_query(&d->s.f, &q);
     json_object_set_new(ctx, "query", json_string(buf_str(&q)));
     buf_free(&q);
-    json_object_set_new(ctx, "may_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0,
-                                                                       d->s.f.authority_id, 0)));
+    /* The CSV answers what the export's visibility reaches: offered when
+     * that covers what this page counts. */
+    bool may_export;
+    if (d->s.f.authority_id) {
+        may_export = svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0, d->s.f.authority_id, 0);
+    } else {
+        struct visibility vx, vv;
+        policy_visible(c.who, RES_AGGREGATE, ACT_EXPORT, &vx);
+        policy_visible(c.who, RES_AGGREGATE, ACT_VIEW, &vv);
+        may_export = (vx.all || vx.nauthorities || vx.nschools) && policy_visible_covers(&vx, &vv);
+    }
+    json_object_set_new(ctx, "may_export", json_boolean(may_export));
     json_object_set_new(ctx, "suppressed_view", json_boolean(!d->s.exact));
     view_render(rq, rs, 200, "referral_results", ctx);
 }
