@@ -133,6 +133,8 @@ cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H  
 cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
 cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
+referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 `;
 
 function parseTable(text) {
@@ -402,6 +404,8 @@ function requests() {
     'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
     'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
     'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
+    'referral-results.view': ['GET', '/api/v1/referral-results', undefined, '/referral-results'],
+    'referral-results.export': ['GET', '/referral-results.csv?table=referral_results'],
   };
 }
 
