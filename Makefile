@@ -45,7 +45,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GENDIR)/embedded.o
 
 # Files compiled into the binary, so one executable carries its templates,
 # migrations, stylesheet and screening toolkits (nothing to lose on deployment).
-TEMPLATES  := $(sort $(wildcard templates/*.html))
+TEMPLATES  := $(sort $(wildcard templates/*.html templates/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
 CSS        := build/assets/tas.css
 BLOCKLIST  := build/assets/passwords.txt

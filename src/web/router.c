@@ -61,6 +61,7 @@ static const struct route_table *const tables[] = {
     &evaluation_table,
     &meeting_pack_table,
     &cohorts_table,
+    &budget_table,
     &refres_table,
 };
 

@@ -133,6 +133,13 @@ cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H  
 cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
 cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+budget.list                  Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+budget.view                  Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
 referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
 referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 `;
@@ -294,9 +301,18 @@ before(async () => {
     SELECT id, 'practitioner', 'team', ${ids.T1}, ${ids.A}, 'ep' FROM users WHERE username = 'two';`);
   cliUser('la.b', 'la-b-password-1', ['--role', 'case_coordinator', '--scope', 'authority', '--scope-id', String(ids.B)]);
 
+  // A budget year of authority A with an allocation to T1 (the pool is
+  // empty, so the allocation is nothing: enough to be reached or refused).
+  const admin = await signIn('admin');
+  const by = await made(admin, 'POST', '/api/v1/budget/years', { start_year: '2030', authority_id: ids.A }, 'budget year');
+  ids.budgetYear = by.year.id;
+  const ba = await api(admin, 'PUT', `/api/v1/budget/years/${ids.budgetYear}/allocations`, { team_id: ids.T1, amount: '0' });
+  assert.equal(ba.status, 200, ba.text);
+  ids.budgetAlloc = ba.body.allocation.id;
+
   // Sign-ins share one address, whose failure count only fades with time:
   // one session per user for the whole file.
-  as.admin = await signIn('admin');
+  as.admin = admin;
   as.dpo = await signIn('dpo');
   as.lead = await signIn('lead');
   as.prac = await signIn('practitioner');
@@ -404,6 +420,16 @@ function requests() {
     'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
     'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
     'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
+    // The pooled budget (issue 20): the budget roles themselves are tested
+    // in budget.test.mjs; here every standing role meets its routes.
+    'budget.list': ['GET', '/api/v1/budget', undefined, '/budget'],
+    'budget.view': ['GET', `/api/v1/budget/years/${i.budgetYear}`, undefined, `/budget/years/${i.budgetYear}`],
+    'budget.create': ['POST', `/api/v1/budget/allocations/${i.budgetAlloc}/commitments`, {}],
+    'budget.edit': ['POST', `/api/v1/budget/years/${i.budgetYear}/contributions`, {}],
+    'budget.approvals': ['GET', '/api/v1/budget/approvals', undefined, '/budget/approvals'],
+    'budget.export': ['GET', `/budget/years/${i.budgetYear}/report.csv`],
+    'budget.catalogue': ['GET', `/api/v1/budget/interventions?authority_id=${i.A}`, undefined,
+      `/budget/interventions?authority_id=${i.A}`],
     'referral-results.view': ['GET', '/api/v1/referral-results', undefined, '/referral-results'],
     'referral-results.export': ['GET', '/referral-results.csv?table=referral_results'],
   };
