@@ -1416,3 +1416,22 @@ const char *dashboard_section_title(int section)
     default: return "";
     }
 }
+
+enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                    struct dash_scope *out, struct field_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    enum svc_status st = read_filters(c, in, a, &out->f, errs);
+    if (st != SVC_OK)
+        return st;
+    struct visibility vis, cases_vis;
+    policy_visible(c->who, RES_AGGREGATE, a, &vis);
+    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
+    out->may_see_exact = covers(&cases_vis, &vis);
+    out->exact = out->may_see_exact && !out->f.publish;
+    int64_t threshold = 0;
+    if (q_disclosure_get(c->db, out->f.authority_id, &threshold) != STORE_OK)
+        return SVC_ERROR;
+    out->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
+    return SVC_OK;
+}

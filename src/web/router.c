@@ -64,6 +64,7 @@ static const struct route_table *const tables[] = {
     &budget_table,
     &apst_table,
     &mail_table,
+    &refres_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -70,6 +70,7 @@ extern const struct route_table cohorts_table;     /* h_cohorts.c: cohort discus
 extern const struct route_table budget_table;      /* h_budget.c: the pooled budget and commissioning */
 extern const struct route_table apst_table;        /* h_apst.c: AP specialist taskforces */
 extern const struct route_table mail_table;        /* h_mail.c: password reset, invitations, e-mail addresses */
+extern const struct route_table refres_table;      /* h_refres.c: referral results */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

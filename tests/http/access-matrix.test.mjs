@@ -152,6 +152,8 @@ apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H  
 mail.invite                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
 mail.user-email              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
 mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
+referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
+referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
 `;
 
 function parseTable(text) {
@@ -464,6 +466,8 @@ function requests() {
     'mail.invite': ['POST', `/api/v1/meetings/${i.M1}/invitations`, {}],
     'mail.user-email': ['PUT', `/api/v1/users/${as.coord.me.id}/email`, {}, `/users/${as.coord.me.id}/email`],
     'mail.forgot': ['POST', '/api/v1/forgot-password', {}],
+    'referral-results.view': ['GET', '/api/v1/referral-results', undefined, '/referral-results'],
+    'referral-results.export': ['GET', '/referral-results.csv?table=referral_results'],
   };
 }
 
