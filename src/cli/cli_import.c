@@ -118,8 +118,12 @@ static int run_school_counts(const char *db, const char *authority, const char *
     return rc;
 }
 
+int cli_import_gias(int argc, char **argv);   /* cli_gias.c */
+
 int cli_import(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "gias") == 0)
+        return cli_import_gias(argc - 1, argv + 1);
     const char *db = "tas.db", *kind = NULL, *csv = NULL, *authority = NULL;
     bool dry = false;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"kind", required_argument, 0, 'k'},

@@ -53,6 +53,7 @@ enum resource_kind {
                               * classification and change stories; reading is of approved,
                               * de-identified stories only (the service keeps to that) */
     RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
+    RES_GIAS,                /* the schools directory refreshed from GIAS (issue 17): create = import */
     RES__COUNT
 };
 
