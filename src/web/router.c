@@ -59,6 +59,7 @@ static const struct route_table *const tables[] = {
     &survey_table,
     &toolkits_table,
     &evaluation_table,
+    &gias_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

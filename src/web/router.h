@@ -57,6 +57,7 @@ extern const struct route_table evidence_table;    /* h_evidence.c: outcomes mat
 extern const struct route_table survey_table;      /* h_survey.c: fast feedback questionnaires */
 extern const struct route_table toolkits_table;    /* h_toolkits.c: screening toolkits */
 extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
+extern const struct route_table gias_table;        /* h_gias.c: schools from GIAS */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

@@ -123,6 +123,7 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
 `;
 
 function parseTable(text) {
@@ -375,6 +376,7 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    'schools.import': ['POST', '/api/v1/schools/import', {}, '/schools/import'],
   };
 }
 
