@@ -58,6 +58,7 @@ extern const struct route_table survey_table;      /* h_survey.c: fast feedback 
 extern const struct route_table toolkits_table;    /* h_toolkits.c: screening toolkits */
 extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
 extern const struct route_table gias_table;        /* h_gias.c: schools from GIAS */
+extern const struct route_table calendar_table;    /* h_calendar.c: invitations and calendar feeds */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

@@ -124,6 +124,10 @@ survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y  
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
 schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+calendar.feed.wrong          H     H   H    H     H    H     H    H    H     H     H      H   H    H
+calendar.account             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -377,6 +381,10 @@ function requests() {
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
     'schools.import': ['POST', '/api/v1/schools/import', {}, '/schools/import'],
+    'calendar.invite': ['GET', `/meetings/${i.M1}/invite.ics`],
+    'calendar.invite.other-la': ['GET', `/meetings/${i.MX}/invite.ics`],
+    'calendar.feed.wrong': ['GET', `/calendar/${'0'.repeat(64)}.ics`],
+    'calendar.account': ['GET', '/api/v1/account/calendar', undefined, '/account/calendar'],
   };
 }
 
