@@ -31,7 +31,10 @@ static void usage(FILE *f)
           "suspensions, or a new code of a-z, 0-9 and _) per school and academic year, from\n"
           "a CSV file with the header school,year,group,pupils,count (as tas evaluate did;\n"
           "school is the URN, group tas or comparison as tas holds it).  All or nothing,\n"
-          "each bad row named by its line.\n", f);
+          "each bad row named by its line.\n"
+          "\n"
+          "Usage: tas import gias FILE [--db PATH] [--dry-run]\n"
+          "Schools from a GIAS establishment file (tas import gias --help).\n", f);
 }
 
 static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry)
