@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client, apiClient, apiCall, TODAY, addDays } from './harness.mjs';
+import { startServer, Client, apiClient, apiCall, runTas, TODAY, addDays } from './harness.mjs';
 
 let srv;
 let coord;
@@ -108,6 +108,25 @@ test('invitation: text/calendar, VTIMEZONE, stable UID, SEQUENCE grows, cancel g
   assert.ok(seq1 > seq0);
   assert.ok(ls.includes(`DTSTART;TZID=Europe/London:${m.date.replace(/-/g, '')}T080500`));
 
+  // The team's place changes: every invitation of the team is raised.
+  const team = (await (await apiCall(coord, 'GET', `/api/v1/teams/${m.team.id}`)).json()).team;
+  const other = list.find((x) => x.team.id === m.team.id && x.id !== m.id);
+  const otherSeq = other && Number(prop(lines((await ics(c, `/meetings/${other.id}/invite.ics`)).text), 'SEQUENCE'));
+  const put = await apiCall(coord, 'PUT', `/api/v1/teams/${m.team.id}`, {
+    host_school_id: team.host_school.id, name: team.name, cadence: team.cadence, weekday: team.weekday,
+    start_time: team.start_time, duration_minutes: team.duration_minutes, location: 'Room 4, the Annexe; upstairs',
+    chair_name: team.chair_name, school_ids: team.schools.map((s) => s.id),
+  });
+  assert.equal(put.status, 200, await put.text());
+  ls = lines((await ics(c, `/meetings/${m.id}/invite.ics`)).text);
+  assert.equal(prop(ls, 'LOCATION'), 'Room 4\\, the Annexe\\; upstairs');
+  assert.ok(Number(prop(ls, 'SEQUENCE')) > seq1);
+  if (other) {
+    const l2 = lines((await ics(c, `/meetings/${other.id}/invite.ics`)).text);
+    assert.ok(Number(prop(l2, 'SEQUENCE')) > otherSeq);
+  }
+  const seq2 = Number(prop(ls, 'SEQUENCE'));
+
   // Cancelled: METHOD:CANCEL, STATUS:CANCELLED, higher again.
   const cancel = await apiCall(coord, 'POST', `/api/v1/meetings/${m.id}/cancel`, { cancel_reason: 'Key staff unavailable' });
   assert.equal(cancel.status, 200, await cancel.text());
@@ -116,7 +135,7 @@ test('invitation: text/calendar, VTIMEZONE, stable UID, SEQUENCE grows, cancel g
   assert.equal(prop(ls, 'METHOD'), 'CANCEL');
   assert.equal(prop(ls, 'STATUS'), 'CANCELLED');
   assert.equal(prop(ls, 'UID'), uid);
-  assert.ok(Number(prop(ls, 'SEQUENCE')) > seq1);
+  assert.ok(Number(prop(ls, 'SEQUENCE')) > seq2);
   assert.ok(!gone.text.includes('Key staff'), 'the reason stays out');
 });
 
@@ -191,6 +210,13 @@ test('feed: made on the account page, lists the meetings, 404 when wrong or revo
   assert.equal(revoked.status, 303);
   assert.equal((await anon.get(path2)).status, 404);
   assert.match((await c.getHtml('/account/calendar?revoked=1')).html, /has been revoked/);
+
+  // A disabled user's feed is empty (their access is read at each fetch).
+  const off = await runTas(['user', 'disable', 'practitioner', '--db', srv.db]);
+  assert.equal(off.code, 0, off.stderr);
+  const offFeed = await ics(anon, ppath);
+  assert.equal(offFeed.status, 200);
+  assert.equal(lines(offFeed.text).filter((l) => l === 'BEGIN:VEVENT').length, 0);
 
   // The access log never holds a secret.
   const log = srv.logs().stderr;

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { startServer, Client, runTas, apiClient, apiCall, decodeHtml, tasBin } from './harness.mjs';
 import { GIAS_HEADER, establishment, giasCsv, giasRow, field } from './gias_fixture.mjs';
 
@@ -107,6 +107,26 @@ test('CLI: dry run, bad rows by line, UTF-8 names, re-import unchanged, closure'
     outside: 0, rejected: 0 });
   assert.equal((await schoolByUrn('700001')).name, "St Mary's & St John's CE Primary Academy");
   assert.equal((await schoolByUrn('700002')).status, 'closed');
+});
+
+test('CLI: a failure part-way leaves nothing changed (one transaction)', async () => {
+  // A trigger refuses the third school, as a full disk or a crash would.
+  execFileSync('sqlite3', [srv.db, `CREATE TRIGGER gias_test_fail BEFORE INSERT ON schools
+    WHEN NEW.urn = '700073' BEGIN SELECT RAISE(ABORT, 'test failure'); END;`]);
+  try {
+    const f = await file('fail.csv', giasCsv([
+      establishment(71, la), establishment(1, la, { EstablishmentName: 'Renamed Before The Failure' }),
+      establishment(73, la), establishment(74, la),
+    ]));
+    const before = await schoolByUrn('700001');
+    const r = await runTas(['import', 'gias', f, '--db', srv.db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /nothing was imported/);
+    assert.equal(await schoolByUrn('700071'), undefined);
+    assert.equal((await schoolByUrn('700001')).name, before.name);
+  } finally {
+    execFileSync('sqlite3', [srv.db, 'DROP TRIGGER gias_test_fail;']);
+  }
 });
 
 test('CLI: a header without the required columns imports nothing', async () => {
