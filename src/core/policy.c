@@ -150,8 +150,8 @@ static const struct rule rules[] = {
     {ROLE_DPO, RES_CASE, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: case in scope"},
     {ROLE_DPO, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "DPO: reference data"},
 
-    {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope"},
+    {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope (meeting lists as files)"},
     {ROLE_CASE_COORDINATOR, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
      S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: case in scope"},
     {ROLE_CASE_COORDINATOR, RES_REFERENCE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S_ANY,
@@ -500,6 +500,45 @@ size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max)
 bool policy_visible_none(const struct visibility *v)
 {
     return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils && !v->nwhole_teams;
+}
+
+static bool has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+bool policy_visible_covers(const struct visibility *outer, const struct visibility *inner)
+{
+    if (outer->all)
+        return true;
+    if (inner->all)
+        return false;
+    for (size_t i = 0; i < inner->nauthorities; i++)
+        if (!has_id(outer->authority_ids, outer->nauthorities, inner->authority_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->nschools; i++)
+        if (!has_id(outer->school_ids, outer->nschools, inner->school_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->npupils; i++)
+        if (!has_id(outer->pupil_ids, outer->npupils, inner->pupil_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->nwhole_teams; i++)
+        if (!has_id(outer->whole_team_ids, outer->nwhole_teams, inner->whole_team_ids[i]))
+            return false;
+    /* A team seen through one service: covered by the whole team, or by
+     * the same team and service. */
+    for (size_t i = 0; i < inner->nteams; i++) {
+        bool found = has_id(outer->whole_team_ids, outer->nwhole_teams, inner->team_ids[i]);
+        for (size_t k = 0; !found && k < outer->nteams; k++)
+            found = outer->team_ids[k] == inner->team_ids[i] &&
+                    strcmp(outer->team_services[k], inner->team_services[i]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
 }
 
 static void add_whole_team(struct visibility *out, int64_t team)

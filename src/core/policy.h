@@ -138,6 +138,11 @@ struct visibility {
 void policy_visible(const struct principal *p, enum resource_kind k,
                     enum action a, struct visibility *out);
 bool policy_visible_none(const struct visibility *v);
+/* Whether every record that inner lets through, outer lets through too,
+ * judged on the ids alone (an authority in inner must be in outer, not
+ * merely hold inner's schools): what may be listed may also be exported
+ * only when the export's visibility covers the list's. */
+bool policy_visible_covers(const struct visibility *outer, const struct visibility *inner);
 
 /* Break-glass.  A user holding a duty-of-care role (school lead, case
  * coordinator, strategic lead) may ask for emergency, read-only access to

@@ -3,7 +3,8 @@
 #include <string.h>
 
 #define CAL_COLS "m.id, m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.start_time, m.status, " \
-                 "m.mode, m.voided_at IS NOT NULL, m.ics_sequence, t.duration_minutes, t.name, t.location, " \
+                 "m.mode, m.voided_at IS NOT NULL, m.ics_sequence, t.duration_minutes, t.name, " \
+                 "CASE WHEN m.location <> '' THEN m.location ELSE t.location END, " \
                  "s.name, a.la_code"
 #define CAL_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools s ON s.id = t.host_school_id " \
                  "JOIN authorities a ON a.id = t.authority_id"

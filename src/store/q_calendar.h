@@ -6,6 +6,7 @@
 
 #include "core/records.h"
 #include "store/q_common.h"
+#include "store/q_cohorts.h"
 #include "store/q_teams.h"
 
 /* A meeting as a calendar sees it: no agenda, no minutes, nothing about a child. */
@@ -19,7 +20,7 @@ struct cal_meeting {
     int64_t sequence;                 /* meetings.ics_sequence */
     int duration_minutes;             /* the team's */
     char team_name[TAS_TITLE_MAX];
-    char location[TEAM_LOCATION_MAX];
+    char location[MEETING_LOCATION_MAX > TEAM_LOCATION_MAX ? MEETING_LOCATION_MAX : TEAM_LOCATION_MAX]; /* the meeting's own, else the team's */
     char school_name[TAS_TITLE_MAX];  /* the host school */
     char la_code[4];
 };

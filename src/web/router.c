@@ -71,6 +71,8 @@ static const struct route_table *const tables[] = {
     &survey_table,
     &toolkits_table,
     &evaluation_table,
+    &meeting_pack_table,
+    &cohorts_table,
     &gias_table,
     &calendar_table,
 };

@@ -236,10 +236,10 @@ static const struct row matrix[] = {
     {SL_T, RES_TEAM, {"L", "", "", "L"}},
     {SL_T, RES_CASE, {"LVE", "", "", "L"}},
     {SL_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {CC_A, RES_TEAM, {"LVCE", "LVCE", "", "LC"}},
+    {CC_A, RES_TEAM, {"LVCEX", "LVCEX", "", "LC"}},
     {CC_A, RES_CASE, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
-    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},
+    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},   /* X only for its own team (test_own_team) */
     {CC_T, RES_CASE, {"LVCE", "", "", "LC"}},
     {CC_T, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
     {SCH_11, RES_TEAM, {"LV", "", "", "L"}},
@@ -1266,6 +1266,33 @@ static void staff_schools(void **state)
     assert_int_equal(policy_staff_schools(NULL, ids, 4), 0);
 }
 
+/* An export must cover what may be listed, id for id. */
+static void visible_covers(void **state)
+{
+    (void)state;
+    struct visibility all = {.all = true}, a1 = {.nauthorities = 1, .authority_ids = {A1}},
+                      a12 = {.nauthorities = 2, .authority_ids = {A2, A1}}, none = {0};
+    assert_true(policy_visible_covers(&all, &all));
+    assert_true(policy_visible_covers(&all, &a1));
+    assert_false(policy_visible_covers(&a1, &all));
+    assert_true(policy_visible_covers(&a12, &a1));
+    assert_false(policy_visible_covers(&a1, &a12));
+    assert_true(policy_visible_covers(&none, &none));
+    struct visibility s = {.nschools = 1, .school_ids = {S11}};
+    assert_false(policy_visible_covers(&a1, &s));   /* judged on ids alone */
+    struct visibility t_ep = {.nteams = 1, .team_ids = {7}}, t_salt = {.nteams = 1, .team_ids = {7}},
+                      whole = {.nwhole_teams = 1, .whole_team_ids = {7}};
+    strcpy(t_ep.team_services[0], "ep");
+    strcpy(t_salt.team_services[0], "salt");
+    assert_true(policy_visible_covers(&t_ep, &t_ep));
+    assert_false(policy_visible_covers(&t_salt, &t_ep));   /* another service of the same team */
+    assert_true(policy_visible_covers(&whole, &t_ep));   /* the whole team covers each service */
+    assert_false(policy_visible_covers(&t_ep, &whole));
+    struct visibility p9 = {.npupils = 1, .pupil_ids = {9}};
+    assert_false(policy_visible_covers(&a1, &p9));
+    assert_true(policy_visible_covers(&p9, &p9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1289,6 +1316,7 @@ int main(void)
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),
+        cmocka_unit_test(visible_covers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,16 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+meetings.pack                Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+meetings.order               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+meetings.location            Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+cohorts.create               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohorts.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+cohorts.edit                 Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
 schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
 calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
@@ -268,6 +278,13 @@ before(async () => {
     { team_id: ids.TX, need_semh: 'Other authority' }, 'case X')).case.id;
   ids.actX = (await made(root, 'POST', `/api/v1/cases/${ids.caseX}/actions`, action(ids.svcX), 'action X')).action.id;
   ids.MX = meeting(ids.TX, TODAY);
+  // Cohort discussions (no child data) at M1 and MX, and an action for M1's.
+  const cohort = (m) => Number(sql(`INSERT INTO cohort_discussions (meeting_id, year_group, description, created_at,
+    updated_at) VALUES (${m}, '6', 'Year 6 transition', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
+  ids.K1 = cohort(ids.M1);
+  ids.KX = cohort(ids.MX);
+  ids.KA1 = Number(sql(`INSERT INTO cohort_actions (cohort_discussion_id, description, owner_name, created_at, updated_at)
+    VALUES (${ids.K1}, 'Year 6 lead to plan visits', 'Year 6 lead', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
 
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
@@ -380,6 +397,16 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    'meetings.pack': ['GET', `/api/v1/meetings/${i.M1}/pack/minutes`, undefined, `/meetings/${i.M1}/pack/agenda`],
+    'meetings.order': ['POST', `/api/v1/meetings/${i.M1}/agenda/move`, {}],
+    'meetings.location': ['PUT', `/api/v1/meetings/${i.M1}/location`, {}],
+    'cohorts.create': ['POST', `/api/v1/meetings/${i.M1}/cohorts`, {}, `/meetings/${i.M1}/cohorts/new`],
+    'cohorts.view': ['GET', `/api/v1/cohort-discussions/${i.K1}`, undefined, `/cohort-discussions/${i.K1}`],
+    'cohorts.edit': ['PUT', `/api/v1/cohort-discussions/${i.K1}`, {}],
+    'cohorts.view.other-la': ['GET', `/api/v1/cohort-discussions/${i.KX}`, undefined, `/cohort-discussions/${i.KX}`],
+    'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
+    'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
+    'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
     'schools.import': ['POST', '/api/v1/schools/import', {}, '/schools/import'],
     'calendar.invite': ['GET', `/meetings/${i.M1}/invite.ics`],
     'calendar.invite.other-la': ['GET', `/meetings/${i.MX}/invite.ics`],
@@ -584,6 +611,11 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   // Not across authorities, and without CSRF nothing happens.
   assert.equal((await api(head, 'POST', `/api/v1/pupils/${ids.pX}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 404);
+  // A missing pupil and one out of reach answer alike, with a reason too.
+  const asked = async (id) => api(head, 'POST', `/api/v1/pupils/${id}/break-glass`,
+    { reason: 'Safeguarding concern reported this morning' });
+  const [gone, away] = [await asked(999999), await asked(ids.pX)];
+  assert.deepEqual([gone.status, gone.text], [away.status, away.text], 'no hint that the record exists');
   assert.equal((await head.postForm(`/pupils/${ids.pB}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 403);
   // Granted.

@@ -125,7 +125,13 @@ test('invitation: text/calendar, VTIMEZONE, stable UID, SEQUENCE grows, cancel g
     const l2 = lines((await ics(c, `/meetings/${other.id}/invite.ics`)).text);
     assert.ok(Number(prop(l2, 'SEQUENCE')) > otherSeq);
   }
+  // The meeting's own place (migration 0021) overrides the team's, and raises it again.
+  const own = await apiCall(coord, 'PUT', `/api/v1/meetings/${m.id}/location`, { location: 'Library, room 5' });
+  assert.equal(own.status, 200, await own.text());
+  ls = lines((await ics(c, `/meetings/${m.id}/invite.ics`)).text);
+  assert.equal(prop(ls, 'LOCATION'), 'Library\\, room 5');
   const seq2 = Number(prop(ls, 'SEQUENCE'));
+  assert.ok(seq2 > seq1 + 1);
 
   // Cancelled: METHOD:CANCEL, STATUS:CANCELLED, higher again.
   const cancel = await apiCall(coord, 'POST', `/api/v1/meetings/${m.id}/cancel`, { cancel_reason: 'Key staff unavailable' });
