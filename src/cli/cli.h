@@ -27,6 +27,7 @@ int cli_import(int argc, char **argv);
 int cli_toolkit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
+int cli_mail(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

@@ -40,7 +40,7 @@ static void meeting_event(const struct ical_out *o, const struct cal_meeting *m,
     (void)ical_event(o, &e);
 }
 
-enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, struct buf *out)
+enum svc_status svc_meeting_ics(struct svc_ctx *c, int64_t meeting_id, struct buf *out)
 {
     struct cal_meeting m;
     enum store_rc rc = q_cal_meeting_get(c->db, meeting_id, &m);

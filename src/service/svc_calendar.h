@@ -22,7 +22,7 @@
 /* The meeting's invitation into out: METHOD:REQUEST, or METHOD:CANCEL with
  * STATUS:CANCELLED when it was cancelled or voided.  Checks ACT_VIEW on the
  * meeting's team (hidden or missing: SVC_NOT_FOUND). */
-enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, struct buf *out);
+enum svc_status svc_meeting_ics(struct svc_ctx *c, int64_t meeting_id, struct buf *out);
 
 /* The feed whose secret is token, into out (METHOD:PUBLISH): the meetings
  * its user may see now (their grants read afresh, none while they are

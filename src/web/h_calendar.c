@@ -18,7 +18,7 @@ static void h_invite(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct buf b = {0};
-    enum svc_status st = svc_meeting_invite(&c, rq->id, &b);
+    enum svc_status st = svc_meeting_ics(&c, rq->id, &b);
     if (st != SVC_OK) {
         buf_free(&b);
         view_svc_error(rq, rs, st);
