@@ -17,7 +17,7 @@ static void usage(FILE *f)
           "  generate  create a generated England (or one authority) for benchmarks\n"
           "  rollup    rebuild the dashboard's rollup, or check it against the records\n"
           "  evaluate  did it work: rates per 100 pupils, difference-in-differences, panel regression\n"
-          "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV\n"
+          "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV, or schools from GIAS\n"
           "  toolkit   load screening toolkit definitions, or list them\n"
           "  backup    copy the database, consistently, while it serves\n"
           "  restore   put a backup back, and verify its audit log\n"

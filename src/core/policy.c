@@ -264,6 +264,14 @@ static const struct rule rules[] = {
      "break-glass: strategic lead, one pupil"},
     {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ, S(SCOPE_PUPIL), REACH_PUPIL,
      "break-glass: strategic lead, one pupil's cases"},
+
+    /* Importing the DfE's GIAS establishment file (issue 17): it adds and
+     * changes schools of an authority (no child data), so administrators
+     * in scope and case coordinators of a whole authority refresh their
+     * directory from it; each row is checked against its authority. */
+    {ROLE_ADMIN, RES_GIAS, A(ACT_CREATE) | A(ACT_EDIT), S_ANY, REACH_SCOPE, "administrator: GIAS import in scope"},
+    {ROLE_CASE_COORDINATOR, RES_GIAS, A(ACT_CREATE) | A(ACT_EDIT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "case coordinator: GIAS import for own authority"},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])
@@ -787,6 +795,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_EVALUATION] = "evaluation",
     [RES_BUDGET] = "budget",
     [RES_APST] = "apst",
+    [RES_GIAS] = "gias",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

@@ -59,6 +59,7 @@ enum resource_kind {
                               * teams, commitments and payments, approvals; team_id: the allocation's team */
     RES_APST,                /* an AP specialist taskforce (team_id: its team) and its referrals,
                               * case meetings' decisions, intervention log and MI return */
+    RES_GIAS,                /* the schools directory refreshed from GIAS (issue 17): create = import */
     RES__COUNT
 };
 

@@ -71,6 +71,8 @@ extern const struct route_table budget_table;      /* h_budget.c: the pooled bud
 extern const struct route_table apst_table;        /* h_apst.c: AP specialist taskforces */
 extern const struct route_table mail_table;        /* h_mail.c: password reset, invitations, e-mail addresses */
 extern const struct route_table refres_table;      /* h_refres.c: referral results */
+extern const struct route_table gias_table;        /* h_gias.c: schools from GIAS */
+extern const struct route_table calendar_table;    /* h_calendar.c: invitations and calendar feeds */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

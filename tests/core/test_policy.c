@@ -363,6 +363,22 @@ static const struct row matrix[] = {
     {PR_SVC, RES_APST, {"", "", "", ""}},
     {EV_A, RES_APST, {"", "", "", ""}},
     {ST_A, RES_APST, {"", "", "", ""}},
+    /* The GIAS import (issue 17): administrators in scope and case
+     * coordinators of a whole authority add and change its schools from
+     * the file; nobody else, and nothing in another authority. */
+    {ADMIN_SYS, RES_GIAS, {"CE", "CE", "CE", "CE"}},
+    {ADMIN_A, RES_GIAS, {"CE", "CE", "", "C"}},
+    {DPO_A, RES_GIAS, {"", "", "", ""}},
+    {DPO_SCH, RES_GIAS, {"", "", "", ""}},
+    {SL_A, RES_GIAS, {"", "", "", ""}},
+    {SL_T, RES_GIAS, {"", "", "", ""}},
+    {CC_A, RES_GIAS, {"CE", "CE", "", "C"}},
+    {CC_T, RES_GIAS, {"", "", "", ""}},
+    {SCH_11, RES_GIAS, {"", "", "", ""}},
+    {PR_T, RES_GIAS, {"", "", "", ""}},
+    {PR_SVC, RES_GIAS, {"", "", "", ""}},
+    {EV_A, RES_GIAS, {"", "", "", ""}},
+    {ST_A, RES_GIAS, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -1274,7 +1290,7 @@ static void test_codes(void **state)
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
                                                   "reference", "break_glass", "toolkit", "evidence",
-                                                  "evaluation", "budget", "apst"};
+                                                  "evaluation", "budget", "apst", "gias"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));

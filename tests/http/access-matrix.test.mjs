@@ -154,6 +154,11 @@ mail.user-email              Y     N   N    N     N    N     N    N    N     N  
 mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
 referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
+schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+calendar.feed.wrong          H     H   H    H     H    H     H    H    H     H     H      H   H    H
+calendar.account             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -468,6 +473,11 @@ function requests() {
     'mail.forgot': ['POST', '/api/v1/forgot-password', {}],
     'referral-results.view': ['GET', '/api/v1/referral-results', undefined, '/referral-results'],
     'referral-results.export': ['GET', '/referral-results.csv?table=referral_results'],
+    'schools.import': ['POST', '/api/v1/schools/import', {}, '/schools/import'],
+    'calendar.invite': ['GET', `/meetings/${i.M1}/invite.ics`],
+    'calendar.invite.other-la': ['GET', `/meetings/${i.MX}/invite.ics`],
+    'calendar.feed.wrong': ['GET', `/calendar/${'0'.repeat(64)}.ics`],
+    'calendar.account': ['GET', '/api/v1/account/calendar', undefined, '/account/calendar'],
   };
 }
 
