@@ -8,6 +8,10 @@ import { startServer, Client, csrfFrom, decodeHtml, TODAY, birthDateFor } from '
 // Dates of birth follow the year group in the tests' school year (harness).
 const Y4 = birthDateFor('4');                 // 4 March, in Year 4
 const Y4_YEAR = Y4.slice(0, 4);
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+/** "2015-12-09" as the pages show it: "9 December 2015". */
+const longDate = (iso) => `${Number(iso.slice(8))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
 
 let srv;
 const as = {}; // username -> signed-in Client with .csrf and .me
@@ -334,7 +338,7 @@ test('adding a pupil with the form: 303 to the new record, which shows the value
   const view = await c.getHtml(loc);
   assert.equal(view.status, 200);
   const text = decodeHtml(view.html);
-  for (const s of ['Pupil added', 'Grace Mary Hopper', fields.upn, dob, 'Female', 'White Irish', 'Year 5', 'EHC plan', schoolName.get(headSchool)]) {
+  for (const s of ['Pupil added', 'Grace Mary Hopper', fields.upn, longDate(dob), 'Female', 'White Irish', 'Year 5', 'EHC plan', schoolName.get(headSchool)]) {
     assert.ok(text.includes(s), `the page shows ${s}`);
   }
   const j = await api(c, 'GET', `/api/v1/pupils/${id}`);
@@ -395,7 +399,7 @@ test('editing with the form and with PUT', async () => {
   assert.equal(res.headers.get('location'), `/pupils/${p.id}?saved=updated`);
   const view = await c.getHtml(res.headers.get('location'));
   const text = decodeHtml(view.html);
-  for (const s of ['Pupil details saved', 'Edith Clarke-Jones', y5, 'Year 5', 'EHC plan']) assert.ok(text.includes(s), s);
+  for (const s of ['Pupil details saved', 'Edith Clarke-Jones', longDate(y5), 'Year 5', 'EHC plan']) assert.ok(text.includes(s), s);
 
   const y6 = birthDateFor('6', '01-31');
   const put = await api(c, 'PUT', `/api/v1/pupils/${p.id}`, pupilJson({ upn: p.upn, forenames: 'Edie', surname: 'Clarke', date_of_birth: y6, nc_year: '6', sen_provision: 'N', school_id: otherSchool }));
