@@ -62,7 +62,9 @@ enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out
 
 #define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
     " AND (? = 0 OR m.team_id = ?) AND (? = '' OR m.status = ?)" \
-    " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)"
+    " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)" \
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.team_id = m.team_id AND ts.school_id = ?))" \
+    " AND (? = '' OR lower(t.name) LIKE ? ESCAPE '\\')"
 
 static bool upcoming_first(const struct meeting_filter *f)
 {
@@ -86,6 +88,13 @@ static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v
     store_bind_text(st, idx++, from);
     store_bind_text(st, idx++, to);
     store_bind_text(st, idx++, to);
+    store_bind_int(st, idx++, f->school_id);
+    store_bind_int(st, idx++, f->school_id);
+    char like[2 * 160 + 3];
+    if (q_like_pattern(f->name ? f->name : "", like, sizeof like) < 0)
+        return -1;
+    store_bind_text(st, idx++, like[0] && strcmp(like, "%%") ? like : "");
+    store_bind_text(st, idx++, like);
     if (page && upcoming_first(f)) {   /* the order's "today" */
         store_bind_text(st, idx++, f->today ? f->today : "");
         store_bind_text(st, idx++, f->today ? f->today : "");

@@ -48,6 +48,8 @@ struct meeting_filter {
     const char *from, *to;              /* "YYYY-MM-DD" or "" */
     const char *today;                  /* for MEETING_UPCOMING_FIRST */
     enum meeting_order order;
+    int64_t school_id;                  /* 0 any; else teams serving that school */
+    const char *name;                   /* "" or NULL any; else part of the team's name (any case) */
 };
 
 struct meeting_counts {

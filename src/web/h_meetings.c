@@ -10,6 +10,7 @@
 #include "core/validate.h"
 #include "service/svc_meetings.h"
 #include "service/svc_teams.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/listing.h"
 #include "web/records_json.h"
@@ -32,19 +33,6 @@ static void collect_meeting(void *arr, const struct meeting_row *r)
 }
 
 /* ---- The list ---- */
-
-struct team_opts {
-    json_t *field;
-    const char *current;
-};
-
-static void add_team_option(void *arg, const struct team_row *r)
-{
-    struct team_opts *o = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
-    fld_add_option(o->field, id, r->t.name, o->current);
-}
 
 /* A filter date as typed: "" when absent; NULL (and *bad) when not a date. */
 static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad)
@@ -70,7 +58,11 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     listing_page(rq, &pg);
     struct meeting_filter f;
     memset(&f, 0, sizeof f);
-    f.team_id = parse_id(req_query(rq, "team"));
+    struct finding find;
+    finding_read(rq, &c, &find);
+    f.team_id = find.team_id;
+    f.school_id = find.school_id;
+    f.name = find.name;
     const char *status = req_query(rq, "status");
     if (status && (strcmp(status, "planned") == 0 || strcmp(status, "held") == 0 ||
                    strcmp(status, "cancelled") == 0))
@@ -81,6 +73,13 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     bool bad_from = false, bad_to = false;
     f.from = filter_day(rq, "from", from, &bad_from);
     f.to = filter_day(rq, "to", to, &bad_to);
+    /* "This term" narrows whatever dates were typed to the term. */
+    if (find.this_term) {
+        if (!f.from[0] || strcmp(f.from, find.from) < 0)
+            f.from = find.from;
+        if (!f.to[0] || strcmp(f.to, find.to) > 0)
+            f.to = find.to;
+    }
     const char *order = req_query(rq, "order");
     f.order = MEETING_UPCOMING_FIRST;
     if (order && strcmp(order, "oldest") == 0)
@@ -101,19 +100,20 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     struct buf base = BUF_INIT;
     buf_puts(&base, rq->api ? "/api/v1/meetings?order=" : "/meetings?order=");
     buf_urlenc(&base, order);
-    if (f.team_id)
-        buf_printf(&base, "&team=%lld", (long long)f.team_id);
+    finding_query(&find, &base);
     if (f.status[0])
         buf_printf(&base, "&status=%s", f.status);
-    if (f.from[0])
-        buf_printf(&base, "&from=%s", f.from);
-    if (f.to[0])
-        buf_printf(&base, "&to=%s", f.to);
+    if (from[0])
+        buf_printf(&base, "&from=%s", from);
+    if (to[0])
+        buf_printf(&base, "&to=%s", to);
     json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
     buf_free(&base);
     if (rq->api) {
         json_object_del(paging, "pagination");
         json_object_set_new(paging, "meetings", rows);
+        if (find.this_term)
+            json_object_set_new(paging, "term", finding_term_json(&find));
         view_json(rs, 200, paging);
         return;
     }
@@ -129,17 +129,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         json_object_set(ctx, "pagination", links);
     json_object_set_new(ctx, "paging", paging);
 
-    char cur[24];
-    snprintf(cur, sizeof cur, "%lld", (long long)f.team_id);
-    json_t *tf = fld_input("team", "Team", NULL, NULL, NULL);
-    json_object_del(tf, "value");
-    fld_add_option(tf, "", "All teams", f.team_id ? cur : "");
-    struct team_opts o = {tf, cur};
-    struct team_filter tfl = {c.today, -1};
-    struct page_req all = {1, 200};
-    int64_t nteams;
-    (void)svc_team_list(&c, &tfl, &all, &nteams, add_team_option, &o);
-    json_object_set_new(ctx, "team_filter", tf);
+    finding_fields(&c, &find, ctx, "Team name", "All or part of a team's name");
     json_t *sf = fld_input("status", "Status", NULL, NULL, NULL);
     json_object_del(sf, "value");
     fld_add_option(sf, "", "Any status", f.status);
@@ -167,7 +157,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "to_filter", tof);
     if (fe.count)
         json_object_set_new(ctx, "errors", view_errors(&fe));
-    json_object_set_new(ctx, "filtered", json_boolean(f.team_id || f.status[0] || f.from[0] || f.to[0]));
+    json_object_set_new(ctx, "filtered", json_boolean(finding_any(&find) || f.status[0] || f.from[0] || f.to[0]));
     view_render(rq, rs, 200, "meeting_list", ctx);
 }
 

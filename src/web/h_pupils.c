@@ -293,7 +293,7 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     if (v != CONSENT_OK)
         json_object_set_new(ctx, "consent_message", json_string(consent_message(v)));
     json_t *cases = json_array();
-    struct case_filter f = {0, r->p.id, "", NULL};
+    struct case_filter f = {0, r->p.id, "", NULL, 0, NULL, NULL, NULL};
     struct page_req pg = {1, 50};
     int64_t total;
     (void)svc_case_list(c, &f, &pg, &total, case_item, cases);

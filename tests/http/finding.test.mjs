@@ -4,12 +4,12 @@
 // export links for whoever may export, and the checks on what is typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD, birthDateFor, newPupilJson, upnFor } from './harness.mjs';
+import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD, birthDateFor, newPupilJson, upnFor, TODAY } from './harness.mjs';
 
 let srv;
 
 before(async () => {
-  srv = await startServer({ seed: 11 });
+  srv = await startServer({ seed: 11, year: true });
 });
 
 after(async () => {
@@ -108,4 +108,119 @@ test('date of birth and year group: one year either side saved with a warning, f
   assert.match(html, /href="#f-nc_year">Year 8 is more than one year from Year 4/);
   // Not following the National Curriculum: not judged.
   assert.equal((await c.api('POST', '/api/v1/pupils', pupil({ nc_year: 'X' }))).status, 201);
+});
+
+// ---- filters on the meetings, cases and work lists ------------------------------------
+
+async function apiAs(user) {
+  const c = new Client(srv.base);
+  const r = await c.postJson('/api/v1/sign-in', { username: user, password: DEMO_PASSWORD });
+  c.csrf = (await r.json()).csrf;
+  return c;
+}
+
+async function everything(c, path, key) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const r = await c.api('GET', `${path}${path.includes('?') ? '&' : '?'}per_page=200&page=${page}`);
+    assert.equal(r.status, 200, r.text);
+    out.push(...r.json[key]);
+    if (page >= r.json.pages) return { rows: out, body: r.json };
+  }
+}
+
+/** The fields of the first GET form on a page: {name: [tag, type]}. */
+function getForm(html, action) {
+  const m = new RegExp(`<form method="get" action="${action}"[\\s\\S]*?</form>`).exec(html);
+  assert.ok(m, `a GET form to ${action}`);
+  const fields = {};
+  for (const f of m[0].matchAll(/<(select|input)[^>]*name="([^"]+)"[^>]*>/g)) {
+    fields[f[2]] = [f[1], /type="([^"]+)"/.exec(f[0])?.[1] ?? ''];
+  }
+  return fields;
+}
+
+test('meetings: team, school, this term and name filters, offered on the page', async () => {
+  const coord = await apiAs('coordinator');
+  const web = await signedIn('coordinator');
+  const page = await web.getHtml('/meetings');
+  const form = getForm(page.html, '/meetings');
+  for (const [name, tag] of [['team', 'select'], ['school', 'select'], ['q', 'input'], ['term', 'input']]) {
+    assert.equal(form[name]?.[0], tag, `the form offers ${name}`);
+  }
+  assert.equal(form.term[1], 'checkbox');
+  const all = (await everything(coord, '/api/v1/meetings?order=oldest', 'meetings')).rows;
+  assert.ok(all.length > 10, 'the demonstration year has meetings');
+
+  // This term: exactly the meetings dated in the term holding today.
+  const term = await everything(coord, '/api/v1/meetings?order=oldest&term=this', 'meetings');
+  const { from, to, label } = term.body.term;
+  assert.ok(from <= TODAY && TODAY <= to, `${from}..${to} holds ${TODAY}`);
+  assert.match(label, /^(Autumn|Spring|Summer) term: /);
+  assert.deepEqual(term.rows.map((m) => m.id), all.filter((m) => m.date >= from && m.date <= to).map((m) => m.id));
+  assert.ok(term.rows.length > 0 && term.rows.length < all.length);
+
+  // A name: any part of the team's name, in any case.
+  const teamName = all[0].team.name;
+  const part = teamName.split(' ')[0].toUpperCase();
+  const named = await everything(coord, `/api/v1/meetings?order=oldest&q=${encodeURIComponent(` ${part} `)}`, 'meetings');
+  assert.deepEqual(named.rows.map((m) => m.id),
+    all.filter((m) => m.team.name.toLowerCase().includes(part.toLowerCase())).map((m) => m.id));
+  assert.equal((await everything(coord, '/api/v1/meetings?q=%25', 'meetings')).rows.length, 0, '% is a character, not a wildcard');
+
+  // A school: the meetings of the teams serving it.
+  const teams = (await coord.api('GET', '/api/v1/teams?per_page=200')).json.teams;
+  const team = (await coord.api('GET', `/api/v1/teams/${teams[0].id}`)).json.team;
+  const school = team.schools[0].id;
+  const serving = new Set();
+  for (const t of teams) {
+    const full = (await coord.api('GET', `/api/v1/teams/${t.id}`)).json.team;
+    if (full.schools.some((s) => s.id === school)) serving.add(t.id);
+  }
+  const bySchool = await everything(coord, `/api/v1/meetings?order=oldest&school=${school}`, 'meetings');
+  assert.deepEqual(bySchool.rows.map((m) => m.id), all.filter((m) => serving.has(m.team.id)).map((m) => m.id));
+
+  // Together, on the page, and kept in the form and the paging links.
+  const html = decodeHtml((await web.getHtml(`/meetings?team=${teams[0].id}&school=${school}&term=this&q=${encodeURIComponent(part)}&per_page=1`)).html);
+  assert.match(html, /<input class="govuk-checkboxes__input" id="f-term" name="term" type="checkbox" value="this" checked>/);
+  assert.match(html, new RegExp(`<option value="${school}" selected>`));
+  assert.match(html, /Clear filters/);
+  const next = /href="([^"]*page=2[^"]*)"/.exec(html);
+  if (next) for (const k of ['term=this', `school=${school}`, `team=${teams[0].id}`, 'q=']) assert.ok(next[1].includes(k), `${k} in ${next[1]}`);
+});
+
+test('cases: team, school, this term and pupil name filters, offered on the page', async () => {
+  const coord = await apiAs('coordinator');
+  const web = await signedIn('coordinator');
+  const form = getForm((await web.getHtml('/cases')).html, '/cases');
+  for (const name of ['status', 'team', 'school', 'term', 'q']) assert.ok(form[name], `the form offers ${name}`);
+  const all = (await everything(coord, '/api/v1/cases', 'cases')).rows;
+  assert.ok(all.length > 5);
+  // Name: part of the pupil's name, any case.
+  const part = all[0].pupil_name.split(' ').at(-1).slice(0, 4).toLowerCase();
+  const named = (await everything(coord, `/api/v1/cases?q=${encodeURIComponent(part.toUpperCase())}`, 'cases')).rows;
+  assert.deepEqual(named.map((c) => c.id), all.filter((c) => c.pupil_name.toLowerCase().includes(part)).map((c) => c.id));
+  // Team.
+  const team = all[0].team_id;
+  assert.deepEqual((await everything(coord, `/api/v1/cases?team=${team}`, 'cases')).rows.map((c) => c.id),
+    all.filter((c) => c.team_id === team).map((c) => c.id));
+  // This term: cases open at some time in the term.
+  const t = await everything(coord, '/api/v1/cases?term=this', 'cases');
+  const { from, to } = t.body.term;
+  assert.deepEqual(t.rows.map((c) => c.id),
+    all.filter((c) => c.opened_on <= to && (c.closed_on === null || c.closed_on >= from)).map((c) => c.id));
+  // School: the pupils' school.
+  const schoolOf = new Map();
+  for (const c of all) {
+    if (!schoolOf.has(c.pupil_id)) schoolOf.set(c.pupil_id, (await coord.api('GET', `/api/v1/pupils/${c.pupil_id}`)).json.pupil.school.id);
+  }
+  const school = schoolOf.get(all[0].pupil_id);
+  assert.deepEqual((await everything(coord, `/api/v1/cases?school=${school}`, 'cases')).rows.map((c) => c.id),
+    all.filter((c) => schoolOf.get(c.pupil_id) === school).map((c) => c.id));
+  // The page shows dates as people write them, and says when nothing matches.
+  const page = decodeHtml((await web.getHtml('/cases')).html);
+  assert.doesNotMatch(page, /<td class="govuk-table__cell">\d{4}-\d\d-\d\d<\/td>/);
+  const none = decodeHtml((await web.getHtml('/cases?q=zzzqqq')).html);
+  assert.match(none, /No cases match/);
+  assert.match(none, /value="zzzqqq"/);
 });

@@ -1,0 +1,47 @@
+/* Finding things in the lists (see svc_finding.h). */
+#include "service/svc_finding.h"
+
+#include <stdio.h>
+
+#include "core/calendar.h"
+#include "core/termwin.h"
+#include "store/q_reference.h"
+
+enum svc_status svc_this_term(struct svc_ctx *c, char from[11], char to[11], char *label, size_t labelsz)
+{
+    int32_t today;
+    if (day_parse(c->today, &today) != 0)
+        return SVC_ERROR;
+    int year = academic_year_of(today);
+    int64_t authority = 0;
+    for (size_t i = 0; i < c->who->ngrants && !authority; i++)
+        authority = c->who->grants[i].authority_id;
+    struct half_term t[6];
+    size_t n = 0;
+    if (authority) {
+        struct term_row rows[6];
+        enum store_rc rc = q_terms_get(c->db, authority, year, rows, &n);
+        if (rc != STORE_OK)
+            return SVC_ERROR;
+        for (size_t i = 0; i < n && i < 6; i++) {
+            t[i].number = rows[i].half_term;
+            if (day_parse(rows[i].starts_on, &t[i].starts) != 0 || day_parse(rows[i].ends_on, &t[i].ends) != 0)
+                n = 0;
+        }
+    }
+    if (n != 6) {
+        int32_t closures[8];
+        english_default_terms(year, t, closures, 8);
+    }
+    int32_t f, e;
+    int term;
+    if (term_window(today, t, 6, &f, &e, &term) != 0)
+        return SVC_ERROR;
+    day_format(f, from);
+    day_format(e, to);
+    char a[32], b[32];
+    day_label(f, a, sizeof a);
+    day_label(e, b, sizeof b);
+    snprintf(label, labelsz, "%s: %s to %s", term_name(term), a, b);
+    return SVC_OK;
+}

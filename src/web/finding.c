@@ -1,0 +1,141 @@
+/* The list filters (see finding.h). */
+#include "web/finding.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "service/svc_finding.h"
+#include "service/svc_places.h"
+#include "service/svc_teams.h"
+#include "web/form.h"
+#include "web/listing.h"
+
+void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f)
+{
+    memset(f, 0, sizeof *f);
+    f->team_id = parse_id(req_query(rq, "team"));
+    f->school_id = parse_id(req_query(rq, "school"));
+    const char *q = req_query(rq, "q");
+    if (q) {
+        while (isspace((unsigned char)*q))
+            q++;
+        snprintf(f->name, sizeof f->name, "%s", q);
+        size_t n = strlen(f->name);
+        while (n && isspace((unsigned char)f->name[n - 1]))
+            f->name[--n] = '\0';
+        /* Cut at a character's start, never inside one. */
+        while (n && ((unsigned char)f->name[n - 1] & 0xC0) == 0x80 && strlen(q) > n)
+            f->name[--n] = '\0';
+    }
+    const char *term = req_query(rq, "term");
+    if (term && strcmp(term, "this") == 0 &&
+        svc_this_term(c, f->from, f->to, f->term_label, sizeof f->term_label) == SVC_OK)
+        f->this_term = true;
+}
+
+void finding_query(const struct finding *f, struct buf *b)
+{
+    if (f->team_id)
+        buf_printf(b, "&team=%lld", (long long)f->team_id);
+    if (f->school_id)
+        buf_printf(b, "&school=%lld", (long long)f->school_id);
+    if (f->this_term)
+        buf_puts(b, "&term=this");
+    if (f->name[0]) {
+        buf_puts(b, "&q=");
+        buf_urlenc(b, f->name);
+    }
+}
+
+bool finding_any(const struct finding *f)
+{
+    return f->team_id || f->school_id || f->this_term || f->name[0];
+}
+
+struct opts {
+    json_t *field;
+    const char *current;
+};
+
+static void team_option(void *arg, const struct team_row *r)
+{
+    struct opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
+    fld_add_option(o->field, id, r->t.name, o->current);
+}
+
+static void school_option(void *arg, const struct school *s)
+{
+    struct opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)s->id);
+    fld_add_option(o->field, id, s->name, o->current);
+}
+
+void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, const char *name_label,
+                    const char *name_hint)
+{
+    char cur[24];
+    struct page_req all = {1, 200};
+    int64_t n;
+
+    snprintf(cur, sizeof cur, "%lld", (long long)f->team_id);
+    json_t *tf = fld_select_blank("team", "Team", NULL, NULL, "All teams", f->team_id ? cur : "");
+    struct opts to = {tf, cur};
+    struct team_filter tfl = {c->today, -1};
+    (void)svc_team_list(c, &tfl, &all, &n, team_option, &to);
+    json_object_set_new(ctx, "team_filter", tf);
+
+    snprintf(cur, sizeof cur, "%lld", (long long)f->school_id);
+    json_t *sf = fld_select_blank("school", "School", NULL, NULL, "All schools", f->school_id ? cur : "");
+    struct opts so = {sf, cur};
+    if (svc_school_list(c, "", &all, &n, school_option, &so) == SVC_OK)
+        json_object_set_new(ctx, "school_filter", sf);
+    else
+        json_decref(sf);
+
+    json_t *term = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:b}]}", "name", "term", "id", "f-term", "legend",
+                             "When", "items", "value", "this", "label", "This term", "checked", f->this_term);
+    if (f->this_term)
+        fld_set(term, "hint", f->term_label);
+    json_object_set_new(ctx, "term_filter", term);
+
+    json_t *nf = fld_input("q", name_label, f->name, NULL, name_hint);
+    fld_set(nf, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(ctx, "name_filter", nf);
+    if (finding_any(f))
+        json_object_set_new(ctx, "filtered", json_true());
+}
+
+bool finding_name_matches(const struct finding *f, const char *text)
+{
+    if (!f->name[0])
+        return true;
+    if (!text)
+        return false;
+    size_t n = strlen(f->name);
+    for (const char *p = text; *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)f->name[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+bool finding_in_term(const struct finding *f, const char *day)
+{
+    if (!f->this_term)
+        return true;
+    return day && day[0] && strcmp(day, f->from) >= 0 && strcmp(day, f->to) <= 0;
+}
+
+json_t *finding_term_json(const struct finding *f)
+{
+    if (!f->this_term)
+        return NULL;
+    return json_pack("{s:s, s:s, s:s}", "from", f->from, "to", f->to, "label", f->term_label);
+}

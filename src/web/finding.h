@@ -1,0 +1,47 @@
+/* The list filters people asked for (issue 10): team, school, "this term"
+ * and a name, read from the query string and offered on the page as a
+ * GOV.UK form (GET, no JavaScript).  Used by the meetings, cases and work
+ * lists. */
+#ifndef TAS_WEB_FINDING_H
+#define TAS_WEB_FINDING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "service/svc.h"
+#include "web/http.h"
+
+#define FINDING_NAME_MAX 100
+
+struct finding {
+    int64_t team_id;          /* ?team=, 0 any */
+    int64_t school_id;        /* ?school=, 0 any */
+    bool this_term;           /* ?term=this */
+    char name[FINDING_NAME_MAX + 1];   /* ?q=, trimmed ("" any; longer is cut) */
+    char from[11], to[11];    /* "this term" (core/termwin.h), "" when not asked */
+    char term_label[80];      /* "Autumn term: 1 August to 18 December 2026" */
+};
+
+/* Reads the filters; the term window from svc_this_term. */
+void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f);
+/* Appends the filters set as "&team=..&school=..&term=this&q=..". */
+void finding_query(const struct finding *f, struct buf *b);
+/* Adds the form's fields to ctx: team_filter (the teams the user may see),
+ * school_filter (the schools the user may list; left out when none),
+ * term_filter (a checkbox) and name_filter (a text input labelled
+ * name_label), and "filtered" when any is set. */
+void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, const char *name_label,
+                    const char *name_hint);
+/* The API's note of "this term" ({from, to, label}), or NULL when not asked. */
+json_t *finding_term_json(const struct finding *f);
+/* True when any filter is set. */
+bool finding_any(const struct finding *f);
+/* Does text hold f->name (ASCII case folded)?  True when no name is set. */
+bool finding_name_matches(const struct finding *f, const char *text);
+/* Is day ("YYYY-MM-DD") in this term?  True when "this term" is not set;
+ * false for "" when it is. */
+bool finding_in_term(const struct finding *f, const char *day);
+
+#endif
