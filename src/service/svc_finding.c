@@ -6,6 +6,7 @@
 #include "core/calendar.h"
 #include "core/termwin.h"
 #include "store/q_reference.h"
+#include "store/q_teams.h"
 
 enum svc_status svc_this_term(struct svc_ctx *c, char from[11], char to[11], char *label, size_t labelsz)
 {
@@ -44,4 +45,24 @@ enum svc_status svc_this_term(struct svc_ctx *c, char from[11], char to[11], cha
     day_label(e, b, sizeof b);
     snprintf(label, labelsz, "%s: %s to %s", term_name(term), a, b);
     return SVC_OK;
+}
+
+struct id_list {
+    int64_t *ids;
+    size_t max, n;
+};
+
+static void add_id(void *arg, int64_t id)
+{
+    struct id_list *l = arg;
+    if (l->n < l->max)
+        l->ids[l->n++] = id;
+}
+
+enum svc_status svc_teams_serving(struct svc_ctx *c, int64_t school_id, int64_t *ids, size_t max, size_t *n)
+{
+    struct id_list l = {ids, max, 0};
+    enum store_rc rc = q_teams_serving_school(c->db, school_id, add_id, &l);
+    *n = l.n;
+    return svc_from_store(rc);
 }

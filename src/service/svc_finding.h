@@ -4,6 +4,7 @@
 #define TAS_SERVICE_SVC_FINDING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "service/svc.h"
 
@@ -14,5 +15,10 @@
  * personal data, so no policy question is asked; SVC_ERROR on a storage
  * error. */
 enum svc_status svc_this_term(struct svc_ctx *c, char from[11], char to[11], char *label, size_t labelsz);
+
+/* Up to max ids of the teams serving school_id (its schools include it)
+ * into ids, *n how many: which meetings a school filter keeps.  Team
+ * membership of a school is no one's personal data; no policy question. */
+enum svc_status svc_teams_serving(struct svc_ctx *c, int64_t school_id, int64_t *ids, size_t max, size_t *n);
 
 #endif

@@ -28,6 +28,9 @@ void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f)
         while (n && ((unsigned char)f->name[n - 1] & 0xC0) == 0x80 && strlen(q) > n)
             f->name[--n] = '\0';
     }
+    if (f->school_id && svc_teams_serving(c, f->school_id, f->serving, sizeof f->serving / sizeof f->serving[0],
+                                          &f->nserving) != SVC_OK)
+        f->nserving = 0;
     const char *term = req_query(rq, "term");
     if (term && strcmp(term, "this") == 0 &&
         svc_this_term(c, f->from, f->to, f->term_label, sizeof f->term_label) == SVC_OK)
@@ -138,4 +141,25 @@ json_t *finding_term_json(const struct finding *f)
     if (!f->this_term)
         return NULL;
     return json_pack("{s:s, s:s, s:s}", "from", f->from, "to", f->to, "label", f->term_label);
+}
+
+bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, const char *name,
+                   const char *day)
+{
+    if (f->team_id && team_id && team_id != f->team_id)
+        return false;
+    if (f->school_id) {
+        if (school_id && school_id != f->school_id)
+            return false;
+        if (!school_id) {
+            bool serves = false;
+            for (size_t i = 0; i < f->nserving && !serves; i++)
+                serves = f->serving[i] == team_id;
+            if (!serves)
+                return false;
+        }
+    }
+    if (day && !finding_in_term(f, day))
+        return false;
+    return finding_name_matches(f, name);
 }

@@ -22,6 +22,8 @@ struct finding {
     char name[FINDING_NAME_MAX + 1];   /* ?q=, trimmed ("" any; longer is cut) */
     char from[11], to[11];    /* "this term" (core/termwin.h), "" when not asked */
     char term_label[80];      /* "Autumn term: 1 August to 18 December 2026" */
+    int64_t serving[64];      /* with a school: the teams serving it (svc_teams_serving) */
+    size_t nserving;
 };
 
 /* Reads the filters; the term window from svc_this_term. */
@@ -38,6 +40,12 @@ void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, con
 json_t *finding_term_json(const struct finding *f);
 /* True when any filter is set. */
 bool finding_any(const struct finding *f);
+/* Does an item of a list pass the filters?  team_id 0: not judged by
+ * team; school_id 0: judged by whether its team serves the school; name:
+ * the pupil's (or, for a meeting, the team's); day: the date the term
+ * filter looks at (NULL: not judged by term). */
+bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, const char *name,
+                   const char *day);
 /* Does text hold f->name (ASCII case folded)?  True when no name is set. */
 bool finding_name_matches(const struct finding *f, const char *text);
 /* Is day ("YYYY-MM-DD") in this term?  True when "this term" is not set;

@@ -224,3 +224,53 @@ test('cases: team, school, this term and pupil name filters, offered on the page
   assert.match(none, /No cases match/);
   assert.match(none, /value="zzzqqq"/);
 });
+
+test('work lists: team, school, this term and name filters, offered on the page', async () => {
+  const coord = await apiAs('coordinator');
+  const web = await signedIn('coordinator');
+  const form = getForm((await web.getHtml('/work')).html, '/work');
+  for (const name of ['team', 'school', 'term', 'q']) assert.ok(form[name], `the form offers ${name}`);
+  const items = (x) => (Array.isArray(x) ? x : x?.items ?? []);
+  const all = (await coord.api('GET', '/api/v1/work')).json;
+  const overdue = items(all.overdue_actions), minutes = items(all.meetings_without_minutes);
+  const review = items(all.cases_due_for_review), feedback = items(all.feedback_not_recorded);
+  assert.ok(overdue.length > 3 && minutes.length + feedback.length > 0, 'the demonstration year leaves work to do');
+
+  // A name: the pupil's (a meeting's team's).
+  const part = overdue[0].pupil_name.split(' ')[0].slice(0, 3).toLowerCase();
+  const named = (await coord.api('GET', `/api/v1/work?q=${encodeURIComponent(part.toUpperCase())}`)).json;
+  const has = (s) => s.toLowerCase().includes(part);
+  assert.deepEqual(items(named.overdue_actions).map((a) => a.id), overdue.filter((a) => has(a.pupil_name)).map((a) => a.id));
+  assert.deepEqual(items(named.cases_due_for_review).map((c) => c.case_id), review.filter((c) => has(c.pupil_name)).map((c) => c.case_id));
+  assert.deepEqual(items(named.meetings_without_minutes).map((m) => m.meeting_id), minutes.filter((m) => has(m.team_name)).map((m) => m.meeting_id));
+
+  // This term: actions due and meetings held in it.
+  const t = (await coord.api('GET', '/api/v1/work?term=this')).json;
+  const { from, to } = t.term;
+  const inTerm = (d) => d && d >= from && d <= to;
+  assert.deepEqual(items(t.overdue_actions).map((a) => a.id), overdue.filter((a) => inTerm(a.due_on)).map((a) => a.id));
+  assert.deepEqual(items(t.meetings_without_minutes).map((m) => m.meeting_id), minutes.filter((m) => inTerm(m.meeting_date)).map((m) => m.meeting_id));
+  assert.deepEqual(items(t.feedback_not_recorded).map((f) => f.discussion_id), feedback.filter((f) => inTerm(f.meeting_date)).map((f) => f.discussion_id));
+
+  // A team.
+  const teamName = overdue[0].team_name;
+  const teams = (await coord.api('GET', '/api/v1/teams?per_page=200')).json.teams;
+  const team = teams.find((x) => x.name === teamName).id;
+  const byTeam = (await coord.api('GET', `/api/v1/work?team=${team}`)).json;
+  assert.deepEqual(items(byTeam.overdue_actions).map((a) => a.id), overdue.filter((a) => a.team_name === teamName).map((a) => a.id));
+  assert.deepEqual(items(byTeam.meetings_without_minutes).map((m) => m.meeting_id), minutes.filter((m) => m.team_id === team).map((m) => m.meeting_id));
+
+  // A school: actions on its pupils' cases.
+  const schoolOf = async (pupil) => (await coord.api('GET', `/api/v1/pupils/${pupil}`)).json.pupil.school.id;
+  const school = await schoolOf(overdue[0].pupil_id);
+  const want = [];
+  for (const a of overdue) if (await schoolOf(a.pupil_id) === school) want.push(a.id);
+  const bySchool = (await coord.api('GET', `/api/v1/work?school=${school}`)).json;
+  assert.deepEqual(items(bySchool.overdue_actions).map((a) => a.id), want);
+  assert.ok(want.length < overdue.length || overdue.length === want.length);
+
+  // The page keeps the filters in its "Show all" links.
+  const page = decodeHtml((await web.getHtml(`/work?school=${school}&term=this`)).html);
+  for (const m of page.matchAll(/href="(\/work\?all=1[^"]*)"/g)) assert.match(m[1], new RegExp(`school=${school}&term=this`));
+  assert.match(page, /Clear filters/);
+});
