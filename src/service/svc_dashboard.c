@@ -95,10 +95,9 @@ static enum svc_status read_filters(struct svc_ctx *c, const struct dash_filter_
     int32_t today;
     if (day_parse(c->today, &today) != 0)
         return SVC_ERROR;
-    /* By default the most recent school year with at least a term of
-     * meetings behind it: until February that is last year (a dashboard of
-     * September to November alone says little), then this year so far. */
-    int y = academic_year_of(today - 183);
+    /* By default the current school year (1 August to 31 July, as in DfE
+     * data): what people open the dashboard to see (issue 10). */
+    int y = academic_year_of(today);
     char dfrom[11], dto[11];
     day_format(day_from_ymd(y, 8, 1), dfrom);
     day_format(day_from_ymd(y + 1, 7, 31), dto);
@@ -1415,4 +1414,11 @@ const char *dashboard_section_title(int section)
     case 7: return "Evidence of outcomes: families' voice and the outcomes matrix";
     default: return "";
     }
+}
+
+bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a)
+{
+    struct dash_filter f;
+    struct field_errors errs = {0};
+    return read_filters(c, in, a, &f, &errs) == SVC_OK;
 }

@@ -99,4 +99,9 @@ struct dash_choices_sink {
 /* SVC_FORBIDDEN when the viewer may see no aggregates. */
 enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink);
 
+/* Would svc_dashboard with these filters and action a be allowed (the
+ * same checks, without building anything)?  What the pages ask before
+ * offering an export link, so a link is shown exactly when it works. */
+bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a);
+
 #endif

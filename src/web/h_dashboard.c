@@ -10,6 +10,7 @@
 
 #include "core/chart.h"
 #include "service/svc_dashboard.h"
+#include "core/calendar.h"
 #include "web/dash_export.h"
 #include "web/form.h"
 #include "web/router.h"
@@ -179,6 +180,13 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
     json_object_set_new(f, "authority_id", d->f.authority_id ? json_integer(d->f.authority_id) : json_null());
     json_object_set_new(f, "team_id", d->f.team_id ? json_integer(d->f.team_id) : json_null());
     json_object_set_new(f, "school_id", d->f.school_id ? json_integer(d->f.school_id) : json_null());
+    if (html) {
+        char a[32], b[32];
+        date_label(d->f.from, a, sizeof a);
+        date_label(d->f.to, b, sizeof b);
+        json_object_set_new(f, "from_label", json_string(a));
+        json_object_set_new(f, "to_label", json_string(b));
+    }
     json_t *out = json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
                             d->may_see_exact, "threshold", d->threshold, "population_recorded",
                             d->population_recorded, "missing_cost_rates", d->missing_rates, "tables", tables);
@@ -310,8 +318,8 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     json_object_set_new(ctx, "query_publish", json_string(buf_str(&qp)));
     buf_free(&q);
     buf_free(&qp);
-    json_object_set_new(ctx, "may_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0,
-                                                                       d->f.authority_id, d->f.school_id)));
+    /* Exactly when the export would answer (the policy's own check). */
+    json_object_set_new(ctx, "may_export", json_boolean(svc_dashboard_may(&c, &in, ACT_EXPORT)));
     json_object_set_new(ctx, "suppressed_view", json_boolean(!d->exact));
     /* Administrators keep the cost model and the threshold. */
     int64_t auth = d->f.authority_id;

@@ -4,7 +4,7 @@
 // export links for whoever may export, and the checks on what is typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD, birthDateFor, newPupilJson, upnFor, TODAY } from './harness.mjs';
+import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD, birthDateFor, newPupilJson, upnFor, TODAY, academicYearOf, DEMO_USERS } from './harness.mjs';
 
 let srv;
 
@@ -273,4 +273,32 @@ test('work lists: team, school, this term and name filters, offered on the page'
   const page = decodeHtml((await web.getHtml(`/work?school=${school}&term=this`)).html);
   for (const m of page.matchAll(/href="(\/work\?all=1[^"]*)"/g)) assert.match(m[1], new RegExp(`school=${school}&term=this`));
   assert.match(page, /Clear filters/);
+});
+
+// ---- the dashboard: this school year, export links for whoever may export --------------
+
+test('the dashboard opens on the current school year', async () => {
+  const c = await apiAs('evaluator');
+  const d = (await c.api('GET', '/api/v1/dashboard')).json;
+  const y = academicYearOf(TODAY);
+  assert.equal(d.filter.from, `${y}-08-01`);
+  assert.equal(d.filter.to, `${y + 1}-07-31`);
+  const web = await signedIn('evaluator');
+  const html = (await web.getHtml('/dashboard')).html;
+  assert.match(html, new RegExp(`name="from"[^>]*value="${y}-08-01"|value="${y}-08-01"[^>]*name="from"`));
+});
+
+test('export links: shown to every role that may export, in every view, and only to them', async () => {
+  for (const user of DEMO_USERS) {
+    const web = await signedIn(user);
+    for (const view of ['/dashboard', '/dashboard/report']) {
+      const page = await web.getHtml(view);
+      if (page.status !== 200) continue;
+      const xlsx = (await web.get('/dashboard.xlsx')).status === 200;
+      const csv = (await web.get('/dashboard.csv?table=meetings')).status === 200;
+      const html = decodeHtml(page.html);
+      assert.equal(/href="\/dashboard\.xlsx\?/.test(html), xlsx, `${user} ${view}: the XLSX link iff the export is allowed`);
+      assert.equal(/href="\/dashboard\.csv\?table=/.test(html), csv, `${user} ${view}: CSV links iff allowed`);
+    }
+  }
 });
