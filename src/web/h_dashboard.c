@@ -150,7 +150,10 @@ static json_t *table_json(const struct dashboard *d, const struct stat_table *t,
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "key", t->key, "title", t->title, "figure",
                           t->figure ? t->figure : "", "description", t->description, "columns", columns,
                           "rows", rows);
-    json_object_set_new(o, "chart", t->chart != CHART_NONE ? chart_json(t) : json_null());
+    json_t *chart = t->chart != CHART_NONE ? chart_json(t) : json_null();
+    if (json_is_object(chart) && chart_all_suppressed(t))
+        json_object_set_new(chart, "all_suppressed", json_true());
+    json_object_set_new(o, "chart", chart);
     if (html)
         json_object_set_new(o, "span", json_integer(nc + 1));
     return o;
@@ -159,9 +162,16 @@ static json_t *table_json(const struct dashboard *d, const struct stat_table *t,
 static json_t *dashboard_json(const struct dashboard *d, bool html)
 {
     json_t *tables = json_array();
-    int section = 0;
+    int section = 0, figure = 0;
     for (int i = 0; i < DT__COUNT; i++) {
         json_t *t = table_json(d, &d->t[i], html);
+        /* Figures numbered in the order they appear, each number once. */
+        const char *fig = json_string_value(json_object_get(t, "figure"));
+        if (fig && strncmp(fig, "Figure", 6) == 0) {
+            char label[24];
+            snprintf(label, sizeof label, "Figure %d", ++figure);
+            json_object_set_new(t, "figure", json_string(label));
+        }
         int s = dashboard_section((enum dash_table)i);
         json_object_set_new(t, "section", json_integer(s));
         if (html && s != section) {

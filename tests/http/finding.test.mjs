@@ -302,3 +302,44 @@ test('export links: shown to every role that may export, in every view, and only
     }
   }
 });
+
+test('dashboard figures are numbered once each, in order, on the dashboard and the report', async () => {
+  const web = await signedIn('evaluator');
+  for (const view of ['/dashboard', '/dashboard/report']) {
+    const html = decodeHtml((await web.getHtml(view)).html);
+    const numbers = [...html.matchAll(/Figure (\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(numbers.length >= 5, `${view}: figures labelled`);
+    assert.deepEqual(numbers, numbers.map((_, i) => i + 1), `${view}: Figure 1, 2, 3, ... in order, none twice`);
+    assert.doesNotMatch(html, /Figure \d+[a-z]/, 'no lettered figures left over');
+  }
+});
+
+test('a chart whose values are all hidden says so instead of drawing empty axes', async () => {
+  const coord = await apiAs('evaluator');
+  const web = await signedIn('evaluator');
+  const schools = (await coord.api('GET', '/api/v1/schools?per_page=200')).json.schools;
+  let seen = 0, drawn = 0;
+  const y = academicYearOf(TODAY) - 1;   // the demonstration year: last school year
+  for (const s of schools.slice(0, 30)) {
+    const q = `publish=yes&school_id=${s.id}&from=${y}-08-01&to=${y + 1}-07-31`;
+    const d = await coord.api('GET', `/api/v1/dashboard?${q}`);
+    if (d.status !== 200) continue;
+    const html = decodeHtml((await web.getHtml(`/dashboard?${q}`)).html);
+    for (const t of d.json.tables) {
+      if (!t.chart) continue;
+      const cells = t.rows.flatMap((r) => r.cells);
+      const hidden = cells.some((c) => c.suppressed) && cells.every((c) => c.suppressed || !c.value);
+      assert.equal(t.chart.all_suppressed === true, hidden, `${s.id} ${t.key}`);
+      if (hidden) {
+        seen++;
+        assert.match(html, new RegExp(`id="chart-${t.key}-none">No chart: every value in this table is hidden or zero`));
+        assert.doesNotMatch(html, new RegExp(`id="chart-${t.key}-title"`), `${t.key}: no empty axes`);
+      } else {
+        drawn++;
+        assert.match(html, new RegExp(`id="chart-${t.key}-title"`));
+      }
+    }
+    if (seen && drawn) break;
+  }
+  assert.ok(seen > 0, 'some published school view hides a whole chart');
+});
