@@ -265,7 +265,11 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
         json_t *fa = fld_input(aname, label, ages ? ages[t] : av, e, NULL);
         fld_set(fa, "width_class", "govuk-input--width-4");
         fld_set(fa, "inputmode", "numeric");
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),
+        /* "Anonymised" or "Erased", as a sentence starts; lower case inside one. */
+        bool anon = strcmp(retention_effect(ty), "anonymise") == 0;
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),
+                                              "effect_label", anon ? "Anonymised" : "Erased", "effect_text",
+                                              anon ? "anonymised" : "erased", "age_set", rules[t].until_age > 0,
                                               "effect", retention_effect(ty), "months", rules[t].months,
                                               "until_age", rules[t].until_age, "months_field", fm,
                                               "age_field", fa));

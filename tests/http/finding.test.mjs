@@ -343,3 +343,43 @@ test('a chart whose values are all hidden says so instead of drawing empty axes'
   }
   assert.ok(seen > 0, 'some published school view hides a whole chart');
 });
+
+// ---- pages that read correctly ---------------------------------------------------------
+
+test('every home page offers a card for each place its menu offers, and nothing contradicts it', async () => {
+  for (const user of DEMO_USERS) {
+    const web = await signedIn(user);
+    const html = decodeHtml((await web.getHtml('/')).html);
+    const menu = [...html.matchAll(/class="govuk-service-navigation__link" href="([^"]+)"/g)].map((m) => m[1]).filter((h) => h !== '/');
+    const cards = [...html.matchAll(/<h2 class="govuk-heading-m"><a class="govuk-link" href="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(cards, menu, `${user}: a card for each menu item, in the menu's order`);
+    assert.doesNotMatch(html, /does not give access to any records/, user);
+    if (user === 'practitioner') assert.ok(cards.includes('/work'), 'a practitioner is shown their work');
+  }
+});
+
+test('the retention page reads as sentences', async () => {
+  for (const user of ['dpo', 'admin']) {
+    const web = await signedIn(user);
+    const r = await web.getHtml('/retention');
+    assert.equal(r.status, 200, user);
+    const text = decodeHtml(r.html).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    assert.doesNotMatch(text, /\)\s*\(|\((anonymise|erase)\)|: from the day|pupil is \d/, `${user}: ${text.slice(0, 300)}`);
+    assert.match(text, /For case, consent and pupil records, the time starts when the pupil's last case is closed/);
+    assert.match(text, /Anonymised after \d+ months, and not before the pupil turns 25|Case records \(case, discussions, actions, referrals\): anonymised/);
+    assert.doesNotMatch(text, /turns 0/, 'no age, no age condition');
+  }
+});
+
+test('one password advice sentence wherever a new password is chosen', async () => {
+  const advice = 'Use at least 12 characters. Three random words together make a good password. Common passwords, and passwords containing the user name, are not accepted.';
+  const admin = await signedIn('admin');
+  const pages = [[await signedIn('coordinator'), '/account/password'], [admin, '/users/new']];
+  const users = (await (await apiAs('admin')).api('GET', '/api/v1/users')).json.users;
+  pages.push([admin, `/users/${users[0].id}/password`]);
+  for (const [c, p] of pages) {
+    const r = await c.getHtml(p);
+    assert.equal(r.status, 200, p);
+    assert.ok(decodeHtml(r.html).includes(advice), `${p} gives the advice`);
+  }
+});
