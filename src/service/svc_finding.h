@@ -21,4 +21,17 @@ enum svc_status svc_this_term(struct svc_ctx *c, char from[11], char to[11], cha
  * membership of a school is no one's personal data; no policy question. */
 enum svc_status svc_teams_serving(struct svc_ctx *c, int64_t school_id, int64_t *ids, size_t max, size_t *n);
 
+struct meeting_row;
+
+/* Planned meetings of the authority's teams that fall on a closure day of
+ * school year `year` (issue 10: a closure added after the plan clashes
+ * with it), each with a suggested day to move it to: the next school day
+ * on the same weekday (within the year's half-terms and not a closure),
+ * "" when there is none in the next eight weeks.  Needs ACT_EDIT on the
+ * authority's reference data (SVC_FORBIDDEN otherwise); no half-terms
+ * recorded: nothing listed. */
+enum svc_status svc_closure_clashes(struct svc_ctx *c, int64_t authority_id, int year,
+                                    void (*fn)(void *arg, const struct meeting_row *m, const char *suggested),
+                                    void *arg);
+
 #endif

@@ -304,3 +304,18 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
         return STORE_DONE;
     return rc;
 }
+
+enum store_rc q_meetings_on_closures(struct store *s, int64_t authority_id, const char *from, const char *to,
+                                     void (*fn)(void *arg, const struct meeting_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM
+        " WHERE t.authority_id = ? AND m.status = 'planned' AND m.voided_at IS NULL"
+        " AND m.meeting_date >= ? AND m.meeting_date <= ?"
+        " AND m.meeting_date IN (SELECT x.closed_on FROM closure_days x WHERE x.authority_id = ?)"
+        " ORDER BY m.meeting_date, m.start_time, t.name, m.id");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    store_bind_int(st, 4, authority_id);
+    return store_each_row(st, meeting_each, &(struct meeting_sink){fn, arg});
+}

@@ -383,3 +383,36 @@ test('one password advice sentence wherever a new password is chosen', async () 
     assert.ok(decodeHtml(r.html).includes(advice), `${p} gives the advice`);
   }
 });
+
+// ---- closure days that clash with planned meetings ----------------------------------------
+
+test('a closure day on a planned meeting warns on the term dates page and offers to move it', async () => {
+  const coord = await apiAs('coordinator');
+  const web = await signedIn('coordinator');
+  const planned = (await everything(coord, '/api/v1/meetings?status=planned&order=oldest', 'meetings')).rows
+    .filter((m) => m.date > TODAY);
+  assert.ok(planned.length > 0, 'planned meetings ahead');
+  const m = planned[0];
+  const year = academicYearOf(m.date);
+  const edit = `/term-dates/${year}/edit`;
+  const before = decodeHtml((await web.getHtml(edit)).html);
+  assert.equal(before.includes(`href="/meetings/${m.id}"`), false, 'no clash yet');
+  const [y, mo, d] = m.date.split('-').map(Number);
+  const add = await web.submitForm(edit, { action: 'add_closure', 'closed_on-day': d, 'closed_on-month': mo,
+    'closed_on-year': y, reason: 'Staff training day' });
+  assert.equal(add.status, 303, await add.text());
+  const page = decodeHtml((await web.getHtml(edit)).html);
+  assert.match(page, /Planned meetings fall on closure days/);
+  const li = new RegExp(`<a class="govuk-link" href="/meetings/${m.id}">[^<]*</a>\\s*<form method="post" action="/meetings/${m.id}/move"[\\s\\S]*?</form>`).exec(page);
+  assert.ok(li, 'the clashing meeting, with a button to move it');
+  const field = (n) => new RegExp(`name="${n}" value="([^"]*)"`).exec(li[0])[1];
+  const to = `${field('date-year')}-${field('date-month').padStart(2, '0')}-${field('date-day').padStart(2, '0')}`;
+  assert.ok(to > m.date, `moved later: ${to}`);
+  assert.match(li[0], /Move to \w+day \d+ \w+ \d{4}/);
+  const moved = await web.postForm(`/meetings/${m.id}/move`, { csrf: field('csrf'), 'date-day': field('date-day'),
+    'date-month': field('date-month'), 'date-year': field('date-year'), start_time: field('start_time') });
+  assert.equal(moved.status, 303, await moved.text());
+  assert.equal((await coord.api('GET', `/api/v1/meetings/${m.id}`)).json.meeting.date, to);
+  const after = decodeHtml((await web.getHtml(edit)).html);
+  assert.equal(after.includes(`href="/meetings/${m.id}"`), false, 'the clash is gone');
+});
