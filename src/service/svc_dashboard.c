@@ -51,7 +51,7 @@ static void date_field(const char *s, const char *field, const char *label, cons
     }
     if (day_parse(s, &day) != 0) {
         char msg[120];
-        snprintf(msg, sizeof msg, "%s must be a real date, like 2025-07-31", label);
+        snprintf(msg, sizeof msg, "%s must be a real date, like 31 7 2025", label);
         field_errors_add(errs, field, msg);
         snprintf(out, 11, "%s", dflt);
         return;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "service/svc_finding.h"
 #include "service/svc_places.h"
 #include "service/svc_teams.h"
@@ -162,4 +163,128 @@ bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, 
     if (day && !finding_in_term(f, day))
         return false;
     return finding_name_matches(f, name);
+}
+
+/* A whole number of up to six digits, as typed (spaces around allowed). */
+static bool small_number(const char *s, int *out)
+{
+    while (*s == ' ')
+        s++;
+    int n = 0, digits = 0;
+    for (; *s >= '0' && *s <= '9' && digits < 7; s++, digits++)
+        n = n * 10 + (*s - '0');
+    while (*s == ' ')
+        s++;
+    if (!digits || digits > 6 || *s)
+        return false;
+    *out = n;
+    return true;
+}
+
+void finding_query_date(struct req *rq, const char *name, struct query_date *q)
+{
+    char k[48];
+    memset(q, 0, sizeof *q);
+    snprintf(k, sizeof k, "%s-day", name);
+    q->day = req_query(rq, k);
+    snprintf(k, sizeof k, "%s-month", name);
+    q->month = req_query(rq, k);
+    snprintf(k, sizeof k, "%s-year", name);
+    q->year = req_query(rq, k);
+    bool parts = (q->day && *q->day) || (q->month && *q->month) || (q->year && *q->year);
+    if (parts) {
+        int d, m, y;
+        int32_t day;
+        char iso[11];
+        if (small_number(q->day ? q->day : "", &d) && small_number(q->month ? q->month : "", &m) &&
+            small_number(q->year ? q->year : "", &y) && y >= 1000 && y <= 9999 && m >= 1 && m <= 12 &&
+            d >= 1 && d <= 31) {
+            day = day_from_ymd(y, m, d);
+            day_format(day, iso);
+            int yy, mm, dd;
+            ymd_from_day(day, &yy, &mm, &dd);
+            if (yy == y && mm == m && dd == d) {
+                snprintf(q->text, sizeof q->text, "%s", iso);
+                return;
+            }
+        }
+        snprintf(q->text, sizeof q->text, "not a date");
+        return;
+    }
+    const char *v = req_query(rq, name);
+    if (!v || !*v)
+        return;
+    snprintf(q->text, sizeof q->text, "%s", strlen(v) < sizeof q->text ? v : "not a date");
+    int32_t day;
+    if (svc_parse_day(q->text, &day) == 0) {
+        /* Shown again in the date input as its three parts. */
+        int y, m, d;
+        ymd_from_day(day, &y, &m, &d);
+        char b[8];
+        snprintf(b, sizeof b, "%d", d);
+        q->day = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", m);
+        q->month = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", y);
+        q->year = req_keep(rq, b);
+        day_format(day, q->text);
+    }
+}
+
+json_t *finding_date_field(const char *name, const char *legend, const struct query_date *q,
+                           const struct field_errors *e, const char *hint)
+{
+    json_t *f = fld_date(name, legend, q->day ? q->day : "", q->month ? q->month : "", q->year ? q->year : "",
+                         e, hint);
+    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
+    return f;
+}
+
+static bool date_key(const char *k)
+{
+    size_t n = strlen(k);
+    return strcmp(k, "date") == 0 || (n > 3 && strcmp(k + n - 3, "_on") == 0);
+}
+
+static void date_labels(json_t *v, int depth)
+{
+    if (depth > 12)
+        return;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+            date_labels(x, depth + 1);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    const char *k;
+    json_t *x;
+    void *tmp;
+    json_t *add = NULL;
+    json_object_foreach_safe(v, tmp, k, x) {
+        if (json_is_string(x) && date_key(k)) {
+            char lk[96], label[32];
+            int32_t day;
+            snprintf(lk, sizeof lk, "%s_label", k);
+            if (!json_object_get(v, lk) && day_parse(json_string_value(x), &day) == 0) {
+                day_label(day, label, sizeof label);
+                if (!add)
+                    add = json_object();
+                json_object_set_new(add, lk, json_string(label));
+            }
+        } else if (json_is_object(x) || json_is_array(x)) {
+            date_labels(x, depth + 1);
+        }
+    }
+    if (add) {
+        json_object_update(v, add);
+        json_decref(add);
+    }
+}
+
+void finding_date_labels(json_t *ctx)
+{
+    date_labels(ctx, 0);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/errors.h"
 #include "lib/buf.h"
 #include "service/svc.h"
 #include "web/http.h"
@@ -25,6 +26,27 @@ struct finding {
     int64_t serving[64];      /* with a school: the teams serving it (svc_teams_serving) */
     size_t nserving;
 };
+
+/* A date in a GET filter form: the GOV.UK date input's NAME-day,
+ * NAME-month and NAME-year, or NAME as one value ("YYYY-MM-DD" or
+ * "D/M/YYYY") as links and the API send it.  text is what to check:
+ * "" when nothing was typed, "YYYY-MM-DD" for a real date, else what was
+ * typed (which the checks then refuse).  day, month and year are what the
+ * date input shows again. */
+struct query_date {
+    const char *day, *month, *year;
+    char text[40];
+};
+void finding_query_date(struct req *rq, const char *name, struct query_date *q);
+/* The date input field for q (form.h's fld_date), with its error from e. */
+json_t *finding_date_field(const char *name, const char *legend, const struct query_date *q,
+                           const struct field_errors *e, const char *hint);
+
+/* One date format for people (issue 10): every string member of ctx, at
+ * any depth, named "date" or ending "_on" whose value is a "YYYY-MM-DD"
+ * date gets a sibling "<name>_label" ("4 December 2026") unless it has
+ * one.  view_render calls it, so templates show {{given_on_label}}. */
+void finding_date_labels(json_t *ctx);
 
 /* Reads the filters; the term window from svc_this_term. */
 void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f);

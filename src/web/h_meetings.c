@@ -34,15 +34,16 @@ static void collect_meeting(void *arr, const struct meeting_row *r)
 
 /* ---- The list ---- */
 
-/* A filter date as typed: "" when absent; NULL (and *bad) when not a date. */
-static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad)
+/* A filter date as typed (GOV.UK date input, or one value from a link):
+ * "" when absent; "" and *bad when not a date. */
+static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad, struct query_date *q)
 {
-    const char *v = req_query(rq, name);
+    finding_query_date(rq, name, q);
     out[0] = '\0';
-    if (!v || !*v)
+    if (!q->text[0])
         return "";
     int32_t d;
-    if (strlen(v) > 20 || svc_parse_day(v, &d) != 0) {
+    if (svc_parse_day(q->text, &d) != 0) {
         *bad = true;
         return "";
     }
@@ -71,8 +72,9 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         f.status = "";
     char from[11], to[11];
     bool bad_from = false, bad_to = false;
-    f.from = filter_day(rq, "from", from, &bad_from);
-    f.to = filter_day(rq, "to", to, &bad_to);
+    struct query_date qfrom, qto;
+    f.from = filter_day(rq, "from", from, &bad_from, &qfrom);
+    f.to = filter_day(rq, "to", to, &bad_to, &qto);
     /* "This term" narrows whatever dates were typed to the term. */
     if (find.this_term) {
         if (!f.from[0] || strcmp(f.from, find.from) < 0)
@@ -145,16 +147,11 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "order_filter", of);
     struct field_errors fe = {0};
     if (bad_from)
-        field_errors_add(&fe, "from", "From must be a real date, like 1/9/2026");
+        field_errors_add(&fe, "from", "From must be a real date, like 1 9 2026");
     if (bad_to)
-        field_errors_add(&fe, "to", "To must be a real date, like 31/12/2026");
-    const char *rawf = req_query(rq, "from"), *rawt = req_query(rq, "to");
-    json_t *ff = fld_input("from", "From", rawf && strlen(rawf) <= 20 ? rawf : "", &fe, "For example, 1/9/2026");
-    fld_set(ff, "width_class", "govuk-input--width-10");
-    json_object_set_new(ctx, "from_filter", ff);
-    json_t *tof = fld_input("to", "To", rawt && strlen(rawt) <= 20 ? rawt : "", &fe, "For example, 31/12/2026");
-    fld_set(tof, "width_class", "govuk-input--width-10");
-    json_object_set_new(ctx, "to_filter", tof);
+        field_errors_add(&fe, "to", "To must be a real date, like 31 12 2026");
+    json_object_set_new(ctx, "from_filter", finding_date_field("from", "From", &qfrom, &fe, "For example, 1 9 2026"));
+    json_object_set_new(ctx, "to_filter", finding_date_field("to", "To", &qto, &fe, "For example, 31 12 2026"));
     if (fe.count)
         json_object_set_new(ctx, "errors", view_errors(&fe));
     json_object_set_new(ctx, "filtered", json_boolean(finding_any(&find) || f.status[0] || f.from[0] || f.to[0]));

@@ -285,7 +285,10 @@ test('the dashboard opens on the current school year', async () => {
   assert.equal(d.filter.to, `${y + 1}-07-31`);
   const web = await signedIn('evaluator');
   const html = (await web.getHtml('/dashboard')).html;
-  assert.match(html, new RegExp(`name="from"[^>]*value="${y}-08-01"|value="${y}-08-01"[^>]*name="from"`));
+  // Shown in a GOV.UK date input: day, month and year.
+  for (const [n, v] of [['from-day', '1'], ['from-month', '8'], ['from-year', String(y)], ['to-day', '31'], ['to-month', '7'], ['to-year', String(y + 1)]]) {
+    assert.match(html, new RegExp(`name="${n}"[^>]*value="${v}"`), n);
+  }
 });
 
 test('export links: shown to every role that may export, in every view, and only to them', async () => {
@@ -415,4 +418,46 @@ test('a closure day on a planned meeting warns on the term dates page and offers
   assert.equal((await coord.api('GET', `/api/v1/meetings/${m.id}`)).json.meeting.date, to);
   const after = decodeHtml((await web.getHtml(edit)).html);
   assert.equal(after.includes(`href="/meetings/${m.id}"`), false, 'the clash is gone');
+});
+
+// ---- one date pattern in, one date format out --------------------------------------------------
+
+test('date filters are GOV.UK date inputs (day, month, year) and accept what they send', async () => {
+  const coord = await apiAs('coordinator');
+  const y = academicYearOf(TODAY);
+  for (const [user, page] of [['coordinator', '/meetings'], ['evaluator', '/dashboard'], ['dpo', '/audit']]) {
+    const web = await signedIn(user);
+    const html = (await web.getHtml(page)).html;
+    for (const n of ['from', 'to']) {
+      assert.doesNotMatch(html, new RegExp(`<input[^>]*name="${n}"`), `${page}: no one-box ${n} date`);
+      for (const part of ['day', 'month', 'year']) assert.match(html, new RegExp(`name="${n}-${part}"`), `${page}: ${n}-${part}`);
+    }
+  }
+  // The meetings list filtered by parts: the same as by one value.
+  const parts = `from-day=1&from-month=9&from-year=${y}&to-day=31&to-month=12&to-year=${y}`;
+  const byParts = await everything(coord, `/api/v1/meetings?order=oldest&${parts}`, 'meetings');
+  const byIso = await everything(coord, `/api/v1/meetings?order=oldest&from=${y}-09-01&to=${y}-12-31`, 'meetings');
+  assert.deepEqual(byParts.rows.map((m) => m.id), byIso.rows.map((m) => m.id));
+  assert.ok(byParts.rows.every((m) => m.date >= `${y}-09-01` && m.date <= `${y}-12-31`));
+  // A date that is not real is refused, with what was typed kept.
+  const web = await signedIn('coordinator');
+  const bad = decodeHtml((await web.getHtml(`/meetings?from-day=31&from-month=2&from-year=${y}`)).html);
+  assert.match(bad, /From must be a real date/);
+  assert.match(bad, /name="from-day"[^>]*value="31"/);
+  const dash = await (await apiAs('evaluator')).api('GET', `/api/v1/dashboard?from-day=1&from-month=8&from-year=${y - 1}&to-day=31&to-month=7&to-year=${y}`);
+  assert.equal(dash.status, 200, dash.text);
+  assert.deepEqual([dash.json.filter.from, dash.json.filter.to], [`${y - 1}-08-01`, `${y}-07-31`]);
+});
+
+test('dates are shown as "4 December 2026" on the main pages, never as YYYY-MM-DD', async () => {
+  const web = await signedIn('coordinator');
+  const coord = await apiAs('coordinator');
+  const c = (await coord.api('GET', '/api/v1/cases?per_page=1')).json.cases[0];
+  const m = (await coord.api('GET', '/api/v1/meetings?per_page=1')).json.meetings[0];
+  for (const p of ['/cases', '/meetings', '/work', '/dashboard', `/cases/${c.id}`, `/meetings/${m.id}`, `/pupils/${c.pupil_id}`]) {
+    const html = decodeHtml((await web.getHtml(p)).html);
+    const visible = html.replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ');
+    const iso = visible.match(/\b(19|20)\d\d-\d\d-\d\d\b/g);
+    assert.equal(iso, null, `${p} shows ${iso}`);
+  }
 });
