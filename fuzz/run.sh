@@ -34,7 +34,11 @@ for bin in "$@"; do
     [[ -n $runs ]] && work=build/fuzz/test-corpus/$name && rm -rf "$work"
     log=build/fuzz/$name.log
     mkdir -p "$work" build/fuzz/artifacts
-    args=(-artifact_prefix="build/fuzz/artifacts/$name-" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+    # As a test (--runs) an input may take a minute on a busy shared
+    # machine before it counts as a hang; exploring, ten seconds.
+    timeout=10
+    [[ -n $runs ]] && timeout=60
+    args=(-artifact_prefix="build/fuzz/artifacts/$name-" -timeout=$timeout -rss_limit_mb=2048 -print_final_stats=1)
     [[ -f fuzz/$name.dict ]] && args+=(-dict="fuzz/$name.dict")
     if [[ -n $runs ]]; then
         args+=(-seed=1 -runs="$runs")

@@ -22,7 +22,7 @@ DEB_PACKAGES=(
     libxlsxwriter-dev zlib1g-dev
     nodejs npm
     chromium
-    clang libclang-rt-dev sqlite3
+    clang libclang-rt-dev sqlite3 valgrind
 )
 # Only for bench/load.sh: the tests never need them, so make test does not
 # install a web server it does not use.

@@ -3,7 +3,8 @@
 #   N passed, N failed[, N skipped]
 # Exit status 1 if anything failed, else 0.  `make test` builds first.
 #
-#   1. unit tests (cmocka): every executable in build/{release,asan}/tests/*/
+#   1. unit tests (cmocka): every executable in build/{release,asan}/tests/*/,
+#      and the release ones again under valgrind memcheck
 #   2. HTTP tests (node:test): tests/http/*.test.mjs against build/release/tas
 #      and against build/asan/tas
 #   3. browser tests (node:test + chromium): tests/browser/*.test.mjs against
@@ -109,20 +110,27 @@ sum_of() {
 # --- 1. unit tests -----------------------------------------------------------
 
 run_unit() {
-    local mode=$1 bin rc p f s name
+    local mode=$1 bin rc p f s name dir=$1
     local -a env_args=()
     if [[ $mode == asan ]]; then
         env_args=("${ASAN_ENV[@]}")
+    elif [[ $mode == valgrind ]]; then
+        # The release binaries again under memcheck: what ASan cannot see
+        # (reads of uninitialised memory) and what only the optimised
+        # build does.  Errors or definite leaks fail the binary.
+        dir=release
+        env_args=(valgrind --quiet --error-exitcode=99 --leak-check=full
+                  --errors-for-leak-kinds=definite --track-origins=yes)
     fi
     local -a bins=()
-    if [[ -d build/$mode/tests ]]; then
+    if [[ -d build/$dir/tests ]]; then
         while IFS= read -r bin; do
             bins+=("$bin")
-        done < <(find "build/$mode/tests" -mindepth 2 -maxdepth 2 -type f -perm -u+x \
+        done < <(find "build/$dir/tests" -mindepth 2 -maxdepth 2 -type f -perm -u+x \
             ! -name '*.d' ! -name '*.o' | sort)
     fi
     if ((${#bins[@]} == 0)); then
-        echo "unit ($mode): no test binaries in build/$mode/tests"
+        echo "unit ($mode): no test binaries in build/$dir/tests"
         return
     fi
     local gp=0 gf=0 gs=0
@@ -131,7 +139,7 @@ run_unit() {
         rc=0
         # (The group's 2>/dev/null only silences bash's own "Segmentation
         # fault" notice; the test's output goes to $out.)
-        { env "${env_args[@]}" timeout "$UNIT_TIMEOUT" "$bin" >"$out" 2>&1 </dev/null; } 2>/dev/null || rc=$?
+        { timeout "$UNIT_TIMEOUT" env "${env_args[@]}" "$bin" >"$out" 2>&1 </dev/null; } 2>/dev/null || rc=$?
         p=$(sum_of '^\[  PASSED  \] ([0-9]+) test\(s\)\.$')
         f=$(sum_of '^\[  FAILED  \] ([0-9]+) test\(s\), listed below:$')
         s=$(sum_of '^\[  SKIPPED \] ([0-9]+) test\(s\), listed below:$')
@@ -232,6 +240,7 @@ run_fuzz() {
 
 run_unit release
 run_unit asan
+run_unit valgrind
 run_node "http (release, today $TODAY_A)" tests/http build/release/tas TAS_TODAY="$TODAY_A"
 run_node "http (asan, today $TODAY_B)" tests/http build/asan/tas TAS_TODAY="$TODAY_B" "${ASAN_ENV[@]}"
 run_node "browser (release, today $TODAY_B)" tests/browser build/release/tas TAS_TODAY="$TODAY_B"

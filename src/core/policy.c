@@ -150,8 +150,8 @@ static const struct rule rules[] = {
     {ROLE_DPO, RES_CASE, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: case in scope"},
     {ROLE_DPO, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "DPO: reference data"},
 
-    {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
-     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope"},
+    {ROLE_CASE_COORDINATOR, RES_TEAM, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: team in scope (meeting lists as files)"},
     {ROLE_CASE_COORDINATOR, RES_CASE, A_READ | A(ACT_CREATE) | A(ACT_EDIT),
      S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM, "case coordinator: case in scope"},
     {ROLE_CASE_COORDINATOR, RES_REFERENCE, A_READ | A(ACT_CREATE) | A(ACT_EDIT), S_ANY,
@@ -212,6 +212,23 @@ static const struct rule rules[] = {
      S(SCOPE_AUTHORITY), REACH_SCOPE, "strategic lead: evaluation data of own authority"},
     {ROLE_STEERING, RES_EVALUATION, A_READ, S(SCOPE_AUTHORITY), REACH_SCOPE,
      "steering group: evaluation results of own authority"},
+
+    /* The pooled budget (issue 20).  Deny by default: only these.  The
+     * approver (authority scope) keeps the pool -- years, partners'
+     * contributions, allocations to teams, limits -- and approves
+     * commitments (edit); the budget holder commits and records payments
+     * against allocations in their scope (create), a team-scoped holder
+     * only their own team's; neither does the other's part, so no one
+     * both spends and approves.  Strategic leads read and export the
+     * figures for the safeguarding partnership board.  Money limits per
+     * role are applied by the service (core/budget.c), not here. */
+    {ROLE_ADMIN, RES_BUDGET, A_ALL, S_ANY, REACH_SCOPE, "administrator: pooled budget in scope"},
+    {ROLE_BUDGET_APPROVER, RES_BUDGET, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "budget approver: keeps the pool and approves commitments in own authority"},
+    {ROLE_BUDGET_HOLDER, RES_BUDGET, A_READ | A(ACT_CREATE) | A(ACT_EXPORT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
+     REACH_TEAM, "budget holder: commits and pays against allocations in scope"},
+    {ROLE_STRATEGIC_LEAD, RES_BUDGET, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "strategic lead: pooled budget reports of own authority"},
 
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
@@ -341,7 +358,7 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
     if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
-        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE || k == RES_EVIDENCE ? r->team_id : 0;
+        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET ? r->team_id : 0;
         if (t != 0)   /* an inactive team (no schools) reaches nothing */
             return g->scope_id > 0 && t == g->scope_id && team_any(g);
         /* no team named: by the team's schools, below */
@@ -456,6 +473,21 @@ struct decision policy_decide(const struct principal *p, enum action a,
                              : "denied: no role permits this action");
 }
 
+unsigned policy_roles_allowing(const struct principal *p, enum action a, const struct resource *r)
+{
+    unsigned roles = 0;
+    if (!principal_ok(p))
+        return 0;
+    for (size_t i = 0; i < p->ngrants; i++) {
+        if (!grant_ok(&p->grants[i]))
+            continue;
+        struct principal one = {.user_id = p->user_id, .ngrants = 1, .grants = {p->grants[i]}};
+        if (policy_decide(&one, a, r).allow)
+            roles |= 1u << p->grants[i].role;
+    }
+    return roles;
+}
+
 static void add_id(int64_t *ids, size_t *n, int64_t id)
 {
     if (id <= 0)
@@ -492,6 +524,45 @@ size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max)
 bool policy_visible_none(const struct visibility *v)
 {
     return !v->all && !v->nauthorities && !v->nschools && !v->nteams && !v->npupils && !v->nwhole_teams;
+}
+
+static bool has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+bool policy_visible_covers(const struct visibility *outer, const struct visibility *inner)
+{
+    if (outer->all)
+        return true;
+    if (inner->all)
+        return false;
+    for (size_t i = 0; i < inner->nauthorities; i++)
+        if (!has_id(outer->authority_ids, outer->nauthorities, inner->authority_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->nschools; i++)
+        if (!has_id(outer->school_ids, outer->nschools, inner->school_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->npupils; i++)
+        if (!has_id(outer->pupil_ids, outer->npupils, inner->pupil_ids[i]))
+            return false;
+    for (size_t i = 0; i < inner->nwhole_teams; i++)
+        if (!has_id(outer->whole_team_ids, outer->nwhole_teams, inner->whole_team_ids[i]))
+            return false;
+    /* A team seen through one service: covered by the whole team, or by
+     * the same team and service. */
+    for (size_t i = 0; i < inner->nteams; i++) {
+        bool found = has_id(outer->whole_team_ids, outer->nwhole_teams, inner->team_ids[i]);
+        for (size_t k = 0; !found && k < outer->nteams; k++)
+            found = outer->team_ids[k] == inner->team_ids[i] &&
+                    strcmp(outer->team_services[k], inner->team_services[i]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
 }
 
 static void add_whole_team(struct visibility *out, int64_t team)
@@ -550,7 +621,7 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 continue;
             }
             if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
-                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE)) {
+                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET)) {
                 if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
                     add_whole_team(out, g->scope_id);
                 continue;
@@ -643,6 +714,8 @@ static const char *const role_codes[ROLE__COUNT] = {
     [ROLE_PRACTITIONER] = "practitioner",
     [ROLE_EVALUATOR] = "evaluator",
     [ROLE_STEERING] = "steering",
+    [ROLE_BUDGET_HOLDER] = "budget_holder",
+    [ROLE_BUDGET_APPROVER] = "budget_approver",
 };
 
 static const char *const role_labels[ROLE__COUNT] = {
@@ -654,6 +727,8 @@ static const char *const role_labels[ROLE__COUNT] = {
     [ROLE_PRACTITIONER] = "Service practitioner",
     [ROLE_EVALUATOR] = "Evaluator",
     [ROLE_STEERING] = "Steering group",
+    [ROLE_BUDGET_HOLDER] = "Budget holder",
+    [ROLE_BUDGET_APPROVER] = "Budget approver",
 };
 
 static const char *const scope_codes[SCOPE__COUNT] = {
@@ -688,6 +763,7 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_TOOLKIT] = "toolkit",
     [RES_EVIDENCE] = "evidence",
     [RES_EVALUATION] = "evaluation",
+    [RES_BUDGET] = "budget",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

@@ -80,6 +80,16 @@ enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, 
     return policy_visible_none(v) ? SVC_FORBIDDEN : SVC_OK;
 }
 
+enum svc_status svc_list_exportable(const struct svc_ctx *c, enum resource_kind k)
+{
+    struct visibility list, out;
+    policy_visible(c->who, k, ACT_LIST, &list);
+    policy_visible(c->who, k, ACT_EXPORT, &out);
+    if (policy_visible_none(&list) || policy_visible_none(&out))
+        return SVC_FORBIDDEN;
+    return policy_visible_covers(&out, &list) ? SVC_OK : SVC_FORBIDDEN;
+}
+
 enum svc_status svc_from_get(enum store_rc rc)
 {
     if (rc == STORE_ROW || rc == STORE_OK)

@@ -71,6 +71,11 @@ enum svc_status svc_from_get(enum store_rc rc);
 /* What the user may list of kind k, into v: SVC_OK, or SVC_FORBIDDEN when
  * the policy lets them see none at all.  The start of every list. */
 enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);
+/* Whether the user may take a whole list of kind k away as a file: SVC_OK
+ * when the policy lets them export everything they may list of it,
+ * SVC_FORBIDDEN otherwise (nothing to list, no export, or an export
+ * narrower than the list). */
+enum svc_status svc_list_exportable(const struct svc_ctx *c, enum resource_kind k);
 /* The principal for command-line administration (platform administrator). */
 const struct principal *svc_system_principal(void);
 

@@ -45,6 +45,7 @@ static void area_kind(const char *p, char *out, size_t outsz)
 /* Pages whose rows name pupils: one "list" entry each time, not one per row. */
 static const struct { const char *pattern; const char *kind; } lists[] = {
     {"/pupils", "pupil"}, {"/cases", "case"}, {"/work", "pupil"}, {"/meetings/:id/agenda", "meeting"},
+    {"/meetings/:id/pack/agenda", "meeting"}, {"/meetings/:id/pack/minutes", "meeting"},
 };
 
 /* The verb of a change, from the pattern's last segment. */
@@ -179,6 +180,20 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
          * transaction: keep both, and add no generic entry. */
         if (began && (st >= 500 || store_commit(rq->db) != STORE_OK))
             store_rollback(rq->db);
+        return;
+    }
+    if (!changes(rq->method) && rq->csv) {
+        /* A whole list taken away as a file: one "export" entry. */
+        if (st != 200)
+            return;
+        area_kind(p, kind, sizeof kind);
+        ev.kind = kind;
+        ev.action = "export";
+        if (record(rq, &rq->sess.who, &ev) != SVC_OK) {
+            rs->csv_list = NULL;
+            rs->disposition[0] = '\0';
+            view_svc_error(rq, rs, SVC_ERROR);
+        }
         return;
     }
     if (!changes(rq->method)) {

@@ -111,11 +111,36 @@ static void redirect_to_sign_in(struct req *rq, struct resp *rs)
     buf_free(&b);
 }
 
+/* GET /pupils.csv: the list route /api/v1/pupils when it offers CSV
+ * (ROUTE_CSV).  The request becomes that one, for the whole list, and
+ * view_json writes its rows as CSV (web/list_csv.h). */
+static const struct route *csv_route(struct req *rq, struct resp *rs)
+{
+    size_t n = strlen(rq->path);
+    if (strcmp(rq->method, "GET") != 0 || rq->api || n < 6 || strcmp(rq->path + n - 4, ".csv") != 0)
+        return NULL;
+    char api[sizeof rq->path];
+    if (snprintf(api, sizeof api, "/api/v1%.*s", (int)(n - 4), rq->path) >= (int)sizeof api)
+        return NULL;
+    int64_t id = 0;
+    bool mismatch;
+    const struct route *rt = route_find("GET", api, &id, &mismatch);
+    if (!rt || !(rt->flags & ROUTE_CSV))
+        return NULL;
+    memcpy(rq->path, api, strlen(api) + 1);
+    rq->id = id;
+    rq->csv = true;
+    rs->csv_list = strrchr(rq->path, '/') + 1;
+    return rt;
+}
+
 void dispatch(struct req *rq, struct resp *rs)
 {
     rq->api = strncmp(rq->path, "/api/", 5) == 0;
     bool mismatch;
     const struct route *rt = route_find(rq->method, rq->path, &rq->id, &mismatch);
+    if (!rt && (rt = csv_route(rq, rs)) != NULL)
+        mismatch = false;
     if (!rt) {
         if (mismatch) {
             route_allowed(rq->path, rs->allow, sizeof rs->allow);
@@ -167,6 +192,18 @@ void dispatch(struct req *rq, struct resp *rs)
         else
             resp_redirect(rs, "/account/two-factor");
         goto out;
+    }
+    if (rq->csv) {
+        /* Listing is not exporting: the policy says who may take a list away. */
+        struct svc_ctx c;
+        req_svc_ctx(rq, &c);
+        if (svc_list_exportable(&c, ROUTE_CSV_RES(rt->flags)) != SVC_OK) {
+            rs->csv_list = NULL;
+            view_error(rq, rs, 403, "You cannot download this list",
+                       "Your role does not let you take this list away as a file. You can still read it on its page.");
+            goto out;
+        }
+        rq->api = true;   /* the list's JSON, which view_json writes as CSV */
     }
     if (strcmp(rq->method, "POST") == 0 && form_once_begin(rq, rs))
         goto out;

@@ -247,6 +247,14 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     json_object_set_new(ctx, "editing", json_boolean(action_id != 0));
+    if (!action_id && f->discussion_id && *f->discussion_id &&
+        ((req_query(rq, "discussion_id") && *req_query(rq, "discussion_id")) ||
+         (req_param(rq, "return_to") && !strcmp(req_param(rq, "return_to"), "minutes")))) {
+        char mins[64];
+        snprintf(mins, sizeof mins, "/discussions/%lld", (long long)strtoll(f->discussion_id, NULL, 10));
+        json_object_set_new(ctx, "return_to_minutes", json_true());
+        json_object_set_new(ctx, "cancel_href", json_string(mins));
+    }
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
@@ -409,12 +417,21 @@ static void new_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 static void h_action_new(struct req *rq, struct resp *rs)
 {
     struct action_form f = {0};
+    /* From a discussion's minutes page: the meeting where it was agreed is
+     * chosen already (issue 10, item 6); the form returns to the minutes. */
+    f.discussion_id = req_query(rq, "discussion_id");
     new_under_case(rq, rs, "Re-open the case to add actions.", new_action_form, &f);
 }
 
 static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *c, const struct action_row *a,
                          int status, const char *saved)
 {
+    const char *back = req_param(rq, "return_to");
+    if (!rq->api && back && !strcmp(back, "minutes") && a->discussion_id > 0) {
+        view_saved(rq, rs, status, "action", json_action(c, a), "/discussions/%lld?saved=action",
+                   (long long)a->discussion_id);
+        return;
+    }
     view_saved(rq, rs, status, "action", json_action(c, a), "/cases/%lld/actions?saved=%s", (long long)a->case_id,
                saved);
 }

@@ -12,6 +12,7 @@
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/router.h"
+#include "web/running.h"
 #include "web/view.h"
 
 struct cand_list {
@@ -48,8 +49,10 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     if (rq->api) {
         json_decref(reviews);
         json_decref(fresh);
-        view_json(rs, status, json_pack("{s:o, s:o, s:I}", "meeting", json_meeting_brief(&av.meeting), "items", all,
-                                        "hidden", (json_int_t)av.hidden));
+        json_t *o = json_pack("{s:o, s:o, s:I}", "meeting", json_meeting_brief(&av.meeting), "items", all,
+                              "hidden", (json_int_t)av.hidden);
+        running_order_json(rq, c, meeting_id, o);
+        view_json(rs, status, o);
         svc_agenda_free(&av);
         return;
     }
@@ -66,6 +69,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     json_object_set_new(ctx, "reviews", reviews);
     json_object_set_new(ctx, "new_cases", fresh);
     json_object_set_new(ctx, "hidden", json_integer((json_int_t)av.hidden));
+    running_order_json(rq, c, meeting_id, ctx);
     bool can_add = strcmp(av.meeting.status, "cancelled") != 0 &&
                    (svc_allowed(c, ACT_EDIT, RES_CASE, 0, av.meeting.authority_id, 0) ||
                     svc_allowed(c, ACT_CREATE, RES_CASE, 0, av.meeting.authority_id, av.meeting.host_school_id));
@@ -92,7 +96,8 @@ static void h_agenda(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     const char *sv = req_query(rq, "saved");
-    render_agenda(rq, rs, 200, &c, rq->id, NULL, sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
+    const char *flash = running_flash(sv);
+    render_agenda(rq, rs, 200, &c, rq->id, NULL, flash ? flash : sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
                                                        : strcmp(sv, "removed") == 0 ? "Taken off the agenda"
                                                        : "Added to the agenda") : NULL);
 }
@@ -152,6 +157,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
+    discussion_actions_json(rq, r, ctx);
     json_t *fields = json_object();
     json_t *mins = fld_input("minutes", "What was discussed and agreed", f->minutes, e,
                              "Write for the family and the services: plain words, no abbreviations");

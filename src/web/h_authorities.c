@@ -48,6 +48,7 @@ static void h_authority_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Local authorities", "authorities");
+    view_list_csv_link(rq, ctx, RES_AUTHORITY);
     json_object_set_new(ctx, "authorities", rows);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)));
     view_render(rq, rs, 200, "authority_list", ctx);
@@ -144,7 +145,7 @@ static const struct route authorities_routes[] = {
     {"GET", "/authorities/:id/edit", h_authority_edit, 0},
     {"POST", "/authorities/:id/edit", h_authority_update, 0},
 
-    {"GET", "/api/v1/authorities", h_authority_list, 0},
+    {"GET", "/api/v1/authorities", h_authority_list, ROUTE_CSV_OF(RES_AUTHORITY)},
     {"POST", "/api/v1/authorities", h_authority_create, 0},
     {"GET", "/api/v1/authorities/:id", h_authority_view, 0},
     {"PUT", "/api/v1/authorities/:id", h_authority_update, 0},

@@ -470,6 +470,7 @@ static void h_case_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Cases", "cases");
+    view_list_csv_link(rq, ctx, RES_CASE);
     json_object_set_new(ctx, "cases", rows);
     json_t *links = json_object_get(paging, "pagination");
     if (links)
@@ -692,7 +693,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/pupils/:id/consents", h_consent_create, 0},
     {"POST", "/api/v1/consents/:id/withdraw", h_withdraw, 0},
     {"POST", "/api/v1/pupils/:id/cases", h_case_create, 0},
-    {"GET", "/api/v1/cases", h_case_list, 0},
+    {"GET", "/api/v1/cases", h_case_list, ROUTE_CSV_OF(RES_CASE)},
     {"GET", "/api/v1/cases/:id", h_case_view, 0},
     {"PUT", "/api/v1/cases/:id", h_case_update, 0},
     {"POST", "/api/v1/cases/:id/close", h_case_close, 0},

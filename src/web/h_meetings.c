@@ -15,6 +15,7 @@
 #include "web/listing.h"
 #include "web/records_json.h"
 #include "web/router.h"
+#include "web/running.h"
 #include "web/view.h"
 
 /* Also used by h_teams.c (declared there the same way). */
@@ -120,6 +121,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Meetings", "meetings");
+    view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "meetings", rows);
     json_object_set_new(ctx, "show_team", json_true());
@@ -250,6 +252,7 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
     bool future = strcmp(m.m.date, c->today) > 0;
     json_object_set_new(meeting, "is_future", json_boolean(future));
     json_object_set_new(meeting, "held_undoable", json_boolean(svc_meeting_held_undoable(c, &m)));
+    meeting_location_json(rq, c, rq->id, meeting, can_edit);
     if (rq->api) {
         view_json(rs, status, json_pack("{s:o, s:o, s:o, s:b}", "meeting", meeting, "attendance", att,
                                         "guests", guests, "can_edit", can_edit));
@@ -334,6 +337,7 @@ static const char *done_text(const char *done)
         {"guest_removed", "Guest removed"},
         {"added", "Meeting added"},
         {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
+        {"location", "Location saved"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)
@@ -580,7 +584,7 @@ static const struct route meeting_routes[] = {
     {"POST", "/meetings/:id/guests", h_meeting_guest_add, 0},
     {"POST", "/meetings/:id/guests/remove", h_meeting_guest_remove, 0},
 
-    {"GET", "/api/v1/meetings", h_meeting_list, 0},
+    {"GET", "/api/v1/meetings", h_meeting_list, ROUTE_CSV_OF(RES_TEAM)},
     {"GET", "/api/v1/meetings/:id", h_meeting_view, 0},
     {"POST", "/api/v1/meetings/:id/held", h_meeting_held, 0},
     {"POST", "/api/v1/meetings/:id/unhold", h_meeting_unhold, 0},

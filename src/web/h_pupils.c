@@ -174,6 +174,7 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Pupils", "pupils");
+    view_list_csv_link(rq, ctx, RES_PUPIL);
     json_object_set_new(ctx, "pupils", rows);
     char count[64];
     snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "pupil" : "pupils");
@@ -416,7 +417,7 @@ static const struct route pupils_routes[] = {
     {"GET", "/pupils/:id/edit", h_pupil_edit, 0},
     {"POST", "/pupils/:id/edit", h_pupil_update, 0},
 
-    {"GET", "/api/v1/pupils", h_pupil_list, 0},
+    {"GET", "/api/v1/pupils", h_pupil_list, ROUTE_CSV_OF(RES_PUPIL)},
     {"POST", "/api/v1/pupils", h_pupil_create, 0},
     {"GET", "/api/v1/pupils/:id", h_pupil_view, 0},
     {"PUT", "/api/v1/pupils/:id", h_pupil_update, 0},

@@ -542,6 +542,7 @@ static void h_ref_list(struct req *rq, struct resp *rs)
     }
     json_t *ctx = page(rq, k->title, NULL, NULL);
     json_object_set_new(ctx, k->many, rows);
+    view_list_csv_link(rq, ctx, RES_REFERENCE);
     json_object_set_new(ctx, "authority_qs", json_string(qs));
     if (k->q == Q_REF_PRACTITIONER)
         practitioner_filter(rq, &c, ctx, a, qs, service);
@@ -1200,15 +1201,15 @@ static const struct route routes[] = {
     {"GET", "/term-dates/:id/edit", h_terms_edit, 0},
     {"POST", "/term-dates/:id/edit", h_terms_update, 0},
 
-    {"GET", "/api/v1/services", h_ref_list, 0},
+    {"GET", "/api/v1/services", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
     {"POST", "/api/v1/services", h_ref_create, 0},
     {"GET", "/api/v1/services/:id", h_ref_view, 0},
     {"PUT", "/api/v1/services/:id", h_ref_update, 0},
-    {"GET", "/api/v1/practitioners", h_ref_list, 0},
+    {"GET", "/api/v1/practitioners", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
     {"POST", "/api/v1/practitioners", h_ref_create, 0},
     {"GET", "/api/v1/practitioners/:id", h_ref_view, 0},
     {"PUT", "/api/v1/practitioners/:id", h_ref_update, 0},
-    {"GET", "/api/v1/playbook", h_ref_list, 0},
+    {"GET", "/api/v1/playbook", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
     {"POST", "/api/v1/playbook", h_ref_create, 0},
     {"GET", "/api/v1/playbook/:id", h_ref_view, 0},
     {"PUT", "/api/v1/playbook/:id", h_ref_update, 0},

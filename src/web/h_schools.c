@@ -145,6 +145,7 @@ static void h_school_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Schools", "schools");
+    view_list_csv_link(rq, ctx, RES_SCHOOL);
     json_object_set_new(ctx, "schools", rows);
     char count[64];
     snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "school" : "schools");
@@ -255,7 +256,7 @@ static const struct route schools_routes[] = {
     {"GET", "/schools/:id/edit", h_school_edit, 0},
     {"POST", "/schools/:id/edit", h_school_update, 0},
 
-    {"GET", "/api/v1/schools", h_school_list, 0},
+    {"GET", "/api/v1/schools", h_school_list, ROUTE_CSV_OF(RES_SCHOOL)},
     {"POST", "/api/v1/schools", h_school_create, 0},
     {"GET", "/api/v1/schools/:id", h_school_view, 0},
     {"PUT", "/api/v1/schools/:id", h_school_update, 0},

@@ -7,6 +7,7 @@
 
 #include "core/calendar.h"
 #include "core/validate.h"
+#include "service/svc_cohorts.h"
 #include "service/svc_meetings.h"
 #include "service/svc_teams.h"
 #include "web/form.h"
@@ -96,6 +97,7 @@ static void h_team_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Teams", "teams");
+    view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "teams", l.rows);
     char count[64];
@@ -642,6 +644,10 @@ static void h_team_view(struct req *rq, struct resp *rs)
                                (json_int_t)due);
     json_object_set_new(counts, "held_pct", due ? json_integer((json_int_t)((mc.held * 100 + due / 2) / due))
                                                 : json_null());
+    /* Year groups and cohorts discussed at its held meetings so far (issue 13, item 5). */
+    int64_t cohorts = 0;
+    if (svc_cohort_count(&c, r.t.id, r.t.authority_id, r.t.host_school_id, "0000-01-01", c.today, &cohorts) == SVC_OK)
+        json_object_set_new(counts, "cohort_discussions", json_integer((json_int_t)cohorts));
     bool can_edit = svc_team_may(&c, ACT_EDIT, &r);
     json_t *team = json_team_full(&c, &r);
     if (rq->api) {
@@ -895,7 +901,7 @@ static const struct route team_routes[] = {
     {"GET", "/teams/:id/meetings/new", h_team_meeting_new, 0},
     {"POST", "/teams/:id/meetings", h_team_meeting_create, 0},
 
-    {"GET", "/api/v1/teams", h_team_list, 0},
+    {"GET", "/api/v1/teams", h_team_list, ROUTE_CSV_OF(RES_TEAM)},
     {"GET", "/api/v1/teams/new", h_team_new, 0},
     {"POST", "/api/v1/teams", h_team_create, 0},
     {"GET", "/api/v1/teams/:id", h_team_view, 0},

@@ -60,6 +60,7 @@ static void h_user_list(struct req *rq, struct resp *rs)
         return;
     }
     json_t *ctx = view_page(rq, "Users", "users");
+    view_list_csv_link(rq, ctx, RES_USER);
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "users", list);
     json_object_set_new(ctx, "may_add", json_boolean(svc_allowed(&c, ACT_CREATE, RES_USER, 0, 0, 0)));
@@ -479,7 +480,7 @@ static const struct route users_routes[] = {
     {"GET", "/settings/security", h_security, 0},
     {"POST", "/settings/security", h_security_save, 0},
 
-    {"GET", "/api/v1/users", h_user_list, 0},
+    {"GET", "/api/v1/users", h_user_list, ROUTE_CSV_OF(RES_USER)},
     {"POST", "/api/v1/users", h_user_create, 0},
     {"GET", "/api/v1/users/:id", h_user_view, 0},
     {"POST", "/api/v1/users/:id/disable", h_user_disable, 0},

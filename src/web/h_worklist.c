@@ -14,6 +14,7 @@
 #include "web/finding.h"
 #include "web/records_json.h"
 #include "web/router.h"
+#include "web/running.h"
 #include "web/view.h"
 
 
@@ -275,6 +276,8 @@ static void h_work(struct req *rq, struct resp *rs)
         json_object_set_new(out, "toolkit_flags", listed(flags, show));
     else
         json_decref(flags);
+    /* Actions agreed for a year group or cohort (h_cohorts.c). */
+    bool cohort_work = cohort_work_json(rq, &c, out);
     if (rq->api) {
         if (find.this_term)
             json_object_set_new(out, "term", finding_term_json(&find));
@@ -289,7 +292,7 @@ static void h_work(struct req *rq, struct resp *rs)
     char today[32];
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
-    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school));
+    json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school && !cohort_work));
     const char *sv = req_query(rq, "saved");
     if (sv && !strcmp(sv, "considered"))
         json_object_set_new(out, "flash", json_pack("{s:b, s:s}", "success", 1, "text",

@@ -55,6 +55,7 @@ struct req {
     struct req_block *arena;   /* req_alloc's blocks, freed with the request */
     json_t *json;              /* JSON body, when one was sent */
     bool api;                  /* under /api/v1/: answer in JSON */
+    bool csv;                  /* /<list>.csv: the whole list, answered as CSV */
     int64_t id;                /* numeric route parameter, 0 if none */
     struct store *db;
     bool signed_in;
@@ -79,6 +80,8 @@ struct resp {
     char allow[64];            /* Allow header for 405 responses */
     int64_t retry_after;       /* seconds, for 429 responses; 0 none */
     char disposition[128];     /* Content-Disposition for downloads; "" none */
+    const char *csv_list;      /* a list asked for as CSV (web/list_csv.h): the
+                                  JSON member holding its rows; NULL: JSON */
 };
 
 typedef void (*handler_fn)(struct req *rq, struct resp *rs);

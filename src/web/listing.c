@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "core/validate.h"
+#include "web/list_csv.h"
 #include "web/records_json.h"
 
 void listing_page(const struct req *rq, struct page_req *pg)
@@ -16,6 +17,11 @@ void listing_page(const struct req *rq, struct page_req *pg)
     p = req_query(rq, "per_page");
     if (p && parse_int_strict(p, 1, 200, &v) == 0)
         pg->per_page = v;
+    if (rq->csv) {
+        /* A file holds the whole list (view_json refuses a longer one). */
+        pg->page = 1;
+        pg->per_page = LIST_CSV_MAX_ROWS;
+    }
 }
 
 void collect_authority(void *arr, const struct authority *a)

@@ -9,7 +9,8 @@
 #include "web/http.h"
 
 /* page from ?page= (default 1) and per_page from ?per_page= (default 25,
- * at most 200); nonsense falls back to the defaults. */
+ * at most 200); nonsense falls back to the defaults.  A list asked for as
+ * CSV is one page of up to LIST_CSV_MAX_ROWS. */
 void listing_page(const struct req *rq, struct page_req *pg);
 void collect_authority(void *arr, const struct authority *a);
 void collect_school(void *arr, const struct school *s);

@@ -59,6 +59,9 @@ static const struct route_table *const tables[] = {
     &survey_table,
     &toolkits_table,
     &evaluation_table,
+    &meeting_pack_table,
+    &cohorts_table,
+    &budget_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

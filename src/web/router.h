@@ -4,6 +4,7 @@
 #ifndef TAS_WEB_ROUTER_H
 #define TAS_WEB_ROUTER_H
 
+#include "core/policy.h"
 #include "web/http.h"
 
 enum route_flags {
@@ -11,7 +12,14 @@ enum route_flags {
     ROUTE_NO_DB = 2,       /* static: no database connection, no session */
     ROUTE_ENROL = 4,       /* open to a session that must first set up a second
                               factor (setting it up, signing out) */
+    ROUTE_CSV = 8,         /* a list under /api/v1/ that GET /<list>.csv also answers,
+                              as CSV; set with ROUTE_CSV_OF */
 };
+
+/* A list route that also answers as CSV to those the policy lets export
+ * resource k (the kind is kept in the flags' high bits). */
+#define ROUTE_CSV_OF(k) (ROUTE_CSV | (((unsigned)(k) + 1u) << 8))
+#define ROUTE_CSV_RES(flags) ((enum resource_kind)(((flags) >> 8) - 1u))
 
 struct route {
     const char *method;
@@ -57,6 +65,9 @@ extern const struct route_table evidence_table;    /* h_evidence.c: outcomes mat
 extern const struct route_table survey_table;      /* h_survey.c: fast feedback questionnaires */
 extern const struct route_table toolkits_table;    /* h_toolkits.c: screening toolkits */
 extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
+extern const struct route_table meeting_pack_table;  /* h_meeting_pack.c: running order, location, packs */
+extern const struct route_table cohorts_table;     /* h_cohorts.c: cohort discussions and their actions */
+extern const struct route_table budget_table;      /* h_budget.c: the pooled budget and commissioning */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

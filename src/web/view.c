@@ -12,6 +12,7 @@
 #include "core/policy.h"
 #include "store/q_sessions.h"
 #include "service/password.h"
+#include "web/list_csv.h"
 #include "web/tmpl.h"
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
@@ -84,6 +85,8 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
         if (!policy_visible_none(&ev))
             nav_item(nav, "/extract", "Extract", "extract", section);
+        if (may(rq, ACT_LIST, RES_BUDGET))
+            nav_item(nav, "/budget", "Pooled budget", "budget", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
@@ -174,8 +177,69 @@ void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, 
     json_decref(ctx);
 }
 
+void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    if (!rq->signed_in || svc_list_exportable(&c, k) != SVC_OK)
+        return;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, rq->path);
+    buf_puts(&b, ".csv");
+    char sep = '?';
+    for (size_t i = 0; i < rq->query.n; i++) {
+        const struct kv *q = &rq->query.items[i];
+        if (!strcmp(q->key, "page") || !strcmp(q->key, "per_page") || !q->val || !*q->val)
+            continue;
+        buf_putc(&b, sep);
+        buf_urlenc(&b, q->key);
+        buf_putc(&b, '=');
+        buf_urlenc(&b, q->val);
+        sep = '&';
+    }
+    json_object_set_new(ctx, "csv_href", json_string(buf_str(&b)));
+    buf_free(&b);
+}
+
+/* A list asked for as CSV (web/list_csv.h): its rows instead of JSON. */
+static bool answer_csv(struct resp *rs, json_t *data)
+{
+    const char *key = rs->csv_list, *k;
+    const json_t *rows = json_object_get(data, key), *v;
+    if (!json_is_array(rows)) {
+        /* Named otherwise (/playbook holds "resources"): the one list in it. */
+        size_t lists = 0;
+        json_object_foreach(data, k, v)
+            if (json_is_array(v))
+                key = k, rows = v, lists++;
+        if (lists != 1)
+            return false;
+    }
+    json_int_t total = json_integer_value(json_object_get(data, "total"));
+    buf_reset(&rs->body);
+    rs->content_type = "text/csv; charset=utf-8";
+    if (total > (json_int_t)json_array_size(rows)) {
+        /* Never a file cut short without saying so. */
+        char msg[160];
+        snprintf(msg, sizeof msg, "This list has %lld rows, more than one file holds (%d). Narrow it with the "
+                 "filters on the page first.\r\n", (long long)total, LIST_CSV_MAX_ROWS);
+        rs->status = 413;
+        rs->content_type = "text/plain; charset=utf-8";
+        buf_puts(&rs->body, msg);
+        return true;
+    }
+    list_csv_write(&rs->body, data, key);
+    rs->status = 200;
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", rs->csv_list);
+    return true;
+}
+
 void view_json(struct resp *rs, int status, json_t *data)
 {
+    if (rs->csv_list && status == 200 && answer_csv(rs, data)) {
+        json_decref(data);
+        return;
+    }
     char *s = json_dumps(data, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(data);
     buf_reset(&rs->body);

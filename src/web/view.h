@@ -10,6 +10,11 @@
 /* A page context holding what the layout needs (title, user, CSRF token,
  * navigation); section names the current navigation item. */
 json_t *view_page(struct req *rq, const char *title, const char *section);
+/* A list page's "Download this list (CSV)" link, as ctx.csv_href: the
+ * page's address + ".csv" with its filters but not its paging (the file
+ * holds the whole list), only for those the policy lets export kind k.
+ * The template shows it with {{> list_csv_link}}. */
+void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k);
 /* Renders tmpl with ctx (the reference is taken) as the response. */
 void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx);
 /* data (reference taken) as the JSON response. */

@@ -236,10 +236,10 @@ static const struct row matrix[] = {
     {SL_T, RES_TEAM, {"L", "", "", "L"}},
     {SL_T, RES_CASE, {"LVE", "", "", "L"}},
     {SL_T, RES_REFERENCE, {"LV", "LV", "", "L"}},
-    {CC_A, RES_TEAM, {"LVCE", "LVCE", "", "LC"}},
+    {CC_A, RES_TEAM, {"LVCEX", "LVCEX", "", "LC"}},
     {CC_A, RES_CASE, {"LVCE", "LVCE", "", "LC"}},
     {CC_A, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
-    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},
+    {CC_T, RES_TEAM, {"LC", "", "", "LC"}},   /* X only for its own team (test_own_team) */
     {CC_T, RES_CASE, {"LVCE", "", "", "LC"}},
     {CC_T, RES_REFERENCE, {"LVCE", "LVCE", "", "LC"}},
     {SCH_11, RES_TEAM, {"LV", "", "", "L"}},
@@ -329,6 +329,23 @@ static const struct row matrix[] = {
     {PR_SVC, RES_EVALUATION, {"", "", "", ""}},
     {EV_A, RES_EVALUATION, {"LVCEX", "LVCEX", "", "LC"}},
     {ST_A, RES_EVALUATION, {"LV", "LV", "", "L"}},
+
+    /* The pooled budget: administrators, and strategic leads of an
+     * authority reading it for the partnership board; nobody else of the
+     * standing roles (the budget roles are tested in test_budget_roles). */
+    {ADMIN_SYS, RES_BUDGET, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_BUDGET, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_BUDGET, {"", "", "", ""}},
+    {DPO_SCH, RES_BUDGET, {"", "", "", ""}},
+    {SL_A, RES_BUDGET, {"LVX", "LVX", "", "L"}},
+    {SL_T, RES_BUDGET, {"", "", "", ""}},
+    {CC_A, RES_BUDGET, {"", "", "", ""}},
+    {CC_T, RES_BUDGET, {"", "", "", ""}},
+    {SCH_11, RES_BUDGET, {"", "", "", ""}},
+    {PR_T, RES_BUDGET, {"", "", "", ""}},
+    {PR_SVC, RES_BUDGET, {"", "", "", ""}},
+    {EV_A, RES_BUDGET, {"", "", "", ""}},
+    {ST_A, RES_BUDGET, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -1165,6 +1182,7 @@ static void test_codes(void **state)
         {"strategic_lead", "Strategic Lead"}, {"case_coordinator", "Case Coordinator"},
         {"school_lead", "School lead"}, {"practitioner", "Service practitioner"},
         {"evaluator", "Evaluator"}, {"steering", "Steering group"},
+        {"budget_holder", "Budget holder"}, {"budget_approver", "Budget approver"},
     };
     for (int r = 0; r < ROLE__COUNT; r++) {
         enum role back = ROLE__COUNT;
@@ -1200,7 +1218,7 @@ static void test_codes(void **state)
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
                                                   "reference", "break_glass", "toolkit", "evidence",
-                                                  "evaluation"};
+                                                  "evaluation", "budget"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
@@ -1249,6 +1267,122 @@ static void staff_schools(void **state)
     assert_int_equal(policy_staff_schools(NULL, ids, 4), 0);
 }
 
+/* An export must cover what may be listed, id for id. */
+static void visible_covers(void **state)
+{
+    (void)state;
+    struct visibility all = {.all = true}, a1 = {.nauthorities = 1, .authority_ids = {A1}},
+                      a12 = {.nauthorities = 2, .authority_ids = {A2, A1}}, none = {0};
+    assert_true(policy_visible_covers(&all, &all));
+    assert_true(policy_visible_covers(&all, &a1));
+    assert_false(policy_visible_covers(&a1, &all));
+    assert_true(policy_visible_covers(&a12, &a1));
+    assert_false(policy_visible_covers(&a1, &a12));
+    assert_true(policy_visible_covers(&none, &none));
+    struct visibility s = {.nschools = 1, .school_ids = {S11}};
+    assert_false(policy_visible_covers(&a1, &s));   /* judged on ids alone */
+    struct visibility t_ep = {.nteams = 1, .team_ids = {7}}, t_salt = {.nteams = 1, .team_ids = {7}},
+                      whole = {.nwhole_teams = 1, .whole_team_ids = {7}};
+    strcpy(t_ep.team_services[0], "ep");
+    strcpy(t_salt.team_services[0], "salt");
+    assert_true(policy_visible_covers(&t_ep, &t_ep));
+    assert_false(policy_visible_covers(&t_salt, &t_ep));   /* another service of the same team */
+    assert_true(policy_visible_covers(&whole, &t_ep));   /* the whole team covers each service */
+    assert_false(policy_visible_covers(&t_ep, &whole));
+    struct visibility p9 = {.npupils = 1, .pupil_ids = {9}};
+    assert_false(policy_visible_covers(&a1, &p9));
+    assert_true(policy_visible_covers(&p9, &p9));
+}
+
+/* The pooled budget's roles: the approver keeps the pool and approves
+ * (edit) in their authority; the budget holder commits (create) against
+ * allocations in scope, a team-scoped holder only their own team's; they
+ * never reach anything but the budget, and neither does the other's part. */
+static void test_budget_roles(void **state)
+{
+    (void)state;
+    static const int64_t t11[] = {S11};
+    struct principal appr = one(grant(ROLE_BUDGET_APPROVER, SCOPE_AUTHORITY, A1, A1));
+    struct principal hold_a = one(grant(ROLE_BUDGET_HOLDER, SCOPE_AUTHORITY, A1, A1));
+    struct principal hold_t = one(team(ROLE_BUDGET_HOLDER, 5, A1, 1, t11));
+    struct resource own = {.kind = RES_BUDGET, .id = 9, .authority_id = A1, .team_id = 5};
+    struct resource other_team = {.kind = RES_BUDGET, .id = 10, .authority_id = A1, .team_id = 6};
+    struct resource pool = {.kind = RES_BUDGET, .id = 11, .authority_id = A1};
+    struct resource other_la = {.kind = RES_BUDGET, .id = 12, .authority_id = A2, .team_id = 8};
+    struct resource create = {.kind = RES_BUDGET, .authority_id = A1, .team_id = 5};
+    struct resource create_other = {.kind = RES_BUDGET, .authority_id = A1, .team_id = 6};
+    const struct {
+        const char *who;
+        const struct resource *r;
+        const char *allowed[3];   /* approver, holder (authority), holder (team 5) */
+    } t[] = {
+        {"own team's allocation", &own, {"LVEX", "LVCX", "LVCX"}},
+        {"another team's", &other_team, {"LVEX", "LVCX", ""}},
+        {"the pool", &pool, {"LVEX", "LVCX", ""}},
+        {"another authority's", &other_la, {"", "", ""}},
+        {"anywhere in own team", &create, {"LVEX", "LVCX", "LVCX"}},
+        {"anywhere in another team", &create_other, {"LVEX", "LVCX", ""}},
+    };
+    const struct principal *ps[3] = {&appr, &hold_a, &hold_t};
+    int failures = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        for (int w = 0; w < 3; w++)
+            for (int a = 0; a < ACT__COUNT; a++) {
+                bool want = strchr(t[i].allowed[w], action_letters[a]) != NULL;
+                bool got = policy_decide(ps[w], (enum action)a, t[i].r).allow;
+                if (got != want) {
+                    failures++;
+                    print_error("%s, %d: %s: want %d got %d\n", t[i].who, w, action_code((enum action)a), want, got);
+                }
+            }
+    assert_int_equal(failures, 0);
+    /* A budget holder in a school or service scope, or an approver in a
+     * team or school scope, reaches nothing. */
+    struct principal odd[] = {one(grant(ROLE_BUDGET_HOLDER, SCOPE_SCHOOL, S11, A1)),
+                              one(grant(ROLE_BUDGET_HOLDER, SCOPE_SERVICE, 3, A1)),
+                              one(team(ROLE_BUDGET_APPROVER, 5, A1, 1, t11)),
+                              one(grant(ROLE_BUDGET_APPROVER, SCOPE_SCHOOL, S11, A1))};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        for (int a = 0; a < ACT__COUNT; a++)
+            assert_false(policy_decide(&odd[i], (enum action)a, &own).allow);
+    /* The budget roles reach nothing else: no pupil, case, team, school
+     * edit, statistics or audit. */
+    for (int w = 0; w < 3; w++)
+        for (int k = 0; k < RES__COUNT; k++) {
+            if (k == RES_BUDGET || k == RES_AUTHORITY || k == RES_SCHOOL)
+                continue;
+            for (int a = 0; a < ACT__COUNT; a++)
+                for (int pos = 0; pos < POS__COUNT; pos++)
+                    assert_false(policy_decide(ps[w], (enum action)a,
+                                               &(struct resource){.kind = (enum resource_kind)k,
+                                                                  .id = a == ACT_LIST ? 0 : 100 + pos,
+                                                                  .authority_id = pos == 2 ? A2 : A1,
+                                                                  .school_id = S11, .team_id = 5})
+                                     .allow);
+        }
+    /* Which roles allow what, for the limits the service applies. */
+    struct principal both = principal(2, (struct role_grant[]){grant(ROLE_BUDGET_APPROVER, SCOPE_AUTHORITY, A1, A1),
+                                                               team(ROLE_BUDGET_HOLDER, 5, A1, 1, t11)});
+    assert_int_equal(policy_roles_allowing(&both, ACT_EDIT, &own), 1u << ROLE_BUDGET_APPROVER);
+    assert_int_equal(policy_roles_allowing(&both, ACT_VIEW, &own),
+                     (1u << ROLE_BUDGET_APPROVER) | (1u << ROLE_BUDGET_HOLDER));
+    assert_int_equal(policy_roles_allowing(&both, ACT_CREATE, &create), 1u << ROLE_BUDGET_HOLDER);
+    assert_int_equal(policy_roles_allowing(&both, ACT_CREATE, &create_other), 0);
+    assert_int_equal(policy_roles_allowing(&both, ACT_VIEW, &other_la), 0);
+    assert_int_equal(policy_roles_allowing(NULL, ACT_VIEW, &own), 0);
+    /* Lists: the approver sees the authority; a team holder its own team. */
+    struct visibility v;
+    policy_visible(&hold_t, RES_BUDGET, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
+    assert_int_equal(v.whole_team_ids[0], 5);
+    assert_int_equal(v.nauthorities, 0);
+    policy_visible(&appr, RES_BUDGET, ACT_LIST, &v);
+    assert_int_equal(v.nauthorities, 1);
+    assert_int_equal(v.authority_ids[0], A1);
+    policy_visible(&appr, RES_PUPIL, ACT_LIST, &v);
+    assert_true(policy_visible_none(&v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1272,6 +1406,8 @@ int main(void)
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),
+        cmocka_unit_test(visible_covers),
+        cmocka_unit_test(test_budget_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,23 @@ evidence.review              Y     N   N    Y     N    N     N    N    N     N  
 survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
 survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
 survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+meetings.pack                Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+meetings.order               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+meetings.location            Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+cohorts.create               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohorts.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+cohorts.edit                 Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+budget.list                  Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+budget.view                  Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
 `;
 
 function parseTable(text) {
@@ -263,6 +280,13 @@ before(async () => {
     { team_id: ids.TX, need_semh: 'Other authority' }, 'case X')).case.id;
   ids.actX = (await made(root, 'POST', `/api/v1/cases/${ids.caseX}/actions`, action(ids.svcX), 'action X')).action.id;
   ids.MX = meeting(ids.TX, TODAY);
+  // Cohort discussions (no child data) at M1 and MX, and an action for M1's.
+  const cohort = (m) => Number(sql(`INSERT INTO cohort_discussions (meeting_id, year_group, description, created_at,
+    updated_at) VALUES (${m}, '6', 'Year 6 transition', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
+  ids.K1 = cohort(ids.M1);
+  ids.KX = cohort(ids.MX);
+  ids.KA1 = Number(sql(`INSERT INTO cohort_actions (cohort_discussion_id, description, owner_name, created_at, updated_at)
+    VALUES (${ids.K1}, 'Year 6 lead to plan visits', 'Year 6 lead', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
 
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
@@ -275,9 +299,18 @@ before(async () => {
     SELECT id, 'practitioner', 'team', ${ids.T1}, ${ids.A}, 'ep' FROM users WHERE username = 'two';`);
   cliUser('la.b', 'la-b-password-1', ['--role', 'case_coordinator', '--scope', 'authority', '--scope-id', String(ids.B)]);
 
+  // A budget year of authority A with an allocation to T1 (the pool is
+  // empty, so the allocation is nothing: enough to be reached or refused).
+  const admin = await signIn('admin');
+  const by = await made(admin, 'POST', '/api/v1/budget/years', { start_year: '2030', authority_id: ids.A }, 'budget year');
+  ids.budgetYear = by.year.id;
+  const ba = await api(admin, 'PUT', `/api/v1/budget/years/${ids.budgetYear}/allocations`, { team_id: ids.T1, amount: '0' });
+  assert.equal(ba.status, 200, ba.text);
+  ids.budgetAlloc = ba.body.allocation.id;
+
   // Sign-ins share one address, whose failure count only fades with time:
   // one session per user for the whole file.
-  as.admin = await signIn('admin');
+  as.admin = admin;
   as.dpo = await signIn('dpo');
   as.lead = await signIn('lead');
   as.prac = await signIn('practitioner');
@@ -375,6 +408,26 @@ function requests() {
     'survey.list': ['GET', '/api/v1/questionnaires', undefined, '/questionnaires'],
     'survey.create': ['POST', '/api/v1/questionnaires', () => ({ authority_id: i.A })],
     'survey.links': ['POST', `/api/v1/meetings/${i.M1}/feedback-links`, {}, `/meetings/${i.M1}/feedback-links`],
+    'meetings.pack': ['GET', `/api/v1/meetings/${i.M1}/pack/minutes`, undefined, `/meetings/${i.M1}/pack/agenda`],
+    'meetings.order': ['POST', `/api/v1/meetings/${i.M1}/agenda/move`, {}],
+    'meetings.location': ['PUT', `/api/v1/meetings/${i.M1}/location`, {}],
+    'cohorts.create': ['POST', `/api/v1/meetings/${i.M1}/cohorts`, {}, `/meetings/${i.M1}/cohorts/new`],
+    'cohorts.view': ['GET', `/api/v1/cohort-discussions/${i.K1}`, undefined, `/cohort-discussions/${i.K1}`],
+    'cohorts.edit': ['PUT', `/api/v1/cohort-discussions/${i.K1}`, {}],
+    'cohorts.view.other-la': ['GET', `/api/v1/cohort-discussions/${i.KX}`, undefined, `/cohort-discussions/${i.KX}`],
+    'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
+    'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
+    'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
+    // The pooled budget (issue 20): the budget roles themselves are tested
+    // in budget.test.mjs; here every standing role meets its routes.
+    'budget.list': ['GET', '/api/v1/budget', undefined, '/budget'],
+    'budget.view': ['GET', `/api/v1/budget/years/${i.budgetYear}`, undefined, `/budget/years/${i.budgetYear}`],
+    'budget.create': ['POST', `/api/v1/budget/allocations/${i.budgetAlloc}/commitments`, {}],
+    'budget.edit': ['POST', `/api/v1/budget/years/${i.budgetYear}/contributions`, {}],
+    'budget.approvals': ['GET', '/api/v1/budget/approvals', undefined, '/budget/approvals'],
+    'budget.export': ['GET', `/budget/years/${i.budgetYear}/report.csv`],
+    'budget.catalogue': ['GET', `/api/v1/budget/interventions?authority_id=${i.A}`, undefined,
+      `/budget/interventions?authority_id=${i.A}`],
   };
 }
 
@@ -574,6 +627,11 @@ test('break-glass: a reason, time-limited read-only access, flagged for the DPO'
   // Not across authorities, and without CSRF nothing happens.
   assert.equal((await api(head, 'POST', `/api/v1/pupils/${ids.pX}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 404);
+  // A missing pupil and one out of reach answer alike, with a reason too.
+  const asked = async (id) => api(head, 'POST', `/api/v1/pupils/${id}/break-glass`,
+    { reason: 'Safeguarding concern reported this morning' });
+  const [gone, away] = [await asked(999999), await asked(ids.pX)];
+  assert.deepEqual([gone.status, gone.text], [away.status, away.text], 'no hint that the record exists');
   assert.equal((await head.postForm(`/pupils/${ids.pB}/break-glass`,
     { reason: 'Safeguarding concern reported this morning' })).status, 403);
   // Granted.

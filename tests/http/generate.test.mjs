@@ -11,6 +11,8 @@ import { runTas, startServer, Client, tasBin } from './harness.mjs';
 import { attack, hiddenCells } from './disclosure_attack.mjs';
 import { classSizes } from './extract_classes.mjs';
 
+const GENERATE_MS = 600000;
+
 function sql(db, statement) {
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, statement], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -21,7 +23,9 @@ test('one authority, deterministic, with every kind of record', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tas-gen-'));
   try {
     const a = path.join(dir, 'a.db');
-    const r = await runTas(['generate', '--db', a, '--scale', 'authority', '--seed', '5']);
+    // A whole authority: minutes under the sanitised build on a busy
+    // machine, so a generous limit (this test is not a timing).
+    const r = await runTas(['generate', '--db', a, '--scale', 'authority', '--seed', '5'], { timeoutMs: GENERATE_MS });
     assert.equal(r.code, 0, r.stderr);
     const m = /1 authorities, (\d+) schools, (\d+) meetings, (\d+) cases, (\d+) discussions, (\d+) actions/.exec(r.stdout);
     assert.ok(m, r.stdout);
@@ -49,13 +53,13 @@ test('one authority, deterministic, with every kind of record', async () => {
     assert.doesNotMatch(bench.stderr, /MISMATCH/);
     // tas rollup verify compares the two roads; a rollup row edited behind
     // the triggers' back is found and named, and rebuild puts it right.
-    const verify = await runTas(['rollup', '--db', a, 'verify']);
+    const verify = await runTas(['rollup', '--db', a, 'verify'], { timeoutMs: GENERATE_MS });
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /authority 1: the same figures as the records/);
     assert.match(verify.stdout, /all authorities: the same figures as the records/);
     sql(a, `UPDATE dash_rollup SET n1 = n1 + 1 WHERE dim = 'gender' AND k1 = 'F'
       AND month = (SELECT min(month) FROM dash_rollup WHERE dim = 'gender')`);
-    const broken = await runTas(['rollup', '--db', a, 'verify']);
+    const broken = await runTas(['rollup', '--db', a, 'verify'], { timeoutMs: GENERATE_MS });
     assert.equal(broken.code, 1);
     assert.match(broken.stdout, /authority 1: DIFFERENT from the records: table gender, row "Female"/);
     assert.equal((await runTas(['rollup', '--db', a, 'rebuild'])).code, 0);
@@ -68,7 +72,8 @@ test('one authority, deterministic, with every kind of record', async () => {
     }
     await publishedTablesGiveNothingAway(a);
     const b = path.join(dir, 'b.db');
-    assert.equal((await runTas(['generate', '--db', b, '--scale', 'authority', '--seed', '5'])).code, 0);
+    assert.equal((await runTas(['generate', '--db', b, '--scale', 'authority', '--seed', '5'],
+      { timeoutMs: GENERATE_MS })).code, 0);
     const digest = (db) => sql(db, `SELECT group_concat(x, ',') FROM (SELECT phase || count(*) AS x FROM schools GROUP BY phase)
       UNION ALL SELECT sum(length(setting) * id) FROM actions UNION ALL SELECT sum(coalesce(prior_sen_support, 7) * id) FROM cases`);
     assert.equal(digest(a), digest(b));

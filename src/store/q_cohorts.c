@@ -1,0 +1,355 @@
+#include "store/q_cohorts.h"
+
+#include <string.h>
+
+/* ---- running order ---- */
+
+static void read_running(struct store_stmt *st, void *row)
+{
+    struct running_slot *r = row;
+    r->id = store_col_int(st, 0);
+    r->position = (int)store_col_int(st, 1);
+    r->slot_minutes = (int)store_col_int(st, 2);
+}
+
+Q_SINK(running, struct running_slot, read_running)
+
+enum store_rc q_running_discussions(struct store *s, int64_t meeting_id,
+                                    void (*fn)(void *arg, const struct running_slot *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, position, coalesce(slot_minutes, 0) FROM discussions WHERE meeting_id = ? ORDER BY id");
+    store_bind_int(st, 1, meeting_id);
+    return store_each_row(st, running_each, &(struct running_sink){fn, arg});
+}
+
+enum store_rc q_running_set_position(struct store *s, int cohort, int64_t meeting_id, int64_t id, int position)
+{
+    struct store_stmt *st = store_prepare(s, cohort
+        ? "UPDATE cohort_discussions SET position = ? WHERE id = ? AND meeting_id = ?"
+        : "UPDATE discussions SET position = ? WHERE id = ? AND meeting_id = ?");
+    store_bind_int(st, 1, position);
+    store_bind_int(st, 2, id);
+    store_bind_int(st, 3, meeting_id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_running_set_minutes(struct store *s, int cohort, int64_t meeting_id, int64_t id, int minutes,
+                                    int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, cohort
+        ? "UPDATE cohort_discussions SET slot_minutes = ?, updated_at = ? WHERE id = ? AND meeting_id = ?"
+        : "UPDATE discussions SET slot_minutes = ?, updated_at = ? WHERE id = ? AND meeting_id = ?");
+    if (minutes > 0)
+        store_bind_int(st, 1, minutes);
+    else
+        store_bind_null(st, 1);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    store_bind_int(st, 4, meeting_id);
+    return store_exec_done(st);
+}
+
+struct location_out {
+    char *out;
+    size_t outsz;
+    bool *own;
+};
+
+static void read_location(struct store_stmt *st, void *arg)
+{
+    struct location_out *lo = arg;
+    const char *own = store_col_text(st, 0);
+    *lo->own = own[0] != '\0';
+    store_col_copy(st, *lo->own ? 0 : 1, lo->out, lo->outsz);
+}
+
+enum store_rc q_meeting_location(struct store *s, int64_t meeting_id, char *out, size_t outsz, bool *own)
+{
+    out[0] = '\0';
+    *own = false;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT m.location, t.location FROM meetings m JOIN teams t ON t.id = m.team_id WHERE m.id = ?");
+    store_bind_int(st, 1, meeting_id);
+    struct location_out lo = {out, outsz, own};
+    return store_get_row(st, read_location, &lo);
+}
+
+enum store_rc q_meeting_set_location(struct store *s, int64_t meeting_id, const char *location, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET location = ?, updated_at = ? WHERE id = ?");
+    store_bind_text(st, 1, location ? location : "");
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, meeting_id);
+    return store_exec_done(st);
+}
+
+/* ---- cohort discussions ---- */
+
+#define COHORT_SELECT \
+    "SELECT k.id, k.meeting_id, k.year_group, coalesce(k.school_id, 0), coalesce(sc.name, ''), k.description, " \
+    "k.minutes, k.position, coalesce(k.slot_minutes, 0), k.created_at, coalesce(k.voided_at, 0), k.void_reason, " \
+    "m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.status, t.name, " \
+    "(SELECT count(*) FROM cohort_actions a WHERE a.cohort_discussion_id = k.id AND a.status = 'open' " \
+    "   AND a.voided_at IS NULL) " \
+    "FROM cohort_discussions k JOIN meetings m ON m.id = k.meeting_id JOIN teams t ON t.id = m.team_id " \
+    "LEFT JOIN schools sc ON sc.id = k.school_id "
+
+enum cohort_col {
+    CO_ID, CO_MEETING, CO_YEAR, CO_SCHOOL, CO_SCHOOL_NAME, CO_DESC, CO_MINUTES, CO_POSITION, CO_SLOT,
+    CO_CREATED, CO_VOIDED_AT, CO_VOID_REASON, CO_TEAM, CO_AUTHORITY, CO_HOST, CO_DATE, CO_STATUS,
+    CO_TEAM_NAME, CO_OPEN
+};
+
+static void read_cohort(struct store_stmt *st, void *row)
+{
+    struct cohort_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, CO_ID);
+    r->meeting_id = store_col_int(st, CO_MEETING);
+    store_col_copy(st, CO_YEAR, r->year_group, sizeof r->year_group);
+    r->school_id = store_col_int(st, CO_SCHOOL);
+    store_col_copy(st, CO_SCHOOL_NAME, r->school_name, sizeof r->school_name);
+    store_col_copy(st, CO_DESC, r->description, sizeof r->description);
+    store_col_copy(st, CO_MINUTES, r->minutes, sizeof r->minutes);
+    r->position = (int)store_col_int(st, CO_POSITION);
+    r->slot_minutes = (int)store_col_int(st, CO_SLOT);
+    r->created_at = store_col_int(st, CO_CREATED);
+    r->voided_at = store_col_int(st, CO_VOIDED_AT);
+    store_col_copy(st, CO_VOID_REASON, r->void_reason, sizeof r->void_reason);
+    r->team_id = store_col_int(st, CO_TEAM);
+    r->authority_id = store_col_int(st, CO_AUTHORITY);
+    r->host_school_id = store_col_int(st, CO_HOST);
+    store_col_copy(st, CO_DATE, r->meeting_date, sizeof r->meeting_date);
+    store_col_copy(st, CO_STATUS, r->meeting_status, sizeof r->meeting_status);
+    store_col_copy(st, CO_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->open_actions = store_col_int(st, CO_OPEN);
+}
+
+Q_SINK(cohort, struct cohort_row, read_cohort)
+
+enum store_rc q_cohort_insert(struct store *s, const struct cohort_row *r, int64_t by, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO cohort_discussions (meeting_id, year_group, school_id, description, created_by, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    store_bind_int(st, 1, r->meeting_id);
+    store_bind_text(st, 2, r->year_group);
+    q_bind_opt_id(st, 3, r->school_id);
+    store_bind_text(st, 4, r->description);
+    q_bind_opt_id(st, 5, by);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_cohort_get(struct store *s, int64_t id, struct cohort_row *out)
+{
+    return q_get_id(s, COHORT_SELECT "WHERE k.id = ?", id, read_cohort, out);
+}
+
+enum store_rc q_cohort_list(struct store *s, int64_t meeting_id,
+                            void (*fn)(void *arg, const struct cohort_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, COHORT_SELECT "WHERE k.meeting_id = ? ORDER BY k.id");
+    store_bind_int(st, 1, meeting_id);
+    return store_each_row(st, cohort_each, &(struct cohort_sink){fn, arg});
+}
+
+enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *minutes, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE cohort_discussions SET minutes = ?, updated_at = ? WHERE id = ?");
+    store_bind_text(st, 1, minutes);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
+static enum store_rc void_row(struct store *s, const char *sql, int64_t id, int64_t by, const char *reason,
+                              int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, now);
+    q_bind_opt_id(st, 2, by);
+    store_bind_text(st, 3, reason);
+    store_bind_int(st, 4, id);
+    enum store_rc rc = store_exec_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    return store_changes(s) > 0 ? STORE_OK : STORE_DONE;
+}
+
+enum store_rc q_cohort_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
+{
+    return void_row(s, "UPDATE cohort_discussions SET voided_at = ?, voided_by = ?, void_reason = ? "
+                       "WHERE id = ? AND voided_at IS NULL", id, by, reason, now);
+}
+
+struct names_sink {
+    void (*fn)(void *arg, const char *forenames, const char *surname);
+    void *arg;
+};
+
+static void names_each(struct store_stmt *st, void *arg)
+{
+    struct names_sink *ns = arg;
+    ns->fn(ns->arg, store_col_text(st, 0), store_col_text(st, 1));
+}
+
+enum store_rc q_cohort_pupil_names(struct store *s, int64_t team_id, int64_t school_id,
+                                   void (*fn)(void *arg, const char *forenames, const char *surname), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT p.forenames, p.surname FROM pupils p JOIN team_schools ts ON ts.school_id = p.school_id "
+        "WHERE ts.team_id = ? AND (? = 0 OR p.school_id = ?)");
+    store_bind_int(st, 1, team_id);
+    store_bind_int(st, 2, school_id);
+    store_bind_int(st, 3, school_id);
+    return store_each_row(st, names_each, &(struct names_sink){fn, arg});
+}
+
+enum store_rc q_cohort_team_school(struct store *s, int64_t team_id, int64_t school_id, bool *yes)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM team_schools WHERE team_id = ? AND school_id = ?");
+    store_bind_int(st, 1, team_id);
+    store_bind_int(st, 2, school_id);
+    int64_t n = 0;
+    enum store_rc rc = store_get_int(st, &n);
+    *yes = n > 0;
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+enum store_rc q_cohort_count(struct store *s, int64_t team_id, const char *from, const char *to, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM cohort_discussions k JOIN meetings m ON m.id = k.meeting_id "
+        "WHERE m.team_id = ? AND m.meeting_date >= ? AND m.meeting_date <= ? AND m.status = 'held' "
+        "AND k.voided_at IS NULL AND m.voided_at IS NULL");
+    store_bind_int(st, 1, team_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    *n = 0;
+    enum store_rc rc = store_get_int(st, n);
+    return rc == STORE_DONE ? STORE_OK : rc;
+}
+
+/* ---- cohort actions ---- */
+
+#define CACTION_SELECT \
+    "SELECT a.id, a.cohort_discussion_id, a.description, coalesce(a.owner_service_id, 0), " \
+    "coalesce(a.owner_practitioner_id, 0), a.owner_name, coalesce(a.due_on, ''), a.status, a.not_done_reason, " \
+    "a.outcome, coalesce(a.closed_on, ''), a.created_at, coalesce(a.voided_at, 0), a.void_reason, " \
+    "coalesce(sv.name, ''), coalesce(sv.org_kind, ''), coalesce(pr.name, ''), coalesce(pr.user_id, 0), " \
+    "k.description, coalesce(k.school_id, 0), m.id, m.meeting_date, t.id, t.authority_id, t.host_school_id, t.name " \
+    "FROM cohort_actions a JOIN cohort_discussions k ON k.id = a.cohort_discussion_id " \
+    "JOIN meetings m ON m.id = k.meeting_id JOIN teams t ON t.id = m.team_id " \
+    "LEFT JOIN services sv ON sv.id = a.owner_service_id " \
+    "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
+
+enum caction_col {
+    CA_ID, CA_COHORT, CA_DESC, CA_SVC, CA_PRAC, CA_OWNER_NAME, CA_DUE, CA_STATUS, CA_REASON, CA_OUTCOME,
+    CA_CLOSED, CA_CREATED, CA_VOIDED_AT, CA_VOID_REASON, CA_SVC_NAME, CA_SVC_KIND, CA_PRAC_NAME, CA_USER,
+    CA_COHORT_DESC, CA_COHORT_SCHOOL, CA_MEETING, CA_DATE, CA_TEAM, CA_AUTHORITY, CA_HOST, CA_TEAM_NAME
+};
+
+static void read_caction(struct store_stmt *st, void *row)
+{
+    struct cohort_action_row *a = row;
+    memset(a, 0, sizeof *a);
+    a->id = store_col_int(st, CA_ID);
+    a->cohort_id = store_col_int(st, CA_COHORT);
+    store_col_copy(st, CA_DESC, a->description, sizeof a->description);
+    a->owner_service_id = store_col_int(st, CA_SVC);
+    a->owner_practitioner_id = store_col_int(st, CA_PRAC);
+    store_col_copy(st, CA_OWNER_NAME, a->owner_name, sizeof a->owner_name);
+    store_col_copy(st, CA_DUE, a->due_on, sizeof a->due_on);
+    store_col_copy(st, CA_STATUS, a->status, sizeof a->status);
+    store_col_copy(st, CA_REASON, a->not_done_reason, sizeof a->not_done_reason);
+    store_col_copy(st, CA_OUTCOME, a->outcome, sizeof a->outcome);
+    store_col_copy(st, CA_CLOSED, a->closed_on, sizeof a->closed_on);
+    a->created_at = store_col_int(st, CA_CREATED);
+    a->voided_at = store_col_int(st, CA_VOIDED_AT);
+    store_col_copy(st, CA_VOID_REASON, a->void_reason, sizeof a->void_reason);
+    store_col_copy(st, CA_SVC_NAME, a->owner_service_name, sizeof a->owner_service_name);
+    store_col_copy(st, CA_SVC_KIND, a->owner_service_kind, sizeof a->owner_service_kind);
+    store_col_copy(st, CA_PRAC_NAME, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
+    a->owner_user_id = store_col_int(st, CA_USER);
+    store_col_copy(st, CA_COHORT_DESC, a->cohort_description, sizeof a->cohort_description);
+    a->cohort_school_id = store_col_int(st, CA_COHORT_SCHOOL);
+    a->meeting_id = store_col_int(st, CA_MEETING);
+    store_col_copy(st, CA_DATE, a->meeting_date, sizeof a->meeting_date);
+    a->team_id = store_col_int(st, CA_TEAM);
+    a->authority_id = store_col_int(st, CA_AUTHORITY);
+    a->host_school_id = store_col_int(st, CA_HOST);
+    store_col_copy(st, CA_TEAM_NAME, a->team_name, sizeof a->team_name);
+}
+
+Q_SINK(caction, struct cohort_action_row, read_caction)
+
+enum store_rc q_cohort_action_insert(struct store *s, const struct cohort_action_row *a, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO cohort_actions (cohort_discussion_id, description, owner_service_id, owner_practitioner_id, "
+        "owner_name, due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    store_bind_int(st, 1, a->cohort_id);
+    store_bind_text(st, 2, a->description);
+    q_bind_opt_id(st, 3, a->owner_service_id);
+    q_bind_opt_id(st, 4, a->owner_practitioner_id);
+    store_bind_text(st, 5, a->owner_name);
+    q_bind_opt_text(st, 6, a->due_on);
+    store_bind_int(st, 7, now);
+    store_bind_int(st, 8, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_cohort_action_get(struct store *s, int64_t id, struct cohort_action_row *out)
+{
+    return q_get_id(s, CACTION_SELECT "WHERE a.id = ?", id, read_caction, out);
+}
+
+enum store_rc q_cohort_action_list(struct store *s, int64_t cohort_id,
+                                   void (*fn)(void *arg, const struct cohort_action_row *a), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, CACTION_SELECT
+        "WHERE a.cohort_discussion_id = ? ORDER BY a.status <> 'open', coalesce(a.due_on, '9999'), a.id");
+    store_bind_int(st, 1, cohort_id);
+    return store_each_row(st, caction_each, &(struct caction_sink){fn, arg});
+}
+
+enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
+                                         const char *outcome, const char *closed_on, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE cohort_actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, updated_at = ? "
+        "WHERE id = ?");
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, reason ? reason : "");
+    store_bind_text(st, 3, outcome ? outcome : "");
+    q_bind_opt_text(st, 4, closed_on);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
+{
+    return void_row(s, "UPDATE cohort_actions SET voided_at = ?, voided_by = ?, void_reason = ? "
+                       "WHERE id = ? AND voided_at IS NULL", id, by, reason, now);
+}
+
+enum store_rc q_cohort_work(struct store *s, int64_t authority_id, int64_t user_id, const char *today,
+                            void (*fn)(void *arg, const struct cohort_action_row *a), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, CACTION_SELECT
+        "WHERE a.status = 'open' AND a.voided_at IS NULL AND k.voided_at IS NULL AND m.voided_at IS NULL "
+        "AND (? = 0 OR t.authority_id = ?) "
+        "AND ((? > 0 AND pr.user_id = ?) OR sv.org_kind = 'school' OR (a.due_on IS NOT NULL AND a.due_on < ?)) "
+        "ORDER BY coalesce(a.due_on, '9999'), a.id");
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, authority_id);
+    store_bind_int(st, 3, user_id);
+    store_bind_int(st, 4, user_id);
+    store_bind_text(st, 5, today);
+    return store_each_row(st, caction_each, &(struct caction_sink){fn, arg});
+}
