@@ -27,6 +27,7 @@ static const struct {
     {"/evaluation", "Did it work? Referral and exclusion rates per 100 pupils in TAS and comparison schools, "
                     "before and after."},
     {"/extract", "The pseudonymised extract of the records for evaluation."},
+    {"/budget", "The pooled budget: the year's money, interventions commissioned and the board's report."},
 };
 
 static void h_home(struct req *rq, struct resp *rs)
@@ -38,10 +39,14 @@ static void h_home(struct req *rq, struct resp *rs)
     json_t *item;
     json_array_foreach(nav, i, item) {
         const char *href = json_string_value(json_object_get(item, "href"));
-        for (size_t k = 0; href && k < sizeof card_text / sizeof card_text[0]; k++)
+        if (!href || strcmp(href, "/") == 0)
+            continue;
+        const char *text = "";   /* a place added to the menu without words here still gets its card */
+        for (size_t k = 0; k < sizeof card_text / sizeof card_text[0]; k++)
             if (strcmp(href, card_text[k].href) == 0)
-                json_array_append_new(cards, json_pack("{s:s, s:O, s:s}", "href", href, "title",
-                                                       json_object_get(item, "label"), "text", card_text[k].text));
+                text = card_text[k].text;
+        json_array_append_new(cards, json_pack("{s:s, s:O, s:s}", "href", href, "title",
+                                               json_object_get(item, "label"), "text", text));
     }
     json_object_set_new(ctx, "cards", cards);
     json_t *roles = json_array();
