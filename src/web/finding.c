@@ -243,7 +243,8 @@ json_t *finding_date_field(const char *name, const char *legend, const struct qu
 static bool date_key(const char *k)
 {
     size_t n = strlen(k);
-    return strcmp(k, "date") == 0 || (n > 3 && strcmp(k + n - 3, "_on") == 0);
+    return strcmp(k, "date") == 0 || (n > 3 && strcmp(k + n - 3, "_on") == 0) ||
+           (n > 10 && strcmp(k + n - 10, "_discussed") == 0);
 }
 
 static void date_labels(json_t *v, int depth)

@@ -43,7 +43,7 @@ json_t *finding_date_field(const char *name, const char *legend, const struct qu
                            const struct field_errors *e, const char *hint);
 
 /* One date format for people (issue 10): every string member of ctx, at
- * any depth, named "date" or ending "_on" whose value is a "YYYY-MM-DD"
+ * any depth, named "date" or ending "_on" or "_discussed" whose value is a "YYYY-MM-DD"
  * date gets a sibling "<name>_label" ("4 December 2026") unless it has
  * one.  view_render calls it, so templates show {{given_on_label}}. */
 void finding_date_labels(json_t *ctx);
