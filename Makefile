@@ -51,7 +51,10 @@ CSS        := build/assets/tas.css
 BLOCKLIST  := build/assets/passwords.txt
 TOOLKITS   := $(sort $(wildcard toolkits/*.tk))
 MAIL_TMPL  := $(sort $(wildcard templates/email/*.txt))
-EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS) $(MAIL_TMPL)
+# GOV.UK Frontend's own JavaScript (the menu button on phones) and the
+# module that starts it, served from /assets (h_static.c).
+JS         := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js assets/js/tas-init.js
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS) $(MAIL_TMPL) $(JS)
 
 UNIT_SRC  := $(wildcard tests/lib/test_*.c tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -113,4 +113,9 @@ struct dash_scope {
 enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                                     struct dash_scope *out, struct field_errors *errs);
 
+/* Would svc_dashboard with these filters and action a be allowed (the
+ * same checks, without building anything)?  What the pages ask before
+ * offering an export link, so a link is shown exactly when it works. */
+bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a);
+
 #endif

@@ -1,4 +1,5 @@
 #include "web/view.h"
+#include "web/finding.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,6 +163,7 @@ void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, 
     if (json_is_array(errs) && json_array_size(errs) > 0)
         link_errors(ctx, errs, 0);
     json_object_set_new(ctx, "has_errors", json_boolean(errs && json_array_size(errs) > 0));
+    finding_date_labels(ctx);   /* "4 December 2026" beside every date */
     char err[256];
     buf_reset(&rs->body);
     if (tmpl_render(rq->app->tmpl, tmpl, ctx, &rs->body, err, sizeof err) != 0) {

@@ -36,7 +36,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds } from './harness.mjs';
+import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds, birthDateFor } from './harness.mjs';
 
 const USERS = ['admin', 'dpo', 'lead', 'coord', 'head', 'senco', 'prac', 'eval', 'steer',
   'pr.ep', 'pr.oth', 'two', 'la.b', 'root'];
@@ -229,7 +229,7 @@ function freshUpn() {
   return UPN_LETTERS[sum % 23] + body;
 }
 const pupilJson = (school) => ({
-  upn: freshUpn(), forenames: 'Matrix', surname: 'Testpupil', date_of_birth: '2016-03-04', gender: 'F',
+  upn: freshUpn(), forenames: 'Matrix', surname: 'Testpupil', date_of_birth: birthDateFor('4'), gender: 'F',
   ethnicity: 'WBRI', nc_year: '4', sen_provision: 'K', school_id: school,
 });
 
