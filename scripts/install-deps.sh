@@ -23,6 +23,7 @@ DEB_PACKAGES=(
     nodejs npm
     chromium
     clang libclang-rt-dev sqlite3 valgrind
+    libxml2-dev
 )
 # Only for bench/load.sh: the tests never need them, so make test does not
 # install a web server it does not use.

@@ -61,6 +61,7 @@ static const struct route_table *const tables[] = {
     &evaluation_table,
     &meeting_pack_table,
     &cohorts_table,
+    &ctf_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,
