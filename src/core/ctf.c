@@ -298,7 +298,12 @@ static enum ctf_result run(xmlTextReaderPtr r, struct state *s, struct ctf_error
     int rc;
     while ((rc = xmlTextReaderRead(r)) == 1) {
         int type = xmlTextReaderNodeType(r);
-        long line = xmlTextReaderGetParserLineNumber(r);
+        /* The node's own line: the parser (xmlTextReaderGetParserLineNumber)
+         * has read ahead by then, so its line is where it is, not the tag's. */
+        xmlNodePtr node = xmlTextReaderCurrentNode(r);
+        long line = node ? xmlGetLineNo(node) : -1;
+        if (line <= 0)
+            line = xmlTextReaderGetParserLineNumber(r);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
             type == XML_READER_TYPE_ENTITY) {
             err->line = line;
