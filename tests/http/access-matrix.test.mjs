@@ -133,6 +133,7 @@ cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H  
 cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
 cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+pupils.ctf                   Y     N   N    Y     Y    Y     N    N    N     N     N      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -402,6 +403,7 @@ function requests() {
     'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
     'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
     'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
+    'pupils.ctf': ['POST', '/api/v1/pupils/ctf', {}, '/pupils/ctf'],
   };
 }
 
