@@ -36,6 +36,15 @@ static void init_parser(void)
     xmlInitParser();
 }
 
+/* libxml2 reports some errors (encoding, I/O) through its generic handler,
+ * which prints to stderr; nothing of a file goes to a log, so it is
+ * silenced (the handler is per thread). */
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static int io_read(void *ctx, char *buf, int len)
 {
     const struct state *s = ctx;
@@ -104,15 +113,17 @@ static void end_element(struct state *s, const char *name)
     if (!s->in_pupil) {
         struct ctf_header *h = &s->header;
         char tmp[TEXT_MAX + 1];
-        if (is(p1, "Header") && is(name, "CTFversion"))
+        if (s->depth != 3 && s->depth != 4)
+            return;
+        if (is(p1, "Header") && s->depth == 3 && is(name, "CTFversion"))
             put(s, h->version, sizeof h->version, name);
-        else if (is(p1, "Header") && is(name, "DateTime")) {
+        else if (is(p1, "Header") && s->depth == 3 && is(name, "DateTime")) {
             put(s, tmp, sizeof tmp, name);
             if (strlen(tmp) >= 10) {
                 memcpy(h->export_date, tmp, 10);
                 h->export_date[10] = '\0';
             }
-        } else if (is(p1, "SourceSchool") && is(p2, "Header")) {
+        } else if (is(p1, "SourceSchool") && is(p2, "Header") && s->depth == 4) {
             if (is(name, "LEA"))
                 put(s, h->lea, sizeof h->lea, name);
             else if (is(name, "Estab"))
@@ -205,7 +216,7 @@ static enum ctf_result start_element(struct state *s, const char *name, long lin
         s->saw_root = true;
         return CTF_OK;
     }
-    if (is(name, "CTFpupilData") && is(p1, "CTfile")) {
+    if (is(name, "CTFpupilData") && s->depth == 2) {
         s->saw_data = true;
         if (!s->header_sent) {
             s->header_sent = true;
@@ -214,7 +225,7 @@ static enum ctf_result start_element(struct state *s, const char *name, long lin
         }
         return CTF_OK;
     }
-    if (is(name, "Pupil") && is(p1, "CTFpupilData")) {
+    if (is(name, "Pupil") && s->depth == 3 && is(p1, "CTFpupilData")) {
         memset(s->pupil, 0, sizeof *s->pupil);
         s->pupil->index = ++s->npupils;
         s->pupil->line = line;
@@ -284,7 +295,7 @@ static enum ctf_result close_element(struct state *s, const char *name)
     s->textlen = 0;
     s->text[0] = '\0';
     s->text_over = false;
-    if (s->in_pupil && is(name, "Pupil") && is(parent(s, 1), "CTFpupilData")) {
+    if (s->in_pupil && s->depth == 3 && is(name, "Pupil")) {
         s->in_pupil = false;
         if (s->h->pupil && s->h->pupil(s->h->arg, s->pupil) != 0)
             return CTF_STOPPED;
@@ -362,6 +373,8 @@ enum ctf_result ctf_parse(const struct ctf_handler *h, struct ctf_error *err)
 {
     memset(err, 0, sizeof *err);
     pthread_once(&init_once, init_parser);
+    xmlSetGenericErrorFunc(NULL, silent);
+    xmlSetStructuredErrorFunc(NULL, NULL);
     struct state *s = xmlMalloc(sizeof *s);
     struct ctf_pupil *p = xmlMalloc(sizeof *p);
     if (!s || !p) {
