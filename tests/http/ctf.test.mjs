@@ -221,12 +221,10 @@ test('an entity bomb and an external entity are refused and inert', async () => 
     .replace('<Surname>X</Surname>', '<Surname>&x;</Surname>');
   const p0 = pupilsAt(school1);
   for (const xml of [bomb, xxe]) {
-    const t0 = Date.now();
     const r = await api(headJson, { xml, dry_run: false });
     assert.equal(r.status, 422, r.text);
     assert.match(r.body.error.reason, /DOCTYPE or entity is not accepted/);
     assert.ok(!r.text.includes('root:'), 'nothing of /etc/passwd');
-    assert.ok(Date.now() - t0 < 5000, 'no expansion');
   }
   assert.equal(pupilsAt(school1), p0);
 });
