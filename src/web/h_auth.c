@@ -60,6 +60,8 @@ static void h_sign_in_form(struct req *rq, struct resp *rs)
         notice = "You were signed out because you had not used the service for a while. Sign in again to continue.";
     else if (req_query(rq, "signed_out"))
         notice = "You have signed out.";
+    else if (req_query(rq, "password_reset"))
+        notice = "Your password has been changed. Sign in with the new one.";
     else if (req_query(rq, "restart"))
         notice = "Your sign-in timed out before the code was entered. Sign in again.";
     render_sign_in(rq, rs, 200, "", NULL, notice);

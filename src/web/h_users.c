@@ -210,6 +210,8 @@ static void h_user_view(struct req *rq, struct resp *rs)
         flash(ctx, "The user has been added.");
     else if (saved && !strcmp(saved, "password"))
         flash(ctx, "The password has been set and the user's sessions ended.");
+    else if (saved && !strcmp(saved, "email"))
+        flash(ctx, "The e-mail address has been saved.");
     else if (saved && !strcmp(saved, "two-factor"))
         flash(ctx, "Two-factor authentication has been reset. The user sets it up again when they next sign in.");
     view_render(rq, rs, 200, "user_view", ctx);

@@ -61,6 +61,9 @@ static const struct route_table *const tables[] = {
     &evaluation_table,
     &meeting_pack_table,
     &cohorts_table,
+    &budget_table,
+    &apst_table,
+    &mail_table,
     &ctf_table,
 };
 

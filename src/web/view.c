@@ -84,6 +84,10 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
         if (!policy_visible_none(&ev))
             nav_item(nav, "/extract", "Extract", "extract", section);
+        if (may(rq, ACT_LIST, RES_BUDGET))
+            nav_item(nav, "/budget", "Pooled budget", "budget", section);
+        if (may(rq, ACT_LIST, RES_APST))
+            nav_item(nav, "/apst", "Taskforces", "apst", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
