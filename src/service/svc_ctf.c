@@ -283,6 +283,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
     struct pupil_row pr;
     bool ok = false;
     enum svc_status st = SVC_OK;
+    size_t *counted = NULL;   /* added, changed or unchanged: counted once its records pass */
     if (rc == STORE_DONE) {
         struct pupil made;
         st = svc_pupil_create(c, &f, &fe, &made);
@@ -291,7 +292,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
                                      .pupil_id = made.id, .school_id = made.school_id,
                                      .authority_id = r->school.authority_id, .detail = "ctf import"};
             st = svc_audit_record(c, &ev);
-            r->rep->added++;
+            counted = &r->rep->added;
         }
         if (st == SVC_OK)
             st = svc_pupil_get(c, made.id, &pr);
@@ -307,7 +308,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         want.id = id;
         want.school_id = pr.p.school_id;
         if (same_pupil(&want, &pr.p)) {
-            r->rep->unchanged++;
+            counted = &r->rep->unchanged;
         } else {
             struct pupil upd;
             st = svc_pupil_update(c, id, &f, &fe, &upd);
@@ -316,7 +317,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
                                          .school_id = pr.p.school_id, .authority_id = pr.authority_id,
                                          .detail = "ctf import"};
                 st = svc_audit_record(c, &ev);
-                r->rep->changed++;
+                counted = &r->rep->changed;
             }
             if (st == SVC_OK)
                 st = svc_pupil_get(c, id, &pr);
@@ -358,6 +359,8 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
             reject(r, p, upn, what, msg);
         }
     }
+    if (ok && counted)
+        (*counted)++;
     r->rep->skipped += lunchtimes(p);
     free(recs);
     return ok;

@@ -174,6 +174,7 @@ test('a bad UPN refuses the file, naming the pupil by place and line, never by n
   const r = await api(headJson, { xml: file, dry_run: false });
   assert.equal(r.status, 422, r.text);
   assert.equal(r.body.rejected, 1);
+  assert.equal(r.body.added, 1, 'the good pupil counted, the refused one not');
   const [x] = r.body.rejects;
   assert.equal(x.pupil, 2);
   const line = file.split('\n').findIndex((l) => l.includes(`<UPN>${bad}`));   // 0-based: the line before the UPN's
@@ -190,6 +191,17 @@ test('a bad UPN refuses the file, naming the pupil by place and line, never by n
   const html = await page.text();
   assert.ok(decodeHtml(html).includes('Nothing was imported'));
   assert.ok(!/name="step" value="import"/.test(html));
+});
+
+test('an exclusion the outcome rules refuse refuses its pupil, by the record', async () => {
+  const file = ctf(school1.urn, school1.lea, [
+    { upn: upnFor(170060), surname: 'Rule', forename: 'Check', exclusion: addDays(TODAY, -10) },
+  ]).replace('<Reason>DB</Reason>', '<Reason>ZZ</Reason>');
+  const r = await api(headJson, { xml: file, dry_run: true });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.body.added, 0);
+  assert.equal(r.body.rejects[0].field, 'suspension');
+  assert.match(r.body.rejects[0].reason, /DfE reason code/, 'the words of core/outcomes.c');
 });
 
 test('XML malformed part-way imports nothing, with the line', async () => {
