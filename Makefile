@@ -5,7 +5,7 @@
 #   make bench-load   the load benchmark (bench/load.sh; installs wrk, nginx-light)
 #   make        just build build/release/tas
 
-PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libcurl
+PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libcurl libxml-2.0
 
 # A Node.js 20 that scripts/install-deps.sh put in build/node (when the
 # system's is older, as Debian 12's 18 is) is used by sass and the tests.

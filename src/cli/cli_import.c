@@ -34,7 +34,9 @@ static void usage(FILE *f)
           "each bad row named by its line.\n"
           "\n"
           "Usage: tas import gias FILE [--db PATH] [--dry-run]\n"
-          "Schools from a GIAS establishment file (tas import gias --help).\n", f);
+          "Schools from a GIAS establishment file (tas import gias --help).\n"
+          "\n"
+          "Usage: tas import ctf --db PATH FILE [--dry-run]   (tas import ctf --help)\n", f);
 }
 
 static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry)
@@ -133,6 +135,13 @@ int cli_import(int argc, char **argv)
                                          {"csv", required_argument, 0, 'c'}, {"dry-run", no_argument, 0, 'n'},
                                          {"authority", required_argument, 0, 'a'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    /* tas import ctf FILE: its own options (cli_ctf.c). */
+    for (int i = 1; i < argc; i++) {
+        bool value = i > 1 && argv[i - 1][0] == '-' && !strchr(argv[i - 1], '=') &&
+                     strcmp(argv[i - 1], "--dry-run") != 0 && strcmp(argv[i - 1], "--help") != 0;
+        if (!value && strcmp(argv[i], "ctf") == 0)
+            return cli_import_ctf(argc, argv);
+    }
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

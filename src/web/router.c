@@ -79,6 +79,7 @@ static const struct route_table *const tables[] = {
     &refres_table,
     &gias_table,
     &calendar_table,
+    &ctf_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

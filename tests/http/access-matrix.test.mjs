@@ -159,6 +159,7 @@ calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y  
 calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
 calendar.feed.wrong          H     H   H    H     H    H     H    H    H     H     H      H   H    H
 calendar.account             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
+pupils.ctf                   Y     N   N    Y     Y    Y     N    N    N     N     N      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -478,6 +479,7 @@ function requests() {
     'calendar.invite.other-la': ['GET', `/meetings/${i.MX}/invite.ics`],
     'calendar.feed.wrong': ['GET', `/calendar/${'0'.repeat(64)}.ics`],
     'calendar.account': ['GET', '/api/v1/account/calendar', undefined, '/account/calendar'],
+    'pupils.ctf': ['POST', '/api/v1/pupils/ctf', {}, '/pupils/ctf'],
   };
 }
 
