@@ -1,4 +1,5 @@
 #include "web/apst_export.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,24 +153,10 @@ static void xlsx_row(void *arg, const char *section, const char *measure, const 
 
 int apst_return_xlsx(const struct apst_taskforce_row *t, const struct apst_mi *mi, struct buf *out)
 {
-    /* As dash_xlsx: libxlsxwriter writes only to a file, a private one. */
-    char tmpdir[256];
-    const char *env = getenv("TMPDIR");
-    if (snprintf(tmpdir, sizeof tmpdir, "%s", env && *env ? env : "/tmp") >= (int)sizeof tmpdir)
+    struct xlsx_file xf;
+    lxw_workbook *wb = xlsx_open(&xf);
+    if (!wb)
         return -1;
-    char path[512];
-    if (snprintf(path, sizeof path, "%s/tas-xlsx-XXXXXX", tmpdir) >= (int)sizeof path)
-        return -1;
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = tmpdir};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        return -1;
-    }
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     struct sheet sh = {workbook_add_worksheet(wb, "MI return"), 1};
@@ -183,19 +170,5 @@ int apst_return_xlsx(const struct apst_taskforce_row *t, const struct apst_mi *m
     snprintf(note, sizeof note, "Counts of pupils from 1 to %d are shown as c, with the figures that would reveal them.",
              mi->threshold - 1);
     worksheet_write_string(sh.ws, sh.r + 1, 0, note, NULL);
-    lxw_error err = workbook_close(wb);
-    int rc = -1;
-    if (err == LXW_NO_ERROR) {
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            char chunk[16384];
-            size_t k;
-            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-                buf_append(out, chunk, k);
-            rc = ferror(f) || out->failed ? -1 : 0;
-            fclose(f);
-        }
-    }
-    unlink(path);
-    return rc;
+    return xlsx_finish(&xf, wb, out);
 }

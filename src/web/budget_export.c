@@ -1,4 +1,5 @@
 #include "web/budget_export.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,41 +96,15 @@ static void costs_sheet(lxw_workbook *wb, const struct budget_report *r, lxw_for
 
 int budget_xlsx(const struct budget_report *r, struct buf *out)
 {
-    /* As dash_xlsx: libxlsxwriter writes only to a file, a private one
-     * (mode 0600, under $TMPDIR), read back and removed at once. */
-    char tmpdir[256], path[512];
-    const char *env = getenv("TMPDIR");
-    if (snprintf(tmpdir, sizeof tmpdir, "%s", env && *env ? env : "/tmp") >= (int)sizeof tmpdir ||
-        snprintf(path, sizeof path, "%s/tas-xlsx-XXXXXX", tmpdir) >= (int)sizeof path)
+    struct xlsx_file xf;
+    lxw_workbook *wb = xlsx_open(&xf);
+    if (!wb)
         return -1;
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = tmpdir};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        return -1;
-    }
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     lxw_format *money = workbook_add_format(wb);
     format_set_num_format(money, "\xc2\xa3#,##0.00");
     report_sheet(wb, r, bold, money);
     costs_sheet(wb, r, bold, money);
-    int rc = -1;
-    if (workbook_close(wb) == LXW_NO_ERROR) {
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            char chunk[16384];
-            size_t k;
-            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-                buf_append(out, chunk, k);
-            rc = ferror(f) || out->failed ? -1 : 0;
-            fclose(f);
-        }
-    }
-    unlink(path);
-    return rc;
+    return xlsx_finish(&xf, wb, out);
 }

@@ -1,4 +1,5 @@
 #include "web/dash_export.h"
+#include "web/xlsx_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,25 +104,10 @@ static void write_sheet(lxw_workbook *wb, const struct stat_table *t, lxw_format
 
 int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int threshold, struct buf *out)
 {
-    /* libxlsxwriter 1.1.4 (Debian 12) writes only to a file: a private one
-     * (mode 0600, under $TMPDIR), read back and removed at once. */
-    char tmpdir[256];
-    const char *env = getenv("TMPDIR");
-    if (snprintf(tmpdir, sizeof tmpdir, "%s", env && *env ? env : "/tmp") >= (int)sizeof tmpdir)
+    struct xlsx_file xf;
+    lxw_workbook *wb = xlsx_open(&xf);
+    if (!wb)
         return -1;
-    char path[512];
-    if (snprintf(path, sizeof path, "%s/tas-xlsx-XXXXXX", tmpdir) >= (int)sizeof path)
-        return -1;
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = tmpdir};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        return -1;
-    }
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     lxw_format *money = workbook_add_format(wb);
@@ -139,19 +125,5 @@ int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int thresho
     worksheet_write_string(about, 1, 0, note, NULL);
     for (size_t i = 0; i < n; i++)
         write_sheet(wb, &tables[i], bold, money, ratio);
-    lxw_error err = workbook_close(wb);
-    int rc = -1;
-    if (err == LXW_NO_ERROR) {
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            char chunk[16384];
-            size_t k;
-            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-                buf_append(out, chunk, k);
-            rc = ferror(f) || out->failed ? -1 : 0;
-            fclose(f);
-        }
-    }
-    unlink(path);
-    return rc;
+    return xlsx_finish(&xf, wb, out);
 }

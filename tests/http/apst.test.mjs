@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startServer, Client, TODAY, addDays, tasBin, upnFor, newPupilJson, decodeHtml } from './harness.mjs';
+import { startServer, Client, TODAY, addDays, tasBin, upnFor, newPupilJson, birthDateFor, decodeHtml } from './harness.mjs';
 
 let srv, coord, lead, head, manager, spec, other, admin, dpo;
 const ids = {};
@@ -71,6 +71,7 @@ before(async () => {
   for (let i = 0; i < 7; i++) {
     const p = newPupilJson(1900 + i, ids.ap);
     p.nc_year = '10';
+    p.date_of_birth = birthDateFor('10');
     p.sen_provision = i < 5 ? 'K' : 'N';
     ids.pupils.push((await made(coord, '/api/v1/pupils', p, `AP pupil ${i}`)).pupil.id);
   }
