@@ -177,8 +177,9 @@ static struct store *open_fresh(const char *tmp, const char *db)
      * among them costs SQLite a temporary b-tree per row.  The generator
      * makes only valid rows (the test's dump comparison holds it to the
      * rows made with every check on). */
-    if (set(s, "PRAGMA journal_mode = MEMORY", "memory") != STORE_OK || run(s, "PRAGMA synchronous = OFF") != STORE_OK ||
-        run(s, "PRAGMA cache_size = -65536") != STORE_OK || run(s, "PRAGMA ignore_check_constraints = ON") != STORE_OK) {
+    if (set(s, "PRAGMA journal_mode = MEMORY", "memory") != STORE_OK ||
+        run(s, "PRAGMA synchronous = OFF") != STORE_OK || run(s, "PRAGMA cache_size = -65536") != STORE_OK ||
+        run(s, "PRAGMA ignore_check_constraints = ON") != STORE_OK) {
         cli_fail("generate: cannot set up %s for loading: %s", tmp, store_errmsg(s));
         store_close(s);
         return NULL;
