@@ -5,7 +5,7 @@
 #   make bench-load   the load benchmark (bench/load.sh; installs wrk, nginx-light)
 #   make        just build build/release/tas
 
-PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
+PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libcurl libxml-2.0
 
 # A Node.js 20 that scripts/install-deps.sh put in build/node (when the
 # system's is older, as Debian 12's 18 is) is used by sass and the tests.
@@ -45,12 +45,16 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GENDIR)/embedded.o
 
 # Files compiled into the binary, so one executable carries its templates,
 # migrations, stylesheet and screening toolkits (nothing to lose on deployment).
-TEMPLATES  := $(sort $(wildcard templates/*.html))
+TEMPLATES  := $(sort $(wildcard templates/*.html templates/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
 CSS        := build/assets/tas.css
 BLOCKLIST  := build/assets/passwords.txt
 TOOLKITS   := $(sort $(wildcard toolkits/*.tk))
-EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS)
+MAIL_TMPL  := $(sort $(wildcard templates/email/*.txt))
+# GOV.UK Frontend's own JavaScript (the menu button on phones) and the
+# module that starts it, served from /assets (h_static.c).
+JS         := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js assets/js/tas-init.js
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS) $(MAIL_TMPL) $(JS)
 
 UNIT_SRC  := $(wildcard tests/lib/test_*.c tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -23,6 +23,8 @@ DEB_PACKAGES=(
     nodejs npm
     chromium
     clang libclang-rt-dev sqlite3 valgrind
+    libcurl4-openssl-dev python3-aiosmtpd
+    libxml2-dev
 )
 # Only for bench/load.sh: the tests never need them, so make test does not
 # install a web server it does not use.

@@ -17,10 +17,11 @@ static void usage(FILE *f)
           "  generate  create a generated England (or one authority) for benchmarks\n"
           "  rollup    rebuild the dashboard's rollup, or check it against the records\n"
           "  evaluate  did it work: rates per 100 pupils, difference-in-differences, panel regression\n"
-          "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV\n"
+          "  import    import pupils' outcome records (attendance, suspensions, ...) from CSV, or schools from GIAS\n"
           "  toolkit   load screening toolkit definitions, or list them\n"
           "  backup    copy the database, consistently, while it serves\n"
           "  restore   put a backup back, and verify its audit log\n"
+          "  mail      the e-mail outbox: what waits, run the day's reminders\n"
           "Run 'tas COMMAND --help' for a command's options; 'tas --version' for the version.\n", f);
 }
 
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "toolkit")) return cli_toolkit(argc - 1, argv + 1);
     if (!strcmp(cmd, "backup")) return cli_backup(argc - 1, argv + 1);
     if (!strcmp(cmd, "restore")) return cli_restore(argc - 1, argv + 1);
+    if (!strcmp(cmd, "mail")) return cli_mail(argc - 1, argv + 1);
     fprintf(stderr, "tas: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_USAGE;

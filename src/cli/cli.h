@@ -27,6 +27,9 @@ int cli_import(int argc, char **argv);
 int cli_toolkit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
+int cli_mail(int argc, char **argv);
+/* tas import ctf (cli_ctf.c), reached through cli_import. */
+int cli_import_ctf(int argc, char **argv);
 
 /* Shared by the commands. */
 struct store;

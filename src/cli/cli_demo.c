@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "core/demo_year.h"
 #include "service/password.h"
+#include "cli/demo_apst_load.h"
 #include "service/svc_places.h"
 #include "service/svc_pupils.h"
 #include "service/svc_users.h"
@@ -266,6 +267,12 @@ int cli_demo(int argc, char **argv)
     char summary[400] = "";
     if (rc == 0 && year)
         rc = load_year(s, &plan, year, password, ids, after_year, summary, sizeof summary);
+    if (rc == 0 && year) {
+        /* The AP specialist taskforce (issue 19), made today. */
+        struct svc_ctx now_ctx;
+        svc_ctx_init(&now_ctx, s, svc_system_principal(), after_year);
+        rc = demo_apst_load(&now_ctx, &plan);
+    }
     if (rc == 0 && store_commit(s) != STORE_OK)
         rc = -1;
     if (rc == 0) {

@@ -31,7 +31,12 @@ static void usage(FILE *f)
           "suspensions, or a new code of a-z, 0-9 and _) per school and academic year, from\n"
           "a CSV file with the header school,year,group,pupils,count (as tas evaluate did;\n"
           "school is the URN, group tas or comparison as tas holds it).  All or nothing,\n"
-          "each bad row named by its line.\n", f);
+          "each bad row named by its line.\n"
+          "\n"
+          "Usage: tas import gias FILE [--db PATH] [--dry-run]\n"
+          "Schools from a GIAS establishment file (tas import gias --help).\n"
+          "\n"
+          "Usage: tas import ctf --db PATH FILE [--dry-run]   (tas import ctf --help)\n", f);
 }
 
 static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry)
@@ -118,14 +123,25 @@ static int run_school_counts(const char *db, const char *authority, const char *
     return rc;
 }
 
+int cli_import_gias(int argc, char **argv);   /* cli_gias.c */
+
 int cli_import(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "gias") == 0)
+        return cli_import_gias(argc - 1, argv + 1);
     const char *db = "tas.db", *kind = NULL, *csv = NULL, *authority = NULL;
     bool dry = false;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"kind", required_argument, 0, 'k'},
                                          {"csv", required_argument, 0, 'c'}, {"dry-run", no_argument, 0, 'n'},
                                          {"authority", required_argument, 0, 'a'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    /* tas import ctf FILE: its own options (cli_ctf.c). */
+    for (int i = 1; i < argc; i++) {
+        bool value = i > 1 && argv[i - 1][0] == '-' && !strchr(argv[i - 1], '=') &&
+                     strcmp(argv[i - 1], "--dry-run") != 0 && strcmp(argv[i - 1], "--help") != 0;
+        if (!value && strcmp(argv[i], "ctf") == 0)
+            return cli_import_ctf(argc, argv);
+    }
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

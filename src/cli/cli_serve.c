@@ -1,5 +1,6 @@
 /* tas serve: the web server. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 #include "service/password.h"
 #include "service/svc_dashboard.h"
 #include "service/secrets.h"
+#include "core/email.h"
+#include "service/mailer.h"
+#include "service/svc_mail.h"
 #include "store/q_sessions.h"
 #include "web/server.h"
 #include "web/tmpl.h"
@@ -31,6 +35,15 @@ static void usage(FILE *f)
           "                          at most 2 s of work each time; 0: only when a\n"
           "                          dashboard asks (default 30)\n"
           "  --quiet                 no access log\n"
+          "  --smtp URL              send e-mail through this relay: smtp://HOST:PORT or\n"
+          "                          smtps://HOST:PORT (user and password, if the relay\n"
+          "                          wants them, from TAS_SMTP_USER and TAS_SMTP_PASSWORD);\n"
+          "                          without it nothing is sent and messages wait in the outbox\n"
+          "  --mail-from ADDR        the address e-mail comes from (default tas@localhost)\n"
+          "  --base-url URL          the address people reach tas at, for links in e-mail\n"
+          "                          (default http://the --listen address)\n"
+          "  --remind-days N         remind action owners of actions due within N days\n"
+          "                          and of overdue ones, once a day (default 3; -1: never)\n"
           "The server key (encrypts two-factor secrets, keys the extract's pupil ids) is\n"
           "TAS_SECRET_KEY (64 hex digits) if set, else the file DB.key beside the\n"
           "database, created with mode 0600 on first start.  Back it up apart from the data.\n", f);
@@ -42,7 +55,9 @@ int cli_serve(int argc, char **argv)
     long threads = 4, v;
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
-           O_ROLLUP };
+           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND };
+    const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;
+    long remind_days = 3;
     long rollup_every = 30;
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"listen", required_argument, 0, O_LISTEN},
@@ -51,6 +66,8 @@ int cli_serve(int argc, char **argv)
         {"lock-after", required_argument, 0, O_LOCK_AFTER}, {"lock-seconds", required_argument, 0, O_LOCK_SECS},
         {"quiet", no_argument, 0, O_QUIET}, {"help", no_argument, 0, O_HELP},
         {"first-delay", required_argument, 0, O_FIRST_DELAY}, {"rollup-every", required_argument, 0, O_ROLLUP},
+        {"smtp", required_argument, 0, O_SMTP}, {"mail-from", required_argument, 0, O_MAIL_FROM},
+        {"base-url", required_argument, 0, O_BASE_URL}, {"remind-days", required_argument, 0, O_REMIND},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -64,6 +81,15 @@ int cli_serve(int argc, char **argv)
         case O_ROLLUP:
             if (cli_number(optarg, 0, 86400, &rollup_every) != 0) {
                 cli_fail("--rollup-every needs a whole number of seconds (0 to 86400), not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case O_SMTP: smtp = optarg; break;
+        case O_MAIL_FROM: mail_from = optarg; break;
+        case O_BASE_URL: base_url = optarg; break;
+        case O_REMIND:
+            if (cli_number(optarg, -1, 365, &remind_days) != 0) {
+                cli_fail("--remind-days needs a whole number of days (-1 to 365), not '%s'", optarg);
                 return CLI_USAGE;
             }
             break;
@@ -86,6 +112,14 @@ int cli_serve(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
+    if (!mail_address_ok(mail_from)) {
+        cli_fail("--mail-from needs a plain e-mail address like tas@example.org, not '%s'", mail_from);
+        return CLI_USAGE;
+    }
+    if (smtp && strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0) {
+        cli_fail("--smtp needs smtp://HOST:PORT or smtps://HOST:PORT, not '%s'", smtp);
+        return CLI_USAGE;
+    }
     if (password_init() != 0) {
         cli_fail("cannot initialise libsodium");
         return CLI_FAIL;
@@ -106,7 +140,8 @@ int cli_serve(int argc, char **argv)
         cli_fail("templates: %s", err);
         return CLI_FAIL;
     }
-    app.pool = store_pool_open(db, (int)threads + 1, err, sizeof err);
+    /* One connection per worker, one for the loop below, one for the mail thread. */
+    app.pool = store_pool_open(db, (int)threads + 2, err, sizeof err);
     if (!app.pool) {
         cli_fail("cannot open database %s: %s", db, err);
         tmpl_free(app.tmpl);
@@ -138,6 +173,18 @@ int cli_serve(int argc, char **argv)
         clock_date_of(clock_now(), day);
         fprintf(stderr, "tas: TAS_TODAY is set: this server's today is %s (a test setting, not for real use)\n", day);
     }
+    char own_url[200];
+    snprintf(own_url, sizeof own_url, "http://%s:%u", host, (unsigned)server_port(srv));
+    svc_mail_setup(base_url ? base_url : own_url, mail_from);
+    struct mailer_config mc = {smtp, mail_from, getenv("TAS_SMTP_USER"), getenv("TAS_SMTP_PASSWORD"),
+                               (int)remind_days, 30};
+    if (mailer_start(app.pool, &mc, err, sizeof err) != 0) {
+        cli_fail("e-mail: %s", err);
+        server_stop(srv, 0);
+        store_pool_close(app.pool);
+        tmpl_free(app.tmpl);
+        return CLI_FAIL;
+    }
     printf("tas: listening on http://%s:%u\n", host, (unsigned)server_port(srv));
     fflush(stdout);
 
@@ -168,6 +215,7 @@ int cli_serve(int argc, char **argv)
     }
     fprintf(stderr, "tas: stopping\n");
     server_stop(srv, 10);
+    mailer_stop();
     store_pool_close(app.pool);
     tmpl_free(app.tmpl);
     fprintf(stderr, "tas: stopped\n");

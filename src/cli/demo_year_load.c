@@ -207,7 +207,7 @@ static int ev_team(struct loader *L, int i)
     struct meeting_pick *p = calloc(1, sizeof *p);
     if (!p)
         return -1;
-    struct meeting_filter mf = {saved.id, "", "", "", L->c.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter mf = {saved.id, "", "", "", L->c.today, MEETING_OLDEST_FIRST, 0, NULL};
     struct page_req pg = {1, 200};
     int64_t total = 0;
     st = svc_meeting_list(&L->c, &mf, &pg, &total, pick_meeting, p);

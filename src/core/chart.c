@@ -404,3 +404,20 @@ int chart_score_layout(const int *scores, size_t n, const int *marks, size_t nma
 #undef SCORE_Y
     return 0;
 }
+
+bool chart_all_suppressed(const struct stat_table *t)
+{
+    int cols[STAT_NCOLS];
+    size_t ncols = (size_t)stat_columns(t, cols);
+    bool hidden = false;
+    double v;
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (size_t c = 0; c < ncols; c++) {
+            if (t->rows[i].cells[cols[c]].suppressed)
+                hidden = true;
+            else if (cell_value(&t->rows[i], cols[c], false, &v) && v != 0)
+                return false;   /* something to draw */
+        }
+    }
+    return hidden;
+}

@@ -5,6 +5,7 @@
 #ifndef TAS_CORE_CHART_H
 #define TAS_CORE_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/stats.h"
@@ -55,6 +56,10 @@ struct chart_geom {
  * rows are the x axis (in order), one line per column.  0 ok, -1 when the
  * table has no chart. */
 int chart_layout(const struct stat_table *t, struct chart_geom *out);
+/* True when the chart of t would draw nothing because of suppression: some
+ * value is hidden (shown as "c" to protect privacy) and every other is
+ * zero.  The page says so instead of drawing empty axes. */
+bool chart_all_suppressed(const struct stat_table *t);
 
 /* Two horizontal bars of one percentage, side by side in time (a case's
  * attendance before and after it was presented), on a 0 to 100% scale.  A

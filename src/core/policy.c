@@ -213,6 +213,43 @@ static const struct rule rules[] = {
     {ROLE_STEERING, RES_EVALUATION, A_READ, S(SCOPE_AUTHORITY), REACH_SCOPE,
      "steering group: evaluation results of own authority"},
 
+    /* The pooled budget (issue 20).  Deny by default: only these.  The
+     * approver (authority scope) keeps the pool -- years, partners'
+     * contributions, allocations to teams, limits -- and approves
+     * commitments (edit); the budget holder commits and records payments
+     * against allocations in their scope (create), a team-scoped holder
+     * only their own team's; neither does the other's part, so no one
+     * both spends and approves.  Strategic leads read and export the
+     * figures for the safeguarding partnership board.  Money limits per
+     * role are applied by the service (core/budget.c), not here. */
+    {ROLE_ADMIN, RES_BUDGET, A_ALL, S_ANY, REACH_SCOPE, "administrator: pooled budget in scope"},
+    {ROLE_BUDGET_APPROVER, RES_BUDGET, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "budget approver: keeps the pool and approves commitments in own authority"},
+    {ROLE_BUDGET_HOLDER, RES_BUDGET, A_READ | A(ACT_CREATE) | A(ACT_EXPORT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM),
+     REACH_TEAM, "budget holder: commits and pays against allocations in scope"},
+    {ROLE_STRATEGIC_LEAD, RES_BUDGET, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "strategic lead: pooled budget reports of own authority"},
+    /* Alternative Provision Specialist Taskforces (issue 19; DfE APST
+     * implementation advice, March 2024).  A taskforce is a team hosted by
+     * an AP school: its Taskforce Manager holds a team-scope case
+     * coordinator grant, its specialists team-scope practitioner grants, so
+     * REACH_TEAM gives them their own taskforce only (its referrals may be
+     * of pupils at other schools: outreach).  The authority's case
+     * coordinators and strategic leads reach every taskforce there; the
+     * DPO reads.  School leads, evaluators and the steering group: nothing
+     * (the MI return is reached through the taskforce).  Writes inside a
+     * taskforce are ACT_EDIT on it; ACT_CREATE makes a taskforce. */
+    {ROLE_ADMIN, RES_APST, A_ALL, S_ANY, REACH_SCOPE, "administrator: taskforce in scope"},
+    {ROLE_DPO, RES_APST, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: taskforce in scope"},
+    {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
+     S(SCOPE_AUTHORITY), REACH_TEAM, "case coordinator: taskforces of own authority"},
+    {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_TEAM), REACH_TEAM,
+     "Taskforce Manager: own taskforce"},
+    {ROLE_STRATEGIC_LEAD, RES_APST, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM,
+     "strategic lead: taskforce in scope"},
+    {ROLE_PRACTITIONER, RES_APST, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM,
+     "specialist: own taskforce"},
+
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
     {ROLE_SCHOOL_LEAD, RES_PUPIL, A(ACT_VIEW), S(SCOPE_PUPIL), REACH_PUPIL,
@@ -227,6 +264,14 @@ static const struct rule rules[] = {
      "break-glass: strategic lead, one pupil"},
     {ROLE_STRATEGIC_LEAD, RES_CASE, A_READ, S(SCOPE_PUPIL), REACH_PUPIL,
      "break-glass: strategic lead, one pupil's cases"},
+
+    /* Importing the DfE's GIAS establishment file (issue 17): it adds and
+     * changes schools of an authority (no child data), so administrators
+     * in scope and case coordinators of a whole authority refresh their
+     * directory from it; each row is checked against its authority. */
+    {ROLE_ADMIN, RES_GIAS, A(ACT_CREATE) | A(ACT_EDIT), S_ANY, REACH_SCOPE, "administrator: GIAS import in scope"},
+    {ROLE_CASE_COORDINATOR, RES_GIAS, A(ACT_CREATE) | A(ACT_EDIT), S(SCOPE_AUTHORITY), REACH_SCOPE,
+     "case coordinator: GIAS import for own authority"},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])
@@ -341,7 +386,9 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
     if (reach == REACH_AUTHORITY)
         return anywhere_in_authority;
     if (reach == REACH_TEAM && g->scope == SCOPE_TEAM) {
-        int64_t t = k == RES_TEAM ? r->id : k == RES_CASE || k == RES_EVIDENCE ? r->team_id : 0;
+        int64_t t = k == RES_TEAM                                                                     ? r->id
+                    : k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET || k == RES_APST ? r->team_id
+                                                                                               : 0;
         if (t != 0)   /* an inactive team (no schools) reaches nothing */
             return g->scope_id > 0 && t == g->scope_id && team_any(g);
         /* no team named: by the team's schools, below */
@@ -454,6 +501,21 @@ struct decision policy_decide(const struct principal *p, enum action a,
     }
     return deny(role_permits ? "denied: outside the scope of the user's roles"
                              : "denied: no role permits this action");
+}
+
+unsigned policy_roles_allowing(const struct principal *p, enum action a, const struct resource *r)
+{
+    unsigned roles = 0;
+    if (!principal_ok(p))
+        return 0;
+    for (size_t i = 0; i < p->ngrants; i++) {
+        if (!grant_ok(&p->grants[i]))
+            continue;
+        struct principal one = {.user_id = p->user_id, .ngrants = 1, .grants = {p->grants[i]}};
+        if (policy_decide(&one, a, r).allow)
+            roles |= 1u << p->grants[i].role;
+    }
+    return roles;
 }
 
 static void add_id(int64_t *ids, size_t *n, int64_t id)
@@ -589,7 +651,7 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 continue;
             }
             if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
-                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE)) {
+                (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET || k == RES_APST)) {
                 if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
                     add_whole_team(out, g->scope_id);
                 continue;
@@ -682,6 +744,8 @@ static const char *const role_codes[ROLE__COUNT] = {
     [ROLE_PRACTITIONER] = "practitioner",
     [ROLE_EVALUATOR] = "evaluator",
     [ROLE_STEERING] = "steering",
+    [ROLE_BUDGET_HOLDER] = "budget_holder",
+    [ROLE_BUDGET_APPROVER] = "budget_approver",
 };
 
 static const char *const role_labels[ROLE__COUNT] = {
@@ -693,6 +757,8 @@ static const char *const role_labels[ROLE__COUNT] = {
     [ROLE_PRACTITIONER] = "Service practitioner",
     [ROLE_EVALUATOR] = "Evaluator",
     [ROLE_STEERING] = "Steering group",
+    [ROLE_BUDGET_HOLDER] = "Budget holder",
+    [ROLE_BUDGET_APPROVER] = "Budget approver",
 };
 
 static const char *const scope_codes[SCOPE__COUNT] = {
@@ -727,6 +793,9 @@ static const char *const resource_codes[RES__COUNT] = {
     [RES_TOOLKIT] = "toolkit",
     [RES_EVIDENCE] = "evidence",
     [RES_EVALUATION] = "evaluation",
+    [RES_BUDGET] = "budget",
+    [RES_APST] = "apst",
+    [RES_GIAS] = "gias",
 };
 
 /* Out-of-range values give "unknown", never NULL, so logging them is

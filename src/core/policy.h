@@ -18,6 +18,8 @@ enum role {
     ROLE_PRACTITIONER,       /* service practitioner (grant.detail = service) */
     ROLE_EVALUATOR,
     ROLE_STEERING,           /* steering group: read-only aggregates */
+    ROLE_BUDGET_HOLDER,      /* commits and pays against a team's allocation of the pooled budget */
+    ROLE_BUDGET_APPROVER,    /* keeps the pooled budget and approves commitments over limits */
     ROLE__COUNT
 };
 
@@ -53,6 +55,11 @@ enum resource_kind {
                               * classification and change stories; reading is of approved,
                               * de-identified stories only (the service keeps to that) */
     RES_EVALUATION,          /* evaluation data: pupils on roll and counts per school and year, no child data */
+    RES_BUDGET,              /* the pooled budget (issue 20): years, contributions, allocations to
+                              * teams, commitments and payments, approvals; team_id: the allocation's team */
+    RES_APST,                /* an AP specialist taskforce (team_id: its team) and its referrals,
+                              * case meetings' decisions, intervention log and MI return */
+    RES_GIAS,                /* the schools directory refreshed from GIAS (issue 17): create = import */
     RES__COUNT
 };
 
@@ -165,6 +172,11 @@ bool policy_role_deidentified(enum role r);
  * school" (an action owned by a school service) reaches these people.
  * Fills ids (at most max, no repeats) and returns how many. */
 size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max);
+
+/* The roles among the principal's grants that allow action a on r (bit
+ * 1u << role for each), so a use case can apply a limit that belongs to the
+ * role, not to the person (the pooled budget's approval limits). */
+unsigned policy_roles_allowing(const struct principal *p, enum action a, const struct resource *r);
 
 /* Names used in the database, the CLI and the UI. */
 const char *role_code(enum role r);            /* "admin", "dpo", "strategic_lead", ... */

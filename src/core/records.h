@@ -26,6 +26,8 @@ struct school {
     double fsm_pct;            /* 0..100, -1 when not recorded */
     double sen_pct;            /* 0..100, -1 when not recorded */
     bool tas_member;           /* true: TAS school; false: comparison school */
+    char status[20];           /* GIAS status (migration 0018): open, closed, proposed_to_close,
+                                * proposed_to_open; "" read as open */
 };
 
 struct pupil {

@@ -4,8 +4,10 @@
  * Errors are added in form order; each field gets at most one error. */
 #include "core/validate.h"
 
+#include "core/calendar.h"
 #include "core/codes.h"
 #include "core/upn.h"
+#include "core/yeargroup.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -403,7 +405,9 @@ int validate_pupil(const struct pupil_form *in, const char *today,
     text_field(in->surname, p.surname, sizeof p.surname, "surname", "Last name",
                "Enter the pupil's last name", errs, &n);
 
+    int before_dob = n;
     validate_dob(in, today, p.date_of_birth, errs, &n);
+    bool dob_ok = n == before_dob;
 
     const struct code_entry *e;
     e = code_field(in->gender, &codes_gender, 1, "gender", "Select the pupil's gender",
@@ -431,6 +435,24 @@ int validate_pupil(const struct pupil_form *in, const char *today,
                    errs, &n);
     if (e)
         copy_code(p.nc_year, sizeof p.nc_year, e->code);
+    int32_t born, now;
+    if (e && dob_ok && day_parse(p.date_of_birth, &born) == 0 && day_parse(today, &now) == 0) {
+        int want;
+        if (yeargroup_check(p.nc_year, born, academic_year_of(now), &want) == YEARGROUP_REFUSED) {
+            char have_l[24], want_l[24], msg[200];
+            int have = 0;
+            (void)yeargroup_number(p.nc_year, &have);
+            yeargroup_label(have, have_l, sizeof have_l);
+            yeargroup_label(want, want_l, sizeof want_l);
+            if (want_l[0])
+                snprintf(msg, sizeof msg, "%s is more than one year from %s, the year group for this "
+                         "date of birth – check the year group and the date of birth", have_l, want_l);
+            else
+                snprintf(msg, sizeof msg, "%s does not fit this date of birth – check the year group "
+                         "and the date of birth", have_l);
+            fail(errs, &n, "nc_year", msg);
+        }
+    }
 
     e = code_field(in->sen_provision, &codes_sen_provision, 1, "sen_provision",
                    "Select the pupil's SEN provision", "Select SEN provision from the list",

@@ -51,7 +51,7 @@ static void date_field(const char *s, const char *field, const char *label, cons
     }
     if (day_parse(s, &day) != 0) {
         char msg[120];
-        snprintf(msg, sizeof msg, "%s must be a real date, like 2025-07-31", label);
+        snprintf(msg, sizeof msg, "%s must be a real date, like 31 7 2025", label);
         field_errors_add(errs, field, msg);
         snprintf(out, 11, "%s", dflt);
         return;
@@ -95,10 +95,9 @@ static enum svc_status read_filters(struct svc_ctx *c, const struct dash_filter_
     int32_t today;
     if (day_parse(c->today, &today) != 0)
         return SVC_ERROR;
-    /* By default the most recent school year with at least a term of
-     * meetings behind it: until February that is last year (a dashboard of
-     * September to November alone says little), then this year so far. */
-    int y = academic_year_of(today - 183);
+    /* By default the current school year (1 August to 31 July, as in DfE
+     * data): what people open the dashboard to see (issue 10). */
+    int y = academic_year_of(today);
     char dfrom[11], dto[11];
     day_format(day_from_ymd(y, 8, 1), dfrom);
     day_format(day_from_ymd(y + 1, 7, 31), dto);
@@ -1415,4 +1414,30 @@ const char *dashboard_section_title(int section)
     case 7: return "Evidence of outcomes: families' voice and the outcomes matrix";
     default: return "";
     }
+}
+
+enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                    struct dash_scope *out, struct field_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    enum svc_status st = read_filters(c, in, a, &out->f, errs);
+    if (st != SVC_OK)
+        return st;
+    struct visibility vis, cases_vis;
+    policy_visible(c->who, RES_AGGREGATE, a, &vis);
+    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
+    out->may_see_exact = covers(&cases_vis, &vis);
+    out->exact = out->may_see_exact && !out->f.publish;
+    int64_t threshold = 0;
+    if (q_disclosure_get(c->db, out->f.authority_id, &threshold) != STORE_OK)
+        return SVC_ERROR;
+    out->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
+    return SVC_OK;
+}
+
+bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a)
+{
+    struct dash_filter f;
+    struct field_errors errs = {0};
+    return read_filters(c, in, a, &f, &errs) == SVC_OK;
 }

@@ -99,4 +99,23 @@ struct dash_choices_sink {
 /* SVC_FORBIDDEN when the viewer may see no aggregates. */
 enum svc_status svc_dashboard_choices(struct svc_ctx *c, const struct dash_choices_sink *sink);
 
+/* The dashboard's filters and disclosure decision, for another statistics
+ * page (svc_refres.c): validates the filters as svc_dashboard does (blank
+ * dates: the dashboard's default year), and says whether counts are exact
+ * (the viewer may list the cases counted, and nothing is marked for
+ * publication) and the authority's threshold.  Same answers as
+ * svc_dashboard. */
+struct dash_scope {
+    struct dash_filter f;
+    bool exact, may_see_exact;
+    int threshold;
+};
+enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                    struct dash_scope *out, struct field_errors *errs);
+
+/* Would svc_dashboard with these filters and action a be allowed (the
+ * same checks, without building anything)?  What the pages ask before
+ * offering an export link, so a link is shown exactly when it works. */
+bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a);
+
 #endif

@@ -639,3 +639,23 @@ void svc_outcome_csv_free(struct outcome_csv_result *r)
     r->problems = NULL;
     r->nproblems = 0;
 }
+
+enum svc_status svc_outcome_import_one(struct svc_ctx *c, const struct pupil_row *p,
+                                       const struct outcome_record *r, struct field_errors *errs, bool *added)
+{
+    *added = false;
+    if (!svc_case_allowed(c, ACT_CREATE, p))
+        return SVC_FORBIDDEN;
+    if (outcome_validate(r, today_day(c), errs) != 0)
+        return SVC_INVALID;
+    struct outcome_row row;
+    to_row(r, p->p.id, "import", c, &row);
+    bool exists = false;
+    if (q_outcome_exists(c->db, p->p.id, row.kind, row.starts_on, row.code, &exists) != STORE_OK)
+        return SVC_ERROR;
+    if (exists)
+        return SVC_OK;
+    enum svc_status st = store_one(c, p, r, "import", NULL);
+    *added = st == SVC_OK;
+    return st;
+}

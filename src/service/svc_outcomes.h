@@ -17,6 +17,7 @@
 #include "core/outcomes.h"
 #include "service/svc.h"
 #include "store/q_outcomes.h"
+#include "store/q_pupils.h"
 
 /* Records one outcome typed by hand.  SVC_INVALID with errs (fields of
  * outcome_validate), SVC_NOT_FOUND for a pupil the user may not see,
@@ -128,5 +129,16 @@ struct outcome_csv_result {
 enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
                                         struct outcome_csv_result *out);
 void svc_outcome_csv_free(struct outcome_csv_result *r);
+
+
+/* One record of an import that brings whole pupils (the Common Transfer
+ * File, svc_ctf.c), inside the caller's write transaction: the same rules
+ * as svc_outcomes_import's rows (the user may record for the pupil, else
+ * SVC_FORBIDDEN; outcome_validate, else SVC_INVALID with errs), and a
+ * record already stored (same kind, start and code) is left as it is
+ * (*added false).  Otherwise the record is stored (source "import") with
+ * its audit entry and *added is true. */
+enum svc_status svc_outcome_import_one(struct svc_ctx *c, const struct pupil_row *p,
+                                       const struct outcome_record *r, struct field_errors *errs, bool *added);
 
 #endif

@@ -124,6 +124,7 @@ enum svc_status svc_school_update(struct svc_ctx *c, int64_t id, const struct sc
     if (validate_school(f, out, errs))
         return SVC_INVALID;
     out->id = id;
+    memcpy(out->status, cur.status, sizeof out->status);   /* GIAS's to change, not the form's */
     st = school_checks(c, ACT_EDIT, out, errs);
     if (st != SVC_OK)
         return st;

@@ -301,6 +301,19 @@ static enum svc_status validate_service(struct svc_ctx *c, const void *form, con
     struct service_row *r = row;
     int n = 0;
     text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the name of the service", 0, e, &n);
+    if (r->name[0]) {
+        /* Two services of one name cannot be told apart in a list of
+         * services, a referral or a consent form. */
+        enum store_rc rc = q_service_name_taken(c->db, r->authority_id, r->name, cur ? cur->id : 0);
+        if (rc == STORE_ROW) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "There is already a service called %.120s – use that service or "
+                     "choose another name", r->name);
+            fail(e, &n, "name", msg);
+        } else if (rc != STORE_DONE) {
+            return SVC_ERROR;
+        }
+    }
     if (!cur && typed_code(c, f->code, r, e, &n) != SVC_OK)
         return SVC_ERROR;
     const struct code_entry *k = code_field(f->org_kind, &ref_org_kinds, "org_kind",

@@ -284,7 +284,8 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
 
 #define WORK_ACTION_SELECT \
     "SELECT a.id, a.case_id, c.pupil_id, p.forenames || ' ' || p.surname, t.name, a.description, " \
-    "coalesce(sv.name, ''), coalesce(pr.name, ''), a.owner_name, coalesce(a.due_on, ''), c.status " \
+    "coalesce(sv.name, ''), coalesce(pr.name, ''), a.owner_name, coalesce(a.due_on, ''), c.status, " \
+    "c.team_id, p.school_id " \
     "FROM actions a JOIN cases c ON c.id = a.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id " \
     "LEFT JOIN services sv ON sv.id = a.owner_service_id " \
@@ -293,7 +294,7 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
 
 enum work_action_col {
     WC_ID, WC_CASE, WC_PUPIL, WC_PUPIL_NAME, WC_TEAM_NAME, WC_DESCRIPTION, WC_SERVICE_NAME,
-    WC_PRACTITIONER_NAME, WC_OWNER_NAME, WC_DUE_ON, WC_CASE_STATUS
+    WC_PRACTITIONER_NAME, WC_OWNER_NAME, WC_DUE_ON, WC_CASE_STATUS, WC_TEAM, WC_SCHOOL
 };
 
 static void read_work_action(struct store_stmt *st, void *row)
@@ -311,6 +312,8 @@ static void read_work_action(struct store_stmt *st, void *row)
     store_col_copy(st, WC_OWNER_NAME, w->owner_name, sizeof w->owner_name);
     store_col_copy(st, WC_DUE_ON, w->due_on, sizeof w->due_on);
     store_col_copy(st, WC_CASE_STATUS, w->case_status, sizeof w->case_status);
+    w->team_id = store_col_int(st, WC_TEAM);
+    w->school_id = store_col_int(st, WC_SCHOOL);
 }
 
 Q_SINK(work_action, struct work_action, read_work_action)
@@ -379,6 +382,8 @@ static void read_work_open_cases(struct store_stmt *st, void *row)
     w->open_actions = store_col_int(st, 5);
     w->overdue_actions = store_col_int(st, 6);
     store_col_copy(st, 7, w->last_discussed, sizeof w->last_discussed);
+    w->team_id = store_col_int(st, 8);
+    w->school_id = store_col_int(st, 9);
 }
 
 Q_SINK(work_open_cases, struct work_case, read_work_open_cases)
@@ -393,7 +398,7 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
         " AND a.due_on IS NOT NULL AND a.due_on < ?), "
         "coalesce((SELECT max(m.meeting_date) FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL "
-        " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), '') "
+        " WHERE d.case_id = c.id AND m.status = 'held' AND m.meeting_date <= ?), ''), c.team_id, p.school_id "
         "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "JOIN teams t ON t.id = c.team_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
@@ -451,6 +456,8 @@ static void read_work_feedback(struct store_stmt *st, void *row)
     w->case_id = store_col_int(st, 4);
     w->pupil_id = store_col_int(st, 5);
     store_col_copy(st, 6, w->pupil_name, sizeof w->pupil_name);
+    w->team_id = store_col_int(st, 7);
+    w->school_id = store_col_int(st, 8);
 }
 
 Q_SINK(work_feedback, struct work_feedback, read_work_feedback)
@@ -459,7 +466,7 @@ enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname "
+        "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname, m.team_id, p.school_id "
         "FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools s ON s.id = p.school_id WHERE "

@@ -132,6 +132,8 @@ struct work_action {
     char owner_name[ACTION_OWNER_MAX];
     char due_on[11];              /* "" none */
     char case_status[8];
+    int64_t team_id;              /* the case's team */
+    int64_t school_id;            /* the pupil's school */
 };
 
 /* Open actions due before today on cases the visibility covers, oldest due
@@ -161,6 +163,8 @@ struct work_case {
     int64_t open_actions;
     int64_t overdue_actions;
     char last_discussed[11];      /* latest meeting (held or planned, not cancelled) on or before today; "" never */
+    int64_t team_id;
+    int64_t school_id;            /* the pupil's school */
 };
 enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, const char *today,
                                 void (*fn)(void *arg, const struct work_case *c), void *arg);
@@ -189,6 +193,8 @@ struct work_feedback {
     int64_t case_id;
     int64_t pupil_id;
     char pupil_name[203];
+    int64_t team_id;              /* the meeting's team */
+    int64_t school_id;            /* the pupil's school */
 };
 enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const char *today,
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg);

@@ -302,7 +302,10 @@ enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status,
 #define CASE_WHERE " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id JOIN teams t ON t.id = c.team_id WHERE " \
     VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id") \
-    " AND (? = 0 OR c.team_id = ?) AND (? = 0 OR c.pupil_id = ?) AND (? = '' OR c.status = ?)"
+    " AND (? = 0 OR c.team_id = ?) AND (? = 0 OR c.pupil_id = ?) AND (? = '' OR c.status = ?)" \
+    " AND (? = 0 OR p.school_id = ?)" \
+    " AND (? = '' OR lower(p.forenames || ' ' || p.surname) LIKE ? ESCAPE '\\')" \
+    " AND (? = '' OR c.opened_on <= ?) AND (? = '' OR c.closed_on IS NULL OR c.closed_on >= ?)"
 
 static int bind_case_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
@@ -318,6 +321,18 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
     store_bind_int(st, idx++, f->pupil_id);
     store_bind_text(st, idx++, status);
     store_bind_text(st, idx++, status);
+    store_bind_int(st, idx++, f->school_id);
+    store_bind_int(st, idx++, f->school_id);
+    char like[2 * 203 + 3];
+    if (q_like_pattern(f->name ? f->name : "", like, sizeof like) < 0)
+        return -1;
+    store_bind_text(st, idx++, like[0] && strcmp(like, "%%") ? like : "");
+    store_bind_text(st, idx++, like);
+    const char *from = f->from ? f->from : "", *to = f->to ? f->to : "";
+    store_bind_text(st, idx++, to);
+    store_bind_text(st, idx++, to);
+    store_bind_text(st, idx++, from);
+    store_bind_text(st, idx++, from);
     return idx;
 }
 

@@ -79,6 +79,9 @@ struct case_filter {
     int64_t pupil_id;     /* 0 any */
     const char *status;   /* "open", "closed" or "" */
     const char *today;    /* YYYY-MM-DD: whose consent counts (set by the service) */
+    int64_t school_id;    /* 0 any; else the pupil's school */
+    const char *name;     /* "" or NULL any; else part of the pupil's name (any case) */
+    const char *from, *to;   /* "" or NULL any; else open at some time from..to (YYYY-MM-DD) */
 };
 
 enum store_rc q_case_insert(struct store *s, struct case_row *c, int64_t created_by, int64_t now);

@@ -77,10 +77,15 @@ enum store_rc q_meeting_location(struct store *s, int64_t meeting_id, char *out,
 
 enum store_rc q_meeting_set_location(struct store *s, int64_t meeting_id, const char *location, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET location = ?, updated_at = ? WHERE id = ?");
+    /* A new place raises the meeting's iCalendar SEQUENCE (migration 0018),
+     * so calendars replace the event. */
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE meetings SET location = ?, ics_sequence = ics_sequence + CASE WHEN location <> ? THEN 1 ELSE 0 END, "
+        "updated_at = ? WHERE id = ?");
     store_bind_text(st, 1, location ? location : "");
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, meeting_id);
+    store_bind_text(st, 2, location ? location : "");
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, meeting_id);
     return store_exec_done(st);
 }
 

@@ -62,7 +62,9 @@ enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out
 
 #define MEETING_WHERE " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id") \
     " AND (? = 0 OR m.team_id = ?) AND (? = '' OR m.status = ?)" \
-    " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)"
+    " AND (? = '' OR m.meeting_date >= ?) AND (? = '' OR m.meeting_date <= ?)" \
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.team_id = m.team_id AND ts.school_id = ?))" \
+    " AND (? = '' OR lower(t.name) LIKE ? ESCAPE '\\')"
 
 static bool upcoming_first(const struct meeting_filter *f)
 {
@@ -86,6 +88,13 @@ static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v
     store_bind_text(st, idx++, from);
     store_bind_text(st, idx++, to);
     store_bind_text(st, idx++, to);
+    store_bind_int(st, idx++, f->school_id);
+    store_bind_int(st, idx++, f->school_id);
+    char like[2 * 160 + 3];
+    if (q_like_pattern(f->name ? f->name : "", like, sizeof like) < 0)
+        return -1;
+    store_bind_text(st, idx++, like[0] && strcmp(like, "%%") ? like : "");
+    store_bind_text(st, idx++, like);
     if (page && upcoming_first(f)) {   /* the order's "today" */
         store_bind_text(st, idx++, f->today ? f->today : "");
         store_bind_text(st, idx++, f->today ? f->today : "");
@@ -294,4 +303,19 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
     if (rc == STORE_OK && store_changes(s) == 0)
         return STORE_DONE;
     return rc;
+}
+
+enum store_rc q_meetings_on_closures(struct store *s, int64_t authority_id, const char *from, const char *to,
+                                     void (*fn)(void *arg, const struct meeting_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM
+        " WHERE t.authority_id = ? AND m.status = 'planned' AND m.voided_at IS NULL"
+        " AND m.meeting_date >= ? AND m.meeting_date <= ?"
+        " AND m.meeting_date IN (SELECT x.closed_on FROM closure_days x WHERE x.authority_id = ?)"
+        " ORDER BY m.meeting_date, m.start_time, t.name, m.id");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    store_bind_int(st, 4, authority_id);
+    return store_each_row(st, meeting_each, &(struct meeting_sink){fn, arg});
 }

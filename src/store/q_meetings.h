@@ -48,6 +48,8 @@ struct meeting_filter {
     const char *from, *to;              /* "YYYY-MM-DD" or "" */
     const char *today;                  /* for MEETING_UPCOMING_FIRST */
     enum meeting_order order;
+    int64_t school_id;                  /* 0 any; else teams serving that school */
+    const char *name;                   /* "" or NULL any; else part of the team's name (any case) */
 };
 
 struct meeting_counts {
@@ -103,5 +105,10 @@ enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
 enum store_rc q_attendance_add(struct store *s, struct attendance_row *r);
 /* Removes a guest row of that meeting; STORE_DONE when there was none. */
 enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int64_t id);
+
+/* Planned meetings (not voided) of the authority's teams dated on one of
+ * its closure days between from and to inclusive, in date order. */
+enum store_rc q_meetings_on_closures(struct store *s, int64_t authority_id, const char *from, const char *to,
+                                     void (*fn)(void *arg, const struct meeting_row *r), void *arg);
 
 #endif

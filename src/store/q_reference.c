@@ -505,3 +505,18 @@ enum store_rc q_user_in_authority(struct store *s, int64_t user_id, int64_t auth
     store_done(st);
     return rc;
 }
+
+enum store_rc q_service_name_taken(struct store *s, int64_t authority_id, const char *name, int64_t except_id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 1 FROM services WHERE authority_id = ? AND lower(trim(name)) = lower(trim(?)) "
+        "AND id <> ? LIMIT 1");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, name);
+    store_bind_int(st, 3, except_id);
+    enum store_rc rc = store_step(st);
+    store_done(st);
+    return rc;
+}

@@ -106,4 +106,8 @@ enum store_rc q_authority_users(struct store *s, int64_t authority_id,
 /* STORE_ROW when user id holds some role in the authority. */
 enum store_rc q_user_in_authority(struct store *s, int64_t user_id, int64_t authority_id);
 
+/* STORE_ROW when another service of the authority (not except_id) has the
+ * same name, ignoring case (ASCII) and the spaces around it. */
+enum store_rc q_service_name_taken(struct store *s, int64_t authority_id, const char *name, int64_t except_id);
+
 #endif

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #define SCHOOL_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.pupils_on_roll, " \
-                    "s.fsm_pct, s.sen_pct, s.tas_member"
+                    "s.fsm_pct, s.sen_pct, s.tas_member, s.status"
 
 enum school_col {
     SC_ID, SC_AUTHORITY, SC_URN, SC_NAME, SC_PHASE, SC_PUPILS_ON_ROLL, SC_FSM_PCT, SC_SEN_PCT,
-    SC_TAS_MEMBER
+    SC_TAS_MEMBER, SC_STATUS
 };
 
 static void read_school(struct store_stmt *st, void *row)
@@ -22,6 +22,7 @@ static void read_school(struct store_stmt *st, void *row)
     sc->fsm_pct = store_col_is_null(st, SC_FSM_PCT) ? -1 : store_col_double(st, SC_FSM_PCT);
     sc->sen_pct = store_col_is_null(st, SC_SEN_PCT) ? -1 : store_col_double(st, SC_SEN_PCT);
     sc->tas_member = store_col_int(st, SC_TAS_MEMBER) != 0;
+    store_col_copy(st, SC_STATUS, sc->status, sizeof sc->status);
 }
 
 /* Binds the editable columns in the order both INSERT and UPDATE use. */

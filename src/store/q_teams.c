@@ -364,3 +364,22 @@ enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char 
     store_bind_text(st, 3, to);
     return store_each_row(st, read_closure, &(struct closures){out, max, n});
 }
+
+struct team_id_sink {
+    void (*fn)(void *arg, int64_t id);
+    void *arg;
+};
+
+static void team_id_each(struct store_stmt *st, void *sink)
+{
+    const struct team_id_sink *k = sink;
+    k->fn(k->arg, store_col_int(st, 0));
+}
+
+enum store_rc q_teams_serving_school(struct store *s, int64_t school_id, void (*fn)(void *arg, int64_t id),
+                                     void *arg)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT team_id FROM team_schools WHERE school_id = ? ORDER BY team_id");
+    store_bind_int(st, 1, school_id);
+    return store_each_row(st, team_id_each, &(struct team_id_sink){fn, arg});
+}

@@ -105,4 +105,8 @@ enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_y
 enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char *from,
                               const char *to, int32_t *out, size_t max, size_t *n);
 
+/* The ids of the teams (active or not) whose schools include school_id. */
+enum store_rc q_teams_serving_school(struct store *s, int64_t school_id, void (*fn)(void *arg, int64_t id),
+                                     void *arg);
+
 #endif

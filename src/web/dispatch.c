@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/nextpath.h"
 #include "web/audit_trail.h"
 #include "web/router.h"
 #include "web/server.h"
@@ -77,6 +78,39 @@ static bool csrf_ok(struct req *rq)
     return token_equal(sent, req_cookie(rq, CSRF_COOKIE(rq->app)));
 }
 
+/* Not signed in: to the sign-in page, naming the page asked for (a GET
+ * only) as next, so signing in returns there (h_auth.c checks it again). */
+static void redirect_to_sign_in(struct req *rq, struct resp *rs)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, rq->session_expired ? "/sign-in?expired=1" : "/sign-in");
+    if (strcmp(rq->method, "GET") == 0 && strcmp(rq->path, "/") != 0) {
+        struct buf next = BUF_INIT;
+        for (const char *seg = rq->path; *seg;) {   /* each segment encoded, the slashes kept */
+            const char *slash = strchr(seg + 1, '/');
+            size_t len = slash ? (size_t)(slash - seg) : strlen(seg);
+            char part[512];
+            snprintf(part, sizeof part, "%.*s", (int)(len - 1), seg + 1);
+            buf_putc(&next, '/');
+            buf_urlenc(&next, part);
+            seg += len;
+        }
+        for (size_t i = 0; i < rq->query.n; i++) {
+            buf_puts(&next, i ? "&" : "?");
+            buf_urlenc(&next, rq->query.items[i].key);
+            buf_puts(&next, "=");
+            buf_urlenc(&next, rq->query.items[i].val ? rq->query.items[i].val : "");
+        }
+        if (next_path_safe(buf_str(&next))) {
+            buf_puts(&b, rq->session_expired ? "&next=" : "?next=");
+            buf_urlenc(&b, buf_str(&next));
+        }
+        buf_free(&next);
+    }
+    resp_redirect(rs, buf_str(&b));
+    buf_free(&b);
+}
+
 /* GET /pupils.csv: the list route /api/v1/pupils when it offers CSV
  * (ROUTE_CSV).  The request becomes that one, for the whole list, and
  * view_json writes its rows as CSV (web/list_csv.h). */
@@ -141,7 +175,7 @@ void dispatch(struct req *rq, struct resp *rs)
             view_error(rq, rs, 401, "Sign in", rq->session_expired ? "Your session has expired."
                                                                    : "Sign in first.");
         else
-            resp_redirect(rs, rq->session_expired ? "/sign-in?expired=1" : "/sign-in");
+            redirect_to_sign_in(rq, rs);
         goto out;
     }
     if (changes_state(rq->method) && !csrf_ok(rq)) {

@@ -38,4 +38,9 @@ void fld_add_option(json_t *field, const char *value, const char *label, const c
 /* Sets a string member when s is non-NULL. */
 void fld_set(json_t *field, const char *key, const char *s);
 
+/* The advice beside every new-password field (core/pwpolicy.c's rules, after
+ * the NCSC's "three random words"). */
+#define PASSWORD_ADVICE "Use at least 12 characters. Three random words together make a good password. " \
+                        "Common passwords, and passwords containing the user name, are not accepted."
+
 #endif

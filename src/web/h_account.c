@@ -155,8 +155,7 @@ static void password_form(struct req *rq, struct resp *rs, int status, const str
         "{s:o, s:o, s:o}",
         "current_password", pw_field("current_password", "Current password", "current-password", NULL, e),
         "new_password", pw_field("new_password", "New password", "new-password",
-                                 "At least 12 characters. Three random words make a good password. "
-                                 "Common passwords, and ones containing your user name, are not accepted.", e),
+                                 PASSWORD_ADVICE, e),
         "confirm_password", pw_field("confirm_password", "Confirm new password", "new-password", NULL, e)));
     view_render(rq, rs, status, "account_password", ctx);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
+
 #include "service/svc_agenda.h"
 #include "web/form.h"
 #include "web/listing.h"
@@ -55,8 +57,10 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
         return;
     }
     json_decref(all);
-    char title[200];
-    snprintf(title, sizeof title, "Agenda: %s, %s", av.meeting.team_name, av.meeting.meeting_date);
+    char title[240];
+    char when[32];
+    date_label(av.meeting.meeting_date, when, sizeof when);
+    snprintf(title, sizeof title, "Agenda: %s, %s", av.meeting.team_name, when);
     json_t *ctx = view_page(rq, title, "meetings");
     char back[64];
     snprintf(back, sizeof back, "/meetings/%lld", (long long)meeting_id);

@@ -9,6 +9,7 @@
 #include "service/svc_audit.h"
 #include "service/svc_retention.h"
 #include "service/svc_sar.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/listing.h"
 #include "web/records_json.h"
@@ -49,8 +50,11 @@ static void h_audit_list(struct req *rq, struct resp *rs)
     listing_page(rq, &pg);
     const char *pupil = req_query(rq, "pupil");
     const char *user = req_query(rq, "user");
-    const char *from = req_query(rq, "from");
-    const char *to = req_query(rq, "to");
+    /* GOV.UK date inputs (from-day, ...), or one value from a link or the API. */
+    struct query_date qfrom, qto;
+    finding_query_date(rq, "from", &qfrom);
+    finding_query_date(rq, "to", &qto);
+    const char *from = qfrom.text, *to = qto.text;
     const char *flagged = req_query(rq, "flagged");
     pupil = pupil ? pupil : "";
     user = user ? user : "";
@@ -66,9 +70,9 @@ static void h_audit_list(struct req *rq, struct resp *rs)
     f.flagged_only = flagged && (strcmp(flagged, "yes") == 0 || strcmp(flagged, "1") == 0);
     struct field_errors e = {0};
     if (f.from_at < 0)
-        field_errors_add(&e, "from", "Enter the start date as YYYY-MM-DD, like 2026-09-01");
+        field_errors_add(&e, "from", "The start date must be a real date, like 1 9 2026");
     if (f.to_at < 0)
-        field_errors_add(&e, "to", "Enter the end date as YYYY-MM-DD, like 2026-09-30");
+        field_errors_add(&e, "to", "The end date must be a real date, like 30 9 2026");
     if (e.count) {
         if (rq->api) {
             view_invalid_json(rs, &e);
@@ -122,12 +126,8 @@ static void h_audit_list(struct req *rq, struct resp *rs)
     fld_set(fu, "width_class", "govuk-input--width-20");
     json_object_set_new(fu, "spellcheck_off", json_true());
     json_object_set_new(fields, "user", fu);
-    json_t *ff = fld_input("from", "From", from, &e, "YYYY-MM-DD");
-    fld_set(ff, "width_class", "govuk-input--width-10");
-    json_object_set_new(fields, "from", ff);
-    json_t *ft = fld_input("to", "To", to, &e, "YYYY-MM-DD, included");
-    fld_set(ft, "width_class", "govuk-input--width-10");
-    json_object_set_new(fields, "to", ft);
+    json_object_set_new(fields, "from", finding_date_field("from", "From", &qfrom, &e, "For example, 1 9 2026"));
+    json_object_set_new(fields, "to", finding_date_field("to", "To", &qto, &e, "For example, 30 9 2026 (included)"));
     json_object_set_new(ctx, "fields", fields);
     json_object_set_new(ctx, "flagged", json_boolean(f.flagged_only));
     if (e.count)
@@ -265,7 +265,11 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
         json_t *fa = fld_input(aname, label, ages ? ages[t] : av, e, NULL);
         fld_set(fa, "width_class", "govuk-input--width-4");
         fld_set(fa, "inputmode", "numeric");
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),
+        /* "Anonymised" or "Erased", as a sentence starts; lower case inside one. */
+        bool anon = strcmp(retention_effect(ty), "anonymise") == 0;
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),
+                                              "effect_label", anon ? "Anonymised" : "Erased", "effect_text",
+                                              anon ? "anonymised" : "erased", "age_set", rules[t].until_age > 0,
                                               "effect", retention_effect(ty), "months", rules[t].months,
                                               "until_age", rules[t].until_age, "months_field", fm,
                                               "age_field", fa));

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/nextpath.h"
 #include "service/password.h"
 #include "web/form.h"
 #include "web/router.h"
@@ -26,6 +27,31 @@ static void set_pending_cookie(struct req *rq, struct resp *rs, const char *valu
                     SIGN_IN_PENDING_SECONDS, rq->app->secure_cookies ? "; Secure" : "");
 }
 
+/* The page to go to once signed in: the form's or the query's "next" when
+ * it is a path on this site (core/nextpath.c), else the home page. */
+static const char *next_page(struct req *rq)
+{
+    const char *n = req_param(rq, "next");
+    if (!n)
+        n = req_query(rq, "next");
+    return next_path_safe(n) ? n : "/";
+}
+
+/* Redirects to where, with next=... when that is not the home page. */
+static void redirect_with_next(struct req *rq, struct resp *rs, const char *where)
+{
+    const char *n = next_page(rq);
+    if (strcmp(n, "/") == 0) {
+        resp_redirect(rs, where);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s%snext=", where, strchr(where, '?') ? "&" : "?");
+    buf_urlenc(&b, n);
+    resp_redirect(rs, buf_str(&b));
+    buf_free(&b);
+}
+
 /* Shows the sign-in form. */
 static void render_sign_in(struct req *rq, struct resp *rs, int status, const char *username,
                            const struct field_errors *errs, const char *notice)
@@ -33,6 +59,8 @@ static void render_sign_in(struct req *rq, struct resp *rs, int status, const ch
     const char *token = view_form_token(rq, rs);
     json_t *ctx = view_page(rq, "Sign in", NULL);
     json_object_set_new(ctx, "csrf", json_string(token));
+    if (strcmp(next_page(rq), "/") != 0)
+        json_object_set_new(ctx, "next", json_string(next_page(rq)));
     if (errs && errs->count)
         json_object_set_new(ctx, "errors", view_errors(errs));
     json_t *u = fld_input("username", "User name", username, errs, NULL);
@@ -52,7 +80,7 @@ static void render_sign_in(struct req *rq, struct resp *rs, int status, const ch
 static void h_sign_in_form(struct req *rq, struct resp *rs)
 {
     if (rq->signed_in) {
-        resp_redirect(rs, "/");
+        resp_redirect(rs, next_page(rq));
         return;
     }
     const char *notice = NULL;
@@ -60,6 +88,8 @@ static void h_sign_in_form(struct req *rq, struct resp *rs)
         notice = "You were signed out because you had not used the service for a while. Sign in again to continue.";
     else if (req_query(rq, "signed_out"))
         notice = "You have signed out.";
+    else if (req_query(rq, "password_reset"))
+        notice = "Your password has been changed. Sign in with the new one.";
     else if (req_query(rq, "restart"))
         notice = "Your sign-in timed out before the code was entered. Sign in again.";
     render_sign_in(rq, rs, 200, "", NULL, notice);
@@ -133,7 +163,7 @@ static void h_sign_in(struct req *rq, struct resp *rs)
     }
     if (r == SIGN_IN_SECOND_FACTOR) {
         set_pending_cookie(rq, rs, rq->sess.cookie);
-        resp_redirect(rs, "/sign-in/code");
+        redirect_with_next(rq, rs, "/sign-in/code");
         return;
     }
     if (r != SIGN_IN_OK) {
@@ -144,7 +174,7 @@ static void h_sign_in(struct req *rq, struct resp *rs)
     }
     set_session_cookie(rq, rs, rq->sess.cookie);
     clear_cookie(rq, rs, CSRF_COOKIE(rq->app));
-    resp_redirect(rs, "/");
+    resp_redirect(rs, next_page(rq));
 }
 
 static json_t *me_json(const struct req *rq)
@@ -211,6 +241,8 @@ static void render_code(struct req *rq, struct resp *rs, int status, const struc
 {
     json_t *ctx = view_page(rq, "Enter your security code", NULL);
     json_object_set_new(ctx, "csrf", json_string(view_form_token(rq, rs)));
+    if (strcmp(next_page(rq), "/") != 0)
+        json_object_set_new(ctx, "next", json_string(next_page(rq)));
     if (errs && errs->count)
         json_object_set_new(ctx, "errors", view_errors(errs));
     json_t *c = fld_input("code", "Security code", "", errs,
@@ -226,7 +258,7 @@ static void render_code(struct req *rq, struct resp *rs, int status, const struc
 static void h_sign_in_code_form(struct req *rq, struct resp *rs)
 {
     if (rq->signed_in) {
-        resp_redirect(rs, "/");
+        resp_redirect(rs, next_page(rq));
         return;
     }
     if (!req_cookie(rq, "tas_pending")) {
@@ -268,11 +300,11 @@ static void h_sign_in_code(struct req *rq, struct resp *rs)
         set_session_cookie(rq, rs, rq->sess.cookie);
         clear_cookie(rq, rs, "tas_pending");
         clear_cookie(rq, rs, CSRF_COOKIE(rq->app));
-        resp_redirect(rs, "/");
+        resp_redirect(rs, next_page(rq));
         return;
     case SIGN_IN_RESTART:
         clear_cookie(rq, rs, "tas_pending");
-        resp_redirect(rs, "/sign-in?restart=1");
+        redirect_with_next(rq, rs, "/sign-in?restart=1");
         return;
     case SIGN_IN_ERROR:
     case SIGN_IN_SECOND_FACTOR:

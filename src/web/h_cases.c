@@ -11,6 +11,7 @@
 #include "service/svc_cases.h"
 #include "service/svc_pupils.h"
 #include "store/q_reference.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/listing.h"
 #include "web/records_json.h"
@@ -36,6 +37,9 @@ static void collect_case(void *arr, const struct case_brief *b)
                                          "discussions", (json_int_t)b->discussions, "open_actions",
                                          (json_int_t)b->open_actions, "open",
                                          strcmp(b->status, "open") == 0));
+    char label[32];
+    date_label(b->opened_on, label, sizeof label);
+    json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "opened_on_label", json_string(label));
 }
 
 /* ---- consent ---- */
@@ -438,7 +442,10 @@ static void h_case_list(struct req *rq, struct resp *rs)
     const char *status = req_query(rq, "status");
     if (!status || (strcmp(status, "open") && strcmp(status, "closed")))
         status = "";
-    struct case_filter f = {parse_id(req_query(rq, "team")), parse_id(req_query(rq, "pupil")), status, NULL};
+    struct finding find;
+    finding_read(rq, &c, &find);
+    struct case_filter f = {find.team_id, parse_id(req_query(rq, "pupil")), status, NULL, find.school_id,
+                            find.name, find.from, find.to};
     json_t *rows = json_array();
     int64_t total = 0;
     enum svc_status st = svc_case_list(&c, &f, &pg, &total, collect_case, rows);
@@ -447,13 +454,18 @@ static void h_case_list(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, st);
         return;
     }
-    char base[128];
-    snprintf(base, sizeof base, "%s?status=%s&team=%lld", rq->api ? "/api/v1/cases" : "/cases", status,
-             (long long)f.team_id);
-    json_t *paging = json_paging(pg.page, pg.per_page, total, base);
+    struct buf base = BUF_INIT;
+    buf_printf(&base, "%s?status=%s", rq->api ? "/api/v1/cases" : "/cases", status);
+    finding_query(&find, &base);
+    if (f.pupil_id)
+        buf_printf(&base, "&pupil=%lld", (long long)f.pupil_id);
+    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    buf_free(&base);
     if (rq->api) {
         json_object_del(paging, "pagination");
         json_object_set_new(paging, "cases", rows);
+        if (find.this_term)
+            json_object_set_new(paging, "term", finding_term_json(&find));
         view_json(rs, 200, paging);
         return;
     }
@@ -472,6 +484,9 @@ static void h_case_list(struct req *rq, struct resp *rs)
                                                         "value", "open", "label", "Open", "selected",
                                                         !strcmp(status, "open"), "value", "closed", "label",
                                                         "Closed", "selected", !strcmp(status, "closed")));
+    finding_fields(&c, &find, ctx, "Pupil name", "All or part of the pupil's name");
+    if (*status)
+        json_object_set_new(ctx, "filtered", json_true());
     view_render(rq, rs, 200, "case_list", ctx);
 }
 

@@ -10,7 +10,9 @@
 
 #include "core/chart.h"
 #include "service/svc_dashboard.h"
+#include "core/calendar.h"
 #include "web/dash_export.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/router.h"
 #include "web/view.h"
@@ -20,8 +22,15 @@
 static void read_form(struct req *rq, struct dash_filter_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->from = req_query(rq, "from");
-    f->to = req_query(rq, "to");
+    /* Dates as the GOV.UK date input sends them (from-day, from-month,
+     * from-year), or as one value from a link or the API. */
+    struct query_date *qf = req_alloc(rq, sizeof *qf), *qt = req_alloc(rq, sizeof *qt);
+    if (qf && qt) {
+        finding_query_date(rq, "from", qf);
+        finding_query_date(rq, "to", qt);
+        f->from = qf->text[0] ? qf->text : NULL;
+        f->to = qt->text[0] ? qt->text : NULL;
+    }
     f->authority_id = req_query(rq, "authority_id");
     f->team_id = req_query(rq, "team_id");
     f->school_id = req_query(rq, "school_id");
@@ -149,7 +158,10 @@ static json_t *table_json(const struct dashboard *d, const struct stat_table *t,
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "key", t->key, "title", t->title, "figure",
                           t->figure ? t->figure : "", "description", t->description, "columns", columns,
                           "rows", rows);
-    json_object_set_new(o, "chart", t->chart != CHART_NONE ? chart_json(t) : json_null());
+    json_t *chart = t->chart != CHART_NONE ? chart_json(t) : json_null();
+    if (json_is_object(chart) && chart_all_suppressed(t))
+        json_object_set_new(chart, "all_suppressed", json_true());
+    json_object_set_new(o, "chart", chart);
     if (html)
         json_object_set_new(o, "span", json_integer(nc + 1));
     return o;
@@ -158,9 +170,16 @@ static json_t *table_json(const struct dashboard *d, const struct stat_table *t,
 static json_t *dashboard_json(const struct dashboard *d, bool html)
 {
     json_t *tables = json_array();
-    int section = 0;
+    int section = 0, figure = 0;
     for (int i = 0; i < DT__COUNT; i++) {
         json_t *t = table_json(d, &d->t[i], html);
+        /* Figures numbered in the order they appear, each number once. */
+        const char *fig = json_string_value(json_object_get(t, "figure"));
+        if (fig && strncmp(fig, "Figure", 6) == 0) {
+            char label[24];
+            snprintf(label, sizeof label, "Figure %d", ++figure);
+            json_object_set_new(t, "figure", json_string(label));
+        }
         int s = dashboard_section((enum dash_table)i);
         json_object_set_new(t, "section", json_integer(s));
         if (html && s != section) {
@@ -179,6 +198,13 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
     json_object_set_new(f, "authority_id", d->f.authority_id ? json_integer(d->f.authority_id) : json_null());
     json_object_set_new(f, "team_id", d->f.team_id ? json_integer(d->f.team_id) : json_null());
     json_object_set_new(f, "school_id", d->f.school_id ? json_integer(d->f.school_id) : json_null());
+    if (html) {
+        char a[32], b[32];
+        date_label(d->f.from, a, sizeof a);
+        date_label(d->f.to, b, sizeof b);
+        json_object_set_new(f, "from_label", json_string(a));
+        json_object_set_new(f, "to_label", json_string(b));
+    }
     json_t *out = json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
                             d->may_see_exact, "threshold", d->threshold, "population_recorded",
                             d->population_recorded, "missing_cost_rates", d->missing_rates, "tables", tables);
@@ -221,6 +247,25 @@ static void ch_school(void *arg, int64_t id, const char *name, const char *phase
     fld_add_option(c->school, v, name, c->cur_s);
 }
 
+/* A GOV.UK date input showing iso ("YYYY-MM-DD") in its three parts, or
+ * what was typed when it is not a date. */
+static json_t *date_input(const char *name, const char *legend, const char *iso, const struct field_errors *e,
+                          const char *hint)
+{
+    char d[8] = "", m[8] = "", y[8] = "";
+    int32_t day;
+    if (iso && day_parse(iso, &day) == 0) {
+        int yy, mm, dd;
+        ymd_from_day(day, &yy, &mm, &dd);
+        snprintf(d, sizeof d, "%d", dd);
+        snprintf(m, sizeof m, "%d", mm);
+        snprintf(y, sizeof y, "%d", yy);
+    }
+    json_t *f = fld_date(name, legend, d, m, y, e, hint);
+    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
+    return f;
+}
+
 static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
                              const struct field_errors *e)
 {
@@ -235,10 +280,8 @@ static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_f
     struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
     struct svc_ctx cc = *c;
     svc_dashboard_choices(&cc, &sink);
-    json_t *from = fld_input("from", "From", in->from, e, "For example, 2024-10-01");
-    json_t *to = fld_input("to", "To", in->to, e, "For example, 2025-07-31");
-    fld_set(from, "width_class", "govuk-input--width-10");
-    fld_set(to, "width_class", "govuk-input--width-10");
+    json_t *from = date_input("from", "From", in->from, e, "For example, 1 9 2026");
+    json_t *to = date_input("to", "To", in->to, e, "For example, 31 7 2027");
     json_t *phase = fld_select_codes("phase", "Phase", in->phase ? in->phase : "", e, &codes_phase, "All");
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team",
                      ch.team, "school", ch.school, "phase", phase);
@@ -310,8 +353,8 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     json_object_set_new(ctx, "query_publish", json_string(buf_str(&qp)));
     buf_free(&q);
     buf_free(&qp);
-    json_object_set_new(ctx, "may_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0,
-                                                                       d->f.authority_id, d->f.school_id)));
+    /* Exactly when the export would answer (the policy's own check). */
+    json_object_set_new(ctx, "may_export", json_boolean(svc_dashboard_may(&c, &in, ACT_EXPORT)));
     json_object_set_new(ctx, "suppressed_view", json_boolean(!d->exact));
     /* Administrators keep the cost model and the threshold. */
     int64_t auth = d->f.authority_id;

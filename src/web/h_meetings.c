@@ -10,6 +10,7 @@
 #include "core/validate.h"
 #include "service/svc_meetings.h"
 #include "service/svc_teams.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/listing.h"
 #include "web/records_json.h"
@@ -34,28 +35,16 @@ static void collect_meeting(void *arr, const struct meeting_row *r)
 
 /* ---- The list ---- */
 
-struct team_opts {
-    json_t *field;
-    const char *current;
-};
-
-static void add_team_option(void *arg, const struct team_row *r)
+/* A filter date as typed (GOV.UK date input, or one value from a link):
+ * "" when absent; "" and *bad when not a date. */
+static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad, struct query_date *q)
 {
-    struct team_opts *o = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
-    fld_add_option(o->field, id, r->t.name, o->current);
-}
-
-/* A filter date as typed: "" when absent; NULL (and *bad) when not a date. */
-static const char *filter_day(struct req *rq, const char *name, char out[11], bool *bad)
-{
-    const char *v = req_query(rq, name);
+    finding_query_date(rq, name, q);
     out[0] = '\0';
-    if (!v || !*v)
+    if (!q->text[0])
         return "";
     int32_t d;
-    if (strlen(v) > 20 || svc_parse_day(v, &d) != 0) {
+    if (svc_parse_day(q->text, &d) != 0) {
         *bad = true;
         return "";
     }
@@ -71,7 +60,11 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     listing_page(rq, &pg);
     struct meeting_filter f;
     memset(&f, 0, sizeof f);
-    f.team_id = parse_id(req_query(rq, "team"));
+    struct finding find;
+    finding_read(rq, &c, &find);
+    f.team_id = find.team_id;
+    f.school_id = find.school_id;
+    f.name = find.name;
     const char *status = req_query(rq, "status");
     if (status && (strcmp(status, "planned") == 0 || strcmp(status, "held") == 0 ||
                    strcmp(status, "cancelled") == 0))
@@ -80,8 +73,16 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         f.status = "";
     char from[11], to[11];
     bool bad_from = false, bad_to = false;
-    f.from = filter_day(rq, "from", from, &bad_from);
-    f.to = filter_day(rq, "to", to, &bad_to);
+    struct query_date qfrom, qto;
+    f.from = filter_day(rq, "from", from, &bad_from, &qfrom);
+    f.to = filter_day(rq, "to", to, &bad_to, &qto);
+    /* "This term" narrows whatever dates were typed to the term. */
+    if (find.this_term) {
+        if (!f.from[0] || strcmp(f.from, find.from) < 0)
+            f.from = find.from;
+        if (!f.to[0] || strcmp(f.to, find.to) > 0)
+            f.to = find.to;
+    }
     const char *order = req_query(rq, "order");
     f.order = MEETING_UPCOMING_FIRST;
     if (order && strcmp(order, "oldest") == 0)
@@ -102,19 +103,20 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     struct buf base = BUF_INIT;
     buf_puts(&base, rq->api ? "/api/v1/meetings?order=" : "/meetings?order=");
     buf_urlenc(&base, order);
-    if (f.team_id)
-        buf_printf(&base, "&team=%lld", (long long)f.team_id);
+    finding_query(&find, &base);
     if (f.status[0])
         buf_printf(&base, "&status=%s", f.status);
-    if (f.from[0])
-        buf_printf(&base, "&from=%s", f.from);
-    if (f.to[0])
-        buf_printf(&base, "&to=%s", f.to);
+    if (from[0])
+        buf_printf(&base, "&from=%s", from);
+    if (to[0])
+        buf_printf(&base, "&to=%s", to);
     json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
     buf_free(&base);
     if (rq->api) {
         json_object_del(paging, "pagination");
         json_object_set_new(paging, "meetings", rows);
+        if (find.this_term)
+            json_object_set_new(paging, "term", finding_term_json(&find));
         view_json(rs, 200, paging);
         return;
     }
@@ -131,17 +133,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         json_object_set(ctx, "pagination", links);
     json_object_set_new(ctx, "paging", paging);
 
-    char cur[24];
-    snprintf(cur, sizeof cur, "%lld", (long long)f.team_id);
-    json_t *tf = fld_input("team", "Team", NULL, NULL, NULL);
-    json_object_del(tf, "value");
-    fld_add_option(tf, "", "All teams", f.team_id ? cur : "");
-    struct team_opts o = {tf, cur};
-    struct team_filter tfl = {c.today, -1};
-    struct page_req all = {1, 200};
-    int64_t nteams;
-    (void)svc_team_list(&c, &tfl, &all, &nteams, add_team_option, &o);
-    json_object_set_new(ctx, "team_filter", tf);
+    finding_fields(&c, &find, ctx, "Team name", "All or part of a team's name");
     json_t *sf = fld_input("status", "Status", NULL, NULL, NULL);
     json_object_del(sf, "value");
     fld_add_option(sf, "", "Any status", f.status);
@@ -157,19 +149,14 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "order_filter", of);
     struct field_errors fe = {0};
     if (bad_from)
-        field_errors_add(&fe, "from", "From must be a real date, like 1/9/2026");
+        field_errors_add(&fe, "from", "From must be a real date, like 1 9 2026");
     if (bad_to)
-        field_errors_add(&fe, "to", "To must be a real date, like 31/12/2026");
-    const char *rawf = req_query(rq, "from"), *rawt = req_query(rq, "to");
-    json_t *ff = fld_input("from", "From", rawf && strlen(rawf) <= 20 ? rawf : "", &fe, "For example, 1/9/2026");
-    fld_set(ff, "width_class", "govuk-input--width-10");
-    json_object_set_new(ctx, "from_filter", ff);
-    json_t *tof = fld_input("to", "To", rawt && strlen(rawt) <= 20 ? rawt : "", &fe, "For example, 31/12/2026");
-    fld_set(tof, "width_class", "govuk-input--width-10");
-    json_object_set_new(ctx, "to_filter", tof);
+        field_errors_add(&fe, "to", "To must be a real date, like 31 12 2026");
+    json_object_set_new(ctx, "from_filter", finding_date_field("from", "From", &qfrom, &fe, "For example, 1 9 2026"));
+    json_object_set_new(ctx, "to_filter", finding_date_field("to", "To", &qto, &fe, "For example, 31 12 2026"));
     if (fe.count)
         json_object_set_new(ctx, "errors", view_errors(&fe));
-    json_object_set_new(ctx, "filtered", json_boolean(f.team_id || f.status[0] || f.from[0] || f.to[0]));
+    json_object_set_new(ctx, "filtered", json_boolean(finding_any(&find) || f.status[0] || f.from[0] || f.to[0]));
     view_render(rq, rs, 200, "meeting_list", ctx);
 }
 
@@ -351,6 +338,8 @@ static const char *done_text(const char *done)
         {"added", "Meeting added"},
         {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
         {"location", "Location saved"},
+        {"invited", "Invitations queued for everyone on the team with an e-mail address"},
+        {"invited_none", "Nobody on the team has an e-mail address: no invitations were sent"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)

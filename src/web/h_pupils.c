@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/codes.h"
+#include "core/yeargroup.h"
 #include "service/svc_pupils.h"
 #include "service/svc_break_glass.h"
 #include "service/svc_cases.h"
@@ -292,7 +294,7 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     if (v != CONSENT_OK)
         json_object_set_new(ctx, "consent_message", json_string(consent_message(v)));
     json_t *cases = json_array();
-    struct case_filter f = {0, r->p.id, "", NULL};
+    struct case_filter f = {0, r->p.id, "", NULL, 0, NULL, NULL, NULL};
     struct page_req pg = {1, 50};
     int64_t total;
     (void)svc_case_list(c, &f, &pg, &total, case_item, cases);
@@ -300,6 +302,22 @@ static void add_tas_record(struct req *rq, struct svc_ctx *c, const struct pupil
     json_object_set_new(ctx, "can_edit_case", json_boolean(svc_case_allowed(c, ACT_CREATE, r)));
     json_object_set_new(ctx, "show_tas", json_true());
     toolkits_pupil_section(c, r, ctx);
+}
+
+/* A year group one year from the date of birth's is allowed (a pupil out
+ * of their chronological year group, core/yeargroup.h) and said so. */
+static void year_group_warning(const struct svc_ctx *c, const struct pupil_row *r, json_t *ctx)
+{
+    int32_t born, today;
+    int want;
+    if (day_parse(r->p.date_of_birth, &born) != 0 || day_parse(c->today, &today) != 0 ||
+        yeargroup_check(r->p.nc_year, born, academic_year_of(today), &want) != YEARGROUP_ONE_OFF)
+        return;
+    char label[24], text[200];
+    yeargroup_label(want, label, sizeof label);
+    snprintf(text, sizeof text, "By date of birth this pupil would be in %s. Check the year group is right "
+             "if they are not taught out of their year group.", label);
+    json_object_set_new(ctx, "year_group_warning", json_string(text));
 }
 
 static void h_pupil_view(struct req *rq, struct resp *rs)
@@ -342,7 +360,12 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     snprintf(title, sizeof title, "%s %s", r.p.forenames, r.p.surname);
     json_t *ctx = view_page(rq, title, "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
-    json_object_set_new(ctx, "pupil", json_pupil(&r));
+    json_t *pj = json_pupil(&r);
+    char dob[32];
+    date_label(r.p.date_of_birth, dob, sizeof dob);
+    json_object_set_new(pj, "date_of_birth_label", json_string(dob));
+    json_object_set_new(ctx, "pupil", pj);
+    year_group_warning(&c, &r, ctx);
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,
                                                                   r.authority_id, r.p.school_id)));
     /* Subject access export: the DPO and administrators (svc_sar.c). */

@@ -17,6 +17,8 @@
 #include "core/calendar.h"
 #include "core/validate.h"
 #include "service/svc_places.h"
+#include "service/svc_finding.h"
+#include "service/svc_meetings.h"
 #include "service/svc_reference.h"
 #include "web/form.h"
 #include "web/listing.h"
@@ -876,6 +878,31 @@ static void read_terms_form(struct req *rq, struct terms_form *f)
     }
 }
 
+/* A planned meeting on a closure day, with a button to move it to the
+ * suggested day (POST /meetings/:id/move) when there is one. */
+static void add_clash(void *arg, const struct meeting_row *m, const char *suggested)
+{
+    char when[48], to[32] = "";
+    int32_t d;
+    when[0] = '\0';
+    if (day_parse(m->m.date, &d) == 0)
+        day_label_long(d, when, sizeof when);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m->m.id, "team_name", m->team_name,
+                          "date_label", when, "start_time", m->m.start_time);
+    int y, mo, dd;
+    if (suggested[0] && day_parse(suggested, &d) == 0) {
+        day_label_long(d, to, sizeof to);
+        ymd_from_day(d, &y, &mo, &dd);
+        char ys[8], ms[4], ds[4];
+        snprintf(ys, sizeof ys, "%d", y);
+        snprintf(ms, sizeof ms, "%d", mo);
+        snprintf(ds, sizeof ds, "%d", dd);
+        json_object_set_new(o, "move", json_pack("{s:s, s:s, s:s, s:s, s:s}", "label", to, "iso", suggested,
+                                                 "day", ds, "month", ms, "year", ys));
+    }
+    json_array_append_new(arg, o);
+}
+
 static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, int64_t a,
                               const char *qs, int year, const struct terms_page *tp,
                               const struct field_errors *e)
@@ -937,6 +964,9 @@ static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c
     size_t n;
     (void)svc_terms_get(c, a, year, t, &n, collect_closure, closures);
     json_object_set_new(ctx, "closure_days", closures);
+    json_t *clashes = json_array();
+    (void)svc_closure_clashes(c, a, year, add_clash, clashes);
+    json_object_set_new(ctx, "clashes", clashes);
     json_object_set_new(ctx, "closure_date", fld_date("closed_on", "Closure day", tp->cf.on.day, tp->cf.on.month,
                                                       tp->cf.on.year, e, hint2));
     json_object_set_new(ctx, "closure_reason", fld_input("reason", "Reason (optional)", tp->cf.reason, e,

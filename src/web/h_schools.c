@@ -158,6 +158,7 @@ static void h_school_list(struct req *rq, struct resp *rs)
         json_object_set(ctx, "pagination", links);
     json_object_set_new(ctx, "paging", paging);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)));
+    json_object_set_new(ctx, "can_import", json_boolean(svc_allowed(&c, ACT_CREATE, RES_GIAS, 0, 0, 0)));
     view_render(rq, rs, 200, "school_list", ctx);
 }
 

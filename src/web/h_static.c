@@ -18,6 +18,31 @@ static void h_asset_css(struct req *rq, struct resp *rs)
     rs->cache_control = "public, max-age=3600";
 }
 
+/* The JavaScript files: GOV.UK Frontend's own, and tas-init.js that starts
+ * it (templates/layout_end.html).  Pages work without them. */
+static void serve_js(struct req *rq, struct resp *rs, const char *name)
+{
+    const struct embedded_file *f = embedded_find(name);
+    if (!f) {
+        view_error(rq, rs, 404, "Not found", "No such script is built into this binary.");
+        return;
+    }
+    buf_append(&rs->body, f->data, f->size);
+    rs->status = 200;
+    rs->content_type = "text/javascript; charset=utf-8";
+    rs->cache_control = "public, max-age=3600";
+}
+
+static void h_asset_govuk_js(struct req *rq, struct resp *rs)
+{
+    serve_js(rq, rs, "node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js");
+}
+
+static void h_asset_init_js(struct req *rq, struct resp *rs)
+{
+    serve_js(rq, rs, "assets/js/tas-init.js");
+}
+
 static void h_healthz(struct req *rq, struct resp *rs)
 {
     (void)rq;
@@ -52,6 +77,8 @@ static const struct route static_routes[] = {
     {"GET", "/favicon.ico", h_no_content, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/accessibility", h_accessibility, ROUTE_PUBLIC},
     {"GET", "/privacy", h_privacy, ROUTE_PUBLIC},
+    {"GET", "/assets/govuk-frontend.min.js", h_asset_govuk_js, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/assets/tas-init.js", h_asset_init_js, ROUTE_PUBLIC | ROUTE_NO_DB},
 };
 
 ROUTE_TABLE(static_table, static_routes);

@@ -207,7 +207,7 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
     if (strcmp(t->cadence, "dates") == 0) {
         /* The dates still to come, as the list to add to. */
         struct buf b = BUF_INIT;
-        struct meeting_filter mf = {t->id, "planned", c->today, "", c->today, MEETING_OLDEST_FIRST};
+        struct meeting_filter mf = {t->id, "planned", c->today, "", c->today, MEETING_OLDEST_FIRST, 0, NULL};
         struct page_req pg = {1, TEAM_MAX_DATES};
         int64_t total;
         (void)svc_meeting_list(c, &mf, &pg, &total, add_planned_date, &b);
@@ -619,8 +619,8 @@ static void h_team_view(struct req *rq, struct resp *rs)
         day_format(today - 1, yesterday);
     /* The next meetings, and the last few. */
     json_t *upcoming = json_array(), *recent = json_array();
-    struct meeting_filter uf = {r.t.id, "", c.today, "", c.today, MEETING_OLDEST_FIRST};
-    struct meeting_filter rf = {r.t.id, "", "", yesterday, c.today, MEETING_NEWEST_FIRST};
+    struct meeting_filter uf = {r.t.id, "", c.today, "", c.today, MEETING_OLDEST_FIRST, 0, NULL};
+    struct meeting_filter rf = {r.t.id, "", "", yesterday, c.today, MEETING_NEWEST_FIRST, 0, NULL};
     struct page_req upg = {1, 10}, rpg = {1, 5};
     int64_t n_up = 0, n_recent = 0;
     struct meeting_counts mc;

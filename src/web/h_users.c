@@ -115,8 +115,7 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
     json_object_set_new(email, "spellcheck_off", json_true());
     /* The password is never sent back into the page. */
     json_t *pw = fld_input("password", "Password", "", e,
-                           "At least 12 characters; not a common password; not containing the user name. "
-                           "Give it to the person in person or by phone, never by email.");
+                           PASSWORD_ADVICE " Give it to the person in person or by phone, never by email.");
     fld_set(pw, "type", "password");
     fld_set(pw, "autocomplete", "new-password");
     fld_set(pw, "width_class", "govuk-!-width-one-half");
@@ -210,6 +209,8 @@ static void h_user_view(struct req *rq, struct resp *rs)
         flash(ctx, "The user has been added.");
     else if (saved && !strcmp(saved, "password"))
         flash(ctx, "The password has been set and the user's sessions ended.");
+    else if (saved && !strcmp(saved, "email"))
+        flash(ctx, "The e-mail address has been saved.");
     else if (saved && !strcmp(saved, "two-factor"))
         flash(ctx, "Two-factor authentication has been reset. The user sets it up again when they next sign in.");
     view_render(rq, rs, 200, "user_view", ctx);
@@ -274,8 +275,7 @@ static void password_page(struct req *rq, struct resp *rs, int status, const str
     if (e && e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *f = fld_input("password", "New password", "", e,
-                          "At least 12 characters; not a common password; not containing the user name. "
-                          "Give it to the user in person or by phone, never by email.");
+                          PASSWORD_ADVICE " Give it to the user in person or by phone, never by email.");
     fld_set(f, "type", "password");
     fld_set(f, "autocomplete", "new-password");
     fld_set(f, "width_class", "govuk-!-width-one-half");

@@ -11,6 +11,7 @@
 #include "service/svc_actions.h"
 #include "service/svc_toolkits.h"
 #include "service/svc_worklist.h"
+#include "web/finding.h"
 #include "web/records_json.h"
 #include "web/router.h"
 #include "web/running.h"
@@ -37,6 +38,7 @@ struct work_json {
     const struct svc_ctx *c;
     bool html;
     json_t *overdue, *review, *minutes, *feedback, *mine, *school;
+    const struct finding *find;   /* the filters: team, school, this term (by due or meeting date), name */
 };
 
 static json_t *work_action(const struct work_json *w, const struct work_action *a)
@@ -65,24 +67,33 @@ static json_t *work_action(const struct work_json *w, const struct work_action *
 static void on_overdue(void *arg, const struct work_action *a)
 {
     struct work_json *w = arg;
+    if (!finding_keeps(w->find, a->team_id, a->school_id, a->pupil_name, a->due_on))
+        return;
     json_array_append_new(w->overdue, work_action(w, a));
 }
 
 static void on_mine(void *arg, const struct work_action *a)
 {
     struct work_json *w = arg;
+    if (!finding_keeps(w->find, a->team_id, a->school_id, a->pupil_name, a->due_on))
+        return;
     json_array_append_new(w->mine, work_action(w, a));
 }
 
 static void on_school(void *arg, const struct work_action *a)
 {
     struct work_json *w = arg;
+    if (!finding_keeps(w->find, a->team_id, a->school_id, a->pupil_name, a->due_on))
+        return;
     json_array_append_new(w->school, work_action(w, a));
 }
 
 static void on_review(void *arg, const struct work_case *wc)
 {
     struct work_json *w = arg;
+    /* Due for review now: not judged by term. */
+    if (!finding_keeps(w->find, wc->team_id, wc->school_id, wc->pupil_name, NULL))
+        return;
     char why[160];
     int64_t since = wc->last_discussed[0] ? svc_days_between(wc->last_discussed, w->c->today) : -1;
     if (wc->overdue_actions > 0)
@@ -105,6 +116,8 @@ static void on_review(void *arg, const struct work_case *wc)
 static void on_minutes(void *arg, const struct work_meeting *m)
 {
     struct work_json *w = arg;
+    if (!finding_keeps(w->find, m->team_id, 0, m->team_name, m->meeting_date))
+        return;
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "meeting_id", (json_int_t)m->meeting_id, "team_id",
                           (json_int_t)m->team_id, "team_name", m->team_name, "meeting_date", m->meeting_date,
                           "discussions", (json_int_t)m->discussions, "without_minutes",
@@ -119,6 +132,8 @@ static void on_minutes(void *arg, const struct work_meeting *m)
 static void on_feedback(void *arg, const struct work_feedback *f)
 {
     struct work_json *w = arg;
+    if (!finding_keeps(w->find, f->team_id, f->school_id, f->pupil_name, f->meeting_date))
+        return;
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:I}", "discussion_id", (json_int_t)f->discussion_id,
                           "meeting_id", (json_int_t)f->meeting_id, "meeting_date", f->meeting_date, "team_name",
                           f->team_name, "case_id", (json_int_t)f->case_id, "pupil_id", (json_int_t)f->pupil_id,
@@ -132,11 +147,15 @@ static void on_feedback(void *arg, const struct work_feedback *f)
 struct flag_json {
     json_t *items;
     bool html;
+    const struct finding *find;
 };
 
 static void on_flag(void *arg, const struct worklist_flag_row *f)
 {
     struct flag_json *fj = arg;
+    /* A pupil to consider has no team yet: judged by school, term (when raised) and name. */
+    if (!finding_keeps(fj->find, 0, f->school_id, f->pupil_name, f->raised_on))
+        return;
     json_t *o = json_worklist_flag(f);
     if (fj->html)
         add_label(o, "raised_on", f->raised_on);
@@ -208,8 +227,10 @@ static void h_work(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
+    struct finding find;
+    finding_read(rq, &c, &find);
     struct work_json w = {&c,           !rq->api,     json_array(), json_array(),
-                          json_array(), json_array(), json_array(), json_array()};
+                          json_array(), json_array(), json_array(), json_array(), &find};
     struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine, on_school};
     struct work_which which;
     enum svc_status st = svc_work_lists(&c, &sink, &which);
@@ -250,7 +271,7 @@ static void h_work(struct req *rq, struct resp *rs)
     /* Pupils whose toolkit score crossed a threshold, for those who run
      * meetings (anyone else is refused: no list). */
     json_t *flags = json_array();
-    struct flag_json fj = {flags, !rq->api};
+    struct flag_json fj = {flags, !rq->api, &find};
     if (svc_toolkit_flags(&c, on_flag, &fj) == SVC_OK)
         json_object_set_new(out, "toolkit_flags", listed(flags, show));
     else
@@ -258,9 +279,16 @@ static void h_work(struct req *rq, struct resp *rs)
     /* Actions agreed for a year group or cohort (h_cohorts.c). */
     bool cohort_work = cohort_work_json(rq, &c, out);
     if (rq->api) {
+        if (find.this_term)
+            json_object_set_new(out, "term", finding_term_json(&find));
         view_json(rs, 200, out);
         return;
     }
+    finding_fields(&c, &find, out, "Pupil name", "All or part of the pupil's name (or a team's, for meetings)");
+    struct buf fq = BUF_INIT;
+    finding_query(&find, &fq);
+    json_object_set_new(out, "filter_query", json_string(buf_str(&fq)));
+    buf_free(&fq);
     char today[32];
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));

@@ -79,6 +79,8 @@ json_t *json_school(const struct school *s)
     json_object_set_new(o, "pupils_on_roll", opt_number(s->pupils_on_roll, 1));
     json_object_set_new(o, "fsm_pct", opt_number(s->fsm_pct, 0));
     json_object_set_new(o, "sen_pct", opt_number(s->sen_pct, 0));
+    json_object_set_new(o, "status", json_string(s->status[0] ? s->status : "open"));
+    json_object_set_new(o, "closed", json_boolean(strcmp(s->status, "closed") == 0));
     return o;
 }
 

@@ -5,7 +5,8 @@
 #include <string.h>
 
 /* Matches one path against one pattern; ":id" takes a positive integer of
- * at most 15 digits. */
+ * at most 15 digits; ":token" one to 128 letters, digits, '-' or '_' (the
+ * handler reads it from the path). */
 static bool match(const char *pat, const char *path, int64_t *id)
 {
     while (*pat && *path) {
@@ -22,6 +23,17 @@ static bool match(const char *pat, const char *path, int64_t *id)
             *id = v;
             path = p;
             pat += 3;
+            continue;
+        }
+        if (pat[0] == ':' && strncmp(pat, ":token", 6) == 0) {
+            size_t n = 0;
+            while (n < 129 && ((path[n] >= '0' && path[n] <= '9') || (path[n] >= 'a' && path[n] <= 'z') ||
+                               (path[n] >= 'A' && path[n] <= 'Z') || path[n] == '-' || path[n] == '_'))
+                n++;
+            if (n == 0 || n > 128)
+                return false;
+            path += n;
+            pat += 6;
             continue;
         }
         if (*pat != *path)
@@ -61,6 +73,13 @@ static const struct route_table *const tables[] = {
     &evaluation_table,
     &meeting_pack_table,
     &cohorts_table,
+    &budget_table,
+    &apst_table,
+    &mail_table,
+    &refres_table,
+    &gias_table,
+    &calendar_table,
+    &ctf_table,
 };
 
 const struct route *route_find(const char *method, const char *path, int64_t *id,

@@ -67,6 +67,13 @@ extern const struct route_table toolkits_table;    /* h_toolkits.c: screening to
 extern const struct route_table evaluation_table;  /* h_evaluation.c: did it work? */
 extern const struct route_table meeting_pack_table;  /* h_meeting_pack.c: running order, location, packs */
 extern const struct route_table cohorts_table;     /* h_cohorts.c: cohort discussions and their actions */
+extern const struct route_table budget_table;      /* h_budget.c: the pooled budget and commissioning */
+extern const struct route_table apst_table;        /* h_apst.c: AP specialist taskforces */
+extern const struct route_table mail_table;        /* h_mail.c: password reset, invitations, e-mail addresses */
+extern const struct route_table refres_table;      /* h_refres.c: referral results */
+extern const struct route_table gias_table;        /* h_gias.c: schools from GIAS */
+extern const struct route_table calendar_table;    /* h_calendar.c: invitations and calendar feeds */
+extern const struct route_table ctf_table;         /* h_ctf.c: pupils from a Common Transfer File */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and
  * sets *method_mismatch when the path exists for another method. */

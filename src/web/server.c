@@ -83,8 +83,10 @@ static void access_log(const struct req *rq, int status, size_t bytes)
      * nobody can write a made-up line or field into the log. */
     char path[sizeof rq->path * 3];
     size_t o = 0;
-    for (size_t i = 0; rq->path[i] && o < sizeof path - 4; i++) {
-        unsigned char ch = (unsigned char)rq->path[i];
+    /* A calendar feed's path is its secret: never logged. */
+    const char *logged = strncmp(rq->path, "/calendar/", 10) == 0 ? "/calendar/(secret).ics" : rq->path;
+    for (size_t i = 0; logged[i] && o < sizeof path - 4; i++) {
+        unsigned char ch = (unsigned char)logged[i];
         if (ch <= 0x20 || ch == 0x7f)
             o += (size_t)snprintf(path + o, sizeof path - o, "%%%02X", ch);
         else

@@ -1,4 +1,5 @@
 #include "web/view.h"
+#include "web/finding.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +85,10 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
         if (!policy_visible_none(&ev))
             nav_item(nav, "/extract", "Extract", "extract", section);
+        if (may(rq, ACT_LIST, RES_BUDGET))
+            nav_item(nav, "/budget", "Pooled budget", "budget", section);
+        if (may(rq, ACT_LIST, RES_APST))
+            nav_item(nav, "/apst", "Taskforces", "apst", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
@@ -158,6 +163,7 @@ void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, 
     if (json_is_array(errs) && json_array_size(errs) > 0)
         link_errors(ctx, errs, 0);
     json_object_set_new(ctx, "has_errors", json_boolean(errs && json_array_size(errs) > 0));
+    finding_date_labels(ctx);   /* "4 December 2026" beside every date */
     char err[256];
     buf_reset(&rs->body);
     if (tmpl_render(rq->app->tmpl, tmpl, ctx, &rs->body, err, sizeof err) != 0) {

@@ -50,12 +50,16 @@ test('a coordinator looks at a pupil; the DPO finds it in the audit log and expo
   assert.match(await page.textContent('table'), /coordinator/);
   await expectClean(page, 'audit log, filtered');
 
-  await page.getByLabel('From').fill('last week');
+  const from = page.getByRole('group', { name: 'From', exact: true });
+  await from.getByLabel('Day').fill('31');
+  await from.getByLabel('Month').fill('2');
+  await from.getByLabel('Year').fill('2026');
   await page.getByRole('button', { name: 'Filter' }).click();
-  assert.match(await page.textContent('.govuk-error-summary'), /Enter the start date/);
+  assert.match(await page.textContent('.govuk-error-summary'), /The start date must be a real date/);
+  assert.equal(await from.getByLabel('Day').inputValue(), '31', 'what was typed is kept');
   await expectClean(page, 'audit log, filter error');
 
-  await page.getByLabel('From').fill('');
+  for (const part of ['Day', 'Month', 'Year']) await from.getByLabel(part).fill('');
   await page.getByLabel(/Only flagged entries/).check();
   await page.getByRole('button', { name: 'Filter' }).click();
   await expectClean(page, 'audit log, flagged only');

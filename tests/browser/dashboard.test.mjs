@@ -35,8 +35,13 @@ test('filter the dashboard, read the report, keep the cost model', async () => {
   assert.equal(new URL(page.url()).pathname, '/dashboard');
   await expectClean(page, 'dashboard (defaults)');
 
-  await page.getByLabel('From', { exact: true }).fill('2024-08-01');
-  await page.getByLabel('To', { exact: true }).fill('2025-07-31');
+  // GOV.UK date inputs: day, month and year.
+  for (const [legend, [d, m, y]] of [['From', ['1', '8', '2024']], ['To', ['31', '7', '2025']]]) {
+    const group = page.getByRole('group', { name: legend, exact: true });
+    await group.getByLabel('Day').fill(d);
+    await group.getByLabel('Month').fill(m);
+    await group.getByLabel('Year').fill(y);
+  }
   await page.getByLabel('Local authority').selectOption(String(A));
   await page.getByRole('button', { name: 'Show figures' }).click();
   await page.waitForLoadState('load');

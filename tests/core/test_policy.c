@@ -329,6 +329,56 @@ static const struct row matrix[] = {
     {PR_SVC, RES_EVALUATION, {"", "", "", ""}},
     {EV_A, RES_EVALUATION, {"LVCEX", "LVCEX", "", "LC"}},
     {ST_A, RES_EVALUATION, {"LV", "LV", "", "L"}},
+
+    /* The pooled budget: administrators, and strategic leads of an
+     * authority reading it for the partnership board; nobody else of the
+     * standing roles (the budget roles are tested in test_budget_roles). */
+    {ADMIN_SYS, RES_BUDGET, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_BUDGET, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_BUDGET, {"", "", "", ""}},
+    {DPO_SCH, RES_BUDGET, {"", "", "", ""}},
+    {SL_A, RES_BUDGET, {"LVX", "LVX", "", "L"}},
+    {SL_T, RES_BUDGET, {"", "", "", ""}},
+    {CC_A, RES_BUDGET, {"", "", "", ""}},
+    {CC_T, RES_BUDGET, {"", "", "", ""}},
+    {SCH_11, RES_BUDGET, {"", "", "", ""}},
+    {PR_T, RES_BUDGET, {"", "", "", ""}},
+    {PR_SVC, RES_BUDGET, {"", "", "", ""}},
+    {EV_A, RES_BUDGET, {"", "", "", ""}},
+    {ST_A, RES_BUDGET, {"", "", "", ""}},
+    /* AP specialist taskforces (issue 19): the authority's coordinators
+     * (who also make taskforces) and strategic leads; a team-scope
+     * coordinator (the Taskforce Manager) and practitioners (its
+     * specialists) only their own; the DPO reads; nobody else. */
+    {ADMIN_SYS, RES_APST, {ALL6, ALL6, ALL6, ALL6}},
+    {ADMIN_A, RES_APST, {ALL6, ALL6, "", "LC"}},
+    {DPO_A, RES_APST, {"LVX", "LVX", "", "L"}},
+    {DPO_SCH, RES_APST, {"LVX", "", "", "L"}},
+    {SL_A, RES_APST, {"LVX", "LVX", "", "L"}},
+    {SL_T, RES_APST, {"LVX", "", "", "L"}},
+    {CC_A, RES_APST, {"LVCEX", "LVCEX", "", "LC"}},
+    {CC_T, RES_APST, {"LVEX", "", "", "L"}},
+    {SCH_11, RES_APST, {"", "", "", ""}},
+    {PR_T, RES_APST, {"LVE", "", "", "L"}},
+    {PR_SVC, RES_APST, {"", "", "", ""}},
+    {EV_A, RES_APST, {"", "", "", ""}},
+    {ST_A, RES_APST, {"", "", "", ""}},
+    /* The GIAS import (issue 17): administrators in scope and case
+     * coordinators of a whole authority add and change its schools from
+     * the file; nobody else, and nothing in another authority. */
+    {ADMIN_SYS, RES_GIAS, {"CE", "CE", "CE", "CE"}},
+    {ADMIN_A, RES_GIAS, {"CE", "CE", "", "C"}},
+    {DPO_A, RES_GIAS, {"", "", "", ""}},
+    {DPO_SCH, RES_GIAS, {"", "", "", ""}},
+    {SL_A, RES_GIAS, {"", "", "", ""}},
+    {SL_T, RES_GIAS, {"", "", "", ""}},
+    {CC_A, RES_GIAS, {"CE", "CE", "", "C"}},
+    {CC_T, RES_GIAS, {"", "", "", ""}},
+    {SCH_11, RES_GIAS, {"", "", "", ""}},
+    {PR_T, RES_GIAS, {"", "", "", ""}},
+    {PR_SVC, RES_GIAS, {"", "", "", ""}},
+    {EV_A, RES_GIAS, {"", "", "", ""}},
+    {ST_A, RES_GIAS, {"", "", "", ""}},
 };
 
 static void test_matrix(void **state)
@@ -948,6 +998,45 @@ static void test_evidence_own_team(void **state)
     assert_string_equal(resource_code(RES_EVIDENCE), "evidence");
 }
 
+/* A taskforce's records go by its team, not by the pupil's school: its
+ * manager and specialists reach its referrals of pupils at other schools
+ * (outreach), never another taskforce at the same AP school; the
+ * authority's coordinator reaches both, another authority's nothing. */
+static void test_apst_own_taskforce(void **state)
+{
+    (void)state;
+    static const int64_t ap[] = {S11};
+    struct principal mgr = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, ap));
+    struct principal spec = one(team(ROLE_PRACTITIONER, 7, A1, 1, ap));
+    struct resource own = {.kind = RES_APST, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7};
+    struct resource outreach = own;
+    outreach.school_id = S12;
+    struct resource next_door = own;
+    next_door.team_id = 8;
+    assert_true(allowed(&mgr, ACT_EDIT, own));
+    assert_true(allowed(&mgr, ACT_EXPORT, own));
+    assert_true(allowed(&mgr, ACT_VIEW, outreach));
+    assert_false(allowed(&mgr, ACT_VIEW, next_door));
+    assert_false(allowed(&mgr, ACT_CREATE, (struct resource){.kind = RES_APST, .authority_id = A1, .school_id = S11}));
+    assert_true(allowed(&spec, ACT_EDIT, outreach));
+    assert_false(allowed(&spec, ACT_EXPORT, own));
+    assert_false(allowed(&spec, ACT_VIEW, next_door));
+    struct visibility v;
+    policy_visible(&spec, RES_APST, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
+    assert_int_equal(v.whole_team_ids[0], 7);
+    assert_int_equal(v.nschools, 0);
+
+    struct principal cc = fixture(CC_A);
+    assert_true(allowed(&cc, ACT_EDIT, next_door));
+    next_door.authority_id = A2;
+    assert_false(allowed(&cc, ACT_VIEW, next_door));
+    /* A school lead of the AP school is not a member. */
+    struct principal head = fixture(SCH_11);
+    assert_false(allowed(&head, ACT_VIEW, own));
+    assert_string_equal(resource_code(RES_APST), "apst");
+}
+
 /* Break-glass: who may ask, and what the grant then reaches. */
 struct bg_case {
     const char *who;
@@ -1165,6 +1254,7 @@ static void test_codes(void **state)
         {"strategic_lead", "Strategic Lead"}, {"case_coordinator", "Case Coordinator"},
         {"school_lead", "School lead"}, {"practitioner", "Service practitioner"},
         {"evaluator", "Evaluator"}, {"steering", "Steering group"},
+        {"budget_holder", "Budget holder"}, {"budget_approver", "Budget approver"},
     };
     for (int r = 0; r < ROLE__COUNT; r++) {
         enum role back = ROLE__COUNT;
@@ -1200,7 +1290,7 @@ static void test_codes(void **state)
     static const char *const kinds[RES__COUNT] = {"authority", "school", "pupil", "user",
                                                   "aggregate", "audit", "team", "case",
                                                   "reference", "break_glass", "toolkit", "evidence",
-                                                  "evaluation"};
+                                                  "evaluation", "budget", "apst", "gias"};
     for (int k = 0; k < RES__COUNT; k++)
         assert_string_equal(resource_code((enum resource_kind)k), kinds[k]);
     assert_non_null(action_code((enum action)99));
@@ -1276,6 +1366,95 @@ static void visible_covers(void **state)
     assert_true(policy_visible_covers(&p9, &p9));
 }
 
+/* The pooled budget's roles: the approver keeps the pool and approves
+ * (edit) in their authority; the budget holder commits (create) against
+ * allocations in scope, a team-scoped holder only their own team's; they
+ * never reach anything but the budget, and neither does the other's part. */
+static void test_budget_roles(void **state)
+{
+    (void)state;
+    static const int64_t t11[] = {S11};
+    struct principal appr = one(grant(ROLE_BUDGET_APPROVER, SCOPE_AUTHORITY, A1, A1));
+    struct principal hold_a = one(grant(ROLE_BUDGET_HOLDER, SCOPE_AUTHORITY, A1, A1));
+    struct principal hold_t = one(team(ROLE_BUDGET_HOLDER, 5, A1, 1, t11));
+    struct resource own = {.kind = RES_BUDGET, .id = 9, .authority_id = A1, .team_id = 5};
+    struct resource other_team = {.kind = RES_BUDGET, .id = 10, .authority_id = A1, .team_id = 6};
+    struct resource pool = {.kind = RES_BUDGET, .id = 11, .authority_id = A1};
+    struct resource other_la = {.kind = RES_BUDGET, .id = 12, .authority_id = A2, .team_id = 8};
+    struct resource create = {.kind = RES_BUDGET, .authority_id = A1, .team_id = 5};
+    struct resource create_other = {.kind = RES_BUDGET, .authority_id = A1, .team_id = 6};
+    const struct {
+        const char *who;
+        const struct resource *r;
+        const char *allowed[3];   /* approver, holder (authority), holder (team 5) */
+    } t[] = {
+        {"own team's allocation", &own, {"LVEX", "LVCX", "LVCX"}},
+        {"another team's", &other_team, {"LVEX", "LVCX", ""}},
+        {"the pool", &pool, {"LVEX", "LVCX", ""}},
+        {"another authority's", &other_la, {"", "", ""}},
+        {"anywhere in own team", &create, {"LVEX", "LVCX", "LVCX"}},
+        {"anywhere in another team", &create_other, {"LVEX", "LVCX", ""}},
+    };
+    const struct principal *ps[3] = {&appr, &hold_a, &hold_t};
+    int failures = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        for (int w = 0; w < 3; w++)
+            for (int a = 0; a < ACT__COUNT; a++) {
+                bool want = strchr(t[i].allowed[w], action_letters[a]) != NULL;
+                bool got = policy_decide(ps[w], (enum action)a, t[i].r).allow;
+                if (got != want) {
+                    failures++;
+                    print_error("%s, %d: %s: want %d got %d\n", t[i].who, w, action_code((enum action)a), want, got);
+                }
+            }
+    assert_int_equal(failures, 0);
+    /* A budget holder in a school or service scope, or an approver in a
+     * team or school scope, reaches nothing. */
+    struct principal odd[] = {one(grant(ROLE_BUDGET_HOLDER, SCOPE_SCHOOL, S11, A1)),
+                              one(grant(ROLE_BUDGET_HOLDER, SCOPE_SERVICE, 3, A1)),
+                              one(team(ROLE_BUDGET_APPROVER, 5, A1, 1, t11)),
+                              one(grant(ROLE_BUDGET_APPROVER, SCOPE_SCHOOL, S11, A1))};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        for (int a = 0; a < ACT__COUNT; a++)
+            assert_false(policy_decide(&odd[i], (enum action)a, &own).allow);
+    /* The budget roles reach nothing else: no pupil, case, team, school
+     * edit, statistics or audit. */
+    for (int w = 0; w < 3; w++)
+        for (int k = 0; k < RES__COUNT; k++) {
+            if (k == RES_BUDGET || k == RES_AUTHORITY || k == RES_SCHOOL)
+                continue;
+            for (int a = 0; a < ACT__COUNT; a++)
+                for (int pos = 0; pos < POS__COUNT; pos++)
+                    assert_false(policy_decide(ps[w], (enum action)a,
+                                               &(struct resource){.kind = (enum resource_kind)k,
+                                                                  .id = a == ACT_LIST ? 0 : 100 + pos,
+                                                                  .authority_id = pos == 2 ? A2 : A1,
+                                                                  .school_id = S11, .team_id = 5})
+                                     .allow);
+        }
+    /* Which roles allow what, for the limits the service applies. */
+    struct principal both = principal(2, (struct role_grant[]){grant(ROLE_BUDGET_APPROVER, SCOPE_AUTHORITY, A1, A1),
+                                                               team(ROLE_BUDGET_HOLDER, 5, A1, 1, t11)});
+    assert_int_equal(policy_roles_allowing(&both, ACT_EDIT, &own), 1u << ROLE_BUDGET_APPROVER);
+    assert_int_equal(policy_roles_allowing(&both, ACT_VIEW, &own),
+                     (1u << ROLE_BUDGET_APPROVER) | (1u << ROLE_BUDGET_HOLDER));
+    assert_int_equal(policy_roles_allowing(&both, ACT_CREATE, &create), 1u << ROLE_BUDGET_HOLDER);
+    assert_int_equal(policy_roles_allowing(&both, ACT_CREATE, &create_other), 0);
+    assert_int_equal(policy_roles_allowing(&both, ACT_VIEW, &other_la), 0);
+    assert_int_equal(policy_roles_allowing(NULL, ACT_VIEW, &own), 0);
+    /* Lists: the approver sees the authority; a team holder its own team. */
+    struct visibility v;
+    policy_visible(&hold_t, RES_BUDGET, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
+    assert_int_equal(v.whole_team_ids[0], 5);
+    assert_int_equal(v.nauthorities, 0);
+    policy_visible(&appr, RES_BUDGET, ACT_LIST, &v);
+    assert_int_equal(v.nauthorities, 1);
+    assert_int_equal(v.authority_ids[0], A1);
+    policy_visible(&appr, RES_PUPIL, ACT_LIST, &v);
+    assert_true(policy_visible_none(&v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1296,10 +1475,12 @@ int main(void)
         cmocka_unit_test(test_visible),
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_evidence_own_team),
+        cmocka_unit_test(test_apst_own_taskforce),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),
         cmocka_unit_test(visible_covers),
+        cmocka_unit_test(test_budget_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

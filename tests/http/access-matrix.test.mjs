@@ -36,7 +36,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds } from './harness.mjs';
+import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds, birthDateFor } from './harness.mjs';
 
 const USERS = ['admin', 'dpo', 'lead', 'coord', 'head', 'senco', 'prac', 'eval', 'steer',
   'pr.ep', 'pr.oth', 'two', 'la.b', 'root'];
@@ -133,6 +133,33 @@ cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H  
 cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
 cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
 cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
+budget.list                  Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+budget.view                  Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
+budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
+budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
+budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
+apst.list                    Y     Y   Y    Y     N    N     N    N    N     Y     Y      Y   Y    Y
+apst.view                    Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.create                  Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+apst.edit                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
+apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
+mail.invite                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
+mail.user-email              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
+mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
+referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
+referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
+schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
+calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
+calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
+calendar.feed.wrong          H     H   H    H     H    H     H    H    H     H     H      H   H    H
+calendar.account             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
+pupils.ctf                   Y     N   N    Y     Y    Y     N    N    N     N     N      Y   Y    Y
 `;
 
 function parseTable(text) {
@@ -203,7 +230,7 @@ function freshUpn() {
   return UPN_LETTERS[sum % 23] + body;
 }
 const pupilJson = (school) => ({
-  upn: freshUpn(), forenames: 'Matrix', surname: 'Testpupil', date_of_birth: '2016-03-04', gender: 'F',
+  upn: freshUpn(), forenames: 'Matrix', surname: 'Testpupil', date_of_birth: birthDateFor('4'), gender: 'F',
   ethnicity: 'WBRI', nc_year: '4', sen_provision: 'K', school_id: school,
 });
 
@@ -281,6 +308,18 @@ before(async () => {
   ids.KA1 = Number(sql(`INSERT INTO cohort_actions (cohort_discussion_id, description, owner_name, created_at, updated_at)
     VALUES (${ids.K1}, 'Year 6 lead to plan visits', 'Year 6 lead', ${nowSeconds()}, ${nowSeconds()}) RETURNING id;`));
 
+  // An AP specialist taskforce in authority A (issue 19), with an outreach
+  // referral of pupil A.  Its manager and specialists are tested in apst.test.mjs.
+  const ap = (await made(root, 'POST', '/api/v1/schools', { urn: '700019', name: 'Matrix AP Academy', phase: 'ap',
+    pupils_on_roll: 50, tas_member: 'yes', authority_id: ids.A }, 'AP school')).school.id;
+  ids.TF = (await made(coord, 'POST', '/api/v1/apst', { name: 'Matrix taskforce', school_id: ap,
+    manager_name: 'Matrix Manager', manager_fte: '0.6', started_on: PAST }, 'taskforce')).taskforce.id;
+  ids.TFR = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/referrals`, { pupil_id: ids.pA, route: 'formal',
+    referred_on: PAST }, 'taskforce referral')).referral.id;
+  ids.TFS = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/specialists`, { kind: 'salt', name: 'Matrix SaLT',
+    fte: '0.4', days_on_site: '2', funding: 'secondment', supervision: 'home_clinical', starts_on: PAST },
+  'taskforce specialist')).specialist.id;
+
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
   cliUser('pr.ep', 'practitioner-pw-1', ['--role', 'practitioner', ...team, '--detail', 'ep']);
@@ -292,9 +331,18 @@ before(async () => {
     SELECT id, 'practitioner', 'team', ${ids.T1}, ${ids.A}, 'ep' FROM users WHERE username = 'two';`);
   cliUser('la.b', 'la-b-password-1', ['--role', 'case_coordinator', '--scope', 'authority', '--scope-id', String(ids.B)]);
 
+  // A budget year of authority A with an allocation to T1 (the pool is
+  // empty, so the allocation is nothing: enough to be reached or refused).
+  const admin = await signIn('admin');
+  const by = await made(admin, 'POST', '/api/v1/budget/years', { start_year: '2030', authority_id: ids.A }, 'budget year');
+  ids.budgetYear = by.year.id;
+  const ba = await api(admin, 'PUT', `/api/v1/budget/years/${ids.budgetYear}/allocations`, { team_id: ids.T1, amount: '0' });
+  assert.equal(ba.status, 200, ba.text);
+  ids.budgetAlloc = ba.body.allocation.id;
+
   // Sign-ins share one address, whose failure count only fades with time:
   // one session per user for the whole file.
-  as.admin = await signIn('admin');
+  as.admin = admin;
   as.dpo = await signIn('dpo');
   as.lead = await signIn('lead');
   as.prac = await signIn('practitioner');
@@ -402,6 +450,36 @@ function requests() {
     'cohort-actions.view': ['GET', `/api/v1/cohort-actions/${i.KA1}`, undefined, `/cohort-actions/${i.KA1}`],
     'cohort-actions.status': ['PUT', `/api/v1/cohort-actions/${i.KA1}/status`, {}],
     'cohort-actions.void': ['POST', `/api/v1/cohort-actions/${i.KA1}/void`, {}, `/cohort-actions/${i.KA1}/void`],
+    // The pooled budget (issue 20): the budget roles themselves are tested
+    // in budget.test.mjs; here every standing role meets its routes.
+    'budget.list': ['GET', '/api/v1/budget', undefined, '/budget'],
+    'budget.view': ['GET', `/api/v1/budget/years/${i.budgetYear}`, undefined, `/budget/years/${i.budgetYear}`],
+    'budget.create': ['POST', `/api/v1/budget/allocations/${i.budgetAlloc}/commitments`, {}],
+    'budget.edit': ['POST', `/api/v1/budget/years/${i.budgetYear}/contributions`, {}],
+    'budget.approvals': ['GET', '/api/v1/budget/approvals', undefined, '/budget/approvals'],
+    'budget.export': ['GET', `/budget/years/${i.budgetYear}/report.csv`],
+    'budget.catalogue': ['GET', `/api/v1/budget/interventions?authority_id=${i.A}`, undefined,
+      `/budget/interventions?authority_id=${i.A}`],
+    'apst.list': ['GET', '/api/v1/apst', undefined, '/apst'],
+    'apst.view': ['GET', `/api/v1/apst/${i.TF}`, undefined, `/apst/${i.TF}`],
+    'apst.create': ['POST', '/api/v1/apst', {}],
+    'apst.edit': ['POST', `/api/v1/apst/${i.TF}/specialists`, {}, `/apst/${i.TF}/specialists/new`],
+    'apst.referral.view': ['GET', `/api/v1/apst/referrals/${i.TFR}`, undefined, `/apst/referrals/${i.TFR}`],
+    'apst.referral.edit': ['POST', `/api/v1/apst/referrals/${i.TFR}/triage`, {}],
+    'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
+    'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
+    'apst.specialist.end': ['POST', `/api/v1/apst/specialists/${i.TFS}/end`, {}, `/apst/specialists/${i.TFS}/end`],
+    'mail.invite': ['POST', `/api/v1/meetings/${i.M1}/invitations`, {}],
+    'mail.user-email': ['PUT', `/api/v1/users/${as.coord.me.id}/email`, {}, `/users/${as.coord.me.id}/email`],
+    'mail.forgot': ['POST', '/api/v1/forgot-password', {}],
+    'referral-results.view': ['GET', '/api/v1/referral-results', undefined, '/referral-results'],
+    'referral-results.export': ['GET', '/referral-results.csv?table=referral_results'],
+    'schools.import': ['POST', '/api/v1/schools/import', {}, '/schools/import'],
+    'calendar.invite': ['GET', `/meetings/${i.M1}/invite.ics`],
+    'calendar.invite.other-la': ['GET', `/meetings/${i.MX}/invite.ics`],
+    'calendar.feed.wrong': ['GET', `/calendar/${'0'.repeat(64)}.ics`],
+    'calendar.account': ['GET', '/api/v1/account/calendar', undefined, '/account/calendar'],
+    'pupils.ctf': ['POST', '/api/v1/pupils/ctf', {}, '/pupils/ctf'],
   };
 }
 

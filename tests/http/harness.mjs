@@ -55,6 +55,21 @@ export function academicYearOf(iso) {
   return Number(iso.slice(5, 7)) >= 8 ? y : y - 1;
 }
 
+/**
+ * A date of birth ("YYYY-MM-DD") for a pupil in National Curriculum year
+ * ncYear ('N1', 'N2', 'R', '1'..'14') in today's school year: the DfE
+ * places a child by the academic year, 1 September to 31 August, they were
+ * born in (a Year 4 pupil in 2026/27 was born 1 September 2017 to 31 August
+ * 2018).  mmdd picks the day in that year ('03-04' when left out); years
+ * moves the birth that many years later (-1: a year older).
+ */
+export function birthDateFor(ncYear, mmdd = '03-04', years = 0) {
+  const offset = { N1: -2, N2: -1, R: 0 }[ncYear] ?? Number(ncYear);
+  if (!Number.isInteger(offset)) throw new Error(`no year group ${ncYear}`);
+  const born = academicYearOf(TODAY) - offset - 5 + (Number(mmdd.slice(0, 2)) >= 9 ? 0 : 1) + years;
+  return `${born}-${mmdd}`;
+}
+
 /** Password of every demo user. */
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -456,11 +471,8 @@ export function upnFor(n) {
  * UPN): in Year 4 of today's school year, with a date of birth to match.
  */
 export function newPupilJson(n, schoolId) {
-  // Born in March 2018, a child starts Reception in September 2022 and Year 4
-  // in September 2026.
-  const born = academicYearOf(TODAY) - 8;
   return {
-    upn: upnFor(n), forenames: 'Load', surname: `Pupil${n}`, date_of_birth: `${born}-03-04`,
+    upn: upnFor(n), forenames: 'Load', surname: `Pupil${n}`, date_of_birth: birthDateFor('4'),
     gender: 'F', ethnicity: 'WBRI', nc_year: '4', sen_provision: 'K', school_id: schoolId,
   };
 }

@@ -281,9 +281,25 @@ test('services: added with a code made from the name, renamed and made inactive'
   const j = await api(c, 'POST', '/api/v1/services', { name: 'Young Carers Service', org_kind: 'other' });
   assert.equal(j.status, 201, j.text);
   assert.equal(j.body.service.code, 'young_carers_service');
-  const again = await api(c, 'POST', '/api/v1/services', { name: 'Young Carers Service', org_kind: 'other' });
+  const again = await api(c, 'POST', '/api/v1/services', { name: 'Young Carers-Service', org_kind: 'other' });
   assert.equal(again.status, 201);
   assert.equal(again.body.service.code, 'young_carers_service_2');
+  // The same name again, in other case or with spaces around it: refused at the name.
+  for (const name of ['Young Carers Service', '  young carers SERVICE ']) {
+    const same = await api(c, 'POST', '/api/v1/services', { name, org_kind: 'other' });
+    assert.equal(same.status, 422, name);
+    assert.deepEqual(same.body.errors, [{ field: 'name',
+      message: 'There is already a service called Young Carers Service – use that service or choose another name' }]
+      .map((e) => ({ ...e, message: e.message.replace('Young Carers Service', name.trim()) })));
+  }
+  const form1 = await submit(c, '/services/new', { name: 'YOUNG CARERS SERVICE', org_kind: 'other' }, '/services');
+  assert.match(decodeHtml(form1.html), /href="#f-name">There is already a service called YOUNG CARERS SERVICE/);
+  assert.equal(form1.status, 400);
+  // Renaming another service to the name is refused too; keeping its own name is not.
+  const rename = await api(c, 'PUT', `/api/v1/services/${again.body.service.id}`, { name: 'young carers service', org_kind: 'other' });
+  assert.equal(rename.status, 422, rename.text);
+  const keep = await api(c, 'PUT', `/api/v1/services/${j.body.service.id}`, { name: 'Young Carers Service', org_kind: 'other' });
+  assert.equal(keep.status, 200, keep.text);
   const dup = await api(c, 'POST', '/api/v1/services', { name: 'Another EP', code: 'ep', org_kind: 'local_authority' });
   assert.equal(dup.status, 422);
   assert.deepEqual(dup.body.errors.map((e) => e.field), ['code']);

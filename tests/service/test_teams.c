@@ -355,7 +355,7 @@ static void test_plan(void **state)
     assert_int_equal(q_team_terms(f->db, f->a1, YEAR, ht, &nt), STORE_OK);
     assert_int_equal(nt, 6);
     int32_t closed = day_from_ymd(2027, 5, 5);
-    struct meeting_filter mf = {id, "", "", "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter mf = {id, "", "", "", f->admin.today, MEETING_OLDEST_FIRST, 0, NULL};
     struct page_req pg = {1, 200};
     int64_t total;
     struct days got = {{0}, 0};
@@ -373,7 +373,7 @@ static void test_plan(void **state)
     /* A meeting moved within its week is not planned again. */
     struct meeting_row first;
     struct page_req one = {1, 1};
-    struct meeting_filter next = {id, "planned", f->admin.today, "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter next = {id, "planned", f->admin.today, "", f->admin.today, MEETING_OLDEST_FIRST, 0, NULL};
     assert_int_equal(svc_meeting_list(&f->admin, &next, &one, &total, keep_first, &first), SVC_OK);
     int32_t d;
     assert_int_equal(day_parse(first.m.date, &d), 0);
@@ -401,7 +401,7 @@ static void test_plan_from_any_day(void **state)
     assert_int_equal(svc_team_plan(&f->admin, id, "2026", "yes", &e, &res), SVC_OK);
     size_t whole = res.planned;
     assert_true(whole >= 12 && whole <= 20);
-    struct meeting_filter mf = {id, "", "", "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter mf = {id, "", "", "", f->admin.today, MEETING_OLDEST_FIRST, 0, NULL};
     struct page_req pg = {1, 200};
     int64_t total;
     struct days year = {{0}, 0};
@@ -432,7 +432,7 @@ static void test_plan_from_any_day(void **state)
     day_format(spring, c.today);
     memset(&e, 0, sizeof e);
     assert_int_equal(svc_team_plan(&c, id2, "2026", NULL, &e, &res), SVC_OK);
-    struct meeting_filter mf2 = {id2, "", "", "", f->admin.today, MEETING_OLDEST_FIRST};
+    struct meeting_filter mf2 = {id2, "", "", "", f->admin.today, MEETING_OLDEST_FIRST, 0, NULL};
     struct days later = {{0}, 0};
     assert_int_equal(svc_meeting_list(&f->admin, &mf2, &pg, &total, collect, &later), SVC_OK);
     size_t k = 0;

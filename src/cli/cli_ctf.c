@@ -1,0 +1,96 @@
+/* tas import ctf: pupils from a Common Transfer File (service/svc_ctf.h),
+ * read as a stream from the file, all or nothing, with a report. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/svc_ctf.h"
+
+static void usage(FILE *f)
+{
+    fputs("Usage: tas import ctf --db PATH FILE [--dry-run]\n"
+          "Imports the pupils of a Common Transfer File (CTF XML, as school MIS export it):\n"
+          "pupils matched by UPN at the file's source school (its URN) are added or brought\n"
+          "up to date, and their attendance, exclusions and free school meals periods become\n"
+          "outcome records (docs/outcomes.md).  All or nothing: any refused pupil, or XML\n"
+          "that is malformed part-way, and nothing is imported.  Refused pupils are named\n"
+          "by their place in the file and line, never by name.\n"
+          "  --dry-run   check and report what would be imported; write nothing\n", f);
+}
+
+static int read_file(void *io, char *buf, int len)
+{
+    size_t n = fread(buf, 1, (size_t)len, io);
+    return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
+}
+
+int cli_import_ctf(int argc, char **argv)
+{
+    const char *db = "tas.db";
+    bool dry = false;
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"dry-run", no_argument, 0, 'n'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'n') dry = true;
+        else if (c == 'h') { usage(stdout); return CLI_OK; }
+        else { usage(stderr); return CLI_USAGE; }
+    }
+    /* argv[optind] is "ctf", then the file. */
+    if (optind + 2 != argc || strcmp(argv[optind], "ctf") != 0) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *path = argv[optind + 1];
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        cli_fail("cannot read %s", path);
+        return CLI_FAIL;
+    }
+    struct store *s = cli_open_db(db);
+    struct ctf_report *rep = s ? calloc(1, sizeof *rep) : NULL;
+    if (!rep) {
+        fclose(in);
+        if (s)
+            store_close(s);
+        return CLI_FAIL;
+    }
+    struct svc_ctx ctx;
+    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
+    struct field_errors errs = {0};
+    enum svc_status st = svc_ctf_import(&ctx, read_file, in, dry, rep, &errs);
+    fclose(in);
+    store_close(s);
+    int rc = CLI_OK;
+    for (size_t i = 0; i < errs.count; i++)
+        printf("tas: %s\n", errs.items[i].message);
+    if (rep->malformed)
+        printf("line %ld: %s\n", rep->error_line, rep->error);
+    for (size_t i = 0; i < rep->nrejects; i++) {
+        const struct ctf_reject *x = &rep->rejects[i];
+        printf("pupil %zu (line %ld)%s%s: %s: %s\n", x->index, x->line, x->upn[0] ? ", UPN " : "", x->upn,
+               x->field, x->why);
+    }
+    if (rep->rejected > rep->nrejects)
+        printf("... and %zu more refused pupils\n", rep->rejected - rep->nrejects);
+    printf("tas: %zu pupils read: %zu added, %zu changed, %zu unchanged, %zu refused; "
+           "%zu outcome records added, %zu already stored\n",
+           rep->pupils, rep->added, rep->changed, rep->unchanged, rep->rejected, rep->outcomes_added,
+           rep->outcomes_kept);
+    if (st == SVC_OK) {
+        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->school_name);
+    } else {
+        if (st == SVC_FORBIDDEN)
+            cli_fail("you may not create pupils at the file's school");
+        else if (st == SVC_ERROR)
+            cli_fail("import failed (%s)", svc_status_text(st));
+        printf("tas: nothing was imported\n");
+        rc = CLI_FAIL;
+    }
+    free(rep);
+    return rc;
+}

@@ -1,0 +1,413 @@
+#include "service/svc_ctf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/upn.h"
+#include "core/validate.h"
+#include "service/svc_audit.h"
+#include "service/svc_outcomes.h"
+#include "service/svc_pupils.h"
+#include "store/q_ctf.h"
+#include "store/q_pupils.h"
+
+/* UPNs seen in the file, so a pupil given twice is refused the second time
+ * (open addressing; 14 bytes a pupil). */
+struct upn_set {
+    char (*slots)[14];
+    size_t cap, n;
+};
+
+static uint64_t upn_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* 1 when s was there already, 0 when added, -1 out of memory. */
+static int upn_set_add(struct upn_set *u, const char *s)
+{
+    if (2 * (u->n + 1) > u->cap) {
+        size_t cap = u->cap ? 2 * u->cap : 1024;
+        char (*x)[14] = calloc(cap, sizeof *x);
+        if (!x)
+            return -1;
+        for (size_t i = 0; i < u->cap; i++)
+            if (u->slots[i][0]) {
+                size_t j = upn_hash(u->slots[i]) & (cap - 1);
+                while (x[j][0])
+                    j = (j + 1) & (cap - 1);
+                memcpy(x[j], u->slots[i], 14);
+            }
+        free(u->slots);
+        u->slots = x;
+        u->cap = cap;
+    }
+    size_t j = upn_hash(s) & (u->cap - 1);
+    while (u->slots[j][0]) {
+        if (strcmp(u->slots[j], s) == 0)
+            return 1;
+        j = (j + 1) & (u->cap - 1);
+    }
+    snprintf(u->slots[j], 14, "%s", s);
+    u->n++;
+    return 0;
+}
+
+struct run {
+    struct svc_ctx *c;
+    struct ctf_report *rep;
+    struct field_errors *errs;
+    struct school school;
+    bool began;               /* the write transaction is open */
+    enum svc_status status;   /* SVC_OK until something stops the import */
+    struct upn_set seen;
+};
+
+static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *why)
+{
+    struct ctf_report *rep = r->rep;
+    rep->rejected++;
+    if (rep->nrejects == CTF_REJECTS_MAX)
+        return;
+    struct ctf_reject *x = &rep->rejects[rep->nrejects++];
+    x->index = p->index;
+    x->line = p->line;
+    snprintf(x->upn, sizeof x->upn, "%s", upn ? upn : "");
+    snprintf(x->field, sizeof x->field, "%s", field);
+    snprintf(x->why, sizeof x->why, "%s", why);
+}
+
+static int on_header(void *arg, const struct ctf_header *h)
+{
+    struct run *r = arg;
+    struct svc_ctx *c = r->c;
+    snprintf(r->rep->version, sizeof r->rep->version, "%s", h->version);
+    snprintf(r->rep->school_urn, sizeof r->rep->school_urn, "%s", h->urn);
+    char la[4] = "";
+    enum store_rc rc = h->urn[0] ? q_ctf_school_by_urn(c->db, h->urn, &r->school, la) : STORE_DONE;
+    if (rc == STORE_DONE) {
+        field_errors_add(r->errs, "file",
+                         h->urn[0] ? "The file's source school (its URN) is not one of the schools recorded here"
+                                   : "The file's header does not give the source school's URN");
+        r->status = SVC_INVALID;
+        return 1;
+    }
+    if (rc != STORE_ROW) {
+        r->status = SVC_ERROR;
+        return 1;
+    }
+    /* The LA number, when given, must be the school's authority's. */
+    if (h->lea[0] && strcmp(h->lea, la) != 0) {
+        field_errors_add(r->errs, "file", "The file's source LA number does not match the school's local authority");
+        r->status = SVC_INVALID;
+        return 1;
+    }
+    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school.authority_id, r->school.id)) {
+        struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school.id,
+                                 .school_id = r->school.id, .authority_id = r->school.authority_id,
+                                 .detail = "ctf", .flags = AUDIT_FLAG_REFUSED};
+        r->status = svc_audit_record(c, &ev) == SVC_OK ? SVC_FORBIDDEN : SVC_ERROR;
+        return 1;
+    }
+    r->rep->school_id = r->school.id;
+    snprintf(r->rep->school_name, sizeof r->rep->school_name, "%s", r->school.name);
+    if (store_begin_write(c->db) != STORE_OK) {
+        r->status = SVC_ERROR;
+        return 1;
+    }
+    r->began = true;
+    return 0;
+}
+
+static bool same_pupil(const struct pupil *a, const struct pupil *b)
+{
+    return strcmp(a->forenames, b->forenames) == 0 && strcmp(a->surname, b->surname) == 0 &&
+           strcmp(a->date_of_birth, b->date_of_birth) == 0 && strcmp(a->gender, b->gender) == 0 &&
+           strcmp(a->ethnicity, b->ethnicity) == 0 && strcmp(a->nc_year, b->nc_year) == 0 &&
+           strcmp(a->sen_provision, b->sen_provision) == 0 && a->school_id == b->school_id;
+}
+
+/* A CTF date (YYYY-MM-DD) into a day number; -1 when it is not one. */
+static int ctf_day(const char *s, int32_t *d)
+{
+    return s[0] && day_parse(s, d) == 0 ? 0 : -1;
+}
+
+static int32_t today_day(const struct svc_ctx *c)
+{
+    int32_t t = 0;
+    return day_parse(c->today, &t) == 0 ? t : 0;
+}
+
+/* The outcome records a pupil's CTF carries; -1 (rejected) on the first
+ * that cannot be read or is refused by the outcome rules. */
+struct rec_list {
+    struct outcome_record recs[CTF_MAX_YEARS + CTF_MAX_EXCLUSIONS + CTF_MAX_FSM];
+    size_t n;
+};
+
+static const char *records_of(const struct run *r, const struct ctf_pupil *p, struct rec_list *out,
+                              const char **field)
+{
+    out->n = 0;
+    int32_t today = today_day(r->c);
+    for (size_t i = 0; i < p->nattendance; i++) {
+        const struct ctf_attendance *a = &p->attendance[i];
+        struct outcome_record *o = &out->recs[out->n];
+        memset(o, 0, sizeof *o);
+        o->kind = OUT_ATTENDANCE;
+        *field = "attendance";
+        if (a->year < 1990 || a->possible < 0 || a->authorised < 0 || a->unauthorised < 0)
+            return "an attendance year needs its Year, SessionsPossible, SessionsAuthorised and SessionsUnauthorised";
+        /* The year runs from its start (AttendanceStartDate, else 1 September)
+         * to 31 August, or to today while it is still going on. */
+        char iso[16];
+        snprintf(iso, sizeof iso, "%04u-09-01", (unsigned)a->year % 10000u);
+        if (a->start_date[0] ? ctf_day(a->start_date, &o->starts) : ctf_day(iso, &o->starts))
+            return "the attendance start date must be a real date, YYYY-MM-DD";
+        snprintf(iso, sizeof iso, "%04u-08-31", (unsigned)(a->year + 1) % 10000u);
+        if (ctf_day(iso, &o->ends) != 0)
+            return "the attendance year is not a real year";
+        if (o->ends > today)
+            o->ends = today;
+        o->sessions_possible = a->possible;
+        o->sessions_missed = a->authorised + a->unauthorised;
+        out->n++;
+    }
+    for (size_t i = 0; i < p->nexclusions; i++) {
+        const struct ctf_exclusion *x = &p->exclusions[i];
+        struct outcome_record *o = &out->recs[out->n];
+        memset(o, 0, sizeof *o);
+        *field = "exclusion";
+        if (strcmp(x->category, "LNCH") == 0)
+            continue;   /* lunchtime exclusions are not kept (counted as skipped) */
+        if (strcmp(x->category, "PERM") == 0)
+            o->kind = OUT_EXCLUSION;
+        else if (strcmp(x->category, "SUSP") == 0 || strcmp(x->category, "FIXD") == 0)
+            o->kind = OUT_SUSPENSION;
+        else
+            return "an exclusion's Category must be PERM, SUSP, FIXD or LNCH";
+        if (ctf_day(x->start_date, &o->starts) != 0)
+            return "an exclusion's StartDate must be a real date, YYYY-MM-DD";
+        snprintf(o->code, sizeof o->code, "%s", x->reason);
+        if (o->kind == OUT_SUSPENSION)
+            o->sessions = x->sessions < 0 ? 0 : x->sessions;
+        out->n++;
+    }
+    for (size_t i = 0; i < p->nfsm; i++) {
+        const struct ctf_fsm *f = &p->fsm[i];
+        struct outcome_record *o = &out->recs[out->n];
+        memset(o, 0, sizeof *o);
+        o->kind = OUT_FSM;
+        *field = "fsm";
+        if (ctf_day(f->start_date, &o->starts) != 0)
+            return "a free school meals FSMstartDate must be a real date, YYYY-MM-DD";
+        if (f->end_date[0] && ctf_day(f->end_date, &o->ends) != 0)
+            return "a free school meals FSMendDate must be empty or a real date";
+        out->n++;
+    }
+    return NULL;
+}
+
+static size_t lunchtimes(const struct ctf_pupil *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nexclusions; i++)
+        n += strcmp(p->exclusions[i].category, "LNCH") == 0;
+    return n;
+}
+
+/* One pupil; false when it was refused (the reason is in the report). */
+static bool one_pupil(struct run *r, const struct ctf_pupil *p)
+{
+    struct svc_ctx *c = r->c;
+    char upn[32] = "";
+    enum upn_status us = upn_normalise(p->upn, upn, sizeof upn) == 0 ? upn_validate(upn) : UPN_BAD_LENGTH;
+    if (us != UPN_OK && us != UPN_OK_TEMPORARY) {
+        reject(r, p, NULL, "upn", upn_status_message(us));
+        return false;
+    }
+    if (p->too_long[0]) {
+        char why[96];
+        snprintf(why, sizeof why, "the text of %s is too long", p->too_long);
+        reject(r, p, upn, p->too_long, why);
+        return false;
+    }
+    if (p->too_many) {
+        reject(r, p, upn, "pupil", "too many attendance years, exclusions or free school meals periods");
+        return false;
+    }
+    int dup = upn_set_add(&r->seen, upn);
+    if (dup != 0) {
+        if (dup < 0)
+            r->status = SVC_ERROR;
+        reject(r, p, upn, "upn", "the same UPN is given for an earlier pupil in the file");
+        return false;
+    }
+    /* The pupil as the file has them, through the rules of the pupil form. */
+    char dd[3] = "", mm[3] = "", yy[5] = "", school[24];
+    if (strlen(p->dob) == 10 && p->dob[4] == '-' && p->dob[7] == '-') {
+        memcpy(yy, p->dob, 4);
+        memcpy(mm, p->dob + 5, 2);
+        memcpy(dd, p->dob + 8, 2);
+    }
+    snprintf(school, sizeof school, "%lld", (long long)r->school.id);
+    struct pupil_form f = {.upn = upn, .forenames = p->forename, .surname = p->surname, .dob_day = dd,
+                           .dob_month = mm, .dob_year = yy, .gender = p->gender, .ethnicity = p->ethnicity,
+                           .nc_year = p->nc_year, .sen_provision = p->sen_provision[0] ? p->sen_provision : "N",
+                           .school_id = school};
+    struct field_errors fe = {0};
+    struct pupil want;
+    if (validate_pupil(&f, c->today, &want, &fe) != 0) {
+        reject(r, p, upn, fe.items[0].field, fe.items[0].message);
+        return false;
+    }
+    struct rec_list *recs = malloc(sizeof *recs);
+    if (!recs) {
+        r->status = SVC_ERROR;
+        return false;
+    }
+    const char *field = "", *why = records_of(r, p, recs, &field);
+    if (why) {
+        reject(r, p, upn, field, why);
+        free(recs);
+        return false;
+    }
+    int64_t id = 0;
+    enum store_rc rc = q_pupil_id_by_upn(c->db, upn, &id);
+    struct pupil_row pr;
+    bool ok = false;
+    enum svc_status st = SVC_OK;
+    size_t *counted = NULL;   /* added, changed or unchanged: counted once its records pass */
+    if (rc == STORE_DONE) {
+        struct pupil made;
+        st = svc_pupil_create(c, &f, &fe, &made);
+        if (st == SVC_OK) {
+            struct audit_event ev = {.action = "create", .kind = "pupil", .resource_id = made.id,
+                                     .pupil_id = made.id, .school_id = made.school_id,
+                                     .authority_id = r->school.authority_id, .detail = "ctf import"};
+            st = svc_audit_record(c, &ev);
+            counted = &r->rep->added;
+        }
+        if (st == SVC_OK)
+            st = svc_pupil_get(c, made.id, &pr);
+    } else if (rc == STORE_ROW) {
+        /* Another school's pupil, or one out of reach, reads the same, so
+         * the file cannot find out where a UPN is held. */
+        if (q_pupil_get(c->db, id, &pr) != STORE_ROW || pr.p.school_id != r->school.id ||
+            !svc_allowed(c, ACT_EDIT, RES_PUPIL, id, pr.authority_id, pr.p.school_id)) {
+            reject(r, p, upn, "upn", "a pupil with this UPN cannot be added or updated at this school");
+            free(recs);
+            return false;
+        }
+        want.id = id;
+        want.school_id = pr.p.school_id;
+        if (same_pupil(&want, &pr.p)) {
+            counted = &r->rep->unchanged;
+        } else {
+            struct pupil upd;
+            st = svc_pupil_update(c, id, &f, &fe, &upd);
+            if (st == SVC_OK) {
+                struct audit_event ev = {.action = "edit", .kind = "pupil", .resource_id = id, .pupil_id = id,
+                                         .school_id = pr.p.school_id, .authority_id = pr.authority_id,
+                                         .detail = "ctf import"};
+                st = svc_audit_record(c, &ev);
+                counted = &r->rep->changed;
+            }
+            if (st == SVC_OK)
+                st = svc_pupil_get(c, id, &pr);
+        }
+    } else {
+        st = SVC_ERROR;
+    }
+    if (st == SVC_INVALID || st == SVC_FORBIDDEN || st == SVC_NOT_FOUND) {
+        reject(r, p, upn, fe.count ? fe.items[0].field : "upn",
+               fe.count ? fe.items[0].message : "you may not add or update this pupil");
+        free(recs);
+        return false;
+    }
+    if (st != SVC_OK) {
+        r->status = SVC_ERROR;
+        free(recs);
+        return false;
+    }
+    ok = true;
+    for (size_t i = 0; ok && i < recs->n; i++) {
+        struct field_errors oe = {0};
+        bool added = false;
+        st = svc_outcome_import_one(c, &pr, &recs->recs[i], &oe, &added);
+        if (st == SVC_OK) {
+            r->rep->outcomes_added += added;
+            r->rep->outcomes_kept += !added;
+            continue;
+        }
+        ok = false;
+        if (st == SVC_ERROR) {
+            r->status = SVC_ERROR;
+        } else {
+            char what[64];
+            snprintf(what, sizeof what, "%s", outcome_kind_code(recs->recs[i].kind));
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s record: %.120s", outcome_kind_label(recs->recs[i].kind),
+                     st == SVC_FORBIDDEN ? "you may not record outcomes for this pupil"
+                                         : oe.count ? oe.items[0].message : "not valid");
+            reject(r, p, upn, what, msg);
+        }
+    }
+    if (ok && counted)
+        (*counted)++;
+    r->rep->skipped += lunchtimes(p);
+    free(recs);
+    return ok;
+}
+
+static int on_pupil(void *arg, const struct ctf_pupil *p)
+{
+    struct run *r = arg;
+    r->rep->pupils++;
+    (void)one_pupil(r, p);
+    return r->status == SVC_OK ? 0 : 1;
+}
+
+enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *buf, int len), void *io,
+                               bool dry_run, struct ctf_report *rep, struct field_errors *errs)
+{
+    memset(rep, 0, sizeof *rep);
+    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0))
+        return SVC_FORBIDDEN;
+    struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK};
+    struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = read, .io = io};
+    struct ctf_error err;
+    enum ctf_result cr = ctf_parse(&h, &err);
+    free(r.seen.slots);
+    enum svc_status st = r.status;
+    if (cr == CTF_MALFORMED || cr == CTF_REFUSED) {
+        rep->malformed = true;
+        rep->error_line = err.line;
+        snprintf(rep->error, sizeof rep->error, "%s", err.message);
+        st = SVC_INVALID;
+    } else if (cr == CTF_NO_MEMORY) {
+        st = SVC_ERROR;
+    } else if (st == SVC_OK && rep->rejected > 0) {
+        st = SVC_INVALID;
+    }
+    if (!r.began)
+        return st;
+    if (st != SVC_OK || dry_run) {
+        store_rollback(c->db);
+        return st;
+    }
+    struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school.id,
+                             .school_id = r.school.id, .authority_id = r.school.authority_id, .detail = "ctf"};
+    if (svc_audit_record(c, &ev) != SVC_OK || store_commit(c->db) != STORE_OK) {
+        store_rollback(c->db);
+        return SVC_ERROR;
+    }
+    rep->written = true;
+    return SVC_OK;
+}

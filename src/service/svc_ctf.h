@@ -1,0 +1,70 @@
+/* Pupils from a Common Transfer File (CTF, core/ctf.h): the school's MIS
+ * export of its pupils, read as a stream and imported all or nothing.
+ *
+ * The file's source school (Header/SourceSchool/URN, with its LEA checked
+ * against the school's authority) must be one of the schools here, and the
+ * user must be allowed to create pupils there (the policy: RES_PUPIL,
+ * ACT_CREATE at that school); otherwise nothing is read further.  Each
+ * Pupil is matched by UPN (check letter as core/upn.c): a new UPN is a new
+ * pupil at the school; a pupil already there has their identity and
+ * characteristics (names, date of birth, gender, ethnicity, NC year, SEN
+ * provision) brought up to date; a UPN held by a pupil of another school
+ * (or one the user may not see) is refused.  Attendance years, exclusions
+ * and free school meals periods become outcome records through
+ * svc_outcome_import_one (the outcome import's rules); a record already
+ * stored is left as it is, so importing the same file again changes
+ * nothing.  docs/outcomes.md has the mapping.
+ *
+ * Everything happens in one write transaction: on a dry run, with any
+ * refused pupil, or when the XML turns out malformed part-way, it is all
+ * rolled back and nothing is written.  Each pupil created or changed and
+ * each record stored has its audit entry, and the import one more; no
+ * name of a child is logged or put in a reason. */
+#ifndef TAS_SERVICE_SVC_CTF_H
+#define TAS_SERVICE_SVC_CTF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/ctf.h"
+#include "core/errors.h"
+#include "service/svc.h"
+
+#define CTF_REJECTS_MAX 200   /* refused pupils listed (all are counted) */
+
+struct ctf_reject {
+    size_t index;         /* the n-th Pupil of the file */
+    long line;            /* the line of its <Pupil> tag */
+    char upn[14];         /* "" when the UPN itself is what is wrong */
+    char field[24];
+    char why[160];
+};
+
+struct ctf_report {
+    char version[16];
+    char school_urn[12];
+    char school_name[161];
+    int64_t school_id;
+    size_t pupils;            /* Pupil elements read */
+    size_t added, changed, unchanged, rejected;
+    size_t outcomes_added, outcomes_kept;   /* records new / already stored */
+    size_t skipped;           /* exclusions of a kind not kept (lunchtime) */
+    bool written;             /* committed */
+    bool malformed;           /* the XML (or its structure) was refused */
+    long error_line;
+    char error[160];
+    size_t nrejects;          /* listed, at most CTF_REJECTS_MAX */
+    struct ctf_reject rejects[CTF_REJECTS_MAX];
+};
+
+/* Imports the file that read() brings.  SVC_OK: imported (or, on a dry
+ * run, would be: nothing written).  SVC_INVALID: refused pupils (listed in
+ * rep) or a malformed file (rep->malformed, error, error_line), or errs
+ * ("file": the source school is not one here, or its LA does not match);
+ * nothing written.  SVC_FORBIDDEN: the user may not create pupils at the
+ * source school (or anywhere).  SVC_ERROR: storage failed; nothing written.
+ * rep may be large: allocate it. */
+enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *buf, int len), void *io,
+                               bool dry_run, struct ctf_report *rep, struct field_errors *errs);
+
+#endif

@@ -1,0 +1,548 @@
+#include "store/q_apst.h"
+
+#include <string.h>
+
+/* ---- taskforces ---- */
+
+#define TF_COLS \
+    "f.id, f.team_id, t.authority_id, t.host_school_id, t.name, s.name, f.manager_name, f.manager_fte, " \
+    "f.started_on, t.active"
+#define TF_FROM " FROM apst_taskforces f JOIN teams t ON t.id = f.team_id JOIN schools s ON s.id = t.host_school_id "
+enum tf_col { TF_ID, TF_TEAM, TF_AUTH, TF_SCHOOL, TF_NAME, TF_SCHOOL_NAME, TF_MANAGER, TF_FTE, TF_STARTED, TF_ACTIVE };
+
+static void read_tf(struct store_stmt *st, void *row)
+{
+    struct apst_taskforce_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, TF_ID);
+    r->team_id = store_col_int(st, TF_TEAM);
+    r->authority_id = store_col_int(st, TF_AUTH);
+    r->school_id = store_col_int(st, TF_SCHOOL);
+    store_col_copy(st, TF_NAME, r->name, sizeof r->name);
+    store_col_copy(st, TF_SCHOOL_NAME, r->school_name, sizeof r->school_name);
+    store_col_copy(st, TF_MANAGER, r->manager_name, sizeof r->manager_name);
+    r->manager_fte = store_col_int(st, TF_FTE);
+    store_col_copy(st, TF_STARTED, r->started_on, sizeof r->started_on);
+    r->active = store_col_int(st, TF_ACTIVE) != 0;
+}
+Q_SINK(tf, struct apst_taskforce_row, read_tf)
+
+static int bind_tf(struct store_stmt *st, const void *rec)
+{
+    const struct apst_taskforce_row *r = rec;
+    store_bind_int(st, 1, r->team_id);
+    store_bind_text(st, 2, r->manager_name);
+    store_bind_int(st, 3, r->manager_fte);
+    store_bind_text(st, 4, r->started_on);
+    return 5;
+}
+
+struct tf_new {
+    const struct apst_taskforce_row *r;
+    int64_t by;
+};
+static int bind_tf_new(struct store_stmt *st, const void *rec)
+{
+    const struct tf_new *n = rec;
+    int i = bind_tf(st, n->r);
+    q_bind_opt_id(st, i++, n->by);
+    return i;
+}
+
+enum store_rc q_apst_insert(struct store *s, struct apst_taskforce_row *t, int64_t by, int64_t now)
+{
+    struct tf_new n = {t, by};
+    return q_insert_rec(s,
+        "INSERT INTO apst_taskforces (team_id, manager_name, manager_fte, started_on, created_by, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+        bind_tf_new, &n, now, &t->id);
+}
+
+enum store_rc q_apst_get(struct store *s, int64_t id, struct apst_taskforce_row *out)
+{
+    return q_get_id(s, "SELECT " TF_COLS TF_FROM "WHERE f.id = ?", id, read_tf, out);
+}
+
+enum store_rc q_apst_by_team(struct store *s, int64_t team_id, struct apst_taskforce_row *out)
+{
+    return q_get_id(s, "SELECT " TF_COLS TF_FROM "WHERE f.team_id = ?", team_id, read_tf, out);
+}
+
+enum store_rc q_apst_list(struct store *s, const struct visibility *v,
+                          void (*fn)(void *arg, const struct apst_taskforce_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " TF_COLS TF_FROM "WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
+        " ORDER BY t.active DESC, lower(t.name), f.id LIMIT 500");
+    if (q_bind_team_visibility(st, 1, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, tf_each, &(struct tf_sink){fn, arg});
+}
+
+/* ---- specialists ---- */
+
+#define SP_COLS \
+    "id, taskforce_id, kind, name, fte, days_on_site, home_service, funding, supervision, starts_on, " \
+    "coalesce(ends_on, '')"
+enum sp_col { SP_ID, SP_TF, SP_KIND, SP_NAME, SP_FTE, SP_DAYS, SP_HOME, SP_FUNDING, SP_SUPERVISION, SP_STARTS,
+              SP_ENDS };
+
+static void read_sp(struct store_stmt *st, void *row)
+{
+    struct apst_specialist_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, SP_ID);
+    r->taskforce_id = store_col_int(st, SP_TF);
+    store_col_copy(st, SP_KIND, r->kind, sizeof r->kind);
+    store_col_copy(st, SP_NAME, r->name, sizeof r->name);
+    r->fte = store_col_int(st, SP_FTE);
+    r->days_on_site = store_col_int(st, SP_DAYS);
+    store_col_copy(st, SP_HOME, r->home_service, sizeof r->home_service);
+    store_col_copy(st, SP_FUNDING, r->funding, sizeof r->funding);
+    store_col_copy(st, SP_SUPERVISION, r->supervision, sizeof r->supervision);
+    store_col_copy(st, SP_STARTS, r->starts_on, sizeof r->starts_on);
+    store_col_copy(st, SP_ENDS, r->ends_on, sizeof r->ends_on);
+}
+Q_SINK(sp, struct apst_specialist_row, read_sp)
+
+static int bind_sp(struct store_stmt *st, const void *rec)
+{
+    const struct apst_specialist_row *r = rec;
+    store_bind_int(st, 1, r->taskforce_id);
+    store_bind_text(st, 2, r->kind);
+    store_bind_text(st, 3, r->name);
+    store_bind_int(st, 4, r->fte);
+    store_bind_int(st, 5, r->days_on_site);
+    store_bind_text(st, 6, r->home_service);
+    store_bind_text(st, 7, r->funding);
+    store_bind_text(st, 8, r->supervision);
+    store_bind_text(st, 9, r->starts_on);
+    q_bind_opt_text(st, 10, r->ends_on);
+    return 11;
+}
+
+enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_row *r, int64_t now)
+{
+    return q_insert_rec(s,
+        "INSERT INTO apst_specialists (taskforce_id, kind, name, fte, days_on_site, home_service, funding, "
+        "supervision, starts_on, ends_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_sp, r, now, &r->id);
+}
+
+enum store_rc q_apst_specialist_end(struct store *s, int64_t id, const char *ends_on, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE apst_specialists SET ends_on = ?, updated_at = ? WHERE id = ?");
+    q_bind_opt_text(st, 1, ends_on);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_specialist_row *out)
+{
+    return q_get_id(s, "SELECT " SP_COLS " FROM apst_specialists WHERE id = ?", id, read_sp, out);
+}
+
+enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
+                                 void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " SP_COLS " FROM apst_specialists WHERE taskforce_id = ? ORDER BY kind, lower(name), id");
+    store_bind_int(st, 1, taskforce_id);
+    return store_each_row(st, sp_each, &(struct sp_sink){fn, arg});
+}
+
+/* ---- agreements ---- */
+
+static void read_ag(struct store_stmt *st, void *row)
+{
+    struct apst_agreement_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->taskforce_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->kind, sizeof r->kind);
+    store_col_copy(st, 3, r->party, sizeof r->party);
+    store_col_copy(st, 4, r->signed_on, sizeof r->signed_on);
+    store_col_copy(st, 5, r->review_on, sizeof r->review_on);
+}
+Q_SINK(ag, struct apst_agreement_row, read_ag)
+
+static int bind_ag(struct store_stmt *st, const void *rec)
+{
+    const struct apst_agreement_row *r = rec;
+    store_bind_int(st, 1, r->taskforce_id);
+    store_bind_text(st, 2, r->kind);
+    store_bind_text(st, 3, r->party);
+    store_bind_text(st, 4, r->signed_on);
+    store_bind_text(st, 5, r->review_on);
+    return 6;
+}
+
+enum store_rc q_apst_agreement_insert(struct store *s, struct apst_agreement_row *r, int64_t now)
+{
+    return q_insert_rec(s,
+        "INSERT INTO apst_agreements (taskforce_id, kind, party, signed_on, review_on, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?) RETURNING id",
+        bind_ag, r, now, &r->id);
+}
+
+enum store_rc q_apst_agreements(struct store *s, int64_t taskforce_id,
+                                void (*fn)(void *arg, const struct apst_agreement_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, taskforce_id, kind, party, signed_on, review_on FROM apst_agreements WHERE taskforce_id = ? "
+        "ORDER BY review_on, id");
+    store_bind_int(st, 1, taskforce_id);
+    return store_each_row(st, ag_each, &(struct ag_sink){fn, arg});
+}
+
+/* ---- referrals ---- */
+
+#define RF_COLS \
+    "r.id, r.taskforce_id, f.team_id, t.authority_id, t.host_school_id, r.pupil_id, p.school_id, p.forenames, " \
+    "p.surname, p.upn, ps.name, t.name, p.sen_provision, r.route, r.referred_on, r.referrer, r.reason, " \
+    "coalesce(r.threshold_met, -1), r.triage, coalesce(r.triaged_on, ''), coalesce(r.tier, ''), " \
+    "coalesce(r.lead_specialist_id, 0), coalesce(sp.name, ''), r.engagement, coalesce(r.closed_on, '')"
+#define RF_FROM \
+    " FROM apst_referrals r JOIN apst_taskforces f ON f.id = r.taskforce_id JOIN teams t ON t.id = f.team_id " \
+    "JOIN pupils p ON p.id = r.pupil_id JOIN schools ps ON ps.id = p.school_id " \
+    "LEFT JOIN apst_specialists sp ON sp.id = r.lead_specialist_id "
+enum rf_col { RF_ID, RF_TF, RF_TEAM, RF_AUTH, RF_AP, RF_PUPIL, RF_PSCHOOL, RF_FORENAMES, RF_SURNAME, RF_UPN,
+              RF_PSCHOOL_NAME, RF_TF_NAME, RF_SEN, RF_ROUTE, RF_ON, RF_REFERRER, RF_REASON, RF_THRESHOLD,
+              RF_TRIAGE, RF_TRIAGED_ON, RF_TIER, RF_LEAD, RF_LEAD_NAME, RF_ENGAGEMENT, RF_CLOSED };
+
+static void read_rf(struct store_stmt *st, void *row)
+{
+    struct apst_referral_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, RF_ID);
+    r->taskforce_id = store_col_int(st, RF_TF);
+    r->team_id = store_col_int(st, RF_TEAM);
+    r->authority_id = store_col_int(st, RF_AUTH);
+    r->ap_school_id = store_col_int(st, RF_AP);
+    r->pupil_id = store_col_int(st, RF_PUPIL);
+    r->pupil_school_id = store_col_int(st, RF_PSCHOOL);
+    store_col_copy(st, RF_FORENAMES, r->forenames, sizeof r->forenames);
+    store_col_copy(st, RF_SURNAME, r->surname, sizeof r->surname);
+    store_col_copy(st, RF_UPN, r->upn, sizeof r->upn);
+    store_col_copy(st, RF_PSCHOOL_NAME, r->pupil_school_name, sizeof r->pupil_school_name);
+    store_col_copy(st, RF_TF_NAME, r->taskforce_name, sizeof r->taskforce_name);
+    store_col_copy(st, RF_SEN, r->sen_provision, sizeof r->sen_provision);
+    store_col_copy(st, RF_ROUTE, r->route, sizeof r->route);
+    store_col_copy(st, RF_ON, r->referred_on, sizeof r->referred_on);
+    store_col_copy(st, RF_REFERRER, r->referrer, sizeof r->referrer);
+    store_col_copy(st, RF_REASON, r->reason, sizeof r->reason);
+    r->threshold_met = (int)store_col_int(st, RF_THRESHOLD);
+    store_col_copy(st, RF_TRIAGE, r->triage, sizeof r->triage);
+    store_col_copy(st, RF_TRIAGED_ON, r->triaged_on, sizeof r->triaged_on);
+    store_col_copy(st, RF_TIER, r->tier, sizeof r->tier);
+    r->lead_specialist_id = store_col_int(st, RF_LEAD);
+    store_col_copy(st, RF_LEAD_NAME, r->lead_name, sizeof r->lead_name);
+    store_col_copy(st, RF_ENGAGEMENT, r->engagement, sizeof r->engagement);
+    store_col_copy(st, RF_CLOSED, r->closed_on, sizeof r->closed_on);
+}
+Q_SINK(rf, struct apst_referral_row, read_rf)
+
+struct rf_new {
+    const struct apst_referral_row *r;
+    int64_t by;
+};
+static int bind_rf_new(struct store_stmt *st, const void *rec)
+{
+    const struct rf_new *n = rec;
+    store_bind_int(st, 1, n->r->taskforce_id);
+    store_bind_int(st, 2, n->r->pupil_id);
+    store_bind_text(st, 3, n->r->route);
+    store_bind_text(st, 4, n->r->referred_on);
+    store_bind_text(st, 5, n->r->referrer);
+    store_bind_text(st, 6, n->r->reason);
+    q_bind_opt_id(st, 7, n->by);
+    return 8;
+}
+
+enum store_rc q_apst_referral_insert(struct store *s, struct apst_referral_row *r, int64_t by, int64_t now)
+{
+    struct rf_new n = {r, by};
+    return q_insert_rec(s,
+        "INSERT INTO apst_referrals (taskforce_id, pupil_id, route, referred_on, referrer, reason, created_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_rf_new, &n, now, &r->id);
+}
+
+enum store_rc q_apst_referral_get(struct store *s, int64_t id, struct apst_referral_row *out)
+{
+    return q_get_id(s, "SELECT " RF_COLS RF_FROM "WHERE r.id = ?", id, read_rf, out);
+}
+
+static int bind_triage(struct store_stmt *st, const void *rec)
+{
+    const struct apst_referral_row *r = rec;
+    store_bind_text(st, 1, r->triage);
+    q_bind_opt_text(st, 2, r->triaged_on);
+    if (r->threshold_met == 0 || r->threshold_met == 1)
+        store_bind_int(st, 3, r->threshold_met);
+    else
+        store_bind_null(st, 3);
+    q_bind_opt_text(st, 4, r->tier);
+    q_bind_opt_id(st, 5, r->lead_specialist_id);
+    store_bind_text(st, 6, r->engagement);
+    q_bind_opt_text(st, 7, r->closed_on);
+    return 8;
+}
+
+enum store_rc q_apst_referral_triage(struct store *s, const struct apst_referral_row *r, int64_t now)
+{
+    return q_update_rec(s,
+        "UPDATE apst_referrals SET triage = ?, triaged_on = ?, threshold_met = ?, tier = ?, lead_specialist_id = ?, "
+        "engagement = ?, closed_on = ?, updated_at = ? WHERE id = ?",
+        bind_triage, r, now, r->id);
+}
+
+enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char *triage,
+                               void (*fn)(void *arg, const struct apst_referral_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " RF_COLS RF_FROM "WHERE r.taskforce_id = ? AND (? = '' OR r.triage = ?) "
+        "ORDER BY CASE r.triage WHEN 'pending' THEN 0 ELSE 1 END, r.referred_on DESC, r.id DESC LIMIT 500");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, triage ? triage : "");
+    store_bind_text(st, 3, triage ? triage : "");
+    return store_each_row(st, rf_each, &(struct rf_sink){fn, arg});
+}
+
+/* ---- meeting decisions ---- */
+
+static void read_item(struct store_stmt *st, void *row)
+{
+    struct apst_item_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->meeting_id = store_col_int(st, 1);
+    r->referral_id = store_col_int(st, 2);
+    store_col_copy(st, 3, r->pupil_name, sizeof r->pupil_name);
+    store_col_copy(st, 4, r->kind, sizeof r->kind);
+    store_col_copy(st, 5, r->event_kind, sizeof r->event_kind);
+    store_col_copy(st, 6, r->decision, sizeof r->decision);
+    store_col_copy(st, 7, r->decided_by, sizeof r->decided_by);
+    store_col_copy(st, 8, r->decided_by_name, sizeof r->decided_by_name);
+}
+Q_SINK(item, struct apst_item_row, read_item)
+
+struct item_new {
+    const struct apst_item_row *r;
+    int64_t by;
+};
+static int bind_item_new(struct store_stmt *st, const void *rec)
+{
+    const struct item_new *n = rec;
+    store_bind_int(st, 1, n->r->meeting_id);
+    q_bind_opt_id(st, 2, n->r->referral_id);
+    store_bind_text(st, 3, n->r->kind);
+    store_bind_text(st, 4, n->r->event_kind);
+    store_bind_text(st, 5, n->r->decision);
+    store_bind_text(st, 6, n->r->decided_by);
+    store_bind_text(st, 7, n->r->decided_by_name);
+    q_bind_opt_id(st, 8, n->by);
+    return 9;
+}
+
+enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now)
+{
+    struct item_new n = {r, by};
+    return q_insert_rec(s,
+        "INSERT INTO apst_meeting_items (meeting_id, referral_id, kind, event_kind, decision, decided_by, "
+        "decided_by_name, recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_item_new, &n, now, &r->id);
+}
+
+enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
+                           void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT i.id, i.meeting_id, coalesce(i.referral_id, 0), coalesce(p.forenames || ' ' || p.surname, ''), "
+        "i.kind, i.event_kind, i.decision, i.decided_by, i.decided_by_name FROM apst_meeting_items i "
+        "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
+        "WHERE i.meeting_id = ? ORDER BY CASE i.kind WHEN 'new_referral' THEN 0 WHEN 'held_case' THEN 1 "
+        "ELSE 2 END, i.id");
+    store_bind_int(st, 1, meeting_id);
+    return store_each_row(st, item_each, &(struct item_sink){fn, arg});
+}
+
+/* ---- intervention log ---- */
+
+static void read_iv(struct store_stmt *st, void *row)
+{
+    struct apst_intervention_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->taskforce_id = store_col_int(st, 1);
+    r->specialist_id = store_col_int(st, 2);
+    r->referral_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->specialist_name, sizeof r->specialist_name);
+    store_col_copy(st, 5, r->specialist_kind, sizeof r->specialist_kind);
+    store_col_copy(st, 6, r->pupil_name, sizeof r->pupil_name);
+    store_col_copy(st, 7, r->delivered_on, sizeof r->delivered_on);
+    store_col_copy(st, 8, r->activity, sizeof r->activity);
+    r->minutes = store_col_int(st, 9);
+}
+Q_SINK(iv, struct apst_intervention_row, read_iv)
+
+struct iv_new {
+    const struct apst_intervention_row *r;
+    int64_t by;
+};
+static int bind_iv_new(struct store_stmt *st, const void *rec)
+{
+    const struct iv_new *n = rec;
+    store_bind_int(st, 1, n->r->taskforce_id);
+    store_bind_int(st, 2, n->r->specialist_id);
+    q_bind_opt_id(st, 3, n->r->referral_id);
+    store_bind_text(st, 4, n->r->delivered_on);
+    store_bind_text(st, 5, n->r->activity);
+    store_bind_int(st, 6, n->r->minutes);
+    q_bind_opt_id(st, 7, n->by);
+    return 8;
+}
+
+enum store_rc q_apst_intervention_insert(struct store *s, struct apst_intervention_row *r, int64_t by, int64_t now)
+{
+    struct iv_new n = {r, by};
+    /* created_at only: the log is not edited (a mistake is a new entry). */
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO apst_interventions (taskforce_id, specialist_id, referral_id, delivered_on, activity, minutes, "
+        "recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
+    int i = bind_iv_new(st, &n);
+    store_bind_int(st, i, now);
+    return store_get_int(st, &r->id);
+}
+
+enum store_rc q_apst_interventions(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                   void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT i.id, i.taskforce_id, i.specialist_id, coalesce(i.referral_id, 0), sp.name, sp.kind, "
+        "coalesce(p.forenames || ' ' || p.surname, ''), i.delivered_on, i.activity, i.minutes "
+        "FROM apst_interventions i JOIN apst_specialists sp ON sp.id = i.specialist_id "
+        "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
+        "WHERE i.taskforce_id = ? AND i.delivered_on >= ? AND i.delivered_on <= ? "
+        "ORDER BY i.delivered_on DESC, i.id DESC LIMIT 500");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    return store_each_row(st, iv_each, &(struct iv_sink){fn, arg});
+}
+
+/* ---- the MI return ---- */
+
+/* Accepted referrals open at some time from ?from to ?to. */
+#define MI_SUPPORTED \
+    "SELECT r.pupil_id FROM apst_referrals r WHERE r.taskforce_id = ? AND r.triage = 'accepted' " \
+    "AND r.referred_on <= ? AND (r.closed_on IS NULL OR r.closed_on >= ?)"
+
+static void read_mi_pupil(struct store_stmt *st, void *row)
+{
+    struct apst_mi_pupil *r = row;
+    memset(r, 0, sizeof *r);
+    r->pupil_id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->sen_provision, sizeof r->sen_provision);
+    store_col_copy(st, 2, r->engagement, sizeof r->engagement);
+    r->fsm = store_col_int(st, 3) != 0;
+    r->social_care = store_col_int(st, 4) != 0;
+    r->outreach = store_col_int(st, 5) != 0;
+}
+Q_SINK(mip, struct apst_mi_pupil, read_mi_pupil)
+
+enum store_rc q_apst_mi_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                               void (*fn)(void *arg, const struct apst_mi_pupil *r), void *arg)
+{
+    /* FSM and social care: a record of the kind in force at some time in
+     * the period (started by its end, not ended before its start). */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT r.pupil_id, p.sen_provision, r.engagement, "
+        "EXISTS (SELECT 1 FROM outcome_records o WHERE o.pupil_id = r.pupil_id AND o.kind = 'fsm' "
+        "AND o.starts_on <= ? AND (o.ends_on IS NULL OR o.ends_on >= ?)), "
+        "EXISTS (SELECT 1 FROM outcome_records o WHERE o.pupil_id = r.pupil_id AND o.kind = 'social_care' "
+        "AND o.starts_on <= ? AND (o.ends_on IS NULL OR o.ends_on >= ?)), "
+        "CASE WHEN p.school_id <> t.host_school_id THEN 1 ELSE 0 END "
+        "FROM apst_referrals r JOIN pupils p ON p.id = r.pupil_id JOIN apst_taskforces f ON f.id = r.taskforce_id "
+        "JOIN teams t ON t.id = f.team_id WHERE r.taskforce_id = ? AND r.triage = 'accepted' "
+        "AND r.referred_on <= ? AND (r.closed_on IS NULL OR r.closed_on >= ?) ORDER BY r.pupil_id, r.id");
+    store_bind_text(st, 1, to);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    store_bind_text(st, 4, from);
+    store_bind_int(st, 5, taskforce_id);
+    store_bind_text(st, 6, to);
+    store_bind_text(st, 7, from);
+    return store_each_row(st, mip_each, &(struct mip_sink){fn, arg});
+}
+
+static void read_mi_minutes(struct store_stmt *st, void *row)
+{
+    struct apst_mi_minutes *r = row;
+    memset(r, 0, sizeof *r);
+    store_col_copy(st, 0, r->kind, sizeof r->kind);
+    store_col_copy(st, 1, r->activity, sizeof r->activity);
+    r->minutes = store_col_int(st, 2);
+}
+Q_SINK(mim, struct apst_mi_minutes, read_mi_minutes)
+
+enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                void (*fn)(void *arg, const struct apst_mi_minutes *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT sp.kind, i.activity, sum(i.minutes) FROM apst_interventions i "
+        "JOIN apst_specialists sp ON sp.id = i.specialist_id WHERE i.taskforce_id = ? "
+        "AND i.delivered_on >= ? AND i.delivered_on <= ? GROUP BY sp.kind, i.activity ORDER BY sp.kind, i.activity");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    return store_each_row(st, mim_each, &(struct mim_sink){fn, arg});
+}
+
+enum store_rc q_apst_mi_holiday_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                       int64_t *out)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(DISTINCT r.pupil_id) FROM apst_interventions i JOIN apst_referrals r ON r.id = i.referral_id "
+        "WHERE i.taskforce_id = ? AND i.activity = 'holiday' AND i.delivered_on >= ? AND i.delivered_on <= ?");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    return store_get_int(st, out);
+}
+
+enum store_rc q_apst_mi_outcomes(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                                 struct apst_mi_outcomes *out)
+{
+    memset(out, 0, sizeof *out);
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(o.sessions_possible), 0), coalesce(sum(o.sessions_missed), 0), "
+        "count(DISTINCT o.pupil_id) FROM outcome_records o WHERE o.kind = 'attendance' "
+        "AND o.starts_on >= ? AND o.starts_on <= ? AND o.pupil_id IN (" MI_SUPPORTED ")");
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    store_bind_int(st, 3, taskforce_id);
+    store_bind_text(st, 4, to);
+    store_bind_text(st, 5, from);
+    enum store_rc rc = store_get_row(st, q_read_ints,
+                                     (int64_t *[]){&out->sessions_possible, &out->sessions_missed,
+                                                   &out->attendance_pupils, NULL});
+    if (rc != STORE_ROW)
+        return rc;
+    st = store_prepare(s,
+        "SELECT count(DISTINCT CASE WHEN o.kind = 'ap_placement' THEN o.pupil_id END), "
+        "count(DISTINCT CASE WHEN o.kind = 'post16' AND o.code = 'EET' THEN o.pupil_id END), "
+        "count(DISTINCT CASE WHEN o.kind = 'post16' AND o.code = 'NEET' THEN o.pupil_id END) "
+        "FROM outcome_records o WHERE ((o.kind = 'ap_placement' AND o.ends_on >= ? AND o.ends_on <= ?) OR "
+        "(o.kind = 'post16' AND o.starts_on >= ? AND o.starts_on <= ?)) AND o.pupil_id IN (" MI_SUPPORTED ")");
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    store_bind_text(st, 3, from);
+    store_bind_text(st, 4, to);
+    store_bind_int(st, 5, taskforce_id);
+    store_bind_text(st, 6, to);
+    store_bind_text(st, 7, from);
+    rc = store_get_row(st, q_read_ints, (int64_t *[]){&out->reintegrated, &out->eet, &out->neet, NULL});
+    return rc == STORE_ROW ? STORE_OK : rc;
+}

@@ -1,0 +1,769 @@
+#include "store/q_budget.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Budget visibility: everything, the authorities, or whole teams. */
+#define BUDGET_VIS(auth_col, team_col) \
+    "(? = 1 OR " auth_col " IN (" VIS_SLOTS8 ") OR " team_col " IN (" VIS_SLOTS8 "))"
+
+static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibility *v)
+{
+    if (v->nauthorities > VIS_AUTH_SLOTS || v->nwhole_teams > 8)
+        return -1;
+    store_bind_int(st, idx++, v->all ? 1 : 0);
+    for (size_t i = 0; i < VIS_AUTH_SLOTS; i++)
+        store_bind_int(st, idx++, i < v->nauthorities ? v->authority_ids[i] : 0);
+    for (size_t i = 0; i < 8; i++)
+        store_bind_int(st, idx++, i < v->nwhole_teams ? v->whole_team_ids[i] : 0);
+    return idx;
+}
+
+/* What an allocation (alias a) holds: committed less paid, paid, pending. */
+#define ALLOC_PAID \
+    "(SELECT coalesce(sum(bp.amount_pence), 0) FROM budget_payments bp JOIN budget_commitments bc " \
+    "ON bc.id = bp.commitment_id WHERE bc.allocation_id = a.id)"
+#define ALLOC_COMMITTED \
+    "((SELECT coalesce(sum(bc.amount_pence), 0) FROM budget_commitments bc WHERE bc.allocation_id = a.id " \
+    "AND bc.status = 'committed') - " ALLOC_PAID ")"
+#define ALLOC_PENDING \
+    "(SELECT coalesce(sum(bc.amount_pence), 0) FROM budget_commitments bc WHERE bc.allocation_id = a.id " \
+    "AND bc.status = 'pending')"
+
+/* ---- years ---- */
+
+#define YEAR_COLS \
+    "y.id, y.authority_id, y.start_year, y.label, y.starts_on, y.ends_on, " \
+    "(SELECT coalesce(sum(amount_pence), 0) FROM budget_contributions WHERE year_id = y.id), " \
+    "(SELECT coalesce(sum(amount_pence), 0) FROM budget_allocations WHERE year_id = y.id), " \
+    "(SELECT coalesce(sum(" ALLOC_COMMITTED "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
+    "(SELECT coalesce(sum(" ALLOC_PAID "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
+    "(SELECT coalesce(sum(" ALLOC_PENDING "), 0) FROM budget_allocations a WHERE a.year_id = y.id)"
+enum year_col { YC_ID, YC_AUTH, YC_START, YC_LABEL, YC_STARTS, YC_ENDS, YC_POOL, YC_ALLOC, YC_COMMITTED, YC_PAID,
+                YC_PENDING };
+
+static void read_year(struct store_stmt *st, void *row)
+{
+    struct budget_year_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, YC_ID);
+    r->authority_id = store_col_int(st, YC_AUTH);
+    r->start_year = (int)store_col_int(st, YC_START);
+    store_col_copy(st, YC_LABEL, r->label, sizeof r->label);
+    store_col_copy(st, YC_STARTS, r->starts_on, sizeof r->starts_on);
+    store_col_copy(st, YC_ENDS, r->ends_on, sizeof r->ends_on);
+    r->pool = store_col_int(st, YC_POOL);
+    r->allocated = store_col_int(st, YC_ALLOC);
+    r->committed = store_col_int(st, YC_COMMITTED);
+    r->paid = store_col_int(st, YC_PAID);
+    r->pending = store_col_int(st, YC_PENDING);
+}
+
+Q_SINK(year, struct budget_year_row, read_year)
+
+enum store_rc q_budget_year_insert(struct store *s, int64_t authority_id, int start_year, const char *label,
+                                   const char *starts_on, const char *ends_on, int64_t by, int64_t now,
+                                   int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_years (authority_id, start_year, label, starts_on, ends_on, created_by, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, start_year);
+    store_bind_text(st, 3, label);
+    store_bind_text(st, 4, starts_on);
+    store_bind_text(st, 5, ends_on);
+    q_bind_opt_id(st, 6, by);
+    store_bind_int(st, 7, now);
+    store_bind_int(st, 8, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_budget_year_get(struct store *s, int64_t id, struct budget_year_row *out)
+{
+    return q_get_id(s, "SELECT " YEAR_COLS " FROM budget_years y WHERE y.id = ?", id, read_year, out);
+}
+
+enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
+                                 void (*fn)(void *arg, const struct budget_year_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " YEAR_COLS " FROM budget_years y WHERE " BUDGET_VIS("y.authority_id", "-1") " OR EXISTS ("
+        "SELECT 1 FROM budget_allocations va WHERE va.year_id = y.id AND va.team_id IN (" VIS_SLOTS8 ")) "
+        "ORDER BY y.start_year DESC, y.id DESC LIMIT 200");
+    int i = bind_budget_vis(st, 1, v);
+    if (i < 0)
+        return q_refuse(st);
+    for (size_t k = 0; k < 8; k++)
+        store_bind_int(st, i++, k < v->nwhole_teams ? v->whole_team_ids[k] : 0);
+    return store_each_row(st, year_each, &(struct year_sink){fn, arg});
+}
+
+/* ---- contributions ---- */
+
+#define CONTRIB_COLS "id, year_id, partner, partner_name, amount_pence, received_on, coalesce(created_by, 0)"
+
+static void read_contribution(struct store_stmt *st, void *row)
+{
+    struct budget_contribution_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->year_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->partner, sizeof r->partner);
+    store_col_copy(st, 3, r->partner_name, sizeof r->partner_name);
+    r->amount = store_col_int(st, 4);
+    store_col_copy(st, 5, r->received_on, sizeof r->received_on);
+    r->created_by = store_col_int(st, 6);
+}
+
+Q_SINK(contribution, struct budget_contribution_row, read_contribution)
+
+static int bind_contribution(struct store_stmt *st, const void *rec)
+{
+    const struct budget_contribution_row *r = rec;
+    store_bind_int(st, 1, r->year_id);
+    store_bind_text(st, 2, r->partner);
+    store_bind_text(st, 3, r->partner_name);
+    store_bind_int(st, 4, r->amount);
+    store_bind_text(st, 5, r->received_on);
+    q_bind_opt_id(st, 6, r->created_by);
+    return 7;
+}
+
+enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_contribution_row *r, int64_t now,
+                                           int64_t *id)
+{
+    return q_insert_rec(s,
+        "INSERT INTO budget_contributions (year_id, partner, partner_name, amount_pence, received_on, created_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        bind_contribution, r, now, id);
+}
+
+enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
+                                         void (*fn)(void *arg, const struct budget_contribution_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE year_id = ? ORDER BY received_on, id");
+    store_bind_int(st, 1, year_id);
+    return store_each_row(st, contribution_each, &(struct contribution_sink){fn, arg});
+}
+
+/* ---- allocations ---- */
+
+#define ALLOC_COLS \
+    "a.id, a.year_id, a.team_id, t.name, a.amount_pence, " ALLOC_COMMITTED ", " ALLOC_PAID ", " ALLOC_PENDING \
+    ", y.authority_id, y.label"
+#define ALLOC_FROM " FROM budget_allocations a JOIN teams t ON t.id = a.team_id JOIN budget_years y ON y.id = a.year_id "
+enum alloc_col { AC_ID, AC_YEAR, AC_TEAM, AC_TEAM_NAME, AC_AMOUNT, AC_COMMITTED, AC_PAID, AC_PENDING, AC_AUTH,
+                 AC_LABEL };
+
+static void read_allocation(struct store_stmt *st, void *row)
+{
+    struct budget_allocation_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, AC_ID);
+    r->year_id = store_col_int(st, AC_YEAR);
+    r->team_id = store_col_int(st, AC_TEAM);
+    store_col_copy(st, AC_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->amount = store_col_int(st, AC_AMOUNT);
+    r->committed = store_col_int(st, AC_COMMITTED);
+    r->paid = store_col_int(st, AC_PAID);
+    r->pending = store_col_int(st, AC_PENDING);
+    r->authority_id = store_col_int(st, AC_AUTH);
+    store_col_copy(st, AC_LABEL, r->year_label, sizeof r->year_label);
+}
+
+Q_SINK(allocation, struct budget_allocation_row, read_allocation)
+
+enum store_rc q_budget_allocation_set(struct store *s, int64_t year_id, int64_t team_id, int64_t amount, int64_t by,
+                                      int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_allocations (year_id, team_id, amount_pence, created_by, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT (year_id, team_id) DO UPDATE SET amount_pence = excluded.amount_pence, "
+        "updated_at = excluded.updated_at RETURNING id");
+    store_bind_int(st, 1, year_id);
+    store_bind_int(st, 2, team_id);
+    store_bind_int(st, 3, amount);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_budget_allocation_get(struct store *s, int64_t id, struct budget_allocation_row *out)
+{
+    return q_get_id(s, "SELECT " ALLOC_COLS ALLOC_FROM "WHERE a.id = ?", id, read_allocation, out);
+}
+
+enum store_rc q_budget_allocation_list(struct store *s, int64_t year_id, const struct visibility *v,
+                                       void (*fn)(void *arg, const struct budget_allocation_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " ALLOC_COLS ALLOC_FROM "WHERE (? = 0 OR a.year_id = ?) AND " BUDGET_VIS("y.authority_id", "a.team_id")
+        " ORDER BY y.start_year DESC, t.name, a.id LIMIT 500");
+    store_bind_int(st, 1, year_id);
+    store_bind_int(st, 2, year_id);
+    if (bind_budget_vis(st, 3, v) < 0)
+        return q_refuse(st);
+    return store_each_row(st, allocation_each, &(struct allocation_sink){fn, arg});
+}
+
+enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(amount_pence), 0) FROM budget_allocations WHERE year_id = ? AND team_id <> ?");
+    store_bind_int(st, 1, year_id);
+    store_bind_int(st, 2, team_id);
+    return store_get_int(st, sum);
+}
+
+/* ---- limits ---- */
+
+enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT limit_pence FROM budget_limits WHERE authority_id = ? AND role = ?");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, role);
+    return store_get_int(st, pence);
+}
+
+enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
+                                 int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_limits (authority_id, role, limit_pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (authority_id, role) DO UPDATE SET limit_pence = excluded.limit_pence, "
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, role);
+    store_bind_int(st, 3, pence);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    return store_exec_done(st);
+}
+
+/* ---- commitments ---- */
+
+#define COMMIT_COLS \
+    "c.id, c.allocation_id, c.description, c.amount_pence, c.committed_on, c.status, c.needs, " \
+    "coalesce(c.intervention_id, 0), coalesce(i.name, ''), coalesce(c.units, 0), coalesce(c.requested_by, 0), " \
+    "coalesce(u.display_name, ''), (SELECT coalesce(sum(amount_pence), 0) FROM budget_payments " \
+    "WHERE commitment_id = c.id), c.created_at, a.team_id, t.name, y.authority_id, y.id, y.label"
+#define COMMIT_FROM \
+    " FROM budget_commitments c JOIN budget_allocations a ON a.id = c.allocation_id " \
+    "JOIN teams t ON t.id = a.team_id JOIN budget_years y ON y.id = a.year_id " \
+    "LEFT JOIN interventions i ON i.id = c.intervention_id LEFT JOIN users u ON u.id = c.requested_by "
+enum commit_col { CC_ID, CC_ALLOC, CC_DESC, CC_AMOUNT, CC_ON, CC_STATUS, CC_NEEDS, CC_INTERVENTION, CC_INT_NAME,
+                  CC_UNITS, CC_BY, CC_BY_NAME, CC_PAID, CC_CREATED, CC_TEAM, CC_TEAM_NAME, CC_AUTH, CC_YEAR,
+                  CC_LABEL };
+
+static void read_commitment(struct store_stmt *st, void *row)
+{
+    struct budget_commitment_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, CC_ID);
+    r->allocation_id = store_col_int(st, CC_ALLOC);
+    store_col_copy(st, CC_DESC, r->description, sizeof r->description);
+    r->amount = store_col_int(st, CC_AMOUNT);
+    store_col_copy(st, CC_ON, r->committed_on, sizeof r->committed_on);
+    store_col_copy(st, CC_STATUS, r->status, sizeof r->status);
+    r->needs = (int)store_col_int(st, CC_NEEDS);
+    r->intervention_id = store_col_int(st, CC_INTERVENTION);
+    store_col_copy(st, CC_INT_NAME, r->intervention_name, sizeof r->intervention_name);
+    r->units = store_col_int(st, CC_UNITS);
+    r->requested_by = store_col_int(st, CC_BY);
+    store_col_copy(st, CC_BY_NAME, r->requested_by_name, sizeof r->requested_by_name);
+    r->paid = store_col_int(st, CC_PAID);
+    r->created_at = store_col_int(st, CC_CREATED);
+    r->team_id = store_col_int(st, CC_TEAM);
+    store_col_copy(st, CC_TEAM_NAME, r->team_name, sizeof r->team_name);
+    r->authority_id = store_col_int(st, CC_AUTH);
+    r->year_id = store_col_int(st, CC_YEAR);
+    store_col_copy(st, CC_LABEL, r->year_label, sizeof r->year_label);
+}
+
+Q_SINK(commitment, struct budget_commitment_row, read_commitment)
+
+static int bind_commitment(struct store_stmt *st, const void *rec)
+{
+    const struct budget_commitment_row *r = rec;
+    store_bind_int(st, 1, r->allocation_id);
+    store_bind_text(st, 2, r->description);
+    store_bind_int(st, 3, r->amount);
+    store_bind_text(st, 4, r->committed_on);
+    store_bind_text(st, 5, r->status);
+    store_bind_int(st, 6, r->needs);
+    q_bind_opt_id(st, 7, r->intervention_id);
+    q_bind_opt_id(st, 8, r->units);
+    q_bind_opt_id(st, 9, r->requested_by);
+    return 10;
+}
+
+enum store_rc q_budget_commitment_insert(struct store *s, const struct budget_commitment_row *r, int64_t now,
+                                         int64_t *id)
+{
+    return q_insert_rec(s,
+        "INSERT INTO budget_commitments (allocation_id, description, amount_pence, committed_on, status, needs, "
+        "intervention_id, units, requested_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_commitment, r, now, id);
+}
+
+enum store_rc q_budget_commitment_get(struct store *s, int64_t id, struct budget_commitment_row *out)
+{
+    return q_get_id(s, "SELECT " COMMIT_COLS COMMIT_FROM "WHERE c.id = ?", id, read_commitment, out);
+}
+
+enum store_rc q_budget_commitment_list(struct store *s, int64_t allocation_id, const char *status,
+                                       const struct visibility *v,
+                                       void (*fn)(void *arg, const struct budget_commitment_row *r), void *arg)
+{
+    struct store_stmt *st;
+    if (allocation_id) {
+        st = store_prepare(s, "SELECT " COMMIT_COLS COMMIT_FROM "WHERE c.allocation_id = ? "
+                              "ORDER BY c.committed_on DESC, c.id DESC LIMIT 500");
+        store_bind_int(st, 1, allocation_id);
+    } else {
+        st = store_prepare(s, "SELECT " COMMIT_COLS COMMIT_FROM "WHERE c.status = ? AND "
+                              BUDGET_VIS("y.authority_id", "a.team_id") " ORDER BY c.created_at, c.id LIMIT 500");
+        store_bind_text(st, 1, status);
+        if (bind_budget_vis(st, 2, v) < 0)
+            return q_refuse(st);
+    }
+    return store_each_row(st, commitment_each, &(struct commitment_sink){fn, arg});
+}
+
+enum store_rc q_budget_commitment_decide(struct store *s, int64_t id, const char *status, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE budget_commitments SET status = ?, updated_at = ? WHERE id = ? AND status = 'pending'");
+    store_bind_text(st, 1, status);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
+/* ---- payments ---- */
+
+static void read_payment(struct store_stmt *st, void *row)
+{
+    struct budget_payment_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->commitment_id = store_col_int(st, 1);
+    r->amount = store_col_int(st, 2);
+    store_col_copy(st, 3, r->paid_on, sizeof r->paid_on);
+    store_col_copy(st, 4, r->reference, sizeof r->reference);
+    r->recorded_by = store_col_int(st, 5);
+    store_col_copy(st, 6, r->recorded_by_name, sizeof r->recorded_by_name);
+}
+
+Q_SINK(payment, struct budget_payment_row, read_payment)
+
+enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payment_row *r, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_payments (commitment_id, amount_pence, paid_on, reference, recorded_by, created_at) "
+        "VALUES (?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, r->commitment_id);
+    store_bind_int(st, 2, r->amount);
+    store_bind_text(st, 3, r->paid_on);
+    store_bind_text(st, 4, r->reference);
+    q_bind_opt_id(st, 5, r->recorded_by);
+    store_bind_int(st, 6, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
+                                    void (*fn)(void *arg, const struct budget_payment_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT p.id, p.commitment_id, p.amount_pence, p.paid_on, p.reference, coalesce(p.recorded_by, 0), "
+        "coalesce(u.display_name, '') FROM budget_payments p LEFT JOIN users u ON u.id = p.recorded_by "
+        "WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id");
+    store_bind_int(st, 1, commitment_id);
+    return store_each_row(st, payment_each, &(struct payment_sink){fn, arg});
+}
+
+/* ---- approvals ---- */
+
+static void read_approval(struct store_stmt *st, void *row)
+{
+    struct budget_approval_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->commitment_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->decision, sizeof r->decision);
+    r->amount = store_col_int(st, 3);
+    store_col_copy(st, 4, r->role, sizeof r->role);
+    r->limit = store_col_int(st, 5);
+    store_col_copy(st, 6, r->note, sizeof r->note);
+    r->decided_by = store_col_int(st, 7);
+    store_col_copy(st, 8, r->decided_by_name, sizeof r->decided_by_name);
+    r->decided_at = store_col_int(st, 9);
+}
+
+Q_SINK(approval, struct budget_approval_row, read_approval)
+
+enum store_rc q_budget_approval_insert(struct store *s, const struct budget_approval_row *r, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_approvals (commitment_id, decision, amount_pence, role, limit_pence, note, decided_by, "
+        "decided_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, r->commitment_id);
+    store_bind_text(st, 2, r->decision);
+    store_bind_int(st, 3, r->amount);
+    store_bind_text(st, 4, r->role);
+    store_bind_int(st, 5, r->limit);
+    store_bind_text(st, 6, r->note);
+    q_bind_opt_id(st, 7, r->decided_by);
+    store_bind_int(st, 8, r->decided_at);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
+                                     void (*fn)(void *arg, const struct budget_approval_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT b.id, b.commitment_id, b.decision, b.amount_pence, b.role, b.limit_pence, b.note, "
+        "coalesce(b.decided_by, 0), coalesce(u.display_name, ''), b.decided_at FROM budget_approvals b "
+        "LEFT JOIN users u ON u.id = b.decided_by WHERE b.commitment_id = ? ORDER BY b.decided_at, b.id");
+    store_bind_int(st, 1, commitment_id);
+    return store_each_row(st, approval_each, &(struct approval_sink){fn, arg});
+}
+
+/* ---- teams ---- */
+
+static void read_team(struct store_stmt *st, void *row)
+{
+    struct budget_team *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    r->authority_id = store_col_int(st, 2);
+    r->active = (int)store_col_int(st, 3);
+}
+
+Q_SINK(team, struct budget_team, read_team)
+
+enum store_rc q_budget_team_get(struct store *s, int64_t id, struct budget_team *out)
+{
+    return q_get_id(s, "SELECT id, name, authority_id, active FROM teams WHERE id = ?", id, read_team, out);
+}
+
+enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
+                                 void (*fn)(void *arg, const struct budget_team *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id");
+    store_bind_int(st, 1, authority_id);
+    return store_each_row(st, team_each, &(struct team_sink){fn, arg});
+}
+
+/* ---- interventions ---- */
+
+#define INT_COLS \
+    "i.id, i.authority_id, i.name, i.provider, i.unit, i.unit_cost_pence, i.capacity, i.eligibility, i.active, " \
+    "(SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
+    "WHERE c.intervention_id = i.id AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?))"
+
+static void read_intervention(struct store_stmt *st, void *row)
+{
+    struct intervention_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->authority_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->name, sizeof r->name);
+    store_col_copy(st, 3, r->provider, sizeof r->provider);
+    store_col_copy(st, 4, r->unit, sizeof r->unit);
+    r->unit_cost = store_col_int(st, 5);
+    r->capacity = store_col_int(st, 6);
+    store_col_copy(st, 7, r->eligibility, sizeof r->eligibility);
+    r->active = (int)store_col_int(st, 8);
+    r->current = store_col_int(st, 9);
+}
+
+static void read_aim(struct store_stmt *st, void *row)
+{
+    struct intervention_row *r = row;
+    if (r->naims < BUDGET_AIMS_MAX)
+        store_col_copy(st, 0, r->aims[r->naims++], sizeof r->aims[0]);
+}
+
+static enum store_rc load_aims(struct store *s, struct intervention_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT indicator FROM intervention_aims WHERE intervention_id = ? ORDER BY indicator");
+    store_bind_int(st, 1, r->id);
+    r->naims = 0;
+    return store_each_row(st, read_aim, r);
+}
+
+enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO interventions (authority_id, name, provider, unit, unit_cost_pence, capacity, eligibility, "
+        "active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id");
+    store_bind_int(st, 1, r->authority_id);
+    store_bind_text(st, 2, r->name);
+    store_bind_text(st, 3, r->provider);
+    store_bind_text(st, 4, r->unit);
+    store_bind_int(st, 5, r->unit_cost);
+    store_bind_int(st, 6, r->capacity);
+    store_bind_text(st, 7, r->eligibility);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
+    enum store_rc rc = store_get_int(st, &r->id);
+    for (size_t i = 0; rc == STORE_OK && i < r->naims && i < BUDGET_AIMS_MAX; i++) {
+        st = store_prepare(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)");
+        store_bind_int(st, 1, r->id);
+        store_bind_text(st, 2, r->aims[i]);
+        rc = store_exec_done(st);
+    }
+    return rc;
+}
+
+enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.id = ?");
+    store_bind_text(st, 1, today);
+    store_bind_text(st, 2, today);
+    store_bind_int(st, 3, id);
+    enum store_rc rc = store_get_row(st, read_intervention, out);
+    if (rc == STORE_ROW && load_aims(s, out) != STORE_OK)
+        rc = STORE_ERROR;
+    return rc;
+}
+
+struct int_list {
+    struct store *s;
+    void (*fn)(void *arg, const struct intervention_row *r);
+    void *arg;
+    size_t n;
+    struct intervention_row rows[200];
+};
+
+static void int_collect(struct store_stmt *st, void *arg)
+{
+    struct int_list *l = arg;
+    if (l->n < sizeof l->rows / sizeof l->rows[0])
+        read_intervention(st, &l->rows[l->n++]);
+}
+
+enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const char *today,
+                                  void (*fn)(void *arg, const struct intervention_row *r), void *arg)
+{
+    /* Read the rows first, then each one's aims (one statement at a time). */
+    struct int_list *l = calloc(1, sizeof *l);
+    if (!l)
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.authority_id = ? "
+                                             "ORDER BY i.active DESC, i.name, i.provider, i.id LIMIT 200");
+    store_bind_text(st, 1, today);
+    store_bind_text(st, 2, today);
+    store_bind_int(st, 3, authority_id);
+    enum store_rc rc = store_each_row(st, int_collect, l);
+    for (size_t i = 0; rc == STORE_OK && i < l->n; i++)
+        rc = load_aims(s, &l->rows[i]);
+    for (size_t i = 0; rc == STORE_OK && i < l->n; i++)
+        fn(arg, &l->rows[i]);
+    free(l);
+    return rc;
+}
+
+/* ---- placements ---- */
+
+#define PLACE_COLS \
+    "p.id, p.commitment_id, p.pupil_id, coalesce(p.action_id, 0), p.starts_on, coalesce(p.ends_on, ''), " \
+    "p.units_used, coalesce(p.created_by, 0), c.intervention_id, i.name, pu.forenames || ' ' || pu.surname, " \
+    "coalesce(ac.case_id, 0), a.team_id, y.authority_id"
+#define PLACE_FROM \
+    " FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
+    "JOIN budget_allocations a ON a.id = c.allocation_id JOIN budget_years y ON y.id = a.year_id " \
+    "JOIN interventions i ON i.id = c.intervention_id JOIN pupils pu ON pu.id = p.pupil_id " \
+    "LEFT JOIN actions ac ON ac.id = p.action_id "
+
+static void read_placement(struct store_stmt *st, void *row)
+{
+    struct placement_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->commitment_id = store_col_int(st, 1);
+    r->pupil_id = store_col_int(st, 2);
+    r->action_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
+    store_col_copy(st, 5, r->ends_on, sizeof r->ends_on);
+    r->units_used = store_col_int(st, 6);
+    r->created_by = store_col_int(st, 7);
+    r->intervention_id = store_col_int(st, 8);
+    store_col_copy(st, 9, r->intervention_name, sizeof r->intervention_name);
+    store_col_copy(st, 10, r->pupil_name, sizeof r->pupil_name);
+    r->case_id = store_col_int(st, 11);
+    r->team_id = store_col_int(st, 12);
+    r->authority_id = store_col_int(st, 13);
+}
+
+Q_SINK(placement, struct placement_row, read_placement)
+
+enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO placements (commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, r->commitment_id);
+    store_bind_int(st, 2, r->pupil_id);
+    q_bind_opt_id(st, 3, r->action_id);
+    store_bind_text(st, 4, r->starts_on);
+    q_bind_opt_text(st, 5, r->ends_on);
+    store_bind_int(st, 6, r->units_used);
+    q_bind_opt_id(st, 7, r->created_by);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
+    return store_get_int(st, id);
+}
+
+enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE placements SET units_used = ?, ends_on = ?, updated_at = ? WHERE id = ?");
+    store_bind_int(st, 1, r->units_used);
+    q_bind_opt_text(st, 2, r->ends_on);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, r->id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out)
+{
+    return q_get_id(s, "SELECT " PLACE_COLS PLACE_FROM "WHERE p.id = ?", id, read_placement, out);
+}
+
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+                               void (*fn)(void *arg, const struct placement_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? ORDER BY p.starts_on, p.id LIMIT 500");
+    store_bind_int(st, 1, commitment_id);
+    return store_each_row(st, placement_each, &(struct placement_sink){fn, arg});
+}
+
+enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(units_used), 0) FROM placements WHERE commitment_id = ? AND id <> ?");
+    store_bind_int(st, 1, commitment_id);
+    store_bind_int(st, 2, except_id);
+    return store_get_int(st, units);
+}
+
+enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
+                                  int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id "
+        "WHERE c.intervention_id = ? AND p.id <> ? AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?)");
+    store_bind_int(st, 1, intervention_id);
+    store_bind_int(st, 2, except_id);
+    store_bind_text(st, 3, day);
+    store_bind_text(st, 4, day);
+    return store_get_int(st, n);
+}
+
+static void read_action(struct store_stmt *st, void *row)
+{
+    struct budget_action *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    store_col_copy(st, 1, r->description, sizeof r->description);
+    r->case_id = store_col_int(st, 2);
+    r->pupil_id = store_col_int(st, 3);
+    store_col_copy(st, 4, r->pupil_name, sizeof r->pupil_name);
+}
+
+Q_SINK(baction, struct budget_action, read_action)
+
+enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
+                                    void (*fn)(void *arg, const struct budget_action *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ac.id, substr(ac.description, 1, 120), c.id, p.id, p.forenames || ' ' || p.surname "
+        "FROM actions ac JOIN cases c ON c.id = ac.case_id JOIN pupils p ON p.id = c.pupil_id "
+        "WHERE c.team_id = ? AND c.status = 'open' AND ac.status = 'open' AND ac.voided_at IS NULL "
+        "ORDER BY ac.id DESC LIMIT 200");
+    store_bind_int(st, 1, team_id);
+    return store_each_row(st, baction_each, &(struct baction_sink){fn, arg});
+}
+
+/* ---- the report ---- */
+
+static void read_report_place(struct store_stmt *st, void *row)
+{
+    struct budget_report_place *r = row;
+    memset(r, 0, sizeof *r);
+    r->placement_id = store_col_int(st, 0);
+    r->pupil_id = store_col_int(st, 1);
+    r->intervention_id = store_col_int(st, 2);
+    store_col_copy(st, 3, r->phase, sizeof r->phase);
+    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
+}
+
+Q_SINK(report_place, struct budget_report_place, read_report_place)
+
+enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
+                                     void (*fn)(void *arg, const struct budget_report_place *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
+        "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
+        "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
+        "WHERE a.year_id = ? AND c.status = 'committed' ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id");
+    store_bind_int(st, 1, year_id);
+    return store_each_row(st, report_place_each, &(struct report_place_sink){fn, arg});
+}
+
+static void read_report_spend(struct store_stmt *st, void *row)
+{
+    struct budget_report_spend *r = row;
+    r->intervention_id = store_col_int(st, 0);
+    r->committed = store_col_int(st, 1);
+    r->paid = store_col_int(st, 2);
+}
+
+Q_SINK(report_spend, struct budget_report_spend, read_report_spend)
+
+enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
+                                    void (*fn)(void *arg, const struct budget_report_spend *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
+        "FROM budget_payments bp WHERE bp.commitment_id = c.id)), 0) FROM budget_commitments c "
+        "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
+        "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id");
+    store_bind_int(st, 1, year_id);
+    return store_each_row(st, report_spend_each, &(struct report_spend_sink){fn, arg});
+}
+
+enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT pence FROM budget_unit_costs WHERE authority_id = ? AND cost_key = ?");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    return store_get_int(st, pence);
+}
+
+enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
+                                     int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_unit_costs (authority_id, cost_key, pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (authority_id, cost_key) DO UPDATE SET pence = excluded.pence, "
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    store_bind_int(st, 3, pence);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    return store_exec_done(st);
+}

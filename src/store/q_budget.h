@@ -1,0 +1,253 @@
+/* SQL for the pooled budget and commissioning (issue 20, migration 0019):
+ * budget years, partners' contributions, allocations to teams, limits per
+ * role, commitments (a commissioning decision is one naming an
+ * intervention), payments, approvals, the interventions catalogue and
+ * placements of pupils.  Money is int64_t pence. */
+#ifndef TAS_STORE_Q_BUDGET_H
+#define TAS_STORE_Q_BUDGET_H
+
+#include "core/policy.h"
+#include "store/q_common.h"
+
+/* Lists are filtered by a RES_BUDGET visibility: the authorities it
+ * shows, or allocations of the whole teams it shows. */
+
+struct budget_year_row {
+    int64_t id;
+    int64_t authority_id;
+    int start_year;
+    char label[8];
+    char starts_on[11], ends_on[11];
+    int64_t pool;          /* contributions received */
+    int64_t allocated;     /* allocations to teams */
+    int64_t committed;     /* committed, not yet paid */
+    int64_t paid;
+    int64_t pending;       /* awaiting approval */
+};
+enum store_rc q_budget_year_insert(struct store *s, int64_t authority_id, int start_year, const char *label,
+                                   const char *starts_on, const char *ends_on, int64_t by, int64_t now,
+                                   int64_t *id);
+enum store_rc q_budget_year_get(struct store *s, int64_t id, struct budget_year_row *out);
+/* Years whose authority v shows, or in which a team v shows has an
+ * allocation; newest first. */
+enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
+                                 void (*fn)(void *arg, const struct budget_year_row *r), void *arg);
+
+struct budget_contribution_row {
+    int64_t id;
+    int64_t year_id;
+    char partner[12];
+    char partner_name[161];
+    int64_t amount;
+    char received_on[11];
+    int64_t created_by;
+};
+enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_contribution_row *r, int64_t now,
+                                           int64_t *id);
+/* By date received, then id. */
+enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
+                                         void (*fn)(void *arg, const struct budget_contribution_row *r), void *arg);
+
+struct budget_allocation_row {
+    int64_t id;
+    int64_t year_id;
+    int64_t team_id;
+    char team_name[161];
+    int64_t amount;
+    int64_t committed;     /* committed, less what is paid of it */
+    int64_t paid;
+    int64_t pending;
+    /* joined */
+    int64_t authority_id;
+    char year_label[8];
+};
+/* Sets the allocation of a team for a year (made or changed); *id. */
+enum store_rc q_budget_allocation_set(struct store *s, int64_t year_id, int64_t team_id, int64_t amount, int64_t by,
+                                      int64_t now, int64_t *id);
+enum store_rc q_budget_allocation_get(struct store *s, int64_t id, struct budget_allocation_row *out);
+/* The allocations of a year (0: every year, newest first) among the teams
+ * v shows (all of them for an authority v shows), by team name. */
+enum store_rc q_budget_allocation_list(struct store *s, int64_t year_id, const struct visibility *v,
+                                       void (*fn)(void *arg, const struct budget_allocation_row *r), void *arg);
+/* The sum of a year's allocations to teams other than team_id. */
+enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum);
+
+/* A role's limit in an authority (STORE_DONE when none is set). */
+enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence);
+enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
+                                 int64_t by, int64_t now);
+
+#define BUDGET_TEXT_MAX 501
+struct budget_commitment_row {
+    int64_t id;
+    int64_t allocation_id;
+    char description[BUDGET_TEXT_MAX];
+    int64_t amount;
+    char committed_on[11];
+    char status[12];       /* pending | committed | refused | cancelled */
+    int needs;             /* enum budget_need bits when it was asked for */
+    int64_t intervention_id;   /* 0: not a commissioning decision */
+    char intervention_name[161];
+    int64_t units;
+    int64_t requested_by;
+    char requested_by_name[161];
+    int64_t paid;
+    int64_t created_at;
+    /* joined */
+    int64_t team_id;
+    char team_name[161];
+    int64_t authority_id;
+    int64_t year_id;
+    char year_label[8];
+};
+enum store_rc q_budget_commitment_insert(struct store *s, const struct budget_commitment_row *r, int64_t now,
+                                         int64_t *id);
+enum store_rc q_budget_commitment_get(struct store *s, int64_t id, struct budget_commitment_row *out);
+/* Of one allocation (allocation_id != 0), newest first; or, with
+ * allocation_id 0, those of status (e.g. "pending") that v shows, oldest
+ * first (the approvals queue). */
+enum store_rc q_budget_commitment_list(struct store *s, int64_t allocation_id, const char *status,
+                                       const struct visibility *v,
+                                       void (*fn)(void *arg, const struct budget_commitment_row *r), void *arg);
+/* pending -> committed or refused; STORE_DONE when it was no longer pending. */
+enum store_rc q_budget_commitment_decide(struct store *s, int64_t id, const char *status, int64_t now);
+
+struct budget_payment_row {
+    int64_t id;
+    int64_t commitment_id;
+    int64_t amount;
+    char paid_on[11];
+    char reference[101];
+    int64_t recorded_by;
+    char recorded_by_name[161];
+};
+enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payment_row *r, int64_t now, int64_t *id);
+enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
+                                    void (*fn)(void *arg, const struct budget_payment_row *r), void *arg);
+
+struct budget_approval_row {
+    int64_t id;
+    int64_t commitment_id;
+    char decision[12];     /* approved | refused */
+    int64_t amount;
+    char role[24];
+    int64_t limit;
+    char note[BUDGET_TEXT_MAX];
+    int64_t decided_by;
+    char decided_by_name[161];
+    int64_t decided_at;
+};
+enum store_rc q_budget_approval_insert(struct store *s, const struct budget_approval_row *r, int64_t *id);
+enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
+                                     void (*fn)(void *arg, const struct budget_approval_row *r), void *arg);
+
+
+
+/* ---- teams, for allocations ---- */
+struct budget_team {
+    int64_t id;
+    char name[161];
+    int64_t authority_id;
+    int active;
+};
+/* One team (STORE_ROW) or STORE_DONE. */
+enum store_rc q_budget_team_get(struct store *s, int64_t id, struct budget_team *out);
+/* An authority's active teams, by name. */
+enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
+                                 void (*fn)(void *arg, const struct budget_team *r), void *arg);
+
+/* ---- the interventions catalogue ---- */
+#define BUDGET_AIMS_MAX 8
+struct intervention_row {
+    int64_t id;
+    int64_t authority_id;
+    char name[161];
+    char provider[161];
+    char unit[16];
+    int64_t unit_cost;
+    int64_t capacity;
+    char eligibility[BUDGET_TEXT_MAX];
+    int active;
+    size_t naims;
+    char aims[BUDGET_AIMS_MAX][16];
+    /* read only */
+    int64_t current;       /* placements running today */
+};
+/* Inserts the intervention and its aims; sets r->id.  STORE_CONSTRAINT
+ * when the authority has one of that name from that provider. */
+enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now);
+/* With its aims and how many placements run on the day today. */
+enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out);
+/* An authority's interventions (active first, by name), with their aims. */
+enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const char *today,
+                                  void (*fn)(void *arg, const struct intervention_row *r), void *arg);
+
+/* ---- placements ---- */
+struct placement_row {
+    int64_t id;
+    int64_t commitment_id;
+    int64_t pupil_id;
+    int64_t action_id;
+    char starts_on[11];
+    char ends_on[11];      /* "" while running */
+    int64_t units_used;
+    int64_t created_by;
+    /* joined */
+    int64_t intervention_id;
+    char intervention_name[161];
+    char pupil_name[203];
+    int64_t case_id;
+    int64_t team_id;       /* of the commitment's allocation */
+    int64_t authority_id;
+};
+enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id);
+/* Saves units_used and ends_on. */
+enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now);
+enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out);
+/* A commitment's placements, by start. */
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+                               void (*fn)(void *arg, const struct placement_row *r), void *arg);
+/* Units used by a commitment's placements other than except_id. */
+enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units);
+/* Placements on an intervention running on day (other than except_id). */
+enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
+                                  int64_t *n);
+
+/* Open actions (not voided) of a team's open cases, newest first, at most
+ * 200: id, description (first 120 characters), case, pupil. */
+struct budget_action {
+    int64_t id;
+    char description[121];
+    int64_t case_id;
+    int64_t pupil_id;
+    char pupil_name[203];
+};
+enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
+                                    void (*fn)(void *arg, const struct budget_action *r), void *arg);
+
+/* ---- the report (steps 3 and 4) ---- */
+struct budget_report_place {
+    int64_t placement_id;
+    int64_t pupil_id;
+    int64_t intervention_id;
+    char phase[16];            /* the pupil's school's */
+    char starts_on[11];
+};
+/* Placements under the year's committed commissioning decisions, by
+ * intervention, then pupil, then start. */
+enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
+                                     void (*fn)(void *arg, const struct budget_report_place *r), void *arg);
+struct budget_report_spend {
+    int64_t intervention_id;
+    int64_t committed;         /* committed commissioning decisions (whole amounts) */
+    int64_t paid;
+};
+/* What the year's committed commissioning decisions cost, by intervention. */
+enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
+                                    void (*fn)(void *arg, const struct budget_report_spend *r), void *arg);
+/* An authority's unit cost (STORE_DONE when it has not set one). */
+enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence);
+enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
+                                     int64_t by, int64_t now);
+
+#endif

@@ -1,0 +1,91 @@
+#include "store/q_calendar.h"
+
+#include <string.h>
+
+#define CAL_COLS "m.id, m.team_id, t.authority_id, t.host_school_id, m.meeting_date, m.start_time, m.status, " \
+                 "m.mode, m.voided_at IS NOT NULL, m.ics_sequence, t.duration_minutes, t.name, " \
+                 "CASE WHEN m.location <> '' THEN m.location ELSE t.location END, " \
+                 "s.name, a.la_code"
+#define CAL_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools s ON s.id = t.host_school_id " \
+                 "JOIN authorities a ON a.id = t.authority_id"
+
+enum cal_col {
+    CM_ID, CM_TEAM, CM_AUTHORITY, CM_HOST, CM_DATE, CM_TIME, CM_STATUS, CM_MODE, CM_VOIDED, CM_SEQUENCE,
+    CM_DURATION, CM_TEAM_NAME, CM_LOCATION, CM_SCHOOL, CM_LA
+};
+
+static void read_cal(struct store_stmt *st, void *row)
+{
+    struct cal_meeting *m = row;
+    memset(m, 0, sizeof *m);
+    m->id = store_col_int(st, CM_ID);
+    m->team_id = store_col_int(st, CM_TEAM);
+    m->authority_id = store_col_int(st, CM_AUTHORITY);
+    m->host_school_id = store_col_int(st, CM_HOST);
+    store_col_copy(st, CM_DATE, m->date, sizeof m->date);
+    store_col_copy(st, CM_TIME, m->start_time, sizeof m->start_time);
+    store_col_copy(st, CM_STATUS, m->status, sizeof m->status);
+    store_col_copy(st, CM_MODE, m->mode, sizeof m->mode);
+    m->voided = store_col_int(st, CM_VOIDED) != 0;
+    m->sequence = store_col_int(st, CM_SEQUENCE);
+    m->duration_minutes = (int)store_col_int(st, CM_DURATION);
+    store_col_copy(st, CM_TEAM_NAME, m->team_name, sizeof m->team_name);
+    store_col_copy(st, CM_LOCATION, m->location, sizeof m->location);
+    store_col_copy(st, CM_SCHOOL, m->school_name, sizeof m->school_name);
+    store_col_copy(st, CM_LA, m->la_code, sizeof m->la_code);
+}
+
+enum store_rc q_cal_meeting_get(struct store *s, int64_t id, struct cal_meeting *out)
+{
+    return q_get_id(s, "SELECT " CAL_COLS CAL_FROM " WHERE m.id = ?", id, read_cal, out);
+}
+
+Q_SINK(cal, struct cal_meeting, read_cal)
+
+enum store_rc q_cal_meeting_list(struct store *s, const struct visibility *v, const char *from, const char *to,
+                                 void (*fn)(void *arg, const struct cal_meeting *m), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " CAL_COLS CAL_FROM " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
+        " AND m.meeting_date >= ? AND m.meeting_date <= ? ORDER BY m.meeting_date, m.start_time, m.id");
+    int idx = q_bind_team_visibility(st, 1, v);
+    if (idx < 0)
+        return q_refuse(st);
+    store_bind_text(st, idx++, from);
+    store_bind_text(st, idx, to);
+    struct cal_sink k = {fn, arg};
+    return store_each_row(st, cal_each, &k);
+}
+
+enum store_rc q_cal_feed_set(struct store *s, int64_t user_id, const char *token_hash, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, token_hash);
+    store_bind_int(st, 3, now);
+    return store_exec_done(st);
+}
+
+enum store_rc q_cal_feed_delete(struct store *s, int64_t user_id)
+{
+    enum store_rc rc = q_exec_id(s, "DELETE FROM calendar_feeds WHERE user_id = ?", user_id);
+    if (rc == STORE_OK && store_changes(s) == 0)
+        return STORE_DONE;
+    return rc;
+}
+
+enum store_rc q_cal_feed_user(struct store *s, const char *token_hash, int64_t *user_id)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT user_id FROM calendar_feeds WHERE token_hash = ?");
+    store_bind_text(st, 1, token_hash);
+    return store_get_int(st, user_id);
+}
+
+enum store_rc q_cal_feed_created(struct store *s, int64_t user_id, int64_t *created_at)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT created_at FROM calendar_feeds WHERE user_id = ?");
+    store_bind_int(st, 1, user_id);
+    return store_get_int(st, created_at);
+}

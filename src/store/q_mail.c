@@ -1,0 +1,286 @@
+#include "store/q_mail.h"
+
+#include <string.h>
+
+#include "store/q_common.h"
+
+enum store_rc q_outbox_add(struct store *s, const char *kind, const char *recipient, const char *subject,
+                           const char *body, const char *message_id, int64_t now, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO outbox (kind, recipient, subject, body, message_id, created_at, next_attempt_at) "
+        "VALUES (?,?,?,?,?,?,?) RETURNING id");
+    store_bind_text(st, 1, kind);
+    store_bind_text(st, 2, recipient);
+    store_bind_text(st, 3, subject);
+    store_bind_text(st, 4, body);
+    store_bind_text(st, 5, message_id);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, now);
+    return store_get_int(st, id);
+}
+
+#define OUTBOX_COLS "id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, " \
+                    "coalesce(sent_at, 0), last_error"
+enum { OC_ID, OC_KIND, OC_RECIPIENT, OC_SUBJECT, OC_BODY, OC_MESSAGE_ID, OC_CREATED, OC_ATTEMPTS, OC_NEXT,
+       OC_SENT, OC_ERROR };
+
+static void read_outbox(struct store_stmt *st, void *row)
+{
+    struct outbox_row *r = row;
+    r->id = store_col_int(st, OC_ID);
+    store_col_copy(st, OC_KIND, r->kind, sizeof r->kind);
+    store_col_copy(st, OC_RECIPIENT, r->recipient, sizeof r->recipient);
+    store_col_copy(st, OC_SUBJECT, r->subject, sizeof r->subject);
+    store_col_copy(st, OC_BODY, r->body, sizeof r->body);
+    store_col_copy(st, OC_MESSAGE_ID, r->message_id, sizeof r->message_id);
+    r->created_at = store_col_int(st, OC_CREATED);
+    r->attempts = store_col_int(st, OC_ATTEMPTS);
+    r->next_attempt_at = store_col_int(st, OC_NEXT);
+    r->sent_at = store_col_int(st, OC_SENT);
+    store_col_copy(st, OC_ERROR, r->last_error, sizeof r->last_error);
+}
+
+Q_SINK(outbox, struct outbox_row, read_outbox)
+
+enum store_rc q_outbox_due(struct store *s, int64_t now, int max_attempts, int limit,
+                           void (*fn)(void *arg, const struct outbox_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " OUTBOX_COLS " FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? AND attempts < ? "
+        "ORDER BY next_attempt_at, id LIMIT ?");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, max_attempts);
+    store_bind_int(st, 3, limit);
+    return store_each_row(st, outbox_each, &(struct outbox_sink){fn, arg});
+}
+
+enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', "
+        "body = CASE WHEN kind = 'password_reset' THEN '' ELSE body END WHERE id = ? AND sent_at IS NULL");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, int give_up_at, const char *error)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE outbox SET attempts = CASE WHEN attempts + 1 < ? THEN ? ELSE attempts + 1 END, "
+        "next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at IS NULL");
+    store_bind_int(st, 1, give_up_at);
+    store_bind_int(st, 2, give_up_at);
+    store_bind_int(st, 3, next_at);
+    store_bind_text(st, 4, error);
+    store_bind_int(st, 5, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?");
+    store_bind_int(st, 1, before);
+    enum store_rc rc = store_exec_done(st);
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "DELETE FROM password_resets WHERE expires_at < ?");
+        store_bind_int(st, 1, before);
+        rc = store_exec_done(st);
+    }
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "DELETE FROM reminder_days WHERE day < ?");
+        store_bind_text(st, 1, before_day);
+        rc = store_exec_done(st);
+    }
+    return rc;
+}
+
+enum store_rc q_outbox_count_since(struct store *s, const char *kind, int64_t since, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM outbox WHERE kind = ? AND created_at >= ?");
+    store_bind_text(st, 1, kind);
+    store_bind_int(st, 2, since);
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_reminder_claim(struct store *s, int64_t user_id, const char *day)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO reminder_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, day);
+    int64_t got = 0;
+    enum store_rc rc = store_get_int(st, &got);
+    return rc == STORE_OK || rc == STORE_DONE ? rc : STORE_ERROR;
+}
+
+struct owner_sink {
+    void (*fn)(void *arg, int64_t user_id, const char *email);
+    void *arg;
+};
+
+static void owner_each(struct store_stmt *st, void *arg)
+{
+    struct owner_sink *k = arg;
+    k->fn(k->arg, store_col_int(st, 0), store_col_text(st, 1));
+}
+
+enum store_rc q_reminder_owners(struct store *s, const char *by,
+                                void (*fn)(void *arg, int64_t user_id, const char *email), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT u.id, u.email FROM users u "
+        "JOIN practitioners pr ON pr.user_id = u.id AND pr.active = 1 "
+        "JOIN actions a ON a.owner_practitioner_id = pr.id "
+        "WHERE u.disabled = 0 AND coalesce(u.email, '') <> '' AND a.status = 'open' AND a.voided_at IS NULL "
+        "AND a.due_on IS NOT NULL AND a.due_on <= ? "
+        "UNION "
+        "SELECT u.id, u.email FROM users u "
+        "JOIN user_roles r ON r.user_id = u.id AND r.role = 'school_lead' AND r.scope_kind = 'school' "
+        "JOIN pupils p ON p.school_id = r.scope_id JOIN cases c ON c.pupil_id = p.id "
+        "JOIN actions a ON a.case_id = c.id JOIN services sv ON sv.id = a.owner_service_id AND sv.org_kind = 'school' "
+        "WHERE u.disabled = 0 AND coalesce(u.email, '') <> '' AND a.status = 'open' AND a.voided_at IS NULL "
+        "AND a.due_on IS NOT NULL AND a.due_on <= ? ORDER BY 1");
+    store_bind_text(st, 1, by);
+    store_bind_text(st, 2, by);
+    return store_each_row(st, owner_each, &(struct owner_sink){fn, arg});
+}
+
+struct addr_sink {
+    void (*fn)(void *arg, const char *email);
+    void *arg;
+};
+
+static void addr_each(struct store_stmt *st, void *arg)
+{
+    struct addr_sink *k = arg;
+    k->fn(k->arg, store_col_text(st, 0));
+}
+
+enum store_rc q_invitation_recipients(struct store *s, int64_t team_id, int64_t host_school_id,
+                                      void (*fn)(void *arg, const char *email), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT min(e) FROM ("
+        " SELECT CASE WHEN pr.email <> '' THEN pr.email ELSE coalesce(u.email, '') END AS e "
+        "  FROM team_members tm JOIN practitioners pr ON pr.id = tm.practitioner_id AND pr.active = 1 "
+        "  LEFT JOIN users u ON u.id = pr.user_id AND u.disabled = 0 WHERE tm.team_id = ? "
+        " UNION ALL "
+        " SELECT coalesce(u.email, '') FROM teams t JOIN users u "
+        "  ON (u.id = t.strategic_lead_user_id OR u.id = t.case_coordinator_user_id) AND u.disabled = 0 "
+        "  WHERE t.id = ? "
+        " UNION ALL "
+        " SELECT coalesce(u.email, '') FROM user_roles r JOIN users u ON u.id = r.user_id AND u.disabled = 0 "
+        "  WHERE r.role = 'school_lead' AND r.scope_kind = 'school' AND r.scope_id = ?"
+        ") x WHERE e <> '' GROUP BY lower(e) ORDER BY lower(e)");
+    store_bind_int(st, 1, team_id);
+    store_bind_int(st, 2, team_id);
+    store_bind_int(st, 3, host_school_id);
+    return store_each_row(st, addr_each, &(struct addr_sink){fn, arg});
+}
+
+enum store_rc q_reset_add(struct store *s, int64_t user_id, const char *token_hash, int64_t now,
+                          int64_t expires_at)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, user_id);
+    enum store_rc rc = store_exec_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    st = store_prepare(s,
+        "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?,?,?,?)");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, token_hash);
+    store_bind_int(st, 3, now);
+    store_bind_int(st, 4, expires_at);
+    return store_exec_done(st);
+}
+
+enum store_rc q_reset_find(struct store *s, const char *token_hash, int64_t now, int64_t *user_id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+    store_bind_text(st, 1, token_hash);
+    store_bind_int(st, 2, now);
+    enum store_rc rc = store_get_int(st, user_id);
+    return rc == STORE_OK ? STORE_ROW : rc;
+}
+
+enum store_rc q_reset_use(struct store *s, const char *token_hash, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
+        "RETURNING user_id");
+    store_bind_int(st, 1, now);
+    store_bind_text(st, 2, token_hash);
+    store_bind_int(st, 3, now);
+    int64_t user_id = 0;
+    enum store_rc rc = store_get_int(st, &user_id);
+    if (rc != STORE_OK)
+        return rc;
+    st = store_prepare(s, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, user_id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_reset_count_since(struct store *s, int64_t user_id, int64_t since, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at >= ?");
+    store_bind_int(st, 1, user_id);
+    store_bind_int(st, 2, since);
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_user_set_email(struct store *s, int64_t user_id, const char *email, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE users SET email = ?, updated_at = ? WHERE id = ?");
+    store_bind_text(st, 1, email && *email ? email : NULL);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, user_id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waiting, int64_t *sent,
+                              int64_t *given_up)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT coalesce(sum(CASE WHEN sent_at IS NULL AND attempts < ? THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN sent_at IS NULL AND attempts >= ? THEN 1 ELSE 0 END), 0) FROM outbox");
+    store_bind_int(st, 1, max_attempts);
+    store_bind_int(st, 2, max_attempts);
+    *waiting = *sent = *given_up = 0;
+    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){waiting, sent, given_up, NULL});
+    return rc == STORE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_reset_request_add(struct store *s, const char *username, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "INSERT INTO password_reset_requests (username, created_at) VALUES (?, ?)");
+    store_bind_text(st, 1, username);
+    store_bind_int(st, 2, now);
+    return store_exec_done(st);
+}
+
+enum store_rc q_reset_request_count(struct store *s, int64_t since, int64_t *n)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM password_reset_requests WHERE created_at >= ?");
+    store_bind_int(st, 1, since);
+    *n = 0;
+    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc q_reset_request_take(struct store *s, char username[64])
+{
+    struct store_stmt *st = store_prepare(s,
+        "DELETE FROM password_reset_requests WHERE id = (SELECT min(id) FROM password_reset_requests) "
+        "RETURNING username");
+    return store_get_row(st, q_read_text, &(struct q_text){username, 64});
+}

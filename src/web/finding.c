@@ -1,0 +1,291 @@
+/* The list filters (see finding.h). */
+#include "web/finding.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "service/svc_finding.h"
+#include "service/svc_places.h"
+#include "service/svc_teams.h"
+#include "web/form.h"
+#include "web/listing.h"
+
+void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f)
+{
+    memset(f, 0, sizeof *f);
+    f->team_id = parse_id(req_query(rq, "team"));
+    f->school_id = parse_id(req_query(rq, "school"));
+    const char *q = req_query(rq, "q");
+    if (q) {
+        while (isspace((unsigned char)*q))
+            q++;
+        snprintf(f->name, sizeof f->name, "%s", q);
+        size_t n = strlen(f->name);
+        while (n && isspace((unsigned char)f->name[n - 1]))
+            f->name[--n] = '\0';
+        /* Cut at a character's start, never inside one. */
+        while (n && ((unsigned char)f->name[n - 1] & 0xC0) == 0x80 && strlen(q) > n)
+            f->name[--n] = '\0';
+    }
+    if (f->school_id && svc_teams_serving(c, f->school_id, f->serving, sizeof f->serving / sizeof f->serving[0],
+                                          &f->nserving) != SVC_OK)
+        f->nserving = 0;
+    const char *term = req_query(rq, "term");
+    if (term && strcmp(term, "this") == 0 &&
+        svc_this_term(c, f->from, f->to, f->term_label, sizeof f->term_label) == SVC_OK)
+        f->this_term = true;
+}
+
+void finding_query(const struct finding *f, struct buf *b)
+{
+    if (f->team_id)
+        buf_printf(b, "&team=%lld", (long long)f->team_id);
+    if (f->school_id)
+        buf_printf(b, "&school=%lld", (long long)f->school_id);
+    if (f->this_term)
+        buf_puts(b, "&term=this");
+    if (f->name[0]) {
+        buf_puts(b, "&q=");
+        buf_urlenc(b, f->name);
+    }
+}
+
+bool finding_any(const struct finding *f)
+{
+    return f->team_id || f->school_id || f->this_term || f->name[0];
+}
+
+struct opts {
+    json_t *field;
+    const char *current;
+};
+
+static void team_option(void *arg, const struct team_row *r)
+{
+    struct opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
+    fld_add_option(o->field, id, r->t.name, o->current);
+}
+
+static void school_option(void *arg, const struct school *s)
+{
+    struct opts *o = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)s->id);
+    fld_add_option(o->field, id, s->name, o->current);
+}
+
+void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, const char *name_label,
+                    const char *name_hint)
+{
+    char cur[24];
+    struct page_req all = {1, 200};
+    int64_t n;
+
+    snprintf(cur, sizeof cur, "%lld", (long long)f->team_id);
+    json_t *tf = fld_select_blank("team", "Team", NULL, NULL, "All teams", f->team_id ? cur : "");
+    struct opts to = {tf, cur};
+    struct team_filter tfl = {c->today, -1};
+    (void)svc_team_list(c, &tfl, &all, &n, team_option, &to);
+    json_object_set_new(ctx, "team_filter", tf);
+
+    snprintf(cur, sizeof cur, "%lld", (long long)f->school_id);
+    json_t *sf = fld_select_blank("school", "School", NULL, NULL, "All schools", f->school_id ? cur : "");
+    struct opts so = {sf, cur};
+    if (svc_school_list(c, "", &all, &n, school_option, &so) == SVC_OK)
+        json_object_set_new(ctx, "school_filter", sf);
+    else
+        json_decref(sf);
+
+    json_t *term = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:b}]}", "name", "term", "id", "f-term", "legend",
+                             "When", "items", "value", "this", "label", "This term", "checked", f->this_term);
+    if (f->this_term)
+        fld_set(term, "hint", f->term_label);
+    json_object_set_new(ctx, "term_filter", term);
+
+    json_t *nf = fld_input("q", name_label, f->name, NULL, name_hint);
+    fld_set(nf, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(ctx, "name_filter", nf);
+    if (finding_any(f))
+        json_object_set_new(ctx, "filtered", json_true());
+}
+
+bool finding_name_matches(const struct finding *f, const char *text)
+{
+    if (!f->name[0])
+        return true;
+    if (!text)
+        return false;
+    size_t n = strlen(f->name);
+    for (const char *p = text; *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)f->name[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+bool finding_in_term(const struct finding *f, const char *day)
+{
+    if (!f->this_term)
+        return true;
+    return day && day[0] && strcmp(day, f->from) >= 0 && strcmp(day, f->to) <= 0;
+}
+
+json_t *finding_term_json(const struct finding *f)
+{
+    if (!f->this_term)
+        return NULL;
+    return json_pack("{s:s, s:s, s:s}", "from", f->from, "to", f->to, "label", f->term_label);
+}
+
+bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, const char *name,
+                   const char *day)
+{
+    if (f->team_id && team_id && team_id != f->team_id)
+        return false;
+    if (f->school_id) {
+        if (school_id && school_id != f->school_id)
+            return false;
+        if (!school_id) {
+            bool serves = false;
+            for (size_t i = 0; i < f->nserving && !serves; i++)
+                serves = f->serving[i] == team_id;
+            if (!serves)
+                return false;
+        }
+    }
+    if (day && !finding_in_term(f, day))
+        return false;
+    return finding_name_matches(f, name);
+}
+
+/* A whole number of up to six digits, as typed (spaces around allowed). */
+static bool small_number(const char *s, int *out)
+{
+    while (*s == ' ')
+        s++;
+    int n = 0, digits = 0;
+    for (; *s >= '0' && *s <= '9' && digits < 7; s++, digits++)
+        n = n * 10 + (*s - '0');
+    while (*s == ' ')
+        s++;
+    if (!digits || digits > 6 || *s)
+        return false;
+    *out = n;
+    return true;
+}
+
+void finding_query_date(struct req *rq, const char *name, struct query_date *q)
+{
+    char k[48];
+    memset(q, 0, sizeof *q);
+    snprintf(k, sizeof k, "%s-day", name);
+    q->day = req_query(rq, k);
+    snprintf(k, sizeof k, "%s-month", name);
+    q->month = req_query(rq, k);
+    snprintf(k, sizeof k, "%s-year", name);
+    q->year = req_query(rq, k);
+    bool parts = (q->day && *q->day) || (q->month && *q->month) || (q->year && *q->year);
+    if (parts) {
+        int d, m, y;
+        int32_t day;
+        char iso[11];
+        if (small_number(q->day ? q->day : "", &d) && small_number(q->month ? q->month : "", &m) &&
+            small_number(q->year ? q->year : "", &y) && y >= 1000 && y <= 9999 && m >= 1 && m <= 12 &&
+            d >= 1 && d <= 31) {
+            day = day_from_ymd(y, m, d);
+            day_format(day, iso);
+            int yy, mm, dd;
+            ymd_from_day(day, &yy, &mm, &dd);
+            if (yy == y && mm == m && dd == d) {
+                snprintf(q->text, sizeof q->text, "%s", iso);
+                return;
+            }
+        }
+        snprintf(q->text, sizeof q->text, "not a date");
+        return;
+    }
+    const char *v = req_query(rq, name);
+    if (!v || !*v)
+        return;
+    snprintf(q->text, sizeof q->text, "%s", strlen(v) < sizeof q->text ? v : "not a date");
+    int32_t day;
+    if (svc_parse_day(q->text, &day) == 0) {
+        /* Shown again in the date input as its three parts. */
+        int y, m, d;
+        ymd_from_day(day, &y, &m, &d);
+        char b[8];
+        snprintf(b, sizeof b, "%d", d);
+        q->day = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", m);
+        q->month = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", y);
+        q->year = req_keep(rq, b);
+        day_format(day, q->text);
+    }
+}
+
+json_t *finding_date_field(const char *name, const char *legend, const struct query_date *q,
+                           const struct field_errors *e, const char *hint)
+{
+    json_t *f = fld_date(name, legend, q->day ? q->day : "", q->month ? q->month : "", q->year ? q->year : "",
+                         e, hint);
+    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
+    return f;
+}
+
+static bool date_key(const char *k)
+{
+    size_t n = strlen(k);
+    return strcmp(k, "date") == 0 || (n > 3 && strcmp(k + n - 3, "_on") == 0) ||
+           (n > 10 && strcmp(k + n - 10, "_discussed") == 0);
+}
+
+static void date_labels(json_t *v, int depth)
+{
+    if (depth > 12)
+        return;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+            date_labels(x, depth + 1);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    const char *k;
+    json_t *x;
+    void *tmp;
+    json_t *add = NULL;
+    json_object_foreach_safe(v, tmp, k, x) {
+        if (json_is_string(x) && date_key(k)) {
+            char lk[96], label[32];
+            int32_t day;
+            snprintf(lk, sizeof lk, "%s_label", k);
+            if (!json_object_get(v, lk) && day_parse(json_string_value(x), &day) == 0) {
+                day_label(day, label, sizeof label);
+                if (!add)
+                    add = json_object();
+                json_object_set_new(add, lk, json_string(label));
+            }
+        } else if (json_is_object(x) || json_is_array(x)) {
+            date_labels(x, depth + 1);
+        }
+    }
+    if (add) {
+        json_object_update(v, add);
+        json_decref(add);
+    }
+}
+
+void finding_date_labels(json_t *ctx)
+{
+    date_labels(ctx, 0);
+}

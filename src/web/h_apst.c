@@ -1,0 +1,1187 @@
+/* Alternative Provision Specialist Taskforces (issue 19): the taskforce
+ * page (specialists, the four-types warning, agreements and their
+ * reviews), referrals and their triage, weekly case meetings (the team's
+ * meetings, with the decisions taken), the intervention log and the MI
+ * return (page and CSV).  HTML and JSON; data from service/svc_apst.c.
+ * The JSON shapes are built here (json_apst_*), used by both. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/apst.h"
+#include "core/calendar.h"
+#include "service/svc_apst.h"
+#include "web/apst_export.h"
+#include "web/form.h"
+#include "web/records_json.h"
+#include "web/router.h"
+#include "web/view.h"
+
+/* ---- JSON shapes ---- */
+
+static json_t *date_json(const char *iso)
+{
+    char label[40] = "";
+    if (iso && *iso)
+        date_label(iso, label, sizeof label);
+    return json_pack("{s:o, s:s}", "date", json_opt_str(iso), "label", label);
+}
+
+static json_t *json_apst(const struct apst_taskforce_row *t)
+{
+    char fte[16], href[48];
+    apst_fte_text(t->manager_fte, fte, sizeof fte);
+    snprintf(href, sizeof href, "/apst/%lld", (long long)t->id);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:I, s:b, s:s}", "id", (json_int_t)t->id, "name", t->name,
+                          "team_id", (json_int_t)t->team_id, "manager_name", t->manager_name, "manager_fte", fte,
+                          "manager_fte_hundredths", (json_int_t)t->manager_fte, "active", t->active, "href", href);
+    json_object_set_new(o, "school", json_pack("{s:I, s:s}", "id", (json_int_t)t->school_id, "name", t->school_name));
+    json_object_set_new(o, "authority_id", json_integer((json_int_t)t->authority_id));
+    json_object_set_new(o, "started_on", date_json(t->started_on));
+    return o;
+}
+
+static json_t *json_apst_specialist(const struct apst_specialist_row *r, int32_t today)
+{
+    char fte[16];
+    apst_fte_text(r->fte, fte, sizeof fte);
+    struct apst_post p = {r->kind, 0, 0};
+    day_parse(r->starts_on, &p.starts);
+    if (r->ends_on[0])
+        day_parse(r->ends_on, &p.ends);
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:b}", "id",
+                          (json_int_t)r->id, "kind", r->kind, "kind_label", json_label(&codes_apst_specialist, r->kind),
+                          "name", r->name, "fte", fte, "fte_hundredths", (json_int_t)r->fte, "days_on_site",
+                          (json_int_t)r->days_on_site, "home_service", r->home_service, "funding", r->funding,
+                          "funding_label", json_label(&codes_apst_funding, r->funding), "supervision", r->supervision,
+                          "supervision_label", json_label(&codes_apst_supervision, r->supervision), "in_post",
+                          apst_in_post(&p, today));
+    json_object_set_new(o, "starts_on", date_json(r->starts_on));
+    json_object_set_new(o, "ends_on", date_json(r->ends_on));
+    return o;
+}
+
+static json_t *json_apst_agreement(const struct apst_agreement_row *r, int32_t today)
+{
+    int32_t review = 0;
+    day_parse(r->review_on, &review);
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:b}", "id", (json_int_t)r->id, "kind", r->kind, "kind_label",
+                          json_label(&codes_apst_agreement, r->kind), "party", r->party, "review_overdue",
+                          apst_review_overdue(review, today));
+    json_object_set_new(o, "signed_on", date_json(r->signed_on));
+    json_object_set_new(o, "review_on", date_json(r->review_on));
+    return o;
+}
+
+static json_t *json_apst_referral(const struct apst_referral_row *r)
+{
+    char name[2 * TAS_NAME_MAX + 2], href[48];
+    snprintf(name, sizeof name, "%s %s", r->forenames, r->surname);
+    snprintf(href, sizeof href, "/apst/referrals/%lld", (long long)r->id);
+    bool formal = apst_route_formal(r->route);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:o, s:s, s:o}",
+                          "id", (json_int_t)r->id, "href", href, "route", r->route, "route_label",
+                          json_label(&codes_apst_route, r->route), "formal", formal, "route_kind",
+                          formal ? "Formal" : "Informal", "referrer", r->referrer, "reason", r->reason, "triage",
+                          r->triage, "triage_label", json_label(&codes_apst_triage, r->triage), "pending",
+                          !strcmp(r->triage, "pending"), "tier", r->tier,
+                          "tier_label", r->tier[0] ? json_label(&codes_apst_tier, r->tier) : json_null(),
+                          "engagement", r->engagement, "engagement_label",
+                          r->engagement[0] ? json_label(&codes_apst_engagement, r->engagement) : json_null());
+    json_object_set_new(o, "taskforce", json_pack("{s:I, s:s}", "id", (json_int_t)r->taskforce_id, "name",
+                                                  r->taskforce_name));
+    json_object_set_new(o, "pupil", json_pack("{s:I, s:s, s:s, s:{s:I, s:s}}", "id", (json_int_t)r->pupil_id,
+                                              "name", name, "upn", r->upn, "school", "id",
+                                              (json_int_t)r->pupil_school_id, "name", r->pupil_school_name));
+    json_object_set_new(o, "outreach", json_boolean(apst_outreach(r->pupil_school_id, r->ap_school_id)));
+    json_object_set_new(o, "threshold_met", r->threshold_met < 0 ? json_null() : json_boolean(r->threshold_met));
+    json_object_set_new(o, "lead_specialist", json_person(r->lead_specialist_id, r->lead_name));
+    json_object_set_new(o, "referred_on", date_json(r->referred_on));
+    json_object_set_new(o, "triaged_on", date_json(r->triaged_on));
+    json_object_set_new(o, "closed_on", date_json(r->closed_on));
+    return o;
+}
+
+static json_t *json_apst_item(const struct apst_item_row *r)
+{
+    json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:s}", "id", (json_int_t)r->id, "kind", r->kind,
+                          "kind_label", json_label(&codes_apst_item, r->kind), "referral_id",
+                          json_opt_id(r->referral_id), "decision", r->decision, "decided_by_label",
+                          json_label(&codes_apst_decider, r->decided_by), "decided_by", r->decided_by,
+                          "event_label", r->event_kind[0] ? json_label(&codes_apst_event, r->event_kind) : json_null(),
+                          "decided_by_name", r->decided_by_name);
+    json_object_set_new(o, "event_kind", json_opt_str(r->event_kind));
+    json_object_set_new(o, "pupil_name", json_opt_str(r->pupil_name));
+    return o;
+}
+
+static json_t *json_apst_intervention(const struct apst_intervention_row *r)
+{
+    char hours[24];
+    apst_hours_text(r->minutes, hours, sizeof hours);
+    json_t *o = json_pack("{s:I, s:s, s:o, s:I, s:s, s:o}", "id", (json_int_t)r->id, "activity", r->activity,
+                          "activity_label", json_label(&codes_apst_activity, r->activity), "minutes",
+                          (json_int_t)r->minutes, "hours", hours, "referral_id", json_opt_id(r->referral_id));
+    json_object_set_new(o, "specialist", json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)r->specialist_id,
+                                                   "name", r->specialist_name, "kind", r->specialist_kind,
+                                                   "kind_label", json_label(&codes_apst_specialist,
+                                                                            r->specialist_kind)));
+    json_object_set_new(o, "pupil_name", json_opt_str(r->pupil_name));
+    json_object_set_new(o, "delivered_on", date_json(r->delivered_on));
+    return o;
+}
+
+static int32_t today_of(const struct svc_ctx *c)
+{
+    int32_t d = 0;
+    day_parse(c->today, &d);
+    return d;
+}
+
+/* ---- collecting lists ---- */
+
+struct collect {
+    json_t *list;
+    int32_t today;
+};
+
+static void add_tf(void *arg, const struct apst_taskforce_row *r)
+{
+    json_array_append_new(((struct collect *)arg)->list, json_apst(r));
+}
+static void add_sp(void *arg, const struct apst_specialist_row *r)
+{
+    struct collect *k = arg;
+    json_array_append_new(k->list, json_apst_specialist(r, k->today));
+}
+static void add_ag(void *arg, const struct apst_agreement_row *r)
+{
+    struct collect *k = arg;
+    json_array_append_new(k->list, json_apst_agreement(r, k->today));
+}
+static void add_rf(void *arg, const struct apst_referral_row *r)
+{
+    json_array_append_new(((struct collect *)arg)->list, json_apst_referral(r));
+}
+static void add_item(void *arg, const struct apst_item_row *r)
+{
+    json_array_append_new(((struct collect *)arg)->list, json_apst_item(r));
+}
+static void add_iv(void *arg, const struct apst_intervention_row *r)
+{
+    json_array_append_new(((struct collect *)arg)->list, json_apst_intervention(r));
+}
+static void add_meeting(void *arg, const struct meeting_row *r)
+{
+    json_t *m = json_meeting(r);
+    char href[48];
+    snprintf(href, sizeof href, "/apst/meetings/%lld", (long long)r->m.id);
+    json_object_set_new(m, "apst_href", json_string(href));
+    json_array_append_new(((struct collect *)arg)->list, m);
+}
+
+/* ---- one form template for every form here (templates/apst/form.html) ---- */
+
+static json_t *typed(json_t *field, const char *type)
+{
+    json_object_set_new(field, type, json_true());
+    return field;
+}
+
+static json_t *form_page(struct req *rq, const char *title, const char *caption, const char *action,
+                         const char *submit, const char *cancel, const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, title, "apst");
+    json_object_set_new(ctx, "form_title", json_string(title));
+    json_object_set_new(ctx, "form_caption", json_opt_str(caption));
+    json_object_set_new(ctx, "form_action", json_string(action));
+    json_object_set_new(ctx, "form_submit", json_string(submit));
+    json_object_set_new(ctx, "form_cancel", json_string(cancel));
+    json_object_set_new(ctx, "fields", json_array());
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    return ctx;
+}
+
+static void field(json_t *ctx, json_t *f, const char *type)
+{
+    json_array_append_new(json_object_get(ctx, "fields"), typed(f, type));
+}
+
+static void date_hint_field(json_t *ctx, const char *name, const char *label, const char *value,
+                            const struct field_errors *e)
+{
+    json_t *f = fld_input(name, label, value, e, "For example, 27/3/2026");
+    json_object_set_new(f, "width_class", json_string("govuk-input--width-10"));
+    field(ctx, f, "is_input");
+}
+
+/* ---- taskforces ---- */
+
+static void h_list(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct collect k = {json_array(), today_of(&c)};
+    enum svc_status st = svc_apst_list(&c, add_tf, &k);
+    if (st != SVC_OK)
+        json_decref(k.list);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "taskforces", k.list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Specialist taskforces", "apst");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "taskforces", k.list);
+    json_object_set_new(ctx, "may_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)));
+    view_render(rq, rs, 200, "apst/list", ctx);
+}
+
+static const struct req_field apst_fields[] = {
+    REQ_FIELD(struct apst_form, name),        REQ_FIELD(struct apst_form, school_id),
+    REQ_FIELD(struct apst_form, manager_name), REQ_FIELD(struct apst_form, manager_fte),
+    REQ_FIELD(struct apst_form, started_on),  REQ_FIELD(struct apst_form, weekday),
+};
+
+static void add_school_option(void *arg, int64_t id, const char *name)
+{
+    json_t *f = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(f, v, name, json_string_value(json_object_get(f, "value_chosen")));
+}
+
+static void render_create(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, const struct apst_form *f,
+                          const struct field_errors *e)
+{
+    json_t *ctx = form_page(rq, "Set up a specialist taskforce", NULL, "/apst", "Set up the taskforce", "/apst", e);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", NULL);
+    json_object_set_new(ctx, "form_intro",
+                        json_string("A taskforce is a team of at least four types of specialist, led by a Taskforce "
+                                    "Manager, based in an AP school. Its weekly case meetings are kept as the "
+                                    "team's meetings."));
+    field(ctx, fld_input("name", "Name of the taskforce", f->name, e, NULL), "is_input");
+    json_t *school = fld_select_blank("school_id", "AP school it is based in", e, NULL, "Select a school", f->school_id);
+    json_object_set_new(school, "value_chosen", json_string(f->school_id ? f->school_id : ""));
+    svc_apst_pick_schools(c, add_school_option, school);
+    json_object_del(school, "value_chosen");
+    field(ctx, school, "is_select");
+    field(ctx, fld_input("manager_name", "Taskforce Manager", f->manager_name, e, NULL), "is_input");
+    json_t *fte = fld_input("manager_fte", "Manager's FTE", f->manager_fte, e,
+                            "Most managers work part time, for example 0.6");
+    json_object_set_new(fte, "width_class", json_string("govuk-input--width-4"));
+    field(ctx, fte, "is_input");
+    date_hint_field(ctx, "started_on", "Date the taskforce started", f->started_on, e);
+    json_t *wd = fld_select_blank("weekday", "Day of the weekly case meeting", e, NULL, "Wednesday",
+                                  f->weekday ? f->weekday : "");
+    static const char *const days[] = {"1", "Monday", "2", "Tuesday", "4", "Thursday", "5", "Friday"};
+    for (size_t i = 0; i < 8; i += 2)
+        fld_add_option(wd, days[i], days[i + 1], f->weekday);
+    field(ctx, wd, "is_select");
+    view_render(rq, rs, status, "apst/form", ctx);
+}
+
+static void h_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    if (!svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)) {
+        view_failed(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    struct apst_form f = {0};
+    struct field_errors e = {0};
+    render_create(rq, rs, 200, &c, &f, &e);
+}
+
+static void h_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_form f = {0};
+    req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_apst_create(&c, &f, &e, &id);
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    if (st == SVC_OK && (!t || svc_apst_get(&c, id, t) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "taskforce", json_apst(t), "/apst/%lld?saved=created", (long long)id);
+    else if (n == SAVE_FORM)
+        render_create(rq, rs, 400, &c, &f, &e);
+}
+
+/* The taskforce named by the path, or an answered failure (NULL). */
+static struct apst_taskforce_row *taskforce(struct req *rq, struct resp *rs, struct svc_ctx *c, int64_t id)
+{
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    enum svc_status st = t ? svc_apst_get(c, id, t) : SVC_ERROR;
+    return view_failed(rq, rs, st) ? NULL : t;
+}
+
+static json_t *composition_json(const struct apst_composition *cp)
+{
+    char fte[16];
+    apst_fte_text(cp->fte, fte, sizeof fte);
+    json_t *missing = json_array();
+    for (size_t k = 0; k < codes_apst_specialist.count && k < 8; k++)
+        if (!cp->seen[k] && strcmp(codes_apst_specialist.entries[k].code, "other") != 0)
+            json_array_append_new(missing, json_string(codes_apst_specialist.entries[k].label));
+    return json_pack("{s:I, s:b, s:i, s:s, s:I, s:o}", "types", (json_int_t)cp->types, "below_minimum",
+                     cp->below_minimum, "minimum", APST_MIN_SPECIALIST_TYPES, "fte", fte, "headcount",
+                     (json_int_t)cp->headcount, "types_missing", missing);
+}
+
+static const char *saved_text(const char *s)
+{
+    static const struct { const char *key, *text; } texts[] = {
+        {"created", "Taskforce set up"},        {"specialist", "Specialist added"},
+        {"agreement", "Agreement recorded"},    {"referral", "Referral recorded"},
+        {"intervention", "Time recorded"},   {"left", "Last day in post recorded"},
+    };
+    for (size_t i = 0; s && i < sizeof texts / sizeof texts[0]; i++)
+        if (!strcmp(s, texts[i].key))
+            return texts[i].text;
+    return NULL;
+}
+
+/* The taskforce page (and its JSON); date and e: the case meeting form
+ * sent back with its errors. */
+static void render_view(struct req *rq, struct resp *rs, int status, struct svc_ctx *cx,
+                        const struct apst_taskforce_row *t, const char *date, const struct field_errors *e)
+{
+    struct svc_ctx c = *cx;
+    int32_t today = today_of(&c);
+    struct collect sp = {json_array(), today}, ag = {json_array(), today}, rf = {json_array(), today},
+                   mt = {json_array(), today};
+    struct apst_composition cp;
+    enum svc_status st = svc_apst_specialists(&c, t, add_sp, &sp);
+    if (st == SVC_OK)
+        st = svc_apst_composition(&c, t, c.today, &cp);
+    if (st == SVC_OK)
+        st = svc_apst_agreements(&c, t, add_ag, &ag);
+    if (st == SVC_OK)
+        st = svc_apst_referrals(&c, t, "", add_rf, &rf);
+    if (st == SVC_OK)
+        st = svc_apst_meetings(&c, t, add_meeting, &mt);
+    if (st != SVC_OK) {
+        json_decref(sp.list), json_decref(ag.list), json_decref(rf.list), json_decref(mt.list);
+        view_failed(rq, rs, st);
+        return;
+    }
+    size_t overdue = 0;
+    for (size_t i = 0; i < json_array_size(ag.list); i++)
+        overdue += json_is_true(json_object_get(json_array_get(ag.list, i), "review_overdue"));
+    json_t *o = json_apst(t);
+    json_object_set_new(o, "composition", composition_json(&cp));
+    json_object_set_new(o, "reviews_overdue", json_integer((json_int_t)overdue));
+    json_object_set_new(o, "specialists", sp.list);
+    json_object_set_new(o, "agreements", ag.list);
+    json_object_set_new(o, "referrals", rf.list);
+    json_object_set_new(o, "meetings", mt.list);
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:o}", "taskforce", o));
+        return;
+    }
+    json_t *ctx = view_page(rq, t->name, "apst");
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", NULL);
+    json_object_set_new(ctx, "taskforce", o);
+    json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
+    json_object_set_new(ctx, "may_export", json_boolean(svc_apst_may(&c, ACT_EXPORT, t)));
+    const char *flash = saved_text(req_query(rq, "saved"));
+    if (flash)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    json_t *md = fld_input("date", "Date of the case meeting", date, e, "For example, 27/3/2026");
+    json_object_set_new(md, "width_class", json_string("govuk-input--width-10"));
+    json_object_set_new(ctx, "meeting_date", md);
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    view_render(rq, rs, status, "apst/view", ctx);
+}
+
+static void h_view(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    struct field_errors e = {0};
+    render_view(rq, rs, 200, &c, t, NULL, &e);
+}
+
+/* ---- forms inside a taskforce: specialists, agreements, referrals, time ---- */
+
+enum sub { SUB_SPECIALIST, SUB_AGREEMENT, SUB_REFERRAL, SUB_INTERVENTION };
+
+union sub_form {
+    struct apst_specialist_form sp;
+    struct apst_agreement_form ag;
+    struct apst_referral_form rf;
+    struct apst_intervention_form iv;
+};
+
+static const struct req_field sp_fields[] = {
+    REQ_FIELD(struct apst_specialist_form, kind),         REQ_FIELD(struct apst_specialist_form, name),
+    REQ_FIELD(struct apst_specialist_form, fte),          REQ_FIELD(struct apst_specialist_form, days_on_site),
+    REQ_FIELD(struct apst_specialist_form, home_service), REQ_FIELD(struct apst_specialist_form, funding),
+    REQ_FIELD(struct apst_specialist_form, supervision),  REQ_FIELD(struct apst_specialist_form, starts_on),
+    REQ_FIELD(struct apst_specialist_form, ends_on),
+};
+static const struct req_field ag_fields[] = {
+    REQ_FIELD(struct apst_agreement_form, kind), REQ_FIELD(struct apst_agreement_form, party),
+    REQ_FIELD(struct apst_agreement_form, signed_on), REQ_FIELD(struct apst_agreement_form, review_on),
+};
+static const struct req_field rf_fields[] = {
+    REQ_FIELD(struct apst_referral_form, pupil_id), REQ_FIELD(struct apst_referral_form, upn),
+    REQ_FIELD(struct apst_referral_form, route),    REQ_FIELD(struct apst_referral_form, referred_on),
+    REQ_FIELD(struct apst_referral_form, referrer), REQ_FIELD(struct apst_referral_form, reason),
+};
+static const struct req_field iv_fields[] = {
+    REQ_FIELD(struct apst_intervention_form, specialist_id), REQ_FIELD(struct apst_intervention_form, referral_id),
+    REQ_FIELD(struct apst_intervention_form, delivered_on),  REQ_FIELD(struct apst_intervention_form, activity),
+    REQ_FIELD(struct apst_intervention_form, minutes),
+};
+
+struct options {
+    json_t *field;
+    const char *current;
+};
+static void opt_specialist(void *arg, const struct apst_specialist_row *r)
+{
+    struct options *o = arg;
+    char v[24], label[TAS_NAME_MAX + 64];
+    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s (%s)", r->name, code_label(&codes_apst_specialist, r->kind));
+    fld_add_option(o->field, v, label, o->current);
+}
+static void opt_referral(void *arg, const struct apst_referral_row *r)
+{
+    struct options *o = arg;
+    if (!strcmp(r->triage, "declined") || !strcmp(r->triage, "signposted"))
+        return;
+    char v[24], label[2 * TAS_NAME_MAX + 40];
+    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, r->referred_on);
+    fld_add_option(o->field, v, label, o->current);
+}
+
+static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
+                       const struct apst_taskforce_row *t, enum sub kind, const union sub_form *f,
+                       const struct field_errors *e)
+{
+    static const char *const titles[] = {"Add a specialist", "Record an agreement", "Record a referral",
+                                         "Record time spent"};
+    static const char *const paths[] = {"specialists", "agreements", "referrals", "interventions"};
+    static const char *const submits[] = {"Add the specialist", "Save the agreement", "Save the referral",
+                                          "Save the time"};
+    char action[64], back[48];
+    snprintf(action, sizeof action, "/apst/%lld/%s", (long long)t->id, paths[kind]);
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    json_t *ctx = form_page(rq, titles[kind], t->name, action, submits[kind], back, e);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    switch (kind) {
+    case SUB_SPECIALIST:
+        field(ctx, fld_select_codes("kind", "Type of specialist", f->sp.kind, e, &codes_apst_specialist,
+                                    "Select a type"), "is_select");
+        field(ctx, fld_input("name", "Name", f->sp.name, e, NULL), "is_input");
+        field(ctx, fld_input("fte", "FTE", f->sp.fte, e, "For example, 0.6 for three days a week"), "is_input");
+        field(ctx, fld_input("days_on_site", "Days on site each week", f->sp.days_on_site, e, "0 to 5"), "is_input");
+        field(ctx, fld_input("home_service", "Home service (optional)", f->sp.home_service, e,
+                             "For example, CAMHS or the youth justice service"), "is_input");
+        field(ctx, fld_radios_codes("funding", "How the post is funded", f->sp.funding, e, &codes_apst_funding, 0),
+              "is_radios");
+        field(ctx, fld_radios_codes("supervision", "Supervision", f->sp.supervision, e, &codes_apst_supervision, 0),
+              "is_radios");
+        date_hint_field(ctx, "starts_on", "Date they started", f->sp.starts_on, e);
+        date_hint_field(ctx, "ends_on", "Date they left (optional)", f->sp.ends_on, e);
+        break;
+    case SUB_AGREEMENT:
+        field(ctx, fld_radios_codes("kind", "Kind of agreement", f->ag.kind, e, &codes_apst_agreement, 0), "is_radios");
+        field(ctx, fld_input("party", "Partner", f->ag.party, e, "The service or organisation it is with"),
+              "is_input");
+        date_hint_field(ctx, "signed_on", "Date signed", f->ag.signed_on, e);
+        date_hint_field(ctx, "review_on", "Date to review it", f->ag.review_on, e);
+        break;
+    case SUB_REFERRAL: {
+        json_t *upn = fld_input("upn", "Pupil's UPN", f->rf.upn, e,
+                                "The pupil's own school may be a mainstream school (outreach)");
+        json_object_set_new(upn, "width_class", json_string("govuk-input--width-20"));
+        json_object_set_new(upn, "spellcheck_off", json_true());
+        field(ctx, upn, "is_input");
+        field(ctx, fld_radios_codes("route", "How the pupil was referred", f->rf.route, e, &codes_apst_route, 0),
+              "is_radios");
+        date_hint_field(ctx, "referred_on", "Date of the referral", f->rf.referred_on, e);
+        field(ctx, fld_input("referrer", "Who referred (optional)", f->rf.referrer, e, "A role, for example form tutor"),
+              "is_input");
+        field(ctx, fld_textarea("reason", "Reason for the referral (optional)", f->rf.reason, e, NULL), "is_textarea");
+        break;
+    }
+    case SUB_INTERVENTION: {
+        json_t *sp = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist",
+                                      f->iv.specialist_id);
+        struct options o = {sp, f->iv.specialist_id};
+        svc_apst_specialists(c, t, opt_specialist, &o);
+        field(ctx, sp, "is_select");
+        field(ctx, fld_radios_codes("activity", "Activity", f->iv.activity, e, &codes_apst_activity, 0), "is_radios");
+        json_t *rfs = fld_select_blank("referral_id", "Pupil (for work with a pupil or their family)", e, NULL,
+                                       "No pupil: group work, training or advice", f->iv.referral_id);
+        struct options ro = {rfs, f->iv.referral_id};
+        svc_apst_referrals(c, t, "", opt_referral, &ro);
+        field(ctx, rfs, "is_select");
+        date_hint_field(ctx, "delivered_on", "Date", f->iv.delivered_on, e);
+        json_t *mins = fld_input("minutes", "Time in minutes", f->iv.minutes, e, "For example, 90 for an hour and a half");
+        json_object_set_new(mins, "width_class", json_string("govuk-input--width-4"));
+        json_object_set_new(mins, "inputmode", json_string("numeric"));
+        field(ctx, mins, "is_input");
+        break;
+    }
+    }
+    view_render(rq, rs, status, "apst/form", ctx);
+}
+
+static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    if (!svc_apst_may(&c, ACT_EDIT, t)) {
+        view_failed(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    union sub_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    render_sub(rq, rs, 200, &c, t, kind, &f, &e);
+}
+
+static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    union sub_form f;
+    memset(&f, 0, sizeof f);
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = SVC_ERROR;
+    static const char *const keys[] = {"specialist", "agreement", "referral", "intervention"};
+    switch (kind) {
+    case SUB_SPECIALIST:
+        req_fields(rq, sp_fields, sizeof sp_fields / sizeof sp_fields[0], &f.sp);
+        st = svc_apst_specialist_add(&c, rq->id, &f.sp, &e, &id);
+        break;
+    case SUB_AGREEMENT:
+        req_fields(rq, ag_fields, sizeof ag_fields / sizeof ag_fields[0], &f.ag);
+        st = svc_apst_agreement_add(&c, rq->id, &f.ag, &e, &id);
+        break;
+    case SUB_REFERRAL:
+        req_fields(rq, rf_fields, sizeof rf_fields / sizeof rf_fields[0], &f.rf);
+        st = svc_apst_referral_create(&c, rq->id, &f.rf, &e, &id);
+        break;
+    case SUB_INTERVENTION:
+        req_fields(rq, iv_fields, sizeof iv_fields / sizeof iv_fields[0], &f.iv);
+        st = svc_apst_intervention_add(&c, rq->id, &f.iv, &e, &id);
+        break;
+    }
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_get(&c, rq->id, t) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_FORM) {
+        render_sub(rq, rs, 400, &c, t, kind, &f, &e);
+        return;
+    }
+    if (n != SAVE_OK)
+        return;
+    json_t *rec = json_pack("{s:I, s:I}", "id", (json_int_t)id, "taskforce_id", (json_int_t)rq->id);
+    if (kind == SUB_REFERRAL) {
+        struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+        if (r && svc_apst_referral_get(&c, id, r) == SVC_OK) {
+            json_decref(rec);
+            rec = json_apst_referral(r);
+        }
+        view_saved(rq, rs, 201, keys[kind], rec, "/apst/referrals/%lld?saved=referral", (long long)id);
+        return;
+    }
+    view_saved(rq, rs, 201, keys[kind], rec, "/apst/%lld?saved=%s", (long long)rq->id, keys[kind]);
+}
+
+static void h_sp_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_SPECIALIST); }
+static void h_sp_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_SPECIALIST); }
+static void h_ag_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_AGREEMENT); }
+static void h_ag_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_AGREEMENT); }
+static void h_rf_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_REFERRAL); }
+static void h_rf_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_REFERRAL); }
+static void h_iv_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_INTERVENTION); }
+static void h_iv_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_INTERVENTION); }
+
+/* ---- a specialist leaves ---- */
+
+static void render_end(struct req *rq, struct resp *rs, int status, const struct apst_specialist_row *r,
+                       const struct apst_taskforce_row *t, const char *ends_on, const struct field_errors *e)
+{
+    char action[64], back[48], title[TAS_NAME_MAX + 40];
+    snprintf(action, sizeof action, "/apst/specialists/%lld/end", (long long)r->id);
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    snprintf(title, sizeof title, "%s leaves the taskforce", r->name);
+    json_t *ctx = form_page(rq, title, t->name, action, "Save the last day", back, e);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    date_hint_field(ctx, "ends_on", "Last day in post", ends_on, e);
+    view_render(rq, rs, status, "apst/form", ctx);
+}
+
+static void h_end_form(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_specialist_row r;
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    enum svc_status st = t ? svc_apst_specialist_get(&c, rq->id, &r, t) : SVC_ERROR;
+    if (st == SVC_OK && !svc_apst_may(&c, ACT_EDIT, t))
+        st = SVC_FORBIDDEN;
+    if (view_failed(rq, rs, st))
+        return;
+    struct field_errors e = {0};
+    render_end(rq, rs, 200, &r, t, r.ends_on, &e);
+}
+
+static void h_end(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *ends_on = req_param(rq, "ends_on");
+    struct field_errors e = {0};
+    enum svc_status st = svc_apst_specialist_end(&c, rq->id, ends_on, &e);
+    struct apst_specialist_row r;
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_specialist_get(&c, rq->id, &r, t) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=left",
+                   (long long)t->id);
+    else if (n == SAVE_FORM)
+        render_end(rq, rs, 400, &r, t, ends_on, &e);
+}
+
+/* The API's lists of one taskforce's records. */
+static void api_list(struct req *rq, struct resp *rs, enum sub kind)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    struct collect k = {json_array(), today_of(&c)};
+    enum svc_status st = SVC_ERROR;
+    const char *key = "";
+    switch (kind) {
+    case SUB_SPECIALIST:
+        st = svc_apst_specialists(&c, t, add_sp, &k), key = "specialists";
+        break;
+    case SUB_AGREEMENT:
+        st = svc_apst_agreements(&c, t, add_ag, &k), key = "agreements";
+        break;
+    case SUB_REFERRAL:
+        st = svc_apst_referrals(&c, t, req_query(rq, "triage"), add_rf, &k), key = "referrals";
+        break;
+    case SUB_INTERVENTION: {
+        const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
+        st = svc_apst_interventions(&c, t, from && *from ? from : "0000-01-01", to && *to ? to : "9999-12-31",
+                                    add_iv, &k);
+        key = "interventions";
+        break;
+    }
+    }
+    if (st != SVC_OK)
+        json_decref(k.list);
+    if (view_failed(rq, rs, st))
+        return;
+    view_json(rs, 200, json_pack("{s:o}", key, k.list));
+}
+
+static void h_api_sp(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_SPECIALIST); }
+static void h_api_ag(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_AGREEMENT); }
+static void h_api_rf(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_REFERRAL); }
+
+/* The intervention log: the page lists the last entries; the API as api_list. */
+static void h_interventions(struct req *rq, struct resp *rs)
+{
+    if (rq->api) {
+        api_list(rq, rs, SUB_INTERVENTION);
+        return;
+    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    struct collect k = {json_array(), today_of(&c)};
+    enum svc_status st = svc_apst_interventions(&c, t, "0000-01-01", "9999-12-31", add_iv, &k);
+    if (st != SVC_OK)
+        json_decref(k.list);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *ctx = view_page(rq, "Intervention log", "apst");
+    char back[48];
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    json_object_set_new(ctx, "taskforce", json_apst(t));
+    json_object_set_new(ctx, "interventions", k.list);
+    json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
+    view_render(rq, rs, 200, "apst/interventions", ctx);
+}
+
+/* ---- referrals ---- */
+
+static const struct req_field triage_fields[] = {
+    REQ_FIELD(struct apst_triage_form, triage),     REQ_FIELD(struct apst_triage_form, threshold_met),
+    REQ_FIELD(struct apst_triage_form, tier),       REQ_FIELD(struct apst_triage_form, lead_specialist_id),
+    REQ_FIELD(struct apst_triage_form, engagement), REQ_FIELD(struct apst_triage_form, closed_on),
+};
+
+static const struct code_entry threshold_entries[] = {
+    {"yes", "Meets the threshold", NULL}, {"no", "Does not meet it", NULL}, {"unknown", "No fixed threshold", NULL}};
+static const struct code_list threshold_codes = {"threshold", threshold_entries, 3};
+
+static void render_referral(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
+                            const struct apst_referral_row *r, const struct apst_triage_form *f,
+                            const struct field_errors *e)
+{
+    json_t *o = json_apst_referral(r);
+    if (rq->api) {
+        view_json(rs, status, json_pack("{s:o}", "referral", o));
+        return;
+    }
+    char back[48];
+    snprintf(back, sizeof back, "/apst/%lld", (long long)r->taskforce_id);
+    json_t *ctx = view_page(rq, "Referral", "apst");
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, r->taskforce_name, NULL);
+    json_object_set_new(ctx, "referral", o);
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    bool may_edit = t && svc_apst_get(c, r->taskforce_id, t) == SVC_OK && svc_apst_may(c, ACT_EDIT, t);
+    if (may_edit) {
+        json_t *fields = json_array();
+        json_array_append_new(fields, typed(fld_radios_codes("triage", "Triage decision", f->triage, e,
+                                                             &codes_apst_triage, 0), "is_radios"));
+        json_array_append_new(fields, typed(fld_radios_codes("threshold_met", "Threshold", f->threshold_met, e,
+                                                             &threshold_codes, 1), "is_radios"));
+        json_array_append_new(fields, typed(fld_radios_codes("tier", "Tier of support", f->tier, e,
+                                                             &codes_apst_tier, 0), "is_radios"));
+        json_t *lead = fld_select_blank("lead_specialist_id", "Lead specialist", e, NULL, "None yet",
+                                        f->lead_specialist_id);
+        struct options lo = {lead, f->lead_specialist_id};
+        svc_apst_specialists(c, t, opt_specialist, &lo);
+        json_array_append_new(fields, typed(lead, "is_select"));
+        json_array_append_new(fields, typed(fld_select_codes("engagement", "Engagement", f->engagement, e,
+                                                             &codes_apst_engagement, "Not yet known"), "is_select"));
+        json_t *closed = fld_input("closed_on", "Date the work ended (optional)", f->closed_on, e,
+                                   "For example, 27/3/2026");
+        json_object_set_new(closed, "width_class", json_string("govuk-input--width-10"));
+        json_array_append_new(fields, typed(closed, "is_input"));
+        json_object_set_new(ctx, "fields", fields);
+    }
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    !strcmp(sv, "triage") ? "Triage decision saved"
+                                                                          : "Referral recorded"));
+    view_render(rq, rs, status, "apst/referral", ctx);
+}
+
+static void h_referral(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return;
+    char lead[24] = "";
+    if (r->lead_specialist_id > 0)
+        snprintf(lead, sizeof lead, "%lld", (long long)r->lead_specialist_id);
+    struct apst_triage_form f = {strcmp(r->triage, "pending") ? r->triage : "",
+                                 r->threshold_met < 0 ? "" : r->threshold_met ? "yes" : "no",
+                                 r->tier, lead, r->engagement, r->closed_on};
+    struct field_errors e = {0};
+    render_referral(rq, rs, 200, &c, r, &f, &e);
+}
+
+static void h_triage(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_triage_form f = {0};
+    req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
+    struct field_errors e = {0};
+    enum svc_status st = svc_apst_referral_triage(&c, rq->id, &f, &e);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "referral", json_apst_referral(r), "/apst/referrals/%lld?saved=triage",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        render_referral(rq, rs, 400, &c, r, &f, &e);
+}
+
+/* ---- weekly case meetings ---- */
+
+static void h_meeting_add(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    int64_t mid = 0;
+    enum svc_status st = svc_apst_meeting_add(&c, rq->id, req_param(rq, "date"), req_param(rq, "time"), &e, &mid);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 201, "meeting", json_pack("{s:I}", "id", (json_int_t)mid), "/apst/meetings/%lld",
+                   (long long)mid);
+    } else if (n == SAVE_FORM) {
+        struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+        if (t)
+            render_view(rq, rs, 400, &c, t, req_param(rq, "date"), &e);
+    }
+}
+
+static void h_api_meetings(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    struct collect k = {json_array(), 0};
+    enum svc_status st = svc_apst_meetings(&c, t, add_meeting, &k);
+    if (st != SVC_OK)
+        json_decref(k.list);
+    if (view_failed(rq, rs, st))
+        return;
+    view_json(rs, 200, json_pack("{s:o}", "meetings", k.list));
+}
+
+static const struct req_field item_fields[] = {
+    REQ_FIELD(struct apst_item_form, kind),       REQ_FIELD(struct apst_item_form, referral_id),
+    REQ_FIELD(struct apst_item_form, event_kind), REQ_FIELD(struct apst_item_form, decision),
+    REQ_FIELD(struct apst_item_form, decided_by), REQ_FIELD(struct apst_item_form, decided_by_name),
+};
+
+static void render_meeting(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, int64_t id,
+                           const struct apst_item_form *f, const struct field_errors *e)
+{
+    struct meeting_row *m = req_alloc(rq, sizeof *m);
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    enum svc_status st = m && t ? svc_apst_meeting_get(c, id, m, t) : SVC_ERROR;
+    struct collect k = {json_array(), 0};
+    if (st == SVC_OK)
+        st = svc_apst_items(c, id, add_item, &k);
+    if (st != SVC_OK)
+        json_decref(k.list);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *mj = json_meeting(m);
+    json_object_set_new(mj, "items", k.list);
+    if (rq->api) {
+        json_object_set_new(mj, "taskforce", json_apst(t));
+        view_json(rs, status, json_pack("{s:o}", "meeting", mj));
+        return;
+    }
+    char back[48], title[64];
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    snprintf(title, sizeof title, "Case meeting, %s", json_string_value(json_object_get(mj, "date_label")));
+    json_t *ctx = view_page(rq, title, "apst");
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    json_object_set_new(ctx, "meeting", mj);
+    json_object_set_new(ctx, "taskforce", json_apst(t));
+    bool may_edit = svc_apst_may(c, ACT_EDIT, t);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        json_t *fields = json_array();
+        json_array_append_new(fields, typed(fld_radios_codes("kind", "Item", f->kind, e, &codes_apst_item, 0),
+                                            "is_radios"));
+        json_t *rfs = fld_select_blank("referral_id", "Pupil", e, "Needed for a new referral or a held case", "None",
+                                       f->referral_id);
+        struct options ro = {rfs, f->referral_id};
+        svc_apst_referrals(c, t, "", opt_referral, &ro);
+        json_array_append_new(fields, typed(rfs, "is_select"));
+        json_array_append_new(fields, typed(fld_select_codes("event_kind", "Kind of significant event", f->event_kind,
+                                                             e, &codes_apst_event, "Not an event"), "is_select"));
+        json_array_append_new(fields, typed(fld_textarea("decision", "Decision and actions", f->decision, e, NULL),
+                                            "is_textarea"));
+        json_array_append_new(fields, typed(fld_radios_codes("decided_by", "Who made the decision", f->decided_by, e,
+                                                             &codes_apst_decider, 0), "is_radios"));
+        json_array_append_new(fields, typed(fld_input("decided_by_name", "Their names or roles (optional)",
+                                                      f->decided_by_name, e, NULL), "is_input"));
+        json_object_set_new(ctx, "fields", fields);
+    }
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    if (req_query(rq, "saved"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Decision recorded"));
+    view_render(rq, rs, status, "apst/meeting", ctx);
+}
+
+static void h_meeting(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_item_form f = {0};
+    struct field_errors e = {0};
+    render_meeting(rq, rs, 200, &c, rq->id, &f, &e);
+}
+
+static void h_item_add(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_item_form f = {0};
+    req_fields(rq, item_fields, sizeof item_fields / sizeof item_fields[0], &f);
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_apst_item_add(&c, rq->id, &f, &e, &id);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "item", json_pack("{s:I, s:I}", "id", (json_int_t)id, "meeting_id",
+                                                  (json_int_t)rq->id),
+                   "/apst/meetings/%lld?saved=item", (long long)rq->id);
+    else if (n == SAVE_FORM)
+        render_meeting(rq, rs, 400, &c, rq->id, &f, &e);
+}
+
+/* ---- the MI return ---- */
+
+/* The period asked for, else the current academic year to today. */
+static void period(struct req *rq, const struct svc_ctx *c, const char **from, const char **to, char def_from[11])
+{
+    *from = req_query(rq, "from");
+    *to = req_query(rq, "to");
+    int32_t today = today_of(c);
+    day_format(day_from_ymd(academic_year_of(today), 9, 1), def_from);
+    if (!*from || !**from)
+        *from = def_from;
+    if (!*to || !**to)
+        *to = c->today;
+}
+
+static json_t *table_json(const struct stat_table *t)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct stat_row *r = &t->rows[i];
+        char text[32], pct[16];
+        stat_cell_text(r, COL_TOTAL, text, sizeof text, pct, sizeof pct);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b}", "label", r->label, "value", text, "pct", pct,
+                                              "suppressed", r->cells[COL_TOTAL].suppressed));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o}", "key", t->key, "title", t->title, "description", t->description,
+                     "rows", rows);
+}
+
+static json_t *hours_json(const struct apst_mi *mi)
+{
+    json_t *kinds = json_array(), *acts = json_array();
+    char h[24];
+    for (size_t k = 0; k < codes_apst_specialist.count && k < APST_MI_KINDS; k++) {
+        apst_hours_text(mi->minutes_by_kind[k], h, sizeof h);
+        json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:I, s:i}", "code", codes_apst_specialist.entries[k].code,
+                                               "label", codes_apst_specialist.entries[k].label, "hours", h, "minutes",
+                                               (json_int_t)mi->minutes_by_kind[k], "pct",
+                                               apst_pct(mi->minutes_by_kind[k], mi->minutes_total)));
+    }
+    for (size_t k = 0; k < codes_apst_activity.count && k < APST_MI_KINDS; k++) {
+        apst_hours_text(mi->minutes_by_activity[k], h, sizeof h);
+        json_array_append_new(acts, json_pack("{s:s, s:s, s:s, s:I, s:i}", "code", codes_apst_activity.entries[k].code,
+                                              "label", codes_apst_activity.entries[k].label, "hours", h, "minutes",
+                                              (json_int_t)mi->minutes_by_activity[k], "pct",
+                                              apst_pct(mi->minutes_by_activity[k], mi->minutes_total)));
+    }
+    apst_hours_text(mi->minutes_total, h, sizeof h);
+    return json_pack("{s:o, s:o, s:s, s:I}", "by_specialist", kinds, "by_activity", acts, "total", h,
+                     "total_minutes", (json_int_t)mi->minutes_total);
+}
+
+static json_t *costs_json(const struct apst_mi *mi)
+{
+    struct apst_cost_line l[APST_COST_LINES];
+    size_t n = apst_cost_lines(mi, l);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char money[32];
+        apst_money_text(l[i].pence, money, sizeof money);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "group", l[i].group, "label", l[i].label,
+                                              "amount", l[i].withheld ? "c" : money, "pence",
+                                              l[i].withheld ? json_null() : json_integer((json_int_t)l[i].pence)));
+    }
+    char hp[24];
+    snprintf(hp, sizeof hp, "%lld", (long long)mi->holiday_pupils);
+    return json_pack("{s:o, s:s}", "rows", rows, "holiday_pupils", apst_holiday_withheld(mi) ? "c" : hp);
+}
+
+static void h_return(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    const char *from, *to;
+    char def_from[11];
+    period(rq, &c, &from, &to, def_from);
+    struct apst_mi *mi = req_alloc(rq, sizeof *mi);
+    struct field_errors e = {0};
+    enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, false, &e, mi) : SVC_ERROR;
+    if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &e);
+        return;
+    }
+    if (st != SVC_INVALID && view_failed(rq, rs, st))
+        return;
+    json_t *ret = json_object();
+    if (st == SVC_OK) {
+        json_object_set_new(ret, "from", date_json(mi->from));
+        json_object_set_new(ret, "to", date_json(mi->to));
+        json_object_set_new(ret, "threshold", json_integer(mi->threshold));
+        json_object_set_new(ret, "staffing", composition_json(&mi->staff));
+        json_object_set_new(ret, "hours", hours_json(mi));
+        json_t *tables = json_array();
+        for (int i = 0; i < APST_MI__COUNT; i++)
+            json_array_append_new(tables, table_json(&mi->t[i]));
+        json_object_set_new(ret, "tables", tables);
+        json_object_set_new(ret, "attendance_withheld", json_boolean(mi->attendance_withheld));
+        json_object_set_new(ret, "costs", costs_json(mi));
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "return", ret));
+        return;
+    }
+    json_t *ctx = view_page(rq, "MI return", "apst");
+    char back[48], csv[160];
+    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    json_object_set_new(ctx, "taskforce", json_apst(t));
+    json_object_set_new(ctx, "return", ret);
+    json_object_set_new(ctx, "ok", json_boolean(st == SVC_OK));
+    if (st == SVC_OK && svc_apst_may(&c, ACT_EXPORT, t)) {
+        snprintf(csv, sizeof csv, "/apst/%lld/return.csv?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
+        json_object_set_new(ctx, "csv_href", json_string(csv));
+        snprintf(csv, sizeof csv, "/apst/%lld/return.xlsx?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
+        json_object_set_new(ctx, "xlsx_href", json_string(csv));
+    }
+    json_object_set_new(ctx, "f_from", fld_input("from", "From", from, &e, NULL));
+    json_object_set_new(ctx, "f_to", fld_input("to", "To", to, &e, NULL));
+    if (e.count)
+        json_object_set_new(ctx, "errors", view_errors(&e));
+    json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
+                                                APST_PILOT_FSM_PCT, "social_care", APST_PILOT_SOCIAL_CARE_PCT,
+                                                "engaged", APST_PILOT_ENGAGED_PCT, "ap_sen", APST_AP_SEN_PCT,
+                                                "ap_post16", APST_AP_POST16_SUSTAINED_PCT));
+    view_render(rq, rs, st == SVC_OK ? 200 : 400, "apst/return", ctx);
+}
+
+static void return_file(struct req *rq, struct resp *rs, bool xlsx)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
+    if (!t)
+        return;
+    const char *from, *to;
+    char def_from[11];
+    period(rq, &c, &from, &to, def_from);
+    struct apst_mi *mi = req_alloc(rq, sizeof *mi);
+    struct field_errors e = {0};
+    enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, true, &e, mi) : SVC_ERROR;
+    if (st == SVC_INVALID) {
+        view_error(rq, rs, 400, "Check the dates", e.count ? e.items[0].message : "Check the dates");
+        return;
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    buf_reset(&rs->body);
+    if (!xlsx) {
+        apst_return_csv(t, mi, &rs->body);
+    } else if (apst_return_xlsx(t, mi, &rs->body) != 0) {
+        buf_reset(&rs->body);
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            : "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"apst-return-%lld.%s\"",
+             (long long)t->id, xlsx ? "xlsx" : "csv");
+}
+
+static void h_return_csv(struct req *rq, struct resp *rs)
+{
+    return_file(rq, rs, false);
+}
+
+static void h_return_xlsx(struct req *rq, struct resp *rs)
+{
+    return_file(rq, rs, true);
+}
+
+static void h_api_meeting_add(struct req *rq, struct resp *rs)
+{
+    h_meeting_add(rq, rs);
+}
+
+static const struct route routes[] = {
+    {"GET", "/apst", h_list, 0},
+    {"GET", "/apst/new", h_new, 0},
+    {"POST", "/apst", h_create, 0},
+    {"GET", "/apst/referrals/:id", h_referral, 0},
+    {"POST", "/apst/referrals/:id/triage", h_triage, 0},
+    {"GET", "/apst/meetings/:id", h_meeting, 0},
+    {"POST", "/apst/meetings/:id/items", h_item_add, 0},
+    {"GET", "/apst/:id", h_view, 0},
+    {"GET", "/apst/:id/specialists/new", h_sp_new, 0},
+    {"POST", "/apst/:id/specialists", h_sp_create, 0},
+    {"GET", "/apst/:id/agreements/new", h_ag_new, 0},
+    {"POST", "/apst/:id/agreements", h_ag_create, 0},
+    {"GET", "/apst/:id/referrals/new", h_rf_new, 0},
+    {"POST", "/apst/:id/referrals", h_rf_create, 0},
+    {"POST", "/apst/:id/meetings", h_meeting_add, 0},
+    {"GET", "/apst/:id/interventions", h_interventions, 0},
+    {"GET", "/apst/:id/interventions/new", h_iv_new, 0},
+    {"POST", "/apst/:id/interventions", h_iv_create, 0},
+    {"GET", "/apst/:id/return", h_return, 0},
+    {"GET", "/apst/:id/return.csv", h_return_csv, 0},
+    {"GET", "/apst/specialists/:id/end", h_end_form, 0},
+    {"POST", "/apst/specialists/:id/end", h_end, 0},
+    {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
+
+    {"GET", "/api/v1/apst", h_list, 0},
+    {"POST", "/api/v1/apst", h_create, 0},
+    {"GET", "/api/v1/apst/referrals/:id", h_referral, 0},
+    {"POST", "/api/v1/apst/referrals/:id/triage", h_triage, 0},
+    {"GET", "/api/v1/apst/meetings/:id", h_meeting, 0},
+    {"POST", "/api/v1/apst/meetings/:id/items", h_item_add, 0},
+    {"GET", "/api/v1/apst/:id", h_view, 0},
+    {"GET", "/api/v1/apst/:id/specialists", h_api_sp, 0},
+    {"POST", "/api/v1/apst/:id/specialists", h_sp_create, 0},
+    {"GET", "/api/v1/apst/:id/agreements", h_api_ag, 0},
+    {"POST", "/api/v1/apst/:id/agreements", h_ag_create, 0},
+    {"GET", "/api/v1/apst/:id/referrals", h_api_rf, 0},
+    {"POST", "/api/v1/apst/:id/referrals", h_rf_create, 0},
+    {"GET", "/api/v1/apst/:id/meetings", h_api_meetings, 0},
+    {"POST", "/api/v1/apst/:id/meetings", h_api_meeting_add, 0},
+    {"GET", "/api/v1/apst/:id/interventions", h_interventions, 0},
+    {"POST", "/api/v1/apst/:id/interventions", h_iv_create, 0},
+    {"GET", "/api/v1/apst/:id/return", h_return, 0},
+    {"POST", "/api/v1/apst/specialists/:id/end", h_end, 0},
+};
+
+ROUTE_TABLE(apst_table, routes);

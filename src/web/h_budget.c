@@ -1,0 +1,1198 @@
+/* The pooled budget (issue 20): /budget (years and allocations),
+ * /budget/years/:id (the pool: partners' contributions, allocations to
+ * teams), /budget/allocations/:id (commitments against one team's
+ * allocation), /budget/commitments/:id (approval and payments),
+ * /budget/approvals (the approver's queue), /budget/limits (limits per
+ * role).  HTML and JSON twins under /api/v1/budget.  Data:
+ * service/svc_budget.c; rules: core/budget.c; docs/budget.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/budget.h"
+#include "lib/csv.h"
+#include "service/svc_budget.h"
+#include "web/budget_export.h"
+#include "web/budget_json.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+static void add_json(void *arg, json_t *o)
+{
+    json_array_append_new(arg, o);
+}
+
+static void add_year(void *arg, const struct budget_year_row *r)
+{
+    add_json(((json_t **)arg)[0], json_budget_year(r));
+}
+
+static void add_alloc_overview(void *arg, const struct budget_allocation_row *r)
+{
+    add_json(((json_t **)arg)[1], json_budget_allocation(r));
+}
+
+static void add_allocation(void *arg, const struct budget_allocation_row *r)
+{
+    add_json(arg, json_budget_allocation(r));
+}
+
+static void add_contribution(void *arg, const struct budget_contribution_row *r)
+{
+    add_json(arg, json_budget_contribution(r));
+}
+
+static void add_commitment(void *arg, const struct budget_commitment_row *r)
+{
+    add_json(arg, json_budget_commitment(r));
+}
+
+static void add_payment(void *arg, const struct budget_payment_row *r)
+{
+    add_json(arg, json_budget_payment(r));
+}
+
+static void add_approval(void *arg, const struct budget_approval_row *r)
+{
+    add_json(arg, json_budget_approval(r));
+}
+
+static void flash(json_t *ctx, const char *text)
+{
+    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+}
+
+static void with_errors(json_t *ctx, const struct field_errors *e)
+{
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+}
+
+/* ---- overview ---- */
+
+static void h_overview(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    json_t *lists[2] = {json_array(), json_array()};
+    enum svc_status st = svc_budget_overview(&c, add_year, add_alloc_overview, lists);
+    if (st != SVC_OK) {
+        json_decref(lists[0]);
+        json_decref(lists[1]);
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "years", lists[0], "allocations", lists[1]));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Pooled budget", "budget");
+    view_breadcrumbs(ctx, "/", "Home", NULL);
+    json_object_set_new(ctx, "years", lists[0]);
+    json_object_set_new(ctx, "allocations", lists[1]);
+    int64_t authority = view_authority(rq);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    json_object_set_new(ctx, "may_edit", json_boolean(svc_budget_may(&c, ACT_EDIT, authority, 0)));
+    json_object_set_new(ctx, "may_view_pool", json_boolean(svc_budget_may(&c, ACT_VIEW, authority, 0)));
+    struct visibility v;
+    policy_visible(c.who, RES_BUDGET, ACT_EDIT, &v);
+    json_object_set_new(ctx, "may_approve", json_boolean(!policy_visible_none(&v)));
+    if (req_query(rq, "saved"))
+        flash(ctx, "Budget year added");
+    view_render(rq, rs, 200, "budget/index", ctx);
+}
+
+/* ---- a new year ---- */
+
+static void year_form(struct req *rq, struct resp *rs, int status, int64_t authority, const char *start,
+                      const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Add a budget year", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    json_object_set_new(ctx, "fields",
+                        json_pack("{s:o}", "start_year",
+                                  fld_input("start_year", "The year it starts in", start, e,
+                                            "A budget year runs from 1 April to 31 March. For 2026-27, enter 2026.")));
+    with_errors(ctx, e);
+    view_render(rq, rs, status, "budget/year_form", ctx);
+}
+
+static void h_year_new(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    if (!svc_budget_may(&c, ACT_EDIT, authority, 0)) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    year_form(rq, rs, 200, authority, "", NULL);
+}
+
+static void h_year_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *a = req_param(rq, "authority_id");
+    int64_t authority = a && *a ? strtoll(a, NULL, 10) : view_authority(rq);
+    const char *start = req_param(rq, "start_year");
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_budget_year_create(&c, authority, start, &e, &id);
+    struct budget_year_row y;
+    if (st == SVC_OK && svc_budget_year_get(&c, id, &y) != SVC_OK)
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "year", json_budget_year(&y), "/budget/years/%lld?saved=year", (long long)id);
+    else if (n == SAVE_FORM)
+        year_form(rq, rs, 400, authority, start, &e);
+}
+
+/* ---- a year: the pool and its allocations ---- */
+
+static const struct code_list *partner_list(void)
+{
+    static struct code_entry entries[8];
+    static struct code_list l = {"partner", entries, 0};
+    if (!l.count) {
+        for (size_t i = 0; i < budget_npartners && i < 8; i++)
+            entries[i] = (struct code_entry){budget_partners[i].code, budget_partners[i].label, NULL};
+        l.count = budget_npartners;
+    }
+    return &l;
+}
+
+struct year_forms {
+    struct contribution_form cf;
+    const char *team_id, *amount;
+};
+
+static void add_team_option(void *arg, const struct budget_team *t)
+{
+    json_t **p = arg;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)t->id);
+    fld_add_option(p[0], id, t->name, json_string_value(p[1]));
+}
+
+static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct year_forms *f,
+                      const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_year_row y;
+    enum svc_status st = svc_budget_year_get(&c, id, &y);
+    json_t *contribs = json_array(), *allocs = json_array();
+    if (st == SVC_OK)
+        st = svc_budget_contribution_list(&c, id, add_contribution, contribs);
+    if (st == SVC_OK)
+        st = svc_budget_allocation_list(&c, id, add_allocation, allocs);
+    if (st != SVC_OK) {
+        json_decref(contribs);
+        json_decref(allocs);
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o, s:o}", "year", json_budget_year(&y), "contributions", contribs,
+                                     "allocations", allocs));
+        return;
+    }
+    char title[64];
+    snprintf(title, sizeof title, "Pooled budget %s", y.label);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "year", json_budget_year(&y));
+    json_object_set_new(ctx, "contributions", contribs);
+    json_object_set_new(ctx, "allocations", allocs);
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, y.authority_id, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        const struct contribution_form *cf = f ? &f->cf : NULL;
+        json_t *team = fld_select_blank("team_id", "Team", e, NULL, "Select a team", f ? f->team_id : "");
+        json_t *pair[2] = {team, json_string(f && f->team_id ? f->team_id : "")};
+        svc_budget_team_list(&c, y.authority_id, add_team_option, pair);
+        json_decref(pair[1]);
+        json_t *fields = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
+            fld_select_codes("partner", "Partner", cf ? cf->partner : "", e, partner_list(), "Select a partner"),
+            "partner_name",
+            fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : "", e,
+                      "For example, the integrated care board's name. Leave blank to use the partner's."),
+            "contribution_amount",
+            fld_input("amount", "Amount, in pounds", cf ? cf->amount : "", e, "For example, 25,000.00"),
+            "received_on",
+            fld_date("received_on", "Date received", cf ? cf->day : "", cf ? cf->month : "", cf ? cf->year : "", e,
+                     "For example, 15 4 2026"),
+            "team_id", team, "allocation_amount",
+            fld_input("allocation", "Allocation, in pounds", f ? f->amount : "", e,
+                      "The team's whole allocation for the year: it replaces any set before."));
+        /* The two forms share the field name "amount" in the service's
+         * errors; show each error beside the form that was sent. */
+        json_object_set_new(ctx, "fields", fields);
+    }
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        flash(ctx, !strcmp(sv, "contribution") ? "Contribution recorded"
+                   : !strcmp(sv, "allocation") ? "Allocation saved"
+                                               : "Budget year added");
+    view_render(rq, rs, status, "budget/year", ctx);
+}
+
+static void h_year(struct req *rq, struct resp *rs)
+{
+    year_page(rq, rs, 200, rq->id, NULL, NULL);
+}
+
+static const struct req_field contribution_fields[] = {
+    REQ_FIELD(struct contribution_form, partner),
+    REQ_FIELD(struct contribution_form, partner_name),
+    REQ_FIELD(struct contribution_form, amount),
+};
+
+static void h_contribution_add(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct year_forms f = {0};
+    req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
+    req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
+    struct field_errors e = {0};
+    struct budget_contribution_row r;
+    enum svc_status st = svc_budget_contribution_add(&c, rq->id, &f.cf, &e, &r);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "contribution", json_budget_contribution(&r), "/budget/years/%lld?saved=contribution",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        year_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static void h_allocation_set(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct year_forms f = {0};
+    f.team_id = req_param(rq, "team_id");
+    f.amount = req_param(rq, rq->api ? "amount" : "allocation");
+    struct field_errors e = {0}, shown = {0};
+    int64_t id = 0;
+    const char *team = f.team_id;
+    enum svc_status st = svc_budget_allocation_set(&c, rq->id, team && *team ? strtoll(team, NULL, 10) : 0, f.amount,
+                                                   &e, &id);
+    struct budget_allocation_row a;
+    if (st == SVC_OK && svc_budget_allocation_get(&c, id, &a) != SVC_OK)
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "allocation", json_budget_allocation(&a), "/budget/years/%lld?saved=allocation",
+                   (long long)rq->id);
+    } else if (n == SAVE_FORM) {
+        /* The page's allocation box is named "allocation". */
+        for (size_t i = 0; i < e.count; i++)
+            field_errors_add(&shown, !strcmp(e.items[i].field, "amount") ? "allocation" : e.items[i].field,
+                             e.items[i].message);
+        year_page(rq, rs, 400, rq->id, &f, &shown);
+    }
+}
+
+/* ---- an allocation: its commitments ---- */
+
+static const struct req_field commitment_fields[] = {
+    REQ_FIELD(struct commitment_form, description),
+    REQ_FIELD(struct commitment_form, amount),
+    REQ_FIELD(struct commitment_form, intervention_id),
+    REQ_FIELD(struct commitment_form, units),
+};
+
+static void add_intervention_option(void *arg, const struct intervention_row *r)
+{
+    json_t **p = arg;
+    if (!r->active)
+        return;
+    char id[24], label[480], cost[40], unit[40];
+    const struct budget_code *u = budget_unit_find(r->unit);
+    snprintf(unit, sizeof unit, "%s", u ? u->label : r->unit);
+    unit[0] = (char)(unit[0] >= 'A' && unit[0] <= 'Z' ? unit[0] - 'A' + 'a' : unit[0]);
+    budget_format_pence(r->unit_cost, cost, sizeof cost);
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s (%s), %s a %s", r->name, r->provider, cost, unit);
+    fld_add_option(p[0], id, label, json_string_value(p[1]));
+}
+
+static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_form *f,
+                            const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_allocation_row a;
+    enum svc_status st = svc_budget_allocation_get(&c, id, &a);
+    json_t *list = json_array();
+    if (st == SVC_OK)
+        st = svc_budget_commitment_list(&c, id, add_commitment, list);
+    if (st != SVC_OK)
+        json_decref(list);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "allocation", json_budget_allocation(&a), "commitments", list));
+        return;
+    }
+    char title[240], year_href[48];
+    snprintf(title, sizeof title, "%s: budget %s", a.team_name, a.year_label);
+    snprintf(year_href, sizeof year_href, "/budget/years/%lld", (long long)a.year_id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    if (svc_budget_may(&c, ACT_VIEW, a.authority_id, 0))
+        json_object_set_new(ctx, "year_href", json_string(year_href));
+    json_object_set_new(ctx, "allocation", json_budget_allocation(&a));
+    json_object_set_new(ctx, "commitments", list);
+    bool may_commit = svc_budget_may(&c, ACT_CREATE, a.authority_id, a.team_id);
+    json_object_set_new(ctx, "may_commit", json_boolean(may_commit));
+    if (may_commit) {
+        int64_t holder = 0, approver = 0;
+        if (svc_budget_limits(&c, a.authority_id, &holder, &approver) == SVC_OK) {
+            char lim[40];
+            budget_format_pence(holder, lim, sizeof lim);
+            json_object_set_new(ctx, "holder_limit", json_string(lim));
+        }
+        bool commission = f && f->intervention_id && *f->intervention_id;
+        json_t *iv = fld_select_blank("intervention_id", "Intervention", e, NULL, "Select an intervention",
+                                      f ? f->intervention_id : "");
+        json_t *pair[2] = {iv, json_string(f && f->intervention_id ? f->intervention_id : "")};
+        svc_intervention_list(&c, a.authority_id, add_intervention_option, pair);
+        json_decref(pair[1]);
+        json_object_set_new(
+            ctx, "commission",
+            json_pack("{s:o, s:o, s:o}", "intervention_id", iv, "units",
+                      fld_input("units", "Number of units", commission ? f->units : "", e, NULL), "committed_on",
+                      fld_date("commission_on", "Date of the decision", commission ? f->day : "",
+                               commission ? f->month : "", commission ? f->year : "", e, NULL)));
+        if (commission)
+            f = NULL;   /* the other form starts empty */
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o, s:o}", "description",
+                      fld_textarea("description", "What the money is for", f ? f->description : "", e,
+                                   "For example, the provider and the service bought. Do not name a pupil."),
+                      "amount", fld_input("amount", "Amount, in pounds", f ? f->amount : "", e, NULL), "committed_on",
+                      fld_date("committed_on", "Date of the commitment", f ? f->day : "", f ? f->month : "",
+                               f ? f->year : "", e, NULL)));
+    }
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        json_object_set_new(ctx, "flash",
+                            json_pack("{s:b, s:s}", "success", !strcmp(sv, "committed"), "text",
+                                      !strcmp(sv, "committed") ? "Spend committed"
+                                                               : "The commitment is awaiting approval"));
+    view_render(rq, rs, status, "budget/allocation", ctx);
+}
+
+static void h_allocation(struct req *rq, struct resp *rs)
+{
+    allocation_page(rq, rs, 200, rq->id, NULL, NULL);
+}
+
+static void h_commit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_form f = {0};
+    req_fields(rq, commitment_fields, sizeof commitment_fields / sizeof commitment_fields[0], &f);
+    if (!rq->api && f.intervention_id && *f.intervention_id)   /* the commissioning form's date */
+        req_date_parts(rq, "commission_on", "committed_on", &f.day, &f.month, &f.year);
+    else
+        req_date_parts(rq, "committed_on", "committed_on", &f.day, &f.month, &f.year);
+    struct field_errors e = {0};
+    int64_t id = 0;
+    int needs = 0;
+    enum svc_status st = svc_budget_commit(&c, rq->id, &f, &e, &id, &needs);
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    if (st == SVC_OK && (!cm || svc_budget_commitment_get(&c, id, cm) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "commitment", json_budget_commitment(cm), "/budget/allocations/%lld?saved=%s",
+                   (long long)rq->id, needs ? "pending" : "committed");
+    else if (n == SAVE_FORM) {
+        /* The commissioning form's date box is named commission_on. */
+        struct field_errors shown = {0};
+        bool commission = f.intervention_id && *f.intervention_id;
+        for (size_t i = 0; i < e.count; i++)
+            field_errors_add(&shown, commission && !strcmp(e.items[i].field, "committed_on") ? "commission_on"
+                                                                                            : e.items[i].field,
+                             e.items[i].message);
+        allocation_page(rq, rs, 400, rq->id, &f, &shown);
+    }
+}
+
+/* ---- a commitment: approval and payments ---- */
+
+static const struct code_entry decision_entries[] = {{"approve", "Approve", NULL}, {"refuse", "Refuse", NULL}};
+static const struct code_list decisions = {"decision", decision_entries, 2};
+
+static const struct req_field payment_fields[] = {
+    REQ_FIELD(struct payment_form, amount),
+    REQ_FIELD(struct payment_form, reference),
+};
+
+struct commitment_forms {
+    const char *decision, *note;
+    struct payment_form pay;
+    struct placement_form place;
+};
+
+static void add_placement(void *arg, const struct placement_row *r)
+{
+    add_json(arg, json_placement(r));
+}
+
+static void add_action_option(void *arg, const struct budget_action *r)
+{
+    json_t **p = arg;
+    char id[24], label[400];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(label, sizeof label, "%s: %s", r->pupil_name, r->description);
+    fld_add_option(p[0], id, label, json_string_value(p[1]));
+}
+
+static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_forms *f,
+                            const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    enum svc_status st = cm ? svc_budget_commitment_get(&c, id, cm) : SVC_ERROR;
+    json_t *approvals = json_array(), *payments = json_array();
+    if (st == SVC_OK)
+        st = svc_budget_approval_list(&c, id, add_approval, approvals);
+    if (st == SVC_OK)
+        st = svc_budget_payment_list(&c, id, add_payment, payments);
+    if (st != SVC_OK) {
+        json_decref(approvals);
+        json_decref(payments);
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        json_t *o = json_pack("{s:o, s:o, s:o}", "commitment", json_budget_commitment(cm), "approvals", approvals,
+                              "payments", payments);
+        if (cm->intervention_id) {
+            json_t *places = json_array();
+            int64_t hidden = 0;
+            if (svc_placement_list(&c, id, add_placement, places, &hidden) != SVC_OK) {
+                json_decref(places);
+                json_decref(o);
+                view_svc_error(rq, rs, SVC_ERROR);
+                return;
+            }
+            json_object_set_new(o, "placements", places);
+            json_object_set_new(o, "placements_hidden", json_integer(hidden));
+        }
+        view_json(rs, 200, o);
+        return;
+    }
+    char title[64], back[48];
+    snprintf(title, sizeof title, "Commitment %lld", (long long)cm->id);
+    snprintf(back, sizeof back, "/budget/allocations/%lld", (long long)cm->allocation_id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, cm->team_name, NULL);
+    json_object_set_new(ctx, "commitment", json_budget_commitment(cm));
+    json_object_set_new(ctx, "approvals", approvals);
+    json_object_set_new(ctx, "payments", payments);
+    bool pending = !strcmp(cm->status, "pending"), committed = !strcmp(cm->status, "committed");
+    bool may_decide = pending && svc_budget_may(&c, ACT_EDIT, cm->authority_id, cm->team_id);
+    bool may_pay = committed && cm->paid < cm->amount && svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
+    json_object_set_new(ctx, "may_decide", json_boolean(may_decide));
+    json_object_set_new(ctx, "may_pay", json_boolean(may_pay));
+    json_t *fields = json_object();
+    if (may_decide) {
+        json_object_set_new(fields, "decision",
+                            fld_radios_codes("decision", "Your decision", f ? f->decision : "", e, &decisions, 1));
+        json_object_set_new(fields, "note", fld_textarea("note", "Note (needed to refuse)", f ? f->note : "", e, NULL));
+    }
+    if (may_pay) {
+        const struct payment_form *p = f ? &f->pay : NULL;
+        json_object_set_new(fields, "amount", fld_input("amount", "Amount paid, in pounds", p ? p->amount : "", e, NULL));
+        json_object_set_new(fields, "paid_on", fld_date("paid_on", "Date paid", p ? p->day : "", p ? p->month : "",
+                                                        p ? p->year : "", e, NULL));
+        json_object_set_new(fields, "reference", fld_input("reference", "Invoice or payment reference",
+                                                           p ? p->reference : "", e, "Optional"));
+    }
+    if (cm->intervention_id) {
+        json_t *places = json_array();
+        int64_t hidden = 0;
+        if (svc_placement_list(&c, id, add_placement, places, &hidden) == SVC_OK) {
+            json_object_set_new(ctx, "placements", places);
+            json_object_set_new(ctx, "placements_hidden", json_integer(hidden));
+        } else {
+            json_decref(places);
+        }
+        bool may_place = committed && svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
+        json_object_set_new(ctx, "may_place", json_boolean(may_place));
+        if (may_place) {
+            const struct placement_form *pf = f ? &f->place : NULL;
+            json_t *act = fld_select_blank("action_id", "The TAS action it comes from", e,
+                                           "Open actions of this team's open cases that you can see",
+                                           "Select an action", pf ? pf->action_id : "");
+            json_t *pair[2] = {act, json_string(pf && pf->action_id ? pf->action_id : "")};
+            svc_placement_actions(&c, cm->team_id, add_action_option, pair);
+            json_decref(pair[1]);
+            json_object_set_new(fields, "action_id", act);
+            json_object_set_new(fields, "starts_on", fld_date("starts_on", "Starts", pf ? pf->sday : "",
+                                                              pf ? pf->smonth : "", pf ? pf->syear : "", e, NULL));
+            json_object_set_new(fields, "ends_on", fld_date("ends_on", "Ends (optional)", pf ? pf->eday : "",
+                                                            pf ? pf->emonth : "", pf ? pf->eyear : "", e,
+                                                            "Leave blank while it runs"));
+            json_object_set_new(fields, "units_used", fld_input("units_used", "Units used so far",
+                                                                pf ? pf->units_used : "0", e, NULL));
+        }
+    }
+    json_object_set_new(ctx, "fields", fields);
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        flash(ctx, !strcmp(sv, "placed") ? "Pupil placed" : !strcmp(sv, "paid") ? "Payment recorded"
+                   : !strcmp(sv, "committed") ? "Commitment approved"
+                                              : "Commitment refused");
+    view_render(rq, rs, status, "budget/commitment", ctx);
+}
+
+static void h_commitment(struct req *rq, struct resp *rs)
+{
+    commitment_page(rq, rs, 200, rq->id, NULL, NULL);
+}
+
+static void h_decide(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_forms f = {.decision = req_param(rq, "decision"), .note = req_param(rq, "note")};
+    struct field_errors e = {0};
+    enum svc_status st = svc_budget_decide(&c, rq->id, f.decision, f.note, &e);
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    if (st == SVC_OK && (!cm || svc_budget_commitment_get(&c, rq->id, cm) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "commitment", json_budget_commitment(cm), "/budget/commitments/%lld?saved=%s",
+                   (long long)rq->id, cm->status);
+    else if (n == SAVE_FORM)
+        commitment_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static void h_pay(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_forms f = {0};
+    req_fields(rq, payment_fields, sizeof payment_fields / sizeof payment_fields[0], &f.pay);
+    req_date_parts(rq, "paid_on", "paid_on", &f.pay.day, &f.pay.month, &f.pay.year);
+    struct field_errors e = {0};
+    int64_t id = 0;
+    enum svc_status st = svc_budget_pay(&c, rq->id, &f.pay, &e, &id);
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    if (st == SVC_OK && (!cm || svc_budget_commitment_get(&c, rq->id, cm) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "commitment", json_budget_commitment(cm), "/budget/commitments/%lld?saved=paid",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        commitment_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static const struct req_field placement_fields[] = {
+    REQ_FIELD(struct placement_form, action_id),
+    REQ_FIELD(struct placement_form, units_used),
+};
+
+static void read_placement_form(struct req *rq, struct placement_form *f)
+{
+    req_fields(rq, placement_fields, sizeof placement_fields / sizeof placement_fields[0], f);
+    req_date_parts(rq, "starts_on", "starts_on", &f->sday, &f->smonth, &f->syear);
+    const char *ends = rq->api ? req_param(rq, "ends_on") : NULL;
+    if (!rq->api || (ends && *ends))
+        req_date_parts(rq, "ends_on", "ends_on", &f->eday, &f->emonth, &f->eyear);
+}
+
+static void h_place(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_forms f = {0};
+    read_placement_form(rq, &f.place);
+    struct field_errors e = {0};
+    struct placement_row p;
+    enum svc_status st = svc_placement_create(&c, rq->id, &f.place, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "placement", json_placement(&p), "/budget/commitments/%lld?saved=placed",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        commitment_page(rq, rs, 400, rq->id, &f, &e);
+}
+
+static void placement_page(struct req *rq, struct resp *rs, int status, const struct placement_form *f,
+                           const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct placement_row p;
+    enum svc_status st = svc_placement_get(&c, rq->id, &p);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "placement", json_placement(&p)));
+        return;
+    }
+    char back[48], units[24];
+    snprintf(back, sizeof back, "/budget/commitments/%lld", (long long)p.commitment_id);
+    json_t *ctx = view_page(rq, "Placement", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, p.intervention_name, NULL);
+    json_object_set_new(ctx, "placement", json_placement(&p));
+    bool may_edit = svc_budget_may(&c, ACT_CREATE, p.authority_id, p.team_id);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        snprintf(units, sizeof units, "%lld", (long long)p.units_used);
+        char sd[8], sm[8], sy[8], ed[8] = "", em[8] = "", ey[8] = "";
+        snprintf(sy, sizeof sy, "%.4s", p.starts_on);
+        snprintf(sm, sizeof sm, "%.2s", p.starts_on + 5);
+        snprintf(sd, sizeof sd, "%.2s", p.starts_on + 8);
+        if (p.ends_on[0]) {
+            snprintf(ey, sizeof ey, "%.4s", p.ends_on);
+            snprintf(em, sizeof em, "%.2s", p.ends_on + 5);
+            snprintf(ed, sizeof ed, "%.2s", p.ends_on + 8);
+        }
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o, s:o}", "units_used",
+                      fld_input("units_used", "Units used so far", f ? f->units_used : units, e, NULL), "starts_on",
+                      fld_date("starts_on", "Starts", f ? f->sday : sd, f ? f->smonth : sm, f ? f->syear : sy, e, NULL),
+                      "ends_on",
+                      fld_date("ends_on", "Ends (optional)", f ? f->eday : ed, f ? f->emonth : em, f ? f->eyear : ey,
+                               e, "Leave blank while it runs")));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Placement saved");
+    view_render(rq, rs, status, "budget/placement", ctx);
+}
+
+static void h_placement(struct req *rq, struct resp *rs)
+{
+    placement_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_placement_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct placement_form f = {0};
+    read_placement_form(rq, &f);
+    struct field_errors e = {0};
+    struct placement_row p;
+    enum svc_status st = svc_placement_update(&c, rq->id, &f, &e, &p);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "placement", json_placement(&p), "/budget/placements/%lld?saved=1", (long long)rq->id);
+    else if (n == SAVE_FORM)
+        placement_page(rq, rs, 400, &f, &e);
+}
+
+/* ---- the interventions catalogue ---- */
+
+static void add_intervention(void *arg, const struct intervention_row *r)
+{
+    add_json(arg, json_intervention(r));
+}
+
+static const struct code_list *unit_list(void)
+{
+    static struct code_entry entries[8];
+    static struct code_list l = {"unit", entries, 0};
+    if (!l.count) {
+        for (size_t i = 0; i < budget_nunits && i < 8; i++)
+            entries[i] = (struct code_entry){budget_units[i].code, budget_units[i].label, NULL};
+        l.count = budget_nunits;
+    }
+    return &l;
+}
+
+static const struct req_field intervention_fields[] = {
+    REQ_FIELD(struct intervention_form, name),        REQ_FIELD(struct intervention_form, provider),
+    REQ_FIELD(struct intervention_form, unit),        REQ_FIELD(struct intervention_form, unit_cost),
+    REQ_FIELD(struct intervention_form, capacity),    REQ_FIELD(struct intervention_form, eligibility),
+};
+
+static void interventions_page(struct req *rq, struct resp *rs, int status, const struct intervention_form *f,
+                               const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    json_t *list = json_array();
+    enum svc_status st = svc_intervention_list(&c, authority, add_intervention, list);
+    if (st != SVC_OK)
+        json_decref(list);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "interventions", list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Interventions catalogue", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "interventions", list);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        json_t *aims = fld_radios("aims", "The outcomes it aims at", e, 0);
+        json_t *items = json_array();
+        for (size_t i = 0; i < budget_naims; i++) {
+            bool on = false;
+            for (size_t k = 0; f && k < f->naims; k++)
+                on |= f->aims[k] && !strcmp(f->aims[k], budget_aims[i].code);
+            json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", budget_aims[i].code, "label",
+                                                   budget_aims[i].label, "checked", on));
+        }
+        json_object_set_new(aims, "items", items);
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name",
+                      fld_input("name", "Name", f ? f->name : "", e, NULL), "provider",
+                      fld_input("provider", "Provider", f ? f->provider : "", e, NULL), "unit",
+                      fld_select_codes("unit", "Bought by the", f ? f->unit : "", e, unit_list(), "Select a unit"),
+                      "unit_cost", fld_input("unit_cost", "Cost of one unit, in pounds", f ? f->unit_cost : "", e, NULL),
+                      "capacity", fld_input("capacity", "Pupils it takes at once", f ? f->capacity : "", e, NULL),
+                      "eligibility",
+                      fld_textarea("eligibility", "Who is eligible (optional)", f ? f->eligibility : "", e, NULL),
+                      "aims", aims));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Intervention added");
+    view_render(rq, rs, status, "budget/interventions", ctx);
+}
+
+static void h_interventions(struct req *rq, struct resp *rs)
+{
+    interventions_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_intervention_create(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    struct intervention_form f = {0};
+    req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f);
+    f.naims = req_param_all(rq, "aims", f.aims, BUDGET_AIMS_MAX);
+    struct field_errors e = {0};
+    struct intervention_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_intervention_create(&c, authority, &f, &e, r) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "intervention", json_intervention(r),
+                   "/budget/interventions?authority_id=%lld&saved=1", (long long)authority);
+    else if (n == SAVE_FORM)
+        interventions_page(rq, rs, 400, &f, &e);
+}
+
+/* ---- the board's report: what was bought, for whom, what it achieved ---- */
+
+static const char *const report_measures[BR__ROWS] = {"placed", "attendance_rose", "suspensions_fell",
+                                                      "stayed_mainstream", "improved", "committed"};
+
+/* A cost per something, withheld ("c") when the count is suppressed, "z"
+ * when there is none. */
+static void cost_per_text(const struct stat_cell *n, int64_t spend, char *out, size_t outsz)
+{
+    int64_t v = 0;
+    if (n->suppressed)
+        snprintf(out, outsz, "c");
+    else if (budget_cost_per(spend, n->n, &v) != 0)
+        snprintf(out, outsz, "z");
+    else
+        budget_format_pence(v, out, outsz);
+}
+
+static json_t *report_json(const struct budget_report *r)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const struct budget_report_item *it = &r->items[i];
+        const struct stat_table *t = &r->tables[i];
+        json_t *o = json_intervention(&it->iv);
+        bj_money(o, "committed", it->committed);
+        bj_money(o, "paid", it->paid);
+        json_t *rows = json_array();
+        for (int k = 0; k < BR_SPEND; k++) {
+            const struct stat_row *row = &t->rows[k];
+            json_t *cells = json_object();
+            for (int col = 0; col < STAT_NCOLS; col++) {
+                char text[48], pct[16];
+                stat_cell_text(row, (enum stat_col)col, text, sizeof text, pct, sizeof pct);
+                json_object_set_new(cells, col == COL_PRIMARY ? "primary" : col == COL_SECONDARY ? "secondary"
+                                           : col == COL_OTHER ? "other" : "total",
+                                    json_pack("{s:s, s:s}", "text", text, "pct", pct));
+            }
+            json_array_append_new(rows, json_pack("{s:s, s:s, s:o}", "measure", report_measures[k], "label",
+                                                  row->label, "cells", cells));
+        }
+        json_object_set_new(o, "rows", rows);
+        char per_pupil[40], per_improved[40];
+        cost_per_text(&t->rows[BR_PLACED].cells[COL_TOTAL], it->committed, per_pupil, sizeof per_pupil);
+        cost_per_text(&t->rows[BR_IMPROVED].cells[COL_TOTAL], it->committed, per_improved, sizeof per_improved);
+        json_object_set_new(o, "cost_per_pupil", json_string(per_pupil));
+        json_object_set_new(o, "cost_per_improvement", json_string(per_improved));
+        json_array_append_new(items, o);
+    }
+    json_t *costs = json_array();
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        const struct budget_cost_default *d = &budget_cost_defaults[i];
+        int64_t v = r->costs.pence[i];
+        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:b}", "key", d->key, "label", d->label, "own",
+                              r->costs.own[i], "source", d->source, "url", d->url, "set", v > 0);
+        bj_money(o, "cost", v);
+        /* Break-even: how many of these the year's commissioning equals. */
+        char be[32] = "";
+        if (v > 0)
+            snprintf(be, sizeof be, "%.1f", (double)r->spend / (double)v);
+        json_object_set_new(o, "break_even", json_string(be));
+        json_array_append_new(costs, o);
+    }
+    json_t *o = json_pack("{s:o, s:i, s:o, s:o, s:b}", "year", json_budget_year(&r->year), "threshold", r->threshold,
+                          "interventions", items, "unit_costs", costs, "truncated", r->truncated);
+    bj_money(o, "spend", r->spend);
+    return o;
+}
+
+static struct budget_report *report_for(struct req *rq, struct resp *rs, enum action a)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_report *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_budget_report(&c, rq->id, a, r) : SVC_ERROR;
+    return view_failed(rq, rs, st) ? NULL : r;
+}
+
+static void h_report(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_VIEW);
+    if (!r)
+        return;
+    json_t *data = report_json(r);
+    if (rq->api) {
+        view_json(rs, 200, data);
+        return;
+    }
+    char title[80], back[48];
+    snprintf(title, sizeof title, "Pooled budget %s: report to the safeguarding partnership", r->year.label);
+    snprintf(back, sizeof back, "/budget/years/%lld", (long long)r->year.id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, r->year.label, NULL);
+    json_object_update(ctx, data);
+    json_decref(data);
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    json_object_set_new(ctx, "may_export", json_boolean(svc_budget_may(&c, ACT_EXPORT, r->year.authority_id, 0)));
+    view_render(rq, rs, 200, "budget/report", ctx);
+}
+
+/* The report as CSV (lib/csv.c: formula-safe), the page's cells as shown:
+ * suppressed counts "c", amounts in plain pounds. */
+static void h_report_csv(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_EXPORT);
+    if (!r)
+        return;
+    buf_reset(&rs->body);
+    struct csv w = CSV_INIT(&rs->body);
+    static const char *const head[] = {"Year", "Intervention", "Provider", "Measure", "Primary", "Secondary",
+                                       "Other phases", "Total"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_text(&w, head[i]);
+    csv_end_row(&w);
+    for (size_t i = 0; i < r->n; i++) {
+        const struct stat_table *t = &r->tables[i];
+        const struct budget_report_item *it = &r->items[i];
+        for (int k = 0; k < BR__ROWS + 2; k++) {
+            csv_text(&w, r->year.label);
+            csv_text(&w, it->iv.name);
+            csv_text(&w, it->iv.provider);
+            char text[48], pct[16];
+            if (k < BR_SPEND) {
+                const struct stat_row *row = &t->rows[k];
+                csv_text(&w, row->label);
+                for (int col = 0; col < STAT_NCOLS; col++) {
+                    if (row->cells[col].suppressed) {
+                        csv_text(&w, "c");
+                    } else {
+                        stat_cell_text(row, (enum stat_col)col, text, sizeof text, pct, sizeof pct);
+                        csv_int(&w, row->cells[col].n);
+                    }
+                }
+            } else {
+                const char *label = k == BR_SPEND ? "Committed spend"
+                                    : k == BR__ROWS ? "Cost per pupil placed" : "Cost per improvement";
+                csv_text(&w, label);
+                for (int col = 0; col < COL_TOTAL; col++)
+                    csv_text(&w, "");
+                if (k == BR_SPEND) {
+                    budget_plain_pence(it->committed, text, sizeof text);
+                } else {
+                    const struct stat_cell *n = &t->rows[k == BR__ROWS ? BR_PLACED : BR_IMPROVED].cells[COL_TOTAL];
+                    int64_t v = 0;
+                    if (n->suppressed)
+                        snprintf(text, sizeof text, "c");
+                    else if (budget_cost_per(it->committed, n->n, &v) != 0)
+                        snprintf(text, sizeof text, "z");
+                    else
+                        budget_plain_pence(v, text, sizeof text);
+                }
+                csv_number(&w, text);
+            }
+            csv_end_row(&w);
+        }
+    }
+    rs->status = 200;
+    rs->content_type = "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-budget-%s.csv\"", r->year.label);
+}
+
+static void h_report_xlsx(struct req *rq, struct resp *rs)
+{
+    struct budget_report *r = report_for(rq, rs, ACT_EXPORT);
+    if (!r)
+        return;
+    buf_reset(&rs->body);
+    if (budget_xlsx(r, &rs->body) != 0) {
+        rq->api = true;
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-budget-%s.xlsx\"", r->year.label);
+}
+
+/* ---- unit costs for the cost-benefit view ---- */
+
+static void unit_costs_page(struct req *rq, struct resp *rs, int status, const char *key, const char *amount,
+                            const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    struct budget_unit_costs uc;
+    enum svc_status st = svc_budget_unit_costs(&c, authority, &uc);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *list = json_array();
+    for (int i = 0; i < BUDGET_COST__COUNT; i++) {
+        const struct budget_cost_default *d = &budget_cost_defaults[i];
+        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:b}", "key", d->key, "label", d->label, "own", uc.own[i],
+                              "source", d->source, "url", d->url, "set", uc.pence[i] > 0);
+        bj_money(o, "cost", uc.pence[i]);
+        bj_money(o, "published", d->pence);
+        json_array_append_new(list, o);
+    }
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)authority, "unit_costs", list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Unit costs for the cost-benefit view", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "unit_costs", list);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        json_t *sel = fld_select_blank("key", "Unit cost", e, NULL, "Select a unit cost", key);
+        for (int i = 0; i < BUDGET_COST__COUNT; i++)
+            fld_add_option(sel, budget_cost_defaults[i].key, budget_cost_defaults[i].label, key);
+        json_object_set_new(ctx, "fields",
+                            json_pack("{s:o, s:o}", "key", sel, "amount",
+                                      fld_input("amount", "Cost, in pounds", amount, e, "For example, 18,000.00")));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Unit cost saved");
+    view_render(rq, rs, status, "budget/costs", ctx);
+}
+
+static void h_unit_costs(struct req *rq, struct resp *rs)
+{
+    unit_costs_page(rq, rs, 200, "", "", NULL);
+}
+
+static void h_unit_cost_save(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    const char *key = req_param(rq, "key"), *amount = req_param(rq, "amount");
+    struct field_errors e = {0};
+    enum svc_status st = svc_budget_unit_cost_set(&c, authority, key, amount, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        if (rq->api)
+            unit_costs_page(rq, rs, 200, "", "", NULL);
+        else
+            view_saved(rq, rs, 200, "unit_cost", NULL, "/budget/costs?authority_id=%lld&saved=1", (long long)authority);
+    } else if (n == SAVE_FORM) {
+        unit_costs_page(rq, rs, 400, key, amount, &e);
+    }
+}
+
+/* ---- the approvals queue ---- */
+
+static void h_approvals(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    json_t *list = json_array();
+    enum svc_status st = svc_budget_approval_queue(&c, add_commitment, list);
+    if (st != SVC_OK)
+        json_decref(list);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o}", "commitments", list));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Commitments to approve", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_object_set_new(ctx, "commitments", list);
+    view_render(rq, rs, 200, "budget/approvals", ctx);
+}
+
+/* ---- limits per role ---- */
+
+static void limits_page(struct req *rq, struct resp *rs, int status, const char *holder_in, const char *approver_in,
+                        const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq), holder = 0, approver = 0;
+    enum svc_status st = svc_budget_limits(&c, authority, &holder, &approver);
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api) {
+        json_t *o = json_pack("{s:I}", "authority_id", (json_int_t)authority);
+        bj_money(o, "holder_limit", holder);
+        bj_money(o, "approver_limit", approver);
+        view_json(rs, 200, o);
+        return;
+    }
+    json_t *ctx = view_page(rq, "Limits per role", "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_t *lim = json_object();
+    bj_money(lim, "holder", holder);
+    bj_money(lim, "approver", approver);
+    json_object_set_new(ctx, "limits", lim);
+    json_object_set_new(ctx, "authority_id", json_integer(authority));
+    bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
+    json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    if (may_edit) {
+        char h[40], a[40];
+        budget_plain_pence(holder, h, sizeof h);
+        budget_plain_pence(approver, a, sizeof a);
+        json_object_set_new(
+            ctx, "fields",
+            json_pack("{s:o, s:o}", "holder_limit",
+                      fld_input("holder_limit", "A budget holder commits without approval up to, in pounds",
+                                holder_in ? holder_in : h, e, NULL),
+                      "approver_limit",
+                      fld_input("approver_limit", "A budget approver approves up to, in pounds",
+                                approver_in ? approver_in : a, e, NULL)));
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Limits saved");
+    view_render(rq, rs, status, "budget/limits", ctx);
+}
+
+static void h_limits(struct req *rq, struct resp *rs)
+{
+    limits_page(rq, rs, 200, NULL, NULL, NULL);
+}
+
+static void h_limits_save(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t authority = view_authority(rq);
+    const char *h = req_param(rq, "holder_limit"), *a = req_param(rq, "approver_limit");
+    struct field_errors e = {0};
+    enum svc_status st = svc_budget_limits_set(&c, authority, h, a, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        if (rq->api)
+            limits_page(rq, rs, 200, NULL, NULL, NULL);
+        else
+            view_saved(rq, rs, 200, "limits", NULL, "/budget/limits?authority_id=%lld&saved=1", (long long)authority);
+    } else if (n == SAVE_FORM) {
+        limits_page(rq, rs, 400, h, a, &e);
+    }
+}
+
+static const struct route routes[] = {
+    {"GET", "/budget", h_overview, 0},
+    {"GET", "/budget/approvals", h_approvals, 0},
+    {"GET", "/budget/limits", h_limits, 0},
+    {"POST", "/budget/limits", h_limits_save, 0},
+    {"GET", "/budget/years/new", h_year_new, 0},
+    {"POST", "/budget/years", h_year_create, 0},
+    {"GET", "/budget/years/:id", h_year, 0},
+    {"POST", "/budget/years/:id/contributions", h_contribution_add, 0},
+    {"POST", "/budget/years/:id/allocations", h_allocation_set, 0},
+    {"GET", "/budget/allocations/:id", h_allocation, 0},
+    {"POST", "/budget/allocations/:id/commitments", h_commit, 0},
+    {"GET", "/budget/commitments/:id", h_commitment, 0},
+    {"POST", "/budget/commitments/:id/decision", h_decide, 0},
+    {"POST", "/budget/commitments/:id/payments", h_pay, 0},
+
+    {"GET", "/budget/interventions", h_interventions, 0},
+    {"POST", "/budget/interventions", h_intervention_create, 0},
+    {"POST", "/budget/commitments/:id/placements", h_place, 0},
+    {"GET", "/budget/placements/:id", h_placement, 0},
+    {"POST", "/budget/placements/:id", h_placement_update, 0},
+
+    {"GET", "/budget/years/:id/report", h_report, 0},
+    {"GET", "/budget/years/:id/report.csv", h_report_csv, 0},
+    {"GET", "/budget/years/:id/report.xlsx", h_report_xlsx, 0},
+    {"GET", "/budget/costs", h_unit_costs, 0},
+    {"POST", "/budget/costs", h_unit_cost_save, 0},
+
+    {"GET", "/api/v1/budget", h_overview, 0},
+    {"GET", "/api/v1/budget/years/:id/report", h_report, 0},
+    {"GET", "/api/v1/budget/costs", h_unit_costs, 0},
+    {"PUT", "/api/v1/budget/costs", h_unit_cost_save, 0},
+    {"GET", "/api/v1/budget/interventions", h_interventions, 0},
+    {"POST", "/api/v1/budget/interventions", h_intervention_create, 0},
+    {"POST", "/api/v1/budget/commitments/:id/placements", h_place, 0},
+    {"GET", "/api/v1/budget/placements/:id", h_placement, 0},
+    {"PUT", "/api/v1/budget/placements/:id", h_placement_update, 0},
+    {"GET", "/api/v1/budget/approvals", h_approvals, 0},
+    {"GET", "/api/v1/budget/limits", h_limits, 0},
+    {"PUT", "/api/v1/budget/limits", h_limits_save, 0},
+    {"POST", "/api/v1/budget/years", h_year_create, 0},
+    {"GET", "/api/v1/budget/years/:id", h_year, 0},
+    {"POST", "/api/v1/budget/years/:id/contributions", h_contribution_add, 0},
+    {"PUT", "/api/v1/budget/years/:id/allocations", h_allocation_set, 0},
+    {"GET", "/api/v1/budget/allocations/:id", h_allocation, 0},
+    {"POST", "/api/v1/budget/allocations/:id/commitments", h_commit, 0},
+    {"GET", "/api/v1/budget/commitments/:id", h_commitment, 0},
+    {"POST", "/api/v1/budget/commitments/:id/decision", h_decide, 0},
+    {"POST", "/api/v1/budget/commitments/:id/payments", h_pay, 0},
+};
+
+ROUTE_TABLE(budget_table, routes);

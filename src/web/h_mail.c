@@ -1,0 +1,242 @@
+/* E-mail pages: "forgot password" and the reset link's page (public), a
+ * meeting's invitations, and a user's e-mail address (administrators);
+ * HTML and JSON.  The use cases are in service/svc_mail.c; they only queue
+ * messages, which the mail thread (service/mailer.c) sends. */
+#include <stdio.h>
+#include <string.h>
+
+#include "service/mailer.h"
+#include "service/svc_mail.h"
+#include "service/svc_users.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+/* ---- forgot password ------------------------------------------------------ */
+
+static void forgot_page(struct req *rq, struct resp *rs, int status, const struct field_errors *e)
+{
+    const char *token = view_form_token(rq, rs);
+    json_t *ctx = view_page(rq, "Reset your password", NULL);
+    json_object_set_new(ctx, "csrf", json_string(token));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *u = fld_input("username", "User name", "", e, "We will send a link to the e-mail address of the account.");
+    fld_set(u, "autocomplete", "username");
+    json_object_set_new(u, "spellcheck_off", json_true());
+    fld_set(u, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "username", u));
+    json_object_set_new(ctx, "sent", json_boolean(req_query(rq, "sent") != NULL));
+    view_render(rq, rs, status, "password_forgot", ctx);
+}
+
+static void h_forgot_form(struct req *rq, struct resp *rs)
+{
+    forgot_page(rq, rs, 200, NULL);
+}
+
+/* The same answer whether or not the account exists, has an address, or
+ * was throttled: a redirect to the same page. */
+static void h_forgot(struct req *rq, struct resp *rs)
+{
+    const char *name = req_param(rq, "username");
+    struct field_errors e = {0};
+    if (!name || !*name) {
+        field_errors_add(&e, "username", "Enter your user name");
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            forgot_page(rq, rs, 400, &e);
+        return;
+    }
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    if (view_failed(rq, rs, svc_password_forgot(&c, name)))
+        return;
+    mailer_wake();
+    if (rq->api)
+        view_json(rs, 202, json_pack("{s:s}", "message", "If the account exists and has an e-mail address, "
+                                                        "a link to reset its password has been sent."));
+    else
+        resp_redirect(rs, "/forgot-password?sent=1");
+}
+
+/* ---- the reset link ----------------------------------------------------------- */
+
+static void reset_page(struct req *rq, struct resp *rs, int status, const char *token, const char *username,
+                       const struct field_errors *e)
+{
+    const char *csrf = view_form_token(rq, rs);
+    json_t *ctx = view_page(rq, "Choose a new password", NULL);
+    json_object_set_new(ctx, "csrf", json_string(csrf));
+    json_object_set_new(ctx, "token", json_string(token));
+    json_object_set_new(ctx, "username", json_string(username));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *f = fld_input("password", "New password", "", e,
+                          "At least 12 characters; not a common password; not containing your user name.");
+    fld_set(f, "type", "password");
+    fld_set(f, "autocomplete", "new-password");
+    fld_set(f, "width_class", "govuk-!-width-one-half");
+    json_object_set_new(f, "spellcheck_off", json_true());
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "password", f));
+    view_render(rq, rs, status, "password_reset", ctx);
+}
+
+static void link_gone(struct req *rq, struct resp *rs)
+{
+    view_error(rq, rs, 404, "This link does not work",
+               "A password reset link works once, for an hour. Ask for a new one from the sign-in page.");
+}
+
+static void h_reset_form(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *token = req_query(rq, "token");
+    char username[64];
+    enum svc_status st = svc_password_reset_check(&c, token, username);
+    if (st == SVC_NOT_FOUND) {
+        link_gone(rq, rs);
+        return;
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    reset_page(rq, rs, 200, token, username, NULL);
+}
+
+static void h_reset(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *token = req_param(rq, "token");
+    struct field_errors e = {0};
+    enum svc_status st = svc_password_reset(&c, token, req_param(rq, "password"), &e);
+    if (st == SVC_NOT_FOUND) {
+        link_gone(rq, rs);
+        return;
+    }
+    if (st == SVC_INVALID) {
+        char username[64] = "";
+        if (rq->api) {
+            view_invalid_json(rs, &e);
+            return;
+        }
+        (void)svc_password_reset_check(&c, token, username);
+        reset_page(rq, rs, 400, token, username, &e);
+        return;
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    if (rq->api)
+        view_json(rs, 200, json_pack("{s:b}", "reset", 1));
+    else
+        resp_redirect(rs, "/sign-in?password_reset=1");
+}
+
+/* ---- a meeting's invitations ---------------------------------------------------- */
+
+static void h_meeting_invite(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    int64_t queued = 0;
+    enum svc_status st = svc_meeting_invite(&c, rq->id, &queued);
+    if (st == SVC_CONFLICT) {
+        view_error(rq, rs, 409, "Invitations cannot be sent",
+                   "Invitations go out only for a planned meeting that has not happened yet.");
+        return;
+    }
+    if (view_failed(rq, rs, st))
+        return;
+    mailer_wake();
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:I}", "queued", (json_int_t)queued));
+        return;
+    }
+    char loc[80];
+    snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, queued ? "invited" : "invited_none");
+    resp_redirect(rs, loc);
+}
+
+/* ---- a user's e-mail address ------------------------------------------------------ */
+
+static void email_page(struct req *rq, struct resp *rs, int status, const struct user_row *u, const char *value,
+                       const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, "Change the e-mail address", "users");
+    char href[40];
+    snprintf(href, sizeof href, "/users/%lld", (long long)u->id);
+    view_breadcrumbs(ctx, "/", "Home", "/users", "Users", href, u->display_name, NULL);
+    json_object_set_new(ctx, "u", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username,
+                                            "display_name", u->display_name));
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *f = fld_input("email", "E-mail address", value, e,
+                          "Invitations, reminders and password reset links go here. Leave it empty for none.");
+    fld_set(f, "type", "email");
+    fld_set(f, "autocomplete", "off");
+    json_object_set_new(f, "spellcheck_off", json_true());
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "email", f));
+    view_render(rq, rs, status, "user_email", ctx);
+}
+
+static void h_user_email_form(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct user_row u;
+    enum svc_status st = svc_user_get(&c, rq->id, &u);
+    if (st == SVC_OK)
+        st = svc_user_may(&c, ACT_EDIT, u.id);
+    if (view_failed(rq, rs, st))
+        return;
+    email_page(rq, rs, 200, &u, u.email, NULL);
+}
+
+static void h_user_email(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    const char *email = req_param(rq, "email");
+    enum svc_status st = svc_user_set_email(&c, rq->id, email, &e);
+    struct user_row u;
+    if (st == SVC_INVALID && !rq->api) {
+        if (svc_user_get(&c, rq->id, &u) == SVC_OK) {
+            email_page(rq, rs, 400, &u, email, &e);
+            return;
+        }
+        st = SVC_ERROR;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n != SAVE_OK)
+        return;
+    if (rq->api) {
+        if (view_failed(rq, rs, svc_user_get(&c, rq->id, &u)))
+            return;
+        view_json(rs, 200, json_pack("{s:{s:I, s:s, s:s}}", "user", "id", (json_int_t)u.id, "username", u.username,
+                                     "email", u.email));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/users/%lld?saved=email", (long long)rq->id);
+    resp_redirect(rs, loc);
+}
+
+static const struct route mail_routes[] = {
+    {"GET", "/forgot-password", h_forgot_form, ROUTE_PUBLIC},
+    {"POST", "/forgot-password", h_forgot, ROUTE_PUBLIC},
+    {"GET", "/reset-password", h_reset_form, ROUTE_PUBLIC},
+    {"POST", "/reset-password", h_reset, ROUTE_PUBLIC},
+    {"POST", "/meetings/:id/invitations", h_meeting_invite, 0},
+    {"GET", "/users/:id/email", h_user_email_form, 0},
+    {"POST", "/users/:id/email", h_user_email, 0},
+
+    {"POST", "/api/v1/forgot-password", h_forgot, ROUTE_PUBLIC},
+    {"POST", "/api/v1/reset-password", h_reset, ROUTE_PUBLIC},
+    {"POST", "/api/v1/meetings/:id/invitations", h_meeting_invite, 0},
+    {"PUT", "/api/v1/users/:id/email", h_user_email, 0},
+};
+
+ROUTE_TABLE(mail_table, mail_routes);

@@ -1,0 +1,301 @@
+/* Referral results: /referral-results (filters by GET, linked from the
+ * dashboard), its JSON twin /api/v1/referral-results, and each table as
+ * CSV (/referral-results.csv?table=KEY) for those who may export
+ * statistics.  Data: service/svc_refres.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/policy.h"
+#include "service/svc_refres.h"
+#include "web/dash_export.h"
+#include "web/form.h"
+#include "web/router.h"
+#include "web/view.h"
+
+static void read_form(struct req *rq, struct dash_filter_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->from = req_query(rq, "from");
+    f->to = req_query(rq, "to");
+    f->authority_id = req_query(rq, "authority_id");
+    f->team_id = req_query(rq, "team_id");
+    f->publish = req_query(rq, "publish");
+}
+
+static void filter_query(const struct dash_filter *f, struct buf *b)
+{
+    buf_puts(b, "from=");
+    buf_urlenc(b, f->from);
+    buf_puts(b, "&to=");
+    buf_urlenc(b, f->to);
+    if (f->authority_id)
+        buf_printf(b, "&authority_id=%lld", (long long)f->authority_id);
+    if (f->team_id)
+        buf_printf(b, "&team_id=%lld", (long long)f->team_id);
+    if (f->publish)
+        buf_puts(b, "&publish=yes");
+}
+
+static json_t *cell_json(const struct stat_row *r, int c)
+{
+    char text[48], pct[16];
+    stat_cell_text(r, (enum stat_col)c, text, sizeof text, pct, sizeof pct);
+    const struct stat_cell *x = &r->cells[c];
+    int p = stat_pct(x);
+    return json_pack("{s:s, s:s, s:b, s:o, s:o, s:s}", "column", stat_col_label((enum stat_col)c), "text", text,
+                     "suppressed", x->suppressed, "value", x->suppressed ? json_null() : json_integer(x->n),
+                     "percent", p >= 0 ? json_integer(p) : json_null(), "pct_text", pct);
+}
+
+static json_t *table_json(const struct stat_table *t, bool html)
+{
+    int cols[STAT_NCOLS];
+    int nc = stat_columns(t, cols);
+    json_t *columns = json_array(), *rows = json_array();
+    for (int i = 0; i < nc; i++)
+        json_array_append_new(columns, json_string(stat_col_label((enum stat_col)cols[i])));
+    const char *group = "";
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct stat_row *r = &t->rows[i];
+        json_t *cells = json_array();
+        for (int k = 0; k < nc; k++)
+            json_array_append_new(cells, cell_json(r, cols[k]));
+        json_t *o = json_pack("{s:s, s:s, s:o}", "group", r->group, "label", r->label, "cells", cells);
+        if (html && r->group[0] && strcmp(r->group, group) != 0)
+            json_object_set_new(o, "group_start", json_true());
+        group = r->group;
+        json_array_append_new(rows, o);
+    }
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "key", t->key, "title", t->title, "figure", t->figure,
+                          "description", t->description, "columns", columns, "rows", rows);
+    if (html)
+        json_object_set_new(o, "span", json_integer(nc + 1));
+    return o;
+}
+
+/* A number of days, one decimal place ("23.6"), or null. */
+static json_t *days_json(double v, bool withheld, bool html)
+{
+    if (withheld || isnan(v))
+        return html ? json_string(withheld ? "c" : "z") : json_null();
+    if (!html)
+        return json_real(round(v * 10.0) / 10.0);
+    char s[32];
+    snprintf(s, sizeof s, "%.1f", v);
+    return json_string(s);
+}
+
+static json_t *results_json(const struct referral_results *d, bool html)
+{
+    json_t *tables = json_array();
+    for (int i = 0; i < RT__COUNT; i++)
+        json_array_append_new(tables, table_json(&d->t[i], html));
+    json_t *waits = json_array();
+    for (size_t i = 0; i < d->nwaits; i++) {
+        const struct refres_wait_row *w = &d->waits[i];
+        json_t *o = json_pack("{s:s, s:o, s:o, s:b}", "service", w->label, "median_days",
+                              days_json(w->w.median, w->withheld, html), "p90_days",
+                              days_json(w->w.p90, w->withheld, html), "withheld", w->withheld);
+        /* How many waits: a count the tables do not show, so exact only. */
+        json_object_set_new(o, "decisions", d->s.exact ? json_integer((json_int_t)w->w.n) : json_null());
+        json_array_append_new(waits, o);
+    }
+    const struct stat_table *t3 = &d->t[RT_TOOLKIT];
+    const struct stat_cell *without = &t3->rows[2].cells[COL_TOTAL];
+    int share = stat_pct(without);
+    json_t *f = json_pack("{s:s, s:s, s:b}", "from", d->s.f.from, "to", d->s.f.to, "publish", d->s.f.publish);
+    json_object_set_new(f, "authority_id", d->s.f.authority_id ? json_integer(d->s.f.authority_id) : json_null());
+    json_object_set_new(f, "team_id", d->s.f.team_id ? json_integer(d->s.f.team_id) : json_null());
+    json_t *out = json_pack("{s:o, s:b, s:b, s:i, s:o, s:o, s:I}", "filter", f, "exact", d->s.exact,
+                            "may_see_exact", d->s.may_see_exact, "threshold", d->s.threshold, "tables", tables,
+                            "days_waited", waits, "professionals_engaged", (json_int_t)d->professionals);
+    if (html) {
+        char s[16];
+        snprintf(s, sizeof s, "%.0f%%", d->conversion * 100.0);
+        json_object_set_new(out, "conversion_text", json_string(d->conversion >= 0 ? s : "c"));
+        snprintf(s, sizeof s, "%d%%", share);
+        json_object_set_new(out, "without_share_text", json_string(share >= 0 ? s : "c"));
+        char t[48], p[16];
+        stat_cell_text(&t3->rows[2], COL_TOTAL, t, sizeof t, p, sizeof p);
+        json_object_set_new(out, "without_text", json_string(t));
+    } else {
+        json_object_set_new(out, "conversion_rate", d->conversion >= 0 ? json_real(d->conversion) : json_null());
+        json_object_set_new(out, "paediatrics_without_toolkit",
+                            json_pack("{s:o, s:o}", "count", without->suppressed ? json_null()
+                                                                                 : json_integer(without->n),
+                                      "share", share >= 0 ? json_real((double)without->n / (double)without->base->n)
+                                                          : json_null()));
+        json_object_set_new(out, "quantile_method", json_string("R type 7 (linear interpolation between order "
+                                                                "statistics; Hyndman and Fan 1996)"));
+    }
+    if (!d->s.exact)
+        json_object_set_new(out, "disclosure_check", json_pack("{s:i}", "hidden_cells_worked_out", d->disclosed));
+    return out;
+}
+
+/* ---- the filter form ---- */
+
+struct choices {
+    json_t *authority, *team;
+    char cur_a[24], cur_t[24];
+};
+
+static void ch_authority(void *arg, int64_t id, const char *name)
+{
+    struct choices *c = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(c->authority, v, name, c->cur_a);
+}
+
+static void ch_team(void *arg, int64_t id, const char *name)
+{
+    struct choices *c = arg;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(c->team, v, name, c->cur_t);
+}
+
+static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
+{
+    (void)arg, (void)id, (void)name, (void)phase;   /* no school filter on this page */
+}
+
+static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
+                             const struct field_errors *e)
+{
+    struct choices ch;
+    snprintf(ch.cur_a, sizeof ch.cur_a, "%s", in->authority_id ? in->authority_id : "");
+    snprintf(ch.cur_t, sizeof ch.cur_t, "%s", in->team_id ? in->team_id : "");
+    ch.authority = fld_select_codes("authority_id", "Local authority", ch.cur_a, e,
+                                    &(struct code_list){"none", NULL, 0}, "All");
+    ch.team = fld_select_codes("team_id", "Team", ch.cur_t, e, &(struct code_list){"none", NULL, 0}, "All");
+    struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
+    struct svc_ctx cc = *c;
+    svc_dashboard_choices(&cc, &sink);
+    json_t *from = fld_input("from", "From", in->from, e, "For example, 2026-08-01");
+    json_t *to = fld_input("to", "To", in->to, e, "For example, 2027-07-31");
+    fld_set(from, "width_class", "govuk-input--width-10");
+    fld_set(to, "width_class", "govuk-input--width-10");
+    return json_pack("{s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team", ch.team);
+}
+
+/* ---- pages ---- */
+
+static void h_referral_results(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct dash_filter_form in;
+    read_form(rq, &in);
+    struct referral_results *d = req_alloc(rq, sizeof *d);
+    struct field_errors errs = {0};
+    if (!d) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_referral_results(&c, &in, ACT_VIEW, d, &errs);
+    if (st == SVC_INVALID && rq->api) {
+        view_invalid_json(rs, &errs);
+        return;
+    }
+    if (st != SVC_OK && st != SVC_INVALID) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (rq->api) {
+        view_json(rs, 200, results_json(d, false));
+        return;
+    }
+    json_t *ctx = view_page(rq, "Referral results", "dashboard");
+    view_breadcrumbs(ctx, "/", "Home", "/dashboard", "TAS dashboard", NULL);
+    char a[24], t[24];
+    if (st == SVC_OK) {
+        in.from = d->s.f.from;
+        in.to = d->s.f.to;
+        if (d->s.f.authority_id)
+            snprintf(a, sizeof a, "%lld", (long long)d->s.f.authority_id), in.authority_id = a;
+        if (d->s.f.team_id)
+            snprintf(t, sizeof t, "%lld", (long long)d->s.f.team_id), in.team_id = t;
+    }
+    json_object_set_new(ctx, "fields", filter_fields(&c, &in, &errs));
+    json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
+    if (st == SVC_INVALID) {
+        json_object_set_new(ctx, "errors", view_errors(&errs));
+        view_render(rq, rs, 400, "referral_results", ctx);
+        return;
+    }
+    json_t *data = results_json(d, true);
+    json_object_update(ctx, data);
+    json_decref(data);
+    char from[32], to[32];
+    date_label(d->s.f.from, from, sizeof from);
+    date_label(d->s.f.to, to, sizeof to);
+    json_object_set_new(ctx, "from_label", json_string(from));
+    json_object_set_new(ctx, "to_label", json_string(to));
+    json_object_set_new(ctx, "has_tables", json_true());
+    struct buf q = BUF_INIT;
+    filter_query(&d->s.f, &q);
+    json_object_set_new(ctx, "query", json_string(buf_str(&q)));
+    buf_free(&q);
+    /* The CSV answers what the export's visibility reaches: offered when
+     * that covers what this page counts. */
+    bool may_export;
+    if (d->s.f.authority_id) {
+        may_export = svc_allowed(&c, ACT_EXPORT, RES_AGGREGATE, 0, d->s.f.authority_id, 0);
+    } else {
+        struct visibility vx, vv;
+        policy_visible(c.who, RES_AGGREGATE, ACT_EXPORT, &vx);
+        policy_visible(c.who, RES_AGGREGATE, ACT_VIEW, &vv);
+        may_export = (vx.all || vx.nauthorities || vx.nschools) && policy_visible_covers(&vx, &vv);
+    }
+    json_object_set_new(ctx, "may_export", json_boolean(may_export));
+    json_object_set_new(ctx, "suppressed_view", json_boolean(!d->s.exact));
+    view_render(rq, rs, 200, "referral_results", ctx);
+}
+
+static void h_referral_results_csv(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct dash_filter_form in;
+    read_form(rq, &in);
+    const char *key = req_query(rq, "table");
+    struct referral_results *d = req_alloc(rq, sizeof *d);
+    struct field_errors errs = {0};
+    rq->api = true;   /* a download answers errors in JSON */
+    if (!d) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_referral_results(&c, &in, ACT_EXPORT, d, &errs);
+    if (st == SVC_INVALID) {
+        view_invalid_json(rs, &errs);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    const struct stat_table *t = referral_results_table(d, key ? key : "");
+    if (!t) {
+        view_error(rq, rs, 404, "Not found", "There is no table with that name.");
+        return;
+    }
+    buf_reset(&rs->body);
+    dash_csv(t, &rs->body);
+    rs->status = 200;
+    rs->content_type = "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", t->key);
+}
+
+static const struct route routes[] = {
+    {"GET", "/referral-results", h_referral_results, 0},
+    {"GET", "/referral-results.csv", h_referral_results_csv, 0},
+    {"GET", "/api/v1/referral-results", h_referral_results, 0},
+};
+
+ROUTE_TABLE(refres_table, routes);

@@ -1,0 +1,75 @@
+// The Common Transfer File import page in a browser: reached from the
+// pupils list, a check with a refused pupil (by place and line), then a
+// clean check and the import; axe-core on every state of the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { launchBrowser, checkA11y, startServer, signInPage } from './harness.mjs';
+import { TODAY, academicYearOf, upnFor } from '../http/harness.mjs';
+
+let srv, browser;
+before(async () => {
+  srv = await startServer({ seed: 17 });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+function sql(q) {
+  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+}
+
+async function clean(page, what) {
+  const v = await checkA11y(page);
+  assert.deepEqual(v, [], `accessibility problems on ${what} (${page.url()}):\n${v.join('\n')}`);
+}
+
+const go = (page, action) => Promise.all([page.waitForLoadState('load'), action]);
+
+function ctf(urn, lea, upns) {
+  const y = academicYearOf(TODAY);
+  const pupils = upns.map((upn, i) => `
+    <Pupil>
+      <UPN>${upn}</UPN><Surname>Ó'Brien</Surname><Forename>Zoë${i}</Forename><DOB>${y - 8}-03-04</DOB><Sex>F</Sex>
+      <BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>WBRI</Ethnicity></BasicDetails>
+      <Attendance><YearData><Year>${y - 1}</Year><SessionsPossible>380</SessionsPossible>
+        <SessionsAuthorised>8</SessionsAuthorised><SessionsUnauthorised>2</SessionsUnauthorised></YearData></Attendance>
+    </Pupil>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<CTfile><Header><CTFversion>25.0</CTFversion>
+<SourceSchool><LEA>${lea}</LEA><Estab>2001</Estab><URN>${urn}</URN></SourceSchool></Header>
+<CTFpupilData>${pupils}
+</CTFpupilData></CTfile>`;
+}
+
+test('check a Common Transfer File, see a refused pupil by place, then import', async () => {
+  const [urn, lea] = sql('SELECT s.urn, a.la_code FROM schools s JOIN authorities a ON a.id = s.authority_id WHERE s.id = 1').split('|');
+  const good = upnFor(180001);
+  const bad = `${good[0] === 'A' ? 'B' : 'A'}${good.slice(1)}`;
+  const page = await (await browser.newContext()).newPage();
+  await signInPage(page, srv.base, 'head');
+  await page.goto(`${srv.base}/pupils`);
+  await go(page, page.getByRole('link', { name: 'Import pupils from a Common Transfer File' }).click());
+  await clean(page, 'CTF import page');
+
+  await page.getByLabel('The Common Transfer File\'s text').fill(ctf(urn, lea, [good, bad]));
+  await go(page, page.getByRole('button', { name: 'Check the file' }).click());
+  assert.match(await page.locator('#verdict').textContent(), /Nothing was imported/);
+  const row = await page.locator('table tbody tr').first().textContent();
+  assert.match(row, /^\s*2\s/, 'the second pupil');
+  assert.match(row, /check letter/);
+  assert.ok(!row.includes('Zoë'), 'no name in the report');
+  await clean(page, 'CTF import page with a refused pupil');
+
+  await page.getByLabel('The Common Transfer File\'s text').fill(ctf(urn, lea, [good]));
+  await go(page, page.getByRole('button', { name: 'Check the file' }).click());
+  assert.match(await page.locator('#verdict').textContent(), /can be imported/);
+  assert.equal((await page.locator('#n-added').textContent()).trim(), '1');
+  await clean(page, 'CTF import page after a clean check');
+  await go(page, page.getByRole('button', { name: 'Import the file' }).click());
+  assert.match(await page.locator('.govuk-panel').textContent(), /Imported/);
+  await clean(page, 'CTF import page after the import');
+  assert.equal(sql(`SELECT forenames || ' ' || surname FROM pupils WHERE upn = '${good}'`), "Zoë0 Ó'Brien");
+});

@@ -1,0 +1,78 @@
+// The GIAS import page and the calendar subscription page in a browser,
+// without JavaScript of their own: paste a file, check it (the counts, the
+// rejected rows), import it, see the school; make a calendar address and
+// revoke it.  axe-core on every page, errors included.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, checkA11y, startServer, signInPage, Client } from './harness.mjs';
+import { establishment, giasCsv } from '../http/gias_fixture.mjs';
+
+let srv, browser;
+
+before(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function clean(page, what) {
+  const v = await checkA11y(page);
+  assert.deepEqual(v, [], `accessibility problems on ${what} (${page.url()}):\n${v.join('\n')}`);
+}
+
+async function submit(page, name) {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
+}
+
+test('GIAS import: an empty paste, a check with a rejected row, the import', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signInPage(page, srv.base, 'coordinator');
+  await page.goto(`${srv.base}/schools`);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: 'Import schools from GIAS' }).click()]);
+  await clean(page, 'import page');
+  await submit(page, 'Check the file');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Paste the text of the GIAS file/);
+  await clean(page, 'import page with an error');
+  const api = new Client(srv.base);
+  await api.signIn('coordinator');
+  const la = (await (await api.get('/api/v1/authorities')).json()).authorities[0].la_code;
+  const text = giasCsv([
+    establishment(60, la, { EstablishmentName: "St Mary's & St John's CE Primary" }),
+    establishment(61, la, { OpenDate: '30-02-2000' }),
+  ]);
+  await page.getByLabel("The GIAS file's text").fill(text);
+  await submit(page, 'Check the file');
+  assert.equal(await page.locator('[data-count="added"]').textContent(), '1');
+  assert.equal(await page.locator('[data-count="rejected"]').textContent(), '1');
+  assert.match(await page.locator('table').first().textContent(), /OpenDate: "30-02-2000" is not a date/);
+  await clean(page, 'check result');
+  await submit(page, 'Import these changes');
+  assert.match(await page.locator('.govuk-panel').textContent(), /1 added, 0 changed, 0 closed/);
+  await clean(page, 'import result');
+  await page.goto(`${srv.base}/schools?q=700060`);
+  assert.match(await page.locator('table').textContent(), /St Mary's & St John's CE Primary/);
+});
+
+test('calendar subscription: made, shown once, revoked', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signInPage(page, srv.base, 'lead');
+  await page.goto(`${srv.base}/account`);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: /Manage/ }).click()]);
+  await clean(page, 'calendar page');
+  await submit(page, 'Make a calendar address');
+  const url = await page.getByLabel('Address to subscribe to').inputValue();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/calendar\/[0-9a-f]{64}\.ics$/);
+  await clean(page, 'calendar address');
+  const res = await fetch(url);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/calendar; charset=utf-8');
+  await page.goto(`${srv.base}/account/calendar`);
+  await submit(page, 'Revoke the subscription');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /revoked/);
+  await clean(page, 'revoked');
+  assert.equal((await fetch(url)).status, 404);
+});

@@ -1,0 +1,212 @@
+// Schools from GIAS (issue 17, item 1): `tas import gias FILE` and
+// /schools/import with GIAS-shaped files made by gias_fixture.mjs
+// (synthetic names): a dry run writes nothing; bad rows are listed by line
+// and reason and left out; names in UTF-8 and in Windows-1252 arrive
+// intact; a re-import changes nothing; a closure marks the school closed;
+// rows of another authority are left alone for a coordinator; the page
+// answers who may not import with 403.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { startServer, Client, runTas, apiClient, apiCall, decodeHtml, tasBin } from './harness.mjs';
+import { GIAS_HEADER, establishment, giasCsv, giasRow, field } from './gias_fixture.mjs';
+
+let srv;
+let la;            // the demo authority's LA number
+let coord;         // coordinator (the demo authority)
+let root;          // platform administrator
+const OTHER_LA = '996';
+
+async function file(name, text) {
+  const f = path.join(srv.dir, name);
+  await writeFile(f, text);
+  return f;
+}
+
+async function schoolByUrn(urn) {
+  const res = await apiCall(root, 'GET', `/api/v1/schools?q=${urn}`);
+  assert.equal(res.status, 200);
+  return (await res.json()).schools.find((s) => s.urn === urn);
+}
+
+/** The summary line's counts. */
+function counts(stdout) {
+  const m = stdout.match(/(\d+) rows: (\d+) added, (\d+) changed, (\d+) closed, (\d+) unchanged, (\d+) skipped .*?, (\d+) outside .*?, (\d+) rejected/);
+  assert.ok(m, stdout);
+  const [lines, added, changed, closed, unchanged, skipped, outside, rejected] = m.slice(1).map(Number);
+  return { lines, added, changed, closed, unchanged, skipped, outside, rejected };
+}
+
+before(async () => {
+  srv = await startServer();
+  const made = spawnSync(tasBin(), ['user', 'add', 'gias.root', '--db', srv.db, '--name', 'Test root', '--role',
+    'admin', '--scope', 'system'], { input: 'platform-key-7788\n', encoding: 'utf8', timeout: 60000 });
+  assert.equal(made.status, 0, made.stderr);
+  root = await apiClient(srv.base, 'gias.root', 'platform-key-7788');
+  coord = await apiClient(srv.base, 'coordinator');
+  const auths = await (await apiCall(root, 'GET', '/api/v1/authorities')).json();
+  la = auths.authorities[0].la_code;
+  const other = await apiCall(root, 'POST', '/api/v1/authorities', { la_code: OTHER_LA, name: 'Elsewhere Council' });
+  assert.equal(other.status, 201);
+});
+
+after(async () => { await srv?.stop(); });
+
+test('CLI: dry run, bad rows by line, UTF-8 names, re-import unchanged, closure', async () => {
+  const rows = [
+    establishment(1, la, { EstablishmentName: "St Mary's & St John's CE Primary School" }),
+    establishment(2, la, { EstablishmentName: 'Ysgol Gymraeg Zoë' }),
+    establishment(3, la, { URN: '12AB56' }),                                  // line 4: bad URN
+    establishment(4, la, { OpenDate: '31-02-2001' }),                        // line 5: bad date
+    establishment(5, la, { 'PhaseOfEducation (name)': '16 plus', 'TypeOfEstablishment (code)': '18' }), // skipped
+    establishment(6, '999'),                                                  // an LA not in tas
+    establishment(7, la, { 'EstablishmentStatus (name)': 'Closed', CloseDate: '31-08-2020' }), // closed, never recorded
+    establishment(1, la),                                                     // line 9: URN repeated
+  ];
+  const f = await file('gias1.csv', giasCsv(rows));
+  const dry = await runTas(['import', 'gias', f, '--db', srv.db, '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual(counts(dry.stdout), { lines: 8, added: 2, changed: 0, closed: 0, unchanged: 0, skipped: 2,
+    outside: 1, rejected: 3 });
+  assert.match(dry.stdout, /nothing was written/);
+  assert.match(dry.stderr, /100% \(8 rows\)/);
+  assert.equal(await schoolByUrn('700001'), undefined);
+
+  const lines = dry.stdout.split('\n').filter((l) => l.startsWith('line '));
+  assert.deepEqual(lines.map((l) => Number(l.match(/^line (\d+)/)[1])), [4, 5, 9]);
+  assert.match(lines[0], /URN: "12AB56" is not a URN/);
+  assert.match(lines[1], /^line 5: 700004: OpenDate: "31-02-2001" is not a date/);
+  assert.match(lines[2], /repeated in the file/);
+
+  const real = await runTas(['import', 'gias', f, '--db', srv.db]);
+  assert.equal(real.code, 0, real.stderr);
+  assert.equal(counts(real.stdout).added, 2);
+  const s1 = await schoolByUrn('700001');
+  assert.equal(s1.name, "St Mary's & St John's CE Primary School");
+  assert.equal(s1.phase, 'secondary');
+  assert.equal(s1.pupils_on_roll, 101);
+  assert.equal((await schoolByUrn('700002')).name, 'Ysgol Gymraeg Zoë');
+  assert.equal(await schoolByUrn('700007'), undefined);
+
+  // The same file again: nothing to do.
+  const again = await runTas(['import', 'gias', f, '--db', srv.db]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(counts(again.stdout), { lines: 8, added: 0, changed: 0, closed: 0, unchanged: 2, skipped: 2,
+    outside: 1, rejected: 3 });
+
+  // The next day's file: one renamed, one closed.
+  const next = await file('gias2.csv', giasCsv([
+    establishment(1, la, { EstablishmentName: "St Mary's & St John's CE Primary Academy" }),
+    establishment(2, la, { 'EstablishmentStatus (name)': 'Closed', CloseDate: '31-12-2025' }),
+  ]));
+  const r2 = await runTas(['import', 'gias', next, '--db', srv.db]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.deepEqual(counts(r2.stdout), { lines: 2, added: 0, changed: 1, closed: 1, unchanged: 0, skipped: 0,
+    outside: 0, rejected: 0 });
+  assert.equal((await schoolByUrn('700001')).name, "St Mary's & St John's CE Primary Academy");
+  assert.equal((await schoolByUrn('700002')).status, 'closed');
+});
+
+test('CLI: a failure part-way leaves nothing changed (one transaction)', async () => {
+  // A trigger refuses the third school, as a full disk or a crash would.
+  execFileSync('sqlite3', [srv.db, `CREATE TRIGGER gias_test_fail BEFORE INSERT ON schools
+    WHEN NEW.urn = '700073' BEGIN SELECT RAISE(ABORT, 'test failure'); END;`]);
+  try {
+    const f = await file('fail.csv', giasCsv([
+      establishment(71, la), establishment(1, la, { EstablishmentName: 'Renamed Before The Failure' }),
+      establishment(73, la), establishment(74, la),
+    ]));
+    const before = await schoolByUrn('700001');
+    const r = await runTas(['import', 'gias', f, '--db', srv.db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /nothing was imported/);
+    assert.equal(await schoolByUrn('700071'), undefined);
+    assert.equal((await schoolByUrn('700001')).name, before.name);
+  } finally {
+    execFileSync('sqlite3', [srv.db, 'DROP TRIGGER gias_test_fail;']);
+  }
+});
+
+test('CLI: a header without the required columns imports nothing', async () => {
+  const header = GIAS_HEADER.filter((h) => h !== 'URN' && h !== 'PhaseOfEducation (name)');
+  const f = await file('nourn.csv', giasCsv([establishment(20, la)], header));
+  const r = await runTas(['import', 'gias', f, '--db', srv.db]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /missing columns: URN, PhaseOfEducation \(name\); nothing was imported/);
+  const u = await runTas(['import', 'gias', '--db', srv.db]);
+  assert.equal(u.code, 2);
+});
+
+test('CLI: a Windows-1252 file (as GIAS publishes it) is read as such', async () => {
+  const text = giasCsv([establishment(30, la, { EstablishmentName: 'Ysgol Gymraeg Dewi Sant – Zoë’s' })]);
+  const bytes = Buffer.from(text, 'latin1');
+  // latin1 keeps é-like letters; the dash and the quote are Windows-1252's 0x96 and 0x92.
+  const cp = Buffer.from(text.replace('–', '\x96').replace('’', '\x92'), 'latin1');
+  assert.notEqual(bytes.length, 0);
+  const f = await file('cp1252.csv', cp);
+  const r = await runTas(['import', 'gias', f, '--db', srv.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await schoolByUrn('700030')).name, 'Ysgol Gymraeg Dewi Sant – Zoë’s');
+});
+
+test('page: check then import; another authority is left alone; a re-import changes nothing', async () => {
+  const c = new Client(srv.base);
+  await c.signIn('coordinator');
+  const page = await c.getHtml('/schools/import');
+  assert.equal(page.status, 200);
+  assert.match(page.html, /Import schools from GIAS/);
+  const text = giasCsv([
+    establishment(40, la, { EstablishmentName: 'Ysgol Gymraeg & Friends' }),
+    establishment(41, OTHER_LA),
+    establishment(42, la, { URN: '' }),
+  ]);
+  const check = await c.submitForm('/schools/import', { csv: text, step: 'check' });
+  assert.equal(check.status, 200);
+  const html = await check.text();
+  const count = (name) => Number(html.match(new RegExp(`data-count="${name}">(\\d+)<`))[1]);
+  assert.equal(count('added'), 1);
+  assert.equal(count('outside'), 1);
+  assert.equal(count('rejected'), 1);
+  assert.match(html, /<progress id="rows-done" max="3" value="3">/);
+  assert.match(decodeHtml(html), /URN: missing/);
+  assert.match(html, /Import these changes/);
+  assert.equal(await schoolByUrn('700040'), undefined);
+
+  const done = await c.submitForm('/schools/import', { csv: text, step: 'import' });
+  assert.equal(done.status, 200);
+  assert.match(await done.text(), /govuk-panel__body">1 added, 0 changed, 0 closed/);
+  assert.equal((await schoolByUrn('700040')).name, 'Ysgol Gymraeg & Friends');
+  assert.equal(await schoolByUrn('700041'), undefined);   // another authority: not the coordinator's
+
+  // The API twin: a dry run by default; the same text again changes nothing.
+  const api = await apiCall(coord, 'POST', '/api/v1/schools/import', { csv: text });
+  assert.equal(api.status, 200);
+  const js = await api.json();
+  assert.equal(js.dry_run, true);
+  assert.equal(js.unchanged, 1);
+  assert.equal(js.added, 0);
+  assert.deepEqual(js.problems, [{ line: 4, urn: '', reason: 'URN: missing' }]);
+
+  // The platform administrator reaches the other authority.
+  const byRoot = await apiCall(root, 'POST', '/api/v1/schools/import', { csv: text, dry_run: 'no' });
+  assert.equal((await byRoot.json()).added, 1);
+  assert.equal((await schoolByUrn('700041')).name, 'Synthetic School 41');
+});
+
+test('page: empty text and a wrong header are field errors; others may not import', async () => {
+  const empty = await apiCall(coord, 'POST', '/api/v1/schools/import', { csv: '' });
+  assert.equal(empty.status, 422);
+  const wrong = await apiCall(coord, 'POST', '/api/v1/schools/import', { csv: 'Name,Town\r\nA,B\r\n' });
+  assert.equal(wrong.status, 422);
+  assert.match(await wrong.text(), /URN, EstablishmentName, LA \(code\)/);
+  for (const user of ['head', 'lead', 'practitioner', 'evaluator']) {
+    const c = new Client(srv.base);
+    await c.signIn(user);
+    assert.equal((await c.get('/schools/import')).status, 403, user);
+  }
+  const row = giasRow(establishment(50, la));
+  assert.ok(row.startsWith('700050,'));
+  assert.equal(field('a,b'), '"a,b"');
+});
