@@ -2,16 +2,40 @@
  * measuring the dashboard at scale.  Plans each school with
  * core/gen_national.c and loads it straight through the store's bulk
  * inserts (store/q_bulk.c), in one transaction, with progress on stderr.
- * No users are made: bench/dashboard_bench.c reads the database directly. */
+ * No users are made: bench/dashboard_bench.c reads the database directly.
+ *
+ * The database is built under a temporary name (PATH.generating) and
+ * renamed to PATH only when complete, so a crash or a failure part way
+ * leaves no half-made database at PATH.  Because that file is new and
+ * nobody else uses it, the load runs with SQLite's rollback journal in
+ * memory rather than the WAL (every page written once, not to the WAL and
+ * again to the file; the journal keeps only pages that existed before the
+ * transaction, few in a fresh file; the connection's defensive mode rules
+ * out journal_mode OFF) and without syncs, with the indexes and triggers
+ * of the loaded tables set aside until the rows are in (q_bulk_defer), and
+ * the CHECK constraints not tested row by row: a crash can only spoil the
+ * temporary file, which the next run removes.  The finished file is synced
+ * and switched back to WAL before the rename.  The rows are the same as
+ * a load with every index and trigger in place (tests/http/generate.test.mjs
+ * compares the dump of a generated authority with the one made before). */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/gen_national.h"
+#include "service/secrets.h"
 #include "service/svc_dashboard.h"
 #include "store/q_bulk.h"
+#include "store/q_dash_rollup.h"
 
 static void usage(FILE *f)
 {
@@ -19,7 +43,8 @@ static void usage(FILE *f)
           "Creates a database holding a generated (entirely fictional) England for benchmarks:\n"
           "national: 153 authorities, about 20,000 schools, 1.5 million cases, 5 million actions;\n"
           "authority: one authority of the same kind.\n"
-          "  --db PATH       database file to create; must not hold data yet\n"
+          "  --db PATH       database file to create; must not hold data yet (it is built as\n"
+          "                  PATH.generating and renamed to PATH when complete)\n"
           "  --scale NAME    national (default) or authority\n"
           "  --seed N        generator seed (default 1)\n"
           "  --year YYYY     academic year the meetings fall in (default 2024, i.e. 2024/25)\n", f);
@@ -78,6 +103,175 @@ fail:
     return rc;
 }
 
+/* A PRAGMA setting and, when want is given, its result read back: SQLite
+ * answers a journal mode it will not switch to with the mode it keeps. */
+static enum store_rc set(struct store *s, const char *sql, const char *want)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    enum store_rc rc = st ? store_step(st) : STORE_ERROR;
+    bool ok = rc == STORE_ROW ? (!want || !strcmp(store_col_text(st, 0), want)) : (rc == STORE_DONE && !want);
+    if (st)
+        store_done(st);
+    return ok ? STORE_OK : STORE_ERROR;
+}
+
+/* A statement with no input, its result ignored beyond success. */
+static enum store_rc run(struct store *s, const char *sql)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    enum store_rc rc = st ? store_step(st) : STORE_ERROR;
+    if (st)
+        store_done(st);
+    return rc == STORE_ROW || rc == STORE_DONE || rc == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/* Whether an existing database at path holds data (1), not (0), or could
+ * not be read (-1; said why). */
+static int holds_data(const char *path)
+{
+    struct store *s = cli_open_db(path);
+    if (!s)
+        return -1;
+    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM authorities");
+    int64_t existing = st && store_step(st) == STORE_ROW ? store_col_int(st, 0) : -1;
+    if (st)
+        store_done(st);
+    store_close(s);
+    return existing == 0 ? 0 : 1;
+}
+
+static void remove_temporary(const char *tmp)
+{
+    static const char *const tails[] = {"", "-journal", "-wal", "-shm"};
+    char path[PATH_MAX + 16];
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", tmp, tails[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            cli_fail("generate: cannot remove %s: %s", path, strerror(errno));
+    }
+}
+
+/* The fresh temporary database, its schema made, set up for a bulk load:
+ * the journal in memory, no syncs (see the top of the file), a modest page cache (the
+ * indexes are built after the load, so the working set is the pages being
+ * appended), and the server key of the final path (as cli_open_db does). */
+static struct store *open_fresh(const char *tmp, const char *db)
+{
+    char err[256];
+    struct store *s = store_open(tmp, err, sizeof err);
+    if (!s) {
+        cli_fail("cannot open database %s: %s", tmp, err);
+        return NULL;
+    }
+    if (store_migrate(s, err, sizeof err) != STORE_OK) {
+        cli_fail("cannot make the schema in %s: %s", tmp, err);
+        store_close(s);
+        return NULL;
+    }
+    if (secrets_load(db, err, sizeof err) != 0) {
+        cli_fail("server key for %s: %s", db, err);
+        store_close(s);
+        return NULL;
+    }
+    /* The CHECK constraints are not tested row by row either: each IN list
+     * among them costs SQLite a temporary b-tree per row.  The generator
+     * makes only valid rows (the test's dump comparison holds it to the
+     * rows made with every check on). */
+    if (set(s, "PRAGMA journal_mode = MEMORY", "memory") != STORE_OK ||
+        run(s, "PRAGMA synchronous = OFF") != STORE_OK || run(s, "PRAGMA cache_size = -65536") != STORE_OK ||
+        run(s, "PRAGMA ignore_check_constraints = ON") != STORE_OK) {
+        cli_fail("generate: cannot set up %s for loading: %s", tmp, store_errmsg(s));
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* The finished file back in WAL mode, synced, then renamed into place
+ * and the directory synced, so PATH is either absent or complete. */
+static int finish(struct store *s, const char *tmp, const char *db)
+{
+    bool ok = set(s, "PRAGMA journal_mode = WAL", "wal") == STORE_OK;
+    if (!ok)
+        cli_fail("generate: cannot switch %s back to WAL: %s", tmp, store_errmsg(s));
+    store_close(s);
+    if (!ok)
+        return -1;
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        cli_fail("generate: cannot sync %s: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    if (rename(tmp, db) != 0) {
+        cli_fail("generate: cannot rename %s to %s: %s", tmp, db, strerror(errno));
+        return -1;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", db);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    return 0;
+}
+
+/* Every authority's schools, planned and stored, in one transaction with
+ * the indexes and triggers set aside, then made again and every month
+ * marked stale for the rollup (what the triggers would have marked). */
+static enum store_rc load_all(struct store *s, const struct gen_scale *scale, long seed, long year, struct ids *id,
+                              long *nactions, time_t t0)
+{
+    static struct gen_school plan;   /* large: keep it off the stack */
+    struct demo_rng rng;
+    demo_rng_seed(&rng, (uint64_t)seed);
+    struct q_bulk_deferred deferred = {0};
+    enum store_rc rc = store_begin_write(s);
+    if (rc == STORE_OK)
+        rc = q_bulk_defer(s, &deferred);
+    int64_t svc_id = 0, res_id = 0;
+    for (int a = 1; rc == STORE_OK && a <= scale->authorities; a++) {
+        char la[16], name[64];
+        snprintf(la, sizeof la, "%03d", a);
+        snprintf(name, sizeof name, "Generated authority %03d", a);
+        rc = q_bulk_authority(s, a, la, name);
+        int64_t svc_base = svc_id + 1, res_base = res_id + 1;
+        for (int k = 0; rc == STORE_OK && k < GEN_SERVICES; k++)
+            rc = q_bulk_service(s, ++svc_id, a, gen_service_codes[k], gen_service_names[k], gen_service_kinds[k]);
+        for (int k = 0; rc == STORE_OK && k < GEN_RESOURCES; k++)
+            rc = q_bulk_resource(s, ++res_id, a, gen_resource_titles[k], gen_resource_kinds[k]);
+        for (int i = 0; rc == STORE_OK && i < scale->schools_per_authority; i++) {
+            gen_school_plan(&rng, (int)year, &plan);
+            rc = load_school(s, id, a, svc_base, res_base, &plan, nactions);
+        }
+        if (a % 10 == 0 || a == scale->authorities)
+            fprintf(stderr, "generate: %d/%d authorities, %lld schools, %lld cases, %ld actions (%lds)\n", a,
+                    scale->authorities, (long long)id->school, (long long)id->kase, *nactions,
+                    (long)(time(NULL) - t0));
+    }
+    if (rc == STORE_OK) {
+        time_t t = time(NULL);
+        rc = q_bulk_restore(s, &deferred);
+        fprintf(stderr, "generate: indexes and triggers made again (%lds)\n", (long)(time(NULL) - t));
+    }
+    q_bulk_deferred_free(&deferred);
+    if (rc == STORE_OK)
+        rc = q_rollup_mark_all(s);
+    if (rc == STORE_OK)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    return rc;
+}
+
 int cli_generate(int argc, char **argv)
 {
     const char *db = NULL, *scale_name = "national";
@@ -99,64 +293,51 @@ int cli_generate(int argc, char **argv)
     struct gen_scale scale;
     if (!db || optind != argc || gen_scale_named(scale_name, &scale) != 0)
         return cli_usage(usage);
-    struct store *s = cli_open_db(db);
-    if (!s)
-        return CLI_FAIL;
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM authorities");
-    int64_t existing = st && store_step(st) == STORE_ROW ? store_col_int(st, 0) : -1;
-    if (st)
-        store_done(st);
-    if (existing != 0) {
-        cli_fail("generate: %s already holds data; give a new file", db);
-        store_close(s);
+    if (strncmp(db, "sqlite:", 7) == 0)
+        db += 7;
+    char tmp[PATH_MAX];
+    if (!*db || (size_t)snprintf(tmp, sizeof tmp, "%s.generating", db) >= sizeof tmp) {
+        cli_fail("generate: database path too long");
+        return CLI_USAGE;
+    }
+    /* A database already there must be empty (it is replaced); one that
+     * does not exist yet is only made at the end. */
+    if (access(db, F_OK) == 0) {
+        int has = holds_data(db);
+        if (has != 0) {
+            if (has > 0)
+                cli_fail("generate: %s already holds data; give a new file", db);
+            return CLI_FAIL;
+        }
+    }
+#ifdef __GLIBC__
+    /* SQLite opens and frees a temporary b-tree (a page cache of about
+     * 90 KB) for many statements (IN lists, UNION, DISTINCT): with glibc's
+     * default trim threshold each free gives the top of the heap back to
+     * the kernel and the next statement asks for it again, two brk calls
+     * and a TLB flush per row; most of the time went there.  Keep up to
+     * 64 MB of free heap instead. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 1 << 20);
+#endif
+    remove_temporary(tmp);   /* a crashed run's */
+    struct store *s = open_fresh(tmp, db);
+    if (!s) {
+        remove_temporary(tmp);
         return CLI_FAIL;
     }
-    /* One transaction of several gigabytes: with SQLite's default 2 MB page
-     * cache every index page is written out and read back many times. */
-    st = store_prepare(s, "PRAGMA cache_size = -2000000");
-    if (st) {
-        store_step(st);
-        store_done(st);
-    }
-    static struct gen_school plan;   /* large: keep it off the stack */
-    struct demo_rng rng;
-    demo_rng_seed(&rng, (uint64_t)seed);
     struct ids id = {0};
     long nactions = 0;
     time_t t0 = time(NULL);
-    enum store_rc rc = store_begin_write(s);
-    int64_t svc_id = 0, res_id = 0;
-    for (int a = 1; rc == STORE_OK && a <= scale.authorities; a++) {
-        char la[16], name[64];
-        snprintf(la, sizeof la, "%03d", a);
-        snprintf(name, sizeof name, "Generated authority %03d", a);
-        rc = q_bulk_authority(s, a, la, name);
-        int64_t svc_base = svc_id + 1, res_base = res_id + 1;
-        for (int k = 0; rc == STORE_OK && k < GEN_SERVICES; k++)
-            rc = q_bulk_service(s, ++svc_id, a, gen_service_codes[k], gen_service_names[k], gen_service_kinds[k]);
-        for (int k = 0; rc == STORE_OK && k < GEN_RESOURCES; k++)
-            rc = q_bulk_resource(s, ++res_id, a, gen_resource_titles[k], gen_resource_kinds[k]);
-        for (int i = 0; rc == STORE_OK && i < scale.schools_per_authority; i++) {
-            gen_school_plan(&rng, (int)year, &plan);
-            rc = load_school(s, &id, a, svc_base, res_base, &plan, &nactions);
-        }
-        if (a % 10 == 0 || a == scale.authorities)
-            fprintf(stderr, "generate: %d/%d authorities, %lld schools, %lld cases, %ld actions (%lds)\n", a,
-                    scale.authorities, (long long)id.school, (long long)id.kase, nactions, (long)(time(NULL) - t0));
-    }
-    if (rc == STORE_OK)
-        rc = store_commit(s);
-    else
-        store_rollback(s);
+    enum store_rc rc = load_all(s, &scale, seed, year, &id, &nactions, t0);
     if (rc != STORE_OK) {
         cli_fail("generate: could not store the data: %s", store_errmsg(s));
         store_close(s);
+        remove_temporary(tmp);
         return CLI_FAIL;
     }
     /* Fresh statistics for the query planner. */
-    st = store_prepare(s, "ANALYZE");
-    if (st)
-        (void)store_exec_done(st);
+    (void)run(s, "ANALYZE");
     /* The dashboard's rollup, so the first dashboard does not wait for it. */
     time_t t1 = time(NULL);
     struct svc_ctx ctx;
@@ -164,12 +345,17 @@ int cli_generate(int argc, char **argv)
     if (svc_dashboard_refresh(&ctx, 0) != SVC_OK) {
         cli_fail("generate: could not build the dashboard's rollup: %s", store_errmsg(s));
         store_close(s);
+        remove_temporary(tmp);
         return CLI_FAIL;
     }
-    store_close(s);
+    long rollup_s = (long)(time(NULL) - t1);
+    if (finish(s, tmp, db) != 0) {
+        remove_temporary(tmp);
+        return CLI_FAIL;
+    }
     printf("generate: %d authorities, %lld schools, %lld meetings, %lld cases, %lld discussions, %ld actions "
            "in %lds (the dashboard's rollup %lds of it)\n", scale.authorities, (long long)id.school,
            (long long)id.meeting, (long long)id.kase, (long long)id.discussion, nactions, (long)(time(NULL) - t0),
-           (long)(time(NULL) - t1));
+           rollup_s);
     return CLI_OK;
 }

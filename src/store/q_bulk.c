@@ -1,5 +1,9 @@
 #include "store/q_bulk.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 /* One INSERT per kind of row; the values come in the order of its `?`s. */
 enum bulk_kind {
     BULK_AUTHORITY,
@@ -46,6 +50,9 @@ static const char *const bulk_sql[] = {
     [BULK_ACTION] = "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, setting, nature, "
                     "resource_id, created_at, updated_at) VALUES (?,?,'Generated action',?,?,?,?,0,0)",
 };
+
+/* One INSERT statement a row: prepared once per connection (the store
+ * caches it by its text), reset and bound again for the next row. */
 
 /* A value to bind: an integer, text, an id where 0 or less means none
  * (NULL), or a flag where -1 means not recorded (NULL). */
@@ -155,4 +162,96 @@ enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion
 {
     return BULK(s, BULK_ACTION, I(case_id), ID(discussion_id), ID(owner_service_id), T(setting), T(nature),
                 ID(resource_id));
+}
+
+/* What a bulk load sets aside: the indexes and triggers of the tables it
+ * fills (sql IS NULL: the automatic indexes of PRIMARY KEY and UNIQUE,
+ * which stay).  In creation order, so they are made again in that order. */
+static const char deferred_sql[] =
+    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
+    "AND tbl_name IN ('authorities', 'services', 'resources', 'schools', 'school_population', 'teams', "
+    "'team_schools', 'team_members', 'meetings', 'attendance', 'pupils', 'cases', 'discussions', 'actions') "
+    "ORDER BY rowid";
+
+struct defer_read {
+    struct q_bulk_deferred *d;
+    size_t cap;
+    size_t ndrop;
+    char (*drop)[160];      /* DROP INDEX / DROP TRIGGER statements */
+    bool oom;
+};
+
+static void on_deferred(struct store_stmt *st, void *arg)
+{
+    struct defer_read *r = arg;
+    if (r->oom)
+        return;
+    if (r->d->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        char **sql = realloc(r->d->sql, cap * sizeof *sql);
+        char (*drop)[160] = realloc(r->drop, cap * sizeof *drop);
+        if (sql)
+            r->d->sql = sql;
+        if (drop)
+            r->drop = drop;
+        if (!sql || !drop) {
+            r->oom = true;
+            return;
+        }
+        r->cap = cap;
+    }
+    /* The name comes from the catalogue (names the migrations chose), quoted
+     * as an identifier all the same. */
+    const char *name = store_col_text(st, 1);
+    if (strchr(name, '"') || (size_t)snprintf(r->drop[r->d->n], sizeof r->drop[0], "DROP %s \"%s\"",
+                                              strcmp(store_col_text(st, 0), "index") ? "TRIGGER" : "INDEX",
+                                              name) >= sizeof r->drop[0]) {
+        r->oom = true;
+        return;
+    }
+    char *sql = strdup(store_col_text(st, 2));
+    if (!sql) {
+        r->oom = true;
+        return;
+    }
+    r->d->sql[r->d->n++] = sql;
+}
+
+void q_bulk_deferred_free(struct q_bulk_deferred *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->sql[i]);
+    free(d->sql);
+    d->sql = NULL;
+    d->n = 0;
+}
+
+/* One statement whose text is not a literal (a catalogue's definition). */
+static enum store_rc exec_text(struct store *s, const char *sql)
+{
+    return store_exec_done(store_prepare(s, sql));
+}
+
+enum store_rc q_bulk_defer(struct store *s, struct q_bulk_deferred *d)
+{
+    *d = (struct q_bulk_deferred){0};
+    struct defer_read r = {.d = d};
+    enum store_rc rc = store_each_row(store_prepare(s, deferred_sql), on_deferred, &r);
+    if (rc == STORE_OK && r.oom)
+        rc = STORE_ERROR;
+    for (size_t i = 0; rc == STORE_OK && i < d->n; i++)
+        rc = exec_text(s, r.drop[i]);
+    free(r.drop);
+    if (rc != STORE_OK)
+        q_bulk_deferred_free(d);
+    return rc;
+}
+
+enum store_rc q_bulk_restore(struct store *s, struct q_bulk_deferred *d)
+{
+    enum store_rc rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < d->n; i++)
+        rc = exec_text(s, d->sql[i]);
+    q_bulk_deferred_free(d);
+    return rc;
 }

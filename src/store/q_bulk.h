@@ -4,6 +4,8 @@
 #ifndef TAS_STORE_Q_BULK_H
 #define TAS_STORE_Q_BULK_H
 
+#include <stddef.h>
+
 #include "store/store.h"
 
 enum store_rc q_bulk_authority(struct store *s, int64_t id, const char *la_code, const char *name);
@@ -28,5 +30,22 @@ enum store_rc q_bulk_case(struct store *s, int64_t id, int64_t pupil_id, int64_t
 enum store_rc q_bulk_discussion(struct store *s, int64_t id, int64_t meeting_id, int64_t case_id, const char *kind);
 enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion_id, int64_t owner_service_id,
                             const char *setting, const char *nature, int64_t resource_id);
+
+/* Setting aside, for a bulk load into a fresh database, what makes each
+ * row slow to insert: the secondary indexes of the tables above (built
+ * again afterwards in one sort each, rather than one b-tree insert per row)
+ * and their triggers (the dashboard's staleness marks: the caller marks
+ * everything stale once, q_rollup_mark_all, instead).  q_bulk_defer drops
+ * them and keeps their definitions in d; q_bulk_restore creates them again,
+ * in their original order, from the same text, and frees d.  Both inside
+ * the load's write transaction.  SQLite's catalogue (sqlite_master); a
+ * PostgreSQL backend would disable its triggers and indexes instead. */
+struct q_bulk_deferred {
+    size_t n;
+    char **sql;     /* CREATE INDEX / CREATE TRIGGER statements */
+};
+enum store_rc q_bulk_defer(struct store *s, struct q_bulk_deferred *d);
+enum store_rc q_bulk_restore(struct store *s, struct q_bulk_deferred *d);
+void q_bulk_deferred_free(struct q_bulk_deferred *d);
 
 #endif

@@ -3,7 +3,9 @@
 // the dashboard's figures match a direct count, and misuse is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,53 @@ function sql(db, statement) {
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, statement], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
+}
+
+// Every row tas generate stores, column by column (the columns its bulk
+// inserts set, so a later migration adding a column leaves this alone), in
+// key order, SQL-quoted so NULL and '' differ.
+const GENERATED_ROWS = `
+  SELECT id, la_code, name FROM authorities ORDER BY id;
+  SELECT id, authority_id, code, name, org_kind FROM services ORDER BY id;
+  SELECT id, authority_id, title, kind, audience FROM resources ORDER BY id;
+  SELECT id, authority_id, urn, name, phase, tas_member FROM schools ORDER BY id;
+  SELECT school_id, dimension, category, pupils FROM school_population ORDER BY school_id, dimension, category;
+  SELECT id, authority_id, host_school_id, name, cadence FROM teams ORDER BY id;
+  SELECT team_id, school_id FROM team_schools ORDER BY team_id, school_id;
+  SELECT team_id, service_id FROM team_members ORDER BY team_id, service_id;
+  SELECT id, team_id, meeting_date, start_time, status, mode FROM meetings ORDER BY id;
+  SELECT meeting_id, service_id, role, status, guest FROM attendance ORDER BY meeting_id, service_id;
+  SELECT id, school_id, upn, forenames, surname, date_of_birth, gender, ethnicity, nc_year, sen_provision
+    FROM pupils ORDER BY id;
+  SELECT id, pupil_id, team_id, opened_on, summary_before_meeting, ect_completed, prior_sen_support,
+    prior_paediatrics, prior_early_help FROM cases ORDER BY id;
+  SELECT id, meeting_id, case_id, kind FROM discussions ORDER BY id;
+  SELECT id, case_id, discussion_id, description, owner_service_id, setting, nature, resource_id
+    FROM actions ORDER BY id;`;
+
+// The SHA-256 of those rows for --scale authority --seed 5, as made by the
+// generator before its bulk load was sped up (commit 9b99b1d: every index,
+// trigger and check in place during the load).  The faster load must store
+// exactly the same rows; a deliberate change to the generator's output
+// changes this, and says so in its commit.
+const AUTHORITY_SEED5_ROWS = 'ce0a9f66b7ec7b825e4f304375b9a46f2c0dff0747b5c38e924d3a20fe9c7f69';
+
+function rowsDigest(db) {
+  const r = spawnSync('sqlite3', ['-batch', '-bail', '-quote', db, GENERATED_ROWS],
+    { encoding: 'utf8', maxBuffer: 256 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.split('\n').length > 80000, 'every generated row read');
+  return createHash('sha256').update(r.stdout).digest('hex');
+}
+
+// The whole database as SQL (every table and the planner's statistics),
+// less the migrations' own timestamps.
+function dumpDigest(db) {
+  const r = spawnSync('sqlite3', ['-batch', '-bail', db, '.dump'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith('INSERT INTO') && !l.startsWith('INSERT INTO schema_migrations'));
+  assert.ok(rows.length > 80000, `rows in the dump (${rows.length})`);
+  return createHash('sha256').update(rows.join('\n')).digest('hex');
 }
 
 test('one authority, deterministic, with every kind of record', async () => {
@@ -77,6 +126,21 @@ test('one authority, deterministic, with every kind of record', async () => {
     const digest = (db) => sql(db, `SELECT group_concat(x, ',') FROM (SELECT phase || count(*) AS x FROM schools GROUP BY phase)
       UNION ALL SELECT sum(length(setting) * id) FROM actions UNION ALL SELECT sum(coalesce(prior_sen_support, 7) * id) FROM cases`);
     assert.equal(digest(a), digest(b));
+    // Byte for byte: the rows are the ones made before the load was sped up,
+    // the same in both runs, and the whole of b (rollup and statistics
+    // included) is what a fresh run gives again.
+    assert.equal(rowsDigest(b), AUTHORITY_SEED5_ROWS);
+    assert.equal(rowsDigest(a), rowsDigest(b));
+    const c = path.join(dir, 'c.db');
+    assert.equal((await runTas(['generate', '--db', c, '--scale', 'authority', '--seed', '5'],
+      { timeoutMs: GENERATE_MS })).code, 0);
+    assert.equal(dumpDigest(c), dumpDigest(b));
+    // Loaded without checks, journal or syncs, but whole: integrity and
+    // foreign keys hold, the file is back in WAL mode, no temporary is left.
+    assert.equal(sql(b, 'PRAGMA integrity_check'), 'ok');
+    assert.equal(sql(b, 'PRAGMA foreign_key_check'), '');
+    assert.equal(sql(b, 'PRAGMA journal_mode'), 'wal');
+    assert.equal(existsSync(`${b}.generating`), false);
     const again = await runTas(['generate', '--db', a, '--scale', 'authority']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already holds data/);
@@ -118,6 +182,39 @@ async function publishedTablesGiveNothingAway(db) {
     await srv.stop();
   }
 }
+
+// Killed part way, generate leaves nothing at the path it was given (the
+// half-made database is under a temporary name), and the next run clears
+// that temporary away and makes the database.
+test('a generate killed part way leaves no database behind', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tas-gen-kill-'));
+  try {
+    const db = path.join(dir, 'k.db');
+    const child = spawn(tasBin(), ['generate', '--db', db, '--scale', 'national', '--seed', '3'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // Killed once the first authorities are in, mid-load.
+    await new Promise((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (d) => {
+        err += d;
+        if (/10\/153 authorities/.test(err))
+          resolve();
+      });
+      child.on('exit', () => reject(new Error(`generate ended before it was killed: ${err}`)));
+    });
+    child.kill('SIGKILL');
+    assert.equal((await exited).signal, 'SIGKILL');
+    assert.equal(existsSync(db), false, 'no half-made database at the path');
+    assert.equal(existsSync(`${db}.generating`), true);
+    const r = await runTas(['generate', '--db', db, '--scale', 'authority', '--seed', '5'], { timeoutMs: GENERATE_MS });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(`${db}.generating`), false);
+    assert.equal(rowsDigest(db), AUTHORITY_SEED5_ROWS);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 test('usage errors', async () => {
   assert.equal((await runTas(['generate', '--scale', 'national'])).code, 2);
