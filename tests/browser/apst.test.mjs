@@ -14,7 +14,7 @@ const PAST = addDays(TODAY, -20);
 const uk = (iso) => `${Number(iso.slice(8))}/${Number(iso.slice(5, 7))}/${iso.slice(0, 4)}`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 before(async () => {

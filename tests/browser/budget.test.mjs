@@ -14,7 +14,7 @@ const START = Number(TODAY.slice(5, 7)) >= 4 ? Number(TODAY.slice(0, 4)) : Numbe
 const LABEL = `${START}-${String((START + 1) % 100).padStart(2, '0')}`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 function cliUser(username, password, args) {

@@ -18,7 +18,7 @@ after(async () => {
 });
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function clean(page, what) {

@@ -12,7 +12,7 @@ const A = 900;
 
 before(async () => {
   srv = await startServer({ seed: 3 });
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: dashboardFixture(A), encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: dashboardFixture(A), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   browser = await launchBrowser();
 });

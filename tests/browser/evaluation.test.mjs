@@ -12,7 +12,7 @@ let srv, browser;
 
 before(async () => {
   srv = await startServer({ seed: 4 });
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: evaluationFixture(), encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: evaluationFixture(), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   browser = await launchBrowser();
 });

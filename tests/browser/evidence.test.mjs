@@ -13,7 +13,7 @@ let srv, browser, caseId, discussion, firstName, meeting;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function api(c, method, path, obj) {

@@ -12,7 +12,7 @@ const Y = academicYearOf(TODAY);
 const S = `${Y}-09-01`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 before(async () => {

@@ -20,7 +20,7 @@ before(async () => {
   assert.equal((await runTas(['demo', '--db', db, '--seed', '6', '--without-year'])).code, 0);
   assert.equal((await runTas(['toolkit', 'load', '--db', db, '--builtin'])).code, 0);
   srv = await startServer({ db });
-  pupil = Number(execFileSync('sqlite3', ['-batch', db, 'SELECT min(id) FROM pupils WHERE school_id = 1'],
+  pupil = Number(execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', db, 'SELECT min(id) FROM pupils WHERE school_id = 1'],
     { encoding: 'utf8' }).trim());
   browser = await launchBrowser();
 });

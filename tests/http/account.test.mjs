@@ -175,7 +175,7 @@ test('two-factor set-up, two-step sign-in, replay refused, recovery codes used o
 
   // The password alone now leads to the code step, which grants nothing
   // and is not yet a sign-in in the audit trail.
-  const signIns = () => Number(execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db,
+  const signIns = () => Number(execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db,
     "SELECT count(*) FROM audit_log WHERE action = 'sign-in' AND username = 'head'"], { encoding: 'utf8' }).trim());
   const signInsBefore = signIns();
   const c = await passwordStep('head');

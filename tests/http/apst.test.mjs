@@ -16,7 +16,7 @@ const ids = {};
 const PAST = addDays(TODAY, -30);
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 function cliUser(username, password, args) {

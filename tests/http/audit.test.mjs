@@ -16,7 +16,7 @@ let pupilA, pupilB, team, caseA, consentA, upnA;
 const FAR = `${Number(TODAY.slice(0, 4)) + 40}-01-01`;   // past any 25th birthday of a demo pupil
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 function tas(args, input) {
@@ -274,12 +274,12 @@ test('the log is append-only, and tampering is named by tas audit verify', () =>
   assert.throws(() => sql('UPDATE audit_log SET remote_addr = \'10.9.9.9\' WHERE id = 3;'), /append-only/);
   assert.throws(() => sql('DELETE FROM audit_log WHERE id = 3;'), /append-only/);
   const copy = dbCopy('tampered.db');
-  execFileSync('sqlite3', [copy, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE id = 5;"]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', copy, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE id = 5;"]);
   let r = tas(['audit', 'verify', '--db', copy]);
   assert.equal(r.code, 1);
   assert.match(r.err, /broken at entry 5: its content does not match/);
   const copy2 = dbCopy('removed.db');
-  execFileSync('sqlite3', [copy2, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 7;']);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', copy2, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 7;']);
   r = tas(['audit', 'verify', '--db', copy2]);
   assert.equal(r.code, 1);
   assert.match(r.err, /broken at entry 8: it does not follow/);
@@ -303,7 +303,7 @@ test('someone holding the database file but not the key cannot forge the log', (
   // The whole chain recomputed with plain SHA-256 (what an unkeyed chain
   // allowed) after changing an entry: caught at the first entry.
   const rehashed = dbCopy('rehashed.db');
-  const rows = execFileSync('sqlite3', ['-separator', '\t', rehashed,
+  const rows = execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', rehashed,
     'SELECT id, at, user_id, username, remote_addr, action, resource_kind, resource_id, pupil_id, school_id,' +
     ' authority_id, detail, flags FROM audit_log ORDER BY id'], { encoding: 'utf8' }).trim().split('\n');
   const field = (n, v) => `${n}=${Buffer.byteLength(String(v))}:${v}\n`;
@@ -320,14 +320,14 @@ test('someone holding the database file but not the key cannot forge the log', (
     updates.push(`UPDATE audit_log SET username = '${who.replace(/'/g, "''")}', prev_hash = '${prev}', hash = '${hash}' WHERE id = ${id};`);
     prev = hash;
   }
-  execFileSync('sqlite3', [rehashed, updates.join('\n')]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', rehashed, updates.join('\n')]);
   r = tas(['audit', 'verify', '--db', rehashed]);
   assert.equal(r.code, 1);
   assert.match(r.err, /broken at entry 1: its content does not match its keyed hash/);
 
   // A pruning recorded by hand, and the history before it deleted.
   const pruned = dbCopy('pruned.db');
-  execFileSync('sqlite3', [pruned, 'DROP TRIGGER audit_log_no_delete; ' +
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', pruned, 'DROP TRIGGER audit_log_no_delete; ' +
     "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac) SELECT 1, id, hash, '' FROM audit_log WHERE id = 6; " +
     'DELETE FROM audit_log WHERE id <= 6;']);
   r = tas(['audit', 'verify', '--db', pruned]);
@@ -344,7 +344,7 @@ test('someone holding the database file but not the key cannot forge the log', (
   assert.match(r.out, /the kept anchor matches/);
   const cut = dbCopy('cut.db');
   const last = Number(head.split(':')[0]);
-  execFileSync('sqlite3', [cut, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > ${last - 3};`]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', cut, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > ${last - 3};`]);
   assert.equal(tas(['audit', 'verify', '--db', cut]).code, 0, 'a shorter chain holds on its own');
   r = tas(['audit', 'verify', '--db', cut, '--anchor', head]);
   assert.equal(r.code, 1);

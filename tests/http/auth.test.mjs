@@ -84,7 +84,7 @@ async function signedIn(server, username) {
 // account must not be able to wipe it between guesses at other names), and
 // it fades only after a quiet spell, so the tests clear it in the database.
 async function resetAddressCount() {
-  execFileSync('sqlite3', [srv.db, "DELETE FROM login_throttle WHERE key LIKE 'a:%'"]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, "DELETE FROM login_throttle WHERE key LIKE 'a:%'"]);
 }
 
 // The two servers' tests run side by side (the idle ones mostly sleep);

@@ -13,7 +13,7 @@ let srv;
 before(async () => { srv = await startServer({ seed: 13, extraArgs: ['--quiet', '--threads', '8'] }); });
 after(async () => { if (srv) await srv.stop(); });
 
-const sqlOn = (db, q) => execFileSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' }).trim();
+const sqlOn = (db, q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', db, q], { encoding: 'utf8' }).trim();
 const tas = (args, env = {}) => spawnSync(tasBin(), args,
   { encoding: 'utf8', timeout: 120000, env: { ...process.env, ...env } });
 

@@ -17,7 +17,7 @@ const LABEL = `${START}-${String((START + 1) % 100).padStart(2, '0')}`;
 const POUND = '\u00a3';
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 function cliUser(username, password, args) {

@@ -17,7 +17,7 @@ let places;        // every team and school name (a surname may be part of one)
 const outputs = [];
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', '-separator', '\t', '-cmd', '.timeout 5000', srv.db, q],
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-separator', '\t', '-cmd', '.timeout 5000', srv.db, q],
     { encoding: 'utf8' }).trim();
 }
 

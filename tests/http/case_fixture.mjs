@@ -8,7 +8,7 @@ import { Client, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
 
 /** Runs SQL on the server's test database (setup only). */
 export function sql(srv, text) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(srv.dir, 'tas.db'), text],
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', path.join(srv.dir, 'tas.db'), text],
     { encoding: 'utf8' }).trim();
 }
 

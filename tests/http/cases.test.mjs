@@ -12,7 +12,7 @@ const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20), FUTURE = addDays
 let pupilA, pupilB, pupilC, otherPupil, team, m1, m2, m3;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function apiClient(user) {

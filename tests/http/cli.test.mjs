@@ -98,7 +98,7 @@ test('user add, list, passwd, disable, enable', () => {
   assert.equal(tas(['user', 'enable', 'platform.admin', '--db', db]).code, 0);
   assert.equal(tas(['user', 'disable', 'nobody', '--db', db]).code, 1);
   // Resetting two-factor authentication (a lost phone) removes the authenticator.
-  const sqlite = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+  const sqlite = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, q], { encoding: 'utf8' }).trim();
   sqlite("INSERT INTO user_totp (user_id, secret_box, confirmed_at, last_step, created_at) " +
          "SELECT id, 'sealed', 1, 0, 1 FROM users WHERE username = 'platform.admin'");
   assert.equal(sqlite('SELECT count(*) FROM user_totp'), '1');

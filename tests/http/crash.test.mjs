@@ -25,7 +25,7 @@ function gone(s) {
 }
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 test('every audited view answered before a SIGKILL is in the log, and the chain verifies', async () => {
@@ -85,9 +85,9 @@ test('under a write load, every acknowledged write survives a SIGKILL, whole, an
     const res = await c.postJson('/api/v1/sign-in', { username: 'coordinator', password: 'demo-password' });
     assert.equal(res.status, 200);
     const csrf = (await res.json()).csrf;
-    const school = Number(execFileSync('sqlite3', ['-batch', w.db, 'SELECT min(id) FROM schools'],
+    const school = Number(execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', w.db, 'SELECT min(id) FROM schools'],
       { encoding: 'utf8' }).trim());
-    const sqlW = (q) => execFileSync('sqlite3', ['-batch', w.db, q], { encoding: 'utf8' }).trim();
+    const sqlW = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', w.db, q], { encoding: 'utf8' }).trim();
     const before = Number(sqlW('SELECT coalesce(max(id), 0) FROM pupils'));
 
     // 300 creates, 16 at a time; the kill comes after the 120th answer.

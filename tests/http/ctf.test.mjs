@@ -19,7 +19,7 @@ import {
 let srv, head, headJson, senco, prac, school1, school2;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function apiClient(user) {

@@ -19,7 +19,7 @@ const TO = '2025-07-31';
 const RANGE = `from=${FROM}&to=${TO}&authority_id=${A}`;
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -511,13 +511,13 @@ test('the rollup gives the records\' figures, and follows every kind of change',
 test('the server brings stale months up to date between requests', async () => {
   const bg = await startServer({ year: true, extraArgs: ['--rollup-every', '1', '--quiet'] });
   try {
-    const stale = () => spawnSync('sqlite3', ['-batch', bg.db, 'SELECT count(*) FROM dash_rollup_stale;'],
+    const stale = () => spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', bg.db, 'SELECT count(*) FROM dash_rollup_stale;'],
       { encoding: 'utf8' }).stdout.trim();
     // The demo year's months are all stale when the server starts.
     const start = Date.now();
     while (stale() !== '0' && Date.now() - start < 20000) await new Promise((r) => setTimeout(r, 250));
     assert.equal(stale(), '0', 'every month built without a dashboard being asked for');
-    const built = spawnSync('sqlite3', ['-batch', bg.db, "SELECT count(*) FROM dash_rollup WHERE dim = 'meetings';"],
+    const built = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', bg.db, "SELECT count(*) FROM dash_rollup WHERE dim = 'meetings';"],
       { encoding: 'utf8' }).stdout.trim();
     assert.ok(Number(built) > 0, 'meetings rows were written');
   } finally {

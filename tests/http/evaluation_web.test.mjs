@@ -17,7 +17,7 @@ const as = {};
 const FIG5D = `authority_id=${A}&kind=community_paediatrics&phase=primary&pre=2023&post=2024`;
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -345,7 +345,7 @@ test('the query is checked: kind, phase and periods in order', async () => {
 
 test('refused: roles without evaluation data, and steering may read but not enter or export', async () => {
   // The evaluator's home: a card and a navigation link for those who may see it, none for others.
-  assert.match((await as.evaluator.getHtml('/')).html, /<a class="govuk-link" href="\/evaluation">Did it work\? Evaluation<\/a>/);
+  assert.match((await as.evaluator.getHtml('/')).html, /<a class="govuk-link" href="\/evaluation">Evaluation<\/a><\/h2>\s*<p class="govuk-body">Did it work\?/);
   assert.match((await as.evaluator.getHtml('/')).html, /href="\/evaluation"[^>]*>\s*Evaluation/);
   assert.doesNotMatch((await as.head.getHtml('/')).html, /href="\/evaluation"/);
   for (const who of ['head', 'coordinator', 'practitioner']) {

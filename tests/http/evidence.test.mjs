@@ -23,7 +23,7 @@ function lastDayOfMonth(iso) {
 let team, m1, m2, pupilA, pupilB, pupilC, caseA, caseB, caseC, discA, discB, pupil;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function apiClient(user) {

@@ -17,7 +17,7 @@ let b; // TAS_SECRET_KEY
 const made = new Map(); // server -> {pupils: [...], texts: [...]}
 
 function sql(server, text) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, text], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, text], { encoding: 'utf8' }).trim();
 }
 
 async function apiClient(server, username) {

@@ -16,7 +16,7 @@ import { classSizes } from './extract_classes.mjs';
 const GENERATE_MS = 600000;
 
 function sql(db, statement) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', db, statement], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', db, statement], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -51,7 +51,7 @@ const GENERATED_ROWS = `
 const AUTHORITY_SEED5_ROWS = 'ce0a9f66b7ec7b825e4f304375b9a46f2c0dff0747b5c38e924d3a20fe9c7f69';
 
 function rowsDigest(db) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', '-quote', db, GENERATED_ROWS],
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', '-quote', db, GENERATED_ROWS],
     { encoding: 'utf8', maxBuffer: 256 << 20 });
   assert.equal(r.status, 0, r.stderr);
   assert.ok(r.stdout.split('\n').length > 80000, 'every generated row read');
@@ -61,7 +61,7 @@ function rowsDigest(db) {
 // The whole database as SQL (every table and the planner's statistics),
 // less the migrations' own timestamps.
 function dumpDigest(db) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', db, '.dump'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', db, '.dump'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.split('\n').filter((l) => l.startsWith('INSERT INTO') && !l.startsWith('INSERT INTO schema_migrations'));
   assert.ok(rows.length > 80000, `rows in the dump (${rows.length})`);

@@ -111,7 +111,7 @@ test('CLI: dry run, bad rows by line, UTF-8 names, re-import unchanged, closure'
 
 test('CLI: a failure part-way leaves nothing changed (one transaction)', async () => {
   // A trigger refuses the third school, as a full disk or a crash would.
-  execFileSync('sqlite3', [srv.db, `CREATE TRIGGER gias_test_fail BEFORE INSERT ON schools
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, `CREATE TRIGGER gias_test_fail BEFORE INSERT ON schools
     WHEN NEW.urn = '700073' BEGIN SELECT RAISE(ABORT, 'test failure'); END;`]);
   try {
     const f = await file('fail.csv', giasCsv([
@@ -125,7 +125,7 @@ test('CLI: a failure part-way leaves nothing changed (one transaction)', async (
     assert.equal(await schoolByUrn('700071'), undefined);
     assert.equal((await schoolByUrn('700001')).name, before.name);
   } finally {
-    execFileSync('sqlite3', [srv.db, 'DROP TRIGGER gias_test_fail;']);
+    execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, 'DROP TRIGGER gias_test_fail;']);
   }
 });
 

@@ -11,7 +11,7 @@ let srv;
 const as = {};
 
 function sql(q) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db, q], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db, q], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }

@@ -11,7 +11,7 @@ import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYear
 let srv, coord, headJson, head, prac, pupilA, pupilB, otherPupil, upnA, upnB, upnOther;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function apiClient(user) {

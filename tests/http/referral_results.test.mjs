@@ -37,7 +37,7 @@ const d = (n) => addDays(S, n);
 const RANGE = `from=${Y}-08-01&to=${TODAY}`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 async function signedIn(user) {

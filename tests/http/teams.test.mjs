@@ -27,7 +27,7 @@ function academicYearOf(iso) {
 }
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', srv.db, statement], { encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db, statement], { encoding: 'utf8', timeout: 20000 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
 }

@@ -22,7 +22,7 @@ const PAST = addDays(TODAY, -30);
 const EC = ['ci', 'cl', 'semh', 'sp'].flatMap((s) => [1, 2, 3, 4, 5, 6].map((n) => `${s}${n}`));
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 
