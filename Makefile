@@ -54,7 +54,9 @@ MAIL_TMPL  := $(sort $(wildcard templates/email/*.txt))
 # GOV.UK Frontend's own JavaScript (the menu button on phones) and the
 # module that starts it, served from /assets (h_static.c).
 JS         := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js assets/js/tas-init.js
-EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS) $(MAIL_TMPL) $(JS)
+# The JSON API's description, served at /api/v1/openapi.json (docs/api.md).
+OPENAPI    := docs/openapi.json
+EMBED      := $(TEMPLATES) $(MIGRATIONS) $(CSS) $(BLOCKLIST) $(TOOLKITS) $(MAIL_TMPL) $(JS) $(OPENAPI)
 
 UNIT_SRC  := $(wildcard tests/lib/test_*.c tests/core/test_*.c tests/store/test_*.c tests/web/test_*.c tests/service/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)

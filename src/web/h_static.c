@@ -61,6 +61,23 @@ static void h_privacy(struct req *rq, struct resp *rs)
     view_render(rq, rs, 200, "privacy", view_page(rq, "Privacy notice", NULL));
 }
 
+/* The JSON API's description (docs/openapi.json, OpenAPI 3.1), compiled in.
+ * Public, like the stylesheet: it describes the interface (paths, methods,
+ * the shapes of requests and answers), holds no data, and a client needs it
+ * before it has signed in or been given a token. */
+static void h_openapi(struct req *rq, struct resp *rs)
+{
+    const struct embedded_file *f = embedded_find("docs/openapi.json");
+    if (!f) {
+        view_error(rq, rs, 404, "Not found", "No API description is built into this binary.");
+        return;
+    }
+    buf_append(&rs->body, f->data, f->size);
+    rs->status = 200;
+    rs->content_type = "application/json";
+    rs->cache_control = "public, max-age=3600";
+}
+
 /* Browsers ask for /favicon.ico on every page; answer without a body
  * rather than fill the log with 404s. */
 static void h_no_content(struct req *rq, struct resp *rs)
@@ -74,6 +91,7 @@ static void h_no_content(struct req *rq, struct resp *rs)
 static const struct route static_routes[] = {
     {"GET", "/assets/tas.css", h_asset_css, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_DB},
+    {"GET", "/api/v1/openapi.json", h_openapi, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/favicon.ico", h_no_content, ROUTE_PUBLIC | ROUTE_NO_DB},
     {"GET", "/accessibility", h_accessibility, ROUTE_PUBLIC},
     {"GET", "/privacy", h_privacy, ROUTE_PUBLIC},

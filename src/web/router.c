@@ -82,6 +82,13 @@ static const struct route_table *const tables[] = {
     &ctf_table,
 };
 
+void route_each(void (*fn)(const struct route *r, void *arg), void *arg)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t]->count; i++)
+            fn(&tables[t]->routes[i], arg);
+}
+
 const struct route *route_find(const char *method, const char *path, int64_t *id,
                                bool *method_mismatch)
 {

@@ -80,6 +80,10 @@ extern const struct route_table ctf_table;         /* h_ctf.c: pupils from a Com
 const struct route *route_find(const char *method, const char *path, int64_t *id,
                                bool *method_mismatch);
 
+/* Calls fn for every route of every table, in the order paths are tried
+ * (tests/web/test_openapi.c checks the API's description against them). */
+void route_each(void (*fn)(const struct route *r, void *arg), void *arg);
+
 /* The methods a path accepts, comma-separated ("GET, HEAD, POST"), for
  * the Allow header of a 405. */
 void route_allowed(const char *path, char *out, size_t outsz);

@@ -16,6 +16,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkResponse } from './openapi.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -333,6 +334,8 @@ export class Client {
       if (cookie) h.cookie = cookie;
       const res = await fetch(url, { method, headers: h, body, redirect: 'manual' });
       this.storeCookies(res);
+      // Every answer from /api/v1/ must match docs/openapi.json (openapi.mjs).
+      await checkResponse(method, url, res, body);
       const loc = res.headers.get('location');
       if (!follow || !loc || res.status < 300 || res.status > 399 || hop >= 10) return res;
       await res.arrayBuffer(); // drain
