@@ -474,6 +474,8 @@ struct decision policy_decide(const struct principal *p, enum action a,
         return deny("denied: unknown action or resource");
     if (p->ngrants == 0)
         return deny("denied: user has no roles");
+    if (p->read_only && a != ACT_LIST && a != ACT_VIEW)
+        return deny("denied: a read-only token");
     /* A count beyond the array would read zeroed grants, which look like
      * system administrators (both enums start at 0). */
     if (!principal_ok(p))
@@ -511,7 +513,8 @@ unsigned policy_roles_allowing(const struct principal *p, enum action a, const s
     for (size_t i = 0; i < p->ngrants; i++) {
         if (!grant_ok(&p->grants[i]))
             continue;
-        struct principal one = {.user_id = p->user_id, .ngrants = 1, .grants = {p->grants[i]}};
+        struct principal one = {.user_id = p->user_id, .read_only = p->read_only, .ngrants = 1,
+                                .grants = {p->grants[i]}};
         if (policy_decide(&one, a, r).allow)
             roles |= 1u << p->grants[i].role;
     }
@@ -539,7 +542,7 @@ size_t policy_staff_schools(const struct principal *p, int64_t *ids, size_t max)
         if (!grant_ok(g) || g->role != ROLE_SCHOOL_LEAD || g->scope != SCOPE_SCHOOL || g->scope_id <= 0)
             continue;
         struct resource r = {.kind = RES_CASE, .authority_id = grant_authority(g), .school_id = g->scope_id};
-        struct principal one = {.user_id = p->user_id, .ngrants = 1, .grants = {*g}};
+        struct principal one = {.user_id = p->user_id, .read_only = p->read_only, .ngrants = 1, .grants = {*g}};
         if (!policy_decide(&one, ACT_EDIT, &r).allow)
             continue;
         bool dup = false;

@@ -80,6 +80,8 @@ struct role_grant {
 
 struct principal {
     int64_t user_id;
+    bool read_only;            /* an API token of scope "read" (svc_tokens.h):
+                                  only ACT_LIST and ACT_VIEW are granted */
     size_t ngrants;
     struct role_grant grants[POLICY_MAX_GRANTS];
 };

@@ -4,12 +4,15 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "service/password.h"
 #include "service/svc_account.h"
+#include "service/svc_tokens.h"
 #include "service/svc_users.h"
 #include "store/q_account.h"
 #include "store/q_sessions.h"
+#include "store/q_tokens.h"
 
 const struct auth_config auth_default_config = {
     .throttle = {3, 60, 10, 900, 1},
@@ -329,6 +332,46 @@ enum session_result svc_session_resume(struct store *db, const struct auth_confi
     int64_t every = cfg->idle_timeout / 2 < 60 ? cfg->idle_timeout / 2 : 60;
     if (now - r.last_seen_at >= every)
         (void)q_session_touch(db, hash, now);
+    return SESSION_OK;
+}
+
+enum session_result svc_token_resume(struct store *db, const char *authorization, int64_t now,
+                                     struct session_info *out, int64_t *token_id)
+{
+    *token_id = 0;
+    if (!authorization || strncasecmp(authorization, "Bearer ", 7) != 0)
+        return SESSION_NONE;
+    const char *t = authorization + 7;
+    while (*t == ' ')
+        t++;
+    if (strlen(t) != API_TOKEN_LEN || strncmp(t, API_TOKEN_PREFIX, sizeof API_TOKEN_PREFIX - 1) != 0)
+        return SESSION_NONE;
+    for (const char *p = t + sizeof API_TOKEN_PREFIX - 1; *p; p++)
+        if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
+            return SESSION_NONE;
+    char hash[65];
+    sha256_hex(t, hash);
+    struct api_token_row r;
+    enum store_rc rc = q_token_by_hash(db, hash, &r);
+    if (rc == STORE_DONE)
+        return SESSION_NONE;
+    if (rc != STORE_ROW)
+        return SESSION_ERROR;
+    bool read = strcmp(r.scope, "read") == 0;
+    if (r.revoked_at || now >= r.expires_at || (!read && strcmp(r.scope, "write") != 0))
+        return SESSION_NONE;
+    struct user_row u;
+    rc = q_user_get(db, r.user_id, &u);
+    if (rc != STORE_ROW || u.disabled)
+        return rc == STORE_ROW || rc == STORE_DONE ? SESSION_NONE : SESSION_ERROR;
+    memset(out, 0, sizeof *out);
+    sodium_memzero(u.password_hash, sizeof u.password_hash);
+    if (finish_sign_in(db, &u, out) != 0)
+        return SESSION_ERROR;
+    out->who.read_only = read;
+    if (now - r.last_used_at >= 60)
+        (void)q_token_touch(db, r.id, now);
+    *token_id = r.id;
     return SESSION_OK;
 }
 

@@ -78,6 +78,14 @@ enum session_result { SESSION_OK = 0, SESSION_NONE, SESSION_EXPIRED, SESSION_ERR
  * its user is disabled. */
 enum session_result svc_session_resume(struct store *db, const struct auth_config *cfg,
                                        const char *cookie, int64_t now, struct session_info *out);
+/* The live API token (service/svc_tokens.h) sent as the value of an
+ * "Authorization" header ("Bearer tas_..."): SESSION_OK with out filled as
+ * for a session (no cookie, CSRF token or handle; out->who.read_only for a
+ * token of scope "read") and *token_id; its use is recorded (at most once a
+ * minute).  SESSION_NONE for a malformed, unknown, revoked or expired token
+ * or a disabled user alike; SESSION_ERROR when the database fails. */
+enum session_result svc_token_resume(struct store *db, const char *authorization, int64_t now,
+                                     struct session_info *out, int64_t *token_id);
 /* Ends the session of that cookie value, if any. */
 void svc_sign_out(struct store *db, const char *cookie);
 

@@ -159,7 +159,35 @@ void dispatch(struct req *rq, struct resp *rs)
     }
     rq->db = store_pool_acquire(rq->app->pool);
     const char *cookie = req_cookie(rq, "tas_session");
-    if (cookie) {
+    const char *bearer = rq->api ? req_header(rq, "Authorization") : NULL;
+    if (bearer) {
+        /* An API token (docs/api.md): for /api/v1/ only (a page ignores the
+         * header), instead of any cookie.  A wrong, revoked or expired token
+         * is one answer, whatever the route. */
+        enum session_result sr = svc_token_resume(rq->db, bearer, rq->now, &rq->sess, &rq->token_id);
+        if (sr == SESSION_ERROR) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            goto out;
+        }
+        if (sr != SESSION_OK) {
+            view_error(rq, rs, 401, "Sign in", "The token is not valid.");
+            goto out;
+        }
+        rq->signed_in = true;
+        /* Not for the account's own security (password, second factor,
+         * calendar address, sign-out): those are the person's. */
+        if (strncmp(rq->path, "/api/v1/account/", 16) == 0 || strcmp(rq->path, "/api/v1/sign-out") == 0 ||
+            strncmp(rq->path, "/api/v1/sign-in", 15) == 0) {
+            view_error(rq, rs, 403, "You cannot do this", "An API token cannot be used for this.");
+            goto out;
+        }
+        /* A read-only token changes nothing, whatever the route (the policy
+         * point also grants it only list and view). */
+        if (rq->sess.who.read_only && changes_state(rq->method)) {
+            view_error(rq, rs, 403, "You cannot do this", "This token is read-only.");
+            goto out;
+        }
+    } else if (cookie) {
         enum session_result sr = svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess);
         rq->signed_in = sr == SESSION_OK;
         /* Sign-out clears the cookie, so a cookie with no session behind it
@@ -178,7 +206,9 @@ void dispatch(struct req *rq, struct resp *rs)
             redirect_to_sign_in(rq, rs);
         goto out;
     }
-    if (changes_state(rq->method) && !csrf_ok(rq)) {
+    /* A bearer token is not sent by browsers on their own, as a cookie is:
+     * no cross-site request can carry it, so it needs no CSRF token. */
+    if (changes_state(rq->method) && !rq->token_id && !csrf_ok(rq)) {
         view_error(rq, rs, 403, "This form has expired",
                    "For your security, the form could not be used. Go back, reload the page and try again.");
         goto out;
@@ -207,7 +237,13 @@ void dispatch(struct req *rq, struct resp *rs)
     }
     if (strcmp(rq->method, "POST") == 0 && form_once_begin(rq, rs))
         goto out;
-    svc_origin_set(rq->remote_addr);
+    /* The audit log's origin names the token a request came with. */
+    char origin[sizeof rq->remote_addr];
+    if (rq->token_id)
+        snprintf(origin, sizeof origin, "%.40s token %lld", rq->remote_addr, (long long)rq->token_id);
+    else
+        snprintf(origin, sizeof origin, "%s", rq->remote_addr);
+    svc_origin_set(origin);
     bool audited_change = audit_trail_begin(rq, rt);
     rt->fn(rq, rs);
     audit_trail_end(rq, rt, rs, audited_change);

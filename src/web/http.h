@@ -60,6 +60,7 @@ struct req {
     struct store *db;
     bool signed_in;
     bool session_expired;
+    int64_t token_id;          /* signed in by an API token (Authorization: Bearer, /api/v1/ only); 0: not */
     struct session_info sess;
     char remote_addr[64];
     int64_t now;

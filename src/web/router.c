@@ -80,6 +80,7 @@ static const struct route_table *const tables[] = {
     &gias_table,
     &calendar_table,
     &ctf_table,
+    &tokens_table,
 };
 
 void route_each(void (*fn)(const struct route *r, void *arg), void *arg)

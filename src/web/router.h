@@ -73,6 +73,7 @@ extern const struct route_table mail_table;        /* h_mail.c: password reset, 
 extern const struct route_table refres_table;      /* h_refres.c: referral results */
 extern const struct route_table gias_table;        /* h_gias.c: schools from GIAS */
 extern const struct route_table calendar_table;    /* h_calendar.c: invitations and calendar feeds */
+extern const struct route_table tokens_table;      /* h_tokens.c: API tokens (the account's page) */
 extern const struct route_table ctf_table;         /* h_ctf.c: pupils from a Common Transfer File */
 
 /* Finds the route for method and path, filling *id.  Returns NULL, and

@@ -1,0 +1,71 @@
+#include "store/q_tokens.h"
+
+enum store_rc q_token_insert(struct store *s, int64_t user_id, const char *name, const char *token_hash,
+                             const char *scope, int64_t now, int64_t expires_at, int64_t *id)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) "
+        "VALUES (?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, user_id);
+    store_bind_text(st, 2, name);
+    store_bind_text(st, 3, token_hash);
+    store_bind_text(st, 4, scope);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, expires_at);
+    return store_get_int(st, id);
+}
+
+enum { TC_ID, TC_USER, TC_NAME, TC_SCOPE, TC_CREATED, TC_EXPIRES, TC_USED, TC_REVOKED };
+#define TOKEN_COLUMNS "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at"
+
+static void read_token(struct store_stmt *st, void *row)
+{
+    struct api_token_row *r = row;
+    r->id = store_col_int(st, TC_ID);
+    r->user_id = store_col_int(st, TC_USER);
+    store_col_copy(st, TC_NAME, r->name, sizeof r->name);
+    store_col_copy(st, TC_SCOPE, r->scope, sizeof r->scope);
+    r->created_at = store_col_int(st, TC_CREATED);
+    r->expires_at = store_col_int(st, TC_EXPIRES);
+    r->last_used_at = store_col_is_null(st, TC_USED) ? 0 : store_col_int(st, TC_USED);
+    r->revoked_at = store_col_is_null(st, TC_REVOKED) ? 0 : store_col_int(st, TC_REVOKED);
+}
+
+enum store_rc q_token_by_hash(struct store *s, const char *token_hash, struct api_token_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE token_hash = ?");
+    store_bind_text(st, 1, token_hash);
+    return store_get_row(st, read_token, out);
+}
+
+Q_SINK(token, struct api_token_row, read_token)
+
+enum store_rc q_token_list(struct store *s, int64_t user_id,
+                           void (*fn)(void *arg, const struct api_token_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC");
+    store_bind_int(st, 1, user_id);
+    return store_each_row(st, token_each, &(struct token_sink){fn, arg});
+}
+
+enum store_rc q_token_revoke(struct store *s, int64_t user_id, int64_t id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, id);
+    store_bind_int(st, 3, user_id);
+    enum store_rc rc = store_exec_done(st);
+    if (rc == STORE_OK && store_changes(s) == 0)
+        return STORE_DONE;
+    return rc;
+}
+
+enum store_rc q_token_touch(struct store *s, int64_t id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+    store_bind_int(st, 1, now);
+    store_bind_int(st, 2, id);
+    return store_exec_done(st);
+}
