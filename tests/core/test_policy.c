@@ -590,6 +590,31 @@ static void test_cross_authority(void **state)
     assert_true(allowed(&sl, ACT_VIEW, (struct resource){.kind = RES_SCHOOL, .id = S12, .authority_id = A1, .school_id = 0}));
 }
 
+/* An API token of scope "read" (service/svc_tokens.h): whatever its user
+ * may list or view it may, and nothing else, for every role and resource. */
+static void test_read_only_token(void **state)
+{
+    (void)state;
+    int granted_reads = 0;
+    for (int f = 0; f < FIXTURE__COUNT; f++) {
+        struct principal full = fixture((enum fixture)f);
+        struct principal ro = full;
+        ro.read_only = true;
+        for (int k = 0; k < RES__COUNT; k++)
+            for (int a = 0; a < ACT__COUNT; a++) {
+                struct resource r = {.kind = (enum resource_kind)k, .id = a == ACT_LIST || a == ACT_CREATE ? 0 : 5,
+                                     .authority_id = A1, .school_id = S11};
+                bool want = (a == ACT_LIST || a == ACT_VIEW) && allowed(&full, (enum action)a, r);
+                assert_int_equal(allowed(&ro, (enum action)a, r), want);
+                granted_reads += want;
+            }
+        /* The per-role answers keep the limit too. */
+        struct resource any = {.kind = RES_PUPIL, .authority_id = A1, .school_id = S11};
+        assert_int_equal(policy_roles_allowing(&ro, ACT_CREATE, &any), 0);
+    }
+    assert_true(granted_reads > 0);
+}
+
 static void test_multi_role(void **state)
 {
     (void)state;
@@ -1463,6 +1488,7 @@ int main(void)
         cmocka_unit_test(test_null_and_empty_principals),
         cmocka_unit_test(test_malformed_input),
         cmocka_unit_test(test_cross_authority),
+        cmocka_unit_test(test_read_only_token),
         cmocka_unit_test(test_multi_role),
         cmocka_unit_test(test_team_scope),
         cmocka_unit_test(test_delete_and_users_admin_only),
