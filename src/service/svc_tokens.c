@@ -23,9 +23,10 @@ enum svc_status svc_token_create(struct svc_ctx *c, const struct token_form *f, 
     if (c->who->user_id <= 0)
         return SVC_FORBIDDEN;
     char name[API_TOKEN_NAME_MAX * 4];
-    if (!f->name || trim_copy(f->name, name, sizeof name) != 0 || !name[0])
+    int too_long = f->name ? trim_copy(f->name, name, sizeof name) : 0;
+    if (!f->name || (!too_long && !name[0]))
         field_errors_add(e, "name", "Enter a name for the token");
-    else if (utf8_chars(name) > API_TOKEN_NAME_MAX - 1)
+    else if (too_long || utf8_chars(name) > API_TOKEN_NAME_MAX - 1)
         field_errors_add(e, "name", "The name must be 80 characters or fewer");
     else if (!text_is_clean(name, 0))
         field_errors_add(e, "name", "The name must not contain control characters");

@@ -72,6 +72,11 @@ test('the page makes a token only with a name, a scope and a lifetime chosen', a
   const bad = await coord.submitForm('/account/tokens', { name: 'x', scope: 'admin', days: '9999' });
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /Select how long the token lasts/);
+  for (const name of ['x'.repeat(81), 'é'.repeat(81), 'y'.repeat(2000)]) {
+    const long = await coord.submitForm('/account/tokens', { name, scope: 'read', days: '30' });
+    assert.equal(long.status, 400);
+    assert.match(await long.text(), /80 characters or fewer/);
+  }
   assert.equal(sql('SELECT count(*) FROM api_tokens'), '0');
 });
 
