@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "lib/buf.h"
+#include "service/svc_dashboard.h"
 
 #define DASH_CACHE_ENTRIES 64
 #define DASH_CACHE_BYTES (32u * 1024u * 1024u)
@@ -28,5 +29,13 @@ void dash_cache_put(const char *key, const char *body, size_t len, const void *e
 void dash_cache_clear(void);
 /* Entries held and their bytes, for tests. */
 void dash_cache_stats(size_t *entries, size_t *bytes);
+
+/* The dashboard's JSON answer (/api/v1/dashboard, or its report with
+ * in->publish "yes") into out, from the cache when use_cache and it holds
+ * it; *served_from "cache", "computed" (and now kept) or NULL (not to be
+ * kept: the records answer it).  What svc_dashboard returns otherwise
+ * (errs for SVC_INVALID).  In h_dashboard.c; the benchmark calls it. */
+enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_form *in, bool report, bool use_cache,
+                                 struct buf *out, const char **served_from, struct field_errors *errs);
 
 #endif

@@ -361,13 +361,13 @@ static void scope_key(const struct principal *p, struct buf *b)
 
 /* Everything a dashboard page depends on, or false when it is not to be
  * kept (the records answer it, or the filters are not valid). */
-static bool cache_key(struct req *rq, struct svc_ctx *c, const struct dash_filter_form *in, bool report,
+static bool cache_key(bool api, struct svc_ctx *c, const struct dash_filter_form *in, bool report,
                       struct buf *key)
 {
     int64_t gen = 0;
     if (svc_dashboard_generation(c, in, ACT_VIEW, &gen) != SVC_OK || gen <= 0)
         return false;
-    buf_printf(key, "dashboard 1|%s|%s|gen %lld|", rq->api ? "json" : "html", report ? "report" : "page",
+    buf_printf(key, "dashboard 1|%s|%s|gen %lld|", api ? "json" : "html", report ? "report" : "page",
                (long long)gen);
     key_text(key, c->today);
     key_text(key, in->from);
@@ -379,6 +379,38 @@ static bool cache_key(struct req *rq, struct svc_ctx *c, const struct dash_filte
     key_text(key, in->publish);
     scope_key(c->who, key);
     return !key->failed;
+}
+
+enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_form *in, bool report, bool use_cache,
+                                 struct buf *out, const char **served_from, struct field_errors *errs)
+{
+    struct buf key = BUF_INIT;
+    bool keep = use_cache && cache_key(true, c, in, report, &key);
+    *served_from = NULL;
+    if (keep && dash_cache_get(buf_str(&key), out, NULL, 0)) {
+        *served_from = "cache";
+        buf_free(&key);
+        return SVC_OK;
+    }
+    struct dashboard *d = malloc(sizeof *d);
+    enum svc_status st = d ? svc_dashboard(c, in, ACT_VIEW, d, errs) : SVC_ERROR;
+    if (st == SVC_OK) {
+        char *text = json_dumps(dashboard_json(d, false), JSON_COMPACT | JSON_ENSURE_ASCII);
+        if (text) {
+            buf_reset(out);
+            buf_puts(out, text);
+            free(text);
+        }
+        if (!text || out->failed) {
+            st = SVC_ERROR;
+        } else if (keep) {
+            dash_cache_put(buf_str(&key), out->data, out->len, NULL, 0);
+            *served_from = "computed";
+        }
+    }
+    free(d);
+    buf_free(&key);
+    return st;
 }
 
 static void render_page(struct req *rq, struct resp *rs, bool report)
@@ -395,17 +427,22 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    bool keep = cache_key(rq, &c, &in, report, &key);
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
-    if (keep && rq->api && dash_cache_get(buf_str(&key), &rs->body, NULL, 0)) {
-        rs->status = 200;
-        rs->content_type = "application/json";
-        rs->served_from = "cache";
-        buf_free(&key);
+    if (rq->api) {
+        st = dash_answer_json(&c, &in, report, true, &rs->body, &rs->served_from, &errs);
+        if (st == SVC_INVALID) {
+            view_invalid_json(rs, &errs);
+        } else if (st != SVC_OK) {
+            view_svc_error(rq, rs, st);
+        } else {
+            rs->status = 200;
+            rs->content_type = "application/json";
+        }
         return;
     }
-    bool hit = keep && !rq->api && dash_cache_get(buf_str(&key), &tables, m, sizeof *m);
+    bool keep = cache_key(false, &c, &in, report, &key);
+    bool hit = keep && dash_cache_get(buf_str(&key), &tables, m, sizeof *m);
     struct dashboard *d = NULL;
     if (!hit) {
         d = req_alloc(rq, sizeof *d);
@@ -415,22 +452,9 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
             return;
         }
         st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
-        if (st == SVC_INVALID && rq->api) {
-            buf_free(&key);
-            view_invalid_json(rs, &errs);
-            return;
-        }
         if (st != SVC_OK && st != SVC_INVALID) {
             buf_free(&key);
             view_svc_error(rq, rs, st);
-            return;
-        }
-        if (rq->api) {
-            view_json(rs, 200, dashboard_json(d, false));
-            if (keep && rs->status == 200)
-                dash_cache_put(buf_str(&key), rs->body.data, rs->body.len, NULL, 0);
-            rs->served_from = keep ? "computed" : NULL;
-            buf_free(&key);
             return;
         }
         if (st == SVC_OK) {

@@ -158,3 +158,43 @@ test('viewers with other grants never share a page; the same grants do', async (
   assert.equal(twinPage.from, 'cache');
   assert.equal(body(twinPage.text), body(stPage.text));
 });
+
+// The rollup's outcome rows and England's rows (migration 0024): the
+// outcomes table from the rollup equals the one compared case by case from
+// the records, before and after outcome records arrive, and `tas rollup
+// verify` (which compares every authority and England as a whole, the
+// view that reads England's rows) finds no difference.
+test('outcomes and England from the rollup give the records\' figures', async () => {
+  const RECORDS = `from=2024-07-31&to=2025-07-31&authority_id=${A}`;   // a day early: the records
+  const outcomes = async (q) => JSON.parse((await get('admin', `/api/v1/dashboard?${q}`)).text)
+    .tables.find((t) => t.key === 'outcomes').rows.map((r) => [r.label, r.cells.map((c) => c.text)]);
+  assert.deepEqual(await outcomes(RANGE), await outcomes(RECORDS), 'no outcome records yet');
+  const pupils = sql(`SELECT DISTINCT c.pupil_id FROM cases c JOIN discussions d ON d.case_id = c.id
+    JOIN meetings m ON m.id = d.meeting_id JOIN teams t ON t.id = m.team_id WHERE t.authority_id = ${A}
+    AND d.kind = 'new' AND m.status = 'held' ORDER BY 1;`).trim().split('\n');
+  assert.ok(pupils.length >= 3);
+  const rec = (pupil, starts, ends, possible, missed) => `INSERT INTO outcome_records (pupil_id, kind, starts_on,
+    ends_on, code, sessions_possible, sessions_missed, source, created_at) VALUES (${pupil}, 'attendance',
+    '${starts}', '${ends}', '', ${possible}, ${missed}, 'hand', 0);`;
+  sql(pupils.map((p, i) => rec(p, '2023-09-04', '2024-07-19', 380, 40 + i)
+    + rec(p, '2024-09-02', '2024-12-20', 140, 20) + rec(p, '2025-01-06', '2025-07-18', 240, i % 2 ? 10 : 60)
+    + rec(p, '2025-09-01', '2026-07-17', 380, 30 + 3 * i)).join('\n'));
+  assert.ok(Number(sql(`SELECT count(*) FROM dash_rollup_stale WHERE authority_id = ${A};`).trim()) > 0,
+    'outcome records mark the months their pupils\' cases were presented stale');
+  await get('admin', '/api/v1/dashboard?from=2024-08-01&to=2025-07-31');   // rebuilds them
+  const fromRollup = await outcomes(RANGE);
+  assert.deepEqual(fromRollup, await outcomes(RECORDS), 'the same outcomes by both roads');
+  assert.ok(Number(fromRollup[0][1][2]) > 0, `cases were compared: ${JSON.stringify(fromRollup)}`);
+  assert.ok(Number(sql(`SELECT count(*) FROM dash_rollup WHERE dim = 'outcome' AND authority_id = ${A};`).trim()) > 0);
+  // Term dates move the windows: a change marks the months stale again.
+  sql(`INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on)
+       VALUES (${A}, 2030, 1, '2030-09-02', '2030-10-25');`);
+  assert.ok(Number(sql(`SELECT count(*) FROM dash_rollup_stale WHERE authority_id = ${A};`).trim()) > 0);
+  const verify = spawnSync(process.env.TAS_BIN || 'build/release/tas', ['rollup', '--db', srv.db, 'verify'],
+    { encoding: 'utf8', timeout: 60000, env: { ...process.env } });
+  assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /rollup: all authorities?[^\n]*: the same figures as the records/i, verify.stdout);
+  assert.ok(Number(sql("SELECT count(*) FROM dash_rollup WHERE authority_id = 0 AND dim = 'cases';").trim()) > 0,
+    'England\'s rows were built');
+  assert.equal(sql('SELECT count(*) FROM dash_rollup_stale WHERE authority_id = 0;').trim(), '0');
+});
