@@ -80,7 +80,7 @@ enum store_rc q_rollup_outcome_cases(struct store *s, int64_t authority_id, cons
 enum store_rc q_rollup_put(struct store *s, int64_t authority_id, int64_t vis_authority_id, const char *phase,
                            const char *month, const char *dim, const char *k1, const char *k2, int64_t n1);
 
-/* The dashboard's generation (migration 0024, table dash_generation):
+/* The dashboard's generation (migration 0027, table dash_generation):
  * changes whenever a month of the rollup goes stale or is rebuilt, and
  * when the TAS schools, services, resources, cost rates or disclosure
  * settings change.  0 when it cannot be read. */

@@ -159,7 +159,7 @@ test('viewers with other grants never share a page; the same grants do', async (
   assert.equal(body(twinPage.text), body(stPage.text));
 });
 
-// The rollup's outcome rows and England's rows (migration 0024): the
+// The rollup's outcome rows and England's rows (migration 0027): the
 // outcomes table from the rollup equals the one compared case by case from
 // the records, before and after outcome records arrive, and `tas rollup
 // verify` (which compares every authority and England as a whole, the
