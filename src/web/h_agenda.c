@@ -42,7 +42,8 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
         json_t *item = json_agenda_item(&av.rows[i]);
-        json_object_set_new(item, "number", json_integer((json_int_t)i + 1));
+        /* The item's number in the running order; a voided one has none. */
+        json_object_set_new(item, "number", av.number[i] ? json_integer(av.number[i]) : json_null());
         json_array_append(strcmp(av.rows[i].kind, "review") == 0 ? reviews : fresh, item);
         json_array_append_new(all, item);
     }
