@@ -24,9 +24,12 @@ static void add_candidate(void *arg, const struct agenda_candidate *a)
     struct cand_list *cl = arg;
     char v[24], label[300];
     snprintf(v, sizeof v, "%lld", (long long)a->case_id);
+    char when[32] = "";
+    if (a->discussed_before)
+        date_label(a->last_discussed, when, sizeof when);
     if (a->discussed_before)
         snprintf(label, sizeof label, "%s (review: last discussed %s, %lld open action%s)", a->pupil_name,
-                 a->last_discussed, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
+                 when, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
     else
         snprintf(label, sizeof label, "%s (new)", a->pupil_name);
     fld_add_option(cl->field, v, label, NULL);
