@@ -71,7 +71,7 @@ static int date_field(struct svc_ctx *c, const char *in, bool required, bool fut
     }
     int32_t d, today = 0;
     if (svc_parse_day(in, &d) != 0) {
-        snprintf(msg, sizeof msg, "Enter %s as a date, like 27/3/2026", what);
+        snprintf(msg, sizeof msg, "%c%s must be a real date", what[0] == 't' ? 'T' : what[0], what + 1);
         field_errors_add(e, field, msg);
         return -1;
     }

@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "service/svc_apst.h"
 #include "web/apst_export.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -208,12 +209,19 @@ static void field(json_t *ctx, json_t *f, const char *type)
     json_array_append_new(json_object_get(ctx, "fields"), typed(f, type));
 }
 
-static void date_hint_field(json_t *ctx, const char *name, const char *label, const char *value,
+/* A date: the GOV.UK day, month and year boxes (finding.h). */
+static void date_hint_field(struct req *rq, json_t *ctx, const char *name, const char *label, const char *value,
                             const struct field_errors *e)
 {
-    json_t *f = fld_input(name, label, value, e, "For example, 27/3/2026");
-    json_object_set_new(f, "width_class", json_string("govuk-input--width-10"));
-    field(ctx, f, "is_input");
+    field(ctx, finding_form_date_field(rq, name, label, value, e, "For example, 27 3 2026"), "is_date");
+}
+
+/* A form's date boxes, when sent, in place of the one value the API sends. */
+static void form_date(struct req *rq, const char *name, const char **value)
+{
+    const char *v = finding_form_date(rq, name);
+    if (v)
+        *value = v;
 }
 
 /* ---- taskforces ---- */
@@ -273,7 +281,7 @@ static void render_create(struct req *rq, struct resp *rs, int status, struct sv
                             "Most managers work part time, for example 0.6");
     json_object_set_new(fte, "width_class", json_string("govuk-input--width-4"));
     field(ctx, fte, "is_input");
-    date_hint_field(ctx, "started_on", "Date the taskforce started", f->started_on, e);
+    date_hint_field(rq, ctx, "started_on", "Date the taskforce started", f->started_on, e);
     json_t *wd = fld_select_blank("weekday", "Day of the weekly case meeting", e, NULL, "Wednesday",
                                   f->weekday ? f->weekday : "");
     static const char *const days[] = {"1", "Monday", "2", "Tuesday", "4", "Thursday", "5", "Friday"};
@@ -302,6 +310,7 @@ static void h_create(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct apst_form f = {0};
     req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
+    form_date(rq, "started_on", &f.started_on);
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_apst_create(&c, &f, &e, &id);
@@ -395,9 +404,8 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
-    json_t *md = fld_input("date", "Date of the case meeting", date, e, "For example, 27/3/2026");
-    json_object_set_new(md, "width_class", json_string("govuk-input--width-10"));
-    json_object_set_new(ctx, "meeting_date", md);
+    json_object_set_new(ctx, "meeting_date",
+                        finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     view_render(rq, rs, status, "apst/view", ctx);
@@ -464,9 +472,11 @@ static void opt_referral(void *arg, const struct apst_referral_row *r)
     struct options *o = arg;
     if (!strcmp(r->triage, "declined") || !strcmp(r->triage, "signposted"))
         return;
-    char v[24], label[2 * TAS_NAME_MAX + 40];
+    char v[24], label[2 * TAS_NAME_MAX + 64];
     snprintf(v, sizeof v, "%lld", (long long)r->id);
-    snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, r->referred_on);
+    char when[32];
+    date_label(r->referred_on, when, sizeof when);
+    snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, when);
     fld_add_option(o->field, v, label, o->current);
 }
 
@@ -497,15 +507,15 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
               "is_radios");
         field(ctx, fld_radios_codes("supervision", "Supervision", f->sp.supervision, e, &codes_apst_supervision, 0),
               "is_radios");
-        date_hint_field(ctx, "starts_on", "Date they started", f->sp.starts_on, e);
-        date_hint_field(ctx, "ends_on", "Date they left (optional)", f->sp.ends_on, e);
+        date_hint_field(rq, ctx, "starts_on", "Date they started", f->sp.starts_on, e);
+        date_hint_field(rq, ctx, "ends_on", "Date they left (optional)", f->sp.ends_on, e);
         break;
     case SUB_AGREEMENT:
         field(ctx, fld_radios_codes("kind", "Kind of agreement", f->ag.kind, e, &codes_apst_agreement, 0), "is_radios");
         field(ctx, fld_input("party", "Partner", f->ag.party, e, "The service or organisation it is with"),
               "is_input");
-        date_hint_field(ctx, "signed_on", "Date signed", f->ag.signed_on, e);
-        date_hint_field(ctx, "review_on", "Date to review it", f->ag.review_on, e);
+        date_hint_field(rq, ctx, "signed_on", "Date signed", f->ag.signed_on, e);
+        date_hint_field(rq, ctx, "review_on", "Date to review it", f->ag.review_on, e);
         break;
     case SUB_REFERRAL: {
         json_t *upn = fld_input("upn", "Pupil's UPN", f->rf.upn, e,
@@ -515,7 +525,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         field(ctx, upn, "is_input");
         field(ctx, fld_radios_codes("route", "How the pupil was referred", f->rf.route, e, &codes_apst_route, 0),
               "is_radios");
-        date_hint_field(ctx, "referred_on", "Date of the referral", f->rf.referred_on, e);
+        date_hint_field(rq, ctx, "referred_on", "Date of the referral", f->rf.referred_on, e);
         field(ctx, fld_input("referrer", "Who referred (optional)", f->rf.referrer, e, "A role, for example form tutor"),
               "is_input");
         field(ctx, fld_textarea("reason", "Reason for the referral (optional)", f->rf.reason, e, NULL), "is_textarea");
@@ -533,7 +543,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         struct options ro = {rfs, f->iv.referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         field(ctx, rfs, "is_select");
-        date_hint_field(ctx, "delivered_on", "Date", f->iv.delivered_on, e);
+        date_hint_field(rq, ctx, "delivered_on", "Date", f->iv.delivered_on, e);
         json_t *mins = fld_input("minutes", "Time in minutes", f->iv.minutes, e, "For example, 90 for an hour and a half");
         json_object_set_new(mins, "width_class", json_string("govuk-input--width-4"));
         json_object_set_new(mins, "inputmode", json_string("numeric"));
@@ -574,18 +584,24 @@ static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
     switch (kind) {
     case SUB_SPECIALIST:
         req_fields(rq, sp_fields, sizeof sp_fields / sizeof sp_fields[0], &f.sp);
+        form_date(rq, "starts_on", &f.sp.starts_on);
+        form_date(rq, "ends_on", &f.sp.ends_on);
         st = svc_apst_specialist_add(&c, rq->id, &f.sp, &e, &id);
         break;
     case SUB_AGREEMENT:
         req_fields(rq, ag_fields, sizeof ag_fields / sizeof ag_fields[0], &f.ag);
+        form_date(rq, "signed_on", &f.ag.signed_on);
+        form_date(rq, "review_on", &f.ag.review_on);
         st = svc_apst_agreement_add(&c, rq->id, &f.ag, &e, &id);
         break;
     case SUB_REFERRAL:
         req_fields(rq, rf_fields, sizeof rf_fields / sizeof rf_fields[0], &f.rf);
+        form_date(rq, "referred_on", &f.rf.referred_on);
         st = svc_apst_referral_create(&c, rq->id, &f.rf, &e, &id);
         break;
     case SUB_INTERVENTION:
         req_fields(rq, iv_fields, sizeof iv_fields / sizeof iv_fields[0], &f.iv);
+        form_date(rq, "delivered_on", &f.iv.delivered_on);
         st = svc_apst_intervention_add(&c, rq->id, &f.iv, &e, &id);
         break;
     }
@@ -632,7 +648,7 @@ static void render_end(struct req *rq, struct resp *rs, int status, const struct
     snprintf(title, sizeof title, "%s leaves the taskforce", r->name);
     json_t *ctx = form_page(rq, title, t->name, action, "Save the last day", back, e);
     view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
-    date_hint_field(ctx, "ends_on", "Last day in post", ends_on, e);
+    date_hint_field(rq, ctx, "ends_on", "Last day in post", ends_on, e);
     view_render(rq, rs, status, "apst/form", ctx);
 }
 
@@ -656,6 +672,7 @@ static void h_end(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     const char *ends_on = req_param(rq, "ends_on");
+    form_date(rq, "ends_on", &ends_on);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_specialist_end(&c, rq->id, ends_on, &e);
     struct apst_specialist_row r;
@@ -781,10 +798,9 @@ static void render_referral(struct req *rq, struct resp *rs, int status, struct 
         json_array_append_new(fields, typed(lead, "is_select"));
         json_array_append_new(fields, typed(fld_select_codes("engagement", "Engagement", f->engagement, e,
                                                              &codes_apst_engagement, "Not yet known"), "is_select"));
-        json_t *closed = fld_input("closed_on", "Date the work ended (optional)", f->closed_on, e,
-                                   "For example, 27/3/2026");
-        json_object_set_new(closed, "width_class", json_string("govuk-input--width-10"));
-        json_array_append_new(fields, typed(closed, "is_input"));
+        json_array_append_new(fields, typed(finding_form_date_field(rq, "closed_on", "Date the work ended (optional)",
+                                                                    f->closed_on, e, "For example, 27 3 2026"),
+                                            "is_date"));
         json_object_set_new(ctx, "fields", fields);
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
@@ -822,6 +838,7 @@ static void h_triage(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct apst_triage_form f = {0};
     req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
+    form_date(rq, "closed_on", &f.closed_on);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_triage(&c, rq->id, &f, &e);
     struct apst_referral_row *r = req_alloc(rq, sizeof *r);
@@ -843,7 +860,9 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t mid = 0;
-    enum svc_status st = svc_apst_meeting_add(&c, rq->id, req_param(rq, "date"), req_param(rq, "time"), &e, &mid);
+    const char *date = req_param(rq, "date");
+    form_date(rq, "date", &date);
+    enum svc_status st = svc_apst_meeting_add(&c, rq->id, date, req_param(rq, "time"), &e, &mid);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         view_saved(rq, rs, 201, "meeting", json_pack("{s:I}", "id", (json_int_t)mid), "/apst/meetings/%lld",
@@ -851,7 +870,7 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
     } else if (n == SAVE_FORM) {
         struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
         if (t)
-            render_view(rq, rs, 400, &c, t, req_param(rq, "date"), &e);
+            render_view(rq, rs, 400, &c, t, date, &e);
     }
 }
 
@@ -961,17 +980,39 @@ static void h_item_add(struct req *rq, struct resp *rs)
 
 /* ---- the MI return ---- */
 
-/* The period asked for, else the current academic year to today. */
-static void period(struct req *rq, const struct svc_ctx *c, const char **from, const char **to, char def_from[11])
+/* The period asked for (GOV.UK date boxes, or one value each through the
+ * API), else the current academic year to today; qf and qt hold what the
+ * boxes show. */
+static void period(struct req *rq, const struct svc_ctx *c, const char **from, const char **to, char def_from[11],
+                   struct query_date *qf, struct query_date *qt)
 {
-    *from = req_query(rq, "from");
-    *to = req_query(rq, "to");
+    finding_query_date(rq, "from", qf);
+    finding_query_date(rq, "to", qt);
+    *from = req_keep(rq, qf->text);
+    *to = req_keep(rq, qt->text);
     int32_t today = today_of(c);
     day_format(day_from_ymd(academic_year_of(today), 9, 1), def_from);
-    if (!*from || !**from)
+    if (!**from)
         *from = def_from;
-    if (!*to || !**to)
+    if (!**to)
         *to = c->today;
+    /* The boxes show the period used. */
+    struct query_date *q[2] = {qf, qt};
+    const char *v[2] = {*from, *to};
+    for (int i = 0; i < 2; i++) {
+        int32_t d;
+        if (q[i]->day || q[i]->month || q[i]->year || day_parse(v[i], &d) != 0)
+            continue;
+        int y, m, dd;
+        char b[8];
+        ymd_from_day(d, &y, &m, &dd);
+        snprintf(b, sizeof b, "%d", dd);
+        q[i]->day = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", m);
+        q[i]->month = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", y);
+        q[i]->year = req_keep(rq, b);
+    }
 }
 
 static json_t *table_json(const struct stat_table *t)
@@ -1037,7 +1078,8 @@ static void h_return(struct req *rq, struct resp *rs)
         return;
     const char *from, *to;
     char def_from[11];
-    period(rq, &c, &from, &to, def_from);
+    struct query_date qf, qt;
+    period(rq, &c, &from, &to, def_from, &qf, &qt);
     struct apst_mi *mi = req_alloc(rq, sizeof *mi);
     struct field_errors e = {0};
     enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, false, &e, mi) : SVC_ERROR;
@@ -1078,8 +1120,8 @@ static void h_return(struct req *rq, struct resp *rs)
         snprintf(csv, sizeof csv, "/apst/%lld/return.xlsx?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "xlsx_href", json_string(csv));
     }
-    json_object_set_new(ctx, "f_from", fld_input("from", "From", from, &e, NULL));
-    json_object_set_new(ctx, "f_to", fld_input("to", "To", to, &e, NULL));
+    json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &qf, &e, NULL));
+    json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &qt, &e, NULL));
     if (e.count)
         json_object_set_new(ctx, "errors", view_errors(&e));
     json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
@@ -1098,7 +1140,8 @@ static void return_file(struct req *rq, struct resp *rs, bool xlsx)
         return;
     const char *from, *to;
     char def_from[11];
-    period(rq, &c, &from, &to, def_from);
+    struct query_date qf, qt;
+    period(rq, &c, &from, &to, def_from, &qf, &qt);
     struct apst_mi *mi = req_alloc(rq, sizeof *mi);
     struct field_errors e = {0};
     enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, true, &e, mi) : SVC_ERROR;

@@ -390,20 +390,29 @@ test('pages: forms show errors in the GOV.UK way and work without JavaScript', a
   assert.match(html, /govuk-error-summary/);
   assert.match(html, /Enter the specialist's name/);
   assert.match(html, /Enter the FTE as a number from 0.01 to 1/);
+  // Dates in GOV.UK day, month and year boxes.
+  const form = await c.getHtml(`/apst/${ids.tf}/agreements/new`);
+  for (const n of ['signed_on', 'review_on'])
+    for (const part of ['day', 'month', 'year']) assert.match(form.html, new RegExp(`name="${n}-${part}"`));
+  assert.doesNotMatch(form.html, /name="signed_on"/);
   res = await c.submitForm(`/apst/${ids.tf}/agreements/new`, { kind: 'secondment', party: 'Early Help',
-    signed_on: '1/9/2024', review_on: '1/9/2030' }, { action: `/apst/${ids.tf}/agreements` });
+    'signed_on-day': '1', 'signed_on-month': '9', 'signed_on-year': '2024',
+    'review_on-day': '1', 'review_on-month': '9', 'review_on-year': '2030' }, { action: `/apst/${ids.tf}/agreements` });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), `/apst/${ids.tf}?saved=agreement`);
   const view = await c.getHtml(`/apst/${ids.tf}?saved=agreement`);
   assert.match(view.html, /Agreement recorded/);
   assert.match(view.html, /1 September 2030/);
   // The case meeting form on the taskforce page: an error comes back on that page.
-  res = await c.submitForm(`/apst/${ids.tf}`, { date: '31/2/2026' }, { action: `/apst/${ids.tf}/meetings` });
+  res = await c.submitForm(`/apst/${ids.tf}`, { 'date-day': '31', 'date-month': '2', 'date-year': '2026' },
+    { action: `/apst/${ids.tf}/meetings` });
   assert.equal(res.status, 400);
   const back = decodeHtml(await res.text());
   assert.match(back, /govuk-error-summary/);
-  assert.match(back, /href="#f-date"/);
-  assert.match(back, /value="31\/2\/2026"/);
+  assert.match(back, /href="#f-date-day"/);
+  assert.match(back, /The date of the case meeting must be a real date|must be a real date/);
+  assert.match(back, /name="date-day" type="text" value="31"/);
+  assert.match(back, /name="date-month" type="text" value="2"/);
   for (const p of ['/apst', `/apst/${ids.tf}/interventions`, `/apst/${ids.tf}/interventions/new`,
     `/apst/${ids.tf}/referrals/new`, `/apst/meetings/${ids.meeting}`]) {
     assert.equal((await c.getHtml(p)).status, 200, p);
@@ -430,7 +439,11 @@ test('a specialist leaves: the last day in post, then they no longer count', asy
   assert.equal(t.composition.fte, '2.2');
   assert.equal(t.composition.types, 4, '"other" staff never counted');
   // The page: a form with the GOV.UK error summary.
-  const res = await manager.html.submitForm(`/apst/specialists/${otherStaff.id}/end`, { ends_on: 'never' });
+  const res = await manager.html.submitForm(`/apst/specialists/${otherStaff.id}/end`,
+    { 'ends_on-day': 'never', 'ends_on-month': '', 'ends_on-year': '' });
   assert.equal(res.status, 400);
-  assert.match(decodeHtml(await res.text()), /Enter the last day in post as a date/);
+  const html = decodeHtml(await res.text());
+  assert.match(html, /The last day in post must be a real date/);
+  assert.match(html, /href="#f-ends_on-day"/);
+  assert.match(html, /name="ends_on-day" type="text" value="never"/);
 });
