@@ -261,6 +261,35 @@ enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, 
     return BUDGET_PLACE_OK;
 }
 
+/* Whether period o runs on day d (o's own days included). */
+static bool runs_on(const struct budget_period *o, const char *d)
+{
+    if (budget_year_of(o->starts) < 0)
+        return true;
+    return strcmp(o->starts, d) <= 0 && (!o->ends[0] || strcmp(o->ends, d) >= 0);
+}
+
+int64_t budget_capacity_peak(const struct budget_period *others, size_t n, const char *starts, const char *ends)
+{
+    if (!starts || budget_year_of(starts) < 0)
+        return -1;
+    bool open = !ends || !*ends;
+    /* The count only rises on a day some period starts, so the peak is on
+     * this period's first day or on a first day of another inside it. */
+    int64_t peak = 0;
+    for (size_t i = 0; i <= n; i++) {
+        const char *d = i == n ? starts : others[i].starts;
+        if (i < n && (budget_year_of(d) < 0 || strcmp(d, starts) < 0 || (!open && strcmp(d, ends) > 0)))
+            continue;
+        int64_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            k += runs_on(&others[j], d);
+        if (k > peak)
+            peak = k;
+    }
+    return peak;
+}
+
 /* ---- what it achieved ---- */
 
 static bool aims_at(const char *const *aims, size_t naims, const char *code)

@@ -700,6 +700,10 @@ static enum svc_status audit_pupil(struct svc_ctx *c, const char *action, int64_
     return svc_audit_record(c, &ev);
 }
 
+/* The most placements overlapping one period that are read to check it:
+ * more than any intervention's capacity (at most 10,000). */
+#define PLACEMENT_PERIODS_MAX 20000
+
 /* Reads dates and units into p and checks the placement against its
  * commitment (cm) and intervention; except_id: the placement itself when
  * it is changed. */
@@ -721,17 +725,24 @@ static void placement_check(struct svc_ctx *c, const struct placement_form *f, c
     if (errs->count)
         return;
     int64_t others = 0, current = 0;
+    size_t nper = 0;
     struct intervention_row *iv = calloc(1, sizeof *iv);
-    if (!iv || q_intervention_get(c->db, cm->intervention_id, c->today, iv) != STORE_ROW ||
+    struct budget_period *per = calloc(PLACEMENT_PERIODS_MAX, sizeof *per);
+    /* Capacity over the whole period: the most other pupils on the
+     * intervention on any one day from the start to the end (to any day
+     * after the start while it has no end), not only on the start day.  A
+     * changed placement is checked the same way, itself left out. */
+    if (!iv || !per || q_intervention_get(c->db, cm->intervention_id, c->today, iv) != STORE_ROW ||
         q_placement_units(c->db, cm->id, except_id, &others) != STORE_OK ||
-        q_placement_current(c->db, cm->intervention_id, p->starts_on, except_id, &current) != STORE_OK) {
+        q_placement_periods(c->db, cm->intervention_id, p->starts_on, p->ends_on, except_id, per,
+                            PLACEMENT_PERIODS_MAX, &nper) != STORE_OK ||
+        (current = budget_capacity_peak(per, nper, p->starts_on, p->ends_on)) < 0) {
         free(iv);
+        free(per);
         field_errors_add(errs, "starts_on", "The placement could not be checked: try again");
         return;
     }
-    /* A changed placement keeps its place: capacity is checked when made. */
-    if (except_id)
-        current = 0;
+    free(per);
     switch (budget_placement_check(p->units_used, others, cm->units, current, iv->capacity, p->starts_on, p->ends_on)) {
     case BUDGET_PLACE_OK: break;
     case BUDGET_PLACE_UNITS: {
@@ -742,7 +753,11 @@ static void placement_check(struct svc_ctx *c, const struct placement_form *f, c
         break;
     }
     case BUDGET_PLACE_FULL:
-        field_errors_add(errs, "starts_on", "The intervention is full on that day: it takes no more pupils at once");
+        field_errors_add(errs, "starts_on", p->ends_on[0]
+                                                ? "The intervention is full on a day of this placement: it takes "
+                                                  "no more pupils at once between these dates"
+                                                : "The intervention is full on that day or after it: it takes no "
+                                                  "more pupils at once");
         break;
     case BUDGET_PLACE_DATES:
         field_errors_add(errs, "ends_on", "The placement cannot end before it starts");
