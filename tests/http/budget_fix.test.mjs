@@ -356,3 +356,22 @@ test('capacity holds over the whole placement: overlapping periods refused, adja
   assert.match(page, /Voided: Placed on the wrong dates/);
   assert.doesNotMatch(page, /Void this placement/);
 });
+
+test('the cost-benefit unit costs: no community paediatrics figure is invented; the page asks for the local one', async () => {
+  const costs = ok(await api(as.approver, 'GET', `/api/v1/budget/costs?authority_id=${ids.A}`)).unit_costs;
+  const paed = costs.find((u) => u.key === 'paediatrics_referral');
+  assert.equal(paed.set, false);
+  assert.match(paed.source, /^Enter your local figure/);
+  assert.match(paed.source, /National Cost Collection/);
+  for (const key of ['ap_place_year', 'permanent_exclusion']) {
+    const u = costs.find((x) => x.key === key);
+    assert.equal(u.set, true, key);
+    assert.match(u.url, /^https:\/\//, key);
+  }
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('approver', 'pool-keeper-pass-9')).status, 303);
+  const page = decodeHtml((await web.getHtml(`/budget/costs?authority_id=${ids.A}`)).html);
+  assert.match(page, /A community paediatrics referral<\/dt>\s*<dd[^>]*>Not set: enter your local figure/);
+  const report = decodeHtml((await web.getHtml(`/budget/years/${ids.Y}/report`)).html);
+  assert.match(report, /Not set: enter your local figure/);
+});
