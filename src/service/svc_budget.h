@@ -194,7 +194,7 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
                                       void (*fn)(void *arg, const struct budget_action *r), void *arg);
 
-/* ---- putting mistakes right (migration 0024) ---- */
+/* ---- putting mistakes right (migration 0025) ---- */
 
 /* Nothing is deleted: a contribution, an intervention, a commitment or a
  * placement is corrected or voided, each with a reason (field "reason",

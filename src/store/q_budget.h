@@ -56,7 +56,7 @@ enum store_rc q_budget_contribution_get(struct store *s, int64_t id, struct budg
  * not voided (STORE_DONE: none such). */
 enum store_rc q_budget_contribution_update(struct store *s, const struct budget_contribution_row *r, int64_t now);
 
-/* The records that are corrected or voided, never deleted (migration 0024). */
+/* The records that are corrected or voided, never deleted (migration 0025). */
 enum budget_kind { BUDGET_KIND_CONTRIBUTION = 0, BUDGET_KIND_INTERVENTION, BUDGET_KIND_COMMITMENT, BUDGET_KIND_PLACEMENT };
 /* Voids a record not yet voided, with the reason (STORE_DONE: already
  * voided or none).  A voided intervention leaves the catalogue (active 0);

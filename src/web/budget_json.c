@@ -41,7 +41,7 @@ json_t *json_budget_year(const struct budget_year_row *r)
     return o;
 }
 
-/* A record corrected or voided (migration 0024): voided rows are kept. */
+/* A record corrected or voided (migration 0025): voided rows are kept. */
 static void voided(json_t *o, bool v, const char *reason)
 {
     json_object_set_new(o, "voided", json_boolean(v));

@@ -1232,7 +1232,7 @@ static void h_limits_save(struct req *rq, struct resp *rs)
     }
 }
 
-/* ---- putting mistakes right: corrections and voids (migration 0024) ---- */
+/* ---- putting mistakes right: corrections and voids (migration 0025) ---- */
 
 /* -- a contribution -- */
 
