@@ -271,7 +271,7 @@ int cli_demo(int argc, char **argv)
         /* The AP specialist taskforce (issue 19), made today. */
         struct svc_ctx now_ctx;
         svc_ctx_init(&now_ctx, s, svc_system_principal(), after_year);
-        rc = demo_apst_load(&now_ctx, &plan);
+        rc = demo_apst_load(&now_ctx, &plan, password);
     }
     if (rc == 0 && store_commit(s) != STORE_OK)
         rc = -1;
@@ -283,6 +283,8 @@ int cli_demo(int argc, char **argv)
         printf("tas: demo users:");
         for (size_t i = 0; i < plan.nusers; i++)
             printf(" %s", plan.users[i].username);
+        if (year)
+            printf(" %s %s", DEMO_APST_MANAGER, DEMO_APST_SPECIALIST);
         printf("\ntas: every demo user's password is %s\n",
                strcmp(password, DEMO_PASSWORD) == 0 ? DEMO_PASSWORD : "the one given");
     } else {
