@@ -277,7 +277,7 @@ int cli_demo(int argc, char **argv)
         rc = -1;
     if (rc == 0) {
         printf("tas: demo authority \"%s\" created in %s: %zu schools, %zu pupils, %zu users\n",
-               plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers);
+               plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers + (year ? 2 : 0));
         if (summary[0])
             printf("%s\n", summary);
         printf("tas: demo users:");
