@@ -53,7 +53,7 @@ extern const struct code_list codes_apst_event;        /* safeguarding, exclusio
  * the school's SLT). */
 extern const struct code_list codes_apst_decider;      /* lead_specialist, taskforce, manager, manager_slt */
 
-/* The basis of a taskforce referral's consent (migration 0024).  The
+/* The basis of a taskforce referral's consent (migration 0026).  The
  * advice asks for data sharing agreements between the services and takes
  * referrals from the child or family themselves; as in TAS, a specialist
  * sees a pupil only with consent that covers them.  family: a parent or

@@ -61,7 +61,7 @@ struct apst_referral_row {
     char lead_name[TAS_NAME_MAX];
     char engagement[12];
     char closed_on[11];
-    /* Consent to the taskforce's work (migration 0024): basis "" (none
+    /* Consent to the taskforce's work (migration 0026): basis "" (none
      * recorded), family, young_person, safeguarding or withdrawn; kinds: one
      * bit per entry of codes_apst_specialist. */
     char consent_basis[16];
@@ -136,7 +136,7 @@ enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
 /* Links (or unlinks, user_id 0) a specialist's account. */
 enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now);
 
-/* Costs actually spent (migration 0024) */
+/* Costs actually spent (migration 0026) */
 struct apst_cost_row {
     int64_t id, taskforce_id;
     char line[16];

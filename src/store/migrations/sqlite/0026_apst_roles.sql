@@ -1,4 +1,4 @@
--- 0024 (issue 19, items 2, 6, 7): the Taskforce Manager and specialist
+-- 0026 (issue 19, items 2, 6, 7): the Taskforce Manager and specialist
 -- roles, consent on taskforce referrals, and the costs a taskforce actually
 -- spent.  Roles are codes in user_roles (apst_manager, apst_specialist), so
 -- no table changes for them; a specialist's account is linked to their post
