@@ -121,6 +121,18 @@ test('a taskforce from set-up to its MI return', async () => {
   await submit(page, 'Save the decision');
   assert.match(await page.locator('.govuk-notification-banner').textContent(), /Triage decision saved/);
   await clean(page, 'referral page');
+  // Consent, as the family gave it: for the youth worker.
+  await page.getByLabel('The family (a parent or carer) agreed').check();
+  await submit(page, 'Save the consent');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter who gave consent/);
+  await clean(page, 'consent with errors');
+  await page.getByLabel('Who gave consent').fill('Jo Example, mother');
+  await fillDate(page, 'consent_on', PAST);
+  await page.getByLabel('Youth and family worker', { exact: true }).check();
+  await submit(page, 'Save the consent');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /Consent saved/);
+  assert.match(await page.locator('.govuk-summary-list').textContent(), /Covers: Youth and family worker/);
+  await clean(page, 'referral page with consent');
 
   await page.goto(home);
   await fillDate(page, 'date', TODAY);
@@ -148,4 +160,20 @@ test('a taskforce from set-up to its MI return', async () => {
   assert.match(await page.locator('table').first().textContent(), /Pupils supported\s*c/);
   assert.match(await page.locator('body').textContent(), /Youth and family worker\s*2/);
   await clean(page, 'MI return');
+
+  // Money actually spent, against the plan.
+  await page.getByRole('link', { name: 'Record money spent' }).click();
+  await page.getByLabel('Taskforce Manager', { exact: true }).check();
+  await fillDate(page, 'period_from', addDays(TODAY, -30));
+  await fillDate(page, 'period_to', TODAY);
+  await page.getByLabel('Amount spent, in pounds').fill('a lot');
+  await submit(page, 'Save the cost');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter the amount in pounds/);
+  await clean(page, 'cost form with an error');
+  await page.getByLabel('Amount spent, in pounds').fill('3000');
+  await submit(page, 'Save the cost');
+  await page.goto(`${home}/return`);
+  const cmp = await page.locator('#planned-actual').textContent();
+  assert.match(cmp, /Taskforce Manager\s*£[\d,]+\s*£3,000\s*[+-]£[\d,]+\s*entered/);
+  await clean(page, 'MI return with costs planned and actual');
 });
