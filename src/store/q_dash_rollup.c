@@ -487,7 +487,7 @@ static void count_presented(struct store_stmt *st, void *arg)
     c->at.vis = store_col_int(st, 2);
     store_col_copy(st, 3, c->at.phase, sizeof c->at.phase);
     snprintf(c->at.month, sizeof c->at.month, "%.7s", c->date);
-    char gender[32], year[32], eth[32], sen[32], v[8], idx[8];
+    char gender[32], year[32], eth[32], sen[32], v[24], idx[12];
     store_col_copy(st, 4, gender, sizeof gender);
     store_col_copy(st, 5, year, sizeof year);
     store_col_copy(st, 6, eth, sizeof eth);

@@ -395,7 +395,9 @@ enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_for
     struct dashboard *d = malloc(sizeof *d);
     enum svc_status st = d ? svc_dashboard(c, in, ACT_VIEW, d, errs) : SVC_ERROR;
     if (st == SVC_OK) {
-        char *text = json_dumps(dashboard_json(d, false), JSON_COMPACT | JSON_ENSURE_ASCII);
+        json_t *j = dashboard_json(d, false);
+        char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        json_decref(j);
         if (text) {
             buf_reset(out);
             buf_puts(out, text);
