@@ -963,6 +963,33 @@ static enum store_rc correction(struct svc_ctx *c, enum budget_kind kind, int64_
     return rc;
 }
 
+/* The shared end of every void, inside the write the caller began (rc:
+ * STORE_OK, or STORE_CONSTRAINT when the caller's re-check inside the
+ * write failed, answered with `conflict`): the row marked voided, its
+ * correction row and the audit entry ev, all or nothing.  A row voided
+ * meanwhile is answered as already voided. */
+static enum svc_status void_and_record(struct svc_ctx *c, enum store_rc rc, enum budget_kind kind, const char *what,
+                                       const char *why, const char *before, const char *conflict,
+                                       const struct audit_event *ev, struct field_errors *errs)
+{
+    if (rc == STORE_OK)
+        rc = q_budget_void(c->db, kind, ev->resource_id, why, c->who->user_id, c->now);
+    if (rc == STORE_CONSTRAINT || rc == STORE_DONE) {
+        store_end_write(c->db, STORE_ERROR);
+        char msg[96];
+        snprintf(msg, sizeof msg, rc == STORE_DONE ? "This %s is already voided" : "This %s cannot be voided now",
+                 what);
+        field_errors_add(errs, "reason", rc == STORE_CONSTRAINT && conflict ? conflict : msg);
+        return SVC_INVALID;
+    }
+    if (rc == STORE_OK)
+        rc = correction(c, kind, ev->resource_id, "void", before, "", why);
+    enum svc_status st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = svc_audit_record(c, ev);
+    return end_change(c, st);
+}
+
 static void contribution_text(const struct budget_contribution_row *r, char *out, size_t n)
 {
     char amount[40];
@@ -1076,19 +1103,9 @@ enum svc_status svc_budget_contribution_void(struct svc_ctx *c, int64_t id, cons
         store_end_write(c->db, STORE_ERROR);
         return errs->count ? SVC_INVALID : SVC_ERROR;
     }
-    if (rc == STORE_OK)
-        rc = q_budget_void(c->db, BUDGET_KIND_CONTRIBUTION, id, why, c->who->user_id, c->now);
-    if (rc == STORE_DONE) {
-        store_end_write(c->db, STORE_ERROR);
-        field_errors_add(errs, "reason", "This contribution is already voided");
-        return SVC_INVALID;
-    }
-    if (rc == STORE_OK)
-        rc = correction(c, BUDGET_KIND_CONTRIBUTION, id, "void", before, "", why);
-    st = svc_from_store(rc);
-    if (st == SVC_OK)
-        st = audit(c, "void", "budget_contribution", id, y.authority_id, "budget.contribution.void");
-    return end_change(c, st);
+    struct audit_event ev = {.action = "void", .kind = "budget_contribution", .resource_id = id,
+                             .authority_id = y.authority_id, .detail = "budget.contribution.void"};
+    return void_and_record(c, rc, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
 }
 
 enum svc_status svc_budget_contribution_get(struct svc_ctx *c, int64_t id, struct budget_contribution_row *out)
@@ -1213,20 +1230,10 @@ enum svc_status svc_intervention_void(struct svc_ctx *c, int64_t id, const char 
     if (rc == STORE_OK && now->decisions)
         rc = STORE_CONSTRAINT;
     free(now);
-    if (rc == STORE_OK)
-        rc = q_budget_void(c->db, BUDGET_KIND_INTERVENTION, id, why, c->who->user_id, c->now);
-    if (rc == STORE_CONSTRAINT || rc == STORE_DONE) {
-        store_end_write(c->db, STORE_ERROR);
-        field_errors_add(errs, "reason", rc == STORE_DONE ? "This intervention is already voided"
-                                                          : "It has commissioning decisions: void or refuse them first");
-        return SVC_INVALID;
-    }
-    if (rc == STORE_OK)
-        rc = correction(c, BUDGET_KIND_INTERVENTION, id, "void", before, "", why);
-    enum svc_status st2 = svc_from_store(rc);
-    if (st2 == SVC_OK)
-        st2 = audit(c, "void", "intervention", id, authority, "budget.intervention.void");
-    return end_change(c, st2);
+    struct audit_event ev = {.action = "void", .kind = "intervention", .resource_id = id, .authority_id = authority,
+                             .detail = "budget.intervention.void"};
+    return void_and_record(c, rc, BUDGET_KIND_INTERVENTION, "intervention", why, before,
+                           "It has commissioning decisions: void or refuse them first", &ev, errs);
 }
 
 static void commitment_text(const struct budget_commitment_row *r, char *out, size_t n)
@@ -1399,20 +1406,10 @@ enum svc_status svc_budget_commitment_void(struct svc_ctx *c, int64_t id, const 
     if (rc == STORE_OK && (old->paid > 0 || old->placements > 0 || !strcmp(old->status, "refused")))
         rc = STORE_CONSTRAINT;
     free(old);
-    if (rc == STORE_OK)
-        rc = q_budget_void(c->db, BUDGET_KIND_COMMITMENT, id, why, c->who->user_id, c->now);
-    if (rc == STORE_CONSTRAINT || rc == STORE_DONE) {
-        store_end_write(c->db, STORE_ERROR);
-        field_errors_add(errs, "reason", "This commitment was paid, placed, refused or voided meanwhile: it cannot "
-                                         "be voided");
-        return SVC_INVALID;
-    }
-    if (rc == STORE_OK)
-        rc = correction(c, BUDGET_KIND_COMMITMENT, id, "void", before, "", why);
-    st = svc_from_store(rc);
-    if (st == SVC_OK)
-        st = audit(c, "void", "budget_commitment", id, authority, "budget.commit.void");
-    return end_change(c, st);
+    struct audit_event ev = {.action = "void", .kind = "budget_commitment", .resource_id = id,
+                             .authority_id = authority, .detail = "budget.commit.void"};
+    return void_and_record(c, rc, BUDGET_KIND_COMMITMENT, "commitment", why, before,
+                           "This commitment was paid, placed or refused meanwhile: it cannot be voided", &ev, errs);
 }
 
 enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs)
@@ -1433,19 +1430,9 @@ enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *re
     snprintf(before, sizeof before, "%.160s from %s%s%s, %lld units used", p.intervention_name, p.starts_on,
              p.ends_on[0] ? " to " : "", p.ends_on, (long long)p.units_used);
     enum store_rc rc = store_begin_write(c->db);
-    if (rc == STORE_OK)
-        rc = q_budget_void(c->db, BUDGET_KIND_PLACEMENT, id, why, c->who->user_id, c->now);
-    if (rc == STORE_DONE) {
-        store_end_write(c->db, STORE_ERROR);
-        field_errors_add(errs, "reason", "This placement is already voided");
-        return SVC_INVALID;
-    }
-    if (rc == STORE_OK)
-        rc = correction(c, BUDGET_KIND_PLACEMENT, id, "void", before, "", why);
-    st = svc_from_store(rc);
-    if (st == SVC_OK)
-        st = audit_pupil(c, "void", id, &p, "budget.placement.void");
-    return end_change(c, st);
+    struct audit_event ev = {.action = "void", .kind = "placement", .resource_id = id, .pupil_id = p.pupil_id,
+                             .authority_id = p.authority_id, .detail = "budget.placement.void"};
+    return void_and_record(c, rc, BUDGET_KIND_PLACEMENT, "placement", why, before, NULL, &ev, errs);
 }
 
 enum svc_status svc_budget_correction_list(struct svc_ctx *c, enum budget_kind kind, int64_t id,

@@ -1323,26 +1323,6 @@ static void h_contribution_correct(struct req *rq, struct resp *rs)
         contribution_page(rq, rs, 400, &f, &e);
 }
 
-static void h_contribution_void(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct fix_forms f = {.void_reason = void_reason_param(rq)};
-    struct field_errors e = {0}, shown = {0};
-    struct budget_contribution_row r;
-    enum svc_status st = svc_budget_contribution_void(&c, rq->id, f.void_reason, &e);
-    if (st == SVC_OK && svc_budget_contribution_get(&c, rq->id, &r) != SVC_OK)
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "contribution", json_budget_contribution(&r), "/budget/contributions/%lld?saved=void",
-                   (long long)rq->id);
-    else if (n == SAVE_FORM) {
-        rename_errors(&e, "reason", "void_reason", &shown);
-        contribution_page(rq, rs, 400, &f, &shown);
-    }
-}
-
 /* -- an intervention -- */
 
 static void intervention_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
@@ -1418,26 +1398,6 @@ static void h_intervention_correct(struct req *rq, struct resp *rs)
         intervention_page(rq, rs, 400, &f, &e);
 }
 
-static void h_intervention_void(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct fix_forms f = {.void_reason = void_reason_param(rq)};
-    struct field_errors e = {0}, shown = {0};
-    struct intervention_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_intervention_void(&c, rq->id, f.void_reason, &e) : SVC_ERROR;
-    if (st == SVC_OK && svc_intervention_get(&c, rq->id, r) != SVC_OK)
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "intervention", json_intervention(r), "/budget/interventions/%lld?saved=void",
-                   (long long)rq->id);
-    else if (n == SAVE_FORM) {
-        rename_errors(&e, "reason", "void_reason", &shown);
-        intervention_page(rq, rs, 400, &f, &shown);
-    }
-}
-
 /* -- a commitment (its page is commitment_page) -- */
 
 static void h_commitment_correct(struct req *rq, struct resp *rs)
@@ -1467,47 +1427,107 @@ static void h_commitment_correct(struct req *rq, struct resp *rs)
     }
 }
 
-static void h_commitment_void(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct commitment_forms f = {.void_reason = void_reason_param(rq)};
-    struct field_errors e = {0}, shown = {0};
-    enum svc_status st = svc_budget_commitment_void(&c, rq->id, f.void_reason, &e);
-    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
-    if (st == SVC_OK && (!cm || svc_budget_commitment_get(&c, rq->id, cm) != SVC_OK))
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "commitment", json_budget_commitment(cm), "/budget/commitments/%lld?saved=void",
-                   (long long)rq->id);
-    else if (n == SAVE_FORM) {
-        rename_errors(&e, "reason", "void_reason", &shown);
-        commitment_page(rq, rs, 400, rq->id, &f, &shown);
-    }
-}
-
 /* -- a placement -- */
 
-static void h_placement_void(struct req *rq, struct resp *rs)
+/* -- voiding a record: one handler for the four kinds -- */
+
+static json_t *contribution_saved(struct svc_ctx *c, int64_t id)
+{
+    struct budget_contribution_row r;
+    return svc_budget_contribution_get(c, id, &r) == SVC_OK ? json_budget_contribution(&r) : NULL;
+}
+
+static json_t *intervention_saved(struct svc_ctx *c, int64_t id)
+{
+    struct intervention_row *r = calloc(1, sizeof *r);
+    json_t *j = r && svc_intervention_get(c, id, r) == SVC_OK ? json_intervention(r) : NULL;
+    free(r);
+    return j;
+}
+
+static json_t *commitment_saved(struct svc_ctx *c, int64_t id)
+{
+    struct budget_commitment_row *r = calloc(1, sizeof *r);
+    json_t *j = r && svc_budget_commitment_get(c, id, r) == SVC_OK ? json_budget_commitment(r) : NULL;
+    free(r);
+    return j;
+}
+
+static json_t *placement_saved(struct svc_ctx *c, int64_t id)
+{
+    struct placement_row r;
+    return svc_placement_get(c, id, &r) == SVC_OK ? json_placement(&r) : NULL;
+}
+
+static void contribution_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct fix_forms f = {.void_reason = reason};
+    contribution_page(rq, rs, 400, &f, e);
+}
+
+static void intervention_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct fix_forms f = {.void_reason = reason};
+    intervention_page(rq, rs, 400, &f, e);
+}
+
+static void commitment_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct commitment_forms f = {.void_reason = reason};
+    commitment_page(rq, rs, 400, rq->id, &f, e);
+}
+
+static void placement_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    (void)reason;
+    placement_page(rq, rs, 400, NULL, e);
+}
+
+/* What differs between kinds: the service's void, the record read back
+ * for the answer, where a page goes next and the form shown again. */
+struct voidable {
+    const char *kind, *href;
+    enum svc_status (*void_it)(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
+    json_t *(*saved)(struct svc_ctx *c, int64_t id);
+    void (*again)(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e);
+};
+
+static const struct voidable void_contribution = {"contribution", "/budget/contributions",
+                                                  svc_budget_contribution_void, contribution_saved,
+                                                  contribution_again};
+static const struct voidable void_intervention = {"intervention", "/budget/interventions", svc_intervention_void,
+                                                  intervention_saved, intervention_again};
+static const struct voidable void_commitment = {"commitment", "/budget/commitments", svc_budget_commitment_void,
+                                                commitment_saved, commitment_again};
+static const struct voidable void_placement = {"placement", "/budget/placements", svc_placement_void,
+                                               placement_saved, placement_again};
+
+static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     const char *reason = void_reason_param(rq);
     struct field_errors e = {0}, shown = {0};
-    struct placement_row p;
-    enum svc_status st = svc_placement_void(&c, rq->id, reason, &e);
-    if (st == SVC_OK && svc_placement_get(&c, rq->id, &p) != SVC_OK)
+    enum svc_status st = k->void_it(&c, rq->id, reason, &e);
+    json_t *saved = st == SVC_OK ? k->saved(&c, rq->id) : NULL;
+    if (st == SVC_OK && !saved)
         st = SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "placement", json_placement(&p), "/budget/placements/%lld?saved=void",
-                   (long long)rq->id);
-    else if (n == SAVE_FORM) {
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, k->kind, saved, "%s/%lld?saved=void", k->href, (long long)rq->id);
+        return;
+    }
+    json_decref(saved);
+    if (n == SAVE_FORM) {
         rename_errors(&e, "reason", "void_reason", &shown);
-        placement_page(rq, rs, 400, NULL, &shown);
+        k->again(rq, rs, reason, &shown);
     }
 }
+
+static void h_contribution_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_contribution); }
+static void h_intervention_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_intervention); }
+static void h_commitment_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_commitment); }
+static void h_placement_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_placement); }
 
 static const struct route routes[] = {
     {"GET", "/budget", h_overview, 0},

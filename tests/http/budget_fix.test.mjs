@@ -302,6 +302,29 @@ test('interventions: corrected or voided by the approver; the capacity not below
     '3');
 });
 
+test('voiding from a page: no reason shows the form again with the error; a reason voids and returns to the record', async () => {
+  const iv = ok(await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`,
+    { name: 'Page-voided mentoring', provider: 'Youth Trust', unit: 'session', unit_cost: '10.00', capacity: '1',
+      aims: ['attendance'] }), 201).intervention;
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('approver', 'pool-keeper-pass-9')).status, 303);
+  let page = await web.getHtml(`/budget/interventions/${iv.id}`);
+  assert.match(page.html, new RegExp(`action="/budget/interventions/${iv.id}/void"`));
+  let r = await web.postForm(`/budget/interventions/${iv.id}/void`, { csrf: csrfFrom(page.html), void_reason: '' });
+  assert.equal(r.status, 400);
+  const again = await r.text();
+  assert.match(again, /href="#f-void_reason"/, 'the error summary points at the void form\'s reason');
+  assert.match(again, /<textarea[^>]*id="f-void_reason"/);
+  assert.match(decodeHtml(again), /Say why the intervention is voided/);
+  assert.equal(sql(`SELECT voided_at IS NULL FROM interventions WHERE id = ${iv.id}`), '1');
+  r = await web.postForm(`/budget/interventions/${iv.id}/void`, { csrf: csrfFrom(again), void_reason: 'Typed twice' });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), `/budget/interventions/${iv.id}?saved=void`);
+  page = await web.getHtml(`/budget/interventions/${iv.id}?saved=void`);
+  assert.match(decodeHtml(page.html), /Intervention voided/);
+  assert.match(decodeHtml(page.html), /Voided: Typed twice/);
+});
+
 test('capacity holds over the whole placement: overlapping periods refused, adjacent ones not; voided placements free it', async () => {
   // Capacity 1 for this test.
   ok(await api(as.approver, 'PUT', `/api/v1/budget/interventions/${ids.I}`, { name: 'Mentoring', provider: 'Youth Trust',
