@@ -1,4 +1,4 @@
-/* SQL for API tokens (service/svc_tokens.c, migration 0024): only the
+/* SQL for API tokens (service/svc_tokens.c, migration 0028): only the
  * SHA-256 of a token is stored. */
 #ifndef TAS_STORE_Q_TOKENS_H
 #define TAS_STORE_Q_TOKENS_H

@@ -1,4 +1,4 @@
--- 0024: API tokens (docs/api.md): bearer credentials for system-to-system
+-- 0028: API tokens (docs/api.md): bearer credentials for system-to-system
 -- use of /api/v1/.  A token acts as the user who made it, limited by its
 -- scope ('read': list and view only; 'write': everything the user may do);
 -- only the SHA-256 of the token is kept, so a copy of the database does not
