@@ -293,6 +293,14 @@ test('interventions: corrected or voided by the approver; the capacity not below
   r = await api(as.approver, 'POST', `/api/v1/budget/interventions/${spare.id}/void`, { reason: 'Entered by mistake' });
   assert.equal(ok(r).intervention.voided, true);
   assert.equal(r.body.intervention.active, false);
+  // Its record answers the void with its reason, as the corrected one its corrections.
+  const voidedOne = ok(await api(as.approver, 'GET', `/api/v1/budget/interventions/${spare.id}`));
+  assert.equal(voidedOne.intervention.void_reason, 'Entered by mistake');
+  assert.deepEqual(voidedOne.corrections.map((c) => [c.action, c.is_void, c.reason]),
+    [['void', true, 'Entered by mistake']]);
+  const fixedOne = ok(await api(as.approver, 'GET', `/api/v1/budget/interventions/${iv.id}`));
+  assert.equal(fixedOne.intervention.voided, false);
+  assert.deepEqual(fixedOne.corrections.map((c) => c.action), ['correct', 'correct']);
   r = await api(as.holder, 'POST', `/api/v1/budget/allocations/${ids.A1}/commitments`,
     { intervention_id: String(spare.id), units: '1', committed_on: TODAY });
   assert.match(errorsOf(r).intervention_id, /catalogue/);
