@@ -584,6 +584,15 @@ test('roles: given from the users page and the shell; a specialist\'s account is
   assert.deepEqual(wrongType.json.errors.map((e) => e.field), ['username']);
   assert.deepEqual((await link(ids.specYF, 'tf.other')).json.errors, wrongType.json.errors);
   assert.deepEqual((await link(ids.specYF, 'nobody-at-all')).json.errors, wrongType.json.errors);
+  // The page: the same refusal in the GOV.UK error summary, the name kept in its box.
+  const accountForm = await manager.html.getHtml(`/apst/specialists/${ids.specYF}/account`);
+  assert.equal(accountForm.status, 200);
+  assert.match(accountForm.html, /name="username"/);
+  const refused = await manager.html.submitForm(`/apst/specialists/${ids.specYF}/account`, { username: 'nobody-at-all' });
+  assert.equal(refused.status, 400);
+  const refusedPage = decodeHtml(await refused.text());
+  assert.match(refusedPage, /href="#f-username"/);
+  assert.match(refusedPage, /value="nobody-at-all"/);
   assert.equal((await spec.api('POST', `/api/v1/apst/specialists/${ids.specYF}/account`, { username: 'tf.yf' })).status, 403);
   const ok = await link(ids.specYF, 'tf.yf');
   assert.equal(ok.status, 200, ok.text);
