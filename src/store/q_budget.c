@@ -159,7 +159,7 @@ enum store_rc q_budget_contribution_update(struct store *s, const struct budget_
     store_bind_text(st, 4, r->received_on);
     store_bind_int(st, 5, now);
     store_bind_int(st, 6, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 /* The tables a void applies to: a fixed list, never text from input. */
@@ -187,7 +187,7 @@ enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, 
     store_bind_text(st, 3, reason);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 /* budget_corrections.kind, by enum budget_kind. */
@@ -469,7 +469,7 @@ enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_c
     q_bind_opt_id(st, 7, by);
     store_bind_int(st, 8, now);
     store_bind_int(st, 9, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 /* ---- payments ---- */
@@ -679,7 +679,7 @@ enum store_rc q_intervention_update(struct store *s, const struct intervention_r
     store_bind_text(st, 5, r->eligibility);
     store_bind_int(st, 6, now);
     store_bind_int(st, 7, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)

@@ -978,6 +978,12 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         struct options ao = {as, ""};
         svc_apst_specialists(c, t, opt_specialist, &ao);
         json_object_set_new(ctx, "assign_field", as);
+        if (json_array_size(staff)) {
+            json_t *rm = fld_select_blank("remove_specialist_id", "Specialist", e, NULL, "Select a specialist", "");
+            struct options ro = {rm, ""};
+            svc_apst_referral_staff(c, r, opt_specialist, &ro);
+            json_object_set_new(ctx, "unassign_field", rm);
+        }
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     if (e->count)
@@ -988,6 +994,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
                                                     !strcmp(sv, "triage")    ? "Triage decision saved"
                                                     : !strcmp(sv, "consent") ? "Consent saved"
                                                     : !strcmp(sv, "staff")   ? "Specialist assigned"
+                                                    : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
                                                                              : "Referral recorded"));
     view_render(rq, rs, status, "apst/referral", ctx);
 }
@@ -1071,6 +1078,33 @@ static void h_assign(struct req *rq, struct resp *rs)
     } else if (n == SAVE_FORM) {
         struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
         render_referral(rq, rs, 400, &c, r, &tf, &e);
+    }
+}
+
+static void h_unassign(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0}, shown = {0};
+    enum svc_status st = svc_apst_referral_unassign(&c, rq->id, req_param(rq, rq->api ? "specialist_id"
+                                                                                     : "remove_specialist_id"), &e);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        json_t *o = json_apst_referral(r);
+        json_t *staff = json_array();
+        svc_apst_referral_staff(&c, r, add_staff, staff);
+        json_object_set_new(o, "staff", staff);
+        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=unassigned", (long long)rq->id);
+    } else if (n == SAVE_FORM) {
+        for (size_t i = 0; i < e.count; i++)
+            field_errors_add(&shown, !strcmp(e.items[i].field, "specialist_id") ? "remove_specialist_id"
+                                                                               : e.items[i].field,
+                             e.items[i].message);
+        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
+        render_referral(rq, rs, 400, &c, r, &tf, &shown);
     }
 }
 
@@ -1451,6 +1485,7 @@ static const struct route routes[] = {
     {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
     {"POST", "/apst/referrals/:id/consent", h_consent, 0},
     {"POST", "/apst/referrals/:id/staff", h_assign, 0},
+    {"POST", "/apst/referrals/:id/staff/remove", h_unassign, 0},
     {"GET", "/apst/specialists/:id/account", h_link_form, 0},
     {"POST", "/apst/specialists/:id/account", h_link, 0},
     {"GET", "/apst/:id/costs/new", h_co_new, 0},
@@ -1477,6 +1512,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/apst/specialists/:id/end", h_end, 0},
     {"POST", "/api/v1/apst/referrals/:id/consent", h_consent, 0},
     {"POST", "/api/v1/apst/referrals/:id/staff", h_assign, 0},
+    {"POST", "/api/v1/apst/referrals/:id/staff/remove", h_unassign, 0},
     {"POST", "/api/v1/apst/specialists/:id/account", h_link, 0},
     {"GET", "/api/v1/apst/:id/costs", h_api_co, 0},
     {"POST", "/api/v1/apst/:id/costs", h_co_create, 0},
