@@ -619,6 +619,13 @@ test('roles: given from the users page and the shell; a specialist\'s account is
     AND resource_id = ${ids.ref1} AND action IN ('assign', 'unassign') ORDER BY id)`), 'assign unassign');
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'apst_referral' AND resource_id = ${ids.ref1}
     AND action = 'unassign' AND pupil_id = (SELECT pupil_id FROM apst_referrals WHERE id = ${ids.ref1})`), '1');
+  // Every change to the taskforce's records is in the log, with the pupil where there is one.
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_kind = 'apst_referral'
+    AND resource_id = ${ids.ref1} AND pupil_id > 0`), '1');
+  for (const kind of ['apst_taskforce', 'apst_specialist', 'apst_intervention']) {
+    assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_kind = '${kind}'`)) > 0, kind);
+  }
+  assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'edit' AND resource_kind = 'apst_consent'`)) > 0);
   // On the page: only when someone is assigned, with the GOV.UK error summary.
   await manager.api('POST', `/api/v1/apst/referrals/${ids.ref1}/staff`, { specialist_id: String(ids.specYF) });
   const rp = decodeHtml((await manager.html.getHtml(`/apst/referrals/${ids.ref1}`)).html);
