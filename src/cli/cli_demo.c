@@ -179,9 +179,9 @@ static int load_year(struct store *s, const struct demo_plan *plan, const struct
     if (rc != 0)
         return -1;
     snprintf(summary, summarysz, "tas: demo year %d/%02d: %zu meetings planned, %zu held, %zu cancelled; %zu pupils discussed; "
-           "%zu actions; %zu meetings planned for the rest of this year",
+           "%zu actions; %zu meetings planned for the rest of this year; %zu outcome records",
            y->year, (y->year + 1) % 100, y->nmeetings, yids.meetings_held, yids.meetings_cancelled, yids.pupils,
-           yids.actions, yids.meetings_planned);
+           yids.actions, yids.meetings_planned, yids.outcomes);
     /* On stderr: the same seed and day give the same standard output. */
     fprintf(stderr, "tas: demo year loaded in %.2f s\n", seconds_since(&t0));
     return 0;

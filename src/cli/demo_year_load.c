@@ -7,10 +7,12 @@
 
 #include "cli/cli.h"
 #include "core/calendar.h"
+#include "core/gen_national.h"
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
 #include "service/svc_cases.h"
 #include "service/svc_meetings.h"
+#include "service/svc_outcomes.h"
 #include "service/svc_reference.h"
 #include "service/svc_teams.h"
 #include "service/svc_users.h"
@@ -592,6 +594,56 @@ int demo_year_load(struct store *s, const struct demo_plan *plan, const struct d
     return rc;
 }
 
+/* What each supported pupil's school would have sent by now: the outcome
+ * records of the generated England (gen_case_outcomes) around the day the
+ * pupil was first brought, entered as a school user would.  Nothing dated
+ * after today: a term not yet over is left out, and a spell that would end
+ * later is still going.  Its own rng, so the rest of the demo is as it was. */
+static int load_outcomes(struct svc_ctx *c, const struct demo_plan *plan, const struct demo_year *y,
+                         struct demo_year_ids *ids)
+{
+    int32_t today;
+    bool *seen = calloc(plan->npupils + 1, sizeof *seen);
+    if (!seen || day_parse(c->today, &today) != 0) {
+        free(seen);
+        cli_fail("demo year: outcome records: out of memory");
+        return -1;
+    }
+    struct demo_rng rng;
+    demo_rng_seed(&rng, 0x6f7574636f6d65ULL ^ (uint64_t)y->year);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < y->ncases; i++) {
+        const struct dy_case *k = &y->cases[i];
+        if (k->pupil < 0 || (size_t)k->pupil >= plan->npupils || seen[k->pupil])
+            continue;
+        seen[k->pupil] = true;
+        const struct pupil *p = &plan->pupils[k->pupil];
+        char presented[11];
+        day_format(k->opened_on, presented);
+        bool secondary = atoi(p->nc_year) >= 7;
+        struct outcome_record o[GEN_MAX_OUTCOMES];
+        size_t n = gen_case_outcomes(&rng, presented, secondary, o, GEN_MAX_OUTCOMES);
+        for (size_t j = 0; rc == 0 && j < n; j++) {
+            if (o[j].starts > today || (o[j].kind == OUT_ATTENDANCE && o[j].ends > today))
+                continue;
+            if (o[j].ends > today)
+                o[j].ends = 0;
+            struct field_errors e = {0};
+            int64_t id;
+            enum svc_status st = svc_outcome_add(c, p->id, &o[j], &e, &id);
+            if (st != SVC_OK) {
+                cli_fail("demo year: outcome record of case %zu: %s%s%s", i, svc_status_text(st),
+                         e.count ? ": " : "", e.count ? e.items[0].message : "");
+                rc = -1;
+            } else {
+                ids->outcomes++;
+            }
+        }
+    }
+    free(seen);
+    return rc;
+}
+
 int demo_year_finish(struct store *s, const struct demo_plan *plan, const struct demo_year *y,
                      int64_t coordinator_id, int64_t practitioner_user_id, int64_t now,
                      struct demo_year_ids *ids)
@@ -626,6 +678,8 @@ int demo_year_finish(struct store *s, const struct demo_plan *plan, const struct
             return -1;
         }
     }
+    if (load_outcomes(&c, plan, y, ids) != 0)
+        return -1;
     /* This year's meetings, from today on, stay planned. */
     for (size_t i = 0; i < y->nteams; i++) {
         struct field_errors e = {0};

@@ -18,7 +18,7 @@ struct demo_year_ids {
     int64_t services[DY_SERVICE__COUNT];
     int64_t teams[DY_MAX_TEAMS];
     int64_t practitioners[DY_MAX_PRACTITIONERS];
-    size_t meetings_held, meetings_cancelled, meetings_planned, pupils, actions;
+    size_t meetings_held, meetings_cancelled, meetings_planned, pupils, actions, outcomes;
 };
 
 /* Seconds for an event on a day: 08:00 UTC plus seq seconds (keeps the
@@ -33,8 +33,9 @@ int demo_year_load(struct store *s, const struct demo_plan *plan, const struct d
                    int64_t coordinator_id, int64_t lead_id, struct demo_year_ids *out);
 
 /* After the year: link the demo practitioner account to its practitioner
- * record, and plan the current year's remaining meetings of every team
- * from today.  0 ok; -1 after printing why. */
+ * record, add the supported pupils' outcome records (as their schools
+ * would send them), and plan the current year's remaining meetings of
+ * every team from today.  0 ok; -1 after printing why. */
 int demo_year_finish(struct store *s, const struct demo_plan *plan, const struct demo_year *y,
                      int64_t coordinator_id, int64_t practitioner_user_id, int64_t now,
                      struct demo_year_ids *ids);

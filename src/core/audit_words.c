@@ -24,6 +24,8 @@ static const struct word actions[] = {
     {"attendance", "Recorded attendance at", "record attendance at"},
     {"plan", "Planned", "plan"},
     {"void", "Voided (entered by mistake)", "void"},
+    {"assign", "Assigned a specialist to", "assign a specialist to"},
+    {"unassign", "Ended a specialist's work on", "end a specialist's work on"},
     {"unhold", "Undid \"held\" on", "undo \"held\" on"},
     {"delete", "Removed", "remove"},
     {"export", "Exported", "export"},
@@ -50,6 +52,13 @@ static const struct { const char *code, *one, *many; } kinds[] = {
     {"retention", "records", "records"},
     {"settings", "a setting", "settings"},
     {"user", "a user", "users"},
+    /* The other records kept with the pupil's id. */
+    {"outcome", "an outcome record (attendance, suspensions...)", "outcome records"},
+    {"toolkit_completion", "a screening toolkit", "screening toolkits"},
+    {"worklist_flag", "a work-list flag", "work-list flags"},
+    {"placement", "a placement on a commissioned intervention", "placements"},
+    {"apst_referral", "a referral to a specialist taskforce", "taskforce referrals"},
+    {"apst_consent", "the consent of a taskforce referral", "taskforce referral consents"},
 };
 
 void audit_describe(const char *action, const char *kind, bool refused, char *out, size_t n)

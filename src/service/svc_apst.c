@@ -41,6 +41,28 @@ enum svc_status svc_apst_get(struct svc_ctx *c, int64_t id, struct apst_taskforc
     return may(c, ACT_VIEW, out) ? SVC_OK : SVC_NOT_FOUND;
 }
 
+/* Every change to a taskforce's records and its audit entry, together or
+ * not at all: change_begin before the write, change_end after it (the
+ * entry when st is SVC_OK, then commit or roll back). */
+static enum svc_status change_begin(struct svc_ctx *c)
+{
+    return store_begin_write(c->db) == STORE_OK ? SVC_OK : SVC_ERROR;
+}
+
+static enum svc_status change_end(struct svc_ctx *c, enum svc_status st, const char *action, const char *kind,
+                                  int64_t id, int64_t pupil_id, const struct apst_taskforce_row *t)
+{
+    if (st == SVC_OK) {
+        char detail[48];
+        snprintf(detail, sizeof detail, "apst.%s.%s", kind, action);
+        struct audit_event ev = {.action = action, .kind = kind, .resource_id = id, .pupil_id = pupil_id,
+                                 .school_id = t->school_id, .authority_id = t->authority_id, .detail = detail};
+        st = svc_audit_record(c, &ev);
+    }
+    enum store_rc rc = store_end_write(c->db, st == SVC_OK ? STORE_OK : STORE_ERROR);
+    return st == SVC_OK && rc != STORE_OK ? SVC_ERROR : st;
+}
+
 /* The taskforce, if the user may view it, and then do a (SVC_FORBIDDEN). */
 static enum svc_status get_for(struct svc_ctx *c, int64_t id, enum action a, struct apst_taskforce_row *t)
 {
@@ -183,7 +205,10 @@ enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, st
     if (st != SVC_OK)
         return st;
     t.team_id = saved.id;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
     st = svc_from_store(q_apst_insert(c->db, &t, c->who->user_id, c->now));
+    st = change_end(c, st, "create", "apst_taskforce", t.id, 0, &t);
     if (st == SVC_OK && id)
         *id = t.id;
     return st;
@@ -284,7 +309,10 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
         r.user_id = specialist_account(c, &t, r.kind, f->username, errs);
     if (errs->count)
         return SVC_INVALID;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
     st = svc_from_store(q_apst_specialist_insert(c->db, &r, c->now));
+    st = change_end(c, st, "create", "apst_specialist", r.id, 0, &t);
     if (st == SVC_OK && id)
         *id = r.id;
     return st;
@@ -305,7 +333,10 @@ enum svc_status svc_apst_specialist_link(struct svc_ctx *c, int64_t specialist_i
         user = specialist_account(c, &t, r.kind, username, errs);
     if (errs->count)
         return SVC_INVALID;
-    return svc_from_get(q_apst_specialist_set_user(c->db, specialist_id, user, c->now));
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
+    st = svc_from_get(q_apst_specialist_set_user(c->db, specialist_id, user, c->now));
+    return change_end(c, st, "edit", "apst_specialist", specialist_id, 0, &t);
 }
 
 enum svc_status svc_apst_specialist_get(struct svc_ctx *c, int64_t id, struct apst_specialist_row *out,
@@ -333,7 +364,10 @@ enum svc_status svc_apst_specialist_end(struct svc_ctx *c, int64_t id, const cha
         field_errors_add(errs, "ends_on", "The last day in post must be on or after the date they started");
     if (errs->count)
         return SVC_INVALID;
-    return svc_from_get(q_apst_specialist_end(c->db, id, ends, c->now));
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
+    st = svc_from_get(q_apst_specialist_end(c->db, id, ends, c->now));
+    return change_end(c, st, "edit", "apst_specialist", id, 0, &t);
 }
 
 enum svc_status svc_apst_specialists(struct svc_ctx *c, const struct apst_taskforce_row *t,
@@ -413,7 +447,10 @@ enum svc_status svc_apst_agreement_add(struct svc_ctx *c, int64_t taskforce_id, 
         field_errors_add(errs, "review_on", "The review date must be on or after the date it was signed");
     if (errs->count)
         return SVC_INVALID;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
     st = svc_from_store(q_apst_agreement_insert(c->db, &r, c->now));
+    st = change_end(c, st, "create", "apst_agreement", r.id, 0, &t);
     if (st == SVC_OK && id)
         *id = r.id;
     return st;
@@ -468,7 +505,11 @@ enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id
     case_text(f->referrer, r->referrer, sizeof r->referrer, "referrer", "Who referred", errs);
     case_text(f->reason, r->reason, sizeof r->reason, "reason", "The reason", errs);
     consent_fields(c, &f->consent, false, r, errs);
-    st = errs->count ? SVC_INVALID : svc_from_store(q_apst_referral_insert(c->db, r, c->who->user_id, c->now));
+    st = errs->count ? SVC_INVALID : change_begin(c);
+    if (st == SVC_OK) {
+        st = svc_from_store(q_apst_referral_insert(c->db, r, c->who->user_id, c->now));
+        st = change_end(c, st, "create", "apst_referral", r->id, r->pupil_id, &t);
+    }
     if (st == SVC_OK && id)
         *id = r->id;
     free(r);
@@ -508,6 +549,13 @@ static bool referral_may_as(struct svc_ctx *c, enum action a, const struct apst_
 
 /* Viewing a referral goes by its staff; changing its triage, consent or
  * staff is the taskforce's (the manager's) decision. */
+/* change_begin for a referral, with its taskforce (for the entry's place). */
+static enum svc_status referral_change_begin(struct svc_ctx *c, const struct apst_referral_row *r,
+                                             struct apst_taskforce_row *t)
+{
+    return svc_from_get(q_apst_get(c->db, r->taskforce_id, t)) == SVC_OK ? change_begin(c) : SVC_ERROR;
+}
+
 static bool referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r)
 {
     return referral_may_as(c, a, r, a == ACT_VIEW || a == ACT_LIST);
@@ -603,7 +651,12 @@ enum svc_status svc_apst_referral_consent(struct svc_ctx *c, int64_t id, const s
         st = SVC_FORBIDDEN;
     if (st == SVC_OK) {
         consent_fields(c, f, true, r, errs);
-        st = errs->count ? SVC_INVALID : svc_from_get(q_apst_referral_consent(c->db, r, c->now));
+        struct apst_taskforce_row t;
+        st = errs->count ? SVC_INVALID : referral_change_begin(c, r, &t);
+        if (st == SVC_OK) {
+            st = svc_from_get(q_apst_referral_consent(c->db, r, c->now));
+            st = change_end(c, st, "edit", "apst_consent", r->id, r->pupil_id, &t);
+        }
     }
     free(r);
     return st;
@@ -621,7 +674,37 @@ enum svc_status svc_apst_referral_assign(struct svc_ctx *c, int64_t id, const ch
         struct apst_specialist_row sp;
         if (sp_id <= 0 || q_apst_specialist_get(c->db, sp_id, &sp) != STORE_ROW || sp.taskforce_id != r->taskforce_id)
             field_errors_add(errs, "specialist_id", "Select a specialist of this taskforce");
-        st = errs->count ? SVC_INVALID : svc_from_store(q_apst_referral_staff_add(c->db, id, sp_id, c->now));
+        struct apst_taskforce_row t;
+        st = errs->count ? SVC_INVALID : referral_change_begin(c, r, &t);
+        if (st == SVC_OK) {
+            st = svc_from_store(q_apst_referral_staff_add(c->db, id, sp_id, c->now));
+            st = change_end(c, st, "assign", "apst_referral", r->id, r->pupil_id, &t);
+        }
+    }
+    free(r);
+    return st;
+}
+
+enum svc_status svc_apst_referral_unassign(struct svc_ctx *c, int64_t id, const char *specialist_id,
+                                           struct field_errors *errs)
+{
+    struct apst_referral_row *r = malloc(sizeof *r);
+    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
+    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    struct apst_taskforce_row t;
+    int64_t sp_id = opt_id(specialist_id);
+    if (st == SVC_OK)
+        st = referral_change_begin(c, r, &t);
+    if (st == SVC_OK) {
+        enum store_rc rc = sp_id > 0 ? q_apst_referral_staff_remove(c->db, id, sp_id) : STORE_DONE;
+        if (rc == STORE_DONE) {
+            store_end_write(c->db, STORE_ERROR);
+            field_errors_add(errs, "specialist_id", "Select a specialist who works with this pupil");
+            st = SVC_INVALID;
+        } else {
+            st = change_end(c, svc_from_store(rc), "unassign", "apst_referral", r->id, r->pupil_id, &t);
+        }
     }
     free(r);
     return st;
@@ -677,7 +760,12 @@ enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const st
     r->lead_specialist_id = lead;
     snprintf(r->engagement, sizeof r->engagement, "%s", eng);
     snprintf(r->closed_on, sizeof r->closed_on, "%s", closed);
-    st = svc_from_get(q_apst_referral_triage(c->db, r, c->now));
+    struct apst_taskforce_row t;
+    st = referral_change_begin(c, r, &t);
+    if (st == SVC_OK) {
+        st = svc_from_get(q_apst_referral_triage(c->db, r, c->now));
+        st = change_end(c, st, "edit", "apst_referral", r->id, r->pupil_id, &t);
+    }
     free(r);
     return st;
 }
@@ -761,7 +849,11 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
              code_field(&codes_apst_decider, f->decided_by, "decided_by", "Select who made the decision", errs));
     case_text(f->decided_by_name, r->decided_by_name, sizeof r->decided_by_name, "decided_by_name",
               "The names of who decided", errs);
-    st = errs->count ? SVC_INVALID : svc_from_store(q_apst_item_insert(c->db, r, c->who->user_id, c->now));
+    st = errs->count ? SVC_INVALID : change_begin(c);
+    if (st == SVC_OK) {
+        st = svc_from_store(q_apst_item_insert(c->db, r, c->who->user_id, c->now));
+        st = change_end(c, st, "create", "apst_meeting_item", r->id, 0, &t);
+    }
     if (st == SVC_OK && id)
         *id = r->id;
     free(r);
@@ -895,7 +987,10 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
     }
     if (errs->count)
         return SVC_INVALID;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
     st = svc_from_store(q_apst_intervention_insert(c->db, &r, c->who->user_id, c->now));
+    st = change_end(c, st, "create", "apst_intervention", r.id, 0, &t);
     if (st == SVC_OK && id)
         *id = r.id;
     return st;
@@ -960,7 +1055,10 @@ enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const
     case_text(f->note, r.note, sizeof r.note, "note", "The note", errs);
     if (errs->count)
         return SVC_INVALID;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
     st = svc_from_store(q_apst_cost_insert(c->db, &r, c->who->user_id, c->now));
+    st = change_end(c, st, "create", "apst_cost", r.id, 0, &t);
     if (st == SVC_OK && id)
         *id = r.id;
     return st;

@@ -122,6 +122,11 @@ enum svc_status svc_apst_referral_consent(struct svc_ctx *c, int64_t id, const s
 enum svc_status svc_apst_referral_assign(struct svc_ctx *c, int64_t id, const char *specialist_id,
                                          struct field_errors *errs);
 /* The specialists assigned besides the lead.  ACT_VIEW (SVC_NOT_FOUND). */
+/* Ends a specialist's assignment to the referral (checked as
+ * svc_apst_referral_assign): they no longer reach the pupil through it.
+ * Field error "specialist_id" when they were not assigned. */
+enum svc_status svc_apst_referral_unassign(struct svc_ctx *c, int64_t id, const char *specialist_id,
+                                           struct field_errors *errs);
 enum svc_status svc_apst_referral_staff(struct svc_ctx *c, const struct apst_referral_row *r,
                                         void (*fn)(void *arg, const struct apst_specialist_row *s), void *arg);
 /* Links a specialist's post to the account username, which must hold a

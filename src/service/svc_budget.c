@@ -599,6 +599,19 @@ enum svc_status svc_budget_payment_list(struct svc_ctx *c, int64_t commitment_id
     return st != SVC_OK ? st : svc_from_store(q_budget_payment_list(c->db, commitment_id, fn, arg));
 }
 
+enum svc_status svc_budget_payment_get(struct svc_ctx *c, int64_t id, struct budget_payment_row *out,
+                                       struct budget_commitment_row *cm)
+{
+    enum store_rc rc = q_budget_payment_get(c->db, id, out);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    struct budget_commitment_row *own = cm ? cm : malloc(sizeof *own);
+    enum svc_status st = own ? svc_budget_commitment_get(c, out->commitment_id, own) : SVC_ERROR;
+    if (!cm)
+        free(own);
+    return st;
+}
+
 /* ---- the interventions catalogue ---- */
 
 static int text_field(const char *in, char *out, size_t outsz, const char *field, const char *label,
@@ -1433,6 +1446,32 @@ enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *re
     struct audit_event ev = {.action = "void", .kind = "placement", .resource_id = id, .pupil_id = p.pupil_id,
                              .authority_id = p.authority_id, .detail = "budget.placement.void"};
     return void_and_record(c, rc, BUDGET_KIND_PLACEMENT, "placement", why, before, NULL, &ev, errs);
+}
+
+enum svc_status svc_budget_payment_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs)
+{
+    struct budget_payment_row p;
+    struct budget_commitment_row *cm = malloc(sizeof *cm);
+    enum svc_status st = cm ? svc_budget_payment_get(c, id, &p, cm) : SVC_ERROR;
+    if (st == SVC_OK && !may(c, ACT_CREATE, 0, cm->authority_id, cm->team_id))
+        st = SVC_FORBIDDEN;
+    int64_t authority = cm ? cm->authority_id : 0;
+    free(cm);
+    if (st != SVC_OK)
+        return st;
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX], amount[40];
+    if (p.voided)
+        field_errors_add(errs, "reason", "This payment is already voided");
+    reason_field(reason, why, "Say why the payment is voided", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    budget_format_pence(p.amount, amount, sizeof amount);
+    snprintf(before, sizeof before, "%s paid on %s%s%.100s", amount, p.paid_on, p.reference[0] ? ", reference " : "",
+             p.reference);
+    struct audit_event ev = {.action = "void", .kind = "budget_payment", .resource_id = id, .authority_id = authority,
+                             .detail = "budget.pay.void"};
+    return void_and_record(c, store_begin_write(c->db), BUDGET_KIND_PAYMENT, "payment", why, before, NULL, &ev,
+                           errs);
 }
 
 enum svc_status svc_budget_correction_list(struct svc_ctx *c, enum budget_kind kind, int64_t id,

@@ -128,6 +128,15 @@ enum svc_status svc_budget_pay(struct svc_ctx *c, int64_t commitment_id, const s
                                struct field_errors *errs, int64_t *id);
 enum svc_status svc_budget_payment_list(struct svc_ctx *c, int64_t commitment_id,
                                         void (*fn)(void *arg, const struct budget_payment_row *r), void *arg);
+/* One payment and its commitment (cm may be NULL), checked as
+ * svc_budget_commitment_get: SVC_NOT_FOUND for a payment out of reach. */
+enum svc_status svc_budget_payment_get(struct svc_ctx *c, int64_t id, struct budget_payment_row *out,
+                                       struct budget_commitment_row *cm);
+/* Voids a payment recorded by mistake (ACT_CREATE on its team's budget,
+ * as recording it; SVC_FORBIDDEN): kept and marked, no longer counted as
+ * paid, so the commitment has that much left again.  Field error
+ * "reason" when there is none or it is already voided. */
+enum svc_status svc_budget_payment_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
 
 /* The limits of an authority: what a budget holder commits without
  * approval and what an approver may approve (defaults where unset).

@@ -413,6 +413,15 @@ enum store_rc q_apst_referral_staff_add(struct store *s, int64_t referral_id, in
     return store_exec_done(st);
 }
 
+/* STORE_DONE: the specialist was not assigned. */
+enum store_rc q_apst_referral_staff_remove(struct store *s, int64_t referral_id, int64_t specialist_id)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM apst_referral_staff WHERE referral_id = ? AND specialist_id = ?");
+    store_bind_int(st, 1, referral_id);
+    store_bind_int(st, 2, specialist_id);
+    return q_exec_changed(s, st);
+}
+
 struct users_sink {
     int64_t *users;
     size_t max, n;

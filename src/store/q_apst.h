@@ -126,6 +126,8 @@ enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char
 enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referral_row *r, int64_t now);
 /* Assigns a specialist to a referral (no error if already). */
 enum store_rc q_apst_referral_staff_add(struct store *s, int64_t referral_id, int64_t specialist_id, int64_t now);
+/* Ends an assignment (STORE_DONE: there was none); the audit log keeps it. */
+enum store_rc q_apst_referral_staff_remove(struct store *s, int64_t referral_id, int64_t specialist_id);
 /* The accounts of the referral's lead and assigned specialists (those
  * with an account), at most max, into users; *n how many. */
 enum store_rc q_apst_referral_staff_users(struct store *s, int64_t referral_id, int64_t *users, size_t max,

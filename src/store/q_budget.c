@@ -22,7 +22,7 @@ static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibili
 /* What an allocation (alias a) holds: committed less paid, paid, pending. */
 #define ALLOC_PAID \
     "(SELECT coalesce(sum(bp.amount_pence), 0) FROM budget_payments bp JOIN budget_commitments bc " \
-    "ON bc.id = bp.commitment_id WHERE bc.allocation_id = a.id)"
+    "ON bc.id = bp.commitment_id WHERE bc.allocation_id = a.id AND bp.voided_at IS NULL)"
 #define ALLOC_COMMITTED \
     "((SELECT coalesce(sum(bc.amount_pence), 0) FROM budget_commitments bc WHERE bc.allocation_id = a.id " \
     "AND bc.status = 'committed') - " ALLOC_PAID ")"
@@ -159,7 +159,7 @@ enum store_rc q_budget_contribution_update(struct store *s, const struct budget_
     store_bind_text(st, 4, r->received_on);
     store_bind_int(st, 5, now);
     store_bind_int(st, 6, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 /* The tables a void applies to: a fixed list, never text from input. */
@@ -175,6 +175,9 @@ enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, 
                                    "updated_at = ?, status = 'cancelled' WHERE id = ? AND voided_at IS NULL",
         [BUDGET_KIND_PLACEMENT] = "UPDATE placements SET voided_at = ?, voided_by = ?, void_reason = ?, "
                                   "updated_at = ? WHERE id = ? AND voided_at IS NULL",
+        /* A payment has no updated_at: the same time again, in created_at's stead. */
+        [BUDGET_KIND_PAYMENT] = "UPDATE budget_payments SET voided_at = ?, voided_by = ?, void_reason = ? "
+                                "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
     };
     if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
         return STORE_ERROR;
@@ -184,12 +187,14 @@ enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, 
     store_bind_text(st, 3, reason);
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
+
+/* budget_corrections.kind, by enum budget_kind. */
+static const char *const kinds[] = {"contribution", "intervention", "commitment", "placement", "payment"};
 
 enum store_rc q_budget_correction_insert(struct store *s, const struct budget_correction_row *r)
 {
-    static const char *const kinds[] = {"contribution", "intervention", "commitment", "placement"};
     if ((int)r->kind < 0 || (size_t)r->kind >= sizeof kinds / sizeof kinds[0])
         return STORE_ERROR;
     struct store_stmt *st = store_prepare(s,
@@ -226,7 +231,6 @@ Q_SINK(correction, struct budget_correction_row, read_correction)
 enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, int64_t record_id,
                                        void (*fn)(void *arg, const struct budget_correction_row *r), void *arg)
 {
-    static const char *const kinds[] = {"contribution", "intervention", "commitment", "placement"};
     if ((int)kind < 0 || (size_t)kind >= sizeof kinds / sizeof kinds[0])
         return STORE_ERROR;
     struct store_stmt *st = store_prepare(s,
@@ -349,7 +353,7 @@ enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const ch
     "c.id, c.allocation_id, c.description, c.amount_pence, c.committed_on, c.status, c.needs, " \
     "coalesce(c.intervention_id, 0), coalesce(i.name, ''), coalesce(c.units, 0), coalesce(c.requested_by, 0), " \
     "coalesce(u.display_name, ''), (SELECT coalesce(sum(amount_pence), 0) FROM budget_payments " \
-    "WHERE commitment_id = c.id), c.created_at, a.team_id, t.name, y.authority_id, y.id, y.label, " \
+    "WHERE commitment_id = c.id AND voided_at IS NULL), c.created_at, a.team_id, t.name, y.authority_id, y.id, y.label, " \
     "coalesce(c.changed_by, 0), c.voided_at IS NOT NULL, c.void_reason, " \
     "(SELECT count(*) FROM placements vp WHERE vp.commitment_id = c.id AND vp.voided_at IS NULL)"
 #define COMMIT_FROM \
@@ -465,10 +469,15 @@ enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_c
     q_bind_opt_id(st, 7, by);
     store_bind_int(st, 8, now);
     store_bind_int(st, 9, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 /* ---- payments ---- */
+
+#define PAYMENT_COLS \
+    "p.id, p.commitment_id, p.amount_pence, p.paid_on, p.reference, coalesce(p.recorded_by, 0), " \
+    "coalesce(u.display_name, ''), p.voided_at IS NOT NULL, p.void_reason " \
+    "FROM budget_payments p LEFT JOIN users u ON u.id = p.recorded_by"
 
 static void read_payment(struct store_stmt *st, void *row)
 {
@@ -481,6 +490,8 @@ static void read_payment(struct store_stmt *st, void *row)
     store_col_copy(st, 4, r->reference, sizeof r->reference);
     r->recorded_by = store_col_int(st, 5);
     store_col_copy(st, 6, r->recorded_by_name, sizeof r->recorded_by_name);
+    r->voided = store_col_int(st, 7) != 0;
+    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
 }
 
 Q_SINK(payment, struct budget_payment_row, read_payment)
@@ -502,12 +513,14 @@ enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payme
 enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
                                     void (*fn)(void *arg, const struct budget_payment_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT p.id, p.commitment_id, p.amount_pence, p.paid_on, p.reference, coalesce(p.recorded_by, 0), "
-        "coalesce(u.display_name, '') FROM budget_payments p LEFT JOIN users u ON u.id = p.recorded_by "
-        "WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id");
+    struct store_stmt *st = store_prepare(s, "SELECT " PAYMENT_COLS " WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id");
     store_bind_int(st, 1, commitment_id);
     return store_each_row(st, payment_each, &(struct payment_sink){fn, arg});
+}
+
+enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_payment_row *out)
+{
+    return q_get_id(s, "SELECT " PAYMENT_COLS " WHERE p.id = ?", id, read_payment, out);
 }
 
 /* ---- approvals ---- */
@@ -666,7 +679,7 @@ enum store_rc q_intervention_update(struct store *s, const struct intervention_r
     store_bind_text(st, 5, r->eligibility);
     store_bind_int(st, 6, now);
     store_bind_int(st, 7, r->id);
-    return store_exec_done(st);
+    return q_exec_changed(s, st);
 }
 
 enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
@@ -912,7 +925,7 @@ enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
-        "FROM budget_payments bp WHERE bp.commitment_id = c.id)), 0) FROM budget_commitments c "
+        "FROM budget_payments bp WHERE bp.commitment_id = c.id AND bp.voided_at IS NULL)), 0) FROM budget_commitments c "
         "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
         "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id");
     store_bind_int(st, 1, year_id);

@@ -57,7 +57,8 @@ enum store_rc q_budget_contribution_get(struct store *s, int64_t id, struct budg
 enum store_rc q_budget_contribution_update(struct store *s, const struct budget_contribution_row *r, int64_t now);
 
 /* The records that are corrected or voided, never deleted (migration 0025). */
-enum budget_kind { BUDGET_KIND_CONTRIBUTION = 0, BUDGET_KIND_INTERVENTION, BUDGET_KIND_COMMITMENT, BUDGET_KIND_PLACEMENT };
+enum budget_kind { BUDGET_KIND_CONTRIBUTION = 0, BUDGET_KIND_INTERVENTION, BUDGET_KIND_COMMITMENT, BUDGET_KIND_PLACEMENT,
+                   BUDGET_KIND_PAYMENT };
 /* Voids a record not yet voided, with the reason (STORE_DONE: already
  * voided or none).  A voided intervention leaves the catalogue (active 0);
  * a voided commitment is 'cancelled'. */
@@ -162,10 +163,14 @@ struct budget_payment_row {
     char reference[101];
     int64_t recorded_by;
     char recorded_by_name[161];
+    bool voided;
+    char void_reason[BUDGET_TEXT_MAX];
 };
 enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payment_row *r, int64_t now, int64_t *id);
+/* A commitment's payments, voided ones too (marked). */
 enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
                                     void (*fn)(void *arg, const struct budget_payment_row *r), void *arg);
+enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_payment_row *out);
 
 struct budget_approval_row {
     int64_t id;

@@ -58,6 +58,12 @@ enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
     return store_exec_done(st);
 }
 
+enum store_rc q_exec_changed(struct store *s, struct store_stmt *st)
+{
+    enum store_rc rc = store_exec_done(st);
+    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
+}
+
 enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
                            int64_t *id)
 {

@@ -102,6 +102,9 @@ void q_read_text(struct store_stmt *st, void *text);
  * (answers as store_exec_done). */
 enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out);
 enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
+/* store_exec_done for an UPDATE or DELETE whose WHERE is its check (not
+ * voided, still pending...): STORE_DONE when it changed no row. */
+enum store_rc q_exec_changed(struct store *s, struct store_stmt *st);
 
 /* Saving a record: bind binds its columns from parameter 1 and returns
  * the next.  q_insert_rec runs an INSERT ... RETURNING id whose last two

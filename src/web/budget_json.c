@@ -151,6 +151,7 @@ json_t *json_budget_payment(const struct budget_payment_row *r)
                           r->recorded_by_name);
     bj_money(o, "amount", r->amount);
     day(o, "paid_on", r->paid_on);
+    voided(o, r->voided, r->void_reason);
     return o;
 }
 

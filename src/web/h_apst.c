@@ -734,22 +734,54 @@ static void h_iv_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_
 static void h_co_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_COST); }
 static void h_co_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_COST); }
 
-/* ---- a specialist leaves ---- */
+/* ---- a specialist's one-field forms: the last day in post, the account ---- */
 
-static void render_end(struct req *rq, struct resp *rs, int status, const struct apst_specialist_row *r,
-                       const struct apst_taskforce_row *t, const char *ends_on, const struct field_errors *e)
+static void end_field(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                      const struct field_errors *e)
 {
-    char action[64], back[48], title[TAS_NAME_MAX + 40];
-    snprintf(action, sizeof action, "/apst/specialists/%lld/end", (long long)r->id);
+    date_hint_field(rq, ctx, "ends_on", "Last day in post", value ? value : r->ends_on, e);
+}
+
+static void account_field(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                          const struct field_errors *e)
+{
+    (void)rq, (void)r;
+    field(ctx, fld_input("username", "User name", value ? value : "", e,
+                         "An account with the taskforce specialist role on this taskforce's team, whose detail is "
+                         "this specialist's type. Leave blank to unlink."), "is_input");
+}
+
+/* What differs between the forms: the address, the words, the field
+ * (a date or text) and the service that saves it. */
+struct sp_form {
+    const char *path, *title_tail, *button, *saved, *param;
+    bool date;
+    enum svc_status (*save)(struct svc_ctx *c, int64_t id, const char *value, struct field_errors *errs);
+    /* value NULL: the form as first shown */
+    void (*field)(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                  const struct field_errors *e);
+};
+
+static const struct sp_form sp_end = {"end", " leaves the taskforce", "Save the last day", "left", "ends_on", true,
+                                      svc_apst_specialist_end, end_field};
+static const struct sp_form sp_account = {"account", "'s account", "Save the account", "account", "username", false,
+                                          svc_apst_specialist_link, account_field};
+
+static void sp_render(struct req *rq, struct resp *rs, int status, const struct sp_form *f,
+                      const struct apst_specialist_row *r, const struct apst_taskforce_row *t, const char *value,
+                      const struct field_errors *e)
+{
+    char action[80], back[48], title[TAS_NAME_MAX + 40];
+    snprintf(action, sizeof action, "/apst/specialists/%lld/%s", (long long)r->id, f->path);
     snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    snprintf(title, sizeof title, "%s leaves the taskforce", r->name);
-    json_t *ctx = form_page(rq, title, t->name, action, "Save the last day", back, e);
+    snprintf(title, sizeof title, "%s%s", r->name, f->title_tail);
+    json_t *ctx = form_page(rq, title, t->name, action, f->button, back, e);
     view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
-    date_hint_field(rq, ctx, "ends_on", "Last day in post", ends_on, e);
+    f->field(rq, ctx, r, value, e);
     view_render(rq, rs, status, "apst/form", ctx);
 }
 
-static void h_end_form(struct req *rq, struct resp *rs)
+static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -761,28 +793,34 @@ static void h_end_form(struct req *rq, struct resp *rs)
     if (view_failed(rq, rs, st))
         return;
     struct field_errors e = {0};
-    render_end(rq, rs, 200, &r, t, r.ends_on, &e);
+    sp_render(rq, rs, 200, f, &r, t, NULL, &e);
 }
 
-static void h_end(struct req *rq, struct resp *rs)
+static void sp_save(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    const char *ends_on = req_param(rq, "ends_on");
-    form_date(rq, "ends_on", &ends_on);
+    const char *value = req_param(rq, f->param);
+    if (f->date)
+        form_date(rq, f->param, &value);
     struct field_errors e = {0};
-    enum svc_status st = svc_apst_specialist_end(&c, rq->id, ends_on, &e);
+    enum svc_status st = f->save(&c, rq->id, value, &e);
     struct apst_specialist_row r;
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_specialist_get(&c, rq->id, &r, t) != SVC_OK))
         st = SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=left",
-                   (long long)t->id);
+        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=%s",
+                   (long long)t->id, f->saved);
     else if (n == SAVE_FORM)
-        render_end(rq, rs, 400, &r, t, ends_on, &e);
+        sp_render(rq, rs, 400, f, &r, t, value ? value : "", &e);
 }
+
+static void h_end_form(struct req *rq, struct resp *rs) { sp_show(rq, rs, &sp_end); }
+static void h_end(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_end); }
+static void h_link_form(struct req *rq, struct resp *rs) { sp_show(rq, rs, &sp_account); }
+static void h_link(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_account); }
 
 /* The API's lists of one taskforce's records. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
@@ -940,6 +978,12 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         struct options ao = {as, ""};
         svc_apst_specialists(c, t, opt_specialist, &ao);
         json_object_set_new(ctx, "assign_field", as);
+        if (json_array_size(staff)) {
+            json_t *rm = fld_select_blank("remove_specialist_id", "Specialist", e, NULL, "Select a specialist", "");
+            struct options ro = {rm, ""};
+            svc_apst_referral_staff(c, r, opt_specialist, &ro);
+            json_object_set_new(ctx, "unassign_field", rm);
+        }
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     if (e->count)
@@ -950,6 +994,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
                                                     !strcmp(sv, "triage")    ? "Triage decision saved"
                                                     : !strcmp(sv, "consent") ? "Consent saved"
                                                     : !strcmp(sv, "staff")   ? "Specialist assigned"
+                                                    : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
                                                                              : "Referral recorded"));
     view_render(rq, rs, status, "apst/referral", ctx);
 }
@@ -1036,55 +1081,31 @@ static void h_assign(struct req *rq, struct resp *rs)
     }
 }
 
-/* ---- a specialist's account ---- */
-
-static void render_link(struct req *rq, struct resp *rs, int status, const struct apst_specialist_row *r,
-                        const struct apst_taskforce_row *t, const char *username, const struct field_errors *e)
-{
-    char action[64], back[48], title[TAS_NAME_MAX + 40];
-    snprintf(action, sizeof action, "/apst/specialists/%lld/account", (long long)r->id);
-    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    snprintf(title, sizeof title, "%s's account", r->name);
-    json_t *ctx = form_page(rq, title, t->name, action, "Save the account", back, e);
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
-    field(ctx, fld_input("username", "User name", username, e,
-                         "An account with the taskforce specialist role on this taskforce's team, whose detail is "
-                         "this specialist's type. Leave blank to unlink."), "is_input");
-    view_render(rq, rs, status, "apst/form", ctx);
-}
-
-static void h_link_form(struct req *rq, struct resp *rs)
+static void h_unassign(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct apst_specialist_row r;
-    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
-    enum svc_status st = t ? svc_apst_specialist_get(&c, rq->id, &r, t) : SVC_ERROR;
-    if (st == SVC_OK && !svc_apst_may(&c, ACT_EDIT, t))
-        st = SVC_FORBIDDEN;
-    if (view_failed(rq, rs, st))
-        return;
-    struct field_errors e = {0};
-    render_link(rq, rs, 200, &r, t, "", &e);
-}
-
-static void h_link(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    const char *username = req_param(rq, "username");
-    struct field_errors e = {0};
-    enum svc_status st = svc_apst_specialist_link(&c, rq->id, username, &e);
-    struct apst_specialist_row r;
-    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
-    if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_specialist_get(&c, rq->id, &r, t) != SVC_OK))
+    struct field_errors e = {0}, shown = {0};
+    enum svc_status st = svc_apst_referral_unassign(&c, rq->id, req_param(rq, rq->api ? "specialist_id"
+                                                                                     : "remove_specialist_id"), &e);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
         st = SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=account",
-                   (long long)t->id);
-    else if (n == SAVE_FORM)
-        render_link(rq, rs, 400, &r, t, username, &e);
+    if (n == SAVE_OK) {
+        json_t *o = json_apst_referral(r);
+        json_t *staff = json_array();
+        svc_apst_referral_staff(&c, r, add_staff, staff);
+        json_object_set_new(o, "staff", staff);
+        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=unassigned", (long long)rq->id);
+    } else if (n == SAVE_FORM) {
+        for (size_t i = 0; i < e.count; i++)
+            field_errors_add(&shown, !strcmp(e.items[i].field, "specialist_id") ? "remove_specialist_id"
+                                                                               : e.items[i].field,
+                             e.items[i].message);
+        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
+        render_referral(rq, rs, 400, &c, r, &tf, &shown);
+    }
 }
 
 /* ---- weekly case meetings ---- */
@@ -1464,6 +1485,7 @@ static const struct route routes[] = {
     {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
     {"POST", "/apst/referrals/:id/consent", h_consent, 0},
     {"POST", "/apst/referrals/:id/staff", h_assign, 0},
+    {"POST", "/apst/referrals/:id/staff/remove", h_unassign, 0},
     {"GET", "/apst/specialists/:id/account", h_link_form, 0},
     {"POST", "/apst/specialists/:id/account", h_link, 0},
     {"GET", "/apst/:id/costs/new", h_co_new, 0},
@@ -1490,6 +1512,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/apst/specialists/:id/end", h_end, 0},
     {"POST", "/api/v1/apst/referrals/:id/consent", h_consent, 0},
     {"POST", "/api/v1/apst/referrals/:id/staff", h_assign, 0},
+    {"POST", "/api/v1/apst/referrals/:id/staff/remove", h_unassign, 0},
     {"POST", "/api/v1/apst/specialists/:id/account", h_link, 0},
     {"GET", "/api/v1/apst/:id/costs", h_api_co, 0},
     {"POST", "/api/v1/apst/:id/costs", h_co_create, 0},

@@ -1429,7 +1429,53 @@ static void h_commitment_correct(struct req *rq, struct resp *rs)
 
 /* -- a placement -- */
 
-/* -- voiding a record: one handler for the four kinds -- */
+/* -- a payment: its page and its void (step 5: paid by mistake, put right) -- */
+
+static void payment_page(struct req *rq, struct resp *rs, int status, const char *void_reason,
+                         const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_payment_row p;
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    enum svc_status st = cm ? svc_budget_payment_get(&c, rq->id, &p, cm) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *fixes = corrections_of(&c, BUDGET_KIND_PAYMENT, p.id);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "payment", json_budget_payment(&p), "corrections", fixes));
+        return;
+    }
+    char back[48], title[64];
+    snprintf(back, sizeof back, "/budget/commitments/%lld", (long long)cm->id);
+    snprintf(title, sizeof title, "Payment %lld", (long long)p.id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, cm->description, NULL);
+    json_object_set_new(ctx, "payment", json_budget_payment(&p));
+    json_object_set_new(ctx, "commitment_href", json_string(back));
+    json_object_set_new(ctx, "commitment_label", json_string(cm->description));
+    json_object_set_new(ctx, "corrections", fixes);
+    bool may_fix = !p.voided && svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
+    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
+    if (may_fix) {
+        json_t *fields = json_object();
+        char action[64];
+        snprintf(action, sizeof action, "/budget/payments/%lld/void", (long long)p.id);
+        void_form(ctx, fields, action, "payment", void_reason, e);
+        json_object_set_new(ctx, "fields", fields);
+    }
+    with_errors(ctx, e);
+    if (req_query(rq, "saved"))
+        flash(ctx, "Payment voided");
+    view_render(rq, rs, status, "budget/payment", ctx);
+}
+
+static void h_payment(struct req *rq, struct resp *rs)
+{
+    payment_page(rq, rs, 200, NULL, NULL);
+}
+
+/* -- voiding a record: one handler for the five kinds -- */
 
 static json_t *contribution_saved(struct svc_ctx *c, int64_t id)
 {
@@ -1477,6 +1523,17 @@ static void commitment_again(struct req *rq, struct resp *rs, const char *reason
     commitment_page(rq, rs, 400, rq->id, &f, e);
 }
 
+static json_t *payment_saved(struct svc_ctx *c, int64_t id)
+{
+    struct budget_payment_row r;
+    return svc_budget_payment_get(c, id, &r, NULL) == SVC_OK ? json_budget_payment(&r) : NULL;
+}
+
+static void payment_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    payment_page(rq, rs, 400, reason, e);
+}
+
 static void placement_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
 {
     (void)reason;
@@ -1501,6 +1558,9 @@ static const struct voidable void_commitment = {"commitment", "/budget/commitmen
                                                 commitment_saved, commitment_again};
 static const struct voidable void_placement = {"placement", "/budget/placements", svc_placement_void,
                                                placement_saved, placement_again};
+
+static const struct voidable void_payment = {"payment", "/budget/payments", svc_budget_payment_void, payment_saved,
+                                             payment_again};
 
 static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
 {
@@ -1528,6 +1588,7 @@ static void h_contribution_void(struct req *rq, struct resp *rs) { void_record(r
 static void h_intervention_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_intervention); }
 static void h_commitment_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_commitment); }
 static void h_placement_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_placement); }
+static void h_payment_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_payment); }
 
 static const struct route routes[] = {
     {"GET", "/budget", h_overview, 0},
@@ -1559,6 +1620,8 @@ static const struct route routes[] = {
     {"POST", "/budget/interventions/:id/void", h_intervention_void, 0},
     {"POST", "/budget/commitments/:id", h_commitment_correct, 0},
     {"POST", "/budget/commitments/:id/void", h_commitment_void, 0},
+    {"GET", "/budget/payments/:id", h_payment, 0},
+    {"POST", "/budget/payments/:id/void", h_payment_void, 0},
 
     {"GET", "/budget/years/:id/report", h_report, 0},
     {"GET", "/budget/years/:id/report.csv", h_report_csv, 0},
@@ -1584,6 +1647,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/budget/interventions/:id/void", h_intervention_void, 0},
     {"PUT", "/api/v1/budget/commitments/:id", h_commitment_correct, 0},
     {"POST", "/api/v1/budget/commitments/:id/void", h_commitment_void, 0},
+    {"GET", "/api/v1/budget/payments/:id", h_payment, 0},
+    {"POST", "/api/v1/budget/payments/:id/void", h_payment_void, 0},
     {"GET", "/api/v1/budget/approvals", h_approvals, 0},
     {"GET", "/api/v1/budget/limits", h_limits, 0},
     {"PUT", "/api/v1/budget/limits", h_limits_save, 0},

@@ -128,6 +128,20 @@ test('the pooled budget: a year, a contribution, an allocation, a commitment app
   assert.match(await ho.locator('table', { hasText: 'INV-77' }).textContent(), /£1,000\.00/);
   assert.match(await ho.locator('p', { hasText: 'not yet paid' }).textContent(), /£2,000\.00/);
   await clean(ho, 'a commitment part paid');
+  // Recorded by mistake: voided from its own page, with a reason.
+  const commitmentUrl = ho.url().replace(/\?.*$/, '');
+  await Promise.all([ho.waitForLoadState('load'),
+    ho.locator('table', { hasText: 'INV-77' }).getByRole('link').first().click()]);
+  await submit(ho, 'Void this payment');
+  assert.match(await ho.locator('.govuk-error-summary').textContent(), /Say why the payment is voided/);
+  await clean(ho, 'the payment page with an error');
+  await ho.getByLabel('Why is it voided?').fill('Paid against the wrong commitment');
+  await submit(ho, 'Void this payment');
+  assert.match(await ho.locator('.govuk-notification-banner').textContent(), /Payment voided/);
+  await clean(ho, 'a voided payment');
+  await ho.goto(commitmentUrl);
+  assert.match(await ho.locator('table', { hasText: 'INV-77' }).textContent(), /Voided/);
+  assert.match(await ho.locator('p', { hasText: 'not yet paid' }).textContent(), /£3,000\.00/);
 });
 
 test('commissioning and the board\'s report: the catalogue, a decision, the report and its unit costs', async () => {

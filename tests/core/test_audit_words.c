@@ -24,6 +24,12 @@ static void sentences(void **state)
     assert_string_equal(say("export", "pupil", false), "Exported the pupil's record");
     assert_string_equal(say("create", "action", true), "Tried to add an action: refused");
     assert_string_equal(say("withdraw", "consent", false), "Recorded the withdrawal of a consent record");
+    assert_string_equal(say("unassign", "apst_referral", false),
+                        "Ended a specialist's work on a referral to a specialist taskforce");
+    assert_string_equal(say("edit", "apst_consent", false), "Changed the consent of a taskforce referral");
+    assert_string_equal(say("void", "placement", false),
+                        "Voided (entered by mistake) a placement on a commissioned intervention");
+    assert_string_equal(say("create", "outcome", false), "Added an outcome record (attendance, suspensions...)");
     /* Unknown codes are shown, not lost. */
     assert_string_equal(say("frobnicate", "widget", false), "frobnicate widget");
     assert_string_equal(say("view", "widget", true), "Tried to view widget: refused");

@@ -584,6 +584,15 @@ test('roles: given from the users page and the shell; a specialist\'s account is
   assert.deepEqual(wrongType.json.errors.map((e) => e.field), ['username']);
   assert.deepEqual((await link(ids.specYF, 'tf.other')).json.errors, wrongType.json.errors);
   assert.deepEqual((await link(ids.specYF, 'nobody-at-all')).json.errors, wrongType.json.errors);
+  // The page: the same refusal in the GOV.UK error summary, the name kept in its box.
+  const accountForm = await manager.html.getHtml(`/apst/specialists/${ids.specYF}/account`);
+  assert.equal(accountForm.status, 200);
+  assert.match(accountForm.html, /name="username"/);
+  const refused = await manager.html.submitForm(`/apst/specialists/${ids.specYF}/account`, { username: 'nobody-at-all' });
+  assert.equal(refused.status, 400);
+  const refusedPage = decodeHtml(await refused.text());
+  assert.match(refusedPage, /href="#f-username"/);
+  assert.match(refusedPage, /value="nobody-at-all"/);
   assert.equal((await spec.api('POST', `/api/v1/apst/specialists/${ids.specYF}/account`, { username: 'tf.yf' })).status, 403);
   const ok = await link(ids.specYF, 'tf.yf');
   assert.equal(ok.status, 200, ok.text);
@@ -596,6 +605,38 @@ test('roles: given from the users page and the shell; a specialist\'s account is
   assert.equal((await yf.html.getHtml(`/apst/${ids.tf}/interventions/new`)).status, 200);
   assert.equal((await yf.api('POST', `/api/v1/apst/${ids.tf}/interventions`, { specialist_id: String(ids.specYF),
     activity: 'group', minutes: '40', delivered_on: TODAY })).status, 201);
+  // The assignment ends: the worker no longer reaches the pupil; both changes are in the audit log.
+  const stop = (c, sp) => c.api('POST', `/api/v1/apst/referrals/${ids.ref1}/staff/remove`, { specialist_id: String(sp) });
+  assert.equal((await stop(yf, ids.specYF)).status, 403, 'a specialist does not end their own assignment');
+  const notThere = await stop(manager, 999999);
+  assert.equal(notThere.status, 422);
+  assert.deepEqual(notThere.json.errors.map((e) => e.field), ['specialist_id']);
+  const stopped = await stop(manager, ids.specYF);
+  assert.equal(stopped.status, 200, stopped.text);
+  assert.ok(!stopped.json.referral.staff.some((x) => x.id === ids.specYF));
+  assert.equal((await yf.api('GET', `/api/v1/apst/referrals/${ids.ref1}`)).status, 404);
+  assert.equal(sql(`SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE resource_kind = 'apst_referral'
+    AND resource_id = ${ids.ref1} AND action IN ('assign', 'unassign') ORDER BY id)`), 'assign unassign');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'apst_referral' AND resource_id = ${ids.ref1}
+    AND action = 'unassign' AND pupil_id = (SELECT pupil_id FROM apst_referrals WHERE id = ${ids.ref1})`), '1');
+  // Every change to the taskforce's records is in the log, with the pupil where there is one.
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_kind = 'apst_referral'
+    AND resource_id = ${ids.ref1} AND pupil_id > 0`), '1');
+  for (const kind of ['apst_taskforce', 'apst_specialist', 'apst_intervention']) {
+    assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_kind = '${kind}'`)) > 0, kind);
+  }
+  assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'edit' AND resource_kind = 'apst_consent'`)) > 0);
+  // On the page: only when someone is assigned, with the GOV.UK error summary.
+  await manager.api('POST', `/api/v1/apst/referrals/${ids.ref1}/staff`, { specialist_id: String(ids.specYF) });
+  const rp = decodeHtml((await manager.html.getHtml(`/apst/referrals/${ids.ref1}`)).html);
+  assert.match(rp, /Stop a specialist's work with the pupil/);
+  const bad = await manager.html.submitForm(`/apst/referrals/${ids.ref1}`, { remove_specialist_id: '' },
+    { action: `/apst/referrals/${ids.ref1}/staff/remove` });
+  assert.equal(bad.status, 400);
+  assert.match(decodeHtml(await bad.text()), /href="#f-remove_specialist_id">Select a specialist who works with this pupil/);
+  const good = await manager.html.submitForm(`/apst/referrals/${ids.ref1}`,
+    { remove_specialist_id: String(ids.specYF) }, { action: `/apst/referrals/${ids.ref1}/staff/remove` });
+  assert.equal(good.status, 303);
   // A TAS practitioner on the taskforce's team is not a specialist: nothing.
   cliUser('tas.prac', 'tas-practitioner-19', ['--role', 'practitioner', '--scope', 'team', '--scope-id', String(ids.team),
     '--authority-id', String(ids.A), '--detail', 'mental_health']);

@@ -260,6 +260,67 @@ test('commitments: corrected under the rules that made them; voided ones out of 
   assert.match(decodeHtml(await sent.text()), /href="#f-correct_amount">Enter the amount/);
 });
 
+test('payments: one recorded by mistake is voided with a reason, kept, and no longer counted as paid', async () => {
+  const cm = ok(await api(as.holder, 'POST', `/api/v1/budget/allocations/${ids.A1}/commitments`,
+    { description: 'Speech sessions', amount: '300.00', committed_on: TODAY }), 201).commitment;
+  const pay = async (amount) => ok(await api(as.holder, 'POST', `/api/v1/budget/commitments/${cm.id}/payments`,
+    { amount, paid_on: TODAY, reference: 'INV-77' }), 201);
+  await pay('200.00');
+  const paid = async () => ok(await api(as.holder, 'GET', `/api/v1/budget/commitments/${cm.id}`));
+  let d = await paid();
+  const payment = d.payments[0];
+  assert.equal(d.commitment.paid_pence, 20000);
+  const allocBefore = await alloc();
+  // Typed twice: the second is refused (more than is left), so the first is the mistake.
+  let r = await api(as.holder, 'POST', `/api/v1/budget/commitments/${cm.id}/payments`,
+    { amount: '200.00', paid_on: TODAY });
+  assert.match(errorsOf(r).amount, /more than is left/);
+  // Who may not record payments for the team may not void them; nobody without a reason.
+  assert.equal((await api(as.approver, 'POST', `/api/v1/budget/payments/${payment.id}/void`, { reason: 'x' })).status,
+    403);
+  assert.equal((await api(as.lead, 'POST', `/api/v1/budget/payments/${payment.id}/void`, { reason: 'x' })).status, 403);
+  r = await api(as.holder, 'POST', `/api/v1/budget/payments/${payment.id}/void`, { reason: '' });
+  assert.match(errorsOf(r).reason, /Say why the payment is voided/);
+  r = await api(as.holder, 'POST', `/api/v1/budget/payments/${payment.id}/void`, { reason: 'Paid against the wrong commitment' });
+  assert.equal(ok(r).payment.voided, true);
+  assert.equal(r.body.payment.void_reason, 'Paid against the wrong commitment');
+  r = await api(as.holder, 'POST', `/api/v1/budget/payments/${payment.id}/void`, { reason: 'Again' });
+  assert.match(errorsOf(r).reason, /already voided/);
+  d = await paid();
+  assert.equal(d.commitment.paid_pence, 0, 'a voided payment is not paid');
+  assert.equal(d.payments.length, 1, 'the voided payment is kept');
+  assert.equal(d.payments[0].voided, true);
+  const allocAfter = await alloc();
+  assert.equal(allocAfter.paid_pence, allocBefore.paid_pence - 20000);
+  assert.equal(allocAfter.committed_pence, allocBefore.committed_pence + 20000, 'committed, not yet paid, again');
+  assert.equal(allocAfter.remaining_pence, allocBefore.remaining_pence);
+  // The whole commitment can be paid again, and, with nothing paid, voided.
+  await pay('300.00');
+  assert.equal((await paid()).commitment.paid_pence, 30000);
+  const fixes = ok(await api(as.holder, 'GET', `/api/v1/budget/payments/${payment.id}`)).corrections;
+  assert.equal(fixes.length, 1);
+  assert.equal(fixes[0].action, 'void');
+  assert.match(fixes[0].before, /200\.00 paid on .*INV-77/);
+  assert.equal(sql(`SELECT action || ' ' || detail FROM audit_log WHERE resource_kind = 'budget_payment'
+    AND resource_id = ${payment.id} ORDER BY id`), 'create budget.pay\nvoid budget.pay.void');
+  // The pages: the commitment links each payment and marks the voided one; the payment page has the void form.
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('holder', 'team-spender-pass-9')).status, 303);
+  const cp = decodeHtml((await web.getHtml(`/budget/commitments/${cm.id}`)).html);
+  assert.match(cp, new RegExp(`href="/budget/payments/${payment.id}"`));
+  assert.match(cp, /<s>£200\.00<\/s> <strong class="govuk-tag govuk-tag--grey">Voided<\/strong>/);
+  const voided = decodeHtml((await web.getHtml(`/budget/payments/${payment.id}`)).html);
+  assert.match(voided, /Voided: Paid against the wrong commitment/);
+  assert.doesNotMatch(voided, /Void this payment/);
+  const live = d.payments.length === 1 ? ok(await api(as.holder, 'GET', `/api/v1/budget/commitments/${cm.id}`))
+    .payments.find((p) => !p.voided) : null;
+  const pp = await web.getHtml(`/budget/payments/${live.id}`);
+  assert.match(decodeHtml(pp.html), /Void this payment/);
+  const sent = await web.postForm(`/budget/payments/${live.id}/void`, { csrf: csrfFrom(pp.html), void_reason: '' });
+  assert.equal(sent.status, 400);
+  assert.match(await sent.text(), /href="#f-void_reason"/);
+});
+
 test('interventions: corrected or voided by the approver; the capacity not below who is on it', async () => {
   const mk = async (name, capacity) => ok(await api(as.approver, 'POST', `/api/v1/budget/interventions?authority_id=${ids.A}`,
     { name, provider: 'Youth Trust', unit: 'session', unit_cost: '40.00', capacity, aims: ['attendance'] }), 201)

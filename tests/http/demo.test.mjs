@@ -4,7 +4,7 @@
 // in them, the same data for the same seed, and nothing at all without it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { startServers, Client, DEMO_PASSWORD } from './harness.mjs';
 import { attack, hiddenCells } from './disclosure_attack.mjs';
 
@@ -229,6 +229,27 @@ test('the practitioner sees their own actions', async () => {
   // Team grants: the cases of the practitioner's teams, not the whole authority.
   const cases = await json(p, '/api/v1/cases?per_page=1');
   assert.ok(cases.total > 0 && cases.total < 100, `practitioner sees ${cases.total} cases`);
+});
+
+test('supported pupils have their schools\' outcome records, none dated after today, and a before and after', async () => {
+  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  const c = await signedIn(srv, 'coordinator');
+  const today = (await json(c, '/api/v1/work')).today;
+  const withRecords = Number(sql('SELECT count(DISTINCT pupil_id) FROM outcome_records'));
+  const supported = Number(sql('SELECT count(DISTINCT pupil_id) FROM cases'));
+  assert.ok(withRecords >= supported * 0.9, `${withRecords} of ${supported} supported pupils have records`);
+  assert.equal(sql(`SELECT count(*) FROM outcome_records o WHERE o.pupil_id NOT IN (SELECT pupil_id FROM cases)
+    AND o.pupil_id NOT IN (SELECT pupil_id FROM apst_referrals)`), '0', 'records only for pupils someone supports');
+  assert.equal(sql(`SELECT count(*) FROM outcome_records WHERE starts_on > '${today}' OR ends_on > '${today}'`), '0');
+  assert.equal(sql(`SELECT count(*) FROM outcome_records WHERE kind = 'attendance' AND ends_on IS NULL`), '0');
+  for (const kind of ['attendance', 'suspension', 'fsm', 'eal']) {
+    assert.ok(Number(sql(`SELECT count(*) FROM outcome_records WHERE kind = '${kind}'`)) > 0, kind);
+  }
+  // A case presented early in the year has whole terms on both sides.
+  const early = Number(sql(`SELECT min(id) FROM cases WHERE opened_on = (SELECT min(opened_on) FROM cases)`));
+  const ba = (await json(c, `/api/v1/cases/${early}/outcomes`)).before_after;
+  assert.ok(ba.before.attendance_terms > 0 && ba.after.attendance_terms > 0, JSON.stringify(ba));
+  assert.match(ba.attendance, /^(rose|fell|same)$/);
 });
 
 test('the same seed gives the same data', async () => {
