@@ -4,15 +4,17 @@
 # cluster in a temporary directory owned by an ordinary user, listening on
 # 127.0.0.1 at a free port and on a unix socket inside that directory.
 # Password authentication (scram-sha-256) with a random password, so other
-# local users cannot use it.
+# local users cannot use it.  The password is in DIR/pgpass (libpq's
+# password file, PGPASSFILE), never in the URL, so it shows in no message
+# or process list.
 #
 #   scripts/pg.sh run CMD [ARG...]
 #       starts a server, runs CMD with TAS_PG_URL set to its URL
-#       (postgresql://tas:PASSWORD@127.0.0.1:PORT/tas), then stops the
-#       server and removes the directory, whatever CMD's outcome; exits with
-#       CMD's status.
+#       (postgresql://tas@127.0.0.1:PORT/tas) and PGPASSFILE to its password
+#       file, then stops the server and removes the directory, whatever
+#       CMD's outcome; exits with CMD's status.
 #   scripts/pg.sh start      starts one and prints two lines: its URL and
-#                            its directory (for stop)
+#                            its directory (for stop; PGPASSFILE=DIR/pgpass)
 #   scripts/pg.sh stop DIR   stops the server of DIR and removes DIR
 #   scripts/pg.sh available  exit 0 if the binaries are there, else prints
 #                            why not and exits 1
@@ -86,13 +88,14 @@ pg_start() {
         rm -rf "$dir"
         return 1
     fi
-    if ! PGPASSWORD=$pass "$bin/createdb" -h 127.0.0.1 -p "$port" -U tas tas >"$dir/createdb.log" 2>&1; then
+    (umask 077 && printf '127.0.0.1:%s:*:tas:%s\n' "$port" "$pass" >"$dir/pgpass")
+    if ! PGPASSFILE=$dir/pgpass "$bin/createdb" -h 127.0.0.1 -p "$port" -U tas tas >"$dir/createdb.log" 2>&1; then
         echo "pg.sh: createdb failed:" >&2
         cat "$dir/createdb.log" >&2
         pg_stop "$dir"
         return 1
     fi
-    echo "postgresql://tas:$pass@127.0.0.1:$port/tas"
+    echo "postgresql://tas@127.0.0.1:$port/tas"
     echo "$dir"
 }
 
@@ -133,7 +136,7 @@ case ${1:-} in
         trap 'pg_stop "$PG_DIR"' EXIT
         trap 'exit 130' INT TERM
         rc=0
-        TAS_PG_URL=$url "$@" || rc=$?
+        TAS_PG_URL=$url PGPASSFILE=$PG_DIR/pgpass "$@" || rc=$?
         exit "$rc"
         ;;
     *)
