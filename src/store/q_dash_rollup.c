@@ -172,10 +172,13 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
 enum store_rc q_rollup_mark_all(struct store *s)
 {
     struct store_stmt *st = store_prepare(s,
-        "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
+        /* ON CONFLICT, not SQLite's OR IGNORE, so PostgreSQL runs it too;
+         * the WHERE keeps SQLite's parser from reading ON CONFLICT as the
+         * join's ON. */
+        "INSERT INTO dash_rollup_stale (authority_id, month) "
         "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
         "UNION SELECT DISTINCT s.authority_id, '" DASH_POPULATION_MONTH "' FROM school_population sp "
-        "JOIN schools s ON s.id = sp.school_id");
+        "JOIN schools s ON s.id = sp.school_id WHERE 1 = 1 ON CONFLICT DO NOTHING");
     return store_exec_done(st);
 }
 
