@@ -142,6 +142,22 @@ function pgCreateDatabase() {
 }
 
 /**
+ * Runs SQL on a test database, as the sqlite3 program would (no header,
+ * columns joined by separator, one row a line), through psql when the
+ * database is a PostgreSQL URL.  For setting up and peeking at what the
+ * API cannot: SQLite-only SQL (PRAGMA, DROP TRIGGER without a table)
+ * still needs sqlite3.  Throws on an error.
+ */
+export function dbSql(db, text, { separator = '|' } = {}) {
+  if (/^postgres(ql)?:\/\//.test(db)) {
+    return execFileSync('psql', ['-X', '-q', '-t', '-A', '-F', separator, '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', text],
+      { encoding: 'utf8' }).trim();
+  }
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-separator', separator, db, text],
+    { encoding: 'utf8' }).trim();
+}
+
+/**
  * Creates a demo database in a fresh temporary directory and starts
  * `tas serve` on a free loopback port.  The demo year (teams, meetings,
  * cases, actions) only with { year: true }: most tests want an empty year.

@@ -214,6 +214,16 @@ static void check_places(struct store *s)
     assert_int_equal(store_get_int(st, &t), STORE_OK);
     assert_int_equal(t, now);
 
+    /* SQLite's date(seconds, 'unixepoch'), which q_actions uses: a
+     * function of the PostgreSQL migrations there. */
+    st = store_prepare(s, "SELECT date(?, 'unixepoch'), date(created_at, 'unixepoch') FROM authorities WHERE id = ?");
+    store_bind_int(st, 1, 86399);
+    store_bind_int(st, 2, a.id);
+    assert_int_equal(store_step(st), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), "1970-01-01");
+    assert_string_equal(store_col_text(st, 1), "2026-09-21");
+    store_done(st);
+
     /* Update, in UTF-8. */
     snprintf(a.name, sizeof a.name, "Bedford Borough – Bwrdeistref Ŵ");
     assert_int_equal(q_authority_update(s, &a, now + 1), STORE_OK);
