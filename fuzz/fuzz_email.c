@@ -126,12 +126,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     buf_free(&h);
 
-    struct mail_message m = {"a@b.org", "c@d.org", subject, "<1@b.org>", 0, body};
+    struct mail_message m = {"a@b.org", "c@d.org", subject, "<1@b.org>", 0, body, NULL, NULL};
     struct buf msg = BUF_INIT;
     if (mail_build(&m, &msg) == 0)
         check_message(body, buf_str(&msg));
     else if (msg.len)
         abort();
+    buf_free(&msg);
+
+    /* The same with the third piece as a calendar part: when built, the
+     * boundary stands exactly three times (two parts and the close), so
+     * nothing in either part can end a part early. */
+    m.calendar = addr;
+    m.calendar_method = "REQUEST";
+    if (mail_build(&m, &msg) == 0) {
+        size_t n = 0;
+        for (const char *p = buf_str(&msg); (p = strstr(p, "\r\n--=_tas_1")) != NULL; p++)
+            n++;
+        if (n != 3)
+            abort();
+    } else if (msg.len) {
+        abort();
+    }
     buf_free(&msg);
 
     if (mail_address_ok(addr) && strpbrk(addr, " \t\r\n<>,;:\"()[]\\"))

@@ -271,18 +271,20 @@ int cli_demo(int argc, char **argv)
         /* The AP specialist taskforce (issue 19), made today. */
         struct svc_ctx now_ctx;
         svc_ctx_init(&now_ctx, s, svc_system_principal(), after_year);
-        rc = demo_apst_load(&now_ctx, &plan);
+        rc = demo_apst_load(&now_ctx, &plan, password);
     }
     if (rc == 0 && store_commit(s) != STORE_OK)
         rc = -1;
     if (rc == 0) {
         printf("tas: demo authority \"%s\" created in %s: %zu schools, %zu pupils, %zu users\n",
-               plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers);
+               plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers + (year ? 2 : 0));
         if (summary[0])
             printf("%s\n", summary);
         printf("tas: demo users:");
         for (size_t i = 0; i < plan.nusers; i++)
             printf(" %s", plan.users[i].username);
+        if (year)
+            printf(" %s %s", DEMO_APST_MANAGER, DEMO_APST_SPECIALIST);
         printf("\ntas: every demo user's password is %s\n",
                strcmp(password, DEMO_PASSWORD) == 0 ? DEMO_PASSWORD : "the one given");
     } else {

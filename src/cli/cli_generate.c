@@ -54,10 +54,35 @@ struct ids {
     int64_t school, team, meeting, pupil, kase, discussion;
 };
 
+struct totals {
+    long actions, outcomes;
+};
+
 #define CHECK(x) do { if ((rc = (x)) != STORE_OK) goto fail; } while (0)
 
+/* The outcome records of one case's pupil, from the school's MIS export. */
+static enum store_rc load_outcomes(struct store *s, struct demo_rng *orng, int64_t pupil, const char *presented,
+                                   bool secondary, long *noutcomes)
+{
+    struct outcome_record o[GEN_MAX_OUTCOMES];
+    size_t n = gen_case_outcomes(orng, presented, secondary, o, GEN_MAX_OUTCOMES);
+    for (size_t i = 0; i < n; i++) {
+        char starts[11], ends[11];
+        day_format(o[i].starts, starts);
+        if (o[i].ends)
+            day_format(o[i].ends, ends);
+        enum store_rc rc = q_bulk_outcome(s, pupil, outcome_kind_code(o[i].kind), starts, o[i].ends ? ends : NULL,
+                                          o[i].code, o[i].sessions_possible, o[i].sessions_missed, o[i].sessions);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    *noutcomes += (long)n;
+    return STORE_OK;
+}
+
 static enum store_rc load_school(struct store *s, struct ids *id, int64_t authority, int64_t svc_base,
-                                 int64_t res_base, const struct gen_school *g, long *nactions)
+                                 int64_t res_base, const struct gen_school *g, struct demo_rng *orng,
+                                 struct totals *t)
 {
     enum store_rc rc;
     char urn[24], name[64];
@@ -80,6 +105,9 @@ static enum store_rc load_school(struct store *s, struct ids *id, int64_t author
             if (m->present & (1u << k))
                 CHECK(q_bulk_attendance(s, meeting_ids[i], svc_base + k, k < 3 ? gen_service_codes[k] : ""));
     }
+    /* Most schools' MIS data has been imported; some schools' not at all. */
+    bool imported = demo_rng_below(orng, 100) < 85;
+    bool secondary = !strcmp(g->phase, "secondary");
     for (int c = 0; c < g->ncases; c++) {
         const struct gen_case *k = &g->cases[c];
         int64_t pupil = ++id->pupil, kase = ++id->kase;
@@ -96,7 +124,9 @@ static enum store_rc load_school(struct store *s, struct ids *id, int64_t author
             CHECK(q_bulk_action(s, kase, first, x->owner >= 0 ? svc_base + x->owner : 0, x->setting, x->nature,
                                 x->resource >= 0 ? res_base + x->resource : 0));
         }
-        *nactions += k->nactions;
+        t->actions += k->nactions;
+        if (imported)
+            CHECK(load_outcomes(s, orng, pupil, g->meetings[k->new_meeting].date, secondary, &t->outcomes));
     }
     return STORE_OK;
 fail:
@@ -228,11 +258,14 @@ static int finish(struct store *s, const char *tmp, const char *db)
  * the indexes and triggers set aside, then made again and every month
  * marked stale for the rollup (what the triggers would have marked). */
 static enum store_rc load_all(struct store *s, const struct gen_scale *scale, long seed, long year, struct ids *id,
-                              long *nactions, time_t t0)
+                              struct totals *tot, time_t t0)
 {
     static struct gen_school plan;   /* large: keep it off the stack */
-    struct demo_rng rng;
+    struct demo_rng rng, orng;
     demo_rng_seed(&rng, (uint64_t)seed);
+    /* Outcome records from a stream of their own: the other rows are the
+     * same as before they were added. */
+    demo_rng_seed(&orng, (uint64_t)seed ^ 0x6f7574636f6d6573u);
     struct q_bulk_deferred deferred = {0};
     enum store_rc rc = store_begin_write(s);
     if (rc == STORE_OK)
@@ -250,11 +283,11 @@ static enum store_rc load_all(struct store *s, const struct gen_scale *scale, lo
             rc = q_bulk_resource(s, ++res_id, a, gen_resource_titles[k], gen_resource_kinds[k]);
         for (int i = 0; rc == STORE_OK && i < scale->schools_per_authority; i++) {
             gen_school_plan(&rng, (int)year, &plan);
-            rc = load_school(s, id, a, svc_base, res_base, &plan, nactions);
+            rc = load_school(s, id, a, svc_base, res_base, &plan, &orng, tot);
         }
         if (a % 10 == 0 || a == scale->authorities)
             fprintf(stderr, "generate: %d/%d authorities, %lld schools, %lld cases, %ld actions (%lds)\n", a,
-                    scale->authorities, (long long)id->school, (long long)id->kase, *nactions,
+                    scale->authorities, (long long)id->school, (long long)id->kase, tot->actions,
                     (long)(time(NULL) - t0));
     }
     if (rc == STORE_OK) {
@@ -327,9 +360,9 @@ int cli_generate(int argc, char **argv)
         return CLI_FAIL;
     }
     struct ids id = {0};
-    long nactions = 0;
+    struct totals tot = {0};
     time_t t0 = time(NULL);
-    enum store_rc rc = load_all(s, &scale, seed, year, &id, &nactions, t0);
+    enum store_rc rc = load_all(s, &scale, seed, year, &id, &tot, t0);
     if (rc != STORE_OK) {
         cli_fail("generate: could not store the data: %s", store_errmsg(s));
         store_close(s);
@@ -353,9 +386,10 @@ int cli_generate(int argc, char **argv)
         remove_temporary(tmp);
         return CLI_FAIL;
     }
-    printf("generate: %d authorities, %lld schools, %lld meetings, %lld cases, %lld discussions, %ld actions "
-           "in %lds (the dashboard's rollup %lds of it)\n", scale.authorities, (long long)id.school,
-           (long long)id.meeting, (long long)id.kase, (long long)id.discussion, nactions, (long)(time(NULL) - t0),
+    printf("generate: %d authorities, %lld schools, %lld meetings, %lld cases, %lld discussions, %ld actions, "
+           "%ld outcome records in %lds (the dashboard's rollup %lds of it)\n", scale.authorities, (long long)id.school,
+           (long long)id.meeting, (long long)id.kase, (long long)id.discussion, tot.actions, tot.outcomes,
+           (long)(time(NULL) - t0),
            rollup_s);
     return CLI_OK;
 }

@@ -30,6 +30,9 @@ static void usage(FILE *f)
           "                     remove a user's authenticator and recovery codes (a lost\n"
           "                     phone); they set it up again; ends their sessions\n"
           "Roles: admin dpo strategic_lead case_coordinator school_lead practitioner evaluator steering\n"
+          "       budget_holder budget_approver apst_manager apst_specialist (the last two: --scope team\n"
+          "       --scope-id TEAM, the taskforce's team; a specialist's --detail is their type, e.g.\n"
+          "       mental_health, which a referral's consent must cover)\n"
           "Scopes: system authority school team service\n"
           "  --db PATH   database file (default tas.db)\n", f);
 }

@@ -9,6 +9,7 @@
 #include "service/svc_outcomes.h"
 #include "service/svc_places.h"
 #include "service/svc_pupils.h"
+#include "service/svc_users.h"
 
 static int failed(const char *what, enum svc_status st, const struct field_errors *e)
 {
@@ -36,7 +37,7 @@ static const struct {
 };
 #define NAP (sizeof ap_pupils / sizeof ap_pupils[0])
 
-int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
+int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *password)
 {
     struct field_errors e = {0};
     enum svc_status st;
@@ -83,6 +84,24 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
     memset(&e, 0, sizeof e);
     if ((st = svc_apst_create(c, &af, &e, &tf)) != SVC_OK)
         return failed("taskforce", st, &e);
+    struct apst_taskforce_row tfr;
+    if ((st = svc_apst_get(c, tf, &tfr)) != SVC_OK)
+        return failed("taskforce", st, &e);
+
+    /* Its Taskforce Manager and one specialist (the mental health
+     * therapist) have accounts: team-scope grants on the taskforce's team;
+     * the specialist's detail is their type, which consent must cover. */
+    struct role_grant gm = {.role = ROLE_APST_MANAGER, .scope = SCOPE_TEAM, .scope_id = tfr.team_id,
+                            .authority_id = tfr.authority_id};
+    struct role_grant gs = gm;
+    gs.role = ROLE_APST_SPECIALIST;
+    snprintf(gs.detail, sizeof gs.detail, "mental_health");
+    struct user_form um = {DEMO_APST_MANAGER, "Morgan Ellis", NULL, password};
+    struct user_form us = {DEMO_APST_SPECIALIST, "Priya Shah", NULL, password};
+    memset(&e, 0, sizeof e);
+    if ((st = svc_user_create(c, &um, &gm, 1, &e, NULL)) != SVC_OK ||
+        (st = svc_user_create(c, &us, &gs, 1, &e, NULL)) != SVC_OK)
+        return failed("taskforce accounts", st, &e);
 
     /* Five specialists; four recommended types in post, the speech and
      * language therapist (hardest to recruit) not yet. */
@@ -104,7 +123,7 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
             ago(today, specs[i].left_ago, d2);
         struct apst_specialist_form f = {specs[i].kind, specs[i].name, specs[i].fte, specs[i].days, specs[i].home,
                                          specs[i].funding, specs[i].supervision, d1,
-                                         specs[i].left_ago ? d2 : ""};
+                                         specs[i].left_ago ? d2 : "", i == 0 ? DEMO_APST_SPECIALIST : NULL};
         memset(&e, 0, sizeof e);
         if ((st = svc_apst_specialist_add(c, tf, &f, &e, &spec_ids[i])) != SVC_OK)
             return failed("specialist", st, &e);
@@ -147,7 +166,32 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan)
         ago(today, 90 - (int)i * 7, d1);
         struct apst_referral_form rf = {pid, NULL, i < NAP ? routes[i % 4] : "conversation", d1,
                                         i < NAP ? "Head of year" : "Mainstream SENCO",
-                                        i < NAP ? "" : "At risk of exclusion: outreach to stay in mainstream"};
+                                        i < NAP ? "" : "At risk of exclusion: outreach to stay in mainstream",
+                                        {0}};
+        /* Consent: mostly the family's for every type; a young person's own
+         * on a self-referral; a safeguarding concern; one outreach family
+         * agreeing to the youth worker only; one not recorded yet. */
+        static const char *const all_kinds[] = {"mental_health", "youth_family", "ed_psych", "salt", "post16",
+                                                "youth_justice"};
+        rf.consent.on = d1;
+        if (i == 7) {
+            rf.consent.on = NULL;
+        } else if (i == 3) {
+            rf.consent = (struct apst_consent_form){"young_person", "The pupil (Year 9)", d1, NULL,
+                                                    {"mental_health", "youth_family"}, 2};
+        } else if (i == 4) {
+            rf.consent = (struct apst_consent_form){"safeguarding", "", d1,
+                                                    "Disclosure to a member of staff; DSL informed the same day",
+                                                    {NULL}, 0};
+        } else if (i == NAP + 1) {
+            rf.consent = (struct apst_consent_form){"family", "Parent", d1, NULL, {"youth_family"}, 1};
+        } else {
+            rf.consent.basis = "family";
+            rf.consent.by = "Parent or carer";
+            for (size_t k = 0; k < 6; k++)
+                rf.consent.kinds[k] = all_kinds[k];
+            rf.consent.nkinds = 6;
+        }
         memset(&e, 0, sizeof e);
         if ((st = svc_apst_referral_create(c, tf, &rf, &e, &refs[nref])) != SVC_OK)
             return failed("referral", st, &e);

@@ -11,6 +11,9 @@
 
 /* plan: the authority, schools and pupils already loaded (ids filled).
  * c: the day the demo is made.  0 ok; -1 after printing what failed. */
-int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan);
+/* The demo taskforce's two accounts (password: the demo password). */
+#define DEMO_APST_MANAGER "taskforce.manager"
+#define DEMO_APST_SPECIALIST "taskforce.specialist"
+int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *password);
 
 #endif

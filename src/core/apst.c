@@ -82,6 +82,23 @@ static const struct code_entry decider[] = {
     {"manager_slt", "The Taskforce Manager with the school's SLT", NULL},
 };
 
+static const struct code_entry consent[] = {
+    {"family", "The family (a parent or carer) agreed", NULL},
+    {"young_person", "The young person agreed themselves (self-referral)", NULL},
+    {"safeguarding", "Not needed: a safeguarding concern", NULL},
+    {"withdrawn", "Consent withdrawn", NULL},
+};
+static const struct code_entry cost_line[] = {
+    {"office", "Taskforce office and meeting space", NULL},
+    {"equipment", "Equipment", NULL},
+    {"manager", "Taskforce Manager", NULL},
+    {"slt", "School SLT time", NULL},
+    {"specialists", "Specialists", NULL},
+    {"holiday", "Holiday provision", NULL},
+};
+
+const struct code_list codes_apst_consent = {"apst_consent", consent, COUNT(consent)};
+const struct code_list codes_apst_cost_line = {"apst_cost_line", cost_line, COUNT(cost_line)};
 const struct code_list codes_apst_specialist = {"apst_specialist", specialist, COUNT(specialist)};
 const struct code_list codes_apst_funding = {"apst_funding", funding, COUNT(funding)};
 const struct code_list codes_apst_supervision = {"apst_supervision", supervision, COUNT(supervision)};
@@ -258,4 +275,144 @@ void apst_money_text(int64_t pence, char *out, size_t outsz)
     }
     grouped[g] = '\0';
     snprintf(out, outsz, "%s\xc2\xa3%s", neg ? "-" : "", grouped);
+}
+
+static int kind_index(const char *kind)
+{
+    for (size_t i = 0; kind && i < codes_apst_specialist.count && i < 62; i++)
+        if (strcmp(codes_apst_specialist.entries[i].code, kind) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool apst_consent_covers(const char *basis, int64_t kinds, const char *kind)
+{
+    int k = kind_index(kind);
+    if (!basis || k < 0)
+        return false;
+    if (strcmp(basis, "safeguarding") == 0)
+        return true;
+    if (strcmp(basis, "family") != 0 && strcmp(basis, "young_person") != 0)
+        return false;
+    return (kinds >> k) & 1;
+}
+
+int64_t apst_consent_bits(const char *const *kinds, size_t n)
+{
+    int64_t bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int k = kind_index(kinds[i]);
+        if (k < 0)
+            return -1;
+        bits |= (int64_t)1 << k;
+    }
+    return bits;
+}
+
+int apst_consent_check(const char *basis, const char *by, bool have_date, int64_t kinds, const char *note,
+                       struct field_errors *e)
+{
+    size_t before = e->count;
+    if (!basis || !code_find(&codes_apst_consent, basis)) {
+        field_errors_add(e, "consent_basis", "Select whether the family consented, or why consent is not needed");
+        return (int)(e->count - before);
+    }
+    bool agreed = !strcmp(basis, "family") || !strcmp(basis, "young_person");
+    if (agreed && (!by || !*by))
+        field_errors_add(e, "consent_by", "Enter who gave consent");
+    if (!have_date)
+        field_errors_add(e, "consent_on", !strcmp(basis, "withdrawn") ? "Enter the date consent was withdrawn"
+                                                                      : "Enter the date, like 27/3/2026");
+    if (agreed && kinds <= 0)
+        field_errors_add(e, "consent_kinds", "Select the specialists the consent covers");
+    if (!strcmp(basis, "safeguarding") && (!note || !*note))
+        field_errors_add(e, "consent_note", "Enter the safeguarding concern");
+    return (int)(e->count - before);
+}
+
+static int64_t share(int64_t amount, int64_t num, int64_t den)
+{
+    if (den <= 0 || amount <= 0 || num <= 0)
+        return 0;
+    return (amount * num + den / 2) / den;
+}
+
+void apst_cost_compare(const struct apst_cost_inputs *in, struct apst_cost_compare *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t days = in->to >= in->from ? (int64_t)in->to - in->from + 1 : 0;
+    out->days = days;
+    struct apst_cost_cmp_line *l = out->line;
+    bool started_in = in->started >= in->from && in->started <= in->to;
+    l[0].planned = started_in ? APST_COST_OFFICE : 0;
+    l[1].planned = started_in ? APST_COST_EQUIPMENT : 0;
+    l[2].planned = share(APST_COST_MANAGER, days, 365);
+    l[3].planned = share(APST_COST_SLT, days, 365);
+    l[4].planned = share(APST_COST_SPECIALIST_FTE, in->fte_last_day * days, 36500);
+    l[5].planned = APST_COST_HOLIDAY_PUPIL * (in->holiday_pupils > 0 ? in->holiday_pupils : 0);
+    l[5].planned_withheld = in->holiday_withheld;
+    for (int i = 0; i < APST_COST_LINE_COUNT; i++) {
+        if (in->have_entered[i]) {
+            l[i].actual = in->entered[i];
+            l[i].source = APST_COST_ENTERED;
+        } else if (i == 4) {
+            l[i].actual = share(APST_COST_SPECIALIST_FTE, in->fte_days, 36500);
+            l[i].source = APST_COST_DERIVED;
+        } else if (i == 5) {
+            l[i].actual = l[5].planned;
+            l[i].actual_withheld = in->holiday_withheld;
+            l[i].source = APST_COST_DERIVED;
+        }
+        l[i].variance = l[i].actual - l[i].planned;
+        out->total.planned += l[i].planned;
+        if (l[i].source != APST_COST_NONE)
+            out->total.actual += l[i].actual;
+        out->total.planned_withheld |= l[i].planned_withheld;
+        out->total.actual_withheld |= l[i].actual_withheld;
+    }
+    out->total.source = APST_COST_DERIVED;
+    out->total.variance = out->total.actual - out->total.planned;
+}
+
+int apst_money_parse(const char *s, int64_t *pence)
+{
+    if (!s)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (strncmp(s, "\xc2\xa3", 2) == 0)
+        s += 2;
+    int64_t whole = 0, frac = 0;
+    int digits = 0, fdigits = 0;
+    bool point = false;
+    for (; *s && *s != ' '; s++) {
+        if (*s == ',' && !point && digits > 0)
+            continue;
+        if (*s == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (point) {
+            if (++fdigits > 2)
+                return -1;
+            frac = frac * 10 + (*s - '0');
+        } else {
+            if (++digits > 8)
+                return -1;
+            whole = whole * 10 + (*s - '0');
+        }
+    }
+    while (*s == ' ')
+        s++;
+    if (*s || (digits == 0 && fdigits == 0))
+        return -1;
+    if (fdigits == 1)
+        frac *= 10;
+    int64_t v = whole * 100 + frac;
+    if (v > 1000000000)
+        return -1;
+    *pence = v;
+    return 0;
 }

@@ -53,6 +53,29 @@ extern const struct code_list codes_apst_event;        /* safeguarding, exclusio
  * the school's SLT). */
 extern const struct code_list codes_apst_decider;      /* lead_specialist, taskforce, manager, manager_slt */
 
+/* The basis of a taskforce referral's consent (migration 0026).  The
+ * advice asks for data sharing agreements between the services and takes
+ * referrals from the child or family themselves; as in TAS, a specialist
+ * sees a pupil only with consent that covers them.  family: a parent or
+ * carer agreed; young_person: the pupil's own agreement (a young person
+ * able to give it, e.g. on a self-referral); safeguarding: a concern about
+ * the child, when information is shared to protect them without waiting
+ * for consent (covers every specialist type); withdrawn: consent ended. */
+extern const struct code_list codes_apst_consent;      /* family, young_person, safeguarding, withdrawn */
+/* Whether a referral's consent (basis, kinds: one bit per entry of
+ * codes_apst_specialist) covers specialist type kind.  "" and "withdrawn"
+ * cover nothing; safeguarding covers every type. */
+bool apst_consent_covers(const char *basis, int64_t kinds, const char *kind);
+/* Bits for the given type codes; -1 if one is not a type. */
+int64_t apst_consent_bits(const char *const *kinds, size_t n);
+/* Checks a consent record; field errors "consent_basis", "consent_by",
+ * "consent_on" (have_date: a valid date was given), "consent_kinds",
+ * "consent_note".  family and young_person need who, when and at least one
+ * type; safeguarding needs the concern (note); withdrawn needs the date.
+ * Returns the number of errors added. */
+int apst_consent_check(const char *basis, const char *by, bool have_date, int64_t kinds, const char *note,
+                       struct field_errors *e);
+
 /* FTE typed as a decimal ("0.6", "1", ".75", "1.0") into whole hundredths
  * (60, 100, 75).  0 ok (1..max hundredths); -1 when not such a number,
  * has more than two decimal places, or is out of range. */
@@ -136,6 +159,44 @@ struct apst_cost_plan {
 /* For specialist FTE (hundredths, rounded to the penny) and pupils given
  * holiday provision. */
 void apst_cost_plan(int64_t specialist_fte, int64_t holiday_pupils, struct apst_cost_plan *out);
+/* Planned against actual (issue 19, item 6), for a period of days.
+ * Lines in the order of codes_apst_cost_line: office, equipment, manager,
+ * slt, specialists, holiday.  Planned: the advice's averages -- set-up in
+ * full when the taskforce started in the period, yearly lines for the
+ * period's share of a year (days / 365), specialists at the FTE in post on
+ * the last day, holiday provision at £350 for each pupil given it.  Actual:
+ * what was entered for the line (periods inside this one), else for
+ * specialists the FTE actually in post day by day at the average salary,
+ * and for holiday provision the pupils given it at £350; else not known.
+ * Variance: actual less planned (over budget is positive). */
+extern const struct code_list codes_apst_cost_line;    /* office, equipment, manager, slt, specialists, holiday */
+#define APST_COST_LINE_COUNT 6
+enum apst_cost_source { APST_COST_NONE = 0, APST_COST_ENTERED, APST_COST_DERIVED };
+struct apst_cost_inputs {
+    int32_t from, to, started;         /* day numbers */
+    int64_t fte_last_day;              /* hundredths in post on the last day */
+    int64_t fte_days;                  /* sum over the period's days of hundredths in post */
+    int64_t holiday_pupils;
+    bool holiday_withheld;             /* the pupils are too few to show */
+    int64_t entered[APST_COST_LINE_COUNT];
+    bool have_entered[APST_COST_LINE_COUNT];
+};
+struct apst_cost_cmp_line {
+    int64_t planned, actual, variance;
+    enum apst_cost_source source;
+    bool planned_withheld, actual_withheld;   /* shown as "c" */
+};
+struct apst_cost_compare {
+    int64_t days;
+    struct apst_cost_cmp_line line[APST_COST_LINE_COUNT];
+    struct apst_cost_cmp_line total;   /* actual: the lines whose actual is known */
+};
+void apst_cost_compare(const struct apst_cost_inputs *in, struct apst_cost_compare *out);
+/* Money typed in pounds ("1200", "1,200.50", "£36000") into pence;
+ * 0 ok, -1 when not such an amount (negative, more than two decimal
+ * places, over £10,000,000). */
+int apst_money_parse(const char *s, int64_t *pence);
+
 /* Pence as whole pounds with thousands separators, rounded half up:
  * 18400000 -> "£184,000". */
 void apst_money_text(int64_t pence, char *out, size_t outsz);

@@ -261,6 +261,35 @@ enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, 
     return BUDGET_PLACE_OK;
 }
 
+/* Whether period o runs on day d (o's own days included). */
+static bool runs_on(const struct budget_period *o, const char *d)
+{
+    if (budget_year_of(o->starts) < 0)
+        return true;
+    return strcmp(o->starts, d) <= 0 && (!o->ends[0] || strcmp(o->ends, d) >= 0);
+}
+
+int64_t budget_capacity_peak(const struct budget_period *others, size_t n, const char *starts, const char *ends)
+{
+    if (!starts || budget_year_of(starts) < 0)
+        return -1;
+    bool open = !ends || !*ends;
+    /* The count only rises on a day some period starts, so the peak is on
+     * this period's first day or on a first day of another inside it. */
+    int64_t peak = 0;
+    for (size_t i = 0; i <= n; i++) {
+        const char *d = i == n ? starts : others[i].starts;
+        if (i < n && (budget_year_of(d) < 0 || strcmp(d, starts) < 0 || (!open && strcmp(d, ends) > 0)))
+            continue;
+        int64_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            k += runs_on(&others[j], d);
+        if (k > peak)
+            peak = k;
+    }
+    return peak;
+}
+
 /* ---- what it achieved ---- */
 
 static bool aims_at(const char *const *aims, size_t naims, const char *code)
@@ -314,8 +343,10 @@ int budget_cost_per(int64_t spend, int64_t n, int64_t *out)
  *  - A community paediatrics referral: no figure is built in; the NHS
  *    England National Cost Collection publishes outpatient unit costs by
  *    treatment function (290, community paediatrics), and the integrated
- *    care board's own price is better still.  Until one is set the view
- *    says so rather than guess. */
+ *    care board's own price is better still.  No figure from either could
+ *    be read and checked against its publication when this was written
+ *    (issue 20), so none is built in: until an authority sets one the
+ *    view says "enter your local figure" rather than guess. */
 const struct budget_cost_default budget_cost_defaults[BUDGET_COST__COUNT] = {
     [BUDGET_COST_AP_PLACE] = {"ap_place_year", "An alternative provision place for a year", 1236364,
                               "Schools Week investigation of 26 councils: \xc2\xa3" "23.8 million for 1,925 pupils in "
@@ -327,9 +358,10 @@ const struct budget_cost_default budget_cost_defaults[BUDGET_COST__COUNT] = {
                                "in education, health, benefits and criminal justice costs over a lifetime",
                                "https://www.ippr.org/publications/making-the-difference"},
     [BUDGET_COST_PAEDIATRICS] = {"paediatrics_referral", "A community paediatrics referral", 0,
-                                 "No published figure is built in: set the integrated care board's price, or "
-                                 "the NHS England National Cost Collection's outpatient unit cost for community "
-                                 "paediatrics (treatment function 290)",
+                                 "Enter your local figure: no published figure is built in (none could be "
+                                 "checked against its source). Use the integrated care board's price, or the NHS "
+                                 "England National Cost Collection's outpatient unit cost for community "
+                                 "paediatrics (treatment function 290), first attendance",
                                  "https://www.england.nhs.uk/costing-in-the-nhs/national-cost-collection/"},
 };
 

@@ -124,17 +124,31 @@ int budget_commission_amount(int64_t unit_cost, int64_t units, int64_t *amount);
 enum budget_place {
     BUDGET_PLACE_OK = 0,
     BUDGET_PLACE_UNITS,      /* more units used than the commissioning decision bought */
-    BUDGET_PLACE_FULL,       /* the intervention is at capacity on the start day */
+    BUDGET_PLACE_FULL,       /* the intervention is at capacity on some day of the placement */
     BUDGET_PLACE_DATES,      /* ends before it starts */
     BUDGET_PLACE_INVALID,
 };
 /* A placement using units (0 or more) of a decision that bought
  * commissioned units, of which the decision's other placements use
- * used_by_others; current: how many placements on the intervention are
- * running on its start day (itself not counted), capacity: how many it
- * takes at once; starts/ends as YYYY-MM-DD, ends "" while running. */
+ * used_by_others; current: the most placements on the intervention
+ * running on any one day of this placement's period (itself not counted:
+ * budget_capacity_peak), capacity: how many it takes at once; starts/ends
+ * as YYYY-MM-DD, ends "" while running. */
 enum budget_place budget_placement_check(int64_t units, int64_t used_by_others, int64_t commissioned,
                                          int64_t current, int64_t capacity, const char *starts, const char *ends);
+
+/* A placement's period: first and last day (YYYY-MM-DD; last "" while
+ * it runs).  Both days count. */
+struct budget_period {
+    char starts[11];
+    char ends[11];
+};
+/* The most of others running on any one day from starts to ends (ends ""
+ * or NULL: open-ended), both days included: a period that ends the day
+ * before another starts does not overlap it, one that ends the day it
+ * starts does.  Periods that are not dates count as running on every day
+ * (the safe side); -1 when starts is not a date. */
+int64_t budget_capacity_peak(const struct budget_period *others, size_t n, const char *starts, const char *ends);
 
 /* ---- what it achieved (step 3) ---- */
 

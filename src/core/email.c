@@ -228,12 +228,45 @@ static bool body_ok(const char *body, bool *ascii)
     return true;
 }
 
+/* A multipart boundary from the Message-ID's unique part ("<x@y>": x). */
+static void boundary_of(const char *message_id, char out[72])
+{
+    static const char prefix[] = "=_tas_";
+    memcpy(out, prefix, sizeof prefix - 1);
+    size_t n = sizeof prefix - 1;
+    for (const char *p = message_id + 1; *p && *p != '@' && n < 71 - 1; p++)
+        out[n++] = *p;
+    out[n] = '\0';
+}
+
+/* Text with every line ended by CRLF. */
+static void crlf_lines(const char *p, struct buf *out)
+{
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        size_t keep = n && p[n - 1] == '\r' ? n - 1 : n;
+        buf_append(out, p, keep);
+        buf_puts(out, "\r\n");
+        p += nl ? n + 1 : n;
+    }
+}
+
 int mail_build(const struct mail_message *m, struct buf *out)
 {
-    bool ascii;
+    bool ascii, cal_ascii = true;
     if (!mail_address_ok(m->from) || !mail_address_ok(m->to) || !message_id_ok(m->message_id) || !m->subject ||
         !m->body || !body_ok(m->body, &ascii))
         return -1;
+    if (m->calendar) {
+        if (!body_ok(m->calendar, &cal_ascii) || !m->calendar_method ||
+            (strcmp(m->calendar_method, "REQUEST") != 0 && strcmp(m->calendar_method, "CANCEL") != 0))
+            return -1;
+        char b[72];
+        boundary_of(m->message_id, b);
+        if (strstr(m->body, b) || strstr(m->calendar, b))
+            return -1;
+    }
     struct buf subject = BUF_INIT;
     if (mail_encode_header(m->subject, strlen("Subject: "), &subject) != 0) {
         buf_free(&subject);
@@ -244,18 +277,27 @@ int mail_build(const struct mail_message *m, struct buf *out)
     buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: %s\r\nSubject: %s\r\n", date, m->from, m->to,
                m->message_id, buf_str(&subject));
     buf_free(&subject);
-    buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Transfer-Encoding: %s\r\nAuto-Submitted: auto-generated\r\n\r\n",
-               ascii ? "7bit" : "8bit");
-    const char *p = m->body;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        size_t keep = n && p[n - 1] == '\r' ? n - 1 : n;
-        buf_append(out, p, keep);
-        buf_puts(out, "\r\n");
-        p += nl ? n + 1 : n;
+    if (!m->calendar) {
+        buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: %s\r\nAuto-Submitted: auto-generated\r\n\r\n",
+                   ascii ? "7bit" : "8bit");
+        crlf_lines(m->body, out);
+        return 0;
     }
+    /* The boundary was checked absent from both parts (RFC 2046 5.1.1). */
+    char boundary[72];
+    boundary_of(m->message_id, boundary);
+    buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n"
+                    "Auto-Submitted: auto-generated\r\n\r\n"
+                    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n\r\n",
+               boundary, boundary, ascii ? "7bit" : "8bit");
+    crlf_lines(m->body, out);
+    buf_printf(out, "--%s\r\nContent-Type: text/calendar; charset=utf-8; method=%s; name=\"invite.ics\"\r\n"
+                    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+                    "Content-Transfer-Encoding: %s\r\n\r\n",
+               boundary, m->calendar_method, cal_ascii ? "7bit" : "8bit");
+    crlf_lines(m->calendar, out);
+    buf_printf(out, "--%s--\r\n", boundary);
     return 0;
 }
 

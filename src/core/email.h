@@ -45,6 +45,12 @@ struct mail_message {
     const char *message_id;  /* "<...@...>" */
     int64_t date;            /* seconds since 1970 */
     const char *body;        /* UTF-8, lines ended by LF or CRLF */
+    /* An iCalendar object sent with the text (RFC 6047, iMIP): NULL none.
+     * With it the message is multipart/mixed: the body as text/plain, then
+     * this as text/calendar with its METHOD ("REQUEST" or "CANCEL"), as a
+     * calendar program expects an invitation or its update. */
+    const char *calendar;
+    const char *calendar_method;
 };
 
 /* Appends the whole message: Date, From, To, Message-ID, Subject,
@@ -57,6 +63,8 @@ struct mail_message {
  * not "<x@y>" with printable ASCII, or the body is not UTF-8, has a control
  * character other than tab, CR or LF, or a line longer than MAIL_LINE_MAX. */
 int mail_build(const struct mail_message *m, struct buf *out);
+/* With a calendar, also -1 when it or its method is not valid (the same
+ * rules as the body; METHOD one of REQUEST, CANCEL). */
 
 /* Seconds to wait after the attempts-th failed attempt before the next:
  * 60 s, doubling each time, at most 6 hours; 0 for attempts < 1. */

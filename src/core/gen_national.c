@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/codes.h"
 
 const char *const gen_service_codes[GEN_SERVICES] = {"school", "strategic_lead", "case_coordinator", "ep",
                                                      "early_help", "salt", "mhst", "paediatrics"};
@@ -177,4 +178,144 @@ void gen_school_plan(struct demo_rng *r, int year, struct gen_school *s)
                               ? (int)demo_rng_below(r, GEN_RESOURCES) : -1;
         }
     }
+}
+
+/* Outcome records of a pupil brought to TAS.  The pupils are those whose
+ * needs are emerging, so the rates sit above England's for all pupils (DfE,
+ * "Pupil absence in schools in England" 2023/24: 7.1% of sessions missed,
+ * 20.0% persistently absent; "Suspensions and permanent exclusions in
+ * England" 2022/23: 9.33 suspensions and 0.11 permanent exclusions per 100
+ * pupils; "Schools, pupils and their characteristics": about a quarter
+ * eligible for free school meals, about a fifth with English as an
+ * additional language).  The figures are invented to be plausible, not
+ * estimates of anything. */
+
+struct outcome_sink {
+    struct outcome_record *out;
+    size_t n, max;
+};
+
+static struct outcome_record *add_outcome(struct outcome_sink *k, enum outcome_kind kind, int32_t starts,
+                                          int32_t ends, const char *code)
+{
+    if (k->n == k->max)
+        return NULL;
+    struct outcome_record *o = &k->out[k->n++];
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->starts = starts;
+    o->ends = ends;
+    snprintf(o->code, sizeof o->code, "%s", code ? code : "");
+    return o;
+}
+
+static int32_t weekdays(int32_t from, int32_t to)
+{
+    int32_t n = 0;
+    for (int32_t d = from; d <= to; d++)
+        n += day_weekday(d) <= 5;
+    return n;
+}
+
+/* Attendance for the term holding `day` (or the next, in a holiday) and the
+ * two either side; the pupil's absence rate changes once, after the day. */
+static void gen_attendance(struct demo_rng *r, int32_t day, struct outcome_sink *k)
+{
+    int year = academic_year_of(day);
+    struct half_term ht[18];
+    int32_t closures[8];
+    for (int y = 0; y < 3; y++)
+        english_default_terms(year - 1 + y, &ht[6 * y], closures, 8);
+    struct term_span terms[9];
+    size_t nt = terms_from_half_terms(ht, 18, terms, 9);
+    size_t at = 0;
+    while (at < nt && terms[at].ends < day)
+        at++;
+    static const unsigned band_w[] = {60, 30, 10};
+    static const unsigned lo[] = {20, 90, 200}, hi[] = {90, 200, 450};   /* per mille of sessions */
+    int band = pick(r, band_w, 3);
+    unsigned before = lo[band] + demo_rng_below(r, hi[band] - lo[band]);
+    unsigned after = before * (60 + demo_rng_below(r, 71)) / 100;          /* 0.6 to 1.3 times */
+    for (size_t t = at >= 2 ? at - 2 : 0; t < nt && t <= at + 2; t++) {
+        /* Two sessions a school day; the half-term week is a holiday. */
+        int64_t possible = 2 * (weekdays(terms[t].starts, terms[t].ends) - 5);
+        unsigned rate = terms[t].starts > day ? after : before;
+        rate = rate * (80 + demo_rng_below(r, 41)) / 100;                   /* 0.8 to 1.2 from term to term */
+        struct outcome_record *o = add_outcome(k, OUT_ATTENDANCE, terms[t].starts, terms[t].ends, NULL);
+        if (!o)
+            return;
+        o->sessions_possible = possible;
+        o->sessions_missed = possible * rate / 1000;
+    }
+}
+
+static const char *pick_code(struct demo_rng *r, const struct code_list *l, const char *usual)
+{
+    /* The usual reason half the time (persistent disruptive behaviour is
+     * the commonest), else any on the list. */
+    if (usual && demo_rng_below(r, 2) == 0 && code_find(l, usual))
+        return usual;
+    return l->entries[demo_rng_below(r, (uint32_t)l->count)].code;
+}
+
+size_t gen_case_outcomes(struct demo_rng *r, const char *presented, bool secondary, struct outcome_record *out,
+                         size_t max)
+{
+    struct outcome_sink k = {out, 0, max};
+    int32_t day;
+    if (day_parse(presented, &day) != 0)
+        return 0;
+    gen_attendance(r, day, &k);
+    /* Suspensions: one to three, across the year either side, for 18% of
+     * secondary pupils and 6% of others; one to five days each. */
+    if (demo_rng_below(r, 100) < (secondary ? 18u : 6u)) {
+        int n = 1 + (int)demo_rng_below(r, 3);
+        for (int i = 0; i < n; i++) {
+            int32_t on = day - 300 + (int32_t)demo_rng_below(r, 600);
+            while (day_weekday(on) > 5)
+                on++;
+            struct outcome_record *o = add_outcome(&k, OUT_SUSPENSION, on, 0,
+                                                   pick_code(r, &codes_exclusion_reason, "DB"));
+            if (o)
+                o->sessions = 2 * (1 + (int)demo_rng_below(r, 5));
+        }
+    }
+    /* Permanent exclusion after the day: 0.8% of secondary pupils, 0.1% of others. */
+    if (demo_rng_below(r, 1000) < (secondary ? 8u : 1u)) {
+        int32_t on = day + 30 + (int32_t)demo_rng_below(r, 200);
+        while (day_weekday(on) > 5)
+            on++;
+        add_outcome(&k, OUT_EXCLUSION, on, 0, pick_code(r, &codes_exclusion_reason, "DB"));
+    }
+    if (demo_rng_below(r, 100) < 3)
+        add_outcome(&k, OUT_PART_TIME, day - 60 + (int32_t)demo_rng_below(r, 120),
+                    demo_rng_below(r, 2) ? day + 90 + (int32_t)demo_rng_below(r, 60) : 0, NULL);
+    if (demo_rng_below(r, 100) < 7) {
+        int32_t asked = day + 20 + (int32_t)demo_rng_below(r, 100);
+        add_outcome(&k, OUT_EHC_ASSESSMENT, asked, 0, "requested");
+        if (demo_rng_below(r, 10) < 6) {
+            add_outcome(&k, OUT_EHC_ASSESSMENT, asked + 140, 0, "issued");
+            add_outcome(&k, OUT_EHC_PLAN, asked + 140, 0, NULL);
+        } else {
+            add_outcome(&k, OUT_EHC_ASSESSMENT, asked + 42, 0, "refused");
+        }
+    }
+    static const char *const care[] = {"CIN", "CP", "LAC"};
+    static const unsigned care_w[] = {5, 2, 1};
+    if (demo_rng_below(r, 100) < 8)
+        add_outcome(&k, OUT_SOCIAL_CARE, day - 200 + (int32_t)demo_rng_below(r, 400), 0, care[pick(r, care_w, 3)]);
+    if (secondary && demo_rng_below(r, 1000) < 15) {
+        int32_t from = day + 60 + (int32_t)demo_rng_below(r, 120);
+        add_outcome(&k, OUT_AP_PLACEMENT, from, demo_rng_below(r, 2) ? from + 84 : 0, NULL);
+    }
+    if (demo_rng_below(r, 100) < 38) {
+        int32_t from = day - 365 * (1 + (int32_t)demo_rng_below(r, 4));
+        add_outcome(&k, OUT_FSM, from, 0, NULL);
+        add_outcome(&k, OUT_PUPIL_PREMIUM, from, 0, NULL);
+    } else if (demo_rng_below(r, 100) < 5) {
+        add_outcome(&k, OUT_PUPIL_PREMIUM, day - 365, 0, NULL);
+    }
+    if (demo_rng_below(r, 100) < 17)
+        add_outcome(&k, OUT_EAL, day - 365 * (2 + (int32_t)demo_rng_below(r, 5)), 0, NULL);
+    return k.n;
 }

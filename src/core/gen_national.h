@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/demo.h"
+#include "core/outcomes.h"
 
 #define GEN_SERVICES 8          /* school, strategic_lead, case_coordinator, ep, early_help, salt, mhst, paediatrics */
 #define GEN_RESOURCES 6
@@ -72,5 +73,16 @@ int gen_scale_named(const char *name, struct gen_scale *out);   /* "national" | 
  * October with attendance, its cases with reviews and actions) for the academic year
  * starting in year; the rng carries on from school to school. */
 void gen_school_plan(struct demo_rng *r, int year, struct gen_school *out);
+
+/* The outcome records a school's MIS export would give for one pupil
+ * brought to TAS on `presented` (YYYY-MM-DD): attendance for the term the
+ * day falls in and the two either side (English default term dates), and at
+ * the rates below the other kinds (suspensions, permanent exclusion, part-time
+ * timetable, EHC steps, social care, AP, FSM, pupil premium, EAL), dated
+ * around that day.  Uses its own rng so that adding it left every other
+ * generated row as it was.  Returns how many were written (at most max). */
+#define GEN_MAX_OUTCOMES 24
+size_t gen_case_outcomes(struct demo_rng *r, const char *presented, bool secondary, struct outcome_record *out,
+                         size_t max);
 
 #endif

@@ -189,6 +189,13 @@ int ical_event(const struct ical_out *o, const struct ical_event *e)
         snprintf(mail, sizeof mail, "mailto:%s", e->organizer_mail);
         ical_line(o, name, mail, false);
     }
+    if (e->attendee_mail) {
+        /* RFC 5546 3.2.2: a REQUEST names its attendees; the invitation
+         * asks no reply (the meeting is the team's, not negotiated). */
+        char mail[300];
+        snprintf(mail, sizeof mail, "mailto:%s", e->attendee_mail);
+        ical_line(o, "ATTENDEE;RSVP=FALSE", mail, false);
+    }
     ical_line(o, "STATUS", e->cancelled ? "CANCELLED" : "CONFIRMED", false);
     ical_line(o, "TRANSP", "OPAQUE", false);
     ical_line(o, "END", "VEVENT", false);

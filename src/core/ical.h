@@ -53,6 +53,7 @@ struct ical_event {
     const char *description;      /* "" none */
     const char *organizer_name;   /* CN of ORGANIZER; NULL: no ORGANIZER */
     const char *organizer_mail;   /* mailto: address */
+    const char *attendee_mail;    /* one ATTENDEE (an e-mailed invitation's recipient); NULL none */
     bool cancelled;               /* STATUS:CANCELLED (else CONFIRMED) */
 };
 

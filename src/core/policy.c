@@ -26,6 +26,19 @@
  *                    the same schools).  Records that name no team (a
  *                    pupil's consents, a new case) go by the team's schools.
  *   REACH_PUPIL      the one pupil of a break-glass grant (pupil scope).
+ *   REACH_APST_MEMBER  a taskforce specialist (team scope on the
+ *                    taskforce's team) reading: the taskforce itself (no
+ *                    pupil named); a record about a pupil only when the
+ *                    user is among its staff (lead or assigned) AND the
+ *                    referral's consent covers the grant's specialist type
+ *                    (grant.detail), as TAS practitioners' cases go by
+ *                    consent; a record with staff only when theirs.
+ *   REACH_APST_OWN   a specialist changing: only records that name staff
+ *                    and the user among them (their own intervention, a
+ *                    referral they work on), with the same consent rule
+ *                    when a pupil is named.  The taskforce as a whole
+ *                    (staff, agreements, triage, meetings) is the
+ *                    Taskforce Manager's.
  *
  * Pupil-scope grants exist only as break-glass: loaded from the
  * break_glass table while unexpired, never from user_roles.  They match
@@ -53,7 +66,8 @@
  * explicitly by the rules they match. */
 #define S_ANY (((1u << SCOPE__COUNT) - 1u) & ~S(SCOPE_PUPIL))
 
-enum reach { REACH_SCOPE, REACH_AUTHORITY, REACH_TEAM, REACH_TEAM_CONSENT, REACH_PUPIL };
+enum reach { REACH_SCOPE, REACH_AUTHORITY, REACH_TEAM, REACH_TEAM_CONSENT, REACH_PUPIL, REACH_APST_MEMBER,
+             REACH_APST_OWN };
 
 struct rule {
     enum role role;
@@ -231,24 +245,48 @@ static const struct rule rules[] = {
      "strategic lead: pooled budget reports of own authority"},
     /* Alternative Provision Specialist Taskforces (issue 19; DfE APST
      * implementation advice, March 2024).  A taskforce is a team hosted by
-     * an AP school: its Taskforce Manager holds a team-scope case
-     * coordinator grant, its specialists team-scope practitioner grants, so
-     * REACH_TEAM gives them their own taskforce only (its referrals may be
-     * of pupils at other schools: outreach).  The authority's case
+     * an AP school; its records go by that team (team_id), so its referrals
+     * may be of pupils at other schools (outreach).  The authority's case
      * coordinators and strategic leads reach every taskforce there; the
-     * DPO reads.  School leads, evaluators and the steering group: nothing
+     * DPO reads.  The Taskforce Manager and the specialists have roles of
+     * their own (below), held in team scope on the taskforce's team; the
+     * TAS roles in team scope (coordinator, practitioner) reach no
+     * taskforce.  School leads, evaluators and the steering group: nothing
      * (the MI return is reached through the taskforce).  Writes inside a
      * taskforce are ACT_EDIT on it; ACT_CREATE makes a taskforce. */
     {ROLE_ADMIN, RES_APST, A_ALL, S_ANY, REACH_SCOPE, "administrator: taskforce in scope"},
     {ROLE_DPO, RES_APST, A_READ | A(ACT_EXPORT), S_ANY, REACH_SCOPE, "DPO: taskforce in scope"},
     {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_CREATE) | A(ACT_EDIT) | A(ACT_EXPORT),
      S(SCOPE_AUTHORITY), REACH_TEAM, "case coordinator: taskforces of own authority"},
-    {ROLE_CASE_COORDINATOR, RES_APST, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_TEAM), REACH_TEAM,
-     "Taskforce Manager: own taskforce"},
     {ROLE_STRATEGIC_LEAD, RES_APST, A_READ | A(ACT_EXPORT), S(SCOPE_AUTHORITY) | S(SCOPE_TEAM), REACH_TEAM,
      "strategic lead: taskforce in scope"},
-    {ROLE_PRACTITIONER, RES_APST, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM,
-     "specialist: own taskforce"},
+    /* The Taskforce Manager (team scope on the taskforce's team) runs it:
+     * specialists, agreements, referrals and their triage and consent,
+     * weekly meetings, the intervention log, the MI return and costs.  They
+     * see the pupils of the AP school (to refer them) and the team's
+     * meetings (the TAS meeting pages), and nothing of other teams. */
+    {ROLE_APST_MANAGER, RES_APST, A_READ | A(ACT_EDIT) | A(ACT_EXPORT), S(SCOPE_TEAM), REACH_TEAM,
+     "Taskforce Manager: own taskforce"},
+    {ROLE_APST_MANAGER, RES_TEAM, A_READ | A(ACT_EDIT), S(SCOPE_TEAM), REACH_TEAM,
+     "Taskforce Manager: the taskforce's team and its meetings"},
+    {ROLE_APST_MANAGER, RES_PUPIL, A_READ, S(SCOPE_TEAM), REACH_SCOPE,
+     "Taskforce Manager: pupils of the AP school"},
+    {ROLE_APST_MANAGER, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY, "Taskforce Manager: own authority"},
+    {ROLE_APST_MANAGER, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY,
+     "Taskforce Manager: school in own authority"},
+    {ROLE_APST_MANAGER, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "Taskforce Manager: reference data"},
+    /* A specialist of the taskforce: the taskforce's page; the referrals
+     * they lead or are assigned to, and only while the referral's consent
+     * covers their type (grant.detail); their own interventions.  No pupil
+     * records of their own (RES_PUPIL): a pupil is seen through a referral. */
+    {ROLE_APST_SPECIALIST, RES_APST, A_READ, S(SCOPE_TEAM), REACH_APST_MEMBER,
+     "specialist: own taskforce, own referrals with consent"},
+    {ROLE_APST_SPECIALIST, RES_APST, A(ACT_EDIT), S(SCOPE_TEAM), REACH_APST_OWN,
+     "specialist: own work, with consent"},
+    {ROLE_APST_SPECIALIST, RES_TEAM, A_READ, S(SCOPE_TEAM), REACH_TEAM, "specialist: the taskforce's team"},
+    {ROLE_APST_SPECIALIST, RES_AUTHORITY, A_READ, S_ANY, REACH_AUTHORITY, "specialist: own authority"},
+    {ROLE_APST_SPECIALIST, RES_SCHOOL, A_READ, S_ANY, REACH_AUTHORITY, "specialist: school in own authority"},
+    {ROLE_APST_SPECIALIST, RES_REFERENCE, A_READ, S_ANY, REACH_AUTHORITY, "specialist: reference data"},
 
     /* Break-glass grants (duty-of-care roles only, see duty_of_care):
      * read the one pupil and their case records, change nothing. */
@@ -364,8 +402,37 @@ static int64_t pupil_of(const struct resource *r)
     return r->kind == RES_CASE ? r->pupil_id : 0;
 }
 
+static bool staff_has(const struct resource *r, int64_t user_id)
+{
+    if (user_id <= 0 || r->nstaff > POLICY_MAX_STAFF)
+        return false;
+    for (size_t i = 0; i < r->nstaff; i++)
+        if (r->staff[i] == user_id)
+            return true;
+    return false;
+}
+
+/* A taskforce specialist: own team only; a record about a pupil needs
+ * the user among its staff and consent covering their type; a record
+ * with staff needs the user among them; own (for changes) needs staff. */
+static bool apst_member_reaches(const struct role_grant *g, enum reach reach, const struct resource *r,
+                                int64_t user_id)
+{
+    if (r->kind != RES_APST || g->scope != SCOPE_TEAM || g->scope_id <= 0 || !team_any(g))
+        return false;
+    if (r->team_id != g->scope_id)
+        return false;
+    if (reach == REACH_APST_OWN && r->nstaff == 0)
+        return false;
+    if (r->nstaff > 0 && !staff_has(r, user_id))
+        return false;
+    if (r->pupil_id != 0)
+        return r->nstaff > 0 && consent_covers(r, g->detail);
+    return true;
+}
+
 static bool reaches(const struct role_grant *g, enum reach reach, const struct resource *r,
-                    const struct place *pl)
+                    const struct place *pl, int64_t user_id)
 {
     enum resource_kind k = r->kind;
     if (reach == REACH_PUPIL) {
@@ -393,6 +460,8 @@ static bool reaches(const struct role_grant *g, enum reach reach, const struct r
             return g->scope_id > 0 && t == g->scope_id && team_any(g);
         /* no team named: by the team's schools, below */
     }
+    if (reach == REACH_APST_MEMBER || reach == REACH_APST_OWN)
+        return apst_member_reaches(g, reach, r, user_id);
     if (reach == REACH_TEAM_CONSENT) {
         if (g->scope != SCOPE_TEAM || g->scope_id <= 0)
             return false;
@@ -493,7 +562,7 @@ struct decision policy_decide(const struct principal *p, enum action a,
             if (!rule_matches(&rules[j], g, r->kind, a))
                 continue;
             role_permits = true;
-            if (reaches(g, rules[j].reach, r, &pl)) {
+            if (reaches(g, rules[j].reach, r, &pl, p->user_id)) {
                 struct decision d = {true, rules[j].reason};
                 return d;
             }
@@ -650,6 +719,15 @@ void policy_visible(const struct principal *p, enum resource_kind k,
                 }
                 continue;
             }
+            if ((ru->reach == REACH_APST_MEMBER || ru->reach == REACH_APST_OWN) && k == RES_APST) {
+                /* The taskforces a specialist belongs to; their referrals
+                 * are then checked one by one (svc_apst). */
+                if (g->scope == SCOPE_TEAM && g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
+                    add_whole_team(out, g->scope_id);
+                continue;
+            }
+            if (ru->reach == REACH_APST_MEMBER || ru->reach == REACH_APST_OWN)
+                continue;
             if (ru->reach == REACH_TEAM && g->scope == SCOPE_TEAM &&
                 (k == RES_TEAM || k == RES_CASE || k == RES_EVIDENCE || k == RES_BUDGET || k == RES_APST)) {
                 if (g->scope_id > 0 && team_any(g) && grant_authority(g) > 0)
@@ -746,6 +824,8 @@ static const char *const role_codes[ROLE__COUNT] = {
     [ROLE_STEERING] = "steering",
     [ROLE_BUDGET_HOLDER] = "budget_holder",
     [ROLE_BUDGET_APPROVER] = "budget_approver",
+    [ROLE_APST_MANAGER] = "apst_manager",
+    [ROLE_APST_SPECIALIST] = "apst_specialist",
 };
 
 static const char *const role_labels[ROLE__COUNT] = {
@@ -759,6 +839,8 @@ static const char *const role_labels[ROLE__COUNT] = {
     [ROLE_STEERING] = "Steering group",
     [ROLE_BUDGET_HOLDER] = "Budget holder",
     [ROLE_BUDGET_APPROVER] = "Budget approver",
+    [ROLE_APST_MANAGER] = "Taskforce Manager",
+    [ROLE_APST_SPECIALIST] = "Taskforce specialist",
 };
 
 static const char *const scope_codes[SCOPE__COUNT] = {

@@ -20,6 +20,9 @@ enum role {
     ROLE_STEERING,           /* steering group: read-only aggregates */
     ROLE_BUDGET_HOLDER,      /* commits and pays against a team's allocation of the pooled budget */
     ROLE_BUDGET_APPROVER,    /* keeps the pooled budget and approves commitments over limits */
+    ROLE_APST_MANAGER,       /* runs one AP specialist taskforce (team scope: the taskforce's team) */
+    ROLE_APST_SPECIALIST,    /* a specialist of one taskforce (team scope; grant.detail = specialist
+                              * type, which the referral's consent must cover) */
     ROLE__COUNT
 };
 
@@ -96,7 +99,14 @@ struct principal {
  *   team_id    RES_CASE: the team holding the case; 0 for records about
  *              the pupil as a whole (consents, chronology)
  *   consent    RES_CASE: codes of the services the pupil's consent covers
- *              today (none when there is no current consent) */
+ *              today (none when there is no current consent); RES_APST
+ *              about a pupil (pupil_id set): the specialist types the
+ *              taskforce referral's consent covers
+ *   staff      RES_APST: the accounts a record belongs to -- a referral's
+ *              lead and assigned specialists, an intervention's specialist;
+ *              none for the taskforce as a whole (specialists then read
+ *              and change only what is theirs, see policy.c) */
+#define POLICY_MAX_STAFF 16
 struct resource {
     enum resource_kind kind;
     int64_t id;
@@ -106,6 +116,8 @@ struct resource {
     int64_t team_id;
     size_t nconsent;
     char consent[POLICY_MAX_CONSENT][POLICY_CODE_MAX];
+    size_t nstaff;
+    int64_t staff[POLICY_MAX_STAFF];
 };
 
 struct decision {

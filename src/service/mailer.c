@@ -153,7 +153,8 @@ static void send_due(int64_t now)
             break;
         const struct outbox_row *r = &b.rows[i];
         struct buf msg = BUF_INIT;
-        struct mail_message m = {M.from, r->recipient, r->subject, r->message_id, clock_now(), r->body};
+        struct mail_message m = {M.from, r->recipient, r->subject, r->message_id, clock_now(), r->body,
+                                 r->calendar[0] ? r->calendar : NULL, r->calendar_method};
         char err[256] = "";
         int ok = -1;
         if (mail_build(&m, &msg) != 0 || msg.failed) {
@@ -200,6 +201,9 @@ static void *run(void *arg)
         int handled = 0;
         if (svc_mail_reset_requests(&c, 50, &handled) != SVC_OK)
             fprintf(stderr, "tas: password reset requests could not be handled: %s\n", store_errmsg(s));
+        int64_t followed = 0;
+        if (svc_mail_meeting_changes(&c, &followed) != SVC_OK)
+            fprintf(stderr, "tas: changed meetings' invitations could not be queued: %s\n", store_errmsg(s));
         store_pool_release(M.pool, s);
         if (M.smtp_url)
             send_due(now);

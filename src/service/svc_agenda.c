@@ -9,6 +9,7 @@
 #include "core/validate.h"
 #include "core/workflow.h"
 #include "service/svc_cases.h"
+#include "service/svc_cohorts.h"
 #include "store/q_cases.h"
 
 static const struct code_entry feedback_methods[] = {
@@ -105,12 +106,47 @@ enum svc_status svc_agenda_get(struct svc_ctx *c, int64_t meeting_id, struct age
     out->rows = ordered;
     out->n = col.n;
     out->hidden = col.hidden;
+    out->number = calloc(col.n ? col.n : 1, sizeof *out->number);
+    if (!out->number) {
+        svc_agenda_free(out);
+        return SVC_ERROR;
+    }
+    /* The order set by hand (the running order, which the packs follow)
+     * decides, so the page's sections list their cases as the meeting
+     * takes them; voided items, outside the running order, come last in
+     * the rule's order. */
+    struct running_view rv;
+    if (svc_running_get(c, meeting_id, &rv) != SVC_OK) {
+        svc_agenda_free(out);
+        return SVC_ERROR;
+    }
+    for (size_t i = 0; i < out->n; i++)
+        for (size_t k = 0; k < rv.n; k++)
+            if (rv.items[k].kind != AGENDA_COHORT && rv.items[k].id == out->rows[i].id)
+                out->number[i] = (int)k + 1;
+    svc_running_free(&rv);
+    /* Insertion sort: stable, and agendas are short. */
+    for (size_t i = 1; i < out->n; i++) {
+        struct agenda_row r = out->rows[i];
+        int num = out->number[i];
+        int key = num ? num : 1 << 30;
+        size_t j = i;
+        while (j > 0 && (out->number[j - 1] ? out->number[j - 1] : 1 << 30) > key) {
+            out->rows[j] = out->rows[j - 1];
+            out->number[j] = out->number[j - 1];
+            j--;
+        }
+        out->rows[j] = r;
+        out->number[j] = num;
+    }
     return SVC_OK;
 }
 
 void svc_agenda_free(struct agenda_view *v)
 {
     free(v->rows);
+    free(v->number);
+    v->number = NULL;
     v->rows = NULL;
     v->n = 0;
 }

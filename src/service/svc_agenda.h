@@ -13,7 +13,9 @@
 struct agenda_view {
     struct meeting_brief meeting;
     size_t n;
-    struct agenda_row *rows;    /* in agenda order; only those the user may see */
+    struct agenda_row *rows;    /* in the running order (as moved by hand), voided last; only those the
+                                   user may see */
+    int *number;                /* each row's number in the running order (0: voided, not in it) */
     size_t hidden;              /* items the user may not see */
 };
 
@@ -21,7 +23,7 @@ extern const struct code_list codes_feedback_method;
 
 /* Fills out (free with svc_agenda_free).  Checks ACT_VIEW on the meeting's team (hidden:
  * SVC_NOT_FOUND); items whose case the user may not view are left out and counted in
- * out->hidden. */
+ * out->hidden.  The rows follow the running order (svc_running_get), as the packs do. */
 enum svc_status svc_agenda_get(struct svc_ctx *c, int64_t meeting_id, struct agenda_view *out);
 void svc_agenda_free(struct agenda_view *v);
 /* Calls fn for the team's cases not yet on the agenda that the user may view, by pupil name.

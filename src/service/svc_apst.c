@@ -15,6 +15,11 @@
 #include "store/q_dashboard.h"
 #include "store/q_pupils.h"
 #include "store/q_teams.h"
+#include "store/q_users.h"
+
+static bool referral_visible(struct svc_ctx *c, int64_t referral_id);
+static void consent_fields(struct svc_ctx *c, const struct apst_consent_form *f, bool required,
+                           struct apst_referral_row *r, struct field_errors *errs);
 
 static bool may(const struct svc_ctx *c, enum action a, const struct apst_taskforce_row *t)
 {
@@ -71,7 +76,7 @@ static int date_field(struct svc_ctx *c, const char *in, bool required, bool fut
     }
     int32_t d, today = 0;
     if (svc_parse_day(in, &d) != 0) {
-        snprintf(msg, sizeof msg, "Enter %s as a date, like 27/3/2026", what);
+        snprintf(msg, sizeof msg, "%c%s must be a real date", what[0] == 't' ? 'T' : what[0], what + 1);
         field_errors_add(e, field, msg);
         return -1;
     }
@@ -219,6 +224,33 @@ enum svc_status svc_apst_pick_schools(struct svc_ctx *c, void (*fn)(void *arg, i
 
 /* ---- specialists ---- */
 
+/* The account of a specialist of kind in taskforce t: it must hold the
+ * specialist role on the taskforce's team with that type as its detail
+ * (what the referrals' consent is checked against).  0 and a field error
+ * otherwise; the same error whether or not the account exists. */
+static int64_t specialist_account(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *kind,
+                                  const char *username, struct field_errors *errs)
+{
+    struct user_row *u = malloc(sizeof *u);
+    struct principal *p = malloc(sizeof *p);
+    int64_t id = 0;
+    if (u && p && q_user_by_username(c->db, username, u) == STORE_ROW && q_roles_load(c->db, u->id, p) == STORE_OK) {
+        for (size_t i = 0; i < p->ngrants && i < POLICY_MAX_GRANTS; i++) {
+            const struct role_grant *g = &p->grants[i];
+            if (g->role == ROLE_APST_SPECIALIST && g->scope == SCOPE_TEAM && g->scope_id == t->team_id &&
+                strcmp(g->detail, kind) == 0)
+                id = u->id;
+        }
+    }
+    free(u);
+    free(p);
+    if (!id)
+        field_errors_add(errs, "username",
+                         "Enter the user name of an account with the taskforce specialist role on this taskforce, "
+                         "for this type of specialist");
+    return id;
+}
+
 enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id, const struct apst_specialist_form *f,
                                         struct field_errors *errs, int64_t *id)
 {
@@ -248,12 +280,32 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     if (date_field(c, f->ends_on, false, true, "ends_on", "the date they left", r.ends_on, errs) == 0 && r.ends_on[0] &&
         r.starts_on[0] && strcmp(r.ends_on, r.starts_on) < 0)
         field_errors_add(errs, "ends_on", "The date they left must be on or after the date they started");
+    if (f->username && *f->username)
+        r.user_id = specialist_account(c, &t, r.kind, f->username, errs);
     if (errs->count)
         return SVC_INVALID;
     st = svc_from_store(q_apst_specialist_insert(c->db, &r, c->now));
     if (st == SVC_OK && id)
         *id = r.id;
     return st;
+}
+
+enum svc_status svc_apst_specialist_link(struct svc_ctx *c, int64_t specialist_id, const char *username,
+                                         struct field_errors *errs)
+{
+    struct apst_specialist_row r;
+    struct apst_taskforce_row t;
+    enum svc_status st = svc_apst_specialist_get(c, specialist_id, &r, &t);
+    if (st == SVC_OK && !may(c, ACT_EDIT, &t))
+        st = SVC_FORBIDDEN;
+    if (st != SVC_OK)
+        return st;
+    int64_t user = 0;
+    if (username && *username)
+        user = specialist_account(c, &t, r.kind, username, errs);
+    if (errs->count)
+        return SVC_INVALID;
+    return svc_from_get(q_apst_specialist_set_user(c->db, specialist_id, user, c->now));
 }
 
 enum svc_status svc_apst_specialist_get(struct svc_ctx *c, int64_t id, struct apst_specialist_row *out,
@@ -415,6 +467,7 @@ enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id
     date_field(c, f->referred_on, true, false, "referred_on", "the date of the referral", r->referred_on, errs);
     case_text(f->referrer, r->referrer, sizeof r->referrer, "referrer", "Who referred", errs);
     case_text(f->reason, r->reason, sizeof r->reason, "reason", "The reason", errs);
+    consent_fields(c, &f->consent, false, r, errs);
     st = errs->count ? SVC_INVALID : svc_from_store(q_apst_referral_insert(c->db, r, c->who->user_id, c->now));
     if (st == SVC_OK && id)
         *id = r->id;
@@ -423,11 +476,46 @@ enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id
     return st;
 }
 
+/* A referral as the policy sees it: the taskforce's team, the pupil, the
+ * specialist types its consent covers, and -- when staffed -- the accounts
+ * of its lead and assigned specialists.  Without staff it is the
+ * taskforce's decision about the pupil (triage, consent, assignment):
+ * specialists are refused it (core/policy.c, REACH_APST_*). */
+static bool referral_res(struct svc_ctx *c, const struct apst_referral_row *r, bool staffed, struct resource *res)
+{
+    memset(res, 0, sizeof *res);
+    res->kind = RES_APST;
+    res->id = r->taskforce_id;
+    res->authority_id = r->authority_id;
+    res->school_id = r->ap_school_id;
+    res->team_id = r->team_id;
+    res->pupil_id = r->pupil_id;
+    for (size_t k = 0; k < codes_apst_specialist.count && res->nconsent < POLICY_MAX_CONSENT; k++) {
+        const char *kind = codes_apst_specialist.entries[k].code;
+        if (apst_consent_covers(r->consent_basis, r->consent_kinds, kind))
+            snprintf(res->consent[res->nconsent++], POLICY_CODE_MAX, "%s", kind);
+    }
+    if (staffed && q_apst_referral_staff_users(c->db, r->id, res->staff, POLICY_MAX_STAFF, &res->nstaff) != STORE_OK)
+        return false;
+    return true;
+}
+
+static bool referral_may_as(struct svc_ctx *c, enum action a, const struct apst_referral_row *r, bool staffed)
+{
+    struct resource res;
+    return referral_res(c, r, staffed, &res) && svc_decide(c, a, &res);
+}
+
+/* Viewing a referral goes by its staff; changing its triage, consent or
+ * staff is the taskforce's (the manager's) decision. */
 static bool referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r)
 {
-    struct resource res = {.kind = RES_APST, .id = r->taskforce_id, .authority_id = r->authority_id,
-                           .school_id = r->ap_school_id, .team_id = r->team_id};
-    return svc_decide(c, a, &res);
+    return referral_may_as(c, a, r, a == ACT_VIEW || a == ACT_LIST);
+}
+
+bool svc_apst_referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r)
+{
+    return referral_may(c, a, r);
 }
 
 enum svc_status svc_apst_referral_get(struct svc_ctx *c, int64_t id, struct apst_referral_row *out)
@@ -449,17 +537,102 @@ enum svc_status svc_apst_referral_view(struct svc_ctx *c, int64_t id, struct aps
     return svc_audit_record(c, &ev);
 }
 
+struct rf_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct apst_referral_row *r);
+    void *arg;
+};
+
+static void rf_visible(void *arg, const struct apst_referral_row *r)
+{
+    struct rf_filter *f = arg;
+    if (referral_may(f->c, ACT_VIEW, r))
+        f->fn(f->arg, r);
+}
+
 enum svc_status svc_apst_referrals(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *triage,
                                    void (*fn)(void *arg, const struct apst_referral_row *r), void *arg)
 {
     if (!may(c, ACT_VIEW, t))
         return SVC_NOT_FOUND;
-    enum svc_status st = svc_from_store(q_apst_referrals(c->db, t->id, triage, fn, arg));
+    /* Each referral as the user may see it: a specialist, those they lead
+     * or are assigned to, with consent covering them. */
+    struct rf_filter f = {c, fn, arg};
+    enum svc_status st = svc_from_store(q_apst_referrals(c->db, t->id, triage, rf_visible, &f));
     if (st != SVC_OK)
         return st;
     struct audit_event ev = {.action = "list", .kind = "apst_referral", .resource_id = t->id,
                              .school_id = t->school_id, .authority_id = t->authority_id, .detail = "/apst/:id"};
     return svc_audit_record(c, &ev);
+}
+
+/* The consent fields of a form into r (basis "" and nothing else given:
+ * none recorded, allowed when creating). */
+static void consent_fields(struct svc_ctx *c, const struct apst_consent_form *f, bool required,
+                           struct apst_referral_row *r, struct field_errors *errs)
+{
+    const char *basis = f->basis && *f->basis ? f->basis : "";
+    if (!*basis && !required)
+        return;
+    char on[11] = "";
+    /* A date typed but wrong has its own error (date_field); none typed is
+     * apst_consent_check's. */
+    bool have_date = f->on && *f->on;
+    if (have_date)
+        date_field(c, f->on, false, false, "consent_on", "the date of the consent", on, errs);
+    int64_t kinds = apst_consent_bits(f->kinds, f->nkinds);   /* -1: an unknown type, refused as none */
+    char by[121] = "", note[1001] = "";
+    case_text(f->by, by, sizeof by, "consent_by", "Who gave consent", errs);
+    case_text(f->note, note, sizeof note, "consent_note", "The concern", errs);
+    apst_consent_check(basis, by, have_date, kinds < 0 ? 0 : kinds, note, errs);
+    snprintf(r->consent_basis, sizeof r->consent_basis, "%s", code_find(&codes_apst_consent, basis) ? basis : "");
+    snprintf(r->consent_by, sizeof r->consent_by, "%s", by);
+    snprintf(r->consent_on, sizeof r->consent_on, "%s", on);
+    /* A safeguarding concern covers every type (core apst_consent_covers);
+     * withdrawal covers none. */
+    r->consent_kinds = (!strcmp(basis, "family") || !strcmp(basis, "young_person")) && kinds > 0 ? kinds : 0;
+    snprintf(r->consent_note, sizeof r->consent_note, "%s", note);
+}
+
+enum svc_status svc_apst_referral_consent(struct svc_ctx *c, int64_t id, const struct apst_consent_form *f,
+                                          struct field_errors *errs)
+{
+    struct apst_referral_row *r = malloc(sizeof *r);
+    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
+    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK) {
+        consent_fields(c, f, true, r, errs);
+        st = errs->count ? SVC_INVALID : svc_from_get(q_apst_referral_consent(c->db, r, c->now));
+    }
+    free(r);
+    return st;
+}
+
+enum svc_status svc_apst_referral_assign(struct svc_ctx *c, int64_t id, const char *specialist_id,
+                                         struct field_errors *errs)
+{
+    struct apst_referral_row *r = malloc(sizeof *r);
+    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
+    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK) {
+        int64_t sp_id = opt_id(specialist_id);
+        struct apst_specialist_row sp;
+        if (sp_id <= 0 || q_apst_specialist_get(c->db, sp_id, &sp) != STORE_ROW || sp.taskforce_id != r->taskforce_id)
+            field_errors_add(errs, "specialist_id", "Select a specialist of this taskforce");
+        st = errs->count ? SVC_INVALID : svc_from_store(q_apst_referral_staff_add(c->db, id, sp_id, c->now));
+    }
+    free(r);
+    return st;
+}
+
+enum svc_status svc_apst_referral_staff(struct svc_ctx *c, const struct apst_referral_row *r,
+                                        void (*fn)(void *arg, const struct apst_specialist_row *s), void *arg)
+{
+    if (!referral_may(c, ACT_VIEW, r))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_apst_referral_staff(c->db, r->id, fn, arg));
 }
 
 enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const struct apst_triage_form *f,
@@ -595,6 +768,20 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
     return st;
 }
 
+struct item_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct apst_item_row *r);
+    void *arg;
+    bool all;
+};
+
+static void item_visible(void *arg, const struct apst_item_row *r)
+{
+    struct item_filter *f = arg;
+    if (f->all || referral_visible(f->c, r->referral_id))
+        f->fn(f->arg, r);
+}
+
 enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
                                void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
 {
@@ -604,26 +791,86 @@ enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
     free(m);
     if (st != SVC_OK)
         return st;
-    return svc_from_store(q_apst_items(c->db, meeting_id, fn, arg));
+    /* Decisions about a pupil the user may not see are left out. */
+    struct item_filter f = {c, fn, arg, may(c, ACT_EDIT, &t)};
+    return svc_from_store(q_apst_items(c->db, meeting_id, item_visible, &f));
 }
 
 /* ---- intervention log ---- */
+
+/* Whether the user may log time for specialist sp (about referral rf, or
+ * none): the policy with the post's account as the record's staff and, for
+ * a referral, its pupil and consent; and the referral itself visible. */
+static bool may_log(struct svc_ctx *c, const struct apst_taskforce_row *t, const struct apst_specialist_row *sp,
+                    const struct apst_referral_row *rf)
+{
+    struct resource res;
+    if (rf) {
+        if (!referral_may(c, ACT_VIEW, rf) || !referral_res(c, rf, false, &res))
+            return false;
+    } else {
+        memset(&res, 0, sizeof res);
+        res.kind = RES_APST;
+        res.id = t->id;
+        res.authority_id = t->authority_id;
+        res.school_id = t->school_id;
+        res.team_id = t->team_id;
+    }
+    res.nstaff = 0;
+    if (sp->user_id > 0)
+        res.staff[res.nstaff++] = sp->user_id;
+    else
+        res.staff[res.nstaff++] = -1;   /* no account: nobody's own work */
+    return svc_decide(c, ACT_EDIT, &res);
+}
+
+struct own_post {
+    int64_t user_id;
+    bool found;
+};
+static void find_own(void *arg, const struct apst_specialist_row *r)
+{
+    struct own_post *o = arg;
+    o->found |= r->user_id > 0 && r->user_id == o->user_id;
+}
+
+bool svc_apst_may_log(struct svc_ctx *c, const struct apst_taskforce_row *t)
+{
+    if (may(c, ACT_EDIT, t))
+        return true;
+    if (!may(c, ACT_VIEW, t))
+        return false;
+    struct own_post o = {c->who->user_id, false};
+    return q_apst_specialists(c->db, t->id, find_own, &o) == STORE_OK && o.found;
+}
 
 enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_id,
                                           const struct apst_intervention_form *f, struct field_errors *errs,
                                           int64_t *id)
 {
     struct apst_taskforce_row t;
-    enum svc_status st = get_for(c, taskforce_id, ACT_EDIT, &t);
+    enum svc_status st = svc_apst_get(c, taskforce_id, &t);
     if (st != SVC_OK)
         return st;
+    bool whole = may(c, ACT_EDIT, &t);
+    if (!whole) {
+        /* Not the taskforce's manager: only someone with a post of their
+         * own here may log (their own) time. */
+        struct own_post o = {c->who->user_id, false};
+        if (q_apst_specialists(c->db, t.id, find_own, &o) != STORE_OK)
+            return SVC_ERROR;
+        if (!o.found)
+            return SVC_FORBIDDEN;
+    }
     struct apst_intervention_row r;
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
     r.specialist_id = opt_id(f->specialist_id);
     struct apst_specialist_row sp;
-    if (r.specialist_id <= 0 || q_apst_specialist_get(c->db, r.specialist_id, &sp) != STORE_ROW ||
-        sp.taskforce_id != t.id)
+    memset(&sp, 0, sizeof sp);
+    bool sp_ok = r.specialist_id > 0 && q_apst_specialist_get(c->db, r.specialist_id, &sp) == STORE_ROW &&
+                 sp.taskforce_id == t.id;
+    if (!sp_ok)
         field_errors_add(errs, "specialist_id", "Select the specialist who did the work");
     const char *act = code_field(&codes_apst_activity, f->activity, "activity", "Select the activity", errs);
     snprintf(r.activity, sizeof r.activity, "%s", act);
@@ -634,6 +881,18 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
         field_errors_add(errs, "referral_id", "Select the pupil the work was with");
     date_field(c, f->delivered_on, true, false, "delivered_on", "the date of the work", r.delivered_on, errs);
     r.minutes = int_field(f->minutes, 1, 1440, "minutes", "Enter the time in minutes, from 1 to 1440", errs);
+    if (!whole && sp_ok && r.referral_id >= 0) {
+        struct apst_referral_row *rf = NULL;
+        bool ok = true;
+        if (r.referral_id > 0) {
+            rf = malloc(sizeof *rf);
+            ok = rf && q_apst_referral_get(c->db, r.referral_id, rf) == STORE_ROW;
+        }
+        ok = ok && may_log(c, &t, &sp, rf);
+        free(rf);
+        if (!ok)
+            return SVC_FORBIDDEN;
+    }
     if (errs->count)
         return SVC_INVALID;
     st = svc_from_store(q_apst_intervention_insert(c->db, &r, c->who->user_id, c->now));
@@ -642,13 +901,77 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
     return st;
 }
 
+/* Rows about a pupil the user may not see (a specialist not on the
+ * referral, or without consent) are left out. */
+struct iv_filter {
+    struct svc_ctx *c;
+    void (*fn)(void *arg, const struct apst_intervention_row *r);
+    void *arg;
+    bool all;
+};
+
+static bool referral_visible(struct svc_ctx *c, int64_t referral_id)
+{
+    if (referral_id <= 0)
+        return true;
+    struct apst_referral_row *rf = malloc(sizeof *rf);
+    bool ok = rf && q_apst_referral_get(c->db, referral_id, rf) == STORE_ROW && referral_may(c, ACT_VIEW, rf);
+    free(rf);
+    return ok;
+}
+
+static void iv_visible(void *arg, const struct apst_intervention_row *r)
+{
+    struct iv_filter *f = arg;
+    if (f->all || referral_visible(f->c, r->referral_id))
+        f->fn(f->arg, r);
+}
+
 enum svc_status svc_apst_interventions(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
                                        const char *to,
                                        void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg)
 {
     if (!may(c, ACT_VIEW, t))
         return SVC_NOT_FOUND;
-    return svc_from_store(q_apst_interventions(c->db, t->id, from, to, fn, arg));
+    struct iv_filter f = {c, fn, arg, may(c, ACT_EDIT, t)};
+    return svc_from_store(q_apst_interventions(c->db, t->id, from, to, iv_visible, &f));
+}
+
+/* ---- costs actually spent ---- */
+
+enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const struct apst_cost_form *f,
+                                  struct field_errors *errs, int64_t *id)
+{
+    struct apst_taskforce_row t;
+    enum svc_status st = get_for(c, taskforce_id, ACT_EDIT, &t);
+    if (st != SVC_OK)
+        return st;
+    struct apst_cost_row r;
+    memset(&r, 0, sizeof r);
+    r.taskforce_id = t.id;
+    snprintf(r.line, sizeof r.line, "%s",
+             code_field(&codes_apst_cost_line, f->line, "line", "Select what the money was spent on", errs));
+    date_field(c, f->period_from, true, true, "period_from", "the first day of the period", r.period_from, errs);
+    if (date_field(c, f->period_to, true, true, "period_to", "the last day of the period", r.period_to, errs) == 0 &&
+        r.period_from[0] && strcmp(r.period_to, r.period_from) < 0)
+        field_errors_add(errs, "period_to", "The last day must be on or after the first day");
+    if (apst_money_parse(f->amount, &r.amount_pence) != 0)
+        field_errors_add(errs, "amount", "Enter the amount in pounds, like 1200 or 1200.50");
+    case_text(f->note, r.note, sizeof r.note, "note", "The note", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    st = svc_from_store(q_apst_cost_insert(c->db, &r, c->who->user_id, c->now));
+    if (st == SVC_OK && id)
+        *id = r.id;
+    return st;
+}
+
+enum svc_status svc_apst_costs(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
+                               const char *to, void (*fn)(void *arg, const struct apst_cost_row *r), void *arg)
+{
+    if (!may(c, ACT_VIEW, t))
+        return SVC_NOT_FOUND;
+    return svc_from_store(q_apst_costs(c->db, t->id, from, to, fn, arg));
 }
 
 /* ---- the MI return ---- */
@@ -759,6 +1082,48 @@ static void build_tables(struct apst_mi *mi, const struct mi_pupils *mp, const s
     }
 }
 
+static void add_entered(void *arg, const struct apst_cost_row *r)
+{
+    struct apst_cost_inputs *in = arg;
+    for (size_t i = 0; i < codes_apst_cost_line.count && i < APST_COST_LINE_COUNT; i++)
+        if (!strcmp(codes_apst_cost_line.entries[i].code, r->line)) {
+            in->entered[i] += r->amount_pence;
+            in->have_entered[i] = true;
+        }
+}
+
+/* Planned against actual for the period (core apst_cost_compare). */
+static enum svc_status cost_compare(struct svc_ctx *c, const struct apst_taskforce_row *t, struct apst_mi *mi)
+{
+    struct apst_cost_inputs in;
+    memset(&in, 0, sizeof in);
+    if (day_parse(mi->from, &in.from) != 0 || day_parse(mi->to, &in.to) != 0)
+        return SVC_ERROR;
+    in.started = 0;
+    if (day_parse(t->started_on, &in.started) != 0)
+        in.started = in.from - 1;
+    in.fte_last_day = mi->staff.fte;
+    in.holiday_pupils = mi->holiday_pupils;
+    in.holiday_withheld = mi->holiday_pupils > 0 && mi->holiday_pupils < mi->threshold;
+    struct posts *ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return SVC_ERROR;
+    enum svc_status st = svc_from_store(q_apst_specialists(c->db, t->id, add_post, ps));
+    /* FTE actually in post, day by day: each post's days inside the period. */
+    for (size_t i = 0; st == SVC_OK && i < ps->n; i++) {
+        int32_t a = ps->p[i].starts > in.from ? ps->p[i].starts : in.from;
+        int32_t b = ps->p[i].ends && ps->p[i].ends < in.to ? ps->p[i].ends : in.to;
+        if (b >= a)
+            in.fte_days += ps->fte[i] * ((int64_t)b - a + 1);
+    }
+    free(ps);
+    if (st == SVC_OK)
+        st = svc_from_store(q_apst_costs(c->db, t->id, mi->from, mi->to, add_entered, &in));
+    if (st == SVC_OK)
+        apst_cost_compare(&in, &mi->compare);
+    return st;
+}
+
 enum svc_status svc_apst_mi(struct svc_ctx *c, int64_t taskforce_id, const char *from, const char *to, bool export_,
                             struct field_errors *errs, struct apst_mi *out)
 {
@@ -795,6 +1160,8 @@ enum svc_status svc_apst_mi(struct svc_ctx *c, int64_t taskforce_id, const char 
         st = svc_from_store(q_apst_mi_holiday_pupils(c->db, t.id, out->from, out->to, &out->holiday_pupils));
     if (st == SVC_OK)
         apst_cost_plan(out->staff.fte, out->holiday_pupils, &out->costs);
+    if (st == SVC_OK)
+        st = cost_compare(c, &t, out);
     if (st == SVC_OK) {
         struct school sch;
         enum stat_col col = COL_OTHER;

@@ -45,6 +45,7 @@ enum svc_status svc_apst_pick_schools(struct svc_ctx *c, void (*fn)(void *arg, i
 
 struct apst_specialist_form {
     const char *kind, *name, *fte, *days_on_site, *home_service, *funding, *supervision, *starts_on, *ends_on;
+    const char *username;              /* optional: their account (svc_apst_specialist_link) */
 };
 /* ACT_EDIT on the taskforce (SVC_FORBIDDEN); every field but home
  * service and end date required; FTE 0.01-1, days 0-5, the end not
@@ -85,9 +86,20 @@ enum svc_status svc_apst_agreement_add(struct svc_ctx *c, int64_t taskforce_id, 
 enum svc_status svc_apst_agreements(struct svc_ctx *c, const struct apst_taskforce_row *t,
                                     void (*fn)(void *arg, const struct apst_agreement_row *r), void *arg);
 
+/* The consent to a taskforce referral (core/apst.h codes_apst_consent):
+ * basis, who gave it, the date, the specialist types it covers (codes of
+ * codes_apst_specialist), and the concern for a safeguarding basis. */
+#define APST_CONSENT_KINDS_MAX 8
+struct apst_consent_form {
+    const char *basis, *by, *on, *note;
+    const char *kinds[APST_CONSENT_KINDS_MAX];
+    size_t nkinds;
+};
+
 struct apst_referral_form {
     const char *pupil_id, *upn;        /* either; the UPN is looked up */
     const char *route, *referred_on, *referrer, *reason;
+    struct apst_consent_form consent;  /* optional when referring: basis "" = not yet recorded */
 };
 /* ACT_EDIT on the taskforce (SVC_FORBIDDEN).  The pupil must be one the
  * user may view, in the taskforce's authority: any other UPN or id,
@@ -97,6 +109,28 @@ struct apst_referral_form {
 enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id,
                                          const struct apst_referral_form *f, struct field_errors *errs,
                                          int64_t *id);
+/* Whether the policy allows a on the referral: ACT_VIEW with its staff
+ * (a specialist: lead or assigned, and consent covering their type);
+ * ACT_EDIT as the taskforce's decision (the manager, the coordinator). */
+bool svc_apst_referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r);
+/* Records (replaces) the referral's consent, or its withdrawal.  Checks as
+ * svc_apst_referral_get, then ACT_EDIT without staff (SVC_FORBIDDEN: not
+ * specialists), then core apst_consent_check. */
+enum svc_status svc_apst_referral_consent(struct svc_ctx *c, int64_t id, const struct apst_consent_form *f,
+                                          struct field_errors *errs);
+/* Assigns a specialist of the taskforce to the referral (as the consent). */
+enum svc_status svc_apst_referral_assign(struct svc_ctx *c, int64_t id, const char *specialist_id,
+                                         struct field_errors *errs);
+/* The specialists assigned besides the lead.  ACT_VIEW (SVC_NOT_FOUND). */
+enum svc_status svc_apst_referral_staff(struct svc_ctx *c, const struct apst_referral_row *r,
+                                        void (*fn)(void *arg, const struct apst_specialist_row *s), void *arg);
+/* Links a specialist's post to the account username, which must hold a
+ * taskforce specialist grant (apst_specialist) on this taskforce's team
+ * with the post's type as its detail ("" unlinks).  ACT_EDIT on the
+ * taskforce (SVC_FORBIDDEN); field "username". */
+enum svc_status svc_apst_specialist_link(struct svc_ctx *c, int64_t specialist_id, const char *username,
+                                         struct field_errors *errs);
+
 /* ACT_VIEW on its taskforce (else SVC_NOT_FOUND). */
 enum svc_status svc_apst_referral_get(struct svc_ctx *c, int64_t id, struct apst_referral_row *out);
 /* As svc_apst_referral_get, and records the view in the audit log. */
@@ -143,12 +177,18 @@ enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
 struct apst_intervention_form {
     const char *specialist_id, *referral_id, *delivered_on, *activity, *minutes;
 };
-/* ACT_EDIT (SVC_FORBIDDEN).  The specialist and referral (if any) of this
- * taskforce; work with the pupil or the family names a referral; minutes
- * 1-1440; the day not after today. */
+/* The taskforce's manager (ACT_EDIT on it) logs anyone's time; a
+ * specialist only their own (their post's account is theirs), and about a
+ * referral only one they may view (lead or assigned, with consent): else
+ * SVC_FORBIDDEN.  The specialist and referral (if any) of this taskforce;
+ * work with the pupil or the family names a referral; minutes 1-1440; the
+ * day not after today. */
 enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_id,
                                           const struct apst_intervention_form *f, struct field_errors *errs,
                                           int64_t *id);
+/* Whether the user may log any time here: the manager (ACT_EDIT), or a
+ * specialist whose account is linked to a post of this taskforce. */
+bool svc_apst_may_log(struct svc_ctx *c, const struct apst_taskforce_row *t);
 enum svc_status svc_apst_interventions(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
                                        const char *to,
                                        void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg);
@@ -171,6 +211,7 @@ struct apst_mi {
     bool attendance_withheld;                     /* too few pupils behind the sessions */
     int64_t holiday_pupils;                       /* given holiday provision in the period */
     struct apst_cost_plan costs;                  /* the advice's averages for this size (a year) */
+    struct apst_cost_compare compare;             /* planned against actual for the period */
     struct stat_table t[APST_MI__COUNT];
 };
 /* ACT_VIEW (SVC_NOT_FOUND), or ACT_EXPORT for export (SVC_FORBIDDEN),
@@ -178,5 +219,18 @@ struct apst_mi {
  * errors "from", "to"). */
 enum svc_status svc_apst_mi(struct svc_ctx *c, int64_t taskforce_id, const char *from, const char *to, bool export_,
                             struct field_errors *errs, struct apst_mi *out);
+
+/* Costs actually spent (item 6): one line of the advice's "Costs" table
+ * (codes_apst_cost_line) for a period, in pounds.  ACT_EDIT on the
+ * taskforce (SVC_FORBIDDEN); fields line, period_from, period_to (not
+ * before the start), amount (0 to £10,000,000, pence allowed), note. */
+struct apst_cost_form {
+    const char *line, *period_from, *period_to, *amount, *note;
+};
+enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const struct apst_cost_form *f,
+                                  struct field_errors *errs, int64_t *id);
+/* The entries whose period lies within from..to.  ACT_VIEW (SVC_NOT_FOUND). */
+enum svc_status svc_apst_costs(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
+                               const char *to, void (*fn)(void *arg, const struct apst_cost_row *r), void *arg);
 
 #endif

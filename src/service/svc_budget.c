@@ -473,8 +473,15 @@ enum svc_status svc_budget_decide(struct svc_ctx *c, int64_t id, const char *dec
             field_errors_add(errs, "decision", "Select approve or refuse");
         else if (approve) {
             enum budget_approval ok = budget_approve_check(cm->amount, limit, cm->requested_by, c->who->user_id);
+            /* Nor a commitment whose amount they last changed. */
+            bool changed = false;
+            if (ok == BUDGET_APPROVE_OK && cm->changed_by) {
+                ok = budget_approve_check(cm->amount, limit, cm->changed_by, c->who->user_id);
+                changed = ok == BUDGET_APPROVE_OWN;
+            }
             if (ok != BUDGET_APPROVE_OK)
-                field_errors_add(errs, "decision", budget_approval_text(ok));
+                field_errors_add(errs, "decision", changed ? "You changed this commitment: someone else must approve it"
+                                                           : budget_approval_text(ok));
         }
         if (case_text(note, ap->note, sizeof ap->note, "note", "The note", errs) == 0 && refuse && !ap->note[0])
             field_errors_add(errs, "note", "Say why the commitment is refused");
@@ -700,6 +707,10 @@ static enum svc_status audit_pupil(struct svc_ctx *c, const char *action, int64_
     return svc_audit_record(c, &ev);
 }
 
+/* The most placements overlapping one period that are read to check it:
+ * more than any intervention's capacity (at most 10,000). */
+#define PLACEMENT_PERIODS_MAX 20000
+
 /* Reads dates and units into p and checks the placement against its
  * commitment (cm) and intervention; except_id: the placement itself when
  * it is changed. */
@@ -721,17 +732,24 @@ static void placement_check(struct svc_ctx *c, const struct placement_form *f, c
     if (errs->count)
         return;
     int64_t others = 0, current = 0;
+    size_t nper = 0;
     struct intervention_row *iv = calloc(1, sizeof *iv);
-    if (!iv || q_intervention_get(c->db, cm->intervention_id, c->today, iv) != STORE_ROW ||
+    struct budget_period *per = calloc(PLACEMENT_PERIODS_MAX, sizeof *per);
+    /* Capacity over the whole period: the most other pupils on the
+     * intervention on any one day from the start to the end (to any day
+     * after the start while it has no end), not only on the start day.  A
+     * changed placement is checked the same way, itself left out. */
+    if (!iv || !per || q_intervention_get(c->db, cm->intervention_id, c->today, iv) != STORE_ROW ||
         q_placement_units(c->db, cm->id, except_id, &others) != STORE_OK ||
-        q_placement_current(c->db, cm->intervention_id, p->starts_on, except_id, &current) != STORE_OK) {
+        q_placement_periods(c->db, cm->intervention_id, p->starts_on, p->ends_on, except_id, per,
+                            PLACEMENT_PERIODS_MAX, &nper) != STORE_OK ||
+        (current = budget_capacity_peak(per, nper, p->starts_on, p->ends_on)) < 0) {
         free(iv);
+        free(per);
         field_errors_add(errs, "starts_on", "The placement could not be checked: try again");
         return;
     }
-    /* A changed placement keeps its place: capacity is checked when made. */
-    if (except_id)
-        current = 0;
+    free(per);
     switch (budget_placement_check(p->units_used, others, cm->units, current, iv->capacity, p->starts_on, p->ends_on)) {
     case BUDGET_PLACE_OK: break;
     case BUDGET_PLACE_UNITS: {
@@ -742,7 +760,11 @@ static void placement_check(struct svc_ctx *c, const struct placement_form *f, c
         break;
     }
     case BUDGET_PLACE_FULL:
-        field_errors_add(errs, "starts_on", "The intervention is full on that day: it takes no more pupils at once");
+        field_errors_add(errs, "starts_on", p->ends_on[0]
+                                                ? "The intervention is full on a day of this placement: it takes "
+                                                  "no more pupils at once between these dates"
+                                                : "The intervention is full on that day or after it: it takes no "
+                                                  "more pupils at once");
         break;
     case BUDGET_PLACE_DATES:
         field_errors_add(errs, "ends_on", "The placement cannot end before it starts");
@@ -823,7 +845,10 @@ enum svc_status svc_placement_update(struct svc_ctx *c, int64_t id, const struct
         free(cm);
         return SVC_ERROR;
     }
-    placement_check(c, f, cm, &p, id, errs);
+    if (p.voided)
+        field_errors_add(errs, "units_used", "This placement was voided: it cannot be changed");
+    else
+        placement_check(c, f, cm, &p, id, errs);
     free(cm);
     if (errs->count)
         return SVC_INVALID;
@@ -908,6 +933,513 @@ enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
         st = svc_audit_record(c, &ev);
     }
     return st;
+}
+
+/* ---- putting mistakes right: corrections and voids ---- */
+
+/* The reason a correction or void needs (field "reason"). */
+static int reason_field(const char *in, char out[BUDGET_TEXT_MAX], const char *missing, struct field_errors *errs)
+{
+    return text_field(in, out, BUDGET_TEXT_MAX, "reason", "The reason", missing, errs);
+}
+
+/* One row of budget_corrections, inside the change's transaction. */
+static enum store_rc correction(struct svc_ctx *c, enum budget_kind kind, int64_t id, const char *action,
+                                const char *before, const char *after, const char *reason)
+{
+    struct budget_correction_row *r = calloc(1, sizeof *r);
+    if (!r)
+        return STORE_ERROR;
+    r->kind = kind;
+    r->record_id = id;
+    snprintf(r->action, sizeof r->action, "%s", action);
+    snprintf(r->before, sizeof r->before, "%s", before);
+    snprintf(r->after, sizeof r->after, "%s", after);
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
+    r->made_by = c->who->user_id;
+    r->made_at = c->now;
+    enum store_rc rc = q_budget_correction_insert(c->db, r);
+    free(r);
+    return rc;
+}
+
+/* The shared end of every void, inside the write the caller began (rc:
+ * STORE_OK, or STORE_CONSTRAINT when the caller's re-check inside the
+ * write failed, answered with `conflict`): the row marked voided, its
+ * correction row and the audit entry ev, all or nothing.  A row voided
+ * meanwhile is answered as already voided. */
+static enum svc_status void_and_record(struct svc_ctx *c, enum store_rc rc, enum budget_kind kind, const char *what,
+                                       const char *why, const char *before, const char *conflict,
+                                       const struct audit_event *ev, struct field_errors *errs)
+{
+    if (rc == STORE_OK)
+        rc = q_budget_void(c->db, kind, ev->resource_id, why, c->who->user_id, c->now);
+    if (rc == STORE_CONSTRAINT || rc == STORE_DONE) {
+        store_end_write(c->db, STORE_ERROR);
+        char msg[96];
+        snprintf(msg, sizeof msg, rc == STORE_DONE ? "This %s is already voided" : "This %s cannot be voided now",
+                 what);
+        field_errors_add(errs, "reason", rc == STORE_CONSTRAINT && conflict ? conflict : msg);
+        return SVC_INVALID;
+    }
+    if (rc == STORE_OK)
+        rc = correction(c, kind, ev->resource_id, "void", before, "", why);
+    enum svc_status st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = svc_audit_record(c, ev);
+    return end_change(c, st);
+}
+
+static void contribution_text(const struct budget_contribution_row *r, char *out, size_t n)
+{
+    char amount[40];
+    budget_format_pence(r->amount, amount, sizeof amount);
+    const struct budget_partner *p = budget_partner_find(r->partner);
+    snprintf(out, n, "%s (%.160s): %s received %s", p ? p->label : r->partner, r->partner_name, amount,
+             r->received_on);
+}
+
+/* The contribution and its year, for someone who keeps the pool. */
+static enum svc_status contribution_for_edit(struct svc_ctx *c, int64_t id, struct budget_contribution_row *r,
+                                             struct budget_year_row *y)
+{
+    enum store_rc rc = q_budget_contribution_get(c->db, id, r);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    enum svc_status st = svc_budget_year_get(c, r->year_id, y);
+    if (st != SVC_OK)
+        return st;
+    return may(c, ACT_EDIT, y->id, y->authority_id, 0) ? SVC_OK : SVC_FORBIDDEN;
+}
+
+/* The pool (less this contribution, plus what it becomes) still covers
+ * the allocations: read inside the write transaction. */
+static bool pool_covers(struct svc_ctx *c, int64_t year_id, int64_t old_amount, int64_t new_amount,
+                        struct field_errors *errs)
+{
+    struct budget_year_row y;
+    if (q_budget_year_get(c->db, year_id, &y) != STORE_ROW)
+        return false;
+    int64_t pool = y.pool - old_amount + new_amount;
+    if (budget_allocate_check(pool, 0, y.allocated) == 0)
+        return true;
+    char alloc[40], msg[240];
+    budget_format_pence(y.allocated, alloc, sizeof alloc);
+    snprintf(msg, sizeof msg, "The pool would be less than the %s allocated to teams: lower an allocation first",
+             alloc);
+    field_errors_add(errs, "amount", msg);
+    return false;
+}
+
+enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, const struct contribution_form *f,
+                                                const char *reason, struct field_errors *errs,
+                                                struct budget_contribution_row *out)
+{
+    struct budget_contribution_row old, r;
+    struct budget_year_row y;
+    enum svc_status st = contribution_for_edit(c, id, &old, &y);
+    if (st != SVC_OK)
+        return st;
+    char why[BUDGET_TEXT_MAX];
+    if (old.voided)
+        field_errors_add(errs, "reason", "This contribution was voided: it cannot be corrected");
+    r = old;
+    const struct budget_partner *p = budget_partner_find(f->partner);
+    if (!p)
+        field_errors_add(errs, "partner", "Select the partner who paid in");
+    else
+        snprintf(r.partner, sizeof r.partner, "%s", p->code);
+    if (case_text(f->partner_name, r.partner_name, sizeof r.partner_name, "partner_name", "The name of the partner",
+                  errs) == 0 && !r.partner_name[0] && p)
+        snprintf(r.partner_name, sizeof r.partner_name, "%s", p->label);
+    amount_field(f->amount, "amount", "the amount", false, &r.amount, errs);
+    date_field(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
+    reason_field(reason, why, "Say why the contribution is corrected", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    char before[BUDGET_TEXT_MAX], after[BUDGET_TEXT_MAX];
+    contribution_text(&old, before, sizeof before);
+    contribution_text(&r, after, sizeof after);
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, r.amount, errs)) {
+        store_end_write(c->db, STORE_ERROR);
+        return errs->count ? SVC_INVALID : SVC_ERROR;
+    }
+    if (rc == STORE_OK)
+        rc = q_budget_contribution_update(c->db, &r, c->now);
+    if (rc == STORE_DONE) {   /* voided meanwhile */
+        store_end_write(c->db, STORE_ERROR);
+        field_errors_add(errs, "reason", "This contribution was voided: it cannot be corrected");
+        return SVC_INVALID;
+    }
+    if (rc == STORE_OK)
+        rc = correction(c, BUDGET_KIND_CONTRIBUTION, id, "correct", before, after, why);
+    st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = audit(c, "edit", "budget_contribution", id, y.authority_id, "budget.contribution.correct");
+    st = end_change(c, st);
+    if (st == SVC_OK && out)
+        *out = r;
+    return st;
+}
+
+enum svc_status svc_budget_contribution_void(struct svc_ctx *c, int64_t id, const char *reason,
+                                             struct field_errors *errs)
+{
+    struct budget_contribution_row old;
+    struct budget_year_row y;
+    enum svc_status st = contribution_for_edit(c, id, &old, &y);
+    if (st != SVC_OK)
+        return st;
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX];
+    if (old.voided)
+        field_errors_add(errs, "reason", "This contribution is already voided");
+    reason_field(reason, why, "Say why the contribution is voided", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    contribution_text(&old, before, sizeof before);
+    enum store_rc rc = store_begin_write(c->db);
+    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, 0, errs)) {
+        store_end_write(c->db, STORE_ERROR);
+        return errs->count ? SVC_INVALID : SVC_ERROR;
+    }
+    struct audit_event ev = {.action = "void", .kind = "budget_contribution", .resource_id = id,
+                             .authority_id = y.authority_id, .detail = "budget.contribution.void"};
+    return void_and_record(c, rc, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
+}
+
+enum svc_status svc_budget_contribution_get(struct svc_ctx *c, int64_t id, struct budget_contribution_row *out)
+{
+    enum store_rc rc = q_budget_contribution_get(c->db, id, out);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    struct budget_year_row y;
+    return svc_budget_year_get(c, out->year_id, &y);
+}
+
+static void intervention_text(const struct intervention_row *r, char *out, size_t n)
+{
+    char cost[40];
+    budget_format_pence(r->unit_cost, cost, sizeof cost);
+    snprintf(out, n, "%.160s (%.160s): %s a unit, %lld at once", r->name, r->provider, cost, (long long)r->capacity);
+}
+
+static enum svc_status intervention_for_edit(struct svc_ctx *c, int64_t id, struct intervention_row *r)
+{
+    enum store_rc rc = q_intervention_get(c->db, id, c->today, r);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    if (!may(c, ACT_LIST, 0, r->authority_id, 0))
+        return SVC_NOT_FOUND;
+    return may(c, ACT_EDIT, 0, r->authority_id, 0) ? SVC_OK : SVC_FORBIDDEN;
+}
+
+enum svc_status svc_intervention_update(struct svc_ctx *c, int64_t id, const struct intervention_form *f,
+                                        const char *reason, struct field_errors *errs, struct intervention_row *out)
+{
+    struct intervention_row *old = calloc(1, sizeof *old), *r = calloc(1, sizeof *r);
+    struct budget_period *per = calloc(PLACEMENT_PERIODS_MAX, sizeof *per);
+    enum svc_status st = old && r && per ? intervention_for_edit(c, id, old) : SVC_ERROR;
+    if (st != SVC_OK)
+        goto done;
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX], after[BUDGET_TEXT_MAX];
+    if (old->voided)
+        field_errors_add(errs, "reason", "This intervention was voided: it cannot be corrected");
+    *r = *old;
+    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
+    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
+    amount_field(f->unit_cost, "unit_cost", "the cost of one unit", false, &r->unit_cost, errs);
+    long cap = 0;
+    if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
+        field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
+    r->capacity = cap;
+    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    reason_field(reason, why, "Say why the intervention is corrected", errs);
+    if (errs->count) {
+        st = SVC_INVALID;
+        goto done;
+    }
+    intervention_text(old, before, sizeof before);
+    intervention_text(r, after, sizeof after);
+    enum store_rc rc = store_begin_write(c->db);
+    /* Not fewer places than pupils already on it at once, today or later. */
+    size_t nper = 0;
+    int64_t peak = 0;
+    if (rc == STORE_OK &&
+        (q_placement_periods(c->db, id, c->today, "", 0, per, PLACEMENT_PERIODS_MAX, &nper) != STORE_OK ||
+         (peak = budget_capacity_peak(per, nper, c->today, "")) < 0))
+        rc = STORE_ERROR;
+    if (rc == STORE_OK && r->capacity < peak) {
+        store_end_write(c->db, STORE_ERROR);
+        char msg[160];
+        snprintf(msg, sizeof msg, "%lld pupils are placed on it at once: the capacity cannot be less",
+                 (long long)peak);
+        field_errors_add(errs, "capacity", msg);
+        st = SVC_INVALID;
+        goto done;
+    }
+    if (rc == STORE_OK)
+        rc = q_intervention_update(c->db, r, c->now);
+    if (rc == STORE_CONSTRAINT || rc == STORE_DONE) {
+        store_end_write(c->db, STORE_ERROR);
+        field_errors_add(errs, rc == STORE_DONE ? "reason" : "name",
+                         rc == STORE_DONE ? "This intervention was voided: it cannot be corrected"
+                                          : "The catalogue already has this intervention from this provider");
+        st = SVC_INVALID;
+        goto done;
+    }
+    if (rc == STORE_OK)
+        rc = correction(c, BUDGET_KIND_INTERVENTION, id, "correct", before, after, why);
+    st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = audit(c, "edit", "intervention", id, old->authority_id, "budget.intervention.correct");
+    st = end_change(c, st);
+    if (st == SVC_OK && out && q_intervention_get(c->db, id, c->today, out) != STORE_ROW)
+        st = SVC_ERROR;
+done:
+    free(old);
+    free(r);
+    free(per);
+    return st;
+}
+
+enum svc_status svc_intervention_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs)
+{
+    struct intervention_row *old = calloc(1, sizeof *old);
+    enum svc_status st = old ? intervention_for_edit(c, id, old) : SVC_ERROR;
+    if (st != SVC_OK) {
+        free(old);
+        return st;
+    }
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX];
+    if (old->voided)
+        field_errors_add(errs, "reason", "This intervention is already voided");
+    else if (old->decisions)
+        field_errors_add(errs, "reason", "It has commissioning decisions: void or refuse them first");
+    reason_field(reason, why, "Say why the intervention is voided", errs);
+    intervention_text(old, before, sizeof before);
+    int64_t authority = old->authority_id;
+    free(old);
+    if (errs->count)
+        return SVC_INVALID;
+    enum store_rc rc = store_begin_write(c->db);
+    /* Read again inside the write: a decision made meanwhile counts. */
+    struct intervention_row *now = calloc(1, sizeof *now);
+    if (rc == STORE_OK && (!now || q_intervention_get(c->db, id, c->today, now) != STORE_ROW))
+        rc = STORE_ERROR;
+    if (rc == STORE_OK && now->decisions)
+        rc = STORE_CONSTRAINT;
+    free(now);
+    struct audit_event ev = {.action = "void", .kind = "intervention", .resource_id = id, .authority_id = authority,
+                             .detail = "budget.intervention.void"};
+    return void_and_record(c, rc, BUDGET_KIND_INTERVENTION, "intervention", why, before,
+                           "It has commissioning decisions: void or refuse them first", &ev, errs);
+}
+
+static void commitment_text(const struct budget_commitment_row *r, char *out, size_t n)
+{
+    char amount[40];
+    budget_format_pence(r->amount, amount, sizeof amount);
+    if (r->intervention_id)
+        snprintf(out, n, "%.300s: %lld units, %s on %s", r->description, (long long)r->units, amount, r->committed_on);
+    else
+        snprintf(out, n, "%.300s: %s on %s", r->description, amount, r->committed_on);
+}
+
+/* The commitment, for someone who may commit against its allocation. */
+static enum svc_status commitment_for_change(struct svc_ctx *c, int64_t id, struct budget_commitment_row *cm)
+{
+    enum svc_status st = svc_budget_commitment_get(c, id, cm);
+    if (st != SVC_OK)
+        return st;
+    struct resource r = budget_res(0, cm->authority_id, cm->team_id);
+    return svc_decide(c, ACT_CREATE, &r) ? SVC_OK : SVC_FORBIDDEN;
+}
+
+enum svc_status svc_budget_commitment_correct(struct svc_ctx *c, int64_t id, const struct commitment_form *f,
+                                              const char *reason, struct field_errors *errs, int *needs)
+{
+    struct budget_commitment_row *old = calloc(1, sizeof *old), *cm = calloc(1, sizeof *cm);
+    enum svc_status st = old && cm ? commitment_for_change(c, id, old) : SVC_ERROR;
+    if (st != SVC_OK)
+        goto done;
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX], after[BUDGET_TEXT_MAX];
+    *cm = *old;
+    if (old->voided || (strcmp(old->status, "pending") != 0 && strcmp(old->status, "committed") != 0))
+        field_errors_add(errs, "reason", old->voided ? "This commitment was voided: it cannot be corrected"
+                                                     : "This commitment was refused: it cannot be corrected");
+    struct budget_year_row y;
+    if (q_budget_year_get(c->db, old->year_id, &y) != STORE_ROW) {
+        st = SVC_ERROR;
+        goto done;
+    }
+    int desc_ok = case_text(f->description, cm->description, sizeof cm->description, "description",
+                            "The description", errs);
+    if (desc_ok == 0 && !cm->description[0])
+        field_errors_add(errs, "description", "Enter what the money is for");
+    if (old->intervention_id) {
+        /* A commissioning decision: its units, at the unit cost it was bought at. */
+        long units = 0;
+        int64_t per_unit = old->units > 0 ? old->amount / old->units : 0;
+        int64_t used = 0;
+        if (!f->units || parse_int_strict(f->units, 1, 100000, &units) != 0 ||
+            budget_commission_amount(per_unit, units, &cm->amount) != 0)
+            field_errors_add(errs, "units", "Enter the number of units, a whole number from 1 to 100,000");
+        else if (q_placement_units(c->db, id, 0, &used) != STORE_OK || units < used) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "Its placements have used %lld units: it cannot buy fewer", (long long)used);
+            field_errors_add(errs, "units", msg);
+        } else
+            cm->units = units;
+    } else {
+        amount_field(f->amount, "amount", "the amount", false, &cm->amount, errs);
+    }
+    if (!errs->count && cm->amount < old->paid) {
+        char paid[40], msg[200];
+        budget_format_pence(old->paid, paid, sizeof paid);
+        snprintf(msg, sizeof msg, "%s is already paid: the commitment cannot be less", paid);
+        field_errors_add(errs, old->intervention_id ? "units" : "amount", msg);
+    }
+    if (date_field(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
+        (strcmp(cm->committed_on, y.starts_on) < 0 || strcmp(cm->committed_on, y.ends_on) > 0)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "The date of the commitment must be in the budget year %s", y.label);
+        field_errors_add(errs, "committed_on", msg);
+    }
+    reason_field(reason, why, "Say why the commitment is corrected", errs);
+    if (errs->count) {
+        st = SVC_INVALID;
+        goto done;
+    }
+    struct resource r = budget_res(0, old->authority_id, old->team_id);
+    enum role role;
+    int64_t limit = user_limit(c, ACT_CREATE, &r, ROLE_BUDGET_HOLDER, &role);
+    enum store_rc rc = store_begin_write(c->db);
+    struct budget_allocation_row a;
+    /* Read again inside the write: the allocation's position without this
+     * commitment, as if it were asked for anew at its corrected amount. */
+    if (rc == STORE_OK && (q_budget_commitment_get(c->db, id, old) != STORE_ROW ||
+                           q_budget_allocation_get(c->db, old->allocation_id, &a) != STORE_ROW))
+        rc = STORE_ERROR;
+    int need = 0;
+    if (rc == STORE_OK) {
+        struct budget_position pos = {a.amount, a.committed, a.paid};
+        bool was_committed = strcmp(old->status, "committed") == 0;
+        if (was_committed) {
+            pos.committed -= old->amount - old->paid;
+            pos.paid -= old->paid;
+        }
+        if (was_committed && cm->amount <= old->amount)
+            need = 0;   /* less than was approved or fitted: nothing more is spent */
+        else
+            need = budget_commit_needs(&pos, cm->amount, limit);
+        if (need < 0 || cm->amount < old->paid)
+            rc = STORE_ERROR;
+        else if (need && old->paid > 0)
+            rc = STORE_CONSTRAINT;   /* paid money stays committed */
+    }
+    if (rc == STORE_CONSTRAINT) {
+        store_end_write(c->db, STORE_ERROR);
+        field_errors_add(errs, old->intervention_id ? "units" : "amount",
+                         "The increase needs an approval but the commitment has payments: commit the difference "
+                         "as a new commitment");
+        st = SVC_INVALID;
+        goto done;
+    }
+    if (rc == STORE_OK) {
+        cm->needs = need;
+        snprintf(cm->status, sizeof cm->status, "%s", need ? "pending" : "committed");
+        commitment_text(old, before, sizeof before);
+        commitment_text(cm, after, sizeof after);
+        rc = q_budget_commitment_correct(c->db, cm, c->who->user_id, c->now);
+    }
+    if (rc == STORE_DONE) {
+        store_end_write(c->db, STORE_ERROR);
+        field_errors_add(errs, "reason", "This commitment was refused or voided meanwhile: it cannot be corrected");
+        st = SVC_INVALID;
+        goto done;
+    }
+    if (rc == STORE_OK)
+        rc = correction(c, BUDGET_KIND_COMMITMENT, id, "correct", before, after, why);
+    st = svc_from_store(rc);
+    if (st == SVC_OK)
+        st = audit(c, "edit", "budget_commitment", id, old->authority_id,
+                   need ? "budget.commit.correct.pending" : "budget.commit.correct");
+    st = end_change(c, st);
+    if (st == SVC_OK && needs)
+        *needs = need;
+done:
+    free(old);
+    free(cm);
+    return st;
+}
+
+enum svc_status svc_budget_commitment_void(struct svc_ctx *c, int64_t id, const char *reason,
+                                           struct field_errors *errs)
+{
+    struct budget_commitment_row *old = calloc(1, sizeof *old);
+    enum svc_status st = old ? commitment_for_change(c, id, old) : SVC_ERROR;
+    if (st != SVC_OK) {
+        free(old);
+        return st;
+    }
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX];
+    if (old->voided)
+        field_errors_add(errs, "reason", "This commitment is already voided");
+    else if (strcmp(old->status, "refused") == 0)
+        field_errors_add(errs, "reason", "This commitment was refused: nothing is committed to void");
+    else if (old->paid > 0)
+        field_errors_add(errs, "reason", "This commitment has payments: it cannot be voided");
+    else if (old->placements > 0)
+        field_errors_add(errs, "reason", "Pupils are placed under this commissioning decision: void the placements first");
+    reason_field(reason, why, "Say why the commitment is voided", errs);
+    commitment_text(old, before, sizeof before);
+    int64_t authority = old->authority_id;
+    if (errs->count) {
+        free(old);
+        return SVC_INVALID;
+    }
+    enum store_rc rc = store_begin_write(c->db);
+    /* Again inside the write: a payment or a placement made meanwhile counts. */
+    if (rc == STORE_OK && q_budget_commitment_get(c->db, id, old) != STORE_ROW)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK && (old->paid > 0 || old->placements > 0 || !strcmp(old->status, "refused")))
+        rc = STORE_CONSTRAINT;
+    free(old);
+    struct audit_event ev = {.action = "void", .kind = "budget_commitment", .resource_id = id,
+                             .authority_id = authority, .detail = "budget.commit.void"};
+    return void_and_record(c, rc, BUDGET_KIND_COMMITMENT, "commitment", why, before,
+                           "This commitment was paid, placed or refused meanwhile: it cannot be voided", &ev, errs);
+}
+
+enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs)
+{
+    struct placement_row p;
+    enum svc_status st = svc_placement_get(c, id, &p);
+    if (st != SVC_OK)
+        return st;
+    if (!may(c, ACT_CREATE, 0, p.authority_id, p.team_id))
+        return SVC_FORBIDDEN;
+    char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX];
+    if (p.voided)
+        field_errors_add(errs, "reason", "This placement is already voided");
+    reason_field(reason, why, "Say why the placement is voided", errs);
+    if (errs->count)
+        return SVC_INVALID;
+    /* No name in the correction row: the pupil is in the audit entry. */
+    snprintf(before, sizeof before, "%.160s from %s%s%s, %lld units used", p.intervention_name, p.starts_on,
+             p.ends_on[0] ? " to " : "", p.ends_on, (long long)p.units_used);
+    enum store_rc rc = store_begin_write(c->db);
+    struct audit_event ev = {.action = "void", .kind = "placement", .resource_id = id, .pupil_id = p.pupil_id,
+                             .authority_id = p.authority_id, .detail = "budget.placement.void"};
+    return void_and_record(c, rc, BUDGET_KIND_PLACEMENT, "placement", why, before, NULL, &ev, errs);
+}
+
+enum svc_status svc_budget_correction_list(struct svc_ctx *c, enum budget_kind kind, int64_t id,
+                                           void (*fn)(void *arg, const struct budget_correction_row *r), void *arg)
+{
+    /* The caller has read the record itself (and so may see it). */
+    return svc_from_store(q_budget_correction_list(c->db, kind, id, fn, arg));
 }
 
 /* ---- unit costs ---- */

@@ -194,6 +194,60 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
                                       void (*fn)(void *arg, const struct budget_action *r), void *arg);
 
+/* ---- putting mistakes right (migration 0025) ---- */
+
+/* Nothing is deleted: a contribution, an intervention, a commitment or a
+ * placement is corrected or voided, each with a reason (field "reason",
+ * 1-500 characters), by those who may make it, under the rules that made
+ * it; a voided row is kept, shown as voided and left out of every sum.
+ * Each is one budget_corrections row (what it was, what it became, why)
+ * and one audit entry ("edit" or "void"), in the change's transaction.
+ * The record is checked as its own get (SVC_NOT_FOUND), then the action
+ * its making needs (SVC_FORBIDDEN). */
+
+/* A contribution, for anyone who may read its year. */
+enum svc_status svc_budget_contribution_get(struct svc_ctx *c, int64_t id, struct budget_contribution_row *out);
+/* Corrects partner, name, amount and date as svc_budget_contribution_add
+ * checks them (ACT_EDIT); the pool must still cover the allocations
+ * (field error amount). */
+enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, const struct contribution_form *f,
+                                                const char *reason, struct field_errors *errs,
+                                                struct budget_contribution_row *out);
+/* Voids it (ACT_EDIT), when the pool without it still covers the
+ * allocations (field error amount). */
+enum svc_status svc_budget_contribution_void(struct svc_ctx *c, int64_t id, const char *reason,
+                                             struct field_errors *errs);
+/* Corrects name, provider, unit cost, capacity and eligibility (ACT_EDIT;
+ * the unit and the aims stay); the capacity not below the most pupils
+ * placed on it at once on any day from today.  A new unit cost is for
+ * decisions made after it: a decision keeps the cost it was bought at. */
+enum svc_status svc_intervention_update(struct svc_ctx *c, int64_t id, const struct intervention_form *f,
+                                        const char *reason, struct field_errors *errs, struct intervention_row *out);
+/* Voids it, taking it out of the catalogue (ACT_EDIT), when no
+ * commissioning decision of it is pending or committed. */
+enum svc_status svc_intervention_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
+/* Corrects a pending or committed commitment's description, amount (a
+ * commissioning decision: its units, at the unit cost it was bought at,
+ * not fewer than its placements used) and date (ACT_CREATE), never below
+ * what is paid of it.  Checked as a new commitment of the corrected
+ * amount against the allocation without it and the corrector's limit:
+ * when that needs an approval the commitment is pending again (*needs:
+ * enum budget_need bits) and the corrector may not approve it; a
+ * committed commitment made smaller stays committed.  An increase that
+ * needs approval of a commitment with payments is refused (commit the
+ * difference instead). */
+enum svc_status svc_budget_commitment_correct(struct svc_ctx *c, int64_t id, const struct commitment_form *f,
+                                              const char *reason, struct field_errors *errs, int *needs);
+/* Voids a pending or committed commitment (ACT_CREATE; status cancelled)
+ * with no payments and no placements. */
+enum svc_status svc_budget_commitment_void(struct svc_ctx *c, int64_t id, const char *reason,
+                                           struct field_errors *errs);
+/* Voids a placement (checked as svc_placement_update), audited with the pupil. */
+enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
+/* The corrections of a record the caller has already read through its get. */
+enum svc_status svc_budget_correction_list(struct svc_ctx *c, enum budget_kind kind, int64_t id,
+                                           void (*fn)(void *arg, const struct budget_correction_row *r), void *arg);
+
 /* ---- what it achieved, and the board's report (steps 3 and 4) ---- */
 
 struct budget_unit_costs {

@@ -19,7 +19,8 @@ static void to_buf(void *arg, const char *s, size_t n)
 }
 
 /* The event of a meeting: names, time and place only. */
-static void meeting_event(const struct ical_out *o, const struct cal_meeting *m, int64_t now, bool organizer)
+static void meeting_event(const struct ical_out *o, const struct cal_meeting *m, int64_t now, bool organizer,
+                          const char *attendee)
 {
     char uid[96], mail[96], summary[240], description[600];
     snprintf(uid, sizeof uid, "meeting-%lld@la%s.tas.invalid", (long long)m->id, m->la_code);
@@ -35,9 +36,20 @@ static void meeting_event(const struct ical_out *o, const struct cal_meeting *m,
         .uid = uid, .sequence = m->sequence, .stamp = now, .date = m->date, .start_time = m->start_time,
         .duration_minutes = m->duration_minutes > 0 ? m->duration_minutes : 90, .summary = summary,
         .location = place, .description = description, .organizer_name = organizer ? m->team_name : NULL,
-        .organizer_mail = mail, .cancelled = cancelled,
+        .organizer_mail = mail, .attendee_mail = attendee, .cancelled = cancelled,
     };
     (void)ical_event(o, &e);
+}
+
+/* The invitation (REQUEST) or its cancellation (CANCEL) of one meeting. */
+static void meeting_ics(const struct cal_meeting *m, int64_t now, const char *attendee, struct buf *out,
+                        bool *cancelled)
+{
+    *cancelled = m->voided || strcmp(m->status, "cancelled") == 0;
+    struct ical_out o = {to_buf, out};
+    ical_begin(&o, *cancelled ? "CANCEL" : "REQUEST", NULL);
+    meeting_event(&o, m, now, true, attendee);
+    ical_end(&o);
 }
 
 enum svc_status svc_meeting_ics(struct svc_ctx *c, int64_t meeting_id, struct buf *out)
@@ -48,11 +60,19 @@ enum svc_status svc_meeting_ics(struct svc_ctx *c, int64_t meeting_id, struct bu
         return svc_from_get(rc);
     if (!svc_allowed(c, ACT_VIEW, RES_TEAM, m.team_id, m.authority_id, m.host_school_id))
         return SVC_NOT_FOUND;
-    bool cancelled = m.voided || strcmp(m.status, "cancelled") == 0;
-    struct ical_out o = {to_buf, out};
-    ical_begin(&o, cancelled ? "CANCEL" : "REQUEST", NULL);
-    meeting_event(&o, &m, c->now, true);
-    ical_end(&o);
+    bool cancelled;
+    meeting_ics(&m, c->now, NULL, out, &cancelled);
+    return SVC_OK;
+}
+
+enum svc_status svc_meeting_ics_for(struct svc_ctx *c, int64_t meeting_id, const char *attendee, struct buf *out,
+                                    bool *cancelled)
+{
+    struct cal_meeting m;
+    enum store_rc rc = q_cal_meeting_get(c->db, meeting_id, &m);
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    meeting_ics(&m, c->now, attendee, out, cancelled);
     return SVC_OK;
 }
 
@@ -64,7 +84,7 @@ struct feed {
 static void feed_each(void *arg, const struct cal_meeting *m)
 {
     const struct feed *f = arg;
-    meeting_event(f->o, m, f->now, false);
+    meeting_event(f->o, m, f->now, false, NULL);
 }
 
 enum svc_status svc_calendar_feed(struct store *db, const char *token, int64_t now, struct buf *out)

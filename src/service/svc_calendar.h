@@ -23,6 +23,10 @@
  * STATUS:CANCELLED when it was cancelled or voided.  Checks ACT_VIEW on the
  * meeting's team (hidden or missing: SVC_NOT_FOUND). */
 enum svc_status svc_meeting_ics(struct svc_ctx *c, int64_t meeting_id, struct buf *out);
+/* The same for an e-mailed invitation to attendee: no policy (the caller
+ * has decided who is invited); *cancelled when it is a CANCEL. */
+enum svc_status svc_meeting_ics_for(struct svc_ctx *c, int64_t meeting_id, const char *attendee, struct buf *out,
+                                    bool *cancelled);
 
 /* The feed whose secret is token, into out (METHOD:PUBLISH): the meetings
  * its user may see now (their grants read afresh, none while they are

@@ -91,8 +91,9 @@ void svc_case_facts(const struct svc_ctx *c, struct resource *r)
                 bool dup = false;
                 for (size_t k = 0; k < r->nconsent; k++)
                     dup |= strcmp(r->consent[k], sv.code) == 0;
-                if (!dup && strlen(sv.code) < POLICY_CODE_MAX)
-                    snprintf(r->consent[r->nconsent++], POLICY_CODE_MAX, "%s", sv.code);
+                size_t len = strlen(sv.code);
+                if (!dup && len < POLICY_CODE_MAX)
+                    memcpy(r->consent[r->nconsent++], sv.code, len + 1);
             }
         }
     }

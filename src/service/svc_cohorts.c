@@ -520,6 +520,79 @@ static int64_t opt_id(const char *s)
     return parse_int_strict(s, 1, 2147483647L, &v) == 0 ? v : -1;
 }
 
+/* Validates the action form for the cohort discussion k into a (whose
+ * cohort_id is the caller's).  cur: the action being changed, or NULL: an
+ * owner kept from before may have become inactive, and is not asked about
+ * again.  SVC_ERROR on a storage failure, else SVC_OK (errors in errs). */
+static enum svc_status caction_read(struct svc_ctx *c, const struct cohort_row *k, const struct cohort_action_form *f,
+                                    const struct cohort_action_row *cur, struct cohort_action_row *a,
+                                    struct field_errors *errs)
+{
+    enum svc_status st = SVC_OK;
+    if (case_text(f->description, a->description, sizeof a->description, "description", "Description", errs) == 0) {
+        if (!a->description[0])
+            field_errors_add(errs, "description", "Enter a description of the action");
+        else if (check_no_child(c, k->team_id, a->description, "description", false, errs) < 0)
+            st = SVC_ERROR;
+    }
+    int64_t svc = opt_id(f->owner_service_id), prac = opt_id(f->owner_practitioner_id);
+    struct service_row sr;
+    struct practitioner_row pr;
+    if (svc < 0 || (svc > 0 && (q_service_get(c->db, svc, &sr) != STORE_ROW || sr.authority_id != k->authority_id ||
+                                (!sr.active && !(cur && cur->owner_service_id == svc)))))
+        field_errors_add(errs, "owner_service_id", "Select the service from the list");
+    else
+        a->owner_service_id = svc;
+    if (prac < 0 || (prac > 0 && (q_practitioner_get(c->db, prac, &pr) != STORE_ROW ||
+                                  pr.authority_id != k->authority_id ||
+                                  (!pr.active && !(cur && cur->owner_practitioner_id == prac))))) {
+        field_errors_add(errs, "owner_practitioner_id", "Select the practitioner from the list");
+    } else if (prac > 0 && a->owner_service_id && pr.service_id != a->owner_service_id) {
+        field_errors_add(errs, "owner_practitioner_id",
+                         "Select a practitioner who works for the service chosen, or leave the service blank");
+    } else if (prac > 0) {
+        a->owner_practitioner_id = prac;
+        if (!a->owner_service_id && svc == 0)
+            a->owner_service_id = pr.service_id;
+        /* Work reaches its owner: a practitioner with an account must
+         * be able to see the meeting the action came from (asked again
+         * only when the practitioner changes). */
+        if (pr.user_id > 0 && !(cur && cur->owner_practitioner_id == prac)) {
+            struct principal *them = calloc(1, sizeof *them);
+            if (!them) {
+                st = SVC_ERROR;
+            } else {
+                struct svc_ctx as = *c;
+                as.who = them;
+                bool sees = svc_principal_load(c->db, pr.user_id, them) == SVC_OK &&
+                            svc_allowed(&as, ACT_VIEW, RES_TEAM, k->team_id, k->authority_id, k->host_school_id);
+                free(them);
+                if (!sees) {
+                    char msg[300];
+                    snprintf(msg, sizeof msg,
+                             "%s cannot see this team's meetings: choose another owner, or add them to the "
+                             "team first", pr.name);
+                    field_errors_add(errs, "owner_practitioner_id", msg);
+                }
+            }
+        }
+    }
+    char name[COHORT_OWNER_MAX];
+    if (case_text(f->owner_name, name, sizeof name, "owner_name", "Owner", errs) == 0)
+        snprintf(a->owner_name, sizeof a->owner_name, "%s", name);
+    if (!a->owner_service_id && !a->owner_practitioner_id && !a->owner_name[0] &&
+        !field_errors_get(errs, "owner_service_id") && !field_errors_get(errs, "owner_practitioner_id") &&
+        !field_errors_get(errs, "owner_name"))
+        field_errors_add(errs, "owner_service_id",
+                         "Select who will do the action: a service, a practitioner, or enter a name");
+    bool any = (f->due_day && *f->due_day) || (f->due_month && *f->due_month) || (f->due_year && *f->due_year);
+    if (any && parse_date_parts(f->due_day, f->due_month, f->due_year, a->due_on) != 0) {
+        field_errors_add(errs, "due_on", "The due date must be a real date");
+        a->due_on[0] = '\0';
+    }
+    return st;
+}
+
 enum svc_status svc_cohort_action_create(struct svc_ctx *c, int64_t cohort_id, const struct cohort_action_form *f,
                                          struct field_errors *errs, int64_t *id)
 {
@@ -532,67 +605,8 @@ enum svc_status svc_cohort_action_create(struct svc_ctx *c, int64_t cohort_id, c
     }
     enum svc_status st = cohort_for_edit(c, cohort_id, k, errs, "description");
     a->cohort_id = cohort_id;
-    if (st == SVC_OK) {
-        if (case_text(f->description, a->description, sizeof a->description, "description", "Description", errs) == 0) {
-            if (!a->description[0])
-                field_errors_add(errs, "description", "Enter a description of the action");
-            else if (check_no_child(c, k->team_id, a->description, "description", false, errs) < 0)
-                st = SVC_ERROR;
-        }
-        int64_t svc = opt_id(f->owner_service_id), prac = opt_id(f->owner_practitioner_id);
-        struct service_row sr;
-        struct practitioner_row pr;
-        if (svc < 0 || (svc > 0 && (q_service_get(c->db, svc, &sr) != STORE_ROW || sr.authority_id != k->authority_id ||
-                                    !sr.active)))
-            field_errors_add(errs, "owner_service_id", "Select the service from the list");
-        else
-            a->owner_service_id = svc;
-        if (prac < 0 || (prac > 0 && (q_practitioner_get(c->db, prac, &pr) != STORE_ROW ||
-                                      pr.authority_id != k->authority_id || !pr.active))) {
-            field_errors_add(errs, "owner_practitioner_id", "Select the practitioner from the list");
-        } else if (prac > 0 && a->owner_service_id && pr.service_id != a->owner_service_id) {
-            field_errors_add(errs, "owner_practitioner_id",
-                             "Select a practitioner who works for the service chosen, or leave the service blank");
-        } else if (prac > 0) {
-            a->owner_practitioner_id = prac;
-            if (!a->owner_service_id && svc == 0)
-                a->owner_service_id = pr.service_id;
-            /* Work reaches its owner: a practitioner with an account must
-             * be able to see the meeting the action came from. */
-            if (pr.user_id > 0) {
-                struct principal *them = calloc(1, sizeof *them);
-                if (!them) {
-                    st = SVC_ERROR;
-                } else {
-                    struct svc_ctx as = *c;
-                    as.who = them;
-                    bool sees = svc_principal_load(c->db, pr.user_id, them) == SVC_OK &&
-                                svc_allowed(&as, ACT_VIEW, RES_TEAM, k->team_id, k->authority_id, k->host_school_id);
-                    free(them);
-                    if (!sees) {
-                        char msg[300];
-                        snprintf(msg, sizeof msg,
-                                 "%s cannot see this team's meetings: choose another owner, or add them to the "
-                                 "team first", pr.name);
-                        field_errors_add(errs, "owner_practitioner_id", msg);
-                    }
-                }
-            }
-        }
-        char name[COHORT_OWNER_MAX];
-        if (case_text(f->owner_name, name, sizeof name, "owner_name", "Owner", errs) == 0)
-            snprintf(a->owner_name, sizeof a->owner_name, "%s", name);
-        if (!a->owner_service_id && !a->owner_practitioner_id && !a->owner_name[0] &&
-            !field_errors_get(errs, "owner_service_id") && !field_errors_get(errs, "owner_practitioner_id") &&
-            !field_errors_get(errs, "owner_name"))
-            field_errors_add(errs, "owner_service_id",
-                             "Select who will do the action: a service, a practitioner, or enter a name");
-        bool any = (f->due_day && *f->due_day) || (f->due_month && *f->due_month) || (f->due_year && *f->due_year);
-        if (any && parse_date_parts(f->due_day, f->due_month, f->due_year, a->due_on) != 0) {
-            field_errors_add(errs, "due_on", "The due date must be a real date");
-            a->due_on[0] = '\0';
-        }
-    }
+    if (st == SVC_OK)
+        st = caction_read(c, k, f, NULL, a, errs);
     if (st == SVC_OK && errs->count)
         st = SVC_INVALID;
     if (st == SVC_OK)
@@ -694,6 +708,41 @@ enum svc_status svc_cohort_action_void(struct svc_ctx *c, int64_t id, const char
         return st;
     enum store_rc rc = q_cohort_action_void(c->db, id, c->who->user_id, why, c->now);
     return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
+}
+
+enum svc_status svc_cohort_action_update(struct svc_ctx *c, int64_t id, const struct cohort_action_form *f,
+                                         struct field_errors *errs)
+{
+    struct cohort_action_row *cur = malloc(sizeof *cur), *a = calloc(1, sizeof *a);
+    struct cohort_row *k = malloc(sizeof *k);
+    if (!cur || !a || !k) {
+        free(cur);
+        free(a);
+        free(k);
+        return SVC_ERROR;
+    }
+    bool editor = false;
+    enum svc_status st = caction_for(c, id, cur, NULL, &editor);
+    if (st == SVC_OK && !editor)
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK && cur->voided_at) {
+        field_errors_add(errs, "description", "This action was voided: it was entered by mistake");
+        st = SVC_INVALID;
+    }
+    if (st == SVC_OK)
+        st = cohort_for_edit(c, cur->cohort_id, k, errs, "description");
+    if (st == SVC_OK) {
+        a->cohort_id = cur->cohort_id;
+        st = caction_read(c, k, f, cur, a, errs);
+    }
+    if (st == SVC_OK && errs->count)
+        st = SVC_INVALID;
+    if (st == SVC_OK)
+        st = svc_from_store(q_cohort_action_update(c->db, id, a, c->now));
+    free(cur);
+    free(a);
+    free(k);
+    return st;
 }
 
 enum svc_status svc_cohort_action_choices(struct svc_ctx *c, const struct cohort_row *k,

@@ -126,6 +126,12 @@ enum svc_status svc_cohort_action_status(struct svc_ctx *c, int64_t id, const ch
                                          const char *outcome, struct field_errors *errs);
 /* Only by the agenda's editors; with a reason. */
 enum svc_status svc_cohort_action_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
+/* Changes the description, owner and due date, with the checks of
+ * svc_cohort_action_create (an owner kept from before is not asked about
+ * again).  Only by the agenda's editors (SVC_FORBIDDEN); a voided action
+ * or discussion: field error "description". */
+enum svc_status svc_cohort_action_update(struct svc_ctx *c, int64_t id, const struct cohort_action_form *f,
+                                         struct field_errors *errs);
 /* The authority's active services and practitioners for the action form. */
 enum svc_status svc_cohort_action_choices(struct svc_ctx *c, const struct cohort_row *k,
                                           void (*svc_fn)(void *arg, const struct service_row *r),

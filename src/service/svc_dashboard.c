@@ -1014,6 +1014,98 @@ static enum store_rc count_outcomes(struct svc_ctx *c, struct build *b)
     return STORE_OK;
 }
 
+/* One rollup row of the outcomes (q_rollup_outcomes): k0 the four flags. */
+static void on_outcome_dim(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    struct stat_row **o = b->out_rows;
+    enum stat_col cl = col(r->phase);
+    const char *f = r->k[0];
+    int64_t w = r->n[0];
+    if (strlen(f) != 4)
+        return;
+    stat_add(o[OUT_COMPARED], cl, w);
+    stat_add(o[OUT_ATT_KNOWN], cl, f[0] == '1' ? w : 0);
+    stat_add(o[OUT_ATT_ROSE], cl, f[1] == '1' ? w : 0);
+    stat_add(o[OUT_SUSP_FELL], cl, f[2] == '1' ? w : 0);
+    stat_add(o[OUT_MAINSTREAM], cl, f[3] == '1' ? w : 0);
+}
+
+/* The rollup's outcome cells of one slice: the presented cases whose
+ * pupil has outcome records, compared as count_outcomes does, except
+ * "is the after window over" (today), which the reader asks. */
+struct out_cell {
+    int64_t vis;
+    char phase[16], ends[11], flags[5];
+    int64_t n;
+};
+
+struct out_cells {
+    struct out_cell *c;
+    size_t n, cap;
+    bool oom;
+};
+
+static void on_outcome_case(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    on_presented(b, r);
+}
+
+static enum store_rc build_outcomes(struct svc_ctx *c, int64_t authority_id, const char *month)
+{
+    struct build b = {0};
+    enum store_rc rc = q_rollup_outcome_cases(c->db, authority_id, month, on_outcome_case, &b);
+    if (rc == STORE_OK && b.no_memory)
+        rc = STORE_ERROR;
+    struct out_cells oc = {0};
+    struct outcome_terms terms = {0};
+    for (size_t i = 0; rc == STORE_OK && i < b.npresented; i++) {
+        const struct presented *p = &b.presented[i];
+        struct outcome_compare cmp;
+        enum svc_status st = svc_outcome_compare_pupil(c, p->pupil_id, p->authority_id, p->on,
+                                                       DASH_OUTCOME_TERMS, &terms, &cmp);
+        if (st == SVC_INVALID)
+            continue;
+        if (st != SVC_OK) {
+            rc = STORE_ERROR;
+            break;
+        }
+        if (!cmp.w.complete || (!recorded(&cmp.before) && !recorded(&cmp.after)))
+            continue;
+        struct out_cell k = {.vis = p->authority_id, .n = 1};
+        snprintf(k.phase, sizeof k.phase, "%s", p->phase);
+        day_format(cmp.w.after_ends, k.ends);
+        snprintf(k.flags, sizeof k.flags, "%d%d%d%d", cmp.attendance != CHANGE_UNKNOWN,
+                 cmp.attendance == CHANGE_ROSE, cmp.suspensions == CHANGE_FELL, cmp.stayed_in_mainstream ? 1 : 0);
+        size_t j = 0;
+        while (j < oc.n && !(oc.c[j].vis == k.vis && !strcmp(oc.c[j].phase, k.phase) &&
+                             !strcmp(oc.c[j].ends, k.ends) && !strcmp(oc.c[j].flags, k.flags)))
+            j++;
+        if (j < oc.n) {
+            oc.c[j].n++;
+            continue;
+        }
+        if (oc.n == oc.cap) {
+            size_t cap = oc.cap ? 2 * oc.cap : 16;
+            struct out_cell *x = realloc(oc.c, cap * sizeof *x);
+            if (!x) {
+                rc = STORE_ERROR;
+                break;
+            }
+            oc.c = x;
+            oc.cap = cap;
+        }
+        oc.c[oc.n++] = k;
+    }
+    for (size_t j = 0; rc == STORE_OK && j < oc.n; j++)
+        rc = q_rollup_put(c->db, authority_id, oc.c[j].vis, oc.c[j].phase, month, "outcome", oc.c[j].ends,
+                          oc.c[j].flags, oc.c[j].n);
+    free(oc.c);
+    free(b.presented);
+    return rc;
+}
+
 static void finish_attendance(struct build *b)
 {
     struct stat_table *t = &b->d->t[DT_ATTENDANCE];
@@ -1164,20 +1256,46 @@ static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *
         *use = false;
         s.n = 0;
     }
+    /* England's months (authority 0) are added up from the authorities':
+     * built after them, and only for a view of England. */
+    size_t kept = 0;
+    for (size_t k = 0; k < s.n; k++)
+        if (s.p[k].authority_id != 0)
+            s.p[kept++] = s.p[k];
+    s.n = kept;
+    bool england = !q->authority_id && q->vis->all;
     size_t i = 0;
-    for (; rc == STORE_OK && i < s.n; i++) {
-        if (budget_ms > 0 && mono_ms() - t0 > budget_ms)
-            break;
-        rc = store_begin_write(c->db);
-        if (rc != STORE_OK)
-            break;
-        /* Built by another request meanwhile?  Then it is fresh: rebuild
-         * anyway, the same rows again, rather than look twice. */
-        rc = q_rollup_build(c->db, s.p[i].authority_id, s.p[i].month);
-        if (rc == STORE_OK)
-            rc = store_commit(c->db);
-        else
-            store_rollback(c->db);
+    for (int pass = 0; rc == STORE_OK && pass < (england ? 2 : 1); pass++) {
+        if (pass == 1) {
+            if (i < s.n)
+                break;   /* out of time: England's months wait for the rest */
+            char from[8] = "0000-00", to[8] = "9999-99";
+            if (q->from && *q->from)
+                snprintf(from, sizeof from, "%.7s", q->from);
+            if (q->to && *q->to)
+                snprintf(to, sizeof to, "%.7s", q->to);
+            s.n = 0;
+            i = 0;
+            rc = q_rollup_stale_national(c->db, from, to, on_stale, &s);
+            if (rc == STORE_OK && s.oom)
+                rc = STORE_ERROR;
+        }
+        for (; rc == STORE_OK && i < s.n; i++) {
+            if (budget_ms > 0 && mono_ms() - t0 > budget_ms)
+                break;
+            rc = store_begin_write(c->db);
+            if (rc != STORE_OK)
+                break;
+            /* Built by another request meanwhile?  Then it is fresh: rebuild
+             * anyway, the same rows again, rather than look twice. */
+            rc = q_rollup_build(c->db, s.p[i].authority_id, s.p[i].month);
+            if (rc == STORE_OK && s.p[i].authority_id && strcmp(s.p[i].month, DASH_POPULATION_MONTH))
+                rc = build_outcomes(c, s.p[i].authority_id, s.p[i].month);
+            if (rc == STORE_OK)
+                rc = store_commit(c->db);
+            else
+                store_rollback(c->db);
+        }
     }
     if (left)
         *left = s.n - i;
@@ -1202,6 +1320,30 @@ enum svc_status svc_dashboard_rebuild(struct svc_ctx *c)
         return SVC_ERROR;
     }
     return svc_dashboard_refresh(c, 0);
+}
+
+enum svc_status svc_dashboard_generation(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                         int64_t *generation)
+{
+    *generation = 0;
+    struct dash_filter f;
+    struct field_errors errs = {0};
+    enum svc_status st = read_filters(c, in, a, &f, &errs);
+    if (st != SVC_OK || in->from_records)
+        return st;
+    struct visibility vis;
+    policy_visible(c->who, RES_AGGREGATE, a, &vis);
+    struct dash_query q = {f.from, f.to, f.authority_id, f.team_id, f.school_id, f.phase, &vis};
+    bool roll = q_rollup_answers(&q);
+    if (roll && rollup_prepare(c, &q, false, &roll, 0, NULL) != STORE_OK)
+        return SVC_ERROR;
+    if (!roll)
+        return SVC_OK;
+    /* Read after the rebuild: what is computed from here on is at least
+     * this new. */
+    if (q_rollup_generation(c->db, generation) != STORE_OK)
+        *generation = 0;
+    return SVC_OK;
 }
 
 bool dashboard_same(const struct dashboard *a, const struct dashboard *b, char *where, size_t wherelen)
@@ -1296,11 +1438,13 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
         rc = roll ? q_rollup_action_dims(c->db, &q, on_action_dim, &b) : q_dash_actions(c->db, &q, on_actions, &b);
     if (rc == STORE_OK)
         rc = (roll ? q_rollup_population : q_dash_population)(c->db, &q, on_population, &b);
-    /* Outcomes are compared case by case from the records (the rollup
-     * holds counts only). */
-    if (rc == STORE_OK)
+    /* Outcomes: the rollup holds each slice's compared cases by the day
+     * their after window ends; the records compare case by case. */
+    if (rc == STORE_OK && roll)
+        rc = q_rollup_outcomes(c->db, &q, c->today, on_outcome_dim, &b);
+    if (rc == STORE_OK && !roll)
         rc = q_dash_case_presented(c->db, &q, on_presented, &b);
-    if (rc == STORE_OK)
+    if (rc == STORE_OK && !roll)
         rc = count_outcomes(c, &b);
     free(b.presented);
     free(b.rates);

@@ -78,6 +78,16 @@ enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, siz
 /* Marks every month stale and rebuilds them all (`tas rollup rebuild`).
  * No policy check: an operator's command. */
 enum svc_status svc_dashboard_rebuild(struct svc_ctx *c);
+/* For a cache of the dashboard's pages (web/dash_cache.c): when these
+ * filters are answered from the rollup, brings it up to date for them and
+ * sets *generation to its generation (q_rollup_generation), which changes
+ * with anything such a dashboard reads; 0 when the dashboard would read
+ * the records (or the filters are not valid): not to be cached.  The
+ * figures a later svc_dashboard gives are at least as new as *generation.
+ * A cached page must also be keyed by the filters, the viewer's grants
+ * (the scope) and c->today. */
+enum svc_status svc_dashboard_generation(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                         int64_t *generation);
 /* True when two dashboards hold the same tables, rows and figures;
  * otherwise where the first difference is, in words. */
 bool dashboard_same(const struct dashboard *a, const struct dashboard *b, char *where, size_t wherelen);

@@ -9,11 +9,13 @@
 #include "lib/embedded.h"
 #include "service/password.h"
 #include "service/svc_audit.h"
+#include "service/svc_calendar.h"
 #include "service/svc_cohorts.h"
 #include "service/svc_meetings.h"
 #include "service/svc_users.h"
 #include "store/q_actions.h"
 #include "store/q_mail.h"
+#include "store/q_meetings.h"
 #include "store/q_sessions.h"
 #include "store/q_teams.h"
 
@@ -38,7 +40,8 @@ const char *svc_mail_from(void)
 }
 
 enum svc_status svc_mail_queue(struct svc_ctx *c, const char *kind, const char *to, const char *name,
-                               const char *const *keys, const char *const *vals, size_t n)
+                               const char *const *keys, const char *const *vals, size_t n, const char *calendar,
+                               const char *calendar_method)
 {
     char path[96];
     snprintf(path, sizeof path, "templates/email/%s.txt", name);
@@ -58,10 +61,11 @@ enum svc_status svc_mail_queue(struct svc_ctx *c, const char *kind, const char *
         /* Built once now, so a message that could never be sent is refused
          * here rather than retried for days. */
         struct mail_message m = {mail_address_ok(site_from) ? site_from : "tas@localhost", to, buf_str(&subject),
-                                 mid, c->now, buf_str(&body)};
-        if (mail_build(&m, &whole) == 0) {
+                                 mid, c->now, buf_str(&body), calendar, calendar_method};
+        if (mail_build(&m, &whole) == 0 && (!calendar || strlen(calendar) < OUTBOX_CALENDAR_MAX)) {
             int64_t id = 0;
-            st = svc_from_store(q_outbox_add(c->db, kind, to, buf_str(&subject), buf_str(&body), mid, c->now, &id));
+            struct outbox_new o = {kind, to, buf_str(&subject), buf_str(&body), calendar, calendar_method, mid};
+            st = svc_from_store(q_outbox_add(c->db, &o, c->now, &id));
         }
     }
     buf_free(&subject);
@@ -74,6 +78,9 @@ enum svc_status svc_mail_queue(struct svc_ctx *c, const char *kind, const char *
 
 struct invite {
     struct svc_ctx *c;
+    int64_t meeting_id;
+    const char *kind;            /* invitation invitation_update invitation_cancel agenda_pack */
+    bool calendar;               /* with the meeting as iCalendar */
     const char *const *keys;
     const char *const *vals;
     size_t n;
@@ -86,25 +93,35 @@ static void invite_one(void *arg, const char *email)
     struct invite *iv = arg;
     if (iv->st != SVC_OK)
         return;
-    enum svc_status st = svc_mail_queue(iv->c, "invitation", email, "invitation", iv->keys, iv->vals, iv->n);
+    struct buf ics = BUF_INIT;
+    bool cancelled = false;
+    enum svc_status st = iv->calendar ? svc_meeting_ics_for(iv->c, iv->meeting_id, email, &ics, &cancelled) : SVC_OK;
+    if (st == SVC_OK && ics.failed)
+        st = SVC_ERROR;
+    if (st == SVC_OK)
+        st = svc_mail_queue(iv->c, iv->kind, email, iv->kind, iv->keys, iv->vals, iv->n,
+                            iv->calendar ? buf_str(&ics) : NULL, cancelled ? "CANCEL" : "REQUEST");
+    buf_free(&ics);
     if (st == SVC_OK)
         iv->queued++;
     else if (st != SVC_INVALID) /* an address we cannot write to is skipped */
         iv->st = st;
 }
 
-enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_t *queued)
+/* Queues message `kind` about a meeting to everyone its invitation goes
+ * to; no policy (the callers decide).  The message names the team, school,
+ * date, time and place, and links to the page (`page`: "" the meeting's,
+ * or a path under it); never a child. */
+static enum svc_status mail_meeting(struct svc_ctx *c, int64_t meeting_id, const char *kind, bool calendar,
+                                    const char *page, int64_t *queued)
 {
     *queued = 0;
     struct meeting_row *m = malloc(sizeof *m);
     struct team_row *t = malloc(sizeof *t);
-    enum svc_status st = m && t ? svc_meeting_get(c, meeting_id, m) : SVC_ERROR;
-    if (st == SVC_OK && !svc_meeting_may(c, ACT_EDIT, m))
-        st = SVC_FORBIDDEN;
-    if (st == SVC_OK && (strcmp(m->m.status, "planned") != 0 || m->m.voided_at || strcmp(m->m.date, c->today) < 0))
-        st = SVC_CONFLICT;
-    if (st == SVC_OK && q_team_get(c->db, m->m.team_id, c->today, t) != STORE_ROW)
-        st = SVC_ERROR;
+    enum store_rc rc = m && t ? q_meeting_get(c->db, meeting_id, m) : STORE_ERROR;
+    if (rc == STORE_ROW)
+        rc = q_team_get(c->db, m->m.team_id, c->today, t);
+    enum svc_status st = svc_from_get(rc);
     if (st == SVC_OK) {
         char date[48] = "", end[16] = "", link[400];
         int32_t day;
@@ -114,7 +131,7 @@ enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_
         sscanf(m->m.start_time, "%d:%d", &hh, &mm);
         unsigned e = (unsigned)(hh * 60 + mm + (t->t.duration_minutes > 0 ? t->t.duration_minutes : 90));
         snprintf(end, sizeof end, "%02u:%02u", e / 60 % 24, e % 60);
-        snprintf(link, sizeof link, "%s/meetings/%lld", site_base, (long long)m->m.id);
+        snprintf(link, sizeof link, "%s/meetings/%lld%s", site_base, (long long)m->m.id, page);
         /* The meeting's own place, else its team's, else the host school. */
         char place[MEETING_LOCATION_MAX + 1] = "";
         svc_meeting_location(c, m->m.id, place, sizeof place);
@@ -123,8 +140,8 @@ enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_
                                                             : t->host_school_name;
         static const char *const keys[] = {"team", "date", "start", "end", "school", "location", "link"};
         const char *vals[] = {t->t.name, date, m->m.start_time, end, t->host_school_name, where, link};
-        struct invite iv = {c, keys, vals, 7, 0, SVC_OK};
-        enum store_rc rc = q_invitation_recipients(c->db, t->t.id, t->t.host_school_id, invite_one, &iv);
+        struct invite iv = {c, meeting_id, kind, calendar, keys, vals, 7, 0, SVC_OK};
+        rc = q_invitation_recipients(c->db, t->t.id, t->t.host_school_id, invite_one, &iv);
         st = rc != STORE_OK ? SVC_ERROR : iv.st;
         if (st == SVC_OK)
             *queued = iv.queued;
@@ -132,6 +149,75 @@ enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_
     free(m);
     free(t);
     return st;
+}
+
+/* A planned meeting still to come that the user may edit. */
+static enum svc_status meeting_to_come(struct svc_ctx *c, int64_t meeting_id)
+{
+    struct meeting_row *m = malloc(sizeof *m);
+    enum svc_status st = m ? svc_meeting_get(c, meeting_id, m) : SVC_ERROR;
+    if (st == SVC_OK && !svc_meeting_may(c, ACT_EDIT, m))
+        st = SVC_FORBIDDEN;
+    if (st == SVC_OK && (strcmp(m->m.status, "planned") != 0 || m->m.voided_at || strcmp(m->m.date, c->today) < 0))
+        st = SVC_CONFLICT;
+    free(m);
+    return st;
+}
+
+enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_t *queued)
+{
+    *queued = 0;
+    enum svc_status st = meeting_to_come(c, meeting_id);
+    if (st == SVC_OK)
+        st = mail_meeting(c, meeting_id, "invitation", true, "", queued);
+    /* From now on a change to the meeting is sent to the same people. */
+    if (st == SVC_OK)
+        st = svc_from_store(q_meeting_invited(c->db, meeting_id));
+    return st;
+}
+
+enum svc_status svc_meeting_send_pack(struct svc_ctx *c, int64_t meeting_id, int64_t *queued)
+{
+    *queued = 0;
+    enum svc_status st = meeting_to_come(c, meeting_id);
+    return st == SVC_OK ? mail_meeting(c, meeting_id, "agenda_pack", false, "/pack/agenda", queued) : st;
+}
+
+/* One changed meeting: its update, or its cancellation, to the people
+ * invited; a meeting already past is only marked (nobody wants yesterday's
+ * meeting moved). */
+static enum svc_status follow_one(struct svc_ctx *c, int64_t meeting_id, int64_t *queued)
+{
+    struct meeting_row *m = malloc(sizeof *m);
+    enum store_rc rc = m ? q_meeting_get(c->db, meeting_id, m) : STORE_ERROR;
+    enum svc_status st = svc_from_get(rc);
+    if (st == SVC_OK) {
+        bool cancelled = m->m.voided_at || strcmp(m->m.status, "cancelled") == 0;
+        int64_t n = 0;
+        if (strcmp(m->m.date, c->today) >= 0 && (cancelled || strcmp(m->m.status, "planned") == 0))
+            st = mail_meeting(c, meeting_id, cancelled ? "invitation_cancel" : "invitation_update", true, "", &n);
+        *queued += n;
+    }
+    free(m);
+    return st == SVC_OK ? svc_from_store(q_meeting_invited(c->db, meeting_id)) : st;
+}
+
+enum svc_status svc_mail_meeting_changes(struct svc_ctx *c, int64_t *queued)
+{
+    *queued = 0;
+    /* Looked for with a read: the mail thread asks every second. */
+    int64_t ids[50];
+    size_t n = 0;
+    if (q_meetings_changed(c->db, 50, ids, &n) != STORE_OK)
+        return SVC_ERROR;
+    for (size_t i = 0; i < n; i++) {
+        if (store_begin_write(c->db) != STORE_OK)
+            return SVC_ERROR;
+        enum svc_status st = follow_one(c, ids[i], queued);
+        if (store_end_write(c->db, st == SVC_OK ? STORE_OK : STORE_ERROR) != STORE_OK || st != SVC_OK)
+            return SVC_ERROR;
+    }
+    return SVC_OK;
 }
 
 /* ---- reminders -------------------------------------------------------------- */
@@ -235,7 +321,7 @@ static enum svc_status remind_one(struct svc_ctx *c, const struct owner *o, cons
         snprintf(link, sizeof link, "%s/work", site_base);
         static const char *const keys[] = {"name", "count", "actions", "by", "overdue", "link"};
         const char *vals[] = {u->display_name, count, d->due == 1 ? "action" : "actions", bylabel, overdue, link};
-        st = svc_mail_queue(c, "reminder", o->email, "reminder", keys, vals, 6);
+        st = svc_mail_queue(c, "reminder", o->email, "reminder", keys, vals, 6, NULL, NULL);
         if (st == SVC_OK)
             (*queued)++;
         else if (st == SVC_INVALID) /* an address that cannot be written to: nothing to send */
@@ -310,7 +396,7 @@ static enum svc_status forgot_one(struct svc_ctx *c, const char *username)
             snprintf(link, sizeof link, "%s/reset-password?token=%s", site_base, token);
             static const char *const keys[] = {"username", "link"};
             const char *vals[] = {u->username, link};
-            st = svc_mail_queue(c, "password_reset", u->email, "password_reset", keys, vals, 2);
+            st = svc_mail_queue(c, "password_reset", u->email, "password_reset", keys, vals, 2, NULL, NULL);
             if (st == SVC_INVALID)
                 st = SVC_OK;
             rc = st == SVC_OK ? STORE_OK : STORE_ERROR;

@@ -27,19 +27,35 @@
 void svc_mail_setup(const char *base_url, const char *from);
 const char *svc_mail_from(void);
 
-/* Queues one message from template name (keys/vals fill it) to `to`.
+/* Queues one message from template name (keys/vals fill it) to `to`,
+ * with an iCalendar part when calendar is not NULL (method REQUEST or
+ * CANCEL).
  * No policy (callers have decided); SVC_INVALID when the address is not
  * one core/email.c accepts or the filled template does not make a
  * sendable message; SVC_ERROR when the template is missing or storage
  * fails. */
 enum svc_status svc_mail_queue(struct svc_ctx *c, const char *kind, const char *to, const char *name,
-                               const char *const *keys, const char *const *vals, size_t n);
+                               const char *const *keys, const char *const *vals, size_t n, const char *calendar,
+                               const char *calendar_method);
 
 /* Queues an invitation to the meeting for each address of the team
  * (store/q_mail.c, q_invitation_recipients); *queued receives how many.
  * Hidden or missing meeting: SVC_NOT_FOUND; without ACT_EDIT on it:
  * SVC_FORBIDDEN; a meeting not planned, or before today: SVC_CONFLICT. */
 enum svc_status svc_meeting_invite(struct svc_ctx *c, int64_t meeting_id, int64_t *queued);
+/* Each invitation carries the meeting as iCalendar (METHOD:REQUEST, one
+ * ATTENDEE: the recipient), and marks the meeting invited: from then on,
+ * svc_mail_meeting_changes (the mail thread, as the system) sends the same
+ * people the update when the date, time, place or mode changes, or the
+ * cancellation (METHOD:CANCEL) when it is cancelled or voided, once per
+ * change, for meetings not yet past.  *queued: messages queued. */
+enum svc_status svc_mail_meeting_changes(struct svc_ctx *c, int64_t *queued);
+
+/* The agenda pack of a planned meeting to come, as a link to its printable
+ * page (the page shows each reader only what they may see; the e-mail
+ * names no child), to everyone its invitation goes to.  Answers as
+ * svc_meeting_invite. */
+enum svc_status svc_meeting_send_pack(struct svc_ctx *c, int64_t meeting_id, int64_t *queued);
 
 /* The daily pass, as the system: for each user owning open actions due
  * within `days` days of today (overdue ones included), queues one reminder

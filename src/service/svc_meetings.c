@@ -109,7 +109,7 @@ static void check_slot(const char *date, const char *time, const char *dflt_time
     if (is_blank(date))
         field_errors_add(errs, "date", "Enter the date of the meeting");
     else if (svc_parse_day(date, day) != 0)
-        field_errors_add(errs, "date", "Date of the meeting must be a real date, like 14/1/2027");
+        field_errors_add(errs, "date", "Date of the meeting must be a real date");
     else if (day_weekday(*day) > 5)
         field_errors_add(errs, "date", "Date of the meeting must be a weekday");
     else

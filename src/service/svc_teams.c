@@ -260,6 +260,73 @@ static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text
     return 0;
 }
 
+/* The dates of cadence "dates" from the form's GOV.UK date inputs: row i
+ * (from 1) has its errors on field "date<i>", so the summary links to that
+ * row's first box; blank rows are passed over, a date given twice counts
+ * once. */
+static int parse_date_rows(struct svc_ctx *c, int64_t authority_id, const struct team_form *f, int32_t *out,
+                           size_t *n, struct field_errors *errs)
+{
+    *n = 0;
+    struct term_cache tc;
+    memset(&tc, 0, sizeof tc);
+    bool bad = false;
+    for (size_t i = 0; i < f->ndate_rows && i < TEAM_MAX_DATES; i++) {
+        const struct team_date_input *r = &f->date_rows[i];
+        bool nd = is_blank(r->day), nm = is_blank(r->month), ny = is_blank(r->year);
+        if (nd && nm && ny)
+            continue;
+        char field[16], msg[200], iso[11];
+        snprintf(field, sizeof field, "date%zu", i + 1);
+        if (nd || nm || ny) {
+            const char *missing = nd && nm ? "a day and month" : nd && ny ? "a day and year"
+                                : nm && ny ? "a month and year" : nd ? "a day" : nm ? "a month" : "a year";
+            snprintf(msg, sizeof msg, "Meeting date %zu must include %s", i + 1, missing);
+            field_errors_add(errs, field, msg);
+            bad = true;
+            continue;
+        }
+        int rc = parse_date_parts(r->day, r->month, r->year, iso);
+        int32_t d;
+        if (rc == DATE_BAD_YEAR) {
+            snprintf(msg, sizeof msg, "Year of meeting date %zu must include 4 numbers", i + 1);
+            field_errors_add(errs, field, msg);
+            bad = true;
+            continue;
+        }
+        if (rc != DATE_OK || day_parse(iso, &d) != 0) {
+            snprintf(msg, sizeof msg, "Meeting date %zu must be a real date", i + 1);
+            field_errors_add(errs, field, msg);
+            bad = true;
+            continue;
+        }
+        int known = school_day_known(c->db, authority_id, &tc, d);
+        if (known < 0)
+            return -2;
+        if (known == 0) {
+            char when[40];
+            svc_day_long(d, when, sizeof when);
+            snprintf(msg, sizeof msg, "Meeting date %zu, %s, is not a school day: choose a day in term time", i + 1,
+                     when);
+            field_errors_add(errs, field, msg);
+            bad = true;
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < *n; k++)
+            dup = dup || out[k] == d;
+        if (!dup)
+            out[(*n)++] = d;
+    }
+    if (bad)
+        return -1;
+    if (*n == 0) {
+        field_errors_add(errs, "date1", "Enter the dates the team will meet");
+        return -1;
+    }
+    return 0;
+}
+
 struct checked_team {
     struct team t;
     int32_t dates[TEAM_MAX_DATES];
@@ -364,7 +431,8 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
         cpy(t->cadence, sizeof t->cadence, cadence_code(cad));
     }
     if (have_cadence && cad == CADENCE_DATES && have_host) {
-        int r = parse_dates(c, host.authority_id, f->dates, out->dates, &out->ndates, errs);
+        int r = f->ndate_rows ? parse_date_rows(c, host.authority_id, f, out->dates, &out->ndates, errs)
+                              : parse_dates(c, host.authority_id, f->dates, out->dates, &out->ndates, errs);
         if (r == -2)
             return SVC_ERROR;
     }

@@ -24,7 +24,13 @@ struct team_form {
     const char *strategic_lead_user_id, *case_coordinator_user_id;
     const char *cadence, *weekday, *start_time, *duration_minutes, *location;
     const char *active;                 /* "yes" | "no"; NULL or "" counts as yes */
-    const char *dates;                  /* cadence "dates": one date a line */
+    const char *dates;                  /* cadence "dates" through the API: one date a line */
+    /* cadence "dates" through the form: GOV.UK date inputs date1 .. dateN
+     * (blank ones skipped); when ndate_rows is 0, dates is read instead. */
+    size_t ndate_rows;
+    struct team_date_input {
+        const char *day, *month, *year;
+    } date_rows[TEAM_MAX_DATES];
     size_t nschools;                    /* cluster or feeder schools ticked */
     const char *school_ids[TEAM_FORM_MAX_IDS];
     size_t nservices;                   /* core member services ticked */

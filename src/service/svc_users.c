@@ -12,6 +12,7 @@
 #include "service/password.h"
 #include "service/svc_break_glass.h"
 #include "service/svc_places.h"
+#include "service/svc_teams.h"
 #include "store/q_schools.h"
 #include "store/q_sessions.h"
 #include "store/q_teams.h"
@@ -152,6 +153,19 @@ enum svc_status svc_user_add(struct svc_ctx *c, const struct user_form *f, const
         } else {
             place = "";
         }
+    } else if ((n = place_id(place, "team")) > 0) {
+        /* A team grant: a TAS team, or a taskforce's team (the Taskforce
+         * Manager's and specialists' roles are held there). */
+        int64_t authority_id = 0, schools[POLICY_MAX_TEAM_SCHOOLS];
+        size_t ns = 0;
+        if (q_team_scope(c->db, n, &authority_id, schools, POLICY_MAX_TEAM_SCHOOLS, &ns) == STORE_ROW &&
+            authority_id > 0) {
+            g.scope = SCOPE_TEAM;
+            g.scope_id = n;
+            g.authority_id = authority_id;
+        } else {
+            place = "";
+        }
     } else {
         place = "";
     }
@@ -199,6 +213,17 @@ static void place_school(void *arg, const struct school *s)
     p->fn(p->arg, value, s->name);
 }
 
+static void place_team(void *arg, const struct team_row *t)
+{
+    struct places *p = arg;
+    if (!svc_allowed(p->c, ACT_CREATE, RES_USER, 0, t->t.authority_id, 0))
+        return;
+    char value[40], label[200];
+    snprintf(value, sizeof value, "team:%lld", (long long)t->t.id);
+    snprintf(label, sizeof label, "%s (team)", t->t.name);
+    p->fn(p->arg, value, label);
+}
+
 enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const char *value, const char *label),
                                 void *arg)
 {
@@ -212,6 +237,12 @@ enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const c
     int64_t total = 0;
     if (st == SVC_OK)
         st = svc_school_list(c, "", &pg, &total, place_school, &p);
+    if (st == SVC_OK) {
+        struct team_filter tf = {.today = c->today, .active = 1};
+        st = svc_team_list(c, &tf, &pg, &total, place_team, &p);
+        if (st == SVC_FORBIDDEN)
+            st = SVC_OK;
+    }
     return st;
 }
 

@@ -83,9 +83,9 @@ enum store_rc q_apst_list(struct store *s, const struct visibility *v,
 
 #define SP_COLS \
     "id, taskforce_id, kind, name, fte, days_on_site, home_service, funding, supervision, starts_on, " \
-    "coalesce(ends_on, '')"
+    "coalesce(ends_on, ''), coalesce(user_id, 0)"
 enum sp_col { SP_ID, SP_TF, SP_KIND, SP_NAME, SP_FTE, SP_DAYS, SP_HOME, SP_FUNDING, SP_SUPERVISION, SP_STARTS,
-              SP_ENDS };
+              SP_ENDS, SP_USER };
 
 static void read_sp(struct store_stmt *st, void *row)
 {
@@ -102,6 +102,7 @@ static void read_sp(struct store_stmt *st, void *row)
     store_col_copy(st, SP_SUPERVISION, r->supervision, sizeof r->supervision);
     store_col_copy(st, SP_STARTS, r->starts_on, sizeof r->starts_on);
     store_col_copy(st, SP_ENDS, r->ends_on, sizeof r->ends_on);
+    r->user_id = store_col_int(st, SP_USER);
 }
 Q_SINK(sp, struct apst_specialist_row, read_sp)
 
@@ -118,14 +119,15 @@ static int bind_sp(struct store_stmt *st, const void *rec)
     store_bind_text(st, 8, r->supervision);
     store_bind_text(st, 9, r->starts_on);
     q_bind_opt_text(st, 10, r->ends_on);
-    return 11;
+    q_bind_opt_id(st, 11, r->user_id);
+    return 12;
 }
 
 enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_row *r, int64_t now)
 {
     return q_insert_rec(s,
         "INSERT INTO apst_specialists (taskforce_id, kind, name, fte, days_on_site, home_service, funding, "
-        "supervision, starts_on, ends_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        "supervision, starts_on, ends_on, user_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         bind_sp, r, now, &r->id);
 }
 
@@ -202,14 +204,16 @@ enum store_rc q_apst_agreements(struct store *s, int64_t taskforce_id,
     "r.id, r.taskforce_id, f.team_id, t.authority_id, t.host_school_id, r.pupil_id, p.school_id, p.forenames, " \
     "p.surname, p.upn, ps.name, t.name, p.sen_provision, r.route, r.referred_on, r.referrer, r.reason, " \
     "coalesce(r.threshold_met, -1), r.triage, coalesce(r.triaged_on, ''), coalesce(r.tier, ''), " \
-    "coalesce(r.lead_specialist_id, 0), coalesce(sp.name, ''), r.engagement, coalesce(r.closed_on, '')"
+    "coalesce(r.lead_specialist_id, 0), coalesce(sp.name, ''), r.engagement, coalesce(r.closed_on, ''), " \
+    "r.consent_basis, r.consent_by, coalesce(r.consent_on, ''), r.consent_kinds, r.consent_note"
 #define RF_FROM \
     " FROM apst_referrals r JOIN apst_taskforces f ON f.id = r.taskforce_id JOIN teams t ON t.id = f.team_id " \
     "JOIN pupils p ON p.id = r.pupil_id JOIN schools ps ON ps.id = p.school_id " \
     "LEFT JOIN apst_specialists sp ON sp.id = r.lead_specialist_id "
 enum rf_col { RF_ID, RF_TF, RF_TEAM, RF_AUTH, RF_AP, RF_PUPIL, RF_PSCHOOL, RF_FORENAMES, RF_SURNAME, RF_UPN,
               RF_PSCHOOL_NAME, RF_TF_NAME, RF_SEN, RF_ROUTE, RF_ON, RF_REFERRER, RF_REASON, RF_THRESHOLD,
-              RF_TRIAGE, RF_TRIAGED_ON, RF_TIER, RF_LEAD, RF_LEAD_NAME, RF_ENGAGEMENT, RF_CLOSED };
+              RF_TRIAGE, RF_TRIAGED_ON, RF_TIER, RF_LEAD, RF_LEAD_NAME, RF_ENGAGEMENT, RF_CLOSED, RF_C_BASIS,
+              RF_C_BY, RF_C_ON, RF_C_KINDS, RF_C_NOTE };
 
 static void read_rf(struct store_stmt *st, void *row)
 {
@@ -240,6 +244,11 @@ static void read_rf(struct store_stmt *st, void *row)
     store_col_copy(st, RF_LEAD_NAME, r->lead_name, sizeof r->lead_name);
     store_col_copy(st, RF_ENGAGEMENT, r->engagement, sizeof r->engagement);
     store_col_copy(st, RF_CLOSED, r->closed_on, sizeof r->closed_on);
+    store_col_copy(st, RF_C_BASIS, r->consent_basis, sizeof r->consent_basis);
+    store_col_copy(st, RF_C_BY, r->consent_by, sizeof r->consent_by);
+    store_col_copy(st, RF_C_ON, r->consent_on, sizeof r->consent_on);
+    r->consent_kinds = store_col_int(st, RF_C_KINDS);
+    store_col_copy(st, RF_C_NOTE, r->consent_note, sizeof r->consent_note);
 }
 Q_SINK(rf, struct apst_referral_row, read_rf)
 
@@ -257,7 +266,12 @@ static int bind_rf_new(struct store_stmt *st, const void *rec)
     store_bind_text(st, 5, n->r->referrer);
     store_bind_text(st, 6, n->r->reason);
     q_bind_opt_id(st, 7, n->by);
-    return 8;
+    store_bind_text(st, 8, n->r->consent_basis);
+    store_bind_text(st, 9, n->r->consent_by);
+    q_bind_opt_text(st, 10, n->r->consent_on);
+    store_bind_int(st, 11, n->r->consent_kinds);
+    store_bind_text(st, 12, n->r->consent_note);
+    return 13;
 }
 
 enum store_rc q_apst_referral_insert(struct store *s, struct apst_referral_row *r, int64_t by, int64_t now)
@@ -265,7 +279,8 @@ enum store_rc q_apst_referral_insert(struct store *s, struct apst_referral_row *
     struct rf_new n = {r, by};
     return q_insert_rec(s,
         "INSERT INTO apst_referrals (taskforce_id, pupil_id, route, referred_on, referrer, reason, created_by, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        "consent_basis, consent_by, consent_on, consent_kinds, consent_note, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         bind_rf_new, &n, now, &r->id);
 }
 
@@ -366,6 +381,126 @@ enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
         "ELSE 2 END, i.id");
     store_bind_int(st, 1, meeting_id);
     return store_each_row(st, item_each, &(struct item_sink){fn, arg});
+}
+
+static int bind_consent(struct store_stmt *st, const void *rec)
+{
+    const struct apst_referral_row *r = rec;
+    store_bind_text(st, 1, r->consent_basis);
+    store_bind_text(st, 2, r->consent_by);
+    q_bind_opt_text(st, 3, r->consent_on);
+    store_bind_int(st, 4, r->consent_kinds);
+    store_bind_text(st, 5, r->consent_note);
+    return 6;
+}
+
+enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referral_row *r, int64_t now)
+{
+    return q_update_rec(s,
+        "UPDATE apst_referrals SET consent_basis = ?, consent_by = ?, consent_on = ?, consent_kinds = ?, "
+        "consent_note = ?, updated_at = ? WHERE id = ?",
+        bind_consent, r, now, r->id);
+}
+
+enum store_rc q_apst_referral_staff_add(struct store *s, int64_t referral_id, int64_t specialist_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO apst_referral_staff (referral_id, specialist_id, created_at) VALUES (?,?,?) "
+        "ON CONFLICT (referral_id, specialist_id) DO NOTHING");
+    store_bind_int(st, 1, referral_id);
+    store_bind_int(st, 2, specialist_id);
+    store_bind_int(st, 3, now);
+    return store_exec_done(st);
+}
+
+struct users_sink {
+    int64_t *users;
+    size_t max, n;
+};
+static void user_each(struct store_stmt *st, void *arg)
+{
+    struct users_sink *u = arg;
+    if (u->n < u->max)
+        u->users[u->n++] = store_col_int(st, 0);
+}
+
+enum store_rc q_apst_referral_staff_users(struct store *s, int64_t referral_id, int64_t *users, size_t max,
+                                          size_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT sp.user_id FROM apst_referrals r JOIN apst_specialists sp ON sp.id = r.lead_specialist_id "
+        "WHERE r.id = ? AND sp.user_id IS NOT NULL UNION "
+        "SELECT sp.user_id FROM apst_referral_staff a JOIN apst_specialists sp ON sp.id = a.specialist_id "
+        "WHERE a.referral_id = ? AND sp.user_id IS NOT NULL");
+    store_bind_int(st, 1, referral_id);
+    store_bind_int(st, 2, referral_id);
+    struct users_sink u = {users, max, 0};
+    enum store_rc rc = store_each_row(st, user_each, &u);
+    *n = u.n;
+    return rc;
+}
+
+enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
+                                    void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " SP_COLS " FROM apst_specialists WHERE id IN "
+        "(SELECT specialist_id FROM apst_referral_staff WHERE referral_id = ?) ORDER BY lower(name), id");
+    store_bind_int(st, 1, referral_id);
+    return store_each_row(st, sp_each, &(struct sp_sink){fn, arg});
+}
+
+enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, "UPDATE apst_specialists SET user_id = ?, updated_at = ? WHERE id = ?");
+    q_bind_opt_id(st, 1, user_id);
+    store_bind_int(st, 2, now);
+    store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
+/* ---- costs actually spent ---- */
+
+static void read_cost(struct store_stmt *st, void *row)
+{
+    struct apst_cost_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->taskforce_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->line, sizeof r->line);
+    store_col_copy(st, 3, r->period_from, sizeof r->period_from);
+    store_col_copy(st, 4, r->period_to, sizeof r->period_to);
+    r->amount_pence = store_col_int(st, 5);
+    store_col_copy(st, 6, r->note, sizeof r->note);
+}
+Q_SINK(cost, struct apst_cost_row, read_cost)
+
+enum store_rc q_apst_cost_insert(struct store *s, struct apst_cost_row *r, int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO apst_costs (taskforce_id, line, period_from, period_to, amount_pence, note, recorded_by, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_int(st, 1, r->taskforce_id);
+    store_bind_text(st, 2, r->line);
+    store_bind_text(st, 3, r->period_from);
+    store_bind_text(st, 4, r->period_to);
+    store_bind_int(st, 5, r->amount_pence);
+    store_bind_text(st, 6, r->note);
+    q_bind_opt_id(st, 7, by);
+    store_bind_int(st, 8, now);
+    return store_get_int(st, &r->id);
+}
+
+enum store_rc q_apst_costs(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                           void (*fn)(void *arg, const struct apst_cost_row *r), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id, taskforce_id, line, period_from, period_to, amount_pence, note FROM apst_costs "
+        "WHERE taskforce_id = ? AND period_from >= ? AND period_to <= ? ORDER BY period_from, line, id LIMIT 500");
+    store_bind_int(st, 1, taskforce_id);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    return store_each_row(st, cost_each, &(struct cost_sink){fn, arg});
 }
 
 /* ---- intervention log ---- */

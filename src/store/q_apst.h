@@ -32,6 +32,7 @@ struct apst_specialist_row {
     char funding[12];
     char supervision[16];
     char starts_on[11], ends_on[11];   /* ends_on "" while in post */
+    int64_t user_id;                   /* the specialist's account (0: none linked) */
 };
 
 struct apst_agreement_row {
@@ -60,6 +61,14 @@ struct apst_referral_row {
     char lead_name[TAS_NAME_MAX];
     char engagement[12];
     char closed_on[11];
+    /* Consent to the taskforce's work (migration 0026): basis "" (none
+     * recorded), family, young_person, safeguarding or withdrawn; kinds: one
+     * bit per entry of codes_apst_specialist. */
+    char consent_basis[16];
+    char consent_by[121];
+    char consent_on[11];
+    int64_t consent_kinds;
+    char consent_note[1001];
 };
 
 struct apst_item_row {
@@ -112,6 +121,33 @@ enum store_rc q_apst_referral_triage(struct store *s, const struct apst_referral
 /* A taskforce's referrals: triage "" any; pending first, then newest. */
 enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char *triage,
                                void (*fn)(void *arg, const struct apst_referral_row *r), void *arg);
+
+/* Sets the referral's consent (basis, by, on "" = NULL, kinds, note). */
+enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referral_row *r, int64_t now);
+/* Assigns a specialist to a referral (no error if already). */
+enum store_rc q_apst_referral_staff_add(struct store *s, int64_t referral_id, int64_t specialist_id, int64_t now);
+/* The accounts of the referral's lead and assigned specialists (those
+ * with an account), at most max, into users; *n how many. */
+enum store_rc q_apst_referral_staff_users(struct store *s, int64_t referral_id, int64_t *users, size_t max,
+                                          size_t *n);
+/* The assigned specialists (not the lead), by name. */
+enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
+                                    void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg);
+/* Links (or unlinks, user_id 0) a specialist's account. */
+enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now);
+
+/* Costs actually spent (migration 0026) */
+struct apst_cost_row {
+    int64_t id, taskforce_id;
+    char line[16];
+    char period_from[11], period_to[11];
+    int64_t amount_pence;
+    char note[201];
+};
+enum store_rc q_apst_cost_insert(struct store *s, struct apst_cost_row *r, int64_t by, int64_t now);
+/* Entries whose period lies within from..to, by period. */
+enum store_rc q_apst_costs(struct store *s, int64_t taskforce_id, const char *from, const char *to,
+                           void (*fn)(void *arg, const struct apst_cost_row *r), void *arg);
 
 /* Meeting decisions */
 enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now);

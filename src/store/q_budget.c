@@ -34,7 +34,7 @@ static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibili
 
 #define YEAR_COLS \
     "y.id, y.authority_id, y.start_year, y.label, y.starts_on, y.ends_on, " \
-    "(SELECT coalesce(sum(amount_pence), 0) FROM budget_contributions WHERE year_id = y.id), " \
+    "(SELECT coalesce(sum(amount_pence), 0) FROM budget_contributions WHERE year_id = y.id AND voided_at IS NULL), " \
     "(SELECT coalesce(sum(amount_pence), 0) FROM budget_allocations WHERE year_id = y.id), " \
     "(SELECT coalesce(sum(" ALLOC_COMMITTED "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
     "(SELECT coalesce(sum(" ALLOC_PAID "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
@@ -101,7 +101,9 @@ enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
 
 /* ---- contributions ---- */
 
-#define CONTRIB_COLS "id, year_id, partner, partner_name, amount_pence, received_on, coalesce(created_by, 0)"
+#define CONTRIB_COLS \
+    "id, year_id, partner, partner_name, amount_pence, received_on, coalesce(created_by, 0), " \
+    "voided_at IS NOT NULL, void_reason"
 
 static void read_contribution(struct store_stmt *st, void *row)
 {
@@ -114,6 +116,8 @@ static void read_contribution(struct store_stmt *st, void *row)
     r->amount = store_col_int(st, 4);
     store_col_copy(st, 5, r->received_on, sizeof r->received_on);
     r->created_by = store_col_int(st, 6);
+    r->voided = store_col_int(st, 7) != 0;
+    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
 }
 
 Q_SINK(contribution, struct budget_contribution_row, read_contribution)
@@ -137,6 +141,101 @@ enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_
         "INSERT INTO budget_contributions (year_id, partner, partner_name, amount_pence, received_on, created_by, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
         bind_contribution, r, now, id);
+}
+
+enum store_rc q_budget_contribution_get(struct store *s, int64_t id, struct budget_contribution_row *out)
+{
+    return q_get_id(s, "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE id = ?", id, read_contribution, out);
+}
+
+enum store_rc q_budget_contribution_update(struct store *s, const struct budget_contribution_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE budget_contributions SET partner = ?, partner_name = ?, amount_pence = ?, received_on = ?, "
+        "updated_at = ? WHERE id = ? AND voided_at IS NULL");
+    store_bind_text(st, 1, r->partner);
+    store_bind_text(st, 2, r->partner_name);
+    store_bind_int(st, 3, r->amount);
+    store_bind_text(st, 4, r->received_on);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, r->id);
+    return store_exec_done(st);
+}
+
+/* The tables a void applies to: a fixed list, never text from input. */
+enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, const char *reason, int64_t by,
+                            int64_t now)
+{
+    static const char *const sql[] = {
+        [BUDGET_KIND_CONTRIBUTION] = "UPDATE budget_contributions SET voided_at = ?, voided_by = ?, void_reason = ?, "
+                                     "updated_at = ? WHERE id = ? AND voided_at IS NULL",
+        [BUDGET_KIND_INTERVENTION] = "UPDATE interventions SET voided_at = ?, voided_by = ?, void_reason = ?, "
+                                     "updated_at = ?, active = 0 WHERE id = ? AND voided_at IS NULL",
+        [BUDGET_KIND_COMMITMENT] = "UPDATE budget_commitments SET voided_at = ?, voided_by = ?, void_reason = ?, "
+                                   "updated_at = ?, status = 'cancelled' WHERE id = ? AND voided_at IS NULL",
+        [BUDGET_KIND_PLACEMENT] = "UPDATE placements SET voided_at = ?, voided_by = ?, void_reason = ?, "
+                                  "updated_at = ? WHERE id = ? AND voided_at IS NULL",
+    };
+    if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, sql[kind]);
+    store_bind_int(st, 1, now);
+    q_bind_opt_id(st, 2, by);
+    store_bind_text(st, 3, reason);
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_budget_correction_insert(struct store *s, const struct budget_correction_row *r)
+{
+    static const char *const kinds[] = {"contribution", "intervention", "commitment", "placement"};
+    if ((int)r->kind < 0 || (size_t)r->kind >= sizeof kinds / sizeof kinds[0])
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_corrections (kind, record_id, action, before, after, reason, made_by, made_at) "
+        "VALUES (?,?,?,?,?,?,?,?)");
+    store_bind_text(st, 1, kinds[r->kind]);
+    store_bind_int(st, 2, r->record_id);
+    store_bind_text(st, 3, r->action);
+    store_bind_text(st, 4, r->before);
+    store_bind_text(st, 5, r->after);
+    store_bind_text(st, 6, r->reason);
+    q_bind_opt_id(st, 7, r->made_by);
+    store_bind_int(st, 8, r->made_at);
+    return store_exec_done(st);
+}
+
+static void read_correction(struct store_stmt *st, void *row)
+{
+    struct budget_correction_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->record_id = store_col_int(st, 1);
+    store_col_copy(st, 2, r->action, sizeof r->action);
+    store_col_copy(st, 3, r->before, sizeof r->before);
+    store_col_copy(st, 4, r->after, sizeof r->after);
+    store_col_copy(st, 5, r->reason, sizeof r->reason);
+    r->made_by = store_col_int(st, 6);
+    store_col_copy(st, 7, r->made_by_name, sizeof r->made_by_name);
+    r->made_at = store_col_int(st, 8);
+}
+
+Q_SINK(correction, struct budget_correction_row, read_correction)
+
+enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, int64_t record_id,
+                                       void (*fn)(void *arg, const struct budget_correction_row *r), void *arg)
+{
+    static const char *const kinds[] = {"contribution", "intervention", "commitment", "placement"};
+    if ((int)kind < 0 || (size_t)kind >= sizeof kinds / sizeof kinds[0])
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s,
+        "SELECT b.id, b.record_id, b.action, b.before, b.after, b.reason, coalesce(b.made_by, 0), "
+        "coalesce(u.display_name, ''), b.made_at FROM budget_corrections b LEFT JOIN users u ON u.id = b.made_by "
+        "WHERE b.kind = ? AND b.record_id = ? ORDER BY b.made_at, b.id LIMIT 200");
+    store_bind_text(st, 1, kinds[kind]);
+    store_bind_int(st, 2, record_id);
+    return store_each_row(st, correction_each, &(struct correction_sink){fn, arg});
 }
 
 enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
@@ -250,14 +349,16 @@ enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const ch
     "c.id, c.allocation_id, c.description, c.amount_pence, c.committed_on, c.status, c.needs, " \
     "coalesce(c.intervention_id, 0), coalesce(i.name, ''), coalesce(c.units, 0), coalesce(c.requested_by, 0), " \
     "coalesce(u.display_name, ''), (SELECT coalesce(sum(amount_pence), 0) FROM budget_payments " \
-    "WHERE commitment_id = c.id), c.created_at, a.team_id, t.name, y.authority_id, y.id, y.label"
+    "WHERE commitment_id = c.id), c.created_at, a.team_id, t.name, y.authority_id, y.id, y.label, " \
+    "coalesce(c.changed_by, 0), c.voided_at IS NOT NULL, c.void_reason, " \
+    "(SELECT count(*) FROM placements vp WHERE vp.commitment_id = c.id AND vp.voided_at IS NULL)"
 #define COMMIT_FROM \
     " FROM budget_commitments c JOIN budget_allocations a ON a.id = c.allocation_id " \
     "JOIN teams t ON t.id = a.team_id JOIN budget_years y ON y.id = a.year_id " \
     "LEFT JOIN interventions i ON i.id = c.intervention_id LEFT JOIN users u ON u.id = c.requested_by "
 enum commit_col { CC_ID, CC_ALLOC, CC_DESC, CC_AMOUNT, CC_ON, CC_STATUS, CC_NEEDS, CC_INTERVENTION, CC_INT_NAME,
                   CC_UNITS, CC_BY, CC_BY_NAME, CC_PAID, CC_CREATED, CC_TEAM, CC_TEAM_NAME, CC_AUTH, CC_YEAR,
-                  CC_LABEL };
+                  CC_LABEL, CC_CHANGED_BY, CC_VOIDED, CC_VOID_REASON, CC_PLACEMENTS };
 
 static void read_commitment(struct store_stmt *st, void *row)
 {
@@ -282,6 +383,10 @@ static void read_commitment(struct store_stmt *st, void *row)
     r->authority_id = store_col_int(st, CC_AUTH);
     r->year_id = store_col_int(st, CC_YEAR);
     store_col_copy(st, CC_LABEL, r->year_label, sizeof r->year_label);
+    r->changed_by = store_col_int(st, CC_CHANGED_BY);
+    r->voided = store_col_int(st, CC_VOIDED) != 0;
+    store_col_copy(st, CC_VOID_REASON, r->void_reason, sizeof r->void_reason);
+    r->placements = store_col_int(st, CC_PLACEMENTS);
 }
 
 Q_SINK(commitment, struct budget_commitment_row, read_commitment)
@@ -341,6 +446,25 @@ enum store_rc q_budget_commitment_decide(struct store *s, int64_t id, const char
     store_bind_text(st, 1, status);
     store_bind_int(st, 2, now);
     store_bind_int(st, 3, id);
+    return store_exec_done(st);
+}
+
+enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_commitment_row *r, int64_t by,
+                                          int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE budget_commitments SET description = ?, amount_pence = ?, committed_on = ?, units = ?, status = ?, "
+        "needs = ?, changed_by = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL "
+        "AND status IN ('pending', 'committed')");
+    store_bind_text(st, 1, r->description);
+    store_bind_int(st, 2, r->amount);
+    store_bind_text(st, 3, r->committed_on);
+    q_bind_opt_id(st, 4, r->units);
+    store_bind_text(st, 5, r->status);
+    store_bind_int(st, 6, r->needs);
+    q_bind_opt_id(st, 7, by);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, r->id);
     return store_exec_done(st);
 }
 
@@ -466,7 +590,10 @@ enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
 #define INT_COLS \
     "i.id, i.authority_id, i.name, i.provider, i.unit, i.unit_cost_pence, i.capacity, i.eligibility, i.active, " \
     "(SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
-    "WHERE c.intervention_id = i.id AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?))"
+    "WHERE c.intervention_id = i.id AND p.voided_at IS NULL AND c.status = 'committed' " \
+    "AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?)), i.voided_at IS NOT NULL, i.void_reason, " \
+    "(SELECT count(*) FROM budget_commitments c WHERE c.intervention_id = i.id AND c.voided_at IS NULL " \
+    "AND c.status IN ('pending', 'committed'))"
 
 static void read_intervention(struct store_stmt *st, void *row)
 {
@@ -482,6 +609,9 @@ static void read_intervention(struct store_stmt *st, void *row)
     store_col_copy(st, 7, r->eligibility, sizeof r->eligibility);
     r->active = (int)store_col_int(st, 8);
     r->current = store_col_int(st, 9);
+    r->voided = store_col_int(st, 10) != 0;
+    store_col_copy(st, 11, r->void_reason, sizeof r->void_reason);
+    r->decisions = store_col_int(st, 12);
 }
 
 static void read_aim(struct store_stmt *st, void *row)
@@ -522,6 +652,21 @@ enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r,
         rc = store_exec_done(st);
     }
     return rc;
+}
+
+enum store_rc q_intervention_update(struct store *s, const struct intervention_row *r, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE interventions SET name = ?, provider = ?, unit_cost_pence = ?, capacity = ?, eligibility = ?, "
+        "updated_at = ? WHERE id = ? AND voided_at IS NULL");
+    store_bind_text(st, 1, r->name);
+    store_bind_text(st, 2, r->provider);
+    store_bind_int(st, 3, r->unit_cost);
+    store_bind_int(st, 4, r->capacity);
+    store_bind_text(st, 5, r->eligibility);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, r->id);
+    return store_exec_done(st);
 }
 
 enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
@@ -577,7 +722,7 @@ enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const c
 #define PLACE_COLS \
     "p.id, p.commitment_id, p.pupil_id, coalesce(p.action_id, 0), p.starts_on, coalesce(p.ends_on, ''), " \
     "p.units_used, coalesce(p.created_by, 0), c.intervention_id, i.name, pu.forenames || ' ' || pu.surname, " \
-    "coalesce(ac.case_id, 0), a.team_id, y.authority_id"
+    "coalesce(ac.case_id, 0), a.team_id, y.authority_id, p.voided_at IS NOT NULL, p.void_reason"
 #define PLACE_FROM \
     " FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id " \
     "JOIN budget_allocations a ON a.id = c.allocation_id JOIN budget_years y ON y.id = a.year_id " \
@@ -602,6 +747,8 @@ static void read_placement(struct store_stmt *st, void *row)
     r->case_id = store_col_int(st, 11);
     r->team_id = store_col_int(st, 12);
     r->authority_id = store_col_int(st, 13);
+    r->voided = store_col_int(st, 14) != 0;
+    store_col_copy(st, 15, r->void_reason, sizeof r->void_reason);
 }
 
 Q_SINK(placement, struct placement_row, read_placement)
@@ -626,11 +773,13 @@ enum store_rc q_placement_insert(struct store *s, const struct placement_row *r,
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now)
 {
     struct store_stmt *st = store_prepare(s,
-        "UPDATE placements SET units_used = ?, ends_on = ?, updated_at = ? WHERE id = ?");
+        "UPDATE placements SET units_used = ?, ends_on = ?, starts_on = ?, updated_at = ? WHERE id = ? "
+        "AND voided_at IS NULL");
     store_bind_int(st, 1, r->units_used);
     q_bind_opt_text(st, 2, r->ends_on);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, r->id);
+    store_bind_text(st, 3, r->starts_on);
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, r->id);
     return store_exec_done(st);
 }
 
@@ -651,23 +800,48 @@ enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
 enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT coalesce(sum(units_used), 0) FROM placements WHERE commitment_id = ? AND id <> ?");
+        "SELECT coalesce(sum(units_used), 0) FROM placements WHERE commitment_id = ? AND id <> ? "
+        "AND voided_at IS NULL");
     store_bind_int(st, 1, commitment_id);
     store_bind_int(st, 2, except_id);
     return store_get_int(st, units);
 }
 
-enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
-                                  int64_t *n)
+struct period_sink {
+    struct budget_period *out;
+    size_t max, n;
+    bool over;
+};
+
+static void period_each(struct store_stmt *st, void *arg)
+{
+    struct period_sink *k = arg;
+    if (k->n >= k->max) {
+        k->over = true;
+        return;
+    }
+    store_col_copy(st, 0, k->out[k->n].starts, sizeof k->out[0].starts);
+    store_col_copy(st, 1, k->out[k->n].ends, sizeof k->out[0].ends);
+    k->n++;
+}
+
+enum store_rc q_placement_periods(struct store *s, int64_t intervention_id, const char *starts, const char *ends,
+                                  int64_t except_id, struct budget_period *out, size_t max, size_t *n)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id "
-        "WHERE c.intervention_id = ? AND p.id <> ? AND p.starts_on <= ? AND (p.ends_on IS NULL OR p.ends_on >= ?)");
+        "SELECT p.starts_on, coalesce(p.ends_on, '') FROM placements p "
+        "JOIN budget_commitments c ON c.id = p.commitment_id "
+        "WHERE c.intervention_id = ? AND p.id <> ? AND p.voided_at IS NULL AND c.status = 'committed' "
+        "AND (p.ends_on IS NULL OR p.ends_on >= ?) AND (? = '' OR p.starts_on <= ?) ORDER BY p.starts_on, p.id");
     store_bind_int(st, 1, intervention_id);
     store_bind_int(st, 2, except_id);
-    store_bind_text(st, 3, day);
-    store_bind_text(st, 4, day);
-    return store_get_int(st, n);
+    store_bind_text(st, 3, starts);
+    store_bind_text(st, 4, ends ? ends : "");
+    store_bind_text(st, 5, ends ? ends : "");
+    struct period_sink k = {out, max, 0, false};
+    enum store_rc rc = store_each_row(st, period_each, &k);
+    *n = k.n;
+    return rc == STORE_OK && k.over ? STORE_ERROR : rc;
 }
 
 static void read_action(struct store_stmt *st, void *row)
@@ -717,7 +891,8 @@ enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
         "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
         "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
         "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
-        "WHERE a.year_id = ? AND c.status = 'committed' ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id");
+        "WHERE a.year_id = ? AND c.status = 'committed' AND p.voided_at IS NULL "
+        "ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id");
     store_bind_int(st, 1, year_id);
     return store_each_row(st, report_place_each, &(struct report_place_sink){fn, arg});
 }

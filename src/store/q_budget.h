@@ -6,8 +6,12 @@
 #ifndef TAS_STORE_Q_BUDGET_H
 #define TAS_STORE_Q_BUDGET_H
 
+#include "core/budget.h"
 #include "core/policy.h"
 #include "store/q_common.h"
+
+/* Text typed into the budget's forms, with its NUL. */
+#define BUDGET_TEXT_MAX 501
 
 /* Lists are filtered by a RES_BUDGET visibility: the authorities it
  * shows, or allocations of the whole teams it shows. */
@@ -41,10 +45,40 @@ struct budget_contribution_row {
     int64_t amount;
     char received_on[11];
     int64_t created_by;
+    bool voided;           /* kept, left out of the pool */
+    char void_reason[BUDGET_TEXT_MAX];
 };
 enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_contribution_row *r, int64_t now,
                                            int64_t *id);
 /* By date received, then id. */
+enum store_rc q_budget_contribution_get(struct store *s, int64_t id, struct budget_contribution_row *out);
+/* Saves partner, partner_name, amount and received_on of a contribution
+ * not voided (STORE_DONE: none such). */
+enum store_rc q_budget_contribution_update(struct store *s, const struct budget_contribution_row *r, int64_t now);
+
+/* The records that are corrected or voided, never deleted (migration 0025). */
+enum budget_kind { BUDGET_KIND_CONTRIBUTION = 0, BUDGET_KIND_INTERVENTION, BUDGET_KIND_COMMITMENT, BUDGET_KIND_PLACEMENT };
+/* Voids a record not yet voided, with the reason (STORE_DONE: already
+ * voided or none).  A voided intervention leaves the catalogue (active 0);
+ * a voided commitment is 'cancelled'. */
+enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, const char *reason, int64_t by,
+                            int64_t now);
+struct budget_correction_row {
+    int64_t id;
+    enum budget_kind kind;
+    int64_t record_id;
+    char action[12];       /* correct | void */
+    char before[BUDGET_TEXT_MAX];
+    char after[BUDGET_TEXT_MAX];
+    char reason[BUDGET_TEXT_MAX];
+    int64_t made_by;
+    char made_by_name[161];
+    int64_t made_at;
+};
+enum store_rc q_budget_correction_insert(struct store *s, const struct budget_correction_row *r);
+/* A record's corrections and void, oldest first. */
+enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, int64_t record_id,
+                                       void (*fn)(void *arg, const struct budget_correction_row *r), void *arg);
 enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
                                          void (*fn)(void *arg, const struct budget_contribution_row *r), void *arg);
 
@@ -77,7 +111,6 @@ enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const ch
 enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
                                  int64_t by, int64_t now);
 
-#define BUDGET_TEXT_MAX 501
 struct budget_commitment_row {
     int64_t id;
     int64_t allocation_id;
@@ -99,6 +132,10 @@ struct budget_commitment_row {
     int64_t authority_id;
     int64_t year_id;
     char year_label[8];
+    int64_t changed_by;    /* who last corrected the amount (0: nobody) */
+    bool voided;           /* status 'cancelled' */
+    char void_reason[BUDGET_TEXT_MAX];
+    int64_t placements;    /* not voided */
 };
 enum store_rc q_budget_commitment_insert(struct store *s, const struct budget_commitment_row *r, int64_t now,
                                          int64_t *id);
@@ -110,6 +147,11 @@ enum store_rc q_budget_commitment_list(struct store *s, int64_t allocation_id, c
                                        const struct visibility *v,
                                        void (*fn)(void *arg, const struct budget_commitment_row *r), void *arg);
 /* pending -> committed or refused; STORE_DONE when it was no longer pending. */
+/* Saves description, amount, committed_on, units, status and needs of a
+ * pending or committed commitment, and who changed it (STORE_DONE: it
+ * was decided otherwise or voided meanwhile). */
+enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_commitment_row *r, int64_t by,
+                                          int64_t now);
 enum store_rc q_budget_commitment_decide(struct store *s, int64_t id, const char *status, int64_t now);
 
 struct budget_payment_row {
@@ -172,11 +214,16 @@ struct intervention_row {
     char aims[BUDGET_AIMS_MAX][16];
     /* read only */
     int64_t current;       /* placements running today */
+    bool voided;
+    char void_reason[BUDGET_TEXT_MAX];
+    int64_t decisions;     /* commissioning decisions pending or committed */
 };
 /* Inserts the intervention and its aims; sets r->id.  STORE_CONSTRAINT
  * when the authority has one of that name from that provider. */
 enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now);
 /* With its aims and how many placements run on the day today. */
+/* Saves name, provider, unit cost, capacity and eligibility (not voided). */
+enum store_rc q_intervention_update(struct store *s, const struct intervention_row *r, int64_t now);
 enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out);
 /* An authority's interventions (active first, by name), with their aims. */
 enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const char *today,
@@ -199,9 +246,11 @@ struct placement_row {
     int64_t case_id;
     int64_t team_id;       /* of the commitment's allocation */
     int64_t authority_id;
+    bool voided;           /* kept, left out of units, capacity and the report */
+    char void_reason[BUDGET_TEXT_MAX];
 };
 enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id);
-/* Saves units_used and ends_on. */
+/* Saves units_used, starts_on and ends_on (not voided). */
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now);
 enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out);
 /* A commitment's placements, by start. */
@@ -209,9 +258,11 @@ enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg);
 /* Units used by a commitment's placements other than except_id. */
 enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units);
-/* Placements on an intervention running on day (other than except_id). */
-enum store_rc q_placement_current(struct store *s, int64_t intervention_id, const char *day, int64_t except_id,
-                                  int64_t *n);
+/* The periods of the placements on an intervention (not voided, under a
+ * committed decision, other than except_id) that overlap starts..ends
+ * (ends "": open-ended), at most max (STORE_ERROR when there are more). */
+enum store_rc q_placement_periods(struct store *s, int64_t intervention_id, const char *starts, const char *ends,
+                                  int64_t except_id, struct budget_period *out, size_t max, size_t *n);
 
 /* Open actions (not voided) of a team's open cases, newest first, at most
  * 200: id, description (first 120 characters), case, pupil. */

@@ -20,6 +20,7 @@ enum bulk_kind {
     BULK_CASE,
     BULK_DISCUSSION,
     BULK_ACTION,
+    BULK_OUTCOME,
 };
 
 static const char *const bulk_sql[] = {
@@ -49,6 +50,8 @@ static const char *const bulk_sql[] = {
                         "VALUES (?,?,?,?,0,0)",
     [BULK_ACTION] = "INSERT INTO actions (case_id, discussion_id, description, owner_service_id, setting, nature, "
                     "resource_id, created_at, updated_at) VALUES (?,?,'Generated action',?,?,?,?,0,0)",
+    [BULK_OUTCOME] = "INSERT INTO outcome_records (pupil_id, kind, starts_on, ends_on, code, sessions_possible, "
+                     "sessions_missed, sessions, source, created_at) VALUES (?,?,?,?,?,?,?,?,'import',0)",
 };
 
 /* One INSERT statement a row: prepared once per connection (the store
@@ -57,7 +60,7 @@ static const char *const bulk_sql[] = {
 /* A value to bind: an integer, text, an id where 0 or less means none
  * (NULL), or a flag where -1 means not recorded (NULL). */
 struct bulk_val {
-    enum { BV_INT, BV_TEXT, BV_OPT_ID, BV_OPT_FLAG } kind;
+    enum { BV_INT, BV_TEXT, BV_OPT_ID, BV_OPT_FLAG, BV_OPT_TEXT } kind;
     int64_t i;
     const char *t;
 };
@@ -65,11 +68,13 @@ struct bulk_val {
 #define T(v) {BV_TEXT, 0, (v)}
 #define ID(v) {BV_OPT_ID, (v), NULL}
 #define FLAG(v) {BV_OPT_FLAG, (v), NULL}
+#define OPT_T(v) {BV_OPT_TEXT, 0, (v)}
 
 static void bind_val(struct store_stmt *st, int idx, const struct bulk_val *v)
 {
-    bool none = (v->kind == BV_OPT_ID && v->i <= 0) || (v->kind == BV_OPT_FLAG && v->i < 0);
-    if (v->kind == BV_TEXT)
+    bool none = (v->kind == BV_OPT_ID && v->i <= 0) || (v->kind == BV_OPT_FLAG && v->i < 0) ||
+                (v->kind == BV_OPT_TEXT && !v->t);
+    if (v->kind == BV_TEXT || (v->kind == BV_OPT_TEXT && !none))
         store_bind_text(st, idx, v->t);
     else if (none)
         store_bind_null(st, idx);
@@ -164,13 +169,23 @@ enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion
                 ID(resource_id));
 }
 
+enum store_rc q_bulk_outcome(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
+                             const char *ends_on, const char *code, int64_t possible, int64_t missed,
+                             int64_t sessions)
+{
+    bool att = !strcmp(kind, "attendance"), susp = !strcmp(kind, "suspension");
+    return BULK(s, BULK_OUTCOME, I(pupil_id), T(kind), T(starts_on), OPT_T(ends_on), T(code),
+                FLAG(att ? possible : -1), FLAG(att ? missed : -1), FLAG(susp ? sessions : -1));
+}
+
 /* What a bulk load sets aside: the indexes and triggers of the tables it
  * fills (sql IS NULL: the automatic indexes of PRIMARY KEY and UNIQUE,
  * which stay).  In creation order, so they are made again in that order. */
 static const char deferred_sql[] =
     "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
     "AND tbl_name IN ('authorities', 'services', 'resources', 'schools', 'school_population', 'teams', "
-    "'team_schools', 'team_members', 'meetings', 'attendance', 'pupils', 'cases', 'discussions', 'actions') "
+    "'team_schools', 'team_members', 'meetings', 'attendance', 'pupils', 'cases', 'discussions', 'actions', "
+    "'outcome_records') "
     "ORDER BY rowid";
 
 struct defer_read {

@@ -30,6 +30,11 @@ enum store_rc q_bulk_case(struct store *s, int64_t id, int64_t pupil_id, int64_t
 enum store_rc q_bulk_discussion(struct store *s, int64_t id, int64_t meeting_id, int64_t case_id, const char *kind);
 enum store_rc q_bulk_action(struct store *s, int64_t case_id, int64_t discussion_id, int64_t owner_service_id,
                             const char *setting, const char *nature, int64_t resource_id);
+/* One outcome record (source 'import'); ends_on NULL for none; the
+ * sessions given only where the kind has them (attendance, suspension). */
+enum store_rc q_bulk_outcome(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
+                             const char *ends_on, const char *code, int64_t possible, int64_t missed,
+                             int64_t sessions);
 
 /* Setting aside, for a bulk load into a fresh database, what makes each
  * row slow to insert: the secondary indexes of the tables above (built

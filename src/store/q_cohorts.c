@@ -337,6 +337,21 @@ enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char
     return store_exec_done(st);
 }
 
+enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct cohort_action_row *a, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE cohort_actions SET description = ?, owner_service_id = ?, owner_practitioner_id = ?, owner_name = ?, "
+        "due_on = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL");
+    store_bind_text(st, 1, a->description);
+    q_bind_opt_id(st, 2, a->owner_service_id);
+    q_bind_opt_id(st, 3, a->owner_practitioner_id);
+    store_bind_text(st, 4, a->owner_name);
+    q_bind_opt_text(st, 5, a->due_on);
+    store_bind_int(st, 6, now);
+    store_bind_int(st, 7, id);
+    return store_exec_done(st);
+}
+
 enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
 {
     return void_row(s, "UPDATE cohort_actions SET voided_at = ?, voided_by = ?, void_reason = ? "

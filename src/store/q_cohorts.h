@@ -114,6 +114,8 @@ enum store_rc q_cohort_action_list(struct store *s, int64_t cohort_id,
                                    void (*fn)(void *arg, const struct cohort_action_row *a), void *arg);
 enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
                                          const char *outcome, const char *closed_on, int64_t now);
+/* Description, owners and due date of a non-voided action. */
+enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct cohort_action_row *a, int64_t now);
 enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now);
 /* Open, non-voided cohort actions of non-voided discussions and meetings in
  * the authority that are owned by a practitioner linked to user_id, or by a

@@ -8,6 +8,8 @@
 #include "core/calendar.h"
 #include "store/q_common.h"
 
+#define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
+
 /* ---- which queries it answers ---- */
 
 static bool month_start(const char *s)
@@ -40,15 +42,25 @@ bool q_rollup_answers(const struct dash_query *q)
     " WHERE r.dim = ? AND r.authority_id BETWEEN ? AND ? AND r.month >= ? AND r.month <= ?" \
     " AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
 
-static int bind_r(struct store_stmt *st, int idx, const struct dash_query *q, const char *dim)
+/* England's own rows (authority 0, q_rollup_build_national) answer a
+ * query over every authority by a viewer who sees them all. */
+static bool national(const struct dash_query *q)
+{
+    return q->authority_id == 0 && q->vis && q->vis->all;
+}
+
+/* nat: the dimension has England's rows (DASH_NATIONAL_DIMS); otherwise
+ * authorities' rows only (ids from 1). */
+static int bind_r(struct store_stmt *st, int idx, const struct dash_query *q, const char *dim, bool nat)
 {
     char from[8], to[8];
     snprintf(from, sizeof from, "%.7s", q->from);
     snprintf(to, sizeof to, "%.7s", q->to);
     const char *phase = q->phase ? q->phase : "";
+    bool england = nat && national(q);
     store_bind_text(st, idx++, dim);
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_int(st, idx++, england ? 0 : q->authority_id ? q->authority_id : 1);
+    store_bind_int(st, idx++, england ? 0 : q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_text(st, idx++, from);
     store_bind_text(st, idx++, to);
     store_bind_text(st, idx++, phase);
@@ -56,11 +68,20 @@ static int bind_r(struct store_stmt *st, int idx, const struct dash_query *q, co
     return q_bind_visibility(st, idx, q->vis);
 }
 
+static enum store_rc read_dim_at(struct store *s, const char *sql, const struct dash_query *q, const char *dim,
+                                 bool nat, int nk, int nn, dash_fn fn, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    if (bind_r(st, 1, q, dim, nat) < 0)
+        return q_refuse(st);
+    return q_dash_rows(st, nk, nn, fn, arg);
+}
+
 static enum store_rc read_dim(struct store *s, const char *sql, const struct dash_query *q, const char *dim,
                               int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (bind_r(st, 1, q, dim) < 0)
+    if (bind_r(st, 1, q, dim, false) < 0)
         return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
@@ -109,8 +130,8 @@ enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, d
         "AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
         " GROUP BY r.phase, r.k1, r.k2 ORDER BY r.phase, r.k1, r.k2");
     const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, 1, q->authority_id ? q->authority_id : INT64_MIN);
-    store_bind_int(st, 2, q->authority_id ? q->authority_id : INT64_MAX);
+    store_bind_int(st, 1, national(q) ? 0 : q->authority_id ? q->authority_id : 1);
+    store_bind_int(st, 2, national(q) ? 0 : q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_text(st, 3, phase);
     store_bind_text(st, 4, phase);
     if (q_bind_visibility(st, 5, q->vis) < 0)
@@ -123,9 +144,67 @@ static enum store_rc read_dims(struct store *s, const struct dash_query *q, cons
 {
     enum store_rc rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < n; i++)
-        rc = read_dim(s, "SELECT 0, r.phase, r.dim, r.k1, r.k2, r.k3, r.n1, r.n2 FROM dash_rollup r" R_WHERE,
-                      q, dims[i], 4, 2, fn, arg);
+        rc = read_dim_at(s, "SELECT 0, r.phase, r.dim, r.k1, r.k2, r.k3, r.n1, r.n2 FROM dash_rollup r" R_WHERE,
+                         q, dims[i], true, 4, 2, fn, arg);
     return rc;
+}
+
+enum store_rc q_rollup_outcomes(struct store *s, const struct dash_query *q, const char *today, dash_fn fn,
+                                void *arg)
+{
+    /* k1 the day the after window ends: counted once it is over. */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT 0, r.phase, r.k2, sum(r.n1) FROM dash_rollup r" R_WHERE " AND r.k1 < ? "
+        "GROUP BY r.phase, r.k2 ORDER BY r.phase, r.k2");
+    int idx = bind_r(st, 1, q, "outcome", true);
+    if (idx < 0)
+        return q_refuse(st);
+    store_bind_text(st, idx, today);
+    return q_dash_rows(st, 1, 1, fn, arg);
+}
+
+enum store_rc q_rollup_outcome_cases(struct store *s, int64_t authority_id, const char *month, dash_fn fn,
+                                     void *arg)
+{
+    char first[32], next[32];
+    int y, m;
+    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return STORE_ERROR;
+    snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+    snprintf(next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    /* As q_dash_case_presented, for the slice, and only pupils with
+     * outcome records (a pupil with none is never compared). */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT ps.authority_id, ps.phase, "
+        "(SELECT min(pm.meeting_date) FROM discussions pd JOIN meetings pm ON pm.id = pd.meeting_id "
+        " WHERE pd.case_id = c.id AND pd.kind = 'new' AND pm.status = 'held'), c.id, c.pupil_id "
+        "FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools ps ON ps.id = p.school_id "
+        "WHERE c.id IN (SELECT d.case_id FROM discussions d JOIN meetings m ON m.id = d.meeting_id "
+        "AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
+        "WHERE d.kind = 'new' AND m.status = 'held' AND" IN_SLICE "AND" DASH_FIRST_PRESENTATION("d", "m") ") "
+        "AND EXISTS (SELECT 1 FROM outcome_records o WHERE o.pupil_id = c.pupil_id) "
+        "ORDER BY ps.authority_id, 3, c.id");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, first);
+    store_bind_text(st, 3, next);
+    return q_dash_rows(st, 1, 2, fn, arg);
+}
+
+enum store_rc q_rollup_put(struct store *s, int64_t authority_id, int64_t vis_authority_id, const char *phase,
+                           const char *month, const char *dim, const char *k1, const char *k2, int64_t n1)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
+        "VALUES (?,?,?,?,?,?,?,?)");
+    store_bind_int(st, 1, authority_id);
+    store_bind_int(st, 2, vis_authority_id);
+    store_bind_text(st, 3, phase);
+    store_bind_text(st, 4, month);
+    store_bind_text(st, 5, dim);
+    store_bind_text(st, 6, k1);
+    store_bind_text(st, 7, k2);
+    store_bind_int(st, 8, n1);
+    return store_exec_done(st);
 }
 
 enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -218,8 +297,6 @@ static enum store_rc exec_slice(struct store *s, const char *sql, const struct s
     }
     return store_exec_done(st);
 }
-
-#define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
 
 /* The case and action dimensions are counted in C (one pass over the
  * slice's presented cases, one over their actions) and written at the end. */
@@ -413,7 +490,7 @@ static void count_presented(struct store_stmt *st, void *arg)
     c->at.vis = store_col_int(st, 2);
     store_col_copy(st, 3, c->at.phase, sizeof c->at.phase);
     snprintf(c->at.month, sizeof c->at.month, "%.7s", c->date);
-    char gender[32], year[32], eth[32], sen[32], v[8], idx[8];
+    char gender[32], year[32], eth[32], sen[32], v[24], idx[12];
     store_col_copy(st, 4, gender, sizeof gender);
     store_col_copy(st, 5, year, sizeof year);
     store_col_copy(st, 6, eth, sizeof eth);
@@ -537,10 +614,50 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
     return store_exec_done(st);
 }
 
+/* England's month stale: an authority's month (or census) was rebuilt. */
+static enum store_rc national_stale(struct store *s, const char *month)
+{
+    struct store_stmt *st = store_prepare(s, "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
+                                             "VALUES (0, ?)");
+    store_bind_text(st, 1, month);
+    return store_exec_done(st);
+}
+
+/* England's rows for one month: the authorities' rows of the dimensions a
+ * national view reads row by row, added up by key (n1 is a key for the
+ * owners and resources, a count elsewhere). */
+static enum store_rc build_national(struct store *s, const char *month)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup WHERE authority_id = 0 AND month = ?");
+    store_bind_text(st, 1, month);
+    enum store_rc rc = store_exec_done(st);
+    if (rc == STORE_OK) {
+        st = store_prepare(s,
+            "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
+            "SELECT 0, 0, r.phase, r.month, r.dim, r.k1, r.k2, r.k3, "
+            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE sum(r.n1) END, sum(r.n2) "
+            "FROM dash_rollup r WHERE r.month = ? AND r.authority_id > 0 AND r.dim IN " DASH_NATIONAL_DIMS
+            " GROUP BY r.dim, r.phase, r.month, r.k1, r.k2, r.k3, "
+            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE 0 END");
+        store_bind_text(st, 1, month);
+        rc = store_exec_done(st);
+    }
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = 0 AND month = ?");
+        store_bind_text(st, 1, month);
+        rc = store_exec_done(st);
+    }
+    return rc;
+}
+
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month)
 {
-    if (month && !strcmp(month, DASH_POPULATION_MONTH))
-        return build_population(s, authority_id);
+    if (authority_id == 0)
+        return month ? build_national(s, month) : STORE_ERROR;
+    if (month && !strcmp(month, DASH_POPULATION_MONTH)) {
+        enum store_rc prc = build_population(s, authority_id);
+        return prc == STORE_OK ? national_stale(s, month) : prc;
+    }
     struct slice sl = {.authority_id = authority_id};
     int y, m;
     if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || y < 1 || y > 9998 || m < 1 ||
@@ -606,5 +723,24 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
     struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
     store_bind_int(st, 1, authority_id);
     store_bind_text(st, 2, sl.month);
-    return store_exec_done(st);
+    rc = store_exec_done(st);
+    return rc == STORE_OK ? national_stale(s, sl.month) : rc;
+}
+
+enum store_rc q_rollup_stale_national(struct store *s, const char *from_month, const char *to_month,
+                                      void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT authority_id, month FROM dash_rollup_stale WHERE authority_id = 0 "
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY month");
+    store_bind_text(st, 1, from_month);
+    store_bind_text(st, 2, to_month);
+    return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
+}
+
+enum store_rc q_rollup_generation(struct store *s, int64_t *n)
+{
+    *n = 0;
+    struct store_stmt *st = store_prepare(s, "SELECT n FROM dash_generation WHERE id = 1");
+    return store_get_int(st, n);
 }

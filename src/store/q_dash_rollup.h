@@ -52,6 +52,40 @@ enum store_rc q_rollup_mark_all(struct store *s);
  * fresh.  Call inside a write transaction. */
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month);
 
+/* England's rows (authority_id 0, vis_authority_id 0): these dimensions,
+ * added up over the authorities month by month, so a national view by a
+ * viewer who sees every authority reads a few thousand rows instead of
+ * every authority's.  Rebuilding an authority's month marks England's
+ * month stale; q_rollup_build(s, 0, month) rebuilds it from the
+ * authorities' rows (build those first). */
+#define DASH_NATIONAL_DIMS \
+    "('cases', 'gender', 'nc_year', 'ethnicity', 'sen', 'sen_gender', 'flag', 'fu3', 'fu', 'evidence', " \
+    "'act_kind', 'act_owner', 'act_resource', 'population', 'outcome')"
+/* England's stale months only (authority 0), as q_rollup_stale. */
+enum store_rc q_rollup_stale_national(struct store *s, const char *from_month, const char *to_month,
+                                      void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg);
+
+/* "outcome" rows (DASH_OUTCOME rows of the outcomes table): per presented
+ * case whose windows are complete and hold outcome records, k1 the day its
+ * after window ends (YYYY-MM-DD), k2 what changed ("<attendance known>
+ * <rose><suspensions fell><stayed in mainstream>", four 0/1), n1 cases.
+ * Read: phase, k0 the flags, n0 the cases whose window ended before today. */
+enum store_rc q_rollup_outcomes(struct store *s, const struct dash_query *q, const char *today, dash_fn fn,
+                                void *arg);
+/* The slice's presented cases whose pupil has outcome records, shaped as
+ * q_dash_case_presented's rows (for the service to compare). */
+enum store_rc q_rollup_outcome_cases(struct store *s, int64_t authority_id, const char *month, dash_fn fn,
+                                     void *arg);
+/* One row as given (the service's counted cells, after q_rollup_build). */
+enum store_rc q_rollup_put(struct store *s, int64_t authority_id, int64_t vis_authority_id, const char *phase,
+                           const char *month, const char *dim, const char *k1, const char *k2, int64_t n1);
+
+/* The dashboard's generation (migration 0027, table dash_generation):
+ * changes whenever a month of the rollup goes stale or is rebuilt, and
+ * when the TAS schools, services, resources, cost rates or disclosure
+ * settings change.  0 when it cannot be read. */
+enum store_rc q_rollup_generation(struct store *s, int64_t *n);
+
 /* Readers, their rows shaped as the q_dash_* function of the same name. */
 enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);
 enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg);

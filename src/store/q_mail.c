@@ -4,26 +4,47 @@
 
 #include "store/q_common.h"
 
-enum store_rc q_outbox_add(struct store *s, const char *kind, const char *recipient, const char *subject,
-                           const char *body, const char *message_id, int64_t now, int64_t *id)
+enum store_rc q_outbox_add(struct store *s, const struct outbox_new *m, int64_t now, int64_t *id)
 {
     struct store_stmt *st = store_prepare(s,
-        "INSERT INTO outbox (kind, recipient, subject, body, message_id, created_at, next_attempt_at) "
-        "VALUES (?,?,?,?,?,?,?) RETURNING id");
-    store_bind_text(st, 1, kind);
-    store_bind_text(st, 2, recipient);
-    store_bind_text(st, 3, subject);
-    store_bind_text(st, 4, body);
-    store_bind_text(st, 5, message_id);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, now);
+        "INSERT INTO outbox (kind, recipient, subject, body, calendar, calendar_method, message_id, created_at, "
+        "next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
+    store_bind_text(st, 1, m->kind);
+    store_bind_text(st, 2, m->recipient);
+    store_bind_text(st, 3, m->subject);
+    store_bind_text(st, 4, m->body);
+    if (m->calendar) {
+        store_bind_text(st, 5, m->calendar);
+        store_bind_text(st, 6, m->calendar_method);
+    } else {
+        store_bind_null(st, 5);
+        store_bind_null(st, 6);
+    }
+    store_bind_text(st, 7, m->message_id);
+    store_bind_int(st, 8, now);
+    store_bind_int(st, 9, now);
     return store_get_int(st, id);
 }
 
+enum store_rc q_meeting_invited(struct store *s, int64_t meeting_id)
+{
+    return q_exec_id(s, "UPDATE meetings SET invited_sequence = ics_sequence WHERE id = ?", meeting_id);
+}
+
+enum store_rc q_meetings_changed(struct store *s, size_t max, int64_t *ids, size_t *n)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT id FROM meetings WHERE invited_sequence IS NOT NULL AND ics_sequence > invited_sequence "
+        "ORDER BY id LIMIT ?");
+    store_bind_int(st, 1, (int64_t)max);
+    *n = 0;
+    return store_each_row(st, q_read_id, &(struct q_ids){ids, max, n});
+}
+
 #define OUTBOX_COLS "id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, " \
-                    "coalesce(sent_at, 0), last_error"
+                    "coalesce(sent_at, 0), last_error, coalesce(calendar, ''), coalesce(calendar_method, '')"
 enum { OC_ID, OC_KIND, OC_RECIPIENT, OC_SUBJECT, OC_BODY, OC_MESSAGE_ID, OC_CREATED, OC_ATTEMPTS, OC_NEXT,
-       OC_SENT, OC_ERROR };
+       OC_SENT, OC_ERROR, OC_CALENDAR, OC_CALENDAR_METHOD };
 
 static void read_outbox(struct store_stmt *st, void *row)
 {
@@ -39,6 +60,8 @@ static void read_outbox(struct store_stmt *st, void *row)
     r->next_attempt_at = store_col_int(st, OC_NEXT);
     r->sent_at = store_col_int(st, OC_SENT);
     store_col_copy(st, OC_ERROR, r->last_error, sizeof r->last_error);
+    store_col_copy(st, OC_CALENDAR, r->calendar, sizeof r->calendar);
+    store_col_copy(st, OC_CALENDAR_METHOD, r->calendar_method, sizeof r->calendar_method);
 }
 
 Q_SINK(outbox, struct outbox_row, read_outbox)

@@ -7,6 +7,7 @@
 #include "store/store.h"
 
 #define OUTBOX_BODY_MAX 8192
+#define OUTBOX_CALENDAR_MAX 8192
 
 struct outbox_row {
     int64_t id;
@@ -14,6 +15,8 @@ struct outbox_row {
     char recipient[256];
     char subject[512];
     char body[OUTBOX_BODY_MAX];
+    char calendar[OUTBOX_CALENDAR_MAX];   /* "" none */
+    char calendar_method[8];              /* REQUEST CANCEL; "" none */
     char message_id[160];
     int64_t created_at;
     int64_t attempts;
@@ -22,9 +25,20 @@ struct outbox_row {
     char last_error[256];
 };
 
+/* A message to queue: calendar and calendar_method NULL when it has no
+ * calendar part. */
+struct outbox_new {
+    const char *kind, *recipient, *subject, *body, *calendar, *calendar_method, *message_id;
+};
 /* Queues a message, due at now.  *id receives its id. */
-enum store_rc q_outbox_add(struct store *s, const char *kind, const char *recipient, const char *subject,
-                           const char *body, const char *message_id, int64_t now, int64_t *id);
+enum store_rc q_outbox_add(struct store *s, const struct outbox_new *m, int64_t now, int64_t *id);
+
+/* A meeting's invitations were sent as it is now: its invited_sequence
+ * becomes its ics_sequence. */
+enum store_rc q_meeting_invited(struct store *s, int64_t meeting_id);
+/* Meetings changed since their invitations went out (ics_sequence above
+ * invited_sequence): up to max ids, in id order, *n of them. */
+enum store_rc q_meetings_changed(struct store *s, size_t max, int64_t *ids, size_t *n);
 /* Unsent messages due by now with fewer than max_attempts attempts, oldest
  * first, at most limit. */
 enum store_rc q_outbox_due(struct store *s, int64_t now, int max_attempts, int limit,

@@ -47,6 +47,53 @@ size_t apst_cost_lines(const struct apst_mi *mi, struct apst_cost_line out[APST_
     return APST_COST_LINES;
 }
 
+static void signed_money(int64_t pence, char *out, size_t outsz)
+{
+    char m[28];
+    apst_money_text(pence < 0 ? -pence : pence, m, sizeof m);
+    size_t n = strlen(m);
+    if (outsz < n + 2)
+        return;
+    out[0] = pence > 0 ? '+' : pence < 0 ? '-' : '\0';
+    memcpy(out + (out[0] ? 1 : 0), m, n + 1);
+}
+
+size_t apst_compare_lines(const struct apst_mi *mi, struct apst_compare_line out[APST_COMPARE_LINES])
+{
+    const struct apst_cost_compare *cc = &mi->compare;
+    size_t n = 0;
+    for (size_t i = 0; i <= APST_COST_LINE_COUNT && n < APST_COMPARE_LINES; i++) {
+        bool total = i == APST_COST_LINE_COUNT;
+        const struct apst_cost_cmp_line *l = total ? &cc->total : &cc->line[i];
+        struct apst_compare_line *o = &out[n++];
+        memset(o, 0, sizeof *o);
+        o->total = total;
+        o->code = total ? "total" : codes_apst_cost_line.entries[i].code;
+        snprintf(o->label, sizeof o->label, "%s", total ? "Total" : codes_apst_cost_line.entries[i].label);
+        o->planned_known = !l->planned_withheld;
+        o->actual_known = l->source != APST_COST_NONE && !l->actual_withheld;
+        o->variance_known = o->planned_known && o->actual_known;
+        o->planned_pence = l->planned;
+        o->actual_pence = l->actual;
+        o->variance_pence = l->variance;
+        if (o->planned_known)
+            apst_money_text(l->planned, o->planned, sizeof o->planned);
+        else
+            snprintf(o->planned, sizeof o->planned, "c");
+        if (l->actual_withheld)
+            snprintf(o->actual, sizeof o->actual, "c");
+        else if (o->actual_known)
+            apst_money_text(l->actual, o->actual, sizeof o->actual);
+        if (o->variance_known)
+            signed_money(l->variance, o->variance, sizeof o->variance);
+        else if (l->planned_withheld || l->actual_withheld)
+            snprintf(o->variance, sizeof o->variance, "c");
+        o->source = total ? "" : l->source == APST_COST_ENTERED ? "entered"
+                              : l->source == APST_COST_DERIVED ? "from the staff in post and the log" : "";
+    }
+    return n;
+}
+
 /* Every row of the return, in order, to a writer. */
 typedef void (*row_fn)(void *arg, const char *section, const char *measure, const char *value, const char *pct);
 
@@ -99,6 +146,27 @@ static void rows(const struct apst_taskforce_row *t, const struct apst_mi *mi, r
         snprintf(pounds, sizeof pounds, "%lld", (long long)((l[i].pence + 50) / 100));
         snprintf(label, sizeof label, "%s (%s)", l[i].label, l[i].group);
         row(arg, "cost at the advice's averages (GBP)", label, l[i].withheld ? "c" : pounds, "");
+    }
+    /* Planned against actual for the period, in whole pounds: three rows a
+     * line (planned, actual, variance: actual less planned). */
+    struct apst_compare_line cl[APST_COMPARE_LINES];
+    size_t nc = apst_compare_lines(mi, cl);
+    for (size_t i = 0; i < nc; i++) {
+        char v[32], label[160];
+        const struct { const char *what; bool known; int64_t pence; const char *text; } cells[] = {
+            {"planned", cl[i].planned_known, cl[i].planned_pence, cl[i].planned},
+            {"actual", cl[i].actual_known, cl[i].actual_pence, cl[i].actual},
+            {"variance", cl[i].variance_known, cl[i].variance_pence, cl[i].variance},
+        };
+        for (size_t k = 0; k < 3; k++) {
+            int64_t pn = cells[k].pence;
+            if (cells[k].known)
+                snprintf(v, sizeof v, "%s%lld", pn < 0 ? "-" : "", (long long)(((pn < 0 ? -pn : pn) + 50) / 100));
+            else
+                snprintf(v, sizeof v, "%s", !strcmp(cells[k].text, "c") ? "c" : "");
+            snprintf(label, sizeof label, "%s (%s)", cl[i].label, cells[k].what);
+            row(arg, "cost planned and actual (GBP)", label, v, "");
+        }
     }
 }
 

@@ -85,7 +85,7 @@ static void costs_sheet(lxw_workbook *wb, const struct budget_report *r, lxw_for
             worksheet_write_number(ws, y, 1, (double)v / 100.0, money);
             worksheet_write_number(ws, y, 2, (double)r->spend / (double)v, NULL);
         } else {
-            worksheet_write_string(ws, y, 1, "Not set", NULL);
+            worksheet_write_string(ws, y, 1, "Not set: enter your local figure", NULL);
             worksheet_write_string(ws, y, 2, "z", NULL);
         }
         worksheet_write_string(ws, y, 3, r->costs.own[i] ? "Yes" : "No", NULL);

@@ -41,6 +41,27 @@ json_t *json_budget_year(const struct budget_year_row *r)
     return o;
 }
 
+/* A record corrected or voided (migration 0025): voided rows are kept. */
+static void voided(json_t *o, bool v, const char *reason)
+{
+    json_object_set_new(o, "voided", json_boolean(v));
+    if (v)
+        json_object_set_new(o, "void_reason", json_string(reason));
+}
+
+json_t *json_budget_correction(const struct budget_correction_row *r)
+{
+    char at[11], label[40];
+    day_format((int32_t)(r->made_at / 86400), at);
+    date_label(at, label, sizeof label);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "record_id",
+                          (json_int_t)r->record_id, "action", r->action, "before", r->before, "after", r->after,
+                          "reason", r->reason, "made_by", (json_int_t)r->made_by, "made_by_name", r->made_by_name,
+                          "made_on", at, "made_on_label", label);
+    json_object_set_new(o, "is_void", json_boolean(!strcmp(r->action, "void")));
+    return o;
+}
+
 json_t *json_budget_contribution(const struct budget_contribution_row *r)
 {
     const struct budget_partner *p = budget_partner_find(r->partner);
@@ -49,6 +70,7 @@ json_t *json_budget_contribution(const struct budget_contribution_row *r)
                           r->partner_name);
     bj_money(o, "amount", r->amount);
     day(o, "received_on", r->received_on);
+    voided(o, r->voided, r->void_reason);
     return o;
 }
 
@@ -100,6 +122,16 @@ json_t *json_budget_commitment(const struct budget_commitment_row *r)
                           (json_int_t)r->authority_id, "year_id", (json_int_t)r->year_id, "year_label",
                           r->year_label);
     json_object_set_new(o, "requested_by", json_integer(r->requested_by));
+    json_object_set_new(o, "changed_by", json_integer(r->changed_by));
+    json_object_set_new(o, "placements", json_integer(r->placements));
+    voided(o, r->voided, r->void_reason);
+    if (r->voided) {
+        json_object_set_new(o, "status_label", json_string("Voided"));
+        json_object_set_new(o, "may_correct", json_false());
+    } else {
+        json_object_set_new(o, "may_correct", json_boolean(!strcmp(r->status, "pending") ||
+                                                           !strcmp(r->status, "committed")));
+    }
     bj_money(o, "amount", r->amount);
     bj_money(o, "paid", r->paid);
     bj_money(o, "outstanding", !strcmp(r->status, "committed") ? r->amount - r->paid : 0);
@@ -154,6 +186,8 @@ json_t *json_intervention(const struct intervention_row *r)
         json_array_append_new(aims, json_pack("{s:s, s:s}", "code", r->aims[i], "label", a ? a->label : r->aims[i]));
     }
     json_object_set_new(o, "aims", aims);
+    voided(o, r->voided, r->void_reason);
+    json_object_set_new(o, "decisions", json_integer(r->decisions));
     return o;
 }
 
@@ -169,5 +203,6 @@ json_t *json_placement(const struct placement_row *r)
         day(o, "ends_on", r->ends_on);
     else
         json_object_set_new(o, "ends_on", json_null());
+    voided(o, r->voided, r->void_reason);
     return o;
 }

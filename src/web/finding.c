@@ -289,3 +289,62 @@ void finding_date_labels(json_t *ctx)
 {
     date_labels(ctx, 0);
 }
+
+const char *finding_form_date(struct req *rq, const char *name)
+{
+    if (rq->json)
+        return NULL;
+    char k[48];
+    const char *v[3];
+    static const char *const part[] = {"day", "month", "year"};
+    bool any = false, all_blank = true;
+    for (int i = 0; i < 3; i++) {
+        snprintf(k, sizeof k, "%s-%s", name, part[i]);
+        v[i] = req_param(rq, k);
+        any = any || v[i];
+        const char *p = v[i] ? v[i] : "";
+        while (*p == ' ')
+            p++;
+        all_blank = all_blank && !*p;
+    }
+    if (!any)
+        return NULL;
+    if (all_blank)
+        return "";
+    char s[64];
+    snprintf(s, sizeof s, "%.12s/%.12s/%.12s", v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "");
+    return req_keep(rq, s);
+}
+
+json_t *finding_form_date_field(struct req *rq, const char *name, const char *legend, const char *value,
+                                const struct field_errors *e, const char *hint)
+{
+    char k[48];
+    const char *d = NULL, *m = NULL, *y = NULL;
+    if (!rq->json) {
+        snprintf(k, sizeof k, "%s-day", name);
+        d = req_param(rq, k);
+        snprintf(k, sizeof k, "%s-month", name);
+        m = req_param(rq, k);
+        snprintf(k, sizeof k, "%s-year", name);
+        y = req_param(rq, k);
+    }
+    if (!d && !m && !y && value && *value) {
+        int32_t day;
+        char b[12];
+        if (svc_parse_day(value, &day) == 0) {
+            int yy, mm, dd;
+            ymd_from_day(day, &yy, &mm, &dd);
+            snprintf(b, sizeof b, "%d", dd);
+            d = req_keep(rq, b);
+            snprintf(b, sizeof b, "%d", mm);
+            m = req_keep(rq, b);
+            snprintf(b, sizeof b, "%d", yy);
+            y = req_keep(rq, b);
+        } else {
+            /* Not a date: kept as typed, in the first box. */
+            d = value;
+        }
+    }
+    return fld_date(name, legend, d, m, y, e, hint);
+}

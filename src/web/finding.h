@@ -48,6 +48,17 @@ json_t *finding_date_field(const char *name, const char *legend, const struct qu
  * one.  view_render calls it, so templates show {{given_on_label}}. */
 void finding_date_labels(json_t *ctx);
 
+/* A POST form's GOV.UK date input: the boxes name-day, name-month and
+ * name-year as one "D/M/YYYY" for a service that takes a date as text
+ * ("" when all three are empty); NULL when the request sent none of them
+ * (the API, which sends one value under name). */
+const char *finding_form_date(struct req *rq, const char *name);
+/* A GOV.UK date input (fld_date) for a POST form: what was typed in
+ * name's three boxes when the request sent them, else value (a date as
+ * the services take it: YYYY-MM-DD or D/M/YYYY) split into its parts. */
+json_t *finding_form_date_field(struct req *rq, const char *name, const char *legend, const char *value,
+                                const struct field_errors *e, const char *hint);
+
 /* Reads the filters; the term window from svc_this_term. */
 void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f);
 /* Appends the filters set as "&team=..&school=..&term=this&q=..". */

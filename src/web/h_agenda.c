@@ -24,9 +24,12 @@ static void add_candidate(void *arg, const struct agenda_candidate *a)
     struct cand_list *cl = arg;
     char v[24], label[300];
     snprintf(v, sizeof v, "%lld", (long long)a->case_id);
+    char when[32] = "";
+    if (a->discussed_before)
+        date_label(a->last_discussed, when, sizeof when);
     if (a->discussed_before)
         snprintf(label, sizeof label, "%s (review: last discussed %s, %lld open action%s)", a->pupil_name,
-                 a->last_discussed, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
+                 when, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
     else
         snprintf(label, sizeof label, "%s (new)", a->pupil_name);
     fld_add_option(cl->field, v, label, NULL);
@@ -42,7 +45,8 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
         json_t *item = json_agenda_item(&av.rows[i]);
-        json_object_set_new(item, "number", json_integer((json_int_t)i + 1));
+        /* The item's number in the running order; a voided one has none. */
+        json_object_set_new(item, "number", av.number[i] ? json_integer(av.number[i]) : json_null());
         json_array_append(strcmp(av.rows[i].kind, "review") == 0 ? reviews : fresh, item);
         json_array_append_new(all, item);
     }

@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "service/svc_apst.h"
 #include "web/apst_export.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -58,6 +59,7 @@ static json_t *json_apst_specialist(const struct apst_specialist_row *r, int32_t
                           apst_in_post(&p, today));
     json_object_set_new(o, "starts_on", date_json(r->starts_on));
     json_object_set_new(o, "ends_on", date_json(r->ends_on));
+    json_object_set_new(o, "has_account", json_boolean(r->user_id > 0));
     return o;
 }
 
@@ -99,6 +101,18 @@ static json_t *json_apst_referral(const struct apst_referral_row *r)
     json_object_set_new(o, "referred_on", date_json(r->referred_on));
     json_object_set_new(o, "triaged_on", date_json(r->triaged_on));
     json_object_set_new(o, "closed_on", date_json(r->closed_on));
+    json_t *kinds = json_array(), *labels = json_array();
+    for (size_t k = 0; k < codes_apst_specialist.count; k++)
+        if (apst_consent_covers(r->consent_basis, r->consent_kinds, codes_apst_specialist.entries[k].code)) {
+            json_array_append_new(kinds, json_string(codes_apst_specialist.entries[k].code));
+            json_array_append_new(labels, json_string(codes_apst_specialist.entries[k].label));
+        }
+    json_t *c = json_pack("{s:s, s:o, s:s, s:o, s:o, s:s, s:b}", "basis", r->consent_basis, "basis_label",
+                          r->consent_basis[0] ? json_label(&codes_apst_consent, r->consent_basis) : json_null(),
+                          "by", r->consent_by, "kinds", kinds, "kind_labels", labels, "note", r->consent_note,
+                          "recorded", r->consent_basis[0] != '\0');
+    json_object_set_new(c, "on", date_json(r->consent_on));
+    json_object_set_new(o, "consent", c);
     return o;
 }
 
@@ -171,6 +185,17 @@ static void add_iv(void *arg, const struct apst_intervention_row *r)
 {
     json_array_append_new(((struct collect *)arg)->list, json_apst_intervention(r));
 }
+static void add_cost(void *arg, const struct apst_cost_row *r)
+{
+    char money[32];
+    apst_money_text(r->amount_pence, money, sizeof money);
+    json_t *o = json_pack("{s:I, s:s, s:o, s:I, s:s, s:s}", "id", (json_int_t)r->id, "line", r->line, "line_label",
+                          json_label(&codes_apst_cost_line, r->line), "pence", (json_int_t)r->amount_pence, "amount",
+                          money, "note", r->note);
+    json_object_set_new(o, "period_from", date_json(r->period_from));
+    json_object_set_new(o, "period_to", date_json(r->period_to));
+    json_array_append_new(((struct collect *)arg)->list, o);
+}
 static void add_meeting(void *arg, const struct meeting_row *r)
 {
     json_t *m = json_meeting(r);
@@ -208,12 +233,19 @@ static void field(json_t *ctx, json_t *f, const char *type)
     json_array_append_new(json_object_get(ctx, "fields"), typed(f, type));
 }
 
-static void date_hint_field(json_t *ctx, const char *name, const char *label, const char *value,
+/* A date: the GOV.UK day, month and year boxes (finding.h). */
+static void date_hint_field(struct req *rq, json_t *ctx, const char *name, const char *label, const char *value,
                             const struct field_errors *e)
 {
-    json_t *f = fld_input(name, label, value, e, "For example, 27/3/2026");
-    json_object_set_new(f, "width_class", json_string("govuk-input--width-10"));
-    field(ctx, f, "is_input");
+    field(ctx, finding_form_date_field(rq, name, label, value, e, "For example, 27 3 2026"), "is_date");
+}
+
+/* A form's date boxes, when sent, in place of the one value the API sends. */
+static void form_date(struct req *rq, const char *name, const char **value)
+{
+    const char *v = finding_form_date(rq, name);
+    if (v)
+        *value = v;
 }
 
 /* ---- taskforces ---- */
@@ -273,7 +305,7 @@ static void render_create(struct req *rq, struct resp *rs, int status, struct sv
                             "Most managers work part time, for example 0.6");
     json_object_set_new(fte, "width_class", json_string("govuk-input--width-4"));
     field(ctx, fte, "is_input");
-    date_hint_field(ctx, "started_on", "Date the taskforce started", f->started_on, e);
+    date_hint_field(rq, ctx, "started_on", "Date the taskforce started", f->started_on, e);
     json_t *wd = fld_select_blank("weekday", "Day of the weekly case meeting", e, NULL, "Wednesday",
                                   f->weekday ? f->weekday : "");
     static const char *const days[] = {"1", "Monday", "2", "Tuesday", "4", "Thursday", "5", "Friday"};
@@ -302,6 +334,7 @@ static void h_create(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct apst_form f = {0};
     req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
+    form_date(rq, "started_on", &f.started_on);
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_apst_create(&c, &f, &e, &id);
@@ -342,6 +375,7 @@ static const char *saved_text(const char *s)
         {"created", "Taskforce set up"},        {"specialist", "Specialist added"},
         {"agreement", "Agreement recorded"},    {"referral", "Referral recorded"},
         {"intervention", "Time recorded"},   {"left", "Last day in post recorded"},
+        {"account", "Account linked"},          {"cost", "Cost recorded"},
     };
     for (size_t i = 0; s && i < sizeof texts / sizeof texts[0]; i++)
         if (!strcmp(s, texts[i].key))
@@ -395,9 +429,8 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
-    json_t *md = fld_input("date", "Date of the case meeting", date, e, "For example, 27/3/2026");
-    json_object_set_new(md, "width_class", json_string("govuk-input--width-10"));
-    json_object_set_new(ctx, "meeting_date", md);
+    json_object_set_new(ctx, "meeting_date",
+                        finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     view_render(rq, rs, status, "apst/view", ctx);
@@ -416,13 +449,14 @@ static void h_view(struct req *rq, struct resp *rs)
 
 /* ---- forms inside a taskforce: specialists, agreements, referrals, time ---- */
 
-enum sub { SUB_SPECIALIST, SUB_AGREEMENT, SUB_REFERRAL, SUB_INTERVENTION };
+enum sub { SUB_SPECIALIST, SUB_AGREEMENT, SUB_REFERRAL, SUB_INTERVENTION, SUB_COST };
 
 union sub_form {
     struct apst_specialist_form sp;
     struct apst_agreement_form ag;
     struct apst_referral_form rf;
     struct apst_intervention_form iv;
+    struct apst_cost_form co;
 };
 
 static const struct req_field sp_fields[] = {
@@ -430,7 +464,7 @@ static const struct req_field sp_fields[] = {
     REQ_FIELD(struct apst_specialist_form, fte),          REQ_FIELD(struct apst_specialist_form, days_on_site),
     REQ_FIELD(struct apst_specialist_form, home_service), REQ_FIELD(struct apst_specialist_form, funding),
     REQ_FIELD(struct apst_specialist_form, supervision),  REQ_FIELD(struct apst_specialist_form, starts_on),
-    REQ_FIELD(struct apst_specialist_form, ends_on),
+    REQ_FIELD(struct apst_specialist_form, ends_on),      REQ_FIELD(struct apst_specialist_form, username),
 };
 static const struct req_field ag_fields[] = {
     REQ_FIELD(struct apst_agreement_form, kind), REQ_FIELD(struct apst_agreement_form, party),
@@ -440,6 +474,51 @@ static const struct req_field rf_fields[] = {
     REQ_FIELD(struct apst_referral_form, pupil_id), REQ_FIELD(struct apst_referral_form, upn),
     REQ_FIELD(struct apst_referral_form, route),    REQ_FIELD(struct apst_referral_form, referred_on),
     REQ_FIELD(struct apst_referral_form, referrer), REQ_FIELD(struct apst_referral_form, reason),
+};
+
+/* The consent fields, shared by the referral form and the consent form. */
+static void consent_params(struct req *rq, struct apst_consent_form *f)
+{
+    f->basis = req_param(rq, "consent_basis");
+    f->by = req_param(rq, "consent_by");
+    f->on = req_param(rq, "consent_on");
+    form_date(rq, "consent_on", &f->on);
+    f->note = req_param(rq, "consent_note");
+    f->nkinds = req_param_all(rq, "consent_kinds", f->kinds, APST_CONSENT_KINDS_MAX);
+}
+
+static void consent_form_fields(struct req *rq, json_t *fields, const struct apst_consent_form *f,
+                                const struct field_errors *e, bool optional)
+{
+    json_array_append_new(fields, typed(fld_radios_codes("consent_basis",
+                                                         optional ? "Consent (optional: it can be recorded later)"
+                                                                  : "Consent",
+                                                         f->basis, e, &codes_apst_consent, 0), "is_radios"));
+    json_array_append_new(fields, typed(fld_input("consent_by", "Who gave consent", f->by, e,
+                                                  "A name and relationship, for example Jo Example, mother"),
+                                        "is_input"));
+    json_array_append_new(fields, typed(finding_form_date_field(rq, "consent_on", "Date", f->on, e,
+                                                                "For example, 27 3 2026"), "is_date"));
+    json_t *cb = fld_radios("consent_kinds", "Specialists the consent covers", e, 0);
+    fld_set(cb, "hint", "Specialists see the pupil's referral only when the consent covers their type. "
+                        "A safeguarding concern covers every specialist.");
+    json_t *items = json_array();
+    for (size_t k = 0; k < codes_apst_specialist.count; k++) {
+        bool on_ = false;
+        for (size_t i = 0; i < f->nkinds; i++)
+            on_ |= f->kinds[i] && !strcmp(f->kinds[i], codes_apst_specialist.entries[k].code);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", codes_apst_specialist.entries[k].code,
+                                               "label", codes_apst_specialist.entries[k].label, "checked", on_));
+    }
+    json_object_set_new(cb, "items", items);
+    json_array_append_new(fields, typed(cb, "is_checkboxes"));
+    json_array_append_new(fields, typed(fld_textarea("consent_note", "The safeguarding concern (if consent is not needed)",
+                                                     f->note, e, NULL), "is_textarea"));
+}
+static const struct req_field co_fields[] = {
+    REQ_FIELD(struct apst_cost_form, line),   REQ_FIELD(struct apst_cost_form, period_from),
+    REQ_FIELD(struct apst_cost_form, period_to), REQ_FIELD(struct apst_cost_form, amount),
+    REQ_FIELD(struct apst_cost_form, note),
 };
 static const struct req_field iv_fields[] = {
     REQ_FIELD(struct apst_intervention_form, specialist_id), REQ_FIELD(struct apst_intervention_form, referral_id),
@@ -464,9 +543,11 @@ static void opt_referral(void *arg, const struct apst_referral_row *r)
     struct options *o = arg;
     if (!strcmp(r->triage, "declined") || !strcmp(r->triage, "signposted"))
         return;
-    char v[24], label[2 * TAS_NAME_MAX + 40];
+    char v[24], label[2 * TAS_NAME_MAX + 64];
     snprintf(v, sizeof v, "%lld", (long long)r->id);
-    snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, r->referred_on);
+    char when[32];
+    date_label(r->referred_on, when, sizeof when);
+    snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, when);
     fld_add_option(o->field, v, label, o->current);
 }
 
@@ -475,10 +556,10 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
                        const struct field_errors *e)
 {
     static const char *const titles[] = {"Add a specialist", "Record an agreement", "Record a referral",
-                                         "Record time spent"};
-    static const char *const paths[] = {"specialists", "agreements", "referrals", "interventions"};
+                                         "Record time spent", "Record money spent"};
+    static const char *const paths[] = {"specialists", "agreements", "referrals", "interventions", "costs"};
     static const char *const submits[] = {"Add the specialist", "Save the agreement", "Save the referral",
-                                          "Save the time"};
+                                          "Save the time", "Save the cost"};
     char action[64], back[48];
     snprintf(action, sizeof action, "/apst/%lld/%s", (long long)t->id, paths[kind]);
     snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
@@ -497,15 +578,18 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
               "is_radios");
         field(ctx, fld_radios_codes("supervision", "Supervision", f->sp.supervision, e, &codes_apst_supervision, 0),
               "is_radios");
-        date_hint_field(ctx, "starts_on", "Date they started", f->sp.starts_on, e);
-        date_hint_field(ctx, "ends_on", "Date they left (optional)", f->sp.ends_on, e);
+        date_hint_field(rq, ctx, "starts_on", "Date they started", f->sp.starts_on, e);
+        date_hint_field(rq, ctx, "ends_on", "Date they left (optional)", f->sp.ends_on, e);
+        field(ctx, fld_input("username", "Their account's user name (optional)", f->sp.username, e,
+                             "An account with the taskforce specialist role on this taskforce, for this type"),
+              "is_input");
         break;
     case SUB_AGREEMENT:
         field(ctx, fld_radios_codes("kind", "Kind of agreement", f->ag.kind, e, &codes_apst_agreement, 0), "is_radios");
         field(ctx, fld_input("party", "Partner", f->ag.party, e, "The service or organisation it is with"),
               "is_input");
-        date_hint_field(ctx, "signed_on", "Date signed", f->ag.signed_on, e);
-        date_hint_field(ctx, "review_on", "Date to review it", f->ag.review_on, e);
+        date_hint_field(rq, ctx, "signed_on", "Date signed", f->ag.signed_on, e);
+        date_hint_field(rq, ctx, "review_on", "Date to review it", f->ag.review_on, e);
         break;
     case SUB_REFERRAL: {
         json_t *upn = fld_input("upn", "Pupil's UPN", f->rf.upn, e,
@@ -515,10 +599,11 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         field(ctx, upn, "is_input");
         field(ctx, fld_radios_codes("route", "How the pupil was referred", f->rf.route, e, &codes_apst_route, 0),
               "is_radios");
-        date_hint_field(ctx, "referred_on", "Date of the referral", f->rf.referred_on, e);
+        date_hint_field(rq, ctx, "referred_on", "Date of the referral", f->rf.referred_on, e);
         field(ctx, fld_input("referrer", "Who referred (optional)", f->rf.referrer, e, "A role, for example form tutor"),
               "is_input");
         field(ctx, fld_textarea("reason", "Reason for the referral (optional)", f->rf.reason, e, NULL), "is_textarea");
+        consent_form_fields(rq, json_object_get(ctx, "fields"), &f->rf.consent, e, true);
         break;
     }
     case SUB_INTERVENTION: {
@@ -533,13 +618,26 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         struct options ro = {rfs, f->iv.referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         field(ctx, rfs, "is_select");
-        date_hint_field(ctx, "delivered_on", "Date", f->iv.delivered_on, e);
+        date_hint_field(rq, ctx, "delivered_on", "Date", f->iv.delivered_on, e);
         json_t *mins = fld_input("minutes", "Time in minutes", f->iv.minutes, e, "For example, 90 for an hour and a half");
         json_object_set_new(mins, "width_class", json_string("govuk-input--width-4"));
         json_object_set_new(mins, "inputmode", json_string("numeric"));
         field(ctx, mins, "is_input");
         break;
     }
+    case SUB_COST:
+        field(ctx, fld_radios_codes("line", "What the money was spent on", f->co.line, e, &codes_apst_cost_line, 0),
+              "is_radios");
+        date_hint_field(rq, ctx, "period_from", "First day of the period", f->co.period_from, e);
+        date_hint_field(rq, ctx, "period_to", "Last day of the period", f->co.period_to, e);
+        {
+            json_t *amt = fld_input("amount", "Amount spent, in pounds", f->co.amount, e,
+                                    "Including on-costs, for example 12500 or 12500.50");
+            json_object_set_new(amt, "width_class", json_string("govuk-input--width-10"));
+            field(ctx, amt, "is_input");
+        }
+        field(ctx, fld_input("note", "Note (optional)", f->co.note, e, NULL), "is_input");
+        break;
     }
     view_render(rq, rs, status, "apst/form", ctx);
 }
@@ -551,7 +649,7 @@ static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
-    if (!svc_apst_may(&c, ACT_EDIT, t)) {
+    if (kind == SUB_INTERVENTION ? !svc_apst_may_log(&c, t) : !svc_apst_may(&c, ACT_EDIT, t)) {
         view_failed(rq, rs, SVC_FORBIDDEN);
         return;
     }
@@ -570,23 +668,36 @@ static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = SVC_ERROR;
-    static const char *const keys[] = {"specialist", "agreement", "referral", "intervention"};
+    static const char *const keys[] = {"specialist", "agreement", "referral", "intervention", "cost"};
     switch (kind) {
     case SUB_SPECIALIST:
         req_fields(rq, sp_fields, sizeof sp_fields / sizeof sp_fields[0], &f.sp);
+        form_date(rq, "starts_on", &f.sp.starts_on);
+        form_date(rq, "ends_on", &f.sp.ends_on);
         st = svc_apst_specialist_add(&c, rq->id, &f.sp, &e, &id);
         break;
     case SUB_AGREEMENT:
         req_fields(rq, ag_fields, sizeof ag_fields / sizeof ag_fields[0], &f.ag);
+        form_date(rq, "signed_on", &f.ag.signed_on);
+        form_date(rq, "review_on", &f.ag.review_on);
         st = svc_apst_agreement_add(&c, rq->id, &f.ag, &e, &id);
         break;
     case SUB_REFERRAL:
         req_fields(rq, rf_fields, sizeof rf_fields / sizeof rf_fields[0], &f.rf);
+        form_date(rq, "referred_on", &f.rf.referred_on);
+        consent_params(rq, &f.rf.consent);
         st = svc_apst_referral_create(&c, rq->id, &f.rf, &e, &id);
         break;
     case SUB_INTERVENTION:
         req_fields(rq, iv_fields, sizeof iv_fields / sizeof iv_fields[0], &f.iv);
+        form_date(rq, "delivered_on", &f.iv.delivered_on);
         st = svc_apst_intervention_add(&c, rq->id, &f.iv, &e, &id);
+        break;
+    case SUB_COST:
+        req_fields(rq, co_fields, sizeof co_fields / sizeof co_fields[0], &f.co);
+        form_date(rq, "period_from", &f.co.period_from);
+        form_date(rq, "period_to", &f.co.period_to);
+        st = svc_apst_cost_add(&c, rq->id, &f.co, &e, &id);
         break;
     }
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
@@ -620,23 +731,57 @@ static void h_rf_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_REFE
 static void h_rf_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_REFERRAL); }
 static void h_iv_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_INTERVENTION); }
 static void h_iv_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_INTERVENTION); }
+static void h_co_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_COST); }
+static void h_co_create(struct req *rq, struct resp *rs) { sub_save(rq, rs, SUB_COST); }
 
-/* ---- a specialist leaves ---- */
+/* ---- a specialist's one-field forms: the last day in post, the account ---- */
 
-static void render_end(struct req *rq, struct resp *rs, int status, const struct apst_specialist_row *r,
-                       const struct apst_taskforce_row *t, const char *ends_on, const struct field_errors *e)
+static void end_field(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                      const struct field_errors *e)
 {
-    char action[64], back[48], title[TAS_NAME_MAX + 40];
-    snprintf(action, sizeof action, "/apst/specialists/%lld/end", (long long)r->id);
+    date_hint_field(rq, ctx, "ends_on", "Last day in post", value ? value : r->ends_on, e);
+}
+
+static void account_field(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                          const struct field_errors *e)
+{
+    (void)rq, (void)r;
+    field(ctx, fld_input("username", "User name", value ? value : "", e,
+                         "An account with the taskforce specialist role on this taskforce's team, whose detail is "
+                         "this specialist's type. Leave blank to unlink."), "is_input");
+}
+
+/* What differs between the forms: the address, the words, the field
+ * (a date or text) and the service that saves it. */
+struct sp_form {
+    const char *path, *title_tail, *button, *saved, *param;
+    bool date;
+    enum svc_status (*save)(struct svc_ctx *c, int64_t id, const char *value, struct field_errors *errs);
+    /* value NULL: the form as first shown */
+    void (*field)(struct req *rq, json_t *ctx, const struct apst_specialist_row *r, const char *value,
+                  const struct field_errors *e);
+};
+
+static const struct sp_form sp_end = {"end", " leaves the taskforce", "Save the last day", "left", "ends_on", true,
+                                      svc_apst_specialist_end, end_field};
+static const struct sp_form sp_account = {"account", "'s account", "Save the account", "account", "username", false,
+                                          svc_apst_specialist_link, account_field};
+
+static void sp_render(struct req *rq, struct resp *rs, int status, const struct sp_form *f,
+                      const struct apst_specialist_row *r, const struct apst_taskforce_row *t, const char *value,
+                      const struct field_errors *e)
+{
+    char action[80], back[48], title[TAS_NAME_MAX + 40];
+    snprintf(action, sizeof action, "/apst/specialists/%lld/%s", (long long)r->id, f->path);
     snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    snprintf(title, sizeof title, "%s leaves the taskforce", r->name);
-    json_t *ctx = form_page(rq, title, t->name, action, "Save the last day", back, e);
+    snprintf(title, sizeof title, "%s%s", r->name, f->title_tail);
+    json_t *ctx = form_page(rq, title, t->name, action, f->button, back, e);
     view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
-    date_hint_field(ctx, "ends_on", "Last day in post", ends_on, e);
+    f->field(rq, ctx, r, value, e);
     view_render(rq, rs, status, "apst/form", ctx);
 }
 
-static void h_end_form(struct req *rq, struct resp *rs)
+static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
@@ -648,27 +793,34 @@ static void h_end_form(struct req *rq, struct resp *rs)
     if (view_failed(rq, rs, st))
         return;
     struct field_errors e = {0};
-    render_end(rq, rs, 200, &r, t, r.ends_on, &e);
+    sp_render(rq, rs, 200, f, &r, t, NULL, &e);
 }
 
-static void h_end(struct req *rq, struct resp *rs)
+static void sp_save(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    const char *ends_on = req_param(rq, "ends_on");
+    const char *value = req_param(rq, f->param);
+    if (f->date)
+        form_date(rq, f->param, &value);
     struct field_errors e = {0};
-    enum svc_status st = svc_apst_specialist_end(&c, rq->id, ends_on, &e);
+    enum svc_status st = f->save(&c, rq->id, value, &e);
     struct apst_specialist_row r;
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_specialist_get(&c, rq->id, &r, t) != SVC_OK))
         st = SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=left",
-                   (long long)t->id);
+        view_saved(rq, rs, 200, "specialist", json_apst_specialist(&r, today_of(&c)), "/apst/%lld?saved=%s",
+                   (long long)t->id, f->saved);
     else if (n == SAVE_FORM)
-        render_end(rq, rs, 400, &r, t, ends_on, &e);
+        sp_render(rq, rs, 400, f, &r, t, value ? value : "", &e);
 }
+
+static void h_end_form(struct req *rq, struct resp *rs) { sp_show(rq, rs, &sp_end); }
+static void h_end(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_end); }
+static void h_link_form(struct req *rq, struct resp *rs) { sp_show(rq, rs, &sp_account); }
+static void h_link(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_account); }
 
 /* The API's lists of one taskforce's records. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
@@ -698,6 +850,13 @@ static void api_list(struct req *rq, struct resp *rs, enum sub kind)
         key = "interventions";
         break;
     }
+    case SUB_COST: {
+        const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
+        st = svc_apst_costs(&c, t, from && *from ? from : "0000-01-01", to && *to ? to : "9999-12-31", add_cost,
+                            &k);
+        key = "costs";
+        break;
+    }
     }
     if (st != SVC_OK)
         json_decref(k.list);
@@ -709,6 +868,7 @@ static void api_list(struct req *rq, struct resp *rs, enum sub kind)
 static void h_api_sp(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_SPECIALIST); }
 static void h_api_ag(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_AGREEMENT); }
 static void h_api_rf(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_REFERRAL); }
+static void h_api_co(struct req *rq, struct resp *rs) { api_list(rq, rs, SUB_COST); }
 
 /* The intervention log: the page lists the last entries; the API as api_list. */
 static void h_interventions(struct req *rq, struct resp *rs)
@@ -750,11 +910,31 @@ static const struct code_entry threshold_entries[] = {
     {"yes", "Meets the threshold", NULL}, {"no", "Does not meet it", NULL}, {"unknown", "No fixed threshold", NULL}};
 static const struct code_list threshold_codes = {"threshold", threshold_entries, 3};
 
+static void add_staff(void *arg, const struct apst_specialist_row *r)
+{
+    json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)r->id, "name", r->name, "kind",
+                                         r->kind, "kind_label", json_label(&codes_apst_specialist, r->kind)));
+}
+
+static void render_referral_as(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
+                               const struct apst_referral_row *r, const struct apst_triage_form *f,
+                               const struct apst_consent_form *cf, const struct field_errors *e);
+
 static void render_referral(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
                             const struct apst_referral_row *r, const struct apst_triage_form *f,
                             const struct field_errors *e)
 {
+    render_referral_as(rq, rs, status, c, r, f, NULL, e);
+}
+
+static void render_referral_as(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
+                               const struct apst_referral_row *r, const struct apst_triage_form *f,
+                               const struct apst_consent_form *cf, const struct field_errors *e)
+{
     json_t *o = json_apst_referral(r);
+    json_t *staff = json_array();
+    svc_apst_referral_staff(c, r, add_staff, staff);
+    json_object_set_new(o, "staff", staff);
     if (rq->api) {
         view_json(rs, status, json_pack("{s:o}", "referral", o));
         return;
@@ -781,11 +961,23 @@ static void render_referral(struct req *rq, struct resp *rs, int status, struct 
         json_array_append_new(fields, typed(lead, "is_select"));
         json_array_append_new(fields, typed(fld_select_codes("engagement", "Engagement", f->engagement, e,
                                                              &codes_apst_engagement, "Not yet known"), "is_select"));
-        json_t *closed = fld_input("closed_on", "Date the work ended (optional)", f->closed_on, e,
-                                   "For example, 27/3/2026");
-        json_object_set_new(closed, "width_class", json_string("govuk-input--width-10"));
-        json_array_append_new(fields, typed(closed, "is_input"));
+        json_array_append_new(fields, typed(finding_form_date_field(rq, "closed_on", "Date the work ended (optional)",
+                                                                    f->closed_on, e, "For example, 27 3 2026"),
+                                            "is_date"));
         json_object_set_new(ctx, "fields", fields);
+        /* The consent as recorded, or as just sent with errors. */
+        struct apst_consent_form now = {r->consent_basis, r->consent_by, r->consent_on, r->consent_note, {0}, 0};
+        for (size_t k = 0; k < codes_apst_specialist.count && now.nkinds < APST_CONSENT_KINDS_MAX; k++)
+            if ((strcmp(r->consent_basis, "family") == 0 || strcmp(r->consent_basis, "young_person") == 0) &&
+                apst_consent_covers(r->consent_basis, r->consent_kinds, codes_apst_specialist.entries[k].code))
+                now.kinds[now.nkinds++] = codes_apst_specialist.entries[k].code;
+        json_t *cfields = json_array();
+        consent_form_fields(rq, cfields, cf ? cf : &now, e, false);
+        json_object_set_new(ctx, "consent_fields", cfields);
+        json_t *as = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist", "");
+        struct options ao = {as, ""};
+        svc_apst_specialists(c, t, opt_specialist, &ao);
+        json_object_set_new(ctx, "assign_field", as);
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     if (e->count)
@@ -793,8 +985,10 @@ static void render_referral(struct req *rq, struct resp *rs, int status, struct 
     const char *sv = req_query(rq, "saved");
     if (sv)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    !strcmp(sv, "triage") ? "Triage decision saved"
-                                                                          : "Referral recorded"));
+                                                    !strcmp(sv, "triage")    ? "Triage decision saved"
+                                                    : !strcmp(sv, "consent") ? "Consent saved"
+                                                    : !strcmp(sv, "staff")   ? "Specialist assigned"
+                                                                             : "Referral recorded"));
     view_render(rq, rs, status, "apst/referral", ctx);
 }
 
@@ -822,6 +1016,7 @@ static void h_triage(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct apst_triage_form f = {0};
     req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
+    form_date(rq, "closed_on", &f.closed_on);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_triage(&c, rq->id, &f, &e);
     struct apst_referral_row *r = req_alloc(rq, sizeof *r);
@@ -835,6 +1030,50 @@ static void h_triage(struct req *rq, struct resp *rs)
         render_referral(rq, rs, 400, &c, r, &f, &e);
 }
 
+static void h_consent(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_consent_form f;
+    memset(&f, 0, sizeof f);
+    consent_params(rq, &f);
+    struct field_errors e = {0};
+    enum svc_status st = svc_apst_referral_consent(&c, rq->id, &f, &e);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, "referral", json_apst_referral(r), "/apst/referrals/%lld?saved=consent",
+                   (long long)rq->id);
+    } else if (n == SAVE_FORM) {
+        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
+        render_referral_as(rq, rs, 400, &c, r, &tf, &f, &e);
+    }
+}
+
+static void h_assign(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    enum svc_status st = svc_apst_referral_assign(&c, rq->id, req_param(rq, "specialist_id"), &e);
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        json_t *o = json_apst_referral(r);
+        json_t *staff = json_array();
+        svc_apst_referral_staff(&c, r, add_staff, staff);
+        json_object_set_new(o, "staff", staff);
+        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=staff", (long long)rq->id);
+    } else if (n == SAVE_FORM) {
+        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
+        render_referral(rq, rs, 400, &c, r, &tf, &e);
+    }
+}
+
 /* ---- weekly case meetings ---- */
 
 static void h_meeting_add(struct req *rq, struct resp *rs)
@@ -843,7 +1082,9 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     int64_t mid = 0;
-    enum svc_status st = svc_apst_meeting_add(&c, rq->id, req_param(rq, "date"), req_param(rq, "time"), &e, &mid);
+    const char *date = req_param(rq, "date");
+    form_date(rq, "date", &date);
+    enum svc_status st = svc_apst_meeting_add(&c, rq->id, date, req_param(rq, "time"), &e, &mid);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         view_saved(rq, rs, 201, "meeting", json_pack("{s:I}", "id", (json_int_t)mid), "/apst/meetings/%lld",
@@ -851,7 +1092,7 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
     } else if (n == SAVE_FORM) {
         struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
         if (t)
-            render_view(rq, rs, 400, &c, t, req_param(rq, "date"), &e);
+            render_view(rq, rs, 400, &c, t, date, &e);
     }
 }
 
@@ -961,17 +1202,39 @@ static void h_item_add(struct req *rq, struct resp *rs)
 
 /* ---- the MI return ---- */
 
-/* The period asked for, else the current academic year to today. */
-static void period(struct req *rq, const struct svc_ctx *c, const char **from, const char **to, char def_from[11])
+/* The period asked for (GOV.UK date boxes, or one value each through the
+ * API), else the current academic year to today; qf and qt hold what the
+ * boxes show. */
+static void period(struct req *rq, const struct svc_ctx *c, const char **from, const char **to, char def_from[11],
+                   struct query_date *qf, struct query_date *qt)
 {
-    *from = req_query(rq, "from");
-    *to = req_query(rq, "to");
+    finding_query_date(rq, "from", qf);
+    finding_query_date(rq, "to", qt);
+    *from = req_keep(rq, qf->text);
+    *to = req_keep(rq, qt->text);
     int32_t today = today_of(c);
     day_format(day_from_ymd(academic_year_of(today), 9, 1), def_from);
-    if (!*from || !**from)
+    if (!**from)
         *from = def_from;
-    if (!*to || !**to)
+    if (!**to)
         *to = c->today;
+    /* The boxes show the period used. */
+    struct query_date *q[2] = {qf, qt};
+    const char *v[2] = {*from, *to};
+    for (int i = 0; i < 2; i++) {
+        int32_t d;
+        if (q[i]->day || q[i]->month || q[i]->year || day_parse(v[i], &d) != 0)
+            continue;
+        int y, m, dd;
+        char b[8];
+        ymd_from_day(d, &y, &m, &dd);
+        snprintf(b, sizeof b, "%d", dd);
+        q[i]->day = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", m);
+        q[i]->month = req_keep(rq, b);
+        snprintf(b, sizeof b, "%d", y);
+        q[i]->year = req_keep(rq, b);
+    }
 }
 
 static json_t *table_json(const struct stat_table *t)
@@ -1028,6 +1291,26 @@ static json_t *costs_json(const struct apst_mi *mi)
     return json_pack("{s:o, s:s}", "rows", rows, "holiday_pupils", apst_holiday_withheld(mi) ? "c" : hp);
 }
 
+static json_t *compare_json(const struct apst_mi *mi)
+{
+    struct apst_compare_line l[APST_COMPARE_LINES];
+    size_t n = apst_compare_lines(mi, l);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "line", l[i].code, "label", l[i].label,
+                              "planned", l[i].planned, "actual", l[i].actual, "variance", l[i].variance, "source",
+                              l[i].source, "total", l[i].total);
+        json_object_set_new(o, "planned_pence", l[i].planned_known ? json_integer((json_int_t)l[i].planned_pence)
+                                                                   : json_null());
+        json_object_set_new(o, "actual_pence", l[i].actual_known ? json_integer((json_int_t)l[i].actual_pence)
+                                                                 : json_null());
+        json_object_set_new(o, "variance_pence", l[i].variance_known ? json_integer((json_int_t)l[i].variance_pence)
+                                                                     : json_null());
+        json_array_append_new(rows, o);
+    }
+    return json_pack("{s:o, s:I}", "rows", rows, "days", (json_int_t)mi->compare.days);
+}
+
 static void h_return(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -1037,7 +1320,8 @@ static void h_return(struct req *rq, struct resp *rs)
         return;
     const char *from, *to;
     char def_from[11];
-    period(rq, &c, &from, &to, def_from);
+    struct query_date qf, qt;
+    period(rq, &c, &from, &to, def_from, &qf, &qt);
     struct apst_mi *mi = req_alloc(rq, sizeof *mi);
     struct field_errors e = {0};
     enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, false, &e, mi) : SVC_ERROR;
@@ -1060,6 +1344,7 @@ static void h_return(struct req *rq, struct resp *rs)
         json_object_set_new(ret, "tables", tables);
         json_object_set_new(ret, "attendance_withheld", json_boolean(mi->attendance_withheld));
         json_object_set_new(ret, "costs", costs_json(mi));
+        json_object_set_new(ret, "compare", compare_json(mi));
     }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "return", ret));
@@ -1072,14 +1357,15 @@ static void h_return(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "return", ret);
     json_object_set_new(ctx, "ok", json_boolean(st == SVC_OK));
+    json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
     if (st == SVC_OK && svc_apst_may(&c, ACT_EXPORT, t)) {
         snprintf(csv, sizeof csv, "/apst/%lld/return.csv?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "csv_href", json_string(csv));
         snprintf(csv, sizeof csv, "/apst/%lld/return.xlsx?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "xlsx_href", json_string(csv));
     }
-    json_object_set_new(ctx, "f_from", fld_input("from", "From", from, &e, NULL));
-    json_object_set_new(ctx, "f_to", fld_input("to", "To", to, &e, NULL));
+    json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &qf, &e, NULL));
+    json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &qt, &e, NULL));
     if (e.count)
         json_object_set_new(ctx, "errors", view_errors(&e));
     json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
@@ -1098,7 +1384,8 @@ static void return_file(struct req *rq, struct resp *rs, bool xlsx)
         return;
     const char *from, *to;
     char def_from[11];
-    period(rq, &c, &from, &to, def_from);
+    struct query_date qf, qt;
+    period(rq, &c, &from, &to, def_from, &qf, &qt);
     struct apst_mi *mi = req_alloc(rq, sizeof *mi);
     struct field_errors e = {0};
     enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, true, &e, mi) : SVC_ERROR;
@@ -1162,6 +1449,12 @@ static const struct route routes[] = {
     {"GET", "/apst/specialists/:id/end", h_end_form, 0},
     {"POST", "/apst/specialists/:id/end", h_end, 0},
     {"GET", "/apst/:id/return.xlsx", h_return_xlsx, 0},
+    {"POST", "/apst/referrals/:id/consent", h_consent, 0},
+    {"POST", "/apst/referrals/:id/staff", h_assign, 0},
+    {"GET", "/apst/specialists/:id/account", h_link_form, 0},
+    {"POST", "/apst/specialists/:id/account", h_link, 0},
+    {"GET", "/apst/:id/costs/new", h_co_new, 0},
+    {"POST", "/apst/:id/costs", h_co_create, 0},
 
     {"GET", "/api/v1/apst", h_list, 0},
     {"POST", "/api/v1/apst", h_create, 0},
@@ -1182,6 +1475,11 @@ static const struct route routes[] = {
     {"POST", "/api/v1/apst/:id/interventions", h_iv_create, 0},
     {"GET", "/api/v1/apst/:id/return", h_return, 0},
     {"POST", "/api/v1/apst/specialists/:id/end", h_end, 0},
+    {"POST", "/api/v1/apst/referrals/:id/consent", h_consent, 0},
+    {"POST", "/api/v1/apst/referrals/:id/staff", h_assign, 0},
+    {"POST", "/api/v1/apst/specialists/:id/account", h_link, 0},
+    {"GET", "/api/v1/apst/:id/costs", h_api_co, 0},
+    {"POST", "/api/v1/apst/:id/costs", h_co_create, 0},
 };
 
 ROUTE_TABLE(apst_table, routes);

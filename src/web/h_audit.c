@@ -217,8 +217,15 @@ static void h_subject_access(struct req *rq, struct resp *rs)
             const char *key;
             json_t *v;
             json_object_foreach(row, key, v) {
-                json_array_append_new(pairs, json_pack("{s:s, s:s}", "label", key, "value",
-                                                       json_is_string(v) ? json_string_value(v) : ""));
+                /* A date as every date is shown; the JSON keeps it as stored. */
+                const char *val = json_is_string(v) ? json_string_value(v) : "";
+                char label[32];
+                int32_t d;
+                if (strlen(val) == 10 && day_parse(val, &d) == 0) {
+                    day_label(d, label, sizeof label);
+                    val = label;
+                }
+                json_array_append_new(pairs, json_pack("{s:s, s:s}", "label", key, "value", val));
             }
             json_array_append_new(recs, json_pack("{s:o}", "fields", pairs));
         }
@@ -234,7 +241,11 @@ static void h_subject_access(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "pupil_name", json_pack("{s:s, s:s, s:s}", "forenames", p.p.forenames,
                                                       "surname", p.p.surname, "upn", p.p.upn));
     json_object_set_new(ctx, "pupil_id", json_integer(rq->id));
-    json_object_set_new(ctx, "produced_at", json_string(when));
+    char produced[48], pday[32];
+    day_label((int32_t)(rq->now / 86400), pday, sizeof pday);
+    snprintf(produced, sizeof produced, "%s at %02d:%02d UTC", pday, (int)(rq->now % 86400 / 3600),
+             (int)(rq->now % 3600 / 60));
+    json_object_set_new(ctx, "produced_at", json_string(produced));
     json_object_set_new(ctx, "produced_by", json_string(rq->sess.username));
     json_object_set_new(ctx, "sections", list);
     json_object_set_new(ctx, "access_log", sc.audit);

@@ -69,6 +69,51 @@ static void with_errors(json_t *ctx, const struct field_errors *e)
         json_object_set_new(ctx, "errors", view_errors(e));
 }
 
+static void add_correction(void *arg, const struct budget_correction_row *r)
+{
+    add_json(arg, json_budget_correction(r));
+}
+
+static json_t *corrections_of(struct svc_ctx *c, enum budget_kind kind, int64_t id)
+{
+    json_t *l = json_array();
+    if (svc_budget_correction_list(c, kind, id, add_correction, l) != SVC_OK)
+        json_array_clear(l);
+    return l;
+}
+
+/* The error of one field shown under another name (two forms on a page). */
+static void rename_errors(const struct field_errors *e, const char *from, const char *to, struct field_errors *out)
+{
+    for (size_t i = 0; e && i < e->count; i++)
+        field_errors_add(out, !strcmp(e->items[i].field, from) ? to : e->items[i].field, e->items[i].message);
+}
+
+/* The reason of a void: "reason" in the API, "void_reason" on a page
+ * (beside the correction form's own reason). */
+static const char *void_reason_param(struct req *rq)
+{
+    return req_param(rq, rq->api ? "reason" : "void_reason");
+}
+
+static void void_form(json_t *ctx, json_t *fields, const char *action, const char *what, const char *reason,
+                      const struct field_errors *e)
+{
+    json_object_set_new(ctx, "void_action", json_string(action));
+    json_object_set_new(ctx, "void_what", json_string(what));
+    json_object_set_new(fields, "void_reason",
+                        fld_textarea("void_reason", "Why is it voided?", reason ? reason : "", e,
+                                     "For example, entered twice, or against the wrong team. It is kept and shown "
+                                     "as voided, and left out of every total."));
+}
+
+static void split_date(const char *iso, char d[4], char m[4], char y[6])
+{
+    snprintf(y, 6, "%.4s", iso);
+    snprintf(m, 4, "%.2s", iso[0] ? iso + 5 : "");
+    snprintf(d, 4, "%.2s", iso[0] ? iso + 8 : "");
+}
+
 /* ---- overview ---- */
 
 static void h_overview(struct req *rq, struct resp *rs)
@@ -445,6 +490,9 @@ struct commitment_forms {
     const char *decision, *note;
     struct payment_form pay;
     struct placement_form place;
+    struct commitment_form fix;   /* a correction */
+    const char *reason, *void_reason;
+    bool fixing;                  /* the correction form was sent */
 };
 
 static void add_placement(void *arg, const struct placement_row *r)
@@ -494,6 +542,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
             json_object_set_new(o, "placements", places);
             json_object_set_new(o, "placements_hidden", json_integer(hidden));
         }
+        json_object_set_new(o, "corrections", corrections_of(&c, BUDGET_KIND_COMMITMENT, id));
         view_json(rs, 200, o);
         return;
     }
@@ -553,10 +602,44 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
                                                                 pf ? pf->units_used : "0", e, NULL));
         }
     }
+    json_object_set_new(ctx, "corrections", corrections_of(&c, BUDGET_KIND_COMMITMENT, id));
+    bool may_fix = !cm->voided && (pending || committed) &&
+                   svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
+    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
+    if (may_fix) {
+        const struct commitment_form *x = f && f->fixing ? &f->fix : NULL;
+        char amount[32], units[24], d[4], m[4], yy[6];
+        budget_plain_pence(cm->amount, amount, sizeof amount);
+        snprintf(units, sizeof units, "%lld", (long long)cm->units);
+        split_date(cm->committed_on, d, m, yy);
+        json_object_set_new(fields, "description",
+                            fld_textarea("description", "What the money is for", x ? x->description : cm->description,
+                                         e, "Do not name a pupil."));
+        if (cm->intervention_id)
+            json_object_set_new(fields, "units",
+                                fld_input("units", "Number of units", x ? x->units : units, e, NULL));
+        else
+            json_object_set_new(fields, "correct_amount",
+                                fld_input("correct_amount", "Amount, in pounds", x ? x->amount : amount, e,
+                                          "More than before, or more than your limit, and it waits for approval again"));
+        json_object_set_new(fields, "committed_on", fld_date("committed_on", "Date of the commitment", x ? x->day : d,
+                                                             x ? x->month : m, x ? x->year : yy, e, NULL));
+        json_object_set_new(fields, "reason", fld_textarea("reason", "Why is it corrected?",
+                                                           f && f->reason ? f->reason : "", e, NULL));
+        if (cm->paid == 0 && cm->placements == 0) {
+            char action[64];
+            snprintf(action, sizeof action, "/budget/commitments/%lld/void", (long long)cm->id);
+            void_form(ctx, fields, action, "commitment", f ? f->void_reason : NULL, e);
+        }
+    }
     json_object_set_new(ctx, "fields", fields);
     with_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
-    if (sv)
+    if (sv && (!strcmp(sv, "corrected") || !strcmp(sv, "corrected_pending") || !strcmp(sv, "void")))
+        flash(ctx, !strcmp(sv, "void") ? "Commitment voided"
+                   : !strcmp(sv, "corrected") ? "Commitment corrected"
+                                              : "Commitment corrected: it is awaiting approval");
+    else if (sv)
         flash(ctx, !strcmp(sv, "placed") ? "Pupil placed" : !strcmp(sv, "paid") ? "Payment recorded"
                    : !strcmp(sv, "committed") ? "Commitment approved"
                                               : "Commitment refused");
@@ -656,8 +739,9 @@ static void placement_page(struct req *rq, struct resp *rs, int status, const st
     json_t *ctx = view_page(rq, "Placement", "budget");
     view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, p.intervention_name, NULL);
     json_object_set_new(ctx, "placement", json_placement(&p));
-    bool may_edit = svc_budget_may(&c, ACT_CREATE, p.authority_id, p.team_id);
+    bool may_edit = !p.voided && svc_budget_may(&c, ACT_CREATE, p.authority_id, p.team_id);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
+    json_object_set_new(ctx, "corrections", corrections_of(&c, BUDGET_KIND_PLACEMENT, p.id));
     if (may_edit) {
         snprintf(units, sizeof units, "%lld", (long long)p.units_used);
         char sd[8], sm[8], sy[8], ed[8] = "", em[8] = "", ey[8] = "";
@@ -677,10 +761,14 @@ static void placement_page(struct req *rq, struct resp *rs, int status, const st
                       "ends_on",
                       fld_date("ends_on", "Ends (optional)", f ? f->eday : ed, f ? f->emonth : em, f ? f->eyear : ey,
                                e, "Leave blank while it runs")));
+        char action[64];
+        snprintf(action, sizeof action, "/budget/placements/%lld/void", (long long)p.id);
+        void_form(ctx, json_object_get(ctx, "fields"), action, "placement", req_param(rq, "void_reason"), e);
     }
     with_errors(ctx, e);
-    if (req_query(rq, "saved"))
-        flash(ctx, "Placement saved");
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        flash(ctx, !strcmp(sv, "void") ? "Placement voided" : "Placement saved");
     view_render(rq, rs, status, "budget/placement", ctx);
 }
 
@@ -1144,6 +1232,303 @@ static void h_limits_save(struct req *rq, struct resp *rs)
     }
 }
 
+/* ---- putting mistakes right: corrections and voids (migration 0025) ---- */
+
+/* -- a contribution -- */
+
+struct fix_forms {
+    struct contribution_form cf;
+    struct intervention_form iv;
+    const char *reason, *void_reason;
+};
+
+static void contribution_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
+                              const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct budget_contribution_row r;
+    enum svc_status st = svc_budget_contribution_get(&c, rq->id, &r);
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *fixes = corrections_of(&c, BUDGET_KIND_CONTRIBUTION, r.id);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "contribution", json_budget_contribution(&r), "corrections", fixes));
+        return;
+    }
+    struct budget_year_row y;
+    if (svc_budget_year_get(&c, r.year_id, &y) != SVC_OK) {
+        json_decref(fixes);
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    char back[48], title[64];
+    snprintf(back, sizeof back, "/budget/years/%lld", (long long)y.id);
+    snprintf(title, sizeof title, "Contribution %lld", (long long)r.id);
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, y.label, NULL);
+    json_object_set_new(ctx, "contribution", json_budget_contribution(&r));
+    json_object_set_new(ctx, "year_href", json_string(back));
+    json_object_set_new(ctx, "corrections", fixes);
+    bool may_fix = !r.voided && svc_budget_may(&c, ACT_EDIT, y.authority_id, 0);
+    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
+    if (may_fix) {
+        const struct contribution_form *cf = f ? &f->cf : NULL;
+        char amount[32], d[4], m[4], yy[6];
+        budget_plain_pence(r.amount, amount, sizeof amount);
+        split_date(r.received_on, d, m, yy);
+        json_t *fields = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o}", "partner",
+            fld_select_codes("partner", "Partner", cf ? cf->partner : r.partner, e, partner_list(), "Select a partner"),
+            "partner_name", fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : r.partner_name,
+                                      e, NULL),
+            "amount", fld_input("amount", "Amount, in pounds", cf ? cf->amount : amount, e, NULL), "received_on",
+            fld_date("received_on", "Date received", cf ? cf->day : d, cf ? cf->month : m, cf ? cf->year : yy, e, NULL),
+            "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
+        char action[64];
+        snprintf(action, sizeof action, "/budget/contributions/%lld/void", (long long)r.id);
+        void_form(ctx, fields, action, "contribution", f ? f->void_reason : NULL, e);
+        json_object_set_new(ctx, "fields", fields);
+    }
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        flash(ctx, !strcmp(sv, "void") ? "Contribution voided" : "Contribution corrected");
+    view_render(rq, rs, status, "budget/contribution", ctx);
+}
+
+static void h_contribution(struct req *rq, struct resp *rs)
+{
+    contribution_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_contribution_correct(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct fix_forms f = {0};
+    req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
+    req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
+    f.reason = req_param(rq, "reason");
+    struct field_errors e = {0};
+    struct budget_contribution_row r;
+    enum svc_status st = svc_budget_contribution_correct(&c, rq->id, &f.cf, f.reason, &e, NULL);
+    if (st == SVC_OK && svc_budget_contribution_get(&c, rq->id, &r) != SVC_OK)
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "contribution", json_budget_contribution(&r), "/budget/contributions/%lld?saved=1",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        contribution_page(rq, rs, 400, &f, &e);
+}
+
+/* -- an intervention -- */
+
+static void intervention_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
+                              const struct field_errors *e)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct intervention_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_intervention_get(&c, rq->id, r) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return;
+    json_t *fixes = corrections_of(&c, BUDGET_KIND_INTERVENTION, r->id);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", "intervention", json_intervention(r), "corrections", fixes));
+        return;
+    }
+    char back[64];
+    snprintf(back, sizeof back, "/budget/interventions?authority_id=%lld", (long long)r->authority_id);
+    json_t *ctx = view_page(rq, r->name, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, "Interventions catalogue", NULL);
+    json_object_set_new(ctx, "intervention", json_intervention(r));
+    json_object_set_new(ctx, "corrections", fixes);
+    bool may_fix = !r->voided && svc_budget_may(&c, ACT_EDIT, r->authority_id, 0);
+    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
+    if (may_fix) {
+        const struct intervention_form *iv = f ? &f->iv : NULL;
+        char cost[32], cap[24];
+        budget_plain_pence(r->unit_cost, cost, sizeof cost);
+        snprintf(cap, sizeof cap, "%lld", (long long)r->capacity);
+        json_t *fields = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o, s:o}", "name", fld_input("name", "Name", iv ? iv->name : r->name, e, NULL),
+            "provider", fld_input("provider", "Provider", iv ? iv->provider : r->provider, e, NULL), "unit_cost",
+            fld_input("unit_cost", "Cost of one unit, in pounds", iv ? iv->unit_cost : cost, e,
+                      "For decisions made from now: a decision keeps the cost it was bought at"),
+            "capacity", fld_input("capacity", "Pupils it takes at once", iv ? iv->capacity : cap, e, NULL),
+            "eligibility",
+            fld_textarea("eligibility", "Who is eligible (optional)", iv ? iv->eligibility : r->eligibility, e, NULL),
+            "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
+        if (!r->decisions) {
+            char action[64];
+            snprintf(action, sizeof action, "/budget/interventions/%lld/void", (long long)r->id);
+            void_form(ctx, fields, action, "intervention", f ? f->void_reason : NULL, e);
+        }
+        json_object_set_new(ctx, "fields", fields);
+    }
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv)
+        flash(ctx, !strcmp(sv, "void") ? "Intervention voided" : "Intervention corrected");
+    view_render(rq, rs, status, "budget/intervention", ctx);
+}
+
+static void h_intervention(struct req *rq, struct resp *rs)
+{
+    intervention_page(rq, rs, 200, NULL, NULL);
+}
+
+static void h_intervention_correct(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct fix_forms f = {0};
+    req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f.iv);
+    f.reason = req_param(rq, "reason");
+    struct field_errors e = {0};
+    struct intervention_row *r = req_alloc(rq, sizeof *r);
+    enum svc_status st = r ? svc_intervention_update(&c, rq->id, &f.iv, f.reason, &e, r) : SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "intervention", json_intervention(r), "/budget/interventions/%lld?saved=1",
+                   (long long)rq->id);
+    else if (n == SAVE_FORM)
+        intervention_page(rq, rs, 400, &f, &e);
+}
+
+/* -- a commitment (its page is commitment_page) -- */
+
+static void h_commitment_correct(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct commitment_forms f = {0};
+    f.fix.description = req_param(rq, "description");
+    f.fix.amount = req_param(rq, rq->api ? "amount" : "correct_amount");
+    f.fix.units = req_param(rq, "units");
+    req_date_parts(rq, "committed_on", "committed_on", &f.fix.day, &f.fix.month, &f.fix.year);
+    f.reason = req_param(rq, "reason");
+    f.fixing = true;
+    struct field_errors e = {0}, shown = {0};
+    int needs = 0;
+    enum svc_status st = svc_budget_commitment_correct(&c, rq->id, &f.fix, f.reason, &e, &needs);
+    struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
+    if (st == SVC_OK && (!cm || svc_budget_commitment_get(&c, rq->id, cm) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "commitment", json_budget_commitment(cm), "/budget/commitments/%lld?saved=%s",
+                   (long long)rq->id, needs ? "corrected_pending" : "corrected");
+    else if (n == SAVE_FORM) {
+        rename_errors(&e, "amount", "correct_amount", &shown);
+        commitment_page(rq, rs, 400, rq->id, &f, &shown);
+    }
+}
+
+/* -- a placement -- */
+
+/* -- voiding a record: one handler for the four kinds -- */
+
+static json_t *contribution_saved(struct svc_ctx *c, int64_t id)
+{
+    struct budget_contribution_row r;
+    return svc_budget_contribution_get(c, id, &r) == SVC_OK ? json_budget_contribution(&r) : NULL;
+}
+
+static json_t *intervention_saved(struct svc_ctx *c, int64_t id)
+{
+    struct intervention_row *r = calloc(1, sizeof *r);
+    json_t *j = r && svc_intervention_get(c, id, r) == SVC_OK ? json_intervention(r) : NULL;
+    free(r);
+    return j;
+}
+
+static json_t *commitment_saved(struct svc_ctx *c, int64_t id)
+{
+    struct budget_commitment_row *r = calloc(1, sizeof *r);
+    json_t *j = r && svc_budget_commitment_get(c, id, r) == SVC_OK ? json_budget_commitment(r) : NULL;
+    free(r);
+    return j;
+}
+
+static json_t *placement_saved(struct svc_ctx *c, int64_t id)
+{
+    struct placement_row r;
+    return svc_placement_get(c, id, &r) == SVC_OK ? json_placement(&r) : NULL;
+}
+
+static void contribution_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct fix_forms f = {.void_reason = reason};
+    contribution_page(rq, rs, 400, &f, e);
+}
+
+static void intervention_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct fix_forms f = {.void_reason = reason};
+    intervention_page(rq, rs, 400, &f, e);
+}
+
+static void commitment_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    struct commitment_forms f = {.void_reason = reason};
+    commitment_page(rq, rs, 400, rq->id, &f, e);
+}
+
+static void placement_again(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e)
+{
+    (void)reason;
+    placement_page(rq, rs, 400, NULL, e);
+}
+
+/* What differs between kinds: the service's void, the record read back
+ * for the answer, where a page goes next and the form shown again. */
+struct voidable {
+    const char *kind, *href;
+    enum svc_status (*void_it)(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
+    json_t *(*saved)(struct svc_ctx *c, int64_t id);
+    void (*again)(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e);
+};
+
+static const struct voidable void_contribution = {"contribution", "/budget/contributions",
+                                                  svc_budget_contribution_void, contribution_saved,
+                                                  contribution_again};
+static const struct voidable void_intervention = {"intervention", "/budget/interventions", svc_intervention_void,
+                                                  intervention_saved, intervention_again};
+static const struct voidable void_commitment = {"commitment", "/budget/commitments", svc_budget_commitment_void,
+                                                commitment_saved, commitment_again};
+static const struct voidable void_placement = {"placement", "/budget/placements", svc_placement_void,
+                                               placement_saved, placement_again};
+
+static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *reason = void_reason_param(rq);
+    struct field_errors e = {0}, shown = {0};
+    enum svc_status st = k->void_it(&c, rq->id, reason, &e);
+    json_t *saved = st == SVC_OK ? k->saved(&c, rq->id) : NULL;
+    if (st == SVC_OK && !saved)
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        view_saved(rq, rs, 200, k->kind, saved, "%s/%lld?saved=void", k->href, (long long)rq->id);
+        return;
+    }
+    json_decref(saved);
+    if (n == SAVE_FORM) {
+        rename_errors(&e, "reason", "void_reason", &shown);
+        k->again(rq, rs, reason, &shown);
+    }
+}
+
+static void h_contribution_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_contribution); }
+static void h_intervention_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_intervention); }
+static void h_commitment_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_commitment); }
+static void h_placement_void(struct req *rq, struct resp *rs) { void_record(rq, rs, &void_placement); }
+
 static const struct route routes[] = {
     {"GET", "/budget", h_overview, 0},
     {"GET", "/budget/approvals", h_approvals, 0},
@@ -1165,6 +1550,15 @@ static const struct route routes[] = {
     {"POST", "/budget/commitments/:id/placements", h_place, 0},
     {"GET", "/budget/placements/:id", h_placement, 0},
     {"POST", "/budget/placements/:id", h_placement_update, 0},
+    {"POST", "/budget/placements/:id/void", h_placement_void, 0},
+    {"GET", "/budget/contributions/:id", h_contribution, 0},
+    {"POST", "/budget/contributions/:id", h_contribution_correct, 0},
+    {"POST", "/budget/contributions/:id/void", h_contribution_void, 0},
+    {"GET", "/budget/interventions/:id", h_intervention, 0},
+    {"POST", "/budget/interventions/:id", h_intervention_correct, 0},
+    {"POST", "/budget/interventions/:id/void", h_intervention_void, 0},
+    {"POST", "/budget/commitments/:id", h_commitment_correct, 0},
+    {"POST", "/budget/commitments/:id/void", h_commitment_void, 0},
 
     {"GET", "/budget/years/:id/report", h_report, 0},
     {"GET", "/budget/years/:id/report.csv", h_report_csv, 0},
@@ -1181,6 +1575,15 @@ static const struct route routes[] = {
     {"POST", "/api/v1/budget/commitments/:id/placements", h_place, 0},
     {"GET", "/api/v1/budget/placements/:id", h_placement, 0},
     {"PUT", "/api/v1/budget/placements/:id", h_placement_update, 0},
+    {"POST", "/api/v1/budget/placements/:id/void", h_placement_void, 0},
+    {"GET", "/api/v1/budget/contributions/:id", h_contribution, 0},
+    {"PUT", "/api/v1/budget/contributions/:id", h_contribution_correct, 0},
+    {"POST", "/api/v1/budget/contributions/:id/void", h_contribution_void, 0},
+    {"GET", "/api/v1/budget/interventions/:id", h_intervention, 0},
+    {"PUT", "/api/v1/budget/interventions/:id", h_intervention_correct, 0},
+    {"POST", "/api/v1/budget/interventions/:id/void", h_intervention_void, 0},
+    {"PUT", "/api/v1/budget/commitments/:id", h_commitment_correct, 0},
+    {"POST", "/api/v1/budget/commitments/:id/void", h_commitment_void, 0},
     {"GET", "/api/v1/budget/approvals", h_approvals, 0},
     {"GET", "/api/v1/budget/limits", h_limits, 0},
     {"PUT", "/api/v1/budget/limits", h_limits_save, 0},

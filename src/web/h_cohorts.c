@@ -378,24 +378,36 @@ static void prac_opt(void *arg, const struct practitioner_row *r)
     fld_add_option(o->prac, v, label, o->prac_cur);
 }
 
-static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
-                               const struct cohort_action_form *f, const struct field_errors *e)
+/* The form to add an action to cohort discussion cohort_id, or (action_id
+ * not 0) to change that action. */
+static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, int64_t cohort_id,
+                               int64_t action_id, const struct cohort_action_form *f, const struct field_errors *e)
 {
     struct cohort_row *k = req_alloc(rq, sizeof *k);
     bool may = false;
-    enum svc_status st = k ? svc_cohort_get(c, rq->id, k, &may) : SVC_ERROR;
+    enum svc_status st = k ? svc_cohort_get(c, cohort_id, k, &may) : SVC_ERROR;
     if (st == SVC_OK && !may)
         st = SVC_FORBIDDEN;
     if (view_failed(rq, rs, st))
         return;
-    json_t *ctx = view_page(rq, "Add an action for the cohort", "meetings");
+    json_t *ctx = view_page(rq, action_id ? "Change the cohort action" : "Add an action for the cohort", "meetings");
     char back[64], action[80];
     snprintf(back, sizeof back, "/cohort-discussions/%lld", (long long)k->id);
-    snprintf(action, sizeof action, "/cohort-discussions/%lld/actions", (long long)k->id);
-    view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Cohort discussion", NULL);
+    if (action_id) {
+        snprintf(action, sizeof action, "/cohort-actions/%lld/edit", (long long)action_id);
+        char here[64];
+        snprintf(here, sizeof here, "/cohort-actions/%lld", (long long)action_id);
+        view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Cohort discussion", here, "Cohort action",
+                         NULL);
+        json_object_set_new(ctx, "cancel_href", json_string(here));
+        json_object_set_new(ctx, "editing", json_true());
+    } else {
+        snprintf(action, sizeof action, "/cohort-discussions/%lld/actions", (long long)k->id);
+        view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Cohort discussion", NULL);
+        json_object_set_new(ctx, "cancel_href", json_string(back));
+    }
     json_object_set_new(ctx, "cohort", json_cohort(k));
     json_object_set_new(ctx, "form_action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
@@ -423,17 +435,23 @@ static void h_caction_new(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct cohort_action_form f = {0};
     struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, &f, &e);
+    render_action_form(rq, rs, &c, 200, rq->id, 0, &f, &e);
+}
+
+static void read_action_form(struct req *rq, struct cohort_action_form *f)
+{
+    *f = (struct cohort_action_form){req_param(rq, "description"), req_param(rq, "owner_service_id"),
+                                     req_param(rq, "owner_practitioner_id"), req_param(rq, "owner_name"),
+                                     NULL, NULL, NULL};
+    req_date_parts(rq, "due_on", "due_on", &f->due_day, &f->due_month, &f->due_year);
 }
 
 static void h_caction_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct cohort_action_form f = {req_param(rq, "description"), req_param(rq, "owner_service_id"),
-                                   req_param(rq, "owner_practitioner_id"), req_param(rq, "owner_name"),
-                                   NULL, NULL, NULL};
-    req_date_parts(rq, "due_on", "due_on", &f.due_day, &f.due_month, &f.due_year);
+    struct cohort_action_form f;
+    read_action_form(rq, &f);
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_cohort_action_create(&c, rq->id, &f, &e, &id);
@@ -447,7 +465,68 @@ static void h_caction_create(struct req *rq, struct resp *rs)
         view_saved(rq, rs, 201, "cohort_action", json_cohort_action(&c, a), "/cohort-discussions/%lld?saved=action#%s",
                    (long long)rq->id, "actions");
     } else if (n == SAVE_FORM) {
-        render_action_form(rq, rs, &c, 400, &f, &e);
+        render_action_form(rq, rs, &c, 400, rq->id, 0, &f, &e);
+    }
+}
+
+/* The action's cohort discussion, when the user may see the action. */
+static int64_t caction_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c, struct cohort_action_row *a)
+{
+    bool may = false;
+    enum svc_status st = a ? svc_cohort_action_get(c, rq->id, a, &may) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return 0;
+    return a->cohort_id;
+}
+
+static void h_caction_edit(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct cohort_action_row *a = req_alloc(rq, sizeof *a);
+    int64_t cohort = caction_cohort(rq, rs, &c, a);
+    if (!cohort)
+        return;
+    if (a->voided_at) {
+        view_error(rq, rs, 409, "This action was voided", "It was entered by mistake, so it cannot be changed.");
+        return;
+    }
+    char d[8] = "", m[8] = "", y[8] = "";
+    int yy, mm, dd;
+    if (a->due_on[0] && sscanf(a->due_on, "%4d-%2d-%2d", &yy, &mm, &dd) == 3) {
+        snprintf(d, sizeof d, "%d", dd);
+        snprintf(m, sizeof m, "%d", mm);
+        snprintf(y, sizeof y, "%d", yy);
+    }
+    struct cohort_action_form f = {a->description, req_id_text(rq, a->owner_service_id),
+                                   req_id_text(rq, a->owner_practitioner_id), a->owner_name,
+                                   req_keep(rq, d), req_keep(rq, m), req_keep(rq, y)};
+    struct field_errors e = {0};
+    render_action_form(rq, rs, &c, 200, cohort, rq->id, &f, &e);
+}
+
+static void h_caction_update(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct cohort_action_form f;
+    read_action_form(rq, &f);
+    struct field_errors e = {0};
+    enum svc_status st = svc_cohort_action_update(&c, rq->id, &f, &e);
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK) {
+        struct cohort_action_row *a = req_alloc(rq, sizeof *a);
+        if (!a || svc_cohort_action_get(&c, rq->id, a, NULL) != SVC_OK) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        view_saved(rq, rs, 200, "cohort_action", json_cohort_action(&c, a), "/cohort-actions/%lld?saved=%s",
+                   (long long)rq->id, "changed");
+    } else if (n == SAVE_FORM) {
+        struct cohort_action_row *a = req_alloc(rq, sizeof *a);
+        int64_t cohort = caction_cohort(rq, rs, &c, a);
+        if (cohort)
+            render_action_form(rq, rs, &c, 400, cohort, rq->id, &f, &e);
     }
 }
 
@@ -480,6 +559,7 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
     json_object_set_new(ctx, "back_href", json_string(back));
     json_object_set_new(ctx, "can_edit", json_boolean(may && !a->voided_at));
     json_object_set_new(ctx, "can_void", json_boolean(editor && !a->voided_at));
+    json_object_set_new(ctx, "can_change", json_boolean(editor && !a->voided_at && !k->voided_at));
     if (may && !a->voided_at) {
         json_t *fields = json_object();
         json_object_set_new(fields, "status", fld_radios_codes("status", "Status", status_in ? status_in : a->status,
@@ -496,6 +576,8 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
     const char *sv = req_query(rq, "saved");
     if (sv && !strcmp(sv, "status"))
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Status saved"));
+    else if (sv && !strcmp(sv, "changed"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Action changed"));
     view_render(rq, rs, status, "cohort_action_view", ctx);
 }
 
@@ -558,6 +640,8 @@ static const struct route routes[] = {
     {"POST", "/cohort-discussions/:id/actions", h_caction_create, 0},
     {"GET", "/cohort-actions/:id", h_caction_view, 0},
     {"POST", "/cohort-actions/:id/status", h_caction_status, 0},
+    {"GET", "/cohort-actions/:id/edit", h_caction_edit, 0},
+    {"POST", "/cohort-actions/:id/edit", h_caction_update, 0},
     {"GET", "/cohort-actions/:id/void", h_caction_void_form, 0},
     {"POST", "/cohort-actions/:id/void", h_caction_void, 0},
     {"POST", "/api/v1/meetings/:id/cohorts", h_cohort_create, 0},
@@ -567,6 +651,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/cohort-discussions/:id/actions", h_caction_create, 0},
     {"GET", "/api/v1/cohort-actions/:id", h_caction_view, 0},
     {"PUT", "/api/v1/cohort-actions/:id/status", h_caction_status, 0},
+    {"PUT", "/api/v1/cohort-actions/:id", h_caction_update, 0},
     {"POST", "/api/v1/cohort-actions/:id/void", h_caction_void, 0},
 };
 

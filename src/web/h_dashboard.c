@@ -11,10 +11,12 @@
 #include "core/chart.h"
 #include "service/svc_dashboard.h"
 #include "core/calendar.h"
+#include "web/dash_cache.h"
 #include "web/dash_export.h"
 #include "web/finding.h"
 #include "web/form.h"
 #include "web/router.h"
+#include "web/tmpl.h"
 #include "web/view.h"
 
 
@@ -167,6 +169,16 @@ static json_t *table_json(const struct dashboard *d, const struct stat_table *t,
     return o;
 }
 
+/* The facts a page shows around its tables (kept with them in the cache). */
+struct page_meta {
+    struct dash_filter f;
+    bool exact, may_see_exact, population_recorded;
+    int threshold;
+    char missing_rates[512];
+};
+
+static json_t *meta_json(const struct page_meta *m, const char *missing_rates, bool html);
+
 static json_t *dashboard_json(const struct dashboard *d, bool html)
 {
     json_t *tables = json_array();
@@ -193,26 +205,35 @@ static json_t *dashboard_json(const struct dashboard *d, bool html)
         section = s;
         json_array_append_new(tables, t);
     }
-    json_t *f = json_pack("{s:s, s:s, s:s, s:b}", "from", d->f.from, "to", d->f.to, "phase", d->f.phase,
-                          "publish", d->f.publish);
-    json_object_set_new(f, "authority_id", d->f.authority_id ? json_integer(d->f.authority_id) : json_null());
-    json_object_set_new(f, "team_id", d->f.team_id ? json_integer(d->f.team_id) : json_null());
-    json_object_set_new(f, "school_id", d->f.school_id ? json_integer(d->f.school_id) : json_null());
-    if (html) {
-        char a[32], b[32];
-        date_label(d->f.from, a, sizeof a);
-        date_label(d->f.to, b, sizeof b);
-        json_object_set_new(f, "from_label", json_string(a));
-        json_object_set_new(f, "to_label", json_string(b));
-    }
-    json_t *out = json_pack("{s:o, s:b, s:b, s:i, s:b, s:s, s:o}", "filter", f, "exact", d->exact, "may_see_exact",
-                            d->may_see_exact, "threshold", d->threshold, "population_recorded",
-                            d->population_recorded, "missing_cost_rates", d->missing_rates, "tables", tables);
+    json_t *out = meta_json(&(struct page_meta){d->f, d->exact, d->may_see_exact, d->population_recorded,
+                                                 d->threshold, {0}}, d->missing_rates, html);
+    json_object_set_new(out, "tables", tables);
     if (!d->exact)
         json_object_set_new(out, "disclosure_check",
                             json_pack("{s:s, s:i}", "method", "interval bounds by linear programming over the "
                                       "tables' totals and partitions", "hidden_cells_worked_out", d->disclosed));
     return out;
+}
+
+/* What a page shows around the tables, kept with them in the cache. */
+static json_t *meta_json(const struct page_meta *m, const char *missing_rates, bool html)
+{
+    const struct dash_filter *df = &m->f;
+    json_t *f = json_pack("{s:s, s:s, s:s, s:b}", "from", df->from, "to", df->to, "phase", df->phase,
+                          "publish", df->publish);
+    json_object_set_new(f, "authority_id", df->authority_id ? json_integer(df->authority_id) : json_null());
+    json_object_set_new(f, "team_id", df->team_id ? json_integer(df->team_id) : json_null());
+    json_object_set_new(f, "school_id", df->school_id ? json_integer(df->school_id) : json_null());
+    if (html) {
+        char a[32], b[32];
+        date_label(df->from, a, sizeof a);
+        date_label(df->to, b, sizeof b);
+        json_object_set_new(f, "from_label", json_string(a));
+        json_object_set_new(f, "to_label", json_string(b));
+    }
+    return json_pack("{s:o, s:b, s:b, s:i, s:b, s:s}", "filter", f, "exact", m->exact, "may_see_exact",
+                     m->may_see_exact, "threshold", m->threshold, "population_recorded", m->population_recorded,
+                     "missing_cost_rates", missing_rates ? missing_rates : m->missing_rates);
 }
 
 /* ---- the filter form ---- */
@@ -289,18 +310,109 @@ static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_f
 
 /* ---- pages ---- */
 
-static void set_form_values(struct dash_filter_form *in, const struct dashboard *d, char *a, char *t, char *s)
+static void set_form_values(struct dash_filter_form *in, const struct dash_filter *f, char *a, char *t, char *s)
 {
     /* Show what the figures are for, including the default dates. */
-    in->from = d->f.from;
-    in->to = d->f.to;
-    if (d->f.authority_id)
-        snprintf(a, 24, "%lld", (long long)d->f.authority_id), in->authority_id = a;
-    if (d->f.team_id)
-        snprintf(t, 24, "%lld", (long long)d->f.team_id), in->team_id = t;
-    if (d->f.school_id)
-        snprintf(s, 24, "%lld", (long long)d->f.school_id), in->school_id = s;
-    in->phase = d->f.phase;
+    in->from = f->from;
+    in->to = f->to;
+    if (f->authority_id)
+        snprintf(a, 24, "%lld", (long long)f->authority_id), in->authority_id = a;
+    if (f->team_id)
+        snprintf(t, 24, "%lld", (long long)f->team_id), in->team_id = t;
+    if (f->school_id)
+        snprintf(s, 24, "%lld", (long long)f->school_id), in->school_id = s;
+    in->phase = f->phase;
+}
+
+/* ---- the cache's key (web/dash_cache.h) ---- */
+
+static void key_text(struct buf *b, const char *s)
+{
+    s = s ? s : "";
+    buf_printf(b, "%zu:%s|", strlen(s), s);
+}
+
+static int text_cmp(const void *x, const void *y)
+{
+    return strcmp((const char *)x, (const char *)y);
+}
+
+/* The viewer's grants as text in one order: the scope.  Two users holding
+ * the same grants see the same figures (the policy decides on the grants
+ * alone), so they share pages; any difference in role, scope, detail or
+ * a team's schools is a different key. */
+static void scope_key(const struct principal *p, struct buf *b)
+{
+    enum { W = 1024 };
+    static _Thread_local char g[POLICY_MAX_GRANTS][W];
+    size_t n = p->ngrants < POLICY_MAX_GRANTS ? p->ngrants : POLICY_MAX_GRANTS;
+    for (size_t i = 0; i < n; i++) {
+        const struct role_grant *r = &p->grants[i];
+        int len = snprintf(g[i], W, "%d,%d,%lld,%lld,%zu:%s,", (int)r->role, (int)r->scope, (long long)r->scope_id,
+                           (long long)r->authority_id, strlen(r->detail), r->detail);
+        for (size_t k = 0; k < r->nschools && k < POLICY_MAX_TEAM_SCHOOLS && len > 0 && len < W; k++)
+            len += snprintf(g[i] + len, (size_t)(W - len), "%lld;", (long long)r->school_ids[k]);
+    }
+    qsort(g, n, W, text_cmp);
+    buf_printf(b, "grants %zu|", n);
+    for (size_t i = 0; i < n; i++)
+        key_text(b, g[i]);
+}
+
+/* Everything a dashboard page depends on, or false when it is not to be
+ * kept (the records answer it, or the filters are not valid). */
+static bool cache_key(bool api, struct svc_ctx *c, const struct dash_filter_form *in, bool report,
+                      struct buf *key)
+{
+    int64_t gen = 0;
+    if (svc_dashboard_generation(c, in, ACT_VIEW, &gen) != SVC_OK || gen <= 0)
+        return false;
+    buf_printf(key, "dashboard 1|%s|%s|gen %lld|", api ? "json" : "html", report ? "report" : "page",
+               (long long)gen);
+    key_text(key, c->today);
+    key_text(key, in->from);
+    key_text(key, in->to);
+    key_text(key, in->authority_id);
+    key_text(key, in->team_id);
+    key_text(key, in->school_id);
+    key_text(key, in->phase);
+    key_text(key, in->publish);
+    scope_key(c->who, key);
+    return !key->failed;
+}
+
+enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_form *in, bool report, bool use_cache,
+                                 struct buf *out, const char **served_from, struct field_errors *errs)
+{
+    struct buf key = BUF_INIT;
+    bool keep = use_cache && cache_key(true, c, in, report, &key);
+    *served_from = NULL;
+    if (keep && dash_cache_get(buf_str(&key), out, NULL, 0)) {
+        *served_from = "cache";
+        buf_free(&key);
+        return SVC_OK;
+    }
+    struct dashboard *d = malloc(sizeof *d);
+    enum svc_status st = d ? svc_dashboard(c, in, ACT_VIEW, d, errs) : SVC_ERROR;
+    if (st == SVC_OK) {
+        json_t *j = dashboard_json(d, false);
+        char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        json_decref(j);
+        if (text) {
+            buf_reset(out);
+            buf_puts(out, text);
+            free(text);
+        }
+        if (!text || out->failed) {
+            st = SVC_ERROR;
+        } else if (keep) {
+            dash_cache_put(buf_str(&key), out->data, out->len, NULL, 0);
+            *served_from = "computed";
+        }
+    }
+    free(d);
+    buf_free(&key);
+    return st;
 }
 
 static void render_page(struct req *rq, struct resp *rs, bool report)
@@ -311,64 +423,121 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     read_form(rq, &in);
     if (report)
         in.publish = "yes";   /* the learning report is for publication */
-    struct dashboard *d = req_alloc(rq, sizeof *d);
-    struct field_errors errs = {0};
-    if (!d) {
+    struct page_meta *m = req_alloc(rq, sizeof *m);
+    struct buf key = BUF_INIT, tables = BUF_INIT;
+    if (!m) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    enum svc_status st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
-    if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &errs);
-        return;
-    }
-    if (st != SVC_OK && st != SVC_INVALID) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
+    struct field_errors errs = {0};
+    enum svc_status st = SVC_OK;
     if (rq->api) {
-        view_json(rs, 200, dashboard_json(d, false));
+        st = dash_answer_json(&c, &in, report, true, &rs->body, &rs->served_from, &errs);
+        if (st == SVC_INVALID) {
+            view_invalid_json(rs, &errs);
+        } else if (st != SVC_OK) {
+            view_svc_error(rq, rs, st);
+        } else {
+            rs->status = 200;
+            rs->content_type = "application/json";
+        }
         return;
+    }
+    bool keep = cache_key(false, &c, &in, report, &key);
+    bool hit = keep && dash_cache_get(buf_str(&key), &tables, m, sizeof *m);
+    struct dashboard *d = NULL;
+    if (!hit) {
+        d = req_alloc(rq, sizeof *d);
+        if (!d) {
+            buf_free(&key);
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
+        if (st != SVC_OK && st != SVC_INVALID) {
+            buf_free(&key);
+            view_svc_error(rq, rs, st);
+            return;
+        }
+        if (st == SVC_OK) {
+            memset(m, 0, sizeof *m);
+            m->f = d->f;
+            m->exact = d->exact;
+            m->may_see_exact = d->may_see_exact;
+            m->population_recorded = d->population_recorded;
+            m->threshold = d->threshold;
+            snprintf(m->missing_rates, sizeof m->missing_rates, "%s", d->missing_rates);
+        }
     }
     json_t *ctx = view_page(rq, report ? "TAS learning report" : "TAS dashboard", "dashboard");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     char a[24], t[24], s[24];
     if (st == SVC_OK)
-        set_form_values(&in, d, a, t, s);
+        set_form_values(&in, &m->f, a, t, s);
     json_object_set_new(ctx, "fields", filter_fields(&c, &in, &errs));
     json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
     if (st == SVC_INVALID) {
         json_object_set_new(ctx, "errors", view_errors(&errs));
         view_render(rq, rs, 400, "dashboard", ctx);
+        buf_free(&key);
         return;
     }
-    json_t *data = dashboard_json(d, true);
+    json_t *data = meta_json(m, NULL, true);
     json_object_set_new(ctx, "has_tables", json_true());
     json_object_update(ctx, data);
     json_decref(data);
     struct buf q = BUF_INIT, qp = BUF_INIT;
-    filter_query(&d->f, d->f.publish, &q);
-    filter_query(&d->f, true, &qp);
+    filter_query(&m->f, m->f.publish, &q);
+    filter_query(&m->f, true, &qp);
     json_object_set_new(ctx, "query", json_string(buf_str(&q)));
     json_object_set_new(ctx, "query_publish", json_string(buf_str(&qp)));
+    /* Exactly when the export would answer (the policy's own check). */
+    bool may_export = svc_dashboard_may(&c, &in, ACT_EXPORT);
+    json_object_set_new(ctx, "may_export", json_boolean(may_export));
+    if (!hit) {
+        /* The tables, rendered apart: what the cache keeps. */
+        json_t *full = dashboard_json(d, true);
+        json_t *tctx = json_pack("{s:O, s:s, s:b}", "tables", json_object_get(full, "tables"), "query",
+                                 buf_str(&q), "may_export", may_export);
+        json_decref(full);
+        finding_date_labels(tctx);
+        char err[256];
+        if (tmpl_render(rq->app->tmpl, report ? "dashboard_report_tables" : "dashboard_tables", tctx, &tables, err,
+                        sizeof err) != 0) {
+            fprintf(stderr, "template dashboard tables: %s\n", err);
+            json_decref(tctx);
+            json_decref(ctx);
+            buf_free(&q);
+            buf_free(&qp);
+            buf_free(&key);
+            buf_free(&tables);
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        json_decref(tctx);
+        if (keep && !tables.failed)
+            dash_cache_put(buf_str(&key), buf_str(&tables), tables.len, m, sizeof *m);
+    }
     buf_free(&q);
     buf_free(&qp);
-    /* Exactly when the export would answer (the policy's own check). */
-    json_object_set_new(ctx, "may_export", json_boolean(svc_dashboard_may(&c, &in, ACT_EXPORT)));
-    json_object_set_new(ctx, "suppressed_view", json_boolean(!d->exact));
+    json_object_set_new(ctx, "tables_html", json_string(buf_str(&tables)));
+    buf_free(&tables);
+    json_object_set_new(ctx, "suppressed_view", json_boolean(!m->exact));
     /* Administrators keep the cost model and the threshold. */
-    int64_t auth = d->f.authority_id;
+    int64_t auth = m->f.authority_id;
     for (size_t i = 0; !auth && i < rq->sess.who.ngrants; i++)
         auth = rq->sess.who.grants[i].authority_id;
     if (auth > 0 && svc_allowed(&c, ACT_EDIT, RES_AGGREGATE, 0, auth, 0)) {
         char href[64];
         snprintf(href, sizeof href, "/settings/costs?authority_id=%lld", (long long)auth);
         json_object_set_new(ctx, "settings_href", json_string(href));
-        if (d->f.school_id) {
-            snprintf(href, sizeof href, "/schools/%lld/population", (long long)d->f.school_id);
+        if (m->f.school_id) {
+            snprintf(href, sizeof href, "/schools/%lld/population", (long long)m->f.school_id);
             json_object_set_new(ctx, "population_href", json_string(href));
         }
     }
+    rs->served_from = keep ? (hit ? "cache" : "computed") : NULL;
+    buf_free(&key);
     view_render(rq, rs, 200, report ? "dashboard_report" : "dashboard", ctx);
 }
 

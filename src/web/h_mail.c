@@ -136,15 +136,18 @@ static void h_reset(struct req *rq, struct resp *rs)
 
 /* ---- a meeting's invitations ---------------------------------------------------- */
 
-static void h_meeting_invite(struct req *rq, struct resp *rs)
+/* Invitations, or the agenda pack's link, to everyone the meeting's
+ * invitation goes to. */
+static void meeting_mail(struct req *rq, struct resp *rs, bool pack)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     int64_t queued = 0;
-    enum svc_status st = svc_meeting_invite(&c, rq->id, &queued);
+    enum svc_status st = pack ? svc_meeting_send_pack(&c, rq->id, &queued) : svc_meeting_invite(&c, rq->id, &queued);
     if (st == SVC_CONFLICT) {
-        view_error(rq, rs, 409, "Invitations cannot be sent",
-                   "Invitations go out only for a planned meeting that has not happened yet.");
+        view_error(rq, rs, 409, pack ? "The agenda pack cannot be sent" : "Invitations cannot be sent",
+                   pack ? "The agenda pack goes out only for a planned meeting that has not happened yet."
+                        : "Invitations go out only for a planned meeting that has not happened yet.");
         return;
     }
     if (view_failed(rq, rs, st))
@@ -155,9 +158,13 @@ static void h_meeting_invite(struct req *rq, struct resp *rs)
         return;
     }
     char loc[80];
-    snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, queued ? "invited" : "invited_none");
+    snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id,
+             queued ? (pack ? "pack_sent" : "invited") : "invited_none");
     resp_redirect(rs, loc);
 }
+
+static void h_meeting_invite(struct req *rq, struct resp *rs) { meeting_mail(rq, rs, false); }
+static void h_meeting_pack_mail(struct req *rq, struct resp *rs) { meeting_mail(rq, rs, true); }
 
 /* ---- a user's e-mail address ------------------------------------------------------ */
 
@@ -230,12 +237,14 @@ static const struct route mail_routes[] = {
     {"GET", "/reset-password", h_reset_form, ROUTE_PUBLIC},
     {"POST", "/reset-password", h_reset, ROUTE_PUBLIC},
     {"POST", "/meetings/:id/invitations", h_meeting_invite, 0},
+    {"POST", "/meetings/:id/agenda-pack-email", h_meeting_pack_mail, 0},
     {"GET", "/users/:id/email", h_user_email_form, 0},
     {"POST", "/users/:id/email", h_user_email, 0},
 
     {"POST", "/api/v1/forgot-password", h_forgot, ROUTE_PUBLIC},
     {"POST", "/api/v1/reset-password", h_reset, ROUTE_PUBLIC},
     {"POST", "/api/v1/meetings/:id/invitations", h_meeting_invite, 0},
+    {"POST", "/api/v1/meetings/:id/agenda-pack-email", h_meeting_pack_mail, 0},
     {"PUT", "/api/v1/users/:id/email", h_user_email, 0},
 };
 

@@ -339,7 +339,8 @@ static const char *done_text(const char *done)
         {"voided", "Meeting voided: it is kept, marked as entered by mistake, and left out of every count"},
         {"location", "Location saved"},
         {"invited", "Invitations queued for everyone on the team with an e-mail address"},
-        {"invited_none", "Nobody on the team has an e-mail address: no invitations were sent"},
+        {"invited_none", "Nobody on the team has an e-mail address: nothing was sent"},
+        {"pack_sent", "The agenda pack's link queued for everyone on the team with an e-mail address"},
     };
     for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
         if (strcmp(done, texts[i].code) == 0)

@@ -11,6 +11,7 @@
 #include "core/policy.h"
 #include "service/svc_refres.h"
 #include "web/dash_export.h"
+#include "web/finding.h"
 #include "web/form.h"
 #include "web/router.h"
 #include "web/view.h"
@@ -18,8 +19,15 @@
 static void read_form(struct req *rq, struct dash_filter_form *f)
 {
     memset(f, 0, sizeof *f);
-    f->from = req_query(rq, "from");
-    f->to = req_query(rq, "to");
+    /* Dates as the GOV.UK date input sends them (from-day, from-month,
+     * from-year), or as one value from a link or the API. */
+    struct query_date *qf = req_alloc(rq, sizeof *qf), *qt = req_alloc(rq, sizeof *qt);
+    if (qf && qt) {
+        finding_query_date(rq, "from", qf);
+        finding_query_date(rq, "to", qt);
+        f->from = qf->text[0] ? qf->text : NULL;
+        f->to = qt->text[0] ? qt->text : NULL;
+    }
     f->authority_id = req_query(rq, "authority_id");
     f->team_id = req_query(rq, "team_id");
     f->publish = req_query(rq, "publish");
@@ -164,6 +172,25 @@ static void ch_school(void *arg, int64_t id, const char *name, const char *phase
     (void)arg, (void)id, (void)name, (void)phase;   /* no school filter on this page */
 }
 
+/* A GOV.UK date input showing iso ("YYYY-MM-DD") in its three parts, or
+ * what was typed, in the first box, when it is not a date. */
+static json_t *date_input(const char *name, const char *legend, const char *iso, const struct field_errors *e,
+                          const char *hint)
+{
+    char d[16] = "", m[8] = "", y[8] = "";
+    int32_t day;
+    if (iso && day_parse(iso, &day) == 0) {
+        int yy, mm, dd;
+        ymd_from_day(day, &yy, &mm, &dd);
+        snprintf(d, sizeof d, "%d", dd);
+        snprintf(m, sizeof m, "%d", mm);
+        snprintf(y, sizeof y, "%d", yy);
+    }
+    json_t *f = fld_date(name, legend, d, m, y, e, hint);
+    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
+    return f;
+}
+
 static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
                              const struct field_errors *e)
 {
@@ -176,10 +203,8 @@ static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_f
     struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
     struct svc_ctx cc = *c;
     svc_dashboard_choices(&cc, &sink);
-    json_t *from = fld_input("from", "From", in->from, e, "For example, 2026-08-01");
-    json_t *to = fld_input("to", "To", in->to, e, "For example, 2027-07-31");
-    fld_set(from, "width_class", "govuk-input--width-10");
-    fld_set(to, "width_class", "govuk-input--width-10");
+    json_t *from = date_input("from", "From", in->from, e, "For example, 1 8 2026");
+    json_t *to = date_input("to", "To", in->to, e, "For example, 31 7 2027");
     return json_pack("{s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team", ch.team);
 }
 

@@ -18,6 +18,11 @@
 
 /* Defined in h_meetings.c. */
 
+/* The team form's meeting dates: blank date inputs after those filled in,
+ * and the fewest shown. */
+#define TEAM_FORM_BLANK_DATES 4
+#define TEAM_FORM_MIN_DATES 6
+
 static const char *const weekday_labels[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 
 static void collect_school_json(void *arr, const struct team_school *s)
@@ -167,19 +172,47 @@ static void read_form(struct req *rq, struct team_form *f)
     }
     f->nschools = read_multi(rq, "school_ids", f->school_ids, TEAM_FORM_MAX_IDS);
     f->nservices = read_multi(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
+    if (rq->json)
+        return;
+    /* The meeting dates' GOV.UK date inputs, date1 .. dateN, kept in their
+     * places so an error names the row it is about. */
+    for (size_t i = 0; i < TEAM_MAX_DATES; i++) {
+        char k[32];
+        struct team_date_input *r = &f->date_rows[i];
+        snprintf(k, sizeof k, "date%zu-day", i + 1);
+        r->day = req_param(rq, k);
+        snprintf(k, sizeof k, "date%zu-month", i + 1);
+        r->month = req_param(rq, k);
+        snprintf(k, sizeof k, "date%zu-year", i + 1);
+        r->year = req_param(rq, k);
+        if (r->day || r->month || r->year)
+            f->ndate_rows = i + 1;
+    }
 }
+
+struct planned_rows {
+    struct req *rq;
+    struct team_form *f;
+};
 
 static void add_planned_date(void *arg, const struct meeting_row *r)
 {
-    struct buf *b = arg;
-    if (strcmp(r->m.status, "planned") != 0)
+    struct planned_rows *p = arg;
+    if (strcmp(r->m.status, "planned") != 0 || p->f->ndate_rows >= TEAM_MAX_DATES)
         return;
     int32_t d;
     int y, m, dd;
     if (day_parse(r->m.date, &d) != 0)
         return;
     ymd_from_day(d, &y, &m, &dd);
-    buf_printf(b, "%d/%d/%d\n", dd, m, y);
+    struct team_date_input *row = &p->f->date_rows[p->f->ndate_rows++];
+    char b[8];
+    snprintf(b, sizeof b, "%d", dd);
+    row->day = req_keep(p->rq, b);
+    snprintf(b, sizeof b, "%d", m);
+    row->month = req_keep(p->rq, b);
+    snprintf(b, sizeof b, "%d", y);
+    row->year = req_keep(p->rq, b);
 }
 
 static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_row *r, struct team_form *f)
@@ -206,13 +239,11 @@ static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_
         f->service_ids[f->nservices++] = req_id_text(rq, t->service_ids[i]);
     if (strcmp(t->cadence, "dates") == 0) {
         /* The dates still to come, as the list to add to. */
-        struct buf b = BUF_INIT;
+        struct planned_rows p = {rq, f};
         struct meeting_filter mf = {t->id, "planned", c->today, "", c->today, MEETING_OLDEST_FIRST, 0, NULL};
         struct page_req pg = {1, TEAM_MAX_DATES};
         int64_t total;
-        (void)svc_meeting_list(c, &mf, &pg, &total, add_planned_date, &b);
-        f->dates = req_keep(rq, buf_str(&b));
-        buf_free(&b);
+        (void)svc_meeting_list(c, &mf, &pg, &total, add_planned_date, &p);
     }
 }
 
@@ -388,10 +419,32 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
         json_array_append_new(cad_items, it);
     }
     json_object_set_new(fields, "cadence", cad);
-    json_t *dates = fld_input("dates", "Meeting dates", f->dates, e,
-                              "Only if the team meets on dates you list: one date on each line, like 14/1/2027");
-    json_object_set_new(dates, "rows", json_integer(5));
-    json_object_set_new(fields, "dates", dates);
+    /* The dates, one GOV.UK date input each: those given (in their places,
+     * so an error's row is the row it names), then blank ones to add to. */
+    size_t filled = 0;
+    for (size_t k = 0; k < f->ndate_rows; k++) {
+        const struct team_date_input *r = &f->date_rows[k];
+        if ((r->day && *r->day) || (r->month && *r->month) || (r->year && *r->year))
+            filled++;
+    }
+    size_t shown = filled + TEAM_FORM_BLANK_DATES;
+    if (shown < f->ndate_rows)
+        shown = f->ndate_rows;
+    if (shown < TEAM_FORM_MIN_DATES)
+        shown = TEAM_FORM_MIN_DATES;
+    if (shown > TEAM_MAX_DATES)
+        shown = TEAM_MAX_DATES;
+    json_t *rows = json_array();
+    for (size_t k = 0; k < shown; k++) {
+        const struct team_date_input *r = k < f->ndate_rows ? &f->date_rows[k] : NULL;
+        char dname[16], legend[32];
+        snprintf(dname, sizeof dname, "date%zu", k + 1);
+        snprintf(legend, sizeof legend, "Meeting date %zu", k + 1);
+        json_t *df = fld_date(dname, legend, r ? r->day : NULL, r ? r->month : NULL, r ? r->year : NULL, e, NULL);
+        fld_set(df, "legend_class", "govuk-fieldset__legend--s");
+        json_array_append_new(rows, df);
+    }
+    json_object_set_new(fields, "date_rows", rows);
     json_t *wd = fld_radios_codes("weekday", "Day of the week", NULL, e, &(const struct code_list){"weekday", NULL, 0}, 1);
     json_t *wd_items = json_object_get(wd, "items");
     for (int k = 1; k <= 5; k++) {

@@ -77,6 +77,7 @@ struct resp {
     size_t ncookies;
     char *cookies[RESP_MAX_COOKIES];
     const char *cache_control; /* default: no-store */
+    const char *served_from;   /* X-Served-From: "cache" or "computed" (the dashboard); NULL none */
     char allow[64];            /* Allow header for 405 responses */
     int64_t retry_after;       /* seconds, for 429 responses; 0 none */
     char disposition[128];     /* Content-Disposition for downloads; "" none */

@@ -46,10 +46,14 @@ static void utc_text(int64_t at, bool seconds, char *out, size_t outsz)
     time_t t = (time_t)at;
     struct tm tm;
     gmtime_r(&t, &tm);
+    /* The day as every date is shown ("4 December 2026"), then the time. */
+    char day[32], clock[16];
+    day_label((int32_t)(at >= 0 ? at / 86400 : (at - 86399) / 86400), day, sizeof day);
     if (seconds)
-        strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        strftime(clock, sizeof clock, "%H:%M:%S", &tm);
     else
-        strftime(out, outsz, "%Y-%m-%d %H:%M UTC", &tm);
+        strftime(clock, sizeof clock, "%H:%M", &tm);
+    snprintf(out, outsz, "%s %s UTC", day, clock);
 }
 
 static const char *cadence_text(const char *code)
@@ -249,7 +253,7 @@ json_t *json_meeting_brief(const struct meeting_brief *m)
 
 json_t *json_audit_entry(const struct audit_entry *e)
 {
-    char when[32];
+    char when[64];
     utc_text(e->at, true, when, sizeof when);
     json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s,"
                           " s:I, s:b, s:b, s:b, s:s, s:s}",
@@ -280,7 +284,7 @@ json_t *json_retention_rules(const struct retention_rule *rules)
 
 json_t *json_break_glass(const struct break_glass_row *r, int64_t now)
 {
-    char at[24], expires[24], reviewed[24] = "";
+    char at[64], expires[64], reviewed[64] = "";
     utc_text(r->at, false, at, sizeof at);
     utc_text(r->expires, false, expires, sizeof expires);
     if (r->reviewed_at)

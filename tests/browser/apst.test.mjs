@@ -11,7 +11,13 @@ import { TODAY, addDays } from '../http/harness.mjs';
 
 let srv, browser, apSchool, upn;
 const PAST = addDays(TODAY, -20);
-const uk = (iso) => `${Number(iso.slice(8))}/${Number(iso.slice(5, 7))}/${iso.slice(0, 4)}`;
+/** Types iso ("" to clear) into a GOV.UK date input's day, month and year boxes. */
+async function fillDate(page, name, iso) {
+  const [y, m, d] = iso ? iso.split('-').map((x) => String(Number(x))) : ['', '', ''];
+  await page.locator(`[name="${name}-day"]`).fill(d);
+  await page.locator(`[name="${name}-month"]`).fill(m);
+  await page.locator(`[name="${name}-year"]`).fill(y);
+}
 
 function sql(q) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
@@ -62,7 +68,7 @@ test('a taskforce from set-up to its MI return', async () => {
   await page.getByLabel('AP school it is based in').selectOption(String(apSchool));
   await page.getByLabel('Taskforce Manager').fill('Sam Okafor');
   await page.getByLabel("Manager's FTE").fill('0.6');
-  await page.getByLabel('Date the taskforce started').fill(uk(addDays(TODAY, -100)));
+  await fillDate(page, 'started_on', addDays(TODAY, -100));
   await submit(page, 'Set up the taskforce');
   assert.match(await page.locator('h1').textContent(), /Brookside taskforce/);
   assert.match(await page.locator('.govuk-warning-text').textContent(), /0 of the recommended specialist types/);
@@ -78,13 +84,13 @@ test('a taskforce from set-up to its MI return', async () => {
     await page.getByLabel('Days on site each week').fill('4');
     await page.getByLabel('Secondment fully funded by the home service').check();
     await page.getByLabel('Line managed and supervised by the Taskforce Manager').check();
-    await page.getByLabel('Date they started').fill(uk(addDays(TODAY, -90)));
+    await fillDate(page, 'starts_on', addDays(TODAY, -90));
     if (name === 'Ada Reyes') {
-      await page.getByLabel('Date they left (optional)').fill(uk(addDays(TODAY, -95)));
+      await fillDate(page, 'ends_on', addDays(TODAY, -95));
       await submit(page, 'Add the specialist');
       assert.match(await page.locator('.govuk-error-summary').textContent(), /on or after the date they started/);
       await clean(page, 'specialist form with an error');
-      await page.getByLabel('Date they left (optional)').fill('');
+      await fillDate(page, 'ends_on', '');
     }
     await submit(page, 'Add the specialist');
   }
@@ -94,8 +100,8 @@ test('a taskforce from set-up to its MI return', async () => {
   await page.getByRole('link', { name: 'Record an agreement' }).click();
   await page.getByLabel('Data sharing agreement').check();
   await page.getByLabel('Partner').fill('NHS CAMHS');
-  await page.getByLabel('Date signed').fill(uk(addDays(TODAY, -400)));
-  await page.getByLabel('Date to review it').fill(uk(addDays(TODAY, -35)));
+  await fillDate(page, 'signed_on', addDays(TODAY, -400));
+  await fillDate(page, 'review_on', addDays(TODAY, -35));
   await submit(page, 'Save the agreement');
   assert.match(await page.locator('table').filter({ hasText: 'NHS CAMHS' }).textContent(), /Review overdue/);
 
@@ -103,7 +109,7 @@ test('a taskforce from set-up to its MI return', async () => {
   await clean(page, 'referral form');
   await page.getByLabel("Pupil's UPN").fill(upn);
   await page.getByLabel('Informal: conversation or email from AP staff').check();
-  await page.getByLabel('Date of the referral').fill(uk(PAST));
+  await fillDate(page, 'referred_on', PAST);
   await submit(page, 'Save the referral');
   assert.match(await page.locator('.govuk-summary-list').textContent(), /Outreach/);
   await page.getByLabel('Accepted for support').check();
@@ -115,9 +121,21 @@ test('a taskforce from set-up to its MI return', async () => {
   await submit(page, 'Save the decision');
   assert.match(await page.locator('.govuk-notification-banner').textContent(), /Triage decision saved/);
   await clean(page, 'referral page');
+  // Consent, as the family gave it: for the youth worker.
+  await page.getByLabel('The family (a parent or carer) agreed').check();
+  await submit(page, 'Save the consent');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter who gave consent/);
+  await clean(page, 'consent with errors');
+  await page.getByLabel('Who gave consent').fill('Jo Example, mother');
+  await fillDate(page, 'consent_on', PAST);
+  await page.getByLabel('Youth and family worker', { exact: true }).check();
+  await submit(page, 'Save the consent');
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /Consent saved/);
+  assert.match(await page.locator('.govuk-summary-list').textContent(), /Covers: Youth and family worker/);
+  await clean(page, 'referral page with consent');
 
   await page.goto(home);
-  await page.getByLabel('Date of the case meeting').fill(uk(TODAY));
+  await fillDate(page, 'date', TODAY);
   await submit(page, 'Add a case meeting');
   await clean(page, 'case meeting');
   await page.getByLabel('Significant event', { exact: true }).check();
@@ -131,7 +149,7 @@ test('a taskforce from set-up to its MI return', async () => {
   await page.goto(`${home}/interventions/new`);
   await page.getByLabel('Specialist', { exact: true }).selectOption({ label: 'Cal Moss (Youth and family worker)' });
   await page.getByLabel('Out of school hours').check();
-  await page.getByLabel('Date', { exact: true }).fill(uk(PAST));
+  await fillDate(page, 'delivered_on', PAST);
   await page.getByLabel('Time in minutes').fill('120');
   await submit(page, 'Save the time');
   await page.goto(`${home}/interventions`);
@@ -142,4 +160,20 @@ test('a taskforce from set-up to its MI return', async () => {
   assert.match(await page.locator('table').first().textContent(), /Pupils supported\s*c/);
   assert.match(await page.locator('body').textContent(), /Youth and family worker\s*2/);
   await clean(page, 'MI return');
+
+  // Money actually spent, against the plan.
+  await page.getByRole('link', { name: 'Record money spent' }).click();
+  await page.getByLabel('Taskforce Manager', { exact: true }).check();
+  await fillDate(page, 'period_from', addDays(TODAY, -30));
+  await fillDate(page, 'period_to', TODAY);
+  await page.getByLabel('Amount spent, in pounds').fill('a lot');
+  await submit(page, 'Save the cost');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter the amount in pounds/);
+  await clean(page, 'cost form with an error');
+  await page.getByLabel('Amount spent, in pounds').fill('3000');
+  await submit(page, 'Save the cost');
+  await page.goto(`${home}/return`);
+  const cmp = await page.locator('#planned-actual').textContent();
+  assert.match(cmp, /Taskforce Manager\s*£[\d,]+\s*£3,000\s*[+-]£[\d,]+\s*entered/);
+  await clean(page, 'MI return with costs planned and actual');
 });

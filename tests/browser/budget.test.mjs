@@ -180,3 +180,42 @@ test('commissioning and the board\'s report: the catalogue, a decision, the repo
   await submit(ap, 'Save the unit cost');
   assert.match(await ap.locator('.govuk-summary-list').textContent(), /£300\.00 \(set by the authority\)/);
 });
+
+test('putting mistakes right: a contribution corrected, a commissioning decision corrected then voided', async () => {
+  const ap = await (await browser.newContext()).newPage();
+  await signInPage(ap, srv.base, 'approver', 'pool-keeper-pass-9');
+  await ap.goto(`${srv.base}/budget`);
+  await Promise.all([ap.waitForLoadState('load'), ap.getByRole('link', { name: LABEL }).click()]);
+  await Promise.all([ap.waitForLoadState('load'), ap.getByRole('link', { name: 'Police' }).click()]);
+  await clean(ap, 'a contribution');
+  await ap.getByLabel('Amount, in pounds').fill('12,600.00');
+  await submit(ap, 'Save the correction');
+  assert.match(await ap.locator('.govuk-error-summary').textContent(), /Say why the contribution is corrected/);
+  await clean(ap, 'the contribution correction with an error');
+  await ap.getByLabel('Why is it corrected?').fill('The remittance advice says £12,600');
+  await submit(ap, 'Save the correction');
+  assert.match(await ap.locator('.govuk-notification-banner').textContent(), /Contribution corrected/);
+  assert.match(await ap.locator('table', { hasText: 'Why' }).textContent(), /remittance advice/);
+  await clean(ap, 'a corrected contribution');
+
+  const ho = await (await browser.newContext()).newPage();
+  await signInPage(ho, srv.base, 'holder', 'team-spender-pass-9');
+  await ho.goto(`${srv.base}/budget`);
+  await Promise.all([ho.waitForLoadState('load'), ho.getByRole('link', { name: 'Riverside TAS' }).click()]);
+  await Promise.all([ho.waitForLoadState('load'),
+    ho.getByRole('link', { name: 'Mentoring (Youth Trust): 10 x Session' }).click()]);
+  await ho.getByLabel('Number of units').fill('12');
+  await ho.getByLabel('Why is it corrected?').fill('Two more sessions agreed');
+  await submit(ho, 'Save the correction');
+  assert.match(await ho.locator('.govuk-notification-banner').textContent(), /Commitment corrected/);
+  assert.match(await ho.locator('.govuk-summary-list').textContent(), /£540\.00/);
+  await clean(ho, 'a corrected commissioning decision');
+  await submit(ho, 'Void this commitment');
+  assert.match(await ho.locator('.govuk-error-summary').textContent(), /Say why the commitment is voided/);
+  await clean(ho, 'the void form with an error');
+  await ho.getByLabel('Why is it voided?').fill('Commissioned for the wrong team');
+  await submit(ho, 'Void this commitment');
+  assert.match(await ho.locator('.govuk-notification-banner').textContent(), /Commitment voided/);
+  assert.match(await ho.locator('.govuk-warning-text').textContent(), /Voided: Commissioned for the wrong team/);
+  await clean(ho, 'a voided commitment');
+});

@@ -64,6 +64,10 @@ test('the running order: move an item up and give it more time, without JavaScri
   assert.match(page.url(), /saved=moved/);
   assert.equal((await rows.nth(0).locator('td').nth(1).textContent()).trim().replace(/^1\. /, ''),
     second.replace(/^2\. /, ''));
+  // The sections below list their cases in the same order as the running order.
+  const newCases = page.getByRole('table', { name: 'New cases' }).locator('tbody tr td:first-child a');
+  const runningNames = (await rows.locator('td:nth-child(2) a').allTextContents()).map((x) => x.trim());
+  assert.deepEqual((await newCases.allTextContents()).map((x) => x.trim()), runningNames);
   await page.getByLabel('Minutes for item 1').fill('30');
   await click(page, page.getByRole('button', { name: 'Set the minutes for item 1' }));
   assert.match(await rows.nth(0).locator('td').nth(0).textContent(), /13:30 to 14:00/);
@@ -127,6 +131,25 @@ test('a year group on the agenda, with an action; the packs print without the me
   await page.getByRole('radio', { name: 'Done', exact: true }).check();
   await click(page, page.getByRole('button', { name: 'Save' }));
   assert.match(await page.locator('main').textContent(), /Status saved/);
+  // Changed like a pupil's action: the description, owner and due date, errors the GOV.UK way.
+  await click(page, page.getByRole('link', { name: 'Change the action, its owner or due date' }));
+  await clean(page, 'the cohort action change form');
+  await page.getByLabel('What will be done').fill('Year 6 lead to arrange both visits');
+  await page.locator('[name="due_on-day"]').fill('31');
+  await page.locator('[name="due_on-month"]').fill('2');
+  await page.locator('[name="due_on-year"]').fill('2027');
+  await click(page, page.getByRole('button', { name: 'Save changes' }));
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /The due date must be a real date/);
+  assert.equal(await page.getByLabel('What will be done').inputValue(), 'Year 6 lead to arrange both visits');
+  await clean(page, 'the cohort action change form with an error');
+  await page.locator('.govuk-error-summary a[href="#f-due_on-day"]').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-due_on-day');
+  await page.locator('[name="due_on-day"]').fill('26');
+  await click(page, page.getByRole('button', { name: 'Save changes' }));
+  const changed = await page.locator('main').textContent();
+  assert.match(changed, /Action changed/);
+  assert.match(changed, /Year 6 lead to arrange both visits/);
+  assert.match(changed, /26 February 2027/);
 
   for (const [p, what] of [['agenda', 'the agenda pack'], ['minutes', 'the minutes-and-actions pack']]) {
     await page.goto(`${srv.base}/meetings/${ids.meeting}/pack/${p}`);
@@ -145,6 +168,35 @@ test('a year group on the agenda, with an action; the packs print without the me
   await page.goto(`${srv.base}/meetings/${ids.meeting}`);
   assert.match(await page.locator('main').textContent(), /Library, host school/);
   await clean(page, 'the meeting page');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a team meeting on dates it lists: one GOV.UK date input a date, errors linked to their row', async () => {
+  const page = await browser.newPage();
+  const errors = collectPageErrors(page);
+  await signInPage(page, srv.base, 'coordinator');
+  await page.goto(`${srv.base}/teams/new`);
+  await clean(page, 'the team form');
+  assert.equal(await page.locator('textarea[name="dates"]').count(), 0);
+  await page.getByLabel('Host school').selectOption({ index: 1 });
+  await page.getByLabel('Team name').fill('Listed dates TAS');
+  await page.getByRole('radio', { name: /dates/i }).first().check();
+  const y = Number(TODAY.slice(0, 4)) + 1;
+  await page.locator('[name="date1-day"]').fill('31');
+  await page.locator('[name="date1-month"]').fill('2');
+  await page.locator('[name="date1-year"]').fill(String(y));
+  await page.locator('[name="date2-day"]').fill('3');
+  await page.locator('[name="date2-year"]').fill(String(y));
+  await click(page, page.getByRole('button', { name: 'Add team' }));
+  const summary = page.locator('.govuk-error-summary');
+  assert.match(await summary.textContent(), /Meeting date 1 must be a real date/);
+  assert.match(await summary.textContent(), /Meeting date 2 must include a month/);
+  assert.equal(await page.getByLabel('Team name').inputValue(), 'Listed dates TAS');
+  assert.equal(await page.locator('[name="date1-day"]').inputValue(), '31');
+  await clean(page, 'the team form with errors in its dates');
+  await page.locator('.govuk-error-summary a[href="#f-date2-day"]').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-date2-day');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -23,7 +23,7 @@ const PHONE = { width: 375, height: 740 };
 
 // The main pages of several roles: what each one's navigation leads to, and a record or two.
 const ROLES = {
-  coordinator: ['/', '/work', '/pupils', '/cases', '/teams', '/meetings', '/dashboard', '/pupils/new', '/account'],
+  coordinator: ['/', '/work', '/pupils', '/cases', '/teams', '/meetings', '/dashboard', '/pupils/new', '/account', '/teams/new', '/referral-results'],
   head: ['/', '/work', '/pupils', '/cases', '/meetings'],
   practitioner: ['/', '/work', '/cases'],
   evaluator: ['/', '/dashboard', '/evaluation'],

@@ -57,8 +57,14 @@ test('a coordinator reaches referral results from the dashboard and filters them
   await page.getByRole('link', { name: /^Referral results/ }).click();
   await page.waitForLoadState('load');
   assert.equal(new URL(page.url()).pathname, '/referral-results');
-  await page.getByLabel('From', { exact: true }).fill(`${Y}-08-01`);
-  await page.getByLabel('To', { exact: true }).fill(`${Y + 1}-07-31`);
+  // GOV.UK day, month and year boxes, as every date on the site.
+  const dateBoxes = async (id, d, m, y) => {
+    await page.locator(`#${id}-day`).fill(d);
+    await page.locator(`#${id}-month`).fill(m);
+    await page.locator(`#${id}-year`).fill(y);
+  };
+  await dateBoxes('f-from', '1', '8', String(Y));
+  await dateBoxes('f-to', '31', '7', String(Y + 1));
   await page.getByLabel('Team').selectOption(String(team));
   await page.getByRole('button', { name: 'Show figures' }).click();
   await page.waitForLoadState('load');
@@ -68,7 +74,7 @@ test('a coordinator reaches referral results from the dashboard and filters them
   assert.deepEqual((await all.locator('td').allTextContents()).map((s) => s.trim()), ['6.0', '16.0']);
   await expectClean(page, 'referral results (coordinator)');
 
-  await page.getByLabel('From', { exact: true }).fill('not a date');
+  await dateBoxes('f-from', '31', '2', String(Y));
   await page.getByRole('button', { name: 'Show figures' }).click();
   await page.waitForLoadState('load');
   assert.match(await page.locator('.govuk-error-summary').textContent(), /Start date must be a real date/);

@@ -188,6 +188,102 @@ static void test_costs(void **state)
     assert_string_equal(b, "-\xc2\xa3" "4,700");
 }
 
+/* Consent to a taskforce referral: the types it covers; safeguarding
+ * covers all, withdrawal and "not recorded" none. */
+static void test_consent(void **state)
+{
+    (void)state;
+    static const char *const two[] = {"mental_health", "salt"};
+    int64_t bits = apst_consent_bits(two, 2);
+    assert_true(bits > 0);
+    assert_true(apst_consent_covers("family", bits, "salt"));
+    assert_true(apst_consent_covers("young_person", bits, "mental_health"));
+    assert_false(apst_consent_covers("family", bits, "youth_family"));
+    assert_false(apst_consent_covers("withdrawn", bits, "salt"));
+    assert_false(apst_consent_covers("", bits, "salt"));
+    assert_true(apst_consent_covers("safeguarding", 0, "post16"));
+    assert_false(apst_consent_covers("safeguarding", 0, "astrologer"));
+    static const char *const bad[] = {"salt", "astrologer"};
+    assert_int_equal(apst_consent_bits(bad, 2), -1);
+    struct field_errors e = {0};
+    assert_int_equal(apst_consent_check("family", "", true, 0, "", &e), 2);   /* who, which types */
+    assert_string_equal(e.items[0].field, "consent_by");
+    assert_string_equal(e.items[1].field, "consent_kinds");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(apst_consent_check("safeguarding", "", false, 0, "", &e), 2);   /* date, concern */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(apst_consent_check("withdrawn", "", true, 0, "", &e), 0);
+    assert_int_equal(apst_consent_check("young_person", "The pupil", true, bits, "", &e), 0);
+    assert_int_equal(apst_consent_check("maybe", "x", true, bits, "", &e), 1);
+    assert_string_equal(e.items[0].field, "consent_basis");
+}
+
+/* Planned against actual for a period. */
+static void test_cost_compare(void **state)
+{
+    (void)state;
+    struct apst_cost_inputs in;
+    memset(&in, 0, sizeof in);
+    in.from = 1000;
+    in.to = 1364;                       /* 365 days: a whole year */
+    in.started = 1000;                  /* started in it: set-up planned */
+    in.fte_last_day = 400;              /* 4 FTE on the last day */
+    in.fte_days = 400 * 365 - 100 * 180;   /* one post vacant for 180 days */
+    in.holiday_pupils = 10;
+    struct apst_cost_compare c;
+    apst_cost_compare(&in, &c);
+    assert_int_equal(c.days, 365);
+    assert_int_equal(c.line[0].planned, APST_COST_OFFICE);
+    assert_int_equal(c.line[1].planned, APST_COST_EQUIPMENT);
+    assert_int_equal(c.line[2].planned, APST_COST_MANAGER);
+    assert_int_equal(c.line[3].planned, APST_COST_SLT);
+    assert_int_equal(c.line[4].planned, 18400000);                 /* the advice's £184,000 */
+    assert_int_equal(c.line[4].source, APST_COST_DERIVED);
+    assert_int_equal(c.line[4].actual, (4600000LL * (400 * 365 - 18000) + 18250) / 36500);
+    assert_true(c.line[4].variance < 0);                             /* the vacancy saved money */
+    assert_int_equal(c.line[5].planned, 350000);
+    assert_int_equal(c.line[5].actual, 350000);
+    assert_int_equal(c.line[2].source, APST_COST_NONE);             /* not entered: not known */
+    assert_int_equal(c.total.planned, 470000 + 600000 + 3600000 + 1100000 + 18400000 + 350000);
+    assert_int_equal(c.total.actual, c.line[4].actual + 350000);
+    assert_false(c.total.planned_withheld);
+    /* Entered amounts win over derived ones; a short period scales the year. */
+    in.from = 1100;
+    in.to = 1160;                       /* 61 days; started before it */
+    in.have_entered[2] = true;
+    in.entered[2] = 2100000;
+    in.have_entered[4] = true;
+    in.entered[4] = 123;
+    in.holiday_pupils = 2;
+    in.holiday_withheld = true;
+    apst_cost_compare(&in, &c);
+    assert_int_equal(c.line[0].planned, 0);
+    assert_int_equal(c.line[2].planned, 601644);                     /* £36,000 x 61 / 365 */
+    assert_int_equal(c.line[2].variance, 2100000 - 601644);
+    assert_int_equal(c.line[4].actual, 123);
+    assert_int_equal(c.line[4].source, APST_COST_ENTERED);
+    assert_true(c.line[5].planned_withheld && c.line[5].actual_withheld);
+    assert_true(c.total.planned_withheld);
+}
+
+static void test_money_parse(void **state)
+{
+    (void)state;
+    int64_t p = -1;
+    assert_int_equal(apst_money_parse("1200", &p), 0);
+    assert_int_equal(p, 120000);
+    assert_int_equal(apst_money_parse("\xc2\xa3" "1,200.5", &p), 0);
+    assert_int_equal(p, 120050);
+    assert_int_equal(apst_money_parse(" 0.07 ", &p), 0);
+    assert_int_equal(p, 7);
+    assert_int_equal(apst_money_parse("10000000", &p), 0);
+    assert_int_equal(p, 1000000000);
+    const char *bad[] = {"", "-5", "1.234", "lots", "10000000.01", "1..2", ",5", NULL};
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(apst_money_parse(bad[i], &p), -1);
+    assert_int_equal(apst_money_parse(NULL, &p), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +294,9 @@ int main(void)
         cmocka_unit_test(test_triage),
         cmocka_unit_test(test_code_lists),
         cmocka_unit_test(test_costs),
+        cmocka_unit_test(test_consent),
+        cmocka_unit_test(test_cost_compare),
+        cmocka_unit_test(test_money_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

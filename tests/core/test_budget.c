@@ -263,6 +263,56 @@ static struct outcome_compare cmp(enum outcome_change att, enum outcome_change s
 }
 
 /* Who improved on which indicator, counted against the intervention's aims. */
+/* Capacity over the whole period: the most others running on one day of
+ * it, with adjacent periods (one ends the day before the next starts)
+ * not overlapping, and the same as counting day by day. */
+static void d(char out[11], int day)
+{
+    snprintf(out, 11, "2026-09-%02d", day);
+}
+
+static void capacity_peak(void **state)
+{
+    (void)state;
+    struct budget_period o[3] = {{"2026-09-01", "2026-09-10"}, {"2026-09-05", "2026-09-20"}, {"2026-09-21", ""}};
+    /* Starts on a day nobody runs, but overlaps both later: the start day alone said 0. */
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-08-20", "2026-09-06"), 2);
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-08-20", "2026-08-31"), 0);   /* adjacent: ends the day before */
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-08-20", "2026-09-01"), 1);   /* ends the day the first starts */
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-09-11", "2026-09-12"), 1);   /* the day after the first ends */
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-09-10", ""), 2);             /* open-ended, from the last shared day */
+    assert_int_equal(budget_capacity_peak(o, 3, "2026-09-11", ""), 1);             /* the second and third are adjacent */
+    assert_int_equal(budget_capacity_peak(o, 3, "2026-09-20", "2026-09-21"), 1);
+    assert_int_equal(budget_capacity_peak(o, 3, "2026-08-01", NULL), 2);
+    assert_int_equal(budget_capacity_peak(NULL, 0, "2026-09-01", ""), 0);
+    assert_int_equal(budget_capacity_peak(o, 2, "2026-13-01", ""), -1);
+    /* Exhaustively over small periods in September: the same as the most on any one day. */
+    struct budget_period p[3];
+    for (int a = 1; a <= 6; a++)
+        for (int b = a; b <= 7; b++)
+            for (int c2 = 1; c2 <= 6; c2++)
+                for (int e = c2; e <= 8; e++) {
+                    d(p[0].starts, a);
+                    d(p[0].ends, b);
+                    d(p[1].starts, c2);
+                    d(p[1].ends, e);
+                    d(p[2].starts, 4);
+                    p[2].ends[0] = 0;
+                    for (int s0 = 1; s0 <= 8; s0++)
+                        for (int s1 = s0; s1 <= 9; s1++) {
+                            char st[11], en[11];
+                            d(st, s0);
+                            d(en, s1);
+                            int64_t want = 0;
+                            for (int day = s0; day <= s1; day++) {
+                                int64_t k = (a <= day && day <= b) + (c2 <= day && day <= e) + (day >= 4);
+                                want = k > want ? k : want;
+                            }
+                            assert_int_equal(budget_capacity_peak(p, 3, st, en), want);
+                        }
+                }
+}
+
 static void outcomes_tally(void **state)
 {
     (void)state;
@@ -336,7 +386,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(formats_pence),   cmocka_unit_test(parses_pounds), cmocka_unit_test(commit_needs),
         cmocka_unit_test(approval_limits), cmocka_unit_test(payments),      cmocka_unit_test(allocations),
-        cmocka_unit_test(years_and_partners), cmocka_unit_test(commissioning), cmocka_unit_test(placements),
+        cmocka_unit_test(years_and_partners), cmocka_unit_test(commissioning), cmocka_unit_test(placements), cmocka_unit_test(capacity_peak),
         cmocka_unit_test(outcomes_tally), cmocka_unit_test(costs_per),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

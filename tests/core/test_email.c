@@ -157,7 +157,7 @@ static void message_headers_and_body(void **state)
 {
     (void)state;
     struct mail_message m = {"tas@council.example", "jo@school.example", "Team Around the School meeting",
-                             "<42.abc@council.example>", 1796454600, "Hello Zoë,\n\nLine two.\n"};
+                             "<42.abc@council.example>", 1796454600, "Hello Zoë,\n\nLine two.\n", NULL, NULL};
     struct buf b = BUF_INIT;
     assert_int_equal(mail_build(&m, &b), 0);
     assert_string_equal(buf_str(&b), "Date: Sat, 05 Dec 2026 07:10:00 +0000\r\n"
@@ -190,7 +190,7 @@ static void message_refusals(void **state)
     char longline[MAIL_LINE_MAX + 2];
     memset(longline, 'x', sizeof longline - 1);
     longline[sizeof longline - 1] = '\0';
-    struct mail_message ok = {"a@b.org", "c@d.org", "S", "<1@b.org>", 0, "body"};
+    struct mail_message ok = {"a@b.org", "c@d.org", "S", "<1@b.org>", 0, "body", NULL, NULL};
     struct mail_message cases[7];
     for (int i = 0; i < 7; i++)
         cases[i] = ok;
@@ -211,6 +211,50 @@ static void message_refusals(void **state)
     ok.body = longline;
     struct buf b = BUF_INIT;
     assert_int_equal(mail_build(&ok, &b), 0);
+    buf_free(&b);
+}
+
+/* An invitation with its calendar entry (RFC 6047): multipart/mixed, the
+ * text then text/calendar with the METHOD, the boundary from the
+ * Message-ID and found in neither part; a bad method or calendar refused. */
+static void message_with_calendar(void **state)
+{
+    (void)state;
+    const char *ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+    struct mail_message m = {"tas@council.example", "jo@school.example", "Invitation", "<9f3a@council.example>",
+                             1796454600, "Hello,\n", ics, "REQUEST"};
+    struct buf b = BUF_INIT;
+    assert_int_equal(mail_build(&m, &b), 0);
+    const char *want = "MIME-Version: 1.0\r\n"
+                       "Content-Type: multipart/mixed; boundary=\"=_tas_9f3a\"\r\n"
+                       "Auto-Submitted: auto-generated\r\n"
+                       "\r\n"
+                       "--=_tas_9f3a\r\n"
+                       "Content-Type: text/plain; charset=utf-8\r\n"
+                       "Content-Transfer-Encoding: 7bit\r\n"
+                       "\r\n"
+                       "Hello,\r\n"
+                       "--=_tas_9f3a\r\n"
+                       "Content-Type: text/calendar; charset=utf-8; method=REQUEST; name=\"invite.ics\"\r\n"
+                       "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+                       "Content-Transfer-Encoding: 7bit\r\n"
+                       "\r\n"
+                       "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+                       "--=_tas_9f3a--\r\n";
+    const char *at = strstr(buf_str(&b), "MIME-Version:");
+    assert_non_null(at);
+    assert_string_equal(at, want);
+    buf_free(&b);
+
+    struct mail_message bad[4] = {m, m, m, m};
+    bad[0].calendar_method = "PUBLISH";
+    bad[1].calendar_method = NULL;
+    bad[2].body = "text holding --=_tas_9f3a by chance\n";
+    bad[3].calendar = "BEGIN:VCALENDAR\r\n\x01\r\n";
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(mail_build(&bad[i], &b), -1);
+        assert_int_equal(b.len, 0);
+    }
     buf_free(&b);
 }
 
@@ -265,6 +309,7 @@ int main(void)
         cmocka_unit_test(date_is_rfc5322),
         cmocka_unit_test(message_headers_and_body),
         cmocka_unit_test(message_refusals),
+        cmocka_unit_test(message_with_calendar),
         cmocka_unit_test(backoff_doubles_then_caps),
         cmocka_unit_test(template_fills),
     };

@@ -63,6 +63,76 @@ static void figure_5d_reproduces_from_counts(void **state)
     assert_int_equal(t.cell[C][EV_POST].pupils, 10000);
 }
 
+/* Figures 5e, 5f, 6a and 6b from counts that give the printed rates (two
+ * schools of 100,000 pupils a group and year, so a rate to three places is
+ * exact), with tas's one sign convention, TAS change minus comparison
+ * change: where the report prints the other sign (docs/evaluation.md, "The
+ * report is not consistent in sign") the expected value here is tas's. */
+struct figure {
+    const char *name;
+    double tas_pre, tas_post, cmp_pre, cmp_post;   /* printed rates per 100 */
+    double half;                                   /* half the last printed place of a rate */
+    long one_in[4];                                /* printed "1 in N", to two significant figures */
+    double did_per_100;                            /* tas's sign */
+    long did_pct;                                  /* rounded, tas's sign */
+};
+
+static long two_figures(double x)
+{
+    double mag = pow(10, floor(log10(x)) - 1);
+    return lround(x / mag) * (long)mag;
+}
+
+static void figures_5e_to_6b_reproduce_with_one_sign(void **state)
+{
+    (void)state;
+    static const struct figure figs[] = {
+        {"5e educational psychology", 2.12, 2.38, 2.05, 2.21, 0.005, {47, 42, 49, 45}, 0.10, 4},
+        {"5f early help", 1.68, 1.80, 1.26, 1.37, 0.005, {60, 56, 79, 73}, 0.01, -2},
+        {"6a primary exclusions", 0.035, 0.035, 0.067, 0.058, 0.0005, {2800, 2800, 1500, 1700}, 0.009, 13},
+        {"6b secondary exclusions", 0.634, 0.337, 0.502, 0.373, 0.0005, {160, 300, 200, 270}, -0.168, -21},
+    };
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+        const struct figure *g = &figs[f];
+        const double rate[2][2] = {{g->tas_pre, g->tas_post}, {g->cmp_pre, g->cmp_post}};
+        struct ev_row rows[8];
+        size_t n = 0;
+        for (int grp = 0; grp < 2; grp++)
+            for (int per = 0; per < 2; per++) {
+                /* 200,000 pupils: the count is rate x 2,000, split unevenly over two schools. */
+                int64_t count = llround(rate[grp][per] * 2000);
+                int school = 1 + 2 * grp;
+                int year = per ? 2024 : 2023;
+                int e = grp ? EV_COMPARISON : EV_TAS;
+                rows[n++] = (struct ev_row){school, year, e, 100000, count / 3};
+                rows[n++] = (struct ev_row){school + 1, year, e, 100000, count - count / 3};
+            }
+        struct ev_panel p = panel(rows, n);
+        struct ev_table t;
+        size_t bad;
+        assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+        for (int grp = 0; grp < 2; grp++)
+            for (int per = 0; per < 2; per++) {
+                int e = grp ? C : T, q = per ? EV_POST : EV_PRE;
+                double r = rate[grp][per];
+                assert_near(t.cell[e][q].rate_per_100, r, 1e-12);
+                assert_near(t.cell[e][q].one_in, 100 / r, 1e-12);
+                /* The report's "1 in N" comes from its unrounded rates (6a's
+                 * 0.035 gives 1 in 2,857, printed 2,800): N must be what some
+                 * rate that prints as this one gives. */
+                long lo = two_figures(100 / (r + g->half)), hi = two_figures(100 / (r - g->half));
+                long printed = g->one_in[2 * grp + per];
+                if (printed < lo || printed > hi)
+                    fail_msg("%s: printed 1 in %ld, but a rate printed as %g gives 1 in %ld to %ld", g->name,
+                             printed, r, lo, hi);
+            }
+        assert_near(t.did_per_100, (g->tas_post - g->tas_pre) - (g->cmp_post - g->cmp_pre), 1e-9);
+        if (fabs(t.did_per_100 - g->did_per_100) > 0.0005 || lround(t.did_pct) != g->did_pct)
+            fail_msg("%s: DiD %.4f per 100, %ld%%; want %.3f, %ld%%", g->name, t.did_per_100, lround(t.did_pct),
+                     g->did_per_100, g->did_pct);
+    }
+}
+
 static void zero_pupils_and_negative_counts_are_refused_by_row(void **state)
 {
     (void)state;
@@ -477,6 +547,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(figure_5d_reproduces_from_counts),
+        cmocka_unit_test(figures_5e_to_6b_reproduce_with_one_sign),
         cmocka_unit_test(zero_pupils_and_negative_counts_are_refused_by_row),
         cmocka_unit_test(duplicates_and_schools_in_both_groups_name_the_later_row),
         cmocka_unit_test(periods_must_be_given_apart_and_in_order),

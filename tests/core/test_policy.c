@@ -347,9 +347,9 @@ static const struct row matrix[] = {
     {EV_A, RES_BUDGET, {"", "", "", ""}},
     {ST_A, RES_BUDGET, {"", "", "", ""}},
     /* AP specialist taskforces (issue 19): the authority's coordinators
-     * (who also make taskforces) and strategic leads; a team-scope
-     * coordinator (the Taskforce Manager) and practitioners (its
-     * specialists) only their own; the DPO reads; nobody else. */
+     * (who also make taskforces) and strategic leads; the DPO reads; the
+     * Taskforce Manager and specialist roles (test_apst_own_taskforce,
+     * test_apst_specialist_consent); nobody else. */
     {ADMIN_SYS, RES_APST, {ALL6, ALL6, ALL6, ALL6}},
     {ADMIN_A, RES_APST, {ALL6, ALL6, "", "LC"}},
     {DPO_A, RES_APST, {"LVX", "LVX", "", "L"}},
@@ -357,9 +357,9 @@ static const struct row matrix[] = {
     {SL_A, RES_APST, {"LVX", "LVX", "", "L"}},
     {SL_T, RES_APST, {"LVX", "", "", "L"}},
     {CC_A, RES_APST, {"LVCEX", "LVCEX", "", "LC"}},
-    {CC_T, RES_APST, {"LVEX", "", "", "L"}},
+    {CC_T, RES_APST, {"", "", "", ""}},   /* TAS roles in team scope: no taskforce */
     {SCH_11, RES_APST, {"", "", "", ""}},
-    {PR_T, RES_APST, {"LVE", "", "", "L"}},
+    {PR_T, RES_APST, {"", "", "", ""}},
     {PR_SVC, RES_APST, {"", "", "", ""}},
     {EV_A, RES_APST, {"", "", "", ""}},
     {ST_A, RES_APST, {"", "", "", ""}},
@@ -1006,35 +1006,96 @@ static void test_apst_own_taskforce(void **state)
 {
     (void)state;
     static const int64_t ap[] = {S11};
-    struct principal mgr = one(team(ROLE_CASE_COORDINATOR, 7, A1, 1, ap));
-    struct principal spec = one(team(ROLE_PRACTITIONER, 7, A1, 1, ap));
+    struct principal mgr = one(team(ROLE_APST_MANAGER, 7, A1, 1, ap));
+    struct role_grant sg = team(ROLE_APST_SPECIALIST, 7, A1, 1, ap);
+    snprintf(sg.detail, sizeof sg.detail, "mental_health");
+    struct principal spec = one(sg);
     struct resource own = {.kind = RES_APST, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7};
     struct resource outreach = own;
     outreach.school_id = S12;
+    outreach.pupil_id = 500;
     struct resource next_door = own;
     next_door.team_id = 8;
     assert_true(allowed(&mgr, ACT_EDIT, own));
     assert_true(allowed(&mgr, ACT_EXPORT, own));
     assert_true(allowed(&mgr, ACT_VIEW, outreach));
+    assert_true(allowed(&mgr, ACT_EDIT, outreach));   /* triage: no consent needed by the manager */
     assert_false(allowed(&mgr, ACT_VIEW, next_door));
     assert_false(allowed(&mgr, ACT_CREATE, (struct resource){.kind = RES_APST, .authority_id = A1, .school_id = S11}));
-    assert_true(allowed(&spec, ACT_EDIT, outreach));
+    /* The manager: the AP school's pupils and the team's meetings; not a case record. */
+    assert_true(allowed(&mgr, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 3, .authority_id = A1, .school_id = S11}));
+    assert_false(allowed(&mgr, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 4, .authority_id = A1, .school_id = S12}));
+    assert_true(allowed(&mgr, ACT_EDIT, (struct resource){.kind = RES_TEAM, .id = 7, .authority_id = A1, .school_id = S11}));
+    assert_false(allowed(&mgr, ACT_VIEW, (struct resource){.kind = RES_CASE, .authority_id = A1, .school_id = S11,
+                                                           .team_id = 7, .pupil_id = 3}));
+    /* The specialist: the taskforce itself, read only; nothing of the taskforce as a whole to change. */
+    assert_true(allowed(&spec, ACT_VIEW, own));
+    assert_false(allowed(&spec, ACT_EDIT, own));
     assert_false(allowed(&spec, ACT_EXPORT, own));
     assert_false(allowed(&spec, ACT_VIEW, next_door));
+    assert_false(allowed(&spec, ACT_VIEW, (struct resource){.kind = RES_PUPIL, .id = 3, .authority_id = A1, .school_id = S11}));
     struct visibility v;
     policy_visible(&spec, RES_APST, ACT_LIST, &v);
     assert_int_equal(v.nwhole_teams, 1);
     assert_int_equal(v.whole_team_ids[0], 7);
     assert_int_equal(v.nschools, 0);
+    policy_visible(&mgr, RES_APST, ACT_LIST, &v);
+    assert_int_equal(v.nwhole_teams, 1);
 
     struct principal cc = fixture(CC_A);
     assert_true(allowed(&cc, ACT_EDIT, next_door));
     next_door.authority_id = A2;
     assert_false(allowed(&cc, ACT_VIEW, next_door));
+    /* Another authority's taskforce with the same team id: nobody of A1. */
+    assert_false(allowed(&mgr, ACT_VIEW, (struct resource){.kind = RES_APST, .id = 9, .authority_id = A2, .team_id = 7}));
     /* A school lead of the AP school is not a member. */
     struct principal head = fixture(SCH_11);
     assert_false(allowed(&head, ACT_VIEW, own));
     assert_string_equal(resource_code(RES_APST), "apst");
+}
+
+/* A specialist and a referral: they must be among its staff (lead or
+ * assigned) and its consent must cover their type; their own time only. */
+static void test_apst_specialist_consent(void **state)
+{
+    (void)state;
+    static const int64_t ap[] = {S11};
+    struct role_grant sg = team(ROLE_APST_SPECIALIST, 7, A1, 1, ap);
+    snprintf(sg.detail, sizeof sg.detail, "salt");
+    struct principal spec = one(sg);   /* user 42 */
+    struct resource r = {.kind = RES_APST, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7,
+                         .pupil_id = 500};
+    /* No staff named: refused (a forgotten fact denies), whatever the consent. */
+    snprintf(r.consent[r.nconsent++], POLICY_CODE_MAX, "salt");
+    assert_false(allowed(&spec, ACT_VIEW, r));
+    /* Among the staff, consent covers salt: read it, and record their own work on it. */
+    r.staff[r.nstaff++] = 42;
+    assert_true(allowed(&spec, ACT_VIEW, r));
+    assert_true(allowed(&spec, ACT_EDIT, r));
+    /* Someone else's post. */
+    r.staff[0] = 43;
+    assert_false(allowed(&spec, ACT_VIEW, r));
+    assert_false(allowed(&spec, ACT_EDIT, r));
+    r.staff[0] = 42;
+    /* Consent for other types only, or none: refused at once. */
+    snprintf(r.consent[0], POLICY_CODE_MAX, "mental_health");
+    assert_false(allowed(&spec, ACT_VIEW, r));
+    r.nconsent = 0;
+    assert_false(allowed(&spec, ACT_VIEW, r));
+    /* Their own time with no pupil (group work): allowed; another's: not. */
+    struct resource own_time = {.kind = RES_APST, .id = 9, .authority_id = A1, .school_id = S11, .team_id = 7,
+                                .nstaff = 1, .staff = {42}};
+    assert_true(allowed(&spec, ACT_EDIT, own_time));
+    own_time.staff[0] = -1;
+    assert_false(allowed(&spec, ACT_EDIT, own_time));
+    /* Another taskforce's referral, even with staff and consent. */
+    r.team_id = 8;
+    snprintf(r.consent[r.nconsent++], POLICY_CODE_MAX, "salt");
+    assert_false(allowed(&spec, ACT_VIEW, r));
+    /* The type is the grant's detail: a specialist grant without one sees no pupil. */
+    r.team_id = 7;
+    spec.grants[0].detail[0] = '\0';
+    assert_false(allowed(&spec, ACT_VIEW, r));
 }
 
 /* Break-glass: who may ask, and what the grant then reaches. */
@@ -1255,6 +1316,7 @@ static void test_codes(void **state)
         {"school_lead", "School lead"}, {"practitioner", "Service practitioner"},
         {"evaluator", "Evaluator"}, {"steering", "Steering group"},
         {"budget_holder", "Budget holder"}, {"budget_approver", "Budget approver"},
+        {"apst_manager", "Taskforce Manager"}, {"apst_specialist", "Taskforce specialist"},
     };
     for (int r = 0; r < ROLE__COUNT; r++) {
         enum role back = ROLE__COUNT;
@@ -1476,6 +1538,7 @@ int main(void)
         cmocka_unit_test(test_visible_cap),
         cmocka_unit_test(test_evidence_own_team),
         cmocka_unit_test(test_apst_own_taskforce),
+        cmocka_unit_test(test_apst_specialist_consent),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(extract_k_setters),
         cmocka_unit_test(staff_schools),

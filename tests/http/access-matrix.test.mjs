@@ -23,6 +23,9 @@
 //   two     two roles: school lead of school 2 AND practitioner of T1 for ep
 //   la.b    case coordinator of another authority, B
 //   root    platform administrator (system scope), who made authority B
+//   tf.mgr  Taskforce Manager of the AP taskforce TF (apst_manager, team scope on its team)
+//   tf.spec specialist of TF (apst_specialist, detail salt), linked to the post TFS, assigned
+//           to TFR (consent covers salt) and TFR2 (no consent recorded)
 // The demo "practitioner" is a service-scope grant alone: it reaches no
 // pupil or case (practitioners reach children only through a team).
 //
@@ -40,127 +43,133 @@ import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY
 import { dbSql } from './harness.mjs';
 
 const USERS = ['admin', 'dpo', 'lead', 'coord', 'head', 'senco', 'prac', 'eval', 'steer',
-  'pr.ep', 'pr.oth', 'two', 'la.b', 'root'];
+  'pr.ep', 'pr.oth', 'two', 'la.b', 'root', 'tf.mgr', 'tf.spec'];
 
 const TABLE = `
-cell                         admin dpo lead coord head senco prac eval steer pr.ep pr.oth two la.b root
-pupils.list                  Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y
-pupils.view                  Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-pupils.create                Y     N   N    Y     Y    N     N    N    N     N     N      N   N    Y
-pupils.edit                  Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y
-pupils.delete                -     -   -    -     -    -     -    -    -     -     -      -   -    -
-pupils.export                Y     Y   N    N     N    H     H    H    H     N     N      N   H    Y
-pupils.export.other-la       H     H   H    H     H    H     H    H    H     H     H      H   N    Y
-pupils.view.other-school     Y     Y   Y    Y     H    Y     H    H    H     H     H      Y   H    Y
-pupils.view.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-pupils.edit.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-schools.list                 Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
-schools.view                 Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   H    Y
-schools.create               Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
-schools.edit                 Y     N   N    N     Y    N     N    N    N     N     N      N   H    Y
-schools.delete               -     -   -    -     -    -     -    -    -     -     -      -   -    -
-schools.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-authorities.list             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
-authorities.view             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   H    Y
-authorities.create           N     N   N    N     N    N     N    N    N     N     N      N   N    Y
-authorities.edit             Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
-authorities.view.other-la    H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-cases.list                   Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y
-cases.view                   Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-cases.create                 Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y
-cases.edit                   Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-cases.delete                 -     -   -    -     -    -     -    -    -     -     -      -   -    -
-cases.export                 -     -   -    -     -    -     -    -    -     -     -      -   -    -
-cases.view.other-school      Y     Y   Y    Y     H    Y     H    H    H     H     H      Y   H    Y
-cases.view.other-la          H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-cases.edit.other-la          H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-consents.list                Y     Y   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-consents.view                -     -   -    -     -    -     -    -    -     -     -      -   -    -
-consents.create              Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y
-consents.edit                Y     N   Y    Y     Y    H     H    H    H     H     H      H   H    Y
-consents.list.other-la       H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-chronology.view              Y     Y   Y    Y     Y    H     H    H    H     H     H      H   H    Y
-actions.list                 Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-actions.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-actions.create               Y     N   N    Y     Y    H     H    H    H     N     H      N   H    Y
-actions.edit                 Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-actions.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-referrals.list               Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-referrals.view               Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-referrals.create             Y     N   N    Y     Y    H     H    H    H     N     H      N   H    Y
-referrals.edit               Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-teams.list                   Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y
-teams.view                   Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-teams.create                 Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
-teams.edit                   Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-teams.view.other-la          H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-meetings.list                Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y
-meetings.view                Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-meetings.create              Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-meetings.edit                Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-meetings.view.other-la       H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-meetings.agenda              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-reference.list               Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   N    Y
-reference.view               Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   H    Y
-reference.create             Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
-reference.edit               Y     N   N    Y     N    N     N    N    N     N     N      N   H    Y
-reference.view.other-la      H     H   H    H     H    H     H    N    N     H     H      H   Y    Y
-users.list                   Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
-users.create                 Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
-sessions.list                Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
-audit.list                   Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
-dashboard.view               Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
-dashboard.export             Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
-extract.export               Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
-evaluation.view              Y     N   Y    N     N    N     N    Y    Y     N     N      N   N    Y
-evaluation.create            Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y
-evaluation.export            Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y
-users.me                     Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
-break-glass.list             Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y
-evidence.outcome             Y     N   N    Y     N    H     H    H    H     N     H      N   H    Y
-evidence.story.create        Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y
-evidence.stories             Y     N   Y    Y     N    N     N    Y    N     N     N      N   Y    Y
-evidence.review              Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
-survey.list                  Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y
-survey.create                Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y
-survey.links                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-meetings.pack                Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-meetings.order               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-meetings.location            Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-cohorts.create               Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-cohorts.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-cohorts.edit                 Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-cohorts.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-cohort-actions.view          Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-cohort-actions.status        Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-cohort-actions.void          Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y
-budget.list                  Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
-budget.view                  Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
-budget.create                Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
-budget.edit                  Y     H   N    H     H    H     H    H    H     H     H      H   H    Y
-budget.approvals             Y     N   N    N     N    N     N    N    N     N     N      N   N    Y
-budget.export                Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y
-budget.catalogue             Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y
-apst.list                    Y     Y   Y    Y     N    N     N    N    N     Y     Y      Y   Y    Y
-apst.view                    Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
-apst.create                  Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
-apst.edit                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
-apst.referral.view           Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
-apst.referral.edit           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
-apst.export                  Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
-apst.export.xlsx             Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y
-apst.specialist.end          Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y
-mail.invite                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y
-mail.user-email              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y
-mail.forgot                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
-referral-results.view        Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y
-referral-results.export      Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y
-schools.import               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y
-calendar.invite              Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y
-calendar.invite.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y
-calendar.feed.wrong          H     H   H    H     H    H     H    H    H     H     H      H   H    H
-calendar.account             Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y
-pupils.ctf                   Y     N   N    Y     Y    Y     N    N    N     N     N      Y   Y    Y
+cell                          admin dpo lead coord head senco prac eval steer pr.ep pr.oth two la.b root tf.mgr tf.spec
+pupils.list                   Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y    Y      N
+pupils.view                   Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+pupils.create                 Y     N   N    Y     Y    N     N    N    N     N     N      N   N    Y    N      N
+pupils.edit                   Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+pupils.delete                 -     -   -    -     -    -     -    -    -     -     -      -   -    -    -      -
+pupils.export                 Y     Y   N    N     N    H     H    H    H     N     N      N   H    Y    N      N
+pupils.export.other-la        H     H   H    H     H    H     H    H    H     H     H      H   N    Y    H      H
+pupils.view.other-school      Y     Y   Y    Y     H    Y     H    H    H     H     H      Y   H    Y    H      H
+pupils.view.other-la          H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+pupils.edit.other-la          H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+schools.list                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y    Y      Y
+schools.view                  Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   H    Y    Y      Y
+schools.create                Y     N   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+schools.edit                  Y     N   N    N     Y    N     N    N    N     N     N      N   H    Y    N      N
+schools.delete                -     -   -    -     -    -     -    -    -     -     -      -   -    -    -      -
+schools.view.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+authorities.list              Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y    Y      Y
+authorities.view              Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   H    Y    Y      Y
+authorities.create            N     N   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+authorities.edit              Y     N   N    N     N    N     N    N    N     N     N      N   H    Y    N      N
+authorities.view.other-la     H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+cases.list                    Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y    N      N
+cases.view                    Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+cases.create                  Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+cases.edit                    Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+cases.delete                  -     -   -    -     -    -     -    -    -     -     -      -   -    -    -      -
+cases.export                  -     -   -    -     -    -     -    -    -     -     -      -   -    -    -      -
+cases.view.other-school       Y     Y   Y    Y     H    Y     H    H    H     H     H      Y   H    Y    H      H
+cases.view.other-la           H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+cases.edit.other-la           H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+consents.list                 Y     Y   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+consents.view                 -     -   -    -     -    -     -    -    -     -     -      -   -    -    -      -
+consents.create               Y     N   N    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+consents.edit                 Y     N   Y    Y     Y    H     H    H    H     H     H      H   H    Y    H      H
+consents.list.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+chronology.view               Y     Y   Y    Y     Y    H     H    H    H     H     H      H   H    Y    H      H
+actions.list                  Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+actions.view                  Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+actions.create                Y     N   N    Y     Y    H     H    H    H     N     H      N   H    Y    H      H
+actions.edit                  Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+actions.view.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+referrals.list                Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+referrals.view                Y     Y   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+referrals.create              Y     N   N    Y     Y    H     H    H    H     N     H      N   H    Y    H      H
+referrals.edit                Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+teams.list                    Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y    Y      Y
+teams.view                    Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+teams.create                  Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y    N      N
+teams.edit                    Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+teams.view.other-la           H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+meetings.list                 Y     Y   Y    Y     Y    Y     N    N    N     Y     Y      Y   Y    Y    Y      Y
+meetings.view                 Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+meetings.create               Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+meetings.edit                 Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+meetings.view.other-la        H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+meetings.agenda               Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+reference.list                Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   N    Y    Y      Y
+reference.view                Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   H    Y    Y      Y
+reference.create              Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y    N      N
+reference.edit                Y     N   N    Y     N    N     N    N    N     N     N      N   H    Y    N      N
+reference.view.other-la       H     H   H    H     H    H     H    N    N     H     H      H   Y    Y    H      H
+users.list                    Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+users.create                  Y     N   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+sessions.list                 Y     N   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+audit.list                    Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+dashboard.view                Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y    N      N
+dashboard.export              Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y    N      N
+extract.export                Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y    N      N
+evaluation.view               Y     N   Y    N     N    N     N    Y    Y     N     N      N   N    Y    N      N
+evaluation.create             Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y    N      N
+evaluation.export             Y     N   Y    N     N    N     N    Y    N     N     N      N   N    Y    N      N
+users.me                      Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y    Y      Y
+break-glass.list              Y     Y   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+evidence.outcome              Y     N   N    Y     N    H     H    H    H     N     H      N   H    Y    H      H
+evidence.story.create         Y     N   Y    Y     Y    H     H    H    H     Y     H      Y   H    Y    H      H
+evidence.stories              Y     N   Y    Y     N    N     N    Y    N     N     N      N   Y    Y    N      N
+evidence.review               Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y    N      N
+survey.list                   Y     Y   Y    Y     Y    Y     Y    N    N     Y     Y      Y   Y    Y    Y      Y
+survey.create                 Y     N   N    Y     N    N     N    N    N     N     N      N   N    Y    N      N
+survey.links                  Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+meetings.pack                 Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+meetings.order                Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+meetings.location             Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+cohorts.create                Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+cohorts.view                  Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+cohorts.edit                  Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+cohorts.view.other-la         H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+cohort-actions.view           Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+cohort-actions.status         Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+cohort-actions.void           Y     N   Y    Y     Y    H     H    H    H     N     N      N   H    Y    N      N
+budget.list                   Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y    N      N
+budget.view                   Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y    H      H
+budget.create                 Y     H   N    H     H    H     H    H    H     H     H      H   H    Y    H      H
+budget.edit                   Y     H   N    H     H    H     H    H    H     H     H      H   H    Y    H      H
+budget.approvals              Y     N   N    N     N    N     N    N    N     N     N      N   N    Y    N      N
+budget.export                 Y     H   Y    H     H    H     H    H    H     H     H      H   H    Y    H      H
+budget.catalogue              Y     N   Y    N     N    N     N    N    N     N     N      N   N    Y    N      N
+apst.list                     Y     Y   Y    Y     N    N     N    N    N     N     N      N   Y    Y    Y      Y
+apst.view                     Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y    Y      Y
+apst.create                   Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y    N      N
+apst.edit                     Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.referral.view            Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y    Y      Y
+apst.referral.edit            Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.export                   Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.export.xlsx              Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.specialist.end           Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+mail.invite                   Y     N   Y    Y     N    H     H    H    H     N     N      N   H    Y    N      N
+mail.user-email               Y     N   N    N     N    N     N    N    N     N     N      N   H    Y    N      N
+mail.forgot                   Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y    Y      Y
+referral-results.view         Y     N   Y    Y     N    N     N    Y    Y     N     N      N   Y    Y    N      N
+referral-results.export       Y     N   N    N     N    N     N    Y    N     N     N      N   N    Y    N      N
+schools.import                Y     N   N    Y     N    N     N    N    N     N     N      N   Y    Y    N      N
+calendar.invite               Y     Y   Y    Y     Y    H     H    H    H     Y     Y      Y   H    Y    H      H
+calendar.invite.other-la      H     H   H    H     H    H     H    H    H     H     H      H   Y    Y    H      H
+calendar.feed.wrong           H     H   H    H     H    H     H    H    H     H     H      H   H    H    H      H
+calendar.account              Y     Y   Y    Y     Y    Y     Y    Y    Y     Y     Y      Y   Y    Y    Y      Y
+pupils.ctf                    Y     N   N    Y     Y    Y     N    N    N     N     N      Y   Y    Y    N      N
+apst.referral.view.no-consent Y     Y   Y    Y     H    H     H    H    H     H     H      H   H    Y    Y      H
+apst.consent                  Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.staff                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.account                  Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.costs                    Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      N
+apst.interventions.create     Y     N   N    Y     H    H     H    H    H     H     H      H   H    Y    Y      Y
 `;
 
 function parseTable(text) {
@@ -205,7 +214,7 @@ async function signIn(username, password = DEMO_PASSWORD) {
 async function api(c, method, p, obj) {
   const headers = { origin: c.base, 'x-csrf-token': c.csrf };
   if (obj !== undefined) headers['content-type'] = 'application/json';
-  const res = await c.request(p, { method, headers, body: obj === undefined ? undefined : JSON.stringify(obj) });
+const                        res   =     await c.request(p, {     method, headers, body: obj   ===   undefined ?     undefined :     JSON.stringify(obj) });
   const text = await res.text();
   let body = null;
   try { body = JSON.parse(text); } catch { body = text; }
@@ -320,6 +329,21 @@ before(async () => {
   ids.TFS = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/specialists`, { kind: 'salt', name: 'Matrix SaLT',
     fte: '0.4', days_on_site: '2', funding: 'secondment', supervision: 'home_clinical', starts_on: PAST },
   'taskforce specialist')).specialist.id;
+  // Its manager and a specialist (the SaLT's account): TFR's consent covers salt, TFR2 has none yet.
+  ids.TFteam = Number(sql(`SELECT team_id FROM apst_taskforces WHERE id = ${ids.TF}`));
+  const tfScope = ['--scope', 'team', '--scope-id', String(ids.TFteam), '--authority-id', String(ids.A)];
+  cliUser('tf.mgr', 'taskforce-manager-1', ['--role', 'apst_manager', ...tfScope]);
+  cliUser('tf.spec', 'taskforce-special-1', ['--role', 'apst_specialist', ...tfScope, '--detail', 'salt']);
+  const linked = await api(coord, 'POST', `/api/v1/apst/specialists/${ids.TFS}/account`, { username: 'tf.spec' });
+  assert.equal(linked.status, 200, linked.text);
+  const consented = await api(coord, 'POST', `/api/v1/apst/referrals/${ids.TFR}/consent`, { consent_basis: 'family',
+    consent_by: 'Parent', consent_on: PAST, consent_kinds: ['salt'] });
+  assert.equal(consented.status, 200, consented.text);
+  ids.TFR2 = (await made(coord, 'POST', `/api/v1/apst/${ids.TF}/referrals`, { pupil_id: ids.pB, route: 'spotted',
+    referred_on: PAST }, 'taskforce referral without consent')).referral.id;
+  for (const r of [ids.TFR, ids.TFR2]) {
+    assert.equal((await api(coord, 'POST', `/api/v1/apst/referrals/${r}/staff`, { specialist_id: String(ids.TFS) })).status, 200);
+  }
 
   // Users with other scopes.
   const team = ['--scope', 'team', '--scope-id', String(ids.T1), '--authority-id', String(ids.A)];
@@ -353,6 +377,8 @@ before(async () => {
   as['pr.oth'] = await signIn('pr.oth', 'practitioner-pw-2');
   as.two = await signIn('two', 'dual-grant-pass-1');
   as['la.b'] = await signIn('la.b', 'la-b-password-1');
+  as['tf.mgr'] = await signIn('tf.mgr', 'taskforce-manager-1');
+  as['tf.spec'] = await signIn('tf.spec', 'taskforce-special-1');
 });
 
 after(async () => { await srv?.stop({ expectExitZero: true }); });
@@ -470,6 +496,13 @@ function requests() {
     'apst.export': ['GET', `/apst/${i.TF}/return.csv`],
     'apst.export.xlsx': ['GET', `/apst/${i.TF}/return.xlsx`],
     'apst.specialist.end': ['POST', `/api/v1/apst/specialists/${i.TFS}/end`, {}, `/apst/specialists/${i.TFS}/end`],
+    'apst.referral.view.no-consent': ['GET', `/api/v1/apst/referrals/${i.TFR2}`, undefined, `/apst/referrals/${i.TFR2}`],
+    'apst.consent': ['POST', `/api/v1/apst/referrals/${i.TFR}/consent`, {}],
+    'apst.staff': ['POST', `/api/v1/apst/referrals/${i.TFR}/staff`, {}],
+    'apst.account': ['POST', `/api/v1/apst/specialists/${i.TFS}/account`, { username: '-' },
+      `/apst/specialists/${i.TFS}/account`],
+    'apst.costs': ['POST', `/api/v1/apst/${i.TF}/costs`, {}, `/apst/${i.TF}/costs/new`],
+    'apst.interventions.create': ['POST', `/api/v1/apst/${i.TF}/interventions`, {}, `/apst/${i.TF}/interventions/new`],
     'mail.invite': ['POST', `/api/v1/meetings/${i.M1}/invitations`, {}],
     'mail.user-email': ['PUT', `/api/v1/users/${as.coord.me.id}/email`, {}, `/users/${as.coord.me.id}/email`],
     'mail.forgot': ['POST', '/api/v1/forgot-password', {}],

@@ -580,8 +580,9 @@ test('placements: a pupil of a TAS action of the team, within the units bought a
 });
 
 test('the board\'s report: who improved on which indicator, at what cost, small counts suppressed; CSV', async () => {
-  // Two pupils placed in January 2025 (a whole term either side, all in
-  // the past, whatever today is), with outcome records: both attend
+  // Two pupils placed from January to March 2025 (a whole term either
+  // side, all in the past, whatever today is; ended, so they do not
+  // overlap the places running now), with outcome records: both attend
   // better in the summer term than in the autumn; one had a suspension
   // before and none after.
   const now = 1700000000;
@@ -593,7 +594,7 @@ test('the board\'s report: who improved on which indicator, at what cost, small 
     rec(k.pupil, 'attendance', '2024-09-09', '2024-12-13', 140, 30);
     rec(k.pupil, 'attendance', '2025-04-28', '2025-07-18', 120, 6);
     const r = await api(as.placer, 'POST', `/api/v1/budget/commitments/${ids.C8}/placements`,
-      { action_id: String(k.action), starts_on: '2025-01-20', units_used: '0' });
+      { action_id: String(k.action), starts_on: '2025-01-20', ends_on: '2025-03-28', units_used: '0' });
     assert.equal(r.status, 201, r.text);
   }
   rec(ids.k1.pupil, 'suspension', '2024-11-05', null, null, null, 2);

@@ -57,7 +57,11 @@ test('migrate, demo (deterministic), and demo refuses a database with data', () 
   assert.equal((statSync(db).mode & 0o077), 0, 'database file is private to its owner');
   const d = tas(['demo', '--db', db, '--seed', '5']);
   assert.equal(d.code, 0, d.err);
-  assert.match(d.out, /24 schools, \d{3} pupils, 9 users/);
+  const counted = d.out.match(/24 schools, \d{3} pupils, (\d+) users/);
+  assert.ok(counted, d.out);
+  const listed = d.out.match(/demo users: (.*)\n/)[1].split(' ');
+  assert.equal(Number(counted[1]), listed.length, 'the user count is the users listed');
+  for (const role of ['coordinator', 'dpo', 'evaluator', 'taskforce.manager']) assert.ok(listed.includes(role), role);
   const again = tas(['demo', '--db', db, '--seed', '5']);
   assert.equal(again.code, 1);
   assert.match(again.err, /already holds data/);

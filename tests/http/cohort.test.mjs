@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, csrfFrom, decodeHtml, nowSeconds, tasBin, TODAY, addDays, Client } from './harness.mjs';
-import { api, fieldErrors, openCase, serviceIds, signedIn, sql } from './case_fixture.mjs';
+import { api, fieldErrors, openCase, serviceIds, signedIn, sql, summaryMessages } from './case_fixture.mjs';
 
 let srv;
 let coord; let head; let senco; let prTeam; let prOther; let dpo; let evaluator;
@@ -203,6 +203,69 @@ test('actions hang off a cohort discussion and reach their owners\' work lists',
   const page = await prTeam.getHtml('/work');
   assert.match(decodeHtml(page.html), /Actions for year groups and cohorts \(1\)/);
   assert.ok(page.html.includes(`href="/cohort-actions/${ids.actMine}"`));
+});
+
+test('a cohort action is changed like a pupil\'s: description, owner and due date, checked the same, audited', async () => {
+  const id = ids.actLate;
+  // The link is the agenda's editors'; the owner of another action changes only its status.
+  const view = await coord.getHtml(`/cohort-actions/${id}`);
+  assert.ok(view.html.includes(`href="/cohort-actions/${id}/edit"`), 'the editor is offered the change');
+  assert.ok(!(await prTeam.getHtml(`/cohort-actions/${ids.actMine}`)).html.includes(`/cohort-actions/${ids.actMine}/edit`));
+  assert.equal((await api(prTeam, 'PUT', `/api/v1/cohort-actions/${ids.actMine}`,
+    { description: 'Changed by the owner', owner_name: 'Me' })).status, 403);
+  // The form, filled in with what the action says.
+  const form = await coord.getHtml(`/cohort-actions/${id}/edit`);
+  assert.equal(form.status, 200);
+  const due = addDays(TODAY, -3).split('-').map(Number);
+  assert.match(form.html, /Coordinator to collect secondary school open days/);
+  assert.match(form.html, new RegExp(`name="due_on-day"[^>]*value="${due[2]}"`));
+  assert.match(form.html, new RegExp(`name="due_on-year"[^>]*value="${due[0]}"`));
+  const token = () => form.html.match(/name="form_token" value="([0-9a-f]{32})"/)?.[1] || '';
+  // Errors in GOV.UK style, linked to their fields, nothing typed lost.
+  const bad = await coord.postForm(`/cohort-actions/${id}/edit`, { csrf: csrfFrom(form.html), form_token: token(),
+    description: '', owner_service_id: '', owner_practitioner_id: String(ids.pracOther), owner_name: 'Year 6 lead',
+    'due_on-day': '31', 'due_on-month': '2', 'due_on-year': String(due[0] + 1) });
+  assert.equal(bad.status, 400);
+  const badHtml = await bad.text();
+  const msgs = summaryMessages(badHtml);
+  assert.ok(msgs.includes('Enter a description of the action'), msgs.join(' | '));
+  assert.ok(msgs.some((m) => /Lou Marsh cannot see this team's meetings/.test(m)), msgs.join(' | '));
+  assert.ok(msgs.includes('The due date must be a real date'), msgs.join(' | '));
+  assert.match(badHtml, /href="#f-due_on-day"/);
+  assert.match(badHtml, /href="#f-description"/);
+  assert.match(badHtml, /name="owner_name"[^>]*value="Year 6 lead"/);
+  assert.match(badHtml, /name="due_on-day"[^>]*value="31"/);
+  // A child named is refused as on adding.
+  const named = await api(coord, 'PUT', `/api/v1/cohort-actions/${id}`,
+    { description: `Call ${ids.forenames} ${ids.surname}'s family`, owner_name: 'SENCO' });
+  assert.equal(named.status, 422);
+  assert.equal((await api(coord, 'PUT', `/api/v1/cohort-actions/${id}`, { description: 'Something' })).status, 422,
+    'an owner is needed');
+  // Given to the school, due later: it leaves the coordinator's overdue list and reaches the school's staff.
+  const later = addDays(TODAY, 14).split('-').map(Number);
+  const ok = await coord.postForm(`/cohort-actions/${id}/edit`, { csrf: csrfFrom(form.html), form_token: token(),
+    description: 'Coordinator and school to collect open days', owner_service_id: String(ids.svc.school),
+    owner_practitioner_id: '', owner_name: '', 'due_on-day': String(later[2]), 'due_on-month': String(later[1]),
+    'due_on-year': String(later[0]) });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), `/cohort-actions/${id}?saved=changed`);
+  const got = (await api(coord, 'GET', `/api/v1/cohort-actions/${id}`)).body.cohort_action;
+  assert.equal(got.description, 'Coordinator and school to collect open days');
+  assert.equal(got.due_on, addDays(TODAY, 14));
+  assert.equal(got.owner_service_id, ids.svc.school);
+  assert.deepEqual(await work(coord), [], 'no longer overdue');
+  assert.deepEqual((await work(head)).sort(), [ids.actSchool, id].sort(), 'now the school\'s');
+  assert.match(decodeHtml((await coord.getHtml(ok.headers.get('location'))).html), /Action changed/);
+  // In the audit log as a change of that record.
+  const audit = await api(dpo, 'GET', '/api/v1/audit?per_page=200');
+  assert.equal(audit.status, 200);
+  assert.ok(audit.body.entries.some((e) => e.action === 'edit' && e.resource_id === id && /cohort/.test(e.resource_kind)),
+    'the change is in the audit trail');
+  // Back as it was for what follows (through the API).
+  const back = await api(coord, 'PUT', `/api/v1/cohort-actions/${id}`,
+    { description: 'Coordinator to collect secondary school open days', owner_name: 'Coordinator', due_on: addDays(TODAY, -3) });
+  assert.equal(back.status, 200, JSON.stringify(back.body));
+  assert.deepEqual(await work(coord), [id]);
 });
 
 test('follow-up and void work as for other discussions', async () => {

@@ -97,14 +97,38 @@ function messages() {
       assert.ok(!headers.has(name), `one ${name} header`);
       headers.set(name, field.slice(colon + 1).replace(/\r\n([ \t])/g, '$1').trim());
     }
+    // An invitation is multipart/mixed (RFC 2046): the text, then the
+    // meeting as text/calendar (RFC 6047).  body is the text either way.
+    let text2 = body;
+    let calendar = null;
+    let parts = [];
+    const multi = /^multipart\/mixed; boundary="([^"]+)"$/.exec(headers.get('content-type') || '');
+    if (multi) {
+      const chunks = body.split(`--${multi[1]}`);
+      assert.equal(chunks.at(-1), '--\r\n', 'the closing boundary ends the message');
+      parts = chunks.slice(1, -1).map((c) => {
+        assert.ok(c.startsWith('\r\n'));
+        const at = c.indexOf('\r\n\r\n');
+        const ph = new Map(c.slice(2, at).split('\r\n').map((l) => {
+          const i = l.indexOf(':');
+          return [l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()];
+        }));
+        return { headers: ph, body: c.slice(at + 4) };
+      });
+      assert.equal(parts.length, 2);
+      text2 = parts[0].body;
+      calendar = parts[1].body;
+    }
     return {
-      envelope, raw, head, headers, body, to: headers.get('to'),
+      envelope, raw, head, headers, body: text2, calendar, parts, to: headers.get('to'),
       subject: decodeWords(headers.get('subject') || ''),
     };
   });
 }
 
 const to = (addr) => messages().filter((m) => m.to === addr);
+// iCalendar lines unfolded (RFC 5545 3.1: CRLF then a space continues).
+const unfold = (ics) => ics.replace(/\r\n /g, '');
 
 /** Waits (polling the folder) until fn() is true. */
 async function until(fn, what, ms = 30000) {
@@ -135,8 +159,10 @@ function checkHeaders(m, addr) {
   assert.deepEqual(m.envelope.rcpt_tos, [addr]);
   assert.equal(m.envelope.mail_from, FROM);
   assert.equal(h.get('mime-version'), '1.0');
-  assert.equal(h.get('content-type'), 'text/plain; charset=utf-8');
-  assert.match(h.get('content-transfer-encoding'), /^(7bit|8bit)$/);
+  const text = m.parts.length ? m.parts[0].headers : h;
+  if (m.parts.length) assert.match(h.get('content-type'), /^multipart\/mixed; boundary="=_tas_[0-9a-f]{32}"$/);
+  assert.equal(text.get('content-type'), 'text/plain; charset=utf-8');
+  assert.match(text.get('content-transfer-encoding'), /^(7bit|8bit)$/);
   assert.match(h.get('message-id'), /^<[0-9a-f]{32}@council\.example>$/);
   // RFC 5322 section 3.3, on the server's (held) clock.
   assert.match(h.get('date'), /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000$/);
@@ -282,13 +308,25 @@ test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s detai
     assert.match(m.headers.get('subject'), /^=\?UTF-8\?B\?/, 'non-ASCII subject encoded');
     assert.equal(m.subject, `Invitation: ${teamName} Team Around the School meeting, ${longLabel(date)}`);
     const body = m.body;
-    assert.equal(m.headers.get('content-transfer-encoding'), '8bit');
+    assert.equal(m.parts[0].headers.get('content-transfer-encoding'), '8bit');
+    // The calendar entry: a REQUEST naming this recipient, the meeting's
+    // stable UID, its time in London and its own place.
+    assert.equal(m.parts[1].headers.get('content-type'), 'text/calendar; charset=utf-8; method=REQUEST; name="invite.ics"');
+    assert.equal(m.parts[1].headers.get('content-disposition'), 'attachment; filename="invite.ics"');
+    const cal = unfold(m.calendar);
+    assert.match(cal, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(cal, /\r\nMETHOD:REQUEST\r\n/);
+    assert.match(cal, new RegExp(`\\r\\nUID:meeting-${ids.meeting}@la[0-9]+\\.tas\\.invalid\\r\\n`));
+    assert.match(cal, new RegExp(`\\r\\nDTSTART;TZID=Europe/London:${date.replaceAll('-', '')}T133000\\r\\n`));
+    assert.ok(cal.includes(`\r\nATTENDEE;RSVP=FALSE:mailto:${addr}\r\n`), cal);
+    assert.ok(cal.includes('LOCATION:Room 4 (the quiet room)'), cal);
+    ids.sequence = Number(/\r\nSEQUENCE:(\d+)\r\n/.exec(cal)[1]);
     assert.ok(body.includes(`Date:   ${longLabel(date)}`), body);
     assert.ok(body.includes('Time:   13:30 to 15:00'), body);
     assert.ok(body.includes(`School: ${schoolName}`), body);
     assert.ok(body.includes('Where:  Room 4 (the quiet room)'), body);
     assert.ok(body.includes(`${srv.base}/meetings/${ids.meeting}\r\n`), body);
-    const text = `${m.subject}\n${body}`;
+    const text = `${m.subject}\n${body}\n${m.calendar}`;
     for (const p of every) {
       assert.ok(!text.includes(p.upn), `no UPN (${p.upn})`);
       assert.ok(!text.includes(`${p.forenames} ${p.surname}`), 'no pupil\'s name');
@@ -304,10 +342,97 @@ test('an invitation reaches the sink with RFC 5322 headers, the meeting\'s detai
     VALUES (${ids.team}, '${addDays(TODAY, -1)}', '09:00', 'planned', ${t}, ${t}) RETURNING id;`));
   const n = messages().length;
   assert.equal((await fx.api(coord, 'POST', `/api/v1/meetings/${past}/invitations`, {})).status, 409);
+  assert.equal(messages().length, n);
+  ids.date = date;
+  ids.every = every;
+});
+
+test('a meeting that moves after its invitations tells the same people, and a cancelled one cancels their entry', async () => {
+  const coord = await fx.signedIn(srv, 'coordinator');
+  const want = ['coord@council.example', 'head@school.example'];
+  let moved = addDays(ids.date, 1);
+  while ([0, 6].includes(new Date(`${moved}T00:00:00Z`).getUTCDay())) moved = addDays(moved, 1);
+  const move = await fx.api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/move`, { date: moved, start_time: '14:00' });
+  assert.equal(move.status, 200, JSON.stringify(move.body));
+  await until(() => want.every((a) => to(a).length === 2), 'the update to each invited');
+  let seq = ids.sequence;
+  for (const addr of want) {
+    const m = to(addr)[1];
+    checkHeaders(m, addr);
+    assert.match(m.subject, /^Changed: .* Team Around the School meeting, /);
+    assert.ok(m.subject.endsWith(longLabel(moved)), m.subject);
+    assert.ok(m.body.includes(`Date:   ${longLabel(moved)}`) && m.body.includes('Time:   14:00 to 15:30'), m.body);
+    const cal = unfold(m.calendar);
+    assert.match(cal, /\r\nMETHOD:REQUEST\r\n/);
+    assert.match(cal, new RegExp(`\\r\\nUID:meeting-${ids.meeting}@`));
+    assert.match(cal, new RegExp(`\\r\\nDTSTART;TZID=Europe/London:${moved.replaceAll('-', '')}T140000\\r\\n`));
+    const s2 = Number(/\r\nSEQUENCE:(\d+)\r\n/.exec(cal)[1]);
+    assert.ok(s2 > ids.sequence, `a higher SEQUENCE replaces the entry (${s2} after ${ids.sequence})`);
+    seq = s2;
+  }
+  // Notes (not in any invitation) change nothing anyone is sent.
+  const notes = await fx.api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/notes`, { notes: 'Bring the SALT report.' });
+  assert.equal(notes.status, 200, JSON.stringify(notes.body));
+  await barrier('coordinator', 'coord@council.example');
+  assert.equal(to('head@school.example').length, 2, 'no update for notes');
+  // Cancelled: a CANCEL with a higher SEQUENCE, once.
   const cancel = await fx.api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/cancel`, { reason_choice: 'staff_unavailable' });
   assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+  await until(() => to('head@school.example').length === 3, 'the cancellation');
+  const m = to('head@school.example')[2];
+  checkHeaders(m, 'head@school.example');
+  assert.match(m.subject, /^Cancelled: /);
+  assert.equal(m.parts[1].headers.get('content-type'), 'text/calendar; charset=utf-8; method=CANCEL; name="invite.ics"');
+  const cal = unfold(m.calendar);
+  assert.match(cal, /\r\nMETHOD:CANCEL\r\n/);
+  assert.match(cal, /\r\nSTATUS:CANCELLED\r\n/);
+  assert.ok(Number(/\r\nSEQUENCE:(\d+)\r\n/.exec(cal)[1]) > seq);
+  for (const p of ids.every) assert.ok(!`${m.body}${m.calendar}`.includes(p.upn), 'no UPN');
   assert.equal((await fx.api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/invitations`, {})).status, 409);
-  assert.equal(messages().length, n);
+  await barrier('coordinator', 'coord@council.example');
+  assert.equal(to('head@school.example').length, 3, 'the cancellation sent once');
+  // A meeting never invited to is moved without any e-mail.
+  const t = nowSeconds();
+  const quiet = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${ids.team}, '${addDays(TODAY, 20)}', '09:00', 'planned', ${t}, ${t}) RETURNING id;`));
+  assert.equal((await fx.api(coord, 'POST', `/api/v1/meetings/${quiet}/move`, { date: addDays(TODAY, 21), start_time: '09:30' })).status, 200);
+  await barrier('coordinator', 'coord@council.example');
+  assert.equal(to('head@school.example').length, 3, 'nothing for a meeting nobody was invited to');
+});
+
+test('the agenda pack goes out as a link to its page, to the same people, naming no child', async () => {
+  const coord = await fx.signedIn(srv, 'coordinator');
+  const head = await fx.signedIn(srv, 'head');
+  let date = addDays(TODAY, 14);
+  while ([0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay())) date = addDays(date, 1);
+  const meeting = await fx.api(coord, 'POST', `/api/v1/teams/${ids.team}/meetings`, { date, start_time: '10:00' });
+  assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+  const id = meeting.body.meeting.id;
+  assert.ok((await fx.api(coord, 'POST', `/api/v1/meetings/${id}/agenda`, { case_id: ids.case })).status < 300);
+  const page = await coord.getHtml(`/meetings/${id}`);
+  assert.match(page.html, new RegExp(`action="/meetings/${id}/agenda-pack-email"`));
+  assert.equal((await fx.api(head, 'POST', `/api/v1/meetings/${id}/agenda-pack-email`, {})).status, 403);
+  const before = to('head@school.example').length;
+  const res = await coord.submitForm(`/meetings/${id}`, {}, { action: `/meetings/${id}/agenda-pack-email` });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), `/meetings/${id}?done=pack_sent`);
+  await until(() => to('head@school.example').length === before + 1, 'the agenda pack link');
+  const m = to('head@school.example').at(-1);
+  checkHeaders(m, 'head@school.example');
+  assert.equal(m.calendar, null, 'no calendar part');
+  assert.match(m.subject, /^Agenda pack: /);
+  assert.ok(m.body.includes(`${srv.base}/meetings/${id}/pack/agenda\r\n`), m.body);
+  for (const p of ids.every) {
+    assert.ok(!m.body.includes(p.upn), 'no UPN');
+    assert.ok(!m.body.includes(`${p.forenames} ${p.surname}`), 'no pupil\'s name');
+  }
+  // The link leads to the pack, for those who may read it.
+  assert.equal((await coord.getHtml(`/meetings/${id}/pack/agenda`)).status, 200);
+  // Not for a meeting already past.
+  const t = nowSeconds();
+  const past = Number(sql(`INSERT INTO meetings (team_id, meeting_date, start_time, status, created_at, updated_at)
+    VALUES (${ids.team}, '${addDays(TODAY, -2)}', '09:00', 'planned', ${t}, ${t}) RETURNING id;`));
+  assert.equal((await fx.api(coord, 'POST', `/api/v1/meetings/${past}/agenda-pack-email`, {})).status, 409);
 });
 
 test('a relay that is down, then up, gets the message after the retry: nothing lost, sent once', async () => {

@@ -449,15 +449,70 @@ test('date filters are GOV.UK date inputs (day, month, year) and accept what the
   assert.deepEqual([dash.json.filter.from, dash.json.filter.to], [`${y - 1}-08-01`, `${y}-07-31`]);
 });
 
-test('dates are shown as "4 December 2026" on the main pages, never as YYYY-MM-DD', async () => {
-  const web = await signedIn('coordinator');
-  const coord = await apiAs('coordinator');
-  const c = (await coord.api('GET', '/api/v1/cases?per_page=1')).json.cases[0];
-  const m = (await coord.api('GET', '/api/v1/meetings?per_page=1')).json.meetings[0];
-  for (const p of ['/cases', '/meetings', '/work', '/dashboard', `/cases/${c.id}`, `/meetings/${m.id}`, `/pupils/${c.pupil_id}`]) {
-    const html = decodeHtml((await web.getHtml(p)).html);
-    const visible = html.replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ');
-    const iso = visible.match(/\b(19|20)\d\d-\d\d-\d\d\b/g);
-    assert.equal(iso, null, `${p} shows ${iso}`);
+// The sweep of every page: each role signs in and follows every link on
+// this site from its home page and the main lists (one page of each kind,
+// ids put aside), and every page it reaches must show dates one way
+// ("4 December 2026": never YYYY-MM-DD or 14/1/2027) and take them only
+// through GOV.UK day, month and year boxes (no single box, no type="date").
+const SWEEP_SEEDS = ['/', '/cases', '/meetings', '/work', '/dashboard', '/pupils', '/teams', '/schools', '/audit',
+  '/account'];
+const SWEEP_SKIP = /^\/(assets|api)\/|^\/sign-(in|out)|\.(csv|xlsx|ics|json|txt|pdf)(\?|$)|[?&](format|export)=|\/export\b|\/download\b|\/calendar\b/;
+const DATE_NAME = /(^|_)(date|dates|dob)($|_)|_on$|^(from|to)$|_(from|to)$|birth/;
+
+function pageKind(path) {
+  return path.split('?')[0].split('/').map((seg) => (/^\d+$/.test(seg) ? ':id' : seg)).join('/');
+}
+
+function dateProblems(html) {
+  const out = [];
+  // What a file holds (<code>: the import's column formats) is not a date shown.
+  const visible = html.replace(/<(script|style|textarea|code)\b[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' ');
+  const iso = visible.match(/\b(19|20)\d\d-\d\d-\d\d\b/g);
+  if (iso) out.push(`shows ${[...new Set(iso)].slice(0, 3).join(', ')}`);
+  const slash = visible.match(/\b\d{1,2}\/\d{1,2}\/(19|20)\d\d\b/g);
+  if (slash) out.push(`shows ${[...new Set(slash)].slice(0, 3).join(', ')}`);
+  for (const m of html.matchAll(/<(input|textarea)\b([^>]*)>/g)) {
+    const attrs = m[2];
+    const type = (/\btype="([^"]*)"/.exec(attrs) || [])[1] || (m[1] === 'textarea' ? 'textarea' : 'text');
+    const name = (/\bname="([^"]*)"/.exec(attrs) || [])[1] || '';
+    if (type === 'date' || type === 'datetime-local') out.push(`${name}: type="${type}"`);
+    if (['hidden', 'checkbox', 'radio', 'submit', 'button', 'file', 'password'].includes(type)) continue;
+    if (/-(day|month|year)$/.test(name)) continue;
+    if (DATE_NAME.test(name)) out.push(`takes ${name} as one box`);
   }
+  return out;
+}
+
+test('dates are shown as "4 December 2026" and taken as day, month and year on every page, for every role', async () => {
+  const problems = [];
+  const kindsSeen = new Set();
+  let pages = 0;
+  for (const user of DEMO_USERS) {
+    const web = await signedIn(user);
+    const seen = new Set();
+    const queue = [...SWEEP_SEEDS];
+    while (queue.length && seen.size < 400) {
+      const path = queue.shift();
+      const kind = pageKind(path);
+      if (seen.has(kind)) continue;
+      seen.add(kind);
+      const r = await web.getHtml(path);
+      if (r.status !== 200 || !/<html/i.test(r.html)) continue;
+      pages++;
+      kindsSeen.add(kind);
+      for (const p of dateProblems(decodeHtml(r.html))) problems.push(`${user} ${path}: ${p}`);
+      for (const m of r.html.matchAll(/href="(\/[^"]*)"/g)) {
+        const href = decodeHtml(m[1]).split('#')[0];
+        if (!href || href.startsWith('//') || SWEEP_SKIP.test(href)) continue;
+        if (!seen.has(pageKind(href))) queue.push(href);
+      }
+    }
+  }
+  if (process.env.TAS_SWEEP_LIST) console.log([...kindsSeen].sort().join('\n'));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  // The sweep reached the pages that show and take dates, not only the lists.
+  for (const k of ['/cases/:id', '/meetings/:id', '/pupils/:id', '/cases/:id/actions/new', '/pupils/new', '/teams/new',
+    '/teams/:id/meetings/new', '/audit', '/term-dates', '/meetings/:id/agenda', '/discussions/:id', '/dashboard'])
+    assert.ok(kindsSeen.has(k), `the sweep reached ${k} (reached ${kindsSeen.size} kinds of page)`);
+  assert.ok(pages > 60, `pages swept: ${pages}`);
 });

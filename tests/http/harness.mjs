@@ -86,8 +86,15 @@ export function tasBin() {
 }
 
 const LISTEN_RE = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
-const START_TIMEOUT_MS = 15000;
-const STOP_TIMEOUT_MS = 10000;
+// TAS_SERVE_WRAP runs tas serve (only: the CLI's demo and tools run as
+// they are) under a checker, e.g. "valgrind --error-exitcode=99 ...":
+// scripts/run-tests.sh runs some HTTP tests under memcheck this way.  A
+// server so wrapped is given longer to start and stop, and its checker's
+// verdict (exit code 99) always fails the test that stops it.
+const WRAP = (process.env.TAS_SERVE_WRAP || '').split(' ').filter(Boolean);
+const WRAP_ERROR = 99;
+const START_TIMEOUT_MS = WRAP.length ? 120000 : 15000;
+const STOP_TIMEOUT_MS = WRAP.length ? 120000 : 10000;
 const LOG_LIMIT = 64 * 1024;
 
 function keepTail(s, add) {
@@ -199,7 +206,8 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
     clock = { now: () => t, advance: (secs) => { t += secs; put(); } };
     serveEnv.TAS_CLOCK_FILE = file;
   }
-  const proc = spawn(tasBin(), ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs], {
+  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extraArgs];
+  const proc = spawn(WRAP.length ? WRAP[0] : tasBin(), WRAP.length ? [...WRAP.slice(1), tasBin(), ...serveArgs] : serveArgs, {
     cwd: REPO,
     env: serveEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -273,6 +281,9 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
       }
       await rm(dir, { recursive: true, force: true });
       dropPg();
+      if (WRAP.length && exited.code === WRAP_ERROR) {
+        throw new Error(`${WRAP[0]} found errors in tas serve\n--- stderr ---\n${stderr}`);
+      }
       if (expectExitZero && (exited.code !== 0 || killedHard)) {
         throw new Error(`tas serve exited with ${exited.code ?? exited.signal}` +
           `${killedHard ? ' (killed after SIGTERM timeout)' : ''}, expected 0\n` +

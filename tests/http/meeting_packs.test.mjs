@@ -168,6 +168,34 @@ test('the meeting\'s location: the team\'s, or its own; shown on the meeting, ag
   assert.equal((await api(coord, 'PUT', `/api/v1/meetings/${ids.meeting}/location`, { location: 'a\u0001b' })).status, 422);
 });
 
+test('the agenda page\'s case sections follow the running order set by hand, as the packs do', async () => {
+  const sectionNames = (html) => {
+    const m = /<h2 class="govuk-heading-m">2\. New cases<\/h2>([\s\S]*?)<h2 class="govuk-heading-m">3\./.exec(html);
+    assert.ok(m, 'the new cases section');
+    return [...m[1].matchAll(/href="\/cases\/(\d+)"/g)].map((x) => Number(x[1]));
+  };
+  let ro = await order();
+  const before = ro.map((i) => i.case_id);
+  assert.deepEqual(sectionNames((await coord.getHtml(`/meetings/${ids.meeting}/agenda`)).html), before);
+  assert.equal((await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/agenda/move`,
+    { item: ro[0].item, dir: 'down' })).status, 200);
+  ro = await order();
+  const after = ro.map((i) => i.case_id);
+  assert.deepEqual(after, [...before].reverse());
+  // The page's section, the API's items and their numbers, and the pack: one order.
+  assert.deepEqual(sectionNames((await coord.getHtml(`/meetings/${ids.meeting}/agenda`)).html), after);
+  const items = (await api(coord, 'GET', `/api/v1/meetings/${ids.meeting}/agenda`)).body.items;
+  assert.deepEqual(items.map((i) => i.case_id), after);
+  assert.deepEqual(items.map((i) => i.number), [1, 2]);
+  const pack = decodeHtml((await coord.getHtml(`/meetings/${ids.meeting}/pack/agenda`)).html);
+  const [first, second] = after[0] === ids.caseA ? [ids.nameA, ids.nameB] : [ids.nameB, ids.nameA];
+  assert.ok(pack.indexOf(first) >= 0 && pack.indexOf(first) < pack.indexOf(second), 'the pack in the same order');
+  // Back as it was for the tests that follow.
+  assert.equal((await api(coord, 'POST', `/api/v1/meetings/${ids.meeting}/agenda/move`,
+    { item: ro[1].item, dir: 'up' })).status, 200);
+  assert.deepEqual((await order()).map((i) => i.case_id), before);
+});
+
 test('the agenda pack: times, location and each pupil the viewer may see; consent decides for practitioners', async () => {
   const full = decodeHtml((await coord.getHtml(`/meetings/${ids.meeting}/pack/agenda`)).html);
   assert.ok(full.includes(ids.nameA) && full.includes(ids.nameB));

@@ -128,6 +128,23 @@ test('page: the add form per kind, errors keep what was typed, then the pupil pa
   assert.equal(count(pupilB), before + 1);
 });
 
+test('the add form carries a one-time token: sent twice, it makes one record (issue 10, item 3)', async () => {
+  const form = await head.getHtml(`/pupils/${pupilB}/outcomes/new?kind=eal`);
+  assert.equal(form.status, 200);
+  const token = form.html.match(/name="form_token" value="([0-9a-f]{32})"/)?.[1];
+  assert.ok(token, 'the form has a token');
+  const before = count(pupilB);
+  const [y, m, d] = addDays(TODAY, -10).split('-').map(Number);
+  const body = { csrf: csrfFrom(form.html), form_token: token, kind: 'eal', 'starts-day': d, 'starts-month': m,
+    'starts-year': y };
+  const first = await head.postForm(`/pupils/${pupilB}/outcomes`, body);
+  assert.equal(first.status, 303);
+  const again = await head.postForm(`/pupils/${pupilB}/outcomes`, body);
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get('location'), first.headers.get('location'), 'answered with what the first made');
+  assert.equal(count(pupilB), before + 1, 'one record');
+});
+
 test('refused: a practitioner and another school\'s head are told "not found"', async () => {
   const rec = { kind: 'eal', starts_on: addDays(TODAY, -3) };
   for (const [c, pupil] of [[prac, pupilA], [headJson, otherPupil]]) {

@@ -478,3 +478,64 @@ test('a practitioner scoped to a team sees that team and its pupils only', async
   const held = await api(c, 'POST', `/api/v1/meetings/1/held`, { mode: 'online' });
   assert.ok(held.status === 403 || held.status === 404);
 });
+
+test('a team meeting on listed dates: GOV.UK date inputs, errors linked to the row, nothing typed lost', async () => {
+  const c = as.coordinator;
+  const page = await get(c, '/teams/new');
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.html, /<textarea[^>]*name="dates"/, 'no free-text box for dates');
+  for (const part of ['day', 'month', 'year']) assert.match(page.html, new RegExp(`name="date1-${part}"`));
+  assert.match(page.html, /name="date6-day"/, 'several dates at a time');
+
+  // School days in the summer half-term (after either test day), and a holiday.
+  const days = [];
+  for (let d = terms[5].starts; d <= terms[5].ends && days.length < 2; d = addDays(d, 1))
+    if (weekday(d) >= 1 && weekday(d) <= 5 && !closures.has(d)) days.push(d);
+  const holiday = addDays(terms[4].ends, 3);
+  const parts = (iso) => iso.split('-').map(Number).reverse().map(String);
+  const host = picks.schools.find((s) => s.phase === 'primary');
+  const base = [['host_school_id', String(host.id)], ['name', 'Listed Dates TAS'], ['cadence', 'dates'],
+    ['start_time', '10:00'], ['duration_minutes', '60'], ['active', 'yes']];
+  const row = (i, [d, m, y]) => [[`date${i}-day`, d], [`date${i}-month`, m], [`date${i}-year`, y]];
+  const [, , y0] = parts(days[0]);
+
+  const bad = await post(c, '/teams', [...base, ...row(1, parts(days[0])), ...row(2, ['31', '2', y0]),
+    ...row(3, parts(holiday)), ...row(4, ['12', '', y0]), ...row(5, ['', '', '']), ...row(6, ['3', '4', '27'])]);
+  assert.equal(bad.status, 400);
+  const summary = errorSummary(bad.html);
+  assert.match(summary, /Meeting date 2 must be a real date/);
+  assert.match(summary, /Meeting date 3, [A-Za-z]+ \d+ [A-Za-z]+ \d{4}, is not a school day/);
+  assert.match(summary, /Meeting date 4 must include a month/);
+  assert.match(summary, /Year of meeting date 6 must include 4 numbers/);
+  assert.doesNotMatch(summary, /Meeting date [15]\b/);
+  for (const i of [2, 3, 4, 6]) assert.match(bad.html, new RegExp(`href="#f-date${i}-day"`), `row ${i} linked`);
+  assert.match(bad.html, /id="f-date2-day" name="date2-day" type="text" value="31"/);
+  assert.match(bad.html, new RegExp(`name="date1-day" type="text" value="${parts(days[0])[0]}"`));
+  assert.match(bad.html, /name="date4-year" type="text" value="\d{4}"/);
+  assert.match(bad.html, /name="date6-year" type="text" value="27"/);
+  assert.match(bad.html, /value="Listed Dates TAS"/);
+  assert.match(bad.html, /class="govuk-form-group govuk-form-group--error">\s*<fieldset[^>]*aria-describedby="f-date2-error"/);
+  assert.equal(sql(`SELECT count(*) FROM teams WHERE name = 'Listed Dates TAS'`)[0][0], '0', 'nothing saved');
+
+  const none = await post(c, '/teams', [...base, ...row(1, ['', '', ''])]);
+  assert.equal(none.status, 400);
+  assert.match(errorSummary(none.html), /Enter the dates the team will meet/);
+  assert.match(none.html, /href="#f-date1-day"/);
+
+  const ok = await post(c, '/teams', [...base, ...row(1, parts(days[0])), ...row(2, ['', '', '']),
+    ...row(3, parts(days[1])), ...row(4, parts(days[0]))]);
+  assert.equal(ok.status, 303, errorSummary(ok.html));
+  assert.match(ok.location, /planned=2&existed=0/);
+  const id = Number(/\/teams\/(\d+)/.exec(ok.location)[1]);
+  assert.deepEqual((await allMeetings(c, id)).map((m) => m.date), days);
+
+  // Changing the team shows its coming dates in the boxes, to add to.
+  const edit = await get(c, `/teams/${id}/edit`);
+  assert.equal(edit.status, 200);
+  const [d1, m1, yy1] = parts(days[0]);
+  assert.match(edit.html, new RegExp(`name="date1-day" type="text" value="${d1}"`));
+  assert.match(edit.html, new RegExp(`name="date1-month" type="text" value="${m1}"`));
+  assert.match(edit.html, new RegExp(`name="date1-year" type="text" value="${yy1}"`));
+  assert.match(edit.html, new RegExp(`name="date2-day" type="text" value="${parts(days[1])[0]}"`));
+  assert.match(edit.html, /name="date3-day" type="text" inputmode/, 'a blank box after them');
+});

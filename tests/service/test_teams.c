@@ -305,6 +305,36 @@ static void test_team_validation(void **state)
     assert_int_equal(svc_team_create(&f->admin, &df, &e, &sv), SVC_OK);
     assert_int_equal(sv.planned, 2);
     assert_int_equal(sv.existed, 0);
+
+    /* The form's GOV.UK date inputs: each row's error on its own field
+     * ("date<row>"), blank rows passed over, the text not read. */
+    struct team_form rf = df;
+    rf.dates = "not read";
+    rf.ndate_rows = 5;
+    rf.date_rows[0] = (struct team_date_input){"27", "1", "2027"};
+    rf.date_rows[1] = (struct team_date_input){"", "", ""};
+    rf.date_rows[2] = (struct team_date_input){"30", "2", "2027"};
+    rf.date_rows[3] = (struct team_date_input){"23", "12", "2026"};
+    rf.date_rows[4] = (struct team_date_input){"3", "", "2027"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(svc_team_create(&f->admin, &rf, &e, &sv), SVC_INVALID);
+    assert_null(field_errors_get(&e, "date1"));
+    assert_null(field_errors_get(&e, "date2"));
+    assert_string_equal(field_errors_get(&e, "date3"), "Meeting date 3 must be a real date");
+    assert_non_null(strstr(field_errors_get(&e, "date4"), "Wednesday 23 December 2026, is not a school day"));
+    assert_string_equal(field_errors_get(&e, "date5"), "Meeting date 5 must include a month");
+    rf.date_rows[0] = rf.date_rows[1];
+    rf.date_rows[2] = rf.date_rows[1];
+    rf.date_rows[3] = rf.date_rows[1];
+    rf.date_rows[4] = rf.date_rows[1];
+    memset(&e, 0, sizeof e);
+    assert_int_equal(svc_team_create(&f->admin, &rf, &e, &sv), SVC_INVALID);
+    assert_string_equal(field_errors_get(&e, "date1"), "Enter the dates the team will meet");
+    rf.date_rows[1] = (struct team_date_input){" 27", "01", "2027 "};
+    rf.date_rows[4] = (struct team_date_input){"3", "2", "2027"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(svc_team_create(&f->admin, &rf, &e, &sv), SVC_OK);
+    assert_int_equal(sv.planned, 2);
 }
 
 struct days {
