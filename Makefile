@@ -6,6 +6,12 @@
 #   make        just build build/release/tas
 
 PKGS      := libmicrohttpd jansson libsodium sqlite3 xlsxwriter libcurl libxml-2.0
+# PostgreSQL (src/store/store_pg.c) when pkg-config finds libpq; without it
+# the build is SQLite only and a postgresql:// database is refused.
+ifeq ($(shell pkg-config --exists libpq 2>/dev/null && echo yes),yes)
+  PKGS    += libpq
+  PG_DEFS := -DTAS_HAVE_LIBPQ
+endif
 
 # A Node.js 20 that scripts/install-deps.sh put in build/node (when the
 # system's is older, as Debian 12's 18 is) is used by sass and the tests.
@@ -37,7 +43,7 @@ else
 endif
 
 CFLAGS  ?=
-CFLAGS  += $(STD) $(WARN) $(OPT) -Isrc -I$(GENDIR) $(PKG_CFLAGS) -MMD -MP
+CFLAGS  += $(STD) $(WARN) $(OPT) $(PG_DEFS) -Isrc -I$(GENDIR) $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/store/*.c src/service/*.c src/web/*.c src/cli/*.c)

@@ -25,6 +25,7 @@ DEB_PACKAGES=(
     clang libclang-rt-dev sqlite3 valgrind
     libcurl4-openssl-dev python3-aiosmtpd
     libxml2-dev
+    postgresql libpq-dev
 )
 # Only for bench/load.sh: the tests never need them, so make test does not
 # install a web server it does not use.

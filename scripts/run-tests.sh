@@ -21,6 +21,12 @@
 # of different halves of the school year (release on one, asan on the
 # other; the browser tests on the second).  TAS_TEST_DAYS="A B" overrides.
 #
+# PostgreSQL: one private server (scripts/pg.sh: Debian's binaries, an
+# ordinary user, a temporary directory, 127.0.0.1) for the whole run,
+# stopped and removed at the end; the unit tests that use it
+# (tests/store/test_backends.c) find it in TAS_TEST_PG_URL.  Without
+# the binaries those tests are skipped and the reason is printed here.
+#
 # A group with no tests yet contributes nothing.  Output of anything that
 # failed is shown in full; passing groups get one line each.
 set -euo pipefail
@@ -44,7 +50,28 @@ failed=0
 skipped=0
 
 out=$(mktemp "${TMPDIR:-/tmp}/tas-tests.XXXXXX")
-trap 'rm -f "$out"' EXIT
+pg_dir=""
+cleanup() {
+    rm -f "$out"
+    if [[ -n $pg_dir ]]; then
+        scripts/pg.sh stop "$pg_dir" || true
+    fi
+}
+trap cleanup EXIT
+
+if why=$(scripts/pg.sh available); then
+    if pg_info=$(scripts/pg.sh start); then
+        export TAS_TEST_PG_URL=${pg_info%%$'\n'*}
+        pg_dir=${pg_info#*$'\n'}
+        export PGPASSFILE=$pg_dir/pgpass
+        echo "postgresql: a test server at ${TAS_TEST_PG_URL}"
+    else
+        echo "FAIL postgresql: scripts/pg.sh could not start a server"
+        failed=$((failed + 1))
+    fi
+else
+    echo "postgresql: skipped: $why"
+fi
 
 show_output() {
     if [[ -s $out ]]; then

@@ -82,6 +82,10 @@ int secrets_load(const char *db, char *err, size_t errlen)
             snprintf(err, errlen, "TAS_SECRET_KEY must be 64 hex digits");
             return -1;
         }
+    } else if (strstr(db, "://")) {
+        /* A database server (postgresql://...): no file beside it. */
+        snprintf(err, errlen, "a database server has no key file beside it: set TAS_SECRET_KEY (64 hex digits)");
+        return -1;
     } else {
         if (strncmp(db, "sqlite:", 7) == 0)
             db += 7;
@@ -107,6 +111,8 @@ bool secrets_exist(const char *db)
     const char *env = getenv("TAS_SECRET_KEY");
     if (env && *env)
         return true;
+    if (strstr(db, "://"))
+        return false;
     if (strncmp(db, "sqlite:", 7) == 0)
         db += 7;
     char path[4096];

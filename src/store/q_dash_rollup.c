@@ -251,10 +251,13 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
 enum store_rc q_rollup_mark_all(struct store *s)
 {
     struct store_stmt *st = store_prepare(s,
-        "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
+        /* ON CONFLICT, not SQLite's OR IGNORE, so PostgreSQL runs it too;
+         * the WHERE keeps SQLite's parser from reading ON CONFLICT as the
+         * join's ON. */
+        "INSERT INTO dash_rollup_stale (authority_id, month) "
         "SELECT DISTINCT t.authority_id, substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
         "UNION SELECT DISTINCT s.authority_id, '" DASH_POPULATION_MONTH "' FROM school_population sp "
-        "JOIN schools s ON s.id = sp.school_id");
+        "JOIN schools s ON s.id = sp.school_id WHERE 1 = 1 ON CONFLICT DO NOTHING");
     return store_exec_done(st);
 }
 
@@ -614,15 +617,18 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
 /* England's month stale: an authority's month (or census) was rebuilt. */
 static enum store_rc national_stale(struct store *s, const char *month)
 {
-    struct store_stmt *st = store_prepare(s, "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) "
-                                             "VALUES (0, ?)");
+    /* ON CONFLICT, not SQLite's OR IGNORE: PostgreSQL runs it too. */
+    struct store_stmt *st = store_prepare(s, "INSERT INTO dash_rollup_stale (authority_id, month) "
+                                             "VALUES (0, ?) ON CONFLICT DO NOTHING");
     store_bind_text(st, 1, month);
     return store_exec_done(st);
 }
 
 /* England's rows for one month: the authorities' rows of the dimensions a
  * national view reads row by row, added up by key (n1 is a key for the
- * owners and resources, a count elsewhere). */
+ * owners and resources, a count elsewhere).  A key n1 is one value in its
+ * group (it is grouped by), read as max(n1): PostgreSQL refuses a bare
+ * r.n1 that only appears grouped inside the CASE. */
 static enum store_rc build_national(struct store *s, const char *month)
 {
     struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup WHERE authority_id = 0 AND month = ?");
@@ -632,7 +638,7 @@ static enum store_rc build_national(struct store *s, const char *month)
         st = store_prepare(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
             "SELECT 0, 0, r.phase, r.month, r.dim, r.k1, r.k2, r.k3, "
-            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE sum(r.n1) END, sum(r.n2) "
+            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN max(r.n1) ELSE sum(r.n1) END, sum(r.n2) "
             "FROM dash_rollup r WHERE r.month = ? AND r.authority_id > 0 AND r.dim IN " DASH_NATIONAL_DIMS
             " GROUP BY r.dim, r.phase, r.month, r.k1, r.k2, r.k3, "
             "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE 0 END");

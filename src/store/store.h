@@ -10,7 +10,8 @@
  *
  * Threading: a connection belongs to one thread at a time; the pool hands
  * them out.  The SQLite backend opens WAL mode, foreign keys on,
- * synchronous=FULL and a busy timeout. */
+ * synchronous=FULL and a busy timeout.  Which backend a connection has is
+ * known only inside src/store (store_internal.h). */
 #ifndef TAS_STORE_STORE_H
 #define TAS_STORE_STORE_H
 
@@ -31,7 +32,10 @@ enum store_rc {
     STORE_ERROR
 };
 
-/* url: "sqlite:PATH" or a bare PATH (SQLite).  Later "postgres://...".
+/* url: "sqlite:PATH" or a bare PATH (SQLite), or "postgresql://..." (or
+ * "postgres://...": PostgreSQL through libpq, when the build has it; see
+ * docs/postgresql.md for what runs there yet).  Keep a server's password
+ * out of the URL (PGPASSFILE, ~/.pgpass): the URL appears in messages.
  * On failure returns NULL and writes a one-line reason into err. */
 struct store *store_open(const char *url, char *err, size_t errlen);
 void store_close(struct store *s);
@@ -125,7 +129,7 @@ enum store_rc store_get_int(struct store_stmt *st, int64_t *v);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t store_changes(struct store *s);
 const char *store_errmsg(struct store *s);
-const char *store_backend_name(const struct store *s);  /* "sqlite" */
+const char *store_backend_name(const struct store *s);  /* "sqlite", "postgresql" */
 
 /* Pool: n connections opened up front; acquire blocks until one is free. */
 struct store_pool *store_pool_open(const char *url, int n, char *err, size_t errlen);

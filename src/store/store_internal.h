@@ -1,19 +1,89 @@
 /* Store calls shared between the store's own files and its tests; nothing
- * outside src/store and tests/store should need these. */
+ * outside src/store and tests/store should need these.
+ *
+ * Backends.  store.c holds the public calls of store.h; each forwards to
+ * the connection's backend through a table of operations (struct
+ * store_ops): SQLite in store_sqlite.c, PostgreSQL (libpq) in store_pg.c.
+ * A backend's connection and statement structs begin with struct store
+ * and struct store_stmt, so a pointer to one is a pointer to the other.
+ * Nothing above src/store knows which backend a connection has. */
 #ifndef TAS_STORE_STORE_INTERNAL_H
 #define TAS_STORE_STORE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/embedded.h"
 #include "store/store.h"
 
-/* The directory, as embedded, that holds this backend's migrations. */
+/* The directories, as embedded, that hold each backend's migrations.  The
+ * two sets keep the same numbers and names: one history. */
 #define STORE_SQLITE_MIGRATIONS "src/store/migrations/sqlite/"
+#define STORE_PG_MIGRATIONS "src/store/migrations/postgresql/"
+
+struct store_ops {
+    const char *name;               /* "sqlite", "postgresql" */
+    const char *migrations_dir;     /* STORE_*_MIGRATIONS */
+    /* CREATE TABLE IF NOT EXISTS schema_migrations, in this dialect. */
+    const char *migrations_table_sql;
+
+    void (*close)(struct store *s);
+    struct store_stmt *(*prepare)(struct store *s, const char *sql);
+    void (*done)(struct store_stmt *st);
+    void (*end_use)(struct store *s);   /* statements reset; transaction rolled back */
+
+    void (*bind_int)(struct store_stmt *st, int idx, int64_t v);
+    void (*bind_double)(struct store_stmt *st, int idx, double v);
+    void (*bind_text)(struct store_stmt *st, int idx, const char *v);  /* v not NULL */
+    void (*bind_null)(struct store_stmt *st, int idx);
+    enum store_rc (*step)(struct store_stmt *st);
+
+    int64_t (*col_int)(struct store_stmt *st, int col);
+    double (*col_double)(struct store_stmt *st, int col);
+    const char *(*col_text)(struct store_stmt *st, int col);  /* never NULL */
+    bool (*col_is_null)(struct store_stmt *st, int col);
+
+    /* "BEGIN" for begin(s, false); the write lock at once for true.  A
+     * begin inside a transaction is a savepoint (the backend counts them). */
+    enum store_rc (*begin)(struct store *s, bool write);
+    enum store_rc (*commit)(struct store *s);
+    void (*rollback)(struct store *s);
+    bool (*in_transaction)(struct store *s);
+
+    int64_t (*changes)(struct store *s);
+    const char *(*errmsg)(struct store *s);
+    const char *(*database_key)(struct store *s);
+    /* Whether the table exists (in the schema tas uses). */
+    bool (*has_table)(struct store *s, const char *name);
+    /* Runs a migration's whole text (several statements) inside the open
+     * transaction; STORE_OK, or STORE_ERROR with the reason in err. */
+    enum store_rc (*exec_script)(struct store *s, const char *sql, char *err, size_t errlen);
+    /* Checks what the backend does not check on DDL (SQLite: foreign
+     * keys); STORE_OK or STORE_ERROR with err set.  May be NULL. */
+    enum store_rc (*after_script)(struct store *s, char *err, size_t errlen);
+
+    enum store_rc (*backup)(struct store *s, const char *dest, int64_t *pages, char *err, size_t errlen);
+    enum store_rc (*restore)(struct store *s, const char *src, char *err, size_t errlen);
+};
+
+/* The first member of every backend's connection and statement. */
+struct store {
+    const struct store_ops *ops;
+};
+
+struct store_stmt {
+    struct store *owner;
+};
+
+/* The backends' open calls (store_open picks one by the URL's scheme).
+ * path: a file path or ":memory:"; url: the whole postgresql:// URL. */
+struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
+struct store *store_pg_open(const char *url, char *err, size_t errlen);
 
 /* store_migrate() over a given file list instead of embedded_files[], so
  * tests can run fake migrations whatever else the binary embeds.  Files
- * outside STORE_SQLITE_MIGRATIONS are ignored. */
+ * outside the connection's backend's migrations directory are ignored. */
 enum store_rc store_migrate_files(struct store *s, const struct embedded_file *files,
                                   size_t nfiles, char *err, size_t errlen);
 
@@ -21,5 +91,11 @@ enum store_rc store_migrate_files(struct store *s, const struct embedded_file *f
  * still marked in use and rolls back an open transaction.  The pool calls
  * it on release so the next thread starts clean. */
 void store_end_use(struct store *s);
+
+/* One formatted line into err (if any). */
+void store_put_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* FNV-1a of a statement's text: the backends' statement caches' key. */
+uint64_t store_hash_sql(const char *sql);
 
 #endif

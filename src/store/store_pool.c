@@ -1,13 +1,11 @@
 /* The connection pool: n connections opened up front and handed to one
- * thread at a time.  Fixed size, so the server's load on SQLite is bounded
+ * thread at a time.  Fixed size, so the server's load on the database is bounded
  * and acquire simply waits when every connection is out. */
 #include "store/store.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <sqlite3.h>
 
 #include "store/store_internal.h"
 
@@ -35,12 +33,6 @@ struct store_pool *store_pool_open(const char *url, int n, char *err, size_t err
     if (n < 1 || n > POOL_MAX) {
         if (err && errlen)
             snprintf(err, errlen, "pool size must be 1 to %d, not %d", POOL_MAX, n);
-        return NULL;
-    }
-    if (!sqlite3_threadsafe()) {
-        /* Connections would share unlocked library state across threads. */
-        if (err && errlen)
-            snprintf(err, errlen, "SQLite was built without thread support");
         return NULL;
     }
     struct store_pool *p = calloc(1, sizeof *p);

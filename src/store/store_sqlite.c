@@ -23,22 +23,24 @@
 #include "lib/embedded.h"
 #include "store/store_internal.h"
 
-struct store_stmt {
+struct sq_stmt {
+    struct store_stmt base;   /* first: base.owner is the connection */
     sqlite3_stmt *stmt;
-    struct store *owner;
+    struct sq *owner;
     char *sql;                /* our own copy: the cache key */
     uint64_t hash;
-    struct store_stmt *twin;  /* another statement for the same SQL */
+    struct sq_stmt *twin;  /* another statement for the same SQL */
     int bind_rc;              /* first failed bind, reported by step */
     int bind_idx;
     bool in_use;
 };
 
-struct store {
+struct sq {
+    struct store base;        /* first: base.ops */
     sqlite3 *db;
     /* Open addressing, linear probing, power-of-two size.  One slot per
      * distinct SQL text; statements for the same text hang off ->twin. */
-    struct store_stmt **slots;
+    struct sq_stmt **slots;
     size_t cap;
     size_t used;
     bool has_msg;             /* msg overrides sqlite3_errmsg() */
@@ -46,22 +48,21 @@ struct store {
     int nested;               /* savepoints open inside the outer transaction */
 };
 
-static void put_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void put_err(char *err, size_t errlen, const char *fmt, ...)
+static struct sq *SQ(struct store *s)
 {
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
+    return (struct sq *)s;
 }
 
-static void set_msg(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct sq_stmt *SQS(struct store_stmt *st)
+{
+    return (struct sq_stmt *)st;
+}
 
-static void set_msg(struct store *s, const char *fmt, ...)
+static void sq_rollback(struct store *gs);
+
+static void set_msg(struct sq *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_msg(struct sq *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -138,11 +139,11 @@ static bool configure(sqlite3 *db, bool memory, char *err, size_t errlen)
 
     rc = pragma(db, "PRAGMA journal_mode = WAL", val, sizeof val);
     if (rc != SQLITE_OK) {
-        put_err(err, errlen, "cannot set WAL mode: %s", sqlite3_errmsg(db));
+        store_put_err(err, errlen, "cannot set WAL mode: %s", sqlite3_errmsg(db));
         return false;
     }
     if (!memory && strcmp(val, "wal") != 0) {
-        put_err(err, errlen, "database would not switch to WAL mode (got \"%s\")", val);
+        store_put_err(err, errlen, "database would not switch to WAL mode (got \"%s\")", val);
         return false;
     }
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
@@ -150,35 +151,31 @@ static bool configure(sqlite3 *db, bool memory, char *err, size_t errlen)
         if (rc == SQLITE_OK)
             rc = pragma(db, settings[i].get, val, sizeof val);
         if (rc != SQLITE_OK) {
-            put_err(err, errlen, "%s: %s", settings[i].set, sqlite3_errmsg(db));
+            store_put_err(err, errlen, "%s: %s", settings[i].set, sqlite3_errmsg(db));
             return false;
         }
         if (strcmp(val, settings[i].want) != 0) {
-            put_err(err, errlen, "%s did not take effect", settings[i].set);
+            store_put_err(err, errlen, "%s did not take effect", settings[i].set);
             return false;
         }
     }
     return true;
 }
 
-struct store *store_open(const char *url, char *err, size_t errlen)
+static const struct store_ops sqlite_ops;
+
+struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
-    if (!url) {
-        put_err(err, errlen, "no database given");
-        return NULL;
-    }
-    const char *path = url;
-    if (strncmp(url, "sqlite:", 7) == 0)
-        path = url + 7;
-    else if (strncmp(url, "postgres:", 9) == 0 || strncmp(url, "postgresql:", 11) == 0) {
-        put_err(err, errlen, "PostgreSQL is not supported by this build");
+    if (!sqlite3_threadsafe()) {
+        /* Pool connections would share unlocked library state across threads. */
+        store_put_err(err, errlen, "SQLite was built without thread support");
         return NULL;
     }
     if (!*path) {
         /* SQLite would make a private temporary database: surely a mistake. */
-        put_err(err, errlen, "empty database path");
+        store_put_err(err, errlen, "empty database path");
         return NULL;
     }
 
@@ -193,9 +190,9 @@ struct store *store_open(const char *url, char *err, size_t errlen)
             close(fd);
     }
 
-    struct store *s = calloc(1, sizeof *s);
+    struct sq *s = calloc(1, sizeof *s);
     if (!s) {
-        put_err(err, errlen, "out of memory");
+        store_put_err(err, errlen, "out of memory");
         return NULL;
     }
     /* No SQLITE_OPEN_URI: a path is only ever a path. */
@@ -203,7 +200,7 @@ struct store *store_open(const char *url, char *err, size_t errlen)
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     if (rc != SQLITE_OK) {
-        put_err(err, errlen, "cannot open database %s: %s", path,
+        store_put_err(err, errlen, "cannot open database %s: %s", path,
                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         sqlite3_close(s->db);
         free(s);
@@ -214,13 +211,14 @@ struct store *store_open(const char *url, char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    return s;
+    s->base.ops = &sqlite_ops;
+    return &s->base;
 }
 
-static void free_stmt_chain(struct store_stmt *st)
+static void free_stmt_chain(struct sq_stmt *st)
 {
     while (st) {
-        struct store_stmt *next = st->twin;
+        struct sq_stmt *next = st->twin;
         sqlite3_finalize(st->stmt);
         free(st->sql);
         free(st);
@@ -228,8 +226,9 @@ static void free_stmt_chain(struct store_stmt *st)
     }
 }
 
-void store_close(struct store *s)
+static void sq_close(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     if (!s)
         return;
     for (size_t i = 0; i < s->cap; i++)
@@ -243,36 +242,26 @@ void store_close(struct store *s)
 
 /* ---- statement cache -------------------------------------------------- */
 
-static uint64_t hash_sql(const char *sql)
-{
-    uint64_t h = 14695981039346656037u;  /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 /* The slot holding sql, or the empty slot where it belongs.  Keyed by the
  * text, not the pointer: a caller's buffer could be reused for other SQL,
  * and equal literals need not share an address.  The hash makes strcmp
  * run only on a (near-certain) match. */
-static struct store_stmt **find_slot(struct store *s, const char *sql, uint64_t h)
+static struct sq_stmt **find_slot(struct sq *s, const char *sql, uint64_t h)
 {
     size_t mask = s->cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        struct store_stmt *e = s->slots[i];
+        struct sq_stmt *e = s->slots[i];
         if (!e || (e->hash == h && strcmp(e->sql, sql) == 0))
             return &s->slots[i];
     }
 }
 
-static bool grow(struct store *s)
+static bool grow(struct sq *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 64;
-    struct store_stmt **old = s->slots;
+    struct sq_stmt **old = s->slots;
     size_t ocap = s->cap;
-    struct store_stmt **slots = calloc(ncap, sizeof *slots);
+    struct sq_stmt **slots = calloc(ncap, sizeof *slots);
     if (!slots)
         return false;
     s->slots = slots;
@@ -299,7 +288,7 @@ static bool has_more_sql(sqlite3 *db, const char *tail)
     return more;
 }
 
-static struct store_stmt *new_stmt(struct store *s, const char *sql, uint64_t h)
+static struct sq_stmt *new_stmt(struct sq *s, const char *sql, uint64_t h)
 {
     sqlite3_stmt *raw = NULL;
     const char *tail = NULL;
@@ -315,7 +304,7 @@ static struct store_stmt *new_stmt(struct store *s, const char *sql, uint64_t h)
         set_msg(s, "SQL text holds more than one statement");
         return NULL;
     }
-    struct store_stmt *st = calloc(1, sizeof *st);
+    struct sq_stmt *st = calloc(1, sizeof *st);
     char *copy = strdup(sql);
     if (!st || !copy) {
         free(st);
@@ -325,14 +314,15 @@ static struct store_stmt *new_stmt(struct store *s, const char *sql, uint64_t h)
         return NULL;
     }
     st->stmt = raw;
-    st->owner = s;
+    st->base.owner = &s->base;
     st->sql = copy;
     st->hash = h;
     return st;
 }
 
-struct store_stmt *store_prepare(struct store *s, const char *sql)
+static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
 {
+    struct sq *s = SQ(gs);
     if (!s)
         return NULL;
     s->has_msg = false;
@@ -345,20 +335,20 @@ struct store_stmt *store_prepare(struct store *s, const char *sql)
         set_msg(s, "out of memory");
         return NULL;
     }
-    uint64_t h = hash_sql(sql);
-    struct store_stmt **slot = find_slot(s, sql, h);
-    for (struct store_stmt *st = *slot; st; st = st->twin) {
+    uint64_t h = store_hash_sql(sql);
+    struct sq_stmt **slot = find_slot(s, sql, h);
+    for (struct sq_stmt *st = *slot; st; st = st->twin) {
         if (!st->in_use) {
             sqlite3_reset(st->stmt);
             sqlite3_clear_bindings(st->stmt);
             st->bind_rc = SQLITE_OK;
             st->in_use = true;
-            return st;
+            return &st->base;
         }
     }
     /* Not cached, or every copy is busy (e.g. the same query in a nested
      * loop): prepare another. */
-    struct store_stmt *st = new_stmt(s, sql, h);
+    struct sq_stmt *st = new_stmt(s, sql, h);
     if (!st)
         return NULL;
     if (*slot) {
@@ -369,11 +359,12 @@ struct store_stmt *store_prepare(struct store *s, const char *sql)
         s->used++;
     }
     st->in_use = true;
-    return st;
+    return &st->base;
 }
 
-void store_done(struct store_stmt *st)
+static void sq_done(struct store_stmt *gst)
 {
+    struct sq_stmt *st = SQS(gst);
     if (!st)
         return;
     /* Reset ends the read transaction a half-read SELECT holds (which
@@ -385,21 +376,22 @@ void store_done(struct store_stmt *st)
     st->in_use = false;
 }
 
-void store_end_use(struct store *s)
+static void sq_end_use(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     if (!s)
         return;
     for (size_t i = 0; i < s->cap; i++)
-        for (struct store_stmt *st = s->slots[i]; st; st = st->twin)
+        for (struct sq_stmt *st = s->slots[i]; st; st = st->twin)
             if (st->in_use)
-                store_done(st);
+                sq_done(&st->base);
     s->nested = 0;   /* the whole transaction goes, savepoints and all */
-    store_rollback(s);
+    sq_rollback(gs);
 }
 
 /* ---- binding and stepping --------------------------------------------- */
 
-static void note_bind(struct store_stmt *st, int idx, int rc)
+static void note_bind(struct sq_stmt *st, int idx, int rc)
 {
     if (rc != SQLITE_OK && st->bind_rc == SQLITE_OK) {
         st->bind_rc = rc;
@@ -407,20 +399,23 @@ static void note_bind(struct store_stmt *st, int idx, int rc)
     }
 }
 
-void store_bind_int(struct store_stmt *st, int idx, int64_t v)
+static void sq_bind_int(struct store_stmt *gst, int idx, int64_t v)
 {
+    struct sq_stmt *st = SQS(gst);
     if (st)
         note_bind(st, idx, sqlite3_bind_int64(st->stmt, idx, v));
 }
 
-void store_bind_double(struct store_stmt *st, int idx, double v)
+static void sq_bind_double(struct store_stmt *gst, int idx, double v)
 {
+    struct sq_stmt *st = SQS(gst);
     if (st)
         note_bind(st, idx, sqlite3_bind_double(st->stmt, idx, v));
 }
 
-void store_bind_text(struct store_stmt *st, int idx, const char *v)
+static void sq_bind_text(struct store_stmt *gst, int idx, const char *v)
 {
+    struct sq_stmt *st = SQS(gst);
     if (!st)
         return;
     if (!v)
@@ -429,143 +424,84 @@ void store_bind_text(struct store_stmt *st, int idx, const char *v)
         note_bind(st, idx, sqlite3_bind_text(st->stmt, idx, v, -1, SQLITE_TRANSIENT));
 }
 
-void store_bind_null(struct store_stmt *st, int idx)
+static void sq_bind_null(struct store_stmt *gst, int idx)
 {
+    struct sq_stmt *st = SQS(gst);
     if (st)
         note_bind(st, idx, sqlite3_bind_null(st->stmt, idx));
 }
 
-enum store_rc store_step(struct store_stmt *st)
+static enum store_rc sq_step(struct store_stmt *gst)
 {
+    struct sq_stmt *st = SQS(gst);
     if (!st)
         return STORE_ERROR;
-    st->owner->has_msg = false;
+    SQ(st->base.owner)->has_msg = false;
     if (st->bind_rc != SQLITE_OK) {
         /* Running with a parameter silently NULL could store wrong data. */
-        set_msg(st->owner, "cannot bind parameter %d: %s", st->bind_idx,
+        set_msg(SQ(st->base.owner), "cannot bind parameter %d: %s", st->bind_idx,
                 sqlite3_errstr(st->bind_rc));
         return STORE_ERROR;
     }
     return map_rc(sqlite3_step(st->stmt));
 }
 
-enum store_rc store_exec_stmt(struct store_stmt *st)
+static int64_t sq_col_int(struct store_stmt *gst, int col)
 {
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        ;
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
-
-enum store_rc store_exec_done(struct store_stmt *st)
-{
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
-}
-
-enum store_rc store_get_row(struct store_stmt *st, store_row_fn read, void *out)
-{
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        read(st, out);
-    store_done(st);
-    return rc;
-}
-
-enum store_rc store_each_row(struct store_stmt *st, store_row_fn each, void *arg)
-{
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW)
-        each(st, arg);
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
-}
-
-enum store_rc store_get_int(struct store_stmt *st, int64_t *v)
-{
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        *v = store_col_int(st, 0);
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
-}
-
-int64_t store_col_int(struct store_stmt *st, int col)
-{
+    struct sq_stmt *st = SQS(gst);
     return st ? sqlite3_column_int64(st->stmt, col) : 0;
 }
 
-double store_col_double(struct store_stmt *st, int col)
+static double sq_col_double(struct store_stmt *gst, int col)
 {
+    struct sq_stmt *st = SQS(gst);
     return st ? sqlite3_column_double(st->stmt, col) : 0.0;
 }
 
-const char *store_col_text(struct store_stmt *st, int col)
+static const char *sq_col_text(struct store_stmt *gst, int col)
 {
+    struct sq_stmt *st = SQS(gst);
     const unsigned char *t = st ? sqlite3_column_text(st->stmt, col) : NULL;
     return t ? (const char *)t : "";
 }
 
-bool store_col_is_null(struct store_stmt *st, int col)
+static bool sq_col_is_null(struct store_stmt *gst, int col)
 {
+    struct sq_stmt *st = SQS(gst);
     return !st || sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
-}
-
-void store_col_copy(struct store_stmt *st, int col, char *out, size_t outsz)
-{
-    if (!out || outsz == 0)
-        return;
-    const char *t = store_col_text(st, col);
-    size_t n = strlen(t);
-    if (n >= outsz) {
-        n = outsz - 1;
-        /* Back off to the start of a UTF-8 sequence rather than cut one. */
-        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, t, n);
-    out[n] = '\0';
 }
 
 /* ---- connection-level calls ------------------------------------------- */
 
-int64_t store_changes(struct store *s)
+static int64_t sq_changes(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     return s ? sqlite3_changes64(s->db) : 0;
 }
 
-const char *store_errmsg(struct store *s)
+static const char *sq_errmsg(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     if (!s)
         return "no database connection";
     return s->has_msg ? s->msg : sqlite3_errmsg(s->db);
 }
 
-const char *store_backend_name(const struct store *s)
-{
-    (void)s;
-    return "sqlite";
-}
-
 /* Runs one fixed statement through the cache. */
-static enum store_rc run(struct store *s, const char *sql)
+static enum store_rc run(struct sq *s, const char *sql)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    enum store_rc rc = store_exec_stmt(st);
-    store_done(st);
-    return rc;
+    return store_exec_done(sq_prepare(&s->base, sql));
 }
 
 /* A transaction begun inside another becomes a savepoint, so a use case
  * that wraps its own writes in a transaction can also run as part of a
  * larger one (tas demo loads a year of records in one). */
-static enum store_rc begin(struct store *s, const char *sql)
+static enum store_rc sq_begin(struct store *gs, bool write)
 {
-    if (!s)
-        return STORE_ERROR;
+    struct sq *s = SQ(gs);
+    /* IMMEDIATE takes the write lock at once, so a read-then-write
+     * transaction cannot deadlock. */
+    const char *sql = write ? "BEGIN IMMEDIATE" : "BEGIN";
     if (!sqlite3_get_autocommit(s->db)) {
         enum store_rc rc = run(s, "SAVEPOINT tas_nested");
         if (rc == STORE_OK || rc == STORE_DONE)
@@ -575,26 +511,6 @@ static enum store_rc begin(struct store *s, const char *sql)
     s->nested = 0;
     enum store_rc rc = run(s, sql);
     return rc == STORE_DONE ? STORE_OK : rc;
-}
-
-enum store_rc store_begin(struct store *s)
-{
-    return begin(s, "BEGIN");
-}
-
-enum store_rc store_begin_write(struct store *s)
-{
-    return begin(s, "BEGIN IMMEDIATE");
-}
-
-/* On STORE_BUSY the transaction is still open: the caller rolls back. */
-enum store_rc store_end_write(struct store *s, enum store_rc rc)
-{
-    if (rc == STORE_OK)
-        rc = store_commit(s);
-    if (rc != STORE_OK)
-        store_rollback(s);
-    return rc;
 }
 
 /* ---- backup and restore ----------------------------------------------- */
@@ -609,9 +525,9 @@ static bool intact(sqlite3 *db, char *err, size_t errlen)
         const char *v = (const char *)sqlite3_column_text(st, 0);
         ok = v && strcmp(v, "ok") == 0;
         if (!ok)
-            put_err(err, errlen, "integrity check failed: %s", v ? v : "?");
+            store_put_err(err, errlen, "integrity check failed: %s", v ? v : "?");
     } else {
-        put_err(err, errlen, "cannot check integrity: %s", sqlite3_errmsg(db));
+        store_put_err(err, errlen, "cannot check integrity: %s", sqlite3_errmsg(db));
     }
     sqlite3_finalize(st);
     return ok;
@@ -623,7 +539,7 @@ static enum store_rc copy_db(sqlite3 *to, sqlite3 *from, int64_t *pages, char *e
 {
     sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
     if (!b) {
-        put_err(err, errlen, "cannot start the copy: %s", sqlite3_errmsg(to));
+        store_put_err(err, errlen, "cannot start the copy: %s", sqlite3_errmsg(to));
         return STORE_ERROR;
     }
     int rc;
@@ -637,34 +553,35 @@ static enum store_rc copy_db(sqlite3 *to, sqlite3 *from, int64_t *pages, char *e
         *pages = sqlite3_backup_pagecount(b);
     int frc = sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE || frc != SQLITE_OK) {
-        put_err(err, errlen, "copy failed: %s", sqlite3_errstr(rc != SQLITE_DONE ? rc : frc));
+        store_put_err(err, errlen, "copy failed: %s", sqlite3_errstr(rc != SQLITE_DONE ? rc : frc));
         return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? STORE_BUSY : STORE_ERROR;
     }
     return STORE_OK;
 }
 
-enum store_rc store_backup(struct store *s, const char *dest, int64_t *pages, char *err, size_t errlen)
+static enum store_rc sq_backup(struct store *gs, const char *dest, int64_t *pages, char *err, size_t errlen)
 {
+    struct sq *s = SQ(gs);
     int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        put_err(err, errlen, "cannot create %s: %s", dest, strerror(errno));
+        store_put_err(err, errlen, "cannot create %s: %s", dest, strerror(errno));
         return STORE_ERROR;
     }
     close(fd);
     sqlite3 *to = NULL;
     enum store_rc rc = STORE_ERROR;
     if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        put_err(err, errlen, "cannot open %s: %s", dest, to ? sqlite3_errmsg(to) : "out of memory");
+        store_put_err(err, errlen, "cannot open %s: %s", dest, to ? sqlite3_errmsg(to) : "out of memory");
     else if ((rc = copy_db(to, s->db, pages, err, errlen)) == STORE_OK && !intact(to, err, errlen))
         rc = STORE_ERROR;
     /* One self-contained file (no -wal beside it), which reading does not
      * change; a restore puts it back in WAL mode. */
     else if (sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-        put_err(err, errlen, "cannot finish %s: %s", dest, sqlite3_errmsg(to));
+        store_put_err(err, errlen, "cannot finish %s: %s", dest, sqlite3_errmsg(to));
         rc = STORE_ERROR;
     }
     if (sqlite3_close(to) != SQLITE_OK && rc == STORE_OK) {
-        put_err(err, errlen, "cannot close %s", dest);
+        store_put_err(err, errlen, "cannot close %s", dest);
         rc = STORE_ERROR;
     }
     if (rc != STORE_OK)
@@ -672,19 +589,20 @@ enum store_rc store_backup(struct store *s, const char *dest, int64_t *pages, ch
     return rc;
 }
 
-enum store_rc store_restore(struct store *s, const char *src, char *err, size_t errlen)
+static enum store_rc sq_restore(struct store *gs, const char *src, char *err, size_t errlen)
 {
+    struct sq *s = SQ(gs);
     sqlite3 *from = NULL;
     enum store_rc rc = STORE_ERROR;
     if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        put_err(err, errlen, "cannot open %s: %s", src, from ? sqlite3_errmsg(from) : "out of memory");
+        store_put_err(err, errlen, "cannot open %s: %s", src, from ? sqlite3_errmsg(from) : "out of memory");
     } else if (intact(from, err, errlen)) {
         sqlite3_stmt *st = NULL;
         bool ours = sqlite3_prepare_v2(from, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) == SQLITE_OK &&
                     sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
         sqlite3_finalize(st);
         if (!ours)
-            put_err(err, errlen, "%s is not a tas database", src);
+            store_put_err(err, errlen, "%s is not a tas database", src);
         else
             rc = copy_db(s->db, from, NULL, err, errlen);
     }
@@ -692,19 +610,22 @@ enum store_rc store_restore(struct store *s, const char *src, char *err, size_t 
     return rc;
 }
 
-bool store_in_transaction(struct store *s)
+static bool sq_in_transaction(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     return s && !sqlite3_get_autocommit(s->db);
 }
 
-const char *store_database_key(struct store *s)
+static const char *sq_database_key(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     const char *f = s ? sqlite3_db_filename(s->db, "main") : NULL;
     return f ? f : "";
 }
 
-enum store_rc store_commit(struct store *s)
+static enum store_rc sq_commit(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     if (!s)
         return STORE_ERROR;
     if (s->nested > 0) {
@@ -717,8 +638,9 @@ enum store_rc store_commit(struct store *s)
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
-void store_rollback(struct store *s)
+static void sq_rollback(struct store *gs)
 {
+    struct sq *s = SQ(gs);
     /* Autocommit means no transaction (never begun, or already undone by
      * SQLite after an error), so there is nothing to roll back. */
     if (!s || sqlite3_get_autocommit(s->db)) {
@@ -737,237 +659,78 @@ void store_rollback(struct store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);  /* out of memory */
 }
 
-/* ---- migrations ------------------------------------------------------- */
 
-struct migration {
-    int version;
-    const char *base;    /* "0001_foundation.sql" */
-    int baselen;         /* without ".sql" */
-    const char *name;    /* "foundation" (not NUL-terminated) */
-    int namelen;
-    const struct embedded_file *file;
-};
+/* ---- migrations' helpers ---------------------------------------------- */
 
-static int cmp_migration(const void *a, const void *b)
+static bool sq_has_table(struct store *gs, const char *name)
 {
-    const struct migration *x = a, *y = b;
-    return (x->version > y->version) - (x->version < y->version);
+    struct store_stmt *st = sq_prepare(gs, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    store_bind_text(st, 1, name);
+    int64_t one = 0;
+    return store_get_int(st, &one) == STORE_OK && one == 1;
 }
 
-/* Picks this backend's migrations out of files, sorted by version.
- * Returns the count, or -1 with err set. */
-static long collect(const struct embedded_file *files, size_t nfiles,
-                    struct migration *out, char *err, size_t errlen)
+/* A migration's text: our own fixed SQL, never input, so sqlite3_exec
+ * (several statements) is fine here. */
+static enum store_rc sq_exec_script(struct store *gs, const char *sql, char *err, size_t errlen)
 {
-    const size_t plen = strlen(STORE_SQLITE_MIGRATIONS);
-    long n = 0;
-    for (size_t i = 0; i < nfiles; i++) {
-        const char *fname = files[i].name;
-        if (!fname || strncmp(fname, STORE_SQLITE_MIGRATIONS, plen) != 0)
-            continue;
-        const char *base = fname + plen;
-        size_t blen = strlen(base);
-        if (strchr(base, '/') || blen < 4 || strcmp(base + blen - 4, ".sql") != 0)
-            continue;
-        if (blen > 200) {
-            put_err(err, errlen, "migration file name too long: %.40s...", base);
-            return -1;
-        }
-        struct migration *m = &out[n];
-        m->base = base;
-        m->baselen = (int)(blen - 4);
-        long v = 0;
-        const char *p = base;
-        /* A misnamed file would otherwise never run: refuse instead. */
-        if (!isdigit((unsigned char)*p)) {
-            put_err(err, errlen, "migration %.*s: name must start with its version number",
-                    m->baselen, base);
-            return -1;
-        }
-        while (isdigit((unsigned char)*p) && v <= 100000000)
-            v = v * 10 + (*p++ - '0');
-        if (v <= 0 || v > 100000000 || isdigit((unsigned char)*p)) {
-            put_err(err, errlen, "migration %.*s: bad version number", m->baselen, base);
-            return -1;
-        }
-        m->version = (int)v;
-        if (*p == '_' || *p == '-')
-            p++;
-        m->name = p;
-        m->namelen = (int)(base + blen - 4 - p);
-        if (m->namelen < 0)
-            m->namelen = 0;
-        m->file = &files[i];
-        /* sqlite3_exec stops at a NUL: a file with one would half-run. */
-        if (!files[i].data || memchr(files[i].data, '\0', files[i].size)) {
-            put_err(err, errlen, "migration %.*s: file is empty or contains a NUL byte",
-                    m->baselen, base);
-            return -1;
-        }
-        n++;
-    }
-    qsort(out, (size_t)n, sizeof *out, cmp_migration);
-    for (long i = 1; i < n; i++) {
-        if (out[i].version == out[i - 1].version) {
-            put_err(err, errlen, "migrations %.*s and %.*s have the same version",
-                    out[i - 1].baselen, out[i - 1].base, out[i].baselen, out[i].base);
-            return -1;
-        }
-    }
-    return n;
-}
-
-/* Runs one migration in its own write transaction. */
-static enum store_rc apply(struct store *s, const struct migration *m, char *err, size_t errlen)
-{
-    enum store_rc rc = store_begin_write(s);
-    if (rc != STORE_OK) {
-        put_err(err, errlen, "migration %.*s: cannot begin: %s", m->baselen, m->base,
-                store_errmsg(s));
-        return STORE_ERROR;
-    }
-    /* Checked inside the write lock: another process may have just run it. */
-    struct store_stmt *st = store_prepare(s, "SELECT 1 FROM schema_migrations WHERE version = ?");
-    if (!st)
-        goto fail;
-    store_bind_int(st, 1, m->version);
-    rc = store_step(st);
-    store_done(st);
-    if (rc == STORE_ROW) {
-        store_rollback(s);
-        return STORE_OK;
-    }
-    if (rc != STORE_DONE)
-        goto fail;
-
+    struct sq *s = SQ(gs);
     char *xerr = NULL;
-    if (sqlite3_exec(s->db, (const char *)m->file->data, NULL, NULL, &xerr) != SQLITE_OK) {
-        put_err(err, errlen, "migration %.*s: %s", m->baselen, m->base,
-                xerr ? xerr : sqlite3_errmsg(s->db));
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &xerr) != SQLITE_OK) {
+        store_put_err(err, errlen, "%s", xerr ? xerr : sqlite3_errmsg(s->db));
         sqlite3_free(xerr);
-        store_rollback(s);
         return STORE_ERROR;
     }
-    if (sqlite3_get_autocommit(s->db)) {
-        /* It ran COMMIT or ROLLBACK itself: part of it may have landed. */
-        put_err(err, errlen, "migration %.*s: must not begin or end transactions itself",
-                m->baselen, m->base);
-        return STORE_ERROR;
-    }
-    /* Foreign keys are not checked on DDL: catch a migration that leaves
-     * dangling references before it is recorded. */
-    char table[128];
-    if (pragma(s->db, "PRAGMA foreign_key_check", table, sizeof table) != SQLITE_OK)
-        goto fail;
-    if (table[0]) {
-        put_err(err, errlen, "migration %.*s: leaves rows in %s breaking a foreign key",
-                m->baselen, m->base, table);
-        store_rollback(s);
-        return STORE_ERROR;
-    }
-
-    st = store_prepare(s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
-    if (!st)
-        goto fail;
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", m->namelen, m->name);
-    store_bind_int(st, 1, m->version);
-    store_bind_text(st, 2, name);
-    store_bind_int(st, 3, clock_now());
-    rc = store_exec_stmt(st);
-    store_done(st);
-    if (rc != STORE_OK || store_commit(s) != STORE_OK)
-        goto fail;
     return STORE_OK;
-
-fail:
-    put_err(err, errlen, "migration %.*s: %s", m->baselen, m->base, store_errmsg(s));
-    store_rollback(s);
-    return STORE_ERROR;
 }
 
-enum store_rc store_migrate_files(struct store *s, const struct embedded_file *files,
-                                  size_t nfiles, char *err, size_t errlen)
+/* Foreign keys are not checked on DDL: catch a migration that leaves
+ * dangling references before it is recorded. */
+static enum store_rc sq_after_script(struct store *gs, char *err, size_t errlen)
 {
-    if (err && errlen)
-        err[0] = '\0';
-    if (!s) {
-        put_err(err, errlen, "no database connection");
+    struct sq *s = SQ(gs);
+    char table[128];
+    if (pragma(s->db, "PRAGMA foreign_key_check", table, sizeof table) != SQLITE_OK) {
+        store_put_err(err, errlen, "%s", sqlite3_errmsg(s->db));
         return STORE_ERROR;
     }
-    if (!sqlite3_get_autocommit(s->db)) {
-        put_err(err, errlen, "cannot migrate inside a transaction");
+    if (table[0]) {
+        store_put_err(err, errlen, "leaves rows in %s breaking a foreign key", table);
         return STORE_ERROR;
     }
-    struct migration *migs = calloc(nfiles ? nfiles : 1, sizeof *migs);
-    if (!migs) {
-        put_err(err, errlen, "out of memory");
-        return STORE_ERROR;
-    }
-    enum store_rc rc = STORE_ERROR;
-    long n = collect(files, nfiles, migs, err, errlen);
-    if (n < 0)
-        goto out;
-
-    /* Our own fixed SQL, never input: sqlite3_exec is fine here. */
-    char *xerr = NULL;
-    if (sqlite3_exec(s->db,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     " version INTEGER PRIMARY KEY,"
-                     " name TEXT NOT NULL,"
-                     " applied_at INTEGER NOT NULL)",
-                     NULL, NULL, &xerr) != SQLITE_OK) {
-        put_err(err, errlen, "cannot create schema_migrations: %s",
-                xerr ? xerr : sqlite3_errmsg(s->db));
-        sqlite3_free(xerr);
-        goto out;
-    }
-
-    /* A database touched by a newer tas may hold tables this one would
-     * misuse: refuse rather than guess. */
-    int have = store_schema_version(s);
-    int known = n > 0 ? migs[n - 1].version : 0;
-    if (have > known) {
-        put_err(err, errlen,
-                "database schema version %d is newer than this tas knows (%d): "
-                "use a newer tas", have, known);
-        goto out;
-    }
-    for (long i = 0; i < n; i++)
-        if (apply(s, &migs[i], err, errlen) != STORE_OK)
-            goto out;
-    rc = STORE_OK;
-out:
-    free(migs);
-    return rc;
+    return STORE_OK;
 }
 
-enum store_rc store_migrate(struct store *s, char *err, size_t errlen)
-{
-    return store_migrate_files(s, embedded_files, embedded_count, err, errlen);
-}
-
-int store_schema_version(struct store *s)
-{
-    if (!s)
-        return -1;
-    struct store_stmt *st = store_prepare(s,
-        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
-    if (!st)
-        return -1;
-    enum store_rc rc = store_step(st);
-    store_done(st);
-    if (rc != STORE_ROW)
-        return -1;
-    st = store_prepare(s, "SELECT max(version) FROM schema_migrations");
-    if (!st)
-        return -1;
-    int v = -1;
-    if (store_step(st) == STORE_ROW && !store_col_is_null(st, 0)) {
-        /* Clamp, so a huge version still reads as "newer", never as -1. */
-        int64_t x = store_col_int(st, 0);
-        v = x > INT_MAX ? INT_MAX : x < 0 ? -1 : (int)x;
-    }
-    store_done(st);
-    return v;
-}
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .migrations_dir = STORE_SQLITE_MIGRATIONS,
+    .migrations_table_sql = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " version INTEGER PRIMARY KEY,"
+                            " name TEXT NOT NULL,"
+                            " applied_at INTEGER NOT NULL)",
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .done = sq_done,
+    .end_use = sq_end_use,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_is_null = sq_col_is_null,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+    .database_key = sq_database_key,
+    .has_table = sq_has_table,
+    .exec_script = sq_exec_script,
+    .after_script = sq_after_script,
+    .backup = sq_backup,
+    .restore = sq_restore,
+};

@@ -38,8 +38,9 @@
 // refused only what nobody may do (see the CLI test at the end).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays, nowSeconds, birthDateFor } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 const USERS = ['admin', 'dpo', 'lead', 'coord', 'head', 'senco', 'prac', 'eval', 'steer',
   'pr.ep', 'pr.oth', 'two', 'la.b', 'root', 'tf.mgr', 'tf.spec'];
@@ -190,7 +191,7 @@ const ids = {};
 const PAST = addDays(TODAY, -40);
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 function cliUser(username, password, args) {

@@ -5,9 +5,8 @@
 // set-up page shows (RFC 6238 in a few lines of node:crypto).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { startServer, Client, decodeHtml, DEMO_PASSWORD, nowMs } from './harness.mjs';
+import { startServer, Client, dbSql, decodeHtml, DEMO_PASSWORD, nowMs } from './harness.mjs';
 
 let srv;
 let thr; // its own server for the throttling test: failures count per address too
@@ -175,8 +174,8 @@ test('two-factor set-up, two-step sign-in, replay refused, recovery codes used o
 
   // The password alone now leads to the code step, which grants nothing
   // and is not yet a sign-in in the audit trail.
-  const signIns = () => Number(execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db,
-    "SELECT count(*) FROM audit_log WHERE action = 'sign-in' AND username = 'head'"], { encoding: 'utf8' }).trim());
+  const signIns = () => Number(dbSql(srv.db,
+    "SELECT count(*) FROM audit_log WHERE action = 'sign-in' AND username = 'head'"));
   const signInsBefore = signIns();
   const c = await passwordStep('head');
   assert.equal(signIns(), signInsBefore, 'the password step alone is not recorded as a sign-in');

@@ -11,16 +11,17 @@
 // time.  Costs: planned at the advice's averages against actual.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
 import { startServer, Client, TODAY, addDays, tasBin, upnFor, newPupilJson, birthDateFor, decodeHtml } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, coord, lead, head, manager, spec, other, admin, dpo;
 const ids = {};
 const PAST = addDays(TODAY, -30);
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 function cliUser(username, password, args) {

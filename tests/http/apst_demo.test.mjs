@@ -5,13 +5,13 @@
 // covers their type, and cannot export the MI return.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, Client, DEMO_PASSWORD } from './harness.mjs';
+import { startServer, Client, DEMO_PASSWORD, dbSql } from './harness.mjs';
 
 let srv;
 
+// The test's own SQL runs on SQLite and on PostgreSQL (harness.mjs, dbSql).
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function signIn(user) {
@@ -31,8 +31,9 @@ before(async () => { srv = await startServer({ seed: 19, year: true }); });
 after(async () => { await srv?.stop({ expectExitZero: true }); });
 
 test('the demo taskforce\'s manager and specialist', async () => {
-  assert.equal(sql(`SELECT group_concat(u.username || ':' || r.role || ':' || r.scope_kind || ':' || r.detail, ' ')
-    FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.username LIKE 'taskforce.%' ORDER BY u.username`),
+  assert.equal(sql(`SELECT u.username || ':' || r.role || ':' || r.scope_kind || ':' || r.detail
+    FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.username LIKE 'taskforce.%'
+    ORDER BY u.username, r.role`).split('\n').join(' '),
   'taskforce.manager:apst_manager:team: taskforce.specialist:apst_specialist:team:mental_health');
   const mgr = await signIn('taskforce.manager');
   const list = (await mgr.get('/api/v1/apst')).json.taskforces;

@@ -10,13 +10,14 @@ import { copyFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startServer, Client, tasBin, TODAY, addDays, nowSeconds, birthDateFor } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, coord, dpo, dpoHtml, head;
 let pupilA, pupilB, team, caseA, consentA, upnA;
 const FAR = `${Number(TODAY.slice(0, 4)) + 40}-01-01`;   // past any 25th birthday of a demo pupil
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 function tas(args, input) {

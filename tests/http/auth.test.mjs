@@ -9,8 +9,7 @@
 // slow machine could outlast.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, Client, csrfFrom, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
+import { startServer, Client, csrfFrom, dbSql, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
 
 const LOCK_AFTER = 6;
 const FIRST_DELAY = 3;
@@ -84,7 +83,7 @@ async function signedIn(server, username) {
 // account must not be able to wipe it between guesses at other names), and
 // it fades only after a quiet spell, so the tests clear it in the database.
 async function resetAddressCount() {
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, "DELETE FROM login_throttle WHERE key LIKE 'a:%'"]);
+  dbSql(srv.db, "DELETE FROM login_throttle WHERE key LIKE 'a:%'");
 }
 
 // The two servers' tests run side by side (the idle ones mostly sleep);

@@ -5,8 +5,9 @@
 // roles are users made with `tas user add` (the demo has none).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv;
 const as = {};
@@ -17,7 +18,7 @@ const LABEL = `${START}-${String((START + 1) % 100).padStart(2, '0')}`;
 const POUND = '\u00a3';
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 function cliUser(username, password, args) {

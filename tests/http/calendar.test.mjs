@@ -7,8 +7,7 @@
 // against every pupil of the demonstration year).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, Client, apiClient, apiCall, runTas, TODAY, addDays } from './harness.mjs';
+import { startServer, Client, apiClient, apiCall, runTas, TODAY, addDays, dbSql } from './harness.mjs';
 
 let srv;
 let coord;
@@ -16,9 +15,9 @@ let pupils;        // [{forenames, surname, upn}]
 let places;        // every team and school name (a surname may be part of one)
 const outputs = [];
 
+// The test's own SQL runs on SQLite and on PostgreSQL (harness.mjs, dbSql).
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-separator', '\t', '-cmd', '.timeout 5000', srv.db, q],
-    { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q, { separator: '\t' });
 }
 
 async function ics(c, p) {

@@ -2,14 +2,11 @@
 // voiding): signed-in JSON clients, the GOV.UK error summary, and SQL on the
 // test database for setup the API cannot do (never to check a result).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { Client, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
+import { Client, dbSql, decodeHtml, DEMO_PASSWORD } from './harness.mjs';
 
 /** Runs SQL on the server's test database (setup only). */
 export function sql(srv, text) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', path.join(srv.dir, 'tas.db'), text],
-    { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, text);
 }
 
 /** A client signed in through the JSON API, with its CSRF token. */

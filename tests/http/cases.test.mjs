@@ -4,15 +4,15 @@
 // cover the pages that make them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, Client, TODAY, addDays, nowSeconds } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, coord, head, headJson;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20), FUTURE = addDays(TODAY, 10);
 let pupilA, pupilB, pupilC, otherPupil, team, m1, m2, m3;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function apiClient(user) {

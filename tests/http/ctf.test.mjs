@@ -8,18 +8,18 @@
 // The files are made here, with synthetic pupils only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf, upnFor, runTas,
 } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, head, headJson, senco, prac, school1, school2;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function apiClient(user) {

@@ -4,8 +4,7 @@
 // in them, the same data for the same seed, and nothing at all without it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { startServers, Client, DEMO_PASSWORD } from './harness.mjs';
+import { startServers, Client, DEMO_PASSWORD, dbSql } from './harness.mjs';
 import { attack, hiddenCells } from './disclosure_attack.mjs';
 
 const SEED = 4;
@@ -135,8 +134,7 @@ test('the dashboard\'s rollup gives the records\' figures for the demonstration 
   // The server (--rollup-every 1) builds every month in the background;
   // then a whole-months range reads the rollup, and the same range from a
   // day earlier (in the summer holiday: no meetings) reads the records.
-  const stale = () => spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, 'SELECT count(*) FROM dash_rollup_stale;'],
-    { encoding: 'utf8' }).stdout.trim();
+  const stale = () => dbSql(srv.db, 'SELECT count(*) FROM dash_rollup_stale');
   const start = Date.now();
   while (stale() !== '0' && Date.now() - start < 30000) await new Promise((r) => setTimeout(r, 250));
   assert.equal(stale(), '0', 'the refresher built every month');
@@ -232,7 +230,7 @@ test('the practitioner sees their own actions', async () => {
 });
 
 test('supported pupils have their schools\' outcome records, none dated after today, and a before and after', async () => {
-  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  const sql = (q) => dbSql(srv.db, q);
   const c = await signedIn(srv, 'coordinator');
   const today = (await json(c, '/api/v1/work')).today;
   const withRecords = Number(sql('SELECT count(DISTINCT pupil_id) FROM outcome_records'));

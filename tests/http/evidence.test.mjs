@@ -6,8 +6,8 @@
 // cases.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, Client, TODAY, addDays, nowSeconds, runTas } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, coord, headJson, head, coordHtml, senco, evaluator, admin, practitioner;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
@@ -23,7 +23,7 @@ function lastDayOfMonth(iso) {
 let team, m1, m2, pupilA, pupilB, pupilC, caseA, caseB, caseC, discA, discB, pupil;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function apiClient(user) {

@@ -4,16 +4,14 @@
 // audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, apiClient, apiCall } from './harness.mjs';
+import { startServer, apiClient, apiCall, dbSql } from './harness.mjs';
 
 let srv;
 const as = {};
 
+// The test's own SQL runs on SQLite and on PostgreSQL (harness.mjs, dbSql).
 function sql(q) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  return dbSql(srv.db, q);
 }
 
 /** RFC 4180: fields, quotes doubled inside quoted fields, CRLF rows. */

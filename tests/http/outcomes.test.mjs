@@ -5,13 +5,13 @@
 // then everything in one go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, coord, headJson, head, prac, pupilA, pupilB, otherPupil, upnA, upnB, upnOther;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function apiClient(user) {

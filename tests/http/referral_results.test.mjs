@@ -27,8 +27,8 @@
 // Guest, P5, Ms Named = 5.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, Client, TODAY, addDays, nowSeconds, academicYearOf, decodeHtml } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let srv, team, auth, clients = {};
 const Y = academicYearOf(TODAY);
@@ -37,7 +37,7 @@ const d = (n) => addDays(S, n);
 const RANGE = `from=${Y}-08-01&to=${TODAY}`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function signedIn(user) {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, decodeHtml, TODAY } from './harness.mjs';
+import { startServer, Client, tasBin, decodeHtml, TODAY, dbSql } from './harness.mjs';
 
 let srv;
 const as = {}; // username -> signed-in Client with .csrf
@@ -26,10 +26,9 @@ function academicYearOf(iso) {
   return Number(iso.slice(5, 7)) >= 8 ? y : y - 1;
 }
 
+// The test's own SQL runs on SQLite and on PostgreSQL (harness.mjs, dbSql).
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db, statement], { encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+  return dbSql(srv.db, statement).split('\n').filter(Boolean).map((l) => l.split('|'));
 }
 
 function isoOf(d) {
@@ -119,13 +118,13 @@ before(async () => {
     [5, `${y1}-04-12`, `${y1}-05-28`], [6, `${y1}-06-07`, `${y1}-07-21`],
   ];
   const stmts = defaults.map(([n, s, e]) =>
-    `INSERT OR IGNORE INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on) ` +
-    `VALUES (${authorityId}, ${year}, ${n}, '${s}', '${e}');`);
-  stmts.push(`INSERT OR IGNORE INTO closure_days (authority_id, closed_on, reason) VALUES (${authorityId}, '${y1}-05-05', 'Test closure');`);
+    `INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on) ` +
+    `VALUES (${authorityId}, ${year}, ${n}, '${s}', '${e}') ON CONFLICT DO NOTHING;`);
+  stmts.push(`INSERT INTO closure_days (authority_id, closed_on, reason) VALUES (${authorityId}, '${y1}-05-05', 'Test closure') ON CONFLICT DO NOTHING;`);
   for (const [code, name, kind] of [['early_help', 'Early Help', 'local_authority'],
     ['ep', 'Educational Psychology', 'local_authority'], ['salt', 'Speech and Language Therapy', 'health']]) {
-    stmts.push(`INSERT OR IGNORE INTO services (authority_id, code, name, org_kind, active, created_at, updated_at) ` +
-      `VALUES (${authorityId}, '${code}', '${name}', '${kind}', 1, 0, 0);`);
+    stmts.push(`INSERT INTO services (authority_id, code, name, org_kind, active, created_at, updated_at) ` +
+      `VALUES (${authorityId}, '${code}', '${name}', '${kind}', 1, 0, 0) ON CONFLICT DO NOTHING;`);
   }
   sql(stmts.join('\n'));
   terms = sql(`SELECT starts_on, ends_on FROM term_dates WHERE authority_id = ${authorityId} ` +

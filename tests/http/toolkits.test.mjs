@@ -6,13 +6,13 @@
 // The demo database has the built-in toolkits loaded by `tas toolkit load`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   startServer, runTas, Client, TODAY, addDays, nowSeconds, decodeHtml, apiClient, apiCall as api,
 } from './harness.mjs';
+import { dbSql } from './harness.mjs';
 
 let dir, srv, coord, head, headJson, coordHtml, prac;
 let pupil, pupil2, otherPupil, team, caseId;
@@ -22,7 +22,7 @@ const PAST = addDays(TODAY, -30);
 const EC = ['ci', 'cl', 'semh', 'sp'].flatMap((s) => [1, 2, 3, 4, 5, 6].map((n) => `${s}${n}`));
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 

@@ -7,7 +7,8 @@
  *   store    nothing from service, web or cli
  *   service  nothing from web or cli, no jansson.h, no microhttpd.h
  *   web      nothing from cli
- * and nothing outside src/store includes sqlite3.h.
+ * and nothing outside src/store includes sqlite3.h or libpq-fe.h (which
+ * database a connection has is the store's business alone).
  * Run from the repository's root (as make does), or with TAS_SRC set to
  * the src folder. */
 #include <setjmp.h>
@@ -26,16 +27,16 @@
 
 struct rule {
     const char *layer;          /* folder under src/ */
-    const char *banned[8];      /* include prefixes it may not use */
+    const char *banned[10];      /* include prefixes it may not use */
 };
 
 static const struct rule rules[] = {
-    {"lib", {"core/", "store/", "service/", "web/", "cli/", "sqlite3.h", NULL}},
-    {"core", {"store/", "service/", "web/", "cli/", "sqlite3.h", "jansson.h", "microhttpd.h", NULL}},
+    {"lib", {"core/", "store/", "service/", "web/", "cli/", "sqlite3.h", "libpq-fe.h", NULL}},
+    {"core", {"store/", "service/", "web/", "cli/", "sqlite3.h", "libpq-fe.h", "jansson.h", "microhttpd.h", NULL}},
     {"store", {"service/", "web/", "cli/", NULL}},
-    {"service", {"web/", "cli/", "sqlite3.h", "jansson.h", "microhttpd.h", NULL}},
-    {"web", {"cli/", "sqlite3.h", NULL}},
-    {"cli", {"sqlite3.h", NULL}},
+    {"service", {"web/", "cli/", "sqlite3.h", "libpq-fe.h", "jansson.h", "microhttpd.h", NULL}},
+    {"web", {"cli/", "sqlite3.h", "libpq-fe.h", NULL}},
+    {"cli", {"sqlite3.h", "libpq-fe.h", NULL}},
 };
 
 /* The layer of a path relative to src/ ("core/x.c" -> "core"; main.c is
@@ -181,7 +182,11 @@ static void test_rules_catch_bad_includes(void **state)
     assert_string_equal(broken_rule("main.c", "sqlite3.h"), "sqlite3.h");
     assert_string_equal(broken_rule("store/q_pupils.c", "service/svc.h"), "service/");
 
+    assert_string_equal(broken_rule("service/svc.c", "libpq-fe.h"), "libpq-fe.h");
+    assert_string_equal(broken_rule("cli/cli_serve.c", "libpq-fe.h"), "libpq-fe.h");
+
     assert_null(broken_rule("store/store_sqlite.c", "sqlite3.h"));
+    assert_null(broken_rule("store/store_pg.c", "libpq-fe.h"));
     assert_null(broken_rule("service/svc.c", "store/store.h"));
     assert_null(broken_rule("core/policy.c", "lib/buf.h"));
     assert_null(broken_rule("web/server.c", "microhttpd.h"));

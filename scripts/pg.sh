@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# A private PostgreSQL server for tests: Debian's postgresql binaries
+# (/usr/lib/postgresql/*/bin, installed by scripts/install-deps.sh), a new
+# cluster in a temporary directory owned by an ordinary user, listening on
+# 127.0.0.1 at a free port and on a unix socket inside that directory.
+# Password authentication (scram-sha-256) with a random password, so other
+# local users cannot use it.  The password is in DIR/pgpass (libpq's
+# password file, PGPASSFILE), never in the URL, so it shows in no message
+# or process list.
+#
+#   scripts/pg.sh run CMD [ARG...]
+#       starts a server, runs CMD with TAS_PG_URL set to its URL
+#       (postgresql://tas@127.0.0.1:PORT/tas) and PGPASSFILE to its password
+#       file, then stops the server and removes the directory, whatever
+#       CMD's outcome; exits with CMD's status.
+#   scripts/pg.sh start      starts one and prints two lines: its URL and
+#                            its directory (for stop; PGPASSFILE=DIR/pgpass)
+#   scripts/pg.sh stop DIR   stops the server of DIR and removes DIR
+#   scripts/pg.sh available  exit 0 if the binaries are there, else prints
+#                            why not and exits 1
+#
+# As root (the tests run as root in CI) the server runs as TAS_PG_USER
+# (default nobody): PostgreSQL refuses to run as root.
+set -euo pipefail
+
+pg_bindir() {
+    local d
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [[ -x $d/initdb && -x $d/pg_ctl && -x $d/postgres ]]; then
+            echo "$d"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Runs a command as the server's user (ourselves unless we are root).
+as_owner() {
+    if ((EUID == 0)); then
+        runuser -u "${TAS_PG_USER:-nobody}" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# A TCP port nobody listens on at this moment (the server may still lose a
+# race for it: start retries).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+pg_start() {
+    local bin dir pass port tries
+    bin=$(pg_bindir) || { echo "pg.sh: no PostgreSQL in /usr/lib/postgresql/*/bin (apt-get install postgresql)" >&2; return 1; }
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/tas-pg.XXXXXX")
+    chmod 700 "$dir"
+    if ((EUID == 0)); then
+        chown "${TAS_PG_USER:-nobody}:" "$dir"
+    fi
+    pass=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    # The password file is read by initdb (as the owner) and then removed.
+    (umask 077 && printf '%s\n' "$pass" >"$dir/pw")
+    if ((EUID == 0)); then
+        chown "${TAS_PG_USER:-nobody}:" "$dir/pw"
+    fi
+    if ! as_owner "$bin/initdb" -D "$dir/data" -U tas --pwfile="$dir/pw" \
+        --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1; then
+        echo "pg.sh: initdb failed:" >&2
+        cat "$dir/initdb.log" >&2
+        rm -rf "$dir"
+        return 1
+    fi
+    rm -f "$dir/pw"
+    for tries in 1 2 3 4 5; do
+        port=$(free_port)
+        # fsync off and no full-page writes: a throwaway test server.
+        if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
+            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
+                -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+                -c max_connections=100" >/dev/null 2>&1; then
+            break
+        fi
+        port=""
+    done
+    if [[ -z $port ]]; then
+        echo "pg.sh: the server would not start:" >&2
+        cat "$dir/server.log" >&2 || true
+        rm -rf "$dir"
+        return 1
+    fi
+    (umask 077 && printf '127.0.0.1:%s:*:tas:%s\n' "$port" "$pass" >"$dir/pgpass")
+    if ! PGPASSFILE=$dir/pgpass "$bin/createdb" -h 127.0.0.1 -p "$port" -U tas tas >"$dir/createdb.log" 2>&1; then
+        echo "pg.sh: createdb failed:" >&2
+        cat "$dir/createdb.log" >&2
+        pg_stop "$dir"
+        return 1
+    fi
+    echo "postgresql://tas@127.0.0.1:$port/tas"
+    echo "$dir"
+}
+
+pg_stop() {
+    local dir=$1 bin
+    case $dir in
+        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
+        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
+    esac
+    bin=$(pg_bindir) || true
+    if [[ -n $bin && -f $dir/data/postmaster.pid ]]; then
+        as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+            as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+}
+
+case ${1:-} in
+    available)
+        if pg_bindir >/dev/null; then
+            exit 0
+        fi
+        echo "no PostgreSQL binaries in /usr/lib/postgresql/*/bin (Debian package postgresql)"
+        exit 1
+        ;;
+    start)
+        pg_start
+        ;;
+    stop)
+        pg_stop "${2:?usage: pg.sh stop DIR}"
+        ;;
+    run)
+        shift
+        (($#)) || { echo "usage: pg.sh run CMD [ARG...]" >&2; exit 2; }
+        info=$(pg_start)
+        url=${info%%$'\n'*}
+        PG_DIR=${info#*$'\n'}
+        trap 'pg_stop "$PG_DIR"' EXIT
+        trap 'exit 130' INT TERM
+        rc=0
+        TAS_PG_URL=$url PGPASSFILE=$PG_DIR/pgpass "$@" || rc=$?
+        exit "$rc"
+        ;;
+    *)
+        echo "usage: pg.sh run CMD [ARG...] | start | stop DIR | available" >&2
+        exit 2
+        ;;
+esac

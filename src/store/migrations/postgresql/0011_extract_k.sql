@@ -1,0 +1,13 @@
+-- PostgreSQL dialect of ../sqlite/0011_extract_k.sql (the same history: same tables,
+-- columns and number; docs/postgresql.md says what differs and why).
+-- The evaluator's extract is k-anonymous: every combination of the columns
+-- an outsider could know about a child (school, month of birth, gender,
+-- ethnicity, year group, SEN provision, when the case opened) is shared by
+-- at least k cases.  The data protection officer (or an administrator)
+-- sets k for an authority; 10 when nobody has.
+CREATE TABLE extract_settings (
+    authority_id  BIGINT PRIMARY KEY REFERENCES authorities(id),
+    k             BIGINT NOT NULL CHECK (k BETWEEN 2 AND 100),
+    updated_by    BIGINT REFERENCES users(id),
+    updated_at    BIGINT NOT NULL
+);

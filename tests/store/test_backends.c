@@ -1,0 +1,548 @@
+/* The same store-level assertions against both backends: SQLite (a file in
+ * a temporary directory) and PostgreSQL (the server scripts/pg.sh starts;
+ * scripts/run-tests.sh gives its URL in TAS_TEST_PG_URL and its password
+ * file in PGPASSFILE).  The PostgreSQL database is a throwaway: each test
+ * empties its schema first.  Without TAS_TEST_PG_URL the PostgreSQL half
+ * is skipped, saying why.
+ *
+ * Also: the two migration sets must describe the same schema (tables,
+ * columns in order, rough types, views, triggers), so one cannot drift
+ * from the other unnoticed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/policy.h"
+#include "store/q_authorities.h"
+#include "store/q_schools.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+enum backend { SQLITE, PG };
+
+struct fix {
+    enum backend b;
+    char dir[64];
+    char path[128];
+    struct store *s;
+};
+
+static const char *pg_url(void)
+{
+    const char *u = getenv("TAS_TEST_PG_URL");
+    return u && *u ? u : NULL;
+}
+
+static void pg_reason(void)
+{
+    static bool said;
+    if (!said)
+        fprintf(stderr, "test_backends: PostgreSQL tests skipped: TAS_TEST_PG_URL is not set "
+                        "(scripts/run-tests.sh sets it when scripts/pg.sh finds Debian's postgresql)\n");
+    said = true;
+}
+
+static void exec_ok(struct store *s, const char *sql)
+{
+    enum store_rc rc = store_exec_done(store_prepare(s, sql));
+    if (rc != STORE_OK)
+        fail_msg("%s: %s", sql, store_errmsg(s));
+}
+
+/* A new, empty database of the backend; NULL (test skipped) when there is
+ * no PostgreSQL to test against. */
+static struct fix *open_fix(enum backend b)
+{
+    struct fix *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->b = b;
+    char err[256] = "";
+    if (b == SQLITE) {
+        snprintf(f->dir, sizeof f->dir, "/tmp/tas_backends_XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+        f->s = store_open(f->path, err, sizeof err);
+    } else {
+        f->s = store_open(pg_url(), err, sizeof err);
+        if (f->s) {
+            exec_ok(f->s, "DROP SCHEMA IF EXISTS public CASCADE");
+            exec_ok(f->s, "CREATE SCHEMA public");
+        }
+    }
+    if (!f->s)
+        fail_msg("store_open: %s", err);
+    return f;
+}
+
+static void close_fix(struct fix *f)
+{
+    store_close(f->s);
+    if (f->b == SQLITE) {
+        char p[200];
+        unlink(f->path);
+        snprintf(p, sizeof p, "%s-wal", f->path);
+        unlink(p);
+        snprintf(p, sizeof p, "%s-shm", f->path);
+        unlink(p);
+        rmdir(f->dir);
+    }
+    free(f);
+}
+
+static void migrate(struct store *s)
+{
+    char err[512] = "";
+    enum store_rc rc = store_migrate(s, err, sizeof err);
+    if (rc != STORE_OK)
+        fail_msg("migrate (%s): %s", store_backend_name(s), err);
+}
+
+/* ---- the storage interface itself ------------------------------------- */
+
+static void check_interface(struct store *s)
+{
+    char out[64];
+    /* '?' inside a literal is not a placeholder; the one outside is. */
+    struct store_stmt *st = store_prepare(s, "SELECT '?' || ? || '-- ?' /* ? */");
+    assert_non_null(st);
+    store_bind_text(st, 1, "x");
+    assert_int_equal(store_step(st), STORE_ROW);
+    store_col_copy(st, 0, out, sizeof out);
+    assert_string_equal(out, "?x-- ?");
+    store_done(st);
+
+    /* Comparisons read as 1 and 0, as SQLite's do. */
+    st = store_prepare(s, "SELECT 2 > 1, 1 > 2");
+    assert_int_equal(store_step(st), STORE_ROW);
+    assert_int_equal(store_col_int(st, 0), 1);
+    assert_int_equal(store_col_int(st, 1), 0);
+    assert_string_equal(store_col_text(st, 0), "1");
+    store_done(st);
+
+    /* NULL is "" and is_null; a NULL text binds NULL. */
+    st = store_prepare(s, "SELECT coalesce(?, 'none'), NULL");
+    store_bind_text(st, 1, NULL);
+    assert_int_equal(store_step(st), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), "none");
+    assert_true(store_col_is_null(st, 1));
+    assert_string_equal(store_col_text(st, 1), "");
+    assert_int_equal(store_step(st), STORE_DONE);
+    store_done(st);
+
+    /* A parameter that does not exist is an error at step, not a silent
+     * NULL. */
+    st = store_prepare(s, "SELECT 1 WHERE 1 = ?");
+    store_bind_int(st, 2, 1);
+    assert_int_equal(store_step(st), STORE_ERROR);
+    store_done(st);
+
+    /* Unknown table: NULL from prepare, and a reason. */
+    assert_null(store_prepare(s, "SELECT * FROM no_such_table"));
+    assert_true(strlen(store_errmsg(s)) > 0);
+}
+
+/* ---- authorities and schools ----------------------------------------- */
+
+struct names {
+    int n;
+    char name[8][TAS_TITLE_MAX];
+    int64_t id[8];
+};
+
+static void take_authority(void *arg, const struct authority *a)
+{
+    struct names *k = arg;
+    if (k->n < 8) {
+        snprintf(k->name[k->n], sizeof k->name[0], "%s", a->name);
+        k->id[k->n++] = a->id;
+    }
+}
+
+static void take_school(void *arg, const struct school *sc)
+{
+    struct names *k = arg;
+    if (k->n < 8) {
+        snprintf(k->name[k->n], sizeof k->name[0], "%s", sc->name);
+        k->id[k->n++] = sc->id;
+    }
+}
+
+static struct school school(int64_t authority_id, const char *urn, const char *name, int32_t roll,
+                            double fsm, bool member)
+{
+    struct school sc = {0};
+    sc.authority_id = authority_id;
+    snprintf(sc.urn, sizeof sc.urn, "%s", urn);
+    snprintf(sc.name, sizeof sc.name, "%s", name);
+    snprintf(sc.phase, sizeof sc.phase, "%s", "primary");
+    sc.pupils_on_roll = roll;
+    sc.fsm_pct = fsm;
+    sc.sen_pct = -1;
+    sc.tas_member = member;
+    return sc;
+}
+
+static void check_places(struct store *s)
+{
+    const int64_t now = 1790000000;  /* past 2^31: times are 64-bit */
+    struct authority a = {0}, b = {0}, got;
+    snprintf(a.la_code, sizeof a.la_code, "822");
+    snprintf(a.name, sizeof a.name, "Bedford");
+    snprintf(b.la_code, sizeof b.la_code, "823");
+    snprintf(b.name, sizeof b.name, "Central Bedfordshire");
+    assert_int_equal(q_authority_insert(s, &a, now), STORE_OK);
+    assert_int_equal(q_authority_insert(s, &b, now), STORE_OK);
+    assert_true(a.id > 0 && b.id > 0 && a.id != b.id);
+
+    assert_int_equal(q_authority_get(s, a.id, &got), STORE_ROW);
+    assert_string_equal(got.la_code, "822");
+    assert_string_equal(got.name, "Bedford");
+    assert_int_equal(q_authority_get(s, b.id + 100, &got), STORE_DONE);
+
+    /* Times stay 64-bit. */
+    struct store_stmt *st = store_prepare(s, "SELECT created_at FROM authorities WHERE id = ?");
+    store_bind_int(st, 1, a.id);
+    int64_t t = 0;
+    assert_int_equal(store_get_int(st, &t), STORE_OK);
+    assert_int_equal(t, now);
+
+    /* SQLite's date(seconds, 'unixepoch'), which q_actions uses: a
+     * function of the PostgreSQL migrations there. */
+    st = store_prepare(s, "SELECT date(?, 'unixepoch'), date(created_at, 'unixepoch') FROM authorities WHERE id = ?");
+    store_bind_int(st, 1, 86399);
+    store_bind_int(st, 2, a.id);
+    assert_int_equal(store_step(st), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), "1970-01-01");
+    assert_string_equal(store_col_text(st, 1), "2026-09-21");
+    store_done(st);
+
+    /* Update, in UTF-8. */
+    snprintf(a.name, sizeof a.name, "Bedford Borough – Bwrdeistref Ŵ");
+    assert_int_equal(q_authority_update(s, &a, now + 1), STORE_OK);
+    assert_int_equal(store_changes(s), 1);
+    assert_int_equal(q_authority_get(s, a.id, &got), STORE_ROW);
+    assert_string_equal(got.name, "Bedford Borough – Bwrdeistref Ŵ");
+
+    /* A duplicate LA code is a constraint failure, and its message does
+     * not repeat the value. */
+    struct authority dup = b;
+    dup.id = 0;
+    snprintf(dup.name, sizeof dup.name, "Copy");
+    assert_int_equal(q_authority_insert(s, &dup, now), STORE_CONSTRAINT);
+    assert_null(strstr(store_errmsg(s), "823"));
+
+    /* Inside a transaction a failed statement leaves the transaction
+     * usable (as in SQLite), and a nested rollback undoes only its part. */
+    struct authority c = {0}, d = {0};
+    snprintf(c.la_code, sizeof c.la_code, "824");
+    snprintf(c.name, sizeof c.name, "Ashdown");
+    snprintf(d.la_code, sizeof d.la_code, "825");
+    snprintf(d.name, sizeof d.name, "Dunmere");
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_true(store_in_transaction(s));
+    assert_int_equal(q_authority_insert(s, &dup, now), STORE_CONSTRAINT);
+    assert_int_equal(q_authority_insert(s, &c, now), STORE_OK);
+    assert_int_equal(store_begin(s), STORE_OK);  /* a savepoint */
+    assert_int_equal(q_authority_insert(s, &d, now), STORE_OK);
+    store_rollback(s);
+    assert_true(store_in_transaction(s));
+    assert_int_equal(store_end_write(s, STORE_OK), STORE_OK);
+    assert_false(store_in_transaction(s));
+    assert_int_equal(q_authority_get(s, c.id, &got), STORE_ROW);
+    assert_int_equal(q_authority_get(s, d.id, &got), STORE_DONE);
+
+    /* Lists: name order; visibility limits them. */
+    struct visibility all = {.all = true};
+    struct names k = {0};
+    assert_int_equal(q_authority_list(s, &all, take_authority, &k), STORE_OK);
+    assert_int_equal(k.n, 3);
+    assert_string_equal(k.name[0], "Ashdown");
+    assert_string_equal(k.name[1], "Bedford Borough – Bwrdeistref Ŵ");
+    assert_string_equal(k.name[2], "Central Bedfordshire");
+    struct visibility only_b = {.nauthorities = 1, .authority_ids = {b.id}};
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_authority_list(s, &only_b, take_authority, &k), STORE_OK);
+    assert_int_equal(k.n, 1);
+    assert_int_equal(k.id[0], b.id);
+
+    /* Schools: NULL and real columns, booleans, search, paging. */
+    struct school s1 = school(a.id, "100001", "Oakfield Primary", 210, 12.5, true);
+    struct school s2 = school(a.id, "100002", "Riverside Academy", -1, -1, false);
+    struct school s3 = school(b.id, "100003", "Broad Oak Lower", 95, 30.25, true);
+    assert_int_equal(q_school_insert(s, &s1, now), STORE_OK);
+    assert_int_equal(q_school_insert(s, &s2, now), STORE_OK);
+    assert_int_equal(q_school_insert(s, &s3, now), STORE_OK);
+    struct school bad = school(b.id + 1000, "100004", "Nowhere", 1, 1, false);
+    assert_int_equal(q_school_insert(s, &bad, now), STORE_CONSTRAINT);  /* foreign key */
+
+    struct school g;
+    assert_int_equal(q_school_get(s, s1.id, &g), STORE_ROW);
+    assert_string_equal(g.urn, "100001");
+    assert_int_equal(g.pupils_on_roll, 210);
+    assert_true(g.fsm_pct > 12.49 && g.fsm_pct < 12.51);
+    assert_true(g.sen_pct < 0);
+    assert_true(g.tas_member);
+    assert_string_equal(g.status, "open");
+    assert_int_equal(q_school_get(s, s2.id, &g), STORE_ROW);
+    assert_int_equal(g.pupils_on_roll, -1);
+    assert_true(g.fsm_pct < 0);
+    assert_false(g.tas_member);
+
+    s2.pupils_on_roll = 400;
+    s2.tas_member = true;
+    assert_int_equal(q_school_update(s, &s2, now + 5), STORE_OK);
+    assert_int_equal(q_school_get(s, s2.id, &g), STORE_ROW);
+    assert_int_equal(g.pupils_on_roll, 400);
+    assert_true(g.tas_member);
+
+    struct page_req page = {1, 50};
+    int64_t total = -1;
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_school_list(s, &all, "OAK", &page, &total, take_school, &k), STORE_OK);
+    assert_int_equal(total, 2);  /* case-insensitive, anywhere in the name */
+    assert_int_equal(k.n, 2);
+    assert_string_equal(k.name[0], "Broad Oak Lower");
+    assert_string_equal(k.name[1], "Oakfield Primary");
+
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_school_list(s, &all, "100002", &page, &total, take_school, &k), STORE_OK);
+    assert_int_equal(total, 1);
+    assert_string_equal(k.name[0], "Riverside Academy");
+
+    /* A LIKE wildcard typed in the search is taken literally. */
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_school_list(s, &all, "%", &page, &total, take_school, &k), STORE_OK);
+    assert_int_equal(total, 0);
+
+    struct page_req second = {2, 2};
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_school_list(s, &all, "", &second, &total, take_school, &k), STORE_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(k.n, 1);
+    assert_string_equal(k.name[0], "Riverside Academy");
+
+    struct visibility school_only = {.nschools = 1, .school_ids = {s3.id}};
+    memset(&k, 0, sizeof k);
+    assert_int_equal(q_school_list(s, &school_only, "", &page, &total, take_school, &k), STORE_OK);
+    assert_int_equal(total, 1);
+    assert_int_equal(k.id[0], s3.id);
+}
+
+/* ---- the tests, once per backend -------------------------------------- */
+
+static void run_interface(enum backend b)
+{
+    struct fix *f = open_fix(b);
+    check_interface(f->s);
+    close_fix(f);
+}
+
+static void run_places(enum backend b)
+{
+    struct fix *f = open_fix(b);
+    migrate(f->s);
+    check_places(f->s);
+    close_fix(f);
+}
+
+static void test_sqlite_interface(void **state)
+{
+    (void)state;
+    run_interface(SQLITE);
+}
+
+static void test_pg_interface(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    run_interface(PG);
+}
+
+static void test_sqlite_places(void **state)
+{
+    (void)state;
+    run_places(SQLITE);
+}
+
+static void test_pg_places(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    run_places(PG);
+}
+
+/* The pool hands out connections that work and come back clean. */
+static void test_pg_pool(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    struct fix *f = open_fix(PG);
+    migrate(f->s);
+    char err[256] = "";
+    struct store_pool *p = store_pool_open(pg_url(), 3, err, sizeof err);
+    if (!p)
+        fail_msg("pool: %s", err);
+    struct store *c1 = store_pool_acquire(p);
+    struct store *c2 = store_pool_acquire(p);
+    assert_true(c1 != c2);
+    assert_string_equal(store_database_key(c1), store_database_key(c2));
+    assert_string_equal(store_backend_name(c1), "postgresql");
+    /* c1 leaves a write open: release rolls it back. */
+    assert_int_equal(store_begin_write(c1), STORE_OK);
+    exec_ok(c1, "INSERT INTO authorities (la_code, name, created_at, updated_at) VALUES ('900', 'Left open', 1, 1)");
+    store_pool_release(p, c1);
+    struct store_stmt *st = store_prepare(c2, "SELECT count(*) FROM authorities");
+    int64_t n = -1;
+    assert_int_equal(store_get_int(st, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    store_pool_release(p, c2);
+    store_pool_close(p);
+    close_fix(f);
+}
+
+/* ---- the two schemas agree -------------------------------------------- */
+
+struct schema {
+    char *text;   /* one line per table column, view and trigger, sorted */
+    size_t len, cap;
+};
+
+static void add_line(struct schema *sc, const char *line)
+{
+    size_t n = strlen(line);
+    if (sc->len + n + 2 > sc->cap) {
+        sc->cap = (sc->cap + n + 2) * 2;
+        sc->text = realloc(sc->text, sc->cap);
+        assert_non_null(sc->text);
+    }
+    memcpy(sc->text + sc->len, line, n);
+    sc->len += n;
+    sc->text[sc->len++] = '\n';
+    sc->text[sc->len] = '\0';
+}
+
+/* SQLite's declared types and PostgreSQL's, folded to one rough kind. */
+static const char *rough_type(const char *t)
+{
+    if (!strcasecmp(t, "INTEGER") || !strcasecmp(t, "bigint") || !strcasecmp(t, "integer"))
+        return "int";
+    if (!strcasecmp(t, "TEXT") || !strcasecmp(t, "text"))
+        return "text";
+    if (!strcasecmp(t, "REAL") || !strcasecmp(t, "double precision"))
+        return "real";
+    if (!strcasecmp(t, "BLOB") || !strcasecmp(t, "bytea"))
+        return "blob";
+    return t;
+}
+
+struct collect {
+    struct schema *sc;
+    const char *kind;
+};
+
+static void take_line(struct store_stmt *st, void *arg)
+{
+    struct collect *c = arg;
+    char line[512];
+    if (strcmp(c->kind, "column") == 0)
+        snprintf(line, sizeof line, "column %s.%03lld %s %s", store_col_text(st, 0),
+                 (long long)store_col_int(st, 1), store_col_text(st, 2),
+                 rough_type(store_col_text(st, 3)));
+    else
+        snprintf(line, sizeof line, "%s %s", c->kind, store_col_text(st, 0));
+    add_line(c->sc, line);
+}
+
+static void read_schema(struct store *s, struct schema *sc)
+{
+    bool pg = strcmp(store_backend_name(s), "postgresql") == 0;
+    struct collect cols = {sc, "column"}, views = {sc, "view"}, trigs = {sc, "trigger"};
+    const char *col_sql = pg
+        ? "SELECT table_name, ordinal_position, column_name, data_type FROM information_schema.columns "
+          "WHERE table_schema = current_schema() AND table_name IN (SELECT tablename FROM pg_catalog.pg_tables "
+          "WHERE schemaname = current_schema()) ORDER BY 1, 2"
+        : "SELECT m.name, p.cid + 1, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p "
+          "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' ORDER BY 1, 2";
+    assert_int_equal(store_each_row(store_prepare(s, col_sql), take_line, &cols), STORE_OK);
+    const char *view_sql = pg
+        ? "SELECT viewname FROM pg_catalog.pg_views WHERE schemaname = current_schema() ORDER BY 1"
+        : "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY 1";
+    assert_int_equal(store_each_row(store_prepare(s, view_sql), take_line, &views), STORE_OK);
+    const char *trig_sql = pg
+        ? "SELECT DISTINCT trigger_name FROM information_schema.triggers "
+          "WHERE trigger_schema = current_schema() ORDER BY 1"
+        : "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY 1";
+    assert_int_equal(store_each_row(store_prepare(s, trig_sql), take_line, &trigs), STORE_OK);
+}
+
+static void test_schemas_agree(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    struct fix *a = open_fix(SQLITE), *b = open_fix(PG);
+    migrate(a->s);
+    migrate(b->s);
+    assert_int_equal(store_schema_version(a->s), store_schema_version(b->s));
+
+    /* The same migrations, by number and name. */
+    struct schema ma = {0}, mb = {0};
+    struct collect ca = {&ma, "migration"}, cb = {&mb, "migration"};
+    const char *mig_sql = "SELECT version || ' ' || name FROM schema_migrations ORDER BY version";
+    assert_int_equal(store_each_row(store_prepare(a->s, mig_sql), take_line, &ca), STORE_OK);
+    assert_int_equal(store_each_row(store_prepare(b->s, mig_sql), take_line, &cb), STORE_OK);
+    assert_string_equal(ma.text, mb.text);
+
+    struct schema sa = {0}, sb = {0};
+    read_schema(a->s, &sa);
+    read_schema(b->s, &sb);
+    assert_true(sa.len > 1000);  /* it did read something */
+    if (strcmp(sa.text, sb.text) != 0) {
+        /* Name the first line that differs. */
+        const char *x = sa.text, *y = sb.text;
+        while (*x && *x == *y)
+            x++, y++;
+        while (x > sa.text && x[-1] != '\n')
+            x--, y--;
+        fail_msg("schemas differ at:\n  sqlite:     %.*s\n  postgresql: %.*s", (int)strcspn(x, "\n"), x,
+                 (int)strcspn(y, "\n"), y);
+    }
+    free(ma.text);
+    free(mb.text);
+    free(sa.text);
+    free(sb.text);
+    close_fix(a);
+    close_fix(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sqlite_interface),
+        cmocka_unit_test(test_pg_interface),
+        cmocka_unit_test(test_sqlite_places),
+        cmocka_unit_test(test_pg_places),
+        cmocka_unit_test(test_pg_pool),
+        cmocka_unit_test(test_schemas_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
