@@ -61,7 +61,7 @@ test('calendar subscription: made, shown once, revoked', async () => {
   const page = await (await browser.newContext()).newPage();
   await signInPage(page, srv.base, 'lead');
   await page.goto(`${srv.base}/account`);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: /Manage/ }).click()]);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: /Manage\s+your calendar/ }).click()]);
   await clean(page, 'calendar page');
   await submit(page, 'Make a calendar address');
   const url = await page.getByLabel('Address to subscribe to').inputValue();
