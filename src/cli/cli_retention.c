@@ -27,6 +27,9 @@ static void report(void *arg, const struct retention_item *it)
     if (it->type == RET_AUDIT || it->type == RET_SESSION)
         printf("%s %s %s: %lld older than %s\n", dry ? "would" : "did", verb,
                it->type == RET_AUDIT ? "audit entries" : "sessions", (long long)it->count, it->due_on);
+    else if (it->type == RET_OUTCOME)
+        printf("%s %s the outcome records of pupil %lld (due %s)\n", dry ? "would" : "did", verb,
+               (long long)it->id, it->due_on);
     else
         printf("%s %s %s %lld (due %s)\n", dry ? "would" : "did", verb, retention_code(it->type),
                (long long)it->id, it->due_on);
@@ -59,9 +62,10 @@ int cli_retention(int argc, char **argv)
         return CLI_FAIL;
     }
     printf("tas: %s%lld case records to anonymise, %lld consent records to erase, %lld pupils to anonymise,"
-           " %lld audit entries and %lld sessions to erase (as of %s)\n",
+           " %lld pupils' outcome records and toolkit completions, %lld audit entries and %lld sessions"
+           " to erase (as of %s)\n",
            dry ? "dry run: " : "done: ", (long long)rep.done[RET_CASE], (long long)rep.done[RET_CONSENT],
-           (long long)rep.done[RET_PUPIL], (long long)rep.done[RET_AUDIT], (long long)rep.done[RET_SESSION],
+           (long long)rep.done[RET_PUPIL], (long long)rep.done[RET_OUTCOME], (long long)rep.done[RET_AUDIT], (long long)rep.done[RET_SESSION],
            today);
     return CLI_OK;
 }

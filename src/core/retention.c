@@ -6,11 +6,13 @@
 #include "core/calendar.h"
 #include "core/validate.h"
 
-static const char *const codes[RET__COUNT] = {"case", "consent", "pupil", "audit", "session"};
+static const char *const codes[RET__COUNT] = {"case", "consent", "pupil", "outcome", "audit",
+                                                "session"};
 static const char *const labels[RET__COUNT] = {
     "Case records (case, discussions, actions, referrals)", "Consent records", "Pupil records",
-    "Audit entries", "Sign-in sessions"};
-static const char *const effects[RET__COUNT] = {"anonymise", "erase", "anonymise", "erase", "erase"};
+    "Outcome records and toolkit completions", "Audit entries", "Sign-in sessions"};
+static const char *const effects[RET__COUNT] = {"anonymise", "erase", "anonymise", "erase", "erase",
+                                                  "erase"};
 
 const char *retention_code(enum retention_type t)
 {

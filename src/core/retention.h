@@ -13,6 +13,7 @@ enum retention_type {
     RET_CASE = 0,     /* a closed case with its discussions, actions, referrals: anonymised */
     RET_CONSENT,      /* consent records: erased */
     RET_PUPIL,        /* the pupil's identity: anonymised */
+    RET_OUTCOME,      /* the pupil's outcome records and toolkit completions: erased */
     RET_AUDIT,        /* audit entries: removed, oldest first, behind a chain anchor */
     RET_SESSION,      /* sign-in sessions: erased */
     RET__COUNT

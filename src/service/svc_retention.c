@@ -98,13 +98,15 @@ static enum svc_status act(struct svc_ctx *c, const struct retention_item *it)
                              .resource_id = it->id, .detail = "retention", .flags = AUDIT_FLAG_SYSTEM};
     /* Where the record lies is read before it goes (an erased consent can
      * no longer say), so the entry is shown to that authority's DPO. */
-    if (q_audit_subject(c->db, kind, it->id, &ev.pupil_id, &ev.school_id, &ev.authority_id) != STORE_ROW)
+    /* an outcome item's id is the pupil's */
+    if (q_audit_subject(c->db, it->type == RET_OUTCOME ? "pupil" : kind, it->id, &ev.pupil_id, &ev.school_id, &ev.authority_id) != STORE_ROW)
         ev.pupil_id = ev.school_id = ev.authority_id = 0;
     enum store_rc rc = STORE_ERROR;
     switch (it->type) {
     case RET_CASE: rc = q_retention_anonymise_case(c->db, it->id, c->now); break;
     case RET_CONSENT: rc = q_retention_erase_consent(c->db, it->id); break;
     case RET_PUPIL: rc = q_retention_anonymise_pupil(c->db, it->id, c->now); break;
+    case RET_OUTCOME: rc = q_retention_erase_outcomes(c->db, it->id); break;
     case RET_AUDIT: case RET_SESSION: case RET__COUNT: break;
     }
     if (rc != STORE_OK)
@@ -136,10 +138,11 @@ enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry
     if (st == SVC_OK)
         st = svc_from_store(q_retention_audit_count(c->db, cutoff[RET_AUDIT], &audit.count, &audit_up_to));
     day_format((int32_t)(cutoff[RET_AUDIT] / 86400), audit.due_on);
-    static const enum retention_type per_record[] = {RET_CASE, RET_CONSENT, RET_PUPIL};
+    /* Outcomes are found before pupils are anonymised: both read the same pupils. */
+    static const enum retention_type per_record[] = {RET_CASE, RET_CONSENT, RET_OUTCOME, RET_PUPIL};
     static enum store_rc (*const finders[])(struct store *, retention_fn, void *) = {
-        q_retention_cases, q_retention_consents, q_retention_pupils};
-    for (size_t k = 0; st == SVC_OK && k < 3; k++) {
+        q_retention_cases, q_retention_consents, q_retention_outcomes, q_retention_pupils};
+    for (size_t k = 0; st == SVC_OK && k < sizeof per_record / sizeof per_record[0]; k++) {
         struct due_list l = {.type = per_record[k], .rule = rules[per_record[k]], .today = day};
         st = svc_from_store(finders[k](c->db, consider, &l));
         if (l.oom)
@@ -173,10 +176,11 @@ enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry
     }
     if (st == SVC_OK && !dry_run) {
         /* One closing entry with the totals, so the run itself is on the trail. */
-        char detail[96];
-        snprintf(detail, sizeof detail, "retention run: cases %lld, consents %lld, pupils %lld, audit entries %lld, sessions %lld",
+        char detail[96];   /* the audit entry's detail holds 95 bytes */
+        snprintf(detail, sizeof detail,
+                 "retention run: cases %lld, consents %lld, pupils %lld, outcomes %lld, audit %lld, sessions %lld",
                  (long long)out->done[RET_CASE], (long long)out->done[RET_CONSENT],
-                 (long long)out->done[RET_PUPIL], (long long)out->done[RET_AUDIT],
+                 (long long)out->done[RET_PUPIL], (long long)out->done[RET_OUTCOME], (long long)out->done[RET_AUDIT],
                  (long long)out->done[RET_SESSION]);
         struct audit_event ev = {.action = "retention", .kind = "retention", .detail = detail,
                                  .flags = AUDIT_FLAG_SYSTEM};

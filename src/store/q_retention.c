@@ -82,6 +82,17 @@ enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg)
                    " ORDER BY p.id", fn, arg);
 }
 
+/* Pupils with outcome records or toolkit completions and no open case;
+ * erased rows leave nothing to find again, so no retention_done mark. */
+enum store_rc q_retention_outcomes(struct store *s, retention_fn fn, void *arg)
+{
+    return each(s, "SELECT p.id, p.id, coalesce(" LAST_CLOSURE ", ''), p.created_at, p.date_of_birth"
+                   " FROM pupils p WHERE" NO_OPEN_CASE
+                   " AND (EXISTS (SELECT 1 FROM outcome_records o WHERE o.pupil_id = p.id)"
+                   " OR EXISTS (SELECT 1 FROM toolkit_completions t WHERE t.pupil_id = p.id))"
+                   " ORDER BY p.id", fn, arg);
+}
+
 static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
 {
     struct store_stmt *st = store_prepare(
@@ -120,6 +131,23 @@ enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
 {
     enum store_rc rc = q_exec_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
     return rc == STORE_OK ? q_exec_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
+}
+
+/* A work-list flag raised by a completion goes with it: it says which
+ * pupil scored over a threshold. */
+enum store_rc q_retention_erase_outcomes(struct store *s, int64_t pupil_id)
+{
+    static const char *const sql[] = {
+        "DELETE FROM worklist_flags WHERE pupil_id = ? AND completion_id IS NOT NULL",
+        "DELETE FROM toolkit_completions WHERE pupil_id = ?",
+        "DELETE FROM outcome_records WHERE pupil_id = ?",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        enum store_rc rc = q_exec_id(s, sql[i], pupil_id);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it

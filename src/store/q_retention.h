@@ -31,9 +31,16 @@ enum store_rc q_retention_consents(struct store *s, retention_fn fn, void *arg);
  * closure, or (no case) the day the pupil was recorded (anchor_at). */
 enum store_rc q_retention_pupils(struct store *s, retention_fn fn, void *arg);
 
+/* Pupils with outcome records or toolkit completions and no open case;
+ * anchor as for q_retention_pupils; id is the pupil's. */
+enum store_rc q_retention_outcomes(struct store *s, retention_fn fn, void *arg);
+
 enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64_t now);
 enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id);
 enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int64_t now);
+/* Erases a pupil's outcome records, toolkit completions and the
+ * work-list flags those completions raised. */
+enum store_rc q_retention_erase_outcomes(struct store *s, int64_t pupil_id);
 /* Sessions last used before cutoff: counted, or erased. */
 enum store_rc q_retention_sessions(struct store *s, int64_t cutoff, bool erase, int64_t *count);
 /* Audit entries older than cutoff: how many, and the newest such id. */

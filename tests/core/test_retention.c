@@ -64,6 +64,8 @@ static void test_codes(void **state)
     assert_int_equal(retention_from_code(NULL, &t), -1);
     assert_string_equal(retention_effect(RET_CASE), "anonymise");
     assert_string_equal(retention_effect(RET_CONSENT), "erase");
+    assert_string_equal(retention_effect(RET_OUTCOME), "erase");
+    assert_string_equal(retention_code(RET_OUTCOME), "outcome");
     assert_string_equal(retention_code((enum retention_type)99), "unknown");
 }
 

@@ -367,7 +367,7 @@ test('retention settings: the DPO reads them; only a system administrator change
   assert.equal(add.code, 0, add.err);
   const root = await apiClient('platform', 'a-long-enough-password');
   const all = { 'case-months': 72, 'case-age': 25, 'consent-months': 72, 'consent-age': 25, 'pupil-months': 72,
-    'pupil-age': 25, 'audit-months': 96, 'audit-age': 0, 'session-months': 3, 'session-age': 0 };
+    'pupil-age': 25, 'outcome-months': 72, 'outcome-age': 25, 'audit-months': 96, 'audit-age': 0, 'session-months': 3, 'session-age': 0 };
   res = await api(root, 'PUT', '/api/v1/retention', { ...all, 'case-months': 0 });
   assert.equal(res.status, 422);
   assert.match(JSON.stringify(await res.json()), /case-months/);
@@ -382,20 +382,28 @@ test('retention settings: the DPO reads them; only a system administrator change
 });
 
 test('retention: a dry run reports and changes nothing; the real run anonymises, erases and records it', async () => {
-  let res = await api(coord, 'POST', `/api/v1/cases/${caseA}/close`, { reason: 'needs_met' });
+  // An outcome record the school sent: erased with the rest once due.
+  let res = await api(coord, 'POST', `/api/v1/pupils/${pupilA}/outcomes`, {
+    kind: 'attendance', starts_on: addDays(TODAY, -200), ends_on: addDays(TODAY, -120), sessions_possible: 120,
+    sessions_missed: 12,
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  res = await api(coord, 'POST', `/api/v1/cases/${caseA}/close`, { reason: 'needs_met' });
   assert.equal(res.status, 200, await res.clone().text());
   // Today nothing of this pupil is due: the case has only just closed.
   let r = tas(['retention', '--db', srv.db, '--dry-run', '--today', TODAY]);
   assert.equal(r.code, 0, r.err);
   assert.doesNotMatch(r.out, new RegExp(`case ${caseA} `));
   const snapshot = () => sql(`SELECT strengths FROM cases WHERE id = ${caseA}; SELECT count(*) FROM consents WHERE pupil_id = ${pupilA};
-    SELECT upn FROM pupils WHERE id = ${pupilA}; SELECT count(*) FROM audit_log;`);
+    SELECT upn FROM pupils WHERE id = ${pupilA}; SELECT count(*) FROM outcome_records WHERE pupil_id = ${pupilA};
+    SELECT count(*) FROM audit_log;`);
   const beforeRun = snapshot();
   r = tas(['retention', '--db', srv.db, '--dry-run', '--today', FAR]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, new RegExp(`would anonymise case ${caseA} \\(due \\d{4}-\\d\\d-\\d\\d\\)`));
   assert.match(r.out, new RegExp(`would erase consent ${consentA} `));
   assert.match(r.out, new RegExp(`would anonymise pupil ${pupilA} `));
+  assert.match(r.out, new RegExp(`would erase the outcome records of pupil ${pupilA} `));
   assert.match(r.out, /dry run: /);
   assert.ok(!r.out.includes(upnA), 'reports name no pupil');
   assert.equal(snapshot(), beforeRun, 'a dry run changes nothing');
@@ -406,6 +414,8 @@ test('retention: a dry run reports and changes nothing; the real run anonymises,
   assert.equal(sql(`SELECT strengths || '|' || status FROM cases WHERE id = ${caseA}`), '|closed');
   assert.equal(sql(`SELECT count(*) FROM case_needs WHERE case_id = ${caseA} AND description <> ''`), '0');
   assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilA}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${pupilA}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'outcome' AND resource_id = ${pupilA} AND action = 'erase' AND pupil_id = ${pupilA}`), '1');
   assert.equal(sql(`SELECT forenames || ' ' || surname || ' ' || upn FROM pupils WHERE id = ${pupilA}`),
     `Anonymised Pupil ANON${pupilA}`);
   // What it did is on the trail (and the old entries, past their own period, were removed behind an anchor).
