@@ -103,6 +103,17 @@ static enum store_rc mark_done(struct store *s, const char *type, int64_t id, in
     return store_exec_done(st);
 }
 
+/* Runs each statement with the one id, stopping at the first failure. */
+static enum store_rc exec_each(struct store *s, const char *const *sql, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++) {
+        enum store_rc rc = q_exec_id(s, sql[i], id);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
 /* Anonymising a case keeps what the evaluation counts (dates, codes,
  * yes/no flags, statuses, services) and blanks every free text, where
  * names and circumstances are written. */
@@ -119,18 +130,15 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
         " not_done_reason = '', outcome = '' WHERE case_id = ?",
         "UPDATE referrals SET notes = '' WHERE case_id = ?",
     };
-    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        enum store_rc rc = q_exec_id(s, sql[i], case_id);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return mark_done(s, "case", case_id, now);
+    enum store_rc rc = exec_each(s, sql, sizeof sql / sizeof sql[0], case_id);
+    return rc == STORE_OK ? mark_done(s, "case", case_id, now) : rc;
 }
 
 enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
 {
-    enum store_rc rc = q_exec_id(s, "DELETE FROM consent_services WHERE consent_id = ?", consent_id);
-    return rc == STORE_OK ? q_exec_id(s, "DELETE FROM consents WHERE id = ?", consent_id) : rc;
+    static const char *const sql[] = {"DELETE FROM consent_services WHERE consent_id = ?",
+                                      "DELETE FROM consents WHERE id = ?"};
+    return exec_each(s, sql, sizeof sql / sizeof sql[0], consent_id);
 }
 
 /* A work-list flag raised by a completion goes with it: it says which
@@ -142,12 +150,7 @@ enum store_rc q_retention_erase_outcomes(struct store *s, int64_t pupil_id)
         "DELETE FROM toolkit_completions WHERE pupil_id = ?",
         "DELETE FROM outcome_records WHERE pupil_id = ?",
     };
-    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        enum store_rc rc = q_exec_id(s, sql[i], pupil_id);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return STORE_OK;
+    return exec_each(s, sql, sizeof sql / sizeof sql[0], pupil_id);
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it
