@@ -1078,6 +1078,38 @@ void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struc
     }
 }
 
+static bool kept(const struct ev_row *r, const int64_t *keep, size_t nkeep)
+{
+    if (r->group == EV_TAS)
+        return true;
+    for (size_t i = 0; i < nkeep; i++)
+        if (keep[i] == r->school)
+            return true;
+    return false;
+}
+
+size_t ev_keep_comparison(struct ev_row *rows, int *part, size_t n, const int64_t *keep, size_t nkeep)
+{
+    /* A stable partition by rotation: each kept row found after a left-out
+     * one is moved down over them.  Quadratic, as ev_disclose; a few
+     * thousand rows at most. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!kept(&rows[i], keep, nkeep))
+            continue;
+        struct ev_row r = rows[i];
+        int pt = part ? part[i] : 0;
+        memmove(&rows[k + 1], &rows[k], (i - k) * sizeof *rows);
+        rows[k] = r;
+        if (part) {
+            memmove(&part[k + 1], &part[k], (i - k) * sizeof *part);
+            part[k] = pt;
+        }
+        k++;
+    }
+    return k;
+}
+
 /* Chart box: the plot leaves room for the value axis at the left and the
  * years below. */
 enum { CH_W = 640, CH_H = 320, CH_LEFT = 64, CH_TOP = 16, CH_RIGHT = 16, CH_BOTTOM = 40 };

@@ -231,6 +231,17 @@ struct ev_disclosure {
 
 void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d);
 
+/* The matched comparison (issue 14): keeps the TAS schools' rows and the
+ * rows of the comparison schools in keep[] (nkeep ids; matching chose them,
+ * without replacement, so each once and each of weight 1), moving them, in
+ * their order, to the front of rows, and the other comparison schools' rows
+ * after them, in their order.  part (NULL: none) is moved with rows.
+ * Returns how many rows are kept: rows[0..kept) is the matched panel and
+ * rows[kept..n) the comparison schools left out, whose own small counts
+ * the caller must also keep from being revealed (the full panel less the
+ * matched one gives them back). */
+size_t ev_keep_comparison(struct ev_row *rows, int *part, size_t n, const int64_t *keep, size_t nkeep);
+
 /* Geometry of the event study's chart for server-rendered SVG (the SVG is
  * written by a template): one point per year with its 95% interval as a
  * vertical line, the reference year at 0 without an interval, a line at 0

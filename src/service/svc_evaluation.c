@@ -272,7 +272,10 @@ static void build_rows(const struct schools *ss, const struct grid *pupils, cons
 static void matching(const struct schools *ss, struct eval_report *out)
 {
     struct mt_school *m = calloc(ss->n ? ss->n : 1, sizeof *m);
-    if (!m) {
+    int64_t *ids = calloc(ss->n ? ss->n : 1, sizeof *ids);
+    if (!m || !ids) {
+        free(m);
+        free(ids);
         out->match_err = MT_ERR_NOMEM;
         return;
     }
@@ -292,6 +295,7 @@ static void matching(const struct schools *ss, struct eval_report *out)
             out->match_left_out++;
             continue;
         }
+        ids[n] = sc->id;
         m[n].group = sc->tas ? MT_TAS : MT_COMPARISON;
         m[n].phase = phase_part(sc->phase);
         m[n].x[MT_PUPILS] = (double)sc->pupils_on_roll;
@@ -305,25 +309,87 @@ static void matching(const struct schools *ss, struct eval_report *out)
     size_t bad;
     out->match_err = mt_match(m, n, &o, &r, &bad);
     free(m);
-    if (out->match_err != MT_OK)
+    if (out->match_err != MT_OK) {
+        free(ids);
         return;
+    }
     memcpy(out->balance, r.balance, sizeof out->balance);
     out->match_tas = r.tas;
     out->match_tas_matched = r.tas_matched;
     out->match_comparison = r.comparison;
     out->match_comparison_used = r.comparison_used;
+    if (out->matched_only) {
+        /* The chosen comparison schools' ids, over ids[] (no longer needed). */
+        size_t nkeep = 0;
+        for (size_t i = 0; i < r.npairs; i++)
+            ids[nkeep++] = ids[r.pairs[i].comparison];
+        size_t kept = ev_keep_comparison(out->rows, out->part, out->nrows, ids, nkeep);
+        out->nrows_left_out = out->nrows - kept;
+        out->nrows = kept;
+    }
+    free(ids);
     mt_result_free(&r);
+}
+
+/* The distinct comparison schools among rows[0..n). */
+static size_t comparison_schools(const struct ev_row *rows, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].group != EV_COMPARISON)
+            continue;
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = !(rows[j].group == EV_COMPARISON && rows[j].school == rows[i].school);
+        count += first;
+    }
+    return count;
+}
+
+/* Why the matched comparison cannot be computed ("" when it can). */
+static void matched_check(struct eval_report *out)
+{
+    if (out->match_err != MT_OK)
+        snprintf(out->matched_error, sizeof out->matched_error, "the matching failed: %s%s",
+                 mt_error_text(out->match_err),
+                 out->match_left_out ? " (schools without pupils on roll, % FSM, % SEN or a rate before TAS are "
+                                       "left out of the matching)"
+                                     : "");
+    else if (out->match_comparison_used == 0)
+        snprintf(out->matched_error, sizeof out->matched_error,
+                 "the matching chose no comparison school (none is of a TAS school's phase)");
 }
 
 static void statistics(struct eval_report *out)
 {
     struct ev_panel p = eval_panel(out);
     size_t bad;
+    if (out->matched_error[0]) {
+        out->table_err = out->fit_err = out->es_err = out->po_err = EV_ERR_EMPTY_CELL;
+        return;
+    }
     out->table_err = ev_table(&p, &out->table, &bad);
     out->fit_err = ev_twfe(&p, &out->fit, &bad);
     out->es_err = out->npre >= 2 ? ev_event_study(&p, &out->es, &bad) : EV_ERR_ONE_PRE_YEAR;
     out->po_err = ev_poisson(&p, &out->po, &bad);
     ev_disclose(&p, out->part, out->exact ? 0 : out->threshold, &out->disc);
+    if (out->nrows_left_out) {
+        /* The full panel (the "all" view) less the matched one is the
+         * comparison schools left out: a small count of theirs in a year and
+         * phase hides the matched comparison's cell of that period, as it
+         * would be hidden were it shown alone. */
+        struct ev_panel left = p;
+        struct ev_disclosure d;
+        left.rows = out->rows + out->nrows;
+        left.n = out->nrows_left_out;
+        ev_disclose(&left, out->part + out->nrows, out->exact ? 0 : out->threshold, &d);
+        for (int t = 0; t < 2; t++)
+            if (d.cell[EV_COMPARISON][t]) {
+                out->disc.cell[EV_COMPARISON][t] = true;
+                out->disc.change[EV_COMPARISON] = true;
+                out->disc.did = true;
+            }
+    }
     if (out->has_cost && out->table_err == EV_OK)
         ev_cost_effectiveness(out->cost.cost, &out->table, &out->cost);
 }
@@ -368,6 +434,10 @@ static void check_query(const struct eval_query *q, const struct eval_kinds *kin
         field_errors_add(errs, "pre", "Enter the academic years before TAS, like 2022 or 2021,2022");
     if (bad_post)
         field_errors_add(errs, "post", "Enter the academic years after TAS began, like 2024 or 2023,2024");
+    const char *comparison = q->comparison && *q->comparison ? q->comparison : "all";
+    out->matched_only = !strcmp(comparison, "matched");
+    if (strcmp(comparison, "all") && !out->matched_only)
+        field_errors_add(errs, "comparison", "Choose all comparison schools or matched only");
     if (q->cost && *q->cost) {
         out->has_cost = parse_pounds(q->cost, &out->cost.cost) == 0;
         if (!out->has_cost)
@@ -424,7 +494,11 @@ enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, s
     }
     if (rc == STORE_OK) {
         build_rows(&ss, &pupils, &counts, out);
+        out->comparison_schools_all = comparison_schools(out->rows, out->nrows);
         matching(&ss, out);
+        if (out->matched_only)
+            matched_check(out);
+        out->comparison_schools = out->matched_error[0] ? 0 : comparison_schools(out->rows, out->nrows);
     }
     free(pupils.v);
     free(counts.v);

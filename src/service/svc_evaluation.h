@@ -54,6 +54,7 @@ struct eval_query {
     const char *kind, *phase;     /* phase: all, primary or secondary */
     const char *pre, *post;       /* years, "2022" or "2021,2022" (2024 = 2024/25) */
     const char *cost;             /* the programme's cost in pounds (optional): adds the cost per event avoided */
+    const char *comparison;       /* "all" (default) or "matched": the comparison schools the matching chose only */
     bool publish;                 /* suppress small counts even for those who may see them exact */
     bool export;                  /* for a download: ACT_EXPORT rather than ACT_VIEW */
 };
@@ -80,6 +81,17 @@ struct eval_report {
     enum mt_error match_err;
     size_t match_left_out, match_tas, match_tas_matched, match_comparison, match_comparison_used;
     struct mt_balance balance[MT_NCOV];
+    /* comparison=matched: the rows, the table, the models and the disclosure
+     * control use the TAS schools and only the comparison schools the
+     * matching chose (each once: without replacement).  rows[nrows..
+     * nrows + nrows_left_out) are the other comparison schools' rows, kept
+     * for the disclosure control only.  When the matching fails,
+     * matched_error says why and nothing is computed (table_err is
+     * EV_ERR_EMPTY_CELL, never a silent fall back to every school). */
+    bool matched_only;
+    size_t nrows_left_out;
+    size_t comparison_schools, comparison_schools_all;   /* comparison schools in the figures; in the phase's rows */
+    char matched_error[160];
     bool has_cost;                /* a cost was given: cost is filled when the table is */
     struct ev_cost cost;
     bool exact;                   /* counts not suppressed */
@@ -94,7 +106,8 @@ struct ev_panel eval_panel(const struct eval_report *r);
  * RES_EVALUATION in q->authority_id, else SVC_FORBIDDEN; a kind not among
  * svc_eval_kinds', a phase not all/primary/secondary, years not years or
  * a year before not before every year after, a cost not an amount in
- * pounds: SVC_INVALID with field errors (kind, phase, pre, post, cost).  TAS schools are those in a TAS team
+ * pounds, a comparison not all or matched: SVC_INVALID with field errors
+ * (kind, phase, pre, post, cost, comparison).  TAS schools are those in a TAS team
  * (team_schools) or marked TAS members; the rest of the authority's
  * schools of the phase are the comparison.  Rows: each school and year of
  * the periods with pupils on roll entered (for computed kinds, else the

@@ -39,6 +39,7 @@ static void read_query(struct req *rq, struct eval_query *q)
     q->pre = req_query(rq, "pre");
     q->post = req_query(rq, "post");
     q->cost = req_query(rq, "cost");
+    q->comparison = req_query(rq, "comparison");
     const char *p = req_query(rq, "publish");
     q->publish = p && *p;
 }
@@ -118,11 +119,28 @@ static json_t *matching_json(const struct eval_report *r, bool page)
                      "left_out", (json_int_t)r->match_left_out, "balance", rows);
 }
 
+/* Why there are no figures: the matched comparison's failure, else the table's. */
+static const char *report_error(const struct eval_report *r)
+{
+    return r->matched_error[0] ? r->matched_error : ev_error_text(r->table_err);
+}
+
+/* Which comparison schools the figures use, and how many. */
+static json_t *comparison_json(const struct eval_report *r)
+{
+    return json_pack("{s:s, s:b, s:I, s:I, s:s}", "schools", r->matched_only ? "matched" : "all", "matched_only",
+                     r->matched_only, "used",
+                     (json_int_t)r->comparison_schools, "of", (json_int_t)r->comparison_schools_all, "weighting",
+                     r->matched_only ? "each comparison school the matching chose, once (matched without "
+                                       "replacement, so none is chosen twice); the TAS schools are all of the phase's"
+                                     : "every comparison school of the phase");
+}
+
 static json_t *report_json(const struct eval_report *r)
 {
     json_t *j;
     if (r->table_err != EV_OK) {
-        j = json_pack("{s:s, s:s}", "label", "association, not proof of cause", "error", ev_error_text(r->table_err));
+        j = json_pack("{s:s, s:s}", "label", "association, not proof of cause", "error", report_error(r));
     } else {
         struct ev_panel p = eval_panel(r);
         j = ev_result_json(&p, &r->table, r->fit_err, &r->fit, ev_event_json(r->es_err, &r->es),
@@ -156,6 +174,7 @@ static json_t *report_json(const struct eval_report *r)
                                              r->kind.computed ? "computed from tas records" : "entered or imported"));
     json_object_set_new(j, "phase", json_string(r->phase));
     json_object_set_new(j, "matching", matching_json(r, false));
+    json_object_set_new(j, "comparison", comparison_json(r));
     json_object_set_new(j, "tas_schools", json_string(TAS_SCHOOLS));
     json_object_set_new(j, "exact", json_boolean(r->exact));
     json_object_set_new(j, "threshold", json_integer(r->threshold));
@@ -320,7 +339,17 @@ static json_t *query_fields(const struct eval_query *q, const struct eval_kinds 
     static const char *const phases[][2] = {{"all", "All schools"}, {"primary", "Primary"}, {"secondary", "Secondary"}};
     for (size_t i = 0; i < 3; i++)
         fld_add_option(phase, phases[i][0], phases[i][1], q->phase && *q->phase ? q->phase : "all");
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "cost",
+    json_t *comparison = fld_radios("comparison", "Comparison schools", errs, 1);
+    static const char *const comparisons[][2] = {{"all", "All"}, {"matched", "Matched only"}};
+    const char *cmp = q->comparison && *q->comparison ? q->comparison : "all";
+    for (size_t i = 0; i < 2; i++)
+        json_array_append_new(json_object_get(comparison, "items"),
+                              json_pack("{s:s, s:s, s:b}", "value", comparisons[i][0], "label", comparisons[i][1],
+                                        "checked", !strcmp(cmp, comparisons[i][0])));
+    json_object_set_new(comparison, "hint",
+                        json_string("Matched only: the comparison schools the matching below chose, one for each TAS "
+                                    "school, in place of all of them"));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "comparison", comparison, "cost",
                      fld_input("cost", "Programme cost in pounds (optional)", q->cost ? q->cost : "", errs,
                                "For the cost per event avoided: what TAS cost in these schools in the years after"),
                      "kind", kind, "phase", phase, "pre",
@@ -358,15 +387,17 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
         char pre_q[160], post_q[160];
         years_query(r->pre, r->npre, pre_q, sizeof pre_q);
         years_query(r->post, r->npost, post_q, sizeof post_q);
-        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s",
+        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s%s",
                  (long long)q->authority_id, r->kind.code, r->phase, pre_q, post_q, q->publish ? "&publish=yes" : "",
-                 r->has_cost ? "&cost=" : "", r->has_cost ? q->cost : "");
+                 r->has_cost ? "&cost=" : "", r->has_cost ? q->cost : "",
+                 r->matched_only ? "&comparison=matched" : "");
         json_t *res = json_pack("{s:s, s:b, s:s, s:s, s:s, s:b, s:i, s:I, s:s}", "kind", r->kind.label, "computed",
                                 r->kind.computed, "phase", !strcmp(r->phase, "all") ? "all phases" : r->phase, "pre",
                                 pre, "post", post, "exact", r->exact, "threshold", r->threshold,
                                 "school_years_missing", (json_int_t)r->school_years_missing, "query", query);
+        json_object_set_new(res, "comparison", comparison_json(r));
         if (r->table_err != EV_OK) {
-            json_object_set_new(res, "error", json_string(ev_error_text(r->table_err)));
+            json_object_set_new(res, "error", json_string(report_error(r)));
         } else {
             json_object_set_new(res, "table", table_ctx(r));
             json_object_set_new(res, "fit", fit_ctx(r));
@@ -442,8 +473,13 @@ static void h_evaluation_csv(struct req *rq, struct resp *rs)
                                  r->kind.computed ? "computed from tas records" : "entered or imported"}, 4);
     csv_row(&w, (const char *[]){"sign convention", SIGN_CONVENTION}, 2);
     csv_row(&w, (const char *[]){"label", "association, not proof of cause"}, 2);
+    char used[24], of[24];
+    snprintf(used, sizeof used, "%zu", r->comparison_schools);
+    snprintf(of, sizeof of, "%zu", r->comparison_schools_all);
+    csv_row(&w, (const char *[]){"comparison schools", r->matched_only ? "matched only" : "all", "used", used, "of",
+                                 of}, 6);
     if (r->table_err != EV_OK) {
-        csv_row(&w, (const char *[]){"error", ev_error_text(r->table_err)}, 2);
+        csv_row(&w, (const char *[]){"error", report_error(r)}, 2);
     } else {
         csv_row(&w, (const char *[]){"group", "period", "schools", "pupils", "count", "rate_per_100", "one_in",
                                      "change_per_100", "change_pct"}, 9);

@@ -81,6 +81,17 @@ test('enter, check and import evaluation data, then compare with the event study
   assert.equal(await page.getByRole('img', { name: /Event study/ }).count(), 1);
   assert.equal(await page.locator('#event-study tbody tr').count(), 3);
   await expectClean(page, 'evaluation with the event study');
+
+  // The same over the matched comparison schools only, by the form's radios.
+  assert.equal(await page.getByLabel('All', { exact: true }).isChecked(), true);
+  await page.getByLabel('Matched only').check();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /comparison=matched/);
+  assert.equal(await page.getByLabel('Matched only').isChecked(), true);
+  assert.match((await page.locator('#comparison-schools').textContent()).replace(/\s+/g, ' '),
+    /Comparison schools: matched only, \d+ of the phase's \d+ comparison schools/);
+  await expectClean(page, 'evaluation over the matched comparison');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/evaluate.h"
+#include "core/matching.h"
 
 #define T EV_TAS
 #define C EV_COMPARISON
@@ -543,6 +544,72 @@ static void event_study_chart_layout(void **state)
     assert_int_equal(ev_chart_layout(&es, &c), -1);
 }
 
+
+/* The matched comparison (issue 14): matching chooses schools 3 and 4 for
+ * TAS schools 1 and 2 (school 5 is far from both), and the DiD over the TAS
+ * schools and 3 and 4 only, by hand: TAS 50/2000 -> 40/2000, 2.5 -> 2.0
+ * per 100, change -0.5; matched comparison (10 + 45)/2000 -> (15 + 45)/2000,
+ * 2.75 -> 3.0, change +0.25; DiD -0.75 per 100 and -20 - 9.0909... = -29.0909...
+ * percentage points.  Over all three comparison schools it is +0.875. */
+static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
+{
+    (void)state;
+    struct ev_row rows[] = {
+        {5, 2023, C, 2000, 100}, {1, 2023, T, 1000, 20}, {3, 2023, C, 500, 10}, {2, 2023, T, 1000, 30},
+        {4, 2023, C, 1500, 45},  {5, 2024, C, 2000, 40}, {1, 2024, T, 1000, 10}, {2, 2024, T, 1000, 30},
+        {3, 2024, C, 500, 15},   {4, 2024, C, 1500, 45},
+    };
+    int part[] = {1, 1, 1, 1, 2, 3, 1, 1, 1, 2};
+    const size_t n = sizeof rows / sizeof rows[0];
+    struct ev_panel all = panel(rows, n);
+    struct ev_table t;
+    size_t bad;
+    assert_int_equal(ev_table(&all, &t, &bad), EV_OK);
+    assert_near(t.did_per_100, 0.875, 1e-12);
+
+    /* Schools 1-5 as matching sees them: pupils, % FSM, % SEN, rate before. */
+    const int64_t id[] = {1, 2, 3, 4, 5};
+    const struct mt_school s[] = {
+        {MT_TAS, 1, {1000, 20, 10, 2.0}},        {MT_TAS, 1, {1000, 30, 15, 3.0}},
+        {MT_COMPARISON, 1, {500, 21, 10, 2.0}},  {MT_COMPARISON, 1, {1500, 31, 15, 3.0}},
+        {MT_COMPARISON, 1, {2000, 60, 40, 5.0}},
+    };
+    struct mt_options o = {.k = 1, .caliper = INFINITY};
+    struct mt_result r;
+    assert_int_equal(mt_match(s, 5, &o, &r, &bad), MT_OK);
+    assert_int_equal(r.npairs, 2);
+    int64_t keep[2];
+    for (size_t i = 0; i < r.npairs; i++)
+        keep[i] = id[r.pairs[i].comparison];
+    mt_result_free(&r);
+    assert_true((keep[0] == 3 && keep[1] == 4) || (keep[0] == 4 && keep[1] == 3));
+
+    size_t kept = ev_keep_comparison(rows, part, n, keep, 2);
+    assert_int_equal(kept, 8);
+    /* The left-out school's rows last, in order, with their parts. */
+    assert_true(rows[8].school == 5 && rows[8].year == 2023 && part[8] == 1);
+    assert_true(rows[9].school == 5 && rows[9].year == 2024 && part[9] == 3);
+    /* The kept rows in their order, each with its own part. */
+    assert_true(rows[0].school == 1 && rows[3].school == 4 && part[3] == 2 && rows[7].school == 4 && part[7] == 2);
+    assert_true(rows[4].school == 1 && rows[4].year == 2024 && part[4] == 1);
+
+    struct ev_panel matched = panel(rows, kept);
+    assert_int_equal(ev_table(&matched, &t, &bad), EV_OK);
+    assert_near(t.cell[C][EV_PRE].rate_per_100, 2.75, 1e-12);
+    assert_near(t.cell[C][EV_POST].rate_per_100, 3.0, 1e-12);
+    assert_int_equal(t.cell[C][EV_PRE].schools, 2);
+    assert_near(t.cell[T][EV_PRE].rate_per_100, 2.5, 1e-12);
+    assert_near(t.did_per_100, -0.75, 1e-12);
+    assert_near(t.did_pct, -20.0 - 100.0 / 11.0, 1e-12);
+
+    /* Nothing to keep: the TAS schools' rows only. */
+    assert_int_equal(ev_keep_comparison(rows, NULL, n, NULL, 0), 4);
+    assert_int_equal(ev_table(&(struct ev_panel){.rows = rows, .n = 4, .pre = pre1, .npre = 1, .post = post1,
+                                                 .npost = 1},
+                              &t, &bad),
+                     EV_ERR_EMPTY_CELL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +630,7 @@ int main(void)
         cmocka_unit_test(t_quantiles_agree_with_r),
         cmocka_unit_test(disclosure_hides_small_counts_and_what_gives_them_back),
         cmocka_unit_test(event_study_chart_layout),
+        cmocka_unit_test(matched_did_uses_only_the_chosen_comparison_schools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
