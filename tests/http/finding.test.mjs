@@ -368,7 +368,8 @@ test('the retention page reads as sentences', async () => {
     assert.equal(r.status, 200, user);
     const text = decodeHtml(r.html).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     assert.doesNotMatch(text, /\)\s*\(|\((anonymise|erase)\)|: from the day|pupil is \d/, `${user}: ${text.slice(0, 300)}`);
-    assert.match(text, /For case, consent and pupil records, the time starts when the pupil's last case is closed/);
+    assert.match(text, /For case, consent, pupil and outcome records, the time starts when the pupil's last case is closed/);
+    assert.match(text, /Outcome records and toolkit completions Erased after \d+ months/);
     assert.match(text, /Anonymised after \d+ months, and not before the pupil turns 25|Case records \(case, discussions, actions, referrals\): anonymised/);
     assert.doesNotMatch(text, /turns 0/, 'no age, no age condition');
   }
