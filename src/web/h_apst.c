@@ -977,7 +977,20 @@ static void h_interventions(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "interventions", k.list);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
-    json_object_set_new(ctx, "may_log", json_boolean(svc_apst_may_log(&c, t)));
+    bool may_log = svc_apst_may_log(&c, t), whole = svc_apst_may(&c, ACT_EDIT, t);
+    json_object_set_new(ctx, "may_log", json_boolean(may_log));
+    /* A Void link where the user may void the entry: the manager every one,
+     * a specialist those of their own post. */
+    struct apst_taskforce_row *vt = req_alloc(rq, sizeof *vt);
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(ctx, "interventions"), i, row) {
+        bool voided = false;
+        bool ok = may_log && (whole || (vt && svc_apst_may_void(&c, APST_VOID_INTERVENTION,
+                                                                json_integer_value(json_object_get(row, "id")), vt,
+                                                                &voided) == SVC_OK));
+        json_object_set_new(row, "may_void", json_boolean(ok));
+    }
     void_flash(rq, ctx);
     view_render(rq, rs, 200, "apst/interventions", ctx);
 }

@@ -789,6 +789,14 @@ test('voids: time logged or money entered by mistake is kept, marked and left ou
     activity: 'staff_training', minutes: '15', delivered_on: PAST });
   assert.equal(own.status, 201, own.text);
   const ownId = Number(sql(`SELECT max(id) FROM apst_interventions WHERE taskforce_id = ${ids.tf}`));
+  // The log offers them a Void link on that entry only, not on the manager's entries of other posts.
+  const specLog = (await spec.html.getHtml(`/apst/${ids.tf}/interventions`)).html;
+  assert.match(specLog, new RegExp(`href="/apst/interventions/${ownId}/void"`));
+  const yfEntry = sql(`SELECT min(id) FROM apst_interventions WHERE specialist_id = ${ids.specYF}
+    AND referral_id IS NULL AND voided_at IS NULL`);
+  assert.match(decodeHtml((await manager.html.getHtml(`/apst/${ids.tf}/interventions`)).html),
+    new RegExp(`href="/apst/interventions/${yfEntry}/void"`));
+  assert.doesNotMatch(specLog, new RegExp(`href="/apst/interventions/${yfEntry}/void"`));
   assert.equal((await spec.api('POST', `/api/v1/apst/interventions/${ownId}/void`, { reason: 'Wrong day' })).status, 200);
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'void' AND resource_kind = 'apst_intervention'
     AND resource_id = ${ownId}`), '1');
