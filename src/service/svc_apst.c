@@ -1083,11 +1083,11 @@ enum svc_status svc_apst_may_void(struct svc_ctx *c, enum apst_voidable kind, in
     int64_t taskforce_id = 0, specialist_id = 0, referral_id = 0;
     enum store_rc rc;
     if (kind == APST_VOID_COST) {
-        struct apst_cost_row r;
+        struct apst_cost_row r = {0};
         rc = q_apst_cost_get(c->db, id, &r);
         taskforce_id = r.taskforce_id, *voided = r.voided;
     } else {
-        struct apst_intervention_row r;
+        struct apst_intervention_row r = {0};
         rc = q_apst_intervention_get(c->db, id, &r);
         taskforce_id = r.taskforce_id, *voided = r.voided;
         specialist_id = r.specialist_id, referral_id = r.referral_id;
