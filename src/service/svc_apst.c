@@ -1072,6 +1072,72 @@ enum svc_status svc_apst_costs(struct svc_ctx *c, const struct apst_taskforce_ro
     return svc_from_store(q_apst_costs(c->db, t->id, from, to, fn, arg));
 }
 
+/* ---- voiding an entry made by mistake (migration 0030) ---- */
+
+/* Who may void an entry: whoever may make it.  A cost is the manager's;
+ * time logged is the manager's or, for their own post, the specialist's
+ * (as svc_apst_intervention_add). */
+enum svc_status svc_apst_may_void(struct svc_ctx *c, enum apst_voidable kind, int64_t id, struct apst_taskforce_row *t,
+                                  bool *voided)
+{
+    int64_t taskforce_id = 0, specialist_id = 0, referral_id = 0;
+    enum store_rc rc;
+    if (kind == APST_VOID_COST) {
+        struct apst_cost_row r = {0};
+        rc = q_apst_cost_get(c->db, id, &r);
+        taskforce_id = r.taskforce_id, *voided = r.voided;
+    } else {
+        struct apst_intervention_row r = {0};
+        rc = q_apst_intervention_get(c->db, id, &r);
+        taskforce_id = r.taskforce_id, *voided = r.voided;
+        specialist_id = r.specialist_id, referral_id = r.referral_id;
+    }
+    if (rc != STORE_ROW)
+        return svc_from_get(rc);
+    enum svc_status st = svc_apst_get(c, taskforce_id, t);
+    if (st != SVC_OK || may(c, ACT_EDIT, t))
+        return st;
+    if (kind == APST_VOID_COST || !may(c, ACT_VIEW, t))
+        return SVC_FORBIDDEN;
+    struct apst_specialist_row sp;
+    struct apst_referral_row *rf = NULL;
+    bool ok = q_apst_specialist_get(c->db, specialist_id, &sp) == STORE_ROW;
+    if (ok && referral_id > 0) {
+        rf = malloc(sizeof *rf);
+        ok = rf && q_apst_referral_get(c->db, referral_id, rf) == STORE_ROW;
+    }
+    ok = ok && may_log(c, t, &sp, rf);
+    free(rf);
+    return ok ? SVC_OK : SVC_FORBIDDEN;
+}
+
+enum svc_status svc_apst_void(struct svc_ctx *c, enum apst_voidable kind, int64_t id, const char *reason,
+                              struct field_errors *errs, int64_t *taskforce_id)
+{
+    struct apst_taskforce_row t;
+    bool voided = false;
+    enum svc_status st = svc_apst_may_void(c, kind, id, &t, &voided);
+    if (st != SVC_OK)
+        return st;
+    if (taskforce_id)
+        *taskforce_id = t.id;
+    char why[201];   /* apst_*_row.void_reason */
+    if (voided)
+        field_errors_add(errs, "reason", "This entry is already voided");
+    if (case_text(reason, why, sizeof why, "reason", "The reason", errs) == 0 && !why[0])
+        field_errors_add(errs, "reason", "Say why the entry is voided");
+    if (errs->count)
+        return SVC_INVALID;
+    if ((st = change_begin(c)) != SVC_OK)
+        return st;
+    enum store_rc rc = q_apst_void(c->db, kind, id, why, c->who->user_id, c->now);
+    /* Voided meanwhile by someone else: refused, as voiding twice is. */
+    st = rc == STORE_DONE ? SVC_INVALID : svc_from_store(rc);
+    if (rc == STORE_DONE)
+        field_errors_add(errs, "reason", "This entry is already voided");
+    return change_end(c, st, "void", kind == APST_VOID_COST ? "apst_cost" : "apst_intervention", id, 0, &t);
+}
+
 /* ---- the MI return ---- */
 
 #define MI_MAX_PUPILS 4000
@@ -1183,6 +1249,8 @@ static void build_tables(struct apst_mi *mi, const struct mi_pupils *mp, const s
 static void add_entered(void *arg, const struct apst_cost_row *r)
 {
     struct apst_cost_inputs *in = arg;
+    if (r->voided)
+        return;
     for (size_t i = 0; i < codes_apst_cost_line.count && i < APST_COST_LINE_COUNT; i++)
         if (!strcmp(codes_apst_cost_line.entries[i].code, r->line)) {
             in->entered[i] += r->amount_pence;

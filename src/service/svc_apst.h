@@ -232,6 +232,16 @@ enum svc_status svc_apst_mi(struct svc_ctx *c, int64_t taskforce_id, const char 
 struct apst_cost_form {
     const char *line, *period_from, *period_to, *amount, *note;
 };
+/* Void an intervention-log or cost entry recorded by mistake (migration
+ * 0030): only whoever may make it may; the reason is required; an entry
+ * already voided is refused (SVC_INVALID on "reason").  Audited as "void"
+ * of apst_intervention or apst_cost.  *taskforce_id: the entry's. */
+/* SVC_OK when the user may void the entry (*t its taskforce, *voided
+ * whether it already is); SVC_NOT_FOUND or SVC_FORBIDDEN. */
+enum svc_status svc_apst_may_void(struct svc_ctx *c, enum apst_voidable kind, int64_t id, struct apst_taskforce_row *t,
+                                  bool *voided);
+enum svc_status svc_apst_void(struct svc_ctx *c, enum apst_voidable kind, int64_t id, const char *reason,
+                              struct field_errors *errs, int64_t *taskforce_id);
 enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const struct apst_cost_form *f,
                                   struct field_errors *errs, int64_t *id);
 /* The entries whose period lies within from..to.  ACT_VIEW (SVC_NOT_FOUND). */

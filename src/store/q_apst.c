@@ -481,7 +481,11 @@ static void read_cost(struct store_stmt *st, void *row)
     store_col_copy(st, 4, r->period_to, sizeof r->period_to);
     r->amount_pence = store_col_int(st, 5);
     store_col_copy(st, 6, r->note, sizeof r->note);
+    r->voided = store_col_int(st, 7) != 0;
+    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
 }
+#define COST_COLS "id, taskforce_id, line, period_from, period_to, amount_pence, note, voided_at IS NOT NULL, void_reason "
+
 Q_SINK(cost, struct apst_cost_row, read_cost)
 
 enum store_rc q_apst_cost_insert(struct store *s, struct apst_cost_row *r, int64_t by, int64_t now)
@@ -504,12 +508,39 @@ enum store_rc q_apst_costs(struct store *s, int64_t taskforce_id, const char *fr
                            void (*fn)(void *arg, const struct apst_cost_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT id, taskforce_id, line, period_from, period_to, amount_pence, note FROM apst_costs "
+        "SELECT " COST_COLS "FROM apst_costs "
         "WHERE taskforce_id = ? AND period_from >= ? AND period_to <= ? ORDER BY period_from, line, id LIMIT 500");
     store_bind_int(st, 1, taskforce_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
     return store_each_row(st, cost_each, &(struct cost_sink){fn, arg});
+}
+
+enum store_rc q_apst_cost_get(struct store *s, int64_t id, struct apst_cost_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " COST_COLS "FROM apst_costs WHERE id = ?");
+    store_bind_int(st, 1, id);
+    return store_get_row(st, read_cost, out);
+}
+
+/* The tables a void applies to: a fixed list, never text from input. */
+enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, const char *reason, int64_t by,
+                          int64_t now)
+{
+    static const char *const sql[] = {
+        [APST_VOID_INTERVENTION] = "UPDATE apst_interventions SET voided_at = ?, voided_by = ?, void_reason = ? "
+                                   "WHERE id = ? AND voided_at IS NULL",
+        [APST_VOID_COST] = "UPDATE apst_costs SET voided_at = ?, voided_by = ?, void_reason = ? "
+                           "WHERE id = ? AND voided_at IS NULL",
+    };
+    if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
+        return STORE_ERROR;
+    struct store_stmt *st = store_prepare(s, sql[kind]);
+    store_bind_int(st, 1, now);
+    q_bind_opt_id(st, 2, by);
+    store_bind_text(st, 3, reason);
+    store_bind_int(st, 4, id);
+    return q_exec_changed(s, st);
 }
 
 /* ---- intervention log ---- */
@@ -528,7 +559,16 @@ static void read_iv(struct store_stmt *st, void *row)
     store_col_copy(st, 7, r->delivered_on, sizeof r->delivered_on);
     store_col_copy(st, 8, r->activity, sizeof r->activity);
     r->minutes = store_col_int(st, 9);
+    r->voided = store_col_int(st, 10) != 0;
+    store_col_copy(st, 11, r->void_reason, sizeof r->void_reason);
 }
+#define IV_SELECT \
+    "SELECT i.id, i.taskforce_id, i.specialist_id, coalesce(i.referral_id, 0), sp.name, sp.kind, " \
+    "coalesce(p.forenames || ' ' || p.surname, ''), i.delivered_on, i.activity, i.minutes, " \
+    "i.voided_at IS NOT NULL, i.void_reason " \
+    "FROM apst_interventions i JOIN apst_specialists sp ON sp.id = i.specialist_id " \
+    "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
+
 Q_SINK(iv, struct apst_intervention_row, read_iv)
 
 struct iv_new {
@@ -564,16 +604,19 @@ enum store_rc q_apst_interventions(struct store *s, int64_t taskforce_id, const 
                                    void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT i.id, i.taskforce_id, i.specialist_id, coalesce(i.referral_id, 0), sp.name, sp.kind, "
-        "coalesce(p.forenames || ' ' || p.surname, ''), i.delivered_on, i.activity, i.minutes "
-        "FROM apst_interventions i JOIN apst_specialists sp ON sp.id = i.specialist_id "
-        "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
-        "WHERE i.taskforce_id = ? AND i.delivered_on >= ? AND i.delivered_on <= ? "
+        IV_SELECT "WHERE i.taskforce_id = ? AND i.delivered_on >= ? AND i.delivered_on <= ? "
         "ORDER BY i.delivered_on DESC, i.id DESC LIMIT 500");
     store_bind_int(st, 1, taskforce_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);
     return store_each_row(st, iv_each, &(struct iv_sink){fn, arg});
+}
+
+enum store_rc q_apst_intervention_get(struct store *s, int64_t id, struct apst_intervention_row *out)
+{
+    struct store_stmt *st = store_prepare(s, IV_SELECT "WHERE i.id = ?");
+    store_bind_int(st, 1, id);
+    return store_get_row(st, read_iv, out);
 }
 
 /* ---- the MI return ---- */
@@ -636,7 +679,7 @@ enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const cha
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT sp.kind, i.activity, sum(i.minutes) FROM apst_interventions i "
-        "JOIN apst_specialists sp ON sp.id = i.specialist_id WHERE i.taskforce_id = ? "
+        "JOIN apst_specialists sp ON sp.id = i.specialist_id WHERE i.taskforce_id = ? AND i.voided_at IS NULL "
         "AND i.delivered_on >= ? AND i.delivered_on <= ? GROUP BY sp.kind, i.activity ORDER BY sp.kind, i.activity");
     store_bind_int(st, 1, taskforce_id);
     store_bind_text(st, 2, from);
@@ -649,7 +692,8 @@ enum store_rc q_apst_mi_holiday_pupils(struct store *s, int64_t taskforce_id, co
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT count(DISTINCT r.pupil_id) FROM apst_interventions i JOIN apst_referrals r ON r.id = i.referral_id "
-        "WHERE i.taskforce_id = ? AND i.activity = 'holiday' AND i.delivered_on >= ? AND i.delivered_on <= ?");
+        "WHERE i.taskforce_id = ? AND i.voided_at IS NULL AND i.activity = 'holiday' AND i.delivered_on >= ? "
+        "AND i.delivered_on <= ?");
     store_bind_int(st, 1, taskforce_id);
     store_bind_text(st, 2, from);
     store_bind_text(st, 3, to);

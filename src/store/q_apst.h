@@ -89,6 +89,8 @@ struct apst_intervention_row {
     char delivered_on[11];
     char activity[16];
     int64_t minutes;
+    bool voided;                 /* migration 0030: kept, left out of every sum */
+    char void_reason[201];
 };
 
 /* Taskforces */
@@ -145,11 +147,14 @@ struct apst_cost_row {
     char period_from[11], period_to[11];
     int64_t amount_pence;
     char note[201];
+    bool voided;                 /* migration 0030: kept, left out of every sum */
+    char void_reason[201];
 };
 enum store_rc q_apst_cost_insert(struct store *s, struct apst_cost_row *r, int64_t by, int64_t now);
 /* Entries whose period lies within from..to, by period. */
 enum store_rc q_apst_costs(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                            void (*fn)(void *arg, const struct apst_cost_row *r), void *arg);
+enum store_rc q_apst_cost_get(struct store *s, int64_t id, struct apst_cost_row *out);
 
 /* Meeting decisions */
 enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now);
@@ -160,6 +165,12 @@ enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
 enum store_rc q_apst_intervention_insert(struct store *s, struct apst_intervention_row *r, int64_t by, int64_t now);
 enum store_rc q_apst_interventions(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                    void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg);
+enum store_rc q_apst_intervention_get(struct store *s, int64_t id, struct apst_intervention_row *out);
+
+/* Void an intervention-log or cost entry (STORE_DONE: none, or already voided). */
+enum apst_voidable { APST_VOID_INTERVENTION, APST_VOID_COST };
+enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, const char *reason, int64_t by,
+                          int64_t now);
 
 /* The MI return's raw figures for one taskforce, from..to inclusive. */
 struct apst_mi_pupil {

@@ -142,6 +142,8 @@ static json_t *json_apst_intervention(const struct apst_intervention_row *r)
                                                                             r->specialist_kind)));
     json_object_set_new(o, "pupil_name", json_opt_str(r->pupil_name));
     json_object_set_new(o, "delivered_on", date_json(r->delivered_on));
+    json_object_set_new(o, "voided", json_boolean(r->voided));
+    json_object_set_new(o, "void_reason", json_opt_str(r->void_reason));
     return o;
 }
 
@@ -194,6 +196,8 @@ static void add_cost(void *arg, const struct apst_cost_row *r)
                           money, "note", r->note);
     json_object_set_new(o, "period_from", date_json(r->period_from));
     json_object_set_new(o, "period_to", date_json(r->period_to));
+    json_object_set_new(o, "voided", json_boolean(r->voided));
+    json_object_set_new(o, "void_reason", json_opt_str(r->void_reason));
     json_array_append_new(((struct collect *)arg)->list, o);
 }
 static void add_meeting(void *arg, const struct meeting_row *r)
@@ -822,6 +826,84 @@ static void h_end(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_end); }
 static void h_link_form(struct req *rq, struct resp *rs) { sp_show(rq, rs, &sp_account); }
 static void h_link(struct req *rq, struct resp *rs) { sp_save(rq, rs, &sp_account); }
 
+/* ---- voiding an entry made by mistake (migration 0030) ---- */
+
+/* What differs between the two: the service's kind, the address, the
+ * words and where a page goes next. */
+struct apst_void_form {
+    enum apst_voidable kind;
+    const char *path, *what, *next;
+};
+static const struct apst_void_form void_iv = {APST_VOID_INTERVENTION, "interventions", "time logged",
+                                              "interventions"};
+static const struct apst_void_form void_cost = {APST_VOID_COST, "costs", "money entered", "return"};
+
+static void void_render(struct req *rq, struct resp *rs, int status, const struct apst_void_form *f,
+                        const struct apst_taskforce_row *t, const char *reason, const struct field_errors *e)
+{
+    char action[64], back[64], title[48];
+    snprintf(action, sizeof action, "/apst/%s/%lld/void", f->path, (long long)rq->id);
+    snprintf(back, sizeof back, "/apst/%lld/%s", (long long)t->id, f->next);
+    snprintf(title, sizeof title, "Void this entry of %s", f->what);
+    json_t *ctx = form_page(rq, title, t->name, action, "Void the entry", back, e);
+    json_object_set_new(ctx, "form_intro",
+                        json_string("Void it only when it was recorded by mistake. Nothing is deleted: it stays, "
+                                    "marked as voided, and is left out of every total and of the MI return."));
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    field(ctx, fld_textarea("reason", "Why is it voided?", reason ? reason : "", e, NULL), "is_textarea");
+    view_render(rq, rs, status, "apst/form", ctx);
+}
+
+static void void_show(struct req *rq, struct resp *rs, const struct apst_void_form *f)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    bool voided = false;
+    enum svc_status st = t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR;
+    if (view_failed(rq, rs, st))
+        return;
+    struct field_errors e = {0};
+    if (voided)
+        field_errors_add(&e, "reason", "This entry is already voided");
+    void_render(rq, rs, 200, f, t, NULL, &e);
+}
+
+static void void_save(struct req *rq, struct resp *rs, const struct apst_void_form *f)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    const char *reason = req_param(rq, "reason");
+    struct field_errors e = {0};
+    int64_t taskforce_id = 0;
+    enum svc_status st = svc_apst_void(&c, f->kind, rq->id, reason, &e, &taskforce_id);
+    struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
+    if (st == SVC_INVALID && (!t || svc_apst_get(&c, taskforce_id, t) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "voided",
+                   json_pack("{s:s, s:I, s:I, s:b}", "kind", f->kind == APST_VOID_COST ? "cost" : "intervention",
+                             "id", (json_int_t)rq->id, "taskforce_id", (json_int_t)taskforce_id, "voided", 1),
+                   "/apst/%lld/%s?saved=void", (long long)taskforce_id, f->next);
+    else if (n == SAVE_FORM)
+        void_render(rq, rs, 400, f, t, reason, &e);
+}
+
+/* The page an entry was voided from, after the void. */
+static void void_flash(struct req *rq, json_t *ctx)
+{
+    const char *sv = req_query(rq, "saved");
+    if (sv && !strcmp(sv, "void"))
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
+                                                    "Entry voided: it is kept, and left out of every total"));
+}
+
+static void h_iv_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_iv); }
+static void h_iv_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_iv); }
+static void h_co_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_cost); }
+static void h_co_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_cost); }
+
 /* The API's lists of one taskforce's records. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
 {
@@ -895,6 +977,21 @@ static void h_interventions(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "interventions", k.list);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
+    bool may_log = svc_apst_may_log(&c, t), whole = svc_apst_may(&c, ACT_EDIT, t);
+    json_object_set_new(ctx, "may_log", json_boolean(may_log));
+    /* A Void link where the user may void the entry: the manager every one,
+     * a specialist those of their own post. */
+    struct apst_taskforce_row *vt = req_alloc(rq, sizeof *vt);
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(ctx, "interventions"), i, row) {
+        bool voided = false;
+        bool ok = may_log && (whole || (vt && svc_apst_may_void(&c, APST_VOID_INTERVENTION,
+                                                                json_integer_value(json_object_get(row, "id")), vt,
+                                                                &voided) == SVC_OK));
+        json_object_set_new(row, "may_void", json_boolean(ok));
+    }
+    void_flash(rq, ctx);
     view_render(rq, rs, 200, "apst/interventions", ctx);
 }
 
@@ -1391,7 +1488,15 @@ static void h_return(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "return", ret);
     json_object_set_new(ctx, "ok", json_boolean(st == SVC_OK));
+    void_flash(rq, ctx);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
+    if (st == SVC_OK && svc_apst_may(&c, ACT_EDIT, t)) {
+        struct collect k = {json_array(), today_of(&c)};
+        if (svc_apst_costs(&c, t, mi->from, mi->to, add_cost, &k) == SVC_OK)
+            json_object_set_new(ctx, "cost_entries", k.list);
+        else
+            json_decref(k.list);
+    }
     if (st == SVC_OK && svc_apst_may(&c, ACT_EXPORT, t)) {
         snprintf(csv, sizeof csv, "/apst/%lld/return.csv?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "csv_href", json_string(csv));
@@ -1490,6 +1595,10 @@ static const struct route routes[] = {
     {"POST", "/apst/specialists/:id/account", h_link, 0},
     {"GET", "/apst/:id/costs/new", h_co_new, 0},
     {"POST", "/apst/:id/costs", h_co_create, 0},
+    {"GET", "/apst/interventions/:id/void", h_iv_void_form, 0},
+    {"POST", "/apst/interventions/:id/void", h_iv_void, 0},
+    {"GET", "/apst/costs/:id/void", h_co_void_form, 0},
+    {"POST", "/apst/costs/:id/void", h_co_void, 0},
 
     {"GET", "/api/v1/apst", h_list, 0},
     {"POST", "/api/v1/apst", h_create, 0},
@@ -1516,6 +1625,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/apst/specialists/:id/account", h_link, 0},
     {"GET", "/api/v1/apst/:id/costs", h_api_co, 0},
     {"POST", "/api/v1/apst/:id/costs", h_co_create, 0},
+    {"POST", "/api/v1/apst/interventions/:id/void", h_iv_void, 0},
+    {"POST", "/api/v1/apst/costs/:id/void", h_co_void, 0},
 };
 
 ROUTE_TABLE(apst_table, routes);

@@ -176,4 +176,24 @@ test('a taskforce from set-up to its MI return', async () => {
   const cmp = await page.locator('#planned-actual').textContent();
   assert.match(cmp, /Taskforce Manager\s*£[\d,]+\s*£3,000\s*[+-]£[\d,]+\s*entered/);
   await clean(page, 'MI return with costs planned and actual');
+
+  // Entered by mistake: voided with a reason, kept in the list, out of the actual figure.
+  await page.locator('#cost-entries').getByRole('link', { name: /^Void/ }).first().click();
+  await submit(page, 'Void the entry');
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Say why the entry is voided/);
+  await clean(page, 'void form with an error');
+  await page.getByLabel('Why is it voided?').fill('Entered for the wrong month');
+  await submit(page, 'Void the entry');
+  assert.match(await page.locator('body').textContent(), /Entry voided/);
+  assert.match(await page.locator('#cost-entries').textContent(), /Voided\s*Entered for the wrong month/);
+  assert.match(await page.locator('#planned-actual').textContent(), /Taskforce Manager\s*£[\d,]+\s*Not entered/);
+  await clean(page, 'MI return with a voided cost');
+
+  // Time logged by mistake, from the log.
+  await page.goto(`${home}/interventions`);
+  await page.getByRole('link', { name: /^Void/ }).first().click();
+  await page.getByLabel('Why is it voided?').fill('Logged twice');
+  await submit(page, 'Void the entry');
+  assert.match(await page.locator('table').textContent(), /Voided\s*Logged twice/);
+  await clean(page, 'intervention log with a voided entry');
 });

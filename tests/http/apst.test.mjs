@@ -716,3 +716,101 @@ test('costs: planned at the advice\'s averages against actual, on the page, in t
   assert.equal(res.status, 400);
   assert.match(decodeHtml(await res.text()), /Enter the amount in pounds/);
 });
+
+test('voids: time logged or money entered by mistake is kept, marked and left out of every sum', async () => {
+  const q = `from=${addDays(TODAY, -60)}&to=${TODAY}`;
+  const mi = async () => (await manager.api('GET', `/api/v1/apst/${ids.tf}/return?${q}`)).json.return;
+  const training = (r) => r.hours.by_activity.find((k) => k.code === 'staff_training')?.minutes ?? 0;
+  const before = await mi();
+  const logged = await manager.api('POST', `/api/v1/apst/${ids.tf}/interventions`, { specialist_id: String(ids.specYF),
+    activity: 'staff_training', minutes: '120', delivered_on: PAST });
+  assert.equal(logged.status, 201, logged.text);
+  const ivId = Number(sql(`SELECT max(id) FROM apst_interventions WHERE taskforce_id = ${ids.tf}`));
+  let r = await mi();
+  assert.equal(r.hours.total_minutes, before.hours.total_minutes + 120);
+  assert.equal(training(r), training(before) + 120);
+  const voidIv = (c, body) => c.api('POST', `/api/v1/apst/interventions/${ivId}/void`, body);
+  // Only those who may log it: not the DPO (who may see it), nor another taskforce's manager.
+  assert.equal((await voidIv(dpo, { reason: 'Typed twice' })).status, 403);
+  assert.equal((await voidIv(spec, { reason: 'Typed twice' })).status, 403, 'not the specialist\'s own post');
+  assert.equal((await voidIv(other, { reason: 'Typed twice' })).status, 404);
+  // The reason is required.
+  const noReason = await voidIv(manager, { reason: '  ' });
+  assert.equal(noReason.status, 422);
+  assert.deepEqual(noReason.json.errors.map((e) => e.field), ['reason']);
+  const ok = await voidIv(manager, { reason: 'Typed twice' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.json.voided, { kind: 'intervention', id: ivId, taskforce_id: ids.tf, voided: true });
+  // Voiding twice is refused.
+  const again = await voidIv(manager, { reason: 'Again' });
+  assert.equal(again.status, 422);
+  assert.match(again.json.errors[0].message, /already voided/);
+  // Left out of the hours; kept in the log, marked.
+  r = await mi();
+  assert.equal(r.hours.total_minutes, before.hours.total_minutes);
+  assert.equal(training(r), training(before));
+  const row = (await manager.api('GET', `/api/v1/apst/${ids.tf}/interventions`)).json.interventions.find((i) => i.id === ivId);
+  assert.equal(row.voided, true);
+  assert.equal(row.void_reason, 'Typed twice');
+  assert.equal(sql(`SELECT CASE WHEN voided_by IS NULL THEN 'no' ELSE 'yes' END || ' ' || void_reason FROM apst_interventions
+    WHERE id = ${ivId}`), 'yes Typed twice');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'void' AND resource_kind = 'apst_intervention'
+    AND resource_id = ${ivId}`), '1');
+  let page = decodeHtml((await manager.html.getHtml(`/apst/${ids.tf}/interventions`)).html);
+  assert.match(page, /Voided<\/strong> <span class="govuk-body-s">Typed twice<\/span>/);
+
+  // A cost entered by mistake: out of the actual figure, the CSV and the XLSX.
+  const cmp = async () => Object.fromEntries((await mi()).compare.rows.map((x) => [x.line, x]));
+  assert.equal((await cmp()).office.actual_pence, null);
+  assert.equal((await manager.api('POST', `/api/v1/apst/${ids.tf}/costs`, { line: 'office', period_from: PAST,
+    period_to: PAST, amount: '1234' })).status, 201);
+  const costId = Number(sql(`SELECT max(id) FROM apst_costs WHERE taskforce_id = ${ids.tf}`));
+  assert.equal((await cmp()).office.actual_pence, 123400);
+  const csv = async () => (await manager.html.request(`/apst/${ids.tf}/return.csv?${q}`)).text();
+  assert.match(await csv(), /office and meeting space \(actual\),1234,/i);
+  const voidCost = (c, body) => c.api('POST', `/api/v1/apst/costs/${costId}/void`, body);
+  assert.equal((await voidCost(spec, { reason: 'Wrong taskforce' })).status, 403);
+  assert.equal((await voidCost(dpo, { reason: 'Wrong taskforce' })).status, 403);
+  assert.equal((await voidCost(manager, {})).status, 422);
+  assert.equal((await voidCost(manager, { reason: 'Wrong taskforce' })).status, 200);
+  assert.equal((await voidCost(manager, { reason: 'Wrong taskforce' })).status, 422);
+  assert.equal((await cmp()).office.actual_pence, null);
+  assert.doesNotMatch(await csv(), /office and meeting space \(actual\),1234,/i);
+  const entry = (await manager.api('GET', `/api/v1/apst/${ids.tf}/costs`)).json.costs.find((x) => x.id === costId);
+  assert.equal(entry.voided, true);
+  assert.equal(entry.void_reason, 'Wrong taskforce');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'void' AND resource_kind = 'apst_cost'
+    AND resource_id = ${costId}`), '1');
+  page = decodeHtml((await manager.html.getHtml(`/apst/${ids.tf}/return?${q}`)).html);
+  assert.match(page, /Voided<\/strong> Wrong taskforce/);
+
+  // A specialist voids time of their own post (which they may log), as the manager may.
+  const own = await spec.api('POST', `/api/v1/apst/${ids.tf}/interventions`, { specialist_id: String(ids.specMH),
+    activity: 'staff_training', minutes: '15', delivered_on: PAST });
+  assert.equal(own.status, 201, own.text);
+  const ownId = Number(sql(`SELECT max(id) FROM apst_interventions WHERE taskforce_id = ${ids.tf}`));
+  // The log offers them a Void link on that entry only, not on the manager's entries of other posts.
+  const specLog = (await spec.html.getHtml(`/apst/${ids.tf}/interventions`)).html;
+  assert.match(specLog, new RegExp(`href="/apst/interventions/${ownId}/void"`));
+  const yfEntry = sql(`SELECT min(id) FROM apst_interventions WHERE specialist_id = ${ids.specYF}
+    AND referral_id IS NULL AND voided_at IS NULL`);
+  assert.match(decodeHtml((await manager.html.getHtml(`/apst/${ids.tf}/interventions`)).html),
+    new RegExp(`href="/apst/interventions/${yfEntry}/void"`));
+  assert.doesNotMatch(specLog, new RegExp(`href="/apst/interventions/${yfEntry}/void"`));
+  assert.equal((await spec.api('POST', `/api/v1/apst/interventions/${ownId}/void`, { reason: 'Wrong day' })).status, 200);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'void' AND resource_kind = 'apst_intervention'
+    AND resource_id = ${ownId}`), '1');
+
+  // The page form: a token, the error on the page, then back to the log.
+  assert.equal((await manager.api('POST', `/api/v1/apst/${ids.tf}/interventions`, { specialist_id: String(ids.specYF),
+    activity: 'group', minutes: '30', delivered_on: PAST })).status, 201);
+  const id2 = Number(sql(`SELECT max(id) FROM apst_interventions WHERE taskforce_id = ${ids.tf}`));
+  assert.equal((await dpo.html.getHtml(`/apst/interventions/${id2}/void`)).status, 403);
+  const bad = await manager.html.submitForm(`/apst/interventions/${id2}/void`, { reason: '' });
+  assert.equal(bad.status, 400);
+  assert.match(decodeHtml(await bad.text()), /Say why the entry is voided/);
+  const good = await manager.html.submitForm(`/apst/interventions/${id2}/void`, { reason: 'Not this pupil\'s week' });
+  assert.equal(good.status, 303);
+  assert.match(good.headers.get('location'), new RegExp(`^/apst/${ids.tf}/interventions\\?saved=void$`));
+  assert.equal(sql(`SELECT void_reason FROM apst_interventions WHERE id = ${id2}`), 'Not this pupil\'s week');
+});
