@@ -528,19 +528,15 @@ enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, 
                           int64_t now)
 {
     static const char *const sql[] = {
+        /* no updated_at: "? > 0" takes q_exec_void's time again */
         [APST_VOID_INTERVENTION] = "UPDATE apst_interventions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                                   "WHERE id = ? AND voided_at IS NULL",
+                                   "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
         [APST_VOID_COST] = "UPDATE apst_costs SET voided_at = ?, voided_by = ?, void_reason = ? "
-                           "WHERE id = ? AND voided_at IS NULL",
+                           "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
     };
     if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s, sql[kind]);
-    store_bind_int(st, 1, now);
-    q_bind_opt_id(st, 2, by);
-    store_bind_text(st, 3, reason);
-    store_bind_int(st, 4, id);
-    return q_exec_changed(s, st);
+    return q_exec_void(s, sql[kind], id, reason, by, now);
 }
 
 /* ---- intervention log ---- */

@@ -181,13 +181,7 @@ enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, 
     };
     if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s, sql[kind]);
-    store_bind_int(st, 1, now);
-    q_bind_opt_id(st, 2, by);
-    store_bind_text(st, 3, reason);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return q_exec_changed(s, st);
+    return q_exec_void(s, sql[kind], id, reason, by, now);
 }
 
 /* budget_corrections.kind, by enum budget_kind. */

@@ -64,6 +64,18 @@ enum store_rc q_exec_changed(struct store *s, struct store_stmt *st)
     return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
 }
 
+enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const char *reason, int64_t by,
+                          int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, now);
+    q_bind_opt_id(st, 2, by);
+    store_bind_text(st, 3, reason);
+    store_bind_int(st, 4, now);
+    store_bind_int(st, 5, id);
+    return q_exec_changed(s, st);
+}
+
 enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,
                            int64_t *id)
 {
