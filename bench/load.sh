@@ -24,6 +24,8 @@
 #   LOAD_CONNECTIONS="16 64 256"
 #   LOAD_THREADS=2           wrk threads
 #   LOAD_TAS_THREADS=4       tas serve --threads
+#   LOAD_PAGES="home /pupils /api/v1/pupils /dashboard mixed"
+#                            which rows to run (labels as printed)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,6 +34,7 @@ SECS=${LOAD_SECONDS:-5}
 CONNS=${LOAD_CONNECTIONS:-16 64 256}
 THREADS=${LOAD_THREADS:-2}
 TAS_THREADS=${LOAD_TAS_THREADS:-4}
+PAGES=${LOAD_PAGES:-home /pupils /api/v1/pupils /dashboard mixed}
 
 for tool in wrk nginx node "$TAS"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -177,6 +180,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 # bench_page LABEL PATH [mixed]
 bench_page() {
     local label=$1 path=$2 mixed=${3:-} c n us p50 p99 err rps nrps ratio
+    [[ " $PAGES " == *" ${label%% *} "* ]] || return 0
     for c in $CONNS; do
         if [[ -n $mixed ]]; then
             read -r n us p50 p99 err < <(LOAD_PUT_PATH=$(cat "$tmp/prep/put_path") \

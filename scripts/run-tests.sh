@@ -6,7 +6,8 @@
 #   1. unit tests (cmocka): every executable in build/{release,asan}/tests/*/,
 #      and the release ones again under valgrind memcheck
 #   2. HTTP tests (node:test): tests/http/*.test.mjs against build/release/tas
-#      and against build/asan/tas; tests/http/auth.test.mjs again with tas serve
+#      and against build/asan/tas on SQLite, again against build/release/tas
+#      on PostgreSQL; tests/http/auth.test.mjs again with tas serve
 #      under valgrind memcheck
 #   3. browser tests (node:test + chromium): tests/browser/*.test.mjs against
 #      build/release/tas
@@ -24,7 +25,8 @@
 # PostgreSQL: one private server (scripts/pg.sh: Debian's binaries, an
 # ordinary user, a temporary directory, 127.0.0.1) for the whole run,
 # stopped and removed at the end; the unit tests that use it
-# (tests/store/test_backends.c) find it in TAS_TEST_PG_URL.  Without
+# (tests/store/test_backends.c) and the HTTP suite's PostgreSQL run find it
+# in TAS_TEST_PG_URL.  Without
 # the binaries those tests are skipped and the reason is printed here.
 #
 # A group with no tests yet contributes nothing.  Output of anything that
@@ -272,6 +274,15 @@ run_unit asan
 run_unit valgrind
 run_node "http (release, today $TODAY_A)" tests/http build/release/tas TAS_TODAY="$TODAY_A"
 run_node "http (asan, today $TODAY_B)" tests/http build/asan/tas TAS_TODAY="$TODAY_B" "${ASAN_ENV[@]}"
+# The whole HTTP suite again on PostgreSQL: each server a fresh database
+# on the run's private server (harness.mjs); the few tests about SQLite's
+# file itself say why they skip.
+if [[ -n $pg_dir ]]; then
+    run_node "http on postgresql (release, today $TODAY_B)" tests/http build/release/tas \
+        TAS_TODAY="$TODAY_B" TAS_TEST_DB=postgresql
+else
+    echo "http on postgresql: skipped: no PostgreSQL server (above)"
+fi
 run_node "browser (release, today $TODAY_B)" tests/browser build/release/tas TAS_TODAY="$TODAY_B"
 # tas serve itself under valgrind memcheck for the sign-in and session
 # tests (the whole HTTP suite would take hours there): uninitialised reads

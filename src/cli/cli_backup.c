@@ -45,6 +45,17 @@ static void restore_usage(FILE *f)
           "Exit 0 when restored and the audit log verifies; 1 otherwise, saying why.\n", f);
 }
 
+/* A database server has its own, better tools; this command copies a
+ * SQLite file.  True (and says so) when db is a server's url. */
+static bool refused_server(const char *db)
+{
+    if (store_sqlite_path(db))
+        return false;
+    cli_fail("%s is a database server, not a file: use its own tools (pg_dump, pg_basebackup; "
+             "see docs/operations.md)", db);
+    return true;
+}
+
 static bool exists(const char *path)
 {
     struct stat st;
@@ -98,6 +109,8 @@ int cli_backup(int argc, char **argv)
         return done;
     if (optind != argc || !to)
         return cli_usage(backup_usage);
+    if (refused_server(db))
+        return CLI_FAIL;
     char key[4200], to_key[4200];
     snprintf(key, sizeof key, "%s.key", db);
     snprintf(to_key, sizeof to_key, "%s.key", to);
@@ -179,6 +192,8 @@ int cli_restore(int argc, char **argv)
         return done;
     if (optind != argc || !from)
         return cli_usage(restore_usage);
+    if (refused_server(db))
+        return CLI_FAIL;
     char key[4200], from_key[4200];
     snprintf(key, sizeof key, "%s.key", db);
     snprintf(from_key, sizeof from_key, "%s.key", from);

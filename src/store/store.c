@@ -54,10 +54,14 @@ struct store *store_open(const char *url, char *err, size_t errlen)
         store_put_err(err, errlen, "a PostgreSQL database is given as postgresql://...");
         return NULL;
     }
-    const char *path = url;
-    if (strncmp(url, "sqlite:", 7) == 0)
-        path = url + 7;
-    return store_sqlite_open(path, err, errlen);
+    return store_sqlite_open(store_sqlite_path(url), err, errlen);
+}
+
+const char *store_sqlite_path(const char *url)
+{
+    if (strncmp(url, "postgres", 8) == 0)
+        return NULL;
+    return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 }
 
 void store_close(struct store *s)

@@ -38,6 +38,11 @@ enum store_rc {
  * out of the URL (PGPASSFILE, ~/.pgpass): the URL appears in messages.
  * On failure returns NULL and writes a one-line reason into err. */
 struct store *store_open(const char *url, char *err, size_t errlen);
+
+/* The file of a SQLite url (url itself, or after "sqlite:"); NULL for a
+ * database server's url.  For what only a file has: its online backup,
+ * the server key kept beside it. */
+const char *store_sqlite_path(const char *url);
 void store_close(struct store *s);
 
 /* Applies the embedded migrations not yet recorded in schema_migrations,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync, copyFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, Client, tasBin, newPupilJson } from './harness.mjs';
+import { startServer, Client, tasBin, newPupilJson, sqliteFileOnly, ON_POSTGRES } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer({ seed: 13, extraArgs: ['--quiet', '--threads', '8'] }); });
@@ -29,7 +29,9 @@ function tasAsync(args) {
   });
 }
 
-test('a backup taken under writes is consistent, and restores to a database that verifies and serves', async () => {
+const FILE_ONLY = { skip: sqliteFileOnly('tas backup and restore copy a SQLite file') };
+
+test('a backup taken under writes is consistent, and restores to a database that verifies and serves', FILE_ONLY, async () => {
   const c = new Client(srv.base);
   const res = await c.postJson('/api/v1/sign-in', { username: 'coordinator', password: 'demo-password' });
   assert.equal(res.status, 200);
@@ -97,7 +99,7 @@ test('a backup taken under writes is consistent, and restores to a database that
   }
 });
 
-test('backup and restore refuse what would lose or mislead, and say why', () => {
+test('backup and restore refuse what would lose or mislead, and say why', FILE_ONLY, () => {
   const dir = srv.dir;
   const copy = path.join(dir, 'refusals.db');
   let r = tas(['backup', '--db', path.join(dir, 'missing.db'), '--to', copy]);
@@ -151,4 +153,14 @@ test('backup and restore refuse what would lose or mislead, and say why', () => 
 
   assert.equal(tas(['backup', '--db', srv.db]).status, 2);
   assert.equal(tas(['restore', '--db', target]).status, 2);
+});
+
+test('a database server is refused: its own tools back it up', { skip: !ON_POSTGRES && 'runs on PostgreSQL' }, () => {
+  for (const args of [['backup', '--db', srv.db, '--to', path.join(srv.dir, 'pg.db')],
+    ['restore', '--from', path.join(srv.dir, 'pg.db'), '--db', srv.db, '--force']]) {
+    const r = tas(args);
+    assert.equal(r.status, 1, args[0]);
+    assert.match(r.stderr, /is a database server, not a file: use its own tools \(pg_dump/);
+    assert.ok(!existsSync(path.join(srv.dir, 'pg.db')), 'no file made');
+  }
 });

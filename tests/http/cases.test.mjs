@@ -121,7 +121,7 @@ test('a case is opened with the standard summary; not-recorded stays distinct fr
   assert.equal(prior.prior_early_help, 'yes');
   assert.equal(prior.prior_sen_support, 'no');
   assert.equal(prior.prior_cp, 'unknown');
-  assert.equal(sql(`SELECT prior_cp IS NULL FROM cases WHERE id = ${caseA}`), '1');
+  assert.equal(sql(`SELECT CASE WHEN prior_cp IS NULL THEN 1 ELSE 0 END FROM cases WHERE id = ${caseA}`), '1');
   const page = await head.getHtml(`/cases/${caseA}`);
   assert.match(page.html, /Anxious at transitions/);
   assert.match(page.html, /Not known/);

@@ -8,8 +8,8 @@
 // durable, so no answered view can be missing from the log.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, newPupilJson } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, Client, tasBin, newPupilJson, dbSql } from './harness.mjs';
 
 let srv;
 after(async () => { if (srv) await srv.stop(); });
@@ -25,7 +25,7 @@ function gone(s) {
 }
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 test('every audited view answered before a SIGKILL is in the log, and the chain verifies', async () => {
@@ -85,9 +85,8 @@ test('under a write load, every acknowledged write survives a SIGKILL, whole, an
     const res = await c.postJson('/api/v1/sign-in', { username: 'coordinator', password: 'demo-password' });
     assert.equal(res.status, 200);
     const csrf = (await res.json()).csrf;
-    const school = Number(execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', w.db, 'SELECT min(id) FROM schools'],
-      { encoding: 'utf8' }).trim());
-    const sqlW = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', w.db, q], { encoding: 'utf8' }).trim();
+    const school = Number(dbSql(w.db, 'SELECT min(id) FROM schools'));
+    const sqlW = (q) => dbSql(w.db, q);
     const before = Number(sqlW('SELECT coalesce(max(id), 0) FROM pupils'));
 
     // 300 creates, 16 at a time; the kill comes after the 120th answer.

@@ -7,8 +7,7 @@
 // settings, and who may see what.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, Client } from './harness.mjs';
+import { startServer, Client, dbScript, dbSql } from './harness.mjs';
 import { dashboardFixture } from './dashboard_fixture.mjs';
 
 let srv;
@@ -19,9 +18,7 @@ const TO = '2025-07-31';
 const RANGE = `from=${FROM}&to=${TO}&authority_id=${A}`;
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout;
+  return dbScript(srv.db, statement);
 }
 
 async function signIn(username) {
@@ -461,7 +458,7 @@ test('the rollup gives the records\' figures, and follows every kind of change',
   const before = await bothRoads('admin', 'before the changes');
   // Months a change names: a cancelled meeting, its own and those its
   // cases were presented in; a core member, every month its team met in.
-  const monthsOf = (q) => Number(sql(`SELECT count(DISTINCT month) FROM (${q}) WHERE month BETWEEN
+  const monthsOf = (q) => Number(sql(`SELECT count(DISTINCT month) FROM (${q}) AS m WHERE month BETWEEN
     '${FROM.slice(0, 7)}' AND '${TO.slice(0, 7)}';`).trim());
   const MEETING_MONTHS = monthsOf(`SELECT substr(meeting_date, 1, 7) AS month FROM meetings WHERE id = 9302
     UNION SELECT month FROM dash_case_months WHERE case_id IN (SELECT case_id FROM discussions WHERE meeting_id = 9302)`);
@@ -490,7 +487,7 @@ test('the rollup gives the records\' figures, and follows every kind of change',
      'DELETE FROM team_members WHERE id = 99002;', null, null, 0, TEAM_MONTHS],
   ];
   const gender = sql(`SELECT gender FROM pupils WHERE id = (SELECT pupil_id FROM cases WHERE id = ${caseId});`).trim();
-  const ehcp = sql(`SELECT coalesce(prior_ehcp, 'NULL') FROM cases WHERE id = ${caseId};`).trim();
+  const ehcp = sql(`SELECT CASE WHEN prior_ehcp IS NULL THEN 'NULL' ELSE CAST(prior_ehcp AS TEXT) END FROM cases WHERE id = ${caseId};`).trim();
   for (const [what, change, , key, label, diff, months] of changes) {
     sql(change);
     assert.equal(staleMonths(), months, `${what} marks ${months} month(s) stale`);
@@ -511,14 +508,12 @@ test('the rollup gives the records\' figures, and follows every kind of change',
 test('the server brings stale months up to date between requests', async () => {
   const bg = await startServer({ year: true, extraArgs: ['--rollup-every', '1', '--quiet'] });
   try {
-    const stale = () => spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', bg.db, 'SELECT count(*) FROM dash_rollup_stale;'],
-      { encoding: 'utf8' }).stdout.trim();
+    const stale = () => dbSql(bg.db, 'SELECT count(*) FROM dash_rollup_stale');
     // The demo year's months are all stale when the server starts.
     const start = Date.now();
     while (stale() !== '0' && Date.now() - start < 20000) await new Promise((r) => setTimeout(r, 250));
     assert.equal(stale(), '0', 'every month built without a dashboard being asked for');
-    const built = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', bg.db, "SELECT count(*) FROM dash_rollup WHERE dim = 'meetings';"],
-      { encoding: 'utf8' }).stdout.trim();
+    const built = dbSql(bg.db, "SELECT count(*) FROM dash_rollup WHERE dim = 'meetings'");
     assert.ok(Number(built) > 0, 'meetings rows were written');
   } finally {
     await bg.stop({ expectExitZero: true });

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client } from './harness.mjs';
+import { startServer, Client, dbScript } from './harness.mjs';
 import { dashboardFixture } from './dashboard_fixture.mjs';
 
 let srv;
@@ -17,9 +17,7 @@ const A = 900; // Testshire
 const RANGE = `from=2024-08-01&to=2025-07-31&authority_id=${A}`;   // whole months: the rollup
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout;
+  return dbScript(srv.db, statement);
 }
 
 async function signIn(username) {
@@ -117,7 +115,8 @@ test('a change to a figure shows on the next page', async () => {
   assert.equal(undone.from, 'computed');
   assert.deepEqual(JSON.parse(undone.text).tables, before.tables, 'back to the figures before');
   // The disclosure threshold is a setting the page depends on too.
-  sql(`INSERT OR REPLACE INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (${A}, 7, 0);`);
+  sql(`INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (${A}, 7, 0)
+       ON CONFLICT (authority_id) DO UPDATE SET suppress_below = excluded.suppress_below;`);
   assert.equal((await get('admin', `/api/v1/dashboard?${RANGE}&publish=yes`)).from, 'computed');
   const t7 = JSON.parse((await get('admin', `/api/v1/dashboard?${RANGE}&publish=yes`)).text);
   assert.equal(t7.threshold, 7);

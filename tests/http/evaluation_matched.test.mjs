@@ -6,8 +6,7 @@
 // so the matched figures are Figure 5d's and the "all" figures are not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, Client, decodeHtml } from './harness.mjs';
+import { startServer, Client, decodeHtml, dbScript } from './harness.mjs';
 import { A, SCHOOLS, URN, FIG5D_CSV, evaluationFixture } from './evaluation_fixture.mjs';
 
 let srv;
@@ -16,9 +15,7 @@ const C3 = 9506;
 const Q = `authority_id=${A}&kind=community_paediatrics&phase=primary&pre=2023&post=2024`;
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return dbScript(srv.db, statement).trim();
 }
 
 const near = (got, want, tol = 1e-9) => assert.ok(Math.abs(got - want) <= tol, `got ${got}, want ${want}`);

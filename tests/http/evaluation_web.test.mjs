@@ -5,11 +5,10 @@
 // on the page, in JSON and in the CSV, disclosure control, and who is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, decodeHtml, runTas } from './harness.mjs';
+import { startServer, Client, decodeHtml, runTas, dbScript } from './harness.mjs';
 import { A, SCHOOLS, URN, FIG5D_CSV, evaluationFixture } from './evaluation_fixture.mjs';
 
 let srv;
@@ -17,9 +16,7 @@ const as = {};
 const FIG5D = `authority_id=${A}&kind=community_paediatrics&phase=primary&pre=2023&post=2024`;
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: statement, encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return dbScript(srv.db, statement).trim();
 }
 
 async function signIn(username) {

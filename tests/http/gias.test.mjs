@@ -9,8 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { startServer, Client, runTas, apiClient, apiCall, decodeHtml, tasBin } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, Client, runTas, apiClient, apiCall, decodeHtml, tasBin, dbFailOnInsert } from './harness.mjs';
 import { GIAS_HEADER, establishment, giasCsv, giasRow, field } from './gias_fixture.mjs';
 
 let srv;
@@ -111,8 +111,7 @@ test('CLI: dry run, bad rows by line, UTF-8 names, re-import unchanged, closure'
 
 test('CLI: a failure part-way leaves nothing changed (one transaction)', async () => {
   // A trigger refuses the third school, as a full disk or a crash would.
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, `CREATE TRIGGER gias_test_fail BEFORE INSERT ON schools
-    WHEN NEW.urn = '700073' BEGIN SELECT RAISE(ABORT, 'test failure'); END;`]);
+  const undo = dbFailOnInsert(srv.db, 'schools', 'urn', '700073');
   try {
     const f = await file('fail.csv', giasCsv([
       establishment(71, la), establishment(1, la, { EstablishmentName: 'Renamed Before The Failure' }),
@@ -125,7 +124,7 @@ test('CLI: a failure part-way leaves nothing changed (one transaction)', async (
     assert.equal(await schoolByUrn('700071'), undefined);
     assert.equal((await schoolByUrn('700001')).name, before.name);
   } finally {
-    execFileSync('sqlite3', ['-cmd', '.timeout 10000', srv.db, 'DROP TRIGGER gias_test_fail;']);
+    undo();
   }
 });
 

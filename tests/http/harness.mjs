@@ -10,10 +10,10 @@
 //
 // The binary is $TAS_BIN (default build/release/tas in the repository).
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +149,100 @@ function pgCreateDatabase() {
   return { name, url: PG_URL.replace(/\/[^/?]*(\?.*)?$/, `/${name}`) };
 }
 
+/** True when the tests run on PostgreSQL (TAS_TEST_DB=postgresql). */
+export const ON_POSTGRES = Boolean(PG_URL);
+
+/** True for a PostgreSQL URL rather than a SQLite file. */
+export function isPostgres(db) {
+  return /^postgres(ql)?:\/\//.test(db);
+}
+
+/**
+ * Why a test is skipped on PostgreSQL, for the few that are about SQLite's
+ * file itself (its online backup, a copy of the file tampered with): pass
+ * it as node:test's { skip } option.  Everything else runs on both.
+ */
+export function sqliteFileOnly(what) {
+  return ON_POSTGRES ? `about SQLite's database file (${what}); PostgreSQL has its own tools` : false;
+}
+
+/**
+ * Runs a script of several statements (set-up data, triggers) on a test
+ * database in one go, stopping at the first error: sqlite3 -bail, or psql
+ * with ON_ERROR_STOP in one transaction.  Resolves to what the last
+ * statement printed.  Keep the SQL portable (see docs/style.md).
+ */
+export function dbScript(db, text) {
+  const [cmd, args] = isPostgres(db)
+    ? ['psql', ['-X', '-q', '-t', '-A', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-1', '-d', db, '-f', '-']]
+    : ['sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', db]];
+  const r = spawnSync(cmd, args, { input: text, encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.error}`);
+  return r.stdout;
+}
+
+/**
+ * Makes every INSERT into table whose column equals value fail, as a full
+ * disk or a crash part-way would, on either engine (a trigger).  Returns
+ * the function that takes the trigger away again.  Names are ours, never
+ * input; value is a test's own constant.
+ */
+export function dbFailOnInsert(db, table, column, value) {
+  const name = `test_fail_${table}`;
+  if (isPostgres(db)) {
+    dbScript(db, `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.${column} = '${value}' THEN RAISE EXCEPTION 'test failure'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}();`);
+    return () => dbScript(db, `DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}();`);
+  }
+  dbScript(db, `CREATE TRIGGER ${name} BEFORE INSERT ON ${table}
+    WHEN NEW.${column} = '${value}' BEGIN SELECT RAISE(ABORT, 'test failure'); END;`);
+  return () => dbScript(db, `DROP TRIGGER ${name};`);
+}
+
+/**
+ * Everything a database holds, as bytes, for tests that a secret is stored
+ * nowhere: the SQLite file after a checkpoint of its write-ahead log, or a
+ * pg_dump of the PostgreSQL database.
+ */
+export function dbBytes(db) {
+  if (isPostgres(db)) return execFileSync('pg_dump', ['-d', db], { maxBuffer: 512 << 20 });
+  dbSql(db, 'PRAGMA wal_checkpoint(TRUNCATE)');
+  return readFileSync(db);
+}
+
+/**
+ * A copy of a test database taken while it serves, for tests that tamper
+ * with one: SQLite's VACUUM INTO a file in dir, or a new PostgreSQL
+ * database loaded from pg_dump.  Returns what `--db` takes.  A server's
+ * key is not copied (a SQLite key file is the caller's to copy).
+ */
+export function dbClone(db, dir, name) {
+  if (!isPostgres(db)) {
+    const copy = path.join(dir, name);
+    dbSql(db, `VACUUM INTO '${copy}'`);
+    return copy;
+  }
+  const { url } = pgCreateDatabase();
+  const dump = execFileSync('pg_dump', ['-d', db], { maxBuffer: 512 << 20 });
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { input: dump, stdio: ['pipe', 'pipe', 'pipe'] });
+  return url;
+}
+
+/** SQL that drops a trigger of table, in the dialect of db. */
+export function dropTriggerSql(db, trigger, table) {
+  return isPostgres(db) ? `DROP TRIGGER ${trigger} ON ${table};` : `DROP TRIGGER ${trigger};`;
+}
+
+/** A table's column names, in order, from either engine's catalogue. */
+export function dbColumns(db, table) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+  const q = isPostgres(db)
+    ? `SELECT column_name FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = current_schema() ORDER BY ordinal_position`
+    : `SELECT name FROM pragma_table_info('${table}')`;
+  return dbSql(db, q).split('\n').filter(Boolean);
+}
+
 /**
  * Runs SQL on a test database, as the sqlite3 program would (no header,
  * columns joined by separator, one row a line), through psql when the
@@ -157,7 +251,7 @@ function pgCreateDatabase() {
  * still needs sqlite3.  Throws on an error.
  */
 export function dbSql(db, text, { separator = '|' } = {}) {
-  if (/^postgres(ql)?:\/\//.test(db)) {
+  if (isPostgres(db)) {
     return execFileSync('psql', ['-X', '-q', '-t', '-A', '-F', separator, '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', text],
       { encoding: 'utf8' }).trim();
   }
@@ -182,8 +276,9 @@ export async function startServer({ seed = 1, extraArgs = [], env = {}, year = f
   const db = given || (pg ? pg.url : path.join(dir, 'tas.db'));
   const dropPg = () => { if (pg) pgAdmin(`DROP DATABASE IF EXISTS ${pg.name} WITH (FORCE)`); };
   if (!given) try {
+    // PostgreSQL's demo year is round trips, slower on a loaded machine.
     const demo = await runTas(['demo', '--db', db, '--seed', String(seed), ...(year ? [] : ['--without-year'])],
-      { env });
+      { env, timeoutMs: pg ? 240000 : 60000 });
     if (demo.code !== 0) {
       throw new Error(`tas demo exited with ${demo.code ?? demo.signal}\n` +
         `--- stdout ---\n${demo.stdout}\n--- stderr ---\n${demo.stderr}`);
@@ -336,6 +431,23 @@ function splitSetCookie(header) {
  * An HTTP client with a cookie jar (one site, so paths and domains are not
  * tracked). Requests never follow redirects unless asked with {follow: true}.
  */
+/**
+ * fetch, and for a GET or HEAD once more when a kept-alive connection
+ * turns out closed (the keep-alive race browsers also retry): a test that
+ * blocked its event loop past the server's 30 s idle time-out (a long
+ * execFileSync) finds its pooled socket closed before the pool's own timer
+ * could drop it.  Anything else, and every other method, fails as it came.
+ */
+async function fetchOnce(url, opts) {
+  try {
+    return await fetch(url, opts);
+  } catch (e) {
+    const idempotent = opts.method === 'GET' || opts.method === 'HEAD';
+    if (!idempotent || e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(url, opts);
+  }
+}
+
 export class Client {
   constructor(base) {
     this.base = base.replace(/\/$/, '');
@@ -387,7 +499,7 @@ export class Client {
       const h = { ...headers };
       const cookie = this.cookieHeader();
       if (cookie) h.cookie = cookie;
-      const res = await fetch(url, { method, headers: h, body, redirect: 'manual' });
+      const res = await fetchOnce(url, { method, headers: h, body, redirect: 'manual' });
       this.storeCookies(res);
       // Every answer from /api/v1/ must match docs/openapi.json (openapi.mjs).
       await checkResponse(method, url, res, body);
