@@ -297,9 +297,12 @@ static enum svc_status destination(struct store *to, struct store_catalogue *cat
         return fail(r, SVC_ERROR, "the destination: %s", err);
     if (cat->n > 0) {
         int v = store_schema_version(to);
+        if (v < 0)
+            return fail(r, SVC_INVALID, "the destination already holds tables, not tas's: give it an empty "
+                        "database");
         if (v != store_latest_version(to))
-            return fail(r, SVC_INVALID, "the destination already holds tables (schema version %d): give it an "
-                        "empty database", v);
+            return fail(r, SVC_INVALID, "the destination already holds a tas database (schema version %d): give "
+                        "it an empty database", v);
         return SVC_OK;
     }
     if (store_migrate(to, err, sizeof err) != STORE_OK)
