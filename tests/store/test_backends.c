@@ -494,16 +494,25 @@ static void read_schema(struct store *s, struct schema *sc)
     assert_int_equal(store_each_row(store_prepare(s, trig_sql), take_line, &trigs), STORE_OK);
 }
 
-static void test_schemas_agree(void **state)
+/* A new SQLite file and PostgreSQL database, both migrated (the test
+ * skipped without a PostgreSQL). */
+static void migrate_both(struct fix **a, struct fix **b)
 {
-    (void)state;
     if (!pg_url()) {
         pg_reason();
         skip();
     }
-    struct fix *a = open_fix(SQLITE), *b = open_fix(PG);
-    migrate(a->s);
-    migrate(b->s);
+    *a = open_fix(SQLITE);
+    *b = open_fix(PG);
+    migrate((*a)->s);
+    migrate((*b)->s);
+}
+
+static void test_schemas_agree(void **state)
+{
+    (void)state;
+    struct fix *a, *b;
+    migrate_both(&a, &b);
     assert_int_equal(store_schema_version(a->s), store_schema_version(b->s));
 
     /* The same migrations, by number and name. */
@@ -585,13 +594,8 @@ static size_t position(const struct store_catalogue *c, const char *name)
 static void test_copy(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
-    struct fix *a = open_fix(SQLITE), *b = open_fix(PG);
-    migrate(a->s);
-    migrate(b->s);
+    struct fix *a, *b;
+    migrate_both(&a, &b);
     assert_int_equal(store_latest_version(a->s), store_schema_version(a->s));
     assert_int_equal(store_latest_version(b->s), store_schema_version(b->s));
 
