@@ -102,11 +102,11 @@ int cli_migrate_store(int argc, char **argv)
         return cli_usage(usage);
     if (strncmp(from, "postgres", 8) == 0) {
         cli_fail("--from is a SQLite database: sqlite:PATH");
-        return CLI_USAGE;
+        return cli_usage(usage);
     }
     if (strncmp(to, "postgresql://", 13) != 0 && strncmp(to, "postgres://", 11) != 0) {
         cli_fail("--to is a PostgreSQL database: postgresql://...");
-        return CLI_USAGE;
+        return cli_usage(usage);
     }
     const char *path = strncmp(from, "sqlite:", 7) == 0 ? from + 7 : from;
     /* Opening would make an empty file where none is. */
