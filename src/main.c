@@ -10,6 +10,7 @@ static void usage(FILE *f)
     fputs("Usage: tas COMMAND [options]\n"
           "  serve     run the web server\n"
           "  migrate   bring a database's schema up to date\n"
+          "  migrate-store  move an installation from SQLite to PostgreSQL, checked table by table\n"
           "  demo      create a database holding a generated demonstration authority\n"
           "  user      add, list, disable users and set passwords\n"
           "  audit     verify the audit trail's hash chain\n"
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "serve")) return cli_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "migrate")) return cli_migrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "migrate-store")) return cli_migrate_store(argc - 1, argv + 1);
     if (!strcmp(cmd, "demo")) return cli_demo(argc - 1, argv + 1);
     if (!strcmp(cmd, "user")) return cli_user(argc - 1, argv + 1);
     if (!strcmp(cmd, "audit")) return cli_audit(argc - 1, argv + 1);

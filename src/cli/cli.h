@@ -28,8 +28,17 @@ int cli_toolkit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
 int cli_mail(int argc, char **argv);
+int cli_migrate_store(int argc, char **argv);
 /* tas import ctf (cli_ctf.c), reached through cli_import. */
 int cli_import_ctf(int argc, char **argv);
+
+/* tas rollup verify (cli_rollup.c): brings the rollup up to date, then
+ * compares the dashboard from it with the dashboard from the records,
+ * for each authority and all together, over from..to (YYYY-MM-DD; both
+ * NULL: every month with a meeting), printing a line for each.  0 the
+ * same, 1 a difference (the first named), -1 could not compare. */
+struct svc_ctx;
+int cli_rollup_verify(struct svc_ctx *c, const char *from, const char *to);
 
 /* Shared by the commands. */
 struct store;

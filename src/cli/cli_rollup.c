@@ -81,7 +81,7 @@ static int compare(struct svc_ctx *c, int64_t authority_id, const char *from, co
     return 1;
 }
 
-static int verify(struct svc_ctx *c, const char *from, const char *to)
+int cli_rollup_verify(struct svc_ctx *c, const char *from, const char *to)
 {
     char first[8], last[8], f[32], t[32];
     if (!from) {
@@ -144,7 +144,7 @@ int cli_rollup(int argc, char **argv)
         if (rc == 0)
             printf("rollup: rebuilt in %lds\n", (long)(time(NULL) - t0));
     } else {
-        rc = verify(&ctx, from, to);
+        rc = cli_rollup_verify(&ctx, from, to);
     }
     if (rc < 0)
         cli_fail("rollup %s failed: %s", cmd, store_errmsg(s));

@@ -484,6 +484,19 @@ enum store_rc store_migrate(struct store *s, char *err, size_t errlen)
     return store_migrate_files(s, embedded_files, embedded_count, err, errlen);
 }
 
+int store_latest_version(struct store *s)
+{
+    if (!s)
+        return 0;
+    struct migration *migs = calloc(embedded_count ? embedded_count : 1, sizeof *migs);
+    if (!migs)
+        return 0;
+    long n = collect(s->ops->migrations_dir, embedded_files, embedded_count, migs, NULL, 0);
+    int v = n > 0 ? migs[n - 1].version : 0;
+    free(migs);
+    return v;
+}
+
 int store_schema_version(struct store *s)
 {
     if (!s || !s->ops->has_table(s, "schema_migrations"))

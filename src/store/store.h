@@ -51,6 +51,9 @@ void store_close(struct store *s);
 enum store_rc store_migrate(struct store *s, char *err, size_t errlen);
 /* Highest applied migration version, or -1. */
 int store_schema_version(struct store *s);
+/* The newest migration this tas holds for s's backend: the version
+ * store_migrate brings a database to (0 when it holds none). */
+int store_latest_version(struct store *s);
 
 /* Transactions.  begin_write takes the write lock at once (BEGIN IMMEDIATE
  * on SQLite) so a read-then-write transaction cannot deadlock. */

@@ -65,6 +65,22 @@ struct store_ops {
 
     enum store_rc (*backup)(struct store *s, const char *dest, int64_t *pages, char *err, size_t errlen);
     enum store_rc (*restore)(struct store *s, const char *src, char *err, size_t errlen);
+
+    /* The catalogue, for copying a whole database (store_copy.c).  Fixed
+     * SQL; where a query is about one table, the table's name is ?1. */
+    const char *tables_sql;       /* tas's tables (not the backend's own) */
+    const char *columns_sql;      /* ?1: name, declared type, place in the primary key
+                                   * (0: not in it), in the table's column order */
+    const char *references_sql;   /* ?1: the tables its foreign keys reference */
+    const char *identity_sql;     /* ?1: its identity column, if any; NULL where new ids
+                                   * follow the highest stored one by themselves */
+    const char *identity_set_sql; /* ?1 the table's quoted name, ?2 the column, ?3 the next
+                                   * id to give; NULL with identity_sql */
+    const char *order_text;       /* after a text column in ORDER BY: order by code point */
+    /* Turns the table's own triggers off or on, inside the open
+     * transaction (quoted: its quoted name).  NULL: this backend cannot,
+     * so a database is not copied into it. */
+    enum store_rc (*table_triggers)(struct store *s, const char *quoted, bool on);
 };
 
 /* The first member of every backend's connection and statement. */

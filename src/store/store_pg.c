@@ -699,6 +699,26 @@ static enum store_rc pg_restore(struct store *gs, const char *src, char *err, si
     return STORE_ERROR;
 }
 
+/* Turns a table's own triggers (not the foreign keys' internal ones) off or
+ * on: the table's owner may, inside a transaction, and a rollback undoes
+ * it.  quoted: a name from the catalogue, quoted (store_copy.c). */
+static enum store_rc pg_table_triggers(struct store *gs, const char *quoted, bool on)
+{
+    char sql[256];
+    if ((size_t)snprintf(sql, sizeof sql, "ALTER TABLE %s %s TRIGGER USER", quoted,
+                         on ? "ENABLE" : "DISABLE") >= sizeof sql) {
+        set_msg(PG(gs), "table name too long");
+        return STORE_ERROR;
+    }
+    return simple(PG(gs), sql);
+}
+
+/* The catalogue queries name tables of the current schema only (the one
+ * tas's migrations made them in). */
+#define PG_TABLE_OID "(SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relname = ? AND c.relkind IN ('r', 'p')" \
+                     " AND c.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n"                         \
+                     " WHERE n.nspname = current_schema()))"
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .migrations_dir = STORE_PG_MIGRATIONS,
@@ -731,6 +751,21 @@ static const struct store_ops pg_ops = {
     .after_script = NULL,
     .backup = pg_backup,
     .restore = pg_restore,
+    .tables_sql = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+    .columns_sql = "SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL),"
+                   " coalesce((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY k(att, n) WHERE k.att = a.attnum), 0)"
+                   " FROM pg_catalog.pg_attribute a"
+                   " LEFT JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+                   " WHERE a.attrelid = " PG_TABLE_OID " AND a.attnum > 0 AND NOT a.attisdropped"
+                   " ORDER BY a.attnum",
+    .references_sql = "SELECT DISTINCT f.relname FROM pg_catalog.pg_constraint k"
+                      " JOIN pg_catalog.pg_class f ON f.oid = k.confrelid"
+                      " WHERE k.contype = 'f' AND k.conrelid = " PG_TABLE_OID,
+    .identity_sql = "SELECT a.attname FROM pg_catalog.pg_attribute a"
+                    " WHERE a.attrelid = " PG_TABLE_OID " AND a.attidentity IN ('a', 'd') AND NOT a.attisdropped",
+    .identity_set_sql = "SELECT setval(pg_get_serial_sequence(?, ?), ?, false)",
+    .order_text = " COLLATE \"C\"",
+    .table_triggers = pg_table_triggers,
 };
 
 #else /* no libpq */

@@ -701,6 +701,8 @@ static enum store_rc sq_after_script(struct store *gs, char *err, size_t errlen)
     return STORE_OK;
 }
 
+/* No table_triggers: SQLite cannot turn a table's triggers off, so a
+ * database is copied out of SQLite (tas migrate-store), never into it. */
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .migrations_dir = STORE_SQLITE_MIGRATIONS,
@@ -733,4 +735,12 @@ static const struct store_ops sqlite_ops = {
     .after_script = sq_after_script,
     .backup = sq_backup,
     .restore = sq_restore,
+    .tables_sql = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                  " ORDER BY name",
+    .columns_sql = "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid",
+    .references_sql = "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)",
+    .identity_sql = NULL,  /* a rowid takes max(rowid) + 1 */
+    .identity_set_sql = NULL,
+    .order_text = " COLLATE BINARY",
+    .table_triggers = NULL,
 };

@@ -20,7 +20,7 @@ after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 test('version and help', () => {
   assert.match(tas(['--version']).out, /^tas \d+\.\d+\.\d+/);
-  for (const cmd of ['serve', 'migrate', 'demo', 'user']) {
+  for (const cmd of ['serve', 'migrate', 'migrate-store', 'demo', 'user']) {
     const r = tas([cmd, '--help']);
     assert.equal(r.code, 0, cmd);
     assert.match(r.out, /^Usage: tas /, cmd);
@@ -36,6 +36,8 @@ test('usage errors exit 2, with a reason on stderr', () => {
   assert.equal(tas(['serve', '--threads', 'many']).code, 2);
   assert.equal(tas(['serve', '--no-such-flag']).code, 2);
   assert.equal(tas(['demo', '--seed', '-3']).code, 2);
+  assert.equal(tas(['migrate-store', '--from', path.join(dir, 'a.db')]).code, 2);
+  assert.equal(tas(['migrate-store', '--from', 'postgresql://x/y', '--to', 'postgresql://x/z']).code, 2);
   assert.equal(tas(['user', 'add', 'x', '--db', path.join(dir, 'u.db')]).code, 2);
   assert.equal(tas(['user', 'add', 'x', '--name', 'X', '--role', 'wizard', '--scope', 'system']).code, 2);
 });

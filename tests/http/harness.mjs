@@ -139,14 +139,27 @@ if (process.env.TAS_TEST_DB === 'postgresql' && !PG_URL) {
 }
 if (PG_URL && !process.env.TAS_SECRET_KEY) process.env.TAS_SECRET_KEY = randomBytes(32).toString('hex');
 
-function pgAdmin(sql) {
-  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', PG_URL, '-c', sql], { stdio: 'pipe' });
+function pgAdmin(sql, server = PG_URL) {
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', server, '-c', sql], { stdio: 'pipe' });
 }
 
-function pgCreateDatabase() {
+function pgCreateDatabase(server = PG_URL) {
   const name = `t_${randomBytes(8).toString('hex')}`;  // our own name, never input
-  pgAdmin(`CREATE DATABASE ${name}`);
-  return { name, url: PG_URL.replace(/\/[^/?]*(\?.*)?$/, `/${name}`) };
+  pgAdmin(`CREATE DATABASE ${name}`, server);
+  return { name, url: server.replace(/\/[^/?]*(\?.*)?$/, `/${name}`) };
+}
+
+/**
+ * A new, empty database on the server of TAS_TEST_PG_URL, whatever
+ * TAS_TEST_DB says (for a test that needs PostgreSQL beside its SQLite
+ * files): returns { name, url, drop() }; null when TAS_TEST_PG_URL is
+ * unset (skip the test then, saying why).
+ */
+export function pgDatabase() {
+  const server = process.env.TAS_TEST_PG_URL;
+  if (!server) return null;
+  const db = pgCreateDatabase(server);
+  return { ...db, drop: () => pgAdmin(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`, server) };
 }
 
 /** True when the tests run on PostgreSQL (TAS_TEST_DB=postgresql). */

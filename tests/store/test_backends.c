@@ -7,7 +7,8 @@
  *
  * Also: the two migration sets must describe the same schema (tables,
  * columns in order, rough types, views, triggers), so one cannot drift
- * from the other unnoticed. */
+ * from the other unnoticed; and a table copied from SQLite into
+ * PostgreSQL (store_copy.h, tas migrate-store) reads back the same. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "store/q_authorities.h"
 #include "store/q_schools.h"
 #include "store/store.h"
+#include "store/store_copy.h"
 #include "store/store_internal.h"
 
 enum backend { SQLITE, PG };
@@ -492,16 +494,25 @@ static void read_schema(struct store *s, struct schema *sc)
     assert_int_equal(store_each_row(store_prepare(s, trig_sql), take_line, &trigs), STORE_OK);
 }
 
-static void test_schemas_agree(void **state)
+/* A new SQLite file and PostgreSQL database, both migrated (the test
+ * skipped without a PostgreSQL). */
+static void migrate_both(struct fix **a, struct fix **b)
 {
-    (void)state;
     if (!pg_url()) {
         pg_reason();
         skip();
     }
-    struct fix *a = open_fix(SQLITE), *b = open_fix(PG);
-    migrate(a->s);
-    migrate(b->s);
+    *a = open_fix(SQLITE);
+    *b = open_fix(PG);
+    migrate((*a)->s);
+    migrate((*b)->s);
+}
+
+static void test_schemas_agree(void **state)
+{
+    (void)state;
+    struct fix *a, *b;
+    migrate_both(&a, &b);
     assert_int_equal(store_schema_version(a->s), store_schema_version(b->s));
 
     /* The same migrations, by number and name. */
@@ -534,6 +545,158 @@ static void test_schemas_agree(void **state)
     close_fix(b);
 }
 
+/* ---- copying a database (store_copy.h) -------------------------------- */
+
+struct rows {
+    struct schema sc;
+    const struct store_table *t;
+};
+
+static enum store_rc take_values(void *arg, const char *const *vals)
+{
+    struct rows *c = arg;
+    const struct store_table *t = c->t;
+    char line[512] = "";
+    size_t n = 0;
+    for (int i = 0; i < t->ncols && n < sizeof line; i++)
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", i ? "|" : "", vals[i] ? vals[i] : "\\N");
+    add_line(&c->sc, line);
+    return STORE_OK;
+}
+
+/* t's rows on s as canonical text, one line a row. */
+static char *rows_text(struct store *s, const struct store_table *t)
+{
+    struct rows c = {.t = t};
+    assert_int_equal(store_table_rows(s, t, take_values, &c), STORE_OK);
+    return c.sc.text ? c.sc.text : strdup("");
+}
+
+static const struct store_table *table(const struct store_catalogue *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->t[i].name, name) == 0)
+            return &c->t[i];
+    fail_msg("no table %s", name);
+    return NULL;
+}
+
+static enum store_rc load_each(void *arg, const char *const *vals)
+{
+    return store_loader_add(arg, vals);
+}
+
+static size_t position(const struct store_catalogue *c, const char *name)
+{
+    return (size_t)(table(c, name) - c->t);
+}
+
+static void test_copy(void **state)
+{
+    (void)state;
+    struct fix *a, *b;
+    migrate_both(&a, &b);
+    assert_int_equal(store_latest_version(a->s), store_schema_version(a->s));
+    assert_int_equal(store_latest_version(b->s), store_schema_version(b->s));
+
+    /* Values whose text differs between the backends unless made
+     * canonical: reals (SQLite's own text keeps 15 digits; a negative zero
+     * it stores as the integer 0), 64-bit times, NULLs, UTF-8, and text
+     * keys that sort by code point. */
+    exec_ok(a->s, "INSERT INTO authorities (id, la_code, name, created_at, updated_at) "
+                  "VALUES (7, '822', 'Bedford – Ŵ', 4102444800, 4102444801)");
+    exec_ok(a->s, "INSERT INTO schools (id, authority_id, urn, name, phase, pupils_on_roll, fsm_pct, sen_pct, "
+                  "created_at, updated_at) VALUES (40, 7, '100001', 'Oak', 'primary', NULL, 0.1, 1.0 / 3, 1, 1), "
+                  "(41, 7, '100002', 'Élan \"quoted\" | bar', 'primary', 210, -0.0, NULL, 2, 2), "
+                  "(9, 7, '100003', '', 'secondary', 0, 12.5, NULL, 3, 3)");
+    /* Bound, not parsed by SQLite (its parser's long double is a double
+     * under valgrind). */
+    struct store_stmt *st = store_prepare(a->s, "UPDATE schools SET sen_pct = ? WHERE id = 41");
+    store_bind_double(st, 1, 1e-300);
+    assert_int_equal(store_exec_done(st), STORE_OK);
+    exec_ok(a->s, "INSERT INTO login_throttle (key, updated_at) VALUES ('a', 1), ('B', 2), ('é', 3), ('Z', 4), "
+                  "('_', 5)");
+
+    char err[256] = "";
+    struct store_catalogue ca, cb;
+    if (store_catalogue_read(a->s, &ca, err, sizeof err) != STORE_OK ||
+        store_catalogue_read(b->s, &cb, err, sizeof err) != STORE_OK)
+        fail_msg("catalogue: %s", err);
+    if (!store_catalogue_same(&ca, &cb, err, sizeof err))
+        fail_msg("catalogues differ: %s", err);
+    bool same = false;
+    assert_int_equal(store_migrations_same(a->s, b->s, &same, err, sizeof err), STORE_OK);
+    assert_true(same);
+    /* A table comes after those it references. */
+    assert_true(position(&cb, "authorities") < position(&cb, "schools"));
+    assert_true(position(&ca, "schools") < position(&ca, "pupils"));
+    const struct store_table *sch = table(&cb, "schools");
+    assert_string_equal(sch->identity, "id");
+    assert_string_equal(table(&ca, "schools")->identity, "");  /* SQLite's rowid needs none */
+    assert_false(store_can_load(a->s));
+    assert_true(store_can_load(b->s));
+
+    /* Loaded with their own triggers off (a school's insert would bump
+     * the dashboard's generation), in one transaction. */
+    const char *names[] = {"authorities", "schools", "login_throttle"};
+    assert_int_equal(store_begin_write(b->s), STORE_OK);
+    for (size_t i = 0; i < 3; i++) {
+        const struct store_table *t = table(&cb, names[i]);
+        assert_int_equal(store_table_triggers(b->s, t, false), STORE_OK);
+        struct store_loader *l = store_loader_open(b->s, t);
+        assert_non_null(l);
+        assert_int_equal(store_table_rows(a->s, t, load_each, l), STORE_OK);
+        assert_int_equal(store_loader_close(l), STORE_OK);
+        assert_int_equal(store_table_triggers(b->s, t, true), STORE_OK);
+        assert_int_equal(store_identity_follow(b->s, t), STORE_OK);
+    }
+    assert_int_equal(store_end_write(b->s, STORE_OK), STORE_OK);
+
+    for (size_t i = 0; i < 3; i++) {
+        char *x = rows_text(a->s, table(&ca, names[i])), *y = rows_text(b->s, table(&cb, names[i]));
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+    }
+    char *y = rows_text(b->s, sch);
+    assert_string_equal(y, "9|7|100003||secondary|0|12.5|\\N|0|3|3|open|||\\N|\\N\n"
+                           "40|7|100001|Oak|primary|\\N|0.10000000000000001|0.33333333333333331|0|1|1|open|||\\N|\\N\n"
+                           "41|7|100002|Élan \"quoted\" | bar|primary|210|0|1e-300|0|2|2|open|||"
+                           "\\N|\\N\n");
+    free(y);
+    y = rows_text(b->s, table(&cb, "login_throttle"));
+    assert_string_equal(y, "B|0|0|0|2\nZ|0|0|0|4\n_|0|0|0|5\na|0|0|0|1\né|0|0|0|3\n");
+    free(y);
+    int64_t n = 0;
+    assert_int_equal(store_get_int(store_prepare(b->s, "SELECT n FROM dash_generation"), &n), STORE_OK);
+    assert_int_equal(n, 1);
+    /* The sequence follows the copied ids: a new school takes 42. */
+    exec_ok(b->s, "INSERT INTO schools (authority_id, urn, name, phase, created_at, updated_at) "
+                  "VALUES (7, '100004', 'New', 'primary', 5, 5)");
+    assert_int_equal(store_get_int(store_prepare(b->s, "SELECT max(id) FROM schools"), &n), STORE_OK);
+    assert_int_equal(n, 42);
+
+    /* A value SQLite kept that is not a number stays as it is (it cannot
+     * pass for 0), and PostgreSQL refuses it. */
+    exec_ok(a->s, "UPDATE schools SET fsm_pct = 'n/a' WHERE id = 9");
+    y = rows_text(a->s, table(&ca, "schools"));
+    assert_non_null(strstr(y, "|n/a|"));
+    free(y);
+    assert_int_equal(store_begin_write(b->s), STORE_OK);
+    assert_int_equal(store_table_clear(b->s, sch), STORE_OK);
+    struct store_loader *l = store_loader_open(b->s, sch);
+    (void)store_table_rows(a->s, sch, load_each, l);  /* the rows fit one batch, written at the close */
+    assert_int_not_equal(store_loader_close(l), STORE_OK);
+    store_rollback(b->s);
+    assert_int_equal(store_table_count(b->s, sch, &n), STORE_OK);
+    assert_int_equal(n, 4);
+
+    store_catalogue_free(&ca);
+    store_catalogue_free(&cb);
+    close_fix(a);
+    close_fix(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_pg_places),
         cmocka_unit_test(test_pg_pool),
         cmocka_unit_test(test_schemas_agree),
+        cmocka_unit_test(test_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
