@@ -118,7 +118,7 @@ static void matching_method(const struct eval_report *r, char *out, size_t n)
         snprintf(nearest, sizeof nearest, "%zu nearest comparison schools", r->match_k);
     snprintf(out, n,
              "each TAS school's %s of the same phase, %s, %s, on the Euclidean distance of the covariates "
-             "standardised by their pooled SD, closest pairs first (docs/evaluation.md)",
+             "standardised by their pooled SD, closest pairs first",
              nearest, r->match_replace ? "with replacement" : "without replacement", caliper);
 }
 
@@ -448,7 +448,7 @@ static json_t *query_fields(const struct eval_query *q, const struct eval_kinds 
                             "Matched only: the TAS schools the matching matched and the comparison schools it "
                             "chose, in place of all of them"),
                      "k", k, "caliper", caliper, "replace",
-                     radios("replace", "Matching", errs, replaces, 2, q->replace,
+                     radios("replace", "Matching with or without replacement", errs, replaces, 2, q->replace,
                             "With replacement a comparison school may be chosen for more than one TAS school, and "
                             "then counts for each"),
                      "cost", cost, "kind", kind, "phase", phase, "pre",
@@ -521,6 +521,8 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
                                 pre, "post", post, "exact", r->exact, "threshold", r->threshold,
                                 "school_years_missing", (json_int_t)r->school_years_missing, "query", query);
         json_object_set_new(res, "comparison", comparison_json(r));
+        json_object_set_new(res, "matched_view", json_boolean(r->matched_only));
+        json_object_set_new(res, "weighted_view", json_boolean(r->weighted));
         json_object_set_new(res, "programme_cost", programme_cost_ctx(r));
         char method[400];
         matching_method(r, method, sizeof method);

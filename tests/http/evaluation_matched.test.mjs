@@ -286,6 +286,8 @@ test('page: the options as GOV.UK fields, kept when sent; "N of M TAS schools ma
   assert.match(html, /id="tas-matched"><strong>1 of 2 TAS schools matched\.<\/strong> Only the matched TAS schools are in these figures/);
   assert.match(html, /TAS schools \(1 schools, 5000 then 5000 pupils\)/);
   assert.match(html, /id="matching-method">Matching: each TAS school's 2 nearest comparison schools of the same phase, with replacement, within 0\.25 pooled SDs \(the caliper\)/);
+  assert.match(html, /The figures above use the matched schools only\.<\/p>/);
+  assert.doesNotMatch(html, /id="weighted-note"/);   // C1 alone, once: nothing weighs other than 1
   assert.match(html, /href="\/evaluation\.csv\?[^"]*comparison=matched&amp;k=2&amp;caliper=0\.25&amp;replace=yes"|href="\/evaluation\.csv\?[^"]*comparison=matched&k=2&caliper=0\.25&replace=yes"/);
   const csv = await as.evaluator.getHtml(`/evaluation.csv?${fields}`);
   assert.match(csv.html, /\r\ntas schools,matched only,used,1,of,2\r\n/);
@@ -300,6 +302,9 @@ test('page: the options as GOV.UK fields, kept when sent; "N of M TAS schools ma
   assert.match(weighted, /id="weighted-note">The comparison schools' counts and pupils are weighted/);
   assert.match(weighted, /<td class="govuk-table__cell govuk-table__cell--numeric">128<\/td>/);
   assert.match(weighted, /2 of 2 TAS schools matched\./);
+  const all = decodeHtml((await as.evaluator.getHtml(`/evaluation?${Q}&replace=yes`)).html);
+  assert.match(all, /The figures above use every school of the phase, not only the matched ones\.<\/p>/);
+  assert.doesNotMatch(all, /id="tas-matched"|id="weighted-note"/);
 
   // Errors: 400, the summary links to each field, the field says it too,
   // and what was typed is kept.
