@@ -1074,17 +1074,12 @@ struct dkey {
 static int dkey_cmp(const void *a, const void *b)
 {
     const struct dkey *x = a, *y = b;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    if (x->part != y->part)
-        return x->part < y->part ? -1 : 1;
-    if (x->count != y->count)
-        return x->count < y->count ? -1 : 1;
-    if (x->school != y->school)
-        return x->school < y->school ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
+    const int64_t kx[] = {x->group, x->year, x->part, x->count, x->school, (int64_t)x->row};
+    const int64_t ky[] = {y->group, y->year, y->part, y->count, y->school, (int64_t)y->row};
+    for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++)
+        if (kx[i] != ky[i])
+            return kx[i] < ky[i] ? -1 : 1;
+    return 0;
 }
 
 static bool same_weight(double a, double b)

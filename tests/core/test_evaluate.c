@@ -29,6 +29,15 @@ static void assert_near(double got, double want, double rel)
         fail_msg("got %.17g, want %.17g (relative tolerance %g)", got, want, rel);
 }
 
+/* The table's four rates per 100: TAS before and after, comparison before and after. */
+static void assert_rates(const struct ev_table *t, double tas_pre, double tas_post, double cmp_pre, double cmp_post)
+{
+    assert_near(t->cell[T][EV_PRE].rate_per_100, tas_pre, 1e-12);
+    assert_near(t->cell[T][EV_POST].rate_per_100, tas_post, 1e-12);
+    assert_near(t->cell[C][EV_PRE].rate_per_100, cmp_pre, 1e-12);
+    assert_near(t->cell[C][EV_POST].rate_per_100, cmp_post, 1e-12);
+}
+
 /* Figure 5d (community paediatrics referrals): pilot 1.43 -> 1.35, non-pilot
  * 1.61 -> 1.93 per 100 pupils, from counts over 10,000 pupils a group and
  * year split across two schools each. */
@@ -44,10 +53,7 @@ static void figure_5d_reproduces_from_counts(void **state)
     struct ev_table t;
     size_t bad;
     assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
-    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.43, 1e-12);
-    assert_near(t.cell[T][EV_POST].rate_per_100, 1.35, 1e-12);
-    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.61, 1e-12);
-    assert_near(t.cell[C][EV_POST].rate_per_100, 1.93, 1e-12);
+    assert_rates(&t, 1.43, 1.35, 1.61, 1.93);
     /* "1 in 70", "1 in 74", "1 in 62", "1 in 52" pupils */
     assert_int_equal(lround(t.cell[T][EV_PRE].one_in), 70);
     assert_int_equal(lround(t.cell[T][EV_POST].one_in), 74);
@@ -284,10 +290,23 @@ static void regression_agrees_with_r_sandwich(void **state)
     assert_int_equal(f.pupils, 21983);
     struct ev_table t;
     assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
-    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.7303532804614274, 1e-12);
-    assert_near(t.cell[T][EV_POST].rate_per_100, 1.2435040831477358, 1e-12);
-    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.6412213740458015, 1e-12);
-    assert_near(t.cell[C][EV_POST].rate_per_100, 2.0320303082486655, 1e-12);
+    assert_rates(&t, 1.7303532804614274, 1.2435040831477358, 1.6412213740458015, 2.0320303082486655);
+}
+
+/* The event study's years, estimates and standard errors against R's. */
+struct want_year {
+    int year;
+    double est, se;
+};
+
+static void assert_event_years(const struct ev_event_study *es, const struct want_year *want, size_t n)
+{
+    assert_int_equal(es->nyears, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(es->year[i].year, want[i].year);
+        assert_near(es->year[i].estimate, want[i].est, 1e-9);
+        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
+    }
 }
 
 /* The same panel and R run, with 2021-2023 as the years before and 2024
@@ -307,16 +326,12 @@ static void event_study_agrees_with_r_sandwich(void **state)
     assert_int_equal(es->reference_year, 2023);
     assert_int_equal(es->nyears, 3);
     assert_int_equal(es->leads, 2);
-    static const struct { int year; double est, se; } want[] = {
+    static const struct want_year want[] = {
         {2021, 0.79821286082671894, 0.26006493802958075},
         {2022, 0.76510800796173728, 0.29498261732443865},
         {2024, -0.28035049705525827, 0.17507262901946868},
     };
-    for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(es->year[i].year, want[i].year);
-        assert_near(es->year[i].estimate, want[i].est, 1e-9);
-        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
-    }
+    assert_event_years(es, want, 3);
     assert_near(es->f_stat, 6.2267357874275344, 1e-9);
     assert_near(es->p_value, 0.027948161135145724, 1e-9);
     assert_int_equal(es->df, 7);
@@ -386,10 +401,7 @@ static void weighted_models_agree_with_r(void **state)
     struct ev_table t;
     size_t bad;
     assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
-    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.7303532804614274, 1e-12);
-    assert_near(t.cell[T][EV_POST].rate_per_100, 1.2435040831477358, 1e-12);
-    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.5876353695720744, 1e-12);
-    assert_near(t.cell[C][EV_POST].rate_per_100, 1.9940981847447017, 1e-12);
+    assert_rates(&t, 1.7303532804614274, 1.2435040831477358, 1.5876353695720744, 1.9940981847447017);
     /* Comparison before, by hand: 2 x (5 + 6) + 0.5 x (22 + 27) + (11 + 9) + 1.5 x 6. */
     assert_near(t.cell[C][EV_PRE].weighted_count, 22 + 24.5 + 20 + 9, 1e-15);
     assert_int_equal(t.cell[C][EV_PRE].count, 11 + 49 + 20 + 6);
@@ -411,16 +423,12 @@ static void weighted_models_agree_with_r(void **state)
     p.npost = 1;
     struct ev_event_study *es = malloc(sizeof *es);
     assert_int_equal(ev_event_study(&p, es, &bad), EV_OK);
-    static const struct { int year; double est, se; } want[] = {
+    static const struct want_year want[] = {
         {2021, 0.83174441643074348, 0.28930799396696671},
         {2022, 0.86149505547485805, 0.27497902360507953},
         {2024, -0.21024265761679936, 0.19950068584651706},
     };
-    for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(es->year[i].year, want[i].year);
-        assert_near(es->year[i].estimate, want[i].est, 1e-9);
-        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
-    }
+    assert_event_years(es, want, 3);
     free(es);
     /* A weight of 0 (or below, or not a number) is refused: leave the row out instead. */
     w[5] = 0;
