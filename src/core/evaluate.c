@@ -64,6 +64,7 @@ const char *ev_error_text(enum ev_error e)
     case EV_ERR_NOT_CONVERGED: return "the Poisson model did not converge";
     case EV_ERR_SEPARATED: return "the Poisson model can only fit a count of zero by an infinite effect (e.g. no "
                                   "events at all in a year, or in TAS schools after)";
+    case EV_ERR_WEIGHT: return "a weight must be a number above 0";
     }
     return "unknown error";
 }
@@ -81,6 +82,11 @@ double ev_one_in(int64_t count, int64_t pupils)
 }
 
 /* ---- checking the panel ------------------------------------------------ */
+
+static double row_weight(const struct ev_panel *p, size_t i)
+{
+    return p->weight ? p->weight[i] : 1.0;
+}
 
 static int has_year(const int *ys, size_t n, int y)
 {
@@ -172,9 +178,11 @@ enum ev_error ev_check(const struct ev_panel *p, size_t *bad_row)
         return EV_ERR_PERIODS;
     for (size_t i = 0; i < p->n; i++) {
         const struct ev_row *r = &p->rows[i];
+        double w = row_weight(p, i);
         enum ev_error e = r->group != EV_TAS && r->group != EV_COMPARISON ? EV_ERR_GROUP
                           : r->pupils <= 0                                 ? EV_ERR_PUPILS
                           : r->count < 0                                   ? EV_ERR_COUNT
+                          : !(w > 0 && isfinite(w))                        ? EV_ERR_WEIGHT
                                                                            : EV_OK;
         if (e != EV_OK) {
             *bad_row = i;
@@ -208,10 +216,12 @@ static void count_schools(const struct ev_panel *p, const struct key *k, struct 
     }
 }
 
+/* From the weighted sums, which are the plain ones (exactly: whole
+ * numbers well below 2^53) without weights. */
 static void finish_cell(struct ev_cell *c)
 {
-    c->rate_per_100 = ev_rate_per_100(c->count, c->pupils);
-    c->one_in = ev_one_in(c->count, c->pupils);
+    c->rate_per_100 = 100.0 * c->weighted_count / c->weighted_pupils;
+    c->one_in = c->weighted_count > 0 ? c->weighted_pupils / c->weighted_count : INFINITY;
 }
 
 static void differences(struct ev_table *t)
@@ -238,8 +248,11 @@ enum ev_error ev_table(const struct ev_panel *p, struct ev_table *t, size_t *bad
         if (per < 0)
             continue;
         struct ev_cell *c = &t->cell[r->group][per];
+        double w = row_weight(p, i);
         c->pupils += r->pupils;
         c->count += r->count;
+        c->weighted_pupils += w * (double)r->pupils;
+        c->weighted_count += w * (double)r->count;
         c->rows++;
     }
     struct key *k = sorted_keys(p);
@@ -561,7 +574,7 @@ static int twfe_data(const struct ev_panel *p, const struct panel_idx *q, size_t
         const struct ev_row *r = &p->rows[q->row[i]];
         size_t y = q->yr[i];
         m->y[i] = ev_rate_per_100(r->count, r->pupils);
-        m->w[i] = (double)r->pupils;
+        m->w[i] = row_weight(p, q->row[i]) * (double)r->pupils;
         if (y > 0)
             m->x[(y - 1) * q->n + i] = 1;
         if (ref == DID)
@@ -794,6 +807,7 @@ static void drop_zero_schools(const struct ev_panel *p, struct panel_idx *q, siz
 struct pois {
     struct wls d, work;
     double *cnt, *off, *eta, *eta_old, *z;
+    double *pw;        /* prior weights: each row's weight (the likelihood's) */
     double *b, *v;
 };
 
@@ -802,7 +816,7 @@ static double deviance(const struct pois *m)
     double dev = 0;
     for (size_t i = 0; i < m->d.n; i++) {
         double mu = exp(m->eta[i]), y = m->cnt[i];
-        dev += 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu));
+        dev += 2 * m->pw[i] * ((y > 0 ? y * log(y / mu) : 0) - (y - mu));
     }
     return dev;
 }
@@ -814,7 +828,7 @@ static int irls_step(struct pois *m, size_t *aliased)
     size_t n = m->d.n, p = m->d.p;
     for (size_t i = 0; i < n; i++) {
         double mu = exp(m->eta[i]);
-        m->work.w[i] = mu;
+        m->work.w[i] = m->pw[i] * mu;
         m->z[i] = m->work.y[i] = m->eta[i] - m->off[i] + (m->cnt[i] - mu) / mu;
     }
     memcpy(m->work.x, m->d.x, n * p * sizeof *m->work.x);
@@ -885,8 +899,10 @@ static int pois_data(const struct ev_panel *p, const struct panel_idx *q, struct
     m->work = (struct wls){.n = n, .p = k, .nsch = q->nsch, .sch = q->sch, .y = m->z + n};
     m->work.w = m->work.y + n;
     m->work.x = m->work.w + n;
+    m->pw = m->work.x + n * k;
     for (size_t i = 0; i < n; i++) {
         const struct ev_row *r = &p->rows[q->row[i]];
+        m->pw[i] = row_weight(p, q->row[i]);
         m->cnt[i] = (double)r->count;
         m->off[i] = log((double)r->pupils);
         m->eta[i] = log(m->cnt[i] + 0.1);
@@ -956,7 +972,7 @@ enum ev_error ev_poisson(const struct ev_panel *p, struct ev_poisson *f, size_t 
 
 void ev_cost_effectiveness(double cost, const struct ev_table *t, struct ev_cost *c)
 {
-    *c = (struct ev_cost){.cost = cost, .pupils_after = t->cell[EV_TAS][EV_POST].pupils,
+    *c = (struct ev_cost){.cost = cost, .pupils_after = llround(t->cell[EV_TAS][EV_POST].weighted_pupils),
                           .cost_per_event_avoided = NAN};
     c->events_avoided = -t->did_per_100 / 100 * (double)c->pupils_after;
     if (!isfinite(cost) || cost < 0)
@@ -1046,62 +1062,99 @@ double ev_t_quantile(double prob, double df)
     return lo + (hi - lo) / 2;
 }
 
+/* A row's place for the disclosure control: by group, year and part, then
+ * count and school, so each (group, year, part) is a run with its zeros
+ * first, then its small counts, then the rest smallest first. */
+struct dkey {
+    int group, year, part;
+    int64_t count, school;
+    size_t row;
+};
+
+static int dkey_cmp(const void *a, const void *b)
+{
+    const struct dkey *x = a, *y = b;
+    const int64_t kx[] = {x->group, x->year, x->part, x->count, x->school, (int64_t)x->row};
+    const int64_t ky[] = {y->group, y->year, y->part, y->count, y->school, (int64_t)y->row};
+    for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++)
+        if (kx[i] != ky[i])
+            return kx[i] < ky[i] ? -1 : 1;
+    return 0;
+}
+
+static bool same_weight(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+/* Whether the view must hide its figure for the run k[0..n) (one group,
+ * year and part): its block of small counts (with, when their total is
+ * small, the smallest count of threshold or more) weighed unevenly, or of
+ * small total and weighed at all. */
+static bool run_reveals(const struct ev_panel *p, const struct dkey *k, size_t n, int threshold)
+{
+    size_t first = 0, end;
+    while (first < n && k[first].count == 0)
+        first++;
+    int64_t total = 0;
+    for (end = first; end < n && k[end].count < threshold; end++)
+        total += k[end].count;
+    if (end == first)
+        return false;   /* no small count */
+    if (total < threshold && end < n)
+        total += k[end++].count;
+    double w = row_weight(p, k[first].row);
+    for (size_t i = first + 1; i < end; i++)
+        if (!same_weight(row_weight(p, k[i].row), w))
+            return true;
+    return total < threshold && w > 0;
+}
+
 void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d)
 {
     memset(d, 0, sizeof *d);
     if (threshold < 2)
         return;
-    /* Each (group, year, part) summed once, at its first row: quadratic in
-     * the rows, which are a few thousand at most (schools x years). */
+    struct dkey *k = malloc((p->n ? p->n : 1) * sizeof *k);
+    if (!k) {   /* cannot check: hide everything */
+        memset(d, 1, sizeof *d);
+        return;
+    }
+    size_t n = 0;
     for (size_t i = 0; i < p->n; i++) {
         const struct ev_row *r = &p->rows[i];
-        int t = period_of(p, r->year);
-        if (t < 0 || (r->group != EV_TAS && r->group != EV_COMPARISON) || d->cell[r->group][t])
-            continue;
-        int pi = part ? part[i] : 0;
-        bool first = true;
-        int64_t n = 0;
-        for (size_t j = 0; j < p->n && first; j++) {
-            const struct ev_row *o = &p->rows[j];
-            if (o->group != r->group || o->year != r->year || (part ? part[j] : 0) != pi)
-                continue;
-            if (j < i)
-                first = false;
-            else
-                n += o->count;
-        }
-        if (first && n >= 1 && n < threshold) {
-            d->cell[r->group][t] = true;
-            d->change[r->group] = true;
+        if (period_of(p, r->year) >= 0 && (r->group == EV_TAS || r->group == EV_COMPARISON))
+            k[n++] = (struct dkey){r->group, r->year, part ? part[i] : 0, r->count, r->school, i};
+    }
+    qsort(k, n, sizeof *k, dkey_cmp);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && k[j].group == k[i].group && k[j].year == k[i].year && k[j].part == k[i].part; j++)
+            ;
+        if (run_reveals(p, k + i, j - i, threshold)) {
+            d->cell[k[i].group][period_of(p, k[i].year)] = true;
+            d->change[k[i].group] = true;
             d->did = true;
         }
     }
+    free(k);
 }
 
-static bool kept(const struct ev_row *r, const int64_t *keep, size_t nkeep)
-{
-    if (r->group == EV_TAS)
-        return true;
-    for (size_t i = 0; i < nkeep; i++)
-        if (keep[i] == r->school)
-            return true;
-    return false;
-}
-
-size_t ev_keep_comparison(struct ev_row *rows, int *part, size_t n, const int64_t *keep, size_t nkeep)
+size_t ev_keep_weighted(struct ev_row *rows, int *part, double *weight, size_t n)
 {
     /* A stable partition by rotation: each kept row found after a left-out
-     * one is moved down over them.  Quadratic, as ev_disclose; a few
-     * thousand rows at most. */
+     * one is moved down over them.  Quadratic; a few thousand rows at most. */
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!kept(&rows[i], keep, nkeep))
+        if (!(weight[i] > 0))
             continue;
         struct ev_row r = rows[i];
-        int pt = part ? part[i] : 0;
+        double w = weight[i];
         memmove(&rows[k + 1], &rows[k], (i - k) * sizeof *rows);
+        memmove(&weight[k + 1], &weight[k], (i - k) * sizeof *weight);
         rows[k] = r;
+        weight[k] = w;
         if (part) {
+            int pt = part[i];
             memmove(&part[k + 1], &part[k], (i - k) * sizeof *part);
             part[k] = pt;
         }

@@ -44,7 +44,8 @@ enum ev_error {
     EV_ERR_NO_DF,          /* as many parameters as observations: no residual to estimate a variance from */
     EV_ERR_ONE_PRE_YEAR,   /* an event study with rows in fewer than 2 pre years */
     EV_ERR_NOT_CONVERGED,  /* the Poisson fit did not converge within its iteration cap */
-    EV_ERR_SEPARATED       /* the Poisson fit needs an infinite effect (e.g. no events at all in TAS schools after) */
+    EV_ERR_SEPARATED,      /* the Poisson fit needs an infinite effect (e.g. no events at all in TAS schools after) */
+    EV_ERR_WEIGHT          /* a row's weight is not a finite number above 0 */
 };
 
 /* A short sentence for an error, e.g. "a school with two rows for one year". */
@@ -58,11 +59,20 @@ struct ev_row {
     int64_t count;         /* events of the kind evaluated, >= 0 */
 };
 
+/* Weights (issue 14's matched comparison): a school chosen by matching
+ * for w TAS schools (core/matching.h, mt_weights) counts w times.  The
+ * rates sum weight x count over weight x pupils; the regression and the
+ * event study weigh each school-year by weight x pupils, and the Poisson
+ * model's likelihood by weight, as R's lm(..., weights = pupils * w) and
+ * glm(..., weights = w) do; standard errors stay clustered by school, G
+ * counting each school once however heavy.  Without weights (NULL) every
+ * row weighs 1. */
 struct ev_panel {
     const struct ev_row *rows;
     size_t n;
     const int *pre, *post; /* the years before and after TAS */
     size_t npre, npost;
+    const double *weight;  /* each row's weight, finite and > 0 (its school's); NULL: 1 for every row */
 };
 
 /* Checks the panel: the periods, then every row in order, then pairs of
@@ -78,9 +88,10 @@ double ev_one_in(int64_t count, int64_t pupils);
 /* One group in one period: the rows summed over schools and years. */
 struct ev_cell {
     int64_t pupils, count;
+    double weighted_pupils, weighted_count;   /* sums of weight x pupils and weight x count */
     size_t schools, rows;
-    double rate_per_100;   /* 100 * count / pupils, pupil-weighted over schools and years */
-    double one_in;         /* pupils / count; infinity when count is 0 */
+    double rate_per_100;   /* 100 * weighted count / weighted pupils, pupil-weighted over schools and years */
+    double one_in;         /* weighted pupils / weighted count; infinity when the count is 0 */
 };
 
 /* The report's table. */
@@ -222,7 +233,23 @@ void ev_cost_effectiveness(double cost, const struct ev_table *t, struct ev_cost
  * that group's change (with the other period's rate it is the hidden
  * rate), and the DiD and the models (with the other three rates the DiD
  * is the hidden one; with two periods and steady rolls the regression is
- * the DiD).  True zeros stay 0.  threshold < 2 suppresses nothing. */
+ * the DiD).  True zeros stay 0.  threshold < 2 suppresses nothing.
+ *
+ * Views that weigh schools differently (the matched comparison, whose
+ * options choose other schools and weights) give a reader other sums of
+ * the same schools' counts to difference, so p is then the full panel --
+ * every row any view could use -- and p->weight the view's weight of each
+ * row, 0 for a school the view leaves out (NULL: the full panel, each row
+ * once).  In each group, year and part, the rows with a small count form
+ * one block, with, when their total is itself small, the row with the
+ * smallest count of threshold or more (then the lowest school id); a
+ * group-period is also hidden when a year and part of it has a block whose
+ * rows the view weighs differently, or a block of small total that it
+ * weighs at all.  Every figure shown by any view is then a weighted sum of
+ * the same pieces -- each block, and each other school alone -- none of
+ * them small, so no difference of any views' figures, with any weights,
+ * isolates a small count (docs/evaluation.md).  The blocks depend on the
+ * counts only, never on the view. */
 struct ev_disclosure {
     bool cell[2][2];      /* [group][period] */
     bool change[2];       /* [group] */
@@ -231,16 +258,12 @@ struct ev_disclosure {
 
 void ev_disclose(const struct ev_panel *p, const int *part, int threshold, struct ev_disclosure *d);
 
-/* The matched comparison (issue 14): keeps the TAS schools' rows and the
- * rows of the comparison schools in keep[] (nkeep ids; matching chose them,
- * without replacement, so each once and each of weight 1), moving them, in
- * their order, to the front of rows, and the other comparison schools' rows
- * after them, in their order.  part (NULL: none) is moved with rows.
- * Returns how many rows are kept: rows[0..kept) is the matched panel and
- * rows[kept..n) the comparison schools left out, whose own small counts
- * the caller must also keep from being revealed (the full panel less the
- * matched one gives them back). */
-size_t ev_keep_comparison(struct ev_row *rows, int *part, size_t n, const int64_t *keep, size_t nkeep);
+/* The matched comparison (issue 14): moves the rows of weight above 0 (the
+ * schools the view uses), in their order, to the front of rows, and the
+ * others after them, in their order; part (NULL: none) and weight move with
+ * rows.  Returns how many rows are kept: rows[0..kept) is the view's panel
+ * and rows[0..n) with weight[] the full panel for ev_disclose. */
+size_t ev_keep_weighted(struct ev_row *rows, int *part, double *weight, size_t n);
 
 /* Geometry of the event study's chart for server-rendered SVG (the SVG is
  * written by a template): one point per year with its 95% interval as a

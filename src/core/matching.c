@@ -68,30 +68,32 @@ static void balance_before(const struct mt_school *s, size_t n, struct mt_balanc
     }
 }
 
-/* After matching: matched TAS schools weight 1, each pair's comparison
- * school 1/m (m the TAS school's matches), summed over its pairs. */
+void mt_weights(const struct mt_result *r, size_t n, double *w)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = 0;
+    /* The pairs come by TAS school, then rank: a run is one school's m. */
+    for (size_t i = 0, j; i < r->npairs; i = j) {
+        for (j = i; j < r->npairs && r->pairs[j].tas == r->pairs[i].tas; j++)
+            ;
+        w[r->pairs[i].tas] = 1;
+        for (size_t l = i; l < j; l++)
+            w[r->pairs[l].comparison] += 1.0 / (double)(j - i);
+    }
+}
+
 static int balance_after(const struct mt_school *s, size_t n, const struct mt_result *r, struct mt_balance *b)
 {
     double *w = calloc(n ? n : 1, sizeof *w);
-    size_t *m = calloc(n ? n : 1, sizeof *m);
-    if (!w || !m) {
-        free(w);
-        free(m);
+    if (!w)
         return -1;
-    }
-    for (size_t i = 0; i < r->npairs; i++)
-        m[r->pairs[i].tas]++;
-    for (size_t i = 0; i < r->npairs; i++) {
-        w[r->pairs[i].tas] = 1;
-        w[r->pairs[i].comparison] += 1.0 / (double)m[r->pairs[i].tas];
-    }
+    mt_weights(r, n, w);
     for (int c = 0; c < MT_NCOV; c++) {
         for (int g = 0; g < 2; g++)
             group_moments(s, n, g, (enum mt_covariate)c, w, &b[c].mean_after[g], NULL);
         b[c].smd_after = smd(b[c].mean_after, b[c].sd);
     }
     free(w);
-    free(m);
     return 0;
 }
 

@@ -99,6 +99,14 @@ enum mt_error mt_match(const struct mt_school *s, size_t n, const struct mt_opti
                        size_t *bad);
 void mt_result_free(struct mt_result *r);
 
+/* Each school's weight after matching, w[0..n) for the n schools matched:
+ * a matched TAS school 1, an unmatched one 0; a comparison school the sum
+ * over its pairs of 1/m, m that pair's TAS school's number of matches (the
+ * number of TAS schools it stands for: the times it is chosen when k is 1;
+ * 0 when never chosen).  The balance table's "after" means use these
+ * weights, and so do the matched DiD's figures (docs/evaluation.md). */
+void mt_weights(const struct mt_result *r, size_t n, double *w);
+
 /* The standardised distance between two schools, with sd from the result. */
 double mt_distance(const struct mt_school *a, const struct mt_school *b, const struct mt_balance *bal);
 

@@ -196,6 +196,8 @@ struct build {
     struct cost_rate *rates;
     size_t nrates, caprates;
     int64_t planned_pence[3][5], actual_pence[3][5];  /* [col P,S,O][group] */
+    int64_t meetings_planned;
+    char *missing;                        /* roles without a rate, ", " between (DASH_MISSING_RATES_LEN) */
     struct stat_row *cost_rows_planned[5], *cost_rows_actual[5];
     /* evidence: closed or reviewed cases and those with feedback; closed cases by outcome cell */
     struct stat_row *ended, *fb_rows[2], *closed, *cell_rows[OC__COUNT];
@@ -250,12 +252,12 @@ static int group_index(const struct cost_rate *r)
     return 4;
 }
 
-static void note_missing(struct dashboard *d, const char *label)
+static void note_missing(char *missing, const char *label)
 {
-    if (strstr(d->missing_rates, label))
+    if (strstr(missing, label))
         return;
-    size_t n = strlen(d->missing_rates);
-    snprintf(d->missing_rates + n, sizeof d->missing_rates - n, "%s%s", n ? ", " : "", label);
+    size_t n = strlen(missing);
+    snprintf(missing + n, DASH_MISSING_RATES_LEN - n, "%s%s", n ? ", " : "", label);
 }
 
 static const char *standing_label(const char *key)
@@ -276,10 +278,21 @@ static void cost_add(struct build *b, int64_t (*acc)[5], int64_t authority, cons
     enum stat_col cl = col(phase);
     if (!rt) {
         const char *standing = standing_label(key);
-        note_missing(b->d, standing ? standing : label && *label ? label : key);
+        note_missing(b->missing, standing ? standing : label && *label ? label : key);
         return;
     }
     acc[cl][group_index(rt)] += people * person_pence(rt);
+}
+
+/* Planned cost: every meeting, with the school, the Strategic Lead and the
+ * Case Coordinator present. */
+static void on_meetings_planned(void *arg, const struct dash_row *r)
+{
+    struct build *b = arg;
+    static const char *const standing[3] = {"school", "strategic_lead", "case_coordinator"};
+    b->meetings_planned += r->n[0];
+    for (int i = 0; i < 3; i++)
+        cost_add(b, b->planned_pence, r->authority_id, r->phase, standing[i], standing_label(standing[i]), r->n[0]);
 }
 
 static void on_meetings(void *arg, const struct dash_row *r)
@@ -290,11 +303,7 @@ static void on_meetings(void *arg, const struct dash_row *r)
     stat_add(b->held, cl, r->n[1]);
     stat_add(b->online, cl, r->n[2]);
     stat_add(b->cancelled, cl, r->n[3]);
-    /* Planned cost: every meeting, with the school, the Strategic Lead
-     * and the Case Coordinator present. */
-    static const char *const standing[3] = {"school", "strategic_lead", "case_coordinator"};
-    for (int i = 0; i < 3; i++)
-        cost_add(b, b->planned_pence, r->authority_id, r->phase, standing[i], standing_label(standing[i]), r->n[0]);
+    on_meetings_planned(arg, r);
 }
 
 static void on_planned_member(void *arg, const struct dash_row *r)
@@ -1407,6 +1416,7 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     struct dash_query q = {d->f.from, d->f.to, d->f.authority_id, d->f.team_id, d->f.school_id, d->f.phase, &vis};
     struct build b = {0};
     b.d = d;
+    b.missing = d->missing_rates;
     tables_init(&b);
     outcomes_init(&b);
     snprintf(b.to_month, sizeof b.to_month, "%.7s", d->f.to);
@@ -1468,6 +1478,38 @@ enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *
     /* stat_suppress goes on until the audit finds nothing to work out;
      * said with the tables so readers (and the tests) can see it. */
     d->disclosed = d->exact ? 0 : stat_audit(d->t, DT__COUNT, NULL);
+    return SVC_OK;
+}
+
+enum svc_status svc_dashboard_planned_cost(struct svc_ctx *c, const struct dash_filter_form *in,
+                                           struct dash_planned_cost *out, struct field_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    struct dash_filter f;
+    enum svc_status st = read_filters(c, in, ACT_VIEW, &f, errs);
+    if (st != SVC_OK)
+        return st;
+    struct visibility vis;
+    policy_visible(c->who, RES_AGGREGATE, ACT_VIEW, &vis);
+    struct dash_query q = {f.from, f.to, f.authority_id, f.team_id, f.school_id, f.phase, &vis};
+    /* The records' road only: the meetings and the teams' members, as
+     * svc_dashboard reads them (the rollup holds the same figures). */
+    struct build b = {0};
+    b.missing = out->missing_rates;
+    enum store_rc rc = q_cost_rates(c->db, f.authority_id, on_rate, &b);
+    if (rc == STORE_OK && b.nrates)
+        qsort(b.rates, b.nrates, sizeof *b.rates, rates_cmp);
+    if (rc == STORE_OK)
+        rc = q_dash_meetings(c->db, &q, on_meetings_planned, &b);
+    if (rc == STORE_OK)
+        rc = q_dash_planned_members(c->db, &q, on_planned_member, &b);
+    free(b.rates);
+    if (rc != STORE_OK)
+        return SVC_ERROR;
+    for (int col = 0; col < 3; col++)
+        for (int g = 0; g < 5; g++)
+            out->pence += b.planned_pence[col][g];
+    out->meetings = b.meetings_planned;
     return SVC_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "store/q_dashboard.h"
 
 #define DASH_DEFAULT_THRESHOLD 5
+#define DASH_MISSING_RATES_LEN 512
 /* Whole school terms either side of the day a case was presented, for
  * the outcomes table (as on the case page). */
 #define DASH_OUTCOME_TERMS 2
@@ -57,7 +58,7 @@ struct dashboard {
     bool may_see_exact;                 /* the viewer could have them unmarked */
     int threshold;
     bool population_recorded;           /* some school in scope has census figures */
-    char missing_rates[512];            /* roles attending without a cost rate */
+    char missing_rates[DASH_MISSING_RATES_LEN];   /* roles attending without a cost rate */
     int disclosed;                      /* hidden cells a reader could work out (stat_audit): 0 */
     struct stat_table t[DT__COUNT];
 };
@@ -122,6 +123,23 @@ struct dash_scope {
 };
 enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                                     struct dash_scope *out, struct field_errors *errs);
+
+/* The cost model's "Planned programme cost" (the dashboard's cost summary,
+ * DT_COST_SUMMARY) for the filters alone, without building the rest: every
+ * meeting in the schedule of a team in scope (any status; phase: the host
+ * school's), each with the school, the Strategic Lead, the Case
+ * Coordinator and the team's other core members present, at the direct
+ * staff cost of each role (hourly cost with on-costs times the minutes of
+ * preparation, meeting, follow-up and travel).  The same checks as
+ * svc_dashboard with ACT_VIEW (SVC_INVALID with field errors,
+ * SVC_FORBIDDEN); meetings is how many were counted and missing_rates the
+ * roles counted without a rate (their time not in pence). */
+struct dash_planned_cost {
+    int64_t pence, meetings;
+    char missing_rates[DASH_MISSING_RATES_LEN];
+};
+enum svc_status svc_dashboard_planned_cost(struct svc_ctx *c, const struct dash_filter_form *in,
+                                           struct dash_planned_cost *out, struct field_errors *errs);
 
 /* Would svc_dashboard with these filters and action a be allowed (the
  * same checks, without building anything)?  What the pages ask before

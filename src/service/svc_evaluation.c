@@ -231,7 +231,7 @@ static int phase_part(const char *phase)
 struct ev_panel eval_panel(const struct eval_report *r)
 {
     return (struct ev_panel){.rows = r->rows, .n = r->nrows, .pre = r->pre, .npre = r->npre, .post = r->post,
-                             .npost = r->npost};
+                             .npost = r->npost, .weight = r->matched_only ? r->weight : NULL};
 }
 
 static void build_rows(const struct schools *ss, const struct grid *pupils, const struct grid *counts,
@@ -266,6 +266,36 @@ static void build_rows(const struct schools *ss, const struct grid *pupils, cons
     }
 }
 
+/* The index of school id in ids[0..n) (ascending), or n. */
+static size_t id_index(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? lo : n;
+}
+
+/* The matched view: each row weighs its school's weight (0 for a school
+ * the matching left out or could not use), and the rows of weight 0 go
+ * after the view's (ev_keep_weighted). */
+static void keep_matched(const int64_t *ids, const double *w, size_t n, struct eval_report *out)
+{
+    for (size_t i = 0; i < out->nrows; i++) {
+        size_t k = id_index(ids, n, out->rows[i].school);
+        out->weight[i] = k < n ? w[k] : 0;
+    }
+    size_t kept = ev_keep_weighted(out->rows, out->part, out->weight, out->nrows);
+    out->nrows_left_out = out->nrows - kept;
+    out->nrows = kept;
+    for (size_t i = 0; i < kept; i++)
+        out->weighted = out->weighted || out->weight[i] != 1.0;
+}
+
 /* The balance before and after matching the phase's schools (see
  * svc_evaluation.h); the prior rate is from the report's rows of the
  * years before. */
@@ -273,14 +303,16 @@ static void matching(const struct schools *ss, struct eval_report *out)
 {
     struct mt_school *m = calloc(ss->n ? ss->n : 1, sizeof *m);
     int64_t *ids = calloc(ss->n ? ss->n : 1, sizeof *ids);
-    if (!m || !ids) {
+    double *w = calloc(ss->n ? ss->n : 1, sizeof *w);
+    if (!m || !ids || !w) {
         free(m);
         free(ids);
+        free(w);
         out->match_err = MT_ERR_NOMEM;
         return;
     }
     size_t n = 0;
-    for (size_t s = 0; s < ss->n; s++) {
+    for (size_t s = 0; s < ss->n; s++) {   /* by id: ids[] ascending */
         const struct eval_school_row *sc = &ss->s[s];
         if (!phase_matches(out->phase, sc->phase))
             continue;
@@ -304,43 +336,36 @@ static void matching(const struct schools *ss, struct eval_report *out)
         m[n].x[MT_PRIOR_RATE] = ev_rate_per_100(count, pupils);
         n++;
     }
-    struct mt_options o = {.k = 1, .caliper = INFINITY, .replace = 0, .seeded = 0};
+    struct mt_options o = {.k = out->match_k, .caliper = out->match_caliper, .replace = out->match_replace};
     struct mt_result r;
     size_t bad;
     out->match_err = mt_match(m, n, &o, &r, &bad);
     free(m);
-    if (out->match_err != MT_OK) {
-        free(ids);
-        return;
-    }
-    memcpy(out->balance, r.balance, sizeof out->balance);
-    out->match_tas = r.tas;
-    out->match_tas_matched = r.tas_matched;
-    out->match_comparison = r.comparison;
-    out->match_comparison_used = r.comparison_used;
-    if (out->matched_only) {
-        /* The chosen comparison schools' ids, over ids[] (no longer needed). */
-        size_t nkeep = 0;
-        for (size_t i = 0; i < r.npairs; i++)
-            ids[nkeep++] = ids[r.pairs[i].comparison];
-        size_t kept = ev_keep_comparison(out->rows, out->part, out->nrows, ids, nkeep);
-        out->nrows_left_out = out->nrows - kept;
-        out->nrows = kept;
+    if (out->match_err == MT_OK) {
+        memcpy(out->balance, r.balance, sizeof out->balance);
+        out->match_tas = r.tas;
+        out->match_tas_matched = r.tas_matched;
+        out->match_comparison = r.comparison;
+        out->match_comparison_used = r.comparison_used;
+        mt_weights(&r, n, w);
+        if (out->matched_only)
+            keep_matched(ids, w, n, out);
+        mt_result_free(&r);
     }
     free(ids);
-    mt_result_free(&r);
+    free(w);
 }
 
-/* The distinct comparison schools among rows[0..n). */
-static size_t comparison_schools(const struct ev_row *rows, size_t n)
+/* The distinct schools of a group among rows[0..n). */
+static size_t schools_of(const struct ev_row *rows, size_t n, int group)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].group != EV_COMPARISON)
+        if (rows[i].group != group)
             continue;
         bool first = true;
         for (size_t j = 0; j < i && first; j++)
-            first = !(rows[j].group == EV_COMPARISON && rows[j].school == rows[i].school);
+            first = !(rows[j].group == group && rows[j].school == rows[i].school);
         count += first;
     }
     return count;
@@ -357,7 +382,8 @@ static void matched_check(struct eval_report *out)
                                      : "");
     else if (out->match_comparison_used == 0)
         snprintf(out->matched_error, sizeof out->matched_error,
-                 "the matching chose no comparison school (none is of a TAS school's phase)");
+                 "the matching chose no comparison school (none is of a TAS school's phase%s)",
+                 isfinite(out->match_caliper) ? " and within the caliper" : "");
 }
 
 static void statistics(struct eval_report *out)
@@ -372,25 +398,13 @@ static void statistics(struct eval_report *out)
     out->fit_err = ev_twfe(&p, &out->fit, &bad);
     out->es_err = out->npre >= 2 ? ev_event_study(&p, &out->es, &bad) : EV_ERR_ONE_PRE_YEAR;
     out->po_err = ev_poisson(&p, &out->po, &bad);
-    ev_disclose(&p, out->part, out->exact ? 0 : out->threshold, &out->disc);
-    if (out->nrows_left_out) {
-        /* The full panel (the "all" view) less the matched one is the
-         * comparison schools left out: a small count of theirs in a year and
-         * phase hides the matched comparison's cell of that period, as it
-         * would be hidden were it shown alone. */
-        struct ev_panel left = p;
-        struct ev_disclosure d;
-        left.rows = out->rows + out->nrows;
-        left.n = out->nrows_left_out;
-        ev_disclose(&left, out->part + out->nrows, out->exact ? 0 : out->threshold, &d);
-        for (int t = 0; t < 2; t++)
-            if (d.cell[EV_COMPARISON][t]) {
-                out->disc.cell[EV_COMPARISON][t] = true;
-                out->disc.change[EV_COMPARISON] = true;
-                out->disc.did = true;
-            }
-    }
-    if (out->has_cost && out->table_err == EV_OK)
+    /* Over the whole phase, the view's weights with the left-out rows' 0:
+     * what any other view (all, or other options) shows is then made of
+     * the same pieces (core/evaluate.h). */
+    struct ev_panel full = p;
+    full.n = out->nrows + out->nrows_left_out;
+    ev_disclose(&full, out->part, out->exact ? 0 : out->threshold, &out->disc);
+    if (out->cost_source != EVAL_COST_NONE && out->table_err == EV_OK)
         ev_cost_effectiveness(out->cost.cost, &out->table, &out->cost);
 }
 
@@ -416,6 +430,55 @@ static int parse_pounds(const char *s, double *out)
     return 0;
 }
 
+/* A caliper in pooled SDs: digits with at most one point, above 0, up to
+ * 100; -1 if not. */
+static int parse_caliper(const char *s, double *out)
+{
+    size_t n = strlen(s), digits = strspn(s, "0123456789.");
+    const char *dot = strchr(s, '.');
+    if (n == 0 || n > 8 || digits != n || (dot && strchr(dot + 1, '.')) || !strcmp(s, "."))
+        return -1;
+    double v = strtod(s, NULL);
+    if (!(v > 0) || v > 100)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Under disclosure control the caliper is one of a few steps: were it any
+ * number, a reader could move it in small steps until a pair's match came
+ * or went, and so measure the distance between two schools, which holds
+ * their rates before TAS (their counts, with their pupils on roll).  With
+ * steps, which pairs match says only which of a few bands a distance is
+ * in (docs/evaluation.md). */
+static bool caliper_step(double caliper)
+{
+    static const double steps[] = {EVAL_CALIPER_STEPS};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (caliper == steps[i])
+            return true;
+    return !isfinite(caliper);
+}
+
+static void check_matching(const struct eval_query *q, struct eval_report *out, struct field_errors *errs)
+{
+    long long k = 1;
+    if (q->k && *q->k && whole(q->k, 1, EVAL_MAX_K, &k) != 0)
+        field_errors_add(errs, "k", "Enter the number of matches for each TAS school as a whole number from 1 to 5");
+    out->match_k = (size_t)k;
+    out->match_caliper = INFINITY;
+    if (q->caliper && *q->caliper && parse_caliper(q->caliper, &out->match_caliper) != 0)
+        field_errors_add(errs, "caliper", "Enter the caliper as a number above 0, like 0.2, or leave it blank for no "
+                                          "caliper");
+    else if (!out->exact && !caliper_step(out->match_caliper))
+        field_errors_add(errs, "caliper", "Enter a caliper of " EVAL_CALIPER_STEPS_TEXT ", or leave it blank for no "
+                                          "caliper: figures prepared for publication take no other");
+    const char *replace = q->replace && *q->replace ? q->replace : "no";
+    out->match_replace = !strcmp(replace, "yes");
+    if (!out->match_replace && strcmp(replace, "no"))
+        field_errors_add(errs, "replace", "Choose with replacement or without replacement");
+}
+
 static void check_query(const struct eval_query *q, const struct eval_kinds *kinds, struct eval_report *out,
                         struct field_errors *errs)
 {
@@ -439,10 +502,13 @@ static void check_query(const struct eval_query *q, const struct eval_kinds *kin
     if (strcmp(comparison, "all") && !out->matched_only)
         field_errors_add(errs, "comparison", "Choose all comparison schools or matched only");
     if (q->cost && *q->cost) {
-        out->has_cost = parse_pounds(q->cost, &out->cost.cost) == 0;
-        if (!out->has_cost)
-            field_errors_add(errs, "cost", "Enter the programme's cost in pounds, like 125000 or 125000.50");
+        if (parse_pounds(q->cost, &out->cost.cost) == 0)
+            out->cost_source = EVAL_COST_TYPED;
+        else
+            field_errors_add(errs, "cost", "Enter the programme's cost in pounds, like 125000 or 125000.50, or leave "
+                                           "it blank to use the cost model");
     }
+    check_matching(q, out, errs);
     if (!bad_pre && !bad_post) {
         for (size_t i = 0; i < out->npre; i++)
             for (size_t j = 0; j < out->npost; j++)
@@ -451,6 +517,76 @@ static void check_query(const struct eval_query *q, const struct eval_kinds *kin
                     return;
                 }
     }
+}
+
+/* Pupil-years after of the TAS schools among rows[0..n). */
+static int64_t tas_pupils_after(const struct eval_report *r, size_t n)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t y = 0; y < r->npost; y++)
+            if (r->rows[i].group == EV_TAS && r->rows[i].year == r->post[y])
+                sum += r->rows[i].pupils;
+    return sum;
+}
+
+static void note_missing(char *missing, const char *roles)
+{
+    char buf[DASH_MISSING_RATES_LEN];
+    snprintf(buf, sizeof buf, "%s", roles);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        t += strspn(t, " ");
+        size_t n = strlen(missing);
+        if (*t && !strstr(missing, t))
+            snprintf(missing + n, DASH_MISSING_RATES_LEN - n, "%s%s", n ? ", " : "", t);
+    }
+}
+
+/* The cost model's planned cost of the years after (struct
+ * eval_cost_model), each year from 1 September to 31 August. */
+static enum svc_status cost_model(struct svc_ctx *c, int64_t authority_id, struct eval_report *out)
+{
+    struct eval_cost_model *m = &out->model;
+    char authority[24];
+    snprintf(authority, sizeof authority, "%lld", (long long)authority_id);
+    int first = YEAR_MAX, last = YEAR_MIN;
+    int64_t pence = 0;
+    for (size_t i = 0; i < out->npost; i++) {
+        int y = out->post[i];
+        char from[24], to[24];
+        snprintf(from, sizeof from, "%04d-09-01", y);
+        snprintf(to, sizeof to, "%04d-08-31", y + 1);
+        struct dash_filter_form in = {.from = from, .to = to, .authority_id = authority,
+                                      .phase = strcmp(out->phase, "all") ? out->phase : ""};
+        struct dash_planned_cost pc;
+        struct field_errors errs = {0};
+        enum svc_status st = svc_dashboard_planned_cost(c, &in, &pc, &errs);
+        if (st == SVC_FORBIDDEN || st == SVC_INVALID) {
+            snprintf(m->why, sizeof m->why, "the cost model is not open to you");
+            return SVC_OK;
+        }
+        if (st != SVC_OK)
+            return st;
+        pence += pc.pence;
+        m->meetings += pc.meetings;
+        note_missing(m->missing_rates, pc.missing_rates);
+        first = y < first ? y : first;
+        last = y > last ? y : last;
+    }
+    snprintf(m->from, sizeof m->from, "%04d-09-01", first);
+    snprintf(m->to, sizeof m->to, "%04d-08-31", last + 1);
+    m->pounds = (double)pence / 100.0;
+    int64_t all = tas_pupils_after(out, out->nrows + out->nrows_left_out);
+    int64_t used = out->matched_error[0] ? 0 : tas_pupils_after(out, out->nrows);
+    m->share = all > 0 ? (double)used / (double)all : 0;
+    m->pounds_used = m->pounds * m->share;
+    m->available = pence > 0 && m->pounds_used > 0;
+    if (!m->available)
+        snprintf(m->why, sizeof m->why, "%s",
+                 pence > 0 ? "the TAS schools in these figures have no pupils after"
+                 : m->meetings ? "the cost model has no rate for the roles at these meetings"
+                               : "no TAS meeting of this phase is scheduled in the years after");
+    return SVC_OK;
 }
 
 enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, struct eval_report *out,
@@ -463,6 +599,7 @@ enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, s
     if (!kinds)
         return SVC_ERROR;
     enum svc_status st = svc_eval_kinds(c, q->authority_id, kinds);
+    out->exact = !q->publish && svc_allowed(c, ACT_LIST, RES_CASE, 0, q->authority_id, 0);
     if (st == SVC_OK)
         check_query(q, kinds, out, errs);
     free(kinds);
@@ -475,7 +612,6 @@ enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, s
     if (q_disclosure_get(c->db, q->authority_id, &threshold) != STORE_OK)
         return SVC_ERROR;
     out->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
-    out->exact = !q->publish && svc_allowed(c, ACT_LIST, RES_CASE, 0, q->authority_id, 0);
 
     int ymin = YEAR_MAX, ymax = YEAR_MIN;
     for (size_t i = 0; i < out->npre; i++)
@@ -494,17 +630,26 @@ enum svc_status svc_eval_report(struct svc_ctx *c, const struct eval_query *q, s
     }
     if (rc == STORE_OK) {
         build_rows(&ss, &pupils, &counts, out);
-        out->comparison_schools_all = comparison_schools(out->rows, out->nrows);
+        out->comparison_schools_all = schools_of(out->rows, out->nrows, EV_COMPARISON);
+        out->tas_schools_all = schools_of(out->rows, out->nrows, EV_TAS);
         matching(&ss, out);
         if (out->matched_only)
             matched_check(out);
-        out->comparison_schools = out->matched_error[0] ? 0 : comparison_schools(out->rows, out->nrows);
+        bool none = out->matched_error[0];
+        out->comparison_schools = none ? 0 : schools_of(out->rows, out->nrows, EV_COMPARISON);
+        out->tas_schools = none ? 0 : schools_of(out->rows, out->nrows, EV_TAS);
     }
     free(pupils.v);
     free(counts.v);
     free(ss.s);
     if (rc != STORE_OK)
         return svc_from_store(rc);
+    if ((st = cost_model(c, q->authority_id, out)) != SVC_OK)
+        return st;
+    if (out->cost_source == EVAL_COST_NONE && out->model.available) {
+        out->cost_source = EVAL_COST_MODEL;
+        out->cost.cost = out->model.pounds_used;
+    }
     statistics(out);
     return SVC_OK;
 }

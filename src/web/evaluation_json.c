@@ -20,18 +20,24 @@ static json_t *years_json(const int *y, size_t n)
     return a;
 }
 
-static json_t *cell_json(const struct ev_cell *c)
+/* count and pupils as the rows hold them; with weights also the weighted
+ * sums the rate is made of. */
+static json_t *cell_json(const struct ev_cell *c, bool weighted)
 {
-    return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I}", "rate_per_100", ev_num(c->rate_per_100), "one_in",
-                     ev_num(c->one_in), "count", (json_int_t)c->count, "pupils", (json_int_t)c->pupils, "schools",
-                     (json_int_t)c->schools, "school_years", (json_int_t)c->rows);
+    json_t *j = json_pack("{s:o, s:o, s:I, s:I, s:I, s:I}", "rate_per_100", ev_num(c->rate_per_100), "one_in",
+                          ev_num(c->one_in), "count", (json_int_t)c->count, "pupils", (json_int_t)c->pupils,
+                          "schools", (json_int_t)c->schools, "school_years", (json_int_t)c->rows);
+    if (weighted)
+        json_object_update_new(j, json_pack("{s:o, s:o}", "weighted_count", ev_num(c->weighted_count),
+                                            "weighted_pupils", ev_num(c->weighted_pupils)));
+    return j;
 }
 
-static json_t *group_json(const struct ev_table *t, int g)
+static json_t *group_json(const struct ev_table *t, int g, bool weighted)
 {
-    return json_pack("{s:o, s:o, s:o, s:o}", "pre", cell_json(&t->cell[g][EV_PRE]), "post",
-                     cell_json(&t->cell[g][EV_POST]), "change_per_100", ev_num(t->change_per_100[g]), "change_pct",
-                     ev_num(t->change_pct[g]));
+    return json_pack("{s:o, s:o, s:o, s:o}", "pre", cell_json(&t->cell[g][EV_PRE], weighted), "post",
+                     cell_json(&t->cell[g][EV_POST], weighted), "change_per_100", ev_num(t->change_per_100[g]),
+                     "change_pct", ev_num(t->change_pct[g]));
 }
 
 static json_t *fit_json(const struct ev_fit *f)
@@ -136,7 +142,8 @@ json_t *ev_result_json(const struct ev_panel *p, const struct ev_table *t, enum 
                      "association, not proof of cause", "sign_convention",
                      "change = after - before; difference-in-differences = TAS change - comparison change",
                      "pre", years_json(p->pre, p->npre), "post", years_json(p->post, p->npost), "groups", "tas",
-                     group_json(t, EV_TAS), "comparison", group_json(t, EV_COMPARISON), "did_per_100",
+                     group_json(t, EV_TAS, p->weight != NULL), "comparison",
+                     group_json(t, EV_COMPARISON, p->weight != NULL), "did_per_100",
                      ev_num(t->did_per_100), "did_pct", ev_num(t->did_pct), "did_one_in", ev_num(t->did_one_in),
                      "regression", regression_json(fe, f), "event_study", event, "schools", (json_int_t)f->schools, "pupils",
                      (json_int_t)f->pupils, "school_years", (json_int_t)used, "rows_left_out",

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "lib/csv.h"
 #include "service/svc_evaluation.h"
 #include "web/evaluation_json.h"
@@ -26,6 +27,20 @@
 #define TAS_SCHOOLS "TAS schools are the schools in a TAS team (a team's host and cluster schools) or marked as " \
                     "TAS members on their school record; every other school of the authority in the phase is a " \
                     "comparison school"
+
+#define WEIGHTING_MATCHED "only the TAS schools the matching matched, each once, and the comparison schools it " \
+                          "chose, each weighted by the number of TAS schools it stands for: the sum over its " \
+                          "pairs of 1/m, m the pair's TAS school's number of matches (the times it is chosen " \
+                          "when k is 1); counts and pupils are summed times that weight for the rates, the " \
+                          "regression weighs each school-year by weight x pupils and the Poisson model by weight"
+
+#define COST_MODEL_METHOD "the dashboard's planned programme cost: every meeting in the schedule of the " \
+                          "authority's TAS teams of the phase (the host school's), whatever its status, from 1 " \
+                          "September of each year after to 31 August, with the school, the Strategic Lead, the Case " \
+                          "Coordinator and the team's other core members present, each at the cost model's hourly " \
+                          "cost with on-costs times the minutes of preparation, meeting, follow-up and travel; " \
+                          "times share, the TAS schools in the figures' pupil-years after over all the phase's TAS " \
+                          "schools', when the figures leave some out"
 
 static const char *const group_names[2] = {"TAS schools", "Comparison schools"};
 static const char *const group_keys[2] = {"tas", "comparison"};
@@ -40,6 +55,9 @@ static void read_query(struct req *rq, struct eval_query *q)
     q->post = req_query(rq, "post");
     q->cost = req_query(rq, "cost");
     q->comparison = req_query(rq, "comparison");
+    q->k = req_query(rq, "k");
+    q->caliper = req_query(rq, "caliper");
+    q->replace = req_query(rq, "replace");
     const char *p = req_query(rq, "publish");
     q->publish = p && *p;
 }
@@ -81,6 +99,29 @@ static void withhold(json_t *o, const char *key)
     json_object_set_new(o, key, json_string("c"));
 }
 
+/* The matching's options as chosen (the API's k, caliper, replace). */
+static json_t *options_json(const struct eval_report *r)
+{
+    return json_pack("{s:I, s:o, s:b}", "k", (json_int_t)r->match_k, "caliper", ev_num(r->match_caliper), "replace",
+                     r->match_replace);
+}
+
+/* The matching in words: "each TAS school's 2 nearest comparison schools
+ * of the same phase, with replacement, within 0.25 pooled SDs, ...". */
+static void matching_method(const struct eval_report *r, char *out, size_t n)
+{
+    char caliper[64] = "no caliper";
+    if (isfinite(r->match_caliper))
+        snprintf(caliper, sizeof caliper, "within %g pooled SDs (the caliper)", r->match_caliper);
+    char nearest[48] = "nearest comparison school";
+    if (r->match_k > 1)
+        snprintf(nearest, sizeof nearest, "%zu nearest comparison schools", r->match_k);
+    snprintf(out, n,
+             "each TAS school's %s of the same phase, %s, %s, on the Euclidean distance of the covariates "
+             "standardised by their pooled SD, closest pairs first",
+             nearest, r->match_replace ? "with replacement" : "without replacement", caliper);
+}
+
 /* The balance table of the matched comparison (core/matching.h), or why
  * there is none; numbers as text with decimals places for the page, as
  * numbers (NaN null) for JSON. */
@@ -111,10 +152,10 @@ static json_t *matching_json(const struct eval_report *r, bool page)
         }
         json_array_append_new(rows, row);
     }
-    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "method",
-                     "each TAS school's nearest comparison school of the same phase, without replacement, on the "
-                     "Euclidean distance of the covariates standardised by their pooled SD (docs/evaluation.md)",
-                     "tas", (json_int_t)r->match_tas, "tas_matched", (json_int_t)r->match_tas_matched, "comparison",
+    char method[400];
+    matching_method(r, method, sizeof method);
+    return json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "method", method, "options", options_json(r), "tas",
+                     (json_int_t)r->match_tas, "tas_matched", (json_int_t)r->match_tas_matched, "comparison",
                      (json_int_t)r->match_comparison, "comparison_used", (json_int_t)r->match_comparison_used,
                      "left_out", (json_int_t)r->match_left_out, "balance", rows);
 }
@@ -128,12 +169,31 @@ static const char *report_error(const struct eval_report *r)
 /* Which comparison schools the figures use, and how many. */
 static json_t *comparison_json(const struct eval_report *r)
 {
-    return json_pack("{s:s, s:b, s:I, s:I, s:s}", "schools", r->matched_only ? "matched" : "all", "matched_only",
-                     r->matched_only, "used",
-                     (json_int_t)r->comparison_schools, "of", (json_int_t)r->comparison_schools_all, "weighting",
-                     r->matched_only ? "each comparison school the matching chose, once (matched without "
-                                       "replacement, so none is chosen twice); the TAS schools are all of the phase's"
-                                     : "every comparison school of the phase");
+    return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:b, s:s}", "schools", r->matched_only ? "matched" : "all",
+                     "matched_only", r->matched_only, "used", (json_int_t)r->comparison_schools, "of",
+                     (json_int_t)r->comparison_schools_all, "tas_used", (json_int_t)r->tas_schools, "tas_of",
+                     (json_int_t)r->tas_schools_all, "weighted", r->weighted, "weighting",
+                     r->matched_only ? WEIGHTING_MATCHED : "every school of the phase, once");
+}
+
+static const char *cost_source_name(enum eval_cost_source s)
+{
+    return s == EVAL_COST_MODEL ? "cost model" : s == EVAL_COST_TYPED ? "typed" : "none";
+}
+
+/* The programme's cost: which was used, and the cost model's figure with
+ * how it was made (money, not counts: never withheld). */
+static json_t *programme_cost_json(const struct eval_report *r)
+{
+    const struct eval_cost_model *m = &r->model;
+    json_t *model = json_pack("{s:b, s:o, s:o, s:o, s:I, s:s, s:s, s:s, s:s}", "available", m->available, "pounds",
+                              ev_num(m->pounds), "share", ev_num(m->share), "pounds_used", ev_num(m->pounds_used),
+                              "meetings", (json_int_t)m->meetings, "from", m->from, "to", m->to,
+                              "roles_without_rate", m->missing_rates, "method", COST_MODEL_METHOD);
+    if (!m->available)
+        json_object_set_new(model, "not_available", json_string(m->why));
+    return json_pack("{s:s, s:o, s:o}", "source", cost_source_name(r->cost_source), "pounds",
+                     r->cost_source != EVAL_COST_NONE ? ev_num(r->cost.cost) : json_null(), "cost_model", model);
 }
 
 static json_t *report_json(const struct eval_report *r)
@@ -154,13 +214,15 @@ static json_t *report_json(const struct eval_report *r)
                     withhold(cell, "count");
                     withhold(cell, "rate_per_100");
                     withhold(cell, "one_in");
+                    if (json_object_get(cell, "weighted_count"))
+                        withhold(cell, "weighted_count");
                 }
             if (r->disc.change[g]) {
                 withhold(gj, "change_per_100");
                 withhold(gj, "change_pct");
             }
         }
-        if (r->has_cost)
+        if (r->cost_source != EVAL_COST_NONE)
             json_object_set_new(j, "cost_effectiveness", ev_cost_json(&r->cost));
         if (r->disc.did) {
             static const char *const keys[] = {"did_per_100", "did_pct", "did_one_in", "regression", "event_study",
@@ -175,6 +237,7 @@ static json_t *report_json(const struct eval_report *r)
     json_object_set_new(j, "phase", json_string(r->phase));
     json_object_set_new(j, "matching", matching_json(r, false));
     json_object_set_new(j, "comparison", comparison_json(r));
+    json_object_set_new(j, "programme_cost", programme_cost_json(r));
     json_object_set_new(j, "tas_schools", json_string(TAS_SCHOOLS));
     json_object_set_new(j, "exact", json_boolean(r->exact));
     json_object_set_new(j, "threshold", json_integer(r->threshold));
@@ -184,10 +247,18 @@ static json_t *report_json(const struct eval_report *r)
 
 /* ---- the page ------------------------------------------------------------------ */
 
+/* A weighted sum: whole, or with 2 decimals when a weight made it not. */
+static void fmt_sum(char *out, size_t n, double x)
+{
+    fmt(out, n, fabs(x - round(x)) < 1e-9 ? 0 : 2, false, x);
+}
+
+/* The page shows the sums the rate is made of: weighted in a weighted view. */
 static json_t *cell_ctx(const struct eval_report *r, int g, int t)
 {
     const struct ev_cell *c = &r->table.cell[g][t];
-    char rate[32], one[48], count[32];
+    char rate[32], one[48], count[32], pupils[32];
+    fmt_sum(pupils, sizeof pupils, c->weighted_pupils);
     if (r->disc.cell[g][t]) {
         snprintf(rate, sizeof rate, "c");
         snprintf(one, sizeof one, "c");
@@ -197,10 +268,10 @@ static json_t *cell_ctx(const struct eval_report *r, int g, int t)
         char n[32];
         fmt(n, sizeof n, 0, false, c->one_in);
         snprintf(one, sizeof one, c->count == 0 ? "none" : "1 in %s", n);
-        snprintf(count, sizeof count, "%lld", (long long)c->count);
+        fmt_sum(count, sizeof count, c->weighted_count);
     }
-    return json_pack("{s:s, s:s, s:s, s:I, s:I}", "rate", rate, "one_in", one, "count", count, "pupils",
-                     (json_int_t)c->pupils, "schools", (json_int_t)c->schools);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I}", "rate", rate, "one_in", one, "count", count, "pupils", pupils,
+                     "schools", (json_int_t)c->schools);
 }
 
 static json_t *table_ctx(const struct eval_report *r)
@@ -272,6 +343,8 @@ static json_t *poisson_ctx(const struct eval_report *r)
 
 static json_t *cost_ctx(const struct eval_report *r)
 {
+    if (r->cost_source == EVAL_COST_NONE)
+        return json_pack("{s:s}", "error", "no programme cost: none was typed and the cost model gives none");
     if (r->disc.did)
         return json_pack("{s:s}", "error", "withheld: it would reveal a suppressed count");
     if (!r->cost.defined)
@@ -329,6 +402,20 @@ static json_t *event_ctx(const struct eval_report *r)
                      (json_int_t)r->es.leads);
 }
 
+/* Radios of choices[n] {value, label}, current (blank: the first) checked. */
+static json_t *radios(const char *name, const char *legend, const struct field_errors *errs,
+                      const char *const (*choices)[2], size_t n, const char *current, const char *hint)
+{
+    json_t *f = fld_radios(name, legend, errs, 1);
+    const char *cur = current && *current ? current : choices[0][0];
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(json_object_get(f, "items"), json_pack("{s:s, s:s, s:b}", "value", choices[i][0], "label",
+                                                                     choices[i][1], "checked",
+                                                                     !strcmp(cur, choices[i][0])));
+    json_object_set_new(f, "hint", json_string(hint));
+    return f;
+}
+
 static json_t *query_fields(const struct eval_query *q, const struct eval_kinds *kinds,
                             const struct field_errors *errs)
 {
@@ -339,25 +426,57 @@ static json_t *query_fields(const struct eval_query *q, const struct eval_kinds 
     static const char *const phases[][2] = {{"all", "All schools"}, {"primary", "Primary"}, {"secondary", "Secondary"}};
     for (size_t i = 0; i < 3; i++)
         fld_add_option(phase, phases[i][0], phases[i][1], q->phase && *q->phase ? q->phase : "all");
-    json_t *comparison = fld_radios("comparison", "Comparison schools", errs, 1);
     static const char *const comparisons[][2] = {{"all", "All"}, {"matched", "Matched only"}};
-    const char *cmp = q->comparison && *q->comparison ? q->comparison : "all";
-    for (size_t i = 0; i < 2; i++)
-        json_array_append_new(json_object_get(comparison, "items"),
-                              json_pack("{s:s, s:s, s:b}", "value", comparisons[i][0], "label", comparisons[i][1],
-                                        "checked", !strcmp(cmp, comparisons[i][0])));
-    json_object_set_new(comparison, "hint",
-                        json_string("Matched only: the comparison schools the matching below chose, one for each TAS "
-                                    "school, in place of all of them"));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "comparison", comparison, "cost",
-                     fld_input("cost", "Programme cost in pounds (optional)", q->cost ? q->cost : "", errs,
-                               "For the cost per event avoided: what TAS cost in these schools in the years after"),
-                     "kind", kind, "phase", phase, "pre",
+    static const char *const replaces[][2] = {{"no", "Without replacement"}, {"yes", "With replacement"}};
+    json_t *k = fld_input("k", "Number of matches for each TAS school", q->k ? q->k : "", errs,
+                          "A whole number from 1 to 5; blank is 1");
+    fld_set(k, "width_class", "govuk-input--width-2");
+    fld_set(k, "inputmode", "numeric");
+    json_t *caliper = fld_input("caliper", "Caliper in pooled standard deviations (optional)",
+                                q->caliper ? q->caliper : "", errs,
+                                "The furthest apart a pair may be, like 0.2; leave it blank for no caliper. A TAS "
+                                "school with no comparison school this close is left unmatched. Figures prepared "
+                                "for publication take " EVAL_CALIPER_STEPS_TEXT " only");
+    fld_set(caliper, "width_class", "govuk-input--width-4");
+    fld_set(caliper, "inputmode", "decimal");
+    json_t *cost = fld_input("cost", "Programme cost in pounds (optional)", q->cost ? q->cost : "", errs,
+                             "Leave it blank to use the cost model's planned cost of the TAS meetings in the years "
+                             "after (shown below with how it is worked out). A figure typed here is used instead: "
+                             "what TAS cost in the TAS schools of these figures in the years after");
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "comparison",
+                     radios("comparison", "Comparison schools", errs, comparisons, 2, q->comparison,
+                            "Matched only: the TAS schools the matching matched and the comparison schools it "
+                            "chose, in place of all of them"),
+                     "k", k, "caliper", caliper, "replace",
+                     radios("replace", "Matching with or without replacement", errs, replaces, 2, q->replace,
+                            "With replacement a comparison school may be chosen for more than one TAS school, and "
+                            "then counts for each"),
+                     "cost", cost, "kind", kind, "phase", phase, "pre",
                      fld_input("pre", "Academic years before TAS", q->pre ? q->pre : "", errs,
                                "The first calendar year of each, separated by commas: 2022 for 2022/23"),
                      "post",
                      fld_input("post", "Academic years after TAS began", q->post ? q->post : "", errs,
                                "For example, 2024, or 2024,2025"));
+}
+
+/* The programme's cost for the page: which was used and the cost model's
+ * figure with its period and how it is worked out. */
+static json_t *programme_cost_ctx(const struct eval_report *r)
+{
+    const struct eval_cost_model *m = &r->model;
+    char used[32], model[32], model_used[32], share[32], from[32], to[32];
+    fmt(used, sizeof used, 0, false, r->cost.cost);
+    fmt(model, sizeof model, 0, false, m->pounds);
+    fmt(model_used, sizeof model_used, 0, false, m->pounds_used);
+    fmt(share, sizeof share, 1, false, 100 * m->share);
+    date_label(m->from, from, sizeof from);
+    date_label(m->to, to, sizeof to);
+    return json_pack("{s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:b, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "typed",
+                     r->cost_source == EVAL_COST_TYPED, "from_model", r->cost_source == EVAL_COST_MODEL, "none",
+                     r->cost_source == EVAL_COST_NONE, "pounds", used, "model_available", m->available,
+                     "model_pounds", model, "model_used", model_used, "pro_rated", m->available && m->share < 1,
+                     "share_pct", share, "meetings", (json_int_t)m->meetings, "from", from, "to", to,
+                     "missing_rates", m->missing_rates, "why", m->why, "method", COST_MODEL_METHOD);
 }
 
 static void evaluation_page(struct req *rq, struct resp *rs, int status, const struct eval_query *q,
@@ -387,15 +506,27 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
         char pre_q[160], post_q[160];
         years_query(r->pre, r->npre, pre_q, sizeof pre_q);
         years_query(r->post, r->npost, post_q, sizeof post_q);
-        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s%s",
+        bool typed = r->cost_source == EVAL_COST_TYPED;
+        char k[32] = "", caliper[48] = "";
+        if (r->match_k > 1)
+            snprintf(k, sizeof k, "&k=%zu", r->match_k);
+        if (isfinite(r->match_caliper))
+            snprintf(caliper, sizeof caliper, "&caliper=%g", r->match_caliper);
+        snprintf(query, sizeof query, "authority_id=%lld&kind=%s&phase=%s&pre=%s&post=%s%s%s%s%s%s%s%s",
                  (long long)q->authority_id, r->kind.code, r->phase, pre_q, post_q, q->publish ? "&publish=yes" : "",
-                 r->has_cost ? "&cost=" : "", r->has_cost ? q->cost : "",
-                 r->matched_only ? "&comparison=matched" : "");
+                 typed ? "&cost=" : "", typed ? q->cost : "", r->matched_only ? "&comparison=matched" : "", k,
+                 caliper, r->match_replace ? "&replace=yes" : "");
         json_t *res = json_pack("{s:s, s:b, s:s, s:s, s:s, s:b, s:i, s:I, s:s}", "kind", r->kind.label, "computed",
                                 r->kind.computed, "phase", !strcmp(r->phase, "all") ? "all phases" : r->phase, "pre",
                                 pre, "post", post, "exact", r->exact, "threshold", r->threshold,
                                 "school_years_missing", (json_int_t)r->school_years_missing, "query", query);
         json_object_set_new(res, "comparison", comparison_json(r));
+        json_object_set_new(res, "matched_view", json_boolean(r->matched_only));
+        json_object_set_new(res, "weighted_view", json_boolean(r->weighted));
+        json_object_set_new(res, "programme_cost", programme_cost_ctx(r));
+        char method[400];
+        matching_method(r, method, sizeof method);
+        json_object_set_new(res, "matching_method", json_string(method));
         if (r->table_err != EV_OK) {
             json_object_set_new(res, "error", json_string(report_error(r)));
         } else {
@@ -404,8 +535,7 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
             json_object_set_new(res, "event", event_ctx(r));
             json_object_set_new(res, "poisson", poisson_ctx(r));
             json_object_set_new(res, "matching", matching_json(r, true));
-            if (r->has_cost)
-                json_object_set_new(res, "cost", cost_ctx(r));
+            json_object_set_new(res, "cost", cost_ctx(r));
         }
         json_object_set_new(ctx, "result", res);
     }
@@ -473,11 +603,20 @@ static void h_evaluation_csv(struct req *rq, struct resp *rs)
                                  r->kind.computed ? "computed from tas records" : "entered or imported"}, 4);
     csv_row(&w, (const char *[]){"sign convention", SIGN_CONVENTION}, 2);
     csv_row(&w, (const char *[]){"label", "association, not proof of cause"}, 2);
-    char used[24], of[24];
+    char used[24], of[24], tas_used[24], tas_of[24], method[400], pounds[32];
     snprintf(used, sizeof used, "%zu", r->comparison_schools);
     snprintf(of, sizeof of, "%zu", r->comparison_schools_all);
+    snprintf(tas_used, sizeof tas_used, "%zu", r->tas_schools);
+    snprintf(tas_of, sizeof tas_of, "%zu", r->tas_schools_all);
     csv_row(&w, (const char *[]){"comparison schools", r->matched_only ? "matched only" : "all", "used", used, "of",
                                  of}, 6);
+    csv_row(&w, (const char *[]){"tas schools", r->matched_only ? "matched only" : "all", "used", tas_used, "of",
+                                 tas_of}, 6);
+    matching_method(r, method, sizeof method);
+    csv_row(&w, (const char *[]){"matching", method}, 2);
+    fmt(pounds, sizeof pounds, 2, false, r->cost.cost);
+    csv_row(&w, (const char *[]){"programme cost (GBP)", r->cost_source == EVAL_COST_NONE ? "" : pounds, "source",
+                                 cost_source_name(r->cost_source)}, 4);
     if (r->table_err != EV_OK) {
         csv_row(&w, (const char *[]){"error", report_error(r)}, 2);
     } else {
@@ -512,7 +651,7 @@ static void h_evaluation_csv(struct req *rq, struct resp *rs)
                                          json_string_value(json_object_get(f, "lo")), "ci95 high",
                                          json_string_value(json_object_get(f, "hi"))}, 8);
         json_decref(f);
-        if (r->has_cost) {
+        if (r->cost_source != EVAL_COST_NONE) {
             json_t *k = cost_ctx(r);
             const char *why = json_string_value(json_object_get(k, "error"));
             if (why)

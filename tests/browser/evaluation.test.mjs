@@ -92,6 +92,40 @@ test('enter, check and import evaluation data, then compare with the event study
   assert.match((await page.locator('#comparison-schools').textContent()).replace(/\s+/g, ' '),
     /Comparison schools: matched only, \d+ of the phase's \d+ comparison schools/);
   await expectClean(page, 'evaluation over the matched comparison');
+
+  // The matching's options: two matches each, with replacement, a caliper.
+  await page.getByLabel('Number of matches for each TAS school').fill('2');
+  await page.getByLabel('Caliper in pooled standard deviations (optional)').fill('1');
+  await page.getByLabel('With replacement').check();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('k'), url.searchParams.get('caliper'), url.searchParams.get('replace')],
+    ['2', '1', 'yes']);
+  assert.equal(await page.getByLabel('Number of matches for each TAS school').inputValue(), '2');
+  assert.equal(await page.getByLabel('With replacement').isChecked(), true);
+  assert.match((await page.locator('#tas-matched').textContent()).replace(/\s+/g, ' '),
+    /^\d of 2 TAS schools matched\./);
+  assert.match((await page.locator('#matching-method').textContent()).replace(/\s+/g, ' '),
+    /2 nearest comparison schools of the same phase, with replacement, within 1 pooled SDs/);
+  // No meeting is planned in Evalshire: no programme cost, and why.
+  assert.match((await page.locator('#programme-cost').textContent()).replace(/\s+/g, ' '),
+    /No programme cost: none was typed, and the cost model gives none\./);
+  assert.match((await page.locator('#cost-model').textContent()).replace(/\s+/g, ' '),
+    /The cost model gives no figure: no TAS meeting of this phase is scheduled in the years after\./);
+  await expectClean(page, 'evaluation with matching options');
+
+  // A caliper that is not one of the steps: the error summary links to the field.
+  await page.getByLabel('Number of matches for each TAS school').fill('9');
+  await page.getByLabel('Caliper in pooled standard deviations (optional)').fill('0.3');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.waitForLoadState('load');
+  const summary = (await page.locator('.govuk-error-summary').textContent()).replace(/\s+/g, ' ');
+  assert.match(summary, /Enter the number of matches for each TAS school as a whole number from 1 to 5/);
+  assert.match(summary, /Enter a caliper of 0\.1, 0\.2, 0\.25, 0\.5 or 1/);
+  await expectClean(page, 'evaluation with errors in the matching options');
+  await page.getByRole('link', { name: /Enter the number of matches/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-k');
   assert.deepEqual(errors, []);
   await page.close();
 });

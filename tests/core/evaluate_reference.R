@@ -113,13 +113,19 @@ match_schools <- function(k, caliper, replace) {
   }
   pairs
 }
-balance <- function(pairs) {
+# Each school's weight after matching (mt_weights): a matched TAS school 1,
+# a comparison school the sum over its pairs of 1 / its TAS school's matches.
+match_weights <- function(pairs) {
   w <- numeric(nrow(m))
   per <- table(pairs[, 1])
   for (r in seq_len(nrow(pairs))) {
     w[pairs[r, 1]] <- 1
     w[pairs[r, 2]] <- w[pairs[r, 2]] + 1 / per[[as.character(pairs[r, 1])]]
   }
+  w
+}
+balance <- function(pairs) {
+  w <- match_weights(pairs)
   sapply(covs, function(v) (weighted.mean(m[[v]][tas], w[tas]) - weighted.mean(m[[v]][!tas], w[!tas])) / sdp[[v]])
 }
 for (v in covs) cat("match sd", v, f(sdp[[v]]), "smd_before",
@@ -131,4 +137,43 @@ for (o in list(list(1, Inf, FALSE), list(2, Inf, TRUE), list(1, 0.5, FALSE))) {
   cat("  distances", f(pr[, 3]), "\n")
   b <- balance(pr)
   for (v in covs) cat("  smd_after", v, f(b[[v]]), "\n")
+}
+for (o in list(list(2, Inf, TRUE), list(2, 0.5, FALSE))) {
+  w <- match_weights(match_schools(o[[1]], o[[2]], o[[3]]))
+  cat("match weights k", o[[1]], "caliper", o[[2]], "replace", o[[3]], ":", paste(m$school, w, sep = "="), "\n")
+}
+
+# A weighted panel (the matched comparison's figures with its options,
+# docs/evaluation.md): the same panel and years as the first fit, each
+# school weighted as matching with replacement might weigh it.  The rates
+# are sum(w x count) / sum(w x pupils); the regression is lm with weights
+# pupils x w, the Poisson model glm with prior weights w; both clustered by
+# school as above (tests/core/test_evaluate.c, weighted_models_agree_with_r).
+d <- read.csv(csv, stringsAsFactors = FALSE)
+d <- d[d$year %in% c(pre, post), ]
+d$rate <- 100 * d$count / d$pupils
+d$treat <- as.numeric(d$group == "tas" & d$year %in% post)
+wt <- c(S01 = 1, S02 = 1, S03 = 1, S04 = 1, S05 = 2, S06 = 0.5, S07 = 1, S08 = 1.5)
+d$w <- unname(wt[d$school])
+for (g in c("tas", "comparison")) {
+  for (p in list(pre, post)) {
+    s <- d[d$group == g & d$year %in% p, ]
+    cat("weighted rate", g, paste(p, collapse = "+"), f(100 * sum(s$w * s$count) / sum(s$w * s$pupils)), "\n")
+  }
+}
+wfit <- lm(rate ~ treat + factor(school) + factor(year), data = d, weights = pupils * w)
+wv <- vcovCL(wfit, cluster = ~school, type = "HC1", cadjust = TRUE)
+cat("weighted estimate", f(coef(wfit)[["treat"]]), "se_cluster", f(sqrt(wv["treat", "treat"])), "\n")
+wp <- glm(count ~ treat + factor(school) + factor(year), family = poisson, offset = log(pupils), data = d,
+          weights = w, control = glm.control(epsilon = 1e-14, maxit = 200))
+wpv <- vcovCL(wp, cluster = ~school, type = "HC0", cadjust = TRUE)
+cat("weighted poisson estimate", f(coef(wp)[["treat"]]), "se_cluster", f(sqrt(wpv["treat", "treat"])),
+    "deviance", f(deviance(wp)), "\n")
+for (y in other) d[[paste0("ev", y)]] <- as.numeric(d$group == "tas" & d$year == y)
+wes <- lm(as.formula(paste("rate ~", paste0("ev", other, collapse = " + "), "+ factor(school) + factor(year)")),
+          data = d, weights = pupils * w)
+wves <- vcovCL(wes, cluster = ~school, type = "HC1", cadjust = TRUE)
+for (y in other) {
+  nm <- paste0("ev", y)
+  cat("weighted event", y, f(coef(wes)[[nm]]), f(sqrt(wves[nm, nm])), "\n")
 }

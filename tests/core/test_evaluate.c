@@ -29,6 +29,15 @@ static void assert_near(double got, double want, double rel)
         fail_msg("got %.17g, want %.17g (relative tolerance %g)", got, want, rel);
 }
 
+/* The table's four rates per 100: TAS before and after, comparison before and after. */
+static void assert_rates(const struct ev_table *t, double tas_pre, double tas_post, double cmp_pre, double cmp_post)
+{
+    assert_near(t->cell[T][EV_PRE].rate_per_100, tas_pre, 1e-12);
+    assert_near(t->cell[T][EV_POST].rate_per_100, tas_post, 1e-12);
+    assert_near(t->cell[C][EV_PRE].rate_per_100, cmp_pre, 1e-12);
+    assert_near(t->cell[C][EV_POST].rate_per_100, cmp_post, 1e-12);
+}
+
 /* Figure 5d (community paediatrics referrals): pilot 1.43 -> 1.35, non-pilot
  * 1.61 -> 1.93 per 100 pupils, from counts over 10,000 pupils a group and
  * year split across two schools each. */
@@ -44,10 +53,7 @@ static void figure_5d_reproduces_from_counts(void **state)
     struct ev_table t;
     size_t bad;
     assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
-    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.43, 1e-12);
-    assert_near(t.cell[T][EV_POST].rate_per_100, 1.35, 1e-12);
-    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.61, 1e-12);
-    assert_near(t.cell[C][EV_POST].rate_per_100, 1.93, 1e-12);
+    assert_rates(&t, 1.43, 1.35, 1.61, 1.93);
     /* "1 in 70", "1 in 74", "1 in 62", "1 in 52" pupils */
     assert_int_equal(lround(t.cell[T][EV_PRE].one_in), 70);
     assert_int_equal(lround(t.cell[T][EV_POST].one_in), 74);
@@ -284,10 +290,23 @@ static void regression_agrees_with_r_sandwich(void **state)
     assert_int_equal(f.pupils, 21983);
     struct ev_table t;
     assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
-    assert_near(t.cell[T][EV_PRE].rate_per_100, 1.7303532804614274, 1e-12);
-    assert_near(t.cell[T][EV_POST].rate_per_100, 1.2435040831477358, 1e-12);
-    assert_near(t.cell[C][EV_PRE].rate_per_100, 1.6412213740458015, 1e-12);
-    assert_near(t.cell[C][EV_POST].rate_per_100, 2.0320303082486655, 1e-12);
+    assert_rates(&t, 1.7303532804614274, 1.2435040831477358, 1.6412213740458015, 2.0320303082486655);
+}
+
+/* The event study's years, estimates and standard errors against R's. */
+struct want_year {
+    int year;
+    double est, se;
+};
+
+static void assert_event_years(const struct ev_event_study *es, const struct want_year *want, size_t n)
+{
+    assert_int_equal(es->nyears, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(es->year[i].year, want[i].year);
+        assert_near(es->year[i].estimate, want[i].est, 1e-9);
+        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
+    }
 }
 
 /* The same panel and R run, with 2021-2023 as the years before and 2024
@@ -307,16 +326,12 @@ static void event_study_agrees_with_r_sandwich(void **state)
     assert_int_equal(es->reference_year, 2023);
     assert_int_equal(es->nyears, 3);
     assert_int_equal(es->leads, 2);
-    static const struct { int year; double est, se; } want[] = {
+    static const struct want_year want[] = {
         {2021, 0.79821286082671894, 0.26006493802958075},
         {2022, 0.76510800796173728, 0.29498261732443865},
         {2024, -0.28035049705525827, 0.17507262901946868},
     };
-    for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(es->year[i].year, want[i].year);
-        assert_near(es->year[i].estimate, want[i].est, 1e-9);
-        assert_near(es->year[i].se_cluster, want[i].se, 1e-9);
-    }
+    assert_event_years(es, want, 3);
     assert_near(es->f_stat, 6.2267357874275344, 1e-9);
     assert_near(es->p_value, 0.027948161135145724, 1e-9);
     assert_int_equal(es->df, 7);
@@ -364,6 +379,63 @@ static void poisson_agrees_with_r_glm_and_sandwich(void **state)
     assert_int_equal(f.parameters, 12);
     assert_int_equal(f.df, 7);
     assert_int_equal(f.pupils, 21983);
+}
+
+/* Weights (the matched comparison, docs/evaluation.md): the same panel with
+ * school 5 weighing 2, 6 a half, 8 one and a half, the rest 1.  Expected
+ * values from tests/core/evaluate_reference.R (R 4.2.2, sandwich 3.0.2):
+ * rates sum(w count) / sum(w pupils); lm(rate ~ treat + factor(school) +
+ * factor(year), weights = pupils * w) with vcovCL(type = "HC1", cadjust =
+ * TRUE); glm(count ~ ..., family = poisson, offset = log(pupils), weights =
+ * w) with vcovCL(type = "HC0"); the event study as above, weighted. */
+static void weighted_models_agree_with_r(void **state)
+{
+    (void)state;
+    enum { N = sizeof ref_panel / sizeof ref_panel[0] };
+    static const double by_school[] = {0, 1, 1, 1, 1, 2, 0.5, 1, 1.5};
+    double w[N];
+    for (size_t i = 0; i < N; i++)
+        w[i] = by_school[ref_panel[i].school];
+    static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
+    struct ev_panel p = {.rows = ref_panel, .n = N, .pre = pre, .npre = 2, .post = post, .npost = 2, .weight = w};
+    struct ev_table t;
+    size_t bad;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_OK);
+    assert_rates(&t, 1.7303532804614274, 1.2435040831477358, 1.5876353695720744, 1.9940981847447017);
+    /* Comparison before, by hand: 2 x (5 + 6) + 0.5 x (22 + 27) + (11 + 9) + 1.5 x 6. */
+    assert_near(t.cell[C][EV_PRE].weighted_count, 22 + 24.5 + 20 + 9, 1e-15);
+    assert_int_equal(t.cell[C][EV_PRE].count, 11 + 49 + 20 + 6);
+    struct ev_fit f;
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_OK);
+    assert_near(f.estimate, -0.9507138964185422, 1e-9);
+    assert_near(f.se_cluster, 0.14666727087634437, 1e-9);
+    assert_int_equal(f.schools, 8);   /* G counts each school once, whatever its weight */
+    assert_int_equal(f.df, 7);
+    struct ev_poisson po;
+    assert_int_equal(ev_poisson(&p, &po, &bad), EV_OK);
+    assert_near(po.estimate, -0.58780511498244858, 1e-12);
+    assert_near(po.se_cluster, 0.066870469757348866, 1e-12);
+    assert_near(po.deviance, 3.6757843295005292, 1e-12);
+    static const int pre3[] = {2021, 2022, 2023}, post1y[] = {2024};
+    p.pre = pre3;
+    p.npre = 3;
+    p.post = post1y;
+    p.npost = 1;
+    struct ev_event_study *es = malloc(sizeof *es);
+    assert_int_equal(ev_event_study(&p, es, &bad), EV_OK);
+    static const struct want_year want[] = {
+        {2021, 0.83174441643074348, 0.28930799396696671},
+        {2022, 0.86149505547485805, 0.27497902360507953},
+        {2024, -0.21024265761679936, 0.19950068584651706},
+    };
+    assert_event_years(es, want, 3);
+    free(es);
+    /* A weight of 0 (or below, or not a number) is refused: leave the row out instead. */
+    w[5] = 0;
+    assert_int_equal(ev_table(&p, &t, &bad), EV_ERR_WEIGHT);
+    assert_int_equal(bad, 5);
+    w[5] = NAN;
+    assert_int_equal(ev_twfe(&p, &f, &bad), EV_ERR_WEIGHT);
 }
 
 /* A school with no events in any year is left out: the fit is the same as
@@ -509,6 +581,151 @@ static void disclosure_hides_small_counts_and_what_gives_them_back(void **state)
     assert_false(d.cell[C][EV_POST]);
 }
 
+/* Views that weigh the schools differently (core/evaluate.h): the comparison
+ * schools' counts before are 3 (small), 64, 97 and 0, so the small 3 and the
+ * smallest count of 5 or more, 64, form one block.  A view that weighs them
+ * alike shows its figure; one that weighs them apart hides it (else it less
+ * the "all" view, or less another view, would give 3 back). */
+static void disclosure_of_weighted_views(void **state)
+{
+    (void)state;
+    const struct ev_row rows[] = {
+        {1, 2023, T, 500, 50}, {1, 2024, T, 500, 40},
+        {10, 2023, C, 500, 3}, {11, 2023, C, 500, 64}, {12, 2023, C, 500, 97}, {13, 2023, C, 500, 0},
+        {14, 2023, C, 500, 64},   /* as small as 11: the lower id, 11, joins the block */
+        {10, 2024, C, 500, 2}, {11, 2024, C, 500, 1}, {12, 2024, C, 500, 0},
+    };
+    enum { N = sizeof rows / sizeof rows[0] };
+    struct ev_panel p = {.rows = rows, .n = N, .pre = pre1, .npre = 1, .post = post1, .npost = 1};
+    struct ev_disclosure d;
+    ev_disclose(&p, NULL, 5, &d);   /* all, once: before shown; after (2 + 1 + 0) hidden */
+    assert_false(d.cell[C][EV_PRE]);
+    assert_true(d.cell[C][EV_POST]);
+    static const struct {
+        double w[7];   /* schools 1 and 10 to 14 */
+        bool pre, post;
+    } views[] = {
+        {{1, 0, 1, 1, 1, 1}, true, true},         /* 10 left out, 11 kept: 3 would be all less this */
+        {{1, 0.5, 0.5, 2, 0, 1}, false, true},    /* the block alike (a half each); 13's 0 and 14 are alone */
+        {{1, 0, 0, 1, 1, 0}, false, false},       /* the block left out whole: after, only 12's 0 is used */
+        {{1, 1, 1, 0, 1, 0}, false, true},        /* 14 left out: it is not in the block */
+        {{1, 1, 2, 1, 1, 1}, true, true},         /* the block weighed apart: 11 twice */
+        {{1, 0, 0, 1, 1, 1}, false, false},       /* 14 kept, 11 not: the tie went to 11, so fine */
+        {{1, 1, 0, 1, 1, 1}, true, true},
+    };
+    for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+        double w[N];
+        for (size_t i = 0; i < N; i++)
+            w[i] = views[v].w[rows[i].school == 1 ? 0 : rows[i].school - 9];
+        p.weight = w;
+        ev_disclose(&p, NULL, 5, &d);
+        if (d.cell[C][EV_PRE] != views[v].pre || d.cell[C][EV_POST] != views[v].post)
+            fail_msg("view %zu: before %s, after %s", v, d.cell[C][EV_PRE] ? "hidden" : "shown",
+                     d.cell[C][EV_POST] ? "hidden" : "shown");
+        assert_true(d.did == (views[v].pre || views[v].post));
+        assert_false(d.cell[T][EV_PRE] || d.cell[T][EV_POST]);
+    }
+}
+
+/* Gaussian elimination against a basis b[0..*nb) of vectors of length n
+ * (each with a leading 1 at lead[k]): reduces v and says whether anything
+ * is left; when add, keeps what is left in the basis. */
+static bool independent(double b[][8], size_t *lead, size_t *nb, const double *v0, size_t n, bool add)
+{
+    double v[8];
+    for (size_t i = 0; i < n; i++)
+        v[i] = v0[i];
+    for (size_t k = 0; k < *nb; k++) {
+        double f = v[lead[k]];
+        for (size_t i = 0; i < n; i++)
+            v[i] -= f * b[k][i];
+    }
+    size_t piv = n;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(v[i]) > 1e-9 && (piv == n || fabs(v[i]) > fabs(v[piv])))
+            piv = i;
+    if (piv == n)
+        return false;
+    if (add) {
+        double f = v[piv];
+        for (size_t i = 0; i < n; i++)
+            v[i] /= f;
+        for (size_t k = 0; k < *nb; k++) {   /* keep the basis reduced at the new pivot */
+            double g = b[k][piv];
+            for (size_t i = 0; i < n; i++)
+                b[k][i] -= g * v[i];
+        }
+        for (size_t i = 0; i < n; i++)
+            b[*nb][i] = v[i];
+        lead[(*nb)++] = piv;
+    }
+    return true;
+}
+
+/* Small counts of one group, year and part whose sum some set of views
+ * shown at threshold t pins down: the views are every weighting of the
+ * schools by 0, 1/2, 1 or 2 that ev_disclose lets through, and a set of
+ * schools' sum is pinned down when its indicator is in their span. */
+static size_t pinned_small_sums(const int64_t *cnt, size_t n, int t)
+{
+    static const double levels[] = {0, 0.5, 1, 2};
+    struct ev_row rows[8];
+    for (size_t i = 0; i < n; i++)
+        rows[i] = (struct ev_row){(int64_t)i + 1, 2023, C, 100, cnt[i]};
+    double basis[8][8];
+    size_t lead[8], nb = 0, views = 1;
+    for (size_t i = 0; i < n; i++)
+        views *= 4;
+    for (size_t code = 0; code < views; code++) {
+        double w[8];
+        for (size_t i = 0, c = code; i < n; i++, c /= 4)
+            w[i] = levels[c % 4];
+        struct ev_panel p = {.rows = rows, .n = n, .pre = pre1, .npre = 1, .post = post1, .npost = 1, .weight = w};
+        struct ev_disclosure d;
+        ev_disclose(&p, NULL, t, &d);
+        if (!d.cell[C][EV_PRE])
+            independent(basis, lead, &nb, w, n, true);
+    }
+    size_t pinned = 0;
+    for (size_t set = 1; set < ((size_t)1 << n); set++) {
+        double x[8];
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (double)((set >> i) & 1);
+            sum += (set >> i) & 1 ? cnt[i] : 0;
+        }
+        if (sum >= 1 && sum < 5 && !independent(basis, lead, &nb, x, n, false))
+            pinned++;
+    }
+    return pinned;
+}
+
+/* The hostile reader with every view at once: for 300 small random sets of
+ * schools (2 to 5, counts from 0 to 12, threshold 5), every weighting by 0,
+ * 1/2, 1 and 2 that the control shows, solved together, pins down no sum of
+ * schools' counts from 1 to 4.  Without the control (threshold 0: all
+ * shown) the same reader pins one down in most of them. */
+static void no_set_of_weighted_views_isolates_a_small_count(void **state)
+{
+    (void)state;
+    static const int64_t draws[] = {0, 1, 2, 3, 4, 5, 6, 7, 9, 12};
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    size_t exposed = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        size_t n = 2 + (size_t)trial % 4;
+        int64_t cnt[8];
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;   /* xorshift64 */
+            cnt[i] = draws[x % (sizeof draws / sizeof draws[0])];
+        }
+        size_t pinned = pinned_small_sums(cnt, n, 5);
+        if (pinned)
+            fail_msg("trial %d: %zu small sums pinned down", trial, pinned);
+        exposed += pinned_small_sums(cnt, n, 0) > 0;
+    }
+    assert_true(exposed > 150);
+}
+
 /* The chart: years in order with the reference year at 0 between the
  * leads and the post years; larger values higher (smaller y); the
  * interval's ends either side of the point; ticks span the values. */
@@ -567,8 +784,7 @@ static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
     assert_int_equal(ev_table(&all, &t, &bad), EV_OK);
     assert_near(t.did_per_100, 0.875, 1e-12);
 
-    /* Schools 1-5 as matching sees them: pupils, % FSM, % SEN, rate before. */
-    const int64_t id[] = {1, 2, 3, 4, 5};
+    /* Schools 1-5 (index + 1) as matching sees them: pupils, % FSM, % SEN, rate before. */
     const struct mt_school s[] = {
         {MT_TAS, 1, {1000, 20, 10, 2.0}},        {MT_TAS, 1, {1000, 30, 15, 3.0}},
         {MT_COMPARISON, 1, {500, 21, 10, 2.0}},  {MT_COMPARISON, 1, {1500, 31, 15, 3.0}},
@@ -578,20 +794,22 @@ static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
     struct mt_result r;
     assert_int_equal(mt_match(s, 5, &o, &r, &bad), MT_OK);
     assert_int_equal(r.npairs, 2);
-    int64_t keep[2];
-    for (size_t i = 0; i < r.npairs; i++)
-        keep[i] = id[r.pairs[i].comparison];
+    double ws[5], w[sizeof rows / sizeof rows[0]];
+    mt_weights(&r, 5, ws);
     mt_result_free(&r);
-    assert_true((keep[0] == 3 && keep[1] == 4) || (keep[0] == 4 && keep[1] == 3));
+    for (size_t i = 0; i < 5; i++)
+        assert_near(ws[i], i < 4 ? 1.0 : 0.0, 0);   /* 1 and 2 matched, 3 and 4 chosen once, 5 left out */
+    for (size_t i = 0; i < n; i++)
+        w[i] = ws[rows[i].school - 1];
 
-    size_t kept = ev_keep_comparison(rows, part, n, keep, 2);
+    size_t kept = ev_keep_weighted(rows, part, w, n);
     assert_int_equal(kept, 8);
-    /* The left-out school's rows last, in order, with their parts. */
-    assert_true(rows[8].school == 5 && rows[8].year == 2023 && part[8] == 1);
-    assert_true(rows[9].school == 5 && rows[9].year == 2024 && part[9] == 3);
+    /* The left-out school's rows last, in order, with their parts and weights. */
+    assert_true(rows[8].school == 5 && rows[8].year == 2023 && part[8] == 1 && w[8] == 0);
+    assert_true(rows[9].school == 5 && rows[9].year == 2024 && part[9] == 3 && w[9] == 0);
     /* The kept rows in their order, each with its own part. */
     assert_true(rows[0].school == 1 && rows[3].school == 4 && part[3] == 2 && rows[7].school == 4 && part[7] == 2);
-    assert_true(rows[4].school == 1 && rows[4].year == 2024 && part[4] == 1);
+    assert_true(rows[4].school == 1 && rows[4].year == 2024 && part[4] == 1 && w[4] == 1);
 
     struct ev_panel matched = panel(rows, kept);
     assert_int_equal(ev_table(&matched, &t, &bad), EV_OK);
@@ -602,8 +820,10 @@ static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
     assert_near(t.did_per_100, -0.75, 1e-12);
     assert_near(t.did_pct, -20.0 - 100.0 / 11.0, 1e-12);
 
-    /* Nothing to keep: the TAS schools' rows only. */
-    assert_int_equal(ev_keep_comparison(rows, NULL, n, NULL, 0), 4);
+    /* No comparison school kept: the TAS schools' rows only. */
+    for (size_t i = 0; i < n; i++)
+        w[i] = rows[i].group == T;
+    assert_int_equal(ev_keep_weighted(rows, NULL, w, n), 4);
     assert_int_equal(ev_table(&(struct ev_panel){.rows = rows, .n = 4, .pre = pre1, .npre = 1, .post = post1,
                                                  .npost = 1},
                               &t, &bad),
@@ -624,11 +844,14 @@ int main(void)
         cmocka_unit_test(regression_agrees_with_r_sandwich),
         cmocka_unit_test(event_study_agrees_with_r_sandwich),
         cmocka_unit_test(poisson_agrees_with_r_glm_and_sandwich),
+        cmocka_unit_test(weighted_models_agree_with_r),
         cmocka_unit_test(poisson_leaves_out_all_zero_schools_and_refuses_separation),
         cmocka_unit_test(cost_per_event_avoided),
         cmocka_unit_test(unidentified_and_degenerate_models_are_refused),
         cmocka_unit_test(t_quantiles_agree_with_r),
         cmocka_unit_test(disclosure_hides_small_counts_and_what_gives_them_back),
+        cmocka_unit_test(disclosure_of_weighted_views),
+        cmocka_unit_test(no_set_of_weighted_views_isolates_a_small_count),
         cmocka_unit_test(event_study_chart_layout),
         cmocka_unit_test(matched_did_uses_only_the_chosen_comparison_schools),
     };

@@ -247,6 +247,33 @@ static void balance_and_pairs_agree_with_r(void **state)
     assert_against_r(&o, k1, 3, (const double[]){0, 0.22548640377823492, 0.19029142777451979, 0.24727505982096615});
 }
 
+/* Each school's weight (mt_weights) as tests/core/evaluate_reference.R's
+ * match_weights computes it (and by hand): k = 2 with replacement gives
+ * every TAS school two matches, so a comparison school weighs 1/2 for each
+ * time it is chosen (C01 by P01 and P03: 1); k = 2 without replacement
+ * within 0.5 sd gives P02 two matches (C02, C05: 1/2 each) and P01 one
+ * (C01: 1), and leaves P03 and S02 unmatched (0). */
+static void weights_agree_with_r(void **state)
+{
+    (void)state;
+    enum { N = sizeof ref / sizeof ref[0] };
+    static const double with_replacement[N] = {1, 1, 1, 1, 0.5, 0, 0.5, 1, 0, 1, 1, 1, 0, 1, 0};
+    static const double caliper[N] = {1, 1, 0, 1, 0.5, 0, 0, 0.5, 0, 1, 0, 1, 0, 0, 0};
+    struct { struct mt_options o; const double *w; } cases[] = {
+        {opts(2, INFINITY, 1), with_replacement}, {opts(2, 0.5, 0), caliper}};
+    for (size_t c = 0; c < 2; c++) {
+        struct mt_result r;
+        size_t bad;
+        double w[N];
+        assert_int_equal(mt_match(ref, N, &cases[c].o, &r, &bad), MT_OK);
+        mt_weights(&r, N, w);
+        for (size_t i = 0; i < N; i++)
+            if (w[i] != cases[c].w[i])
+                fail_msg("case %zu, school %zu: weight %g, want %g", c, i, w[i], cases[c].w[i]);
+        mt_result_free(&r);
+    }
+}
+
 static void bad_input_is_refused(void **state)
 {
     (void)state;
@@ -275,6 +302,7 @@ int main(void)
         cmocka_unit_test(ties_are_ordered_by_the_seed_deterministically),
         cmocka_unit_test(only_schools_of_the_same_phase_match),
         cmocka_unit_test(balance_and_pairs_agree_with_r),
+        cmocka_unit_test(weights_agree_with_r),
         cmocka_unit_test(bad_input_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
