@@ -20,12 +20,6 @@ static void usage(FILE *f)
           "  --dry-run   check and report what would be imported; write nothing\n", f);
 }
 
-static int read_file(void *io, char *buf, int len)
-{
-    size_t n = fread(buf, 1, (size_t)len, io);
-    return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
-}
-
 int cli_import_ctf(int argc, char **argv)
 {
     const char *db = "tas.db";
@@ -62,7 +56,7 @@ int cli_import_ctf(int argc, char **argv)
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
-    enum svc_status st = svc_ctf_import(&ctx, read_file, in, dry, rep, &errs);
+    enum svc_status st = svc_ctf_import(&ctx, in, dry, rep, &errs);
     fclose(in);
     store_close(s);
     int rc = CLI_OK;

@@ -374,14 +374,20 @@ static int on_pupil(void *arg, const struct ctf_pupil *p)
     return r->status == SVC_OK ? 0 : 1;
 }
 
-enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *buf, int len), void *io,
-                               bool dry_run, struct ctf_report *rep, struct field_errors *errs)
+static int file_read(void *io, char *buf, int len)
+{
+    size_t n = fread(buf, 1, (size_t)len, io);
+    return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
+}
+
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct ctf_report *rep,
+                               struct field_errors *errs)
 {
     memset(rep, 0, sizeof *rep);
     if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0))
         return SVC_FORBIDDEN;
     struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK};
-    struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = read, .io = io};
+    struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = file_read, .io = in};
     struct ctf_error err;
     enum ctf_result cr = ctf_parse(&h, &err);
     free(r.seen.slots);

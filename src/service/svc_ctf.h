@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/ctf.h"
 #include "core/errors.h"
@@ -57,14 +58,15 @@ struct ctf_report {
     struct ctf_reject rejects[CTF_REJECTS_MAX];
 };
 
-/* Imports the file that read() brings.  SVC_OK: imported (or, on a dry
+/* Imports the file read from in (as it is read: one pupil at a time is
+ * held).  SVC_OK: imported (or, on a dry
  * run, would be: nothing written).  SVC_INVALID: refused pupils (listed in
  * rep) or a malformed file (rep->malformed, error, error_line), or errs
  * ("file": the source school is not one here, or its LA does not match);
  * nothing written.  SVC_FORBIDDEN: the user may not create pupils at the
  * source school (or anywhere).  SVC_ERROR: storage failed; nothing written.
  * rep may be large: allocate it. */
-enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *buf, int len), void *io,
-                               bool dry_run, struct ctf_report *rep, struct field_errors *errs);
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct ctf_report *rep,
+                               struct field_errors *errs);
 
 #endif

@@ -1,6 +1,7 @@
 // The Common Transfer File import page in a browser: reached from the
-// pupils list, a check with a refused pupil (by place and line), then a
-// clean check and the import; axe-core on every state of the page.
+// pupils list, a file chosen and checked with a refused pupil (by place and
+// line), then a clean check, the same file chosen again and imported;
+// axe-core on every state of the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -54,7 +55,8 @@ test('check a Common Transfer File, see a refused pupil by place, then import', 
   await go(page, page.getByRole('link', { name: 'Import pupils from a Common Transfer File' }).click());
   await clean(page, 'CTF import page');
 
-  await page.getByLabel('The Common Transfer File\'s text').fill(ctf(urn, lea, [good, bad]));
+  const file = (xml) => ({ name: 'ctf.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
+  await page.getByLabel('The Common Transfer File').setInputFiles(file(ctf(urn, lea, [good, bad])));
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
   assert.match(await page.locator('#verdict').textContent(), /Nothing was imported/);
   const row = await page.locator('table tbody tr').first().textContent();
@@ -63,13 +65,23 @@ test('check a Common Transfer File, see a refused pupil by place, then import', 
   assert.ok(!row.includes('Zoë'), 'no name in the report');
   await clean(page, 'CTF import page with a refused pupil');
 
-  await page.getByLabel('The Common Transfer File\'s text').fill(ctf(urn, lea, [good]));
+  // Pressing Import without choosing the file again: the error, linked to the input.
+  await page.getByLabel('The Common Transfer File').setInputFiles(file(ctf(urn, lea, [good])));
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
   assert.match(await page.locator('#verdict').textContent(), /can be imported/);
   assert.equal((await page.locator('#n-added').textContent()).trim(), '1');
   await clean(page, 'CTF import page after a clean check');
   await go(page, page.getByRole('button', { name: 'Import the file' }).click());
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Choose the Common Transfer File/);
+  await clean(page, 'CTF import page with an error');
+  assert.equal(sql(`SELECT count(*) FROM pupils WHERE upn = '${good}'`), '0');
+
+  await page.getByLabel('The Common Transfer File').setInputFiles(file(ctf(urn, lea, [good])));
+  await go(page, page.getByRole('button', { name: 'Check the file' }).click());
+  await page.getByLabel('Choose the same file again to import it').setInputFiles(file(ctf(urn, lea, [good])));
+  await go(page, page.getByRole('button', { name: 'Import the file' }).click());
   assert.match(await page.locator('.govuk-panel').textContent(), /Imported/);
+  assert.equal((await page.locator('#n-added').textContent()).trim(), '1');
   await clean(page, 'CTF import page after the import');
   assert.equal(sql(`SELECT forenames || ' ' || surname FROM pupils WHERE upn = '${good}'`), "Zoë0 Ó'Brien");
 });

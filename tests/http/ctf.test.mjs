@@ -1,14 +1,17 @@
 // Pupils from a Common Transfer File (issue 17 item 2): the CTF XML a
-// school MIS exports, pasted on /pupils/ctf or sent to /api/v1/pupils/ctf
-// (and `tas import ctf`).  A check first with its report; pupils matched by
-// UPN at the source school, added or changed; attendance, exclusions and
-// FSM into the outcome records; importing again changes nothing; a bad UPN
-// refused with its place in the file; malformed XML, an entity bomb or an
-// external entity import nothing; another school's file is refused.
-// The files are made here, with synthetic pupils only.
+// school MIS exports, uploaded on /pupils/ctf (multipart/form-data, up to
+// 16 MiB) or sent to /api/v1/pupils/ctf (the same upload, or JSON), and
+// `tas import ctf`.  A check first with its report, then the import of that
+// same file; pupils matched by UPN at the source school, added or changed;
+// attendance, exclusions and FSM into the outcome records; importing again
+// changes nothing; a bad UPN refused with its place in the file; malformed
+// XML, an entity bomb or an external entity import nothing; another
+// school's file is refused.  The files are made here, with synthetic
+// pupils only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -40,6 +43,30 @@ async function api(c, body) {
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { status: res.status, body: json, text };
+}
+
+// The page's form sent as a browser sends it: multipart/form-data, the
+// file in the field "file" (fields: the other fields, csrf among them).
+function sendFile(c, p, xml, fields = {}, headers = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, String(v));
+  if (xml !== undefined) form.append('file', new Blob([xml], { type: 'text/xml' }), 'ctf.xml');
+  return c.request(p, { method: 'POST', headers: { origin: c.base, ...headers }, body: form });
+}
+
+// The value of the hidden input named `name` on a page, or null.
+function hidden(html, name) {
+  const m = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html);
+  return m ? m[1] : null;
+}
+
+// The page's two steps: the check, then the import of the same file.
+async function checkThenImport(c, xml) {
+  const form = await c.getHtml('/pupils/ctf');
+  const csrf = csrfFrom(form.html);
+  const check = await sendFile(c, '/pupils/ctf', xml, { csrf, step: 'check' });
+  const html = await check.text();
+  return { csrf, check, html, checked: hidden(html, 'checked'), formToken: hidden(html, 'form_token') };
 }
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
@@ -117,24 +144,30 @@ test('a check reports without writing; the import adds pupils and outcome record
 
   const form = await head.getHtml('/pupils/ctf');
   assert.equal(form.status, 200);
-  const csrf = csrfFrom(form.html);
-  const check = await head.postForm('/pupils/ctf', { csrf, xml: file, step: 'check' });
+  assert.match(form.html, /enctype="multipart\/form-data"/);
+  assert.match(form.html, /<input class="govuk-file-upload" id="f-file" name="file" type="file"/);
+  const { csrf, check, html, checked, formToken } = await checkThenImport(head, file);
   assert.equal(check.status, 200);
-  const html = await check.text();
   const text = decodeHtml(html);
   assert.match(html, /id="n-pupils">3</);
   assert.match(html, /id="n-added">2</);
   assert.match(html, /id="n-changed">1</);
   assert.ok(text.includes('The file can be imported. Nothing has been written yet.'));
   assert.match(html, /name="step" value="import"/);
+  assert.match(checked, /^[0-9a-f]{64}$/, 'the check marks the file it checked');
+  assert.ok(formToken, 'the import form has its one-time token');
   assert.equal(pupilsAt(school1), p0, 'a check writes nothing');
   assert.equal(importedRecords(), r0);
 
   // The import: 2 pupils added, 1 changed; records: 2 attendance years, 1 suspension, 3 FSM periods.
-  const done = await head.postForm('/pupils/ctf', { csrf, xml: file, step: 'import' });
-  assert.equal(done.status, 200);
-  const dtext = decodeHtml(await done.text());
-  assert.ok(dtext.includes('Imported'));
+  const done = await sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  assert.equal(done.status, 303);
+  const landed = done.headers.get('location');
+  assert.match(landed, /^\/pupils\/ctf\?imported=1&pupils=3&added=2&changed=1&/);
+  const after = await head.getHtml(landed);
+  assert.equal(after.status, 200);
+  assert.ok(decodeHtml(after.html).includes('Imported'));
+  assert.match(after.html, /id="n-added">2</);
   assert.equal(pupilsAt(school1), p0 + 2);
   assert.equal(importedRecords(), r0 + 6);
   const zoe = sql(`SELECT forenames || '|' || surname || '|' || gender || '|' || ethnicity || '|' || sen_provision || '|' || nc_year FROM pupils WHERE upn = '${upnFor(170001)}'`);
@@ -185,12 +218,11 @@ test('a bad UPN refuses the file, naming the pupil by place and line, never by n
   assert.equal(pupilsAt(school1), p0, 'the good pupil is not half-imported');
   assert.equal(importedRecords(), r0);
   // The page shows it too, without an Import button.
-  const form = await head.getHtml('/pupils/ctf');
-  const page = await head.postForm('/pupils/ctf', { csrf: csrfFrom(form.html), xml: file, step: 'import' });
-  assert.equal(page.status, 400);
-  const html = await page.text();
+  const { check, html } = await checkThenImport(head, file);
+  assert.equal(check.status, 400);
   assert.ok(decodeHtml(html).includes('Nothing was imported'));
   assert.ok(!/name="step" value="import"/.test(html));
+  assert.equal(hidden(html, 'checked'), null);
 });
 
 test('an exclusion the outcome rules refuse refuses its pupil, by the record', async () => {
@@ -292,4 +324,134 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Sends a request head on a raw socket and reads the answer: a body declared
+// larger than the limit is refused on its length alone, before it is sent.
+function rawRequest(head) {
+  const u = new URL(srv.base);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    let data = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => { data += d; });
+    sock.on('error', (e) => (data ? resolve(data) : reject(e)));
+    sock.on('close', () => resolve(data));
+    sock.on('connect', () => sock.write(head));
+    sock.setTimeout(15000, () => { sock.destroy(); reject(new Error('timeout')); });
+  });
+}
+
+const MIB = 1024 * 1024;
+
+test('upload: a file over 1 MiB is taken by the page and the API; over 16 MiB, or before signing in, it is refused', async () => {
+  // 1.3 MiB: the pupils, and an XML comment a school's MIS might carry.
+  const pad = `<!-- ${'synthetic padding '.repeat(Math.ceil(1.3 * MIB / 18))} -->`;
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172001), surname: 'Large', forename: 'File' }])
+    .replace('<CTFpupilData>', `${pad}\n<CTFpupilData>`);
+  assert.ok(Buffer.byteLength(file) > 1.25 * MIB);
+  const p0 = pupilsAt(school1);
+  const { check, html, checked, formToken, csrf } = await checkThenImport(head, file);
+  assert.equal(check.status, 200, html.slice(0, 500));
+  assert.match(html, /id="n-added">1</);
+  const done = await sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  assert.equal(done.status, 303);
+  assert.equal(pupilsAt(school1), p0 + 1);
+
+  // The API takes the same upload (a field dry_run, and the file).
+  const api1 = await sendFile(headJson, '/api/v1/pupils/ctf', file, { dry_run: 'true' }, { 'x-csrf-token': headJson.csrf });
+  assert.equal(api1.status, 200);
+  const body = await api1.json();
+  assert.equal(body.unchanged, 1);
+  assert.equal(body.dry_run, true);
+
+  // Declared over 16 MiB: refused before the body is read.
+  const cookie = head.cookieHeader();
+  const boundary = 'x'.repeat(20);
+  const big = await rawRequest(`POST /pupils/ctf HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${16 * MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(big, /^HTTP\/1\.1 413 /);
+  // Not signed in, the general 1 MiB limit holds, so nothing large is written to disk.
+  const anon = await rawRequest('POST /pupils/ctf HTTP/1.1\r\nHost: x\r\n' +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(anon, /^HTTP\/1\.1 413 /);
+  // Other routes keep the 1 MiB limit, signed in or not.
+  const other = await rawRequest(`POST /pupils HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(other, /^HTTP\/1\.1 413 /);
+});
+
+test('upload: without the CSRF token, or with a wrong one, nothing is read into the import', async () => {
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172010), surname: 'Csrf', forename: 'Check' }]);
+  const { checked, formToken, csrf } = await checkThenImport(head, file);
+  assert.ok(checked);
+  const p0 = pupilsAt(school1);
+  const audit0 = Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'"));
+  for (const token of [undefined, 'f'.repeat(64), `${csrf}x`]) {
+    const r = await sendFile(head, '/pupils/ctf', file, { csrf: token, step: 'import', checked, form_token: formToken });
+    assert.equal(r.status, 403, `csrf ${token}`);
+    assert.match(decodeHtml(await r.text()), /This form has expired/);
+  }
+  // The API's upload needs the token too (as a header or a field).
+  const api1 = await sendFile(headJson, '/api/v1/pupils/ctf', file, { dry_run: 'false' });
+  assert.equal(api1.status, 403);
+  assert.equal(pupilsAt(school1), p0);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'")), audit0);
+});
+
+test('upload: only the file checked is imported, and pressing Import twice imports once', async () => {
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172020), surname: 'Twice', forename: 'Pressed' }]);
+  const other = ctf(school1.urn, school1.lea, [{ upn: upnFor(172021), surname: 'Not', forename: 'Checked' }]);
+  const { checked, formToken, csrf } = await checkThenImport(head, file);
+  const p0 = pupilsAt(school1);
+  // Another file than the one checked, or no mark of a check at all.
+  for (const [xml, mark] of [[other, checked], [file, undefined], [file, '0'.repeat(64)]]) {
+    const r = await sendFile(head, '/pupils/ctf', xml, { csrf, step: 'import', checked: mark, form_token: formToken });
+    assert.equal(r.status, 400);
+    const html = await r.text();
+    assert.match(decodeHtml(html), /This is not the file that was checked/);
+    assert.match(html, /href="#f-file"/, 'the error summary links to the file input');
+  }
+  // No file chosen.
+  const none = await sendFile(head, '/pupils/ctf', undefined, { csrf, step: 'check' });
+  assert.equal(none.status, 400);
+  assert.match(decodeHtml(await none.text()), /Choose the Common Transfer File/);
+  assert.equal(pupilsAt(school1), p0);
+
+  const audit0 = Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'"));
+  const send = () => sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  const [a, b] = await Promise.all([send(), send()]);
+  assert.equal(a.status, 303);
+  assert.equal(b.status, 303);
+  assert.equal(a.headers.get('location'), b.headers.get('location'), 'the second press lands where the first did');
+  const again = await send();
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get('location'), a.headers.get('location'));
+  assert.equal(pupilsAt(school1), p0 + 1);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'")), audit0 + 1,
+    'one import on the audit trail');
+});
+
+test('upload: a body that is not whole multipart is refused', async () => {
+  const form = await head.getHtml('/pupils/ctf');
+  const csrf = csrfFrom(form.html);
+  const boundary = 'tasboundary';
+  const cut = `--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n` +
+    ctf(school1.urn, school1.lea, [{ upn: upnFor(172030), surname: 'Cut', forename: 'Short' }]);
+  const r = await head.request('/pupils/ctf', {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: head.base },
+    body: cut,
+  });
+  assert.equal(r.status, 400);
+  assert.match(await r.text(), /The form could not be read/, 'the body ends before its closing boundary');
+  // Two files in one form.
+  const two = new FormData();
+  two.append('csrf', csrf);
+  two.append('file', new Blob(['<a/>']), 'a.xml');
+  two.append('file', new Blob(['<b/>']), 'b.xml');
+  const r2 = await head.request('/pupils/ctf', { method: 'POST', headers: { origin: head.base }, body: two });
+  assert.equal(r2.status, 400);
+  assert.match(await r2.text(), /send one file/);
 });
