@@ -76,7 +76,7 @@ int cli_import_ctf(int argc, char **argv)
            rep->pupils, rep->added, rep->changed, rep->unchanged, rep->rejected, rep->outcomes_added,
            rep->outcomes_kept);
     if (st == SVC_OK) {
-        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->school_name);
+        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->source.name);
     } else {
         if (st == SVC_FORBIDDEN)
             cli_fail("you may not create pupils at the file's school");

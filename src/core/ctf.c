@@ -123,14 +123,15 @@ static void end_element(struct state *s, const char *name)
                 memcpy(h->export_date, tmp, 10);
                 h->export_date[10] = '\0';
             }
-        } else if (is(p1, "SourceSchool") && is(p2, "Header") && s->depth == 4) {
+        } else if ((is(p1, "SourceSchool") || is(p1, "DestSchool")) && is(p2, "Header") && s->depth == 4) {
+            struct ctf_school_id *id = is(p1, "SourceSchool") ? &h->source : &h->dest;
             if (is(name, "LEA"))
-                put(s, h->lea, sizeof h->lea, name);
+                put(s, id->lea, sizeof id->lea, name);
             else if (is(name, "Estab"))
-                put(s, h->estab, sizeof h->estab, name);
+                put(s, id->estab, sizeof id->estab, name);
             else if (is(name, "URN"))
-                put(s, h->urn, sizeof h->urn, name);
-            else if (is(name, "AcademicYear")) {
+                put(s, id->urn, sizeof id->urn, name);
+            else if (is(name, "AcademicYear") && id == &h->source) {
                 put(s, tmp, sizeof tmp, name);
                 int64_t y = number(tmp);
                 h->academic_year = y >= 1900 && y <= 2100 ? (int)y : 0;

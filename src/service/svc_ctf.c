@@ -62,7 +62,7 @@ struct run {
     struct svc_ctx *c;
     struct ctf_report *rep;
     struct field_errors *errs;
-    struct school school;
+    const struct ctf_named_school *school;   /* the source school (rep->source) */
     bool began;               /* the write transaction is open */
     enum svc_status status;   /* SVC_OK until something stops the import */
     struct upn_set seen;
@@ -82,40 +82,139 @@ static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, co
     snprintf(x->why, sizeof x->why, "%s", why);
 }
 
+/* Why a school named in the header is not one here, or not only one. */
+enum found { FOUND, NOT_GIVEN, NOT_FOUND, BAD_SHAPE, DISAGREE, AMBIGUOUS, FOUND_ERROR };
+
+static bool digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* The school a header names: by its URN when the file gives one (and then
+ * its LA and establishment numbers, when given, must be that school's, as
+ * far as they are recorded here), else by its LA number and establishment
+ * number (DfE's LAESTAB, schools.establishment_number), an open school
+ * before a closed one.  out->id is 0 unless FOUND. */
+static enum found find_school(struct svc_ctx *c, const struct ctf_school_id *id, struct ctf_named_school *out)
+{
+    memset(out, 0, sizeof *out);
+    out->given = *id;
+    if (!id->urn[0] && !id->lea[0] && !id->estab[0])
+        return NOT_GIVEN;
+    if ((id->lea[0] && !digits(id->lea, 3)) || (id->estab[0] && !digits(id->estab, 4)))
+        return BAD_SHAPE;
+    struct ctf_school found[CTF_SCHOOLS_MAX];
+    size_t n = 0;
+    enum store_rc rc;
+    if (id->urn[0]) {
+        rc = q_ctf_school_by_urn(c->db, id->urn, &found[0]);
+        n = rc == STORE_ROW;
+        rc = rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
+    } else if (id->lea[0] && id->estab[0]) {
+        rc = q_ctf_schools_by_laestab(c->db, id->lea, id->estab, found, &n);
+        /* Two open schools (or, with none open, two closed) are one too many. */
+        if (rc == STORE_OK && n > 1 && (strcmp(found[1].s.status, "closed") != 0 ||
+                                         strcmp(found[0].s.status, "closed") == 0))
+            return AMBIGUOUS;
+    } else {
+        return NOT_GIVEN;
+    }
+    if (rc != STORE_OK)
+        return FOUND_ERROR;
+    if (n == 0)
+        return NOT_FOUND;
+    const struct ctf_school *f = &found[0];
+    out->id = f->s.id;
+    out->authority_id = f->s.authority_id;
+    out->by_laestab = !id->urn[0];
+    snprintf(out->urn, sizeof out->urn, "%s", f->s.urn);
+    snprintf(out->estab, sizeof out->estab, "%s", f->s.estab);
+    snprintf(out->la_code, sizeof out->la_code, "%s", f->la_code);
+    snprintf(out->name, sizeof out->name, "%s", f->s.name);
+    if ((id->lea[0] && strcmp(id->lea, f->la_code) != 0) || (id->estab[0] && f->s.estab[0] && strcmp(id->estab, f->s.estab) != 0)) {
+        out->id = 0;
+        return DISAGREE;
+    }
+    return FOUND;
+}
+
+/* The header's words for a school that could not be used ("file" error). */
+static void school_error(struct run *r, const char *which, enum found f, const struct ctf_named_school *x)
+{
+    const struct ctf_school_id *g = &x->given;
+    char msg[400];
+    switch (f) {
+    case NOT_GIVEN:
+        snprintf(msg, sizeof msg, "The file's header does not name its %s school: it needs its URN, or its LEA "
+                 "and Estab (the local authority and establishment numbers)", which);
+        break;
+    case BAD_SHAPE:
+        snprintf(msg, sizeof msg, "The file's %s school has LEA \"%.7s\" and Estab \"%.7s\": an LEA is 3 numbers "
+                 "and an Estab 4", which, g->lea, g->estab);
+        break;
+    case NOT_FOUND:
+        if (g->urn[0])
+            snprintf(msg, sizeof msg, "The file's %s school (URN %s) is not one of the schools recorded here",
+                     which, g->urn);
+        else
+            snprintf(msg, sizeof msg, "The file's %s school (LA %s, establishment number %s) is not one of the "
+                     "schools recorded here: record the establishment number in the school's details, or import "
+                     "the schools from GIAS", which, g->lea, g->estab);
+        break;
+    case AMBIGUOUS:
+        snprintf(msg, sizeof msg, "The file's %s school (LA %s, establishment number %s) matches more than one "
+                 "school recorded here: correct their establishment numbers, or send a file that gives the URN",
+                 which, g->lea, g->estab);
+        break;
+    case DISAGREE:
+        if (g->lea[0] && strcmp(g->lea, x->la_code) != 0)
+            snprintf(msg, sizeof msg, "The file's %s LA number does not match the school's local authority: URN %s "
+                     "is %.160s, in LA %s, but the file gives LA %s", which, x->urn, x->name, x->la_code, g->lea);
+        else
+            snprintf(msg, sizeof msg, "The file's %s establishment number does not match the school's: URN %s is "
+                     "%.160s, establishment number %s, but the file gives %s", which, x->urn, x->name, x->estab,
+                     g->estab);
+        break;
+    default:
+        r->status = SVC_ERROR;
+        return;
+    }
+    field_errors_add(r->errs, "file", msg);
+    r->status = SVC_INVALID;
+}
+
+/* The source school is where the pupils are added or brought up to date;
+ * the destination, when the header names one, is only reported (a school
+ * here, or not), unless its numbers contradict each other. */
 static int on_header(void *arg, const struct ctf_header *h)
 {
     struct run *r = arg;
     struct svc_ctx *c = r->c;
-    snprintf(r->rep->version, sizeof r->rep->version, "%s", h->version);
-    snprintf(r->rep->school_urn, sizeof r->rep->school_urn, "%s", h->urn);
-    char la[4] = "";
-    enum store_rc rc = h->urn[0] ? q_ctf_school_by_urn(c->db, h->urn, &r->school, la) : STORE_DONE;
-    if (rc == STORE_DONE) {
-        field_errors_add(r->errs, "file",
-                         h->urn[0] ? "The file's source school (its URN) is not one of the schools recorded here"
-                                   : "The file's header does not give the source school's URN");
-        r->status = SVC_INVALID;
+    struct ctf_report *rep = r->rep;
+    snprintf(rep->version, sizeof rep->version, "%s", h->version);
+    enum found f = find_school(c, &h->source, &rep->source);
+    if (f != FOUND) {
+        school_error(r, "source", f, &rep->source);
         return 1;
     }
-    if (rc != STORE_ROW) {
-        r->status = SVC_ERROR;
-        return 1;
-    }
-    /* The LA number, when given, must be the school's authority's. */
-    if (h->lea[0] && strcmp(h->lea, la) != 0) {
-        field_errors_add(r->errs, "file", "The file's source LA number does not match the school's local authority");
-        r->status = SVC_INVALID;
-        return 1;
-    }
-    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school.authority_id, r->school.id)) {
-        struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school.id,
-                                 .school_id = r->school.id, .authority_id = r->school.authority_id,
+    r->school = &rep->source;
+    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school->authority_id, r->school->id)) {
+        struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school->id,
+                                 .school_id = r->school->id, .authority_id = r->school->authority_id,
                                  .detail = "ctf", .flags = AUDIT_FLAG_REFUSED};
         r->status = svc_audit_record(c, &ev) == SVC_OK ? SVC_FORBIDDEN : SVC_ERROR;
         return 1;
     }
-    r->rep->school_id = r->school.id;
-    snprintf(r->rep->school_name, sizeof r->rep->school_name, "%s", r->school.name);
+    f = find_school(c, &h->dest, &rep->dest);
+    if (f == BAD_SHAPE || f == DISAGREE || f == FOUND_ERROR) {
+        school_error(r, "destination", f, &rep->dest);
+        return 1;
+    }
     if (store_begin_write(c->db) != STORE_OK) {
         r->status = SVC_ERROR;
         return 1;
@@ -256,7 +355,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         memcpy(mm, p->dob + 5, 2);
         memcpy(dd, p->dob + 8, 2);
     }
-    snprintf(school, sizeof school, "%lld", (long long)r->school.id);
+    snprintf(school, sizeof school, "%lld", (long long)r->school->id);
     struct pupil_form f = {.upn = upn, .forenames = p->forename, .surname = p->surname, .dob_day = dd,
                            .dob_month = mm, .dob_year = yy, .gender = p->gender, .ethnicity = p->ethnicity,
                            .nc_year = p->nc_year, .sen_provision = p->sen_provision[0] ? p->sen_provision : "N",
@@ -290,7 +389,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         if (st == SVC_OK) {
             struct audit_event ev = {.action = "create", .kind = "pupil", .resource_id = made.id,
                                      .pupil_id = made.id, .school_id = made.school_id,
-                                     .authority_id = r->school.authority_id, .detail = "ctf import"};
+                                     .authority_id = r->school->authority_id, .detail = "ctf import"};
             st = svc_audit_record(c, &ev);
             counted = &r->rep->added;
         }
@@ -299,7 +398,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
     } else if (rc == STORE_ROW) {
         /* Another school's pupil, or one out of reach, reads the same, so
          * the file cannot find out where a UPN is held. */
-        if (q_pupil_get(c->db, id, &pr) != STORE_ROW || pr.p.school_id != r->school.id ||
+        if (q_pupil_get(c->db, id, &pr) != STORE_ROW || pr.p.school_id != r->school->id ||
             !svc_allowed(c, ACT_EDIT, RES_PUPIL, id, pr.authority_id, pr.p.school_id)) {
             reject(r, p, upn, "upn", "a pupil with this UPN cannot be added or updated at this school");
             free(recs);
@@ -408,8 +507,8 @@ enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct
         store_rollback(c->db);
         return st;
     }
-    struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school.id,
-                             .school_id = r.school.id, .authority_id = r.school.authority_id, .detail = "ctf"};
+    struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school->id,
+                             .school_id = r.school->id, .authority_id = r.school->authority_id, .detail = "ctf"};
     if (svc_audit_record(c, &ev) != SVC_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;

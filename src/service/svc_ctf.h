@@ -1,10 +1,14 @@
 /* Pupils from a Common Transfer File (CTF, core/ctf.h): the school's MIS
  * export of its pupils, read as a stream and imported all or nothing.
  *
- * The file's source school (Header/SourceSchool/URN, with its LEA checked
- * against the school's authority) must be one of the schools here, and the
- * user must be allowed to create pupils there (the policy: RES_PUPIL,
- * ACT_CREATE at that school); otherwise nothing is read further.  Each
+ * The file's source school must be one of the schools here: found by
+ * Header/SourceSchool/URN (its LEA and Estab, when given, checked against
+ * the school's authority and establishment number), or, without a URN, by
+ * LEA and Estab (the school's LA number and DfE establishment number); and
+ * the user must be allowed to create pupils there (the policy: RES_PUPIL,
+ * ACT_CREATE at that school); otherwise nothing is read further.  The
+ * destination school (DestSchool) is looked up the same way and reported;
+ * pupils are always imported at the source school.  Each
  * Pupil is matched by UPN (check letter as core/upn.c): a new UPN is a new
  * pupil at the school; a pupil already there has their identity and
  * characteristics (names, date of birth, gender, ethnicity, NC year, SEN
@@ -41,11 +45,20 @@ struct ctf_reject {
     char why[160];
 };
 
+/* A school the file's header names (SourceSchool or DestSchool). */
+struct ctf_named_school {
+    struct ctf_school_id given;   /* as the file gives it */
+    int64_t id;                   /* the school here; 0: none (or not looked for) */
+    int64_t authority_id;
+    char urn[8], estab[5], la_code[4];   /* as recorded here */
+    char name[161];
+    bool by_laestab;              /* found by LA and establishment number, the file giving no URN */
+};
+
 struct ctf_report {
     char version[16];
-    char school_urn[12];
-    char school_name[161];
-    int64_t school_id;
+    struct ctf_named_school source;   /* where the pupils are */
+    struct ctf_named_school dest;     /* reported only */
     size_t pupils;            /* Pupil elements read */
     size_t added, changed, unchanged, rejected;
     size_t outcomes_added, outcomes_kept;   /* records new / already stored */
@@ -62,7 +75,9 @@ struct ctf_report {
  * held).  SVC_OK: imported (or, on a dry
  * run, would be: nothing written).  SVC_INVALID: refused pupils (listed in
  * rep) or a malformed file (rep->malformed, error, error_line), or errs
- * ("file": the source school is not one here, or its LA does not match);
+ * ("file": the source school is not named, not one here, or more than one
+ * by its LA and establishment number; or the header's numbers for the
+ * source or destination school contradict each other);
  * nothing written.  SVC_FORBIDDEN: the user may not create pupils at the
  * source school (or anywhere).  SVC_ERROR: storage failed; nothing written.
  * rep may be large: allocate it. */

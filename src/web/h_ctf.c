@@ -57,9 +57,22 @@ static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
                                              x->why));
     }
     json_object_set_new(o, "rejects", rej);
-    if (r->school_id)
-        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->school_id, "urn",
-                                                   r->school_urn, "name", r->school_name));
+    const struct ctf_named_school *src = &r->source, *dst = &r->dest;
+    if (src->id)
+        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)src->id,
+                                                   "urn", src->urn, "name", src->name, "la_code", src->la_code,
+                                                   "establishment_number", src->estab, "by_la_estab",
+                                                   src->by_laestab));
+    /* Where the file says it is going: a school here, or not. */
+    if (dst->given.urn[0] || dst->given.lea[0] || dst->given.estab[0]) {
+        json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "lea", dst->given.lea, "estab", dst->given.estab, "urn",
+                              dst->given.urn, "recorded", dst->id != 0);
+        if (dst->id)
+            json_object_set_new(d, "school", json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)dst->id, "urn",
+                                                       dst->urn, "name", dst->name, "same_as_source",
+                                                       dst->id == src->id));
+        json_object_set_new(o, "destination", d);
+    }
     if (r->malformed)
         json_object_set_new(o, "error", json_pack("{s:I, s:s}", "line", (json_int_t)r->error_line, "reason",
                                                   r->error));

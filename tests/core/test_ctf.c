@@ -102,9 +102,12 @@ static void test_fields(void **state)
         assert_int_equal(g.headers, 1);
         assert_string_equal(g.h.version, "25.0");
         assert_string_equal(g.h.export_date, "2026-11-01");
-        assert_string_equal(g.h.lea, "804");
-        assert_string_equal(g.h.estab, "2001");
-        assert_string_equal(g.h.urn, "130048");
+        assert_string_equal(g.h.source.lea, "804");
+        assert_string_equal(g.h.source.estab, "2001");
+        assert_string_equal(g.h.source.urn, "130048");
+        assert_string_equal(g.h.dest.lea, "999");
+        assert_string_equal(g.h.dest.estab, "9999");
+        assert_string_equal(g.h.dest.urn, "");
         assert_int_equal(g.h.academic_year, 2026);
         assert_int_equal(g.n, 2);
         const struct ctf_pupil *p = &g.first;

@@ -95,7 +95,11 @@ function pupilXml(p) {
     </Pupil>`;
 }
 
-function ctf(urn, lea, pupils, { doctype = '' } = {}) {
+// A file of pupils from the school with that URN ('' for none) and LA
+// number; estab its establishment number in the header, dest a DestSchool.
+function ctf(urn, lea, pupils, { doctype = '', estab = '2001', dest = null } = {}) {
+  const destXml = dest ? `\n    <DestSchool>${dest.lea ? `<LEA>${dest.lea}</LEA>` : ''}${dest.estab ? `<Estab>${dest.estab}</Estab>` : ''}` +
+    `${dest.urn ? `<URN>${dest.urn}</URN>` : ''}</DestSchool>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>${doctype}
 <CTfile>
   <Header>
@@ -103,8 +107,8 @@ function ctf(urn, lea, pupils, { doctype = '' } = {}) {
     <CTFversion>25.0</CTFversion>
     <DateTime>${TODAY}T09:00:00</DateTime>
     <DocumentQualifier>full</DocumentQualifier>
-    <SourceSchool><LEA>${lea}</LEA><Estab>2001</Estab><URN>${urn}</URN><SchoolName>Synthetic</SchoolName>
-      <AcademicYear>${academicYearOf(TODAY)}</AcademicYear></SourceSchool>
+    <SourceSchool><LEA>${lea}</LEA><Estab>${estab}</Estab>${urn ? `<URN>${urn}</URN>` : ''}<SchoolName>Synthetic</SchoolName>
+      <AcademicYear>${academicYearOf(TODAY)}</AcademicYear></SourceSchool>${destXml}
   </Header>
   <CTFpupilData>${pupils.map(pupilXml).join('')}
   </CTFpupilData>
@@ -454,4 +458,70 @@ test('upload: a body that is not whole multipart is refused', async () => {
   const r2 = await head.request('/pupils/ctf', { method: 'POST', headers: { origin: head.base }, body: two });
   assert.equal(r2.status, 400);
   assert.match(await r2.text(), /send one file/);
+});
+
+test('schools by LA and establishment number: the source found without a URN, a mismatch refused with both numbers, the destination reported', async () => {
+  sql(`UPDATE schools SET establishment_number = '2101' WHERE id = ${school1.id}`);
+  sql(`UPDATE schools SET establishment_number = '2102' WHERE id = ${school2.id}`);
+  const [name1, name2] = [school1, school2].map((x) => sql(`SELECT name FROM schools WHERE id = ${x.id}`));
+  try {
+    // No URN: LA and Estab find school 1.
+    const pupil = [{ upn: upnFor(173001), surname: 'Laestab', forename: 'Found' }];
+    const byNumbers = ctf('', school1.lea, pupil, { estab: '2101', dest: { lea: school2.lea, estab: '2102' } });
+    const r = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.school.id, school1.id);
+    assert.equal(r.body.school.by_la_estab, true);
+    assert.equal(r.body.school.establishment_number, '2101');
+    assert.equal(r.body.added, 1);
+    // The destination is reported: a school here, not where the pupils go.
+    assert.deepEqual(r.body.destination, { lea: school2.lea, estab: '2102', urn: '', recorded: true,
+      school: { id: school2.id, urn: school2.urn, name: name2, same_as_source: false } });
+    const { html } = await checkThenImport(head, byNumbers);
+    const text = decodeHtml(html);
+    assert.ok(text.includes(`Source school: ${name1} (URN ${school1.urn}, DfE number ${school1.lea}/2101), found by the file's LA and establishment numbers.`), text);
+    assert.ok(text.includes(`The file is addressed to ${name2} (URN ${school2.urn}): its pupils are added or updated at the source school`));
+
+    // A destination not recorded here is said to be so.
+    const away = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2101', dest: { lea: '999', estab: '9999' } }), dry_run: true });
+    assert.equal(away.status, 200, away.text);
+    assert.equal(away.body.school.by_la_estab, false);
+    assert.deepEqual(away.body.destination, { lea: '999', estab: '9999', urn: '', recorded: false });
+
+    // The URN and the establishment number name different schools: refused, saying both.
+    const clash = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2102' }), dry_run: true });
+    assert.equal(clash.status, 422);
+    assert.equal(clash.body.file_errors[0].field, 'file');
+    assert.equal(clash.body.file_errors[0].message, `The file's source establishment number does not match the school's: URN ${school1.urn} is ${name1}, establishment number 2101, but the file gives 2102`);
+    const destClash = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2101', dest: { urn: school2.urn, lea: school2.lea, estab: '2101' } }), dry_run: true });
+    assert.equal(destClash.status, 422);
+    assert.match(destClash.body.file_errors[0].message, /^The file's destination establishment number does not match the school's: /);
+    // Numbers recorded nowhere, numbers of the wrong shape, no school named at all.
+    const none = await api(headJson, { xml: ctf('', school1.lea, pupil, { estab: '2999' }), dry_run: true });
+    assert.equal(none.status, 422);
+    assert.equal(none.body.file_errors[0].message, `The file's source school (LA ${school1.lea}, establishment number 2999) is not one of the schools recorded here: record the establishment number in the school's details, or import the schools from GIAS`);
+    const shape = await api(headJson, { xml: ctf('', school1.lea, pupil, { estab: '21' }), dry_run: true });
+    assert.equal(shape.status, 422);
+    assert.match(shape.body.file_errors[0].message, /an LEA is 3 numbers and an Estab 4/);
+    const unnamed = await api(headJson, { xml: ctf('', '', pupil, { estab: '' }), dry_run: true });
+    assert.equal(unnamed.status, 422);
+    assert.match(unnamed.body.file_errors[0].message, /does not name its source school/);
+
+    // Two open schools with the same numbers: which is meant cannot be told.
+    sql(`UPDATE schools SET establishment_number = '2101' WHERE id = ${school2.id}`);
+    const two = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(two.status, 422);
+    assert.match(two.body.file_errors[0].message, /matches more than one school recorded here/);
+    // One of them closed: the open one is meant.
+    sql(`UPDATE schools SET status = 'closed' WHERE id = ${school2.id}`);
+    const open = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(open.status, 200, open.text);
+    assert.equal(open.body.school.id, school1.id);
+    // The school the numbers find must still be one the user may create pupils at.
+    sql(`UPDATE schools SET status = 'open', establishment_number = '' WHERE id = ${school1.id}`);
+    const other = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(other.status, 403, 'school 2 is not the head\'s');
+  } finally {
+    sql(`UPDATE schools SET establishment_number = '', status = 'open' WHERE id IN (${school1.id}, ${school2.id})`);
+  }
 });
