@@ -60,7 +60,7 @@ static int on_pupil(void *arg, const struct ctf_pupil *p)
     struct seen *s = arg;
     if (p->index != ++s->pupils)
         abort();
-    if (!TERMINATED(p->upn) || !TERMINATED(p->surname) || !TERMINATED(p->forename) || !TERMINATED(p->dob) ||
+    if (!TERMINATED(p->upn) || !TERMINATED(p->former_upn) || !TERMINATED(p->surname) || !TERMINATED(p->forename) || !TERMINATED(p->dob) ||
         !TERMINATED(p->gender) || !TERMINATED(p->ethnicity) || !TERMINATED(p->nc_year) ||
         !TERMINATED(p->sen_provision) || !TERMINATED(p->too_long))
         abort();

@@ -71,10 +71,16 @@ int cli_import_ctf(int argc, char **argv)
     }
     if (rep->rejected > rep->nrejects)
         printf("... and %zu more refused pupils\n", rep->rejected - rep->nrejects);
-    printf("tas: %zu pupils read: %zu added, %zu changed, %zu unchanged, %zu refused; "
-           "%zu outcome records added, %zu already stored\n",
-           rep->pupils, rep->added, rep->changed, rep->unchanged, rep->rejected, rep->outcomes_added,
-           rep->outcomes_kept);
+    for (size_t i = 0; i < rep->nnotes; i++) {
+        const struct ctf_note *x = &rep->notelist[i];
+        printf("note: pupil %zu (line %ld), UPN %s: %s: %s\n", x->index, x->line, x->upn, x->field, x->what);
+    }
+    if (rep->notes > rep->nnotes)
+        printf("... and %zu more notes\n", rep->notes - rep->nnotes);
+    printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN), %zu unchanged, %zu refused; "
+           "%zu outcome records added, %zu updated, %zu already stored; %zu lunchtime exclusions not kept\n",
+           rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->unchanged, rep->rejected,
+           rep->outcomes_added, rep->outcomes_updated, rep->outcomes_kept, rep->skipped);
     if (st == SVC_OK) {
         printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->source.name);
     } else {

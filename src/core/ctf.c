@@ -151,6 +151,8 @@ static void end_element(struct state *s, const char *name)
         put(s, pp->dob, sizeof pp->dob, name);
     else if (top && (is(name, "Gender") || is(name, "Sex")))
         put(s, pp->gender, sizeof pp->gender, name);
+    else if ((top || basic) && is(name, "FormerUPN"))
+        put(s, pp->former_upn, sizeof pp->former_upn, name);
     else if ((top || basic) && is(name, "Ethnicity"))
         put(s, pp->ethnicity, sizeof pp->ethnicity, name);
     else if ((top || basic) && is(name, "NCyearActual"))

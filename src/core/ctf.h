@@ -61,6 +61,8 @@ struct ctf_pupil {
     size_t index;               /* 1 for the file's first Pupil */
     long line;                  /* line of the <Pupil> tag */
     char upn[32];
+    char former_upn[32];        /* BasicDetails/FormerUPN (or Pupil/FormerUPN): a UPN the pupil had
+                                 * before this one (a temporary UPN replaced), "" if none */
     char surname[101], forename[101];
     char dob[16];
     char gender[4];             /* Gender, or Sex (CTF 25) */

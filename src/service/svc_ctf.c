@@ -1,5 +1,6 @@
 #include "service/svc_ctf.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,9 @@ static int upn_set_add(struct upn_set *u, const char *s)
             return 1;
         j = (j + 1) & (u->cap - 1);
     }
-    snprintf(u->slots[j], 14, "%s", s);
+    size_t n = strnlen(s, 13);   /* a checked UPN: 13 characters */
+    memcpy(u->slots[j], s, n);
+    u->slots[j][n] = '\0';
     u->n++;
     return 0;
 }
@@ -313,23 +316,65 @@ static const char *records_of(const struct run *r, const struct ctf_pupil *p, st
     return NULL;
 }
 
-static size_t lunchtimes(const struct ctf_pupil *p)
+/* A note for the report: something done or left that is not a refusal. */
+static void note(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void note(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *fmt, ...)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < p->nexclusions; i++)
-        n += strcmp(p->exclusions[i].category, "LNCH") == 0;
-    return n;
+    struct ctf_report *rep = r->rep;
+    rep->notes++;
+    if (rep->nnotes == CTF_NOTES_MAX)
+        return;
+    struct ctf_note *x = &rep->notelist[rep->nnotes++];
+    x->index = p->index;
+    x->line = p->line;
+    snprintf(x->upn, sizeof x->upn, "%s", upn);
+    snprintf(x->field, sizeof x->field, "%s", field);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->what, sizeof x->what, fmt, ap);
+    va_end(ap);
 }
 
-/* One pupil; false when it was refused (the reason is in the report). */
-static bool one_pupil(struct run *r, const struct ctf_pupil *p)
+/* Lunchtime exclusions (the school census's own exclusion category, LNCH,
+ * in DfE's Common Basic Data Set) have no outcome kind, and a suspension
+ * record would count one among the pupil's suspensions, so each is left
+ * out, and said. */
+static void lunchtimes(struct run *r, const struct ctf_pupil *p, const char *upn)
 {
-    struct svc_ctx *c = r->c;
-    char upn[32] = "";
-    enum upn_status us = upn_normalise(p->upn, upn, sizeof upn) == 0 ? upn_validate(upn) : UPN_BAD_LENGTH;
+    for (size_t i = 0; i < p->nexclusions; i++) {
+        const struct ctf_exclusion *x = &p->exclusions[i];
+        if (strcmp(x->category, "LNCH") != 0)
+            continue;
+        r->rep->skipped++;
+        note(r, p, upn, "exclusion", "a lunchtime exclusion (%.10s%s%.7s) is not kept: outcome records have no kind "
+             "for lunchtime exclusions, and as a suspension it would change the suspension figures",
+             x->start_date[0] ? x->start_date : "no date", x->reason[0] ? ", reason " : "", x->reason);
+    }
+}
+
+/* The file's UPN and FormerUPN, checked (check letter, each once in the
+ * file) into upn and former ("" when none, or the same as the UPN); false
+ * when the pupil is refused. */
+static bool pupil_upns(struct run *r, const struct ctf_pupil *p, char upn[32], char former[32])
+{
+    enum upn_status us = upn_normalise(p->upn, upn, 32) == 0 ? upn_validate(upn) : UPN_BAD_LENGTH;
     if (us != UPN_OK && us != UPN_OK_TEMPORARY) {
         reject(r, p, NULL, "upn", upn_status_message(us));
         return false;
+    }
+    former[0] = '\0';
+    if (p->former_upn[0]) {
+        us = upn_normalise(p->former_upn, former, 32) == 0 ? upn_validate(former) : UPN_BAD_LENGTH;
+        if (us != UPN_OK && us != UPN_OK_TEMPORARY) {
+            char why[160];
+            snprintf(why, sizeof why, "the FormerUPN: %s", upn_status_message(us));
+            reject(r, p, upn, "former_upn", why);
+            return false;
+        }
+        if (strcmp(former, upn) == 0)
+            former[0] = '\0';
     }
     if (p->too_long[0]) {
         char why[96];
@@ -341,13 +386,163 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         reject(r, p, upn, "pupil", "too many attendance years, exclusions or free school meals periods");
         return false;
     }
-    int dup = upn_set_add(&r->seen, upn);
-    if (dup != 0) {
+    /* A UPN given twice, or one pupil's FormerUPN another's UPN: which
+     * record is whose cannot be told. */
+    for (int k = 0; k < 2; k++) {
+        const char *u = k ? former : upn;
+        int dup = u[0] ? upn_set_add(&r->seen, u) : 0;
         if (dup < 0)
             r->status = SVC_ERROR;
-        reject(r, p, upn, "upn", "the same UPN is given for an earlier pupil in the file");
-        return false;
+        if (dup != 0) {
+            reject(r, p, upn, k ? "former_upn" : "upn",
+                   k ? "the FormerUPN is given as the UPN or FormerUPN of an earlier pupil in the file"
+                     : "the same UPN is given for an earlier pupil in the file");
+            return false;
+        }
     }
+    return true;
+}
+
+/* The stored pupil of a UPN, when it may be changed from this school's
+ * file: STORE_ROW (pr read), STORE_DONE (no pupil has the UPN), or
+ * STORE_CONSTRAINT: another school's pupil, or one out of reach, which
+ * read the same, so a file cannot find out where a UPN is held. */
+static enum store_rc pupil_here(struct run *r, const char *upn, struct pupil_row *pr)
+{
+    int64_t id = 0;
+    enum store_rc rc = q_pupil_id_by_upn(r->c->db, upn, &id);
+    if (rc != STORE_ROW)
+        return rc;
+    if (q_pupil_get(r->c->db, id, pr) != STORE_ROW || pr->p.school_id != r->school->id ||
+        !svc_allowed(r->c, ACT_EDIT, RES_PUPIL, id, pr->authority_id, pr->p.school_id))
+        return STORE_CONSTRAINT;
+    return STORE_ROW;
+}
+
+static enum svc_status audited(struct run *r, const char *action, const struct pupil_row *pr, const char *detail)
+{
+    struct audit_event ev = {.action = action, .kind = "pupil", .resource_id = pr->p.id, .pupil_id = pr->p.id,
+                             .school_id = pr->p.school_id, .authority_id = r->school->authority_id,
+                             .detail = detail};
+    return svc_audit_record(r->c, &ev);
+}
+
+/* What place_pupil did. */
+struct placed {
+    size_t *counted;          /* added, changed or unchanged: counted once its records pass */
+    bool replaced;            /* found by the FormerUPN, and given the file's UPN */
+    const char *field, *why;  /* a refusal of place_pupil's own; NULL: fe says */
+};
+
+/* The pupil added, brought up to date, or left as stored, into pr.  A UPN
+ * not stored whose FormerUPN is a pupil here is that pupil, given the new
+ * UPN: a temporary UPN replaced by the permanent one becomes the former
+ * UPN (DfE, "Unique Pupil Numbers (UPN): a guide for schools and local
+ * authorities", version 1.2).  SVC_INVALID (and the like) refuse the pupil, with the field and
+ * words in out (or fe). */
+static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, const char *upn, const char *former,
+                                   const struct pupil_form *f, struct pupil *want, struct pupil_row *pr,
+                                   struct placed *out, struct field_errors *fe)
+{
+    struct svc_ctx *c = r->c;
+    struct ctf_report *rep = r->rep;
+    enum store_rc rc = pupil_here(r, upn, pr);
+    bool replacing = false;
+    if (rc == STORE_DONE && former[0]) {
+        rc = pupil_here(r, former, pr);
+        if (rc == STORE_CONSTRAINT) {
+            out->field = "former_upn";
+            out->why = "a pupil with this FormerUPN cannot be updated at this school";
+            return SVC_INVALID;
+        }
+        replacing = rc == STORE_ROW;
+    }
+    if (rc == STORE_CONSTRAINT) {
+        out->field = "upn";
+        out->why = "a pupil with this UPN cannot be added or updated at this school";
+        return SVC_INVALID;
+    }
+    enum svc_status st;
+    if (rc == STORE_DONE) {
+        struct pupil made;
+        st = svc_pupil_create(c, f, fe, &made);
+        if (st == SVC_OK && (st = svc_pupil_get(c, made.id, pr)) == SVC_OK &&
+            (st = audited(r, "create", pr, "ctf import")) == SVC_OK)
+            out->counted = &rep->added;
+        return st;
+    }
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    want->id = pr->p.id;
+    want->school_id = pr->p.school_id;
+    if (!replacing && same_pupil(want, &pr->p)) {
+        out->counted = &rep->unchanged;
+        return SVC_OK;
+    }
+    struct pupil upd;
+    int64_t id = pr->p.id;
+    st = svc_pupil_update(c, id, f, fe, &upd);
+    if (st == SVC_OK && (st = svc_pupil_get(c, id, pr)) == SVC_OK &&
+        (st = audited(r, "edit", pr, replacing ? "ctf import: UPN replaced (FormerUPN)" : "ctf import")) == SVC_OK)
+        out->counted = &rep->changed;
+    out->replaced = st == SVC_OK && replacing;
+    if (out->replaced)
+        note(r, p, upn, "former_upn", "the pupil recorded with the FormerUPN %s now has this UPN", former);
+    return st;
+}
+
+/* The pupil's outcome records; false when one is refused. */
+static bool pupil_records(struct run *r, const struct ctf_pupil *p, const char *upn, const struct pupil_row *pr,
+                          const struct rec_list *recs)
+{
+    struct ctf_report *rep = r->rep;
+    for (size_t i = 0; i < recs->n; i++) {
+        const struct outcome_record *o = &recs->recs[i];
+        struct field_errors oe = {0};
+        struct outcome_import_result res;
+        enum svc_status st = svc_outcome_import_one(r->c, pr, o, &oe, &res);
+        if (st == SVC_ERROR) {
+            r->status = SVC_ERROR;
+            return false;
+        }
+        if (st != SVC_OK) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s record: %.120s", outcome_kind_label(o->kind),
+                     st == SVC_FORBIDDEN ? "you may not record outcomes for this pupil"
+                                         : oe.count ? oe.items[0].message : "not valid");
+            reject(r, p, upn, outcome_kind_code(o->kind), msg);
+            return false;
+        }
+        const struct outcome_row *s = &res.stored;
+        switch (res.what) {
+        case OUTCOME_ADDED: rep->outcomes_added++; break;
+        case OUTCOME_KEPT: rep->outcomes_kept++; break;
+        case OUTCOME_UPDATED:
+            rep->outcomes_updated++;
+            note(r, p, upn, "attendance", "attendance from %s: updated from %lld to %lld sessions possible (%lld "
+                 "missed)", s->starts_on, (long long)s->sessions_possible, (long long)o->sessions_possible,
+                 (long long)o->sessions_missed);
+            break;
+        case OUTCOME_KEPT_FEWER:
+        case OUTCOME_KEPT_OTHER:
+            rep->outcomes_kept++;
+            note(r, p, upn, "attendance", "attendance from %s: the file has %lld sessions possible, %lld missed; "
+                 "the record stored (%lld possible, %lld missed%s) is kept", s->starts_on,
+                 (long long)o->sessions_possible, (long long)o->sessions_missed, (long long)s->sessions_possible,
+                 (long long)s->sessions_missed, strcmp(s->source, "import") ? ", entered by hand" : "");
+            break;
+        }
+    }
+    return true;
+}
+
+/* One pupil; false when it was refused (the reason is in the report). */
+static bool one_pupil(struct run *r, const struct ctf_pupil *p)
+{
+    struct svc_ctx *c = r->c;
+    char upn[32], former[32];
+    if (!pupil_upns(r, p, upn, former))
+        return false;
     /* The pupil as the file has them, through the rules of the pupil form. */
     char dd[3] = "", mm[3] = "", yy[5] = "", school[24];
     if (strlen(p->dob) == 10 && p->dob[4] == '-' && p->dob[7] == '-') {
@@ -377,90 +572,21 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         free(recs);
         return false;
     }
-    int64_t id = 0;
-    enum store_rc rc = q_pupil_id_by_upn(c->db, upn, &id);
     struct pupil_row pr;
-    bool ok = false;
-    enum svc_status st = SVC_OK;
-    size_t *counted = NULL;   /* added, changed or unchanged: counted once its records pass */
-    if (rc == STORE_DONE) {
-        struct pupil made;
-        st = svc_pupil_create(c, &f, &fe, &made);
-        if (st == SVC_OK) {
-            struct audit_event ev = {.action = "create", .kind = "pupil", .resource_id = made.id,
-                                     .pupil_id = made.id, .school_id = made.school_id,
-                                     .authority_id = r->school->authority_id, .detail = "ctf import"};
-            st = svc_audit_record(c, &ev);
-            counted = &r->rep->added;
-        }
-        if (st == SVC_OK)
-            st = svc_pupil_get(c, made.id, &pr);
-    } else if (rc == STORE_ROW) {
-        /* Another school's pupil, or one out of reach, reads the same, so
-         * the file cannot find out where a UPN is held. */
-        if (q_pupil_get(c->db, id, &pr) != STORE_ROW || pr.p.school_id != r->school->id ||
-            !svc_allowed(c, ACT_EDIT, RES_PUPIL, id, pr.authority_id, pr.p.school_id)) {
-            reject(r, p, upn, "upn", "a pupil with this UPN cannot be added or updated at this school");
-            free(recs);
-            return false;
-        }
-        want.id = id;
-        want.school_id = pr.p.school_id;
-        if (same_pupil(&want, &pr.p)) {
-            counted = &r->rep->unchanged;
-        } else {
-            struct pupil upd;
-            st = svc_pupil_update(c, id, &f, &fe, &upd);
-            if (st == SVC_OK) {
-                struct audit_event ev = {.action = "edit", .kind = "pupil", .resource_id = id, .pupil_id = id,
-                                         .school_id = pr.p.school_id, .authority_id = pr.authority_id,
-                                         .detail = "ctf import"};
-                st = svc_audit_record(c, &ev);
-                counted = &r->rep->changed;
-            }
-            if (st == SVC_OK)
-                st = svc_pupil_get(c, id, &pr);
-        }
-    } else {
-        st = SVC_ERROR;
-    }
-    if (st == SVC_INVALID || st == SVC_FORBIDDEN || st == SVC_NOT_FOUND) {
-        reject(r, p, upn, fe.count ? fe.items[0].field : "upn",
-               fe.count ? fe.items[0].message : "you may not add or update this pupil");
-        free(recs);
-        return false;
-    }
-    if (st != SVC_OK) {
+    struct placed placed = {0};
+    enum svc_status st = place_pupil(r, p, upn, former, &f, &want, &pr, &placed, &fe);
+    bool ok = st == SVC_OK;
+    if (st == SVC_INVALID || st == SVC_FORBIDDEN || st == SVC_NOT_FOUND)
+        reject(r, p, upn, placed.field ? placed.field : fe.count ? fe.items[0].field : "upn",
+               placed.why ? placed.why : fe.count ? fe.items[0].message : "you may not add or update this pupil");
+    else if (!ok)
         r->status = SVC_ERROR;
-        free(recs);
-        return false;
+    ok = ok && pupil_records(r, p, upn, &pr, recs);
+    if (ok) {
+        (*placed.counted)++;
+        r->rep->upn_replaced += placed.replaced;
+        lunchtimes(r, p, upn);
     }
-    ok = true;
-    for (size_t i = 0; ok && i < recs->n; i++) {
-        struct field_errors oe = {0};
-        bool added = false;
-        st = svc_outcome_import_one(c, &pr, &recs->recs[i], &oe, &added);
-        if (st == SVC_OK) {
-            r->rep->outcomes_added += added;
-            r->rep->outcomes_kept += !added;
-            continue;
-        }
-        ok = false;
-        if (st == SVC_ERROR) {
-            r->status = SVC_ERROR;
-        } else {
-            char what[64];
-            snprintf(what, sizeof what, "%s", outcome_kind_code(recs->recs[i].kind));
-            char msg[160];
-            snprintf(msg, sizeof msg, "%s record: %.120s", outcome_kind_label(recs->recs[i].kind),
-                     st == SVC_FORBIDDEN ? "you may not record outcomes for this pupil"
-                                         : oe.count ? oe.items[0].message : "not valid");
-            reject(r, p, upn, what, msg);
-        }
-    }
-    if (ok && counted)
-        (*counted)++;
-    r->rep->skipped += lunchtimes(p);
     free(recs);
     return ok;
 }
@@ -469,7 +595,12 @@ static int on_pupil(void *arg, const struct ctf_pupil *p)
 {
     struct run *r = arg;
     r->rep->pupils++;
-    (void)one_pupil(r, p);
+    /* A refused pupil's notes are dropped: its refusal is what matters. */
+    size_t notes = r->rep->nnotes, counted = r->rep->notes;
+    if (!one_pupil(r, p)) {
+        r->rep->nnotes = notes;
+        r->rep->notes = counted;
+    }
     return r->status == SVC_OK ? 0 : 1;
 }
 

@@ -10,14 +10,19 @@
  * destination school (DestSchool) is looked up the same way and reported;
  * pupils are always imported at the source school.  Each
  * Pupil is matched by UPN (check letter as core/upn.c): a new UPN is a new
- * pupil at the school; a pupil already there has their identity and
+ * pupil at the school, unless its FormerUPN (BasicDetails/FormerUPN) is a
+ * pupil there, who is then given the new UPN (audited, and noted in the
+ * report); a pupil already there has their identity and
  * characteristics (names, date of birth, gender, ethnicity, NC year, SEN
  * provision) brought up to date; a UPN held by a pupil of another school
  * (or one the user may not see) is refused.  Attendance years, exclusions
  * and free school meals periods become outcome records through
  * svc_outcome_import_one (the outcome import's rules); a record already
  * stored is left as it is, so importing the same file again changes
- * nothing.  docs/outcomes.md has the mapping.
+ * nothing, except an attendance year an import stored that the file brings
+ * with more sessions possible, which is updated; one with fewer is kept
+ * and noted.  Lunchtime exclusions have no outcome kind: skipped, and
+ * noted.  docs/outcomes.md has the mapping.
  *
  * Everything happens in one write transaction: on a dry run, with any
  * refused pupil, or when the XML turns out malformed part-way, it is all
@@ -36,6 +41,7 @@
 #include "service/svc.h"
 
 #define CTF_REJECTS_MAX 200   /* refused pupils listed (all are counted) */
+#define CTF_NOTES_MAX 200     /* notes listed (all are counted) */
 
 struct ctf_reject {
     size_t index;         /* the n-th Pupil of the file */
@@ -55,13 +61,26 @@ struct ctf_named_school {
     bool by_laestab;              /* found by LA and establishment number, the file giving no URN */
 };
 
+/* Something the import did or left that is not a refusal: a pupil found
+ * by its FormerUPN and given the file's UPN, an attendance year updated
+ * or kept as stored, a lunchtime exclusion not kept. */
+struct ctf_note {
+    size_t index;         /* the n-th Pupil of the file */
+    long line;
+    char upn[14];
+    char field[24];       /* former_upn, attendance, exclusion */
+    char what[200];       /* never a name */
+};
+
 struct ctf_report {
     char version[16];
     struct ctf_named_school source;   /* where the pupils are */
     struct ctf_named_school dest;     /* reported only */
     size_t pupils;            /* Pupil elements read */
     size_t added, changed, unchanged, rejected;
-    size_t outcomes_added, outcomes_kept;   /* records new / already stored */
+    size_t upn_replaced;      /* pupils found by FormerUPN, given the file's UPN (among changed) */
+    size_t outcomes_added, outcomes_kept;   /* records new / already stored (kept as they are) */
+    size_t outcomes_updated;  /* attendance years stored by an import, now with more sessions */
     size_t skipped;           /* exclusions of a kind not kept (lunchtime) */
     bool written;             /* committed */
     bool malformed;           /* the XML (or its structure) was refused */
@@ -69,6 +88,8 @@ struct ctf_report {
     char error[160];
     size_t nrejects;          /* listed, at most CTF_REJECTS_MAX */
     struct ctf_reject rejects[CTF_REJECTS_MAX];
+    size_t notes, nnotes;     /* notes made (of pupils not refused), and listed */
+    struct ctf_note notelist[CTF_NOTES_MAX];
 };
 
 /* Imports the file read from in (as it is read: one pupil at a time is

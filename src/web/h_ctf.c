@@ -16,18 +16,18 @@
 #include "web/router.h"
 #include "web/view.h"
 
-/* The report's counts, by the names the JSON, the page and the address
- * after an import (PRG) share. */
+/* The report's counts, by the names of the JSON and the page; the address
+ * after an import (PRG) carries them in this order, joined by dots. */
 static const char *const count_names[] = {
-    "pupils", "added", "changed", "unchanged", "rejected", "outcomes_added", "outcomes_already_stored",
-    "lunchtime_exclusions_skipped",
+    "pupils", "added", "changed", "unchanged", "rejected", "upn_replaced", "outcomes_added", "outcomes_updated",
+    "outcomes_already_stored", "lunchtime_exclusions_skipped",
 };
 #define NCOUNTS (sizeof count_names / sizeof count_names[0])
 
 static void report_counts(const struct ctf_report *r, size_t out[NCOUNTS])
 {
-    const size_t v[NCOUNTS] = {r->pupils, r->added, r->changed, r->unchanged, r->rejected, r->outcomes_added,
-                               r->outcomes_kept, r->skipped};
+    const size_t v[NCOUNTS] = {r->pupils, r->added, r->changed, r->unchanged, r->rejected, r->upn_replaced,
+                               r->outcomes_added, r->outcomes_updated, r->outcomes_kept, r->skipped};
     memcpy(out, v, sizeof v);
 }
 
@@ -57,6 +57,16 @@ static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
                                              x->why));
     }
     json_object_set_new(o, "rejects", rej);
+    json_t *notes = json_array();
+    for (size_t i = 0; i < r->nnotes; i++) {
+        const struct ctf_note *x = &r->notelist[i];
+        json_array_append_new(notes, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)x->index, "line",
+                                               (json_int_t)x->line, "upn", x->upn, "field", x->field, "note",
+                                               x->what));
+    }
+    json_object_set_new(o, "notes", notes);
+    if (r->notes > r->nnotes)
+        json_object_set_new(o, "more_notes", json_integer((json_int_t)(r->notes - r->nnotes)));
     const struct ctf_named_school *src = &r->source, *dst = &r->dest;
     if (src->id)
         json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)src->id,
@@ -104,7 +114,8 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
     view_render(rq, rs, status, "pupil_ctf", ctx);
 }
 
-/* GET /pupils/ctf; after an import (redirected here), its counts. */
+/* GET /pupils/ctf; after an import (redirected here, ?imported=COUNTS),
+ * its counts. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -115,11 +126,14 @@ static void h_ctf_form(struct req *rq, struct resp *rs)
     }
     struct field_errors e = {0};
     json_t *result = NULL;
-    if (req_query(rq, "imported")) {
-        size_t counts[NCOUNTS];
-        for (size_t i = 0; i < NCOUNTS; i++) {
-            const char *v = req_query(rq, count_names[i]);
-            counts[i] = v ? strtoul(v, NULL, 10) : 0;
+    const char *imported = req_query(rq, "imported");
+    if (imported) {
+        size_t counts[NCOUNTS] = {0};
+        const char *p = imported;
+        for (size_t i = 0; i < NCOUNTS && *p; i++) {
+            char *end;
+            counts[i] = strtoul(p, &end, 10);
+            p = end + (*end == '.');
         }
         result = result_json(counts, false, true, true);
     }
@@ -193,13 +207,15 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
     }
     if (!rq->api && st == SVC_OK && !dry_run) {
         /* Done: to the page with the counts, so the form's one-time token
-         * answers a second press with this same page (web/view.c). */
+         * answers a second press with this same page (web/view.c keeps
+         * addresses shorter than FORM_TOKEN_LOCATION_MAX, 160: this one is
+         * at most 21 + 10 numbers). */
         size_t counts[NCOUNTS];
         report_counts(rep, counts);
         struct buf loc = BUF_INIT;
-        buf_puts(&loc, "/pupils/ctf?imported=1");
+        buf_puts(&loc, "/pupils/ctf?imported=");
         for (size_t i = 0; i < NCOUNTS; i++)
-            buf_printf(&loc, "&%s=%zu", count_names[i], counts[i]);
+            buf_printf(&loc, "%s%zu", i ? "." : "", counts[i]);
         resp_redirect(rs, buf_str(&loc));
         buf_free(&loc);
         return;

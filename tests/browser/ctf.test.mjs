@@ -29,14 +29,16 @@ async function clean(page, what) {
 
 const go = (page, action) => Promise.all([page.waitForLoadState('load'), action]);
 
-function ctf(urn, lea, upns) {
+// With lunch, each pupil has a lunchtime exclusion (noted in the report, not kept).
+function ctf(urn, lea, upns, { lunch = false } = {}) {
   const y = academicYearOf(TODAY);
+  const exc = lunch ? `<Exclusions><Exclusion><StartDate>${y}-10-05</StartDate><Category>LNCH</Category><Reason>DB</Reason></Exclusion></Exclusions>` : '';
   const pupils = upns.map((upn, i) => `
     <Pupil>
       <UPN>${upn}</UPN><Surname>Ó'Brien</Surname><Forename>Zoë${i}</Forename><DOB>${y - 8}-03-04</DOB><Sex>F</Sex>
       <BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>WBRI</Ethnicity></BasicDetails>
       <Attendance><YearData><Year>${y - 1}</Year><SessionsPossible>380</SessionsPossible>
-        <SessionsAuthorised>8</SessionsAuthorised><SessionsUnauthorised>2</SessionsUnauthorised></YearData></Attendance>
+        <SessionsAuthorised>8</SessionsAuthorised><SessionsUnauthorised>2</SessionsUnauthorised></YearData></Attendance>${exc}
     </Pupil>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <CTfile><Header><CTFversion>25.0</CTFversion>
@@ -66,19 +68,22 @@ test('check a Common Transfer File, see a refused pupil by place, then import', 
   await clean(page, 'CTF import page with a refused pupil');
 
   // Pressing Import without choosing the file again: the error, linked to the input.
-  await page.getByLabel('The Common Transfer File').setInputFiles(file(ctf(urn, lea, [good])));
+  const goodFile = ctf(urn, lea, [good], { lunch: true });
+  await page.getByLabel('The Common Transfer File').setInputFiles(file(goodFile));
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
   assert.match(await page.locator('#verdict').textContent(), /can be imported/);
   assert.equal((await page.locator('#n-added').textContent()).trim(), '1');
-  await clean(page, 'CTF import page after a clean check');
+  assert.equal((await page.locator('#n-lunchtime').textContent()).trim(), '1');
+  assert.match(await page.locator('#notes tbody tr').first().textContent(), /lunchtime exclusion .* is not kept/);
+  await clean(page, 'CTF import page after a clean check, with a note');
   await go(page, page.getByRole('button', { name: 'Import the file' }).click());
   assert.match(await page.locator('.govuk-error-summary').textContent(), /Choose the Common Transfer File/);
   await clean(page, 'CTF import page with an error');
   assert.equal(sql(`SELECT count(*) FROM pupils WHERE upn = '${good}'`), '0');
 
-  await page.getByLabel('The Common Transfer File').setInputFiles(file(ctf(urn, lea, [good])));
+  await page.getByLabel('The Common Transfer File').setInputFiles(file(goodFile));
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
-  await page.getByLabel('Choose the same file again to import it').setInputFiles(file(ctf(urn, lea, [good])));
+  await page.getByLabel('Choose the same file again to import it').setInputFiles(file(goodFile));
   await go(page, page.getByRole('button', { name: 'Import the file' }).click());
   assert.match(await page.locator('.govuk-panel').textContent(), /Imported/);
   assert.equal((await page.locator('#n-added').textContent()).trim(), '1');

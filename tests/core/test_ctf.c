@@ -76,7 +76,8 @@ static const char good[] =
     "<Pupil>\n"
     "<UPN> A999000000017 </UPN><Surname>\xc3\x93'Brien</Surname><Forename>Zo\xc3\xab</Forename>\n"
     "<DOB>2018-03-04</DOB><Sex>F</Sex>\n"
-    "<BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>WIRI</Ethnicity></BasicDetails>\n"
+    "<BasicDetails><FormerUPN>M80120000500A</FormerUPN><NCyearActual>4</NCyearActual><Ethnicity>WIRI</Ethnicity>"
+    "</BasicDetails>\n"
     "<SENhistory><SEN><StartDate>2026-01-01</StartDate><SENprovision>E</SENprovision></SEN>"
     "<SEN><StartDate>2025-01-01</StartDate><SENprovision>K</SENprovision></SEN></SENhistory>\n"
     "<Attendance><YearData><Year>2025</Year><SessionsPossible>380</SessionsPossible>"
@@ -114,6 +115,8 @@ static void test_fields(void **state)
         assert_int_equal(p->index, 1);
         assert_int_equal(p->line, 7);
         assert_string_equal(p->upn, "A999000000017");
+        assert_string_equal(p->former_upn, "M80120000500A");
+        assert_string_equal(g.last.former_upn, "");
         assert_string_equal(p->surname, "\xc3\x93'Brien");
         assert_string_equal(p->forename, "Zo\xc3\xab");
         assert_string_equal(p->dob, "2018-03-04");

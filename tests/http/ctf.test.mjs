@@ -17,6 +17,16 @@ import path from 'node:path';
 import {
   startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf, upnFor, runTas,
 } from './harness.mjs';
+
+// A temporary UPN (DfE, UPN guide: 11 digits then a letter, the last
+// letter's value its place in the check-letter table), made from n.
+const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+function tempUpnFor(n) {
+  const body = `999${String(n % 1e8).padStart(8, '0')}A`;
+  let sum = UPN_LETTERS.indexOf('A') * 13;
+  for (let i = 0; i < 11; i++) sum += Number(body[i]) * (i + 2);
+  return UPN_LETTERS[sum % 23] + body;
+}
 import { dbSql } from './harness.mjs';
 
 let srv, head, headJson, senco, prac, school1, school2;
@@ -76,11 +86,12 @@ function pupilXml(p) {
   const year = academicYearOf(TODAY);
   const att = p.attendance === false ? '' : `
       <Attendance><YearData><Year>${year - 1}</Year><LEA>${p.lea ?? ''}</LEA>
-        <SessionsPossible>380</SessionsPossible><SessionsAuthorised>${p.auth ?? 12}</SessionsAuthorised>
+        <SessionsPossible>${p.possible ?? 380}</SessionsPossible><SessionsAuthorised>${p.auth ?? 12}</SessionsAuthorised>
         <SessionsUnauthorised>6</SessionsUnauthorised></YearData></Attendance>`;
   const exc = p.exclusion ? `
-      <Exclusions><Exclusion><StartDate>${p.exclusion}</StartDate><Category>SUSP</Category>
+      <Exclusions><Exclusion><StartDate>${p.exclusion}</StartDate><Category>${p.category ?? 'SUSP'}</Category>
         <Reason>DB</Reason><Sessions>4</Sessions></Exclusion></Exclusions>` : '';
+  const former = p.former ? `<FormerUPN>${p.former}</FormerUPN>` : '';
   return `
     <Pupil>
       <UPN>${p.upn}</UPN>
@@ -88,7 +99,7 @@ function pupilXml(p) {
       <Forename>${esc(p.forename)}</Forename>
       <DOB>${year - 8}-03-04</DOB>
       <Sex>${p.sex ?? 'F'}</Sex>
-      <BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>${p.ethnicity ?? 'WIRI'}</Ethnicity></BasicDetails>
+      <BasicDetails>${former}<NCyearActual>4</NCyearActual><Ethnicity>${p.ethnicity ?? 'WIRI'}</Ethnicity></BasicDetails>
       <SENhistory><SEN><StartDate>${addDays(TODAY, -400)}</StartDate><SENprovision>K</SENprovision></SEN>
         <SEN><StartDate>${addDays(TODAY, -100)}</StartDate><SENprovision>${p.sen ?? 'E'}</SENprovision></SEN></SENhistory>
       <FSMhistory><FSMinstance><FSMstartDate>${addDays(TODAY, -300)}</FSMstartDate></FSMinstance></FSMhistory>${att}${exc}
@@ -167,7 +178,8 @@ test('a check reports without writing; the import adds pupils and outcome record
   const done = await sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
   assert.equal(done.status, 303);
   const landed = done.headers.get('location');
-  assert.match(landed, /^\/pupils\/ctf\?imported=1&pupils=3&added=2&changed=1&/);
+  // The counts in the report's order: pupils, added, changed, unchanged, refused, ...
+  assert.match(landed, /^\/pupils\/ctf\?imported=3\.2\.1\.0\.0\./);
   const after = await head.getHtml(landed);
   assert.equal(after.status, 200);
   assert.ok(decodeHtml(after.html).includes('Imported'));
@@ -316,7 +328,7 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
     const p0 = pupilsAt(school1);
     const dry = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr + dry.stdout);
-    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed, 0 unchanged, 0 refused/);
+    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed \(0 by their former UPN\), 0 unchanged, 0 refused/);
     assert.match(dry.stdout, /dry run: nothing was written/);
     assert.equal(pupilsAt(school1), p0);
     const real = await runTas(['import', 'ctf', '--db', srv.db, f]);
@@ -523,5 +535,130 @@ test('schools by LA and establishment number: the source found without a URN, a 
     assert.equal(other.status, 403, 'school 2 is not the head\'s');
   } finally {
     sql(`UPDATE schools SET establishment_number = '', status = 'open' WHERE id IN (${school1.id}, ${school2.id})`);
+  }
+});
+
+test('FormerUPN: a temporary UPN replaced by a permanent one is the same pupil, given the new UPN and audited', async () => {
+  const temp = tempUpnFor(174001), perm = upnFor(174001);
+  assert.match(temp, /^[A-Z]\d{11}A$/);
+  const first = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: temp, surname: 'Former', forename: 'Temp' }]), dry_run: false });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.added, 1);
+  const id = sql(`SELECT id FROM pupils WHERE upn = '${temp}'`);
+  const records = () => Number(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${id}`));
+  const r0 = records();
+  const p0 = pupilsAt(school1);
+
+  // The permanent UPN, with the temporary one as FormerUPN: the same pupil.
+  const file = ctf(school1.urn, school1.lea, [{ upn: perm, former: temp, surname: 'Former', forename: 'Temp' }]);
+  const dry = await api(headJson, { xml: file, dry_run: true });
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.added, 0);
+  assert.equal(dry.body.changed, 1);
+  assert.equal(dry.body.upn_replaced, 1);
+  assert.deepEqual(dry.body.notes, [{ pupil: 1, line: dry.body.notes[0].line, upn: perm, field: 'former_upn',
+    note: `the pupil recorded with the FormerUPN ${temp} now has this UPN` }]);
+  assert.equal(sql(`SELECT upn FROM pupils WHERE id = ${id}`), temp, 'a check writes nothing');
+  const done = await api(headJson, { xml: file, dry_run: false });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(sql(`SELECT upn FROM pupils WHERE id = ${id}`), perm);
+  assert.equal(pupilsAt(school1), p0, 'no new pupil');
+  assert.equal(records(), r0, 'the same records, already stored');
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE pupil_id = ${id} AND action = 'edit' AND detail = 'ctf import: UPN replaced (FormerUPN)'`)), 1);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE detail LIKE '%${temp}%' OR detail LIKE '%${perm}%'`)), 0, 'no UPN in the audit trail');
+  // Again: the UPN is now stored, so the FormerUPN changes nothing.
+  const again = await api(headJson, { xml: file, dry_run: true });
+  assert.equal(again.body.unchanged, 1);
+  assert.equal(again.body.upn_replaced, 0);
+
+  // A FormerUPN held at another school is refused, without saying where.
+  const held = sql('SELECT upn FROM pupils WHERE school_id = 2 ORDER BY id LIMIT 1');
+  const away = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174002), former: held, surname: 'A', forename: 'B' }]), dry_run: true });
+  assert.equal(away.status, 422);
+  assert.deepEqual([away.body.rejects[0].field, away.body.rejects[0].reason], ['former_upn', 'a pupil with this FormerUPN cannot be updated at this school']);
+  // A FormerUPN that fails its check letter.
+  const badFormer = `${temp[0] === 'A' ? 'B' : 'A'}${temp.slice(1)}`;
+  const bad = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174003), former: badFormer, surname: 'A', forename: 'B' }]), dry_run: true });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.rejects[0].field, 'former_upn');
+  assert.match(bad.body.rejects[0].reason, /^the FormerUPN: .*check letter/);
+  // One pupil's FormerUPN another's UPN in the same file: which is whose cannot be told.
+  const clash = await api(headJson, { xml: ctf(school1.urn, school1.lea, [
+    { upn: upnFor(174004), surname: 'A', forename: 'B' },
+    { upn: upnFor(174005), former: upnFor(174004), surname: 'C', forename: 'D' },
+  ]), dry_run: true });
+  assert.equal(clash.status, 422);
+  assert.deepEqual([clash.body.rejects[0].pupil, clash.body.rejects[0].field], [2, 'former_upn']);
+  assert.equal(clash.body.notes.length, 0);
+  // A pupil refused after being found by its FormerUPN (a record the outcome
+  // rules refuse) leaves no note: its refusal is what is said.
+  const temp2 = tempUpnFor(174006);
+  assert.equal((await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: temp2, surname: 'E', forename: 'F' }]), dry_run: false })).status, 200);
+  const late = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174006), former: temp2, surname: 'E',
+    forename: 'F', exclusion: addDays(TODAY, -5) }]).replace('<Reason>DB</Reason>', '<Reason>ZZ</Reason>'), dry_run: true });
+  assert.equal(late.status, 422);
+  assert.equal(late.body.rejects[0].field, 'suspension');
+  assert.deepEqual(late.body.notes, [], 'a refused pupil leaves no note');
+  assert.equal(late.body.upn_replaced, 0);
+});
+
+test('attendance: a later file with more sessions updates the year (audited); fewer, or other absences, keep it and say so; lunchtime exclusions are left out with the reason', async () => {
+  const upn = upnFor(175001);
+  const year = academicYearOf(TODAY) - 1;
+  const file = (possible, auth, more = {}) => ctf(school1.urn, school1.lea, [{ upn, surname: 'Attend', forename: 'Ance', possible, auth, ...more }]);
+  const first = await api(headJson, { xml: file(200, 4), dry_run: false });
+  assert.equal(first.status, 200, first.text);
+  const id = sql(`SELECT id FROM pupils WHERE upn = '${upn}'`);
+  const stored = () => sql(`SELECT sessions_possible || '/' || sessions_missed FROM outcome_records WHERE pupil_id = ${id} AND kind = 'attendance'`);
+  assert.equal(stored(), '200/10');
+
+  // More sessions: the same year further on.
+  const more = await api(headJson, { xml: file(380, 12), dry_run: false });
+  assert.equal(more.status, 200, more.text);
+  assert.equal(more.body.outcomes_updated, 1);
+  assert.equal(more.body.outcomes_added, 0);
+  assert.equal(stored(), '380/18');
+  assert.deepEqual(more.body.notes.map((n) => [n.field, n.note]), [['attendance',
+    `attendance from ${year}-09-01: updated from 200 to 380 sessions possible (18 missed)`]]);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE pupil_id = ${id} AND resource_kind = 'outcome' AND action = 'edit' AND detail = 'import: more sessions'`)), 1);
+
+  // Fewer sessions: never silently; the stored year is kept.
+  const fewer = await api(headJson, { xml: file(300, 2), dry_run: false });
+  assert.equal(fewer.status, 200, fewer.text);
+  assert.equal(fewer.body.outcomes_updated, 0);
+  assert.equal(fewer.body.outcomes_already_stored, 2, 'the attendance year and the FSM period');
+  assert.deepEqual(fewer.body.notes.map((n) => n.note), [
+    `attendance from ${year}-09-01: the file has 300 sessions possible, 8 missed; the record stored (380 possible, 18 missed) is kept`]);
+  assert.equal(stored(), '380/18');
+  // The same sessions with other absences: kept, and said.
+  const other = await api(headJson, { xml: file(380, 20), dry_run: true });
+  assert.match(other.body.notes[0].note, /the file has 380 sessions possible, 26 missed; the record stored \(380 possible, 18 missed\) is kept/);
+  // The same again: nothing to say.
+  const same = await api(headJson, { xml: file(380, 12), dry_run: true });
+  assert.deepEqual(same.body.notes, []);
+
+  // A lunchtime exclusion: not an outcome kind, so left out, with the reason, on the page too.
+  const lunch = file(380, 12, { exclusion: addDays(TODAY, -20), category: 'LNCH' });
+  const l = await api(headJson, { xml: lunch, dry_run: true });
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.body.lunchtime_exclusions_skipped, 1);
+  assert.deepEqual(l.body.notes.map((n) => [n.field, n.note]), [['exclusion',
+    `a lunchtime exclusion (${addDays(TODAY, -20)}, reason DB) is not kept: outcome records have no kind for lunchtime exclusions, and as a suspension it would change the suspension figures`]]);
+  const { html } = await checkThenImport(head, lunch);
+  assert.match(html, /id="n-lunchtime">1</);
+  assert.match(html, /<table class="govuk-table" id="notes">/);
+  assert.ok(decodeHtml(html).includes('outcome records have no kind for lunchtime exclusions'));
+  assert.ok(html.includes(`<td class="govuk-table__cell tas-mono">${upn}</td>`));
+  // The command says the same.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tas-ctf-'));
+  try {
+    const f = path.join(dir, 'lunch.xml');
+    fs.writeFileSync(f, lunch);
+    const cli = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, new RegExp(`^note: pupil 1 \\(line \\d+\\), UPN ${upn}: exclusion: a lunchtime exclusion`, 'm'));
+    assert.match(cli.stdout, /1 lunchtime exclusions not kept/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
