@@ -20,6 +20,16 @@ static void usage(FILE *f)
           "  --dry-run   check and report what would be imported; write nothing\n", f);
 }
 
+/* Refused pupils or notes, one a line, by their place in the file. */
+static void print_entries(const char *prefix, const struct ctf_entry *list, size_t n, size_t all, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%spupil %zu (line %ld)%s%s: %s: %s\n", prefix, list[i].index, list[i].line,
+               list[i].upn[0] ? ", UPN " : "", list[i].upn, list[i].field, list[i].text);
+    if (all > n)
+        printf("... and %zu more %s\n", all - n, what);
+}
+
 int cli_import_ctf(int argc, char **argv)
 {
     const char *db = "tas.db";
@@ -64,19 +74,8 @@ int cli_import_ctf(int argc, char **argv)
         printf("tas: %s\n", errs.items[i].message);
     if (rep->malformed)
         printf("line %ld: %s\n", rep->error_line, rep->error);
-    for (size_t i = 0; i < rep->nrejects; i++) {
-        const struct ctf_reject *x = &rep->rejects[i];
-        printf("pupil %zu (line %ld)%s%s: %s: %s\n", x->index, x->line, x->upn[0] ? ", UPN " : "", x->upn,
-               x->field, x->why);
-    }
-    if (rep->rejected > rep->nrejects)
-        printf("... and %zu more refused pupils\n", rep->rejected - rep->nrejects);
-    for (size_t i = 0; i < rep->nnotes; i++) {
-        const struct ctf_note *x = &rep->notelist[i];
-        printf("note: pupil %zu (line %ld), UPN %s: %s: %s\n", x->index, x->line, x->upn, x->field, x->what);
-    }
-    if (rep->notes > rep->nnotes)
-        printf("... and %zu more notes\n", rep->notes - rep->nnotes);
+    print_entries("", rep->rejects, rep->nrejects, rep->rejected, "refused pupils");
+    print_entries("note: ", rep->notelist, rep->nnotes, rep->notes, "notes");
     printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN), %zu unchanged, %zu refused; "
            "%zu outcome records added, %zu updated, %zu already stored; %zu lunchtime exclusions not kept\n",
            rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->unchanged, rep->rejected,

@@ -71,18 +71,24 @@ struct run {
     struct upn_set seen;
 };
 
-static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *why)
+/* Adds what is said about pupil p to a list of max entries (*n listed). */
+static void add_entry(struct ctf_entry *list, size_t *n, size_t max, const struct ctf_pupil *p, const char *upn,
+                      const char *field, const char *text)
 {
-    struct ctf_report *rep = r->rep;
-    rep->rejected++;
-    if (rep->nrejects == CTF_REJECTS_MAX)
+    if (*n == max)
         return;
-    struct ctf_reject *x = &rep->rejects[rep->nrejects++];
+    struct ctf_entry *x = &list[(*n)++];
     x->index = p->index;
     x->line = p->line;
     snprintf(x->upn, sizeof x->upn, "%s", upn ? upn : "");
     snprintf(x->field, sizeof x->field, "%s", field);
-    snprintf(x->why, sizeof x->why, "%s", why);
+    snprintf(x->text, sizeof x->text, "%s", text);
+}
+
+static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *why)
+{
+    r->rep->rejected++;
+    add_entry(r->rep->rejects, &r->rep->nrejects, CTF_REJECTS_MAX, p, upn, field, why);
 }
 
 /* Why a school named in the header is not one here, or not only one. */
@@ -322,19 +328,13 @@ static void note(struct run *r, const struct ctf_pupil *p, const char *upn, cons
 
 static void note(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *fmt, ...)
 {
-    struct ctf_report *rep = r->rep;
-    rep->notes++;
-    if (rep->nnotes == CTF_NOTES_MAX)
-        return;
-    struct ctf_note *x = &rep->notelist[rep->nnotes++];
-    x->index = p->index;
-    x->line = p->line;
-    snprintf(x->upn, sizeof x->upn, "%s", upn);
-    snprintf(x->field, sizeof x->field, "%s", field);
+    char text[sizeof r->rep->notelist[0].text];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(x->what, sizeof x->what, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    r->rep->notes++;
+    add_entry(r->rep->notelist, &r->rep->nnotes, CTF_NOTES_MAX, p, upn, field, text);
 }
 
 /* Lunchtime exclusions (the school census's own exclusion category, LNCH,

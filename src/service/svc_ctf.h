@@ -43,12 +43,16 @@
 #define CTF_REJECTS_MAX 200   /* refused pupils listed (all are counted) */
 #define CTF_NOTES_MAX 200     /* notes listed (all are counted) */
 
-struct ctf_reject {
+/* What is said about a pupil of the file: why it was refused, or a note
+ * of something the import did or left that is not a refusal (a pupil found
+ * by its FormerUPN and given the file's UPN, an attendance year updated or
+ * kept as stored, a lunchtime exclusion not kept).  Never a name. */
+struct ctf_entry {
     size_t index;         /* the n-th Pupil of the file */
     long line;            /* the line of its <Pupil> tag */
     char upn[14];         /* "" when the UPN itself is what is wrong */
-    char field[24];
-    char why[160];
+    char field[24];       /* upn, former_upn, attendance, exclusion, ... */
+    char text[200];
 };
 
 /* A school the file's header names (SourceSchool or DestSchool). */
@@ -59,17 +63,6 @@ struct ctf_named_school {
     char urn[8], estab[5], la_code[4];   /* as recorded here */
     char name[161];
     bool by_laestab;              /* found by LA and establishment number, the file giving no URN */
-};
-
-/* Something the import did or left that is not a refusal: a pupil found
- * by its FormerUPN and given the file's UPN, an attendance year updated
- * or kept as stored, a lunchtime exclusion not kept. */
-struct ctf_note {
-    size_t index;         /* the n-th Pupil of the file */
-    long line;
-    char upn[14];
-    char field[24];       /* former_upn, attendance, exclusion */
-    char what[200];       /* never a name */
 };
 
 struct ctf_report {
@@ -87,9 +80,9 @@ struct ctf_report {
     long error_line;
     char error[160];
     size_t nrejects;          /* listed, at most CTF_REJECTS_MAX */
-    struct ctf_reject rejects[CTF_REJECTS_MAX];
+    struct ctf_entry rejects[CTF_REJECTS_MAX];
     size_t notes, nnotes;     /* notes made (of pupils not refused), and listed */
-    struct ctf_note notelist[CTF_NOTES_MAX];
+    struct ctf_entry notelist[CTF_NOTES_MAX];
 };
 
 /* Imports the file read from in (as it is read: one pupil at a time is

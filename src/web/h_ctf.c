@@ -44,27 +44,25 @@ static json_t *result_json(const size_t counts[NCOUNTS], bool dry_run, bool ok, 
     return o;
 }
 
+/* Refused pupils or notes, each by its place in the file; text_key names
+ * what is said ("reason", "note"). */
+static json_t *entries_json(const struct ctf_entry *list, size_t n, const char *text_key)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)list[i].index, "line",
+                                           (json_int_t)list[i].line, "upn", list[i].upn, "field", list[i].field,
+                                           text_key, list[i].text));
+    return a;
+}
+
 static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
 {
     size_t counts[NCOUNTS];
     report_counts(r, counts);
     json_t *o = result_json(counts, dry_run, ok, r->written);
-    json_t *rej = json_array();
-    for (size_t i = 0; i < r->nrejects; i++) {
-        const struct ctf_reject *x = &r->rejects[i];
-        json_array_append_new(rej, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)x->index, "line",
-                                             (json_int_t)x->line, "upn", x->upn, "field", x->field, "reason",
-                                             x->why));
-    }
-    json_object_set_new(o, "rejects", rej);
-    json_t *notes = json_array();
-    for (size_t i = 0; i < r->nnotes; i++) {
-        const struct ctf_note *x = &r->notelist[i];
-        json_array_append_new(notes, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)x->index, "line",
-                                               (json_int_t)x->line, "upn", x->upn, "field", x->field, "note",
-                                               x->what));
-    }
-    json_object_set_new(o, "notes", notes);
+    json_object_set_new(o, "rejects", entries_json(r->rejects, r->nrejects, "reason"));
+    json_object_set_new(o, "notes", entries_json(r->notelist, r->nnotes, "note"));
     if (r->notes > r->nnotes)
         json_object_set_new(o, "more_notes", json_integer((json_int_t)(r->notes - r->nnotes)));
     const struct ctf_named_school *src = &r->source, *dst = &r->dest;
@@ -99,13 +97,13 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
+    const char *accept = ".xml,text/xml,application/xml";
     json_t *file = checked
-        ? fld_input("file", "Choose the same file again to import it", NULL, e,
-                    "The file was checked but is not kept here, so it is sent again. A different file must be "
-                    "checked first.")
-        : fld_input("file", "The Common Transfer File", NULL, e,
-                    "The .xml file your school's management information system exported, up to 16 MB");
-    fld_set(file, "accept", ".xml,text/xml,application/xml");
+        ? fld_file("file", "Choose the same file again to import it", e,
+                   "The file was checked but is not kept here, so it is sent again. A different file must be "
+                   "checked first.", accept)
+        : fld_file("file", "The Common Transfer File", e,
+                   "The .xml file your school's management information system exported, up to 16 MB", accept);
     json_object_set_new(ctx, "fields", json_pack("{s:o}", "file", file));
     if (checked)
         json_object_set_new(ctx, "checked", json_string(checked));

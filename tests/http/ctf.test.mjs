@@ -11,11 +11,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
   startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf, upnFor, runTas,
+  rawRequest as rawBytes,
 } from './harness.mjs';
 
 // A temporary UPN (DfE, UPN guide: 11 digits then a letter, the last
@@ -342,21 +342,9 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
   }
 });
 
-// Sends a request head on a raw socket and reads the answer: a body declared
-// larger than the limit is refused on its length alone, before it is sent.
-function rawRequest(head) {
-  const u = new URL(srv.base);
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(Number(u.port), u.hostname);
-    let data = '';
-    sock.setEncoding('latin1');
-    sock.on('data', (d) => { data += d; });
-    sock.on('error', (e) => (data ? resolve(data) : reject(e)));
-    sock.on('close', () => resolve(data));
-    sock.on('connect', () => sock.write(head));
-    sock.setTimeout(15000, () => { sock.destroy(); reject(new Error('timeout')); });
-  });
-}
+// A request head alone on a raw socket: a body declared larger than the
+// limit is refused on its length alone, before it is sent.
+const rawRequest = (head) => rawBytes(srv.base, head);
 
 const MIB = 1024 * 1024;
 
