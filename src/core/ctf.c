@@ -211,6 +211,16 @@ static enum ctf_result start_element(struct state *s, const char *name, long lin
 {
     const char *p1 = parent(s, 1);
     if (s->depth == 1) {
+        /* The admissions variant (root ATfile: places a local authority
+         * offers, sent to the admitting schools) is not pupils on a
+         * school's roll; it is named as such rather than "not a CTF". */
+        if (is(name, "ATfile")) {
+            err->line = line;
+            snprintf(err->message, sizeof err->message,
+                     "this is an admissions transfer file (ATfile), which is not imported: import the school's "
+                     "own Common Transfer File once the pupils are on roll");
+            return CTF_MALFORMED;
+        }
         if (!is(name, "CTfile")) {
             err->line = line;
             snprintf(err->message, sizeof err->message, "this is not a Common Transfer File (the root must be CTfile)");

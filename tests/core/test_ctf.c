@@ -191,6 +191,11 @@ static void test_malformed(void **state)
     memset(&g, 0, sizeof g);
     assert_int_equal(parse("<Other/>", 64, &g, &err), CTF_MALFORMED);
     assert_non_null(strstr(err.message, "CTfile"));
+    /* The admissions variant is named, not taken for any XML. */
+    memset(&g, 0, sizeof g);
+    assert_int_equal(parse("<ATfile><Header/><ATFpupilData/></ATfile>", 64, &g, &err), CTF_MALFORMED);
+    assert_non_null(strstr(err.message, "admissions transfer file (ATfile), which is not imported"));
+    assert_int_equal(g.n, 0);
     memset(&g, 0, sizeof g);
     assert_int_equal(parse("<CTfile><Header/></CTfile>", 64, &g, &err), CTF_MALFORMED);
     assert_non_null(strstr(err.message, "CTFpupilData"));
