@@ -98,13 +98,17 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
     const char *accept = ".xml,text/xml,application/xml";
+    size_t max_mb = rq->app->max_upload / (1024 * 1024);
+    char hint[160];
+    snprintf(hint, sizeof hint, "The .xml file your school's management information system exported, up to %zu MB",
+             max_mb);
     json_t *file = checked
         ? fld_file("file", "Choose the same file again to import it", e,
                    "The file was checked but is not kept here, so it is sent again. A different file must be "
                    "checked first.", accept)
-        : fld_file("file", "The Common Transfer File", e,
-                   "The .xml file your school's management information system exported, up to 16 MB", accept);
+        : fld_file("file", "The Common Transfer File", e, hint, accept);
     json_object_set_new(ctx, "fields", json_pack("{s:o}", "file", file));
+    json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
     if (checked)
         json_object_set_new(ctx, "checked", json_string(checked));
     if (result)

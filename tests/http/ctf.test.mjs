@@ -161,6 +161,7 @@ test('a check reports without writing; the import adds pupils and outcome record
   assert.equal(form.status, 200);
   assert.match(form.html, /enctype="multipart\/form-data"/);
   assert.match(form.html, /<input class="govuk-file-upload" id="f-file" name="file" type="file"/);
+  assert.ok(decodeHtml(form.html).includes('exported, up to 16 MB'), 'the page says its limit');
   const { csrf, check, html, checked, formToken } = await checkThenImport(head, file);
   assert.equal(check.status, 200);
   const text = decodeHtml(html);
