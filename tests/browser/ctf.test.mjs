@@ -90,3 +90,20 @@ test('check a Common Transfer File, see a refused pupil by place, then import', 
   await clean(page, 'CTF import page after the import');
   assert.equal(sql(`SELECT forenames || ' ' || surname FROM pupils WHERE upn = '${good}'`), "Zoë0 Ó'Brien");
 });
+
+test('a school\'s establishment number: typed on its form (a wrong one said so), shown on its page', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signInPage(page, srv.base, 'admin');
+  await page.goto(`${srv.base}/schools/1/edit`);
+  await page.getByLabel('Establishment number (optional)').fill('21O1');
+  await go(page, page.getByRole('button', { name: 'Save changes' }).click());
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Establishment number must be 4 numbers/);
+  await clean(page, 'school form with a wrong establishment number');
+  await page.getByLabel('Establishment number (optional)').fill('2101');
+  await go(page, page.getByRole('button', { name: 'Save changes' }).click());
+  const row = page.locator('.govuk-summary-list__row', { hasText: 'Establishment number' });
+  assert.match(await row.textContent(), /2101/);
+  await clean(page, 'school page with its establishment number');
+  assert.equal(sql('SELECT establishment_number FROM schools WHERE id = 1'), '2101');
+  sql("UPDATE schools SET establishment_number = '' WHERE id = 1");
+});
