@@ -46,9 +46,12 @@ static int on_header(void *arg, const struct ctf_header *h)
     struct seen *s = arg;
     if (s->headers++ || s->pupils)
         abort();
-    if (!TERMINATED(h->version) || !TERMINATED(h->export_date) || !TERMINATED(h->lea) || !TERMINATED(h->estab) ||
-        !TERMINATED(h->urn))
+    const struct ctf_school_id *ids[] = {&h->source, &h->dest};
+    if (!TERMINATED(h->version) || !TERMINATED(h->export_date))
         abort();
+    for (size_t i = 0; i < 2; i++)
+        if (!TERMINATED(ids[i]->lea) || !TERMINATED(ids[i]->estab) || !TERMINATED(ids[i]->urn))
+            abort();
     return 0;
 }
 
@@ -57,7 +60,7 @@ static int on_pupil(void *arg, const struct ctf_pupil *p)
     struct seen *s = arg;
     if (p->index != ++s->pupils)
         abort();
-    if (!TERMINATED(p->upn) || !TERMINATED(p->surname) || !TERMINATED(p->forename) || !TERMINATED(p->dob) ||
+    if (!TERMINATED(p->upn) || !TERMINATED(p->former_upn) || !TERMINATED(p->surname) || !TERMINATED(p->forename) || !TERMINATED(p->dob) ||
         !TERMINATED(p->gender) || !TERMINATED(p->ethnicity) || !TERMINATED(p->nc_year) ||
         !TERMINATED(p->sen_provision) || !TERMINATED(p->too_long))
         abort();

@@ -20,10 +20,14 @@ static void usage(FILE *f)
           "  --dry-run   check and report what would be imported; write nothing\n", f);
 }
 
-static int read_file(void *io, char *buf, int len)
+/* Refused pupils or notes, one a line, by their place in the file. */
+static void print_entries(const char *prefix, const struct ctf_entry *list, size_t n, size_t all, const char *what)
 {
-    size_t n = fread(buf, 1, (size_t)len, io);
-    return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
+    for (size_t i = 0; i < n; i++)
+        printf("%spupil %zu (line %ld)%s%s: %s: %s\n", prefix, list[i].index, list[i].line,
+               list[i].upn[0] ? ", UPN " : "", list[i].upn, list[i].field, list[i].text);
+    if (all > n)
+        printf("... and %zu more %s\n", all - n, what);
 }
 
 int cli_import_ctf(int argc, char **argv)
@@ -62,7 +66,7 @@ int cli_import_ctf(int argc, char **argv)
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
-    enum svc_status st = svc_ctf_import(&ctx, read_file, in, dry, rep, &errs);
+    enum svc_status st = svc_ctf_import(&ctx, in, dry, rep, &errs);
     fclose(in);
     store_close(s);
     int rc = CLI_OK;
@@ -70,19 +74,14 @@ int cli_import_ctf(int argc, char **argv)
         printf("tas: %s\n", errs.items[i].message);
     if (rep->malformed)
         printf("line %ld: %s\n", rep->error_line, rep->error);
-    for (size_t i = 0; i < rep->nrejects; i++) {
-        const struct ctf_reject *x = &rep->rejects[i];
-        printf("pupil %zu (line %ld)%s%s: %s: %s\n", x->index, x->line, x->upn[0] ? ", UPN " : "", x->upn,
-               x->field, x->why);
-    }
-    if (rep->rejected > rep->nrejects)
-        printf("... and %zu more refused pupils\n", rep->rejected - rep->nrejects);
-    printf("tas: %zu pupils read: %zu added, %zu changed, %zu unchanged, %zu refused; "
-           "%zu outcome records added, %zu already stored\n",
-           rep->pupils, rep->added, rep->changed, rep->unchanged, rep->rejected, rep->outcomes_added,
-           rep->outcomes_kept);
+    print_entries("", rep->rejects, rep->nrejects, rep->rejected, "refused pupils");
+    print_entries("note: ", rep->notelist, rep->nnotes, rep->notes, "notes");
+    printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN), %zu unchanged, %zu refused; "
+           "%zu outcome records added, %zu updated, %zu already stored; %zu lunchtime exclusions not kept\n",
+           rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->unchanged, rep->rejected,
+           rep->outcomes_added, rep->outcomes_updated, rep->outcomes_kept, rep->skipped);
     if (st == SVC_OK) {
-        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->school_name);
+        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->source.name);
     } else {
         if (st == SVC_FORBIDDEN)
             cli_fail("you may not create pupils at the file's school");

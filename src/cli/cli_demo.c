@@ -65,8 +65,9 @@ static int load_places(struct svc_ctx *c, struct demo_plan *plan)
         snprintf(roll, sizeof roll, "%d", (int)s->pupils_on_roll);
         snprintf(fsm, sizeof fsm, "%.1f", s->fsm_pct);
         snprintf(sen, sizeof sen, "%.1f", s->sen_pct);
-        struct school_form sf = {s->urn, s->name, s->phase, roll, fsm, sen,
-                                 s->tas_member ? "yes" : "no", la};
+        struct school_form sf = {.urn = s->urn, .establishment_number = s->estab, .name = s->name,
+                                 .phase = s->phase, .pupils_on_roll = roll, .fsm_pct = fsm, .sen_pct = sen,
+                                 .tas_member = s->tas_member ? "yes" : "no", .authority_id = la};
         memset(&e, 0, sizeof e);
         if (svc_school_create(c, &sf, &e, s) != SVC_OK) {
             report_errors("school", &e);

@@ -53,7 +53,9 @@ int cli_serve(int argc, char **argv)
 {
     const char *db = "tas.db", *listen = "127.0.0.1:8080";
     long threads = 4, v;
-    struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024};
+    /* Request bodies: 1 MiB; a file sent to an upload route (the Common
+     * Transfer File page) 16 MiB, a large school's file with room to spare. */
+    struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024, .max_upload = 16 * 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
            O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND };
     const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;

@@ -48,7 +48,9 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *
     snprintf(la, sizeof la, "%lld", (long long)plan->authority.id);
     snprintf(urn, sizeof urn, "19%.3s9", plan->authority.la_code);
     struct school ap;
-    struct school_form sf = {urn, "Riverside Alternative Provision Academy", "ap", "64", "58.0", "83.0", "no", la};
+    struct school_form sf = {.urn = urn, .name = "Riverside Alternative Provision Academy", .phase = "ap",
+                             .pupils_on_roll = "64", .fsm_pct = "58.0", .sen_pct = "83.0", .tas_member = "no",
+                             .authority_id = la};
     if ((st = svc_school_create(c, &sf, &e, &ap)) != SVC_OK)
         return failed("AP school", st, &e);
 

@@ -123,14 +123,15 @@ static void end_element(struct state *s, const char *name)
                 memcpy(h->export_date, tmp, 10);
                 h->export_date[10] = '\0';
             }
-        } else if (is(p1, "SourceSchool") && is(p2, "Header") && s->depth == 4) {
+        } else if ((is(p1, "SourceSchool") || is(p1, "DestSchool")) && is(p2, "Header") && s->depth == 4) {
+            struct ctf_school_id *id = is(p1, "SourceSchool") ? &h->source : &h->dest;
             if (is(name, "LEA"))
-                put(s, h->lea, sizeof h->lea, name);
+                put(s, id->lea, sizeof id->lea, name);
             else if (is(name, "Estab"))
-                put(s, h->estab, sizeof h->estab, name);
+                put(s, id->estab, sizeof id->estab, name);
             else if (is(name, "URN"))
-                put(s, h->urn, sizeof h->urn, name);
-            else if (is(name, "AcademicYear")) {
+                put(s, id->urn, sizeof id->urn, name);
+            else if (is(name, "AcademicYear") && id == &h->source) {
                 put(s, tmp, sizeof tmp, name);
                 int64_t y = number(tmp);
                 h->academic_year = y >= 1900 && y <= 2100 ? (int)y : 0;
@@ -150,6 +151,8 @@ static void end_element(struct state *s, const char *name)
         put(s, pp->dob, sizeof pp->dob, name);
     else if (top && (is(name, "Gender") || is(name, "Sex")))
         put(s, pp->gender, sizeof pp->gender, name);
+    else if ((top || basic) && is(name, "FormerUPN"))
+        put(s, pp->former_upn, sizeof pp->former_upn, name);
     else if ((top || basic) && is(name, "Ethnicity"))
         put(s, pp->ethnicity, sizeof pp->ethnicity, name);
     else if ((top || basic) && is(name, "NCyearActual"))
@@ -208,6 +211,16 @@ static enum ctf_result start_element(struct state *s, const char *name, long lin
 {
     const char *p1 = parent(s, 1);
     if (s->depth == 1) {
+        /* The admissions variant (root ATfile: places a local authority
+         * offers, sent to the admitting schools) is not pupils on a
+         * school's roll; it is named as such rather than "not a CTF". */
+        if (is(name, "ATfile")) {
+            err->line = line;
+            snprintf(err->message, sizeof err->message,
+                     "this is an admissions transfer file (ATfile), which is not imported: import the school's "
+                     "own Common Transfer File once the pupils are on roll");
+            return CTF_MALFORMED;
+        }
         if (!is(name, "CTfile")) {
             err->line = line;
             snprintf(err->message, sizeof err->message, "this is not a Common Transfer File (the root must be CTfile)");

@@ -21,12 +21,19 @@
 #define CTF_MAX_EXCLUSIONS 32   /* Exclusions/Exclusion */
 #define CTF_MAX_FSM 16          /* FSMhistory/FSMinstance */
 
+/* A school as the header names it: its LA number and establishment number
+ * (DfE's LAESTAB), and in newer files its URN; "" for what is absent. */
+struct ctf_school_id {
+    char lea[8];                /* LEA: 3-digit LA number */
+    char estab[8];              /* Estab: 4 digits */
+    char urn[12];               /* URN */
+};
+
 struct ctf_header {
     char version[16];           /* CTFversion, e.g. "25.0" */
     char export_date[11];       /* Header/DateTime's date, YYYY-MM-DD ("" if absent) */
-    char lea[8];                /* SourceSchool/LEA: 3-digit LA number */
-    char estab[8];              /* SourceSchool/Estab: 4 digits */
-    char urn[12];               /* SourceSchool/URN */
+    struct ctf_school_id source;   /* Header/SourceSchool */
+    struct ctf_school_id dest;     /* Header/DestSchool */
     int academic_year;          /* SourceSchool/AcademicYear (the year it starts), 0 if absent */
 };
 
@@ -54,6 +61,8 @@ struct ctf_pupil {
     size_t index;               /* 1 for the file's first Pupil */
     long line;                  /* line of the <Pupil> tag */
     char upn[32];
+    char former_upn[32];        /* BasicDetails/FormerUPN (or Pupil/FormerUPN): a UPN the pupil had
+                                 * before this one (a temporary UPN replaced), "" if none */
     char surname[101], forename[101];
     char dob[16];
     char gender[4];             /* Gender, or Sex (CTF 25) */

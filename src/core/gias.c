@@ -24,6 +24,7 @@ static const char *const col_names[GC__COUNT] = {
     [GC_CLOSE] = "CloseDate",
     [GC_PUPILS] = "NumberOfPupils",
     [GC_FSM_PCT] = "PercentageFSM",
+    [GC_ESTAB] = "EstablishmentNumber",
 };
 
 const char *gias_col_name(enum gias_col c)
@@ -272,6 +273,13 @@ enum gias_verdict gias_row_read(const struct gias_header *h, char *const *f, int
         return GIAS_ROW_BAD;
     }
     memcpy(out->la_code, la, 4);
+    /* The number within the LA of the school's LAESTAB (DfE). */
+    const char *estab = field(h, f, n, GC_ESTAB);
+    if (*estab && !all_digits(estab, 4, 4)) {
+        SAY("%s: \"%.20s\" is not a 4-digit establishment number", col_names[GC_ESTAB], estab);
+        return GIAS_ROW_BAD;
+    }
+    memcpy(out->estab, estab, strlen(estab) + 1);
     const char *status = field(h, f, n, GC_STATUS);
     const char *sc = gias_status_code(status);
     if (!sc) {

@@ -9,7 +9,8 @@
  *   required  URN, EstablishmentName, LA (code), PhaseOfEducation (name),
  *             EstablishmentStatus (name)
  *   optional  TypeOfEstablishment (code), TypeOfEstablishment (name),
- *             Postcode, OpenDate, CloseDate, NumberOfPupils, PercentageFSM
+ *             Postcode, OpenDate, CloseDate, NumberOfPupils, PercentageFSM,
+ *             EstablishmentNumber
  * Dates are dd-mm-yyyy (GIAS) or dd/mm/yyyy. */
 #ifndef TAS_CORE_GIAS_H
 #define TAS_CORE_GIAS_H
@@ -21,7 +22,7 @@
 
 enum gias_col {
     GC_URN = 0, GC_NAME, GC_LA_CODE, GC_PHASE, GC_STATUS,          /* required */
-    GC_TYPE_CODE, GC_TYPE_NAME, GC_POSTCODE, GC_OPEN, GC_CLOSE, GC_PUPILS, GC_FSM_PCT,
+    GC_TYPE_CODE, GC_TYPE_NAME, GC_POSTCODE, GC_OPEN, GC_CLOSE, GC_PUPILS, GC_FSM_PCT, GC_ESTAB,
     GC__COUNT
 };
 #define GC_REQUIRED 5
@@ -48,6 +49,7 @@ struct gias_school {
     char urn[8];
     char name[TAS_TITLE_MAX];
     char la_code[4];
+    char estab[5];                  /* EstablishmentNumber (4 digits), "" when not given */
     char phase[16];                 /* tas phase code (codes.h) */
     char status[20];                /* open, closed, proposed_to_close, proposed_to_open */
     char type[GIAS_TYPE_MAX];       /* TypeOfEstablishment (name), "" when absent */

@@ -20,6 +20,8 @@ struct school {
     int64_t id;
     int64_t authority_id;
     char urn[8];               /* 6 or 7 digits (GIAS URN) */
+    char estab[5];             /* DfE establishment number within the LA (GIAS
+                                * EstablishmentNumber, migration 0032): 4 digits, "" unknown */
     char name[TAS_TITLE_MAX];
     char phase[16];            /* code from codes.h phase list, e.g. "primary" */
     int32_t pupils_on_roll;    /* -1 when not recorded */

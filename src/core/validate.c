@@ -548,6 +548,15 @@ int validate_school(const struct school_form *in, struct school *out,
     else
         memcpy(s.urn, urn, len + 1);
 
+    /* Optional: the number within the LA of DfE's LAESTAB (GIAS's
+     * EstablishmentNumber), 4 digits. */
+    char estab[8];
+    rc = trim_copy(in->establishment_number, estab, sizeof estab);
+    if (rc != 0 || (estab[0] && (strlen(estab) != 4 || !all_digits(estab))))
+        fail(errs, &n, "establishment_number", "Establishment number must be 4 numbers, like 2001");
+    else
+        memcpy(s.estab, estab, strlen(estab) + 1);
+
     text_field(in->name, s.name, sizeof s.name, "name", "School name",
                "Enter the school name", errs, &n);
 

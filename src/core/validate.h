@@ -16,7 +16,7 @@ struct pupil_form {
 };
 
 struct school_form {
-    const char *urn, *name, *phase, *pupils_on_roll, *fsm_pct, *sen_pct;
+    const char *urn, *establishment_number, *name, *phase, *pupils_on_roll, *fsm_pct, *sen_pct;
     const char *tas_member;                        /* "yes" | "no" */
     const char *authority_id;
 };

@@ -1,5 +1,6 @@
 #include "service/svc_ctf.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,9 @@ static int upn_set_add(struct upn_set *u, const char *s)
             return 1;
         j = (j + 1) & (u->cap - 1);
     }
-    snprintf(u->slots[j], 14, "%s", s);
+    size_t n = strnlen(s, 13);   /* a checked UPN: 13 characters */
+    memcpy(u->slots[j], s, n);
+    u->slots[j][n] = '\0';
     u->n++;
     return 0;
 }
@@ -62,60 +65,165 @@ struct run {
     struct svc_ctx *c;
     struct ctf_report *rep;
     struct field_errors *errs;
-    struct school school;
+    const struct ctf_named_school *school;   /* the source school (rep->source) */
     bool began;               /* the write transaction is open */
     enum svc_status status;   /* SVC_OK until something stops the import */
     struct upn_set seen;
 };
 
-static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *why)
+/* Adds what is said about pupil p to a list of max entries (*n listed). */
+static void add_entry(struct ctf_entry *list, size_t *n, size_t max, const struct ctf_pupil *p, const char *upn,
+                      const char *field, const char *text)
 {
-    struct ctf_report *rep = r->rep;
-    rep->rejected++;
-    if (rep->nrejects == CTF_REJECTS_MAX)
+    if (*n == max)
         return;
-    struct ctf_reject *x = &rep->rejects[rep->nrejects++];
+    struct ctf_entry *x = &list[(*n)++];
     x->index = p->index;
     x->line = p->line;
     snprintf(x->upn, sizeof x->upn, "%s", upn ? upn : "");
     snprintf(x->field, sizeof x->field, "%s", field);
-    snprintf(x->why, sizeof x->why, "%s", why);
+    snprintf(x->text, sizeof x->text, "%s", text);
 }
 
+static void reject(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *why)
+{
+    r->rep->rejected++;
+    add_entry(r->rep->rejects, &r->rep->nrejects, CTF_REJECTS_MAX, p, upn, field, why);
+}
+
+/* Why a school named in the header is not one here, or not only one. */
+enum found { FOUND, NOT_GIVEN, NOT_FOUND, BAD_SHAPE, DISAGREE, AMBIGUOUS, FOUND_ERROR };
+
+static bool digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* The school a header names: by its URN when the file gives one (and then
+ * its LA and establishment numbers, when given, must be that school's, as
+ * far as they are recorded here), else by its LA number and establishment
+ * number (DfE's LAESTAB, schools.establishment_number), an open school
+ * before a closed one.  out->id is 0 unless FOUND. */
+static enum found find_school(struct svc_ctx *c, const struct ctf_school_id *id, struct ctf_named_school *out)
+{
+    memset(out, 0, sizeof *out);
+    out->given = *id;
+    if (!id->urn[0] && !id->lea[0] && !id->estab[0])
+        return NOT_GIVEN;
+    if ((id->lea[0] && !digits(id->lea, 3)) || (id->estab[0] && !digits(id->estab, 4)))
+        return BAD_SHAPE;
+    struct ctf_school found[CTF_SCHOOLS_MAX];
+    size_t n = 0;
+    enum store_rc rc;
+    if (id->urn[0]) {
+        rc = q_ctf_school_by_urn(c->db, id->urn, &found[0]);
+        n = rc == STORE_ROW;
+        rc = rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
+    } else if (id->lea[0] && id->estab[0]) {
+        rc = q_ctf_schools_by_laestab(c->db, id->lea, id->estab, found, &n);
+        /* Two open schools (or, with none open, two closed) are one too many. */
+        if (rc == STORE_OK && n > 1 && (strcmp(found[1].s.status, "closed") != 0 ||
+                                         strcmp(found[0].s.status, "closed") == 0))
+            return AMBIGUOUS;
+    } else {
+        return NOT_GIVEN;
+    }
+    if (rc != STORE_OK)
+        return FOUND_ERROR;
+    if (n == 0)
+        return NOT_FOUND;
+    const struct ctf_school *f = &found[0];
+    out->id = f->s.id;
+    out->authority_id = f->s.authority_id;
+    out->by_laestab = !id->urn[0];
+    snprintf(out->urn, sizeof out->urn, "%s", f->s.urn);
+    snprintf(out->estab, sizeof out->estab, "%s", f->s.estab);
+    snprintf(out->la_code, sizeof out->la_code, "%s", f->la_code);
+    snprintf(out->name, sizeof out->name, "%s", f->s.name);
+    if ((id->lea[0] && strcmp(id->lea, f->la_code) != 0) || (id->estab[0] && f->s.estab[0] && strcmp(id->estab, f->s.estab) != 0)) {
+        out->id = 0;
+        return DISAGREE;
+    }
+    return FOUND;
+}
+
+/* The header's words for a school that could not be used ("file" error). */
+static void school_error(struct run *r, const char *which, enum found f, const struct ctf_named_school *x)
+{
+    const struct ctf_school_id *g = &x->given;
+    char msg[400];
+    switch (f) {
+    case NOT_GIVEN:
+        snprintf(msg, sizeof msg, "The file's header does not name its %s school: it needs its URN, or its LEA "
+                 "and Estab (the local authority and establishment numbers)", which);
+        break;
+    case BAD_SHAPE:
+        snprintf(msg, sizeof msg, "The file's %s school has LEA \"%.7s\" and Estab \"%.7s\": an LEA is 3 numbers "
+                 "and an Estab 4", which, g->lea, g->estab);
+        break;
+    case NOT_FOUND:
+        if (g->urn[0])
+            snprintf(msg, sizeof msg, "The file's %s school (URN %s) is not one of the schools recorded here",
+                     which, g->urn);
+        else
+            snprintf(msg, sizeof msg, "The file's %s school (LA %s, establishment number %s) is not one of the "
+                     "schools recorded here: record the establishment number in the school's details, or import "
+                     "the schools from GIAS", which, g->lea, g->estab);
+        break;
+    case AMBIGUOUS:
+        snprintf(msg, sizeof msg, "The file's %s school (LA %s, establishment number %s) matches more than one "
+                 "school recorded here: correct their establishment numbers, or send a file that gives the URN",
+                 which, g->lea, g->estab);
+        break;
+    case DISAGREE:
+        if (g->lea[0] && strcmp(g->lea, x->la_code) != 0)
+            snprintf(msg, sizeof msg, "The file's %s LA number does not match the school's local authority: URN %s "
+                     "is %.160s, in LA %s, but the file gives LA %s", which, x->urn, x->name, x->la_code, g->lea);
+        else
+            snprintf(msg, sizeof msg, "The file's %s establishment number does not match the school's: URN %s is "
+                     "%.160s, establishment number %s, but the file gives %s", which, x->urn, x->name, x->estab,
+                     g->estab);
+        break;
+    default:
+        r->status = SVC_ERROR;
+        return;
+    }
+    field_errors_add(r->errs, "file", msg);
+    r->status = SVC_INVALID;
+}
+
+/* The source school is where the pupils are added or brought up to date;
+ * the destination, when the header names one, is only reported (a school
+ * here, or not), unless its numbers contradict each other. */
 static int on_header(void *arg, const struct ctf_header *h)
 {
     struct run *r = arg;
     struct svc_ctx *c = r->c;
-    snprintf(r->rep->version, sizeof r->rep->version, "%s", h->version);
-    snprintf(r->rep->school_urn, sizeof r->rep->school_urn, "%s", h->urn);
-    char la[4] = "";
-    enum store_rc rc = h->urn[0] ? q_ctf_school_by_urn(c->db, h->urn, &r->school, la) : STORE_DONE;
-    if (rc == STORE_DONE) {
-        field_errors_add(r->errs, "file",
-                         h->urn[0] ? "The file's source school (its URN) is not one of the schools recorded here"
-                                   : "The file's header does not give the source school's URN");
-        r->status = SVC_INVALID;
+    struct ctf_report *rep = r->rep;
+    snprintf(rep->version, sizeof rep->version, "%s", h->version);
+    enum found f = find_school(c, &h->source, &rep->source);
+    if (f != FOUND) {
+        school_error(r, "source", f, &rep->source);
         return 1;
     }
-    if (rc != STORE_ROW) {
-        r->status = SVC_ERROR;
-        return 1;
-    }
-    /* The LA number, when given, must be the school's authority's. */
-    if (h->lea[0] && strcmp(h->lea, la) != 0) {
-        field_errors_add(r->errs, "file", "The file's source LA number does not match the school's local authority");
-        r->status = SVC_INVALID;
-        return 1;
-    }
-    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school.authority_id, r->school.id)) {
-        struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school.id,
-                                 .school_id = r->school.id, .authority_id = r->school.authority_id,
+    r->school = &rep->source;
+    if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school->authority_id, r->school->id)) {
+        struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school->id,
+                                 .school_id = r->school->id, .authority_id = r->school->authority_id,
                                  .detail = "ctf", .flags = AUDIT_FLAG_REFUSED};
         r->status = svc_audit_record(c, &ev) == SVC_OK ? SVC_FORBIDDEN : SVC_ERROR;
         return 1;
     }
-    r->rep->school_id = r->school.id;
-    snprintf(r->rep->school_name, sizeof r->rep->school_name, "%s", r->school.name);
+    f = find_school(c, &h->dest, &rep->dest);
+    if (f == BAD_SHAPE || f == DISAGREE || f == FOUND_ERROR) {
+        school_error(r, "destination", f, &rep->dest);
+        return 1;
+    }
     if (store_begin_write(c->db) != STORE_OK) {
         r->status = SVC_ERROR;
         return 1;
@@ -214,23 +322,59 @@ static const char *records_of(const struct run *r, const struct ctf_pupil *p, st
     return NULL;
 }
 
-static size_t lunchtimes(const struct ctf_pupil *p)
+/* A note for the report: something done or left that is not a refusal. */
+static void note(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void note(struct run *r, const struct ctf_pupil *p, const char *upn, const char *field, const char *fmt, ...)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < p->nexclusions; i++)
-        n += strcmp(p->exclusions[i].category, "LNCH") == 0;
-    return n;
+    char text[sizeof r->rep->notelist[0].text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    r->rep->notes++;
+    add_entry(r->rep->notelist, &r->rep->nnotes, CTF_NOTES_MAX, p, upn, field, text);
 }
 
-/* One pupil; false when it was refused (the reason is in the report). */
-static bool one_pupil(struct run *r, const struct ctf_pupil *p)
+/* Lunchtime exclusions (the school census's own exclusion category, LNCH,
+ * in DfE's Common Basic Data Set) have no outcome kind, and a suspension
+ * record would count one among the pupil's suspensions, so each is left
+ * out, and said. */
+static void lunchtimes(struct run *r, const struct ctf_pupil *p, const char *upn)
 {
-    struct svc_ctx *c = r->c;
-    char upn[32] = "";
-    enum upn_status us = upn_normalise(p->upn, upn, sizeof upn) == 0 ? upn_validate(upn) : UPN_BAD_LENGTH;
+    for (size_t i = 0; i < p->nexclusions; i++) {
+        const struct ctf_exclusion *x = &p->exclusions[i];
+        if (strcmp(x->category, "LNCH") != 0)
+            continue;
+        r->rep->skipped++;
+        note(r, p, upn, "exclusion", "a lunchtime exclusion (%.10s%s%.7s) is not kept: outcome records have no kind "
+             "for lunchtime exclusions, and as a suspension it would change the suspension figures",
+             x->start_date[0] ? x->start_date : "no date", x->reason[0] ? ", reason " : "", x->reason);
+    }
+}
+
+/* The file's UPN and FormerUPN, checked (check letter, each once in the
+ * file) into upn and former ("" when none, or the same as the UPN); false
+ * when the pupil is refused. */
+static bool pupil_upns(struct run *r, const struct ctf_pupil *p, char upn[32], char former[32])
+{
+    enum upn_status us = upn_normalise(p->upn, upn, 32) == 0 ? upn_validate(upn) : UPN_BAD_LENGTH;
     if (us != UPN_OK && us != UPN_OK_TEMPORARY) {
         reject(r, p, NULL, "upn", upn_status_message(us));
         return false;
+    }
+    former[0] = '\0';
+    if (p->former_upn[0]) {
+        us = upn_normalise(p->former_upn, former, 32) == 0 ? upn_validate(former) : UPN_BAD_LENGTH;
+        if (us != UPN_OK && us != UPN_OK_TEMPORARY) {
+            char why[160];
+            snprintf(why, sizeof why, "the FormerUPN: %s", upn_status_message(us));
+            reject(r, p, upn, "former_upn", why);
+            return false;
+        }
+        if (strcmp(former, upn) == 0)
+            former[0] = '\0';
     }
     if (p->too_long[0]) {
         char why[96];
@@ -242,13 +386,163 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         reject(r, p, upn, "pupil", "too many attendance years, exclusions or free school meals periods");
         return false;
     }
-    int dup = upn_set_add(&r->seen, upn);
-    if (dup != 0) {
+    /* A UPN given twice, or one pupil's FormerUPN another's UPN: which
+     * record is whose cannot be told. */
+    for (int k = 0; k < 2; k++) {
+        const char *u = k ? former : upn;
+        int dup = u[0] ? upn_set_add(&r->seen, u) : 0;
         if (dup < 0)
             r->status = SVC_ERROR;
-        reject(r, p, upn, "upn", "the same UPN is given for an earlier pupil in the file");
-        return false;
+        if (dup != 0) {
+            reject(r, p, upn, k ? "former_upn" : "upn",
+                   k ? "the FormerUPN is given as the UPN or FormerUPN of an earlier pupil in the file"
+                     : "the same UPN is given for an earlier pupil in the file");
+            return false;
+        }
     }
+    return true;
+}
+
+/* The stored pupil of a UPN, when it may be changed from this school's
+ * file: STORE_ROW (pr read), STORE_DONE (no pupil has the UPN), or
+ * STORE_CONSTRAINT: another school's pupil, or one out of reach, which
+ * read the same, so a file cannot find out where a UPN is held. */
+static enum store_rc pupil_here(struct run *r, const char *upn, struct pupil_row *pr)
+{
+    int64_t id = 0;
+    enum store_rc rc = q_pupil_id_by_upn(r->c->db, upn, &id);
+    if (rc != STORE_ROW)
+        return rc;
+    if (q_pupil_get(r->c->db, id, pr) != STORE_ROW || pr->p.school_id != r->school->id ||
+        !svc_allowed(r->c, ACT_EDIT, RES_PUPIL, id, pr->authority_id, pr->p.school_id))
+        return STORE_CONSTRAINT;
+    return STORE_ROW;
+}
+
+static enum svc_status audited(struct run *r, const char *action, const struct pupil_row *pr, const char *detail)
+{
+    struct audit_event ev = {.action = action, .kind = "pupil", .resource_id = pr->p.id, .pupil_id = pr->p.id,
+                             .school_id = pr->p.school_id, .authority_id = r->school->authority_id,
+                             .detail = detail};
+    return svc_audit_record(r->c, &ev);
+}
+
+/* What place_pupil did. */
+struct placed {
+    size_t *counted;          /* added, changed or unchanged: counted once its records pass */
+    bool replaced;            /* found by the FormerUPN, and given the file's UPN */
+    const char *field, *why;  /* a refusal of place_pupil's own; NULL: fe says */
+};
+
+/* The pupil added, brought up to date, or left as stored, into pr.  A UPN
+ * not stored whose FormerUPN is a pupil here is that pupil, given the new
+ * UPN: a temporary UPN replaced by the permanent one becomes the former
+ * UPN (DfE, "Unique Pupil Numbers (UPN): a guide for schools and local
+ * authorities", version 1.2).  SVC_INVALID (and the like) refuse the pupil, with the field and
+ * words in out (or fe). */
+static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, const char *upn, const char *former,
+                                   const struct pupil_form *f, struct pupil *want, struct pupil_row *pr,
+                                   struct placed *out, struct field_errors *fe)
+{
+    struct svc_ctx *c = r->c;
+    struct ctf_report *rep = r->rep;
+    enum store_rc rc = pupil_here(r, upn, pr);
+    bool replacing = false;
+    if (rc == STORE_DONE && former[0]) {
+        rc = pupil_here(r, former, pr);
+        if (rc == STORE_CONSTRAINT) {
+            out->field = "former_upn";
+            out->why = "a pupil with this FormerUPN cannot be updated at this school";
+            return SVC_INVALID;
+        }
+        replacing = rc == STORE_ROW;
+    }
+    if (rc == STORE_CONSTRAINT) {
+        out->field = "upn";
+        out->why = "a pupil with this UPN cannot be added or updated at this school";
+        return SVC_INVALID;
+    }
+    enum svc_status st;
+    if (rc == STORE_DONE) {
+        struct pupil made;
+        st = svc_pupil_create(c, f, fe, &made);
+        if (st == SVC_OK && (st = svc_pupil_get(c, made.id, pr)) == SVC_OK &&
+            (st = audited(r, "create", pr, "ctf import")) == SVC_OK)
+            out->counted = &rep->added;
+        return st;
+    }
+    if (rc != STORE_ROW)
+        return SVC_ERROR;
+    want->id = pr->p.id;
+    want->school_id = pr->p.school_id;
+    if (!replacing && same_pupil(want, &pr->p)) {
+        out->counted = &rep->unchanged;
+        return SVC_OK;
+    }
+    struct pupil upd;
+    int64_t id = pr->p.id;
+    st = svc_pupil_update(c, id, f, fe, &upd);
+    if (st == SVC_OK && (st = svc_pupil_get(c, id, pr)) == SVC_OK &&
+        (st = audited(r, "edit", pr, replacing ? "ctf import: UPN replaced (FormerUPN)" : "ctf import")) == SVC_OK)
+        out->counted = &rep->changed;
+    out->replaced = st == SVC_OK && replacing;
+    if (out->replaced)
+        note(r, p, upn, "former_upn", "the pupil recorded with the FormerUPN %s now has this UPN", former);
+    return st;
+}
+
+/* The pupil's outcome records; false when one is refused. */
+static bool pupil_records(struct run *r, const struct ctf_pupil *p, const char *upn, const struct pupil_row *pr,
+                          const struct rec_list *recs)
+{
+    struct ctf_report *rep = r->rep;
+    for (size_t i = 0; i < recs->n; i++) {
+        const struct outcome_record *o = &recs->recs[i];
+        struct field_errors oe = {0};
+        struct outcome_import_result res;
+        enum svc_status st = svc_outcome_import_one(r->c, pr, o, &oe, &res);
+        if (st == SVC_ERROR) {
+            r->status = SVC_ERROR;
+            return false;
+        }
+        if (st != SVC_OK) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s record: %.120s", outcome_kind_label(o->kind),
+                     st == SVC_FORBIDDEN ? "you may not record outcomes for this pupil"
+                                         : oe.count ? oe.items[0].message : "not valid");
+            reject(r, p, upn, outcome_kind_code(o->kind), msg);
+            return false;
+        }
+        const struct outcome_row *s = &res.stored;
+        switch (res.what) {
+        case OUTCOME_ADDED: rep->outcomes_added++; break;
+        case OUTCOME_KEPT: rep->outcomes_kept++; break;
+        case OUTCOME_UPDATED:
+            rep->outcomes_updated++;
+            note(r, p, upn, "attendance", "attendance from %s: updated from %lld to %lld sessions possible (%lld "
+                 "missed)", s->starts_on, (long long)s->sessions_possible, (long long)o->sessions_possible,
+                 (long long)o->sessions_missed);
+            break;
+        case OUTCOME_KEPT_FEWER:
+        case OUTCOME_KEPT_OTHER:
+            rep->outcomes_kept++;
+            note(r, p, upn, "attendance", "attendance from %s: the file has %lld sessions possible, %lld missed; "
+                 "the record stored (%lld possible, %lld missed%s) is kept", s->starts_on,
+                 (long long)o->sessions_possible, (long long)o->sessions_missed, (long long)s->sessions_possible,
+                 (long long)s->sessions_missed, strcmp(s->source, "import") ? ", entered by hand" : "");
+            break;
+        }
+    }
+    return true;
+}
+
+/* One pupil; false when it was refused (the reason is in the report). */
+static bool one_pupil(struct run *r, const struct ctf_pupil *p)
+{
+    struct svc_ctx *c = r->c;
+    char upn[32], former[32];
+    if (!pupil_upns(r, p, upn, former))
+        return false;
     /* The pupil as the file has them, through the rules of the pupil form. */
     char dd[3] = "", mm[3] = "", yy[5] = "", school[24];
     if (strlen(p->dob) == 10 && p->dob[4] == '-' && p->dob[7] == '-') {
@@ -256,7 +550,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         memcpy(mm, p->dob + 5, 2);
         memcpy(dd, p->dob + 8, 2);
     }
-    snprintf(school, sizeof school, "%lld", (long long)r->school.id);
+    snprintf(school, sizeof school, "%lld", (long long)r->school->id);
     struct pupil_form f = {.upn = upn, .forenames = p->forename, .surname = p->surname, .dob_day = dd,
                            .dob_month = mm, .dob_year = yy, .gender = p->gender, .ethnicity = p->ethnicity,
                            .nc_year = p->nc_year, .sen_provision = p->sen_provision[0] ? p->sen_provision : "N",
@@ -278,90 +572,21 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
         free(recs);
         return false;
     }
-    int64_t id = 0;
-    enum store_rc rc = q_pupil_id_by_upn(c->db, upn, &id);
     struct pupil_row pr;
-    bool ok = false;
-    enum svc_status st = SVC_OK;
-    size_t *counted = NULL;   /* added, changed or unchanged: counted once its records pass */
-    if (rc == STORE_DONE) {
-        struct pupil made;
-        st = svc_pupil_create(c, &f, &fe, &made);
-        if (st == SVC_OK) {
-            struct audit_event ev = {.action = "create", .kind = "pupil", .resource_id = made.id,
-                                     .pupil_id = made.id, .school_id = made.school_id,
-                                     .authority_id = r->school.authority_id, .detail = "ctf import"};
-            st = svc_audit_record(c, &ev);
-            counted = &r->rep->added;
-        }
-        if (st == SVC_OK)
-            st = svc_pupil_get(c, made.id, &pr);
-    } else if (rc == STORE_ROW) {
-        /* Another school's pupil, or one out of reach, reads the same, so
-         * the file cannot find out where a UPN is held. */
-        if (q_pupil_get(c->db, id, &pr) != STORE_ROW || pr.p.school_id != r->school.id ||
-            !svc_allowed(c, ACT_EDIT, RES_PUPIL, id, pr.authority_id, pr.p.school_id)) {
-            reject(r, p, upn, "upn", "a pupil with this UPN cannot be added or updated at this school");
-            free(recs);
-            return false;
-        }
-        want.id = id;
-        want.school_id = pr.p.school_id;
-        if (same_pupil(&want, &pr.p)) {
-            counted = &r->rep->unchanged;
-        } else {
-            struct pupil upd;
-            st = svc_pupil_update(c, id, &f, &fe, &upd);
-            if (st == SVC_OK) {
-                struct audit_event ev = {.action = "edit", .kind = "pupil", .resource_id = id, .pupil_id = id,
-                                         .school_id = pr.p.school_id, .authority_id = pr.authority_id,
-                                         .detail = "ctf import"};
-                st = svc_audit_record(c, &ev);
-                counted = &r->rep->changed;
-            }
-            if (st == SVC_OK)
-                st = svc_pupil_get(c, id, &pr);
-        }
-    } else {
-        st = SVC_ERROR;
-    }
-    if (st == SVC_INVALID || st == SVC_FORBIDDEN || st == SVC_NOT_FOUND) {
-        reject(r, p, upn, fe.count ? fe.items[0].field : "upn",
-               fe.count ? fe.items[0].message : "you may not add or update this pupil");
-        free(recs);
-        return false;
-    }
-    if (st != SVC_OK) {
+    struct placed placed = {0};
+    enum svc_status st = place_pupil(r, p, upn, former, &f, &want, &pr, &placed, &fe);
+    bool ok = st == SVC_OK;
+    if (st == SVC_INVALID || st == SVC_FORBIDDEN || st == SVC_NOT_FOUND)
+        reject(r, p, upn, placed.field ? placed.field : fe.count ? fe.items[0].field : "upn",
+               placed.why ? placed.why : fe.count ? fe.items[0].message : "you may not add or update this pupil");
+    else if (!ok)
         r->status = SVC_ERROR;
-        free(recs);
-        return false;
+    ok = ok && pupil_records(r, p, upn, &pr, recs);
+    if (ok) {
+        (*placed.counted)++;
+        r->rep->upn_replaced += placed.replaced;
+        lunchtimes(r, p, upn);
     }
-    ok = true;
-    for (size_t i = 0; ok && i < recs->n; i++) {
-        struct field_errors oe = {0};
-        bool added = false;
-        st = svc_outcome_import_one(c, &pr, &recs->recs[i], &oe, &added);
-        if (st == SVC_OK) {
-            r->rep->outcomes_added += added;
-            r->rep->outcomes_kept += !added;
-            continue;
-        }
-        ok = false;
-        if (st == SVC_ERROR) {
-            r->status = SVC_ERROR;
-        } else {
-            char what[64];
-            snprintf(what, sizeof what, "%s", outcome_kind_code(recs->recs[i].kind));
-            char msg[160];
-            snprintf(msg, sizeof msg, "%s record: %.120s", outcome_kind_label(recs->recs[i].kind),
-                     st == SVC_FORBIDDEN ? "you may not record outcomes for this pupil"
-                                         : oe.count ? oe.items[0].message : "not valid");
-            reject(r, p, upn, what, msg);
-        }
-    }
-    if (ok && counted)
-        (*counted)++;
-    r->rep->skipped += lunchtimes(p);
     free(recs);
     return ok;
 }
@@ -370,18 +595,29 @@ static int on_pupil(void *arg, const struct ctf_pupil *p)
 {
     struct run *r = arg;
     r->rep->pupils++;
-    (void)one_pupil(r, p);
+    /* A refused pupil's notes are dropped: its refusal is what matters. */
+    size_t notes = r->rep->nnotes, counted = r->rep->notes;
+    if (!one_pupil(r, p)) {
+        r->rep->nnotes = notes;
+        r->rep->notes = counted;
+    }
     return r->status == SVC_OK ? 0 : 1;
 }
 
-enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *buf, int len), void *io,
-                               bool dry_run, struct ctf_report *rep, struct field_errors *errs)
+static int file_read(void *io, char *buf, int len)
+{
+    size_t n = fread(buf, 1, (size_t)len, io);
+    return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
+}
+
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct ctf_report *rep,
+                               struct field_errors *errs)
 {
     memset(rep, 0, sizeof *rep);
     if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0))
         return SVC_FORBIDDEN;
     struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK};
-    struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = read, .io = io};
+    struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = file_read, .io = in};
     struct ctf_error err;
     enum ctf_result cr = ctf_parse(&h, &err);
     free(r.seen.slots);
@@ -402,8 +638,8 @@ enum svc_status svc_ctf_import(struct svc_ctx *c, int (*read)(void *io, char *bu
         store_rollback(c->db);
         return st;
     }
-    struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school.id,
-                             .school_id = r.school.id, .authority_id = r.school.authority_id, .detail = "ctf"};
+    struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school->id,
+                             .school_id = r.school->id, .authority_id = r.school->authority_id, .detail = "ctf"};
     if (svc_audit_record(c, &ev) != SVC_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;

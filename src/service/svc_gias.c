@@ -85,7 +85,7 @@ static bool differs(const struct gias_stored *cur, int64_t authority, const stru
            strcmp(o->status, g->status) || strcmp(o->type, g->type) || strcmp(o->postcode, g->postcode) ||
            strcmp(o->open_date, g->open_date) || strcmp(o->close_date, g->close_date) ||
            (g->pupils_on_roll >= 0 && g->pupils_on_roll != o->pupils_on_roll) ||
-           (g->fsm_pct >= 0 && g->fsm_pct != o->fsm_pct);
+           (g->fsm_pct >= 0 && g->fsm_pct != o->fsm_pct) || (g->estab[0] && strcmp(g->estab, o->estab));
 }
 
 static void apply(struct import *im, size_t line, const struct gias_school *g)

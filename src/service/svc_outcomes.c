@@ -355,10 +355,9 @@ static bool check_row(struct svc_ctx *c, const struct outcome_import_row *rows, 
         report(bad, arg, r->line, "row", "the same record appears on an earlier line");
         return false;
     }
-    struct outcome_row row;
+    struct outcome_row row, stored;
     to_row(&r->rec, pid, "import", c, &row);
-    bool exists = false;
-    if (q_outcome_exists(c->db, pid, row.kind, row.starts_on, row.code, &exists) != STORE_OK || exists) {
+    if (q_outcome_find(c->db, pid, row.kind, row.starts_on, row.code, &stored) != STORE_DONE) {
         report(bad, arg, r->line, "row", "this record is already stored");
         return false;
     }
@@ -640,22 +639,47 @@ void svc_outcome_csv_free(struct outcome_csv_result *r)
     r->nproblems = 0;
 }
 
-enum svc_status svc_outcome_import_one(struct svc_ctx *c, const struct pupil_row *p,
-                                       const struct outcome_record *r, struct field_errors *errs, bool *added)
+/* What a later import does to an attendance year an import stored: more
+ * sessions possible is the same year further on (updated); fewer, or the
+ * same sessions with other absences, is kept as stored and said so. */
+static enum outcome_import attendance_again(const struct outcome_row *stored, const struct outcome_row *row)
 {
-    *added = false;
+    if (strcmp(stored->source, "import") != 0)
+        return stored->sessions_possible == row->sessions_possible &&
+               stored->sessions_missed == row->sessions_missed ? OUTCOME_KEPT : OUTCOME_KEPT_OTHER;
+    if (row->sessions_possible > stored->sessions_possible)
+        return OUTCOME_UPDATED;
+    if (row->sessions_possible < stored->sessions_possible)
+        return OUTCOME_KEPT_FEWER;
+    return row->sessions_missed == stored->sessions_missed ? OUTCOME_KEPT : OUTCOME_KEPT_OTHER;
+}
+
+enum svc_status svc_outcome_import_one(struct svc_ctx *c, const struct pupil_row *p,
+                                       const struct outcome_record *r, struct field_errors *errs,
+                                       struct outcome_import_result *res)
+{
+    memset(res, 0, sizeof *res);
     if (!svc_case_allowed(c, ACT_CREATE, p))
         return SVC_FORBIDDEN;
     if (outcome_validate(r, today_day(c), errs) != 0)
         return SVC_INVALID;
     struct outcome_row row;
     to_row(r, p->p.id, "import", c, &row);
-    bool exists = false;
-    if (q_outcome_exists(c->db, p->p.id, row.kind, row.starts_on, row.code, &exists) != STORE_OK)
+    enum store_rc rc = q_outcome_find(c->db, p->p.id, row.kind, row.starts_on, row.code, &res->stored);
+    if (rc == STORE_DONE) {
+        res->what = OUTCOME_ADDED;
+        return store_one(c, p, r, "import", NULL);
+    }
+    if (rc != STORE_ROW)
         return SVC_ERROR;
-    if (exists)
+    res->what = r->kind == OUT_ATTENDANCE ? attendance_again(&res->stored, &row) : OUTCOME_KEPT;
+    if (res->what != OUTCOME_UPDATED)
         return SVC_OK;
-    enum svc_status st = store_one(c, p, r, "import", NULL);
-    *added = st == SVC_OK;
-    return st;
+    row.id = res->stored.id;
+    if (q_outcome_update_sessions(c->db, &row) != STORE_OK)
+        return SVC_ERROR;
+    struct audit_event ev = {.action = "edit", .kind = "outcome", .resource_id = row.id, .pupil_id = p->p.id,
+                             .school_id = p->p.school_id, .authority_id = p->authority_id,
+                             .detail = "import: more sessions"};
+    return svc_audit_record(c, &ev);
 }

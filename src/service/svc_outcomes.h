@@ -131,14 +131,32 @@ enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcom
 void svc_outcome_csv_free(struct outcome_csv_result *r);
 
 
+/* What svc_outcome_import_one did with a record. */
+enum outcome_import {
+    OUTCOME_ADDED,       /* stored, new */
+    OUTCOME_KEPT,        /* already stored, the same */
+    OUTCOME_UPDATED,     /* an attendance year an import stored, now with more sessions */
+    OUTCOME_KEPT_FEWER,  /* ... the file has fewer sessions: the stored one kept */
+    OUTCOME_KEPT_OTHER   /* ... the same sessions but other absences, or one entered by
+                          * hand that differs: the stored one kept */
+};
+struct outcome_import_result {
+    enum outcome_import what;
+    struct outcome_row stored;   /* the record found (all but ADDED) */
+};
+
 /* One record of an import that brings whole pupils (the Common Transfer
  * File, svc_ctf.c), inside the caller's write transaction: the same rules
  * as svc_outcomes_import's rows (the user may record for the pupil, else
- * SVC_FORBIDDEN; outcome_validate, else SVC_INVALID with errs), and a
- * record already stored (same kind, start and code) is left as it is
- * (*added false).  Otherwise the record is stored (source "import") with
- * its audit entry and *added is true. */
+ * SVC_FORBIDDEN; outcome_validate, else SVC_INVALID with errs).  A record
+ * not yet stored (same kind, start and code) is stored (source "import")
+ * with its audit entry.  One already stored is left as it is, except an
+ * attendance year stored by an import that the file brings with more
+ * sessions possible: the year went on, so its sessions and end are
+ * updated, with an audit entry ("edit", detail "import: more sessions").
+ * res says which. */
 enum svc_status svc_outcome_import_one(struct svc_ctx *c, const struct pupil_row *p,
-                                       const struct outcome_record *r, struct field_errors *errs, bool *added);
+                                       const struct outcome_record *r, struct field_errors *errs,
+                                       struct outcome_import_result *res);
 
 #endif

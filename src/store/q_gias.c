@@ -3,11 +3,11 @@
 #include <string.h>
 
 #define GIAS_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.status, s.establishment_type, s.postcode, " \
-                  "s.open_date, s.close_date, s.pupils_on_roll, s.fsm_pct"
+                  "s.open_date, s.close_date, s.pupils_on_roll, s.fsm_pct, s.establishment_number"
 
 enum gias_stored_col {
     GS_ID, GS_AUTHORITY, GS_URN, GS_NAME, GS_PHASE, GS_STATUS, GS_TYPE, GS_POSTCODE, GS_OPEN, GS_CLOSE,
-    GS_PUPILS, GS_FSM
+    GS_PUPILS, GS_FSM, GS_ESTAB
 };
 
 static void read_stored(struct store_stmt *st, void *row)
@@ -26,6 +26,7 @@ static void read_stored(struct store_stmt *st, void *row)
     store_col_copy(st, GS_CLOSE, r->g.close_date, sizeof r->g.close_date);
     r->g.pupils_on_roll = store_col_is_null(st, GS_PUPILS) ? -1 : (int32_t)store_col_int(st, GS_PUPILS);
     r->g.fsm_pct = store_col_is_null(st, GS_FSM) ? -1 : store_col_double(st, GS_FSM);
+    store_col_copy(st, GS_ESTAB, r->g.estab, sizeof r->g.estab);
 }
 
 enum store_rc q_gias_get(struct store *s, const char *urn, struct gias_stored *out)
@@ -63,15 +64,16 @@ static int bind_gias(struct store_stmt *st, const void *rec)
         store_bind_null(st, 11);
     else
         store_bind_double(st, 11, r->g.fsm_pct);
-    return 12;
+    store_bind_text(st, 12, r->g.estab);
+    return 13;
 }
 
 enum store_rc q_gias_insert(struct store *s, struct gias_stored *rec, int64_t now)
 {
     return q_insert_rec(s,
         "INSERT INTO schools (authority_id, urn, name, phase, status, establishment_type, postcode, open_date, "
-        "close_date, pupils_on_roll, fsm_pct, tas_member, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?) RETURNING id",
+        "close_date, pupils_on_roll, fsm_pct, establishment_number, tas_member, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?) RETURNING id",
         bind_gias, rec, now, &rec->id);
 }
 
@@ -80,6 +82,7 @@ enum store_rc q_gias_update(struct store *s, const struct gias_stored *rec, int6
     return q_update_rec(s,
         "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, status = ?, establishment_type = ?, "
         "postcode = ?, open_date = ?, close_date = ?, pupils_on_roll = coalesce(?, pupils_on_roll), "
-        "fsm_pct = coalesce(?, fsm_pct), updated_at = ? WHERE id = ?",
+        "fsm_pct = coalesce(?, fsm_pct), establishment_number = coalesce(nullif(?, ''), establishment_number), "
+        "updated_at = ? WHERE id = ?",
         bind_gias, rec, now, rec->id);
 }

@@ -21,6 +21,7 @@ enum store_rc q_gias_authority(struct store *s, const char *la_code, int64_t *id
  * the URN is taken. */
 enum store_rc q_gias_insert(struct store *s, struct gias_stored *rec, int64_t now);
 /* Changes the school's GIAS columns and authority; a roll or FSM figure of
- * -1 (not in the file) keeps what is stored. */
+ * -1 or an establishment number of "" (not in the file) keeps what is
+ * stored. */
 enum store_rc q_gias_update(struct store *s, const struct gias_stored *rec, int64_t now);
 #endif

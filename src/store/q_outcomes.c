@@ -44,54 +44,66 @@ enum store_rc q_outcome_insert(struct store *s, struct outcome_row *r)
     return rc == STORE_ROW ? STORE_OK : rc;
 }
 
+#define OUTCOME_COLS "id, pupil_id, kind, starts_on, coalesce(ends_on, ''), code, coalesce(sessions_possible, 0), " \
+                     "coalesce(sessions_missed, 0), coalesce(sessions, 0), source, coalesce(recorded_by, 0), created_at"
+
+enum outcome_col {
+    OC_ID, OC_PUPIL, OC_KIND, OC_STARTS, OC_ENDS, OC_CODE, OC_POSSIBLE, OC_MISSED, OC_SESSIONS, OC_SOURCE,
+    OC_RECORDED_BY, OC_CREATED
+};
+
+static void read_outcome(struct store_stmt *st, void *row)
+{
+    struct outcome_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, OC_ID);
+    r->pupil_id = store_col_int(st, OC_PUPIL);
+    store_col_copy(st, OC_KIND, r->kind, sizeof r->kind);
+    store_col_copy(st, OC_STARTS, r->starts_on, sizeof r->starts_on);
+    store_col_copy(st, OC_ENDS, r->ends_on, sizeof r->ends_on);
+    store_col_copy(st, OC_CODE, r->code, sizeof r->code);
+    r->sessions_possible = store_col_int(st, OC_POSSIBLE);
+    r->sessions_missed = store_col_int(st, OC_MISSED);
+    r->sessions = store_col_int(st, OC_SESSIONS);
+    store_col_copy(st, OC_SOURCE, r->source, sizeof r->source);
+    r->recorded_by = store_col_int(st, OC_RECORDED_BY);
+    r->created_at = store_col_int(st, OC_CREATED);
+}
+
+Q_SINK(outcome, struct outcome_row, read_outcome)
+
 enum store_rc q_outcome_list(struct store *s, int64_t pupil_id,
                              void (*fn)(void *arg, const struct outcome_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT id, pupil_id, kind, starts_on, coalesce(ends_on, ''), code, coalesce(sessions_possible, 0), "
-        "coalesce(sessions_missed, 0), coalesce(sessions, 0), source, coalesce(recorded_by, 0), created_at "
-        "FROM outcome_records WHERE pupil_id = ? ORDER BY starts_on, id");
-    if (!st)
-        return STORE_ERROR;
+        "SELECT " OUTCOME_COLS " FROM outcome_records WHERE pupil_id = ? ORDER BY starts_on, id");
     store_bind_int(st, 1, pupil_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct outcome_row r;
-        memset(&r, 0, sizeof r);
-        r.id = store_col_int(st, 0);
-        r.pupil_id = store_col_int(st, 1);
-        store_col_copy(st, 2, r.kind, sizeof r.kind);
-        store_col_copy(st, 3, r.starts_on, sizeof r.starts_on);
-        store_col_copy(st, 4, r.ends_on, sizeof r.ends_on);
-        store_col_copy(st, 5, r.code, sizeof r.code);
-        r.sessions_possible = store_col_int(st, 6);
-        r.sessions_missed = store_col_int(st, 7);
-        r.sessions = store_col_int(st, 8);
-        store_col_copy(st, 9, r.source, sizeof r.source);
-        r.recorded_by = store_col_int(st, 10);
-        r.created_at = store_col_int(st, 11);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    struct outcome_sink k = {fn, arg};
+    return store_each_row(st, outcome_each, &k);
 }
 
-enum store_rc q_outcome_exists(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
-                               const char *code, bool *exists)
+enum store_rc q_outcome_find(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
+                             const char *code, struct outcome_row *out)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM outcome_records WHERE pupil_id = ? AND kind = ? AND starts_on = ? AND code = ?");
-    if (!st)
-        return STORE_ERROR;
+        "SELECT " OUTCOME_COLS " FROM outcome_records WHERE pupil_id = ? AND kind = ? AND starts_on = ? AND code = ? "
+        "ORDER BY id LIMIT 1");
     store_bind_int(st, 1, pupil_id);
     store_bind_text(st, 2, kind);
     store_bind_text(st, 3, starts_on);
     store_bind_text(st, 4, code);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        *exists = store_col_int(st, 0) > 0;
-    store_done(st);
-    return rc == STORE_ROW ? STORE_OK : rc;
+    return store_get_row(st, read_outcome, out);
+}
+
+enum store_rc q_outcome_update_sessions(struct store *s, const struct outcome_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "UPDATE outcome_records SET sessions_possible = ?, sessions_missed = ?, ends_on = ? WHERE id = ?");
+    store_bind_int(st, 1, r->sessions_possible);
+    store_bind_int(st, 2, r->sessions_missed);
+    bind_opt_text(st, 3, r->ends_on);
+    store_bind_int(st, 4, r->id);
+    return store_exec_done(st);
 }
 
 enum store_rc q_case_presented_on(struct store *s, int64_t case_id, char out[11])

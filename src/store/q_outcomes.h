@@ -25,10 +25,13 @@ enum store_rc q_outcome_insert(struct store *s, struct outcome_row *r);
 /* A pupil's records, oldest first (by start, then id). */
 enum store_rc q_outcome_list(struct store *s, int64_t pupil_id,
                              void (*fn)(void *arg, const struct outcome_row *r), void *arg);
-/* Whether the pupil already has a record of this kind starting that day
- * with this code (an import run twice must not double the figures). */
-enum store_rc q_outcome_exists(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
-                               const char *code, bool *exists);
+/* The pupil's first record of this kind starting that day with this code
+ * (an import run twice must not double the figures): STORE_ROW, or
+ * STORE_DONE when there is none. */
+enum store_rc q_outcome_find(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
+                             const char *code, struct outcome_row *out);
+/* An attendance record's sessions and end, from a later import (r->id). */
+enum store_rc q_outcome_update_sessions(struct store *s, const struct outcome_row *r);
 /* The day a case was presented: its first "new" discussion at a held
  * meeting (as the dashboard counts it); "" when it has not been. */
 enum store_rc q_case_presented_on(struct store *s, int64_t case_id, char out[11]);

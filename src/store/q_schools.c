@@ -3,11 +3,11 @@
 #include <string.h>
 
 #define SCHOOL_COLS "s.id, s.authority_id, s.urn, s.name, s.phase, s.pupils_on_roll, " \
-                    "s.fsm_pct, s.sen_pct, s.tas_member, s.status"
+                    "s.fsm_pct, s.sen_pct, s.tas_member, s.status, s.establishment_number"
 
 enum school_col {
     SC_ID, SC_AUTHORITY, SC_URN, SC_NAME, SC_PHASE, SC_PUPILS_ON_ROLL, SC_FSM_PCT, SC_SEN_PCT,
-    SC_TAS_MEMBER, SC_STATUS
+    SC_TAS_MEMBER, SC_STATUS, SC_ESTAB
 };
 
 static void read_school(struct store_stmt *st, void *row)
@@ -23,6 +23,7 @@ static void read_school(struct store_stmt *st, void *row)
     sc->sen_pct = store_col_is_null(st, SC_SEN_PCT) ? -1 : store_col_double(st, SC_SEN_PCT);
     sc->tas_member = store_col_int(st, SC_TAS_MEMBER) != 0;
     store_col_copy(st, SC_STATUS, sc->status, sizeof sc->status);
+    store_col_copy(st, SC_ESTAB, sc->estab, sizeof sc->estab);
 }
 
 /* Binds the editable columns in the order both INSERT and UPDATE use. */
@@ -46,14 +47,16 @@ static int bind_school(struct store_stmt *st, const void *rec)
     else
         store_bind_double(st, 7, sc->sen_pct);
     store_bind_int(st, 8, sc->tas_member ? 1 : 0);
-    return 9;
+    store_bind_text(st, 9, sc->estab);
+    return 10;
 }
 
 enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
 {
     return q_insert_rec(s,
         "INSERT INTO schools (authority_id, urn, name, phase, pupils_on_roll, fsm_pct, "
-        "sen_pct, tas_member, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        "sen_pct, tas_member, establishment_number, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "RETURNING id",
         bind_school, sc, now, &sc->id);
 }
 
@@ -61,7 +64,7 @@ enum store_rc q_school_update(struct store *s, const struct school *sc, int64_t 
 {
     return q_update_rec(s,
         "UPDATE schools SET authority_id = ?, urn = ?, name = ?, phase = ?, pupils_on_roll = ?, "
-        "fsm_pct = ?, sen_pct = ?, tas_member = ?, updated_at = ? WHERE id = ?",
+        "fsm_pct = ?, sen_pct = ?, tas_member = ?, establishment_number = ?, updated_at = ? WHERE id = ?",
         bind_school, sc, now, sc->id);
 }
 

@@ -134,6 +134,31 @@ static const struct route *csv_route(struct req *rq, struct resp *rs)
     return rt;
 }
 
+/* The session a request comes with: an API token (Authorization: Bearer,
+ * under /api/v1/ only; *bearer is then true), else the tas_session cookie. */
+static enum session_result find_session(struct req *rq, bool *bearer)
+{
+    const char *token = rq->api ? req_header(rq, "Authorization") : NULL;
+    *bearer = token != NULL;
+    if (token)
+        return svc_token_resume(rq->db, token, rq->now, &rq->sess, &rq->token_id);
+    const char *cookie = req_cookie(rq, "tas_session");
+    return cookie ? svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess) : SESSION_NONE;
+}
+
+bool dispatch_upload_allowed(struct req *rq)
+{
+    rq->api = strncmp(rq->path, "/api/", 5) == 0;
+    rq->db = store_pool_acquire(rq->app->pool);
+    bool bearer;
+    bool ok = find_session(rq, &bearer) == SESSION_OK && !rq->sess.must_enrol && !rq->sess.who.read_only;
+    store_pool_release(rq->app->pool, rq->db);
+    rq->db = NULL;
+    rq->token_id = 0;
+    memset(&rq->sess, 0, sizeof rq->sess);
+    return ok;
+}
+
 void dispatch(struct req *rq, struct resp *rs)
 {
     rq->api = strncmp(rq->path, "/api/", 5) == 0;
@@ -158,13 +183,12 @@ void dispatch(struct req *rq, struct resp *rs)
         return;
     }
     rq->db = store_pool_acquire(rq->app->pool);
-    const char *cookie = req_cookie(rq, "tas_session");
-    const char *bearer = rq->api ? req_header(rq, "Authorization") : NULL;
+    bool bearer = false;
+    enum session_result sr = find_session(rq, &bearer);
     if (bearer) {
         /* An API token (docs/api.md): for /api/v1/ only (a page ignores the
          * header), instead of any cookie.  A wrong, revoked or expired token
          * is one answer, whatever the route. */
-        enum session_result sr = svc_token_resume(rq->db, bearer, rq->now, &rq->sess, &rq->token_id);
         if (sr == SESSION_ERROR) {
             view_svc_error(rq, rs, SVC_ERROR);
             goto out;
@@ -187,8 +211,7 @@ void dispatch(struct req *rq, struct resp *rs)
             view_error(rq, rs, 403, "You cannot do this", "This token is read-only.");
             goto out;
         }
-    } else if (cookie) {
-        enum session_result sr = svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess);
+    } else if (req_cookie(rq, "tas_session")) {
         rq->signed_in = sr == SESSION_OK;
         /* Sign-out clears the cookie, so a cookie with no session behind it
          * is one that expired (and may already have been cleared away). */

@@ -32,6 +32,16 @@ json_t *fld_input(const char *name, const char *label, const char *value,
     return f;
 }
 
+json_t *fld_file(const char *name, const char *label, const struct field_errors *e, const char *hint,
+                 const char *accept)
+{
+    json_t *f = base(name, "label", label, e, hint);
+    fld_set(f, "type", "file");
+    fld_set(f, "accept", accept);
+    json_object_set_new(f, "file", json_true());
+    return f;
+}
+
 json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint)
 {
     return base(name, "label", label, e, hint);

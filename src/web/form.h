@@ -24,6 +24,11 @@ json_t *fld_radios_codes(const char *name, const char *legend, const char *value
 /* GOV.UK date input: inputs NAME-day, NAME-month, NAME-year. */
 json_t *fld_date(const char *name, const char *legend, const char *day, const char *month,
                  const char *year, const struct field_errors *e, const char *hint);
+/* A file input (field_input as GOV.UK's file upload; the form must be
+ * multipart/form-data): {name, id, label, error?, hint?, type: "file",
+ * accept?, file: true}. */
+json_t *fld_file(const char *name, const char *label, const struct field_errors *e, const char *hint,
+                 const char *accept);
 /* An empty select (options added with fld_add_option). */
 json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint);
 /* A text area of four rows. */

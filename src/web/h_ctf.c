@@ -1,9 +1,12 @@
-/* Pupils from a Common Transfer File: the page where the file's text is
- * pasted, checked (a dry run with its report) and then imported all or
- * nothing, and its API twin.  The work is service/svc_ctf.c's; the policy
- * decides there who may (those who may create pupils at the file's
- * school).  Refused pupils are shown by their place in the file, never by
- * name. */
+/* Pupils from a Common Transfer File: the page where the file is chosen and
+ * sent (multipart/form-data, web/upload.h: read as it arrives into a
+ * temporary file, up to app.max_upload), checked (a dry run with its
+ * report), then sent again and imported all or nothing; and its API twin,
+ * which takes the file the same way or its text as JSON.  The work is
+ * service/svc_ctf.c's; the policy decides there who may (those who may
+ * create pupils at the file's school).  Refused pupils are shown by their
+ * place in the file, never by name. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +16,19 @@
 #include "web/router.h"
 #include "web/view.h"
 
-struct mem_in {
-    const char *p;
-    size_t len, off;
+/* The report's counts, by the names of the JSON and the page; the address
+ * after an import (PRG) carries them in this order, joined by dots. */
+static const char *const count_names[] = {
+    "pupils", "added", "changed", "unchanged", "rejected", "upn_replaced", "outcomes_added", "outcomes_updated",
+    "outcomes_already_stored", "lunchtime_exclusions_skipped",
 };
+#define NCOUNTS (sizeof count_names / sizeof count_names[0])
 
-static int mem_read(void *io, char *buf, int len)
+static void report_counts(const struct ctf_report *r, size_t out[NCOUNTS])
 {
-    struct mem_in *m = io;
-    size_t n = m->len - m->off;
-    if (n > (size_t)len)
-        n = (size_t)len;
-    memcpy(buf, m->p + m->off, n);
-    m->off += n;
-    return (int)n;
+    const size_t v[NCOUNTS] = {r->pupils, r->added, r->changed, r->unchanged, r->rejected, r->upn_replaced,
+                               r->outcomes_added, r->outcomes_updated, r->outcomes_kept, r->skipped};
+    memcpy(out, v, sizeof v);
 }
 
 static bool may_import(const struct svc_ctx *c)
@@ -34,49 +36,88 @@ static bool may_import(const struct svc_ctx *c)
     return svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0);
 }
 
+static json_t *result_json(const size_t counts[NCOUNTS], bool dry_run, bool ok, bool written)
+{
+    json_t *o = json_pack("{s:b, s:b, s:b}", "dry_run", dry_run, "ok", ok, "written", written);
+    for (size_t i = 0; i < NCOUNTS; i++)
+        json_object_set_new(o, count_names[i], json_integer((json_int_t)counts[i]));
+    return o;
+}
+
+/* Refused pupils or notes, each by its place in the file; text_key names
+ * what is said ("reason", "note"). */
+static json_t *entries_json(const struct ctf_entry *list, size_t n, const char *text_key)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)list[i].index, "line",
+                                           (json_int_t)list[i].line, "upn", list[i].upn, "field", list[i].field,
+                                           text_key, list[i].text));
+    return a;
+}
+
 static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
 {
-    json_t *rej = json_array();
-    for (size_t i = 0; i < r->nrejects; i++) {
-        const struct ctf_reject *x = &r->rejects[i];
-        json_array_append_new(rej, json_pack("{s:I, s:I, s:s, s:s, s:s}", "pupil", (json_int_t)x->index, "line",
-                                             (json_int_t)x->line, "upn", x->upn, "field", x->field, "reason",
-                                             x->why));
+    size_t counts[NCOUNTS];
+    report_counts(r, counts);
+    json_t *o = result_json(counts, dry_run, ok, r->written);
+    json_object_set_new(o, "rejects", entries_json(r->rejects, r->nrejects, "reason"));
+    json_object_set_new(o, "notes", entries_json(r->notelist, r->nnotes, "note"));
+    if (r->notes > r->nnotes)
+        json_object_set_new(o, "more_notes", json_integer((json_int_t)(r->notes - r->nnotes)));
+    const struct ctf_named_school *src = &r->source, *dst = &r->dest;
+    if (src->id)
+        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)src->id,
+                                                   "urn", src->urn, "name", src->name, "la_code", src->la_code,
+                                                   "establishment_number", src->estab, "by_la_estab",
+                                                   src->by_laestab));
+    /* Where the file says it is going: a school here, or not. */
+    if (dst->given.urn[0] || dst->given.lea[0] || dst->given.estab[0]) {
+        json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "lea", dst->given.lea, "estab", dst->given.estab, "urn",
+                              dst->given.urn, "recorded", dst->id != 0);
+        if (dst->id)
+            json_object_set_new(d, "school", json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)dst->id, "urn",
+                                                       dst->urn, "name", dst->name, "same_as_source",
+                                                       dst->id == src->id));
+        json_object_set_new(o, "destination", d);
     }
-    json_t *o = json_pack("{s:b, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "dry_run", dry_run, "ok",
-                          ok, "written", r->written, "pupils", (json_int_t)r->pupils, "added",
-                          (json_int_t)r->added, "changed", (json_int_t)r->changed, "unchanged",
-                          (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected, "outcomes_added",
-                          (json_int_t)r->outcomes_added, "outcomes_already_stored", (json_int_t)r->outcomes_kept,
-                          "lunchtime_exclusions_skipped", (json_int_t)r->skipped, "rejects", rej);
-    if (r->school_id)
-        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->school_id, "urn",
-                                                   r->school_urn, "name", r->school_name));
     if (r->malformed)
         json_object_set_new(o, "error", json_pack("{s:I, s:s}", "line", (json_int_t)r->error_line, "reason",
                                                   r->error));
     return o;
 }
 
-static void render(struct req *rq, struct resp *rs, int status, const char *xml, const struct field_errors *e,
-                   json_t *result)
+/* The page: one form, with one file input.  After a clean check it offers
+ * the import of the same file (checked: its SHA-256), which the person
+ * chooses again: the server keeps no file between requests. */
+static void render(struct req *rq, struct resp *rs, int status, const struct field_errors *e, json_t *result,
+                   const char *checked)
 {
     json_t *ctx = view_page(rq, "Import pupils from a Common Transfer File", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
-    json_t *text = fld_textarea("xml", "The Common Transfer File's text", xml, e,
-                                "Open the CTF (an .xml file) in a text editor, copy everything and paste it here");
-    json_object_set_new(text, "rows", json_integer(12));
-    json_object_set_new(text, "spellcheck_off", json_true());
-    json_t *fields = json_object();
-    json_object_set_new(fields, "xml", text);
-    json_object_set_new(ctx, "fields", fields);
+    const char *accept = ".xml,text/xml,application/xml";
+    size_t max_mb = rq->app->max_upload / (1024 * 1024);
+    char hint[160];
+    snprintf(hint, sizeof hint, "The .xml file your school's management information system exported, up to %zu MB",
+             max_mb);
+    json_t *file = checked
+        ? fld_file("file", "Choose the same file again to import it", e,
+                   "The file was checked but is not kept here, so it is sent again. A different file must be "
+                   "checked first.", accept)
+        : fld_file("file", "The Common Transfer File", e, hint, accept);
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "file", file));
+    json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
+    if (checked)
+        json_object_set_new(ctx, "checked", json_string(checked));
     if (result)
         json_object_set_new(ctx, "result", result);
     view_render(rq, rs, status, "pupil_ctf", ctx);
 }
 
+/* GET /pupils/ctf; after an import (redirected here, ?imported=COUNTS),
+ * its counts. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -86,11 +127,115 @@ static void h_ctf_form(struct req *rq, struct resp *rs)
         return;
     }
     struct field_errors e = {0};
-    render(rq, rs, 200, "", &e, NULL);
+    json_t *result = NULL;
+    const char *imported = req_query(rq, "imported");
+    if (imported) {
+        size_t counts[NCOUNTS] = {0};
+        const char *p = imported;
+        for (size_t i = 0; i < NCOUNTS && *p; i++) {
+            char *end;
+            counts[i] = strtoul(p, &end, 10);
+            p = end + (*end == '.');
+        }
+        result = result_json(counts, false, true, true);
+    }
+    render(rq, rs, 200, &e, result, NULL);
 }
 
-/* POST /pupils/ctf: "check" (a dry run) or "import"; the API's {xml, dry_run}
- * (a dry run unless dry_run is "no" or false). */
+/* The file sent: the form's file (the request's), else the JSON's xml as
+ * text (*own: the caller closes it).  NULL when neither came. */
+static FILE *file_sent(struct req *rq, bool *own)
+{
+    int64_t size;
+    FILE *in = req_upload(rq, "file", &size);
+    const char *xml = in || !rq->json ? NULL : req_param(rq, "xml");
+    *own = false;
+    if (in || !xml || !xml[strspn(xml, " \t\r\n")])
+        return in;
+    size_t len = strlen(xml);
+    char *text = req_alloc(rq, len + 1);
+    in = text ? fmemopen(memcpy(text, xml, len + 1), len, "r") : NULL;
+    *own = in != NULL;
+    return in;
+}
+
+/* The file's SHA-256 in hex (the check's mark on the import form); it is
+ * read to the end and rewound. */
+static int file_sha256(FILE *in, char hex[65])
+{
+    crypto_hash_sha256_state h;
+    unsigned char buf[16384], out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&h);
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        crypto_hash_sha256_update(&h, buf, n);
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, 65, out, sizeof out);
+    int rc = ferror(in) ? -1 : 0;
+    rewind(in);
+    return rc;
+}
+
+/* Checks or imports the file sent (NULL: none). */
+static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run)
+{
+    struct field_errors e = {0};
+    char sha[65] = "";
+    if (!in)
+        field_errors_add(&e, "file", rq->api ? "Send the Common Transfer File (the form field file, or xml)"
+                                             : "Choose the Common Transfer File");
+    else if (file_sha256(in, sha) != 0)
+        field_errors_add(&e, "file", "The file could not be read. Choose it again");
+    /* The page imports only the file it has just checked. */
+    const char *checked = req_param(rq, "checked");
+    if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, sha) != 0))
+        field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
+    if (e.count) {
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            render(rq, rs, 400, &e, NULL, NULL);
+        return;
+    }
+    struct ctf_report *rep = req_alloc(rq, sizeof *rep);
+    if (!rep) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum svc_status st = svc_ctf_import(c, in, dry_run, rep, &e);
+    if (st != SVC_OK && st != SVC_INVALID) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    if (!rq->api && st == SVC_OK && !dry_run) {
+        /* Done: to the page with the counts, so the form's one-time token
+         * answers a second press with this same page (web/view.c keeps
+         * addresses shorter than FORM_TOKEN_LOCATION_MAX, 160: this one is
+         * at most 21 + 10 numbers). */
+        size_t counts[NCOUNTS];
+        report_counts(rep, counts);
+        struct buf loc = BUF_INIT;
+        buf_puts(&loc, "/pupils/ctf?imported=");
+        for (size_t i = 0; i < NCOUNTS; i++)
+            buf_printf(&loc, "%s%zu", i ? "." : "", counts[i]);
+        resp_redirect(rs, buf_str(&loc));
+        buf_free(&loc);
+        return;
+    }
+    json_t *result = report_json(rep, dry_run, st == SVC_OK);
+    if (e.count)
+        json_object_set_new(result, "file_errors", view_errors(&e));
+    if (rq->api) {
+        view_json(rs, st == SVC_OK ? 200 : 422, result);
+        return;
+    }
+    struct field_errors none = {0};
+    render(rq, rs, st == SVC_OK ? 200 : 400, e.count ? &e : &none, result, st == SVC_OK ? sha : NULL);
+}
+
+/* POST /pupils/ctf: the file with step "check" (a dry run) or "import";
+ * the API's multipart {file, dry_run} or JSON {xml, dry_run} (a dry run
+ * unless dry_run is "no" or false). */
 static void h_ctf_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -99,48 +244,20 @@ static void h_ctf_import(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    const char *xml = req_param(rq, "xml"), *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
+    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
     bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
                            : !step || strcmp(step, "import") != 0;
-    struct field_errors e = {0};
-    if (!xml || !xml[strspn(xml, " \t\r\n")]) {
-        field_errors_add(&e, "xml", "Paste the text of the Common Transfer File");
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            render(rq, rs, 400, xml ? xml : "", &e, NULL);
-        return;
-    }
-    struct ctf_report *rep = calloc(1, sizeof *rep);
-    if (!rep) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    struct mem_in in = {xml, strlen(xml), 0};
-    enum svc_status st = svc_ctf_import(&c, mem_read, &in, dry_run, rep, &e);
-    if (st != SVC_OK && st != SVC_INVALID) {
-        free(rep);
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    json_t *result = report_json(rep, dry_run, st == SVC_OK);
-    if (e.count)
-        json_object_set_new(result, "file_errors", view_errors(&e));
-    free(rep);
-    if (rq->api) {
-        view_json(rs, st == SVC_OK ? 200 : 422, result);
-        return;
-    }
-    /* After an import the form starts empty again. */
-    bool done = st == SVC_OK && !dry_run;
-    struct field_errors none = {0};
-    render(rq, rs, st == SVC_OK ? 200 : 400, done ? "" : xml, e.count ? &e : &none, result);
+    bool own;
+    FILE *in = file_sent(rq, &own);
+    import_file(rq, rs, &c, in, dry_run);
+    if (own)
+        fclose(in);
 }
 
 static const struct route ctf_routes[] = {
     {"GET", "/pupils/ctf", h_ctf_form, 0},
-    {"POST", "/pupils/ctf", h_ctf_import, 0},
-    {"POST", "/api/v1/pupils/ctf", h_ctf_import, 0},
+    {"POST", "/pupils/ctf", h_ctf_import, ROUTE_UPLOAD},
+    {"POST", "/api/v1/pupils/ctf", h_ctf_import, ROUTE_UPLOAD},
 };
 
 ROUTE_TABLE(ctf_table, ctf_routes);

@@ -27,6 +27,7 @@ static void add_la_option(void *arg, const struct authority *a)
 static void read_form(struct req *rq, struct school_form *f)
 {
     f->urn = req_param(rq, "urn");
+    f->establishment_number = req_param(rq, "establishment_number");
     f->name = req_param(rq, "name");
     f->phase = req_param(rq, "phase");
     f->pupils_on_roll = req_param(rq, "pupils_on_roll");
@@ -52,6 +53,7 @@ static void form_from_school(struct req *rq, const struct school *s, struct scho
 {
     char b[24];
     f->urn = s->urn;
+    f->establishment_number = s->estab;
     f->name = s->name;
     f->phase = s->phase;
     f->pupils_on_roll = num_text(rq, s->pupils_on_roll, 1);
@@ -80,6 +82,12 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     fld_set(urn, "width_class", "govuk-input--width-10");
     fld_set(urn, "inputmode", "numeric");
     json_object_set_new(fields, "urn", urn);
+    json_t *estab = fld_input("establishment_number", "Establishment number (optional)", f->establishment_number, e,
+                              "The 4 numbers after the local authority's in the school's DfE number, like 2001 in "
+                              "801/2001. Common Transfer Files name the school by them");
+    fld_set(estab, "width_class", "govuk-input--width-4");
+    fld_set(estab, "inputmode", "numeric");
+    json_object_set_new(fields, "establishment_number", estab);
     json_object_set_new(fields, "name", fld_input("name", "Name", f->name, e, NULL));
     json_object_set_new(fields, "phase", fld_radios_codes("phase", "Phase", f->phase, e, &codes_phase, 0));
     json_t *roll = fld_input("pupils_on_roll", "Pupils on roll (optional)", f->pupils_on_roll, e, NULL);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lib/buf.h"
@@ -16,6 +17,7 @@
 
 struct tmpl_set;
 struct MHD_Connection;
+struct upload;
 
 struct app {
     struct store_pool *pool;
@@ -23,6 +25,8 @@ struct app {
     struct auth_config auth;
     bool secure_cookies;       /* served over TLS (behind a proxy): Secure cookies, HSTS, __Host- */
     size_t max_body;           /* bytes of request body accepted */
+    size_t max_upload;         /* ... by a route that takes a file (ROUTE_UPLOAD), from a
+                                  signed-in user (web/upload.h) */
     bool quiet;                /* no access log */
 };
 
@@ -48,7 +52,11 @@ struct req {
     const char *method;
     char path[512];            /* URL path without the query */
     struct buf body;
+    size_t received;           /* bytes of body read so far */
+    size_t limit;              /* bytes of body accepted: max_body, or max_upload */
     bool too_large;
+    struct upload *upload;     /* a multipart body being read (web/upload.h), or NULL */
+    bool bad_upload;           /* ... that could not be read */
     struct kvlist query;
     struct kvlist form;
     struct kvlist scratch;     /* strings made for this request, freed with it */
@@ -111,6 +119,11 @@ size_t req_param_all(struct req *rq, const char *name, const char **out, size_t 
  * parts that fail validation, so the person is told. */
 void req_date_parts(struct req *rq, const char *name, const char *json_name, const char **day,
                     const char **month, const char **year);
+/* The file sent in the form field name (multipart/form-data, to a route
+ * flagged ROUTE_UPLOAD), rewound to its start, with its size in bytes;
+ * NULL when no file came in that field or it was empty.  The request
+ * owns it (web/upload.h). */
+FILE *req_upload(struct req *rq, const char *name, int64_t *size);
 const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */

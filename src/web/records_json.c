@@ -79,6 +79,7 @@ json_t *json_school(const struct school *s)
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)s->id,
                           "authority_id", (json_int_t)s->authority_id, "urn", s->urn, "name",
                           s->name, "phase", s->phase, "tas_member", s->tas_member);
+    json_object_set_new(o, "establishment_number", json_string(s->estab));
     json_object_set_new(o, "phase_label", json_label(&codes_phase, s->phase));
     json_object_set_new(o, "pupils_on_roll", opt_number(s->pupils_on_roll, 1));
     json_object_set_new(o, "fsm_pct", opt_number(s->fsm_pct, 0));

@@ -14,6 +14,8 @@ enum route_flags {
                               factor (setting it up, signing out) */
     ROUTE_CSV = 8,         /* a list under /api/v1/ that GET /<list>.csv also answers,
                               as CSV; set with ROUTE_CSV_OF */
+    ROUTE_UPLOAD = 16,     /* takes a file (multipart/form-data, web/upload.h) of up
+                              to app.max_upload bytes; read with req_upload */
 };
 
 /* A list route that also answers as CSV to those the policy lets export

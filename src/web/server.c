@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "web/router.h"
+#include "web/upload.h"
 
 struct server {
     struct MHD_Daemon *d;
@@ -224,21 +226,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *bad = malformed(c, url, version);
         if (bad)
             return plain_status(c, rq, 400, bad);
+        /* A file sent to a route that takes one is read as it comes
+         * (web/upload.h), up to the larger limit once the sender is known
+         * to be signed in: nobody else can have the server write a large
+         * file to disk. */
+        rq->limit = srv->app->max_body;
+        int64_t id;
+        bool mismatch;
+        const struct route *rt = route_find(method, rq->path, &id, &mismatch);
+        if (rt && (rt->flags & ROUTE_UPLOAD) && upload_is_multipart(rq)) {
+            if (upload_begin(rq) != 0)
+                return plain_status(c, rq, 400, "The form could not be read.\n");
+            if (dispatch_upload_allowed(rq))
+                rq->limit = srv->app->max_upload;
+        }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->app->max_body)
+        if (cl && strtoull(cl, NULL, 10) > rq->limit)
             return plain_status(c, rq, 413, "The request is too large.\n");
         return MHD_YES;
     }
     if (*upload_size) {
-        if (rq->body.len + *upload_size > srv->app->max_body)
+        if (rq->received + *upload_size > rq->limit)
             rq->too_large = true;
+        else if (rq->upload)
+            rq->bad_upload = rq->bad_upload || upload_feed(rq, upload_data, *upload_size) != 0;
         else
             buf_append(&rq->body, upload_data, *upload_size);
+        rq->received += *upload_size;
         *upload_size = 0;
         return MHD_YES;
     }
     if (rq->too_large)
         return plain_status(c, rq, 413, "The request is too large.\n");
+    if (rq->upload && (upload_end(rq) != 0 || rq->bad_upload))
+        return plain_status(c, rq, 400, "The form could not be read: send one file, with the page's own fields.\n");
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq->query);
     struct resp rs = {0};
     dispatch(rq, &rs);
@@ -257,6 +278,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!rq)
         return;
     buf_free(&rq->body);
+    upload_free(rq);
     kvlist_free(&rq->query);
     kvlist_free(&rq->form);
     kvlist_free(&rq->scratch);

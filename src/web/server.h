@@ -20,5 +20,9 @@ void server_stop(struct server *s, int grace_seconds);
 /* Runs one parsed request through routing, session, CSRF and the handler
  * (dispatch.c). */
 void dispatch(struct req *rq, struct resp *rs);
+/* Whether the request comes from a signed-in session (or an API token)
+ * that may change things: only such a request may send an upload route
+ * more than the general limit (dispatch.c; called before the body is read). */
+bool dispatch_upload_allowed(struct req *rq);
 
 #endif

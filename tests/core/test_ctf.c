@@ -76,7 +76,8 @@ static const char good[] =
     "<Pupil>\n"
     "<UPN> A999000000017 </UPN><Surname>\xc3\x93'Brien</Surname><Forename>Zo\xc3\xab</Forename>\n"
     "<DOB>2018-03-04</DOB><Sex>F</Sex>\n"
-    "<BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>WIRI</Ethnicity></BasicDetails>\n"
+    "<BasicDetails><FormerUPN>M80120000500A</FormerUPN><NCyearActual>4</NCyearActual><Ethnicity>WIRI</Ethnicity>"
+    "</BasicDetails>\n"
     "<SENhistory><SEN><StartDate>2026-01-01</StartDate><SENprovision>E</SENprovision></SEN>"
     "<SEN><StartDate>2025-01-01</StartDate><SENprovision>K</SENprovision></SEN></SENhistory>\n"
     "<Attendance><YearData><Year>2025</Year><SessionsPossible>380</SessionsPossible>"
@@ -102,15 +103,20 @@ static void test_fields(void **state)
         assert_int_equal(g.headers, 1);
         assert_string_equal(g.h.version, "25.0");
         assert_string_equal(g.h.export_date, "2026-11-01");
-        assert_string_equal(g.h.lea, "804");
-        assert_string_equal(g.h.estab, "2001");
-        assert_string_equal(g.h.urn, "130048");
+        assert_string_equal(g.h.source.lea, "804");
+        assert_string_equal(g.h.source.estab, "2001");
+        assert_string_equal(g.h.source.urn, "130048");
+        assert_string_equal(g.h.dest.lea, "999");
+        assert_string_equal(g.h.dest.estab, "9999");
+        assert_string_equal(g.h.dest.urn, "");
         assert_int_equal(g.h.academic_year, 2026);
         assert_int_equal(g.n, 2);
         const struct ctf_pupil *p = &g.first;
         assert_int_equal(p->index, 1);
         assert_int_equal(p->line, 7);
         assert_string_equal(p->upn, "A999000000017");
+        assert_string_equal(p->former_upn, "M80120000500A");
+        assert_string_equal(g.last.former_upn, "");
         assert_string_equal(p->surname, "\xc3\x93'Brien");
         assert_string_equal(p->forename, "Zo\xc3\xab");
         assert_string_equal(p->dob, "2018-03-04");
@@ -185,6 +191,11 @@ static void test_malformed(void **state)
     memset(&g, 0, sizeof g);
     assert_int_equal(parse("<Other/>", 64, &g, &err), CTF_MALFORMED);
     assert_non_null(strstr(err.message, "CTfile"));
+    /* The admissions variant is named, not taken for any XML. */
+    memset(&g, 0, sizeof g);
+    assert_int_equal(parse("<ATfile><Header/><ATFpupilData/></ATfile>", 64, &g, &err), CTF_MALFORMED);
+    assert_non_null(strstr(err.message, "admissions transfer file (ATfile), which is not imported"));
+    assert_int_equal(g.n, 0);
     memset(&g, 0, sizeof g);
     assert_int_equal(parse("<CTfile><Header/></CTfile>", 64, &g, &err), CTF_MALFORMED);
     assert_non_null(strstr(err.message, "CTFpupilData"));

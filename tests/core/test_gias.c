@@ -147,6 +147,47 @@ static void test_bad_rows(void **state)
     }
 }
 
+/* EstablishmentNumber (optional): the school's number within its LA. */
+static void test_establishment_number(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"URN", "LA (code)", "EstablishmentNumber", "EstablishmentName",
+                                        "EstablishmentStatus (name)", "PhaseOfEducation (name)"};
+    struct gias_header h;
+    char missing[200];
+    assert_int_equal(read_fields(names, 6, &h, missing, sizeof missing), 0);
+    assert_int_equal(h.pos[GC_ESTAB], 2);
+    static const struct {
+        const char *value, *estab;   /* estab NULL: the row is refused */
+    } cases[] = {
+        {"2001", "2001"}, {" 7001 ", "7001"}, {"", ""}, {"201", NULL}, {"20011", NULL}, {"20a1", NULL},
+        {"-201", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[6][64];
+        const char *v[6] = {"123456", "804", cases[i].value, "A School", "Open", "Primary"};
+        char *f[6];
+        for (int k = 0; k < 6; k++) {
+            snprintf(buf[k], sizeof buf[k], "%s", v[k]);
+            f[k] = buf[k];
+        }
+        struct gias_school g;
+        char why[200];
+        enum gias_verdict got = gias_row_read(&h, f, 6, &g, why, sizeof why);
+        if (cases[i].estab) {
+            assert_int_equal(got, GIAS_ROW_OK);
+            assert_string_equal(g.estab, cases[i].estab);
+        } else {
+            assert_int_equal(got, GIAS_ROW_BAD);
+            assert_non_null(strstr(why, "EstablishmentNumber: "));
+            assert_non_null(strstr(why, "is not a 4-digit establishment number"));
+        }
+    }
+    /* A file without the column gives none. */
+    struct gias_header plain = read_header();
+    assert_int_equal(plain.pos[GC_ESTAB], -1);
+}
+
 static void test_encoding(void **state)
 {
     (void)state;
@@ -185,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),          cmocka_unit_test(test_good_row),
         cmocka_unit_test(test_phases_and_status), cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_establishment_number),
         cmocka_unit_test(test_encoding),        cmocka_unit_test(test_reason_is_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

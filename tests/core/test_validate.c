@@ -568,6 +568,10 @@ static void test_school_valid(void **state)
     assert_true(s.sen_pct > 11.99 && s.sen_pct < 12.01);
     assert_true(s.tas_member);
     assert_int_equal(s.authority_id, 1);
+    assert_string_equal(s.estab, "");
+    f.establishment_number = "7001";
+    assert_int_equal(validate_school(&f, &s, &e), 0);
+    assert_string_equal(s.estab, "7001");
 
     /* Optional numbers left empty are "not recorded". */
     f.pupils_on_roll = "";
@@ -617,6 +621,13 @@ static void test_school_cases(void **state)
         {SF(urn), "-12345", "urn", "URN must be 6 or 7 numbers, like 123456"},
         {SF(urn), "123 456", "urn", "URN must be 6 or 7 numbers, like 123456"},
         {SF(urn), "1234567", NULL, NULL},
+        {SF(establishment_number), "", NULL, NULL},
+        {SF(establishment_number), " 2001 ", NULL, NULL},
+        {SF(establishment_number), "201", "establishment_number", "Establishment number must be 4 numbers, like 2001"},
+        {SF(establishment_number), "20011", "establishment_number",
+         "Establishment number must be 4 numbers, like 2001"},
+        {SF(establishment_number), "20a1", "establishment_number",
+         "Establishment number must be 4 numbers, like 2001"},
         {SF(name), "", "name", "Enter the school name"},
         {SF(name), title160, NULL, NULL},
         {SF(name), title161, "name", "School name must be 160 characters or fewer"},

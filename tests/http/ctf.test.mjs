@@ -1,11 +1,13 @@
 // Pupils from a Common Transfer File (issue 17 item 2): the CTF XML a
-// school MIS exports, pasted on /pupils/ctf or sent to /api/v1/pupils/ctf
-// (and `tas import ctf`).  A check first with its report; pupils matched by
-// UPN at the source school, added or changed; attendance, exclusions and
-// FSM into the outcome records; importing again changes nothing; a bad UPN
-// refused with its place in the file; malformed XML, an entity bomb or an
-// external entity import nothing; another school's file is refused.
-// The files are made here, with synthetic pupils only.
+// school MIS exports, uploaded on /pupils/ctf (multipart/form-data, up to
+// 16 MiB) or sent to /api/v1/pupils/ctf (the same upload, or JSON), and
+// `tas import ctf`.  A check first with its report, then the import of that
+// same file; pupils matched by UPN at the source school, added or changed;
+// attendance, exclusions and FSM into the outcome records; importing again
+// changes nothing; a bad UPN refused with its place in the file; malformed
+// XML, an entity bomb or an external entity import nothing; another
+// school's file is refused.  The files are made here, with synthetic
+// pupils only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,7 +15,18 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf, upnFor, runTas,
+  rawRequest as rawBytes,
 } from './harness.mjs';
+
+// A temporary UPN (DfE, UPN guide: 11 digits then a letter, the last
+// letter's value its place in the check-letter table), made from n.
+const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+function tempUpnFor(n) {
+  const body = `999${String(n % 1e8).padStart(8, '0')}A`;
+  let sum = UPN_LETTERS.indexOf('A') * 13;
+  for (let i = 0; i < 11; i++) sum += Number(body[i]) * (i + 2);
+  return UPN_LETTERS[sum % 23] + body;
+}
 import { dbSql } from './harness.mjs';
 
 let srv, head, headJson, senco, prac, school1, school2;
@@ -42,6 +55,30 @@ async function api(c, body) {
   return { status: res.status, body: json, text };
 }
 
+// The page's form sent as a browser sends it: multipart/form-data, the
+// file in the field "file" (fields: the other fields, csrf among them).
+function sendFile(c, p, xml, fields = {}, headers = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, String(v));
+  if (xml !== undefined) form.append('file', new Blob([xml], { type: 'text/xml' }), 'ctf.xml');
+  return c.request(p, { method: 'POST', headers: { origin: c.base, ...headers }, body: form });
+}
+
+// The value of the hidden input named `name` on a page, or null.
+function hidden(html, name) {
+  const m = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html);
+  return m ? m[1] : null;
+}
+
+// The page's two steps: the check, then the import of the same file.
+async function checkThenImport(c, xml) {
+  const form = await c.getHtml('/pupils/ctf');
+  const csrf = csrfFrom(form.html);
+  const check = await sendFile(c, '/pupils/ctf', xml, { csrf, step: 'check' });
+  const html = await check.text();
+  return { csrf, check, html, checked: hidden(html, 'checked'), formToken: hidden(html, 'form_token') };
+}
+
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
 
 // One synthetic pupil as a CTF Pupil element (CTF 25 element names).
@@ -49,11 +86,12 @@ function pupilXml(p) {
   const year = academicYearOf(TODAY);
   const att = p.attendance === false ? '' : `
       <Attendance><YearData><Year>${year - 1}</Year><LEA>${p.lea ?? ''}</LEA>
-        <SessionsPossible>380</SessionsPossible><SessionsAuthorised>${p.auth ?? 12}</SessionsAuthorised>
+        <SessionsPossible>${p.possible ?? 380}</SessionsPossible><SessionsAuthorised>${p.auth ?? 12}</SessionsAuthorised>
         <SessionsUnauthorised>6</SessionsUnauthorised></YearData></Attendance>`;
   const exc = p.exclusion ? `
-      <Exclusions><Exclusion><StartDate>${p.exclusion}</StartDate><Category>SUSP</Category>
+      <Exclusions><Exclusion><StartDate>${p.exclusion}</StartDate><Category>${p.category ?? 'SUSP'}</Category>
         <Reason>DB</Reason><Sessions>4</Sessions></Exclusion></Exclusions>` : '';
+  const former = p.former ? `<FormerUPN>${p.former}</FormerUPN>` : '';
   return `
     <Pupil>
       <UPN>${p.upn}</UPN>
@@ -61,14 +99,18 @@ function pupilXml(p) {
       <Forename>${esc(p.forename)}</Forename>
       <DOB>${year - 8}-03-04</DOB>
       <Sex>${p.sex ?? 'F'}</Sex>
-      <BasicDetails><NCyearActual>4</NCyearActual><Ethnicity>${p.ethnicity ?? 'WIRI'}</Ethnicity></BasicDetails>
+      <BasicDetails>${former}<NCyearActual>4</NCyearActual><Ethnicity>${p.ethnicity ?? 'WIRI'}</Ethnicity></BasicDetails>
       <SENhistory><SEN><StartDate>${addDays(TODAY, -400)}</StartDate><SENprovision>K</SENprovision></SEN>
         <SEN><StartDate>${addDays(TODAY, -100)}</StartDate><SENprovision>${p.sen ?? 'E'}</SENprovision></SEN></SENhistory>
       <FSMhistory><FSMinstance><FSMstartDate>${addDays(TODAY, -300)}</FSMstartDate></FSMinstance></FSMhistory>${att}${exc}
     </Pupil>`;
 }
 
-function ctf(urn, lea, pupils, { doctype = '' } = {}) {
+// A file of pupils from the school with that URN ('' for none) and LA
+// number; estab its establishment number in the header, dest a DestSchool.
+function ctf(urn, lea, pupils, { doctype = '', estab = '2001', dest = null } = {}) {
+  const destXml = dest ? `\n    <DestSchool>${dest.lea ? `<LEA>${dest.lea}</LEA>` : ''}${dest.estab ? `<Estab>${dest.estab}</Estab>` : ''}` +
+    `${dest.urn ? `<URN>${dest.urn}</URN>` : ''}</DestSchool>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>${doctype}
 <CTfile>
   <Header>
@@ -76,8 +118,8 @@ function ctf(urn, lea, pupils, { doctype = '' } = {}) {
     <CTFversion>25.0</CTFversion>
     <DateTime>${TODAY}T09:00:00</DateTime>
     <DocumentQualifier>full</DocumentQualifier>
-    <SourceSchool><LEA>${lea}</LEA><Estab>2001</Estab><URN>${urn}</URN><SchoolName>Synthetic</SchoolName>
-      <AcademicYear>${academicYearOf(TODAY)}</AcademicYear></SourceSchool>
+    <SourceSchool><LEA>${lea}</LEA><Estab>${estab}</Estab>${urn ? `<URN>${urn}</URN>` : ''}<SchoolName>Synthetic</SchoolName>
+      <AcademicYear>${academicYearOf(TODAY)}</AcademicYear></SourceSchool>${destXml}
   </Header>
   <CTFpupilData>${pupils.map(pupilXml).join('')}
   </CTFpupilData>
@@ -117,24 +159,32 @@ test('a check reports without writing; the import adds pupils and outcome record
 
   const form = await head.getHtml('/pupils/ctf');
   assert.equal(form.status, 200);
-  const csrf = csrfFrom(form.html);
-  const check = await head.postForm('/pupils/ctf', { csrf, xml: file, step: 'check' });
+  assert.match(form.html, /enctype="multipart\/form-data"/);
+  assert.match(form.html, /<input class="govuk-file-upload" id="f-file" name="file" type="file"/);
+  assert.ok(decodeHtml(form.html).includes('exported, up to 16 MB'), 'the page says its limit');
+  const { csrf, check, html, checked, formToken } = await checkThenImport(head, file);
   assert.equal(check.status, 200);
-  const html = await check.text();
   const text = decodeHtml(html);
   assert.match(html, /id="n-pupils">3</);
   assert.match(html, /id="n-added">2</);
   assert.match(html, /id="n-changed">1</);
   assert.ok(text.includes('The file can be imported. Nothing has been written yet.'));
   assert.match(html, /name="step" value="import"/);
+  assert.match(checked, /^[0-9a-f]{64}$/, 'the check marks the file it checked');
+  assert.ok(formToken, 'the import form has its one-time token');
   assert.equal(pupilsAt(school1), p0, 'a check writes nothing');
   assert.equal(importedRecords(), r0);
 
   // The import: 2 pupils added, 1 changed; records: 2 attendance years, 1 suspension, 3 FSM periods.
-  const done = await head.postForm('/pupils/ctf', { csrf, xml: file, step: 'import' });
-  assert.equal(done.status, 200);
-  const dtext = decodeHtml(await done.text());
-  assert.ok(dtext.includes('Imported'));
+  const done = await sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  assert.equal(done.status, 303);
+  const landed = done.headers.get('location');
+  // The counts in the report's order: pupils, added, changed, unchanged, refused, ...
+  assert.match(landed, /^\/pupils\/ctf\?imported=3\.2\.1\.0\.0\./);
+  const after = await head.getHtml(landed);
+  assert.equal(after.status, 200);
+  assert.ok(decodeHtml(after.html).includes('Imported'));
+  assert.match(after.html, /id="n-added">2</);
   assert.equal(pupilsAt(school1), p0 + 2);
   assert.equal(importedRecords(), r0 + 6);
   const zoe = sql(`SELECT forenames || '|' || surname || '|' || gender || '|' || ethnicity || '|' || sen_provision || '|' || nc_year FROM pupils WHERE upn = '${upnFor(170001)}'`);
@@ -185,12 +235,11 @@ test('a bad UPN refuses the file, naming the pupil by place and line, never by n
   assert.equal(pupilsAt(school1), p0, 'the good pupil is not half-imported');
   assert.equal(importedRecords(), r0);
   // The page shows it too, without an Import button.
-  const form = await head.getHtml('/pupils/ctf');
-  const page = await head.postForm('/pupils/ctf', { csrf: csrfFrom(form.html), xml: file, step: 'import' });
-  assert.equal(page.status, 400);
-  const html = await page.text();
+  const { check, html } = await checkThenImport(head, file);
+  assert.equal(check.status, 400);
   assert.ok(decodeHtml(html).includes('Nothing was imported'));
   assert.ok(!/name="step" value="import"/.test(html));
+  assert.equal(hidden(html, 'checked'), null);
 });
 
 test('an exclusion the outcome rules refuse refuses its pupil, by the record', async () => {
@@ -280,7 +329,7 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
     const p0 = pupilsAt(school1);
     const dry = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr + dry.stdout);
-    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed, 0 unchanged, 0 refused/);
+    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed \(0 by their former UPN\), 0 unchanged, 0 refused/);
     assert.match(dry.stdout, /dry run: nothing was written/);
     assert.equal(pupilsAt(school1), p0);
     const real = await runTas(['import', 'ctf', '--db', srv.db, f]);
@@ -289,6 +338,315 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
     assert.ok(!real.stdout.includes('Zoë') && !real.stderr.includes('Zoë'), 'no name on the console');
     const bad = await runTas(['import', 'ctf', '--db', srv.db, path.join(dir, 'missing.xml')]);
     assert.equal(bad.code, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A request head alone on a raw socket: a body declared larger than the
+// limit is refused on its length alone, before it is sent.
+const rawRequest = (head) => rawBytes(srv.base, head);
+
+const MIB = 1024 * 1024;
+
+test('upload: a file over 1 MiB is taken by the page and the API; over 16 MiB, or before signing in, it is refused', async () => {
+  // 1.3 MiB: the pupils, and an XML comment a school's MIS might carry.
+  const pad = `<!-- ${'synthetic padding '.repeat(Math.ceil(1.3 * MIB / 18))} -->`;
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172001), surname: 'Large', forename: 'File' }])
+    .replace('<CTFpupilData>', `${pad}\n<CTFpupilData>`);
+  assert.ok(Buffer.byteLength(file) > 1.25 * MIB);
+  const p0 = pupilsAt(school1);
+  const { check, html, checked, formToken, csrf } = await checkThenImport(head, file);
+  assert.equal(check.status, 200, html.slice(0, 500));
+  assert.match(html, /id="n-added">1</);
+  const done = await sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  assert.equal(done.status, 303);
+  assert.equal(pupilsAt(school1), p0 + 1);
+
+  // The API takes the same upload (a field dry_run, and the file).
+  const api1 = await sendFile(headJson, '/api/v1/pupils/ctf', file, { dry_run: 'true' }, { 'x-csrf-token': headJson.csrf });
+  assert.equal(api1.status, 200);
+  const body = await api1.json();
+  assert.equal(body.unchanged, 1);
+  assert.equal(body.dry_run, true);
+
+  // Declared over 16 MiB: refused before the body is read.
+  const cookie = head.cookieHeader();
+  const boundary = 'x'.repeat(20);
+  const big = await rawRequest(`POST /pupils/ctf HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${16 * MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(big, /^HTTP\/1\.1 413 /);
+  // Not signed in, the general 1 MiB limit holds, so nothing large is written to disk.
+  const anon = await rawRequest('POST /pupils/ctf HTTP/1.1\r\nHost: x\r\n' +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(anon, /^HTTP\/1\.1 413 /);
+  // Other routes keep the 1 MiB limit, signed in or not.
+  const other = await rawRequest(`POST /pupils HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${MIB + 1}\r\nConnection: close\r\n\r\n`);
+  assert.match(other, /^HTTP\/1\.1 413 /);
+});
+
+test('upload: without the CSRF token, or with a wrong one, nothing is read into the import', async () => {
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172010), surname: 'Csrf', forename: 'Check' }]);
+  const { checked, formToken, csrf } = await checkThenImport(head, file);
+  assert.ok(checked);
+  const p0 = pupilsAt(school1);
+  const audit0 = Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'"));
+  for (const token of [undefined, 'f'.repeat(64), `${csrf}x`]) {
+    const r = await sendFile(head, '/pupils/ctf', file, { csrf: token, step: 'import', checked, form_token: formToken });
+    assert.equal(r.status, 403, `csrf ${token}`);
+    assert.match(decodeHtml(await r.text()), /This form has expired/);
+  }
+  // The API's upload needs the token too (as a header or a field).
+  const api1 = await sendFile(headJson, '/api/v1/pupils/ctf', file, { dry_run: 'false' });
+  assert.equal(api1.status, 403);
+  assert.equal(pupilsAt(school1), p0);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'")), audit0);
+});
+
+test('upload: only the file checked is imported, and pressing Import twice imports once', async () => {
+  const file = ctf(school1.urn, school1.lea, [{ upn: upnFor(172020), surname: 'Twice', forename: 'Pressed' }]);
+  const other = ctf(school1.urn, school1.lea, [{ upn: upnFor(172021), surname: 'Not', forename: 'Checked' }]);
+  const { checked, formToken, csrf } = await checkThenImport(head, file);
+  const p0 = pupilsAt(school1);
+  // Another file than the one checked, or no mark of a check at all.
+  for (const [xml, mark] of [[other, checked], [file, undefined], [file, '0'.repeat(64)]]) {
+    const r = await sendFile(head, '/pupils/ctf', xml, { csrf, step: 'import', checked: mark, form_token: formToken });
+    assert.equal(r.status, 400);
+    const html = await r.text();
+    assert.match(decodeHtml(html), /This is not the file that was checked/);
+    assert.match(html, /href="#f-file"/, 'the error summary links to the file input');
+  }
+  // No file chosen.
+  const none = await sendFile(head, '/pupils/ctf', undefined, { csrf, step: 'check' });
+  assert.equal(none.status, 400);
+  assert.match(decodeHtml(await none.text()), /Choose the Common Transfer File/);
+  assert.equal(pupilsAt(school1), p0);
+
+  const audit0 = Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'"));
+  const send = () => sendFile(head, '/pupils/ctf', file, { csrf, step: 'import', checked, form_token: formToken });
+  const [a, b] = await Promise.all([send(), send()]);
+  assert.equal(a.status, 303);
+  assert.equal(b.status, 303);
+  assert.equal(a.headers.get('location'), b.headers.get('location'), 'the second press lands where the first did');
+  const again = await send();
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get('location'), a.headers.get('location'));
+  assert.equal(pupilsAt(school1), p0 + 1);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'")), audit0 + 1,
+    'one import on the audit trail');
+});
+
+test('upload: a body that is not whole multipart is refused', async () => {
+  const form = await head.getHtml('/pupils/ctf');
+  const csrf = csrfFrom(form.html);
+  const boundary = 'tasboundary';
+  const cut = `--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n` +
+    ctf(school1.urn, school1.lea, [{ upn: upnFor(172030), surname: 'Cut', forename: 'Short' }]);
+  const r = await head.request('/pupils/ctf', {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: head.base },
+    body: cut,
+  });
+  assert.equal(r.status, 400);
+  assert.match(await r.text(), /The form could not be read/, 'the body ends before its closing boundary');
+  // Two files in one form.
+  const two = new FormData();
+  two.append('csrf', csrf);
+  two.append('file', new Blob(['<a/>']), 'a.xml');
+  two.append('file', new Blob(['<b/>']), 'b.xml');
+  const r2 = await head.request('/pupils/ctf', { method: 'POST', headers: { origin: head.base }, body: two });
+  assert.equal(r2.status, 400);
+  assert.match(await r2.text(), /send one file/);
+});
+
+test('schools by LA and establishment number: the source found without a URN, a mismatch refused with both numbers, the destination reported', async () => {
+  sql(`UPDATE schools SET establishment_number = '2101' WHERE id = ${school1.id}`);
+  sql(`UPDATE schools SET establishment_number = '2102' WHERE id = ${school2.id}`);
+  const [name1, name2] = [school1, school2].map((x) => sql(`SELECT name FROM schools WHERE id = ${x.id}`));
+  try {
+    // No URN: LA and Estab find school 1.
+    const pupil = [{ upn: upnFor(173001), surname: 'Laestab', forename: 'Found' }];
+    const byNumbers = ctf('', school1.lea, pupil, { estab: '2101', dest: { lea: school2.lea, estab: '2102' } });
+    const r = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.school.id, school1.id);
+    assert.equal(r.body.school.by_la_estab, true);
+    assert.equal(r.body.school.establishment_number, '2101');
+    assert.equal(r.body.added, 1);
+    // The destination is reported: a school here, not where the pupils go.
+    assert.deepEqual(r.body.destination, { lea: school2.lea, estab: '2102', urn: '', recorded: true,
+      school: { id: school2.id, urn: school2.urn, name: name2, same_as_source: false } });
+    const { html } = await checkThenImport(head, byNumbers);
+    const text = decodeHtml(html);
+    assert.ok(text.includes(`Source school: ${name1} (URN ${school1.urn}, DfE number ${school1.lea}/2101), found by the file's LA and establishment numbers.`), text);
+    assert.ok(text.includes(`The file is addressed to ${name2} (URN ${school2.urn}): its pupils are added or updated at the source school`));
+
+    // A destination not recorded here is said to be so.
+    const away = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2101', dest: { lea: '999', estab: '9999' } }), dry_run: true });
+    assert.equal(away.status, 200, away.text);
+    assert.equal(away.body.school.by_la_estab, false);
+    assert.deepEqual(away.body.destination, { lea: '999', estab: '9999', urn: '', recorded: false });
+
+    // The URN and the establishment number name different schools: refused, saying both.
+    const clash = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2102' }), dry_run: true });
+    assert.equal(clash.status, 422);
+    assert.equal(clash.body.file_errors[0].field, 'file');
+    assert.equal(clash.body.file_errors[0].message, `The file's source establishment number does not match the school's: URN ${school1.urn} is ${name1}, establishment number 2101, but the file gives 2102`);
+    const destClash = await api(headJson, { xml: ctf(school1.urn, school1.lea, pupil, { estab: '2101', dest: { urn: school2.urn, lea: school2.lea, estab: '2101' } }), dry_run: true });
+    assert.equal(destClash.status, 422);
+    assert.match(destClash.body.file_errors[0].message, /^The file's destination establishment number does not match the school's: /);
+    // Numbers recorded nowhere, numbers of the wrong shape, no school named at all.
+    const none = await api(headJson, { xml: ctf('', school1.lea, pupil, { estab: '2999' }), dry_run: true });
+    assert.equal(none.status, 422);
+    assert.equal(none.body.file_errors[0].message, `The file's source school (LA ${school1.lea}, establishment number 2999) is not one of the schools recorded here: record the establishment number in the school's details, or import the schools from GIAS`);
+    const shape = await api(headJson, { xml: ctf('', school1.lea, pupil, { estab: '21' }), dry_run: true });
+    assert.equal(shape.status, 422);
+    assert.match(shape.body.file_errors[0].message, /an LEA is 3 numbers and an Estab 4/);
+    const unnamed = await api(headJson, { xml: ctf('', '', pupil, { estab: '' }), dry_run: true });
+    assert.equal(unnamed.status, 422);
+    assert.match(unnamed.body.file_errors[0].message, /does not name its source school/);
+
+    // Two open schools with the same numbers: which is meant cannot be told.
+    sql(`UPDATE schools SET establishment_number = '2101' WHERE id = ${school2.id}`);
+    const two = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(two.status, 422);
+    assert.match(two.body.file_errors[0].message, /matches more than one school recorded here/);
+    // One of them closed: the open one is meant.
+    sql(`UPDATE schools SET status = 'closed' WHERE id = ${school2.id}`);
+    const open = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(open.status, 200, open.text);
+    assert.equal(open.body.school.id, school1.id);
+    // The school the numbers find must still be one the user may create pupils at.
+    sql(`UPDATE schools SET status = 'open', establishment_number = '' WHERE id = ${school1.id}`);
+    const other = await api(headJson, { xml: byNumbers, dry_run: true });
+    assert.equal(other.status, 403, 'school 2 is not the head\'s');
+  } finally {
+    sql(`UPDATE schools SET establishment_number = '', status = 'open' WHERE id IN (${school1.id}, ${school2.id})`);
+  }
+});
+
+test('FormerUPN: a temporary UPN replaced by a permanent one is the same pupil, given the new UPN and audited', async () => {
+  const temp = tempUpnFor(174001), perm = upnFor(174001);
+  assert.match(temp, /^[A-Z]\d{11}A$/);
+  const first = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: temp, surname: 'Former', forename: 'Temp' }]), dry_run: false });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.added, 1);
+  const id = sql(`SELECT id FROM pupils WHERE upn = '${temp}'`);
+  const records = () => Number(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${id}`));
+  const r0 = records();
+  const p0 = pupilsAt(school1);
+
+  // The permanent UPN, with the temporary one as FormerUPN: the same pupil.
+  const file = ctf(school1.urn, school1.lea, [{ upn: perm, former: temp, surname: 'Former', forename: 'Temp' }]);
+  const dry = await api(headJson, { xml: file, dry_run: true });
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.added, 0);
+  assert.equal(dry.body.changed, 1);
+  assert.equal(dry.body.upn_replaced, 1);
+  assert.deepEqual(dry.body.notes, [{ pupil: 1, line: dry.body.notes[0].line, upn: perm, field: 'former_upn',
+    note: `the pupil recorded with the FormerUPN ${temp} now has this UPN` }]);
+  assert.equal(sql(`SELECT upn FROM pupils WHERE id = ${id}`), temp, 'a check writes nothing');
+  const done = await api(headJson, { xml: file, dry_run: false });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(sql(`SELECT upn FROM pupils WHERE id = ${id}`), perm);
+  assert.equal(pupilsAt(school1), p0, 'no new pupil');
+  assert.equal(records(), r0, 'the same records, already stored');
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE pupil_id = ${id} AND action = 'edit' AND detail = 'ctf import: UPN replaced (FormerUPN)'`)), 1);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE detail LIKE '%${temp}%' OR detail LIKE '%${perm}%'`)), 0, 'no UPN in the audit trail');
+  // Again: the UPN is now stored, so the FormerUPN changes nothing.
+  const again = await api(headJson, { xml: file, dry_run: true });
+  assert.equal(again.body.unchanged, 1);
+  assert.equal(again.body.upn_replaced, 0);
+
+  // A FormerUPN held at another school is refused, without saying where.
+  const held = sql('SELECT upn FROM pupils WHERE school_id = 2 ORDER BY id LIMIT 1');
+  const away = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174002), former: held, surname: 'A', forename: 'B' }]), dry_run: true });
+  assert.equal(away.status, 422);
+  assert.deepEqual([away.body.rejects[0].field, away.body.rejects[0].reason], ['former_upn', 'a pupil with this FormerUPN cannot be updated at this school']);
+  // A FormerUPN that fails its check letter.
+  const badFormer = `${temp[0] === 'A' ? 'B' : 'A'}${temp.slice(1)}`;
+  const bad = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174003), former: badFormer, surname: 'A', forename: 'B' }]), dry_run: true });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.rejects[0].field, 'former_upn');
+  assert.match(bad.body.rejects[0].reason, /^the FormerUPN: .*check letter/);
+  // One pupil's FormerUPN another's UPN in the same file: which is whose cannot be told.
+  const clash = await api(headJson, { xml: ctf(school1.urn, school1.lea, [
+    { upn: upnFor(174004), surname: 'A', forename: 'B' },
+    { upn: upnFor(174005), former: upnFor(174004), surname: 'C', forename: 'D' },
+  ]), dry_run: true });
+  assert.equal(clash.status, 422);
+  assert.deepEqual([clash.body.rejects[0].pupil, clash.body.rejects[0].field], [2, 'former_upn']);
+  assert.equal(clash.body.notes.length, 0);
+  // A pupil refused after being found by its FormerUPN (a record the outcome
+  // rules refuse) leaves no note: its refusal is what is said.
+  const temp2 = tempUpnFor(174006);
+  assert.equal((await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: temp2, surname: 'E', forename: 'F' }]), dry_run: false })).status, 200);
+  const late = await api(headJson, { xml: ctf(school1.urn, school1.lea, [{ upn: upnFor(174006), former: temp2, surname: 'E',
+    forename: 'F', exclusion: addDays(TODAY, -5) }]).replace('<Reason>DB</Reason>', '<Reason>ZZ</Reason>'), dry_run: true });
+  assert.equal(late.status, 422);
+  assert.equal(late.body.rejects[0].field, 'suspension');
+  assert.deepEqual(late.body.notes, [], 'a refused pupil leaves no note');
+  assert.equal(late.body.upn_replaced, 0);
+});
+
+test('attendance: a later file with more sessions updates the year (audited); fewer, or other absences, keep it and say so; lunchtime exclusions are left out with the reason', async () => {
+  const upn = upnFor(175001);
+  const year = academicYearOf(TODAY) - 1;
+  const file = (possible, auth, more = {}) => ctf(school1.urn, school1.lea, [{ upn, surname: 'Attend', forename: 'Ance', possible, auth, ...more }]);
+  const first = await api(headJson, { xml: file(200, 4), dry_run: false });
+  assert.equal(first.status, 200, first.text);
+  const id = sql(`SELECT id FROM pupils WHERE upn = '${upn}'`);
+  const stored = () => sql(`SELECT sessions_possible || '/' || sessions_missed FROM outcome_records WHERE pupil_id = ${id} AND kind = 'attendance'`);
+  assert.equal(stored(), '200/10');
+
+  // More sessions: the same year further on.
+  const more = await api(headJson, { xml: file(380, 12), dry_run: false });
+  assert.equal(more.status, 200, more.text);
+  assert.equal(more.body.outcomes_updated, 1);
+  assert.equal(more.body.outcomes_added, 0);
+  assert.equal(stored(), '380/18');
+  assert.deepEqual(more.body.notes.map((n) => [n.field, n.note]), [['attendance',
+    `attendance from ${year}-09-01: updated from 200 to 380 sessions possible (18 missed)`]]);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE pupil_id = ${id} AND resource_kind = 'outcome' AND action = 'edit' AND detail = 'import: more sessions'`)), 1);
+
+  // Fewer sessions: never silently; the stored year is kept.
+  const fewer = await api(headJson, { xml: file(300, 2), dry_run: false });
+  assert.equal(fewer.status, 200, fewer.text);
+  assert.equal(fewer.body.outcomes_updated, 0);
+  assert.equal(fewer.body.outcomes_already_stored, 2, 'the attendance year and the FSM period');
+  assert.deepEqual(fewer.body.notes.map((n) => n.note), [
+    `attendance from ${year}-09-01: the file has 300 sessions possible, 8 missed; the record stored (380 possible, 18 missed) is kept`]);
+  assert.equal(stored(), '380/18');
+  // The same sessions with other absences: kept, and said.
+  const other = await api(headJson, { xml: file(380, 20), dry_run: true });
+  assert.match(other.body.notes[0].note, /the file has 380 sessions possible, 26 missed; the record stored \(380 possible, 18 missed\) is kept/);
+  // The same again: nothing to say.
+  const same = await api(headJson, { xml: file(380, 12), dry_run: true });
+  assert.deepEqual(same.body.notes, []);
+
+  // A lunchtime exclusion: not an outcome kind, so left out, with the reason, on the page too.
+  const lunch = file(380, 12, { exclusion: addDays(TODAY, -20), category: 'LNCH' });
+  const l = await api(headJson, { xml: lunch, dry_run: true });
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.body.lunchtime_exclusions_skipped, 1);
+  assert.deepEqual(l.body.notes.map((n) => [n.field, n.note]), [['exclusion',
+    `a lunchtime exclusion (${addDays(TODAY, -20)}, reason DB) is not kept: outcome records have no kind for lunchtime exclusions, and as a suspension it would change the suspension figures`]]);
+  const { html } = await checkThenImport(head, lunch);
+  assert.match(html, /id="n-lunchtime">1</);
+  assert.match(html, /<table class="govuk-table" id="notes">/);
+  assert.ok(decodeHtml(html).includes('outcome records have no kind for lunchtime exclusions'));
+  assert.ok(html.includes(`<td class="govuk-table__cell tas-mono">${upn}</td>`));
+  // The command says the same.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tas-ctf-'));
+  try {
+    const f = path.join(dir, 'lunch.xml');
+    fs.writeFileSync(f, lunch);
+    const cli = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, new RegExp(`^note: pupil 1 \\(line \\d+\\), UPN ${upn}: exclusion: a lunchtime exclusion`, 'm'));
+    assert.match(cli.stdout, /1 lunchtime exclusions not kept/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

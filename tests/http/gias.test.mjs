@@ -209,3 +209,41 @@ test('page: empty text and a wrong header are field errors; others may not impor
   assert.ok(row.startsWith('700050,'));
   assert.equal(field('a,b'), '"a,b"');
 });
+
+test('EstablishmentNumber: stored by the import, kept when a file leaves it empty, shown and edited on the school', async () => {
+  const f = await file('estab.csv', giasCsv([
+    establishment(60, la, { EstablishmentNumber: '2460' }),
+    establishment(61, la, { EstablishmentNumber: '24X1' }),   // line 3: refused
+  ]));
+  const r = await runTas(['import', 'gias', f, '--db', srv.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /line 3: 700061: EstablishmentNumber: "24X1" is not a 4-digit establishment number/);
+  const s = await schoolByUrn('700060');
+  assert.equal(s.establishment_number, '2460');
+  // A later file: a new number is a change; an empty one keeps what is stored.
+  const moved = await runTas(['import', 'gias', await file('estab2.csv', giasCsv([
+    establishment(60, la, { EstablishmentNumber: '2461' })])), '--db', srv.db]);
+  assert.equal(counts(moved.stdout).changed, 1);
+  assert.equal((await schoolByUrn('700060')).establishment_number, '2461');
+  const blank = await runTas(['import', 'gias', await file('estab3.csv', giasCsv([
+    establishment(60, la, { EstablishmentNumber: '' })])), '--db', srv.db]);
+  assert.equal(counts(blank.stdout).unchanged, 1);
+  assert.equal((await schoolByUrn('700060')).establishment_number, '2461');
+
+  // The school's page shows it; its form edits it, 4 numbers or nothing.
+  const c = new Client(srv.base);
+  await c.signIn('admin');
+  const view = await c.getHtml(`/schools/${s.id}`);
+  assert.match(decodeHtml(view.html), /Establishment number<\/dt><dd class="govuk-summary-list__value">2461</);
+  const form = await c.getHtml(`/schools/${s.id}/edit`);
+  assert.match(form.html, /name="establishment_number" type="text" value="2461"/);
+  const cur = await (await apiCall(root, 'GET', `/api/v1/schools/${s.id}`)).json();
+  const body = { urn: cur.school.urn, name: cur.school.name, phase: cur.school.phase,
+    tas_member: cur.school.tas_member ? 'yes' : 'no', authority_id: cur.school.authority_id };
+  const bad = await apiCall(root, 'PUT', `/api/v1/schools/${s.id}`, { ...body, establishment_number: '246' });
+  assert.equal(bad.status, 422);
+  assert.equal((await bad.json()).errors[0].field, 'establishment_number');
+  const ok = await apiCall(root, 'PUT', `/api/v1/schools/${s.id}`, { ...body, establishment_number: '2462' });
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).school.establishment_number, '2462');
+});

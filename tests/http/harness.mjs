@@ -14,6 +14,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -620,6 +621,25 @@ export class Client {
     if (!csrf) throw new Error(`no csrf token on /sign-in (status ${status})\n${html.slice(0, 2000)}`);
     return this.postForm('/sign-in', { username, password, csrf });
   }
+}
+
+/**
+ * Sends raw bytes to the server at base on a new connection (for what
+ * fetch will not send: a body declared larger than it is, two lengths, no
+ * Host); resolves the whole response text.
+ */
+export function rawRequest(base, head, body = '') {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    let data = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => { data += d; });
+    sock.on('error', (e) => (data ? resolve(data) : reject(e)));
+    sock.on('close', () => resolve(data));
+    sock.on('connect', () => { sock.write(head); if (body) sock.write(body); });
+    sock.setTimeout(15000, () => { sock.destroy(); reject(new Error('timeout')); });
+  });
 }
 
 /** The CSRF token of the first hidden input named csrf in html, or null. */

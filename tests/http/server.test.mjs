@@ -5,7 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, tasBin, DEMO_PASSWORD, birthDateFor } from './harness.mjs';
+import {
+  startServer, Client, tasBin, DEMO_PASSWORD, birthDateFor, rawRequest as rawBytes,
+} from './harness.mjs';
 
 const MIB = 1024 * 1024;
 let srv;
@@ -37,19 +39,7 @@ async function api(c, method, path, body, { token = c.csrf, headers = {} } = {})
 }
 
 /** Sends raw bytes on a new connection; resolves the whole response text. */
-function rawRequest(head, body = '') {
-  const u = new URL(srv.base);
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(Number(u.port), u.hostname);
-    let data = '';
-    sock.setEncoding('latin1');
-    sock.on('data', (d) => { data += d; });
-    sock.on('error', (e) => (data ? resolve(data) : reject(e)));
-    sock.on('close', () => resolve(data));
-    sock.on('connect', () => { sock.write(head); if (body) sock.write(body); });
-    sock.setTimeout(15000, () => { sock.destroy(); reject(new Error('timeout')); });
-  });
-}
+const rawRequest = (head, body = '') => rawBytes(srv.base, head, body);
 
 function assertSecurityHeaders(res, what, { dynamic = true } = {}) {
   const h = res.headers;
