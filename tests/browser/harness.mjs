@@ -149,3 +149,17 @@ export async function signInPage(page, base, username, password = DEMO_PASSWORD)
   await page.waitForLoadState('load');
   return page;
 }
+
+/** A phone's screen: the width issue 10 asks every page to fit. */
+export const PHONE = Object.freeze({ width: 375, height: 740 });
+
+/** How far the page is wider than the screen, and the widest elements that make it so. */
+export async function overflow(page) {
+  return page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > w + 0.5 && e.getClientRects().length)
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, wide };
+  });
+}

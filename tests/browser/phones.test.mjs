@@ -5,7 +5,7 @@
 // every link is still there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors, PHONE, overflow } from './harness.mjs';
 
 let srv, browser;
 
@@ -18,8 +18,6 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
 });
-
-const PHONE = { width: 375, height: 740 };
 
 // The main pages of several roles: what each one's navigation leads to, and a record or two.
 const ROLES = {
@@ -36,16 +34,6 @@ async function phonePage(opts = {}) {
   return { context, page };
 }
 
-/** How far the page is wider than the screen, and the widest elements that make it so. */
-async function overflow(page) {
-  return page.evaluate(() => {
-    const w = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > w + 0.5 && e.getClientRects().length)
-      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`);
-    return { scrollWidth: document.documentElement.scrollWidth, wide };
-  });
-}
 
 for (const [role, paths] of Object.entries(ROLES)) {
   test(`${role}: at 375 px nothing scrolls sideways, the menu button opens and closes the navigation`, async () => {
