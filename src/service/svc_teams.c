@@ -200,16 +200,17 @@ static int school_day_known(struct store *db, int64_t authority_id, struct term_
 }
 
 /* The dates of cadence "dates": one a line (commas and semicolons also
- * separate them). */
-static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text, int32_t *out,
+ * separate them).  listed: they came as a JSON list, one item a line, so
+ * an error names the item by its place rather than as a line typed. */
+static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text, bool listed, int32_t *out,
                        size_t *n, struct field_errors *errs)
 {
     *n = 0;
     struct term_cache tc;
     memset(&tc, 0, sizeof tc);
     const char *p = text ? text : "";
-    while (*p) {
-        size_t len = strcspn(p, "\n,;");
+    for (size_t at = 1; *p; at++) {
+        size_t len = strcspn(p, listed ? "\n" : "\n,;");
         char item[64];
         bool too_long = len >= sizeof item;
         if (!too_long) {
@@ -219,10 +220,15 @@ static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text
         p += len;
         if (*p)
             p++;
-        if (!too_long && is_blank(item))
+        if (!listed && !too_long && is_blank(item))
             continue;
         char msg[160];
         int32_t d;
+        if (listed && (too_long || svc_parse_day(item, &d) != 0)) {
+            snprintf(msg, sizeof msg, "Item %zu of dates is not a date: give each as text like \"2026-01-14\"", at);
+            field_errors_add(errs, "dates", msg);
+            return -1;
+        }
         if (too_long || svc_parse_day(item, &d) != 0) {
             char shown[24];
             snprintf(shown, sizeof shown, "%.20s", too_long ? "" : item);
@@ -254,7 +260,8 @@ static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text
         out[(*n)++] = d;
     }
     if (*n == 0) {
-        field_errors_add(errs, "dates", "Enter the dates the team will meet, one on each line");
+        field_errors_add(errs, "dates", listed ? "Give the dates the team will meet as a list, like [\"2026-01-14\"]"
+                                               : "Enter the dates the team will meet, one on each line");
         return -1;
     }
     return 0;
@@ -432,7 +439,8 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
     }
     if (have_cadence && cad == CADENCE_DATES && have_host) {
         int r = f->ndate_rows ? parse_date_rows(c, host.authority_id, f, out->dates, &out->ndates, errs)
-                              : parse_dates(c, host.authority_id, f->dates, out->dates, &out->ndates, errs);
+                              : parse_dates(c, host.authority_id, f->dates, f->dates_listed, out->dates,
+                                            &out->ndates, errs);
         if (r == -2)
             return SVC_ERROR;
     }

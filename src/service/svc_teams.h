@@ -25,6 +25,7 @@ struct team_form {
     const char *cadence, *weekday, *start_time, *duration_minutes, *location;
     const char *active;                 /* "yes" | "no"; NULL or "" counts as yes */
     const char *dates;                  /* cadence "dates" through the API: one date a line */
+    bool dates_listed;                  /* dates came as a JSON list: an error names the item */
     /* cadence "dates" through the form: GOV.UK date inputs date1 .. dateN
      * (blank ones skipped); when ndate_rows is 0, dates is read instead. */
     size_t ndate_rows;

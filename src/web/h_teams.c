@@ -164,10 +164,13 @@ static void read_form(struct req *rq, struct team_form *f)
         size_t i;
         json_t *v;
         json_array_foreach(json_object_get(rq->json, "dates"), i, v) {
-            buf_puts(&b, json_is_string(v) ? json_string_value(v) : "x");
+            /* A line break inside an item would split it: not a date. */
+            const char *d = json_is_string(v) ? json_string_value(v) : "";
+            buf_puts(&b, strchr(d, '\n') ? "" : d);
             buf_putc(&b, '\n');
         }
         f->dates = req_keep(rq, buf_str(&b));
+        f->dates_listed = true;
         buf_free(&b);
     }
     f->nschools = read_multi(rq, "school_ids", f->school_ids, TEAM_FORM_MAX_IDS);

@@ -233,6 +233,18 @@ test('a coordinator adds teams with the form and with JSON; errors keep what was
   });
   assert.equal(datesBad.status, 422);
   assert.equal(datesBad.json.errors[0].field, 'dates');
+  // A list's errors name the item, not a line typed; an empty list asks for a list.
+  const byList = { host_school_id: other.id, cadence: 'dates', start_time: '14:00', duration_minutes: 60 };
+  for (const [dates, message] of [
+    [[inTermDays[0], 20260114], 'Item 2 of dates is not a date: give each as text like "2026-01-14"'],
+    [[inTermDays[0], `${inTermDays[1]}\n${inTermDays[0]}`], 'Item 2 of dates is not a date: give each as text like "2026-01-14"'],
+    [['', inTermDays[0]], 'Item 1 of dates is not a date: give each as text like "2026-01-14"'],
+    [[], 'Give the dates the team will meet as a list, like ["2026-01-14"]'],
+  ]) {
+    const r = await api(c, 'POST', '/api/v1/teams', { ...byList, dates });
+    assert.equal(r.status, 422, JSON.stringify(dates));
+    assert.deepEqual(r.json.errors.map((e) => [e.field, e.message]), [['dates', message]], JSON.stringify(dates));
+  }
   const [y, mo, d] = inTermDays[1].split('-').map(Number);
   const datesOk = await api(c, 'POST', '/api/v1/teams', {
     host_school_id: other.id, cadence: 'dates', start_time: '14:00', duration_minutes: 60,
