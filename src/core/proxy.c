@@ -45,35 +45,33 @@ static bool is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-/* The entry of a comma-separated list that ends just before *end (the end
- * of the text or a comma), without its spaces; moves *end to the comma
- * before it, or to the start (*more false) when it was the first. */
-static void entry_before(const char *start, const char **end, const char **from, size_t *n,
-                         bool *more)
+/* Walks a comma-separated list from its end: reads the entry just before
+ * *end (without its spaces) into *a and moves *end to the comma before it,
+ * or to NULL after the first entry.  -1 when the list is done, 0 when the
+ * entry is not an address, 1 when it is. */
+static int entry_before(const char *start, const char **end, struct proxy_addr *a)
 {
+    if (!*end)
+        return -1;
     const char *e = *end, *b = e;
     while (b > start && b[-1] != ',')
         b--;
-    *more = b > start;
-    *end = *more ? b - 1 : start;
+    *end = b > start ? b - 1 : NULL;
     while (b < e && is_space(*b))
         b++;
     while (e > b && is_space(e[-1]))
         e--;
-    *from = b;
-    *n = (size_t)(e - b);
+    return parse_addr(b, (size_t)(e - b), a);
 }
 
 int proxy_list_add(struct proxy_list *l, const char *spec)
 {
     struct proxy_list t = *l;
-    const char *end = spec + strlen(spec), *from;
-    size_t n;
-    bool more = true;
-    while (more) {
-        entry_before(spec, &end, &from, &n, &more);
-        struct proxy_addr a;
-        if (!parse_addr(from, n, &a) || t.n == PROXY_MAX)
+    const char *end = spec + strlen(spec);
+    struct proxy_addr a;
+    int got;
+    while ((got = entry_before(spec, &end, &a)) >= 0) {
+        if (!got || t.n == PROXY_MAX)
             return -1;
         t.items[t.n++] = a;
     }
@@ -93,14 +91,9 @@ void proxy_client_addr(const struct proxy_list *l, const char *peer, const char 
     snprintf(out, outsz, "%s", peer ? peer : "");
     if (!xff || !proxy_trusted(l, peer))
         return;
-    const char *end = xff + strlen(xff), *from;
-    size_t n;
-    bool more = true;
-    while (more) {
-        entry_before(xff, &end, &from, &n, &more);
-        struct proxy_addr a;
-        if (!parse_addr(from, n, &a))
-            return;
+    const char *end = xff + strlen(xff);
+    struct proxy_addr a;
+    while (entry_before(xff, &end, &a) > 0) {
         if (listed(l, &a))
             continue;
         char text[INET6_ADDRSTRLEN];
