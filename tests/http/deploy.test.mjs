@@ -223,6 +223,11 @@ test('deploy/nginx.conf in front of tas: HTTPS, Secure cookies, the client addre
       assert.equal(redirect.status, 301);
       assert.equal(redirect.headers.location, 'https://localhost/sign-in?next=/pupils');
 
+      // 1 MiB for a page: a 2 MiB body is refused by nginx.
+      const big = `csrf=x&pad=${'a'.repeat(2 * 1024 * 1024)}`;
+      assert.equal((await request(https, nginx.tlsPort, '/sign-in', {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big })).status, 413);
+
       // Sign in over HTTPS, the browser's way: the form, its CSRF cookie, the post.
       const page = await request(https, nginx.tlsPort, '/sign-in');
       assert.equal(page.status, 200);
@@ -255,6 +260,19 @@ test('deploy/nginx.conf in front of tas: HTTPS, Secure cookies, the client addre
       const session = cookies.map(cookiePair).join('; ');
       const home = await request(https, nginx.tlsPort, '/', { headers: { cookie: session } });
       assert.equal(home.status, 200);
+
+      // 16 MiB for the Common Transfer File upload: a 2 MiB file from a
+      // signed-in user passes nginx and is read by tas (which then refuses
+      // the form's missing CSRF token: not 413, not a proxy error).
+      const boundary = 'tas-deploy-test';
+      const upload = await request(https, nginx.tlsPort, '/pupils/ctf', {
+        method: 'POST',
+        headers: { cookie: session, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ctf.xml"\r\n` +
+          `Content-Type: application/xml\r\n\r\n<CTfile>${' '.repeat(2 * 1024 * 1024)}</CTfile>\r\n--${boundary}--\r\n`,
+      });
+      assert.ok(upload.status >= 400 && upload.status < 500 && upload.status !== 413,
+        `the CTF upload reached tas and was read: ${upload.status} ${upload.body.slice(0, 200)}`);
 
       assert.deepEqual(
         dbSql(trusting.db, `SELECT username || ' ' || action || ' ' || remote_addr FROM audit_log
