@@ -6,7 +6,7 @@
 #
 #   scripts/install-deps.sh          (make deps / make run / make test call it)
 #   scripts/install-deps.sh --bench  also what the load benchmark needs
-#                                    (make bench-load): wrk and nginx-light
+#                                    (make bench-load): wrk
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,11 +26,15 @@ DEB_PACKAGES=(
     libcurl4-openssl-dev python3-aiosmtpd
     libxml2-dev
     postgresql libpq-dev
+    nginx-light openssl
 )
-# Only for bench/load.sh: the tests never need them, so make test does not
-# install a web server it does not use.
+# nginx-light and openssl: tests/http/deploy.test.mjs runs deploy/nginx.conf
+# in front of tas with a self-signed certificate (the test starts its own
+# nginx on free ports; Debian's package also enables a default site on port
+# 80, which `systemctl disable --now nginx` stops on a developer's machine).
+# Only for bench/load.sh (which also uses nginx-light):
 if [[ ${1:-} == --bench ]]; then
-    DEB_PACKAGES+=(wrk nginx-light)
+    DEB_PACKAGES+=(wrk)
 fi
 
 log=""

@@ -25,6 +25,8 @@ static void usage(FILE *f)
           "  --listen ADDR:PORT      where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
           "  --threads N             worker threads (default 4)\n"
           "  --secure-cookies        mark cookies Secure (when served over HTTPS by a proxy)\n"
+          "  --trust-proxy ADDR      a proxy's IP address (repeat, or ADDR,ADDR): from it,\n"
+          "                          take the client's address from X-Forwarded-For\n"
           "  --idle-timeout SECS     sign out after this long unused (default 1800)\n"
           "  --absolute-timeout SECS sign out this long after signing in (default 43200)\n"
           "  --lock-after N          failed sign-ins that lock a user name (default 10)\n"
@@ -57,7 +59,7 @@ int cli_serve(int argc, char **argv)
      * Transfer File page) 16 MiB, a large school's file with room to spare. */
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024, .max_upload = 16 * 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
-           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND };
+           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY };
     const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;
     long remind_days = 3;
     long rollup_every = 30;
@@ -70,7 +72,7 @@ int cli_serve(int argc, char **argv)
         {"first-delay", required_argument, 0, O_FIRST_DELAY}, {"rollup-every", required_argument, 0, O_ROLLUP},
         {"smtp", required_argument, 0, O_SMTP}, {"mail-from", required_argument, 0, O_MAIL_FROM},
         {"base-url", required_argument, 0, O_BASE_URL}, {"remind-days", required_argument, 0, O_REMIND},
-        {0, 0, 0, 0}};
+        {"trust-proxy", required_argument, 0, O_TRUST_PROXY}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -83,6 +85,13 @@ int cli_serve(int argc, char **argv)
         case O_ROLLUP:
             if (cli_number(optarg, 0, 86400, &rollup_every) != 0) {
                 cli_fail("--rollup-every needs a whole number of seconds (0 to 86400), not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case O_TRUST_PROXY:
+            if (proxy_list_add(&app.proxies, optarg) != 0) {
+                cli_fail("--trust-proxy needs IP addresses like 127.0.0.1 or ::1 (at most %d), not '%s'",
+                         PROXY_MAX, optarg);
                 return CLI_USAGE;
             }
             break;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/proxy.h"
 #include "lib/buf.h"
 #include "service/svc.h"
 #include "service/svc_auth.h"
@@ -28,6 +29,7 @@ struct app {
     size_t max_upload;         /* ... by a route that takes a file (ROUTE_UPLOAD), from a
                                   signed-in user (web/upload.h) */
     bool quiet;                /* no access log */
+    struct proxy_list proxies; /* --trust-proxy: peers whose X-Forwarded-For is believed */
 };
 
 /* The sign-in forms' double-submit cookie.  Over TLS it takes the

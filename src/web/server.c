@@ -33,17 +33,40 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-static void client_addr(struct MHD_Connection *c, char *out, size_t outsz)
+/* Joins the request's X-Forwarded-For lines with commas, in order, as
+ * one list (RFC 9110 section 5.3). */
+static enum MHD_Result join_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    struct buf *b = cls;
+    if (key && value && !strcasecmp(key, "X-Forwarded-For")) {
+        if (b->len)
+            buf_append(b, ",", 1);
+        buf_append(b, value, strlen(value));
+    }
+    return MHD_YES;
+}
+
+/* The TCP peer's address, or the client's behind a trusted proxy
+ * (--trust-proxy; core/proxy.h says which entry is believed). */
+static void client_addr(struct MHD_Connection *c, const struct app *app, char *out, size_t outsz)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     out[0] = '\0';
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
+    char peer[INET6_ADDRSTRLEN] = "";
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outsz);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer, sizeof peer);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outsz);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer, sizeof peer);
+    struct buf xff = {0};
+    if (proxy_trusted(&app->proxies, peer))
+        MHD_get_connection_values(c, MHD_HEADER_KIND, join_forwarded, &xff);
+    proxy_client_addr(&app->proxies, peer, xff.len ? buf_str(&xff) : NULL, out, outsz);
+    buf_free(&xff);
 }
 
 /* Headers every response carries.  No inline script or style is ever
@@ -217,7 +240,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->method = method;
         clock_gettime(CLOCK_MONOTONIC, &rq->started);
         rq->now = clock_now();
-        client_addr(c, rq->remote_addr, sizeof rq->remote_addr);
+        client_addr(c, srv->app, rq->remote_addr, sizeof rq->remote_addr);
         if (strlen(url) >= sizeof rq->path) {
             snprintf(rq->path, sizeof rq->path, "/");
             return plain_status(c, rq, 414, "The address is too long.\n");
