@@ -20,5 +20,7 @@ json_t *json_intervention(const struct intervention_row *r);
 json_t *json_placement(const struct placement_row *r);
 /* A correction or void of a budget record (migration 0025). */
 json_t *json_budget_correction(const struct budget_correction_row *r);
+/* One setting of an allocation (migration 0033): old_amount null for the first. */
+json_t *json_budget_allocation_change(const struct budget_allocation_change_row *r);
 
 #endif
