@@ -946,13 +946,40 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
     if (st != SVC_OK)
         return st;
     struct place_filter pf = {c, fn, arg, 0, 0};
-    st = svc_from_store(q_placement_list(c->db, commitment_id, place_if_visible, &pf));
+    st = svc_from_store(q_placement_list(c->db, commitment_id, 0, place_if_visible, &pf));
     if (hidden)
         *hidden = pf.hidden;
     if (st == SVC_OK && pf.shown) {
         /* A list naming pupils: one entry, as for the other lists. */
         struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = commitment_id,
                                  .authority_id = authority, .detail = "budget.placements"};
+        st = svc_audit_record(c, &ev);
+    }
+    return st;
+}
+
+/* The placements of one action's pupil whose budget the user may see. */
+static void place_if_budget_visible(void *arg, const struct placement_row *r)
+{
+    struct place_filter *pf = arg;
+    if (may(pf->c, ACT_VIEW, r->commitment_id, r->authority_id, r->team_id)) {
+        pf->shown++;
+        pf->fn(pf->arg, r);
+    }
+}
+
+enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
+                                      void (*fn)(void *arg, const struct placement_row *r), void *arg)
+{
+    struct case_ref cr;
+    if (!pupil_visible(c, action_id, &cr))
+        return SVC_NOT_FOUND;
+    struct place_filter pf = {c, fn, arg, 0, 0};
+    enum svc_status st = svc_from_store(q_placement_list(c->db, 0, action_id, place_if_budget_visible, &pf));
+    if (st == SVC_OK && pf.shown) {
+        struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = action_id,
+                                 .pupil_id = cr.pupil_id, .authority_id = cr.authority_id,
+                                 .detail = "budget.action_placements"};
         st = svc_audit_record(c, &ev);
     }
     return st;

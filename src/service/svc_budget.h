@@ -204,6 +204,13 @@ enum svc_status svc_placement_get(struct svc_ctx *c, int64_t id, struct placemen
 enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
                                    void (*fn)(void *arg, const struct placement_row *r), void *arg,
                                    int64_t *hidden);
+/* The placements made from a TAS action, for the action's page (fn, by
+ * start, voided ones too): the action's case must be visible (else
+ * SVC_NOT_FOUND), and each placement is shown only to who may view its
+ * allocation's budget (RES_BUDGET, deny by default); others get none.
+ * The read is audited with the pupil when any is shown. */
+enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
+                                      void (*fn)(void *arg, const struct placement_row *r), void *arg);
 /* The open actions of a team's open cases that the user may see, for the
  * placement form (fn), newest first; nothing when they may see none. */
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,

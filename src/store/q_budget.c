@@ -850,12 +850,14 @@ enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row 
     return q_get_id(s, "SELECT " PLACE_COLS PLACE_FROM "WHERE p.id = ?", id, read_placement, out);
 }
 
-enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id, int64_t action_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? ORDER BY p.starts_on, p.id LIMIT 500");
+        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? OR p.action_id = ? ORDER BY p.starts_on, p.id "
+        "LIMIT 500");
     store_bind_int(st, 1, commitment_id);
+    store_bind_int(st, 2, action_id);
     return store_each_row(st, placement_each, &(struct placement_sink){fn, arg});
 }
 

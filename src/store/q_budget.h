@@ -280,8 +280,9 @@ enum store_rc q_placement_insert(struct store *s, const struct placement_row *r,
 /* Saves units_used, starts_on and ends_on (not voided). */
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now);
 enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out);
-/* A commitment's placements, by start. */
-enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+/* A commitment's placements, or (commitment_id 0) those from one TAS
+ * action, by start. */
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id, int64_t action_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg);
 /* Units used by a commitment's placements other than except_id. */
 enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units);

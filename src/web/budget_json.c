@@ -228,3 +228,8 @@ json_t *json_placement(const struct placement_row *r)
     voided(o, r->voided, r->void_reason);
     return o;
 }
+
+void json_placement_append(void *list, const struct placement_row *r)
+{
+    json_array_append_new(list, json_placement(r));
+}

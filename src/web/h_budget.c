@@ -510,11 +510,6 @@ struct commitment_forms {
     bool fixing;                  /* the correction form was sent */
 };
 
-static void add_placement(void *arg, const struct placement_row *r)
-{
-    add_json(arg, json_placement(r));
-}
-
 static void add_action_option(void *arg, const struct budget_action *r)
 {
     json_t **p = arg;
@@ -548,7 +543,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         if (cm->intervention_id) {
             json_t *places = json_array();
             int64_t hidden = 0;
-            if (svc_placement_list(&c, id, add_placement, places, &hidden) != SVC_OK) {
+            if (svc_placement_list(&c, id, json_placement_append, places, &hidden) != SVC_OK) {
                 json_decref(places);
                 json_decref(o);
                 view_svc_error(rq, rs, SVC_ERROR);
@@ -591,7 +586,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
     if (cm->intervention_id) {
         json_t *places = json_array();
         int64_t hidden = 0;
-        if (svc_placement_list(&c, id, add_placement, places, &hidden) == SVC_OK) {
+        if (svc_placement_list(&c, id, json_placement_append, places, &hidden) == SVC_OK) {
             json_object_set_new(ctx, "placements", places);
             json_object_set_new(ctx, "placements_hidden", json_integer(hidden));
         } else {

@@ -530,3 +530,37 @@ test('an allocation keeps its history; lowering says why and never goes below wh
     h[3].old_amount]);
   assert.equal(cells[2][2], "Sent twice: the team's plans shrank");
 });
+
+test("an action's page shows its budget placements to who may see the budget, and nothing to others", async () => {
+  const places = ok(await api(as.both, 'GET', `/api/v1/budget/commitments/${ids.C}`)).placements
+    .filter((p) => p.action_id === ids.action);
+  assert.ok(places.length >= 2, 'the capacity test made placements from the action');
+  // Both a case role and the budget: every placement, by start, voided ones marked.
+  const seen = ok(await api(as.both, 'GET', `/api/v1/actions/${ids.action}`)).placements;
+  const byStart = [...places].sort((x, y) => x.starts_on.localeCompare(y.starts_on) || x.id - y.id);
+  assert.deepEqual(seen.map((p) => p.id), byStart.map((p) => p.id));
+  assert.ok(seen.every((p) => p.intervention_name === 'Mentoring' && p.action_id === ids.action));
+  const audited = () => Number(sql(`SELECT count(*) FROM audit_log WHERE detail = 'budget.action_placements'
+    AND resource_id = ${ids.action} AND pupil_id = ${ids.pupil}`));
+  assert.equal(audited(), 1);
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('both', 'dual-duty-pass-99')).status, 303);
+  const page = decodeHtml((await web.getHtml(`/actions/${ids.action}`)).html);
+  assert.match(page, /Placements paid from the pooled budget/);
+  const first = byStart[0];
+  assert.match(page, new RegExp(`<a class="govuk-link" href="/budget/placements/${first.id}">Mentoring</a>`));
+  assert.match(page, new RegExp(first.starts_on_label));
+  assert.match(page, /Voided/);
+  // The case's coordinator without a budget role sees the action and none of its placements.
+  const coord = await signIn('coordinator', 'demo-password');
+  const plain = ok(await api(coord, 'GET', `/api/v1/actions/${ids.action}`));
+  assert.equal(plain.action.id, ids.action);
+  assert.deepEqual(plain.placements, []);
+  const cweb = new Client(srv.base);
+  assert.equal((await cweb.signIn('coordinator', 'demo-password')).status, 303);
+  const cpage = decodeHtml((await cweb.getHtml(`/actions/${ids.action}`)).html);
+  assert.doesNotMatch(cpage, /pooled budget|\/budget\/placements\//);
+  // The team's budget holder without a case role does not see the action at all.
+  assert.equal((await api(as.holder, 'GET', `/api/v1/actions/${ids.action}`)).status, 404);
+  assert.equal(audited(), 2, 'only the reads that showed placements are audited');
+});
