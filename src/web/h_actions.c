@@ -474,6 +474,7 @@ static void h_action_view(struct req *rq, struct resp *rs)
         action_view_keys(o, a);
         json_object_set_new(ctx, "action", o);
         json_object_set_new(ctx, "placements", places);
+        json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
                                                                       cr.authority_id, cr.school_id)));
         view_render(rq, rs, 200, "action_view", ctx);
