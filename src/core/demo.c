@@ -723,6 +723,9 @@ static const struct demo_user users[] = {
      -1, "ep"},
     {"evaluator", "Chris Lindqvist (Evaluator)", "evaluator", "authority", -1, ""},
     {"steering", "Ruth Adebayo (Steering Group)", "steering", "authority", -1, ""},
+    /* The pooled budget (docs/budget.md): one who commits, one who approves. */
+    {"budget.holder", "Tom Brennan (Budget Holder)", "budget_holder", "authority", -1, ""},
+    {"budget.approver", "Grace Osei (Budget Approver)", "budget_approver", "authority", -1, ""},
 };
 
 /* ---- the plan ----------------------------------------------------------- */

@@ -24,7 +24,8 @@ size_t demo_rng_weighted(struct demo_rng *r, const unsigned *weights, size_t n);
 struct demo_user {
     char username[32];
     char display_name[64];
-    char role[24];        /* policy role code: admin dpo strategic_lead case_coordinator school_lead practitioner evaluator steering */
+    char role[24];        /* policy role code: admin dpo strategic_lead case_coordinator school_lead practitioner evaluator steering
+                             budget_holder budget_approver */
     char scope[12];       /* "authority" or "school" or "service" */
     int school_index;     /* index into plan.schools for school scope, else -1 */
     char detail[24];      /* school_lead: "head"/"senco"; practitioner: service code e.g. "ep" */

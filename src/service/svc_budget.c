@@ -260,8 +260,37 @@ enum svc_status svc_budget_contribution_list(struct svc_ctx *c, int64_t year_id,
 
 /* ---- allocations ---- */
 
+/* Each setting of an allocation is kept (migration 0033); lowering one
+ * says why.  Read inside the write, so a commitment made meanwhile counts. */
+static enum store_rc allocation_record(struct svc_ctx *c, int64_t year_id, int64_t team_id, int64_t v,
+                                       struct budget_allocation_change_row *h, struct field_errors *errs, int64_t *id)
+{
+    struct budget_allocation_row a;
+    enum store_rc rc = q_budget_allocation_of(c->db, year_id, team_id, &a);
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return STORE_ERROR;
+    h->had_old = rc == STORE_ROW;
+    h->old_amount = h->had_old ? a.amount : 0;
+    if (h->had_old && a.committed + a.paid > v) {
+        char spent[40], msg[200];
+        budget_format_pence(a.committed + a.paid, spent, sizeof spent);
+        snprintf(msg, sizeof msg, "The allocation cannot be less than what is committed and paid from it: %s", spent);
+        field_errors_add(errs, "amount", msg);
+    } else if (h->had_old && v < a.amount && !h->reason[0]) {
+        field_errors_add(errs, "reason", "Say why the allocation is lowered");
+    }
+    if (errs->count)
+        return STORE_ERROR;
+    rc = q_budget_allocation_set(c->db, year_id, team_id, v, c->who->user_id, c->now, id);
+    h->allocation_id = *id;
+    h->new_amount = v;
+    h->changed_by = c->who->user_id;
+    h->changed_at = c->now;
+    return rc == STORE_OK ? q_budget_allocation_change_insert(c->db, h) : rc;
+}
+
 enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, int64_t team_id, const char *amount,
-                                          struct field_errors *errs, int64_t *id)
+                                          const char *reason, struct field_errors *errs, int64_t *id)
 {
     struct budget_year_row y;
     enum svc_status st = svc_budget_year_get(c, year_id, &y);
@@ -274,11 +303,17 @@ enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, in
                    t.authority_id == y.authority_id && t.active;
     if (!team_ok)
         field_errors_add(errs, "team_id", "Select a team of this authority");
+    struct budget_allocation_change_row *h = calloc(1, sizeof *h);
+    if (!h)
+        return SVC_ERROR;
+    case_text(reason, h->reason, sizeof h->reason, "reason", "The reason", errs);
     int64_t v = 0;
     if (amount_field(amount, "amount", "the amount", true, &v, errs) == 0 && team_ok) {
         int64_t others = 0;
-        if (q_budget_allocated_others(c->db, year_id, team_id, &others) != STORE_OK)
+        if (q_budget_allocated_others(c->db, year_id, team_id, &others) != STORE_OK) {
+            free(h);
             return SVC_ERROR;
+        }
         if (budget_allocate_check(y.pool, others, v) != 0) {
             char left[40], msg[200];
             budget_format_pence(y.pool - others, left, sizeof left);
@@ -287,26 +322,31 @@ enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, in
             field_errors_add(errs, "amount", msg);
         }
     }
-    if (errs->count)
+    if (errs->count) {
+        free(h);
         return SVC_INVALID;
+    }
     enum store_rc rc = store_begin_write(c->db);
     if (rc == STORE_OK)
-        rc = q_budget_allocation_set(c->db, year_id, team_id, v, c->who->user_id, c->now, id);
-    /* Not below what is already spent from it (read inside the write, so
-     * a commitment made meanwhile counts). */
-    struct budget_allocation_row a;
-    if (rc == STORE_OK && q_budget_allocation_get(c->db, *id, &a) == STORE_ROW && a.committed + a.paid > v) {
+        rc = allocation_record(c, year_id, team_id, v, h, errs, id);
+    free(h);
+    if (errs->count) {
         store_end_write(c->db, STORE_ERROR);
-        char spent[40], msg[200];
-        budget_format_pence(a.committed + a.paid, spent, sizeof spent);
-        snprintf(msg, sizeof msg, "The allocation cannot be less than what is committed and paid from it: %s", spent);
-        field_errors_add(errs, "amount", msg);
         return SVC_INVALID;
     }
     st = svc_from_store(rc);
     if (st == SVC_OK)
         st = audit(c, "edit", "budget_allocation", *id, y.authority_id, "budget.allocation");
     return end_change(c, st);
+}
+
+enum svc_status svc_budget_allocation_changes(struct svc_ctx *c, int64_t id,
+                                              void (*fn)(void *arg, const struct budget_allocation_change_row *r),
+                                              void *arg)
+{
+    struct budget_allocation_row a;
+    enum svc_status st = svc_budget_allocation_get(c, id, &a);
+    return st != SVC_OK ? st : svc_from_store(q_budget_allocation_change_list(c->db, id, fn, arg));
 }
 
 enum svc_status svc_budget_team_list(struct svc_ctx *c, int64_t authority_id,
@@ -906,13 +946,40 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
     if (st != SVC_OK)
         return st;
     struct place_filter pf = {c, fn, arg, 0, 0};
-    st = svc_from_store(q_placement_list(c->db, commitment_id, place_if_visible, &pf));
+    st = svc_from_store(q_placement_list(c->db, commitment_id, 0, place_if_visible, &pf));
     if (hidden)
         *hidden = pf.hidden;
     if (st == SVC_OK && pf.shown) {
         /* A list naming pupils: one entry, as for the other lists. */
         struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = commitment_id,
                                  .authority_id = authority, .detail = "budget.placements"};
+        st = svc_audit_record(c, &ev);
+    }
+    return st;
+}
+
+/* The placements of one action's pupil whose budget the user may see. */
+static void place_if_budget_visible(void *arg, const struct placement_row *r)
+{
+    struct place_filter *pf = arg;
+    if (may(pf->c, ACT_VIEW, r->commitment_id, r->authority_id, r->team_id)) {
+        pf->shown++;
+        pf->fn(pf->arg, r);
+    }
+}
+
+enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
+                                      void (*fn)(void *arg, const struct placement_row *r), void *arg)
+{
+    struct case_ref cr;
+    if (!pupil_visible(c, action_id, &cr))
+        return SVC_NOT_FOUND;
+    struct place_filter pf = {c, fn, arg, 0, 0};
+    enum svc_status st = svc_from_store(q_placement_list(c->db, 0, action_id, place_if_budget_visible, &pf));
+    if (st == SVC_OK && pf.shown) {
+        struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = action_id,
+                                 .pupil_id = cr.pupil_id, .authority_id = cr.authority_id,
+                                 .detail = "budget.action_placements"};
         st = svc_audit_record(c, &ev);
     }
     return st;

@@ -58,9 +58,15 @@ enum svc_status svc_budget_contribution_list(struct svc_ctx *c, int64_t year_id,
  * must be an active team of the year's authority (field error team_id);
  * the amount pounds, 0 or more, not below what is already committed and
  * paid from it, and the year's allocations together no more than its pool
- * (field errors amount). */
+ * (field errors amount); reason at most 500 characters, required when an
+ * allocation is lowered (field error reason).  Each setting is kept as a
+ * row of the allocation's history, with the amount before and after. */
 enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, int64_t team_id, const char *amount,
-                                          struct field_errors *errs, int64_t *id);
+                                          const char *reason, struct field_errors *errs, int64_t *id);
+/* An allocation's history, oldest first: checked as svc_budget_allocation_get. */
+enum svc_status svc_budget_allocation_changes(struct svc_ctx *c, int64_t id,
+                                              void (*fn)(void *arg, const struct budget_allocation_change_row *r),
+                                              void *arg);
 /* The authority's active teams, for the allocation form: ACT_EDIT on the
  * authority's budget (SVC_FORBIDDEN). */
 enum svc_status svc_budget_team_list(struct svc_ctx *c, int64_t authority_id,
@@ -198,6 +204,13 @@ enum svc_status svc_placement_get(struct svc_ctx *c, int64_t id, struct placemen
 enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
                                    void (*fn)(void *arg, const struct placement_row *r), void *arg,
                                    int64_t *hidden);
+/* The placements made from a TAS action, for the action's page (fn, by
+ * start, voided ones too): the action's case must be visible (else
+ * SVC_NOT_FOUND), and each placement is shown only to who may view its
+ * allocation's budget (RES_BUDGET, deny by default); others get none.
+ * The read is audited with the pupil when any is shown. */
+enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
+                                      void (*fn)(void *arg, const struct placement_row *r), void *arg);
 /* The open actions of a team's open cases that the user may see, for the
  * placement form (fn), newest first; nothing when they may see none. */
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,

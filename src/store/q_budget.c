@@ -306,6 +306,61 @@ enum store_rc q_budget_allocation_list(struct store *s, int64_t year_id, const s
     return store_each_row(st, allocation_each, &(struct allocation_sink){fn, arg});
 }
 
+enum store_rc q_budget_allocation_of(struct store *s, int64_t year_id, int64_t team_id,
+                                     struct budget_allocation_row *out)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT " ALLOC_COLS ALLOC_FROM "WHERE a.year_id = ? AND a.team_id = ?");
+    store_bind_int(st, 1, year_id);
+    store_bind_int(st, 2, team_id);
+    return store_get_row(st, read_allocation, out);
+}
+
+enum store_rc q_budget_allocation_change_insert(struct store *s, const struct budget_allocation_change_row *r)
+{
+    struct store_stmt *st = store_prepare(s,
+        "INSERT INTO budget_allocation_changes (allocation_id, old_pence, new_pence, reason, changed_by, changed_at) "
+        "VALUES (?,?,?,?,?,?)");
+    store_bind_int(st, 1, r->allocation_id);
+    if (r->had_old)
+        store_bind_int(st, 2, r->old_amount);
+    else
+        store_bind_null(st, 2);
+    store_bind_int(st, 3, r->new_amount);
+    store_bind_text(st, 4, r->reason);
+    q_bind_opt_id(st, 5, r->changed_by);
+    store_bind_int(st, 6, r->changed_at);
+    return store_exec_done(st);
+}
+
+static void read_allocation_change(struct store_stmt *st, void *row)
+{
+    struct budget_allocation_change_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = store_col_int(st, 0);
+    r->allocation_id = store_col_int(st, 1);
+    r->had_old = !store_col_is_null(st, 2);
+    r->old_amount = store_col_int(st, 2);
+    r->new_amount = store_col_int(st, 3);
+    store_col_copy(st, 4, r->reason, sizeof r->reason);
+    r->changed_by = store_col_int(st, 5);
+    store_col_copy(st, 6, r->changed_by_name, sizeof r->changed_by_name);
+    r->changed_at = store_col_int(st, 7);
+}
+
+Q_SINK(allocation_change, struct budget_allocation_change_row, read_allocation_change)
+
+enum store_rc q_budget_allocation_change_list(struct store *s, int64_t allocation_id,
+                                              void (*fn)(void *arg, const struct budget_allocation_change_row *r),
+                                              void *arg)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT h.id, h.allocation_id, h.old_pence, h.new_pence, h.reason, coalesce(h.changed_by, 0), "
+        "coalesce(u.display_name, ''), h.changed_at FROM budget_allocation_changes h "
+        "LEFT JOIN users u ON u.id = h.changed_by WHERE h.allocation_id = ? ORDER BY h.changed_at, h.id LIMIT 500");
+    store_bind_int(st, 1, allocation_id);
+    return store_each_row(st, allocation_change_each, &(struct allocation_change_sink){fn, arg});
+}
+
 enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum)
 {
     struct store_stmt *st = store_prepare(s,
@@ -795,12 +850,14 @@ enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row 
     return q_get_id(s, "SELECT " PLACE_COLS PLACE_FROM "WHERE p.id = ?", id, read_placement, out);
 }
 
-enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id, int64_t action_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? ORDER BY p.starts_on, p.id LIMIT 500");
+        "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? OR p.action_id = ? ORDER BY p.starts_on, p.id "
+        "LIMIT 500");
     store_bind_int(st, 1, commitment_id);
+    store_bind_int(st, 2, action_id);
     return store_each_row(st, placement_each, &(struct placement_sink){fn, arg});
 }
 

@@ -104,6 +104,28 @@ enum store_rc q_budget_allocation_get(struct store *s, int64_t id, struct budget
  * v shows (all of them for an authority v shows), by team name. */
 enum store_rc q_budget_allocation_list(struct store *s, int64_t year_id, const struct visibility *v,
                                        void (*fn)(void *arg, const struct budget_allocation_row *r), void *arg);
+/* The allocation of a team for a year, if any (STORE_DONE when none). */
+enum store_rc q_budget_allocation_of(struct store *s, int64_t year_id, int64_t team_id,
+                                     struct budget_allocation_row *out);
+
+/* One setting of an allocation (migration 0033): the amount before
+ * (had_old false for the first setting), after, why, who, when. */
+struct budget_allocation_change_row {
+    int64_t id;
+    int64_t allocation_id;
+    bool had_old;
+    int64_t old_amount;
+    int64_t new_amount;
+    char reason[BUDGET_TEXT_MAX];
+    int64_t changed_by;
+    char changed_by_name[161];
+    int64_t changed_at;
+};
+enum store_rc q_budget_allocation_change_insert(struct store *s, const struct budget_allocation_change_row *r);
+/* An allocation's settings, oldest first. */
+enum store_rc q_budget_allocation_change_list(struct store *s, int64_t allocation_id,
+                                              void (*fn)(void *arg, const struct budget_allocation_change_row *r),
+                                              void *arg);
 /* The sum of a year's allocations to teams other than team_id. */
 enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum);
 
@@ -258,8 +280,9 @@ enum store_rc q_placement_insert(struct store *s, const struct placement_row *r,
 /* Saves units_used, starts_on and ends_on (not voided). */
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now);
 enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out);
-/* A commitment's placements, by start. */
-enum store_rc q_placement_list(struct store *s, int64_t commitment_id,
+/* A commitment's placements, or (commitment_id 0) those from one TAS
+ * action, by start. */
+enum store_rc q_placement_list(struct store *s, int64_t commitment_id, int64_t action_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg);
 /* Units used by a commitment's placements other than except_id. */
 enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units);

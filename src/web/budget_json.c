@@ -49,16 +49,37 @@ static void voided(json_t *o, bool v, const char *reason)
         json_object_set_new(o, "void_reason", json_string(reason));
 }
 
+/* The day of a moment (seconds since 1970), as day() gives it. */
+static void day_of(json_t *obj, const char *name, int64_t at)
+{
+    char iso[11];
+    day_format((int32_t)(at / 86400), iso);
+    day(obj, name, iso);
+}
+
 json_t *json_budget_correction(const struct budget_correction_row *r)
 {
-    char at[11], label[40];
-    day_format((int32_t)(r->made_at / 86400), at);
-    date_label(at, label, sizeof label);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "record_id",
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)r->id, "record_id",
                           (json_int_t)r->record_id, "action", r->action, "before", r->before, "after", r->after,
-                          "reason", r->reason, "made_by", (json_int_t)r->made_by, "made_by_name", r->made_by_name,
-                          "made_on", at, "made_on_label", label);
+                          "reason", r->reason, "made_by", (json_int_t)r->made_by, "made_by_name", r->made_by_name);
+    day_of(o, "made_on", r->made_at);
     json_object_set_new(o, "is_void", json_boolean(!strcmp(r->action, "void")));
+    return o;
+}
+
+json_t *json_budget_allocation_change(const struct budget_allocation_change_row *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:I}", "id", (json_int_t)r->id, "allocation_id",
+                          (json_int_t)r->allocation_id, "reason", r->reason, "changed_by", (json_int_t)r->changed_by,
+                          "changed_by_name", r->changed_by_name, "changed_at", (json_int_t)r->changed_at);
+    day_of(o, "changed_on", r->changed_at);
+    if (r->had_old)
+        bj_money(o, "old_amount", r->old_amount);
+    else {
+        json_object_set_new(o, "old_amount", json_null());
+        json_object_set_new(o, "old_amount_pence", json_null());
+    }
+    bj_money(o, "new_amount", r->new_amount);
     return o;
 }
 
@@ -206,4 +227,9 @@ json_t *json_placement(const struct placement_row *r)
         json_object_set_new(o, "ends_on", json_null());
     voided(o, r->voided, r->void_reason);
     return o;
+}
+
+void json_placement_append(void *list, const struct placement_row *r)
+{
+    json_array_append_new(list, json_placement(r));
 }

@@ -18,7 +18,11 @@ json_t *json_budget_payment(const struct budget_payment_row *r);
 json_t *json_budget_approval(const struct budget_approval_row *r);
 json_t *json_intervention(const struct intervention_row *r);
 json_t *json_placement(const struct placement_row *r);
+/* Appends json_placement(r) to the array list: a row callback for lists. */
+void json_placement_append(void *list, const struct placement_row *r);
 /* A correction or void of a budget record (migration 0025). */
 json_t *json_budget_correction(const struct budget_correction_row *r);
+/* One setting of an allocation (migration 0033): old_amount null for the first. */
+json_t *json_budget_allocation_change(const struct budget_allocation_change_row *r);
 
 #endif

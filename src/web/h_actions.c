@@ -8,8 +8,10 @@
 #include "core/calendar.h"
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
+#include "service/svc_budget.h"
 #include "service/svc_meetings.h"
 #include "service/svc_toolkits.h"
+#include "web/budget_json.h"
 #include "web/form.h"
 #include "web/records_json.h"
 #include "web/router.h"
@@ -456,16 +458,23 @@ static void h_action_view(struct req *rq, struct resp *rs)
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
     enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
+    /* Its budget placements, to who may see the budget they are paid from. */
+    json_t *places = json_array();
+    if (st == SVC_OK)
+        st = svc_action_placements(&c, a->id, json_placement_append, places);
     if (st != SVC_OK) {
+        json_decref(places);
         view_svc_error(rq, rs, st);
     } else if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "action", json_action(&c, a)));
+        view_json(rs, 200, json_pack("{s:o, s:o}", "action", json_action(&c, a), "placements", places));
     } else {
         json_t *ctx = view_page(rq, "Action", "cases");
         case_page_head(ctx, &cr);
         json_t *o = json_action(&c, a);
         action_view_keys(o, a);
         json_object_set_new(ctx, "action", o);
+        json_object_set_new(ctx, "placements", places);
+        json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
                                                                       cr.authority_id, cr.school_id)));
         view_render(rq, rs, 200, "action_view", ctx);

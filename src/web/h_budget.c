@@ -38,6 +38,11 @@ static void add_allocation(void *arg, const struct budget_allocation_row *r)
     add_json(arg, json_budget_allocation(r));
 }
 
+static void add_allocation_change(void *arg, const struct budget_allocation_change_row *r)
+{
+    add_json(arg, json_budget_allocation_change(r));
+}
+
 static void add_contribution(void *arg, const struct budget_contribution_row *r)
 {
     add_json(arg, json_budget_contribution(r));
@@ -212,7 +217,7 @@ static const struct code_list *partner_list(void)
 
 struct year_forms {
     struct contribution_form cf;
-    const char *team_id, *amount;
+    const char *team_id, *amount, *reason;
 };
 
 static void add_team_option(void *arg, const struct budget_team *t)
@@ -262,7 +267,7 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
         svc_budget_team_list(&c, y.authority_id, add_team_option, pair);
         json_decref(pair[1]);
         json_t *fields = json_pack(
-            "{s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
+            "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
             fld_select_codes("partner", "Partner", cf ? cf->partner : "", e, partner_list(), "Select a partner"),
             "partner_name",
             fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : "", e,
@@ -274,7 +279,12 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
                      "For example, 15 4 2026"),
             "team_id", team, "allocation_amount",
             fld_input("allocation", "Allocation, in pounds", f ? f->amount : "", e,
-                      "The team's whole allocation for the year: it replaces any set before."));
+                      "The team's whole allocation for the year: it replaces any set before, which is kept in "
+                      "its history."),
+            "allocation_reason",
+            fld_textarea("reason", "Why it changes", f ? f->reason : "", e,
+                         "Required when an allocation is lowered. It cannot be lowered below what is committed and "
+                         "paid from it."));
         /* The two forms share the field name "amount" in the service's
          * errors; show each error beside the form that was sent. */
         json_object_set_new(ctx, "fields", fields);
@@ -324,11 +334,12 @@ static void h_allocation_set(struct req *rq, struct resp *rs)
     struct year_forms f = {0};
     f.team_id = req_param(rq, "team_id");
     f.amount = req_param(rq, rq->api ? "amount" : "allocation");
+    f.reason = req_param(rq, "reason");
     struct field_errors e = {0}, shown = {0};
     int64_t id = 0;
     const char *team = f.team_id;
     enum svc_status st = svc_budget_allocation_set(&c, rq->id, team && *team ? strtoll(team, NULL, 10) : 0, f.amount,
-                                                   &e, &id);
+                                                   f.reason, &e, &id);
     struct budget_allocation_row a;
     if (st == SVC_OK && svc_budget_allocation_get(&c, id, &a) != SVC_OK)
         st = SVC_ERROR;
@@ -338,9 +349,7 @@ static void h_allocation_set(struct req *rq, struct resp *rs)
                    (long long)rq->id);
     } else if (n == SAVE_FORM) {
         /* The page's allocation box is named "allocation". */
-        for (size_t i = 0; i < e.count; i++)
-            field_errors_add(&shown, !strcmp(e.items[i].field, "amount") ? "allocation" : e.items[i].field,
-                             e.items[i].message);
+        rename_errors(&e, "amount", "allocation", &shown);
         year_page(rq, rs, 400, rq->id, &f, &shown);
     }
 }
@@ -376,15 +385,20 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
     req_svc_ctx(rq, &c);
     struct budget_allocation_row a;
     enum svc_status st = svc_budget_allocation_get(&c, id, &a);
-    json_t *list = json_array();
+    json_t *list = json_array(), *history = json_array();
     if (st == SVC_OK)
         st = svc_budget_commitment_list(&c, id, add_commitment, list);
-    if (st != SVC_OK)
+    if (st == SVC_OK)
+        st = svc_budget_allocation_changes(&c, id, add_allocation_change, history);
+    if (st != SVC_OK) {
         json_decref(list);
+        json_decref(history);
+    }
     if (view_failed(rq, rs, st))
         return;
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o}", "allocation", json_budget_allocation(&a), "commitments", list));
+        view_json(rs, 200, json_pack("{s:o, s:o, s:o}", "allocation", json_budget_allocation(&a), "commitments", list,
+                                     "history", history));
         return;
     }
     char title[240], year_href[48];
@@ -396,6 +410,7 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
         json_object_set_new(ctx, "year_href", json_string(year_href));
     json_object_set_new(ctx, "allocation", json_budget_allocation(&a));
     json_object_set_new(ctx, "commitments", list);
+    json_object_set_new(ctx, "history", history);
     bool may_commit = svc_budget_may(&c, ACT_CREATE, a.authority_id, a.team_id);
     json_object_set_new(ctx, "may_commit", json_boolean(may_commit));
     if (may_commit) {
@@ -495,11 +510,6 @@ struct commitment_forms {
     bool fixing;                  /* the correction form was sent */
 };
 
-static void add_placement(void *arg, const struct placement_row *r)
-{
-    add_json(arg, json_placement(r));
-}
-
 static void add_action_option(void *arg, const struct budget_action *r)
 {
     json_t **p = arg;
@@ -533,7 +543,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         if (cm->intervention_id) {
             json_t *places = json_array();
             int64_t hidden = 0;
-            if (svc_placement_list(&c, id, add_placement, places, &hidden) != SVC_OK) {
+            if (svc_placement_list(&c, id, json_placement_append, places, &hidden) != SVC_OK) {
                 json_decref(places);
                 json_decref(o);
                 view_svc_error(rq, rs, SVC_ERROR);
@@ -576,7 +586,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
     if (cm->intervention_id) {
         json_t *places = json_array();
         int64_t hidden = 0;
-        if (svc_placement_list(&c, id, add_placement, places, &hidden) == SVC_OK) {
+        if (svc_placement_list(&c, id, json_placement_append, places, &hidden) == SVC_OK) {
             json_object_set_new(ctx, "placements", places);
             json_object_set_new(ctx, "placements_hidden", json_integer(hidden));
         } else {

@@ -103,7 +103,10 @@ test('the pooled budget: a year, a contribution, an allocation, a commitment app
   await fillDate(ho, 'committed_on', TODAY);
   await submit(ho, 'Commit the spend');
   assert.match(await ho.locator('.govuk-notification-banner').textContent(), /awaiting approval/);
-  assert.match(await ho.locator('table').textContent(), /Awaiting approval/);
+  assert.match(await ho.getByRole('table', { name: /Commitments against this allocation/ }).textContent(),
+    /Awaiting approval/);
+  // The allocation's history: its one setting so far, with nothing before it.
+  assert.match(await ho.getByRole('table', { name: /Each setting of this allocation/ }).textContent(), /Not set/);
   await clean(ho, 'the allocation with a pending commitment');
 
   await ap.goto(`${srv.base}/budget/approvals`);
@@ -173,7 +176,8 @@ test('commissioning and the board\'s report: the catalogue, a decision, the repo
   await fillDate(ho, 'commission_on', TODAY);
   await submit(ho, 'Commission it');
   assert.match(await ho.locator('.govuk-notification-banner').textContent(), /Spend committed/);
-  assert.match(await ho.locator('table').textContent(), /Mentoring \(Youth Trust\): 10 x Session/);
+  assert.match(await ho.getByRole('table', { name: /Commitments against this allocation/ }).textContent(),
+    /Mentoring \(Youth Trust\): 10 x Session/);
   await clean(ho, 'the allocation with a commissioning decision');
 
   await ap.goto(`${srv.base}/budget`);

@@ -205,8 +205,12 @@ test('allocations: devolved to teams, never more than the pool', async () => {
   r = await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`, { team_id: ids.T2, amount: '40000' });
   assert.equal(r.status, 200, r.text);
   ids.A2 = r.body.allocation.id;
-  // Changing one replaces it (the same allocation).
+  // Changing one replaces it (the same allocation); lowering one says why.
   r = await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`, { team_id: ids.T2, amount: '39,999.99' });
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).reason, /Say why the allocation is lowered/);
+  r = await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`,
+    { team_id: ids.T2, amount: '39,999.99', reason: 'A penny back to the pool' });
   assert.equal(r.status, 200);
   assert.equal(r.body.allocation.id, ids.A2);
   assert.equal(r.body.allocation.amount_pence, 3999999);

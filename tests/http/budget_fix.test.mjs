@@ -117,7 +117,8 @@ test('contributions: corrected or voided with a reason by who keeps the pool; th
   r = await api(as.approver, 'POST', `/api/v1/budget/contributions/${c2.id}/void`, { reason: 'Entered twice' });
   assert.equal(r.status, 422);
   assert.match(errorsOf(r).amount, /lower an allocation first/);
-  ok(await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`, { team_id: ids.T1, amount: '6,500' }));
+  ok(await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`, { team_id: ids.T1, amount: '6,500',
+    reason: 'The pool was entered twice' }));
   r = await api(as.approver, 'POST', `/api/v1/budget/contributions/${c2.id}/void`, {});
   assert.match(errorsOf(r).reason, /Say why/);
   r = await api(as.approver, 'POST', `/api/v1/budget/contributions/${c2.id}/void`, { reason: 'Entered twice' });
@@ -467,4 +468,99 @@ test('the cost-benefit unit costs: no community paediatrics figure is invented; 
   assert.match(page, /A community paediatrics referral<\/dt>\s*<dd[^>]*>Not set: enter your local figure/);
   const report = decodeHtml((await web.getHtml(`/budget/years/${ids.Y}/report`)).html);
   assert.match(report, /Not set: enter your local figure/);
+});
+
+test('an allocation keeps its history; lowering says why and never goes below what is spent', async () => {
+  const a = await alloc();
+  const spent = a.committed_pence + a.paid_pence;
+  assert.ok(spent > 0 && a.amount_pence > spent, `spent ${spent} of ${a.amount_pence}`);
+  const put = (amount_pence, extra = {}) => api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`,
+    { team_id: ids.T1, amount: (amount_pence / 100).toFixed(2), ...extra });
+  const rows = () => Number(sql(`SELECT count(*) FROM budget_allocation_changes WHERE allocation_id = ${ids.A1}`));
+  const before = rows();
+  // Lowered without a reason, or below what is committed and paid: refused, nothing kept.
+  let r = await put(a.amount_pence - 1);
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).reason, /Say why the allocation is lowered/);
+  r = await put(spent - 1, { reason: 'Too far' });
+  assert.equal(r.status, 422);
+  assert.match(errorsOf(r).amount, /cannot be less than what is committed and paid from it/);
+  assert.equal(rows(), before);
+  assert.equal((await alloc()).amount_pence, a.amount_pence);
+
+  // From the year's page: below what is spent shows the error beside the box; a form sent twice (at once, with
+  // the same one-time token) lowers it once.
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('approver', 'pool-keeper-pass-9')).status, 303);
+  let page = await web.getHtml(`/budget/years/${ids.Y}`);
+  const form = (amount_pence, reason) => ({ csrf: csrfFrom(page.html),
+    form_token: page.html.match(/name="form_token" value="([0-9a-f]{32})"/)[1], team_id: String(ids.T1),
+    allocation: (amount_pence / 100).toFixed(2), reason });
+  let res = await web.postForm(`/budget/years/${ids.Y}/allocations`, form(spent - 1, 'Too far'));
+  assert.equal(res.status, 400);
+  const html = decodeHtml(await res.text());
+  assert.match(html, /govuk-error-summary/);
+  assert.match(html, /The allocation cannot be less than what is committed and paid from it/);
+  page = await web.getHtml(`/budget/years/${ids.Y}`);
+  const twice = form(spent, 'Sent twice: the team\'s plans shrank');
+  const [f1, f2] = await Promise.all([web.postForm(`/budget/years/${ids.Y}/allocations`, twice),
+    web.postForm(`/budget/years/${ids.Y}/allocations`, twice)]);
+  assert.equal(f1.status, 303);
+  assert.equal(f2.status, 303);
+  assert.equal(rows(), before + 1);
+  // Raised again: no reason needed, kept too.
+  ok(await put(a.amount_pence));
+  assert.equal(rows(), before + 2);
+
+  const h = ok(await api(as.holder, 'GET', `/api/v1/budget/allocations/${ids.A1}`)).history;
+  assert.deepEqual(h.map((x) => x.new_amount_pence), [800000, 650000, spent, a.amount_pence]);
+  assert.deepEqual(h.map((x) => x.old_amount_pence), [null, 800000, 650000, spent]);
+  assert.deepEqual(h.map((x) => x.reason), ['', 'The pool was entered twice', "Sent twice: the team's plans shrank", '']);
+  assert.ok(h.every((x) => x.changed_by_name === 'Test approver'));
+  assert.equal(h[2].old_amount, `${POUND}6,500.00`);
+  // Each setting audited.
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'budget_allocation' AND resource_id = ${ids.A1}`)),
+    h.length);
+  // Shown on the allocation's page as a table, oldest first.
+  const hp = (await web.getHtml(`/budget/allocations/${ids.A1}`)).html;
+  assert.match(hp, /History of the allocation/);
+  const cells = [...hp.matchAll(/<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)<\/td>\s*<td class="govuk-table__cell">([^<]*)<\/td>/g)]
+    .map((m) => [m[1], m[2], decodeHtml(m[3])]);
+  assert.deepEqual(cells.map((c) => c[0]), ['Not set', `${POUND}8,000.00`, `${POUND}6,500.00`,
+    h[3].old_amount]);
+  assert.equal(cells[2][2], "Sent twice: the team's plans shrank");
+});
+
+test("an action's page shows its budget placements to who may see the budget, and nothing to others", async () => {
+  const places = ok(await api(as.both, 'GET', `/api/v1/budget/commitments/${ids.C}`)).placements
+    .filter((p) => p.action_id === ids.action);
+  assert.ok(places.length >= 2, 'the capacity test made placements from the action');
+  // Both a case role and the budget: every placement, by start, voided ones marked.
+  const seen = ok(await api(as.both, 'GET', `/api/v1/actions/${ids.action}`)).placements;
+  const byStart = [...places].sort((x, y) => x.starts_on.localeCompare(y.starts_on) || x.id - y.id);
+  assert.deepEqual(seen.map((p) => p.id), byStart.map((p) => p.id));
+  assert.ok(seen.every((p) => p.intervention_name === 'Mentoring' && p.action_id === ids.action));
+  const audited = () => Number(sql(`SELECT count(*) FROM audit_log WHERE detail = 'budget.action_placements'
+    AND resource_id = ${ids.action} AND pupil_id = ${ids.pupil}`));
+  assert.equal(audited(), 1);
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('both', 'dual-duty-pass-99')).status, 303);
+  const page = decodeHtml((await web.getHtml(`/actions/${ids.action}`)).html);
+  assert.match(page, /Placements paid from the pooled budget/);
+  const first = byStart[0];
+  assert.match(page, new RegExp(`<a class="govuk-link" href="/budget/placements/${first.id}">Mentoring</a>`));
+  assert.match(page, new RegExp(first.starts_on_label));
+  assert.match(page, /Voided/);
+  // The case's coordinator without a budget role sees the action and none of its placements.
+  const coord = await signIn('coordinator', 'demo-password');
+  const plain = ok(await api(coord, 'GET', `/api/v1/actions/${ids.action}`));
+  assert.equal(plain.action.id, ids.action);
+  assert.deepEqual(plain.placements, []);
+  const cweb = new Client(srv.base);
+  assert.equal((await cweb.signIn('coordinator', 'demo-password')).status, 303);
+  const cpage = decodeHtml((await cweb.getHtml(`/actions/${ids.action}`)).html);
+  assert.doesNotMatch(cpage, /pooled budget|\/budget\/placements\//);
+  // The team's budget holder without a case role does not see the action at all.
+  assert.equal((await api(as.holder, 'GET', `/api/v1/actions/${ids.action}`)).status, 404);
+  assert.equal(audited(), 2, 'only the reads that showed placements are audited');
 });

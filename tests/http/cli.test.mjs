@@ -63,7 +63,8 @@ test('migrate, demo (deterministic), and demo refuses a database with data', () 
   assert.ok(counted, d.out);
   const listed = d.out.match(/demo users: (.*)\n/)[1].split(' ');
   assert.equal(Number(counted[1]), listed.length, 'the user count is the users listed');
-  for (const role of ['coordinator', 'dpo', 'evaluator', 'taskforce.manager']) assert.ok(listed.includes(role), role);
+  for (const role of ['coordinator', 'dpo', 'evaluator', 'budget.holder', 'budget.approver', 'taskforce.manager'])
+    assert.ok(listed.includes(role), role);
   const again = tas(['demo', '--db', db, '--seed', '5']);
   assert.equal(again.code, 1);
   assert.match(again.err, /already holds data/);

@@ -281,3 +281,23 @@ test('tas demo --without-year makes no teams, meetings or cases', async () => {
   const mine = await res.json();
   assert.ok(res.status === 403 || !mine.my_actions || mine.my_actions.count === 0, `${res.status}`);
 });
+
+test('the demo has a budget holder and a budget approver who reach the pooled budget', async () => {
+  for (const username of ['budget.holder', 'budget.approver']) {
+    const c = await signedIn(srv, username);
+    const me = await json(c, '/api/v1/me');
+    const roles = (me.user?.roles ?? me.roles).map((r) => r.role);
+    assert.deepEqual(roles, [username === 'budget.holder' ? 'budget_holder' : 'budget_approver'], username);
+    const budget = await json(c, '/api/v1/budget');
+    assert.ok(Array.isArray(budget.years), username);
+    const page = await c.get('/budget');
+    assert.equal(page.status, 200, username);
+    assert.match(await page.text(), /Pooled budget/);
+  }
+  // Only the approver keeps the pool: its limits page.
+  assert.equal((await (await signedIn(srv, 'budget.approver')).get('/budget/limits')).status, 200);
+  // Others of the demo still see no budget (deny by default).
+  const res = await (await signedIn(srv, 'practitioner')).get('/api/v1/budget');
+  assert.equal(res.status, 403);
+  await res.arrayBuffer();
+});
