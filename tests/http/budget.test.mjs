@@ -163,6 +163,9 @@ test('contributions: by partner, in pounds and pence, dated; the pool adds them 
     [{ partner: 'la', amount: '0', received_on: TODAY }, 'amount', /more than 0/],
     [{ partner: 'la', amount: '', received_on: TODAY }, 'amount', /Enter the amount/],
     [{ partner: 'la', amount: '5', received_on: '2026-02-30' }, 'received_on', /real date/],
+    [{ partner: 'la', amount: '5', received_on: '2026-02-30' }, 'received_on',
+      /^The date the money was received must be a real date$/],
+    [{ partner: 'la', amount: '5', received_on: '' }, 'received_on', /^Enter the date the money was received$/],
   ];
   for (const [body, field, msg] of bad) {
     const r = await api(as.approver, 'POST', `/api/v1/budget/years/${ids.Y}/contributions`, body);
