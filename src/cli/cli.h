@@ -44,6 +44,10 @@ int cli_rollup_verify(struct svc_ctx *c, const char *from, const char *to);
 struct store;
 /* Opens the database and applies migrations; prints the reason and returns NULL on failure. */
 struct store *cli_open_db(const char *path);
+/* The same, and ctx set for the system acting now (clock_now()): the
+ * start of a command that calls the services. */
+struct svc_ctx;
+struct store *cli_open_system(const char *path, struct svc_ctx *ctx);
 /* Prints "tas: <message>" to stderr. */
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole decimal number in [min, max]; 0 ok. */

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/validate.h"
 #include "service/secrets.h"
+#include "service/svc.h"
 #include "store/store.h"
 
 void cli_fail(const char *fmt, ...)
@@ -43,6 +44,14 @@ struct store *cli_open_db(const char *path)
         store_close(s);
         return NULL;
     }
+    return s;
+}
+
+struct store *cli_open_system(const char *path, struct svc_ctx *ctx)
+{
+    struct store *s = cli_open_db(path);
+    if (s)
+        svc_ctx_init(ctx, s, svc_system_principal(), clock_now());
     return s;
 }
 

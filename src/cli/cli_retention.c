@@ -47,11 +47,10 @@ int cli_retention(int argc, char **argv)
     int32_t day;
     if (optind != argc || (today && day_parse(today, &day) != 0))
         return cli_usage(usage);
-    struct store *s = cli_open_db(db);
+    struct svc_ctx ctx;
+    struct store *s = cli_open_system(db, &ctx);
     if (!s)
         return CLI_FAIL;
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     if (!today)
         today = ctx.today;
     struct retention_report rep;

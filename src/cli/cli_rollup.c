@@ -132,11 +132,10 @@ int cli_rollup(int argc, char **argv)
     if (optind + 1 != argc || (!rebuild && !check) || (rebuild && (from || to)) || (!from != !to) ||
         (from && (day_parse(from, &d1) != 0 || day_parse(to, &d2) != 0 || d1 > d2)))
         return cli_usage(usage);
-    struct store *s = cli_open_db(db);
+    struct svc_ctx ctx;
+    struct store *s = cli_open_system(db, &ctx);
     if (!s)
         return CLI_FAIL;
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     int rc;
     if (rebuild) {
         time_t t0 = time(NULL);

@@ -107,11 +107,10 @@ static void print_def(void *arg, const struct toolkit_def_row *r)
 
 static int run(const char *db, const char *sub, bool builtin, char **paths, int npaths)
 {
-    struct store *s = cli_open_db(db);
+    struct svc_ctx ctx;
+    struct store *s = cli_open_system(db, &ctx);
     if (!s)
         return CLI_FAIL;
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     int rc = CLI_OK;
     if (strcmp(sub, "list") == 0) {
         rc = svc_toolkit_list(&ctx, print_def, NULL) == SVC_OK ? CLI_OK : CLI_FAIL;

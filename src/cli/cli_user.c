@@ -162,11 +162,10 @@ int cli_user(int argc, char **argv)
         cli_fail("cannot initialise libsodium");
         return CLI_FAIL;
     }
-    struct store *s = cli_open_db(db);
+    struct svc_ctx ctx;
+    struct store *s = cli_open_system(db, &ctx);
     if (!s)
         return CLI_FAIL;
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors e = {0};
     int rc = CLI_FAIL;
     char pw[PASSWORD_BUF];

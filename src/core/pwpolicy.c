@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/validate.h"
+
 static int cmp_folded(const char *line, size_t ln, const char *w, size_t wn)
 {
     size_t n = ln < wn ? ln : wn;
@@ -38,15 +40,6 @@ bool pwlist_contains(const char *list, size_t listlen, const char *word, size_t 
             hi = start;
     }
     return false;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 static bool is_letter(unsigned char c)

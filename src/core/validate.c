@@ -57,6 +57,15 @@ static void ascii_lower(char *s)
             *s = (char)(*s - 'A' + 'a');
 }
 
+size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
 int trim_copy(const char *s, char *out, size_t outsz)
 {
     if (!out || outsz == 0)
@@ -181,22 +190,6 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Writes YYYY-MM-DD by hand; values are already range checked. */
-static void format_date(int y, int m, int d, char out[11])
-{
-    out[0] = (char)('0' + y / 1000 % 10);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m / 10);
-    out[6] = (char)('0' + m % 10);
-    out[7] = '-';
-    out[8] = (char)('0' + d / 10);
-    out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
-
 static int check_ymd(int y, int m, int d)
 {
     if (m < 1 || m > 12)
@@ -227,7 +220,7 @@ int parse_date_parts(const char *d, const char *m, const char *y, char out[11])
     if (rc != DATE_OK)
         return rc;
     if (out)
-        format_date((int)year, (int)month, (int)day, out);
+        day_format(day_from_ymd((int)year, (int)month, (int)day), out);
     return DATE_OK;
 }
 

@@ -53,6 +53,8 @@ int parse_date_iso(const char *s, int *y, int *m, int *d);   /* 0 ok */
 int parse_int_strict(const char *s, long min, long max, long *out); /* 0 ok */
 /* Trims leading/trailing white space into out; -1 if too long. */
 int trim_copy(const char *s, char *out, size_t outsz);
+/* The characters of UTF-8 text s (not its bytes). */
+size_t utf8_chars(const char *s);
 /* True if s is valid UTF-8 with no control characters (tab allowed if allow_tab). */
 int text_is_clean(const char *s, int allow_newlines);
 

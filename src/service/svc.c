@@ -2,6 +2,7 @@
 
 #include "service/svc_cases.h"
 
+#include "core/validate.h"
 #include "lib/clock.h"
 
 #include <stdio.h>
@@ -88,6 +89,44 @@ enum svc_status svc_list_exportable(const struct svc_ctx *c, enum resource_kind 
     if (policy_visible_none(&list) || policy_visible_none(&out))
         return SVC_FORBIDDEN;
     return policy_visible_covers(&out, &list) ? SVC_OK : SVC_FORBIDDEN;
+}
+
+int svc_date_parts(const char *d, const char *m, const char *y, const char *field, const char *what, char out[11],
+                   struct field_errors *errs)
+{
+    char msg[160];
+    if ((!d || !*d) && (!m || !*m) && (!y || !*y)) {
+        snprintf(msg, sizeof msg, "Enter the date %s", what);
+        field_errors_add(errs, field, msg);
+        return -1;
+    }
+    if (parse_date_parts(d, m, y, out) != 0) {
+        snprintf(msg, sizeof msg, "The date %s must be a real date", what);
+        field_errors_add(errs, field, msg);
+        return -1;
+    }
+    return 0;
+}
+
+bool svc_blank(const char *s)
+{
+    if (!s)
+        return true;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return *s == '\0';
+}
+
+void svc_copy(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n) {
+        l = n - 1;
+        while (l > 0 && ((unsigned char)src[l] & 0xC0) == 0x80)
+            l--;
+    }
+    memcpy(dst, src, l);
+    dst[l] = '\0';
 }
 
 enum svc_status svc_from_get(enum store_rc rc)

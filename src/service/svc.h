@@ -23,6 +23,8 @@
 #ifndef TAS_SERVICE_SVC_H
 #define TAS_SERVICE_SVC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/policy.h"
@@ -68,6 +70,17 @@ enum svc_status svc_from_store(enum store_rc rc);
  * start of a use case on a record:
  *     if (rc != STORE_ROW) return svc_from_get(rc); */
 enum svc_status svc_from_get(enum store_rc rc);
+/* A GOV.UK date input's three boxes into out (YYYY-MM-DD): 0, or -1
+ * after adding the error to field ("Enter the date <what>" when all are
+ * empty, "The date <what> must be a real date"). */
+struct field_errors;
+int svc_date_parts(const char *d, const char *m, const char *y, const char *field, const char *what, char out[11],
+                   struct field_errors *errs);
+/* Text helpers of the use cases' validation: true for NULL or only
+ * spaces, tabs and line ends; and a copy into dst (n bytes), cut on a
+ * UTF-8 boundary when it does not fit. */
+bool svc_blank(const char *s);
+void svc_copy(char *dst, size_t n, const char *src);
 /* What the user may list of kind k, into v: SVC_OK, or SVC_FORBIDDEN when
  * the policy lets them see none at all.  The start of every list. */
 enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);

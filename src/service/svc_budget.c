@@ -69,22 +69,6 @@ static int amount_field(const char *in, const char *field, const char *what, boo
     return 0;
 }
 
-static int date_field(const char *d, const char *m, const char *y, const char *field, const char *what,
-                      char out[11], struct field_errors *errs)
-{
-    char msg[160];
-    if ((!d || !*d) && (!m || !*m) && (!y || !*y)) {
-        snprintf(msg, sizeof msg, "Enter the date %s", what);
-        field_errors_add(errs, field, msg);
-        return -1;
-    }
-    if (parse_date_parts(d, m, y, out) != 0) {
-        snprintf(msg, sizeof msg, "The date %s must be a real date", what);
-        field_errors_add(errs, field, msg);
-        return -1;
-    }
-    return 0;
-}
 
 /* ---- limits ---- */
 
@@ -234,7 +218,7 @@ enum svc_status svc_budget_contribution_add(struct svc_ctx *c, int64_t year_id, 
                   errs) == 0 && !r.partner_name[0] && p)
         snprintf(r.partner_name, sizeof r.partner_name, "%s", p->label);
     amount_field(f->amount, "amount", "the amount", false, &r.amount, errs);
-    date_field(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
+    svc_date_parts(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
     if (errs->count)
         return SVC_INVALID;
     enum store_rc rc = store_begin_write(c->db);
@@ -427,7 +411,7 @@ enum svc_status svc_budget_commit(struct svc_ctx *c, int64_t allocation_id, cons
             field_errors_add(errs, "description", "Enter what the money is for");
         amount_field(f->amount, "amount", "the amount", false, &cm->amount, errs);
     }
-    if (date_field(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
+    if (svc_date_parts(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
         (strcmp(cm->committed_on, y.starts_on) < 0 || strcmp(cm->committed_on, y.ends_on) > 0)) {
         char msg[160];
         snprintf(msg, sizeof msg, "The date of the commitment must be in the budget year %s", y.label);
@@ -598,7 +582,7 @@ enum svc_status svc_budget_pay(struct svc_ctx *c, int64_t commitment_id, const s
                  "commit the difference first", left);
         field_errors_add(errs, "amount", msg);
     }
-    if (date_field(f->day, f->month, f->year, "paid_on", "of the payment", p.paid_on, errs) == 0 &&
+    if (svc_date_parts(f->day, f->month, f->year, "paid_on", "of the payment", p.paid_on, errs) == 0 &&
         strcmp(p.paid_on, c->today) > 0)
         field_errors_add(errs, "paid_on", "The date of the payment must be today or in the past");
     case_text(f->reference, p.reference, sizeof p.reference, "reference", "The reference", errs);
@@ -770,11 +754,11 @@ static enum svc_status audit_pupil(struct svc_ctx *c, const char *action, int64_
 static void placement_check(struct svc_ctx *c, const struct placement_form *f, const struct budget_commitment_row *cm,
                             struct placement_row *p, int64_t except_id, struct field_errors *errs)
 {
-    if (date_field(f->sday, f->smonth, f->syear, "starts_on", "the placement starts", p->starts_on, errs) != 0)
+    if (svc_date_parts(f->sday, f->smonth, f->syear, "starts_on", "the placement starts", p->starts_on, errs) != 0)
         p->starts_on[0] = 0;
     p->ends_on[0] = 0;
     bool any_end = (f->eday && *f->eday) || (f->emonth && *f->emonth) || (f->eyear && *f->eyear);
-    if (any_end && date_field(f->eday, f->emonth, f->eyear, "ends_on", "the placement ends", p->ends_on, errs) != 0)
+    if (any_end && svc_date_parts(f->eday, f->emonth, f->eyear, "ends_on", "the placement ends", p->ends_on, errs) != 0)
         p->ends_on[0] = 0;
     long units = 0;
     if (!f->units_used || !*f->units_used)
@@ -1133,7 +1117,7 @@ enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, c
                   errs) == 0 && !r.partner_name[0] && p)
         snprintf(r.partner_name, sizeof r.partner_name, "%s", p->label);
     amount_field(f->amount, "amount", "the amount", false, &r.amount, errs);
-    date_field(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
+    svc_date_parts(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
     reason_field(reason, why, "Say why the contribution is corrected", errs);
     if (errs->count)
         return SVC_INVALID;
@@ -1380,7 +1364,7 @@ enum svc_status svc_budget_commitment_correct(struct svc_ctx *c, int64_t id, con
         snprintf(msg, sizeof msg, "%s is already paid: the commitment cannot be less", paid);
         field_errors_add(errs, old->intervention_id ? "units" : "amount", msg);
     }
-    if (date_field(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
+    if (svc_date_parts(f->day, f->month, f->year, "committed_on", "of the commitment", cm->committed_on, errs) == 0 &&
         (strcmp(cm->committed_on, y.starts_on) < 0 || strcmp(cm->committed_on, y.ends_on) > 0)) {
         char msg[160];
         snprintf(msg, sizeof msg, "The date of the commitment must be in the budget year %s", y.label);

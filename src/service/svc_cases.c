@@ -118,18 +118,10 @@ enum svc_status svc_consent_verdict(struct svc_ctx *c, int64_t pupil_id, int64_t
 static int date_field(const char *d, const char *m, const char *y, const char *field, const char *what,
                       const char *today, char out[11], struct field_errors *errs)
 {
-    char msg[160];
-    if ((!d || !*d) && (!m || !*m) && (!y || !*y)) {
-        snprintf(msg, sizeof msg, "Enter the date %s", what);
-        field_errors_add(errs, field, msg);
+    if (svc_date_parts(d, m, y, field, what, out, errs) != 0)
         return -1;
-    }
-    if (parse_date_parts(d, m, y, out) != 0) {
-        snprintf(msg, sizeof msg, "The date %s must be a real date", what);
-        field_errors_add(errs, field, msg);
-        return -1;
-    }
     if (strcmp(out, today) > 0) {
+        char msg[160];
         snprintf(msg, sizeof msg, "The date %s must be today or in the past", what);
         field_errors_add(errs, field, msg);
         return -1;

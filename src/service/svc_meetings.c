@@ -4,33 +4,30 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/codes.h"
 #include "core/validate.h"
 #include "service/svc_teams.h"
 
-/* Copies text, cut on a UTF-8 boundary when it does not fit. */
-static void cpy(char *dst, size_t n, const char *src)
-{
-    size_t l = strlen(src);
-    if (l >= n) {
-        l = n - 1;
-        while (l > 0 && ((unsigned char)src[l] & 0xC0) == 0x80)
-            l--;
-    }
-    memcpy(dst, src, l);
-    dst[l] = '\0';
-}
-
-const char *meeting_status_label(const char *status)
+/* A status's label from its list; an unknown status is shown as it is. */
+static const char *status_label(const struct code_list *l, const char *status)
 {
     if (!status)
         return "";
-    if (strcmp(status, "planned") == 0)
-        return "Planned";
-    if (strcmp(status, "held") == 0)
-        return "Held";
-    if (strcmp(status, "cancelled") == 0)
-        return "Cancelled";
-    return status;
+    const char *label = code_label(l, status);
+    return label ? label : status;
+}
+
+static const struct code_entry meeting_statuses[] = {
+    {"planned", "Planned", NULL}, {"held", "Held", NULL}, {"cancelled", "Cancelled", NULL}};
+static const struct code_list meeting_status_list = {"meeting_status", meeting_statuses, 3};
+
+static const struct code_entry attendance_statuses[] = {
+    {"present", "Present", NULL}, {"apologies", "Apologies", NULL}, {"absent", "Absent", NULL}};
+static const struct code_list attendance_status_list = {"attendance_status", attendance_statuses, 3};
+
+const char *meeting_status_label(const char *status)
+{
+    return status_label(&meeting_status_list, status);
 }
 
 const char *meeting_mode_label(const char *mode)
@@ -42,29 +39,12 @@ const char *meeting_mode_label(const char *mode)
 
 const char *attendance_status_label(const char *status)
 {
-    if (!status)
-        return "";
-    if (strcmp(status, "present") == 0)
-        return "Present";
-    if (strcmp(status, "apologies") == 0)
-        return "Apologies";
-    if (strcmp(status, "absent") == 0)
-        return "Absent";
-    return status;
+    return status_label(&attendance_status_list, status);
 }
 
 static bool valid_attendance_status(const char *s)
 {
-    return s && (strcmp(s, "present") == 0 || strcmp(s, "apologies") == 0 || strcmp(s, "absent") == 0);
-}
-
-static bool is_blank(const char *s)
-{
-    if (!s)
-        return true;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    return *s == '\0';
+    return s && code_find(&attendance_status_list, s);
 }
 
 bool svc_meeting_may(const struct svc_ctx *c, enum action a, const struct meeting_row *m)
@@ -106,7 +86,7 @@ static enum svc_status for_edit(struct svc_ctx *c, int64_t id, struct meeting_ro
 static void check_slot(const char *date, const char *time, const char *dflt_time, char out_date[11],
                        char out_time[6], int32_t *day, struct field_errors *errs)
 {
-    if (is_blank(date))
+    if (svc_blank(date))
         field_errors_add(errs, "date", "Enter the date of the meeting");
     else if (svc_parse_day(date, day) != 0)
         field_errors_add(errs, "date", "Date of the meeting must be a real date");
@@ -114,9 +94,9 @@ static void check_slot(const char *date, const char *time, const char *dflt_time
         field_errors_add(errs, "date", "Date of the meeting must be a weekday");
     else
         day_format(*day, out_date);
-    if (is_blank(time) && dflt_time)
-        cpy(out_time, 6, dflt_time);
-    else if (is_blank(time))
+    if (svc_blank(time) && dflt_time)
+        svc_copy(out_time, 6, dflt_time);
+    else if (svc_blank(time))
         field_errors_add(errs, "start_time", "Enter the time the meeting starts, like 13:30");
     else if (svc_parse_time(time, out_time) != 0)
         field_errors_add(errs, "start_time", "Start time must be a real time in the format HH:MM, like 13:30");
@@ -322,7 +302,7 @@ static struct sheet_line *sheet_add(struct sheet_build *b, const char *key)
         return NULL;
     struct sheet_line *l = &b->lines[b->n++];
     memset(l, 0, sizeof *l);
-    cpy(l->key, sizeof l->key, key);
+    svc_copy(l->key, sizeof l->key, key);
     return l;
 }
 
@@ -363,10 +343,10 @@ static void sheet_member(void *arg, const struct team_member *tm)
     struct sheet_line *l = sheet_add(arg, key);
     if (!l)
         return;
-    cpy(l->label, sizeof l->label, tm->service_name);
+    svc_copy(l->label, sizeof l->label, tm->service_name);
     l->service_id = tm->service_id;
     l->practitioner_id = tm->practitioner_id;
-    cpy(l->person_name, sizeof l->person_name, tm->practitioner_name);
+    svc_copy(l->person_name, sizeof l->person_name, tm->practitioner_name);
 }
 
 static void sheet_recorded(void *arg, const struct attendance_row *r)
@@ -375,7 +355,7 @@ static void sheet_recorded(void *arg, const struct attendance_row *r)
         return;
     char key[24];
     if (standing_role(r->role))
-        cpy(key, sizeof key, r->role);
+        svc_copy(key, sizeof key, r->role);
     else if (r->service_id)
         snprintf(key, sizeof key, "svc-%lld", (long long)r->service_id);
     else
@@ -384,12 +364,12 @@ static void sheet_recorded(void *arg, const struct attendance_row *r)
     if (!l)
         return;
     if (!l->label[0])   /* recorded for a service no longer a core member */
-        cpy(l->label, sizeof l->label, r->service_id ? r->service_name : r->role);
+        svc_copy(l->label, sizeof l->label, r->service_id ? r->service_name : r->role);
     l->service_id = r->service_id;
     if (r->practitioner_id)
         l->practitioner_id = r->practitioner_id;
-    cpy(l->person_name, sizeof l->person_name, r->person_name);
-    cpy(l->status, sizeof l->status, r->status);
+    svc_copy(l->person_name, sizeof l->person_name, r->person_name);
+    svc_copy(l->status, sizeof l->status, r->status);
 }
 
 enum svc_status svc_meeting_sheet(struct svc_ctx *c, const struct meeting_row *m,
@@ -412,21 +392,21 @@ enum svc_status svc_meeting_sheet(struct svc_ctx *c, const struct meeting_row *m
         l->service_id = ss.school;
         snprintf(l->label, sizeof l->label, "School (%.140s)", t.host_school_name);
         snprintf(l->role, sizeof l->role, "school");
-        cpy(l->person_name, sizeof l->person_name, t.t.chair_name);
+        svc_copy(l->person_name, sizeof l->person_name, t.t.chair_name);
     }
     l = sheet_add(&b, "strategic_lead");
     if (l) {
         snprintf(l->label, sizeof l->label, "Strategic Lead");
         snprintf(l->role, sizeof l->role, "strategic_lead");
         l->service_id = ss.strategic_lead;
-        cpy(l->person_name, sizeof l->person_name, t.strategic_lead_name);
+        svc_copy(l->person_name, sizeof l->person_name, t.strategic_lead_name);
     }
     l = sheet_add(&b, "case_coordinator");
     if (l) {
         snprintf(l->label, sizeof l->label, "Case Coordinator");
         snprintf(l->role, sizeof l->role, "case_coordinator");
         l->service_id = ss.case_coordinator;
-        cpy(l->person_name, sizeof l->person_name, t.case_coordinator_name);
+        svc_copy(l->person_name, sizeof l->person_name, t.case_coordinator_name);
     }
     rc = q_team_members(c->db, t.t.id, sheet_member, &b);
     if (rc == STORE_OK)
@@ -494,7 +474,7 @@ enum svc_status svc_meeting_attendance_save(struct svc_ctx *c, int64_t id,
         struct attendance_row *r = &rows[i];
         r->service_id = lines[i].service_id;
         r->practitioner_id = lines[i].practitioner_id;
-        cpy(r->role, sizeof r->role, lines[i].role);
+        svc_copy(r->role, sizeof r->role, lines[i].role);
         if (!got || !valid_attendance_status(got->status)) {
             char msg[160];
             if (strcmp(lines[i].key, "school") == 0)
@@ -505,7 +485,7 @@ enum svc_status svc_meeting_attendance_save(struct svc_ctx *c, int64_t id,
                 snprintf(msg, sizeof msg, "Select whether %.100s attended", lines[i].label);
             field_errors_add(errs, field, msg);
         } else {
-            cpy(r->status, sizeof r->status, got->status);
+            svc_copy(r->status, sizeof r->status, got->status);
         }
         char namef[40];
         snprintf(namef, sizeof namef, "name-%.23s", lines[i].key);
@@ -550,10 +530,10 @@ enum svc_status svc_meeting_guest_add(struct svc_ctx *c, int64_t id, const char 
         field_errors_add(errs, "guest_role", "Enter the guest's role, like Social Worker (Adoption Team)");
     else if (!text_is_clean(r.role, 0))
         field_errors_add(errs, "guest_role", "Guest's role must not contain special characters");
-    if (is_blank(status))
+    if (svc_blank(status))
         snprintf(r.status, sizeof r.status, "present");
     else if (valid_attendance_status(status))
-        cpy(r.status, sizeof r.status, status);
+        svc_copy(r.status, sizeof r.status, status);
     else
         field_errors_add(errs, "guest_status", "Select whether the guest was present");
     if (errs->count)

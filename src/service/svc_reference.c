@@ -586,15 +586,6 @@ static void year_bounds(int year, int32_t *from, int32_t *to)
     *to = day_from_ymd(year + 1, 7, 31);
 }
 
-static bool blank(const char *s)
-{
-    if (!s)
-        return true;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    return *s == '\0';
-}
-
 /* One GOV.UK date input.  what: "the first day of Autumn 1" style text for
  * "Enter ..."; name: "First day of Autumn 1" for the other messages.  Returns
  * 0 with *day set, or -1 after adding an error. */
@@ -604,7 +595,7 @@ static int date_field(const struct date_parts *p, const char *field, const char 
     static const char *const parts[8] = {NULL, "a day", "a month", "a day and month", "a year",
                                          "a day and year", "a month and year", NULL};
     char msg[320];
-    int gaps = (blank(p->day) ? 1 : 0) | (blank(p->month) ? 2 : 0) | (blank(p->year) ? 4 : 0);
+    int gaps = (svc_blank(p->day) ? 1 : 0) | (svc_blank(p->month) ? 2 : 0) | (svc_blank(p->year) ? 4 : 0);
     if (gaps == 7) {
         snprintf(msg, sizeof msg, "Enter %s", what);
         fail(e, n, field, msg);

@@ -9,19 +9,6 @@
 #include "store/q_meetings.h"
 #include "store/q_schools.h"
 
-/* Copies text, cut on a UTF-8 boundary when it does not fit. */
-static void cpy(char *dst, size_t n, const char *src)
-{
-    size_t l = strlen(src);
-    if (l >= n) {
-        l = n - 1;
-        while (l > 0 && ((unsigned char)src[l] & 0xC0) == 0x80)
-            l--;
-    }
-    memcpy(dst, src, l);
-    dst[l] = '\0';
-}
-
 #define MAX_CLOSURES 64
 #define MAX_PLANNED 200
 
@@ -106,15 +93,6 @@ bool svc_team_may(const struct svc_ctx *c, enum action a, const struct team_row 
 }
 
 /* ---- Validation ---- */
-
-static bool is_blank(const char *s)
-{
-    if (!s)
-        return true;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    return *s == '\0';
-}
 
 /* Optional one-line text: false (with the error added) when too long or
  * holding control characters. */
@@ -220,7 +198,7 @@ static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text
         p += len;
         if (*p)
             p++;
-        if (!listed && !too_long && is_blank(item))
+        if (!listed && !too_long && svc_blank(item))
             continue;
         char msg[160];
         int32_t d;
@@ -280,7 +258,7 @@ static int parse_date_rows(struct svc_ctx *c, int64_t authority_id, const struct
     bool bad = false;
     for (size_t i = 0; i < f->ndate_rows && i < TEAM_MAX_DATES; i++) {
         const struct team_date_input *r = &f->date_rows[i];
-        bool nd = is_blank(r->day), nm = is_blank(r->month), ny = is_blank(r->year);
+        bool nd = svc_blank(r->day), nm = svc_blank(r->month), ny = svc_blank(r->year);
         if (nd && nm && ny)
             continue;
         char field[16], msg[200], iso[11];
@@ -381,13 +359,13 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
         !t->name[0] && have_host) {
         char dflt[TAS_TITLE_MAX + 8];
         snprintf(dflt, sizeof dflt, "%s TAS", host.name);
-        cpy(t->name, sizeof t->name, dflt);
+        svc_copy(t->name, sizeof t->name, dflt);
     }
 
     /* Cluster or feeder schools: the authority's, the host always in. */
     bool schools_bad = false;
     for (size_t i = 0; i < f->nschools && !schools_bad; i++) {
-        if (is_blank(f->school_ids[i]))
+        if (svc_blank(f->school_ids[i]))
             continue;
         int64_t sid = id_of(f->school_ids[i]);
         struct school sc;
@@ -416,7 +394,7 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
          "Select a Case Coordinator from the list", &t->case_coordinator_user_id},
     };
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
-        if (is_blank(people[i].value) || !have_host)
+        if (svc_blank(people[i].value) || !have_host)
             continue;   /* without a host there is no authority to check against */
         int64_t uid = id_of(people[i].value);
         struct team_person p;
@@ -431,11 +409,11 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
 
     enum cadence cad = CADENCE_THREE_WEEKLY;
     bool have_cadence = false;
-    if (is_blank(f->cadence) || cadence_from_code(f->cadence, &cad) != 0)
+    if (svc_blank(f->cadence) || cadence_from_code(f->cadence, &cad) != 0)
         field_errors_add(errs, "cadence", "Select how often the team meets");
     else {
         have_cadence = true;
-        cpy(t->cadence, sizeof t->cadence, cadence_code(cad));
+        svc_copy(t->cadence, sizeof t->cadence, cadence_code(cad));
     }
     if (have_cadence && cad == CADENCE_DATES && have_host) {
         int r = f->ndate_rows ? parse_date_rows(c, host.authority_id, f, out->dates, &out->ndates, errs)
@@ -447,17 +425,17 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
 
     long v;
     t->weekday = 3;
-    if (f->weekday && !is_blank(f->weekday) && parse_int_strict(f->weekday, 1, 5, &v) == 0)
+    if (f->weekday && !svc_blank(f->weekday) && parse_int_strict(f->weekday, 1, 5, &v) == 0)
         t->weekday = (int)v;
     else if (!(have_cadence && cad == CADENCE_DATES))
         field_errors_add(errs, "weekday", "Select the day of the week the team meets");
 
-    if (is_blank(f->start_time))
+    if (svc_blank(f->start_time))
         field_errors_add(errs, "start_time", "Enter the time meetings start, like 13:30");
     else if (svc_parse_time(f->start_time, t->start_time) != 0)
         field_errors_add(errs, "start_time", "Start time must be a real time in the format HH:MM, like 13:30");
 
-    if (is_blank(f->duration_minutes))
+    if (svc_blank(f->duration_minutes))
         field_errors_add(errs, "duration_minutes", "Enter how long meetings last, in minutes");
     else if (parse_int_strict(f->duration_minutes, 15, 480, &v) != 0)
         field_errors_add(errs, "duration_minutes", "Length of meetings must be a whole number of minutes from 15 to 480");
@@ -469,7 +447,7 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
 
     bool services_bad = false;
     for (size_t i = 0; i < f->nservices && !services_bad; i++) {
-        if (is_blank(f->service_ids[i]))
+        if (svc_blank(f->service_ids[i]))
             continue;
         int64_t sid = id_of(f->service_ids[i]);
         struct service_row sv;
@@ -484,7 +462,7 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
     }
 
     t->active = true;
-    if (f->active && !is_blank(f->active)) {
+    if (f->active && !svc_blank(f->active)) {
         if (strcmp(f->active, "no") == 0 || strcmp(f->active, "false") == 0)
             t->active = false;
         else if (strcmp(f->active, "yes") != 0 && strcmp(f->active, "true") != 0)
@@ -523,7 +501,7 @@ static enum store_rc plan_days(struct svc_ctx *c, const struct team *t, const in
         memset(&m, 0, sizeof m);
         m.team_id = t->id;
         day_format(days[i], m.date);
-        cpy(m.start_time, sizeof m.start_time, t->start_time);
+        svc_copy(m.start_time, sizeof m.start_time, t->start_time);
         snprintf(m.status, sizeof m.status, "planned");
         snprintf(m.mode, sizeof m.mode, "in_person");
         rc = q_meeting_insert(c->db, &m, c->now);
@@ -739,7 +717,7 @@ enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *ye
         return SVC_ERROR;
     out->year = academic_year_of(today);
     long v;
-    if (year_s && !is_blank(year_s)) {
+    if (year_s && !svc_blank(year_s)) {
         if (parse_int_strict(year_s, 2000, 2100, &v) != 0) {
             field_errors_add(errs, "year", "Select the school year to plan");
             return SVC_INVALID;

@@ -6,15 +6,6 @@
 #include "core/validate.h"
 #include "service/password.h"
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 enum svc_status svc_token_create(struct svc_ctx *c, const struct token_form *f, struct field_errors *e,
                                  char token[API_TOKEN_LEN + 1], int64_t *id)
 {

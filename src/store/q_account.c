@@ -113,10 +113,9 @@ static void role_each(struct store_stmt *st, void *sink)
 enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
                                    void (*fn)(void *arg, const char *role), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT role FROM role_security WHERE authority_id = ? AND require_totp = 1 ORDER BY role");
-    store_bind_int(st, 1, authority_id);
-    return store_each_row(st, role_each, &(struct role_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT role FROM role_security WHERE authority_id = ? AND require_totp = 1 ORDER BY role",
+        authority_id, role_each, &(struct role_sink){fn, arg});
 }
 
 enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const char *role, bool require,

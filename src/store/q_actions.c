@@ -75,16 +75,10 @@ enum store_rc q_action_update(struct store *s, const struct action_row *a, int64
 enum store_rc q_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
                                   const char *outcome, const char *closed_on, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_exec_status(s,
         "UPDATE actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, "
-        "updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, reason ? reason : "");
-    store_bind_text(st, 3, outcome ? outcome : "");
-    q_bind_opt_text(st, 4, closed_on);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, id);
-    return store_exec_done(st);
+        "updated_at = ? WHERE id = ?",
+        id, status, reason, outcome, closed_on, now);
 }
 
 #define ACTION_SELECT \
@@ -148,12 +142,12 @@ enum store_rc q_action_list(struct store *s, int64_t case_id,
                             void (*fn)(void *arg, const struct action_row *a), void *arg)
 {
     /* Open first by due date (none last); closed ones most recent first. */
-    struct store_stmt *st = store_prepare(s, ACTION_SELECT
+    return q_each_id(s,
+        ACTION_SELECT
         "WHERE a.case_id = ? ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, "
         "CASE WHEN a.status = 'open' THEN coalesce(a.due_on, '9999-12-31') ELSE '' END, "
-        "coalesce(a.closed_on, '') DESC, a.id");
-    store_bind_int(st, 1, case_id);
-    return store_each_row(st, action_each, &(struct action_sink){fn, arg});
+        "coalesce(a.closed_on, '') DESC, a.id",
+        case_id, action_each, &(struct action_sink){fn, arg});
 }
 
 /* ---- referrals ---- */
@@ -227,10 +221,10 @@ enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *o
 enum store_rc q_referral_list(struct store *s, int64_t case_id,
                               void (*fn)(void *arg, const struct referral_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, REFERRAL_SELECT
-        "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC");
-    store_bind_int(st, 1, case_id);
-    return store_each_row(st, referral_each, &(struct referral_sink){fn, arg});
+    return q_each_id(s,
+        REFERRAL_SELECT
+        "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC",
+        case_id, referral_each, &(struct referral_sink){fn, arg});
 }
 
 enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, const char *reason, int64_t now)
@@ -272,12 +266,11 @@ Q_SINK(case_discussions, struct case_discussion, read_case_discussions)
 enum store_rc q_case_discussions(struct store *s, int64_t case_id,
                                  void (*fn)(void *arg, const struct case_discussion *d), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
         "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
-        "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC");
-    store_bind_int(st, 1, case_id);
-    return store_each_row(st, case_discussions_each, &(struct case_discussions_sink){fn, arg});
+        "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC",
+        case_id, case_discussions_each, &(struct case_discussions_sink){fn, arg});
 }
 
 /* ---- work lists ---- */

@@ -148,10 +148,9 @@ enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_spe
 enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
                                  void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " SP_COLS " FROM apst_specialists WHERE taskforce_id = ? ORDER BY kind, lower(name), id");
-    store_bind_int(st, 1, taskforce_id);
-    return store_each_row(st, sp_each, &(struct sp_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT " SP_COLS " FROM apst_specialists WHERE taskforce_id = ? ORDER BY kind, lower(name), id",
+        taskforce_id, sp_each, &(struct sp_sink){fn, arg});
 }
 
 /* ---- agreements ---- */
@@ -191,11 +190,10 @@ enum store_rc q_apst_agreement_insert(struct store *s, struct apst_agreement_row
 enum store_rc q_apst_agreements(struct store *s, int64_t taskforce_id,
                                 void (*fn)(void *arg, const struct apst_agreement_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT id, taskforce_id, kind, party, signed_on, review_on FROM apst_agreements WHERE taskforce_id = ? "
-        "ORDER BY review_on, id");
-    store_bind_int(st, 1, taskforce_id);
-    return store_each_row(st, ag_each, &(struct ag_sink){fn, arg});
+        "ORDER BY review_on, id",
+        taskforce_id, ag_each, &(struct ag_sink){fn, arg});
 }
 
 /* ---- referrals ---- */
@@ -373,14 +371,13 @@ enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64
 enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
                            void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT i.id, i.meeting_id, coalesce(i.referral_id, 0), coalesce(p.forenames || ' ' || p.surname, ''), "
         "i.kind, i.event_kind, i.decision, i.decided_by, i.decided_by_name FROM apst_meeting_items i "
         "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
         "WHERE i.meeting_id = ? ORDER BY CASE i.kind WHEN 'new_referral' THEN 0 WHEN 'held_case' THEN 1 "
-        "ELSE 2 END, i.id");
-    store_bind_int(st, 1, meeting_id);
-    return store_each_row(st, item_each, &(struct item_sink){fn, arg});
+        "ELSE 2 END, i.id",
+        meeting_id, item_each, &(struct item_sink){fn, arg});
 }
 
 static int bind_consent(struct store_stmt *st, const void *rec)
@@ -452,11 +449,10 @@ enum store_rc q_apst_referral_staff_users(struct store *s, int64_t referral_id, 
 enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
                                     void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT " SP_COLS " FROM apst_specialists WHERE id IN "
-        "(SELECT specialist_id FROM apst_referral_staff WHERE referral_id = ?) ORDER BY lower(name), id");
-    store_bind_int(st, 1, referral_id);
-    return store_each_row(st, sp_each, &(struct sp_sink){fn, arg});
+        "(SELECT specialist_id FROM apst_referral_staff WHERE referral_id = ?) ORDER BY lower(name), id",
+        referral_id, sp_each, &(struct sp_sink){fn, arg});
 }
 
 enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now)

@@ -210,10 +210,10 @@ enum store_rc q_audit_list(struct store *s, const struct visibility *v, const st
 enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
                                 void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " AUDIT_COLS " FROM audit_log a"
-                                             " WHERE a.pupil_id = ? ORDER BY a.id");
-    store_bind_int(st, 1, pupil_id);
-    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT " AUDIT_COLS " FROM audit_log a"
+        " WHERE a.pupil_id = ? ORDER BY a.id",
+        pupil_id, entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,

@@ -12,11 +12,8 @@ static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibili
     if (v->nauthorities > VIS_AUTH_SLOTS || v->nwhole_teams > 8)
         return -1;
     store_bind_int(st, idx++, v->all ? 1 : 0);
-    for (size_t i = 0; i < VIS_AUTH_SLOTS; i++)
-        store_bind_int(st, idx++, i < v->nauthorities ? v->authority_ids[i] : 0);
-    for (size_t i = 0; i < 8; i++)
-        store_bind_int(st, idx++, i < v->nwhole_teams ? v->whole_team_ids[i] : 0);
-    return idx;
+    idx = q_bind_slots(st, idx, v->authority_ids, v->nauthorities, VIS_AUTH_SLOTS);
+    return q_bind_slots(st, idx, v->whole_team_ids, v->nwhole_teams, 8);
 }
 
 /* What an allocation (alias a) holds: committed less paid, paid, pending. */
@@ -94,8 +91,7 @@ enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
     int i = bind_budget_vis(st, 1, v);
     if (i < 0)
         return q_refuse(st);
-    for (size_t k = 0; k < 8; k++)
-        store_bind_int(st, i++, k < v->nwhole_teams ? v->whole_team_ids[k] : 0);
+    q_bind_slots(st, i, v->whole_team_ids, v->nwhole_teams, 8);
     return store_each_row(st, year_each, &(struct year_sink){fn, arg});
 }
 
@@ -239,10 +235,9 @@ enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, i
 enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
                                          void (*fn)(void *arg, const struct budget_contribution_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE year_id = ? ORDER BY received_on, id");
-    store_bind_int(st, 1, year_id);
-    return store_each_row(st, contribution_each, &(struct contribution_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE year_id = ? ORDER BY received_on, id",
+        year_id, contribution_each, &(struct contribution_sink){fn, arg});
 }
 
 /* ---- allocations ---- */
@@ -372,28 +367,44 @@ enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_
 
 /* ---- limits ---- */
 
+/* Limits and unit costs are both an amount in pence per (authority, key):
+ * sql's parameters are the authority and the key, then (to set) the
+ * amount, who set it and when. */
+static enum store_rc pence_get(struct store *s, const char *sql, int64_t authority_id, const char *key,
+                               int64_t *pence)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    return store_get_int(st, pence);
+}
+
+static enum store_rc pence_set(struct store *s, const char *sql, int64_t authority_id, const char *key,
+                               int64_t pence, int64_t by, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, key);
+    store_bind_int(st, 3, pence);
+    q_bind_opt_id(st, 4, by);
+    store_bind_int(st, 5, now);
+    return store_exec_done(st);
+}
+
 enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT limit_pence FROM budget_limits WHERE authority_id = ? AND role = ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, role);
-    return store_get_int(st, pence);
+    return pence_get(s, "SELECT limit_pence FROM budget_limits WHERE authority_id = ? AND role = ?",
+                     authority_id, role, pence);
 }
 
 enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
                                  int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return pence_set(s,
         "INSERT INTO budget_limits (authority_id, role, limit_pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
         "ON CONFLICT (authority_id, role) DO UPDATE SET limit_pence = excluded.limit_pence, "
-        "updated_by = excluded.updated_by, updated_at = excluded.updated_at");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, role);
-    store_bind_int(st, 3, pence);
-    q_bind_opt_id(st, 4, by);
-    store_bind_int(st, 5, now);
-    return store_exec_done(st);
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        authority_id, role, pence, by, now);
 }
 
 /* ---- commitments ---- */
@@ -562,9 +573,9 @@ enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payme
 enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
                                     void (*fn)(void *arg, const struct budget_payment_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " PAYMENT_COLS " WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id");
-    store_bind_int(st, 1, commitment_id);
-    return store_each_row(st, payment_each, &(struct payment_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT " PAYMENT_COLS " WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id",
+        commitment_id, payment_each, &(struct payment_sink){fn, arg});
 }
 
 enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_payment_row *out)
@@ -611,12 +622,11 @@ enum store_rc q_budget_approval_insert(struct store *s, const struct budget_appr
 enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
                                      void (*fn)(void *arg, const struct budget_approval_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT b.id, b.commitment_id, b.decision, b.amount_pence, b.role, b.limit_pence, b.note, "
         "coalesce(b.decided_by, 0), coalesce(u.display_name, ''), b.decided_at FROM budget_approvals b "
-        "LEFT JOIN users u ON u.id = b.decided_by WHERE b.commitment_id = ? ORDER BY b.decided_at, b.id");
-    store_bind_int(st, 1, commitment_id);
-    return store_each_row(st, approval_each, &(struct approval_sink){fn, arg});
+        "LEFT JOIN users u ON u.id = b.decided_by WHERE b.commitment_id = ? ORDER BY b.decided_at, b.id",
+        commitment_id, approval_each, &(struct approval_sink){fn, arg});
 }
 
 /* ---- teams ---- */
@@ -641,10 +651,9 @@ enum store_rc q_budget_team_get(struct store *s, int64_t id, struct budget_team 
 enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
                                  void (*fn)(void *arg, const struct budget_team *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id");
-    store_bind_int(st, 1, authority_id);
-    return store_each_row(st, team_each, &(struct team_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id",
+        authority_id, team_each, &(struct team_sink){fn, arg});
 }
 
 /* ---- interventions ---- */
@@ -685,18 +694,14 @@ static void read_aim(struct store_stmt *st, void *row)
 
 static enum store_rc load_aims(struct store *s, struct intervention_row *r)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT indicator FROM intervention_aims WHERE intervention_id = ? ORDER BY indicator");
-    store_bind_int(st, 1, r->id);
     r->naims = 0;
-    return store_each_row(st, read_aim, r);
+    return q_each_id(s, "SELECT indicator FROM intervention_aims WHERE intervention_id = ? ORDER BY indicator",
+                     r->id, read_aim, r);
 }
 
-enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
+static int bind_intervention(struct store_stmt *st, const void *rec)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO interventions (authority_id, name, provider, unit, unit_cost_pence, capacity, eligibility, "
-        "active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id");
+    const struct intervention_row *r = rec;
     store_bind_int(st, 1, r->authority_id);
     store_bind_text(st, 2, r->name);
     store_bind_text(st, 3, r->provider);
@@ -704,11 +709,17 @@ enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r,
     store_bind_int(st, 5, r->unit_cost);
     store_bind_int(st, 6, r->capacity);
     store_bind_text(st, 7, r->eligibility);
-    store_bind_int(st, 8, now);
-    store_bind_int(st, 9, now);
-    enum store_rc rc = store_get_int(st, &r->id);
+    return 8;
+}
+
+enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
+{
+    enum store_rc rc = q_insert_rec(s,
+        "INSERT INTO interventions (authority_id, name, provider, unit, unit_cost_pence, capacity, eligibility, "
+        "active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
+        bind_intervention, r, now, &r->id);
     for (size_t i = 0; rc == STORE_OK && i < r->naims && i < BUDGET_AIMS_MAX; i++) {
-        st = store_prepare(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)");
+        struct store_stmt *st = store_prepare(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)");
         store_bind_int(st, 1, r->id);
         store_bind_text(st, 2, r->aims[i]);
         rc = store_exec_done(st);
@@ -731,12 +742,21 @@ enum store_rc q_intervention_update(struct store *s, const struct intervention_r
     return q_exec_changed(s, st);
 }
 
-enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
+/* INT_COLS counts the places current today: its two '?' come first, then
+ * the one id of the WHERE. */
+static struct store_stmt *prepare_interventions(struct store *s, const char *sql, const char *today, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.id = ?");
+    struct store_stmt *st = store_prepare(s, sql);
     store_bind_text(st, 1, today);
     store_bind_text(st, 2, today);
     store_bind_int(st, 3, id);
+    return st;
+}
+
+enum store_rc q_intervention_get(struct store *s, int64_t id, const char *today, struct intervention_row *out)
+{
+    struct store_stmt *st = prepare_interventions(s, "SELECT " INT_COLS " FROM interventions i WHERE i.id = ?",
+                                                  today, id);
     enum store_rc rc = store_get_row(st, read_intervention, out);
     if (rc == STORE_ROW && load_aims(s, out) != STORE_OK)
         rc = STORE_ERROR;
@@ -765,11 +785,9 @@ enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const c
     struct int_list *l = calloc(1, sizeof *l);
     if (!l)
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s, "SELECT " INT_COLS " FROM interventions i WHERE i.authority_id = ? "
-                                             "ORDER BY i.active DESC, i.name, i.provider, i.id LIMIT 200");
-    store_bind_text(st, 1, today);
-    store_bind_text(st, 2, today);
-    store_bind_int(st, 3, authority_id);
+    struct store_stmt *st = prepare_interventions(s, "SELECT " INT_COLS " FROM interventions i "
+                                                  "WHERE i.authority_id = ? ORDER BY i.active DESC, i.name, i.provider, i.id LIMIT 200",
+                                                  today, authority_id);
     enum store_rc rc = store_each_row(st, int_collect, l);
     for (size_t i = 0; rc == STORE_OK && i < l->n; i++)
         rc = load_aims(s, &l->rows[i]);
@@ -815,11 +833,9 @@ static void read_placement(struct store_stmt *st, void *row)
 
 Q_SINK(placement, struct placement_row, read_placement)
 
-enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
+static int bind_placement(struct store_stmt *st, const void *rec)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO placements (commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
+    const struct placement_row *r = rec;
     store_bind_int(st, 1, r->commitment_id);
     store_bind_int(st, 2, r->pupil_id);
     q_bind_opt_id(st, 3, r->action_id);
@@ -827,9 +843,15 @@ enum store_rc q_placement_insert(struct store *s, const struct placement_row *r,
     q_bind_opt_text(st, 5, r->ends_on);
     store_bind_int(st, 6, r->units_used);
     q_bind_opt_id(st, 7, r->created_by);
-    store_bind_int(st, 8, now);
-    store_bind_int(st, 9, now);
-    return store_get_int(st, id);
+    return 8;
+}
+
+enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
+{
+    return q_insert_rec(s,
+        "INSERT INTO placements (commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        bind_placement, r, now, id);
 }
 
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now)
@@ -924,13 +946,12 @@ Q_SINK(baction, struct budget_action, read_action)
 enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
                                     void (*fn)(void *arg, const struct budget_action *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT ac.id, substr(ac.description, 1, 120), c.id, p.id, p.forenames || ' ' || p.surname "
         "FROM actions ac JOIN cases c ON c.id = ac.case_id JOIN pupils p ON p.id = c.pupil_id "
         "WHERE c.team_id = ? AND c.status = 'open' AND ac.status = 'open' AND ac.voided_at IS NULL "
-        "ORDER BY ac.id DESC LIMIT 200");
-    store_bind_int(st, 1, team_id);
-    return store_each_row(st, baction_each, &(struct baction_sink){fn, arg});
+        "ORDER BY ac.id DESC LIMIT 200",
+        team_id, baction_each, &(struct baction_sink){fn, arg});
 }
 
 /* ---- the report ---- */
@@ -951,14 +972,13 @@ Q_SINK(report_place, struct budget_report_place, read_report_place)
 enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
                                      void (*fn)(void *arg, const struct budget_report_place *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
         "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
         "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
         "WHERE a.year_id = ? AND c.status = 'committed' AND p.voided_at IS NULL "
-        "ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id");
-    store_bind_int(st, 1, year_id);
-    return store_each_row(st, report_place_each, &(struct report_place_sink){fn, arg});
+        "ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id",
+        year_id, report_place_each, &(struct report_place_sink){fn, arg});
 }
 
 static void read_report_spend(struct store_stmt *st, void *row)
@@ -974,35 +994,26 @@ Q_SINK(report_spend, struct budget_report_spend, read_report_spend)
 enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
                                     void (*fn)(void *arg, const struct budget_report_spend *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
         "FROM budget_payments bp WHERE bp.commitment_id = c.id AND bp.voided_at IS NULL)), 0) FROM budget_commitments c "
         "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
-        "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id");
-    store_bind_int(st, 1, year_id);
-    return store_each_row(st, report_spend_each, &(struct report_spend_sink){fn, arg});
+        "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id",
+        year_id, report_spend_each, &(struct report_spend_sink){fn, arg});
 }
 
 enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT pence FROM budget_unit_costs WHERE authority_id = ? AND cost_key = ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, key);
-    return store_get_int(st, pence);
+    return pence_get(s, "SELECT pence FROM budget_unit_costs WHERE authority_id = ? AND cost_key = ?",
+                     authority_id, key, pence);
 }
 
 enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
                                      int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return pence_set(s,
         "INSERT INTO budget_unit_costs (authority_id, cost_key, pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
         "ON CONFLICT (authority_id, cost_key) DO UPDATE SET pence = excluded.pence, "
-        "updated_by = excluded.updated_by, updated_at = excluded.updated_at");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, key);
-    store_bind_int(st, 3, pence);
-    q_bind_opt_id(st, 4, by);
-    store_bind_int(st, 5, now);
-    return store_exec_done(st);
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        authority_id, key, pence, by, now);
 }

@@ -390,9 +390,8 @@ static void id_name_each(struct store_stmt *st, void *sink)
 enum store_rc q_teams_for_school(struct store *s, int64_t school_id,
                                  void (*fn)(void *arg, int64_t id, const char *name), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT t.id, t.name FROM teams t JOIN team_schools ts ON ts.team_id = t.id "
-        "WHERE ts.school_id = ? AND t.active = 1 ORDER BY t.name, t.id");
-    store_bind_int(st, 1, school_id);
-    return store_each_row(st, id_name_each, &(struct id_name_sink){fn, arg});
+        "WHERE ts.school_id = ? AND t.active = 1 ORDER BY t.name, t.id",
+        school_id, id_name_each, &(struct id_name_sink){fn, arg});
 }

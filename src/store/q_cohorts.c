@@ -17,10 +17,9 @@ Q_SINK(running, struct running_slot, read_running)
 enum store_rc q_running_discussions(struct store *s, int64_t meeting_id,
                                     void (*fn)(void *arg, const struct running_slot *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, position, coalesce(slot_minutes, 0) FROM discussions WHERE meeting_id = ? ORDER BY id");
-    store_bind_int(st, 1, meeting_id);
-    return store_each_row(st, running_each, &(struct running_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT id, position, coalesce(slot_minutes, 0) FROM discussions WHERE meeting_id = ? ORDER BY id",
+        meeting_id, running_each, &(struct running_sink){fn, arg});
 }
 
 enum store_rc q_running_set_position(struct store *s, int cohort, int64_t meeting_id, int64_t id, int position)
@@ -156,9 +155,9 @@ enum store_rc q_cohort_get(struct store *s, int64_t id, struct cohort_row *out)
 enum store_rc q_cohort_list(struct store *s, int64_t meeting_id,
                             void (*fn)(void *arg, const struct cohort_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, COHORT_SELECT "WHERE k.meeting_id = ? ORDER BY k.id");
-    store_bind_int(st, 1, meeting_id);
-    return store_each_row(st, cohort_each, &(struct cohort_sink){fn, arg});
+    return q_each_id(s,
+        COHORT_SELECT "WHERE k.meeting_id = ? ORDER BY k.id",
+        meeting_id, cohort_each, &(struct cohort_sink){fn, arg});
 }
 
 enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *minutes, int64_t now)
@@ -170,24 +169,11 @@ enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *min
     return store_exec_done(st);
 }
 
-static enum store_rc void_row(struct store *s, const char *sql, int64_t id, int64_t by, const char *reason,
-                              int64_t now)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, now);
-    q_bind_opt_id(st, 2, by);
-    store_bind_text(st, 3, reason);
-    store_bind_int(st, 4, id);
-    enum store_rc rc = store_exec_done(st);
-    if (rc != STORE_OK)
-        return rc;
-    return store_changes(s) > 0 ? STORE_OK : STORE_DONE;
-}
-
 enum store_rc q_cohort_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
 {
-    return void_row(s, "UPDATE cohort_discussions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                       "WHERE id = ? AND voided_at IS NULL", id, by, reason, now);
+    /* A void leaves updated_at as it was: the time again is "? > 0" (q_exec_void). */
+    return q_exec_void(s, "UPDATE cohort_discussions SET voided_at = ?, voided_by = ?, void_reason = ? "
+                          "WHERE ? > 0 AND id = ? AND voided_at IS NULL", id, reason, by, now);
 }
 
 struct names_sink {
@@ -292,20 +278,32 @@ static void read_caction(struct store_stmt *st, void *row)
 
 Q_SINK(caction, struct cohort_action_row, read_caction)
 
+/* The columns a change may set, in the order of both statements. */
+static int bind_caction(struct store_stmt *st, const void *rec)
+{
+    const struct cohort_action_row *a = rec;
+    store_bind_text(st, 1, a->description);
+    q_bind_opt_id(st, 2, a->owner_service_id);
+    q_bind_opt_id(st, 3, a->owner_practitioner_id);
+    store_bind_text(st, 4, a->owner_name);
+    q_bind_opt_text(st, 5, a->due_on);
+    return 6;
+}
+
+/* A new action also names its cohort discussion. */
+static int bind_new_caction(struct store_stmt *st, const void *rec)
+{
+    int idx = bind_caction(st, rec);
+    store_bind_int(st, idx, ((const struct cohort_action_row *)rec)->cohort_id);
+    return idx + 1;
+}
+
 enum store_rc q_cohort_action_insert(struct store *s, const struct cohort_action_row *a, int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO cohort_actions (cohort_discussion_id, description, owner_service_id, owner_practitioner_id, "
-        "owner_name, due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    store_bind_int(st, 1, a->cohort_id);
-    store_bind_text(st, 2, a->description);
-    q_bind_opt_id(st, 3, a->owner_service_id);
-    q_bind_opt_id(st, 4, a->owner_practitioner_id);
-    store_bind_text(st, 5, a->owner_name);
-    q_bind_opt_text(st, 6, a->due_on);
-    store_bind_int(st, 7, now);
-    store_bind_int(st, 8, now);
-    return store_get_int(st, id);
+    return q_insert_rec(s,
+        "INSERT INTO cohort_actions (description, owner_service_id, owner_practitioner_id, owner_name, due_on, "
+        "cohort_discussion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        bind_new_caction, a, now, id);
 }
 
 enum store_rc q_cohort_action_get(struct store *s, int64_t id, struct cohort_action_row *out)
@@ -316,46 +314,33 @@ enum store_rc q_cohort_action_get(struct store *s, int64_t id, struct cohort_act
 enum store_rc q_cohort_action_list(struct store *s, int64_t cohort_id,
                                    void (*fn)(void *arg, const struct cohort_action_row *a), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, CACTION_SELECT
-        "WHERE a.cohort_discussion_id = ? ORDER BY a.status <> 'open', coalesce(a.due_on, '9999'), a.id");
-    store_bind_int(st, 1, cohort_id);
-    return store_each_row(st, caction_each, &(struct caction_sink){fn, arg});
+    return q_each_id(s,
+        CACTION_SELECT
+        "WHERE a.cohort_discussion_id = ? ORDER BY a.status <> 'open', coalesce(a.due_on, '9999'), a.id",
+        cohort_id, caction_each, &(struct caction_sink){fn, arg});
 }
 
 enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
                                          const char *outcome, const char *closed_on, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_exec_status(s,
         "UPDATE cohort_actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, updated_at = ? "
-        "WHERE id = ?");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, reason ? reason : "");
-    store_bind_text(st, 3, outcome ? outcome : "");
-    q_bind_opt_text(st, 4, closed_on);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, id);
-    return store_exec_done(st);
+        "WHERE id = ?",
+        id, status, reason, outcome, closed_on, now);
 }
 
 enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct cohort_action_row *a, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_update_rec(s,
         "UPDATE cohort_actions SET description = ?, owner_service_id = ?, owner_practitioner_id = ?, owner_name = ?, "
-        "due_on = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL");
-    store_bind_text(st, 1, a->description);
-    q_bind_opt_id(st, 2, a->owner_service_id);
-    q_bind_opt_id(st, 3, a->owner_practitioner_id);
-    store_bind_text(st, 4, a->owner_name);
-    q_bind_opt_text(st, 5, a->due_on);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, id);
-    return store_exec_done(st);
+        "due_on = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL",
+        bind_caction, a, now, id);
 }
 
 enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
 {
-    return void_row(s, "UPDATE cohort_actions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                       "WHERE id = ? AND voided_at IS NULL", id, by, reason, now);
+    return q_exec_void(s, "UPDATE cohort_actions SET voided_at = ?, voided_by = ?, void_reason = ? "
+                          "WHERE ? > 0 AND id = ? AND voided_at IS NULL", id, reason, by, now);
 }
 
 enum store_rc q_cohort_work(struct store *s, int64_t authority_id, int64_t user_id, const char *today,

@@ -2,16 +2,20 @@
 
 #include <ctype.h>
 
+int q_bind_slots(struct store_stmt *st, int idx, const int64_t *ids, size_t n, size_t slots)
+{
+    for (size_t i = 0; i < slots; i++)
+        store_bind_int(st, idx++, i < n ? ids[i] : 0);
+    return idx;
+}
+
 int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v)
 {
     if (v->nauthorities > VIS_AUTH_SLOTS || v->nschools > VIS_SCHOOL_SLOTS)
         return -1;
     store_bind_int(st, idx++, v->all ? 1 : 0);
-    for (size_t i = 0; i < VIS_AUTH_SLOTS; i++)
-        store_bind_int(st, idx++, i < v->nauthorities ? v->authority_ids[i] : 0);
-    for (size_t i = 0; i < VIS_SCHOOL_SLOTS; i++)
-        store_bind_int(st, idx++, i < v->nschools ? v->school_ids[i] : 0);
-    return idx;
+    idx = q_bind_slots(st, idx, v->authority_ids, v->nauthorities, VIS_AUTH_SLOTS);
+    return q_bind_slots(st, idx, v->school_ids, v->nschools, VIS_SCHOOL_SLOTS);
 }
 
 int q_bind_team_visibility(struct store_stmt *st, int idx, const struct visibility *v)
@@ -21,9 +25,7 @@ int q_bind_team_visibility(struct store_stmt *st, int idx, const struct visibili
     idx = q_bind_visibility(st, idx, v);
     if (idx < 0)
         return -1;
-    for (size_t i = 0; i < 8; i++)
-        store_bind_int(st, idx++, i < v->nwhole_teams ? v->whole_team_ids[i] : 0);
-    return idx;
+    return q_bind_slots(st, idx, v->whole_team_ids, v->nwhole_teams, 8);
 }
 
 int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibility *v, const char *today)
@@ -33,8 +35,7 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
     idx = q_bind_team_visibility(st, idx, v);
     if (idx < 0)
         return -1;
-    for (size_t i = 0; i < 8; i++)
-        store_bind_int(st, idx++, i < v->npupils ? v->pupil_ids[i] : 0);
+    idx = q_bind_slots(st, idx, v->pupil_ids, v->npupils, 8);
     store_bind_text(st, idx++, today);
     store_bind_text(st, idx++, today);
     for (size_t i = 0; i < 8; i++) {
@@ -49,6 +50,13 @@ enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_f
     struct store_stmt *st = store_prepare(s, sql);
     store_bind_int(st, 1, id);
     return store_get_row(st, read, out);
+}
+
+enum store_rc q_each_id(struct store *s, const char *sql, int64_t id, store_row_fn row, void *arg)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, id);
+    return store_each_row(st, row, arg);
 }
 
 enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
@@ -74,6 +82,19 @@ enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const ch
     store_bind_int(st, 4, now);
     store_bind_int(st, 5, id);
     return q_exec_changed(s, st);
+}
+
+enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,
+                            const char *outcome, const char *closed_on, int64_t now)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_text(st, 1, status);
+    store_bind_text(st, 2, reason ? reason : "");
+    store_bind_text(st, 3, outcome ? outcome : "");
+    q_bind_opt_text(st, 4, closed_on);
+    store_bind_int(st, 5, now);
+    store_bind_int(st, 6, id);
+    return store_exec_done(st);
 }
 
 enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,

@@ -50,6 +50,9 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
  * when it has more authorities or schools than the slots (the caller then
  * refuses rather than show too little or too much). */
 int q_bind_visibility(struct store_stmt *st, int idx, const struct visibility *v);
+/* Binds the n ids at idx into a fixed number of slots, 0 in those left
+ * over (n <= slots); returns the next index. */
+int q_bind_slots(struct store_stmt *st, int idx, const int64_t *ids, size_t n, size_t slots);
 
 /* Turns a search term into a lower-case LIKE pattern "%term%" with % _ and
  * \ escaped (used with ESCAPE '\').  Returns 0, or -1 if it does not fit. */
@@ -101,6 +104,9 @@ void q_read_text(struct store_stmt *st, void *text);
  * answers as store_get_row), and a change whose only parameter is one id
  * (answers as store_exec_done). */
 enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out);
+/* ... and the list twin of q_get_id: every row of sql (one '?', the id)
+ * through row, as store_each_row. */
+enum store_rc q_each_id(struct store *s, const char *sql, int64_t id, store_row_fn row, void *arg);
 enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
 /* store_exec_done for an UPDATE or DELETE whose WHERE is its check (not
  * voided, still pending...): STORE_DONE when it changed no row. */
@@ -111,6 +117,12 @@ enum store_rc q_exec_changed(struct store *s, struct store_stmt *st);
  * q_exec_changed, so STORE_DONE means voided meanwhile or not there. */
 enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const char *reason, int64_t by,
                           int64_t now);
+
+/* An action's change of status, a case's or a cohort's: sql's parameters
+ * are status, not_done_reason, outcome, closed_on (NULL for none),
+ * updated_at and the id; NULL reason and outcome are stored as "". */
+enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,
+                            const char *outcome, const char *closed_on, int64_t now);
 
 /* Saving a record: bind binds its columns from parameter 1 and returns
  * the next.  q_insert_rec runs an INSERT ... RETURNING id whose last two

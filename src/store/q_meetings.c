@@ -242,14 +242,13 @@ Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
 enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
                                 void (*fn)(void *arg, const struct attendance_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT a.id, a.meeting_id, coalesce(a.service_id, 0), coalesce(a.practitioner_id, 0), "
         "a.person_name, a.role, a.status, a.guest, coalesce(sv.name, '') "
         "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
         "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
-        "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id");
-    store_bind_int(st, 1, meeting_id);
-    return store_each_row(st, attendance_list_each, &(struct attendance_list_sink){fn, arg});
+        "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id",
+        meeting_id, attendance_list_each, &(struct attendance_list_sink){fn, arg});
 }
 
 static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)

@@ -84,9 +84,9 @@ static bool has_id(const int64_t *ids, size_t n, int64_t id)
 static enum store_rc member_ids(struct store *s, int64_t team_id, int64_t *ids, size_t max, size_t *n)
 {
     *n = 0;
-    struct store_stmt *st = store_prepare(s, "SELECT service_id FROM team_members WHERE team_id = ?");
-    store_bind_int(st, 1, team_id);
-    return store_each_row(st, q_read_id, &(struct q_ids){ids, max, n});
+    return q_each_id(s,
+        "SELECT service_id FROM team_members WHERE team_id = ?",
+        team_id, q_read_id, &(struct q_ids){ids, max, n});
 }
 
 /* Schools are replaced outright; members are kept where the service stays,
@@ -206,13 +206,12 @@ Q_SINK(team_schools, struct team_school, read_team_schools)
 enum store_rc q_team_schools(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_school *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT s.id, s.name, s.phase, CASE WHEN s.id = t.host_school_id THEN 1 ELSE 0 END "
         "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
         "WHERE ts.team_id = ? "
-        "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id");
-    store_bind_int(st, 1, team_id);
-    return store_each_row(st, team_schools_each, &(struct team_schools_sink){fn, arg});
+        "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id",
+        team_id, team_schools_each, &(struct team_schools_sink){fn, arg});
 }
 
 static void read_team_members(struct store_stmt *st, void *row)
@@ -230,13 +229,12 @@ Q_SINK(team_members, struct team_member, read_team_members)
 enum store_rc q_team_members(struct store *s, int64_t team_id,
                              void (*fn)(void *arg, const struct team_member *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_each_id(s,
         "SELECT tm.service_id, sv.name, coalesce(tm.practitioner_id, 0), coalesce(p.name, '') "
         "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
         "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
-        "WHERE tm.team_id = ? ORDER BY sv.name, sv.id");
-    store_bind_int(st, 1, team_id);
-    return store_each_row(st, team_members_each, &(struct team_members_sink){fn, arg});
+        "WHERE tm.team_id = ? ORDER BY sv.name, sv.id",
+        team_id, team_members_each, &(struct team_members_sink){fn, arg});
 }
 
 static void read_team_authority_schools(struct store_stmt *st, void *row)
@@ -253,10 +251,9 @@ Q_SINK(team_authority_schools, struct team_school, read_team_authority_schools)
 enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
                                        void (*fn)(void *arg, const struct team_school *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id");
-    store_bind_int(st, 1, authority_id);
-    return store_each_row(st, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id",
+        authority_id, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
 }
 
 static void read_team_person(struct store_stmt *st, void *row)
@@ -379,7 +376,7 @@ static void team_id_each(struct store_stmt *st, void *sink)
 enum store_rc q_teams_serving_school(struct store *s, int64_t school_id, void (*fn)(void *arg, int64_t id),
                                      void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT team_id FROM team_schools WHERE school_id = ? ORDER BY team_id");
-    store_bind_int(st, 1, school_id);
-    return store_each_row(st, team_id_each, &(struct team_id_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT team_id FROM team_schools WHERE school_id = ? ORDER BY team_id",
+        school_id, team_id_each, &(struct team_id_sink){fn, arg});
 }

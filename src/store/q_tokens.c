@@ -43,10 +43,9 @@ Q_SINK(token, struct api_token_row, read_token)
 enum store_rc q_token_list(struct store *s, int64_t user_id,
                            void (*fn)(void *arg, const struct api_token_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC");
-    store_bind_int(st, 1, user_id);
-    return store_each_row(st, token_each, &(struct token_sink){fn, arg});
+    return q_each_id(s,
+        "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+        user_id, token_each, &(struct token_sink){fn, arg});
 }
 
 enum store_rc q_token_revoke(struct store *s, int64_t user_id, int64_t id, int64_t now)

@@ -225,8 +225,7 @@ int apst_return_xlsx(const struct apst_taskforce_row *t, const struct apst_mi *m
     lxw_workbook *wb = xlsx_open(&xf);
     if (!wb)
         return -1;
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
+    lxw_format *bold = xlsx_format(wb, true, NULL);
     struct sheet sh = {workbook_add_worksheet(wb, "MI return"), 1};
     static const char *const head[] = {"section", "measure", "value", "percent"};
     for (lxw_col_t c = 0; c < 4; c++)

@@ -100,10 +100,8 @@ int budget_xlsx(const struct budget_report *r, struct buf *out)
     lxw_workbook *wb = xlsx_open(&xf);
     if (!wb)
         return -1;
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    lxw_format *money = workbook_add_format(wb);
-    format_set_num_format(money, "\xc2\xa3#,##0.00");
+    lxw_format *bold = xlsx_format(wb, true, NULL);
+    lxw_format *money = xlsx_format(wb, false, "\xc2\xa3#,##0.00");
     report_sheet(wb, r, bold, money);
     costs_sheet(wb, r, bold, money);
     return xlsx_finish(&xf, wb, out);

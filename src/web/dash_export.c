@@ -108,12 +108,9 @@ int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int thresho
     lxw_workbook *wb = xlsx_open(&xf);
     if (!wb)
         return -1;
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    lxw_format *money = workbook_add_format(wb);
-    format_set_num_format(money, "\xc2\xa3#,##0");
-    lxw_format *ratio = workbook_add_format(wb);
-    format_set_num_format(ratio, "0.0");
+    lxw_format *bold = xlsx_format(wb, true, NULL);
+    lxw_format *money = xlsx_format(wb, false, "\xc2\xa3#,##0");
+    lxw_format *ratio = xlsx_format(wb, false, "0.0");
     lxw_worksheet *about = workbook_add_worksheet(wb, "About");
     worksheet_write_string(about, 0, 0, "Team Around the School: dashboard tables", bold);
     char note[200];

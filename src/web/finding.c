@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "service/svc_dashboard.h"
 #include "service/svc_finding.h"
 #include "service/svc_places.h"
 #include "service/svc_teams.h"
@@ -238,6 +239,119 @@ json_t *finding_date_field(const char *name, const char *legend, const struct qu
                          e, hint);
     fld_set(f, "legend_class", "govuk-fieldset__legend--s");
     return f;
+}
+
+json_t *finding_iso_date_field(const char *name, const char *legend, const char *iso, const struct field_errors *e,
+                               const char *hint)
+{
+    char d[8] = "", m[8] = "", y[8] = "";
+    int32_t day;
+    if (iso && day_parse(iso, &day) == 0) {
+        int yy, mm, dd;
+        ymd_from_day(day, &yy, &mm, &dd);
+        snprintf(d, sizeof d, "%d", dd);
+        snprintf(m, sizeof m, "%d", mm);
+        snprintf(y, sizeof y, "%d", yy);
+    }
+    return finding_date_field(name, legend, &(struct query_date){.day = d, .month = m, .year = y}, e, hint);
+}
+
+void finding_dash_read(struct req *rq, bool schools, struct dash_filter_form *f)
+{
+    memset(f, 0, sizeof *f);
+    struct query_date *qf = req_alloc(rq, sizeof *qf), *qt = req_alloc(rq, sizeof *qt);
+    if (qf && qt) {
+        finding_query_date(rq, "from", qf);
+        finding_query_date(rq, "to", qt);
+        f->from = qf->text[0] ? qf->text : NULL;
+        f->to = qt->text[0] ? qt->text : NULL;
+    }
+    f->authority_id = req_query(rq, "authority_id");
+    f->team_id = req_query(rq, "team_id");
+    if (schools) {
+        f->school_id = req_query(rq, "school_id");
+        f->phase = req_query(rq, "phase");
+    }
+    f->publish = req_query(rq, "publish");
+}
+
+void finding_dash_query(const struct dash_filter *f, bool schools, bool publish, struct buf *b)
+{
+    buf_puts(b, "from=");
+    buf_urlenc(b, f->from);
+    buf_puts(b, "&to=");
+    buf_urlenc(b, f->to);
+    if (f->authority_id)
+        buf_printf(b, "&authority_id=%lld", (long long)f->authority_id);
+    if (f->team_id)
+        buf_printf(b, "&team_id=%lld", (long long)f->team_id);
+    if (schools && f->school_id)
+        buf_printf(b, "&school_id=%lld", (long long)f->school_id);
+    if (schools && f->phase[0]) {
+        buf_puts(b, "&phase=");
+        buf_urlenc(b, f->phase);
+    }
+    if (publish)
+        buf_puts(b, "&publish=yes");
+}
+
+/* The filter's choices, each select with what is chosen now. */
+struct dash_choices {
+    json_t *authority, *team, *school;
+    char cur_a[24], cur_t[24], cur_s[24];
+};
+
+static void choice_add(json_t *sel, int64_t id, const char *name, const char *cur)
+{
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(sel, v, name, cur);
+}
+
+static void ch_authority(void *arg, int64_t id, const char *name)
+{
+    struct dash_choices *c = arg;
+    choice_add(c->authority, id, name, c->cur_a);
+}
+
+static void ch_team(void *arg, int64_t id, const char *name)
+{
+    struct dash_choices *c = arg;
+    choice_add(c->team, id, name, c->cur_t);
+}
+
+static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
+{
+    struct dash_choices *c = arg;
+    (void)phase;
+    if (c->school)
+        choice_add(c->school, id, name, c->cur_s);
+}
+
+static json_t *choice_select(const char *name, const char *label, char *cur, size_t cursz, const char *in,
+                             const struct field_errors *e)
+{
+    snprintf(cur, cursz, "%s", in ? in : "");
+    return fld_select_codes(name, label, cur, e, &(struct code_list){"none", NULL, 0}, "All");
+}
+
+json_t *finding_dash_fields(const struct svc_ctx *c, const struct dash_filter_form *in, bool schools,
+                            const char *from_hint, const struct field_errors *e)
+{
+    struct dash_choices ch = {0};
+    ch.authority = choice_select("authority_id", "Local authority", ch.cur_a, sizeof ch.cur_a, in->authority_id, e);
+    ch.team = choice_select("team_id", "Team", ch.cur_t, sizeof ch.cur_t, in->team_id, e);
+    if (schools)
+        ch.school = choice_select("school_id", "School", ch.cur_s, sizeof ch.cur_s, in->school_id, e);
+    struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
+    struct svc_ctx cc = *c;
+    svc_dashboard_choices(&cc, &sink);
+    json_t *from = finding_iso_date_field("from", "From", in->from, e, from_hint);
+    json_t *to = finding_iso_date_field("to", "To", in->to, e, "For example, 31 7 2027");
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team", ch.team);
+    if (schools)
+        json_object_set_new(o, "school", ch.school);
+    return o;
 }
 
 static bool date_key(const char *k)

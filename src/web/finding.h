@@ -41,6 +41,10 @@ void finding_query_date(struct req *rq, const char *name, struct query_date *q);
 /* The date input field for q (form.h's fld_date), with its error from e. */
 json_t *finding_date_field(const char *name, const char *legend, const struct query_date *q,
                            const struct field_errors *e, const char *hint);
+/* The same for a date held as iso ("YYYY-MM-DD"), in its three parts;
+ * empty boxes when iso is NULL or not a date (the dashboards' filters). */
+json_t *finding_iso_date_field(const char *name, const char *legend, const char *iso, const struct field_errors *e,
+                               const char *hint);
 
 /* One date format for people (issue 10): every string member of ctx, at
  * any depth, named "date" or ending "_on" or "_discussed" whose value is a "YYYY-MM-DD"
@@ -81,6 +85,19 @@ bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, 
                    const char *day);
 /* Does text hold f->name (ASCII case folded)?  True when no name is set. */
 bool finding_name_matches(const struct finding *f, const char *text);
+/* The statistics pages' filters (the dashboard; with schools false, the
+ * referral results, which have no school or phase filter), sent by GET:
+ * read from the query string (dates from the GOV.UK date inputs or as one
+ * value from a link or the API); written back as a query string for links
+ * to the exports; and the form's fields (from_hint: the from date's
+ * example), the choices from svc_dashboard_choices. */
+struct dash_filter_form;
+struct dash_filter;
+void finding_dash_read(struct req *rq, bool schools, struct dash_filter_form *f);
+void finding_dash_query(const struct dash_filter *f, bool schools, bool publish, struct buf *b);
+json_t *finding_dash_fields(const struct svc_ctx *c, const struct dash_filter_form *in, bool schools,
+                            const char *from_hint, const struct field_errors *e);
+
 /* Is day ("YYYY-MM-DD") in this term?  True when "this term" is not set;
  * false for "" when it is. */
 bool finding_in_term(const struct finding *f, const char *day);

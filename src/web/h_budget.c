@@ -74,6 +74,28 @@ static void with_errors(json_t *ctx, const struct field_errors *e)
         json_object_set_new(ctx, "errors", view_errors(e));
 }
 
+/* What a page says after a save, by the value of ?saved=: the entries in
+ * order, the last one's value NULL for any other. */
+struct saved_text {
+    const char *saved, *text;
+};
+
+/* The end of a budget page: the form's errors, the banner of what was
+ * just saved and the template. */
+static void page_end(struct req *rq, struct resp *rs, int status, json_t *ctx, const struct field_errors *e,
+                     const char *tmpl, const struct saved_text *texts)
+{
+    with_errors(ctx, e);
+    const char *sv = req_query(rq, "saved");
+    if (sv) {
+        const struct saved_text *t = texts;
+        while (t->saved && strcmp(t->saved, sv))
+            t++;
+        flash(ctx, t->text);
+    }
+    view_render(rq, rs, status, tmpl, ctx);
+}
+
 static void add_correction(void *arg, const struct budget_correction_row *r)
 {
     add_json(arg, json_budget_correction(r));
@@ -101,9 +123,12 @@ static const char *void_reason_param(struct req *rq)
     return req_param(rq, rq->api ? "reason" : "void_reason");
 }
 
-static void void_form(json_t *ctx, json_t *fields, const char *action, const char *what, const char *reason,
+/* The void form of the record href/id (a "what"). */
+static void void_form(json_t *ctx, json_t *fields, const char *href, int64_t id, const char *what, const char *reason,
                       const struct field_errors *e)
 {
+    char action[64];
+    snprintf(action, sizeof action, "%s/%lld/void", href, (long long)id);
     json_object_set_new(ctx, "void_action", json_string(action));
     json_object_set_new(ctx, "void_what", json_string(what));
     json_object_set_new(fields, "void_reason",
@@ -148,9 +173,7 @@ static void h_overview(struct req *rq, struct resp *rs)
     struct visibility v;
     policy_visible(c.who, RES_BUDGET, ACT_EDIT, &v);
     json_object_set_new(ctx, "may_approve", json_boolean(!policy_visible_none(&v)));
-    if (req_query(rq, "saved"))
-        flash(ctx, "Budget year added");
-    view_render(rq, rs, 200, "budget/index", ctx);
+    page_end(rq, rs, 200, ctx, NULL, "budget/index", (const struct saved_text[]){{NULL, "Budget year added"}});
 }
 
 /* ---- a new year ---- */
@@ -289,13 +312,10 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
          * errors; show each error beside the form that was sent. */
         json_object_set_new(ctx, "fields", fields);
     }
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        flash(ctx, !strcmp(sv, "contribution") ? "Contribution recorded"
-                   : !strcmp(sv, "allocation") ? "Allocation saved"
-                                               : "Budget year added");
-    view_render(rq, rs, status, "budget/year", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/year",
+             (const struct saved_text[]){{"contribution", "Contribution recorded"},
+                                         {"allocation", "Allocation saved"},
+                                         {NULL, "Budget year added"}});
 }
 
 static void h_year(struct req *rq, struct resp *rs)
@@ -637,23 +657,18 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         json_object_set_new(fields, "reason", fld_textarea("reason", "Why is it corrected?",
                                                            f && f->reason ? f->reason : "", e, NULL));
         if (cm->paid == 0 && cm->placements == 0) {
-            char action[64];
-            snprintf(action, sizeof action, "/budget/commitments/%lld/void", (long long)cm->id);
-            void_form(ctx, fields, action, "commitment", f ? f->void_reason : NULL, e);
+            void_form(ctx, fields, "/budget/commitments", cm->id, "commitment", f ? f->void_reason : NULL, e);
         }
     }
     json_object_set_new(ctx, "fields", fields);
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv && (!strcmp(sv, "corrected") || !strcmp(sv, "corrected_pending") || !strcmp(sv, "void")))
-        flash(ctx, !strcmp(sv, "void") ? "Commitment voided"
-                   : !strcmp(sv, "corrected") ? "Commitment corrected"
-                                              : "Commitment corrected: it is awaiting approval");
-    else if (sv)
-        flash(ctx, !strcmp(sv, "placed") ? "Pupil placed" : !strcmp(sv, "paid") ? "Payment recorded"
-                   : !strcmp(sv, "committed") ? "Commitment approved"
-                                              : "Commitment refused");
-    view_render(rq, rs, status, "budget/commitment", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/commitment",
+             (const struct saved_text[]){{"void", "Commitment voided"},
+                                         {"corrected", "Commitment corrected"},
+                                         {"corrected_pending", "Commitment corrected: it is awaiting approval"},
+                                         {"placed", "Pupil placed"},
+                                         {"paid", "Payment recorded"},
+                                         {"committed", "Commitment approved"},
+                                         {NULL, "Commitment refused"}});
 }
 
 static void h_commitment(struct req *rq, struct resp *rs)
@@ -771,15 +786,11 @@ static void placement_page(struct req *rq, struct resp *rs, int status, const st
                       "ends_on",
                       fld_date("ends_on", "Ends (optional)", f ? f->eday : ed, f ? f->emonth : em, f ? f->eyear : ey,
                                e, "Leave blank while it runs")));
-        char action[64];
-        snprintf(action, sizeof action, "/budget/placements/%lld/void", (long long)p.id);
-        void_form(ctx, json_object_get(ctx, "fields"), action, "placement", req_param(rq, "void_reason"), e);
+        void_form(ctx, json_object_get(ctx, "fields"), "/budget/placements", p.id, "placement",
+                  req_param(rq, "void_reason"), e);
     }
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        flash(ctx, !strcmp(sv, "void") ? "Placement voided" : "Placement saved");
-    view_render(rq, rs, status, "budget/placement", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/placement",
+             (const struct saved_text[]){{"void", "Placement voided"}, {NULL, "Placement saved"}});
 }
 
 static void h_placement(struct req *rq, struct resp *rs)
@@ -873,10 +884,7 @@ static void interventions_page(struct req *rq, struct resp *rs, int status, cons
                       fld_textarea("eligibility", "Who is eligible (optional)", f ? f->eligibility : "", e, NULL),
                       "aims", aims));
     }
-    with_errors(ctx, e);
-    if (req_query(rq, "saved"))
-        flash(ctx, "Intervention added");
-    view_render(rq, rs, status, "budget/interventions", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/interventions", (const struct saved_text[]){{NULL, "Intervention added"}});
 }
 
 static void h_interventions(struct req *rq, struct resp *rs)
@@ -1120,10 +1128,7 @@ static void unit_costs_page(struct req *rq, struct resp *rs, int status, const c
                             json_pack("{s:o, s:o}", "key", sel, "amount",
                                       fld_input("amount", "Cost, in pounds", amount, e, "For example, 18,000.00")));
     }
-    with_errors(ctx, e);
-    if (req_query(rq, "saved"))
-        flash(ctx, "Unit cost saved");
-    view_render(rq, rs, status, "budget/costs", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/costs", (const struct saved_text[]){{NULL, "Unit cost saved"}});
 }
 
 static void h_unit_costs(struct req *rq, struct resp *rs)
@@ -1131,23 +1136,41 @@ static void h_unit_costs(struct req *rq, struct resp *rs)
     unit_costs_page(rq, rs, 200, "", "", NULL);
 }
 
-static void h_unit_cost_save(struct req *rq, struct resp *rs)
+/* An authority's setting of two fields (unit costs, limits): saved, the
+ * API answers with the page's JSON, a person is sent back to the page. */
+struct setting {
+    const char *field1, *field2, *kind, *href;
+    enum svc_status (*set)(struct svc_ctx *c, int64_t authority, const char *v1, const char *v2,
+                           struct field_errors *e);
+    void (*page)(struct req *rq, struct resp *rs, int status, const char *v1, const char *v2,
+                 const struct field_errors *e);
+    const char *empty;  /* what the page shows in both fields after a save */
+};
+
+static void setting_save(struct req *rq, struct resp *rs, const struct setting *k)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     int64_t authority = view_authority(rq);
-    const char *key = req_param(rq, "key"), *amount = req_param(rq, "amount");
+    const char *v1 = req_param(rq, k->field1), *v2 = req_param(rq, k->field2);
     struct field_errors e = {0};
-    enum svc_status st = svc_budget_unit_cost_set(&c, authority, key, amount, &e);
+    enum svc_status st = k->set(&c, authority, v1, v2, &e);
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
         if (rq->api)
-            unit_costs_page(rq, rs, 200, "", "", NULL);
+            k->page(rq, rs, 200, k->empty, k->empty, NULL);
         else
-            view_saved(rq, rs, 200, "unit_cost", NULL, "/budget/costs?authority_id=%lld&saved=1", (long long)authority);
+            view_saved(rq, rs, 200, k->kind, NULL, "%s?authority_id=%lld&saved=1", k->href, (long long)authority);
     } else if (n == SAVE_FORM) {
-        unit_costs_page(rq, rs, 400, key, amount, &e);
+        k->page(rq, rs, 400, v1, v2, &e);
     }
+}
+
+static void h_unit_cost_save(struct req *rq, struct resp *rs)
+{
+    static const struct setting unit_cost = {"key", "amount", "unit_cost", "/budget/costs", svc_budget_unit_cost_set,
+                                             unit_costs_page, ""};
+    setting_save(rq, rs, &unit_cost);
 }
 
 /* ---- the approvals queue ---- */
@@ -1212,10 +1235,7 @@ static void limits_page(struct req *rq, struct resp *rs, int status, const char 
                       fld_input("approver_limit", "A budget approver approves up to, in pounds",
                                 approver_in ? approver_in : a, e, NULL)));
     }
-    with_errors(ctx, e);
-    if (req_query(rq, "saved"))
-        flash(ctx, "Limits saved");
-    view_render(rq, rs, status, "budget/limits", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/limits", (const struct saved_text[]){{NULL, "Limits saved"}});
 }
 
 static void h_limits(struct req *rq, struct resp *rs)
@@ -1225,21 +1245,9 @@ static void h_limits(struct req *rq, struct resp *rs)
 
 static void h_limits_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    int64_t authority = view_authority(rq);
-    const char *h = req_param(rq, "holder_limit"), *a = req_param(rq, "approver_limit");
-    struct field_errors e = {0};
-    enum svc_status st = svc_budget_limits_set(&c, authority, h, a, &e);
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        if (rq->api)
-            limits_page(rq, rs, 200, NULL, NULL, NULL);
-        else
-            view_saved(rq, rs, 200, "limits", NULL, "/budget/limits?authority_id=%lld&saved=1", (long long)authority);
-    } else if (n == SAVE_FORM) {
-        limits_page(rq, rs, 400, h, a, &e);
-    }
+    static const struct setting limits = {"holder_limit", "approver_limit", "limits", "/budget/limits",
+                                          svc_budget_limits_set, limits_page, NULL};
+    setting_save(rq, rs, &limits);
 }
 
 /* ---- putting mistakes right: corrections and voids (migration 0025) ---- */
@@ -1295,16 +1303,11 @@ static void contribution_page(struct req *rq, struct resp *rs, int status, const
             "amount", fld_input("amount", "Amount, in pounds", cf ? cf->amount : amount, e, NULL), "received_on",
             fld_date("received_on", "Date received", cf ? cf->day : d, cf ? cf->month : m, cf ? cf->year : yy, e, NULL),
             "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
-        char action[64];
-        snprintf(action, sizeof action, "/budget/contributions/%lld/void", (long long)r.id);
-        void_form(ctx, fields, action, "contribution", f ? f->void_reason : NULL, e);
+        void_form(ctx, fields, "/budget/contributions", r.id, "contribution", f ? f->void_reason : NULL, e);
         json_object_set_new(ctx, "fields", fields);
     }
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        flash(ctx, !strcmp(sv, "void") ? "Contribution voided" : "Contribution corrected");
-    view_render(rq, rs, status, "budget/contribution", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/contribution",
+             (const struct saved_text[]){{"void", "Contribution voided"}, {NULL, "Contribution corrected"}});
 }
 
 static void h_contribution(struct req *rq, struct resp *rs)
@@ -1371,18 +1374,12 @@ static void intervention_page(struct req *rq, struct resp *rs, int status, const
             "eligibility",
             fld_textarea("eligibility", "Who is eligible (optional)", iv ? iv->eligibility : r->eligibility, e, NULL),
             "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
-        if (!r->decisions) {
-            char action[64];
-            snprintf(action, sizeof action, "/budget/interventions/%lld/void", (long long)r->id);
-            void_form(ctx, fields, action, "intervention", f ? f->void_reason : NULL, e);
-        }
+        if (!r->decisions)
+            void_form(ctx, fields, "/budget/interventions", r->id, "intervention", f ? f->void_reason : NULL, e);
         json_object_set_new(ctx, "fields", fields);
     }
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        flash(ctx, !strcmp(sv, "void") ? "Intervention voided" : "Intervention corrected");
-    view_render(rq, rs, status, "budget/intervention", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/intervention",
+             (const struct saved_text[]){{"void", "Intervention voided"}, {NULL, "Intervention corrected"}});
 }
 
 static void h_intervention(struct req *rq, struct resp *rs)
@@ -1469,15 +1466,10 @@ static void payment_page(struct req *rq, struct resp *rs, int status, const char
     json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
     if (may_fix) {
         json_t *fields = json_object();
-        char action[64];
-        snprintf(action, sizeof action, "/budget/payments/%lld/void", (long long)p.id);
-        void_form(ctx, fields, action, "payment", void_reason, e);
+        void_form(ctx, fields, "/budget/payments", p.id, "payment", void_reason, e);
         json_object_set_new(ctx, "fields", fields);
     }
-    with_errors(ctx, e);
-    if (req_query(rq, "saved"))
-        flash(ctx, "Payment voided");
-    view_render(rq, rs, status, "budget/payment", ctx);
+    page_end(rq, rs, status, ctx, e, "budget/payment", (const struct saved_text[]){{NULL, "Payment voided"}});
 }
 
 static void h_payment(struct req *rq, struct resp *rs)

@@ -20,47 +20,6 @@
 #include "web/view.h"
 
 
-/* Filters come in the query string (the form is sent by GET). */
-static void read_form(struct req *rq, struct dash_filter_form *f)
-{
-    memset(f, 0, sizeof *f);
-    /* Dates as the GOV.UK date input sends them (from-day, from-month,
-     * from-year), or as one value from a link or the API. */
-    struct query_date *qf = req_alloc(rq, sizeof *qf), *qt = req_alloc(rq, sizeof *qt);
-    if (qf && qt) {
-        finding_query_date(rq, "from", qf);
-        finding_query_date(rq, "to", qt);
-        f->from = qf->text[0] ? qf->text : NULL;
-        f->to = qt->text[0] ? qt->text : NULL;
-    }
-    f->authority_id = req_query(rq, "authority_id");
-    f->team_id = req_query(rq, "team_id");
-    f->school_id = req_query(rq, "school_id");
-    f->phase = req_query(rq, "phase");
-    f->publish = req_query(rq, "publish");
-}
-
-/* The filters as a query string, for links to the exports and the report. */
-static void filter_query(const struct dash_filter *f, bool publish, struct buf *b)
-{
-    buf_puts(b, "from=");
-    buf_urlenc(b, f->from);
-    buf_puts(b, "&to=");
-    buf_urlenc(b, f->to);
-    if (f->authority_id)
-        buf_printf(b, "&authority_id=%lld", (long long)f->authority_id);
-    if (f->team_id)
-        buf_printf(b, "&team_id=%lld", (long long)f->team_id);
-    if (f->school_id)
-        buf_printf(b, "&school_id=%lld", (long long)f->school_id);
-    if (f->phase[0]) {
-        buf_puts(b, "&phase=");
-        buf_urlenc(b, f->phase);
-    }
-    if (publish)
-        buf_puts(b, "&publish=yes");
-}
-
 static const char *kind_code(enum stat_kind k)
 {
     return k == STAT_RATIO ? "average" : k == STAT_MONEY ? "money" : "count";
@@ -238,74 +197,13 @@ static json_t *meta_json(const struct page_meta *m, const char *missing_rates, b
 
 /* ---- the filter form ---- */
 
-struct choices {
-    json_t *authority, *team, *school;
-    char cur_a[24], cur_t[24], cur_s[24];
-};
-
-static void ch_authority(void *arg, int64_t id, const char *name)
-{
-    struct choices *c = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(c->authority, v, name, c->cur_a);
-}
-
-static void ch_team(void *arg, int64_t id, const char *name)
-{
-    struct choices *c = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(c->team, v, name, c->cur_t);
-}
-
-static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
-{
-    struct choices *c = arg;
-    char v[24];
-    (void)phase;
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(c->school, v, name, c->cur_s);
-}
-
-/* A GOV.UK date input showing iso ("YYYY-MM-DD") in its three parts, or
- * what was typed when it is not a date. */
-static json_t *date_input(const char *name, const char *legend, const char *iso, const struct field_errors *e,
-                          const char *hint)
-{
-    char d[8] = "", m[8] = "", y[8] = "";
-    int32_t day;
-    if (iso && day_parse(iso, &day) == 0) {
-        int yy, mm, dd;
-        ymd_from_day(day, &yy, &mm, &dd);
-        snprintf(d, sizeof d, "%d", dd);
-        snprintf(m, sizeof m, "%d", mm);
-        snprintf(y, sizeof y, "%d", yy);
-    }
-    json_t *f = fld_date(name, legend, d, m, y, e, hint);
-    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
-    return f;
-}
-
 static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
                              const struct field_errors *e)
 {
-    struct choices ch;
-    snprintf(ch.cur_a, sizeof ch.cur_a, "%s", in->authority_id ? in->authority_id : "");
-    snprintf(ch.cur_t, sizeof ch.cur_t, "%s", in->team_id ? in->team_id : "");
-    snprintf(ch.cur_s, sizeof ch.cur_s, "%s", in->school_id ? in->school_id : "");
-    ch.authority = fld_select_codes("authority_id", "Local authority", ch.cur_a, e,
-                                    &(struct code_list){"none", NULL, 0}, "All");
-    ch.team = fld_select_codes("team_id", "Team", ch.cur_t, e, &(struct code_list){"none", NULL, 0}, "All");
-    ch.school = fld_select_codes("school_id", "School", ch.cur_s, e, &(struct code_list){"none", NULL, 0}, "All");
-    struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
-    struct svc_ctx cc = *c;
-    svc_dashboard_choices(&cc, &sink);
-    json_t *from = date_input("from", "From", in->from, e, "For example, 1 9 2026");
-    json_t *to = date_input("to", "To", in->to, e, "For example, 31 7 2027");
-    json_t *phase = fld_select_codes("phase", "Phase", in->phase ? in->phase : "", e, &codes_phase, "All");
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team",
-                     ch.team, "school", ch.school, "phase", phase);
+    json_t *o = finding_dash_fields(c, in, true, "For example, 1 9 2026", e);
+    json_object_set_new(o, "phase",
+                        fld_select_codes("phase", "Phase", in->phase ? in->phase : "", e, &codes_phase, "All"));
+    return o;
 }
 
 /* ---- pages ---- */
@@ -420,7 +318,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct dash_filter_form in;
-    read_form(rq, &in);
+    finding_dash_read(rq, true, &in);
     if (report)
         in.publish = "yes";   /* the learning report is for publication */
     struct page_meta *m = req_alloc(rq, sizeof *m);
@@ -487,8 +385,8 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     json_object_update(ctx, data);
     json_decref(data);
     struct buf q = BUF_INIT, qp = BUF_INIT;
-    filter_query(&m->f, m->f.publish, &q);
-    filter_query(&m->f, true, &qp);
+    finding_dash_query(&m->f, true, m->f.publish, &q);
+    finding_dash_query(&m->f, true, true, &qp);
     json_object_set_new(ctx, "query", json_string(buf_str(&q)));
     json_object_set_new(ctx, "query_publish", json_string(buf_str(&qp)));
     /* Exactly when the export would answer (the policy's own check). */
@@ -558,7 +456,7 @@ static struct dashboard *export_data(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct dash_filter_form in;
-    read_form(rq, &in);
+    finding_dash_read(rq, true, &in);
     struct dashboard *d = req_alloc(rq, sizeof *d);
     struct field_errors errs = {0};
     if (!d) {

@@ -7,7 +7,6 @@
 
 #include "service/mailer.h"
 #include "service/svc_mail.h"
-#include "service/svc_users.h"
 #include "web/form.h"
 #include "web/router.h"
 #include "web/view.h"
@@ -166,71 +165,6 @@ static void meeting_mail(struct req *rq, struct resp *rs, bool pack)
 static void h_meeting_invite(struct req *rq, struct resp *rs) { meeting_mail(rq, rs, false); }
 static void h_meeting_pack_mail(struct req *rq, struct resp *rs) { meeting_mail(rq, rs, true); }
 
-/* ---- a user's e-mail address ------------------------------------------------------ */
-
-static void email_page(struct req *rq, struct resp *rs, int status, const struct user_row *u, const char *value,
-                       const struct field_errors *e)
-{
-    json_t *ctx = view_page(rq, "Change the e-mail address", "users");
-    char href[40];
-    snprintf(href, sizeof href, "/users/%lld", (long long)u->id);
-    view_breadcrumbs(ctx, "/", "Home", "/users", "Users", href, u->display_name, NULL);
-    json_object_set_new(ctx, "u", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username,
-                                            "display_name", u->display_name));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    json_t *f = fld_input("email", "E-mail address", value, e,
-                          "Invitations, reminders and password reset links go here. Leave it empty for none.");
-    fld_set(f, "type", "email");
-    fld_set(f, "autocomplete", "off");
-    json_object_set_new(f, "spellcheck_off", json_true());
-    json_object_set_new(ctx, "fields", json_pack("{s:o}", "email", f));
-    view_render(rq, rs, status, "user_email", ctx);
-}
-
-static void h_user_email_form(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct user_row u;
-    enum svc_status st = svc_user_get(&c, rq->id, &u);
-    if (st == SVC_OK)
-        st = svc_user_may(&c, ACT_EDIT, u.id);
-    if (view_failed(rq, rs, st))
-        return;
-    email_page(rq, rs, 200, &u, u.email, NULL);
-}
-
-static void h_user_email(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
-    const char *email = req_param(rq, "email");
-    enum svc_status st = svc_user_set_email(&c, rq->id, email, &e);
-    struct user_row u;
-    if (st == SVC_INVALID && !rq->api) {
-        if (svc_user_get(&c, rq->id, &u) == SVC_OK) {
-            email_page(rq, rs, 400, &u, email, &e);
-            return;
-        }
-        st = SVC_ERROR;
-    }
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n != SAVE_OK)
-        return;
-    if (rq->api) {
-        if (view_failed(rq, rs, svc_user_get(&c, rq->id, &u)))
-            return;
-        view_json(rs, 200, json_pack("{s:{s:I, s:s, s:s}}", "user", "id", (json_int_t)u.id, "username", u.username,
-                                     "email", u.email));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/users/%lld?saved=email", (long long)rq->id);
-    resp_redirect(rs, loc);
-}
-
 static const struct route mail_routes[] = {
     {"GET", "/forgot-password", h_forgot_form, ROUTE_PUBLIC},
     {"POST", "/forgot-password", h_forgot, ROUTE_PUBLIC},
@@ -238,14 +172,11 @@ static const struct route mail_routes[] = {
     {"POST", "/reset-password", h_reset, ROUTE_PUBLIC},
     {"POST", "/meetings/:id/invitations", h_meeting_invite, 0},
     {"POST", "/meetings/:id/agenda-pack-email", h_meeting_pack_mail, 0},
-    {"GET", "/users/:id/email", h_user_email_form, 0},
-    {"POST", "/users/:id/email", h_user_email, 0},
 
     {"POST", "/api/v1/forgot-password", h_forgot, ROUTE_PUBLIC},
     {"POST", "/api/v1/reset-password", h_reset, ROUTE_PUBLIC},
     {"POST", "/api/v1/meetings/:id/invitations", h_meeting_invite, 0},
     {"POST", "/api/v1/meetings/:id/agenda-pack-email", h_meeting_pack_mail, 0},
-    {"PUT", "/api/v1/users/:id/email", h_user_email, 0},
 };
 
 ROUTE_TABLE(mail_table, mail_routes);

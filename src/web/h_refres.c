@@ -16,37 +16,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-static void read_form(struct req *rq, struct dash_filter_form *f)
-{
-    memset(f, 0, sizeof *f);
-    /* Dates as the GOV.UK date input sends them (from-day, from-month,
-     * from-year), or as one value from a link or the API. */
-    struct query_date *qf = req_alloc(rq, sizeof *qf), *qt = req_alloc(rq, sizeof *qt);
-    if (qf && qt) {
-        finding_query_date(rq, "from", qf);
-        finding_query_date(rq, "to", qt);
-        f->from = qf->text[0] ? qf->text : NULL;
-        f->to = qt->text[0] ? qt->text : NULL;
-    }
-    f->authority_id = req_query(rq, "authority_id");
-    f->team_id = req_query(rq, "team_id");
-    f->publish = req_query(rq, "publish");
-}
-
-static void filter_query(const struct dash_filter *f, struct buf *b)
-{
-    buf_puts(b, "from=");
-    buf_urlenc(b, f->from);
-    buf_puts(b, "&to=");
-    buf_urlenc(b, f->to);
-    if (f->authority_id)
-        buf_printf(b, "&authority_id=%lld", (long long)f->authority_id);
-    if (f->team_id)
-        buf_printf(b, "&team_id=%lld", (long long)f->team_id);
-    if (f->publish)
-        buf_puts(b, "&publish=yes");
-}
-
 static json_t *cell_json(const struct stat_row *r, int c)
 {
     char text[48], pct[16];
@@ -144,70 +113,6 @@ static json_t *results_json(const struct referral_results *d, bool html)
     return out;
 }
 
-/* ---- the filter form ---- */
-
-struct choices {
-    json_t *authority, *team;
-    char cur_a[24], cur_t[24];
-};
-
-static void ch_authority(void *arg, int64_t id, const char *name)
-{
-    struct choices *c = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(c->authority, v, name, c->cur_a);
-}
-
-static void ch_team(void *arg, int64_t id, const char *name)
-{
-    struct choices *c = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(c->team, v, name, c->cur_t);
-}
-
-static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
-{
-    (void)arg, (void)id, (void)name, (void)phase;   /* no school filter on this page */
-}
-
-/* A GOV.UK date input showing iso ("YYYY-MM-DD") in its three parts, or
- * what was typed, in the first box, when it is not a date. */
-static json_t *date_input(const char *name, const char *legend, const char *iso, const struct field_errors *e,
-                          const char *hint)
-{
-    char d[16] = "", m[8] = "", y[8] = "";
-    int32_t day;
-    if (iso && day_parse(iso, &day) == 0) {
-        int yy, mm, dd;
-        ymd_from_day(day, &yy, &mm, &dd);
-        snprintf(d, sizeof d, "%d", dd);
-        snprintf(m, sizeof m, "%d", mm);
-        snprintf(y, sizeof y, "%d", yy);
-    }
-    json_t *f = fld_date(name, legend, d, m, y, e, hint);
-    fld_set(f, "legend_class", "govuk-fieldset__legend--s");
-    return f;
-}
-
-static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_form *in,
-                             const struct field_errors *e)
-{
-    struct choices ch;
-    snprintf(ch.cur_a, sizeof ch.cur_a, "%s", in->authority_id ? in->authority_id : "");
-    snprintf(ch.cur_t, sizeof ch.cur_t, "%s", in->team_id ? in->team_id : "");
-    ch.authority = fld_select_codes("authority_id", "Local authority", ch.cur_a, e,
-                                    &(struct code_list){"none", NULL, 0}, "All");
-    ch.team = fld_select_codes("team_id", "Team", ch.cur_t, e, &(struct code_list){"none", NULL, 0}, "All");
-    struct dash_choices_sink sink = {&ch, ch_authority, ch_team, ch_school};
-    struct svc_ctx cc = *c;
-    svc_dashboard_choices(&cc, &sink);
-    json_t *from = date_input("from", "From", in->from, e, "For example, 1 8 2026");
-    json_t *to = date_input("to", "To", in->to, e, "For example, 31 7 2027");
-    return json_pack("{s:o, s:o, s:o, s:o}", "from", from, "to", to, "authority", ch.authority, "team", ch.team);
-}
-
 /* ---- pages ---- */
 
 static void h_referral_results(struct req *rq, struct resp *rs)
@@ -215,7 +120,7 @@ static void h_referral_results(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct dash_filter_form in;
-    read_form(rq, &in);
+    finding_dash_read(rq, false, &in);
     struct referral_results *d = req_alloc(rq, sizeof *d);
     struct field_errors errs = {0};
     if (!d) {
@@ -246,7 +151,7 @@ static void h_referral_results(struct req *rq, struct resp *rs)
         if (d->s.f.team_id)
             snprintf(t, sizeof t, "%lld", (long long)d->s.f.team_id), in.team_id = t;
     }
-    json_object_set_new(ctx, "fields", filter_fields(&c, &in, &errs));
+    json_object_set_new(ctx, "fields", finding_dash_fields(&c, &in, false, "For example, 1 8 2026", &errs));
     json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
     if (st == SVC_INVALID) {
         json_object_set_new(ctx, "errors", view_errors(&errs));
@@ -263,7 +168,7 @@ static void h_referral_results(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "to_label", json_string(to));
     json_object_set_new(ctx, "has_tables", json_true());
     struct buf q = BUF_INIT;
-    filter_query(&d->s.f, &q);
+    finding_dash_query(&d->s.f, false, d->s.f.publish, &q);
     json_object_set_new(ctx, "query", json_string(buf_str(&q)));
     buf_free(&q);
     /* The CSV answers what the export's visibility reaches: offered when
@@ -287,7 +192,7 @@ static void h_referral_results_csv(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct dash_filter_form in;
-    read_form(rq, &in);
+    finding_dash_read(rq, false, &in);
     const char *key = req_query(rq, "table");
     struct referral_results *d = req_alloc(rq, sizeof *d);
     struct field_errors errs = {0};

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "service/svc_account.h"
+#include "service/svc_mail.h"
 #include "service/svc_users.h"
 #include "web/form.h"
 #include "web/listing.h"
@@ -264,37 +265,54 @@ static void h_user_totp_reset(struct req *rq, struct resp *rs)
     done(rq, rs, svc_user_totp_reset(&c, rq->id), "two-factor");
 }
 
-static void password_page(struct req *rq, struct resp *rs, int status, const struct user_row *u,
-                          const struct field_errors *e)
+/* ---- a user's password and e-mail address ------------------------------- */
+
+/* A form about one user: the page under Home > Users > the user, with the
+ * form's one field. */
+static void user_form_page(struct req *rq, struct resp *rs, int status, const char *title, const char *tmpl,
+                           json_t *user, const struct user_row *u, const char *name, json_t *field,
+                           const struct field_errors *e)
 {
-    json_t *ctx = view_page(rq, "Set a new password", "users");
+    json_t *ctx = view_page(rq, title, "users");
     char href[40];
     snprintf(href, sizeof href, "/users/%lld", (long long)u->id);
     view_breadcrumbs(ctx, "/", "Home", "/users", "Users", href, u->display_name, NULL);
-    json_object_set_new(ctx, "u", user_json(u));
+    json_object_set_new(ctx, "u", user);
     if (e && e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
+    json_object_set_new(field, "spellcheck_off", json_true());
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", name, field));
+    view_render(rq, rs, status, tmpl, ctx);
+}
+
+/* The user of the path, for a form that changes them: false (the error
+ * page sent) when missing, hidden or not this user's to change. */
+static bool user_for_edit(struct req *rq, struct resp *rs, struct user_row *u)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    enum svc_status st = svc_user_get(&c, rq->id, u);
+    if (st == SVC_OK)
+        st = svc_user_may(&c, ACT_EDIT, u->id);
+    return !view_failed(rq, rs, st);
+}
+
+static void password_page(struct req *rq, struct resp *rs, int status, const struct user_row *u,
+                          const struct field_errors *e)
+{
     json_t *f = fld_input("password", "New password", "", e,
                           PASSWORD_ADVICE " Give it to the user in person or by phone, never by email.");
     fld_set(f, "type", "password");
     fld_set(f, "autocomplete", "new-password");
     fld_set(f, "width_class", "govuk-!-width-one-half");
-    json_object_set_new(f, "spellcheck_off", json_true());
-    json_object_set_new(ctx, "fields", json_pack("{s:o}", "password", f));
-    view_render(rq, rs, status, "user_password", ctx);
+    user_form_page(rq, rs, status, "Set a new password", "user_password", user_json(u), u, "password", f, e);
 }
 
 static void h_user_password_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
     struct user_row u;
-    enum svc_status st = svc_user_get(&c, rq->id, &u);
-    if (st == SVC_OK)
-        st = svc_user_may(&c, ACT_EDIT, u.id);
-    if (view_failed(rq, rs, st))
-        return;
-    password_page(rq, rs, 200, &u, NULL);
+    if (user_for_edit(rq, rs, &u))
+        password_page(rq, rs, 200, &u, NULL);
 }
 
 static void h_user_password(struct req *rq, struct resp *rs)
@@ -314,6 +332,55 @@ static void h_user_password(struct req *rq, struct resp *rs)
         return;
     }
     done(rq, rs, st, "password");
+}
+
+static void email_page(struct req *rq, struct resp *rs, int status, const struct user_row *u, const char *value,
+                       const struct field_errors *e)
+{
+    json_t *f = fld_input("email", "E-mail address", value, e,
+                          "Invitations, reminders and password reset links go here. Leave it empty for none.");
+    fld_set(f, "type", "email");
+    fld_set(f, "autocomplete", "off");
+    json_t *user = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username, "display_name",
+                             u->display_name);
+    user_form_page(rq, rs, status, "Change the e-mail address", "user_email", user, u, "email", f, e);
+}
+
+static void h_user_email_form(struct req *rq, struct resp *rs)
+{
+    struct user_row u;
+    if (user_for_edit(rq, rs, &u))
+        email_page(rq, rs, 200, &u, u.email, NULL);
+}
+
+static void h_user_email(struct req *rq, struct resp *rs)
+{
+    struct svc_ctx c;
+    req_svc_ctx(rq, &c);
+    struct field_errors e = {0};
+    const char *email = req_param(rq, "email");
+    enum svc_status st = svc_user_set_email(&c, rq->id, email, &e);
+    struct user_row u;
+    if (st == SVC_INVALID && !rq->api) {
+        if (svc_user_get(&c, rq->id, &u) == SVC_OK) {
+            email_page(rq, rs, 400, &u, email, &e);
+            return;
+        }
+        st = SVC_ERROR;
+    }
+    enum save_next n = view_answer_save(rq, rs, st, &e);
+    if (n != SAVE_OK)
+        return;
+    if (rq->api) {
+        if (view_failed(rq, rs, svc_user_get(&c, rq->id, &u)))
+            return;
+        view_json(rs, 200, json_pack("{s:{s:I, s:s, s:s}}", "user", "id", (json_int_t)u.id, "username", u.username,
+                                     "email", u.email));
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/users/%lld?saved=email", (long long)rq->id);
+    resp_redirect(rs, loc);
 }
 
 /* ---- live sessions ------------------------------------------------------- */
@@ -476,6 +543,8 @@ static const struct route users_routes[] = {
     {"POST", "/users/:id/enable", h_user_enable, 0},
     {"GET", "/users/:id/password", h_user_password_form, 0},
     {"POST", "/users/:id/password", h_user_password, 0},
+    {"GET", "/users/:id/email", h_user_email_form, 0},
+    {"POST", "/users/:id/email", h_user_email, 0},
     {"POST", "/users/:id/two-factor/reset", h_user_totp_reset, 0},
     {"GET", "/sessions", h_session_list, 0},
     {"POST", "/sessions/revoke", h_session_revoke, 0},
@@ -488,6 +557,7 @@ static const struct route users_routes[] = {
     {"POST", "/api/v1/users/:id/disable", h_user_disable, 0},
     {"POST", "/api/v1/users/:id/enable", h_user_enable, 0},
     {"PUT", "/api/v1/users/:id/password", h_user_password, 0},
+    {"PUT", "/api/v1/users/:id/email", h_user_email, 0},
     {"POST", "/api/v1/users/:id/two-factor/reset", h_user_totp_reset, 0},
     {"GET", "/api/v1/sessions", h_session_list, 0},
     {"POST", "/api/v1/sessions/revoke", h_session_revoke, 0},

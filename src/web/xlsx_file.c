@@ -38,3 +38,13 @@ int xlsx_finish(struct xlsx_file *x, lxw_workbook *wb, struct buf *out)
     unlink(x->path);
     return rc;
 }
+
+lxw_format *xlsx_format(lxw_workbook *wb, bool bold, const char *num)
+{
+    lxw_format *f = workbook_add_format(wb);
+    if (bold)
+        format_set_bold(f);
+    if (num)
+        format_set_num_format(f, num);
+    return f;
+}

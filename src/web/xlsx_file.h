@@ -4,6 +4,8 @@
 #ifndef TAS_WEB_XLSX_FILE_H
 #define TAS_WEB_XLSX_FILE_H
 
+#include <stdbool.h>
+
 #include <xlsxwriter.h>
 
 #include "lib/buf.h"
@@ -19,5 +21,7 @@ lxw_workbook *xlsx_open(struct xlsx_file *x);
 /* Closes wb, appends the file's bytes to out and removes the file:
  * 0, or -1 on any failure (the file is removed either way). */
 int xlsx_finish(struct xlsx_file *x, lxw_workbook *wb, struct buf *out);
+/* A cell format of wb: bold, or with the number format num (NULL: none). */
+lxw_format *xlsx_format(lxw_workbook *wb, bool bold, const char *num);
 
 #endif

@@ -163,6 +163,9 @@ test('contributions: by partner, in pounds and pence, dated; the pool adds them 
     [{ partner: 'la', amount: '0', received_on: TODAY }, 'amount', /more than 0/],
     [{ partner: 'la', amount: '', received_on: TODAY }, 'amount', /Enter the amount/],
     [{ partner: 'la', amount: '5', received_on: '2026-02-30' }, 'received_on', /real date/],
+    [{ partner: 'la', amount: '5', received_on: '2026-02-30' }, 'received_on',
+      /^The date the money was received must be a real date$/],
+    [{ partner: 'la', amount: '5', received_on: '' }, 'received_on', /^Enter the date the money was received$/],
   ];
   for (const [body, field, msg] of bad) {
     const r = await api(as.approver, 'POST', `/api/v1/budget/years/${ids.Y}/contributions`, body);
@@ -697,4 +700,53 @@ test('every change and every decision is in the audit trail', () => {
   assert.equal(rows.filter((r) => / (approve|refuse) budget_commitment /.test(r)).length, decisions);
   // Refused attempts changed nothing.
   assert.equal(sql(`SELECT count(*) FROM budget_approvals WHERE commitment_id IN (${ids.C5}, ${ids.C6})`), '0');
+});
+
+test('the banner after a save: each page says what ?saved= names, and nothing without it', async () => {
+  const web = new Client(srv.base);
+  assert.equal((await web.signIn('approver', 'pool-keeper-pass-9')).status, 303);
+  const placer = new Client(srv.base);
+  assert.equal((await placer.signIn('placer', 'places-pupils-99')).status, 303);
+  const one = (q) => Number(sql(q));
+  const contribution = one('SELECT min(id) FROM budget_contributions');
+  const commitment = one('SELECT min(id) FROM budget_commitments');
+  const placement = one('SELECT min(id) FROM placements');
+  const intervention = one('SELECT min(id) FROM interventions');
+  const payment = one('SELECT min(id) FROM budget_payments');
+  // Placements are read by those who place pupils.
+  const banner = async (p) => {
+    const page = await (p.startsWith('/budget/placements/') ? placer : web).getHtml(p);
+    assert.equal(page.status, 200, p);
+    const m = /govuk-notification-banner__heading[^>]*>\s*([^<]*?)\s*</.exec(page.html);
+    return m ? decodeHtml(m[1]) : null;
+  };
+  const A = `authority_id=${ids.A}`;
+  const cases = [
+    ['/budget?saved=1', 'Budget year added'],
+    [`/budget/years/${ids.Y}?saved=contribution`, 'Contribution recorded'],
+    [`/budget/years/${ids.Y}?saved=allocation`, 'Allocation saved'],
+    [`/budget/years/${ids.Y}?saved=year`, 'Budget year added'],
+    [`/budget/commitments/${commitment}?saved=void`, 'Commitment voided'],
+    [`/budget/commitments/${commitment}?saved=corrected`, 'Commitment corrected'],
+    [`/budget/commitments/${commitment}?saved=corrected_pending`, 'Commitment corrected: it is awaiting approval'],
+    [`/budget/commitments/${commitment}?saved=placed`, 'Pupil placed'],
+    [`/budget/commitments/${commitment}?saved=paid`, 'Payment recorded'],
+    [`/budget/commitments/${commitment}?saved=committed`, 'Commitment approved'],
+    [`/budget/commitments/${commitment}?saved=refused`, 'Commitment refused'],
+    [`/budget/placements/${placement}?saved=void`, 'Placement voided'],
+    [`/budget/placements/${placement}?saved=1`, 'Placement saved'],
+    [`/budget/interventions?${A}&saved=1`, 'Intervention added'],
+    [`/budget/costs?${A}&saved=1`, 'Unit cost saved'],
+    [`/budget/limits?${A}&saved=1`, 'Limits saved'],
+    [`/budget/contributions/${contribution}?saved=void`, 'Contribution voided'],
+    [`/budget/contributions/${contribution}?saved=1`, 'Contribution corrected'],
+    [`/budget/interventions/${intervention}?saved=void`, 'Intervention voided'],
+    [`/budget/interventions/${intervention}?saved=1`, 'Intervention corrected'],
+    [`/budget/payments/${payment}?saved=1`, 'Payment voided'],
+  ];
+  for (const [p, text] of cases) assert.equal(await banner(p), text, p);
+  for (const p of ['/budget', `/budget/years/${ids.Y}`, `/budget/commitments/${commitment}`,
+    `/budget/placements/${placement}`, `/budget/limits?${A}`, `/budget/payments/${payment}`]) {
+    assert.equal(await banner(p), null, p);
+  }
 });

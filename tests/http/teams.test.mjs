@@ -369,6 +369,10 @@ test('a past meeting is marked held, with attendance and a guest', async () => {
   assert.equal(after1.guests.length, 1);
   assert.equal(after1.guests[0].role, 'Social Worker (Adoption Team)');
   assert.equal(after1.guests[0].status, 'present');
+  // Each status shown in words.
+  const words = { present: 'Present', apologies: 'Apologies', absent: 'Absent' };
+  assert.deepEqual(after1.attendance.map((a) => a.status_label), keys.map((k, i) => words[statuses[i % statuses.length]]));
+  assert.equal(after1.guests[0].status_label, 'Present');
   assert.equal(after1.meeting.attendance_count, keys.length + 1);
 
   // JSON attendance replaces the standing rows, never the guests.
@@ -381,6 +385,9 @@ test('a past meeting is marked held, with attendance and a guest', async () => {
   const page = await get(c, `/meetings/${mt.id}`);
   assert.equal(page.status, 200);
   assert.match(page.html, /govuk-tag--green">Held</);
+  const shown = (await get(c, `/api/v1/meetings/${mt.id}`)).json.meeting;
+  assert.equal(shown.status_label, 'Held');
+  assert.equal(shown.mode_label, 'Online');
   assert.match(page.html, new RegExp(`href="/meetings/${mt.id}/agenda"`));
   assert.ok(decodeHtml(page.html).includes('Social Worker (Adoption Team)'));
 });
