@@ -26,12 +26,14 @@ DEB_PACKAGES=(
     libcurl4-openssl-dev python3-aiosmtpd
     libxml2-dev
     postgresql libpq-dev
-    nginx-light openssl
+    nginx-light openssl systemd
 )
 # nginx-light and openssl: tests/http/deploy.test.mjs runs deploy/nginx.conf
 # in front of tas with a self-signed certificate (the test starts its own
 # nginx on free ports; Debian's package also enables a default site on port
 # 80, which `systemctl disable --now nginx` stops on a developer's machine).
+# systemd: only for `systemd-analyze verify deploy/tas.service` in the same
+# test (installing it starts nothing in a container).
 # Only for bench/load.sh (which also uses nginx-light):
 if [[ ${1:-} == --bench ]]; then
     DEB_PACKAGES+=(wrk)

@@ -1,7 +1,9 @@
 /* Files sent from forms (upload.h): libmicrohttpd's post processor reads
  * the multipart body as it arrives; the file goes to a temporary file. */
+#define _GNU_SOURCE   /* O_TMPFILE (Linux) */
 #include "web/upload.h"
 
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +37,16 @@ bool upload_is_multipart(const struct req *rq)
                              strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0;
 }
 
-/* An unnamed file only this process can read: made owner-only, its name
- * removed at once (so nothing is left behind, whatever happens). */
+/* An unnamed file only this process can read, in TMPDIR (or /tmp): made
+ * with O_TMPFILE, so it never has a name and nothing is left behind,
+ * whatever happens.  A file system without O_TMPFILE gets C's tmpfile(),
+ * also unnamed. */
 static FILE *temp_file(void)
 {
     const char *dir = getenv("TMPDIR");
-    char path[512];
-    if (snprintf(path, sizeof path, "%s/tas-upload-XXXXXX", dir && *dir ? dir : "/tmp") >= (int)sizeof path)
-        return NULL;
-    int fd = mkstemp(path);
+    int fd = open(dir && *dir ? dir : "/tmp", O_RDWR | O_TMPFILE | O_EXCL, 0600);
     if (fd < 0)
-        return NULL;
-    unlink(path);
+        return tmpfile();
     FILE *f = fdopen(fd, "w+b");
     if (!f)
         close(fd);
