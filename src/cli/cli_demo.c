@@ -13,6 +13,7 @@
 #include "core/demo_year.h"
 #include "service/password.h"
 #include "cli/demo_apst_load.h"
+#include "cli/demo_budget_load.h"
 #include "service/svc_places.h"
 #include "service/svc_pupils.h"
 #include "service/svc_users.h"
@@ -265,7 +266,7 @@ int cli_demo(int argc, char **argv)
         rc = load_users(&ctx, &plan, password, 0, prac < plan.nusers ? prac : plan.nusers, NULL, 0, ids);
     if (rc == 0 && prac < plan.nusers)
         rc = load_users(&ctx, &plan, password, prac + 1, plan.nusers, NULL, 0, ids);
-    char summary[400] = "";
+    char summary[400] = "", budget_summary[200] = "";
     if (rc == 0 && year)
         rc = load_year(s, &plan, year, password, ids, after_year, summary, sizeof summary);
     if (rc == 0 && year) {
@@ -273,6 +274,11 @@ int cli_demo(int argc, char **argv)
         struct svc_ctx now_ctx;
         svc_ctx_init(&now_ctx, s, svc_system_principal(), after_year);
         rc = demo_apst_load(&now_ctx, &plan, password);
+        /* The pooled budget (issue 20): last year's and this year's. */
+        size_t holder = user_index(&plan, "budget_holder"), approver = user_index(&plan, "budget_approver");
+        if (rc == 0 && holder < plan.nusers && approver < plan.nusers)
+            rc = demo_budget_load(&now_ctx, plan.authority.id, ids[holder], ids[approver], budget_summary,
+                                  sizeof budget_summary);
     }
     if (rc == 0 && store_commit(s) != STORE_OK)
         rc = -1;
@@ -281,6 +287,8 @@ int cli_demo(int argc, char **argv)
                plan.authority.name, db, plan.nschools, plan.npupils, plan.nusers + (year ? 2 : 0));
         if (summary[0])
             printf("%s\n", summary);
+        if (budget_summary[0])
+            printf("%s\n", budget_summary);
         printf("tas: demo users:");
         for (size_t i = 0; i < plan.nusers; i++)
             printf(" %s", plan.users[i].username);

@@ -301,3 +301,55 @@ test('the demo has a budget holder and a budget approver who reach the pooled bu
   assert.equal(res.status, 403);
   await res.arrayBuffer();
 });
+
+test('the demo has last year\'s pooled budget spent and this year\'s with one decision awaiting approval', async () => {
+  const sql = (q) => dbSql(srv.db, q);
+  const approver = await signedIn(srv, 'budget.approver');
+  const { years } = await json(approver, '/api/v1/budget');
+  const today = (await json(await signedIn(srv, 'coordinator'), '/api/v1/work')).today;
+  // Financial years start on 1 April: this one and the one before.
+  const fy = Number(today.slice(0, 4)) - (today.slice(5) < '04-01' ? 1 : 0);
+  assert.deepEqual(years.map((y) => y.start_year), [fy, fy - 1]);
+  for (const y of years) {
+    // The pool and what was paid, against the records added up here.
+    assert.equal(y.pool_pence, Number(sql(`SELECT coalesce(sum(amount_pence), 0) FROM budget_contributions
+      WHERE year_id = ${y.id} AND voided_at IS NULL`)), y.label);
+    assert.equal(y.paid_pence, Number(sql(`SELECT coalesce(sum(p.amount_pence), 0) FROM budget_payments p
+      JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id
+      WHERE a.year_id = ${y.id}`)), y.label);
+    assert.ok(y.allocated_pence > 0 && y.allocated_pence <= y.pool_pence, y.label);
+  }
+  const [current, last] = years;
+  assert.ok(last.paid_pence > 0, 'last year has payments');
+  assert.equal(current.paid_pence, 0);
+  // One commissioning decision over the holder's limit waits for the approver.
+  const queue = (await json(approver, '/api/v1/budget/approvals')).commitments;
+  assert.equal(queue.length, 1);
+  assert.equal(queue[0].status, 'pending');
+  assert.equal(queue[0].needs_over_limit, true);
+  assert.equal(queue[0].year_id, current.id);
+  // Another decision over the limit was approved last year, by the approver, not the holder.
+  assert.equal(sql(`SELECT count(*) FROM budget_approvals a JOIN users u ON u.id = a.decided_by
+    WHERE a.decision = 'approved' AND u.username = 'budget.approver'`), '1');
+  // Last year's report: pupils of TAS actions placed on what was bought, each count either
+  // shown as it is in the records or suppressed (1 to 4), and at least one shown.
+  const report = await json(approver, `/api/v1/budget/years/${last.id}/report`);
+  assert.ok(report.interventions.length >= 3);
+  let shown = 0;
+  for (const iv of report.interventions) {
+    const placed = Number(sql(`SELECT count(*) FROM placements p JOIN budget_commitments c ON c.id = p.commitment_id
+      JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ${last.id} AND c.intervention_id = ${iv.id}`));
+    const cell = iv.rows.find((r) => r.measure === 'placed').cells.total.text;
+    if (cell === 'c') assert.ok(placed >= 1 && placed < report.threshold, `${iv.name}: ${placed}`);
+    else {
+      assert.equal(Number(cell), placed, iv.name);
+      shown += placed > 0;
+    }
+  }
+  assert.ok(shown >= 1);
+  // Every placement comes from an action of a case of the team whose allocation paid for it.
+  assert.equal(sql(`SELECT count(*) FROM placements p JOIN actions x ON x.id = p.action_id JOIN cases k ON k.id = x.case_id
+    JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id
+    WHERE k.team_id <> a.team_id OR k.pupil_id <> p.pupil_id`), '0');
+  assert.ok(Number(sql('SELECT count(*) FROM placements')) >= 5);
+});
