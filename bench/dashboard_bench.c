@@ -420,14 +420,17 @@ static int time_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, 
 static double time_rebuild(struct svc_ctx *c, int64_t auth, const char *month)
 {
     struct store_stmt *st = store_prepare(c->db,
-        "INSERT OR IGNORE INTO dash_rollup_stale (authority_id, month) SELECT DISTINCT t.authority_id, "
+        "INSERT INTO dash_rollup_stale (authority_id, month) SELECT DISTINCT t.authority_id, "
         "substr(m.meeting_date, 1, 7) FROM meetings m JOIN teams t ON t.id = m.team_id "
-        "WHERE (? = 0 OR t.authority_id = ?) AND (? = '' OR substr(m.meeting_date, 1, 7) = ?)");
+        "WHERE (? = 0 OR t.authority_id = ?) AND (? = '' OR substr(m.meeting_date, 1, 7) = ?) "
+        "ON CONFLICT DO NOTHING");
     store_bind_int(st, 1, auth);
     store_bind_int(st, 2, auth);
     store_bind_text(st, 3, month);
     store_bind_text(st, 4, month);
-    store_exec_stmt(st);
+    /* Portable SQL (both backends): a failure here would time a rebuild of nothing. */
+    if (store_exec_stmt(st) != STORE_OK)
+        fprintf(stderr, "rollup: could not mark months stale: %s\n", store_errmsg(c->db));
     store_done(st);
     double t0 = now_ms();
     if (svc_dashboard_refresh(c, auth) != SVC_OK)

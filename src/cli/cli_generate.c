@@ -26,6 +26,7 @@
 #include <malloc.h>
 #endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,17 +35,20 @@
 #include "core/gen_national.h"
 #include "service/secrets.h"
 #include "service/svc_dashboard.h"
+#include "service/svc_move.h"
 #include "store/q_bulk.h"
 #include "store/q_dash_rollup.h"
 
 static void usage(FILE *f)
 {
-    fputs("Usage: tas generate --db PATH [--scale national|authority] [--seed N] [--year YYYY]\n"
+    fputs("Usage: tas generate --db PATH|postgresql://... [--scale national|authority] [--seed N] [--year YYYY]\n"
           "Creates a database holding a generated (entirely fictional) England for benchmarks:\n"
           "national: 153 authorities, about 20,000 schools, 1.5 million cases, 5 million actions;\n"
           "authority: one authority of the same kind.\n"
           "  --db PATH       database file to create; must not hold data yet (it is built as\n"
-          "                  PATH.generating and renamed to PATH when complete)\n"
+          "                  PATH.generating and renamed to PATH when complete); or an empty\n"
+          "                  PostgreSQL database: generated in a temporary file (TMPDIR), then\n"
+          "                  moved there and checked as tas migrate-store does\n"
           "  --scale NAME    national (default) or authority\n"
           "  --seed N        generator seed (default 1)\n"
           "  --year YYYY     academic year the meetings fall in (default 2024, i.e. 2024/25)\n", f);
@@ -305,27 +309,10 @@ static enum store_rc load_all(struct store *s, const struct gen_scale *scale, lo
     return rc;
 }
 
-int cli_generate(int argc, char **argv)
+/* The generated database in a SQLite file at db (see the top of the file). */
+static int generate_file(const char *db, const struct gen_scale *sc, long seed, long year)
 {
-    const char *db = NULL, *scale_name = "national";
-    const char *seed_text = NULL, *year_text = NULL;
-    long seed = 1, year = 2024;
-    const struct cli_opt opts[] = {{"db", &db, NULL}, {"scale", &scale_name, NULL}, {"seed", &seed_text, NULL},
-                                   {"year", &year_text, NULL}, {0}};
-    int done = cli_options(argc, argv, 1, opts, usage);
-    if (done >= 0)
-        return done;
-    if (seed_text && cli_number(seed_text, 0, 2147483647L, &seed) != 0) {
-        cli_fail("generate: --seed must be a whole number");
-        return CLI_USAGE;
-    }
-    if (year_text && cli_number(year_text, 2000, 2100, &year) != 0) {
-        cli_fail("generate: --year must be a year from 2000 to 2100");
-        return CLI_USAGE;
-    }
-    struct gen_scale scale;
-    if (!db || optind != argc || gen_scale_named(scale_name, &scale) != 0)
-        return cli_usage(usage);
+    struct gen_scale scale = *sc;
     if (strncmp(db, "sqlite:", 7) == 0)
         db += 7;
     char tmp[PATH_MAX];
@@ -392,4 +379,85 @@ int cli_generate(int argc, char **argv)
            (long)(time(NULL) - t0),
            rollup_s);
     return CLI_OK;
+}
+
+static void on_copy_progress(void *arg, const char *table, int64_t done, int64_t total)
+{
+    (void)arg;
+    fprintf(stderr, "generate: copying %s: %lld of %lld rows\n", table, (long long)done, (long long)total);
+}
+
+/* A PostgreSQL database: generated into a SQLite file in a private
+ * temporary directory (the fast bulk load above), then moved there as
+ * tas migrate-store moves an installation (service/svc_move.c: one
+ * transaction, each table's rows and checksum compared), the planner's
+ * statistics refreshed, and the temporary file removed.  The database must
+ * be empty, as for migrate-store. */
+static int generate_server(const char *url, const struct gen_scale *scale, long seed, long year)
+{
+    const char *base = getenv("TMPDIR");
+    char dir[PATH_MAX], path[PATH_MAX + 32];
+    if ((size_t)snprintf(dir, sizeof dir, "%s/tas-generate-XXXXXX", base && *base ? base : "/tmp") >= sizeof dir ||
+        !mkdtemp(dir)) {
+        cli_fail("generate: cannot make a temporary directory: %s", strerror(errno));
+        return CLI_FAIL;
+    }
+    snprintf(path, sizeof path, "%s/generated.db", dir);
+    int rc = generate_file(path, scale, seed, year);
+    if (rc == CLI_OK) {
+        char err[256];
+        struct store *src = store_open(path, err, sizeof err);
+        struct store *dst = src ? store_open(url, err, sizeof err) : NULL;
+        if (!dst) {
+            cli_fail("generate: cannot open %s: %s", src ? "the destination" : path, err);
+            rc = CLI_FAIL;
+        } else {
+            time_t t0 = time(NULL);
+            const struct svc_move_hooks hooks = {.progress = on_copy_progress};
+            struct svc_move_result r;
+            if (svc_move_store(src, dst, &hooks, &r) != SVC_OK) {
+                cli_fail("generate: not copied to %s: %s; nothing was committed", store_database_key(dst), r.why);
+                rc = CLI_FAIL;
+            } else {
+                (void)run(dst, "ANALYZE");
+                printf("generate: copied to %s: %lld tables, %lld rows, each table's rows and checksum the same "
+                       "(%lds)\n", store_database_key(dst), (long long)r.tables, (long long)r.rows,
+                       (long)(time(NULL) - t0));
+            }
+        }
+        if (dst)
+            store_close(dst);
+        if (src)
+            store_close(src);
+    }
+    remove_temporary(path);
+    snprintf(path, sizeof path, "%s/generated.db.key", dir);
+    (void)unlink(path);
+    if (rmdir(dir) != 0)
+        cli_fail("generate: cannot remove %s: %s", dir, strerror(errno));
+    return rc;
+}
+
+int cli_generate(int argc, char **argv)
+{
+    const char *db = NULL, *scale_name = "national";
+    const char *seed_text = NULL, *year_text = NULL;
+    long seed = 1, year = 2024;
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"scale", &scale_name, NULL}, {"seed", &seed_text, NULL},
+                                   {"year", &year_text, NULL}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
+    if (seed_text && cli_number(seed_text, 0, 2147483647L, &seed) != 0) {
+        cli_fail("generate: --seed must be a whole number");
+        return CLI_USAGE;
+    }
+    if (year_text && cli_number(year_text, 2000, 2100, &year) != 0) {
+        cli_fail("generate: --year must be a year from 2000 to 2100");
+        return CLI_USAGE;
+    }
+    struct gen_scale scale;
+    if (!db || optind != argc || gen_scale_named(scale_name, &scale) != 0)
+        return cli_usage(usage);
+    return store_sqlite_path(db) ? generate_file(db, &scale, seed, year) : generate_server(db, &scale, seed, year);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/namelist.h"
 #include "core/calendar.h"
 #include "core/codes.h"
 #include "core/evidence.h"
@@ -254,10 +255,7 @@ static int group_index(const struct cost_rate *r)
 
 static void note_missing(char *missing, const char *label)
 {
-    if (strstr(missing, label))
-        return;
-    size_t n = strlen(missing);
-    snprintf(missing + n, DASH_MISSING_RATES_LEN - n, "%s%s", n ? ", " : "", label);
+    namelist_add(missing, DASH_MISSING_RATES_LEN, label);
 }
 
 static const char *standing_label(const char *key)

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runTas, startServer, Client, tasBin } from './harness.mjs';
+import { runTas, startServer, Client, tasBin, ON_POSTGRES, pgDatabase, dbSql } from './harness.mjs';
+import { readdir } from 'node:fs/promises';
 import { attack, hiddenCells } from './disclosure_attack.mjs';
 import { classSizes } from './extract_classes.mjs';
 
@@ -168,6 +169,52 @@ test('one authority, deterministic, with every kind of record', async () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already holds data/);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// tas generate --db postgresql://...: the same authority generated into a
+// SQLite file and into PostgreSQL gives the same dashboard figures and rows
+// (the benchmark's checksums over both), the rollup verifies there, and the
+// temporary file it was made in is gone.  In the PostgreSQL group only.
+test('generated into PostgreSQL: the same figures and rows as in SQLite', {
+  skip: !ON_POSTGRES && 'runs in the PostgreSQL group (TAS_TEST_DB=postgresql)',
+}, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tas-gen-pg-'));
+  const pg = pgDatabase();
+  try {
+    const file = path.join(dir, 'g.db');
+    const temp = path.join(dir, 'tmp');
+    await import('node:fs/promises').then((fs) => fs.mkdir(temp));
+    const a = await runTas(['generate', '--db', file, '--scale', 'authority', '--seed', '5'], { timeoutMs: GENERATE_MS });
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runTas(['generate', '--db', pg.url, '--scale', 'authority', '--seed', '5'],
+      { timeoutMs: GENERATE_MS, env: { TMPDIR: temp } });
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stdout, /copied to postgresql:\/\/[^ ]+: \d+ tables, \d+ rows, each table's rows and checksum the same/);
+    assert.deepEqual(await readdir(temp), [], 'the temporary SQLite file is removed');
+    const cases = Number(/(\d+) cases/.exec(a.stdout)[1]);
+    assert.equal(Number(dbSql(pg.url, 'SELECT count(*) FROM cases')), cases);
+    const sums = (db) => {
+      const r = spawnSync('build/release/bench/dashboard_bench', [db, '1', '2024-09-01', '2025-08-31', 'authority'],
+        { encoding: 'utf8', env: process.env });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /\(figures agree\)/);
+      return /checksums: figures (\w+), rows (\w+)/.exec(r.stdout).slice(1);
+    };
+    assert.deepEqual(sums(pg.url), sums(file));
+    const verify = await runTas(['rollup', '--db', pg.url, 'verify'], { timeoutMs: GENERATE_MS });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /all authorities: the same figures as the records/);
+    // Into a database that holds data already: refused, nothing changed.
+    const again = await runTas(['generate', '--db', pg.url, '--scale', 'authority', '--seed', '6'],
+      { timeoutMs: GENERATE_MS, env: { TMPDIR: temp } });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /nothing was committed/);
+    assert.equal(Number(dbSql(pg.url, 'SELECT count(*) FROM cases')), cases);
+    assert.deepEqual(await readdir(temp), []);
+  } finally {
+    pg.drop();
     await rm(dir, { recursive: true, force: true });
   }
 });
