@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "lib/clock.h"  /* clock_now(): every command's "now" */
+#include "service/svc.h"  /* enum svc_status, struct field_errors */
 
 #define TAS_VERSION "0.1.0"
 #define CLI_OK 0
@@ -50,6 +51,9 @@ struct svc_ctx;
 struct store *cli_open_system(const char *path, struct svc_ctx *ctx);
 /* Prints "tas: <message>" to stderr. */
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "tas: <what>: <status>; <field>: <message>..." for a service
+ * that refused (every field error, never a value typed); returns -1. */
+int cli_svc_failed(const char *what, enum svc_status st, const struct field_errors *e);
 /* Parses a whole decimal number in [min, max]; 0 ok. */
 int cli_number(const char *s, long min, long max, long *out);
 /* The whole file, NUL-terminated (free it), or NULL when it cannot be read,

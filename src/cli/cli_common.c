@@ -20,6 +20,15 @@ void cli_fail(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_svc_failed(const char *what, enum svc_status st, const struct field_errors *e)
+{
+    fprintf(stderr, "tas: %s: %s", what, svc_status_text(st));
+    for (size_t i = 0; e && i < e->count; i++)
+        fprintf(stderr, "; %s: %s", e->items[i].field, e->items[i].message);
+    fputc('\n', stderr);
+    return -1;
+}
+
 int cli_number(const char *s, long min, long max, long *out)
 {
     return parse_int_strict(s, min, max, out);

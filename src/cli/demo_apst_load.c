@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/upn.h"
 #include "service/svc_apst.h"
@@ -13,11 +14,9 @@
 
 static int failed(const char *what, enum svc_status st, const struct field_errors *e)
 {
-    fprintf(stderr, "tas: demo taskforce: %s: %s", what, svc_status_text(st));
-    for (size_t i = 0; i < e->count; i++)
-        fprintf(stderr, "; %s: %s", e->items[i].field, e->items[i].message);
-    fprintf(stderr, "\n");
-    return -1;
+    char w[80];
+    snprintf(w, sizeof w, "demo taskforce: %s", what);
+    return cli_svc_failed(w, st, e);
 }
 
 /* A day n days before today, as "YYYY-MM-DD". */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "core/budget.h"
 #include "core/calendar.h"
 #include "service/svc_actions.h"
@@ -13,11 +14,9 @@
 
 static int failed(const char *what, enum svc_status st, const struct field_errors *e)
 {
-    fprintf(stderr, "tas: demo budget: %s: %s", what, svc_status_text(st));
-    for (size_t i = 0; i < e->count; i++)
-        fprintf(stderr, "; %s: %s", e->items[i].field, e->items[i].message);
-    fprintf(stderr, "\n");
-    return -1;
+    char w[80];
+    snprintf(w, sizeof w, "demo budget: %s", what);
+    return cli_svc_failed(w, st, e);
 }
 
 /* A date of the financial year starting 1 April of fy, by its month (4 =
