@@ -10,14 +10,17 @@
 
 static void usage(FILE *f)
 {
-    fputs("Usage: tas import ctf --db PATH FILE [--dry-run]\n"
+    fputs("Usage: tas import ctf --db PATH FILE [--dry-run] [--transfer-in]\n"
           "Imports the pupils of a Common Transfer File (CTF XML, as school MIS export it):\n"
           "pupils matched by UPN at the file's source school (its URN) are added or brought\n"
           "up to date, and their attendance, exclusions and free school meals periods become\n"
           "outcome records (docs/outcomes.md).  All or nothing: any refused pupil, or XML\n"
           "that is malformed part-way, and nothing is imported.  Refused pupils are named\n"
           "by their place in the file and line, never by name.\n"
-          "  --dry-run   check and report what would be imported; write nothing\n", f);
+          "  --dry-run      check and report what would be imported; write nothing\n"
+          "  --transfer-in  the file brings pupils joining its destination school (DestSchool)\n"
+          "                 from another school: they are added or updated there, and a pupil\n"
+          "                 of the source school recorded here is moved\n", f);
 }
 
 /* Refused pupils or notes, one a line, by their place in the file. */
@@ -33,14 +36,16 @@ static void print_entries(const char *prefix, const struct ctf_entry *list, size
 int cli_import_ctf(int argc, char **argv)
 {
     const char *db = "tas.db";
-    bool dry = false;
+    bool dry = false, transfer_in = false;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"dry-run", no_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                         {"transfer-in", no_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'd') db = optarg;
         else if (c == 'n') dry = true;
+        else if (c == 't') transfer_in = true;
         else if (c == 'h') { usage(stdout); return CLI_OK; }
         else { usage(stderr); return CLI_USAGE; }
     }
@@ -66,7 +71,7 @@ int cli_import_ctf(int argc, char **argv)
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
-    enum svc_status st = svc_ctf_import(&ctx, in, dry, rep, &errs);
+    enum svc_status st = svc_ctf_import(&ctx, in, dry, transfer_in, rep, &errs);
     fclose(in);
     store_close(s);
     int rc = CLI_OK;
@@ -76,12 +81,14 @@ int cli_import_ctf(int argc, char **argv)
         printf("line %ld: %s\n", rep->error_line, rep->error);
     print_entries("", rep->rejects, rep->nrejects, rep->rejected, "refused pupils");
     print_entries("note: ", rep->notelist, rep->nnotes, rep->notes, "notes");
-    printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN), %zu unchanged, %zu refused; "
-           "%zu outcome records added, %zu updated, %zu already stored; %zu lunchtime exclusions not kept\n",
-           rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->unchanged, rep->rejected,
+    printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN, %zu moved from the source "
+           "school), %zu unchanged, %zu refused; %zu outcome records added, %zu updated, %zu already stored; %zu "
+           "lunchtime exclusions not kept\n",
+           rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->moved, rep->unchanged, rep->rejected,
            rep->outcomes_added, rep->outcomes_updated, rep->outcomes_kept, rep->skipped);
     if (st == SVC_OK) {
-        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n", rep->source.name);
+        printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n",
+               transfer_in ? rep->dest.name : rep->source.name);
     } else {
         if (st == SVC_FORBIDDEN)
             cli_fail("you may not create pupils at the file's school");

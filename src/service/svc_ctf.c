@@ -65,7 +65,7 @@ struct run {
     struct svc_ctx *c;
     struct ctf_report *rep;
     struct field_errors *errs;
-    const struct ctf_named_school *school;   /* the source school (rep->source) */
+    const struct ctf_named_school *school;   /* where the pupils go: rep->source, or rep->dest on a transfer in */
     bool began;               /* the write transaction is open */
     enum svc_status status;   /* SVC_OK until something stops the import */
     struct upn_set seen;
@@ -206,12 +206,16 @@ static int on_header(void *arg, const struct ctf_header *h)
     struct svc_ctx *c = r->c;
     struct ctf_report *rep = r->rep;
     snprintf(rep->version, sizeof rep->version, "%s", h->version);
-    enum found f = find_school(c, &h->source, &rep->source);
+    /* The pupils' school must be here; the other need not be, but its
+     * numbers must not contradict each other. */
+    bool in = rep->transfer_in;
+    struct ctf_named_school *at = in ? &rep->dest : &rep->source, *other = in ? &rep->source : &rep->dest;
+    enum found f = find_school(c, in ? &h->dest : &h->source, at);
     if (f != FOUND) {
-        school_error(r, "source", f, &rep->source);
+        school_error(r, in ? "destination" : "source", f, at);
         return 1;
     }
-    r->school = &rep->source;
+    r->school = at;
     if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, r->school->authority_id, r->school->id)) {
         struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r->school->id,
                                  .school_id = r->school->id, .authority_id = r->school->authority_id,
@@ -219,9 +223,15 @@ static int on_header(void *arg, const struct ctf_header *h)
         r->status = svc_audit_record(c, &ev) == SVC_OK ? SVC_FORBIDDEN : SVC_ERROR;
         return 1;
     }
-    f = find_school(c, &h->dest, &rep->dest);
+    f = find_school(c, in ? &h->source : &h->dest, other);
     if (f == BAD_SHAPE || f == DISAGREE || f == FOUND_ERROR) {
-        school_error(r, "destination", f, &rep->dest);
+        school_error(r, in ? "source" : "destination", f, other);
+        return 1;
+    }
+    if (in && other->id == at->id) {
+        field_errors_add(r->errs, "file", "The file's source and destination are the same school: it is not a "
+                         "transfer in. Import it as the school's own file");
+        r->status = SVC_INVALID;
         return 1;
     }
     if (store_begin_write(c->db) != STORE_OK) {
@@ -413,7 +423,11 @@ static enum store_rc pupil_here(struct run *r, const char *upn, struct pupil_row
     enum store_rc rc = q_pupil_id_by_upn(r->c->db, upn, &id);
     if (rc != STORE_ROW)
         return rc;
-    if (q_pupil_get(r->c->db, id, pr) != STORE_ROW || pr->p.school_id != r->school->id ||
+    /* On a transfer in, a pupil of the source school here is the pupil
+     * joining: moved (when the user may change them). */
+    int64_t from = r->rep->transfer_in ? r->rep->source.id : 0;
+    if (q_pupil_get(r->c->db, id, pr) != STORE_ROW ||
+        (pr->p.school_id != r->school->id && (!from || pr->p.school_id != from)) ||
         !svc_allowed(r->c, ACT_EDIT, RES_PUPIL, id, pr->authority_id, pr->p.school_id))
         return STORE_CONSTRAINT;
     return STORE_ROW;
@@ -474,7 +488,8 @@ static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, con
     if (rc != STORE_ROW)
         return SVC_ERROR;
     want->id = pr->p.id;
-    want->school_id = pr->p.school_id;
+    want->school_id = r->school->id;   /* pupil_here: theirs, or the school they move from */
+    bool moving = pr->p.school_id != r->school->id;
     if (!replacing && same_pupil(want, &pr->p)) {
         out->counted = &rep->unchanged;
         return SVC_OK;
@@ -483,8 +498,14 @@ static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, con
     int64_t id = pr->p.id;
     st = svc_pupil_update(c, id, f, fe, &upd);
     if (st == SVC_OK && (st = svc_pupil_get(c, id, pr)) == SVC_OK &&
-        (st = audited(r, "edit", pr, replacing ? "ctf import: UPN replaced (FormerUPN)" : "ctf import")) == SVC_OK)
+        (st = audited(r, "edit", pr, replacing ? "ctf import: UPN replaced (FormerUPN)"
+                                     : moving  ? "ctf import: transfer in"
+                                               : "ctf import")) == SVC_OK)
         out->counted = &rep->changed;
+    if (st == SVC_OK && moving) {
+        rep->moved++;
+        note(r, p, upn, "school", "moved from %.160s (URN %s) to this school", rep->source.name, rep->source.urn);
+    }
     out->replaced = st == SVC_OK && replacing;
     if (out->replaced)
         note(r, p, upn, "former_upn", "the pupil recorded with the FormerUPN %s now has this UPN", former);
@@ -610,10 +631,11 @@ static int file_read(void *io, char *buf, int len)
     return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
 }
 
-enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct ctf_report *rep,
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in, struct ctf_report *rep,
                                struct field_errors *errs)
 {
     memset(rep, 0, sizeof *rep);
+    rep->transfer_in = transfer_in;
     if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0))
         return SVC_FORBIDDEN;
     struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK};
@@ -639,7 +661,8 @@ enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct
         return st;
     }
     struct audit_event ev = {.action = "import", .kind = "school", .resource_id = r.school->id,
-                             .school_id = r.school->id, .authority_id = r.school->authority_id, .detail = "ctf"};
+                             .school_id = r.school->id, .authority_id = r.school->authority_id,
+                             .detail = transfer_in ? "ctf transfer in" : "ctf"};
     if (svc_audit_record(c, &ev) != SVC_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;

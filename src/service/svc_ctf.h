@@ -7,8 +7,15 @@
  * LEA and Estab (the school's LA number and DfE establishment number); and
  * the user must be allowed to create pupils there (the policy: RES_PUPIL,
  * ACT_CREATE at that school); otherwise nothing is read further.  The
- * destination school (DestSchool) is looked up the same way and reported;
- * pupils are always imported at the source school.  Each
+ * destination school (DestSchool) is looked up the same way and reported.
+ * A transfer in (transfer_in) turns this round: the file is one a school
+ * sent with pupils who are joining the destination school, so the
+ * destination must be a school here where the user may create pupils, the
+ * pupils are added or updated there, and the source school need not be
+ * recorded here; a pupil of the source school here (which the user may
+ * change) is moved to the destination, and their outcome records from the
+ * file are kept, as their history.  Otherwise pupils are imported at the
+ * source school.  Each
  * Pupil is matched by UPN (check letter as core/upn.c): a new UPN is a new
  * pupil at the school, unless its FormerUPN (BasicDetails/FormerUPN) is a
  * pupil there, who is then given the new UPN (audited, and noted in the
@@ -67,11 +74,13 @@ struct ctf_named_school {
 
 struct ctf_report {
     char version[16];
-    struct ctf_named_school source;   /* where the pupils are */
-    struct ctf_named_school dest;     /* reported only */
+    bool transfer_in;                 /* the pupils go to the destination school */
+    struct ctf_named_school source;   /* where the file comes from: the pupils' school, unless a transfer in */
+    struct ctf_named_school dest;     /* where it is addressed: the pupils' school on a transfer in, else reported only */
     size_t pupils;            /* Pupil elements read */
     size_t added, changed, unchanged, rejected;
     size_t upn_replaced;      /* pupils found by FormerUPN, given the file's UPN (among changed) */
+    size_t moved;             /* on a transfer in: pupils of the source school moved to the destination (among changed) */
     size_t outcomes_added, outcomes_kept;   /* records new / already stored (kept as they are) */
     size_t outcomes_updated;  /* attendance years stored by an import, now with more sessions */
     size_t skipped;           /* exclusions of a kind not kept (lunchtime) */
@@ -95,7 +104,7 @@ struct ctf_report {
  * nothing written.  SVC_FORBIDDEN: the user may not create pupils at the
  * source school (or anywhere).  SVC_ERROR: storage failed; nothing written.
  * rep may be large: allocate it. */
-enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, struct ctf_report *rep,
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in, struct ctf_report *rep,
                                struct field_errors *errs);
 
 #endif

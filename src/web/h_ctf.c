@@ -20,14 +20,15 @@
  * after an import (PRG) carries them in this order, joined by dots. */
 static const char *const count_names[] = {
     "pupils", "added", "changed", "unchanged", "rejected", "upn_replaced", "outcomes_added", "outcomes_updated",
-    "outcomes_already_stored", "lunchtime_exclusions_skipped",
+    "outcomes_already_stored", "lunchtime_exclusions_skipped", "moved",
 };
 #define NCOUNTS (sizeof count_names / sizeof count_names[0])
 
 static void report_counts(const struct ctf_report *r, size_t out[NCOUNTS])
 {
-    const size_t v[NCOUNTS] = {r->pupils, r->added, r->changed, r->unchanged, r->rejected, r->upn_replaced,
-                               r->outcomes_added, r->outcomes_updated, r->outcomes_kept, r->skipped};
+    const size_t v[NCOUNTS] = {r->pupils,         r->added,          r->changed,      r->unchanged,
+                               r->rejected,       r->upn_replaced,   r->outcomes_added, r->outcomes_updated,
+                               r->outcomes_kept,  r->skipped,        r->moved};
     memcpy(out, v, sizeof v);
 }
 
@@ -36,9 +37,10 @@ static bool may_import(const struct svc_ctx *c)
     return svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0);
 }
 
-static json_t *result_json(const size_t counts[NCOUNTS], bool dry_run, bool ok, bool written)
+static json_t *result_json(const size_t counts[NCOUNTS], bool dry_run, bool ok, bool written, bool transfer_in)
 {
-    json_t *o = json_pack("{s:b, s:b, s:b}", "dry_run", dry_run, "ok", ok, "written", written);
+    json_t *o = json_pack("{s:b, s:b, s:b, s:b}", "dry_run", dry_run, "ok", ok, "written", written, "transfer_in",
+                          transfer_in);
     for (size_t i = 0; i < NCOUNTS; i++)
         json_object_set_new(o, count_names[i], json_integer((json_int_t)counts[i]));
     return o;
@@ -60,26 +62,29 @@ static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
 {
     size_t counts[NCOUNTS];
     report_counts(r, counts);
-    json_t *o = result_json(counts, dry_run, ok, r->written);
+    json_t *o = result_json(counts, dry_run, ok, r->written, r->transfer_in);
     json_object_set_new(o, "rejects", entries_json(r->rejects, r->nrejects, "reason"));
     json_object_set_new(o, "notes", entries_json(r->notelist, r->nnotes, "note"));
     if (r->notes > r->nnotes)
         json_object_set_new(o, "more_notes", json_integer((json_int_t)(r->notes - r->nnotes)));
-    const struct ctf_named_school *src = &r->source, *dst = &r->dest;
-    if (src->id)
-        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)src->id,
-                                                   "urn", src->urn, "name", src->name, "la_code", src->la_code,
-                                                   "establishment_number", src->estab, "by_la_estab",
-                                                   src->by_laestab));
-    /* Where the file says it is going: a school here, or not. */
-    if (dst->given.urn[0] || dst->given.lea[0] || dst->given.estab[0]) {
-        json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "lea", dst->given.lea, "estab", dst->given.estab, "urn",
-                              dst->given.urn, "recorded", dst->id != 0);
-        if (dst->id)
-            json_object_set_new(d, "school", json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)dst->id, "urn",
-                                                       dst->urn, "name", dst->name, "same_as_source",
-                                                       dst->id == src->id));
-        json_object_set_new(o, "destination", d);
+    /* school: where the pupils go (the source, or on a transfer in the
+     * destination); the other school named, here or not, as "destination"
+     * or "source". */
+    const struct ctf_named_school *at = r->transfer_in ? &r->dest : &r->source;
+    const struct ctf_named_school *other = r->transfer_in ? &r->source : &r->dest;
+    if (at->id)
+        json_object_set_new(o, "school", json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)at->id,
+                                                   "urn", at->urn, "name", at->name, "la_code", at->la_code,
+                                                   "establishment_number", at->estab, "by_la_estab",
+                                                   at->by_laestab));
+    if (other->given.urn[0] || other->given.lea[0] || other->given.estab[0]) {
+        json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "lea", other->given.lea, "estab", other->given.estab, "urn",
+                              other->given.urn, "recorded", other->id != 0);
+        if (other->id)
+            json_object_set_new(d, "school", json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)other->id, "urn",
+                                                       other->urn, "name", other->name, "same_as_source",
+                                                       other->id == at->id));
+        json_object_set_new(o, r->transfer_in ? "source" : "destination", d);
     }
     if (r->malformed)
         json_object_set_new(o, "error", json_pack("{s:I, s:s}", "line", (json_int_t)r->error_line, "reason",
@@ -91,7 +96,7 @@ static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
  * the import of the same file (checked: its SHA-256), which the person
  * chooses again: the server keeps no file between requests. */
 static void render(struct req *rq, struct resp *rs, int status, const struct field_errors *e, json_t *result,
-                   const char *checked)
+                   const char *checked, bool transfer_in)
 {
     json_t *ctx = view_page(rq, "Import pupils from a Common Transfer File", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
@@ -107,7 +112,19 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
                    "The file was checked but is not kept here, so it is sent again. A different file must be "
                    "checked first.", accept)
         : fld_file("file", "The Common Transfer File", e, hint, accept);
-    json_object_set_new(ctx, "fields", json_pack("{s:o}", "file", file));
+    /* Whose pupils: the school that made the file, or one here they join. */
+    json_t *whose = fld_radios("transfer_in", "Whose pupils are in the file?", e, 0);
+    json_t *items = json_object_get(whose, "items");
+    json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:s}", "value", "no", "label",
+                                           "Pupils on roll at the school that made the file", "checked", !transfer_in,
+                                           "item_hint", "The school's own export: pupils are added or updated at "
+                                           "its source school"));
+    json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:s}", "value", "yes", "label",
+                                           "Pupils joining a school here from another school (a transfer in)",
+                                           "checked", transfer_in, "item_hint",
+                                           "A file another school sent: pupils are added or updated at the "
+                                           "destination school the file is addressed to"));
+    json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "file", file, "transfer_in", whose));
     json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
     if (checked)
         json_object_set_new(ctx, "checked", json_string(checked));
@@ -137,9 +154,9 @@ static void h_ctf_form(struct req *rq, struct resp *rs)
             counts[i] = strtoul(p, &end, 10);
             p = end + (*end == '.');
         }
-        result = result_json(counts, false, true, true);
+        result = result_json(counts, false, true, true, req_query(rq, "transfer_in") != NULL);
     }
-    render(rq, rs, 200, &e, result, NULL);
+    render(rq, rs, 200, &e, result, NULL, false);
 }
 
 /* The file sent: the form's file (the request's), else the JSON's xml as
@@ -177,15 +194,17 @@ static int file_sha256(FILE *in, char hex[65])
 }
 
 /* Checks or imports the file sent (NULL: none). */
-static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run)
+static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in)
 {
     struct field_errors e = {0};
-    char sha[65] = "";
+    char sha[68] = "";   /* the file's SHA-256, and ":in" for a transfer in: what was checked */
     if (!in)
         field_errors_add(&e, "file", rq->api ? "Send the Common Transfer File (the form field file, or xml)"
                                              : "Choose the Common Transfer File");
     else if (file_sha256(in, sha) != 0)
         field_errors_add(&e, "file", "The file could not be read. Choose it again");
+    else if (transfer_in)
+        strcat(sha, ":in");
     /* The page imports only the file it has just checked. */
     const char *checked = req_param(rq, "checked");
     if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, sha) != 0))
@@ -194,7 +213,7 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, &e, NULL, NULL);
+            render(rq, rs, 400, &e, NULL, NULL, transfer_in);
         return;
     }
     struct ctf_report *rep = req_alloc(rq, sizeof *rep);
@@ -202,7 +221,7 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    enum svc_status st = svc_ctf_import(c, in, dry_run, rep, &e);
+    enum svc_status st = svc_ctf_import(c, in, dry_run, transfer_in, rep, &e);
     if (st != SVC_OK && st != SVC_INVALID) {
         view_svc_error(rq, rs, st);
         return;
@@ -218,6 +237,8 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
         buf_puts(&loc, "/pupils/ctf?imported=");
         for (size_t i = 0; i < NCOUNTS; i++)
             buf_printf(&loc, "%s%zu", i ? "." : "", counts[i]);
+        if (transfer_in)
+            buf_puts(&loc, "&transfer_in=yes");
         resp_redirect(rs, buf_str(&loc));
         buf_free(&loc);
         return;
@@ -230,12 +251,13 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
         return;
     }
     struct field_errors none = {0};
-    render(rq, rs, st == SVC_OK ? 200 : 400, e.count ? &e : &none, result, st == SVC_OK ? sha : NULL);
+    render(rq, rs, st == SVC_OK ? 200 : 400, e.count ? &e : &none, result, st == SVC_OK ? sha : NULL, transfer_in);
 }
 
-/* POST /pupils/ctf: the file with step "check" (a dry run) or "import";
- * the API's multipart {file, dry_run} or JSON {xml, dry_run} (a dry run
- * unless dry_run is "no" or false). */
+/* POST /pupils/ctf: the file with step "check" (a dry run) or "import",
+ * and transfer_in ("yes": the pupils join the destination school); the
+ * API's multipart {file, dry_run, transfer_in} or JSON {xml, dry_run,
+ * transfer_in} (a dry run unless dry_run is "no" or false). */
 static void h_ctf_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -247,9 +269,12 @@ static void h_ctf_import(struct req *rq, struct resp *rs)
     const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
     bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
                            : !step || strcmp(step, "import") != 0;
+    /* A transfer in: "yes" from the form, "yes" or true from the API. */
+    const char *tin = req_param(rq, "transfer_in");
+    bool transfer_in = tin && (strcmp(tin, "yes") == 0 || strcmp(tin, "true") == 0);
     bool own;
     FILE *in = file_sent(rq, &own);
-    import_file(rq, rs, &c, in, dry_run);
+    import_file(rq, rs, &c, in, dry_run, transfer_in);
     if (own)
         fclose(in);
 }

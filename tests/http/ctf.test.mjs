@@ -329,7 +329,7 @@ test('tas import ctf: a dry run, then the import, from a file', async () => {
     const p0 = pupilsAt(school1);
     const dry = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr + dry.stdout);
-    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed \(0 by their former UPN\), 0 unchanged, 0 refused/);
+    assert.match(dry.stdout, /2 pupils read: 2 added, 0 changed \(0 by their former UPN, 0 moved from the source school\), 0 unchanged, 0 refused/);
     assert.match(dry.stdout, /dry run: nothing was written/);
     assert.equal(pupilsAt(school1), p0);
     const real = await runTas(['import', 'ctf', '--db', srv.db, f]);
@@ -650,4 +650,85 @@ test('attendance: a later file with more sessions updates the year (audited); fe
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a transfer in: the pupils join the destination school; one of the source school here is moved, with their records', async () => {
+  const admin = await apiClient('admin');
+  const [name1, name2] = [school1, school2].map((x) => sql(`SELECT name FROM schools WHERE id = ${x.id}`));
+  const joining = [{ upn: upnFor(176001), surname: 'Joins', forename: 'New' }, { upn: upnFor(176002), surname: 'Joins', forename: 'Too' }];
+  const file = ctf(school2.urn, school2.lea, joining, { dest: { urn: school1.urn } });
+  // As the school's own file it is school 2's, which the head of school 1 may not import.
+  assert.equal((await api(headJson, { xml: file, dry_run: true })).status, 403);
+  const p1 = pupilsAt(school1), p2 = pupilsAt(school2);
+  const check = await api(headJson, { xml: file, dry_run: true, transfer_in: true });
+  assert.equal(check.status, 200, check.text);
+  assert.equal(check.body.transfer_in, true);
+  assert.equal(check.body.school.id, school1.id, 'the pupils go to the destination');
+  assert.deepEqual(check.body.source, { lea: school2.lea, estab: '2001', urn: school2.urn, recorded: true,
+    school: { id: school2.id, urn: school2.urn, name: name2, same_as_source: false } });
+  assert.equal(check.body.added, 2);
+  assert.equal(pupilsAt(school1), p1, 'a check writes nothing');
+  const done = await api(headJson, { xml: file, dry_run: false, transfer_in: true });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(pupilsAt(school1), p1 + 2);
+  assert.equal(pupilsAt(school2), p2);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf transfer in'
+    AND school_id = ${school1.id}`), '1');
+
+  // From a school not recorded here (another authority's): still a transfer in.
+  const away = ctf('999998', '999', [{ upn: upnFor(176003), surname: 'Far', forename: 'Away' }], { estab: '4001', dest: { urn: school1.urn } });
+  const fromAway = await api(headJson, { xml: away, dry_run: true, transfer_in: true });
+  assert.equal(fromAway.status, 200, fromAway.text);
+  assert.deepEqual(fromAway.body.source, { lea: '999', estab: '4001', urn: '999998', recorded: false });
+  // Without a destination, or with the source as destination: refused, nothing read further.
+  const noDest = await api(headJson, { xml: ctf(school2.urn, school2.lea, joining), dry_run: true, transfer_in: true });
+  assert.equal(noDest.status, 422);
+  assert.match(noDest.body.file_errors[0].message, /does not name its destination school/);
+  const same = await api(headJson, { xml: ctf(school1.urn, school1.lea, joining, { dest: { urn: school1.urn } }),
+    dry_run: true, transfer_in: true });
+  assert.equal(same.status, 422);
+  assert.match(same.body.file_errors[0].message, /same school: it is not a transfer in/);
+
+  // A pupil recorded at the source school: the head of school 1 may not change
+  // school 2's pupils, so the pupil is refused without saying where they are ...
+  const [movingId, movingUpn] = sql(`SELECT id, upn FROM pupils WHERE school_id = ${school2.id} ORDER BY id LIMIT 1`).split('|');
+  const moving = ctf(school2.urn, school2.lea, [{ upn: movingUpn, surname: 'Moves', forename: 'Over', exclusion: addDays(TODAY, -30) }],
+    { dest: { urn: school1.urn } });
+  const refused = await api(headJson, { xml: moving, dry_run: true, transfer_in: true });
+  assert.equal(refused.status, 422);
+  assert.match(refused.body.rejects[0].reason, /cannot be added or updated at this school/);
+  // ... while someone who may change pupils at both moves them, with the file's records kept.
+  const recs = Number(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${movingId}`));
+  const moved = await api(admin, { xml: moving, dry_run: false, transfer_in: true });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.body.moved, 1);
+  assert.equal(moved.body.changed, 1);
+  assert.equal(moved.body.notes[0].field, 'school');
+  assert.equal(moved.body.notes[0].note, `moved from ${name2} (URN ${school2.urn}) to this school`);
+  assert.equal(sql(`SELECT school_id FROM pupils WHERE id = ${movingId}`), String(school1.id));
+  assert.ok(Number(sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${movingId}`)) > recs, 'the file\'s records kept');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'pupil' AND pupil_id = ${movingId}
+    AND detail = 'ctf import: transfer in'`), '1');
+
+  // The page: whose pupils, asked; a check as a transfer in imports only as one.
+  const form = await head.getHtml('/pupils/ctf');
+  assert.match(form.html, /name="transfer_in" type="radio" value="yes"/);
+  const page = await head.getHtml('/pupils/ctf');
+  const csrf = csrfFrom(page.html);
+  const again = ctf(school2.urn, school2.lea, [{ upn: upnFor(176004), surname: 'Page', forename: 'Joiner' }], { dest: { urn: school1.urn } });
+  const checked = await sendFile(head, '/pupils/ctf', again, { csrf, step: 'check', transfer_in: 'yes' });
+  const html = await checked.text();
+  assert.equal(checked.status, 200, html);
+  const text = decodeHtml(html);
+  assert.ok(text.includes(`Destination school, which the pupils join: ${name1}`), text);
+  assert.ok(text.includes(`The file comes from ${name2} (URN ${school2.urn})`));
+  assert.match(hidden(html, 'checked'), /^[0-9a-f]{64}:in$/);
+  const asOwn = await sendFile(head, '/pupils/ctf', again, { csrf, step: 'import', checked: hidden(html, 'checked'),
+    form_token: hidden(html, 'form_token'), transfer_in: 'no' });
+  assert.equal(asOwn.status, 400, 'checked as a transfer in, not as the school\'s own file');
+  const imported = await sendFile(head, '/pupils/ctf', again, { csrf, step: 'import', checked: hidden(html, 'checked'),
+    form_token: hidden(html, 'form_token'), transfer_in: 'yes' });
+  assert.equal(imported.status, 303);
+  assert.match(imported.headers.get('location'), /&transfer_in=yes$/);
+  assert.equal(sql(`SELECT school_id FROM pupils WHERE upn = '${upnFor(176004)}'`), String(school1.id));
 });
