@@ -83,9 +83,9 @@ int cli_import_ctf(int argc, char **argv)
     print_entries("note: ", rep->notelist, rep->nnotes, rep->notes, "notes");
     printf("tas: %zu pupils read: %zu added, %zu changed (%zu by their former UPN, %zu moved from the source "
            "school), %zu unchanged, %zu refused; %zu outcome records added, %zu updated, %zu already stored; %zu "
-           "lunchtime exclusions not kept\n",
+           "lunchtime exclusions (kept as their own records)\n",
            rep->pupils, rep->added, rep->changed, rep->upn_replaced, rep->moved, rep->unchanged, rep->rejected,
-           rep->outcomes_added, rep->outcomes_updated, rep->outcomes_kept, rep->skipped);
+           rep->outcomes_added, rep->outcomes_updated, rep->outcomes_kept, rep->lunchtimes);
     if (st == SVC_OK) {
         printf(dry ? "tas: dry run: nothing was written\n" : "tas: imported into %s\n",
                transfer_in ? rep->dest.name : rep->source.name);

@@ -33,6 +33,9 @@ static const struct kind_info *kind_info(enum outcome_kind k)
         [OUT_FSM] = {"fsm", "Free school meals eligibility", NULL, true},
         [OUT_PUPIL_PREMIUM] = {"pupil_premium", "Pupil premium eligibility", NULL, true},
         [OUT_EAL] = {"eal", "English as an additional language", NULL, false},
+        /* The school census's own exclusion category (LNCH): kept apart
+         * from suspensions, so they do not change the suspension figures. */
+        [OUT_LUNCHTIME] = {"lunchtime", "Lunchtime exclusion", &codes_exclusion_reason, false},
     };
     return (unsigned)k < OUT__COUNT ? &info[k] : NULL;
 }
@@ -63,6 +66,16 @@ const struct code_list *outcome_kind_codes(enum outcome_kind k)
 {
     const struct kind_info *i = kind_info(k);
     return i ? i->codes : NULL;
+}
+
+bool outcome_kind_is_exclusion(enum outcome_kind k)
+{
+    return k == OUT_SUSPENSION || k == OUT_EXCLUSION || k == OUT_LUNCHTIME;
+}
+
+bool outcome_kind_has_sessions(enum outcome_kind k)
+{
+    return k == OUT_SUSPENSION || k == OUT_LUNCHTIME;
 }
 
 bool outcome_kind_has_end(enum outcome_kind k)
@@ -101,11 +114,11 @@ static void check_code(const struct outcome_record *r, struct field_errors *errs
         return;
     }
     if (!r->code[0])
-        field_errors_add(errs, "code", r->kind == OUT_SUSPENSION || r->kind == OUT_EXCLUSION
+        field_errors_add(errs, "code", outcome_kind_is_exclusion(r->kind)
                                            ? "Enter the DfE reason code"
                                            : "Enter the code");
     else if (!code_find(l, r->code))
-        field_errors_add(errs, "code", r->kind == OUT_SUSPENSION || r->kind == OUT_EXCLUSION
+        field_errors_add(errs, "code", outcome_kind_is_exclusion(r->kind)
                                            ? "The reason must be a DfE reason code, like DB"
                                            : "The code is not one of the allowed codes");
 }
@@ -126,8 +139,11 @@ static void check_sessions(const struct outcome_record *r, struct field_errors *
     if (r->kind == OUT_SUSPENSION) {
         if (r->sessions < 1 || r->sessions > MAX_SUSPENSION_SESSIONS)
             field_errors_add(errs, "sessions", "The length must be from 1 to 90 sessions (2 a day)");
+    } else if (r->kind == OUT_LUNCHTIME) {
+        if (r->sessions < 1 || r->sessions > MAX_SUSPENSION_SESSIONS)
+            field_errors_add(errs, "sessions", "The length must be from 1 to 90 sessions (1 a lunchtime)");
     } else if (r->sessions) {
-        field_errors_add(errs, "sessions", "Only suspensions have a length in sessions");
+        field_errors_add(errs, "sessions", "Only suspensions and lunchtime exclusions have a length in sessions");
     }
 }
 

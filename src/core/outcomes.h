@@ -1,5 +1,5 @@
 /* Outcomes over time: the dated records kept about a pupil (attendance per
- * term, suspensions, exclusion, part-time timetable, EHC steps, social care,
+ * term, suspensions, lunchtime exclusions, exclusion, part-time timetable, EHC steps, social care,
  * alternative provision, post-16 destination, FSM, pupil premium, EAL), their
  * validation, and the before/after comparison around the day a case was
  * presented at TAS.  Pure: dates are day numbers (core/calendar.h). */
@@ -26,6 +26,7 @@ enum outcome_kind {
     OUT_FSM,              /* eligible from starts to ends (0 = still) */
     OUT_PUPIL_PREMIUM,    /* eligible from starts to ends (0 = still) */
     OUT_EAL,              /* recorded as having English as an additional language from starts */
+    OUT_LUNCHTIME,        /* a lunchtime exclusion: the day (starts), sessions (1 a lunchtime), reason code */
     OUT__COUNT
 };
 
@@ -48,6 +49,10 @@ int outcome_kind_from_code(const char *s, enum outcome_kind *out);  /* 0 ok */
 const struct code_list *outcome_kind_codes(enum outcome_kind k);
 /* Whether the kind has an end date (optional) and sessions. */
 bool outcome_kind_has_end(enum outcome_kind k);
+/* Suspensions, permanent exclusions and lunchtime exclusions: a DfE reason code. */
+bool outcome_kind_is_exclusion(enum outcome_kind k);
+/* Suspensions and lunchtime exclusions: a length in sessions. */
+bool outcome_kind_has_sessions(enum outcome_kind k);
 
 /* Checks one record against its kind's rules, adding an error per bad field;
  * today (day number) bounds the dates (nothing in the future).  0 if valid. */

@@ -303,8 +303,8 @@ static const char *records_of(const struct run *r, const struct ctf_pupil *p, st
         memset(o, 0, sizeof *o);
         *field = "exclusion";
         if (strcmp(x->category, "LNCH") == 0)
-            continue;   /* lunchtime exclusions are not kept (counted as skipped) */
-        if (strcmp(x->category, "PERM") == 0)
+            o->kind = OUT_LUNCHTIME;
+        else if (strcmp(x->category, "PERM") == 0)
             o->kind = OUT_EXCLUSION;
         else if (strcmp(x->category, "SUSP") == 0 || strcmp(x->category, "FIXD") == 0)
             o->kind = OUT_SUSPENSION;
@@ -315,6 +315,8 @@ static const char *records_of(const struct run *r, const struct ctf_pupil *p, st
         snprintf(o->code, sizeof o->code, "%s", x->reason);
         if (o->kind == OUT_SUSPENSION)
             o->sessions = x->sessions < 0 ? 0 : x->sessions;
+        else if (o->kind == OUT_LUNCHTIME)   /* one session a lunchtime; one when the file gives none */
+            o->sessions = x->sessions < 1 ? 1 : x->sessions;
         out->n++;
     }
     for (size_t i = 0; i < p->nfsm; i++) {
@@ -348,20 +350,12 @@ static void note(struct run *r, const struct ctf_pupil *p, const char *upn, cons
 }
 
 /* Lunchtime exclusions (the school census's own exclusion category, LNCH,
- * in DfE's Common Basic Data Set) have no outcome kind, and a suspension
- * record would count one among the pupil's suspensions, so each is left
- * out, and said. */
-static void lunchtimes(struct run *r, const struct ctf_pupil *p, const char *upn)
+ * in DfE's Common Basic Data Set) are kept as records of their own kind,
+ * apart from suspensions; counted for the report. */
+static void lunchtimes(struct run *r, const struct ctf_pupil *p)
 {
-    for (size_t i = 0; i < p->nexclusions; i++) {
-        const struct ctf_exclusion *x = &p->exclusions[i];
-        if (strcmp(x->category, "LNCH") != 0)
-            continue;
-        r->rep->skipped++;
-        note(r, p, upn, "exclusion", "a lunchtime exclusion (%.10s%s%.7s) is not kept: outcome records have no kind "
-             "for lunchtime exclusions, and as a suspension it would change the suspension figures",
-             x->start_date[0] ? x->start_date : "no date", x->reason[0] ? ", reason " : "", x->reason);
-    }
+    for (size_t i = 0; i < p->nexclusions; i++)
+        r->rep->lunchtimes += strcmp(p->exclusions[i].category, "LNCH") == 0;
 }
 
 /* The file's UPN and FormerUPN, checked (check letter, each once in the
@@ -606,7 +600,7 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
     if (ok) {
         (*placed.counted)++;
         r->rep->upn_replaced += placed.replaced;
-        lunchtimes(r, p, upn);
+        lunchtimes(r, p);
     }
     free(recs);
     return ok;

@@ -28,8 +28,8 @@
  * stored is left as it is, so importing the same file again changes
  * nothing, except an attendance year an import stored that the file brings
  * with more sessions possible, which is updated; one with fewer is kept
- * and noted.  Lunchtime exclusions have no outcome kind: skipped, and
- * noted.  docs/outcomes.md has the mapping.
+ * and noted.  Lunchtime exclusions are records of their own kind
+ * (lunchtime), not suspensions.  docs/outcomes.md has the mapping.
  *
  * Everything happens in one write transaction: on a dry run, with any
  * refused pupil, or when the XML turns out malformed part-way, it is all
@@ -53,7 +53,7 @@
 /* What is said about a pupil of the file: why it was refused, or a note
  * of something the import did or left that is not a refusal (a pupil found
  * by its FormerUPN and given the file's UPN, an attendance year updated or
- * kept as stored, a lunchtime exclusion not kept).  Never a name. */
+ * kept as stored, a pupil moved on a transfer in).  Never a name. */
 struct ctf_entry {
     size_t index;         /* the n-th Pupil of the file */
     long line;            /* the line of its <Pupil> tag */
@@ -83,7 +83,7 @@ struct ctf_report {
     size_t moved;             /* on a transfer in: pupils of the source school moved to the destination (among changed) */
     size_t outcomes_added, outcomes_kept;   /* records new / already stored (kept as they are) */
     size_t outcomes_updated;  /* attendance years stored by an import, now with more sessions */
-    size_t skipped;           /* exclusions of a kind not kept (lunchtime) */
+    size_t lunchtimes;        /* lunchtime exclusions read (kept as records of their own kind) */
     bool written;             /* committed */
     bool malformed;           /* the XML (or its structure) was refused */
     long error_line;

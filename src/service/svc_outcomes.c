@@ -454,6 +454,7 @@ static const struct layout layouts[] = {
     {OUT_FSM, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
     {OUT_PUPIL_PREMIUM, "upn,start_date,end_date", 3, {C_UPN, C_START, C_END}},
     {OUT_EAL, "upn,date", 2, {C_UPN, C_START}},
+    {OUT_LUNCHTIME, "upn,date,sessions,reason", 4, {C_UPN, C_START, C_SESSIONS, C_CODE}},
 };
 
 static const struct layout *layout_of(enum outcome_kind k)

@@ -33,7 +33,7 @@ enum store_rc q_outcome_insert(struct store *s, struct outcome_row *r)
     store_bind_text(st, 5, r->code);
     bind_opt_int(st, 6, r->sessions_possible, att);
     bind_opt_int(st, 7, r->sessions_missed, att);
-    bind_opt_int(st, 8, r->sessions, strcmp(r->kind, "suspension") == 0);
+    bind_opt_int(st, 8, r->sessions, r->sessions > 0);   /* a suspension's or lunchtime's (validated) */
     store_bind_text(st, 9, r->source);
     bind_opt_int(st, 10, r->recorded_by, r->recorded_by > 0);
     store_bind_int(st, 11, r->created_at);

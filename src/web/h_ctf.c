@@ -20,7 +20,7 @@
  * after an import (PRG) carries them in this order, joined by dots. */
 static const char *const count_names[] = {
     "pupils", "added", "changed", "unchanged", "rejected", "upn_replaced", "outcomes_added", "outcomes_updated",
-    "outcomes_already_stored", "lunchtime_exclusions_skipped", "moved",
+    "outcomes_already_stored", "lunchtime_exclusions", "moved",
 };
 #define NCOUNTS (sizeof count_names / sizeof count_names[0])
 
@@ -28,7 +28,7 @@ static void report_counts(const struct ctf_report *r, size_t out[NCOUNTS])
 {
     const size_t v[NCOUNTS] = {r->pupils,         r->added,          r->changed,      r->unchanged,
                                r->rejected,       r->upn_replaced,   r->outcomes_added, r->outcomes_updated,
-                               r->outcomes_kept,  r->skipped,        r->moved};
+                               r->outcomes_kept,  r->lunchtimes,     r->moved};
     memcpy(out, v, sizeof v);
 }
 

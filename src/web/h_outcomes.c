@@ -88,6 +88,7 @@ static void date_legends(enum outcome_kind k, const char **starts, const char **
         *ends_hint = NULL;
         break;
     case OUT_SUSPENSION: *starts = "First day of the suspension"; break;
+    case OUT_LUNCHTIME: *starts = "Day of the (first) lunchtime exclusion"; break;
     case OUT_EXCLUSION: *starts = "Date of the permanent exclusion"; break;
     case OUT_EHC_ASSESSMENT: *starts = "Date of the decision or request"; break;
     case OUT_AP_PLACEMENT:
@@ -178,15 +179,16 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
         json_object_set_new(fields, "sessions_possible", pos);
         json_object_set_new(fields, "sessions_missed", mis);
     }
-    if (k == OUT_SUSPENSION) {
+    if (outcome_kind_has_sessions(k)) {
         json_t *len = fld_input("sessions", "Length in sessions", f->sessions, e,
-                                "Two sessions a day: a suspension of 3 days is 6 sessions");
+                                k == OUT_LUNCHTIME ? "One session a lunchtime: excluded for 3 lunchtimes is 3 sessions"
+                                                   : "Two sessions a day: a suspension of 3 days is 6 sessions");
         fld_set(len, "width_class", "govuk-input--width-4");
         fld_set(len, "inputmode", "numeric");
         json_object_set_new(fields, "sessions", len);
     }
     const struct code_list *codes = outcome_kind_codes(k);
-    if (codes && (k == OUT_SUSPENSION || k == OUT_EXCLUSION))
+    if (codes && outcome_kind_is_exclusion(k))
         json_object_set_new(fields, "code_select",
                             fld_select_codes("code", "Reason (DfE code)", f->code, e, codes, "Select the reason"));
     else if (codes)

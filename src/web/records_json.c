@@ -355,7 +355,7 @@ json_t *json_outcome(const struct outcome_row *r)
         json_object_set_new(o, "persistent_absence",
                             json_boolean(persistent_absence(r->sessions_possible, r->sessions_missed)));
     }
-    if (known && k == OUT_SUSPENSION)
+    if (known && outcome_kind_has_sessions(k))
         json_object_set_new(o, "sessions", json_integer(r->sessions));
     return o;
 }

@@ -86,6 +86,32 @@ static void test_validate(void **state)
     strcpy(post.code, "NEET");
     assert_int_equal(outcome_validate(&post, today, &e), -1);
     assert_non_null(field_errors_get(&e, "ends"));  /* a destination has no end */
+
+    /* A lunchtime exclusion: a day, a DfE reason, sessions (one a lunchtime),
+     * no end; a kind of its own, so not a suspension. */
+    memset(&e, 0, sizeof e);
+    struct outcome_record l = {.kind = OUT_LUNCHTIME, .starts = D("2026-10-05"), .sessions = 1};
+    assert_int_equal(outcome_validate(&l, today, &e), -1);
+    assert_non_null(field_errors_get(&e, "code"));
+    strcpy(l.code, "PP");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(outcome_validate(&l, today, &e), 0);
+    l.sessions = 0;
+    assert_int_equal(outcome_validate(&l, today, &e), -1);
+    assert_non_null(field_errors_get(&e, "sessions"));
+    memset(&e, 0, sizeof e);
+    l.sessions = 2;
+    l.ends = D("2026-10-06");
+    assert_int_equal(outcome_validate(&l, today, &e), -1);
+    assert_non_null(field_errors_get(&e, "ends"));
+    assert_true(outcome_kind_is_exclusion(OUT_LUNCHTIME) && outcome_kind_has_sessions(OUT_LUNCHTIME));
+    assert_false(outcome_kind_has_sessions(OUT_EXCLUSION));
+    assert_string_equal(outcome_kind_code(OUT_LUNCHTIME), "lunchtime");
+    /* Sessions belong to suspensions and lunchtime exclusions only. */
+    memset(&e, 0, sizeof e);
+    struct outcome_record eal = {.kind = OUT_EAL, .starts = D("2026-01-05"), .sessions = 2};
+    assert_int_equal(outcome_validate(&eal, today, &e), -1);
+    assert_non_null(field_errors_get(&e, "sessions"));
 }
 
 static void test_attendance_measures(void **state)

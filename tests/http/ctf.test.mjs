@@ -591,7 +591,7 @@ test('FormerUPN: a temporary UPN replaced by a permanent one is the same pupil, 
   assert.equal(late.body.upn_replaced, 0);
 });
 
-test('attendance: a later file with more sessions updates the year (audited); fewer, or other absences, keep it and say so; lunchtime exclusions are left out with the reason', async () => {
+test('attendance: a later file with more sessions updates the year (audited); fewer, or other absences, keep it and say so; lunchtime exclusions are kept as their own kind, not suspensions', async () => {
   const upn = upnFor(175001);
   const year = academicYearOf(TODAY) - 1;
   const file = (possible, auth, more = {}) => ctf(school1.urn, school1.lea, [{ upn, surname: 'Attend', forename: 'Ance', possible, auth, ...more }]);
@@ -626,18 +626,31 @@ test('attendance: a later file with more sessions updates the year (audited); fe
   const same = await api(headJson, { xml: file(380, 12), dry_run: true });
   assert.deepEqual(same.body.notes, []);
 
-  // A lunchtime exclusion: not an outcome kind, so left out, with the reason, on the page too.
+  // A lunchtime exclusion: a record of its own kind, not a suspension, so the
+  // suspension figures are as they were; on the page too.
   const lunch = file(380, 12, { exclusion: addDays(TODAY, -20), category: 'LNCH' });
   const l = await api(headJson, { xml: lunch, dry_run: true });
   assert.equal(l.status, 200, l.text);
-  assert.equal(l.body.lunchtime_exclusions_skipped, 1);
-  assert.deepEqual(l.body.notes.map((n) => [n.field, n.note]), [['exclusion',
-    `a lunchtime exclusion (${addDays(TODAY, -20)}, reason DB) is not kept: outcome records have no kind for lunchtime exclusions, and as a suspension it would change the suspension figures`]]);
+  assert.equal(l.body.lunchtime_exclusions, 1);
+  assert.equal(l.body.outcomes_added, 1);
+  assert.deepEqual(l.body.notes, []);
   const { html } = await checkThenImport(head, lunch);
   assert.match(html, /id="n-lunchtime">1</);
-  assert.match(html, /<table class="govuk-table" id="notes">/);
-  assert.ok(decodeHtml(html).includes('outcome records have no kind for lunchtime exclusions'));
-  assert.ok(html.includes(`<td class="govuk-table__cell tas-mono">${upn}</td>`));
+  const suspensions = () => sql(`SELECT count(*) FROM outcome_records WHERE pupil_id = ${id} AND kind = 'suspension'`);
+  const s0 = suspensions();
+  const kept = await api(headJson, { xml: lunch, dry_run: false });
+  assert.equal(kept.status, 200, kept.text);
+  assert.equal(sql(`SELECT starts_on || '|' || code || '|' || sessions || '|' || source FROM outcome_records
+    WHERE pupil_id = ${id} AND kind = 'lunchtime'`), `${addDays(TODAY, -20)}|DB|4|import`, 'its sessions as the file gives them (one a lunchtime)');
+  assert.equal(suspensions(), s0, 'not counted among the suspensions');
+  // The pupil's outcome records list it under its own kind.
+  const recs = await (await headJson.get(`/api/v1/pupils/${id}/outcomes`)).json();
+  const lunchRec = (recs.records ?? recs.outcomes ?? []).find((r) => r.kind === 'lunchtime');
+  assert.ok(lunchRec, JSON.stringify(recs).slice(0, 300));
+  assert.equal(lunchRec.sessions, 4);
+  // Again: already stored, kept as it is.
+  const again = await api(headJson, { xml: lunch, dry_run: true });
+  assert.equal(again.body.outcomes_added, 0);
   // The command says the same.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tas-ctf-'));
   try {
@@ -645,8 +658,7 @@ test('attendance: a later file with more sessions updates the year (audited); fe
     fs.writeFileSync(f, lunch);
     const cli = await runTas(['import', 'ctf', '--db', srv.db, f, '--dry-run']);
     assert.equal(cli.code, 0, cli.stdout + cli.stderr);
-    assert.match(cli.stdout, new RegExp(`^note: pupil 1 \\(line \\d+\\), UPN ${upn}: exclusion: a lunchtime exclusion`, 'm'));
-    assert.match(cli.stdout, /1 lunchtime exclusions not kept/);
+    assert.match(cli.stdout, /1 lunchtime exclusions \(kept as their own records\)/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
