@@ -284,6 +284,14 @@ else
     echo "http on postgresql: skipped: no PostgreSQL server (above)"
 fi
 run_node "browser (release, today $TODAY_B)" tests/browser build/release/tas TAS_TODAY="$TODAY_B"
+# And the browser suite on PostgreSQL (the pages, forms and axe checks on
+# the other backend; toolkits.test.mjs makes its own SQLite file).
+if [[ -n $pg_dir ]]; then
+    run_node "browser on postgresql (release, today $TODAY_B)" tests/browser build/release/tas \
+        TAS_TODAY="$TODAY_B" TAS_TEST_DB=postgresql
+else
+    echo "browser on postgresql: skipped: no PostgreSQL server (above)"
+fi
 # tas serve itself under valgrind memcheck for the sign-in and session
 # tests (the whole HTTP suite would take hours there): uninitialised reads
 # and definite leaks in the server fail them (TAS_SERVE_WRAP, harness.mjs).

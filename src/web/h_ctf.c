@@ -6,7 +6,6 @@
  * service/svc_ctf.c's; the policy decides there who may (those who may
  * create pupils at the file's school).  Refused pupils are shown by their
  * place in the file, never by name. */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,23 +175,6 @@ static FILE *file_sent(struct req *rq, bool *own)
     return in;
 }
 
-/* The file's SHA-256 in hex (the check's mark on the import form); it is
- * read to the end and rewound. */
-static int file_sha256(FILE *in, char hex[65])
-{
-    crypto_hash_sha256_state h;
-    unsigned char buf[16384], out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_init(&h);
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        crypto_hash_sha256_update(&h, buf, n);
-    crypto_hash_sha256_final(&h, out);
-    sodium_bin2hex(hex, 65, out, sizeof out);
-    int rc = ferror(in) ? -1 : 0;
-    rewind(in);
-    return rc;
-}
-
 /* Checks or imports the file sent (NULL: none). */
 static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in)
 {
@@ -201,7 +183,7 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
     if (!in)
         field_errors_add(&e, "file", rq->api ? "Send the Common Transfer File (the form field file, or xml)"
                                              : "Choose the Common Transfer File");
-    else if (file_sha256(in, sha) != 0)
+    else if (req_upload_sha256(in, sha) != 0)
         field_errors_add(&e, "file", "The file could not be read. Choose it again");
     else if (transfer_in)
         strcat(sha, ":in");

@@ -316,9 +316,10 @@ static json_t *problems_json(const struct outcome_csv_result *r)
 }
 
 /* The import page: the form, and after a check or an import its result
- * (result NULL: the empty form). */
+ * (result NULL: the empty form).  checked: the mark of a file just checked
+ * and found clean, which the import of that same file sends back. */
 static void render_import(struct req *rq, struct resp *rs, int status, const char *kind, const char *csv,
-                          const struct field_errors *e, json_t *result)
+                          const struct field_errors *e, json_t *result, const char *checked)
 {
     json_t *ctx = view_page(rq, "Import outcome records", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
@@ -326,9 +327,20 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
         json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "kind", kind_select(kind, e));
-    json_t *text = fld_textarea("csv", "The CSV file's text", csv, e,
-                                "Open the file in a text editor, copy everything, header line included, and "
-                                "paste it here");
+    size_t max_mb = rq->app->max_upload / (1024 * 1024);
+    char hint[200];
+    snprintf(hint, sizeof hint, "The .csv file with the header line of its kind (below), UTF-8, up to %zu MB",
+             max_mb);
+    json_t *file = checked ? fld_file("file", "Choose the same file again to import it", e,
+                                      "The file was checked but is not kept here, so it is sent again. A different "
+                                      "file must be checked first.", ".csv,text/csv")
+                           : fld_file("file", "The CSV file", e, hint, ".csv,text/csv");
+    json_object_set_new(fields, "file", file);
+    if (checked)
+        json_object_set_new(ctx, "checked", json_string(checked));
+    json_t *text = fld_textarea("csv", "Or paste the file's text", csv, e,
+                                "For a short file: open it in a text editor, copy everything, header line "
+                                "included, and paste it here (up to 64 KB)");
     json_object_set_new(text, "rows", json_integer(12));
     json_object_set_new(text, "spellcheck_off", json_true());
     json_object_set_new(fields, "csv", text);
@@ -348,11 +360,14 @@ static void h_outcome_import_form(struct req *rq, struct resp *rs)
         return;
     }
     struct field_errors e = {0};
-    render_import(rq, rs, 200, "", "", &e, NULL);
+    render_import(rq, rs, 200, "", "", &e, NULL, NULL);
 }
 
-/* POST /outcomes/import: "check" (a dry run) or "import" (all or nothing);
- * the API's {kind, csv, dry_run}. */
+/* POST /outcomes/import: "check" (a dry run) or "import" (all or nothing)
+ * of the file sent (multipart/form-data, web/upload.h) or the text pasted;
+ * the API's {kind, csv, dry_run} as JSON, or kind, dry_run and the file
+ * as multipart.  The page imports a file only when it sends back the mark
+ * of its clean check (its SHA-256 and kind). */
 static void h_outcome_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -363,30 +378,50 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
     }
     const char *kind = req_param(rq, "kind"), *csv = req_param(rq, "csv");
     const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
-    bool dry_run = rq->api ? !dry || strcmp(dry, "no") != 0 : !step || strcmp(step, "import") != 0;
+    bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
+                           : !step || strcmp(step, "import") != 0;
     struct field_errors e = {0};
     enum outcome_kind k = OUT_ATTENDANCE;
     if (outcome_kind_from_code(kind, &k) != 0)
         field_errors_add(&e, "kind", "Select the kind of record");
-    if (!csv || !csv[strspn(csv, " \t\r\n")])
-        field_errors_add(&e, "csv", "Paste the text of the CSV file");
+    int64_t size;
+    FILE *up = req_upload(rq, "file", &size), *in = NULL;
+    char mark[96] = "";   /* the file's SHA-256 and its kind: what a check found clean */
+    if (up) {
+        char sha[65];
+        if (req_upload_sha256(up, sha) != 0)
+            field_errors_add(&e, "file", "The file could not be read. Choose it again");
+        snprintf(mark, sizeof mark, "%s:%s", sha, kind ? kind : "");
+        const char *checked = req_param(rq, "checked");
+        if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, mark) != 0))
+            field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
+        csv = "";   /* the file, not the box */
+    } else if (!csv || !csv[strspn(csv, " \t\r\n")]) {
+        field_errors_add(&e, "file", rq->api ? "Send the CSV file (the form field file, or csv)"
+                                             : "Choose the CSV file, or paste its text");
+    }
     if (e.count) {
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render_import(rq, rs, 400, kind ? kind : "", csv ? csv : "", &e, NULL);
+            render_import(rq, rs, 400, kind ? kind : "", csv ? csv : "", &e, NULL, NULL);
         return;
     }
-    size_t len = strlen(csv);
-    char *text = req_alloc(rq, len + 1);
-    FILE *in = text ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
+    if (up) {
+        in = up;   /* the request's: closed with it */
+    } else {
+        size_t len = strlen(csv);
+        char *text = req_alloc(rq, len + 1);
+        in = text ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
+    }
     if (!in) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     struct outcome_csv_result r;
     enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, &r);
-    fclose(in);
+    if (!up)
+        fclose(in);
     if (st != SVC_OK && st != SVC_INVALID) {
         svc_outcome_csv_free(&r);
         view_svc_error(rq, rs, st);
@@ -415,19 +450,20 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
     /* After a successful import the form starts empty again: sending the
      * same text twice would be refused row by row anyway. */
     bool done = st == SVC_OK && !dry_run;
-    render_import(rq, rs, st == SVC_OK ? 200 : 400, done ? "" : kind, done ? "" : csv, &e, result);
+    render_import(rq, rs, st == SVC_OK ? 200 : 400, done ? "" : kind, done ? "" : csv, &e, result,
+                  up && st == SVC_OK && dry_run ? mark : NULL);
 }
 
 static const struct route outcomes_routes[] = {
     {"GET", "/pupils/:id/outcomes/new", h_outcome_new, 0},
     {"POST", "/pupils/:id/outcomes", h_outcome_create, 0},
     {"GET", "/outcomes/import", h_outcome_import_form, 0},
-    {"POST", "/outcomes/import", h_outcome_import, 0},
+    {"POST", "/outcomes/import", h_outcome_import, ROUTE_UPLOAD},
 
     {"GET", "/api/v1/pupils/:id/outcomes", h_outcome_list, 0},
     {"GET", "/api/v1/cases/:id/outcomes", h_case_before_after, 0},
     {"POST", "/api/v1/pupils/:id/outcomes", h_outcome_create, 0},
-    {"POST", "/api/v1/outcomes/import", h_outcome_import, 0},
+    {"POST", "/api/v1/outcomes/import", h_outcome_import, ROUTE_UPLOAD},
 };
 
 ROUTE_TABLE(outcomes_table, outcomes_routes);

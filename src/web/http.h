@@ -126,6 +126,10 @@ void req_date_parts(struct req *rq, const char *name, const char *json_name, con
  * NULL when no file came in that field or it was empty.  The request
  * owns it (web/upload.h). */
 FILE *req_upload(struct req *rq, const char *name, int64_t *size);
+/* The SHA-256 of a file sent (read to its end, then rewound) in hex: the
+ * mark a check puts on the import form, so that only the file checked is
+ * imported.  0, or -1 when it could not be read. */
+int req_upload_sha256(FILE *in, char hex[65]);
 const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */

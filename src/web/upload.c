@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,4 +177,19 @@ FILE *req_upload(struct req *rq, const char *name, int64_t *size)
     rewind(u->file);
     *size = u->file_size;
     return u->file;
+}
+
+int req_upload_sha256(FILE *in, char hex[65])
+{
+    crypto_hash_sha256_state h;
+    unsigned char buf[16384], out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&h);
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        crypto_hash_sha256_update(&h, buf, n);
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, 65, out, sizeof out);
+    int rc = ferror(in) ? -1 : 0;
+    rewind(in);
+    return rc;
 }

@@ -5,8 +5,7 @@
 // and reads the MI return.  axe-core on every page, errors included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage, Client } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, Client, dbSql } from './harness.mjs';
 import { TODAY, addDays } from '../http/harness.mjs';
 
 let srv, browser, apSchool, upn;
@@ -20,7 +19,7 @@ async function fillDate(page, name, iso) {
 }
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 before(async () => {

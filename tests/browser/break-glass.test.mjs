@@ -3,8 +3,7 @@
 // the data protection officer reviews it.  axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, dbSql } from './harness.mjs';
 
 let srv, browser;
 before(async () => {
@@ -17,7 +16,7 @@ after(async () => {
 });
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function clean(page, what) {

@@ -5,8 +5,8 @@
 // payment.  axe-core on every page, errors included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { launchBrowser, checkA11y, startServer, signInPage, dbSql } from './harness.mjs';
 import { TODAY, nowSeconds, tasBin } from '../http/harness.mjs';
 
 let srv, browser, team;
@@ -14,7 +14,7 @@ const START = Number(TODAY.slice(5, 7)) >= 4 ? Number(TODAY.slice(0, 4)) : Numbe
 const LABEL = `${START}-${String((START + 1) % 100).padStart(2, '0')}`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 function cliUser(username, password, args) {

@@ -4,8 +4,7 @@
 // axe-core on every state of the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, dbSql } from './harness.mjs';
 import { TODAY, academicYearOf, upnFor } from '../http/harness.mjs';
 
 let srv, browser;
@@ -19,7 +18,7 @@ after(async () => {
 });
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function clean(page, what) {

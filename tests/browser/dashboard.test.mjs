@@ -3,8 +3,7 @@
 // axe-core on every page and no CSP or console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors, dbScript } from './harness.mjs';
 import { dashboardFixture } from '../http/dashboard_fixture.mjs';
 
 let srv, browser;
@@ -12,8 +11,7 @@ const A = 900;
 
 before(async () => {
   srv = await startServer({ seed: 3 });
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: dashboardFixture(A), encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  dbScript(srv.db, dashboardFixture(A));
   browser = await launchBrowser();
 });
 

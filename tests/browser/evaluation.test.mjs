@@ -4,16 +4,14 @@
 // no CSP or console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors, dbScript } from './harness.mjs';
 import { A, SCHOOLS, URN, evaluationFixture } from '../http/evaluation_fixture.mjs';
 
 let srv, browser;
 
 before(async () => {
   srv = await startServer({ seed: 4 });
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-bail', srv.db], { input: evaluationFixture(), encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  dbScript(srv.db, evaluationFixture());
   browser = await launchBrowser();
 });
 

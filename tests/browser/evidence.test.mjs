@@ -5,15 +5,14 @@
 // answered without signing in.  axe-core on every page, errors included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage, Client } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, Client, dbSql } from './harness.mjs';
 import { TODAY, addDays, nowSeconds } from '../http/harness.mjs';
 
 let srv, browser, caseId, discussion, firstName, meeting;
 const PAST1 = addDays(TODAY, -60), PAST2 = addDays(TODAY, -20);
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function api(c, method, path, obj) {

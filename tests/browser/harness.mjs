@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { DEMO_PASSWORD } from '../http/harness.mjs';
 
-export { startServer, Client, DEMO_PASSWORD, DEMO_USERS, csrfFrom, TODAY, birthDateFor } from '../http/harness.mjs';
+export { startServer, Client, DEMO_PASSWORD, DEMO_USERS, csrfFrom, TODAY, birthDateFor, dbSql, dbScript } from '../http/harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AXE_PATH = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');

@@ -4,8 +4,7 @@
 // axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, dbSql } from './harness.mjs';
 import { TODAY, addDays } from '../http/harness.mjs';
 
 let srv, browser;
@@ -19,7 +18,7 @@ after(async () => {
 });
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', '-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 async function clean(page, what) {
@@ -84,17 +83,22 @@ test('the pupil\'s outcomes: add a term\'s attendance, then import suspensions f
   await go(page, page.getByRole('link', { name: 'Import outcome records from a CSV file' }).click());
   await clean(page, 'import page');
   await page.getByLabel('Kind of record').selectOption('suspension');
-  await page.getByLabel('The CSV file\'s text').fill(
+  // Pasted text, with a bad row.
+  await page.getByLabel('Or paste the file\'s text').fill(
     `upn,start_date,sessions,reason\n${upn},${addDays(TODAY, -30)},4,PP\n${upn},${addDays(TODAY, -20)},200,XX\n`);
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
   assert.match(await page.locator('#progress').textContent(), /2 of 2 rows checked/);
   assert.match(await page.locator('table').first().textContent(), /3\s*code/);
   await clean(page, 'import page with problems');
-  await page.getByLabel('The CSV file\'s text').fill(
-    `upn,start_date,sessions,reason\n${upn},${addDays(TODAY, -30)},4,PP\n`);
+  // Then the file itself, chosen: checked, chosen again, imported.
+  const csvFile = { name: 'suspensions.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`upn,start_date,sessions,reason\r\n${upn},${addDays(TODAY, -30)},4,PP\r\n`) };
+  await page.getByLabel('Or paste the file\'s text').fill('');
+  await page.getByLabel('The CSV file', { exact: true }).setInputFiles(csvFile);
   await go(page, page.getByRole('button', { name: 'Check the file' }).click());
   assert.match(await page.locator('#progress').textContent(), /1 of 1 rows checked.*1 record for 1 pupil can be imported/s);
   await clean(page, 'import page after a clean check');
+  await page.getByLabel('Choose the same file again to import it').setInputFiles(csvFile);
   await go(page, page.getByRole('button', { name: 'Import 1 record for 1 pupil' }).click());
   assert.match(await page.locator('.govuk-panel').textContent(), /1 record for 1 pupil: Suspension/);
   await clean(page, 'import page after the import');

@@ -3,8 +3,7 @@
 // axe-core on every page and no CSP or console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, collectPageErrors, dbSql } from './harness.mjs';
 import { TODAY, addDays, nowSeconds, academicYearOf } from '../http/harness.mjs';
 
 let srv, browser, team;
@@ -12,7 +11,7 @@ const Y = academicYearOf(TODAY);
 const S = `${Y}-09-01`;
 
 function sql(q) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-batch', srv.db, q], { encoding: 'utf8' }).trim();
+  return dbSql(srv.db, q);
 }
 
 before(async () => {

@@ -379,3 +379,54 @@ test('subject access: the pupil\'s outcome records are in the export', async () 
   assert.equal(fsm.kind, 'fsm');
   assert.equal(fsm.starts_on, starts);
 });
+
+test('import a file: chosen and checked, then sent again to import; only the file checked, and as the kind checked', async () => {
+  const s1 = addDays(TODAY, -90);
+  const file = `upn,date,sessions,reason\r\n${upnA},${s1},2,PP\r\n${upnB},${s1},1,VP\r\n`;
+  const lunch = () => Number(sql(`SELECT count(*) FROM outcome_records WHERE kind = 'lunchtime' AND pupil_id IN (${pupilA}, ${pupilB})`));
+  const l0 = lunch();
+  const send = (fields, text) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
+    if (text !== undefined) form.append('file', new Blob([text], { type: 'text/csv' }), 'lunch.csv');
+    return head.request('/outcomes/import', { method: 'POST', headers: { origin: head.base }, body: form });
+  };
+  const page = await head.getHtml('/outcomes/import');
+  assert.match(page.html, /enctype="multipart\/form-data"/);
+  assert.match(page.html, /<input class="govuk-file-upload" id="f-file" name="file" type="file"/);
+  const csrf = csrfFrom(page.html);
+  // Nothing chosen or pasted: said, on the file.
+  const none = await send({ csrf, kind: 'lunchtime', step: 'check' });
+  assert.equal(none.status, 400);
+  assert.ok(decodeHtml(await none.text()).includes('Choose the CSV file, or paste its text'));
+  // The check: counted, nothing written, the mark of the file and kind for the import.
+  const check = await send({ csrf, kind: 'lunchtime', step: 'check' }, file);
+  const html = await check.text();
+  assert.equal(check.status, 200, html.slice(0, 300));
+  assert.ok(decodeHtml(html).includes('2 records for 2 pupils can be imported (Lunchtime exclusion)'));
+  const mark = /<input type="hidden" name="checked" value="([^"]*)"/.exec(html)?.[1];
+  assert.match(mark, /^[0-9a-f]{64}:lunchtime$/);
+  assert.ok(decodeHtml(html).includes('Choose the same file again to import it'));
+  assert.equal(lunch(), l0);
+  // Another file, or the same file as another kind, is not what was checked.
+  const other = await send({ csrf, kind: 'lunchtime', step: 'import', checked: mark }, `${file}${upnA},${s1},1,DB\r\n`);
+  assert.equal(other.status, 400);
+  assert.ok(decodeHtml(await other.text()).includes('This is not the file that was checked'));
+  const asKind = await send({ csrf, kind: 'suspension', step: 'import', checked: mark }, file);
+  assert.equal(asKind.status, 400);
+  assert.equal(lunch(), l0);
+  // The file checked: imported, all of it.
+  const done = await send({ csrf, kind: 'lunchtime', step: 'import', checked: mark }, file);
+  assert.equal(done.status, 200);
+  assert.ok(decodeHtml(await done.text()).includes('2 records for 2 pupils: Lunchtime exclusion'));
+  assert.equal(lunch(), l0 + 2);
+  // The API takes the file the same way (no mark: an API client checks with dry_run).
+  const form = new FormData();
+  form.append('kind', 'lunchtime');
+  form.append('dry_run', 'true');
+  form.append('file', new Blob([file], { type: 'text/csv' }), 'lunch.csv');
+  const api1 = await headJson.request('/api/v1/outcomes/import', { method: 'POST', headers: { 'x-csrf-token': headJson.csrf }, body: form });
+  const body = await api1.json();
+  assert.equal(api1.status, 422, JSON.stringify(body));
+  assert.deepEqual(body.problems.map((p) => p.line), [2, 3], 'already stored');
+});
