@@ -1,7 +1,10 @@
 /* /schools/import: schools from a GIAS establishment file (service/svc_gias.c),
- * pasted into the page; first checked (a dry run: the counts and the rows
- * rejected, nothing written), then imported.  The API's twin takes
- * {csv, dry_run} and answers the counts. */
+ * chosen as a file (multipart/form-data, web/upload.h) or, for a short
+ * one, pasted into the page; first checked (a dry run: the counts and the
+ * rows rejected, nothing written), then imported: a file is chosen again
+ * and imported only if it is the one checked (its SHA-256).  The API's
+ * twin takes {csv, dry_run} as JSON or the file as multipart, and answers
+ * the counts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,19 +33,28 @@ static json_t *report_json(const struct gias_report *r, bool dry_run, bool ok)
 }
 
 static void render(struct req *rq, struct resp *rs, int status, const char *csv, const struct field_errors *e,
-                   json_t *result)
+                   json_t *result, const char *checked)
 {
     json_t *ctx = view_page(rq, "Import schools from GIAS", "schools");
     view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
     if (e->count)
         json_object_set_new(ctx, "errors", view_errors(e));
-    json_t *text = fld_textarea("csv", "The GIAS file's text", csv, e,
-                                "Download the establishment fields for your local authority from Get Information "
-                                "about Schools, open the CSV file in a text editor, copy everything, header line "
-                                "included, and paste it here");
+    size_t max_mb = rq->app->max_upload / (1024 * 1024);
+    char hint[240];
+    snprintf(hint, sizeof hint, "The establishment fields for your local authority, downloaded from Get Information "
+             "about Schools as a CSV file, up to %zu MB", max_mb);
+    json_t *file = checked ? fld_file("file", "Choose the same file again to import it", e,
+                                      "The file was checked but is not kept here, so it is sent again. A different "
+                                      "file must be checked first.", ".csv,text/csv")
+                           : fld_file("file", "The GIAS file", e, hint, ".csv,text/csv");
+    json_t *text = fld_textarea("csv", "Or paste the file's text", csv, e,
+                                "For a few schools: open the CSV file in a text editor, copy everything, header "
+                                "line included, and paste it here (up to 64 KB)");
     json_object_set_new(text, "rows", json_integer(12));
     json_object_set_new(text, "spellcheck_off", json_true());
-    json_object_set_new(ctx, "fields", json_pack("{s:o}", "csv", text));
+    json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "file", file, "csv", text));
+    if (checked)
+        json_object_set_new(ctx, "checked", json_string(checked));
     if (result)
         json_object_set_new(ctx, "result", result);
     view_render(rq, rs, status, "school_import", ctx);
@@ -57,11 +69,12 @@ static void h_gias_form(struct req *rq, struct resp *rs)
         return;
     }
     struct field_errors e = {0};
-    render(rq, rs, 200, "", &e, NULL);
+    render(rq, rs, 200, "", &e, NULL, NULL);
 }
 
-/* POST /schools/import: step "check" (a dry run) or "import"; the API's
- * {csv, dry_run} (a dry run unless dry_run is "no" or false). */
+/* POST /schools/import: the file or the text, with step "check" (a dry
+ * run) or "import"; the API's {csv, dry_run} or multipart {file, dry_run}
+ * (a dry run unless dry_run is "no" or false). */
 static void h_gias_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -74,35 +87,55 @@ static void h_gias_import(struct req *rq, struct resp *rs)
     bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
                            : !step || strcmp(step, "import") != 0;
     struct field_errors e = {0};
-    if (!csv || !csv[strspn(csv, " \t\r\n")]) {
-        field_errors_add(&e, "csv", "Paste the text of the GIAS file");
+    int64_t size;
+    FILE *up = req_upload(rq, "file", &size), *in = NULL;
+    char sha[65] = "";
+    if (up) {
+        if (req_upload_sha256(up, sha) != 0)
+            field_errors_add(&e, "file", "The file could not be read. Choose it again");
+        const char *checked = req_param(rq, "checked");
+        if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, sha) != 0))
+            field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
+        csv = "";   /* the file, not the box */
+    } else if (!csv || !csv[strspn(csv, " \t\r\n")]) {
+        field_errors_add(&e, "file", rq->api ? "Send the GIAS file (the form field file, or csv)"
+                                             : "Choose the GIAS file, or paste its text");
+    }
+    if (e.count) {
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, csv ? csv : "", &e, NULL);
+            render(rq, rs, 400, csv ? csv : "", &e, NULL, NULL);
         return;
     }
-    size_t len = strlen(csv);
-    char *text = req_alloc(rq, len + 1);
     struct gias_report *rep = req_alloc(rq, sizeof *rep);
-    FILE *in = text && rep ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
-    if (!in) {
+    if (up) {
+        in = up;   /* the request's: closed with it */
+    } else {
+        size_t len = strlen(csv);
+        char *text = req_alloc(rq, len + 1);
+        in = text ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
+    }
+    if (!in || !rep) {
+        if (in && !up)
+            fclose(in);
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_gias_import(&c, in, dry_run, NULL, NULL, rep);
-    fclose(in);
+    if (!up)
+        fclose(in);
     if (st == SVC_INVALID) {
         char msg[320];
         snprintf(msg, sizeof msg, "%s%s", strncmp(rep->missing, "the ", 4) ? "The header line lacks: " : "",
                  rep->missing);
         if (msg[0] >= 'a' && msg[0] <= 'z')
             msg[0] = (char)(msg[0] - 'a' + 'A');
-        field_errors_add(&e, "csv", msg);
+        field_errors_add(&e, up ? "file" : "csv", msg);
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, csv, &e, NULL);
+            render(rq, rs, 400, csv, &e, NULL, NULL);
         return;
     }
     if (st != SVC_OK) {
@@ -114,14 +147,16 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         view_json(rs, 200, result);
         return;
     }
-    /* After an import the form starts empty: the result is on the page. */
-    render(rq, rs, 200, dry_run ? csv : "", &e, result);
+    /* After an import the form starts empty: the result is on the page.
+     * After a check of a file with changes to make, the import asks for it again. */
+    bool changes = rep->added + rep->changed + rep->closed > 0;
+    render(rq, rs, 200, dry_run ? csv : "", &e, result, up && dry_run && changes ? sha : NULL);
 }
 
 static const struct route gias_routes[] = {
     {"GET", "/schools/import", h_gias_form, 0},
-    {"POST", "/schools/import", h_gias_import, 0},
-    {"POST", "/api/v1/schools/import", h_gias_import, 0},
+    {"POST", "/schools/import", h_gias_import, ROUTE_UPLOAD},
+    {"POST", "/api/v1/schools/import", h_gias_import, ROUTE_UPLOAD},
 };
 
 ROUTE_TABLE(gias_table, gias_routes);

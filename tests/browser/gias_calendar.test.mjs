@@ -1,5 +1,5 @@
 // The GIAS import page and the calendar subscription page in a browser,
-// without JavaScript of their own: paste a file, check it (the counts, the
+// without JavaScript of their own: choose a file, check it (the counts, the
 // rejected rows), import it, see the school; make a calendar address and
 // revoke it.  axe-core on every page, errors included.
 import { test, before, after } from 'node:test';
@@ -28,14 +28,14 @@ async function submit(page, name) {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
 }
 
-test('GIAS import: an empty paste, a check with a rejected row, the import', async () => {
+test('GIAS import: nothing chosen, a file checked with a rejected row, chosen again and imported', async () => {
   const page = await (await browser.newContext()).newPage();
   await signInPage(page, srv.base, 'coordinator');
   await page.goto(`${srv.base}/schools`);
   await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: 'Import schools from GIAS' }).click()]);
   await clean(page, 'import page');
   await submit(page, 'Check the file');
-  assert.match(await page.locator('.govuk-error-summary').textContent(), /Paste the text of the GIAS file/);
+  assert.match(await page.locator('.govuk-error-summary').textContent(), /Choose the GIAS file, or paste its text/);
   await clean(page, 'import page with an error');
   const api = new Client(srv.base);
   await api.signIn('coordinator');
@@ -44,12 +44,14 @@ test('GIAS import: an empty paste, a check with a rejected row, the import', asy
     establishment(60, la, { EstablishmentName: "St Mary's & St John's CE Primary" }),
     establishment(61, la, { OpenDate: '30-02-2000' }),
   ]);
-  await page.getByLabel("The GIAS file's text").fill(text);
+  const csvFile = { name: 'edubasealldata.csv', mimeType: 'text/csv', buffer: Buffer.from(text) };
+  await page.getByLabel('The GIAS file', { exact: true }).setInputFiles(csvFile);
   await submit(page, 'Check the file');
   assert.equal(await page.locator('[data-count="added"]').textContent(), '1');
   assert.equal(await page.locator('[data-count="rejected"]').textContent(), '1');
   assert.match(await page.locator('table').first().textContent(), /OpenDate: "30-02-2000" is not a date/);
   await clean(page, 'check result');
+  await page.getByLabel('Choose the same file again to import it').setInputFiles(csvFile);
   await submit(page, 'Import these changes');
   assert.match(await page.locator('.govuk-panel').textContent(), /1 added, 0 changed, 0 closed/);
   await clean(page, 'import result');

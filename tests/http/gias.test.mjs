@@ -194,6 +194,53 @@ test('page: check then import; another authority is left alone; a re-import chan
   assert.equal((await schoolByUrn('700041')).name, 'Synthetic School 41');
 });
 
+test('page: a file chosen, checked, then chosen again to import; only the file checked is imported', async () => {
+  const c = new Client(srv.base);
+  await c.signIn('coordinator');
+  const page = await c.getHtml('/schools/import');
+  assert.match(page.html, /enctype="multipart\/form-data"/);
+  assert.match(page.html, /<input class="govuk-file-upload" id="f-file" name="file" type="file"/);
+  const csrf = page.html.match(/name="csrf" value="([^"]+)"/)[1];
+  const send = (fields, text) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ csrf, ...fields })) form.append(k, String(v));
+    if (text !== undefined) form.append('file', new Blob([text], { type: 'text/csv' }), 'edubasealldata.csv');
+    return c.request('/schools/import', { method: 'POST', headers: { origin: c.base }, body: form });
+  };
+  const text = giasCsv([establishment(70, la, { EstablishmentName: 'Uploaded Primary – Zoë’s' }), establishment(71, la)]);
+  // Nothing chosen: said, on the file.
+  const none = await send({ step: 'check' });
+  assert.equal(none.status, 400);
+  assert.ok(decodeHtml(await none.text()).includes('Choose the GIAS file, or paste its text'));
+  const check = await send({ step: 'check' }, text);
+  const html = await check.text();
+  assert.equal(check.status, 200, html.slice(0, 300));
+  assert.equal(Number(html.match(/data-count="added">(\d+)</)[1]), 2);
+  const mark = html.match(/<input type="hidden" name="checked" value="([0-9a-f]{64})">/)?.[1];
+  assert.ok(mark, 'the check marks the file it checked');
+  assert.ok(decodeHtml(html).includes('Choose the same file again to import it'));
+  assert.equal(await schoolByUrn('700070'), undefined, 'a check writes nothing');
+  // Another file is not the one checked; without the mark, neither.
+  const other = await send({ step: 'import', checked: mark }, giasCsv([establishment(72, la)]));
+  assert.equal(other.status, 400);
+  assert.ok(decodeHtml(await other.text()).includes('This is not the file that was checked'));
+  assert.equal((await send({ step: 'import' }, text)).status, 400);
+  assert.equal(await schoolByUrn('700072'), undefined);
+  const done = await send({ step: 'import', checked: mark }, text);
+  assert.equal(done.status, 200);
+  assert.match(await done.text(), /govuk-panel__body">2 added, 0 changed, 0 closed/);
+  assert.equal((await schoolByUrn('700070')).name, 'Uploaded Primary – Zoë’s');
+  // The API takes the file as multipart too: the same file again changes nothing.
+  const form = new FormData();
+  form.append('dry_run', 'no');
+  form.append('file', new Blob([text], { type: 'text/csv' }), 'edubasealldata.csv');
+  const api = await coord.request('/api/v1/schools/import', { method: 'POST', headers: { 'x-csrf-token': coord.csrf }, body: form });
+  const js = await api.json();
+  assert.equal(api.status, 200, JSON.stringify(js));
+  assert.equal(js.unchanged, 2);
+  assert.equal(js.added + js.changed + js.closed, 0);
+});
+
 test('page: empty text and a wrong header are field errors; others may not import', async () => {
   const empty = await apiCall(coord, 'POST', '/api/v1/schools/import', { csv: '' });
   assert.equal(empty.status, 422);
