@@ -158,46 +158,11 @@ static void h_ctf_form(struct req *rq, struct resp *rs)
     render(rq, rs, 200, &e, result, NULL, false);
 }
 
-/* The file sent: the form's file (the request's), else the JSON's xml as
- * text (*own: the caller closes it).  NULL when neither came. */
-static FILE *file_sent(struct req *rq, bool *own)
-{
-    int64_t size;
-    FILE *in = req_upload(rq, "file", &size);
-    const char *xml = in || !rq->json ? NULL : req_param(rq, "xml");
-    *own = false;
-    if (in || !xml || !xml[strspn(xml, " \t\r\n")])
-        return in;
-    size_t len = strlen(xml);
-    char *text = req_alloc(rq, len + 1);
-    in = text ? fmemopen(memcpy(text, xml, len + 1), len, "r") : NULL;
-    *own = in != NULL;
-    return in;
-}
-
-/* Checks or imports the file sent (NULL: none). */
-static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in)
+/* The import of a stream whose check mark is sha. */
+static void import_stream(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run,
+                          bool transfer_in, const char *sha)
 {
     struct field_errors e = {0};
-    char sha[68] = "";   /* the file's SHA-256, and ":in" for a transfer in: what was checked */
-    if (!in)
-        field_errors_add(&e, "file", rq->api ? "Send the Common Transfer File (the form field file, or xml)"
-                                             : "Choose the Common Transfer File");
-    else if (req_upload_sha256(in, sha) != 0)
-        field_errors_add(&e, "file", "The file could not be read. Choose it again");
-    else if (transfer_in)
-        strcat(sha, ":in");
-    /* The page imports only the file it has just checked. */
-    const char *checked = req_param(rq, "checked");
-    if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, sha) != 0))
-        field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
-    if (e.count) {
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            render(rq, rs, 400, &e, NULL, NULL, transfer_in);
-        return;
-    }
     struct ctf_report *rep = req_alloc(rq, sizeof *rep);
     if (!rep) {
         view_svc_error(rq, rs, SVC_ERROR);
@@ -236,6 +201,35 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE
     render(rq, rs, st == SVC_OK ? 200 : 400, e.count ? &e : &none, result, st == SVC_OK ? sha : NULL, transfer_in);
 }
 
+/* Checks or imports the file sent (the form's file, or the JSON's xml as
+ * text): the page imports only the file it has just checked, checked the
+ * same way (a transfer in, or not). */
+static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, bool dry_run, bool transfer_in)
+{
+    struct field_errors e = {0};
+    char sha[100];   /* the file's SHA-256, and ":in" for a transfer in: what was checked */
+    const char *text;
+    bool own;
+    FILE *in = req_import_source(rq, "xml", transfer_in ? ":in" : "", !rq->api && !dry_run,
+                                 rq->api ? "Send the Common Transfer File (the form field file, or xml)"
+                                         : "Choose the Common Transfer File",
+                                 sha, &own, &text, &e);
+    if (e.count) {
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            render(rq, rs, 400, &e, NULL, NULL, transfer_in);
+        return;
+    }
+    if (!in) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    import_stream(rq, rs, c, in, dry_run, transfer_in, sha);
+    if (own)
+        fclose(in);
+}
+
 /* POST /pupils/ctf: the file with step "check" (a dry run) or "import",
  * and transfer_in ("yes": the pupils join the destination school); the
  * API's multipart {file, dry_run, transfer_in} or JSON {xml, dry_run,
@@ -254,11 +248,7 @@ static void h_ctf_import(struct req *rq, struct resp *rs)
     /* A transfer in: "yes" from the form, "yes" or true from the API. */
     const char *tin = req_param(rq, "transfer_in");
     bool transfer_in = tin && (strcmp(tin, "yes") == 0 || strcmp(tin, "true") == 0);
-    bool own;
-    FILE *in = file_sent(rq, &own);
-    import_file(rq, rs, &c, in, dry_run, transfer_in);
-    if (own)
-        fclose(in);
+    import_file(rq, rs, &c, dry_run, transfer_in);
 }
 
 static const struct route ctf_routes[] = {

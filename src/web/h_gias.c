@@ -83,47 +83,34 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    const char *csv = req_param(rq, "csv"), *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
+    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
     bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
                            : !step || strcmp(step, "import") != 0;
     struct field_errors e = {0};
-    int64_t size;
-    FILE *up = req_upload(rq, "file", &size), *in = NULL;
-    char sha[65] = "";
-    if (up) {
-        if (req_upload_sha256(up, sha) != 0)
-            field_errors_add(&e, "file", "The file could not be read. Choose it again");
-        const char *checked = req_param(rq, "checked");
-        if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, sha) != 0))
-            field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
-        csv = "";   /* the file, not the box */
-    } else if (!csv || !csv[strspn(csv, " \t\r\n")]) {
-        field_errors_add(&e, "file", rq->api ? "Send the GIAS file (the form field file, or csv)"
-                                             : "Choose the GIAS file, or paste its text");
-    }
+    char sha[100];
+    const char *csv;
+    bool own;
+    FILE *in = req_import_source(rq, "csv", "", !rq->api && !dry_run,
+                                 rq->api ? "Send the GIAS file (the form field file, or csv)"
+                                         : "Choose the GIAS file, or paste its text",
+                                 sha, &own, &csv, &e);
+    bool up = in && !own;
     if (e.count) {
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, csv ? csv : "", &e, NULL, NULL);
+            render(rq, rs, 400, csv, &e, NULL, NULL);
         return;
     }
     struct gias_report *rep = req_alloc(rq, sizeof *rep);
-    if (up) {
-        in = up;   /* the request's: closed with it */
-    } else {
-        size_t len = strlen(csv);
-        char *text = req_alloc(rq, len + 1);
-        in = text ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
-    }
     if (!in || !rep) {
-        if (in && !up)
+        if (own)
             fclose(in);
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     enum svc_status st = svc_gias_import(&c, in, dry_run, NULL, NULL, rep);
-    if (!up)
+    if (own)
         fclose(in);
     if (st == SVC_INVALID) {
         char msg[320];

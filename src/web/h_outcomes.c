@@ -384,22 +384,16 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
     enum outcome_kind k = OUT_ATTENDANCE;
     if (outcome_kind_from_code(kind, &k) != 0)
         field_errors_add(&e, "kind", "Select the kind of record");
-    int64_t size;
-    FILE *up = req_upload(rq, "file", &size), *in = NULL;
-    char mark[96] = "";   /* the file's SHA-256 and its kind: what a check found clean */
-    if (up) {
-        char sha[65];
-        if (req_upload_sha256(up, sha) != 0)
-            field_errors_add(&e, "file", "The file could not be read. Choose it again");
-        snprintf(mark, sizeof mark, "%s:%s", sha, kind ? kind : "");
-        const char *checked = req_param(rq, "checked");
-        if (!e.count && !rq->api && !dry_run && (!checked || strcmp(checked, mark) != 0))
-            field_errors_add(&e, "file", "This is not the file that was checked. Check it before importing it");
-        csv = "";   /* the file, not the box */
-    } else if (!csv || !csv[strspn(csv, " \t\r\n")]) {
-        field_errors_add(&e, "file", rq->api ? "Send the CSV file (the form field file, or csv)"
-                                             : "Choose the CSV file, or paste its text");
-    }
+    /* The file's mark: its SHA-256 and the kind it was checked as. */
+    char mark[100], suffix[40];
+    snprintf(suffix, sizeof suffix, ":%.32s", kind ? kind : "");
+    bool own;
+    FILE *in = e.count ? NULL
+                       : req_import_source(rq, "csv", suffix, !rq->api && !dry_run,
+                                           rq->api ? "Send the CSV file (the form field file, or csv)"
+                                                   : "Choose the CSV file, or paste its text",
+                                           mark, &own, &csv, &e);
+    bool up = in && !own;
     if (e.count) {
         if (rq->api)
             view_invalid_json(rs, &e);
@@ -407,20 +401,13 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
             render_import(rq, rs, 400, kind ? kind : "", csv ? csv : "", &e, NULL, NULL);
         return;
     }
-    if (up) {
-        in = up;   /* the request's: closed with it */
-    } else {
-        size_t len = strlen(csv);
-        char *text = req_alloc(rq, len + 1);
-        in = text ? fmemopen(memcpy(text, csv, len + 1), len, "r") : NULL;
-    }
     if (!in) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
     struct outcome_csv_result r;
     enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, &r);
-    if (!up)
+    if (own)
         fclose(in);
     if (st != SVC_OK && st != SVC_INVALID) {
         svc_outcome_csv_free(&r);

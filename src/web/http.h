@@ -130,6 +130,20 @@ FILE *req_upload(struct req *rq, const char *name, int64_t *size);
  * mark a check puts on the import form, so that only the file checked is
  * imported.  0, or -1 when it could not be read. */
 int req_upload_sha256(FILE *in, char hex[65]);
+
+/* What an import page or its API reads: the file sent in the field "file"
+ * (multipart) or, when none came, the text of the field text_name.  For a
+ * file, mark gets its SHA-256 and then suffix (the kind, say, that the
+ * check was made as); on the page's import step (importing: not the API,
+ * not a dry run) the form's "checked" must be that mark, so only the file
+ * checked is imported.  Errors go on the field "file": none sent
+ * (missing says what to do), unreadable, not the one checked.  Returns
+ * the stream to read (*own: the caller closes it; a file sent is the
+ * request's) and *text the text read ("" for a file), or NULL after
+ * adding an error or on no memory (no error added). */
+FILE *req_import_source(struct req *rq, const char *text_name, const char *suffix, bool importing,
+                        const char *missing, char mark[100], bool *own, const char **text,
+                        struct field_errors *e);
 const char *req_header(const struct req *rq, const char *name);
 const char *req_cookie(const struct req *rq, const char *name);
 /* Keeps a copy of s alive until the request ends. */

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE   /* O_TMPFILE (Linux) */
 #include "web/upload.h"
 
+#include "core/errors.h"
+
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -192,4 +194,40 @@ int req_upload_sha256(FILE *in, char hex[65])
     int rc = ferror(in) ? -1 : 0;
     rewind(in);
     return rc;
+}
+
+FILE *req_import_source(struct req *rq, const char *text_name, const char *suffix, bool importing,
+                        const char *missing, char mark[100], bool *own, const char **text,
+                        struct field_errors *e)
+{
+    int64_t size;
+    FILE *up = req_upload(rq, "file", &size);
+    const char *csv = req_param(rq, text_name);
+    *own = false;
+    *text = csv ? csv : "";
+    mark[0] = '\0';
+    if (up) {
+        char sha[65];
+        *text = "";   /* the file, not the box */
+        if (req_upload_sha256(up, sha) != 0) {
+            field_errors_add(e, "file", "The file could not be read. Choose it again");
+            return NULL;
+        }
+        snprintf(mark, 100, "%s%s", sha, suffix ? suffix : "");
+        const char *checked = req_param(rq, "checked");
+        if (importing && (!checked || strcmp(checked, mark) != 0)) {
+            field_errors_add(e, "file", "This is not the file that was checked. Check it before importing it");
+            return NULL;
+        }
+        return up;
+    }
+    if (!csv || !csv[strspn(csv, " \t\r\n")]) {
+        field_errors_add(e, "file", missing);
+        return NULL;
+    }
+    size_t len = strlen(csv);
+    char *copy = req_alloc(rq, len + 1);
+    FILE *in = copy ? fmemopen(memcpy(copy, csv, len + 1), len, "r") : NULL;
+    *own = in != NULL;
+    return in;
 }
