@@ -253,11 +253,6 @@ static int group_index(const struct cost_rate *r)
     return 4;
 }
 
-static void note_missing(char *missing, const char *label)
-{
-    namelist_add(missing, DASH_MISSING_RATES_LEN, label);
-}
-
 static const char *standing_label(const char *key)
 {
     if (!strcmp(key, "school"))
@@ -276,7 +271,7 @@ static void cost_add(struct build *b, int64_t (*acc)[5], int64_t authority, cons
     enum stat_col cl = col(phase);
     if (!rt) {
         const char *standing = standing_label(key);
-        note_missing(b->missing, standing ? standing : label && *label ? label : key);
+        namelist_add(b->missing, DASH_MISSING_RATES_LEN, standing ? standing : label && *label ? label : key);
         return;
     }
     acc[cl][group_index(rt)] += people * person_pence(rt);
