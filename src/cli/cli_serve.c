@@ -14,6 +14,7 @@
 #include "service/mailer.h"
 #include "service/svc_mail.h"
 #include "store/q_sessions.h"
+#include "web/import_job.h"
 #include "web/server.h"
 #include "web/tmpl.h"
 
@@ -151,8 +152,9 @@ int cli_serve(int argc, char **argv)
         cli_fail("templates: %s", err);
         return CLI_FAIL;
     }
-    /* One connection per worker, one for the loop below, one for the mail thread. */
-    app.pool = store_pool_open(db, (int)threads + 2, err, sizeof err);
+    /* One connection per worker, one for the loop below, one for the mail
+     * thread, one for an import read in the background (web/import_job.h). */
+    app.pool = store_pool_open(db, (int)threads + 3, err, sizeof err);
     if (!app.pool) {
         cli_fail("cannot open database %s: %s", db, err);
         tmpl_free(app.tmpl);
@@ -226,6 +228,7 @@ int cli_serve(int argc, char **argv)
     }
     fprintf(stderr, "tas: stopping\n");
     server_stop(srv, 10);
+    import_jobs_stop();
     mailer_stop();
     store_pool_close(app.pool);
     tmpl_free(app.tmpl);

@@ -2,15 +2,20 @@
  * chosen as a file (multipart/form-data, web/upload.h) or, for a short
  * one, pasted into the page; first checked (a dry run: the counts and the
  * rows rejected, nothing written), then imported: a file is chosen again
- * and imported only if it is the one checked (its SHA-256).  The API's
- * twin takes {csv, dry_run} as JSON or the file as multipart, and answers
- * the counts. */
+ * and imported only if it is the one checked (its SHA-256).  A file is
+ * read on a thread of its own (web/import_job.h): the form answers with
+ * /schools/import?job=N, which shows a progress bar until the job is done
+ * and then its report.  Pasted text (64 KB at most) is read at once, so
+ * the page can show it again after a check.  The API's twin takes {csv,
+ * dry_run} as JSON or the file as multipart, and answers the counts. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/errors.h"
 #include "service/svc_gias.h"
 #include "web/form.h"
+#include "web/import_job.h"
 #include "web/router.h"
 #include "web/view.h"
 
@@ -33,7 +38,7 @@ static json_t *report_json(const struct gias_report *r, bool dry_run, bool ok)
 }
 
 static void render(struct req *rq, struct resp *rs, int status, const char *csv, const struct field_errors *e,
-                   json_t *result, const char *checked)
+                   json_t *result, const char *checked, json_t *running)
 {
     json_t *ctx = view_page(rq, "Import schools from GIAS", "schools");
     view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
@@ -57,7 +62,76 @@ static void render(struct req *rq, struct resp *rs, int status, const char *csv,
         json_object_set_new(ctx, "checked", json_string(checked));
     if (result)
         json_object_set_new(ctx, "result", result);
+    if (running)
+        json_object_set_new(ctx, "running", running);
     view_render(rq, rs, status, "school_import", ctx);
+}
+
+/* What a check or an import answered, for the page or the API: the
+ * report, or the header's fault on the field the file came in (up: a file,
+ * not pasted text, whose mark is sha). */
+static void answer(struct req *rq, struct resp *rs, enum svc_status st, const struct gias_report *rep, bool dry_run,
+                   const char *csv, bool up, const char *sha)
+{
+    struct field_errors e = {0};
+    if (st == SVC_INVALID) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "%s%s", strncmp(rep->missing, "the ", 4) ? "The header line lacks: " : "",
+                 rep->missing);
+        if (msg[0] >= 'a' && msg[0] <= 'z')
+            msg[0] = (char)(msg[0] - 'a' + 'A');
+        field_errors_add(&e, up ? "file" : "csv", msg);
+        if (rq->api)
+            view_invalid_json(rs, &e);
+        else
+            render(rq, rs, 400, csv, &e, NULL, NULL, NULL);
+        return;
+    }
+    if (st != SVC_OK) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *result = report_json(rep, dry_run, true);
+    if (rq->api) {
+        view_json(rs, 200, result);
+        return;
+    }
+    /* After an import the form starts empty: the result is on the page.
+     * After a check of a file with changes to make, the import asks for it again. */
+    bool changes = rep->added + rep->changed + rep->closed > 0;
+    render(rq, rs, 200, dry_run ? csv : "", &e, result, up && dry_run && changes ? sha : NULL, NULL);
+}
+
+/* GET /schools/import?job=N: a file being read (a progress bar, which
+ * assets/js/tas-init.js keeps moving; without JavaScript a link reloads
+ * the page), or what it came to. */
+static void job_page(struct req *rq, struct resp *rs, const char *job)
+{
+    char *end;
+    long long id = strtoll(job, &end, 10);
+    struct import_job_view v;
+    struct gias_report *rep = req_alloc(rq, sizeof *rep);
+    if (!rep) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum import_job_state state = *end || id <= 0
+                                      ? IMPORT_JOB_NONE
+                                      : import_job_look(id, rq->sess.who.user_id, "gias", &v, rep, sizeof *rep);
+    if (state == IMPORT_JOB_NONE) {
+        view_error(rq, rs, 404, "This import is not here any more",
+                   "Imports are kept until the service restarts, and only the last few. Choose the file again "
+                   "on the import page: if it was imported, checking it again shows nothing left to change.");
+        return;
+    }
+    if (state == IMPORT_JOB_RUNNING) {
+        struct field_errors e = {0};
+        json_t *running = json_pack("{s:I, s:i, s:i, s:I, s:b}", "job", (json_int_t)id, "percent", v.percent,
+                                    "band", v.percent / 10 * 10, "rows", (json_int_t)v.rows, "dry_run", v.dry_run);
+        render(rq, rs, 200, "", &e, NULL, NULL, running);
+        return;
+    }
+    answer(rq, rs, v.status, rep, v.dry_run, "", true, v.mark);
 }
 
 static void h_gias_form(struct req *rq, struct resp *rs)
@@ -68,8 +142,24 @@ static void h_gias_form(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
+    const char *job = req_query(rq, "job");
+    if (job) {
+        job_page(rq, rs, job);
+        return;
+    }
     struct field_errors e = {0};
-    render(rq, rs, 200, "", &e, NULL, NULL);
+    render(rq, rs, 200, "", &e, NULL, NULL, NULL);
+}
+
+/* The job's work: the service's import, its progress passed on. */
+static void job_progress(void *job, size_t rows)
+{
+    import_job_progress(job, rows);
+}
+
+static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, struct import_job *job, void *result)
+{
+    return svc_gias_import(c, in, dry_run, job_progress, job, result);
 }
 
 /* POST /schools/import: the file or the text, with step "check" (a dry
@@ -99,7 +189,24 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, csv, &e, NULL, NULL);
+            render(rq, rs, 400, csv, &e, NULL, NULL, NULL);
+        return;
+    }
+    if (up && !rq->api) {
+        int64_t size;
+        req_upload(rq, "file", &size);
+        int64_t id = import_job_start(rq->app->pool, &c, "gias", req_upload_take(rq, in), size, dry_run, sha,
+                                      sizeof(struct gias_report), gias_job);
+        if (id == 0) {
+            field_errors_add(&e, "file", "Another file is being imported at the moment. Try again in a minute");
+            render(rq, rs, 409, "", &e, NULL, NULL, NULL);
+        } else if (id < 0) {
+            view_svc_error(rq, rs, SVC_ERROR);
+        } else {
+            char to[64];
+            snprintf(to, sizeof to, "/schools/import?job=%lld", (long long)id);
+            resp_redirect(rs, to);
+        }
         return;
     }
     struct gias_report *rep = req_alloc(rq, sizeof *rep);
@@ -112,32 +219,7 @@ static void h_gias_import(struct req *rq, struct resp *rs)
     enum svc_status st = svc_gias_import(&c, in, dry_run, NULL, NULL, rep);
     if (own)
         fclose(in);
-    if (st == SVC_INVALID) {
-        char msg[320];
-        snprintf(msg, sizeof msg, "%s%s", strncmp(rep->missing, "the ", 4) ? "The header line lacks: " : "",
-                 rep->missing);
-        if (msg[0] >= 'a' && msg[0] <= 'z')
-            msg[0] = (char)(msg[0] - 'a' + 'A');
-        field_errors_add(&e, up ? "file" : "csv", msg);
-        if (rq->api)
-            view_invalid_json(rs, &e);
-        else
-            render(rq, rs, 400, csv, &e, NULL, NULL);
-        return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    json_t *result = report_json(rep, dry_run, true);
-    if (rq->api) {
-        view_json(rs, 200, result);
-        return;
-    }
-    /* After an import the form starts empty: the result is on the page.
-     * After a check of a file with changes to make, the import asks for it again. */
-    bool changes = rep->added + rep->changed + rep->closed > 0;
-    render(rq, rs, 200, dry_run ? csv : "", &e, result, up && dry_run && changes ? sha : NULL);
+    answer(rq, rs, st, rep, dry_run, csv, up, sha);
 }
 
 static const struct route gias_routes[] = {

@@ -126,6 +126,10 @@ void req_date_parts(struct req *rq, const char *name, const char *json_name, con
  * NULL when no file came in that field or it was empty.  The request
  * owns it (web/upload.h). */
 FILE *req_upload(struct req *rq, const char *name, int64_t *size);
+/* Takes f, the file req_upload answered, from the request: the caller
+ * now closes it (it is still unnamed, and rewound).  NULL if f is not the
+ * request's file. */
+FILE *req_upload_take(struct req *rq, FILE *f);
 /* The SHA-256 of a file sent (read to its end, then rewound) in hex: the
  * mark a check puts on the import form, so that only the file checked is
  * imported.  0, or -1 when it could not be read. */

@@ -79,7 +79,7 @@ static void security_headers(struct MHD_Response *r, const struct resp *rs, bool
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                            "font-src 'self'; script-src 'self'; form-action 'self'; "
+                            "font-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; "
                             "base-uri 'none'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");

@@ -181,6 +181,16 @@ FILE *req_upload(struct req *rq, const char *name, int64_t *size)
     return u->file;
 }
 
+FILE *req_upload_take(struct req *rq, FILE *f)
+{
+    struct upload *u = rq->upload;
+    if (!u || !f || u->file != f)
+        return NULL;
+    u->file = NULL;
+    rewind(f);
+    return f;
+}
+
 int req_upload_sha256(FILE *in, char hex[65])
 {
     crypto_hash_sha256_state h;

@@ -1,10 +1,11 @@
-// The GIAS import page and the calendar subscription page in a browser,
-// without JavaScript of their own: choose a file, check it (the counts, the
-// rejected rows), import it, see the school; make a calendar address and
-// revoke it.  axe-core on every page, errors included.
+// The GIAS import page and the calendar subscription page in a browser:
+// choose a file, check it (the counts, the rejected rows), import it, see
+// the school; a large file read in the background, its progress page
+// moving by itself with JavaScript and by its link without; make a
+// calendar address and revoke it.  axe-core on every page, errors included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, checkA11y, startServer, signInPage, Client } from './harness.mjs';
+import { launchBrowser, checkA11y, startServer, signInPage, Client, collectPageErrors } from './harness.mjs';
 import { establishment, giasCsv } from '../http/gias_fixture.mjs';
 
 let srv, browser;
@@ -57,6 +58,56 @@ test('GIAS import: nothing chosen, a file checked with a rejected row, chosen ag
   await clean(page, 'import result');
   await page.goto(`${srv.base}/schools?q=700060`);
   assert.match(await page.locator('table').textContent(), /St Mary's & St John's CE Primary/);
+});
+
+/** A GIAS file of n schools, one in five of an authority not in tas. */
+async function largeFile(n) {
+  const api = new Client(srv.base);
+  await api.signIn('coordinator');
+  const la = (await (await api.get('/api/v1/authorities')).json()).authorities[0].la_code;
+  const rows = [];
+  for (let i = 0; i < n; i++) rows.push(establishment(200000 + i, i % 5 ? la : '995'));
+  return { name: 'edubasealldata.csv', mimeType: 'text/csv', buffer: Buffer.from(giasCsv(rows)) };
+}
+
+test('GIAS import of a large file: its page shows how far the reading has got and moves on by itself', async () => {
+  const page = await (await browser.newContext()).newPage();
+  const errors = collectPageErrors(page);
+  await signInPage(page, srv.base, 'coordinator');
+  await page.goto(`${srv.base}/schools/import`);
+  await page.getByLabel('The GIAS file', { exact: true }).setInputFiles(await largeFile(60000));
+  await Promise.all([page.waitForURL(/\/schools\/import\?job=\d+$/, { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'Check the file' }).click()]);
+  const loads = [];
+  page.on('load', () => loads.push(page.url()));
+  const running = await page.locator('#import-job').count() === 1;
+  if (running) {
+    const bar = page.getByRole('progressbar', { name: 'Read so far' });
+    const v = Number(await bar.getAttribute('value'));
+    assert.ok(v >= 0 && v <= 100);
+  }
+  // Nothing is clicked or reloaded by the test: with the job still running
+  // when the page came, only the page's script can bring the result.
+  await page.locator('[data-count="added"]').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('[data-count="added"]').textContent(), '48000');
+  assert.equal(await page.locator('[data-count="outside"]').textContent(), '12000');
+  if (running) assert.equal(loads.length, 1, 'the script loaded the page once, when the job was done: ' + loads.join(' '));
+  assert.deepEqual(errors, []);
+  await clean(page, 'the check of a large file');
+});
+
+test('GIAS import of a large file without JavaScript: the page\'s link shows how far it has got', async () => {
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await signInPage(page, srv.base, 'coordinator');
+  await page.goto(`${srv.base}/schools/import`);
+  await page.getByLabel('The GIAS file', { exact: true }).setInputFiles(await largeFile(60000));
+  await submit(page, 'Check the file');
+  for (let i = 0; i < 600 && await page.locator('#import-job').count() === 1; i++) {
+    assert.match(await page.locator('#import-band').textContent(), /^About \d+% of the file read\.$/);
+    await page.waitForTimeout(50);
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: 'See how far it has got' }).click()]);
+  }
+  assert.equal(await page.locator('[data-count="added"]').textContent(), '48000');
 });
 
 test('calendar subscription: made, shown once, revoked', async () => {

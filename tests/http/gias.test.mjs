@@ -31,6 +31,35 @@ async function schoolByUrn(urn) {
   return (await res.json()).schools.find((s) => s.urn === urn);
 }
 
+/**
+ * A file sent from the page is read on a thread of its own: the form
+ * answers with the job's page (303), shown while it runs with a progress
+ * bar and then with what it came to.  Follows it to the end, checking each
+ * look at the running page (a bar that never goes back, a link to the same
+ * page, the live status), and returns the last answer's status and HTML.
+ */
+async function throughJob(c, res) {
+  assert.equal(res.status, 303, (await res.text()).slice(0, 300));
+  const to = res.headers.get('location');
+  assert.match(to, /^\/schools\/import\?job=\d+$/);
+  let last = -1;
+  for (let i = 0; i < 3000; i++) {
+    const r = await c.request(to);
+    const html = await r.text();
+    if (!html.includes('data-tas-refresh')) return { status: r.status, html, to };
+    assert.equal(r.status, 200);
+    const pct = Number(html.match(/<progress id="import-read" max="100" value="(\d+)">\d+%<\/progress>/)[1]);
+    assert.ok(pct >= last && pct <= 100, `${pct} after ${last}`);
+    last = pct;
+    assert.match(html, /<span id="import-rows">\d+ rows<\/span>/);
+    assert.match(html, new RegExp(`role="status" id="import-band">About ${Math.floor(pct / 10) * 10}% of the file read`));
+    assert.ok(html.includes(`href="${to.replace('?', '?')}"`), 'a link back to the same page, for browsers without JavaScript');
+    assert.ok(!html.includes('name="step"'), 'no second import is offered while one runs');
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+  assert.fail('the file was still being read after 3,000 looks');
+}
+
 /** The summary line's counts. */
 function counts(stdout) {
   const m = stdout.match(/(\d+) rows: (\d+) added, (\d+) changed, (\d+) closed, (\d+) unchanged, (\d+) skipped .*?, (\d+) outside .*?, (\d+) rejected/);
@@ -212,8 +241,8 @@ test('page: a file chosen, checked, then chosen again to import; only the file c
   const none = await send({ step: 'check' });
   assert.equal(none.status, 400);
   assert.ok(decodeHtml(await none.text()).includes('Choose the GIAS file, or paste its text'));
-  const check = await send({ step: 'check' }, text);
-  const html = await check.text();
+  const check = await throughJob(c, await send({ step: 'check' }, text));
+  const html = check.html;
   assert.equal(check.status, 200, html.slice(0, 300));
   assert.equal(Number(html.match(/data-count="added">(\d+)</)[1]), 2);
   const mark = html.match(/<input type="hidden" name="checked" value="([0-9a-f]{64})">/)?.[1];
@@ -221,14 +250,23 @@ test('page: a file chosen, checked, then chosen again to import; only the file c
   assert.ok(decodeHtml(html).includes('Choose the same file again to import it'));
   assert.equal(await schoolByUrn('700070'), undefined, 'a check writes nothing');
   // Another file is not the one checked; without the mark, neither.
-  const other = await send({ step: 'import', checked: mark }, giasCsv([establishment(72, la)]));
-  assert.equal(other.status, 400);
-  assert.ok(decodeHtml(await other.text()).includes('This is not the file that was checked'));
+  const notIt = await send({ step: 'import', checked: mark }, giasCsv([establishment(72, la)]));
+  assert.equal(notIt.status, 400);
+  assert.ok(decodeHtml(await notIt.text()).includes('This is not the file that was checked'));
   assert.equal((await send({ step: 'import' }, text)).status, 400);
   assert.equal(await schoolByUrn('700072'), undefined);
-  const done = await send({ step: 'import', checked: mark }, text);
+  const done = await throughJob(c, await send({ step: 'import', checked: mark }, text));
   assert.equal(done.status, 200);
-  assert.match(await done.text(), /govuk-panel__body">2 added, 0 changed, 0 closed/);
+  assert.match(done.html, /govuk-panel__body">2 added, 0 changed, 0 closed/);
+  // The job's page is its starter's alone; an id made up, or gone, is not found.
+  const other = new Client(srv.base);
+  await other.signIn('gias.root', 'platform-key-7788');
+  assert.equal((await other.get(done.to)).status, 404);
+  assert.equal((await c.get('/schools/import?job=0')).status, 404);
+  assert.equal((await c.get('/schools/import?job=12x')).status, 404);
+  const gone = await c.get('/schools/import?job=99999999999');
+  assert.equal(gone.status, 404);
+  assert.ok(decodeHtml(await gone.text()).includes('This import is not here any more'));
   assert.equal((await schoolByUrn('700070')).name, 'Uploaded Primary – Zoë’s');
   // The API takes the file as multipart too: the same file again changes nothing.
   const form = new FormData();
@@ -239,6 +277,37 @@ test('page: a file chosen, checked, then chosen again to import; only the file c
   assert.equal(api.status, 200, JSON.stringify(js));
   assert.equal(js.unchanged, 2);
   assert.equal(js.added + js.changed + js.closed, 0);
+});
+
+test('page: a large file is read in the background and comes to the counts the API gives for it', async () => {
+  const c = new Client(srv.base);
+  await c.signIn('coordinator');
+  const page = await c.getHtml('/schools/import');
+  const csrf = page.html.match(/name="csrf" value="([^"]+)"/)[1];
+  const rows = [];
+  for (let i = 0; i < 40000; i++) rows.push(establishment(100000 + i, i % 5 ? la : OTHER_LA));
+  rows.push({ ...establishment(99999, la), URN: 'x1' });
+  const text = giasCsv(rows);
+  const form = new FormData();
+  form.append('csrf', csrf);
+  form.append('step', 'check');
+  form.append('file', new Blob([text], { type: 'text/csv' }), 'edubasealldata.csv');
+  const res = await c.request('/schools/import', { method: 'POST', headers: { origin: c.base }, body: form });
+  const done = await throughJob(c, res);
+  assert.equal(done.status, 200, done.html.slice(0, 300));
+  const got = (k) => Number(done.html.match(new RegExp(`data-count="${k}">(\\d+)<`))[1]);
+  assert.match(done.html, /<progress id="rows-done" max="40001" value="40001">/);
+  const apiForm = new FormData();
+  apiForm.append('file', new Blob([text], { type: 'text/csv' }), 'edubasealldata.csv');
+  const api = await coord.request('/api/v1/schools/import', { method: 'POST', headers: { 'x-csrf-token': coord.csrf }, body: apiForm });
+  const js = await api.json();
+  assert.equal(api.status, 200);
+  for (const k of ['added', 'changed', 'closed', 'unchanged', 'skipped', 'outside', 'rejected']) assert.equal(got(k), js[k], k);
+  assert.equal(js.added, 32000);
+  assert.equal(js.outside, 8000);
+  assert.equal(js.rejected, 1);
+  assert.match(done.html, /<td class="govuk-table__cell govuk-table__cell--numeric">40002<\/td>/, 'the rejected row by its line');
+  assert.equal(await schoolByUrn('800001'), undefined, 'a check writes nothing');
 });
 
 test('page: empty text and a wrong header are field errors; others may not import', async () => {

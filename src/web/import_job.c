@@ -1,0 +1,172 @@
+/* Imports read on a thread of their own (import_job.h). */
+#include "web/import_job.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct import_job {
+    int64_t id;                 /* 0: an empty slot */
+    int64_t user_id;
+    char kind[16];
+    bool dry_run;
+    char mark[100];
+    /* what the thread reads and writes */
+    struct store_pool *pool;
+    struct svc_ctx c;           /* c.who points at who below */
+    struct principal who;
+    FILE *in;
+    int64_t size;
+    import_job_fn fn;
+    void *result;
+    size_t result_size;
+    pthread_t thread;
+    bool joinable;              /* a thread was started and not yet joined */
+    uint64_t started;           /* order of starting, to forget the oldest first */
+    /* under lock */
+    enum import_job_state state;
+    size_t rows;
+    int percent;
+    enum svc_status status;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct import_job jobs[IMPORT_JOBS_KEPT];
+static int64_t next_id;
+static uint64_t starts;
+
+void import_job_progress(struct import_job *job, size_t rows)
+{
+    long pos = ftell(job->in);
+    int pct = job->size > 0 && pos > 0 ? (int)(100.0 * (double)pos / (double)job->size) : 0;
+    pthread_mutex_lock(&lock);
+    job->rows = rows;
+    job->percent = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+    pthread_mutex_unlock(&lock);
+}
+
+static void *run(void *arg)
+{
+    struct import_job *job = arg;
+    struct store *db = store_pool_acquire(job->pool);
+    job->c.db = db;
+    job->c.who = &job->who;
+    enum svc_status st = job->fn(&job->c, job->in, job->dry_run, job, job->result);
+    store_pool_release(job->pool, db);
+    fclose(job->in);
+    job->in = NULL;
+    pthread_mutex_lock(&lock);
+    job->status = st;
+    if (st == SVC_OK)
+        job->percent = 100;
+    job->state = IMPORT_JOB_DONE;
+    pthread_mutex_unlock(&lock);
+    return NULL;
+}
+
+/* The slot to use (lock held): an empty one, else the oldest job done; a
+ * finished thread in it is joined first.  NULL while a job runs. */
+static struct import_job *free_slot(void)
+{
+    struct import_job *pick = NULL;
+    for (size_t i = 0; i < IMPORT_JOBS_KEPT; i++) {
+        struct import_job *j = &jobs[i];
+        if (j->id && j->state == IMPORT_JOB_RUNNING)
+            return NULL;
+        if (!pick || (pick->id && (!j->id || j->started < pick->started)))
+            pick = j;
+    }
+    if (pick->joinable)
+        pthread_join(pick->thread, NULL);   /* done, so at once */
+    free(pick->result);
+    memset(pick, 0, sizeof *pick);
+    return pick;
+}
+
+int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const char *kind, FILE *in,
+                         int64_t size, bool dry_run, const char *mark, size_t result_size, import_job_fn fn)
+{
+    void *result = calloc(1, result_size ? result_size : 1);
+    if (!result) {
+        fclose(in);
+        return -1;
+    }
+    pthread_mutex_lock(&lock);
+    struct import_job *job = free_slot();
+    if (!job) {
+        pthread_mutex_unlock(&lock);
+        free(result);
+        fclose(in);
+        return 0;
+    }
+    /* Ids start somewhere random, so one left in a browser's history from
+     * before a restart does not name a new job. */
+    if (next_id == 0)
+        next_id = 1 + (int64_t)randombytes_uniform(1u << 30);
+    job->id = next_id++;
+    job->user_id = c->who->user_id;
+    snprintf(job->kind, sizeof job->kind, "%s", kind);
+    job->dry_run = dry_run;
+    snprintf(job->mark, sizeof job->mark, "%s", mark ? mark : "");
+    job->pool = pool;
+    job->c = *c;
+    job->who = *c->who;
+    job->in = in;
+    job->size = size;
+    job->fn = fn;
+    job->result = result;
+    job->result_size = result_size;
+    job->started = ++starts;
+    job->state = IMPORT_JOB_RUNNING;
+    int64_t id = job->id;
+    if (pthread_create(&job->thread, NULL, run, job) != 0) {
+        free(result);
+        memset(job, 0, sizeof *job);
+        pthread_mutex_unlock(&lock);
+        fclose(in);
+        return -1;
+    }
+    job->joinable = true;
+    pthread_mutex_unlock(&lock);
+    return id;
+}
+
+enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
+                                      void *result, size_t result_size)
+{
+    memset(v, 0, sizeof *v);
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; id > 0 && i < IMPORT_JOBS_KEPT; i++) {
+        struct import_job *j = &jobs[i];
+        if (j->id != id || j->user_id != user_id || strcmp(j->kind, kind) != 0 || j->result_size != result_size)
+            continue;
+        v->state = j->state;
+        v->rows = j->rows;
+        v->percent = j->percent;
+        v->dry_run = j->dry_run;
+        memcpy(v->mark, j->mark, sizeof v->mark);
+        v->status = j->status;
+        if (j->state == IMPORT_JOB_DONE)
+            memcpy(result, j->result, result_size);
+        break;
+    }
+    pthread_mutex_unlock(&lock);
+    return v->state;
+}
+
+void import_jobs_stop(void)
+{
+    /* Joined without the lock: the running thread takes it to finish. */
+    for (size_t i = 0; i < IMPORT_JOBS_KEPT; i++)
+        if (jobs[i].joinable) {
+            pthread_join(jobs[i].thread, NULL);
+            jobs[i].joinable = false;
+        }
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < IMPORT_JOBS_KEPT; i++) {
+        free(jobs[i].result);
+        memset(&jobs[i], 0, sizeof jobs[i]);
+    }
+    pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,69 @@
+/* A file import read on a thread of its own, so that the page which sent
+ * the file answers at once (a redirect to the job's page) and that page
+ * can then show how far the reading has got, a progress bar rather than a
+ * browser spinning for the whole file.
+ *
+ * Jobs live in this process's memory only: the last IMPORT_JOBS_KEPT, each
+ * seen only by the user who started it.  One runs at a time (it holds one
+ * of the pool's connections for as long as it reads, and an import writes
+ * in one transaction anyway); a second start while one runs is refused.
+ * A server stopped while a job runs waits for it (import_jobs_stop), and a
+ * server killed mid-import leaves nothing half-written, as the import is
+ * one transaction. */
+#ifndef TAS_WEB_IMPORT_JOB_H
+#define TAS_WEB_IMPORT_JOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "service/svc.h"
+#include "store/store.h"
+
+#define IMPORT_JOBS_KEPT 16
+
+struct import_job;
+
+/* Reads in (to its end) as the service does; calls import_job_progress now
+ * and then.  result is the job's own zeroed buffer of the size given to
+ * import_job_start. */
+typedef enum svc_status (*import_job_fn)(struct svc_ctx *c, FILE *in, bool dry_run, struct import_job *job,
+                                         void *result);
+
+/* From inside fn: rows read so far; the bytes read are taken from the
+ * file's position, for the percentage. */
+void import_job_progress(struct import_job *job, size_t rows);
+
+/* Starts fn on a thread with a context like c (same principal, clock and
+ * origin, its own connection from pool), reading in, which the job takes
+ * (it closes it, whatever happens), size bytes long.  kind names the
+ * import ("gias"): a job is looked up only with its own kind.  mark is
+ * kept with it (the file's check mark).  Returns the job's id (> 0); 0
+ * when another job is still running (in is closed); -1 when the job could
+ * not be started (no memory, no thread; in is closed). */
+int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const char *kind, FILE *in,
+                         int64_t size, bool dry_run, const char *mark, size_t result_size, import_job_fn fn);
+
+enum import_job_state { IMPORT_JOB_NONE, IMPORT_JOB_RUNNING, IMPORT_JOB_DONE };
+
+struct import_job_view {
+    enum import_job_state state;
+    size_t rows;               /* read so far */
+    int percent;               /* of the file's bytes, 0-100 */
+    bool dry_run;
+    char mark[100];
+    enum svc_status status;    /* once done: what fn answered */
+};
+
+/* Job id of kind as user_id sees it: IMPORT_JOB_NONE (no such job, not
+ * theirs, another kind, or forgotten), RUNNING, or DONE with the result
+ * copied into result (result_size bytes, which must be the size the job
+ * was started with). */
+enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
+                                      void *result, size_t result_size);
+
+/* Waits for a running job to finish and forgets every job.  The server
+ * calls it after it stops taking requests and before it closes the pool. */
+void import_jobs_stop(void);
+
+#endif
