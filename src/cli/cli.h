@@ -54,6 +54,18 @@ void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "tas: <what>: <status>; <field>: <message>..." for a service
  * that refused (every field error, never a value typed); returns -1. */
 int cli_svc_failed(const char *what, enum svc_status st, const struct field_errors *e);
+/* How far a file being imported has been read, on standard error: "tas:
+ * <what>:  42% (21000 <unit>)" each time the percentage moves (without
+ * it, when the size is not known: a pipe).  cli_progress_start sets p up
+ * for in; cli_progress is the services' progress callback, with p. */
+struct cli_progress {
+    const char *what, *unit;
+    FILE *in;
+    long long size;   /* bytes in the file, 0 when unknown */
+    int last;         /* the last percentage printed */
+};
+void cli_progress_start(struct cli_progress *p, const char *what, const char *unit, FILE *in);
+void cli_progress(void *p, size_t n);
 /* Parses a whole decimal number in [min, max]; 0 ok. */
 int cli_number(const char *s, long min, long max, long *out);
 /* The whole file, NUL-terminated (free it), or NULL when it cannot be read,

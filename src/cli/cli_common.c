@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/validate.h"
@@ -79,4 +80,26 @@ char *cli_slurp(const char *path, size_t max)
     }
     buf[n] = '\0';
     return buf;
+}
+
+void cli_progress_start(struct cli_progress *p, const char *what, const char *unit, FILE *in)
+{
+    struct stat sb;
+    *p = (struct cli_progress){what, unit, in, 0, -1};
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+        p->size = (long long)sb.st_size;
+}
+
+void cli_progress(void *arg, size_t n)
+{
+    struct cli_progress *p = arg;
+    long pos = ftell(p->in);
+    int pct = p->size > 0 && pos >= 0 ? (int)(100.0 * (double)pos / (double)p->size) : -1;
+    if (pct >= 0 && pct == p->last)
+        return;
+    p->last = pct;
+    if (pct >= 0)
+        fprintf(stderr, "tas: %s: %3d%% (%zu %s)\n", p->what, pct, n, p->unit);
+    else
+        fprintf(stderr, "tas: %s: %zu %s\n", p->what, n, p->unit);
 }

@@ -71,7 +71,9 @@ int cli_import_ctf(int argc, char **argv)
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
-    enum svc_status st = svc_ctf_import(&ctx, in, dry, transfer_in, rep, &errs);
+    struct cli_progress pr;
+    cli_progress_start(&pr, "ctf", "pupils", in);
+    enum svc_status st = svc_ctf_import(&ctx, in, dry, transfer_in, cli_progress, &pr, rep, &errs);
     fclose(in);
     store_close(s);
     int rc = CLI_OK;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "service/svc_gias.h"
@@ -26,26 +25,6 @@ static void usage(FILE *f)
           "  --dry-run   count what would change; write nothing\n", f);
 }
 
-struct progress {
-    long long size;   /* bytes in the file, 0 when unknown */
-    FILE *in;
-    int last;         /* the last percentage printed */
-};
-
-static void on_progress(void *arg, size_t lines)
-{
-    struct progress *p = arg;
-    long pos = ftell(p->in);
-    int pct = p->size > 0 && pos >= 0 ? (int)(100.0 * (double)pos / (double)p->size) : -1;
-    if (pct >= 0 && pct == p->last)
-        return;
-    p->last = pct;
-    if (pct >= 0)
-        fprintf(stderr, "tas: gias: %3d%% (%zu rows)\n", pct, lines);
-    else
-        fprintf(stderr, "tas: gias: %zu rows\n", lines);
-}
-
 int cli_import_gias(int argc, char **argv)
 {
     const char *db = "tas.db";
@@ -62,8 +41,8 @@ int cli_import_gias(int argc, char **argv)
         cli_fail("cannot read %s", path);
         return CLI_FAIL;
     }
-    struct stat sb;
-    struct progress pr = {fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0, in, -1};
+    struct cli_progress pr;
+    cli_progress_start(&pr, "gias", "rows", in);
     struct store *s = cli_open_db(db);
     struct gias_report *rep = s ? calloc(1, sizeof *rep) : NULL;
     if (!rep) {
@@ -74,7 +53,7 @@ int cli_import_gias(int argc, char **argv)
     }
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
-    enum svc_status st = svc_gias_import(&ctx, in, dry, on_progress, &pr, rep);
+    enum svc_status st = svc_gias_import(&ctx, in, dry, cli_progress, &pr, rep);
     fclose(in);
     store_close(s);
     int rc = CLI_OK;

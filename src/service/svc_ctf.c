@@ -69,6 +69,8 @@ struct run {
     bool began;               /* the write transaction is open */
     enum svc_status status;   /* SVC_OK until something stops the import */
     struct upn_set seen;
+    void (*progress)(void *arg, size_t pupils);
+    void *arg;
 };
 
 /* Adds what is said about pupil p to a list of max entries (*n listed). */
@@ -609,7 +611,8 @@ static bool one_pupil(struct run *r, const struct ctf_pupil *p)
 static int on_pupil(void *arg, const struct ctf_pupil *p)
 {
     struct run *r = arg;
-    r->rep->pupils++;
+    if (++r->rep->pupils % CTF_PROGRESS_EVERY == 0 && r->progress)
+        r->progress(r->arg, r->rep->pupils);
     /* A refused pupil's notes are dropped: its refusal is what matters. */
     size_t notes = r->rep->nnotes, counted = r->rep->notes;
     if (!one_pupil(r, p)) {
@@ -625,14 +628,15 @@ static int file_read(void *io, char *buf, int len)
     return n == 0 && ferror((FILE *)io) ? -1 : (int)n;
 }
 
-enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in, struct ctf_report *rep,
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in,
+                               void (*progress)(void *arg, size_t pupils), void *arg, struct ctf_report *rep,
                                struct field_errors *errs)
 {
     memset(rep, 0, sizeof *rep);
     rep->transfer_in = transfer_in;
     if (!svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0))
         return SVC_FORBIDDEN;
-    struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK};
+    struct run r = {.c = c, .rep = rep, .errs = errs, .status = SVC_OK, .progress = progress, .arg = arg};
     struct ctf_handler h = {.header = on_header, .pupil = on_pupil, .arg = &r, .read = file_read, .io = in};
     struct ctf_error err;
     enum ctf_result cr = ctf_parse(&h, &err);
@@ -648,6 +652,8 @@ enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool t
     } else if (st == SVC_OK && rep->rejected > 0) {
         st = SVC_INVALID;
     }
+    if (progress && st == SVC_OK)
+        progress(arg, rep->pupils);
     if (!r.began)
         return st;
     if (st != SVC_OK || dry_run) {

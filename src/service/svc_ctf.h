@@ -103,8 +103,11 @@ struct ctf_report {
  * source or destination school contradict each other);
  * nothing written.  SVC_FORBIDDEN: the user may not create pupils at the
  * source school (or anywhere).  SVC_ERROR: storage failed; nothing written.
- * rep may be large: allocate it. */
-enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in, struct ctf_report *rep,
+ * rep may be large: allocate it.  progress (may be NULL) is called every
+ * CTF_PROGRESS_EVERY pupils with the pupils read. */
+#define CTF_PROGRESS_EVERY 100
+enum svc_status svc_ctf_import(struct svc_ctx *c, FILE *in, bool dry_run, bool transfer_in,
+                               void (*progress)(void *arg, size_t pupils), void *arg, struct ctf_report *rep,
                                struct field_errors *errs);
 
 #endif

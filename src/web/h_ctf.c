@@ -2,7 +2,10 @@
  * sent (multipart/form-data, web/upload.h: read as it arrives into a
  * temporary file, up to app.max_upload), checked (a dry run with its
  * report), then sent again and imported all or nothing; and its API twin,
- * which takes the file the same way or its text as JSON.  The work is
+ * which takes the file the same way or its text as JSON.  On the page the
+ * file is read on a thread of its own (web/import_job.h): the form answers
+ * with /pupils/ctf?job=N, a progress bar until the file has been read, then
+ * its report; the API answers when the file has been read.  The work is
  * service/svc_ctf.c's; the policy decides there who may (those who may
  * create pupils at the file's school).  Refused pupils are shown by their
  * place in the file, never by name. */
@@ -12,37 +15,13 @@
 
 #include "service/svc_ctf.h"
 #include "web/form.h"
+#include "web/import_job.h"
 #include "web/router.h"
 #include "web/view.h"
-
-/* The report's counts, by the names of the JSON and the page; the address
- * after an import (PRG) carries them in this order, joined by dots. */
-static const char *const count_names[] = {
-    "pupils", "added", "changed", "unchanged", "rejected", "upn_replaced", "outcomes_added", "outcomes_updated",
-    "outcomes_already_stored", "lunchtime_exclusions", "moved",
-};
-#define NCOUNTS (sizeof count_names / sizeof count_names[0])
-
-static void report_counts(const struct ctf_report *r, size_t out[NCOUNTS])
-{
-    const size_t v[NCOUNTS] = {r->pupils,         r->added,          r->changed,      r->unchanged,
-                               r->rejected,       r->upn_replaced,   r->outcomes_added, r->outcomes_updated,
-                               r->outcomes_kept,  r->lunchtimes,     r->moved};
-    memcpy(out, v, sizeof v);
-}
 
 static bool may_import(const struct svc_ctx *c)
 {
     return svc_allowed(c, ACT_CREATE, RES_PUPIL, 0, 0, 0);
-}
-
-static json_t *result_json(const size_t counts[NCOUNTS], bool dry_run, bool ok, bool written, bool transfer_in)
-{
-    json_t *o = json_pack("{s:b, s:b, s:b, s:b}", "dry_run", dry_run, "ok", ok, "written", written, "transfer_in",
-                          transfer_in);
-    for (size_t i = 0; i < NCOUNTS; i++)
-        json_object_set_new(o, count_names[i], json_integer((json_int_t)counts[i]));
-    return o;
 }
 
 /* Refused pupils or notes, each by its place in the file; text_key names
@@ -59,9 +38,14 @@ static json_t *entries_json(const struct ctf_entry *list, size_t n, const char *
 
 static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
 {
-    size_t counts[NCOUNTS];
-    report_counts(r, counts);
-    json_t *o = result_json(counts, dry_run, ok, r->written, r->transfer_in);
+    json_t *o = json_pack("{s:b, s:b, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "dry_run",
+                          dry_run, "ok", ok, "written", r->written, "transfer_in", r->transfer_in, "pupils",
+                          (json_int_t)r->pupils, "added", (json_int_t)r->added, "changed", (json_int_t)r->changed,
+                          "unchanged", (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected,
+                          "upn_replaced", (json_int_t)r->upn_replaced, "outcomes_added",
+                          (json_int_t)r->outcomes_added, "outcomes_updated", (json_int_t)r->outcomes_updated,
+                          "outcomes_already_stored", (json_int_t)r->outcomes_kept, "lunchtime_exclusions",
+                          (json_int_t)r->lunchtimes, "moved", (json_int_t)r->moved);
     json_object_set_new(o, "rejects", entries_json(r->rejects, r->nrejects, "reason"));
     json_object_set_new(o, "notes", entries_json(r->notelist, r->nnotes, "note"));
     if (r->notes > r->nnotes)
@@ -95,7 +79,7 @@ static json_t *report_json(const struct ctf_report *r, bool dry_run, bool ok)
  * the import of the same file (checked: its SHA-256), which the person
  * chooses again: the server keeps no file between requests. */
 static void render(struct req *rq, struct resp *rs, int status, const struct field_errors *e, json_t *result,
-                   const char *checked, bool transfer_in)
+                   const char *checked, bool transfer_in, json_t *running)
 {
     json_t *ctx = view_page(rq, "Import pupils from a Common Transfer File", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
@@ -129,11 +113,72 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
         json_object_set_new(ctx, "checked", json_string(checked));
     if (result)
         json_object_set_new(ctx, "result", result);
+    if (running)
+        json_object_set_new(ctx, "running", running);
     view_render(rq, rs, status, "pupil_ctf", ctx);
 }
 
-/* GET /pupils/ctf; after an import (redirected here, ?imported=COUNTS),
- * its counts. */
+/* What a check or an import came to (e: the file's faults, on "file"),
+ * for the page or the API; the import of a file whose check mark is sha
+ * is offered after a clean check. */
+static void answer(struct req *rq, struct resp *rs, enum svc_status st, const struct ctf_report *rep,
+                   const struct field_errors *e, bool dry_run, const char *sha)
+{
+    if (st != SVC_OK && st != SVC_INVALID) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *result = report_json(rep, dry_run, st == SVC_OK);
+    if (e->count)
+        json_object_set_new(result, "file_errors", view_errors(e));
+    if (rq->api) {
+        view_json(rs, st == SVC_OK ? 200 : 422, result);
+        return;
+    }
+    render(rq, rs, st == SVC_OK ? 200 : 400, e, result, st == SVC_OK && dry_run ? sha : NULL, rep->transfer_in, NULL);
+}
+
+/* A file read on the page's job thread: the service's import with its
+ * progress passed on; the report and the file's faults are the result. */
+struct ctf_job {
+    struct field_errors e;
+    struct ctf_report rep;
+};
+
+static void job_progress(void *job, size_t pupils)
+{
+    import_job_progress(job, pupils);
+}
+
+static enum svc_status ctf_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params, struct import_job *job,
+                               void *result)
+{
+    struct ctf_job *r = result;
+    return svc_ctf_import(c, in, dry_run, *(const bool *)params, job_progress, job, &r->rep, &r->e);
+}
+
+/* GET /pupils/ctf?job=N: the file being read, or its report. */
+static void job_page(struct req *rq, struct resp *rs)
+{
+    int64_t id;
+    struct import_job_view v;
+    struct ctf_job *r = req_alloc(rq, sizeof *r);
+    if (!r) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    enum import_job_state state = import_job_of_request(rq, "ctf", &id, &v, r, sizeof *r);
+    if (state == IMPORT_JOB_NONE) {
+        import_job_gone(rq, rs);
+    } else if (state == IMPORT_JOB_RUNNING) {
+        struct field_errors none = {0};
+        render(rq, rs, 200, &none, NULL, NULL, false, import_job_running_json(id, &v, "/pupils/ctf", "pupils"));
+    } else {
+        answer(rq, rs, v.status, &r->rep, &r->e, v.dry_run, v.mark);
+    }
+}
+
+/* GET /pupils/ctf: the form; with ?job=N, a file being read. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -142,63 +187,12 @@ static void h_ctf_form(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
+    if (req_query(rq, "job")) {
+        job_page(rq, rs);
+        return;
+    }
     struct field_errors e = {0};
-    json_t *result = NULL;
-    const char *imported = req_query(rq, "imported");
-    if (imported) {
-        size_t counts[NCOUNTS] = {0};
-        const char *p = imported;
-        for (size_t i = 0; i < NCOUNTS && *p; i++) {
-            char *end;
-            counts[i] = strtoul(p, &end, 10);
-            p = end + (*end == '.');
-        }
-        result = result_json(counts, false, true, true, req_query(rq, "transfer_in") != NULL);
-    }
-    render(rq, rs, 200, &e, result, NULL, false);
-}
-
-/* The import of a stream whose check mark is sha. */
-static void import_stream(struct req *rq, struct resp *rs, struct svc_ctx *c, FILE *in, bool dry_run,
-                          bool transfer_in, const char *sha)
-{
-    struct field_errors e = {0};
-    struct ctf_report *rep = req_alloc(rq, sizeof *rep);
-    if (!rep) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum svc_status st = svc_ctf_import(c, in, dry_run, transfer_in, rep, &e);
-    if (st != SVC_OK && st != SVC_INVALID) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    if (!rq->api && st == SVC_OK && !dry_run) {
-        /* Done: to the page with the counts, so the form's one-time token
-         * answers a second press with this same page (web/view.c keeps
-         * addresses shorter than FORM_TOKEN_LOCATION_MAX, 160: this one is
-         * at most 21 + 10 numbers). */
-        size_t counts[NCOUNTS];
-        report_counts(rep, counts);
-        struct buf loc = BUF_INIT;
-        buf_puts(&loc, "/pupils/ctf?imported=");
-        for (size_t i = 0; i < NCOUNTS; i++)
-            buf_printf(&loc, "%s%zu", i ? "." : "", counts[i]);
-        if (transfer_in)
-            buf_puts(&loc, "&transfer_in=yes");
-        resp_redirect(rs, buf_str(&loc));
-        buf_free(&loc);
-        return;
-    }
-    json_t *result = report_json(rep, dry_run, st == SVC_OK);
-    if (e.count)
-        json_object_set_new(result, "file_errors", view_errors(&e));
-    if (rq->api) {
-        view_json(rs, st == SVC_OK ? 200 : 422, result);
-        return;
-    }
-    struct field_errors none = {0};
-    render(rq, rs, st == SVC_OK ? 200 : 400, e.count ? &e : &none, result, st == SVC_OK ? sha : NULL, transfer_in);
+    render(rq, rs, 200, &e, NULL, NULL, false, NULL);
 }
 
 /* Checks or imports the file sent (the form's file, or the JSON's xml as
@@ -218,16 +212,35 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render(rq, rs, 400, &e, NULL, NULL, transfer_in);
+            render(rq, rs, 400, &e, NULL, NULL, transfer_in, NULL);
         return;
     }
     if (!in) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    import_stream(rq, rs, c, in, dry_run, transfer_in, sha);
+    if (!own && !rq->api) {
+        int64_t size;
+        req_upload(rq, "file", &size);
+        int64_t id = import_job_start(rq->app->pool, c, "ctf", req_upload_take(rq, in), size, dry_run, sha,
+                                      &transfer_in, sizeof transfer_in, sizeof(struct ctf_job), ctf_job);
+        if (id == 0) {
+            field_errors_add(&e, "file", IMPORT_JOB_BUSY);
+            render(rq, rs, 409, &e, NULL, NULL, transfer_in, NULL);
+        } else if (id < 0) {
+            view_svc_error(rq, rs, SVC_ERROR);
+        } else {
+            char to[64];
+            snprintf(to, sizeof to, "/pupils/ctf?job=%lld", (long long)id);
+            resp_redirect(rs, to);
+        }
+        return;
+    }
+    struct ctf_report *rep = req_alloc(rq, sizeof *rep);
+    enum svc_status st = rep ? svc_ctf_import(c, in, dry_run, transfer_in, NULL, NULL, rep, &e) : SVC_ERROR;
     if (own)
         fclose(in);
+    answer(rq, rs, st, rep, &e, dry_run, sha);
 }
 
 /* POST /pupils/ctf: the file with step "check" (a dry run) or "import",

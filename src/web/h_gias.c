@@ -105,33 +105,24 @@ static void answer(struct req *rq, struct resp *rs, enum svc_status st, const st
 /* GET /schools/import?job=N: a file being read (a progress bar, which
  * assets/js/tas-init.js keeps moving; without JavaScript a link reloads
  * the page), or what it came to. */
-static void job_page(struct req *rq, struct resp *rs, const char *job)
+static void job_page(struct req *rq, struct resp *rs)
 {
-    char *end;
-    long long id = strtoll(job, &end, 10);
+    int64_t id;
     struct import_job_view v;
     struct gias_report *rep = req_alloc(rq, sizeof *rep);
     if (!rep) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
-    enum import_job_state state = *end || id <= 0
-                                      ? IMPORT_JOB_NONE
-                                      : import_job_look(id, rq->sess.who.user_id, "gias", &v, rep, sizeof *rep);
+    enum import_job_state state = import_job_of_request(rq, "gias", &id, &v, rep, sizeof *rep);
     if (state == IMPORT_JOB_NONE) {
-        view_error(rq, rs, 404, "This import is not here any more",
-                   "Imports are kept until the service restarts, and only the last few. Choose the file again "
-                   "on the import page: if it was imported, checking it again shows nothing left to change.");
-        return;
-    }
-    if (state == IMPORT_JOB_RUNNING) {
+        import_job_gone(rq, rs);
+    } else if (state == IMPORT_JOB_RUNNING) {
         struct field_errors e = {0};
-        json_t *running = json_pack("{s:I, s:i, s:i, s:I, s:b}", "job", (json_int_t)id, "percent", v.percent,
-                                    "band", v.percent / 10 * 10, "rows", (json_int_t)v.rows, "dry_run", v.dry_run);
-        render(rq, rs, 200, "", &e, NULL, NULL, running);
-        return;
+        render(rq, rs, 200, "", &e, NULL, NULL, import_job_running_json(id, &v, "/schools/import", "rows"));
+    } else {
+        answer(rq, rs, v.status, rep, v.dry_run, "", true, v.mark);
     }
-    answer(rq, rs, v.status, rep, v.dry_run, "", true, v.mark);
 }
 
 static void h_gias_form(struct req *rq, struct resp *rs)
@@ -142,9 +133,8 @@ static void h_gias_form(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    const char *job = req_query(rq, "job");
-    if (job) {
-        job_page(rq, rs, job);
+    if (req_query(rq, "job")) {
+        job_page(rq, rs);
         return;
     }
     struct field_errors e = {0};
@@ -157,8 +147,10 @@ static void job_progress(void *job, size_t rows)
     import_job_progress(job, rows);
 }
 
-static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, struct import_job *job, void *result)
+static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params, struct import_job *job,
+                                void *result)
 {
+    (void)params;
     return svc_gias_import(c, in, dry_run, job_progress, job, result);
 }
 
@@ -196,9 +188,9 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         int64_t size;
         req_upload(rq, "file", &size);
         int64_t id = import_job_start(rq->app->pool, &c, "gias", req_upload_take(rq, in), size, dry_run, sha,
-                                      sizeof(struct gias_report), gias_job);
+                                      NULL, 0, sizeof(struct gias_report), gias_job);
         if (id == 0) {
-            field_errors_add(&e, "file", "Another file is being imported at the moment. Try again in a minute");
+            field_errors_add(&e, "file", IMPORT_JOB_BUSY);
             render(rq, rs, 409, "", &e, NULL, NULL, NULL);
         } else if (id < 0) {
             view_svc_error(rq, rs, SVC_ERROR);

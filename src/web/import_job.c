@@ -1,6 +1,9 @@
 /* Imports read on a thread of their own (import_job.h). */
 #include "web/import_job.h"
 
+#include "web/http.h"
+#include "web/view.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@ struct import_job {
     FILE *in;
     int64_t size;
     import_job_fn fn;
+    unsigned char params[IMPORT_JOB_PARAMS_MAX];
     void *result;
     size_t result_size;
     pthread_t thread;
@@ -52,7 +56,7 @@ static void *run(void *arg)
     struct store *db = store_pool_acquire(job->pool);
     job->c.db = db;
     job->c.who = &job->who;
-    enum svc_status st = job->fn(&job->c, job->in, job->dry_run, job, job->result);
+    enum svc_status st = job->fn(&job->c, job->in, job->dry_run, job->params, job, job->result);
     store_pool_release(job->pool, db);
     fclose(job->in);
     job->in = NULL;
@@ -85,9 +89,10 @@ static struct import_job *free_slot(void)
 }
 
 int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const char *kind, FILE *in,
-                         int64_t size, bool dry_run, const char *mark, size_t result_size, import_job_fn fn)
+                         int64_t size, bool dry_run, const char *mark, const void *params, size_t params_size,
+                         size_t result_size, import_job_fn fn)
 {
-    void *result = calloc(1, result_size ? result_size : 1);
+    void *result = params_size <= IMPORT_JOB_PARAMS_MAX ? calloc(1, result_size ? result_size : 1) : NULL;
     if (!result) {
         fclose(in);
         return -1;
@@ -115,6 +120,8 @@ int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const
     job->in = in;
     job->size = size;
     job->fn = fn;
+    if (params_size)
+        memcpy(job->params, params, params_size);
     job->result = result;
     job->result_size = result_size;
     job->started = ++starts;
@@ -169,4 +176,31 @@ void import_jobs_stop(void)
         memset(&jobs[i], 0, sizeof jobs[i]);
     }
     pthread_mutex_unlock(&lock);
+}
+
+enum import_job_state import_job_of_request(struct req *rq, const char *kind, int64_t *id, struct import_job_view *v,
+                                            void *result, size_t result_size)
+{
+    const char *job = req_query(rq, "job");
+    char *end = NULL;
+    long long n = job ? strtoll(job, &end, 10) : 0;
+    *id = job && *job && !*end && n > 0 ? n : 0;
+    memset(v, 0, sizeof *v);
+    return *id ? import_job_look(*id, rq->sess.who.user_id, kind, v, result, result_size) : IMPORT_JOB_NONE;
+}
+
+void import_job_gone(struct req *rq, struct resp *rs)
+{
+    view_error(rq, rs, 404, "This import is not here any more",
+               "Imports are kept until the service restarts, and only the last few. Choose the file again "
+               "on the import page: if it was imported, checking it again shows nothing left to change.");
+}
+
+json_t *import_job_running_json(int64_t id, const struct import_job_view *v, const char *page, const char *unit)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s?job=%lld", page, (long long)id);
+    return json_pack("{s:I, s:i, s:i, s:I, s:s, s:s, s:b}", "job", (json_int_t)id, "percent", v->percent, "band",
+                     v->percent / 10 * 10, "rows", (json_int_t)v->rows, "unit", unit, "url", url, "dry_run",
+                     v->dry_run);
 }

@@ -17,18 +17,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "service/svc.h"
 #include "store/store.h"
 
 #define IMPORT_JOBS_KEPT 16
+#define IMPORT_JOB_PARAMS_MAX 64
 
 struct import_job;
 
 /* Reads in (to its end) as the service does; calls import_job_progress now
- * and then.  result is the job's own zeroed buffer of the size given to
- * import_job_start. */
-typedef enum svc_status (*import_job_fn)(struct svc_ctx *c, FILE *in, bool dry_run, struct import_job *job,
-                                         void *result);
+ * and then.  params is the job's copy of what import_job_start was given;
+ * result is the job's own zeroed buffer of the size given there. */
+typedef enum svc_status (*import_job_fn)(struct svc_ctx *c, FILE *in, bool dry_run, const void *params,
+                                         struct import_job *job, void *result);
 
 /* From inside fn: rows read so far; the bytes read are taken from the
  * file's position, for the percentage. */
@@ -38,11 +41,13 @@ void import_job_progress(struct import_job *job, size_t rows);
  * origin, its own connection from pool), reading in, which the job takes
  * (it closes it, whatever happens), size bytes long.  kind names the
  * import ("gias"): a job is looked up only with its own kind.  mark is
- * kept with it (the file's check mark).  Returns the job's id (> 0); 0
- * when another job is still running (in is closed); -1 when the job could
- * not be started (no memory, no thread; in is closed). */
+ * kept with it (the file's check mark); params (params_size bytes, at
+ * most IMPORT_JOB_PARAMS_MAX) are copied for fn.  Returns the job's id
+ * (> 0); 0 when another job is still running (in is closed); -1 when the
+ * job could not be started (no memory, no thread; in is closed). */
 int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const char *kind, FILE *in,
-                         int64_t size, bool dry_run, const char *mark, size_t result_size, import_job_fn fn);
+                         int64_t size, bool dry_run, const char *mark, const void *params, size_t params_size,
+                         size_t result_size, import_job_fn fn);
 
 enum import_job_state { IMPORT_JOB_NONE, IMPORT_JOB_RUNNING, IMPORT_JOB_DONE };
 
@@ -61,6 +66,21 @@ struct import_job_view {
  * was started with). */
 enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
                                       void *result, size_t result_size);
+
+/* The pages' side (h_gias.c, h_ctf.c).  The job a page's ?job= names,
+ * as the signed-in user sees it (import_job_look); *id gets the number (0
+ * when it is not one). */
+struct req;
+struct resp;
+enum import_job_state import_job_of_request(struct req *rq, const char *kind, int64_t *id, struct import_job_view *v,
+                                            void *result, size_t result_size);
+/* The answer when there is no such job: 404, with what to do. */
+void import_job_gone(struct req *rq, struct resp *rs);
+/* The {{#running}} of templates/import_progress.html for job id, seen as v:
+ * its page is page?job=id; unit is what the rows are ("rows", "pupils"). */
+json_t *import_job_running_json(int64_t id, const struct import_job_view *v, const char *page, const char *unit);
+/* The field error when another file is being read. */
+#define IMPORT_JOB_BUSY "Another file is being imported at the moment. Try again in a minute"
 
 /* Waits for a running job to finish and forgets every job.  The server
  * calls it after it stops taking requests and before it closes the pool. */

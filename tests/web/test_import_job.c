@@ -21,6 +21,8 @@
 
 #define NOW 1795000000
 
+static const int seven = 7;   /* the parameter every job here is given */
+
 struct fx {
     char dir[64];
     struct store_pool *pool;
@@ -34,6 +36,7 @@ struct result {
     char origin[64];
     bool had_db, dry_run;
     long read;
+    int param;
 };
 
 /* The gate a job's work waits at until the test opens it. */
@@ -71,9 +74,11 @@ static void wait_at_gate(void)
 }
 
 /* Reads half the file, says so, waits at the gate, reads the rest. */
-static enum svc_status work(struct svc_ctx *c, FILE *in, bool dry_run, struct import_job *job, void *out)
+static enum svc_status work(struct svc_ctx *c, FILE *in, bool dry_run, const void *params, struct import_job *job,
+                            void *out)
 {
     struct result *r = out;
+    memcpy(&r->param, params, sizeof r->param);
     r->user_id = c->who->user_id;
     r->now = c->now;
     snprintf(r->origin, sizeof r->origin, "%s", c->remote_addr);
@@ -151,8 +156,8 @@ static int teardown(void **state)
 static void running_then_done(void **state)
 {
     struct fx *f = *state;
-    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(100), 100, true, "abc123", sizeof(struct result),
-                                  work);
+    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(100), 100, true, "abc123", &seven,
+                                  sizeof seven, sizeof(struct result), work);
     assert_true(id > 0);
     wait_at_gate();
     struct import_job_view v;
@@ -168,7 +173,8 @@ static void running_then_done(void **state)
     assert_int_equal(import_job_look(id + 1, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
     assert_int_equal(import_job_look(0, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
     /* One at a time: a second is refused while the first runs. */
-    assert_int_equal(import_job_start(f->pool, &f->ctx, "gias", file_of(10), 10, true, "", sizeof r, work), 0);
+    assert_int_equal(
+        import_job_start(f->pool, &f->ctx, "gias", file_of(10), 10, true, "", &seven, sizeof seven, sizeof r, work), 0);
     gate_release();
     assert_int_equal(wait_done(id, 42, &v, &r), IMPORT_JOB_DONE);
     assert_int_equal(v.status, SVC_OK);
@@ -180,6 +186,7 @@ static void running_then_done(void **state)
     assert_string_equal(r.origin, "192.0.2.7");
     assert_true(r.had_db);
     assert_true(r.dry_run);
+    assert_int_equal(r.param, 7);
 }
 
 static void a_failure_is_kept_as_answered(void **state)
@@ -187,7 +194,8 @@ static void a_failure_is_kept_as_answered(void **state)
     struct fx *f = *state;
     answer = SVC_INVALID;
     gate_release();
-    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(40), 40, false, "", sizeof(struct result), work);
+    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(40), 40, false, "", &seven, sizeof seven,
+                                  sizeof(struct result), work);
     assert_true(id > 0);
     struct import_job_view v;
     struct result r;
@@ -207,7 +215,8 @@ static void the_oldest_are_forgotten(void **state)
     struct import_job_view v;
     struct result r;
     for (int i = 0; i <= IMPORT_JOBS_KEPT; i++) {
-        ids[i] = import_job_start(f->pool, &f->ctx, "gias", file_of(8), 8, true, "", sizeof r, work);
+        ids[i] =
+            import_job_start(f->pool, &f->ctx, "gias", file_of(8), 8, true, "", &seven, sizeof seven, sizeof r, work);
         assert_true(ids[i] > 0);
         if (i > 0)
             assert_true(ids[i] > ids[i - 1]);
@@ -230,7 +239,8 @@ static void *open_gate_later(void *arg)
 static void a_stop_waits_for_the_running_job(void **state)
 {
     struct fx *f = *state;
-    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(30), 30, true, "", sizeof(struct result), work);
+    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(30), 30, true, "", &seven, sizeof seven,
+                                  sizeof(struct result), work);
     assert_true(id > 0);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, open_gate_later, NULL), 0);
