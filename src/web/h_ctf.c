@@ -160,21 +160,20 @@ static enum svc_status ctf_job(struct svc_ctx *c, FILE *in, bool dry_run, const 
 /* GET /pupils/ctf?job=N: the file being read, or its report. */
 static void job_page(struct req *rq, struct resp *rs)
 {
-    int64_t id;
     struct import_job_view v;
-    struct ctf_job *r = req_alloc(rq, sizeof *r);
-    if (!r) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum import_job_state state = import_job_of_request(rq, "ctf", &id, &v, r, sizeof *r);
-    if (state == IMPORT_JOB_NONE) {
-        import_job_gone(rq, rs);
-    } else if (state == IMPORT_JOB_RUNNING) {
+    struct ctf_job *r;
+    json_t *running;
+    switch (import_job_page(rq, rs, "ctf", "/pupils/ctf", "pupils", &v, (void **)&r, sizeof *r, &running)) {
+    case IMPORT_JOB_RUNNING: {
         struct field_errors none = {0};
-        render(rq, rs, 200, &none, NULL, NULL, false, import_job_running_json(id, &v, "/pupils/ctf", "pupils"));
-    } else {
+        render(rq, rs, 200, &none, NULL, NULL, false, running);
+        break;
+    }
+    case IMPORT_JOB_DONE:
         answer(rq, rs, v.status, &r->rep, &r->e, v.dry_run, v.mark);
+        break;
+    case IMPORT_JOB_NONE:
+        break;   /* answered */
     }
 }
 
@@ -220,19 +219,10 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
         return;
     }
     if (!own && !rq->api) {
-        int64_t size;
-        req_upload(rq, "file", &size);
-        int64_t id = import_job_start(rq->app->pool, c, "ctf", req_upload_take(rq, in), size, dry_run, sha,
-                                      &transfer_in, sizeof transfer_in, sizeof(struct ctf_job), ctf_job);
-        if (id == 0) {
+        if (!import_job_answer_start(rq, rs, c, "ctf", "/pupils/ctf", in, dry_run, sha, &transfer_in,
+                                     sizeof transfer_in, sizeof(struct ctf_job), ctf_job)) {
             field_errors_add(&e, "file", IMPORT_JOB_BUSY);
             render(rq, rs, 409, &e, NULL, NULL, transfer_in, NULL);
-        } else if (id < 0) {
-            view_svc_error(rq, rs, SVC_ERROR);
-        } else {
-            char to[64];
-            snprintf(to, sizeof to, "/pupils/ctf?job=%lld", (long long)id);
-            resp_redirect(rs, to);
         }
         return;
     }

@@ -107,21 +107,20 @@ static void answer(struct req *rq, struct resp *rs, enum svc_status st, const st
  * the page), or what it came to. */
 static void job_page(struct req *rq, struct resp *rs)
 {
-    int64_t id;
     struct import_job_view v;
-    struct gias_report *rep = req_alloc(rq, sizeof *rep);
-    if (!rep) {
-        view_svc_error(rq, rs, SVC_ERROR);
-        return;
-    }
-    enum import_job_state state = import_job_of_request(rq, "gias", &id, &v, rep, sizeof *rep);
-    if (state == IMPORT_JOB_NONE) {
-        import_job_gone(rq, rs);
-    } else if (state == IMPORT_JOB_RUNNING) {
+    struct gias_report *rep;
+    json_t *running;
+    switch (import_job_page(rq, rs, "gias", "/schools/import", "rows", &v, (void **)&rep, sizeof *rep, &running)) {
+    case IMPORT_JOB_RUNNING: {
         struct field_errors e = {0};
-        render(rq, rs, 200, "", &e, NULL, NULL, import_job_running_json(id, &v, "/schools/import", "rows"));
-    } else {
+        render(rq, rs, 200, "", &e, NULL, NULL, running);
+        break;
+    }
+    case IMPORT_JOB_DONE:
         answer(rq, rs, v.status, rep, v.dry_run, "", true, v.mark);
+        break;
+    case IMPORT_JOB_NONE:
+        break;   /* answered */
     }
 }
 
@@ -185,19 +184,10 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         return;
     }
     if (up && !rq->api) {
-        int64_t size;
-        req_upload(rq, "file", &size);
-        int64_t id = import_job_start(rq->app->pool, &c, "gias", req_upload_take(rq, in), size, dry_run, sha,
-                                      NULL, 0, sizeof(struct gias_report), gias_job);
-        if (id == 0) {
+        if (!import_job_answer_start(rq, rs, &c, "gias", "/schools/import", in, dry_run, sha, NULL, 0,
+                                     sizeof(struct gias_report), gias_job)) {
             field_errors_add(&e, "file", IMPORT_JOB_BUSY);
             render(rq, rs, 409, "", &e, NULL, NULL, NULL);
-        } else if (id < 0) {
-            view_svc_error(rq, rs, SVC_ERROR);
-        } else {
-            char to[64];
-            snprintf(to, sizeof to, "/schools/import?job=%lld", (long long)id);
-            resp_redirect(rs, to);
         }
         return;
     }

@@ -178,29 +178,53 @@ void import_jobs_stop(void)
     pthread_mutex_unlock(&lock);
 }
 
-enum import_job_state import_job_of_request(struct req *rq, const char *kind, int64_t *id, struct import_job_view *v,
-                                            void *result, size_t result_size)
+bool import_job_answer_start(struct req *rq, struct resp *rs, const struct svc_ctx *c, const char *kind,
+                             const char *page, FILE *in, bool dry_run, const char *sha, const void *params,
+                             size_t params_size, size_t result_size, import_job_fn fn)
+{
+    int64_t size;
+    req_upload(rq, "file", &size);
+    int64_t id = import_job_start(rq->app->pool, c, kind, req_upload_take(rq, in), size, dry_run, sha, params,
+                                  params_size, result_size, fn);
+    if (id == 0)
+        return false;
+    if (id < 0) {
+        view_svc_error(rq, rs, SVC_ERROR);
+    } else {
+        char to[160];
+        snprintf(to, sizeof to, "%s?job=%lld", page, (long long)id);
+        resp_redirect(rs, to);
+    }
+    return true;
+}
+
+enum import_job_state import_job_page(struct req *rq, struct resp *rs, const char *kind, const char *page,
+                                      const char *unit, struct import_job_view *v, void **result,
+                                      size_t result_size, json_t **running)
 {
     const char *job = req_query(rq, "job");
     char *end = NULL;
-    long long n = job ? strtoll(job, &end, 10) : 0;
-    *id = job && *job && !*end && n > 0 ? n : 0;
+    long long id = job ? strtoll(job, &end, 10) : 0;
+    *result = req_alloc(rq, result_size);
+    *running = NULL;
     memset(v, 0, sizeof *v);
-    return *id ? import_job_look(*id, rq->sess.who.user_id, kind, v, result, result_size) : IMPORT_JOB_NONE;
-}
-
-void import_job_gone(struct req *rq, struct resp *rs)
-{
-    view_error(rq, rs, 404, "This import is not here any more",
-               "Imports are kept until the service restarts, and only the last few. Choose the file again "
-               "on the import page: if it was imported, checking it again shows nothing left to change.");
-}
-
-json_t *import_job_running_json(int64_t id, const struct import_job_view *v, const char *page, const char *unit)
-{
-    char url[128];
-    snprintf(url, sizeof url, "%s?job=%lld", page, (long long)id);
-    return json_pack("{s:I, s:i, s:i, s:I, s:s, s:s, s:b}", "job", (json_int_t)id, "percent", v->percent, "band",
-                     v->percent / 10 * 10, "rows", (json_int_t)v->rows, "unit", unit, "url", url, "dry_run",
-                     v->dry_run);
+    if (!*result) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return IMPORT_JOB_NONE;
+    }
+    enum import_job_state state = job && *job && !*end && id > 0
+                                      ? import_job_look(id, rq->sess.who.user_id, kind, v, *result, result_size)
+                                      : IMPORT_JOB_NONE;
+    if (state == IMPORT_JOB_NONE) {
+        view_error(rq, rs, 404, "This import is not here any more",
+                   "Imports are kept until the service restarts, and only the last few. Choose the file again "
+                   "on the import page: if it was imported, checking it again shows nothing left to change.");
+    } else if (state == IMPORT_JOB_RUNNING) {
+        char url[160];
+        snprintf(url, sizeof url, "%s?job=%lld", page, id);
+        *running = json_pack("{s:I, s:i, s:i, s:I, s:s, s:s, s:b}", "job", (json_int_t)id, "percent", v->percent,
+                             "band", v->percent / 10 * 10, "rows", (json_int_t)v->rows, "unit", unit, "url", url,
+                             "dry_run", v->dry_run);
+    }
+    return state;
 }

@@ -67,20 +67,31 @@ struct import_job_view {
 enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
                                       void *result, size_t result_size);
 
-/* The pages' side (h_gias.c, h_ctf.c).  The job a page's ?job= names,
- * as the signed-in user sees it (import_job_look); *id gets the number (0
- * when it is not one). */
+/* The pages' side (h_gias.c, h_ctf.c). */
 struct req;
 struct resp;
-enum import_job_state import_job_of_request(struct req *rq, const char *kind, int64_t *id, struct import_job_view *v,
-                                            void *result, size_t result_size);
-/* The answer when there is no such job: 404, with what to do. */
-void import_job_gone(struct req *rq, struct resp *rs);
-/* The {{#running}} of templates/import_progress.html for job id, seen as v:
- * its page is page?job=id; unit is what the rows are ("rows", "pupils"). */
-json_t *import_job_running_json(int64_t id, const struct import_job_view *v, const char *page, const char *unit);
-/* The field error when another file is being read. */
+struct field_errors;
+
+/* The page's import of in, the file the request sent (its check mark
+ * sha), started as a job of kind (import_job_start; the request gives the
+ * job its file) and answered: a redirect to page?job=N, or an error page
+ * when it could not start.  Returns false, having answered nothing, when
+ * another file is being read: the caller shows its form again with
+ * IMPORT_JOB_BUSY on the file (409). */
+bool import_job_answer_start(struct req *rq, struct resp *rs, const struct svc_ctx *c, const char *kind,
+                             const char *page, FILE *in, bool dry_run, const char *sha, const void *params,
+                             size_t params_size, size_t result_size, import_job_fn fn);
 #define IMPORT_JOB_BUSY "Another file is being imported at the moment. Try again in a minute"
+
+/* page?job=N, the job of kind the request names, as the signed-in user
+ * sees it.  No such job (or no memory): answered here (404, with what to
+ * do), and IMPORT_JOB_NONE.  Still running: *running is the {{#running}}
+ * of templates/import_progress.html (unit: what the rows are, "rows" or
+ * "pupils"), for the caller's page.  Done: v says how, and *result (the
+ * request's, result_size bytes) holds what the job's work made. */
+enum import_job_state import_job_page(struct req *rq, struct resp *rs, const char *kind, const char *page,
+                                      const char *unit, struct import_job_view *v, void **result,
+                                      size_t result_size, json_t **running);
 
 /* Waits for a running job to finish and forgets every job.  The server
  * calls it after it stops taking requests and before it closes the pool. */
