@@ -750,3 +750,37 @@ test('the banner after a save: each page says what ?saved= names, and nothing wi
     assert.equal(await banner(p), null, p);
   }
 });
+
+test('commitments sent at once never spend past the allocation: those that fit are committed, the rest wait', async () => {
+  // Writers are serialised (docs/postgresql.md, "How the backend is built"):
+  // each commitment checks what is left and records itself in one write
+  // transaction, so ten at once cannot each see the same room.
+  let r = await api(as.approver, 'PUT', `/api/v1/budget/limits?authority_id=${ids.A}`,
+    { holder_limit: '100,000.00', approver_limit: '30,000.00' });
+  assert.equal(r.status, 200, r.text);
+  const alloc = async () => {
+    const a = await api(as.holderLa, 'GET', `/api/v1/budget/allocations/${ids.A2}`);
+    assert.equal(a.status, 200, a.text);
+    return a.body.allocation;
+  };
+  const before = await alloc();
+  // Room for three commitments of £300.00, and £1.00 over that fits no fourth.
+  const room = before.committed_pence + 3 * 30000 + 100;
+  r = await api(as.approver, 'PUT', `/api/v1/budget/years/${ids.Y}/allocations`,
+    { team_id: ids.T2, amount: (room / 100).toFixed(2), reason: 'Room for three placements only' });
+  assert.equal(r.status, 200, r.text);
+  const sent = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+    api(as.holderLa, 'POST', `/api/v1/budget/allocations/${ids.A2}/commitments`,
+      { description: `Sent at once ${i}`, amount: '300.00', committed_on: TODAY })));
+  for (const s of sent) assert.equal(s.status, 201, s.text);
+  const made = sent.map((s) => s.body.commitment);
+  assert.equal(made.filter((c) => c.status === 'committed').length, 3);
+  const waiting = made.filter((c) => c.status === 'pending');
+  assert.equal(waiting.length, 7);
+  for (const c of waiting) assert.equal(c.needs_over_allocation, true);
+  const after = await alloc();
+  assert.equal(after.committed_pence, before.committed_pence + 3 * 30000);
+  assert.equal(after.remaining_pence, 100);
+  assert.equal(after.overspent, false);
+  assert.equal(Number(sql(`SELECT count(*) FROM budget_commitments WHERE description LIKE 'Sent at once %'`)), 10);
+});
