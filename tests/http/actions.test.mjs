@@ -287,6 +287,40 @@ test('a school lead of another school sees none of it', async () => {
   assert.equal((await api(head, 'GET', `/api/v1/pupils/${ids.pupil}/chronology`)).status, 200);
 });
 
+test('many writers on one case at once: every action kept and audited, every change of status recorded', async () => {
+  // Three coordinators' sessions write to the same case together (issue 18,
+  // point 4: no lost updates; run on both backends).
+  const writers = await Promise.all([signedIn('coordinator'), signedIn('coordinator'), signedIn('coordinator')]);
+  const count = () => Number(sql(`SELECT count(*) FROM actions WHERE case_id = ${ids.case}`));
+  const before = count();
+  const audit0 = Number(sql('SELECT max(id) FROM audit_log'));
+  const N = 24;
+  const made = await Promise.all(Array.from({ length: N }, (_, i) =>
+    api(writers[i % writers.length], 'POST', `/api/v1/cases/${ids.case}/actions`, {
+      description: `Written at once ${i}`, owner_name: 'School', setting: 'school', nature: 'coordination',
+      due_on: addDays(today(), 7 + i),
+    })));
+  for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.body));
+  const madeIds = made.map((r) => r.body.action.id);
+  assert.equal(new Set(madeIds).size, N, 'each its own record');
+  assert.equal(count(), before + N);
+  const kept = sql(`SELECT description FROM actions WHERE id IN (${madeIds.join(',')}) ORDER BY id`).split('\n');
+  assert.deepEqual([...kept].sort(), Array.from({ length: N }, (_, i) => `Written at once ${i}`).sort());
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE id > ${audit0} AND action = 'create'`)), N,
+    'one audit entry each');
+  // The same action's status changed by all three at once, again and again:
+  // each change is answered, and the action ends in one of the states sent.
+  const target = madeIds[0];
+  const changes = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    api(writers[i % writers.length], 'PUT', `/api/v1/actions/${target}/status`,
+      i % 2 ? { status: 'open' } : { status: 'done', outcome: `Done by writer ${i}` })));
+  for (const r of changes) assert.equal(r.status, 200, JSON.stringify(r.body));
+  const final = (await api(coord, 'GET', `/api/v1/actions/${target}`)).body.action;
+  assert.ok(['open', 'done'].includes(final.status), final.status);
+  assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE id > ${audit0} AND action = 'status'`)), 12,
+    'every change of status on the audit trail');
+});
+
 test('nothing is added to a closed case', async () => {
   const close = await api(coord, 'POST', `/api/v1/cases/${ids.case}/close`, { reason: 'needs_met' });
   assert.equal(close.status, 200, JSON.stringify(close.body));
