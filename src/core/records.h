@@ -36,6 +36,7 @@ struct pupil {
     int64_t id;
     int64_t school_id;
     char upn[14];
+    char former_upn[14];       /* the UPN before this one, once replaced ("" if never) */
     char forenames[TAS_NAME_MAX];
     char surname[TAS_NAME_MAX];
     char date_of_birth[11];    /* YYYY-MM-DD */

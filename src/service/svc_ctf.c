@@ -409,14 +409,17 @@ static bool pupil_upns(struct run *r, const struct ctf_pupil *p, char upn[32], c
     return true;
 }
 
-/* The stored pupil of a UPN, when it may be changed from this school's
- * file: STORE_ROW (pr read), STORE_DONE (no pupil has the UPN), or
- * STORE_CONSTRAINT: another school's pupil, or one out of reach, which
- * read the same, so a file cannot find out where a UPN is held. */
-static enum store_rc pupil_here(struct run *r, const char *upn, struct pupil_row *pr)
+/* The stored pupil of a UPN (as_former: the pupil whose former UPN it
+ * is), when it may be changed from this school's file: STORE_ROW (pr
+ * read), STORE_DONE (no pupil has the UPN), or STORE_CONSTRAINT: another
+ * school's pupil, one out of reach, or a former UPN of more than one
+ * pupil, which read the same, so a file cannot find out where a UPN is
+ * held. */
+static enum store_rc pupil_here(struct run *r, const char *upn, bool as_former, struct pupil_row *pr)
 {
     int64_t id = 0;
-    enum store_rc rc = q_pupil_id_by_upn(r->c->db, upn, &id);
+    enum store_rc rc =
+        as_former ? q_pupil_id_by_former_upn(r->c->db, upn, &id) : q_pupil_id_by_upn(r->c->db, upn, &id);
     if (rc != STORE_ROW)
         return rc;
     /* On a transfer in, a pupil of the source school here is the pupil
@@ -448,24 +451,30 @@ struct placed {
  * not stored whose FormerUPN is a pupil here is that pupil, given the new
  * UPN: a temporary UPN replaced by the permanent one becomes the former
  * UPN (DfE, "Unique Pupil Numbers (UPN): a guide for schools and local
- * authorities", version 1.2).  SVC_INVALID (and the like) refuse the pupil, with the field and
- * words in out (or fe). */
+ * authorities", version 1.2).  A UPN that is no pupil's but was one's
+ * before (their former UPN: the file is older than the change) is that
+ * pupil, whose UPN here is kept.  SVC_INVALID (and the like) refuse the
+ * pupil, with the field and words in out (or fe). */
 static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, const char *upn, const char *former,
                                    const struct pupil_form *f, struct pupil *want, struct pupil_row *pr,
                                    struct placed *out, struct field_errors *fe)
 {
     struct svc_ctx *c = r->c;
     struct ctf_report *rep = r->rep;
-    enum store_rc rc = pupil_here(r, upn, pr);
-    bool replacing = false;
+    enum store_rc rc = pupil_here(r, upn, false, pr);
+    bool replacing = false, by_former = false;
     if (rc == STORE_DONE && former[0]) {
-        rc = pupil_here(r, former, pr);
+        rc = pupil_here(r, former, false, pr);
         if (rc == STORE_CONSTRAINT) {
             out->field = "former_upn";
             out->why = "a pupil with this FormerUPN cannot be updated at this school";
             return SVC_INVALID;
         }
         replacing = rc == STORE_ROW;
+    }
+    if (rc == STORE_DONE) {
+        rc = pupil_here(r, upn, true, pr);
+        by_former = rc == STORE_ROW;
     }
     if (rc == STORE_CONSTRAINT) {
         out->field = "upn";
@@ -485,6 +494,15 @@ static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, con
         return SVC_ERROR;
     want->id = pr->p.id;
     want->school_id = r->school->id;   /* pupil_here: theirs, or the school they move from */
+    struct pupil_form kept;
+    if (by_former) {
+        /* The file is older than the pupil's current UPN, which stays. */
+        kept = *f;
+        kept.upn = pr->p.upn;
+        f = &kept;
+        svc_copy(want->upn, sizeof want->upn, pr->p.upn);
+        note(r, p, upn, "upn", "this UPN is the pupil's former UPN: their UPN here, %s, is kept", pr->p.upn);
+    }
     bool moving = pr->p.school_id != r->school->id;
     if (!replacing && same_pupil(want, &pr->p)) {
         out->counted = &rep->unchanged;
@@ -503,6 +521,7 @@ static enum svc_status place_pupil(struct run *r, const struct ctf_pupil *p, con
         note(r, p, upn, "school", "moved from %.160s (URN %s) to this school", rep->source.name, rep->source.urn);
     }
     out->replaced = st == SVC_OK && replacing;
+
     if (out->replaced)
         note(r, p, upn, "former_upn", "the pupil recorded with the FormerUPN %s now has this UPN", former);
     return st;

@@ -1,5 +1,7 @@
 #include "service/svc_pupils.h"
 
+#include <string.h>
+
 #include "service/svc_audit.h"
 #include "store/q_schools.h"
 
@@ -85,6 +87,10 @@ enum svc_status svc_pupil_update(struct svc_ctx *c, int64_t id, const struct pup
     if (validate_pupil(f, c->today, out, errs))
         return SVC_INVALID;
     out->id = id;
+    /* A UPN replaced (a temporary one by the permanent one, or a mistake
+     * corrected) is kept as the former UPN, so what still carries it (a
+     * later file, a search, a subject access request) finds the pupil. */
+    svc_copy(out->former_upn, sizeof out->former_upn, strcmp(out->upn, cur.p.upn) != 0 ? cur.p.upn : cur.p.former_upn);
     st = school_checks(c, ACT_EDIT, out, errs);
     if (st != SVC_OK)
         return st;

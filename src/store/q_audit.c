@@ -164,7 +164,7 @@ enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int
  * installation-wide grants: the "? = 1" of the visibility. */
 #define AUDIT_WHERE " FROM audit_log a WHERE " VIS_FILTER("a.authority_id", "a.school_id") \
     " AND (? = 0 OR a.pupil_id = ?)" \
-    " AND (? = '' OR a.pupil_id IN (SELECT id FROM pupils WHERE upn = upper(?)))" \
+    " AND (? = '' OR a.pupil_id IN (SELECT id FROM pupils WHERE upn = upper(?) OR former_upn = upper(?)))" \
     " AND (? = '' OR lower(a.username) = lower(?))" \
     " AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)" \
     " AND (? = 0 OR (a.flags & ?) <> 0)"
@@ -180,6 +180,7 @@ static int bind_audit_filter(struct store_stmt *st, const struct visibility *v, 
     const char *user = f->username ? f->username : "";
     store_bind_int(st, idx++, f->pupil_id);
     store_bind_int(st, idx++, f->pupil_id);
+    store_bind_text(st, idx++, upn);
     store_bind_text(st, idx++, upn);
     store_bind_text(st, idx++, upn);
     store_bind_text(st, idx++, user);

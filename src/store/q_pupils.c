@@ -3,11 +3,11 @@
 #include <string.h>
 
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
-                   "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name"
+                   "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name, p.former_upn"
 
 enum pupil_col {
     PC_ID, PC_SCHOOL, PC_UPN, PC_FORENAMES, PC_SURNAME, PC_DATE_OF_BIRTH, PC_GENDER, PC_ETHNICITY,
-    PC_NC_YEAR, PC_SEN_PROVISION, PC_AUTHORITY, PC_SCHOOL_NAME
+    PC_NC_YEAR, PC_SEN_PROVISION, PC_AUTHORITY, PC_SCHOOL_NAME, PC_FORMER_UPN
 };
 
 static void read_pupil(struct store_stmt *st, void *row)
@@ -26,6 +26,7 @@ static void read_pupil(struct store_stmt *st, void *row)
     store_col_copy(st, PC_SEN_PROVISION, p->sen_provision, sizeof p->sen_provision);
     r->authority_id = store_col_int(st, PC_AUTHORITY);
     store_col_copy(st, PC_SCHOOL_NAME, r->school_name, sizeof r->school_name);
+    store_col_copy(st, PC_FORMER_UPN, p->former_upn, sizeof p->former_upn);
 }
 
 static int bind_pupil(struct store_stmt *st, const void *rec)
@@ -40,22 +41,23 @@ static int bind_pupil(struct store_stmt *st, const void *rec)
     store_bind_text(st, 7, p->ethnicity);
     store_bind_text(st, 8, p->nc_year);
     store_bind_text(st, 9, p->sen_provision);
-    return 10;
+    store_bind_text(st, 10, p->former_upn);
+    return 11;
 }
 
 enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
 {
     return q_insert_rec(s,
         "INSERT INTO pupils (school_id, upn, forenames, surname, date_of_birth, gender, "
-        "ethnicity, nc_year, sen_provision, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id", bind_pupil, p, now, &p->id);
+        "ethnicity, nc_year, sen_provision, former_upn, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", bind_pupil, p, now, &p->id);
 }
 
 enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now)
 {
     return q_update_rec(s,
         "UPDATE pupils SET school_id = ?, upn = ?, forenames = ?, surname = ?, date_of_birth = ?, "
-        "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, updated_at = ? WHERE id = ?",
+        "gender = ?, ethnicity = ?, nc_year = ?, sen_provision = ?, former_upn = ?, updated_at = ? WHERE id = ?",
         bind_pupil, p, now, p->id);
 }
 
@@ -70,7 +72,7 @@ enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out)
     VIS_FILTER("s.authority_id", "p.school_id") \
     " AND (? = 0 OR p.school_id = ?)" \
     " AND (? = '' OR lower(p.surname) LIKE ? ESCAPE '\\' OR lower(p.forenames) LIKE ? ESCAPE '\\'" \
-    " OR lower(p.forenames || ' ' || p.surname) LIKE ? ESCAPE '\\' OR p.upn = upper(?))"
+    " OR lower(p.forenames || ' ' || p.surname) LIKE ? ESCAPE '\\' OR p.upn = upper(?) OR p.former_upn = upper(?))"
 
 static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
@@ -89,6 +91,7 @@ static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, 
     store_bind_text(st, idx++, like);
     store_bind_text(st, idx++, like);
     store_bind_text(st, idx++, like);
+    store_bind_text(st, idx++, q);
     store_bind_text(st, idx++, q);
     return idx;
 }
@@ -116,4 +119,22 @@ enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id)
     store_bind_text(st, 1, upn);
     enum store_rc rc = store_get_int(st, id);
     return rc == STORE_OK ? STORE_ROW : rc;
+}
+
+enum store_rc q_pupil_id_by_former_upn(struct store *s, const char *upn, int64_t *id)
+{
+    /* Two rows at most are read: a second says the number is not one pupil's. */
+    struct store_stmt *st = store_prepare(s, "SELECT id FROM pupils WHERE former_upn = upper(?) AND former_upn <> '' "
+                                             "ORDER BY id LIMIT 2");
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, upn);
+    enum store_rc rc = store_step(st);
+    if (rc == STORE_ROW) {
+        *id = store_col_int(st, 0);
+        rc = store_step(st);
+        rc = rc == STORE_ROW ? STORE_CONSTRAINT : rc == STORE_DONE ? STORE_ROW : rc;
+    }
+    store_done(st);
+    return rc;
 }

@@ -22,6 +22,10 @@ enum store_rc q_pupil_update(struct store *s, const struct pupil *p, int64_t now
 enum store_rc q_pupil_get(struct store *s, int64_t id, struct pupil_row *out);
 /* The pupil holding a UPN (any case): STORE_ROW with *id, or STORE_DONE. */
 enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id);
+/* The pupil whose former UPN (the one before their current UPN) is upn:
+ * STORE_ROW with *id, STORE_DONE (none), or STORE_CONSTRAINT when more
+ * than one pupil had it (which one is meant cannot be told). */
+enum store_rc q_pupil_id_by_former_upn(struct store *s, const char *upn, int64_t *id);
 enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const struct pupil_filter *f,
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct pupil_row *r), void *arg);

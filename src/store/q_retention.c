@@ -154,12 +154,13 @@ enum store_rc q_retention_erase_outcomes(struct store *s, int64_t pupil_id)
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it
- * identifies the child: names and UPN replaced, date of birth reduced to
- * the 1st of January of the year (age bands still work). */
+ * identifies the child: names and UPN replaced, the former UPN emptied,
+ * date of birth reduced to the 1st of January of the year (age bands still
+ * work). */
 enum store_rc q_retention_anonymise_pupil(struct store *s, int64_t pupil_id, int64_t now)
 {
     struct store_stmt *st = store_prepare(
-        s, "UPDATE pupils SET forenames = 'Anonymised', surname = 'Pupil', upn = ?,"
+        s, "UPDATE pupils SET forenames = 'Anonymised', surname = 'Pupil', upn = ?, former_upn = '',"
            " date_of_birth = substr(date_of_birth, 1, 4) || '-01-01', updated_at = ? WHERE id = ?");
     char upn[32];
     snprintf(upn, sizeof upn, "ANON%lld", (long long)pupil_id);

@@ -12,10 +12,10 @@ struct section_sql {
 
 static const struct section_sql sections[] = {
     {{"pupil", "Pupil record"},
-     "SELECT p.id, p.upn, p.forenames, p.surname, p.date_of_birth, p.gender, p.ethnicity, p.nc_year,"
-     " p.sen_provision, s.name, p.created_at, p.updated_at FROM pupils p JOIN schools s ON s.id = p.school_id"
-     " WHERE p.id = ?",
-     {"id", "upn", "forenames", "surname", "date_of_birth", "gender", "ethnicity", "nc_year",
+     "SELECT p.id, p.upn, p.former_upn, p.forenames, p.surname, p.date_of_birth, p.gender, p.ethnicity,"
+     " p.nc_year, p.sen_provision, s.name, p.created_at, p.updated_at FROM pupils p"
+     " JOIN schools s ON s.id = p.school_id WHERE p.id = ?",
+     {"id", "upn", "former_upn", "forenames", "surname", "date_of_birth", "gender", "ethnicity", "nc_year",
       "sen_provision", "school", "created_at", "updated_at", NULL}},
     {{"consents", "Consent"},
      "SELECT id, given_by, relationship, given_on, covers_discussion, recorded_by, withdrawn_on,"

@@ -97,6 +97,7 @@ json_t *json_pupil(const struct pupil_row *r)
                           "date_of_birth", p->date_of_birth, "gender", p->gender, "ethnicity",
                           p->ethnicity, "nc_year", p->nc_year, "sen_provision", p->sen_provision);
     const struct code_entry *eth = code_find(&codes_ethnicity, p->ethnicity);
+    json_object_set_new(o, "former_upn", json_string(p->former_upn));
     json_object_set_new(o, "gender_label", json_label(&codes_gender, p->gender));
     json_object_set_new(o, "ethnicity_label", json_string(eth ? eth->label : p->ethnicity));
     json_object_set_new(o, "ethnicity_group", json_string(eth && eth->group ? eth->group : "Unknown"));

@@ -420,9 +420,12 @@ test('retention: a dry run reports and changes nothing; the real run anonymises,
   assert.ok(!r.out.includes(upnA), 'reports name no pupil');
   assert.equal(snapshot(), beforeRun, 'a dry run changes nothing');
 
+  // A former UPN (a temporary one replaced) is as identifying as the UPN.
+  sql(`UPDATE pupils SET former_upn = 'T${String(pupilA).padStart(11, '0')}A' WHERE id = ${pupilA}`);
   r = tas(['retention', '--db', srv.db, '--today', FAR]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /done: /);
+  assert.equal(sql(`SELECT former_upn FROM pupils WHERE id = ${pupilA}`), '', 'the former UPN goes too');
   assert.equal(sql(`SELECT strengths || '|' || status FROM cases WHERE id = ${caseA}`), '|closed');
   assert.equal(sql(`SELECT count(*) FROM case_needs WHERE case_id = ${caseA} AND description <> ''`), '0');
   assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilA}`), '0');

@@ -584,6 +584,36 @@ test('FormerUPN: a temporary UPN replaced by a permanent one is the same pupil, 
   const again = await api(headJson, { xml: file, dry_run: true });
   assert.equal(again.body.unchanged, 1);
   assert.equal(again.body.upn_replaced, 0);
+  // The temporary UPN is kept as the pupil's former UPN: on the record, the
+  // page, and found by the list's search and the audit log's UPN filter.
+  const rec = await (await head.request(`/api/v1/pupils/${id}`)).json();
+  assert.equal(rec.pupil.former_upn, temp);
+  const view = await head.getHtml(`/pupils/${id}`);
+  assert.match(view.html, new RegExp(`<dd class="govuk-summary-list__value tas-mono" id="former-upn">${temp}</dd>`));
+  const found = await (await head.request(`/api/v1/pupils?q=${temp.toLowerCase()}`)).json();
+  assert.deepEqual(found.pupils.map((p) => p.id), [Number(id)], 'a search by the former UPN finds the pupil');
+  // A file older than the change, still with the temporary UPN alone: the
+  // same pupil, whose permanent UPN stays, said in a note; no second record.
+  const old = ctf(school1.urn, school1.lea, [{ upn: temp, surname: 'Former', forename: 'Temp' }]);
+  const stale = await api(headJson, { xml: old, dry_run: false });
+  assert.equal(stale.status, 200, stale.text);
+  assert.equal(stale.body.added, 0);
+  assert.equal(stale.body.unchanged + stale.body.changed, 1);
+  assert.deepEqual(stale.body.notes.map((n) => [n.upn, n.field, n.note]),
+    [[temp, 'upn', `this UPN is the pupil's former UPN: their UPN here, ${perm}, is kept`]]);
+  assert.equal(sql(`SELECT upn || '|' || former_upn FROM pupils WHERE id = ${id}`), `${perm}|${temp}`);
+  assert.equal(pupilsAt(school1), p0, 'no second record of the same child');
+  // A UPN corrected by hand (the API's PUT, as the form does) keeps the one
+  // it replaces in the same way; the temporary one goes.
+  const p = rec.pupil;
+  const corrected = upnFor(174011);
+  const put = await headJson.request(`/api/v1/pupils/${id}`, {
+    method: 'PUT', headers: { 'content-type': 'application/json', 'x-csrf-token': headJson.csrf },
+    body: JSON.stringify({ upn: corrected, forenames: p.forenames, surname: p.surname, date_of_birth: p.date_of_birth,
+      gender: p.gender, ethnicity: p.ethnicity, nc_year: p.nc_year, sen_provision: p.sen_provision, school_id: p.school.id }),
+  });
+  assert.equal(put.status, 200, await put.text());
+  assert.equal(sql(`SELECT upn || '|' || former_upn FROM pupils WHERE id = ${id}`), `${corrected}|${perm}`);
 
   // A FormerUPN held at another school is refused, without saying where.
   const held = sql('SELECT upn FROM pupils WHERE school_id = 2 ORDER BY id LIMIT 1');
