@@ -11,7 +11,9 @@
 // databases on it and drops them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, copyFile } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, copyFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -214,4 +216,37 @@ test('migrate-store: a copy that differs from the source is caught and nothing i
   assert.match(r.stderr, /2 of \d+ tables differ after the copy; nothing was committed/);
   assert.equal(dbSql(pg.url, 'SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM schools) '
     + '+ (SELECT count(*) FROM pupils)'), '0');
+});
+
+test('migrate-store: the destination\'s owner need not be a superuser (as on a managed service)', { skip }, async () => {
+  // An ordinary role that owns an empty database: the migrations make the
+  // schema, the triggers are switched off and on as the tables' owner, and
+  // the copy is checked as for a superuser.  Name and password are ours.
+  const server = process.env.TAS_TEST_PG_URL;
+  const role = `o_${randomBytes(6).toString('hex')}`;
+  const password = randomBytes(18).toString('hex');
+  const psql = (sql) => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', server, '-c', sql],
+    { stdio: 'pipe' });
+  psql(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`);
+  psql(`CREATE DATABASE ${role} OWNER ${role}`);
+  try {
+    const u = new URL(server);
+    const passfile = path.join(dir, 'owner.pgpass');
+    const inherited = process.env.PGPASSFILE ? await readFile(process.env.PGPASSFILE, 'utf8') : '';
+    await writeFile(passfile, `${inherited.trimEnd()}\n${u.hostname}:${u.port}:${role}:${role}:${password}\n`,
+      { mode: 0o600 });
+    const url = `postgresql://${role}@${u.host}/${role}`;
+    assert.equal(dbSql(server, `SELECT rolsuper FROM pg_roles WHERE rolname = '${role}'`), 'f');
+    const r = await moveStore(src, url, { ...FILE_KEY, PGPASSFILE: passfile });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const entries = Number(dbSql(src, 'SELECT count(*) FROM audit_log'));
+    assert.match(r.stdout, new RegExp(`audit log intact on the destination: ${entries} entries verified`));
+    assert.equal(dbSql(server.replace(/\/[^/?]*$/, `/${role}`), 'SELECT count(*) FROM pupils'),
+      dbSql(src, 'SELECT count(*) FROM pupils'));
+    assert.equal(dbSql(server.replace(/\/[^/?]*$/, `/${role}`), "SELECT tableowner FROM pg_tables WHERE tablename = 'pupils'"),
+      role, 'the tables are the owner\'s');
+  } finally {
+    psql(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`);
+    psql(`DROP ROLE IF EXISTS ${role}`);
+  }
 });
