@@ -37,6 +37,10 @@ static void usage(FILE *f)
           "  --rollup-every SECS     bring the dashboard's rollup up to date this often,\n"
           "                          at most 2 s of work each time; 0: only when a\n"
           "                          dashboard asks (default 30)\n"
+          "  --max-upload MB         the largest file the import pages take (a Common\n"
+          "                          Transfer File, a GIAS or outcomes file), 1 to 2048;\n"
+          "                          it is read to a temporary file, never into memory\n"
+          "                          (default 16; raise nginx's client_max_body_size too)\n"
           "  --quiet                 no access log\n"
           "  --smtp URL              send e-mail through this relay: smtp://HOST:PORT or\n"
           "                          smtps://HOST:PORT (user and password, if the relay\n"
@@ -56,11 +60,12 @@ int cli_serve(int argc, char **argv)
 {
     const char *db = "tas.db", *listen = "127.0.0.1:8080";
     long threads = 4, v;
-    /* Request bodies: 1 MiB; a file sent to an upload route (the Common
-     * Transfer File page) 16 MiB, a large school's file with room to spare. */
+    /* Request bodies: 1 MiB; a file sent to an upload route (the import
+     * pages) 16 MiB by default, a large school's file with room to spare,
+     * or --max-upload (the file goes to a temporary file as it arrives). */
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024, .max_upload = 16 * 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
-           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY };
+           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY, O_MAX_UPLOAD };
     const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;
     long remind_days = 3;
     long rollup_every = 30;
@@ -73,7 +78,8 @@ int cli_serve(int argc, char **argv)
         {"first-delay", required_argument, 0, O_FIRST_DELAY}, {"rollup-every", required_argument, 0, O_ROLLUP},
         {"smtp", required_argument, 0, O_SMTP}, {"mail-from", required_argument, 0, O_MAIL_FROM},
         {"base-url", required_argument, 0, O_BASE_URL}, {"remind-days", required_argument, 0, O_REMIND},
-        {"trust-proxy", required_argument, 0, O_TRUST_PROXY}, {0, 0, 0, 0}};
+        {"trust-proxy", required_argument, 0, O_TRUST_PROXY}, {"max-upload", required_argument, 0, O_MAX_UPLOAD},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -95,6 +101,13 @@ int cli_serve(int argc, char **argv)
                          PROXY_MAX, optarg);
                 return CLI_USAGE;
             }
+            break;
+        case O_MAX_UPLOAD:
+            if (cli_number(optarg, 1, 2048, &v) != 0) {
+                cli_fail("--max-upload needs a whole number of megabytes (1 to 2048), not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            app.max_upload = (size_t)v * 1024 * 1024;
             break;
         case O_SMTP: smtp = optarg; break;
         case O_MAIL_FROM: mail_from = optarg; break;

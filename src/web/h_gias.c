@@ -58,6 +58,7 @@ static void render(struct req *rq, struct resp *rs, int status, const char *csv,
     json_object_set_new(text, "rows", json_integer(12));
     json_object_set_new(text, "spellcheck_off", json_true());
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "file", file, "csv", text));
+    json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
     if (checked)
         json_object_set_new(ctx, "checked", json_string(checked));
     if (result)

@@ -261,18 +261,20 @@ test('deploy/nginx.conf in front of tas: HTTPS, Secure cookies, the client addre
       const home = await request(https, nginx.tlsPort, '/', { headers: { cookie: session } });
       assert.equal(home.status, 200);
 
-      // 16 MiB for the Common Transfer File upload: a 2 MiB file from a
-      // signed-in user passes nginx and is read by tas (which then refuses
-      // the form's missing CSRF token: not 413, not a proxy error).
+      // 16 MiB for the import pages' files: a 2 MiB file from a signed-in
+      // user passes nginx and is read by tas (which then refuses the form's
+      // missing CSRF token: not 413, not a proxy error), on each of them.
       const boundary = 'tas-deploy-test';
-      const upload = await request(https, nginx.tlsPort, '/pupils/ctf', {
-        method: 'POST',
-        headers: { cookie: session, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ctf.xml"\r\n` +
-          `Content-Type: application/xml\r\n\r\n<CTfile>${' '.repeat(2 * 1024 * 1024)}</CTfile>\r\n--${boundary}--\r\n`,
-      });
-      assert.ok(upload.status >= 400 && upload.status < 500 && upload.status !== 413,
-        `the CTF upload reached tas and was read: ${upload.status} ${upload.body.slice(0, 200)}`);
+      for (const page of ['/pupils/ctf', '/schools/import', '/outcomes/import']) {
+        const upload = await request(https, nginx.tlsPort, page, {
+          method: 'POST',
+          headers: { cookie: session, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.xml"\r\n` +
+            `Content-Type: application/xml\r\n\r\n<CTfile>${' '.repeat(2 * 1024 * 1024)}</CTfile>\r\n--${boundary}--\r\n`,
+        });
+        assert.ok(upload.status >= 400 && upload.status < 500 && upload.status !== 413,
+          `the upload to ${page} reached tas and was read: ${upload.status} ${upload.body.slice(0, 200)}`);
+      }
 
       assert.deepEqual(
         dbSql(trusting.db, `SELECT username || ' ' || action || ' ' || remote_addr FROM audit_log

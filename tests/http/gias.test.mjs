@@ -363,3 +363,44 @@ test('EstablishmentNumber: stored by the import, kept when a file leaves it empt
   assert.equal(ok.status, 200);
   assert.equal((await ok.json()).school.establishment_number, '2462');
 });
+
+test('tas serve --max-upload: the import pages say the limit set, take a file within it and refuse one over it', async () => {
+  const small = await startServer({ extraArgs: ['--max-upload', '2', '--quiet'] });
+  try {
+    const c = new Client(small.base);
+    await c.signIn('coordinator');
+    for (const p of ['/schools/import', '/pupils/ctf']) {
+      const page = await c.getHtml(p);
+      assert.equal(page.status, 200, p);
+      assert.match(decodeHtml(page.html), /up to 2 MB/, p);
+    }
+    const page = await c.getHtml('/schools/import');
+    const csrf = page.html.match(/name="csrf" value="([^"]+)"/)[1];
+    const send = (bytes) => {
+      const form = new FormData();
+      form.append('csrf', csrf);
+      form.append('step', 'check');
+      const rows = [];
+      const one = giasRow(establishment(300000, la));
+      while (rows.length * (one.length + 2) < bytes) rows.push(establishment(300000 + rows.length, la));
+      form.append('file', new Blob([giasCsv(rows)], { type: 'text/csv' }), 'edubasealldata.csv');
+      return c.request('/schools/import', { method: 'POST', headers: { origin: c.base }, body: form });
+    };
+    const within = await send(1.5 * 1024 * 1024);
+    assert.equal(within.status, 303, 'a file within the limit is taken');
+    await within.arrayBuffer();
+    let over;
+    try {
+      over = await send(2.5 * 1024 * 1024);
+      assert.equal(over.status, 413);
+    } catch (e) {
+      // The server may answer 413 and close before the whole body is sent.
+      assert.match(String(e.cause ?? e), /ECONNRESET|EPIPE|other side closed|fetch failed/);
+    }
+    const bad = spawnSync(tasBin(), ['serve', '--db', small.db, '--max-upload', '0'], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--max-upload needs a whole number of megabytes \(1 to 2048\), not '0'/);
+  } finally {
+    await small.stop();
+  }
+});
