@@ -28,6 +28,7 @@ struct import_job {
     pthread_t thread;
     bool joinable;              /* a thread was started and not yet joined */
     uint64_t started;           /* order of starting, to forget the oldest first */
+    int64_t started_at;         /* the starting context's clock, to forget old ones */
     /* under lock */
     enum import_job_state state;
     size_t rows;
@@ -69,6 +70,18 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* Empties a slot whose job is done (lock held): its thread joined (at
+ * once), its result wiped before it is freed. */
+static void forget(struct import_job *j)
+{
+    if (j->joinable)
+        pthread_join(j->thread, NULL);
+    if (j->result)
+        sodium_memzero(j->result, j->result_size);
+    free(j->result);
+    sodium_memzero(j, sizeof *j);
+}
+
 /* The slot to use (lock held): an empty one, else the oldest job done; a
  * finished thread in it is joined first.  NULL while a job runs. */
 static struct import_job *free_slot(void)
@@ -81,10 +94,7 @@ static struct import_job *free_slot(void)
         if (!pick || (pick->id && (!j->id || j->started < pick->started)))
             pick = j;
     }
-    if (pick->joinable)
-        pthread_join(pick->thread, NULL);   /* done, so at once */
-    free(pick->result);
-    memset(pick, 0, sizeof *pick);
+    forget(pick);
     return pick;
 }
 
@@ -125,6 +135,7 @@ int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const
     job->result = result;
     job->result_size = result_size;
     job->started = ++starts;
+    job->started_at = c->now;
     job->state = IMPORT_JOB_RUNNING;
     int64_t id = job->id;
     if (pthread_create(&job->thread, NULL, run, job) != 0) {
@@ -139,8 +150,8 @@ int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const
     return id;
 }
 
-enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
-                                      void *result, size_t result_size)
+enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, int64_t now,
+                                      struct import_job_view *v, void *result, size_t result_size)
 {
     memset(v, 0, sizeof *v);
     pthread_mutex_lock(&lock);
@@ -148,6 +159,10 @@ enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *k
         struct import_job *j = &jobs[i];
         if (j->id != id || j->user_id != user_id || strcmp(j->kind, kind) != 0 || j->result_size != result_size)
             continue;
+        if (j->state == IMPORT_JOB_DONE && now - j->started_at > IMPORT_JOB_KEEP_SECONDS) {
+            forget(j);
+            break;
+        }
         v->state = j->state;
         v->rows = j->rows;
         v->percent = j->percent;
@@ -171,10 +186,8 @@ void import_jobs_stop(void)
             jobs[i].joinable = false;
         }
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < IMPORT_JOBS_KEPT; i++) {
-        free(jobs[i].result);
-        memset(&jobs[i], 0, sizeof jobs[i]);
-    }
+    for (size_t i = 0; i < IMPORT_JOBS_KEPT; i++)
+        forget(&jobs[i]);
     pthread_mutex_unlock(&lock);
 }
 
@@ -213,7 +226,7 @@ enum import_job_state import_job_page(struct req *rq, struct resp *rs, const cha
         return IMPORT_JOB_NONE;
     }
     enum import_job_state state = job && *job && !*end && id > 0
-                                      ? import_job_look(id, rq->sess.who.user_id, kind, v, *result, result_size)
+                                      ? import_job_look(id, rq->sess.who.user_id, kind, rq->now, v, *result, result_size)
                                       : IMPORT_JOB_NONE;
     if (state == IMPORT_JOB_NONE) {
         view_error(rq, rs, 404, "This import is not here any more",

@@ -3,8 +3,10 @@
  * can then show how far the reading has got, a progress bar rather than a
  * browser spinning for the whole file.
  *
- * Jobs live in this process's memory only: the last IMPORT_JOBS_KEPT, each
- * seen only by the user who started it.  One runs at a time (it holds one
+ * Jobs live in this process's memory only: the last IMPORT_JOBS_KEPT, for
+ * IMPORT_JOB_KEEP_SECONDS after they start (their reports can name pupils
+ * by UPN; the memory is wiped when they go), each seen only by the user
+ * who started it.  One runs at a time (it holds one
  * of the pool's connections for as long as it reads, and an import writes
  * in one transaction anyway); a second start while one runs is refused.
  * A server stopped while a job runs waits for it (import_jobs_stop), and a
@@ -24,6 +26,7 @@
 
 #define IMPORT_JOBS_KEPT 16
 #define IMPORT_JOB_PARAMS_MAX 64
+#define IMPORT_JOB_KEEP_SECONDS 3600
 
 struct import_job;
 
@@ -60,12 +63,14 @@ struct import_job_view {
     enum svc_status status;    /* once done: what fn answered */
 };
 
-/* Job id of kind as user_id sees it: IMPORT_JOB_NONE (no such job, not
- * theirs, another kind, or forgotten), RUNNING, or DONE with the result
- * copied into result (result_size bytes, which must be the size the job
- * was started with). */
-enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, struct import_job_view *v,
-                                      void *result, size_t result_size);
+/* Job id of kind as user_id sees it at now (the clock of the context the
+ * job was started with): IMPORT_JOB_NONE (no such job, not theirs,
+ * another kind, or forgotten: a job done is forgotten once it started
+ * more than IMPORT_JOB_KEEP_SECONDS before now), RUNNING, or DONE with the
+ * result copied into result (result_size bytes, which must be the size the
+ * job was started with). */
+enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *kind, int64_t now,
+                                      struct import_job_view *v, void *result, size_t result_size);
 
 /* The pages' side (h_gias.c, h_ctf.c). */
 struct req;

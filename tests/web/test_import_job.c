@@ -112,7 +112,7 @@ static FILE *file_of(size_t n)
 static enum import_job_state wait_done(int64_t id, int64_t user, struct import_job_view *v, struct result *r)
 {
     for (int i = 0; i < 10000; i++) {
-        enum import_job_state s = import_job_look(id, user, "gias", v, r, sizeof *r);
+        enum import_job_state s = import_job_look(id, user, "gias", NOW, v, r, sizeof *r);
         if (s != IMPORT_JOB_RUNNING)
             return s;
         usleep(1000);
@@ -162,16 +162,16 @@ static void running_then_done(void **state)
     wait_at_gate();
     struct import_job_view v;
     struct result r;
-    assert_int_equal(import_job_look(id, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_RUNNING);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_RUNNING);
     assert_int_equal(v.rows, 500);
     assert_int_equal(v.percent, 50);   /* 50 of 100 bytes read */
     assert_true(v.dry_run);
     assert_string_equal(v.mark, "abc123");
     /* Not another user's, not under another kind, not another id. */
-    assert_int_equal(import_job_look(id, 43, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
-    assert_int_equal(import_job_look(id, 42, "ctf", &v, &r, sizeof r), IMPORT_JOB_NONE);
-    assert_int_equal(import_job_look(id + 1, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
-    assert_int_equal(import_job_look(0, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id, 43, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id, 42, "ctf", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id + 1, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(0, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
     /* One at a time: a second is refused while the first runs. */
     assert_int_equal(
         import_job_start(f->pool, &f->ctx, "gias", file_of(10), 10, true, "", &seven, sizeof seven, sizeof r, work), 0);
@@ -204,7 +204,7 @@ static void a_failure_is_kept_as_answered(void **state)
     assert_false(v.dry_run);
     /* Looked at with a buffer of another size: not this job's. */
     char small[4];
-    assert_int_equal(import_job_look(id, 42, "gias", &v, small, sizeof small), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, small, sizeof small), IMPORT_JOB_NONE);
 }
 
 static void the_oldest_are_forgotten(void **state)
@@ -222,9 +222,36 @@ static void the_oldest_are_forgotten(void **state)
             assert_true(ids[i] > ids[i - 1]);
         assert_int_equal(wait_done(ids[i], 42, &v, &r), IMPORT_JOB_DONE);
     }
-    assert_int_equal(import_job_look(ids[0], 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(ids[0], 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
     for (int i = 1; i <= IMPORT_JOBS_KEPT; i++)
-        assert_int_equal(import_job_look(ids[i], 42, "gias", &v, &r, sizeof r), IMPORT_JOB_DONE);
+        assert_int_equal(import_job_look(ids[i], 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_DONE);
+}
+
+static void an_hour_after_it_started_a_job_done_is_forgotten(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(20), 20, true, "", &seven, sizeof seven,
+                                  sizeof(struct result), work);
+    assert_true(id > 0);
+    wait_at_gate();
+    struct import_job_view v;
+    struct result r;
+    /* Running, it is kept however long it takes. */
+    assert_int_equal(import_job_look(id, 42, "gias", NOW + 5 * IMPORT_JOB_KEEP_SECONDS, &v, &r, sizeof r),
+                     IMPORT_JOB_RUNNING);
+    gate_release();
+    assert_int_equal(wait_done(id, 42, &v, &r), IMPORT_JOB_DONE);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW + IMPORT_JOB_KEEP_SECONDS, &v, &r, sizeof r),
+                     IMPORT_JOB_DONE);
+    /* Not shown to another user even then, nor forgotten by their look. */
+    assert_int_equal(import_job_look(id, 43, "gias", NOW + IMPORT_JOB_KEEP_SECONDS + 1, &v, &r, sizeof r),
+                     IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW + IMPORT_JOB_KEEP_SECONDS, &v, &r, sizeof r),
+                     IMPORT_JOB_DONE);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW + IMPORT_JOB_KEEP_SECONDS + 1, &v, &r, sizeof r),
+                     IMPORT_JOB_NONE);
+    /* Gone for good: an earlier clock does not bring it back. */
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
 }
 
 static void *open_gate_later(void *arg)
@@ -251,7 +278,7 @@ static void a_stop_waits_for_the_running_job(void **state)
     pthread_mutex_unlock(&gate_lock);
     struct import_job_view v;
     struct result r;
-    assert_int_equal(import_job_look(id, 42, "gias", &v, &r, sizeof r), IMPORT_JOB_NONE);
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_NONE);
 }
 
 int main(void)
@@ -261,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failure_is_kept_as_answered, setup, teardown),
         cmocka_unit_test_setup_teardown(the_oldest_are_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(a_stop_waits_for_the_running_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_hour_after_it_started_a_job_done_is_forgotten, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
