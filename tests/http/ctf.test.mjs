@@ -221,6 +221,10 @@ test('a check reports without writing; the import adds pupils and outcome record
   // Audited: each pupil added or changed, each record, and the import.
   assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE resource_kind = 'pupil' AND detail = 'ctf import'`)), 3);
   assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'import' AND detail = 'ctf'`)), 1);
+  // Read by the page's job, on a thread of its own, and still recorded as
+  // the user's, from where they sent it.
+  assert.equal(sql(`SELECT u.username || ' ' || a.remote_addr FROM audit_log a JOIN users u ON u.id = a.user_id
+    WHERE a.action = 'import' AND a.detail = 'ctf'`), 'head 127.0.0.1');
   // No child's name in the audit trail.
   assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE detail LIKE '%Zoë%' OR detail LIKE '%Brien%'")), 0);
 
