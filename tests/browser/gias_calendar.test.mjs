@@ -82,9 +82,17 @@ test('GIAS import of a large file: its page shows how far the reading has got an
   page.on('load', () => loads.push(page.url()));
   const running = await page.locator('#import-job').count() === 1;
   if (running) {
+    // The page's own fetches held back while axe reads it, so it cannot
+    // move on underneath; let go, the script tries again and carries on.
+    const job = page.url();
+    const isJob = (u) => u.href === job;
+    await page.route(isJob, (route) => route.abort());
     const bar = page.getByRole('progressbar', { name: 'Read so far' });
     const v = Number(await bar.getAttribute('value'));
     assert.ok(v >= 0 && v <= 100);
+    assert.equal(await page.getByRole('status').textContent(), `About ${Math.floor(v / 10) * 10}% of the file read.`);
+    await clean(page, 'the progress of a file being read');
+    await page.unroute(isJob);
   }
   // Nothing is clicked or reloaded by the test: with the job still running
   // when the page came, only the page's script can bring the result.
@@ -92,7 +100,7 @@ test('GIAS import of a large file: its page shows how far the reading has got an
   assert.equal(await page.locator('[data-count="added"]').textContent(), '48000');
   assert.equal(await page.locator('[data-count="outside"]').textContent(), '12000');
   if (running) assert.equal(loads.length, 1, 'the script loaded the page once, when the job was done: ' + loads.join(' '));
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors.filter((e) => !/ERR_FAILED|net::/.test(e)), [], 'only the fetches held back above failed');
   await clean(page, 'the check of a large file');
 });
 
