@@ -54,7 +54,9 @@ static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry
     struct svc_ctx ctx;
     svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct outcome_csv_result res;
-    enum svc_status st = svc_outcomes_import_csv(&ctx, in, kind, dry, &res);
+    struct cli_progress pr;
+    cli_progress_start(&pr, "outcomes", "rows", in);
+    enum svc_status st = svc_outcomes_import_csv(&ctx, in, kind, dry, cli_progress, &pr, &res);
     fclose(in);
     store_close(s);
     for (size_t i = 0; i < res.nproblems; i++)

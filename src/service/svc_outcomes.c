@@ -492,6 +492,8 @@ struct csv_import {
     struct outcome_csv_result *out;
     size_t cap_problems;
     bool no_memory;
+    void (*progress)(void *arg, size_t lines);
+    void *arg;
 };
 
 static void problem(void *arg, size_t line, const char *field, const char *why)
@@ -576,7 +578,8 @@ static int csv_row(void *arg, char *s, size_t line)
 {
     struct csv_import *im = arg;
     char *f[MAX_COLS];
-    im->out->lines++;
+    if (++im->out->lines % 1000 == 0 && im->progress)
+        im->progress(im->arg, im->out->lines);
     int nf = csv_split(s, f, (int)im->lay->ncols);
     if (nf != (int)im->lay->ncols) {
         problem(im, line, "row", nf < 0 ? "a quote out of place" : "the columns must be those of the header");
@@ -603,10 +606,11 @@ static int by_line(const void *a, const void *b)
 }
 
 enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
+                                        void (*progress)(void *arg, size_t lines), void *arg,
                                         struct outcome_csv_result *out)
 {
     memset(out, 0, sizeof *out);
-    struct csv_import im = {.lay = layout_of(k), .out = out};
+    struct csv_import im = {.lay = layout_of(k), .out = out, .progress = progress, .arg = arg};
     if (!im.lay)
         return SVC_INVALID;
     size_t lines = 0;
@@ -616,6 +620,8 @@ enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcom
     }
     if (lines == 0)
         problem(&im, 1, "header", "the file is empty");
+    if (progress)
+        progress(arg, out->lines);
     /* Lines with bad fields are out already; the service checks the rest
      * (and, with any problem, writes nothing). */
     size_t file_problems = out->nproblems;

@@ -125,8 +125,10 @@ struct outcome_csv_result {
  * line (the file's own columns and fields, then svc_outcomes_import's
  * checks) and imports all or nothing as svc_outcomes_import does; with any
  * problem, or on a dry run, nothing is written.  SVC_INVALID with the
- * problems; SVC_ERROR when the file could not be read. */
+ * problems; SVC_ERROR when the file could not be read.  progress (may be
+ * NULL) is called every 1,000 lines read, and once they are all read. */
 enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
+                                        void (*progress)(void *arg, size_t lines), void *arg,
                                         struct outcome_csv_result *out);
 void svc_outcome_csv_free(struct outcome_csv_result *r);
 

@@ -10,6 +10,7 @@
 #include "service/svc_outcomes.h"
 #include "service/svc_pupils.h"
 #include "web/form.h"
+#include "web/import_job.h"
 #include "web/records_json.h"
 #include "web/router.h"
 #include "web/view.h"
@@ -306,20 +307,11 @@ static json_t *layouts_json(void)
     return arr;
 }
 
-static json_t *problems_json(const struct outcome_csv_result *r)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < r->nproblems; i++)
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->problems[i].line, "field",
-                                             r->problems[i].field, "reason", r->problems[i].why));
-    return arr;
-}
-
 /* The import page: the form, and after a check or an import its result
  * (result NULL: the empty form).  checked: the mark of a file just checked
  * and found clean, which the import of that same file sends back. */
 static void render_import(struct req *rq, struct resp *rs, int status, const char *kind, const char *csv,
-                          const struct field_errors *e, json_t *result, const char *checked)
+                          const struct field_errors *e, json_t *result, const char *checked, json_t *running)
 {
     json_t *ctx = view_page(rq, "Import outcome records", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
@@ -348,9 +340,96 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
     json_object_set_new(ctx, "layouts", layouts_json());
     if (result)
         json_object_set_new(ctx, "result", result);
+    if (running)
+        json_object_set_new(ctx, "running", running);
     view_render(rq, rs, status, "outcome_import", ctx);
 }
 
+/* What a check or an import came to, for the page or the API: problems
+ * lists nshown of all nproblems; the page's kind and text are shown again
+ * unless the import was done; up (a file, whose check mark is mark) is
+ * offered for import after a clean check. */
+struct outcome_answer {
+    enum outcome_kind kind;
+    bool dry_run;
+    size_t lines;
+    struct outcome_import_report rep;
+    const struct outcome_problem *problems;
+    size_t nshown, nproblems;
+};
+
+static void answer(struct req *rq, struct resp *rs, enum svc_status st, const struct outcome_answer *a,
+                   const char *kind, const char *csv, bool up, const char *mark)
+{
+    if (st != SVC_OK && st != SVC_INVALID) {
+        view_svc_error(rq, rs, st);
+        return;
+    }
+    json_t *probs = json_array();
+    for (size_t i = 0; i < a->nshown; i++)
+        json_array_append_new(probs, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)a->problems[i].line, "field",
+                                               a->problems[i].field, "reason", a->problems[i].why));
+    json_t *result = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:o}", "kind", outcome_kind_code(a->kind),
+                               "kind_label", outcome_kind_label(a->kind), "lines", (json_int_t)a->lines, "records",
+                               (json_int_t)a->rep.rows, "pupils", (json_int_t)a->rep.pupils, "written",
+                               (json_int_t)a->rep.written, "dry_run", a->dry_run, "ok", st == SVC_OK, "problems",
+                               probs);
+    json_object_set_new(result, "nproblems", json_integer((json_int_t)a->nproblems));
+    if (rq->api) {
+        view_json(rs, st == SVC_OK ? 200 : 422, result);
+        return;
+    }
+    char say[96];
+    size_t n = a->dry_run ? a->rep.rows : a->rep.written;
+    snprintf(say, sizeof say, "%zu %s for %zu %s", n, n == 1 ? "record" : "records", a->rep.pupils,
+             a->rep.pupils == 1 ? "pupil" : "pupils");
+    json_object_set_new(result, "summary", json_string(say));
+    snprintf(say, sizeof say, "%zu %s", a->nproblems, a->nproblems == 1 ? "problem" : "problems");
+    json_object_set_new(result, "problems_text", json_string(say));
+    if (a->nproblems > a->nshown)
+        json_object_set_new(result, "more_problems", json_integer((json_int_t)(a->nproblems - a->nshown)));
+    /* After a successful import the form starts empty again: sending the
+     * same text twice would be refused row by row anyway. */
+    bool done = st == SVC_OK && !a->dry_run;
+    struct field_errors none = {0};
+    render_import(rq, rs, st == SVC_OK ? 200 : 400, done ? "" : kind, done ? "" : csv, &none, result,
+                  up && st == SVC_OK && a->dry_run ? mark : NULL, NULL);
+}
+
+/* A file read on the page's job thread (web/import_job.h): the import's
+ * counts and the first problems, flat, as the job keeps them. */
+#define OUTCOME_JOB_PROBLEMS 200
+struct outcome_job {
+    size_t lines;
+    struct outcome_import_report rep;
+    size_t nproblems, nshown;
+    struct outcome_problem problems[OUTCOME_JOB_PROBLEMS];
+};
+
+static void job_progress(void *job, size_t rows)
+{
+    import_job_progress(job, rows);
+}
+
+static enum svc_status outcome_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params,
+                                   struct import_job *job, void *result)
+{
+    struct outcome_job *o = result;
+    struct outcome_csv_result r;
+    enum svc_status st =
+        svc_outcomes_import_csv(c, in, *(const enum outcome_kind *)params, dry_run, job_progress, job, &r);
+    o->lines = r.lines;
+    o->rep = r.rep;
+    o->nproblems = r.nproblems;
+    o->nshown = r.nproblems < OUTCOME_JOB_PROBLEMS ? r.nproblems : OUTCOME_JOB_PROBLEMS;
+    if (o->nshown)
+        memcpy(o->problems, r.problems, o->nshown * sizeof *o->problems);
+    svc_outcome_csv_free(&r);
+    return st;
+}
+
+/* GET /outcomes/import: the form; with ?job=N, a file being read, or what
+ * it came to (the kind is the job's own, from its check mark). */
 static void h_outcome_import_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -360,14 +439,35 @@ static void h_outcome_import_form(struct req *rq, struct resp *rs)
         return;
     }
     struct field_errors e = {0};
-    render_import(rq, rs, 200, "", "", &e, NULL, NULL);
+    if (!req_query(rq, "job")) {
+        render_import(rq, rs, 200, "", "", &e, NULL, NULL, NULL);
+        return;
+    }
+    struct import_job_view v;
+    struct outcome_job *o;
+    json_t *running;
+    enum import_job_state state =
+        import_job_page(rq, rs, "outcomes", "/outcomes/import", "rows", &v, (void **)&o, sizeof *o, &running);
+    if (state == IMPORT_JOB_RUNNING) {
+        render_import(rq, rs, 200, "", "", &e, NULL, NULL, running);
+    } else if (state == IMPORT_JOB_DONE) {
+        /* The mark ends with ":kind", the kind the file was checked as. */
+        const char *colon = strrchr(v.mark, ':');
+        enum outcome_kind k = OUT_ATTENDANCE;
+        if (!colon || outcome_kind_from_code(colon + 1, &k) != 0) {
+            view_svc_error(rq, rs, SVC_ERROR);
+            return;
+        }
+        struct outcome_answer a = {k, v.dry_run, o->lines, o->rep, o->problems, o->nshown, o->nproblems};
+        answer(rq, rs, v.status, &a, colon + 1, "", true, v.mark);
+    }
 }
 
 /* POST /outcomes/import: "check" (a dry run) or "import" (all or nothing)
  * of the file sent (multipart/form-data, web/upload.h) or the text pasted;
  * the API's {kind, csv, dry_run} as JSON, or kind, dry_run and the file
  * as multipart.  The page imports a file only when it sends back the mark
- * of its clean check (its SHA-256 and kind). */
+ * of its clean check (its SHA-256 and kind); it reads a file as a job. */
 static void h_outcome_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -398,47 +498,28 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
         if (rq->api)
             view_invalid_json(rs, &e);
         else
-            render_import(rq, rs, 400, kind ? kind : "", csv ? csv : "", &e, NULL, NULL);
+            render_import(rq, rs, 400, kind ? kind : "", csv ? csv : "", &e, NULL, NULL, NULL);
         return;
     }
     if (!in) {
         view_svc_error(rq, rs, SVC_ERROR);
         return;
     }
+    if (up && !rq->api) {
+        if (!import_job_answer_start(rq, rs, &c, "outcomes", "/outcomes/import", in, dry_run, mark, &k, sizeof k,
+                                     sizeof(struct outcome_job), outcome_job)) {
+            field_errors_add(&e, "file", IMPORT_JOB_BUSY);
+            render_import(rq, rs, 409, kind, "", &e, NULL, NULL, NULL);
+        }
+        return;
+    }
     struct outcome_csv_result r;
-    enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, &r);
+    enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, NULL, NULL, &r);
     if (own)
         fclose(in);
-    if (st != SVC_OK && st != SVC_INVALID) {
-        svc_outcome_csv_free(&r);
-        view_svc_error(rq, rs, st);
-        return;
-    }
-    json_t *result = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:o}", "kind", outcome_kind_code(k),
-                               "kind_label", outcome_kind_label(k), "lines", (json_int_t)r.lines, "records",
-                               (json_int_t)r.rep.rows, "pupils", (json_int_t)r.rep.pupils, "written",
-                               (json_int_t)r.rep.written, "dry_run", dry_run, "ok", st == SVC_OK, "problems",
-                               problems_json(&r));
-    json_object_set_new(result, "nproblems", json_integer((json_int_t)r.nproblems));
-    if (!rq->api) {
-        char say[96];
-        size_t n = dry_run ? r.rep.rows : r.rep.written;
-        snprintf(say, sizeof say, "%zu %s for %zu %s", n, n == 1 ? "record" : "records", r.rep.pupils,
-                 r.rep.pupils == 1 ? "pupil" : "pupils");
-        json_object_set_new(result, "summary", json_string(say));
-        snprintf(say, sizeof say, "%zu %s", r.nproblems, r.nproblems == 1 ? "problem" : "problems");
-        json_object_set_new(result, "problems_text", json_string(say));
-    }
+    struct outcome_answer a = {k, dry_run, r.lines, r.rep, r.problems, r.nproblems, r.nproblems};
+    answer(rq, rs, st, &a, kind, csv ? csv : "", up, mark);
     svc_outcome_csv_free(&r);
-    if (rq->api) {
-        view_json(rs, st == SVC_OK ? 200 : 422, result);
-        return;
-    }
-    /* After a successful import the form starts empty again: sending the
-     * same text twice would be refused row by row anyway. */
-    bool done = st == SVC_OK && !dry_run;
-    render_import(rq, rs, st == SVC_OK ? 200 : 400, done ? "" : kind, done ? "" : csv, &e, result,
-                  up && st == SVC_OK && dry_run ? mark : NULL);
 }
 
 static const struct route outcomes_routes[] = {

@@ -5,7 +5,7 @@
 // then everything in one go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf } from './harness.mjs';
+import { startServer, Client, csrfFrom, decodeHtml, TODAY, addDays, academicYearOf, upnFor } from './harness.mjs';
 import { dbSql } from './harness.mjs';
 
 let srv, coord, headJson, head, prac, pupilA, pupilB, otherPupil, upnA, upnB, upnOther;
@@ -385,11 +385,22 @@ test('import a file: chosen and checked, then sent again to import; only the fil
   const file = `upn,date,sessions,reason\r\n${upnA},${s1},2,PP\r\n${upnB},${s1},1,VP\r\n`;
   const lunch = () => Number(sql(`SELECT count(*) FROM outcome_records WHERE kind = 'lunchtime' AND pupil_id IN (${pupilA}, ${pupilB})`));
   const l0 = lunch();
-  const send = (fields, text) => {
+  // A file is read by a job: the form answers with its page, which is
+  // looked at until the file has been read (its last answer returned).
+  const send = async (fields, text) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
     if (text !== undefined) form.append('file', new Blob([text], { type: 'text/csv' }), 'lunch.csv');
-    return head.request('/outcomes/import', { method: 'POST', headers: { origin: head.base }, body: form });
+    const res = await head.request('/outcomes/import', { method: 'POST', headers: { origin: head.base }, body: form });
+    if (res.status !== 303) return res;
+    const to = res.headers.get('location');
+    assert.match(to, /^\/outcomes\/import\?job=\d+$/);
+    for (let i = 0; i < 3000; i++) {
+      const r = await head.request(to);
+      if (!(await r.clone().text()).includes('data-tas-refresh')) return r;
+      await new Promise((ok) => setTimeout(ok, 10));
+    }
+    assert.fail(`${to}: still being read`);
   };
   const page = await head.getHtml('/outcomes/import');
   assert.match(page.html, /enctype="multipart\/form-data"/);
@@ -416,9 +427,16 @@ test('import a file: chosen and checked, then sent again to import; only the fil
   assert.equal(asKind.status, 400);
   assert.equal(lunch(), l0);
   // The file checked: imported, all of it.
-  const done = await send({ csrf, kind: 'lunchtime', step: 'import', checked: mark }, file);
+  const formToken = /<input type="hidden" name="form_token" value="([^"]*)"/.exec(html)?.[1];
+  assert.ok(formToken, 'the import form has its one-time token');
+  const done = await send({ csrf, kind: 'lunchtime', step: 'import', checked: mark, form_token: formToken }, file);
   assert.equal(done.status, 200);
   assert.ok(decodeHtml(await done.text()).includes('2 records for 2 pupils: Lunchtime exclusion'));
+  assert.equal(lunch(), l0 + 2);
+  // Pressed again: the same job's page, nothing imported twice.
+  const again = await send({ csrf, kind: 'lunchtime', step: 'import', checked: mark, form_token: formToken }, file);
+  assert.equal(again.status, 200);
+  assert.ok(decodeHtml(await again.text()).includes('2 records for 2 pupils: Lunchtime exclusion'));
   assert.equal(lunch(), l0 + 2);
   // The API takes the file the same way (no mark: an API client checks with dry_run).
   const form = new FormData();
@@ -429,4 +447,36 @@ test('import a file: chosen and checked, then sent again to import; only the fil
   const body = await api1.json();
   assert.equal(api1.status, 422, JSON.stringify(body));
   assert.deepEqual(body.problems.map((p) => p.line), [2, 3], 'already stored');
+});
+
+test('import a large file on the page: read by a job, its problems counted whole and the first 200 listed', async () => {
+  const s1 = addDays(TODAY, -60);
+  // 3,000 rows naming pupils not recorded here (made-up UPNs, valid check letters).
+  const rows = [];
+  for (let i = 0; i < 3000; i++) rows.push(`${upnFor(880000 + i)},${s1},1,PP`);
+  const file = `upn,date,sessions,reason\r\n${rows.join('\r\n')}\r\n`;
+  const page = await head.getHtml('/outcomes/import');
+  const csrf = csrfFrom(page.html);
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ csrf, kind: 'lunchtime', step: 'check' })) form.append(k, v);
+  form.append('file', new Blob([file], { type: 'text/csv' }), 'lunch.csv');
+  const res = await head.request('/outcomes/import', { method: 'POST', headers: { origin: head.base }, body: form });
+  assert.equal(res.status, 303);
+  const to = res.headers.get('location');
+  let html;
+  for (let i = 0; i < 3000; i++) {
+    html = await (await head.request(to)).text();
+    if (!html.includes('data-tas-refresh')) break;
+    assert.match(html, /<span id="import-rows">\d+ rows<\/span>/);
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+  const text = decodeHtml(html);
+  assert.ok(text.includes('3000 problems found. Nothing was imported'), text.slice(0, 500));
+  assert.equal((html.match(/<td class="govuk-table__cell govuk-table__cell--numeric">\d+<\/td>/g) ?? []).length, 200);
+  assert.ok(text.includes('And 2800 more problems'));
+  // The API, answering at once, lists every one.
+  const api1 = await api(headJson, 'POST', '/api/v1/outcomes/import', { kind: 'lunchtime', csv: file, dry_run: true });
+  assert.equal(api1.status, 422);
+  assert.equal(api1.body.nproblems, 3000);
+  assert.equal(api1.body.problems.length, 3000);
 });
