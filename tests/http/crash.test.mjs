@@ -2,7 +2,8 @@
 // (SIGKILL, no chance to tidy up) each left their audit entry, the log's
 // chain verifies afterwards, and the server starts again on the same file;
 // under a write load, every acknowledged write is there after the kill,
-// nothing unacknowledged is half there, and the rollup still verifies.
+// nothing unacknowledged is half there, and the rollup still verifies; a
+// file import killed while its job reads it leaves all of it or none.
 // Audit entries of concurrent requests are group-committed
 // (service/svc_audit.c); a response may only go out once its entry is
 // durable, so no answered view can be missing from the log.
@@ -10,6 +11,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, Client, tasBin, newPupilJson, dbSql } from './harness.mjs';
+import { establishment, giasCsv } from './gias_fixture.mjs';
 
 let srv;
 after(async () => { if (srv) await srv.stop(); });
@@ -129,6 +131,51 @@ test('under a write load, every acknowledged write survives a SIGKILL, whole, an
     assert.equal(r.status, 0, r.stderr);
     r = tas(['rollup', '--db', w.db, 'verify']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
+  } finally {
+    await w.stop();
+  }
+});
+
+test('a GIAS import killed while its job reads the file leaves all of the file or none of it', async () => {
+  const w = await startServer({ extraArgs: ['--quiet'] });
+  try {
+    const c = new Client(w.base);
+    await c.signIn('coordinator');
+    const la = (await (await c.request('/api/v1/authorities')).json()).authorities[0].la_code;
+    const N = 60000;
+    const rows = [];
+    for (let i = 0; i < N; i++) rows.push(establishment(150000 + i, la));
+    const text = giasCsv(rows);
+    const page = await c.getHtml('/schools/import');
+    const csrf = page.html.match(/name="csrf" value="([^"]+)"/)[1];
+    const send = (fields) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ csrf, ...fields })) form.append(k, v);
+      form.append('file', new Blob([text], { type: 'text/csv' }), 'edubasealldata.csv');
+      return c.request('/schools/import', { method: 'POST', headers: { origin: c.base }, body: form });
+    };
+    // Checked first, as the page asks, then imported, and the server killed
+    // as soon as the import's job has been started.
+    const check = await send({ step: 'check' });
+    assert.equal(check.status, 303);
+    let html;
+    for (let i = 0; i < 3000; i++) {
+      html = await (await c.request(check.headers.get('location'))).text();
+      if (!html.includes('data-tas-refresh')) break;
+      await new Promise((ok) => setTimeout(ok, 10));
+    }
+    const mark = html.match(/name="checked" value="([0-9a-f]{64})"/)[1];
+    const started = await send({ step: 'import', checked: mark });
+    assert.equal(started.status, 303);
+    w.proc.kill('SIGKILL');
+    await gone(w);
+    const sqlW = (q) => dbSql(w.db, q);
+    const added = Number(sqlW("SELECT count(*) FROM schools WHERE urn >= '850000' AND urn < '910000'"));
+    assert.ok(added === 0 || added === N, `${added} of the file's ${N} schools: half an import`);
+    const entry = Number(sqlW("SELECT count(*) FROM audit_log WHERE action = 'import' AND detail LIKE 'gias import:%'"));
+    assert.equal(entry, added ? 1 : 0, 'the import and its audit entry are one');
+    const r = tas(['audit', 'verify', '--db', w.db]);
+    assert.equal(r.status, 0, r.stderr);
   } finally {
     await w.stop();
   }
