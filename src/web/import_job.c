@@ -102,6 +102,8 @@ int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const
                          int64_t size, bool dry_run, const char *mark, const void *params, size_t params_size,
                          size_t result_size, import_job_fn fn)
 {
+    if (!in)
+        return -1;
     void *result = params_size <= IMPORT_JOB_PARAMS_MAX ? calloc(1, result_size ? result_size : 1) : NULL;
     if (!result) {
         fclose(in);

@@ -47,7 +47,7 @@ void import_job_progress(struct import_job *job, size_t rows);
  * kept with it (the file's check mark); params (params_size bytes, at
  * most IMPORT_JOB_PARAMS_MAX) are copied for fn.  Returns the job's id
  * (> 0); 0 when another job is still running (in is closed); -1 when the
- * job could not be started (no memory, no thread; in is closed). */
+ * job could not be started (no file, no memory, no thread; in is closed). */
 int64_t import_job_start(struct store_pool *pool, const struct svc_ctx *c, const char *kind, FILE *in,
                          int64_t size, bool dry_run, const char *mark, const void *params, size_t params_size,
                          size_t result_size, import_job_fn fn);
