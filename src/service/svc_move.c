@@ -171,6 +171,11 @@ static enum svc_status copy_table(struct store *from, struct store *to, const st
         return fail(r, SVC_ERROR, "cannot copy table %s into the destination: %s", t->name, store_errmsg(to));
     if (rc != STORE_OK)
         return fail(r, SVC_ERROR, "cannot read the source's table %s: %s", t->name, store_errmsg(from));
+    /* The rows read (a page at a time) against the table's own count, so
+     * a reader that missed some cannot vouch for itself on both sides. */
+    if (m->rows_from != x.total)
+        return fail(r, SVC_ERROR, "read %lld of the %lld rows of the source's table %s", (long long)m->rows_from,
+                    (long long)x.total, t->name);
     r->tables++;
     r->rows += m->rows_from;
     return SVC_OK;

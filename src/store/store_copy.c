@@ -3,6 +3,7 @@
  * each quoted; the backend's own catalogue queries are in its store_ops. */
 #include "store/store_copy.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,11 +339,18 @@ enum store_rc store_table_count(struct store *s, const struct store_table *t, in
     return rc;
 }
 
+/* Rows read a page at a time (by the primary key, when it is one integer
+ * column): a whole table in one result would be held whole by libpq, and
+ * England's tables run to millions of rows. */
+#define STORE_COPY_PAGE 10000
+
 struct row_reader {
     const struct store_table *t;
     store_values_fn each;
     void *arg;
     enum store_rc rc;
+    size_t rows;         /* read in this page */
+    int64_t last;        /* the page's last key */
     const char *vals[STORE_COLS_MAX];
     char real[STORE_COLS_MAX][32];
 };
@@ -367,6 +375,8 @@ static void take_row(struct store_stmt *st, void *arg)
     struct row_reader *r = arg;
     if (r->rc != STORE_OK)
         return;
+    r->rows++;
+    r->last = store_col_int(st, r->t->pk[0]);
     for (int i = 0; i < r->t->ncols; i++) {
         if (store_col_is_null(st, i))
             r->vals[i] = NULL;
@@ -380,11 +390,17 @@ static void take_row(struct store_stmt *st, void *arg)
 
 enum store_rc store_table_rows(struct store *s, const struct store_table *t, store_values_fn each, void *arg)
 {
+    bool paged = t->npk == 1 && t->kind[t->pk[0]] == STORE_KIND_INT;
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT ");
     put_cols(&sql, t);
     buf_puts(&sql, " FROM ");
     put_name(&sql, t->name);
+    if (paged) {
+        buf_puts(&sql, " WHERE ");
+        put_name(&sql, t->col[t->pk[0]]);
+        buf_puts(&sql, " > ?");
+    }
     buf_puts(&sql, " ORDER BY ");
     for (int i = 0; i < t->npk; i++) {
         if (i)
@@ -393,13 +409,21 @@ enum store_rc store_table_rows(struct store *s, const struct store_table *t, sto
         if (t->kind[t->pk[i]] == STORE_KIND_TEXT)
             buf_puts(&sql, s->ops->order_text);
     }
+    if (paged)
+        buf_printf(&sql, " LIMIT %d", STORE_COPY_PAGE);
     struct row_reader *r = calloc(1, sizeof *r);
     enum store_rc rc = STORE_ERROR;
     if (r && !sql.failed) {
-        *r = (struct row_reader){.t = t, .each = each, .arg = arg, .rc = STORE_OK};
-        rc = store_each_row(store_prepare(s, buf_str(&sql)), take_row, r);
-        if (rc == STORE_OK)
-            rc = r->rc;
+        *r = (struct row_reader){.t = t, .each = each, .arg = arg, .rc = STORE_OK, .last = INT64_MIN};
+        do {
+            struct store_stmt *st = store_prepare(s, buf_str(&sql));
+            if (st && paged)
+                store_bind_int(st, 1, r->last);
+            r->rows = 0;
+            rc = store_each_row(st, take_row, r);
+            if (rc == STORE_OK)
+                rc = r->rc;
+        } while (rc == STORE_OK && paged && r->rows == STORE_COPY_PAGE);
     }
     free(r);
     buf_free(&sql);
