@@ -145,16 +145,11 @@ struct ctf_job {
     struct ctf_report rep;
 };
 
-static void job_progress(void *job, size_t pupils)
-{
-    import_job_progress(job, pupils);
-}
-
 static enum svc_status ctf_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params, struct import_job *job,
                                void *result)
 {
     struct ctf_job *r = result;
-    return svc_ctf_import(c, in, dry_run, *(const bool *)params, job_progress, job, &r->rep, &r->e);
+    return svc_ctf_import(c, in, dry_run, *(const bool *)params, import_job_progress, job, &r->rep, &r->e);
 }
 
 /* GET /pupils/ctf?job=N: the file being read, or its report. */

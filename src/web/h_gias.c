@@ -142,16 +142,11 @@ static void h_gias_form(struct req *rq, struct resp *rs)
 }
 
 /* The job's work: the service's import, its progress passed on. */
-static void job_progress(void *job, size_t rows)
-{
-    import_job_progress(job, rows);
-}
-
 static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params, struct import_job *job,
                                 void *result)
 {
     (void)params;
-    return svc_gias_import(c, in, dry_run, job_progress, job, result);
+    return svc_gias_import(c, in, dry_run, import_job_progress, job, result);
 }
 
 /* POST /schools/import: the file or the text, with step "check" (a dry

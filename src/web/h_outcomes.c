@@ -406,18 +406,13 @@ struct outcome_job {
     struct outcome_problem problems[OUTCOME_JOB_PROBLEMS];
 };
 
-static void job_progress(void *job, size_t rows)
-{
-    import_job_progress(job, rows);
-}
-
 static enum svc_status outcome_job(struct svc_ctx *c, FILE *in, bool dry_run, const void *params,
                                    struct import_job *job, void *result)
 {
     struct outcome_job *o = result;
     struct outcome_csv_result r;
     enum svc_status st =
-        svc_outcomes_import_csv(c, in, *(const enum outcome_kind *)params, dry_run, job_progress, job, &r);
+        svc_outcomes_import_csv(c, in, *(const enum outcome_kind *)params, dry_run, import_job_progress, job, &r);
     o->lines = r.lines;
     o->rep = r.rep;
     o->nproblems = r.nproblems;

@@ -41,8 +41,9 @@ static struct import_job jobs[IMPORT_JOBS_KEPT];
 static int64_t next_id;
 static uint64_t starts;
 
-void import_job_progress(struct import_job *job, size_t rows)
+void import_job_progress(void *arg, size_t rows)
 {
+    struct import_job *job = arg;
     long pos = ftell(job->in);
     int pct = job->size > 0 && pos > 0 ? (int)(100.0 * (double)pos / (double)job->size) : 0;
     pthread_mutex_lock(&lock);
@@ -227,9 +228,9 @@ enum import_job_state import_job_page(struct req *rq, struct resp *rs, const cha
         view_svc_error(rq, rs, SVC_ERROR);
         return IMPORT_JOB_NONE;
     }
-    enum import_job_state state = job && *job && !*end && id > 0
-                                      ? import_job_look(id, rq->sess.who.user_id, kind, rq->now, v, *result, result_size)
-                                      : IMPORT_JOB_NONE;
+    bool named = job && *job && !*end && id > 0;
+    enum import_job_state state =
+        named ? import_job_look(id, rq->sess.who.user_id, kind, rq->now, v, *result, result_size) : IMPORT_JOB_NONE;
     if (state == IMPORT_JOB_NONE) {
         view_error(rq, rs, 404, "This import is not here any more",
                    "Imports are kept until the service restarts, and only the last few. Choose the file again "

@@ -37,8 +37,10 @@ typedef enum svc_status (*import_job_fn)(struct svc_ctx *c, FILE *in, bool dry_r
                                          struct import_job *job, void *result);
 
 /* From inside fn: rows read so far; the bytes read are taken from the
- * file's position, for the percentage. */
-void import_job_progress(struct import_job *job, size_t rows);
+ * file's position, for the percentage.  Shaped as the services' progress
+ * callback (job, a struct import_job, as its argument), so fn passes it
+ * to the service as it is. */
+void import_job_progress(void *job, size_t rows);
 
 /* Starts fn on a thread with a context like c (same principal, clock and
  * origin, its own connection from pool), reading in, which the job takes
