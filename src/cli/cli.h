@@ -66,6 +66,11 @@ struct cli_progress {
 };
 void cli_progress_start(struct cli_progress *p, const char *what, const char *unit, FILE *in);
 void cli_progress(void *p, size_t n);
+/* Then how far the rows read have been checked and written (the outcomes
+ * import's second pass, svc_outcomes_import's checked callback): "tas:
+ * <what>: 4000 of 20000 <unit> checked", then "... written", a line each
+ * tenth of the way and at the end. */
+void cli_progress_checked(void *p, size_t checked, size_t written, size_t n);
 /* Parses a whole decimal number in [min, max]; 0 ok. */
 int cli_number(const char *s, long min, long max, long *out);
 /* The whole file, NUL-terminated (free it), or NULL when it cannot be read,

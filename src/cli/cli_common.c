@@ -90,6 +90,19 @@ void cli_progress_start(struct cli_progress *p, const char *what, const char *un
         p->size = (long long)sb.st_size;
 }
 
+void cli_progress_checked(void *arg, size_t checked, size_t written, size_t n)
+{
+    struct cli_progress *p = arg;
+    bool writing = written > 0;
+    size_t done = writing ? written : checked;
+    /* Keys apart from cli_progress's percentages (0 to 100). */
+    int key = (writing ? 1000 : 500) + (n ? (int)(10 * done / n) : 10);
+    if (key == p->last || n == 0)
+        return;
+    p->last = key;
+    fprintf(stderr, "tas: %s: %zu of %zu %s %s\n", p->what, done, n, p->unit, writing ? "written" : "checked");
+}
+
 void cli_progress(void *arg, size_t n)
 {
     struct cli_progress *p = arg;

@@ -56,7 +56,7 @@ static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry
     struct outcome_csv_result res;
     struct cli_progress pr;
     cli_progress_start(&pr, "outcomes", "rows", in);
-    enum svc_status st = svc_outcomes_import_csv(&ctx, in, kind, dry, cli_progress, &pr, &res);
+    enum svc_status st = svc_outcomes_import_csv(&ctx, in, kind, dry, cli_progress, cli_progress_checked, &pr, &res);
     fclose(in);
     store_close(s);
     for (size_t i = 0; i < res.nproblems; i++)

@@ -389,7 +389,8 @@ static size_t distinct_pupils(const struct checked *ck, size_t n)
 enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_import_row *rows, size_t n,
                                     bool dry_run,
                                     void (*bad)(void *arg, size_t line, const char *field, const char *why),
-                                    void *arg, struct outcome_import_report *rep)
+                                    void *arg, outcome_checked_fn checked, void *checked_arg,
+                                    struct outcome_import_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     rep->rows = n;
@@ -403,8 +404,12 @@ enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_impo
     for (size_t i = 0; i < n; i++) {
         ck[i].ok = check_row(c, rows, i, repeat[i], &ck[i], bad, arg);
         rep->bad += !ck[i].ok;
+        if (checked && (i + 1) % OUTCOME_IMPORT_STEP == 0)
+            checked(checked_arg, i + 1, 0, n);
     }
     free(repeat);
+    if (checked)
+        checked(checked_arg, n, 0, n);
     rep->pupils = rep->bad ? 0 : distinct_pupils(ck, n);
     enum svc_status st = rep->bad ? SVC_INVALID : SVC_OK;
     if (st == SVC_OK && !dry_run && n > 0) {
@@ -412,8 +417,11 @@ enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_impo
             free(ck);
             return SVC_ERROR;
         }
-        for (size_t i = 0; i < n && st == SVC_OK; i++)
+        for (size_t i = 0; i < n && st == SVC_OK; i++) {
             st = store_one(c, &ck[i].p, &rows[i].rec, "import", NULL);
+            if (checked && ((i + 1) % OUTCOME_IMPORT_STEP == 0 || i + 1 == n))
+                checked(checked_arg, n, i + 1, n);
+        }
         if (st != SVC_OK || store_commit(c->db) != STORE_OK) {
             store_rollback(c->db);
             st = SVC_ERROR;
@@ -606,8 +614,8 @@ static int by_line(const void *a, const void *b)
 }
 
 enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
-                                        void (*progress)(void *arg, size_t lines), void *arg,
-                                        struct outcome_csv_result *out)
+                                        void (*progress)(void *arg, size_t lines), outcome_checked_fn checked,
+                                        void *arg, struct outcome_csv_result *out)
 {
     memset(out, 0, sizeof *out);
     struct csv_import im = {.lay = layout_of(k), .out = out, .progress = progress, .arg = arg};
@@ -626,7 +634,7 @@ enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcom
      * (and, with any problem, writes nothing). */
     size_t file_problems = out->nproblems;
     enum svc_status st = svc_outcomes_import(c, im.rows, im.n, dry_run || file_problems > 0, problem, &im,
-                                             &out->rep);
+                                             checked, arg, &out->rep);
     free(im.rows);
     if (im.no_memory)
         return SVC_ERROR;

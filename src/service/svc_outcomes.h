@@ -97,11 +97,16 @@ struct outcome_import_report {
  * with any bad row nothing is written (SVC_INVALID).  A dry run stops
  * there (SVC_OK, nothing written).  Otherwise all rows are stored in one
  * write transaction with their audit entries; a storage failure undoes
- * them all (SVC_ERROR). */
+ * them all (SVC_ERROR).  checked (may be NULL) is told, with arg, how far
+ * it has got: every OUTCOME_IMPORT_STEP rows and at the end of each pass,
+ * the rows checked and the rows written so far, of n. */
+#define OUTCOME_IMPORT_STEP 500
+typedef void (*outcome_checked_fn)(void *arg, size_t checked, size_t written, size_t n);
 enum svc_status svc_outcomes_import(struct svc_ctx *c, const struct outcome_import_row *rows, size_t n,
                                     bool dry_run,
                                     void (*bad)(void *arg, size_t line, const char *field, const char *why),
-                                    void *arg, struct outcome_import_report *rep);
+                                    void *arg, outcome_checked_fn checked, void *checked_arg,
+                                    struct outcome_import_report *rep);
 
 /* The header line of a kind's CSV file (docs/outcomes.md). */
 const char *svc_outcome_csv_header(enum outcome_kind k);
@@ -126,10 +131,12 @@ struct outcome_csv_result {
  * checks) and imports all or nothing as svc_outcomes_import does; with any
  * problem, or on a dry run, nothing is written.  SVC_INVALID with the
  * problems; SVC_ERROR when the file could not be read.  progress (may be
- * NULL) is called every 1,000 lines read, and once they are all read. */
+ * NULL) is called every 1,000 lines read, and once they are all read;
+ * then checked (may be NULL) as svc_outcomes_import calls it, with the
+ * same arg. */
 enum svc_status svc_outcomes_import_csv(struct svc_ctx *c, FILE *in, enum outcome_kind k, bool dry_run,
-                                        void (*progress)(void *arg, size_t lines), void *arg,
-                                        struct outcome_csv_result *out);
+                                        void (*progress)(void *arg, size_t lines), outcome_checked_fn checked,
+                                        void *arg, struct outcome_csv_result *out);
 void svc_outcome_csv_free(struct outcome_csv_result *r);
 
 

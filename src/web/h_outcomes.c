@@ -412,7 +412,8 @@ static enum svc_status outcome_job(struct svc_ctx *c, FILE *in, bool dry_run, co
     struct outcome_job *o = result;
     struct outcome_csv_result r;
     enum svc_status st =
-        svc_outcomes_import_csv(c, in, *(const enum outcome_kind *)params, dry_run, import_job_progress, job, &r);
+        svc_outcomes_import_csv(c, in, *(const enum outcome_kind *)params, dry_run, import_job_progress,
+                                import_job_checked, job, &r);
     o->lines = r.lines;
     o->rep = r.rep;
     o->nproblems = r.nproblems;
@@ -509,7 +510,7 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
         return;
     }
     struct outcome_csv_result r;
-    enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, NULL, NULL, &r);
+    enum svc_status st = svc_outcomes_import_csv(&c, in, k, dry_run, NULL, NULL, NULL, &r);
     if (own)
         fclose(in);
     struct outcome_answer a = {k, dry_run, r.lines, r.rep, r.problems, r.nproblems, r.nproblems};

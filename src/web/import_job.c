@@ -33,6 +33,8 @@ struct import_job {
     enum import_job_state state;
     size_t rows;
     int percent;
+    bool checking;
+    size_t checked, written;
     enum svc_status status;
 };
 
@@ -48,6 +50,20 @@ void import_job_progress(void *arg, size_t rows)
     int pct = job->size > 0 && pos > 0 ? (int)(100.0 * (double)pos / (double)job->size) : 0;
     pthread_mutex_lock(&lock);
     job->rows = rows;
+    job->percent = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+    pthread_mutex_unlock(&lock);
+}
+
+void import_job_checked(void *arg, size_t checked, size_t written, size_t n)
+{
+    struct import_job *job = arg;
+    size_t work = job->dry_run ? n : 2 * n;
+    int pct = work ? (int)(100.0 * (double)(checked + written) / (double)work) : 100;
+    pthread_mutex_lock(&lock);
+    job->checking = true;
+    job->checked = checked;
+    job->written = written;
+    job->rows = n;
     job->percent = pct < 0 ? 0 : pct > 100 ? 100 : pct;
     pthread_mutex_unlock(&lock);
 }
@@ -169,6 +185,9 @@ enum import_job_state import_job_look(int64_t id, int64_t user_id, const char *k
         v->state = j->state;
         v->rows = j->rows;
         v->percent = j->percent;
+        v->checking = j->checking;
+        v->checked = j->checked;
+        v->written = j->written;
         v->dry_run = j->dry_run;
         memcpy(v->mark, j->mark, sizeof v->mark);
         v->status = j->status;
@@ -238,9 +257,10 @@ enum import_job_state import_job_page(struct req *rq, struct resp *rs, const cha
     } else if (state == IMPORT_JOB_RUNNING) {
         char url[160];
         snprintf(url, sizeof url, "%s?job=%lld", page, id);
-        *running = json_pack("{s:I, s:i, s:i, s:I, s:s, s:s, s:b}", "job", (json_int_t)id, "percent", v->percent,
-                             "band", v->percent / 10 * 10, "rows", (json_int_t)v->rows, "unit", unit, "url", url,
-                             "dry_run", v->dry_run);
+        *running = json_pack("{s:I, s:i, s:i, s:I, s:s, s:s, s:b, s:b, s:I, s:I}", "job", (json_int_t)id, "percent",
+                             v->percent, "band", v->percent / 10 * 10, "rows", (json_int_t)v->rows, "unit", unit,
+                             "url", url, "dry_run", v->dry_run, "checking", v->checking, "checked",
+                             (json_int_t)v->checked, "written", (json_int_t)v->written);
     }
     return state;
 }

@@ -41,6 +41,11 @@ typedef enum svc_status (*import_job_fn)(struct svc_ctx *c, FILE *in, bool dry_r
  * callback (job, a struct import_job, as its argument), so fn passes it
  * to the service as it is. */
 void import_job_progress(void *job, size_t rows);
+/* Then, for an import that checks and writes the rows it has read in a
+ * second pass (outcomes): how far that has got, shaped as
+ * svc_outcomes_import's checked callback.  The bar starts again from 0
+ * for it: checking, then writing (a dry run only checks). */
+void import_job_checked(void *job, size_t checked, size_t written, size_t n);
 
 /* Starts fn on a thread with a context like c (same principal, clock and
  * origin, its own connection from pool), reading in, which the job takes
@@ -59,7 +64,9 @@ enum import_job_state { IMPORT_JOB_NONE, IMPORT_JOB_RUNNING, IMPORT_JOB_DONE };
 struct import_job_view {
     enum import_job_state state;
     size_t rows;               /* read so far */
-    int percent;               /* of the file's bytes, 0-100 */
+    int percent;               /* of the file's bytes, 0-100; in the second pass, of its work */
+    bool checking;             /* in the second pass (import_job_checked) */
+    size_t checked, written;   /* there: rows checked, then written, of rows */
     bool dry_run;
     char mark[100];
     enum svc_status status;    /* once done: what fn answered */

@@ -287,6 +287,11 @@ static int parse_template(struct parser *p, struct tmpl *t)
             while (s < e && is_ws(src[s]))
                 s++;
         }
+        /* A comment ends at the first }}: one holding a tag would end
+         * inside it and put the rest of its words on the page. */
+        for (size_t k = s; sigil == '!' && k + 1 < e; k++)
+            if (src[k] == '{' && src[k + 1] == '{')
+                return perr(p, tag, "a comment cannot hold a tag ({{ inside {{!)");
         if (sigil != '!') {
             while (e > s && is_ws(src[e - 1]))
                 e--;

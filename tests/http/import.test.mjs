@@ -82,10 +82,15 @@ test('a dry run writes nothing; the import writes every row; the same rows again
     const dry = await runTas(importArgs(good, 'attendance', ['--dry-run']));
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
     assert.match(dry.stdout, /dry run: 3 attendance records for 2 pupils would be imported; nothing was written/);
+    // How far it has got, on standard error: read, then checked; a dry run writes nothing.
+    assert.match(dry.stderr, /^tas: outcomes: 100% \(3 rows\)$/m);
+    assert.match(dry.stderr, /^tas: outcomes: 3 of 3 rows checked$/m);
+    assert.doesNotMatch(dry.stderr, /written/);
   }
   const real = await runTas(importArgs(good));
   assert.equal(real.code, 0, real.stdout + real.stderr);
   assert.match(real.stdout, /imported 3 attendance records for 2 pupils/);
+  assert.match(real.stderr, /^tas: outcomes: 3 of 3 rows checked\ntas: outcomes: 3 of 3 rows written$/m);
   const again = await runTas(importArgs(good));
   assert.equal(again.code, 1);
   assert.deepEqual([...again.stdout.matchAll(/^line (\d+): row: this record is already stored$/gm)].map((m) => m[1]),

@@ -424,6 +424,15 @@ static void count_bad(void *arg, size_t line, const char *field, const char *why
     nbad++;
 }
 
+/* What svc_outcomes_import said of how far it had got, call by call. */
+static char told[256];
+static void record_checked(void *arg, size_t checked, size_t written, size_t n)
+{
+    (void)arg;
+    size_t len = strlen(told);
+    snprintf(told + len, sizeof told - len, "%zu/%zu/%zu ", checked, written, n);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     struct fx *f = *state;
@@ -437,16 +446,20 @@ static void test_import_all_or_nothing(void **state)
         assert_int_equal(day_parse("2026-09-01", &rows[i].rec.starts), 0);
     struct outcome_import_report rep;
     nbad = 0;
-    assert_int_equal(svc_outcomes_import(&c, rows, 3, false, count_bad, NULL, &rep), SVC_INVALID);
+    assert_int_equal(svc_outcomes_import(&c, rows, 3, false, count_bad, NULL, NULL, NULL, &rep), SVC_INVALID);
     assert_int_equal(nbad, 1);
     assert_int_equal(rep.written, 0);
     assert_int_equal(count(f, "SELECT count(*) FROM outcome_records", 0), 0);
     /* Without the bad row: a dry run writes nothing, then the import both. */
     rows[1] = rows[2];
-    assert_int_equal(svc_outcomes_import(&c, rows, 2, true, count_bad, NULL, &rep), SVC_OK);
+    told[0] = '\0';
+    assert_int_equal(svc_outcomes_import(&c, rows, 2, true, count_bad, NULL, record_checked, NULL, &rep), SVC_OK);
+    assert_string_equal(told, "2/0/2 ");   /* a dry run: checked, nothing written */
     assert_int_equal(rep.pupils, 1);
     assert_int_equal(count(f, "SELECT count(*) FROM outcome_records", 0), 0);
-    assert_int_equal(svc_outcomes_import(&c, rows, 2, false, count_bad, NULL, &rep), SVC_OK);
+    told[0] = '\0';
+    assert_int_equal(svc_outcomes_import(&c, rows, 2, false, count_bad, NULL, record_checked, NULL, &rep), SVC_OK);
+    assert_string_equal(told, "2/0/2 2/2/2 ");   /* checked, then written */
     assert_int_equal(rep.written, 2);
     assert_int_equal(count(f, "SELECT count(*) FROM outcome_records WHERE source = 'import'", 0), 2);
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE resource_kind = 'outcome'", 0), 2);

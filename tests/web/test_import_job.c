@@ -98,6 +98,29 @@ static enum svc_status work(struct svc_ctx *c, FILE *in, bool dry_run, const voi
     return answer;
 }
 
+/* Reads the whole file, then checks 30 of its 40 rows and waits at the
+ * gate; then checks and writes them all (an outcomes import's second
+ * pass). */
+static enum svc_status work_checking(struct svc_ctx *c, FILE *in, bool dry_run, const void *params,
+                                     struct import_job *job, void *out)
+{
+    (void)c;
+    (void)dry_run;
+    (void)params;
+    (void)out;
+    while (fgetc(in) != EOF)
+        ;
+    import_job_progress(job, 40);
+    import_job_checked(job, 30, 0, 40);
+    pthread_mutex_lock(&gate_lock);
+    at_gate = true;
+    while (!gate_open)
+        pthread_cond_wait(&gate_cond, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+    import_job_checked(job, 40, 40, 40);
+    return answer;
+}
+
 /* A file of n bytes, as an upload would be. */
 static FILE *file_of(size_t n)
 {
@@ -187,6 +210,37 @@ static void running_then_done(void **state)
     assert_true(r.had_db);
     assert_true(r.dry_run);
     assert_int_equal(r.param, 7);
+}
+
+static void the_second_pass_shown(void **state)
+{
+    struct fx *f = *state;
+    /* An import (not a dry run): checking is the first half of the work. */
+    int64_t id = import_job_start(f->pool, &f->ctx, "gias", file_of(100), 100, false, "", &seven, sizeof seven,
+                                  sizeof(struct result), work_checking);
+    assert_true(id > 0);
+    wait_at_gate();
+    struct import_job_view v;
+    struct result r;
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_RUNNING);
+    assert_true(v.checking);
+    assert_int_equal(v.checked, 30);
+    assert_int_equal(v.written, 0);
+    assert_int_equal(v.rows, 40);
+    assert_int_equal(v.percent, 37);   /* 30 of 80 steps: 40 checks, then 40 writes */
+    gate_release();
+    assert_int_equal(wait_done(id, 42, &v, &r), IMPORT_JOB_DONE);
+    assert_int_equal(v.percent, 100);
+    assert_int_equal(v.written, 40);
+    /* A dry run only checks: 30 of 40 is 75%. */
+    gate_reset();
+    id = import_job_start(f->pool, &f->ctx, "gias", file_of(100), 100, true, "", &seven, sizeof seven,
+                          sizeof(struct result), work_checking);
+    wait_at_gate();
+    assert_int_equal(import_job_look(id, 42, "gias", NOW, &v, &r, sizeof r), IMPORT_JOB_RUNNING);
+    assert_int_equal(v.percent, 75);
+    gate_release();
+    assert_int_equal(wait_done(id, 42, &v, &r), IMPORT_JOB_DONE);
 }
 
 static void a_failure_is_kept_as_answered(void **state)
@@ -285,6 +339,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(running_then_done, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_second_pass_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failure_is_kept_as_answered, setup, teardown),
         cmocka_unit_test_setup_teardown(the_oldest_are_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(a_stop_waits_for_the_running_job, setup, teardown),

@@ -391,6 +391,7 @@ static void test_syntax_errors(void **state)
         {"x\n{{^a}}{{#b}}{{/b}}\n", "templates/bad.html:2: unclosed section {{^a}}"},
         {"ok\n{{/a}}", "templates/bad.html:2: {{/a}} closes no open section"},
         {"\n\n{{%x}}", "templates/bad.html:3: unknown tag type '%'"},
+        {"a\n{{! inside {{#x}} it ends }}", "templates/bad.html:2: a comment cannot hold a tag ({{ inside {{!)"},
         {"{{<x}}", "templates/bad.html:1: unknown tag type '<'"},
         {"{{$x}}", "templates/bad.html:1: unknown tag type '$'"},
         {"a\n{{=<% %>=}}", "templates/bad.html:2: delimiter changes are not supported"},
