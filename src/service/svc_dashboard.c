@@ -1239,8 +1239,75 @@ static double mono_ms(void)
     return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
 }
 
+/* A claim older than this is a rebuild that died (migration 0037); a view
+ * needing a slice another is rebuilding waits this long at most for it. */
+#define ROLLUP_CLAIM_SECONDS 600
+#define ROLLUP_WAIT_MS 30000
+
+/* Rebuilds one slice (an authority's month, or England's: 0): claimed,
+ * built, released.  Where writers run alongside each other (PostgreSQL)
+ * these are three transactions and the build, the long part, takes no
+ * write lock, so writers go on while it runs (a writer changing the slice
+ * meanwhile marks it stale again); with one writer at a time (SQLite),
+ * one transaction, as splitting it would only add syncs.  *busy: another
+ * rebuild holds the slice, and nothing was done. */
+static enum store_rc rebuild_slice(struct svc_ctx *c, int64_t authority_id, const char *month, bool *busy)
+{
+    struct store *db = c->db;
+    bool one = store_one_writer(db), claimed = false;
+    *busy = false;
+    enum store_rc rc = store_begin_write(db);
+    if (rc != STORE_OK)
+        return rc;
+    rc = q_rollup_claim(db, authority_id, month, c->now, ROLLUP_CLAIM_SECONDS, &claimed);
+    if (rc != STORE_OK || !claimed) {
+        store_rollback(db);
+        *busy = rc == STORE_OK;
+        return rc;
+    }
+    if (!one) {
+        if ((rc = store_commit(db)) != STORE_OK)
+            return rc;
+        rc = store_begin_aside(db);
+    }
+    if (rc == STORE_OK)
+        rc = q_rollup_build(db, authority_id, month);
+    if (rc == STORE_OK && authority_id && strcmp(month, DASH_POPULATION_MONTH))
+        rc = build_outcomes(c, authority_id, month);
+    if (one) {
+        if (rc == STORE_OK)
+            rc = q_rollup_release(db, authority_id, month, true);
+        return store_end_write(db, rc);
+    }
+    if (store_in_transaction(db))
+        rc = store_end_write(db, rc);
+    /* Released whatever happened: built, or stale again. */
+    enum store_rc rel = store_begin_write(db);
+    if (rel == STORE_OK)
+        rel = store_end_write(db, q_rollup_release(db, authority_id, month, rc == STORE_OK));
+    return rc != STORE_OK ? rc : rel;
+}
+
+/* Waits (up to ROLLUP_WAIT_MS) for another's rebuild of a slice to end;
+ * false when it has not. */
+static bool slice_released(struct svc_ctx *c, int64_t authority_id, const char *month)
+{
+    double t0 = mono_ms();
+    for (;;) {
+        bool held = true;
+        if (q_rollup_claimed(c->db, authority_id, month, c->now - ROLLUP_CLAIM_SECONDS, &held) != STORE_OK)
+            return false;
+        if (!held)
+            return true;
+        if (mono_ms() - t0 > ROLLUP_WAIT_MS)
+            return false;
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    }
+}
+
 /* Brings the rollup up to date for what q covers, one month per write
- * transaction (so writers wait a month's rebuild at most).  *use is set
+ * transaction (so writers wait a month's rebuild at most; on PostgreSQL
+ * not even that: rebuild_slice).  *use is set
  * false when the dashboard should read the records instead.  budget_ms > 0:
  * start no month after that long; *left (if given): the stale months not
  * rebuilt. */
@@ -1285,18 +1352,15 @@ static enum store_rc rollup_prepare(struct svc_ctx *c, const struct dash_query *
         for (; rc == STORE_OK && i < s.n; i++) {
             if (budget_ms > 0 && mono_ms() - t0 > budget_ms)
                 break;
-            rc = store_begin_write(c->db);
-            if (rc != STORE_OK)
-                break;
             /* Built by another request meanwhile?  Then it is fresh: rebuild
-             * anyway, the same rows again, rather than look twice. */
-            rc = q_rollup_build(c->db, s.p[i].authority_id, s.p[i].month);
-            if (rc == STORE_OK && s.p[i].authority_id && strcmp(s.p[i].month, DASH_POPULATION_MONTH))
-                rc = build_outcomes(c, s.p[i].authority_id, s.p[i].month);
-            if (rc == STORE_OK)
-                rc = store_commit(c->db);
-            else
-                store_rollback(c->db);
+             * anyway, the same rows again, rather than look twice.  Being
+             * built by another now: wait for it, unless this is the
+             * refresher on a budget (it moves on); a view that waited in
+             * vain reads the records. */
+            bool busy = false;
+            rc = rebuild_slice(c, s.p[i].authority_id, s.p[i].month, &busy);
+            if (rc == STORE_OK && busy && budget_ms <= 0 && !slice_released(c, s.p[i].authority_id, s.p[i].month))
+                *use = false;
         }
     }
     if (left)

@@ -240,11 +240,15 @@ enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY authority_id, month");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, authority_id);
-    store_bind_text(st, 3, from_month);
-    store_bind_text(st, 4, to_month);
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') "
+        "UNION SELECT authority_id, month FROM dash_rollup_building WHERE (? = 0 OR authority_id = ?) "
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY 1, 2");
+    for (int i = 0; i < 2; i++) {
+        store_bind_int(st, 4 * i + 1, authority_id);
+        store_bind_int(st, 4 * i + 2, authority_id);
+        store_bind_text(st, 4 * i + 3, from_month);
+        store_bind_text(st, 4 * i + 4, to_month);
+    }
     return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
 }
 
@@ -605,12 +609,6 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
         "sp.dimension, sp.category, sum(sp.pupils) FROM school_population sp JOIN schools s ON s.id = sp.school_id "
         "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category");
     store_bind_int(st, 1, authority_id);
-    rc = store_exec_done(st);
-    if (rc != STORE_OK)
-        return rc;
-    st = store_prepare(s,
-        "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    store_bind_int(st, 1, authority_id);
     return store_exec_done(st);
 }
 
@@ -645,11 +643,6 @@ static enum store_rc build_national(struct store *s, const char *month)
         store_bind_text(st, 1, month);
         rc = store_exec_done(st);
     }
-    if (rc == STORE_OK) {
-        st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = 0 AND month = ?");
-        store_bind_text(st, 1, month);
-        rc = store_exec_done(st);
-    }
     return rc;
 }
 
@@ -657,10 +650,8 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
 {
     if (authority_id == 0)
         return month ? build_national(s, month) : STORE_ERROR;
-    if (month && !strcmp(month, DASH_POPULATION_MONTH)) {
-        enum store_rc prc = build_population(s, authority_id);
-        return prc == STORE_OK ? national_stale(s, month) : prc;
-    }
+    if (month && !strcmp(month, DASH_POPULATION_MONTH))
+        return build_population(s, authority_id);
     struct slice sl = {.authority_id = authority_id};
     int y, m;
     if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || y < 1 || y > 9998 || m < 1 ||
@@ -721,13 +712,66 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
     if (rc == STORE_OK)
         rc = write_cells(s, &sl, &t);
     free(t.c);
-    if (rc != STORE_OK)
+    return rc;
+}
+
+/* ---- claiming a slice ---- */
+
+enum store_rc q_rollup_claimed(struct store *s, int64_t authority_id, const char *month, int64_t since,
+                               bool *held)
+{
+    struct store_stmt *st = store_prepare(s,
+        "SELECT count(*) FROM dash_rollup_building WHERE authority_id = ? AND month = ? AND claimed_at > ?");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, month);
+    store_bind_int(st, 3, since);
+    int64_t n = 0;
+    enum store_rc rc = store_get_int(st, &n);
+    *held = n > 0;
+    return rc;
+}
+
+enum store_rc q_rollup_claim(struct store *s, int64_t authority_id, const char *month, int64_t now,
+                             int64_t abandoned_after, bool *claimed)
+{
+    *claimed = false;
+    bool busy = false;
+    enum store_rc rc = q_rollup_claimed(s, authority_id, month, now - abandoned_after, &busy);
+    if (rc != STORE_OK || busy)
         return rc;
     struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
     store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, sl.month);
+    store_bind_text(st, 2, month);
     rc = store_exec_done(st);
-    return rc == STORE_OK ? national_stale(s, sl.month) : rc;
+    if (rc == STORE_OK) {
+        st = store_prepare(s, "INSERT INTO dash_rollup_building (authority_id, month, claimed_at) VALUES (?,?,?) "
+                              "ON CONFLICT (authority_id, month) DO UPDATE SET claimed_at = excluded.claimed_at");
+        store_bind_int(st, 1, authority_id);
+        store_bind_text(st, 2, month);
+        store_bind_int(st, 3, now);
+        rc = store_exec_done(st);
+    }
+    *claimed = rc == STORE_OK;
+    return rc;
+}
+
+enum store_rc q_rollup_release(struct store *s, int64_t authority_id, const char *month, bool built)
+{
+    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_building WHERE authority_id = ? AND month = ?");
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, month);
+    enum store_rc rc = store_exec_done(st);
+    if (rc != STORE_OK)
+        return rc;
+    if (!built) {
+        /* Stale again, to be built another time. */
+        st = store_prepare(s, "INSERT INTO dash_rollup_stale (authority_id, month) VALUES (?, ?) "
+                              "ON CONFLICT DO NOTHING");
+        store_bind_int(st, 1, authority_id);
+        store_bind_text(st, 2, month);
+        return store_exec_done(st);
+    }
+    return authority_id != 0 ? national_stale(s, month) : STORE_OK;
 }
 
 enum store_rc q_rollup_stale_national(struct store *s, const char *from_month, const char *to_month,
@@ -735,9 +779,13 @@ enum store_rc q_rollup_stale_national(struct store *s, const char *from_month, c
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT authority_id, month FROM dash_rollup_stale WHERE authority_id = 0 "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY month");
-    store_bind_text(st, 1, from_month);
-    store_bind_text(st, 2, to_month);
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') "
+        "UNION SELECT authority_id, month FROM dash_rollup_building WHERE authority_id = 0 "
+        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY 2");
+    for (int i = 0; i < 2; i++) {
+        store_bind_text(st, 2 * i + 1, from_month);
+        store_bind_text(st, 2 * i + 2, to_month);
+    }
     return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
 }
 

@@ -40,17 +40,33 @@
  * team or school, and a visibility of whole authorities. */
 bool q_rollup_answers(const struct dash_query *q);
 
-/* The (authority, month) pairs whose rows are stale, for one authority
- * (0: all) and the months from_month..to_month (YYYY-MM), through fn. */
+/* The (authority, month) pairs whose rows are stale (marked so, or being
+ * rebuilt: claimed), for one authority (0: all) and the months
+ * from_month..to_month (YYYY-MM), through fn. */
 enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
                              void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg);
 /* The first and last months (YYYY-MM) holding a meeting; "" when none. */
 enum store_rc q_rollup_span(struct store *s, char first[8], char last[8]);
 /* Marks every month of every authority stale (`tas rollup rebuild`). */
 enum store_rc q_rollup_mark_all(struct store *s);
-/* Rebuilds one authority's rows for one month (YYYY-MM) and marks them
- * fresh.  Call inside a write transaction. */
+/* Rebuilds one authority's rows for one month (YYYY-MM), or the census
+ * (DASH_POPULATION_MONTH), or England's month (authority 0).  Call inside
+ * a write transaction, between q_rollup_claim and q_rollup_release. */
 enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *month);
+/* Claims a slice for a rebuild (migration 0037), inside a write
+ * transaction: *claimed false when another rebuild claimed it less than
+ * abandoned_after seconds before now; otherwise its stale mark goes and
+ * the claim is made (a writer changing the slice from here on marks it
+ * stale again). */
+enum store_rc q_rollup_claim(struct store *s, int64_t authority_id, const char *month, int64_t now,
+                             int64_t abandoned_after, bool *claimed);
+/* Whether a rebuild claimed the slice after since (Unix seconds). */
+enum store_rc q_rollup_claimed(struct store *s, int64_t authority_id, const char *month, int64_t since,
+                               bool *held);
+/* Ends a claim, inside a write transaction: built, the slice is fresh
+ * (unless marked stale meanwhile) and, for an authority, England's month
+ * is marked stale; not built, the slice is marked stale again. */
+enum store_rc q_rollup_release(struct store *s, int64_t authority_id, const char *month, bool built);
 
 /* England's rows (authority_id 0, vis_authority_id 0): these dimensions,
  * added up over the authorities month by month, so a national view by a

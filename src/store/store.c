@@ -249,12 +249,22 @@ enum store_rc store_restore(struct store *s, const char *src, char *err, size_t 
 
 enum store_rc store_begin(struct store *s)
 {
-    return s ? s->ops->begin(s, false) : STORE_ERROR;
+    return s ? s->ops->begin(s, STORE_BEGIN_READ) : STORE_ERROR;
 }
 
 enum store_rc store_begin_write(struct store *s)
 {
-    return s ? s->ops->begin(s, true) : STORE_ERROR;
+    return s ? s->ops->begin(s, STORE_BEGIN_WRITE) : STORE_ERROR;
+}
+
+enum store_rc store_begin_aside(struct store *s)
+{
+    return s ? s->ops->begin(s, STORE_BEGIN_ASIDE) : STORE_ERROR;
+}
+
+bool store_one_writer(struct store *s)
+{
+    return !s || s->ops->one_writer;
 }
 
 enum store_rc store_commit(struct store *s)

@@ -59,6 +59,16 @@ int store_latest_version(struct store *s);
  * on SQLite) so a read-then-write transaction cannot deadlock. */
 enum store_rc store_begin(struct store *s);
 enum store_rc store_begin_write(struct store *s);
+/* A write that touches only rows no other writer touches (a slice of the
+ * dashboard's rollup, claimed first), begun so that other writers need not
+ * wait for it: on PostgreSQL a REPEATABLE READ transaction (one snapshot
+ * for everything it reads) without the write lock, where a row another
+ * transaction changed meanwhile fails it with STORE_BUSY; where one write
+ * runs at a time (SQLite), the same as store_begin_write. */
+enum store_rc store_begin_aside(struct store *s);
+/* Whether the backend runs one write transaction at a time (SQLite): then
+ * splitting a long write into short ones frees no other writer. */
+bool store_one_writer(struct store *s);
 enum store_rc store_commit(struct store *s);
 void store_rollback(struct store *s);
 /* The end of a write begun with store_begin_write, given the write's

@@ -22,6 +22,8 @@
 #define STORE_SQLITE_MIGRATIONS "src/store/migrations/sqlite/"
 #define STORE_PG_MIGRATIONS "src/store/migrations/postgresql/"
 
+enum store_begin_mode { STORE_BEGIN_READ, STORE_BEGIN_WRITE, STORE_BEGIN_ASIDE };
+
 struct store_ops {
     const char *name;               /* "sqlite", "postgresql" */
     const char *migrations_dir;     /* STORE_*_MIGRATIONS */
@@ -44,9 +46,12 @@ struct store_ops {
     const char *(*col_text)(struct store_stmt *st, int col);  /* never NULL */
     bool (*col_is_null)(struct store_stmt *st, int col);
 
-    /* "BEGIN" for begin(s, false); the write lock at once for true.  A
-     * begin inside a transaction is a savepoint (the backend counts them). */
-    enum store_rc (*begin)(struct store *s, bool write);
+    /* A read transaction, a write with the write lock taken at once, or a
+     * write aside (store_begin_aside).  A begin inside a transaction is a
+     * savepoint (the backend counts them). */
+    enum store_rc (*begin)(struct store *s, enum store_begin_mode mode);
+    /* One write transaction at a time, whatever is asked (store_one_writer). */
+    bool one_writer;
     enum store_rc (*commit)(struct store *s);
     void (*rollback)(struct store *s);
     bool (*in_transaction)(struct store *s);

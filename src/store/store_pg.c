@@ -16,7 +16,10 @@
  *     (tas_stmt) that is released, or rolled back to on failure.
  *   - store_begin_write takes one advisory lock for the database at once,
  *     so writers are serialised as SQLite's BEGIN IMMEDIATE serialises
- *     them (no lost updates; many writers at once is later work).
+ *     them (no lost updates).  store_begin_aside does not: a REPEATABLE
+ *     READ transaction for a long write of rows no other writer touches
+ *     (a claimed slice of the dashboard's rollup), which writers need not
+ *     wait for.
  *   - Errors: unique, foreign key, check and not-null violations are
  *     STORE_CONSTRAINT; serialization failures, deadlocks and lock time-outs
  *     STORE_BUSY.  Messages carry the SQLSTATE, the constraint's name and,
@@ -591,7 +594,7 @@ static bool pg_in_transaction(struct store *gs)
 
 /* ---- transactions ----------------------------------------------------- */
 
-static enum store_rc pg_begin(struct store *gs, bool write)
+static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
 {
     struct pg *s = PG(gs);
     if (in_tx(s)) {
@@ -601,8 +604,8 @@ static enum store_rc pg_begin(struct store *gs, bool write)
         return rc;
     }
     s->nested = 0;
-    enum store_rc rc = simple(s, "BEGIN");
-    if (rc == STORE_OK && write) {
+    enum store_rc rc = simple(s, mode == STORE_BEGIN_ASIDE ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+    if (rc == STORE_OK && mode == STORE_BEGIN_WRITE) {
         rc = simple(s, PG_WRITE_LOCK);
         if (rc != STORE_OK) {
             char keep[sizeof s->msg];

@@ -496,8 +496,9 @@ static enum store_rc run(struct sq *s, const char *sql)
 /* A transaction begun inside another becomes a savepoint, so a use case
  * that wraps its own writes in a transaction can also run as part of a
  * larger one (tas demo loads a year of records in one). */
-static enum store_rc sq_begin(struct store *gs, bool write)
+static enum store_rc sq_begin(struct store *gs, enum store_begin_mode mode)
 {
+    bool write = mode != STORE_BEGIN_READ;   /* a write aside too: one writer at a time */
     struct sq *s = SQ(gs);
     /* IMMEDIATE takes the write lock at once, so a read-then-write
      * transaction cannot deadlock. */
@@ -724,6 +725,7 @@ static const struct store_ops sqlite_ops = {
     .col_text = sq_col_text,
     .col_is_null = sq_col_is_null,
     .begin = sq_begin,
+    .one_writer = true,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .in_transaction = sq_in_transaction,
