@@ -235,21 +235,31 @@ static void stale_each(struct store_stmt *st, void *sink)
     k->fn(k->arg, store_col_int(st, 0), month);
 }
 
-enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
-                             void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
+/* The slices still to build, stale or being built (claimed), of every
+ * authority (all) or one (authority_id; England's own is 0), months
+ * from_month..to_month and the census, through fn. */
+#define PENDING_WHERE \
+    "(? = 1 OR authority_id = ?) AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "')"
+static enum store_rc read_pending(struct store *s, bool all, int64_t authority_id, const char *from_month,
+                                  const char *to_month, void (*fn)(void *arg, int64_t authority_id, const char *month),
+                                  void *arg)
 {
     struct store_stmt *st = store_prepare(s,
-        "SELECT authority_id, month FROM dash_rollup_stale WHERE (? = 0 OR authority_id = ?) "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') "
-        "UNION SELECT authority_id, month FROM dash_rollup_building WHERE (? = 0 OR authority_id = ?) "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY 1, 2");
+        "SELECT authority_id, month FROM dash_rollup_stale WHERE " PENDING_WHERE
+        " UNION SELECT authority_id, month FROM dash_rollup_building WHERE " PENDING_WHERE " ORDER BY 1, 2");
     for (int i = 0; i < 2; i++) {
-        store_bind_int(st, 4 * i + 1, authority_id);
+        store_bind_int(st, 4 * i + 1, all);
         store_bind_int(st, 4 * i + 2, authority_id);
         store_bind_text(st, 4 * i + 3, from_month);
         store_bind_text(st, 4 * i + 4, to_month);
     }
     return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
+}
+
+enum store_rc q_rollup_stale(struct store *s, int64_t authority_id, const char *from_month, const char *to_month,
+                             void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
+{
+    return read_pending(s, authority_id == 0, authority_id, from_month, to_month, fn, arg);
 }
 
 enum store_rc q_rollup_mark_all(struct store *s)
@@ -777,16 +787,7 @@ enum store_rc q_rollup_release(struct store *s, int64_t authority_id, const char
 enum store_rc q_rollup_stale_national(struct store *s, const char *from_month, const char *to_month,
                                       void (*fn)(void *arg, int64_t authority_id, const char *month), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT authority_id, month FROM dash_rollup_stale WHERE authority_id = 0 "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') "
-        "UNION SELECT authority_id, month FROM dash_rollup_building WHERE authority_id = 0 "
-        "AND ((month >= ? AND month <= ?) OR month = '" DASH_POPULATION_MONTH "') ORDER BY 2");
-    for (int i = 0; i < 2; i++) {
-        store_bind_text(st, 2 * i + 1, from_month);
-        store_bind_text(st, 2 * i + 2, to_month);
-    }
-    return store_each_row(st, stale_each, &(struct stale_sink){fn, arg});
+    return read_pending(s, false, 0, from_month, to_month, fn, arg);
 }
 
 enum store_rc q_rollup_generation(struct store *s, int64_t *n)
