@@ -61,6 +61,16 @@ static void gate_release(void)
     pthread_mutex_unlock(&gate_lock);
 }
 
+/* From the job's work: says it is at the gate and waits for it to open. */
+static void stop_at_gate(void)
+{
+    pthread_mutex_lock(&gate_lock);
+    at_gate = true;
+    while (!gate_open)
+        pthread_cond_wait(&gate_cond, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+}
+
 static void wait_at_gate(void)
 {
     for (;;) {
@@ -87,11 +97,7 @@ static enum svc_status work(struct svc_ctx *c, FILE *in, bool dry_run, const voi
     char buf[50];
     r->read = (long)fread(buf, 1, sizeof buf, in);
     import_job_progress(job, 500);
-    pthread_mutex_lock(&gate_lock);
-    at_gate = true;
-    while (!gate_open)
-        pthread_cond_wait(&gate_cond, &gate_lock);
-    pthread_mutex_unlock(&gate_lock);
+    stop_at_gate();
     while (fgetc(in) != EOF)
         r->read++;
     import_job_progress(job, 1000);
@@ -112,11 +118,7 @@ static enum svc_status work_checking(struct svc_ctx *c, FILE *in, bool dry_run, 
         ;
     import_job_progress(job, 40);
     import_job_checked(job, 30, 0, 40);
-    pthread_mutex_lock(&gate_lock);
-    at_gate = true;
-    while (!gate_open)
-        pthread_cond_wait(&gate_cond, &gate_lock);
-    pthread_mutex_unlock(&gate_lock);
+    stop_at_gate();
     import_job_checked(job, 40, 40, 40);
     return answer;
 }
