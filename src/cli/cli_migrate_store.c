@@ -59,13 +59,16 @@ static void on_compared(void *arg, const struct svc_move_table *t)
 
 /* The rollup compared with the records on the destination, inside its
  * transaction; what verifying rebuilds (stale months) is rolled back, so
- * the copy stays the source's. */
+ * the copy stays the source's.  The planner's statistics first (kept: they
+ * commit with the copy): without them the records' case query for the
+ * generated England ran on PostgreSQL for more than 8 minutes before it
+ * was stopped; with them it takes 12.6 s. */
 static int rollup_check(void *arg, struct store *to)
 {
     (void)arg;
     struct svc_ctx c;
     svc_ctx_init(&c, to, svc_system_principal(), clock_now());
-    if (store_begin(to) != STORE_OK)
+    if (store_exec_done(store_prepare(to, "ANALYZE")) != STORE_OK || store_begin(to) != STORE_OK)
         return -1;
     int rc = cli_rollup_verify(&c, NULL, NULL);
     store_rollback(to);
