@@ -300,6 +300,15 @@ struct slice {
     char month[32], first[32], next[32];   /* wider than the dates, so snprintf provably fits */
 };
 
+/* Runs sql with (authority_id, month) bound as its two parameters. */
+static enum store_rc exec_at(struct store *s, const char *sql, int64_t authority_id, const char *month)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    store_bind_int(st, 1, authority_id);
+    store_bind_text(st, 2, month);
+    return store_exec_done(st);
+}
+
 /* Runs sql with the slice bound n times as (authority, first, next). */
 static enum store_rc exec_slice(struct store *s, const char *sql, const struct slice *sl, int n)
 {
@@ -670,12 +679,8 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
     snprintf(sl.month, sizeof sl.month, "%04d-%02d", y, m);
     snprintf(sl.first, sizeof sl.first, "%04d-%02d-01", y, m);
     snprintf(sl.next, sizeof sl.next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-    struct store_stmt *del = store_prepare(s, "DELETE FROM dash_rollup WHERE authority_id = ? AND month = ?");
-    if (!del)
-        return STORE_ERROR;
-    store_bind_int(del, 1, authority_id);
-    store_bind_text(del, 2, sl.month);
-    enum store_rc rc = store_exec_done(del);
+    enum store_rc rc = exec_at(s, "DELETE FROM dash_rollup WHERE authority_id = ? AND month = ?", authority_id,
+                               sl.month);
     /* Meetings per host school phase and month (as q_dash_meetings). */
     if (rc == STORE_OK)
         rc = exec_slice(s,
@@ -749,12 +754,9 @@ enum store_rc q_rollup_claim(struct store *s, int64_t authority_id, const char *
     enum store_rc rc = q_rollup_claimed(s, authority_id, month, now - abandoned_after, &busy);
     if (rc != STORE_OK || busy)
         return rc;
-    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, month);
-    rc = store_exec_done(st);
+    rc = exec_at(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?", authority_id, month);
     if (rc == STORE_OK) {
-        st = store_prepare(s, "INSERT INTO dash_rollup_building (authority_id, month, claimed_at) VALUES (?,?,?) "
+        struct store_stmt *st = store_prepare(s, "INSERT INTO dash_rollup_building (authority_id, month, claimed_at) VALUES (?,?,?) "
                               "ON CONFLICT (authority_id, month) DO UPDATE SET claimed_at = excluded.claimed_at");
         store_bind_int(st, 1, authority_id);
         store_bind_text(st, 2, month);
@@ -767,20 +769,13 @@ enum store_rc q_rollup_claim(struct store *s, int64_t authority_id, const char *
 
 enum store_rc q_rollup_release(struct store *s, int64_t authority_id, const char *month, bool built)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup_building WHERE authority_id = ? AND month = ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, month);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc =
+        exec_at(s, "DELETE FROM dash_rollup_building WHERE authority_id = ? AND month = ?", authority_id, month);
     if (rc != STORE_OK)
         return rc;
-    if (!built) {
-        /* Stale again, to be built another time. */
-        st = store_prepare(s, "INSERT INTO dash_rollup_stale (authority_id, month) VALUES (?, ?) "
-                              "ON CONFLICT DO NOTHING");
-        store_bind_int(st, 1, authority_id);
-        store_bind_text(st, 2, month);
-        return store_exec_done(st);
-    }
+    if (!built)   /* stale again, to be built another time */
+        return exec_at(s, "INSERT INTO dash_rollup_stale (authority_id, month) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       authority_id, month);
     return authority_id != 0 ? national_stale(s, month) : STORE_OK;
 }
 
