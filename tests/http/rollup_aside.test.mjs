@@ -1,7 +1,8 @@
 // The dashboard's rollup rebuilt without holding writers up (issue 18 item
 // 4, migration 0037), on PostgreSQL: a slice is claimed in a short write,
 // built in a transaction that takes no write lock, then released.  A
-// trigger made for the test holds the build for a few seconds; meanwhile
+// trigger made for the test holds the build until the test opens a gate
+// (no timing: the order is forced); meanwhile
 // an audited request (its audit entry a write under the write lock) is
 // answered, and a change to the slice's records marks it stale again, so
 // the change is not lost when the build ends.  SQLite has one writer at a
@@ -13,22 +14,27 @@ import { dashboardFixture } from './dashboard_fixture.mjs';
 
 const skip = ON_POSTGRES ? false : 'SQLite runs one writer at a time: its rebuild is one write transaction';
 const A = 900;   // Testshire, as in dashboard_cache.test.mjs
-const HOLD_S = 4;
 let srv;
 
 before(async () => {
   if (skip) return;
   srv = await startServer({ extraArgs: ['--rollup-every', '0'] });
   dbScript(srv.db, dashboardFixture(A));
-  // Held for HOLD_S seconds once per token in tas_test_hold: the first
-  // statement of a slice's build (its old rows deleted).
+  // Held, once per token in tas_test_hold, at the first statement of a
+  // slice's build (its old rows deleted) until the gate opens: the gate is
+  // a sequence, whose value a transaction sees change whatever its
+  // snapshot.  Two minutes at most, so a broken test cannot hang.
   dbScript(srv.db, `
     CREATE TABLE tas_test_hold (token INTEGER PRIMARY KEY);
+    CREATE SEQUENCE tas_test_gate;
     CREATE FUNCTION tas_test_hold() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF EXISTS (SELECT 1 FROM tas_test_hold) THEN
         DELETE FROM tas_test_hold;
-        PERFORM pg_sleep(${HOLD_S});
+        FOR i IN 1..2400 LOOP
+          EXIT WHEN (SELECT last_value FROM tas_test_gate) > 1;
+          PERFORM pg_sleep(0.05);
+        END LOOP;
       END IF;
       RETURN NULL;
     END $$;
@@ -62,7 +68,8 @@ test('a rebuild holds no writer up, and a change made while it runs leaves its s
   // The slice fresh, then stale; its build held.
   assert.equal((await viewer.get(`/dashboard?${range}`)).status, 200);
   dbScript(srv.db, `INSERT INTO dash_rollup_stale (authority_id, month) VALUES (${A}, '${month}') ON CONFLICT DO NOTHING;
-                    INSERT INTO tas_test_hold (token) VALUES (1);`);
+                    INSERT INTO tas_test_hold (token) VALUES (1);
+                    SELECT setval('tas_test_gate', 1);`);
   let viewDone = false;
   const view = viewer.get(`/dashboard?${range}`).then(async (r) => { viewDone = true; return [r.status, await r.text()]; });
   await until(`SELECT count(*) FROM dash_rollup_building WHERE authority_id = ${A} AND month = '${month}'`);
@@ -78,6 +85,8 @@ test('a rebuild holds no writer up, and a change made while it runs leaves its s
   dbScript(srv.db, `UPDATE meetings SET status = 'cancelled' WHERE id = (SELECT min(m.id) FROM meetings m
                       JOIN teams t ON t.id = m.team_id WHERE t.authority_id = ${A} AND m.status = 'held'
                       AND substr(m.meeting_date, 1, 7) = '${month}');`);
+  assert.equal(viewDone, false);
+  dbScript(srv.db, "SELECT setval('tas_test_gate', 2);");   // the build goes on
   const [status, html] = await view;
   assert.equal(status, 200, html.slice(0, 300));
   assert.equal(count('SELECT count(*) FROM dash_rollup_building'), 0, 'the claim released');
