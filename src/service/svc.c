@@ -75,6 +75,11 @@ enum svc_status svc_from_store(enum store_rc rc)
     return SVC_ERROR;
 }
 
+enum svc_status svc_records_generation(struct svc_ctx *c, int64_t *gen)
+{
+    return store_records_generation(c->db, gen) == STORE_OK ? SVC_OK : SVC_ERROR;
+}
+
 enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v)
 {
     policy_visible(c->who, k, ACT_LIST, v);

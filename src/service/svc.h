@@ -62,6 +62,9 @@ int svc_allowed(const struct svc_ctx *c, enum action a, enum resource_kind k,
 /* The same for a resource built by the caller (facts such as pupil_id
  * set); case facts are completed from the database first. */
 int svc_decide(const struct svc_ctx *c, enum action a, struct resource *r);
+/* The records' generation (store_records_generation), which a page kept
+ * in memory (web/page_cache.h) is keyed by: read before the page is made. */
+enum svc_status svc_records_generation(struct svc_ctx *c, int64_t *gen);
 /* Maps a storage result: rows and done are success, constraint a conflict. */
 enum svc_status svc_from_store(enum store_rc rc);
 /* Maps the result of reading one record (q_*_get, or a change that answers

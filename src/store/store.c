@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/clock.h"
 #include "lib/embedded.h"
@@ -77,6 +78,113 @@ const char *store_backend_name(const struct store *s)
 
 /* ---- statements ------------------------------------------------------- */
 
+/* ---- the records' generation ------------------------------------------
+ *
+ * data_generation's one number goes up with every transaction that changes
+ * records, in that transaction, so a page kept in memory under the number
+ * read before it was made is current while the number stands (whichever
+ * process or server wrote).  A statement changes records when its backend
+ * says it wrote (not transaction control) and it does not write only to
+ * one of the tables below: what reading a page writes (its audit entry,
+ * the session's last use) and what the dashboard keeps for itself (with a
+ * generation of its own), so that reading does not make every kept page
+ * old.  A page kept under this number must show nothing from them. */
+
+static const char *const unrecorded[] = {
+    "audit_log", "audit_prune", "sessions", "form_tokens", "login_throttle", "sign_in_pending",
+    "data_generation", "dash_generation", "dash_rollup", "dash_rollup_stale", "dash_rollup_building",
+};
+
+static const char *skip_space(const char *p)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* Whether p begins with the keyword w (any case) and a word ends there;
+ * the text after it (and its spaces), or NULL. */
+static const char *keyword(const char *p, const char *w)
+{
+    size_t n = strlen(w);
+    if (strncasecmp(p, w, n) != 0 || isalnum((unsigned char)p[n]) || p[n] == '_')
+        return NULL;
+    return skip_space(p + n);
+}
+
+/* The table an INSERT, REPLACE, UPDATE or DELETE writes to, into out
+ * (without quotes); false for any other statement or a text not read. */
+static bool write_target(const char *sql, char *out, size_t outsz)
+{
+    const char *p = skip_space(sql), *q;
+    if ((q = keyword(p, "INSERT")) || (q = keyword(p, "UPDATE"))) {
+        bool update = !keyword(p, "INSERT");
+        if (keyword(q, "OR")) {   /* INSERT OR IGNORE, UPDATE OR REPLACE */
+            q = keyword(q, "OR");
+            while (isalpha((unsigned char)*q))
+                q++;
+            q = skip_space(q);
+        }
+        p = update ? q : keyword(q, "INTO");
+    } else if ((q = keyword(p, "REPLACE"))) {
+        p = keyword(q, "INTO");
+    } else if ((q = keyword(p, "DELETE"))) {
+        p = keyword(q, "FROM");
+    } else {
+        return false;
+    }
+    if (!p)
+        return false;
+    if (*p == '"')
+        p++;
+    size_t n = 0;
+    while ((isalnum((unsigned char)p[n]) || p[n] == '_') && n + 1 < outsz)
+        n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n > 0;
+}
+
+bool store_writes_unrecorded(const char *sql)
+{
+    /* Transaction control (SQLite counts BEGIN IMMEDIATE as a write). */
+    static const char *const control[] = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"};
+    const char *p = sql ? skip_space(sql) : "";
+    for (size_t i = 0; i < sizeof control / sizeof *control; i++)
+        if (keyword(p, control[i]))
+            return true;
+    char t[64];
+    if (!sql || !write_target(sql, t, sizeof t))
+        return false;
+    for (size_t i = 0; i < sizeof unrecorded / sizeof *unrecorded; i++)
+        if (!strcasecmp(t, unrecorded[i]))
+            return true;
+    return false;
+}
+
+/* In the open transaction, or by itself outside one. */
+static enum store_rc bump_generation(struct store *s)
+{
+    s->records_changed = false;
+    s->autocommit_changed = false;
+    /* A database still being migrated may not have the table yet. */
+    if (!s->generation_kept && !(s->generation_kept = s->ops->has_table(s, "data_generation")))
+        return STORE_OK;
+    int64_t changes = store_changes(s);
+    enum store_rc rc = store_exec_done(store_prepare(s, "UPDATE data_generation SET n = n + 1 WHERE id = 1"));
+    s->changes = changes;
+    s->changes_held = true;
+    return rc;
+}
+
+enum store_rc store_records_generation(struct store *s, int64_t *n)
+{
+    *n = 0;
+    return store_get_int(store_prepare(s, "SELECT n FROM data_generation WHERE id = 1"), n);
+}
+
+/* ---- statements ------------------------------------------------------- */
+
 struct store_stmt *store_prepare(struct store *s, const char *sql)
 {
     return s ? s->ops->prepare(s, sql) : NULL;
@@ -84,14 +192,25 @@ struct store_stmt *store_prepare(struct store *s, const char *sql)
 
 void store_done(struct store_stmt *st)
 {
-    if (st)
-        st->owner->ops->done(st);
+    if (!st)
+        return;
+    struct store *s = st->owner;
+    s->ops->done(st);
+    /* A write outside a transaction is committed once done: so is its bump. */
+    if (s->autocommit_changed && !s->ops->in_transaction(s))
+        (void)bump_generation(s);
 }
 
 void store_end_use(struct store *s)
 {
-    if (s)
-        s->ops->end_use(s);
+    if (!s)
+        return;
+    s->ops->end_use(s);
+    /* What the rollback undid needs no bump; a write done outside a
+     * transaction and never finished with store_done gets it now. */
+    if (s->autocommit_changed)
+        (void)bump_generation(s);
+    s->records_changed = false;
 }
 
 void store_bind_int(struct store_stmt *st, int idx, int64_t v)
@@ -124,7 +243,20 @@ void store_bind_null(struct store_stmt *st, int idx)
 
 enum store_rc store_step(struct store_stmt *st)
 {
-    return st ? st->owner->ops->step(st) : STORE_ERROR;
+    if (!st)
+        return STORE_ERROR;
+    struct store *s = st->owner;
+    s->changes_held = false;
+    enum store_rc rc = s->ops->step(st);
+    if ((rc == STORE_ROW || rc == STORE_DONE) && s->ops->wrote(st) && !store_writes_unrecorded(st->sql)) {
+        /* In a transaction the bump goes with its commit; outside one,
+         * after the statement (store_done). */
+        if (s->ops->in_transaction(s))
+            s->records_changed = true;
+        else
+            s->autocommit_changed = true;
+    }
+    return rc;
 }
 
 int64_t store_col_int(struct store_stmt *st, int col)
@@ -209,7 +341,9 @@ enum store_rc store_get_int(struct store_stmt *st, int64_t *v)
 
 int64_t store_changes(struct store *s)
 {
-    return s ? s->ops->changes(s) : 0;
+    if (!s)
+        return 0;
+    return s->changes_held ? s->changes : s->ops->changes(s);
 }
 
 const char *store_errmsg(struct store *s)
@@ -269,13 +403,28 @@ bool store_one_writer(struct store *s)
 
 enum store_rc store_commit(struct store *s)
 {
-    return s ? s->ops->commit(s) : STORE_ERROR;
+    if (!s)
+        return STORE_ERROR;
+    /* Inside a savepoint the bump is part of the outer transaction, and
+     * undone with it. */
+    if (!s->records_changed)
+        return s->ops->commit(s);
+    int64_t changes = store_changes(s);
+    enum store_rc rc = bump_generation(s);
+    rc = rc == STORE_OK ? s->ops->commit(s) : rc;
+    s->changes = changes;   /* the caller's statement's, as without the bump */
+    s->changes_held = true;
+    return rc;
 }
 
 void store_rollback(struct store *s)
 {
-    if (s)
-        s->ops->rollback(s);
+    if (!s)
+        return;
+    s->ops->rollback(s);
+    /* After a savepoint's rollback the rest of the transaction may stand. */
+    if (!s->ops->in_transaction(s))
+        s->records_changed = false;
 }
 
 /* On STORE_BUSY the transaction is still open: the caller rolls back. */

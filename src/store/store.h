@@ -86,6 +86,18 @@ enum store_rc store_backup(struct store *s, const char *dest, int64_t *pages, ch
  * read).  Nobody else should be using s's database meanwhile. */
 enum store_rc store_restore(struct store *s, const char *src, char *err, size_t errlen);
 
+/* The records' generation: a number that goes up, in the same transaction,
+ * whenever a transaction changes any record -- every table but what
+ * reading writes (the audit log, sessions, sign-in throttles and one-time
+ * form tokens) and the dashboard's own rollup (with its own generation).
+ * A page kept in memory under the number read before it was made is
+ * current while the number stands.  STORE_OK with *n, or an error. */
+enum store_rc store_records_generation(struct store *s, int64_t *n);
+/* Whether sql is transaction control or writes only to one of the tables
+ * the generation leaves out (by its INSERT, REPLACE, UPDATE or DELETE
+ * target); for tests. */
+bool store_writes_unrecorded(const char *sql);
+
 /* Whether a transaction (or savepoint) is open on this connection. */
 bool store_in_transaction(struct store *s);
 /* What two connections to the same database share and connections to

@@ -40,6 +40,9 @@ struct store_ops {
     void (*bind_text)(struct store_stmt *st, int idx, const char *v);  /* v not NULL */
     void (*bind_null)(struct store_stmt *st, int idx);
     enum store_rc (*step)(struct store_stmt *st);
+    /* Whether the statement, as stepped, changes the database (transaction
+     * control does not): it marks records changed (store_records_generation). */
+    bool (*wrote)(struct store_stmt *st);
 
     int64_t (*col_int)(struct store_stmt *st, int col);
     double (*col_double)(struct store_stmt *st, int col);
@@ -91,10 +94,21 @@ struct store_ops {
 /* The first member of every backend's connection and statement. */
 struct store {
     const struct store_ops *ops;
+    /* Since the last bump of the records' generation, a statement wrote
+     * records (store.c): in a transaction, bumped with its commit; outside
+     * one, once the statement is done. */
+    bool records_changed;
+    bool autocommit_changed;
+    bool generation_kept;      /* data_generation is known to exist */
+    /* The caller's last statement's changes when a bump ran after it
+     * (store_changes answers for the caller's statement, not the bump). */
+    bool changes_held;
+    int64_t changes;
 };
 
 struct store_stmt {
     struct store *owner;
+    const char *sql;           /* the text of this use (set by the backend's prepare) */
 };
 
 /* The backends' open calls (store_open picks one by the URL's scheme).

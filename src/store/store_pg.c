@@ -55,6 +55,7 @@ struct pg_stmt {
     int nrows;
     int row;                   /* current row, -1 before the first */
     bool executed;
+    bool wrote;                /* the execution changed the database (pg_wrote) */
     bool in_use;
     int bind_err;              /* first out-of-range parameter, or 0 */
     struct pg_stmt *twin;      /* another statement for the same SQL */
@@ -384,6 +385,7 @@ static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
         if (!st->in_use) {
             stmt_clear(st);
             st->in_use = true;
+            st->base.sql = sql;
             return &st->base;
         }
     }
@@ -401,6 +403,7 @@ static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
         s->used++;
     }
     st->in_use = true;
+    st->base.sql = sql;
     return &st->base;
 }
 
@@ -476,6 +479,17 @@ static void pg_bind_null(struct store_stmt *gst, int idx)
     put_val(PGS(gst), idx, NULL);
 }
 
+/* By the command's tag ("INSERT 0 1", "UPDATE 3", "SELECT 5", "BEGIN"). */
+static bool write_tag(const char *tag)
+{
+    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY",
+                                         "CREATE", "ALTER", "DROP", "TRUNCATE"};
+    for (size_t i = 0; tag && i < sizeof writes / sizeof *writes; i++)
+        if (!strncmp(tag, writes[i], strlen(writes[i])))
+            return true;
+    return false;
+}
+
 static enum store_rc execute(struct pg_stmt *st)
 {
     struct pg *s = PG(st->base.owner);
@@ -484,6 +498,7 @@ static enum store_rc execute(struct pg_stmt *st)
                                  NULL, NULL, 0);
     ExecStatusType t = PQresultStatus(r);
     enum store_rc rc = STORE_OK;
+    st->wrote = (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) && write_tag(PQcmdStatus(r));
     if (t == PGRES_TUPLES_OK) {
         st->res = r;
         st->nrows = PQntuples(r);
@@ -528,6 +543,12 @@ static enum store_rc pg_step(struct store_stmt *gst)
     }
     st->row = st->nrows;
     return STORE_DONE;
+}
+
+static bool pg_wrote(struct store_stmt *gst)
+{
+    struct pg_stmt *st = PGS(gst);
+    return st && st->wrote;
 }
 
 /* The current row's value, or NULL (no row, no column, SQL NULL). */
@@ -738,6 +759,7 @@ static const struct store_ops pg_ops = {
     .bind_text = pg_bind_text,
     .bind_null = pg_bind_null,
     .step = pg_step,
+    .wrote = pg_wrote,
     .col_int = pg_col_int,
     .col_double = pg_col_double,
     .col_text = pg_col_text,

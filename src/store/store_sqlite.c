@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,17 @@ static enum store_rc map_rc(int rc)
 }
 
 /* ---- opening ---------------------------------------------------------- */
+
+/* Library-wide settings, once, before SQLite initialises itself on the
+ * first open.  Memory statistics off: with them on, every allocation in
+ * every connection takes one global mutex, which the server's threads
+ * (a connection each) then queue on; tas never reads the statistics. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void configure_library(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 /* Runs a PRAGMA on a raw handle and copies the first column of its first
  * row (if any) into out.  Returns the SQLite result code. */
@@ -190,6 +202,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
             close(fd);
     }
 
+    pthread_once(&config_once, configure_library);
     struct sq *s = calloc(1, sizeof *s);
     if (!s) {
         store_put_err(err, errlen, "out of memory");
@@ -343,6 +356,7 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
             sqlite3_clear_bindings(st->stmt);
             st->bind_rc = SQLITE_OK;
             st->in_use = true;
+            st->base.sql = sql;
             return &st->base;
         }
     }
@@ -359,6 +373,7 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
         s->used++;
     }
     st->in_use = true;
+    st->base.sql = sql;
     return &st->base;
 }
 
@@ -444,6 +459,12 @@ static enum store_rc sq_step(struct store_stmt *gst)
         return STORE_ERROR;
     }
     return map_rc(sqlite3_step(st->stmt));
+}
+
+static bool sq_wrote(struct store_stmt *gst)
+{
+    struct sq_stmt *st = SQS(gst);
+    return st && !sqlite3_stmt_readonly(st->stmt);
 }
 
 static int64_t sq_col_int(struct store_stmt *gst, int col)
@@ -720,6 +741,7 @@ static const struct store_ops sqlite_ops = {
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
     .step = sq_step,
+    .wrote = sq_wrote,
     .col_int = sq_col_int,
     .col_double = sq_col_double,
     .col_text = sq_col_text,

@@ -387,6 +387,124 @@ static void test_pg_places(void **state)
     run_places(PG);
 }
 
+/* ---- the records' generation (store_records_generation) -------------- */
+
+static int64_t generation(struct store *s)
+{
+    int64_t n = -1;
+    assert_int_equal(store_records_generation(s, &n), STORE_OK);
+    return n;
+}
+
+static void check_generation(struct store *s)
+{
+    exec_ok(s, "CREATE TABLE t_gen (id INTEGER PRIMARY KEY, v TEXT)");
+    int64_t g = generation(s);
+    assert_true(g >= 1);
+
+    /* Reading changes nothing. */
+    assert_int_equal(store_begin(s), STORE_OK);
+    int64_t n;
+    assert_int_equal(store_get_int(store_prepare(s, "SELECT count(*) FROM t_gen"), &n), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(generation(s), g);
+
+    /* A write of records: one step, in its own transaction. */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "INSERT INTO t_gen (id, v) VALUES (1, 'a')");
+    exec_ok(s, "INSERT INTO t_gen (id, v) VALUES (2, 'b')");
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(generation(s), g + 1);
+
+    /* What reading a page writes leaves it alone. */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "INSERT INTO audit_log (id, at, action, resource_kind, prev_hash, hash)"
+               " VALUES (1, 0, 'view', 'pupil', '', 'x')");
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(generation(s), g + 1);
+
+    /* Rolled back: nothing happened. */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "INSERT INTO t_gen (id, v) VALUES (3, 'c')");
+    store_rollback(s);
+    assert_int_equal(generation(s), g + 1);
+
+    /* Outside a transaction: the write, then its bump; the caller still
+     * reads its own statement's changes (none here), not the bump's. */
+    exec_ok(s, "UPDATE t_gen SET v = 'z' WHERE id = 99");
+    assert_int_equal(store_changes(s), 0);
+    assert_int_equal(generation(s), g + 2);
+
+    /* After a commit that bumped, the changes are the caller's too. */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "UPDATE t_gen SET v = 'q' WHERE id IN (1, 2)");
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(store_changes(s), 2);
+    assert_int_equal(generation(s), g + 3);
+
+    /* A savepoint's bump belongs to the outer transaction: kept with it,
+     * undone with it. */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "INSERT INTO t_gen (id, v) VALUES (4, 'd')");
+    assert_int_equal(store_commit(s), STORE_OK);
+    store_rollback(s);
+    assert_int_equal(generation(s), g + 3);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    exec_ok(s, "INSERT INTO t_gen (id, v) VALUES (4, 'd')");
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(generation(s), g + 4);
+}
+
+static void run_generation(enum backend b)
+{
+    struct fix *f = open_fix(b);
+    migrate(f->s);
+    check_generation(f->s);
+    close_fix(f);
+}
+
+static void test_sqlite_generation(void **state)
+{
+    (void)state;
+    run_generation(SQLITE);
+}
+
+static void test_pg_generation(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    run_generation(PG);
+}
+
+/* Which statements leave the generation alone: transaction control and
+ * writes to what reading writes; anything else (or unread) counts. */
+static void test_unrecorded(void **state)
+{
+    (void)state;
+    const char *quiet[] = {"INSERT INTO audit_log (a) VALUES (1)", "  insert into \"sessions\" (a) values (1)",
+                           "UPDATE sessions SET last_seen_at = ?", "update or ignore login_throttle set n = 1",
+                           "DELETE FROM form_tokens WHERE created_at < ?", "INSERT OR REPLACE INTO dash_rollup VALUES (1)",
+                           "REPLACE INTO dash_rollup_stale VALUES (1)", "BEGIN IMMEDIATE", "COMMIT", "RELEASE tas_nested",
+                           "SAVEPOINT tas_nested", "ROLLBACK"};
+    const char *counted[] = {"INSERT INTO pupils (a) VALUES (1)", "UPDATE pupils SET upn = ?", "DELETE FROM cases",
+                             "INSERT INTO audit_logs (a) VALUES (1)", "INSERT INTO audit_log_0039 SELECT 1",
+                             "WITH x AS (SELECT 1) INSERT INTO audit_log SELECT * FROM x", "UPDATEsessions SET a = 1",
+                             "CREATE TABLE t (a)", "DELETE sessions", "", "INSERT INTO"};
+    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++)
+        if (!store_writes_unrecorded(quiet[i]))
+            fail_msg("counted: %s", quiet[i]);
+    for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
+        if (store_writes_unrecorded(counted[i]))
+            fail_msg("not counted: %s", counted[i]);
+    assert_false(store_writes_unrecorded(NULL));
+}
+
 /* The pool hands out connections that work and come back clean. */
 static void test_pg_pool(void **state)
 {
@@ -706,6 +824,9 @@ int main(void)
         cmocka_unit_test(test_sqlite_places),
         cmocka_unit_test(test_pg_places),
         cmocka_unit_test(test_pg_pool),
+        cmocka_unit_test(test_sqlite_generation),
+        cmocka_unit_test(test_pg_generation),
+        cmocka_unit_test(test_unrecorded),
         cmocka_unit_test(test_schemas_agree),
         cmocka_unit_test(test_copy),
     };
