@@ -19,6 +19,7 @@
 #include "store/q_dashboard.h"
 #include "store/store.h"
 #include "web/dash_cache.h"
+#include "web/page_cache.h"
 
 static double clock_ms(clockid_t id)
 {
@@ -545,14 +546,14 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
            (unsigned long long)rows);
     /* The JSON answer as /api/v1/dashboard gives it: computed (the
      * rollup's generation looked up, the dashboard built and written out)
-     * against kept in memory (web/dash_cache.c: the generation looked up,
+     * against kept in memory (web/page_cache.c: the generation looked up,
      * the text copied out), best of 5 each, same run. */
     {
         struct buf out = BUF_INIT, fresh = BUF_INIT;
         struct field_errors errs = {0};
         const char *from_where = NULL;
         double computed = 1e30, kept = 1e30;
-        dash_cache_clear();
+        page_cache_clear();
         for (int i = 0; i < 5; i++) {
             double t0 = now_ms();
             if (dash_answer_json(&c, &in, false, false, &fresh, &from_where, &errs) != SVC_OK)

@@ -79,7 +79,7 @@ enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, siz
 /* Marks every month stale and rebuilds them all (`tas rollup rebuild`).
  * No policy check: an operator's command. */
 enum svc_status svc_dashboard_rebuild(struct svc_ctx *c);
-/* For a cache of the dashboard's pages (web/dash_cache.c): when these
+/* For a cache of the dashboard's pages (web/page_cache.c): when these
  * filters are answered from the rollup, brings it up to date for them and
  * sets *generation to its generation (q_rollup_generation), which changes
  * with anything such a dashboard reads; 0 when the dashboard would read

@@ -12,6 +12,7 @@
 #include "service/svc_dashboard.h"
 #include "core/calendar.h"
 #include "web/dash_cache.h"
+#include "web/page_cache.h"
 #include "web/dash_export.h"
 #include "web/finding.h"
 #include "web/form.h"
@@ -222,40 +223,7 @@ static void set_form_values(struct dash_filter_form *in, const struct dash_filte
     in->phase = f->phase;
 }
 
-/* ---- the cache's key (web/dash_cache.h) ---- */
-
-static void key_text(struct buf *b, const char *s)
-{
-    s = s ? s : "";
-    buf_printf(b, "%zu:%s|", strlen(s), s);
-}
-
-static int text_cmp(const void *x, const void *y)
-{
-    return strcmp((const char *)x, (const char *)y);
-}
-
-/* The viewer's grants as text in one order: the scope.  Two users holding
- * the same grants see the same figures (the policy decides on the grants
- * alone), so they share pages; any difference in role, scope, detail or
- * a team's schools is a different key. */
-static void scope_key(const struct principal *p, struct buf *b)
-{
-    enum { W = 1024 };
-    static _Thread_local char g[POLICY_MAX_GRANTS][W];
-    size_t n = p->ngrants < POLICY_MAX_GRANTS ? p->ngrants : POLICY_MAX_GRANTS;
-    for (size_t i = 0; i < n; i++) {
-        const struct role_grant *r = &p->grants[i];
-        int len = snprintf(g[i], W, "%d,%d,%lld,%lld,%zu:%s,", (int)r->role, (int)r->scope, (long long)r->scope_id,
-                           (long long)r->authority_id, strlen(r->detail), r->detail);
-        for (size_t k = 0; k < r->nschools && k < POLICY_MAX_TEAM_SCHOOLS && len > 0 && len < W; k++)
-            len += snprintf(g[i] + len, (size_t)(W - len), "%lld;", (long long)r->school_ids[k]);
-    }
-    qsort(g, n, W, text_cmp);
-    buf_printf(b, "grants %zu|", n);
-    for (size_t i = 0; i < n; i++)
-        key_text(b, g[i]);
-}
+/* ---- the cache's key (web/page_cache.h) ---- */
 
 /* Everything a dashboard page depends on, or false when it is not to be
  * kept (the records answer it, or the filters are not valid). */
@@ -267,15 +235,15 @@ static bool cache_key(bool api, struct svc_ctx *c, const struct dash_filter_form
         return false;
     buf_printf(key, "dashboard 1|%s|%s|gen %lld|", api ? "json" : "html", report ? "report" : "page",
                (long long)gen);
-    key_text(key, c->today);
-    key_text(key, in->from);
-    key_text(key, in->to);
-    key_text(key, in->authority_id);
-    key_text(key, in->team_id);
-    key_text(key, in->school_id);
-    key_text(key, in->phase);
-    key_text(key, in->publish);
-    scope_key(c->who, key);
+    page_key_text(key, c->today);
+    page_key_text(key, in->from);
+    page_key_text(key, in->to);
+    page_key_text(key, in->authority_id);
+    page_key_text(key, in->team_id);
+    page_key_text(key, in->school_id);
+    page_key_text(key, in->phase);
+    page_key_text(key, in->publish);
+    page_key_scope(key, c->who);
     return !key->failed;
 }
 
@@ -285,7 +253,7 @@ enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_for
     struct buf key = BUF_INIT;
     bool keep = use_cache && cache_key(true, c, in, report, &key);
     *served_from = NULL;
-    if (keep && dash_cache_get(buf_str(&key), out, NULL, 0)) {
+    if (keep && page_cache_get(buf_str(&key), out, NULL, 0)) {
         *served_from = "cache";
         buf_free(&key);
         return SVC_OK;
@@ -304,7 +272,7 @@ enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_for
         if (!text || out->failed) {
             st = SVC_ERROR;
         } else if (keep) {
-            dash_cache_put(buf_str(&key), out->data, out->len, NULL, 0);
+            page_cache_put(buf_str(&key), out->data, out->len, NULL, 0);
             *served_from = "computed";
         }
     }
@@ -342,7 +310,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
         return;
     }
     bool keep = cache_key(false, &c, &in, report, &key);
-    bool hit = keep && dash_cache_get(buf_str(&key), &tables, m, sizeof *m);
+    bool hit = keep && page_cache_get(buf_str(&key), &tables, m, sizeof *m);
     struct dashboard *d = NULL;
     if (!hit) {
         d = req_alloc(rq, sizeof *d);
@@ -398,12 +366,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
         json_t *tctx = json_pack("{s:O, s:s, s:b}", "tables", json_object_get(full, "tables"), "query",
                                  buf_str(&q), "may_export", may_export);
         json_decref(full);
-        finding_date_labels(tctx);
-        char err[256];
-        if (tmpl_render(rq->app->tmpl, report ? "dashboard_report_tables" : "dashboard_tables", tctx, &tables, err,
-                        sizeof err) != 0) {
-            fprintf(stderr, "template dashboard tables: %s\n", err);
-            json_decref(tctx);
+        if (view_render_part(rq, report ? "dashboard_report_tables" : "dashboard_tables", tctx, &tables) != 0) {
             json_decref(ctx);
             buf_free(&q);
             buf_free(&qp);
@@ -412,9 +375,8 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
-        json_decref(tctx);
         if (keep && !tables.failed)
-            dash_cache_put(buf_str(&key), buf_str(&tables), tables.len, m, sizeof *m);
+            page_cache_put(buf_str(&key), buf_str(&tables), tables.len, m, sizeof *m);
     }
     buf_free(&q);
     buf_free(&qp);

@@ -143,10 +143,18 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "pupil_form", ctx);
 }
 
+/* Kept in memory under the records' generation (web/listing.h): the list
+ * is the same for everyone of the same scope until a record changes. */
 static void h_pupil_list(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
+    struct buf key = BUF_INIT;
+    bool keep = listing_kept_key(rq, &c, "pupils", &key);
+    if (keep && listing_kept_get(rq, rs, &key, "Pupils", "pupils")) {
+        buf_free(&key);
+        return;
+    }
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -157,6 +165,7 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
     enum svc_status st = svc_pupil_list(&c, &f, &pg, &total, collect_pupil, rows);
     if (st != SVC_OK) {
         json_decref(rows);
+        buf_free(&key);
         view_svc_error(rq, rs, st);
         return;
     }
@@ -171,9 +180,11 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
         json_object_del(paging, "pagination");
         json_object_set_new(paging, "pupils", rows);
         view_json(rs, 200, paging);
+        listing_kept_answer(rq, rs, keep, &key, NULL, NULL, NULL);
+        buf_free(&key);
         return;
     }
-    json_t *ctx = view_page(rq, "Pupils", "pupils");
+    json_t *ctx = json_object();
     view_list_csv_link(rq, ctx, RES_PUPIL);
     json_object_set_new(ctx, "pupils", rows);
     char count[64];
@@ -194,7 +205,13 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)));
     json_object_set_new(ctx, "can_import_outcomes", json_boolean(svc_allowed(&c, ACT_CREATE, RES_CASE, 0, 0, 0)));
     json_object_set_new(ctx, "searched", json_boolean(f.search[0] || f.school_id));
-    view_render(rq, rs, 200, "pupil_list", ctx);
+    struct buf main = BUF_INIT;
+    if (view_render_part(rq, "pupil_list", ctx, &main) != 0)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else
+        listing_kept_answer(rq, rs, keep, &key, "Pupils", "pupils", &main);
+    buf_free(&main);
+    buf_free(&key);
 }
 
 static void h_pupil_new(struct req *rq, struct resp *rs)

@@ -179,6 +179,17 @@ void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, 
     json_decref(ctx);
 }
 
+int view_render_part(struct req *rq, const char *tmpl, json_t *ctx, struct buf *out)
+{
+    finding_date_labels(ctx);
+    char err[256];
+    int rc = tmpl_render(rq->app->tmpl, tmpl, ctx, out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "template %s: %s\n", tmpl, err);
+    json_decref(ctx);
+    return rc;
+}
+
 void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k)
 {
     struct svc_ctx c;

@@ -17,6 +17,10 @@ json_t *view_page(struct req *rq, const char *title, const char *section);
 void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k);
 /* Renders tmpl with ctx (the reference is taken) as the response. */
 void view_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx);
+/* Renders tmpl with ctx (the reference is taken) into out, without the
+ * layout: a part of a page, kept apart (web/page_cache.h).  0, or -1 with
+ * the template's error logged. */
+int view_render_part(struct req *rq, const char *tmpl, json_t *ctx, struct buf *out);
 /* data (reference taken) as the JSON response. */
 void view_json(struct resp *rs, int status, json_t *data);
 /* An error for a person (HTML page) or a program (JSON {"error": ...}). */

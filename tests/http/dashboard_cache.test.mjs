@@ -1,4 +1,4 @@
-// The dashboard's pages kept in memory (web/dash_cache.c, issue 16): a
+// The dashboard's pages kept in memory (web/page_cache.c, issue 16): a
 // page answered from the rollup is kept under a key naming the rollup's
 // generation, the filters, the viewer's grants (the scope, not the user)
 // and today.  X-Served-From says which ("cache" or "computed").  A kept
