@@ -77,7 +77,7 @@ pg_start() {
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
             -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                -c max_connections=100" >/dev/null 2>&1; then
+                -c max_connections=400" >/dev/null 2>&1; then
             break
         fi
         port=""
