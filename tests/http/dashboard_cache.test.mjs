@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, dbScript } from './harness.mjs';
+import { startServer, Client, dbScript, pageMain as body } from './harness.mjs';
 import { dashboardFixture } from './dashboard_fixture.mjs';
 
 let srv;
@@ -33,15 +33,6 @@ async function get(user, path) {
   const text = await res.text();
   assert.equal(res.status, 200, text.slice(0, 500));
   return { from: res.headers.get('x-served-from'), text };
-}
-
-// The page less what every request makes afresh (the layout's tokens and
-// the signed-in name): from the heading to the end of <main>.
-function body(html) {
-  const start = html.indexOf('<h1');
-  const end = html.indexOf('</main>');
-  assert.ok(start > 0 && end > start, 'a page with a heading');
-  return html.slice(start, end);
 }
 
 function total(json, key, label) {

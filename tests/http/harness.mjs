@@ -419,6 +419,18 @@ export async function startServers(...options) {
   return got.map((g) => g.value);
 }
 
+/**
+ * A page less what every request makes afresh (the layout's tokens and the
+ * signed-in name): from the first heading to the end of <main>.  For tests
+ * that a page kept in memory is the one computed.
+ */
+export function pageMain(html) {
+  const start = html.indexOf('<h1');
+  const end = html.indexOf('</main>');
+  if (!(start > 0 && end > start)) throw new Error('not a page with a heading');
+  return html.slice(start, end);
+}
+
 /** Decodes the HTML character references our templates produce. */
 export function decodeHtml(s) {
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (m, e) => {
