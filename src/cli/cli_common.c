@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/validate.h"
 #include "service/secrets.h"
+#include "service/svc_audit.h"
 #include "service/svc.h"
 #include "store/store.h"
 
@@ -48,7 +49,15 @@ struct store *cli_open_db(const char *path)
         store_close(s);
         return NULL;
     }
-    /* Every command may append to (or check) the keyed audit chain. */
+    /* Every command may append to (or check) the keyed audit chain; a
+     * trail made under a key that is now missing needs that key back. */
+    if (!strstr(path, "://") && !secrets_exist(path) && svc_audit_trail_exists(s)) {
+        cli_fail("the server key of %s is missing (TAS_SECRET_KEY, or %s.key beside it) and its audit "
+                 "trail was sealed with it: restore the key from where it was kept apart; a new key "
+                 "would leave the whole trail unverifiable", path, path);
+        store_close(s);
+        return NULL;
+    }
     if (secrets_load(path, err, sizeof err) != 0) {
         cli_fail("server key for %s: %s", path, err);
         store_close(s);

@@ -305,6 +305,15 @@ static int walk_one(void *arg, const struct audit_entry *e)
     return 0;
 }
 
+bool svc_audit_trail_exists(struct store *db)
+{
+    int64_t last = 0;
+    char prev[AUDIT_HASH_HEX + 1];
+    struct audit_anchor a;
+    return (q_audit_tail(db, &last, prev) == STORE_OK && last > 0) ||
+           (q_audit_anchor(db, &a) == STORE_OK && a.up_to_id > 0);
+}
+
 enum svc_status svc_audit_verify(struct store *db, const struct audit_head *expect, struct audit_verify *out)
 {
     memset(out, 0, sizeof *out);

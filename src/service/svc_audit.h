@@ -65,6 +65,10 @@ struct audit_head {
     char hash[AUDIT_HASH_HEX + 1];
 };
 
+/* Whether db holds an audit trail (entries, or a pruning's record): it
+ * was keyed with the server's secret, which must then be restored, never
+ * made anew (a new one would leave every entry unverifiable). */
+bool svc_audit_trail_exists(struct store *db);
 struct audit_verify {
     int64_t checked;         /* entries whose links held */
     int64_t first_bad_id;    /* 0 when the chain is intact */

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -70,6 +70,26 @@ test('migrate, demo (deterministic), and demo refuses a database with data', () 
   assert.match(again.err, /already holds data/);
   const d2 = tas(['demo', '--db', path.join(dir, 'demo2.db'), '--seed', '5']);
   assert.equal(d2.out.replace(/demo2\.db/, 'demo.db'), d.out, 'same seed, same authority');
+});
+
+test('a database whose audit trail was sealed is not given a new key when its own is missing', () => {
+  const db = path.join(dir, 'keyed.db');
+  assert.equal(tas(['demo', '--db', db, '--seed', '2']).code, 0);   // its year leaves a trail
+  renameSync(`${db}.key`, `${db}.key.kept`);
+  for (const args of [['serve', '--db', db, '--listen', '127.0.0.1:0'], ['user', 'list', '--db', db],
+    ['migrate', '--db', db]]) {
+    const r = tas(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.err, /server key .* is missing .* restore the key/, args.join(' '));
+  }
+  assert.throws(() => statSync(`${db}.key`), 'no new key was made');
+  renameSync(`${db}.key.kept`, `${db}.key`);
+  const v = tas(['audit', 'verify', '--db', db]);
+  assert.equal(v.code, 0, v.err);
+  // A database with no trail yet still gets its key on first use.
+  const fresh = path.join(dir, 'fresh.db');
+  assert.equal(tas(['migrate', '--db', fresh]).code, 0);
+  assert.equal(statSync(`${fresh}.key`).mode & 0o777, 0o600);
 });
 
 test('user add, list, passwd, disable, enable', () => {
