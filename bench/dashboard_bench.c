@@ -551,21 +551,21 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
     {
         struct buf out = BUF_INIT, fresh = BUF_INIT;
         struct field_errors errs = {0};
-        const char *from_where = NULL;
+        const char *from_where = NULL, *read_from = NULL;
         double computed = 1e30, kept = 1e30;
         page_cache_clear();
         for (int i = 0; i < 5; i++) {
             double t0 = now_ms();
-            if (dash_answer_json(&c, &in, false, false, &fresh, &from_where, &errs) != SVC_OK)
+            if (dash_answer_json(&c, NULL, &in, false, false, &fresh, &from_where, &read_from, &errs) != SVC_OK)
                 bad = 1;
             double t = now_ms() - t0;
             computed = t < computed ? t : computed;
         }
-        if (dash_answer_json(&c, &in, false, true, &out, &from_where, &errs) != SVC_OK)
+        if (dash_answer_json(&c, NULL, &in, false, true, &out, &from_where, &read_from, &errs) != SVC_OK)
             bad = 1;
         for (int i = 0; i < 5; i++) {
             double t0 = now_ms();
-            if (dash_answer_json(&c, &in, false, true, &out, &from_where, &errs) != SVC_OK ||
+            if (dash_answer_json(&c, NULL, &in, false, true, &out, &from_where, &read_from, &errs) != SVC_OK ||
                 !from_where || strcmp(from_where, "cache"))
                 bad = 1;
             double t = now_ms() - t0;

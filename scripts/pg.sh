@@ -15,7 +15,16 @@
 #       CMD's outcome; exits with CMD's status.
 #   scripts/pg.sh start      starts one and prints two lines: its URL and
 #                            its directory (for stop; PGPASSFILE=DIR/pgpass)
-#   scripts/pg.sh stop DIR   stops the server of DIR and removes DIR
+#   scripts/pg.sh stop DIR   stops the server of DIR (and its standby) and
+#                            removes DIR
+#   scripts/pg.sh standby DIR
+#                            starts a hot standby of DIR's server, streaming
+#                            its WAL (pg_basebackup -R), and prints its URL:
+#                            the same databases, read only, on another port
+#                            (DIR/pgpass gains its line); asked again while
+#                            it runs, the same URL
+#   scripts/pg.sh standby-stop DIR
+#                            stops DIR's standby and removes it
 #   scripts/pg.sh available  exit 0 if the binaries are there, else prints
 #                            why not and exits 1
 #
@@ -99,6 +108,67 @@ pg_start() {
     echo "$dir"
 }
 
+pg_standby() {
+    local dir=$1 bin pport pass port tries
+    case $dir in
+        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
+        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
+    esac
+    # One standby per server: asked again, the running one's URL.
+    if [[ -f $dir/standby.port && -f $dir/standby/postmaster.pid ]]; then
+        echo "postgresql://tas@127.0.0.1:$(cat "$dir/standby.port")/tas"
+        return 0
+    fi
+    bin=$(pg_bindir) || { echo "pg.sh: no PostgreSQL binaries" >&2; return 1; }
+    IFS=: read -r _ pport _ _ pass <"$dir/pgpass"
+    # The server's user reads the password from its own copy.
+    (umask 077 && printf '127.0.0.1:%s:*:tas:%s\n' "$pport" "$pass" >"$dir/standby.pgpass")
+    if ((EUID == 0)); then
+        chown "${TAS_PG_USER:-nobody}:" "$dir/standby.pgpass"
+    fi
+    if ! as_owner env PGPASSFILE="$dir/standby.pgpass" "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U tas \
+        -D "$dir/standby" -X stream -R --no-sync --checkpoint=fast >"$dir/standby.log" 2>&1; then
+        echo "pg.sh: pg_basebackup failed:" >&2
+        cat "$dir/standby.log" >&2
+        return 1
+    fi
+    printf "primary_conninfo = 'host=127.0.0.1 port=%s user=tas passfile=%s'\n" "$pport" "$dir/standby.pgpass" |
+        as_owner tee -a "$dir/standby/postgresql.auto.conf" >/dev/null
+    port=""
+    for tries in 1 2 3 4 5; do
+        port=$(free_port)
+        if as_owner "$bin/pg_ctl" -D "$dir/standby" -l "$dir/standby-server.log" -w -t 30 start \
+            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
+                -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c hot_standby=on \
+                -c max_connections=400" >/dev/null 2>&1; then
+            break
+        fi
+        port=""
+    done
+    if [[ -z $port ]]; then
+        echo "pg.sh: the standby would not start:" >&2
+        cat "$dir/standby-server.log" >&2 || true
+        return 1
+    fi
+    printf '127.0.0.1:%s:*:tas:%s\n' "$port" "$pass" >>"$dir/pgpass"
+    echo "$port" >"$dir/standby.port"
+    echo "postgresql://tas@127.0.0.1:$port/tas"
+}
+
+pg_standby_stop() {
+    local dir=$1 bin
+    case $dir in
+        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
+        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
+    esac
+    bin=$(pg_bindir) || true
+    if [[ -n $bin && -f $dir/standby/postmaster.pid ]]; then
+        as_owner "$bin/pg_ctl" -D "$dir/standby" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+            as_owner "$bin/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir/standby" "$dir/standby.port" "$dir/standby.pgpass"
+}
+
 pg_stop() {
     local dir=$1 bin
     case $dir in
@@ -106,6 +176,10 @@ pg_stop() {
         *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
     esac
     bin=$(pg_bindir) || true
+    if [[ -n $bin && -f $dir/standby/postmaster.pid ]]; then
+        as_owner "$bin/pg_ctl" -D "$dir/standby" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+            as_owner "$bin/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
     if [[ -n $bin && -f $dir/data/postmaster.pid ]]; then
         as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
             as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -126,6 +200,12 @@ case ${1:-} in
         ;;
     stop)
         pg_stop "${2:?usage: pg.sh stop DIR}"
+        ;;
+    standby)
+        pg_standby "${2:?usage: pg.sh standby DIR}"
+        ;;
+    standby-stop)
+        pg_standby_stop "${2:?usage: pg.sh standby-stop DIR}"
         ;;
     run)
         shift

@@ -24,6 +24,9 @@ static void usage(FILE *f)
           "Serves tas over HTTP until stopped with Ctrl-C or SIGTERM.\n"
           "  --db PATH               database file (default tas.db)\n"
           "  --listen ADDR:PORT      where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
+          "  --read-db URL           a streaming replica of --db (PostgreSQL hot standby):\n"
+          "                          the dashboard's reads go to it while it holds every\n"
+          "                          change the dashboard could show, else to --db\n"
           "  --threads N             worker threads, each with a database connection\n"
           "                          (default 32, at most 64)\n"
           "  --secure-cookies        mark cookies Secure (when served over HTTPS by a proxy)\n"
@@ -57,9 +60,16 @@ static void usage(FILE *f)
           "database, created with mode 0600 on first start.  Back it up apart from the data.\n", f);
 }
 
+static void close_pools(struct app *app)
+{
+    store_pool_close(app->pool);
+    if (app->read_pool)
+        store_pool_close(app->read_pool);
+}
+
 int cli_serve(int argc, char **argv)
 {
-    const char *db = "tas.db", *listen = "127.0.0.1:8080";
+    const char *db = "tas.db", *listen = "127.0.0.1:8080", *read_db = NULL;
     /* Audited requests wait for their entry's shared sync (svc_audit.c):
      * threads that wait are not working, and more of them waiting makes
      * larger groups per sync.  32 measured best on 2 cores (README). */
@@ -69,7 +79,7 @@ int cli_serve(int argc, char **argv)
      * or --max-upload (the file goes to a temporary file as it arrives). */
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024, .max_upload = 16 * 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
-           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY, O_MAX_UPLOAD };
+           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY, O_MAX_UPLOAD, O_READ_DB };
     const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;
     long remind_days = 3;
     long rollup_every = 30;
@@ -83,12 +93,14 @@ int cli_serve(int argc, char **argv)
         {"smtp", required_argument, 0, O_SMTP}, {"mail-from", required_argument, 0, O_MAIL_FROM},
         {"base-url", required_argument, 0, O_BASE_URL}, {"remind-days", required_argument, 0, O_REMIND},
         {"trust-proxy", required_argument, 0, O_TRUST_PROXY}, {"max-upload", required_argument, 0, O_MAX_UPLOAD},
+        {"read-db", required_argument, 0, O_READ_DB},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case O_DB: db = optarg; break;
+        case O_READ_DB: read_db = optarg; break;
         case O_LISTEN: listen = optarg; break;
         case O_SECURE: app.secure_cookies = true; break;
         case O_QUIET: app.quiet = true; break;
@@ -177,6 +189,17 @@ int cli_serve(int argc, char **argv)
         tmpl_free(app.tmpl);
         return CLI_FAIL;
     }
+    /* The replica: read only, never migrated (it replays the primary's
+     * schema); one connection per worker at most. */
+    if (read_db) {
+        app.read_pool = store_pool_open(read_db, (int)threads, err, sizeof err);
+        if (!app.read_pool) {
+            cli_fail("cannot open the replica --read-db: %s", err);
+            close_pools(&app);
+            tmpl_free(app.tmpl);
+            return CLI_FAIL;
+        }
+    }
     /* Signals go to this thread only: block them before the server's
      * threads start (they inherit the mask), then wait for them here. */
     sigset_t set;
@@ -189,7 +212,7 @@ int cli_serve(int argc, char **argv)
     struct server *srv = server_start(&app, listen, (unsigned)threads, err, sizeof err);
     if (!srv) {
         cli_fail("%s", err);
-        store_pool_close(app.pool);
+        close_pools(&app);
         tmpl_free(app.tmpl);
         return CLI_FAIL;
     }
@@ -211,7 +234,7 @@ int cli_serve(int argc, char **argv)
     if (mailer_start(app.pool, &mc, err, sizeof err) != 0) {
         cli_fail("e-mail: %s", err);
         server_stop(srv, 0);
-        store_pool_close(app.pool);
+        close_pools(&app);
         tmpl_free(app.tmpl);
         return CLI_FAIL;
     }
@@ -247,7 +270,7 @@ int cli_serve(int argc, char **argv)
     server_stop(srv, 10);
     import_jobs_stop();
     mailer_stop();
-    store_pool_close(app.pool);
+    close_pools(&app);
     tmpl_free(app.tmpl);
     fprintf(stderr, "tas: stopped\n");
     return CLI_OK;

@@ -1388,6 +1388,14 @@ enum svc_status svc_dashboard_rebuild(struct svc_ctx *c)
     return svc_dashboard_refresh(c, 0);
 }
 
+bool svc_dashboard_replica_current(struct store *primary, struct store *replica)
+{
+    int64_t pd, pr, rd, rr;
+    return q_rollup_generation(primary, &pd) == STORE_OK && store_records_generation(primary, &pr) == STORE_OK &&
+           q_rollup_generation(replica, &rd) == STORE_OK && store_records_generation(replica, &rr) == STORE_OK &&
+           pd == rd && pr == rr;
+}
+
 enum svc_status svc_dashboard_generation(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                                          int64_t *generation)
 {

@@ -63,6 +63,12 @@ struct dashboard {
     struct stat_table t[DT__COUNT];
 };
 
+/* Whether replica (a streaming replica of primary: tas serve --read-db)
+ * holds every change primary does that a dashboard may show: the same
+ * records' and rollup's generations, read from primary first (a replica
+ * is never ahead).  A dashboard computed on it then has the primary's
+ * figures exactly; false on any error (a replica unreachable). */
+bool svc_dashboard_replica_current(struct store *primary, struct store *replica);
 /* Validates the filters (errs), checks the policy and builds everything.
  * SVC_INVALID with field errors; SVC_FORBIDDEN when aggregates may not be
  * seen (or a filter names something outside the viewer's scope). */

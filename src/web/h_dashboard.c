@@ -247,9 +247,41 @@ static bool cache_key(bool api, struct svc_ctx *c, const struct dash_filter_form
     return !key->failed;
 }
 
-enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_form *in, bool report, bool use_cache,
-                                 struct buf *out, const char **served_from, struct field_errors *errs)
+/* ---- the replica (tas serve --read-db) ---- */
+
+/* The dashboard computed on a replica when one is configured and it holds
+ * every change the primary does (svc_dashboard_replica_current, checked
+ * after the primary brought the view's rollup up to date); otherwise, or
+ * when the replica fails it (a conflict with its replay, a connection
+ * lost), on the primary.  *read_from: "replica" or "primary" with a
+ * replica configured, else NULL. */
+static enum svc_status compute(struct svc_ctx *c, struct store_pool *replicas, const struct dash_filter_form *in,
+                               enum action a, struct dashboard *d, struct field_errors *errs, const char **read_from)
 {
+    *read_from = NULL;
+    if (replicas) {
+        *read_from = "primary";
+        struct store *r = store_pool_acquire(replicas);
+        enum svc_status st = SVC_ERROR;
+        if (r && svc_dashboard_replica_current(c->db, r)) {
+            struct svc_ctx on = *c;
+            on.db = r;
+            st = svc_dashboard(&on, in, a, d, errs);
+        }
+        store_pool_release(replicas, r);
+        if (st != SVC_ERROR) {
+            *read_from = "replica";
+            return st;
+        }
+    }
+    return svc_dashboard(c, in, a, d, errs);
+}
+
+enum svc_status dash_answer_json(struct svc_ctx *c, struct store_pool *replicas, const struct dash_filter_form *in,
+                                 bool report, bool use_cache, struct buf *out, const char **served_from,
+                                 const char **read_from, struct field_errors *errs)
+{
+    *read_from = NULL;
     struct buf key = BUF_INIT;
     bool keep = use_cache && cache_key(true, c, in, report, &key);
     *served_from = NULL;
@@ -259,7 +291,7 @@ enum svc_status dash_answer_json(struct svc_ctx *c, const struct dash_filter_for
         return SVC_OK;
     }
     struct dashboard *d = malloc(sizeof *d);
-    enum svc_status st = d ? svc_dashboard(c, in, ACT_VIEW, d, errs) : SVC_ERROR;
+    enum svc_status st = d ? compute(c, replicas, in, ACT_VIEW, d, errs, read_from) : SVC_ERROR;
     if (st == SVC_OK) {
         json_t *j = dashboard_json(d, false);
         char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
@@ -298,7 +330,8 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
     if (rq->api) {
-        st = dash_answer_json(&c, &in, report, true, &rs->body, &rs->served_from, &errs);
+        st = dash_answer_json(&c, rq->app->read_pool, &in, report, true, &rs->body, &rs->served_from,
+                              &rs->read_from, &errs);
         if (st == SVC_INVALID) {
             view_invalid_json(rs, &errs);
         } else if (st != SVC_OK) {
@@ -319,7 +352,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
             view_svc_error(rq, rs, SVC_ERROR);
             return;
         }
-        st = svc_dashboard(&c, &in, ACT_VIEW, d, &errs);
+        st = compute(&c, rq->app->read_pool, &in, ACT_VIEW, d, &errs, &rs->read_from);
         if (st != SVC_OK && st != SVC_INVALID) {
             buf_free(&key);
             view_svc_error(rq, rs, st);
@@ -425,7 +458,7 @@ static struct dashboard *export_data(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_ERROR);
         return NULL;
     }
-    enum svc_status st = svc_dashboard(&c, &in, ACT_EXPORT, d, &errs);
+    enum svc_status st = compute(&c, rq->app->read_pool, &in, ACT_EXPORT, d, &errs, &rs->read_from);
     if (st == SVC_OK)
         return d;
     rq->api = true;   /* a download answers errors in JSON */

@@ -22,6 +22,7 @@ struct upload;
 
 struct app {
     struct store_pool *pool;
+    struct store_pool *read_pool;   /* a replica for the dashboard's reads (--read-db), or NULL */
     struct tmpl_set *tmpl;
     struct auth_config auth;
     bool secure_cookies;       /* served over TLS (behind a proxy): Secure cookies, HSTS, __Host- */
@@ -89,6 +90,7 @@ struct resp {
     char *cookies[RESP_MAX_COOKIES];
     const char *cache_control; /* default: no-store */
     const char *served_from;   /* X-Served-From: "cache" or "computed" (the dashboard); NULL none */
+    const char *read_from;     /* X-Read-From: "replica" or "primary" (--read-db); NULL none */
     char allow[64];            /* Allow header for 405 responses */
     int64_t retry_after;       /* seconds, for 429 responses; 0 none */
     char disposition[128];     /* Content-Disposition for downloads; "" none */

@@ -90,6 +90,8 @@ static void security_headers(struct MHD_Response *r, const struct resp *rs, bool
     MHD_add_response_header(r, "Cache-Control", rs->cache_control ? rs->cache_control : "no-store");
     if (rs->served_from)
         MHD_add_response_header(r, "X-Served-From", rs->served_from);
+    if (rs->read_from)
+        MHD_add_response_header(r, "X-Read-From", rs->read_from);
 }
 
 static void access_log(const struct req *rq, int status, size_t bytes)
