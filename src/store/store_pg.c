@@ -155,6 +155,18 @@ static void quiet_notice(void *arg, const char *message)
 
 /* ---- opening ---------------------------------------------------------- */
 
+/* A write lock not given within 10 s is STORE_BUSY, as SQLite's busy
+ * timeout; UTF-8 both ways. */
+static enum store_rc configure(struct pg *s)
+{
+    enum store_rc rc = simple(s, "SET lock_timeout = '10s'");
+    if (rc == STORE_OK)
+        rc = simple(s, "SET client_encoding = 'UTF8'");
+    if (rc == STORE_OK)
+        rc = simple(s, "SET client_min_messages = warning");
+    return rc;
+}
+
 struct store *store_pg_open(const char *url, char *err, size_t errlen)
 {
     if (err && errlen)
@@ -180,11 +192,7 @@ struct store *store_pg_open(const char *url, char *err, size_t errlen)
     }
     PQsetNoticeProcessor(s->conn, quiet_notice, NULL);
     s->base.ops = &pg_ops;
-    /* A write lock not given within 10 s is STORE_BUSY, as SQLite's busy
-     * timeout; UTF-8 both ways. */
-    if (simple(s, "SET lock_timeout = '10s'") != STORE_OK ||
-        simple(s, "SET client_encoding = 'UTF8'") != STORE_OK ||
-        simple(s, "SET client_min_messages = warning") != STORE_OK) {
+    if (configure(s) != STORE_OK) {
         store_put_err(err, errlen, "cannot configure the connection: %s", s->msg);
         PQfinish(s->conn);
         free(s);
@@ -418,6 +426,24 @@ static void pg_done(struct store_stmt *gst)
 
 static void pg_rollback(struct store *gs);
 
+/* A connection the server dropped (restarted, failed over, its backend
+ * terminated) is made again for the next borrower: the request that met
+ * the loss failed, the ones after it need not.  Its statements were
+ * prepared on the old session, so the cache goes too. */
+static void reconnect(struct pg *s)
+{
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return;   /* still down: tried again after the next use */
+    for (size_t i = 0; i < s->cap; i++) {
+        free_chain(s->slots[i]);
+        s->slots[i] = NULL;
+    }
+    s->used = 0;
+    s->nested = 0;
+    (void)configure(s);
+}
+
 static void pg_end_use(struct store *gs)
 {
     struct pg *s = PG(gs);
@@ -426,7 +452,10 @@ static void pg_end_use(struct store *gs)
             if (st->in_use)
                 pg_done(&st->base);
     s->nested = 0;
-    pg_rollback(gs);
+    if (PQstatus(s->conn) == CONNECTION_BAD)
+        reconnect(s);
+    else
+        pg_rollback(gs);
 }
 
 /* ---- binding and stepping --------------------------------------------- */
