@@ -64,7 +64,9 @@ enum store_rc store_begin_write(struct store *s);
  * wait for it: on PostgreSQL a REPEATABLE READ transaction (one snapshot
  * for everything it reads) without the write lock, where a row another
  * transaction changed meanwhile fails it with STORE_BUSY; where one write
- * runs at a time (SQLite), the same as store_begin_write. */
+ * runs at a time (SQLite), the same as store_begin_write.  All or nothing:
+ * on PostgreSQL a statement that fails there fails the transaction (no
+ * savepoint per statement), which the caller then rolls back. */
 enum store_rc store_begin_aside(struct store *s);
 /* Whether the backend runs one write transaction at a time (SQLite): then
  * splitting a long write into short ones frees no other writer. */

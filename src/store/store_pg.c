@@ -69,6 +69,7 @@ struct pg {
     size_t used;
     unsigned next_name;
     int nested;                /* savepoints open inside the transaction */
+    bool aside;                /* the transaction open was begun aside (no statement savepoints) */
     int64_t changes;
     char key[256];             /* store_database_key */
     char msg[256];
@@ -359,7 +360,10 @@ static struct pg_stmt *new_stmt(struct pg *s, const char *sql, uint64_t h)
  * can fail too (an unknown column): the same applies. */
 static bool stmt_savepoint(struct pg *s)
 {
-    return in_tx(s) && simple(s, "SAVEPOINT tas_stmt") == STORE_OK;
+    /* A write aside is all or nothing (a failed statement fails it, and
+     * its caller rolls it back): its many statements, a rollup slice's
+     * build, need not pay two more round trips each. */
+    return in_tx(s) && !s->aside && simple(s, "SAVEPOINT tas_stmt") == STORE_OK;
 }
 
 static void stmt_savepoint_end(struct pg *s, bool ok)
@@ -654,6 +658,7 @@ static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
         return rc;
     }
     s->nested = 0;
+    s->aside = mode == STORE_BEGIN_ASIDE;
     enum store_rc rc = simple(s, mode == STORE_BEGIN_ASIDE ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
     if (rc == STORE_OK && mode == STORE_BEGIN_WRITE) {
         rc = simple(s, PG_WRITE_LOCK);
