@@ -58,6 +58,23 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Whether DIR is one pg.sh made (nothing else is stopped or removed).
+ours() {
+    case $1 in
+        "${TMPDIR:-/tmp}"/tas-pg.*) return 0 ;;
+        *) echo "pg.sh: $1 is not a directory pg.sh made" >&2; return 1 ;;
+    esac
+}
+
+# Stops the server of data directory DATA if it runs: fast, else at once.
+stop_server() {
+    local data=$1 bin
+    bin=$(pg_bindir) || return 0
+    [[ -f $data/postmaster.pid ]] || return 0
+    as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+        as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+
 pg_start() {
     local bin dir pass port tries
     bin=$(pg_bindir) || { echo "pg.sh: no PostgreSQL in /usr/lib/postgresql/*/bin (apt-get install postgresql)" >&2; return 1; }
@@ -110,10 +127,7 @@ pg_start() {
 
 pg_standby() {
     local dir=$1 bin pport pass port tries
-    case $dir in
-        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
-        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
-    esac
+    ours "$dir" || return 1
     # One standby per server: asked again, the running one's URL.
     if [[ -f $dir/standby.port && -f $dir/standby/postmaster.pid ]]; then
         echo "postgresql://tas@127.0.0.1:$(cat "$dir/standby.port")/tas"
@@ -157,33 +171,16 @@ pg_standby() {
 
 pg_standby_stop() {
     local dir=$1 bin
-    case $dir in
-        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
-        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
-    esac
-    bin=$(pg_bindir) || true
-    if [[ -n $bin && -f $dir/standby/postmaster.pid ]]; then
-        as_owner "$bin/pg_ctl" -D "$dir/standby" -m fast -w -t 30 stop >/dev/null 2>&1 ||
-            as_owner "$bin/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
+    ours "$dir" || return 1
+    stop_server "$dir/standby"
     rm -rf "$dir/standby" "$dir/standby.port" "$dir/standby.pgpass"
 }
 
 pg_stop() {
-    local dir=$1 bin
-    case $dir in
-        "${TMPDIR:-/tmp}"/tas-pg.*) ;;
-        *) echo "pg.sh: $dir is not a directory pg.sh made" >&2; return 1 ;;
-    esac
-    bin=$(pg_bindir) || true
-    if [[ -n $bin && -f $dir/standby/postmaster.pid ]]; then
-        as_owner "$bin/pg_ctl" -D "$dir/standby" -m fast -w -t 30 stop >/dev/null 2>&1 ||
-            as_owner "$bin/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    if [[ -n $bin && -f $dir/data/postmaster.pid ]]; then
-        as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
-            as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
+    local dir=$1
+    ours "$dir" || return 1
+    stop_server "$dir/standby"
+    stop_server "$dir/data"
     rm -rf "$dir"
 }
 
