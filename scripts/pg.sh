@@ -75,8 +75,28 @@ stop_server() {
         as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
 }
 
+# Starts the server of data directory DATA (log LOG, socket in SOCKDIR)
+# on a free loopback port, trying again if another takes the port first;
+# prints the port.  fsync off and no full-page writes: a throwaway server.
+# (A standby answers reads as it is: hot_standby is on by default.)
+start_server() {
+    local data=$1 log=$2 sockdir=$3 bin port tries
+    bin=$(pg_bindir) || return 1
+    for tries in 1 2 3 4 5; do
+        port=$(free_port)
+        if as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 30 start \
+            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$sockdir \
+                -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+                -c max_connections=400" >/dev/null 2>&1; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
 pg_start() {
-    local bin dir pass port tries
+    local bin dir pass port
     bin=$(pg_bindir) || { echo "pg.sh: no PostgreSQL in /usr/lib/postgresql/*/bin (apt-get install postgresql)" >&2; return 1; }
     dir=$(mktemp -d "${TMPDIR:-/tmp}/tas-pg.XXXXXX")
     chmod 700 "$dir"
@@ -97,18 +117,7 @@ pg_start() {
         return 1
     fi
     rm -f "$dir/pw"
-    for tries in 1 2 3 4 5; do
-        port=$(free_port)
-        # fsync off and no full-page writes: a throwaway test server.
-        if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-                -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                -c max_connections=400" >/dev/null 2>&1; then
-            break
-        fi
-        port=""
-    done
-    if [[ -z $port ]]; then
+    if ! port=$(start_server "$dir/data" "$dir/server.log" "$dir"); then
         echo "pg.sh: the server would not start:" >&2
         cat "$dir/server.log" >&2 || true
         rm -rf "$dir"
@@ -126,7 +135,7 @@ pg_start() {
 }
 
 pg_standby() {
-    local dir=$1 bin pport pass port tries
+    local dir=$1 bin pport pass port
     ours "$dir" || return 1
     # One standby per server: asked again, the running one's URL.
     if [[ -f $dir/standby.port && -f $dir/standby/postmaster.pid ]]; then
@@ -148,18 +157,7 @@ pg_standby() {
     fi
     printf "primary_conninfo = 'host=127.0.0.1 port=%s user=tas passfile=%s'\n" "$pport" "$dir/standby.pgpass" |
         as_owner tee -a "$dir/standby/postgresql.auto.conf" >/dev/null
-    port=""
-    for tries in 1 2 3 4 5; do
-        port=$(free_port)
-        if as_owner "$bin/pg_ctl" -D "$dir/standby" -l "$dir/standby-server.log" -w -t 30 start \
-            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-                -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c hot_standby=on \
-                -c max_connections=400" >/dev/null 2>&1; then
-            break
-        fi
-        port=""
-    done
-    if [[ -z $port ]]; then
+    if ! port=$(start_server "$dir/standby" "$dir/standby-server.log" "$dir"); then
         echo "pg.sh: the standby would not start:" >&2
         cat "$dir/standby-server.log" >&2 || true
         return 1
