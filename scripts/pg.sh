@@ -142,6 +142,10 @@ pg_standby() {
         echo "postgresql://tas@127.0.0.1:$(cat "$dir/standby.port")/tas"
         return 0
     fi
+    # What a run stopped half way left (a standby dir, stopped or unnamed)
+    # would make pg_basebackup refuse: gone first, so no run depends on
+    # how the last one ended.
+    pg_standby_stop "$dir"
     bin=$(pg_bindir) || { echo "pg.sh: no PostgreSQL binaries" >&2; return 1; }
     IFS=: read -r _ pport _ _ pass <"$dir/pgpass"
     # The server's user reads the password from its own copy.
