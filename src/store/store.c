@@ -248,13 +248,13 @@ enum store_rc store_step(struct store_stmt *st)
     struct store *s = st->owner;
     s->changes_held = false;
     enum store_rc rc = s->ops->step(st);
-    if ((rc == STORE_ROW || rc == STORE_DONE) && s->ops->wrote(st) && !store_writes_unrecorded(st->sql)) {
+    if ((rc == STORE_ROW || rc == STORE_DONE) && s->ops->wrote(st)) {
         /* In a transaction the bump goes with its commit; outside one,
-         * after the statement (store_done). */
-        if (s->ops->in_transaction(s))
-            s->records_changed = true;
-        else
-            s->autocommit_changed = true;
+         * after the statement (store_done).  Once marked, a bulk load's
+         * further rows are not read again. */
+        bool *changed = s->ops->in_transaction(s) ? &s->records_changed : &s->autocommit_changed;
+        if (!*changed && !store_writes_unrecorded(st->sql))
+            *changed = true;
     }
     return rc;
 }
