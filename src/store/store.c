@@ -446,6 +446,7 @@ struct migration {
     const char *name;    /* "foundation" (not NUL-terminated) */
     int namelen;
     const struct embedded_file *file;
+    bool portable;       /* from common/: put in the backend's dialect */
 };
 
 static int cmp_migration(const void *a, const void *b)
@@ -454,18 +455,20 @@ static int cmp_migration(const void *a, const void *b)
     return (x->version > y->version) - (x->version < y->version);
 }
 
-/* Picks the migrations under dir out of files, sorted by version.
- * Returns the count, or -1 with err set. */
+/* Picks the migrations of a backend out of files: those in common/ and
+ * those under dir (its own), sorted by version.  Returns the count, or -1
+ * with err set. */
 static long collect(const char *dir, const struct embedded_file *files, size_t nfiles,
                     struct migration *out, char *err, size_t errlen)
 {
-    const size_t plen = strlen(dir);
+    const size_t plen = strlen(dir), clen = strlen(STORE_COMMON_MIGRATIONS);
     long n = 0;
     for (size_t i = 0; i < nfiles; i++) {
         const char *fname = files[i].name;
-        if (!fname || strncmp(fname, dir, plen) != 0)
+        bool portable = fname && strncmp(fname, STORE_COMMON_MIGRATIONS, clen) == 0;
+        if (!fname || (!portable && strncmp(fname, dir, plen) != 0))
             continue;
-        const char *base = fname + plen;
+        const char *base = fname + (portable ? clen : plen);
         size_t blen = strlen(base);
         if (strchr(base, '/') || blen < 4 || strcmp(base + blen - 4, ".sql") != 0)
             continue;
@@ -498,6 +501,7 @@ static long collect(const char *dir, const struct embedded_file *files, size_t n
         if (m->namelen < 0)
             m->namelen = 0;
         m->file = &files[i];
+        m->portable = portable;
         /* A script runs up to a NUL: a file with one would half-run. */
         if (!files[i].data || memchr(files[i].data, '\0', files[i].size)) {
             store_put_err(err, errlen, "migration %.*s: file is empty or contains a NUL byte",
@@ -540,16 +544,22 @@ static enum store_rc apply(struct store *s, const struct migration *m, char *err
     if (rc != STORE_DONE)
         goto fail;
 
-    /* The file is NUL-free (collect checked) but not NUL-terminated. */
-    char *sql = malloc(m->file->size + 1);
+    /* The file is NUL-free (collect checked) but not NUL-terminated; one
+     * from common/ is put in this backend's dialect (refused if it leaves
+     * the portable subset, on every backend alike). */
+    char why[512] = "";
+    char *sql = m->portable ? sql_portable_to((const char *)m->file->data, m->file->size, s->ops->dialect,
+                                              why, sizeof why)
+                            : malloc(m->file->size + 1);
     if (!sql) {
-        store_put_err(err, errlen, "migration %.*s: out of memory", m->baselen, m->base);
+        store_put_err(err, errlen, "migration %.*s: %s", m->baselen, m->base, why[0] ? why : "out of memory");
         store_rollback(s);
         return STORE_ERROR;
     }
-    memcpy(sql, m->file->data, m->file->size);
-    sql[m->file->size] = '\0';
-    char why[512] = "";
+    if (!m->portable) {
+        memcpy(sql, m->file->data, m->file->size);
+        sql[m->file->size] = '\0';
+    }
     rc = s->ops->exec_script(s, sql, why, sizeof why);
     free(sql);
     if (rc != STORE_OK) {

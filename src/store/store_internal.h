@@ -15,10 +15,14 @@
 #include <stdint.h>
 
 #include "lib/embedded.h"
+#include "store/sql_dialect.h"
 #include "store/store.h"
 
-/* The directories, as embedded, that hold each backend's migrations.  The
- * two sets keep the same numbers and names: one history. */
+/* The directories, as embedded, that hold the migrations: those written
+ * once for every backend (sql_dialect.h says in what subset), and each
+ * backend's own, where the dialects differ (triggers, tables made again).
+ * A number is in common/ or in both of the others: one history. */
+#define STORE_COMMON_MIGRATIONS "src/store/migrations/common/"
 #define STORE_SQLITE_MIGRATIONS "src/store/migrations/sqlite/"
 #define STORE_PG_MIGRATIONS "src/store/migrations/postgresql/"
 
@@ -27,6 +31,7 @@ enum store_begin_mode { STORE_BEGIN_READ, STORE_BEGIN_WRITE, STORE_BEGIN_ASIDE }
 struct store_ops {
     const char *name;               /* "sqlite", "postgresql" */
     const char *migrations_dir;     /* STORE_*_MIGRATIONS */
+    enum sql_dialect dialect;       /* what common/ migrations are put in */
     /* CREATE TABLE IF NOT EXISTS schema_migrations, in this dialect. */
     const char *migrations_table_sql;
 

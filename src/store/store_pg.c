@@ -780,6 +780,7 @@ static enum store_rc pg_table_triggers(struct store *gs, const char *quoted, boo
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .migrations_dir = STORE_PG_MIGRATIONS,
+    .dialect = SQL_POSTGRESQL,
     .migrations_table_sql = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                             " version BIGINT PRIMARY KEY,"
                             " name TEXT NOT NULL,"

@@ -811,6 +811,7 @@ static enum store_rc sq_after_script(struct store *gs, char *err, size_t errlen)
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .migrations_dir = STORE_SQLITE_MIGRATIONS,
+    .dialect = SQL_SQLITE,
     .migrations_table_sql = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                             " version INTEGER PRIMARY KEY,"
                             " name TEXT NOT NULL,"

@@ -594,16 +594,18 @@ static void add_line(struct schema *sc, const char *line)
     sc->text[sc->len] = '\0';
 }
 
-/* SQLite's declared types and PostgreSQL's, folded to one rough kind. */
-static const char *rough_type(const char *t)
+/* SQLite's declared types and PostgreSQL's, folded to one rough kind.
+ * SQLite's INTEGER and REAL hold 64 bits: PostgreSQL's integer and real
+ * (32) are their own kinds, so a migration that gave one fails here. */
+static const char *rough_type(const char *t, bool pg)
 {
-    if (!strcasecmp(t, "INTEGER") || !strcasecmp(t, "bigint") || !strcasecmp(t, "integer"))
+    if (pg ? !strcmp(t, "bigint") : !strcasecmp(t, "INTEGER"))
         return "int";
-    if (!strcasecmp(t, "TEXT") || !strcasecmp(t, "text"))
+    if (!strcasecmp(t, "TEXT"))
         return "text";
-    if (!strcasecmp(t, "REAL") || !strcasecmp(t, "double precision"))
+    if (pg ? !strcmp(t, "double precision") : !strcasecmp(t, "REAL"))
         return "real";
-    if (!strcasecmp(t, "BLOB") || !strcasecmp(t, "bytea"))
+    if (pg ? !strcmp(t, "bytea") : !strcasecmp(t, "BLOB"))
         return "blob";
     return t;
 }
@@ -611,6 +613,7 @@ static const char *rough_type(const char *t)
 struct collect {
     struct schema *sc;
     const char *kind;
+    bool pg;
 };
 
 static void take_line(struct store_stmt *st, void *arg)
@@ -620,7 +623,7 @@ static void take_line(struct store_stmt *st, void *arg)
     if (strcmp(c->kind, "column") == 0)
         snprintf(line, sizeof line, "column %s.%03lld %s %s", store_col_text(st, 0),
                  (long long)store_col_int(st, 1), store_col_text(st, 2),
-                 rough_type(store_col_text(st, 3)));
+                 rough_type(store_col_text(st, 3), c->pg));
     else
         snprintf(line, sizeof line, "%s %s", c->kind, store_col_text(st, 0));
     add_line(c->sc, line);
@@ -629,7 +632,7 @@ static void take_line(struct store_stmt *st, void *arg)
 static void read_schema(struct store *s, struct schema *sc)
 {
     bool pg = strcmp(store_backend_name(s), "postgresql") == 0;
-    struct collect cols = {sc, "column"}, views = {sc, "view"}, trigs = {sc, "trigger"};
+    struct collect cols = {sc, "column", pg}, views = {sc, "view", pg}, trigs = {sc, "trigger", pg};
     const char *col_sql = pg
         ? "SELECT table_name, ordinal_position, column_name, data_type FROM information_schema.columns "
           "WHERE table_schema = current_schema() AND table_name IN (SELECT tablename FROM pg_catalog.pg_tables "
@@ -671,7 +674,7 @@ static void test_schemas_agree(void **state)
 
     /* The same migrations, by number and name. */
     struct schema ma = {0}, mb = {0};
-    struct collect ca = {&ma, "migration"}, cb = {&mb, "migration"};
+    struct collect ca = {&ma, "migration", false}, cb = {&mb, "migration", true};
     const char *mig_sql = "SELECT version || ' ' || name FROM schema_migrations ORDER BY version";
     assert_int_equal(store_each_row(store_prepare(a->s, mig_sql), take_line, &ca), STORE_OK);
     assert_int_equal(store_each_row(store_prepare(b->s, mig_sql), take_line, &cb), STORE_OK);

@@ -859,6 +859,43 @@ static void test_migrate_bad_files(void **state)
     assert_int_equal(store_schema_version(f->s), -1);
 }
 
+/* Migrations written once (common/) run in version order among the
+ * backend's own; one outside the portable subset is refused by name. */
+static void test_migrate_common(void **state)
+{
+    struct fix *f = *state;
+    char err[256];
+#define COMMON(file) "src/store/migrations/common/" file
+    static const struct embedded_file mixed[] = {
+        FILE_ENTRY(COMMON("0003_third.sql"), "ALTER TABLE t2 ADD COLUMN w REAL;"),
+        FILE_ENTRY(MIG("0002_second.sql"), "CREATE TABLE t2 (id INTEGER PRIMARY KEY, t1_id INTEGER REFERENCES t1(id));"),
+        FILE_ENTRY(COMMON("0001_first.sql"), "CREATE TABLE t1 (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"),
+        FILE_ENTRY("src/store/migrations/postgresql/0002_second.sql", "this is not SQLite;"),
+    };
+    assert_int_equal(store_migrate_files(f->s, mixed, COUNT(mixed), err, sizeof err), STORE_OK);
+    assert_int_equal(store_schema_version(f->s), 3);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('t2') WHERE name = 'w'"), 1);
+
+    static const struct embedded_file trigger[] = {
+        FILE_ENTRY(COMMON("0004_trigger.sql"),
+                   "CREATE TABLE t4 (id INTEGER);\n"
+                   "CREATE TRIGGER t4_ins AFTER INSERT ON t4 BEGIN SELECT 1; END;"),
+    };
+    assert_int_equal(store_migrate_files(f->s, trigger, COUNT(trigger), err, sizeof err), STORE_ERROR);
+    assert_non_null(strstr(err, "migration 0004_trigger: TRIGGER is not portable"));
+    assert_false(table_exists(f->s, "t4"));
+    assert_int_equal(store_schema_version(f->s), 3);
+
+    static const struct embedded_file twice[] = {
+        FILE_ENTRY(COMMON("0005_a.sql"), "CREATE TABLE t5 (id INTEGER);"),
+        FILE_ENTRY(MIG("0005_b.sql"), "CREATE TABLE t6 (id INTEGER);"),
+    };
+    assert_int_equal(store_migrate_files(f->s, twice, COUNT(twice), err, sizeof err), STORE_ERROR);
+    assert_non_null(strstr(err, "same version"));
+    assert_false(table_exists(f->s, "t5"));
+#undef COMMON
+}
+
 /* store_migrate() itself, over whatever embedded_files this binary has. */
 static void test_migrate_embedded(void **state)
 {
@@ -870,13 +907,16 @@ static void test_migrate_embedded(void **state)
     const struct embedded_file *files = files_p;
     size_t count = *count_p;
     int want = -1;
-    size_t plen = strlen(STORE_SQLITE_MIGRATIONS);
+    static const char *const dirs[] = {STORE_SQLITE_MIGRATIONS, STORE_COMMON_MIGRATIONS};
     for (size_t i = 0; i < count; i++) {
         const char *n = files[i].name;
-        if (strncmp(n, STORE_SQLITE_MIGRATIONS, plen) == 0 && !strchr(n + plen, '/')) {
-            int v = atoi(n + plen);
-            if (v > want)
-                want = v;
+        for (size_t d = 0; d < 2; d++) {
+            size_t plen = strlen(dirs[d]);
+            if (strncmp(n, dirs[d], plen) == 0 && !strchr(n + plen, '/')) {
+                int v = atoi(n + plen);
+                if (v > want)
+                    want = v;
+            }
         }
     }
     char err[512];
@@ -1077,6 +1117,7 @@ int main(void)
         T(test_migrate_failure_rolls_back),
         T(test_migrate_refuses_newer),
         T(test_migrate_bad_files),
+        T(test_migrate_common),
         T(test_migrate_embedded),
         T(test_pool_concurrent),
         T(test_pool_release_cleans_up),

@@ -1,8 +1,8 @@
 -- 0023: e-mail (issue 17, item 5).
 -- Users already have an e-mail address (users.email, 0001); practitioners
--- theirs (practitioners.email, 0002).  Times are Unix seconds.  Portable as
--- written (PostgreSQL: INTEGER PRIMARY KEY becomes BIGINT GENERATED ALWAYS
--- AS IDENTITY, INTEGER times BIGINT).
+-- theirs (practitioners.email, 0002).  Times are Unix seconds.  Written
+-- once for both backends (src/store/sql_dialect.h: PostgreSQL reads
+-- INTEGER as BIGINT and a lone INTEGER PRIMARY KEY as an identity).
 
 -- Messages waiting to be sent, and those sent (kept 30 days, then removed
 -- by tas serve).  A message is written in full when it is queued, from

@@ -1,9 +1,0 @@
--- PostgreSQL dialect of ../sqlite/0012_audit_prune_mac.sql (the same history: same tables,
--- columns and number; docs/postgresql.md says what differs and why).
--- The audit chain is keyed (HMAC-SHA256 under a key derived from the
--- server key, which is never in the database), and so is each record of a
--- pruning: mac = HMAC over its id, up_to_id, anchor_hash and time, so a
--- prune record inserted by someone holding only the database file is
--- found by `tas audit verify`.  Records from before this migration have
--- no mac and do not verify.
-ALTER TABLE audit_prune ADD COLUMN mac TEXT NOT NULL DEFAULT '';
