@@ -114,6 +114,11 @@ struct store {
 struct store_stmt {
     struct store *owner;
     const char *sql;           /* the text of this use (set by the backend's prepare) */
+    /* Kept in the connection's cache (stmt_cache.h). */
+    char *key;                 /* our own copy of the text */
+    uint64_t hash;
+    struct store_stmt *twin;   /* another statement for the same text */
+    bool in_use;
 };
 
 /* The backends' open calls (store_open picks one by the URL's scheme).

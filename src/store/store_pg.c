@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt_cache.h"
 #include "store/store_internal.h"
 
 #if defined(TAS_HAVE_LIBPQ)
@@ -46,8 +47,6 @@
 
 struct pg_stmt {
     struct store_stmt base;    /* first: base.owner is the connection */
-    char *sql;                 /* the caller's text: the cache key */
-    uint64_t hash;
     char name[24];             /* the server-side prepared statement */
     int nparams;
     char **vals;               /* nparams values as text; NULL binds NULL */
@@ -56,17 +55,13 @@ struct pg_stmt {
     int row;                   /* current row, -1 before the first */
     bool executed;
     bool wrote;                /* the execution changed the database (pg_wrote) */
-    bool in_use;
     int bind_err;              /* first out-of-range parameter, or 0 */
-    struct pg_stmt *twin;      /* another statement for the same SQL */
 };
 
 struct pg {
     struct store base;         /* first: base.ops */
     PGconn *conn;
-    struct pg_stmt **slots;    /* open addressing, as in store_sqlite.c */
-    size_t cap;
-    size_t used;
+    struct stmt_cache cache;   /* its prepared statements */
     unsigned next_name;
     int nested;                /* savepoints open inside the transaction */
     bool aside;                /* the transaction open was begun aside (no statement savepoints) */
@@ -218,24 +213,18 @@ static void stmt_clear(struct pg_stmt *st)
     }
 }
 
-static void free_chain(struct pg_stmt *st)
+static void free_stmt(struct store_stmt *gst)
 {
-    while (st) {
-        struct pg_stmt *next = st->twin;
-        stmt_clear(st);
-        free(st->vals);
-        free(st->sql);
-        free(st);
-        st = next;
-    }
+    struct pg_stmt *st = PGS(gst);
+    stmt_clear(st);
+    free(st->vals);
+    free(st);
 }
 
 static void pg_close(struct store *gs)
 {
     struct pg *s = PG(gs);
-    for (size_t i = 0; i < s->cap; i++)
-        free_chain(s->slots[i]);
-    free(s->slots);
+    stmt_cache_clear(&s->cache, free_stmt, true);
     /* Closing the connection ends its prepared statements and rolls back
      * an open transaction on the server. */
     PQfinish(s->conn);
@@ -291,44 +280,15 @@ static char *rewrite_placeholders(const char *sql, int *n)
 
 /* ---- statement cache -------------------------------------------------- */
 
-static struct pg_stmt **find_slot(struct pg *s, const char *sql, uint64_t h)
-{
-    size_t mask = s->cap - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        struct pg_stmt *e = s->slots[i];
-        if (!e || (e->hash == h && strcmp(e->sql, sql) == 0))
-            return &s->slots[i];
-    }
-}
-
-static bool grow(struct pg *s)
-{
-    size_t ncap = s->cap ? s->cap * 2 : 64;
-    struct pg_stmt **old = s->slots;
-    size_t ocap = s->cap;
-    struct pg_stmt **slots = calloc(ncap, sizeof *slots);
-    if (!slots)
-        return false;
-    s->slots = slots;
-    s->cap = ncap;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i])
-            *find_slot(s, old[i]->sql, old[i]->hash) = old[i];
-    free(old);
-    return true;
-}
-
-static struct pg_stmt *new_stmt(struct pg *s, const char *sql, uint64_t h)
+static struct pg_stmt *new_stmt(struct pg *s, const char *sql)
 {
     int n = 0;
     char *text = rewrite_placeholders(sql, &n);
     struct pg_stmt *st = calloc(1, sizeof *st);
-    char *copy = strdup(sql);
     char **vals = calloc((size_t)(n ? n : 1), sizeof *vals);
-    if (!text || !st || !copy || !vals) {
+    if (!text || !st || !vals) {
         free(text);
         free(st);
-        free(copy);
         free(vals);
         set_msg(s, "out of memory");
         return NULL;
@@ -341,14 +301,11 @@ static struct pg_stmt *new_stmt(struct pg *s, const char *sql, uint64_t h)
         map_error(s, r);
         PQclear(r);
         free(st);
-        free(copy);
         free(vals);
         return NULL;
     }
     PQclear(r);
     st->base.owner = &s->base;
-    st->sql = copy;
-    st->hash = h;
     st->nparams = n;
     st->vals = vals;
     st->row = -1;
@@ -387,35 +344,28 @@ static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
         set_msg(s, "no SQL given");
         return NULL;
     }
-    if ((s->used + 1) * 2 > s->cap && !grow(s)) {
+    uint64_t h;
+    struct store_stmt **slot = stmt_cache_slot(&s->cache, sql, &h);
+    if (!slot) {
         set_msg(s, "out of memory");
         return NULL;
     }
-    uint64_t h = store_hash_sql(sql);
-    struct pg_stmt **slot = find_slot(s, sql, h);
-    for (struct pg_stmt *st = *slot; st; st = st->twin) {
-        if (!st->in_use) {
-            stmt_clear(st);
-            st->in_use = true;
-            st->base.sql = sql;
-            return &st->base;
-        }
+    struct store_stmt *kept = stmt_cache_take(*slot, sql);
+    if (kept) {
+        stmt_clear(PGS(kept));
+        return kept;
     }
     bool sp = stmt_savepoint(s);
-    struct pg_stmt *st = new_stmt(s, sql, h);
+    struct pg_stmt *st = new_stmt(s, sql);
     if (sp)
         stmt_savepoint_end(s, st != NULL);
     if (!st)
         return NULL;
-    if (*slot) {
-        st->twin = (*slot)->twin;
-        (*slot)->twin = st;
-    } else {
-        *slot = st;
-        s->used++;
+    if (!stmt_cache_add(&s->cache, slot, &st->base, sql, h)) {
+        free_stmt(&st->base);
+        set_msg(s, "out of memory");
+        return NULL;
     }
-    st->in_use = true;
-    st->base.sql = sql;
     return &st->base;
 }
 
@@ -425,7 +375,7 @@ static void pg_done(struct store_stmt *gst)
     /* Drops the rows and the bound values (possibly child data) now
      * rather than at the next use. */
     stmt_clear(st);
-    st->in_use = false;
+    st->base.in_use = false;
 }
 
 static void pg_rollback(struct store *gs);
@@ -439,11 +389,7 @@ static void reconnect(struct pg *s)
     PQreset(s->conn);
     if (PQstatus(s->conn) != CONNECTION_OK)
         return;   /* still down: tried again after the next use */
-    for (size_t i = 0; i < s->cap; i++) {
-        free_chain(s->slots[i]);
-        s->slots[i] = NULL;
-    }
-    s->used = 0;
+    stmt_cache_clear(&s->cache, free_stmt, false);
     s->nested = 0;
     (void)configure(s);
 }
@@ -451,10 +397,7 @@ static void reconnect(struct pg *s)
 static void pg_end_use(struct store *gs)
 {
     struct pg *s = PG(gs);
-    for (size_t i = 0; i < s->cap; i++)
-        for (struct pg_stmt *st = s->slots[i]; st; st = st->twin)
-            if (st->in_use)
-                pg_done(&st->base);
+    stmt_cache_done_all(&s->cache, pg_done);
     s->nested = 0;
     if (PQstatus(s->conn) == CONNECTION_BAD)
         reconnect(s);

@@ -22,28 +22,21 @@
 
 #include "lib/clock.h"
 #include "lib/embedded.h"
+#include "store/stmt_cache.h"
 #include "store/store_internal.h"
 
 struct sq_stmt {
     struct store_stmt base;   /* first: base.owner is the connection */
     sqlite3_stmt *stmt;
     struct sq *owner;
-    char *sql;                /* our own copy: the cache key */
-    uint64_t hash;
-    struct sq_stmt *twin;  /* another statement for the same SQL */
     int bind_rc;              /* first failed bind, reported by step */
     int bind_idx;
-    bool in_use;
 };
 
 struct sq {
     struct store base;        /* first: base.ops */
     sqlite3 *db;
-    /* Open addressing, linear probing, power-of-two size.  One slot per
-     * distinct SQL text; statements for the same text hang off ->twin. */
-    struct sq_stmt **slots;
-    size_t cap;
-    size_t used;
+    struct stmt_cache cache;  /* its prepared statements */
     bool has_msg;             /* msg overrides sqlite3_errmsg() */
     char msg[256];
     int nested;               /* savepoints open inside the outer transaction */
@@ -297,15 +290,10 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
     return &s->base;
 }
 
-static void free_stmt_chain(struct sq_stmt *st)
+static void free_stmt(struct store_stmt *gst)
 {
-    while (st) {
-        struct sq_stmt *next = st->twin;
-        sqlite3_finalize(st->stmt);
-        free(st->sql);
-        free(st);
-        st = next;
-    }
+    sqlite3_finalize(SQS(gst)->stmt);
+    free(gst);
 }
 
 static void sq_close(struct store *gs)
@@ -313,9 +301,7 @@ static void sq_close(struct store *gs)
     struct sq *s = SQ(gs);
     if (!s)
         return;
-    for (size_t i = 0; i < s->cap; i++)
-        free_stmt_chain(s->slots[i]);
-    free(s->slots);
+    stmt_cache_clear(&s->cache, free_stmt, true);
     /* Every statement is finalized, so this cannot be refused; an open
      * transaction is rolled back by SQLite. */
     sqlite3_close(s->db);
@@ -324,37 +310,6 @@ static void sq_close(struct store *gs)
 }
 
 /* ---- statement cache -------------------------------------------------- */
-
-/* The slot holding sql, or the empty slot where it belongs.  Keyed by the
- * text, not the pointer: a caller's buffer could be reused for other SQL,
- * and equal literals need not share an address.  The hash makes strcmp
- * run only on a (near-certain) match. */
-static struct sq_stmt **find_slot(struct sq *s, const char *sql, uint64_t h)
-{
-    size_t mask = s->cap - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        struct sq_stmt *e = s->slots[i];
-        if (!e || (e->hash == h && strcmp(e->sql, sql) == 0))
-            return &s->slots[i];
-    }
-}
-
-static bool grow(struct sq *s)
-{
-    size_t ncap = s->cap ? s->cap * 2 : 64;
-    struct sq_stmt **old = s->slots;
-    size_t ocap = s->cap;
-    struct sq_stmt **slots = calloc(ncap, sizeof *slots);
-    if (!slots)
-        return false;
-    s->slots = slots;
-    s->cap = ncap;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i])
-            *find_slot(s, old[i]->sql, old[i]->hash) = old[i];
-    free(old);
-    return true;
-}
 
 /* True if tail holds another statement (not just blanks and comments):
  * SQLite would quietly ignore it. */
@@ -371,7 +326,7 @@ static bool has_more_sql(sqlite3 *db, const char *tail)
     return more;
 }
 
-static struct sq_stmt *new_stmt(struct sq *s, const char *sql, uint64_t h)
+static struct sq_stmt *new_stmt(struct sq *s, const char *sql)
 {
     sqlite3_stmt *raw = NULL;
     const char *tail = NULL;
@@ -388,18 +343,13 @@ static struct sq_stmt *new_stmt(struct sq *s, const char *sql, uint64_t h)
         return NULL;
     }
     struct sq_stmt *st = calloc(1, sizeof *st);
-    char *copy = strdup(sql);
-    if (!st || !copy) {
-        free(st);
-        free(copy);
+    if (!st) {
         sqlite3_finalize(raw);
         set_msg(s, "out of memory");
         return NULL;
     }
     st->stmt = raw;
     st->base.owner = &s->base;
-    st->sql = copy;
-    st->hash = h;
     return st;
 }
 
@@ -413,37 +363,30 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
         set_msg(s, "no SQL given");
         return NULL;
     }
-    /* Grow first (load <= 1/2) so the slot pointer below stays valid. */
-    if ((s->used + 1) * 2 > s->cap && !grow(s)) {
+    uint64_t h;
+    struct store_stmt **slot = stmt_cache_slot(&s->cache, sql, &h);
+    if (!slot) {
         set_msg(s, "out of memory");
         return NULL;
     }
-    uint64_t h = store_hash_sql(sql);
-    struct sq_stmt **slot = find_slot(s, sql, h);
-    for (struct sq_stmt *st = *slot; st; st = st->twin) {
-        if (!st->in_use) {
-            sqlite3_reset(st->stmt);
-            sqlite3_clear_bindings(st->stmt);
-            st->bind_rc = SQLITE_OK;
-            st->in_use = true;
-            st->base.sql = sql;
-            return &st->base;
-        }
+    struct store_stmt *kept = stmt_cache_take(*slot, sql);
+    if (kept) {
+        struct sq_stmt *st = SQS(kept);
+        sqlite3_reset(st->stmt);
+        sqlite3_clear_bindings(st->stmt);
+        st->bind_rc = SQLITE_OK;
+        return kept;
     }
     /* Not cached, or every copy is busy (e.g. the same query in a nested
      * loop): prepare another. */
-    struct sq_stmt *st = new_stmt(s, sql, h);
+    struct sq_stmt *st = new_stmt(s, sql);
     if (!st)
         return NULL;
-    if (*slot) {
-        st->twin = (*slot)->twin;
-        (*slot)->twin = st;
-    } else {
-        *slot = st;
-        s->used++;
+    if (!stmt_cache_add(&s->cache, slot, &st->base, sql, h)) {
+        free_stmt(&st->base);
+        set_msg(s, "out of memory");
+        return NULL;
     }
-    st->in_use = true;
-    st->base.sql = sql;
     return &st->base;
 }
 
@@ -458,7 +401,7 @@ static void sq_done(struct store_stmt *gst)
     sqlite3_reset(st->stmt);
     sqlite3_clear_bindings(st->stmt);
     st->bind_rc = SQLITE_OK;
-    st->in_use = false;
+    st->base.in_use = false;
 }
 
 static void sq_end_use(struct store *gs)
@@ -466,10 +409,7 @@ static void sq_end_use(struct store *gs)
     struct sq *s = SQ(gs);
     if (!s)
         return;
-    for (size_t i = 0; i < s->cap; i++)
-        for (struct sq_stmt *st = s->slots[i]; st; st = st->twin)
-            if (st->in_use)
-                sq_done(&st->base);
+    stmt_cache_done_all(&s->cache, sq_done);
     s->nested = 0;   /* the whole transaction goes, savepoints and all */
     sq_rollback(gs);
 }

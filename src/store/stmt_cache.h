@@ -1,0 +1,47 @@
+/* A connection's prepared statements, kept by their SQL text so a query
+ * is prepared once per connection (each backend's prepare and close).
+ *
+ * Open addressing, linear probing, a power-of-two table at most half full:
+ * one slot per distinct text; more statements for the same text (the same
+ * query in a nested loop) hang off the first's ->twin.  Keyed by the text,
+ * not the pointer: a caller's buffer could be reused for other SQL, and
+ * equal literals need not share an address; the hash makes strcmp run only
+ * on a (near-certain) match. */
+#ifndef TAS_STORE_STMT_CACHE_H
+#define TAS_STORE_STMT_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store_internal.h"
+
+struct stmt_cache {
+    struct store_stmt **slots;
+    size_t cap;
+    size_t used;
+};
+
+/* The slot for sql: its statements (a chain through ->twin), or empty
+ * where a first one goes.  The table grows first, so the slot stays valid
+ * until the next call.  NULL when out of memory. */
+struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint64_t *hash);
+
+/* The first statement of a slot's chain not in use, marked in use, with
+ * sql as this use's text; NULL when every one is busy (or none). */
+struct store_stmt *stmt_cache_take(struct store_stmt *chain, const char *sql);
+
+/* Adds a newly prepared st (base of the backend's statement) to slot, in
+ * use for sql; false when out of memory (st is then not kept: free it). */
+bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store_stmt *st, const char *sql,
+                    uint64_t hash);
+
+/* Calls done on every statement still in use (a borrower's leftovers). */
+void stmt_cache_done_all(struct stmt_cache *c, void (*done)(struct store_stmt *st));
+
+/* Frees every statement (release: the backend's own part; the cache frees
+ * the rest) and leaves the cache empty, its table kept for reuse, or, with
+ * drop, freed (the connection is closing). */
+void stmt_cache_clear(struct stmt_cache *c, void (*release)(struct store_stmt *st), bool drop);
+
+#endif
