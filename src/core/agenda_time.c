@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text_words.h"
+
 int agenda_default_minutes(enum agenda_kind k)
 {
     return k == AGENDA_REVIEW ? 10 : 15;
@@ -79,27 +81,9 @@ static bool word_char(unsigned char c)
     return isalnum(c) || c >= 0x80;
 }
 
-/* word (n bytes) in text as a whole word, any case. */
-static bool has_word_n(const char *text, const char *word, size_t n)
-{
-    size_t tl = strlen(text);
-    for (size_t i = 0; n && i + n <= tl; i++) {
-        if (i > 0 && word_char((unsigned char)text[i - 1]))
-            continue;
-        if (i + n < tl && word_char((unsigned char)text[i + n]))
-            continue;
-        size_t k = 0;
-        while (k < n && tolower((unsigned char)text[i + k]) == tolower((unsigned char)word[k]))
-            k++;
-        if (k == n)
-            return true;
-    }
-    return false;
-}
-
 static bool has_word(const char *text, const char *word)
 {
-    return has_word_n(text, word, strlen(word));
+    return text_has_word(text, word, strlen(word), true);
 }
 
 /* Words that name a group of pupils.  "Year 6" and the key stages are the
@@ -185,22 +169,6 @@ const char *cohort_text_message(enum cohort_text_problem p)
     return "";
 }
 
-/* Each part of name (split at spaces and hyphens) of two letters or more,
- * as a whole word of text. */
-static bool has_name_part(const char *text, const char *name)
-{
-    const char *p = name ? name : "";
-    while (*p) {
-        while (*p == ' ' || *p == '-')
-            p++;
-        size_t n = strcspn(p, " -");
-        if (n >= 2 && has_word_n(text, p, n))
-            return true;
-        p += n;
-    }
-    return false;
-}
-
 /* The forename followed by the surname's initial: "Sam T" or "Sam T." */
 static bool has_name_initial(const char *text, const char *forename, const char *surname)
 {
@@ -230,7 +198,7 @@ bool cohort_names_pupil(const char *text, const char *forename, const char *surn
 {
     if (!text || !*text)
         return false;
-    if (has_name_part(text, forename) && has_name_part(text, surname))
+    if (text_has_name_part(text, forename) && text_has_name_part(text, surname))
         return true;
     return has_name_initial(text, forename, surname);
 }

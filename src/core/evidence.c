@@ -1,5 +1,7 @@
 #include "core/evidence.h"
 
+#include "core/text_words.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -46,51 +48,6 @@ static const struct code_entry story_patterns[] = {
 const struct code_list codes_story_pattern = {"story_pattern", story_patterns,
                                               sizeof story_patterns / sizeof story_patterns[0]};
 
-/* A letter of a name: ASCII letters, and any byte of a UTF-8 sequence (so
- * "Zoë" is one word and a match cannot end inside it). */
-static bool name_char(unsigned char c)
-{
-    return isalpha(c) || c >= 0x80;
-}
-
-static bool same_ci(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
-            return false;
-    return true;
-}
-
-/* word (n bytes) in text as a whole word, any case. */
-static bool has_word(const char *text, const char *word, size_t n)
-{
-    size_t tl = strlen(text);
-    for (size_t i = 0; n && i + n <= tl; i++) {
-        if (i > 0 && name_char((unsigned char)text[i - 1]))
-            continue;
-        if (i + n < tl && name_char((unsigned char)text[i + n]))
-            continue;
-        if (same_ci(text + i, word, n))
-            return true;
-    }
-    return false;
-}
-
-/* Each part of a name (split at spaces and hyphens) of two letters or more. */
-static bool has_name_part(const char *text, const char *name)
-{
-    const char *p = name ? name : "";
-    while (*p) {
-        while (*p == ' ' || *p == '-')
-            p++;
-        size_t n = strcspn(p, " -");
-        if (n >= 2 && has_word(text, p, n))
-            return true;
-        p += n;
-    }
-    return false;
-}
-
 /* needle in hay, any case, spaces in either ignored. */
 static bool has_squeezed(const char *hay, const char *needle)
 {
@@ -111,13 +68,13 @@ enum story_identifier story_find_identifier(const char *text, const char *forena
 {
     if (!text || !*text)
         return STORY_ID_NONE;
-    if (has_name_part(text, forenames))
+    if (text_has_name_part(text, forenames))
         return STORY_ID_FIRST_NAME;
-    if (has_name_part(text, surname))
+    if (text_has_name_part(text, surname))
         return STORY_ID_LAST_NAME;
     if (upn && *upn && has_squeezed(text, upn))
         return STORY_ID_UPN;
-    if (school && *school && has_word(text, school, strlen(school)))
+    if (school && *school && text_has_word(text, school, strlen(school), false))
         return STORY_ID_SCHOOL;
     return STORY_ID_NONE;
 }

@@ -131,6 +131,8 @@ static void test_names(void **state)
     assert_false(cohort_names_pupil("Brown group, Year 3", "Tom", "Brown"));
     assert_false(cohort_names_pupil("Year 6 Samples", "Sam", "Taylor"));
     assert_false(cohort_names_pupil("Year 6 Sam Taylors", "Sam", "Taylor"));
+    /* A digit ends a name, as on a change story (core/text_words.c). */
+    assert_true(cohort_names_pupil("Year 6: Sam2 Taylor", "Sam", "Taylor"));
 }
 
 int main(void)
