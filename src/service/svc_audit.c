@@ -144,7 +144,12 @@ static enum store_rc append_chain(struct store *db, struct audit_entry *const *e
  * them in one transaction with one sync, and wakes their owners with the
  * outcome.  Entries queued meanwhile form the next group.  A request goes
  * on only once its entry is durable (or has failed, when it fails as
- * before), so a crash loses nothing that was answered. */
+ * before), so a crash loses nothing that was answered.
+ *
+ * Each waiter sleeps on its own condition: the writer wakes the owners of
+ * the entries it wrote and the first still queued (to write the next
+ * group), no one else.  One condition for all woke every waiter at each
+ * group (dozens of threads under load) to find most had nothing to do. */
 
 struct queued {
     struct audit_entry e;
@@ -152,12 +157,12 @@ struct queued {
     bool done;
     enum store_rc rc;
     struct queued *next;
+    pthread_cond_t cv;           /* its owner waits on it (under group_mu) */
 };
 
 enum { GROUP_MAX = 256 };        /* entries in one transaction at most */
 
 static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t group_cv = PTHREAD_COND_INITIALIZER;
 static struct queued *group_head;
 static bool group_writing;
 static uint64_t stat_groups, stat_entries;
@@ -208,7 +213,7 @@ static enum store_rc record_grouped(struct store *db, struct queued *me)
     *tail = me;
     while (!me->done) {
         if (group_writing) {
-            pthread_cond_wait(&group_cv, &group_mu);
+            pthread_cond_wait(&me->cv, &group_mu);
             continue;
         }
         group_writing = true;
@@ -220,11 +225,14 @@ static enum store_rc record_grouped(struct store *db, struct queued *me)
         for (size_t i = 0; i < n; i++) {
             g[i]->rc = rc;
             g[i]->done = true;
+            if (g[i] != me)
+                pthread_cond_signal(&g[i]->cv);
         }
         stat_groups++;
         stat_entries += n;
         group_writing = false;
-        pthread_cond_broadcast(&group_cv);
+        if (group_head && group_head != me)
+            pthread_cond_signal(&group_head->cv);
     }
     pthread_mutex_unlock(&group_mu);
     return me->rc;
@@ -239,8 +247,11 @@ enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev
     if (!store_in_transaction(c->db) && *key) {
         struct queued me = {.db_key = key};
         rc = entry_for(c, ev, &me.e);
-        if (rc == STORE_OK)
+        if (rc == STORE_OK) {
+            pthread_cond_init(&me.cv, NULL);
             rc = record_grouped(c->db, &me);
+            pthread_cond_destroy(&me.cv);
+        }
     } else {
         /* Inside the caller's transaction the entry commits (or not) with
          * its change, as a savepoint; an in-memory database has no
