@@ -23,7 +23,7 @@
 #   LOAD_SECONDS=5           length of each wrk run
 #   LOAD_CONNECTIONS="16 64 256"
 #   LOAD_THREADS=2           wrk threads
-#   LOAD_TAS_THREADS=32      tas serve --threads (its default)
+#   LOAD_TAS_THREADS=64      tas serve --threads (its default)
 #   LOAD_PAGES="home /pupils /api/v1/pupils /dashboard mixed"
 #                            which rows to run (labels as printed)
 set -euo pipefail
@@ -33,7 +33,7 @@ TAS=${1:-build/release/tas}
 SECS=${LOAD_SECONDS:-5}
 CONNS=${LOAD_CONNECTIONS:-16 64 256}
 THREADS=${LOAD_THREADS:-2}
-TAS_THREADS=${LOAD_TAS_THREADS:-32}
+TAS_THREADS=${LOAD_TAS_THREADS:-64}
 PAGES=${LOAD_PAGES:-home /pupils /api/v1/pupils /dashboard mixed}
 
 for tool in wrk nginx node "$TAS"; do
