@@ -107,7 +107,7 @@ char *sql_portable_to(const char *sql, size_t len, enum sql_dialect d, char *why
             i = e;
             continue;
         }
-        if (!is_word_char(sql[i]) || (i > 0 && is_word_char(sql[i - 1]))) {
+        if (!is_word_char(sql[i])) {
             out[o++] = sql[i++];
             continue;
         }

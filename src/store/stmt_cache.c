@@ -39,11 +39,12 @@ struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint6
     return find_slot(c, sql, *hash);
 }
 
-struct store_stmt *stmt_cache_take(struct store_stmt *chain, const char *sql)
+struct store_stmt *stmt_cache_take(struct stmt_cache *c, struct store_stmt *chain, const char *sql)
 {
     for (struct store_stmt *st = chain; st; st = st->twin) {
         if (!st->in_use) {
             st->in_use = true;
+            c->busy++;
             st->sql = sql;
             return st;
         }
@@ -67,13 +68,22 @@ bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store
         c->used++;
     }
     st->in_use = true;
+    c->busy++;
     st->sql = sql;
     return true;
 }
 
+void stmt_cache_put(struct stmt_cache *c, struct store_stmt *st)
+{
+    if (st->in_use) {
+        st->in_use = false;
+        c->busy--;
+    }
+}
+
 void stmt_cache_done_all(struct stmt_cache *c, void (*done)(struct store_stmt *st))
 {
-    for (size_t i = 0; i < c->cap; i++)
+    for (size_t i = 0; c->busy && i < c->cap; i++)
         for (struct store_stmt *st = c->slots[i]; st; st = st->twin)
             if (st->in_use)
                 done(st);
@@ -92,6 +102,7 @@ void stmt_cache_clear(struct stmt_cache *c, void (*release)(struct store_stmt *s
         c->slots[i] = NULL;
     }
     c->used = 0;
+    c->busy = 0;
     if (drop) {
         free(c->slots);
         c->slots = NULL;

@@ -20,6 +20,7 @@ struct stmt_cache {
     struct store_stmt **slots;
     size_t cap;
     size_t used;
+    size_t busy;               /* statements in use: none, as a rule, when a borrower is done */
 };
 
 /* The slot for sql: its statements (a chain through ->twin), or empty
@@ -29,14 +30,18 @@ struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint6
 
 /* The first statement of a slot's chain not in use, marked in use, with
  * sql as this use's text; NULL when every one is busy (or none). */
-struct store_stmt *stmt_cache_take(struct store_stmt *chain, const char *sql);
+struct store_stmt *stmt_cache_take(struct stmt_cache *c, struct store_stmt *chain, const char *sql);
 
 /* Adds a newly prepared st (base of the backend's statement) to slot, in
  * use for sql; false when out of memory (st is then not kept: free it). */
 bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store_stmt *st, const char *sql,
                     uint64_t hash);
 
-/* Calls done on every statement still in use (a borrower's leftovers). */
+/* Marks st no longer in use (the end of the backend's done). */
+void stmt_cache_put(struct stmt_cache *c, struct store_stmt *st);
+
+/* Calls done on every statement still in use (a borrower's leftovers);
+ * with none, as after nearly every request, at no cost. */
 void stmt_cache_done_all(struct stmt_cache *c, void (*done)(struct store_stmt *st));
 
 /* Frees every statement (release: the backend's own part; the cache frees

@@ -350,7 +350,7 @@ static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
         set_msg(s, "out of memory");
         return NULL;
     }
-    struct store_stmt *kept = stmt_cache_take(*slot, sql);
+    struct store_stmt *kept = stmt_cache_take(&s->cache, *slot, sql);
     if (kept) {
         stmt_clear(PGS(kept));
         return kept;
@@ -375,7 +375,7 @@ static void pg_done(struct store_stmt *gst)
     /* Drops the rows and the bound values (possibly child data) now
      * rather than at the next use. */
     stmt_clear(st);
-    st->base.in_use = false;
+    stmt_cache_put(&PG(gst->owner)->cache, gst);
 }
 
 static void pg_rollback(struct store *gs);

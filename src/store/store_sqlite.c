@@ -369,7 +369,7 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
         set_msg(s, "out of memory");
         return NULL;
     }
-    struct store_stmt *kept = stmt_cache_take(*slot, sql);
+    struct store_stmt *kept = stmt_cache_take(&s->cache, *slot, sql);
     if (kept) {
         struct sq_stmt *st = SQS(kept);
         sqlite3_reset(st->stmt);
@@ -401,7 +401,7 @@ static void sq_done(struct store_stmt *gst)
     sqlite3_reset(st->stmt);
     sqlite3_clear_bindings(st->stmt);
     st->bind_rc = SQLITE_OK;
-    st->base.in_use = false;
+    stmt_cache_put(&SQ(gst->owner)->cache, gst);
 }
 
 static void sq_end_use(struct store *gs)
