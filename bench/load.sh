@@ -47,18 +47,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tas-load.XXXXXX")
 tas_pid=""
 nginx_pid=""
 
-# Stops a process this script started: TERM, then KILL after 5 s.
-stop() {
-    local pid=$1 i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+source bench/lib.sh
 cleanup() {
     stop "$tas_pid"
     stop "$nginx_pid"
@@ -67,24 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    node -e 'const s = require("net").createServer();
-             s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-# Waits up to 10 s for something to listen on 127.0.0.1:PORT.
-wait_listening() {
-    local port=$1 pid=$2 i
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
 
 echo "load: creating a demo authority" >&2
 "$TAS" demo --db "$tmp/demo.db" >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log" >&2; exit 1; }

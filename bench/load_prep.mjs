@@ -11,6 +11,7 @@
 //   node bench/load_prep.mjs BASE_URL OUTDIR USERNAME PASSWORD
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signIn } from './sign_in.mjs';
 
 const [base, outdir, username, password] = process.argv.slice(2);
 const pages = [
@@ -25,19 +26,11 @@ function fail(msg) {
   process.exit(1);
 }
 
-const res = await fetch(`${base}/api/v1/sign-in`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ username, password }),
-});
-const me = await res.json().catch(() => ({}));
-const session = res.headers.getSetCookie().map((c) => c.split(';')[0])
-  .find((c) => c.startsWith('tas_session='));
-if (res.status !== 200 || !session || !me.csrf) fail(`sign-in as ${username} failed (${res.status})`);
+const { cookie: session, csrf } = await signIn('load_prep', base, username, password);
 
 mkdirSync(join(outdir, 'www'), { recursive: true });
 writeFileSync(join(outdir, 'cookie'), session);
-writeFileSync(join(outdir, 'csrf'), me.csrf);
+writeFileSync(join(outdir, 'csrf'), csrf);
 
 async function get(path) {
   const r = await fetch(`${base}${path}`, { headers: { cookie: session }, redirect: 'manual' });

@@ -109,5 +109,9 @@ int cli_audit(int argc, char **argv)
     else
         printf("tas: audit log intact: %" PRId64 " entries verified%s\n", v.checked,
                expect_text ? "; the kept anchor matches" : "");
+    if (v.pending)
+        printf("tas: %" PRId64 " entries committed with their changes are not yet sealed into the chain"
+               " (tas serve seals them when it starts and with its next entry); this check does not cover them\n",
+               v.pending);
     return CLI_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "service/password.h"
+#include "service/svc_audit.h"
 #include "service/svc_dashboard.h"
 #include "service/secrets.h"
 #include "core/email.h"
@@ -191,6 +192,12 @@ int cli_serve(int argc, char **argv)
         tmpl_free(app.tmpl);
         return CLI_FAIL;
     }
+    /* Audit entries a crash left committed but not chained (svc_audit.h). */
+    struct store *one = store_pool_acquire(app.pool);
+    if (svc_audit_seal(one) != SVC_OK)
+        fprintf(stderr, "tas: warning: audit entries waiting for their seal could not be sealed yet: %s\n",
+                store_errmsg(one));
+    store_pool_release(app.pool, one);
     /* The replica: read only, never migrated (it replays the primary's
      * schema); one connection per worker at most. */
     if (read_db) {

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "service/secrets.h"
@@ -154,6 +155,7 @@ static enum store_rc append_chain(struct store *db, struct audit_entry *const *e
 struct queued {
     struct audit_entry e;
     const char *db_key;          /* store_database_key of the owner's connection */
+    bool seal_only;              /* no entry: the owner waits for the pending ones' seal */
     bool done;
     enum store_rc rc;
     struct queued *next;
@@ -191,17 +193,72 @@ static size_t take_group(const char *db_key, struct queued **out)
     return n;
 }
 
+/* ---- sealing after the commit ---------------------------------------
+ *
+ * Where writers run side by side (PostgreSQL), an entry recorded inside a
+ * change's transaction waits in audit_pending (migration 0040 says why)
+ * and is sealed into the chain right after the commit: its request joins
+ * the group commit below with no entry of its own, and every group's
+ * writer first chains whatever is pending, in the order written.  The
+ * request answers only once that is done, so what it answered is sealed;
+ * an entry left pending by a crash goes into the chain with the next
+ * group. */
+
+struct taken {
+    struct audit_entry *e;
+    size_t n, cap;
+};
+
+static void take_one(void *arg, const struct audit_entry *e)
+{
+    struct taken *t = arg;
+    if (t->n < t->cap)
+        t->e[t->n++] = *e;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    const struct audit_entry *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Chains every pending entry, inside the caller's serial write. */
+static enum store_rc seal_pending(struct store *db)
+{
+    struct taken t = {.e = malloc(GROUP_MAX * sizeof *t.e), .cap = GROUP_MAX};
+    if (!t.e)
+        return STORE_ERROR;
+    enum store_rc rc;
+    do {
+        t.n = 0;
+        rc = q_audit_take_pending(db, GROUP_MAX, take_one, &t);
+        qsort(t.e, t.n, sizeof *t.e, by_seq);
+        struct audit_entry *es[GROUP_MAX];
+        for (size_t i = 0; i < t.n; i++)
+            es[i] = &t.e[i];
+        if (rc == STORE_OK)
+            rc = append_chain(db, es, t.n);
+    } while (rc == STORE_OK && t.n == GROUP_MAX);
+    free(t.e);
+    return rc;
+}
+
 static enum store_rc write_group(struct store *db, struct queued *const *g, size_t n)
 {
     struct audit_entry *es[GROUP_MAX];
+    size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        es[i] = &g[i]->e;
-    enum store_rc rc = store_begin_write(db);
-    if (rc == STORE_OK)
-        rc = store_end_write(db, append_chain(db, es, n));
-    else
+        if (!g[i]->seal_only)
+            es[k++] = &g[i]->e;
+    enum store_rc rc = store_begin_serial(db);
+    if (rc != STORE_OK) {
         store_rollback(db);
-    return rc;
+        return rc;
+    }
+    rc = seal_pending(db);   /* none where entries are chained in their transaction */
+    if (rc == STORE_OK)
+        rc = append_chain(db, es, k);
+    return store_end_write(db, rc);
 }
 
 static enum store_rc record_grouped(struct store *db, struct queued *me)
@@ -238,6 +295,23 @@ static enum store_rc record_grouped(struct store *db, struct queued *me)
     return me->rc;
 }
 
+enum svc_status svc_audit_seal(struct store *db)
+{
+    struct queued me = {.db_key = store_database_key(db), .seal_only = true};
+    pthread_cond_init(&me.cv, NULL);
+    enum store_rc rc = record_grouped(db, &me);
+    pthread_cond_destroy(&me.cv);
+    return rc == STORE_OK ? SVC_OK : SVC_ERROR;
+}
+
+static void seal_after_commit(struct store *db, void *arg)
+{
+    (void)arg;
+    /* The change stands whatever happens here; an entry not sealed now is
+     * sealed with the next group. */
+    (void)svc_audit_seal(db);
+}
+
 enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev)
 {
     if (!c || !ev || !ev->action || !ev->kind)
@@ -252,6 +326,15 @@ enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev
             rc = record_grouped(c->db, &me);
             pthread_cond_destroy(&me.cv);
         }
+    } else if (!store_one_writer(c->db)) {
+        /* Inside a transaction that runs beside others: pending, with its
+         * change, and sealed once that commits. */
+        struct audit_entry e;
+        rc = entry_for(c, ev, &e);
+        if (rc == STORE_OK)
+            rc = q_audit_pend(c->db, &e);
+        if (rc == STORE_OK)
+            store_after_commit(c->db, seal_after_commit, NULL);
     } else {
         /* Inside the caller's transaction the entry commits (or not) with
          * its change, as a savepoint; an in-memory database has no
@@ -357,6 +440,8 @@ enum svc_status svc_audit_verify(struct store *db, const struct audit_head *expe
         }
         if (!out->first_bad_id)
             rc = q_audit_walk(db, a.up_to_id, walk_one, &w);
+        if (rc == STORE_OK)
+            rc = q_audit_pending_count(db, &out->pending);
     }
     store_rollback(db);
     if (rc == STORE_OK && expect && !out->first_bad_id && !out->expected_seen) {

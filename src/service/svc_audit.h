@@ -28,6 +28,11 @@ struct audit_event {
  * No policy: recording is not a choice the user makes.  SVC_ERROR when the entry could not be
  * written (the caller then rolls its change back). */
 enum svc_status svc_audit_record(struct svc_ctx *c, const struct audit_event *ev);
+/* Seals into the chain every entry committed with its change but not yet
+ * chained (where writers run side by side, svc_audit.c), sharing the group
+ * commit (none wait where entries are chained in their transaction).  Called
+ * after each such commit, and at start-up for any a crash left. */
+enum svc_status svc_audit_seal(struct store *db);
 
 /* How many group commits wrote how many entries in this process (for
  * the benchmarks: entries / groups is the sharing achieved). */
@@ -76,6 +81,7 @@ struct audit_verify {
     int64_t anchor_id;       /* entries up to here were pruned by retention */
     struct audit_head head;  /* the last entry verified */
     bool expected_seen;      /* the kept anchor's entry was reached */
+    int64_t pending;         /* committed, not yet chained (svc_audit_seal) */
 };
 /* Walks the whole chain from the newest (sealed) prune record, checking
  * each entry's seal and link; with expect, also that the entry with its id

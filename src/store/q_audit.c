@@ -87,28 +87,65 @@ enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUD
     return rc;
 }
 
+/* An entry's columns but for its place in the chain, as bind_entry binds
+ * them and audit_pending holds them. */
+#define ENTRY_COLS "at, user_id, username, remote_addr, action, resource_kind, resource_id, pupil_id," \
+    " school_id, authority_id, detail, flags"
+
+/* An entry's ENTRY_COLS, bound from parameter first on. */
+static void bind_entry(struct store_stmt *st, int first, const struct audit_entry *e)
+{
+    store_bind_int(st, first, e->at);
+    store_bind_int(st, first + 1, e->user_id);
+    store_bind_text(st, first + 2, e->username);
+    store_bind_text(st, first + 3, e->remote_addr);
+    store_bind_text(st, first + 4, e->action);
+    store_bind_text(st, first + 5, e->resource_kind);
+    store_bind_int(st, first + 6, e->resource_id);
+    store_bind_int(st, first + 7, e->pupil_id);
+    store_bind_int(st, first + 8, e->school_id);
+    store_bind_int(st, first + 9, e->authority_id);
+    store_bind_text(st, first + 10, e->detail);
+    store_bind_int(st, first + 11, (int64_t)e->flags);
+}
+
 enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e)
 {
     struct store_stmt *st = store_prepare(
-        s, "INSERT INTO audit_log (id, at, user_id, username, remote_addr, action, resource_kind,"
-           " resource_id, pupil_id, school_id, authority_id, detail, flags, prev_hash, hash)"
+        s, "INSERT INTO audit_log (id, " ENTRY_COLS ", prev_hash, hash)"
            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     store_bind_int(st, 1, e->id);
-    store_bind_int(st, 2, e->at);
-    store_bind_int(st, 3, e->user_id);
-    store_bind_text(st, 4, e->username);
-    store_bind_text(st, 5, e->remote_addr);
-    store_bind_text(st, 6, e->action);
-    store_bind_text(st, 7, e->resource_kind);
-    store_bind_int(st, 8, e->resource_id);
-    store_bind_int(st, 9, e->pupil_id);
-    store_bind_int(st, 10, e->school_id);
-    store_bind_int(st, 11, e->authority_id);
-    store_bind_text(st, 12, e->detail);
-    store_bind_int(st, 13, (int64_t)e->flags);
+    bind_entry(st, 2, e);
     store_bind_text(st, 14, e->prev_hash);
     store_bind_text(st, 15, e->hash);
     return store_exec_done(st);
+}
+
+/* An entry waiting for its seal (migration 0040): audit_log's columns but
+ * for its place in the chain. */
+enum store_rc q_audit_pend(struct store *s, const struct audit_entry *e)
+{
+    struct store_stmt *st = store_prepare(
+        s, "INSERT INTO audit_pending (" ENTRY_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    bind_entry(st, 1, e);
+    return store_exec_done(st);
+}
+
+enum store_rc q_audit_take_pending(struct store *s, int64_t max,
+                                   void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+    /* One statement removes and returns the same rows: a row committed
+     * meanwhile, even with a lower seq, is neither removed nor read. */
+    struct store_stmt *st = store_prepare(
+        s, "DELETE FROM audit_pending WHERE seq IN (SELECT seq FROM audit_pending ORDER BY seq LIMIT ?)"
+           " RETURNING seq, " ENTRY_COLS ", '', ''");
+    store_bind_int(st, 1, max);
+    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
+}
+
+enum store_rc q_audit_pending_count(struct store *s, int64_t *n)
+{
+    return store_get_int(store_prepare(s, "SELECT count(*) FROM audit_pending"), n);
 }
 
 enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size_t outsz)
@@ -211,10 +248,15 @@ enum store_rc q_audit_list(struct store *s, const struct visibility *v, const st
 enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
                                 void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
-    return q_each_id(s,
-        "SELECT " AUDIT_COLS " FROM audit_log a"
-        " WHERE a.pupil_id = ? ORDER BY a.id",
-        pupil_id, entry_each, &(struct entry_sink){fn, arg});
+    /* With those committed but not yet chained (an export reads the entry
+     * its own transaction wrote), after the chained ones. */
+    struct store_stmt *st = store_prepare(s,
+        "SELECT " AUDIT_COLS ", 0 FROM audit_log a WHERE a.pupil_id = ?"
+        " UNION ALL SELECT seq, " ENTRY_COLS ", '', '', 1 FROM audit_pending WHERE pupil_id = ?"
+        " ORDER BY 16, 1");
+    store_bind_int(st, 1, pupil_id);
+    store_bind_int(st, 2, pupil_id);
+    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,

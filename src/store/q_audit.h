@@ -11,6 +11,16 @@
 enum store_rc q_audit_tail(struct store *s, int64_t *last_id, char prev_hash[AUDIT_HASH_HEX + 1]);
 /* Inserts e as it is (id and hashes already set). */
 enum store_rc q_audit_insert(struct store *s, const struct audit_entry *e);
+/* Entries committed with their change and not yet in the chain (where
+ * writers run side by side; migration 0040 says why).  q_audit_pend writes
+ * e but for its place in the chain.  q_audit_take_pending removes up to
+ * max of the oldest and hands each to fn, in no set order, with its
+ * number in the order written as its id (prev_hash and hash empty): the
+ * caller chains them, in the same transaction, in that order. */
+enum store_rc q_audit_pend(struct store *s, const struct audit_entry *e);
+enum store_rc q_audit_take_pending(struct store *s, int64_t max,
+                                   void (*fn)(void *arg, const struct audit_entry *e), void *arg);
+enum store_rc q_audit_pending_count(struct store *s, int64_t *n);
 /* The user name to copy into an entry ("" if none). */
 enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size_t outsz);
 /* Where a record lies: its pupil, school and authority.  kind is
@@ -34,7 +44,8 @@ struct audit_filter {
 enum store_rc q_audit_list(struct store *s, const struct visibility *v, const struct audit_filter *f,
                            const struct page_req *pg, int64_t *total,
                            void (*fn)(void *arg, const struct audit_entry *e), void *arg);
-/* Every entry about one pupil, oldest first (for subject access). */
+/* Every entry about one pupil, oldest first (for subject access), those
+ * not yet chained (q_audit_pend) last. */
 enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
                                 void (*fn)(void *arg, const struct audit_entry *e), void *arg);
 /* A pruning's record: entries up to up_to_id were removed; hash is entry

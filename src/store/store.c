@@ -91,7 +91,7 @@ const char *store_backend_name(const struct store *s)
  * old.  A page kept under this number must show nothing from them. */
 
 static const char *const unrecorded[] = {
-    "audit_log", "audit_prune", "sessions", "form_tokens", "login_throttle", "sign_in_pending",
+    "audit_log", "audit_pending", "audit_prune", "sessions", "form_tokens", "login_throttle", "sign_in_pending",
     "data_generation", "dash_generation", "dash_rollup", "dash_rollup_stale", "dash_rollup_building",
 };
 
@@ -162,6 +162,13 @@ bool store_writes_unrecorded(const char *sql)
     return false;
 }
 
+/* The transaction is over: what was to follow its commit goes. */
+static void forget_after_commit(struct store *s)
+{
+    s->after_commit = NULL;
+    s->after_commit_arg = NULL;
+}
+
 /* In the open transaction, or by itself outside one. */
 static enum store_rc bump_generation(struct store *s)
 {
@@ -211,6 +218,8 @@ void store_end_use(struct store *s)
     if (s->autocommit_changed)
         (void)bump_generation(s);
     s->records_changed = false;
+    forget_after_commit(s);
+    s->side_by_side = false;
 }
 
 void store_bind_int(struct store_stmt *st, int idx, int64_t v)
@@ -388,8 +397,37 @@ enum store_rc store_begin(struct store *s)
 
 enum store_rc store_begin_write(struct store *s)
 {
-    return s ? s->ops->begin(s, STORE_BEGIN_WRITE) : STORE_ERROR;
+    if (!s)
+        return STORE_ERROR;
+    if (!s->ops->in_transaction(s))
+        s->conflicted = false;
+    return s->ops->begin(s, STORE_BEGIN_WRITE);
 }
+
+enum store_rc store_begin_serial(struct store *s)
+{
+    return s ? s->ops->begin(s, STORE_BEGIN_SERIAL) : STORE_ERROR;
+}
+
+bool store_conflicted(struct store *s)
+{
+    return s && s->conflicted;
+}
+
+void store_write_side_by_side(struct store *s, bool on)
+{
+    if (s)
+        s->side_by_side = on;
+}
+
+void store_after_commit(struct store *s, void (*fn)(struct store *s, void *arg), void *arg)
+{
+    if (!s || !s->ops->in_transaction(s))
+        return;
+    s->after_commit = fn;
+    s->after_commit_arg = arg;
+}
+
 
 enum store_rc store_begin_aside(struct store *s)
 {
@@ -401,19 +439,37 @@ bool store_one_writer(struct store *s)
     return !s || s->ops->one_writer;
 }
 
+/* The bump of the records' generation goes in the transaction where one
+ * write runs at a time (it costs nothing there).  Where writers run side
+ * by side it follows the commit, by itself: inside, every writer would
+ * update the one row and fail the others' serialization.  A page read
+ * between such a commit and its bump is kept under the number before the
+ * bump, which the bump then retires: no page is kept as current that is
+ * older than its number.  Inside a savepoint the bump is part of the outer
+ * transaction, and undone with it. */
 enum store_rc store_commit(struct store *s)
 {
     if (!s)
         return STORE_ERROR;
-    /* Inside a savepoint the bump is part of the outer transaction, and
-     * undone with it. */
-    if (!s->records_changed)
-        return s->ops->commit(s);
+    bool inside = s->ops->one_writer;
     int64_t changes = store_changes(s);
-    enum store_rc rc = bump_generation(s);
+    bool bump = s->records_changed;
+    enum store_rc rc = bump && inside ? bump_generation(s) : STORE_OK;
     rc = rc == STORE_OK ? s->ops->commit(s) : rc;
-    s->changes = changes;   /* the caller's statement's, as without the bump */
-    s->changes_held = true;
+    bool ended = !s->ops->in_transaction(s);
+    if (rc == STORE_OK && bump && !inside && ended)
+        (void)bump_generation(s);
+    if (bump && (inside || ended)) {
+        s->changes = changes;   /* the caller's statement's, as without the bump */
+        s->changes_held = true;
+    }
+    if (ended) {
+        void (*fn)(struct store *, void *) = rc == STORE_OK ? s->after_commit : NULL;
+        void *arg = s->after_commit_arg;
+        forget_after_commit(s);
+        if (fn)
+            fn(s, arg);
+    }
     return rc;
 }
 
@@ -423,8 +479,10 @@ void store_rollback(struct store *s)
         return;
     s->ops->rollback(s);
     /* After a savepoint's rollback the rest of the transaction may stand. */
-    if (!s->ops->in_transaction(s))
+    if (!s->ops->in_transaction(s)) {
         s->records_changed = false;
+        forget_after_commit(s);
+    }
 }
 
 /* On STORE_BUSY the transaction is still open: the caller rolls back. */

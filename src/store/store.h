@@ -56,9 +56,32 @@ int store_schema_version(struct store *s);
 int store_latest_version(struct store *s);
 
 /* Transactions.  begin_write takes the write lock at once (BEGIN IMMEDIATE
- * on SQLite) so a read-then-write transaction cannot deadlock. */
+ * on SQLite) so a read-then-write transaction cannot deadlock: one write
+ * runs at a time, unless the connection allows side by side (below). */
 enum store_rc store_begin(struct store *s);
 enum store_rc store_begin_write(struct store *s);
+/* While on, write transactions begun on s may run beside each other where
+ * the backend can (PostgreSQL: SERIALIZABLE, so of two that conflict the
+ * server fails one, STORE_BUSY with store_conflicted, instead of letting
+ * an update be lost).  Only for a caller that can then run the whole
+ * transaction again (web/dispatch.c does, for a request's change); every
+ * other write keeps all writers out while it runs.  Nothing changes where
+ * one write runs at a time (SQLite). */
+void store_write_side_by_side(struct store *s, bool on);
+/* Whether the last write transaction begun on s failed because a
+ * concurrent one conflicted with it (a serialization failure or a
+ * deadlock): the same work, run again from its beginning, may succeed.
+ * Cleared when the next write transaction begins.  Never on SQLite. */
+bool store_conflicted(struct store *s);
+/* A short write that runs alone among those begun this way, and waits for
+ * no other writer (the audit chain's appends, svc_audit.c): on
+ * PostgreSQL a READ COMMITTED transaction under a lock of its own; on
+ * SQLite the same as store_begin_write. */
+enum store_rc store_begin_serial(struct store *s);
+/* fn(s, arg) is called once the transaction open on s commits, after the
+ * commit (not if it rolls back); one at a time: a later call replaces an
+ * earlier one's fn.  Outside a transaction it is not kept. */
+void store_after_commit(struct store *s, void (*fn)(struct store *s, void *arg), void *arg);
 /* A write that touches only rows no other writer touches (a slice of the
  * dashboard's rollup, claimed first), begun so that other writers need not
  * wait for it: on PostgreSQL a REPEATABLE READ transaction (one snapshot

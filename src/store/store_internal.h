@@ -26,7 +26,7 @@
 #define STORE_SQLITE_MIGRATIONS "src/store/migrations/sqlite/"
 #define STORE_PG_MIGRATIONS "src/store/migrations/postgresql/"
 
-enum store_begin_mode { STORE_BEGIN_READ, STORE_BEGIN_WRITE, STORE_BEGIN_ASIDE };
+enum store_begin_mode { STORE_BEGIN_READ, STORE_BEGIN_WRITE, STORE_BEGIN_ASIDE, STORE_BEGIN_SERIAL };
 
 struct store_ops {
     const char *name;               /* "sqlite", "postgresql" */
@@ -54,9 +54,10 @@ struct store_ops {
     const char *(*col_text)(struct store_stmt *st, int col);  /* never NULL */
     bool (*col_is_null)(struct store_stmt *st, int col);
 
-    /* A read transaction, a write with the write lock taken at once, or a
-     * write aside (store_begin_aside).  A begin inside a transaction is a
-     * savepoint (the backend counts them). */
+    /* A read transaction, a write (store_begin_write: beside others when
+     * the connection's side_by_side is set), a write aside (store_begin_aside) or
+     * a serial write (store_begin_serial).  A begin inside a transaction is
+     * a savepoint (the backend counts them). */
     enum store_rc (*begin)(struct store *s, enum store_begin_mode mode);
     /* One write transaction at a time, whatever is asked (store_one_writer). */
     bool one_writer;
@@ -109,6 +110,13 @@ struct store {
      * (store_changes answers for the caller's statement, not the bump). */
     bool changes_held;
     int64_t changes;
+    /* The last write transaction failed because a concurrent one
+     * conflicted with it (store_conflicted); set by the backend. */
+    bool conflicted;
+    bool side_by_side;         /* store_write_side_by_side */
+    /* Called once the open transaction commits (store_after_commit). */
+    void (*after_commit)(struct store *s, void *arg);
+    void *after_commit_arg;
 };
 
 struct store_stmt {

@@ -14,12 +14,19 @@
  *   - A failed statement inside a transaction does not end it, as in
  *     SQLite: inside a transaction each statement runs under a savepoint
  *     (tas_stmt) that is released, or rolled back to on failure.
- *   - store_begin_write takes one advisory lock for the database at once,
- *     so writers are serialised as SQLite's BEGIN IMMEDIATE serialises
- *     them (no lost updates).  store_begin_aside does not: a REPEATABLE
- *     READ transaction for a long write of rows no other writer touches
- *     (a claimed slice of the dashboard's rollup), which writers need not
- *     wait for.
+ *   - Writers that can run again (store_write_side_by_side: a request's
+ *     change, web/dispatch.c) run side by side: a SERIALIZABLE
+ *     transaction, so of two that conflict the server fails one (40001,
+ *     STORE_BUSY with store_conflicted) instead of losing an update, and
+ *     the caller runs it again.  Each holds one advisory lock shared.
+ *     Every other writer (a migration, a sign-in, an import, a command)
+ *     holds it exclusively, READ COMMITTED, and so runs as SQLite's BEGIN
+ *     IMMEDIATE would, alone, with nothing to fail it.
+ *     store_begin_serial takes another lock of its own (the audit chain's
+ *     appends, which must come one at a time) and waits for no writer.
+ *     store_begin_aside takes none: a REPEATABLE READ transaction for a
+ *     long write of rows no other writer touches (a claimed slice of the
+ *     dashboard's rollup), which writers need not wait for.
  *   - Errors: unique, foreign key, check and not-null violations are
  *     STORE_CONSTRAINT; serialization failures, deadlocks and lock time-outs
  *     STORE_BUSY.  Messages carry the SQLSTATE, the constraint's name and,
@@ -42,8 +49,12 @@
 #include <libpq-fe.h>
 
 #define PG_BOOLOID 16
-/* One advisory lock key for "the database's write lock" (ASCII "tas"). */
-#define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7627123)"
+/* Advisory lock keys: writers' (ASCII "tas"), shared by those side by
+ * side, exclusive for one alone; and the serial appenders' ("tasa"). */
+#define PG_BEGIN_WRITE "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(7627123)"
+#define PG_BEGIN_ALONE "BEGIN; SELECT pg_advisory_xact_lock(7627123)"
+#define PG_BEGIN_SERIAL "BEGIN; SELECT pg_advisory_xact_lock(1952543585)"
+#define PG_BEGIN_ASIDE "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
 struct pg_stmt {
     struct store_stmt base;    /* first: base.owner is the connection */
@@ -114,6 +125,9 @@ static enum store_rc map_error(struct pg *s, const PGresult *r)
     else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
              strcmp(state, "55P03") == 0)
         rc = STORE_BUSY;
+    /* A serialization failure or a deadlock: run again, it may pass. */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+        s->base.conflicted = true;
     if (rc == STORE_CONSTRAINT)
         set_msg(s, "constraint failed (SQLSTATE %s%s%s)", state, constraint ? ", " : "",
                 constraint ? constraint : "");
@@ -602,15 +616,20 @@ static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
     }
     s->nested = 0;
     s->aside = mode == STORE_BEGIN_ASIDE;
-    enum store_rc rc = simple(s, mode == STORE_BEGIN_ASIDE ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
-    if (rc == STORE_OK && mode == STORE_BEGIN_WRITE) {
-        rc = simple(s, PG_WRITE_LOCK);
-        if (rc != STORE_OK) {
-            char keep[sizeof s->msg];
-            memcpy(keep, s->msg, sizeof keep);
-            (void)simple(s, "ROLLBACK");
-            memcpy(s->msg, keep, sizeof keep);
-        }
+    /* Alone, a writer's snapshot must be taken once the lock is held (the
+     * first statement after BEGIN takes it, READ COMMITTED a new one per
+     * statement): what the writers before it committed is then seen. */
+    const char *sql = mode == STORE_BEGIN_READ    ? "BEGIN"
+                      : mode == STORE_BEGIN_ASIDE  ? PG_BEGIN_ASIDE
+                      : mode == STORE_BEGIN_SERIAL ? PG_BEGIN_SERIAL
+                      : s->base.side_by_side       ? PG_BEGIN_WRITE
+                                                   : PG_BEGIN_ALONE;
+    enum store_rc rc = simple(s, sql);
+    if (rc != STORE_OK && in_tx(s)) {
+        char keep[sizeof s->msg];
+        memcpy(keep, s->msg, sizeof keep);
+        (void)simple(s, "ROLLBACK");
+        memcpy(s->msg, keep, sizeof keep);
     }
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/nextpath.h"
 #include "web/audit_trail.h"
@@ -146,6 +147,34 @@ static enum session_result find_session(struct req *rq, bool *bearer)
     return cookie ? svc_session_resume(rq->db, &rq->app->auth, cookie, rq->now, &rq->sess) : SESSION_NONE;
 }
 
+/* A change runs in one write transaction (audit_trail_begin to _end),
+ * which can be run again from its start: so it may run beside other
+ * writers (store_write_side_by_side; PostgreSQL), where the server may
+ * fail one that conflicted with another (store_conflicted), rolling all
+ * of it back.  It then runs again, after a short random pause, so that two
+ * that met do not meet again.  The last try runs alone, where nothing can
+ * fail it that way, so every change ends saved or refused for its own
+ * reasons, never for its neighbours'. */
+enum { CHANGE_TRIES = 4 };
+
+static void run_handler(struct req *rq, const struct route *rt, struct resp *rs)
+{
+    for (int attempt = 1;; attempt++) {
+        /* Only the change's own transaction: any other the handler begins
+         * (a sign-in's count) cannot be run again, so runs alone. */
+        store_write_side_by_side(rq->db, attempt < CHANGE_TRIES);
+        bool audited_change = audit_trail_begin(rq, rt);
+        store_write_side_by_side(rq->db, false);
+        rt->fn(rq, rs);
+        audit_trail_end(rq, rt, rs, audited_change);
+        if (!audited_change || rs->status < 500 || !store_conflicted(rq->db) || attempt == CHANGE_TRIES)
+            break;
+        resp_free(rs);
+        uint32_t ms = 1 + randombytes_uniform(5u << attempt);
+        nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
+    }
+}
+
 bool dispatch_upload_allowed(struct req *rq)
 {
     rq->api = strncmp(rq->path, "/api/", 5) == 0;
@@ -267,9 +296,7 @@ void dispatch(struct req *rq, struct resp *rs)
     else
         snprintf(origin, sizeof origin, "%s", rq->remote_addr);
     svc_origin_set(origin);
-    bool audited_change = audit_trail_begin(rq, rt);
-    rt->fn(rq, rs);
-    audit_trail_end(rq, rt, rs, audited_change);
+    run_handler(rq, rt, rs);
     form_once_end(rq, rs);
     svc_origin_set(NULL);
 out:

@@ -173,5 +173,7 @@ int parse_urlencoded(const char *s, size_t n, struct kvlist *l);
 
 void resp_add_cookie(struct resp *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void resp_redirect(struct resp *rs, const char *location);
+/* Frees what rs holds and leaves it empty, as before anything was put in. */
+void resp_free(struct resp *rs);
 
 #endif

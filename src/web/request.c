@@ -266,3 +266,12 @@ void resp_redirect(struct resp *rs, const char *location)
     rs->location = strdup(location);
     rs->status = 303;
 }
+
+void resp_free(struct resp *rs)
+{
+    buf_free(&rs->body);
+    free(rs->location);
+    for (size_t i = 0; i < rs->ncookies; i++)
+        free(rs->cookies[i]);
+    *rs = (struct resp){0};
+}

@@ -157,14 +157,6 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *rq, struc
     return ok;
 }
 
-static void resp_free(struct resp *rs)
-{
-    buf_free(&rs->body);
-    free(rs->location);
-    for (size_t i = 0; i < rs->ncookies; i++)
-        free(rs->cookies[i]);
-}
-
 static enum MHD_Result plain_status(struct MHD_Connection *c, struct req *rq, int status,
                                     const char *text)
 {

@@ -268,6 +268,24 @@ test('appends racing from many connections lose nothing and keep the chain', asy
   assert.match(r.out, new RegExp(`intact: ${maxId()} entries verified`));
 });
 
+test('changes racing on one pupil are each on the trail once, chained, none left waiting for a seal', async () => {
+  const clients = [coord, await apiClient('coordinator'), await apiClient('coordinator')];
+  const before = maxId();
+  const N = 24;
+  const results = await Promise.all(Array.from({ length: N }, (_, i) =>
+    api(clients[i % clients.length], 'POST', `/api/v1/pupils/${pupilB}/consents`,
+      { given_by: `Parent ${i}`, relationship: 'mother', given_on: addDays(TODAY, -3), covers_discussion: 'yes' })
+      .then(async (r) => { await r.arrayBuffer(); return r.status; })));
+  assert.ok(results.every((st) => st === 201), results.join());
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE id > ${before} AND action = 'create'`
+    + ` AND pupil_id = ${pupilB} AND detail = '/pupils/:id/consents'`), String(N));
+  assert.equal(sql(`SELECT count(*) FROM consents WHERE pupil_id = ${pupilB} AND given_by LIKE 'Parent %'`), String(N));
+  assert.equal(sql('SELECT count(*) FROM audit_pending'), '0');
+  const r = tas(['audit', 'verify', '--db', srv.db]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.out, /not yet sealed/);
+});
+
 /** A copy of the database, with its server key beside it (or without:
  * on PostgreSQL the key is TAS_SECRET_KEY, so then see KEYLESS). */
 function dbCopy(name, { withKey = true } = {}) {
@@ -304,6 +322,24 @@ test('the log is append-only, and tampering is named by tas audit verify', () =>
     assert.equal(h.code, 0, cmd);
     assert.match(h.out, new RegExp(`^Usage: tas ${cmd}`));
   }
+});
+
+test('an entry a crash left committed but not sealed is named by verify and sealed when tas serve starts', async () => {
+  const copy = dbCopy('pending.db');
+  const head = Number(dbSql(copy, 'SELECT max(id) FROM audit_log'));
+  dbScript(copy, 'INSERT INTO audit_pending (at, user_id, username, action, resource_kind, resource_id, pupil_id)'
+    + ` VALUES (${nowSeconds()}, 0, '', 'edit', 'pupil', ${pupilA}, ${pupilA});`);
+  let r = tas(['audit', 'verify', '--db', copy]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`intact: ${head} entries verified`));
+  assert.match(r.out, /1 entries committed with their changes are not yet sealed/);
+  const again = await startServer({ db: copy, extraArgs: ['--quiet'] });
+  await again.stop();
+  assert.equal(dbSql(copy, 'SELECT count(*) FROM audit_pending'), '0');
+  assert.equal(dbSql(copy, `SELECT action || ' ' || resource_id FROM audit_log WHERE id = ${head + 1}`), `edit ${pupilA}`);
+  r = tas(['audit', 'verify', '--db', copy]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.out, /not yet sealed/);
 });
 
 test('someone holding the database file but not the key cannot forge the log', () => {

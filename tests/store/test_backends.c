@@ -573,6 +573,149 @@ static void test_pg_pool(void **state)
     close_fix(f);
 }
 
+/* ---- writers side by side (PostgreSQL) ---------------------------------- */
+
+static int64_t count_of(struct store *s, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(store_get_int(store_prepare(s, sql), &n), STORE_OK);
+    return n;
+}
+
+/* Two writers allowed side by side run at once and both stand when they
+ * touch different rows; of two that each read what the other writes, the
+ * server fails one (store_conflicted), which then runs again and sees the
+ * other's row; a writer that cannot run again (the default) keeps every
+ * other writer out until it ends; a serial write waits for no writer.
+ * With one write lock for the database, the second writer of each pair
+ * would have waited for the first. */
+static void test_pg_writers_side_by_side(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    struct fix *f = open_fix(PG);
+    struct store *a = f->s;
+    char err[256] = "";
+    struct store *b = store_open(pg_url(), err, sizeof err);
+    if (!b)
+        fail_msg("second connection: %s", err);
+    exec_ok(a, "CREATE TABLE t_side (id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
+    store_write_side_by_side(a, true);
+    store_write_side_by_side(b, true);
+
+    /* Different rows: b writes and commits while a's write is open. */
+    assert_int_equal(store_begin_write(a), STORE_OK);
+    exec_ok(a, "INSERT INTO t_side (id, who) VALUES (1, 'a')");
+    assert_int_equal(store_begin_write(b), STORE_OK);
+    exec_ok(b, "INSERT INTO t_side (id, who) VALUES (2, 'b')");
+    assert_int_equal(store_commit(b), STORE_OK);
+    assert_int_equal(store_commit(a), STORE_OK);
+    assert_false(store_conflicted(a));
+    assert_false(store_conflicted(b));
+    assert_int_equal(count_of(a, "SELECT count(*) FROM t_side"), 2);
+
+    /* Write skew: each inserts the next number after what it read.  Both
+     * standing would lose one's view of the other: one is failed. */
+    assert_int_equal(store_begin_write(a), STORE_OK);
+    assert_int_equal(store_begin_write(b), STORE_OK);
+    int64_t na = count_of(a, "SELECT count(*) FROM t_side WHERE who = 'n'");
+    int64_t nb = count_of(b, "SELECT count(*) FROM t_side WHERE who = 'n'");
+    assert_int_equal(na, nb);
+    exec_ok(a, "INSERT INTO t_side (id, who) VALUES (10, 'n')");
+    enum store_rc rb = store_exec_done(store_prepare(b, "INSERT INTO t_side (id, who) VALUES (11, 'n')"));
+    enum store_rc ra = store_commit(a);
+    if (rb == STORE_OK)
+        rb = store_commit(b);
+    if (rb != STORE_OK)
+        store_rollback(b);
+    assert_int_equal(ra, STORE_OK);
+    assert_int_equal(rb, STORE_BUSY);
+    assert_true(store_conflicted(b));
+    /* Run again, b sees a's row; its flag clears when it begins. */
+    assert_int_equal(store_begin_write(b), STORE_OK);
+    assert_false(store_conflicted(b));
+    assert_int_equal(count_of(b, "SELECT count(*) FROM t_side WHERE who = 'n'"), 1);
+    exec_ok(b, "INSERT INTO t_side (id, who) VALUES (11, 'n')");
+    assert_int_equal(store_commit(b), STORE_OK);
+
+    /* A writer that cannot run again runs alone: another writer waits for
+     * it (here past a short lock time-out: STORE_BUSY, not a conflict); a
+     * serial write does not. */
+    exec_ok(b, "SET lock_timeout = '300ms'");
+    store_write_side_by_side(a, false);
+    assert_int_equal(store_begin_write(a), STORE_OK);
+    assert_int_equal(store_begin_write(b), STORE_BUSY);
+    assert_false(store_conflicted(b));
+    assert_int_equal(store_begin_serial(b), STORE_OK);
+    assert_int_equal(store_commit(b), STORE_OK);
+    exec_ok(a, "INSERT INTO t_side (id, who) VALUES (20, 'alone')");
+    assert_int_equal(store_commit(a), STORE_OK);
+    assert_int_equal(store_begin_write(b), STORE_OK);
+    assert_int_equal(store_commit(b), STORE_OK);
+    /* Serial writes wait for each other. */
+    assert_int_equal(store_begin_serial(a), STORE_OK);
+    assert_int_equal(store_begin_serial(b), STORE_BUSY);
+    assert_int_equal(store_commit(a), STORE_OK);
+    store_close(b);
+    close_fix(f);
+}
+
+static int calls;
+
+static void count_call(struct store *s, void *arg)
+{
+    assert_false(store_in_transaction(s));
+    calls += *(int *)arg;
+}
+
+/* What follows a commit runs once after it, never after a rollback, and
+ * not for a savepoint's end. */
+static void check_after_commit(struct store *s)
+{
+    int one = 1;
+    calls = 0;
+    store_after_commit(s, count_call, &one);   /* outside a transaction: not kept */
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    store_after_commit(s, count_call, &one);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(calls, 0);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(calls, 1);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(calls, 1);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    store_after_commit(s, count_call, &one);
+    store_rollback(s);
+    assert_int_equal(store_begin_write(s), STORE_OK);
+    assert_int_equal(store_commit(s), STORE_OK);
+    assert_int_equal(calls, 1);
+}
+
+static void test_sqlite_after_commit(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(SQLITE);
+    check_after_commit(f->s);
+    close_fix(f);
+}
+
+static void test_pg_after_commit(void **state)
+{
+    (void)state;
+    if (!pg_url()) {
+        pg_reason();
+        skip();
+    }
+    struct fix *f = open_fix(PG);
+    check_after_commit(f->s);
+    close_fix(f);
+}
+
 /* ---- the two schemas agree -------------------------------------------- */
 
 struct schema {
@@ -867,6 +1010,9 @@ int main(void)
         cmocka_unit_test(test_pg_generation),
         cmocka_unit_test(test_unrecorded),
         cmocka_unit_test(test_pg_aside_all_or_nothing),
+        cmocka_unit_test(test_pg_writers_side_by_side),
+        cmocka_unit_test(test_sqlite_after_commit),
+        cmocka_unit_test(test_pg_after_commit),
         cmocka_unit_test(test_schemas_agree),
         cmocka_unit_test(test_copy),
     };
