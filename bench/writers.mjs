@@ -18,34 +18,49 @@ function fail(msg) {
 const me = await signIn('writers', base, username, password);
 const { cookie } = me;
 
-const list = await (await fetch(`${base}/api/v1/pupils?per_page=100`, { headers: { cookie } })).json();
-const ids = (list.pupils || []).map((p) => p.id);
-if (!ids.length) fail('no pupils to write to');
+// WRITERS_KIND=action: each write adds an action to a case (owned by the
+// school's own service) instead of a consent to a pupil.
+const kind = process.env.WRITERS_KIND || 'consent';
+const getJson = async (path) => (await fetch(`${base}${path}`, { headers: { cookie } })).json();
+const ids = kind === 'action'
+  ? ((await getJson('/api/v1/cases?per_page=100')).cases || []).map((c) => c.id)
+  : ((await getJson('/api/v1/pupils?per_page=100')).pupils || []).map((p) => p.id);
+if (!ids.length) fail(`no ${kind === 'action' ? 'cases' : 'pupils'} to write to`);
+// The school's own service: owning an action needs no consent to share.
+const service = kind === 'action'
+  ? ((await getJson('/api/v1/services')).services || []).find((x) => x.org_kind === 'school')?.id : 0;
+if (kind === 'action' && !service) fail('no school service to own the actions');
 
 const today = new Date().toISOString().slice(0, 10);
-async function write(pupil, n) {
+async function write(id, n) {
   const t0 = process.hrtime.bigint();
-  const r = await fetch(`${base}/api/v1/pupils/${pupil}/consents`, {
+  const [path, body] = kind === 'action'
+    ? [`/api/v1/cases/${id}/actions`, { description: `Bench action ${n}`, owner_service_id: service,
+      setting: 'home', nature: 'coordination', due_on: today }]
+    : [`/api/v1/pupils/${id}/consents`, { given_by: `Bench parent ${n}`, relationship: 'mother', given_on: today,
+      covers_discussion: 'yes' }];
+  const r = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': me.csrf },
-    body: JSON.stringify({ given_by: `Bench parent ${n}`, relationship: 'mother', given_on: today,
-      covers_discussion: 'yes' }),
+    body: JSON.stringify(body),
   });
   await r.arrayBuffer();
+  if (r.status !== 201 && !bad) console.error(`writers: ${path}: ${r.status}`);
   return { ok: r.status === 201, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
 let n = 0;
+let bad = 0;
 let base1 = 0;
 for (const c of counts.split(/\s+/).filter(Boolean).map(Number)) {
   const lat = [];
-  let bad = 0;
+  bad = 0;
   const end = Date.now() + Number(seconds) * 1000;
   const started = Date.now();
   await Promise.all(Array.from({ length: c }, async (_, w) => {
-    const pupil = mode === 'one' ? ids[0] : ids[w % ids.length];
+    const id = mode === 'one' ? ids[0] : ids[w % ids.length];
     while (Date.now() < end) {
-      const r = await write(pupil, n++);
+      const r = await write(id, n++);
       lat.push(r.ms);
       if (!r.ok) bad++;
     }

@@ -1,5 +1,6 @@
 /* tas serve: the web server. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,9 @@ static void usage(FILE *f)
           "                          it is read to a temporary file, never into memory\n"
           "                          (default 16; raise nginx's client_max_body_size too)\n"
           "  --quiet                 no access log\n"
+          "  --writes-alone          run every change alone, one at a time, as on SQLite\n"
+          "                          (PostgreSQL runs changes side by side, each run again\n"
+          "                          if the server fails it for conflicting with another)\n"
           "  --smtp URL              send e-mail through this relay: smtp://HOST:PORT or\n"
           "                          smtps://HOST:PORT (user and password, if the relay\n"
           "                          wants them, from TAS_SMTP_USER and TAS_SMTP_PASSWORD);\n"
@@ -82,7 +86,7 @@ int cli_serve(int argc, char **argv)
      * or --max-upload (the file goes to a temporary file as it arrives). */
     struct app app = {.auth = auth_default_config, .max_body = 1024 * 1024, .max_upload = 16 * 1024 * 1024};
     enum { O_DB = 1, O_LISTEN, O_THREADS, O_SECURE, O_IDLE, O_ABS, O_LOCK_AFTER, O_LOCK_SECS, O_QUIET, O_HELP, O_FIRST_DELAY,
-           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY, O_MAX_UPLOAD, O_READ_DB };
+           O_ROLLUP, O_SMTP, O_MAIL_FROM, O_BASE_URL, O_REMIND, O_TRUST_PROXY, O_MAX_UPLOAD, O_READ_DB, O_WRITES_ALONE };
     const char *smtp = NULL, *mail_from = "tas@localhost", *base_url = NULL;
     long remind_days = 3;
     long rollup_every = 30;
@@ -96,7 +100,7 @@ int cli_serve(int argc, char **argv)
         {"smtp", required_argument, 0, O_SMTP}, {"mail-from", required_argument, 0, O_MAIL_FROM},
         {"base-url", required_argument, 0, O_BASE_URL}, {"remind-days", required_argument, 0, O_REMIND},
         {"trust-proxy", required_argument, 0, O_TRUST_PROXY}, {"max-upload", required_argument, 0, O_MAX_UPLOAD},
-        {"read-db", required_argument, 0, O_READ_DB},
+        {"read-db", required_argument, 0, O_READ_DB}, {"writes-alone", no_argument, 0, O_WRITES_ALONE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -107,6 +111,7 @@ int cli_serve(int argc, char **argv)
         case O_LISTEN: listen = optarg; break;
         case O_SECURE: app.secure_cookies = true; break;
         case O_QUIET: app.quiet = true; break;
+        case O_WRITES_ALONE: app.writes_alone = true; break;
         case O_HELP: usage(stdout); return CLI_OK;
         case O_ROLLUP:
             if (cli_number(optarg, 0, 86400, &rollup_every) != 0) {
@@ -277,6 +282,12 @@ int cli_serve(int argc, char **argv)
     }
     fprintf(stderr, "tas: stopping\n");
     server_stop(srv, 10);
+    struct dispatch_stats ds;
+    dispatch_stats(&ds);
+    if (ds.side_by_side)
+        fprintf(stderr, "tas: %" PRIu64 " changes ran side by side; %" PRIu64 " runs again after a conflict,"
+                " %" PRIu64 " of them on the last try, alone; %" PRIu64 " times, conflicts were frequent enough"
+                " for the next changes to take turns\n", ds.side_by_side, ds.again, ds.alone, ds.cooled);
     import_jobs_stop();
     mailer_stop();
     close_pools(&app);

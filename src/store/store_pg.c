@@ -50,8 +50,15 @@
 
 #define PG_BOOLOID 16
 /* Advisory lock keys: writers' (ASCII "tas"), shared by those side by
- * side, exclusive for one alone; and the serial appenders' ("tasa"). */
-#define PG_BEGIN_WRITE "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(7627123)"
+ * side, exclusive for one alone; and the serial appenders' ("tasa").
+ * A writer side by side takes its share before BEGIN, for the session
+ * (released when the transaction ends): a SERIALIZABLE transaction's
+ * snapshot is taken by its first statement, and were that statement the
+ * lock's wait, a writer alone that committed meanwhile would go unseen
+ * (and, READ COMMITTED, unchecked by the server): a lost update. */
+#define PG_LOCK_SHARED "SELECT pg_advisory_lock_shared(7627123)"
+#define PG_UNLOCK_SHARED "SELECT pg_advisory_unlock_shared(7627123)"
+#define PG_BEGIN_WRITE "BEGIN ISOLATION LEVEL SERIALIZABLE"
 #define PG_BEGIN_ALONE "BEGIN; SELECT pg_advisory_xact_lock(7627123)"
 #define PG_BEGIN_SERIAL "BEGIN; SELECT pg_advisory_xact_lock(1952543585)"
 #define PG_BEGIN_ASIDE "BEGIN ISOLATION LEVEL REPEATABLE READ"
@@ -76,6 +83,7 @@ struct pg {
     unsigned next_name;
     int nested;                /* savepoints open inside the transaction */
     bool aside;                /* the transaction open was begun aside (no statement savepoints) */
+    bool shared;               /* holds the writers' lock shared, for the session (PG_LOCK_SHARED) */
     int64_t changes;
     char key[256];             /* store_database_key */
     char msg[256];
@@ -405,6 +413,7 @@ static void reconnect(struct pg *s)
         return;   /* still down: tried again after the next use */
     stmt_cache_clear(&s->cache, free_stmt, false);
     s->nested = 0;
+    s->shared = false;   /* a session's locks end with it */
     (void)configure(s);
 }
 
@@ -605,6 +614,13 @@ static bool pg_in_transaction(struct store *gs)
 
 /* ---- transactions ----------------------------------------------------- */
 
+/* After the transaction of a writer side by side has ended. */
+static void unlock_shared(struct pg *s)
+{
+    if (s->shared && simple(s, PG_UNLOCK_SHARED) == STORE_OK)
+        s->shared = false;
+}
+
 static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
 {
     struct pg *s = PG(gs);
@@ -616,19 +632,29 @@ static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
     }
     s->nested = 0;
     s->aside = mode == STORE_BEGIN_ASIDE;
-    /* Alone, a writer's snapshot must be taken once the lock is held (the
-     * first statement after BEGIN takes it, READ COMMITTED a new one per
-     * statement): what the writers before it committed is then seen. */
+    /* A writer's snapshot must be taken once the lock is held, so that
+     * what the writers before it committed is seen: alone, the first
+     * statement after BEGIN takes it (READ COMMITTED, a new one per
+     * statement); side by side, the lock is taken before BEGIN. */
+    bool side = mode == STORE_BEGIN_WRITE && s->base.side_by_side;
     const char *sql = mode == STORE_BEGIN_READ    ? "BEGIN"
                       : mode == STORE_BEGIN_ASIDE  ? PG_BEGIN_ASIDE
                       : mode == STORE_BEGIN_SERIAL ? PG_BEGIN_SERIAL
-                      : s->base.side_by_side       ? PG_BEGIN_WRITE
+                      : side                       ? PG_BEGIN_WRITE
                                                    : PG_BEGIN_ALONE;
-    enum store_rc rc = simple(s, sql);
-    if (rc != STORE_OK && in_tx(s)) {
+    enum store_rc rc = STORE_OK;
+    if (side) {
+        rc = simple(s, PG_LOCK_SHARED);
+        s->shared = rc == STORE_OK;
+    }
+    if (rc == STORE_OK)
+        rc = simple(s, sql);
+    if (rc != STORE_OK) {
         char keep[sizeof s->msg];
         memcpy(keep, s->msg, sizeof keep);
-        (void)simple(s, "ROLLBACK");
+        if (in_tx(s))
+            (void)simple(s, "ROLLBACK");
+        unlock_shared(s);
         memcpy(s->msg, keep, sizeof keep);
     }
     return rc;
@@ -647,9 +673,17 @@ static enum store_rc pg_commit(struct store *gs)
         /* COMMIT would quietly roll back: say so instead. */
         set_msg(s, "the transaction had failed and was rolled back");
         (void)simple(s, "ROLLBACK");
+        unlock_shared(s);
         return STORE_ERROR;
     }
-    return simple(s, "COMMIT");
+    enum store_rc rc = simple(s, "COMMIT");
+    if (s->shared) {
+        char keep[sizeof s->msg];
+        memcpy(keep, s->msg, sizeof keep);
+        unlock_shared(s);
+        memcpy(s->msg, keep, sizeof keep);
+    }
+    return rc;
 }
 
 static void pg_rollback(struct store *gs)
@@ -657,6 +691,7 @@ static void pg_rollback(struct store *gs)
     struct pg *s = PG(gs);
     if (!in_tx(s)) {
         s->nested = 0;
+        unlock_shared(s);
         return;
     }
     if (s->nested > 0) {
@@ -666,6 +701,7 @@ static void pg_rollback(struct store *gs)
         return;
     }
     (void)simple(s, "ROLLBACK");
+    unlock_shared(s);
 }
 
 /* ---- migrations' helpers, backup ---------------------------------------- */

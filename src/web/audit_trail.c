@@ -156,6 +156,22 @@ static enum svc_status record(struct req *rq, const struct principal *who, struc
     return svc_audit_record(&c, ev);
 }
 
+/* Ends the change's transaction: committed if ok, else rolled back.  A
+ * commit that fails (on PostgreSQL, a writer side by side the server
+ * failed: web/dispatch.c runs it again) turns the answer into an error:
+ * nothing it said was done stands. */
+static void finish(struct req *rq, struct resp *rs, bool ok)
+{
+    if (ok && store_commit(rq->db) == STORE_OK)
+        return;
+    store_rollback(rq->db);
+    if (rs->status < 500) {
+        free(rs->location);
+        rs->location = NULL;
+        view_svc_error(rq, rs, SVC_ERROR);
+    }
+}
+
 void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bool began)
 {
     const char *p = bare(rt->pattern);
@@ -178,8 +194,8 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
         /* The use case recorded its own entry (an export, a search of the
          * log, a break-glass access with its reason), inside this
          * transaction: keep both, and add no generic entry. */
-        if (began && (st >= 500 || store_commit(rq->db) != STORE_OK))
-            store_rollback(rq->db);
+        if (began)
+            finish(rq, rs, st < 500);
         return;
     }
     if (!changes(rq->method) && rq->csv) {
@@ -228,13 +244,5 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
     bool keep = st < 400 || refused(st);
     if (refused(st))
         ev.flags |= AUDIT_FLAG_REFUSED;
-    if (st >= 500 || (keep && record(rq, &rq->sess.who, &ev) != SVC_OK) ||
-        store_commit(rq->db) != STORE_OK) {
-        store_rollback(rq->db);
-        if (st < 500) {
-            free(rs->location);
-            rs->location = NULL;
-            view_svc_error(rq, rs, SVC_ERROR);
-        }
-    }
+    finish(rq, rs, st < 500 && (!keep || record(rq, &rq->sess.who, &ev) == SVC_OK));
 }

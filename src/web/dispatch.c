@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/contention.h"
 #include "core/nextpath.h"
 #include "web/audit_trail.h"
 #include "web/router.h"
@@ -157,22 +158,44 @@ static enum session_result find_session(struct req *rq, bool *bearer)
  * reasons, never for its neighbours'. */
 enum { CHANGE_TRIES = 4 };
 
+/* Whether changes run side by side or take turns: core/contention.h. */
+static struct contention contention;
+static _Atomic uint64_t n_side_by_side, n_again, n_alone;
+
+void dispatch_stats(struct dispatch_stats *out)
+{
+    out->side_by_side = n_side_by_side;
+    out->again = n_again;
+    out->alone = n_alone;
+    out->cooled = contention.cooled;
+}
+
 static void run_handler(struct req *rq, const struct route *rt, struct resp *rs)
 {
+    bool beside = !rq->app->writes_alone && !store_one_writer(rq->db) && contention_side_by_side(&contention);
+    bool audited_change = false, ran_again = false;
     for (int attempt = 1;; attempt++) {
         /* Only the change's own transaction: any other the handler begins
          * (a sign-in's count) cannot be run again, so runs alone. */
-        store_write_side_by_side(rq->db, attempt < CHANGE_TRIES);
-        bool audited_change = audit_trail_begin(rq, rt);
+        store_write_side_by_side(rq->db, beside && attempt < CHANGE_TRIES);
+        audited_change = audit_trail_begin(rq, rt);
         store_write_side_by_side(rq->db, false);
+        if (audited_change && beside && attempt == 1)
+            n_side_by_side++;
         rt->fn(rq, rs);
         audit_trail_end(rq, rt, rs, audited_change);
         if (!audited_change || rs->status < 500 || !store_conflicted(rq->db) || attempt == CHANGE_TRIES)
             break;
+        ran_again = true;
+        n_again++;
+        if (attempt + 1 == CHANGE_TRIES)
+            n_alone++;
         resp_free(rs);
         uint32_t ms = 1 + randombytes_uniform(5u << attempt);
         nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
     }
+    if (audited_change)
+        contention_count(&contention, beside, ran_again);
 }
 
 bool dispatch_upload_allowed(struct req *rq)

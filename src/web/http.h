@@ -30,6 +30,7 @@ struct app {
     size_t max_upload;         /* ... by a route that takes a file (ROUTE_UPLOAD), from a
                                   signed-in user (web/upload.h) */
     bool quiet;                /* no access log */
+    bool writes_alone;         /* --writes-alone: no change runs beside another */
     struct proxy_list proxies; /* --trust-proxy: peers whose X-Forwarded-For is believed */
 };
 

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, Client, tasBin, DEMO_PASSWORD, csrfFrom, decodeHtml, TODAY, addDays } from './harness.mjs';
-import { dbSql } from './harness.mjs';
+import { dbSql, dbScript, ON_POSTGRES } from './harness.mjs';
 
 let srv;
 const as = {};
@@ -783,4 +783,34 @@ test('commitments sent at once never spend past the allocation: those that fit a
   assert.equal(after.remaining_pence, 100);
   assert.equal(after.overspent, false);
   assert.equal(Number(sql(`SELECT count(*) FROM budget_commitments WHERE description LIKE 'Sent at once %'`)), 10);
+});
+
+test('a change the database fails as it commits is answered as an error, run again, and nothing of it stands', {
+  skip: ON_POSTGRES ? false : 'about PostgreSQL, whose server can fail a transaction at its commit',
+}, async () => {
+  // A deferred trigger fails the commit as a serialization failure would
+  // (40001); a sequence, which no rollback undoes, counts the tries.
+  dbScript(srv.db, `
+    CREATE SEQUENCE t_commit_tries;
+    CREATE FUNCTION t_fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM nextval('t_commit_tries');
+      RAISE EXCEPTION 'failed at commit' USING ERRCODE = '40001';
+    END $$;
+    CREATE CONSTRAINT TRIGGER t_fail_commit AFTER INSERT ON budget_commitments
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.description = 'Fails at its commit') EXECUTE FUNCTION t_fail_commit();`);
+  try {
+    const entries = Number(sql('SELECT count(*) FROM audit_log')) + Number(sql('SELECT count(*) FROM audit_pending'));
+    const r = await api(as.holderLa, 'POST', `/api/v1/budget/allocations/${ids.A2}/commitments`,
+      { description: 'Fails at its commit', amount: '1.00', committed_on: TODAY });
+    assert.equal(r.status, 500, r.text);
+    assert.equal(r.body.commitment, undefined);
+    assert.equal(Number(sql(`SELECT count(*) FROM budget_commitments WHERE description = 'Fails at its commit'`)), 0);
+    assert.equal(Number(sql('SELECT last_value FROM t_commit_tries')), 4, 'tried four times (web/dispatch.c)');
+    assert.equal(Number(sql('SELECT count(*) FROM audit_log')) + Number(sql('SELECT count(*) FROM audit_pending')),
+      entries, 'no entry for a change that did not happen');
+  } finally {
+    dbScript(srv.db, 'DROP TRIGGER t_fail_commit ON budget_commitments; DROP FUNCTION t_fail_commit(); DROP SEQUENCE t_commit_tries;');
+  }
 });

@@ -16,9 +16,11 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/policy.h"
@@ -59,10 +61,14 @@ static void exec_ok(struct store *s, const char *sql)
         fail_msg("%s: %s", sql, store_errmsg(s));
 }
 
-/* A new, empty database of the backend; NULL (test skipped) when there is
+/* A new, empty database of the backend; the test is skipped when there is
  * no PostgreSQL to test against. */
 static struct fix *open_fix(enum backend b)
 {
+    if (b == PG && !pg_url()) {
+        pg_reason();
+        skip();
+    }
     struct fix *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->b = b;
@@ -82,6 +88,16 @@ static struct fix *open_fix(enum backend b)
     if (!f->s)
         fail_msg("store_open: %s", err);
     return f;
+}
+
+/* Another connection to the fixture's PostgreSQL database. */
+static struct store *second_connection(void)
+{
+    char err[256] = "";
+    struct store *b = store_open(pg_url(), err, sizeof err);
+    if (!b)
+        fail_msg("second connection: %s", err);
+    return b;
 }
 
 static void close_fix(struct fix *f)
@@ -364,10 +380,6 @@ static void test_sqlite_interface(void **state)
 static void test_pg_interface(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     run_interface(PG);
 }
 
@@ -380,10 +392,6 @@ static void test_sqlite_places(void **state)
 static void test_pg_places(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     run_places(PG);
 }
 
@@ -475,10 +483,6 @@ static void test_sqlite_generation(void **state)
 static void test_pg_generation(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     run_generation(PG);
 }
 
@@ -490,10 +494,6 @@ static void test_pg_generation(void **state)
 static void test_pg_aside_all_or_nothing(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     struct fix *f = open_fix(PG);
     struct store *s = f->s;
     exec_ok(s, "CREATE TABLE t_aside (id INTEGER PRIMARY KEY)");
@@ -545,10 +545,6 @@ static void test_unrecorded(void **state)
 static void test_pg_pool(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     struct fix *f = open_fix(PG);
     migrate(f->s);
     char err[256] = "";
@@ -592,16 +588,9 @@ static int64_t count_of(struct store *s, const char *sql)
 static void test_pg_writers_side_by_side(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     struct fix *f = open_fix(PG);
     struct store *a = f->s;
-    char err[256] = "";
-    struct store *b = store_open(pg_url(), err, sizeof err);
-    if (!b)
-        fail_msg("second connection: %s", err);
+    struct store *b = second_connection();
     exec_ok(a, "CREATE TABLE t_side (id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
     store_write_side_by_side(a, true);
     store_write_side_by_side(b, true);
@@ -663,6 +652,63 @@ static void test_pg_writers_side_by_side(void **state)
     close_fix(f);
 }
 
+struct waiter {
+    struct store *s;
+    enum store_rc began;
+    int64_t seen;
+};
+
+static void *begin_and_count(void *arg)
+{
+    struct waiter *w = arg;
+    w->began = store_begin_write(w->s);
+    if (w->began == STORE_OK) {
+        /* No cmocka assertion off the test's thread. */
+        if (store_get_int(store_prepare(w->s, "SELECT count(*) FROM t_wait"), &w->seen) != STORE_OK)
+            w->seen = -2;
+        w->began = store_commit(w->s);
+    }
+    return NULL;
+}
+
+/* A writer side by side that waited for one alone sees what that one
+ * committed: its snapshot is taken once it holds the lock.  (Were the
+ * lock's wait its first statement, its snapshot would predate the other's
+ * commit, and the server, which checks only SERIALIZABLE writers against
+ * each other, would let it write past what it did not see.) */
+static void test_pg_side_by_side_after_alone(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(PG);
+    struct store *a = f->s;
+    struct store *b = second_connection();
+    exec_ok(a, "CREATE TABLE t_wait (id INTEGER PRIMARY KEY)");
+    store_write_side_by_side(b, true);
+    assert_int_equal(store_begin_write(a), STORE_OK);
+    exec_ok(a, "INSERT INTO t_wait (id) VALUES (1)");
+    struct waiter w = {.s = b, .began = STORE_ERROR, .seen = -1};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, begin_and_count, &w), 0);
+    /* Commit only once b is seen waiting for the lock. */
+    int64_t waiting = 0;
+    for (int i = 0; i < 1000 && waiting == 0; i++) {
+        waiting = count_of(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        if (waiting == 0)
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    assert_int_equal(waiting, 1);
+    assert_int_equal(store_commit(a), STORE_OK);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(w.began, STORE_OK);
+    assert_int_equal(w.seen, 1);
+    /* Its share of the lock ended with its transaction: one alone begins. */
+    exec_ok(a, "SET lock_timeout = '300ms'");
+    assert_int_equal(store_begin_write(a), STORE_OK);
+    assert_int_equal(store_commit(a), STORE_OK);
+    store_close(b);
+    close_fix(f);
+}
+
 static int calls;
 
 static void count_call(struct store *s, void *arg)
@@ -707,10 +753,6 @@ static void test_sqlite_after_commit(void **state)
 static void test_pg_after_commit(void **state)
 {
     (void)state;
-    if (!pg_url()) {
-        pg_reason();
-        skip();
-    }
     struct fix *f = open_fix(PG);
     check_after_commit(f->s);
     close_fix(f);
@@ -1011,6 +1053,7 @@ int main(void)
         cmocka_unit_test(test_unrecorded),
         cmocka_unit_test(test_pg_aside_all_or_nothing),
         cmocka_unit_test(test_pg_writers_side_by_side),
+        cmocka_unit_test(test_pg_side_by_side_after_alone),
         cmocka_unit_test(test_sqlite_after_commit),
         cmocka_unit_test(test_pg_after_commit),
         cmocka_unit_test(test_schemas_agree),
