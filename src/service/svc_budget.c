@@ -199,26 +199,40 @@ enum svc_status svc_budget_year_get(struct svc_ctx *c, int64_t id, struct budget
 
 /* ---- contributions ---- */
 
-enum svc_status svc_budget_contribution_add(struct svc_ctx *c, int64_t year_id, const struct contribution_form *f,
-                                            struct field_errors *errs, struct budget_contribution_row *out)
+/* The year, for someone who keeps its pool. */
+static enum svc_status year_for_edit(struct svc_ctx *c, int64_t id, struct budget_year_row *y)
 {
-    struct budget_year_row y;
-    enum svc_status st = svc_budget_year_get(c, year_id, &y);
-    if (st != SVC_OK)
-        return st;
-    if (!may(c, ACT_EDIT, y.id, y.authority_id, 0))
-        return SVC_FORBIDDEN;
-    struct budget_contribution_row r = {.year_id = year_id, .created_by = c->who->user_id};
+    enum svc_status st = svc_budget_year_get(c, id, y);
+    if (st == SVC_OK && !may(c, ACT_EDIT, y->id, y->authority_id, 0))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
+/* What a contribution's form says, into r: as added and as corrected. */
+static void contribution_fields(const struct contribution_form *f, struct budget_contribution_row *r,
+                                struct field_errors *errs)
+{
     const struct budget_partner *p = budget_partner_find(f->partner);
     if (!p)
         field_errors_add(errs, "partner", "Select the partner who paid in");
     else
-        snprintf(r.partner, sizeof r.partner, "%s", p->code);
-    if (case_text(f->partner_name, r.partner_name, sizeof r.partner_name, "partner_name", "The name of the partner",
-                  errs) == 0 && !r.partner_name[0] && p)
-        snprintf(r.partner_name, sizeof r.partner_name, "%s", p->label);
-    amount_field(f->amount, "amount", "the amount", false, &r.amount, errs);
-    svc_date_parts(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
+        snprintf(r->partner, sizeof r->partner, "%s", p->code);
+    if (case_text(f->partner_name, r->partner_name, sizeof r->partner_name, "partner_name", "The name of the partner",
+                  errs) == 0 && !r->partner_name[0] && p)
+        snprintf(r->partner_name, sizeof r->partner_name, "%s", p->label);
+    amount_field(f->amount, "amount", "the amount", false, &r->amount, errs);
+    svc_date_parts(f->day, f->month, f->year, "received_on", "the money was received", r->received_on, errs);
+}
+
+enum svc_status svc_budget_contribution_add(struct svc_ctx *c, int64_t year_id, const struct contribution_form *f,
+                                            struct field_errors *errs, struct budget_contribution_row *out)
+{
+    struct budget_year_row y;
+    enum svc_status st = year_for_edit(c, year_id, &y);
+    if (st != SVC_OK)
+        return st;
+    struct budget_contribution_row r = {.year_id = year_id, .created_by = c->who->user_id};
+    contribution_fields(f, &r, errs);
     if (errs->count)
         return SVC_INVALID;
     enum store_rc rc = store_begin_write(c->db);
@@ -277,11 +291,9 @@ enum svc_status svc_budget_allocation_set(struct svc_ctx *c, int64_t year_id, in
                                           const char *reason, struct field_errors *errs, int64_t *id)
 {
     struct budget_year_row y;
-    enum svc_status st = svc_budget_year_get(c, year_id, &y);
+    enum svc_status st = year_for_edit(c, year_id, &y);
     if (st != SVC_OK)
         return st;
-    if (!may(c, ACT_EDIT, y.id, y.authority_id, 0))
-        return SVC_FORBIDDEN;
     struct budget_team t;
     bool team_ok = team_id > 0 && q_budget_team_get(c->db, team_id, &t) == STORE_ROW &&
                    t.authority_id == y.authority_id && t.active;
@@ -650,6 +662,28 @@ static int text_field(const char *in, char *out, size_t outsz, const char *field
     return 0;
 }
 
+/* What an intervention's form says, into r, in the form's order: as
+ * created and as corrected (what it is bought by is fixed once created). */
+static void intervention_fields(const struct intervention_form *f, bool with_unit, struct intervention_row *r,
+                                struct field_errors *errs)
+{
+    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
+    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
+    if (with_unit) {
+        const struct budget_code *u = budget_unit_find(f->unit);
+        if (!u)
+            field_errors_add(errs, "unit", "Select what it is bought by");
+        else
+            snprintf(r->unit, sizeof r->unit, "%s", u->code);
+    }
+    amount_field(f->unit_cost, "unit_cost", "the cost of one unit", false, &r->unit_cost, errs);
+    long cap = 0;
+    if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
+        field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
+    r->capacity = cap;
+    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+}
+
 enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id, const struct intervention_form *f,
                                         struct field_errors *errs, struct intervention_row *out)
 {
@@ -659,19 +693,7 @@ enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id,
     if (!r)
         return SVC_ERROR;
     r->authority_id = authority_id;
-    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
-    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
-    const struct budget_code *u = budget_unit_find(f->unit);
-    if (!u)
-        field_errors_add(errs, "unit", "Select what it is bought by");
-    else
-        snprintf(r->unit, sizeof r->unit, "%s", u->code);
-    amount_field(f->unit_cost, "unit_cost", "the cost of one unit", false, &r->unit_cost, errs);
-    long cap = 0;
-    if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
-        field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
-    r->capacity = cap;
-    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    intervention_fields(f, true, r, errs);
     for (size_t i = 0; i < f->naims && i < BUDGET_AIMS_MAX; i++) {
         const struct budget_code *aim = budget_aim_find(f->aims[i]);
         bool dup = false;
@@ -868,15 +890,22 @@ enum svc_status svc_placement_get(struct svc_ctx *c, int64_t id, struct placemen
     return audit_pupil(c, "view", id, out, "budget.placement");
 }
 
+/* The placement, for someone who may place pupils in its team. */
+static enum svc_status placement_for_edit(struct svc_ctx *c, int64_t id, struct placement_row *p)
+{
+    enum svc_status st = svc_placement_get(c, id, p);
+    if (st == SVC_OK && !may(c, ACT_CREATE, 0, p->authority_id, p->team_id))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
 enum svc_status svc_placement_update(struct svc_ctx *c, int64_t id, const struct placement_form *f,
                                      struct field_errors *errs, struct placement_row *out)
 {
     struct placement_row p;
-    enum svc_status st = svc_placement_get(c, id, &p);
+    enum svc_status st = placement_for_edit(c, id, &p);
     if (st != SVC_OK)
         return st;
-    if (!may(c, ACT_CREATE, 0, p.authority_id, p.team_id))
-        return SVC_FORBIDDEN;
     struct budget_commitment_row *cm = calloc(1, sizeof *cm);
     if (!cm || q_budget_commitment_get(c->db, p.commitment_id, cm) != STORE_ROW) {
         free(cm);
@@ -1070,10 +1099,7 @@ static enum svc_status contribution_for_edit(struct svc_ctx *c, int64_t id, stru
     enum store_rc rc = q_budget_contribution_get(c->db, id, r);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    enum svc_status st = svc_budget_year_get(c, r->year_id, y);
-    if (st != SVC_OK)
-        return st;
-    return may(c, ACT_EDIT, y->id, y->authority_id, 0) ? SVC_OK : SVC_FORBIDDEN;
+    return year_for_edit(c, r->year_id, y);
 }
 
 /* The pool (less this contribution, plus what it becomes) still covers
@@ -1108,16 +1134,7 @@ enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, c
     if (old.voided)
         field_errors_add(errs, "reason", "This contribution was voided: it cannot be corrected");
     r = old;
-    const struct budget_partner *p = budget_partner_find(f->partner);
-    if (!p)
-        field_errors_add(errs, "partner", "Select the partner who paid in");
-    else
-        snprintf(r.partner, sizeof r.partner, "%s", p->code);
-    if (case_text(f->partner_name, r.partner_name, sizeof r.partner_name, "partner_name", "The name of the partner",
-                  errs) == 0 && !r.partner_name[0] && p)
-        snprintf(r.partner_name, sizeof r.partner_name, "%s", p->label);
-    amount_field(f->amount, "amount", "the amount", false, &r.amount, errs);
-    svc_date_parts(f->day, f->month, f->year, "received_on", "the money was received", r.received_on, errs);
+    contribution_fields(f, &r, errs);
     reason_field(reason, why, "Say why the contribution is corrected", errs);
     if (errs->count)
         return SVC_INVALID;
@@ -1210,14 +1227,7 @@ enum svc_status svc_intervention_update(struct svc_ctx *c, int64_t id, const str
     if (old->voided)
         field_errors_add(errs, "reason", "This intervention was voided: it cannot be corrected");
     *r = *old;
-    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
-    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
-    amount_field(f->unit_cost, "unit_cost", "the cost of one unit", false, &r->unit_cost, errs);
-    long cap = 0;
-    if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
-        field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
-    r->capacity = cap;
-    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    intervention_fields(f, false, r, errs);
     reason_field(reason, why, "Say why the intervention is corrected", errs);
     if (errs->count) {
         st = SVC_INVALID;
@@ -1479,11 +1489,9 @@ enum svc_status svc_budget_commitment_void(struct svc_ctx *c, int64_t id, const 
 enum svc_status svc_placement_void(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs)
 {
     struct placement_row p;
-    enum svc_status st = svc_placement_get(c, id, &p);
+    enum svc_status st = placement_for_edit(c, id, &p);
     if (st != SVC_OK)
         return st;
-    if (!may(c, ACT_CREATE, 0, p.authority_id, p.team_id))
-        return SVC_FORBIDDEN;
     char why[BUDGET_TEXT_MAX], before[BUDGET_TEXT_MAX];
     if (p.voided)
         field_errors_add(errs, "reason", "This placement is already voided");

@@ -63,11 +63,9 @@ static int bind_filters(struct store_stmt *st, int idx, const struct dash_query 
     return q_bind_visibility(st, idx, q->vis);
 }
 
-static int bind_presented(struct store_stmt *st, int idx, const struct dash_query *q)
+int q_dash_bind_by_team(struct store_stmt *st, int idx, const struct dash_query *q)
 {
     const char *phase = q->phase ? q->phase : "";
-    store_bind_text(st, idx++, q->from);
-    store_bind_text(st, idx++, q->to);
     store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
     store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
     store_bind_int(st, idx++, q->team_id);
@@ -77,6 +75,13 @@ static int bind_presented(struct store_stmt *st, int idx, const struct dash_quer
     store_bind_int(st, idx++, q->school_id);
     store_bind_int(st, idx++, q->school_id);
     return q_bind_visibility(st, idx, q->vis);
+}
+
+static int bind_presented(struct store_stmt *st, int idx, const struct dash_query *q)
+{
+    store_bind_text(st, idx++, q->from);
+    store_bind_text(st, idx++, q->to);
+    return q_dash_bind_by_team(st, idx, q);
 }
 
 struct dash_sink {

@@ -30,6 +30,12 @@ struct dash_row {
 
 typedef void (*dash_fn)(void *arg, const struct dash_row *r);
 
+/* For the queries of the store (q_dashboard.c, q_refres.c): binds q's
+ * filters from idx, in the order authority (a range), team, phase, school
+ * (each twice: "? = 0 OR ..."), then the visibility's slots; returns the
+ * next index, or -1 when the visibility cannot be bound. */
+int q_dash_bind_by_team(struct store_stmt *st, int idx, const struct dash_query *q);
+
 /* A case is presented at its first 'new' discussion at a held meeting
  * (earliest date, then lowest meeting id), by that meeting's team; its
  * follow-ups are the held review discussions on or after that date.

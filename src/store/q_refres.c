@@ -28,22 +28,6 @@ static void read_referral(struct store_stmt *st, void *arg)
     k->fn(k->arg, &r);
 }
 
-/* Binds the filters after the dates: authority (range), team, phase,
- * school, then the visibility. */
-static int bind_rest(struct store_stmt *st, int idx, const struct dash_query *q)
-{
-    const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_text(st, idx++, phase);
-    store_bind_text(st, idx++, phase);
-    store_bind_int(st, idx++, q->school_id);
-    store_bind_int(st, idx++, q->school_id);
-    return q_bind_visibility(st, idx, q->vis);
-}
-
 enum store_rc q_refres_referrals(struct store *s, const struct dash_query *q, const char *toolkit,
                                  void (*fn)(void *arg, const struct refres_row *r), void *arg)
 {
@@ -62,7 +46,7 @@ enum store_rc q_refres_referrals(struct store *s, const struct dash_query *q, co
     store_bind_text(st, 1, toolkit);
     store_bind_text(st, 2, q->from);
     store_bind_text(st, 3, q->to);
-    if (bind_rest(st, 4, q) < 0)
+    if (q_dash_bind_by_team(st, 4, q) < 0)
         return q_refuse(st);
     return store_each_row(st, read_referral, &(struct sink){fn, arg});
 }
@@ -116,7 +100,7 @@ enum store_rc q_refres_professionals(struct store *s, const struct dash_query *q
             store_bind_int(st, idx++, from_epoch);
             store_bind_int(st, idx++, to_epoch);
         }
-        idx = bind_rest(st, idx, q);
+        idx = q_dash_bind_by_team(st, idx, q);
         if (idx < 0)
             return q_refuse(st);
     }

@@ -48,6 +48,15 @@ void dash_csv(const struct stat_table *t, struct buf *out)
     }
 }
 
+void dash_csv_answer(const struct stat_table *t, struct resp *rs)
+{
+    buf_reset(&rs->body);
+    dash_csv(t, &rs->body);
+    rs->status = 200;
+    rs->content_type = "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", t->key);
+}
+
 /* Sheet names: at most 31 characters, none of []:*?/\ */
 static void sheet_name(const struct stat_table *t, char *out, size_t n)
 {

@@ -8,9 +8,12 @@
 
 #include "core/stats.h"
 #include "lib/buf.h"
+#include "web/http.h"
 
 /* Header: Group, Measure, then per column "<col>" and "<col> %". */
 void dash_csv(const struct stat_table *t, struct buf *out);
+/* Answers with t as a CSV file, tas-<key>.csv. */
+void dash_csv_answer(const struct stat_table *t, struct resp *rs);
 /* 0 ok, -1 on failure (out then holds nothing useful). */
 int dash_xlsx(const struct stat_table *tables, size_t n, bool exact, int threshold, struct buf *out);
 

@@ -215,11 +215,7 @@ static void h_referral_results_csv(struct req *rq, struct resp *rs)
         view_error(rq, rs, 404, "Not found", "There is no table with that name.");
         return;
     }
-    buf_reset(&rs->body);
-    dash_csv(t, &rs->body);
-    rs->status = 200;
-    rs->content_type = "text/csv; charset=utf-8";
-    snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"tas-%s.csv\"", t->key);
+    dash_csv_answer(t, rs);
 }
 
 static const struct route routes[] = {
