@@ -632,6 +632,7 @@ static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
     }
     s->nested = 0;
     s->aside = mode == STORE_BEGIN_ASIDE;
+    unlock_shared(s);   /* should an unlock have failed: never held into another transaction */
     /* A writer's snapshot must be taken once the lock is held, so that
      * what the writers before it committed is seen: alone, the first
      * statement after BEGIN takes it (READ COMMITTED, a new one per
