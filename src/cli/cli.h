@@ -49,6 +49,10 @@ struct store *cli_open_db(const char *path);
  * start of a command that calls the services. */
 struct svc_ctx;
 struct store *cli_open_system(const char *path, struct svc_ctx *ctx);
+/* The start of an import: cli_open_system (the store in *s), and a zeroed
+ * report of size bytes for the service to fill (free it).  NULL when
+ * either fails, the database then left closed. */
+void *cli_open_import(const char *path, struct svc_ctx *ctx, size_t size, struct store **s);
 /* Prints "tas: <message>" to stderr. */
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "tas: <what>: <status>; <field>: <message>..." for a service

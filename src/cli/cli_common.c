@@ -74,6 +74,17 @@ struct store *cli_open_system(const char *path, struct svc_ctx *ctx)
     return s;
 }
 
+void *cli_open_import(const char *path, struct svc_ctx *ctx, size_t size, struct store **s)
+{
+    *s = cli_open_system(path, ctx);
+    void *report = *s ? calloc(1, size) : NULL;
+    if (!report && *s) {
+        store_close(*s);
+        *s = NULL;
+    }
+    return report;
+}
+
 char *cli_slurp(const char *path, size_t max)
 {
     FILE *f = fopen(path, "rb");

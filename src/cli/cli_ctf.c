@@ -60,16 +60,13 @@ int cli_import_ctf(int argc, char **argv)
         cli_fail("cannot read %s", path);
         return CLI_FAIL;
     }
-    struct store *s = cli_open_db(db);
-    struct ctf_report *rep = s ? calloc(1, sizeof *rep) : NULL;
+    struct store *s;
+    struct svc_ctx ctx;
+    struct ctf_report *rep = cli_open_import(db, &ctx, sizeof *rep, &s);
     if (!rep) {
         fclose(in);
-        if (s)
-            store_close(s);
         return CLI_FAIL;
     }
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
     struct cli_progress pr;
     cli_progress_start(&pr, "ctf", "pupils", in);

@@ -43,16 +43,13 @@ int cli_import_gias(int argc, char **argv)
     }
     struct cli_progress pr;
     cli_progress_start(&pr, "gias", "rows", in);
-    struct store *s = cli_open_db(db);
-    struct gias_report *rep = s ? calloc(1, sizeof *rep) : NULL;
+    struct store *s;
+    struct svc_ctx ctx;
+    struct gias_report *rep = cli_open_import(db, &ctx, sizeof *rep, &s);
     if (!rep) {
         fclose(in);
-        if (s)
-            store_close(s);
         return CLI_FAIL;
     }
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     enum svc_status st = svc_gias_import(&ctx, in, dry, cli_progress, &pr, rep);
     fclose(in);
     store_close(s);

@@ -46,13 +46,12 @@ static int run(const char *db, enum outcome_kind kind, const char *csv, bool dry
         cli_fail("cannot read %s", csv);
         return CLI_FAIL;
     }
-    struct store *s = cli_open_db(db);
+    struct svc_ctx ctx;
+    struct store *s = cli_open_system(db, &ctx);
     if (!s) {
         fclose(in);
         return CLI_FAIL;
     }
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct outcome_csv_result res;
     struct cli_progress pr;
     cli_progress_start(&pr, "outcomes", "rows", in);
@@ -91,16 +90,13 @@ static int run_school_counts(const char *db, const char *authority, const char *
         cli_fail("cannot read %s", csv);
         return CLI_FAIL;
     }
-    struct store *s = cli_open_db(db);
-    struct eval_import *rep = s ? calloc(1, sizeof *rep) : NULL;
+    struct store *s;
+    struct svc_ctx ctx;
+    struct eval_import *rep = cli_open_import(db, &ctx, sizeof *rep, &s);
     if (!rep) {
         free(text);
-        if (s)
-            store_close(s);
         return CLI_FAIL;
     }
-    struct svc_ctx ctx;
-    svc_ctx_init(&ctx, s, svc_system_principal(), clock_now());
     struct field_errors errs = {0};
     enum svc_status st = svc_eval_import(&ctx, a, kind, NULL, text, dry, rep, &errs);
     store_close(s);

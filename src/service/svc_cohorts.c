@@ -412,19 +412,28 @@ enum svc_status svc_cohort_create(struct svc_ctx *c, int64_t meeting_id, const s
     return st;
 }
 
+/* A record on a meeting's agenda of team_id (a cohort discussion, its
+ * action): SVC_NOT_FOUND unless the user may see the team's meetings;
+ * then *editor (when asked) whether they may change the agenda. */
+static enum svc_status agenda_record_access(const struct svc_ctx *c, int64_t team_id, int64_t authority_id,
+                                            int64_t host_school_id, bool *editor)
+{
+    if (!svc_allowed(c, ACT_VIEW, RES_TEAM, team_id, authority_id, host_school_id))
+        return SVC_NOT_FOUND;
+    struct meeting_brief m = {0};
+    m.authority_id = authority_id;
+    m.host_school_id = host_school_id;
+    if (editor)
+        *editor = may_change_agenda(c, &m);
+    return SVC_OK;
+}
+
 static enum svc_status cohort_for(struct svc_ctx *c, int64_t id, struct cohort_row *out, bool *may_edit)
 {
     enum store_rc rc = q_cohort_get(c->db, id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    if (!svc_allowed(c, ACT_VIEW, RES_TEAM, out->team_id, out->authority_id, out->host_school_id))
-        return SVC_NOT_FOUND;
-    struct meeting_brief m = {0};
-    m.authority_id = out->authority_id;
-    m.host_school_id = out->host_school_id;
-    if (may_edit)
-        *may_edit = may_change_agenda(c, &m);
-    return SVC_OK;
+    return agenda_record_access(c, out->team_id, out->authority_id, out->host_school_id, may_edit);
 }
 
 enum svc_status svc_cohort_get(struct svc_ctx *c, int64_t id, struct cohort_row *out, bool *may_edit)
@@ -622,12 +631,10 @@ static enum svc_status caction_for(struct svc_ctx *c, int64_t id, struct cohort_
     enum store_rc rc = q_cohort_action_get(c->db, id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    if (!svc_allowed(c, ACT_VIEW, RES_TEAM, out->team_id, out->authority_id, out->host_school_id))
-        return SVC_NOT_FOUND;
-    struct meeting_brief m = {0};
-    m.authority_id = out->authority_id;
-    m.host_school_id = out->host_school_id;
-    bool editor = may_change_agenda(c, &m);
+    bool editor = false;
+    enum svc_status st = agenda_record_access(c, out->team_id, out->authority_id, out->host_school_id, &editor);
+    if (st != SVC_OK)
+        return st;
     if (may_edit)
         *may_edit = editor || (out->owner_user_id > 0 && out->owner_user_id == c->who->user_id);
     if (may_void)

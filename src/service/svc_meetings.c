@@ -102,6 +102,17 @@ static void check_slot(const char *date, const char *time, const char *dflt_time
         field_errors_add(errs, "start_time", "Start time must be a real time in the format HH:MM, like 13:30");
 }
 
+/* A meeting's date and time stored (rc): the team's other meeting at that
+ * slot is the date's error. */
+static enum svc_status slot_stored(enum store_rc rc, struct field_errors *errs)
+{
+    if (rc == STORE_CONSTRAINT) {
+        field_errors_add(errs, "date", "The team already has a meeting on that date at that time");
+        return SVC_INVALID;
+    }
+    return svc_from_store(rc);
+}
+
 enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *date, const char *time,
                                 struct field_errors *errs, int64_t *id)
 {
@@ -121,15 +132,9 @@ enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *
     snprintf(m.status, sizeof m.status, "planned");
     snprintf(m.mode, sizeof m.mode, "in_person");
     enum store_rc rc = q_meeting_insert(c->db, &m, c->now);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "date", "The team already has a meeting on that date at that time");
-        return SVC_INVALID;
-    }
-    if (rc != STORE_OK)
-        return svc_from_store(rc);
-    if (id)
+    if (rc == STORE_OK && id)
         *id = m.id;
-    return SVC_OK;
+    return slot_stored(rc, errs);
 }
 
 enum svc_status svc_meeting_held_check(struct svc_ctx *c, int64_t id, const char *mode,
@@ -260,12 +265,7 @@ enum svc_status svc_meeting_move(struct svc_ctx *c, int64_t id, const char *date
         field_errors_add(errs, "date", "This meeting was held: its date cannot be in the future");
     if (errs->count)
         return SVC_INVALID;
-    enum store_rc rc = q_meeting_move(c->db, id, nd, nt, c->now);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "date", "The team already has a meeting on that date at that time");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return slot_stored(q_meeting_move(c->db, id, nd, nt, c->now), errs);
 }
 
 enum svc_status svc_meeting_set_notes(struct svc_ctx *c, int64_t id, const char *notes,
@@ -331,6 +331,20 @@ static void find_standing(void *arg, const struct service_row *r)
         s->case_coordinator = r->id;
 }
 
+/* The row of a standing role (its key), with the service recording it
+ * (0: none) and the person the team names for it. */
+static void standing_line(struct sheet_build *b, const char *role, const char *label, int64_t service_id,
+                          const char *person)
+{
+    struct sheet_line *l = sheet_add(b, role);
+    if (!l)
+        return;
+    snprintf(l->label, sizeof l->label, "%s", label);
+    snprintf(l->role, sizeof l->role, "%s", role);
+    l->service_id = service_id;
+    svc_copy(l->person_name, sizeof l->person_name, person);
+}
+
 static void sheet_member(void *arg, const struct team_member *tm)
 {
     const struct sheet_build *b = arg;
@@ -387,27 +401,11 @@ enum svc_status svc_meeting_sheet(struct svc_ctx *c, const struct meeting_row *m
     if (rc != STORE_OK)
         return SVC_ERROR;
     struct sheet_build b = {out, max, 0, &ss};
-    struct sheet_line *l = sheet_add(&b, "school");
-    if (l) {
-        l->service_id = ss.school;
-        snprintf(l->label, sizeof l->label, "School (%.140s)", t.host_school_name);
-        snprintf(l->role, sizeof l->role, "school");
-        svc_copy(l->person_name, sizeof l->person_name, t.t.chair_name);
-    }
-    l = sheet_add(&b, "strategic_lead");
-    if (l) {
-        snprintf(l->label, sizeof l->label, "Strategic Lead");
-        snprintf(l->role, sizeof l->role, "strategic_lead");
-        l->service_id = ss.strategic_lead;
-        svc_copy(l->person_name, sizeof l->person_name, t.strategic_lead_name);
-    }
-    l = sheet_add(&b, "case_coordinator");
-    if (l) {
-        snprintf(l->label, sizeof l->label, "Case Coordinator");
-        snprintf(l->role, sizeof l->role, "case_coordinator");
-        l->service_id = ss.case_coordinator;
-        svc_copy(l->person_name, sizeof l->person_name, t.case_coordinator_name);
-    }
+    char school[sizeof out->label];
+    snprintf(school, sizeof school, "School (%.140s)", t.host_school_name);
+    standing_line(&b, "school", school, ss.school, t.t.chair_name);
+    standing_line(&b, "strategic_lead", "Strategic Lead", ss.strategic_lead, t.strategic_lead_name);
+    standing_line(&b, "case_coordinator", "Case Coordinator", ss.case_coordinator, t.case_coordinator_name);
     rc = q_team_members(c->db, t.t.id, sheet_member, &b);
     if (rc == STORE_OK)
         rc = q_attendance_list(c->db, m->m.id, sheet_recorded, &b);

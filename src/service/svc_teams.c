@@ -177,6 +177,15 @@ static int school_day_known(struct store *db, int64_t authority_id, struct term_
     return school_day(day, tc->terms[k], tc->nterms[k], tc->closures[k], tc->nclosures[k]) ? 1 : 0;
 }
 
+/* Whether day d is among the n days: a date given twice counts once. */
+static bool day_listed(const int32_t *days, size_t n, int32_t d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (days[i] == d)
+            return true;
+    return false;
+}
+
 /* The dates of cadence "dates": one a line (commas and semicolons also
  * separate them).  listed: they came as a JSON list, one item a line, so
  * an error names the item by its place rather than as a line typed. */
@@ -226,10 +235,7 @@ static int parse_dates(struct svc_ctx *c, int64_t authority_id, const char *text
             field_errors_add(errs, "dates", msg);
             return -1;
         }
-        bool dup = false;
-        for (size_t i = 0; i < *n; i++)
-            dup = dup || out[i] == d;
-        if (dup)
+        if (day_listed(out, *n, d))
             continue;
         if (*n >= TEAM_MAX_DATES) {
             field_errors_add(errs, "dates", "Enter 100 dates or fewer at a time");
@@ -297,10 +303,7 @@ static int parse_date_rows(struct svc_ctx *c, int64_t authority_id, const struct
             bad = true;
             continue;
         }
-        bool dup = false;
-        for (size_t k = 0; k < *n; k++)
-            dup = dup || out[k] == d;
-        if (!dup)
+        if (!day_listed(out, *n, d))
             out[(*n)++] = d;
     }
     if (bad)
@@ -543,15 +546,22 @@ enum svc_status svc_team_create(struct svc_ctx *c, const struct team_form *f,
     return st;
 }
 
+/* Reads the team for a change: found, visible and editable. */
+static enum svc_status team_for_edit(struct svc_ctx *c, int64_t id, struct team_row *t)
+{
+    enum svc_status st = svc_team_get(c, id, t);
+    if (st != SVC_OK)
+        return st;
+    return svc_team_may(c, ACT_EDIT, t) ? SVC_OK : SVC_FORBIDDEN;
+}
+
 enum svc_status svc_team_update(struct svc_ctx *c, int64_t id, const struct team_form *f,
                                 struct field_errors *errs, struct team_saved *out)
 {
     struct team_row cur;
-    enum svc_status st = svc_team_get(c, id, &cur);
+    enum svc_status st = team_for_edit(c, id, &cur);
     if (st != SVC_OK)
         return st;
-    if (!svc_team_may(c, ACT_EDIT, &cur))
-        return SVC_FORBIDDEN;
     struct checked_team *ct = malloc(sizeof *ct);
     if (!ct)
         return SVC_ERROR;
@@ -707,11 +717,9 @@ enum svc_status svc_team_plan(struct svc_ctx *c, int64_t team_id, const char *ye
 {
     memset(out, 0, sizeof *out);
     struct team_row tr;
-    enum svc_status st = svc_team_get(c, team_id, &tr);
+    enum svc_status st = team_for_edit(c, team_id, &tr);
     if (st != SVC_OK)
         return st;
-    if (!svc_team_may(c, ACT_EDIT, &tr))
-        return SVC_FORBIDDEN;
     int32_t today;
     if (day_parse(c->today, &today) != 0)
         return SVC_ERROR;

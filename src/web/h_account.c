@@ -19,6 +19,14 @@ static json_t *page(struct req *rq, const char *title)
 
 /* ---- the account page ---------------------------------------------------- */
 
+/* The user's two-factor authentication as the account page and the API
+ * show it. */
+static json_t *two_factor_json(const struct totp_status *ts)
+{
+    return json_pack("{s:b, s:b, s:I}", "enabled", ts->enabled, "required", ts->required, "recovery_unused",
+                     (json_int_t)ts->recovery_unused);
+}
+
 static void h_account(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -29,9 +37,7 @@ static void h_account(struct req *rq, struct resp *rs)
         return;
     json_t *ctx = view_page(rq, "Your account", "account");
     view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "two_factor", json_pack("{s:b, s:b, s:I}", "enabled", ts.enabled, "required",
-                                                     ts.required, "recovery_unused",
-                                                     (json_int_t)ts.recovery_unused));
+    json_object_set_new(ctx, "two_factor", two_factor_json(&ts));
     const char *saved = req_query(rq, "saved");
     if (saved && strcmp(saved, "password") == 0)
         json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
@@ -91,8 +97,7 @@ static void h_two_factor(struct req *rq, struct resp *rs)
         return;
     }
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:b, s:b, s:I}", "enabled", 1, "required", ts.required,
-                                     "recovery_unused", (json_int_t)ts.recovery_unused));
+        view_json(rs, 200, two_factor_json(&ts));
         return;
     }
     json_t *ctx = page(rq, "Two-factor authentication");

@@ -67,6 +67,35 @@ static void case_page_head(json_t *ctx, const struct case_ref *cr)
     json_object_set_new(ctx, "case", json_case_ref(cr));
 }
 
+/* What every form page here has: where the form is sent, where its Cancel
+ * link goes, and the errors to show (when there are any). */
+static void form_head(json_t *ctx, const char *action, const char *cancel, const struct field_errors *e)
+{
+    json_object_set_new(ctx, "form_action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+}
+
+/* The text boxes of a GOV.UK date input, from a stored date (YYYY-MM-DD);
+ * empty when there is none. */
+struct date_text {
+    char d[12], m[12], y[12];
+};
+
+static void date_text_of(const char *iso, struct date_text *t)
+{
+    memset(t, 0, sizeof *t);
+    int32_t day;
+    if (iso[0] && day_parse(iso, &day) == 0) {
+        int yy, mm, dd;
+        ymd_from_day(day, &yy, &mm, &dd);
+        snprintf(t->d, sizeof t->d, "%d", dd);
+        snprintf(t->m, sizeof t->m, "%d", mm);
+        snprintf(t->y, sizeof t->y, "%04d", yy % 10000);
+    }
+}
+
 /* ---- action list ---- */
 
 struct action_collect {
@@ -246,8 +275,7 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
         snprintf(form_action, sizeof form_action, "/cases/%lld/actions", (long long)cr->id);
         snprintf(back, sizeof back, "/cases/%lld/actions", (long long)cr->id);
     }
-    json_object_set_new(ctx, "form_action", json_string(form_action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
+    form_head(ctx, form_action, back, e);
     json_object_set_new(ctx, "editing", json_boolean(action_id != 0));
     if (!action_id && f->discussion_id && *f->discussion_id &&
         ((req_query(rq, "discussion_id") && *req_query(rq, "discussion_id")) ||
@@ -257,8 +285,6 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
         json_object_set_new(ctx, "return_to_minutes", json_true());
         json_object_set_new(ctx, "cancel_href", json_string(mins));
     }
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "description",
                         fld_textarea("description", "What will be done", f->description, e,
@@ -313,7 +339,8 @@ static void read_action(struct req *rq, struct action_form *f)
 
 /* Text forms of an action's values, for the edit form. */
 struct action_form_bufs {
-    char svc[24], prac[24], res[24], disc[24], d[12], m[12], y[12];
+    char svc[24], prac[24], res[24], disc[24];
+    struct date_text due;
 };
 
 static void form_from_action(const struct action_row *a, struct action_form *f, struct action_form_bufs *b)
@@ -328,14 +355,7 @@ static void form_from_action(const struct action_row *a, struct action_form *f, 
         snprintf(b->res, sizeof b->res, "%lld", (long long)a->resource_id);
     if (a->discussion_id)
         snprintf(b->disc, sizeof b->disc, "%lld", (long long)a->discussion_id);
-    int32_t day;
-    if (a->due_on[0] && day_parse(a->due_on, &day) == 0) {
-        int yy, mm, dd;
-        ymd_from_day(day, &yy, &mm, &dd);
-        snprintf(b->d, sizeof b->d, "%d", dd);
-        snprintf(b->m, sizeof b->m, "%d", mm);
-        snprintf(b->y, sizeof b->y, "%04d", yy % 10000);
-    }
+    date_text_of(a->due_on, &b->due);
     f->description = a->description;
     f->owner_service_id = b->svc;
     f->owner_practitioner_id = b->prac;
@@ -343,9 +363,9 @@ static void form_from_action(const struct action_row *a, struct action_form *f, 
     f->setting = a->setting;
     f->nature = a->nature;
     f->resource_id = b->res;
-    f->due_day = b->d;
-    f->due_month = b->m;
-    f->due_year = b->y;
+    f->due_day = b->due.d;
+    f->due_month = b->due.m;
+    f->due_year = b->due.y;
     f->discussion_id = b->disc;
 }
 
@@ -529,19 +549,35 @@ static void edit_again(struct req *rq, struct resp *rs, struct svc_ctx *c, const
     edit_with(rq, rs, c, 400, a, cr, form, e);
 }
 
-static void h_action_edit(struct req *rq, struct resp *rs)
+/* A page's form to change action rq->id, first shown: filled from the
+ * action, without errors. */
+typedef void (*action_first_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                                const struct case_ref *cr);
+
+/* The form show gives, if the user may change action rq->id. */
+static void change_action_page(struct req *rq, struct resp *rs, action_first_fn show)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
-    if (editable_action(rq, rs, &c, a, &cr)) {
-        struct action_form f;
-        struct action_form_bufs b;
-        form_from_action(a, &f, &b);
-        struct field_errors e = {0};
-        edit_with(rq, rs, &c, 200, a, &cr, &f, &e);
-    }
+    if (editable_action(rq, rs, &c, a, &cr))
+        show(rq, rs, &c, a, &cr);
+}
+
+static void edit_first(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                       const struct case_ref *cr)
+{
+    struct action_form f;
+    struct action_form_bufs b;
+    form_from_action(a, &f, &b);
+    struct field_errors e = {0};
+    edit_with(rq, rs, c, 200, a, cr, &f, &e);
+}
+
+static void h_action_edit(struct req *rq, struct resp *rs)
+{
+    change_action_page(rq, rs, edit_first);
 }
 
 static void h_action_update(struct req *rq, struct resp *rs)
@@ -569,10 +605,7 @@ static void render_status(struct req *rq, struct resp *rs, struct svc_ctx *c, in
     char form_action[64], back[64];
     snprintf(form_action, sizeof form_action, "/actions/%lld/status", (long long)a->id);
     snprintf(back, sizeof back, "/actions/%lld", (long long)a->id);
-    json_object_set_new(ctx, "form_action", json_string(form_action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    form_head(ctx, form_action, back, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "status", fld_radios_codes("status", "Has the action been done?", f->status, e,
                                                            &action_statuses, 0));
@@ -590,17 +623,17 @@ static void status_again(struct req *rq, struct resp *rs, struct svc_ctx *c, con
     render_status(rq, rs, c, 400, a, cr, form, e);
 }
 
+static void status_first(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
+                         const struct case_ref *cr)
+{
+    struct action_status_form f = {a->status, a->not_done_reason, a->outcome};
+    struct field_errors e = {0};
+    render_status(rq, rs, c, 200, a, cr, &f, &e);
+}
+
 static void h_action_status_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct action_row *a = req_alloc(rq, sizeof *a);
-    struct case_ref cr;
-    if (editable_action(rq, rs, &c, a, &cr)) {
-        struct action_status_form f = {a->status, a->not_done_reason, a->outcome};
-        struct field_errors e = {0};
-        render_status(rq, rs, &c, 200, a, &cr, &f, &e);
-    }
+    change_action_page(rq, rs, status_first);
 }
 
 static void h_action_status(struct req *rq, struct resp *rs)
@@ -683,10 +716,7 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     json_object_set_new(ctx, "noun", json_string(w->noun));
     snprintf(form_action, sizeof form_action, "/%s/%lld/void", w->list, (long long)rq->id);
     snprintf(back, sizeof back, "/%s/%lld", w->list, (long long)rq->id);
-    json_object_set_new(ctx, "form_action", json_string(form_action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    form_head(ctx, form_action, back, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "void_reason",
                         fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
@@ -820,10 +850,7 @@ static void render_referral_form(struct req *rq, struct resp *rs, struct svc_ctx
     char form_action[64], back[64];
     snprintf(form_action, sizeof form_action, "/cases/%lld/referrals", (long long)cr->id);
     snprintf(back, sizeof back, "/cases/%lld/referrals", (long long)cr->id);
-    json_object_set_new(ctx, "form_action", json_string(form_action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    form_head(ctx, form_action, back, e);
     json_t *fields = json_object();
     struct opts svc = {fld_select_blank("service_id", "Service the pupil was referred to", e, NULL, "Select a service",
                                         f->service_id), f->service_id, false, false};
@@ -883,10 +910,6 @@ static void h_referral_create(struct req *rq, struct resp *rs)
                    (long long)rq->id);
 }
 
-struct outcome_bufs {
-    char d[12], m[12], y[12];
-};
-
 static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
                             const struct referral_row *r, const struct case_ref *cr,
                             const struct referral_outcome_form *f, const struct field_errors *e)
@@ -939,15 +962,8 @@ static void h_referral_view(struct req *rq, struct resp *rs)
     } else if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
     } else {
-        struct outcome_bufs b = {"", "", ""};
-        int32_t day;
-        if (r->outcome_on[0] && day_parse(r->outcome_on, &day) == 0) {
-            int yy, mm, dd;
-            ymd_from_day(day, &yy, &mm, &dd);
-            snprintf(b.d, sizeof b.d, "%d", dd);
-            snprintf(b.m, sizeof b.m, "%d", mm);
-            snprintf(b.y, sizeof b.y, "%04d", yy % 10000);
-        }
+        struct date_text b;
+        date_text_of(r->outcome_on, &b);
         struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes, NULL};
         struct field_errors e = {0};
         render_referral(rq, rs, &c, 200, r, &cr, &f, &e);

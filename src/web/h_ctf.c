@@ -90,11 +90,7 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
     char hint[160];
     snprintf(hint, sizeof hint, "The .xml file your school's management information system exported, up to %zu MB",
              max_mb);
-    json_t *file = checked
-        ? fld_file("file", "Choose the same file again to import it", e,
-                   "The file was checked but is not kept here, so it is sent again. A different file must be "
-                   "checked first.", accept)
-        : fld_file("file", "The Common Transfer File", e, hint, accept);
+    json_t *file = import_page_file_field(e, checked != NULL, "The Common Transfer File", hint, accept);
     /* Whose pupils: the school that made the file, or one here they join. */
     json_t *whose = fld_radios("transfer_in", "Whose pupils are in the file?", e, 0);
     json_t *items = json_object_get(whose, "items");
@@ -109,13 +105,7 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
                                            "destination school the file is addressed to"));
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "file", file, "transfer_in", whose));
     json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
-    if (checked)
-        json_object_set_new(ctx, "checked", json_string(checked));
-    if (result)
-        json_object_set_new(ctx, "result", result);
-    if (running)
-        json_object_set_new(ctx, "running", running);
-    view_render(rq, rs, status, "pupil_ctf", ctx);
+    import_page_render(rq, rs, status, "pupil_ctf", ctx, checked, result, running);
 }
 
 /* What a check or an import came to (e: the file's faults, on "file"),
@@ -152,41 +142,29 @@ static enum svc_status ctf_job(struct svc_ctx *c, FILE *in, bool dry_run, const 
     return svc_ctf_import(c, in, dry_run, *(const bool *)params, import_job_progress, job, &r->rep, &r->e);
 }
 
-/* GET /pupils/ctf?job=N: the file being read, or its report. */
-static void job_page(struct req *rq, struct resp *rs)
+/* The form: empty, or with a file being read. */
+static void ctf_form(struct req *rq, struct resp *rs, json_t *running)
 {
-    struct import_job_view v;
-    struct ctf_job *r;
-    json_t *running;
-    switch (import_job_page(rq, rs, "ctf", "/pupils/ctf", "pupils", &v, (void **)&r, sizeof *r, &running)) {
-    case IMPORT_JOB_RUNNING: {
-        struct field_errors none = {0};
-        render(rq, rs, 200, &none, NULL, NULL, false, running);
-        break;
-    }
-    case IMPORT_JOB_DONE:
-        answer(rq, rs, v.status, &r->rep, &r->e, v.dry_run, v.mark);
-        break;
-    case IMPORT_JOB_NONE:
-        break;   /* answered */
-    }
+    struct field_errors none = {0};
+    render(rq, rs, 200, &none, NULL, NULL, false, running);
 }
 
-/* GET /pupils/ctf: the form; with ?job=N, a file being read. */
+/* A file read: its report. */
+static void ctf_done(struct req *rq, struct resp *rs, const struct import_job_view *v, void *result)
+{
+    struct ctf_job *r = result;
+    answer(rq, rs, v->status, &r->rep, &r->e, v->dry_run, v->mark);
+}
+
+static const struct import_page ctf_page = {"ctf", "/pupils/ctf", "pupils", sizeof(struct ctf_job), ctf_form,
+                                            ctf_done};
+
+/* GET /pupils/ctf: the form; with ?job=N, a file being read, or its report. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
-        return;
-    }
-    if (req_query(rq, "job")) {
-        job_page(rq, rs);
-        return;
-    }
-    struct field_errors e = {0};
-    render(rq, rs, 200, &e, NULL, NULL, false, NULL);
+    import_page_get(rq, rs, may_import(&c), &ctf_page);
 }
 
 /* Checks or imports the file sent (the form's file, or the JSON's xml as
@@ -240,9 +218,7 @@ static void h_ctf_import(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
-    bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
-                           : !step || strcmp(step, "import") != 0;
+    bool dry_run = import_page_dry_run(rq);
     /* A transfer in: "yes" from the form, "yes" or true from the API. */
     const char *tin = req_param(rq, "transfer_in");
     bool transfer_in = tin && (strcmp(tin, "yes") == 0 || strcmp(tin, "true") == 0);

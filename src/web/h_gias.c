@@ -48,10 +48,7 @@ static void render(struct req *rq, struct resp *rs, int status, const char *csv,
     char hint[240];
     snprintf(hint, sizeof hint, "The establishment fields for your local authority, downloaded from Get Information "
              "about Schools as a CSV file, up to %zu MB", max_mb);
-    json_t *file = checked ? fld_file("file", "Choose the same file again to import it", e,
-                                      "The file was checked but is not kept here, so it is sent again. A different "
-                                      "file must be checked first.", ".csv,text/csv")
-                           : fld_file("file", "The GIAS file", e, hint, ".csv,text/csv");
+    json_t *file = import_page_file_field(e, checked != NULL, "The GIAS file", hint, ".csv,text/csv");
     json_t *text = fld_textarea("csv", "Or paste the file's text", csv, e,
                                 "For a few schools: open the CSV file in a text editor, copy everything, header "
                                 "line included, and paste it here (up to 64 KB)");
@@ -59,13 +56,7 @@ static void render(struct req *rq, struct resp *rs, int status, const char *csv,
     json_object_set_new(text, "spellcheck_off", json_true());
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "file", file, "csv", text));
     json_object_set_new(ctx, "max_mb", json_integer((json_int_t)max_mb));
-    if (checked)
-        json_object_set_new(ctx, "checked", json_string(checked));
-    if (result)
-        json_object_set_new(ctx, "result", result);
-    if (running)
-        json_object_set_new(ctx, "running", running);
-    view_render(rq, rs, status, "school_import", ctx);
+    import_page_render(rq, rs, status, "school_import", ctx, checked, result, running);
 }
 
 /* What a check or an import answered, for the page or the API: the
@@ -103,42 +94,31 @@ static void answer(struct req *rq, struct resp *rs, enum svc_status st, const st
     render(rq, rs, 200, dry_run ? csv : "", &e, result, up && dry_run && changes ? sha : NULL, NULL);
 }
 
-/* GET /schools/import?job=N: a file being read (a progress bar, which
+/* The form: empty, or with a file being read (a progress bar, which
  * assets/js/tas-init.js keeps moving; without JavaScript a link reloads
- * the page), or what it came to. */
-static void job_page(struct req *rq, struct resp *rs)
+ * the page). */
+static void gias_form(struct req *rq, struct resp *rs, json_t *running)
 {
-    struct import_job_view v;
-    struct gias_report *rep;
-    json_t *running;
-    switch (import_job_page(rq, rs, "gias", "/schools/import", "rows", &v, (void **)&rep, sizeof *rep, &running)) {
-    case IMPORT_JOB_RUNNING: {
-        struct field_errors e = {0};
-        render(rq, rs, 200, "", &e, NULL, NULL, running);
-        break;
-    }
-    case IMPORT_JOB_DONE:
-        answer(rq, rs, v.status, rep, v.dry_run, "", true, v.mark);
-        break;
-    case IMPORT_JOB_NONE:
-        break;   /* answered */
-    }
+    struct field_errors e = {0};
+    render(rq, rs, 200, "", &e, NULL, NULL, running);
 }
 
+/* A file read: what it came to. */
+static void gias_done(struct req *rq, struct resp *rs, const struct import_job_view *v, void *result)
+{
+    answer(rq, rs, v->status, result, v->dry_run, "", true, v->mark);
+}
+
+static const struct import_page gias_page = {"gias", "/schools/import", "rows", sizeof(struct gias_report),
+                                             gias_form, gias_done};
+
+/* GET /schools/import: the form; with ?job=N, a file being read, or what
+ * it came to. */
 static void h_gias_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!svc_gias_may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
-        return;
-    }
-    if (req_query(rq, "job")) {
-        job_page(rq, rs);
-        return;
-    }
-    struct field_errors e = {0};
-    render(rq, rs, 200, "", &e, NULL, NULL, NULL);
+    import_page_get(rq, rs, svc_gias_may_import(&c), &gias_page);
 }
 
 /* The job's work: the service's import, its progress passed on. */
@@ -160,9 +140,7 @@ static void h_gias_import(struct req *rq, struct resp *rs)
         view_svc_error(rq, rs, SVC_FORBIDDEN);
         return;
     }
-    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
-    bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
-                           : !step || strcmp(step, "import") != 0;
+    bool dry_run = import_page_dry_run(rq);
     struct field_errors e = {0};
     char sha[100];
     const char *csv;

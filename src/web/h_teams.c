@@ -628,20 +628,41 @@ static void h_team_create(struct req *rq, struct resp *rs)
     team_save(rq, rs, true);
 }
 
-static void h_team_edit(struct req *rq, struct resp *rs)
+/* Team rq->id, if the user may change it: its details, its plan, a
+ * meeting added. */
+static enum svc_status editable_team(struct req *rq, struct svc_ctx *c, struct team_row *r)
+{
+    enum svc_status st = svc_team_get(c, rq->id, r);
+    if (st == SVC_OK && !svc_team_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
+/* A page about changing team r (rq->id), which the user may change. */
+typedef void (*team_page_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_row *r);
+
+/* The page show gives, if the user may change team rq->id. */
+static void team_change_page(struct req *rq, struct resp *rs, team_page_fn show)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct team_row r;
-    enum svc_status st = svc_team_get(&c, rq->id, &r);
-    if (st == SVC_OK && !svc_team_may(&c, ACT_EDIT, &r))
-        st = SVC_FORBIDDEN;
-    if (view_failed(rq, rs, st))
-        return;
+    enum svc_status st = editable_team(rq, &c, &r);
+    if (!view_failed(rq, rs, st))
+        show(rq, rs, &c, &r);
+}
+
+static void edit_page(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_row *r)
+{
     struct team_form f;
-    form_from_team(rq, &c, &r, &f);
+    form_from_team(rq, c, r, &f);
     struct field_errors e = {0};
-    render_form(rq, rs, &c, 200, &f, &e, &r, r.t.authority_id);
+    render_form(rq, rs, c, 200, &f, &e, r, r->t.authority_id);
+}
+
+static void h_team_edit(struct req *rq, struct resp *rs)
+{
+    team_change_page(rq, rs, edit_page);
 }
 
 static void h_team_update(struct req *rq, struct resp *rs)
@@ -791,34 +812,25 @@ static void render_plan(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_render(rq, rs, status, "team_plan", ctx);
 }
 
-static enum svc_status plan_team(struct req *rq, struct svc_ctx *c, struct team_row *r)
+static void plan_page(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_row *r)
 {
-    enum svc_status st = svc_team_get(c, rq->id, r);
-    if (st == SVC_OK && !svc_team_may(c, ACT_EDIT, r))
-        st = SVC_FORBIDDEN;
-    return st;
-}
-
-static void h_team_plan_form(struct req *rq, struct resp *rs)
-{
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct team_row r;
-    enum svc_status st = plan_team(rq, &c, &r);
-    if (view_failed(rq, rs, st))
-        return;
     int32_t today = 0;
-    (void)day_parse(c.today, &today);
+    (void)day_parse(c->today, &today);
     long year = academic_year_of(today);
     const char *ys = req_query(rq, "year");
     if (ys && parse_int_strict(ys, 2000, 2100, &year) != 0)
         year = academic_year_of(today);
     if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:i, s:b}", "team", json_team(&r), "year", (int)year, "lists_dates",
-                                     strcmp(r.t.cadence, "dates") == 0));
+        view_json(rs, 200, json_pack("{s:o, s:i, s:b}", "team", json_team(r), "year", (int)year, "lists_dates",
+                                     strcmp(r->t.cadence, "dates") == 0));
         return;
     }
-    render_plan(rq, rs, &c, 200, &r, (int)year, NULL, NULL, false);
+    render_plan(rq, rs, c, 200, r, (int)year, NULL, NULL, false);
+}
+
+static void h_team_plan_form(struct req *rq, struct resp *rs)
+{
+    team_change_page(rq, rs, plan_page);
 }
 
 static void h_team_plan(struct req *rq, struct resp *rs)
@@ -859,7 +871,7 @@ static void h_team_plan(struct req *rq, struct resp *rs)
     }
     if (st == SVC_INVALID) {
         struct team_row r;
-        if (plan_team(rq, &c, &r) != SVC_OK) {
+        if (editable_team(rq, &c, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }
@@ -894,15 +906,15 @@ static void render_meeting_form(struct req *rq, struct resp *rs, int status, con
     view_render(rq, rs, status, "team_meeting_form", ctx);
 }
 
+static void meeting_page(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_row *r)
+{
+    (void)c;
+    render_meeting_form(rq, rs, 200, r, NULL, NULL, NULL, r->t.start_time, NULL);
+}
+
 static void h_team_meeting_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct team_row r;
-    enum svc_status st = plan_team(rq, &c, &r);
-    if (view_failed(rq, rs, st))
-        return;
-    render_meeting_form(rq, rs, 200, &r, NULL, NULL, NULL, r.t.start_time, NULL);
+    team_change_page(rq, rs, meeting_page);
 }
 
 static void h_team_meeting_create(struct req *rq, struct resp *rs)
@@ -937,7 +949,7 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
         resp_redirect(rs, loc);
     } else if (n == SAVE_FORM) {
         struct team_row r;
-        if (plan_team(rq, &c, &r) != SVC_OK) {
+        if (editable_team(rq, &c, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);
             return;
         }

@@ -1,6 +1,7 @@
 /* Imports read on a thread of their own (import_job.h). */
 #include "web/import_job.h"
 
+#include "web/form.h"
 #include "web/http.h"
 #include "web/view.h"
 
@@ -263,4 +264,58 @@ enum import_job_state import_job_page(struct req *rq, struct resp *rs, const cha
                              (json_int_t)v->checked, "written", (json_int_t)v->written);
     }
     return state;
+}
+
+bool import_page_dry_run(struct req *rq)
+{
+    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
+    return rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
+                   : !step || strcmp(step, "import") != 0;
+}
+
+json_t *import_page_file_field(const struct field_errors *e, bool checked, const char *label, const char *hint,
+                               const char *accept)
+{
+    if (checked)
+        return fld_file("file", "Choose the same file again to import it", e,
+                        "The file was checked but is not kept here, so it is sent again. A different file must be "
+                        "checked first.", accept);
+    return fld_file("file", label, e, hint, accept);
+}
+
+void import_page_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx,
+                        const char *checked, json_t *result, json_t *running)
+{
+    if (checked)
+        json_object_set_new(ctx, "checked", json_string(checked));
+    if (result)
+        json_object_set_new(ctx, "result", result);
+    if (running)
+        json_object_set_new(ctx, "running", running);
+    view_render(rq, rs, status, tmpl, ctx);
+}
+
+void import_page_get(struct req *rq, struct resp *rs, bool allowed, const struct import_page *p)
+{
+    if (!allowed) {
+        view_svc_error(rq, rs, SVC_FORBIDDEN);
+        return;
+    }
+    if (!req_query(rq, "job")) {
+        p->form(rq, rs, NULL);
+        return;
+    }
+    struct import_job_view v;
+    void *result;
+    json_t *running;
+    switch (import_job_page(rq, rs, p->kind, p->page, p->unit, &v, &result, p->result_size, &running)) {
+    case IMPORT_JOB_RUNNING:
+        p->form(rq, rs, running);
+        break;
+    case IMPORT_JOB_DONE:
+        p->done(rq, rs, &v, result);
+        break;
+    case IMPORT_JOB_NONE:
+        break;   /* answered */
+    }
 }

@@ -107,6 +107,36 @@ enum import_job_state import_job_page(struct req *rq, struct resp *rs, const cha
                                       const char *unit, struct import_job_view *v, void **result,
                                       size_t result_size, json_t **running);
 
+/* Whether a check or an import was asked for: a dry run unless the page's
+ * step is "import" or the API's dry_run is "no" or "false". */
+bool import_page_dry_run(struct req *rq);
+
+/* An import page's file input ("file"): the label and hint given or,
+ * after a clean check (checked), the same file asked for again, as the
+ * server keeps none between requests. */
+json_t *import_page_file_field(const struct field_errors *e, bool checked, const char *label, const char *hint,
+                               const char *accept);
+/* An import page rendered from ctx (tmpl, status) with what it may show
+ * below its form, each NULL when there is none: the mark of the file
+ * checked, to send again; the result of a check or an import; a job's
+ * progress bar (result and running: the references taken). */
+void import_page_render(struct req *rq, struct resp *rs, int status, const char *tmpl, json_t *ctx,
+                        const char *checked, json_t *result, json_t *running);
+
+/* An import page's GET, the same for each kind of file. */
+struct import_page {
+    const char *kind, *page, *unit;   /* as import_job_page takes them */
+    size_t result_size;               /* the job's result, as import_job_answer_start was given it */
+    /* The page's empty form; with a job still reading, running (the
+     * reference taken) is its progress bar, else NULL. */
+    void (*form)(struct req *rq, struct resp *rs, json_t *running);
+    /* What the finished job v came to: its result, the job's own. */
+    void (*done)(struct req *rq, struct resp *rs, const struct import_job_view *v, void *result);
+};
+/* Refused (403) unless allowed; with ?job=N, the job as import_job_page
+ * sees it (not there: answered there); otherwise the empty form. */
+void import_page_get(struct req *rq, struct resp *rs, bool allowed, const struct import_page *p);
+
 /* Waits for a running job to finish and forgets every job.  The server
  * calls it after it stops taking requests and before it closes the pool. */
 void import_jobs_stop(void);
