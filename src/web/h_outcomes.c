@@ -323,13 +323,7 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
     char hint[200];
     snprintf(hint, sizeof hint, "The .csv file with the header line of its kind (below), UTF-8, up to %zu MB",
              max_mb);
-    json_t *file = checked ? fld_file("file", "Choose the same file again to import it", e,
-                                      "The file was checked but is not kept here, so it is sent again. A different "
-                                      "file must be checked first.", ".csv,text/csv")
-                           : fld_file("file", "The CSV file", e, hint, ".csv,text/csv");
-    json_object_set_new(fields, "file", file);
-    if (checked)
-        json_object_set_new(ctx, "checked", json_string(checked));
+    json_object_set_new(fields, "file", import_page_file_field(e, checked, "The CSV file", hint, ".csv,text/csv"));
     json_t *text = fld_textarea("csv", "Or paste the file's text", csv, e,
                                 "For a short file: open it in a text editor, copy everything, header line "
                                 "included, and paste it here (up to 64 KB)");
@@ -338,11 +332,7 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
     json_object_set_new(fields, "csv", text);
     json_object_set_new(ctx, "fields", fields);
     json_object_set_new(ctx, "layouts", layouts_json());
-    if (result)
-        json_object_set_new(ctx, "result", result);
-    if (running)
-        json_object_set_new(ctx, "running", running);
-    view_render(rq, rs, status, "outcome_import", ctx);
+    import_page_render(rq, rs, status, "outcome_import", ctx, checked, result, running);
 }
 
 /* What a check or an import came to, for the page or the API: problems
@@ -424,39 +414,37 @@ static enum svc_status outcome_job(struct svc_ctx *c, FILE *in, bool dry_run, co
     return st;
 }
 
+static void import_form(struct req *rq, struct resp *rs, json_t *running)
+{
+    struct field_errors e = {0};
+    render_import(rq, rs, 200, "", "", &e, NULL, NULL, running);
+}
+
+/* What a file read as a job came to; the kind is the job's own, from the
+ * end of its check mark (":kind"). */
+static void import_done(struct req *rq, struct resp *rs, const struct import_job_view *v, void *result)
+{
+    const struct outcome_job *o = result;
+    const char *colon = strrchr(v->mark, ':');
+    enum outcome_kind k = OUT_ATTENDANCE;
+    if (!colon || outcome_kind_from_code(colon + 1, &k) != 0) {
+        view_svc_error(rq, rs, SVC_ERROR);
+        return;
+    }
+    struct outcome_answer a = {k, v->dry_run, o->lines, o->rep, o->problems, o->nshown, o->nproblems};
+    answer(rq, rs, v->status, &a, colon + 1, "", true, v->mark);
+}
+
+static const struct import_page outcome_page = {"outcomes", "/outcomes/import", "rows", sizeof(struct outcome_job),
+                                               import_form, import_done};
+
 /* GET /outcomes/import: the form; with ?job=N, a file being read, or what
- * it came to (the kind is the job's own, from its check mark). */
+ * it came to. */
 static void h_outcome_import_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
-        return;
-    }
-    struct field_errors e = {0};
-    if (!req_query(rq, "job")) {
-        render_import(rq, rs, 200, "", "", &e, NULL, NULL, NULL);
-        return;
-    }
-    struct import_job_view v;
-    struct outcome_job *o;
-    json_t *running;
-    enum import_job_state state =
-        import_job_page(rq, rs, "outcomes", "/outcomes/import", "rows", &v, (void **)&o, sizeof *o, &running);
-    if (state == IMPORT_JOB_RUNNING) {
-        render_import(rq, rs, 200, "", "", &e, NULL, NULL, running);
-    } else if (state == IMPORT_JOB_DONE) {
-        /* The mark ends with ":kind", the kind the file was checked as. */
-        const char *colon = strrchr(v.mark, ':');
-        enum outcome_kind k = OUT_ATTENDANCE;
-        if (!colon || outcome_kind_from_code(colon + 1, &k) != 0) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        struct outcome_answer a = {k, v.dry_run, o->lines, o->rep, o->problems, o->nshown, o->nproblems};
-        answer(rq, rs, v.status, &a, colon + 1, "", true, v.mark);
-    }
+    import_page_get(rq, rs, may_import(&c), &outcome_page);
 }
 
 /* POST /outcomes/import: "check" (a dry run) or "import" (all or nothing)
@@ -473,9 +461,7 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
         return;
     }
     const char *kind = req_param(rq, "kind"), *csv = req_param(rq, "csv");
-    const char *step = req_param(rq, "step"), *dry = req_param(rq, "dry_run");
-    bool dry_run = rq->api ? !dry || (strcmp(dry, "no") != 0 && strcmp(dry, "false") != 0)
-                           : !step || strcmp(step, "import") != 0;
+    bool dry_run = import_page_dry_run(rq);
     struct field_errors e = {0};
     enum outcome_kind k = OUT_ATTENDANCE;
     if (outcome_kind_from_code(kind, &k) != 0)
