@@ -21,10 +21,16 @@ static bool referral_visible(struct svc_ctx *c, int64_t referral_id);
 static void consent_fields(struct svc_ctx *c, const struct apst_consent_form *f, bool required,
                            struct apst_referral_row *r, struct field_errors *errs);
 
+/* A taskforce as the policy sees it. */
+static struct resource taskforce_res(const struct apst_taskforce_row *t)
+{
+    return (struct resource){.kind = RES_APST, .id = t->id, .authority_id = t->authority_id,
+                             .school_id = t->school_id, .team_id = t->team_id};
+}
+
 static bool may(const struct svc_ctx *c, enum action a, const struct apst_taskforce_row *t)
 {
-    struct resource r = {.kind = RES_APST, .id = t->id, .authority_id = t->authority_id, .school_id = t->school_id,
-                         .team_id = t->team_id};
+    struct resource r = taskforce_res(t);
     return svc_decide(c, a, &r);
 }
 
@@ -49,6 +55,12 @@ static enum svc_status change_begin(struct svc_ctx *c)
     return store_begin_write(c->db) == STORE_OK ? SVC_OK : SVC_ERROR;
 }
 
+/* change_begin once a form has been checked: SVC_INVALID while errs holds any. */
+static enum svc_status change_begin_valid(struct svc_ctx *c, const struct field_errors *errs)
+{
+    return errs->count ? SVC_INVALID : change_begin(c);
+}
+
 static enum svc_status change_end(struct svc_ctx *c, enum svc_status st, const char *action, const char *kind,
                                   int64_t id, int64_t pupil_id, const struct apst_taskforce_row *t)
 {
@@ -61,6 +73,18 @@ static enum svc_status change_end(struct svc_ctx *c, enum svc_status st, const c
     }
     enum store_rc rc = store_end_write(c->db, st == SVC_OK ? STORE_OK : STORE_ERROR);
     return st == SVC_OK && rc != STORE_OK ? SVC_ERROR : st;
+}
+
+/* change_end for a record of kind just inserted: rc is the insert's and
+ * new_id the id it gave (so the caller reads it only after the insert);
+ * *id, when asked for, is set once the change is committed. */
+static enum svc_status created(struct svc_ctx *c, enum store_rc rc, const char *kind, int64_t new_id,
+                               int64_t pupil_id, const struct apst_taskforce_row *t, int64_t *id)
+{
+    enum svc_status st = change_end(c, svc_from_store(rc), "create", kind, new_id, pupil_id, t);
+    if (st == SVC_OK && id)
+        *id = new_id;
+    return st;
 }
 
 /* The taskforce, if the user may view it, and then do a (SVC_FORBIDDEN). */
@@ -82,44 +106,51 @@ enum svc_status svc_apst_list(struct svc_ctx *c, void (*fn)(void *arg, const str
     return svc_from_store(q_apst_list(c->db, &v, fn, arg));
 }
 
+/* The error "What must be ...": what is the field's words ("the date
+ * they started"), here starting a sentence. */
+static void date_error(struct field_errors *e, const char *field, const char *what, const char *must)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%c%s must be %s", what[0] == 't' ? 'T' : what[0], what + 1, must);
+    field_errors_add(e, field, msg);
+}
+
 /* A date typed by a person, required (field error otherwise); not after
  * today unless future_ok.  Writes YYYY-MM-DD into out; 0 or -1. */
 static int date_field(struct svc_ctx *c, const char *in, bool required, bool future_ok, const char *field,
                       const char *what, char out[11], struct field_errors *e)
 {
     out[0] = '\0';
-    char msg[160];
     if (!in || !*in) {
         if (!required)
             return 0;
+        char msg[160];
         snprintf(msg, sizeof msg, "Enter %s", what);
         field_errors_add(e, field, msg);
         return -1;
     }
     int32_t d, today = 0;
     if (svc_parse_day(in, &d) != 0) {
-        snprintf(msg, sizeof msg, "%c%s must be a real date", what[0] == 't' ? 'T' : what[0], what + 1);
-        field_errors_add(e, field, msg);
+        date_error(e, field, what, "a real date");
         return -1;
     }
     day_parse(c->today, &today);
     if (!future_ok && d > today) {
-        snprintf(msg, sizeof msg, "%c%s must be today or in the past", what[0] == 't' ? 'T' : what[0], what + 1);
-        field_errors_add(e, field, msg);
+        date_error(e, field, what, "today or in the past");
         return -1;
     }
     day_format(d, out);
     return 0;
 }
 
-/* A code from l, required. */
-static const char *code_field(const struct code_list *l, const char *in, const char *field, const char *missing,
-                              struct field_errors *e)
+/* A code from l, required, into out ("" and the error missing otherwise). */
+static void code_field(const struct code_list *l, const char *in, char *out, size_t outsz, const char *field,
+                       const char *missing, struct field_errors *e)
 {
     const struct code_entry *x = in && *in ? code_find(l, in) : NULL;
     if (!x)
         field_errors_add(e, field, missing);
-    return x ? x->code : "";
+    snprintf(out, outsz, "%s", x ? x->code : "");
 }
 
 /* Whole number lo..hi; -1 (and the error) otherwise. */
@@ -207,11 +238,8 @@ enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, st
     t.team_id = saved.id;
     if ((st = change_begin(c)) != SVC_OK)
         return st;
-    st = svc_from_store(q_apst_insert(c->db, &t, c->who->user_id, c->now));
-    st = change_end(c, st, "create", "apst_taskforce", t.id, 0, &t);
-    if (st == SVC_OK && id)
-        *id = t.id;
-    return st;
+    enum store_rc rc = q_apst_insert(c->db, &t, c->who->user_id, c->now);
+    return created(c, rc, "apst_taskforce", t.id, 0, &t, id);
 }
 
 struct pick_ctx {
@@ -286,8 +314,7 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     struct apst_specialist_row r;
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
-    snprintf(r.kind, sizeof r.kind, "%s",
-             code_field(&codes_apst_specialist, f->kind, "kind", "Select the type of specialist", errs));
+    code_field(&codes_apst_specialist, f->kind, r.kind, sizeof r.kind, "kind", "Select the type of specialist", errs);
     required_text(f->name, r.name, sizeof r.name, "name", "The name", "Enter the specialist's name", errs);
     int fte = 0;
     if (apst_fte_parse(f->fte, 100, &fte) != 0)
@@ -296,25 +323,30 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     r.days_on_site = int_field(f->days_on_site, 0, 5, "days_on_site", "Enter the days on site each week, 0 to 5",
                                errs);
     case_text(f->home_service, r.home_service, sizeof r.home_service, "home_service", "The home service", errs);
-    snprintf(r.funding, sizeof r.funding, "%s",
-             code_field(&codes_apst_funding, f->funding, "funding", "Select how the post is funded", errs));
-    snprintf(r.supervision, sizeof r.supervision, "%s",
-             code_field(&codes_apst_supervision, f->supervision, "supervision", "Select the supervision arrangement",
-                        errs));
+    code_field(&codes_apst_funding, f->funding, r.funding, sizeof r.funding, "funding",
+               "Select how the post is funded", errs);
+    code_field(&codes_apst_supervision, f->supervision, r.supervision, sizeof r.supervision, "supervision",
+               "Select the supervision arrangement", errs);
     date_field(c, f->starts_on, true, true, "starts_on", "the date they started", r.starts_on, errs);
     if (date_field(c, f->ends_on, false, true, "ends_on", "the date they left", r.ends_on, errs) == 0 && r.ends_on[0] &&
         r.starts_on[0] && strcmp(r.ends_on, r.starts_on) < 0)
         field_errors_add(errs, "ends_on", "The date they left must be on or after the date they started");
     if (f->username && *f->username)
         r.user_id = specialist_account(c, &t, r.kind, f->username, errs);
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
-    st = svc_from_store(q_apst_specialist_insert(c->db, &r, c->now));
-    st = change_end(c, st, "create", "apst_specialist", r.id, 0, &t);
-    if (st == SVC_OK && id)
-        *id = r.id;
+    enum store_rc rc = q_apst_specialist_insert(c->db, &r, c->now);
+    return created(c, rc, "apst_specialist", r.id, 0, &t, id);
+}
+
+/* Specialist id and its taskforce, to change: the user must see it and
+ * may edit the taskforce (SVC_FORBIDDEN). */
+static enum svc_status specialist_for_edit(struct svc_ctx *c, int64_t id, struct apst_specialist_row *r,
+                                           struct apst_taskforce_row *t)
+{
+    enum svc_status st = svc_apst_specialist_get(c, id, r, t);
+    if (st == SVC_OK && !may(c, ACT_EDIT, t))
+        st = SVC_FORBIDDEN;
     return st;
 }
 
@@ -323,17 +355,13 @@ enum svc_status svc_apst_specialist_link(struct svc_ctx *c, int64_t specialist_i
 {
     struct apst_specialist_row r;
     struct apst_taskforce_row t;
-    enum svc_status st = svc_apst_specialist_get(c, specialist_id, &r, &t);
-    if (st == SVC_OK && !may(c, ACT_EDIT, &t))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = specialist_for_edit(c, specialist_id, &r, &t);
     if (st != SVC_OK)
         return st;
     int64_t user = 0;
     if (username && *username)
         user = specialist_account(c, &t, r.kind, username, errs);
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
     st = svc_from_get(q_apst_specialist_set_user(c->db, specialist_id, user, c->now));
     return change_end(c, st, "edit", "apst_specialist", specialist_id, 0, &t);
@@ -353,18 +381,14 @@ enum svc_status svc_apst_specialist_end(struct svc_ctx *c, int64_t id, const cha
 {
     struct apst_specialist_row r;
     struct apst_taskforce_row t;
-    enum svc_status st = svc_apst_specialist_get(c, id, &r, &t);
-    if (st == SVC_OK && !may(c, ACT_EDIT, &t))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = specialist_for_edit(c, id, &r, &t);
     if (st != SVC_OK)
         return st;
     char ends[11];
     if (date_field(c, ends_on, true, true, "ends_on", "the last day in post", ends, errs) == 0 &&
         strcmp(ends, r.starts_on) < 0)
         field_errors_add(errs, "ends_on", "The last day in post must be on or after the date they started");
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
     st = svc_from_get(q_apst_specialist_end(c->db, id, ends, c->now));
     return change_end(c, st, "edit", "apst_specialist", id, 0, &t);
@@ -437,23 +461,17 @@ enum svc_status svc_apst_agreement_add(struct svc_ctx *c, int64_t taskforce_id, 
     struct apst_agreement_row r;
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
-    snprintf(r.kind, sizeof r.kind, "%s",
-             code_field(&codes_apst_agreement, f->kind, "kind", "Select the kind of agreement", errs));
+    code_field(&codes_apst_agreement, f->kind, r.kind, sizeof r.kind, "kind", "Select the kind of agreement", errs);
     required_text(f->party, r.party, sizeof r.party, "party", "The partner", "Enter the partner the agreement is with",
                   errs);
     date_field(c, f->signed_on, true, false, "signed_on", "the date it was signed", r.signed_on, errs);
     if (date_field(c, f->review_on, true, true, "review_on", "the date it is to be reviewed", r.review_on, errs) == 0 &&
         r.signed_on[0] && strcmp(r.review_on, r.signed_on) < 0)
         field_errors_add(errs, "review_on", "The review date must be on or after the date it was signed");
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
-    st = svc_from_store(q_apst_agreement_insert(c->db, &r, c->now));
-    st = change_end(c, st, "create", "apst_agreement", r.id, 0, &t);
-    if (st == SVC_OK && id)
-        *id = r.id;
-    return st;
+    enum store_rc rc = q_apst_agreement_insert(c->db, &r, c->now);
+    return created(c, rc, "apst_agreement", r.id, 0, &t, id);
 }
 
 enum svc_status svc_apst_agreements(struct svc_ctx *c, const struct apst_taskforce_row *t,
@@ -499,19 +517,17 @@ enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id
         field_errors_add(errs, "upn", "Enter the UPN of a pupil of this authority whose record you can see");
     r->taskforce_id = t.id;
     r->pupil_id = pupil;
-    snprintf(r->route, sizeof r->route, "%s",
-             code_field(&codes_apst_route, f->route, "route", "Select how the pupil was referred", errs));
+    code_field(&codes_apst_route, f->route, r->route, sizeof r->route, "route", "Select how the pupil was referred",
+               errs);
     date_field(c, f->referred_on, true, false, "referred_on", "the date of the referral", r->referred_on, errs);
     case_text(f->referrer, r->referrer, sizeof r->referrer, "referrer", "Who referred", errs);
     case_text(f->reason, r->reason, sizeof r->reason, "reason", "The reason", errs);
     consent_fields(c, &f->consent, false, r, errs);
-    st = errs->count ? SVC_INVALID : change_begin(c);
+    st = change_begin_valid(c, errs);
     if (st == SVC_OK) {
-        st = svc_from_store(q_apst_referral_insert(c->db, r, c->who->user_id, c->now));
-        st = change_end(c, st, "create", "apst_referral", r->id, r->pupil_id, &t);
+        enum store_rc rc = q_apst_referral_insert(c->db, r, c->who->user_id, c->now);
+        st = created(c, rc, "apst_referral", r->id, r->pupil_id, &t, id);
     }
-    if (st == SVC_OK && id)
-        *id = r->id;
     free(r);
     free(p);
     return st;
@@ -564,6 +580,41 @@ static bool referral_may(struct svc_ctx *c, enum action a, const struct apst_ref
 bool svc_apst_referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r)
 {
     return referral_may(c, a, r);
+}
+
+/* Referral id into r (NULL: SVC_ERROR), to change: the user must see it
+ * and may change it (SVC_FORBIDDEN). */
+static enum svc_status referral_for_edit(struct svc_ctx *c, int64_t id, struct apst_referral_row *r)
+{
+    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
+    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
+        st = SVC_FORBIDDEN;
+    return st;
+}
+
+/* Referral r, its form checked into it, saved by update (its consent or
+ * its triage) with the entry "edit" on kind; SVC_INVALID while errs
+ * holds any. */
+static enum svc_status referral_update(struct svc_ctx *c, const struct apst_referral_row *r,
+                                       const struct field_errors *errs,
+                                       enum store_rc (*update)(struct store *s, const struct apst_referral_row *r,
+                                                               int64_t now),
+                                       const char *kind)
+{
+    struct apst_taskforce_row t;
+    enum svc_status st = errs->count ? SVC_INVALID : referral_change_begin(c, r, &t);
+    if (st == SVC_OK) {
+        st = svc_from_get(update(c->db, r, c->now));
+        st = change_end(c, st, "edit", kind, r->id, r->pupil_id, &t);
+    }
+    return st;
+}
+
+/* Whether specialist id is a post of taskforce taskforce_id. */
+static bool own_specialist(struct svc_ctx *c, int64_t id, int64_t taskforce_id)
+{
+    struct apst_specialist_row sp;
+    return id > 0 && q_apst_specialist_get(c->db, id, &sp) == STORE_ROW && sp.taskforce_id == taskforce_id;
 }
 
 enum svc_status svc_apst_referral_get(struct svc_ctx *c, int64_t id, struct apst_referral_row *out)
@@ -646,17 +697,10 @@ enum svc_status svc_apst_referral_consent(struct svc_ctx *c, int64_t id, const s
                                           struct field_errors *errs)
 {
     struct apst_referral_row *r = malloc(sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
-    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = referral_for_edit(c, id, r);
     if (st == SVC_OK) {
         consent_fields(c, f, true, r, errs);
-        struct apst_taskforce_row t;
-        st = errs->count ? SVC_INVALID : referral_change_begin(c, r, &t);
-        if (st == SVC_OK) {
-            st = svc_from_get(q_apst_referral_consent(c->db, r, c->now));
-            st = change_end(c, st, "edit", "apst_consent", r->id, r->pupil_id, &t);
-        }
+        st = referral_update(c, r, errs, q_apst_referral_consent, "apst_consent");
     }
     free(r);
     return st;
@@ -666,13 +710,10 @@ enum svc_status svc_apst_referral_assign(struct svc_ctx *c, int64_t id, const ch
                                          struct field_errors *errs)
 {
     struct apst_referral_row *r = malloc(sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
-    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = referral_for_edit(c, id, r);
     if (st == SVC_OK) {
         int64_t sp_id = opt_id(specialist_id);
-        struct apst_specialist_row sp;
-        if (sp_id <= 0 || q_apst_specialist_get(c->db, sp_id, &sp) != STORE_ROW || sp.taskforce_id != r->taskforce_id)
+        if (!own_specialist(c, sp_id, r->taskforce_id))
             field_errors_add(errs, "specialist_id", "Select a specialist of this taskforce");
         struct apst_taskforce_row t;
         st = errs->count ? SVC_INVALID : referral_change_begin(c, r, &t);
@@ -689,9 +730,7 @@ enum svc_status svc_apst_referral_unassign(struct svc_ctx *c, int64_t id, const 
                                            struct field_errors *errs)
 {
     struct apst_referral_row *r = malloc(sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
-    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
-        st = SVC_FORBIDDEN;
+    enum svc_status st = referral_for_edit(c, id, r);
     struct apst_taskforce_row t;
     int64_t sp_id = opt_id(specialist_id);
     if (st == SVC_OK)
@@ -718,17 +757,11 @@ enum svc_status svc_apst_referral_staff(struct svc_ctx *c, const struct apst_ref
     return svc_from_store(q_apst_referral_staff(c->db, r->id, fn, arg));
 }
 
-enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const struct apst_triage_form *f,
-                                         struct field_errors *errs)
+/* The triage form checked (field errors into errs) and, when right,
+ * written into referral r. */
+static void triage_fields(struct svc_ctx *c, const struct apst_triage_form *f, struct apst_referral_row *r,
+                          struct field_errors *errs)
 {
-    struct apst_referral_row *r = malloc(sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_get(c, id, r) : SVC_ERROR;
-    if (st == SVC_OK && !referral_may(c, ACT_EDIT, r))
-        st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        free(r);
-        return st;
-    }
     int threshold = -1;
     if (f->threshold_met && *f->threshold_met) {
         threshold = tristate_parse(f->threshold_met);
@@ -737,9 +770,7 @@ enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const st
     }
     int64_t lead = opt_id(f->lead_specialist_id);
     apst_triage_check(f->triage, f->tier, lead, threshold, errs);
-    struct apst_specialist_row sp;
-    if (lead < 0 || (lead > 0 && (q_apst_specialist_get(c->db, lead, &sp) != STORE_ROW ||
-                                  sp.taskforce_id != r->taskforce_id)))
+    if (lead < 0 || (lead > 0 && !own_specialist(c, lead, r->taskforce_id)))
         field_errors_add(errs, "lead_specialist_id", "Select a specialist of this taskforce");
     const char *eng = f->engagement && *f->engagement ? f->engagement : "";
     if (*eng && !code_find(&codes_apst_engagement, eng))
@@ -748,10 +779,8 @@ enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const st
     if (date_field(c, f->closed_on, false, false, "closed_on", "the date the work ended", closed, errs) == 0 &&
         closed[0] && strcmp(closed, r->referred_on) < 0)
         field_errors_add(errs, "closed_on", "The date the work ended must be on or after the referral");
-    if (errs->count) {
-        free(r);
-        return SVC_INVALID;
-    }
+    if (errs->count)
+        return;
     const struct code_entry *d = code_find(&codes_apst_triage, f->triage);
     snprintf(r->triage, sizeof r->triage, "%s", d->code);
     snprintf(r->triaged_on, sizeof r->triaged_on, "%s", c->today);
@@ -760,11 +789,16 @@ enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const st
     r->lead_specialist_id = lead;
     snprintf(r->engagement, sizeof r->engagement, "%s", eng);
     snprintf(r->closed_on, sizeof r->closed_on, "%s", closed);
-    struct apst_taskforce_row t;
-    st = referral_change_begin(c, r, &t);
+}
+
+enum svc_status svc_apst_referral_triage(struct svc_ctx *c, int64_t id, const struct apst_triage_form *f,
+                                         struct field_errors *errs)
+{
+    struct apst_referral_row *r = malloc(sizeof *r);
+    enum svc_status st = referral_for_edit(c, id, r);
     if (st == SVC_OK) {
-        st = svc_from_get(q_apst_referral_triage(c->db, r, c->now));
-        st = change_end(c, st, "edit", "apst_referral", r->id, r->pupil_id, &t);
+        triage_fields(c, f, r, errs);
+        st = referral_update(c, r, errs, q_apst_referral_triage, "apst_referral");
     }
     free(r);
     return st;
@@ -818,13 +852,20 @@ static int64_t own_referral(struct svc_ctx *c, const char *in, const struct apst
     return ok ? id : -1;
 }
 
+/* The taskforce of case meeting meeting_id, when the user may see it. */
+static enum svc_status meeting_taskforce(struct svc_ctx *c, int64_t meeting_id, struct apst_taskforce_row *t)
+{
+    struct meeting_row *m = malloc(sizeof *m);
+    enum svc_status st = m ? svc_apst_meeting_get(c, meeting_id, m, t) : SVC_ERROR;
+    free(m);
+    return st;
+}
+
 enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const struct apst_item_form *f,
                                   struct field_errors *errs, int64_t *id)
 {
-    struct meeting_row *m = malloc(sizeof *m);
     struct apst_taskforce_row t;
-    enum svc_status st = m ? svc_apst_meeting_get(c, meeting_id, m, &t) : SVC_ERROR;
-    free(m);
+    enum svc_status st = meeting_taskforce(c, meeting_id, &t);
     if (st == SVC_OK && !may(c, ACT_EDIT, &t))
         st = SVC_FORBIDDEN;
     if (st != SVC_OK)
@@ -833,29 +874,27 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
     if (!r)
         return SVC_ERROR;
     r->meeting_id = meeting_id;
-    const char *kind = code_field(&codes_apst_item, f->kind, "kind", "Select what the item is about", errs);
-    snprintf(r->kind, sizeof r->kind, "%s", kind);
+    code_field(&codes_apst_item, f->kind, r->kind, sizeof r->kind, "kind", "Select what the item is about", errs);
+    const char *kind = r->kind;
     r->referral_id = own_referral(c, f->referral_id, &t);
     if (r->referral_id < 0)
         field_errors_add(errs, "referral_id", "Select a referral of this taskforce");
     else if (r->referral_id == 0 && (!strcmp(kind, "new_referral") || !strcmp(kind, "held_case")))
         field_errors_add(errs, "referral_id", "Select the pupil's referral");
     if (!strcmp(kind, "significant_event"))
-        snprintf(r->event_kind, sizeof r->event_kind, "%s",
-                 code_field(&codes_apst_event, f->event_kind, "event_kind", "Select the kind of event", errs));
+        code_field(&codes_apst_event, f->event_kind, r->event_kind, sizeof r->event_kind, "event_kind",
+                   "Select the kind of event", errs);
     required_text(f->decision, r->decision, sizeof r->decision, "decision", "The decision",
                   "Enter what was decided", errs);
-    snprintf(r->decided_by, sizeof r->decided_by, "%s",
-             code_field(&codes_apst_decider, f->decided_by, "decided_by", "Select who made the decision", errs));
+    code_field(&codes_apst_decider, f->decided_by, r->decided_by, sizeof r->decided_by, "decided_by",
+               "Select who made the decision", errs);
     case_text(f->decided_by_name, r->decided_by_name, sizeof r->decided_by_name, "decided_by_name",
               "The names of who decided", errs);
-    st = errs->count ? SVC_INVALID : change_begin(c);
+    st = change_begin_valid(c, errs);
     if (st == SVC_OK) {
-        st = svc_from_store(q_apst_item_insert(c->db, r, c->who->user_id, c->now));
-        st = change_end(c, st, "create", "apst_meeting_item", r->id, 0, &t);
+        enum store_rc rc = q_apst_item_insert(c->db, r, c->who->user_id, c->now);
+        st = created(c, rc, "apst_meeting_item", r->id, 0, &t, id);
     }
-    if (st == SVC_OK && id)
-        *id = r->id;
     free(r);
     return st;
 }
@@ -877,10 +916,8 @@ static void item_visible(void *arg, const struct apst_item_row *r)
 enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
                                void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
 {
-    struct meeting_row *m = malloc(sizeof *m);
     struct apst_taskforce_row t;
-    enum svc_status st = m ? svc_apst_meeting_get(c, meeting_id, m, &t) : SVC_ERROR;
-    free(m);
+    enum svc_status st = meeting_taskforce(c, meeting_id, &t);
     if (st != SVC_OK)
         return st;
     /* Decisions about a pupil the user may not see are left out. */
@@ -901,12 +938,7 @@ static bool may_log(struct svc_ctx *c, const struct apst_taskforce_row *t, const
         if (!referral_may(c, ACT_VIEW, rf) || !referral_res(c, rf, false, &res))
             return false;
     } else {
-        memset(&res, 0, sizeof res);
-        res.kind = RES_APST;
-        res.id = t->id;
-        res.authority_id = t->authority_id;
-        res.school_id = t->school_id;
-        res.team_id = t->team_id;
+        res = taskforce_res(t);
     }
     res.nstaff = 0;
     if (sp->user_id > 0)
@@ -926,14 +958,38 @@ static void find_own(void *arg, const struct apst_specialist_row *r)
     o->found |= r->user_id > 0 && r->user_id == o->user_id;
 }
 
+/* may_log about referral_id (0: none), read here; false when it cannot be. */
+static bool may_log_about(struct svc_ctx *c, const struct apst_taskforce_row *t, const struct apst_specialist_row *sp,
+                          int64_t referral_id)
+{
+    struct apst_referral_row *rf = NULL;
+    bool ok = true;
+    if (referral_id > 0) {
+        rf = malloc(sizeof *rf);
+        ok = rf && q_apst_referral_get(c->db, referral_id, rf) == STORE_ROW;
+    }
+    ok = ok && may_log(c, t, sp, rf);
+    free(rf);
+    return ok;
+}
+
+/* Whether the user holds a post of their own in taskforce t: SVC_OK, else
+ * SVC_FORBIDDEN (or SVC_ERROR when the posts cannot be read). */
+static enum svc_status own_post_in(struct svc_ctx *c, const struct apst_taskforce_row *t)
+{
+    struct own_post o = {c->who->user_id, false};
+    if (q_apst_specialists(c->db, t->id, find_own, &o) != STORE_OK)
+        return SVC_ERROR;
+    return o.found ? SVC_OK : SVC_FORBIDDEN;
+}
+
 bool svc_apst_may_log(struct svc_ctx *c, const struct apst_taskforce_row *t)
 {
     if (may(c, ACT_EDIT, t))
         return true;
     if (!may(c, ACT_VIEW, t))
         return false;
-    struct own_post o = {c->who->user_id, false};
-    return q_apst_specialists(c->db, t->id, find_own, &o) == STORE_OK && o.found;
+    return own_post_in(c, t) == SVC_OK;
 }
 
 enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_id,
@@ -945,15 +1001,10 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
     if (st != SVC_OK)
         return st;
     bool whole = may(c, ACT_EDIT, &t);
-    if (!whole) {
-        /* Not the taskforce's manager: only someone with a post of their
-         * own here may log (their own) time. */
-        struct own_post o = {c->who->user_id, false};
-        if (q_apst_specialists(c->db, t.id, find_own, &o) != STORE_OK)
-            return SVC_ERROR;
-        if (!o.found)
-            return SVC_FORBIDDEN;
-    }
+    /* Not the taskforce's manager: only someone with a post of their own
+     * here may log (their own) time. */
+    if (!whole && (st = own_post_in(c, &t)) != SVC_OK)
+        return st;
     struct apst_intervention_row r;
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
@@ -964,8 +1015,9 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
                  sp.taskforce_id == t.id;
     if (!sp_ok)
         field_errors_add(errs, "specialist_id", "Select the specialist who did the work");
-    const char *act = code_field(&codes_apst_activity, f->activity, "activity", "Select the activity", errs);
-    snprintf(r.activity, sizeof r.activity, "%s", act);
+    code_field(&codes_apst_activity, f->activity, r.activity, sizeof r.activity, "activity", "Select the activity",
+               errs);
+    const char *act = r.activity;
     r.referral_id = own_referral(c, f->referral_id, &t);
     if (r.referral_id < 0)
         field_errors_add(errs, "referral_id", "Select a referral of this taskforce");
@@ -973,27 +1025,12 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
         field_errors_add(errs, "referral_id", "Select the pupil the work was with");
     date_field(c, f->delivered_on, true, false, "delivered_on", "the date of the work", r.delivered_on, errs);
     r.minutes = int_field(f->minutes, 1, 1440, "minutes", "Enter the time in minutes, from 1 to 1440", errs);
-    if (!whole && sp_ok && r.referral_id >= 0) {
-        struct apst_referral_row *rf = NULL;
-        bool ok = true;
-        if (r.referral_id > 0) {
-            rf = malloc(sizeof *rf);
-            ok = rf && q_apst_referral_get(c->db, r.referral_id, rf) == STORE_ROW;
-        }
-        ok = ok && may_log(c, &t, &sp, rf);
-        free(rf);
-        if (!ok)
-            return SVC_FORBIDDEN;
-    }
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if (!whole && sp_ok && r.referral_id >= 0 && !may_log_about(c, &t, &sp, r.referral_id))
+        return SVC_FORBIDDEN;
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
-    st = svc_from_store(q_apst_intervention_insert(c->db, &r, c->who->user_id, c->now));
-    st = change_end(c, st, "create", "apst_intervention", r.id, 0, &t);
-    if (st == SVC_OK && id)
-        *id = r.id;
-    return st;
+    enum store_rc rc = q_apst_intervention_insert(c->db, &r, c->who->user_id, c->now);
+    return created(c, rc, "apst_intervention", r.id, 0, &t, id);
 }
 
 /* Rows about a pupil the user may not see (a specialist not on the
@@ -1044,8 +1081,8 @@ enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const
     struct apst_cost_row r;
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
-    snprintf(r.line, sizeof r.line, "%s",
-             code_field(&codes_apst_cost_line, f->line, "line", "Select what the money was spent on", errs));
+    code_field(&codes_apst_cost_line, f->line, r.line, sizeof r.line, "line", "Select what the money was spent on",
+               errs);
     date_field(c, f->period_from, true, true, "period_from", "the first day of the period", r.period_from, errs);
     if (date_field(c, f->period_to, true, true, "period_to", "the last day of the period", r.period_to, errs) == 0 &&
         r.period_from[0] && strcmp(r.period_to, r.period_from) < 0)
@@ -1053,15 +1090,10 @@ enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const
     if (apst_money_parse(f->amount, &r.amount_pence) != 0)
         field_errors_add(errs, "amount", "Enter the amount in pounds, like 1200 or 1200.50");
     case_text(f->note, r.note, sizeof r.note, "note", "The note", errs);
-    if (errs->count)
-        return SVC_INVALID;
-    if ((st = change_begin(c)) != SVC_OK)
+    if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
-    st = svc_from_store(q_apst_cost_insert(c->db, &r, c->who->user_id, c->now));
-    st = change_end(c, st, "create", "apst_cost", r.id, 0, &t);
-    if (st == SVC_OK && id)
-        *id = r.id;
-    return st;
+    enum store_rc rc = q_apst_cost_insert(c->db, &r, c->who->user_id, c->now);
+    return created(c, rc, "apst_cost", r.id, 0, &t, id);
 }
 
 enum svc_status svc_apst_costs(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
@@ -1100,14 +1132,7 @@ enum svc_status svc_apst_may_void(struct svc_ctx *c, enum apst_voidable kind, in
     if (kind == APST_VOID_COST || !may(c, ACT_VIEW, t))
         return SVC_FORBIDDEN;
     struct apst_specialist_row sp;
-    struct apst_referral_row *rf = NULL;
-    bool ok = q_apst_specialist_get(c->db, specialist_id, &sp) == STORE_ROW;
-    if (ok && referral_id > 0) {
-        rf = malloc(sizeof *rf);
-        ok = rf && q_apst_referral_get(c->db, referral_id, rf) == STORE_ROW;
-    }
-    ok = ok && may_log(c, t, &sp, rf);
-    free(rf);
+    bool ok = q_apst_specialist_get(c->db, specialist_id, &sp) == STORE_ROW && may_log_about(c, t, &sp, referral_id);
     return ok ? SVC_OK : SVC_FORBIDDEN;
 }
 

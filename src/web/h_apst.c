@@ -209,12 +209,44 @@ static void add_meeting(void *arg, const struct meeting_row *r)
     json_array_append_new(((struct collect *)arg)->list, m);
 }
 
+/* As view_failed, after reading a list into k: a list not read in full is dropped. */
+static bool list_failed(struct req *rq, struct resp *rs, enum svc_status st, struct collect *k)
+{
+    if (st != SVC_OK)
+        json_decref(k->list);
+    return view_failed(rq, rs, st);
+}
+
+/* ---- what the pages share ---- */
+
+/* The page's error summary, when e holds any. */
+static void set_errors(json_t *ctx, const struct field_errors *e)
+{
+    if (e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+}
+
+/* The green banner saying what was just done. */
+static void set_flash(json_t *ctx, const char *text)
+{
+    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+}
+
+/* Breadcrumbs ending at the page of taskforce id, called name. */
+static void taskforce_crumbs(json_t *ctx, int64_t id, const char *name)
+{
+    char back[48];
+    snprintf(back, sizeof back, "/apst/%lld", (long long)id);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, name, NULL);
+}
+
 /* ---- one form template for every form here (templates/apst/form.html) ---- */
 
-static json_t *typed(json_t *field, const char *type)
+/* Field f at the end of fields, shown as type ("is_input", "is_date", ...). */
+static void append_field(json_t *fields, json_t *f, const char *type)
 {
-    json_object_set_new(field, type, json_true());
-    return field;
+    json_object_set_new(f, type, json_true());
+    json_array_append_new(fields, f);
 }
 
 static json_t *form_page(struct req *rq, const char *title, const char *caption, const char *action,
@@ -227,14 +259,24 @@ static json_t *form_page(struct req *rq, const char *title, const char *caption,
     json_object_set_new(ctx, "form_submit", json_string(submit));
     json_object_set_new(ctx, "form_cancel", json_string(cancel));
     json_object_set_new(ctx, "fields", json_array());
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    set_errors(ctx, e);
+    return ctx;
+}
+
+/* A form page inside taskforce t: its name above the title, and the
+ * breadcrumbs and the cancel link going back (its page, or the page the
+ * form came from). */
+static json_t *taskforce_form(struct req *rq, const struct apst_taskforce_row *t, const char *title,
+                              const char *action, const char *submit, const char *back, const struct field_errors *e)
+{
+    json_t *ctx = form_page(rq, title, t->name, action, submit, back, e);
+    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
     return ctx;
 }
 
 static void field(json_t *ctx, json_t *f, const char *type)
 {
-    json_array_append_new(json_object_get(ctx, "fields"), typed(f, type));
+    append_field(json_object_get(ctx, "fields"), f, type);
 }
 
 /* A date: the GOV.UK day, month and year boxes (finding.h). */
@@ -260,9 +302,7 @@ static void h_list(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct collect k = {json_array(), today_of(&c)};
     enum svc_status st = svc_apst_list(&c, add_tf, &k);
-    if (st != SVC_OK)
-        json_decref(k.list);
-    if (view_failed(rq, rs, st))
+    if (list_failed(rq, rs, st, &k))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "taskforces", k.list));
@@ -432,11 +472,10 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     json_object_set_new(ctx, "may_export", json_boolean(svc_apst_may(&c, ACT_EXPORT, t)));
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+        set_flash(ctx, flash);
     json_object_set_new(ctx, "meeting_date",
                         finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    set_errors(ctx, e);
     view_render(rq, rs, status, "apst/view", ctx);
 }
 
@@ -494,15 +533,14 @@ static void consent_params(struct req *rq, struct apst_consent_form *f)
 static void consent_form_fields(struct req *rq, json_t *fields, const struct apst_consent_form *f,
                                 const struct field_errors *e, bool optional)
 {
-    json_array_append_new(fields, typed(fld_radios_codes("consent_basis",
-                                                         optional ? "Consent (optional: it can be recorded later)"
-                                                                  : "Consent",
-                                                         f->basis, e, &codes_apst_consent, 0), "is_radios"));
-    json_array_append_new(fields, typed(fld_input("consent_by", "Who gave consent", f->by, e,
-                                                  "A name and relationship, for example Jo Example, mother"),
-                                        "is_input"));
-    json_array_append_new(fields, typed(finding_form_date_field(rq, "consent_on", "Date", f->on, e,
-                                                                "For example, 27 3 2026"), "is_date"));
+    const char *legend = optional ? "Consent (optional: it can be recorded later)" : "Consent";
+    append_field(fields, fld_radios_codes("consent_basis", legend, f->basis, e, &codes_apst_consent, 0), "is_radios");
+    append_field(fields,
+                 fld_input("consent_by", "Who gave consent", f->by, e,
+                           "A name and relationship, for example Jo Example, mother"),
+                 "is_input");
+    append_field(fields, finding_form_date_field(rq, "consent_on", "Date", f->on, e, "For example, 27 3 2026"),
+                 "is_date");
     json_t *cb = fld_radios("consent_kinds", "Specialists the consent covers", e, 0);
     fld_set(cb, "hint", "Specialists see the pupil's referral only when the consent covers their type. "
                         "A safeguarding concern covers every specialist.");
@@ -515,9 +553,10 @@ static void consent_form_fields(struct req *rq, json_t *fields, const struct aps
                                                "label", codes_apst_specialist.entries[k].label, "checked", on_));
     }
     json_object_set_new(cb, "items", items);
-    json_array_append_new(fields, typed(cb, "is_checkboxes"));
-    json_array_append_new(fields, typed(fld_textarea("consent_note", "The safeguarding concern (if consent is not needed)",
-                                                     f->note, e, NULL), "is_textarea"));
+    append_field(fields, cb, "is_checkboxes");
+    append_field(fields,
+                 fld_textarea("consent_note", "The safeguarding concern (if consent is not needed)", f->note, e, NULL),
+                 "is_textarea");
 }
 static const struct req_field co_fields[] = {
     REQ_FIELD(struct apst_cost_form, line),   REQ_FIELD(struct apst_cost_form, period_from),
@@ -555,20 +594,45 @@ static void opt_referral(void *arg, const struct apst_referral_row *r)
     fld_add_option(o->field, v, label, o->current);
 }
 
+/* What differs between the forms inside a taskforce, by enum sub: the
+ * words, the address under /apst/:id/, the record's key (also the
+ * ?saved= of the taskforce page), and the fields, with the dates among
+ * them (which a page sends as GOV.UK boxes). */
+struct sub_def {
+    const char *title, *path, *submit, *key;
+    const struct req_field *fields;
+    size_t nfields;
+    struct req_field dates[2];   /* name NULL: no more */
+};
+
+static const struct sub_def subs[] = {
+    [SUB_SPECIALIST] = {"Add a specialist", "specialists", "Add the specialist", "specialist", sp_fields,
+                        sizeof sp_fields / sizeof sp_fields[0],
+                        {REQ_FIELD(struct apst_specialist_form, starts_on),
+                         REQ_FIELD(struct apst_specialist_form, ends_on)}},
+    [SUB_AGREEMENT] = {"Record an agreement", "agreements", "Save the agreement", "agreement", ag_fields,
+                       sizeof ag_fields / sizeof ag_fields[0],
+                       {REQ_FIELD(struct apst_agreement_form, signed_on),
+                        REQ_FIELD(struct apst_agreement_form, review_on)}},
+    [SUB_REFERRAL] = {"Record a referral", "referrals", "Save the referral", "referral", rf_fields,
+                      sizeof rf_fields / sizeof rf_fields[0], {REQ_FIELD(struct apst_referral_form, referred_on)}},
+    [SUB_INTERVENTION] = {"Record time spent", "interventions", "Save the time", "intervention", iv_fields,
+                          sizeof iv_fields / sizeof iv_fields[0],
+                          {REQ_FIELD(struct apst_intervention_form, delivered_on)}},
+    [SUB_COST] = {"Record money spent", "costs", "Save the cost", "cost", co_fields,
+                  sizeof co_fields / sizeof co_fields[0],
+                  {REQ_FIELD(struct apst_cost_form, period_from), REQ_FIELD(struct apst_cost_form, period_to)}},
+};
+
 static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
                        const struct apst_taskforce_row *t, enum sub kind, const union sub_form *f,
                        const struct field_errors *e)
 {
-    static const char *const titles[] = {"Add a specialist", "Record an agreement", "Record a referral",
-                                         "Record time spent", "Record money spent"};
-    static const char *const paths[] = {"specialists", "agreements", "referrals", "interventions", "costs"};
-    static const char *const submits[] = {"Add the specialist", "Save the agreement", "Save the referral",
-                                          "Save the time", "Save the cost"};
+    const struct sub_def *d = &subs[kind];
     char action[64], back[48];
-    snprintf(action, sizeof action, "/apst/%lld/%s", (long long)t->id, paths[kind]);
+    snprintf(action, sizeof action, "/apst/%lld/%s", (long long)t->id, d->path);
     snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    json_t *ctx = form_page(rq, titles[kind], t->name, action, submits[kind], back, e);
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    json_t *ctx = taskforce_form(rq, t, d->title, action, d->submit, back, e);
     switch (kind) {
     case SUB_SPECIALIST:
         field(ctx, fld_select_codes("kind", "Type of specialist", f->sp.kind, e, &codes_apst_specialist,
@@ -663,47 +727,48 @@ static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
     render_sub(rq, rs, 200, &c, t, kind, &f, &e);
 }
 
+/* Form kind as sent into f (the form of kind in the union, which starts
+ * where the union does). */
+static void sub_read(struct req *rq, enum sub kind, union sub_form *f)
+{
+    const struct sub_def *d = &subs[kind];
+    req_fields(rq, d->fields, d->nfields, f);
+    for (size_t i = 0; i < 2 && d->dates[i].name; i++)
+        form_date(rq, d->dates[i].name, (const char **)((char *)f + d->dates[i].at));
+    if (kind == SUB_REFERRAL)
+        consent_params(rq, &f->rf.consent);
+}
+
+/* The service that saves form kind. */
+static enum svc_status sub_add(struct svc_ctx *c, int64_t taskforce_id, enum sub kind, const union sub_form *f,
+                               struct field_errors *e, int64_t *id)
+{
+    switch (kind) {
+    case SUB_SPECIALIST:
+        return svc_apst_specialist_add(c, taskforce_id, &f->sp, e, id);
+    case SUB_AGREEMENT:
+        return svc_apst_agreement_add(c, taskforce_id, &f->ag, e, id);
+    case SUB_REFERRAL:
+        return svc_apst_referral_create(c, taskforce_id, &f->rf, e, id);
+    case SUB_INTERVENTION:
+        return svc_apst_intervention_add(c, taskforce_id, &f->iv, e, id);
+    case SUB_COST:
+        return svc_apst_cost_add(c, taskforce_id, &f->co, e, id);
+    }
+    return SVC_ERROR;
+}
+
 static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     union sub_form f;
     memset(&f, 0, sizeof f);
+    sub_read(rq, kind, &f);
     struct field_errors e = {0};
     int64_t id = 0;
-    enum svc_status st = SVC_ERROR;
-    static const char *const keys[] = {"specialist", "agreement", "referral", "intervention", "cost"};
-    switch (kind) {
-    case SUB_SPECIALIST:
-        req_fields(rq, sp_fields, sizeof sp_fields / sizeof sp_fields[0], &f.sp);
-        form_date(rq, "starts_on", &f.sp.starts_on);
-        form_date(rq, "ends_on", &f.sp.ends_on);
-        st = svc_apst_specialist_add(&c, rq->id, &f.sp, &e, &id);
-        break;
-    case SUB_AGREEMENT:
-        req_fields(rq, ag_fields, sizeof ag_fields / sizeof ag_fields[0], &f.ag);
-        form_date(rq, "signed_on", &f.ag.signed_on);
-        form_date(rq, "review_on", &f.ag.review_on);
-        st = svc_apst_agreement_add(&c, rq->id, &f.ag, &e, &id);
-        break;
-    case SUB_REFERRAL:
-        req_fields(rq, rf_fields, sizeof rf_fields / sizeof rf_fields[0], &f.rf);
-        form_date(rq, "referred_on", &f.rf.referred_on);
-        consent_params(rq, &f.rf.consent);
-        st = svc_apst_referral_create(&c, rq->id, &f.rf, &e, &id);
-        break;
-    case SUB_INTERVENTION:
-        req_fields(rq, iv_fields, sizeof iv_fields / sizeof iv_fields[0], &f.iv);
-        form_date(rq, "delivered_on", &f.iv.delivered_on);
-        st = svc_apst_intervention_add(&c, rq->id, &f.iv, &e, &id);
-        break;
-    case SUB_COST:
-        req_fields(rq, co_fields, sizeof co_fields / sizeof co_fields[0], &f.co);
-        form_date(rq, "period_from", &f.co.period_from);
-        form_date(rq, "period_to", &f.co.period_to);
-        st = svc_apst_cost_add(&c, rq->id, &f.co, &e, &id);
-        break;
-    }
+    enum svc_status st = sub_add(&c, rq->id, kind, &f, &e, &id);
+    const char *key = subs[kind].key;
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     if ((st == SVC_OK || st == SVC_INVALID) && (!t || svc_apst_get(&c, rq->id, t) != SVC_OK))
         st = SVC_ERROR;
@@ -721,10 +786,10 @@ static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
             json_decref(rec);
             rec = json_apst_referral(r);
         }
-        view_saved(rq, rs, 201, keys[kind], rec, "/apst/referrals/%lld?saved=referral", (long long)id);
+        view_saved(rq, rs, 201, key, rec, "/apst/referrals/%lld?saved=referral", (long long)id);
         return;
     }
-    view_saved(rq, rs, 201, keys[kind], rec, "/apst/%lld?saved=%s", (long long)rq->id, keys[kind]);
+    view_saved(rq, rs, 201, key, rec, "/apst/%lld?saved=%s", (long long)rq->id, key);
 }
 
 static void h_sp_new(struct req *rq, struct resp *rs) { sub_new(rq, rs, SUB_SPECIALIST); }
@@ -779,8 +844,7 @@ static void sp_render(struct req *rq, struct resp *rs, int status, const struct 
     snprintf(action, sizeof action, "/apst/specialists/%lld/%s", (long long)r->id, f->path);
     snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
     snprintf(title, sizeof title, "%s%s", r->name, f->title_tail);
-    json_t *ctx = form_page(rq, title, t->name, action, f->button, back, e);
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    json_t *ctx = taskforce_form(rq, t, title, action, f->button, back, e);
     f->field(rq, ctx, r, value, e);
     view_render(rq, rs, status, "apst/form", ctx);
 }
@@ -845,11 +909,10 @@ static void void_render(struct req *rq, struct resp *rs, int status, const struc
     snprintf(action, sizeof action, "/apst/%s/%lld/void", f->path, (long long)rq->id);
     snprintf(back, sizeof back, "/apst/%lld/%s", (long long)t->id, f->next);
     snprintf(title, sizeof title, "Void this entry of %s", f->what);
-    json_t *ctx = form_page(rq, title, t->name, action, "Void the entry", back, e);
+    json_t *ctx = taskforce_form(rq, t, title, action, "Void the entry", back, e);
     json_object_set_new(ctx, "form_intro",
                         json_string("Void it only when it was recorded by mistake. Nothing is deleted: it stays, "
                                     "marked as voided, and is left out of every total and of the MI return."));
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
     field(ctx, fld_textarea("reason", "Why is it voided?", reason ? reason : "", e, NULL), "is_textarea");
     view_render(rq, rs, status, "apst/form", ctx);
 }
@@ -895,8 +958,7 @@ static void void_flash(struct req *rq, json_t *ctx)
 {
     const char *sv = req_query(rq, "saved");
     if (sv && !strcmp(sv, "void"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    "Entry voided: it is kept, and left out of every total"));
+        set_flash(ctx, "Entry voided: it is kept, and left out of every total");
 }
 
 static void h_iv_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_iv); }
@@ -904,7 +966,15 @@ static void h_iv_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void
 static void h_co_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_cost); }
 static void h_co_void(struct req *rq, struct resp *rs) { void_save(rq, rs, &void_cost); }
 
-/* The API's lists of one taskforce's records. */
+/* ?name=, or def when it is absent or empty. */
+static const char *query_or(const struct req *rq, const char *name, const char *def)
+{
+    const char *v = req_query(rq, name);
+    return v && *v ? v : def;
+}
+
+/* The API's lists of one taskforce's records; time and money in the
+ * period ?from= to ?to=, by default all. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
 {
     struct svc_ctx c;
@@ -915,6 +985,7 @@ static void api_list(struct req *rq, struct resp *rs, enum sub kind)
     struct collect k = {json_array(), today_of(&c)};
     enum svc_status st = SVC_ERROR;
     const char *key = "";
+    const char *from = query_or(rq, "from", "0000-01-01"), *to = query_or(rq, "to", "9999-12-31");
     switch (kind) {
     case SUB_SPECIALIST:
         st = svc_apst_specialists(&c, t, add_sp, &k), key = "specialists";
@@ -925,24 +996,14 @@ static void api_list(struct req *rq, struct resp *rs, enum sub kind)
     case SUB_REFERRAL:
         st = svc_apst_referrals(&c, t, req_query(rq, "triage"), add_rf, &k), key = "referrals";
         break;
-    case SUB_INTERVENTION: {
-        const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
-        st = svc_apst_interventions(&c, t, from && *from ? from : "0000-01-01", to && *to ? to : "9999-12-31",
-                                    add_iv, &k);
-        key = "interventions";
+    case SUB_INTERVENTION:
+        st = svc_apst_interventions(&c, t, from, to, add_iv, &k), key = "interventions";
+        break;
+    case SUB_COST:
+        st = svc_apst_costs(&c, t, from, to, add_cost, &k), key = "costs";
         break;
     }
-    case SUB_COST: {
-        const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
-        st = svc_apst_costs(&c, t, from && *from ? from : "0000-01-01", to && *to ? to : "9999-12-31", add_cost,
-                            &k);
-        key = "costs";
-        break;
-    }
-    }
-    if (st != SVC_OK)
-        json_decref(k.list);
-    if (view_failed(rq, rs, st))
+    if (list_failed(rq, rs, st, &k))
         return;
     view_json(rs, 200, json_pack("{s:o}", key, k.list));
 }
@@ -966,14 +1027,10 @@ static void h_interventions(struct req *rq, struct resp *rs)
         return;
     struct collect k = {json_array(), today_of(&c)};
     enum svc_status st = svc_apst_interventions(&c, t, "0000-01-01", "9999-12-31", add_iv, &k);
-    if (st != SVC_OK)
-        json_decref(k.list);
-    if (view_failed(rq, rs, st))
+    if (list_failed(rq, rs, st, &k))
         return;
     json_t *ctx = view_page(rq, "Intervention log", "apst");
-    char back[48];
-    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    taskforce_crumbs(ctx, t->id, t->name);
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "interventions", k.list);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_apst_may(&c, ACT_EDIT, t)));
@@ -1013,6 +1070,16 @@ static void add_staff(void *arg, const struct apst_specialist_row *r)
                                          r->kind, "kind_label", json_label(&codes_apst_specialist, r->kind)));
 }
 
+/* A referral with the specialists assigned to it, as "staff". */
+static json_t *json_referral_staff(struct svc_ctx *c, const struct apst_referral_row *r)
+{
+    json_t *o = json_apst_referral(r);
+    json_t *staff = json_array();
+    svc_apst_referral_staff(c, r, add_staff, staff);
+    json_object_set_new(o, "staff", staff);
+    return o;
+}
+
 static void render_referral_as(struct req *rq, struct resp *rs, int status, struct svc_ctx *c,
                                const struct apst_referral_row *r, const struct apst_triage_form *f,
                                const struct apst_consent_form *cf, const struct field_errors *e);
@@ -1028,39 +1095,37 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
                                const struct apst_referral_row *r, const struct apst_triage_form *f,
                                const struct apst_consent_form *cf, const struct field_errors *e)
 {
-    json_t *o = json_apst_referral(r);
-    json_t *staff = json_array();
-    svc_apst_referral_staff(c, r, add_staff, staff);
-    json_object_set_new(o, "staff", staff);
+    json_t *o = json_referral_staff(c, r);
+    json_t *staff = json_object_get(o, "staff");
     if (rq->api) {
         view_json(rs, status, json_pack("{s:o}", "referral", o));
         return;
     }
-    char back[48];
-    snprintf(back, sizeof back, "/apst/%lld", (long long)r->taskforce_id);
     json_t *ctx = view_page(rq, "Referral", "apst");
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, r->taskforce_name, NULL);
+    taskforce_crumbs(ctx, r->taskforce_id, r->taskforce_name);
     json_object_set_new(ctx, "referral", o);
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     bool may_edit = t && svc_apst_get(c, r->taskforce_id, t) == SVC_OK && svc_apst_may(c, ACT_EDIT, t);
     if (may_edit) {
         json_t *fields = json_array();
-        json_array_append_new(fields, typed(fld_radios_codes("triage", "Triage decision", f->triage, e,
-                                                             &codes_apst_triage, 0), "is_radios"));
-        json_array_append_new(fields, typed(fld_radios_codes("threshold_met", "Threshold", f->threshold_met, e,
-                                                             &threshold_codes, 1), "is_radios"));
-        json_array_append_new(fields, typed(fld_radios_codes("tier", "Tier of support", f->tier, e,
-                                                             &codes_apst_tier, 0), "is_radios"));
+        append_field(fields, fld_radios_codes("triage", "Triage decision", f->triage, e, &codes_apst_triage, 0),
+                     "is_radios");
+        append_field(fields, fld_radios_codes("threshold_met", "Threshold", f->threshold_met, e, &threshold_codes, 1),
+                     "is_radios");
+        append_field(fields, fld_radios_codes("tier", "Tier of support", f->tier, e, &codes_apst_tier, 0), "is_radios");
         json_t *lead = fld_select_blank("lead_specialist_id", "Lead specialist", e, NULL, "None yet",
                                         f->lead_specialist_id);
         struct options lo = {lead, f->lead_specialist_id};
         svc_apst_specialists(c, t, opt_specialist, &lo);
-        json_array_append_new(fields, typed(lead, "is_select"));
-        json_array_append_new(fields, typed(fld_select_codes("engagement", "Engagement", f->engagement, e,
-                                                             &codes_apst_engagement, "Not yet known"), "is_select"));
-        json_array_append_new(fields, typed(finding_form_date_field(rq, "closed_on", "Date the work ended (optional)",
-                                                                    f->closed_on, e, "For example, 27 3 2026"),
-                                            "is_date"));
+        append_field(fields, lead, "is_select");
+        append_field(fields,
+                     fld_select_codes("engagement", "Engagement", f->engagement, e, &codes_apst_engagement,
+                                      "Not yet known"),
+                     "is_select");
+        append_field(fields,
+                     finding_form_date_field(rq, "closed_on", "Date the work ended (optional)", f->closed_on, e,
+                                             "For example, 27 3 2026"),
+                     "is_date");
         json_object_set_new(ctx, "fields", fields);
         /* The consent as recorded, or as just sent with errors. */
         struct apst_consent_form now = {r->consent_basis, r->consent_by, r->consent_on, r->consent_note, {0}, 0};
@@ -1083,16 +1148,14 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         }
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    set_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    !strcmp(sv, "triage")    ? "Triage decision saved"
-                                                    : !strcmp(sv, "consent") ? "Consent saved"
-                                                    : !strcmp(sv, "staff")   ? "Specialist assigned"
-                                                    : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
-                                                                             : "Referral recorded"));
+        set_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
+                       : !strcmp(sv, "consent")    ? "Consent saved"
+                       : !strcmp(sv, "staff")      ? "Specialist assigned"
+                       : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
+                                                   : "Referral recorded");
     view_render(rq, rs, status, "apst/referral", ctx);
 }
 
@@ -1114,6 +1177,34 @@ static void h_referral(struct req *rq, struct resp *rs)
     render_referral(rq, rs, 200, &c, r, &f, &e);
 }
 
+/* What differs between the ends of the changes to a referral. */
+struct referral_change {
+    const char *saved;                       /* ?saved= on the referral page */
+    bool with_staff;                         /* the record answered has its staff */
+    const struct apst_triage_form *triage;   /* the triage form as sent, or NULL: as saved */
+    const struct apst_consent_form *consent; /* the consent form as sent, or NULL: as recorded */
+};
+
+/* How a change to the referral named by the path ends (st, e from its
+ * service): the referral read again, then the record answered (a page
+ * goes back to the referral's page), or a page's referral page again with
+ * the errors. */
+static void referral_end(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
+                         const struct field_errors *e, const struct referral_change *ch)
+{
+    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
+    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(c, rq->id, r) != SVC_OK))
+        st = SVC_ERROR;
+    enum save_next n = view_answer_save(rq, rs, st, e);
+    if (n == SAVE_OK) {
+        json_t *o = ch->with_staff ? json_referral_staff(c, r) : json_apst_referral(r);
+        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=%s", (long long)rq->id, ch->saved);
+    } else if (n == SAVE_FORM) {
+        struct apst_triage_form saved = {"", "", r->tier, "", r->engagement, r->closed_on};
+        render_referral_as(rq, rs, 400, c, r, ch->triage ? ch->triage : &saved, ch->consent, e);
+    }
+}
+
 static void h_triage(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
@@ -1123,15 +1214,7 @@ static void h_triage(struct req *rq, struct resp *rs)
     form_date(rq, "closed_on", &f.closed_on);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_triage(&c, rq->id, &f, &e);
-    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK)
-        view_saved(rq, rs, 200, "referral", json_apst_referral(r), "/apst/referrals/%lld?saved=triage",
-                   (long long)rq->id);
-    else if (n == SAVE_FORM)
-        render_referral(rq, rs, 400, &c, r, &f, &e);
+    referral_end(rq, rs, &c, st, &e, &(struct referral_change){.saved = "triage", .triage = &f});
 }
 
 static void h_consent(struct req *rq, struct resp *rs)
@@ -1143,17 +1226,7 @@ static void h_consent(struct req *rq, struct resp *rs)
     consent_params(rq, &f);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_consent(&c, rq->id, &f, &e);
-    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        view_saved(rq, rs, 200, "referral", json_apst_referral(r), "/apst/referrals/%lld?saved=consent",
-                   (long long)rq->id);
-    } else if (n == SAVE_FORM) {
-        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
-        render_referral_as(rq, rs, 400, &c, r, &tf, &f, &e);
-    }
+    referral_end(rq, rs, &c, st, &e, &(struct referral_change){.saved = "consent", .consent = &f});
 }
 
 static void h_assign(struct req *rq, struct resp *rs)
@@ -1162,47 +1235,22 @@ static void h_assign(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_assign(&c, rq->id, req_param(rq, "specialist_id"), &e);
-    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        json_t *o = json_apst_referral(r);
-        json_t *staff = json_array();
-        svc_apst_referral_staff(&c, r, add_staff, staff);
-        json_object_set_new(o, "staff", staff);
-        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=staff", (long long)rq->id);
-    } else if (n == SAVE_FORM) {
-        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
-        render_referral(rq, rs, 400, &c, r, &tf, &e);
-    }
+    referral_end(rq, rs, &c, st, &e, &(struct referral_change){.saved = "staff", .with_staff = true});
 }
 
 static void h_unassign(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
+    /* The page's select is remove_specialist_id (specialist_id is the
+     * assign form's); its errors name it, so the page marks the right one. */
+    const char *name = rq->api ? "specialist_id" : "remove_specialist_id";
     struct field_errors e = {0}, shown = {0};
-    enum svc_status st = svc_apst_referral_unassign(&c, rq->id, req_param(rq, rq->api ? "specialist_id"
-                                                                                     : "remove_specialist_id"), &e);
-    struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    if ((st == SVC_OK || st == SVC_INVALID) && (!r || svc_apst_referral_get(&c, rq->id, r) != SVC_OK))
-        st = SVC_ERROR;
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        json_t *o = json_apst_referral(r);
-        json_t *staff = json_array();
-        svc_apst_referral_staff(&c, r, add_staff, staff);
-        json_object_set_new(o, "staff", staff);
-        view_saved(rq, rs, 200, "referral", o, "/apst/referrals/%lld?saved=unassigned", (long long)rq->id);
-    } else if (n == SAVE_FORM) {
-        for (size_t i = 0; i < e.count; i++)
-            field_errors_add(&shown, !strcmp(e.items[i].field, "specialist_id") ? "remove_specialist_id"
-                                                                               : e.items[i].field,
-                             e.items[i].message);
-        struct apst_triage_form tf = {"", "", r->tier, "", r->engagement, r->closed_on};
-        render_referral(rq, rs, 400, &c, r, &tf, &shown);
-    }
+    enum svc_status st = svc_apst_referral_unassign(&c, rq->id, req_param(rq, name), &e);
+    for (size_t i = 0; i < e.count; i++)
+        field_errors_add(&shown, !strcmp(e.items[i].field, "specialist_id") ? name : e.items[i].field,
+                         e.items[i].message);
+    referral_end(rq, rs, &c, st, &shown, &(struct referral_change){.saved = "unassigned", .with_staff = true});
 }
 
 /* ---- weekly case meetings ---- */
@@ -1236,9 +1284,7 @@ static void h_api_meetings(struct req *rq, struct resp *rs)
         return;
     struct collect k = {json_array(), 0};
     enum svc_status st = svc_apst_meetings(&c, t, add_meeting, &k);
-    if (st != SVC_OK)
-        json_decref(k.list);
-    if (view_failed(rq, rs, st))
+    if (list_failed(rq, rs, st, &k))
         return;
     view_json(rs, 200, json_pack("{s:o}", "meetings", k.list));
 }
@@ -1258,9 +1304,7 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
     struct collect k = {json_array(), 0};
     if (st == SVC_OK)
         st = svc_apst_items(c, id, add_item, &k);
-    if (st != SVC_OK)
-        json_decref(k.list);
-    if (view_failed(rq, rs, st))
+    if (list_failed(rq, rs, st, &k))
         return;
     json_t *mj = json_meeting(m);
     json_object_set_new(mj, "items", k.list);
@@ -1269,38 +1313,38 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
         view_json(rs, status, json_pack("{s:o}", "meeting", mj));
         return;
     }
-    char back[48], title[64];
-    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
+    char title[64];
     snprintf(title, sizeof title, "Case meeting, %s", json_string_value(json_object_get(mj, "date_label")));
     json_t *ctx = view_page(rq, title, "apst");
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    taskforce_crumbs(ctx, t->id, t->name);
     json_object_set_new(ctx, "meeting", mj);
     json_object_set_new(ctx, "taskforce", json_apst(t));
     bool may_edit = svc_apst_may(c, ACT_EDIT, t);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     if (may_edit) {
         json_t *fields = json_array();
-        json_array_append_new(fields, typed(fld_radios_codes("kind", "Item", f->kind, e, &codes_apst_item, 0),
-                                            "is_radios"));
+        append_field(fields, fld_radios_codes("kind", "Item", f->kind, e, &codes_apst_item, 0), "is_radios");
         json_t *rfs = fld_select_blank("referral_id", "Pupil", e, "Needed for a new referral or a held case", "None",
                                        f->referral_id);
         struct options ro = {rfs, f->referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
-        json_array_append_new(fields, typed(rfs, "is_select"));
-        json_array_append_new(fields, typed(fld_select_codes("event_kind", "Kind of significant event", f->event_kind,
-                                                             e, &codes_apst_event, "Not an event"), "is_select"));
-        json_array_append_new(fields, typed(fld_textarea("decision", "Decision and actions", f->decision, e, NULL),
-                                            "is_textarea"));
-        json_array_append_new(fields, typed(fld_radios_codes("decided_by", "Who made the decision", f->decided_by, e,
-                                                             &codes_apst_decider, 0), "is_radios"));
-        json_array_append_new(fields, typed(fld_input("decided_by_name", "Their names or roles (optional)",
-                                                      f->decided_by_name, e, NULL), "is_input"));
+        append_field(fields, rfs, "is_select");
+        append_field(fields,
+                     fld_select_codes("event_kind", "Kind of significant event", f->event_kind, e, &codes_apst_event,
+                                      "Not an event"),
+                     "is_select");
+        append_field(fields, fld_textarea("decision", "Decision and actions", f->decision, e, NULL), "is_textarea");
+        append_field(fields,
+                     fld_radios_codes("decided_by", "Who made the decision", f->decided_by, e, &codes_apst_decider, 0),
+                     "is_radios");
+        append_field(fields,
+                     fld_input("decided_by_name", "Their names or roles (optional)", f->decided_by_name, e, NULL),
+                     "is_input");
         json_object_set_new(ctx, "fields", fields);
     }
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    set_errors(ctx, e);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Decision recorded"));
+        set_flash(ctx, "Decision recorded");
     view_render(rq, rs, status, "apst/meeting", ctx);
 }
 
@@ -1382,24 +1426,26 @@ static json_t *table_json(const struct stat_table *t)
                      "rows", rows);
 }
 
+/* The time logged under each code of l (minutes[k] for its entry k), and
+ * its share of total. */
+static json_t *minutes_json(const struct code_list *l, const int64_t *minutes, int64_t total)
+{
+    json_t *rows = json_array();
+    char h[24];
+    for (size_t k = 0; k < l->count && k < APST_MI_KINDS; k++) {
+        apst_hours_text(minutes[k], h, sizeof h);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:I, s:i}", "code", l->entries[k].code, "label",
+                                              l->entries[k].label, "hours", h, "minutes", (json_int_t)minutes[k],
+                                              "pct", apst_pct(minutes[k], total)));
+    }
+    return rows;
+}
+
 static json_t *hours_json(const struct apst_mi *mi)
 {
-    json_t *kinds = json_array(), *acts = json_array();
+    json_t *kinds = minutes_json(&codes_apst_specialist, mi->minutes_by_kind, mi->minutes_total);
+    json_t *acts = minutes_json(&codes_apst_activity, mi->minutes_by_activity, mi->minutes_total);
     char h[24];
-    for (size_t k = 0; k < codes_apst_specialist.count && k < APST_MI_KINDS; k++) {
-        apst_hours_text(mi->minutes_by_kind[k], h, sizeof h);
-        json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:I, s:i}", "code", codes_apst_specialist.entries[k].code,
-                                               "label", codes_apst_specialist.entries[k].label, "hours", h, "minutes",
-                                               (json_int_t)mi->minutes_by_kind[k], "pct",
-                                               apst_pct(mi->minutes_by_kind[k], mi->minutes_total)));
-    }
-    for (size_t k = 0; k < codes_apst_activity.count && k < APST_MI_KINDS; k++) {
-        apst_hours_text(mi->minutes_by_activity[k], h, sizeof h);
-        json_array_append_new(acts, json_pack("{s:s, s:s, s:s, s:I, s:i}", "code", codes_apst_activity.entries[k].code,
-                                              "label", codes_apst_activity.entries[k].label, "hours", h, "minutes",
-                                              (json_int_t)mi->minutes_by_activity[k], "pct",
-                                              apst_pct(mi->minutes_by_activity[k], mi->minutes_total)));
-    }
     apst_hours_text(mi->minutes_total, h, sizeof h);
     return json_pack("{s:o, s:o, s:s, s:I}", "by_specialist", kinds, "by_activity", acts, "total", h,
                      "total_minutes", (json_int_t)mi->minutes_total);
@@ -1442,49 +1488,68 @@ static json_t *compare_json(const struct apst_mi *mi)
     return json_pack("{s:o, s:I}", "rows", rows, "days", (json_int_t)mi->compare.days);
 }
 
+static json_t *return_json(const struct apst_mi *mi)
+{
+    json_t *ret = json_object();
+    json_object_set_new(ret, "from", date_json(mi->from));
+    json_object_set_new(ret, "to", date_json(mi->to));
+    json_object_set_new(ret, "threshold", json_integer(mi->threshold));
+    json_object_set_new(ret, "staffing", composition_json(&mi->staff));
+    json_object_set_new(ret, "hours", hours_json(mi));
+    json_t *tables = json_array();
+    for (int i = 0; i < APST_MI__COUNT; i++)
+        json_array_append_new(tables, table_json(&mi->t[i]));
+    json_object_set_new(ret, "tables", tables);
+    json_object_set_new(ret, "attendance_withheld", json_boolean(mi->attendance_withheld));
+    json_object_set_new(ret, "costs", costs_json(mi));
+    json_object_set_new(ret, "compare", compare_json(mi));
+    return ret;
+}
+
+/* The MI return asked for: the page, its API twin and the files. */
+struct return_asked {
+    struct apst_taskforce_row *t;
+    struct query_date qf, qt;   /* what the period's date boxes show */
+    struct apst_mi *mi;
+    struct field_errors e;
+    enum svc_status st;         /* svc_apst_mi's */
+};
+
+/* The return of the taskforce named by the path for the period asked for
+ * (export_: a file, an audited export) into a; false when the taskforce
+ * was not there to see (answered). */
+static bool return_read(struct req *rq, struct resp *rs, struct svc_ctx *c, bool export_, struct return_asked *a)
+{
+    a->t = taskforce(rq, rs, c, rq->id);
+    if (!a->t)
+        return false;
+    const char *from, *to;
+    char def_from[11];
+    period(rq, c, &from, &to, def_from, &a->qf, &a->qt);
+    a->mi = req_alloc(rq, sizeof *a->mi);
+    a->st = a->mi ? svc_apst_mi(c, a->t->id, from, to, export_, &a->e, a->mi) : SVC_ERROR;
+    return true;
+}
+
 static void h_return(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
-    if (!t)
+    struct return_asked a = {0};
+    /* Dates that are not right: the page again with the errors (SAVE_FORM). */
+    if (!return_read(rq, rs, &c, false, &a) || view_answer_save(rq, rs, a.st, &a.e) == SAVE_ANSWERED)
         return;
-    const char *from, *to;
-    char def_from[11];
-    struct query_date qf, qt;
-    period(rq, &c, &from, &to, def_from, &qf, &qt);
-    struct apst_mi *mi = req_alloc(rq, sizeof *mi);
-    struct field_errors e = {0};
-    enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, false, &e, mi) : SVC_ERROR;
-    if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &e);
-        return;
-    }
-    if (st != SVC_INVALID && view_failed(rq, rs, st))
-        return;
-    json_t *ret = json_object();
-    if (st == SVC_OK) {
-        json_object_set_new(ret, "from", date_json(mi->from));
-        json_object_set_new(ret, "to", date_json(mi->to));
-        json_object_set_new(ret, "threshold", json_integer(mi->threshold));
-        json_object_set_new(ret, "staffing", composition_json(&mi->staff));
-        json_object_set_new(ret, "hours", hours_json(mi));
-        json_t *tables = json_array();
-        for (int i = 0; i < APST_MI__COUNT; i++)
-            json_array_append_new(tables, table_json(&mi->t[i]));
-        json_object_set_new(ret, "tables", tables);
-        json_object_set_new(ret, "attendance_withheld", json_boolean(mi->attendance_withheld));
-        json_object_set_new(ret, "costs", costs_json(mi));
-        json_object_set_new(ret, "compare", compare_json(mi));
-    }
+    const struct apst_taskforce_row *t = a.t;
+    const struct apst_mi *mi = a.mi;
+    enum svc_status st = a.st;
+    json_t *ret = st == SVC_OK ? return_json(mi) : json_object();
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "return", ret));
         return;
     }
     json_t *ctx = view_page(rq, "MI return", "apst");
-    char back[48], csv[160];
-    snprintf(back, sizeof back, "/apst/%lld", (long long)t->id);
-    view_breadcrumbs(ctx, "/", "Home", "/apst", "Specialist taskforces", back, t->name, NULL);
+    char csv[160];
+    taskforce_crumbs(ctx, t->id, t->name);
     json_object_set_new(ctx, "taskforce", json_apst(t));
     json_object_set_new(ctx, "return", ret);
     json_object_set_new(ctx, "ok", json_boolean(st == SVC_OK));
@@ -1503,10 +1568,9 @@ static void h_return(struct req *rq, struct resp *rs)
         snprintf(csv, sizeof csv, "/apst/%lld/return.xlsx?from=%s&to=%s", (long long)t->id, mi->from, mi->to);
         json_object_set_new(ctx, "xlsx_href", json_string(csv));
     }
-    json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &qf, &e, NULL));
-    json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &qt, &e, NULL));
-    if (e.count)
-        json_object_set_new(ctx, "errors", view_errors(&e));
+    json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &a.qf, &a.e, NULL));
+    json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &a.qt, &a.e, NULL));
+    set_errors(ctx, &a.e);
     json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
                                                 APST_PILOT_FSM_PCT, "social_care", APST_PILOT_SOCIAL_CARE_PCT,
                                                 "engaged", APST_PILOT_ENGAGED_PCT, "ap_sen", APST_AP_SEN_PCT,
@@ -1518,22 +1582,17 @@ static void return_file(struct req *rq, struct resp *rs, bool xlsx)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
-    if (!t)
+    struct return_asked a = {0};
+    if (!return_read(rq, rs, &c, true, &a))
         return;
-    const char *from, *to;
-    char def_from[11];
-    struct query_date qf, qt;
-    period(rq, &c, &from, &to, def_from, &qf, &qt);
-    struct apst_mi *mi = req_alloc(rq, sizeof *mi);
-    struct field_errors e = {0};
-    enum svc_status st = mi ? svc_apst_mi(&c, t->id, from, to, true, &e, mi) : SVC_ERROR;
-    if (st == SVC_INVALID) {
-        view_error(rq, rs, 400, "Check the dates", e.count ? e.items[0].message : "Check the dates");
+    if (a.st == SVC_INVALID) {
+        view_error(rq, rs, 400, "Check the dates", a.e.count ? a.e.items[0].message : "Check the dates");
         return;
     }
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, a.st))
         return;
+    const struct apst_taskforce_row *t = a.t;
+    const struct apst_mi *mi = a.mi;
     buf_reset(&rs->body);
     if (!xlsx) {
         apst_return_csv(t, mi, &rs->body);
