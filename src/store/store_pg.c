@@ -614,11 +614,17 @@ static bool pg_in_transaction(struct store *gs)
 
 /* ---- transactions ----------------------------------------------------- */
 
-/* After the transaction of a writer side by side has ended. */
+/* After the transaction of a writer side by side has ended.  The message
+ * of what failed before, if anything did, is kept. */
 static void unlock_shared(struct pg *s)
 {
-    if (s->shared && simple(s, PG_UNLOCK_SHARED) == STORE_OK)
+    if (!s->shared)
+        return;
+    char keep[sizeof s->msg];
+    memcpy(keep, s->msg, sizeof keep);
+    if (simple(s, PG_UNLOCK_SHARED) == STORE_OK)
         s->shared = false;
+    memcpy(s->msg, keep, sizeof keep);
 }
 
 static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
@@ -650,14 +656,14 @@ static enum store_rc pg_begin(struct store *gs, enum store_begin_mode mode)
     }
     if (rc == STORE_OK)
         rc = simple(s, sql);
-    if (rc != STORE_OK) {
+    if (rc != STORE_OK && in_tx(s)) {
         char keep[sizeof s->msg];
         memcpy(keep, s->msg, sizeof keep);
-        if (in_tx(s))
-            (void)simple(s, "ROLLBACK");
-        unlock_shared(s);
+        (void)simple(s, "ROLLBACK");
         memcpy(s->msg, keep, sizeof keep);
     }
+    if (rc != STORE_OK)
+        unlock_shared(s);
     return rc;
 }
 
@@ -678,12 +684,7 @@ static enum store_rc pg_commit(struct store *gs)
         return STORE_ERROR;
     }
     enum store_rc rc = simple(s, "COMMIT");
-    if (s->shared) {
-        char keep[sizeof s->msg];
-        memcpy(keep, s->msg, sizeof keep);
-        unlock_shared(s);
-        memcpy(s->msg, keep, sizeof keep);
-    }
+    unlock_shared(s);
     return rc;
 }
 
