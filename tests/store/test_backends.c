@@ -692,7 +692,7 @@ static void test_pg_side_by_side_after_alone(void **state)
     /* Commit only once b is seen waiting for the lock. */
     int64_t waiting = 0;
     for (int i = 0; i < 1000 && waiting == 0; i++) {
-        waiting = count_of(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        waiting = count_of(a, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7627123 AND NOT granted");
         if (waiting == 0)
             nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
