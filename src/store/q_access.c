@@ -1,4 +1,5 @@
 #include "store/q_access.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -22,24 +23,7 @@ enum bg_col {
     BG_REVIEWED_BY, BG_REVIEWED_AT, BG_USER_NAME, BG_REVIEWER_NAME
 };
 
-static void read_bg(struct store_stmt *st, void *row)
-{
-    struct break_glass_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, BG_ID);
-    r->user_id = store_col_int(st, BG_USER);
-    r->pupil_id = store_col_int(st, BG_PUPIL);
-    r->authority_id = store_col_int(st, BG_AUTHORITY);
-    r->school_id = store_col_int(st, BG_SCHOOL);
-    store_col_copy(st, BG_ROLE, r->role, sizeof r->role);
-    store_col_copy(st, BG_REASON, r->reason, sizeof r->reason);
-    r->at = store_col_int(st, BG_AT);
-    r->expires = store_col_int(st, BG_EXPIRES);
-    r->reviewed_by = store_col_int(st, BG_REVIEWED_BY);
-    r->reviewed_at = store_col_int(st, BG_REVIEWED_AT);
-    store_col_copy(st, BG_USER_NAME, r->user_name, sizeof r->user_name);
-    store_col_copy(st, BG_REVIEWER_NAME, r->reviewer_name, sizeof r->reviewer_name);
-}
+Q_READER(read_bg, struct break_glass_row, id, user_id, pupil_id, authority_id, school_id, role, reason, at, expires, reviewed_by, reviewed_at, user_name, reviewer_name)
 
 Q_SINK(bg, struct break_glass_row, read_bg)
 

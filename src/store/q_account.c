@@ -1,17 +1,11 @@
 #include "store/q_account.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
 #include "store/q_common.h"
 
-static void read_totp(struct store_stmt *st, void *row)
-{
-    struct totp_row *out = row;
-    out->user_id = store_col_int(st, 0);
-    store_col_copy(st, 1, out->secret_box, sizeof out->secret_box);
-    out->confirmed = store_col_int(st, 2) != 0;
-    out->last_step = store_col_int(st, 3);
-}
+Q_READER(read_totp, struct totp_row, user_id, secret_box, confirmed, last_step)
 
 enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 {
@@ -167,13 +161,7 @@ enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t use
     return store_exec_done(st);
 }
 
-static void read_pending(struct store_stmt *st, void *row)
-{
-    struct pending_row *out = row;
-    out->user_id = store_col_int(st, 0);
-    out->created_at = store_col_int(st, 1);
-    out->attempts = store_col_int(st, 2);
-}
+Q_READER(read_pending, struct pending_row, user_id, created_at, attempts)
 
 enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending_row *out)
 {

@@ -1,25 +1,12 @@
 #include "store/q_actions.h"
+#include "store/q_map.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- the case ---- */
 
-static void read_case_ref(struct store_stmt *st, void *row)
-{
-    struct case_ref *out = row;
-    memset(out, 0, sizeof *out);
-    out->id = store_col_int(st, 0);
-    out->pupil_id = store_col_int(st, 1);
-    out->team_id = store_col_int(st, 2);
-    store_col_copy(st, 3, out->status, sizeof out->status);
-    store_col_copy(st, 4, out->opened_on, sizeof out->opened_on);
-    store_col_copy(st, 5, out->closed_on, sizeof out->closed_on);
-    out->school_id = store_col_int(st, 6);
-    out->authority_id = store_col_int(st, 7);
-    store_col_copy(st, 8, out->pupil_name, sizeof out->pupil_name);
-    store_col_copy(st, 9, out->team_name, sizeof out->team_name);
-}
+Q_READER(read_case_ref, struct case_ref, id, pupil_id, team_id, status, opened_on, closed_on, school_id, authority_id, pupil_name, team_name)
 
 enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
 {
@@ -33,20 +20,7 @@ enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *
 /* ---- actions ---- */
 
 /* The columns a change may set, in the order of both statements. */
-static int bind_action(struct store_stmt *st, const void *rec)
-{
-    const struct action_row *a = rec;
-    q_bind_opt_id(st, 1, a->discussion_id);
-    store_bind_text(st, 2, a->description);
-    q_bind_opt_id(st, 3, a->owner_service_id);
-    q_bind_opt_id(st, 4, a->owner_practitioner_id);
-    store_bind_text(st, 5, a->owner_name);
-    store_bind_text(st, 6, a->setting);
-    store_bind_text(st, 7, a->nature);
-    q_bind_opt_id(st, 8, a->resource_id);
-    q_bind_opt_text(st, 9, a->due_on);
-    return 10;
-}
+Q_BINDER(bind_action, struct action_row, Q_OPT(discussion_id), Q_IN(description), Q_OPT(owner_service_id), Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_IN(setting), Q_IN(nature), Q_OPT(resource_id), Q_OPT(due_on))
 
 /* A new action also names its case. */
 static int bind_new_action(struct store_stmt *st, const void *rec)
@@ -100,36 +74,7 @@ enum action_col {
     AC_RESOURCE_TITLE, AC_RESOURCE_URL, AC_MEETING, AC_MEETING_DATE, AC_VOIDED_AT, AC_VOID_REASON
 };
 
-static void read_action(struct store_stmt *st, void *row)
-{
-    struct action_row *a = row;
-    memset(a, 0, sizeof *a);
-    a->id = store_col_int(st, AC_ID);
-    a->case_id = store_col_int(st, AC_CASE);
-    a->discussion_id = store_col_int(st, AC_DISCUSSION);
-    store_col_copy(st, AC_DESCRIPTION, a->description, sizeof a->description);
-    a->owner_service_id = store_col_int(st, AC_OWNER_SERVICE);
-    a->owner_practitioner_id = store_col_int(st, AC_OWNER_PRACTITIONER);
-    store_col_copy(st, AC_OWNER_NAME, a->owner_name, sizeof a->owner_name);
-    store_col_copy(st, AC_SETTING, a->setting, sizeof a->setting);
-    store_col_copy(st, AC_NATURE, a->nature, sizeof a->nature);
-    a->resource_id = store_col_int(st, AC_RESOURCE);
-    store_col_copy(st, AC_DUE_ON, a->due_on, sizeof a->due_on);
-    store_col_copy(st, AC_STATUS, a->status, sizeof a->status);
-    store_col_copy(st, AC_NOT_DONE_REASON, a->not_done_reason, sizeof a->not_done_reason);
-    store_col_copy(st, AC_OUTCOME, a->outcome, sizeof a->outcome);
-    store_col_copy(st, AC_CLOSED_ON, a->closed_on, sizeof a->closed_on);
-    a->created_at = store_col_int(st, AC_CREATED_AT);
-    a->updated_at = store_col_int(st, AC_UPDATED_AT);
-    store_col_copy(st, AC_SERVICE_NAME, a->owner_service_name, sizeof a->owner_service_name);
-    store_col_copy(st, AC_PRACTITIONER_NAME, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
-    store_col_copy(st, AC_RESOURCE_TITLE, a->resource_title, sizeof a->resource_title);
-    store_col_copy(st, AC_RESOURCE_URL, a->resource_url, sizeof a->resource_url);
-    a->meeting_id = store_col_int(st, AC_MEETING);
-    store_col_copy(st, AC_MEETING_DATE, a->meeting_date, sizeof a->meeting_date);
-    a->voided_at = store_col_int(st, AC_VOIDED_AT);
-    store_col_copy(st, AC_VOID_REASON, a->void_reason, sizeof a->void_reason);
-}
+Q_READER(read_action, struct action_row, id, case_id, discussion_id, description, owner_service_id, owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, not_done_reason, outcome, closed_on, created_at, updated_at, owner_service_name, owner_practitioner_name, resource_title, resource_url, meeting_id, meeting_date, voided_at, void_reason)
 
 Q_SINK(action, struct action_row, read_action)
 
@@ -191,25 +136,7 @@ enum referral_col {
     RC_CREATED_AT, RC_UPDATED_AT, RC_SERVICE_NAME, RC_ACTION_DESCRIPTION, RC_VOIDED_AT, RC_VOID_REASON
 };
 
-static void read_referral(struct store_stmt *st, void *row)
-{
-    struct referral_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, RC_ID);
-    r->case_id = store_col_int(st, RC_CASE);
-    r->action_id = store_col_int(st, RC_ACTION);
-    r->service_id = store_col_int(st, RC_SERVICE);
-    store_col_copy(st, RC_REFERRED_ON, r->referred_on, sizeof r->referred_on);
-    store_col_copy(st, RC_OUTCOME, r->outcome, sizeof r->outcome);
-    store_col_copy(st, RC_OUTCOME_ON, r->outcome_on, sizeof r->outcome_on);
-    store_col_copy(st, RC_NOTES, r->notes, sizeof r->notes);
-    r->created_at = store_col_int(st, RC_CREATED_AT);
-    r->updated_at = store_col_int(st, RC_UPDATED_AT);
-    store_col_copy(st, RC_SERVICE_NAME, r->service_name, sizeof r->service_name);
-    store_col_copy(st, RC_ACTION_DESCRIPTION, r->action_description, sizeof r->action_description);
-    r->voided_at = store_col_int(st, RC_VOIDED_AT);
-    store_col_copy(st, RC_VOID_REASON, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_referral, struct referral_row, id, case_id, action_id, service_id, referred_on, outcome, outcome_on, notes, created_at, updated_at, service_name, action_description, voided_at, void_reason)
 
 Q_SINK(referral, struct referral_row, read_referral)
 
@@ -250,16 +177,7 @@ enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, 
     return store_changes(s) > 0 ? STORE_OK : STORE_DONE;
 }
 
-static void read_case_discussions(struct store_stmt *st, void *row)
-{
-    struct case_discussion *d = row;
-    memset(d, 0, sizeof *d);
-    d->id = store_col_int(st, 0);
-    d->meeting_id = store_col_int(st, 1);
-    store_col_copy(st, 2, d->meeting_date, sizeof d->meeting_date);
-    store_col_copy(st, 3, d->meeting_status, sizeof d->meeting_status);
-    store_col_copy(st, 4, d->team_name, sizeof d->team_name);
-}
+Q_READER(read_case_discussions, struct case_discussion, id, meeting_id, meeting_date, meeting_status, team_name)
 
 Q_SINK(case_discussions, struct case_discussion, read_case_discussions)
 
@@ -290,24 +208,7 @@ enum work_action_col {
     WC_PRACTITIONER_NAME, WC_OWNER_NAME, WC_DUE_ON, WC_CASE_STATUS, WC_TEAM, WC_SCHOOL
 };
 
-static void read_work_action(struct store_stmt *st, void *row)
-{
-    struct work_action *w = row;
-    memset(w, 0, sizeof *w);
-    w->id = store_col_int(st, WC_ID);
-    w->case_id = store_col_int(st, WC_CASE);
-    w->pupil_id = store_col_int(st, WC_PUPIL);
-    store_col_copy(st, WC_PUPIL_NAME, w->pupil_name, sizeof w->pupil_name);
-    store_col_copy(st, WC_TEAM_NAME, w->team_name, sizeof w->team_name);
-    store_col_copy(st, WC_DESCRIPTION, w->description, sizeof w->description);
-    store_col_copy(st, WC_SERVICE_NAME, w->owner_service_name, sizeof w->owner_service_name);
-    store_col_copy(st, WC_PRACTITIONER_NAME, w->owner_practitioner_name, sizeof w->owner_practitioner_name);
-    store_col_copy(st, WC_OWNER_NAME, w->owner_name, sizeof w->owner_name);
-    store_col_copy(st, WC_DUE_ON, w->due_on, sizeof w->due_on);
-    store_col_copy(st, WC_CASE_STATUS, w->case_status, sizeof w->case_status);
-    w->team_id = store_col_int(st, WC_TEAM);
-    w->school_id = store_col_int(st, WC_SCHOOL);
-}
+Q_READER(read_work_action, struct work_action, id, case_id, pupil_id, pupil_name, team_name, description, owner_service_name, owner_practitioner_name, owner_name, due_on, case_status, team_id, school_id)
 
 Q_SINK(work_action, struct work_action, read_work_action)
 
@@ -363,21 +264,7 @@ enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t 
     return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
-static void read_work_open_cases(struct store_stmt *st, void *row)
-{
-    struct work_case *w = row;
-    memset(w, 0, sizeof *w);
-    w->case_id = store_col_int(st, 0);
-    w->pupil_id = store_col_int(st, 1);
-    store_col_copy(st, 2, w->pupil_name, sizeof w->pupil_name);
-    store_col_copy(st, 3, w->team_name, sizeof w->team_name);
-    store_col_copy(st, 4, w->opened_on, sizeof w->opened_on);
-    w->open_actions = store_col_int(st, 5);
-    w->overdue_actions = store_col_int(st, 6);
-    store_col_copy(st, 7, w->last_discussed, sizeof w->last_discussed);
-    w->team_id = store_col_int(st, 8);
-    w->school_id = store_col_int(st, 9);
-}
+Q_READER(read_work_open_cases, struct work_case, case_id, pupil_id, pupil_name, team_name, opened_on, open_actions, overdue_actions, last_discussed, team_id, school_id)
 
 Q_SINK(work_open_cases, struct work_case, read_work_open_cases)
 
@@ -404,17 +291,7 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
     return store_each_row(st, work_open_cases_each, &(struct work_open_cases_sink){fn, arg});
 }
 
-static void read_work_minutes(struct store_stmt *st, void *row)
-{
-    struct work_meeting *w = row;
-    memset(w, 0, sizeof *w);
-    w->meeting_id = store_col_int(st, 0);
-    w->team_id = store_col_int(st, 1);
-    store_col_copy(st, 2, w->team_name, sizeof w->team_name);
-    store_col_copy(st, 3, w->meeting_date, sizeof w->meeting_date);
-    w->discussions = store_col_int(st, 4);
-    w->without_minutes = store_col_int(st, 5);
-}
+Q_READER(read_work_minutes, struct work_meeting, meeting_id, team_id, team_name, meeting_date, discussions, without_minutes)
 
 Q_SINK(work_minutes, struct work_meeting, read_work_minutes)
 
@@ -438,20 +315,7 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
     return store_each_row(st, work_minutes_each, &(struct work_minutes_sink){fn, arg});
 }
 
-static void read_work_feedback(struct store_stmt *st, void *row)
-{
-    struct work_feedback *w = row;
-    memset(w, 0, sizeof *w);
-    w->discussion_id = store_col_int(st, 0);
-    w->meeting_id = store_col_int(st, 1);
-    store_col_copy(st, 2, w->meeting_date, sizeof w->meeting_date);
-    store_col_copy(st, 3, w->team_name, sizeof w->team_name);
-    w->case_id = store_col_int(st, 4);
-    w->pupil_id = store_col_int(st, 5);
-    store_col_copy(st, 6, w->pupil_name, sizeof w->pupil_name);
-    w->team_id = store_col_int(st, 7);
-    w->school_id = store_col_int(st, 8);
-}
+Q_READER(read_work_feedback, struct work_feedback, discussion_id, meeting_id, meeting_date, team_name, case_id, pupil_id, pupil_name, team_id, school_id)
 
 Q_SINK(work_feedback, struct work_feedback, read_work_feedback)
 

@@ -1,21 +1,10 @@
 #include "store/q_agenda.h"
+#include "store/q_map.h"
 #include "store/q_common.h"
 
 #include <string.h>
 
-static void read_meeting_brief(struct store_stmt *st, void *row)
-{
-    struct meeting_brief *out = row;
-    memset(out, 0, sizeof *out);
-    out->id = store_col_int(st, 0);
-    out->team_id = store_col_int(st, 1);
-    out->authority_id = store_col_int(st, 2);
-    out->host_school_id = store_col_int(st, 3);
-    store_col_copy(st, 4, out->meeting_date, sizeof out->meeting_date);
-    store_col_copy(st, 5, out->start_time, sizeof out->start_time);
-    store_col_copy(st, 6, out->status, sizeof out->status);
-    store_col_copy(st, 7, out->team_name, sizeof out->team_name);
-}
+Q_READER(read_meeting_brief, struct meeting_brief, id, team_id, authority_id, host_school_id, meeting_date, start_time, status, team_name)
 
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out)
 {
@@ -47,34 +36,7 @@ enum agenda_col {
     AG_TEAM_NAME, AG_VOIDED_AT, AG_VOID_REASON
 };
 
-static void read_agenda(struct store_stmt *st, void *row)
-{
-    struct agenda_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, AG_ID);
-    r->meeting_id = store_col_int(st, AG_MEETING);
-    r->case_id = store_col_int(st, AG_CASE);
-    store_col_copy(st, AG_KIND, r->kind, sizeof r->kind);
-    store_col_copy(st, AG_MINUTES, r->minutes, sizeof r->minutes);
-    store_col_copy(st, AG_FEEDBACK_ON, r->feedback_on, sizeof r->feedback_on);
-    store_col_copy(st, AG_FEEDBACK_METHOD, r->feedback_method, sizeof r->feedback_method);
-    store_col_copy(st, AG_FEEDBACK_BY, r->feedback_by, sizeof r->feedback_by);
-    store_col_copy(st, AG_PARENT_SAID, r->parent_said, sizeof r->parent_said);
-    store_col_copy(st, AG_CHILD_SAID, r->child_said, sizeof r->child_said);
-    r->pupil_id = store_col_int(st, AG_PUPIL);
-    store_col_copy(st, AG_PUPIL_NAME, r->pupil_name, sizeof r->pupil_name);
-    r->school_id = store_col_int(st, AG_SCHOOL);
-    r->authority_id = store_col_int(st, AG_AUTHORITY);
-    store_col_copy(st, AG_CASE_STATUS, r->case_status, sizeof r->case_status);
-    r->case_created = store_col_int(st, AG_CASE_CREATED);
-    r->open_actions = store_col_int(st, AG_OPEN_ACTIONS);
-    r->overdue_actions = store_col_int(st, AG_OVERDUE_ACTIONS);
-    store_col_copy(st, AG_FIRST_DISCUSSED, r->first_discussed, sizeof r->first_discussed);
-    store_col_copy(st, AG_MEETING_DATE, r->meeting_date, sizeof r->meeting_date);
-    store_col_copy(st, AG_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->voided_at = store_col_int(st, AG_VOIDED_AT);
-    store_col_copy(st, AG_VOID_REASON, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_agenda, struct agenda_row, id, meeting_id, case_id, kind, minutes, feedback_on, feedback_method, feedback_by, parent_said, child_said, pupil_id, pupil_name, school_id, authority_id, case_status, case_created, open_actions, overdue_actions, first_discussed, meeting_date, team_name, voided_at, void_reason)
 
 Q_SINK(agenda, struct agenda_row, read_agenda)
 

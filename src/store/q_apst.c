@@ -1,4 +1,5 @@
 #include "store/q_apst.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -10,32 +11,10 @@
 #define TF_FROM " FROM apst_taskforces f JOIN teams t ON t.id = f.team_id JOIN schools s ON s.id = t.host_school_id "
 enum tf_col { TF_ID, TF_TEAM, TF_AUTH, TF_SCHOOL, TF_NAME, TF_SCHOOL_NAME, TF_MANAGER, TF_FTE, TF_STARTED, TF_ACTIVE };
 
-static void read_tf(struct store_stmt *st, void *row)
-{
-    struct apst_taskforce_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, TF_ID);
-    r->team_id = store_col_int(st, TF_TEAM);
-    r->authority_id = store_col_int(st, TF_AUTH);
-    r->school_id = store_col_int(st, TF_SCHOOL);
-    store_col_copy(st, TF_NAME, r->name, sizeof r->name);
-    store_col_copy(st, TF_SCHOOL_NAME, r->school_name, sizeof r->school_name);
-    store_col_copy(st, TF_MANAGER, r->manager_name, sizeof r->manager_name);
-    r->manager_fte = store_col_int(st, TF_FTE);
-    store_col_copy(st, TF_STARTED, r->started_on, sizeof r->started_on);
-    r->active = store_col_int(st, TF_ACTIVE) != 0;
-}
+Q_READER(read_tf, struct apst_taskforce_row, id, team_id, authority_id, school_id, name, school_name, manager_name, manager_fte, started_on, active)
 Q_SINK(tf, struct apst_taskforce_row, read_tf)
 
-static int bind_tf(struct store_stmt *st, const void *rec)
-{
-    const struct apst_taskforce_row *r = rec;
-    store_bind_int(st, 1, r->team_id);
-    store_bind_text(st, 2, r->manager_name);
-    store_bind_int(st, 3, r->manager_fte);
-    store_bind_text(st, 4, r->started_on);
-    return 5;
-}
+Q_BINDER(bind_tf, struct apst_taskforce_row, Q_IN(team_id), Q_IN(manager_name), Q_IN(manager_fte), Q_IN(started_on))
 
 struct tf_new {
     const struct apst_taskforce_row *r;
@@ -87,41 +66,10 @@ enum store_rc q_apst_list(struct store *s, const struct visibility *v,
 enum sp_col { SP_ID, SP_TF, SP_KIND, SP_NAME, SP_FTE, SP_DAYS, SP_HOME, SP_FUNDING, SP_SUPERVISION, SP_STARTS,
               SP_ENDS, SP_USER };
 
-static void read_sp(struct store_stmt *st, void *row)
-{
-    struct apst_specialist_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, SP_ID);
-    r->taskforce_id = store_col_int(st, SP_TF);
-    store_col_copy(st, SP_KIND, r->kind, sizeof r->kind);
-    store_col_copy(st, SP_NAME, r->name, sizeof r->name);
-    r->fte = store_col_int(st, SP_FTE);
-    r->days_on_site = store_col_int(st, SP_DAYS);
-    store_col_copy(st, SP_HOME, r->home_service, sizeof r->home_service);
-    store_col_copy(st, SP_FUNDING, r->funding, sizeof r->funding);
-    store_col_copy(st, SP_SUPERVISION, r->supervision, sizeof r->supervision);
-    store_col_copy(st, SP_STARTS, r->starts_on, sizeof r->starts_on);
-    store_col_copy(st, SP_ENDS, r->ends_on, sizeof r->ends_on);
-    r->user_id = store_col_int(st, SP_USER);
-}
+Q_READER(read_sp, struct apst_specialist_row, id, taskforce_id, kind, name, fte, days_on_site, home_service, funding, supervision, starts_on, ends_on, user_id)
 Q_SINK(sp, struct apst_specialist_row, read_sp)
 
-static int bind_sp(struct store_stmt *st, const void *rec)
-{
-    const struct apst_specialist_row *r = rec;
-    store_bind_int(st, 1, r->taskforce_id);
-    store_bind_text(st, 2, r->kind);
-    store_bind_text(st, 3, r->name);
-    store_bind_int(st, 4, r->fte);
-    store_bind_int(st, 5, r->days_on_site);
-    store_bind_text(st, 6, r->home_service);
-    store_bind_text(st, 7, r->funding);
-    store_bind_text(st, 8, r->supervision);
-    store_bind_text(st, 9, r->starts_on);
-    q_bind_opt_text(st, 10, r->ends_on);
-    q_bind_opt_id(st, 11, r->user_id);
-    return 12;
-}
+Q_BINDER(bind_sp, struct apst_specialist_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(name), Q_IN(fte), Q_IN(days_on_site), Q_IN(home_service), Q_IN(funding), Q_IN(supervision), Q_IN(starts_on), Q_OPT(ends_on), Q_OPT(user_id))
 
 enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_row *r, int64_t now)
 {
@@ -155,29 +103,10 @@ enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
 
 /* ---- agreements ---- */
 
-static void read_ag(struct store_stmt *st, void *row)
-{
-    struct apst_agreement_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->taskforce_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->kind, sizeof r->kind);
-    store_col_copy(st, 3, r->party, sizeof r->party);
-    store_col_copy(st, 4, r->signed_on, sizeof r->signed_on);
-    store_col_copy(st, 5, r->review_on, sizeof r->review_on);
-}
+Q_READER(read_ag, struct apst_agreement_row, id, taskforce_id, kind, party, signed_on, review_on)
 Q_SINK(ag, struct apst_agreement_row, read_ag)
 
-static int bind_ag(struct store_stmt *st, const void *rec)
-{
-    const struct apst_agreement_row *r = rec;
-    store_bind_int(st, 1, r->taskforce_id);
-    store_bind_text(st, 2, r->kind);
-    store_bind_text(st, 3, r->party);
-    store_bind_text(st, 4, r->signed_on);
-    store_bind_text(st, 5, r->review_on);
-    return 6;
-}
+Q_BINDER(bind_ag, struct apst_agreement_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(party), Q_IN(signed_on), Q_IN(review_on))
 
 enum store_rc q_apst_agreement_insert(struct store *s, struct apst_agreement_row *r, int64_t now)
 {
@@ -213,41 +142,7 @@ enum rf_col { RF_ID, RF_TF, RF_TEAM, RF_AUTH, RF_AP, RF_PUPIL, RF_PSCHOOL, RF_FO
               RF_TRIAGE, RF_TRIAGED_ON, RF_TIER, RF_LEAD, RF_LEAD_NAME, RF_ENGAGEMENT, RF_CLOSED, RF_C_BASIS,
               RF_C_BY, RF_C_ON, RF_C_KINDS, RF_C_NOTE };
 
-static void read_rf(struct store_stmt *st, void *row)
-{
-    struct apst_referral_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, RF_ID);
-    r->taskforce_id = store_col_int(st, RF_TF);
-    r->team_id = store_col_int(st, RF_TEAM);
-    r->authority_id = store_col_int(st, RF_AUTH);
-    r->ap_school_id = store_col_int(st, RF_AP);
-    r->pupil_id = store_col_int(st, RF_PUPIL);
-    r->pupil_school_id = store_col_int(st, RF_PSCHOOL);
-    store_col_copy(st, RF_FORENAMES, r->forenames, sizeof r->forenames);
-    store_col_copy(st, RF_SURNAME, r->surname, sizeof r->surname);
-    store_col_copy(st, RF_UPN, r->upn, sizeof r->upn);
-    store_col_copy(st, RF_PSCHOOL_NAME, r->pupil_school_name, sizeof r->pupil_school_name);
-    store_col_copy(st, RF_TF_NAME, r->taskforce_name, sizeof r->taskforce_name);
-    store_col_copy(st, RF_SEN, r->sen_provision, sizeof r->sen_provision);
-    store_col_copy(st, RF_ROUTE, r->route, sizeof r->route);
-    store_col_copy(st, RF_ON, r->referred_on, sizeof r->referred_on);
-    store_col_copy(st, RF_REFERRER, r->referrer, sizeof r->referrer);
-    store_col_copy(st, RF_REASON, r->reason, sizeof r->reason);
-    r->threshold_met = (int)store_col_int(st, RF_THRESHOLD);
-    store_col_copy(st, RF_TRIAGE, r->triage, sizeof r->triage);
-    store_col_copy(st, RF_TRIAGED_ON, r->triaged_on, sizeof r->triaged_on);
-    store_col_copy(st, RF_TIER, r->tier, sizeof r->tier);
-    r->lead_specialist_id = store_col_int(st, RF_LEAD);
-    store_col_copy(st, RF_LEAD_NAME, r->lead_name, sizeof r->lead_name);
-    store_col_copy(st, RF_ENGAGEMENT, r->engagement, sizeof r->engagement);
-    store_col_copy(st, RF_CLOSED, r->closed_on, sizeof r->closed_on);
-    store_col_copy(st, RF_C_BASIS, r->consent_basis, sizeof r->consent_basis);
-    store_col_copy(st, RF_C_BY, r->consent_by, sizeof r->consent_by);
-    store_col_copy(st, RF_C_ON, r->consent_on, sizeof r->consent_on);
-    r->consent_kinds = store_col_int(st, RF_C_KINDS);
-    store_col_copy(st, RF_C_NOTE, r->consent_note, sizeof r->consent_note);
-}
+Q_READER(read_rf, struct apst_referral_row, id, taskforce_id, team_id, authority_id, ap_school_id, pupil_id, pupil_school_id, forenames, surname, upn, pupil_school_name, taskforce_name, sen_provision, route, referred_on, referrer, reason, threshold_met, triage, triaged_on, tier, lead_specialist_id, lead_name, engagement, closed_on, consent_basis, consent_by, consent_on, consent_kinds, consent_note)
 Q_SINK(rf, struct apst_referral_row, read_rf)
 
 struct rf_new {
@@ -325,20 +220,7 @@ enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char
 
 /* ---- meeting decisions ---- */
 
-static void read_item(struct store_stmt *st, void *row)
-{
-    struct apst_item_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->meeting_id = store_col_int(st, 1);
-    r->referral_id = store_col_int(st, 2);
-    store_col_copy(st, 3, r->pupil_name, sizeof r->pupil_name);
-    store_col_copy(st, 4, r->kind, sizeof r->kind);
-    store_col_copy(st, 5, r->event_kind, sizeof r->event_kind);
-    store_col_copy(st, 6, r->decision, sizeof r->decision);
-    store_col_copy(st, 7, r->decided_by, sizeof r->decided_by);
-    store_col_copy(st, 8, r->decided_by_name, sizeof r->decided_by_name);
-}
+Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_name, kind, event_kind, decision, decided_by, decided_by_name)
 Q_SINK(item, struct apst_item_row, read_item)
 
 struct item_new {
@@ -380,16 +262,7 @@ enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
         meeting_id, item_each, &(struct item_sink){fn, arg});
 }
 
-static int bind_consent(struct store_stmt *st, const void *rec)
-{
-    const struct apst_referral_row *r = rec;
-    store_bind_text(st, 1, r->consent_basis);
-    store_bind_text(st, 2, r->consent_by);
-    q_bind_opt_text(st, 3, r->consent_on);
-    store_bind_int(st, 4, r->consent_kinds);
-    store_bind_text(st, 5, r->consent_note);
-    return 6;
-}
+Q_BINDER(bind_consent, struct apst_referral_row, Q_IN(consent_basis), Q_IN(consent_by), Q_OPT(consent_on), Q_IN(consent_kinds), Q_IN(consent_note))
 
 enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referral_row *r, int64_t now)
 {
@@ -466,20 +339,7 @@ enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t us
 
 /* ---- costs actually spent ---- */
 
-static void read_cost(struct store_stmt *st, void *row)
-{
-    struct apst_cost_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->taskforce_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->line, sizeof r->line);
-    store_col_copy(st, 3, r->period_from, sizeof r->period_from);
-    store_col_copy(st, 4, r->period_to, sizeof r->period_to);
-    r->amount_pence = store_col_int(st, 5);
-    store_col_copy(st, 6, r->note, sizeof r->note);
-    r->voided = store_col_int(st, 7) != 0;
-    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_cost, struct apst_cost_row, id, taskforce_id, line, period_from, period_to, amount_pence, note, voided, void_reason)
 #define COST_COLS "id, taskforce_id, line, period_from, period_to, amount_pence, note, voided_at IS NOT NULL, void_reason "
 
 Q_SINK(cost, struct apst_cost_row, read_cost)
@@ -537,23 +397,7 @@ enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, 
 
 /* ---- intervention log ---- */
 
-static void read_iv(struct store_stmt *st, void *row)
-{
-    struct apst_intervention_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->taskforce_id = store_col_int(st, 1);
-    r->specialist_id = store_col_int(st, 2);
-    r->referral_id = store_col_int(st, 3);
-    store_col_copy(st, 4, r->specialist_name, sizeof r->specialist_name);
-    store_col_copy(st, 5, r->specialist_kind, sizeof r->specialist_kind);
-    store_col_copy(st, 6, r->pupil_name, sizeof r->pupil_name);
-    store_col_copy(st, 7, r->delivered_on, sizeof r->delivered_on);
-    store_col_copy(st, 8, r->activity, sizeof r->activity);
-    r->minutes = store_col_int(st, 9);
-    r->voided = store_col_int(st, 10) != 0;
-    store_col_copy(st, 11, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_iv, struct apst_intervention_row, id, taskforce_id, specialist_id, referral_id, specialist_name, specialist_kind, pupil_name, delivered_on, activity, minutes, voided, void_reason)
 #define IV_SELECT \
     "SELECT i.id, i.taskforce_id, i.specialist_id, coalesce(i.referral_id, 0), sp.name, sp.kind, " \
     "coalesce(p.forenames || ' ' || p.surname, ''), i.delivered_on, i.activity, i.minutes, " \
@@ -618,17 +462,7 @@ enum store_rc q_apst_intervention_get(struct store *s, int64_t id, struct apst_i
     "SELECT r.pupil_id FROM apst_referrals r WHERE r.taskforce_id = ? AND r.triage = 'accepted' " \
     "AND r.referred_on <= ? AND (r.closed_on IS NULL OR r.closed_on >= ?)"
 
-static void read_mi_pupil(struct store_stmt *st, void *row)
-{
-    struct apst_mi_pupil *r = row;
-    memset(r, 0, sizeof *r);
-    r->pupil_id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->sen_provision, sizeof r->sen_provision);
-    store_col_copy(st, 2, r->engagement, sizeof r->engagement);
-    r->fsm = store_col_int(st, 3) != 0;
-    r->social_care = store_col_int(st, 4) != 0;
-    r->outreach = store_col_int(st, 5) != 0;
-}
+Q_READER(read_mi_pupil, struct apst_mi_pupil, pupil_id, sen_provision, engagement, fsm, social_care, outreach)
 Q_SINK(mip, struct apst_mi_pupil, read_mi_pupil)
 
 enum store_rc q_apst_mi_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
@@ -656,14 +490,7 @@ enum store_rc q_apst_mi_pupils(struct store *s, int64_t taskforce_id, const char
     return store_each_row(st, mip_each, &(struct mip_sink){fn, arg});
 }
 
-static void read_mi_minutes(struct store_stmt *st, void *row)
-{
-    struct apst_mi_minutes *r = row;
-    memset(r, 0, sizeof *r);
-    store_col_copy(st, 0, r->kind, sizeof r->kind);
-    store_col_copy(st, 1, r->activity, sizeof r->activity);
-    r->minutes = store_col_int(st, 2);
-}
+Q_READER(read_mi_minutes, struct apst_mi_minutes, kind, activity, minutes)
 Q_SINK(mim, struct apst_mi_minutes, read_mi_minutes)
 
 enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const char *from, const char *to,

@@ -1,4 +1,5 @@
 #include "store/q_audit.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -46,14 +47,7 @@ static void read_id_hash(struct store_stmt *st, void *arg)
     store_col_copy(st, 1, h->hash, AUDIT_HASH_HEX + 1);
 }
 
-static void read_anchor(struct store_stmt *st, void *arg)
-{
-    struct audit_anchor *a = arg;
-    a->up_to_id = store_col_int(st, 0);
-    store_col_copy(st, 1, a->hash, sizeof a->hash);
-    a->at = store_col_int(st, 2);
-    store_col_copy(st, 3, a->mac, sizeof a->mac);
-}
+Q_READER(read_anchor, struct audit_anchor, up_to_id, hash, at, mac)
 
 enum store_rc q_audit_anchor(struct store *s, struct audit_anchor *a)
 {

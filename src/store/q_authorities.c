@@ -1,22 +1,11 @@
 #include "store/q_authorities.h"
+#include "store/q_map.h"
 
-static void read_authority(struct store_stmt *st, void *row)
-{
-    struct authority *a = row;
-    a->id = store_col_int(st, 0);
-    store_col_copy(st, 1, a->la_code, sizeof a->la_code);
-    store_col_copy(st, 2, a->name, sizeof a->name);
-}
+Q_READER(read_authority, struct authority, id, la_code, name)
 
 Q_SINK(authority, struct authority, read_authority)
 
-static int bind_authority(struct store_stmt *st, const void *rec)
-{
-    const struct authority *a = rec;
-    store_bind_text(st, 1, a->la_code);
-    store_bind_text(st, 2, a->name);
-    return 3;
-}
+Q_BINDER(bind_authority, struct authority, Q_IN(la_code), Q_IN(name))
 
 enum store_rc q_authority_insert(struct store *s, struct authority *a, int64_t now)
 {

@@ -1,4 +1,5 @@
 #include "store/q_budget.h"
+#include "store/q_map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +40,7 @@ static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibili
 enum year_col { YC_ID, YC_AUTH, YC_START, YC_LABEL, YC_STARTS, YC_ENDS, YC_POOL, YC_ALLOC, YC_COMMITTED, YC_PAID,
                 YC_PENDING };
 
-static void read_year(struct store_stmt *st, void *row)
-{
-    struct budget_year_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, YC_ID);
-    r->authority_id = store_col_int(st, YC_AUTH);
-    r->start_year = (int)store_col_int(st, YC_START);
-    store_col_copy(st, YC_LABEL, r->label, sizeof r->label);
-    store_col_copy(st, YC_STARTS, r->starts_on, sizeof r->starts_on);
-    store_col_copy(st, YC_ENDS, r->ends_on, sizeof r->ends_on);
-    r->pool = store_col_int(st, YC_POOL);
-    r->allocated = store_col_int(st, YC_ALLOC);
-    r->committed = store_col_int(st, YC_COMMITTED);
-    r->paid = store_col_int(st, YC_PAID);
-    r->pending = store_col_int(st, YC_PENDING);
-}
+Q_READER(read_year, struct budget_year_row, id, authority_id, start_year, label, starts_on, ends_on, pool, allocated, committed, paid, pending)
 
 Q_SINK(year, struct budget_year_row, read_year)
 
@@ -101,34 +87,11 @@ enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
     "id, year_id, partner, partner_name, amount_pence, received_on, coalesce(created_by, 0), " \
     "voided_at IS NOT NULL, void_reason"
 
-static void read_contribution(struct store_stmt *st, void *row)
-{
-    struct budget_contribution_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->year_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->partner, sizeof r->partner);
-    store_col_copy(st, 3, r->partner_name, sizeof r->partner_name);
-    r->amount = store_col_int(st, 4);
-    store_col_copy(st, 5, r->received_on, sizeof r->received_on);
-    r->created_by = store_col_int(st, 6);
-    r->voided = store_col_int(st, 7) != 0;
-    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_contribution, struct budget_contribution_row, id, year_id, partner, partner_name, amount, received_on, created_by, voided, void_reason)
 
 Q_SINK(contribution, struct budget_contribution_row, read_contribution)
 
-static int bind_contribution(struct store_stmt *st, const void *rec)
-{
-    const struct budget_contribution_row *r = rec;
-    store_bind_int(st, 1, r->year_id);
-    store_bind_text(st, 2, r->partner);
-    store_bind_text(st, 3, r->partner_name);
-    store_bind_int(st, 4, r->amount);
-    store_bind_text(st, 5, r->received_on);
-    q_bind_opt_id(st, 6, r->created_by);
-    return 7;
-}
+Q_BINDER(bind_contribution, struct budget_contribution_row, Q_IN(year_id), Q_IN(partner), Q_IN(partner_name), Q_IN(amount), Q_IN(received_on), Q_OPT(created_by))
 
 enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_contribution_row *r, int64_t now,
                                            int64_t *id)
@@ -201,20 +164,7 @@ enum store_rc q_budget_correction_insert(struct store *s, const struct budget_co
     return store_exec_done(st);
 }
 
-static void read_correction(struct store_stmt *st, void *row)
-{
-    struct budget_correction_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->record_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->action, sizeof r->action);
-    store_col_copy(st, 3, r->before, sizeof r->before);
-    store_col_copy(st, 4, r->after, sizeof r->after);
-    store_col_copy(st, 5, r->reason, sizeof r->reason);
-    r->made_by = store_col_int(st, 6);
-    store_col_copy(st, 7, r->made_by_name, sizeof r->made_by_name);
-    r->made_at = store_col_int(st, 8);
-}
+Q_READER(read_correction, struct budget_correction_row, id, record_id, action, before, after, reason, made_by, made_by_name, made_at)
 
 Q_SINK(correction, struct budget_correction_row, read_correction)
 
@@ -249,21 +199,7 @@ enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
 enum alloc_col { AC_ID, AC_YEAR, AC_TEAM, AC_TEAM_NAME, AC_AMOUNT, AC_COMMITTED, AC_PAID, AC_PENDING, AC_AUTH,
                  AC_LABEL };
 
-static void read_allocation(struct store_stmt *st, void *row)
-{
-    struct budget_allocation_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, AC_ID);
-    r->year_id = store_col_int(st, AC_YEAR);
-    r->team_id = store_col_int(st, AC_TEAM);
-    store_col_copy(st, AC_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->amount = store_col_int(st, AC_AMOUNT);
-    r->committed = store_col_int(st, AC_COMMITTED);
-    r->paid = store_col_int(st, AC_PAID);
-    r->pending = store_col_int(st, AC_PENDING);
-    r->authority_id = store_col_int(st, AC_AUTH);
-    store_col_copy(st, AC_LABEL, r->year_label, sizeof r->year_label);
-}
+Q_READER(read_allocation, struct budget_allocation_row, id, year_id, team_id, team_name, amount, committed, paid, pending, authority_id, year_label)
 
 Q_SINK(allocation, struct budget_allocation_row, read_allocation)
 
@@ -424,51 +360,11 @@ enum commit_col { CC_ID, CC_ALLOC, CC_DESC, CC_AMOUNT, CC_ON, CC_STATUS, CC_NEED
                   CC_UNITS, CC_BY, CC_BY_NAME, CC_PAID, CC_CREATED, CC_TEAM, CC_TEAM_NAME, CC_AUTH, CC_YEAR,
                   CC_LABEL, CC_CHANGED_BY, CC_VOIDED, CC_VOID_REASON, CC_PLACEMENTS };
 
-static void read_commitment(struct store_stmt *st, void *row)
-{
-    struct budget_commitment_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, CC_ID);
-    r->allocation_id = store_col_int(st, CC_ALLOC);
-    store_col_copy(st, CC_DESC, r->description, sizeof r->description);
-    r->amount = store_col_int(st, CC_AMOUNT);
-    store_col_copy(st, CC_ON, r->committed_on, sizeof r->committed_on);
-    store_col_copy(st, CC_STATUS, r->status, sizeof r->status);
-    r->needs = (int)store_col_int(st, CC_NEEDS);
-    r->intervention_id = store_col_int(st, CC_INTERVENTION);
-    store_col_copy(st, CC_INT_NAME, r->intervention_name, sizeof r->intervention_name);
-    r->units = store_col_int(st, CC_UNITS);
-    r->requested_by = store_col_int(st, CC_BY);
-    store_col_copy(st, CC_BY_NAME, r->requested_by_name, sizeof r->requested_by_name);
-    r->paid = store_col_int(st, CC_PAID);
-    r->created_at = store_col_int(st, CC_CREATED);
-    r->team_id = store_col_int(st, CC_TEAM);
-    store_col_copy(st, CC_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->authority_id = store_col_int(st, CC_AUTH);
-    r->year_id = store_col_int(st, CC_YEAR);
-    store_col_copy(st, CC_LABEL, r->year_label, sizeof r->year_label);
-    r->changed_by = store_col_int(st, CC_CHANGED_BY);
-    r->voided = store_col_int(st, CC_VOIDED) != 0;
-    store_col_copy(st, CC_VOID_REASON, r->void_reason, sizeof r->void_reason);
-    r->placements = store_col_int(st, CC_PLACEMENTS);
-}
+Q_READER(read_commitment, struct budget_commitment_row, id, allocation_id, description, amount, committed_on, status, needs, intervention_id, intervention_name, units, requested_by, requested_by_name, paid, created_at, team_id, team_name, authority_id, year_id, year_label, changed_by, voided, void_reason, placements)
 
 Q_SINK(commitment, struct budget_commitment_row, read_commitment)
 
-static int bind_commitment(struct store_stmt *st, const void *rec)
-{
-    const struct budget_commitment_row *r = rec;
-    store_bind_int(st, 1, r->allocation_id);
-    store_bind_text(st, 2, r->description);
-    store_bind_int(st, 3, r->amount);
-    store_bind_text(st, 4, r->committed_on);
-    store_bind_text(st, 5, r->status);
-    store_bind_int(st, 6, r->needs);
-    q_bind_opt_id(st, 7, r->intervention_id);
-    q_bind_opt_id(st, 8, r->units);
-    q_bind_opt_id(st, 9, r->requested_by);
-    return 10;
-}
+Q_BINDER(bind_commitment, struct budget_commitment_row, Q_IN(allocation_id), Q_IN(description), Q_IN(amount), Q_IN(committed_on), Q_IN(status), Q_IN(needs), Q_OPT(intervention_id), Q_OPT(units), Q_OPT(requested_by))
 
 enum store_rc q_budget_commitment_insert(struct store *s, const struct budget_commitment_row *r, int64_t now,
                                          int64_t *id)
@@ -539,20 +435,7 @@ enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_c
     "coalesce(u.display_name, ''), p.voided_at IS NOT NULL, p.void_reason " \
     "FROM budget_payments p LEFT JOIN users u ON u.id = p.recorded_by"
 
-static void read_payment(struct store_stmt *st, void *row)
-{
-    struct budget_payment_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->commitment_id = store_col_int(st, 1);
-    r->amount = store_col_int(st, 2);
-    store_col_copy(st, 3, r->paid_on, sizeof r->paid_on);
-    store_col_copy(st, 4, r->reference, sizeof r->reference);
-    r->recorded_by = store_col_int(st, 5);
-    store_col_copy(st, 6, r->recorded_by_name, sizeof r->recorded_by_name);
-    r->voided = store_col_int(st, 7) != 0;
-    store_col_copy(st, 8, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_payment, struct budget_payment_row, id, commitment_id, amount, paid_on, reference, recorded_by, recorded_by_name, voided, void_reason)
 
 Q_SINK(payment, struct budget_payment_row, read_payment)
 
@@ -585,21 +468,7 @@ enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_pa
 
 /* ---- approvals ---- */
 
-static void read_approval(struct store_stmt *st, void *row)
-{
-    struct budget_approval_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->commitment_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->decision, sizeof r->decision);
-    r->amount = store_col_int(st, 3);
-    store_col_copy(st, 4, r->role, sizeof r->role);
-    r->limit = store_col_int(st, 5);
-    store_col_copy(st, 6, r->note, sizeof r->note);
-    r->decided_by = store_col_int(st, 7);
-    store_col_copy(st, 8, r->decided_by_name, sizeof r->decided_by_name);
-    r->decided_at = store_col_int(st, 9);
-}
+Q_READER(read_approval, struct budget_approval_row, id, commitment_id, decision, amount, role, limit, note, decided_by, decided_by_name, decided_at)
 
 Q_SINK(approval, struct budget_approval_row, read_approval)
 
@@ -631,15 +500,7 @@ enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
 
 /* ---- teams ---- */
 
-static void read_team(struct store_stmt *st, void *row)
-{
-    struct budget_team *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->name, sizeof r->name);
-    r->authority_id = store_col_int(st, 2);
-    r->active = (int)store_col_int(st, 3);
-}
+Q_READER(read_team, struct budget_team, id, name, authority_id, active)
 
 Q_SINK(team, struct budget_team, read_team)
 
@@ -666,24 +527,7 @@ enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
     "(SELECT count(*) FROM budget_commitments c WHERE c.intervention_id = i.id AND c.voided_at IS NULL " \
     "AND c.status IN ('pending', 'committed'))"
 
-static void read_intervention(struct store_stmt *st, void *row)
-{
-    struct intervention_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->name, sizeof r->name);
-    store_col_copy(st, 3, r->provider, sizeof r->provider);
-    store_col_copy(st, 4, r->unit, sizeof r->unit);
-    r->unit_cost = store_col_int(st, 5);
-    r->capacity = store_col_int(st, 6);
-    store_col_copy(st, 7, r->eligibility, sizeof r->eligibility);
-    r->active = (int)store_col_int(st, 8);
-    r->current = store_col_int(st, 9);
-    r->voided = store_col_int(st, 10) != 0;
-    store_col_copy(st, 11, r->void_reason, sizeof r->void_reason);
-    r->decisions = store_col_int(st, 12);
-}
+Q_READER(read_intervention, struct intervention_row, id, authority_id, name, provider, unit, unit_cost, capacity, eligibility, active, current, voided, void_reason, decisions)
 
 static void read_aim(struct store_stmt *st, void *row)
 {
@@ -699,18 +543,7 @@ static enum store_rc load_aims(struct store *s, struct intervention_row *r)
                      r->id, read_aim, r);
 }
 
-static int bind_intervention(struct store_stmt *st, const void *rec)
-{
-    const struct intervention_row *r = rec;
-    store_bind_int(st, 1, r->authority_id);
-    store_bind_text(st, 2, r->name);
-    store_bind_text(st, 3, r->provider);
-    store_bind_text(st, 4, r->unit);
-    store_bind_int(st, 5, r->unit_cost);
-    store_bind_int(st, 6, r->capacity);
-    store_bind_text(st, 7, r->eligibility);
-    return 8;
-}
+Q_BINDER(bind_intervention, struct intervention_row, Q_IN(authority_id), Q_IN(name), Q_IN(provider), Q_IN(unit), Q_IN(unit_cost), Q_IN(capacity), Q_IN(eligibility))
 
 enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
 {
@@ -809,42 +642,11 @@ enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const c
     "JOIN interventions i ON i.id = c.intervention_id JOIN pupils pu ON pu.id = p.pupil_id " \
     "LEFT JOIN actions ac ON ac.id = p.action_id "
 
-static void read_placement(struct store_stmt *st, void *row)
-{
-    struct placement_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->commitment_id = store_col_int(st, 1);
-    r->pupil_id = store_col_int(st, 2);
-    r->action_id = store_col_int(st, 3);
-    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
-    store_col_copy(st, 5, r->ends_on, sizeof r->ends_on);
-    r->units_used = store_col_int(st, 6);
-    r->created_by = store_col_int(st, 7);
-    r->intervention_id = store_col_int(st, 8);
-    store_col_copy(st, 9, r->intervention_name, sizeof r->intervention_name);
-    store_col_copy(st, 10, r->pupil_name, sizeof r->pupil_name);
-    r->case_id = store_col_int(st, 11);
-    r->team_id = store_col_int(st, 12);
-    r->authority_id = store_col_int(st, 13);
-    r->voided = store_col_int(st, 14) != 0;
-    store_col_copy(st, 15, r->void_reason, sizeof r->void_reason);
-}
+Q_READER(read_placement, struct placement_row, id, commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, intervention_id, intervention_name, pupil_name, case_id, team_id, authority_id, voided, void_reason)
 
 Q_SINK(placement, struct placement_row, read_placement)
 
-static int bind_placement(struct store_stmt *st, const void *rec)
-{
-    const struct placement_row *r = rec;
-    store_bind_int(st, 1, r->commitment_id);
-    store_bind_int(st, 2, r->pupil_id);
-    q_bind_opt_id(st, 3, r->action_id);
-    store_bind_text(st, 4, r->starts_on);
-    q_bind_opt_text(st, 5, r->ends_on);
-    store_bind_int(st, 6, r->units_used);
-    q_bind_opt_id(st, 7, r->created_by);
-    return 8;
-}
+Q_BINDER(bind_placement, struct placement_row, Q_IN(commitment_id), Q_IN(pupil_id), Q_OPT(action_id), Q_IN(starts_on), Q_OPT(ends_on), Q_IN(units_used), Q_OPT(created_by))
 
 enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
 {
@@ -930,16 +732,7 @@ enum store_rc q_placement_periods(struct store *s, int64_t intervention_id, cons
     return rc == STORE_OK && k.over ? STORE_ERROR : rc;
 }
 
-static void read_action(struct store_stmt *st, void *row)
-{
-    struct budget_action *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->description, sizeof r->description);
-    r->case_id = store_col_int(st, 2);
-    r->pupil_id = store_col_int(st, 3);
-    store_col_copy(st, 4, r->pupil_name, sizeof r->pupil_name);
-}
+Q_READER(read_action, struct budget_action, id, description, case_id, pupil_id, pupil_name)
 
 Q_SINK(baction, struct budget_action, read_action)
 
@@ -956,16 +749,7 @@ enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
 
 /* ---- the report ---- */
 
-static void read_report_place(struct store_stmt *st, void *row)
-{
-    struct budget_report_place *r = row;
-    memset(r, 0, sizeof *r);
-    r->placement_id = store_col_int(st, 0);
-    r->pupil_id = store_col_int(st, 1);
-    r->intervention_id = store_col_int(st, 2);
-    store_col_copy(st, 3, r->phase, sizeof r->phase);
-    store_col_copy(st, 4, r->starts_on, sizeof r->starts_on);
-}
+Q_READER(read_report_place, struct budget_report_place, placement_id, pupil_id, intervention_id, phase, starts_on)
 
 Q_SINK(report_place, struct budget_report_place, read_report_place)
 
@@ -981,13 +765,7 @@ enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
         year_id, report_place_each, &(struct report_place_sink){fn, arg});
 }
 
-static void read_report_spend(struct store_stmt *st, void *row)
-{
-    struct budget_report_spend *r = row;
-    r->intervention_id = store_col_int(st, 0);
-    r->committed = store_col_int(st, 1);
-    r->paid = store_col_int(st, 2);
-}
+Q_READER(read_report_spend, struct budget_report_spend, intervention_id, committed, paid)
 
 Q_SINK(report_spend, struct budget_report_spend, read_report_spend)
 

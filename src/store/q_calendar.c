@@ -1,4 +1,5 @@
 #include "store/q_calendar.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -14,26 +15,7 @@ enum cal_col {
     CM_DURATION, CM_TEAM_NAME, CM_LOCATION, CM_SCHOOL, CM_LA
 };
 
-static void read_cal(struct store_stmt *st, void *row)
-{
-    struct cal_meeting *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = store_col_int(st, CM_ID);
-    m->team_id = store_col_int(st, CM_TEAM);
-    m->authority_id = store_col_int(st, CM_AUTHORITY);
-    m->host_school_id = store_col_int(st, CM_HOST);
-    store_col_copy(st, CM_DATE, m->date, sizeof m->date);
-    store_col_copy(st, CM_TIME, m->start_time, sizeof m->start_time);
-    store_col_copy(st, CM_STATUS, m->status, sizeof m->status);
-    store_col_copy(st, CM_MODE, m->mode, sizeof m->mode);
-    m->voided = store_col_int(st, CM_VOIDED) != 0;
-    m->sequence = store_col_int(st, CM_SEQUENCE);
-    m->duration_minutes = (int)store_col_int(st, CM_DURATION);
-    store_col_copy(st, CM_TEAM_NAME, m->team_name, sizeof m->team_name);
-    store_col_copy(st, CM_LOCATION, m->location, sizeof m->location);
-    store_col_copy(st, CM_SCHOOL, m->school_name, sizeof m->school_name);
-    store_col_copy(st, CM_LA, m->la_code, sizeof m->la_code);
-}
+Q_READER(read_cal, struct cal_meeting, id, team_id, authority_id, host_school_id, date, start_time, status, mode, voided, sequence, duration_minutes, team_name, location, school_name, la_code)
 
 enum store_rc q_cal_meeting_get(struct store *s, int64_t id, struct cal_meeting *out)
 {

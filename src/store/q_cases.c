@@ -1,4 +1,5 @@
 #include "store/q_cases.h"
+#include "store/q_map.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,19 +61,7 @@ enum consent_col {
     KC_WITHDRAWN_ON, KC_WITHDRAWAL_REASON
 };
 
-static void read_consent(struct store_stmt *st, void *row)
-{
-    struct consent_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, KC_ID);
-    r->pupil_id = store_col_int(st, KC_PUPIL);
-    store_col_copy(st, KC_GIVEN_BY, r->given_by, sizeof r->given_by);
-    store_col_copy(st, KC_RELATIONSHIP, r->relationship, sizeof r->relationship);
-    store_col_copy(st, KC_GIVEN_ON, r->given_on, sizeof r->given_on);
-    r->covers_discussion = store_col_int(st, KC_COVERS_DISCUSSION) != 0;
-    store_col_copy(st, KC_WITHDRAWN_ON, r->withdrawn_on, sizeof r->withdrawn_on);
-    store_col_copy(st, KC_WITHDRAWAL_REASON, r->withdrawal_reason, sizeof r->withdrawal_reason);
-}
+Q_READER(read_consent, struct consent_row, id, pupil_id, given_by, relationship, given_on, covers_discussion, withdrawn_on, withdrawal_reason)
 
 static enum store_rc consent_services_load(struct store *s, struct consent_row *r)
 {
@@ -341,23 +330,7 @@ enum case_brief_col {
     CB_PUPIL_NAME, CB_TEAM_NAME, CB_DISCUSSIONS, CB_OPEN_ACTIONS
 };
 
-static void read_case_brief(struct store_stmt *st, void *row)
-{
-    struct case_brief *b = row;
-    memset(b, 0, sizeof *b);
-    b->id = store_col_int(st, CB_ID);
-    b->pupil_id = store_col_int(st, CB_PUPIL);
-    b->team_id = store_col_int(st, CB_TEAM);
-    store_col_copy(st, CB_STATUS, b->status, sizeof b->status);
-    store_col_copy(st, CB_OPENED_ON, b->opened_on, sizeof b->opened_on);
-    store_col_copy(st, CB_CLOSED_ON, b->closed_on, sizeof b->closed_on);
-    b->school_id = store_col_int(st, CB_SCHOOL);
-    b->authority_id = store_col_int(st, CB_AUTHORITY);
-    store_col_copy(st, CB_PUPIL_NAME, b->pupil_name, sizeof b->pupil_name);
-    store_col_copy(st, CB_TEAM_NAME, b->team_name, sizeof b->team_name);
-    b->discussions = store_col_int(st, CB_DISCUSSIONS);
-    b->open_actions = store_col_int(st, CB_OPEN_ACTIONS);
-}
+Q_READER(read_case_brief, struct case_brief, id, pupil_id, team_id, status, opened_on, closed_on, school_id, authority_id, pupil_name, team_name, discussions, open_actions)
 
 Q_SINK(case, struct case_brief, read_case_brief)
 

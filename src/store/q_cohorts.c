@@ -1,16 +1,11 @@
 #include "store/q_cohorts.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
 /* ---- running order ---- */
 
-static void read_running(struct store_stmt *st, void *row)
-{
-    struct running_slot *r = row;
-    r->id = store_col_int(st, 0);
-    r->position = (int)store_col_int(st, 1);
-    r->slot_minutes = (int)store_col_int(st, 2);
-}
+Q_READER(read_running, struct running_slot, id, position, slot_minutes)
 
 Q_SINK(running, struct running_slot, read_running)
 
@@ -105,30 +100,7 @@ enum cohort_col {
     CO_TEAM_NAME, CO_OPEN
 };
 
-static void read_cohort(struct store_stmt *st, void *row)
-{
-    struct cohort_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, CO_ID);
-    r->meeting_id = store_col_int(st, CO_MEETING);
-    store_col_copy(st, CO_YEAR, r->year_group, sizeof r->year_group);
-    r->school_id = store_col_int(st, CO_SCHOOL);
-    store_col_copy(st, CO_SCHOOL_NAME, r->school_name, sizeof r->school_name);
-    store_col_copy(st, CO_DESC, r->description, sizeof r->description);
-    store_col_copy(st, CO_MINUTES, r->minutes, sizeof r->minutes);
-    r->position = (int)store_col_int(st, CO_POSITION);
-    r->slot_minutes = (int)store_col_int(st, CO_SLOT);
-    r->created_at = store_col_int(st, CO_CREATED);
-    r->voided_at = store_col_int(st, CO_VOIDED_AT);
-    store_col_copy(st, CO_VOID_REASON, r->void_reason, sizeof r->void_reason);
-    r->team_id = store_col_int(st, CO_TEAM);
-    r->authority_id = store_col_int(st, CO_AUTHORITY);
-    r->host_school_id = store_col_int(st, CO_HOST);
-    store_col_copy(st, CO_DATE, r->meeting_date, sizeof r->meeting_date);
-    store_col_copy(st, CO_STATUS, r->meeting_status, sizeof r->meeting_status);
-    store_col_copy(st, CO_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->open_actions = store_col_int(st, CO_OPEN);
-}
+Q_READER(read_cohort, struct cohort_row, id, meeting_id, year_group, school_id, school_name, description, minutes, position, slot_minutes, created_at, voided_at, void_reason, team_id, authority_id, host_school_id, meeting_date, meeting_status, team_name, open_actions)
 
 Q_SINK(cohort, struct cohort_row, read_cohort)
 
@@ -244,51 +216,12 @@ enum caction_col {
     CA_COHORT_DESC, CA_COHORT_SCHOOL, CA_MEETING, CA_DATE, CA_TEAM, CA_AUTHORITY, CA_HOST, CA_TEAM_NAME
 };
 
-static void read_caction(struct store_stmt *st, void *row)
-{
-    struct cohort_action_row *a = row;
-    memset(a, 0, sizeof *a);
-    a->id = store_col_int(st, CA_ID);
-    a->cohort_id = store_col_int(st, CA_COHORT);
-    store_col_copy(st, CA_DESC, a->description, sizeof a->description);
-    a->owner_service_id = store_col_int(st, CA_SVC);
-    a->owner_practitioner_id = store_col_int(st, CA_PRAC);
-    store_col_copy(st, CA_OWNER_NAME, a->owner_name, sizeof a->owner_name);
-    store_col_copy(st, CA_DUE, a->due_on, sizeof a->due_on);
-    store_col_copy(st, CA_STATUS, a->status, sizeof a->status);
-    store_col_copy(st, CA_REASON, a->not_done_reason, sizeof a->not_done_reason);
-    store_col_copy(st, CA_OUTCOME, a->outcome, sizeof a->outcome);
-    store_col_copy(st, CA_CLOSED, a->closed_on, sizeof a->closed_on);
-    a->created_at = store_col_int(st, CA_CREATED);
-    a->voided_at = store_col_int(st, CA_VOIDED_AT);
-    store_col_copy(st, CA_VOID_REASON, a->void_reason, sizeof a->void_reason);
-    store_col_copy(st, CA_SVC_NAME, a->owner_service_name, sizeof a->owner_service_name);
-    store_col_copy(st, CA_SVC_KIND, a->owner_service_kind, sizeof a->owner_service_kind);
-    store_col_copy(st, CA_PRAC_NAME, a->owner_practitioner_name, sizeof a->owner_practitioner_name);
-    a->owner_user_id = store_col_int(st, CA_USER);
-    store_col_copy(st, CA_COHORT_DESC, a->cohort_description, sizeof a->cohort_description);
-    a->cohort_school_id = store_col_int(st, CA_COHORT_SCHOOL);
-    a->meeting_id = store_col_int(st, CA_MEETING);
-    store_col_copy(st, CA_DATE, a->meeting_date, sizeof a->meeting_date);
-    a->team_id = store_col_int(st, CA_TEAM);
-    a->authority_id = store_col_int(st, CA_AUTHORITY);
-    a->host_school_id = store_col_int(st, CA_HOST);
-    store_col_copy(st, CA_TEAM_NAME, a->team_name, sizeof a->team_name);
-}
+Q_READER(read_caction, struct cohort_action_row, id, cohort_id, description, owner_service_id, owner_practitioner_id, owner_name, due_on, status, not_done_reason, outcome, closed_on, created_at, voided_at, void_reason, owner_service_name, owner_service_kind, owner_practitioner_name, owner_user_id, cohort_description, cohort_school_id, meeting_id, meeting_date, team_id, authority_id, host_school_id, team_name)
 
 Q_SINK(caction, struct cohort_action_row, read_caction)
 
 /* The columns a change may set, in the order of both statements. */
-static int bind_caction(struct store_stmt *st, const void *rec)
-{
-    const struct cohort_action_row *a = rec;
-    store_bind_text(st, 1, a->description);
-    q_bind_opt_id(st, 2, a->owner_service_id);
-    q_bind_opt_id(st, 3, a->owner_practitioner_id);
-    store_bind_text(st, 4, a->owner_name);
-    q_bind_opt_text(st, 5, a->due_on);
-    return 6;
-}
+Q_BINDER(bind_caction, struct cohort_action_row, Q_IN(description), Q_OPT(owner_service_id), Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_OPT(due_on))
 
 /* A new action also names its cohort discussion. */
 static int bind_new_caction(struct store_stmt *st, const void *rec)

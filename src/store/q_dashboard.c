@@ -1,4 +1,5 @@
 #include "store/q_dashboard.h"
+#include "store/q_map.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -577,20 +578,7 @@ enum store_rc q_dash_population(struct store *s, const struct dash_query *q, das
 
 /* ---- settings ---- */
 
-static void read_cost_rate(struct store_stmt *st, void *row)
-{
-    struct cost_rate *r = row;
-    memset(r, 0, sizeof *r);
-    r->authority_id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->role_key, sizeof r->role_key);
-    store_col_copy(st, 2, r->label, sizeof r->label);
-    store_col_copy(st, 3, r->org_group, sizeof r->org_group);
-    r->hourly_pence = store_col_int(st, 4);
-    r->prep_minutes = store_col_int(st, 5);
-    r->meeting_minutes = store_col_int(st, 6);
-    r->followup_minutes = store_col_int(st, 7);
-    r->travel_minutes = store_col_int(st, 8);
-}
+Q_READER(read_cost_rate, struct cost_rate, authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, followup_minutes, travel_minutes)
 
 Q_SINK(cost_rate, struct cost_rate, read_cost_rate)
 

@@ -1,4 +1,5 @@
 #include "store/q_evaluation.h"
+#include "store/q_map.h"
 
 /* The academic year (England: from 1 September) of a 'YYYY-MM-DD' column:
  * 2024 for 2024-09-01 to 2025-08-31.  Plain substr and CASE, the same in
@@ -37,13 +38,7 @@ enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
     return store_each_row(st, school_each, &(struct school_sink){fn, arg});
 }
 
-static void read_value(struct store_stmt *st, void *row)
-{
-    struct eval_value_row *r = row;
-    r->school_id = store_col_int(st, 0);
-    r->year = (int)store_col_int(st, 1);
-    r->n = store_col_int(st, 2);
-}
+Q_READER(read_value, struct eval_value_row, school_id, year, n)
 
 Q_SINK(value, struct eval_value_row, read_value)
 

@@ -1,4 +1,5 @@
 #include "store/q_evidence.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -27,46 +28,11 @@ enum story_col {
     SY_OPENED_ON, SY_PUPIL, SY_FORENAMES, SY_SURNAME, SY_UPN, SY_SCHOOL_NAME
 };
 
-static void read_story(struct store_stmt *st, void *row)
-{
-    struct story_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, SY_ID);
-    r->case_id = store_col_int(st, SY_CASE);
-    store_col_copy(st, SY_PATTERN, r->pattern, sizeof r->pattern);
-    store_col_copy(st, SY_SITUATION, r->situation, sizeof r->situation);
-    store_col_copy(st, SY_DID, r->what_tas_did, sizeof r->what_tas_did);
-    store_col_copy(st, SY_CHANGED, r->what_changed, sizeof r->what_changed);
-    store_col_copy(st, SY_STATUS, r->status, sizeof r->status);
-    store_col_copy(st, SY_COMMENT, r->review_comment, sizeof r->review_comment);
-    r->drafted_by = store_col_int(st, SY_DRAFTED_BY);
-    store_col_copy(st, SY_APPROVED_ON, r->approved_on, sizeof r->approved_on);
-    r->created_at = store_col_int(st, SY_CREATED);
-    r->updated_at = store_col_int(st, SY_UPDATED);
-    r->team_id = store_col_int(st, SY_TEAM);
-    store_col_copy(st, SY_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->authority_id = store_col_int(st, SY_AUTHORITY);
-    r->school_id = store_col_int(st, SY_SCHOOL);
-    store_col_copy(st, SY_PHASE, r->phase, sizeof r->phase);
-    store_col_copy(st, SY_OPENED_ON, r->opened_on, sizeof r->opened_on);
-    r->pupil_id = store_col_int(st, SY_PUPIL);
-    store_col_copy(st, SY_FORENAMES, r->forenames, sizeof r->forenames);
-    store_col_copy(st, SY_SURNAME, r->surname, sizeof r->surname);
-    store_col_copy(st, SY_UPN, r->upn, sizeof r->upn);
-    store_col_copy(st, SY_SCHOOL_NAME, r->school_name, sizeof r->school_name);
-}
+Q_READER(read_story, struct story_row, id, case_id, pattern, situation, what_tas_did, what_changed, status, review_comment, drafted_by, approved_on, created_at, updated_at, team_id, team_name, authority_id, school_id, phase, opened_on, pupil_id, forenames, surname, upn, school_name)
 
 Q_SINK(story, struct story_row, read_story)
 
-static int bind_story(struct store_stmt *st, const void *rec)
-{
-    const struct story_row *r = rec;
-    store_bind_text(st, 1, r->pattern);
-    store_bind_text(st, 2, r->situation);
-    store_bind_text(st, 3, r->what_tas_did);
-    store_bind_text(st, 4, r->what_changed);
-    return 5;
-}
+Q_BINDER(bind_story, struct story_row, Q_IN(pattern), Q_IN(situation), Q_IN(what_tas_did), Q_IN(what_changed))
 
 /* A new story names its case and drafter after the texts. */
 static int bind_new_story(struct store_stmt *st, const void *rec)

@@ -1,4 +1,5 @@
 #include "store/q_mail.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -46,23 +47,7 @@ enum store_rc q_meetings_changed(struct store *s, size_t max, int64_t *ids, size
 enum { OC_ID, OC_KIND, OC_RECIPIENT, OC_SUBJECT, OC_BODY, OC_MESSAGE_ID, OC_CREATED, OC_ATTEMPTS, OC_NEXT,
        OC_SENT, OC_ERROR, OC_CALENDAR, OC_CALENDAR_METHOD };
 
-static void read_outbox(struct store_stmt *st, void *row)
-{
-    struct outbox_row *r = row;
-    r->id = store_col_int(st, OC_ID);
-    store_col_copy(st, OC_KIND, r->kind, sizeof r->kind);
-    store_col_copy(st, OC_RECIPIENT, r->recipient, sizeof r->recipient);
-    store_col_copy(st, OC_SUBJECT, r->subject, sizeof r->subject);
-    store_col_copy(st, OC_BODY, r->body, sizeof r->body);
-    store_col_copy(st, OC_MESSAGE_ID, r->message_id, sizeof r->message_id);
-    r->created_at = store_col_int(st, OC_CREATED);
-    r->attempts = store_col_int(st, OC_ATTEMPTS);
-    r->next_attempt_at = store_col_int(st, OC_NEXT);
-    r->sent_at = store_col_int(st, OC_SENT);
-    store_col_copy(st, OC_ERROR, r->last_error, sizeof r->last_error);
-    store_col_copy(st, OC_CALENDAR, r->calendar, sizeof r->calendar);
-    store_col_copy(st, OC_CALENDAR_METHOD, r->calendar_method, sizeof r->calendar_method);
-}
+Q_READER(read_outbox, struct outbox_row, id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, sent_at, last_error, calendar, calendar_method)
 
 Q_SINK(outbox, struct outbox_row, read_outbox)
 

@@ -1,4 +1,5 @@
 #include "store/q_meetings.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -222,20 +223,7 @@ enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes
     return store_exec_done(st);
 }
 
-static void read_attendance_list(struct store_stmt *st, void *row)
-{
-    struct attendance_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    r->meeting_id = store_col_int(st, 1);
-    r->service_id = store_col_int(st, 2);
-    r->practitioner_id = store_col_int(st, 3);
-    store_col_copy(st, 4, r->person_name, sizeof r->person_name);
-    store_col_copy(st, 5, r->role, sizeof r->role);
-    store_col_copy(st, 6, r->status, sizeof r->status);
-    r->guest = store_col_int(st, 7) != 0;
-    store_col_copy(st, 8, r->service_name, sizeof r->service_name);
-}
+Q_READER(read_attendance_list, struct attendance_row, id, meeting_id, service_id, practitioner_id, person_name, role, status, guest, service_name)
 
 Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
 

@@ -1,4 +1,5 @@
 #include "store/q_outcomes.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -52,23 +53,7 @@ enum outcome_col {
     OC_RECORDED_BY, OC_CREATED
 };
 
-static void read_outcome(struct store_stmt *st, void *row)
-{
-    struct outcome_row *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, OC_ID);
-    r->pupil_id = store_col_int(st, OC_PUPIL);
-    store_col_copy(st, OC_KIND, r->kind, sizeof r->kind);
-    store_col_copy(st, OC_STARTS, r->starts_on, sizeof r->starts_on);
-    store_col_copy(st, OC_ENDS, r->ends_on, sizeof r->ends_on);
-    store_col_copy(st, OC_CODE, r->code, sizeof r->code);
-    r->sessions_possible = store_col_int(st, OC_POSSIBLE);
-    r->sessions_missed = store_col_int(st, OC_MISSED);
-    r->sessions = store_col_int(st, OC_SESSIONS);
-    store_col_copy(st, OC_SOURCE, r->source, sizeof r->source);
-    r->recorded_by = store_col_int(st, OC_RECORDED_BY);
-    r->created_at = store_col_int(st, OC_CREATED);
-}
+Q_READER(read_outcome, struct outcome_row, id, pupil_id, kind, starts_on, ends_on, code, sessions_possible, sessions_missed, sessions, source, recorded_by, created_at)
 
 Q_SINK(outcome, struct outcome_row, read_outcome)
 

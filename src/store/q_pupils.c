@@ -1,4 +1,5 @@
 #include "store/q_pupils.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -29,21 +30,7 @@ static void read_pupil(struct store_stmt *st, void *row)
     store_col_copy(st, PC_FORMER_UPN, p->former_upn, sizeof p->former_upn);
 }
 
-static int bind_pupil(struct store_stmt *st, const void *rec)
-{
-    const struct pupil *p = rec;
-    store_bind_int(st, 1, p->school_id);
-    store_bind_text(st, 2, p->upn);
-    store_bind_text(st, 3, p->forenames);
-    store_bind_text(st, 4, p->surname);
-    store_bind_text(st, 5, p->date_of_birth);
-    store_bind_text(st, 6, p->gender);
-    store_bind_text(st, 7, p->ethnicity);
-    store_bind_text(st, 8, p->nc_year);
-    store_bind_text(st, 9, p->sen_provision);
-    store_bind_text(st, 10, p->former_upn);
-    return 11;
-}
+Q_BINDER(bind_pupil, struct pupil, Q_IN(school_id), Q_IN(upn), Q_IN(forenames), Q_IN(surname), Q_IN(date_of_birth), Q_IN(gender), Q_IN(ethnicity), Q_IN(nc_year), Q_IN(sen_provision), Q_IN(former_upn))
 
 enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
 {

@@ -1,4 +1,5 @@
 #include "store/q_reference.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -38,16 +39,7 @@ static void bind_opt_id(struct store_stmt *st, int idx, int64_t id)
         store_bind_null(st, idx);
 }
 
-static void read_service(struct store_stmt *st, void *row)
-{
-    struct service_row *r = row;
-    r->id = store_col_int(st, 0);
-    r->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->code, sizeof r->code);
-    store_col_copy(st, 3, r->name, sizeof r->name);
-    store_col_copy(st, 4, r->org_kind, sizeof r->org_kind);
-    r->active = store_col_int(st, 5) != 0;
-}
+Q_READER(read_service, struct service_row, id, authority_id, code, name, org_kind, active)
 
 /* Insert: authority_id, code, name, org_kind, active; update: name,
  * org_kind, active (the code and the authority never change). */
@@ -108,18 +100,7 @@ static void call_practitioner(any_fn fn, void *arg, const void *row)
     ((void (*)(void *, const struct practitioner_row *))fn)(arg, row);
 }
 
-static void read_resource(struct store_stmt *st, void *row)
-{
-    struct resource_row *r = row;
-    r->id = store_col_int(st, 0);
-    r->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->title, sizeof r->title);
-    store_col_copy(st, 3, r->kind, sizeof r->kind);
-    store_col_copy(st, 4, r->audience, sizeof r->audience);
-    store_col_copy(st, 5, r->url, sizeof r->url);
-    store_col_copy(st, 6, r->description, sizeof r->description);
-    r->active = store_col_int(st, 7) != 0;
-}
+Q_READER(read_resource, struct resource_row, id, authority_id, title, kind, audience, url, description, active)
 
 /* Insert: authority_id first; then title, kind, audience, url,
  * description, active. */

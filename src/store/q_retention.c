@@ -1,4 +1,5 @@
 #include "store/q_retention.h"
+#include "store/q_map.h"
 #include "store/q_common.h"
 
 #include <stdio.h>
@@ -35,16 +36,7 @@ enum store_rc q_retention_set(struct store *s, enum retention_type t, const stru
     return store_exec_done(st);
 }
 
-static void read_candidate(struct store_stmt *st, void *row)
-{
-    struct retention_candidate *c = row;
-    memset(c, 0, sizeof *c);
-    c->id = store_col_int(st, 0);
-    c->pupil_id = store_col_int(st, 1);
-    store_col_copy(st, 2, c->anchor, sizeof c->anchor);
-    c->anchor_at = store_col_int(st, 3);
-    store_col_copy(st, 4, c->dob, sizeof c->dob);
-}
+Q_READER(read_candidate, struct retention_candidate, id, pupil_id, anchor, anchor_at, dob)
 
 Q_SINK(candidate, struct retention_candidate, read_candidate)
 

@@ -1,4 +1,5 @@
 #include "store/q_sessions.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -19,16 +20,7 @@ enum store_rc q_session_insert(struct store *s, const struct session_row *r, con
     return store_exec_done(st);
 }
 
-static void read_session(struct store_stmt *st, void *row)
-{
-    struct session_row *out = row;
-    store_col_copy(st, 0, out->id_hash, sizeof out->id_hash);
-    out->user_id = store_col_int(st, 1);
-    store_col_copy(st, 2, out->csrf_token, sizeof out->csrf_token);
-    out->created_at = store_col_int(st, 3);
-    out->last_seen_at = store_col_int(st, 4);
-    store_col_copy(st, 5, out->handle, sizeof out->handle);
-}
+Q_READER(read_session, struct session_row, id_hash, user_id, csrf_token, created_at, last_seen_at, handle)
 
 enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
 {
@@ -81,16 +73,7 @@ enum store_rc q_session_revoke(struct store *s, const char *handle)
     return rc;
 }
 
-static void read_session_item(struct store_stmt *st, void *row)
-{
-    struct session_item *it = row;
-    store_col_copy(st, 0, it->handle, sizeof it->handle);
-    it->user_id = store_col_int(st, 1);
-    store_col_copy(st, 2, it->username, sizeof it->username);
-    store_col_copy(st, 3, it->display_name, sizeof it->display_name);
-    it->created_at = store_col_int(st, 4);
-    it->last_seen_at = store_col_int(st, 5);
-}
+Q_READER(read_session_item, struct session_item, handle, user_id, username, display_name, created_at, last_seen_at)
 
 Q_SINK(session_item, struct session_item, read_session_item)
 

@@ -1,33 +1,15 @@
 #include "store/q_survey.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
-static void read_questionnaire(struct store_stmt *st, void *row)
-{
-    struct questionnaire *q = row;
-    memset(q, 0, sizeof *q);
-    q->id = store_col_int(st, 0);
-    q->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, q->title, sizeof q->title);
-    store_col_copy(st, 3, q->statements, sizeof q->statements);
-    store_col_copy(st, 4, q->sentiment, sizeof q->sentiment);
-    store_col_copy(st, 5, q->open_question, sizeof q->open_question);
-}
+Q_READER(read_questionnaire, struct questionnaire, id, authority_id, title, statements, sentiment, open_question)
 
 Q_SINK(questionnaire, struct questionnaire, read_questionnaire)
 
 #define QUESTIONNAIRE_COLS "id, authority_id, title, statements, sentiment, open_question"
 
-static int bind_questionnaire(struct store_stmt *st, const void *rec)
-{
-    const struct questionnaire *q = rec;
-    store_bind_int(st, 1, q->authority_id);
-    store_bind_text(st, 2, q->title);
-    store_bind_text(st, 3, q->statements);
-    store_bind_text(st, 4, q->sentiment);
-    store_bind_text(st, 5, q->open_question);
-    return 6;
-}
+Q_BINDER(bind_questionnaire, struct questionnaire, Q_IN(authority_id), Q_IN(title), Q_IN(statements), Q_IN(sentiment), Q_IN(open_question))
 
 enum store_rc q_questionnaire_insert(struct store *s, struct questionnaire *q, int64_t now)
 {

@@ -1,4 +1,5 @@
 #include "store/q_teams.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -45,23 +46,7 @@ static void read_team(struct store_stmt *st, void *row)
     store_col_copy(st, TC_NEXT_MEETING, r->next_meeting, sizeof r->next_meeting);
 }
 
-static int bind_team(struct store_stmt *st, const void *rec)
-{
-    const struct team *t = rec;
-    store_bind_int(st, 1, t->authority_id);
-    store_bind_int(st, 2, t->host_school_id);
-    store_bind_text(st, 3, t->name);
-    store_bind_text(st, 4, t->chair_name);
-    q_bind_opt_id(st, 5, t->strategic_lead_user_id);
-    q_bind_opt_id(st, 6, t->case_coordinator_user_id);
-    store_bind_text(st, 7, t->cadence);
-    store_bind_int(st, 8, t->weekday);
-    store_bind_text(st, 9, t->start_time);
-    store_bind_int(st, 10, t->duration_minutes);
-    store_bind_text(st, 11, t->location);
-    store_bind_int(st, 12, t->active ? 1 : 0);
-    return 13;
-}
+Q_BINDER(bind_team, struct team, Q_IN(authority_id), Q_IN(host_school_id), Q_IN(name), Q_IN(chair_name), Q_OPT(strategic_lead_user_id), Q_OPT(case_coordinator_user_id), Q_IN(cadence), Q_IN(weekday), Q_IN(start_time), Q_IN(duration_minutes), Q_IN(location), Q_IN(active))
 
 static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
 {
@@ -191,15 +176,7 @@ enum store_rc q_team_list(struct store *s, const struct visibility *v, const str
     return q_list_page(s, &l, pg, total);
 }
 
-static void read_team_schools(struct store_stmt *st, void *row)
-{
-    struct team_school *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->name, sizeof r->name);
-    store_col_copy(st, 2, r->phase, sizeof r->phase);
-    r->host = store_col_int(st, 3) != 0;
-}
+Q_READER(read_team_schools, struct team_school, id, name, phase, host)
 
 Q_SINK(team_schools, struct team_school, read_team_schools)
 
@@ -214,15 +191,7 @@ enum store_rc q_team_schools(struct store *s, int64_t team_id,
         team_id, team_schools_each, &(struct team_schools_sink){fn, arg});
 }
 
-static void read_team_members(struct store_stmt *st, void *row)
-{
-    struct team_member *m = row;
-    memset(m, 0, sizeof *m);
-    m->service_id = store_col_int(st, 0);
-    store_col_copy(st, 1, m->service_name, sizeof m->service_name);
-    m->practitioner_id = store_col_int(st, 2);
-    store_col_copy(st, 3, m->practitioner_name, sizeof m->practitioner_name);
-}
+Q_READER(read_team_members, struct team_member, service_id, service_name, practitioner_id, practitioner_name)
 
 Q_SINK(team_members, struct team_member, read_team_members)
 
@@ -237,14 +206,7 @@ enum store_rc q_team_members(struct store *s, int64_t team_id,
         team_id, team_members_each, &(struct team_members_sink){fn, arg});
 }
 
-static void read_team_authority_schools(struct store_stmt *st, void *row)
-{
-    struct team_school *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = store_col_int(st, 0);
-    store_col_copy(st, 1, r->name, sizeof r->name);
-    store_col_copy(st, 2, r->phase, sizeof r->phase);
-}
+Q_READER(read_team_authority_schools, struct team_school, id, name, phase)
 
 Q_SINK(team_authority_schools, struct team_school, read_team_authority_schools)
 
@@ -256,13 +218,7 @@ enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
         authority_id, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
 }
 
-static void read_team_person(struct store_stmt *st, void *row)
-{
-    struct team_person *p = row;
-    memset(p, 0, sizeof *p);
-    p->id = store_col_int(st, 0);
-    store_col_copy(st, 1, p->display_name, sizeof p->display_name);
-}
+Q_READER(read_team_person, struct team_person, id, display_name)
 
 Q_SINK(team_person, struct team_person, read_team_person)
 

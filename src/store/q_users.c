@@ -1,4 +1,5 @@
 #include "store/q_users.h"
+#include "store/q_map.h"
 
 #include <string.h>
 
@@ -10,16 +11,7 @@ enum user_col {
     UC_ID, UC_USERNAME, UC_DISPLAY_NAME, UC_EMAIL, UC_PASSWORD_HASH, UC_DISABLED
 };
 
-static void read_user(struct store_stmt *st, void *row)
-{
-    struct user_row *u = row;
-    u->id = store_col_int(st, UC_ID);
-    store_col_copy(st, UC_USERNAME, u->username, sizeof u->username);
-    store_col_copy(st, UC_DISPLAY_NAME, u->display_name, sizeof u->display_name);
-    store_col_copy(st, UC_EMAIL, u->email, sizeof u->email);
-    store_col_copy(st, UC_PASSWORD_HASH, u->password_hash, sizeof u->password_hash);
-    u->disabled = store_col_int(st, UC_DISABLED) != 0;
-}
+Q_READER(read_user, struct user_row, id, username, display_name, email, password_hash, disabled)
 
 enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
 {

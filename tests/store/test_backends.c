@@ -25,6 +25,7 @@
 
 #include "core/policy.h"
 #include "store/q_authorities.h"
+#include "store/q_map.h"
 #include "store/q_schools.h"
 #include "store/store.h"
 #include "store/store_copy.h"
@@ -742,6 +743,58 @@ static void check_after_commit(struct store *s)
     assert_int_equal(calls, 1);
 }
 
+/* ---- a row read by its table (store/q_map.h) --------------------------- */
+
+struct mapped {
+    int64_t big;
+    int small;
+    bool yes;
+    double ratio;
+    char word[6];
+    char none[4];
+    int64_t untouched;  /* not in the map: zeroed, never read */
+};
+
+Q_READER(read_mapped, struct mapped, big, small, yes, ratio, word, none)
+
+static void check_map(struct store *s)
+{
+    struct store_stmt *st = store_prepare(s, "SELECT ?, ?, ?, ?, ?, ?");
+    assert_non_null(st);
+    store_bind_int(st, 1, INT64_C(1) << 40);
+    store_bind_int(st, 2, -7);
+    store_bind_int(st, 3, 2);
+    store_bind_double(st, 4, 0.375);
+    store_bind_text(st, 5, "longer than six");
+    store_bind_null(st, 6);
+    struct mapped m;
+    memset(&m, 0x5a, sizeof m);
+    assert_int_equal(store_get_row(st, read_mapped, &m), STORE_ROW);
+    assert_true(m.big == INT64_C(1) << 40);
+    assert_int_equal(m.small, -7);
+    assert_true(m.yes);
+    assert_float_equal(m.ratio, 0.375, 1e-12);
+    assert_string_equal(m.word, "longe");  /* cut to the field, terminated */
+    assert_string_equal(m.none, "");       /* NULL reads as "" */
+    assert_int_equal(m.untouched, 0);
+}
+
+static void test_sqlite_map(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(SQLITE);
+    check_map(f->s);
+    close_fix(f);
+}
+
+static void test_pg_map(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(PG);
+    check_map(f->s);
+    close_fix(f);
+}
+
 static void test_sqlite_after_commit(void **state)
 {
     (void)state;
@@ -1054,6 +1107,8 @@ int main(void)
         cmocka_unit_test(test_pg_aside_all_or_nothing),
         cmocka_unit_test(test_pg_writers_side_by_side),
         cmocka_unit_test(test_pg_side_by_side_after_alone),
+        cmocka_unit_test(test_sqlite_map),
+        cmocka_unit_test(test_pg_map),
         cmocka_unit_test(test_sqlite_after_commit),
         cmocka_unit_test(test_pg_after_commit),
         cmocka_unit_test(test_schemas_agree),
