@@ -18,12 +18,8 @@ enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_
 #define BG_FROM " FROM break_glass b LEFT JOIN users u ON u.id = b.user_id " \
     "LEFT JOIN users r ON r.id = b.reviewed_by "
 
-enum bg_col {
-    BG_ID, BG_USER, BG_PUPIL, BG_AUTHORITY, BG_SCHOOL, BG_ROLE, BG_REASON, BG_AT, BG_EXPIRES,
-    BG_REVIEWED_BY, BG_REVIEWED_AT, BG_USER_NAME, BG_REVIEWER_NAME
-};
-
-Q_READER(read_bg, struct break_glass_row, id, user_id, pupil_id, authority_id, school_id, role, reason, at, expires, reviewed_by, reviewed_at, user_name, reviewer_name)
+Q_READER(read_bg, struct break_glass_row, id, user_id, pupil_id, authority_id, school_id, role, reason, at, expires,
+         reviewed_by, reviewed_at, user_name, reviewer_name)
 
 Q_SINK(bg, struct break_glass_row, read_bg)
 

@@ -6,7 +6,8 @@
 
 /* ---- the case ---- */
 
-Q_READER(read_case_ref, struct case_ref, id, pupil_id, team_id, status, opened_on, closed_on, school_id, authority_id, pupil_name, team_name)
+Q_READER(read_case_ref, struct case_ref, id, pupil_id, team_id, status, opened_on, closed_on, school_id,
+         authority_id, pupil_name, team_name)
 
 enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *out)
 {
@@ -20,7 +21,9 @@ enum store_rc q_case_ref_get(struct store *s, int64_t case_id, struct case_ref *
 /* ---- actions ---- */
 
 /* The columns a change may set, in the order of both statements. */
-Q_BINDER(bind_action, struct action_row, Q_OPT(discussion_id), Q_IN(description), Q_OPT(owner_service_id), Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_IN(setting), Q_IN(nature), Q_OPT(resource_id), Q_OPT(due_on))
+Q_BINDER(bind_action, struct action_row, Q_OPT(discussion_id), Q_IN(description), Q_OPT(owner_service_id),
+         Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_IN(setting), Q_IN(nature), Q_OPT(resource_id),
+         Q_OPT(due_on))
 
 /* A new action also names its case. */
 static int bind_new_action(struct store_stmt *st, const void *rec)
@@ -67,14 +70,10 @@ enum store_rc q_action_set_status(struct store *s, int64_t id, const char *statu
     "LEFT JOIN resources r ON r.id = a.resource_id " \
     "LEFT JOIN discussions d ON d.id = a.discussion_id " \
     "LEFT JOIN meetings m ON m.id = d.meeting_id "
-enum action_col {
-    AC_ID, AC_CASE, AC_DISCUSSION, AC_DESCRIPTION, AC_OWNER_SERVICE, AC_OWNER_PRACTITIONER,
-    AC_OWNER_NAME, AC_SETTING, AC_NATURE, AC_RESOURCE, AC_DUE_ON, AC_STATUS, AC_NOT_DONE_REASON,
-    AC_OUTCOME, AC_CLOSED_ON, AC_CREATED_AT, AC_UPDATED_AT, AC_SERVICE_NAME, AC_PRACTITIONER_NAME,
-    AC_RESOURCE_TITLE, AC_RESOURCE_URL, AC_MEETING, AC_MEETING_DATE, AC_VOIDED_AT, AC_VOID_REASON
-};
-
-Q_READER(read_action, struct action_row, id, case_id, discussion_id, description, owner_service_id, owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, not_done_reason, outcome, closed_on, created_at, updated_at, owner_service_name, owner_practitioner_name, resource_title, resource_url, meeting_id, meeting_date, voided_at, void_reason)
+Q_READER(read_action, struct action_row, id, case_id, discussion_id, description, owner_service_id,
+         owner_practitioner_id, owner_name, setting, nature, resource_id, due_on, status, not_done_reason, outcome,
+         closed_on, created_at, updated_at, owner_service_name, owner_practitioner_name, resource_title,
+         resource_url, meeting_id, meeting_date, voided_at, void_reason)
 
 Q_SINK(action, struct action_row, read_action)
 
@@ -131,12 +130,8 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
     "coalesce(a.description, ''), coalesce(f.voided_at, 0), f.void_reason FROM referrals f JOIN services sv ON sv.id = f.service_id " \
     "LEFT JOIN actions a ON a.id = f.action_id "
 
-enum referral_col {
-    RC_ID, RC_CASE, RC_ACTION, RC_SERVICE, RC_REFERRED_ON, RC_OUTCOME, RC_OUTCOME_ON, RC_NOTES,
-    RC_CREATED_AT, RC_UPDATED_AT, RC_SERVICE_NAME, RC_ACTION_DESCRIPTION, RC_VOIDED_AT, RC_VOID_REASON
-};
-
-Q_READER(read_referral, struct referral_row, id, case_id, action_id, service_id, referred_on, outcome, outcome_on, notes, created_at, updated_at, service_name, action_description, voided_at, void_reason)
+Q_READER(read_referral, struct referral_row, id, case_id, action_id, service_id, referred_on, outcome, outcome_on,
+         notes, created_at, updated_at, service_name, action_description, voided_at, void_reason)
 
 Q_SINK(referral, struct referral_row, read_referral)
 
@@ -203,12 +198,8 @@ enum store_rc q_case_discussions(struct store *s, int64_t case_id,
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id WHERE " \
     VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
 
-enum work_action_col {
-    WC_ID, WC_CASE, WC_PUPIL, WC_PUPIL_NAME, WC_TEAM_NAME, WC_DESCRIPTION, WC_SERVICE_NAME,
-    WC_PRACTITIONER_NAME, WC_OWNER_NAME, WC_DUE_ON, WC_CASE_STATUS, WC_TEAM, WC_SCHOOL
-};
-
-Q_READER(read_work_action, struct work_action, id, case_id, pupil_id, pupil_name, team_name, description, owner_service_name, owner_practitioner_name, owner_name, due_on, case_status, team_id, school_id)
+Q_READER(read_work_action, struct work_action, id, case_id, pupil_id, pupil_name, team_name, description,
+         owner_service_name, owner_practitioner_name, owner_name, due_on, case_status, team_id, school_id)
 
 Q_SINK(work_action, struct work_action, read_work_action)
 
@@ -264,7 +255,8 @@ enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t 
     return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
-Q_READER(read_work_open_cases, struct work_case, case_id, pupil_id, pupil_name, team_name, opened_on, open_actions, overdue_actions, last_discussed, team_id, school_id)
+Q_READER(read_work_open_cases, struct work_case, case_id, pupil_id, pupil_name, team_name, opened_on, open_actions,
+         overdue_actions, last_discussed, team_id, school_id)
 
 Q_SINK(work_open_cases, struct work_case, read_work_open_cases)
 
@@ -291,7 +283,8 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
     return store_each_row(st, work_open_cases_each, &(struct work_open_cases_sink){fn, arg});
 }
 
-Q_READER(read_work_minutes, struct work_meeting, meeting_id, team_id, team_name, meeting_date, discussions, without_minutes)
+Q_READER(read_work_minutes, struct work_meeting, meeting_id, team_id, team_name, meeting_date, discussions,
+         without_minutes)
 
 Q_SINK(work_minutes, struct work_meeting, read_work_minutes)
 
@@ -315,7 +308,8 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
     return store_each_row(st, work_minutes_each, &(struct work_minutes_sink){fn, arg});
 }
 
-Q_READER(read_work_feedback, struct work_feedback, discussion_id, meeting_id, meeting_date, team_name, case_id, pupil_id, pupil_name, team_id, school_id)
+Q_READER(read_work_feedback, struct work_feedback, discussion_id, meeting_id, meeting_date, team_name, case_id,
+         pupil_id, pupil_name, team_id, school_id)
 
 Q_SINK(work_feedback, struct work_feedback, read_work_feedback)
 

@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-Q_READER(read_meeting_brief, struct meeting_brief, id, team_id, authority_id, host_school_id, meeting_date, start_time, status, team_name)
+Q_READER(read_meeting_brief, struct meeting_brief, id, team_id, authority_id, host_school_id, meeting_date,
+         start_time, status, team_name)
 
 enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief *out)
 {
@@ -29,14 +30,10 @@ enum store_rc q_meeting_brief(struct store *s, int64_t id, struct meeting_brief 
     "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id " \
     "JOIN schools s ON s.id = p.school_id "
 
-enum agenda_col {
-    AG_ID, AG_MEETING, AG_CASE, AG_KIND, AG_MINUTES, AG_FEEDBACK_ON, AG_FEEDBACK_METHOD,
-    AG_FEEDBACK_BY, AG_PARENT_SAID, AG_CHILD_SAID, AG_PUPIL, AG_PUPIL_NAME, AG_SCHOOL, AG_AUTHORITY, AG_CASE_STATUS,
-    AG_CASE_CREATED, AG_OPEN_ACTIONS, AG_OVERDUE_ACTIONS, AG_FIRST_DISCUSSED, AG_MEETING_DATE,
-    AG_TEAM_NAME, AG_VOIDED_AT, AG_VOID_REASON
-};
-
-Q_READER(read_agenda, struct agenda_row, id, meeting_id, case_id, kind, minutes, feedback_on, feedback_method, feedback_by, parent_said, child_said, pupil_id, pupil_name, school_id, authority_id, case_status, case_created, open_actions, overdue_actions, first_discussed, meeting_date, team_name, voided_at, void_reason)
+Q_READER(read_agenda, struct agenda_row, id, meeting_id, case_id, kind, minutes, feedback_on, feedback_method,
+         feedback_by, parent_said, child_said, pupil_id, pupil_name, school_id, authority_id, case_status,
+         case_created, open_actions, overdue_actions, first_discussed, meeting_date, team_name, voided_at,
+         void_reason)
 
 Q_SINK(agenda, struct agenda_row, read_agenda)
 

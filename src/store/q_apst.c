@@ -9,9 +9,8 @@
     "f.id, f.team_id, t.authority_id, t.host_school_id, t.name, s.name, f.manager_name, f.manager_fte, " \
     "f.started_on, t.active"
 #define TF_FROM " FROM apst_taskforces f JOIN teams t ON t.id = f.team_id JOIN schools s ON s.id = t.host_school_id "
-enum tf_col { TF_ID, TF_TEAM, TF_AUTH, TF_SCHOOL, TF_NAME, TF_SCHOOL_NAME, TF_MANAGER, TF_FTE, TF_STARTED, TF_ACTIVE };
-
-Q_READER(read_tf, struct apst_taskforce_row, id, team_id, authority_id, school_id, name, school_name, manager_name, manager_fte, started_on, active)
+Q_READER(read_tf, struct apst_taskforce_row, id, team_id, authority_id, school_id, name, school_name, manager_name,
+         manager_fte, started_on, active)
 Q_SINK(tf, struct apst_taskforce_row, read_tf)
 
 Q_BINDER(bind_tf, struct apst_taskforce_row, Q_IN(team_id), Q_IN(manager_name), Q_IN(manager_fte), Q_IN(started_on))
@@ -63,13 +62,13 @@ enum store_rc q_apst_list(struct store *s, const struct visibility *v,
 #define SP_COLS \
     "id, taskforce_id, kind, name, fte, days_on_site, home_service, funding, supervision, starts_on, " \
     "coalesce(ends_on, ''), coalesce(user_id, 0)"
-enum sp_col { SP_ID, SP_TF, SP_KIND, SP_NAME, SP_FTE, SP_DAYS, SP_HOME, SP_FUNDING, SP_SUPERVISION, SP_STARTS,
-              SP_ENDS, SP_USER };
-
-Q_READER(read_sp, struct apst_specialist_row, id, taskforce_id, kind, name, fte, days_on_site, home_service, funding, supervision, starts_on, ends_on, user_id)
+Q_READER(read_sp, struct apst_specialist_row, id, taskforce_id, kind, name, fte, days_on_site, home_service,
+         funding, supervision, starts_on, ends_on, user_id)
 Q_SINK(sp, struct apst_specialist_row, read_sp)
 
-Q_BINDER(bind_sp, struct apst_specialist_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(name), Q_IN(fte), Q_IN(days_on_site), Q_IN(home_service), Q_IN(funding), Q_IN(supervision), Q_IN(starts_on), Q_OPT(ends_on), Q_OPT(user_id))
+Q_BINDER(bind_sp, struct apst_specialist_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(name), Q_IN(fte),
+         Q_IN(days_on_site), Q_IN(home_service), Q_IN(funding), Q_IN(supervision), Q_IN(starts_on), Q_OPT(ends_on),
+         Q_OPT(user_id))
 
 enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_row *r, int64_t now)
 {
@@ -106,7 +105,8 @@ enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
 Q_READER(read_ag, struct apst_agreement_row, id, taskforce_id, kind, party, signed_on, review_on)
 Q_SINK(ag, struct apst_agreement_row, read_ag)
 
-Q_BINDER(bind_ag, struct apst_agreement_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(party), Q_IN(signed_on), Q_IN(review_on))
+Q_BINDER(bind_ag, struct apst_agreement_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(party), Q_IN(signed_on),
+         Q_IN(review_on))
 
 enum store_rc q_apst_agreement_insert(struct store *s, struct apst_agreement_row *r, int64_t now)
 {
@@ -137,12 +137,10 @@ enum store_rc q_apst_agreements(struct store *s, int64_t taskforce_id,
     " FROM apst_referrals r JOIN apst_taskforces f ON f.id = r.taskforce_id JOIN teams t ON t.id = f.team_id " \
     "JOIN pupils p ON p.id = r.pupil_id JOIN schools ps ON ps.id = p.school_id " \
     "LEFT JOIN apst_specialists sp ON sp.id = r.lead_specialist_id "
-enum rf_col { RF_ID, RF_TF, RF_TEAM, RF_AUTH, RF_AP, RF_PUPIL, RF_PSCHOOL, RF_FORENAMES, RF_SURNAME, RF_UPN,
-              RF_PSCHOOL_NAME, RF_TF_NAME, RF_SEN, RF_ROUTE, RF_ON, RF_REFERRER, RF_REASON, RF_THRESHOLD,
-              RF_TRIAGE, RF_TRIAGED_ON, RF_TIER, RF_LEAD, RF_LEAD_NAME, RF_ENGAGEMENT, RF_CLOSED, RF_C_BASIS,
-              RF_C_BY, RF_C_ON, RF_C_KINDS, RF_C_NOTE };
-
-Q_READER(read_rf, struct apst_referral_row, id, taskforce_id, team_id, authority_id, ap_school_id, pupil_id, pupil_school_id, forenames, surname, upn, pupil_school_name, taskforce_name, sen_provision, route, referred_on, referrer, reason, threshold_met, triage, triaged_on, tier, lead_specialist_id, lead_name, engagement, closed_on, consent_basis, consent_by, consent_on, consent_kinds, consent_note)
+Q_READER(read_rf, struct apst_referral_row, id, taskforce_id, team_id, authority_id, ap_school_id, pupil_id,
+         pupil_school_id, forenames, surname, upn, pupil_school_name, taskforce_name, sen_provision, route,
+         referred_on, referrer, reason, threshold_met, triage, triaged_on, tier, lead_specialist_id, lead_name,
+         engagement, closed_on, consent_basis, consent_by, consent_on, consent_kinds, consent_note)
 Q_SINK(rf, struct apst_referral_row, read_rf)
 
 struct rf_new {
@@ -220,7 +218,8 @@ enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char
 
 /* ---- meeting decisions ---- */
 
-Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_name, kind, event_kind, decision, decided_by, decided_by_name)
+Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_name, kind, event_kind, decision,
+         decided_by, decided_by_name)
 Q_SINK(item, struct apst_item_row, read_item)
 
 struct item_new {
@@ -262,7 +261,8 @@ enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
         meeting_id, item_each, &(struct item_sink){fn, arg});
 }
 
-Q_BINDER(bind_consent, struct apst_referral_row, Q_IN(consent_basis), Q_IN(consent_by), Q_OPT(consent_on), Q_IN(consent_kinds), Q_IN(consent_note))
+Q_BINDER(bind_consent, struct apst_referral_row, Q_IN(consent_basis), Q_IN(consent_by), Q_OPT(consent_on),
+         Q_IN(consent_kinds), Q_IN(consent_note))
 
 enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referral_row *r, int64_t now)
 {
@@ -339,7 +339,8 @@ enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t us
 
 /* ---- costs actually spent ---- */
 
-Q_READER(read_cost, struct apst_cost_row, id, taskforce_id, line, period_from, period_to, amount_pence, note, voided, void_reason)
+Q_READER(read_cost, struct apst_cost_row, id, taskforce_id, line, period_from, period_to, amount_pence, note,
+         voided, void_reason)
 #define COST_COLS "id, taskforce_id, line, period_from, period_to, amount_pence, note, voided_at IS NOT NULL, void_reason "
 
 Q_SINK(cost, struct apst_cost_row, read_cost)
@@ -397,7 +398,8 @@ enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, 
 
 /* ---- intervention log ---- */
 
-Q_READER(read_iv, struct apst_intervention_row, id, taskforce_id, specialist_id, referral_id, specialist_name, specialist_kind, pupil_name, delivered_on, activity, minutes, voided, void_reason)
+Q_READER(read_iv, struct apst_intervention_row, id, taskforce_id, specialist_id, referral_id, specialist_name,
+         specialist_kind, pupil_name, delivered_on, activity, minutes, voided, void_reason)
 #define IV_SELECT \
     "SELECT i.id, i.taskforce_id, i.specialist_id, coalesce(i.referral_id, 0), sp.name, sp.kind, " \
     "coalesce(p.forenames || ' ' || p.surname, ''), i.delivered_on, i.activity, i.minutes, " \

@@ -37,10 +37,8 @@ static int bind_budget_vis(struct store_stmt *st, int idx, const struct visibili
     "(SELECT coalesce(sum(" ALLOC_COMMITTED "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
     "(SELECT coalesce(sum(" ALLOC_PAID "), 0) FROM budget_allocations a WHERE a.year_id = y.id), " \
     "(SELECT coalesce(sum(" ALLOC_PENDING "), 0) FROM budget_allocations a WHERE a.year_id = y.id)"
-enum year_col { YC_ID, YC_AUTH, YC_START, YC_LABEL, YC_STARTS, YC_ENDS, YC_POOL, YC_ALLOC, YC_COMMITTED, YC_PAID,
-                YC_PENDING };
-
-Q_READER(read_year, struct budget_year_row, id, authority_id, start_year, label, starts_on, ends_on, pool, allocated, committed, paid, pending)
+Q_READER(read_year, struct budget_year_row, id, authority_id, start_year, label, starts_on, ends_on, pool,
+         allocated, committed, paid, pending)
 
 Q_SINK(year, struct budget_year_row, read_year)
 
@@ -87,11 +85,13 @@ enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
     "id, year_id, partner, partner_name, amount_pence, received_on, coalesce(created_by, 0), " \
     "voided_at IS NOT NULL, void_reason"
 
-Q_READER(read_contribution, struct budget_contribution_row, id, year_id, partner, partner_name, amount, received_on, created_by, voided, void_reason)
+Q_READER(read_contribution, struct budget_contribution_row, id, year_id, partner, partner_name, amount, received_on,
+         created_by, voided, void_reason)
 
 Q_SINK(contribution, struct budget_contribution_row, read_contribution)
 
-Q_BINDER(bind_contribution, struct budget_contribution_row, Q_IN(year_id), Q_IN(partner), Q_IN(partner_name), Q_IN(amount), Q_IN(received_on), Q_OPT(created_by))
+Q_BINDER(bind_contribution, struct budget_contribution_row, Q_IN(year_id), Q_IN(partner), Q_IN(partner_name),
+         Q_IN(amount), Q_IN(received_on), Q_OPT(created_by))
 
 enum store_rc q_budget_contribution_insert(struct store *s, const struct budget_contribution_row *r, int64_t now,
                                            int64_t *id)
@@ -164,7 +164,8 @@ enum store_rc q_budget_correction_insert(struct store *s, const struct budget_co
     return store_exec_done(st);
 }
 
-Q_READER(read_correction, struct budget_correction_row, id, record_id, action, before, after, reason, made_by, made_by_name, made_at)
+Q_READER(read_correction, struct budget_correction_row, id, record_id, action, before, after, reason, made_by,
+         made_by_name, made_at)
 
 Q_SINK(correction, struct budget_correction_row, read_correction)
 
@@ -196,10 +197,8 @@ enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
     "a.id, a.year_id, a.team_id, t.name, a.amount_pence, " ALLOC_COMMITTED ", " ALLOC_PAID ", " ALLOC_PENDING \
     ", y.authority_id, y.label"
 #define ALLOC_FROM " FROM budget_allocations a JOIN teams t ON t.id = a.team_id JOIN budget_years y ON y.id = a.year_id "
-enum alloc_col { AC_ID, AC_YEAR, AC_TEAM, AC_TEAM_NAME, AC_AMOUNT, AC_COMMITTED, AC_PAID, AC_PENDING, AC_AUTH,
-                 AC_LABEL };
-
-Q_READER(read_allocation, struct budget_allocation_row, id, year_id, team_id, team_name, amount, committed, paid, pending, authority_id, year_label)
+Q_READER(read_allocation, struct budget_allocation_row, id, year_id, team_id, team_name, amount, committed, paid,
+         pending, authority_id, year_label)
 
 Q_SINK(allocation, struct budget_allocation_row, read_allocation)
 
@@ -356,15 +355,15 @@ enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const ch
     " FROM budget_commitments c JOIN budget_allocations a ON a.id = c.allocation_id " \
     "JOIN teams t ON t.id = a.team_id JOIN budget_years y ON y.id = a.year_id " \
     "LEFT JOIN interventions i ON i.id = c.intervention_id LEFT JOIN users u ON u.id = c.requested_by "
-enum commit_col { CC_ID, CC_ALLOC, CC_DESC, CC_AMOUNT, CC_ON, CC_STATUS, CC_NEEDS, CC_INTERVENTION, CC_INT_NAME,
-                  CC_UNITS, CC_BY, CC_BY_NAME, CC_PAID, CC_CREATED, CC_TEAM, CC_TEAM_NAME, CC_AUTH, CC_YEAR,
-                  CC_LABEL, CC_CHANGED_BY, CC_VOIDED, CC_VOID_REASON, CC_PLACEMENTS };
-
-Q_READER(read_commitment, struct budget_commitment_row, id, allocation_id, description, amount, committed_on, status, needs, intervention_id, intervention_name, units, requested_by, requested_by_name, paid, created_at, team_id, team_name, authority_id, year_id, year_label, changed_by, voided, void_reason, placements)
+Q_READER(read_commitment, struct budget_commitment_row, id, allocation_id, description, amount, committed_on,
+         status, needs, intervention_id, intervention_name, units, requested_by, requested_by_name, paid,
+         created_at, team_id, team_name, authority_id, year_id, year_label, changed_by, voided, void_reason,
+         placements)
 
 Q_SINK(commitment, struct budget_commitment_row, read_commitment)
 
-Q_BINDER(bind_commitment, struct budget_commitment_row, Q_IN(allocation_id), Q_IN(description), Q_IN(amount), Q_IN(committed_on), Q_IN(status), Q_IN(needs), Q_OPT(intervention_id), Q_OPT(units), Q_OPT(requested_by))
+Q_BINDER(bind_commitment, struct budget_commitment_row, Q_IN(allocation_id), Q_IN(description), Q_IN(amount),
+         Q_IN(committed_on), Q_IN(status), Q_IN(needs), Q_OPT(intervention_id), Q_OPT(units), Q_OPT(requested_by))
 
 enum store_rc q_budget_commitment_insert(struct store *s, const struct budget_commitment_row *r, int64_t now,
                                          int64_t *id)
@@ -435,7 +434,8 @@ enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_c
     "coalesce(u.display_name, ''), p.voided_at IS NOT NULL, p.void_reason " \
     "FROM budget_payments p LEFT JOIN users u ON u.id = p.recorded_by"
 
-Q_READER(read_payment, struct budget_payment_row, id, commitment_id, amount, paid_on, reference, recorded_by, recorded_by_name, voided, void_reason)
+Q_READER(read_payment, struct budget_payment_row, id, commitment_id, amount, paid_on, reference, recorded_by,
+         recorded_by_name, voided, void_reason)
 
 Q_SINK(payment, struct budget_payment_row, read_payment)
 
@@ -468,7 +468,8 @@ enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_pa
 
 /* ---- approvals ---- */
 
-Q_READER(read_approval, struct budget_approval_row, id, commitment_id, decision, amount, role, limit, note, decided_by, decided_by_name, decided_at)
+Q_READER(read_approval, struct budget_approval_row, id, commitment_id, decision, amount, role, limit, note,
+         decided_by, decided_by_name, decided_at)
 
 Q_SINK(approval, struct budget_approval_row, read_approval)
 
@@ -527,7 +528,8 @@ enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
     "(SELECT count(*) FROM budget_commitments c WHERE c.intervention_id = i.id AND c.voided_at IS NULL " \
     "AND c.status IN ('pending', 'committed'))"
 
-Q_READER(read_intervention, struct intervention_row, id, authority_id, name, provider, unit, unit_cost, capacity, eligibility, active, current, voided, void_reason, decisions)
+Q_READER(read_intervention, struct intervention_row, id, authority_id, name, provider, unit, unit_cost, capacity,
+         eligibility, active, current, voided, void_reason, decisions)
 
 static void read_aim(struct store_stmt *st, void *row)
 {
@@ -543,7 +545,8 @@ static enum store_rc load_aims(struct store *s, struct intervention_row *r)
                      r->id, read_aim, r);
 }
 
-Q_BINDER(bind_intervention, struct intervention_row, Q_IN(authority_id), Q_IN(name), Q_IN(provider), Q_IN(unit), Q_IN(unit_cost), Q_IN(capacity), Q_IN(eligibility))
+Q_BINDER(bind_intervention, struct intervention_row, Q_IN(authority_id), Q_IN(name), Q_IN(provider), Q_IN(unit),
+         Q_IN(unit_cost), Q_IN(capacity), Q_IN(eligibility))
 
 enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r, int64_t now)
 {
@@ -642,11 +645,14 @@ enum store_rc q_intervention_list(struct store *s, int64_t authority_id, const c
     "JOIN interventions i ON i.id = c.intervention_id JOIN pupils pu ON pu.id = p.pupil_id " \
     "LEFT JOIN actions ac ON ac.id = p.action_id "
 
-Q_READER(read_placement, struct placement_row, id, commitment_id, pupil_id, action_id, starts_on, ends_on, units_used, created_by, intervention_id, intervention_name, pupil_name, case_id, team_id, authority_id, voided, void_reason)
+Q_READER(read_placement, struct placement_row, id, commitment_id, pupil_id, action_id, starts_on, ends_on,
+         units_used, created_by, intervention_id, intervention_name, pupil_name, case_id, team_id, authority_id,
+         voided, void_reason)
 
 Q_SINK(placement, struct placement_row, read_placement)
 
-Q_BINDER(bind_placement, struct placement_row, Q_IN(commitment_id), Q_IN(pupil_id), Q_OPT(action_id), Q_IN(starts_on), Q_OPT(ends_on), Q_IN(units_used), Q_OPT(created_by))
+Q_BINDER(bind_placement, struct placement_row, Q_IN(commitment_id), Q_IN(pupil_id), Q_OPT(action_id),
+         Q_IN(starts_on), Q_OPT(ends_on), Q_IN(units_used), Q_OPT(created_by))
 
 enum store_rc q_placement_insert(struct store *s, const struct placement_row *r, int64_t now, int64_t *id)
 {

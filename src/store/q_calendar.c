@@ -10,12 +10,8 @@
 #define CAL_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id JOIN schools s ON s.id = t.host_school_id " \
                  "JOIN authorities a ON a.id = t.authority_id"
 
-enum cal_col {
-    CM_ID, CM_TEAM, CM_AUTHORITY, CM_HOST, CM_DATE, CM_TIME, CM_STATUS, CM_MODE, CM_VOIDED, CM_SEQUENCE,
-    CM_DURATION, CM_TEAM_NAME, CM_LOCATION, CM_SCHOOL, CM_LA
-};
-
-Q_READER(read_cal, struct cal_meeting, id, team_id, authority_id, host_school_id, date, start_time, status, mode, voided, sequence, duration_minutes, team_name, location, school_name, la_code)
+Q_READER(read_cal, struct cal_meeting, id, team_id, authority_id, host_school_id, date, start_time, status, mode,
+         voided, sequence, duration_minutes, team_name, location, school_name, la_code)
 
 enum store_rc q_cal_meeting_get(struct store *s, int64_t id, struct cal_meeting *out)
 {

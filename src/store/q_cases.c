@@ -56,12 +56,8 @@ enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, co
 #define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
                      "coalesce(withdrawn_on, ''), withdrawal_reason"
 
-enum consent_col {
-    KC_ID, KC_PUPIL, KC_GIVEN_BY, KC_RELATIONSHIP, KC_GIVEN_ON, KC_COVERS_DISCUSSION,
-    KC_WITHDRAWN_ON, KC_WITHDRAWAL_REASON
-};
-
-Q_READER(read_consent, struct consent_row, id, pupil_id, given_by, relationship, given_on, covers_discussion, withdrawn_on, withdrawal_reason)
+Q_READER(read_consent, struct consent_row, id, pupil_id, given_by, relationship, given_on, covers_discussion,
+         withdrawn_on, withdrawal_reason)
 
 static enum store_rc consent_services_load(struct store *s, struct consent_row *r)
 {
@@ -325,12 +321,8 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
     return idx;
 }
 
-enum case_brief_col {
-    CB_ID, CB_PUPIL, CB_TEAM, CB_STATUS, CB_OPENED_ON, CB_CLOSED_ON, CB_SCHOOL, CB_AUTHORITY,
-    CB_PUPIL_NAME, CB_TEAM_NAME, CB_DISCUSSIONS, CB_OPEN_ACTIONS
-};
-
-Q_READER(read_case_brief, struct case_brief, id, pupil_id, team_id, status, opened_on, closed_on, school_id, authority_id, pupil_name, team_name, discussions, open_actions)
+Q_READER(read_case_brief, struct case_brief, id, pupil_id, team_id, status, opened_on, closed_on, school_id,
+         authority_id, pupil_name, team_name, discussions, open_actions)
 
 Q_SINK(case, struct case_brief, read_case_brief)
 

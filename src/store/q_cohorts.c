@@ -94,13 +94,9 @@ enum store_rc q_meeting_set_location(struct store *s, int64_t meeting_id, const 
     "FROM cohort_discussions k JOIN meetings m ON m.id = k.meeting_id JOIN teams t ON t.id = m.team_id " \
     "LEFT JOIN schools sc ON sc.id = k.school_id "
 
-enum cohort_col {
-    CO_ID, CO_MEETING, CO_YEAR, CO_SCHOOL, CO_SCHOOL_NAME, CO_DESC, CO_MINUTES, CO_POSITION, CO_SLOT,
-    CO_CREATED, CO_VOIDED_AT, CO_VOID_REASON, CO_TEAM, CO_AUTHORITY, CO_HOST, CO_DATE, CO_STATUS,
-    CO_TEAM_NAME, CO_OPEN
-};
-
-Q_READER(read_cohort, struct cohort_row, id, meeting_id, year_group, school_id, school_name, description, minutes, position, slot_minutes, created_at, voided_at, void_reason, team_id, authority_id, host_school_id, meeting_date, meeting_status, team_name, open_actions)
+Q_READER(read_cohort, struct cohort_row, id, meeting_id, year_group, school_id, school_name, description, minutes,
+         position, slot_minutes, created_at, voided_at, void_reason, team_id, authority_id, host_school_id,
+         meeting_date, meeting_status, team_name, open_actions)
 
 Q_SINK(cohort, struct cohort_row, read_cohort)
 
@@ -210,18 +206,17 @@ enum store_rc q_cohort_count(struct store *s, int64_t team_id, const char *from,
     "LEFT JOIN services sv ON sv.id = a.owner_service_id " \
     "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id "
 
-enum caction_col {
-    CA_ID, CA_COHORT, CA_DESC, CA_SVC, CA_PRAC, CA_OWNER_NAME, CA_DUE, CA_STATUS, CA_REASON, CA_OUTCOME,
-    CA_CLOSED, CA_CREATED, CA_VOIDED_AT, CA_VOID_REASON, CA_SVC_NAME, CA_SVC_KIND, CA_PRAC_NAME, CA_USER,
-    CA_COHORT_DESC, CA_COHORT_SCHOOL, CA_MEETING, CA_DATE, CA_TEAM, CA_AUTHORITY, CA_HOST, CA_TEAM_NAME
-};
-
-Q_READER(read_caction, struct cohort_action_row, id, cohort_id, description, owner_service_id, owner_practitioner_id, owner_name, due_on, status, not_done_reason, outcome, closed_on, created_at, voided_at, void_reason, owner_service_name, owner_service_kind, owner_practitioner_name, owner_user_id, cohort_description, cohort_school_id, meeting_id, meeting_date, team_id, authority_id, host_school_id, team_name)
+Q_READER(read_caction, struct cohort_action_row, id, cohort_id, description, owner_service_id,
+         owner_practitioner_id, owner_name, due_on, status, not_done_reason, outcome, closed_on, created_at,
+         voided_at, void_reason, owner_service_name, owner_service_kind, owner_practitioner_name, owner_user_id,
+         cohort_description, cohort_school_id, meeting_id, meeting_date, team_id, authority_id, host_school_id,
+         team_name)
 
 Q_SINK(caction, struct cohort_action_row, read_caction)
 
 /* The columns a change may set, in the order of both statements. */
-Q_BINDER(bind_caction, struct cohort_action_row, Q_IN(description), Q_OPT(owner_service_id), Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_OPT(due_on))
+Q_BINDER(bind_caction, struct cohort_action_row, Q_IN(description), Q_OPT(owner_service_id),
+         Q_OPT(owner_practitioner_id), Q_IN(owner_name), Q_OPT(due_on))
 
 /* A new action also names its cohort discussion. */
 static int bind_new_caction(struct store_stmt *st, const void *rec)

@@ -578,7 +578,8 @@ enum store_rc q_dash_population(struct store *s, const struct dash_query *q, das
 
 /* ---- settings ---- */
 
-Q_READER(read_cost_rate, struct cost_rate, authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, followup_minutes, travel_minutes)
+Q_READER(read_cost_rate, struct cost_rate, authority_id, role_key, label, org_group, hourly_pence, prep_minutes,
+         meeting_minutes, followup_minutes, travel_minutes)
 
 Q_SINK(cost_rate, struct cost_rate, read_cost_rate)
 

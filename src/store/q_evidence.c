@@ -22,13 +22,9 @@ enum store_rc q_case_set_outcome(struct store *s, int64_t case_id, int ei_approp
 #define STORY_FROM \
     " FROM change_stories y JOIN cases c ON c.id = y.case_id JOIN teams t ON t.id = c.team_id " \
     "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
-enum story_col {
-    SY_ID, SY_CASE, SY_PATTERN, SY_SITUATION, SY_DID, SY_CHANGED, SY_STATUS, SY_COMMENT, SY_DRAFTED_BY,
-    SY_APPROVED_ON, SY_CREATED, SY_UPDATED, SY_TEAM, SY_TEAM_NAME, SY_AUTHORITY, SY_SCHOOL, SY_PHASE,
-    SY_OPENED_ON, SY_PUPIL, SY_FORENAMES, SY_SURNAME, SY_UPN, SY_SCHOOL_NAME
-};
-
-Q_READER(read_story, struct story_row, id, case_id, pattern, situation, what_tas_did, what_changed, status, review_comment, drafted_by, approved_on, created_at, updated_at, team_id, team_name, authority_id, school_id, phase, opened_on, pupil_id, forenames, surname, upn, school_name)
+Q_READER(read_story, struct story_row, id, case_id, pattern, situation, what_tas_did, what_changed, status,
+         review_comment, drafted_by, approved_on, created_at, updated_at, team_id, team_name, authority_id,
+         school_id, phase, opened_on, pupil_id, forenames, surname, upn, school_name)
 
 Q_SINK(story, struct story_row, read_story)
 

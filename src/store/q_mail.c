@@ -44,10 +44,8 @@ enum store_rc q_meetings_changed(struct store *s, size_t max, int64_t *ids, size
 
 #define OUTBOX_COLS "id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, " \
                     "coalesce(sent_at, 0), last_error, coalesce(calendar, ''), coalesce(calendar_method, '')"
-enum { OC_ID, OC_KIND, OC_RECIPIENT, OC_SUBJECT, OC_BODY, OC_MESSAGE_ID, OC_CREATED, OC_ATTEMPTS, OC_NEXT,
-       OC_SENT, OC_ERROR, OC_CALENDAR, OC_CALENDAR_METHOD };
-
-Q_READER(read_outbox, struct outbox_row, id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, sent_at, last_error, calendar, calendar_method)
+Q_READER(read_outbox, struct outbox_row, id, kind, recipient, subject, body, message_id, created_at, attempts,
+         next_attempt_at, sent_at, last_error, calendar, calendar_method)
 
 Q_SINK(outbox, struct outbox_row, read_outbox)
 

@@ -9,35 +9,9 @@
     "coalesce(m.voided_at, 0), m.void_reason"
 #define MEETING_FROM " FROM meetings m JOIN teams t ON t.id = m.team_id"
 
-enum meeting_col {
-    MC_ID, MC_TEAM, MC_DATE, MC_START_TIME, MC_STATUS, MC_CANCEL_REASON, MC_MODE, MC_NOTES,
-    MC_CREATED_AT, MC_UPDATED_AT, MC_AUTHORITY, MC_HOST_SCHOOL, MC_TEAM_NAME, MC_ATTENDANCE_COUNT,
-    MC_HELD_ON, MC_VOIDED_AT, MC_VOID_REASON
-};
-
-static void read_meeting(struct store_stmt *st, void *row)
-{
-    struct meeting_row *r = row;
-    memset(r, 0, sizeof *r);
-    struct meeting *m = &r->m;
-    m->id = store_col_int(st, MC_ID);
-    m->team_id = store_col_int(st, MC_TEAM);
-    store_col_copy(st, MC_DATE, m->date, sizeof m->date);
-    store_col_copy(st, MC_START_TIME, m->start_time, sizeof m->start_time);
-    store_col_copy(st, MC_STATUS, m->status, sizeof m->status);
-    store_col_copy(st, MC_CANCEL_REASON, m->cancel_reason, sizeof m->cancel_reason);
-    store_col_copy(st, MC_MODE, m->mode, sizeof m->mode);
-    store_col_copy(st, MC_NOTES, m->notes, sizeof m->notes);
-    m->created_at = store_col_int(st, MC_CREATED_AT);
-    m->updated_at = store_col_int(st, MC_UPDATED_AT);
-    r->authority_id = store_col_int(st, MC_AUTHORITY);
-    r->host_school_id = store_col_int(st, MC_HOST_SCHOOL);
-    store_col_copy(st, MC_TEAM_NAME, r->team_name, sizeof r->team_name);
-    r->attendance_count = store_col_int(st, MC_ATTENDANCE_COUNT);
-    store_col_copy(st, MC_HELD_ON, m->held_marked_on, sizeof m->held_marked_on);
-    m->voided_at = store_col_int(st, MC_VOIDED_AT);
-    store_col_copy(st, MC_VOID_REASON, m->void_reason, sizeof m->void_reason);
-}
+Q_READER(read_meeting, struct meeting_row, m.id, m.team_id, m.date, m.start_time, m.status, m.cancel_reason, m.mode,
+         m.notes, m.created_at, m.updated_at, authority_id, host_school_id, team_name, attendance_count,
+         m.held_marked_on, m.voided_at, m.void_reason)
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
 {
@@ -223,7 +197,8 @@ enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes
     return store_exec_done(st);
 }
 
-Q_READER(read_attendance_list, struct attendance_row, id, meeting_id, service_id, practitioner_id, person_name, role, status, guest, service_name)
+Q_READER(read_attendance_list, struct attendance_row, id, meeting_id, service_id, practitioner_id, person_name,
+         role, status, guest, service_name)
 
 Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
 

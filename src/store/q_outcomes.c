@@ -48,12 +48,8 @@ enum store_rc q_outcome_insert(struct store *s, struct outcome_row *r)
 #define OUTCOME_COLS "id, pupil_id, kind, starts_on, coalesce(ends_on, ''), code, coalesce(sessions_possible, 0), " \
                      "coalesce(sessions_missed, 0), coalesce(sessions, 0), source, coalesce(recorded_by, 0), created_at"
 
-enum outcome_col {
-    OC_ID, OC_PUPIL, OC_KIND, OC_STARTS, OC_ENDS, OC_CODE, OC_POSSIBLE, OC_MISSED, OC_SESSIONS, OC_SOURCE,
-    OC_RECORDED_BY, OC_CREATED
-};
-
-Q_READER(read_outcome, struct outcome_row, id, pupil_id, kind, starts_on, ends_on, code, sessions_possible, sessions_missed, sessions, source, recorded_by, created_at)
+Q_READER(read_outcome, struct outcome_row, id, pupil_id, kind, starts_on, ends_on, code, sessions_possible,
+         sessions_missed, sessions, source, recorded_by, created_at)
 
 Q_SINK(outcome, struct outcome_row, read_outcome)
 

@@ -6,31 +6,11 @@
 #define PUPIL_COLS "p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, " \
                    "p.gender, p.ethnicity, p.nc_year, p.sen_provision, s.authority_id, s.name, p.former_upn"
 
-enum pupil_col {
-    PC_ID, PC_SCHOOL, PC_UPN, PC_FORENAMES, PC_SURNAME, PC_DATE_OF_BIRTH, PC_GENDER, PC_ETHNICITY,
-    PC_NC_YEAR, PC_SEN_PROVISION, PC_AUTHORITY, PC_SCHOOL_NAME, PC_FORMER_UPN
-};
+Q_READER(read_pupil, struct pupil_row, p.id, p.school_id, p.upn, p.forenames, p.surname, p.date_of_birth, p.gender,
+         p.ethnicity, p.nc_year, p.sen_provision, authority_id, school_name, p.former_upn)
 
-static void read_pupil(struct store_stmt *st, void *row)
-{
-    struct pupil_row *r = row;
-    struct pupil *p = &r->p;
-    p->id = store_col_int(st, PC_ID);
-    p->school_id = store_col_int(st, PC_SCHOOL);
-    store_col_copy(st, PC_UPN, p->upn, sizeof p->upn);
-    store_col_copy(st, PC_FORENAMES, p->forenames, sizeof p->forenames);
-    store_col_copy(st, PC_SURNAME, p->surname, sizeof p->surname);
-    store_col_copy(st, PC_DATE_OF_BIRTH, p->date_of_birth, sizeof p->date_of_birth);
-    store_col_copy(st, PC_GENDER, p->gender, sizeof p->gender);
-    store_col_copy(st, PC_ETHNICITY, p->ethnicity, sizeof p->ethnicity);
-    store_col_copy(st, PC_NC_YEAR, p->nc_year, sizeof p->nc_year);
-    store_col_copy(st, PC_SEN_PROVISION, p->sen_provision, sizeof p->sen_provision);
-    r->authority_id = store_col_int(st, PC_AUTHORITY);
-    store_col_copy(st, PC_SCHOOL_NAME, r->school_name, sizeof r->school_name);
-    store_col_copy(st, PC_FORMER_UPN, p->former_upn, sizeof p->former_upn);
-}
-
-Q_BINDER(bind_pupil, struct pupil, Q_IN(school_id), Q_IN(upn), Q_IN(forenames), Q_IN(surname), Q_IN(date_of_birth), Q_IN(gender), Q_IN(ethnicity), Q_IN(nc_year), Q_IN(sen_provision), Q_IN(former_upn))
+Q_BINDER(bind_pupil, struct pupil, Q_IN(school_id), Q_IN(upn), Q_IN(forenames), Q_IN(surname), Q_IN(date_of_birth),
+         Q_IN(gender), Q_IN(ethnicity), Q_IN(nc_year), Q_IN(sen_provision), Q_IN(former_upn))
 
 enum store_rc q_pupil_insert(struct store *s, struct pupil *p, int64_t now)
 {

@@ -62,20 +62,8 @@ static void call_service(any_fn fn, void *arg, const void *row)
     ((void (*)(void *, const struct service_row *))fn)(arg, row);
 }
 
-static void read_practitioner(struct store_stmt *st, void *row)
-{
-    struct practitioner_row *r = row;
-    r->id = store_col_int(st, 0);
-    r->authority_id = store_col_int(st, 1);
-    r->service_id = store_col_int(st, 2);
-    r->school_id = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
-    r->user_id = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);
-    store_col_copy(st, 5, r->name, sizeof r->name);
-    store_col_copy(st, 6, r->job_title, sizeof r->job_title);
-    store_col_copy(st, 7, r->email, sizeof r->email);
-    r->active = store_col_int(st, 8) != 0;
-    store_col_copy(st, 9, r->service_name, sizeof r->service_name);
-}
+Q_READER(read_practitioner, struct practitioner_row, id, authority_id, service_id, school_id, user_id, name,
+         job_title, email, active, service_name)
 
 /* Insert: authority_id first; then service_id, school_id, user_id (0 as
  * NULL), name, job_title, email, active. */

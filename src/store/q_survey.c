@@ -9,7 +9,8 @@ Q_SINK(questionnaire, struct questionnaire, read_questionnaire)
 
 #define QUESTIONNAIRE_COLS "id, authority_id, title, statements, sentiment, open_question"
 
-Q_BINDER(bind_questionnaire, struct questionnaire, Q_IN(authority_id), Q_IN(title), Q_IN(statements), Q_IN(sentiment), Q_IN(open_question))
+Q_BINDER(bind_questionnaire, struct questionnaire, Q_IN(authority_id), Q_IN(title), Q_IN(statements),
+         Q_IN(sentiment), Q_IN(open_question))
 
 enum store_rc q_questionnaire_insert(struct store *s, struct questionnaire *q, int64_t now)
 {

@@ -16,37 +16,14 @@
     "LEFT JOIN users sl ON sl.id = t.strategic_lead_user_id " \
     "LEFT JOIN users cc ON cc.id = t.case_coordinator_user_id"
 
-enum team_col {
-    TC_ID, TC_AUTHORITY, TC_HOST_SCHOOL, TC_NAME, TC_CHAIR_NAME, TC_STRATEGIC_LEAD,
-    TC_CASE_COORDINATOR, TC_CADENCE, TC_WEEKDAY, TC_START_TIME, TC_DURATION, TC_LOCATION, TC_ACTIVE,
-    TC_HOST_SCHOOL_NAME, TC_STRATEGIC_LEAD_NAME, TC_CASE_COORDINATOR_NAME, TC_NEXT_MEETING
-};
+Q_READER(read_team, struct team_row, t.id, t.authority_id, t.host_school_id, t.name, t.chair_name,
+         t.strategic_lead_user_id, t.case_coordinator_user_id, t.cadence, t.weekday, t.start_time,
+         t.duration_minutes, t.location, t.active, host_school_name, strategic_lead_name, case_coordinator_name,
+         next_meeting)
 
-static void read_team(struct store_stmt *st, void *row)
-{
-    struct team_row *r = row;
-    memset(r, 0, sizeof *r);
-    struct team *t = &r->t;
-    t->id = store_col_int(st, TC_ID);
-    t->authority_id = store_col_int(st, TC_AUTHORITY);
-    t->host_school_id = store_col_int(st, TC_HOST_SCHOOL);
-    store_col_copy(st, TC_NAME, t->name, sizeof t->name);
-    store_col_copy(st, TC_CHAIR_NAME, t->chair_name, sizeof t->chair_name);
-    t->strategic_lead_user_id = store_col_int(st, TC_STRATEGIC_LEAD);
-    t->case_coordinator_user_id = store_col_int(st, TC_CASE_COORDINATOR);
-    store_col_copy(st, TC_CADENCE, t->cadence, sizeof t->cadence);
-    t->weekday = (int)store_col_int(st, TC_WEEKDAY);
-    store_col_copy(st, TC_START_TIME, t->start_time, sizeof t->start_time);
-    t->duration_minutes = (int)store_col_int(st, TC_DURATION);
-    store_col_copy(st, TC_LOCATION, t->location, sizeof t->location);
-    t->active = store_col_int(st, TC_ACTIVE) != 0;
-    store_col_copy(st, TC_HOST_SCHOOL_NAME, r->host_school_name, sizeof r->host_school_name);
-    store_col_copy(st, TC_STRATEGIC_LEAD_NAME, r->strategic_lead_name, sizeof r->strategic_lead_name);
-    store_col_copy(st, TC_CASE_COORDINATOR_NAME, r->case_coordinator_name, sizeof r->case_coordinator_name);
-    store_col_copy(st, TC_NEXT_MEETING, r->next_meeting, sizeof r->next_meeting);
-}
-
-Q_BINDER(bind_team, struct team, Q_IN(authority_id), Q_IN(host_school_id), Q_IN(name), Q_IN(chair_name), Q_OPT(strategic_lead_user_id), Q_OPT(case_coordinator_user_id), Q_IN(cadence), Q_IN(weekday), Q_IN(start_time), Q_IN(duration_minutes), Q_IN(location), Q_IN(active))
+Q_BINDER(bind_team, struct team, Q_IN(authority_id), Q_IN(host_school_id), Q_IN(name), Q_IN(chair_name),
+         Q_OPT(strategic_lead_user_id), Q_OPT(case_coordinator_user_id), Q_IN(cadence), Q_IN(weekday),
+         Q_IN(start_time), Q_IN(duration_minutes), Q_IN(location), Q_IN(active))
 
 static enum store_rc exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
 {

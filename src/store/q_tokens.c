@@ -1,4 +1,5 @@
 #include "store/q_tokens.h"
+#include "store/q_map.h"
 
 enum store_rc q_token_insert(struct store *s, int64_t user_id, const char *name, const char *token_hash,
                              const char *scope, int64_t now, int64_t expires_at, int64_t *id)
@@ -15,21 +16,9 @@ enum store_rc q_token_insert(struct store *s, int64_t user_id, const char *name,
     return store_get_int(st, id);
 }
 
-enum { TC_ID, TC_USER, TC_NAME, TC_SCOPE, TC_CREATED, TC_EXPIRES, TC_USED, TC_REVOKED };
 #define TOKEN_COLUMNS "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at"
 
-static void read_token(struct store_stmt *st, void *row)
-{
-    struct api_token_row *r = row;
-    r->id = store_col_int(st, TC_ID);
-    r->user_id = store_col_int(st, TC_USER);
-    store_col_copy(st, TC_NAME, r->name, sizeof r->name);
-    store_col_copy(st, TC_SCOPE, r->scope, sizeof r->scope);
-    r->created_at = store_col_int(st, TC_CREATED);
-    r->expires_at = store_col_int(st, TC_EXPIRES);
-    r->last_used_at = store_col_is_null(st, TC_USED) ? 0 : store_col_int(st, TC_USED);
-    r->revoked_at = store_col_is_null(st, TC_REVOKED) ? 0 : store_col_int(st, TC_REVOKED);
-}
+Q_READER(read_token, struct api_token_row, id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at)
 
 enum store_rc q_token_by_hash(struct store *s, const char *token_hash, struct api_token_row *out)
 {

@@ -7,10 +7,6 @@
 
 #define USER_COLS "id, username, display_name, coalesce(email, ''), password_hash, disabled"
 
-enum user_col {
-    UC_ID, UC_USERNAME, UC_DISPLAY_NAME, UC_EMAIL, UC_PASSWORD_HASH, UC_DISABLED
-};
-
 Q_READER(read_user, struct user_row, id, username, display_name, email, password_hash, disabled)
 
 enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
