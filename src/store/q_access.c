@@ -1,5 +1,6 @@
 #include "store/q_access.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -7,9 +8,8 @@
 
 enum store_rc q_case_team_pupil(struct store *s, int64_t case_id, int64_t *team_id, int64_t *pupil_id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT team_id, pupil_id FROM cases WHERE id = ?");
-    store_bind_int(st, 1, case_id);
-    return store_get_row(st, q_read_ints, (int64_t *[]){team_id, pupil_id, NULL});
+    return q_row(s, "SELECT team_id, pupil_id FROM cases WHERE id = ?",
+        Q_PARAMS(QP_INT(case_id)), q_read_ints, (int64_t *[]){team_id, pupil_id, NULL});
 }
 
 #define BG_COLS "b.id, b.user_id, b.pupil_id, b.authority_id, b.school_id, b.role, b.reason, b.at, " \
@@ -25,18 +25,11 @@ Q_SINK(bg, struct break_glass_row, read_bg)
 
 enum store_rc q_break_glass_insert(struct store *s, struct break_glass_row *r)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO break_glass (user_id, pupil_id, authority_id, school_id, role, reason, at, expires) "
-        "VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->user_id);
-    store_bind_int(st, 2, r->pupil_id);
-    store_bind_int(st, 3, r->authority_id);
-    store_bind_int(st, 4, r->school_id);
-    store_bind_text(st, 5, r->role);
-    store_bind_text(st, 6, r->reason);
-    store_bind_int(st, 7, r->at);
-    store_bind_int(st, 8, r->expires);
-    return store_get_int(st, &r->id);
+        "VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->user_id), QP_INT(r->pupil_id), QP_INT(r->authority_id), QP_INT(r->school_id),
+                 QP_TEXT(r->role), QP_TEXT(r->reason), QP_INT(r->at), QP_INT(r->expires)), &r->id);
 }
 
 enum store_rc q_break_glass_get(struct store *s, int64_t id, struct break_glass_row *out)
@@ -47,11 +40,9 @@ enum store_rc q_break_glass_get(struct store *s, int64_t id, struct break_glass_
 enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now,
                                    void (*fn)(void *arg, const struct break_glass_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " BG_COLS BG_FROM "WHERE b.user_id = ? AND b.expires > ? ORDER BY b.at DESC, b.id DESC");
-    store_bind_int(st, 1, user_id);
-    store_bind_int(st, 2, now);
-    return store_each_row(st, bg_each, &(struct bg_sink){fn, arg});
+    return q_rows(s,
+        "SELECT " BG_COLS BG_FROM "WHERE b.user_id = ? AND b.expires > ? ORDER BY b.at DESC, b.id DESC",
+        Q_PARAMS(QP_INT(user_id), QP_INT(now)), bg_each, &(struct bg_sink){fn, arg});
 }
 
 enum store_rc q_break_glass_list(struct store *s, const struct visibility *v, int64_t limit,

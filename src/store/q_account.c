@@ -1,5 +1,6 @@
 #include "store/q_account.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -16,38 +17,27 @@ enum store_rc q_totp_get(struct store *s, int64_t user_id, struct totp_row *out)
 
 enum store_rc q_totp_put_pending(struct store *s, int64_t user_id, const char *secret_box, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO user_totp (user_id, secret_box, confirmed_at, last_step, created_at) "
         "VALUES (?,?,NULL,0,?) ON CONFLICT (user_id) DO UPDATE SET secret_box = excluded.secret_box, "
         "confirmed_at = NULL, last_step = 0, created_at = excluded.created_at "
-        "WHERE user_totp.confirmed_at IS NULL");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, secret_box);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+        "WHERE user_totp.confirmed_at IS NULL",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(secret_box), QP_INT(now)));
 }
 
 enum store_rc q_totp_confirm(struct store *s, int64_t user_id, int64_t step, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ? AND confirmed_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, step);
-    store_bind_int(st, 3, user_id);
-    enum store_rc rc = store_exec_done(st);
-    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
+    return q_run_changed(s,
+        "UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ? AND confirmed_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(step), QP_INT(user_id)));
 }
 
 enum store_rc q_totp_use_step(struct store *s, int64_t user_id, int64_t step)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run_changed(s,
         "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND last_step < ? "
-        "AND confirmed_at IS NOT NULL");
-    store_bind_int(st, 1, step);
-    store_bind_int(st, 2, user_id);
-    store_bind_int(st, 3, step);
-    enum store_rc rc = store_exec_done(st);
-    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
+        "AND confirmed_at IS NOT NULL",
+        Q_PARAMS(QP_INT(step), QP_INT(user_id), QP_INT(step)));
 }
 
 enum store_rc q_totp_delete(struct store *s, int64_t user_id)
@@ -75,13 +65,9 @@ enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *c
 
 enum store_rc q_recovery_use(struct store *s, int64_t user_id, const char *hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, user_id);
-    store_bind_text(st, 3, hash);
-    enum store_rc rc = store_exec_done(st);
-    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
+    return q_run_changed(s,
+        "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(user_id), QP_TEXT(hash)));
 }
 
 enum store_rc q_recovery_unused(struct store *s, int64_t user_id, int64_t *n)
@@ -115,15 +101,11 @@ enum store_rc q_role_security_list(struct store *s, int64_t authority_id,
 enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const char *role, bool require,
                                   int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO role_security (authority_id, role, require_totp, updated_at) VALUES (?,?,?,?) "
         "ON CONFLICT (authority_id, role) DO UPDATE SET require_totp = excluded.require_totp, "
-        "updated_at = excluded.updated_at");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, role);
-    store_bind_int(st, 3, require ? 1 : 0);
-    store_bind_int(st, 4, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(role), QP_INT(require ? 1 : 0), QP_INT(now)));
 }
 
 enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, bool *enrolled)
@@ -146,44 +128,36 @@ enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, 
 
 enum store_rc q_session_user(struct store *s, const char *handle, int64_t *user_id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT user_id FROM sessions WHERE handle = ? AND handle <> ''");
-    store_bind_text(st, 1, handle);
-    return store_get_row(st, q_read_int, user_id);
+    return q_row(s, "SELECT user_id FROM sessions WHERE handle = ? AND handle <> ''",
+        Q_PARAMS(QP_TEXT(handle)), q_read_int, user_id);
 }
 
 enum store_rc q_pending_insert(struct store *s, const char *id_hash, int64_t user_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO sign_in_pending (id_hash, user_id, created_at, attempts) VALUES (?,?,?,0)");
-    store_bind_text(st, 1, id_hash);
-    store_bind_int(st, 2, user_id);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+    return q_run(s,
+        "INSERT INTO sign_in_pending (id_hash, user_id, created_at, attempts) VALUES (?,?,?,0)",
+        Q_PARAMS(QP_TEXT(id_hash), QP_INT(user_id), QP_INT(now)));
 }
 
 Q_READER(read_pending, struct pending_row, user_id, created_at, attempts)
 
 enum store_rc q_pending_get(struct store *s, const char *id_hash, struct pending_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT user_id, created_at, attempts FROM sign_in_pending WHERE id_hash = ?");
-    store_bind_text(st, 1, id_hash);
-    return store_get_row(st, read_pending, out);
+    return q_row(s,
+        "SELECT user_id, created_at, attempts FROM sign_in_pending WHERE id_hash = ?",
+        Q_PARAMS(QP_TEXT(id_hash)), read_pending, out);
 }
 
 enum store_rc q_pending_attempt(struct store *s, const char *id_hash)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE sign_in_pending SET attempts = attempts + 1 WHERE id_hash = ?");
-    store_bind_text(st, 1, id_hash);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE sign_in_pending SET attempts = attempts + 1 WHERE id_hash = ?",
+        Q_PARAMS(QP_TEXT(id_hash)));
 }
 
 enum store_rc q_pending_delete(struct store *s, const char *id_hash)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sign_in_pending WHERE id_hash = ?");
-    store_bind_text(st, 1, id_hash);
-    return store_exec_done(st);
+    return q_run(s, "DELETE FROM sign_in_pending WHERE id_hash = ?", Q_PARAMS(QP_TEXT(id_hash)));
 }
 
 enum store_rc q_pending_purge(struct store *s, int64_t created_before)

@@ -1,5 +1,6 @@
 #include "store/q_actions.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -98,30 +99,19 @@ enum store_rc q_action_list(struct store *s, int64_t case_id,
 
 enum store_rc q_referral_insert(struct store *s, struct referral_row *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO referrals (case_id, action_id, service_id, referred_on, outcome, notes, "
-        "created_at, updated_at) VALUES (?,?,?,?,'pending',?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->case_id);
-    q_bind_opt_id(st, 2, r->action_id);
-    store_bind_int(st, 3, r->service_id);
-    store_bind_text(st, 4, r->referred_on);
-    store_bind_text(st, 5, r->notes);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, now);
-    return store_get_int(st, &r->id);
+        "created_at, updated_at) VALUES (?,?,?,?,'pending',?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->case_id), QP_ID(r->action_id), QP_INT(r->service_id), QP_TEXT(r->referred_on),
+                 QP_TEXT(r->notes), QP_INT(now), QP_INT(now)), &r->id);
 }
 
 enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *outcome,
                                      const char *outcome_on, const char *notes, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE referrals SET outcome = ?, outcome_on = ?, notes = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, outcome);
-    q_bind_opt_text(st, 2, outcome_on);
-    store_bind_text(st, 3, notes ? notes : "");
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE referrals SET outcome = ?, outcome_on = ?, notes = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(outcome), QP_OPT_TEXT(outcome_on), QP_TEXT(notes ? notes : ""), QP_INT(now), QP_INT(id)));
 }
 
 #define REFERRAL_SELECT \

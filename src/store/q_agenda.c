@@ -1,5 +1,6 @@
 #include "store/q_agenda.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 #include "store/q_common.h"
 
 #include <string.h>
@@ -40,49 +41,32 @@ Q_SINK(agenda, struct agenda_row, read_agenda)
 enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *today,
                             void (*fn)(void *arg, const struct agenda_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.meeting_id = ?");
-    store_bind_text(st, 1, today);
-    store_bind_int(st, 2, meeting_id);
-    return store_each_row(st, agenda_each, &(struct agenda_sink){fn, arg});
+    return q_rows(s, AGENDA_SELECT "WHERE d.meeting_id = ?",
+        Q_PARAMS(QP_TEXT(today), QP_INT(meeting_id)), agenda_each, &(struct agenda_sink){fn, arg});
 }
 
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out)
 {
-    struct store_stmt *st = store_prepare(s, AGENDA_SELECT "WHERE d.id = ?");
-    store_bind_text(st, 1, today);
-    store_bind_int(st, 2, id);
-    return store_get_row(st, read_agenda, out);
+    return q_row(s, AGENDA_SELECT "WHERE d.id = ?", Q_PARAMS(QP_TEXT(today), QP_INT(id)), read_agenda, out);
 }
 
 enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case_id, const char *kind,
                                int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO discussions (meeting_id, case_id, kind, position, created_at, updated_at) "
-        "VALUES (?, ?, ?, 0, ?, ?) RETURNING id");
-    store_bind_int(st, 1, meeting_id);
-    store_bind_int(st, 2, case_id);
-    store_bind_text(st, 3, kind);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, now);
-    return store_get_int(st, id);
+        "VALUES (?, ?, ?, 0, ?, ?) RETURNING id",
+        Q_PARAMS(QP_INT(meeting_id), QP_INT(case_id), QP_TEXT(kind), QP_INT(now), QP_INT(now)), id);
 }
 
 enum store_rc q_discussion_save(struct store *s, int64_t id, const char *minutes,
                                 const struct discussion_feedback *fb, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE discussions SET minutes = ?, feedback_on = ?, feedback_method = ?, feedback_by = ?, "
-        "parent_said = ?, child_said = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, minutes);
-    store_bind_text(st, 2, fb->on && *fb->on ? fb->on : NULL);
-    store_bind_text(st, 3, fb->method);
-    store_bind_text(st, 4, fb->by);
-    store_bind_text(st, 5, fb->parent_said);
-    store_bind_text(st, 6, fb->child_said);
-    store_bind_int(st, 7, now);
-    store_bind_int(st, 8, id);
-    return store_exec_done(st);
+        "parent_said = ?, child_said = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(minutes), QP_TEXT(fb->on && *fb->on ? fb->on : NULL), QP_TEXT(fb->method), QP_TEXT(fb->by),
+                 QP_TEXT(fb->parent_said), QP_TEXT(fb->child_said), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_discussion_remove(struct store *s, int64_t id)
@@ -112,7 +96,7 @@ Q_SINK(agenda_candidates, struct agenda_candidate, read_agenda_candidates)
 enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const char *today,
                                   void (*fn)(void *arg, const struct agenda_candidate *c), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, p.school_id, s.authority_id, "
         "coalesce((SELECT max(m2.meeting_date) FROM discussions d2 JOIN meetings m2 ON m2.id = d2.meeting_id "
         "   WHERE d2.case_id = c.id AND m2.meeting_date < m.meeting_date), ''), "
@@ -122,8 +106,7 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         "FROM meetings m JOIN cases c ON c.team_id = m.team_id AND c.status = 'open' "
         "JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
         "WHERE m.id = ? AND NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id "
-        "   AND d.case_id = c.id) ORDER BY p.surname, p.forenames, c.id");
-    store_bind_text(st, 1, today);
-    store_bind_int(st, 2, meeting_id);
-    return store_each_row(st, agenda_candidates_each, &(struct agenda_candidates_sink){fn, arg});
+        "   AND d.case_id = c.id) ORDER BY p.surname, p.forenames, c.id",
+        Q_PARAMS(QP_TEXT(today),
+                 QP_INT(meeting_id)), agenda_candidates_each, &(struct agenda_candidates_sink){fn, arg});
 }

@@ -1,5 +1,6 @@
 #include "store/q_apst.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -80,11 +81,8 @@ enum store_rc q_apst_specialist_insert(struct store *s, struct apst_specialist_r
 
 enum store_rc q_apst_specialist_end(struct store *s, int64_t id, const char *ends_on, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE apst_specialists SET ends_on = ?, updated_at = ? WHERE id = ?");
-    q_bind_opt_text(st, 1, ends_on);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE apst_specialists SET ends_on = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_OPT_TEXT(ends_on), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_specialist_row *out)
@@ -143,36 +141,17 @@ Q_READER(read_rf, struct apst_referral_row, id, taskforce_id, team_id, authority
          engagement, closed_on, consent_basis, consent_by, consent_on, consent_kinds, consent_note)
 Q_SINK(rf, struct apst_referral_row, read_rf)
 
-struct rf_new {
-    const struct apst_referral_row *r;
-    int64_t by;
-};
-static int bind_rf_new(struct store_stmt *st, const void *rec)
-{
-    const struct rf_new *n = rec;
-    store_bind_int(st, 1, n->r->taskforce_id);
-    store_bind_int(st, 2, n->r->pupil_id);
-    store_bind_text(st, 3, n->r->route);
-    store_bind_text(st, 4, n->r->referred_on);
-    store_bind_text(st, 5, n->r->referrer);
-    store_bind_text(st, 6, n->r->reason);
-    q_bind_opt_id(st, 7, n->by);
-    store_bind_text(st, 8, n->r->consent_basis);
-    store_bind_text(st, 9, n->r->consent_by);
-    q_bind_opt_text(st, 10, n->r->consent_on);
-    store_bind_int(st, 11, n->r->consent_kinds);
-    store_bind_text(st, 12, n->r->consent_note);
-    return 13;
-}
 
 enum store_rc q_apst_referral_insert(struct store *s, struct apst_referral_row *r, int64_t by, int64_t now)
 {
-    struct rf_new n = {r, by};
-    return q_insert_rec(s,
+    return q_int(s,
         "INSERT INTO apst_referrals (taskforce_id, pupil_id, route, referred_on, referrer, reason, created_by, "
         "consent_basis, consent_by, consent_on, consent_kinds, consent_note, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-        bind_rf_new, &n, now, &r->id);
+        Q_PARAMS(QP_INT(r->taskforce_id), QP_INT(r->pupil_id), QP_TEXT(r->route), QP_TEXT(r->referred_on),
+                 QP_TEXT(r->referrer), QP_TEXT(r->reason), QP_ID(by), QP_TEXT(r->consent_basis),
+                 QP_TEXT(r->consent_by), QP_OPT_TEXT(r->consent_on), QP_INT(r->consent_kinds),
+                 QP_TEXT(r->consent_note), QP_INT(now), QP_INT(now)), &r->id);
 }
 
 enum store_rc q_apst_referral_get(struct store *s, int64_t id, struct apst_referral_row *out)
@@ -207,13 +186,11 @@ enum store_rc q_apst_referral_triage(struct store *s, const struct apst_referral
 enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char *triage,
                                void (*fn)(void *arg, const struct apst_referral_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " RF_COLS RF_FROM "WHERE r.taskforce_id = ? AND (? = '' OR r.triage = ?) "
-        "ORDER BY CASE r.triage WHEN 'pending' THEN 0 ELSE 1 END, r.referred_on DESC, r.id DESC LIMIT 500");
-    store_bind_int(st, 1, taskforce_id);
-    store_bind_text(st, 2, triage ? triage : "");
-    store_bind_text(st, 3, triage ? triage : "");
-    return store_each_row(st, rf_each, &(struct rf_sink){fn, arg});
+        "ORDER BY CASE r.triage WHEN 'pending' THEN 0 ELSE 1 END, r.referred_on DESC, r.id DESC LIMIT 500",
+        Q_PARAMS(QP_INT(taskforce_id), QP_TEXT(triage ? triage : ""),
+                 QP_TEXT(triage ? triage : "")), rf_each, &(struct rf_sink){fn, arg});
 }
 
 /* ---- meeting decisions ---- */
@@ -222,31 +199,15 @@ Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_nam
          decided_by, decided_by_name)
 Q_SINK(item, struct apst_item_row, read_item)
 
-struct item_new {
-    const struct apst_item_row *r;
-    int64_t by;
-};
-static int bind_item_new(struct store_stmt *st, const void *rec)
-{
-    const struct item_new *n = rec;
-    store_bind_int(st, 1, n->r->meeting_id);
-    q_bind_opt_id(st, 2, n->r->referral_id);
-    store_bind_text(st, 3, n->r->kind);
-    store_bind_text(st, 4, n->r->event_kind);
-    store_bind_text(st, 5, n->r->decision);
-    store_bind_text(st, 6, n->r->decided_by);
-    store_bind_text(st, 7, n->r->decided_by_name);
-    q_bind_opt_id(st, 8, n->by);
-    return 9;
-}
 
 enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now)
 {
-    struct item_new n = {r, by};
-    return q_insert_rec(s,
+    return q_int(s,
         "INSERT INTO apst_meeting_items (meeting_id, referral_id, kind, event_kind, decision, decided_by, "
         "decided_by_name, recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
-        bind_item_new, &n, now, &r->id);
+        Q_PARAMS(QP_INT(r->meeting_id), QP_ID(r->referral_id), QP_TEXT(r->kind), QP_TEXT(r->event_kind),
+                 QP_TEXT(r->decision), QP_TEXT(r->decided_by), QP_TEXT(r->decided_by_name), QP_ID(by), QP_INT(now),
+                 QP_INT(now)), &r->id);
 }
 
 enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
@@ -274,22 +235,17 @@ enum store_rc q_apst_referral_consent(struct store *s, const struct apst_referra
 
 enum store_rc q_apst_referral_staff_add(struct store *s, int64_t referral_id, int64_t specialist_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO apst_referral_staff (referral_id, specialist_id, created_at) VALUES (?,?,?) "
-        "ON CONFLICT (referral_id, specialist_id) DO NOTHING");
-    store_bind_int(st, 1, referral_id);
-    store_bind_int(st, 2, specialist_id);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+        "ON CONFLICT (referral_id, specialist_id) DO NOTHING",
+        Q_PARAMS(QP_INT(referral_id), QP_INT(specialist_id), QP_INT(now)));
 }
 
 /* STORE_DONE: the specialist was not assigned. */
 enum store_rc q_apst_referral_staff_remove(struct store *s, int64_t referral_id, int64_t specialist_id)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM apst_referral_staff WHERE referral_id = ? AND specialist_id = ?");
-    store_bind_int(st, 1, referral_id);
-    store_bind_int(st, 2, specialist_id);
-    return q_exec_changed(s, st);
+    return q_run_changed(s, "DELETE FROM apst_referral_staff WHERE referral_id = ? AND specialist_id = ?",
+        Q_PARAMS(QP_INT(referral_id), QP_INT(specialist_id)));
 }
 
 struct users_sink {
@@ -330,11 +286,8 @@ enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
 
 enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE apst_specialists SET user_id = ?, updated_at = ? WHERE id = ?");
-    q_bind_opt_id(st, 1, user_id);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE apst_specialists SET user_id = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_ID(user_id), QP_INT(now), QP_INT(id)));
 }
 
 /* ---- costs actually spent ---- */
@@ -347,37 +300,25 @@ Q_SINK(cost, struct apst_cost_row, read_cost)
 
 enum store_rc q_apst_cost_insert(struct store *s, struct apst_cost_row *r, int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO apst_costs (taskforce_id, line, period_from, period_to, amount_pence, note, recorded_by, "
-        "created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->taskforce_id);
-    store_bind_text(st, 2, r->line);
-    store_bind_text(st, 3, r->period_from);
-    store_bind_text(st, 4, r->period_to);
-    store_bind_int(st, 5, r->amount_pence);
-    store_bind_text(st, 6, r->note);
-    q_bind_opt_id(st, 7, by);
-    store_bind_int(st, 8, now);
-    return store_get_int(st, &r->id);
+        "created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->taskforce_id), QP_TEXT(r->line), QP_TEXT(r->period_from), QP_TEXT(r->period_to),
+                 QP_INT(r->amount_pence), QP_TEXT(r->note), QP_ID(by), QP_INT(now)), &r->id);
 }
 
 enum store_rc q_apst_costs(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                            void (*fn)(void *arg, const struct apst_cost_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " COST_COLS "FROM apst_costs "
-        "WHERE taskforce_id = ? AND period_from >= ? AND period_to <= ? ORDER BY period_from, line, id LIMIT 500");
-    store_bind_int(st, 1, taskforce_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    return store_each_row(st, cost_each, &(struct cost_sink){fn, arg});
+        "WHERE taskforce_id = ? AND period_from >= ? AND period_to <= ? ORDER BY period_from, line, id LIMIT 500",
+        Q_PARAMS(QP_INT(taskforce_id), QP_TEXT(from), QP_TEXT(to)), cost_each, &(struct cost_sink){fn, arg});
 }
 
 enum store_rc q_apst_cost_get(struct store *s, int64_t id, struct apst_cost_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " COST_COLS "FROM apst_costs WHERE id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_cost, out);
+    return q_row(s, "SELECT " COST_COLS "FROM apst_costs WHERE id = ?", Q_PARAMS(QP_INT(id)), read_cost, out);
 }
 
 /* The tables a void applies to: a fixed list, never text from input. */
@@ -409,52 +350,29 @@ Q_READER(read_iv, struct apst_intervention_row, id, taskforce_id, specialist_id,
 
 Q_SINK(iv, struct apst_intervention_row, read_iv)
 
-struct iv_new {
-    const struct apst_intervention_row *r;
-    int64_t by;
-};
-static int bind_iv_new(struct store_stmt *st, const void *rec)
-{
-    const struct iv_new *n = rec;
-    store_bind_int(st, 1, n->r->taskforce_id);
-    store_bind_int(st, 2, n->r->specialist_id);
-    q_bind_opt_id(st, 3, n->r->referral_id);
-    store_bind_text(st, 4, n->r->delivered_on);
-    store_bind_text(st, 5, n->r->activity);
-    store_bind_int(st, 6, n->r->minutes);
-    q_bind_opt_id(st, 7, n->by);
-    return 8;
-}
 
 enum store_rc q_apst_intervention_insert(struct store *s, struct apst_intervention_row *r, int64_t by, int64_t now)
 {
-    struct iv_new n = {r, by};
     /* created_at only: the log is not edited (a mistake is a new entry). */
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO apst_interventions (taskforce_id, specialist_id, referral_id, delivered_on, activity, minutes, "
-        "recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    int i = bind_iv_new(st, &n);
-    store_bind_int(st, i, now);
-    return store_get_int(st, &r->id);
+        "recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->taskforce_id), QP_INT(r->specialist_id), QP_ID(r->referral_id), QP_TEXT(r->delivered_on),
+                 QP_TEXT(r->activity), QP_INT(r->minutes), QP_ID(by), QP_INT(now)), &r->id);
 }
 
 enum store_rc q_apst_interventions(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                    void (*fn)(void *arg, const struct apst_intervention_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         IV_SELECT "WHERE i.taskforce_id = ? AND i.delivered_on >= ? AND i.delivered_on <= ? "
-        "ORDER BY i.delivered_on DESC, i.id DESC LIMIT 500");
-    store_bind_int(st, 1, taskforce_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    return store_each_row(st, iv_each, &(struct iv_sink){fn, arg});
+        "ORDER BY i.delivered_on DESC, i.id DESC LIMIT 500",
+        Q_PARAMS(QP_INT(taskforce_id), QP_TEXT(from), QP_TEXT(to)), iv_each, &(struct iv_sink){fn, arg});
 }
 
 enum store_rc q_apst_intervention_get(struct store *s, int64_t id, struct apst_intervention_row *out)
 {
-    struct store_stmt *st = store_prepare(s, IV_SELECT "WHERE i.id = ?");
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read_iv, out);
+    return q_row(s, IV_SELECT "WHERE i.id = ?", Q_PARAMS(QP_INT(id)), read_iv, out);
 }
 
 /* ---- the MI return ---- */
@@ -472,7 +390,7 @@ enum store_rc q_apst_mi_pupils(struct store *s, int64_t taskforce_id, const char
 {
     /* FSM and social care: a record of the kind in force at some time in
      * the period (started by its end, not ended before its start). */
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT r.pupil_id, p.sen_provision, r.engagement, "
         "EXISTS (SELECT 1 FROM outcome_records o WHERE o.pupil_id = r.pupil_id AND o.kind = 'fsm' "
         "AND o.starts_on <= ? AND (o.ends_on IS NULL OR o.ends_on >= ?)), "
@@ -481,15 +399,9 @@ enum store_rc q_apst_mi_pupils(struct store *s, int64_t taskforce_id, const char
         "CASE WHEN p.school_id <> t.host_school_id THEN 1 ELSE 0 END "
         "FROM apst_referrals r JOIN pupils p ON p.id = r.pupil_id JOIN apst_taskforces f ON f.id = r.taskforce_id "
         "JOIN teams t ON t.id = f.team_id WHERE r.taskforce_id = ? AND r.triage = 'accepted' "
-        "AND r.referred_on <= ? AND (r.closed_on IS NULL OR r.closed_on >= ?) ORDER BY r.pupil_id, r.id");
-    store_bind_text(st, 1, to);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    store_bind_text(st, 4, from);
-    store_bind_int(st, 5, taskforce_id);
-    store_bind_text(st, 6, to);
-    store_bind_text(st, 7, from);
-    return store_each_row(st, mip_each, &(struct mip_sink){fn, arg});
+        "AND r.referred_on <= ? AND (r.closed_on IS NULL OR r.closed_on >= ?) ORDER BY r.pupil_id, r.id",
+        Q_PARAMS(QP_TEXT(to), QP_TEXT(from), QP_TEXT(to), QP_TEXT(from), QP_INT(taskforce_id), QP_TEXT(to),
+                 QP_TEXT(from)), mip_each, &(struct mip_sink){fn, arg});
 }
 
 Q_READER(read_mi_minutes, struct apst_mi_minutes, kind, activity, minutes)
@@ -498,27 +410,21 @@ Q_SINK(mim, struct apst_mi_minutes, read_mi_minutes)
 enum store_rc q_apst_mi_minutes(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                 void (*fn)(void *arg, const struct apst_mi_minutes *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT sp.kind, i.activity, sum(i.minutes) FROM apst_interventions i "
         "JOIN apst_specialists sp ON sp.id = i.specialist_id WHERE i.taskforce_id = ? AND i.voided_at IS NULL "
-        "AND i.delivered_on >= ? AND i.delivered_on <= ? GROUP BY sp.kind, i.activity ORDER BY sp.kind, i.activity");
-    store_bind_int(st, 1, taskforce_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    return store_each_row(st, mim_each, &(struct mim_sink){fn, arg});
+        "AND i.delivered_on >= ? AND i.delivered_on <= ? GROUP BY sp.kind, i.activity ORDER BY sp.kind, i.activity",
+        Q_PARAMS(QP_INT(taskforce_id), QP_TEXT(from), QP_TEXT(to)), mim_each, &(struct mim_sink){fn, arg});
 }
 
 enum store_rc q_apst_mi_holiday_pupils(struct store *s, int64_t taskforce_id, const char *from, const char *to,
                                        int64_t *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "SELECT count(DISTINCT r.pupil_id) FROM apst_interventions i JOIN apst_referrals r ON r.id = i.referral_id "
         "WHERE i.taskforce_id = ? AND i.voided_at IS NULL AND i.activity = 'holiday' AND i.delivered_on >= ? "
-        "AND i.delivered_on <= ?");
-    store_bind_int(st, 1, taskforce_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    return store_get_int(st, out);
+        "AND i.delivered_on <= ?",
+        Q_PARAMS(QP_INT(taskforce_id), QP_TEXT(from), QP_TEXT(to)), out);
 }
 
 enum store_rc q_apst_mi_outcomes(struct store *s, int64_t taskforce_id, const char *from, const char *to,

@@ -1,5 +1,6 @@
 #include "store/q_audit.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -184,9 +185,8 @@ enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int
     for (size_t i = 0; i < sizeof subject_sql / sizeof subject_sql[0]; i++) {
         if (strcmp(kind, subject_sql[i].kind) != 0)
             continue;
-        struct store_stmt *st = store_prepare(s, subject_sql[i].sql);
-        store_bind_int(st, 1, id);
-        return store_get_row(st, q_read_ints, (int64_t *[]){pupil_id, school_id, authority_id, NULL});
+        return q_row(s, subject_sql[i].sql,
+            Q_PARAMS(QP_INT(id)), q_read_ints, (int64_t *[]){pupil_id, school_id, authority_id, NULL});
     }
     return STORE_DONE;
 }
@@ -244,13 +244,11 @@ enum store_rc q_audit_for_pupil(struct store *s, int64_t pupil_id,
 {
     /* With those committed but not yet chained (an export reads the entry
      * its own transaction wrote), after the chained ones. */
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " AUDIT_COLS ", 0 FROM audit_log a WHERE a.pupil_id = ?"
         " UNION ALL SELECT seq, " ENTRY_COLS ", '', '', 1 FROM audit_pending WHERE pupil_id = ?"
-        " ORDER BY 16, 1");
-    store_bind_int(st, 1, pupil_id);
-    store_bind_int(st, 2, pupil_id);
-    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
+        " ORDER BY 16, 1",
+        Q_PARAMS(QP_INT(pupil_id), QP_INT(pupil_id)), entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_walk(struct store *s, int64_t after_id,

@@ -1,5 +1,6 @@
 #include "store/q_budget.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,18 +47,11 @@ enum store_rc q_budget_year_insert(struct store *s, int64_t authority_id, int st
                                    const char *starts_on, const char *ends_on, int64_t by, int64_t now,
                                    int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO budget_years (authority_id, start_year, label, starts_on, ends_on, created_by, created_at, "
-        "updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, start_year);
-    store_bind_text(st, 3, label);
-    store_bind_text(st, 4, starts_on);
-    store_bind_text(st, 5, ends_on);
-    q_bind_opt_id(st, 6, by);
-    store_bind_int(st, 7, now);
-    store_bind_int(st, 8, now);
-    return store_get_int(st, id);
+        "updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(start_year), QP_TEXT(label), QP_TEXT(starts_on), QP_TEXT(ends_on),
+                 QP_ID(by), QP_INT(now), QP_INT(now)), id);
 }
 
 enum store_rc q_budget_year_get(struct store *s, int64_t id, struct budget_year_row *out)
@@ -109,16 +103,11 @@ enum store_rc q_budget_contribution_get(struct store *s, int64_t id, struct budg
 
 enum store_rc q_budget_contribution_update(struct store *s, const struct budget_contribution_row *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run_changed(s,
         "UPDATE budget_contributions SET partner = ?, partner_name = ?, amount_pence = ?, received_on = ?, "
-        "updated_at = ? WHERE id = ? AND voided_at IS NULL");
-    store_bind_text(st, 1, r->partner);
-    store_bind_text(st, 2, r->partner_name);
-    store_bind_int(st, 3, r->amount);
-    store_bind_text(st, 4, r->received_on);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, r->id);
-    return q_exec_changed(s, st);
+        "updated_at = ? WHERE id = ? AND voided_at IS NULL",
+        Q_PARAMS(QP_TEXT(r->partner), QP_TEXT(r->partner_name), QP_INT(r->amount), QP_TEXT(r->received_on),
+                 QP_INT(now), QP_INT(r->id)));
 }
 
 /* The tables a void applies to: a fixed list, never text from input. */
@@ -150,18 +139,11 @@ enum store_rc q_budget_correction_insert(struct store *s, const struct budget_co
 {
     if ((int)r->kind < 0 || (size_t)r->kind >= sizeof kinds / sizeof kinds[0])
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO budget_corrections (kind, record_id, action, before, after, reason, made_by, made_at) "
-        "VALUES (?,?,?,?,?,?,?,?)");
-    store_bind_text(st, 1, kinds[r->kind]);
-    store_bind_int(st, 2, r->record_id);
-    store_bind_text(st, 3, r->action);
-    store_bind_text(st, 4, r->before);
-    store_bind_text(st, 5, r->after);
-    store_bind_text(st, 6, r->reason);
-    q_bind_opt_id(st, 7, r->made_by);
-    store_bind_int(st, 8, r->made_at);
-    return store_exec_done(st);
+        "VALUES (?,?,?,?,?,?,?,?)",
+        Q_PARAMS(QP_TEXT(kinds[r->kind]), QP_INT(r->record_id), QP_TEXT(r->action), QP_TEXT(r->before),
+                 QP_TEXT(r->after), QP_TEXT(r->reason), QP_ID(r->made_by), QP_INT(r->made_at)));
 }
 
 Q_READER(read_correction, struct budget_correction_row, id, record_id, action, before, after, reason, made_by,
@@ -174,13 +156,11 @@ enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, i
 {
     if ((int)kind < 0 || (size_t)kind >= sizeof kinds / sizeof kinds[0])
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT b.id, b.record_id, b.action, b.before, b.after, b.reason, coalesce(b.made_by, 0), "
         "coalesce(u.display_name, ''), b.made_at FROM budget_corrections b LEFT JOIN users u ON u.id = b.made_by "
-        "WHERE b.kind = ? AND b.record_id = ? ORDER BY b.made_at, b.id LIMIT 200");
-    store_bind_text(st, 1, kinds[kind]);
-    store_bind_int(st, 2, record_id);
-    return store_each_row(st, correction_each, &(struct correction_sink){fn, arg});
+        "WHERE b.kind = ? AND b.record_id = ? ORDER BY b.made_at, b.id LIMIT 200",
+        Q_PARAMS(QP_TEXT(kinds[kind]), QP_INT(record_id)), correction_each, &(struct correction_sink){fn, arg});
 }
 
 enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
@@ -205,17 +185,11 @@ Q_SINK(allocation, struct budget_allocation_row, read_allocation)
 enum store_rc q_budget_allocation_set(struct store *s, int64_t year_id, int64_t team_id, int64_t amount, int64_t by,
                                       int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO budget_allocations (year_id, team_id, amount_pence, created_by, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?) ON CONFLICT (year_id, team_id) DO UPDATE SET amount_pence = excluded.amount_pence, "
-        "updated_at = excluded.updated_at RETURNING id");
-    store_bind_int(st, 1, year_id);
-    store_bind_int(st, 2, team_id);
-    store_bind_int(st, 3, amount);
-    q_bind_opt_id(st, 4, by);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, now);
-    return store_get_int(st, id);
+        "updated_at = excluded.updated_at RETURNING id",
+        Q_PARAMS(QP_INT(year_id), QP_INT(team_id), QP_INT(amount), QP_ID(by), QP_INT(now), QP_INT(now)), id);
 }
 
 enum store_rc q_budget_allocation_get(struct store *s, int64_t id, struct budget_allocation_row *out)
@@ -239,10 +213,8 @@ enum store_rc q_budget_allocation_list(struct store *s, int64_t year_id, const s
 enum store_rc q_budget_allocation_of(struct store *s, int64_t year_id, int64_t team_id,
                                      struct budget_allocation_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " ALLOC_COLS ALLOC_FROM "WHERE a.year_id = ? AND a.team_id = ?");
-    store_bind_int(st, 1, year_id);
-    store_bind_int(st, 2, team_id);
-    return store_get_row(st, read_allocation, out);
+    return q_row(s, "SELECT " ALLOC_COLS ALLOC_FROM "WHERE a.year_id = ? AND a.team_id = ?",
+        Q_PARAMS(QP_INT(year_id), QP_INT(team_id)), read_allocation, out);
 }
 
 enum store_rc q_budget_allocation_change_insert(struct store *s, const struct budget_allocation_change_row *r)
@@ -283,21 +255,18 @@ enum store_rc q_budget_allocation_change_list(struct store *s, int64_t allocatio
                                               void (*fn)(void *arg, const struct budget_allocation_change_row *r),
                                               void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT h.id, h.allocation_id, h.old_pence, h.new_pence, h.reason, coalesce(h.changed_by, 0), "
         "coalesce(u.display_name, ''), h.changed_at FROM budget_allocation_changes h "
-        "LEFT JOIN users u ON u.id = h.changed_by WHERE h.allocation_id = ? ORDER BY h.changed_at, h.id LIMIT 500");
-    store_bind_int(st, 1, allocation_id);
-    return store_each_row(st, allocation_change_each, &(struct allocation_change_sink){fn, arg});
+        "LEFT JOIN users u ON u.id = h.changed_by WHERE h.allocation_id = ? ORDER BY h.changed_at, h.id LIMIT 500",
+        Q_PARAMS(QP_INT(allocation_id)), allocation_change_each, &(struct allocation_change_sink){fn, arg});
 }
 
 enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT coalesce(sum(amount_pence), 0) FROM budget_allocations WHERE year_id = ? AND team_id <> ?");
-    store_bind_int(st, 1, year_id);
-    store_bind_int(st, 2, team_id);
-    return store_get_int(st, sum);
+    return q_int(s,
+        "SELECT coalesce(sum(amount_pence), 0) FROM budget_allocations WHERE year_id = ? AND team_id <> ?",
+        Q_PARAMS(QP_INT(year_id), QP_INT(team_id)), sum);
 }
 
 /* ---- limits ---- */
@@ -308,22 +277,13 @@ enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_
 static enum store_rc pence_get(struct store *s, const char *sql, int64_t authority_id, const char *key,
                                int64_t *pence)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, key);
-    return store_get_int(st, pence);
+    return q_int(s, sql, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key)), pence);
 }
 
 static enum store_rc pence_set(struct store *s, const char *sql, int64_t authority_id, const char *key,
                                int64_t pence, int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, key);
-    store_bind_int(st, 3, pence);
-    q_bind_opt_id(st, 4, by);
-    store_bind_int(st, 5, now);
-    return store_exec_done(st);
+    return q_run(s, sql, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key), QP_INT(pence), QP_ID(by), QP_INT(now)));
 }
 
 enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence)
@@ -400,31 +360,20 @@ enum store_rc q_budget_commitment_list(struct store *s, int64_t allocation_id, c
 
 enum store_rc q_budget_commitment_decide(struct store *s, int64_t id, const char *status, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE budget_commitments SET status = ?, updated_at = ? WHERE id = ? AND status = 'pending'");
-    store_bind_text(st, 1, status);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE budget_commitments SET status = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+        Q_PARAMS(QP_TEXT(status), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_commitment_row *r, int64_t by,
                                           int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run_changed(s,
         "UPDATE budget_commitments SET description = ?, amount_pence = ?, committed_on = ?, units = ?, status = ?, "
         "needs = ?, changed_by = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL "
-        "AND status IN ('pending', 'committed')");
-    store_bind_text(st, 1, r->description);
-    store_bind_int(st, 2, r->amount);
-    store_bind_text(st, 3, r->committed_on);
-    q_bind_opt_id(st, 4, r->units);
-    store_bind_text(st, 5, r->status);
-    store_bind_int(st, 6, r->needs);
-    q_bind_opt_id(st, 7, by);
-    store_bind_int(st, 8, now);
-    store_bind_int(st, 9, r->id);
-    return q_exec_changed(s, st);
+        "AND status IN ('pending', 'committed')",
+        Q_PARAMS(QP_TEXT(r->description), QP_INT(r->amount), QP_TEXT(r->committed_on), QP_ID(r->units),
+                 QP_TEXT(r->status), QP_INT(r->needs), QP_ID(by), QP_INT(now), QP_INT(r->id)));
 }
 
 /* ---- payments ---- */
@@ -441,16 +390,11 @@ Q_SINK(payment, struct budget_payment_row, read_payment)
 
 enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payment_row *r, int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO budget_payments (commitment_id, amount_pence, paid_on, reference, recorded_by, created_at) "
-        "VALUES (?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->commitment_id);
-    store_bind_int(st, 2, r->amount);
-    store_bind_text(st, 3, r->paid_on);
-    store_bind_text(st, 4, r->reference);
-    q_bind_opt_id(st, 5, r->recorded_by);
-    store_bind_int(st, 6, now);
-    return store_get_int(st, id);
+        "VALUES (?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->commitment_id), QP_INT(r->amount), QP_TEXT(r->paid_on), QP_TEXT(r->reference),
+                 QP_ID(r->recorded_by), QP_INT(now)), id);
 }
 
 enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
@@ -475,18 +419,11 @@ Q_SINK(approval, struct budget_approval_row, read_approval)
 
 enum store_rc q_budget_approval_insert(struct store *s, const struct budget_approval_row *r, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO budget_approvals (commitment_id, decision, amount_pence, role, limit_pence, note, decided_by, "
-        "decided_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->commitment_id);
-    store_bind_text(st, 2, r->decision);
-    store_bind_int(st, 3, r->amount);
-    store_bind_text(st, 4, r->role);
-    store_bind_int(st, 5, r->limit);
-    store_bind_text(st, 6, r->note);
-    q_bind_opt_id(st, 7, r->decided_by);
-    store_bind_int(st, 8, r->decided_at);
-    return store_get_int(st, id);
+        "decided_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->commitment_id), QP_TEXT(r->decision), QP_INT(r->amount), QP_TEXT(r->role), QP_INT(r->limit),
+                 QP_TEXT(r->note), QP_ID(r->decided_by), QP_INT(r->decided_at)), id);
 }
 
 enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
@@ -565,17 +502,11 @@ enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r,
 
 enum store_rc q_intervention_update(struct store *s, const struct intervention_row *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run_changed(s,
         "UPDATE interventions SET name = ?, provider = ?, unit_cost_pence = ?, capacity = ?, eligibility = ?, "
-        "updated_at = ? WHERE id = ? AND voided_at IS NULL");
-    store_bind_text(st, 1, r->name);
-    store_bind_text(st, 2, r->provider);
-    store_bind_int(st, 3, r->unit_cost);
-    store_bind_int(st, 4, r->capacity);
-    store_bind_text(st, 5, r->eligibility);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, r->id);
-    return q_exec_changed(s, st);
+        "updated_at = ? WHERE id = ? AND voided_at IS NULL",
+        Q_PARAMS(QP_TEXT(r->name), QP_TEXT(r->provider), QP_INT(r->unit_cost), QP_INT(r->capacity),
+                 QP_TEXT(r->eligibility), QP_INT(now), QP_INT(r->id)));
 }
 
 /* INT_COLS counts the places current today: its two '?' come first, then
@@ -664,15 +595,10 @@ enum store_rc q_placement_insert(struct store *s, const struct placement_row *r,
 
 enum store_rc q_placement_update(struct store *s, const struct placement_row *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE placements SET units_used = ?, ends_on = ?, starts_on = ?, updated_at = ? WHERE id = ? "
-        "AND voided_at IS NULL");
-    store_bind_int(st, 1, r->units_used);
-    q_bind_opt_text(st, 2, r->ends_on);
-    store_bind_text(st, 3, r->starts_on);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, r->id);
-    return store_exec_done(st);
+        "AND voided_at IS NULL",
+        Q_PARAMS(QP_INT(r->units_used), QP_OPT_TEXT(r->ends_on), QP_TEXT(r->starts_on), QP_INT(now), QP_INT(r->id)));
 }
 
 enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row *out)
@@ -683,22 +609,18 @@ enum store_rc q_placement_get(struct store *s, int64_t id, struct placement_row 
 enum store_rc q_placement_list(struct store *s, int64_t commitment_id, int64_t action_id,
                                void (*fn)(void *arg, const struct placement_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " PLACE_COLS PLACE_FROM "WHERE p.commitment_id = ? OR p.action_id = ? ORDER BY p.starts_on, p.id "
-        "LIMIT 500");
-    store_bind_int(st, 1, commitment_id);
-    store_bind_int(st, 2, action_id);
-    return store_each_row(st, placement_each, &(struct placement_sink){fn, arg});
+        "LIMIT 500",
+        Q_PARAMS(QP_INT(commitment_id), QP_INT(action_id)), placement_each, &(struct placement_sink){fn, arg});
 }
 
 enum store_rc q_placement_units(struct store *s, int64_t commitment_id, int64_t except_id, int64_t *units)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "SELECT coalesce(sum(units_used), 0) FROM placements WHERE commitment_id = ? AND id <> ? "
-        "AND voided_at IS NULL");
-    store_bind_int(st, 1, commitment_id);
-    store_bind_int(st, 2, except_id);
-    return store_get_int(st, units);
+        "AND voided_at IS NULL",
+        Q_PARAMS(QP_INT(commitment_id), QP_INT(except_id)), units);
 }
 
 struct period_sink {

@@ -1,5 +1,6 @@
 #include "store/q_calendar.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -37,13 +38,10 @@ enum store_rc q_cal_meeting_list(struct store *s, const struct visibility *v, co
 
 enum store_rc q_cal_feed_set(struct store *s, int64_t user_id, const char *token_hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, token_hash);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+        "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(token_hash), QP_INT(now)));
 }
 
 enum store_rc q_cal_feed_delete(struct store *s, int64_t user_id)
@@ -56,14 +54,10 @@ enum store_rc q_cal_feed_delete(struct store *s, int64_t user_id)
 
 enum store_rc q_cal_feed_user(struct store *s, const char *token_hash, int64_t *user_id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT user_id FROM calendar_feeds WHERE token_hash = ?");
-    store_bind_text(st, 1, token_hash);
-    return store_get_int(st, user_id);
+    return q_int(s, "SELECT user_id FROM calendar_feeds WHERE token_hash = ?", Q_PARAMS(QP_TEXT(token_hash)), user_id);
 }
 
 enum store_rc q_cal_feed_created(struct store *s, int64_t user_id, int64_t *created_at)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT created_at FROM calendar_feeds WHERE user_id = ?");
-    store_bind_int(st, 1, user_id);
-    return store_get_int(st, created_at);
+    return q_int(s, "SELECT created_at FROM calendar_feeds WHERE user_id = ?", Q_PARAMS(QP_INT(user_id)), created_at);
 }

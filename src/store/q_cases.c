@@ -1,5 +1,6 @@
 #include "store/q_cases.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,15 +43,10 @@ enum store_rc q_consent_insert(struct store *s, struct consent_row *r, int64_t r
 enum store_rc q_consent_withdraw(struct store *s, int64_t id, const char *on, const char *reason,
                                  int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE consents SET withdrawn_on = ?, withdrawal_reason = ?, withdrawn_by = ?, "
-        "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL");
-    store_bind_text(st, 1, on);
-    store_bind_text(st, 2, reason);
-    q_bind_opt_id(st, 3, by);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return store_exec_done(st);
+        "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL",
+        Q_PARAMS(QP_TEXT(on), QP_TEXT(reason), QP_ID(by), QP_INT(now), QP_INT(id)));
 }
 
 #define CONSENT_COLS "id, pupil_id, given_by, relationship, given_on, covers_discussion, " \
@@ -274,14 +270,10 @@ enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
 enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status, const char *closed_on,
                                 const char *reason, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE cases SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, closed_on && *closed_on ? closed_on : NULL);
-    store_bind_text(st, 3, reason ? reason : "");
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE cases SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(status), QP_TEXT(closed_on && *closed_on ? closed_on : NULL), QP_TEXT(reason ? reason : ""),
+                 QP_INT(now), QP_INT(id)));
 }
 
 #define CASE_WHERE " FROM cases c JOIN pupils p ON p.id = c.pupil_id " \

@@ -1,5 +1,6 @@
 #include "store/q_cohorts.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -19,13 +20,11 @@ enum store_rc q_running_discussions(struct store *s, int64_t meeting_id,
 
 enum store_rc q_running_set_position(struct store *s, int cohort, int64_t meeting_id, int64_t id, int position)
 {
-    struct store_stmt *st = store_prepare(s, cohort
+    return q_run(s,
+        cohort
         ? "UPDATE cohort_discussions SET position = ? WHERE id = ? AND meeting_id = ?"
-        : "UPDATE discussions SET position = ? WHERE id = ? AND meeting_id = ?");
-    store_bind_int(st, 1, position);
-    store_bind_int(st, 2, id);
-    store_bind_int(st, 3, meeting_id);
-    return store_exec_done(st);
+        : "UPDATE discussions SET position = ? WHERE id = ? AND meeting_id = ?",
+        Q_PARAMS(QP_INT(position), QP_INT(id), QP_INT(meeting_id)));
 }
 
 enum store_rc q_running_set_minutes(struct store *s, int cohort, int64_t meeting_id, int64_t id, int minutes,
@@ -73,14 +72,11 @@ enum store_rc q_meeting_set_location(struct store *s, int64_t meeting_id, const 
 {
     /* A new place raises the meeting's iCalendar SEQUENCE (migration 0018),
      * so calendars replace the event. */
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE meetings SET location = ?, ics_sequence = ics_sequence + CASE WHEN location <> ? THEN 1 ELSE 0 END, "
-        "updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, location ? location : "");
-    store_bind_text(st, 2, location ? location : "");
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, meeting_id);
-    return store_exec_done(st);
+        "updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(location ? location : ""), QP_TEXT(location ? location : ""), QP_INT(now),
+                 QP_INT(meeting_id)));
 }
 
 /* ---- cohort discussions ---- */
@@ -102,17 +98,11 @@ Q_SINK(cohort, struct cohort_row, read_cohort)
 
 enum store_rc q_cohort_insert(struct store *s, const struct cohort_row *r, int64_t by, int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO cohort_discussions (meeting_id, year_group, school_id, description, created_by, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    store_bind_int(st, 1, r->meeting_id);
-    store_bind_text(st, 2, r->year_group);
-    q_bind_opt_id(st, 3, r->school_id);
-    store_bind_text(st, 4, r->description);
-    q_bind_opt_id(st, 5, by);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, now);
-    return store_get_int(st, id);
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        Q_PARAMS(QP_INT(r->meeting_id), QP_TEXT(r->year_group), QP_ID(r->school_id), QP_TEXT(r->description),
+                 QP_ID(by), QP_INT(now), QP_INT(now)), id);
 }
 
 enum store_rc q_cohort_get(struct store *s, int64_t id, struct cohort_row *out)
@@ -130,11 +120,8 @@ enum store_rc q_cohort_list(struct store *s, int64_t meeting_id,
 
 enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *minutes, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE cohort_discussions SET minutes = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, minutes);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE cohort_discussions SET minutes = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(minutes), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_cohort_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
@@ -158,13 +145,10 @@ static void names_each(struct store_stmt *st, void *arg)
 enum store_rc q_cohort_pupil_names(struct store *s, int64_t team_id, int64_t school_id,
                                    void (*fn)(void *arg, const char *forenames, const char *surname), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT p.forenames, p.surname FROM pupils p JOIN team_schools ts ON ts.school_id = p.school_id "
-        "WHERE ts.team_id = ? AND (? = 0 OR p.school_id = ?)");
-    store_bind_int(st, 1, team_id);
-    store_bind_int(st, 2, school_id);
-    store_bind_int(st, 3, school_id);
-    return store_each_row(st, names_each, &(struct names_sink){fn, arg});
+        "WHERE ts.team_id = ? AND (? = 0 OR p.school_id = ?)",
+        Q_PARAMS(QP_INT(team_id), QP_INT(school_id), QP_INT(school_id)), names_each, &(struct names_sink){fn, arg});
 }
 
 enum store_rc q_cohort_team_school(struct store *s, int64_t team_id, int64_t school_id, bool *yes)
@@ -274,15 +258,12 @@ enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, cons
 enum store_rc q_cohort_work(struct store *s, int64_t authority_id, int64_t user_id, const char *today,
                             void (*fn)(void *arg, const struct cohort_action_row *a), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, CACTION_SELECT
+    return q_rows(s,
+        CACTION_SELECT
         "WHERE a.status = 'open' AND a.voided_at IS NULL AND k.voided_at IS NULL AND m.voided_at IS NULL "
         "AND (? = 0 OR t.authority_id = ?) "
         "AND ((? > 0 AND pr.user_id = ?) OR sv.org_kind = 'school' OR (a.due_on IS NOT NULL AND a.due_on < ?)) "
-        "ORDER BY coalesce(a.due_on, '9999'), a.id");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, authority_id);
-    store_bind_int(st, 3, user_id);
-    store_bind_int(st, 4, user_id);
-    store_bind_text(st, 5, today);
-    return store_each_row(st, caction_each, &(struct caction_sink){fn, arg});
+        "ORDER BY coalesce(a.due_on, '9999'), a.id",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(authority_id), QP_INT(user_id), QP_INT(user_id),
+                 QP_TEXT(today)), caction_each, &(struct caction_sink){fn, arg});
 }

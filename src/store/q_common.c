@@ -1,4 +1,5 @@
 #include "store/q_common.h"
+#include "store/q_params.h"
 
 #include <ctype.h>
 
@@ -47,23 +48,17 @@ int q_bind_case_visibility(struct store_stmt *st, int idx, const struct visibili
 
 enum store_rc q_get_id(struct store *s, const char *sql, int64_t id, store_row_fn read, void *out)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, id);
-    return store_get_row(st, read, out);
+    return q_row(s, sql, Q_PARAMS(QP_INT(id)), read, out);
 }
 
 enum store_rc q_each_id(struct store *s, const char *sql, int64_t id, store_row_fn row, void *arg)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, id);
-    return store_each_row(st, row, arg);
+    return q_rows(s, sql, Q_PARAMS(QP_INT(id)), row, arg);
 }
 
 enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
+    return q_run(s, sql, Q_PARAMS(QP_INT(id)));
 }
 
 enum store_rc q_exec_changed(struct store *s, struct store_stmt *st)
@@ -75,26 +70,15 @@ enum store_rc q_exec_changed(struct store *s, struct store_stmt *st)
 enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const char *reason, int64_t by,
                           int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, now);
-    q_bind_opt_id(st, 2, by);
-    store_bind_text(st, 3, reason);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return q_exec_changed(s, st);
+    return q_run_changed(s, sql, Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,
                             const char *outcome, const char *closed_on, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, reason ? reason : "");
-    store_bind_text(st, 3, outcome ? outcome : "");
-    q_bind_opt_text(st, 4, closed_on);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, id);
-    return store_exec_done(st);
+    return q_run(s, sql,
+        Q_PARAMS(QP_TEXT(status), QP_TEXT(reason ? reason : ""), QP_TEXT(outcome ? outcome : ""),
+                 QP_OPT_TEXT(closed_on), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_insert_rec(struct store *s, const char *sql, q_bind_rec_fn bind, const void *rec, int64_t now,

@@ -1,4 +1,5 @@
 #include "store/q_ctf.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -22,9 +23,7 @@ static void read_ctf_school(struct store_stmt *st, void *row)
 
 enum store_rc q_ctf_school_by_urn(struct store *s, const char *urn, struct ctf_school *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " CTF_SCHOOL_COLS " WHERE s.urn = ?");
-    store_bind_text(st, 1, urn);
-    return store_get_row(st, read_ctf_school, out);
+    return q_row(s, "SELECT " CTF_SCHOOL_COLS " WHERE s.urn = ?", Q_PARAMS(QP_TEXT(urn)), read_ctf_school, out);
 }
 
 struct laestab_rows {

@@ -1,4 +1,5 @@
 #include "store/q_dash_rollup.h"
+#include "store/q_params.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -193,18 +194,11 @@ enum store_rc q_rollup_outcome_cases(struct store *s, int64_t authority_id, cons
 enum store_rc q_rollup_put(struct store *s, int64_t authority_id, int64_t vis_authority_id, const char *phase,
                            const char *month, const char *dim, const char *k1, const char *k2, int64_t n1)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
-        "VALUES (?,?,?,?,?,?,?,?)");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, vis_authority_id);
-    store_bind_text(st, 3, phase);
-    store_bind_text(st, 4, month);
-    store_bind_text(st, 5, dim);
-    store_bind_text(st, 6, k1);
-    store_bind_text(st, 7, k2);
-    store_bind_int(st, 8, n1);
-    return store_exec_done(st);
+        "VALUES (?,?,?,?,?,?,?,?)",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(vis_authority_id), QP_TEXT(phase), QP_TEXT(month), QP_TEXT(dim),
+                 QP_TEXT(k1), QP_TEXT(k2), QP_INT(n1)));
 }
 
 enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -303,10 +297,7 @@ struct slice {
 /* Runs sql with (authority_id, month) bound as its two parameters. */
 static enum store_rc exec_at(struct store *s, const char *sql, int64_t authority_id, const char *month)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, month);
-    return store_exec_done(st);
+    return q_run(s, sql, Q_PARAMS(QP_INT(authority_id), QP_TEXT(month)));
 }
 
 /* Runs sql with the slice bound n times as (authority, first, next). */
@@ -635,10 +626,10 @@ static enum store_rc build_population(struct store *s, int64_t authority_id)
 static enum store_rc national_stale(struct store *s, const char *month)
 {
     /* ON CONFLICT, not SQLite's OR IGNORE: PostgreSQL runs it too. */
-    struct store_stmt *st = store_prepare(s, "INSERT INTO dash_rollup_stale (authority_id, month) "
-                                             "VALUES (0, ?) ON CONFLICT DO NOTHING");
-    store_bind_text(st, 1, month);
-    return store_exec_done(st);
+    return q_run(s,
+        "INSERT INTO dash_rollup_stale (authority_id, month) "
+                                             "VALUES (0, ?) ON CONFLICT DO NOTHING",
+        Q_PARAMS(QP_TEXT(month)));
 }
 
 /* England's rows for one month: the authorities' rows of the dimensions a

@@ -1,5 +1,6 @@
 #include "store/q_dashboard.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -586,44 +587,32 @@ Q_SINK(cost_rate, struct cost_rate, read_cost_rate)
 enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
                            void (*fn)(void *arg, const struct cost_rate *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT authority_id, role_key, label, org_group, hourly_pence, prep_minutes, meeting_minutes, "
         "followup_minutes, travel_minutes FROM cost_rates WHERE (? = 0 OR authority_id = ?) "
-        "ORDER BY authority_id, label");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, authority_id);
-    return store_each_row(st, cost_rate_each, &(struct cost_rate_sink){fn, arg});
+        "ORDER BY authority_id, label",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(authority_id)), cost_rate_each, &(struct cost_rate_sink){fn, arg});
 }
 
 enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO cost_rates (authority_id, role_key, label, org_group, hourly_pence, prep_minutes, "
         "meeting_minutes, followup_minutes, travel_minutes, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT (authority_id, role_key) DO UPDATE SET label = excluded.label, "
         "org_group = excluded.org_group, hourly_pence = excluded.hourly_pence, "
         "prep_minutes = excluded.prep_minutes, meeting_minutes = excluded.meeting_minutes, "
         "followup_minutes = excluded.followup_minutes, travel_minutes = excluded.travel_minutes, "
-        "updated_at = excluded.updated_at");
-    store_bind_int(st, 1, r->authority_id);
-    store_bind_text(st, 2, r->role_key);
-    store_bind_text(st, 3, r->label);
-    store_bind_text(st, 4, r->org_group);
-    store_bind_int(st, 5, r->hourly_pence);
-    store_bind_int(st, 6, r->prep_minutes);
-    store_bind_int(st, 7, r->meeting_minutes);
-    store_bind_int(st, 8, r->followup_minutes);
-    store_bind_int(st, 9, r->travel_minutes);
-    store_bind_int(st, 10, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(r->authority_id), QP_TEXT(r->role_key), QP_TEXT(r->label), QP_TEXT(r->org_group),
+                 QP_INT(r->hourly_pence), QP_INT(r->prep_minutes), QP_INT(r->meeting_minutes),
+                 QP_INT(r->followup_minutes), QP_INT(r->travel_minutes), QP_INT(now)));
 }
 
 enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, role_key);
-    return store_exec_done(st);
+    return q_run(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(role_key)));
 }
 
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out)
@@ -638,14 +627,11 @@ enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *o
 
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO disclosure_settings (authority_id, suppress_below, updated_at) VALUES (?,?,?) "
         "ON CONFLICT (authority_id) DO UPDATE SET suppress_below = excluded.suppress_below, "
-        "updated_at = excluded.updated_at");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, suppress_below);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(suppress_below), QP_INT(now)));
 }
 
 enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, void *arg)

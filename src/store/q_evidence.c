@@ -1,18 +1,15 @@
 #include "store/q_evidence.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
 enum store_rc q_case_set_outcome(struct store *s, int64_t case_id, int ei_appropriate, int referral_made,
                                  int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE cases SET ei_appropriate = ?, referral_made = ?, updated_at = ? WHERE id = ?");
-    store_bind_int(st, 1, ei_appropriate);
-    store_bind_int(st, 2, referral_made);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, case_id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE cases SET ei_appropriate = ?, referral_made = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_INT(ei_appropriate), QP_INT(referral_made), QP_INT(now), QP_INT(case_id)));
 }
 
 #define STORY_COLS \
@@ -60,16 +57,10 @@ enum store_rc q_story_update(struct store *s, const struct story_row *r, int64_t
 enum store_rc q_story_review(struct store *s, int64_t id, const char *status, const char *comment,
                              const char *approved_on, int64_t by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE change_stories SET status = ?, review_comment = ?, approved_on = ?, reviewed_by = ?, "
-        "updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, comment);
-    q_bind_opt_text(st, 3, approved_on);
-    q_bind_opt_id(st, 4, by);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, id);
-    return store_exec_done(st);
+        "updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(status), QP_TEXT(comment), QP_OPT_TEXT(approved_on), QP_ID(by), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_story_get(struct store *s, int64_t id, struct story_row *out)

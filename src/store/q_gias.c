@@ -1,4 +1,5 @@
 #include "store/q_gias.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -31,16 +32,12 @@ static void read_stored(struct store_stmt *st, void *row)
 
 enum store_rc q_gias_get(struct store *s, const char *urn, struct gias_stored *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " GIAS_COLS " FROM schools s WHERE s.urn = ?");
-    store_bind_text(st, 1, urn);
-    return store_get_row(st, read_stored, out);
+    return q_row(s, "SELECT " GIAS_COLS " FROM schools s WHERE s.urn = ?", Q_PARAMS(QP_TEXT(urn)), read_stored, out);
 }
 
 enum store_rc q_gias_authority(struct store *s, const char *la_code, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT id FROM authorities WHERE la_code = ?");
-    store_bind_text(st, 1, la_code);
-    return store_get_int(st, id);
+    return q_int(s, "SELECT id FROM authorities WHERE la_code = ?", Q_PARAMS(QP_TEXT(la_code)), id);
 }
 
 /* The columns both statements write, in this order. */

@@ -1,5 +1,6 @@
 #include "store/q_mail.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -52,36 +53,26 @@ Q_SINK(outbox, struct outbox_row, read_outbox)
 enum store_rc q_outbox_due(struct store *s, int64_t now, int max_attempts, int limit,
                            void (*fn)(void *arg, const struct outbox_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " OUTBOX_COLS " FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? AND attempts < ? "
-        "ORDER BY next_attempt_at, id LIMIT ?");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, max_attempts);
-    store_bind_int(st, 3, limit);
-    return store_each_row(st, outbox_each, &(struct outbox_sink){fn, arg});
+        "ORDER BY next_attempt_at, id LIMIT ?",
+        Q_PARAMS(QP_INT(now), QP_INT(max_attempts), QP_INT(limit)), outbox_each, &(struct outbox_sink){fn, arg});
 }
 
 enum store_rc q_outbox_sent(struct store *s, int64_t id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', "
-        "body = CASE WHEN kind = 'password_reset' THEN '' ELSE body END WHERE id = ? AND sent_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, id);
-    return store_exec_done(st);
+        "body = CASE WHEN kind = 'password_reset' THEN '' ELSE body END WHERE id = ? AND sent_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, int give_up_at, const char *error)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "UPDATE outbox SET attempts = CASE WHEN attempts + 1 < ? THEN ? ELSE attempts + 1 END, "
-        "next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at IS NULL");
-    store_bind_int(st, 1, give_up_at);
-    store_bind_int(st, 2, give_up_at);
-    store_bind_int(st, 3, next_at);
-    store_bind_text(st, 4, error);
-    store_bind_int(st, 5, id);
-    return store_exec_done(st);
+        "next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at IS NULL",
+        Q_PARAMS(QP_INT(give_up_at), QP_INT(give_up_at), QP_INT(next_at), QP_TEXT(error), QP_INT(id)));
 }
 
 enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day)
@@ -136,7 +127,7 @@ static void owner_each(struct store_stmt *st, void *arg)
 enum store_rc q_reminder_owners(struct store *s, const char *by,
                                 void (*fn)(void *arg, int64_t user_id, const char *email), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT u.id, u.email FROM users u "
         "JOIN practitioners pr ON pr.user_id = u.id AND pr.active = 1 "
         "JOIN actions a ON a.owner_practitioner_id = pr.id "
@@ -148,10 +139,8 @@ enum store_rc q_reminder_owners(struct store *s, const char *by,
         "JOIN pupils p ON p.school_id = r.scope_id JOIN cases c ON c.pupil_id = p.id "
         "JOIN actions a ON a.case_id = c.id JOIN services sv ON sv.id = a.owner_service_id AND sv.org_kind = 'school' "
         "WHERE u.disabled = 0 AND coalesce(u.email, '') <> '' AND a.status = 'open' AND a.voided_at IS NULL "
-        "AND a.due_on IS NOT NULL AND a.due_on <= ? ORDER BY 1");
-    store_bind_text(st, 1, by);
-    store_bind_text(st, 2, by);
-    return store_each_row(st, owner_each, &(struct owner_sink){fn, arg});
+        "AND a.due_on IS NOT NULL AND a.due_on <= ? ORDER BY 1",
+        Q_PARAMS(QP_TEXT(by), QP_TEXT(by)), owner_each, &(struct owner_sink){fn, arg});
 }
 
 struct addr_sink {
@@ -168,7 +157,7 @@ static void addr_each(struct store_stmt *st, void *arg)
 enum store_rc q_invitation_recipients(struct store *s, int64_t team_id, int64_t host_school_id,
                                       void (*fn)(void *arg, const char *email), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT min(e) FROM ("
         " SELECT CASE WHEN pr.email <> '' THEN pr.email ELSE coalesce(u.email, '') END AS e "
         "  FROM team_members tm JOIN practitioners pr ON pr.id = tm.practitioner_id AND pr.active = 1 "
@@ -180,11 +169,8 @@ enum store_rc q_invitation_recipients(struct store *s, int64_t team_id, int64_t 
         " UNION ALL "
         " SELECT coalesce(u.email, '') FROM user_roles r JOIN users u ON u.id = r.user_id AND u.disabled = 0 "
         "  WHERE r.role = 'school_lead' AND r.scope_kind = 'school' AND r.scope_id = ?"
-        ") x WHERE e <> '' GROUP BY lower(e) ORDER BY lower(e)");
-    store_bind_int(st, 1, team_id);
-    store_bind_int(st, 2, team_id);
-    store_bind_int(st, 3, host_school_id);
-    return store_each_row(st, addr_each, &(struct addr_sink){fn, arg});
+        ") x WHERE e <> '' GROUP BY lower(e) ORDER BY lower(e)",
+        Q_PARAMS(QP_INT(team_id), QP_INT(team_id), QP_INT(host_school_id)), addr_each, &(struct addr_sink){fn, arg});
 }
 
 enum store_rc q_reset_add(struct store *s, int64_t user_id, const char *token_hash, int64_t now,
@@ -246,11 +232,8 @@ enum store_rc q_reset_count_since(struct store *s, int64_t user_id, int64_t sinc
 
 enum store_rc q_user_set_email(struct store *s, int64_t user_id, const char *email, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE users SET email = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, email && *email ? email : NULL);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, user_id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE users SET email = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(email && *email ? email : NULL), QP_INT(now), QP_INT(user_id)));
 }
 
 enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waiting, int64_t *sent,
@@ -269,10 +252,8 @@ enum store_rc q_outbox_counts(struct store *s, int max_attempts, int64_t *waitin
 
 enum store_rc q_reset_request_add(struct store *s, const char *username, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "INSERT INTO password_reset_requests (username, created_at) VALUES (?, ?)");
-    store_bind_text(st, 1, username);
-    store_bind_int(st, 2, now);
-    return store_exec_done(st);
+    return q_run(s, "INSERT INTO password_reset_requests (username, created_at) VALUES (?, ?)",
+        Q_PARAMS(QP_TEXT(username), QP_INT(now)));
 }
 
 enum store_rc q_reset_request_count(struct store *s, int64_t since, int64_t *n)

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "store/q_common.h"
+#include "store/q_params.h"
 
 void q_read_map(struct store_stmt *st, const struct q_map *m, void *row)
 {
@@ -39,35 +39,19 @@ int q_bind_map(struct store_stmt *st, int idx, const struct q_map *m, const void
     const char *base = rec;
     for (size_t i = 0; i < m->n; i++, idx++) {
         const struct q_field *f = &m->f[i];
-        const char *at = base + f->off;
-        switch (f->kind) {
-        case Q_I64:
-            if (f->opt)
-                q_bind_opt_id(st, idx, *(const int64_t *)(const void *)at);
-            else
-                store_bind_int(st, idx, *(const int64_t *)(const void *)at);
-            break;
-        case Q_INT:
-            if (f->opt)
-                q_bind_opt_id(st, idx, *(const int *)(const void *)at);
-            else
-                store_bind_int(st, idx, *(const int *)(const void *)at);
-            break;
-        case Q_BOOL:
-            store_bind_int(st, idx, *(const bool *)(const void *)at ? 1 : 0);
-            break;
-        case Q_DBL:
-            store_bind_double(st, idx, *(const double *)(const void *)at);
-            break;
-        case Q_TEXT:
-            if (f->opt)
-                q_bind_opt_text(st, idx, at);
-            else
-                store_bind_text(st, idx, at);
-            break;
-        case Q_BAD:
-            break;  /* does not compile (Q_FIELD) */
-        }
+        const void *at = base + f->off;
+        struct q_param a = {.kind = QP_KIND_INT, .opt = f->opt};
+        if (f->kind == Q_I64)
+            a.i = *(const int64_t *)at;
+        else if (f->kind == Q_INT)
+            a.i = *(const int *)at;
+        else if (f->kind == Q_BOOL)
+            a.i = *(const bool *)at;
+        else if (f->kind == Q_DBL)
+            a = (struct q_param){.kind = QP_KIND_REAL, .d = *(const double *)at};
+        else
+            a = (struct q_param){.kind = QP_KIND_TEXT, .opt = f->opt, .t = at};
+        q_bind_param(st, idx, &a);
     }
     return idx;
 }

@@ -1,5 +1,6 @@
 #include "store/q_meetings.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -15,19 +16,12 @@ Q_READER(read_meeting, struct meeting_row, m.id, m.team_id, m.date, m.start_time
 
 enum store_rc q_meeting_insert(struct store *s, struct meeting *m, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO meetings (team_id, meeting_date, start_time, status, cancel_reason, mode, notes, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, m->team_id);
-    store_bind_text(st, 2, m->date);
-    store_bind_text(st, 3, m->start_time);
-    store_bind_text(st, 4, m->status[0] ? m->status : "planned");
-    store_bind_text(st, 5, m->cancel_reason);
-    store_bind_text(st, 6, m->mode[0] ? m->mode : "in_person");
-    store_bind_text(st, 7, m->notes);
-    store_bind_int(st, 8, now);
-    store_bind_int(st, 9, now);
-    return store_get_int(st, &m->id);
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(m->team_id), QP_TEXT(m->date), QP_TEXT(m->start_time),
+                 QP_TEXT(m->status[0] ? m->status : "planned"), QP_TEXT(m->cancel_reason),
+                 QP_TEXT(m->mode[0] ? m->mode : "in_person"), QP_TEXT(m->notes), QP_INT(now), QP_INT(now)), &m->id);
 }
 
 enum store_rc q_meeting_get(struct store *s, int64_t id, struct meeting_row *out)
@@ -135,66 +129,45 @@ enum store_rc q_meeting_counts(struct store *s, int64_t team_id, const char *tod
                                struct meeting_counts *out)
 {
     memset(out, 0, sizeof *out);
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT status, mode, count(*), sum(CASE WHEN meeting_date < ? THEN 1 ELSE 0 END) "
-        "FROM meetings WHERE team_id = ? GROUP BY status, mode");
-    store_bind_text(st, 1, today);
-    store_bind_int(st, 2, team_id);
-    return store_each_row(st, count_meetings, out);
+        "FROM meetings WHERE team_id = ? GROUP BY status, mode",
+        Q_PARAMS(QP_TEXT(today), QP_INT(team_id)), count_meetings, out);
 }
 
 enum store_rc q_meeting_set_status(struct store *s, int64_t id, const char *status, const char *mode,
                                    const char *cancel_reason, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE meetings SET status = ?, mode = ?, cancel_reason = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, mode);
-    store_bind_text(st, 3, cancel_reason);
-    store_bind_int(st, 4, now);
-    store_bind_int(st, 5, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE meetings SET status = ?, mode = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(status), QP_TEXT(mode), QP_TEXT(cancel_reason), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_meeting_held_on(struct store *s, int64_t id, const char *on)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET held_marked_on = ? WHERE id = ?");
-    store_bind_text(st, 1, on);
-    store_bind_int(st, 2, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE meetings SET held_marked_on = ? WHERE id = ?", Q_PARAMS(QP_TEXT(on), QP_INT(id)));
 }
 
 enum store_rc q_meeting_unhold(struct store *s, int64_t id, const char *reason, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run_changed(s,
         "UPDATE meetings SET status = 'planned', held_marked_on = NULL, held_undo_reason = ?, updated_at = ? "
-        "WHERE id = ? AND status = 'held'");
-    store_bind_text(st, 1, reason);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    enum store_rc rc = store_exec_done(st);
-    return rc == STORE_OK && store_changes(s) == 0 ? STORE_DONE : rc;
+        "WHERE id = ? AND status = 'held'",
+        Q_PARAMS(QP_TEXT(reason), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_meeting_move(struct store *s, int64_t id, const char *date, const char *start_time,
                              int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE meetings SET meeting_date = ?, start_time = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, date);
-    store_bind_text(st, 2, start_time);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE meetings SET meeting_date = ?, start_time = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(date), QP_TEXT(start_time), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, notes);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(notes), QP_INT(now), QP_INT(id)));
 }
 
 Q_READER(read_attendance_list, struct attendance_row, id, meeting_id, service_id, practitioner_id, person_name,
@@ -270,14 +243,12 @@ enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int
 enum store_rc q_meetings_on_closures(struct store *s, int64_t authority_id, const char *from, const char *to,
                                      void (*fn)(void *arg, const struct meeting_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " MEETING_COLS MEETING_FROM
+    return q_rows(s,
+        "SELECT " MEETING_COLS MEETING_FROM
         " WHERE t.authority_id = ? AND m.status = 'planned' AND m.voided_at IS NULL"
         " AND m.meeting_date >= ? AND m.meeting_date <= ?"
         " AND m.meeting_date IN (SELECT x.closed_on FROM closure_days x WHERE x.authority_id = ?)"
-        " ORDER BY m.meeting_date, m.start_time, t.name, m.id");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    store_bind_int(st, 4, authority_id);
-    return store_each_row(st, meeting_each, &(struct meeting_sink){fn, arg});
+        " ORDER BY m.meeting_date, m.start_time, t.name, m.id",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(from), QP_TEXT(to),
+                 QP_INT(authority_id)), meeting_each, &(struct meeting_sink){fn, arg});
 }

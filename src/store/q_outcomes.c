@@ -1,5 +1,6 @@
 #include "store/q_outcomes.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -66,14 +67,10 @@ enum store_rc q_outcome_list(struct store *s, int64_t pupil_id,
 enum store_rc q_outcome_find(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
                              const char *code, struct outcome_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_row(s,
         "SELECT " OUTCOME_COLS " FROM outcome_records WHERE pupil_id = ? AND kind = ? AND starts_on = ? AND code = ? "
-        "ORDER BY id LIMIT 1");
-    store_bind_int(st, 1, pupil_id);
-    store_bind_text(st, 2, kind);
-    store_bind_text(st, 3, starts_on);
-    store_bind_text(st, 4, code);
-    return store_get_row(st, read_outcome, out);
+        "ORDER BY id LIMIT 1",
+        Q_PARAMS(QP_INT(pupil_id), QP_TEXT(kind), QP_TEXT(starts_on), QP_TEXT(code)), read_outcome, out);
 }
 
 enum store_rc q_outcome_update_sessions(struct store *s, const struct outcome_row *r)

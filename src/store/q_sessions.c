@@ -1,5 +1,6 @@
 #include "store/q_sessions.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -7,44 +8,32 @@
 
 enum store_rc q_session_insert(struct store *s, const struct session_row *r, const char *remote_addr)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr, "
-        "handle) VALUES (?,?,?,?,?,?,?)");
-    store_bind_text(st, 1, r->id_hash);
-    store_bind_int(st, 2, r->user_id);
-    store_bind_text(st, 3, r->csrf_token);
-    store_bind_int(st, 4, r->created_at);
-    store_bind_int(st, 5, r->last_seen_at);
-    store_bind_text(st, 6, remote_addr ? remote_addr : "");
-    store_bind_text(st, 7, r->handle);
-    return store_exec_done(st);
+        "handle) VALUES (?,?,?,?,?,?,?)",
+        Q_PARAMS(QP_TEXT(r->id_hash), QP_INT(r->user_id), QP_TEXT(r->csrf_token), QP_INT(r->created_at),
+                 QP_INT(r->last_seen_at), QP_TEXT(remote_addr ? remote_addr : ""), QP_TEXT(r->handle)));
 }
 
 Q_READER(read_session, struct session_row, id_hash, user_id, csrf_token, created_at, last_seen_at, handle)
 
 enum store_rc q_session_get(struct store *s, const char *id_hash, struct session_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_row(s,
         "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, handle FROM sessions "
-        "WHERE id_hash = ?");
-    store_bind_text(st, 1, id_hash);
-    return store_get_row(st, read_session, out);
+        "WHERE id_hash = ?",
+        Q_PARAMS(QP_TEXT(id_hash)), read_session, out);
 }
 
 /* Runs sql with one text parameter. */
 static enum store_rc exec_text(struct store *s, const char *sql, const char *t)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    store_bind_text(st, 1, t);
-    return store_exec_done(st);
+    return q_run(s, sql, Q_PARAMS(QP_TEXT(t)));
 }
 
 enum store_rc q_session_touch(struct store *s, const char *id_hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
-    store_bind_int(st, 1, now);
-    store_bind_text(st, 2, id_hash);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", Q_PARAMS(QP_INT(now), QP_TEXT(id_hash)));
 }
 
 enum store_rc q_session_delete(struct store *s, const char *id_hash)
@@ -59,10 +48,8 @@ enum store_rc q_session_delete_user(struct store *s, int64_t user_id)
 
 enum store_rc q_session_delete_user_except(struct store *s, int64_t user_id, const char *keep_handle)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM sessions WHERE user_id = ? AND handle <> ?");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, keep_handle);
-    return store_exec_done(st);
+    return q_run(s, "DELETE FROM sessions WHERE user_id = ? AND handle <> ?",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(keep_handle)));
 }
 
 enum store_rc q_session_revoke(struct store *s, const char *handle)
@@ -80,24 +67,20 @@ Q_SINK(session_item, struct session_item, read_session_item)
 enum store_rc q_session_list(struct store *s, int64_t idle_after, int64_t created_after, int64_t limit,
                              void (*fn)(void *arg, const struct session_item *it), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT s.handle, s.user_id, u.username, u.display_name, s.created_at, s.last_seen_at "
         "FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.last_seen_at >= ? AND s.created_at >= ? AND s.handle <> '' "
-        "ORDER BY s.last_seen_at DESC, u.username LIMIT ?");
-    store_bind_int(st, 1, idle_after);
-    store_bind_int(st, 2, created_after);
-    store_bind_int(st, 3, limit);
-    return store_each_row(st, session_item_each, &(struct session_item_sink){fn, arg});
+        "ORDER BY s.last_seen_at DESC, u.username LIMIT ?",
+        Q_PARAMS(QP_INT(idle_after), QP_INT(created_after),
+                 QP_INT(limit)), session_item_each, &(struct session_item_sink){fn, arg});
 }
 
 enum store_rc q_session_purge(struct store *s, int64_t idle_before, int64_t created_before)
 {
-    struct store_stmt *st = store_prepare(s,
-        "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
-    store_bind_int(st, 1, idle_before);
-    store_bind_int(st, 2, created_before);
-    return store_exec_done(st);
+    return q_run(s,
+        "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?",
+        Q_PARAMS(QP_INT(idle_before), QP_INT(created_before)));
 }
 
 enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_row *out)
@@ -113,17 +96,12 @@ enum store_rc q_throttle_get(struct store *s, const char *key, struct throttle_r
 
 enum store_rc q_throttle_put(struct store *s, const char *key, const struct throttle_row *r, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO login_throttle (key, failures, next_attempt_at, locked_until, updated_at) "
         "VALUES (?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
         "next_attempt_at = excluded.next_attempt_at, locked_until = excluded.locked_until, "
-        "updated_at = excluded.updated_at");
-    store_bind_text(st, 1, key);
-    store_bind_int(st, 2, r->failures);
-    store_bind_int(st, 3, r->next_attempt_at);
-    store_bind_int(st, 4, r->locked_until);
-    store_bind_int(st, 5, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_TEXT(key), QP_INT(r->failures), QP_INT(r->next_attempt_at), QP_INT(r->locked_until), QP_INT(now)));
 }
 
 enum store_rc q_throttle_clear(struct store *s, const char *key)

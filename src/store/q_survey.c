@@ -1,5 +1,6 @@
 #include "store/q_survey.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -40,22 +41,17 @@ enum store_rc q_questionnaire_list(struct store *s, const struct visibility *v,
 enum store_rc q_feedback_link_insert(struct store *s, int64_t meeting_id, int64_t questionnaire_id,
                                      const char *token_hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO feedback_links (meeting_id, questionnaire_id, token_hash, created_at) VALUES (?,?,?,?)");
-    store_bind_int(st, 1, meeting_id);
-    store_bind_int(st, 2, questionnaire_id);
-    store_bind_text(st, 3, token_hash);
-    store_bind_int(st, 4, now);
-    return store_exec_done(st);
+    return q_run(s,
+        "INSERT INTO feedback_links (meeting_id, questionnaire_id, token_hash, created_at) VALUES (?,?,?,?)",
+        Q_PARAMS(QP_INT(meeting_id), QP_INT(questionnaire_id), QP_TEXT(token_hash), QP_INT(now)));
 }
 
 enum store_rc q_feedback_link_find(struct store *s, const char *token_hash, int64_t *meeting_id,
                                    int64_t *questionnaire_id)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT meeting_id, questionnaire_id FROM feedback_links WHERE token_hash = ? AND used = 0");
-    store_bind_text(st, 1, token_hash);
-    return store_get_row(st, q_read_ints, (int64_t *[]){meeting_id, questionnaire_id, NULL});
+    return q_row(s,
+        "SELECT meeting_id, questionnaire_id FROM feedback_links WHERE token_hash = ? AND used = 0",
+        Q_PARAMS(QP_TEXT(token_hash)), q_read_ints, (int64_t *[]){meeting_id, questionnaire_id, NULL});
 }
 
 enum store_rc q_feedback_answer(struct store *s, const char *token_hash, const char *org_kind, const int *scores,
@@ -112,13 +108,11 @@ static void result_each(struct store_stmt *st, void *sink)
 enum store_rc q_feedback_results(struct store *s, int64_t questionnaire_id,
                                  void (*fn)(void *arg, const char *org, int item, int score, int64_t n), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT a.org_kind, x.item, x.score, count(*) FROM feedback_answers a "
         "JOIN feedback_scores x ON x.answer_id = a.id WHERE a.questionnaire_id = ? "
         "GROUP BY a.org_kind, x.item, x.score "
         "UNION ALL SELECT a.org_kind, -1, coalesce(a.sentiment, 0), count(*) FROM feedback_answers a "
-        "WHERE a.questionnaire_id = ? GROUP BY a.org_kind, coalesce(a.sentiment, 0)");
-    store_bind_int(st, 1, questionnaire_id);
-    store_bind_int(st, 2, questionnaire_id);
-    return store_each_row(st, result_each, &(struct result_sink){fn, arg});
+        "WHERE a.questionnaire_id = ? GROUP BY a.org_kind, coalesce(a.sentiment, 0)",
+        Q_PARAMS(QP_INT(questionnaire_id), QP_INT(questionnaire_id)), result_each, &(struct result_sink){fn, arg});
 }

@@ -1,5 +1,6 @@
 #include "store/q_teams.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -202,24 +203,19 @@ Q_SINK(team_person, struct team_person, read_team_person)
 enum store_rc q_team_people(struct store *s, int64_t authority_id, const char *role,
                             void (*fn)(void *arg, const struct team_person *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id "
-        "WHERE r.role = ? AND r.authority_id = ? AND u.disabled = 0 ORDER BY u.display_name, u.id");
-    store_bind_text(st, 1, role);
-    store_bind_int(st, 2, authority_id);
-    return store_each_row(st, team_person_each, &(struct team_person_sink){fn, arg});
+        "WHERE r.role = ? AND r.authority_id = ? AND u.disabled = 0 ORDER BY u.display_name, u.id",
+        Q_PARAMS(QP_TEXT(role), QP_INT(authority_id)), team_person_each, &(struct team_person_sink){fn, arg});
 }
 
 enum store_rc q_team_person_get(struct store *s, int64_t authority_id, const char *role,
                                 int64_t user_id, struct team_person *out)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_row(s,
         "SELECT u.id, u.display_name FROM users u WHERE u.id = ? AND u.disabled = 0 AND EXISTS "
-        "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.authority_id = ?)");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, role);
-    store_bind_int(st, 3, authority_id);
-    return store_get_row(st, read_team_person, out);
+        "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.authority_id = ?)",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(role), QP_INT(authority_id)), read_team_person, out);
 }
 
 enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_id,
@@ -261,12 +257,10 @@ enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_y
                            struct half_term out[6], size_t *n)
 {
     *n = 0;
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT half_term, starts_on, ends_on FROM term_dates WHERE authority_id = ? "
-        "AND academic_year = ? ORDER BY half_term");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, academic_year);
-    return store_each_row(st, read_term, &(struct terms){out, n});
+        "AND academic_year = ? ORDER BY half_term",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(academic_year)), read_term, &(struct terms){out, n});
 }
 
 struct closures {
@@ -286,13 +280,10 @@ enum store_rc q_team_closures(struct store *s, int64_t authority_id, const char 
                               const char *to, int32_t *out, size_t max, size_t *n)
 {
     *n = 0;
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT closed_on FROM closure_days WHERE authority_id = ? AND closed_on >= ? "
-        "AND closed_on <= ? ORDER BY closed_on");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    return store_each_row(st, read_closure, &(struct closures){out, max, n});
+        "AND closed_on <= ? ORDER BY closed_on",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(from), QP_TEXT(to)), read_closure, &(struct closures){out, max, n});
 }
 
 struct team_id_sink {

@@ -1,19 +1,15 @@
 #include "store/q_tokens.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 enum store_rc q_token_insert(struct store *s, int64_t user_id, const char *name, const char *token_hash,
                              const char *scope, int64_t now, int64_t expires_at, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) "
-        "VALUES (?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, name);
-    store_bind_text(st, 3, token_hash);
-    store_bind_text(st, 4, scope);
-    store_bind_int(st, 5, now);
-    store_bind_int(st, 6, expires_at);
-    return store_get_int(st, id);
+        "VALUES (?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(name), QP_TEXT(token_hash), QP_TEXT(scope), QP_INT(now),
+                 QP_INT(expires_at)), id);
 }
 
 #define TOKEN_COLUMNS "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at"
@@ -22,9 +18,8 @@ Q_READER(read_token, struct api_token_row, id, user_id, name, scope, created_at,
 
 enum store_rc q_token_by_hash(struct store *s, const char *token_hash, struct api_token_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE token_hash = ?");
-    store_bind_text(st, 1, token_hash);
-    return store_get_row(st, read_token, out);
+    return q_row(s, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE token_hash = ?",
+        Q_PARAMS(QP_TEXT(token_hash)), read_token, out);
 }
 
 Q_SINK(token, struct api_token_row, read_token)
@@ -52,8 +47,5 @@ enum store_rc q_token_revoke(struct store *s, int64_t user_id, int64_t id, int64
 
 enum store_rc q_token_touch(struct store *s, int64_t id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", Q_PARAMS(QP_INT(now), QP_INT(id)));
 }

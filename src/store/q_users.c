@@ -1,5 +1,6 @@
 #include "store/q_users.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -11,17 +12,11 @@ Q_READER(read_user, struct user_row, id, username, display_name, email, password
 
 enum store_rc q_user_insert(struct store *s, struct user_row *u, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO users (username, display_name, email, password_hash, disabled, created_at, "
-        "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id");
-    store_bind_text(st, 1, u->username);
-    store_bind_text(st, 2, u->display_name);
-    store_bind_text(st, 3, u->email[0] ? u->email : NULL);
-    store_bind_text(st, 4, u->password_hash);
-    store_bind_int(st, 5, u->disabled ? 1 : 0);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, now);
-    return store_get_int(st, &u->id);
+        "updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_TEXT(u->username), QP_TEXT(u->display_name), QP_TEXT(u->email[0] ? u->email : NULL),
+                 QP_TEXT(u->password_hash), QP_INT(u->disabled ? 1 : 0), QP_INT(now), QP_INT(now)), &u->id);
 }
 
 static enum store_rc get_one(struct store_stmt *st, struct user_row *out)
@@ -46,22 +41,16 @@ enum store_rc q_user_get(struct store *s, int64_t id, struct user_row *out)
 
 enum store_rc q_user_set_password(struct store *s, int64_t id, const char *hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(st, 1, hash);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_TEXT(hash), QP_INT(now), QP_INT(id)));
 }
 
 enum store_rc q_user_set_disabled(struct store *s, int64_t id, bool disabled, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
-    store_bind_int(st, 1, disabled ? 1 : 0);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?",
+        Q_PARAMS(QP_INT(disabled ? 1 : 0), QP_INT(now), QP_INT(id)));
 }
 
 static void read_listed_user(struct store_stmt *st, void *row)
@@ -81,16 +70,11 @@ enum store_rc q_user_list(struct store *s, void (*fn)(void *arg, const struct us
 
 enum store_rc q_role_add(struct store *s, int64_t user_id, const struct role_grant *g)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO user_roles (user_id, role, scope_kind, scope_id, authority_id, detail) "
-        "VALUES (?,?,?,?,?,?)");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, role_code(g->role));
-    store_bind_text(st, 3, scope_code(g->scope));
-    store_bind_int(st, 4, g->scope_id);
-    store_bind_int(st, 5, g->authority_id);
-    store_bind_text(st, 6, g->detail);
-    return store_exec_done(st);
+        "VALUES (?,?,?,?,?,?)",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(role_code(g->role)), QP_TEXT(scope_code(g->scope)), QP_INT(g->scope_id),
+                 QP_INT(g->authority_id), QP_TEXT(g->detail)));
 }
 
 /* Adds a grant to the principal; pupil scope comes only from break_glass,
@@ -114,9 +98,8 @@ enum store_rc q_roles_load(struct store *s, int64_t user_id, struct principal *p
 {
     memset(p, 0, sizeof *p);
     p->user_id = user_id;
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT role, scope_kind, scope_id, authority_id, detail FROM user_roles "
-        "WHERE user_id = ? ORDER BY id");
-    store_bind_int(st, 1, user_id);
-    return store_each_row(st, read_grant, p);
+        "WHERE user_id = ? ORDER BY id",
+        Q_PARAMS(QP_INT(user_id)), read_grant, p);
 }

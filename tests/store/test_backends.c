@@ -25,7 +25,9 @@
 
 #include "core/policy.h"
 #include "store/q_authorities.h"
+#include "store/q_common.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 #include "store/q_schools.h"
 #include "store/store.h"
 #include "store/store_copy.h"
@@ -795,6 +797,61 @@ static void test_pg_map(void **state)
     close_fix(f);
 }
 
+/* ---- parameters in one call (store/q_params.h) ------------------------- */
+
+static void count_row(struct store_stmt *st, void *arg)
+{
+    (void)st;
+    ++*(int *)arg;
+}
+
+static void check_params(struct store *s)
+{
+    exec_ok(s, "CREATE TABLE qp (id INTEGER PRIMARY KEY, n INTEGER, t TEXT, r REAL, ref INTEGER, opt TEXT)");
+    int64_t id = 0;
+    assert_int_equal(q_int(s, "INSERT INTO qp (id, n, t, r, ref, opt) VALUES (1, ?, ?, ?, ?, ?) RETURNING id",
+                           Q_PARAMS(QP_INT(-3), QP_TEXT("x"), QP_REAL(1.5), QP_ID(0), QP_OPT_TEXT("")), &id),
+                     STORE_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(q_run(s, "INSERT INTO qp (id, n, t, r, ref, opt) VALUES (2, ?, ?, ?, ?, ?)",
+                           Q_PARAMS(QP_NULL, QP_TEXT(NULL), QP_REAL(0), QP_ID(7), QP_OPT_TEXT("y"))),
+                     STORE_OK);
+    int64_t n = 0;
+    /* 0 and "" of the optional ones are NULL; the plain ones are kept. */
+    assert_int_equal(q_int(s, "SELECT count(*) FROM qp WHERE n = ? AND t = ? AND r = ? AND ref IS NULL AND opt IS NULL",
+                           Q_PARAMS(QP_INT(-3), QP_TEXT("x"), QP_REAL(1.5)), &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(q_int(s, "SELECT count(*) FROM qp WHERE n IS NULL AND t IS NULL AND ref = ? AND opt = ?",
+                           Q_PARAMS(QP_INT(7), QP_TEXT("y")), &n), STORE_OK);
+    assert_int_equal(n, 1);
+    /* q_run_changed: STORE_DONE when its WHERE matched no row. */
+    assert_int_equal(q_run_changed(s, "UPDATE qp SET n = ? WHERE id = ?", Q_PARAMS(QP_INT(1), QP_INT(id))), STORE_OK);
+    assert_int_equal(q_run_changed(s, "UPDATE qp SET n = ? WHERE id = ?", Q_PARAMS(QP_INT(1), QP_INT(id + 99))),
+                     STORE_DONE);
+    int rows = 0;
+    assert_int_equal(q_rows(s, "SELECT id FROM qp WHERE id >= ?", Q_PARAMS(QP_INT(0)), count_row, &rows), STORE_OK);
+    assert_int_equal(rows, 2);
+    int64_t got = 0;
+    assert_int_equal(q_row(s, "SELECT n FROM qp WHERE id = ?", Q_PARAMS(QP_INT(id)), q_read_int, &got), STORE_ROW);
+    assert_int_equal(got, 1);
+}
+
+static void test_sqlite_params(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(SQLITE);
+    check_params(f->s);
+    close_fix(f);
+}
+
+static void test_pg_params(void **state)
+{
+    (void)state;
+    struct fix *f = open_fix(PG);
+    check_params(f->s);
+    close_fix(f);
+}
+
 static void test_sqlite_after_commit(void **state)
 {
     (void)state;
@@ -1109,6 +1166,8 @@ int main(void)
         cmocka_unit_test(test_pg_side_by_side_after_alone),
         cmocka_unit_test(test_sqlite_map),
         cmocka_unit_test(test_pg_map),
+        cmocka_unit_test(test_sqlite_params),
+        cmocka_unit_test(test_pg_params),
         cmocka_unit_test(test_sqlite_after_commit),
         cmocka_unit_test(test_pg_after_commit),
         cmocka_unit_test(test_schemas_agree),

@@ -1,0 +1,63 @@
+/* Running a statement with its parameters in one call.
+ *
+ * Most queries are "prepare, bind ?1..?n, run": the parameters are listed
+ * once, in the order of their ?, and the run is one of the four store.h
+ * endings.  Like GNU Taler's GNUNET_PQ_query_param_* lists:
+ *
+ *     return q_run(s, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+ *                  Q_PARAMS(QP_TEXT(hash), QP_INT(now), QP_INT(id)));
+ *
+ * Each QP_ macro takes one C type (an int64_t, a string, a double), so a
+ * value of the wrong type does not compile.  A query with no parameter is
+ * store_prepare and the ending itself. */
+#ifndef TAS_STORE_Q_PARAMS_H
+#define TAS_STORE_Q_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum q_param_kind { QP_KIND_INT, QP_KIND_TEXT, QP_KIND_REAL, QP_KIND_NULL };
+
+struct q_param {
+    enum q_param_kind kind;
+    bool opt;  /* 0, NULL or "" is bound as NULL */
+    int64_t i;
+    double d;
+    const char *t;
+};
+
+struct q_params {
+    const struct q_param *p;
+    size_t n;
+};
+
+#define QP_INT(v) ((struct q_param){QP_KIND_INT, false, (v), 0, NULL})
+#define QP_TEXT(v) ((struct q_param){QP_KIND_TEXT, false, 0, 0, (v)})
+#define QP_REAL(v) ((struct q_param){QP_KIND_REAL, false, 0, (v), NULL})
+#define QP_NULL ((struct q_param){QP_KIND_NULL, false, 0, 0, NULL})
+/* An optional reference: NULL for 0 (as q_bind_opt_id). */
+#define QP_ID(v) ((struct q_param){QP_KIND_INT, true, (v), 0, NULL})
+/* An optional value: NULL for NULL or "" (as q_bind_opt_text). */
+#define QP_OPT_TEXT(v) ((struct q_param){QP_KIND_TEXT, true, 0, 0, (v)})
+
+#define Q_PARAMS(...) \
+    ((struct q_params){(const struct q_param[]){__VA_ARGS__}, \
+                       sizeof((const struct q_param[]){__VA_ARGS__}) / sizeof(struct q_param)})
+
+/* Binds one parameter at idx; and p from idx, returning the next index. */
+void q_bind_param(struct store_stmt *st, int idx, const struct q_param *a);
+int q_bind_params(struct store_stmt *st, int idx, struct q_params p);
+
+/* The endings, as store.h's: store_exec_done; the same but STORE_DONE
+ * when no row changed (an UPDATE whose WHERE is its check, as
+ * q_exec_changed); store_get_row; store_each_row; store_get_int. */
+enum store_rc q_run(struct store *s, const char *sql, struct q_params p);
+enum store_rc q_run_changed(struct store *s, const char *sql, struct q_params p);
+enum store_rc q_row(struct store *s, const char *sql, struct q_params p, store_row_fn read, void *out);
+enum store_rc q_rows(struct store *s, const char *sql, struct q_params p, store_row_fn each, void *arg);
+enum store_rc q_int(struct store *s, const char *sql, struct q_params p, int64_t *v);
+
+#endif
