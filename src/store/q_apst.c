@@ -141,7 +141,6 @@ Q_READER(read_rf, struct apst_referral_row, id, taskforce_id, team_id, authority
          engagement, closed_on, consent_basis, consent_by, consent_on, consent_kinds, consent_note)
 Q_SINK(rf, struct apst_referral_row, read_rf)
 
-
 enum store_rc q_apst_referral_insert(struct store *s, struct apst_referral_row *r, int64_t by, int64_t now)
 {
     return q_int(s,
@@ -198,7 +197,6 @@ enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char
 Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_name, kind, event_kind, decision,
          decided_by, decided_by_name)
 Q_SINK(item, struct apst_item_row, read_item)
-
 
 enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now)
 {
@@ -349,7 +347,6 @@ Q_READER(read_iv, struct apst_intervention_row, id, taskforce_id, specialist_id,
     "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
 
 Q_SINK(iv, struct apst_intervention_row, read_iv)
-
 
 enum store_rc q_apst_intervention_insert(struct store *s, struct apst_intervention_row *r, int64_t by, int64_t now)
 {

@@ -31,7 +31,7 @@ static bool grow(struct stmt_cache *c)
     return true;
 }
 
-struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint64_t *hash)
+static struct store_stmt **slot_of(struct stmt_cache *c, const char *sql, uint64_t *hash)
 {
     if ((c->used + 1) * 2 > c->cap && !grow(c))
         return NULL;
@@ -39,7 +39,7 @@ struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint6
     return find_slot(c, sql, *hash);
 }
 
-struct store_stmt *stmt_cache_take(struct stmt_cache *c, struct store_stmt *chain, const char *sql)
+static struct store_stmt *take(struct stmt_cache *c, struct store_stmt *chain, const char *sql)
 {
     for (struct store_stmt *st = chain; st; st = st->twin) {
         if (!st->in_use) {
@@ -52,8 +52,7 @@ struct store_stmt *stmt_cache_take(struct stmt_cache *c, struct store_stmt *chai
     return NULL;
 }
 
-bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store_stmt *st, const char *sql,
-                    uint64_t hash)
+static bool add(struct stmt_cache *c, struct store_stmt **slot, struct store_stmt *st, const char *sql, uint64_t hash)
 {
     st->key = strdup(sql);
     if (!st->key)
@@ -71,6 +70,30 @@ bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store
     c->busy++;
     st->sql = sql;
     return true;
+}
+
+struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn,
+                                  bool *oom)
+{
+    *oom = false;
+    uint64_t h;
+    struct store_stmt **slot = slot_of(c, sql, &h);
+    if (!slot) {
+        *oom = true;
+        return NULL;
+    }
+    struct store_stmt *st = take(c, *slot, sql);
+    if (st) {
+        m->reuse(st);
+        return st;
+    }
+    st = m->make(conn, sql);
+    if (st && !add(c, slot, st, sql, h)) {
+        m->release(st);
+        *oom = true;
+        return NULL;
+    }
+    return st;
 }
 
 void stmt_cache_put(struct stmt_cache *c, struct store_stmt *st)

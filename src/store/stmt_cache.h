@@ -23,19 +23,22 @@ struct stmt_cache {
     size_t busy;               /* statements in use: none, as a rule, when a borrower is done */
 };
 
-/* The slot for sql: its statements (a chain through ->twin), or empty
- * where a first one goes.  The table grows first, so the slot stays valid
- * until the next call.  NULL when out of memory. */
-struct store_stmt **stmt_cache_slot(struct stmt_cache *c, const char *sql, uint64_t *hash);
+/* The backend's part in getting a statement: reuse readies a kept one
+ * (reset, bindings cleared), make prepares a new one on conn (NULL on
+ * failure, with the backend's message set), release frees one the cache
+ * could not keep. */
+struct stmt_maker {
+    void (*reuse)(struct store_stmt *st);
+    struct store_stmt *(*make)(void *conn, const char *sql);
+    void (*release)(struct store_stmt *st);
+};
 
-/* The first statement of a slot's chain not in use, marked in use, with
- * sql as this use's text; NULL when every one is busy (or none). */
-struct store_stmt *stmt_cache_take(struct stmt_cache *c, struct store_stmt *chain, const char *sql);
-
-/* Adds a newly prepared st (base of the backend's statement) to slot, in
- * use for sql; false when out of memory (st is then not kept: free it). */
-bool stmt_cache_add(struct stmt_cache *c, struct store_stmt **slot, struct store_stmt *st, const char *sql,
-                    uint64_t hash);
+/* A statement for sql, marked in use with sql as this use's text: the
+ * first kept one not in use, or a new one (the same query in a nested loop
+ * gets another).  NULL when make failed, or out of memory (*oom true: the
+ * backend says so). */
+struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn,
+                                  bool *oom);
 
 /* Marks st no longer in use (the end of the backend's done). */
 void stmt_cache_put(struct stmt_cache *c, struct store_stmt *st);

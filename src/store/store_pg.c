@@ -358,6 +358,23 @@ static void stmt_savepoint_end(struct pg *s, bool ok)
     memcpy(s->msg, keep, sizeof keep);
 }
 
+static void clear_stmt(struct store_stmt *gst)
+{
+    stmt_clear(PGS(gst));
+}
+
+static struct store_stmt *make_stmt(void *conn, const char *sql)
+{
+    struct pg *s = conn;
+    bool sp = stmt_savepoint(s);
+    struct pg_stmt *st = new_stmt(s, sql);
+    if (sp)
+        stmt_savepoint_end(s, st != NULL);
+    return st ? &st->base : NULL;
+}
+
+static const struct stmt_maker pg_maker = {clear_stmt, make_stmt, free_stmt};
+
 static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
 {
     struct pg *s = PG(gs);
@@ -366,29 +383,11 @@ static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
         set_msg(s, "no SQL given");
         return NULL;
     }
-    uint64_t h;
-    struct store_stmt **slot = stmt_cache_slot(&s->cache, sql, &h);
-    if (!slot) {
+    bool oom;
+    struct store_stmt *st = stmt_cache_get(&s->cache, sql, &pg_maker, s, &oom);
+    if (oom)
         set_msg(s, "out of memory");
-        return NULL;
-    }
-    struct store_stmt *kept = stmt_cache_take(&s->cache, *slot, sql);
-    if (kept) {
-        stmt_clear(PGS(kept));
-        return kept;
-    }
-    bool sp = stmt_savepoint(s);
-    struct pg_stmt *st = new_stmt(s, sql);
-    if (sp)
-        stmt_savepoint_end(s, st != NULL);
-    if (!st)
-        return NULL;
-    if (!stmt_cache_add(&s->cache, slot, &st->base, sql, h)) {
-        free_stmt(&st->base);
-        set_msg(s, "out of memory");
-        return NULL;
-    }
-    return &st->base;
+    return st;
 }
 
 static void pg_done(struct store_stmt *gst)

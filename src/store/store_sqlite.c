@@ -353,6 +353,25 @@ static struct sq_stmt *new_stmt(struct sq *s, const char *sql)
     return st;
 }
 
+/* Reset ends the read transaction a half-read SELECT holds (which would
+ * stop WAL checkpoints); clearing drops the bound values, which may be
+ * child data, rather than keep them until the next use. */
+static void clear_stmt(struct store_stmt *gst)
+{
+    struct sq_stmt *st = SQS(gst);
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    st->bind_rc = SQLITE_OK;
+}
+
+static struct store_stmt *make_stmt(void *conn, const char *sql)
+{
+    struct sq_stmt *st = new_stmt(conn, sql);
+    return st ? &st->base : NULL;
+}
+
+static const struct stmt_maker sq_maker = {clear_stmt, make_stmt, free_stmt};
+
 static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
 {
     struct sq *s = SQ(gs);
@@ -363,44 +382,18 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
         set_msg(s, "no SQL given");
         return NULL;
     }
-    uint64_t h;
-    struct store_stmt **slot = stmt_cache_slot(&s->cache, sql, &h);
-    if (!slot) {
+    bool oom;
+    struct store_stmt *st = stmt_cache_get(&s->cache, sql, &sq_maker, s, &oom);
+    if (oom)
         set_msg(s, "out of memory");
-        return NULL;
-    }
-    struct store_stmt *kept = stmt_cache_take(&s->cache, *slot, sql);
-    if (kept) {
-        struct sq_stmt *st = SQS(kept);
-        sqlite3_reset(st->stmt);
-        sqlite3_clear_bindings(st->stmt);
-        st->bind_rc = SQLITE_OK;
-        return kept;
-    }
-    /* Not cached, or every copy is busy (e.g. the same query in a nested
-     * loop): prepare another. */
-    struct sq_stmt *st = new_stmt(s, sql);
-    if (!st)
-        return NULL;
-    if (!stmt_cache_add(&s->cache, slot, &st->base, sql, h)) {
-        free_stmt(&st->base);
-        set_msg(s, "out of memory");
-        return NULL;
-    }
-    return &st->base;
+    return st;
 }
 
 static void sq_done(struct store_stmt *gst)
 {
-    struct sq_stmt *st = SQS(gst);
-    if (!st)
+    if (!gst)
         return;
-    /* Reset ends the read transaction a half-read SELECT holds (which
-     * would stop WAL checkpoints); clearing drops the bound values, which
-     * may be child data, rather than keep them until the next use. */
-    sqlite3_reset(st->stmt);
-    sqlite3_clear_bindings(st->stmt);
-    st->bind_rc = SQLITE_OK;
+    clear_stmt(gst);
     stmt_cache_put(&SQ(gst->owner)->cache, gst);
 }
 
