@@ -53,12 +53,9 @@ enum store_rc q_recovery_replace(struct store *s, int64_t user_id, const char *c
 {
     enum store_rc rc = q_exec_id(s, "DELETE FROM recovery_codes WHERE user_id = ?", user_id);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        struct store_stmt *st = store_prepare(s,
-            "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES (?,?,NULL,?)");
-        store_bind_int(st, 1, user_id);
-        store_bind_text(st, 2, hashes[i]);
-        store_bind_int(st, 3, now);
-        rc = store_exec_done(st);
+        rc = q_run(s,
+            "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES (?,?,NULL,?)",
+            Q_PARAMS(QP_INT(user_id), QP_TEXT(hashes[i]), QP_INT(now)));
     }
     return rc;
 }
@@ -72,11 +69,10 @@ enum store_rc q_recovery_use(struct store *s, int64_t user_id, const char *hash,
 
 enum store_rc q_recovery_unused(struct store *s, int64_t user_id, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
-    store_bind_int(st, 1, user_id);
     *n = 0;
-    return store_get_int(st, n);
+    return q_int(s,
+        "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        Q_PARAMS(QP_INT(user_id)), n);
 }
 
 struct role_sink {

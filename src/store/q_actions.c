@@ -151,12 +151,7 @@ enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, 
 #undef VOID_SET
     if ((unsigned)k >= VOID__COUNT)
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s, sql[k]);
-    store_bind_int(st, 1, now);
-    q_bind_opt_id(st, 2, by);
-    store_bind_text(st, 3, reason);
-    store_bind_int(st, 4, id);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, sql[k], Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(id)));
     if (rc != STORE_OK)
         return rc;
     return store_changes(s) > 0 ? STORE_OK : STORE_DONE;

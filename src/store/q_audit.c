@@ -7,31 +7,8 @@
 #define AUDIT_COLS "a.id, a.at, a.user_id, a.username, a.remote_addr, a.action, a.resource_kind, " \
     "a.resource_id, a.pupil_id, a.school_id, a.authority_id, a.detail, a.flags, a.prev_hash, a.hash"
 
-enum audit_col {
-    AU_ID, AU_AT, AU_USER, AU_USERNAME, AU_REMOTE_ADDR, AU_ACTION, AU_RESOURCE_KIND, AU_RESOURCE,
-    AU_PUPIL, AU_SCHOOL, AU_AUTHORITY, AU_DETAIL, AU_FLAGS, AU_PREV_HASH, AU_HASH
-};
-
-static void read_entry(struct store_stmt *st, void *row)
-{
-    struct audit_entry *e = row;
-    memset(e, 0, sizeof *e);
-    e->id = store_col_int(st, AU_ID);
-    e->at = store_col_int(st, AU_AT);
-    e->user_id = store_col_int(st, AU_USER);
-    store_col_copy(st, AU_USERNAME, e->username, sizeof e->username);
-    store_col_copy(st, AU_REMOTE_ADDR, e->remote_addr, sizeof e->remote_addr);
-    store_col_copy(st, AU_ACTION, e->action, sizeof e->action);
-    store_col_copy(st, AU_RESOURCE_KIND, e->resource_kind, sizeof e->resource_kind);
-    e->resource_id = store_col_int(st, AU_RESOURCE);
-    e->pupil_id = store_col_int(st, AU_PUPIL);
-    e->school_id = store_col_int(st, AU_SCHOOL);
-    e->authority_id = store_col_int(st, AU_AUTHORITY);
-    store_col_copy(st, AU_DETAIL, e->detail, sizeof e->detail);
-    e->flags = (unsigned)store_col_int(st, AU_FLAGS);
-    store_col_copy(st, AU_PREV_HASH, e->prev_hash, sizeof e->prev_hash);
-    store_col_copy(st, AU_HASH, e->hash, sizeof e->hash);
-}
+Q_READER(read_entry, struct audit_entry, id, at, user_id, username, remote_addr, action, resource_kind, resource_id,
+         pupil_id, school_id, authority_id, detail, flags, prev_hash, hash)
 
 Q_SINK(entry, struct audit_entry, read_entry)
 
@@ -131,11 +108,10 @@ enum store_rc q_audit_take_pending(struct store *s, int64_t max,
 {
     /* One statement removes and returns the same rows: a row committed
      * meanwhile, even with a lower seq, is neither removed nor read. */
-    struct store_stmt *st = store_prepare(
-        s, "DELETE FROM audit_pending WHERE seq IN (SELECT seq FROM audit_pending ORDER BY seq LIMIT ?)"
-           " RETURNING seq, " ENTRY_COLS ", '', ''");
-    store_bind_int(st, 1, max);
-    return store_each_row(st, entry_each, &(struct entry_sink){fn, arg});
+    return q_rows(s,
+        "DELETE FROM audit_pending WHERE seq IN (SELECT seq FROM audit_pending ORDER BY seq LIMIT ?)"
+        " RETURNING seq, " ENTRY_COLS ", '', ''",
+        Q_PARAMS(QP_INT(max)), entry_each, &(struct entry_sink){fn, arg});
 }
 
 enum store_rc q_audit_pending_count(struct store *s, int64_t *n)
@@ -275,21 +251,15 @@ enum store_rc q_audit_prune(struct store *s, const struct audit_anchor *a, int64
 {
     *removed = 0;
     /* Only an anchor that is the entry's own hash is recorded. */
-    struct store_stmt *st = store_prepare(
-        s, "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac)"
-           " SELECT ?, id, hash, ? FROM audit_log WHERE id = ? AND hash = ?");
-    store_bind_int(st, 1, a->at);
-    store_bind_text(st, 2, a->mac);
-    store_bind_int(st, 3, a->up_to_id);
-    store_bind_text(st, 4, a->hash);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s,
+        "INSERT INTO audit_prune (at, up_to_id, anchor_hash, mac)"
+        " SELECT ?, id, hash, ? FROM audit_log WHERE id = ? AND hash = ?",
+        Q_PARAMS(QP_INT(a->at), QP_TEXT(a->mac), QP_INT(a->up_to_id), QP_TEXT(a->hash)));
     if (rc != STORE_OK && rc != STORE_DONE)
         return rc;
     if (store_changes(s) != 1)
         return STORE_OK;   /* no such entry: nothing to prune */
-    st = store_prepare(s, "DELETE FROM audit_log WHERE id <= ?");
-    store_bind_int(st, 1, a->up_to_id);
-    rc = store_exec_done(st);
+    rc = q_run(s, "DELETE FROM audit_log WHERE id <= ?", Q_PARAMS(QP_INT(a->up_to_id)));
     if (rc == STORE_OK || rc == STORE_DONE)
         *removed = store_changes(s);
     return rc == STORE_DONE ? STORE_OK : rc;

@@ -219,19 +219,11 @@ enum store_rc q_budget_allocation_of(struct store *s, int64_t year_id, int64_t t
 
 enum store_rc q_budget_allocation_change_insert(struct store *s, const struct budget_allocation_change_row *r)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO budget_allocation_changes (allocation_id, old_pence, new_pence, reason, changed_by, changed_at) "
-        "VALUES (?,?,?,?,?,?)");
-    store_bind_int(st, 1, r->allocation_id);
-    if (r->had_old)
-        store_bind_int(st, 2, r->old_amount);
-    else
-        store_bind_null(st, 2);
-    store_bind_int(st, 3, r->new_amount);
-    store_bind_text(st, 4, r->reason);
-    q_bind_opt_id(st, 5, r->changed_by);
-    store_bind_int(st, 6, r->changed_at);
-    return store_exec_done(st);
+        "VALUES (?,?,?,?,?,?)",
+        Q_PARAMS(QP_INT(r->allocation_id), QP_INT_IF(r->had_old, r->old_amount), QP_INT(r->new_amount),
+                 QP_TEXT(r->reason), QP_ID(r->changed_by), QP_INT(r->changed_at)));
 }
 
 static void read_allocation_change(struct store_stmt *st, void *row)
@@ -492,10 +484,8 @@ enum store_rc q_intervention_insert(struct store *s, struct intervention_row *r,
         "active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
         bind_intervention, r, now, &r->id);
     for (size_t i = 0; rc == STORE_OK && i < r->naims && i < BUDGET_AIMS_MAX; i++) {
-        struct store_stmt *st = store_prepare(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)");
-        store_bind_int(st, 1, r->id);
-        store_bind_text(st, 2, r->aims[i]);
-        rc = store_exec_done(st);
+        rc = q_run(s, "INSERT INTO intervention_aims (intervention_id, indicator) VALUES (?,?)",
+            Q_PARAMS(QP_INT(r->id), QP_TEXT(r->aims[i])));
     }
     return rc;
 }

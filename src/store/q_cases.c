@@ -10,11 +10,9 @@
 static enum store_rc consent_services_save(struct store *s, const struct consent_row *r)
 {
     for (size_t i = 0; i < r->nservices; i++) {
-        struct store_stmt *st = store_prepare(s,
-            "INSERT INTO consent_services (consent_id, service_id) VALUES (?, ?)");
-        store_bind_int(st, 1, r->id);
-        store_bind_int(st, 2, r->service_ids[i]);
-        enum store_rc rc = store_exec_done(st);
+        enum store_rc rc = q_run(s,
+            "INSERT INTO consent_services (consent_id, service_id) VALUES (?, ?)",
+            Q_PARAMS(QP_INT(r->id), QP_INT(r->service_ids[i])));
         if (rc != STORE_DONE && rc != STORE_OK)
             return rc;
     }
@@ -142,19 +140,14 @@ static int bind_summary(struct store_stmt *st, int idx, const struct case_row *c
 
 static enum store_rc needs_save(struct store *s, const struct case_row *c)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM case_needs WHERE case_id = ?");
-    store_bind_int(st, 1, c->id);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM case_needs WHERE case_id = ?", Q_PARAMS(QP_INT(c->id)));
     if (rc != STORE_DONE && rc != STORE_OK)
         return rc;
     for (int i = 0; i < CASE_NEED_AREAS; i++) {
         if (!c->needs[i][0])
             continue;
-        st = store_prepare(s, "INSERT INTO case_needs (case_id, area, description) VALUES (?,?,?)");
-        store_bind_int(st, 1, c->id);
-        store_bind_text(st, 2, codes_need_area.entries[i].code);
-        store_bind_text(st, 3, c->needs[i]);
-        rc = store_exec_done(st);
+        rc = q_run(s, "INSERT INTO case_needs (case_id, area, description) VALUES (?,?,?)",
+            Q_PARAMS(QP_INT(c->id), QP_TEXT(codes_need_area.entries[i].code), QP_TEXT(c->needs[i])));
         if (rc != STORE_DONE && rc != STORE_OK)
             return rc;
     }

@@ -30,17 +30,11 @@ enum store_rc q_running_set_position(struct store *s, int cohort, int64_t meetin
 enum store_rc q_running_set_minutes(struct store *s, int cohort, int64_t meeting_id, int64_t id, int minutes,
                                     int64_t now)
 {
-    struct store_stmt *st = store_prepare(s, cohort
+    return q_run(s,
+        cohort
         ? "UPDATE cohort_discussions SET slot_minutes = ?, updated_at = ? WHERE id = ? AND meeting_id = ?"
-        : "UPDATE discussions SET slot_minutes = ?, updated_at = ? WHERE id = ? AND meeting_id = ?");
-    if (minutes > 0)
-        store_bind_int(st, 1, minutes);
-    else
-        store_bind_null(st, 1);
-    store_bind_int(st, 2, now);
-    store_bind_int(st, 3, id);
-    store_bind_int(st, 4, meeting_id);
-    return store_exec_done(st);
+        : "UPDATE discussions SET slot_minutes = ?, updated_at = ? WHERE id = ? AND meeting_id = ?",
+        Q_PARAMS(QP_INT_IF(minutes > 0, minutes), QP_INT(now), QP_INT(id), QP_INT(meeting_id)));
 }
 
 struct location_out {

@@ -586,20 +586,12 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
         const struct cell *c = &t->c[i];
         if (!c->n)
             continue;
-        struct store_stmt *st = store_prepare(s,
+        rc = q_run(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)");
-        store_bind_int(st, 1, sl->authority_id);
-        store_bind_int(st, 2, c->vis);
-        store_bind_text(st, 3, c->phase);
-        store_bind_text(st, 4, c->month);
-        store_bind_text(st, 5, c->dim);
-        store_bind_text(st, 6, c->k1);
-        store_bind_text(st, 7, c->k2);
-        store_bind_text(st, 8, c->k3);
-        store_bind_int(st, 9, c->by_id ? c->id : c->n);
-        store_bind_int(st, 10, c->by_id ? c->n : 0);
-        rc = store_exec_done(st);
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            Q_PARAMS(QP_INT(sl->authority_id), QP_INT(c->vis), QP_TEXT(c->phase), QP_TEXT(c->month), QP_TEXT(c->dim),
+                     QP_TEXT(c->k1), QP_TEXT(c->k2), QP_TEXT(c->k3), QP_INT(c->by_id ? c->id : c->n),
+                     QP_INT(c->by_id ? c->n : 0)));
     }
     return rc;
 }
@@ -607,19 +599,17 @@ static enum store_rc write_cells(struct store *s, const struct slice *sl, const 
 /* The population month: the census of the authority's TAS schools. */
 static enum store_rc build_population(struct store *s, int64_t authority_id)
 {
-    struct store_stmt *st = store_prepare(s,
-        "DELETE FROM dash_rollup WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'");
-    store_bind_int(st, 1, authority_id);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s,
+        "DELETE FROM dash_rollup WHERE authority_id = ? AND month = '" DASH_POPULATION_MONTH "'",
+        Q_PARAMS(QP_INT(authority_id)));
     if (rc != STORE_OK)
         return rc;
-    st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, n1) "
         "SELECT s.authority_id, s.authority_id, s.phase, '" DASH_POPULATION_MONTH "', 'population', "
         "sp.dimension, sp.category, sum(sp.pupils) FROM school_population sp JOIN schools s ON s.id = sp.school_id "
-        "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category");
-    store_bind_int(st, 1, authority_id);
-    return store_exec_done(st);
+        "WHERE s.tas_member = 1 AND s.authority_id = ? GROUP BY s.authority_id, s.phase, sp.dimension, sp.category",
+        Q_PARAMS(QP_INT(authority_id)));
 }
 
 /* England's month stale: an authority's month (or census) was rebuilt. */
@@ -628,7 +618,7 @@ static enum store_rc national_stale(struct store *s, const char *month)
     /* ON CONFLICT, not SQLite's OR IGNORE: PostgreSQL runs it too. */
     return q_run(s,
         "INSERT INTO dash_rollup_stale (authority_id, month) "
-                                             "VALUES (0, ?) ON CONFLICT DO NOTHING",
+        "VALUES (0, ?) ON CONFLICT DO NOTHING",
         Q_PARAMS(QP_TEXT(month)));
 }
 
@@ -639,19 +629,17 @@ static enum store_rc national_stale(struct store *s, const char *month)
  * r.n1 that only appears grouped inside the CASE. */
 static enum store_rc build_national(struct store *s, const char *month)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM dash_rollup WHERE authority_id = 0 AND month = ?");
-    store_bind_text(st, 1, month);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM dash_rollup WHERE authority_id = 0 AND month = ?",
+        Q_PARAMS(QP_TEXT(month)));
     if (rc == STORE_OK) {
-        st = store_prepare(s,
+        rc = q_run(s,
             "INSERT INTO dash_rollup (authority_id, vis_authority_id, phase, month, dim, k1, k2, k3, n1, n2) "
             "SELECT 0, 0, r.phase, r.month, r.dim, r.k1, r.k2, r.k3, "
             "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN max(r.n1) ELSE sum(r.n1) END, sum(r.n2) "
             "FROM dash_rollup r WHERE r.month = ? AND r.authority_id > 0 AND r.dim IN " DASH_NATIONAL_DIMS
             " GROUP BY r.dim, r.phase, r.month, r.k1, r.k2, r.k3, "
-            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE 0 END");
-        store_bind_text(st, 1, month);
-        rc = store_exec_done(st);
+            "CASE WHEN r.dim IN ('act_owner', 'act_resource') THEN r.n1 ELSE 0 END",
+            Q_PARAMS(QP_TEXT(month)));
     }
     return rc;
 }
@@ -747,12 +735,10 @@ enum store_rc q_rollup_claim(struct store *s, int64_t authority_id, const char *
         return rc;
     rc = exec_at(s, "DELETE FROM dash_rollup_stale WHERE authority_id = ? AND month = ?", authority_id, month);
     if (rc == STORE_OK) {
-        struct store_stmt *st = store_prepare(s, "INSERT INTO dash_rollup_building (authority_id, month, claimed_at) VALUES (?,?,?) "
-                              "ON CONFLICT (authority_id, month) DO UPDATE SET claimed_at = excluded.claimed_at");
-        store_bind_int(st, 1, authority_id);
-        store_bind_text(st, 2, month);
-        store_bind_int(st, 3, now);
-        rc = store_exec_done(st);
+        rc = q_run(s,
+            "INSERT INTO dash_rollup_building (authority_id, month, claimed_at) VALUES (?,?,?) "
+            "ON CONFLICT (authority_id, month) DO UPDATE SET claimed_at = excluded.claimed_at",
+            Q_PARAMS(QP_INT(authority_id), QP_TEXT(month), QP_INT(now)));
     }
     *claimed = rc == STORE_OK;
     return rc;

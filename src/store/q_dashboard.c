@@ -617,12 +617,10 @@ enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const ch
 
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, authority_id);
     *out = 0;
-    return store_get_int(st, out);
+    return q_int(s,
+        "SELECT coalesce(max(suppress_below), 0) FROM disclosure_settings WHERE (? = 0 OR authority_id = ?)",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(authority_id)), out);
 }
 
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now)
@@ -646,18 +644,13 @@ enum store_rc q_population_list(struct store *s, int64_t school_id, dash_fn fn, 
 enum store_rc q_population_put(struct store *s, int64_t school_id, const char *dimension,
                                const char *const *categories, const int64_t *pupils, size_t n)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM school_population WHERE school_id = ? AND dimension = ?");
-    store_bind_int(st, 1, school_id);
-    store_bind_text(st, 2, dimension);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM school_population WHERE school_id = ? AND dimension = ?",
+        Q_PARAMS(QP_INT(school_id), QP_TEXT(dimension)));
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        st = store_prepare(s, "INSERT INTO school_population (school_id, dimension, category, pupils) "
-                              "VALUES (?,?,?,?)");
-        store_bind_int(st, 1, school_id);
-        store_bind_text(st, 2, dimension);
-        store_bind_text(st, 3, categories[i]);
-        store_bind_int(st, 4, pupils[i]);
-        rc = store_exec_done(st);
+        rc = q_run(s,
+            "INSERT INTO school_population (school_id, dimension, category, pupils) "
+            "VALUES (?,?,?,?)",
+            Q_PARAMS(QP_INT(school_id), QP_TEXT(dimension), QP_TEXT(categories[i]), QP_INT(pupils[i])));
     }
     return rc;
 }

@@ -1,5 +1,6 @@
 #include "store/q_evaluation.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 /* The academic year (England: from 1 September) of a 'YYYY-MM-DD' column:
  * 2024 for 2024-09-01 to 2025-08-31.  Plain substr and CASE, the same in
@@ -27,15 +28,12 @@ Q_SINK(school, struct eval_school_row, read_school)
 enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
                              void (*fn)(void *arg, const struct eval_school_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT s.id, s.urn, s.name, s.phase, "
         "CASE WHEN s.tas_member = 1 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.school_id = s.id) "
         "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0), s.fsm_pct, s.sen_pct "
-        "FROM schools s WHERE s.authority_id = ? ORDER BY s.id");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    return store_each_row(st, school_each, &(struct school_sink){fn, arg});
+        "FROM schools s WHERE s.authority_id = ? ORDER BY s.id",
+        Q_PARAMS(QP_INT(authority_id)), school_each, &(struct school_sink){fn, arg});
 }
 
 Q_READER(read_value, struct eval_value_row, school_id, year, n)
@@ -108,11 +106,7 @@ static void pair_each(struct store_stmt *st, void *sink)
 static enum store_rc pairs(struct store *s, const char *sql, int64_t authority_id,
                            void (*fn)(void *arg, const char *code, const char *name), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    return store_each_row(st, pair_each, &(struct pair_sink){fn, arg});
+    return q_rows(s, sql, Q_PARAMS(QP_INT(authority_id)), pair_each, &(struct pair_sink){fn, arg});
 }
 
 enum store_rc q_eval_kinds_entered(struct store *s, int64_t authority_id,
@@ -135,40 +129,23 @@ enum store_rc q_eval_services(struct store *s, int64_t authority_id,
 enum store_rc q_eval_year_put(struct store *s, int64_t school_id, int year, int64_t pupils, const char *source,
                               int64_t user_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO school_years (school_id, academic_year, pupils, source, recorded_by, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT (school_id, academic_year) DO UPDATE SET "
         "pupils = excluded.pupils, source = excluded.source, recorded_by = excluded.recorded_by, "
-        "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, school_id);
-    store_bind_int(st, 2, year);
-    store_bind_int(st, 3, pupils);
-    store_bind_text(st, 4, source);
-    q_bind_opt_id(st, 5, user_id);
-    store_bind_int(st, 6, now);
-    store_bind_int(st, 7, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(school_id), QP_INT(year), QP_INT(pupils), QP_TEXT(source), QP_ID(user_id), QP_INT(now),
+                 QP_INT(now)));
 }
 
 enum store_rc q_eval_count_put(struct store *s, int64_t school_id, int year, const char *kind, int64_t count,
                                const char *source, int64_t user_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_run(s,
         "INSERT INTO school_year_counts (school_id, academic_year, kind, count, source, recorded_by, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (school_id, academic_year, kind) "
         "DO UPDATE SET count = excluded.count, source = excluded.source, recorded_by = excluded.recorded_by, "
-        "updated_at = excluded.updated_at");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, school_id);
-    store_bind_int(st, 2, year);
-    store_bind_text(st, 3, kind);
-    store_bind_int(st, 4, count);
-    store_bind_text(st, 5, source);
-    q_bind_opt_id(st, 6, user_id);
-    store_bind_int(st, 7, now);
-    store_bind_int(st, 8, now);
-    return store_exec_done(st);
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(school_id), QP_INT(year), QP_TEXT(kind), QP_INT(count), QP_TEXT(source), QP_ID(user_id),
+                 QP_INT(now), QP_INT(now)));
 }

@@ -1,4 +1,5 @@
 #include "store/q_extract.h"
+#include "store/q_params.h"
 
 #include "store/q_common.h"
 
@@ -126,13 +127,9 @@ enum store_rc q_extract_k_get(struct store *s, const struct visibility *v, int64
 
 enum store_rc q_extract_k_put(struct store *s, int64_t authority_id, int64_t k, int64_t user_id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(
-        s, "INSERT INTO extract_settings (authority_id, k, updated_by, updated_at) VALUES (?, ?, ?, ?) "
-           "ON CONFLICT (authority_id) DO UPDATE SET k = excluded.k, updated_by = excluded.updated_by, "
-           "updated_at = excluded.updated_at");
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, k);
-    store_bind_int(st, 3, user_id);
-    store_bind_int(st, 4, now);
-    return store_exec_done(st);
+    return q_run(s,
+        "INSERT INTO extract_settings (authority_id, k, updated_by, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (authority_id) DO UPDATE SET k = excluded.k, updated_by = excluded.updated_by, "
+        "updated_at = excluded.updated_at",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(k), QP_INT(user_id), QP_INT(now)));
 }

@@ -35,12 +35,11 @@ enum store_rc q_meeting_invited(struct store *s, int64_t meeting_id)
 
 enum store_rc q_meetings_changed(struct store *s, size_t max, int64_t *ids, size_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id FROM meetings WHERE invited_sequence IS NOT NULL AND ics_sequence > invited_sequence "
-        "ORDER BY id LIMIT ?");
-    store_bind_int(st, 1, (int64_t)max);
     *n = 0;
-    return store_each_row(st, q_read_id, &(struct q_ids){ids, max, n});
+    return q_rows(s,
+        "SELECT id FROM meetings WHERE invited_sequence IS NOT NULL AND ics_sequence > invited_sequence "
+        "ORDER BY id LIMIT ?",
+        Q_PARAMS(QP_INT((int64_t)max)), q_read_id, &(struct q_ids){ids, max, n});
 }
 
 #define OUTBOX_COLS "id, kind, recipient, subject, body, message_id, created_at, attempts, next_attempt_at, " \
@@ -77,18 +76,13 @@ enum store_rc q_outbox_failed(struct store *s, int64_t id, int64_t next_at, int 
 
 enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before_day)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?");
-    store_bind_int(st, 1, before);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+        Q_PARAMS(QP_INT(before)));
     if (rc == STORE_OK) {
-        st = store_prepare(s, "DELETE FROM password_resets WHERE expires_at < ?");
-        store_bind_int(st, 1, before);
-        rc = store_exec_done(st);
+        rc = q_run(s, "DELETE FROM password_resets WHERE expires_at < ?", Q_PARAMS(QP_INT(before)));
     }
     if (rc == STORE_OK) {
-        st = store_prepare(s, "DELETE FROM reminder_days WHERE day < ?");
-        store_bind_text(st, 1, before_day);
-        rc = store_exec_done(st);
+        rc = q_run(s, "DELETE FROM reminder_days WHERE day < ?", Q_PARAMS(QP_TEXT(before_day)));
     }
     return rc;
 }
@@ -176,20 +170,14 @@ enum store_rc q_invitation_recipients(struct store *s, int64_t team_id, int64_t 
 enum store_rc q_reset_add(struct store *s, int64_t user_id, const char *token_hash, int64_t now,
                           int64_t expires_at)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, user_id);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s,
+        "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(user_id)));
     if (rc != STORE_OK)
         return rc;
-    st = store_prepare(s,
-        "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?,?,?,?)");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, token_hash);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, expires_at);
-    return store_exec_done(st);
+    return q_run(s,
+        "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?,?,?,?)",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(token_hash), QP_INT(now), QP_INT(expires_at)));
 }
 
 enum store_rc q_reset_find(struct store *s, const char *token_hash, int64_t now, int64_t *user_id)

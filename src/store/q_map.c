@@ -19,6 +19,9 @@ void q_read_map(struct store_stmt *st, const struct q_map *m, void *row)
         case Q_INT:
             *(int *)(void *)at = (int)store_col_int(st, col);
             break;
+        case Q_UINT:
+            *(unsigned *)(void *)at = (unsigned)store_col_int(st, col);
+            break;
         case Q_BOOL:
             *(bool *)(void *)at = store_col_int(st, col) != 0;
             break;
@@ -45,6 +48,8 @@ int q_bind_map(struct store_stmt *st, int idx, const struct q_map *m, const void
             a.i = *(const int64_t *)at;
         else if (f->kind == Q_INT)
             a.i = *(const int *)at;
+        else if (f->kind == Q_UINT)
+            a.i = *(const unsigned *)at;
         else if (f->kind == Q_BOOL)
             a.i = *(const bool *)at;
         else if (f->kind == Q_DBL)

@@ -11,7 +11,7 @@
  *
  * defines `static void read_cost(struct store_stmt *st, void *row)`, a
  * store_row_fn that zeroes the row and reads column i into the i-th field:
- * int64_t and int by store_col_int, bool as store_col_int != 0, double by
+ * int64_t, int and unsigned by store_col_int, bool as store_col_int != 0, double by
  * store_col_double, char arrays by store_col_copy (NULL reads as "",
  * longer text is cut to the field).  A field of any other type does not
  * compile.  A reader that computes (a NULL meaning something, a column
@@ -25,7 +25,7 @@
 
 #include "store/store.h"
 
-enum q_kind { Q_I64, Q_INT, Q_BOOL, Q_DBL, Q_TEXT, Q_BAD };
+enum q_kind { Q_I64, Q_INT, Q_UINT, Q_BOOL, Q_DBL, Q_TEXT, Q_BAD };
 
 struct q_field {
     enum q_kind kind;
@@ -48,7 +48,7 @@ void q_read_map(struct store_stmt *st, const struct q_map *m, void *row);
  * of a type not listed does not compile, and Q_BAD does not either (the
  * negative array size in Q_FIELD). */
 #define Q_KIND_OF(x) \
-    _Generic((x), int64_t: Q_I64, int: Q_INT, bool: Q_BOOL, double: Q_DBL, \
+    _Generic((x), int64_t: Q_I64, int: Q_INT, unsigned: Q_UINT, bool: Q_BOOL, double: Q_DBL, \
              char *: _Generic(&(x), char(*)[sizeof(x)]: Q_TEXT, default: Q_BAD))
 #define Q_CHECKED_(k) ((k) + 0 * sizeof(char[(k) == Q_BAD ? -1 : 1]))
 #define Q_FIELD_OPT(T, f, o) {Q_CHECKED_(Q_KIND_OF(((T *)0)->f)), offsetof(T, f), sizeof(((T *)0)->f), o}

@@ -189,31 +189,19 @@ enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
 
 static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO attendance (meeting_id, service_id, practitioner_id, person_name, role, status, guest) "
-        "VALUES (?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->meeting_id);
-    if (r->service_id > 0)
-        store_bind_int(st, 2, r->service_id);
-    else
-        store_bind_null(st, 2);
-    if (r->practitioner_id > 0)
-        store_bind_int(st, 3, r->practitioner_id);
-    else
-        store_bind_null(st, 3);
-    store_bind_text(st, 4, r->person_name);
-    store_bind_text(st, 5, r->role);
-    store_bind_text(st, 6, r->status);
-    store_bind_int(st, 7, r->guest ? 1 : 0);
-    return store_get_int(st, &r->id);
+        "VALUES (?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->meeting_id), QP_INT_IF(r->service_id > 0, r->service_id),
+                 QP_INT_IF(r->practitioner_id > 0, r->practitioner_id), QP_TEXT(r->person_name), QP_TEXT(r->role),
+                 QP_TEXT(r->status), QP_INT(r->guest ? 1 : 0)), &r->id);
 }
 
 enum store_rc q_attendance_replace(struct store *s, int64_t meeting_id,
                                    const struct attendance_row *rows, size_t n)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM attendance WHERE meeting_id = ? AND guest = 0");
-    store_bind_int(st, 1, meeting_id);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM attendance WHERE meeting_id = ? AND guest = 0",
+        Q_PARAMS(QP_INT(meeting_id)));
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         struct attendance_row r = rows[i];
         r.meeting_id = meeting_id;
@@ -230,14 +218,9 @@ enum store_rc q_attendance_add(struct store *s, struct attendance_row *r)
 
 enum store_rc q_attendance_remove_guest(struct store *s, int64_t meeting_id, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s,
-        "DELETE FROM attendance WHERE id = ? AND meeting_id = ? AND guest = 1");
-    store_bind_int(st, 1, id);
-    store_bind_int(st, 2, meeting_id);
-    enum store_rc rc = store_exec_done(st);
-    if (rc == STORE_OK && store_changes(s) == 0)
-        return STORE_DONE;
-    return rc;
+    return q_run_changed(s,
+        "DELETE FROM attendance WHERE id = ? AND meeting_id = ? AND guest = 1",
+        Q_PARAMS(QP_INT(id), QP_INT(meeting_id)));
 }
 
 enum store_rc q_meetings_on_closures(struct store *s, int64_t authority_id, const char *from, const char *to,

@@ -53,3 +53,14 @@ enum store_rc q_int(struct store *s, const char *sql, struct q_params p, int64_t
 {
     return store_get_int(prepared(s, sql, p), v);
 }
+
+static void read_nothing(struct store_stmt *st, void *out)
+{
+    (void)st;
+    (void)out;
+}
+
+enum store_rc q_any(struct store *s, const char *sql, struct q_params p)
+{
+    return store_get_row(prepared(s, sql, p), read_nothing, NULL);
+}

@@ -40,6 +40,8 @@ struct q_params {
 #define QP_NULL ((struct q_param){QP_KIND_NULL, false, 0, 0, NULL})
 /* An optional reference: NULL for 0 (as q_bind_opt_id). */
 #define QP_ID(v) ((struct q_param){QP_KIND_INT, true, (v), 0, NULL})
+/* A value that applies only when used is true, NULL otherwise. */
+#define QP_INT_IF(used, v) ((used) ? QP_INT(v) : QP_NULL)
 /* An optional value: NULL for NULL or "" (as q_bind_opt_text). */
 #define QP_OPT_TEXT(v) ((struct q_param){QP_KIND_TEXT, true, 0, 0, (v)})
 
@@ -53,11 +55,14 @@ int q_bind_params(struct store_stmt *st, int idx, struct q_params p);
 
 /* The endings, as store.h's: store_exec_done; the same but STORE_DONE
  * when no row changed (an UPDATE whose WHERE is its check, as
- * q_exec_changed); store_get_row; store_each_row; store_get_int. */
+ * q_exec_changed); store_get_row; store_each_row; store_get_int; and
+ * whether there is a row at all. */
 enum store_rc q_run(struct store *s, const char *sql, struct q_params p);
 enum store_rc q_run_changed(struct store *s, const char *sql, struct q_params p);
 enum store_rc q_row(struct store *s, const char *sql, struct q_params p, store_row_fn read, void *out);
 enum store_rc q_rows(struct store *s, const char *sql, struct q_params p, store_row_fn each, void *arg);
 enum store_rc q_int(struct store *s, const char *sql, struct q_params p, int64_t *v);
+/* Whether sql answers a row: STORE_ROW, STORE_DONE or the error. */
+enum store_rc q_any(struct store *s, const char *sql, struct q_params p);
 
 #endif

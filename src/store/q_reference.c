@@ -1,5 +1,7 @@
 #include "store/q_reference.h"
+#include "store/q_common.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -148,45 +150,40 @@ static const struct ref_sql ref_sql[] = {
     },
 };
 
-/* The first row of a prepared statement into out (when out is given). */
-static enum store_rc ref_one(struct store_stmt *st, enum q_ref_kind k, void *out)
-{
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW && out)
-        ref_sql[k].read(st, out);
-    store_done(st);
-    return rc;
-}
-
+/* out NULL: whether the record is there. */
 enum store_rc q_ref_get(struct store *s, enum q_ref_kind k, int64_t id, void *out)
 {
-    struct store_stmt *st = store_prepare(s, ref_sql[k].get);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    return ref_one(st, k, out);
+    if (!out)
+        return q_any(s, ref_sql[k].get, Q_PARAMS(QP_INT(id)));
+    return q_get_id(s, ref_sql[k].get, id, ref_sql[k].read, out);
+}
+
+/* Each row read into a union of the kinds' rows and handed on. */
+struct ref_rows {
+    enum q_ref_kind k;
+    void (*each)(void *arg, const void *row);
+    void *arg;
+};
+
+static void ref_row(struct store_stmt *st, void *arg)
+{
+    const struct ref_rows *l = arg;
+    union ref_any r;
+    ref_sql[l->k].read(st, &r);
+    l->each(l->arg, &r);
 }
 
 enum store_rc q_ref_list(struct store *s, enum q_ref_kind k, int64_t authority_id, bool active_only,
                          int64_t service_id, void (*each)(void *arg, const void *row), void *arg)
 {
     struct store_stmt *st = store_prepare(s, ref_sql[k].list);
-    if (!st)
-        return STORE_ERROR;
     store_bind_int(st, 1, authority_id);
     store_bind_int(st, 2, active_only ? 1 : 0);
     if (k == Q_REF_PRACTITIONER) {
         store_bind_int(st, 3, service_id);
         store_bind_int(st, 4, service_id);
     }
-    enum store_rc rc;
-    union ref_any r;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        ref_sql[k].read(st, &r);
-        each(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return store_each_row(st, ref_row, &(struct ref_rows){k, each, arg});
 }
 
 /* A list callback of the kind's own type, called from q_ref_list. */
@@ -212,25 +209,15 @@ static enum store_rc ref_list(struct store *s, enum q_ref_kind k, int64_t author
 enum store_rc q_ref_insert(struct store *s, enum q_ref_kind k, void *row, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, ref_sql[k].insert);
-    if (!st)
-        return STORE_ERROR;
     int i = ref_sql[k].bind(st, row, true);
     store_bind_int(st, i, now);
     store_bind_int(st, i + 1, now);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        *(int64_t *)row = store_col_int(st, 0);   /* every row starts with its id */
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return store_get_int(st, (int64_t *)row);   /* every row starts with its id */
 }
 
 enum store_rc q_ref_update(struct store *s, enum q_ref_kind k, const void *row, int64_t now)
 {
     struct store_stmt *st = store_prepare(s, ref_sql[k].update);
-    if (!st)
-        return STORE_ERROR;
     int i = ref_sql[k].bind(st, row, false);
     store_bind_int(st, i, now);
     store_bind_int(st, i + 1, *(const int64_t *)row);
@@ -253,12 +240,9 @@ enum store_rc q_service_get(struct store *s, int64_t id, struct service_row *out
 enum store_rc q_service_by_code(struct store *s, int64_t authority_id, const char *code,
                                 struct service_row *out)
 {
-    struct store_stmt *st = store_prepare(s, SERVICE_SELECT "WHERE authority_id = ? AND code = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, code);
-    return ref_one(st, Q_REF_SERVICE, out);
+    const char *sql = SERVICE_SELECT "WHERE authority_id = ? AND code = ?";
+    struct q_params p = Q_PARAMS(QP_INT(authority_id), QP_TEXT(code));
+    return out ? q_row(s, sql, p, read_service, out) : q_any(s, sql, p);
 }
 
 enum store_rc q_service_insert(struct store *s, struct service_row *r, int64_t now)
@@ -315,177 +299,104 @@ enum store_rc q_resource_update(struct store *s, const struct resource_row *r, i
 
 /* ---- term dates and closure days --------------------------------------- */
 
+Q_READER(read_term, struct term_row, half_term, starts_on, ends_on)
+
+/* At most six: the CHECK keeps half_term in 1..6 and UNIQUE makes 6 the most. */
+struct terms_out {
+    struct term_row *out;
+    size_t *n;
+};
+
+static void add_term(struct store_stmt *st, void *arg)
+{
+    struct terms_out *t = arg;
+    if (*t->n < 6)
+        read_term(st, &t->out[(*t->n)++]);
+}
+
 enum store_rc q_terms_get(struct store *s, int64_t authority_id, int academic_year,
                           struct term_row out[6], size_t *n)
 {
     *n = 0;
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT half_term, starts_on, ends_on FROM term_dates "
-        "WHERE authority_id = ? AND academic_year = ? ORDER BY half_term");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, academic_year);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        if (*n >= 6)
-            continue;   /* the CHECK keeps half_term in 1..6 and UNIQUE makes 6 the most */
-        struct term_row *t = &out[(*n)++];
-        t->half_term = (int)store_col_int(st, 0);
-        store_col_copy(st, 1, t->starts_on, sizeof t->starts_on);
-        store_col_copy(st, 2, t->ends_on, sizeof t->ends_on);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+        "WHERE authority_id = ? AND academic_year = ? ORDER BY half_term",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(academic_year)), add_term, &(struct terms_out){out, n});
 }
 
 enum store_rc q_terms_replace(struct store *s, int64_t authority_id, int academic_year,
                               const struct term_row *t, size_t n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "DELETE FROM term_dates WHERE authority_id = ? AND academic_year = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, academic_year);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s,
+        "DELETE FROM term_dates WHERE authority_id = ? AND academic_year = ?",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(academic_year)));
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        st = store_prepare(s,
+        rc = q_run(s,
             "INSERT INTO term_dates (authority_id, academic_year, half_term, starts_on, ends_on) "
-            "VALUES (?,?,?,?,?)");
-        if (!st)
-            return STORE_ERROR;
-        store_bind_int(st, 1, authority_id);
-        store_bind_int(st, 2, academic_year);
-        store_bind_int(st, 3, t[i].half_term);
-        store_bind_text(st, 4, t[i].starts_on);
-        store_bind_text(st, 5, t[i].ends_on);
-        rc = store_exec_done(st);
+            "VALUES (?,?,?,?,?)",
+            Q_PARAMS(QP_INT(authority_id), QP_INT(academic_year), QP_INT(t[i].half_term), QP_TEXT(t[i].starts_on),
+                     QP_TEXT(t[i].ends_on)));
     }
     return rc;
 }
 
-static void row_to_closure(struct store_stmt *st, struct closure_row *r)
-{
-    r->id = store_col_int(st, 0);
-    r->authority_id = store_col_int(st, 1);
-    store_col_copy(st, 2, r->closed_on, sizeof r->closed_on);
-    store_col_copy(st, 3, r->reason, sizeof r->reason);
-}
+#define CLOSURE_SELECT "SELECT id, authority_id, closed_on, reason FROM closure_days "
+
+Q_READER(read_closure, struct closure_row, id, authority_id, closed_on, reason)
+Q_SINK(closure, struct closure_row, read_closure)
 
 enum store_rc q_closure_list(struct store *s, int64_t authority_id, const char *from, const char *to,
                              void (*fn)(void *arg, const struct closure_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, authority_id, closed_on, reason FROM closure_days "
-        "WHERE authority_id = ? AND closed_on >= ? AND closed_on <= ? ORDER BY closed_on");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct closure_row r;
-        row_to_closure(st, &r);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+    return q_rows(s, CLOSURE_SELECT "WHERE authority_id = ? AND closed_on >= ? AND closed_on <= ? ORDER BY closed_on",
+                  Q_PARAMS(QP_INT(authority_id), QP_TEXT(from), QP_TEXT(to)), closure_each,
+                  &(struct closure_sink){fn, arg});
 }
 
 enum store_rc q_closure_get(struct store *s, int64_t id, struct closure_row *out)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT id, authority_id, closed_on, reason FROM closure_days WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW)
-        row_to_closure(st, out);
-    store_done(st);
-    return rc;
+    return q_get_id(s, CLOSURE_SELECT "WHERE id = ?", id, read_closure, out);
 }
 
 enum store_rc q_closure_insert(struct store *s, struct closure_row *r)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO closure_days (authority_id, closed_on, reason) VALUES (?,?,?) RETURNING id");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, r->authority_id);
-    store_bind_text(st, 2, r->closed_on);
-    store_bind_text(st, 3, r->reason);
-    enum store_rc rc = store_step(st);
-    if (rc == STORE_ROW) {
-        r->id = store_col_int(st, 0);
-        rc = STORE_OK;
-    }
-    store_done(st);
-    return rc;
+    return q_int(s,
+        "INSERT INTO closure_days (authority_id, closed_on, reason) VALUES (?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->authority_id), QP_TEXT(r->closed_on), QP_TEXT(r->reason)), &r->id);
 }
 
 enum store_rc q_closure_delete(struct store *s, int64_t id)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM closure_days WHERE id = ?");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, id);
-    return store_exec_done(st);
+    return q_run(s, "DELETE FROM closure_days WHERE id = ?", Q_PARAMS(QP_INT(id)));
 }
 
 /* ---- accounts in an authority ------------------------------------------ */
 
+Q_READER(read_ref_user, struct ref_user_row, id, username, display_name)
+Q_SINK(ref_user, struct ref_user_row, read_ref_user)
+
 enum store_rc q_authority_users(struct store *s, int64_t authority_id,
                                 void (*fn)(void *arg, const struct ref_user_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT u.id, u.username, u.display_name FROM users u WHERE u.disabled = 0 AND u.id IN "
         "(SELECT user_id FROM user_roles WHERE authority_id = ? OR (scope_kind = 'authority' AND scope_id = ?)) "
-        "ORDER BY lower(u.username), u.id");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_int(st, 2, authority_id);
-    enum store_rc rc;
-    while ((rc = store_step(st)) == STORE_ROW) {
-        struct ref_user_row r;
-        r.id = store_col_int(st, 0);
-        store_col_copy(st, 1, r.username, sizeof r.username);
-        store_col_copy(st, 2, r.display_name, sizeof r.display_name);
-        fn(arg, &r);
-    }
-    store_done(st);
-    return rc == STORE_DONE ? STORE_OK : rc;
+        "ORDER BY lower(u.username), u.id",
+        Q_PARAMS(QP_INT(authority_id), QP_INT(authority_id)), ref_user_each, &(struct ref_user_sink){fn, arg});
 }
 
 enum store_rc q_user_in_authority(struct store *s, int64_t user_id, int64_t authority_id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_any(s,
         "SELECT 1 FROM user_roles WHERE user_id = ? AND (authority_id = ? OR "
-        "(scope_kind = 'authority' AND scope_id = ?)) LIMIT 1");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, user_id);
-    store_bind_int(st, 2, authority_id);
-    store_bind_int(st, 3, authority_id);
-    enum store_rc rc = store_step(st);
-    store_done(st);
-    return rc;
+        "(scope_kind = 'authority' AND scope_id = ?)) LIMIT 1",
+        Q_PARAMS(QP_INT(user_id), QP_INT(authority_id), QP_INT(authority_id)));
 }
 
 enum store_rc q_service_name_taken(struct store *s, int64_t authority_id, const char *name, int64_t except_id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_any(s,
         "SELECT 1 FROM services WHERE authority_id = ? AND lower(trim(name)) = lower(trim(?)) "
-        "AND id <> ? LIMIT 1");
-    if (!st)
-        return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, name);
-    store_bind_int(st, 3, except_id);
-    enum store_rc rc = store_step(st);
-    store_done(st);
-    return rc;
+        "AND id <> ? LIMIT 1",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(name), QP_INT(except_id)));
 }

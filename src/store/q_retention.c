@@ -1,5 +1,6 @@
 #include "store/q_retention.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 #include "store/q_common.h"
 
 #include <stdio.h>
@@ -25,15 +26,10 @@ enum store_rc q_retention_rules(struct store *s, struct retention_rule rules[RET
 enum store_rc q_retention_set(struct store *s, enum retention_type t, const struct retention_rule *r,
                               int64_t now, int64_t user_id)
 {
-    struct store_stmt *st = store_prepare(
-        s, "UPDATE retention_settings SET months = ?, until_age = ?, updated_at = ?, updated_by = ?"
-           " WHERE record_type = ?");
-    store_bind_int(st, 1, r->months);
-    store_bind_int(st, 2, r->until_age);
-    store_bind_int(st, 3, now);
-    store_bind_int(st, 4, user_id);
-    store_bind_text(st, 5, retention_code(t));
-    return store_exec_done(st);
+    return q_run(s,
+        "UPDATE retention_settings SET months = ?, until_age = ?, updated_at = ?, updated_by = ?"
+        " WHERE record_type = ?",
+        Q_PARAMS(QP_INT(r->months), QP_INT(r->until_age), QP_INT(now), QP_INT(user_id), QP_TEXT(retention_code(t))));
 }
 
 Q_READER(read_candidate, struct retention_candidate, id, pupil_id, anchor, anchor_at, dob)
@@ -87,12 +83,8 @@ enum store_rc q_retention_outcomes(struct store *s, retention_fn fn, void *arg)
 
 static enum store_rc mark_done(struct store *s, const char *type, int64_t id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(
-        s, "INSERT INTO retention_done (record_type, record_id, done_at) VALUES (?, ?, ?)");
-    store_bind_text(st, 1, type);
-    store_bind_int(st, 2, id);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+    return q_run(s, "INSERT INTO retention_done (record_type, record_id, done_at) VALUES (?, ?, ?)",
+        Q_PARAMS(QP_TEXT(type), QP_INT(id), QP_INT(now)));
 }
 
 /* Runs each statement with the one id, stopping at the first failure. */

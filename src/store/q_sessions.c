@@ -114,16 +114,11 @@ enum store_rc q_throttle_clear(struct store *s, const char *key)
 enum store_rc q_form_token_claim(struct store *s, int64_t user_id, const char *token, int64_t now,
                                  int64_t older_than)
 {
-    struct store_stmt *st = store_prepare(s, "DELETE FROM form_tokens WHERE created_at < ?");
-    store_bind_int(st, 1, older_than);
-    enum store_rc rc = store_exec_done(st);
+    enum store_rc rc = q_run(s, "DELETE FROM form_tokens WHERE created_at < ?", Q_PARAMS(QP_INT(older_than)));
     if (rc != STORE_OK)
         return rc;
-    st = store_prepare(s, "INSERT INTO form_tokens (user_id, token, created_at) VALUES (?, ?, ?)");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, token);
-    store_bind_int(st, 3, now);
-    return store_exec_done(st);
+    return q_run(s, "INSERT INTO form_tokens (user_id, token, created_at) VALUES (?, ?, ?)",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(token), QP_INT(now)));
 }
 
 static enum store_rc token_exec(struct store *s, const char *sql, int64_t user_id, const char *token,

@@ -85,11 +85,8 @@ enum store_rc q_feedback_answer(struct store *s, const char *token_hash, const c
     for (int i = 0; rc == STORE_OK && i < nscores; i++) {
         if (scores[i] < 1)
             continue;
-        struct store_stmt *st = store_prepare(s, "INSERT INTO feedback_scores (answer_id, item, score) VALUES (?,?,?)");
-        store_bind_int(st, 1, answer);
-        store_bind_int(st, 2, i);
-        store_bind_int(st, 3, scores[i]);
-        rc = store_exec_done(st);
+        rc = q_run(s, "INSERT INTO feedback_scores (answer_id, item, score) VALUES (?,?,?)",
+            Q_PARAMS(QP_INT(answer), QP_INT(i), QP_INT(scores[i])));
     }
     return store_end_write(s, rc);
 }

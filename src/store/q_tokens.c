@@ -34,15 +34,9 @@ enum store_rc q_token_list(struct store *s, int64_t user_id,
 
 enum store_rc q_token_revoke(struct store *s, int64_t user_id, int64_t id, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, id);
-    store_bind_int(st, 3, user_id);
-    enum store_rc rc = store_exec_done(st);
-    if (rc == STORE_OK && store_changes(s) == 0)
-        return STORE_DONE;
-    return rc;
+    return q_run_changed(s,
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(id), QP_INT(user_id)));
 }
 
 enum store_rc q_token_touch(struct store *s, int64_t id, int64_t now)

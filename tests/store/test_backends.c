@@ -750,6 +750,7 @@ static void check_after_commit(struct store *s)
 struct mapped {
     int64_t big;
     int small;
+    unsigned bits;
     bool yes;
     double ratio;
     char word[6];
@@ -757,23 +758,25 @@ struct mapped {
     int64_t untouched;  /* not in the map: zeroed, never read */
 };
 
-Q_READER(read_mapped, struct mapped, big, small, yes, ratio, word, none)
+Q_READER(read_mapped, struct mapped, big, small, bits, yes, ratio, word, none)
 
 static void check_map(struct store *s)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT ?, ?, ?, ?, ?, ?");
+    struct store_stmt *st = store_prepare(s, "SELECT ?, ?, ?, ?, ?, ?, ?");
     assert_non_null(st);
     store_bind_int(st, 1, INT64_C(1) << 40);
     store_bind_int(st, 2, -7);
-    store_bind_int(st, 3, 2);
-    store_bind_double(st, 4, 0.375);
-    store_bind_text(st, 5, "longer than six");
-    store_bind_null(st, 6);
+    store_bind_int(st, 3, 0x81);
+    store_bind_int(st, 4, 2);
+    store_bind_double(st, 5, 0.375);
+    store_bind_text(st, 6, "longer than six");
+    store_bind_null(st, 7);
     struct mapped m;
     memset(&m, 0x5a, sizeof m);
     assert_int_equal(store_get_row(st, read_mapped, &m), STORE_ROW);
     assert_true(m.big == INT64_C(1) << 40);
     assert_int_equal(m.small, -7);
+    assert_int_equal(m.bits, 0x81);
     assert_true(m.yes);
     assert_float_equal(m.ratio, 0.375, 1e-12);
     assert_string_equal(m.word, "longe");  /* cut to the field, terminated */
@@ -834,6 +837,12 @@ static void check_params(struct store *s)
     int64_t got = 0;
     assert_int_equal(q_row(s, "SELECT n FROM qp WHERE id = ?", Q_PARAMS(QP_INT(id)), q_read_int, &got), STORE_ROW);
     assert_int_equal(got, 1);
+    /* QP_INT_IF: the value when used, NULL when not; q_any: is there a row. */
+    assert_int_equal(q_run(s, "UPDATE qp SET n = ?, ref = ? WHERE id = ?",
+                           Q_PARAMS(QP_INT_IF(false, 5), QP_INT_IF(true, 9), QP_INT(id))), STORE_OK);
+    assert_int_equal(q_any(s, "SELECT 1 FROM qp WHERE id = ? AND n IS NULL AND ref = 9", Q_PARAMS(QP_INT(id))),
+                     STORE_ROW);
+    assert_int_equal(q_any(s, "SELECT 1 FROM qp WHERE id = ?", Q_PARAMS(QP_INT(id + 99))), STORE_DONE);
 }
 
 static void test_sqlite_params(void **state)
