@@ -399,18 +399,12 @@ enum svc_status svc_security_set(struct svc_ctx *c, int64_t authority_id, const 
     return SVC_OK;
 }
 
-struct session_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct session_item *it);
-    void *arg;
-};
-
-static void session_visible(void *arg, const struct session_item *it)
+static bool session_visible(struct svc_ctx *c, const struct session_item *it)
 {
-    struct session_filter *f = arg;
-    if (svc_user_may(f->c, ACT_EDIT, it->user_id) == SVC_OK)
-        f->fn(f->arg, it);
+    return svc_user_may(c, ACT_EDIT, it->user_id) == SVC_OK;
 }
+
+SVC_ROW_FILTER(session_filter, struct session_item, session_visible)
 
 /* Live sessions are an administrator's tool for ending them, so seeing
  * one needs the same right as ending it: editing its user. */
@@ -419,9 +413,9 @@ enum svc_status svc_session_list(struct svc_ctx *c, const struct auth_config *cf
 {
     if (!administers_users(c))
         return SVC_FORBIDDEN;
-    struct session_filter f = {c, fn, arg};
+    struct session_filter f = {.c = c, .fn = fn, .arg = arg};
     return svc_from_store(q_session_list(c->db, c->now - cfg->idle_timeout,
-                                         c->now - cfg->absolute_timeout, 500, session_visible, &f));
+                                         c->now - cfg->absolute_timeout, 500, session_filter_row, &f));
 }
 
 enum svc_status svc_session_revoke(struct svc_ctx *c, const char *handle)

@@ -312,18 +312,12 @@ enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, b
     return SVC_OK;
 }
 
-struct list_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct user_row *u);
-    void *arg;
-};
-
-static void list_visible(void *arg, const struct user_row *u)
+static bool list_visible(struct svc_ctx *c, const struct user_row *u)
 {
-    struct list_filter *f = arg;
-    if (svc_user_may(f->c, ACT_VIEW, u->id) == SVC_OK)
-        f->fn(f->arg, u);
+    return svc_user_may(c, ACT_VIEW, u->id) == SVC_OK;
 }
+
+SVC_ROW_FILTER(list_filter, struct user_row, list_visible)
 
 enum svc_status svc_user_list(struct svc_ctx *c,
                               void (*fn)(void *arg, const struct user_row *u), void *arg)
@@ -331,8 +325,8 @@ enum svc_status svc_user_list(struct svc_ctx *c,
     if (!svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
     /* Only the users within reach (checked one by one: user lists are short). */
-    struct list_filter f = {c, fn, arg};
-    return svc_from_store(q_user_list(c->db, list_visible, &f));
+    struct list_filter f = {.c = c, .fn = fn, .arg = arg};
+    return svc_from_store(q_user_list(c->db, list_filter_row, &f));
 }
 
 enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct principal *p)
