@@ -294,19 +294,7 @@ enum svc_status svc_password_change(struct svc_ctx *c, const struct auth_config 
         field_errors_add(errs, "new_password", "Your new password must be different from your current one");
     if (errs->count)
         return SVC_INVALID;
-    char hash[PASSWORD_HASH_MAX];
-    if (password_hash(fresh, hash) != 0)
-        return SVC_ERROR;
-    if (store_begin_write(c->db) != STORE_OK)
-        return SVC_ERROR;
-    /* Someone else may have had the old password: their sessions end. */
-    if (q_user_set_password(c->db, u.id, hash, c->now) != STORE_OK ||
-        q_session_delete_user_except(c->db, u.id, keep_handle ? keep_handle : "") != STORE_OK ||
-        store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return SVC_ERROR;
-    }
-    return SVC_OK;
+    return svc_user_store_password(c, u.id, fresh, keep_handle ? keep_handle : "");
 }
 
 /* ---- administrators ---------------------------------------------------- */

@@ -268,14 +268,22 @@ enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, c
         field_errors_add(errs, "password", msg);
         return SVC_INVALID;
     }
+    return svc_user_store_password(c, u.id, password, NULL);
+}
+
+enum svc_status svc_user_store_password(struct svc_ctx *c, int64_t user_id, const char *password,
+                                        const char *keep_handle)
+{
     char hash[PASSWORD_HASH_MAX];
     if (password_hash(password, hash) != 0)
         return SVC_ERROR;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    /* A new password ends existing sessions (someone may have had the old one). */
-    if (q_user_set_password(c->db, u.id, hash, c->now) != STORE_OK ||
-        q_session_delete_user(c->db, u.id) != STORE_OK || store_commit(c->db) != STORE_OK) {
+    enum store_rc rc = q_user_set_password(c->db, user_id, hash, c->now);
+    if (rc == STORE_OK)
+        rc = keep_handle ? q_session_delete_user_except(c->db, user_id, keep_handle)
+                         : q_session_delete_user(c->db, user_id);
+    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;
     }
