@@ -6,6 +6,7 @@
 #include "lib/clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -132,6 +133,28 @@ void svc_copy(char *dst, size_t n, const char *src)
     }
     memcpy(dst, src, l);
     dst[l] = '\0';
+}
+
+void *svc_room(void *rows, size_t n, size_t *cap, size_t size, size_t first, bool *failed)
+{
+    if (n < *cap)
+        return rows;
+    size_t grown = *cap ? *cap * 2 : first;
+    void *p = realloc(rows, grown * size);
+    if (!p) {
+        *failed = true;
+        return rows;
+    }
+    *cap = grown;
+    return p;
+}
+
+enum svc_status svc_from_save(enum store_rc rc, struct field_errors *errs, const char *field, const char *taken)
+{
+    if (rc != STORE_CONSTRAINT)
+        return svc_from_store(rc);
+    field_errors_add(errs, field, taken);
+    return SVC_INVALID;
 }
 
 enum svc_status svc_from_get(enum store_rc rc)

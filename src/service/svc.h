@@ -73,6 +73,12 @@ enum svc_status svc_from_store(enum store_rc rc);
  * start of a use case on a record:
  *     if (rc != STORE_ROW) return svc_from_get(rc); */
 enum svc_status svc_from_get(enum store_rc rc);
+struct field_errors;
+/* Maps the result of a save whose one constraint is a key typed in the
+ * form (an LA code, a URN, a UPN, a meeting's date and time): a
+ * constraint is field's error taken (SVC_INVALID), anything else as
+ * svc_from_store. */
+enum svc_status svc_from_save(enum store_rc rc, struct field_errors *errs, const char *field, const char *taken);
 /* A GOV.UK date input's three boxes into out (YYYY-MM-DD): 0, or -1
  * after adding the error to field ("Enter the date <what>" when all are
  * empty, "The date <what> must be a real date"). */
@@ -84,6 +90,39 @@ int svc_date_parts(const char *d, const char *m, const char *y, const char *fiel
  * UTF-8 boundary when it does not fit. */
 bool svc_blank(const char *s);
 void svc_copy(char *dst, size_t n, const char *src);
+/* Room for element n of a growing array of *cap elements of size bytes
+ * (one way to grow the lists the use cases gather): rows itself while it
+ * has room, else rows reallocated to twice *cap (first elements at the
+ * start) with *cap updated.  When memory runs out it sets *failed and
+ * answers rows untouched (still the caller's to free): every caller then
+ * gives up on what it was gathering. */
+void *svc_room(void *rows, size_t n, size_t *cap, size_t size, size_t first, bool *failed);
+/* A list handed on with only the rows the user may see, one way for the
+ * lists whose store query cannot filter it all: SVC_ROW_FILTER(name, T,
+ * keep) declares struct name {c, fn, arg, all, shown, hidden} (the
+ * context, the caller's callback and its argument; whether every row may
+ * be passed on unchecked; the rows passed on and left out) and name_row,
+ * the store's row callback, which passes on to fn each row for which all
+ * or keep(c, row) is true.
+ *     struct name f = {.c = c, .fn = fn, .arg = arg};  then  q_...(..., name_row, &f) */
+#define SVC_ROW_FILTER(name, T, keep) \
+    struct name { \
+        struct svc_ctx *c; \
+        void (*fn)(void *arg, const T *row); \
+        void *arg; \
+        bool all; \
+        int64_t shown, hidden; \
+    }; \
+    static void name##_row(void *arg, const T *row) \
+    { \
+        struct name *f = arg; \
+        if (f->all || keep(f->c, row)) { \
+            f->shown++; \
+            f->fn(f->arg, row); \
+        } else { \
+            f->hidden++; \
+        } \
+    }
 /* What the user may list of kind k, into v: SVC_OK, or SVC_FORBIDDEN when
  * the policy lets them see none at all.  The start of every list. */
 enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);

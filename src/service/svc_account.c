@@ -294,19 +294,7 @@ enum svc_status svc_password_change(struct svc_ctx *c, const struct auth_config 
         field_errors_add(errs, "new_password", "Your new password must be different from your current one");
     if (errs->count)
         return SVC_INVALID;
-    char hash[PASSWORD_HASH_MAX];
-    if (password_hash(fresh, hash) != 0)
-        return SVC_ERROR;
-    if (store_begin_write(c->db) != STORE_OK)
-        return SVC_ERROR;
-    /* Someone else may have had the old password: their sessions end. */
-    if (q_user_set_password(c->db, u.id, hash, c->now) != STORE_OK ||
-        q_session_delete_user_except(c->db, u.id, keep_handle ? keep_handle : "") != STORE_OK ||
-        store_commit(c->db) != STORE_OK) {
-        store_rollback(c->db);
-        return SVC_ERROR;
-    }
-    return SVC_OK;
+    return svc_user_store_password(c, u.id, fresh, keep_handle ? keep_handle : "");
 }
 
 /* ---- administrators ---------------------------------------------------- */
@@ -399,18 +387,12 @@ enum svc_status svc_security_set(struct svc_ctx *c, int64_t authority_id, const 
     return SVC_OK;
 }
 
-struct session_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct session_item *it);
-    void *arg;
-};
-
-static void session_visible(void *arg, const struct session_item *it)
+static bool session_visible(struct svc_ctx *c, const struct session_item *it)
 {
-    struct session_filter *f = arg;
-    if (svc_user_may(f->c, ACT_EDIT, it->user_id) == SVC_OK)
-        f->fn(f->arg, it);
+    return svc_user_may(c, ACT_EDIT, it->user_id) == SVC_OK;
 }
+
+SVC_ROW_FILTER(session_filter, struct session_item, session_visible)
 
 /* Live sessions are an administrator's tool for ending them, so seeing
  * one needs the same right as ending it: editing its user. */
@@ -419,9 +401,9 @@ enum svc_status svc_session_list(struct svc_ctx *c, const struct auth_config *cf
 {
     if (!administers_users(c))
         return SVC_FORBIDDEN;
-    struct session_filter f = {c, fn, arg};
+    struct session_filter f = {.c = c, .fn = fn, .arg = arg};
     return svc_from_store(q_session_list(c->db, c->now - cfg->idle_timeout,
-                                         c->now - cfg->absolute_timeout, 500, session_visible, &f));
+                                         c->now - cfg->absolute_timeout, 500, session_filter_row, &f));
 }
 
 enum svc_status svc_session_revoke(struct svc_ctx *c, const char *handle)

@@ -56,16 +56,9 @@ static void collect_row(void *arg, const struct agenda_row *r)
         col->hidden++;
         return;
     }
-    if (col->n == col->cap) {
-        size_t cap = col->cap ? col->cap * 2 : 8;
-        struct agenda_row *p = realloc(col->rows, cap * sizeof *p);
-        if (!p) {
-            col->failed = true;
-            return;
-        }
-        col->rows = p;
-        col->cap = cap;
-    }
+    col->rows = svc_room(col->rows, col->n, &col->cap, sizeof *col->rows, 8, &col->failed);
+    if (col->failed)
+        return;
     col->rows[col->n++] = *r;
 }
 
@@ -151,18 +144,12 @@ void svc_agenda_free(struct agenda_view *v)
     v->n = 0;
 }
 
-struct cand_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct agenda_candidate *a);
-    void *arg;
-};
-
-static void filter_candidate(void *arg, const struct agenda_candidate *a)
+static bool candidate_visible(struct svc_ctx *c, const struct agenda_candidate *a)
 {
-    struct cand_filter *cf = arg;
-    if (svc_allowed(cf->c, ACT_VIEW, RES_CASE, a->case_id, a->authority_id, a->school_id))
-        cf->fn(cf->arg, a);
+    return svc_allowed(c, ACT_VIEW, RES_CASE, a->case_id, a->authority_id, a->school_id);
 }
+
+SVC_ROW_FILTER(cand_filter, struct agenda_candidate, candidate_visible)
 
 enum svc_status svc_agenda_candidates(struct svc_ctx *c, int64_t meeting_id,
                                       void (*fn)(void *arg, const struct agenda_candidate *a), void *arg)
@@ -171,8 +158,8 @@ enum svc_status svc_agenda_candidates(struct svc_ctx *c, int64_t meeting_id,
     enum svc_status st = meeting_for(c, meeting_id, ACT_VIEW, &m);
     if (st != SVC_OK)
         return st;
-    struct cand_filter cf = {c, fn, arg};
-    return svc_from_store(q_agenda_candidates(c->db, meeting_id, c->today, filter_candidate, &cf));
+    struct cand_filter cf = {.c = c, .fn = fn, .arg = arg};
+    return svc_from_store(q_agenda_candidates(c->db, meeting_id, c->today, cand_filter_row, &cf));
 }
 
 enum svc_status svc_agenda_add(struct svc_ctx *c, int64_t meeting_id, int64_t case_id,
@@ -223,11 +210,7 @@ enum svc_status svc_agenda_add(struct svc_ctx *c, int64_t meeting_id, int64_t ca
     store_done(q);
     enum store_rc rc = q_discussion_add(c->db, meeting_id, case_id, review ? "review" : "new", c->now,
                                         discussion_id);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "case_id", "This case is already on the agenda");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return svc_from_save(rc, errs, "case_id", "This case is already on the agenda");
 }
 
 struct review_ctx {

@@ -636,18 +636,12 @@ enum svc_status svc_apst_referral_view(struct svc_ctx *c, int64_t id, struct aps
     return svc_audit_record(c, &ev);
 }
 
-struct rf_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct apst_referral_row *r);
-    void *arg;
-};
-
-static void rf_visible(void *arg, const struct apst_referral_row *r)
+static bool rf_visible(struct svc_ctx *c, const struct apst_referral_row *r)
 {
-    struct rf_filter *f = arg;
-    if (referral_may(f->c, ACT_VIEW, r))
-        f->fn(f->arg, r);
+    return referral_may(c, ACT_VIEW, r);
 }
+
+SVC_ROW_FILTER(rf_filter, struct apst_referral_row, rf_visible)
 
 enum svc_status svc_apst_referrals(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *triage,
                                    void (*fn)(void *arg, const struct apst_referral_row *r), void *arg)
@@ -656,8 +650,8 @@ enum svc_status svc_apst_referrals(struct svc_ctx *c, const struct apst_taskforc
         return SVC_NOT_FOUND;
     /* Each referral as the user may see it: a specialist, those they lead
      * or are assigned to, with consent covering them. */
-    struct rf_filter f = {c, fn, arg};
-    enum svc_status st = svc_from_store(q_apst_referrals(c->db, t->id, triage, rf_visible, &f));
+    struct rf_filter f = {.c = c, .fn = fn, .arg = arg};
+    enum svc_status st = svc_from_store(q_apst_referrals(c->db, t->id, triage, rf_filter_row, &f));
     if (st != SVC_OK)
         return st;
     struct audit_event ev = {.action = "list", .kind = "apst_referral", .resource_id = t->id,
@@ -899,19 +893,12 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
     return st;
 }
 
-struct item_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct apst_item_row *r);
-    void *arg;
-    bool all;
-};
-
-static void item_visible(void *arg, const struct apst_item_row *r)
+static bool item_visible(struct svc_ctx *c, const struct apst_item_row *r)
 {
-    struct item_filter *f = arg;
-    if (f->all || referral_visible(f->c, r->referral_id))
-        f->fn(f->arg, r);
+    return referral_visible(c, r->referral_id);
 }
+
+SVC_ROW_FILTER(item_filter, struct apst_item_row, item_visible)
 
 enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
                                void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
@@ -921,8 +908,8 @@ enum svc_status svc_apst_items(struct svc_ctx *c, int64_t meeting_id,
     if (st != SVC_OK)
         return st;
     /* Decisions about a pupil the user may not see are left out. */
-    struct item_filter f = {c, fn, arg, may(c, ACT_EDIT, &t)};
-    return svc_from_store(q_apst_items(c->db, meeting_id, item_visible, &f));
+    struct item_filter f = {.c = c, .fn = fn, .arg = arg, .all = may(c, ACT_EDIT, &t)};
+    return svc_from_store(q_apst_items(c->db, meeting_id, item_filter_row, &f));
 }
 
 /* ---- intervention log ---- */
@@ -1035,13 +1022,6 @@ enum svc_status svc_apst_intervention_add(struct svc_ctx *c, int64_t taskforce_i
 
 /* Rows about a pupil the user may not see (a specialist not on the
  * referral, or without consent) are left out. */
-struct iv_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct apst_intervention_row *r);
-    void *arg;
-    bool all;
-};
-
 static bool referral_visible(struct svc_ctx *c, int64_t referral_id)
 {
     if (referral_id <= 0)
@@ -1052,12 +1032,12 @@ static bool referral_visible(struct svc_ctx *c, int64_t referral_id)
     return ok;
 }
 
-static void iv_visible(void *arg, const struct apst_intervention_row *r)
+static bool iv_visible(struct svc_ctx *c, const struct apst_intervention_row *r)
 {
-    struct iv_filter *f = arg;
-    if (f->all || referral_visible(f->c, r->referral_id))
-        f->fn(f->arg, r);
+    return referral_visible(c, r->referral_id);
 }
+
+SVC_ROW_FILTER(iv_filter, struct apst_intervention_row, iv_visible)
 
 enum svc_status svc_apst_interventions(struct svc_ctx *c, const struct apst_taskforce_row *t, const char *from,
                                        const char *to,
@@ -1065,8 +1045,8 @@ enum svc_status svc_apst_interventions(struct svc_ctx *c, const struct apst_task
 {
     if (!may(c, ACT_VIEW, t))
         return SVC_NOT_FOUND;
-    struct iv_filter f = {c, fn, arg, may(c, ACT_EDIT, t)};
-    return svc_from_store(q_apst_interventions(c->db, t->id, from, to, iv_visible, &f));
+    struct iv_filter f = {.c = c, .fn = fn, .arg = arg, .all = may(c, ACT_EDIT, t)};
+    return svc_from_store(q_apst_interventions(c->db, t->id, from, to, iv_filter_row, &f));
 }
 
 /* ---- costs actually spent ---- */

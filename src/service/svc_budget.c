@@ -134,18 +134,12 @@ enum svc_status svc_budget_limits_set(struct svc_ctx *c, int64_t authority_id, c
 
 /* ---- years ---- */
 
-struct overview {
-    struct svc_ctx *c;
-    void (*year_fn)(void *arg, const struct budget_year_row *r);
-    void *arg;
-};
-
-static void year_if_visible(void *arg, const struct budget_year_row *r)
+static bool year_visible(struct svc_ctx *c, const struct budget_year_row *r)
 {
-    struct overview *o = arg;
-    if (may(o->c, ACT_VIEW, r->id, r->authority_id, 0))
-        o->year_fn(o->arg, r);
+    return may(c, ACT_VIEW, r->id, r->authority_id, 0);
 }
+
+SVC_ROW_FILTER(overview, struct budget_year_row, year_visible)
 
 enum svc_status svc_budget_overview(struct svc_ctx *c,
                                     void (*year_fn)(void *arg, const struct budget_year_row *r),
@@ -155,8 +149,8 @@ enum svc_status svc_budget_overview(struct svc_ctx *c,
     enum svc_status st = svc_list_visible(c, RES_BUDGET, &v);
     if (st != SVC_OK)
         return st;
-    struct overview o = {c, year_fn, arg};
-    st = svc_from_store(q_budget_year_list(c->db, &v, year_if_visible, &o));
+    struct overview o = {.c = c, .fn = year_fn, .arg = arg};
+    st = svc_from_store(q_budget_year_list(c->db, &v, overview_row, &o));
     if (st == SVC_OK)
         st = svc_from_store(q_budget_allocation_list(c->db, 0, &v, alloc_fn, arg));
     return st;
@@ -929,24 +923,13 @@ enum svc_status svc_placement_update(struct svc_ctx *c, int64_t id, const struct
     return end_change(c, st);
 }
 
-struct place_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct placement_row *r);
-    void *arg;
-    int64_t shown, hidden;
-};
-
-static void place_if_visible(void *arg, const struct placement_row *r)
+static bool place_visible(struct svc_ctx *c, const struct placement_row *r)
 {
-    struct place_filter *pf = arg;
     struct case_ref cr;
-    if (pupil_visible(pf->c, r->action_id, &cr)) {
-        pf->shown++;
-        pf->fn(pf->arg, r);
-    } else {
-        pf->hidden++;
-    }
+    return pupil_visible(c, r->action_id, &cr);
 }
+
+SVC_ROW_FILTER(place_filter, struct placement_row, place_visible)
 
 enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
                                    void (*fn)(void *arg, const struct placement_row *r), void *arg,
@@ -958,8 +941,8 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
     free(cm);
     if (st != SVC_OK)
         return st;
-    struct place_filter pf = {c, fn, arg, 0, 0};
-    st = svc_from_store(q_placement_list(c->db, commitment_id, 0, place_if_visible, &pf));
+    struct place_filter pf = {.c = c, .fn = fn, .arg = arg};
+    st = svc_from_store(q_placement_list(c->db, commitment_id, 0, place_filter_row, &pf));
     if (hidden)
         *hidden = pf.hidden;
     if (st == SVC_OK && pf.shown) {
@@ -972,14 +955,12 @@ enum svc_status svc_placement_list(struct svc_ctx *c, int64_t commitment_id,
 }
 
 /* The placements of one action's pupil whose budget the user may see. */
-static void place_if_budget_visible(void *arg, const struct placement_row *r)
+static bool place_budget_visible(struct svc_ctx *c, const struct placement_row *r)
 {
-    struct place_filter *pf = arg;
-    if (may(pf->c, ACT_VIEW, r->commitment_id, r->authority_id, r->team_id)) {
-        pf->shown++;
-        pf->fn(pf->arg, r);
-    }
+    return may(c, ACT_VIEW, r->commitment_id, r->authority_id, r->team_id);
 }
+
+SVC_ROW_FILTER(place_budget_filter, struct placement_row, place_budget_visible)
 
 enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
                                       void (*fn)(void *arg, const struct placement_row *r), void *arg)
@@ -987,8 +968,8 @@ enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
     struct case_ref cr;
     if (!pupil_visible(c, action_id, &cr))
         return SVC_NOT_FOUND;
-    struct place_filter pf = {c, fn, arg, 0, 0};
-    enum svc_status st = svc_from_store(q_placement_list(c->db, 0, action_id, place_if_budget_visible, &pf));
+    struct place_budget_filter pf = {.c = c, .fn = fn, .arg = arg};
+    enum svc_status st = svc_from_store(q_placement_list(c->db, 0, action_id, place_budget_filter_row, &pf));
     if (st == SVC_OK && pf.shown) {
         struct audit_event ev = {.action = "list", .kind = "placement", .resource_id = action_id,
                                  .pupil_id = cr.pupil_id, .authority_id = cr.authority_id,
@@ -998,28 +979,19 @@ enum svc_status svc_action_placements(struct svc_ctx *c, int64_t action_id,
     return st;
 }
 
-struct action_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct budget_action *r);
-    void *arg;
-    int64_t shown;
-};
-
-static void action_if_visible(void *arg, const struct budget_action *r)
+static bool action_visible(struct svc_ctx *c, const struct budget_action *r)
 {
-    struct action_filter *af = arg;
     struct case_ref cr;
-    if (pupil_visible(af->c, r->id, &cr)) {
-        af->shown++;
-        af->fn(af->arg, r);
-    }
+    return pupil_visible(c, r->id, &cr);
 }
+
+SVC_ROW_FILTER(action_filter, struct budget_action, action_visible)
 
 enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
                                       void (*fn)(void *arg, const struct budget_action *r), void *arg)
 {
-    struct action_filter af = {c, fn, arg, 0};
-    enum svc_status st = svc_from_store(q_budget_team_actions(c->db, team_id, action_if_visible, &af));
+    struct action_filter af = {.c = c, .fn = fn, .arg = arg};
+    enum svc_status st = svc_from_store(q_budget_team_actions(c->db, team_id, action_filter_row, &af));
     if (st == SVC_OK && af.shown) {
         struct audit_event ev = {.action = "list", .kind = "action", .resource_id = team_id,
                                  .detail = "budget.placement.actions"};

@@ -41,16 +41,9 @@ struct grow {
 
 static void *grow_push(struct grow *g)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 8;
-        void *p = realloc(g->rows, cap * g->size);
-        if (!p) {
-            g->failed = true;
-            return NULL;
-        }
-        g->rows = p;
-        g->cap = cap;
-    }
+    g->rows = svc_room(g->rows, g->n, &g->cap, g->size, 8, &g->failed);
+    if (g->failed)
+        return NULL;
     return (char *)g->rows + g->size * g->n++;
 }
 

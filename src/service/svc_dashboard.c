@@ -152,16 +152,21 @@ static enum svc_status read_filters(struct svc_ctx *c, const struct dash_filter_
 
 /* ---- building the tables ---- */
 
-static struct stat_table *table(struct dashboard *d, enum dash_table id, const char *key, const char *title,
-                                const char *figure, enum chart_kind chart, const char *description)
+struct stat_table *svc_stat_table_head(struct stat_table *t, const char *key, const char *title, const char *figure,
+                                       enum chart_kind chart, const char *description)
 {
-    struct stat_table *t = &d->t[id];
     t->key = key;
     t->title = title;
     t->figure = figure;
     t->chart = chart;
     t->description = description;
     return t;
+}
+
+static struct stat_table *table(struct dashboard *d, enum dash_table id, const char *key, const char *title,
+                                const char *figure, enum chart_kind chart, const char *description)
+{
+    return svc_stat_table_head(&d->t[id], key, title, figure, chart, description);
 }
 
 static struct stat_row *row(struct stat_table *t, const char *group, const char *label, enum stat_kind k,
@@ -673,14 +678,10 @@ static void on_population(void *arg, const struct dash_row *r)
 static void on_rate(void *arg, const struct cost_rate *r)
 {
     struct build *b = arg;
-    if (b->nrates == b->caprates) {
-        size_t cap = b->caprates ? 2 * b->caprates : 32;
-        struct cost_rate *n = realloc(b->rates, cap * sizeof *n);
-        if (!n)
-            return;
-        b->rates = n;
-        b->caprates = cap;
-    }
+    bool no_room = false;   /* out of memory: this rate is left out */
+    b->rates = svc_room(b->rates, b->nrates, &b->caprates, sizeof *b->rates, 32, &no_room);
+    if (no_room)
+        return;
     b->rates[b->nrates++] = *r;
 }
 
@@ -961,16 +962,10 @@ static void outcomes_init(struct build *b)
 static void on_presented(void *arg, const struct dash_row *r)
 {
     struct build *b = arg;
-    if (b->npresented == b->cappresented) {
-        size_t cap = b->cappresented ? 2 * b->cappresented : 64;
-        struct presented *x = realloc(b->presented, cap * sizeof *x);
-        if (!x) {
-            b->no_memory = true;
-            return;
-        }
-        b->presented = x;
-        b->cappresented = cap;
-    }
+    b->presented =
+        svc_room(b->presented, b->npresented, &b->cappresented, sizeof *b->presented, 64, &b->no_memory);
+    if (b->no_memory)
+        return;
     struct presented *p = &b->presented[b->npresented++];
     p->authority_id = r->authority_id;
     p->case_id = r->n[0];
@@ -1088,15 +1083,11 @@ static enum store_rc build_outcomes(struct svc_ctx *c, int64_t authority_id, con
             oc.c[j].n++;
             continue;
         }
-        if (oc.n == oc.cap) {
-            size_t cap = oc.cap ? 2 * oc.cap : 16;
-            struct out_cell *x = realloc(oc.c, cap * sizeof *x);
-            if (!x) {
-                rc = STORE_ERROR;
-                break;
-            }
-            oc.c = x;
-            oc.cap = cap;
+        bool no_room = false;
+        oc.c = svc_room(oc.c, oc.n, &oc.cap, sizeof *oc.c, 16, &no_room);
+        if (no_room) {
+            rc = STORE_ERROR;
+            break;
         }
         oc.c[oc.n++] = k;
     }
@@ -1193,16 +1184,9 @@ struct stale {
 static void on_stale(void *arg, int64_t authority_id, const char *month)
 {
     struct stale *s = arg;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 64;
-        struct stale_pair *x = realloc(s->p, cap * sizeof *x);
-        if (!x) {
-            s->oom = true;
-            return;
-        }
-        s->p = x;
-        s->cap = cap;
-    }
+    s->p = svc_room(s->p, s->n, &s->cap, sizeof *s->p, 64, &s->oom);
+    if (s->oom)
+        return;
     s->p[s->n].authority_id = authority_id;
     snprintf(s->p[s->n].month, sizeof s->p[s->n].month, "%s", month);
     s->n++;

@@ -151,5 +151,10 @@ enum svc_status svc_dashboard_planned_cost(struct svc_ctx *c, const struct dash_
  * same checks, without building anything)?  What the pages ask before
  * offering an export link, so a link is shown exactly when it works. */
 bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a);
+/* The heading of report table t (its key, title, figure, chart and
+ * description: static strings), one way for the dashboard's tables and
+ * the referral results' (svc_refres.c); answers t. */
+struct stat_table *svc_stat_table_head(struct stat_table *t, const char *key, const char *title, const char *figure,
+                                       enum chart_kind chart, const char *description);
 
 #endif

@@ -231,18 +231,12 @@ enum svc_status svc_story_list_case(struct svc_ctx *c, int64_t case_id,
     return svc_from_store(q_story_list(c->db, &all, "", case_id, fn, arg));
 }
 
-struct queue_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct story_row *r);
-    void *arg;
-};
-
-static void queue_row(void *arg, const struct story_row *r)
+static bool queue_editable(struct svc_ctx *c, const struct story_row *r)
 {
-    struct queue_filter *q = arg;
-    if (evidence_allowed(q->c, ACT_EDIT, r->id, r->team_id, r->authority_id, r->school_id))
-        q->fn(q->arg, r);
+    return evidence_allowed(c, ACT_EDIT, r->id, r->team_id, r->authority_id, r->school_id);
 }
+
+SVC_ROW_FILTER(queue_filter, struct story_row, queue_editable)
 
 enum svc_status svc_story_queue(struct svc_ctx *c, void (*fn)(void *arg, const struct story_row *r), void *arg)
 {
@@ -250,8 +244,8 @@ enum svc_status svc_story_queue(struct svc_ctx *c, void (*fn)(void *arg, const s
     policy_visible(c->who, RES_EVIDENCE, ACT_EDIT, &v);
     if (policy_visible_none(&v))
         return SVC_FORBIDDEN;
-    struct queue_filter q = {c, fn, arg};
-    return svc_from_store(q_story_list(c->db, &v, "submitted", 0, queue_row, &q));
+    struct queue_filter q = {.c = c, .fn = fn, .arg = arg};
+    return svc_from_store(q_story_list(c->db, &v, "submitted", 0, queue_filter_row, &q));
 }
 
 /* Copies what evaluators may see; nothing else leaves this function. */

@@ -58,16 +58,9 @@ static void add_case(void *arg, const struct extract_case_row *r)
     struct extract *x = b->x;
     if (b->oom)
         return;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 64;
-        struct extract_row *rows = realloc(x->rows, cap * sizeof *rows);
-        if (!rows) {
-            b->oom = true;
-            return;
-        }
-        x->rows = rows;
-        x->cap = cap;
-    }
+    x->rows = svc_room(x->rows, x->n, &x->cap, sizeof *x->rows, 64, &b->oom);
+    if (b->oom)
+        return;
     struct extract_row *o = &x->rows[x->n++];
     memset(o, 0, sizeof *o);
     o->case_id = r->case_id;

@@ -236,16 +236,9 @@ struct owners {
 static void add_owner(void *arg, int64_t user_id, const char *email)
 {
     struct owners *o = arg;
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 16;
-        struct owner *v = realloc(o->v, cap * sizeof *v);
-        if (!v) {
-            o->failed = true;
-            return;
-        }
-        o->v = v;
-        o->cap = cap;
-    }
+    o->v = svc_room(o->v, o->n, &o->cap, sizeof *o->v, 16, &o->failed);
+    if (o->failed)
+        return;
     o->v[o->n].user_id = user_id;
     snprintf(o->v[o->n].email, sizeof o->v[o->n].email, "%s", email);
     o->n++;

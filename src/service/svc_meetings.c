@@ -106,11 +106,7 @@ static void check_slot(const char *date, const char *time, const char *dflt_time
  * slot is the date's error. */
 static enum svc_status slot_stored(enum store_rc rc, struct field_errors *errs)
 {
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "date", "The team already has a meeting on that date at that time");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return svc_from_save(rc, errs, "date", "The team already has a meeting on that date at that time");
 }
 
 enum svc_status svc_meeting_add(struct svc_ctx *c, int64_t team_id, const char *date, const char *time,

@@ -508,16 +508,10 @@ static void problem(void *arg, size_t line, const char *field, const char *why)
 {
     struct csv_import *im = arg;
     struct outcome_csv_result *o = im->out;
-    if (o->nproblems == im->cap_problems) {
-        size_t cap = im->cap_problems ? 2 * im->cap_problems : 64;
-        struct outcome_problem *x = realloc(o->problems, cap * sizeof *x);
-        if (!x) {
-            im->no_memory = true;
-            return;
-        }
-        o->problems = x;
-        im->cap_problems = cap;
-    }
+    o->problems =
+        svc_room(o->problems, o->nproblems, &im->cap_problems, sizeof *o->problems, 64, &im->no_memory);
+    if (im->no_memory)
+        return;
     struct outcome_problem *p = &o->problems[o->nproblems];
     p->seq = o->nproblems++;
     p->line = line;
@@ -562,14 +556,10 @@ static const char *csv_field(enum col c, const char *v, struct outcome_import_ro
 
 static int add_row(struct csv_import *im, const struct outcome_import_row *r)
 {
-    if (im->n == im->cap) {
-        size_t cap = im->cap ? 2 * im->cap : 256;
-        struct outcome_import_row *x = realloc(im->rows, cap * sizeof *x);
-        if (!x)
-            return -1;
-        im->rows = x;
-        im->cap = cap;
-    }
+    bool no_room = false;
+    im->rows = svc_room(im->rows, im->n, &im->cap, sizeof *im->rows, 256, &no_room);
+    if (no_room)
+        return -1;
     im->rows[im->n++] = *r;
     return 0;
 }

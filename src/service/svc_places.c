@@ -4,6 +4,8 @@
 
 #include "service/svc_reference.h"
 
+#define LA_CODE_TAKEN "An authority with this LA code is already recorded"
+
 enum svc_status svc_authority_create(struct svc_ctx *c, const struct authority_form *f,
                                      struct field_errors *errs, struct authority *out)
 {
@@ -12,13 +14,9 @@ enum svc_status svc_authority_create(struct svc_ctx *c, const struct authority_f
     if (validate_authority(f, out, errs))
         return SVC_INVALID;
     enum store_rc rc = q_authority_insert(c->db, out, c->now);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "la_code", "An authority with this LA code is already recorded");
-        return SVC_INVALID;
-    }
     if (rc == STORE_OK) /* default services, playbook and term dates */
         return svc_reference_seed_defaults(c, out->id);
-    return svc_from_store(rc);
+    return svc_from_save(rc, errs, "la_code", LA_CODE_TAKEN);
 }
 
 enum svc_status svc_authority_get(struct svc_ctx *c, int64_t id, struct authority *out)
@@ -44,12 +42,7 @@ enum svc_status svc_authority_update(struct svc_ctx *c, int64_t id, const struct
     if (validate_authority(f, out, errs))
         return SVC_INVALID;
     out->id = id;
-    enum store_rc rc = q_authority_update(c->db, out, c->now);
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "la_code", "An authority with this LA code is already recorded");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return svc_from_save(q_authority_update(c->db, out, c->now), errs, "la_code", LA_CODE_TAKEN);
 }
 
 enum svc_status svc_authority_list(struct svc_ctx *c,
@@ -79,13 +72,10 @@ static enum svc_status school_checks(struct svc_ctx *c, enum action a, const str
     return SVC_OK;
 }
 
+/* A school saved (rc): its URN recorded already is the URN's error. */
 static enum svc_status school_store_rc(enum store_rc rc, struct field_errors *errs)
 {
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "urn", "A school with this URN is already recorded");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return svc_from_save(rc, errs, "urn", "A school with this URN is already recorded");
 }
 
 enum svc_status svc_school_create(struct svc_ctx *c, const struct school_form *f,

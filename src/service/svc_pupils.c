@@ -22,13 +22,10 @@ static enum svc_status school_checks(struct svc_ctx *c, enum action a, const str
     return SVC_OK;
 }
 
+/* A pupil saved (rc): their UPN recorded already is the UPN's error. */
 static enum svc_status pupil_store_rc(enum store_rc rc, struct field_errors *errs)
 {
-    if (rc == STORE_CONSTRAINT) {
-        field_errors_add(errs, "upn", "A pupil with this UPN is already recorded");
-        return SVC_INVALID;
-    }
-    return svc_from_store(rc);
+    return svc_from_save(rc, errs, "upn", "A pupil with this UPN is already recorded");
 }
 
 enum svc_status svc_pupil_create(struct svc_ctx *c, const struct pupil_form *f,

@@ -8,6 +8,7 @@
 
 #include "core/calendar.h"
 #include "core/policy.h"
+#include "service/svc_dashboard.h"
 #include "service/svc_toolkits.h"
 #include "store/q_refres.h"
 
@@ -36,16 +37,9 @@ static void on_referral(void *arg, const struct refres_row *r)
     int o = refres_outcome_of(r->outcome);
     if (k->oom || o < 0)
         return;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? 2 * k->cap : 64;
-        struct ref *v = realloc(k->v, cap * sizeof *v);
-        if (!v) {
-            k->oom = true;
-            return;
-        }
-        k->v = v;
-        k->cap = cap;
-    }
+    k->v = svc_room(k->v, k->n, &k->cap, sizeof *k->v, 64, &k->oom);
+    if (k->oom)
+        return;
     /* Rows come ordered by service: a new service is the last one or new. */
     size_t s = k->nsvc;
     for (size_t i = 0; i < k->nsvc; i++)
@@ -82,13 +76,7 @@ static void on_referral(void *arg, const struct refres_row *r)
 static struct stat_table *table(struct referral_results *d, enum refres_table id, const char *key,
                                 const char *title, const char *figure, const char *description)
 {
-    struct stat_table *t = &d->t[id];
-    t->key = key;
-    t->title = title;
-    t->figure = figure;
-    t->chart = CHART_NONE;
-    t->description = description;
-    return t;
+    return svc_stat_table_head(&d->t[id], key, title, figure, CHART_NONE, description);
 }
 
 static void base_to(struct stat_row *r, const struct stat_row *b)

@@ -73,16 +73,9 @@ static void consider(void *arg, const struct retention_candidate *cand)
     int32_t due = retention_due_day(anchor, &l->rule, has_dob, dob);
     if (due > l->today)
         return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        struct retention_item *p = realloc(l->items, cap * sizeof *p);
-        if (!p) {
-            l->oom = true;
-            return;
-        }
-        l->items = p;
-        l->cap = cap;
-    }
+    l->items = svc_room(l->items, l->n, &l->cap, sizeof *l->items, 32, &l->oom);
+    if (l->oom)
+        return;
     struct retention_item *it = &l->items[l->n++];
     memset(it, 0, sizeof *it);
     it->type = l->type;

@@ -408,21 +408,15 @@ enum svc_status svc_toolkit_save(struct svc_ctx *c, int64_t completion_id, const
 
 /* ---- the work-list flags ---- */
 
-struct flag_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct worklist_flag_row *r);
-    void *arg;
-};
-
-static void flag_row(void *arg, const struct worklist_flag_row *r)
+static bool flag_visible(struct svc_ctx *c, const struct worklist_flag_row *r)
 {
-    struct flag_filter *ff = arg;
     /* The SQL narrowed by school and authority; the policy has the last
      * word on each pupil's case records (team grants, consent). */
     struct pupil_row p;
-    if (pupil_for(ff->c, r->pupil_id, ACT_VIEW, &p) == SVC_OK)
-        ff->fn(ff->arg, r);
+    return pupil_for(c, r->pupil_id, ACT_VIEW, &p) == SVC_OK;
 }
+
+SVC_ROW_FILTER(flag_filter, struct worklist_flag_row, flag_visible)
 
 static bool runs_meetings(const struct svc_ctx *c)
 {
@@ -440,8 +434,8 @@ enum svc_status svc_toolkit_flags(struct svc_ctx *c, void (*fn)(void *arg, const
     policy_visible(c->who, RES_PUPIL, ACT_LIST, &v);
     if (policy_visible_none(&v))
         return SVC_FORBIDDEN;
-    struct flag_filter ff = {c, fn, arg};
-    return svc_from_store(q_worklist_flags_open(c->db, &v, flag_row, &ff));
+    struct flag_filter ff = {.c = c, .fn = fn, .arg = arg};
+    return svc_from_store(q_worklist_flags_open(c->db, &v, flag_filter_row, &ff));
 }
 
 enum svc_status svc_toolkit_flag_clear(struct svc_ctx *c, int64_t flag_id)

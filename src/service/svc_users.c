@@ -268,14 +268,22 @@ enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, c
         field_errors_add(errs, "password", msg);
         return SVC_INVALID;
     }
+    return svc_user_store_password(c, u.id, password, NULL);
+}
+
+enum svc_status svc_user_store_password(struct svc_ctx *c, int64_t user_id, const char *password,
+                                        const char *keep_handle)
+{
     char hash[PASSWORD_HASH_MAX];
     if (password_hash(password, hash) != 0)
         return SVC_ERROR;
     if (store_begin_write(c->db) != STORE_OK)
         return SVC_ERROR;
-    /* A new password ends existing sessions (someone may have had the old one). */
-    if (q_user_set_password(c->db, u.id, hash, c->now) != STORE_OK ||
-        q_session_delete_user(c->db, u.id) != STORE_OK || store_commit(c->db) != STORE_OK) {
+    enum store_rc rc = q_user_set_password(c->db, user_id, hash, c->now);
+    if (rc == STORE_OK)
+        rc = keep_handle ? q_session_delete_user_except(c->db, user_id, keep_handle)
+                         : q_session_delete_user(c->db, user_id);
+    if (rc != STORE_OK || store_commit(c->db) != STORE_OK) {
         store_rollback(c->db);
         return SVC_ERROR;
     }
@@ -312,18 +320,12 @@ enum svc_status svc_user_set_disabled(struct svc_ctx *c, const char *username, b
     return SVC_OK;
 }
 
-struct list_filter {
-    struct svc_ctx *c;
-    void (*fn)(void *arg, const struct user_row *u);
-    void *arg;
-};
-
-static void list_visible(void *arg, const struct user_row *u)
+static bool list_visible(struct svc_ctx *c, const struct user_row *u)
 {
-    struct list_filter *f = arg;
-    if (svc_user_may(f->c, ACT_VIEW, u->id) == SVC_OK)
-        f->fn(f->arg, u);
+    return svc_user_may(c, ACT_VIEW, u->id) == SVC_OK;
 }
+
+SVC_ROW_FILTER(list_filter, struct user_row, list_visible)
 
 enum svc_status svc_user_list(struct svc_ctx *c,
                               void (*fn)(void *arg, const struct user_row *u), void *arg)
@@ -331,8 +333,8 @@ enum svc_status svc_user_list(struct svc_ctx *c,
     if (!svc_allowed(c, ACT_LIST, RES_USER, 0, 0, 0))
         return SVC_FORBIDDEN;
     /* Only the users within reach (checked one by one: user lists are short). */
-    struct list_filter f = {c, fn, arg};
-    return svc_from_store(q_user_list(c->db, list_visible, &f));
+    struct list_filter f = {.c = c, .fn = fn, .arg = arg};
+    return svc_from_store(q_user_list(c->db, list_filter_row, &f));
 }
 
 enum svc_status svc_principal_load(struct store *db, int64_t user_id, struct principal *p)

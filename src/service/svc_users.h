@@ -38,6 +38,12 @@ enum svc_status svc_user_places(struct svc_ctx *c, void (*fn)(void *arg, const c
  * every session the user has. */
 enum svc_status svc_user_set_password(struct svc_ctx *c, const char *username, const char *password,
                                       struct field_errors *errs);
+/* Stores password (checked already) as user_id's and, as someone else may
+ * have had the old one, ends their sessions: all of them, or all but
+ * keep_handle's when it is not NULL (one way for an administrator's reset
+ * and the user's own change).  Nothing is changed unless all is done. */
+enum svc_status svc_user_store_password(struct svc_ctx *c, int64_t user_id, const char *password,
+                                        const char *keep_handle);
 /* SVC_OK when the principal may take action a on this user: in every
  * authority the user's grants lie in. */
 enum svc_status svc_user_may(struct svc_ctx *c, enum action a, int64_t user_id);
