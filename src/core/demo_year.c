@@ -4,6 +4,8 @@
  * order, so the year depends only on (seed, today, the authority plan). */
 #include "core/demo_year.h"
 
+#include "core/order.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1134,11 +1136,9 @@ void demo_year_free(struct demo_year *y)
 static int event_cmp(const void *a, const void *b)
 {
     const struct dy_event *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
+    const int64_t kx[] = {x->day, x->kind, x->index};
+    const int64_t ky[] = {y->day, y->kind, y->index};
+    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
 }
 
 int demo_year_events(const struct demo_year *y, struct dy_event **ev, size_t *n)
