@@ -4,6 +4,7 @@
  * order, so the year depends only on (seed, today, the authority plan). */
 #include "core/demo_year.h"
 
+#include "core/codes.h"
 #include "core/order.h"
 
 #include <stdio.h>
@@ -931,21 +932,22 @@ static const struct wstr closure_reasons[] = {
     {"needs_met", 52}, {"service_involved", 20}, {"ehcp", 9}, {"social_care", 4}, {"other", 5},
 };
 
+/* What a closed case's note says, by its closure reason (code_label finds it). */
+static const struct code_entry closure_note_entries[] = {
+    {"needs_met", "Strategies in place and working; school will bring the pupil back if needed.", NULL},
+    {"service_involved", "The service now leads the support.", NULL},
+    {"ehcp", "EHC needs assessment requested.", NULL},
+    {"social_care", "Children's Social Care now involved.", NULL},
+    {"consent_withdrawn", "Parent asked that TAS no longer discusses their child.", NULL},
+    {"left_school", "Left at the end of the year.", NULL},
+};
+static const struct code_list closure_notes = {
+    "closure_note", closure_note_entries, sizeof closure_note_entries / sizeof closure_note_entries[0]};
+
 static const char *closure_note(const char *reason)
 {
-    if (strcmp(reason, "needs_met") == 0)
-        return "Strategies in place and working; school will bring the pupil back if needed.";
-    if (strcmp(reason, "service_involved") == 0)
-        return "The service now leads the support.";
-    if (strcmp(reason, "ehcp") == 0)
-        return "EHC needs assessment requested.";
-    if (strcmp(reason, "social_care") == 0)
-        return "Children's Social Care now involved.";
-    if (strcmp(reason, "consent_withdrawn") == 0)
-        return "Parent asked that TAS no longer discusses their child.";
-    if (strcmp(reason, "left_school") == 0)
-        return "Left at the end of the year.";
-    return "Closed at the end of the year.";
+    const char *note = code_label(&closure_notes, reason);
+    return note ? note : "Closed at the end of the year.";
 }
 
 /* Which cases close, when, and why; one closed case is re-opened. */
