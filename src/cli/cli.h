@@ -45,6 +45,12 @@ int cli_rollup_verify(struct svc_ctx *c, const char *from, const char *to);
 struct store;
 /* Opens the database and applies migrations; prints the reason and returns NULL on failure. */
 struct store *cli_open_db(const char *path);
+/* Its first steps, for a database a command makes itself (made: the
+ * failure to migrate is said as making the schema): open, then migrate. */
+struct store *cli_open_migrated(const char *path, bool made);
+/* Its last step: s with the server key of path loaded; NULL when s is
+ * NULL or the key cannot be loaded (then said, and s closed). */
+struct store *cli_load_key(struct store *s, const char *path);
 /* The same, and ctx set for the system acting now (clock_now()): the
  * start of a command that calls the services. */
 struct svc_ctx;
@@ -53,6 +59,11 @@ struct store *cli_open_system(const char *path, struct svc_ctx *ctx);
  * report of size bytes for the service to fill (free it).  NULL when
  * either fails, the database then left closed. */
 void *cli_open_import(const char *path, struct svc_ctx *ctx, size_t size, struct store **s);
+/* The same for an import read from the file at path: first the file,
+ * opened with fopen's mode into *in ("cannot read" said when it cannot
+ * be), then cli_open_import.  NULL when either fails, nothing left open. */
+void *cli_open_file_import(const char *db, const char *path, const char *mode, FILE **in,
+                           struct svc_ctx *ctx, size_t size, struct store **s);
 /* Prints "tas: <message>" to stderr. */
 void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "tas: <what>: <status>; <field>: <message>..." for a service

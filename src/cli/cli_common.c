@@ -36,7 +36,7 @@ int cli_number(const char *s, long min, long max, long *out)
     return parse_int_strict(s, min, max, out);
 }
 
-struct store *cli_open_db(const char *path)
+struct store *cli_open_migrated(const char *path, bool made)
 {
     char err[256];
     struct store *s = store_open(path, err, sizeof err);
@@ -45,10 +45,32 @@ struct store *cli_open_db(const char *path)
         return NULL;
     }
     if (store_migrate(s, err, sizeof err) != STORE_OK) {
-        cli_fail("cannot bring database %s up to date: %s", path, err);
+        if (made)
+            cli_fail("cannot make the schema in %s: %s", path, err);
+        else
+            cli_fail("cannot bring database %s up to date: %s", path, err);
         store_close(s);
         return NULL;
     }
+    return s;
+}
+
+struct store *cli_load_key(struct store *s, const char *path)
+{
+    char err[256];
+    if (s && secrets_load(path, err, sizeof err) != 0) {
+        cli_fail("server key for %s: %s", path, err);
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+struct store *cli_open_db(const char *path)
+{
+    struct store *s = cli_open_migrated(path, false);
+    if (!s)
+        return NULL;
     /* Every command may append to (or check) the keyed audit chain; a
      * trail made under a key that is now missing needs that key back. */
     if (!strstr(path, "://") && !secrets_exist(path) && svc_audit_trail_exists(s)) {
@@ -58,12 +80,7 @@ struct store *cli_open_db(const char *path)
         store_close(s);
         return NULL;
     }
-    if (secrets_load(path, err, sizeof err) != 0) {
-        cli_fail("server key for %s: %s", path, err);
-        store_close(s);
-        return NULL;
-    }
-    return s;
+    return cli_load_key(s, path);
 }
 
 struct store *cli_open_system(const char *path, struct svc_ctx *ctx)
@@ -82,6 +99,20 @@ void *cli_open_import(const char *path, struct svc_ctx *ctx, size_t size, struct
         store_close(*s);
         *s = NULL;
     }
+    return report;
+}
+
+void *cli_open_file_import(const char *db, const char *path, const char *mode, FILE **in,
+                           struct svc_ctx *ctx, size_t size, struct store **s)
+{
+    *in = fopen(path, mode);
+    if (!*in) {
+        cli_fail("cannot read %s", path);
+        return NULL;
+    }
+    void *report = cli_open_import(db, ctx, size, s);
+    if (!report)
+        fclose(*in);
     return report;
 }
 

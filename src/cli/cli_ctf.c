@@ -37,36 +37,23 @@ int cli_import_ctf(int argc, char **argv)
 {
     const char *db = "tas.db";
     bool dry = false, transfer_in = false;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"dry-run", no_argument, 0, 'n'},
-                                         {"transfer-in", no_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'n') dry = true;
-        else if (c == 't') transfer_in = true;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
+    const struct cli_opt opts[] = {
+        {"db", &db, NULL}, {"dry-run", NULL, &dry}, {"transfer-in", NULL, &transfer_in}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
     /* argv[optind] is "ctf", then the file. */
     if (optind + 2 != argc || strcmp(argv[optind], "ctf") != 0) {
         usage(stderr);
         return CLI_USAGE;
     }
     const char *path = argv[optind + 1];
-    FILE *in = fopen(path, "rb");
-    if (!in) {
-        cli_fail("cannot read %s", path);
-        return CLI_FAIL;
-    }
+    FILE *in;
     struct store *s;
     struct svc_ctx ctx;
-    struct ctf_report *rep = cli_open_import(db, &ctx, sizeof *rep, &s);
-    if (!rep) {
-        fclose(in);
+    struct ctf_report *rep = cli_open_file_import(db, path, "rb", &in, &ctx, sizeof *rep, &s);
+    if (!rep)
         return CLI_FAIL;
-    }
     struct field_errors errs = {0};
     struct cli_progress pr;
     cli_progress_start(&pr, "ctf", "pupils", in);

@@ -14,6 +14,7 @@
 #include "core/evaluate.h"
 #include "core/matching.h"
 #include "lib/csv.h"
+#include "lib/grow.h"
 #include "web/evaluation_json.h"
 
 #define HEADER "school,year,group,pupils,count"
@@ -91,14 +92,10 @@ static long name_id(struct names *nm, const char *name)
     for (size_t i = 0; i < nm->n; i++)
         if (!strcmp(nm->v[i], name))
             return (long)i;
-    if (nm->n == nm->cap) {
-        size_t cap = nm->cap ? 2 * nm->cap : 64;
-        char **x = realloc(nm->v, cap * sizeof *x);
-        if (!x)
-            return -1;
-        nm->v = x;
-        nm->cap = cap;
-    }
+    char **x = array_grow(nm->v, nm->n, &nm->cap, sizeof *x, 64);
+    if (!x)
+        return -1;
+    nm->v = x;
     char *copy = strdup(name);
     if (!copy)
         return -1;
@@ -115,18 +112,15 @@ static void names_free(struct names *nm)
 
 static int add_row(struct panel_file *pf, const struct ev_row *r, size_t line)
 {
-    if (pf->n == pf->cap) {
-        size_t cap = pf->cap ? 2 * pf->cap : 256;
-        struct ev_row *x = realloc(pf->rows, cap * sizeof *x);
-        if (!x)
-            return -1;
-        pf->rows = x;
-        size_t *l = realloc(pf->line, cap * sizeof *l);
-        if (!l)
-            return -1;
-        pf->line = l;
-        pf->cap = cap;
-    }
+    size_t rows_cap = pf->cap;   /* rows and lines grow together; the second sets pf->cap */
+    struct ev_row *x = array_grow(pf->rows, pf->n, &rows_cap, sizeof *x, 256);
+    if (!x)
+        return -1;
+    pf->rows = x;
+    size_t *l = array_grow(pf->line, pf->n, &pf->cap, sizeof *l, 256);
+    if (!l)
+        return -1;
+    pf->line = l;
     pf->rows[pf->n] = *r;
     pf->line[pf->n++] = line;
     return 0;
@@ -300,14 +294,10 @@ static int school_line(void *ctx, char *s, size_t line, struct bad_lines *bad)
     long ph = name_id(&sf->phase, f[2]);
     if (id < 0 || ph < 0)
         return -1;
-    if (sf->n == sf->cap) {
-        size_t cap = sf->cap ? 2 * sf->cap : 64;
-        struct mt_school *x = realloc(sf->s, cap * sizeof *x);
-        if (!x)
-            return -1;
-        sf->s = x;
-        sf->cap = cap;
-    }
+    struct mt_school *x = array_grow(sf->s, sf->n, &sf->cap, sizeof *x, 64);
+    if (!x)
+        return -1;
+    sf->s = x;
     m.phase = (int)ph;
     sf->s[sf->n++] = m;
     return 0;

@@ -33,7 +33,6 @@
 
 #include "cli/cli.h"
 #include "core/gen_national.h"
-#include "service/secrets.h"
 #include "service/svc_dashboard.h"
 #include "service/svc_move.h"
 #include "store/q_bulk.h"
@@ -191,22 +190,9 @@ static void remove_temporary(const char *tmp)
  * appended), and the server key of the final path (as cli_open_db does). */
 static struct store *open_fresh(const char *tmp, const char *db)
 {
-    char err[256];
-    struct store *s = store_open(tmp, err, sizeof err);
-    if (!s) {
-        cli_fail("cannot open database %s: %s", tmp, err);
+    struct store *s = cli_load_key(cli_open_migrated(tmp, true), db);
+    if (!s)
         return NULL;
-    }
-    if (store_migrate(s, err, sizeof err) != STORE_OK) {
-        cli_fail("cannot make the schema in %s: %s", tmp, err);
-        store_close(s);
-        return NULL;
-    }
-    if (secrets_load(db, err, sizeof err) != 0) {
-        cli_fail("server key for %s: %s", db, err);
-        store_close(s);
-        return NULL;
-    }
     /* The CHECK constraints are not tested row by row either: each IN list
      * among them costs SQLite a temporary b-tree per row.  The generator
      * makes only valid rows (the test's dump comparison holds it to the

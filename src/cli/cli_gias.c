@@ -36,20 +36,14 @@ int cli_import_gias(int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage(usage);
     const char *path = argv[optind];
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        cli_fail("cannot read %s", path);
-        return CLI_FAIL;
-    }
-    struct cli_progress pr;
-    cli_progress_start(&pr, "gias", "rows", in);
+    FILE *in;
     struct store *s;
     struct svc_ctx ctx;
-    struct gias_report *rep = cli_open_import(db, &ctx, sizeof *rep, &s);
-    if (!rep) {
-        fclose(in);
+    struct gias_report *rep = cli_open_file_import(db, path, "r", &in, &ctx, sizeof *rep, &s);
+    if (!rep)
         return CLI_FAIL;
-    }
+    struct cli_progress pr;
+    cli_progress_start(&pr, "gias", "rows", in);
     enum svc_status st = svc_gias_import(&ctx, in, dry, cli_progress, &pr, rep);
     fclose(in);
     store_close(s);

@@ -129,10 +129,8 @@ int cli_import(int argc, char **argv)
         return cli_import_gias(argc - 1, argv + 1);
     const char *db = "tas.db", *kind = NULL, *csv = NULL, *authority = NULL;
     bool dry = false;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"kind", required_argument, 0, 'k'},
-                                         {"csv", required_argument, 0, 'c'}, {"dry-run", no_argument, 0, 'n'},
-                                         {"authority", required_argument, 0, 'a'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const struct cli_opt opts[] = {{"db", &db, NULL},       {"kind", &kind, NULL},           {"csv", &csv, NULL},
+                                   {"dry-run", NULL, &dry}, {"authority", &authority, NULL}, {0}};
     /* tas import ctf FILE: its own options (cli_ctf.c). */
     for (int i = 1; i < argc; i++) {
         bool value = i > 1 && argv[i - 1][0] == '-' && !strchr(argv[i - 1], '=') &&
@@ -140,17 +138,9 @@ int cli_import(int argc, char **argv)
         if (!value && strcmp(argv[i], "ctf") == 0)
             return cli_import_ctf(argc, argv);
     }
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'k') kind = optarg;
-        else if (c == 'c') csv = optarg;
-        else if (c == 'n') dry = true;
-        else if (c == 'a') authority = optarg;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
     if (optind + 1 == argc && strcmp(argv[optind], "school-counts") == 0) {
         if (!kind || !csv || !authority) {
             usage(stderr);

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/calendar.h"
+#include "lib/grow.h"
 #include "service/svc_dashboard.h"
 #include "store/q_dash_rollup.h"
 
@@ -35,14 +36,10 @@ static void on_authority(void *arg, int64_t id, const char *name)
 {
     (void)name;
     struct ids *a = arg;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 64;
-        int64_t *x = realloc(a->id, cap * sizeof *x);
-        if (!x)
-            return;
-        a->id = x;
-        a->cap = cap;
-    }
+    int64_t *x = array_grow(a->id, a->n, &a->cap, sizeof *x, 64);
+    if (!x)
+        return;
+    a->id = x;
     a->id[a->n++] = id;
 }
 

@@ -134,16 +134,10 @@ int cli_toolkit(int argc, char **argv)
 {
     const char *db = "tas.db";
     bool builtin = false;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"builtin", no_argument, 0, 'b'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'b') builtin = true;
-        else if (c == 'h') { usage(stdout); return CLI_OK; }
-        else { usage(stderr); return CLI_USAGE; }
-    }
+    const struct cli_opt opts[] = {{"db", &db, NULL}, {"builtin", NULL, &builtin}, {0}};
+    int done = cli_options(argc, argv, 1, opts, usage);
+    if (done >= 0)
+        return done;
     const char *sub = optind < argc ? argv[optind] : "";
     int npaths = argc - optind - 1;
     bool load = strcmp(sub, "load") == 0, list = strcmp(sub, "list") == 0;

@@ -2,6 +2,8 @@
  * day numbers: no time zone, no allocation, no I/O. */
 #include "core/calendar.h"
 
+#include "core/codes.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -304,27 +306,11 @@ static const char *const cadence_labels[CADENCE__COUNT] = {
     "On chosen dates",
 };
 
-const char *cadence_code(enum cadence c)
-{
-    return (unsigned)c < CADENCE__COUNT ? cadence_codes[c] : "";
-}
+ENUM_CODES(cadence, enum cadence, cadence_codes, "")
 
 const char *cadence_label(enum cadence c)
 {
     return (unsigned)c < CADENCE__COUNT ? cadence_labels[c] : "";
-}
-
-int cadence_from_code(const char *s, enum cadence *out)
-{
-    if (!s)
-        return -1;
-    for (int i = 0; i < CADENCE__COUNT; i++)
-        if (strcmp(s, cadence_codes[i]) == 0) {
-            if (out)
-                *out = (enum cadence)i;
-            return 0;
-        }
-    return -1;
 }
 
 /* ---- Schedules ---- */

@@ -175,6 +175,14 @@ const char *code_label(const struct code_list *l, const char *code)
     return e ? e->label : NULL;
 }
 
+int code_index_of(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* Extended codes we know (the CBDS extended ethnicity list).  The Asian, Black, Chinese and
  * Other sub-codes were not available when this was written, and the MOTH
  * family is incomplete; unknown extended codes are refused rather than

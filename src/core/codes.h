@@ -33,6 +33,27 @@ extern const struct code_list codes_post16;           /* EET NEET */
 const struct code_entry *code_find(const struct code_list *l, const char *code);
 /* Label for code, or NULL. */
 const char *code_label(const struct code_list *l, const char *code);
+/* The index of s in names[0..n), or -1 when s is NULL or not there: the
+ * one search behind each enum's *_from_code (exact, case-sensitive). */
+int code_index_of(const char *const *names, size_t n, const char *s);
+
+/* An enum kept as a code, from its table of codes indexed by the enum:
+ * defines x_code (the code, or `unknown` when out of range) and
+ * x_from_code (0 and *out set when out is not NULL, or -1), so the range
+ * check and the search are written once for every such enum. */
+#define ENUM_CODES(x, type, table, unknown)                                    \
+    const char *x##_code(type v)                                               \
+    {                                                                          \
+        size_t n = sizeof(table) / sizeof((table)[0]);                         \
+        return (unsigned)(v) < n ? (table)[v] : (unknown);                     \
+    }                                                                          \
+    int x##_from_code(const char *s, type *out)                                \
+    {                                                                          \
+        int i = code_index_of(table, sizeof(table) / sizeof((table)[0]), s);   \
+        if (i >= 0 && out)                                                     \
+            *out = (type)i;                                                    \
+        return i < 0 ? -1 : 0;                                                 \
+    }
 
 /* Extended ethnicity codes roll up to a main code ("WENG" -> "WBRI");
  * returns the main code, or NULL if unknown. Main codes map to themselves. */

@@ -4,6 +4,9 @@
  * order, so the year depends only on (seed, today, the authority plan). */
 #include "core/demo_year.h"
 
+#include "core/codes.h"
+#include "core/order.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -929,21 +932,22 @@ static const struct wstr closure_reasons[] = {
     {"needs_met", 52}, {"service_involved", 20}, {"ehcp", 9}, {"social_care", 4}, {"other", 5},
 };
 
+/* What a closed case's note says, by its closure reason (code_label finds it). */
+static const struct code_entry closure_note_entries[] = {
+    {"needs_met", "Strategies in place and working; school will bring the pupil back if needed.", NULL},
+    {"service_involved", "The service now leads the support.", NULL},
+    {"ehcp", "EHC needs assessment requested.", NULL},
+    {"social_care", "Children's Social Care now involved.", NULL},
+    {"consent_withdrawn", "Parent asked that TAS no longer discusses their child.", NULL},
+    {"left_school", "Left at the end of the year.", NULL},
+};
+static const struct code_list closure_notes = {
+    "closure_note", closure_note_entries, sizeof closure_note_entries / sizeof closure_note_entries[0]};
+
 static const char *closure_note(const char *reason)
 {
-    if (strcmp(reason, "needs_met") == 0)
-        return "Strategies in place and working; school will bring the pupil back if needed.";
-    if (strcmp(reason, "service_involved") == 0)
-        return "The service now leads the support.";
-    if (strcmp(reason, "ehcp") == 0)
-        return "EHC needs assessment requested.";
-    if (strcmp(reason, "social_care") == 0)
-        return "Children's Social Care now involved.";
-    if (strcmp(reason, "consent_withdrawn") == 0)
-        return "Parent asked that TAS no longer discusses their child.";
-    if (strcmp(reason, "left_school") == 0)
-        return "Left at the end of the year.";
-    return "Closed at the end of the year.";
+    const char *note = code_label(&closure_notes, reason);
+    return note ? note : "Closed at the end of the year.";
 }
 
 /* Which cases close, when, and why; one closed case is re-opened. */
@@ -1134,11 +1138,9 @@ void demo_year_free(struct demo_year *y)
 static int event_cmp(const void *a, const void *b)
 {
     const struct dy_event *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
+    const int64_t kx[] = {x->day, x->kind, x->index};
+    const int64_t ky[] = {y->day, y->kind, y->index};
+    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
 }
 
 int demo_year_events(const struct demo_year *y, struct dy_event **ev, size_t *n)

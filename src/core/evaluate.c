@@ -38,6 +38,8 @@
  * mu * working residual are then count - mu. */
 #include "core/evaluate.h"
 
+#include "core/order.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -122,11 +124,9 @@ struct key {
 static int key_cmp(const void *a, const void *b)
 {
     const struct key *x = a, *y = b;
-    if (x->school != y->school)
-        return x->school < y->school ? -1 : 1;
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
+    const int64_t kx[] = {x->school, x->year, (int64_t)x->row};
+    const int64_t ky[] = {y->school, y->year, (int64_t)y->row};
+    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
 }
 
 /* Rows sorted by (school, year, row); NULL when out of memory. */
@@ -1076,10 +1076,7 @@ static int dkey_cmp(const void *a, const void *b)
     const struct dkey *x = a, *y = b;
     const int64_t kx[] = {x->group, x->year, x->part, x->count, x->school, (int64_t)x->row};
     const int64_t ky[] = {y->group, y->year, y->part, y->count, y->school, (int64_t)y->row};
-    for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++)
-        if (kx[i] != ky[i])
-            return kx[i] < ky[i] ? -1 : 1;
-    return 0;
+    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
 }
 
 static bool same_weight(double a, double b)

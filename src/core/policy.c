@@ -56,6 +56,8 @@
  * school and team grants, which can check its school, can reach it. */
 #include "core/policy.h"
 
+#include "core/codes.h"
+
 #include <string.h>
 
 #define A(x) (1u << (x))
@@ -885,48 +887,14 @@ static const char *const resource_codes[RES__COUNT] = {
 
 /* Out-of-range values give "unknown", never NULL, so logging them is
  * safe; "unknown" does not parse back, so it cannot be stored as a role. */
-const char *role_code(enum role r)
-{
-    return (unsigned)r < ROLE__COUNT ? role_codes[r] : "unknown";
-}
+ENUM_CODES(role, enum role, role_codes, "unknown")
 
 const char *role_label(enum role r)
 {
     return (unsigned)r < ROLE__COUNT ? role_labels[r] : "Unknown role";
 }
 
-int role_from_code(const char *s, enum role *out)
-{
-    if (!s)
-        return -1;
-    for (unsigned i = 0; i < ROLE__COUNT; i++) {
-        if (strcmp(s, role_codes[i]) == 0) {
-            if (out)
-                *out = (enum role)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-const char *scope_code(enum scope_kind s)
-{
-    return (unsigned)s < SCOPE__COUNT ? scope_codes[s] : "unknown";
-}
-
-int scope_from_code(const char *s, enum scope_kind *out)
-{
-    if (!s)
-        return -1;
-    for (unsigned i = 0; i < SCOPE__COUNT; i++) {
-        if (strcmp(s, scope_codes[i]) == 0) {
-            if (out)
-                *out = (enum scope_kind)i;
-            return 0;
-        }
-    }
-    return -1;
-}
+ENUM_CODES(scope, enum scope_kind, scope_codes, "unknown")
 
 const char *action_code(enum action a)
 {

@@ -1,6 +1,8 @@
 /* Referral results: see refres.h. */
 #include "core/refres.h"
 
+#include "core/codes.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,7 @@ static const char *const labels[RO__COUNT] = {"Accepted", "Declined", "Redirecte
 
 int refres_outcome_of(const char *status)
 {
-    for (int i = 0; status && i < RO__COUNT; i++)
-        if (!strcmp(status, keys[i]))
-            return i;
-    return -1;
+    return code_index_of(keys, RO__COUNT, status);
 }
 
 const char *refres_outcome_label(enum refres_outcome o)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/codes.h"
 #include "core/validate.h"
 
 static const char *const codes[RET__COUNT] = {"case", "consent", "pupil", "outcome", "audit",
@@ -14,10 +15,7 @@ static const char *const labels[RET__COUNT] = {
 static const char *const effects[RET__COUNT] = {"anonymise", "erase", "anonymise", "erase", "erase",
                                                   "erase"};
 
-const char *retention_code(enum retention_type t)
-{
-    return (unsigned)t < RET__COUNT ? codes[t] : "unknown";
-}
+ENUM_CODES(retention, enum retention_type, codes, "unknown")
 
 const char *retention_label(enum retention_type t)
 {
@@ -27,17 +25,6 @@ const char *retention_label(enum retention_type t)
 const char *retention_effect(enum retention_type t)
 {
     return (unsigned)t < RET__COUNT ? effects[t] : "unknown";
-}
-
-int retention_from_code(const char *s, enum retention_type *out)
-{
-    for (unsigned i = 0; s && i < RET__COUNT; i++)
-        if (strcmp(s, codes[i]) == 0) {
-            if (out)
-                *out = (enum retention_type)i;
-            return 0;
-        }
-    return -1;
 }
 
 static int month_days(int y, int m)

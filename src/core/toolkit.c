@@ -127,6 +127,16 @@ static int arity(struct parse *p, const char *kw, size_t n, size_t min, size_t m
     return -1;
 }
 
+/* Refuses a kw line when the toolkit already holds max of its kind (what,
+ * the plural, names them), the one check every repeated line makes. */
+static int full(struct parse *p, const char *kw, const char *what, size_t have, size_t max)
+{
+    if (have < max)
+        return 0;
+    fail(p, kw, "At most %zu %s", max, what);
+    return -1;
+}
+
 static void st_toolkit(struct parse *p, char **f, size_t n)
 {
     struct toolkit_def *d = p->d;
@@ -179,12 +189,9 @@ static void st_scale(struct parse *p, char **f, size_t n)
 {
     struct toolkit_def *d = p->d;
     /* At least two answers to choose from. */
-    if (arity(p, "scale", n, 4, 2 + TK_MAX_OPTIONS))
+    if (arity(p, "scale", n, 4, 2 + TK_MAX_OPTIONS) ||
+        full(p, "scale", "scales", d->nscales, TK_MAX_SCALES))
         return;
-    if (d->nscales >= TK_MAX_SCALES) {
-        fail(p, "scale", "At most %d scales", TK_MAX_SCALES);
-        return;
-    }
     struct tk_scale *s = &d->scales[d->nscales];
     if (id(p, "scale", f[1], s->id))
         return;
@@ -208,12 +215,9 @@ static void st_scale(struct parse *p, char **f, size_t n)
 static void st_section(struct parse *p, char **f, size_t n)
 {
     struct toolkit_def *d = p->d;
-    if (arity(p, "section", n, 3, 3))
+    if (arity(p, "section", n, 3, 3) ||
+        full(p, "section", "sections", d->nsections, TK_MAX_SECTIONS))
         return;
-    if (d->nsections >= TK_MAX_SECTIONS) {
-        fail(p, "section", "At most %d sections", TK_MAX_SECTIONS);
-        return;
-    }
     struct tk_section *s = &d->sections[d->nsections];
     if (id(p, "section", f[1], s->id) || text(p, "title", f[2], s->title, sizeof s->title))
         return;
@@ -234,10 +238,8 @@ static void st_item(struct parse *p, char **f, size_t n)
         fail(p, "item", "An item must follow a section line");
         return;
     }
-    if (d->nitems >= TK_MAX_ITEMS) {
-        fail(p, "item", "At most %d items", TK_MAX_ITEMS);
+    if (full(p, "item", "items", d->nitems, TK_MAX_ITEMS))
         return;
-    }
     struct tk_item *it = &d->items[d->nitems];
     if (id(p, "item", f[1], it->id))
         return;
@@ -265,12 +267,8 @@ static void st_item(struct parse *p, char **f, size_t n)
 static void st_band(struct parse *p, char **f, size_t n)
 {
     struct toolkit_def *d = p->d;
-    if (arity(p, "band", n, 4, 5))
+    if (arity(p, "band", n, 4, 5) || full(p, "band", "bands", d->nbands, TK_MAX_BANDS))
         return;
-    if (d->nbands >= TK_MAX_BANDS) {
-        fail(p, "band", "At most %d bands", TK_MAX_BANDS);
-        return;
-    }
     struct tk_band *b = &d->bands[d->nbands];
     if (number(f[1], 0, 100000, &b->min)) {
         fail(p, "min", "A band's minimum score must be a whole number from 0");

@@ -2,6 +2,8 @@
  * states, overdue and review.  Pure functions; dates are day numbers. */
 #include "core/workflow.h"
 
+#include "core/codes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,23 +111,7 @@ void agenda_order(struct agenda_entry *e, size_t n)
 
 static const char *const status_codes[ACTION_STATUS__COUNT] = {"open", "done", "not_done"};
 
-const char *action_status_code(enum action_status s)
-{
-    return (unsigned)s < ACTION_STATUS__COUNT ? status_codes[s] : "";
-}
-
-int action_status_from_code(const char *s, enum action_status *out)
-{
-    if (!s)
-        return -1;
-    for (int i = 0; i < ACTION_STATUS__COUNT; i++)
-        if (strcmp(s, status_codes[i]) == 0) {
-            if (out)
-                *out = (enum action_status)i;
-            return 0;
-        }
-    return -1;
-}
+ENUM_CODES(action_status, enum action_status, status_codes, "")
 
 static bool blank(const char *s)
 {
