@@ -17,6 +17,7 @@
 #include "service/svc_places.h"
 #include "service/svc_pupils.h"
 #include "service/svc_users.h"
+#include "store/q_authorities.h"
 
 #define DEMO_PASSWORD PASSWORD_DEMO
 
@@ -42,12 +43,8 @@ static void report_errors(const char *what, const struct field_errors *e)
 
 static int has_data(struct store *s)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM authorities");
-    if (!st)
-        return -1;
-    int n = store_step(st) == STORE_ROW ? (int)store_col_int(st, 0) : -1;
-    store_done(st);
-    return n;
+    int64_t n = -1;
+    return q_authority_count(s, &n) == STORE_OK ? (int)n : -1;
 }
 
 static int load_places(struct svc_ctx *c, struct demo_plan *plan)

@@ -35,6 +35,7 @@
 #include "core/gen_national.h"
 #include "service/svc_dashboard.h"
 #include "service/svc_move.h"
+#include "store/q_authorities.h"
 #include "store/q_bulk.h"
 #include "store/q_dash_rollup.h"
 
@@ -136,28 +137,6 @@ fail:
     return rc;
 }
 
-/* A PRAGMA setting and, when want is given, its result read back: SQLite
- * answers a journal mode it will not switch to with the mode it keeps. */
-static enum store_rc set(struct store *s, const char *sql, const char *want)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    enum store_rc rc = st ? store_step(st) : STORE_ERROR;
-    bool ok = rc == STORE_ROW ? (!want || !strcmp(store_col_text(st, 0), want)) : (rc == STORE_DONE && !want);
-    if (st)
-        store_done(st);
-    return ok ? STORE_OK : STORE_ERROR;
-}
-
-/* A statement with no input, its result ignored beyond success. */
-static enum store_rc run(struct store *s, const char *sql)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    enum store_rc rc = st ? store_step(st) : STORE_ERROR;
-    if (st)
-        store_done(st);
-    return rc == STORE_ROW || rc == STORE_DONE || rc == STORE_OK ? STORE_OK : STORE_ERROR;
-}
-
 /* Whether an existing database at path holds data (1), not (0), or could
  * not be read (-1; said why). */
 static int holds_data(const char *path)
@@ -165,10 +144,8 @@ static int holds_data(const char *path)
     struct store *s = cli_open_db(path);
     if (!s)
         return -1;
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM authorities");
-    int64_t existing = st && store_step(st) == STORE_ROW ? store_col_int(st, 0) : -1;
-    if (st)
-        store_done(st);
+    int64_t existing = -1;
+    (void)q_authority_count(s, &existing);
     store_close(s);
     return existing == 0 ? 0 : 1;
 }
@@ -197,9 +174,7 @@ static struct store *open_fresh(const char *tmp, const char *db)
      * among them costs SQLite a temporary b-tree per row.  The generator
      * makes only valid rows (the test's dump comparison holds it to the
      * rows made with every check on). */
-    if (set(s, "PRAGMA journal_mode = MEMORY", "memory") != STORE_OK ||
-        run(s, "PRAGMA synchronous = OFF") != STORE_OK || run(s, "PRAGMA cache_size = -65536") != STORE_OK ||
-        run(s, "PRAGMA ignore_check_constraints = ON") != STORE_OK) {
+    if (store_sqlite_bulk_begin(s) != STORE_OK) {
         cli_fail("generate: cannot set up %s for loading: %s", tmp, store_errmsg(s));
         store_close(s);
         return NULL;
@@ -211,7 +186,7 @@ static struct store *open_fresh(const char *tmp, const char *db)
  * and the directory synced, so PATH is either absent or complete. */
 static int finish(struct store *s, const char *tmp, const char *db)
 {
-    bool ok = set(s, "PRAGMA journal_mode = WAL", "wal") == STORE_OK;
+    bool ok = store_sqlite_bulk_end(s) == STORE_OK;
     if (!ok)
         cli_fail("generate: cannot switch %s back to WAL: %s", tmp, store_errmsg(s));
     store_close(s);
@@ -343,7 +318,7 @@ static int generate_file(const char *db, const struct gen_scale *sc, long seed, 
         return CLI_FAIL;
     }
     /* Fresh statistics for the query planner. */
-    (void)run(s, "ANALYZE");
+    (void)store_analyze(s);
     /* The dashboard's rollup, so the first dashboard does not wait for it. */
     time_t t1 = time(NULL);
     struct svc_ctx ctx;
@@ -405,7 +380,7 @@ static int generate_server(const char *url, const struct gen_scale *scale, long 
                 cli_fail("generate: not copied to %s: %s; nothing was committed", store_database_key(dst), r.why);
                 rc = CLI_FAIL;
             } else {
-                (void)run(dst, "ANALYZE");
+                (void)store_analyze(dst);
                 printf("generate: copied to %s: %lld tables, %lld rows, each table's rows and checksum the same "
                        "(%lds)\n", store_database_key(dst), (long long)r.tables, (long long)r.rows,
                        (long)(time(NULL) - t0));

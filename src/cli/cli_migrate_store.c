@@ -68,7 +68,7 @@ static int rollup_check(void *arg, struct store *to)
     (void)arg;
     struct svc_ctx c;
     svc_ctx_init(&c, to, svc_system_principal(), clock_now());
-    if (store_exec_done(store_prepare(to, "ANALYZE")) != STORE_OK || store_begin(to) != STORE_OK)
+    if (store_analyze(to) != STORE_OK || store_begin(to) != STORE_OK)
         return -1;
     int rc = cli_rollup_verify(&c, NULL, NULL);
     store_rollback(to);

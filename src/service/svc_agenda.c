@@ -199,16 +199,10 @@ enum svc_status svc_agenda_add(struct svc_ctx *c, int64_t meeting_id, int64_t ca
     if (errs->count)
         return SVC_INVALID;
     /* A review when the case was discussed at an earlier meeting. */
-    struct store_stmt *q = store_prepare(c->db,
-        "SELECT count(*) FROM discussions d JOIN meetings m2 ON m2.id = d.meeting_id "
-        "WHERE d.case_id = ? AND m2.meeting_date < ?");
-    if (!q)
+    int64_t before = 0;
+    if (q_case_discussions_before(c->db, case_id, m.meeting_date, &before) != STORE_OK)
         return SVC_ERROR;
-    store_bind_int(q, 1, case_id);
-    store_bind_text(q, 2, m.meeting_date);
-    bool review = store_step(q) == STORE_ROW && store_col_int(q, 0) > 0;
-    store_done(q);
-    enum store_rc rc = q_discussion_add(c->db, meeting_id, case_id, review ? "review" : "new", c->now,
+    enum store_rc rc = q_discussion_add(c->db, meeting_id, case_id, before > 0 ? "review" : "new", c->now,
                                         discussion_id);
     return svc_from_save(rc, errs, "case_id", "This case is already on the agenda");
 }

@@ -105,16 +105,6 @@ static void story_validate(const struct story_form *f, struct story_row *r, stru
     }
 }
 
-/* The pupil and school of a case, for the identifier check. */
-static void read_subject(struct store_stmt *st, void *row)
-{
-    struct story_row *r = row;
-    store_col_copy(st, 0, r->forenames, sizeof r->forenames);
-    store_col_copy(st, 1, r->surname, sizeof r->surname);
-    store_col_copy(st, 2, r->upn, sizeof r->upn);
-    store_col_copy(st, 3, r->school_name, sizeof r->school_name);
-}
-
 enum svc_status svc_story_create(struct svc_ctx *c, int64_t case_id, const struct story_form *f,
                                  struct field_errors *errs, int64_t *id)
 {
@@ -122,14 +112,8 @@ enum svc_status svc_story_create(struct svc_ctx *c, int64_t case_id, const struc
     struct story_row *r = calloc(1, sizeof *r);
     enum svc_status st = cr && r ? svc_case_get_editable(c, case_id, cr) : SVC_ERROR;
     free(cr);
-    if (st == SVC_OK) {
-        struct store_stmt *q = store_prepare(c->db,
-            "SELECT p.forenames, p.surname, p.upn, s.name FROM cases c JOIN pupils p ON p.id = c.pupil_id "
-            "JOIN schools s ON s.id = p.school_id WHERE c.id = ?");
-        store_bind_int(q, 1, case_id);
-        if (store_get_row(q, read_subject, r) != STORE_ROW)
-            st = SVC_ERROR;
-    }
+    if (st == SVC_OK && q_story_subject(c->db, case_id, r) != STORE_ROW)
+        st = SVC_ERROR;
     if (st == SVC_OK) {
         r->case_id = case_id;
         story_validate(f, r, errs);

@@ -110,3 +110,11 @@ enum store_rc q_agenda_candidates(struct store *s, int64_t meeting_id, const cha
         Q_PARAMS(QP_TEXT(today),
                  QP_INT(meeting_id)), agenda_candidates_each, &(struct agenda_candidates_sink){fn, arg});
 }
+
+enum store_rc q_case_discussions_before(struct store *s, int64_t case_id, const char *date, int64_t *n)
+{
+    return q_int(s,
+        "SELECT count(*) FROM discussions d JOIN meetings m2 ON m2.id = d.meeting_id "
+        "WHERE d.case_id = ? AND m2.meeting_date < ?",
+        Q_PARAMS(QP_INT(case_id), QP_TEXT(date)), n);
+}

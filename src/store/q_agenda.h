@@ -49,6 +49,9 @@ enum store_rc q_agenda_list(struct store *s, int64_t meeting_id, const char *tod
 enum store_rc q_discussion_get(struct store *s, int64_t id, const char *today, struct agenda_row *out);
 enum store_rc q_discussion_add(struct store *s, int64_t meeting_id, int64_t case_id, const char *kind,
                                int64_t now, int64_t *id);
+/* How many of the case's discussions were at meetings before date
+ * (YYYY-MM-DD): a case on an agenda is a review when there is one. */
+enum store_rc q_case_discussions_before(struct store *s, int64_t case_id, const char *date, int64_t *n);
 struct discussion_feedback {
     const char *on;             /* "" not yet */
     const char *method, *by;

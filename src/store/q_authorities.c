@@ -37,3 +37,8 @@ enum store_rc q_authority_list(struct store *s, const struct visibility *v,
         return q_refuse(st);
     return store_each_row(st, authority_each, &(struct authority_sink){fn, arg});
 }
+
+enum store_rc q_authority_count(struct store *s, int64_t *n)
+{
+    return store_get_int(store_prepare(s, "SELECT count(*) FROM authorities"), n);
+}

@@ -82,3 +82,13 @@ enum store_rc q_story_list(struct store *s, const struct visibility *v, const ch
         return q_refuse(st);
     return store_each_row(st, story_each, &(struct story_sink){fn, arg});
 }
+
+Q_READER(read_subject, struct story_row, forenames, surname, upn, school_name)
+
+enum store_rc q_story_subject(struct store *s, int64_t case_id, struct story_row *out)
+{
+    return q_get_id(s,
+        "SELECT p.forenames, p.surname, p.upn, s.name FROM cases c JOIN pupils p ON p.id = c.pupil_id "
+        "JOIN schools s ON s.id = p.school_id WHERE c.id = ?",
+        case_id, read_subject, out);
+}

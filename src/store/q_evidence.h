@@ -37,6 +37,9 @@ struct story_row {
     char forenames[101], surname[101], upn[14], school_name[201];
 };
 
+/* The case's pupil (names, UPN) and school name into out's joined
+ * fields, out cleared first: what a story must not name. */
+enum store_rc q_story_subject(struct store *s, int64_t case_id, struct story_row *out);
 /* Saves pattern and the three texts; a new story is "submitted". */
 enum store_rc q_story_insert(struct store *s, struct story_row *r, int64_t drafted_by, int64_t now);
 /* Saves the texts and puts the story back in the queue ("submitted"). */

@@ -740,3 +740,35 @@ int store_schema_version(struct store *s)
     store_done(st);
     return v;
 }
+
+/* A statement with no input, its rows ignored; and, when want is given,
+ * its first row's text must be want (SQLite answers a journal mode it will
+ * not switch to with the mode it keeps). */
+static enum store_rc run_setting(struct store *s, const char *sql, const char *want)
+{
+    struct store_stmt *st = store_prepare(s, sql);
+    enum store_rc rc = st ? store_step(st) : STORE_ERROR;
+    bool ok = rc == STORE_ROW ? (!want || !strcmp(store_col_text(st, 0), want)) : (rc == STORE_DONE && !want);
+    if (st)
+        store_done(st);
+    return ok ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc store_analyze(struct store *s)
+{
+    return run_setting(s, "ANALYZE", NULL);
+}
+
+enum store_rc store_sqlite_bulk_begin(struct store *s)
+{
+    if (run_setting(s, "PRAGMA journal_mode = MEMORY", "memory") != STORE_OK ||
+        run_setting(s, "PRAGMA synchronous = OFF", NULL) != STORE_OK ||
+        run_setting(s, "PRAGMA cache_size = -65536", NULL) != STORE_OK)
+        return STORE_ERROR;
+    return run_setting(s, "PRAGMA ignore_check_constraints = ON", NULL);
+}
+
+enum store_rc store_sqlite_bulk_end(struct store *s)
+{
+    return run_setting(s, "PRAGMA journal_mode = WAL", "wal");
+}

@@ -118,6 +118,15 @@ enum store_rc store_restore(struct store *s, const char *src, char *err, size_t 
  * A page kept in memory under the number read before it was made is
  * current while the number stands.  STORE_OK with *n, or an error. */
 enum store_rc store_records_generation(struct store *s, int64_t *n);
+
+/* Fresh statistics for the query planner (ANALYZE), after a bulk load. */
+enum store_rc store_analyze(struct store *s);
+/* A new SQLite file set up for one bulk load, and set back: the journal in
+ * memory, no syncs, a 64 MiB page cache and CHECK constraints not tested
+ * row by row (the loader makes only valid rows); then WAL again.  Each
+ * fails when SQLite does not take the journal mode. */
+enum store_rc store_sqlite_bulk_begin(struct store *s);
+enum store_rc store_sqlite_bulk_end(struct store *s);
 /* Whether sql is transaction control or writes only to one of the tables
  * the generation leaves out (by its INSERT, REPLACE, UPDATE or DELETE
  * target); for tests. */

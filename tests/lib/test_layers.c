@@ -8,7 +8,9 @@
  *   service  nothing from web or cli, no jansson.h, no microhttpd.h
  *   web      nothing from cli
  * and nothing outside src/store includes sqlite3.h or libpq-fe.h (which
- * database a connection has is the store's business alone).
+ * database a connection has is the store's business alone), nor prepares,
+ * binds, steps or reads a statement: SQL is written in src/store's query
+ * files only, and the layers above call their q_* functions.
  * Run from the repository's root (as make does), or with TAS_SRC set to
  * the src folder. */
 #include <setjmp.h>
@@ -89,6 +91,18 @@ static const char *broken_rule(const char *rel, const char *target)
     return NULL;
 }
 
+/* A statement call on line, outside src/store: the name, or NULL. */
+static const char *statement_call(const char *rel, const char *line)
+{
+    static const char *const calls[] = {"store_prepare(", "store_bind_", "store_step(", "store_col_", NULL};
+    if (strncmp(rel, "store/", 6) == 0)
+        return NULL;
+    for (size_t i = 0; calls[i]; i++)
+        if (strstr(line, calls[i]))
+            return calls[i];
+    return NULL;
+}
+
 /* Checks one file; prints each broken rule and returns how many. */
 static int check_file(const char *path, const char *rel)
 {
@@ -105,6 +119,10 @@ static int check_file(const char *path, const char *rel)
         if (include_target(line, target, sizeof target) && (rule = broken_rule(rel, target))) {
             print_error("src/%s:%d includes <%s>: the %.*s layer may not use %s\n", rel, lineno, target,
                         (int)strcspn(rel, "/"), rel, rule);
+            bad++;
+        }
+        if ((rule = statement_call(rel, line)) != NULL) {
+            print_error("src/%s:%d calls %s: SQL belongs in src/store's query files\n", rel, lineno, rule);
             bad++;
         }
     }
@@ -191,6 +209,12 @@ static void test_rules_catch_bad_includes(void **state)
     assert_null(broken_rule("core/policy.c", "lib/buf.h"));
     assert_null(broken_rule("web/server.c", "microhttpd.h"));
     assert_null(broken_rule("cli/cli.c", "web/server.h"));
+
+    assert_string_equal(statement_call("service/svc_agenda.c", "    struct store_stmt *q = store_prepare(c->db,"),
+                        "store_prepare(");
+    assert_string_equal(statement_call("web/h_x.c", "    store_bind_int(q, 1, id);"), "store_bind_");
+    assert_null(statement_call("store/q_agenda.c", "    store_bind_int(st, 1, id);"));
+    assert_null(statement_call("service/svc.c", "    enum store_rc rc = q_case_get(c->db, id, &r);"));
 }
 
 int main(void)
