@@ -359,44 +359,31 @@ static void check_places(struct store *s)
 
 /* ---- the tests, once per backend -------------------------------------- */
 
-static void run_interface(enum backend b)
+/* check on a new database of backend b; migrated first when asked. */
+static void run_on(enum backend b, bool migrated, void (*check)(struct store *s))
 {
     struct fix *f = open_fix(b);
-    check_interface(f->s);
+    if (migrated)
+        migrate(f->s);
+    check(f->s);
     close_fix(f);
 }
 
-static void run_places(enum backend b)
-{
-    struct fix *f = open_fix(b);
-    migrate(f->s);
-    check_places(f->s);
-    close_fix(f);
-}
+/* test_sqlite_<name> and test_pg_<name>: the same check on each backend. */
+#define ON_BOTH_BACKENDS(name, migrated, check) \
+    static void test_sqlite_##name(void **state) \
+    { \
+        (void)state; \
+        run_on(SQLITE, migrated, check); \
+    } \
+    static void test_pg_##name(void **state) \
+    { \
+        (void)state; \
+        run_on(PG, migrated, check); \
+    }
 
-static void test_sqlite_interface(void **state)
-{
-    (void)state;
-    run_interface(SQLITE);
-}
-
-static void test_pg_interface(void **state)
-{
-    (void)state;
-    run_interface(PG);
-}
-
-static void test_sqlite_places(void **state)
-{
-    (void)state;
-    run_places(SQLITE);
-}
-
-static void test_pg_places(void **state)
-{
-    (void)state;
-    run_places(PG);
-}
+ON_BOTH_BACKENDS(interface, false, check_interface)
+ON_BOTH_BACKENDS(places, true, check_places)
 
 /* ---- the records' generation (store_records_generation) -------------- */
 
@@ -469,25 +456,7 @@ static void check_generation(struct store *s)
     assert_int_equal(generation(s), g + 4);
 }
 
-static void run_generation(enum backend b)
-{
-    struct fix *f = open_fix(b);
-    migrate(f->s);
-    check_generation(f->s);
-    close_fix(f);
-}
-
-static void test_sqlite_generation(void **state)
-{
-    (void)state;
-    run_generation(SQLITE);
-}
-
-static void test_pg_generation(void **state)
-{
-    (void)state;
-    run_generation(PG);
-}
+ON_BOTH_BACKENDS(generation, true, check_generation)
 
 /* A write aside on PostgreSQL takes no savepoint per statement (a rollup
  * slice's build pays one round trip a statement, not three): a statement
@@ -784,21 +753,7 @@ static void check_map(struct store *s)
     assert_int_equal(m.untouched, 0);
 }
 
-static void test_sqlite_map(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(SQLITE);
-    check_map(f->s);
-    close_fix(f);
-}
-
-static void test_pg_map(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(PG);
-    check_map(f->s);
-    close_fix(f);
-}
+ON_BOTH_BACKENDS(map, false, check_map)
 
 /* ---- parameters in one call (store/q_params.h) ------------------------- */
 
@@ -845,37 +800,9 @@ static void check_params(struct store *s)
     assert_int_equal(q_any(s, "SELECT 1 FROM qp WHERE id = ?", Q_PARAMS(QP_INT(id + 99))), STORE_DONE);
 }
 
-static void test_sqlite_params(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(SQLITE);
-    check_params(f->s);
-    close_fix(f);
-}
+ON_BOTH_BACKENDS(params, false, check_params)
 
-static void test_pg_params(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(PG);
-    check_params(f->s);
-    close_fix(f);
-}
-
-static void test_sqlite_after_commit(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(SQLITE);
-    check_after_commit(f->s);
-    close_fix(f);
-}
-
-static void test_pg_after_commit(void **state)
-{
-    (void)state;
-    struct fix *f = open_fix(PG);
-    check_after_commit(f->s);
-    close_fix(f);
-}
+ON_BOTH_BACKENDS(after_commit, false, check_after_commit)
 
 /* ---- the two schemas agree -------------------------------------------- */
 
