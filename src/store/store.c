@@ -208,6 +208,12 @@ void store_done(struct store_stmt *st)
         (void)bump_generation(s);
 }
 
+void store_begin_use(struct store *s)
+{
+    if (s && s->ops->begin_use)
+        s->ops->begin_use(s);
+}
+
 void store_end_use(struct store *s)
 {
     if (!s)

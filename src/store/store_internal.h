@@ -39,6 +39,9 @@ struct store_ops {
     struct store_stmt *(*prepare)(struct store *s, const char *sql);
     void (*done)(struct store_stmt *st);
     void (*end_use)(struct store *s);   /* statements reset; transaction rolled back */
+    /* NULL, or readies a connection about to be lent: one the server
+     * ended while it sat unused is made again first. */
+    void (*begin_use)(struct store *s);
 
     void (*bind_int)(struct store_stmt *st, int idx, int64_t v);
     void (*bind_double)(struct store_stmt *st, int idx, double v);
@@ -144,6 +147,8 @@ enum store_rc store_migrate_files(struct store *s, const struct embedded_file *f
  * still marked in use and rolls back an open transaction.  The pool calls
  * it on release so the next thread starts clean. */
 void store_end_use(struct store *s);
+/* A connection about to be lent out of a pool (the backend's begin_use). */
+void store_begin_use(struct store *s);
 
 /* One formatted line into err (if any). */
 void store_put_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -416,6 +416,24 @@ static void reconnect(struct pg *s)
     (void)configure(s);
 }
 
+/* A connection the server ended while it sat in the pool (a restart, a
+ * failover, its backend terminated) has the news waiting on its socket:
+ * reading what has come, without waiting, shows it, and it is made again
+ * now rather than fail its next borrower's first statement.  The first
+ * read takes the server's farewell, the next meets the closed socket
+ * (checked with libpq 15); a live connection has nothing to read.  One
+ * ended while in use still fails that request (reconnect, at its end). */
+static void pg_begin_use(struct store *gs)
+{
+    struct pg *s = PG(gs);
+    for (int i = 0; i < 3; i++) {
+        if (!PQconsumeInput(s->conn) || PQstatus(s->conn) == CONNECTION_BAD) {
+            reconnect(s);
+            return;
+        }
+    }
+}
+
 static void pg_end_use(struct store *gs)
 {
     struct pg *s = PG(gs);
@@ -788,6 +806,7 @@ static const struct store_ops pg_ops = {
     .prepare = pg_prepare,
     .done = pg_done,
     .end_use = pg_end_use,
+    .begin_use = pg_begin_use,
     .bind_int = pg_bind_int,
     .bind_double = pg_bind_double,
     .bind_text = pg_bind_text,

@@ -95,6 +95,7 @@ struct store *store_pool_acquire(struct store_pool *p)
         }
     }
     pthread_mutex_unlock(&p->mu);
+    store_begin_use(s);
     return s;
 }
 
