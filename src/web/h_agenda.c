@@ -22,9 +22,7 @@ struct cand_list {
 static void add_candidate(void *arg, const struct agenda_candidate *a)
 {
     struct cand_list *cl = arg;
-    char v[24], label[300];
-    snprintf(v, sizeof v, "%lld", (long long)a->case_id);
-    char when[32] = "";
+    char label[300], when[32] = "";
     if (a->discussed_before)
         date_label(a->last_discussed, when, sizeof when);
     if (a->discussed_before)
@@ -32,15 +30,14 @@ static void add_candidate(void *arg, const struct agenda_candidate *a)
                  when, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
     else
         snprintf(label, sizeof label, "%s (new)", a->pupil_name);
-    fld_add_option(cl->field, v, label, NULL);
+    fld_add_id_option(cl->field, a->case_id, label, NULL);
 }
 
 static void render_agenda(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, int64_t meeting_id,
                           const struct field_errors *e, const char *flash)
 {
     struct agenda_view av;
-    enum svc_status st = svc_agenda_get(c, meeting_id, &av);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_agenda_get(c, meeting_id, &av)))
         return;
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
@@ -88,10 +85,8 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
         json_object_set_new(ctx, "add_field", f);
         json_object_set_new(ctx, "can_add", json_true());
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_set_errors(ctx, e);
+    view_flash(ctx, flash);
     view_render(rq, rs, status, "meeting_agenda", ctx);
 }
 
@@ -159,8 +154,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     json_object_set_new(ctx, "item", json_agenda_item(r));
     json_object_set_new(ctx, "meeting", json_meeting_brief(m));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     discussion_actions_json(rq, r, ctx);
     json_t *fields = json_object();
     json_t *mins = fld_input("minutes", "What was discussed and agreed", f->minutes, e,

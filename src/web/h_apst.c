@@ -222,14 +222,7 @@ static bool list_failed(struct req *rq, struct resp *rs, enum svc_status st, str
 /* The page's error summary, when e holds any. */
 static void set_errors(json_t *ctx, const struct field_errors *e)
 {
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-}
-
-/* The green banner saying what was just done. */
-static void set_flash(json_t *ctx, const char *text)
-{
-    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+    view_set_errors(ctx, e);
 }
 
 /* Breadcrumbs ending at the page of taskforce id, called name. */
@@ -324,9 +317,7 @@ static const struct req_field apst_fields[] = {
 static void add_school_option(void *arg, int64_t id, const char *name)
 {
     json_t *f = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(f, v, name, json_string_value(json_object_get(f, "value_chosen")));
+    fld_add_id_option(f, id, name, json_string_value(json_object_get(f, "value_chosen")));
 }
 
 static void render_create(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, const struct apst_form *f,
@@ -363,10 +354,8 @@ static void h_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)) {
-        view_failed(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)))
         return;
-    }
     struct apst_form f = {0};
     struct field_errors e = {0};
     render_create(rq, rs, 200, &c, &f, &e);
@@ -472,7 +461,7 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     json_object_set_new(ctx, "may_export", json_boolean(svc_apst_may(&c, ACT_EXPORT, t)));
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
-        set_flash(ctx, flash);
+        view_flash(ctx, flash);
     json_object_set_new(ctx, "meeting_date",
                         finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
     set_errors(ctx, e);
@@ -569,29 +558,20 @@ static const struct req_field iv_fields[] = {
     REQ_FIELD(struct apst_intervention_form, minutes),
 };
 
-struct options {
-    json_t *field;
-    const char *current;
-};
 static void opt_specialist(void *arg, const struct apst_specialist_row *r)
 {
-    struct options *o = arg;
-    char v[24], label[TAS_NAME_MAX + 64];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    char label[TAS_NAME_MAX + 64];
     snprintf(label, sizeof label, "%s (%s)", r->name, code_label(&codes_apst_specialist, r->kind));
-    fld_add_option(o->field, v, label, o->current);
+    fld_choice_add(arg, r->id, label);
 }
 static void opt_referral(void *arg, const struct apst_referral_row *r)
 {
-    struct options *o = arg;
     if (!strcmp(r->triage, "declined") || !strcmp(r->triage, "signposted"))
         return;
-    char v[24], label[2 * TAS_NAME_MAX + 64];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    char when[32];
+    char label[2 * TAS_NAME_MAX + 64], when[32];
     date_label(r->referred_on, when, sizeof when);
     snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, when);
-    fld_add_option(o->field, v, label, o->current);
+    fld_choice_add(arg, r->id, label);
 }
 
 /* What differs between the forms inside a taskforce, by enum sub: the
@@ -677,13 +657,13 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
     case SUB_INTERVENTION: {
         json_t *sp = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist",
                                       f->iv.specialist_id);
-        struct options o = {sp, f->iv.specialist_id};
+        struct fld_choice o = {sp, f->iv.specialist_id};
         svc_apst_specialists(c, t, opt_specialist, &o);
         field(ctx, sp, "is_select");
         field(ctx, fld_radios_codes("activity", "Activity", f->iv.activity, e, &codes_apst_activity, 0), "is_radios");
         json_t *rfs = fld_select_blank("referral_id", "Pupil (for work with a pupil or their family)", e, NULL,
                                        "No pupil: group work, training or advice", f->iv.referral_id);
-        struct options ro = {rfs, f->iv.referral_id};
+        struct fld_choice ro = {rfs, f->iv.referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         field(ctx, rfs, "is_select");
         date_hint_field(rq, ctx, "delivered_on", "Date", f->iv.delivered_on, e);
@@ -923,8 +903,7 @@ static void void_show(struct req *rq, struct resp *rs, const struct apst_void_fo
     req_svc_ctx(rq, &c);
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     bool voided = false;
-    enum svc_status st = t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR))
         return;
     struct field_errors e = {0};
     if (voided)
@@ -958,7 +937,7 @@ static void void_flash(struct req *rq, json_t *ctx)
 {
     const char *sv = req_query(rq, "saved");
     if (sv && !strcmp(sv, "void"))
-        set_flash(ctx, "Entry voided: it is kept, and left out of every total");
+        view_flash(ctx, "Entry voided: it is kept, and left out of every total");
 }
 
 static void h_iv_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_iv); }
@@ -1115,7 +1094,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         append_field(fields, fld_radios_codes("tier", "Tier of support", f->tier, e, &codes_apst_tier, 0), "is_radios");
         json_t *lead = fld_select_blank("lead_specialist_id", "Lead specialist", e, NULL, "None yet",
                                         f->lead_specialist_id);
-        struct options lo = {lead, f->lead_specialist_id};
+        struct fld_choice lo = {lead, f->lead_specialist_id};
         svc_apst_specialists(c, t, opt_specialist, &lo);
         append_field(fields, lead, "is_select");
         append_field(fields,
@@ -1137,12 +1116,12 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         consent_form_fields(rq, cfields, cf ? cf : &now, e, false);
         json_object_set_new(ctx, "consent_fields", cfields);
         json_t *as = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist", "");
-        struct options ao = {as, ""};
+        struct fld_choice ao = {as, ""};
         svc_apst_specialists(c, t, opt_specialist, &ao);
         json_object_set_new(ctx, "assign_field", as);
         if (json_array_size(staff)) {
             json_t *rm = fld_select_blank("remove_specialist_id", "Specialist", e, NULL, "Select a specialist", "");
-            struct options ro = {rm, ""};
+            struct fld_choice ro = {rm, ""};
             svc_apst_referral_staff(c, r, opt_specialist, &ro);
             json_object_set_new(ctx, "unassign_field", rm);
         }
@@ -1151,7 +1130,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
     set_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
-        set_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
+        view_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
                        : !strcmp(sv, "consent")    ? "Consent saved"
                        : !strcmp(sv, "staff")      ? "Specialist assigned"
                        : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
@@ -1164,8 +1143,7 @@ static void h_referral(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR))
         return;
     char lead[24] = "";
     if (r->lead_specialist_id > 0)
@@ -1326,7 +1304,7 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
         append_field(fields, fld_radios_codes("kind", "Item", f->kind, e, &codes_apst_item, 0), "is_radios");
         json_t *rfs = fld_select_blank("referral_id", "Pupil", e, "Needed for a new referral or a held case", "None",
                                        f->referral_id);
-        struct options ro = {rfs, f->referral_id};
+        struct fld_choice ro = {rfs, f->referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         append_field(fields, rfs, "is_select");
         append_field(fields,
@@ -1344,7 +1322,7 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
     }
     set_errors(ctx, e);
     if (req_query(rq, "saved"))
-        set_flash(ctx, "Decision recorded");
+        view_flash(ctx, "Decision recorded");
     view_render(rq, rs, status, "apst/meeting", ctx);
 }
 

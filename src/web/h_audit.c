@@ -287,11 +287,9 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
     }
     json_object_set_new(ctx, "rules", rows);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     if (saved)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    "Retention periods saved"));
+        view_flash(ctx, "Retention periods saved");
     view_render(rq, rs, status, "retention", ctx);
 }
 
@@ -301,8 +299,7 @@ static void h_retention(struct req *rq, struct resp *rs)
     req_svc_ctx(rq, &c);
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
-    enum svc_status st = svc_retention_get(&c, rules, &may_edit);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_retention_get(&c, rules, &may_edit)))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", may_edit));

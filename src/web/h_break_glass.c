@@ -21,8 +21,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "minutes", json_integer(BREAK_GLASS_SECONDS / 60));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_input("reason", "Why do you need access now?", reason, e,
                           "For example, a safeguarding concern that cannot wait. The data protection "
                           "officer will read this.");
@@ -34,10 +33,8 @@ static void h_bg_form(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!svc_break_glass_offered(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, svc_break_glass_offered(&c)))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:b, s:i, s:i}", "offered", 1, "minutes", BREAK_GLASS_SECONDS / 60,
                                      "reason_max", BREAK_GLASS_REASON_MAX));
@@ -110,7 +107,7 @@ static void h_bg_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "unreviewed", lc.unreviewed);
     json_object_set_new(ctx, "reviewed", lc.reviewed);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Marked as reviewed"));
+        view_flash(ctx, "Marked as reviewed");
     view_render(rq, rs, 200, "break_glass_list", ctx);
 }
 

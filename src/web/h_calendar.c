@@ -72,8 +72,7 @@ static void render_page(struct req *rq, struct resp *rs, struct svc_ctx *c, cons
 {
     bool has = false;
     int64_t created = 0;
-    enum svc_status st = svc_calendar_feed_state(c, &has, &created);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_calendar_feed_state(c, &has, &created)))
         return;
     if (rq->api) {
         json_t *o = json_pack("{s:b}", "subscribed", has);
@@ -97,8 +96,7 @@ static void render_page(struct req *rq, struct resp *rs, struct svc_ctx *c, cons
     }
     if (token)
         feed_urls(rq, token, ctx);
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_flash(ctx, flash);
     view_render(rq, rs, 200, "account_calendar", ctx);
 }
 
@@ -116,8 +114,7 @@ static void h_calendar_new(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     char token[CAL_TOKEN_HEX + 1];
-    enum svc_status st = svc_calendar_feed_new(&c, token);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_calendar_feed_new(&c, token)))
         return;
     render_page(rq, rs, &c, token, NULL);
 }

@@ -75,17 +75,9 @@ json_t *json_cohort_action(const struct svc_ctx *c, const struct cohort_action_r
 
 /* ---- adding a cohort to an agenda ---- */
 
-struct school_opts {
-    json_t *field;
-    const char *current;
-};
-
 static void school_opt(void *arg, const struct team_school *r)
 {
-    struct school_opts *so = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    fld_add_option(so->field, v, r->name, so->current);
+    fld_choice_add(arg, r->id, r->name);
 }
 
 static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
@@ -112,14 +104,13 @@ static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c
     json_object_set_new(ctx, "meeting", mj);
     json_object_set_new(ctx, "form_action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "description", fld_input("description", "Year group or cohort discussed",
                                                          f->description, e, NO_CHILD_HINT));
     json_object_set_new(fields, "year_group", fld_select_codes("year_group", "Year group (optional)", f->year_group,
                                                                e, &codes_nc_year, "Several or all year groups"));
-    struct school_opts so = {fld_select_blank("school_id", "School (optional)", e, NULL, "All the team's schools",
+    struct fld_choice so = {fld_select_blank("school_id", "School (optional)", e, NULL, "All the team's schools",
                                               f->school_id), f->school_id};
     struct team_row *t = req_alloc(rq, sizeof *t);
     if (t && svc_team_get(c, m.team_id, t) == SVC_OK)
@@ -211,15 +202,12 @@ static void render_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c, in
         json_object_set_new(mins, "rows", json_integer(8));
         json_object_set_new(ctx, "minutes_field", mins);
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    const char *sv = req_query(rq, "saved");
-    const char *flash = !sv ? NULL : !strcmp(sv, "added") ? "Year group or cohort added to the agenda"
-                             : !strcmp(sv, "minutes") ? "Minutes saved"
-                             : !strcmp(sv, "action") ? "Action added"
-                             : !strcmp(sv, "voided") ? "Voided: it is kept, marked as entered by mistake" : NULL;
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_set_errors(ctx, e);
+    static const struct view_note saved[] = {
+        {"added", "Year group or cohort added to the agenda"}, {"minutes", "Minutes saved"},
+        {"action", "Action added"}, {"voided", "Voided: it is kept, marked as entered by mistake"}, {NULL, NULL},
+    };
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "cohort_view", ctx);
 }
 
@@ -295,8 +283,7 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     snprintf(form_action, sizeof form_action, "%s/void", back);
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "void_reason",
                         fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
@@ -357,25 +344,19 @@ static void h_caction_void(struct req *rq, struct resp *rs) { void_save(rq, rs, 
 /* ---- cohort actions ---- */
 
 struct owner_opts {
-    json_t *svc, *prac;
-    const char *svc_cur, *prac_cur;
+    struct fld_choice svc, prac;
 };
 
 static void svc_opt(void *arg, const struct service_row *r)
 {
-    struct owner_opts *o = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    fld_add_option(o->svc, v, r->name, o->svc_cur);
+    fld_choice_add(&((struct owner_opts *)arg)->svc, r->id, r->name);
 }
 
 static void prac_opt(void *arg, const struct practitioner_row *r)
 {
-    struct owner_opts *o = arg;
-    char v[24], label[300];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    char label[300];
     snprintf(label, sizeof label, "%s (%s)", r->name, r->service_name);
-    fld_add_option(o->prac, v, label, o->prac_cur);
+    fld_choice_add(&((struct owner_opts *)arg)->prac, r->id, label);
 }
 
 /* The form to add an action to cohort discussion cohort_id, or (action_id
@@ -408,19 +389,19 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     }
     json_object_set_new(ctx, "cohort", json_cohort(k));
     json_object_set_new(ctx, "form_action", json_string(action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "description", fld_textarea("description", "What will be done", f->description, e,
                                                             NO_CHILD_HINT));
     struct owner_opts o = {
-        fld_select_blank("owner_service_id", "Service responsible", e, NULL, "Select a service", f->owner_service_id),
-        fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
-                         f->owner_practitioner_id),
-        f->owner_service_id, f->owner_practitioner_id};
+        {fld_select_blank("owner_service_id", "Service responsible", e, NULL, "Select a service", f->owner_service_id),
+         f->owner_service_id},
+        {fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
+                          f->owner_practitioner_id),
+         f->owner_practitioner_id}};
     (void)svc_cohort_action_choices(c, k, svc_opt, prac_opt, &o);
-    json_object_set_new(fields, "owner_service_id", o.svc);
-    json_object_set_new(fields, "owner_practitioner_id", o.prac);
+    json_object_set_new(fields, "owner_service_id", o.svc.field);
+    json_object_set_new(fields, "owner_practitioner_id", o.prac.field);
     json_object_set_new(fields, "owner_name", fld_input("owner_name", "Person or role (optional)", f->owner_name, e,
                                                         "For example, Year 6 teacher"));
     json_object_set_new(fields, "due_on", fld_date("due_on", "Due date (optional)", f->due_day, f->due_month,
@@ -535,8 +516,7 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
 {
     struct cohort_action_row *a = req_alloc(rq, sizeof *a);
     bool may = false;
-    enum svc_status st = a ? svc_cohort_action_get(c, rq->id, a, &may) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, a ? svc_cohort_action_get(c, rq->id, a, &may) : SVC_ERROR))
         return;
     json_t *aj = json_cohort_action(c, a);
     if (rq->api) {
@@ -571,13 +551,9 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
                                                             outcome ? outcome : a->outcome, e, NO_CHILD_HINT));
         json_object_set_new(ctx, "fields", fields);
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "status"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Status saved"));
-    else if (sv && !strcmp(sv, "changed"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Action changed"));
+    view_set_errors(ctx, e);
+    static const struct view_note saved[] = {{"status", "Status saved"}, {"changed", "Action changed"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "cohort_action_view", ctx);
 }
 

@@ -63,8 +63,7 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
     req_svc_ctx(rq, &c);
     int64_t authority = view_authority(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
-    enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, s ? svc_cost_settings(&c, authority, s) : SVC_ERROR))
         return;
     json_t *rates = json_array();
     for (size_t i = 0; i < s->n; i++)
@@ -104,10 +103,9 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
                                                        "Counts below this are shown as c. From 2 to 100."));
     json_object_set_new(ctx, "fields", fields);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_AGGREGATE, 0, authority, 0)));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Settings saved"));
+        view_flash(ctx, "Settings saved");
     view_render(rq, rs, status, "dashboard_costs", ctx);
 }
 
@@ -271,10 +269,9 @@ static void population_page(struct req *rq, struct resp *rs, int status, const s
     view_breadcrumbs(ctx, "/", "Home", "/dashboard", "Dashboard", NULL);
     json_object_set_new(ctx, "school", json_pack("{s:I, s:s}", "id", (json_int_t)sch.id, "name", sch.name));
     json_object_set_new(ctx, "dimensions", population_fields(counts, errs ? &rq->form : NULL, errs));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Census figures saved"));
+        view_flash(ctx, "Census figures saved");
     json_decref(counts);
     view_render(rq, rs, status, "dashboard_population", ctx);
 }

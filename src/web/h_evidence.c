@@ -37,8 +37,7 @@ static void render_outcome(struct req *rq, struct resp *rs, int status, const st
     view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", back, cr->pupil_name, NULL);
     json_object_set_new(ctx, "case", json_case(cr));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "ei_appropriate",
                         fld_radios_codes("ei_appropriate", "Was early intervention appropriate for this pupil?", ei, e,
@@ -64,8 +63,7 @@ static void h_outcome_form(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = classifiable(&c, rq->id, cr);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, classifiable(&c, rq->id, cr)))
         return;
     struct field_errors e = {0};
     render_outcome(rq, rs, 200, cr, tri(cr->ei_appropriate), tri(cr->referral_made), &e);
@@ -123,8 +121,7 @@ static void render_story(struct req *rq, struct resp *rs, int status, struct svc
     } else {
         json_object_set_new(ctx, "action", json_sprintf("/cases/%lld/stories", (long long)cr->id));
     }
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "pattern", fld_radios_codes("pattern", "Which pattern does the story show?",
                                                             f->pattern, e, &codes_story_pattern, 0));
@@ -146,8 +143,7 @@ static void story_page(struct req *rq, struct resp *rs, bool create)
     req_svc_ctx(rq, &c);
     struct case_row *cr = create ? req_alloc(rq, sizeof *cr) : NULL;
     struct story_row *s = create ? NULL : req_alloc(rq, sizeof *s);
-    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR))
         return;
     struct story_form f = {0};
     if (s)
@@ -261,11 +257,9 @@ static void h_story_queue(struct req *rq, struct resp *rs)
     json_t *ctx = view_page(rq, "Change stories to approve", "stories");
     view_breadcrumbs(ctx, "/", "Home", "/stories", "Change stories", NULL);
     json_object_set_new(ctx, "stories", list);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    !strcmp(sv, "approved") ? "Story approved and released"
-                                                                            : "Story returned to its author"));
+    static const struct view_note saved[] = {{"approved", "Story approved and released"},
+                                             {NULL, "Story returned to its author"}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "story_queue", ctx);
 }
 
@@ -290,8 +284,7 @@ static void h_released_one(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct story_released *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_story_released_get(&c, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_story_released_get(&c, rq->id, r) : SVC_ERROR))
         return;
     view_json(rs, 200, json_pack("{s:o}", "story", json_story_released(r)));
 }

@@ -18,8 +18,7 @@ static void forgot_page(struct req *rq, struct resp *rs, int status, const struc
     const char *token = view_form_token(rq, rs);
     json_t *ctx = view_page(rq, "Reset your password", NULL);
     json_object_set_new(ctx, "csrf", json_string(token));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *u = fld_input("username", "User name", "", e, "We will send a link to the e-mail address of the account.");
     fld_set(u, "autocomplete", "username");
     json_object_set_new(u, "spellcheck_off", json_true());
@@ -70,8 +69,7 @@ static void reset_page(struct req *rq, struct resp *rs, int status, const char *
     json_object_set_new(ctx, "csrf", json_string(csrf));
     json_object_set_new(ctx, "token", json_string(token));
     json_object_set_new(ctx, "username", json_string(username));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_input("password", "New password", "", e,
                           "At least 12 characters; not a common password; not containing your user name.");
     fld_set(f, "type", "password");

@@ -139,10 +139,8 @@ void discussion_actions_json(struct req *rq, const struct agenda_row *r, json_t 
                  (long long)r->id);
         json_object_set_new(ctx, "add_action_href", json_string(href));
     }
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "action"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                     "Action added: it was agreed at this meeting"));
+    static const struct view_note saved[] = {{"action", "Action added: it was agreed at this meeting"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
 }
 
 void meeting_location_json(struct req *rq, struct svc_ctx *c, int64_t meeting_id, json_t *meeting, bool can_edit)
@@ -256,8 +254,7 @@ static void pack(struct req *rq, struct resp *rs, bool minutes)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct running_view v;
-    enum svc_status st = svc_running_get(&c, rq->id, &v);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_running_get(&c, rq->id, &v)))
         return;
     json_t *items = json_array();
     for (size_t i = 0; i < v.n; i++) {

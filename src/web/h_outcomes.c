@@ -51,8 +51,7 @@ static void h_case_before_after(struct req *rq, struct resp *rs)
     }
     struct outcome_compare cmp;
     char presented[11];
-    enum svc_status st = svc_outcome_compare(&c, rq->id, (int)terms, &cmp, presented);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_outcome_compare(&c, rq->id, (int)terms, &cmp, presented)))
         return;
     json_t *o = json_outcome_compare(&cmp, presented, (int)terms);
     json_object_del(o, "chart");
@@ -125,8 +124,7 @@ static void render_kind_choice(struct req *rq, struct resp *rs, int status, cons
     char action[64];
     snprintf(action, sizeof action, "/pupils/%lld/outcomes/new", (long long)p->p.id);
     json_object_set_new(ctx, "action", json_string(action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *kind = fld_input("kind", NULL, NULL, e, NULL);
     json_object_del(kind, "label");
     json_object_del(kind, "value");
@@ -158,8 +156,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
     json_object_set_new(ctx, "kind_label", json_string(outcome_kind_label(k)));
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     const char *starts, *ends, *ends_hint;
     date_legends(k, &starts, &ends, &ends_hint);
     json_t *fields = json_object();
@@ -315,8 +312,7 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
 {
     json_t *ctx = view_page(rq, "Import outcome records", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "kind", kind_select(kind, e));
     size_t max_mb = rq->app->max_upload / (1024 * 1024);
@@ -456,10 +452,8 @@ static void h_outcome_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    if (!may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, may_import(&c)))
         return;
-    }
     const char *kind = req_param(rq, "kind"), *csv = req_param(rq, "csv");
     bool dry_run = import_page_dry_run(rq);
     struct field_errors e = {0};

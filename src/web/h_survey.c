@@ -54,8 +54,7 @@ static void render_questionnaires(struct req *rq, struct resp *rs, int status, s
     json_t *ctx = view_page(rq, "Fast feedback questionnaires", "settings");
     view_breadcrumbs(ctx, "/", "Home", "/settings", "Settings", NULL);
     json_object_set_new(ctx, "questionnaires", list);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     /* The authority of the user's first grant that names one. */
     char auth[24] = "";
     for (size_t i = 0; i < rq->sess.who.ngrants && i < POLICY_MAX_GRANTS && !auth[0]; i++)
@@ -118,8 +117,7 @@ static void render_links(struct req *rq, struct resp *rs, int status, struct svc
     snprintf(back, sizeof back, "/meetings/%lld", (long long)rq->id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Meeting", NULL);
     json_object_set_new(ctx, "meeting_id", json_integer(rq->id));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *sel = fld_select_blank("questionnaire_id", "Questionnaire", e, NULL, "Select", qid);
     json_t *list = json_array();
     if (svc_questionnaire_list(c, add_questionnaire, list) == SVC_OK) {
@@ -185,8 +183,7 @@ static void render_answer(struct req *rq, struct resp *rs, int status, const cha
     json_object_set_new(ctx, "csrf", json_string(view_form_token(rq, rs)));
     json_object_set_new(ctx, "token", json_string(token));
     json_object_set_new(ctx, "questionnaire", json_questionnaire(q));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "org_kind", fld_radios_codes("org_kind", "Where do you work?", f->org_kind, e,
                                                              &codes_survey_org, 0));

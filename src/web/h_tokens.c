@@ -67,8 +67,7 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
     view_breadcrumbs(ctx, "/", "Home", "/account", "Your account", NULL);
     json_object_set_new(ctx, "has_tokens", json_boolean(json_array_size(l.arr) > 0));
     json_object_set_new(ctx, "tokens", l.arr);
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *name = fld_input("name", "Name", f ? f->name : NULL, e,
                              "What the token is for, such as the system that will use it.");
     json_t *scope = fld_radios("scope", "What may it do?", e, 0);
@@ -82,8 +81,7 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o, s:o}", "name", name, "scope", scope, "days", days));
     if (made_token)
         json_object_set_new(ctx, "made", json_pack("{s:s, s:s}", "name", made_name, "token", made_token));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_flash(ctx, flash);
     view_render(rq, rs, status, "account_tokens", ctx);
 }
 

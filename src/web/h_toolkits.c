@@ -68,8 +68,7 @@ static void render_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
         json_object_set_new(ctx, "case_id", json_integer((json_int_t)cid));
     }
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_radios("toolkit", "Which toolkit?", e, 0);
     json_object_set_new(f, "legend_class", json_string("govuk-fieldset__legend--m"));
     struct newest n = {f, toolkit};
@@ -265,12 +264,10 @@ static void render_completion(struct req *rq, struct resp *rs, struct svc_ctx *c
         }
         json_object_set_new(ctx, "errors", errs);
     }
-    const char *sv = req_query(rq, "saved");
-    if (sv && !e->count) {
-        const char *text = !strcmp(sv, "complete") ? "Toolkit completed" : !strcmp(sv, "draft") ? "Draft saved"
-                                                                                                : "Toolkit started";
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
-    }
+    static const struct view_note saved[] = {
+        {"complete", "Toolkit completed"}, {"draft", "Draft saved"}, {NULL, "Toolkit started"}};
+    if (!e->count)
+        view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "toolkit_completion", ctx);
 }
 

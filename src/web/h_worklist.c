@@ -167,8 +167,7 @@ static void h_flag_considered(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    enum svc_status st = svc_toolkit_flag_clear(&c, rq->id);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_toolkit_flag_clear(&c, rq->id)))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:s}", "id", (json_int_t)rq->id, "cleared_on", c.today));
@@ -293,10 +292,8 @@ static void h_work(struct req *rq, struct resp *rs)
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
     json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school && !cohort_work));
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "considered"))
-        json_object_set_new(out, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                     "Taken off the list to consider"));
+    static const struct view_note saved[] = {{"considered", "Taken off the list to consider"}, {NULL, NULL}};
+    view_flash(out, view_note(rq, "saved", saved));
     view_breadcrumbs(out, "/", "Home", NULL);
     view_render(rq, rs, 200, "worklist", out);
 }
