@@ -23,13 +23,9 @@
 /* What only the pages need: readable dates and the status tag. */
 static void action_view_keys(json_t *o, const struct action_row *a)
 {
-    char d[32];
-    date_label(a->due_on, d, sizeof d);
-    json_object_set_new(o, "due_label", json_string(d));
-    date_label(a->closed_on, d, sizeof d);
-    json_object_set_new(o, "closed_label", json_string(d));
-    date_label(a->meeting_date, d, sizeof d);
-    json_object_set_new(o, "meeting_label", json_string(d));
+    view_set_date_label(o, "due_label", a->due_on);
+    view_set_date_label(o, "closed_label", a->closed_on);
+    view_set_date_label(o, "meeting_label", a->meeting_date);
     bool overdue = json_is_true(json_object_get(o, "overdue"));
     const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
                       : !strcmp(a->status, "not_done") ? "govuk-tag--grey"
@@ -47,11 +43,8 @@ static void action_view_keys(json_t *o, const struct action_row *a)
 
 static void referral_view_keys(json_t *o, const struct referral_row *r)
 {
-    char d[32];
-    date_label(r->referred_on, d, sizeof d);
-    json_object_set_new(o, "referred_label", json_string(d));
-    date_label(r->outcome_on, d, sizeof d);
-    json_object_set_new(o, "outcome_date_label", json_string(d));
+    view_set_date_label(o, "referred_label", r->referred_on);
+    view_set_date_label(o, "outcome_date_label", r->outcome_on);
     const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
                       : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
                       : !strcmp(r->outcome, "redirected") ? "govuk-tag--orange" : "govuk-tag--yellow";

@@ -210,8 +210,7 @@ static void h_discussion(struct req *rq, struct resp *rs)
     } else {
         struct discussion_form f;
         form_from_row(rq, r, &f);
-        struct field_errors e = {0};
-        render_discussion(rq, rs, 200, r, &m, &f, &e);
+        render_discussion(rq, rs, 200, r, &m, &f, NULL);
     }
 }
 

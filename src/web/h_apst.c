@@ -219,12 +219,6 @@ static bool list_failed(struct req *rq, struct resp *rs, enum svc_status st, str
 
 /* ---- what the pages share ---- */
 
-/* The page's error summary, when e holds any. */
-static void set_errors(json_t *ctx, const struct field_errors *e)
-{
-    view_set_errors(ctx, e);
-}
-
 /* Breadcrumbs ending at the page of taskforce id, called name. */
 static void taskforce_crumbs(json_t *ctx, int64_t id, const char *name)
 {
@@ -252,7 +246,7 @@ static json_t *form_page(struct req *rq, const char *title, const char *caption,
     json_object_set_new(ctx, "form_submit", json_string(submit));
     json_object_set_new(ctx, "form_cancel", json_string(cancel));
     json_object_set_new(ctx, "fields", json_array());
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     return ctx;
 }
 
@@ -357,8 +351,7 @@ static void h_new(struct req *rq, struct resp *rs)
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)))
         return;
     struct apst_form f = {0};
-    struct field_errors e = {0};
-    render_create(rq, rs, 200, &c, &f, &e);
+    render_create(rq, rs, 200, &c, &f, NULL);
 }
 
 static void h_create(struct req *rq, struct resp *rs)
@@ -464,7 +457,7 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
         view_flash(ctx, flash);
     json_object_set_new(ctx, "meeting_date",
                         finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     view_render(rq, rs, status, "apst/view", ctx);
 }
 
@@ -475,8 +468,7 @@ static void h_view(struct req *rq, struct resp *rs)
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
-    struct field_errors e = {0};
-    render_view(rq, rs, 200, &c, t, NULL, &e);
+    render_view(rq, rs, 200, &c, t, NULL, NULL);
 }
 
 /* ---- forms inside a taskforce: specialists, agreements, referrals, time ---- */
@@ -703,8 +695,7 @@ static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
     }
     union sub_form f;
     memset(&f, 0, sizeof f);
-    struct field_errors e = {0};
-    render_sub(rq, rs, 200, &c, t, kind, &f, &e);
+    render_sub(rq, rs, 200, &c, t, kind, &f, NULL);
 }
 
 /* Form kind as sent into f (the form of kind in the union, which starts
@@ -840,8 +831,7 @@ static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
         st = SVC_FORBIDDEN;
     if (view_failed(rq, rs, st))
         return;
-    struct field_errors e = {0};
-    sp_render(rq, rs, 200, f, &r, t, NULL, &e);
+    sp_render(rq, rs, 200, f, &r, t, NULL, NULL);
 }
 
 static void sp_save(struct req *rq, struct resp *rs, const struct sp_form *f)
@@ -1127,7 +1117,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         }
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
         view_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
@@ -1151,8 +1141,7 @@ static void h_referral(struct req *rq, struct resp *rs)
     struct apst_triage_form f = {strcmp(r->triage, "pending") ? r->triage : "",
                                  r->threshold_met < 0 ? "" : r->threshold_met ? "yes" : "no",
                                  r->tier, lead, r->engagement, r->closed_on};
-    struct field_errors e = {0};
-    render_referral(rq, rs, 200, &c, r, &f, &e);
+    render_referral(rq, rs, 200, &c, r, &f, NULL);
 }
 
 /* What differs between the ends of the changes to a referral. */
@@ -1320,7 +1309,7 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
                      "is_input");
         json_object_set_new(ctx, "fields", fields);
     }
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     if (req_query(rq, "saved"))
         view_flash(ctx, "Decision recorded");
     view_render(rq, rs, status, "apst/meeting", ctx);
@@ -1331,8 +1320,7 @@ static void h_meeting(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct apst_item_form f = {0};
-    struct field_errors e = {0};
-    render_meeting(rq, rs, 200, &c, rq->id, &f, &e);
+    render_meeting(rq, rs, 200, &c, rq->id, &f, NULL);
 }
 
 static void h_item_add(struct req *rq, struct resp *rs)
@@ -1548,7 +1536,7 @@ static void h_return(struct req *rq, struct resp *rs)
     }
     json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &a.qf, &a.e, NULL));
     json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &a.qt, &a.e, NULL));
-    set_errors(ctx, &a.e);
+    view_set_errors(ctx, &a.e);
     json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
                                                 APST_PILOT_FSM_PCT, "social_care", APST_PILOT_SOCIAL_CARE_PCT,
                                                 "engaged", APST_PILOT_ENGAGED_PCT, "ap_sen", APST_AP_SEN_PCT,

@@ -40,8 +40,7 @@ static void h_bg_form(struct req *rq, struct resp *rs)
                                      "reason_max", BREAK_GLASS_REASON_MAX));
         return;
     }
-    struct field_errors e = {0};
-    render_form(rq, rs, 200, "", &e);
+    render_form(rq, rs, 200, "", NULL);
 }
 
 static void h_bg_request(struct req *rq, struct resp *rs)

@@ -37,9 +37,7 @@ static void collect_case(void *arr, const struct case_brief *b)
                                          "discussions", (json_int_t)b->discussions, "open_actions",
                                          (json_int_t)b->open_actions, "open",
                                          strcmp(b->status, "open") == 0));
-    char label[32];
-    date_label(b->opened_on, label, sizeof label);
-    json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "opened_on_label", json_string(label));
+    view_set_date_label(json_array_get(arr, json_array_size(arr) - 1), "opened_on_label", b->opened_on);
 }
 
 /* ---- consent ---- */

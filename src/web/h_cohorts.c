@@ -125,8 +125,7 @@ static void h_cohort_new(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct cohort_form f = {0};
-    struct field_errors e = {0};
-    render_cohort_new(rq, rs, &c, 200, &f, &e);
+    render_cohort_new(rq, rs, &c, 200, &f, NULL);
 }
 
 static void h_cohort_create(struct req *rq, struct resp *rs)
@@ -215,8 +214,7 @@ static void h_cohort_view(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
-    render_cohort(rq, rs, &c, 200, NULL, &e);
+    render_cohort(rq, rs, &c, 200, NULL, NULL);
 }
 
 static void h_cohort_minutes(struct req *rq, struct resp *rs)
@@ -415,8 +413,7 @@ static void h_caction_new(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct cohort_action_form f = {0};
-    struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, rq->id, 0, &f, &e);
+    render_action_form(rq, rs, &c, 200, rq->id, 0, &f, NULL);
 }
 
 static void read_action_form(struct req *rq, struct cohort_action_form *f)
@@ -482,8 +479,7 @@ static void h_caction_edit(struct req *rq, struct resp *rs)
     struct cohort_action_form f = {a->description, req_id_text(rq, a->owner_service_id),
                                    req_id_text(rq, a->owner_practitioner_id), a->owner_name,
                                    req_keep(rq, d), req_keep(rq, m), req_keep(rq, y)};
-    struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, cohort, rq->id, &f, &e);
+    render_action_form(rq, rs, &c, 200, cohort, rq->id, &f, NULL);
 }
 
 static void h_caction_update(struct req *rq, struct resp *rs)

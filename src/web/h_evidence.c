@@ -65,8 +65,7 @@ static void h_outcome_form(struct req *rq, struct resp *rs)
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (view_failed(rq, rs, classifiable(&c, rq->id, cr)))
         return;
-    struct field_errors e = {0};
-    render_outcome(rq, rs, 200, cr, tri(cr->ei_appropriate), tri(cr->referral_made), &e);
+    render_outcome(rq, rs, 200, cr, tri(cr->ei_appropriate), tri(cr->referral_made), NULL);
 }
 
 static void h_outcome_save(struct req *rq, struct resp *rs)
@@ -148,8 +147,7 @@ static void story_page(struct req *rq, struct resp *rs, bool create)
     struct story_form f = {0};
     if (s)
         f = (struct story_form){s->pattern, s->situation, s->what_tas_did, s->what_changed};
-    struct field_errors e = {0};
-    render_story(rq, rs, 200, &c, cr, s, &f, &e);
+    render_story(rq, rs, 200, &c, cr, s, &f, NULL);
 }
 
 static void h_story_new(struct req *rq, struct resp *rs)

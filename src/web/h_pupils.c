@@ -336,9 +336,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     json_t *ctx = view_page(rq, title, "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     json_t *pj = json_pupil(&r);
-    char dob[32];
-    date_label(r.p.date_of_birth, dob, sizeof dob);
-    json_object_set_new(pj, "date_of_birth_label", json_string(dob));
+    view_set_date_label(pj, "date_of_birth_label", r.p.date_of_birth);
     json_object_set_new(ctx, "pupil", pj);
     year_group_warning(&c, &r, ctx);
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,

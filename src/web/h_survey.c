@@ -80,8 +80,7 @@ static void h_questionnaires(struct req *rq, struct resp *rs)
     struct svc_ctx c;
     req_svc_ctx(rq, &c);
     struct questionnaire_form f = {0};
-    struct field_errors e = {0};
-    render_questionnaires(rq, rs, 200, &c, &f, &e);
+    render_questionnaires(rq, rs, 200, &c, &f, NULL);
 }
 
 static void h_questionnaire_create(struct req *rq, struct resp *rs)
@@ -241,8 +240,7 @@ static void h_answer_form(struct req *rq, struct resp *rs)
         return;
     }
     struct feedback_form f = {0};
-    struct field_errors e = {0};
-    render_answer(rq, rs, 200, token, &q, &f, &e);
+    render_answer(rq, rs, 200, token, &q, &f, NULL);
 }
 
 static void h_answer(struct req *rq, struct resp *rs)

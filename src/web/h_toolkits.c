@@ -20,14 +20,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-static void add_label(json_t *o, const char *key, const char *iso)
-{
-    char k[48], d[32];
-    snprintf(k, sizeof k, "%s_label", key);
-    date_label(iso, d, sizeof d);
-    json_object_set_new(o, k, json_string(d));
-}
-
 /* ---- choosing and starting one ---- */
 
 struct newest {
@@ -96,8 +88,7 @@ static void h_toolkit_new(struct req *rq, struct resp *rs)
     struct pupil_row p;
     if (view_failed(rq, rs, pupil_to_start(&c, rq->id, &p)))
         return;
-    struct field_errors e = {0};
-    render_new(rq, rs, &c, 200, &p, NULL, req_query(rq, "case"), &e);
+    render_new(rq, rs, &c, 200, &p, NULL, req_query(rq, "case"), NULL);
 }
 
 static void h_toolkit_start(struct req *rq, struct resp *rs)
@@ -243,7 +234,7 @@ static void render_completion(struct req *rq, struct resp *rs, struct svc_ctx *c
         char change[160];
         change_text(res, row->version, change, sizeof change);
         json_object_set_new(r, "change_text", json_string(change));
-        add_label(r, "completed_on", row->completed_on);
+        view_set_date_label(r, "completed_on_label", row->completed_on);
     }
     json_object_set_new(ctx, "result", r);
     json_object_set_new(ctx, "sections", sections_json(d, answers, e));
@@ -415,7 +406,7 @@ static void on_completion(void *arg, const struct toolkit_completion_row *r)
     if (r->scored)
         json_object_set_new(o, "band_label", json_string(band_label(def_of(t, r->definition_id), r->band)));
     if (r->completed_on[0])
-        add_label(o, "completed_on", r->completed_on);
+        view_set_date_label(o, "completed_on_label", r->completed_on);
     json_array_append_new(t->rows, o);
 }
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "core/calendar.h"
 #include "core/policy.h"
 #include "store/q_sessions.h"
 #include "service/password.h"
@@ -234,6 +235,13 @@ void view_set_printf(json_t *obj, const char *key, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     json_object_set_new(obj, key, json_string(text));
+}
+
+void view_set_date_label(json_t *obj, const char *key, const char *iso)
+{
+    char label[32];
+    date_label(iso, label, sizeof label);
+    json_object_set_new(obj, key, json_string(label));
 }
 
 void view_flash(json_t *ctx, const char *text)

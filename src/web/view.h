@@ -120,6 +120,9 @@ json_t *view_form_page(struct req *rq, const char *title, const char *section, c
 void view_form_links(json_t *ctx, const char *base, int64_t id);
 /* Sets obj's member key to the text printed from fmt (an address, say). */
 void view_set_printf(json_t *obj, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets obj's member key to the date iso as people read it, "4 December
+ * 2026" (core/calendar.h's date_label; "" for none). */
+void view_set_date_label(json_t *obj, const char *key, const char *iso);
 /* The green banner saying what was just done (text NULL: none). */
 void view_flash(json_t *ctx, const char *text);
 /* What a page says a moment after a change, by the value of the query's
