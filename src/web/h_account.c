@@ -29,8 +29,7 @@ static json_t *two_factor_json(const struct totp_status *ts)
 
 static void h_account(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct totp_status ts;
     if (view_failed(rq, rs, svc_totp_status(&c, &ts)))
         return;
@@ -82,8 +81,7 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
 
 static void h_two_factor(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct totp_status ts;
     if (view_failed(rq, rs, svc_totp_status(&c, &ts)))
         return;
@@ -102,8 +100,7 @@ static void h_two_factor(struct req *rq, struct resp *rs)
 
 static void h_two_factor_confirm(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     recovery_code codes[RECOVERY_CODES];
     enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), rq->sess.handle, &e, codes);
@@ -166,8 +163,7 @@ static void h_password_form(struct req *rq, struct resp *rs)
 
 static void h_password_change(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_password_change(&c, &rq->app->auth, req_param(rq, "current_password"),
                                              req_param(rq, "new_password"), req_param(rq, "confirm_password"),

@@ -124,8 +124,7 @@ static json_t *case_list_page(struct req *rq, const struct svc_ctx *c, const str
 
 static void h_action_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
     struct action_collect ac = {&c, json_array(), json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
@@ -389,8 +388,7 @@ static enum save_next end_case_create(struct req *rq, struct resp *rs, struct sv
 /* The blank form of something new under case rq->id, if the case is open. */
 static void new_under_case(struct req *rq, struct resp *rs, const char *closed, case_form_fn show, const void *blank)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
     if (open_case(rq, rs, &c, &cr, closed))
         show(rq, rs, &c, 200, &cr, blank, NULL);
@@ -426,8 +424,7 @@ static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *
 
 static void h_action_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -439,8 +436,7 @@ static void h_action_create(struct req *rq, struct resp *rs)
 
 static void h_action_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
     enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
@@ -522,8 +518,7 @@ typedef void (*action_first_fn)(struct req *rq, struct resp *rs, struct svc_ctx 
 /* The form show gives, if the user may change action rq->id. */
 static void change_action_page(struct req *rq, struct resp *rs, action_first_fn show)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
     if (editable_action(rq, rs, &c, a, &cr))
@@ -546,8 +541,7 @@ static void h_action_edit(struct req *rq, struct resp *rs)
 
 static void h_action_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -601,8 +595,7 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
 
 static void h_action_status(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
@@ -687,15 +680,13 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void void_form(struct req *rq, struct resp *rs, const struct void_what *w)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_void(rq, rs, &c, 200, w, "", NULL);
 }
 
 static void void_save(struct req *rq, struct resp *rs, const struct void_what *w)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "void_reason");
     int64_t case_id = 0;
@@ -749,8 +740,7 @@ static void collect_referral(void *arg, const struct referral_row *r)
 
 static void h_referral_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
     struct referral_collect rc = {&c, json_array(), !rq->api, 0};
     if (view_failed_drop(rq, rs, svc_referral_list(&c, rq->id, &cr, collect_referral, &rc), rc.items))
@@ -853,8 +843,7 @@ static void h_referral_new(struct req *rq, struct resp *rs)
 
 static void h_referral_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_form f;
     read_referral(rq, &f);
     struct field_errors e = {0};
@@ -906,8 +895,7 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 
 static void h_referral_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_row *r = req_alloc(rq, sizeof *r);
     struct case_ref cr;
     enum svc_status st = r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR;
@@ -924,8 +912,7 @@ static void h_referral_view(struct req *rq, struct resp *rs)
 
 static void h_referral_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_outcome_form f;
     memset(&f, 0, sizeof f);
     f.outcome = req_param(rq, "outcome");

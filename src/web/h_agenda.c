@@ -92,8 +92,7 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
 
 static void h_agenda(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *sv = req_query(rq, "saved");
     const char *flash = running_flash(sv);
     render_agenda(rq, rs, 200, &c, rq->id, NULL, flash ? flash : sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
@@ -103,8 +102,7 @@ static void h_agenda(struct req *rq, struct resp *rs)
 
 static void h_agenda_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     int64_t did = 0;
     enum svc_status st = svc_agenda_add(&c, rq->id, parse_id(req_param(rq, "case_id")), &e, &did);
@@ -122,8 +120,7 @@ static void h_agenda_add(struct req *rq, struct resp *rs)
 
 static void h_agenda_reviews(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int added = 0, skipped = 0;
     enum svc_status st = svc_agenda_add_reviews(&c, rq->id, &added, &skipped);
     if (st != SVC_OK) {
@@ -200,8 +197,7 @@ static void form_from_row(struct req *rq, const struct agenda_row *r, struct dis
 
 static void h_discussion(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     enum svc_status st = r ? svc_discussion_get(&c, rq->id, r, &m) : SVC_ERROR;
@@ -216,8 +212,7 @@ static void h_discussion(struct req *rq, struct resp *rs)
 
 static void h_discussion_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct discussion_form f = {0};
     f.minutes = req_param(rq, "minutes");
     req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
@@ -249,8 +244,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
 
 static void h_discussion_remove(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {

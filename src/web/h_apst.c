@@ -285,8 +285,7 @@ static void form_date(struct req *rq, const char *name, const char **value)
 
 static void h_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct collect k = {json_array(), today_of(&c)};
     enum svc_status st = svc_apst_list(&c, add_tf, &k);
     if (list_failed(rq, rs, st, &k))
@@ -346,8 +345,7 @@ static void render_create(struct req *rq, struct resp *rs, int status, struct sv
 
 static void h_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)))
         return;
     struct apst_form f = {0};
@@ -356,8 +354,7 @@ static void h_new(struct req *rq, struct resp *rs)
 
 static void h_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_form f = {0};
     req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
     form_date(rq, "started_on", &f.started_on);
@@ -463,8 +460,7 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
 
 static void h_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -684,8 +680,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
 
 static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -731,8 +726,7 @@ static enum svc_status sub_add(struct svc_ctx *c, int64_t taskforce_id, enum sub
 
 static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union sub_form f;
     memset(&f, 0, sizeof f);
     sub_read(rq, kind, &f);
@@ -822,8 +816,7 @@ static void sp_render(struct req *rq, struct resp *rs, int status, const struct 
 
 static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_specialist_row r;
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     enum svc_status st = t ? svc_apst_specialist_get(&c, rq->id, &r, t) : SVC_ERROR;
@@ -836,8 +829,7 @@ static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
 
 static void sp_save(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *value = req_param(rq, f->param);
     if (f->date)
         form_date(rq, f->param, &value);
@@ -889,8 +881,7 @@ static void void_render(struct req *rq, struct resp *rs, int status, const struc
 
 static void void_show(struct req *rq, struct resp *rs, const struct apst_void_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     bool voided = false;
     if (view_failed(rq, rs, t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR))
@@ -903,8 +894,7 @@ static void void_show(struct req *rq, struct resp *rs, const struct apst_void_fo
 
 static void void_save(struct req *rq, struct resp *rs, const struct apst_void_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     int64_t taskforce_id = 0;
@@ -946,8 +936,7 @@ static const char *query_or(const struct req *rq, const char *name, const char *
  * period ?from= to ?to=, by default all. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -989,8 +978,7 @@ static void h_interventions(struct req *rq, struct resp *rs)
         api_list(rq, rs, SUB_INTERVENTION);
         return;
     }
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -1130,8 +1118,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
 
 static void h_referral(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_referral_row *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR))
         return;
@@ -1174,8 +1161,7 @@ static void referral_end(struct req *rq, struct resp *rs, struct svc_ctx *c, enu
 
 static void h_triage(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_triage_form f = {0};
     req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
     form_date(rq, "closed_on", &f.closed_on);
@@ -1186,8 +1172,7 @@ static void h_triage(struct req *rq, struct resp *rs)
 
 static void h_consent(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_consent_form f;
     memset(&f, 0, sizeof f);
     consent_params(rq, &f);
@@ -1198,8 +1183,7 @@ static void h_consent(struct req *rq, struct resp *rs)
 
 static void h_assign(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_assign(&c, rq->id, req_param(rq, "specialist_id"), &e);
     referral_end(rq, rs, &c, st, &e, &(struct referral_change){.saved = "staff", .with_staff = true});
@@ -1207,8 +1191,7 @@ static void h_assign(struct req *rq, struct resp *rs)
 
 static void h_unassign(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     /* The page's select is remove_specialist_id (specialist_id is the
      * assign form's); its errors name it, so the page marks the right one. */
     const char *name = rq->api ? "specialist_id" : "remove_specialist_id";
@@ -1224,8 +1207,7 @@ static void h_unassign(struct req *rq, struct resp *rs)
 
 static void h_meeting_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     int64_t mid = 0;
     const char *date = req_param(rq, "date");
@@ -1244,8 +1226,7 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
 
 static void h_api_meetings(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -1317,16 +1298,14 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
 
 static void h_meeting(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_item_form f = {0};
     render_meeting(rq, rs, 200, &c, rq->id, &f, NULL);
 }
 
 static void h_item_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_item_form f = {0};
     req_fields(rq, item_fields, sizeof item_fields / sizeof item_fields[0], &f);
     struct field_errors e = {0};
@@ -1499,8 +1478,7 @@ static bool return_read(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
 
 static void h_return(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct return_asked a = {0};
     /* Dates that are not right: the page again with the errors (SAVE_FORM). */
     if (!return_read(rq, rs, &c, false, &a) || view_answer_save(rq, rs, a.st, &a.e) == SAVE_ANSWERED)
@@ -1546,8 +1524,7 @@ static void h_return(struct req *rq, struct resp *rs)
 
 static void return_file(struct req *rq, struct resp *rs, bool xlsx)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct return_asked a = {0};
     if (!return_read(rq, rs, &c, true, &a))
         return;

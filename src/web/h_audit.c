@@ -44,8 +44,7 @@ static int64_t filter_day(const char *s, int add_days)
 
 static void h_audit_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *pupil = req_query(rq, "pupil");
@@ -182,8 +181,7 @@ static void sar_audit(void *arg, const struct sar_access *a)
 
 static void h_subject_access(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct sar_collect sc = {json_object(), json_array()};
     struct sar_sink sink = {&sc, sar_row, sar_audit};
     struct pupil_row p;
@@ -295,8 +293,7 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
 
 static void h_retention(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
     if (view_failed(rq, rs, svc_retention_get(&c, rules, &may_edit)))
@@ -311,8 +308,7 @@ static void h_retention(struct req *rq, struct resp *rs)
 
 static void h_retention_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *months[RET__COUNT], *ages[RET__COUNT];
     for (int t = 0; t < RET__COUNT; t++) {
         char mname[32], aname[32];

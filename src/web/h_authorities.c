@@ -27,8 +27,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
 
 static void h_authority_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *rows = json_array();
     if (view_failed_drop(rq, rs, svc_authority_list(&c, collect_authority, rows), rows))
         return;
@@ -43,8 +42,7 @@ static void h_authority_list(struct req *rq, struct resp *rs)
 
 static void h_authority_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)))
         return;
     render_form(rq, rs, 200, &(struct authority_form){0}, NULL, 0);
@@ -61,8 +59,7 @@ static void read_form(struct req *rq, struct authority_form *f)
 static void h_authority_save(struct req *rq, struct resp *rs)
 {
     int64_t id = rq->id;
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -78,8 +75,7 @@ static void h_authority_save(struct req *rq, struct resp *rs)
 
 static void h_authority_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority a;
     if (view_failed(rq, rs, svc_authority_get(&c, rq->id, &a)))
         return;
@@ -95,8 +91,7 @@ static void h_authority_view(struct req *rq, struct resp *rs)
 
 static void h_authority_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))

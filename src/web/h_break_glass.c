@@ -31,8 +31,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
 
 static void h_bg_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_break_glass_offered(&c)))
         return;
     if (rq->api) {
@@ -45,8 +44,7 @@ static void h_bg_form(struct req *rq, struct resp *rs)
 
 static void h_bg_request(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     struct break_glass_row r;
@@ -81,8 +79,7 @@ static void add_entry(void *arg, const struct break_glass_row *r)
 
 static void h_bg_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct list_ctx lc = {json_array(), json_array(), c.now};
     enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
     if (st != SVC_OK) {
@@ -112,8 +109,7 @@ static void h_bg_list(struct req *rq, struct resp *rs)
 
 static void h_bg_review(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_break_glass_review(&c, rq->id);
     if (st == SVC_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rq->id, "reviewed", 1));

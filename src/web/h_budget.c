@@ -135,8 +135,7 @@ static void split_date(const char *iso, char d[4], char m[4], char y[6])
 
 static void h_overview(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *lists[2] = {json_array(), json_array()};
     if (reads_failed(rq, rs, svc_budget_overview(&c, add_year, add_alloc_overview, lists), lists[0], lists[1]))
         return;
@@ -172,8 +171,7 @@ static void year_form(struct req *rq, struct resp *rs, int status, int64_t autho
 
 static void h_year_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     if (view_denied(rq, rs, svc_budget_may(&c, ACT_EDIT, authority, 0)))
         return;
@@ -182,8 +180,7 @@ static void h_year_new(struct req *rq, struct resp *rs)
 
 static void h_year_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *a = req_param(rq, "authority_id");
     int64_t authority = a && *a ? strtoll(a, NULL, 10) : view_authority(rq);
     const char *start = req_param(rq, "start_year");
@@ -227,8 +224,7 @@ static void add_team_option(void *arg, const struct budget_team *t)
 static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct year_forms *f,
                       const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_year_row y;
     enum svc_status st = svc_budget_year_get(&c, id, &y);
     json_t *contribs = json_array(), *allocs = json_array();
@@ -294,8 +290,7 @@ static const struct req_field contribution_fields[] = {
 
 static void h_contribution_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct year_forms f = {0};
     req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
@@ -312,8 +307,7 @@ static void h_contribution_add(struct req *rq, struct resp *rs)
 
 static void h_allocation_set(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct year_forms f = {0};
     f.team_id = req_param(rq, "team_id");
     f.amount = req_param(rq, rq->api ? "amount" : "allocation");
@@ -362,8 +356,7 @@ static void add_intervention_option(void *arg, const struct intervention_row *r)
 static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_form *f,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_allocation_row a;
     enum svc_status st = svc_budget_allocation_get(&c, id, &a);
     json_t *list = json_array(), *history = json_array();
@@ -430,8 +423,7 @@ static void h_allocation(struct req *rq, struct resp *rs)
 
 static void h_commit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_form f = {0};
     req_fields(rq, commitment_fields, sizeof commitment_fields / sizeof commitment_fields[0], &f);
     if (!rq->api && f.intervention_id && *f.intervention_id)   /* the commissioning form's date */
@@ -490,8 +482,7 @@ static void add_action_option(void *arg, const struct budget_action *r)
 static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_forms *f,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
     enum svc_status st = cm ? svc_budget_commitment_get(&c, id, cm) : SVC_ERROR;
     json_t *approvals = json_array(), *payments = json_array();
@@ -621,8 +612,7 @@ static void h_commitment(struct req *rq, struct resp *rs)
 
 static void h_decide(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {.decision = req_param(rq, "decision"), .note = req_param(rq, "note")};
     struct field_errors e = {0};
     enum svc_status st = svc_budget_decide(&c, rq->id, f.decision, f.note, &e);
@@ -639,8 +629,7 @@ static void h_decide(struct req *rq, struct resp *rs)
 
 static void h_pay(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     req_fields(rq, payment_fields, sizeof payment_fields / sizeof payment_fields[0], &f.pay);
     req_date_parts(rq, "paid_on", "paid_on", &f.pay.day, &f.pay.month, &f.pay.year);
@@ -674,8 +663,7 @@ static void read_placement_form(struct req *rq, struct placement_form *f)
 
 static void h_place(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     read_placement_form(rq, &f.place);
     struct field_errors e = {0};
@@ -692,8 +680,7 @@ static void h_place(struct req *rq, struct resp *rs)
 static void placement_page(struct req *rq, struct resp *rs, int status, const struct placement_form *f,
                            const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct placement_row p;
     if (view_failed(rq, rs, svc_placement_get(&c, rq->id, &p)))
         return;
@@ -739,8 +726,7 @@ static void h_placement(struct req *rq, struct resp *rs)
 
 static void h_placement_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct placement_form f = {0};
     read_placement_form(rq, &f);
     struct field_errors e = {0};
@@ -781,8 +767,7 @@ static const struct req_field intervention_fields[] = {
 static void interventions_page(struct req *rq, struct resp *rs, int status, const struct intervention_form *f,
                                const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     json_t *list = json_array();
     if (view_failed_drop(rq, rs, svc_intervention_list(&c, authority, add_intervention, list), list))
@@ -827,8 +812,7 @@ static void h_interventions(struct req *rq, struct resp *rs)
 
 static void h_intervention_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct intervention_form f = {0};
     req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f);
@@ -915,8 +899,7 @@ static json_t *report_json(const struct budget_report *r)
 
 static struct budget_report *report_for(struct req *rq, struct resp *rs, enum action a)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_report *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_budget_report(&c, rq->id, a, r) : SVC_ERROR;
     return view_failed(rq, rs, st) ? NULL : r;
@@ -939,8 +922,7 @@ static void h_report(struct req *rq, struct resp *rs)
     view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, r->year.label, NULL);
     json_object_update(ctx, data);
     json_decref(data);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_object_set_new(ctx, "may_export", json_boolean(svc_budget_may(&c, ACT_EXPORT, r->year.authority_id, 0)));
     view_render(rq, rs, 200, "budget/report", ctx);
 }
@@ -1027,8 +1009,7 @@ static void h_report_xlsx(struct req *rq, struct resp *rs)
 static void unit_costs_page(struct req *rq, struct resp *rs, int status, const char *key, const char *amount,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct budget_unit_costs uc;
     if (view_failed(rq, rs, svc_budget_unit_costs(&c, authority, &uc)))
@@ -1081,8 +1062,7 @@ struct setting {
 
 static void setting_save(struct req *rq, struct resp *rs, const struct setting *k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     const char *v1 = req_param(rq, k->field1), *v2 = req_param(rq, k->field2);
     struct field_errors e = {0};
@@ -1109,8 +1089,7 @@ static void h_unit_cost_save(struct req *rq, struct resp *rs)
 
 static void h_approvals(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (view_failed_drop(rq, rs, svc_budget_approval_queue(&c, add_commitment, list), list))
         return;
@@ -1125,8 +1104,7 @@ static void h_approvals(struct req *rq, struct resp *rs)
 static void limits_page(struct req *rq, struct resp *rs, int status, const char *holder_in, const char *approver_in,
                         const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq), holder = 0, approver = 0;
     if (view_failed(rq, rs, svc_budget_limits(&c, authority, &holder, &approver)))
         return;
@@ -1187,8 +1165,7 @@ struct fix_forms {
 static void contribution_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_contribution_row r;
     if (view_failed(rq, rs, svc_budget_contribution_get(&c, rq->id, &r)))
         return;
@@ -1240,8 +1217,7 @@ static void h_contribution(struct req *rq, struct resp *rs)
 
 static void h_contribution_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
     req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
@@ -1264,8 +1240,7 @@ static void h_contribution_correct(struct req *rq, struct resp *rs)
 static void intervention_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct intervention_row *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, r ? svc_intervention_get(&c, rq->id, r) : SVC_ERROR))
         return;
@@ -1311,8 +1286,7 @@ static void h_intervention(struct req *rq, struct resp *rs)
 
 static void h_intervention_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
     req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f.iv);
     f.reason = req_param(rq, "reason");
@@ -1331,8 +1305,7 @@ static void h_intervention_correct(struct req *rq, struct resp *rs)
 
 static void h_commitment_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     f.fix.description = req_param(rq, "description");
     f.fix.amount = req_param(rq, rq->api ? "amount" : "correct_amount");
@@ -1363,8 +1336,7 @@ static void h_commitment_correct(struct req *rq, struct resp *rs)
 static void payment_page(struct req *rq, struct resp *rs, int status, const char *void_reason,
                          const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_payment_row p;
     struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
     if (view_failed(rq, rs, cm ? svc_budget_payment_get(&c, rq->id, &p, cm) : SVC_ERROR))
@@ -1487,8 +1459,7 @@ static const struct voidable void_payment = {"payment", "/budget/payments", svc_
 
 static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = void_reason_param(rq);
     struct field_errors e = {0}, shown = {0};
     enum svc_status st = k->void_it(&c, rq->id, reason, &e);

@@ -15,8 +15,7 @@
 /* GET /meetings/:id/invite.ics */
 static void h_invite(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct buf b = {0};
     enum svc_status st = svc_meeting_ics(&c, rq->id, &b);
     if (st != SVC_OK) {
@@ -36,8 +35,7 @@ static void h_invite(struct req *rq, struct resp *rs)
 /* GET /calendar/:token.ics: the path's token, checked by the service. */
 static void h_feed(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char token[CAL_TOKEN_HEX + 2] = "";
     const char *p = rq->path + strlen("/calendar/");
     const char *dot = strstr(p, ".ics");
@@ -102,8 +100,7 @@ static void render_page(struct req *rq, struct resp *rs, struct svc_ctx *c, cons
 
 static void h_calendar_page(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *done = req_query(rq, "revoked");
     render_page(rq, rs, &c, NULL, done ? "Your calendar subscription has been revoked. Its address no longer works." : NULL);
 }
@@ -111,8 +108,7 @@ static void h_calendar_page(struct req *rq, struct resp *rs)
 /* POST /account/calendar: a new secret address (the old one stops). */
 static void h_calendar_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char token[CAL_TOKEN_HEX + 1];
     if (view_failed(rq, rs, svc_calendar_feed_new(&c, token)))
         return;
@@ -122,8 +118,7 @@ static void h_calendar_new(struct req *rq, struct resp *rs)
 /* POST /account/calendar/revoke */
 static void h_calendar_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_calendar_feed_revoke(&c);
     if (st == SVC_NOT_FOUND)
         st = SVC_OK;   /* nothing to revoke: the same end */

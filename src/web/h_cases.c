@@ -117,7 +117,7 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
  * consent for them; otherwise answers and returns false. */
 static bool pupil_for_new(struct req *rq, struct resp *rs, struct svc_ctx *c, struct pupil_row *p)
 {
-    req_svc_ctx(rq, c);
+    *c = req_svc_ctx(rq);
     enum svc_status st = svc_pupil_get(c, rq->id, p);
     if (st == SVC_OK && !svc_case_allowed(c, ACT_CREATE, p))
         st = SVC_FORBIDDEN;
@@ -134,8 +134,7 @@ static void h_consent_new(struct req *rq, struct resp *rs)
 
 static void h_consent_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *ids[CONSENT_MAX_SERVICES];
     struct consent_form f;
     read_consent(rq, &f, ids, CONSENT_MAX_SERVICES);
@@ -156,8 +155,7 @@ static void h_consent_create(struct req *rq, struct resp *rs)
 
 static void h_consent_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *arr = json_array();
     if (view_failed_drop(rq, rs, svc_consent_list(&c, rq->id, collect_consent, arr), arr))
         return;
@@ -196,8 +194,7 @@ static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
 
 static void h_withdraw_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct consent_row r;
     struct pupil_row p;
     if (!view_failed(rq, rs, svc_consent_get(&c, rq->id, &r, &p)))
@@ -206,8 +203,7 @@ static void h_withdraw_form(struct req *rq, struct resp *rs)
 
 static void h_withdraw(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct withdrawal_form f = {0};
     read_withdrawal(rq, &f);
     struct field_errors e = {0};
@@ -376,8 +372,7 @@ static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c
 /* Opens a case for the pupil rq->id (create) or changes the case rq->id. */
 static void case_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
@@ -406,8 +401,7 @@ static void h_case_create(struct req *rq, struct resp *rs)
 
 static void h_case_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *status = req_query(rq, "status");
@@ -494,8 +488,7 @@ static void add_before_after(struct svc_ctx *c, int64_t case_id, json_t *ctx)
 
 static void h_case_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st != SVC_OK) {
@@ -531,8 +524,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
 
 static void h_case_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct pupil_row p;
@@ -573,8 +565,7 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
 
 static void h_case_close_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (!view_failed(rq, rs, cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR))
         render_close(rq, rs, 200, cr, "", "", NULL);
@@ -582,8 +573,7 @@ static void h_case_close_form(struct req *rq, struct resp *rs)
 
 static void status_change(struct req *rq, struct resp *rs, int closing)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "reason");
     const char *note = req_param(rq, "note");

@@ -122,16 +122,14 @@ static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c
 
 static void h_cohort_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_form f = {0};
     render_cohort_new(rq, rs, &c, 200, &f, NULL);
 }
 
 static void h_cohort_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_form f = {req_param(rq, "description"), req_param(rq, "year_group"), req_param(rq, "school_id")};
     struct field_errors e = {0};
     int64_t id = 0;
@@ -212,15 +210,13 @@ static void render_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c, in
 
 static void h_cohort_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_cohort(rq, rs, &c, 200, NULL, NULL);
 }
 
 static void h_cohort_minutes(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *minutes = req_param(rq, "minutes");
     enum svc_status st = svc_cohort_minutes(&c, rq->id, minutes, &e);
@@ -292,8 +288,7 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void void_save(struct req *rq, struct resp *rs, bool action)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "void_reason");
     enum svc_status st = action ? svc_cohort_action_void(&c, rq->id, reason, &e)
@@ -326,15 +321,13 @@ static void void_save(struct req *rq, struct resp *rs, bool action)
 
 static void h_cohort_void_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_void(rq, rs, &c, 200, false, "", NULL);
 }
 static void h_cohort_void(struct req *rq, struct resp *rs) { void_save(rq, rs, false); }
 static void h_caction_void_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_void(rq, rs, &c, 200, true, "", NULL);
 }
 static void h_caction_void(struct req *rq, struct resp *rs) { void_save(rq, rs, true); }
@@ -410,8 +403,7 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
 
 static void h_caction_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f = {0};
     render_action_form(rq, rs, &c, 200, rq->id, 0, &f, NULL);
 }
@@ -426,8 +418,7 @@ static void read_action_form(struct req *rq, struct cohort_action_form *f)
 
 static void h_caction_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f;
     read_action_form(rq, &f);
     struct field_errors e = {0};
@@ -459,8 +450,7 @@ static int64_t caction_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c
 
 static void h_caction_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_row *a = req_alloc(rq, sizeof *a);
     int64_t cohort = caction_cohort(rq, rs, &c, a);
     if (!cohort)
@@ -484,8 +474,7 @@ static void h_caction_edit(struct req *rq, struct resp *rs)
 
 static void h_caction_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f;
     read_action_form(rq, &f);
     struct field_errors e = {0};
@@ -555,15 +544,13 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
 
 static void h_caction_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_caction(rq, rs, &c, 200, NULL, NULL, NULL, NULL);
 }
 
 static void h_caction_status(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *status = req_param(rq, "status"), *reason = req_param(rq, "not_done_reason"),
                *outcome = req_param(rq, "outcome");

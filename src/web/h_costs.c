@@ -59,8 +59,7 @@ static void read_cost_form(struct req *rq, struct cost_form *f)
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
                        const char *threshold, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
     if (view_failed(rq, rs, s ? svc_cost_settings(&c, authority, s) : SVC_ERROR))
@@ -127,8 +126,7 @@ static void saved(struct req *rq, struct resp *rs)
 
 static void h_cost_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cost_form f;
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
@@ -142,8 +140,7 @@ static void h_cost_save(struct req *rq, struct resp *rs)
 
 static void h_disclosure_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
     enum svc_status st = svc_disclosure_save(&c, view_authority(rq), t, &errs);
@@ -157,8 +154,7 @@ static void h_disclosure_save(struct req *rq, struct resp *rs)
 /* {"dimension": "gender", "counts": {"M": 120, "F": 118, "": 2}} */
 static void h_population_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *counts = rq->json ? json_object_get(rq->json, "counts") : NULL;
     const char *dim = req_param(rq, "dimension");
     struct field_errors errs = {0};
@@ -249,8 +245,7 @@ static json_t *population_fields(const json_t *counts, const struct kvlist *type
 
 static void population_page(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school sch;
     json_t *counts = json_object();
     enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
@@ -284,8 +279,7 @@ static void h_population(struct req *rq, struct resp *rs)
 /* The form: every dimension, each replaced by the boxes filled in. */
 static void h_population_form_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
     for (size_t d = 0; d < NDIM && (st == SVC_OK || st == SVC_INVALID); d++) {

@@ -161,8 +161,7 @@ static const struct import_page ctf_page = {"ctf", "/pupils/ctf", "pupils", size
 /* GET /pupils/ctf: the form; with ?job=N, a file being read, or its report. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, may_import(&c), &ctf_page);
 }
 
@@ -211,8 +210,7 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
  * transfer_in} (a dry run unless dry_run is "no" or false). */
 static void h_ctf_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, may_import(&c)))
         return;
     bool dry_run = import_page_dry_run(rq);

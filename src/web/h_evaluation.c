@@ -490,8 +490,7 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
     json_object_set_new(ctx, "publish_checked", json_boolean(q->publish));
     json_object_set_new(ctx, "sign_convention", json_string(SIGN_CONVENTION));
     json_object_set_new(ctx, "tas_schools", json_string(TAS_SCHOOLS));
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_object_set_new(ctx, "may_enter",
                         json_boolean(svc_allowed(&c, ACT_EDIT, RES_EVALUATION, 0, q->authority_id, 0)));
     json_object_set_new(ctx, "may_export",
@@ -543,8 +542,7 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
 
 static void h_evaluation(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_query q = {0};
     read_query(rq, &q);
     struct eval_kinds *kinds = req_alloc(rq, sizeof *kinds);
@@ -586,8 +584,7 @@ static void csv_row(struct csv *w, const char *const *f, size_t n)
 
 static void h_evaluation_csv(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_query q = {0};
     read_query(rq, &q);
     q.export = true;
@@ -705,8 +702,7 @@ static json_t *kind_select(const char *current, const struct eval_kinds *kinds, 
 static void data_page(struct req *rq, struct resp *rs, int status, bool import, const struct eval_entry *e,
                       const struct import_form *im, const struct eval_import *result, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct eval_kinds *kinds = req_alloc(rq, sizeof *kinds);
     enum svc_status st = kinds ? svc_eval_kinds(&c, authority, kinds) : SVC_ERROR;
@@ -776,8 +772,7 @@ static void h_import_page(struct req *rq, struct resp *rs)
 
 static void h_data_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_entry e = {0};
     req_fields(rq, entry_fields, sizeof entry_fields / sizeof entry_fields[0], &e);
     struct field_errors errs = {0};
@@ -805,8 +800,7 @@ static json_t *import_json(const struct eval_import *r, bool dry_run)
 
 static void h_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct import_form f = {0};
     req_fields(rq, import_fields, sizeof import_fields / sizeof import_fields[0], &f);
     bool dry = f.dry_run && *f.dry_run && strcmp(f.dry_run, "false") && strcmp(f.dry_run, "0");

@@ -60,8 +60,7 @@ static enum svc_status classifiable(struct svc_ctx *c, int64_t id, struct case_r
 
 static void h_outcome_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     if (view_failed(rq, rs, classifiable(&c, rq->id, cr)))
         return;
@@ -70,8 +69,7 @@ static void h_outcome_form(struct req *rq, struct resp *rs)
 
 static void h_outcome_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *ei = req_param(rq, "ei_appropriate"), *referral = req_param(rq, "referral_made");
     struct field_errors e = {0};
     enum svc_status st = svc_case_outcome_set(&c, rq->id, ei, referral, &e);
@@ -138,8 +136,7 @@ static void render_story(struct req *rq, struct resp *rs, int status, struct svc
 /* The form for a new story of a case (create) or a story as it stands. */
 static void story_page(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = create ? req_alloc(rq, sizeof *cr) : NULL;
     struct story_row *s = create ? NULL : req_alloc(rq, sizeof *s);
     if (view_failed(rq, rs, cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR))
@@ -158,8 +155,7 @@ static void h_story_new(struct req *rq, struct resp *rs)
 /* Create (case id in the path) or update (story id): one shape. */
 static void story_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct story_form f = {0};
     req_fields(rq, story_fields, sizeof story_fields / sizeof story_fields[0], &f);
     struct field_errors e = {0};
@@ -195,8 +191,7 @@ static void h_story(struct req *rq, struct resp *rs)
 
 static void h_story_review(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_story_review(&c, rq->id, req_param(rq, "decision"), req_param(rq, "comment"), &e);
     struct story_row *s = req_alloc(rq, sizeof *s);
@@ -239,16 +234,14 @@ static bool listed(struct req *rq, struct resp *rs, enum svc_status st, json_t *
 
 static void h_case_stories(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     listed(rq, rs, svc_story_list_case(&c, rq->id, add_story, list), list);
 }
 
 static void h_story_queue(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (listed(rq, rs, svc_story_queue(&c, add_story, list), list))
         return;
@@ -263,8 +256,7 @@ static void h_story_queue(struct req *rq, struct resp *rs)
 
 static void h_released(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (listed(rq, rs, svc_story_released_list(&c, add_released, list), list))
         return;
@@ -279,8 +271,7 @@ static void h_released(struct req *rq, struct resp *rs)
 
 static void h_released_one(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct story_released *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, r ? svc_story_released_get(&c, rq->id, r) : SVC_ERROR))
         return;

@@ -115,8 +115,7 @@ static const struct import_page gias_page = {"gias", "/schools/import", "rows", 
  * it came to. */
 static void h_gias_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, svc_gias_may_import(&c), &gias_page);
 }
 
@@ -133,8 +132,7 @@ static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, const
  * (a dry run unless dry_run is "no" or false). */
 static void h_gias_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_gias_may_import(&c)))
         return;
     bool dry_run = import_page_dry_run(rq);

@@ -47,8 +47,7 @@ static void h_forgot(struct req *rq, struct resp *rs)
             forgot_page(rq, rs, 400, &e);
         return;
     }
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_password_forgot(&c, name)))
         return;
     mailer_wake();
@@ -88,8 +87,7 @@ static void link_gone(struct req *rq, struct resp *rs)
 
 static void h_reset_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *token = req_query(rq, "token");
     char username[64];
     enum svc_status st = svc_password_reset_check(&c, token, username);
@@ -104,8 +102,7 @@ static void h_reset_form(struct req *rq, struct resp *rs)
 
 static void h_reset(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *token = req_param(rq, "token");
     struct field_errors e = {0};
     enum svc_status st = svc_password_reset(&c, token, req_param(rq, "password"), &e);
@@ -137,8 +134,7 @@ static void h_reset(struct req *rq, struct resp *rs)
  * invitation goes to. */
 static void meeting_mail(struct req *rq, struct resp *rs, bool pack)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t queued = 0;
     enum svc_status st = pack ? svc_meeting_send_pack(&c, rq->id, &queued) : svc_meeting_invite(&c, rq->id, &queued);
     if (st == SVC_CONFLICT) {

@@ -124,8 +124,7 @@ static void on_agreed(void *arg, const struct action_row *a)
 
 void discussion_actions_json(struct req *rq, const struct agenda_row *r, json_t *ctx)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agreed ag = {&c, r->id, json_array(), false};
     if (svc_action_list(&c, r->case_id, NULL, on_agreed, &ag) != SVC_OK) {
         json_decref(ag.list);
@@ -184,8 +183,7 @@ static void back_to_agenda(struct req *rq, struct resp *rs, struct svc_ctx *c, e
 
 static void h_move(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_running_move(&c, rq->id, req_param(rq, "item"), req_param(rq, "dir"), &e);
     back_to_agenda(rq, rs, &c, st, &e, "moved");
@@ -193,8 +191,7 @@ static void h_move(struct req *rq, struct resp *rs)
 
 static void h_minutes(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_running_minutes(&c, rq->id, req_param(rq, "item"), req_param(rq, "minutes"), &e);
     back_to_agenda(rq, rs, &c, st, &e, "times");
@@ -202,8 +199,7 @@ static void h_minutes(struct req *rq, struct resp *rs)
 
 static void h_location(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_meeting_location_set(&c, rq->id, req_param(rq, "location"), &e);
     enum save_next n = view_answer_save(rq, rs, st, &e);
@@ -251,8 +247,7 @@ static void add_guest(void *arr, const struct attendance_row *r)
 /* minutes: the minutes-and-actions pack, else the agenda pack. */
 static void pack(struct req *rq, struct resp *rs, bool minutes)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct running_view v;
     if (view_failed(rq, rs, svc_running_get(&c, rq->id, &v)))
         return;

@@ -54,8 +54,7 @@ static const char *filter_day(struct req *rq, const char *name, char out[11], bo
 
 static void h_meeting_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     struct meeting_filter f;
@@ -316,8 +315,7 @@ static void h_meeting_view(struct req *rq, struct resp *rs)
         {"pack_sent", "The agenda pack's link queued for everyone on the team with an e-mail address"},
         {NULL, NULL},
     };
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     show_meeting(rq, rs, &c, 200, NULL, NULL, view_note(rq, "done", done));
 }
 
@@ -332,7 +330,7 @@ struct change {
 static void change_begin(struct req *rq, struct change *ch)
 {
     memset(ch, 0, sizeof *ch);
-    req_svc_ctx(rq, &ch->c);
+    ch->c = req_svc_ctx(rq);
 }
 
 /* After a change: the meeting again (JSON) or a redirect with a message. */

@@ -23,8 +23,7 @@ static void collect_outcome(void *arr, const struct outcome_row *r)
 /* GET /api/v1/pupils/:id/outcomes: the pupil's records, oldest first. */
 static void h_outcome_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *arr = json_array();
     enum svc_status st = svc_outcome_list(&c, rq->id, collect_outcome, arr);
     if (st != SVC_OK) {
@@ -39,8 +38,7 @@ static void h_outcome_list(struct req *rq, struct resp *rs)
  * presented, N whole terms either side (2 unless given; 1 to 9). */
 static void h_case_before_after(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *t = req_query(rq, "terms");
     long terms = 2;
     if (t && parse_int_strict(t, 1, 9, &terms) != 0) {
@@ -213,8 +211,7 @@ static bool pupil_to_record(struct req *rq, struct resp *rs, struct svc_ctx *c, 
  * the choice of kind (a GET form, so it works without JavaScript). */
 static void h_outcome_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     if (!pupil_to_record(rq, rs, &c, &p))
         return;
@@ -249,8 +246,7 @@ static void find_outcome(void *arg, const struct outcome_row *r)
 /* POST /pupils/:id/outcomes (form) and /api/v1/pupils/:id/outcomes (JSON). */
 static void h_outcome_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct outcome_form f;
     read_outcome(rq, &f);
     struct field_errors e = {0};
@@ -438,8 +434,7 @@ static const struct import_page outcome_page = {"outcomes", "/outcomes/import", 
  * it came to. */
 static void h_outcome_import_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, may_import(&c), &outcome_page);
 }
 
@@ -450,8 +445,7 @@ static void h_outcome_import_form(struct req *rq, struct resp *rs)
  * of its clean check (its SHA-256 and kind); it reads a file as a job. */
 static void h_outcome_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, may_import(&c)))
         return;
     const char *kind = req_param(rq, "kind"), *csv = req_param(rq, "csv");

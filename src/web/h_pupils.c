@@ -126,8 +126,7 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
  * is the same for everyone of the same scope until a record changes. */
 static void h_pupil_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct buf key = BUF_INIT;
     bool keep = listing_kept_key(rq, &c, "pupils", &key);
     if (keep && listing_kept_get(rq, rs, &key, "Pupils", "pupils")) {
@@ -181,8 +180,7 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
 
 static void h_pupil_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)))
         return;
     render_form(rq, rs, &c, 200, &(struct pupil_form){0}, NULL, 0, NULL);
@@ -194,8 +192,7 @@ static void h_pupil_new(struct req *rq, struct resp *rs)
 static void h_pupil_save(struct req *rq, struct resp *rs)
 {
     int64_t id = rq->id;
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -297,8 +294,7 @@ static void year_group_warning(const struct svc_ctx *c, const struct pupil_row *
 
 static void h_pupil_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
@@ -358,8 +354,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
 
 static void h_pupil_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))

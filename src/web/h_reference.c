@@ -87,8 +87,7 @@ static void add_authority_choice(void *arg, const struct authority *a)
 
 static void h_settings(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (a == 0) {
@@ -506,8 +505,7 @@ static void ref_form(struct req *rq, struct resp *rs, struct svc_ctx *c, const s
 static void h_ref_list(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -544,8 +542,7 @@ static void h_ref_list(struct req *rq, struct resp *rs)
 static void h_ref_new(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (view_denied(rq, rs, svc_reference_may(&c, ACT_CREATE, a)))
@@ -574,8 +571,7 @@ static void ref_saved(struct req *rq, struct resp *rs, struct svc_ctx *c, const 
 static void h_ref_create(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     union ref_row *out = req_alloc(rq, sizeof *out);
@@ -600,8 +596,7 @@ static void h_ref_create(struct req *rq, struct resp *rs)
 static void h_ref_view(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_row *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, r ? svc_ref_get(&c, k->q, rq->id, r) : SVC_ERROR))
         return;
@@ -634,8 +629,7 @@ static enum svc_status editable(struct svc_ctx *c, const struct ref_page *k, int
 static void h_ref_edit(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_row *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, editable(&c, k, rq->id, r)))
         return;
@@ -648,8 +642,7 @@ static void h_ref_edit(struct req *rq, struct resp *rs)
 static void h_ref_update(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_form f;
     read_form(rq, k, &f);
     struct field_errors e = {0};
@@ -737,8 +730,7 @@ static json_t *json_year(struct svc_ctx *c, int64_t a, int year, enum svc_status
 
 static void h_terms_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -1004,7 +996,7 @@ static struct terms_req *terms_edit_ok(struct req *rq, struct resp *rs)
         return NULL;
     }
     memset(t, 0, sizeof *t);
-    req_svc_ctx(rq, &t->c);
+    t->c = req_svc_ctx(rq);
     t->a = which_authority(rq, &t->c, t->qs);
     t->year = requested_year(rq, &t->c);
     return terms_may_edit(rq, rs, &t->c, t->a, t->year) ? t : NULL;

@@ -111,8 +111,7 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void h_school_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -140,8 +139,7 @@ static void h_school_list(struct req *rq, struct resp *rs)
 
 static void h_school_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)))
         return;
     render_form(rq, rs, &c, 200, &(struct school_form){0}, NULL, 0);
@@ -152,8 +150,7 @@ static void h_school_new(struct req *rq, struct resp *rs)
 static void h_school_save(struct req *rq, struct resp *rs)
 {
     int64_t id = rq->id;
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -169,8 +166,7 @@ static void h_school_save(struct req *rq, struct resp *rs)
 
 static void h_school_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school s;
     if (view_failed(rq, rs, svc_school_get(&c, rq->id, &s)))
         return;
@@ -192,8 +188,7 @@ static void h_school_view(struct req *rq, struct resp *rs)
 
 static void h_school_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_SCHOOL, s.id, s.authority_id, s.id))

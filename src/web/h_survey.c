@@ -77,16 +77,14 @@ static void render_questionnaires(struct req *rq, struct resp *rs, int status, s
 
 static void h_questionnaires(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct questionnaire_form f = {0};
     render_questionnaires(rq, rs, 200, &c, &f, NULL);
 }
 
 static void h_questionnaire_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct questionnaire_form f = {0};
     req_fields(rq, questionnaire_fields, sizeof questionnaire_fields / sizeof questionnaire_fields[0], &f);
     struct field_errors e = {0};
@@ -143,8 +141,7 @@ static void render_links(struct req *rq, struct resp *rs, int status, struct svc
 
 static void h_links_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_feedback_links_allowed(&c, rq->id, NULL)))
         return;
     struct field_errors e = {0};
@@ -153,8 +150,7 @@ static void h_links_form(struct req *rq, struct resp *rs)
 
 static void h_links_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *qid = req_param(rq, "questionnaire_id"), *count = req_param(rq, "count");
     struct field_errors e = {0};
     char (*tokens)[SURVEY_TOKEN_HEX + 1] = req_alloc(rq, SURVEY_MAX_LINKS * sizeof *tokens);
@@ -228,8 +224,7 @@ static bool throttled(struct req *rq, struct resp *rs, struct svc_ctx *c)
 
 static void h_answer_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (throttled(rq, rs, &c))
         return;
     const char *token = req_query(rq, "t");
@@ -245,8 +240,7 @@ static void h_answer_form(struct req *rq, struct resp *rs)
 
 static void h_answer(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (throttled(rq, rs, &c))
         return;
     const char *token = req_param(rq, "t");
@@ -323,8 +317,7 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
 static struct survey_results *results_for(struct req *rq, struct resp *rs, enum action a, struct questionnaire *q,
                                           int *threshold)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct survey_results *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_feedback_results(&c, rq->id, a, q, r, threshold) : SVC_ERROR;
     return view_failed(rq, rs, st) ? NULL : r;

@@ -71,8 +71,7 @@ static void collect_team(void *arg, const struct team_row *r)
 
 static void h_team_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *active = req_query(rq, "active");
@@ -439,8 +438,7 @@ static int64_t new_team_authority(struct req *rq, struct svc_ctx *c, const struc
 
 static void h_team_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)))
         return;
     json_t *choices = json_array();
@@ -534,8 +532,7 @@ static void team_form_again(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 /* Creating (create) or changing team rq->id: one form, one ending. */
 static void team_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -569,8 +566,7 @@ typedef void (*team_page_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c,
 /* The page show gives, if the user may change team rq->id. */
 static void team_change_page(struct req *rq, struct resp *rs, team_page_fn show)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_row r;
     enum svc_status st = editable_team(rq, &c, &r);
     if (!view_failed(rq, rs, st))
@@ -608,8 +604,7 @@ static void academic_year_label(int year, char *out, size_t outsz)
 
 static void h_team_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (view_failed(rq, rs, st))
@@ -757,8 +752,7 @@ static void h_team_plan_form(struct req *rq, struct resp *rs)
 
 static void h_team_plan(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *year = req_param(rq, "year");
     const char *from_start = req_param(rq, "from_start");
     struct field_errors e = {0};
@@ -840,8 +834,7 @@ static void h_team_meeting_new(struct req *rq, struct resp *rs)
 
 static void h_team_meeting_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *d, *m, *y;
     req_date_parts(rq, "date", "date", &d, &m, &y);
     const char *date = "";

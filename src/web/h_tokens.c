@@ -88,8 +88,7 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
 /* GET /account/tokens */
 static void h_tokens(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *revoked = req_query(rq, "revoked");
     render(rq, rs, &c, 200, NULL, NULL, NULL, NULL,
            revoked ? "The token has been revoked. It no longer works." : NULL);
@@ -98,8 +97,7 @@ static void h_tokens(struct req *rq, struct resp *rs)
 /* POST /account/tokens: the page again, with the new secret shown once. */
 static void h_token_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct token_form f = {req_param(rq, "name"), req_param(rq, "scope"), req_param(rq, "days")};
     struct field_errors e = {0};
     char token[API_TOKEN_LEN + 1];
@@ -120,8 +118,7 @@ static void h_token_create(struct req *rq, struct resp *rs)
 /* POST /account/tokens/:id/revoke */
 static void h_token_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_token_revoke(&c, rq->id)))
         return;
     resp_redirect(rs, "/account/tokens?revoked=1");

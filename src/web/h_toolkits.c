@@ -83,8 +83,7 @@ static enum svc_status pupil_to_start(struct svc_ctx *c, int64_t id, struct pupi
 
 static void h_toolkit_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     if (view_failed(rq, rs, pupil_to_start(&c, rq->id, &p)))
         return;
@@ -93,8 +92,7 @@ static void h_toolkit_new(struct req *rq, struct resp *rs)
 
 static void h_toolkit_start(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *name = req_param(rq, "toolkit");
     const char *case_text = req_param(rq, "case_id");
     char *end = NULL;
@@ -295,8 +293,7 @@ static enum svc_status open_completion(struct req *rq, struct svc_ctx *c, struct
 
 static void h_completion_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct opened o;
     if (!view_failed(rq, rs, open_completion(rq, &c, &o)))
         completion_answer(rq, rs, &c, 200, o.row, o.d, o.answers, &o.res);
@@ -337,8 +334,7 @@ static const char *answers_sent(struct req *rq, const struct toolkit_def *d, int
 
 static void h_completion_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct opened o;
     if (view_failed(rq, rs, open_completion(rq, &c, &o)))
         return;
@@ -545,8 +541,7 @@ static void collect_row(void *arg, const struct toolkit_completion_row *r)
 /* The API's list of a pupil's completions, oldest first. */
 static void h_toolkit_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *rows = json_array();
     enum svc_status st = svc_toolkit_completions(&c, rq->id, collect_row, rows);
     if (st != SVC_OK) {

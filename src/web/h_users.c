@@ -42,8 +42,7 @@ static void collect_user(void *arr, const struct user_row *u)
 
 static void h_user_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (view_failed_drop(rq, rs, svc_user_list(&c, collect_user, list), list))
         return;
@@ -71,8 +70,7 @@ static void add_place(void *arg, const char *value, const char *label)
 static void user_form(struct req *rq, struct resp *rs, int status, const struct user_form *f,
                       const struct grant_form *g, const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *place = fld_select("place", "Where the role applies", e, NULL);
     fld_add_option(place, "", "Select a place", g->place ? g->place : "");
     struct place_opts po = {place, g->place ? g->place : ""};
@@ -124,8 +122,7 @@ static void h_user_new(struct req *rq, struct resp *rs)
 
 static void h_user_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_form f = {req_param(rq, "username"), req_param(rq, "display_name"), req_param(rq, "email"),
                           req_param(rq, "password")};
     struct grant_form g = {req_param(rq, "role"), req_param(rq, "place"), req_param(rq, "detail")};
@@ -149,8 +146,7 @@ static void h_user_create(struct req *rq, struct resp *rs)
 
 static void h_user_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     bool tf_on = false, tf_required = false;
@@ -211,8 +207,7 @@ static void done(struct req *rq, struct resp *rs, enum svc_status st, const char
 
 static void set_disabled(struct req *rq, struct resp *rs, bool disabled)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     if (st == SVC_OK)
@@ -232,8 +227,7 @@ static void h_user_enable(struct req *rq, struct resp *rs)
 
 static void h_user_totp_reset(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     done(rq, rs, svc_user_totp_reset(&c, rq->id), "two-factor");
 }
 
@@ -260,8 +254,7 @@ static void user_form_page(struct req *rq, struct resp *rs, int status, const ch
  * page sent) when missing, hidden or not this user's to change. */
 static bool user_for_edit(struct req *rq, struct resp *rs, struct user_row *u)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_user_get(&c, rq->id, u);
     if (st == SVC_OK)
         st = svc_user_may(&c, ACT_EDIT, u->id);
@@ -288,8 +281,7 @@ static void h_user_password_form(struct req *rq, struct resp *rs)
 
 static void h_user_password(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     struct field_errors e = {0};
     enum svc_status st = svc_user_get(&c, rq->id, &u);
@@ -326,8 +318,7 @@ static void h_user_email_form(struct req *rq, struct resp *rs)
 
 static void h_user_email(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *email = req_param(rq, "email");
     enum svc_status st = svc_user_set_email(&c, rq->id, email, &e);
@@ -370,8 +361,7 @@ static void collect_session(void *arg, const struct session_item *it)
 
 static void h_session_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct sessions_out o = {json_array(), rq->sess.handle};
     if (view_failed_drop(rq, rs, svc_session_list(&c, &rq->app->auth, collect_session, &o), o.arr))
         return;
@@ -386,8 +376,7 @@ static void h_session_list(struct req *rq, struct resp *rs)
 
 static void h_session_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (!view_failed(rq, rs, svc_session_revoke(&c, req_param(rq, "handle"))))
         view_saved(rq, rs, 200, "revoked", json_true(), "/sessions?revoked=1");
 }
@@ -437,8 +426,7 @@ static void security_page(struct req *rq, struct resp *rs, int status, int64_t a
 
 static void h_security(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     bool require[ROLE__COUNT];
     int64_t a = security_authority(rq, &c);
     if (view_failed(rq, rs, svc_security_get(&c, a, require)))
@@ -452,8 +440,7 @@ static void h_security(struct req *rq, struct resp *rs)
 
 static void h_security_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     bool require[ROLE__COUNT] = {0};
     int64_t a = security_authority(rq, &c);
     const char *vals[ROLE__COUNT + 4];

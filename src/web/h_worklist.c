@@ -156,8 +156,7 @@ static void on_flag(void *arg, const struct worklist_flag_row *f)
 /* "Considered": the coordinator clears a pupil's flag. */
 static void h_flag_considered(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_toolkit_flag_clear(&c, rq->id)))
         return;
     if (rq->api) {
@@ -215,8 +214,7 @@ static json_t *actions_listed(json_t *items, size_t show, const struct actions_t
 
 static void h_work(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct finding find;
     finding_read(rq, &c, &find);
     struct work_json w = {&c,           !rq->api,     json_array(), json_array(),
@@ -391,8 +389,7 @@ static void on_event(void *arg, const struct chron_event *e)
 
 static void h_chronology(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     char *detail = req_alloc(rq, CHRON_DETAIL_MAX);
     if (!detail) {

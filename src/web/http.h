@@ -168,7 +168,7 @@ void *req_alloc(struct req *rq, size_t n);
 void req_arena_free(struct req *rq);
 /* The service context for this request: its database, the signed-in
  * principal (an empty one before sign-in) and its clock. */
-void req_svc_ctx(struct req *rq, struct svc_ctx *c);
+struct svc_ctx req_svc_ctx(struct req *rq);
 
 void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn);
 const char *kvlist_get(const struct kvlist *l, const char *k);

@@ -331,8 +331,7 @@ int view_render_part(struct req *rq, const char *tmpl, json_t *ctx, struct buf *
 
 void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (!rq->signed_in || svc_list_exportable(&c, k) != SVC_OK)
         return;
     struct buf b = BUF_INIT;
