@@ -444,22 +444,22 @@ static void h_action_view(struct req *rq, struct resp *rs)
     json_t *places = json_array();
     if (st == SVC_OK)
         st = svc_action_placements(&c, a->id, json_placement_append, places);
-    if (view_failed_drop(rq, rs, st, places)) {
+    if (view_failed_drop(rq, rs, st, places))
         return;
-    } else if (rq->api) {
+    if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:o}", "action", json_action(&c, a), "placements", places));
-    } else {
-        json_t *ctx = view_page(rq, "Action", "cases");
-        case_page_head(ctx, &cr);
-        json_t *o = json_action(&c, a);
-        action_view_keys(o, a);
-        json_object_set_new(ctx, "action", o);
-        json_object_set_new(ctx, "placements", places);
-        json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
-        json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
-                                                                      cr.authority_id, cr.school_id)));
-        view_render(rq, rs, 200, "action_view", ctx);
+        return;
     }
+    json_t *ctx = view_page(rq, "Action", "cases");
+    case_page_head(ctx, &cr);
+    json_t *o = json_action(&c, a);
+    action_view_keys(o, a);
+    json_object_set_new(ctx, "action", o);
+    json_object_set_new(ctx, "placements", places);
+    json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
+                                                                  cr.authority_id, cr.school_id)));
+    view_render(rq, rs, 200, "action_view", ctx);
 }
 
 static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *cur,
@@ -898,16 +898,15 @@ static void h_referral_view(struct req *rq, struct resp *rs)
     struct svc_ctx c = req_svc_ctx(rq);
     struct referral_row *r = req_alloc(rq, sizeof *r);
     struct case_ref cr;
-    enum svc_status st = r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR;
-    if (view_failed(rq, rs, st)) {
+    if (view_failed(rq, rs, r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR))
         return;
-    } else if (rq->api) {
+    if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else {
-        struct referral_outcome_form f = {r->outcome, NULL, NULL, NULL, r->notes, NULL};
-        date_text_of(rq, r->outcome_on, &f.day, &f.month, &f.year);
-        render_referral(rq, rs, &c, 200, r, &cr, &f, NULL);
+        return;
     }
+    struct referral_outcome_form f = {r->outcome, NULL, NULL, NULL, r->notes, NULL};
+    date_text_of(rq, r->outcome_on, &f.day, &f.month, &f.year);
+    render_referral(rq, rs, &c, 200, r, &cr, &f, NULL);
 }
 
 static void h_referral_update(struct req *rq, struct resp *rs)
