@@ -18,9 +18,11 @@
 /* Here, with the pipeline that opens the request's database and session,
  * not in request.c: that file only reads what was sent (and is fuzzed on
  * its own, without the services). */
-void req_svc_ctx(struct req *rq, struct svc_ctx *c)
+struct svc_ctx req_svc_ctx(struct req *rq)
 {
-    svc_ctx_init(c, rq->db, &rq->sess.who, rq->now);
+    struct svc_ctx c;
+    svc_ctx_init(&c, rq->db, &rq->sess.who, rq->now);
+    return c;
 }
 
 static bool changes_state(const char *method)
@@ -300,8 +302,7 @@ void dispatch(struct req *rq, struct resp *rs)
     }
     if (rq->csv) {
         /* Listing is not exporting: the policy says who may take a list away. */
-        struct svc_ctx c;
-        req_svc_ctx(rq, &c);
+        struct svc_ctx c = req_svc_ctx(rq);
         if (svc_list_exportable(&c, ROUTE_CSV_RES(rt->flags)) != SVC_OK) {
             rs->csv_list = NULL;
             view_error(rq, rs, 403, "You cannot download this list",

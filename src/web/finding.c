@@ -58,25 +58,14 @@ bool finding_any(const struct finding *f)
     return f->team_id || f->school_id || f->this_term || f->name[0];
 }
 
-struct opts {
-    json_t *field;
-    const char *current;
-};
-
 static void team_option(void *arg, const struct team_row *r)
 {
-    struct opts *o = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)r->t.id);
-    fld_add_option(o->field, id, r->t.name, o->current);
+    fld_choice_add(arg, r->t.id, r->t.name);
 }
 
 static void school_option(void *arg, const struct school *s)
 {
-    struct opts *o = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)s->id);
-    fld_add_option(o->field, id, s->name, o->current);
+    fld_choice_add(arg, s->id, s->name);
 }
 
 void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, const char *name_label,
@@ -88,14 +77,14 @@ void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, con
 
     snprintf(cur, sizeof cur, "%lld", (long long)f->team_id);
     json_t *tf = fld_select_blank("team", "Team", NULL, NULL, "All teams", f->team_id ? cur : "");
-    struct opts to = {tf, cur};
+    struct fld_choice to = {tf, cur};
     struct team_filter tfl = {c->today, -1};
     (void)svc_team_list(c, &tfl, &all, &n, team_option, &to);
     json_object_set_new(ctx, "team_filter", tf);
 
     snprintf(cur, sizeof cur, "%lld", (long long)f->school_id);
     json_t *sf = fld_select_blank("school", "School", NULL, NULL, "All schools", f->school_id ? cur : "");
-    struct opts so = {sf, cur};
+    struct fld_choice so = {sf, cur};
     if (svc_school_list(c, "", &all, &n, school_option, &so) == SVC_OK)
         json_object_set_new(ctx, "school_filter", sf);
     else
@@ -143,6 +132,11 @@ json_t *finding_term_json(const struct finding *f)
     if (!f->this_term)
         return NULL;
     return json_pack("{s:s, s:s, s:s}", "from", f->from, "to", f->to, "label", f->term_label);
+}
+
+json_t *finding_term_answer(const struct finding *f)
+{
+    return f->this_term ? json_pack("{s:o}", "term", finding_term_json(f)) : NULL;
 }
 
 bool finding_keeps(const struct finding *f, int64_t team_id, int64_t school_id, const char *name,
@@ -219,15 +213,7 @@ void finding_query_date(struct req *rq, const char *name, struct query_date *q)
     int32_t day;
     if (svc_parse_day(q->text, &day) == 0) {
         /* Shown again in the date input as its three parts. */
-        int y, m, d;
-        ymd_from_day(day, &y, &m, &d);
-        char b[8];
-        snprintf(b, sizeof b, "%d", d);
-        q->day = req_keep(rq, b);
-        snprintf(b, sizeof b, "%d", m);
-        q->month = req_keep(rq, b);
-        snprintf(b, sizeof b, "%d", y);
-        q->year = req_keep(rq, b);
+        req_day_text(rq, day, &q->day, &q->month, &q->year);
         day_format(day, q->text);
     }
 }
@@ -301,23 +287,16 @@ struct dash_choices {
     char cur_a[24], cur_t[24], cur_s[24];
 };
 
-static void choice_add(json_t *sel, int64_t id, const char *name, const char *cur)
-{
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(sel, v, name, cur);
-}
-
 static void ch_authority(void *arg, int64_t id, const char *name)
 {
     struct dash_choices *c = arg;
-    choice_add(c->authority, id, name, c->cur_a);
+    fld_add_id_option(c->authority, id, name, c->cur_a);
 }
 
 static void ch_team(void *arg, int64_t id, const char *name)
 {
     struct dash_choices *c = arg;
-    choice_add(c->team, id, name, c->cur_t);
+    fld_add_id_option(c->team, id, name, c->cur_t);
 }
 
 static void ch_school(void *arg, int64_t id, const char *name, const char *phase)
@@ -325,7 +304,7 @@ static void ch_school(void *arg, int64_t id, const char *name, const char *phase
     struct dash_choices *c = arg;
     (void)phase;
     if (c->school)
-        choice_add(c->school, id, name, c->cur_s);
+        fld_add_id_option(c->school, id, name, c->cur_s);
 }
 
 static json_t *choice_select(const char *name, const char *label, char *cur, size_t cursz, const char *in,
@@ -445,16 +424,8 @@ json_t *finding_form_date_field(struct req *rq, const char *name, const char *le
     }
     if (!d && !m && !y && value && *value) {
         int32_t day;
-        char b[12];
         if (svc_parse_day(value, &day) == 0) {
-            int yy, mm, dd;
-            ymd_from_day(day, &yy, &mm, &dd);
-            snprintf(b, sizeof b, "%d", dd);
-            d = req_keep(rq, b);
-            snprintf(b, sizeof b, "%d", mm);
-            m = req_keep(rq, b);
-            snprintf(b, sizeof b, "%d", yy);
-            y = req_keep(rq, b);
+            req_day_text(rq, day, &d, &m, &y);
         } else {
             /* Not a date: kept as typed, in the first box. */
             d = value;

@@ -75,6 +75,9 @@ void finding_fields(struct svc_ctx *c, const struct finding *f, json_t *ctx, con
                     const char *name_hint);
 /* The API's note of "this term" ({from, to, label}), or NULL when not asked. */
 json_t *finding_term_json(const struct finding *f);
+/* The same as a list's API answer holds it, {"term": {...}} (for
+ * view_list_page's api_more), or NULL when not asked. */
+json_t *finding_term_answer(const struct finding *f);
 /* True when any filter is set. */
 bool finding_any(const struct finding *f);
 /* Does an item of a list pass the filters?  team_id 0: not judged by

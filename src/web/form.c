@@ -42,6 +42,18 @@ json_t *fld_file(const char *name, const char *label, const struct field_errors 
     return f;
 }
 
+void fld_add_id_option(json_t *field, int64_t id, const char *label, const char *current)
+{
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    fld_add_option(field, v, label, current);
+}
+
+void fld_choice_add(struct fld_choice *o, int64_t id, const char *label)
+{
+    fld_add_id_option(o->field, id, label, o->current);
+}
+
 json_t *fld_select(const char *name, const char *label, const struct field_errors *e, const char *hint)
 {
     return base(name, "label", label, e, hint);

@@ -5,6 +5,7 @@
 #define TAS_WEB_FORM_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/codes.h"
 #include "core/errors.h"
@@ -40,6 +41,16 @@ json_t *fld_select_blank(const char *name, const char *label, const struct field
                          const char *blank_label, const char *current);
 /* Adds an option {value,label,selected} to a select field. */
 void fld_add_option(json_t *field, const char *value, const char *label, const char *current);
+/* Adds an option whose value is a record's id (as text). */
+void fld_add_id_option(json_t *field, int64_t id, const char *label, const char *current);
+/* A select that a list's callback fills, given as its void *arg: the
+ * field and the value chosen now (that option is selected). */
+struct fld_choice {
+    json_t *field;
+    const char *current;
+};
+/* Adds record id's option, labelled label, to o's select. */
+void fld_choice_add(struct fld_choice *o, int64_t id, const char *label);
 /* Sets a string member when s is non-NULL. */
 void fld_set(json_t *field, const char *key, const char *s);
 

@@ -29,19 +29,16 @@ static json_t *two_factor_json(const struct totp_status *ts)
 
 static void h_account(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct totp_status ts;
-    enum svc_status st = svc_totp_status(&c, &ts);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_totp_status(&c, &ts)))
         return;
     json_t *ctx = view_page(rq, "Your account", "account");
     view_breadcrumbs(ctx, "/", "Home", NULL);
     json_object_set_new(ctx, "two_factor", two_factor_json(&ts));
-    const char *saved = req_query(rq, "saved");
-    if (saved && strcmp(saved, "password") == 0)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    "Your password has been changed. You have been signed out everywhere else."));
+    static const struct view_note saved[] = {
+        {"password", "Your password has been changed. You have been signed out everywhere else."}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "account", ctx);
 }
 
@@ -63,8 +60,7 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
                        const struct field_errors *e)
 {
     struct totp_setup su;
-    enum svc_status st = svc_totp_begin(c, &su);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_totp_begin(c, &su)))
         return;
     if (rq->api) {
         if (e && e->count) {
@@ -78,19 +74,16 @@ static void show_setup(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
     json_t *ctx = page(rq, "Set up two-factor authentication");
     json_object_set_new(ctx, "setup", json_pack("{s:s, s:s}", "secret", su.secret, "uri", su.uri));
     json_object_set_new(ctx, "must_enrol", json_boolean(rq->sess.must_enrol));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_object_set_new(ctx, "fields", json_pack("{s:o}", "code", code_field(e)));
     view_render(rq, rs, status, "account_two_factor", ctx);
 }
 
 static void h_two_factor(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct totp_status ts;
-    enum svc_status st = svc_totp_status(&c, &ts);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_totp_status(&c, &ts)))
         return;
     if (!ts.enabled) {
         show_setup(rq, rs, &c, 200, NULL);
@@ -107,8 +100,7 @@ static void h_two_factor(struct req *rq, struct resp *rs)
 
 static void h_two_factor_confirm(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     recovery_code codes[RECOVERY_CODES];
     enum svc_status st = svc_totp_confirm(&c, req_param(rq, "code"), rq->sess.handle, &e, codes);
@@ -154,8 +146,7 @@ static json_t *pw_field(const char *name, const char *label, const char *autocom
 static void password_form(struct req *rq, struct resp *rs, int status, const struct field_errors *e)
 {
     json_t *ctx = page(rq, "Change your password");
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_object_set_new(ctx, "fields", json_pack(
         "{s:o, s:o, s:o}",
         "current_password", pw_field("current_password", "Current password", "current-password", NULL, e),
@@ -172,8 +163,7 @@ static void h_password_form(struct req *rq, struct resp *rs)
 
 static void h_password_change(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_password_change(&c, &rq->app->auth, req_param(rq, "current_password"),
                                              req_param(rq, "new_password"), req_param(rq, "confirm_password"),

@@ -23,13 +23,9 @@
 /* What only the pages need: readable dates and the status tag. */
 static void action_view_keys(json_t *o, const struct action_row *a)
 {
-    char d[32];
-    date_label(a->due_on, d, sizeof d);
-    json_object_set_new(o, "due_label", json_string(d));
-    date_label(a->closed_on, d, sizeof d);
-    json_object_set_new(o, "closed_label", json_string(d));
-    date_label(a->meeting_date, d, sizeof d);
-    json_object_set_new(o, "meeting_label", json_string(d));
+    view_set_date_label(o, "due_label", a->due_on);
+    view_set_date_label(o, "closed_label", a->closed_on);
+    view_set_date_label(o, "meeting_label", a->meeting_date);
     bool overdue = json_is_true(json_object_get(o, "overdue"));
     const char *cls = !strcmp(a->status, "done") ? "govuk-tag--green"
                       : !strcmp(a->status, "not_done") ? "govuk-tag--grey"
@@ -47,11 +43,8 @@ static void action_view_keys(json_t *o, const struct action_row *a)
 
 static void referral_view_keys(json_t *o, const struct referral_row *r)
 {
-    char d[32];
-    date_label(r->referred_on, d, sizeof d);
-    json_object_set_new(o, "referred_label", json_string(d));
-    date_label(r->outcome_on, d, sizeof d);
-    json_object_set_new(o, "outcome_date_label", json_string(d));
+    view_set_date_label(o, "referred_label", r->referred_on);
+    view_set_date_label(o, "outcome_date_label", r->outcome_on);
     const char *cls = !strcmp(r->outcome, "accepted") ? "govuk-tag--green"
                       : !strcmp(r->outcome, "declined") ? "govuk-tag--red"
                       : !strcmp(r->outcome, "redirected") ? "govuk-tag--orange" : "govuk-tag--yellow";
@@ -73,27 +66,17 @@ static void form_head(json_t *ctx, const char *action, const char *cancel, const
 {
     json_object_set_new(ctx, "form_action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
 }
 
 /* The text boxes of a GOV.UK date input, from a stored date (YYYY-MM-DD);
  * empty when there is none. */
-struct date_text {
-    char d[12], m[12], y[12];
-};
-
-static void date_text_of(const char *iso, struct date_text *t)
+static void date_text_of(struct req *rq, const char *iso, const char **d, const char **m, const char **y)
 {
-    memset(t, 0, sizeof *t);
     int32_t day;
-    if (iso[0] && day_parse(iso, &day) == 0) {
-        int yy, mm, dd;
-        ymd_from_day(day, &yy, &mm, &dd);
-        snprintf(t->d, sizeof t->d, "%d", dd);
-        snprintf(t->m, sizeof t->m, "%d", mm);
-        snprintf(t->y, sizeof t->y, "%04d", yy % 10000);
-    }
+    *d = *m = *y = "";
+    if (iso[0] && day_parse(iso, &day) == 0)
+        req_day_text(rq, day, d, m, y);
 }
 
 /* ---- action list ---- */
@@ -116,25 +99,6 @@ static void collect_action(void *arg, const struct action_row *a)
     json_array_append_new(a->voided_at ? ac->voided : strcmp(a->status, "open") == 0 ? ac->open : ac->closed, o);
 }
 
-static const char *saved_text(const char *sv)
-{
-    if (!sv)
-        return NULL;
-    if (!strcmp(sv, "added"))
-        return "Action added";
-    if (!strcmp(sv, "updated"))
-        return "Action saved";
-    if (!strcmp(sv, "status"))
-        return "Action status saved";
-    if (!strcmp(sv, "referral"))
-        return "Referral recorded";
-    if (!strcmp(sv, "outcome"))
-        return "Referral outcome saved";
-    if (!strcmp(sv, "voided"))
-        return "Voided: it is kept, marked as entered by mistake, and left out of every count";
-    return NULL;
-}
-
 /* The page of a case's actions or referrals ("what: pupil"): the case's
  * head, whether the user may add to it, and the flash of ?saved=. */
 static json_t *case_list_page(struct req *rq, const struct svc_ctx *c, const struct case_ref *cr, const char *what)
@@ -145,16 +109,22 @@ static json_t *case_list_page(struct req *rq, const struct svc_ctx *c, const str
     case_page_head(ctx, cr);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(c, ACT_CREATE, RES_CASE, cr->id,
                                                                     cr->authority_id, cr->school_id)));
-    const char *flash = saved_text(req_query(rq, "saved"));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    static const struct view_note saved[] = {
+        {"added", "Action added"},
+        {"updated", "Action saved"},
+        {"status", "Action status saved"},
+        {"referral", "Referral recorded"},
+        {"outcome", "Referral outcome saved"},
+        {"voided", "Voided: it is kept, marked as entered by mistake, and left out of every count"},
+        {NULL, NULL},
+    };
+    view_flash(ctx, view_note(rq, "saved", saved));
     return ctx;
 }
 
 static void h_action_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
     struct action_collect ac = {&c, json_array(), json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
@@ -162,9 +132,9 @@ static void h_action_list(struct req *rq, struct resp *rs)
         json_decref(ac.open);
         json_decref(ac.closed);
         json_decref(ac.voided);
-        view_svc_error(rq, rs, st);
-        return;
     }
+    if (view_failed(rq, rs, st))
+        return;
     size_t nopen = json_array_size(ac.open), nclosed = json_array_size(ac.closed);
     size_t nvoided = json_array_size(ac.voided);
     if (rq->api) {
@@ -340,10 +310,10 @@ static void read_action(struct req *rq, struct action_form *f)
 /* Text forms of an action's values, for the edit form. */
 struct action_form_bufs {
     char svc[24], prac[24], res[24], disc[24];
-    struct date_text due;
 };
 
-static void form_from_action(const struct action_row *a, struct action_form *f, struct action_form_bufs *b)
+static void form_from_action(struct req *rq, const struct action_row *a, struct action_form *f,
+                             struct action_form_bufs *b)
 {
     memset(f, 0, sizeof *f);
     memset(b, 0, sizeof *b);
@@ -355,7 +325,7 @@ static void form_from_action(const struct action_row *a, struct action_form *f, 
         snprintf(b->res, sizeof b->res, "%lld", (long long)a->resource_id);
     if (a->discussion_id)
         snprintf(b->disc, sizeof b->disc, "%lld", (long long)a->discussion_id);
-    date_text_of(a->due_on, &b->due);
+    date_text_of(rq, a->due_on, &f->due_day, &f->due_month, &f->due_year);
     f->description = a->description;
     f->owner_service_id = b->svc;
     f->owner_practitioner_id = b->prac;
@@ -363,9 +333,6 @@ static void form_from_action(const struct action_row *a, struct action_form *f, 
     f->setting = a->setting;
     f->nature = a->nature;
     f->resource_id = b->res;
-    f->due_day = b->due.d;
-    f->due_month = b->due.m;
-    f->due_year = b->due.y;
     f->discussion_id = b->disc;
 }
 
@@ -421,13 +388,10 @@ static enum save_next end_case_create(struct req *rq, struct resp *rs, struct sv
 /* The blank form of something new under case rq->id, if the case is open. */
 static void new_under_case(struct req *rq, struct resp *rs, const char *closed, case_form_fn show, const void *blank)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
-    if (!open_case(rq, rs, &c, &cr, closed))
-        return;
-    struct field_errors e = {0};
-    show(rq, rs, &c, 200, &cr, blank, &e);
+    if (open_case(rq, rs, &c, &cr, closed))
+        show(rq, rs, &c, 200, &cr, blank, NULL);
 }
 
 static void new_action_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct case_ref *cr,
@@ -460,8 +424,7 @@ static void action_saved(struct req *rq, struct resp *rs, const struct svc_ctx *
 
 static void h_action_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -473,8 +436,7 @@ static void h_action_create(struct req *rq, struct resp *rs)
 
 static void h_action_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
     enum svc_status st = a ? svc_action_get(&c, rq->id, a, &cr) : SVC_ERROR;
@@ -482,23 +444,22 @@ static void h_action_view(struct req *rq, struct resp *rs)
     json_t *places = json_array();
     if (st == SVC_OK)
         st = svc_action_placements(&c, a->id, json_placement_append, places);
-    if (st != SVC_OK) {
-        json_decref(places);
-        view_svc_error(rq, rs, st);
-    } else if (rq->api) {
+    if (view_failed_drop(rq, rs, st, places))
+        return;
+    if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:o}", "action", json_action(&c, a), "placements", places));
-    } else {
-        json_t *ctx = view_page(rq, "Action", "cases");
-        case_page_head(ctx, &cr);
-        json_t *o = json_action(&c, a);
-        action_view_keys(o, a);
-        json_object_set_new(ctx, "action", o);
-        json_object_set_new(ctx, "placements", places);
-        json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
-        json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
-                                                                      cr.authority_id, cr.school_id)));
-        view_render(rq, rs, 200, "action_view", ctx);
+        return;
     }
+    json_t *ctx = view_page(rq, "Action", "cases");
+    case_page_head(ctx, &cr);
+    json_t *o = json_action(&c, a);
+    action_view_keys(o, a);
+    json_object_set_new(ctx, "action", o);
+    json_object_set_new(ctx, "placements", places);
+    json_object_set_new(ctx, "on_action", json_true());   /* budget/placements_table: the intervention first */
+    json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr.id,
+                                                                  cr.authority_id, cr.school_id)));
+    view_render(rq, rs, 200, "action_view", ctx);
 }
 
 static void edit_with(struct req *rq, struct resp *rs, struct svc_ctx *c, int status, const struct action_row *cur,
@@ -557,8 +518,7 @@ typedef void (*action_first_fn)(struct req *rq, struct resp *rs, struct svc_ctx 
 /* The form show gives, if the user may change action rq->id. */
 static void change_action_page(struct req *rq, struct resp *rs, action_first_fn show)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_row *a = req_alloc(rq, sizeof *a);
     struct case_ref cr;
     if (editable_action(rq, rs, &c, a, &cr))
@@ -570,9 +530,8 @@ static void edit_first(struct req *rq, struct resp *rs, struct svc_ctx *c, const
 {
     struct action_form f;
     struct action_form_bufs b;
-    form_from_action(a, &f, &b);
-    struct field_errors e = {0};
-    edit_with(rq, rs, c, 200, a, cr, &f, &e);
+    form_from_action(rq, a, &f, &b);
+    edit_with(rq, rs, c, 200, a, cr, &f, NULL);
 }
 
 static void h_action_edit(struct req *rq, struct resp *rs)
@@ -582,8 +541,7 @@ static void h_action_edit(struct req *rq, struct resp *rs)
 
 static void h_action_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_form f;
     read_action(rq, &f);
     struct field_errors e = {0};
@@ -626,9 +584,8 @@ static void status_again(struct req *rq, struct resp *rs, struct svc_ctx *c, con
 static void status_first(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct action_row *a,
                          const struct case_ref *cr)
 {
-    struct action_status_form f = {a->status, a->not_done_reason, a->outcome};
-    struct field_errors e = {0};
-    render_status(rq, rs, c, 200, a, cr, &f, &e);
+    render_status(rq, rs, c, 200, a, cr, &(struct action_status_form){a->status, a->not_done_reason, a->outcome},
+                  NULL);
 }
 
 static void h_action_status_form(struct req *rq, struct resp *rs)
@@ -638,8 +595,7 @@ static void h_action_status_form(struct req *rq, struct resp *rs)
 
 static void h_action_status(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct action_status_form f = {req_param(rq, "status"), req_param(rq, "not_done_reason"),
                                    req_param(rq, "outcome")};
     struct field_errors e = {0};
@@ -702,11 +658,8 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     enum svc_status st = void_record(rq, c, w, &rec, &cr);
     if (st == SVC_OK)
         st = svc_record_void_check(c, w->kind, rq->id, &case_id);
-    if (st != SVC_OK) {
-        json_decref(rec);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, rec))
         return;
-    }
     char title[64], form_action[64], back[64];
     snprintf(title, sizeof title, "Void this %s", w->noun);
     json_t *ctx = view_page(rq, title, w->kind == VOID_MEETING ? "meetings" : "cases");
@@ -727,16 +680,13 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void void_form(struct req *rq, struct resp *rs, const struct void_what *w)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
-    render_void(rq, rs, &c, 200, w, "", &e);
+    struct svc_ctx c = req_svc_ctx(rq);
+    render_void(rq, rs, &c, 200, w, "", NULL);
 }
 
 static void void_save(struct req *rq, struct resp *rs, const struct void_what *w)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "void_reason");
     int64_t case_id = 0;
@@ -790,16 +740,11 @@ static void collect_referral(void *arg, const struct referral_row *r)
 
 static void h_referral_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_ref cr;
     struct referral_collect rc = {&c, json_array(), !rq->api, 0};
-    enum svc_status st = svc_referral_list(&c, rq->id, &cr, collect_referral, &rc);
-    if (st != SVC_OK) {
-        json_decref(rc.items);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_referral_list(&c, rq->id, &cr, collect_referral, &rc), rc.items))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:o}", "case", json_case_ref(&cr), "referrals", rc.items));
         return;
@@ -898,8 +843,7 @@ static void h_referral_new(struct req *rq, struct resp *rs)
 
 static void h_referral_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_form f;
     read_referral(rq, &f);
     struct field_errors e = {0};
@@ -924,8 +868,7 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
     char form_action[64];
     snprintf(form_action, sizeof form_action, "/referrals/%lld", (long long)r->id);
     json_object_set_new(ctx, "form_action", json_string(form_action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     if (can_edit) {
         json_t *fields = json_object();
         json_object_set_new(fields, "outcome", fld_radios_codes("outcome", "Outcome of the referral", f->outcome, e,
@@ -952,28 +895,23 @@ static void render_referral(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 
 static void h_referral_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_row *r = req_alloc(rq, sizeof *r);
     struct case_ref cr;
-    enum svc_status st = r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR;
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-    } else if (rq->api) {
+    if (view_failed(rq, rs, r ? svc_referral_get(&c, rq->id, r, &cr) : SVC_ERROR))
+        return;
+    if (rq->api) {
         view_json(rs, 200, json_pack("{s:o}", "referral", json_referral(&c, r)));
-    } else {
-        struct date_text b;
-        date_text_of(r->outcome_on, &b);
-        struct referral_outcome_form f = {r->outcome, b.d, b.m, b.y, r->notes, NULL};
-        struct field_errors e = {0};
-        render_referral(rq, rs, &c, 200, r, &cr, &f, &e);
+        return;
     }
+    struct referral_outcome_form f = {r->outcome, NULL, NULL, NULL, r->notes, NULL};
+    date_text_of(rq, r->outcome_on, &f.day, &f.month, &f.year);
+    render_referral(rq, rs, &c, 200, r, &cr, &f, NULL);
 }
 
 static void h_referral_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct referral_outcome_form f;
     memset(&f, 0, sizeof f);
     f.outcome = req_param(rq, "outcome");

@@ -22,9 +22,7 @@ struct cand_list {
 static void add_candidate(void *arg, const struct agenda_candidate *a)
 {
     struct cand_list *cl = arg;
-    char v[24], label[300];
-    snprintf(v, sizeof v, "%lld", (long long)a->case_id);
-    char when[32] = "";
+    char label[300], when[32] = "";
     if (a->discussed_before)
         date_label(a->last_discussed, when, sizeof when);
     if (a->discussed_before)
@@ -32,15 +30,14 @@ static void add_candidate(void *arg, const struct agenda_candidate *a)
                  when, (long long)a->open_actions, a->open_actions == 1 ? "" : "s");
     else
         snprintf(label, sizeof label, "%s (new)", a->pupil_name);
-    fld_add_option(cl->field, v, label, NULL);
+    fld_add_id_option(cl->field, a->case_id, label, NULL);
 }
 
 static void render_agenda(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, int64_t meeting_id,
                           const struct field_errors *e, const char *flash)
 {
     struct agenda_view av;
-    enum svc_status st = svc_agenda_get(c, meeting_id, &av);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_agenda_get(c, meeting_id, &av)))
         return;
     json_t *reviews = json_array(), *fresh = json_array(), *all = json_array();
     for (size_t i = 0; i < av.n; i++) {
@@ -88,17 +85,14 @@ static void render_agenda(struct req *rq, struct resp *rs, int status, struct sv
         json_object_set_new(ctx, "add_field", f);
         json_object_set_new(ctx, "can_add", json_true());
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_set_errors(ctx, e);
+    view_flash(ctx, flash);
     view_render(rq, rs, status, "meeting_agenda", ctx);
 }
 
 static void h_agenda(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *sv = req_query(rq, "saved");
     const char *flash = running_flash(sv);
     render_agenda(rq, rs, 200, &c, rq->id, NULL, flash ? flash : sv ? (strcmp(sv, "reviews") == 0 ? "Cases due for review added"
@@ -108,8 +102,7 @@ static void h_agenda(struct req *rq, struct resp *rs)
 
 static void h_agenda_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     int64_t did = 0;
     enum svc_status st = svc_agenda_add(&c, rq->id, parse_id(req_param(rq, "case_id")), &e, &did);
@@ -127,8 +120,7 @@ static void h_agenda_add(struct req *rq, struct resp *rs)
 
 static void h_agenda_reviews(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int added = 0, skipped = 0;
     enum svc_status st = svc_agenda_add_reviews(&c, rq->id, &added, &skipped);
     if (st != SVC_OK) {
@@ -159,8 +151,7 @@ static void render_discussion(struct req *rq, struct resp *rs, int status, const
     json_object_set_new(ctx, "item", json_agenda_item(r));
     json_object_set_new(ctx, "meeting", json_meeting_brief(m));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     discussion_actions_json(rq, r, ctx);
     json_t *fields = json_object();
     json_t *mins = fld_input("minutes", "What was discussed and agreed", f->minutes, e,
@@ -206,8 +197,7 @@ static void form_from_row(struct req *rq, const struct agenda_row *r, struct dis
 
 static void h_discussion(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     enum svc_status st = r ? svc_discussion_get(&c, rq->id, r, &m) : SVC_ERROR;
@@ -216,15 +206,13 @@ static void h_discussion(struct req *rq, struct resp *rs)
     } else {
         struct discussion_form f;
         form_from_row(rq, r, &f);
-        struct field_errors e = {0};
-        render_discussion(rq, rs, 200, r, &m, &f, &e);
+        render_discussion(rq, rs, 200, r, &m, &f, NULL);
     }
 }
 
 static void h_discussion_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct discussion_form f = {0};
     f.minutes = req_param(rq, "minutes");
     req_date_parts(rq, "feedback_on", "feedback_on", &f.fb_day, &f.fb_month, &f.fb_year);
@@ -256,8 +244,7 @@ static void h_discussion_save(struct req *rq, struct resp *rs)
 
 static void h_discussion_remove(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agenda_row *r = req_alloc(rq, sizeof *r);
     struct meeting_brief m;
     if (!r) {

@@ -219,19 +219,6 @@ static bool list_failed(struct req *rq, struct resp *rs, enum svc_status st, str
 
 /* ---- what the pages share ---- */
 
-/* The page's error summary, when e holds any. */
-static void set_errors(json_t *ctx, const struct field_errors *e)
-{
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-}
-
-/* The green banner saying what was just done. */
-static void set_flash(json_t *ctx, const char *text)
-{
-    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
-}
-
 /* Breadcrumbs ending at the page of taskforce id, called name. */
 static void taskforce_crumbs(json_t *ctx, int64_t id, const char *name)
 {
@@ -259,7 +246,7 @@ static json_t *form_page(struct req *rq, const char *title, const char *caption,
     json_object_set_new(ctx, "form_submit", json_string(submit));
     json_object_set_new(ctx, "form_cancel", json_string(cancel));
     json_object_set_new(ctx, "fields", json_array());
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     return ctx;
 }
 
@@ -298,8 +285,7 @@ static void form_date(struct req *rq, const char *name, const char **value)
 
 static void h_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct collect k = {json_array(), today_of(&c)};
     enum svc_status st = svc_apst_list(&c, add_tf, &k);
     if (list_failed(rq, rs, st, &k))
@@ -324,9 +310,7 @@ static const struct req_field apst_fields[] = {
 static void add_school_option(void *arg, int64_t id, const char *name)
 {
     json_t *f = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(f, v, name, json_string_value(json_object_get(f, "value_chosen")));
+    fld_add_id_option(f, id, name, json_string_value(json_object_get(f, "value_chosen")));
 }
 
 static void render_create(struct req *rq, struct resp *rs, int status, struct svc_ctx *c, const struct apst_form *f,
@@ -361,21 +345,16 @@ static void render_create(struct req *rq, struct resp *rs, int status, struct sv
 
 static void h_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)) {
-        view_failed(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_APST, 0, 0, 0)))
         return;
-    }
     struct apst_form f = {0};
-    struct field_errors e = {0};
-    render_create(rq, rs, 200, &c, &f, &e);
+    render_create(rq, rs, 200, &c, &f, NULL);
 }
 
 static void h_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_form f = {0};
     req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
     form_date(rq, "started_on", &f.started_on);
@@ -472,22 +451,20 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
     json_object_set_new(ctx, "may_export", json_boolean(svc_apst_may(&c, ACT_EXPORT, t)));
     const char *flash = saved_text(req_query(rq, "saved"));
     if (flash)
-        set_flash(ctx, flash);
+        view_flash(ctx, flash);
     json_object_set_new(ctx, "meeting_date",
                         finding_form_date_field(rq, "date", "Date of the case meeting", date, e, "For example, 27 3 2026"));
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     view_render(rq, rs, status, "apst/view", ctx);
 }
 
 static void h_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
-    struct field_errors e = {0};
-    render_view(rq, rs, 200, &c, t, NULL, &e);
+    render_view(rq, rs, 200, &c, t, NULL, NULL);
 }
 
 /* ---- forms inside a taskforce: specialists, agreements, referrals, time ---- */
@@ -569,29 +546,20 @@ static const struct req_field iv_fields[] = {
     REQ_FIELD(struct apst_intervention_form, minutes),
 };
 
-struct options {
-    json_t *field;
-    const char *current;
-};
 static void opt_specialist(void *arg, const struct apst_specialist_row *r)
 {
-    struct options *o = arg;
-    char v[24], label[TAS_NAME_MAX + 64];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    char label[TAS_NAME_MAX + 64];
     snprintf(label, sizeof label, "%s (%s)", r->name, code_label(&codes_apst_specialist, r->kind));
-    fld_add_option(o->field, v, label, o->current);
+    fld_choice_add(arg, r->id, label);
 }
 static void opt_referral(void *arg, const struct apst_referral_row *r)
 {
-    struct options *o = arg;
     if (!strcmp(r->triage, "declined") || !strcmp(r->triage, "signposted"))
         return;
-    char v[24], label[2 * TAS_NAME_MAX + 64];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    char when[32];
+    char label[2 * TAS_NAME_MAX + 64], when[32];
     date_label(r->referred_on, when, sizeof when);
     snprintf(label, sizeof label, "%s %s (referred %s)", r->forenames, r->surname, when);
-    fld_add_option(o->field, v, label, o->current);
+    fld_choice_add(arg, r->id, label);
 }
 
 /* What differs between the forms inside a taskforce, by enum sub: the
@@ -677,13 +645,13 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
     case SUB_INTERVENTION: {
         json_t *sp = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist",
                                       f->iv.specialist_id);
-        struct options o = {sp, f->iv.specialist_id};
+        struct fld_choice o = {sp, f->iv.specialist_id};
         svc_apst_specialists(c, t, opt_specialist, &o);
         field(ctx, sp, "is_select");
         field(ctx, fld_radios_codes("activity", "Activity", f->iv.activity, e, &codes_apst_activity, 0), "is_radios");
         json_t *rfs = fld_select_blank("referral_id", "Pupil (for work with a pupil or their family)", e, NULL,
                                        "No pupil: group work, training or advice", f->iv.referral_id);
-        struct options ro = {rfs, f->iv.referral_id};
+        struct fld_choice ro = {rfs, f->iv.referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         field(ctx, rfs, "is_select");
         date_hint_field(rq, ctx, "delivered_on", "Date", f->iv.delivered_on, e);
@@ -712,8 +680,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
 
 static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -723,8 +690,7 @@ static void sub_new(struct req *rq, struct resp *rs, enum sub kind)
     }
     union sub_form f;
     memset(&f, 0, sizeof f);
-    struct field_errors e = {0};
-    render_sub(rq, rs, 200, &c, t, kind, &f, &e);
+    render_sub(rq, rs, 200, &c, t, kind, &f, NULL);
 }
 
 /* Form kind as sent into f (the form of kind in the union, which starts
@@ -760,8 +726,7 @@ static enum svc_status sub_add(struct svc_ctx *c, int64_t taskforce_id, enum sub
 
 static void sub_save(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union sub_form f;
     memset(&f, 0, sizeof f);
     sub_read(rq, kind, &f);
@@ -851,8 +816,7 @@ static void sp_render(struct req *rq, struct resp *rs, int status, const struct 
 
 static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_specialist_row r;
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     enum svc_status st = t ? svc_apst_specialist_get(&c, rq->id, &r, t) : SVC_ERROR;
@@ -860,14 +824,12 @@ static void sp_show(struct req *rq, struct resp *rs, const struct sp_form *f)
         st = SVC_FORBIDDEN;
     if (view_failed(rq, rs, st))
         return;
-    struct field_errors e = {0};
-    sp_render(rq, rs, 200, f, &r, t, NULL, &e);
+    sp_render(rq, rs, 200, f, &r, t, NULL, NULL);
 }
 
 static void sp_save(struct req *rq, struct resp *rs, const struct sp_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *value = req_param(rq, f->param);
     if (f->date)
         form_date(rq, f->param, &value);
@@ -919,12 +881,10 @@ static void void_render(struct req *rq, struct resp *rs, int status, const struc
 
 static void void_show(struct req *rq, struct resp *rs, const struct apst_void_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = req_alloc(rq, sizeof *t);
     bool voided = false;
-    enum svc_status st = t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, t ? svc_apst_may_void(&c, f->kind, rq->id, t, &voided) : SVC_ERROR))
         return;
     struct field_errors e = {0};
     if (voided)
@@ -934,8 +894,7 @@ static void void_show(struct req *rq, struct resp *rs, const struct apst_void_fo
 
 static void void_save(struct req *rq, struct resp *rs, const struct apst_void_form *f)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     int64_t taskforce_id = 0;
@@ -958,7 +917,7 @@ static void void_flash(struct req *rq, json_t *ctx)
 {
     const char *sv = req_query(rq, "saved");
     if (sv && !strcmp(sv, "void"))
-        set_flash(ctx, "Entry voided: it is kept, and left out of every total");
+        view_flash(ctx, "Entry voided: it is kept, and left out of every total");
 }
 
 static void h_iv_void_form(struct req *rq, struct resp *rs) { void_show(rq, rs, &void_iv); }
@@ -977,8 +936,7 @@ static const char *query_or(const struct req *rq, const char *name, const char *
  * period ?from= to ?to=, by default all. */
 static void api_list(struct req *rq, struct resp *rs, enum sub kind)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -1020,8 +978,7 @@ static void h_interventions(struct req *rq, struct resp *rs)
         api_list(rq, rs, SUB_INTERVENTION);
         return;
     }
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -1115,7 +1072,7 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         append_field(fields, fld_radios_codes("tier", "Tier of support", f->tier, e, &codes_apst_tier, 0), "is_radios");
         json_t *lead = fld_select_blank("lead_specialist_id", "Lead specialist", e, NULL, "None yet",
                                         f->lead_specialist_id);
-        struct options lo = {lead, f->lead_specialist_id};
+        struct fld_choice lo = {lead, f->lead_specialist_id};
         svc_apst_specialists(c, t, opt_specialist, &lo);
         append_field(fields, lead, "is_select");
         append_field(fields,
@@ -1137,21 +1094,21 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
         consent_form_fields(rq, cfields, cf ? cf : &now, e, false);
         json_object_set_new(ctx, "consent_fields", cfields);
         json_t *as = fld_select_blank("specialist_id", "Specialist", e, NULL, "Select a specialist", "");
-        struct options ao = {as, ""};
+        struct fld_choice ao = {as, ""};
         svc_apst_specialists(c, t, opt_specialist, &ao);
         json_object_set_new(ctx, "assign_field", as);
         if (json_array_size(staff)) {
             json_t *rm = fld_select_blank("remove_specialist_id", "Specialist", e, NULL, "Select a specialist", "");
-            struct options ro = {rm, ""};
+            struct fld_choice ro = {rm, ""};
             svc_apst_referral_staff(c, r, opt_specialist, &ro);
             json_object_set_new(ctx, "unassign_field", rm);
         }
     }
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
-        set_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
+        view_flash(ctx, !strcmp(sv, "triage")       ? "Triage decision saved"
                        : !strcmp(sv, "consent")    ? "Consent saved"
                        : !strcmp(sv, "staff")      ? "Specialist assigned"
                        : !strcmp(sv, "unassigned") ? "Specialist no longer assigned"
@@ -1161,11 +1118,9 @@ static void render_referral_as(struct req *rq, struct resp *rs, int status, stru
 
 static void h_referral(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_referral_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_apst_referral_view(&c, rq->id, r) : SVC_ERROR))
         return;
     char lead[24] = "";
     if (r->lead_specialist_id > 0)
@@ -1173,8 +1128,7 @@ static void h_referral(struct req *rq, struct resp *rs)
     struct apst_triage_form f = {strcmp(r->triage, "pending") ? r->triage : "",
                                  r->threshold_met < 0 ? "" : r->threshold_met ? "yes" : "no",
                                  r->tier, lead, r->engagement, r->closed_on};
-    struct field_errors e = {0};
-    render_referral(rq, rs, 200, &c, r, &f, &e);
+    render_referral(rq, rs, 200, &c, r, &f, NULL);
 }
 
 /* What differs between the ends of the changes to a referral. */
@@ -1207,8 +1161,7 @@ static void referral_end(struct req *rq, struct resp *rs, struct svc_ctx *c, enu
 
 static void h_triage(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_triage_form f = {0};
     req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
     form_date(rq, "closed_on", &f.closed_on);
@@ -1219,8 +1172,7 @@ static void h_triage(struct req *rq, struct resp *rs)
 
 static void h_consent(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_consent_form f;
     memset(&f, 0, sizeof f);
     consent_params(rq, &f);
@@ -1231,8 +1183,7 @@ static void h_consent(struct req *rq, struct resp *rs)
 
 static void h_assign(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_assign(&c, rq->id, req_param(rq, "specialist_id"), &e);
     referral_end(rq, rs, &c, st, &e, &(struct referral_change){.saved = "staff", .with_staff = true});
@@ -1240,8 +1191,7 @@ static void h_assign(struct req *rq, struct resp *rs)
 
 static void h_unassign(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     /* The page's select is remove_specialist_id (specialist_id is the
      * assign form's); its errors name it, so the page marks the right one. */
     const char *name = rq->api ? "specialist_id" : "remove_specialist_id";
@@ -1257,8 +1207,7 @@ static void h_unassign(struct req *rq, struct resp *rs)
 
 static void h_meeting_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     int64_t mid = 0;
     const char *date = req_param(rq, "date");
@@ -1277,8 +1226,7 @@ static void h_meeting_add(struct req *rq, struct resp *rs)
 
 static void h_api_meetings(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_taskforce_row *t = taskforce(rq, rs, &c, rq->id);
     if (!t)
         return;
@@ -1326,7 +1274,7 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
         append_field(fields, fld_radios_codes("kind", "Item", f->kind, e, &codes_apst_item, 0), "is_radios");
         json_t *rfs = fld_select_blank("referral_id", "Pupil", e, "Needed for a new referral or a held case", "None",
                                        f->referral_id);
-        struct options ro = {rfs, f->referral_id};
+        struct fld_choice ro = {rfs, f->referral_id};
         svc_apst_referrals(c, t, "", opt_referral, &ro);
         append_field(fields, rfs, "is_select");
         append_field(fields,
@@ -1342,25 +1290,22 @@ static void render_meeting(struct req *rq, struct resp *rs, int status, struct s
                      "is_input");
         json_object_set_new(ctx, "fields", fields);
     }
-    set_errors(ctx, e);
+    view_set_errors(ctx, e);
     if (req_query(rq, "saved"))
-        set_flash(ctx, "Decision recorded");
+        view_flash(ctx, "Decision recorded");
     view_render(rq, rs, status, "apst/meeting", ctx);
 }
 
 static void h_meeting(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_item_form f = {0};
-    struct field_errors e = {0};
-    render_meeting(rq, rs, 200, &c, rq->id, &f, &e);
+    render_meeting(rq, rs, 200, &c, rq->id, &f, NULL);
 }
 
 static void h_item_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct apst_item_form f = {0};
     req_fields(rq, item_fields, sizeof item_fields / sizeof item_fields[0], &f);
     struct field_errors e = {0};
@@ -1533,8 +1478,7 @@ static bool return_read(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
 
 static void h_return(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct return_asked a = {0};
     /* Dates that are not right: the page again with the errors (SAVE_FORM). */
     if (!return_read(rq, rs, &c, false, &a) || view_answer_save(rq, rs, a.st, &a.e) == SAVE_ANSWERED)
@@ -1570,7 +1514,7 @@ static void h_return(struct req *rq, struct resp *rs)
     }
     json_object_set_new(ctx, "f_from", finding_date_field("from", "From", &a.qf, &a.e, NULL));
     json_object_set_new(ctx, "f_to", finding_date_field("to", "To", &a.qt, &a.e, NULL));
-    set_errors(ctx, &a.e);
+    view_set_errors(ctx, &a.e);
     json_object_set_new(ctx, "pilot", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "send", APST_PILOT_SEND_PCT, "fsm",
                                                 APST_PILOT_FSM_PCT, "social_care", APST_PILOT_SOCIAL_CARE_PCT,
                                                 "engaged", APST_PILOT_ENGAGED_PCT, "ap_sen", APST_AP_SEN_PCT,
@@ -1580,8 +1524,7 @@ static void h_return(struct req *rq, struct resp *rs)
 
 static void return_file(struct req *rq, struct resp *rs, bool xlsx)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct return_asked a = {0};
     if (!return_read(rq, rs, &c, true, &a))
         return;

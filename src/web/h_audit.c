@@ -44,8 +44,7 @@ static int64_t filter_day(const char *s, int add_days)
 
 static void h_audit_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *pupil = req_query(rq, "pupil");
@@ -182,8 +181,7 @@ static void sar_audit(void *arg, const struct sar_access *a)
 
 static void h_subject_access(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct sar_collect sc = {json_object(), json_array()};
     struct sar_sink sink = {&sc, sar_row, sar_audit};
     struct pupil_row p;
@@ -287,22 +285,18 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
     }
     json_object_set_new(ctx, "rules", rows);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     if (saved)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    "Retention periods saved"));
+        view_flash(ctx, "Retention periods saved");
     view_render(rq, rs, status, "retention", ctx);
 }
 
 static void h_retention(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct retention_rule rules[RET__COUNT];
     bool may_edit = false;
-    enum svc_status st = svc_retention_get(&c, rules, &may_edit);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_retention_get(&c, rules, &may_edit)))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:b}", "retention", json_retention_rules(rules), "may_edit", may_edit));
@@ -314,8 +308,7 @@ static void h_retention(struct req *rq, struct resp *rs)
 
 static void h_retention_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *months[RET__COUNT], *ages[RET__COUNT];
     for (int t = 0; t < RET__COUNT; t++) {
         char mname[32], aname[32];

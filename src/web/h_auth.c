@@ -61,8 +61,7 @@ static void render_sign_in(struct req *rq, struct resp *rs, int status, const ch
     json_object_set_new(ctx, "csrf", json_string(token));
     if (strcmp(next_page(rq), "/") != 0)
         json_object_set_new(ctx, "next", json_string(next_page(rq)));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     json_t *u = fld_input("username", "User name", username, errs, NULL);
     fld_set(u, "autocomplete", "username");
     json_object_set_new(u, "spellcheck_off", json_true());
@@ -243,8 +242,7 @@ static void render_code(struct req *rq, struct resp *rs, int status, const struc
     json_object_set_new(ctx, "csrf", json_string(view_form_token(rq, rs)));
     if (strcmp(next_page(rq), "/") != 0)
         json_object_set_new(ctx, "next", json_string(next_page(rq)));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     json_t *c = fld_input("code", "Security code", "", errs,
                           "The 6-digit code from your authenticator app, or one of your recovery codes");
     fld_set(c, "autocomplete", "one-time-code");

@@ -13,15 +13,8 @@
 static void render_form(struct req *rq, struct resp *rs, int status, const struct authority_form *f,
                         const struct field_errors *e, int64_t id)
 {
-    json_t *ctx = view_page(rq, id ? "Edit local authority" : "Add a local authority", "authorities");
-    char action[64], cancel[64];
-    snprintf(action, sizeof action, id ? "/authorities/%lld/edit" : "/authorities", (long long)id);
-    snprintf(cancel, sizeof cancel, id ? "/authorities/%lld" : "/authorities", (long long)id);
-    json_object_set_new(ctx, "action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    json_object_set_new(ctx, "editing", json_boolean(id != 0));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *ctx = view_form_page(rq, id ? "Edit local authority" : "Add a local authority", "authorities", e);
+    view_form_links(ctx, "/authorities", id);
     view_breadcrumbs(ctx, "/", "Home", "/authorities", "Local authorities", NULL);
     json_t *code = fld_input("la_code", "LA code", f->la_code, e,
                              "The 3-digit DfE local authority number, like 822");
@@ -34,37 +27,25 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
 
 static void h_authority_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *rows = json_array();
-    enum svc_status st = svc_authority_list(&c, collect_authority, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_authority_list(&c, collect_authority, rows), rows))
         return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "authorities", rows));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "authorities", rows), "Local authorities",
+                                   "authorities", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Local authorities", "authorities");
     view_list_csv_link(rq, ctx, RES_AUTHORITY);
-    json_object_set_new(ctx, "authorities", rows);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)));
     view_render(rq, rs, 200, "authority_list", ctx);
 }
 
 static void h_authority_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_AUTHORITY, 0, 0, 0)))
         return;
-    }
-    struct authority_form f = {0};
-    struct field_errors e = {0};
-    render_form(rq, rs, 200, &f, &e, 0);
+    render_form(rq, rs, 200, &(struct authority_form){0}, NULL, 0);
 }
 
 static void read_form(struct req *rq, struct authority_form *f)
@@ -73,11 +54,12 @@ static void read_form(struct req *rq, struct authority_form *f)
     f->name = req_param(rq, "name");
 }
 
-/* Creates (id 0) or updates the authority id from the form. */
-static void save(struct req *rq, struct resp *rs, int64_t id)
+/* POST /authorities creates one from the form, POST /authorities/:id/edit
+ * (PUT in the API) updates that one. */
+static void h_authority_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    int64_t id = rq->id;
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -91,64 +73,37 @@ static void save(struct req *rq, struct resp *rs, int64_t id)
         render_form(rq, rs, 400, &f, &e, id);
 }
 
-static void h_authority_create(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, 0);
-}
-
 static void h_authority_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority a;
-    enum svc_status st = svc_authority_get(&c, rq->id, &a);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_authority_get(&c, rq->id, &a)))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "authority", json_authority(&a)));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "authority", json_authority(&a)), a.name,
+                                   "authorities", "/", "Home", "/authorities", "Local authorities", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, a.name, "authorities");
-    view_breadcrumbs(ctx, "/", "Home", "/authorities", "Local authorities", NULL);
-    json_object_set_new(ctx, "authority", json_authority(&a));
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0)));
-    if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Local authority saved"));
+    static const struct view_note saved[] = {{NULL, "Local authority saved"}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "authority_view", ctx);
 }
 
 static void h_authority_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct authority a;
     enum svc_status st = svc_authority_get(&c, rq->id, &a);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_AUTHORITY, a.id, a.id, 0))
         st = SVC_FORBIDDEN;
     if (view_failed(rq, rs, st))
         return;
-    struct authority_form f = {a.la_code, a.name};
-    struct field_errors e = {0};
-    render_form(rq, rs, 200, &f, &e, a.id);
-}
-
-static void h_authority_update(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, rq->id);
+    render_form(rq, rs, 200, &(struct authority_form){a.la_code, a.name}, NULL, a.id);
 }
 
 static const struct route authorities_routes[] = {
-    {"GET", "/authorities", h_authority_list, 0},
-    {"GET", "/authorities/new", h_authority_new, 0},
-    {"POST", "/authorities", h_authority_create, 0},
-    {"GET", "/authorities/:id", h_authority_view, 0},
-    {"GET", "/authorities/:id/edit", h_authority_edit, 0},
-    {"POST", "/authorities/:id/edit", h_authority_update, 0},
-
-    {"GET", "/api/v1/authorities", h_authority_list, ROUTE_CSV_OF(RES_AUTHORITY)},
-    {"POST", "/api/v1/authorities", h_authority_create, 0},
-    {"GET", "/api/v1/authorities/:id", h_authority_view, 0},
-    {"PUT", "/api/v1/authorities/:id", h_authority_update, 0},
+    RECORD_ROUTES("/authorities", h_authority_list, h_authority_new, h_authority_save, h_authority_view,
+                  h_authority_edit, h_authority_save, RES_AUTHORITY),
 };
 
 ROUTE_TABLE(authorities_table, authorities_routes);

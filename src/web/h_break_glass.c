@@ -21,8 +21,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "minutes", json_integer(BREAK_GLASS_SECONDS / 60));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_input("reason", "Why do you need access now?", reason, e,
                           "For example, a safeguarding concern that cannot wait. The data protection "
                           "officer will read this.");
@@ -32,25 +31,20 @@ static void render_form(struct req *rq, struct resp *rs, int status, const char 
 
 static void h_bg_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_break_glass_offered(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_break_glass_offered(&c)))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:b, s:i, s:i}", "offered", 1, "minutes", BREAK_GLASS_SECONDS / 60,
                                      "reason_max", BREAK_GLASS_REASON_MAX));
         return;
     }
-    struct field_errors e = {0};
-    render_form(rq, rs, 200, "", &e);
+    render_form(rq, rs, 200, "", NULL);
 }
 
 static void h_bg_request(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = req_param(rq, "reason");
     struct field_errors e = {0};
     struct break_glass_row r;
@@ -85,8 +79,7 @@ static void add_entry(void *arg, const struct break_glass_row *r)
 
 static void h_bg_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct list_ctx lc = {json_array(), json_array(), c.now};
     enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
     if (st != SVC_OK) {
@@ -110,14 +103,13 @@ static void h_bg_list(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "unreviewed", lc.unreviewed);
     json_object_set_new(ctx, "reviewed", lc.reviewed);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Marked as reviewed"));
+        view_flash(ctx, "Marked as reviewed");
     view_render(rq, rs, 200, "break_glass_list", ctx);
 }
 
 static void h_bg_review(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_break_glass_review(&c, rq->id);
     if (st == SVC_OK && rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rq->id, "reviewed", 1));

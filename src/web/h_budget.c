@@ -63,37 +63,24 @@ static void add_approval(void *arg, const struct budget_approval_row *r)
     add_json(arg, json_budget_approval(r));
 }
 
-static void flash(json_t *ctx, const char *text)
-{
-    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
-}
-
-static void with_errors(json_t *ctx, const struct field_errors *e)
-{
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-}
-
-/* What a page says after a save, by the value of ?saved=: the entries in
- * order, the last one's value NULL for any other. */
-struct saved_text {
-    const char *saved, *text;
-};
-
 /* The end of a budget page: the form's errors, the banner of what was
- * just saved and the template. */
+ * just saved (by the value of ?saved=: texts ends with the one for any
+ * other) and the template. */
 static void page_end(struct req *rq, struct resp *rs, int status, json_t *ctx, const struct field_errors *e,
-                     const char *tmpl, const struct saved_text *texts)
+                     const char *tmpl, const struct view_note *texts)
 {
-    with_errors(ctx, e);
-    const char *sv = req_query(rq, "saved");
-    if (sv) {
-        const struct saved_text *t = texts;
-        while (t->saved && strcmp(t->saved, sv))
-            t++;
-        flash(ctx, t->text);
-    }
+    view_set_errors(ctx, e);
+    view_flash(ctx, view_note(rq, "saved", texts));
     view_render(rq, rs, status, tmpl, ctx);
+}
+
+/* view_failed for a page's reads, the record's and then those that fill
+ * its two lists (dropped when any read failed). */
+static bool reads_failed(struct req *rq, struct resp *rs, enum svc_status st, json_t *list1, json_t *list2)
+{
+    if (st != SVC_OK)
+        json_decref(list1);
+    return view_failed_drop(rq, rs, st, list2);
 }
 
 static void add_correction(void *arg, const struct budget_correction_row *r)
@@ -148,24 +135,14 @@ static void split_date(const char *iso, char d[4], char m[4], char y[6])
 
 static void h_overview(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *lists[2] = {json_array(), json_array()};
-    enum svc_status st = svc_budget_overview(&c, add_year, add_alloc_overview, lists);
-    if (st != SVC_OK) {
-        json_decref(lists[0]);
-        json_decref(lists[1]);
-    }
-    if (view_failed(rq, rs, st))
+    if (reads_failed(rq, rs, svc_budget_overview(&c, add_year, add_alloc_overview, lists), lists[0], lists[1]))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o}", "years", lists[0], "allocations", lists[1]));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o, s:o}", "years", lists[0], "allocations", lists[1]),
+                                   "Pooled budget", "budget", "/", "Home", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Pooled budget", "budget");
-    view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "years", lists[0]);
-    json_object_set_new(ctx, "allocations", lists[1]);
     int64_t authority = view_authority(rq);
     json_object_set_new(ctx, "authority_id", json_integer(authority));
     json_object_set_new(ctx, "may_edit", json_boolean(svc_budget_may(&c, ACT_EDIT, authority, 0)));
@@ -173,7 +150,7 @@ static void h_overview(struct req *rq, struct resp *rs)
     struct visibility v;
     policy_visible(c.who, RES_BUDGET, ACT_EDIT, &v);
     json_object_set_new(ctx, "may_approve", json_boolean(!policy_visible_none(&v)));
-    page_end(rq, rs, 200, ctx, NULL, "budget/index", (const struct saved_text[]){{NULL, "Budget year added"}});
+    page_end(rq, rs, 200, ctx, NULL, "budget/index", (const struct view_note[]){{NULL, "Budget year added"}});
 }
 
 /* ---- a new year ---- */
@@ -188,26 +165,22 @@ static void year_form(struct req *rq, struct resp *rs, int status, int64_t autho
                         json_pack("{s:o}", "start_year",
                                   fld_input("start_year", "The year it starts in", start, e,
                                             "A budget year runs from 1 April to 31 March. For 2026-27, enter 2026.")));
-    with_errors(ctx, e);
+    view_set_errors(ctx, e);
     view_render(rq, rs, status, "budget/year_form", ctx);
 }
 
 static void h_year_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
-    if (!svc_budget_may(&c, ACT_EDIT, authority, 0)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, svc_budget_may(&c, ACT_EDIT, authority, 0)))
         return;
-    }
     year_form(rq, rs, 200, authority, "", NULL);
 }
 
 static void h_year_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *a = req_param(rq, "authority_id");
     int64_t authority = a && *a ? strtoll(a, NULL, 10) : view_authority(rq);
     const char *start = req_param(rq, "start_year");
@@ -245,17 +218,13 @@ struct year_forms {
 
 static void add_team_option(void *arg, const struct budget_team *t)
 {
-    json_t **p = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)t->id);
-    fld_add_option(p[0], id, t->name, json_string_value(p[1]));
+    fld_choice_add(arg, t->id, t->name);
 }
 
 static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct year_forms *f,
                       const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_year_row y;
     enum svc_status st = svc_budget_year_get(&c, id, &y);
     json_t *contribs = json_array(), *allocs = json_array();
@@ -263,32 +232,22 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
         st = svc_budget_contribution_list(&c, id, add_contribution, contribs);
     if (st == SVC_OK)
         st = svc_budget_allocation_list(&c, id, add_allocation, allocs);
-    if (st != SVC_OK) {
-        json_decref(contribs);
-        json_decref(allocs);
-    }
-    if (view_failed(rq, rs, st))
+    if (reads_failed(rq, rs, st, contribs, allocs))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o, s:o}", "year", json_budget_year(&y), "contributions", contribs,
-                                     "allocations", allocs));
-        return;
-    }
     char title[64];
     snprintf(title, sizeof title, "Pooled budget %s", y.label);
-    json_t *ctx = view_page(rq, title, "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
-    json_object_set_new(ctx, "year", json_budget_year(&y));
-    json_object_set_new(ctx, "contributions", contribs);
-    json_object_set_new(ctx, "allocations", allocs);
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o, s:o, s:o}", "year", json_budget_year(&y), "contributions",
+                                                     contribs, "allocations", allocs),
+                                   title, "budget", "/", "Home", "/budget", "Pooled budget", NULL);
+    if (!ctx)
+        return;
     bool may_edit = svc_budget_may(&c, ACT_EDIT, y.authority_id, 0);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     if (may_edit) {
         const struct contribution_form *cf = f ? &f->cf : NULL;
         json_t *team = fld_select_blank("team_id", "Team", e, NULL, "Select a team", f ? f->team_id : "");
-        json_t *pair[2] = {team, json_string(f && f->team_id ? f->team_id : "")};
-        svc_budget_team_list(&c, y.authority_id, add_team_option, pair);
-        json_decref(pair[1]);
+        svc_budget_team_list(&c, y.authority_id, add_team_option,
+                             &(struct fld_choice){team, f && f->team_id ? f->team_id : ""});
         json_t *fields = json_pack(
             "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
             fld_select_codes("partner", "Partner", cf ? cf->partner : "", e, partner_list(), "Select a partner"),
@@ -313,7 +272,7 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
         json_object_set_new(ctx, "fields", fields);
     }
     page_end(rq, rs, status, ctx, e, "budget/year",
-             (const struct saved_text[]){{"contribution", "Contribution recorded"},
+             (const struct view_note[]){{"contribution", "Contribution recorded"},
                                          {"allocation", "Allocation saved"},
                                          {NULL, "Budget year added"}});
 }
@@ -331,8 +290,7 @@ static const struct req_field contribution_fields[] = {
 
 static void h_contribution_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct year_forms f = {0};
     req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
@@ -349,8 +307,7 @@ static void h_contribution_add(struct req *rq, struct resp *rs)
 
 static void h_allocation_set(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct year_forms f = {0};
     f.team_id = req_param(rq, "team_id");
     f.amount = req_param(rq, rq->api ? "amount" : "allocation");
@@ -385,24 +342,21 @@ static const struct req_field commitment_fields[] = {
 
 static void add_intervention_option(void *arg, const struct intervention_row *r)
 {
-    json_t **p = arg;
     if (!r->active)
         return;
-    char id[24], label[480], cost[40], unit[40];
+    char label[480], cost[40], unit[40];
     const struct budget_code *u = budget_unit_find(r->unit);
     snprintf(unit, sizeof unit, "%s", u ? u->label : r->unit);
     unit[0] = (char)(unit[0] >= 'A' && unit[0] <= 'Z' ? unit[0] - 'A' + 'a' : unit[0]);
     budget_format_pence(r->unit_cost, cost, sizeof cost);
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
     snprintf(label, sizeof label, "%s (%s), %s a %s", r->name, r->provider, cost, unit);
-    fld_add_option(p[0], id, label, json_string_value(p[1]));
+    fld_choice_add(arg, r->id, label);
 }
 
 static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_form *f,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_allocation_row a;
     enum svc_status st = svc_budget_allocation_get(&c, id, &a);
     json_t *list = json_array(), *history = json_array();
@@ -410,27 +364,17 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
         st = svc_budget_commitment_list(&c, id, add_commitment, list);
     if (st == SVC_OK)
         st = svc_budget_allocation_changes(&c, id, add_allocation_change, history);
-    if (st != SVC_OK) {
-        json_decref(list);
-        json_decref(history);
-    }
-    if (view_failed(rq, rs, st))
+    if (reads_failed(rq, rs, st, list, history))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o, s:o}", "allocation", json_budget_allocation(&a), "commitments", list,
-                                     "history", history));
-        return;
-    }
-    char title[240], year_href[48];
+    char title[240];
     snprintf(title, sizeof title, "%s: budget %s", a.team_name, a.year_label);
-    snprintf(year_href, sizeof year_href, "/budget/years/%lld", (long long)a.year_id);
-    json_t *ctx = view_page(rq, title, "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o, s:o, s:o}", "allocation", json_budget_allocation(&a),
+                                                     "commitments", list, "history", history),
+                                   title, "budget", "/", "Home", "/budget", "Pooled budget", NULL);
+    if (!ctx)
+        return;
     if (svc_budget_may(&c, ACT_VIEW, a.authority_id, 0))
-        json_object_set_new(ctx, "year_href", json_string(year_href));
-    json_object_set_new(ctx, "allocation", json_budget_allocation(&a));
-    json_object_set_new(ctx, "commitments", list);
-    json_object_set_new(ctx, "history", history);
+        view_set_printf(ctx, "year_href", "/budget/years/%lld", (long long)a.year_id);
     bool may_commit = svc_budget_may(&c, ACT_CREATE, a.authority_id, a.team_id);
     json_object_set_new(ctx, "may_commit", json_boolean(may_commit));
     if (may_commit) {
@@ -443,9 +387,8 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
         bool commission = f && f->intervention_id && *f->intervention_id;
         json_t *iv = fld_select_blank("intervention_id", "Intervention", e, NULL, "Select an intervention",
                                       f ? f->intervention_id : "");
-        json_t *pair[2] = {iv, json_string(f && f->intervention_id ? f->intervention_id : "")};
-        svc_intervention_list(&c, a.authority_id, add_intervention_option, pair);
-        json_decref(pair[1]);
+        svc_intervention_list(&c, a.authority_id, add_intervention_option,
+                              &(struct fld_choice){iv, f && f->intervention_id ? f->intervention_id : ""});
         json_object_set_new(
             ctx, "commission",
             json_pack("{s:o, s:o, s:o}", "intervention_id", iv, "units",
@@ -463,7 +406,7 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
                       fld_date("committed_on", "Date of the commitment", f ? f->day : "", f ? f->month : "",
                                f ? f->year : "", e, NULL)));
     }
-    with_errors(ctx, e);
+    view_set_errors(ctx, e);
     const char *sv = req_query(rq, "saved");
     if (sv)
         json_object_set_new(ctx, "flash",
@@ -480,8 +423,7 @@ static void h_allocation(struct req *rq, struct resp *rs)
 
 static void h_commit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_form f = {0};
     req_fields(rq, commitment_fields, sizeof commitment_fields / sizeof commitment_fields[0], &f);
     if (!rq->api && f.intervention_id && *f.intervention_id)   /* the commissioning form's date */
@@ -532,18 +474,15 @@ struct commitment_forms {
 
 static void add_action_option(void *arg, const struct budget_action *r)
 {
-    json_t **p = arg;
-    char id[24], label[400];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    char label[400];
     snprintf(label, sizeof label, "%s: %s", r->pupil_name, r->description);
-    fld_add_option(p[0], id, label, json_string_value(p[1]));
+    fld_choice_add(arg, r->id, label);
 }
 
 static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t id, const struct commitment_forms *f,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
     enum svc_status st = cm ? svc_budget_commitment_get(&c, id, cm) : SVC_ERROR;
     json_t *approvals = json_array(), *payments = json_array();
@@ -551,11 +490,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         st = svc_budget_approval_list(&c, id, add_approval, approvals);
     if (st == SVC_OK)
         st = svc_budget_payment_list(&c, id, add_payment, payments);
-    if (st != SVC_OK) {
-        json_decref(approvals);
-        json_decref(payments);
-    }
-    if (view_failed(rq, rs, st))
+    if (reads_failed(rq, rs, st, approvals, payments))
         return;
     if (rq->api) {
         json_t *o = json_pack("{s:o, s:o, s:o}", "commitment", json_budget_commitment(cm), "approvals", approvals,
@@ -619,9 +554,8 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
             json_t *act = fld_select_blank("action_id", "The TAS action it comes from", e,
                                            "Open actions of this team's open cases that you can see",
                                            "Select an action", pf ? pf->action_id : "");
-            json_t *pair[2] = {act, json_string(pf && pf->action_id ? pf->action_id : "")};
-            svc_placement_actions(&c, cm->team_id, add_action_option, pair);
-            json_decref(pair[1]);
+            svc_placement_actions(&c, cm->team_id, add_action_option,
+                                  &(struct fld_choice){act, pf && pf->action_id ? pf->action_id : ""});
             json_object_set_new(fields, "action_id", act);
             json_object_set_new(fields, "starts_on", fld_date("starts_on", "Starts", pf ? pf->sday : "",
                                                               pf ? pf->smonth : "", pf ? pf->syear : "", e, NULL));
@@ -662,7 +596,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
     }
     json_object_set_new(ctx, "fields", fields);
     page_end(rq, rs, status, ctx, e, "budget/commitment",
-             (const struct saved_text[]){{"void", "Commitment voided"},
+             (const struct view_note[]){{"void", "Commitment voided"},
                                          {"corrected", "Commitment corrected"},
                                          {"corrected_pending", "Commitment corrected: it is awaiting approval"},
                                          {"placed", "Pupil placed"},
@@ -678,8 +612,7 @@ static void h_commitment(struct req *rq, struct resp *rs)
 
 static void h_decide(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {.decision = req_param(rq, "decision"), .note = req_param(rq, "note")};
     struct field_errors e = {0};
     enum svc_status st = svc_budget_decide(&c, rq->id, f.decision, f.note, &e);
@@ -696,8 +629,7 @@ static void h_decide(struct req *rq, struct resp *rs)
 
 static void h_pay(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     req_fields(rq, payment_fields, sizeof payment_fields / sizeof payment_fields[0], &f.pay);
     req_date_parts(rq, "paid_on", "paid_on", &f.pay.day, &f.pay.month, &f.pay.year);
@@ -731,8 +663,7 @@ static void read_placement_form(struct req *rq, struct placement_form *f)
 
 static void h_place(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     read_placement_form(rq, &f.place);
     struct field_errors e = {0};
@@ -749,21 +680,16 @@ static void h_place(struct req *rq, struct resp *rs)
 static void placement_page(struct req *rq, struct resp *rs, int status, const struct placement_form *f,
                            const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct placement_row p;
-    enum svc_status st = svc_placement_get(&c, rq->id, &p);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_placement_get(&c, rq->id, &p)))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "placement", json_placement(&p)));
-        return;
-    }
     char back[48], units[24];
     snprintf(back, sizeof back, "/budget/commitments/%lld", (long long)p.commitment_id);
-    json_t *ctx = view_page(rq, "Placement", "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, p.intervention_name, NULL);
-    json_object_set_new(ctx, "placement", json_placement(&p));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "placement", json_placement(&p)), "Placement", "budget",
+                                   "/", "Home", "/budget", "Pooled budget", back, p.intervention_name, NULL);
+    if (!ctx)
+        return;
     bool may_edit = !p.voided && svc_budget_may(&c, ACT_CREATE, p.authority_id, p.team_id);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
     json_object_set_new(ctx, "corrections", corrections_of(&c, BUDGET_KIND_PLACEMENT, p.id));
@@ -790,7 +716,7 @@ static void placement_page(struct req *rq, struct resp *rs, int status, const st
                   req_param(rq, "void_reason"), e);
     }
     page_end(rq, rs, status, ctx, e, "budget/placement",
-             (const struct saved_text[]){{"void", "Placement voided"}, {NULL, "Placement saved"}});
+             (const struct view_note[]){{"void", "Placement voided"}, {NULL, "Placement saved"}});
 }
 
 static void h_placement(struct req *rq, struct resp *rs)
@@ -800,8 +726,7 @@ static void h_placement(struct req *rq, struct resp *rs)
 
 static void h_placement_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct placement_form f = {0};
     read_placement_form(rq, &f);
     struct field_errors e = {0};
@@ -842,22 +767,15 @@ static const struct req_field intervention_fields[] = {
 static void interventions_page(struct req *rq, struct resp *rs, int status, const struct intervention_form *f,
                                const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     json_t *list = json_array();
-    enum svc_status st = svc_intervention_list(&c, authority, add_intervention, list);
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
+    if (view_failed_drop(rq, rs, svc_intervention_list(&c, authority, add_intervention, list), list))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "interventions", list));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "interventions", list), "Interventions catalogue",
+                                   "budget", "/", "Home", "/budget", "Pooled budget", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Interventions catalogue", "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
-    json_object_set_new(ctx, "interventions", list);
     json_object_set_new(ctx, "authority_id", json_integer(authority));
     bool may_edit = svc_budget_may(&c, ACT_EDIT, authority, 0);
     json_object_set_new(ctx, "may_edit", json_boolean(may_edit));
@@ -884,7 +802,7 @@ static void interventions_page(struct req *rq, struct resp *rs, int status, cons
                       fld_textarea("eligibility", "Who is eligible (optional)", f ? f->eligibility : "", e, NULL),
                       "aims", aims));
     }
-    page_end(rq, rs, status, ctx, e, "budget/interventions", (const struct saved_text[]){{NULL, "Intervention added"}});
+    page_end(rq, rs, status, ctx, e, "budget/interventions", (const struct view_note[]){{NULL, "Intervention added"}});
 }
 
 static void h_interventions(struct req *rq, struct resp *rs)
@@ -894,8 +812,7 @@ static void h_interventions(struct req *rq, struct resp *rs)
 
 static void h_intervention_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct intervention_form f = {0};
     req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f);
@@ -982,8 +899,7 @@ static json_t *report_json(const struct budget_report *r)
 
 static struct budget_report *report_for(struct req *rq, struct resp *rs, enum action a)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_report *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_budget_report(&c, rq->id, a, r) : SVC_ERROR;
     return view_failed(rq, rs, st) ? NULL : r;
@@ -1006,8 +922,7 @@ static void h_report(struct req *rq, struct resp *rs)
     view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, r->year.label, NULL);
     json_object_update(ctx, data);
     json_decref(data);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_object_set_new(ctx, "may_export", json_boolean(svc_budget_may(&c, ACT_EXPORT, r->year.authority_id, 0)));
     view_render(rq, rs, 200, "budget/report", ctx);
 }
@@ -1094,12 +1009,10 @@ static void h_report_xlsx(struct req *rq, struct resp *rs)
 static void unit_costs_page(struct req *rq, struct resp *rs, int status, const char *key, const char *amount,
                             const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct budget_unit_costs uc;
-    enum svc_status st = svc_budget_unit_costs(&c, authority, &uc);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_budget_unit_costs(&c, authority, &uc)))
         return;
     json_t *list = json_array();
     for (int i = 0; i < BUDGET_COST__COUNT; i++) {
@@ -1128,7 +1041,7 @@ static void unit_costs_page(struct req *rq, struct resp *rs, int status, const c
                             json_pack("{s:o, s:o}", "key", sel, "amount",
                                       fld_input("amount", "Cost, in pounds", amount, e, "For example, 18,000.00")));
     }
-    page_end(rq, rs, status, ctx, e, "budget/costs", (const struct saved_text[]){{NULL, "Unit cost saved"}});
+    page_end(rq, rs, status, ctx, e, "budget/costs", (const struct view_note[]){{NULL, "Unit cost saved"}});
 }
 
 static void h_unit_costs(struct req *rq, struct resp *rs)
@@ -1149,8 +1062,7 @@ struct setting {
 
 static void setting_save(struct req *rq, struct resp *rs, const struct setting *k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     const char *v1 = req_param(rq, k->field1), *v2 = req_param(rq, k->field2);
     struct field_errors e = {0};
@@ -1177,22 +1089,14 @@ static void h_unit_cost_save(struct req *rq, struct resp *rs)
 
 static void h_approvals(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
-    enum svc_status st = svc_budget_approval_queue(&c, add_commitment, list);
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
+    if (view_failed_drop(rq, rs, svc_budget_approval_queue(&c, add_commitment, list), list))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "commitments", list));
-        return;
-    }
-    json_t *ctx = view_page(rq, "Commitments to approve", "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", NULL);
-    json_object_set_new(ctx, "commitments", list);
-    view_render(rq, rs, 200, "budget/approvals", ctx);
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "commitments", list), "Commitments to approve",
+                                   "budget", "/", "Home", "/budget", "Pooled budget", NULL);
+    if (ctx)
+        view_render(rq, rs, 200, "budget/approvals", ctx);
 }
 
 /* ---- limits per role ---- */
@@ -1200,11 +1104,9 @@ static void h_approvals(struct req *rq, struct resp *rs)
 static void limits_page(struct req *rq, struct resp *rs, int status, const char *holder_in, const char *approver_in,
                         const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq), holder = 0, approver = 0;
-    enum svc_status st = svc_budget_limits(&c, authority, &holder, &approver);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_budget_limits(&c, authority, &holder, &approver)))
         return;
     if (rq->api) {
         json_t *o = json_pack("{s:I}", "authority_id", (json_int_t)authority);
@@ -1235,7 +1137,7 @@ static void limits_page(struct req *rq, struct resp *rs, int status, const char 
                       fld_input("approver_limit", "A budget approver approves up to, in pounds",
                                 approver_in ? approver_in : a, e, NULL)));
     }
-    page_end(rq, rs, status, ctx, e, "budget/limits", (const struct saved_text[]){{NULL, "Limits saved"}});
+    page_end(rq, rs, status, ctx, e, "budget/limits", (const struct view_note[]){{NULL, "Limits saved"}});
 }
 
 static void h_limits(struct req *rq, struct resp *rs)
@@ -1263,11 +1165,9 @@ struct fix_forms {
 static void contribution_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_contribution_row r;
-    enum svc_status st = svc_budget_contribution_get(&c, rq->id, &r);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_budget_contribution_get(&c, rq->id, &r)))
         return;
     json_t *fixes = corrections_of(&c, BUDGET_KIND_CONTRIBUTION, r.id);
     if (rq->api) {
@@ -1307,7 +1207,7 @@ static void contribution_page(struct req *rq, struct resp *rs, int status, const
         json_object_set_new(ctx, "fields", fields);
     }
     page_end(rq, rs, status, ctx, e, "budget/contribution",
-             (const struct saved_text[]){{"void", "Contribution voided"}, {NULL, "Contribution corrected"}});
+             (const struct view_note[]){{"void", "Contribution voided"}, {NULL, "Contribution corrected"}});
 }
 
 static void h_contribution(struct req *rq, struct resp *rs)
@@ -1317,8 +1217,7 @@ static void h_contribution(struct req *rq, struct resp *rs)
 
 static void h_contribution_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
     req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
@@ -1341,11 +1240,9 @@ static void h_contribution_correct(struct req *rq, struct resp *rs)
 static void intervention_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct intervention_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_intervention_get(&c, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_intervention_get(&c, rq->id, r) : SVC_ERROR))
         return;
     json_t *fixes = corrections_of(&c, BUDGET_KIND_INTERVENTION, r->id);
     if (rq->api) {
@@ -1379,7 +1276,7 @@ static void intervention_page(struct req *rq, struct resp *rs, int status, const
         json_object_set_new(ctx, "fields", fields);
     }
     page_end(rq, rs, status, ctx, e, "budget/intervention",
-             (const struct saved_text[]){{"void", "Intervention voided"}, {NULL, "Intervention corrected"}});
+             (const struct view_note[]){{"void", "Intervention voided"}, {NULL, "Intervention corrected"}});
 }
 
 static void h_intervention(struct req *rq, struct resp *rs)
@@ -1389,8 +1286,7 @@ static void h_intervention(struct req *rq, struct resp *rs)
 
 static void h_intervention_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
     req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f.iv);
     f.reason = req_param(rq, "reason");
@@ -1409,8 +1305,7 @@ static void h_intervention_correct(struct req *rq, struct resp *rs)
 
 static void h_commitment_correct(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
     f.fix.description = req_param(rq, "description");
     f.fix.amount = req_param(rq, rq->api ? "amount" : "correct_amount");
@@ -1441,12 +1336,10 @@ static void h_commitment_correct(struct req *rq, struct resp *rs)
 static void payment_page(struct req *rq, struct resp *rs, int status, const char *void_reason,
                          const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct budget_payment_row p;
     struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
-    enum svc_status st = cm ? svc_budget_payment_get(&c, rq->id, &p, cm) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, cm ? svc_budget_payment_get(&c, rq->id, &p, cm) : SVC_ERROR))
         return;
     json_t *fixes = corrections_of(&c, BUDGET_KIND_PAYMENT, p.id);
     if (rq->api) {
@@ -1469,7 +1362,7 @@ static void payment_page(struct req *rq, struct resp *rs, int status, const char
         void_form(ctx, fields, "/budget/payments", p.id, "payment", void_reason, e);
         json_object_set_new(ctx, "fields", fields);
     }
-    page_end(rq, rs, status, ctx, e, "budget/payment", (const struct saved_text[]){{NULL, "Payment voided"}});
+    page_end(rq, rs, status, ctx, e, "budget/payment", (const struct view_note[]){{NULL, "Payment voided"}});
 }
 
 static void h_payment(struct req *rq, struct resp *rs)
@@ -1566,8 +1459,7 @@ static const struct voidable void_payment = {"payment", "/budget/payments", svc_
 
 static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *reason = void_reason_param(rq);
     struct field_errors e = {0}, shown = {0};
     enum svc_status st = k->void_it(&c, rq->id, reason, &e);

@@ -15,8 +15,7 @@
 /* GET /meetings/:id/invite.ics */
 static void h_invite(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct buf b = {0};
     enum svc_status st = svc_meeting_ics(&c, rq->id, &b);
     if (st != SVC_OK) {
@@ -36,8 +35,7 @@ static void h_invite(struct req *rq, struct resp *rs)
 /* GET /calendar/:token.ics: the path's token, checked by the service. */
 static void h_feed(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char token[CAL_TOKEN_HEX + 2] = "";
     const char *p = rq->path + strlen("/calendar/");
     const char *dot = strstr(p, ".ics");
@@ -72,8 +70,7 @@ static void render_page(struct req *rq, struct resp *rs, struct svc_ctx *c, cons
 {
     bool has = false;
     int64_t created = 0;
-    enum svc_status st = svc_calendar_feed_state(c, &has, &created);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_calendar_feed_state(c, &has, &created)))
         return;
     if (rq->api) {
         json_t *o = json_pack("{s:b}", "subscribed", has);
@@ -97,15 +94,13 @@ static void render_page(struct req *rq, struct resp *rs, struct svc_ctx *c, cons
     }
     if (token)
         feed_urls(rq, token, ctx);
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_flash(ctx, flash);
     view_render(rq, rs, 200, "account_calendar", ctx);
 }
 
 static void h_calendar_page(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *done = req_query(rq, "revoked");
     render_page(rq, rs, &c, NULL, done ? "Your calendar subscription has been revoked. Its address no longer works." : NULL);
 }
@@ -113,11 +108,9 @@ static void h_calendar_page(struct req *rq, struct resp *rs)
 /* POST /account/calendar: a new secret address (the old one stops). */
 static void h_calendar_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char token[CAL_TOKEN_HEX + 1];
-    enum svc_status st = svc_calendar_feed_new(&c, token);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_calendar_feed_new(&c, token)))
         return;
     render_page(rq, rs, &c, token, NULL);
 }
@@ -125,8 +118,7 @@ static void h_calendar_new(struct req *rq, struct resp *rs)
 /* POST /account/calendar/revoke */
 static void h_calendar_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_calendar_feed_revoke(&c);
     if (st == SVC_NOT_FOUND)
         st = SVC_OK;   /* nothing to revoke: the same end */

@@ -37,9 +37,7 @@ static void collect_case(void *arr, const struct case_brief *b)
                                          "discussions", (json_int_t)b->discussions, "open_actions",
                                          (json_int_t)b->open_actions, "open",
                                          strcmp(b->status, "open") == 0));
-    char label[32];
-    date_label(b->opened_on, label, sizeof label);
-    json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "opened_on_label", json_string(label));
+    view_set_date_label(json_array_get(arr, json_array_size(arr) - 1), "opened_on_label", b->opened_on);
 }
 
 /* ---- consent ---- */
@@ -74,11 +72,8 @@ static void render_consent_form(struct req *rq, struct resp *rs, int status, con
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, title + 19, NULL);
     json_object_set_new(ctx, "pupil", json_pupil(p));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    char action[64];
-    snprintf(action, sizeof action, "/pupils/%lld/consent", (long long)p->p.id);
-    json_object_set_new(ctx, "action", json_string(action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_printf(ctx, "action", "/pupils/%lld/consent", (long long)p->p.id);
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "given_by", fld_input("given_by", "Name of the person giving consent", f->given_by, e, NULL));
     json_object_set_new(fields, "relationship", fld_radios_codes("relationship", "Relationship to the pupil",
@@ -122,7 +117,7 @@ static void read_consent(struct req *rq, struct consent_form *f, const char **id
  * consent for them; otherwise answers and returns false. */
 static bool pupil_for_new(struct req *rq, struct resp *rs, struct svc_ctx *c, struct pupil_row *p)
 {
-    req_svc_ctx(rq, c);
+    *c = req_svc_ctx(rq);
     enum svc_status st = svc_pupil_get(c, rq->id, p);
     if (st == SVC_OK && !svc_case_allowed(c, ACT_CREATE, p))
         st = SVC_FORBIDDEN;
@@ -133,17 +128,13 @@ static void h_consent_new(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c;
     struct pupil_row p;
-    if (!pupil_for_new(rq, rs, &c, &p))
-        return;
-    struct consent_form f = {0};
-    struct field_errors e = {0};
-    render_consent_form(rq, rs, 200, &p, &f, &e);
+    if (pupil_for_new(rq, rs, &c, &p))
+        render_consent_form(rq, rs, 200, &p, &(struct consent_form){0}, NULL);
 }
 
 static void h_consent_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *ids[CONSENT_MAX_SERVICES];
     struct consent_form f;
     read_consent(rq, &f, ids, CONSENT_MAX_SERVICES);
@@ -164,15 +155,10 @@ static void h_consent_create(struct req *rq, struct resp *rs)
 
 static void h_consent_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *arr = json_array();
-    enum svc_status st = svc_consent_list(&c, rq->id, collect_consent, arr);
-    if (st != SVC_OK) {
-        json_decref(arr);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_consent_list(&c, rq->id, collect_consent, arr), arr))
         return;
-    }
     enum consent_verdict v = CONSENT_NONE;
     (void)svc_consent_verdict(&c, rq->id, 0, &v);
     view_json(rs, 200, json_pack("{s:o, s:b, s:s}", "consents", arr, "current", v == CONSENT_OK,
@@ -183,17 +169,14 @@ static void render_withdraw(struct req *rq, struct resp *rs, int status, const s
                             const struct pupil_row *p, const struct withdrawal_form *f,
                             const struct field_errors *e)
 {
-    json_t *ctx = view_page(rq, "Withdraw consent", "pupils");
-    char back[64], action[64];
+    json_t *ctx = view_form_page(rq, "Withdraw consent", "pupils", e);
+    char back[64];
     snprintf(back, sizeof back, "/pupils/%lld", (long long)p->p.id);
-    snprintf(action, sizeof action, "/consents/%lld/withdraw", (long long)r->id);
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", back, "Pupil", NULL);
     json_object_set_new(ctx, "pupil", json_pupil(p));
     json_object_set_new(ctx, "consent", json_consent(r));
-    json_object_set_new(ctx, "action", json_string(action));
+    view_set_printf(ctx, "action", "/consents/%lld/withdraw", (long long)r->id);
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *fields = json_object();
     json_object_set_new(fields, "withdrawn_on", fld_date("withdrawn_on", "Date consent was withdrawn", f->day,
                                                          f->month, f->year, e, NULL));
@@ -211,22 +194,16 @@ static void read_withdrawal(struct req *rq, struct withdrawal_form *f)
 
 static void h_withdraw_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct consent_row r;
     struct pupil_row p;
-    enum svc_status st = svc_consent_get(&c, rq->id, &r, &p);
-    if (view_failed(rq, rs, st))
-        return;
-    struct withdrawal_form f = {0};
-    struct field_errors e = {0};
-    render_withdraw(rq, rs, 200, &r, &p, &f, &e);
+    if (!view_failed(rq, rs, svc_consent_get(&c, rq->id, &r, &p)))
+        render_withdraw(rq, rs, 200, &r, &p, &(struct withdrawal_form){0}, NULL);
 }
 
 static void h_withdraw(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct withdrawal_form f = {0};
     read_withdrawal(rq, &f);
     struct field_errors e = {0};
@@ -250,17 +227,9 @@ static void h_withdraw(struct req *rq, struct resp *rs)
 
 /* ---- cases ---- */
 
-struct team_opts {
-    json_t *field;
-    const char *current;
-};
-
 static void add_team_option(void *arg, int64_t id, const char *name)
 {
-    struct team_opts *o = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)id);
-    fld_add_option(o->field, v, name, o->current);
+    fld_choice_add(arg, id, name);
 }
 
 static json_t *yes_no_unknown(const char *name, const char *legend, const char *value,
@@ -322,7 +291,7 @@ static void form_from_case(const struct case_row *c, struct case_form *f, char t
 static void render_case_form(struct req *rq, struct resp *rs, int status, const struct pupil_row *p,
                              const struct case_form *f, const struct field_errors *e, int64_t case_id)
 {
-    json_t *ctx = view_page(rq, case_id ? "Edit the case summary" : "Bring a pupil to TAS", "cases");
+    json_t *ctx = view_form_page(rq, case_id ? "Edit the case summary" : "Bring a pupil to TAS", "cases", e);
     char back[64], action[64];
     if (case_id) {
         snprintf(back, sizeof back, "/cases/%lld", (long long)case_id);
@@ -336,8 +305,6 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
     json_object_set_new(ctx, "editing", json_boolean(case_id != 0));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     const char *consent_err = field_errors_get(e, "consent");
     if (consent_err)
         json_object_set_new(ctx, "consent_problem", json_pack("{s:s, s:I}", "message", consent_err,
@@ -346,7 +313,7 @@ static void render_case_form(struct req *rq, struct resp *rs, int status, const 
     json_t *team = fld_input("team_id", "Team", NULL, e, "Teams that include the pupil's school");
     json_object_del(team, "value");
     fld_add_option(team, "", "Select team", f->team_id ? f->team_id : "");
-    struct team_opts to = {team, f->team_id};
+    struct fld_choice to = {team, f->team_id};
     (void)q_teams_for_school(rq->db, p->p.school_id, add_team_option, &to);
     json_object_set_new(fields, "team_id", team);
     json_t *needs = json_array();
@@ -405,8 +372,7 @@ static void case_saved(struct req *rq, struct resp *rs, const struct case_row *c
 /* Opens a case for the pupil rq->id (create) or changes the case rq->id. */
 static void case_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_form f;
     read_case(rq, &f);
     struct field_errors e = {0};
@@ -435,8 +401,7 @@ static void h_case_create(struct req *rq, struct resp *rs)
 
 static void h_case_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *status = req_query(rq, "status");
@@ -448,37 +413,20 @@ static void h_case_list(struct req *rq, struct resp *rs)
                             find.name, find.from, find.to};
     json_t *rows = json_array();
     int64_t total = 0;
-    enum svc_status st = svc_case_list(&c, &f, &pg, &total, collect_case, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_case_list(&c, &f, &pg, &total, collect_case, rows), rows))
         return;
-    }
     struct buf base = BUF_INIT;
-    buf_printf(&base, "%s?status=%s", rq->api ? "/api/v1/cases" : "/cases", status);
+    buf_printf(&base, "/cases?status=%s", status);
     finding_query(&find, &base);
     if (f.pupil_id)
         buf_printf(&base, "&pupil=%lld", (long long)f.pupil_id);
-    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    json_t *ctx = view_list_page(rq, rs, &pg, total, buf_str(&base), "cases", rows, finding_term_answer(&find),
+                                 "Cases", "cases");
     buf_free(&base);
-    if (rq->api) {
-        json_object_del(paging, "pagination");
-        json_object_set_new(paging, "cases", rows);
-        if (find.this_term)
-            json_object_set_new(paging, "term", finding_term_json(&find));
-        view_json(rs, 200, paging);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Cases", "cases");
     view_list_csv_link(rq, ctx, RES_CASE);
-    json_object_set_new(ctx, "cases", rows);
-    json_t *links = json_object_get(paging, "pagination");
-    if (links)
-        json_object_set(ctx, "pagination", links);
-    json_object_set_new(ctx, "paging", paging);
-    char count[64];
-    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "case" : "cases");
-    json_object_set_new(ctx, "count_text", json_string(count));
+    view_count_text(ctx, total, "case", "cases");
     json_object_set_new(ctx, "status_filter", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]",
                                                         "value", "", "label", "All", "selected", !*status,
                                                         "value", "open", "label", "Open", "selected",
@@ -540,8 +488,7 @@ static void add_before_after(struct svc_ctx *c, int64_t case_id, json_t *ctx)
 
 static void h_case_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     enum svc_status st = cr ? svc_case_get(&c, rq->id, cr) : SVC_ERROR;
     if (st != SVC_OK) {
@@ -565,14 +512,11 @@ static void h_case_view(struct req *rq, struct resp *rs)
         json_object_set_new(ctx, "stories", stories);
         json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_CASE, cr->id,
                                                                       cr->authority_id, cr->school_id)));
-        const char *sv = req_query(rq, "saved");
-        if (sv)
-            json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                        !strcmp(sv, "opened") ? "Case opened"
-                                                        : !strcmp(sv, "closed") ? "Case closed"
-                                                        : !strcmp(sv, "reopened") ? "Case re-opened"
-                                                        : !strcmp(sv, "outcome") ? "Outcome saved"
-                                                                                  : "Case summary saved"));
+        static const struct view_note saved[] = {
+            {"opened", "Case opened"}, {"closed", "Case closed"}, {"reopened", "Case re-opened"},
+            {"outcome", "Outcome saved"}, {NULL, "Case summary saved"},
+        };
+        view_flash(ctx, view_note(rq, "saved", saved));
         add_before_after(&c, cr->id, ctx);
         view_render(rq, rs, 200, "case_view", ctx);
     }
@@ -580,8 +524,7 @@ static void h_case_view(struct req *rq, struct resp *rs)
 
 static void h_case_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
     enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
     struct pupil_row p;
@@ -593,8 +536,7 @@ static void h_case_edit(struct req *rq, struct resp *rs)
         struct case_form f;
         char team[24];
         form_from_case(cr, &f, team);
-        struct field_errors e = {0};
-        render_case_form(rq, rs, 200, &p, &f, &e, cr->id);
+        render_case_form(rq, rs, 200, &p, &f, &(struct field_errors){0}, cr->id);
     }
 }
 
@@ -612,8 +554,7 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
     view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", back, cr->pupil_name, NULL);
     json_object_set_new(ctx, "case", json_case(cr));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "reason", fld_radios_codes("reason", "Why is the case being closed?", reason, e,
                                                            &codes_case_closure, 0));
@@ -624,21 +565,15 @@ static void render_close(struct req *rq, struct resp *rs, int status, const stru
 
 static void h_case_close_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR;
-    struct field_errors e = {0};
-    if (st != SVC_OK)
-        view_svc_error(rq, rs, st);
-    else
-        render_close(rq, rs, 200, cr, "", "", &e);
+    if (!view_failed(rq, rs, cr ? svc_case_get_editable(&c, rq->id, cr) : SVC_ERROR))
+        render_close(rq, rs, 200, cr, "", "", NULL);
 }
 
 static void status_change(struct req *rq, struct resp *rs, int closing)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "reason");
     const char *note = req_param(rq, "note");

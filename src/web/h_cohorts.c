@@ -75,17 +75,9 @@ json_t *json_cohort_action(const struct svc_ctx *c, const struct cohort_action_r
 
 /* ---- adding a cohort to an agenda ---- */
 
-struct school_opts {
-    json_t *field;
-    const char *current;
-};
-
 static void school_opt(void *arg, const struct team_school *r)
 {
-    struct school_opts *so = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    fld_add_option(so->field, v, r->name, so->current);
+    fld_choice_add(arg, r->id, r->name);
 }
 
 static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
@@ -112,14 +104,13 @@ static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c
     json_object_set_new(ctx, "meeting", mj);
     json_object_set_new(ctx, "form_action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "description", fld_input("description", "Year group or cohort discussed",
                                                          f->description, e, NO_CHILD_HINT));
     json_object_set_new(fields, "year_group", fld_select_codes("year_group", "Year group (optional)", f->year_group,
                                                                e, &codes_nc_year, "Several or all year groups"));
-    struct school_opts so = {fld_select_blank("school_id", "School (optional)", e, NULL, "All the team's schools",
+    struct fld_choice so = {fld_select_blank("school_id", "School (optional)", e, NULL, "All the team's schools",
                                               f->school_id), f->school_id};
     struct team_row *t = req_alloc(rq, sizeof *t);
     if (t && svc_team_get(c, m.team_id, t) == SVC_OK)
@@ -131,17 +122,14 @@ static void render_cohort_new(struct req *rq, struct resp *rs, struct svc_ctx *c
 
 static void h_cohort_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_form f = {0};
-    struct field_errors e = {0};
-    render_cohort_new(rq, rs, &c, 200, &f, &e);
+    render_cohort_new(rq, rs, &c, 200, &f, NULL);
 }
 
 static void h_cohort_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_form f = {req_param(rq, "description"), req_param(rq, "year_group"), req_param(rq, "school_id")};
     struct field_errors e = {0};
     int64_t id = 0;
@@ -211,30 +199,24 @@ static void render_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c, in
         json_object_set_new(mins, "rows", json_integer(8));
         json_object_set_new(ctx, "minutes_field", mins);
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    const char *sv = req_query(rq, "saved");
-    const char *flash = !sv ? NULL : !strcmp(sv, "added") ? "Year group or cohort added to the agenda"
-                             : !strcmp(sv, "minutes") ? "Minutes saved"
-                             : !strcmp(sv, "action") ? "Action added"
-                             : !strcmp(sv, "voided") ? "Voided: it is kept, marked as entered by mistake" : NULL;
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_set_errors(ctx, e);
+    static const struct view_note saved[] = {
+        {"added", "Year group or cohort added to the agenda"}, {"minutes", "Minutes saved"},
+        {"action", "Action added"}, {"voided", "Voided: it is kept, marked as entered by mistake"}, {NULL, NULL},
+    };
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "cohort_view", ctx);
 }
 
 static void h_cohort_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
-    render_cohort(rq, rs, &c, 200, NULL, &e);
+    struct svc_ctx c = req_svc_ctx(rq);
+    render_cohort(rq, rs, &c, 200, NULL, NULL);
 }
 
 static void h_cohort_minutes(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *minutes = req_param(rq, "minutes");
     enum svc_status st = svc_cohort_minutes(&c, rq->id, minutes, &e);
@@ -295,8 +277,7 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     snprintf(form_action, sizeof form_action, "%s/void", back);
     json_object_set_new(ctx, "form_action", json_string(form_action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "void_reason",
                         fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
@@ -307,8 +288,7 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void void_save(struct req *rq, struct resp *rs, bool action)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *reason = req_param(rq, "void_reason");
     enum svc_status st = action ? svc_cohort_action_void(&c, rq->id, reason, &e)
@@ -341,15 +321,13 @@ static void void_save(struct req *rq, struct resp *rs, bool action)
 
 static void h_cohort_void_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_void(rq, rs, &c, 200, false, "", NULL);
 }
 static void h_cohort_void(struct req *rq, struct resp *rs) { void_save(rq, rs, false); }
 static void h_caction_void_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_void(rq, rs, &c, 200, true, "", NULL);
 }
 static void h_caction_void(struct req *rq, struct resp *rs) { void_save(rq, rs, true); }
@@ -357,25 +335,19 @@ static void h_caction_void(struct req *rq, struct resp *rs) { void_save(rq, rs, 
 /* ---- cohort actions ---- */
 
 struct owner_opts {
-    json_t *svc, *prac;
-    const char *svc_cur, *prac_cur;
+    struct fld_choice svc, prac;
 };
 
 static void svc_opt(void *arg, const struct service_row *r)
 {
-    struct owner_opts *o = arg;
-    char v[24];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
-    fld_add_option(o->svc, v, r->name, o->svc_cur);
+    fld_choice_add(&((struct owner_opts *)arg)->svc, r->id, r->name);
 }
 
 static void prac_opt(void *arg, const struct practitioner_row *r)
 {
-    struct owner_opts *o = arg;
-    char v[24], label[300];
-    snprintf(v, sizeof v, "%lld", (long long)r->id);
+    char label[300];
     snprintf(label, sizeof label, "%s (%s)", r->name, r->service_name);
-    fld_add_option(o->prac, v, label, o->prac_cur);
+    fld_choice_add(&((struct owner_opts *)arg)->prac, r->id, label);
 }
 
 /* The form to add an action to cohort discussion cohort_id, or (action_id
@@ -408,19 +380,19 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
     }
     json_object_set_new(ctx, "cohort", json_cohort(k));
     json_object_set_new(ctx, "form_action", json_string(action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "description", fld_textarea("description", "What will be done", f->description, e,
                                                             NO_CHILD_HINT));
     struct owner_opts o = {
-        fld_select_blank("owner_service_id", "Service responsible", e, NULL, "Select a service", f->owner_service_id),
-        fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
-                         f->owner_practitioner_id),
-        f->owner_service_id, f->owner_practitioner_id};
+        {fld_select_blank("owner_service_id", "Service responsible", e, NULL, "Select a service", f->owner_service_id),
+         f->owner_service_id},
+        {fld_select_blank("owner_practitioner_id", "Practitioner (optional)", e, NULL, "No practitioner named",
+                          f->owner_practitioner_id),
+         f->owner_practitioner_id}};
     (void)svc_cohort_action_choices(c, k, svc_opt, prac_opt, &o);
-    json_object_set_new(fields, "owner_service_id", o.svc);
-    json_object_set_new(fields, "owner_practitioner_id", o.prac);
+    json_object_set_new(fields, "owner_service_id", o.svc.field);
+    json_object_set_new(fields, "owner_practitioner_id", o.prac.field);
     json_object_set_new(fields, "owner_name", fld_input("owner_name", "Person or role (optional)", f->owner_name, e,
                                                         "For example, Year 6 teacher"));
     json_object_set_new(fields, "due_on", fld_date("due_on", "Due date (optional)", f->due_day, f->due_month,
@@ -431,11 +403,9 @@ static void render_action_form(struct req *rq, struct resp *rs, struct svc_ctx *
 
 static void h_caction_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f = {0};
-    struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, rq->id, 0, &f, &e);
+    render_action_form(rq, rs, &c, 200, rq->id, 0, &f, NULL);
 }
 
 static void read_action_form(struct req *rq, struct cohort_action_form *f)
@@ -448,8 +418,7 @@ static void read_action_form(struct req *rq, struct cohort_action_form *f)
 
 static void h_caction_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f;
     read_action_form(rq, &f);
     struct field_errors e = {0};
@@ -481,8 +450,7 @@ static int64_t caction_cohort(struct req *rq, struct resp *rs, struct svc_ctx *c
 
 static void h_caction_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_row *a = req_alloc(rq, sizeof *a);
     int64_t cohort = caction_cohort(rq, rs, &c, a);
     if (!cohort)
@@ -501,14 +469,12 @@ static void h_caction_edit(struct req *rq, struct resp *rs)
     struct cohort_action_form f = {a->description, req_id_text(rq, a->owner_service_id),
                                    req_id_text(rq, a->owner_practitioner_id), a->owner_name,
                                    req_keep(rq, d), req_keep(rq, m), req_keep(rq, y)};
-    struct field_errors e = {0};
-    render_action_form(rq, rs, &c, 200, cohort, rq->id, &f, &e);
+    render_action_form(rq, rs, &c, 200, cohort, rq->id, &f, NULL);
 }
 
 static void h_caction_update(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cohort_action_form f;
     read_action_form(rq, &f);
     struct field_errors e = {0};
@@ -535,8 +501,7 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
 {
     struct cohort_action_row *a = req_alloc(rq, sizeof *a);
     bool may = false;
-    enum svc_status st = a ? svc_cohort_action_get(c, rq->id, a, &may) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, a ? svc_cohort_action_get(c, rq->id, a, &may) : SVC_ERROR))
         return;
     json_t *aj = json_cohort_action(c, a);
     if (rq->api) {
@@ -571,27 +536,21 @@ static void render_caction(struct req *rq, struct resp *rs, struct svc_ctx *c, i
                                                             outcome ? outcome : a->outcome, e, NO_CHILD_HINT));
         json_object_set_new(ctx, "fields", fields);
     }
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "status"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Status saved"));
-    else if (sv && !strcmp(sv, "changed"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Action changed"));
+    view_set_errors(ctx, e);
+    static const struct view_note saved[] = {{"status", "Status saved"}, {"changed", "Action changed"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "cohort_action_view", ctx);
 }
 
 static void h_caction_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     render_caction(rq, rs, &c, 200, NULL, NULL, NULL, NULL);
 }
 
 static void h_caction_status(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *status = req_param(rq, "status"), *reason = req_param(rq, "not_done_reason"),
                *outcome = req_param(rq, "outcome");

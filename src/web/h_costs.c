@@ -59,12 +59,10 @@ static void read_cost_form(struct req *rq, struct cost_form *f)
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
                        const char *threshold, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct cost_settings *s = req_alloc(rq, sizeof *s);
-    enum svc_status st = s ? svc_cost_settings(&c, authority, s) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, s ? svc_cost_settings(&c, authority, s) : SVC_ERROR))
         return;
     json_t *rates = json_array();
     for (size_t i = 0; i < s->n; i++)
@@ -104,10 +102,9 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
                                                        "Counts below this are shown as c. From 2 to 100."));
     json_object_set_new(ctx, "fields", fields);
     json_object_set_new(ctx, "may_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_AGGREGATE, 0, authority, 0)));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Settings saved"));
+        view_flash(ctx, "Settings saved");
     view_render(rq, rs, status, "dashboard_costs", ctx);
 }
 
@@ -129,8 +126,7 @@ static void saved(struct req *rq, struct resp *rs)
 
 static void h_cost_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct cost_form f;
     read_cost_form(rq, &f);
     struct field_errors errs = {0};
@@ -144,8 +140,7 @@ static void h_cost_save(struct req *rq, struct resp *rs)
 
 static void h_disclosure_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *t = req_param(rq, "threshold");
     struct field_errors errs = {0};
     enum svc_status st = svc_disclosure_save(&c, view_authority(rq), t, &errs);
@@ -159,8 +154,7 @@ static void h_disclosure_save(struct req *rq, struct resp *rs)
 /* {"dimension": "gender", "counts": {"M": 120, "F": 118, "": 2}} */
 static void h_population_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *counts = rq->json ? json_object_get(rq->json, "counts") : NULL;
     const char *dim = req_param(rq, "dimension");
     struct field_errors errs = {0};
@@ -251,8 +245,7 @@ static json_t *population_fields(const json_t *counts, const struct kvlist *type
 
 static void population_page(struct req *rq, struct resp *rs, int status, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school sch;
     json_t *counts = json_object();
     enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
@@ -271,10 +264,9 @@ static void population_page(struct req *rq, struct resp *rs, int status, const s
     view_breadcrumbs(ctx, "/", "Home", "/dashboard", "Dashboard", NULL);
     json_object_set_new(ctx, "school", json_pack("{s:I, s:s}", "id", (json_int_t)sch.id, "name", sch.name));
     json_object_set_new(ctx, "dimensions", population_fields(counts, errs ? &rq->form : NULL, errs));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Census figures saved"));
+        view_flash(ctx, "Census figures saved");
     json_decref(counts);
     view_render(rq, rs, status, "dashboard_population", ctx);
 }
@@ -287,8 +279,7 @@ static void h_population(struct req *rq, struct resp *rs)
 /* The form: every dimension, each replaced by the boxes filled in. */
 static void h_population_form_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors errs = {0};
     enum svc_status st = SVC_OK;
     for (size_t d = 0; d < NDIM && (st == SVC_OK || st == SVC_INVALID); d++) {

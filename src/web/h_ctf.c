@@ -83,8 +83,7 @@ static void render(struct req *rq, struct resp *rs, int status, const struct fie
 {
     json_t *ctx = view_page(rq, "Import pupils from a Common Transfer File", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     const char *accept = ".xml,text/xml,application/xml";
     size_t max_mb = rq->app->max_upload / (1024 * 1024);
     char hint[160];
@@ -162,8 +161,7 @@ static const struct import_page ctf_page = {"ctf", "/pupils/ctf", "pupils", size
 /* GET /pupils/ctf: the form; with ?job=N, a file being read, or its report. */
 static void h_ctf_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, may_import(&c), &ctf_page);
 }
 
@@ -212,12 +210,9 @@ static void import_file(struct req *rq, struct resp *rs, struct svc_ctx *c, bool
  * transfer_in} (a dry run unless dry_run is "no" or false). */
 static void h_ctf_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, may_import(&c)))
         return;
-    }
     bool dry_run = import_page_dry_run(rq);
     /* A transfer in: "yes" from the form, "yes" or true from the API. */
     const char *tin = req_param(rq, "transfer_in");

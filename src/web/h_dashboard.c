@@ -315,8 +315,7 @@ enum svc_status dash_answer_json(struct svc_ctx *c, struct store_pool *replicas,
 
 static void render_page(struct req *rq, struct resp *rs, bool report)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct dash_filter_form in;
     finding_dash_read(rq, true, &in);
     if (report)
@@ -448,8 +447,7 @@ static void h_dashboard_report(struct req *rq, struct resp *rs)
 
 static struct dashboard *export_data(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct dash_filter_form in;
     finding_dash_read(rq, true, &in);
     struct dashboard *d = req_alloc(rq, sizeof *d);

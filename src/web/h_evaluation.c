@@ -490,14 +490,12 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
     json_object_set_new(ctx, "publish_checked", json_boolean(q->publish));
     json_object_set_new(ctx, "sign_convention", json_string(SIGN_CONVENTION));
     json_object_set_new(ctx, "tas_schools", json_string(TAS_SCHOOLS));
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_object_set_new(ctx, "may_enter",
                         json_boolean(svc_allowed(&c, ACT_EDIT, RES_EVALUATION, 0, q->authority_id, 0)));
     json_object_set_new(ctx, "may_export",
                         json_boolean(svc_allowed(&c, ACT_EXPORT, RES_EVALUATION, 0, q->authority_id, 0)));
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
+    view_set_errors(ctx, errs);
     if (r) {
         char pre[160], post[160], query[512];
         years_text(r->pre, r->npre, pre, sizeof pre);
@@ -544,8 +542,7 @@ static void evaluation_page(struct req *rq, struct resp *rs, int status, const s
 
 static void h_evaluation(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_query q = {0};
     read_query(rq, &q);
     struct eval_kinds *kinds = req_alloc(rq, sizeof *kinds);
@@ -587,15 +584,13 @@ static void csv_row(struct csv *w, const char *const *f, size_t n)
 
 static void h_evaluation_csv(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_query q = {0};
     read_query(rq, &q);
     q.export = true;
     struct eval_report *r = req_alloc(rq, sizeof *r);
     struct field_errors errs = {0};
-    enum svc_status st = r ? svc_eval_report(&c, &q, r, &errs) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_eval_report(&c, &q, r, &errs) : SVC_ERROR))
         return;
     buf_reset(&rs->body);
     struct csv w = CSV_INIT(&rs->body);
@@ -685,18 +680,11 @@ static const struct req_field import_fields[] = {
     REQ_FIELD(struct import_form, csv), REQ_FIELD(struct import_form, dry_run),
 };
 
-struct school_options {
-    json_t *field;
-    const char *current;
-};
-
 static void school_option(void *arg, const struct eval_school_row *s)
 {
-    struct school_options *o = arg;
-    char id[24], label[200];
-    snprintf(id, sizeof id, "%lld", (long long)s->id);
+    char label[200];
     snprintf(label, sizeof label, "%s (%s, %s)", s->name, s->phase, s->tas ? "TAS" : "comparison");
-    fld_add_option(o->field, id, label, o->current);
+    fld_choice_add(arg, s->id, label);
 }
 
 static json_t *kind_select(const char *current, const struct eval_kinds *kinds, const struct field_errors *errs)
@@ -714,14 +702,13 @@ static json_t *kind_select(const char *current, const struct eval_kinds *kinds, 
 static void data_page(struct req *rq, struct resp *rs, int status, bool import, const struct eval_entry *e,
                       const struct import_form *im, const struct eval_import *result, const struct field_errors *errs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct eval_kinds *kinds = req_alloc(rq, sizeof *kinds);
     enum svc_status st = kinds ? svc_eval_kinds(&c, authority, kinds) : SVC_ERROR;
     json_t *school = fld_select_blank("school_id", "School", errs, NULL, "Choose a school", e ? e->school_id : "");
     if (st == SVC_OK)
-        st = svc_eval_schools(&c, authority, school_option, &(struct school_options){school, e ? e->school_id : ""});
+        st = svc_eval_schools(&c, authority, school_option, &(struct fld_choice){school, e ? e->school_id : ""});
     if (view_failed(rq, rs, st)) {
         json_decref(school);
         return;
@@ -768,12 +755,8 @@ static void data_page(struct req *rq, struct resp *rs, int status, bool import, 
                                 "Lower-case letters, digits and _, for example referrals_camhs"),
                       "count", fld_input("count", "Count that year (optional)", e ? e->count : "", errs, NULL)));
     }
-    if (errs && errs->count)
-        json_object_set_new(ctx, "errors", view_errors(errs));
-    if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Figures saved"));
-    else if (req_query(rq, "imported"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "File imported"));
+    view_set_errors(ctx, errs);
+    view_flash(ctx, req_query(rq, "saved") ? "Figures saved" : req_query(rq, "imported") ? "File imported" : NULL);
     view_render(rq, rs, status, import ? "evaluation_import" : "evaluation_data", ctx);
 }
 
@@ -789,8 +772,7 @@ static void h_import_page(struct req *rq, struct resp *rs)
 
 static void h_data_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct eval_entry e = {0};
     req_fields(rq, entry_fields, sizeof entry_fields / sizeof entry_fields[0], &e);
     struct field_errors errs = {0};
@@ -818,8 +800,7 @@ static json_t *import_json(const struct eval_import *r, bool dry_run)
 
 static void h_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct import_form f = {0};
     req_fields(rq, import_fields, sizeof import_fields / sizeof import_fields[0], &f);
     bool dry = f.dry_run && *f.dry_run && strcmp(f.dry_run, "false") && strcmp(f.dry_run, "0");

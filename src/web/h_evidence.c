@@ -37,8 +37,7 @@ static void render_outcome(struct req *rq, struct resp *rs, int status, const st
     view_breadcrumbs(ctx, "/", "Home", "/cases", "Cases", back, cr->pupil_name, NULL);
     json_object_set_new(ctx, "case", json_case(cr));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "ei_appropriate",
                         fld_radios_codes("ei_appropriate", "Was early intervention appropriate for this pupil?", ei, e,
@@ -61,20 +60,16 @@ static enum svc_status classifiable(struct svc_ctx *c, int64_t id, struct case_r
 
 static void h_outcome_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = req_alloc(rq, sizeof *cr);
-    enum svc_status st = classifiable(&c, rq->id, cr);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, classifiable(&c, rq->id, cr)))
         return;
-    struct field_errors e = {0};
-    render_outcome(rq, rs, 200, cr, tri(cr->ei_appropriate), tri(cr->referral_made), &e);
+    render_outcome(rq, rs, 200, cr, tri(cr->ei_appropriate), tri(cr->referral_made), NULL);
 }
 
 static void h_outcome_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *ei = req_param(rq, "ei_appropriate"), *referral = req_param(rq, "referral_made");
     struct field_errors e = {0};
     enum svc_status st = svc_case_outcome_set(&c, rq->id, ei, referral, &e);
@@ -123,8 +118,7 @@ static void render_story(struct req *rq, struct resp *rs, int status, struct svc
     } else {
         json_object_set_new(ctx, "action", json_sprintf("/cases/%lld/stories", (long long)cr->id));
     }
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "pattern", fld_radios_codes("pattern", "Which pattern does the story show?",
                                                             f->pattern, e, &codes_story_pattern, 0));
@@ -142,18 +136,15 @@ static void render_story(struct req *rq, struct resp *rs, int status, struct svc
 /* The form for a new story of a case (create) or a story as it stands. */
 static void story_page(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct case_row *cr = create ? req_alloc(rq, sizeof *cr) : NULL;
     struct story_row *s = create ? NULL : req_alloc(rq, sizeof *s);
-    enum svc_status st = cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, cr ? svc_case_get_editable(&c, rq->id, cr) : s ? svc_story_get(&c, rq->id, s) : SVC_ERROR))
         return;
     struct story_form f = {0};
     if (s)
         f = (struct story_form){s->pattern, s->situation, s->what_tas_did, s->what_changed};
-    struct field_errors e = {0};
-    render_story(rq, rs, 200, &c, cr, s, &f, &e);
+    render_story(rq, rs, 200, &c, cr, s, &f, NULL);
 }
 
 static void h_story_new(struct req *rq, struct resp *rs)
@@ -164,8 +155,7 @@ static void h_story_new(struct req *rq, struct resp *rs)
 /* Create (case id in the path) or update (story id): one shape. */
 static void story_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct story_form f = {0};
     req_fields(rq, story_fields, sizeof story_fields / sizeof story_fields[0], &f);
     struct field_errors e = {0};
@@ -201,8 +191,7 @@ static void h_story(struct req *rq, struct resp *rs)
 
 static void h_story_review(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_story_review(&c, rq->id, req_param(rq, "decision"), req_param(rq, "comment"), &e);
     struct story_row *s = req_alloc(rq, sizeof *s);
@@ -245,34 +234,29 @@ static bool listed(struct req *rq, struct resp *rs, enum svc_status st, json_t *
 
 static void h_case_stories(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     listed(rq, rs, svc_story_list_case(&c, rq->id, add_story, list), list);
 }
 
 static void h_story_queue(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (listed(rq, rs, svc_story_queue(&c, add_story, list), list))
         return;
     json_t *ctx = view_page(rq, "Change stories to approve", "stories");
     view_breadcrumbs(ctx, "/", "Home", "/stories", "Change stories", NULL);
     json_object_set_new(ctx, "stories", list);
-    const char *sv = req_query(rq, "saved");
-    if (sv)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    !strcmp(sv, "approved") ? "Story approved and released"
-                                                                            : "Story returned to its author"));
+    static const struct view_note saved[] = {{"approved", "Story approved and released"},
+                                             {NULL, "Story returned to its author"}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "story_queue", ctx);
 }
 
 static void h_released(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
     if (listed(rq, rs, svc_story_released_list(&c, add_released, list), list))
         return;
@@ -287,11 +271,9 @@ static void h_released(struct req *rq, struct resp *rs)
 
 static void h_released_one(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct story_released *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_story_released_get(&c, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_story_released_get(&c, rq->id, r) : SVC_ERROR))
         return;
     view_json(rs, 200, json_pack("{s:o}", "story", json_story_released(r)));
 }

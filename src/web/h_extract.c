@@ -66,8 +66,7 @@ static json_t *protection_json(const struct extract *x, bool words)
 
 static bool load(struct req *rq, struct resp *rs, struct extract *x)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_extract_pseudonymised(&c, x);
     if (st != SVC_OK) {
         view_svc_error(rq, rs, st);
@@ -167,8 +166,7 @@ static void h_extract_page(struct req *rq, struct resp *rs)
 /* PUT /api/v1/settings/extract {authority_id, k}: the DPO sets k. */
 static void h_extract_k_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors errs = {0};
     const char *a = req_param(rq, "authority_id");
     enum svc_status st = svc_extract_k_save(&c, a ? strtoll(a, NULL, 10) : 0, req_param(rq, "k"), &errs);

@@ -42,8 +42,7 @@ static void render(struct req *rq, struct resp *rs, int status, const char *csv,
 {
     json_t *ctx = view_page(rq, "Import schools from GIAS", "schools");
     view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     size_t max_mb = rq->app->max_upload / (1024 * 1024);
     char hint[240];
     snprintf(hint, sizeof hint, "The establishment fields for your local authority, downloaded from Get Information "
@@ -116,8 +115,7 @@ static const struct import_page gias_page = {"gias", "/schools/import", "rows", 
  * it came to. */
 static void h_gias_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, svc_gias_may_import(&c), &gias_page);
 }
 
@@ -134,12 +132,9 @@ static enum svc_status gias_job(struct svc_ctx *c, FILE *in, bool dry_run, const
  * (a dry run unless dry_run is "no" or false). */
 static void h_gias_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_gias_may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_gias_may_import(&c)))
         return;
-    }
     bool dry_run = import_page_dry_run(rq);
     struct field_errors e = {0};
     char sha[100];

@@ -18,8 +18,7 @@ static void forgot_page(struct req *rq, struct resp *rs, int status, const struc
     const char *token = view_form_token(rq, rs);
     json_t *ctx = view_page(rq, "Reset your password", NULL);
     json_object_set_new(ctx, "csrf", json_string(token));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *u = fld_input("username", "User name", "", e, "We will send a link to the e-mail address of the account.");
     fld_set(u, "autocomplete", "username");
     json_object_set_new(u, "spellcheck_off", json_true());
@@ -48,8 +47,7 @@ static void h_forgot(struct req *rq, struct resp *rs)
             forgot_page(rq, rs, 400, &e);
         return;
     }
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_password_forgot(&c, name)))
         return;
     mailer_wake();
@@ -70,8 +68,7 @@ static void reset_page(struct req *rq, struct resp *rs, int status, const char *
     json_object_set_new(ctx, "csrf", json_string(csrf));
     json_object_set_new(ctx, "token", json_string(token));
     json_object_set_new(ctx, "username", json_string(username));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_input("password", "New password", "", e,
                           "At least 12 characters; not a common password; not containing your user name.");
     fld_set(f, "type", "password");
@@ -90,8 +87,7 @@ static void link_gone(struct req *rq, struct resp *rs)
 
 static void h_reset_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *token = req_query(rq, "token");
     char username[64];
     enum svc_status st = svc_password_reset_check(&c, token, username);
@@ -106,8 +102,7 @@ static void h_reset_form(struct req *rq, struct resp *rs)
 
 static void h_reset(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *token = req_param(rq, "token");
     struct field_errors e = {0};
     enum svc_status st = svc_password_reset(&c, token, req_param(rq, "password"), &e);
@@ -139,8 +134,7 @@ static void h_reset(struct req *rq, struct resp *rs)
  * invitation goes to. */
 static void meeting_mail(struct req *rq, struct resp *rs, bool pack)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     int64_t queued = 0;
     enum svc_status st = pack ? svc_meeting_send_pack(&c, rq->id, &queued) : svc_meeting_invite(&c, rq->id, &queued);
     if (st == SVC_CONFLICT) {

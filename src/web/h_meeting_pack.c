@@ -124,8 +124,7 @@ static void on_agreed(void *arg, const struct action_row *a)
 
 void discussion_actions_json(struct req *rq, const struct agenda_row *r, json_t *ctx)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct agreed ag = {&c, r->id, json_array(), false};
     if (svc_action_list(&c, r->case_id, NULL, on_agreed, &ag) != SVC_OK) {
         json_decref(ag.list);
@@ -139,10 +138,8 @@ void discussion_actions_json(struct req *rq, const struct agenda_row *r, json_t 
                  (long long)r->id);
         json_object_set_new(ctx, "add_action_href", json_string(href));
     }
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "action"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                     "Action added: it was agreed at this meeting"));
+    static const struct view_note saved[] = {{"action", "Action added: it was agreed at this meeting"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
 }
 
 void meeting_location_json(struct req *rq, struct svc_ctx *c, int64_t meeting_id, json_t *meeting, bool can_edit)
@@ -186,8 +183,7 @@ static void back_to_agenda(struct req *rq, struct resp *rs, struct svc_ctx *c, e
 
 static void h_move(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_running_move(&c, rq->id, req_param(rq, "item"), req_param(rq, "dir"), &e);
     back_to_agenda(rq, rs, &c, st, &e, "moved");
@@ -195,8 +191,7 @@ static void h_move(struct req *rq, struct resp *rs)
 
 static void h_minutes(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_running_minutes(&c, rq->id, req_param(rq, "item"), req_param(rq, "minutes"), &e);
     back_to_agenda(rq, rs, &c, st, &e, "times");
@@ -204,8 +199,7 @@ static void h_minutes(struct req *rq, struct resp *rs)
 
 static void h_location(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     enum svc_status st = svc_meeting_location_set(&c, rq->id, req_param(rq, "location"), &e);
     enum save_next n = view_answer_save(rq, rs, st, &e);
@@ -253,11 +247,9 @@ static void add_guest(void *arr, const struct attendance_row *r)
 /* minutes: the minutes-and-actions pack, else the agenda pack. */
 static void pack(struct req *rq, struct resp *rs, bool minutes)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct running_view v;
-    enum svc_status st = svc_running_get(&c, rq->id, &v);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_running_get(&c, rq->id, &v)))
         return;
     json_t *items = json_array();
     for (size_t i = 0; i < v.n; i++) {

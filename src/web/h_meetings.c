@@ -54,8 +54,7 @@ static const char *filter_day(struct req *rq, const char *name, char out[11], bo
 
 static void h_meeting_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     struct meeting_filter f;
@@ -94,14 +93,10 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
 
     json_t *rows = json_array();
     int64_t total = 0;
-    enum svc_status st = svc_meeting_list(&c, &f, &pg, &total, collect_meeting, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_meeting_list(&c, &f, &pg, &total, collect_meeting, rows), rows))
         return;
-    }
     struct buf base = BUF_INIT;
-    buf_puts(&base, rq->api ? "/api/v1/meetings?order=" : "/meetings?order=");
+    buf_puts(&base, "/meetings?order=");
     buf_urlenc(&base, order);
     finding_query(&find, &base);
     if (f.status[0])
@@ -110,28 +105,15 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         buf_printf(&base, "&from=%s", from);
     if (to[0])
         buf_printf(&base, "&to=%s", to);
-    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    json_t *ctx = view_list_page(rq, rs, &pg, total, buf_str(&base), "meetings", rows, finding_term_answer(&find),
+                                 "Meetings", "meetings");
     buf_free(&base);
-    if (rq->api) {
-        json_object_del(paging, "pagination");
-        json_object_set_new(paging, "meetings", rows);
-        if (find.this_term)
-            json_object_set_new(paging, "term", finding_term_json(&find));
-        view_json(rs, 200, paging);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Meetings", "meetings");
     view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "meetings", rows);
     json_object_set_new(ctx, "show_team", json_true());
-    char count[64];
-    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "meeting" : "meetings");
-    json_object_set_new(ctx, "count_text", json_string(count));
-    json_t *links = json_object_get(paging, "pagination");
-    if (links)
-        json_object_set(ctx, "pagination", links);
-    json_object_set_new(ctx, "paging", paging);
+    view_count_text(ctx, total, "meeting", "meetings");
 
     finding_fields(&c, &find, ctx, "Team name", "All or part of a team's name");
     json_t *sf = fld_input("status", "Status", NULL, NULL, NULL);
@@ -154,8 +136,7 @@ static void h_meeting_list(struct req *rq, struct resp *rs)
         field_errors_add(&fe, "to", "To must be a real date, like 31 12 2026");
     json_object_set_new(ctx, "from_filter", finding_date_field("from", "From", &qfrom, &fe, "For example, 1 9 2026"));
     json_object_set_new(ctx, "to_filter", finding_date_field("to", "To", &qto, &fe, "For example, 31 12 2026"));
-    if (fe.count)
-        json_object_set_new(ctx, "errors", view_errors(&fe));
+    view_set_errors(ctx, &fe);
     json_object_set_new(ctx, "filtered", json_boolean(finding_any(&find) || f.status[0] || f.from[0] || f.to[0]));
     view_render(rq, rs, 200, "meeting_list", ctx);
 }
@@ -208,20 +189,16 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
                          const struct typed *t, const struct field_errors *e, const char *flash)
 {
     struct meeting_row m;
-    enum svc_status st = svc_meeting_get(c, rq->id, &m);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_meeting_get(c, rq->id, &m)))
         return;
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
     json_t *guests = json_array();
-    st = svc_meeting_sheet(c, &m, lines, SHEET_MAX, &nl);
+    enum svc_status st = svc_meeting_sheet(c, &m, lines, SHEET_MAX, &nl);
     if (st == SVC_OK)
         st = svc_meeting_guests(c, &m, add_guest, guests);
-    if (st != SVC_OK) {
-        json_decref(guests);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, guests))
         return;
-    }
     bool can_edit = svc_meeting_may(c, ACT_EDIT, &m);
     json_t *att = json_array();
     for (size_t i = 0; i < nl; i++) {
@@ -270,10 +247,8 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
     json_object_set_new(ctx, "guests", guests);
     json_object_set_new(ctx, "can_edit", json_boolean(can_edit));
     json_object_set_new(ctx, "attendance_recorded", json_boolean(nl > 0 && lines[0].status[0]));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_set_errors(ctx, e);
+    view_flash(ctx, flash);
     if (can_edit) {
         json_t *fields = json_object();
         static const struct code_entry modes[] = {{"in_person", "In person", NULL}, {"online", "Online", NULL}};
@@ -287,13 +262,10 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
         json_object_set_new(fields, "cancel_reason",
                             fld_input("cancel_reason", "Other reason", t ? t->cancel_reason : NULL, e,
                                       "If you chose another reason, say what it was"));
-        char dd[4] = "", mm[4] = "", yy[8] = "";
-        int y, mo, d;
-        if (parse_date_iso(m.m.date, &y, &mo, &d) == 0) {
-            snprintf(dd, sizeof dd, "%d", d);
-            snprintf(mm, sizeof mm, "%d", mo);
-            snprintf(yy, sizeof yy, "%d", y);
-        }
+        const char *dd = "", *mm = "", *yy = "";
+        int32_t day;
+        if (day_parse(m.m.date, &day) == 0)
+            req_day_text(rq, day, &dd, &mm, &yy);
         bool moved = t && (t->date_day || t->date_month || t->date_year);
         json_object_set_new(fields, "date",
                             fld_date("date", "New date", moved ? t->date_day : dd, moved ? t->date_month : mm,
@@ -323,9 +295,9 @@ static void show_meeting(struct req *rq, struct resp *rs, struct svc_ctx *c, int
     view_render(rq, rs, status, "meeting_view", ctx);
 }
 
-static const char *done_text(const char *done)
+static void h_meeting_view(struct req *rq, struct resp *rs)
 {
-    static const struct { const char *code, *text; } texts[] = {
+    static const struct view_note done[] = {
         {"held", "Meeting marked as held"},
         {"unheld", "\"Held\" undone: the meeting is planned again"},
         {"cancelled", "Meeting cancelled"},
@@ -341,50 +313,50 @@ static const char *done_text(const char *done)
         {"invited", "Invitations queued for everyone on the team with an e-mail address"},
         {"invited_none", "Nobody on the team has an e-mail address: nothing was sent"},
         {"pack_sent", "The agenda pack's link queued for everyone on the team with an e-mail address"},
+        {NULL, NULL},
     };
-    for (size_t i = 0; done && i < sizeof texts / sizeof texts[0]; i++)
-        if (strcmp(done, texts[i].code) == 0)
-            return texts[i].text;
-    return NULL;
+    struct svc_ctx c = req_svc_ctx(rq);
+    show_meeting(rq, rs, &c, 200, NULL, NULL, view_note(rq, "done", done));
 }
 
-static void h_meeting_view(struct req *rq, struct resp *rs)
-{
+/* One change to meeting rq->id: what was typed into its form (shown again
+ * when it fails) and the errors. */
+struct change {
     struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    show_meeting(rq, rs, &c, 200, NULL, NULL, done_text(req_query(rq, "done")));
+    struct typed t;
+    struct field_errors e;
+};
+
+static void change_begin(struct req *rq, struct change *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->c = req_svc_ctx(rq);
 }
 
 /* After a change: the meeting again (JSON) or a redirect with a message. */
-static void changed(struct req *rq, struct resp *rs, struct svc_ctx *c, enum svc_status st,
-                    const struct typed *t, const struct field_errors *e, const char *done)
+static void changed(struct req *rq, struct resp *rs, struct change *ch, enum svc_status st, const char *done)
 {
-    enum save_next n = view_answer_save(rq, rs, st, e);
-    if (n == SAVE_OK) {
-        if (rq->api) {
-            show_meeting(rq, rs, c, 200, NULL, NULL, NULL);
-            return;
-        }
-        char loc[80];
-        snprintf(loc, sizeof loc, "/meetings/%lld?done=%s", (long long)rq->id, done);
-        resp_redirect(rs, loc);
-    } else if (n == SAVE_FORM) {
-        show_meeting(rq, rs, c, 400, t, e, NULL);
-    }
+    enum save_next n = view_answer_save(rq, rs, st, &ch->e);
+    if (n == SAVE_OK && rq->api)
+        show_meeting(rq, rs, &ch->c, 200, NULL, NULL, NULL);
+    else if (n == SAVE_OK)
+        view_saved(rq, rs, 200, "meeting", NULL, "/meetings/%lld?done=%s", (long long)rq->id, done);
+    else if (n == SAVE_FORM)
+        show_meeting(rq, rs, &ch->c, 400, &ch->t, &ch->e, NULL);
 }
 
 /* A page asks to confirm before a planned meeting is marked held (the
  * API, and a held meeting's change of mode, do not). */
-static bool held_confirmed(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct typed *t)
+static bool held_confirmed(struct req *rq, struct resp *rs, struct change *ch)
 {
     const char *yes = req_param(rq, "confirm");
     if (rq->api || (yes && strcmp(yes, "yes") == 0))
         return true;
-    struct field_errors e = {0};
+    const struct typed *t = &ch->t;
     struct meeting_row m;
-    enum svc_status st = svc_meeting_held_check(c, rq->id, t->mode, &e, &m);
+    enum svc_status st = svc_meeting_held_check(&ch->c, rq->id, t->mode, &ch->e, &m);
     if (st != SVC_OK) {
-        changed(rq, rs, c, st, t, &e, "held");
+        changed(rq, rs, ch, st, "held");
         return false;
     }
     if (strcmp(m.m.status, "held") == 0)
@@ -407,58 +379,52 @@ static bool held_confirmed(struct req *rq, struct resp *rs, struct svc_ctx *c, c
 
 static void h_meeting_held(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    t.mode = req_param(rq, "mode");
-    if (!held_confirmed(rq, rs, &c, &t))
-        return;
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_mark_held(&c, rq->id, t.mode, &e), &t, &e, "held");
+    struct change ch;
+    change_begin(rq, &ch);
+    ch.t.mode = req_param(rq, "mode");
+    if (held_confirmed(rq, rs, &ch))
+        changed(rq, rs, &ch, svc_meeting_mark_held(&ch.c, rq->id, ch.t.mode, &ch.e), "held");
 }
 
 static void h_meeting_unhold(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    t.undo_reason = req_param(rq, "undo_reason");
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_undo_held(&c, rq->id, t.undo_reason, &e), &t, &e, "unheld");
+    struct change ch;
+    change_begin(rq, &ch);
+    ch.t.undo_reason = req_param(rq, "undo_reason");
+    changed(rq, rs, &ch, svc_meeting_undo_held(&ch.c, rq->id, ch.t.undo_reason, &ch.e), "unheld");
 }
 
 static void h_meeting_cancel(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    t.reason_choice = req_param(rq, "reason_choice");
-    t.cancel_reason = req_param(rq, "cancel_reason");
-    const char *reason = t.cancel_reason;
-    for (size_t i = 0; t.reason_choice && i < sizeof reasons / sizeof reasons[0]; i++)
-        if (strcmp(t.reason_choice, reasons[i].code) == 0 && strcmp(reasons[i].code, "other") != 0)
+    struct change ch;
+    change_begin(rq, &ch);
+    struct typed *t = &ch.t;
+    struct field_errors *e = &ch.e;
+    t->reason_choice = req_param(rq, "reason_choice");
+    t->cancel_reason = req_param(rq, "cancel_reason");
+    const char *reason = t->cancel_reason;
+    for (size_t i = 0; t->reason_choice && i < sizeof reasons / sizeof reasons[0]; i++)
+        if (strcmp(t->reason_choice, reasons[i].code) == 0 && strcmp(reasons[i].code, "other") != 0)
             reason = reasons[i].label;
-    struct field_errors e = {0};
-    enum svc_status st = svc_meeting_cancel(&c, rq->id, reason, &e);
+    enum svc_status st = svc_meeting_cancel(&ch.c, rq->id, reason, e);
     /* Nothing chosen and nothing typed: point at the choices. */
-    if (st == SVC_INVALID && !rq->json && (!t.reason_choice || !*t.reason_choice)) {
-        for (size_t i = 0; i < e.count; i++)
-            if (strcmp(e.items[i].field, "cancel_reason") == 0 &&
-                strncmp(e.items[i].message, "Enter why", 9) == 0) {
-                snprintf(e.items[i].field, sizeof e.items[i].field, "reason_choice");
-                snprintf(e.items[i].message, sizeof e.items[i].message,
+    if (st == SVC_INVALID && !rq->json && (!t->reason_choice || !*t->reason_choice)) {
+        for (size_t i = 0; i < e->count; i++)
+            if (strcmp(e->items[i].field, "cancel_reason") == 0 &&
+                strncmp(e->items[i].message, "Enter why", 9) == 0) {
+                snprintf(e->items[i].field, sizeof e->items[i].field, "reason_choice");
+                snprintf(e->items[i].message, sizeof e->items[i].message,
                          "Select why the meeting was cancelled, or enter another reason");
             }
     }
-    changed(rq, rs, &c, st, &t, &e, "cancelled");
+    changed(rq, rs, &ch, st, "cancelled");
 }
 
 static void h_meeting_reinstate(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_reinstate(&c, rq->id, &e), NULL, &e, "reinstated");
+    struct change ch;
+    change_begin(rq, &ch);
+    changed(rq, rs, &ch, svc_meeting_reinstate(&ch.c, rq->id, &ch.e), "reinstated");
 }
 
 /* A date from the three GOV.UK boxes (forms) or "date" (JSON,
@@ -479,39 +445,32 @@ static const char *typed_date(struct req *rq, struct typed *t)
 
 static void h_meeting_move(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    const char *date = typed_date(rq, &t);
-    t.start_time = req_param(rq, "start_time");
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_move(&c, rq->id, date, t.start_time, &e), &t, &e, "moved");
+    struct change ch;
+    change_begin(rq, &ch);
+    const char *date = typed_date(rq, &ch.t);
+    ch.t.start_time = req_param(rq, "start_time");
+    changed(rq, rs, &ch, svc_meeting_move(&ch.c, rq->id, date, ch.t.start_time, &ch.e), "moved");
 }
 
 static void h_meeting_notes(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    t.notes = req_param(rq, "notes");
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_set_notes(&c, rq->id, t.notes, &e), &t, &e, "notes");
+    struct change ch;
+    change_begin(rq, &ch);
+    ch.t.notes = req_param(rq, "notes");
+    changed(rq, rs, &ch, svc_meeting_set_notes(&ch.c, rq->id, ch.t.notes, &ch.e), "notes");
 }
 
 /* Attendance arrives as status-KEY / name-KEY pairs (forms, or flat JSON
  * members), or in JSON as "rows": [{key, status, person_name}]. */
 static void h_meeting_attendance(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct change ch;
+    change_begin(rq, &ch);
     struct meeting_row m;
-    enum svc_status st = svc_meeting_get(&c, rq->id, &m);
-    if (view_failed(rq, rs, st))
-        return;
     struct sheet_line lines[SHEET_MAX];
     size_t nl = 0;
-    st = svc_meeting_sheet(&c, &m, lines, SHEET_MAX, &nl);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_meeting_get(&ch.c, rq->id, &m)) ||
+        view_failed(rq, rs, svc_meeting_sheet(&ch.c, &m, lines, SHEET_MAX, &nl)))
         return;
     struct attendance_input in[SHEET_MAX];
     json_t *arr = rq->json ? json_object_get(rq->json, "rows") : NULL;
@@ -537,41 +496,36 @@ static void h_meeting_attendance(struct req *rq, struct resp *rs)
             in[i].person_name = req_param(rq, name);
         }
     }
-    struct typed t = {0};
-    t.att = in;
-    t.natt = nl;
-    struct field_errors e = {0};
-    changed(rq, rs, &c, svc_meeting_attendance_save(&c, rq->id, in, nl, &e), &t, &e, "attendance");
+    ch.t.att = in;
+    ch.t.natt = nl;
+    changed(rq, rs, &ch, svc_meeting_attendance_save(&ch.c, rq->id, in, nl, &ch.e), "attendance");
 }
 
 static void h_meeting_guest_add(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct typed t = {0};
-    t.guest_name = req_param(rq, "guest_name");
-    t.guest_role = req_param(rq, "guest_role");
-    t.guest_status = req_param(rq, "guest_status");
-    if (rq->json && !t.guest_name)
-        t.guest_name = req_param(rq, "person_name");
-    if (rq->json && !t.guest_role)
-        t.guest_role = req_param(rq, "role");
-    if (rq->json && !t.guest_status)
-        t.guest_status = req_param(rq, "status");
-    struct field_errors e = {0};
+    struct change ch;
+    change_begin(rq, &ch);
+    struct typed *t = &ch.t;
+    t->guest_name = req_param(rq, "guest_name");
+    t->guest_role = req_param(rq, "guest_role");
+    t->guest_status = req_param(rq, "guest_status");
+    if (rq->json && !t->guest_name)
+        t->guest_name = req_param(rq, "person_name");
+    if (rq->json && !t->guest_role)
+        t->guest_role = req_param(rq, "role");
+    if (rq->json && !t->guest_status)
+        t->guest_status = req_param(rq, "status");
     int64_t gid = 0;
-    changed(rq, rs, &c, svc_meeting_guest_add(&c, rq->id, t.guest_name, t.guest_role, t.guest_status, &e, &gid),
-            &t, &e, "guest");
+    changed(rq, rs, &ch, svc_meeting_guest_add(&ch.c, rq->id, t->guest_name, t->guest_role, t->guest_status, &ch.e,
+                                               &gid), "guest");
 }
 
 static void h_meeting_guest_remove(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    struct field_errors e = {0};
+    struct change ch;
+    change_begin(rq, &ch);
     int64_t gid = parse_id(req_param(rq, "guest_id"));
-    changed(rq, rs, &c, gid ? svc_meeting_guest_remove(&c, rq->id, gid) : SVC_NOT_FOUND, NULL, &e,
-            "guest_removed");
+    changed(rq, rs, &ch, gid ? svc_meeting_guest_remove(&ch.c, rq->id, gid) : SVC_NOT_FOUND, "guest_removed");
 }
 
 static const struct route meeting_routes[] = {

@@ -23,8 +23,7 @@ static void collect_outcome(void *arr, const struct outcome_row *r)
 /* GET /api/v1/pupils/:id/outcomes: the pupil's records, oldest first. */
 static void h_outcome_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *arr = json_array();
     enum svc_status st = svc_outcome_list(&c, rq->id, collect_outcome, arr);
     if (st != SVC_OK) {
@@ -39,8 +38,7 @@ static void h_outcome_list(struct req *rq, struct resp *rs)
  * presented, N whole terms either side (2 unless given; 1 to 9). */
 static void h_case_before_after(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *t = req_query(rq, "terms");
     long terms = 2;
     if (t && parse_int_strict(t, 1, 9, &terms) != 0) {
@@ -51,8 +49,7 @@ static void h_case_before_after(struct req *rq, struct resp *rs)
     }
     struct outcome_compare cmp;
     char presented[11];
-    enum svc_status st = svc_outcome_compare(&c, rq->id, (int)terms, &cmp, presented);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_outcome_compare(&c, rq->id, (int)terms, &cmp, presented)))
         return;
     json_t *o = json_outcome_compare(&cmp, presented, (int)terms);
     json_object_del(o, "chart");
@@ -125,8 +122,7 @@ static void render_kind_choice(struct req *rq, struct resp *rs, int status, cons
     char action[64];
     snprintf(action, sizeof action, "/pupils/%lld/outcomes/new", (long long)p->p.id);
     json_object_set_new(ctx, "action", json_string(action));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *kind = fld_input("kind", NULL, NULL, e, NULL);
     json_object_del(kind, "label");
     json_object_del(kind, "value");
@@ -158,8 +154,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
     json_object_set_new(ctx, "kind_label", json_string(outcome_kind_label(k)));
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     const char *starts, *ends, *ends_hint;
     date_legends(k, &starts, &ends, &ends_hint);
     json_t *fields = json_object();
@@ -216,8 +211,7 @@ static bool pupil_to_record(struct req *rq, struct resp *rs, struct svc_ctx *c, 
  * the choice of kind (a GET form, so it works without JavaScript). */
 static void h_outcome_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     if (!pupil_to_record(rq, rs, &c, &p))
         return;
@@ -252,8 +246,7 @@ static void find_outcome(void *arg, const struct outcome_row *r)
 /* POST /pupils/:id/outcomes (form) and /api/v1/pupils/:id/outcomes (JSON). */
 static void h_outcome_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct outcome_form f;
     read_outcome(rq, &f);
     struct field_errors e = {0};
@@ -315,8 +308,7 @@ static void render_import(struct req *rq, struct resp *rs, int status, const cha
 {
     json_t *ctx = view_page(rq, "Import outcome records", "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "kind", kind_select(kind, e));
     size_t max_mb = rq->app->max_upload / (1024 * 1024);
@@ -442,8 +434,7 @@ static const struct import_page outcome_page = {"outcomes", "/outcomes/import", 
  * it came to. */
 static void h_outcome_import_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     import_page_get(rq, rs, may_import(&c), &outcome_page);
 }
 
@@ -454,12 +445,9 @@ static void h_outcome_import_form(struct req *rq, struct resp *rs)
  * of its clean check (its SHA-256 and kind); it reads a file as a job. */
 static void h_outcome_import(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!may_import(&c)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, may_import(&c)))
         return;
-    }
     const char *kind = req_param(rq, "kind"), *csv = req_param(rq, "csv");
     bool dry_run = import_page_dry_run(rq);
     struct field_errors e = {0};

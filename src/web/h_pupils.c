@@ -30,11 +30,8 @@ static void add_school_option(void *arg, const struct school *s)
 {
     struct school_opts *o = arg;
     struct resource r = {.kind = RES_PUPIL, .id = 0, .authority_id = s->authority_id, .school_id = s->id};
-    if (!policy_decide(&o->rq->sess.who, o->act, &r).allow)
-        return;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)s->id);
-    fld_add_option(o->field, id, s->name, o->current);
+    if (policy_decide(&o->rq->sess.who, o->act, &r).allow)
+        fld_add_id_option(o->field, s->id, s->name, o->current);
 }
 
 static json_t *school_select(struct req *rq, struct svc_ctx *c, enum action act, const char *current,
@@ -80,37 +77,19 @@ static void form_from_pupil(struct req *rq, const struct pupil *p, struct pupil_
     f->sen_provision = p->sen_provision;
     snprintf(buf, sizeof buf, "%lld", (long long)p->school_id);
     f->school_id = req_keep(rq, buf);
-    int y, m, d;
-    if (parse_date_iso(p->date_of_birth, &y, &m, &d) == 0) {
-        snprintf(buf, sizeof buf, "%d", d);
-        f->dob_day = req_keep(rq, buf);
-        snprintf(buf, sizeof buf, "%d", m);
-        f->dob_month = req_keep(rq, buf);
-        snprintf(buf, sizeof buf, "%d", y);
-        f->dob_year = req_keep(rq, buf);
-    }
+    int32_t born;
+    if (day_parse(p->date_of_birth, &born) == 0)
+        req_day_text(rq, born, &f->dob_day, &f->dob_month, &f->dob_year);
 }
 
 static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
                         const struct pupil_form *f, const struct field_errors *e, int64_t id,
                         const char *display_name)
 {
-    json_t *ctx = view_page(rq, id ? "Edit pupil details" : "Add a pupil", "pupils");
-    char action[64], cancel[64];
-    if (id) {
-        snprintf(action, sizeof action, "/pupils/%lld/edit", (long long)id);
-        snprintf(cancel, sizeof cancel, "/pupils/%lld", (long long)id);
-    } else {
-        snprintf(action, sizeof action, "/pupils");
-        snprintf(cancel, sizeof cancel, "/pupils");
-    }
-    json_object_set_new(ctx, "action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    json_object_set_new(ctx, "editing", json_boolean(id != 0));
+    json_t *ctx = view_form_page(rq, id ? "Edit pupil details" : "Add a pupil", "pupils", e);
+    view_form_links(ctx, "/pupils", id);
     if (display_name)
         json_object_set_new(ctx, "pupil_name", json_string(display_name));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
 
     json_t *fields = json_object();
@@ -147,8 +126,7 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
  * is the same for everyone of the same scope until a record changes. */
 static void h_pupil_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct buf key = BUF_INIT;
     bool keep = listing_kept_key(rq, &c, "pupils", &key);
     if (keep && listing_kept_get(rq, rs, &key, "Pupils", "pupils")) {
@@ -162,40 +140,26 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
     struct pupil_filter f = {q ? q : "", parse_id(school)};
     json_t *rows = json_array();
     int64_t total = 0;
-    enum svc_status st = svc_pupil_list(&c, &f, &pg, &total, collect_pupil, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
+    if (view_failed_drop(rq, rs, svc_pupil_list(&c, &f, &pg, &total, collect_pupil, rows), rows)) {
         buf_free(&key);
-        view_svc_error(rq, rs, st);
         return;
     }
     struct buf base = BUF_INIT;
-    buf_puts(&base, rq->api ? "/api/v1/pupils?q=" : "/pupils?q=");
+    buf_puts(&base, "/pupils?q=");
     buf_urlenc(&base, f.search);
     if (f.school_id)
         buf_printf(&base, "&school=%lld", (long long)f.school_id);
-    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    /* The page's main part alone, kept (listing_kept_answer). */
+    json_t *ctx = view_list_page(rq, rs, &pg, total, buf_str(&base), "pupils", rows, NULL, NULL, NULL);
     buf_free(&base);
-    if (rq->api) {
-        json_object_del(paging, "pagination");
-        json_object_set_new(paging, "pupils", rows);
-        view_json(rs, 200, paging);
+    if (!ctx) {
         listing_kept_answer(rq, rs, keep, &key, NULL, NULL, NULL);
         buf_free(&key);
         return;
     }
-    json_t *ctx = json_object();
     view_list_csv_link(rq, ctx, RES_PUPIL);
-    json_object_set_new(ctx, "pupils", rows);
-    char count[64];
-    snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "pupil" : "pupils");
-    json_object_set_new(ctx, "count_text", json_string(count));
+    view_count_text(ctx, total, "pupil found", "pupils found");
     json_object_set_new(ctx, "q", json_string(f.search));
-    /* Paging goes under its own key: "page" is the layout's. */
-    json_t *links = json_object_get(paging, "pagination");
-    if (links)
-        json_object_set(ctx, "pagination", links);
-    json_object_set_new(ctx, "paging", paging);
     char cur[24];
     snprintf(cur, sizeof cur, "%lld", (long long)f.school_id);
     json_t *sf = school_select(rq, &c, ACT_LIST, f.school_id ? cur : "", NULL, "All schools");
@@ -216,23 +180,19 @@ static void h_pupil_list(struct req *rq, struct resp *rs)
 
 static void h_pupil_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_PUPIL, 0, 0, 0)))
         return;
-    }
-    struct pupil_form f = {0};
-    struct field_errors e = {0};
-    render_form(rq, rs, &c, 200, &f, &e, 0, NULL);
+    render_form(rq, rs, &c, 200, &(struct pupil_form){0}, NULL, 0, NULL);
 }
 
-/* Creates (id 0) or updates the pupil id from the form; the API answers
- * with the whole row as read back (the school's name too). */
-static void save(struct req *rq, struct resp *rs, int64_t id)
+/* POST /pupils creates one from the form, POST /pupils/:id/edit (PUT in
+ * the API) updates that one; the API answers with the whole row as read
+ * back (the school's name too). */
+static void h_pupil_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    int64_t id = rq->id;
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -248,11 +208,6 @@ static void save(struct req *rq, struct resp *rs, int64_t id)
                    (long long)pid, id ? "updated" : "added");
     else if (n == SAVE_FORM)
         render_form(rq, rs, &c, 400, &f, &e, id, NULL);
-}
-
-static void h_pupil_create(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, 0);
 }
 
 /* Consent and cases, for those who may see a pupil's TAS record. */
@@ -339,8 +294,7 @@ static void year_group_warning(const struct svc_ctx *c, const struct pupil_row *
 
 static void h_pupil_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if ((st == SVC_NOT_FOUND || st == SVC_FORBIDDEN) && svc_break_glass_offered(&c)) {
@@ -378,9 +332,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     json_t *ctx = view_page(rq, title, "pupils");
     view_breadcrumbs(ctx, "/", "Home", "/pupils", "Pupils", NULL);
     json_t *pj = json_pupil(&r);
-    char dob[32];
-    date_label(r.p.date_of_birth, dob, sizeof dob);
-    json_object_set_new(pj, "date_of_birth_label", json_string(dob));
+    view_set_date_label(pj, "date_of_birth_label", r.p.date_of_birth);
     json_object_set_new(ctx, "pupil", pj);
     year_group_warning(&c, &r, ctx);
     json_object_set_new(ctx, "can_edit", json_boolean(svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id,
@@ -388,15 +340,12 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
     /* Subject access export: the DPO and administrators (svc_sar.c). */
     json_object_set_new(ctx, "can_export", json_boolean(svc_allowed(&c, ACT_EXPORT, RES_PUPIL, r.p.id,
                                                                     r.authority_id, r.p.school_id)));
-    static const char *const saved_text[][2] = {
+    static const struct view_note saved[] = {
         {"added", "Pupil added"}, {"updated", "Pupil details saved"},
         {"consent", "Consent recorded"}, {"withdrawn", "Consent withdrawn"},
-        {"outcome", "Outcome record added"},
+        {"outcome", "Outcome record added"}, {NULL, NULL},
     };
-    const char *sv = req_query(rq, "saved");
-    for (size_t i = 0; sv && i < sizeof saved_text / sizeof saved_text[0]; i++)
-        if (strcmp(sv, saved_text[i][0]) == 0)
-            json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", saved_text[i][1]));
+    view_flash(ctx, view_note(rq, "saved", saved));
     if (svc_case_allowed(&c, ACT_VIEW, &r))
         add_tas_record(rq, &c, &r, ctx);
     add_outcomes(&c, &r, ctx);
@@ -405,8 +354,7 @@ static void h_pupil_view(struct req *rq, struct resp *rs)
 
 static void h_pupil_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row r;
     enum svc_status st = svc_pupil_get(&c, rq->id, &r);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_PUPIL, r.p.id, r.authority_id, r.p.school_id))
@@ -415,29 +363,14 @@ static void h_pupil_edit(struct req *rq, struct resp *rs)
         return;
     struct pupil_form f;
     form_from_pupil(rq, &r.p, &f);
-    struct field_errors e = {0};
     char name[2 * TAS_NAME_MAX + 2];
     snprintf(name, sizeof name, "%s %s", r.p.forenames, r.p.surname);
-    render_form(rq, rs, &c, 200, &f, &e, r.p.id, name);
-}
-
-static void h_pupil_update(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, rq->id);
+    render_form(rq, rs, &c, 200, &f, NULL, r.p.id, name);
 }
 
 static const struct route pupils_routes[] = {
-    {"GET", "/pupils", h_pupil_list, 0},
-    {"GET", "/pupils/new", h_pupil_new, 0},
-    {"POST", "/pupils", h_pupil_create, 0},
-    {"GET", "/pupils/:id", h_pupil_view, 0},
-    {"GET", "/pupils/:id/edit", h_pupil_edit, 0},
-    {"POST", "/pupils/:id/edit", h_pupil_update, 0},
-
-    {"GET", "/api/v1/pupils", h_pupil_list, ROUTE_CSV_OF(RES_PUPIL)},
-    {"POST", "/api/v1/pupils", h_pupil_create, 0},
-    {"GET", "/api/v1/pupils/:id", h_pupil_view, 0},
-    {"PUT", "/api/v1/pupils/:id", h_pupil_update, 0},
+    RECORD_ROUTES("/pupils", h_pupil_list, h_pupil_new, h_pupil_save, h_pupil_view, h_pupil_edit, h_pupil_save,
+                  RES_PUPIL),
 };
 
 ROUTE_TABLE(pupils_table, pupils_routes);

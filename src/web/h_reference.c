@@ -64,10 +64,8 @@ static json_t *active_radios(const char *value, const struct field_errors *e, co
 
 static void flash(json_t *ctx, struct req *rq, const char *added, const char *updated)
 {
-    const char *sv = req_query(rq, "saved");
-    if (sv && (strcmp(sv, "added") == 0 || strcmp(sv, "updated") == 0))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    strcmp(sv, "added") == 0 ? added : updated));
+    const struct view_note saved[] = {{"added", added}, {"updated", updated}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
 }
 
 static json_t *page(struct req *rq, const char *title, const char *crumb_href, const char *crumb)
@@ -89,8 +87,7 @@ static void add_authority_choice(void *arg, const struct authority *a)
 
 static void h_settings(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (a == 0) {
@@ -107,10 +104,8 @@ static void h_settings(struct req *rq, struct resp *rs)
         view_render(rq, rs, 200, "ref_settings", ctx);
         return;
     }
-    if (!svc_reference_may(&c, ACT_LIST, a)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, svc_reference_may(&c, ACT_LIST, a)))
         return;
-    }
     json_t *ctx = page(rq, "Settings", NULL, NULL);
     struct authority la;
     if (svc_authority_get(&c, a, &la) == SVC_OK)
@@ -320,20 +315,16 @@ static void add_service_option(void *arg, const void *row)
 static void add_school_option(void *arg, const struct school *s)
 {
     struct opts *o = arg;
-    if (s->authority_id != o->authority_id)
-        return;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)s->id);
-    fld_add_option(o->field, id, s->name, o->current);
+    if (s->authority_id == o->authority_id)
+        fld_add_id_option(o->field, s->id, s->name, o->current);
 }
 
 static void add_user_option(void *arg, const struct ref_user_row *u)
 {
     struct opts *o = arg;
-    char id[24], label[200];
-    snprintf(id, sizeof id, "%lld", (long long)u->id);
+    char label[200];
     snprintf(label, sizeof label, "%s (%s)", u->username, u->display_name);
-    fld_add_option(o->field, id, label, o->current);
+    fld_add_id_option(o->field, u->id, label, o->current);
 }
 
 /* A select field with a first blank option. */
@@ -506,8 +497,7 @@ static void ref_form(struct req *rq, struct resp *rs, struct svc_ctx *c, const s
     json_object_set_new(ctx, "submit_label", json_string(cur ? "Save changes" : k->add_label));
     if (qs[0])
         json_object_set_new(ctx, "authority_id", json_string(qs + strlen("authority=")));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_object_set_new(ctx, "fields", fields);
     view_render(rq, rs, status, "ref_form", ctx);
 }
@@ -515,8 +505,7 @@ static void ref_form(struct req *rq, struct resp *rs, struct svc_ctx *c, const s
 static void h_ref_list(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -553,14 +542,11 @@ static void h_ref_list(struct req *rq, struct resp *rs)
 static void h_ref_new(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
-    if (!svc_reference_may(&c, ACT_CREATE, a)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, svc_reference_may(&c, ACT_CREATE, a)))
         return;
-    }
     union ref_form f;
     memset(&f, 0, sizeof f);
     if (k->q == Q_REF_PRACTITIONER)
@@ -585,8 +571,7 @@ static void ref_saved(struct req *rq, struct resp *rs, struct svc_ctx *c, const 
 static void h_ref_create(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     union ref_row *out = req_alloc(rq, sizeof *out);
@@ -611,11 +596,9 @@ static void h_ref_create(struct req *rq, struct resp *rs)
 static void h_ref_view(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = r ? svc_ref_get(&c, k->q, rq->id, r) : SVC_ERROR;
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, r ? svc_ref_get(&c, k->q, rq->id, r) : SVC_ERROR))
         return;
     json_t *o = k->json(r);
     if (k->record_extra)
@@ -646,11 +629,9 @@ static enum svc_status editable(struct svc_ctx *c, const struct ref_page *k, int
 static void h_ref_edit(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_row *r = req_alloc(rq, sizeof *r);
-    enum svc_status st = editable(&c, k, rq->id, r);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, editable(&c, k, rq->id, r)))
         return;
     union ref_form f;
     k->fill(rq, r, &f);
@@ -661,8 +642,7 @@ static void h_ref_edit(struct req *rq, struct resp *rs)
 static void h_ref_update(struct req *rq, struct resp *rs)
 {
     const struct ref_page *k = kind_of(rq);
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     union ref_form f;
     read_form(rq, k, &f);
     struct field_errors e = {0};
@@ -750,8 +730,7 @@ static json_t *json_year(struct svc_ctx *c, int64_t a, int year, enum svc_status
 
 static void h_terms_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     char qs[QS_MAX];
     int64_t a = which_authority(rq, &c, qs);
     if (!a) {
@@ -792,7 +771,7 @@ static void h_terms_view(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "authority_qs", json_string(qs));
     json_object_set_new(ctx, "can_edit", json_boolean(svc_reference_may(&c, ACT_EDIT, a)));
     if (req_query(rq, "saved"))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", "Term dates saved"));
+        view_flash(ctx, "Term dates saved");
     view_render(rq, rs, 200, "ref_terms", ctx);
 }
 
@@ -971,13 +950,10 @@ static void render_terms_form(struct req *rq, struct resp *rs, struct svc_ctx *c
                                                       tp->cf.on.year, e, hint2));
     json_object_set_new(ctx, "closure_reason", fld_input("reason", "Reason (optional)", tp->cf.reason, e,
                                                          "For example, staff training day"));
-    const char *cl = req_query(rq, "closure");
-    if (cl && (strcmp(cl, "added") == 0 || strcmp(cl, "removed") == 0))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    strcmp(cl, "added") == 0 ? "Closure day added"
-                                                                             : "Closure day removed"));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    static const struct view_note closure[] = {
+        {"added", "Closure day added"}, {"removed", "Closure day removed"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "closure", closure));
+    view_set_errors(ctx, e);
     view_render(rq, rs, status, "ref_terms_form", ctx);
 }
 
@@ -1020,7 +996,7 @@ static struct terms_req *terms_edit_ok(struct req *rq, struct resp *rs)
         return NULL;
     }
     memset(t, 0, sizeof *t);
-    req_svc_ctx(rq, &t->c);
+    t->c = req_svc_ctx(rq);
     t->a = which_authority(rq, &t->c, t->qs);
     t->year = requested_year(rq, &t->c);
     return terms_may_edit(rq, rs, &t->c, t->a, t->year) ? t : NULL;
@@ -1175,44 +1151,18 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
 static const struct route routes[] = {
     {"GET", "/settings", h_settings, 0},
 
-    {"GET", "/services", h_ref_list, 0},
-    {"GET", "/services/new", h_ref_new, 0},
-    {"POST", "/services", h_ref_create, 0},
-    {"GET", "/services/:id", h_ref_view, 0},
-    {"GET", "/services/:id/edit", h_ref_edit, 0},
-    {"POST", "/services/:id/edit", h_ref_update, 0},
-
-    {"GET", "/practitioners", h_ref_list, 0},
-    {"GET", "/practitioners/new", h_ref_new, 0},
-    {"POST", "/practitioners", h_ref_create, 0},
-    {"GET", "/practitioners/:id", h_ref_view, 0},
-    {"GET", "/practitioners/:id/edit", h_ref_edit, 0},
-    {"POST", "/practitioners/:id/edit", h_ref_update, 0},
-
-    {"GET", "/playbook", h_ref_list, 0},
-    {"GET", "/playbook/new", h_ref_new, 0},
-    {"POST", "/playbook", h_ref_create, 0},
-    {"GET", "/playbook/:id", h_ref_view, 0},
-    {"GET", "/playbook/:id/edit", h_ref_edit, 0},
-    {"POST", "/playbook/:id/edit", h_ref_update, 0},
+    RECORD_ROUTES("/services", h_ref_list, h_ref_new, h_ref_create, h_ref_view, h_ref_edit, h_ref_update,
+                  RES_REFERENCE),
+    RECORD_ROUTES("/practitioners", h_ref_list, h_ref_new, h_ref_create, h_ref_view, h_ref_edit, h_ref_update,
+                  RES_REFERENCE),
+    RECORD_ROUTES("/playbook", h_ref_list, h_ref_new, h_ref_create, h_ref_view, h_ref_edit, h_ref_update,
+                  RES_REFERENCE),
 
     {"GET", "/term-dates", h_terms_view, 0},
     {"GET", "/term-dates/:id", h_terms_view, 0},
     {"GET", "/term-dates/:id/edit", h_terms_edit, 0},
     {"POST", "/term-dates/:id/edit", h_terms_update, 0},
 
-    {"GET", "/api/v1/services", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
-    {"POST", "/api/v1/services", h_ref_create, 0},
-    {"GET", "/api/v1/services/:id", h_ref_view, 0},
-    {"PUT", "/api/v1/services/:id", h_ref_update, 0},
-    {"GET", "/api/v1/practitioners", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
-    {"POST", "/api/v1/practitioners", h_ref_create, 0},
-    {"GET", "/api/v1/practitioners/:id", h_ref_view, 0},
-    {"PUT", "/api/v1/practitioners/:id", h_ref_update, 0},
-    {"GET", "/api/v1/playbook", h_ref_list, ROUTE_CSV_OF(RES_REFERENCE)},
-    {"POST", "/api/v1/playbook", h_ref_create, 0},
-    {"GET", "/api/v1/playbook/:id", h_ref_view, 0},
-    {"PUT", "/api/v1/playbook/:id", h_ref_update, 0},
     {"GET", "/api/v1/term-dates", h_terms_view, 0},
     {"GET", "/api/v1/term-dates/:id", h_terms_view, 0},
     {"PUT", "/api/v1/term-dates/:id", h_api_terms_put, 0},

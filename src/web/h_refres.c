@@ -117,8 +117,7 @@ static json_t *results_json(const struct referral_results *d, bool html)
 
 static void h_referral_results(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct dash_filter_form in;
     finding_dash_read(rq, false, &in);
     struct referral_results *d = req_alloc(rq, sizeof *d);
@@ -189,8 +188,7 @@ static void h_referral_results(struct req *rq, struct resp *rs)
 
 static void h_referral_results_csv(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct dash_filter_form in;
     finding_dash_read(rq, false, &in);
     const char *key = req_query(rq, "table");

@@ -11,17 +11,9 @@
 #include "web/records_json.h"
 #include "web/view.h"
 
-struct la_opts {
-    json_t *field;
-    const char *current;
-};
-
 static void add_la_option(void *arg, const struct authority *a)
 {
-    struct la_opts *o = arg;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)a->id);
-    fld_add_option(o->field, id, a->name, o->current);
+    fld_choice_add(arg, a->id, a->name);
 }
 
 static void read_form(struct req *rq, struct school_form *f)
@@ -67,15 +59,8 @@ static void form_from_school(struct req *rq, const struct school *s, struct scho
 static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int status,
                         const struct school_form *f, const struct field_errors *e, int64_t id)
 {
-    json_t *ctx = view_page(rq, id ? "Edit school details" : "Add a school", "schools");
-    char action[64], cancel[64];
-    snprintf(action, sizeof action, id ? "/schools/%lld/edit" : "/schools", (long long)id);
-    snprintf(cancel, sizeof cancel, id ? "/schools/%lld" : "/schools", (long long)id);
-    json_object_set_new(ctx, "action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    json_object_set_new(ctx, "editing", json_boolean(id != 0));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    json_t *ctx = view_form_page(rq, id ? "Edit school details" : "Add a school", "schools", e);
+    view_form_links(ctx, "/schools", id);
     view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
     json_t *fields = json_object();
     json_t *urn = fld_input("urn", "URN", f->urn, e, "The school's 6 or 7 digit unique reference number");
@@ -117,7 +102,7 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     json_t *la = fld_input("authority_id", "Local authority", NULL, e, NULL);
     json_object_del(la, "value");
     fld_add_option(la, "", "Select local authority", f->authority_id ? f->authority_id : "");
-    struct la_opts o = {la, f->authority_id};
+    struct fld_choice o = {la, f->authority_id};
     (void)svc_authority_list(c, add_la_option, &o);
     json_object_set_new(fields, "authority_id", la);
     json_object_set_new(ctx, "fields", fields);
@@ -126,8 +111,7 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
 
 static void h_school_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *q = req_query(rq, "q");
@@ -135,36 +119,19 @@ static void h_school_list(struct req *rq, struct resp *rs)
         q = "";
     json_t *rows = json_array();
     int64_t total = 0;
-    enum svc_status st = svc_school_list(&c, q, &pg, &total, collect_school, rows);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_school_list(&c, q, &pg, &total, collect_school, rows), rows))
         return;
-    }
     struct buf base = BUF_INIT;
-    buf_puts(&base, rq->api ? "/api/v1/schools?q=" : "/schools?q=");
+    buf_puts(&base, "/schools?q=");
     buf_urlenc(&base, q);
-    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
+    json_t *ctx = view_list_page(rq, rs, &pg, total, buf_str(&base), "schools", rows, NULL, "Schools", "schools");
     buf_free(&base);
-    if (rq->api) {
-        json_object_del(paging, "pagination");
-        json_object_set_new(paging, "schools", rows);
-        view_json(rs, 200, paging);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Schools", "schools");
     view_list_csv_link(rq, ctx, RES_SCHOOL);
-    json_object_set_new(ctx, "schools", rows);
-    char count[64];
-    snprintf(count, sizeof count, "%lld %s found", (long long)total, total == 1 ? "school" : "schools");
-    json_object_set_new(ctx, "count_text", json_string(count));
+    view_count_text(ctx, total, "school found", "schools found");
     json_object_set_new(ctx, "q", json_string(q));
     json_object_set_new(ctx, "searched", json_boolean(q[0] != '\0'));
-    /* Paging goes under its own key: "page" is the layout's. */
-    json_t *links = json_object_get(paging, "pagination");
-    if (links)
-        json_object_set(ctx, "pagination", links);
-    json_object_set_new(ctx, "paging", paging);
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)));
     json_object_set_new(ctx, "can_import", json_boolean(svc_allowed(&c, ACT_CREATE, RES_GIAS, 0, 0, 0)));
     view_render(rq, rs, 200, "school_list", ctx);
@@ -172,22 +139,18 @@ static void h_school_list(struct req *rq, struct resp *rs)
 
 static void h_school_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0)))
         return;
-    }
-    struct school_form f = {0};
-    struct field_errors e = {0};
-    render_form(rq, rs, &c, 200, &f, &e, 0);
+    render_form(rq, rs, &c, 200, &(struct school_form){0}, NULL, 0);
 }
 
-/* Creates (id 0) or updates the school id from the form. */
-static void save(struct req *rq, struct resp *rs, int64_t id)
+/* POST /schools creates one from the form, POST /schools/:id/edit (PUT
+ * in the API) updates that one. */
+static void h_school_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    int64_t id = rq->id;
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -201,26 +164,16 @@ static void save(struct req *rq, struct resp *rs, int64_t id)
         render_form(rq, rs, &c, 400, &f, &e, id);
 }
 
-static void h_school_create(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, 0);
-}
-
 static void h_school_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school s;
-    enum svc_status st = svc_school_get(&c, rq->id, &s);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_school_get(&c, rq->id, &s)))
         return;
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "school", json_school(&s)));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "school", json_school(&s)), s.name, "schools",
+                                   "/", "Home", "/schools", "Schools", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, s.name, "schools");
-    view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
-    json_object_set_new(ctx, "school", json_school(&s));
     struct authority a;
     if (svc_authority_get(&c, s.authority_id, &a) == SVC_OK)
         json_object_set_new(ctx, "authority", json_authority(&a));
@@ -228,18 +181,14 @@ static void h_school_view(struct req *rq, struct resp *rs)
                                                                   s.authority_id, s.id)));
     json_object_set_new(ctx, "can_list_pupils", json_boolean(svc_allowed(&c, ACT_LIST, RES_PUPIL, 0,
                                                                          s.authority_id, s.id)));
-    const char *sv = req_query(rq, "saved");
-    if (sv && (strcmp(sv, "added") == 0 || strcmp(sv, "updated") == 0))
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                    strcmp(sv, "added") == 0 ? "School added"
-                                                                             : "School details saved"));
+    static const struct view_note saved[] = {{"added", "School added"}, {"updated", "School details saved"}, {NULL, NULL}};
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "school_view", ctx);
 }
 
 static void h_school_edit(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct school s;
     enum svc_status st = svc_school_get(&c, rq->id, &s);
     if (st == SVC_OK && !svc_allowed(&c, ACT_EDIT, RES_SCHOOL, s.id, s.authority_id, s.id))
@@ -248,27 +197,12 @@ static void h_school_edit(struct req *rq, struct resp *rs)
         return;
     struct school_form f;
     form_from_school(rq, &s, &f);
-    struct field_errors e = {0};
-    render_form(rq, rs, &c, 200, &f, &e, s.id);
-}
-
-static void h_school_update(struct req *rq, struct resp *rs)
-{
-    save(rq, rs, rq->id);
+    render_form(rq, rs, &c, 200, &f, NULL, s.id);
 }
 
 static const struct route schools_routes[] = {
-    {"GET", "/schools", h_school_list, 0},
-    {"GET", "/schools/new", h_school_new, 0},
-    {"POST", "/schools", h_school_create, 0},
-    {"GET", "/schools/:id", h_school_view, 0},
-    {"GET", "/schools/:id/edit", h_school_edit, 0},
-    {"POST", "/schools/:id/edit", h_school_update, 0},
-
-    {"GET", "/api/v1/schools", h_school_list, ROUTE_CSV_OF(RES_SCHOOL)},
-    {"POST", "/api/v1/schools", h_school_create, 0},
-    {"GET", "/api/v1/schools/:id", h_school_view, 0},
-    {"PUT", "/api/v1/schools/:id", h_school_update, 0},
+    RECORD_ROUTES("/schools", h_school_list, h_school_new, h_school_save, h_school_view, h_school_edit, h_school_save,
+                  RES_SCHOOL),
 };
 
 ROUTE_TABLE(schools_table, schools_routes);

@@ -5,32 +5,33 @@
 #include "web/router.h"
 #include "web/view.h"
 
-static void h_asset_css(struct req *rq, struct resp *rs)
+/* A file built into the binary (lib/embedded.h), kept by browsers for an
+ * hour; what names it for the 404 when this binary was built without it. */
+static void serve_file(struct req *rq, struct resp *rs, const char *name, const char *type, const char *what)
 {
-    const struct embedded_file *f = embedded_find("build/assets/tas.css");
+    const struct embedded_file *f = embedded_find(name);
     if (!f) {
-        view_error(rq, rs, 404, "Not found", "No stylesheet is built into this binary.");
+        char msg[96];
+        snprintf(msg, sizeof msg, "No %s is built into this binary.", what);
+        view_error(rq, rs, 404, "Not found", msg);
         return;
     }
     buf_append(&rs->body, f->data, f->size);
     rs->status = 200;
-    rs->content_type = "text/css; charset=utf-8";
+    rs->content_type = type;
     rs->cache_control = "public, max-age=3600";
+}
+
+static void h_asset_css(struct req *rq, struct resp *rs)
+{
+    serve_file(rq, rs, "build/assets/tas.css", "text/css; charset=utf-8", "stylesheet");
 }
 
 /* The JavaScript files: GOV.UK Frontend's own, and tas-init.js that starts
  * it (templates/layout_end.html).  Pages work without them. */
 static void serve_js(struct req *rq, struct resp *rs, const char *name)
 {
-    const struct embedded_file *f = embedded_find(name);
-    if (!f) {
-        view_error(rq, rs, 404, "Not found", "No such script is built into this binary.");
-        return;
-    }
-    buf_append(&rs->body, f->data, f->size);
-    rs->status = 200;
-    rs->content_type = "text/javascript; charset=utf-8";
-    rs->cache_control = "public, max-age=3600";
+    serve_file(rq, rs, name, "text/javascript; charset=utf-8", "such script");
 }
 
 static void h_asset_govuk_js(struct req *rq, struct resp *rs)
@@ -67,15 +68,7 @@ static void h_privacy(struct req *rq, struct resp *rs)
  * before it has signed in or been given a token. */
 static void h_openapi(struct req *rq, struct resp *rs)
 {
-    const struct embedded_file *f = embedded_find("docs/openapi.json");
-    if (!f) {
-        view_error(rq, rs, 404, "Not found", "No API description is built into this binary.");
-        return;
-    }
-    buf_append(&rs->body, f->data, f->size);
-    rs->status = 200;
-    rs->content_type = "application/json";
-    rs->cache_control = "public, max-age=3600";
+    serve_file(rq, rs, "docs/openapi.json", "application/json", "API description");
 }
 
 /* Browsers ask for /favicon.ico on every page; answer without a body

@@ -54,8 +54,7 @@ static void render_questionnaires(struct req *rq, struct resp *rs, int status, s
     json_t *ctx = view_page(rq, "Fast feedback questionnaires", "settings");
     view_breadcrumbs(ctx, "/", "Home", "/settings", "Settings", NULL);
     json_object_set_new(ctx, "questionnaires", list);
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     /* The authority of the user's first grant that names one. */
     char auth[24] = "";
     for (size_t i = 0; i < rq->sess.who.ngrants && i < POLICY_MAX_GRANTS && !auth[0]; i++)
@@ -78,17 +77,14 @@ static void render_questionnaires(struct req *rq, struct resp *rs, int status, s
 
 static void h_questionnaires(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct questionnaire_form f = {0};
-    struct field_errors e = {0};
-    render_questionnaires(rq, rs, 200, &c, &f, &e);
+    render_questionnaires(rq, rs, 200, &c, &f, NULL);
 }
 
 static void h_questionnaire_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct questionnaire_form f = {0};
     req_fields(rq, questionnaire_fields, sizeof questionnaire_fields / sizeof questionnaire_fields[0], &f);
     struct field_errors e = {0};
@@ -118,8 +114,7 @@ static void render_links(struct req *rq, struct resp *rs, int status, struct svc
     snprintf(back, sizeof back, "/meetings/%lld", (long long)rq->id);
     view_breadcrumbs(ctx, "/", "Home", "/meetings", "Meetings", back, "Meeting", NULL);
     json_object_set_new(ctx, "meeting_id", json_integer(rq->id));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *sel = fld_select_blank("questionnaire_id", "Questionnaire", e, NULL, "Select", qid);
     json_t *list = json_array();
     if (svc_questionnaire_list(c, add_questionnaire, list) == SVC_OK) {
@@ -146,8 +141,7 @@ static void render_links(struct req *rq, struct resp *rs, int status, struct svc
 
 static void h_links_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_feedback_links_allowed(&c, rq->id, NULL)))
         return;
     struct field_errors e = {0};
@@ -156,8 +150,7 @@ static void h_links_form(struct req *rq, struct resp *rs)
 
 static void h_links_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *qid = req_param(rq, "questionnaire_id"), *count = req_param(rq, "count");
     struct field_errors e = {0};
     char (*tokens)[SURVEY_TOKEN_HEX + 1] = req_alloc(rq, SURVEY_MAX_LINKS * sizeof *tokens);
@@ -185,8 +178,7 @@ static void render_answer(struct req *rq, struct resp *rs, int status, const cha
     json_object_set_new(ctx, "csrf", json_string(view_form_token(rq, rs)));
     json_object_set_new(ctx, "token", json_string(token));
     json_object_set_new(ctx, "questionnaire", json_questionnaire(q));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "org_kind", fld_radios_codes("org_kind", "Where do you work?", f->org_kind, e,
                                                              &codes_survey_org, 0));
@@ -232,8 +224,7 @@ static bool throttled(struct req *rq, struct resp *rs, struct svc_ctx *c)
 
 static void h_answer_form(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (throttled(rq, rs, &c))
         return;
     const char *token = req_query(rq, "t");
@@ -244,14 +235,12 @@ static void h_answer_form(struct req *rq, struct resp *rs)
         return;
     }
     struct feedback_form f = {0};
-    struct field_errors e = {0};
-    render_answer(rq, rs, 200, token, &q, &f, &e);
+    render_answer(rq, rs, 200, token, &q, &f, NULL);
 }
 
 static void h_answer(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (throttled(rq, rs, &c))
         return;
     const char *token = req_param(rq, "t");
@@ -328,8 +317,7 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
 static struct survey_results *results_for(struct req *rq, struct resp *rs, enum action a, struct questionnaire *q,
                                           int *threshold)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct survey_results *r = req_alloc(rq, sizeof *r);
     enum svc_status st = r ? svc_feedback_results(&c, rq->id, a, q, r, threshold) : SVC_ERROR;
     return view_failed(rq, rs, st) ? NULL : r;

@@ -71,8 +71,7 @@ static void collect_team(void *arg, const struct team_row *r)
 
 static void h_team_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct page_req pg;
     listing_page(rq, &pg);
     const char *active = req_query(rq, "active");
@@ -83,68 +82,20 @@ static void h_team_list(struct req *rq, struct resp *rs)
         f.active = 0;
     struct list_ctx l = {&c, json_array()};
     int64_t total = 0;
-    enum svc_status st = svc_team_list(&c, &f, &pg, &total, collect_team, &l);
-    if (st != SVC_OK) {
-        json_decref(l.rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_team_list(&c, &f, &pg, &total, collect_team, &l), l.rows))
         return;
-    }
-    struct buf base = BUF_INIT;
-    buf_puts(&base, rq->api ? "/api/v1/teams" : "/teams");
-    if (f.active >= 0)
-        buf_printf(&base, "?active=%s", f.active ? "yes" : "no");
-    json_t *paging = json_paging(pg.page, pg.per_page, total, buf_str(&base));
-    buf_free(&base);
-    if (rq->api) {
-        json_object_del(paging, "pagination");
-        json_object_set_new(paging, "teams", l.rows);
-        view_json(rs, 200, paging);
+    const char *base = f.active < 0 ? "/teams" : f.active ? "/teams?active=yes" : "/teams?active=no";
+    json_t *ctx = view_list_page(rq, rs, &pg, total, base, "teams", l.rows, NULL, "Teams", "teams");
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Teams", "teams");
     view_list_csv_link(rq, ctx, RES_TEAM);
     view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "teams", l.rows);
-    char count[64];
-    snprintf(count, sizeof count, "%lld %s", (long long)total, total == 1 ? "team" : "teams");
-    json_object_set_new(ctx, "count_text", json_string(count));
-    json_t *links = json_object_get(paging, "pagination");
-    if (links)
-        json_object_set(ctx, "pagination", links);
-    json_object_set_new(ctx, "paging", paging);
+    view_count_text(ctx, total, "team", "teams");
     json_object_set_new(ctx, "can_create", json_boolean(svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)));
     view_render(rq, rs, 200, "team_list", ctx);
 }
 
 /* ---- The form ---- */
-
-static size_t read_multi(struct req *rq, const char *name, const char **out, size_t max)
-{
-    size_t n = 0;
-    if (rq->json) {
-        json_t *a = json_object_get(rq->json, name);
-        size_t i;
-        json_t *v;
-        char tmp[32];
-        json_array_foreach(a, i, v) {
-            if (n >= max)
-                break;
-            if (json_is_string(v))
-                out[n++] = json_string_value(v);
-            else if (json_is_integer(v)) {
-                snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-                out[n++] = req_keep(rq, tmp);
-            } else {
-                out[n++] = "x";   /* not an id: validation says so */
-            }
-        }
-        return n;
-    }
-    for (size_t i = 0; i < rq->form.n && n < max; i++)
-        if (strcmp(rq->form.items[i].key, name) == 0)
-            out[n++] = rq->form.items[i].val;
-    return n;
-}
 
 static const struct req_field team_fields[] = {
     REQ_FIELD(struct team_form, name), REQ_FIELD(struct team_form, host_school_id),
@@ -173,8 +124,8 @@ static void read_form(struct req *rq, struct team_form *f)
         f->dates_listed = true;
         buf_free(&b);
     }
-    f->nschools = read_multi(rq, "school_ids", f->school_ids, TEAM_FORM_MAX_IDS);
-    f->nservices = read_multi(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
+    f->nschools = req_param_all(rq, "school_ids", f->school_ids, TEAM_FORM_MAX_IDS);
+    f->nservices = req_param_all(rq, "service_ids", f->service_ids, TEAM_FORM_MAX_IDS);
     if (rq->json)
         return;
     /* The meeting dates' GOV.UK date inputs, date1 .. dateN, kept in their
@@ -204,18 +155,10 @@ static void add_planned_date(void *arg, const struct meeting_row *r)
     if (strcmp(r->m.status, "planned") != 0 || p->f->ndate_rows >= TEAM_MAX_DATES)
         return;
     int32_t d;
-    int y, m, dd;
     if (day_parse(r->m.date, &d) != 0)
         return;
-    ymd_from_day(d, &y, &m, &dd);
     struct team_date_input *row = &p->f->date_rows[p->f->ndate_rows++];
-    char b[8];
-    snprintf(b, sizeof b, "%d", dd);
-    row->day = req_keep(p->rq, b);
-    snprintf(b, sizeof b, "%d", m);
-    row->month = req_keep(p->rq, b);
-    snprintf(b, sizeof b, "%d", y);
-    row->year = req_keep(p->rq, b);
+    req_day_text(p->rq, d, &row->day, &row->month, &row->year);
 }
 
 static void form_from_team(struct req *rq, struct svc_ctx *c, const struct team_row *r, struct team_form *f)
@@ -362,22 +305,11 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
         view_svc_error(rq, rs, st);
         return;
     }
-    json_t *ctx = view_page(rq, editing ? "Change team details" : "Add a team", "teams");
-    char action[64], cancel[64];
-    if (editing) {
-        snprintf(action, sizeof action, "/teams/%lld/edit", (long long)editing->t.id);
-        snprintf(cancel, sizeof cancel, "/teams/%lld", (long long)editing->t.id);
+    json_t *ctx = view_form_page(rq, editing ? "Change team details" : "Add a team", "teams", e);
+    view_form_links(ctx, "/teams", editing ? editing->t.id : 0);
+    if (editing)
         json_object_set_new(ctx, "team_name", json_string(editing->t.name));
-    } else {
-        snprintf(action, sizeof action, "/teams");
-        snprintf(cancel, sizeof cancel, "/teams");
-    }
-    json_object_set_new(ctx, "action", json_string(action));
-    json_object_set_new(ctx, "cancel_href", json_string(cancel));
-    json_object_set_new(ctx, "editing", json_boolean(editing != NULL));
     json_object_set_new(ctx, "authority_id", json_integer((json_int_t)authority_id));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", NULL);
 
     /* Host school: only schools where this person may run the team. */
@@ -506,28 +438,20 @@ static int64_t new_team_authority(struct req *rq, struct svc_ctx *c, const struc
 
 static void h_team_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    if (!svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_TEAM, 0, 0, 0)))
         return;
-    }
     json_t *choices = json_array();
     int64_t a = new_team_authority(rq, &c, NULL, choices);
     if (!a) {
-        if (json_array_size(choices) == 0) {
-            json_decref(choices);
-            view_svc_error(rq, rs, SVC_FORBIDDEN);
+        /* The authorities to choose from, or none to choose. */
+        if (view_failed_drop(rq, rs, json_array_size(choices) ? SVC_OK : SVC_FORBIDDEN, choices))
             return;
-        }
-        if (rq->api) {
-            view_json(rs, 200, json_pack("{s:o}", "authorities", choices));
-            return;
-        }
-        json_t *ctx = view_page(rq, "Which local authority is the team in?", "teams");
-        view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", NULL);
-        json_object_set_new(ctx, "authorities", choices);
-        view_render(rq, rs, 200, "team_authority", ctx);
+        json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "authorities", choices),
+                                       "Which local authority is the team in?", "teams", "/", "Home", "/teams",
+                                       "Teams", NULL);
+        if (ctx)
+            view_render(rq, rs, 200, "team_authority", ctx);
         return;
     }
     json_decref(choices);
@@ -554,8 +478,7 @@ static void h_team_new(struct req *rq, struct resp *rs)
     f.start_time = "13:30";
     f.duration_minutes = "90";
     f.active = "yes";
-    struct field_errors e = {0};
-    render_form(rq, rs, &c, 200, &f, &e, NULL, a);
+    render_form(rq, rs, &c, 200, &f, NULL, NULL, a);
 }
 
 static void team_saved_reply(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct team_saved *sv,
@@ -609,8 +532,7 @@ static void team_form_again(struct req *rq, struct resp *rs, struct svc_ctx *c, 
 /* Creating (create) or changing team rq->id: one form, one ending. */
 static void team_save(struct req *rq, struct resp *rs, bool create)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_form f;
     read_form(rq, &f);
     struct field_errors e = {0};
@@ -644,8 +566,7 @@ typedef void (*team_page_fn)(struct req *rq, struct resp *rs, struct svc_ctx *c,
 /* The page show gives, if the user may change team rq->id. */
 static void team_change_page(struct req *rq, struct resp *rs, team_page_fn show)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_row r;
     enum svc_status st = editable_team(rq, &c, &r);
     if (!view_failed(rq, rs, st))
@@ -656,8 +577,7 @@ static void edit_page(struct req *rq, struct resp *rs, struct svc_ctx *c, const 
 {
     struct team_form f;
     form_from_team(rq, c, r, &f);
-    struct field_errors e = {0};
-    render_form(rq, rs, c, 200, &f, &e, r, r->t.authority_id);
+    render_form(rq, rs, c, 200, &f, NULL, r, r->t.authority_id);
 }
 
 static void h_team_edit(struct req *rq, struct resp *rs)
@@ -684,8 +604,7 @@ static void academic_year_label(int year, char *out, size_t outsz)
 
 static void h_team_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct team_row r;
     enum svc_status st = svc_team_get(&c, rq->id, &r);
     if (view_failed(rq, rs, st))
@@ -767,8 +686,7 @@ static void h_team_view(struct req *rq, struct resp *rs)
             snprintf(text, sizeof text, "%s", more);
         }
     }
-    if (text[0])
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+    view_flash(ctx, text[0] ? text : NULL);
     view_render(rq, rs, 200, "team_view", ctx);
 }
 
@@ -790,8 +708,7 @@ static void render_plan(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_breadcrumbs(ctx, "/", "Home", "/teams", "Teams", team_href, r->t.name, NULL);
     json_object_set_new(ctx, "team", json_team(r));
     json_object_set_new(ctx, "lists_dates", json_boolean(strcmp(r->t.cadence, "dates") == 0));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_object_set_new(ctx, "no_terms", json_boolean(no_terms));
     json_object_set_new(ctx, "year_label", json_string(label));
     json_t *ys = fld_input("year", "School year", NULL, e, NULL);
@@ -835,8 +752,7 @@ static void h_team_plan_form(struct req *rq, struct resp *rs)
 
 static void h_team_plan(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *year = req_param(rq, "year");
     const char *from_start = req_param(rq, "from_start");
     struct field_errors e = {0};
@@ -895,8 +811,7 @@ static void render_meeting_form(struct req *rq, struct resp *rs, int status, con
     json_object_set_new(ctx, "team", json_team(r));
     json_object_set_new(ctx, "action", json_string(action));
     json_object_set_new(ctx, "cancel_href", json_string(team_href));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "date", fld_date("date", "Date", d, m, y, e, "For example, 14 1 2027"));
     json_t *tm = fld_input("start_time", "Start time", time, e, "For example, 13:30");
@@ -919,8 +834,7 @@ static void h_team_meeting_new(struct req *rq, struct resp *rs)
 
 static void h_team_meeting_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *d, *m, *y;
     req_date_parts(rq, "date", "date", &d, &m, &y);
     const char *date = "";
@@ -934,20 +848,13 @@ static void h_team_meeting_create(struct req *rq, struct resp *rs)
     int64_t id = 0;
     enum svc_status st = svc_meeting_add(&c, rq->id, date, time, &e, &id);
     enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n == SAVE_OK) {
-        if (rq->api) {
-            struct meeting_row mr;
-            if (svc_meeting_get(&c, id, &mr) != SVC_OK) {
-                view_svc_error(rq, rs, SVC_ERROR);
-                return;
-            }
-            view_json(rs, 201, json_pack("{s:o}", "meeting", json_meeting(&mr)));
-            return;
-        }
-        char loc[64];
-        snprintf(loc, sizeof loc, "/meetings/%lld?done=added", (long long)id);
-        resp_redirect(rs, loc);
-    } else if (n == SAVE_FORM) {
+    struct meeting_row mr;
+    if (n == SAVE_OK && rq->api && svc_meeting_get(&c, id, &mr) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else if (n == SAVE_OK)
+        view_saved(rq, rs, 201, "meeting", rq->api ? json_meeting(&mr) : NULL, "/meetings/%lld?done=added",
+                   (long long)id);
+    else if (n == SAVE_FORM) {
         struct team_row r;
         if (editable_team(rq, &c, &r) != SVC_OK) {
             view_svc_error(rq, rs, SVC_NOT_FOUND);

@@ -67,8 +67,7 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
     view_breadcrumbs(ctx, "/", "Home", "/account", "Your account", NULL);
     json_object_set_new(ctx, "has_tokens", json_boolean(json_array_size(l.arr) > 0));
     json_object_set_new(ctx, "tokens", l.arr);
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *name = fld_input("name", "Name", f ? f->name : NULL, e,
                              "What the token is for, such as the system that will use it.");
     json_t *scope = fld_radios("scope", "What may it do?", e, 0);
@@ -82,16 +81,14 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o, s:o}", "name", name, "scope", scope, "days", days));
     if (made_token)
         json_object_set_new(ctx, "made", json_pack("{s:s, s:s}", "name", made_name, "token", made_token));
-    if (flash)
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", flash));
+    view_flash(ctx, flash);
     view_render(rq, rs, status, "account_tokens", ctx);
 }
 
 /* GET /account/tokens */
 static void h_tokens(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *revoked = req_query(rq, "revoked");
     render(rq, rs, &c, 200, NULL, NULL, NULL, NULL,
            revoked ? "The token has been revoked. It no longer works." : NULL);
@@ -100,8 +97,7 @@ static void h_tokens(struct req *rq, struct resp *rs)
 /* POST /account/tokens: the page again, with the new secret shown once. */
 static void h_token_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct token_form f = {req_param(rq, "name"), req_param(rq, "scope"), req_param(rq, "days")};
     struct field_errors e = {0};
     char token[API_TOKEN_LEN + 1];
@@ -122,8 +118,7 @@ static void h_token_create(struct req *rq, struct resp *rs)
 /* POST /account/tokens/:id/revoke */
 static void h_token_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (view_failed(rq, rs, svc_token_revoke(&c, rq->id)))
         return;
     resp_redirect(rs, "/account/tokens?revoked=1");

@@ -20,14 +20,6 @@
 #include "web/router.h"
 #include "web/view.h"
 
-static void add_label(json_t *o, const char *key, const char *iso)
-{
-    char k[48], d[32];
-    snprintf(k, sizeof k, "%s_label", key);
-    date_label(iso, d, sizeof d);
-    json_object_set_new(o, k, json_string(d));
-}
-
 /* ---- choosing and starting one ---- */
 
 struct newest {
@@ -68,8 +60,7 @@ static void render_new(struct req *rq, struct resp *rs, struct svc_ctx *c, int s
         json_object_set_new(ctx, "case_id", json_integer((json_int_t)cid));
     }
     json_object_set_new(ctx, "cancel_href", json_string(back));
-    if (e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_t *f = fld_radios("toolkit", "Which toolkit?", e, 0);
     json_object_set_new(f, "legend_class", json_string("govuk-fieldset__legend--m"));
     struct newest n = {f, toolkit};
@@ -92,19 +83,16 @@ static enum svc_status pupil_to_start(struct svc_ctx *c, int64_t id, struct pupi
 
 static void h_toolkit_new(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     if (view_failed(rq, rs, pupil_to_start(&c, rq->id, &p)))
         return;
-    struct field_errors e = {0};
-    render_new(rq, rs, &c, 200, &p, NULL, req_query(rq, "case"), &e);
+    render_new(rq, rs, &c, 200, &p, NULL, req_query(rq, "case"), NULL);
 }
 
 static void h_toolkit_start(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     const char *name = req_param(rq, "toolkit");
     const char *case_text = req_param(rq, "case_id");
     char *end = NULL;
@@ -244,7 +232,7 @@ static void render_completion(struct req *rq, struct resp *rs, struct svc_ctx *c
         char change[160];
         change_text(res, row->version, change, sizeof change);
         json_object_set_new(r, "change_text", json_string(change));
-        add_label(r, "completed_on", row->completed_on);
+        view_set_date_label(r, "completed_on_label", row->completed_on);
     }
     json_object_set_new(ctx, "result", r);
     json_object_set_new(ctx, "sections", sections_json(d, answers, e));
@@ -265,12 +253,10 @@ static void render_completion(struct req *rq, struct resp *rs, struct svc_ctx *c
         }
         json_object_set_new(ctx, "errors", errs);
     }
-    const char *sv = req_query(rq, "saved");
-    if (sv && !e->count) {
-        const char *text = !strcmp(sv, "complete") ? "Toolkit completed" : !strcmp(sv, "draft") ? "Draft saved"
-                                                                                                : "Toolkit started";
-        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
-    }
+    static const struct view_note saved[] = {
+        {"complete", "Toolkit completed"}, {"draft", "Draft saved"}, {NULL, "Toolkit started"}};
+    if (!e->count)
+        view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, status, "toolkit_completion", ctx);
 }
 
@@ -307,8 +293,7 @@ static enum svc_status open_completion(struct req *rq, struct svc_ctx *c, struct
 
 static void h_completion_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct opened o;
     if (!view_failed(rq, rs, open_completion(rq, &c, &o)))
         completion_answer(rq, rs, &c, 200, o.row, o.d, o.answers, &o.res);
@@ -349,8 +334,7 @@ static const char *answers_sent(struct req *rq, const struct toolkit_def *d, int
 
 static void h_completion_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct opened o;
     if (view_failed(rq, rs, open_completion(rq, &c, &o)))
         return;
@@ -418,7 +402,7 @@ static void on_completion(void *arg, const struct toolkit_completion_row *r)
     if (r->scored)
         json_object_set_new(o, "band_label", json_string(band_label(def_of(t, r->definition_id), r->band)));
     if (r->completed_on[0])
-        add_label(o, "completed_on", r->completed_on);
+        view_set_date_label(o, "completed_on_label", r->completed_on);
     json_array_append_new(t->rows, o);
 }
 
@@ -557,8 +541,7 @@ static void collect_row(void *arg, const struct toolkit_completion_row *r)
 /* The API's list of a pupil's completions, oldest first. */
 static void h_toolkit_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *rows = json_array();
     enum svc_status st = svc_toolkit_completions(&c, rq->id, collect_row, rows);
     if (st != SVC_OK) {

@@ -33,11 +33,6 @@ static json_t *user_json(const struct user_row *u)
                      "display_name", u->display_name, "email", u->email, "disabled", u->disabled);
 }
 
-static void flash(json_t *ctx, const char *text)
-{
-    json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
-}
-
 /* ---- the list ------------------------------------------------------------ */
 
 static void collect_user(void *arr, const struct user_row *u)
@@ -47,23 +42,14 @@ static void collect_user(void *arr, const struct user_row *u)
 
 static void h_user_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
-    enum svc_status st = svc_user_list(&c, collect_user, list);
-    if (st != SVC_OK) {
-        json_decref(list);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_user_list(&c, collect_user, list), list))
         return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "users", list));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "users", list), "Users", "users", "/", "Home", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Users", "users");
     view_list_csv_link(rq, ctx, RES_USER);
-    view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "users", list);
     json_object_set_new(ctx, "may_add", json_boolean(svc_allowed(&c, ACT_CREATE, RES_USER, 0, 0, 0)));
     view_render(rq, rs, 200, "user_list", ctx);
 }
@@ -84,8 +70,7 @@ static void add_place(void *arg, const char *value, const char *label)
 static void user_form(struct req *rq, struct resp *rs, int status, const struct user_form *f,
                       const struct grant_form *g, const struct field_errors *e)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     json_t *place = fld_select("place", "Where the role applies", e, NULL);
     fld_add_option(place, "", "Select a place", g->place ? g->place : "");
     struct place_opts po = {place, g->place ? g->place : ""};
@@ -99,10 +84,8 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
     fld_add_option(role, "", "Select a role", g->role ? g->role : "");
     for (int r = 0; r < ROLE__COUNT; r++)
         fld_add_option(role, role_code((enum role)r), role_label((enum role)r), g->role ? g->role : "");
-    json_t *ctx = view_page(rq, "Add a user", "users");
+    json_t *ctx = view_form_page(rq, "Add a user", "users", e);
     view_breadcrumbs(ctx, "/", "Home", "/users", "Users", NULL);
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
     json_t *username = fld_input("username", "User name", f->username, e,
                                  "2 to 60 letters, numbers, dots, dashes or underscores, like j.smith");
     json_object_set_new(username, "spellcheck_off", json_true());
@@ -139,8 +122,7 @@ static void h_user_new(struct req *rq, struct resp *rs)
 
 static void h_user_create(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_form f = {req_param(rq, "username"), req_param(rq, "display_name"), req_param(rq, "email"),
                           req_param(rq, "password")};
     struct grant_form g = {req_param(rq, "role"), req_param(rq, "place"), req_param(rq, "detail")};
@@ -153,26 +135,18 @@ static void h_user_create(struct req *rq, struct resp *rs)
     if (n != SAVE_OK)
         return;
     rq->id = id;
-    if (rq->api) {
-        struct user_row u;
-        if (svc_user_get(&c, id, &u) != SVC_OK) {
-            view_svc_error(rq, rs, SVC_ERROR);
-            return;
-        }
-        view_json(rs, 201, json_pack("{s:o}", "user", user_json(&u)));
-        return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/users/%lld?saved=added", (long long)id);
-    resp_redirect(rs, loc);
+    struct user_row u;
+    if (rq->api && svc_user_get(&c, id, &u) != SVC_OK)
+        view_svc_error(rq, rs, SVC_ERROR);
+    else
+        view_saved(rq, rs, 201, "user", rq->api ? user_json(&u) : NULL, "/users/%lld?saved=added", (long long)id);
 }
 
 /* ---- one user ------------------------------------------------------------ */
 
 static void h_user_view(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     bool tf_on = false, tf_required = false;
@@ -201,19 +175,16 @@ static void h_user_view(struct req *rq, struct resp *rs)
     json_object_set_new(ctx, "u", rec);
     json_object_set_new(ctx, "is_self", json_boolean(u.id == rq->sess.user_id));
     json_object_set_new(ctx, "may_edit", json_boolean(svc_user_may(&c, ACT_EDIT, u.id) == SVC_OK));
-    const char *saved = req_query(rq, "saved");
-    if (saved && !strcmp(saved, "disabled"))
-        flash(ctx, "The account has been disabled and its sessions ended.");
-    else if (saved && !strcmp(saved, "enabled"))
-        flash(ctx, "The account has been enabled.");
-    else if (saved && !strcmp(saved, "added"))
-        flash(ctx, "The user has been added.");
-    else if (saved && !strcmp(saved, "password"))
-        flash(ctx, "The password has been set and the user's sessions ended.");
-    else if (saved && !strcmp(saved, "email"))
-        flash(ctx, "The e-mail address has been saved.");
-    else if (saved && !strcmp(saved, "two-factor"))
-        flash(ctx, "Two-factor authentication has been reset. The user sets it up again when they next sign in.");
+    static const struct view_note saved[] = {
+        {"disabled", "The account has been disabled and its sessions ended."},
+        {"enabled", "The account has been enabled."},
+        {"added", "The user has been added."},
+        {"password", "The password has been set and the user's sessions ended."},
+        {"email", "The e-mail address has been saved."},
+        {"two-factor", "Two-factor authentication has been reset. The user sets it up again when they next sign in."},
+        {NULL, NULL},
+    };
+    view_flash(ctx, view_note(rq, "saved", saved));
     view_render(rq, rs, 200, "user_view", ctx);
 }
 
@@ -228,19 +199,15 @@ static void done(struct req *rq, struct resp *rs, enum svc_status st, const char
             view_svc_error(rq, rs, st);
         return;
     }
-    if (rq->api) {
+    if (rq->api)
         h_user_view(rq, rs);
-        return;
-    }
-    char loc[80];
-    snprintf(loc, sizeof loc, "/users/%lld?saved=%s", (long long)rq->id, saved);
-    resp_redirect(rs, loc);
+    else
+        view_saved(rq, rs, 200, "user", NULL, "/users/%lld?saved=%s", (long long)rq->id, saved);
 }
 
 static void set_disabled(struct req *rq, struct resp *rs, bool disabled)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     enum svc_status st = svc_user_get(&c, rq->id, &u);
     if (st == SVC_OK)
@@ -260,8 +227,7 @@ static void h_user_enable(struct req *rq, struct resp *rs)
 
 static void h_user_totp_reset(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     done(rq, rs, svc_user_totp_reset(&c, rq->id), "two-factor");
 }
 
@@ -278,8 +244,7 @@ static void user_form_page(struct req *rq, struct resp *rs, int status, const ch
     snprintf(href, sizeof href, "/users/%lld", (long long)u->id);
     view_breadcrumbs(ctx, "/", "Home", "/users", "Users", href, u->display_name, NULL);
     json_object_set_new(ctx, "u", user);
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     json_object_set_new(field, "spellcheck_off", json_true());
     json_object_set_new(ctx, "fields", json_pack("{s:o}", name, field));
     view_render(rq, rs, status, tmpl, ctx);
@@ -289,8 +254,7 @@ static void user_form_page(struct req *rq, struct resp *rs, int status, const ch
  * page sent) when missing, hidden or not this user's to change. */
 static bool user_for_edit(struct req *rq, struct resp *rs, struct user_row *u)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     enum svc_status st = svc_user_get(&c, rq->id, u);
     if (st == SVC_OK)
         st = svc_user_may(&c, ACT_EDIT, u->id);
@@ -317,8 +281,7 @@ static void h_user_password_form(struct req *rq, struct resp *rs)
 
 static void h_user_password(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct user_row u;
     struct field_errors e = {0};
     enum svc_status st = svc_user_get(&c, rq->id, &u);
@@ -355,8 +318,7 @@ static void h_user_email_form(struct req *rq, struct resp *rs)
 
 static void h_user_email(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct field_errors e = {0};
     const char *email = req_param(rq, "email");
     enum svc_status st = svc_user_set_email(&c, rq->id, email, &e);
@@ -368,19 +330,14 @@ static void h_user_email(struct req *rq, struct resp *rs)
         }
         st = SVC_ERROR;
     }
-    enum save_next n = view_answer_save(rq, rs, st, &e);
-    if (n != SAVE_OK)
+    if (view_answer_save(rq, rs, st, &e) != SAVE_OK)
         return;
-    if (rq->api) {
-        if (view_failed(rq, rs, svc_user_get(&c, rq->id, &u)))
-            return;
-        view_json(rs, 200, json_pack("{s:{s:I, s:s, s:s}}", "user", "id", (json_int_t)u.id, "username", u.username,
-                                     "email", u.email));
+    if (rq->api && view_failed(rq, rs, svc_user_get(&c, rq->id, &u)))
         return;
-    }
-    char loc[64];
-    snprintf(loc, sizeof loc, "/users/%lld?saved=email", (long long)rq->id);
-    resp_redirect(rs, loc);
+    view_saved(rq, rs, 200, "user",
+               rq->api ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u.id, "username", u.username, "email", u.email)
+                       : NULL,
+               "/users/%lld?saved=email", (long long)rq->id);
 }
 
 /* ---- live sessions ------------------------------------------------------- */
@@ -404,38 +361,24 @@ static void collect_session(void *arg, const struct session_item *it)
 
 static void h_session_list(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct sessions_out o = {json_array(), rq->sess.handle};
-    enum svc_status st = svc_session_list(&c, &rq->app->auth, collect_session, &o);
-    if (st != SVC_OK) {
-        json_decref(o.arr);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, svc_session_list(&c, &rq->app->auth, collect_session, &o), o.arr))
         return;
-    }
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o}", "sessions", o.arr));
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "sessions", o.arr), "Signed-in sessions", "users", "/",
+                                   "Home", "/users", "Users", NULL);
+    if (!ctx)
         return;
-    }
-    json_t *ctx = view_page(rq, "Signed-in sessions", "users");
-    view_breadcrumbs(ctx, "/", "Home", "/users", "Users", NULL);
-    json_object_set_new(ctx, "sessions", o.arr);
     if (req_query(rq, "revoked"))
-        flash(ctx, "The session has been ended.");
+        view_flash(ctx, "The session has been ended.");
     view_render(rq, rs, 200, "session_list", ctx);
 }
 
 static void h_session_revoke(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    enum svc_status st = svc_session_revoke(&c, req_param(rq, "handle"));
-    if (view_failed(rq, rs, st))
-        return;
-    if (rq->api)
-        view_json(rs, 200, json_pack("{s:b}", "revoked", 1));
-    else
-        resp_redirect(rs, "/sessions?revoked=1");
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (!view_failed(rq, rs, svc_session_revoke(&c, req_param(rq, "handle"))))
+        view_saved(rq, rs, 200, "revoked", json_true(), "/sessions?revoked=1");
 }
 
 /* ---- which roles must use two-factor authentication ---------------------- */
@@ -475,21 +418,18 @@ static void security_page(struct req *rq, struct resp *rs, int status, int64_t a
     json_object_set_new(f, "items", items);
     fld_set(f, "error", e ? field_errors_get(e, "require_totp") : NULL);
     json_object_set_new(ctx, "fields", json_pack("{s:o}", "require_totp", f));
-    if (e && e->count)
-        json_object_set_new(ctx, "errors", view_errors(e));
+    view_set_errors(ctx, e);
     if (saved)
-        flash(ctx, "The security settings have been saved.");
+        view_flash(ctx, "The security settings have been saved.");
     view_render(rq, rs, status, "security_settings", ctx);
 }
 
 static void h_security(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     bool require[ROLE__COUNT];
     int64_t a = security_authority(rq, &c);
-    enum svc_status st = svc_security_get(&c, a, require);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_security_get(&c, a, require)))
         return;
     if (rq->api)
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",
@@ -500,8 +440,7 @@ static void h_security(struct req *rq, struct resp *rs)
 
 static void h_security_save(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     bool require[ROLE__COUNT] = {0};
     int64_t a = security_authority(rq, &c);
     const char *vals[ROLE__COUNT + 4];
@@ -521,8 +460,7 @@ static void h_security_save(struct req *rq, struct resp *rs)
             security_page(rq, rs, 400, a, require, &e, false);
         return;
     }
-    enum svc_status st = svc_security_set(&c, a, require);
-    if (view_failed(rq, rs, st))
+    if (view_failed(rq, rs, svc_security_set(&c, a, require)))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:o}", "authority_id", (json_int_t)a, "require_two_factor",

@@ -18,15 +18,6 @@
 #include "web/view.h"
 
 
-/* Adds "<key>_label" with the readable form of the date at key. */
-static void add_label(json_t *o, const char *key, const char *iso)
-{
-    char k[48], d[32];
-    snprintf(k, sizeof k, "%s_label", key);
-    date_label(iso, d, sizeof d);
-    json_object_set_new(o, k, json_string(d));
-}
-
 static const char *plural(int64_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
@@ -55,7 +46,7 @@ static json_t *work_action(const struct work_json *w, const struct work_action *
                                                                 : 0));
     json_object_set_new(o, "case_open", json_boolean(!strcmp(a->case_status, "open")));
     if (w->html) {
-        add_label(o, "due_on", a->due_on);
+        view_set_date_label(o, "due_on_label", a->due_on);
         int64_t n = overdue ? svc_days_between(a->due_on, w->c->today) : 0;
         char t[48];
         snprintf(t, sizeof t, "%lld %s late", (long long)n, plural(n, "day", "days"));
@@ -109,7 +100,7 @@ static void on_review(void *arg, const struct work_case *wc)
                           "reason", why);
     json_object_set_new(o, "days_since_discussed", since >= 0 ? json_integer((json_int_t)since) : json_null());
     if (w->html)
-        add_label(o, "last_discussed", wc->last_discussed);
+        view_set_date_label(o, "last_discussed_label", wc->last_discussed);
     json_array_append_new(w->review, o);
 }
 
@@ -123,7 +114,7 @@ static void on_minutes(void *arg, const struct work_meeting *m)
                           "discussions", (json_int_t)m->discussions, "without_minutes",
                           (json_int_t)m->without_minutes);
     if (w->html) {
-        add_label(o, "meeting_date", m->meeting_date);
+        view_set_date_label(o, "meeting_date_label", m->meeting_date);
         json_object_set_new(o, "has_discussions", json_boolean(m->discussions > 0));
     }
     json_array_append_new(w->minutes, o);
@@ -140,7 +131,7 @@ static void on_feedback(void *arg, const struct work_feedback *f)
                           "pupil_name", f->pupil_name, "days_since_meeting",
                           (json_int_t)svc_days_between(f->meeting_date, w->c->today));
     if (w->html)
-        add_label(o, "meeting_date", f->meeting_date);
+        view_set_date_label(o, "meeting_date_label", f->meeting_date);
     json_array_append_new(w->feedback, o);
 }
 
@@ -158,17 +149,15 @@ static void on_flag(void *arg, const struct worklist_flag_row *f)
         return;
     json_t *o = json_worklist_flag(f);
     if (fj->html)
-        add_label(o, "raised_on", f->raised_on);
+        view_set_date_label(o, "raised_on_label", f->raised_on);
     json_array_append_new(fj->items, o);
 }
 
 /* "Considered": the coordinator clears a pupil's flag. */
 static void h_flag_considered(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
-    enum svc_status st = svc_toolkit_flag_clear(&c, rq->id);
-    if (view_failed(rq, rs, st))
+    struct svc_ctx c = req_svc_ctx(rq);
+    if (view_failed(rq, rs, svc_toolkit_flag_clear(&c, rq->id)))
         return;
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:s}", "id", (json_int_t)rq->id, "cleared_on", c.today));
@@ -225,8 +214,7 @@ static json_t *actions_listed(json_t *items, size_t show, const struct actions_t
 
 static void h_work(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct finding find;
     finding_read(rq, &c, &find);
     struct work_json w = {&c,           !rq->api,     json_array(), json_array(),
@@ -293,10 +281,8 @@ static void h_work(struct req *rq, struct resp *rs)
     date_label(c.today, today, sizeof today);
     json_object_set_new(out, "today_label", json_string(today));
     json_object_set_new(out, "nothing", json_boolean(!which.coordination && !which.mine && !which.school && !cohort_work));
-    const char *sv = req_query(rq, "saved");
-    if (sv && !strcmp(sv, "considered"))
-        json_object_set_new(out, "flash", json_pack("{s:b, s:s}", "success", 1, "text",
-                                                     "Taken off the list to consider"));
+    static const struct view_note saved[] = {{"considered", "Taken off the list to consider"}, {NULL, NULL}};
+    view_flash(out, view_note(rq, "saved", saved));
     view_breadcrumbs(out, "/", "Home", NULL);
     view_render(rq, rs, 200, "worklist", out);
 }
@@ -397,14 +383,13 @@ static void on_event(void *arg, const struct chron_event *e)
     json_object_set_new(o, "case_id", e->case_id > 0 ? json_integer((json_int_t)e->case_id) : json_null());
     json_object_set_new(o, "href", json_opt_str(href));
     if (cj->html)
-        add_label(o, "on", e->on);
+        view_set_date_label(o, "on_label", e->on);
     json_array_append_new(cj->events, o);
 }
 
 static void h_chronology(struct req *rq, struct resp *rs)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     struct pupil_row p;
     char *detail = req_alloc(rq, CHRON_DETAIL_MAX);
     if (!detail) {

@@ -116,7 +116,8 @@ struct req_field {
 #define REQ_FIELD(type, member) {#member, offsetof(type, member)}
 void req_fields(struct req *rq, const struct req_field *fields, size_t n, void *form);
 /* Every value sent under name (repeated form fields, or a JSON array of
- * strings or numbers); returns how many, at most max. */
+ * strings or whole numbers; any other member comes as "x", which no field
+ * takes); returns how many, at most max. */
 size_t req_param_all(struct req *rq, const char *name, const char **out, size_t max);
 /* A date as three parts: from a form's GOV.UK date input (NAME-day,
  * NAME-month, NAME-year) or from JSON's one "YYYY-MM-DD" value under
@@ -124,6 +125,9 @@ size_t req_param_all(struct req *rq, const char *name, const char **out, size_t 
  * parts that fail validation, so the person is told. */
 void req_date_parts(struct req *rq, const char *name, const char *json_name, const char **day,
                     const char **month, const char **year);
+/* The other way: a day (core/calendar.h's day number) as a date input's
+ * three boxes show it ("4", "12", "2026"), kept like req_keep. */
+void req_day_text(struct req *rq, int32_t day, const char **d, const char **m, const char **y);
 /* The file sent in the form field name (multipart/form-data, to a route
  * flagged ROUTE_UPLOAD), rewound to its start, with its size in bytes;
  * NULL when no file came in that field or it was empty.  The request
@@ -164,7 +168,7 @@ void *req_alloc(struct req *rq, size_t n);
 void req_arena_free(struct req *rq);
 /* The service context for this request: its database, the signed-in
  * principal (an empty one before sign-in) and its clock. */
-void req_svc_ctx(struct req *rq, struct svc_ctx *c);
+struct svc_ctx req_svc_ctx(struct req *rq);
 
 void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn);
 const char *kvlist_get(const struct kvlist *l, const char *k);

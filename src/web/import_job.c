@@ -297,10 +297,8 @@ void import_page_render(struct req *rq, struct resp *rs, int status, const char 
 
 void import_page_get(struct req *rq, struct resp *rs, bool allowed, const struct import_page *p)
 {
-    if (!allowed) {
-        view_svc_error(rq, rs, SVC_FORBIDDEN);
+    if (view_denied(rq, rs, allowed))
         return;
-    }
     if (!req_query(rq, "job")) {
         p->form(rq, rs, NULL);
         return;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
+
 void kvlist_add(struct kvlist *l, const char *k, size_t kn, const char *v, size_t vn)
 {
     if (l->n == l->cap) {
@@ -203,6 +205,8 @@ size_t req_param_all(struct req *rq, const char *name, const char **out, size_t 
         } else if (json_is_integer(v)) {
             snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
             out[n++] = req_keep(rq, tmp);
+        } else {
+            out[n++] = "x";   /* neither: no field takes it, so validation says so */
         }
     }
     return n;
@@ -233,6 +237,19 @@ void req_date_parts(struct req *rq, const char *name, const char *json_name, con
     *year = req_keep(rq, y);
     *month = req_keep(rq, m);
     *day = req_keep(rq, dd);
+}
+
+void req_day_text(struct req *rq, int32_t day, const char **d, const char **m, const char **y)
+{
+    int yy, mm, dd;
+    char b[12];
+    ymd_from_day(day, &yy, &mm, &dd);
+    snprintf(b, sizeof b, "%d", dd);
+    *d = req_keep(rq, b);
+    snprintf(b, sizeof b, "%d", mm);
+    *m = req_keep(rq, b);
+    snprintf(b, sizeof b, "%d", yy);
+    *y = req_keep(rq, b);
 }
 
 const char *req_header(const struct req *rq, const char *name)

@@ -30,6 +30,19 @@ struct route {
     unsigned flags;
 };
 
+/* The ten routes of a kind of record that people list, add, view and
+ * change at base ("/schools"), in a route table: list, the blank form
+ * (base/new), create (POST base), view (base/:id), the filled form
+ * (base/:id/edit) and update (POST there); the API's list, create, view
+ * and update (PUT) at /api/v1 + base, its list answering as CSV to those
+ * who may export resource kind res.  One handler may both create and
+ * update (rq->id is 0 when it creates). */
+#define RECORD_ROUTES(base, list, blank, create, view, edit, update, res)                                      \
+    {"GET", base, list, 0}, {"GET", base "/new", blank, 0}, {"POST", base, create, 0},                         \
+    {"GET", base "/:id", view, 0}, {"GET", base "/:id/edit", edit, 0}, {"POST", base "/:id/edit", update, 0},  \
+    {"GET", "/api/v1" base, list, ROUTE_CSV_OF(res)}, {"POST", "/api/v1" base, create, 0},                    \
+    {"GET", "/api/v1" base "/:id", view, 0}, {"PUT", "/api/v1" base "/:id", update, 0}
+
 /* Each area's handler file exports its routes as one table; router.c
  * lists the tables.  A new area adds its file and one line there. */
 struct route_table {

@@ -9,10 +9,12 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "core/calendar.h"
 #include "core/policy.h"
 #include "store/q_sessions.h"
 #include "service/password.h"
 #include "web/list_csv.h"
+#include "web/records_json.h"
 #include "web/tmpl.h"
 
 static bool may(const struct req *rq, enum action a, enum resource_kind k)
@@ -21,11 +23,54 @@ static bool may(const struct req *rq, enum action a, enum resource_kind k)
     return policy_decide(&rq->sess.who, a, &r).allow;
 }
 
-static void nav_item(json_t *nav, const char *href, const char *label, const char *section,
-                     const char *current)
+/* Who sees an item of the navigation: anyone signed in, those who may list
+ * its kind of record, or as below. */
+enum nav_rule { NAV_ANYONE, NAV_LIST, NAV_FIGURES, NAV_EVALUATION, NAV_EXTRACT };
+
+static const struct nav_entry {
+    const char *href, *label, *section;
+    enum nav_rule rule;
+    enum resource_kind kind;
+} nav_entries[] = {
+    {"/", "Home", "home", NAV_ANYONE, RES_CASE},
+    {"/work", "My work", "work", NAV_LIST, RES_CASE},
+    {"/pupils", "Pupils", "pupils", NAV_LIST, RES_PUPIL},
+    {"/cases", "Cases", "cases", NAV_LIST, RES_CASE},
+    {"/teams", "Teams", "teams", NAV_LIST, RES_TEAM},
+    {"/meetings", "Meetings", "meetings", NAV_LIST, RES_TEAM},
+    {"/dashboard", "Dashboard", "dashboard", NAV_FIGURES, RES_AGGREGATE},
+    {"/stories", "Change stories", "stories", NAV_LIST, RES_EVIDENCE},
+    {"/schools", "Schools", "schools", NAV_LIST, RES_SCHOOL},
+    {"/authorities", "Local authorities", "authorities", NAV_LIST, RES_AUTHORITY},
+    {"/settings", "Settings", "settings", NAV_LIST, RES_REFERENCE},
+    {"/break-glass", "Emergency access", "break-glass", NAV_LIST, RES_BREAK_GLASS},
+    {"/audit", "Audit log", "audit", NAV_LIST, RES_AUDIT},
+    {"/users", "Users", "users", NAV_LIST, RES_USER},
+    {"/evaluation", "Evaluation", "evaluation", NAV_EVALUATION, RES_EVALUATION},
+    {"/extract", "Extract", "extract", NAV_EXTRACT, RES_AGGREGATE},
+    {"/budget", "Pooled budget", "budget", NAV_LIST, RES_BUDGET},
+    {"/apst", "Taskforces", "apst", NAV_LIST, RES_APST},
+};
+
+static bool nav_shown(const struct req *rq, const struct nav_entry *n)
 {
-    json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", href, "label", label,
-                                         "current", current && strcmp(section, current) == 0));
+    struct visibility v;
+    switch (n->rule) {
+    case NAV_ANYONE:
+        return true;
+    case NAV_LIST:
+        return may(rq, ACT_LIST, n->kind);
+    case NAV_FIGURES:   /* figures are seen in a place (an authority, a school): any place will do */
+        policy_visible(&rq->sess.who, n->kind, ACT_VIEW, &v);
+        return v.all || v.nauthorities || v.nschools;
+    case NAV_EVALUATION:
+        policy_visible(&rq->sess.who, n->kind, ACT_VIEW, &v);
+        return v.all || v.nauthorities;
+    case NAV_EXTRACT:
+        policy_visible(&rq->sess.who, n->kind, ACT_EXPORT, &v);
+        return !policy_visible_none(&v);
+    }
+    return false;
 }
 
 json_t *view_page(struct req *rq, const char *title, const char *section)
@@ -44,51 +89,17 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         sodium_bin2hex(token, sizeof token, raw, sizeof raw);
         json_object_set_new(ctx, "form_token", json_string(token));
         json_t *nav = json_array();
-        nav_item(nav, "/", "Home", "home", section);
-        if (may(rq, ACT_LIST, RES_CASE)) {
-            nav_item(nav, "/work", "My work", "work", section);
+        for (size_t i = 0; i < sizeof nav_entries / sizeof nav_entries[0]; i++) {
+            const struct nav_entry *n = &nav_entries[i];
+            if (!nav_shown(rq, n))
+                continue;
+            json_t *item = json_pack("{s:s, s:s, s:b}", "href", n->href, "label", n->label, "current",
+                                     section && strcmp(n->section, section) == 0);
             /* The home page shows a card for it (templates/home.html). */
-            json_object_set_new(json_array_get(nav, json_array_size(nav) - 1), "work_card", json_true());
+            if (!strcmp(n->href, "/work"))
+                json_object_set_new(item, "work_card", json_true());
+            json_array_append_new(nav, item);
         }
-        if (may(rq, ACT_LIST, RES_PUPIL))
-            nav_item(nav, "/pupils", "Pupils", "pupils", section);
-        if (may(rq, ACT_LIST, RES_CASE))
-            nav_item(nav, "/cases", "Cases", "cases", section);
-        if (may(rq, ACT_LIST, RES_TEAM)) {
-            nav_item(nav, "/teams", "Teams", "teams", section);
-            nav_item(nav, "/meetings", "Meetings", "meetings", section);
-        }
-        /* Figures are seen in a place (an authority, a school): any place will do. */
-        struct visibility agg;
-        policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_VIEW, &agg);
-        if (agg.all || agg.nauthorities || agg.nschools)
-            nav_item(nav, "/dashboard", "Dashboard", "dashboard", section);
-        if (may(rq, ACT_LIST, RES_EVIDENCE))
-            nav_item(nav, "/stories", "Change stories", "stories", section);
-        if (may(rq, ACT_LIST, RES_SCHOOL))
-            nav_item(nav, "/schools", "Schools", "schools", section);
-        if (may(rq, ACT_LIST, RES_AUTHORITY))
-            nav_item(nav, "/authorities", "Local authorities", "authorities", section);
-        if (may(rq, ACT_LIST, RES_REFERENCE))
-            nav_item(nav, "/settings", "Settings", "settings", section);
-        if (may(rq, ACT_LIST, RES_BREAK_GLASS))
-            nav_item(nav, "/break-glass", "Emergency access", "break-glass", section);
-        if (may(rq, ACT_LIST, RES_AUDIT))
-            nav_item(nav, "/audit", "Audit log", "audit", section);
-        if (may(rq, ACT_LIST, RES_USER))
-            nav_item(nav, "/users", "Users", "users", section);
-        struct visibility evaluation;
-        policy_visible(&rq->sess.who, RES_EVALUATION, ACT_VIEW, &evaluation);
-        if (evaluation.all || evaluation.nauthorities)
-            nav_item(nav, "/evaluation", "Evaluation", "evaluation", section);
-        struct visibility ev;
-        policy_visible(&rq->sess.who, RES_AGGREGATE, ACT_EXPORT, &ev);
-        if (!policy_visible_none(&ev))
-            nav_item(nav, "/extract", "Extract", "extract", section);
-        if (may(rq, ACT_LIST, RES_BUDGET))
-            nav_item(nav, "/budget", "Pooled budget", "budget", section);
-        if (may(rq, ACT_LIST, RES_APST))
-            nav_item(nav, "/apst", "Taskforces", "apst", section);
         json_object_set_new(ctx, "nav", nav);
     }
     return ctx;
@@ -105,11 +116,21 @@ int64_t view_authority(struct req *rq)
     return 0;
 }
 
-void view_breadcrumbs(json_t *page, ...)
+bool view_denied(struct req *rq, struct resp *rs, bool allowed)
+{
+    return view_failed(rq, rs, allowed ? SVC_OK : SVC_FORBIDDEN);
+}
+
+bool view_failed_drop(struct req *rq, struct resp *rs, enum svc_status st, json_t *made)
+{
+    if (st != SVC_OK)
+        json_decref(made);
+    return view_failed(rq, rs, st);
+}
+
+static void breadcrumbs_v(json_t *page, va_list ap)
 {
     json_t *arr = json_array();
-    va_list ap;
-    va_start(ap, page);
     for (;;) {
         const char *href = va_arg(ap, const char *);
         if (!href)
@@ -117,8 +138,126 @@ void view_breadcrumbs(json_t *page, ...)
         const char *label = va_arg(ap, const char *);
         json_array_append_new(arr, json_pack("{s:s, s:s}", "href", href, "label", label));
     }
-    va_end(ap);
     json_object_set_new(page, "breadcrumbs", arr);
+}
+
+void view_breadcrumbs(json_t *page, ...)
+{
+    va_list ap;
+    va_start(ap, page);
+    breadcrumbs_v(page, ap);
+    va_end(ap);
+}
+
+json_t *view_answer_page(struct req *rq, struct resp *rs, json_t *data, const char *title, const char *section,
+                         ...)
+{
+    if (rq->api) {
+        view_json(rs, 200, data);
+        return NULL;
+    }
+    json_t *ctx = view_page(rq, title, section);
+    va_list ap, first;
+    va_start(ap, section);
+    va_copy(first, ap);
+    if (va_arg(first, const char *))
+        breadcrumbs_v(ctx, ap);
+    va_end(first);
+    va_end(ap);
+    json_object_update(ctx, data);
+    json_decref(data);
+    return ctx;
+}
+
+json_t *view_list_page(struct req *rq, struct resp *rs, const struct page_req *pg, int64_t total, const char *base,
+                       const char *key, json_t *rows, json_t *api_more, const char *title, const char *section)
+{
+    json_t *paging = json_paging(pg->page, pg->per_page, total, base);
+    if (rq->api) {
+        json_object_del(paging, "pagination");
+        json_object_set_new(paging, key, rows);
+        if (api_more)
+            json_object_update(paging, api_more);
+        json_decref(api_more);
+        view_json(rs, 200, paging);
+        return NULL;
+    }
+    json_decref(api_more);
+    json_t *ctx = title ? view_page(rq, title, section) : json_object();
+    json_object_set_new(ctx, key, rows);
+    json_t *links = json_object_get(paging, "pagination");
+    if (links)
+        json_object_set(ctx, "pagination", links);
+    json_object_set_new(ctx, "paging", paging);
+    return ctx;
+}
+
+void view_count_text(json_t *ctx, int64_t n, const char *one, const char *many)
+{
+    char text[80];
+    snprintf(text, sizeof text, "%lld %s", (long long)n, n == 1 ? one : many);
+    json_object_set_new(ctx, "count_text", json_string(text));
+}
+
+void view_set_errors(json_t *ctx, const struct field_errors *e)
+{
+    if (e && e->count)
+        json_object_set_new(ctx, "errors", view_errors(e));
+}
+
+json_t *view_form_page(struct req *rq, const char *title, const char *section, const struct field_errors *e)
+{
+    json_t *ctx = view_page(rq, title, section);
+    view_set_errors(ctx, e);
+    return ctx;
+}
+
+void view_form_links(json_t *ctx, const char *base, int64_t id)
+{
+    char action[96], cancel[96];
+    if (id) {
+        snprintf(action, sizeof action, "%s/%lld/edit", base, (long long)id);
+        snprintf(cancel, sizeof cancel, "%s/%lld", base, (long long)id);
+    } else {
+        snprintf(action, sizeof action, "%s", base);
+        snprintf(cancel, sizeof cancel, "%s", base);
+    }
+    json_object_set_new(ctx, "action", json_string(action));
+    json_object_set_new(ctx, "cancel_href", json_string(cancel));
+    json_object_set_new(ctx, "editing", json_boolean(id != 0));
+}
+
+void view_set_printf(json_t *obj, const char *key, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    json_object_set_new(obj, key, json_string(text));
+}
+
+void view_set_date_label(json_t *obj, const char *key, const char *iso)
+{
+    char label[32];
+    date_label(iso, label, sizeof label);
+    json_object_set_new(obj, key, json_string(label));
+}
+
+void view_flash(json_t *ctx, const char *text)
+{
+    if (text)
+        json_object_set_new(ctx, "flash", json_pack("{s:b, s:s}", "success", 1, "text", text));
+}
+
+const char *view_note(const struct req *rq, const char *param, const struct view_note *notes)
+{
+    const char *v = req_query(rq, param);
+    if (!v)
+        return NULL;
+    while (notes->code && strcmp(notes->code, v) != 0)
+        notes++;
+    return notes->text;
 }
 
 /* Sets each error's link to the focus target of the field it names, for
@@ -192,8 +331,7 @@ int view_render_part(struct req *rq, const char *tmpl, json_t *ctx, struct buf *
 
 void view_list_csv_link(struct req *rq, json_t *ctx, enum resource_kind k)
 {
-    struct svc_ctx c;
-    req_svc_ctx(rq, &c);
+    struct svc_ctx c = req_svc_ctx(rq);
     if (!rq->signed_in || svc_list_exportable(&c, k) != SVC_OK)
         return;
     struct buf b = BUF_INIT;

@@ -7,6 +7,8 @@
 #include "service/svc.h"
 #include "web/http.h"
 
+struct page_req;
+
 /* A page context holding what the layout needs (title, user, CSRF token,
  * navigation); section names the current navigation item. */
 json_t *view_page(struct req *rq, const char *title, const char *section);
@@ -72,5 +74,64 @@ const char *view_form_token(struct req *rq, struct resp *rs);
 int64_t view_authority(struct req *rq);
 /* Adds breadcrumbs [{href,label}] to a page context: pairs of href, label, ending in NULL. */
 void view_breadcrumbs(json_t *page, ...);
+
+/* ---- What every handler would otherwise write again ---- */
+
+/* True after answering 403 when allowed is false:
+ * "if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0))) return;". */
+bool view_denied(struct req *rq, struct resp *rs, bool allowed);
+/* view_failed for a read that was filling made (the JSON list or object it
+ * appends to), which is dropped when the read failed. */
+bool view_failed_drop(struct req *rq, struct resp *rs, enum svc_status st, json_t *made);
+/* After a read, for a handler whose API answers data (an object; the
+ * reference is taken) and whose page shows the same members: the API gets
+ * data (200) and NULL comes back; a page gets view_page's context holding
+ * data's members and the breadcrumbs given (pairs of href, label, ending
+ * in NULL; just NULL for none).  data's members must not be the layout's
+ * (page, user, nav, csrf, form_token, breadcrumbs).
+ *   if (view_failed(rq, rs, svc_school_get(&c, rq->id, &s)))
+ *       return;
+ *   json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "school", json_school(&s)), s.name,
+ *                                  "schools", "/", "Home", "/schools", "Schools", NULL);
+ *   if (!ctx)
+ *       return; */
+json_t *view_answer_page(struct req *rq, struct resp *rs, json_t *data, const char *title, const char *section,
+                         ...);
+/* One page of a list: rows (reference taken), total in the whole list,
+ * under key.  base is the page's own address with its filters
+ * ("/schools?q=x"), for the paging links.  The API gets {page, per_page,
+ * total, pages, key: rows} then api_more's members (NULL, or an object
+ * whose reference is taken) and NULL comes back.  A page gets view_page's
+ * context (title, section; title NULL: a bare object, for a part of a page
+ * rendered with view_render_part) holding rows under key, the numbers as
+ * "paging" and the links as "pagination" ("page" is the layout's). */
+json_t *view_list_page(struct req *rq, struct resp *rs, const struct page_req *pg, int64_t total, const char *base,
+                       const char *key, json_t *rows, json_t *api_more, const char *title, const char *section);
+/* ctx.count_text: "12 schools" (n, and one or many after it). */
+void view_count_text(json_t *ctx, int64_t n, const char *one, const char *many);
+/* The form's errors as ctx.errors, for the error summary (none when e is
+ * NULL or empty). */
+void view_set_errors(json_t *ctx, const struct field_errors *e);
+/* A page with a form: view_page's context with e's errors (view_set_errors). */
+json_t *view_form_page(struct req *rq, const char *title, const char *section, const struct field_errors *e);
+/* The links of a form that adds a record (id 0) at base ("/schools") or
+ * edits record id: ctx.action (base, or base/id/edit), ctx.cancel_href
+ * (base, or base/id) and ctx.editing. */
+void view_form_links(json_t *ctx, const char *base, int64_t id);
+/* Sets obj's member key to the text printed from fmt (an address, say). */
+void view_set_printf(json_t *obj, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets obj's member key to the date iso as people read it, "4 December
+ * 2026" (core/calendar.h's date_label; "" for none). */
+void view_set_date_label(json_t *obj, const char *key, const char *iso);
+/* The green banner saying what was just done (text NULL: none). */
+void view_flash(json_t *ctx, const char *text);
+/* What a page says a moment after a change, by the value of the query's
+ * param (?saved=added): notes is {code, text} pairs ending with one whose
+ * code is NULL, whose text (NULL: none) is said for any other value.  NULL
+ * when the query has no param. */
+struct view_note {
+    const char *code, *text;
+};
+const char *view_note(const struct req *rq, const char *param, const struct view_note *notes);
 
 #endif
