@@ -128,15 +128,12 @@ void q_read_text(struct store_stmt *st, void *text)
 
 void q_bind_opt_id(struct store_stmt *st, int idx, int64_t id)
 {
-    if (id > 0)
-        store_bind_int(st, idx, id);
-    else
-        store_bind_null(st, idx);
+    q_bind_param(st, idx, &QP_ID(id));
 }
 
 void q_bind_opt_text(struct store_stmt *st, int idx, const char *v)
 {
-    store_bind_text(st, idx, v && *v ? v : NULL);
+    q_bind_param(st, idx, &QP_OPT_TEXT(v));
 }
 
 enum store_rc q_refuse(struct store_stmt *st)

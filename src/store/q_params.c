@@ -4,7 +4,7 @@
 
 void q_bind_param(struct store_stmt *st, int idx, const struct q_param *a)
 {
-    bool empty = a->kind == QP_KIND_INT ? a->i == 0 : a->kind == QP_KIND_TEXT ? !a->t || !*a->t : false;
+    bool empty = a->kind == QP_KIND_INT ? a->i <= 0 : a->kind == QP_KIND_TEXT ? !a->t || !*a->t : false;
     if (a->kind == QP_KIND_NULL || (a->opt && empty))
         store_bind_null(st, idx);
     else if (a->kind == QP_KIND_INT)

@@ -23,7 +23,7 @@ enum q_param_kind { QP_KIND_INT, QP_KIND_TEXT, QP_KIND_REAL, QP_KIND_NULL };
 
 struct q_param {
     enum q_param_kind kind;
-    bool opt;  /* 0, NULL or "" is bound as NULL */
+    bool opt;  /* an id of 0 (or less), NULL or "" is bound as NULL */
     int64_t i;
     double d;
     const char *t;
@@ -38,7 +38,7 @@ struct q_params {
 #define QP_TEXT(v) ((struct q_param){QP_KIND_TEXT, false, 0, 0, (v)})
 #define QP_REAL(v) ((struct q_param){QP_KIND_REAL, false, 0, (v), NULL})
 #define QP_NULL ((struct q_param){QP_KIND_NULL, false, 0, 0, NULL})
-/* An optional reference: NULL for 0 (as q_bind_opt_id). */
+/* An optional reference: NULL for 0 (or less, as no id is). */
 #define QP_ID(v) ((struct q_param){QP_KIND_INT, true, (v), 0, NULL})
 /* A value that applies only when used is true, NULL otherwise. */
 #define QP_INT_IF(used, v) ((used) ? QP_INT(v) : QP_NULL)

@@ -33,14 +33,6 @@ union ref_any {
     struct resource_row resource;
 };
 
-static void bind_opt_id(struct store_stmt *st, int idx, int64_t id)
-{
-    if (id > 0)
-        store_bind_int(st, idx, id);
-    else
-        store_bind_null(st, idx);
-}
-
 Q_READER(read_service, struct service_row, id, authority_id, code, name, org_kind, active)
 
 /* Insert: authority_id, code, name, org_kind, active; update: name,
@@ -76,8 +68,8 @@ static int bind_practitioner(struct store_stmt *st, const void *row, bool insert
     if (insert)
         store_bind_int(st, i++, r->authority_id);
     store_bind_int(st, i++, r->service_id);
-    bind_opt_id(st, i++, r->school_id);
-    bind_opt_id(st, i++, r->user_id);
+    q_bind_opt_id(st, i++, r->school_id);
+    q_bind_opt_id(st, i++, r->user_id);
     store_bind_text(st, i++, r->name);
     store_bind_text(st, i++, r->job_title);
     store_bind_text(st, i++, r->email);
