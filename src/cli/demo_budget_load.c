@@ -164,12 +164,12 @@ static int year_with_pool(struct loader *L, int64_t authority_id, int fy, const 
         return failed("budget year", st, &e);
     /* The partners pay in over the first quarter (amounts[i] NULL: not yet). */
     static const int when[][2] = {{4, 14}, {5, 2}, {5, 20}, {6, 3}};
-    for (size_t i = 0; i < budget_npartners && i < 4; i++) {
+    for (size_t i = 0; i < codes_budget_partner.count && i < 4; i++) {
         if (!amounts[i])
             continue;
         char y[12], m[12], d[12];
         fy_day(fy, when[i][0], when[i][1], y, m, d);
-        struct contribution_form f = {budget_partners[i].code, "", amounts[i], d, m, y};
+        struct contribution_form f = {codes_budget_partner.entries[i].code, "", amounts[i], d, m, y};
         struct budget_contribution_row row;
         memset(&e, 0, sizeof e);
         if ((st = svc_budget_contribution_add(&L->approver, *year_id, &f, &e, &row)) != SVC_OK)

@@ -5,21 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-const struct budget_partner budget_partners[] = {
-    {"la", "Local authority"},
-    {"health", "Health (integrated care board)"},
-    {"police", "Police"},
-    {"schools", "Schools"},
+static const struct code_entry partner_codes[] = {
+    {"la", "Local authority", NULL},
+    {"health", "Health (integrated care board)", NULL},
+    {"police", "Police", NULL},
+    {"schools", "Schools", NULL},
 };
-const size_t budget_npartners = sizeof budget_partners / sizeof budget_partners[0];
-
-const struct budget_partner *budget_partner_find(const char *code)
-{
-    for (size_t i = 0; code && i < budget_npartners; i++)
-        if (strcmp(code, budget_partners[i].code) == 0)
-            return &budget_partners[i];
-    return NULL;
-}
+const struct code_list codes_budget_partner = {"partner", partner_codes, sizeof partner_codes / sizeof partner_codes[0]};
 
 /* Digits of |pence| / 100 with a comma every three, then ".pp". */
 static int format(int64_t pence, bool symbol, bool commas, char *out, size_t outsz)
@@ -202,41 +194,23 @@ int budget_year_of(const char *iso)
 
 /* ---- commissioning ---- */
 
-const struct budget_code budget_units[] = {
-    {"session", "Session"},   {"week", "Week"},         {"term", "Term"},
-    {"place_year", "Place for a year"}, {"assessment", "Assessment"},
+static const struct code_entry unit_codes[] = {
+    {"session", "Session", NULL},   {"week", "Week", NULL},         {"term", "Term", NULL},
+    {"place_year", "Place for a year", NULL}, {"assessment", "Assessment", NULL},
 };
-const size_t budget_nunits = sizeof budget_units / sizeof budget_units[0];
+const struct code_list codes_budget_unit = {"unit", unit_codes, sizeof unit_codes / sizeof unit_codes[0]};
 
 /* The outcome records (migration 0010) an intervention can move: the same
  * kinds the case page compares before and after. */
-const struct budget_code budget_aims[] = {
-    {"attendance", "Attendance"},
-    {"suspension", "Suspensions"},
-    {"exclusion", "Permanent exclusion"},
-    {"part_time", "Part-time timetable"},
-    {"ap_placement", "Alternative provision"},
-    {"social_care", "Children's social care"},
+static const struct code_entry aim_codes[] = {
+    {"attendance", "Attendance", NULL},
+    {"suspension", "Suspensions", NULL},
+    {"exclusion", "Permanent exclusion", NULL},
+    {"part_time", "Part-time timetable", NULL},
+    {"ap_placement", "Alternative provision", NULL},
+    {"social_care", "Children's social care", NULL},
 };
-const size_t budget_naims = sizeof budget_aims / sizeof budget_aims[0];
-
-static const struct budget_code *code_find(const struct budget_code *l, size_t n, const char *code)
-{
-    for (size_t i = 0; code && i < n; i++)
-        if (strcmp(code, l[i].code) == 0)
-            return &l[i];
-    return NULL;
-}
-
-const struct budget_code *budget_unit_find(const char *code)
-{
-    return code_find(budget_units, budget_nunits, code);
-}
-
-const struct budget_code *budget_aim_find(const char *code)
-{
-    return code_find(budget_aims, budget_naims, code);
-}
+const struct code_list codes_budget_aim = {"aim", aim_codes, sizeof aim_codes / sizeof aim_codes[0]};
 
 int budget_commission_amount(int64_t unit_cost, int64_t units, int64_t *amount)
 {

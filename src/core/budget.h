@@ -12,6 +12,8 @@
 #ifndef TAS_CORE_BUDGET_H
 #define TAS_CORE_BUDGET_H
 
+#include "core/codes.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,29 +93,15 @@ int budget_year_of(const char *iso);
 /* The partners who pay into the pool (the statutory safeguarding partners
  * of the Children Act 2004, s.16E, as amended by the Children and Social
  * Work Act 2017, with schools as the relevant agency that carries most of
- * the work): code and label. */
-struct budget_partner {
-    const char *code;
-    const char *label;
-};
-extern const struct budget_partner budget_partners[];
-extern const size_t budget_npartners;
-const struct budget_partner *budget_partner_find(const char *code);
+ * the work): a code list like every other (code_find, code_label). */
+extern const struct code_list codes_budget_partner; /* la health police schools */
 
 /* ---- commissioning (issue 20, step 2) ---- */
 
 /* What an intervention is bought by, and the outcome indicators an
  * intervention may aim at (outcome_records kinds that can improve). */
-struct budget_code {
-    const char *code;
-    const char *label;
-};
-extern const struct budget_code budget_units[];
-extern const size_t budget_nunits;
-extern const struct budget_code budget_aims[];
-extern const size_t budget_naims;
-const struct budget_code *budget_unit_find(const char *code);
-const struct budget_code *budget_aim_find(const char *code);
+extern const struct code_list codes_budget_unit; /* session week term place_year assessment */
+extern const struct code_list codes_budget_aim;  /* attendance suspension ... social_care */
 
 /* The cost of units of an intervention at unit_cost each: 0 and *amount,
  * or -1 when either is not positive or the product is above
@@ -164,7 +152,7 @@ struct budget_outcomes {
     int64_t improved;            /* improvements on the indicators the intervention aims at */
 };
 /* Adds one pupil's comparison; aims: the intervention's aim codes
- * (core/budget.h's budget_aims).  An improvement on an aim:
+ * (codes_budget_aim).  An improvement on an aim:
  *   attendance    attendance rose
  *   suspension    fewer suspensions
  *   exclusion     no permanent exclusion in either term, and in mainstream at the end

@@ -206,7 +206,7 @@ static enum svc_status year_for_edit(struct svc_ctx *c, int64_t id, struct budge
 static void contribution_fields(const struct contribution_form *f, struct budget_contribution_row *r,
                                 struct field_errors *errs)
 {
-    const struct budget_partner *p = budget_partner_find(f->partner);
+    const struct code_entry *p = code_find(&codes_budget_partner, f->partner);
     if (!p)
         field_errors_add(errs, "partner", "Select the partner who paid in");
     else
@@ -407,9 +407,10 @@ enum svc_status svc_budget_commit(struct svc_ctx *c, int64_t allocation_id, cons
         else {
             cm->intervention_id = iid;
             cm->units = units;
+            const char *unit = code_label(&codes_budget_unit, iv->unit);
             if (desc_ok == 0 && !cm->description[0])
                 snprintf(cm->description, sizeof cm->description, "%.160s (%.160s): %ld x %s", iv->name,
-                         iv->provider, units, budget_unit_find(iv->unit) ? budget_unit_find(iv->unit)->label : "unit");
+                         iv->provider, units, unit ? unit : "unit");
         }
         free(iv);
     } else {
@@ -664,7 +665,7 @@ static void intervention_fields(const struct intervention_form *f, bool with_uni
     text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
     text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
     if (with_unit) {
-        const struct budget_code *u = budget_unit_find(f->unit);
+        const struct code_entry *u = code_find(&codes_budget_unit, f->unit);
         if (!u)
             field_errors_add(errs, "unit", "Select what it is bought by");
         else
@@ -689,7 +690,7 @@ enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id,
     r->authority_id = authority_id;
     intervention_fields(f, true, r, errs);
     for (size_t i = 0; i < f->naims && i < BUDGET_AIMS_MAX; i++) {
-        const struct budget_code *aim = budget_aim_find(f->aims[i]);
+        const struct code_entry *aim = code_find(&codes_budget_aim, f->aims[i]);
         bool dup = false;
         for (size_t k = 0; aim && k < r->naims; k++)
             dup |= strcmp(r->aims[k], aim->code) == 0;
@@ -1059,8 +1060,8 @@ static void contribution_text(const struct budget_contribution_row *r, char *out
 {
     char amount[40];
     budget_format_pence(r->amount, amount, sizeof amount);
-    const struct budget_partner *p = budget_partner_find(r->partner);
-    snprintf(out, n, "%s (%.160s): %s received %s", p ? p->label : r->partner, r->partner_name, amount,
+    const char *partner = code_label(&codes_budget_partner, r->partner);
+    snprintf(out, n, "%s (%.160s): %s received %s", partner ? partner : r->partner, r->partner_name, amount,
              r->received_on);
 }
 

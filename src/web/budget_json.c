@@ -85,9 +85,9 @@ json_t *json_budget_allocation_change(const struct budget_allocation_change_row 
 
 json_t *json_budget_contribution(const struct budget_contribution_row *r)
 {
-    const struct budget_partner *p = budget_partner_find(r->partner);
+    const char *partner = code_label(&codes_budget_partner, r->partner);
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "year_id", (json_int_t)r->year_id,
-                          "partner", r->partner, "partner_label", p ? p->label : r->partner, "partner_name",
+                          "partner", r->partner, "partner_label", partner ? partner : r->partner, "partner_name",
                           r->partner_name);
     bj_money(o, "amount", r->amount);
     day(o, "received_on", r->received_on);
@@ -196,16 +196,16 @@ json_t *json_budget_approval(const struct budget_approval_row *r)
 
 json_t *json_intervention(const struct intervention_row *r)
 {
-    const struct budget_code *u = budget_unit_find(r->unit);
+    const char *unit = code_label(&codes_budget_unit, r->unit);
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}", "id", (json_int_t)r->id,
                           "authority_id", (json_int_t)r->authority_id, "name", r->name, "provider", r->provider, "unit",
-                          r->unit, "unit_label", u ? u->label : r->unit, "capacity", (json_int_t)r->capacity, "current",
+                          r->unit, "unit_label", unit ? unit : r->unit, "capacity", (json_int_t)r->capacity, "current",
                           (json_int_t)r->current, "eligibility", r->eligibility, "active", r->active != 0);
     bj_money(o, "unit_cost", r->unit_cost);
     json_t *aims = json_array();
     for (size_t i = 0; i < r->naims && i < BUDGET_AIMS_MAX; i++) {
-        const struct budget_code *a = budget_aim_find(r->aims[i]);
-        json_array_append_new(aims, json_pack("{s:s, s:s}", "code", r->aims[i], "label", a ? a->label : r->aims[i]));
+        const char *aim = code_label(&codes_budget_aim, r->aims[i]);
+        json_array_append_new(aims, json_pack("{s:s, s:s}", "code", r->aims[i], "label", aim ? aim : r->aims[i]));
     }
     json_object_set_new(o, "aims", aims);
     voided(o, r->voided, r->void_reason);

@@ -128,12 +128,7 @@ static void h_action_list(struct req *rq, struct resp *rs)
     struct case_ref cr;
     struct action_collect ac = {&c, json_array(), json_array(), json_array(), !rq->api, 0};
     enum svc_status st = svc_action_list(&c, rq->id, &cr, collect_action, &ac);
-    if (st != SVC_OK) {
-        json_decref(ac.open);
-        json_decref(ac.closed);
-        json_decref(ac.voided);
-    }
-    if (view_failed(rq, rs, st))
+    if (view_failed_drop(rq, rs, st, ac.open, ac.closed, ac.voided))
         return;
     size_t nopen = json_array_size(ac.open), nclosed = json_array_size(ac.closed);
     size_t nvoided = json_array_size(ac.voided);
@@ -660,22 +655,14 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
         st = svc_record_void_check(c, w->kind, rq->id, &case_id);
     if (view_failed_drop(rq, rs, st, rec))
         return;
-    char title[64], form_action[64], back[64];
+    char title[64], back[64];
     snprintf(title, sizeof title, "Void this %s", w->noun);
     json_t *ctx = view_page(rq, title, w->kind == VOID_MEETING ? "meetings" : "cases");
     if (cr.id)
         case_page_head(ctx, &cr);
-    json_object_set_new(ctx, "record", rec);
-    json_object_set_new(ctx, "noun", json_string(w->noun));
-    snprintf(form_action, sizeof form_action, "/%s/%lld/void", w->list, (long long)rq->id);
     snprintf(back, sizeof back, "/%s/%lld", w->list, (long long)rq->id);
-    form_head(ctx, form_action, back, e);
-    json_t *fields = json_object();
-    json_object_set_new(fields, "void_reason",
-                        fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
-                                     "For example, added to the wrong pupil, or entered twice"));
-    json_object_set_new(ctx, "fields", fields);
-    view_render(rq, rs, status, "void_form", ctx);
+    view_void_form(rq, rs, status, ctx, rec, w->noun, back, reason,
+                   "For example, added to the wrong pupil, or entered twice", e);
 }
 
 static void void_form(struct req *rq, struct resp *rs, const struct void_what *w)

@@ -425,11 +425,8 @@ static void render_view(struct req *rq, struct resp *rs, int status, struct svc_
         st = svc_apst_referrals(&c, t, "", add_rf, &rf);
     if (st == SVC_OK)
         st = svc_apst_meetings(&c, t, add_meeting, &mt);
-    if (st != SVC_OK) {
-        json_decref(sp.list), json_decref(ag.list), json_decref(rf.list), json_decref(mt.list);
-        view_failed(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, sp.list, ag.list, rf.list, mt.list))
         return;
-    }
     size_t overdue = 0;
     for (size_t i = 0; i < json_array_size(ag.list); i++)
         overdue += json_is_true(json_object_get(json_array_get(ag.list, i), "review_overdue"));

@@ -86,11 +86,8 @@ static void h_audit_list(struct req *rq, struct resp *rs)
         st = svc_audit_list(&c, &f, &pg, &total, collect_entry, rows);
     else if (!svc_allowed(&c, ACT_LIST, RES_AUDIT, 0, 0, 0))
         st = SVC_FORBIDDEN;
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, rows))
         return;
-    }
     struct buf base = BUF_INIT;
     buf_puts(&base, rq->api ? "/api/v1/audit?pupil=" : "/audit?pupil=");
     buf_urlenc(&base, pupil);
@@ -186,12 +183,8 @@ static void h_subject_access(struct req *rq, struct resp *rs)
     struct sar_sink sink = {&sc, sar_row, sar_audit};
     struct pupil_row p;
     enum svc_status st = svc_subject_access(&c, rq->id, &p, &sink);
-    if (st != SVC_OK) {
-        json_decref(sc.sections);
-        json_decref(sc.audit);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, sc.sections, sc.audit))
         return;
-    }
     char when[32];
     time_text(rq->now, when);
     if (rq->api) {

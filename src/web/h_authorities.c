@@ -48,10 +48,13 @@ static void h_authority_new(struct req *rq, struct resp *rs)
     render_form(rq, rs, 200, &(struct authority_form){0}, NULL, 0);
 }
 
+static const struct req_field authority_fields[] = {
+    REQ_FIELD(struct authority_form, la_code), REQ_FIELD(struct authority_form, name),
+};
+
 static void read_form(struct req *rq, struct authority_form *f)
 {
-    f->la_code = req_param(rq, "la_code");
-    f->name = req_param(rq, "name");
+    req_fields(rq, authority_fields, sizeof authority_fields / sizeof authority_fields[0], f);
 }
 
 /* POST /authorities creates one from the form, POST /authorities/:id/edit

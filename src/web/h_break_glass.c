@@ -82,12 +82,8 @@ static void h_bg_list(struct req *rq, struct resp *rs)
     struct svc_ctx c = req_svc_ctx(rq);
     struct list_ctx lc = {json_array(), json_array(), c.now};
     enum svc_status st = svc_break_glass_list(&c, add_entry, &lc);
-    if (st != SVC_OK) {
-        json_decref(lc.unreviewed);
-        json_decref(lc.reviewed);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, lc.unreviewed, lc.reviewed))
         return;
-    }
     if (rq->api) {
         json_t *all = json_array();
         json_array_extend(all, lc.unreviewed);

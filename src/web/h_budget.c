@@ -74,15 +74,6 @@ static void page_end(struct req *rq, struct resp *rs, int status, json_t *ctx, c
     view_render(rq, rs, status, tmpl, ctx);
 }
 
-/* view_failed for a page's reads, the record's and then those that fill
- * its two lists (dropped when any read failed). */
-static bool reads_failed(struct req *rq, struct resp *rs, enum svc_status st, json_t *list1, json_t *list2)
-{
-    if (st != SVC_OK)
-        json_decref(list1);
-    return view_failed_drop(rq, rs, st, list2);
-}
-
 static void add_correction(void *arg, const struct budget_correction_row *r)
 {
     add_json(arg, json_budget_correction(r));
@@ -137,7 +128,7 @@ static void h_overview(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     json_t *lists[2] = {json_array(), json_array()};
-    if (reads_failed(rq, rs, svc_budget_overview(&c, add_year, add_alloc_overview, lists), lists[0], lists[1]))
+    if (view_failed_drop(rq, rs, svc_budget_overview(&c, add_year, add_alloc_overview, lists), lists[0], lists[1]))
         return;
     json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o, s:o}", "years", lists[0], "allocations", lists[1]),
                                    "Pooled budget", "budget", "/", "Home", NULL);
@@ -199,18 +190,6 @@ static void h_year_create(struct req *rq, struct resp *rs)
 
 /* ---- a year: the pool and its allocations ---- */
 
-static const struct code_list *partner_list(void)
-{
-    static struct code_entry entries[8];
-    static struct code_list l = {"partner", entries, 0};
-    if (!l.count) {
-        for (size_t i = 0; i < budget_npartners && i < 8; i++)
-            entries[i] = (struct code_entry){budget_partners[i].code, budget_partners[i].label, NULL};
-        l.count = budget_npartners;
-    }
-    return &l;
-}
-
 struct year_forms {
     struct contribution_form cf;
     const char *team_id, *amount, *reason;
@@ -232,7 +211,7 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
         st = svc_budget_contribution_list(&c, id, add_contribution, contribs);
     if (st == SVC_OK)
         st = svc_budget_allocation_list(&c, id, add_allocation, allocs);
-    if (reads_failed(rq, rs, st, contribs, allocs))
+    if (view_failed_drop(rq, rs, st, contribs, allocs))
         return;
     char title[64];
     snprintf(title, sizeof title, "Pooled budget %s", y.label);
@@ -250,7 +229,7 @@ static void year_page(struct req *rq, struct resp *rs, int status, int64_t id, c
                              &(struct fld_choice){team, f && f->team_id ? f->team_id : ""});
         json_t *fields = json_pack(
             "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner",
-            fld_select_codes("partner", "Partner", cf ? cf->partner : "", e, partner_list(), "Select a partner"),
+            fld_select_codes("partner", "Partner", cf ? cf->partner : "", e, &codes_budget_partner, "Select a partner"),
             "partner_name",
             fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : "", e,
                       "For example, the integrated care board's name. Leave blank to use the partner's."),
@@ -345,8 +324,8 @@ static void add_intervention_option(void *arg, const struct intervention_row *r)
     if (!r->active)
         return;
     char label[480], cost[40], unit[40];
-    const struct budget_code *u = budget_unit_find(r->unit);
-    snprintf(unit, sizeof unit, "%s", u ? u->label : r->unit);
+    const char *u = code_label(&codes_budget_unit, r->unit);
+    snprintf(unit, sizeof unit, "%s", u ? u : r->unit);
     unit[0] = (char)(unit[0] >= 'A' && unit[0] <= 'Z' ? unit[0] - 'A' + 'a' : unit[0]);
     budget_format_pence(r->unit_cost, cost, sizeof cost);
     snprintf(label, sizeof label, "%s (%s), %s a %s", r->name, r->provider, cost, unit);
@@ -364,7 +343,7 @@ static void allocation_page(struct req *rq, struct resp *rs, int status, int64_t
         st = svc_budget_commitment_list(&c, id, add_commitment, list);
     if (st == SVC_OK)
         st = svc_budget_allocation_changes(&c, id, add_allocation_change, history);
-    if (reads_failed(rq, rs, st, list, history))
+    if (view_failed_drop(rq, rs, st, list, history))
         return;
     char title[240];
     snprintf(title, sizeof title, "%s: budget %s", a.team_name, a.year_label);
@@ -490,7 +469,7 @@ static void commitment_page(struct req *rq, struct resp *rs, int status, int64_t
         st = svc_budget_approval_list(&c, id, add_approval, approvals);
     if (st == SVC_OK)
         st = svc_budget_payment_list(&c, id, add_payment, payments);
-    if (reads_failed(rq, rs, st, approvals, payments))
+    if (view_failed_drop(rq, rs, st, approvals, payments))
         return;
     if (rq->api) {
         json_t *o = json_pack("{s:o, s:o, s:o}", "commitment", json_budget_commitment(cm), "approvals", approvals,
@@ -746,18 +725,6 @@ static void add_intervention(void *arg, const struct intervention_row *r)
     add_json(arg, json_intervention(r));
 }
 
-static const struct code_list *unit_list(void)
-{
-    static struct code_entry entries[8];
-    static struct code_list l = {"unit", entries, 0};
-    if (!l.count) {
-        for (size_t i = 0; i < budget_nunits && i < 8; i++)
-            entries[i] = (struct code_entry){budget_units[i].code, budget_units[i].label, NULL};
-        l.count = budget_nunits;
-    }
-    return &l;
-}
-
 static const struct req_field intervention_fields[] = {
     REQ_FIELD(struct intervention_form, name),        REQ_FIELD(struct intervention_form, provider),
     REQ_FIELD(struct intervention_form, unit),        REQ_FIELD(struct intervention_form, unit_cost),
@@ -782,12 +749,13 @@ static void interventions_page(struct req *rq, struct resp *rs, int status, cons
     if (may_edit) {
         json_t *aims = fld_radios("aims", "The outcomes it aims at", e, 0);
         json_t *items = json_array();
-        for (size_t i = 0; i < budget_naims; i++) {
+        for (size_t i = 0; i < codes_budget_aim.count; i++) {
+            const struct code_entry *aim = &codes_budget_aim.entries[i];
             bool on = false;
             for (size_t k = 0; f && k < f->naims; k++)
-                on |= f->aims[k] && !strcmp(f->aims[k], budget_aims[i].code);
-            json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "value", budget_aims[i].code, "label",
-                                                   budget_aims[i].label, "checked", on));
+                on |= f->aims[k] && !strcmp(f->aims[k], aim->code);
+            json_array_append_new(items,
+                                  json_pack("{s:s, s:s, s:b}", "value", aim->code, "label", aim->label, "checked", on));
         }
         json_object_set_new(aims, "items", items);
         json_object_set_new(
@@ -795,7 +763,7 @@ static void interventions_page(struct req *rq, struct resp *rs, int status, cons
             json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name",
                       fld_input("name", "Name", f ? f->name : "", e, NULL), "provider",
                       fld_input("provider", "Provider", f ? f->provider : "", e, NULL), "unit",
-                      fld_select_codes("unit", "Bought by the", f ? f->unit : "", e, unit_list(), "Select a unit"),
+                      fld_select_codes("unit", "Bought by the", f ? f->unit : "", e, &codes_budget_unit, "Select a unit"),
                       "unit_cost", fld_input("unit_cost", "Cost of one unit, in pounds", f ? f->unit_cost : "", e, NULL),
                       "capacity", fld_input("capacity", "Pupils it takes at once", f ? f->capacity : "", e, NULL),
                       "eligibility",
@@ -1197,7 +1165,7 @@ static void contribution_page(struct req *rq, struct resp *rs, int status, const
         split_date(r.received_on, d, m, yy);
         json_t *fields = json_pack(
             "{s:o, s:o, s:o, s:o, s:o}", "partner",
-            fld_select_codes("partner", "Partner", cf ? cf->partner : r.partner, e, partner_list(), "Select a partner"),
+            fld_select_codes("partner", "Partner", cf ? cf->partner : r.partner, e, &codes_budget_partner, "Select a partner"),
             "partner_name", fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : r.partner_name,
                                       e, NULL),
             "amount", fld_input("amount", "Amount, in pounds", cf ? cf->amount : amount, e, NULL), "received_on",

@@ -262,28 +262,15 @@ static void render_void(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
         st = SVC_FORBIDDEN;
     if (st == SVC_OK && voided && !(e && e->count))
         st = SVC_CONFLICT;
-    if (st != SVC_OK) {
-        json_decref(rec);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, rec))
         return;
-    }
     const char *noun = action ? "action" : "cohort discussion";
-    char title[64], form_action[96], back[64];
+    char title[64], back[64];
     snprintf(title, sizeof title, "Void this %s", noun);
     json_t *ctx = view_page(rq, title, "meetings");
-    json_object_set_new(ctx, "record", rec);
-    json_object_set_new(ctx, "noun", json_string(noun));
     snprintf(back, sizeof back, "/%s/%lld", action ? "cohort-actions" : "cohort-discussions", (long long)rq->id);
-    snprintf(form_action, sizeof form_action, "%s/void", back);
-    json_object_set_new(ctx, "form_action", json_string(form_action));
-    json_object_set_new(ctx, "cancel_href", json_string(back));
-    view_set_errors(ctx, e);
-    json_t *fields = json_object();
-    json_object_set_new(fields, "void_reason",
-                        fld_textarea("void_reason", "Why was it entered by mistake?", reason, e,
-                                     "For example, added to the wrong meeting, or entered twice"));
-    json_object_set_new(ctx, "fields", fields);
-    view_render(rq, rs, status, "void_form", ctx);
+    view_void_form(rq, rs, status, ctx, rec, noun, back, reason,
+                   "For example, added to the wrong meeting, or entered twice", e);
 }
 
 static void void_save(struct req *rq, struct resp *rs, bool action)

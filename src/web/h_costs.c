@@ -44,16 +44,16 @@ static json_t *rate_json(const struct cost_rate *r, bool set)
                      "travel_minutes", (json_int_t)r->travel_minutes, "cost_per_meeting", set ? per : "");
 }
 
+static const struct req_field cost_fields[] = {
+    REQ_FIELD(struct cost_form, role_key), REQ_FIELD(struct cost_form, label),
+    REQ_FIELD(struct cost_form, org_group), REQ_FIELD(struct cost_form, hourly),
+    REQ_FIELD(struct cost_form, prep), REQ_FIELD(struct cost_form, meeting),
+    REQ_FIELD(struct cost_form, followup), REQ_FIELD(struct cost_form, travel),
+};
+
 static void read_cost_form(struct req *rq, struct cost_form *f)
 {
-    f->role_key = req_param(rq, "role_key");
-    f->label = req_param(rq, "label");
-    f->org_group = req_param(rq, "org_group");
-    f->hourly = req_param(rq, "hourly");
-    f->prep = req_param(rq, "prep");
-    f->meeting = req_param(rq, "meeting");
-    f->followup = req_param(rq, "followup");
-    f->travel = req_param(rq, "travel");
+    req_fields(rq, cost_fields, sizeof cost_fields / sizeof cost_fields[0], f);
 }
 
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
@@ -249,11 +249,8 @@ static void population_page(struct req *rq, struct resp *rs, int status, const s
     struct school sch;
     json_t *counts = json_object();
     enum svc_status st = svc_population_get(&c, rq->id, &sch, on_population, counts);
-    if (st != SVC_OK) {
-        json_decref(counts);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, counts))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:I, s:o}", "school_id", (json_int_t)sch.id, "counts", counts));
         return;

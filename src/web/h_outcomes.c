@@ -26,11 +26,8 @@ static void h_outcome_list(struct req *rq, struct resp *rs)
     struct svc_ctx c = req_svc_ctx(rq);
     json_t *arr = json_array();
     enum svc_status st = svc_outcome_list(&c, rq->id, collect_outcome, arr);
-    if (st != SVC_OK) {
-        json_decref(arr);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, arr))
         return;
-    }
     view_json(rs, 200, json_pack("{s:o}", "outcomes", arr));
 }
 

@@ -518,11 +518,8 @@ static void h_ref_list(struct req *rq, struct resp *rs)
     json_t *rows = json_array();
     struct collect each = {k, rows};
     enum svc_status st = svc_ref_list(&c, k->q, a, active_only, service, collect, &each);
-    if (st != SVC_OK) {
-        json_decref(rows);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, rows))
         return;
-    }
     if (k->q == Q_REF_PRACTITIONER)
         add_school_names(&c, rows);
     if (rq->api) {

@@ -16,17 +16,17 @@ static void add_la_option(void *arg, const struct authority *a)
     fld_choice_add(arg, a->id, a->name);
 }
 
+static const struct req_field school_fields[] = {
+    REQ_FIELD(struct school_form, urn), REQ_FIELD(struct school_form, establishment_number),
+    REQ_FIELD(struct school_form, name), REQ_FIELD(struct school_form, phase),
+    REQ_FIELD(struct school_form, pupils_on_roll), REQ_FIELD(struct school_form, fsm_pct),
+    REQ_FIELD(struct school_form, sen_pct), REQ_FIELD(struct school_form, tas_member),
+    REQ_FIELD(struct school_form, authority_id),
+};
+
 static void read_form(struct req *rq, struct school_form *f)
 {
-    f->urn = req_param(rq, "urn");
-    f->establishment_number = req_param(rq, "establishment_number");
-    f->name = req_param(rq, "name");
-    f->phase = req_param(rq, "phase");
-    f->pupils_on_roll = req_param(rq, "pupils_on_roll");
-    f->fsm_pct = req_param(rq, "fsm_pct");
-    f->sen_pct = req_param(rq, "sen_pct");
-    f->tas_member = req_param(rq, "tas_member");
-    f->authority_id = req_param(rq, "authority_id");
+    req_fields(rq, school_fields, sizeof school_fields / sizeof school_fields[0], f);
 }
 
 static const char *num_text(struct req *rq, double v, int is_int)

@@ -625,12 +625,8 @@ static void h_team_view(struct req *rq, struct resp *rs)
         st = svc_meeting_list(&c, &rf, &rpg, &n_recent, collect_meeting_json, recent);
     if (st == SVC_OK)
         st = svc_team_meeting_counts(&c, &r, &mc);
-    if (st != SVC_OK) {
-        json_decref(upcoming);
-        json_decref(recent);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, upcoming, recent))
         return;
-    }
     /* Of the meetings due so far (held, cancelled, or planned for a day
      * gone by and not yet recorded), the share held. */
     int64_t due = mc.held + mc.cancelled + mc.unrecorded;

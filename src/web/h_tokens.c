@@ -58,11 +58,8 @@ static void render(struct req *rq, struct resp *rs, struct svc_ctx *c, int statu
 {
     struct listing l = {json_array(), c->now, rq->sess.csrf};
     enum svc_status st = svc_token_list(c, add_token, &l);
-    if (st != SVC_OK) {
-        json_decref(l.arr);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, l.arr))
         return;
-    }
     json_t *ctx = view_page(rq, "API tokens", "account");
     view_breadcrumbs(ctx, "/", "Home", "/account", "Your account", NULL);
     json_object_set_new(ctx, "has_tokens", json_boolean(json_array_size(l.arr) > 0));

@@ -75,11 +75,8 @@ static void user_form(struct req *rq, struct resp *rs, int status, const struct 
     fld_add_option(place, "", "Select a place", g->place ? g->place : "");
     struct place_opts po = {place, g->place ? g->place : ""};
     enum svc_status st = svc_user_places(&c, add_place, &po);
-    if (st != SVC_OK) {
-        json_decref(place);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, place))
         return;
-    }
     json_t *role = fld_select("role", "Role", e, NULL);
     fld_add_option(role, "", "Select a role", g->role ? g->role : "");
     for (int r = 0; r < ROLE__COUNT; r++)

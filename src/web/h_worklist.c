@@ -222,16 +222,8 @@ static void h_work(struct req *rq, struct resp *rs)
     struct work_sink sink = {&w, on_overdue, on_review, on_minutes, on_feedback, on_mine, on_school};
     struct work_which which;
     enum svc_status st = svc_work_lists(&c, &sink, &which);
-    if (st != SVC_OK) {
-        json_decref(w.overdue);
-        json_decref(w.review);
-        json_decref(w.minutes);
-        json_decref(w.feedback);
-        json_decref(w.mine);
-        json_decref(w.school);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, w.overdue, w.review, w.minutes, w.feedback, w.mine, w.school))
         return;
-    }
     json_t *out = rq->api ? json_object() : view_page(rq, "My work", "work");
     const char *all = req_query(rq, "all");
     size_t show = rq->api || (all && !strcmp(all, "1")) ? 0 : WORK_SHOWN;
@@ -398,11 +390,8 @@ static void h_chronology(struct req *rq, struct resp *rs)
     }
     struct chron_json cj = {&c, json_array(), !rq->api, rq->id, detail};
     enum svc_status st = svc_chronology(&c, rq->id, &p, on_event, &cj);
-    if (st != SVC_OK) {
-        json_decref(cj.events);
-        view_svc_error(rq, rs, st);
+    if (view_failed_drop(rq, rs, st, cj.events))
         return;
-    }
     if (rq->api) {
         view_json(rs, 200, json_pack("{s:o, s:o}", "pupil", json_pupil(&p), "events", cj.events));
         return;

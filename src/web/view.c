@@ -1,5 +1,6 @@
 #include "web/view.h"
 #include "web/finding.h"
+#include "web/form.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,10 +122,10 @@ bool view_denied(struct req *rq, struct resp *rs, bool allowed)
     return view_failed(rq, rs, allowed ? SVC_OK : SVC_FORBIDDEN);
 }
 
-bool view_failed_drop(struct req *rq, struct resp *rs, enum svc_status st, json_t *made)
+bool view_failed_drop_n(struct req *rq, struct resp *rs, enum svc_status st, json_t *const *made, size_t n)
 {
-    if (st != SVC_OK)
-        json_decref(made);
+    for (size_t i = 0; st != SVC_OK && i < n; i++)
+        json_decref(made[i]);
     return view_failed(rq, rs, st);
 }
 
@@ -210,6 +211,20 @@ json_t *view_form_page(struct req *rq, const char *title, const char *section, c
     json_t *ctx = view_page(rq, title, section);
     view_set_errors(ctx, e);
     return ctx;
+}
+
+void view_void_form(struct req *rq, struct resp *rs, int status, json_t *ctx, json_t *rec, const char *noun,
+                    const char *back, const char *reason, const char *example, const struct field_errors *e)
+{
+    json_object_set_new(ctx, "record", rec);
+    json_object_set_new(ctx, "noun", json_string(noun));
+    view_set_printf(ctx, "form_action", "%s/void", back);
+    json_object_set_new(ctx, "cancel_href", json_string(back));
+    view_set_errors(ctx, e);
+    json_object_set_new(ctx, "fields", json_pack("{s:o}", "void_reason",
+                                                 fld_textarea("void_reason", "Why was it entered by mistake?",
+                                                              reason, e, example)));
+    view_render(rq, rs, status, "void_form", ctx);
 }
 
 void view_form_links(json_t *ctx, const char *base, int64_t id)

@@ -80,9 +80,13 @@ void view_breadcrumbs(json_t *page, ...);
 /* True after answering 403 when allowed is false:
  * "if (view_denied(rq, rs, svc_allowed(&c, ACT_CREATE, RES_SCHOOL, 0, 0, 0))) return;". */
 bool view_denied(struct req *rq, struct resp *rs, bool allowed);
-/* view_failed for a read that was filling made (the JSON list or object it
- * appends to), which is dropped when the read failed. */
-bool view_failed_drop(struct req *rq, struct resp *rs, enum svc_status st, json_t *made);
+/* view_failed for a read that was filling one or more JSON lists or objects
+ * (the ones it appends to), which are all dropped when the read failed:
+ * "if (view_failed_drop(rq, rs, st, upcoming, recent)) return;". */
+#define view_failed_drop(rq, rs, st, ...)                                                                        \
+    view_failed_drop_n((rq), (rs), (st), (json_t *[]){__VA_ARGS__},                                              \
+                       sizeof((json_t *[]){__VA_ARGS__}) / sizeof(json_t *))
+bool view_failed_drop_n(struct req *rq, struct resp *rs, enum svc_status st, json_t *const *made, size_t n);
 /* After a read, for a handler whose API answers data (an object; the
  * reference is taken) and whose page shows the same members: the API gets
  * data (200) and NULL comes back; a page gets view_page's context holding
@@ -114,6 +118,13 @@ void view_count_text(json_t *ctx, int64_t n, const char *one, const char *many);
 void view_set_errors(json_t *ctx, const struct field_errors *e);
 /* A page with a form: view_page's context with e's errors (view_set_errors). */
 json_t *view_form_page(struct req *rq, const char *title, const char *section, const struct field_errors *e);
+/* The rest of the page that voids a record (a record entered by mistake is
+ * kept, marked void, never deleted): the record's JSON (taken), what it is
+ * called, the page it belongs to (back: Cancel goes there, the form posts to
+ * back/void), the reason typed so far and an example of one; then renders
+ * "void_form".  ctx is the page's, made by the caller. */
+void view_void_form(struct req *rq, struct resp *rs, int status, json_t *ctx, json_t *rec, const char *noun,
+                    const char *back, const char *reason, const char *example, const struct field_errors *e);
 /* The links of a form that adds a record (id 0) at base ("/schools") or
  * edits record id: ctx.action (base, or base/id/edit), ctx.cancel_href
  * (base, or base/id) and ctx.editing. */

@@ -193,10 +193,10 @@ static void years_and_partners(void **state)
     assert_int_equal(budget_year_of("2027-13-01"), -1);
     assert_int_equal(budget_year_of("2027-04-01x"), -1);
     assert_int_equal(budget_year_of(NULL), -1);
-    assert_int_equal(budget_npartners, 4);
-    assert_string_equal(budget_partner_find("police")->label, "Police");
-    assert_null(budget_partner_find("Police"));
-    assert_null(budget_partner_find(NULL));
+    assert_int_equal(codes_budget_partner.count, 4);
+    assert_string_equal(code_label(&codes_budget_partner, "police"), "Police");
+    assert_null(code_find(&codes_budget_partner, "Police"));
+    assert_null(code_find(&codes_budget_partner, NULL));
 }
 
 static void commissioning(void **state)
@@ -212,10 +212,10 @@ static void commissioning(void **state)
     assert_int_equal(budget_commission_amount(5, 0, &a), -1);
     assert_int_equal(budget_commission_amount(5, -1, &a), -1);
     assert_int_equal(budget_commission_amount(INT64_MAX, INT64_MAX, &a), -1);
-    assert_string_equal(budget_unit_find("place_year")->label, "Place for a year");
-    assert_null(budget_unit_find("hour"));
-    assert_string_equal(budget_aim_find("exclusion")->label, "Permanent exclusion");
-    assert_null(budget_aim_find("fsm"));
+    assert_string_equal(code_label(&codes_budget_unit, "place_year"), "Place for a year");
+    assert_null(code_find(&codes_budget_unit, "hour"));
+    assert_string_equal(code_label(&codes_budget_aim, "exclusion"), "Permanent exclusion");
+    assert_null(code_find(&codes_budget_aim, "fsm"));
 }
 
 /* Placements: never more units than were bought, never more pupils at
