@@ -1130,52 +1130,93 @@ struct fix_forms {
     const char *reason, *void_reason;
 };
 
+/* What differs between the pages of a record that is corrected or voided,
+ * never deleted: its kind, its JSON member, where it lives, its template
+ * and the banners after a change. */
+struct fixable {
+    enum budget_kind kind;
+    const char *key, *href, *tmpl;
+    const struct view_note *notes;
+};
+
+/* The first half of such a page: the API gets the record (rec, taken)
+ * and its corrections, and NULL comes back; a page gets its context with
+ * both, under the breadcrumb back (labelled back_label). */
+static json_t *fixable_open(struct req *rq, struct resp *rs, struct svc_ctx *c, const struct fixable *k, int64_t id,
+                            json_t *rec, const char *title, const char *back, const char *back_label)
+{
+    json_t *fixes = corrections_of(c, k->kind, id);
+    if (rq->api) {
+        view_json(rs, 200, json_pack("{s:o, s:o}", k->key, rec, "corrections", fixes));
+        return NULL;
+    }
+    json_t *ctx = view_page(rq, title, "budget");
+    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, back_label, NULL);
+    json_object_set_new(ctx, k->key, rec);
+    json_object_set_new(ctx, "corrections", fixes);
+    return ctx;
+}
+
+/* The second half: whether the user may put it right and, when they may,
+ * the correction's fields (NULL: there is nothing to correct, only the
+ * void) with the void form when it may be voided; then the page. */
+static void fixable_close(struct req *rq, struct resp *rs, int status, const struct fixable *k, json_t *ctx,
+                          int64_t id, bool may_fix, json_t *fields, bool voidable, const char *void_reason,
+                          const struct field_errors *e)
+{
+    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
+    if (may_fix) {
+        fields = fields ? fields : json_object();
+        if (voidable)
+            void_form(ctx, fields, k->href, id, k->key, void_reason, e);
+        json_object_set_new(ctx, "fields", fields);
+    }
+    page_end(rq, rs, status, ctx, e, k->tmpl, k->notes);
+}
+
+static const struct fixable fix_contribution = {
+    BUDGET_KIND_CONTRIBUTION, "contribution", "/budget/contributions", "budget/contribution",
+    (const struct view_note[]){{"void", "Contribution voided"}, {NULL, "Contribution corrected"}}};
+
+static json_t *contribution_fix_fields(const struct budget_contribution_row *r, const struct fix_forms *f,
+                                       const struct field_errors *e)
+{
+    const struct contribution_form *cf = f ? &f->cf : NULL;
+    char amount[32], d[4], m[4], yy[6];
+    budget_plain_pence(r->amount, amount, sizeof amount);
+    split_date(r->received_on, d, m, yy);
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o}", "partner",
+        fld_select_codes("partner", "Partner", cf ? cf->partner : r->partner, e, &codes_budget_partner,
+                         "Select a partner"),
+        "partner_name",
+        fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : r->partner_name, e, NULL),
+        "amount", fld_input("amount", "Amount, in pounds", cf ? cf->amount : amount, e, NULL), "received_on",
+        fld_date("received_on", "Date received", cf ? cf->day : d, cf ? cf->month : m, cf ? cf->year : yy, e, NULL),
+        "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
+}
+
 static void contribution_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct budget_contribution_row r;
-    if (view_failed(rq, rs, svc_budget_contribution_get(&c, rq->id, &r)))
-        return;
-    json_t *fixes = corrections_of(&c, BUDGET_KIND_CONTRIBUTION, r.id);
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o}", "contribution", json_budget_contribution(&r), "corrections", fixes));
-        return;
-    }
     struct budget_year_row y;
-    if (svc_budget_year_get(&c, r.year_id, &y) != SVC_OK) {
-        json_decref(fixes);
-        view_svc_error(rq, rs, SVC_ERROR);
+    enum svc_status st = svc_budget_contribution_get(&c, rq->id, &r);
+    if (st == SVC_OK && svc_budget_year_get(&c, r.year_id, &y) != SVC_OK)
+        st = SVC_ERROR;
+    if (view_failed(rq, rs, st))
         return;
-    }
     char back[48], title[64];
     snprintf(back, sizeof back, "/budget/years/%lld", (long long)y.id);
     snprintf(title, sizeof title, "Contribution %lld", (long long)r.id);
-    json_t *ctx = view_page(rq, title, "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, y.label, NULL);
-    json_object_set_new(ctx, "contribution", json_budget_contribution(&r));
+    json_t *ctx = fixable_open(rq, rs, &c, &fix_contribution, r.id, json_budget_contribution(&r), title, back, y.label);
+    if (!ctx)
+        return;
     json_object_set_new(ctx, "year_href", json_string(back));
-    json_object_set_new(ctx, "corrections", fixes);
     bool may_fix = !r.voided && svc_budget_may(&c, ACT_EDIT, y.authority_id, 0);
-    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
-    if (may_fix) {
-        const struct contribution_form *cf = f ? &f->cf : NULL;
-        char amount[32], d[4], m[4], yy[6];
-        budget_plain_pence(r.amount, amount, sizeof amount);
-        split_date(r.received_on, d, m, yy);
-        json_t *fields = json_pack(
-            "{s:o, s:o, s:o, s:o, s:o}", "partner",
-            fld_select_codes("partner", "Partner", cf ? cf->partner : r.partner, e, &codes_budget_partner, "Select a partner"),
-            "partner_name", fld_input("partner_name", "Name of the body that paid", cf ? cf->partner_name : r.partner_name,
-                                      e, NULL),
-            "amount", fld_input("amount", "Amount, in pounds", cf ? cf->amount : amount, e, NULL), "received_on",
-            fld_date("received_on", "Date received", cf ? cf->day : d, cf ? cf->month : m, cf ? cf->year : yy, e, NULL),
-            "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
-        void_form(ctx, fields, "/budget/contributions", r.id, "contribution", f ? f->void_reason : NULL, e);
-        json_object_set_new(ctx, "fields", fields);
-    }
-    page_end(rq, rs, status, ctx, e, "budget/contribution",
-             (const struct view_note[]){{"void", "Contribution voided"}, {NULL, "Contribution corrected"}});
+    fixable_close(rq, rs, status, &fix_contribution, ctx, r.id, may_fix,
+                  may_fix ? contribution_fix_fields(&r, f, e) : NULL, true, f ? f->void_reason : NULL, e);
 }
 
 static void h_contribution(struct req *rq, struct resp *rs)
@@ -1205,6 +1246,28 @@ static void h_contribution_correct(struct req *rq, struct resp *rs)
 
 /* -- an intervention -- */
 
+static const struct fixable fix_intervention = {
+    BUDGET_KIND_INTERVENTION, "intervention", "/budget/interventions", "budget/intervention",
+    (const struct view_note[]){{"void", "Intervention voided"}, {NULL, "Intervention corrected"}}};
+
+static json_t *intervention_fix_fields(const struct intervention_row *r, const struct fix_forms *f,
+                                       const struct field_errors *e)
+{
+    const struct intervention_form *iv = f ? &f->iv : NULL;
+    char cost[32], cap[24];
+    budget_plain_pence(r->unit_cost, cost, sizeof cost);
+    snprintf(cap, sizeof cap, "%lld", (long long)r->capacity);
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o}", "name", fld_input("name", "Name", iv ? iv->name : r->name, e, NULL),
+        "provider", fld_input("provider", "Provider", iv ? iv->provider : r->provider, e, NULL), "unit_cost",
+        fld_input("unit_cost", "Cost of one unit, in pounds", iv ? iv->unit_cost : cost, e,
+                  "For decisions made from now: a decision keeps the cost it was bought at"),
+        "capacity", fld_input("capacity", "Pupils it takes at once", iv ? iv->capacity : cap, e, NULL),
+        "eligibility",
+        fld_textarea("eligibility", "Who is eligible (optional)", iv ? iv->eligibility : r->eligibility, e, NULL),
+        "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
+}
+
 static void intervention_page(struct req *rq, struct resp *rs, int status, const struct fix_forms *f,
                               const struct field_errors *e)
 {
@@ -1212,39 +1275,15 @@ static void intervention_page(struct req *rq, struct resp *rs, int status, const
     struct intervention_row *r = req_alloc(rq, sizeof *r);
     if (view_failed(rq, rs, r ? svc_intervention_get(&c, rq->id, r) : SVC_ERROR))
         return;
-    json_t *fixes = corrections_of(&c, BUDGET_KIND_INTERVENTION, r->id);
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o}", "intervention", json_intervention(r), "corrections", fixes));
-        return;
-    }
     char back[64];
     snprintf(back, sizeof back, "/budget/interventions?authority_id=%lld", (long long)r->authority_id);
-    json_t *ctx = view_page(rq, r->name, "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, "Interventions catalogue", NULL);
-    json_object_set_new(ctx, "intervention", json_intervention(r));
-    json_object_set_new(ctx, "corrections", fixes);
+    json_t *ctx = fixable_open(rq, rs, &c, &fix_intervention, r->id, json_intervention(r), r->name, back,
+                               "Interventions catalogue");
+    if (!ctx)
+        return;
     bool may_fix = !r->voided && svc_budget_may(&c, ACT_EDIT, r->authority_id, 0);
-    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
-    if (may_fix) {
-        const struct intervention_form *iv = f ? &f->iv : NULL;
-        char cost[32], cap[24];
-        budget_plain_pence(r->unit_cost, cost, sizeof cost);
-        snprintf(cap, sizeof cap, "%lld", (long long)r->capacity);
-        json_t *fields = json_pack(
-            "{s:o, s:o, s:o, s:o, s:o, s:o}", "name", fld_input("name", "Name", iv ? iv->name : r->name, e, NULL),
-            "provider", fld_input("provider", "Provider", iv ? iv->provider : r->provider, e, NULL), "unit_cost",
-            fld_input("unit_cost", "Cost of one unit, in pounds", iv ? iv->unit_cost : cost, e,
-                      "For decisions made from now: a decision keeps the cost it was bought at"),
-            "capacity", fld_input("capacity", "Pupils it takes at once", iv ? iv->capacity : cap, e, NULL),
-            "eligibility",
-            fld_textarea("eligibility", "Who is eligible (optional)", iv ? iv->eligibility : r->eligibility, e, NULL),
-            "reason", fld_textarea("reason", "Why is it corrected?", f && f->reason ? f->reason : "", e, NULL));
-        if (!r->decisions)
-            void_form(ctx, fields, "/budget/interventions", r->id, "intervention", f ? f->void_reason : NULL, e);
-        json_object_set_new(ctx, "fields", fields);
-    }
-    page_end(rq, rs, status, ctx, e, "budget/intervention",
-             (const struct view_note[]){{"void", "Intervention voided"}, {NULL, "Intervention corrected"}});
+    fixable_close(rq, rs, status, &fix_intervention, ctx, r->id, may_fix,
+                  may_fix ? intervention_fix_fields(r, f, e) : NULL, !r->decisions, f ? f->void_reason : NULL, e);
 }
 
 static void h_intervention(struct req *rq, struct resp *rs)
@@ -1301,6 +1340,9 @@ static void h_commitment_correct(struct req *rq, struct resp *rs)
 
 /* -- a payment: its page and its void (step 5: paid by mistake, put right) -- */
 
+static const struct fixable fix_payment = {BUDGET_KIND_PAYMENT, "payment", "/budget/payments", "budget/payment",
+                                           (const struct view_note[]){{NULL, "Payment voided"}}};
+
 static void payment_page(struct req *rq, struct resp *rs, int status, const char *void_reason,
                          const struct field_errors *e)
 {
@@ -1309,28 +1351,16 @@ static void payment_page(struct req *rq, struct resp *rs, int status, const char
     struct budget_commitment_row *cm = req_alloc(rq, sizeof *cm);
     if (view_failed(rq, rs, cm ? svc_budget_payment_get(&c, rq->id, &p, cm) : SVC_ERROR))
         return;
-    json_t *fixes = corrections_of(&c, BUDGET_KIND_PAYMENT, p.id);
-    if (rq->api) {
-        view_json(rs, 200, json_pack("{s:o, s:o}", "payment", json_budget_payment(&p), "corrections", fixes));
-        return;
-    }
     char back[48], title[64];
     snprintf(back, sizeof back, "/budget/commitments/%lld", (long long)cm->id);
     snprintf(title, sizeof title, "Payment %lld", (long long)p.id);
-    json_t *ctx = view_page(rq, title, "budget");
-    view_breadcrumbs(ctx, "/", "Home", "/budget", "Pooled budget", back, cm->description, NULL);
-    json_object_set_new(ctx, "payment", json_budget_payment(&p));
+    json_t *ctx = fixable_open(rq, rs, &c, &fix_payment, p.id, json_budget_payment(&p), title, back, cm->description);
+    if (!ctx)
+        return;
     json_object_set_new(ctx, "commitment_href", json_string(back));
     json_object_set_new(ctx, "commitment_label", json_string(cm->description));
-    json_object_set_new(ctx, "corrections", fixes);
     bool may_fix = !p.voided && svc_budget_may(&c, ACT_CREATE, cm->authority_id, cm->team_id);
-    json_object_set_new(ctx, "may_fix", json_boolean(may_fix));
-    if (may_fix) {
-        json_t *fields = json_object();
-        void_form(ctx, fields, "/budget/payments", p.id, "payment", void_reason, e);
-        json_object_set_new(ctx, "fields", fields);
-    }
-    page_end(rq, rs, status, ctx, e, "budget/payment", (const struct view_note[]){{NULL, "Payment voided"}});
+    fixable_close(rq, rs, status, &fix_payment, ctx, p.id, may_fix, NULL, true, void_reason, e);
 }
 
 static void h_payment(struct req *rq, struct resp *rs)
