@@ -314,6 +314,22 @@ static json_t *choice_select(const char *name, const char *label, char *cur, siz
     return fld_select_codes(name, label, cur, e, &(struct code_list){"none", NULL, 0}, "All");
 }
 
+void finding_dash_show(struct dash_filter_form *in, const struct dash_filter *f, struct dash_shown *ids)
+{
+    in->from = f->from;
+    in->to = f->to;
+    snprintf(ids->authority, sizeof ids->authority, "%lld", (long long)f->authority_id);
+    snprintf(ids->team, sizeof ids->team, "%lld", (long long)f->team_id);
+    snprintf(ids->school, sizeof ids->school, "%lld", (long long)f->school_id);
+    if (f->authority_id)
+        in->authority_id = ids->authority;
+    if (f->team_id)
+        in->team_id = ids->team;
+    if (f->school_id)
+        in->school_id = ids->school;
+    in->phase = f->phase;
+}
+
 json_t *finding_dash_fields(const struct svc_ctx *c, const struct dash_filter_form *in, bool schools,
                             const char *from_hint, const struct field_errors *e)
 {

@@ -98,6 +98,12 @@ struct dash_filter_form;
 struct dash_filter;
 void finding_dash_read(struct req *rq, bool schools, struct dash_filter_form *f);
 void finding_dash_query(const struct dash_filter *f, bool schools, bool publish, struct buf *b);
+/* The form shows what the figures are for (the dates taken by default
+ * too): in's values from the filter f used; ids holds the numbers' text. */
+struct dash_shown {
+    char authority[24], team[24], school[24];
+};
+void finding_dash_show(struct dash_filter_form *in, const struct dash_filter *f, struct dash_shown *ids);
 json_t *finding_dash_fields(const struct svc_ctx *c, const struct dash_filter_form *in, bool schools,
                             const char *from_hint, const struct field_errors *e);
 

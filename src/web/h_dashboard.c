@@ -209,20 +209,6 @@ static json_t *filter_fields(const struct svc_ctx *c, const struct dash_filter_f
 
 /* ---- pages ---- */
 
-static void set_form_values(struct dash_filter_form *in, const struct dash_filter *f, char *a, char *t, char *s)
-{
-    /* Show what the figures are for, including the default dates. */
-    in->from = f->from;
-    in->to = f->to;
-    if (f->authority_id)
-        snprintf(a, 24, "%lld", (long long)f->authority_id), in->authority_id = a;
-    if (f->team_id)
-        snprintf(t, 24, "%lld", (long long)f->team_id), in->team_id = t;
-    if (f->school_id)
-        snprintf(s, 24, "%lld", (long long)f->school_id), in->school_id = s;
-    in->phase = f->phase;
-}
-
 /* ---- the cache's key (web/page_cache.h) ---- */
 
 /* Everything a dashboard page depends on, or false when it is not to be
@@ -331,11 +317,7 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     if (rq->api) {
         st = dash_answer_json(&c, rq->app->read_pool, &in, report, true, &rs->body, &rs->served_from,
                               &rs->read_from, &errs);
-        if (st == SVC_INVALID) {
-            view_invalid_json(rs, &errs);
-        } else if (st != SVC_OK) {
-            view_svc_error(rq, rs, st);
-        } else {
+        if (!view_failed_json(rq, rs, st, &errs)) {
             rs->status = 200;
             rs->content_type = "application/json";
         }
@@ -369,9 +351,9 @@ static void render_page(struct req *rq, struct resp *rs, bool report)
     }
     json_t *ctx = view_page(rq, report ? "TAS learning report" : "TAS dashboard", "dashboard");
     view_breadcrumbs(ctx, "/", "Home", NULL);
-    char a[24], t[24], s[24];
+    struct dash_shown ids;
     if (st == SVC_OK)
-        set_form_values(&in, &m->f, a, t, s);
+        finding_dash_show(&in, &m->f, &ids);
     json_object_set_new(ctx, "fields", filter_fields(&c, &in, &errs));
     json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
     if (st == SVC_INVALID) {
@@ -457,14 +439,8 @@ static struct dashboard *export_data(struct req *rq, struct resp *rs)
         return NULL;
     }
     enum svc_status st = compute(&c, rq->app->read_pool, &in, ACT_EXPORT, d, &errs, &rs->read_from);
-    if (st == SVC_OK)
-        return d;
     rq->api = true;   /* a download answers errors in JSON */
-    if (st == SVC_INVALID)
-        view_invalid_json(rs, &errs);
-    else
-        view_svc_error(rq, rs, st);
-    return NULL;
+    return view_failed_json(rq, rs, st, &errs) ? NULL : d;
 }
 
 static void h_dashboard_csv(struct req *rq, struct resp *rs)

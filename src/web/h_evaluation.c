@@ -560,11 +560,7 @@ static void h_evaluation(struct req *rq, struct resp *rs)
         evaluation_page(rq, rs, 400, &q, kinds, NULL, &errs);
         return;
     }
-    if (st == SVC_INVALID) {
-        view_invalid_json(rs, &errs);
-        return;
-    }
-    if (view_failed(rq, rs, st))
+    if (view_failed_json(rq, rs, st, &errs))
         return;
     if (rq->api)
         view_json(rs, 200, report_json(r));

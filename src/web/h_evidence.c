@@ -218,36 +218,24 @@ static void add_released(void *arg, const struct story_released *r)
     json_array_append_new(arg, json_story_released(r));
 }
 
-/* The end of a list of stories: a failure, or the API's {stories}, is
- * answered here (true); a page is left to the caller (false), list kept. */
-static bool listed(struct req *rq, struct resp *rs, enum svc_status st, json_t *list)
-{
-    if (st != SVC_OK)
-        json_decref(list);
-    if (view_failed(rq, rs, st))
-        return true;
-    if (!rq->api)
-        return false;
-    view_json(rs, 200, json_pack("{s:o}", "stories", list));
-    return true;
-}
-
 static void h_case_stories(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
-    listed(rq, rs, svc_story_list_case(&c, rq->id, add_story, list), list);
+    if (!view_failed_drop(rq, rs, svc_story_list_case(&c, rq->id, add_story, list), list))
+        view_json(rs, 200, json_pack("{s:o}", "stories", list));
 }
 
 static void h_story_queue(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
-    if (listed(rq, rs, svc_story_queue(&c, add_story, list), list))
+    if (view_failed_drop(rq, rs, svc_story_queue(&c, add_story, list), list))
         return;
-    json_t *ctx = view_page(rq, "Change stories to approve", "stories");
-    view_breadcrumbs(ctx, "/", "Home", "/stories", "Change stories", NULL);
-    json_object_set_new(ctx, "stories", list);
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "stories", list), "Change stories to approve",
+                                   "stories", "/", "Home", "/stories", "Change stories", NULL);
+    if (!ctx)
+        return;
     static const struct view_note saved[] = {{"approved", "Story approved and released"},
                                              {NULL, "Story returned to its author"}};
     view_flash(ctx, view_note(rq, "saved", saved));
@@ -258,11 +246,12 @@ static void h_released(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     json_t *list = json_array();
-    if (listed(rq, rs, svc_story_released_list(&c, add_released, list), list))
+    if (view_failed_drop(rq, rs, svc_story_released_list(&c, add_released, list), list))
         return;
-    json_t *ctx = view_page(rq, "Change stories", "stories");
-    view_breadcrumbs(ctx, "/", "Home", NULL);
-    json_object_set_new(ctx, "stories", list);
+    json_t *ctx = view_answer_page(rq, rs, json_pack("{s:o}", "stories", list), "Change stories", "stories", "/",
+                                   "Home", NULL);
+    if (!ctx)
+        return;
     struct visibility v;
     policy_visible(c.who, RES_EVIDENCE, ACT_EDIT, &v);
     json_object_set_new(ctx, "may_review", json_boolean(!policy_visible_none(&v)));

@@ -1129,11 +1129,7 @@ static void h_api_terms_put(struct req *rq, struct resp *rs)
     }
     enum svc_status st = e.count ? SVC_INVALID
                                  : svc_terms_save(c, a, year, &f, defaults, cl, ncl, replace, &e);
-    if (st == SVC_INVALID) {
-        view_invalid_json(rs, &e);
-        return;
-    }
-    if (view_failed(rq, rs, st))
+    if (view_failed_json(rq, rs, st, &e))
         return;
     json_t *y = json_year(c, a, year, &st);
     if (!y) {

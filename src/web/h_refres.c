@@ -127,29 +127,18 @@ static void h_referral_results(struct req *rq, struct resp *rs)
         return;
     }
     enum svc_status st = svc_referral_results(&c, &in, ACT_VIEW, d, &errs);
-    if (st == SVC_INVALID && rq->api) {
-        view_invalid_json(rs, &errs);
+    /* A page shows what was refused in its form, below. */
+    if ((st != SVC_INVALID || rq->api) && view_failed_json(rq, rs, st, &errs))
         return;
-    }
-    if (st != SVC_OK && st != SVC_INVALID) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     if (rq->api) {
         view_json(rs, 200, results_json(d, false));
         return;
     }
     json_t *ctx = view_page(rq, "Referral results", "dashboard");
     view_breadcrumbs(ctx, "/", "Home", "/dashboard", "TAS dashboard", NULL);
-    char a[24], t[24];
-    if (st == SVC_OK) {
-        in.from = d->s.f.from;
-        in.to = d->s.f.to;
-        if (d->s.f.authority_id)
-            snprintf(a, sizeof a, "%lld", (long long)d->s.f.authority_id), in.authority_id = a;
-        if (d->s.f.team_id)
-            snprintf(t, sizeof t, "%lld", (long long)d->s.f.team_id), in.team_id = t;
-    }
+    struct dash_shown ids;
+    if (st == SVC_OK)
+        finding_dash_show(&in, &d->s.f, &ids);
     json_object_set_new(ctx, "fields", finding_dash_fields(&c, &in, false, "For example, 1 8 2026", &errs));
     json_object_set_new(ctx, "publish_checked", json_boolean(in.publish && !strcmp(in.publish, "yes")));
     if (st == SVC_INVALID) {
@@ -200,14 +189,8 @@ static void h_referral_results_csv(struct req *rq, struct resp *rs)
         return;
     }
     enum svc_status st = svc_referral_results(&c, &in, ACT_EXPORT, d, &errs);
-    if (st == SVC_INVALID) {
-        view_invalid_json(rs, &errs);
+    if (view_failed_json(rq, rs, st, &errs))
         return;
-    }
-    if (st != SVC_OK) {
-        view_svc_error(rq, rs, st);
-        return;
-    }
     const struct stat_table *t = referral_results_table(d, key ? key : "");
     if (!t) {
         view_error(rq, rs, 404, "Not found", "There is no table with that name.");

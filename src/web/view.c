@@ -488,18 +488,20 @@ void view_invalid_json(struct resp *rs, const struct field_errors *e)
     view_json(rs, 422, json_pack("{s:s, s:o}", "error", "invalid input", "errors", arr));
 }
 
+bool view_failed_json(struct req *rq, struct resp *rs, enum svc_status st, const struct field_errors *e)
+{
+    if (st != SVC_INVALID)
+        return view_failed(rq, rs, st);
+    view_invalid_json(rs, e);
+    return true;
+}
+
 enum save_next view_answer_save(struct req *rq, struct resp *rs, enum svc_status st,
                                 const struct field_errors *e)
 {
-    if (st == SVC_OK)
-        return SAVE_OK;
     if (st == SVC_INVALID && !rq->api)
         return SAVE_FORM;
-    if (st == SVC_INVALID)
-        view_invalid_json(rs, e);
-    else
-        view_svc_error(rq, rs, st);
-    return SAVE_ANSWERED;
+    return view_failed_json(rq, rs, st, e) ? SAVE_ANSWERED : SAVE_OK;
 }
 
 /* A token as view_page makes them: 32 lower-case hex digits. */

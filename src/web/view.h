@@ -32,6 +32,9 @@ void view_svc_error(struct req *rq, struct resp *rs, enum svc_status st);
 /* True after answering a failure (any st but SVC_OK) with view_svc_error:
  * "if (view_failed(rq, rs, st)) return;". */
 bool view_failed(struct req *rq, struct resp *rs, enum svc_status st);
+/* view_failed, where what was sent and refused (SVC_INVALID) is answered
+ * with its field errors in JSON: the API's answer, or a download's. */
+bool view_failed_json(struct req *rq, struct resp *rs, enum svc_status st, const struct field_errors *e);
 /* [{field, href, message}] for the error summary and the API. */
 json_t *view_errors(const struct field_errors *e);
 /* The API's answer to invalid input: 422 with the field errors. */
