@@ -9,6 +9,13 @@ void fld_set(json_t *field, const char *key, const char *s)
         json_object_set_new(field, key, json_string(s));
 }
 
+json_t *fld_number(json_t *field, const char *width_class, const char *inputmode)
+{
+    fld_set(field, "width_class", width_class);
+    fld_set(field, "inputmode", inputmode);
+    return field;
+}
+
 static json_t *base(const char *name, const char *label_key, const char *label,
                     const struct field_errors *e, const char *hint)
 {

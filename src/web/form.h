@@ -53,6 +53,10 @@ struct fld_choice {
 void fld_choice_add(struct fld_choice *o, int64_t id, const char *label);
 /* Sets a string member when s is non-NULL. */
 void fld_set(json_t *field, const char *key, const char *s);
+/* field made a box for a number: as wide as the GOV.UK class given
+ * ("govuk-input--width-4") and with the keypad that fits (inputmode
+ * "numeric" or "decimal"); returns field. */
+json_t *fld_number(json_t *field, const char *width_class, const char *inputmode);
 
 /* The advice beside every new-password field (core/pwpolicy.c's rules, after
  * the NCSC's "three random words"). */

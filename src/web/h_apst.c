@@ -331,7 +331,7 @@ static void render_create(struct req *rq, struct resp *rs, int status, struct sv
     field(ctx, fld_input("manager_name", "Taskforce Manager", f->manager_name, e, NULL), "is_input");
     json_t *fte = fld_input("manager_fte", "Manager's FTE", f->manager_fte, e,
                             "Most managers work part time, for example 0.6");
-    json_object_set_new(fte, "width_class", json_string("govuk-input--width-4"));
+    fld_set(fte, "width_class", "govuk-input--width-4");
     field(ctx, fte, "is_input");
     date_hint_field(rq, ctx, "started_on", "Date the taskforce started", f->started_on, e);
     json_t *wd = fld_select_blank("weekday", "Day of the weekly case meeting", e, NULL, "Wednesday",
@@ -627,7 +627,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
     case SUB_REFERRAL: {
         json_t *upn = fld_input("upn", "Pupil's UPN", f->rf.upn, e,
                                 "The pupil's own school may be a mainstream school (outreach)");
-        json_object_set_new(upn, "width_class", json_string("govuk-input--width-20"));
+        fld_set(upn, "width_class", "govuk-input--width-20");
         json_object_set_new(upn, "spellcheck_off", json_true());
         field(ctx, upn, "is_input");
         field(ctx, fld_radios_codes("route", "How the pupil was referred", f->rf.route, e, &codes_apst_route, 0),
@@ -653,8 +653,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         field(ctx, rfs, "is_select");
         date_hint_field(rq, ctx, "delivered_on", "Date", f->iv.delivered_on, e);
         json_t *mins = fld_input("minutes", "Time in minutes", f->iv.minutes, e, "For example, 90 for an hour and a half");
-        json_object_set_new(mins, "width_class", json_string("govuk-input--width-4"));
-        json_object_set_new(mins, "inputmode", json_string("numeric"));
+        fld_number(mins, "govuk-input--width-4", "numeric");
         field(ctx, mins, "is_input");
         break;
     }
@@ -666,7 +665,7 @@ static void render_sub(struct req *rq, struct resp *rs, int status, struct svc_c
         {
             json_t *amt = fld_input("amount", "Amount spent, in pounds", f->co.amount, e,
                                     "Including on-costs, for example 12500 or 12500.50");
-            json_object_set_new(amt, "width_class", json_string("govuk-input--width-10"));
+            fld_set(amt, "width_class", "govuk-input--width-10");
             field(ctx, amt, "is_input");
         }
         field(ctx, fld_input("note", "Note (optional)", f->co.note, e, NULL), "is_input");

@@ -260,13 +260,11 @@ static void render_retention(struct req *rq, struct resp *rs, int status, const 
         char label[160];
         snprintf(label, sizeof label, "%s: months to keep", retention_label(ty));
         json_t *fm = fld_input(mname, label, months ? months[t] : mv, e, NULL);
-        fld_set(fm, "width_class", "govuk-input--width-4");
-        fld_set(fm, "inputmode", "numeric");
+        fld_number(fm, "govuk-input--width-4", "numeric");
         snprintf(label, sizeof label, "%s: also keep until the pupil is this age (0 for none)",
                  retention_label(ty));
         json_t *fa = fld_input(aname, label, ages ? ages[t] : av, e, NULL);
-        fld_set(fa, "width_class", "govuk-input--width-4");
-        fld_set(fa, "inputmode", "numeric");
+        fld_number(fa, "govuk-input--width-4", "numeric");
         /* "Anonymised" or "Erased", as a sentence starts; lower case inside one. */
         bool anon = strcmp(retention_effect(ty), "anonymise") == 0;
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:s, s:i, s:i, s:o, s:o}", "label", retention_label(ty),

@@ -18,8 +18,7 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
     view_breadcrumbs(ctx, "/", "Home", "/authorities", "Local authorities", NULL);
     json_t *code = fld_input("la_code", "LA code", f->la_code, e,
                              "The 3-digit DfE local authority number, like 822");
-    fld_set(code, "width_class", "govuk-input--width-4");
-    fld_set(code, "inputmode", "numeric");
+    fld_number(code, "govuk-input--width-4", "numeric");
     json_object_set_new(ctx, "fields", json_pack("{s:o, s:o}", "la_code", code, "name",
                                                  fld_input("name", "Name", f->name, e, NULL)));
     view_render(rq, rs, status, "authority_form", ctx);

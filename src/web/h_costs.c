@@ -228,8 +228,7 @@ static json_t *population_fields(const json_t *counts, const struct kvlist *type
                 snprintf(value, sizeof value, "%lld", (long long)json_integer_value(v));
             }
             json_t *f = fld_input(name, none ? "Not recorded" : l->entries[i].label, value, NULL, NULL);
-            fld_set(f, "width_class", "govuk-input--width-5");
-            fld_set(f, "inputmode", "numeric");
+            fld_number(f, "govuk-input--width-5", "numeric");
             json_object_set_new(f, "error", json_false());   /* the dimension carries the error */
             json_array_append_new(fields, f);
         }

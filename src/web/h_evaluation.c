@@ -430,15 +430,13 @@ static json_t *query_fields(const struct eval_query *q, const struct eval_kinds 
     static const char *const replaces[][2] = {{"no", "Without replacement"}, {"yes", "With replacement"}};
     json_t *k = fld_input("k", "Number of matches for each TAS school", q->k ? q->k : "", errs,
                           "A whole number from 1 to 5; blank is 1");
-    fld_set(k, "width_class", "govuk-input--width-2");
-    fld_set(k, "inputmode", "numeric");
+    fld_number(k, "govuk-input--width-2", "numeric");
     json_t *caliper = fld_input("caliper", "Caliper in pooled standard deviations (optional)",
                                 q->caliper ? q->caliper : "", errs,
                                 "The furthest apart a pair may be, like 0.2; leave it blank for no caliper. A TAS "
                                 "school with no comparison school this close is left unmatched. Figures prepared "
                                 "for publication take " EVAL_CALIPER_STEPS_TEXT " only");
-    fld_set(caliper, "width_class", "govuk-input--width-4");
-    fld_set(caliper, "inputmode", "decimal");
+    fld_number(caliper, "govuk-input--width-4", "decimal");
     json_t *cost = fld_input("cost", "Programme cost in pounds (optional)", q->cost ? q->cost : "", errs,
                              "Leave it blank to use the cost model's planned cost of the TAS meetings in the years "
                              "after (shown below with how it is worked out). A figure typed here is used instead: "

@@ -71,8 +71,7 @@ void running_order_json(struct req *rq, struct svc_ctx *c, int64_t meeting_id, j
             char id[48];
             snprintf(id, sizeof id, "f-minutes-%zu", i + 1);
             fld_set(f, "id", id);
-            fld_set(f, "width_class", "govuk-input--width-3");
-            fld_set(f, "inputmode", "numeric");
+            fld_number(f, "govuk-input--width-3", "numeric");
             fld_set(f, "label_class", "govuk-visually-hidden");
             json_object_set_new(o, "minutes_field", f);
         }

@@ -173,12 +173,12 @@ static void render_form(struct req *rq, struct resp *rs, int status, const struc
         json_object_set_new(fields, "sessions_missed", mis);
     }
     if (outcome_kind_has_sessions(k)) {
-        json_t *len = fld_input("sessions", "Length in sessions", f->sessions, e,
-                                k == OUT_LUNCHTIME ? "One session a lunchtime: excluded for 3 lunchtimes is 3 sessions"
-                                                   : "Two sessions a day: a suspension of 3 days is 6 sessions");
-        fld_set(len, "width_class", "govuk-input--width-4");
-        fld_set(len, "inputmode", "numeric");
-        json_object_set_new(fields, "sessions", len);
+        json_object_set_new(
+            fields, "sessions",
+            fld_number(fld_input("sessions", "Length in sessions", f->sessions, e,
+                                 k == OUT_LUNCHTIME ? "One session a lunchtime: excluded for 3 lunchtimes is 3 sessions"
+                                                    : "Two sessions a day: a suspension of 3 days is 6 sessions"),
+                       "govuk-input--width-4", "numeric"));
     }
     const struct code_list *codes = outcome_kind_codes(k);
     if (codes && outcome_kind_is_exclusion(k))

@@ -63,32 +63,29 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     view_form_links(ctx, "/schools", id);
     view_breadcrumbs(ctx, "/", "Home", "/schools", "Schools", NULL);
     json_t *fields = json_object();
-    json_t *urn = fld_input("urn", "URN", f->urn, e, "The school's 6 or 7 digit unique reference number");
-    fld_set(urn, "width_class", "govuk-input--width-10");
-    fld_set(urn, "inputmode", "numeric");
-    json_object_set_new(fields, "urn", urn);
-    json_t *estab = fld_input("establishment_number", "Establishment number (optional)", f->establishment_number, e,
-                              "The 4 numbers after the local authority's in the school's DfE number, like 2001 in "
-                              "801/2001. Common Transfer Files name the school by them");
-    fld_set(estab, "width_class", "govuk-input--width-4");
-    fld_set(estab, "inputmode", "numeric");
-    json_object_set_new(fields, "establishment_number", estab);
+    json_object_set_new(
+        fields, "urn",
+        fld_number(fld_input("urn", "URN", f->urn, e, "The school's 6 or 7 digit unique reference number"),
+                   "govuk-input--width-10", "numeric"));
+    json_object_set_new(
+        fields, "establishment_number",
+        fld_number(fld_input("establishment_number", "Establishment number (optional)", f->establishment_number, e,
+                             "The 4 numbers after the local authority's in the school's DfE number, like 2001 in "
+                             "801/2001. Common Transfer Files name the school by them"),
+                   "govuk-input--width-4", "numeric"));
     json_object_set_new(fields, "name", fld_input("name", "Name", f->name, e, NULL));
     json_object_set_new(fields, "phase", fld_radios_codes("phase", "Phase", f->phase, e, &codes_phase, 0));
-    json_t *roll = fld_input("pupils_on_roll", "Pupils on roll (optional)", f->pupils_on_roll, e, NULL);
-    fld_set(roll, "width_class", "govuk-input--width-5");
-    fld_set(roll, "inputmode", "numeric");
-    json_object_set_new(fields, "pupils_on_roll", roll);
-    json_t *fsm = fld_input("fsm_pct", "Pupils eligible for free school meals, % (optional)", f->fsm_pct, e,
-                            "For example, 23.5");
-    fld_set(fsm, "width_class", "govuk-input--width-5");
-    fld_set(fsm, "inputmode", "decimal");
-    json_object_set_new(fields, "fsm_pct", fsm);
-    json_t *sen = fld_input("sen_pct", "Pupils with special educational needs, % (optional)", f->sen_pct, e,
-                            "For example, 14.2");
-    fld_set(sen, "width_class", "govuk-input--width-5");
-    fld_set(sen, "inputmode", "decimal");
-    json_object_set_new(fields, "sen_pct", sen);
+    json_object_set_new(fields, "pupils_on_roll",
+                        fld_number(fld_input("pupils_on_roll", "Pupils on roll (optional)", f->pupils_on_roll, e, NULL),
+                                   "govuk-input--width-5", "numeric"));
+    json_object_set_new(fields, "fsm_pct",
+                        fld_number(fld_input("fsm_pct", "Pupils eligible for free school meals, % (optional)",
+                                             f->fsm_pct, e, "For example, 23.5"),
+                                   "govuk-input--width-5", "decimal"));
+    json_object_set_new(fields, "sen_pct",
+                        fld_number(fld_input("sen_pct", "Pupils with special educational needs, % (optional)",
+                                             f->sen_pct, e, "For example, 14.2"),
+                                   "govuk-input--width-5", "decimal"));
     json_t *tas = fld_input("tas_member", "Is this school in the Team Around the School programme?", NULL, e, NULL);
     json_object_del(tas, "label");
     fld_set(tas, "legend", "Is this school in the Team Around the School programme?");

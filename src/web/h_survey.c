@@ -129,10 +129,10 @@ static void render_links(struct req *rq, struct resp *rs, int status, struct svc
     json_decref(list);
     json_t *fields = json_object();
     json_object_set_new(fields, "questionnaire_id", sel);
-    json_t *cnt = fld_input("count", "How many links", count, e, "One for each person at the meeting, up to 40");
-    fld_set(cnt, "width_class", "govuk-input--width-3");
-    fld_set(cnt, "inputmode", "numeric");
-    json_object_set_new(fields, "count", cnt);
+    json_object_set_new(
+        fields, "count",
+        fld_number(fld_input("count", "How many links", count, e, "One for each person at the meeting, up to 40"),
+                   "govuk-input--width-3", "numeric"));
     json_object_set_new(ctx, "fields", fields);
     if (links)
         json_object_set_new(ctx, "links", links);

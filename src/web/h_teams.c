@@ -392,11 +392,10 @@ static void render_form(struct req *rq, struct resp *rs, struct svc_ctx *c, int 
     json_t *stt = fld_input("start_time", "Start time", f->start_time, e, "For example, 13:30");
     fld_set(stt, "width_class", "govuk-input--width-5");
     json_object_set_new(fields, "start_time", stt);
-    json_t *dur = fld_input("duration_minutes", "Length of meetings, in minutes", f->duration_minutes, e,
-                            "For example, 90");
-    fld_set(dur, "width_class", "govuk-input--width-3");
-    fld_set(dur, "inputmode", "numeric");
-    json_object_set_new(fields, "duration_minutes", dur);
+    json_object_set_new(fields, "duration_minutes",
+                        fld_number(fld_input("duration_minutes", "Length of meetings, in minutes", f->duration_minutes,
+                                             e, "For example, 90"),
+                                   "govuk-input--width-3", "numeric"));
     json_object_set_new(fields, "location", fld_input("location", "Location", f->location, e,
                                                       "For example, the host school's meeting room, or online"));
     json_object_set_new(fields, "service_ids",
