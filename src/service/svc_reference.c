@@ -947,39 +947,39 @@ enum svc_status svc_reference_calendar(struct svc_ctx *c, int64_t authority_id, 
 
 /* ---- defaults for a new authority -------------------------------------- */
 
-static const struct {
-    const char *code, *name, *org_kind;
-} default_services[] = {
-    {"school", "School", "school"},
-    {"strategic_lead", "TAS Strategic Lead", "local_authority"},
-    {"case_coordinator", "TAS Case Coordinator", "local_authority"},
-    {"early_help", "Early Help", "local_authority"},
-    {"ep", "Educational Psychology", "local_authority"},
-    {"salt", "Speech and Language Therapy", "health"},
-    {"mhst", "Mental Health Support Team", "health"},
-    {"paediatrics", "Community Paediatrics", "health"},
-    {"school_nurse", "School nurse", "health"},
-    {"csc", "Children's Social Care", "local_authority"},
-    {"camhs", "CAMHS", "health"},
-    {"youth_justice", "Youth Justice", "local_authority"},
+/* A new authority's reference data, as the rows inserted (the authority
+ * and the id set then). */
+static const struct service_row default_services[] = {
+    {.code = "school", .name = "School", .org_kind = "school", .active = true},
+    {.code = "strategic_lead", .name = "TAS Strategic Lead", .org_kind = "local_authority", .active = true},
+    {.code = "case_coordinator", .name = "TAS Case Coordinator", .org_kind = "local_authority", .active = true},
+    {.code = "early_help", .name = "Early Help", .org_kind = "local_authority", .active = true},
+    {.code = "ep", .name = "Educational Psychology", .org_kind = "local_authority", .active = true},
+    {.code = "salt", .name = "Speech and Language Therapy", .org_kind = "health", .active = true},
+    {.code = "mhst", .name = "Mental Health Support Team", .org_kind = "health", .active = true},
+    {.code = "paediatrics", .name = "Community Paediatrics", .org_kind = "health", .active = true},
+    {.code = "school_nurse", .name = "School nurse", .org_kind = "health", .active = true},
+    {.code = "csc", .name = "Children's Social Care", .org_kind = "local_authority", .active = true},
+    {.code = "camhs", .name = "CAMHS", .org_kind = "health", .active = true},
+    {.code = "youth_justice", .name = "Youth Justice", .org_kind = "local_authority", .active = true},
 };
 
-static const struct {
-    const char *title, *kind, *audience, *description;
-} default_resources[] = {
-    {"Triple P positive parenting courses", "course", "parents",
-     "Group and online parenting courses. Parents can book onto a course themselves; the school "
-     "can share the information."},
-    {"Strengthening Families programme", "course", "parents",
-     "A programme for parents and children together. The school completes an Early Help "
-     "Assessment if the family want to attend."},
-    {"Early Support workshop (Child Development Centre)", "workshop", "parents",
-     "A workshop for parents and carers of children with emerging needs, run at the Child "
-     "Development Centre."},
-    {"Sleep resources (Child Development Centre website)", "website", "parents",
-     "Advice and resources on children's sleep, on the Child Development Centre website."},
-    {"Emotional literacy support (ELSA)", "service", "school",
-     "Emotional literacy support delivered in school by a trained teaching assistant."},
+static const struct resource_row default_resources[] = {
+    {.title = "Triple P positive parenting courses", .kind = "course", .audience = "parents", .active = true,
+     .description = "Group and online parenting courses. Parents can book onto a course themselves; the school "
+                    "can share the information."},
+    {.title = "Strengthening Families programme", .kind = "course", .audience = "parents", .active = true,
+     .description = "A programme for parents and children together. The school completes an Early Help "
+                    "Assessment if the family want to attend."},
+    {.title = "Early Support workshop (Child Development Centre)",
+     .kind = "workshop", .audience = "parents", .active = true,
+     .description = "A workshop for parents and carers of children with emerging needs, run at the Child "
+                    "Development Centre."},
+    {.title = "Sleep resources (Child Development Centre website)",
+     .kind = "website", .audience = "parents", .active = true,
+     .description = "Advice and resources on children's sleep, on the Child Development Centre website."},
+    {.title = "Emotional literacy support (ELSA)", .kind = "service", .audience = "school", .active = true,
+     .description = "Emotional literacy support delivered in school by a trained teaching assistant."},
 };
 
 enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority_id)
@@ -995,10 +995,8 @@ enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority
         }
         if (rc != STORE_DONE)
             break;
-        struct service_row s = {0, authority_id, "", "", "", true};
-        snprintf(s.code, sizeof s.code, "%s", default_services[i].code);
-        snprintf(s.name, sizeof s.name, "%s", default_services[i].name);
-        snprintf(s.org_kind, sizeof s.org_kind, "%s", default_services[i].org_kind);
+        struct service_row s = default_services[i];
+        s.authority_id = authority_id;
         rc = q_service_insert(c->db, &s, c->now);
     }
     if (rc != STORE_OK)
@@ -1008,14 +1006,8 @@ enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority
     size_t have = 0;
     rc = q_resource_list(c->db, authority_id, false, count_resource, &have);
     for (size_t i = 0; rc == STORE_OK && have == 0 && i < COUNT(default_resources); i++) {
-        struct resource_row r;
-        memset(&r, 0, sizeof r);
+        struct resource_row r = default_resources[i];
         r.authority_id = authority_id;
-        r.active = true;
-        snprintf(r.title, sizeof r.title, "%s", default_resources[i].title);
-        snprintf(r.kind, sizeof r.kind, "%s", default_resources[i].kind);
-        snprintf(r.audience, sizeof r.audience, "%s", default_resources[i].audience);
-        snprintf(r.description, sizeof r.description, "%s", default_resources[i].description);
         rc = q_resource_insert(c->db, &r, c->now);
     }
     if (rc != STORE_OK)
