@@ -1093,6 +1093,21 @@ static bool pool_covers(struct svc_ctx *c, int64_t year_id, int64_t old_amount, 
     return false;
 }
 
+/* Begins the write of a change to a contribution of old_amount that
+ * makes it new_amount, once the pool still covers the allocations
+ * (pool_covers): SVC_OK with the transaction open, otherwise none open
+ * and SVC_INVALID (the amount's error) or SVC_ERROR. */
+static enum svc_status pool_change_begin(struct svc_ctx *c, int64_t year_id, int64_t old_amount, int64_t new_amount,
+                                         struct field_errors *errs)
+{
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    if (pool_covers(c, year_id, old_amount, new_amount, errs))
+        return SVC_OK;
+    store_end_write(c->db, STORE_ERROR);
+    return errs->count ? SVC_INVALID : SVC_ERROR;
+}
+
 enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, const struct contribution_form *f,
                                                 const char *reason, struct field_errors *errs,
                                                 struct budget_contribution_row *out)
@@ -1113,13 +1128,9 @@ enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, c
     char before[BUDGET_TEXT_MAX], after[BUDGET_TEXT_MAX];
     contribution_text(&old, before, sizeof before);
     contribution_text(&r, after, sizeof after);
-    enum store_rc rc = store_begin_write(c->db);
-    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, r.amount, errs)) {
-        store_end_write(c->db, STORE_ERROR);
-        return errs->count ? SVC_INVALID : SVC_ERROR;
-    }
-    if (rc == STORE_OK)
-        rc = q_budget_contribution_update(c->db, &r, c->now);
+    if ((st = pool_change_begin(c, old.year_id, old.amount, r.amount, errs)) != SVC_OK)
+        return st;
+    enum store_rc rc = q_budget_contribution_update(c->db, &r, c->now);
     if (rc == STORE_DONE) {   /* voided meanwhile */
         store_end_write(c->db, STORE_ERROR);
         field_errors_add(errs, "reason", "This contribution was voided: it cannot be corrected");
@@ -1151,14 +1162,11 @@ enum svc_status svc_budget_contribution_void(struct svc_ctx *c, int64_t id, cons
     if (errs->count)
         return SVC_INVALID;
     contribution_text(&old, before, sizeof before);
-    enum store_rc rc = store_begin_write(c->db);
-    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, 0, errs)) {
-        store_end_write(c->db, STORE_ERROR);
-        return errs->count ? SVC_INVALID : SVC_ERROR;
-    }
+    if ((st = pool_change_begin(c, old.year_id, old.amount, 0, errs)) != SVC_OK)
+        return st;
     struct audit_event ev = {.action = "void", .kind = "budget_contribution", .resource_id = id,
                              .authority_id = y.authority_id, .detail = "budget.contribution.void"};
-    return void_and_record(c, rc, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
+    return void_and_record(c, STORE_OK, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
 }
 
 enum svc_status svc_budget_contribution_get(struct svc_ctx *c, int64_t id, struct budget_contribution_row *out)
