@@ -207,6 +207,21 @@ static bool url_ok(const char *s)
     return true;
 }
 
+/* An optional value ok must accept (an email or a web address): trimmed
+ * into out (outsz), or field's error (too_long, or bad) and out left as
+ * it was. */
+static void checked_field(const char *in, char *out, size_t outsz, bool (*ok)(const char *s), const char *field,
+                          const char *too_long, const char *bad, struct field_errors *e, int *n)
+{
+    char v[512];
+    if (outsz > sizeof v || trim_copy(in, v, outsz) != 0)
+        fail(e, n, field, too_long);
+    else if (v[0] && !ok(v))
+        fail(e, n, field, bad);
+    else
+        memcpy(out, v, strlen(v) + 1);
+}
+
 /* ---- services ---------------------------------------------------------- */
 
 void svc_service_code_from_name(const char *name, char out[32])
@@ -374,14 +389,9 @@ static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form
     int n = 0;
     text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the practitioner's name", 0, e, &n);
     text_field(f->job_title, r->job_title, sizeof r->job_title, "job_title", "Job title", NULL, 0, e, &n);
-    char email[200];
-    if (trim_copy(f->email, email, sizeof email) != 0 || strlen(email) >= sizeof r->email) {
-        fail(e, &n, "email", "Email address must be 159 characters or fewer");
-    } else if (email[0] && !email_ok(email)) {
-        fail(e, &n, "email", "Enter an email address in the correct format, like name@example.com");
-    } else {
-        snprintf(r->email, sizeof r->email, "%s", email);
-    }
+    checked_field(f->email, r->email, sizeof r->email, email_ok, "email",
+                  "Email address must be 159 characters or fewer",
+                  "Enter an email address in the correct format, like name@example.com", e, &n);
 
     /* The service: one of the authority's, active unless it is the one
      * already recorded. */
@@ -456,14 +466,8 @@ static enum svc_status validate_resource(struct svc_ctx *c, const void *form, co
     k = code_field(f->audience, &ref_audiences, "audience", "Select who the resource is for", e, &n);
     if (k)
         snprintf(r->audience, sizeof r->audience, "%s", k->code);
-    char url[sizeof r->url + 8];
-    if (trim_copy(f->url, url, sizeof url) != 0 || strlen(url) >= sizeof r->url) {
-        fail(e, &n, "url", "Web address must be 399 characters or fewer");
-    } else if (url[0] && !url_ok(url)) {
-        fail(e, &n, "url", "Enter a web address starting with https:// or http://, like https://www.example.org");
-    } else {
-        snprintf(r->url, sizeof r->url, "%s", url);
-    }
+    checked_field(f->url, r->url, sizeof r->url, url_ok, "url", "Web address must be 399 characters or fewer",
+                  "Enter a web address starting with https:// or http://, like https://www.example.org", e, &n);
     text_field(f->description, r->description, sizeof r->description, "description", "Description",
                NULL, 1, e, &n);
     r->active = active_field(f->active, dflt_active, "Select whether the resource is active", e, &n);
