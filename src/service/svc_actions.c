@@ -686,8 +686,9 @@ enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id,
     size_t max = k == VOID_MEETING ? MEETING_REASON_MAX : sizeof why;
     if (st == SVC_CONFLICT)
         field_errors_add(errs, "void_reason", "This record has already been voided");
-    else if (case_text(reason, why, max, "void_reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    else
+        case_text_required(reason, why, max, "void_reason", "The reason",
+                           "Give the reason the record was entered by mistake", errs);
     if (errs->count)
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)

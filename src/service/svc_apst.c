@@ -185,13 +185,6 @@ static int64_t opt_id(const char *in)
     return end && !*end && v > 0 ? v : -1;
 }
 
-static void required_text(const char *in, char *out, size_t outsz, const char *field, const char *label,
-                          const char *missing, struct field_errors *e)
-{
-    if (case_text(in, out, outsz, field, label, e) == 0 && !out[0])
-        field_errors_add(e, field, missing);
-}
-
 /* ---- taskforces ---- */
 
 enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, struct field_errors *errs,
@@ -206,13 +199,13 @@ enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, st
     struct apst_taskforce_row t;
     memset(&t, 0, sizeof t);
     char name[TAS_TITLE_MAX];
-    required_text(f->name, name, sizeof name, "name", "The taskforce's name", "Enter the taskforce's name", errs);
+    case_text_required(f->name, name, sizeof name, "name", "The taskforce's name", "Enter the taskforce's name", errs);
     if (!have_school)
         field_errors_add(errs, "school_id", "Select the AP school the taskforce is based in");
     else if (strcmp(sch.phase, "ap") != 0)
         field_errors_add(errs, "school_id", "Select an alternative provision school: taskforces are based in AP schools");
-    required_text(f->manager_name, t.manager_name, sizeof t.manager_name, "manager_name", "The manager's name",
-                  "Enter the Taskforce Manager's name", errs);
+    case_text_required(f->manager_name, t.manager_name, sizeof t.manager_name, "manager_name", "The manager's name",
+                       "Enter the Taskforce Manager's name", errs);
     int fte = 0;
     if (apst_fte_parse(f->manager_fte, 100, &fte) != 0)
         field_errors_add(errs, "manager_fte", "Enter the manager's FTE as a number from 0.01 to 1, like 0.6");
@@ -324,7 +317,7 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
     code_field(&codes_apst_specialist, f->kind, r.kind, sizeof r.kind, "kind", "Select the type of specialist", errs);
-    required_text(f->name, r.name, sizeof r.name, "name", "The name", "Enter the specialist's name", errs);
+    case_text_required(f->name, r.name, sizeof r.name, "name", "The name", "Enter the specialist's name", errs);
     int fte = 0;
     if (apst_fte_parse(f->fte, 100, &fte) != 0)
         field_errors_add(errs, "fte", "Enter the FTE as a number from 0.01 to 1, like 0.6");
@@ -469,8 +462,8 @@ enum svc_status svc_apst_agreement_add(struct svc_ctx *c, int64_t taskforce_id, 
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
     code_field(&codes_apst_agreement, f->kind, r.kind, sizeof r.kind, "kind", "Select the kind of agreement", errs);
-    required_text(f->party, r.party, sizeof r.party, "party", "The partner", "Enter the partner the agreement is with",
-                  errs);
+    case_text_required(f->party, r.party, sizeof r.party, "party", "The partner",
+                       "Enter the partner the agreement is with", errs);
     date_field(c, f->signed_on, true, false, "signed_on", "the date it was signed", r.signed_on, errs);
     date_from(c, f->review_on, true, r.signed_on, "review_on", "the date it is to be reviewed",
               "The review date must be on or after the date it was signed", r.review_on, errs);
@@ -884,8 +877,8 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
     if (!strcmp(kind, "significant_event"))
         code_field(&codes_apst_event, f->event_kind, r->event_kind, sizeof r->event_kind, "event_kind",
                    "Select the kind of event", errs);
-    required_text(f->decision, r->decision, sizeof r->decision, "decision", "The decision",
-                  "Enter what was decided", errs);
+    case_text_required(f->decision, r->decision, sizeof r->decision, "decision", "The decision",
+                       "Enter what was decided", errs);
     code_field(&codes_apst_decider, f->decided_by, r->decided_by, sizeof r->decided_by, "decided_by",
                "Select who made the decision", errs);
     case_text(f->decided_by_name, r->decided_by_name, sizeof r->decided_by_name, "decided_by_name",
@@ -1134,8 +1127,7 @@ enum svc_status svc_apst_void(struct svc_ctx *c, enum apst_voidable kind, int64_
     char why[201];   /* apst_*_row.void_reason */
     if (voided)
         field_errors_add(errs, "reason", "This entry is already voided");
-    if (case_text(reason, why, sizeof why, "reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "reason", "Say why the entry is voided");
+    case_text_required(reason, why, sizeof why, "reason", "The reason", "Say why the entry is voided", errs);
     if (errs->count)
         return SVC_INVALID;
     if ((st = change_begin(c)) != SVC_OK)

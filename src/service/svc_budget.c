@@ -644,25 +644,15 @@ enum svc_status svc_budget_payment_get(struct svc_ctx *c, int64_t id, struct bud
 
 /* ---- the interventions catalogue ---- */
 
-static int text_field(const char *in, char *out, size_t outsz, const char *field, const char *label,
-                      const char *missing, struct field_errors *errs)
-{
-    if (case_text(in, out, outsz, field, label, errs) != 0)
-        return -1;
-    if (missing && !out[0]) {
-        field_errors_add(errs, field, missing);
-        return -1;
-    }
-    return 0;
-}
-
 /* What an intervention's form says, into r, in the form's order: as
  * created and as corrected (what it is bought by is fixed once created). */
 static void intervention_fields(const struct intervention_form *f, bool with_unit, struct intervention_row *r,
                                 struct field_errors *errs)
 {
-    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
-    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
+    case_text_required(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention",
+                       errs);
+    case_text_required(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider",
+                       errs);
     if (with_unit) {
         const struct budget_code *u = budget_unit_find(f->unit);
         if (!u)
@@ -675,7 +665,7 @@ static void intervention_fields(const struct intervention_form *f, bool with_uni
     if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
         field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
     r->capacity = cap;
-    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    case_text(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", errs);
 }
 
 enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id, const struct intervention_form *f,
@@ -1005,7 +995,7 @@ enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
 /* The reason a correction or void needs (field "reason"). */
 static int reason_field(const char *in, char out[BUDGET_TEXT_MAX], const char *missing, struct field_errors *errs)
 {
-    return text_field(in, out, BUDGET_TEXT_MAX, "reason", "The reason", missing, errs);
+    return case_text_required(in, out, BUDGET_TEXT_MAX, "reason", "The reason", missing, errs);
 }
 
 /* One row of budget_corrections, inside the change's transaction. */

@@ -482,8 +482,8 @@ enum svc_status svc_cohort_minutes(struct svc_ctx *c, int64_t id, const char *mi
 
 static enum svc_status void_reason(const char *reason, char *why, size_t whysz, struct field_errors *errs)
 {
-    if (case_text(reason, why, whysz, "void_reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    case_text_required(reason, why, whysz, "void_reason", "The reason",
+                       "Give the reason the record was entered by mistake", errs);
     return errs->count ? SVC_INVALID : SVC_OK;
 }
 
