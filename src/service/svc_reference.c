@@ -951,23 +951,25 @@ enum svc_status svc_reference_calendar(struct svc_ctx *c, int64_t authority_id, 
 
 /* ---- defaults for a new authority -------------------------------------- */
 
-/* A new authority's reference data, as the rows inserted (the authority
- * and the id set then). */
-static const struct service_row default_services[] = {
-    {.code = "school", .name = "School", .org_kind = "school", .active = true},
-    {.code = "strategic_lead", .name = "TAS Strategic Lead", .org_kind = "local_authority", .active = true},
-    {.code = "case_coordinator", .name = "TAS Case Coordinator", .org_kind = "local_authority", .active = true},
-    {.code = "early_help", .name = "Early Help", .org_kind = "local_authority", .active = true},
-    {.code = "ep", .name = "Educational Psychology", .org_kind = "local_authority", .active = true},
-    {.code = "salt", .name = "Speech and Language Therapy", .org_kind = "health", .active = true},
-    {.code = "mhst", .name = "Mental Health Support Team", .org_kind = "health", .active = true},
-    {.code = "paediatrics", .name = "Community Paediatrics", .org_kind = "health", .active = true},
-    {.code = "school_nurse", .name = "School nurse", .org_kind = "health", .active = true},
-    {.code = "csc", .name = "Children's Social Care", .org_kind = "local_authority", .active = true},
-    {.code = "camhs", .name = "CAMHS", .org_kind = "health", .active = true},
-    {.code = "youth_justice", .name = "Youth Justice", .org_kind = "local_authority", .active = true},
+static const struct {
+    const char *code, *name, *org_kind;
+} default_services[] = {
+    {"school", "School", "school"},
+    {"strategic_lead", "TAS Strategic Lead", "local_authority"},
+    {"case_coordinator", "TAS Case Coordinator", "local_authority"},
+    {"early_help", "Early Help", "local_authority"},
+    {"ep", "Educational Psychology", "local_authority"},
+    {"salt", "Speech and Language Therapy", "health"},
+    {"mhst", "Mental Health Support Team", "health"},
+    {"paediatrics", "Community Paediatrics", "health"},
+    {"school_nurse", "School nurse", "health"},
+    {"csc", "Children's Social Care", "local_authority"},
+    {"camhs", "CAMHS", "health"},
+    {"youth_justice", "Youth Justice", "local_authority"},
 };
 
+/* The playbook's entries as the rows inserted (the authority and the id
+ * set then). */
 static const struct resource_row default_resources[] = {
     {.title = "Triple P positive parenting courses", .kind = "course", .audience = "parents", .active = true,
      .description = "Group and online parenting courses. Parents can book onto a course themselves; the school "
@@ -999,8 +1001,10 @@ enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority
         }
         if (rc != STORE_DONE)
             break;
-        struct service_row s = default_services[i];
-        s.authority_id = authority_id;
+        struct service_row s = {.authority_id = authority_id, .active = true};
+        svc_copy(s.code, sizeof s.code, default_services[i].code);
+        svc_copy(s.name, sizeof s.name, default_services[i].name);
+        svc_copy(s.org_kind, sizeof s.org_kind, default_services[i].org_kind);
         rc = q_service_insert(c->db, &s, c->now);
     }
     if (rc != STORE_OK)
