@@ -101,3 +101,15 @@ int case_text(const char *in, char *out, size_t outsz, const char *field, const 
     }
     return 0;
 }
+
+int case_text_required(const char *in, char *out, size_t outsz, const char *field, const char *label,
+                       const char *missing, struct field_errors *errs)
+{
+    if (case_text(in, out, outsz, field, label, errs) != 0)
+        return -1;
+    if (!out[0]) {
+        field_errors_add(errs, field, missing);
+        return -1;
+    }
+    return 0;
+}

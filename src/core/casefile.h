@@ -29,5 +29,9 @@ const char *tristate_label(int v);  /* "Yes", "No", "Not known" */
  * error "<label> must be ..." and returns -1 when not; copies into out. */
 int case_text(const char *in, char *out, size_t outsz, const char *field, const char *label,
               struct field_errors *errs);
+/* case_text for a field that must be filled in: -1 also, with the error
+ * missing, when it is blank. */
+int case_text_required(const char *in, char *out, size_t outsz, const char *field, const char *label,
+                       const char *missing, struct field_errors *errs);
 
 #endif

@@ -646,17 +646,32 @@ static void coefficient(const struct model *md, size_t j, int df, double *est, d
     ci[1] = *est + t * *se;
 }
 
-static void describe(const struct ev_panel *p, const struct panel_idx *q, struct ev_fit *f)
+/* The pupils and events summed over the school-years the panel uses
+ * (count NULL: the pupils only). */
+static void used_totals(const struct ev_panel *p, const struct panel_idx *q, int64_t *pupils, int64_t *count)
 {
-    f->schools = q->nsch;
-    f->schools_tas = q->ntas;
-    f->schools_comparison = q->ncomp;
-    f->observations = q->n;
-    f->parameters = q->nsch + q->nyears;
-    f->df = (int)q->nsch - 1;
-    for (size_t i = 0; i < q->n; i++)
-        f->pupils += p->rows[q->row[i]].pupils;
+    *pupils = 0;
+    if (count)
+        *count = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        *pupils += p->rows[q->row[i]].pupils;
+        if (count)
+            *count += p->rows[q->row[i]].count;
+    }
 }
+
+/* The sample a school and year model used, told alike by the linear and
+ * the Poisson fit: f is a struct ev_fit or a struct ev_poisson, which
+ * name these fields the same (their pupils and counts: used_totals). */
+#define DESCRIBE_SAMPLE(f, q)                          \
+    do {                                               \
+        (f)->schools = (q)->nsch;                      \
+        (f)->schools_tas = (q)->ntas;                  \
+        (f)->schools_comparison = (q)->ncomp;          \
+        (f)->observations = (q)->n;                    \
+        (f)->parameters = (q)->nsch + (q)->nyears;     \
+        (f)->df = (int)(q)->nsch - 1;                  \
+    } while (0)
 
 /* The table's checks, then the panel's indices; the caller frees q. */
 static enum ev_error prepare(const struct ev_panel *p, struct panel_idx *q, size_t *bad_row)
@@ -673,7 +688,8 @@ enum ev_error ev_twfe(const struct ev_panel *p, struct ev_fit *f, size_t *bad_ro
     enum ev_error e = prepare(p, &q, bad_row);
     if (e != EV_OK)
         return e;
-    describe(p, &q, f);
+    DESCRIBE_SAMPLE(f, &q);
+    used_totals(p, &q, &f->pupils, NULL);
     struct model md;
     if ((e = fit_model(p, &q, DID, &md)) == EV_OK) {
         f->adjustment = md.adjustment;
@@ -910,20 +926,6 @@ static int pois_data(const struct ev_panel *p, const struct panel_idx *q, struct
     return 0;
 }
 
-static void poisson_describe(const struct ev_panel *p, const struct panel_idx *q, struct ev_poisson *f)
-{
-    f->schools = q->nsch;
-    f->schools_tas = q->ntas;
-    f->schools_comparison = q->ncomp;
-    f->observations = q->n;
-    f->parameters = q->nsch + q->nyears;
-    f->df = (int)q->nsch - 1;
-    for (size_t i = 0; i < q->n; i++) {
-        f->pupils += p->rows[q->row[i]].pupils;
-        f->count += p->rows[q->row[i]].count;
-    }
-}
-
 /* The fitted model's estimate, clustered error and intervals. */
 static enum ev_error poisson_result(const struct pois *m, struct ev_poisson *f)
 {
@@ -952,7 +954,8 @@ enum ev_error ev_poisson(const struct ev_panel *p, struct ev_poisson *f, size_t 
     if (e != EV_OK)
         return e;
     drop_zero_schools(p, &q, &f->schools_all_zero);
-    poisson_describe(p, &q, f);
+    DESCRIBE_SAMPLE(f, &q);
+    used_totals(p, &q, &f->pupils, &f->count);
     struct pois m;
     memset(&m, 0, sizeof m);
     if (q.nsch < 2)

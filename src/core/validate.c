@@ -521,6 +521,23 @@ static int all_digits(const char *s)
     return 1;
 }
 
+/* A number of lo to hi digits (a URN, an LA number), trimmed into out (hi
+ * + 1 bytes at least): blank is missing's error (NULL: optional, and ""
+ * kept), anything else not such a number wrong's. */
+static void digits_field(const char *in, size_t lo, size_t hi, char *out, const char *field, const char *missing,
+                         const char *wrong, struct field_errors *errs, int *n)
+{
+    char v[16];
+    int rc = trim_copy(in, v, sizeof v);
+    size_t len = strlen(v);
+    if (rc == 0 && len == 0 && missing)
+        fail(errs, n, field, missing);
+    else if (rc != 0 || (len && (len < lo || len > hi || !all_digits(v))))
+        fail(errs, n, field, wrong);
+    else
+        memcpy(out, v, len + 1);
+}
+
 int validate_school(const struct school_form *in, struct school *out,
                     struct field_errors *errs)
 {
@@ -531,24 +548,12 @@ int validate_school(const struct school_form *in, struct school *out,
     if (!in)
         in = &empty_form;
 
-    char urn[16];
-    int rc = trim_copy(in->urn, urn, sizeof urn);
-    size_t len = strlen(urn);
-    if (rc == 0 && len == 0)
-        fail(errs, &n, "urn", "Enter the school's URN");
-    else if (rc != 0 || (len != 6 && len != 7) || !all_digits(urn))
-        fail(errs, &n, "urn", "URN must be 6 or 7 numbers, like 123456");
-    else
-        memcpy(s.urn, urn, len + 1);
-
+    digits_field(in->urn, 6, 7, s.urn, "urn", "Enter the school's URN", "URN must be 6 or 7 numbers, like 123456",
+                 errs, &n);
     /* Optional: the number within the LA of DfE's LAESTAB (GIAS's
      * EstablishmentNumber), 4 digits. */
-    char estab[8];
-    rc = trim_copy(in->establishment_number, estab, sizeof estab);
-    if (rc != 0 || (estab[0] && (strlen(estab) != 4 || !all_digits(estab))))
-        fail(errs, &n, "establishment_number", "Establishment number must be 4 numbers, like 2001");
-    else
-        memcpy(s.estab, estab, strlen(estab) + 1);
+    digits_field(in->establishment_number, 4, 4, s.estab, "establishment_number", NULL,
+                 "Establishment number must be 4 numbers, like 2001", errs, &n);
 
     text_field(in->name, s.name, sizeof s.name, "name", "School name",
                "Enter the school name", errs, &n);
@@ -561,7 +566,7 @@ int validate_school(const struct school_form *in, struct school *out,
 
     char roll[24];
     long on_roll = -1;
-    rc = trim_copy(in->pupils_on_roll, roll, sizeof roll);
+    int rc = trim_copy(in->pupils_on_roll, roll, sizeof roll);
     if (rc == 0 && roll[0] == '\0') {
         on_roll = -1;
     } else {
@@ -609,14 +614,8 @@ int validate_authority(const struct authority_form *in, struct authority *out,
     if (!in)
         in = &empty_form;
 
-    char code[8];
-    int rc = trim_copy(in->la_code, code, sizeof code);
-    if (rc == 0 && code[0] == '\0')
-        fail(errs, &n, "la_code", "Enter the local authority number");
-    else if (rc != 0 || strlen(code) != 3 || !all_digits(code))
-        fail(errs, &n, "la_code", "Local authority number must be 3 numbers, like 822");
-    else
-        memcpy(a.la_code, code, 4);
+    digits_field(in->la_code, 3, 3, a.la_code, "la_code", "Enter the local authority number",
+                 "Local authority number must be 3 numbers, like 822", errs, &n);
 
     text_field(in->name, a.name, sizeof a.name, "name", "Local authority name",
                "Enter the local authority name", errs, &n);

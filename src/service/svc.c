@@ -87,6 +87,12 @@ enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, 
     return policy_visible_none(v) ? SVC_FORBIDDEN : SVC_OK;
 }
 
+enum svc_status svc_list_visible_places(const struct svc_ctx *c, enum resource_kind k, struct visibility *v)
+{
+    policy_visible(c->who, k, ACT_LIST, v);
+    return v->all || v->nauthorities || v->nschools ? SVC_OK : SVC_FORBIDDEN;
+}
+
 enum svc_status svc_list_exportable(const struct svc_ctx *c, enum resource_kind k)
 {
     struct visibility list, out;

@@ -126,6 +126,11 @@ void *svc_room(void *rows, size_t n, size_t *cap, size_t size, size_t first, boo
 /* What the user may list of kind k, into v: SVC_OK, or SVC_FORBIDDEN when
  * the policy lets them see none at all.  The start of every list. */
 enum svc_status svc_list_visible(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);
+/* The same for the lists filtered by authority and school alone
+ * (authorities, schools, pupils, the audit log): SVC_FORBIDDEN unless
+ * the user may list all of kind k or some authority's or school's; a
+ * reach by team or by pupil alone does not open them. */
+enum svc_status svc_list_visible_places(const struct svc_ctx *c, enum resource_kind k, struct visibility *v);
 /* Whether the user may take a whole list of kind k away as a file: SVC_OK
  * when the policy lets them export everything they may list of it,
  * SVC_FORBIDDEN otherwise (nothing to list, no export, or an export

@@ -77,6 +77,9 @@ bool svc_action_is_overdue(const struct svc_ctx *c, const char *status, const ch
 
 enum svc_status svc_action_case(struct svc_ctx *c, int64_t case_id, enum action a, struct case_ref *out)
 {
+    struct case_ref local;
+    if (!out)
+        out = &local;
     enum store_rc rc = q_case_ref_get(c->db, case_id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
@@ -85,6 +88,21 @@ enum svc_status svc_action_case(struct svc_ctx *c, int64_t case_id, enum action 
     if (a != ACT_VIEW && !svc_allowed(c, a, RES_CASE, out->id, out->authority_id, out->school_id))
         return SVC_FORBIDDEN;
     return SVC_OK;
+}
+
+/* The open case an action or a referral (what: "actions") is added to:
+ * svc_action_case for ACT_CREATE, then SVC_INVALID ("Re-open the case to
+ * add ...") when it is closed. */
+static enum svc_status case_to_add_to(struct svc_ctx *c, int64_t case_id, const char *what, struct case_ref *cr,
+                                      struct field_errors *errs)
+{
+    enum svc_status st = svc_action_case(c, case_id, ACT_CREATE, cr);
+    if (st != SVC_OK || strcmp(cr->status, "open") == 0)
+        return st;
+    char msg[64];
+    snprintf(msg, sizeof msg, "Re-open the case to add %s", what);
+    field_errors_add(errs, "case", msg);
+    return SVC_INVALID;
 }
 
 /* ---- reading what was typed ---- */
@@ -318,8 +336,7 @@ static int read_action_form(struct svc_ctx *c, const struct case_ref *cr, const 
 enum svc_status svc_action_list(struct svc_ctx *c, int64_t case_id, struct case_ref *cr,
                                 void (*fn)(void *arg, const struct action_row *a), void *arg)
 {
-    struct case_ref local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_action_list(c->db, case_id, fn, arg));
@@ -345,13 +362,9 @@ enum svc_status svc_action_create(struct svc_ctx *c, int64_t case_id, const stru
                                   struct field_errors *errs, struct action_row *out)
 {
     struct case_ref cr;
-    enum svc_status st = svc_action_case(c, case_id, ACT_CREATE, &cr);
+    enum svc_status st = case_to_add_to(c, case_id, "actions", &cr, errs);
     if (st != SVC_OK)
         return st;
-    if (strcmp(cr.status, "open") != 0) {
-        field_errors_add(errs, "case", "Re-open the case to add actions");
-        return SVC_INVALID;
-    }
     memset(out, 0, sizeof *out);
     out->case_id = case_id;
     snprintf(out->status, sizeof out->status, "open");
@@ -370,8 +383,7 @@ enum svc_status svc_action_get(struct svc_ctx *c, int64_t id, struct action_row 
     enum store_rc rc = q_action_get(c->db, id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    struct case_ref local;
-    return svc_action_case(c, out->case_id, ACT_VIEW, cr ? cr : &local);
+    return svc_action_case(c, out->case_id, ACT_VIEW, cr);
 }
 
 /* The action and its case, when the user may change it. */
@@ -478,8 +490,7 @@ static int date_not_future(const struct svc_ctx *c, const char *on, const char *
 enum svc_status svc_referral_list(struct svc_ctx *c, int64_t case_id, struct case_ref *cr,
                                   void (*fn)(void *arg, const struct referral_row *r), void *arg)
 {
-    struct case_ref local;
-    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr ? cr : &local);
+    enum svc_status st = svc_action_case(c, case_id, ACT_VIEW, cr);
     if (st != SVC_OK)
         return st;
     return svc_from_store(q_referral_list(c->db, case_id, fn, arg));
@@ -489,13 +500,9 @@ enum svc_status svc_referral_create(struct svc_ctx *c, int64_t case_id, const st
                                     struct field_errors *errs, struct referral_row *out)
 {
     struct case_ref cr;
-    enum svc_status st = svc_action_case(c, case_id, ACT_CREATE, &cr);
+    enum svc_status st = case_to_add_to(c, case_id, "referrals", &cr, errs);
     if (st != SVC_OK)
         return st;
-    if (strcmp(cr.status, "open") != 0) {
-        field_errors_add(errs, "case", "Re-open the case to add referrals");
-        return SVC_INVALID;
-    }
     memset(out, 0, sizeof *out);
     out->case_id = case_id;
     int64_t svc = opt_id(f->service_id);
@@ -549,8 +556,7 @@ enum svc_status svc_referral_get(struct svc_ctx *c, int64_t id, struct referral_
     enum store_rc rc = q_referral_get(c->db, id, out);
     if (rc != STORE_ROW)
         return svc_from_get(rc);
-    struct case_ref local;
-    return svc_action_case(c, out->case_id, ACT_VIEW, cr ? cr : &local);
+    return svc_action_case(c, out->case_id, ACT_VIEW, cr);
 }
 
 enum svc_status svc_referral_set_outcome(struct svc_ctx *c, int64_t id, const struct referral_outcome_form *f,
@@ -680,8 +686,9 @@ enum svc_status svc_record_void(struct svc_ctx *c, enum void_kind k, int64_t id,
     size_t max = k == VOID_MEETING ? MEETING_REASON_MAX : sizeof why;
     if (st == SVC_CONFLICT)
         field_errors_add(errs, "void_reason", "This record has already been voided");
-    else if (case_text(reason, why, max, "void_reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    else
+        case_text_required(reason, why, max, "void_reason", "The reason",
+                           "Give the reason the record was entered by mistake", errs);
     if (errs->count)
         return SVC_INVALID;
     if (store_begin_write(c->db) != STORE_OK)

@@ -26,7 +26,7 @@ extern const struct code_list referral_outcomes;   /* pending accepted declined 
 bool action_nature_signposting(const char *nature);
 
 /* The case, if the user may see it (else SVC_NOT_FOUND) and may do a on
- * it (else SVC_FORBIDDEN). */
+ * it (else SVC_FORBIDDEN); out may be NULL when only the answer counts. */
 enum svc_status svc_action_case(struct svc_ctx *c, int64_t case_id, enum action a, struct case_ref *out);
 
 /* ---- actions ---- */

@@ -143,6 +143,15 @@ static int date_field(struct svc_ctx *c, const char *in, bool required, bool fut
     return 0;
 }
 
+/* date_field (future dates allowed) for a date that may not come before
+ * from (YYYY-MM-DD, "" when not known): before is the error when it does. */
+static void date_from(struct svc_ctx *c, const char *in, bool required, const char *from, const char *field,
+                      const char *what, const char *before, char out[11], struct field_errors *e)
+{
+    if (date_field(c, in, required, true, field, what, out, e) == 0 && out[0] && from[0] && strcmp(out, from) < 0)
+        field_errors_add(e, field, before);
+}
+
 /* A code from l, required, into out ("" and the error missing otherwise). */
 static void code_field(const struct code_list *l, const char *in, char *out, size_t outsz, const char *field,
                        const char *missing, struct field_errors *e)
@@ -176,13 +185,6 @@ static int64_t opt_id(const char *in)
     return end && !*end && v > 0 ? v : -1;
 }
 
-static void required_text(const char *in, char *out, size_t outsz, const char *field, const char *label,
-                          const char *missing, struct field_errors *e)
-{
-    if (case_text(in, out, outsz, field, label, e) == 0 && !out[0])
-        field_errors_add(e, field, missing);
-}
-
 /* ---- taskforces ---- */
 
 enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, struct field_errors *errs,
@@ -197,13 +199,13 @@ enum svc_status svc_apst_create(struct svc_ctx *c, const struct apst_form *f, st
     struct apst_taskforce_row t;
     memset(&t, 0, sizeof t);
     char name[TAS_TITLE_MAX];
-    required_text(f->name, name, sizeof name, "name", "The taskforce's name", "Enter the taskforce's name", errs);
+    case_text_required(f->name, name, sizeof name, "name", "The taskforce's name", "Enter the taskforce's name", errs);
     if (!have_school)
         field_errors_add(errs, "school_id", "Select the AP school the taskforce is based in");
     else if (strcmp(sch.phase, "ap") != 0)
         field_errors_add(errs, "school_id", "Select an alternative provision school: taskforces are based in AP schools");
-    required_text(f->manager_name, t.manager_name, sizeof t.manager_name, "manager_name", "The manager's name",
-                  "Enter the Taskforce Manager's name", errs);
+    case_text_required(f->manager_name, t.manager_name, sizeof t.manager_name, "manager_name", "The manager's name",
+                       "Enter the Taskforce Manager's name", errs);
     int fte = 0;
     if (apst_fte_parse(f->manager_fte, 100, &fte) != 0)
         field_errors_add(errs, "manager_fte", "Enter the manager's FTE as a number from 0.01 to 1, like 0.6");
@@ -315,7 +317,7 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
     code_field(&codes_apst_specialist, f->kind, r.kind, sizeof r.kind, "kind", "Select the type of specialist", errs);
-    required_text(f->name, r.name, sizeof r.name, "name", "The name", "Enter the specialist's name", errs);
+    case_text_required(f->name, r.name, sizeof r.name, "name", "The name", "Enter the specialist's name", errs);
     int fte = 0;
     if (apst_fte_parse(f->fte, 100, &fte) != 0)
         field_errors_add(errs, "fte", "Enter the FTE as a number from 0.01 to 1, like 0.6");
@@ -328,9 +330,8 @@ enum svc_status svc_apst_specialist_add(struct svc_ctx *c, int64_t taskforce_id,
     code_field(&codes_apst_supervision, f->supervision, r.supervision, sizeof r.supervision, "supervision",
                "Select the supervision arrangement", errs);
     date_field(c, f->starts_on, true, true, "starts_on", "the date they started", r.starts_on, errs);
-    if (date_field(c, f->ends_on, false, true, "ends_on", "the date they left", r.ends_on, errs) == 0 && r.ends_on[0] &&
-        r.starts_on[0] && strcmp(r.ends_on, r.starts_on) < 0)
-        field_errors_add(errs, "ends_on", "The date they left must be on or after the date they started");
+    date_from(c, f->ends_on, false, r.starts_on, "ends_on", "the date they left",
+              "The date they left must be on or after the date they started", r.ends_on, errs);
     if (f->username && *f->username)
         r.user_id = specialist_account(c, &t, r.kind, f->username, errs);
     if ((st = change_begin_valid(c, errs)) != SVC_OK)
@@ -385,9 +386,8 @@ enum svc_status svc_apst_specialist_end(struct svc_ctx *c, int64_t id, const cha
     if (st != SVC_OK)
         return st;
     char ends[11];
-    if (date_field(c, ends_on, true, true, "ends_on", "the last day in post", ends, errs) == 0 &&
-        strcmp(ends, r.starts_on) < 0)
-        field_errors_add(errs, "ends_on", "The last day in post must be on or after the date they started");
+    date_from(c, ends_on, true, r.starts_on, "ends_on", "the last day in post",
+              "The last day in post must be on or after the date they started", ends, errs);
     if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
     st = svc_from_get(q_apst_specialist_end(c->db, id, ends, c->now));
@@ -462,12 +462,11 @@ enum svc_status svc_apst_agreement_add(struct svc_ctx *c, int64_t taskforce_id, 
     memset(&r, 0, sizeof r);
     r.taskforce_id = t.id;
     code_field(&codes_apst_agreement, f->kind, r.kind, sizeof r.kind, "kind", "Select the kind of agreement", errs);
-    required_text(f->party, r.party, sizeof r.party, "party", "The partner", "Enter the partner the agreement is with",
-                  errs);
+    case_text_required(f->party, r.party, sizeof r.party, "party", "The partner",
+                       "Enter the partner the agreement is with", errs);
     date_field(c, f->signed_on, true, false, "signed_on", "the date it was signed", r.signed_on, errs);
-    if (date_field(c, f->review_on, true, true, "review_on", "the date it is to be reviewed", r.review_on, errs) == 0 &&
-        r.signed_on[0] && strcmp(r.review_on, r.signed_on) < 0)
-        field_errors_add(errs, "review_on", "The review date must be on or after the date it was signed");
+    date_from(c, f->review_on, true, r.signed_on, "review_on", "the date it is to be reviewed",
+              "The review date must be on or after the date it was signed", r.review_on, errs);
     if ((st = change_begin_valid(c, errs)) != SVC_OK)
         return st;
     enum store_rc rc = q_apst_agreement_insert(c->db, &r, c->now);
@@ -878,8 +877,8 @@ enum svc_status svc_apst_item_add(struct svc_ctx *c, int64_t meeting_id, const s
     if (!strcmp(kind, "significant_event"))
         code_field(&codes_apst_event, f->event_kind, r->event_kind, sizeof r->event_kind, "event_kind",
                    "Select the kind of event", errs);
-    required_text(f->decision, r->decision, sizeof r->decision, "decision", "The decision",
-                  "Enter what was decided", errs);
+    case_text_required(f->decision, r->decision, sizeof r->decision, "decision", "The decision",
+                       "Enter what was decided", errs);
     code_field(&codes_apst_decider, f->decided_by, r->decided_by, sizeof r->decided_by, "decided_by",
                "Select who made the decision", errs);
     case_text(f->decided_by_name, r->decided_by_name, sizeof r->decided_by_name, "decided_by_name",
@@ -1064,9 +1063,8 @@ enum svc_status svc_apst_cost_add(struct svc_ctx *c, int64_t taskforce_id, const
     code_field(&codes_apst_cost_line, f->line, r.line, sizeof r.line, "line", "Select what the money was spent on",
                errs);
     date_field(c, f->period_from, true, true, "period_from", "the first day of the period", r.period_from, errs);
-    if (date_field(c, f->period_to, true, true, "period_to", "the last day of the period", r.period_to, errs) == 0 &&
-        r.period_from[0] && strcmp(r.period_to, r.period_from) < 0)
-        field_errors_add(errs, "period_to", "The last day must be on or after the first day");
+    date_from(c, f->period_to, true, r.period_from, "period_to", "the last day of the period",
+              "The last day must be on or after the first day", r.period_to, errs);
     if (apst_money_parse(f->amount, &r.amount_pence) != 0)
         field_errors_add(errs, "amount", "Enter the amount in pounds, like 1200 or 1200.50");
     case_text(f->note, r.note, sizeof r.note, "note", "The note", errs);
@@ -1129,8 +1127,7 @@ enum svc_status svc_apst_void(struct svc_ctx *c, enum apst_voidable kind, int64_
     char why[201];   /* apst_*_row.void_reason */
     if (voided)
         field_errors_add(errs, "reason", "This entry is already voided");
-    if (case_text(reason, why, sizeof why, "reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "reason", "Say why the entry is voided");
+    case_text_required(reason, why, sizeof why, "reason", "The reason", "Say why the entry is voided", errs);
     if (errs->count)
         return SVC_INVALID;
     if ((st = change_begin(c)) != SVC_OK)

@@ -359,8 +359,7 @@ enum svc_status svc_audit_list(struct svc_ctx *c, const struct audit_filter *f,
                                void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_AUDIT, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (svc_list_visible_places(c, RES_AUDIT, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     /* Looking at the trail is itself on the trail, with the pupil asked
      * about (a DPO's search is accountable too). */

@@ -226,6 +226,20 @@ enum sign_in_result svc_sign_in(struct store *db, const struct auth_config *cfg,
     return finish_sign_in(db, &u, out) == 0 ? SIGN_IN_OK : SIGN_IN_ERROR;
 }
 
+/* The account behind a pending sign-in, a session or an API token, when
+ * it is still there and enabled: 1 (its password hash wiped: none of them
+ * needs it), 0 when gone or disabled, -1 on storage failure. */
+static int active_user(struct store *db, int64_t user_id, struct user_row *u)
+{
+    enum store_rc rc = q_user_get(db, user_id, u);
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return -1;
+    if (rc == STORE_DONE || u->disabled)
+        return 0;
+    sodium_memzero(u->password_hash, sizeof u->password_hash);
+    return 1;
+}
+
 enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config *cfg,
                                      const char *pending, const char *code, const char *remote_addr,
                                      int64_t now, struct session_info *out, int64_t *wait,
@@ -261,14 +275,13 @@ enum sign_in_result svc_sign_in_code(struct store *db, const struct auth_config 
     }
 
     struct user_row u;
-    rc = q_user_get(db, p.user_id, &u);
-    if (rc != STORE_ROW && rc != STORE_DONE)
+    int active = active_user(db, p.user_id, &u);
+    if (active < 0)
         return SIGN_IN_ERROR;
-    if (rc == STORE_DONE || u.disabled) {
+    if (!active) {
         (void)q_pending_delete(db, phash);
         return SIGN_IN_RESTART;
     }
-    sodium_memzero(u.password_hash, sizeof u.password_hash);
     int ok = svc_second_factor_check(db, u.id, code, now, recovery);
     if (ok < 0)
         return SIGN_IN_ERROR;
@@ -316,15 +329,14 @@ enum session_result svc_session_resume(struct store *db, const struct auth_confi
         return SESSION_EXPIRED;
     }
     struct user_row u;
-    rc = q_user_get(db, r.user_id, &u);
-    if (rc != STORE_ROW || u.disabled) {
+    int active = active_user(db, r.user_id, &u);
+    if (active < 1) {
         (void)q_session_delete(db, hash);
-        return rc == STORE_ROW || rc == STORE_DONE ? SESSION_NONE : SESSION_ERROR;
+        return active == 0 ? SESSION_NONE : SESSION_ERROR;
     }
     memset(out, 0, sizeof *out);
     memcpy(out->csrf, r.csrf_token, sizeof out->csrf);
     memcpy(out->handle, r.handle, sizeof out->handle);
-    sodium_memzero(u.password_hash, sizeof u.password_hash);
     if (finish_sign_in(db, &u, out) != 0)
         return SESSION_ERROR;
     /* Touch at most once a minute (fewer writes), but often enough that a
@@ -361,11 +373,10 @@ enum session_result svc_token_resume(struct store *db, const char *authorization
     if (r.revoked_at || now >= r.expires_at || (!read && strcmp(r.scope, "write") != 0))
         return SESSION_NONE;
     struct user_row u;
-    rc = q_user_get(db, r.user_id, &u);
-    if (rc != STORE_ROW || u.disabled)
-        return rc == STORE_ROW || rc == STORE_DONE ? SESSION_NONE : SESSION_ERROR;
+    int active = active_user(db, r.user_id, &u);
+    if (active < 1)
+        return active == 0 ? SESSION_NONE : SESSION_ERROR;
     memset(out, 0, sizeof *out);
-    sodium_memzero(u.password_hash, sizeof u.password_hash);
     if (finish_sign_in(db, &u, out) != 0)
         return SESSION_ERROR;
     out->who.read_only = read;

@@ -645,25 +645,15 @@ enum svc_status svc_budget_payment_get(struct svc_ctx *c, int64_t id, struct bud
 
 /* ---- the interventions catalogue ---- */
 
-static int text_field(const char *in, char *out, size_t outsz, const char *field, const char *label,
-                      const char *missing, struct field_errors *errs)
-{
-    if (case_text(in, out, outsz, field, label, errs) != 0)
-        return -1;
-    if (missing && !out[0]) {
-        field_errors_add(errs, field, missing);
-        return -1;
-    }
-    return 0;
-}
-
 /* What an intervention's form says, into r, in the form's order: as
  * created and as corrected (what it is bought by is fixed once created). */
 static void intervention_fields(const struct intervention_form *f, bool with_unit, struct intervention_row *r,
                                 struct field_errors *errs)
 {
-    text_field(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention", errs);
-    text_field(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider", errs);
+    case_text_required(f->name, r->name, sizeof r->name, "name", "The name", "Enter the name of the intervention",
+                       errs);
+    case_text_required(f->provider, r->provider, sizeof r->provider, "provider", "The provider", "Enter the provider",
+                       errs);
     if (with_unit) {
         const struct code_entry *u = code_find(&codes_budget_unit, f->unit);
         if (!u)
@@ -676,7 +666,7 @@ static void intervention_fields(const struct intervention_form *f, bool with_uni
     if (!f->capacity || parse_int_strict(f->capacity, 1, 10000, &cap) != 0)
         field_errors_add(errs, "capacity", "Enter how many pupils it takes at once, from 1 to 10,000");
     r->capacity = cap;
-    text_field(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", NULL, errs);
+    case_text(f->eligibility, r->eligibility, sizeof r->eligibility, "eligibility", "Eligibility", errs);
 }
 
 enum svc_status svc_intervention_create(struct svc_ctx *c, int64_t authority_id, const struct intervention_form *f,
@@ -1006,7 +996,7 @@ enum svc_status svc_placement_actions(struct svc_ctx *c, int64_t team_id,
 /* The reason a correction or void needs (field "reason"). */
 static int reason_field(const char *in, char out[BUDGET_TEXT_MAX], const char *missing, struct field_errors *errs)
 {
-    return text_field(in, out, BUDGET_TEXT_MAX, "reason", "The reason", missing, errs);
+    return case_text_required(in, out, BUDGET_TEXT_MAX, "reason", "The reason", missing, errs);
 }
 
 /* One row of budget_corrections, inside the change's transaction. */
@@ -1094,6 +1084,21 @@ static bool pool_covers(struct svc_ctx *c, int64_t year_id, int64_t old_amount, 
     return false;
 }
 
+/* Begins the write of a change to a contribution of old_amount that
+ * makes it new_amount, once the pool still covers the allocations
+ * (pool_covers): SVC_OK with the transaction open, otherwise none open
+ * and SVC_INVALID (the amount's error) or SVC_ERROR. */
+static enum svc_status pool_change_begin(struct svc_ctx *c, int64_t year_id, int64_t old_amount, int64_t new_amount,
+                                         struct field_errors *errs)
+{
+    if (store_begin_write(c->db) != STORE_OK)
+        return SVC_ERROR;
+    if (pool_covers(c, year_id, old_amount, new_amount, errs))
+        return SVC_OK;
+    store_end_write(c->db, STORE_ERROR);
+    return errs->count ? SVC_INVALID : SVC_ERROR;
+}
+
 enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, const struct contribution_form *f,
                                                 const char *reason, struct field_errors *errs,
                                                 struct budget_contribution_row *out)
@@ -1114,13 +1119,9 @@ enum svc_status svc_budget_contribution_correct(struct svc_ctx *c, int64_t id, c
     char before[BUDGET_TEXT_MAX], after[BUDGET_TEXT_MAX];
     contribution_text(&old, before, sizeof before);
     contribution_text(&r, after, sizeof after);
-    enum store_rc rc = store_begin_write(c->db);
-    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, r.amount, errs)) {
-        store_end_write(c->db, STORE_ERROR);
-        return errs->count ? SVC_INVALID : SVC_ERROR;
-    }
-    if (rc == STORE_OK)
-        rc = q_budget_contribution_update(c->db, &r, c->now);
+    if ((st = pool_change_begin(c, old.year_id, old.amount, r.amount, errs)) != SVC_OK)
+        return st;
+    enum store_rc rc = q_budget_contribution_update(c->db, &r, c->now);
     if (rc == STORE_DONE) {   /* voided meanwhile */
         store_end_write(c->db, STORE_ERROR);
         field_errors_add(errs, "reason", "This contribution was voided: it cannot be corrected");
@@ -1152,14 +1153,11 @@ enum svc_status svc_budget_contribution_void(struct svc_ctx *c, int64_t id, cons
     if (errs->count)
         return SVC_INVALID;
     contribution_text(&old, before, sizeof before);
-    enum store_rc rc = store_begin_write(c->db);
-    if (rc == STORE_OK && !pool_covers(c, old.year_id, old.amount, 0, errs)) {
-        store_end_write(c->db, STORE_ERROR);
-        return errs->count ? SVC_INVALID : SVC_ERROR;
-    }
+    if ((st = pool_change_begin(c, old.year_id, old.amount, 0, errs)) != SVC_OK)
+        return st;
     struct audit_event ev = {.action = "void", .kind = "budget_contribution", .resource_id = id,
                              .authority_id = y.authority_id, .detail = "budget.contribution.void"};
-    return void_and_record(c, rc, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
+    return void_and_record(c, STORE_OK, BUDGET_KIND_CONTRIBUTION, "contribution", why, before, NULL, &ev, errs);
 }
 
 enum svc_status svc_budget_contribution_get(struct svc_ctx *c, int64_t id, struct budget_contribution_row *out)

@@ -232,28 +232,35 @@ static int parse_item(const char *s, int64_t *id)
     return s[0] == 'c';
 }
 
-static size_t find_item(const struct agenda_all *a, int cohort, int64_t id)
+/* The running order of a meeting the user may change the agenda of (as
+ * meeting_for), with the item named by item ("d-12", "c-3") found in it:
+ * *at is its index in a->items, (size_t)-1 when it names none of them.
+ * On SVC_OK the caller frees a. */
+static enum svc_status running_item(struct svc_ctx *c, int64_t meeting_id, const char *item, struct agenda_all *a,
+                                    size_t *at)
 {
-    for (size_t i = 0; i < a->n; i++)
+    struct meeting_brief m;
+    enum svc_status st = meeting_for(c, meeting_id, true, &m);
+    if (st != SVC_OK || (st = agenda_all_load(c, &m, a)) != SVC_OK)
+        return st;
+    int64_t id = 0;
+    int cohort = parse_item(item, &id);
+    *at = (size_t)-1;
+    for (size_t i = 0; cohort >= 0 && i < a->n && *at == (size_t)-1; i++)
         if (a->items[i].id == id && (a->items[i].kind == AGENDA_COHORT) == (cohort == 1))
-            return i;
-    return (size_t)-1;
+            *at = i;
+    return SVC_OK;
 }
 
 enum svc_status svc_running_move(struct svc_ctx *c, int64_t meeting_id, const char *item, const char *dir,
                                  struct field_errors *errs)
 {
-    struct meeting_brief m;
-    enum svc_status st = meeting_for(c, meeting_id, true, &m);
+    int d = dir && !strcmp(dir, "up") ? -1 : dir && !strcmp(dir, "down") ? 1 : 0;
+    struct agenda_all a;
+    size_t i;
+    enum svc_status st = running_item(c, meeting_id, item, &a, &i);
     if (st != SVC_OK)
         return st;
-    int d = dir && !strcmp(dir, "up") ? -1 : dir && !strcmp(dir, "down") ? 1 : 0;
-    int64_t id = 0;
-    int cohort = parse_item(item, &id);
-    struct agenda_all a;
-    if ((st = agenda_all_load(c, &m, &a)) != SVC_OK)
-        return st;
-    size_t i = cohort < 0 ? (size_t)-1 : find_item(&a, cohort, id);
     if (i == (size_t)-1 || d == 0)
         field_errors_add(errs, "item", "Choose an item on this agenda to move up or down");
     else if (!agenda_move(a.items, a.n, i, d))
@@ -271,25 +278,22 @@ enum svc_status svc_running_move(struct svc_ctx *c, int64_t meeting_id, const ch
 enum svc_status svc_running_minutes(struct svc_ctx *c, int64_t meeting_id, const char *item, const char *minutes,
                                     struct field_errors *errs)
 {
-    struct meeting_brief m;
-    enum svc_status st = meeting_for(c, meeting_id, true, &m);
+    struct agenda_all a;
+    size_t i;
+    enum svc_status st = running_item(c, meeting_id, item, &a, &i);
     if (st != SVC_OK)
         return st;
-    int64_t id = 0;
-    int cohort = parse_item(item, &id);
-    struct agenda_all a;
-    if ((st = agenda_all_load(c, &m, &a)) != SVC_OK)
-        return st;
-    bool found = cohort >= 0 && find_item(&a, cohort, id) != (size_t)-1;
+    struct agenda_item found = i != (size_t)-1 ? a.items[i] : (struct agenda_item){0};
     agenda_all_free(&a);
     long v = 0;
-    if (!found)
+    if (i == (size_t)-1)
         field_errors_add(errs, "item", "Choose an item on this agenda");
     else if (minutes && *minutes && parse_int_strict(minutes, AGENDA_SLOT_MIN, AGENDA_SLOT_MAX, &v) != 0)
         field_errors_add(errs, "minutes", "Enter the minutes for the item as a whole number from 1 to 240");
     if (errs->count)
         return SVC_INVALID;
-    return svc_from_store(q_running_set_minutes(c->db, cohort, meeting_id, id, (int)v, c->now));
+    return svc_from_store(
+        q_running_set_minutes(c->db, found.kind == AGENDA_COHORT, meeting_id, found.id, (int)v, c->now));
 }
 
 enum svc_status svc_meeting_location_set(struct svc_ctx *c, int64_t meeting_id, const char *location,
@@ -478,8 +482,8 @@ enum svc_status svc_cohort_minutes(struct svc_ctx *c, int64_t id, const char *mi
 
 static enum svc_status void_reason(const char *reason, char *why, size_t whysz, struct field_errors *errs)
 {
-    if (case_text(reason, why, whysz, "void_reason", "The reason", errs) == 0 && !why[0])
-        field_errors_add(errs, "void_reason", "Give the reason the record was entered by mistake");
+    case_text_required(reason, why, whysz, "void_reason", "The reason",
+                       "Give the reason the record was entered by mistake", errs);
     return errs->count ? SVC_INVALID : SVC_OK;
 }
 

@@ -1445,22 +1445,36 @@ enum svc_status svc_dashboard_refresh_some(struct svc_ctx *c, int budget_ms, siz
                                                                                                 : SVC_ERROR;
 }
 
+/* What a dashboard and its scope share (struct dash_scope's fields, each
+ * given by the caller): the filters read, whether the counts may be exact
+ * and the threshold, and what the viewer may see of aggregates (vis). */
+static enum svc_status read_scope(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
+                                  struct dash_filter *f, bool *exact, bool *may_see_exact, int *threshold,
+                                  struct visibility *vis, struct field_errors *errs)
+{
+    enum svc_status st = read_filters(c, in, a, f, errs);
+    if (st != SVC_OK)
+        return st;
+    struct visibility cases_vis;
+    policy_visible(c->who, RES_AGGREGATE, a, vis);
+    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
+    *may_see_exact = covers(&cases_vis, vis);
+    *exact = *may_see_exact && !f->publish;
+    int64_t t = 0;
+    if (q_disclosure_get(c->db, f->authority_id, &t) != STORE_OK)
+        return SVC_ERROR;
+    *threshold = t >= 2 ? (int)t : DASH_DEFAULT_THRESHOLD;
+    return SVC_OK;
+}
+
 enum svc_status svc_dashboard(struct svc_ctx *c, const struct dash_filter_form *in, enum action a,
                               struct dashboard *d, struct field_errors *errs)
 {
     memset(d, 0, sizeof *d);
-    enum svc_status st = read_filters(c, in, a, &d->f, errs);
+    struct visibility vis;
+    enum svc_status st = read_scope(c, in, a, &d->f, &d->exact, &d->may_see_exact, &d->threshold, &vis, errs);
     if (st != SVC_OK)
         return st;
-    struct visibility vis, cases_vis;
-    policy_visible(c->who, RES_AGGREGATE, a, &vis);
-    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
-    d->may_see_exact = covers(&cases_vis, &vis);
-    d->exact = d->may_see_exact && !d->f.publish;
-    int64_t threshold = 0;
-    if (q_disclosure_get(c->db, d->f.authority_id, &threshold) != STORE_OK)
-        return SVC_ERROR;
-    d->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
 
     struct dash_query q = {d->f.from, d->f.to, d->f.authority_id, d->f.team_id, d->f.school_id, d->f.phase, &vis};
     struct build b = {0};
@@ -1655,19 +1669,8 @@ enum svc_status svc_dashboard_scope(struct svc_ctx *c, const struct dash_filter_
                                     struct dash_scope *out, struct field_errors *errs)
 {
     memset(out, 0, sizeof *out);
-    enum svc_status st = read_filters(c, in, a, &out->f, errs);
-    if (st != SVC_OK)
-        return st;
-    struct visibility vis, cases_vis;
-    policy_visible(c->who, RES_AGGREGATE, a, &vis);
-    policy_visible(c->who, RES_CASE, ACT_LIST, &cases_vis);
-    out->may_see_exact = covers(&cases_vis, &vis);
-    out->exact = out->may_see_exact && !out->f.publish;
-    int64_t threshold = 0;
-    if (q_disclosure_get(c->db, out->f.authority_id, &threshold) != STORE_OK)
-        return SVC_ERROR;
-    out->threshold = threshold >= 2 ? (int)threshold : DASH_DEFAULT_THRESHOLD;
-    return SVC_OK;
+    struct visibility vis;
+    return read_scope(c, in, a, &out->f, &out->exact, &out->may_see_exact, &out->threshold, &vis, errs);
 }
 
 bool svc_dashboard_may(struct svc_ctx *c, const struct dash_filter_form *in, enum action a)

@@ -93,8 +93,7 @@ static void story_validate(const struct story_form *f, struct story_row *r, stru
         {f->what_changed, r->what_changed, "what_changed", "What changed", "Describe what changed"},
     };
     for (size_t i = 0; i < 3; i++)
-        if (case_text(t[i].in, t[i].out, STORY_TEXT_MAX, t[i].field, t[i].label, errs) == 0 && !t[i].out[0])
-            field_errors_add(errs, t[i].field, t[i].missing);
+        case_text_required(t[i].in, t[i].out, STORY_TEXT_MAX, t[i].field, t[i].label, t[i].missing, errs);
     const char *field = NULL;
     enum story_identifier id = story_names(r, &field);
     if (id != STORY_ID_NONE) {

@@ -177,17 +177,22 @@ enum svc_status svc_meeting_mark_held(struct svc_ctx *c, int64_t id, const char 
     return svc_from_store(rc);
 }
 
-/* A reason typed for a change of status, into r (MEETING_REASON_MAX):
- * required (empty: the message when blank), short and plain. */
-static void reason_text(const char *reason, char r[MEETING_REASON_MAX], const char *field, const char *empty,
-                        struct field_errors *errs)
+/* A change of status that needs a reason: refused (that message on
+ * field) when refused is not NULL, as the meeting stands; otherwise the
+ * reason typed, into r (MEETING_REASON_MAX): required (empty: the message
+ * when blank), short and plain.  SVC_INVALID with the error, else SVC_OK. */
+static enum svc_status change_reason(const char *refused, const char *reason, char r[MEETING_REASON_MAX],
+                                     const char *field, const char *empty, struct field_errors *errs)
 {
-    if (trim_copy(reason ? reason : "", r, MEETING_REASON_MAX) < 0)
+    if (refused)
+        field_errors_add(errs, field, refused);
+    else if (trim_copy(reason ? reason : "", r, MEETING_REASON_MAX) < 0)
         field_errors_add(errs, field, "Reason must be 200 characters or fewer");
     else if (!r[0])
         field_errors_add(errs, field, empty);
     else if (!text_is_clean(r, 0))
         field_errors_add(errs, field, "Reason must not contain special characters");
+    return errs->count ? SVC_INVALID : SVC_OK;
 }
 
 bool svc_meeting_held_undoable(const struct svc_ctx *c, const struct meeting_row *m)
@@ -202,17 +207,15 @@ enum svc_status svc_meeting_undo_held(struct svc_ctx *c, int64_t id, const char 
     enum svc_status st = for_edit(c, id, &m);
     if (st != SVC_OK)
         return st;
-    char r[MEETING_REASON_MAX];
-    const char *field = "undo_reason";
+    const char *refused = NULL;
     if (strcmp(m.m.status, "held") != 0)
-        field_errors_add(errs, field, "This meeting is not marked as held");
+        refused = "This meeting is not marked as held";
     else if (!svc_meeting_held_undoable(c, &m))
-        field_errors_add(errs, field,
-                         "\"Held\" can only be undone on the day it was recorded: correct the record instead");
-    else
-        reason_text(reason, r, field, "Enter why the meeting was marked as held by mistake", errs);
-    if (errs->count)
-        return SVC_INVALID;
+        refused = "\"Held\" can only be undone on the day it was recorded: correct the record instead";
+    char r[MEETING_REASON_MAX];
+    st = change_reason(refused, reason, r, "undo_reason", "Enter why the meeting was marked as held by mistake", errs);
+    if (st != SVC_OK)
+        return st;
     enum store_rc rc = q_meeting_unhold(c->db, id, r, c->now);
     return rc == STORE_DONE ? SVC_CONFLICT : svc_from_store(rc);
 }
@@ -224,13 +227,11 @@ enum svc_status svc_meeting_cancel(struct svc_ctx *c, int64_t id, const char *re
     enum svc_status st = for_edit(c, id, &m);
     if (st != SVC_OK)
         return st;
+    const char *refused = strcmp(m.m.status, "held") == 0 ? "This meeting was held: it cannot be cancelled" : NULL;
     char r[MEETING_REASON_MAX];
-    if (strcmp(m.m.status, "held") == 0)
-        field_errors_add(errs, "cancel_reason", "This meeting was held: it cannot be cancelled");
-    else
-        reason_text(reason, r, "cancel_reason", "Enter why the meeting was cancelled", errs);
-    if (errs->count)
-        return SVC_INVALID;
+    st = change_reason(refused, reason, r, "cancel_reason", "Enter why the meeting was cancelled", errs);
+    if (st != SVC_OK)
+        return st;
     return svc_from_store(q_meeting_set_status(c->db, id, "cancelled", m.m.mode, r, c->now));
 }
 

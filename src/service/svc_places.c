@@ -49,8 +49,7 @@ enum svc_status svc_authority_list(struct svc_ctx *c,
                                    void (*fn)(void *arg, const struct authority *a), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_AUTHORITY, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (svc_list_visible_places(c, RES_AUTHORITY, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     return svc_from_store(q_authority_list(c->db, &v, fn, arg));
 }
@@ -126,8 +125,7 @@ enum svc_status svc_school_list(struct svc_ctx *c, const char *search, const str
                                 void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_SCHOOL, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (svc_list_visible_places(c, RES_SCHOOL, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     return svc_from_store(q_school_list(c->db, &v, search, pg, total, fn, arg));
 }

@@ -99,8 +99,7 @@ enum svc_status svc_pupil_list(struct svc_ctx *c, const struct pupil_filter *f,
                                void (*fn)(void *arg, const struct pupil_row *r), void *arg)
 {
     struct visibility v;
-    policy_visible(c->who, RES_PUPIL, ACT_LIST, &v);
-    if (!v.all && !v.nauthorities && !v.nschools)
+    if (svc_list_visible_places(c, RES_PUPIL, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     return svc_from_store(q_pupil_list(c->db, &v, f, pg, total, fn, arg));
 }

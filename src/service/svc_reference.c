@@ -207,6 +207,21 @@ static bool url_ok(const char *s)
     return true;
 }
 
+/* An optional value ok must accept (an email or a web address): trimmed
+ * into out (outsz), or field's error (too_long, or bad) and out left as
+ * it was. */
+static void checked_field(const char *in, char *out, size_t outsz, bool (*ok)(const char *s), const char *field,
+                          const char *too_long, const char *bad, struct field_errors *e, int *n)
+{
+    char v[512];
+    if (outsz > sizeof v || trim_copy(in, v, outsz) != 0)
+        fail(e, n, field, too_long);
+    else if (v[0] && !ok(v))
+        fail(e, n, field, bad);
+    else
+        memcpy(out, v, strlen(v) + 1);
+}
+
 /* ---- services ---------------------------------------------------------- */
 
 void svc_service_code_from_name(const char *name, char out[32])
@@ -374,14 +389,9 @@ static enum svc_status validate_practitioner(struct svc_ctx *c, const void *form
     int n = 0;
     text_field(f->name, r->name, sizeof r->name, "name", "Name", "Enter the practitioner's name", 0, e, &n);
     text_field(f->job_title, r->job_title, sizeof r->job_title, "job_title", "Job title", NULL, 0, e, &n);
-    char email[200];
-    if (trim_copy(f->email, email, sizeof email) != 0 || strlen(email) >= sizeof r->email) {
-        fail(e, &n, "email", "Email address must be 159 characters or fewer");
-    } else if (email[0] && !email_ok(email)) {
-        fail(e, &n, "email", "Enter an email address in the correct format, like name@example.com");
-    } else {
-        snprintf(r->email, sizeof r->email, "%s", email);
-    }
+    checked_field(f->email, r->email, sizeof r->email, email_ok, "email",
+                  "Email address must be 159 characters or fewer",
+                  "Enter an email address in the correct format, like name@example.com", e, &n);
 
     /* The service: one of the authority's, active unless it is the one
      * already recorded. */
@@ -456,14 +466,8 @@ static enum svc_status validate_resource(struct svc_ctx *c, const void *form, co
     k = code_field(f->audience, &ref_audiences, "audience", "Select who the resource is for", e, &n);
     if (k)
         snprintf(r->audience, sizeof r->audience, "%s", k->code);
-    char url[sizeof r->url + 8];
-    if (trim_copy(f->url, url, sizeof url) != 0 || strlen(url) >= sizeof r->url) {
-        fail(e, &n, "url", "Web address must be 399 characters or fewer");
-    } else if (url[0] && !url_ok(url)) {
-        fail(e, &n, "url", "Enter a web address starting with https:// or http://, like https://www.example.org");
-    } else {
-        snprintf(r->url, sizeof r->url, "%s", url);
-    }
+    checked_field(f->url, r->url, sizeof r->url, url_ok, "url", "Web address must be 399 characters or fewer",
+                  "Enter a web address starting with https:// or http://, like https://www.example.org", e, &n);
     text_field(f->description, r->description, sizeof r->description, "description", "Description",
                NULL, 1, e, &n);
     r->active = active_field(f->active, dflt_active, "Select whether the resource is active", e, &n);
@@ -964,22 +968,24 @@ static const struct {
     {"youth_justice", "Youth Justice", "local_authority"},
 };
 
-static const struct {
-    const char *title, *kind, *audience, *description;
-} default_resources[] = {
-    {"Triple P positive parenting courses", "course", "parents",
-     "Group and online parenting courses. Parents can book onto a course themselves; the school "
-     "can share the information."},
-    {"Strengthening Families programme", "course", "parents",
-     "A programme for parents and children together. The school completes an Early Help "
-     "Assessment if the family want to attend."},
-    {"Early Support workshop (Child Development Centre)", "workshop", "parents",
-     "A workshop for parents and carers of children with emerging needs, run at the Child "
-     "Development Centre."},
-    {"Sleep resources (Child Development Centre website)", "website", "parents",
-     "Advice and resources on children's sleep, on the Child Development Centre website."},
-    {"Emotional literacy support (ELSA)", "service", "school",
-     "Emotional literacy support delivered in school by a trained teaching assistant."},
+/* The playbook's entries as the rows inserted (the authority and the id
+ * set then). */
+static const struct resource_row default_resources[] = {
+    {.title = "Triple P positive parenting courses", .kind = "course", .audience = "parents", .active = true,
+     .description = "Group and online parenting courses. Parents can book onto a course themselves; the school "
+                    "can share the information."},
+    {.title = "Strengthening Families programme", .kind = "course", .audience = "parents", .active = true,
+     .description = "A programme for parents and children together. The school completes an Early Help "
+                    "Assessment if the family want to attend."},
+    {.title = "Early Support workshop (Child Development Centre)",
+     .kind = "workshop", .audience = "parents", .active = true,
+     .description = "A workshop for parents and carers of children with emerging needs, run at the Child "
+                    "Development Centre."},
+    {.title = "Sleep resources (Child Development Centre website)",
+     .kind = "website", .audience = "parents", .active = true,
+     .description = "Advice and resources on children's sleep, on the Child Development Centre website."},
+    {.title = "Emotional literacy support (ELSA)", .kind = "service", .audience = "school", .active = true,
+     .description = "Emotional literacy support delivered in school by a trained teaching assistant."},
 };
 
 enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority_id)
@@ -995,10 +1001,10 @@ enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority
         }
         if (rc != STORE_DONE)
             break;
-        struct service_row s = {0, authority_id, "", "", "", true};
-        snprintf(s.code, sizeof s.code, "%s", default_services[i].code);
-        snprintf(s.name, sizeof s.name, "%s", default_services[i].name);
-        snprintf(s.org_kind, sizeof s.org_kind, "%s", default_services[i].org_kind);
+        struct service_row s = {.authority_id = authority_id, .active = true};
+        svc_copy(s.code, sizeof s.code, default_services[i].code);
+        svc_copy(s.name, sizeof s.name, default_services[i].name);
+        svc_copy(s.org_kind, sizeof s.org_kind, default_services[i].org_kind);
         rc = q_service_insert(c->db, &s, c->now);
     }
     if (rc != STORE_OK)
@@ -1008,14 +1014,8 @@ enum svc_status svc_reference_seed_defaults(struct svc_ctx *c, int64_t authority
     size_t have = 0;
     rc = q_resource_list(c->db, authority_id, false, count_resource, &have);
     for (size_t i = 0; rc == STORE_OK && have == 0 && i < COUNT(default_resources); i++) {
-        struct resource_row r;
-        memset(&r, 0, sizeof r);
+        struct resource_row r = default_resources[i];
         r.authority_id = authority_id;
-        r.active = true;
-        snprintf(r.title, sizeof r.title, "%s", default_resources[i].title);
-        snprintf(r.kind, sizeof r.kind, "%s", default_resources[i].kind);
-        snprintf(r.audience, sizeof r.audience, "%s", default_resources[i].audience);
-        snprintf(r.description, sizeof r.description, "%s", default_resources[i].description);
         rc = q_resource_insert(c->db, &r, c->now);
     }
     if (rc != STORE_OK)

@@ -129,6 +129,67 @@ static bool add_unique(int64_t *ids, size_t *n, size_t max, int64_t id)
     return true;
 }
 
+/* A list of records a team form ticks by id (its schools, its services):
+ * the field, its errors, the most a team holds, and how a ticked id's
+ * authority is read (STORE_ROW with *authority_id, STORE_DONE when the
+ * record is not there). */
+struct ticked_kind {
+    const char *field, *not_listed, *too_many;
+    size_t max;
+    enum store_rc (*authority_of)(struct store *db, int64_t id, int64_t *authority_id);
+};
+
+static enum store_rc school_authority(struct store *db, int64_t id, int64_t *authority_id)
+{
+    struct school s;
+    enum store_rc rc = q_school_get(db, id, &s);
+    *authority_id = rc == STORE_ROW ? s.authority_id : 0;
+    return rc;
+}
+
+static enum store_rc service_authority(struct store *db, int64_t id, int64_t *authority_id)
+{
+    struct service_row s;
+    enum store_rc rc = q_service_get(db, id, &s);
+    *authority_id = rc == STORE_ROW ? s.authority_id : 0;
+    return rc;
+}
+
+static const struct ticked_kind team_schools = {"school_ids", "Select the team's other schools from the list",
+                                                "A team can have up to 32 schools", TEAM_MAX_SCHOOLS,
+                                                school_authority};
+static const struct ticked_kind team_services = {"service_ids", "Select the team's core services from the list",
+                                                 "Select the team's core services from the list", TEAM_MAX_SERVICES,
+                                                 service_authority};
+
+/* The n ids ticked of kind k (blanks skipped), each added once to ids
+ * (NULL: only checked): each must be a record of host_authority (of any
+ * while it is 0, the form naming no host yet).  The first that is not, or
+ * does not fit in k->max, is k's error and the rest are not read.
+ * SVC_ERROR on storage failure, else SVC_OK. */
+static enum svc_status ticked_ids(struct svc_ctx *c, const struct ticked_kind *k, const char *const *ticked, size_t n,
+                                  int64_t host_authority, int64_t *ids, size_t *nids, struct field_errors *errs)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (svc_blank(ticked[i]))
+            continue;
+        int64_t id = id_of(ticked[i]), authority = 0;
+        enum store_rc rc = id ? k->authority_of(c->db, id, &authority) : STORE_DONE;
+        if (rc != STORE_ROW && rc != STORE_DONE)
+            return SVC_ERROR;
+        const char *why = NULL;
+        if (rc == STORE_DONE || (host_authority && authority != host_authority))
+            why = k->not_listed;
+        else if (ids && !add_unique(ids, nids, k->max, id))
+            why = k->too_many;
+        if (why) {
+            field_errors_add(errs, k->field, why);
+            break;
+        }
+    }
+    return SVC_OK;
+}
+
 /* Terms of the academic years a list of dates touches, loaded once each. */
 struct term_cache {
     int year[4];
@@ -366,23 +427,10 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
     }
 
     /* Cluster or feeder schools: the authority's, the host always in. */
-    bool schools_bad = false;
-    for (size_t i = 0; i < f->nschools && !schools_bad; i++) {
-        if (svc_blank(f->school_ids[i]))
-            continue;
-        int64_t sid = id_of(f->school_ids[i]);
-        struct school sc;
-        enum store_rc rc = sid ? q_school_get(c->db, sid, &sc) : STORE_DONE;
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc == STORE_DONE || (have_host && sc.authority_id != host.authority_id)) {
-            field_errors_add(errs, "school_ids", "Select the team's other schools from the list");
-            schools_bad = true;
-        } else if (have_host && !add_unique(t->school_ids, &t->nschools, TEAM_MAX_SCHOOLS, sid)) {
-            field_errors_add(errs, "school_ids", "A team can have up to 32 schools");
-            schools_bad = true;
-        }
-    }
+    int64_t host_authority = have_host ? host.authority_id : 0;
+    if (ticked_ids(c, &team_schools, f->school_ids, f->nschools, host_authority, have_host ? t->school_ids : NULL,
+                   &t->nschools, errs) != SVC_OK)
+        return SVC_ERROR;
 
     text_ok(f->chair_name, t->chair_name, sizeof t->chair_name, errs, "chair_name",
             "Chair's name must be 100 characters or fewer");
@@ -448,21 +496,9 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
     text_ok(f->location, t->location, sizeof t->location, errs, "location",
             "Location must be 160 characters or fewer");
 
-    bool services_bad = false;
-    for (size_t i = 0; i < f->nservices && !services_bad; i++) {
-        if (svc_blank(f->service_ids[i]))
-            continue;
-        int64_t sid = id_of(f->service_ids[i]);
-        struct service_row sv;
-        enum store_rc rc = sid ? q_service_get(c->db, sid, &sv) : STORE_DONE;
-        if (rc != STORE_ROW && rc != STORE_DONE)
-            return SVC_ERROR;
-        if (rc == STORE_DONE || (have_host && sv.authority_id != host.authority_id) ||
-            !add_unique(t->service_ids, &t->nservices, TEAM_MAX_SERVICES, sid)) {
-            field_errors_add(errs, "service_ids", "Select the team's core services from the list");
-            services_bad = true;
-        }
-    }
+    if (ticked_ids(c, &team_services, f->service_ids, f->nservices, host_authority, t->service_ids, &t->nservices,
+                   errs) != SVC_OK)
+        return SVC_ERROR;
 
     t->active = true;
     if (f->active && !svc_blank(f->active)) {
