@@ -159,6 +159,10 @@ const struct code_list codes_gender = {"gender", gender, COUNT(gender)};
 const struct code_list codes_phase = {"phase", phase, COUNT(phase)};
 const struct code_list codes_sen_need = {"sen_need", sen_need, COUNT(sen_need)};
 
+static const struct code_entry org_group[] = {
+    {"school", "School", NULL}, {"la", "Local authority", NULL}, {"health", "Health", NULL}, {"other", "Other", NULL}};
+const struct code_list codes_org_group = {"org_group", org_group, COUNT(org_group)};
+
 const struct code_entry *code_find(const struct code_list *l, const char *code)
 {
     if (!l || !code)

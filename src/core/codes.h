@@ -23,6 +23,9 @@ extern const struct code_list codes_nc_year;       /* N1 N2 R 1..14 X */
 extern const struct code_list codes_gender;        /* M F X U */
 extern const struct code_list codes_phase;         /* nursery primary middle secondary all-through special ap */
 extern const struct code_list codes_sen_need;      /* SPLD MLD ... NSA (census SENtype) */
+/* Who employs someone, as the learning report groups them (survey answers,
+ * the cost of a meeting by who pays for the time). */
+extern const struct code_list codes_org_group;     /* school la health other */
 /* Outcome records (core/outcomes.c). */
 extern const struct code_list codes_exclusion_reason; /* PP PA ... PH (census, from 2020/21) */
 extern const struct code_list codes_social_care;      /* CIN CP LAC */

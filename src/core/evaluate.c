@@ -76,13 +76,6 @@ double ev_rate_per_100(int64_t count, int64_t pupils)
     return pupils > 0 ? 100.0 * (double)count / (double)pupils : NAN;
 }
 
-double ev_one_in(int64_t count, int64_t pupils)
-{
-    if (pupils <= 0)
-        return NAN;
-    return count > 0 ? (double)pupils / (double)count : INFINITY;
-}
-
 /* ---- checking the panel ------------------------------------------------ */
 
 static double row_weight(const struct ev_panel *p, size_t i)

@@ -82,8 +82,6 @@ enum ev_error ev_check(const struct ev_panel *p, size_t *bad_row);
 
 /* Rate per 100 pupils: 100 * count / pupils (NaN when pupils <= 0). */
 double ev_rate_per_100(int64_t count, int64_t pupils);
-/* "1 in N pupils": pupils / count (infinity when count is 0, NaN when pupils <= 0). */
-double ev_one_in(int64_t count, int64_t pupils);
 
 /* One group in one period: the rows summed over schools and years. */
 struct ev_cell {

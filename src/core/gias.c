@@ -27,11 +27,6 @@ static const char *const col_names[GC__COUNT] = {
     [GC_ESTAB] = "EstablishmentNumber",
 };
 
-const char *gias_col_name(enum gias_col c)
-{
-    return c >= 0 && c < GC__COUNT ? col_names[c] : "";
-}
-
 /* Trims spaces at both ends, in place. */
 static char *trim(char *s)
 {
@@ -153,14 +148,6 @@ const char *gias_status_code(const char *name)
         if (strcmp(name, statuses[i].name) == 0)
             return statuses[i].code;
     return NULL;
-}
-
-const char *gias_status_label(const char *code)
-{
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-        if (strcmp(code, statuses[i].code) == 0)
-            return statuses[i].label;
-    return code;
 }
 
 /* TypeOfEstablishment codes (GIAS code list): special schools and

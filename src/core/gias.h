@@ -27,9 +27,6 @@ enum gias_col {
 };
 #define GC_REQUIRED 5
 
-/* The header's column name for c ("URN", "LA (code)", ...). */
-const char *gias_col_name(enum gias_col c);
-
 /* Where each column is in the file (-1 when absent). */
 struct gias_header {
     int pos[GC__COUNT];
@@ -74,8 +71,6 @@ enum gias_verdict gias_row_read(const struct gias_header *h, char *const *f, int
 /* GIAS status name -> code ("Open, but proposed to close" ->
  * "proposed_to_close"); NULL when unknown. */
 const char *gias_status_code(const char *name);
-/* The words for a status code ("Open", "Closed", ...). */
-const char *gias_status_label(const char *code);
 
 /* The line as UTF-8: text that is valid UTF-8 is copied as it is; anything
  * else is read as Windows-1252, which is how the published file is

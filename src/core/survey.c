@@ -2,9 +2,6 @@
 
 #include <string.h>
 
-static const struct code_entry orgs[] = {
-    {"school", "School", NULL}, {"la", "Local authority", NULL}, {"health", "Health", NULL}, {"other", "Other", NULL}};
-const struct code_list codes_survey_org = {"survey_org", orgs, SURVEY_GROUPS};
 
 static const struct code_entry likert[] = {
     {"1", "Strongly disagree", NULL}, {"2", "Disagree", NULL}, {"3", "Neither agree nor disagree", NULL},

@@ -13,9 +13,8 @@
 
 #define SURVEY_MAX_ITEMS 6
 #define SURVEY_ITEM_MAX 201
-#define SURVEY_GROUPS 4          /* school, la, health, other: codes_survey_org order */
+#define SURVEY_GROUPS 4          /* school, la, health, other: codes_org_group's order */
 
-extern const struct code_list codes_survey_org;     /* school la health other */
 extern const struct code_list codes_survey_likert;  /* "1" Strongly disagree .. "5" Strongly agree */
 extern const struct code_list codes_survey_sentiment; /* "1" Very negative .. "5" Very positive */
 

@@ -576,11 +576,6 @@ static bool referral_may(struct svc_ctx *c, enum action a, const struct apst_ref
     return referral_may_as(c, a, r, a == ACT_VIEW || a == ACT_LIST);
 }
 
-bool svc_apst_referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r)
-{
-    return referral_may(c, a, r);
-}
-
 /* Referral id into r (NULL: SVC_ERROR), to change: the user must see it
  * and may change it (SVC_FORBIDDEN). */
 static enum svc_status referral_for_edit(struct svc_ctx *c, int64_t id, struct apst_referral_row *r)

@@ -109,10 +109,6 @@ struct apst_referral_form {
 enum svc_status svc_apst_referral_create(struct svc_ctx *c, int64_t taskforce_id,
                                          const struct apst_referral_form *f, struct field_errors *errs,
                                          int64_t *id);
-/* Whether the policy allows a on the referral: ACT_VIEW with its staff
- * (a specialist: lead or assigned, and consent covering their type);
- * ACT_EDIT as the taskforce's decision (the manager, the coordinator). */
-bool svc_apst_referral_may(struct svc_ctx *c, enum action a, const struct apst_referral_row *r);
 /* Records (replaces) the referral's consent, or its withdrawal.  Checks as
  * svc_apst_referral_get, then ACT_EDIT without staff (SVC_FORBIDDEN: not
  * specialists), then core apst_consent_check. */

@@ -162,8 +162,7 @@ enum svc_status svc_cost_rate_save(struct svc_ctx *c, int64_t authority_id, cons
     if (blank(in->label) || trim_copy(in->label, r.label, sizeof r.label) != 0 || !text_is_clean(r.label, 0) ||
         !r.label[0])
         field_errors_add(errs, "label", "Enter a name for the role, up to 127 characters");
-    if (blank(in->org_group) || (strcmp(in->org_group, "school") && strcmp(in->org_group, "la") &&
-                                 strcmp(in->org_group, "health") && strcmp(in->org_group, "other")))
+    if (blank(in->org_group) || !code_find(&codes_org_group, in->org_group))
         field_errors_add(errs, "org_group", "Select who employs this role");
     else
         snprintf(r.org_group, sizeof r.org_group, "%s", in->org_group);

@@ -214,8 +214,11 @@ struct build {
     struct stat_row *out_rows[5];
 };
 
-static const char *const cost_groups[5] = {"school", "la", "health", "other", ""};
-static const char *const cost_group_labels[5] = {"School", "Local authority", "Health", "Other", "No rate set"};
+/* The cost tables' rows: codes_org_group's, then the time of roles with no rate set. */
+static const char *cost_group_label(int g)
+{
+    return g < (int)codes_org_group.count ? codes_org_group.entries[g].label : "No rate set";
+}
 
 static void on_school(void *arg, const struct dash_row *r)
 {
@@ -252,10 +255,8 @@ static int64_t person_pence(const struct cost_rate *r)
 
 static int group_index(const struct cost_rate *r)
 {
-    for (int g = 0; g < 4; g++)
-        if (r && !strcmp(r->org_group, cost_groups[g]))
-            return g;
-    return 4;
+    const struct code_entry *e = r ? code_find(&codes_org_group, r->org_group) : NULL;
+    return e ? (int)(e - codes_org_group.entries) : (int)codes_org_group.count;
 }
 
 static const char *standing_label(const char *key)
@@ -926,12 +927,12 @@ static void tables_init(struct build *b)
     t = table(d, DT_COST_PLANNED, "cost_planned", "Planned direct staff costs by organisation", "Figure 2a",
               CHART_STACKED, "Planned direct staff costs split between school, local authority and health staff.");
     for (int g = 0; g < 4; g++)
-        b->cost_rows_planned[g] = row(t, "", cost_group_labels[g], STAT_MONEY, false, 0);
+        b->cost_rows_planned[g] = row(t, "", cost_group_label(g), STAT_MONEY, false, 0);
     t = table(d, DT_COST_ACTUAL, "cost_actual", "Actual direct staff costs by organisation", "Figure 2a",
               CHART_STACKED, "Direct staff costs of the meetings held, split between school, local authority and "
               "health staff.");
     for (int g = 0; g < 4; g++)
-        b->cost_rows_actual[g] = row(t, "", cost_group_labels[g], STAT_MONEY, false, 0);
+        b->cost_rows_actual[g] = row(t, "", cost_group_label(g), STAT_MONEY, false, 0);
 }
 
 /* ---- what changed for the pupils supported ---- */

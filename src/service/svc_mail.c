@@ -34,11 +34,6 @@ void svc_mail_setup(const char *base_url, const char *from)
         snprintf(site_from, sizeof site_from, "%s", from);
 }
 
-const char *svc_mail_from(void)
-{
-    return site_from;
-}
-
 enum svc_status svc_mail_queue(struct svc_ctx *c, const char *kind, const char *to, const char *name,
                                const char *const *keys, const char *const *vals, size_t n, const char *calendar,
                                const char *calendar_method)

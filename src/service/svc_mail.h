@@ -25,7 +25,6 @@
  * Message-IDs).  Set once by tas serve before any request; the defaults
  * are "http://127.0.0.1:8080" and "tas@localhost". */
 void svc_mail_setup(const char *base_url, const char *from);
-const char *svc_mail_from(void);
 
 /* Queues one message from template name (keys/vals fill it) to `to`,
  * with an iCalendar part when calendar is not NULL (method REQUEST or

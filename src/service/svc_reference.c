@@ -912,43 +912,6 @@ enum svc_status svc_closure_remove(struct svc_ctx *c, int64_t authority_id, int6
     return svc_from_store(q_closure_delete(c->db, closure_id));
 }
 
-struct closure_days {
-    int32_t *days;
-    size_t max, n;
-};
-
-static void collect_closure_day(void *arg, const struct closure_row *r)
-{
-    struct closure_days *d = arg;
-    int32_t day;
-    if (d->n < d->max && day_parse(r->closed_on, &day) == 0)
-        d->days[d->n++] = day;
-}
-
-enum svc_status svc_reference_calendar(struct svc_ctx *c, int64_t authority_id, int year,
-                                       struct half_term terms[6], size_t *nterms,
-                                       int32_t *closures, size_t max_closures, size_t *nclosures)
-{
-    *nterms = 0;
-    *nclosures = 0;
-    if (!year_ok(year))
-        return SVC_NOT_FOUND;
-    if (!svc_reference_may(c, ACT_VIEW, authority_id))
-        return SVC_FORBIDDEN;
-    enum svc_status st = load_terms(c, authority_id, year, terms, nterms);
-    if (st != SVC_OK)
-        return st;
-    struct closure_days d = {closures, closures ? max_closures : 0, 0};
-    int32_t from, to;
-    char a[11], b[11];
-    year_bounds(year, &from, &to);
-    day_format(from, a);
-    day_format(to, b);
-    st = svc_from_store(q_closure_list(c->db, authority_id, a, b, collect_closure_day, &d));
-    *nclosures = d.n;
-    return st;
-}
-
 /* ---- defaults for a new authority -------------------------------------- */
 
 static const struct {

@@ -163,10 +163,4 @@ enum svc_status svc_closure_add(struct svc_ctx *c, int64_t authority_id, int yea
 /* Removes a closure day of the authority. */
 enum svc_status svc_closure_remove(struct svc_ctx *c, int64_t authority_id, int64_t closure_id);
 
-/* The year as the calendar functions want it (for schedules): half-terms
- * as day numbers and closure days, at most max_closures of them. */
-enum svc_status svc_reference_calendar(struct svc_ctx *c, int64_t authority_id, int year,
-                                       struct half_term terms[6], size_t *nterms,
-                                       int32_t *closures, size_t max_closures, size_t *nclosures);
-
 #endif

@@ -139,7 +139,7 @@ enum svc_status svc_feedback_answer(struct svc_ctx *c, const char *token, const 
         return st;
     char items[SURVEY_MAX_ITEMS][SURVEY_ITEM_MAX];
     int nitems = survey_items(q.statements, items);
-    if (!f->org_kind || !code_find(&codes_survey_org, f->org_kind))
+    if (!f->org_kind || !code_find(&codes_org_group, f->org_kind))
         field_errors_add(errs, "org_kind", "Select the kind of organisation you work for");
     int scores[SURVEY_MAX_ITEMS] = {0};
     for (int i = 0; i < nitems; i++) {
@@ -161,8 +161,8 @@ static void tally(void *arg, const char *org, int item, int score, int64_t n)
 {
     struct survey_results *r = arg;
     int g = -1;
-    for (size_t i = 0; i < codes_survey_org.count; i++)
-        if (!strcmp(codes_survey_org.entries[i].code, org))
+    for (size_t i = 0; i < codes_org_group.count; i++)
+        if (!strcmp(codes_org_group.entries[i].code, org))
             g = (int)i;
     if (g < 0)
         return;

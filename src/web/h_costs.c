@@ -15,17 +15,6 @@
 #include "web/view.h"
 
 
-static const char *group_label(const char *g)
-{
-    if (!strcmp(g, "school"))
-        return "School";
-    if (!strcmp(g, "la"))
-        return "Local authority";
-    if (!strcmp(g, "health"))
-        return "Health";
-    return "Other";
-}
-
 static void money(int64_t pence, char *out, size_t n)
 {
     snprintf(out, n, "%lld.%02lld", (long long)(pence / 100), (long long)(pence % 100));
@@ -37,8 +26,9 @@ static json_t *rate_json(const struct cost_rate *r, bool set)
     int64_t minutes = r->prep_minutes + r->meeting_minutes + r->followup_minutes + r->travel_minutes;
     money(r->hourly_pence, hourly, sizeof hourly);
     money((r->hourly_pence * minutes + 30) / 60, per, sizeof per);
+    const char *group = code_label(&codes_org_group, r->org_group);
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:s}", "role_key", r->role_key, "label",
-                     r->label, "org_group", r->org_group, "org_group_label", group_label(r->org_group), "set", set,
+                     r->label, "org_group", r->org_group, "org_group_label", group ? group : "Other", "set", set,
                      "hourly", set ? hourly : "", "prep_minutes", (json_int_t)r->prep_minutes, "meeting_minutes",
                      (json_int_t)r->meeting_minutes, "followup_minutes", (json_int_t)r->followup_minutes,
                      "travel_minutes", (json_int_t)r->travel_minutes, "cost_per_meeting", set ? per : "");
@@ -81,13 +71,10 @@ static void costs_page(struct req *rq, struct resp *rs, int status, const struct
                                     &(struct code_list){"none", NULL, 0}, "Select a role");
     for (size_t i = 0; i < s->n; i++)
         fld_add_option(role, s->rates[i].role_key, s->rates[i].label, f ? f->role_key : "");
-    static const struct code_entry groups[] = {{"school", "School", NULL}, {"la", "Local authority", NULL},
-                                               {"health", "Health", NULL}, {"other", "Other", NULL}};
-    struct code_list gl = {"org_group", groups, 4};
     json_t *fields = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "role_key", role, "label",
                                fld_input("label", "Name shown in the tables", f ? f->label : "", errs, NULL),
                                "org_group", fld_select_codes("org_group", "Employed by", f ? f->org_group : "", errs,
-                                                             &gl, NULL),
+                                                             &codes_org_group, NULL),
                                "hourly", fld_input("hourly", "Hourly cost with on-costs, in pounds",
                                                    f ? f->hourly : "", errs, "For example, 42.50"),
                                "prep", fld_input("prep", "Preparation, in minutes", f ? f->prep : "", errs, NULL),

@@ -181,7 +181,7 @@ static void render_answer(struct req *rq, struct resp *rs, int status, const cha
     view_set_errors(ctx, e);
     json_t *fields = json_object();
     json_object_set_new(fields, "org_kind", fld_radios_codes("org_kind", "Where do you work?", f->org_kind, e,
-                                                             &codes_survey_org, 0));
+                                                             &codes_org_group, 0));
     char items[SURVEY_MAX_ITEMS][SURVEY_ITEM_MAX];
     int n = survey_items(q->statements, items);
     json_t *likert = json_array();
@@ -276,8 +276,8 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
     int n = survey_items(q->statements, items);
     json_t *groups = json_array();
     for (int g = 0; g < SURVEY_GROUPS; g++) {
-        json_t *o = json_pack("{s:s, s:s, s:b}", "code", codes_survey_org.entries[g].code, "label",
-                              codes_survey_org.entries[g].label, "withheld", r->withheld[g]);
+        json_t *o = json_pack("{s:s, s:s, s:b}", "code", codes_org_group.entries[g].code, "label",
+                              codes_org_group.entries[g].label, "withheld", r->withheld[g]);
         json_object_set_new(o, "respondents", r->withheld[g] ? json_null() : json_integer(r->respondents[g]));
         json_object_set_new(o, "respondents_text", r->withheld[g] ? json_string("c")
                                                                    : json_sprintf("%lld", (long long)r->respondents[g]));
@@ -294,7 +294,7 @@ static json_t *results_json(const struct questionnaire *q, const struct survey_r
         json_t *cells = json_array();
         for (int g = 0; g < SURVEY_GROUPS; g++) {
             int m = survey_mean10(r, g, i);
-            json_t *c = json_pack("{s:s, s:i}", "group", codes_survey_org.entries[g].label, "y", y + g * 18);
+            json_t *c = json_pack("{s:s, s:i}", "group", codes_org_group.entries[g].label, "y", y + g * 18);
             json_object_set_new(c, "mean", m < 0 ? json_null() : json_real(m / 10.0));
             json_object_set_new(c, "text", r->withheld[g] ? json_string("c")
                                            : m < 0 ? json_string("-") : json_sprintf("%d.%d", m / 10, m % 10));
@@ -364,7 +364,7 @@ static void h_results_csv(struct req *rq, struct resp *rs)
             char mean[16];
             snprintf(mean, sizeof mean, "%d.%d", m / 10, m % 10);
             csv_text(&w, items[i]);
-            csv_text(&w, codes_survey_org.entries[g].label);
+            csv_text(&w, codes_org_group.entries[g].label);
             if (r->withheld[g])
                 csv_text(&w, "c");
             else

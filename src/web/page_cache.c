@@ -125,17 +125,6 @@ void page_cache_clear(void)
     pthread_mutex_unlock(&lock);
 }
 
-void page_cache_stats(size_t *entries, size_t *b)
-{
-    pthread_mutex_lock(&lock);
-    size_t n = 0;
-    for (size_t i = 0; i < PAGE_CACHE_ENTRIES; i++)
-        n += slots[i].key != NULL;
-    *entries = n;
-    *b = bytes;
-    pthread_mutex_unlock(&lock);
-}
-
 /* ---- keys ---- */
 
 void page_key_text(struct buf *b, const char *s)

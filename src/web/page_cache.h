@@ -27,8 +27,6 @@ bool page_cache_get(const char *key, struct buf *out, void *extra, size_t extral
 void page_cache_put(const char *key, const char *body, size_t len, const void *extra, size_t extralen);
 /* Forgets everything (tests, and a server stopping). */
 void page_cache_clear(void);
-/* Entries held and their bytes, for tests. */
-void page_cache_stats(size_t *entries, size_t *bytes);
 
 /* Appends s (NULL as "") to a key, its length first, so no two lists of
  * texts make the same key. */
