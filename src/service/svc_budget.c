@@ -76,7 +76,7 @@ static int64_t limit_of(struct svc_ctx *c, int64_t authority_id, enum role role)
 {
     int64_t v = 0;
     if (role == ROLE_BUDGET_HOLDER || role == ROLE_BUDGET_APPROVER) {
-        if (q_budget_limit_get(c->db, authority_id, role_code(role), &v) != STORE_OK)
+        if (q_budget_pence_get(c->db, BUDGET_PENCE_LIMIT, authority_id, role_code(role), &v) != STORE_OK)
             v = role == ROLE_BUDGET_HOLDER ? BUDGET_DEFAULT_COMMIT_LIMIT : BUDGET_DEFAULT_APPROVE_LIMIT;
     }
     return v;
@@ -123,9 +123,9 @@ enum svc_status svc_budget_limits_set(struct svc_ctx *c, int64_t authority_id, c
         return SVC_INVALID;
     enum store_rc rc = store_begin_write(c->db);
     if (rc == STORE_OK)
-        rc = q_budget_limit_set(c->db, authority_id, "budget_holder", h, c->who->user_id, c->now);
+        rc = q_budget_pence_set(c->db, BUDGET_PENCE_LIMIT, authority_id, "budget_holder", h, c->who->user_id, c->now);
     if (rc == STORE_OK)
-        rc = q_budget_limit_set(c->db, authority_id, "budget_approver", a, c->who->user_id, c->now);
+        rc = q_budget_pence_set(c->db, BUDGET_PENCE_LIMIT, authority_id, "budget_approver", a, c->who->user_id, c->now);
     enum svc_status st = svc_from_store(rc);
     if (st == SVC_OK)
         st = audit(c, "edit", "budget_limits", authority_id, authority_id, "budget.limits");
@@ -1520,7 +1520,8 @@ enum svc_status svc_budget_unit_costs(struct svc_ctx *c, int64_t authority_id, s
     memset(out, 0, sizeof *out);
     for (int i = 0; i < BUDGET_COST__COUNT; i++) {
         int64_t v = 0;
-        enum store_rc rc = q_budget_unit_cost_get(c->db, authority_id, budget_cost_defaults[i].key, &v);
+        enum store_rc rc =
+            q_budget_pence_get(c->db, BUDGET_PENCE_UNIT_COST, authority_id, budget_cost_defaults[i].key, &v);
         if (rc != STORE_OK && rc != STORE_DONE)
             return SVC_ERROR;
         out->own[i] = rc == STORE_OK;
@@ -1543,7 +1544,7 @@ enum svc_status svc_budget_unit_cost_set(struct svc_ctx *c, int64_t authority_id
         return SVC_INVALID;
     enum store_rc rc = store_begin_write(c->db);
     if (rc == STORE_OK)
-        rc = q_budget_unit_cost_set(c->db, authority_id, d->key, v, c->who->user_id, c->now);
+        rc = q_budget_pence_set(c->db, BUDGET_PENCE_UNIT_COST, authority_id, d->key, v, c->who->user_id, c->now);
     enum svc_status st = svc_from_store(rc);
     if (st == SVC_OK)
         st = audit(c, "edit", "budget_unit_cost", authority_id, authority_id, "budget.unit_cost");

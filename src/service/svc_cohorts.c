@@ -499,7 +499,7 @@ enum svc_status svc_cohort_void(struct svc_ctx *c, int64_t id, const char *reaso
         st = void_reason(reason, why, sizeof why, errs);
     if (st != SVC_OK)
         return st;
-    enum store_rc rc = q_cohort_void(c->db, id, c->who->user_id, why, c->now);
+    enum store_rc rc = q_cohort_void(c->db, COHORT_VOID_DISCUSSION, id, c->who->user_id, why, c->now);
     return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
 }
 
@@ -710,7 +710,7 @@ enum svc_status svc_cohort_action_void(struct svc_ctx *c, int64_t id, const char
     char why[COHORT_REASON_MAX];
     if ((st = void_reason(reason, why, sizeof why, errs)) != SVC_OK)
         return st;
-    enum store_rc rc = q_cohort_action_void(c->db, id, c->who->user_id, why, c->now);
+    enum store_rc rc = q_cohort_void(c->db, COHORT_VOID_ACTION, id, c->who->user_id, why, c->now);
     return rc == STORE_OK ? SVC_OK : rc == STORE_DONE ? SVC_CONFLICT : SVC_ERROR;
 }
 

@@ -207,12 +207,12 @@ static int grid_init(struct grid *g, const struct schools *ss, int ymin, int yma
 static enum store_rc counts_load(struct svc_ctx *c, int64_t authority_id, const struct eval_kind *k, struct grid *g)
 {
     if (!k->computed)
-        return q_eval_counts_entered(c->db, authority_id, k->code, grid_put, g);
+        return q_eval_counts(c->db, EVAL_COUNT_ENTERED, authority_id, k->code, grid_put, g);
     const char *what = k->code + strlen(EVAL_COMPUTED_PREFIX);
     if (!strcmp(what, "suspension") || !strcmp(what, "exclusion"))
-        return q_eval_counts_outcomes(c->db, authority_id, what, grid_put, g);
+        return q_eval_counts(c->db, EVAL_COUNT_OUTCOMES, authority_id, what, grid_put, g);
     if (!strncmp(what, "referral:", 9))
-        return q_eval_counts_referrals(c->db, authority_id, what + 9, grid_put, g);
+        return q_eval_counts(c->db, EVAL_COUNT_REFERRALS, authority_id, what + 9, grid_put, g);
     return STORE_ERROR;
 }
 

@@ -48,24 +48,17 @@ enum store_rc q_break_glass_active(struct store *s, int64_t user_id, int64_t now
 enum store_rc q_break_glass_list(struct store *s, const struct visibility *v, int64_t limit,
                                  void (*fn)(void *arg, const struct break_glass_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " BG_COLS BG_FROM "WHERE " VIS_FILTER("b.authority_id", "b.school_id")
-        " ORDER BY CASE WHEN b.reviewed_at IS NULL THEN 0 ELSE 1 END, b.at DESC, b.id DESC LIMIT ?");
-    int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0)
-        return q_refuse(st);
-    store_bind_int(st, idx, limit);
-    return store_each_row(st, bg_each, &(struct bg_sink){fn, arg});
+        " ORDER BY CASE WHEN b.reviewed_at IS NULL THEN 0 ELSE 1 END, b.at DESC, b.id DESC LIMIT ?",
+        Q_PARAMS(QP_VIS(v), QP_INT(limit)), bg_each, &(struct bg_sink){fn, arg});
 }
 
 enum store_rc q_break_glass_review(struct store *s, int64_t id, int64_t by, int64_t at)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL "
-        "RETURNING id");
-    store_bind_int(st, 1, by);
-    store_bind_int(st, 2, at);
-    store_bind_int(st, 3, id);
     int64_t reviewed;
-    return store_get_int(st, &reviewed);
+    return q_int(s,
+        "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL "
+        "RETURNING id",
+        Q_PARAMS(QP_INT(by), QP_INT(at), QP_INT(id)), &reviewed);
 }

@@ -106,15 +106,13 @@ enum store_rc q_role_security_set(struct store *s, int64_t authority_id, const c
 
 enum store_rc q_totp_required(struct store *s, int64_t user_id, bool *required, bool *enrolled)
 {
-    struct store_stmt *st = store_prepare(s,
+    int64_t roles = 0, totp = 0;
+    enum store_rc rc = q_row(s,
         "SELECT (SELECT count(*) FROM user_roles ur JOIN role_security rs ON rs.role = ur.role "
         "        AND (rs.authority_id = 0 OR rs.authority_id = ur.authority_id) "
         "        WHERE ur.user_id = ? AND rs.require_totp = 1), "
-        "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)");
-    store_bind_int(st, 1, user_id);
-    store_bind_int(st, 2, user_id);
-    int64_t roles = 0, totp = 0;
-    enum store_rc rc = store_get_row(st, q_read_ints, (int64_t *[]){&roles, &totp, NULL});
+        "       (SELECT count(*) FROM user_totp WHERE user_id = ? AND confirmed_at IS NOT NULL)",
+        Q_PARAMS(QP_INT_TWICE(user_id)), q_read_ints, (int64_t *[]){&roles, &totp, NULL});
     if (rc == STORE_ROW) {
         *required = roles > 0;
         *enrolled = totp > 0;

@@ -53,10 +53,7 @@ enum store_rc q_action_update(struct store *s, const struct action_row *a, int64
 enum store_rc q_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
                                   const char *outcome, const char *closed_on, int64_t now)
 {
-    return q_exec_status(s,
-        "UPDATE actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, "
-        "updated_at = ? WHERE id = ?",
-        id, status, reason, outcome, closed_on, now);
+    return q_exec_status(s, Q_STATUS_SQL("actions"), id, status, reason, outcome, closed_on, now);
 }
 
 #define ACTION_SELECT \
@@ -76,24 +73,17 @@ Q_READER(read_action, struct action_row, id, case_id, discussion_id, description
          closed_on, created_at, updated_at, owner_service_name, owner_practitioner_name, resource_title,
          resource_url, meeting_id, meeting_date, voided_at, void_reason)
 
-Q_SINK(action, struct action_row, read_action)
-
 enum store_rc q_action_get(struct store *s, int64_t id, struct action_row *out)
 {
     return q_get_id(s, ACTION_SELECT "WHERE a.id = ?", id, read_action, out);
 }
 
-enum store_rc q_action_list(struct store *s, int64_t case_id,
-                            void (*fn)(void *arg, const struct action_row *a), void *arg)
-{
-    /* Open first by due date (none last); closed ones most recent first. */
-    return q_each_id(s,
-        ACTION_SELECT
-        "WHERE a.case_id = ? ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, "
-        "CASE WHEN a.status = 'open' THEN coalesce(a.due_on, '9999-12-31') ELSE '' END, "
-        "coalesce(a.closed_on, '') DESC, a.id",
-        case_id, action_each, &(struct action_sink){fn, arg});
-}
+/* Open first by due date (none last); closed ones most recent first. */
+Q_LIST_OF_ID(q_action_list, struct action_row, read_action,
+    ACTION_SELECT
+    "WHERE a.case_id = ? ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, "
+    "CASE WHEN a.status = 'open' THEN coalesce(a.due_on, '9999-12-31') ELSE '' END, "
+    "coalesce(a.closed_on, '') DESC, a.id")
 
 /* ---- referrals ---- */
 
@@ -123,53 +113,33 @@ enum store_rc q_referral_set_outcome(struct store *s, int64_t id, const char *ou
 Q_READER(read_referral, struct referral_row, id, case_id, action_id, service_id, referred_on, outcome, outcome_on,
          notes, created_at, updated_at, service_name, action_description, voided_at, void_reason)
 
-Q_SINK(referral, struct referral_row, read_referral)
-
 enum store_rc q_referral_get(struct store *s, int64_t id, struct referral_row *out)
 {
     return q_get_id(s, REFERRAL_SELECT "WHERE f.id = ?", id, read_referral, out);
 }
 
-enum store_rc q_referral_list(struct store *s, int64_t case_id,
-                              void (*fn)(void *arg, const struct referral_row *r), void *arg)
-{
-    return q_each_id(s,
-        REFERRAL_SELECT
-        "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC",
-        case_id, referral_each, &(struct referral_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_referral_list, struct referral_row, read_referral,
+    REFERRAL_SELECT
+    "WHERE f.case_id = ? ORDER BY f.referred_on DESC, f.id DESC")
 
+/* A void leaves updated_at as it was. */
 enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, const char *reason, int64_t now)
 {
-#define VOID_SET " SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL"
     static const char *const sql[VOID__COUNT] = {
-        [VOID_ACTION] = "UPDATE actions" VOID_SET,
-        [VOID_REFERRAL] = "UPDATE referrals" VOID_SET,
-        [VOID_DISCUSSION] = "UPDATE discussions" VOID_SET,
-        [VOID_MEETING] = "UPDATE meetings" VOID_SET,
+        [VOID_ACTION] = Q_VOID_SQL_ONLY("actions"),
+        [VOID_REFERRAL] = Q_VOID_SQL_ONLY("referrals"),
+        [VOID_DISCUSSION] = Q_VOID_SQL_ONLY("discussions"),
+        [VOID_MEETING] = Q_VOID_SQL_ONLY("meetings"),
     };
-#undef VOID_SET
-    if ((unsigned)k >= VOID__COUNT)
-        return STORE_ERROR;
-    enum store_rc rc = q_run(s, sql[k], Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(id)));
-    if (rc != STORE_OK)
-        return rc;
-    return store_changes(s) > 0 ? STORE_OK : STORE_DONE;
+    return Q_EXEC_VOID_OF(s, sql, k, id, reason, by, now);
 }
 
 Q_READER(read_case_discussions, struct case_discussion, id, meeting_id, meeting_date, meeting_status, team_name)
 
-Q_SINK(case_discussions, struct case_discussion, read_case_discussions)
-
-enum store_rc q_case_discussions(struct store *s, int64_t case_id,
-                                 void (*fn)(void *arg, const struct case_discussion *d), void *arg)
-{
-    return q_each_id(s,
-        "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
-        "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
-        "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC",
-        case_id, case_discussions_each, &(struct case_discussions_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_case_discussions, struct case_discussion, read_case_discussions,
+    "SELECT d.id, m.id, m.meeting_date, m.status, t.name FROM discussions d "
+    "JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
+    "WHERE d.case_id = ? ORDER BY m.meeting_date DESC, d.id DESC")
 
 /* ---- work lists ---- */
 
@@ -191,13 +161,9 @@ Q_SINK(work_action, struct work_action, read_work_action)
 enum store_rc q_work_overdue(struct store *s, const struct visibility *v, const char *today,
                              void (*fn)(void *arg, const struct work_action *a), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, WORK_ACTION_SELECT
-        " AND a.status = 'open' AND a.voided_at IS NULL AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id");
-    int idx = q_bind_case_visibility(st, 1, v, today);
-    if (idx < 0)
-        return q_refuse(st);
-    store_bind_text(st, idx, today);
-    return store_each_row(st, work_action_each, &(struct work_action_sink){fn, arg});
+    return q_rows(s, WORK_ACTION_SELECT
+        " AND a.status = 'open' AND a.voided_at IS NULL AND a.due_on IS NOT NULL AND a.due_on < ? ORDER BY a.due_on, a.id",
+        Q_PARAMS(QP_CASE_VIS(v, today), QP_TEXT(today)), work_action_each, &(struct work_action_sink){fn, arg});
 }
 
 /* Open actions on visible cases matching owner (one bound id or none),
@@ -208,13 +174,9 @@ static enum store_rc work_open_owned(struct store *s, const char *owner, const s
     char sql[2048];
     snprintf(sql, sizeof sql, "%s AND a.status = 'open' AND a.voided_at IS NULL AND %s "
              "ORDER BY CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id", WORK_ACTION_SELECT, owner);
-    struct store_stmt *st = store_prepare(s, sql);
-    int idx = q_bind_case_visibility(st, 1, v, today);
-    if (idx < 0)
-        return q_refuse(st);
     if (id > 0)
-        store_bind_int(st, idx, id);
-    return store_each_row(st, work_action_each, sink);
+        return q_rows(s, sql, Q_PARAMS(QP_CASE_VIS(v, today), QP_INT(id)), work_action_each, sink);
+    return q_rows(s, sql, Q_PARAMS(QP_CASE_VIS(v, today)), work_action_each, sink);
 }
 
 enum store_rc q_work_owned(struct store *s, const struct visibility *v, const char *today, int64_t user_id,
@@ -233,11 +195,8 @@ enum store_rc q_work_school(struct store *s, const struct visibility *v, const c
 
 enum store_rc q_practitioners_of_user(struct store *s, int64_t user_id, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM practitioners WHERE user_id = ? AND active = 1");
-    store_bind_int(st, 1, user_id);
-    *n = 0;
-    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return q_count(s, "SELECT count(*) FROM practitioners WHERE user_id = ? AND active = 1",
+        Q_PARAMS(QP_INT(user_id)), n);
 }
 
 Q_READER(read_work_open_cases, struct work_case, case_id, pupil_id, pupil_name, team_name, opened_on, open_actions,
@@ -249,7 +208,7 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
                                 void (*fn)(void *arg, const struct work_case *c), void *arg)
 {
     /* The parameters in the select list come before the filter's. */
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT c.id, c.pupil_id, p.forenames || ' ' || p.surname, t.name, c.opened_on, "
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL), "
         "(SELECT count(*) FROM actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.voided_at IS NULL "
@@ -260,12 +219,9 @@ enum store_rc q_work_open_cases(struct store *s, const struct visibility *v, con
         "JOIN teams t ON t.id = c.team_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
         " AND c.status = 'open' AND EXISTS (SELECT 1 FROM actions a WHERE a.case_id = c.id "
-        "AND a.status = 'open' AND a.voided_at IS NULL) ORDER BY c.id");
-    store_bind_text(st, 1, today);
-    store_bind_text(st, 2, today);
-    if (q_bind_case_visibility(st, 3, v, today) < 0)
-        return q_refuse(st);
-    return store_each_row(st, work_open_cases_each, &(struct work_open_cases_sink){fn, arg});
+        "AND a.status = 'open' AND a.voided_at IS NULL) ORDER BY c.id",
+        Q_PARAMS(QP_TEXT_TWICE(today), QP_CASE_VIS(v, today)), work_open_cases_each,
+        &(struct work_open_cases_sink){fn, arg});
 }
 
 Q_READER(read_work_minutes, struct work_meeting, meeting_id, team_id, team_name, meeting_date, discussions,
@@ -276,7 +232,7 @@ Q_SINK(work_minutes, struct work_meeting, read_work_minutes)
 enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, const char *today,
                              void (*fn)(void *arg, const struct work_meeting *m), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT m.id, m.team_id, t.name, m.meeting_date, "
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL), "
         "(SELECT count(*) FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '') "
@@ -285,12 +241,8 @@ enum store_rc q_work_minutes(struct store *s, const struct visibility *teams, co
         " AND m.status = 'held' AND m.meeting_date < ? "
         "AND (NOT EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL) "
         "OR EXISTS (SELECT 1 FROM discussions d WHERE d.meeting_id = m.id AND d.voided_at IS NULL AND trim(d.minutes) = '')) "
-        "ORDER BY m.meeting_date, m.id");
-    int idx = q_bind_team_visibility(st, 1, teams);
-    if (idx < 0)
-        return q_refuse(st);
-    store_bind_text(st, idx, today);
-    return store_each_row(st, work_minutes_each, &(struct work_minutes_sink){fn, arg});
+        "ORDER BY m.meeting_date, m.id",
+        Q_PARAMS(QP_TEAM_VIS(teams), QP_TEXT(today)), work_minutes_each, &(struct work_minutes_sink){fn, arg});
 }
 
 Q_READER(read_work_feedback, struct work_feedback, discussion_id, meeting_id, meeting_date, team_name, case_id,
@@ -301,16 +253,14 @@ Q_SINK(work_feedback, struct work_feedback, read_work_feedback)
 enum store_rc q_work_feedback(struct store *s, const struct visibility *v, const char *today,
                               void (*fn)(void *arg, const struct work_feedback *f), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT d.id, m.id, m.meeting_date, t.name, c.id, c.pupil_id, p.forenames || ' ' || p.surname, m.team_id, p.school_id "
         "FROM discussions d JOIN meetings m ON m.id = d.meeting_id AND d.voided_at IS NULL AND m.voided_at IS NULL JOIN teams t ON t.id = m.team_id "
         "JOIN cases c ON c.id = d.case_id JOIN pupils p ON p.id = c.pupil_id "
         "JOIN schools s ON s.id = p.school_id WHERE "
         VIS_CASE_FILTER("c.team_id", "c.pupil_id", "s.authority_id", "p.school_id")
-        " AND m.status = 'held' AND d.feedback_on IS NULL ORDER BY m.meeting_date, d.id");
-    if (q_bind_case_visibility(st, 1, v, today) < 0)
-        return q_refuse(st);
-    return store_each_row(st, work_feedback_each, &(struct work_feedback_sink){fn, arg});
+        " AND m.status = 'held' AND d.feedback_on IS NULL ORDER BY m.meeting_date, d.id",
+        Q_PARAMS(QP_CASE_VIS(v, today)), work_feedback_each, &(struct work_feedback_sink){fn, arg});
 }
 
 /* ---- chronology ---- */

@@ -50,12 +50,10 @@ enum store_rc q_apst_by_team(struct store *s, int64_t team_id, struct apst_taskf
 enum store_rc q_apst_list(struct store *s, const struct visibility *v,
                           void (*fn)(void *arg, const struct apst_taskforce_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " TF_COLS TF_FROM "WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
-        " ORDER BY t.active DESC, lower(t.name), f.id LIMIT 500");
-    if (q_bind_team_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, tf_each, &(struct tf_sink){fn, arg});
+        " ORDER BY t.active DESC, lower(t.name), f.id LIMIT 500",
+        Q_PARAMS(QP_TEAM_VIS(v)), tf_each, &(struct tf_sink){fn, arg});
 }
 
 /* ---- specialists ---- */
@@ -65,8 +63,6 @@ enum store_rc q_apst_list(struct store *s, const struct visibility *v,
     "coalesce(ends_on, ''), coalesce(user_id, 0)"
 Q_READER(read_sp, struct apst_specialist_row, id, taskforce_id, kind, name, fte, days_on_site, home_service,
          funding, supervision, starts_on, ends_on, user_id)
-Q_SINK(sp, struct apst_specialist_row, read_sp)
-
 Q_BINDER(bind_sp, struct apst_specialist_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(name), Q_IN(fte),
          Q_IN(days_on_site), Q_IN(home_service), Q_IN(funding), Q_IN(supervision), Q_IN(starts_on), Q_OPT(ends_on),
          Q_OPT(user_id))
@@ -90,19 +86,12 @@ enum store_rc q_apst_specialist_get(struct store *s, int64_t id, struct apst_spe
     return q_get_id(s, "SELECT " SP_COLS " FROM apst_specialists WHERE id = ?", id, read_sp, out);
 }
 
-enum store_rc q_apst_specialists(struct store *s, int64_t taskforce_id,
-                                 void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " SP_COLS " FROM apst_specialists WHERE taskforce_id = ? ORDER BY kind, lower(name), id",
-        taskforce_id, sp_each, &(struct sp_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_apst_specialists, struct apst_specialist_row, read_sp,
+    "SELECT " SP_COLS " FROM apst_specialists WHERE taskforce_id = ? ORDER BY kind, lower(name), id")
 
 /* ---- agreements ---- */
 
 Q_READER(read_ag, struct apst_agreement_row, id, taskforce_id, kind, party, signed_on, review_on)
-Q_SINK(ag, struct apst_agreement_row, read_ag)
-
 Q_BINDER(bind_ag, struct apst_agreement_row, Q_IN(taskforce_id), Q_IN(kind), Q_IN(party), Q_IN(signed_on),
          Q_IN(review_on))
 
@@ -114,14 +103,9 @@ enum store_rc q_apst_agreement_insert(struct store *s, struct apst_agreement_row
         bind_ag, r, now, &r->id);
 }
 
-enum store_rc q_apst_agreements(struct store *s, int64_t taskforce_id,
-                                void (*fn)(void *arg, const struct apst_agreement_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT id, taskforce_id, kind, party, signed_on, review_on FROM apst_agreements WHERE taskforce_id = ? "
-        "ORDER BY review_on, id",
-        taskforce_id, ag_each, &(struct ag_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_apst_agreements, struct apst_agreement_row, read_ag,
+    "SELECT id, taskforce_id, kind, party, signed_on, review_on FROM apst_agreements WHERE taskforce_id = ? "
+    "ORDER BY review_on, id")
 
 /* ---- referrals ---- */
 
@@ -196,7 +180,6 @@ enum store_rc q_apst_referrals(struct store *s, int64_t taskforce_id, const char
 
 Q_READER(read_item, struct apst_item_row, id, meeting_id, referral_id, pupil_name, kind, event_kind, decision,
          decided_by, decided_by_name)
-Q_SINK(item, struct apst_item_row, read_item)
 
 enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64_t by, int64_t now)
 {
@@ -208,17 +191,12 @@ enum store_rc q_apst_item_insert(struct store *s, struct apst_item_row *r, int64
                  QP_INT(now)), &r->id);
 }
 
-enum store_rc q_apst_items(struct store *s, int64_t meeting_id,
-                           void (*fn)(void *arg, const struct apst_item_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT i.id, i.meeting_id, coalesce(i.referral_id, 0), coalesce(p.forenames || ' ' || p.surname, ''), "
-        "i.kind, i.event_kind, i.decision, i.decided_by, i.decided_by_name FROM apst_meeting_items i "
-        "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
-        "WHERE i.meeting_id = ? ORDER BY CASE i.kind WHEN 'new_referral' THEN 0 WHEN 'held_case' THEN 1 "
-        "ELSE 2 END, i.id",
-        meeting_id, item_each, &(struct item_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_apst_items, struct apst_item_row, read_item,
+    "SELECT i.id, i.meeting_id, coalesce(i.referral_id, 0), coalesce(p.forenames || ' ' || p.surname, ''), "
+    "i.kind, i.event_kind, i.decision, i.decided_by, i.decided_by_name FROM apst_meeting_items i "
+    "LEFT JOIN apst_referrals r ON r.id = i.referral_id LEFT JOIN pupils p ON p.id = r.pupil_id "
+    "WHERE i.meeting_id = ? ORDER BY CASE i.kind WHEN 'new_referral' THEN 0 WHEN 'held_case' THEN 1 "
+    "ELSE 2 END, i.id")
 
 Q_BINDER(bind_consent, struct apst_referral_row, Q_IN(consent_basis), Q_IN(consent_by), Q_OPT(consent_on),
          Q_IN(consent_kinds), Q_IN(consent_note))
@@ -246,41 +224,21 @@ enum store_rc q_apst_referral_staff_remove(struct store *s, int64_t referral_id,
         Q_PARAMS(QP_INT(referral_id), QP_INT(specialist_id)));
 }
 
-struct users_sink {
-    int64_t *users;
-    size_t max, n;
-};
-static void user_each(struct store_stmt *st, void *arg)
-{
-    struct users_sink *u = arg;
-    if (u->n < u->max)
-        u->users[u->n++] = store_col_int(st, 0);
-}
-
 enum store_rc q_apst_referral_staff_users(struct store *s, int64_t referral_id, int64_t *users, size_t max,
                                           size_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
+    *n = 0;
+    return q_rows(s,
         "SELECT sp.user_id FROM apst_referrals r JOIN apst_specialists sp ON sp.id = r.lead_specialist_id "
         "WHERE r.id = ? AND sp.user_id IS NOT NULL UNION "
         "SELECT sp.user_id FROM apst_referral_staff a JOIN apst_specialists sp ON sp.id = a.specialist_id "
-        "WHERE a.referral_id = ? AND sp.user_id IS NOT NULL");
-    store_bind_int(st, 1, referral_id);
-    store_bind_int(st, 2, referral_id);
-    struct users_sink u = {users, max, 0};
-    enum store_rc rc = store_each_row(st, user_each, &u);
-    *n = u.n;
-    return rc;
+        "WHERE a.referral_id = ? AND sp.user_id IS NOT NULL",
+        Q_PARAMS(QP_INT_TWICE(referral_id)), q_read_id, &(struct q_ids){users, max, n});
 }
 
-enum store_rc q_apst_referral_staff(struct store *s, int64_t referral_id,
-                                    void (*fn)(void *arg, const struct apst_specialist_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " SP_COLS " FROM apst_specialists WHERE id IN "
-        "(SELECT specialist_id FROM apst_referral_staff WHERE referral_id = ?) ORDER BY lower(name), id",
-        referral_id, sp_each, &(struct sp_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_apst_referral_staff, struct apst_specialist_row, read_sp,
+    "SELECT " SP_COLS " FROM apst_specialists WHERE id IN "
+    "(SELECT specialist_id FROM apst_referral_staff WHERE referral_id = ?) ORDER BY lower(name), id")
 
 enum store_rc q_apst_specialist_set_user(struct store *s, int64_t id, int64_t user_id, int64_t now)
 {
@@ -319,20 +277,15 @@ enum store_rc q_apst_cost_get(struct store *s, int64_t id, struct apst_cost_row 
     return q_row(s, "SELECT " COST_COLS "FROM apst_costs WHERE id = ?", Q_PARAMS(QP_INT(id)), read_cost, out);
 }
 
-/* The tables a void applies to: a fixed list, never text from input. */
+/* The log's entries have no updated_at. */
 enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, const char *reason, int64_t by,
                           int64_t now)
 {
     static const char *const sql[] = {
-        /* no updated_at: "? > 0" takes q_exec_void's time again */
-        [APST_VOID_INTERVENTION] = "UPDATE apst_interventions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                                   "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
-        [APST_VOID_COST] = "UPDATE apst_costs SET voided_at = ?, voided_by = ?, void_reason = ? "
-                           "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
+        [APST_VOID_INTERVENTION] = Q_VOID_SQL_ONLY("apst_interventions"),
+        [APST_VOID_COST] = Q_VOID_SQL_ONLY("apst_costs"),
     };
-    if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
-        return STORE_ERROR;
-    return q_exec_void(s, sql[kind], id, reason, by, now);
+    return Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now);
 }
 
 /* ---- intervention log ---- */

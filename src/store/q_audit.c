@@ -124,9 +124,8 @@ enum store_rc q_audit_username(struct store *s, int64_t user_id, char *out, size
     out[0] = '\0';
     if (user_id <= 0)
         return STORE_OK;
-    struct store_stmt *st = store_prepare(s, "SELECT username FROM users WHERE id = ?");
-    store_bind_int(st, 1, user_id);
-    enum store_rc rc = store_get_row(st, q_read_text, &(struct q_text){out, outsz});
+    enum store_rc rc = q_get_id(s, "SELECT username FROM users WHERE id = ?", user_id, q_read_text,
+                                &(struct q_text){out, outsz});
     return rc == STORE_ROW || rc == STORE_DONE ? STORE_OK : rc;
 }
 
@@ -180,26 +179,13 @@ static int bind_audit_filter(struct store_stmt *st, const struct visibility *v, 
 {
     (void)page;
     const struct audit_filter *f = filter;
-    int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0)
-        return -1;
     const char *upn = f->upn ? f->upn : "";
     const char *user = f->username ? f->username : "";
-    store_bind_int(st, idx++, f->pupil_id);
-    store_bind_int(st, idx++, f->pupil_id);
-    store_bind_text(st, idx++, upn);
-    store_bind_text(st, idx++, upn);
-    store_bind_text(st, idx++, upn);
-    store_bind_text(st, idx++, user);
-    store_bind_text(st, idx++, user);
-    store_bind_int(st, idx++, f->from_at);
-    store_bind_int(st, idx++, f->from_at);
-    store_bind_int(st, idx++, f->to_at);
-    store_bind_int(st, idx++, f->to_at);
-    store_bind_int(st, idx++, f->flagged_only ? 1 : 0);
     /* "Flagged" is what needs a DPO's attention, not retention's own entries. */
-    store_bind_int(st, idx++, AUDIT_FLAG_BREAK_GLASS | AUDIT_FLAG_REFUSED);
-    return idx;
+    return q_bind_params(st, 1,
+        Q_PARAMS(QP_VIS(v), QP_INT_TWICE(f->pupil_id), QP_TEXT_TWICE(upn), QP_TEXT(upn), QP_TEXT_TWICE(user),
+                 QP_INT_TWICE(f->from_at), QP_INT_TWICE(f->to_at), QP_INT(f->flagged_only ? 1 : 0),
+                 QP_INT(AUDIT_FLAG_BREAK_GLASS | AUDIT_FLAG_REFUSED)));
 }
 
 Q_SINK(audit, struct audit_entry, read_entry)

@@ -1,5 +1,6 @@
 #include "store/q_authorities.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 Q_READER(read_authority, struct authority, id, la_code, name)
 
@@ -29,13 +30,11 @@ enum store_rc q_authority_get(struct store *s, int64_t id, struct authority *out
 enum store_rc q_authority_list(struct store *s, const struct visibility *v,
                                void (*fn)(void *arg, const struct authority *a), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT id, la_code, name FROM authorities a WHERE (? = 1 OR a.id IN ("
         VIS_SLOTS8 ") OR a.id IN (SELECT authority_id FROM schools WHERE id IN ("
-        VIS_SLOTS32 "))) ORDER BY name, id");
-    if (q_bind_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, authority_each, &(struct authority_sink){fn, arg});
+        VIS_SLOTS32 "))) ORDER BY name, id",
+        Q_PARAMS(QP_VIS(v)), authority_each, &(struct authority_sink){fn, arg});
 }
 
 enum store_rc q_authority_count(struct store *s, int64_t *n)

@@ -82,8 +82,6 @@ enum store_rc q_budget_year_list(struct store *s, const struct visibility *v,
 Q_READER(read_contribution, struct budget_contribution_row, id, year_id, partner, partner_name, amount, received_on,
          created_by, voided, void_reason)
 
-Q_SINK(contribution, struct budget_contribution_row, read_contribution)
-
 Q_BINDER(bind_contribution, struct budget_contribution_row, Q_IN(year_id), Q_IN(partner), Q_IN(partner_name),
          Q_IN(amount), Q_IN(received_on), Q_OPT(created_by))
 
@@ -110,26 +108,17 @@ enum store_rc q_budget_contribution_update(struct store *s, const struct budget_
                  QP_INT(now), QP_INT(r->id)));
 }
 
-/* The tables a void applies to: a fixed list, never text from input. */
 enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, const char *reason, int64_t by,
                             int64_t now)
 {
     static const char *const sql[] = {
-        [BUDGET_KIND_CONTRIBUTION] = "UPDATE budget_contributions SET voided_at = ?, voided_by = ?, void_reason = ?, "
-                                     "updated_at = ? WHERE id = ? AND voided_at IS NULL",
-        [BUDGET_KIND_INTERVENTION] = "UPDATE interventions SET voided_at = ?, voided_by = ?, void_reason = ?, "
-                                     "updated_at = ?, active = 0 WHERE id = ? AND voided_at IS NULL",
-        [BUDGET_KIND_COMMITMENT] = "UPDATE budget_commitments SET voided_at = ?, voided_by = ?, void_reason = ?, "
-                                   "updated_at = ?, status = 'cancelled' WHERE id = ? AND voided_at IS NULL",
-        [BUDGET_KIND_PLACEMENT] = "UPDATE placements SET voided_at = ?, voided_by = ?, void_reason = ?, "
-                                  "updated_at = ? WHERE id = ? AND voided_at IS NULL",
-        /* A payment has no updated_at: the same time again, in created_at's stead. */
-        [BUDGET_KIND_PAYMENT] = "UPDATE budget_payments SET voided_at = ?, voided_by = ?, void_reason = ? "
-                                "WHERE ? > 0 AND id = ? AND voided_at IS NULL",
+        [BUDGET_KIND_CONTRIBUTION] = Q_VOID_SQL("budget_contributions", ""),
+        [BUDGET_KIND_INTERVENTION] = Q_VOID_SQL("interventions", ", active = 0"),
+        [BUDGET_KIND_COMMITMENT] = Q_VOID_SQL("budget_commitments", ", status = 'cancelled'"),
+        [BUDGET_KIND_PLACEMENT] = Q_VOID_SQL("placements", ""),
+        [BUDGET_KIND_PAYMENT] = Q_VOID_SQL_ONLY("budget_payments"),  /* a payment has no updated_at */
     };
-    if ((int)kind < 0 || (size_t)kind >= sizeof sql / sizeof sql[0])
-        return STORE_ERROR;
-    return q_exec_void(s, sql[kind], id, reason, by, now);
+    return Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now);
 }
 
 /* budget_corrections.kind, by enum budget_kind. */
@@ -163,13 +152,8 @@ enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, i
         Q_PARAMS(QP_TEXT(kinds[kind]), QP_INT(record_id)), correction_each, &(struct correction_sink){fn, arg});
 }
 
-enum store_rc q_budget_contribution_list(struct store *s, int64_t year_id,
-                                         void (*fn)(void *arg, const struct budget_contribution_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE year_id = ? ORDER BY received_on, id",
-        year_id, contribution_each, &(struct contribution_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_contribution_list, struct budget_contribution_row, read_contribution,
+    "SELECT " CONTRIB_COLS " FROM budget_contributions WHERE year_id = ? ORDER BY received_on, id")
 
 /* ---- allocations ---- */
 
@@ -241,18 +225,10 @@ static void read_allocation_change(struct store_stmt *st, void *row)
     r->changed_at = store_col_int(st, 7);
 }
 
-Q_SINK(allocation_change, struct budget_allocation_change_row, read_allocation_change)
-
-enum store_rc q_budget_allocation_change_list(struct store *s, int64_t allocation_id,
-                                              void (*fn)(void *arg, const struct budget_allocation_change_row *r),
-                                              void *arg)
-{
-    return q_rows(s,
-        "SELECT h.id, h.allocation_id, h.old_pence, h.new_pence, h.reason, coalesce(h.changed_by, 0), "
-        "coalesce(u.display_name, ''), h.changed_at FROM budget_allocation_changes h "
-        "LEFT JOIN users u ON u.id = h.changed_by WHERE h.allocation_id = ? ORDER BY h.changed_at, h.id LIMIT 500",
-        Q_PARAMS(QP_INT(allocation_id)), allocation_change_each, &(struct allocation_change_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_allocation_change_list, struct budget_allocation_change_row, read_allocation_change,
+    "SELECT h.id, h.allocation_id, h.old_pence, h.new_pence, h.reason, coalesce(h.changed_by, 0), "
+    "coalesce(u.display_name, ''), h.changed_at FROM budget_allocation_changes h "
+    "LEFT JOIN users u ON u.id = h.changed_by WHERE h.allocation_id = ? ORDER BY h.changed_at, h.id LIMIT 500")
 
 enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum)
 {
@@ -263,35 +239,36 @@ enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_
 
 /* ---- limits ---- */
 
-/* Limits and unit costs are both an amount in pence per (authority, key):
- * sql's parameters are the authority and the key, then (to set) the
- * amount, who set it and when. */
-static enum store_rc pence_get(struct store *s, const char *sql, int64_t authority_id, const char *key,
-                               int64_t *pence)
+/* Each kind's table, key column and amount column, in one shape: the
+ * authority and the key, then (to set) the amount, who set it and when. */
+#define PENCE_SQL(table, key, value) \
+    {"SELECT " value " FROM " table " WHERE authority_id = ? AND " key " = ?", \
+     "INSERT INTO " table " (authority_id, " key ", " value ", updated_by, updated_at) VALUES (?,?,?,?,?) " \
+     "ON CONFLICT (authority_id, " key ") DO UPDATE SET " value " = excluded." value ", " \
+     "updated_by = excluded.updated_by, updated_at = excluded.updated_at"}
+static const struct {
+    const char *get, *set;
+} pence_sql[] = {
+    [BUDGET_PENCE_LIMIT] = PENCE_SQL("budget_limits", "role", "limit_pence"),
+    [BUDGET_PENCE_UNIT_COST] = PENCE_SQL("budget_unit_costs", "cost_key", "pence"),
+};
+#undef PENCE_SQL
+
+enum store_rc q_budget_pence_get(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
+                                 int64_t *pence)
 {
-    return q_int(s, sql, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key)), pence);
+    if ((unsigned)what >= sizeof pence_sql / sizeof pence_sql[0])
+        return STORE_ERROR;
+    return q_int(s, pence_sql[what].get, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key)), pence);
 }
 
-static enum store_rc pence_set(struct store *s, const char *sql, int64_t authority_id, const char *key,
-                               int64_t pence, int64_t by, int64_t now)
+enum store_rc q_budget_pence_set(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
+                                 int64_t pence, int64_t by, int64_t now)
 {
-    return q_run(s, sql, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key), QP_INT(pence), QP_ID(by), QP_INT(now)));
-}
-
-enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence)
-{
-    return pence_get(s, "SELECT limit_pence FROM budget_limits WHERE authority_id = ? AND role = ?",
-                     authority_id, role, pence);
-}
-
-enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
-                                 int64_t by, int64_t now)
-{
-    return pence_set(s,
-        "INSERT INTO budget_limits (authority_id, role, limit_pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
-        "ON CONFLICT (authority_id, role) DO UPDATE SET limit_pence = excluded.limit_pence, "
-        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        authority_id, role, pence, by, now);
+    if ((unsigned)what >= sizeof pence_sql / sizeof pence_sql[0])
+        return STORE_ERROR;
+    return q_run(s, pence_sql[what].set,
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(key), QP_INT(pence), QP_ID(by), QP_INT(now)));
 }
 
 /* ---- commitments ---- */
@@ -378,8 +355,6 @@ enum store_rc q_budget_commitment_correct(struct store *s, const struct budget_c
 Q_READER(read_payment, struct budget_payment_row, id, commitment_id, amount, paid_on, reference, recorded_by,
          recorded_by_name, voided, void_reason)
 
-Q_SINK(payment, struct budget_payment_row, read_payment)
-
 enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payment_row *r, int64_t now, int64_t *id)
 {
     return q_int(s,
@@ -389,13 +364,8 @@ enum store_rc q_budget_payment_insert(struct store *s, const struct budget_payme
                  QP_ID(r->recorded_by), QP_INT(now)), id);
 }
 
-enum store_rc q_budget_payment_list(struct store *s, int64_t commitment_id,
-                                    void (*fn)(void *arg, const struct budget_payment_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " PAYMENT_COLS " WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id",
-        commitment_id, payment_each, &(struct payment_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_payment_list, struct budget_payment_row, read_payment,
+    "SELECT " PAYMENT_COLS " WHERE p.commitment_id = ? ORDER BY p.paid_on, p.id")
 
 enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_payment_row *out)
 {
@@ -407,8 +377,6 @@ enum store_rc q_budget_payment_get(struct store *s, int64_t id, struct budget_pa
 Q_READER(read_approval, struct budget_approval_row, id, commitment_id, decision, amount, role, limit, note,
          decided_by, decided_by_name, decided_at)
 
-Q_SINK(approval, struct budget_approval_row, read_approval)
-
 enum store_rc q_budget_approval_insert(struct store *s, const struct budget_approval_row *r, int64_t *id)
 {
     return q_int(s,
@@ -418,34 +386,22 @@ enum store_rc q_budget_approval_insert(struct store *s, const struct budget_appr
                  QP_TEXT(r->note), QP_ID(r->decided_by), QP_INT(r->decided_at)), id);
 }
 
-enum store_rc q_budget_approval_list(struct store *s, int64_t commitment_id,
-                                     void (*fn)(void *arg, const struct budget_approval_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT b.id, b.commitment_id, b.decision, b.amount_pence, b.role, b.limit_pence, b.note, "
-        "coalesce(b.decided_by, 0), coalesce(u.display_name, ''), b.decided_at FROM budget_approvals b "
-        "LEFT JOIN users u ON u.id = b.decided_by WHERE b.commitment_id = ? ORDER BY b.decided_at, b.id",
-        commitment_id, approval_each, &(struct approval_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_approval_list, struct budget_approval_row, read_approval,
+    "SELECT b.id, b.commitment_id, b.decision, b.amount_pence, b.role, b.limit_pence, b.note, "
+    "coalesce(b.decided_by, 0), coalesce(u.display_name, ''), b.decided_at FROM budget_approvals b "
+    "LEFT JOIN users u ON u.id = b.decided_by WHERE b.commitment_id = ? ORDER BY b.decided_at, b.id")
 
 /* ---- teams ---- */
 
 Q_READER(read_team, struct budget_team, id, name, authority_id, active)
-
-Q_SINK(team, struct budget_team, read_team)
 
 enum store_rc q_budget_team_get(struct store *s, int64_t id, struct budget_team *out)
 {
     return q_get_id(s, "SELECT id, name, authority_id, active FROM teams WHERE id = ?", id, read_team, out);
 }
 
-enum store_rc q_budget_team_list(struct store *s, int64_t authority_id,
-                                 void (*fn)(void *arg, const struct budget_team *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id",
-        authority_id, team_each, &(struct team_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_team_list, struct budget_team, read_team,
+    "SELECT id, name, authority_id, active FROM teams WHERE authority_id = ? AND active = 1 ORDER BY name, id")
 
 /* ---- interventions ---- */
 
@@ -634,82 +590,41 @@ static void period_each(struct store_stmt *st, void *arg)
 enum store_rc q_placement_periods(struct store *s, int64_t intervention_id, const char *starts, const char *ends,
                                   int64_t except_id, struct budget_period *out, size_t max, size_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
+    struct period_sink k = {out, max, 0, false};
+    enum store_rc rc = q_rows(s,
         "SELECT p.starts_on, coalesce(p.ends_on, '') FROM placements p "
         "JOIN budget_commitments c ON c.id = p.commitment_id "
         "WHERE c.intervention_id = ? AND p.id <> ? AND p.voided_at IS NULL AND c.status = 'committed' "
-        "AND (p.ends_on IS NULL OR p.ends_on >= ?) AND (? = '' OR p.starts_on <= ?) ORDER BY p.starts_on, p.id");
-    store_bind_int(st, 1, intervention_id);
-    store_bind_int(st, 2, except_id);
-    store_bind_text(st, 3, starts);
-    store_bind_text(st, 4, ends ? ends : "");
-    store_bind_text(st, 5, ends ? ends : "");
-    struct period_sink k = {out, max, 0, false};
-    enum store_rc rc = store_each_row(st, period_each, &k);
+        "AND (p.ends_on IS NULL OR p.ends_on >= ?) AND (? = '' OR p.starts_on <= ?) ORDER BY p.starts_on, p.id",
+        Q_PARAMS(QP_INT(intervention_id), QP_INT(except_id), QP_TEXT(starts), QP_TEXT_TWICE(ends ? ends : "")),
+        period_each, &k);
     *n = k.n;
     return rc == STORE_OK && k.over ? STORE_ERROR : rc;
 }
 
 Q_READER(read_action, struct budget_action, id, description, case_id, pupil_id, pupil_name)
 
-Q_SINK(baction, struct budget_action, read_action)
-
-enum store_rc q_budget_team_actions(struct store *s, int64_t team_id,
-                                    void (*fn)(void *arg, const struct budget_action *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT ac.id, substr(ac.description, 1, 120), c.id, p.id, p.forenames || ' ' || p.surname "
-        "FROM actions ac JOIN cases c ON c.id = ac.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "WHERE c.team_id = ? AND c.status = 'open' AND ac.status = 'open' AND ac.voided_at IS NULL "
-        "ORDER BY ac.id DESC LIMIT 200",
-        team_id, baction_each, &(struct baction_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_team_actions, struct budget_action, read_action,
+    "SELECT ac.id, substr(ac.description, 1, 120), c.id, p.id, p.forenames || ' ' || p.surname "
+    "FROM actions ac JOIN cases c ON c.id = ac.case_id JOIN pupils p ON p.id = c.pupil_id "
+    "WHERE c.team_id = ? AND c.status = 'open' AND ac.status = 'open' AND ac.voided_at IS NULL "
+    "ORDER BY ac.id DESC LIMIT 200")
 
 /* ---- the report ---- */
 
 Q_READER(read_report_place, struct budget_report_place, placement_id, pupil_id, intervention_id, phase, starts_on)
 
-Q_SINK(report_place, struct budget_report_place, read_report_place)
-
-enum store_rc q_budget_report_places(struct store *s, int64_t year_id,
-                                     void (*fn)(void *arg, const struct budget_report_place *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
-        "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
-        "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
-        "WHERE a.year_id = ? AND c.status = 'committed' AND p.voided_at IS NULL "
-        "ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id",
-        year_id, report_place_each, &(struct report_place_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_budget_report_places, struct budget_report_place, read_report_place,
+    "SELECT p.id, p.pupil_id, c.intervention_id, sc.phase, p.starts_on FROM placements p "
+    "JOIN budget_commitments c ON c.id = p.commitment_id JOIN budget_allocations a ON a.id = c.allocation_id "
+    "JOIN pupils pu ON pu.id = p.pupil_id JOIN schools sc ON sc.id = pu.school_id "
+    "WHERE a.year_id = ? AND c.status = 'committed' AND p.voided_at IS NULL "
+    "ORDER BY c.intervention_id, p.pupil_id, p.starts_on, p.id")
 
 Q_READER(read_report_spend, struct budget_report_spend, intervention_id, committed, paid)
 
-Q_SINK(report_spend, struct budget_report_spend, read_report_spend)
-
-enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
-                                    void (*fn)(void *arg, const struct budget_report_spend *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
-        "FROM budget_payments bp WHERE bp.commitment_id = c.id AND bp.voided_at IS NULL)), 0) FROM budget_commitments c "
-        "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
-        "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id",
-        year_id, report_spend_each, &(struct report_spend_sink){fn, arg});
-}
-
-enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence)
-{
-    return pence_get(s, "SELECT pence FROM budget_unit_costs WHERE authority_id = ? AND cost_key = ?",
-                     authority_id, key, pence);
-}
-
-enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
-                                     int64_t by, int64_t now)
-{
-    return pence_set(s,
-        "INSERT INTO budget_unit_costs (authority_id, cost_key, pence, updated_by, updated_at) VALUES (?,?,?,?,?) "
-        "ON CONFLICT (authority_id, cost_key) DO UPDATE SET pence = excluded.pence, "
-        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        authority_id, key, pence, by, now);
-}
+Q_LIST_OF_ID(q_budget_report_spend, struct budget_report_spend, read_report_spend,
+    "SELECT c.intervention_id, sum(c.amount_pence), coalesce(sum((SELECT sum(bp.amount_pence) "
+    "FROM budget_payments bp WHERE bp.commitment_id = c.id AND bp.voided_at IS NULL)), 0) FROM budget_commitments c "
+    "JOIN budget_allocations a ON a.id = c.allocation_id WHERE a.year_id = ? AND c.status = 'committed' "
+    "AND c.intervention_id IS NOT NULL GROUP BY c.intervention_id ORDER BY c.intervention_id")

@@ -129,10 +129,14 @@ enum store_rc q_budget_allocation_change_list(struct store *s, int64_t allocatio
 /* The sum of a year's allocations to teams other than team_id. */
 enum store_rc q_budget_allocated_others(struct store *s, int64_t year_id, int64_t team_id, int64_t *sum);
 
-/* A role's limit in an authority (STORE_DONE when none is set). */
-enum store_rc q_budget_limit_get(struct store *s, int64_t authority_id, const char *role, int64_t *pence);
-enum store_rc q_budget_limit_set(struct store *s, int64_t authority_id, const char *role, int64_t pence,
-                                 int64_t by, int64_t now);
+/* The amounts in pence an authority sets by key: a role's limit (the key
+ * the role's code) and a unit cost (the cost's key).  Get answers
+ * STORE_DONE when the authority has set none; set inserts or replaces. */
+enum budget_pence { BUDGET_PENCE_LIMIT, BUDGET_PENCE_UNIT_COST };
+enum store_rc q_budget_pence_get(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
+                                 int64_t *pence);
+enum store_rc q_budget_pence_set(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
+                                 int64_t pence, int64_t by, int64_t now);
 
 struct budget_commitment_row {
     int64_t id;
@@ -324,9 +328,5 @@ struct budget_report_spend {
 /* What the year's committed commissioning decisions cost, by intervention. */
 enum store_rc q_budget_report_spend(struct store *s, int64_t year_id,
                                     void (*fn)(void *arg, const struct budget_report_spend *r), void *arg);
-/* An authority's unit cost (STORE_DONE when it has not set one). */
-enum store_rc q_budget_unit_cost_get(struct store *s, int64_t authority_id, const char *key, int64_t *pence);
-enum store_rc q_budget_unit_cost_set(struct store *s, int64_t authority_id, const char *key, int64_t pence,
-                                     int64_t by, int64_t now);
 
 #endif

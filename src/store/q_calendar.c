@@ -24,16 +24,10 @@ Q_SINK(cal, struct cal_meeting, read_cal)
 enum store_rc q_cal_meeting_list(struct store *s, const struct visibility *v, const char *from, const char *to,
                                  void (*fn)(void *arg, const struct cal_meeting *m), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " CAL_COLS CAL_FROM " WHERE " VIS_TEAM_FILTER("t.id", "t.authority_id", "t.host_school_id")
-        " AND m.meeting_date >= ? AND m.meeting_date <= ? ORDER BY m.meeting_date, m.start_time, m.id");
-    int idx = q_bind_team_visibility(st, 1, v);
-    if (idx < 0)
-        return q_refuse(st);
-    store_bind_text(st, idx++, from);
-    store_bind_text(st, idx, to);
-    struct cal_sink k = {fn, arg};
-    return store_each_row(st, cal_each, &k);
+        " AND m.meeting_date >= ? AND m.meeting_date <= ? ORDER BY m.meeting_date, m.start_time, m.id",
+        Q_PARAMS(QP_TEAM_VIS(v), QP_TEXT(from), QP_TEXT(to)), cal_each, &(struct cal_sink){fn, arg});
 }
 
 enum store_rc q_cal_feed_set(struct store *s, int64_t user_id, const char *token_hash, int64_t now)

@@ -21,18 +21,11 @@ static enum store_rc consent_services_save(struct store *s, const struct consent
 
 enum store_rc q_consent_insert(struct store *s, struct consent_row *r, int64_t recorded_by, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
+    enum store_rc rc = q_int(s,
         "INSERT INTO consents (pupil_id, given_by, relationship, given_on, covers_discussion, "
-        "recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_int(st, 1, r->pupil_id);
-    store_bind_text(st, 2, r->given_by);
-    store_bind_text(st, 3, r->relationship);
-    store_bind_text(st, 4, r->given_on);
-    store_bind_int(st, 5, r->covers_discussion ? 1 : 0);
-    q_bind_opt_id(st, 6, recorded_by);
-    store_bind_int(st, 7, now);
-    store_bind_int(st, 8, now);
-    enum store_rc rc = store_get_int(st, &r->id);
+        "recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_INT(r->pupil_id), QP_TEXT(r->given_by), QP_TEXT(r->relationship), QP_TEXT(r->given_on),
+                 QP_INT(r->covers_discussion ? 1 : 0), QP_ID(recorded_by), QP_INT(now), QP_INT(now)), &r->id);
     if (rc != STORE_OK)
         return rc;
     return consent_services_save(s, r);
@@ -64,9 +57,7 @@ static enum store_rc consent_services_load(struct store *s, struct consent_row *
 
 enum store_rc q_consent_get(struct store *s, int64_t id, struct consent_row *out)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?");
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_get_row(st, read_consent, out);
+    enum store_rc rc = q_get_id(s, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?", id, read_consent, out);
     if (rc == STORE_ROW && consent_services_load(s, out) != STORE_OK)
         return STORE_ERROR;
     return rc;
@@ -91,10 +82,9 @@ enum store_rc q_consent_list(struct store *s, int64_t pupil_id,
      * statement would still be open. A pupil has few consents. */
     struct consent_row rows[32];
     size_t n = 0;
-    struct store_stmt *st = store_prepare(s,
-        "SELECT " CONSENT_COLS " FROM consents WHERE pupil_id = ? ORDER BY given_on DESC, id DESC");
-    store_bind_int(st, 1, pupil_id);
-    enum store_rc rc = store_each_row(st, collect_consent, &(struct consents){rows, 32, &n});
+    enum store_rc rc = q_each_id(s,
+        "SELECT " CONSENT_COLS " FROM consents WHERE pupil_id = ? ORDER BY given_on DESC, id DESC", pupil_id,
+        collect_consent, &(struct consents){rows, 32, &n});
     if (rc != STORE_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
@@ -248,16 +238,14 @@ static void read_need(struct store_stmt *st, void *row)
 
 enum store_rc q_case_get(struct store *s, int64_t id, struct case_row *c)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT " CASE_COLS
+    enum store_rc rc = q_get_id(s, "SELECT " CASE_COLS
         " FROM cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = p.school_id "
-        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?");
-    store_bind_int(st, 1, id);
-    enum store_rc rc = store_get_row(st, read_case, c);
+        "JOIN teams t ON t.id = c.team_id WHERE c.id = ?", id, read_case, c);
     if (rc != STORE_ROW)
         return rc;
-    st = store_prepare(s, "SELECT area, description FROM case_needs WHERE case_id = ?");
-    store_bind_int(st, 1, id);
-    return store_each_row(st, read_need, c) == STORE_OK ? STORE_ROW : STORE_ERROR;
+    return q_each_id(s, "SELECT area, description FROM case_needs WHERE case_id = ?", id, read_need, c) == STORE_OK
+               ? STORE_ROW
+               : STORE_ERROR;
 }
 
 enum store_rc q_case_set_status(struct store *s, int64_t id, const char *status, const char *closed_on,
@@ -281,29 +269,13 @@ static int bind_case_filter(struct store_stmt *st, const struct visibility *v, c
 {
     (void)page;
     const struct case_filter *f = filter;
-    int idx = q_bind_case_visibility(st, 1, v, f->today ? f->today : "");
-    if (idx < 0)
-        return -1;
     const char *status = f->status ? f->status : "";
-    store_bind_int(st, idx++, f->team_id);
-    store_bind_int(st, idx++, f->team_id);
-    store_bind_int(st, idx++, f->pupil_id);
-    store_bind_int(st, idx++, f->pupil_id);
-    store_bind_text(st, idx++, status);
-    store_bind_text(st, idx++, status);
-    store_bind_int(st, idx++, f->school_id);
-    store_bind_int(st, idx++, f->school_id);
-    char like[2 * 203 + 3];
-    if (q_like_pattern(f->name ? f->name : "", like, sizeof like) < 0)
-        return -1;
-    store_bind_text(st, idx++, like[0] && strcmp(like, "%%") ? like : "");
-    store_bind_text(st, idx++, like);
     const char *from = f->from ? f->from : "", *to = f->to ? f->to : "";
-    store_bind_text(st, idx++, to);
-    store_bind_text(st, idx++, to);
-    store_bind_text(st, idx++, from);
-    store_bind_text(st, idx++, from);
-    return idx;
+    int idx = q_bind_params(st, 1,
+        Q_PARAMS(QP_CASE_VIS(v, f->today ? f->today : ""), QP_INT_TWICE(f->team_id), QP_INT_TWICE(f->pupil_id),
+                 QP_TEXT_TWICE(status), QP_INT_TWICE(f->school_id)));
+    idx = q_bind_like_filter(st, idx, f->name, 203);
+    return q_bind_params(st, idx, Q_PARAMS(QP_TEXT_TWICE(to), QP_TEXT_TWICE(from)));
 }
 
 Q_READER(read_case_brief, struct case_brief, id, pupil_id, team_id, status, opened_on, closed_on, school_id,

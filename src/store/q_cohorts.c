@@ -8,15 +8,8 @@
 
 Q_READER(read_running, struct running_slot, id, position, slot_minutes)
 
-Q_SINK(running, struct running_slot, read_running)
-
-enum store_rc q_running_discussions(struct store *s, int64_t meeting_id,
-                                    void (*fn)(void *arg, const struct running_slot *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT id, position, coalesce(slot_minutes, 0) FROM discussions WHERE meeting_id = ? ORDER BY id",
-        meeting_id, running_each, &(struct running_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_running_discussions, struct running_slot, read_running,
+    "SELECT id, position, coalesce(slot_minutes, 0) FROM discussions WHERE meeting_id = ? ORDER BY id")
 
 enum store_rc q_running_set_position(struct store *s, int cohort, int64_t meeting_id, int64_t id, int position)
 {
@@ -88,8 +81,6 @@ Q_READER(read_cohort, struct cohort_row, id, meeting_id, year_group, school_id, 
          position, slot_minutes, created_at, voided_at, void_reason, team_id, authority_id, host_school_id,
          meeting_date, meeting_status, team_name, open_actions)
 
-Q_SINK(cohort, struct cohort_row, read_cohort)
-
 enum store_rc q_cohort_insert(struct store *s, const struct cohort_row *r, int64_t by, int64_t now, int64_t *id)
 {
     return q_int(s,
@@ -104,13 +95,8 @@ enum store_rc q_cohort_get(struct store *s, int64_t id, struct cohort_row *out)
     return q_get_id(s, COHORT_SELECT "WHERE k.id = ?", id, read_cohort, out);
 }
 
-enum store_rc q_cohort_list(struct store *s, int64_t meeting_id,
-                            void (*fn)(void *arg, const struct cohort_row *r), void *arg)
-{
-    return q_each_id(s,
-        COHORT_SELECT "WHERE k.meeting_id = ? ORDER BY k.id",
-        meeting_id, cohort_each, &(struct cohort_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_cohort_list, struct cohort_row, read_cohort,
+    COHORT_SELECT "WHERE k.meeting_id = ? ORDER BY k.id")
 
 enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *minutes, int64_t now)
 {
@@ -118,11 +104,15 @@ enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *min
         Q_PARAMS(QP_TEXT(minutes), QP_INT(now), QP_INT(id)));
 }
 
-enum store_rc q_cohort_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
+/* A void leaves updated_at as it was. */
+enum store_rc q_cohort_void(struct store *s, enum cohort_voidable kind, int64_t id, int64_t by, const char *reason,
+                            int64_t now)
 {
-    /* A void leaves updated_at as it was: the time again is "? > 0" (q_exec_void). */
-    return q_exec_void(s, "UPDATE cohort_discussions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                          "WHERE ? > 0 AND id = ? AND voided_at IS NULL", id, reason, by, now);
+    static const char *const sql[] = {
+        [COHORT_VOID_DISCUSSION] = Q_VOID_SQL_ONLY("cohort_discussions"),
+        [COHORT_VOID_ACTION] = Q_VOID_SQL_ONLY("cohort_actions"),
+    };
+    return Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now);
 }
 
 struct names_sink {
@@ -147,28 +137,20 @@ enum store_rc q_cohort_pupil_names(struct store *s, int64_t team_id, int64_t sch
 
 enum store_rc q_cohort_team_school(struct store *s, int64_t team_id, int64_t school_id, bool *yes)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM team_schools WHERE team_id = ? AND school_id = ?");
-    store_bind_int(st, 1, team_id);
-    store_bind_int(st, 2, school_id);
     int64_t n = 0;
-    enum store_rc rc = store_get_int(st, &n);
+    enum store_rc rc = q_int(s, "SELECT count(*) FROM team_schools WHERE team_id = ? AND school_id = ?",
+        Q_PARAMS(QP_INT(team_id), QP_INT(school_id)), &n);
     *yes = n > 0;
     return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 enum store_rc q_cohort_count(struct store *s, int64_t team_id, const char *from, const char *to, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_count(s,
         "SELECT count(*) FROM cohort_discussions k JOIN meetings m ON m.id = k.meeting_id "
         "WHERE m.team_id = ? AND m.meeting_date >= ? AND m.meeting_date <= ? AND m.status = 'held' "
-        "AND k.voided_at IS NULL AND m.voided_at IS NULL");
-    store_bind_int(st, 1, team_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    *n = 0;
-    enum store_rc rc = store_get_int(st, n);
-    return rc == STORE_DONE ? STORE_OK : rc;
+        "AND k.voided_at IS NULL AND m.voided_at IS NULL",
+        Q_PARAMS(QP_INT(team_id), QP_TEXT(from), QP_TEXT(to)), n);
 }
 
 /* ---- cohort actions ---- */
@@ -217,22 +199,14 @@ enum store_rc q_cohort_action_get(struct store *s, int64_t id, struct cohort_act
     return q_get_id(s, CACTION_SELECT "WHERE a.id = ?", id, read_caction, out);
 }
 
-enum store_rc q_cohort_action_list(struct store *s, int64_t cohort_id,
-                                   void (*fn)(void *arg, const struct cohort_action_row *a), void *arg)
-{
-    return q_each_id(s,
-        CACTION_SELECT
-        "WHERE a.cohort_discussion_id = ? ORDER BY a.status <> 'open', coalesce(a.due_on, '9999'), a.id",
-        cohort_id, caction_each, &(struct caction_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_cohort_action_list, struct cohort_action_row, read_caction,
+    CACTION_SELECT
+    "WHERE a.cohort_discussion_id = ? ORDER BY a.status <> 'open', coalesce(a.due_on, '9999'), a.id")
 
 enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char *status, const char *reason,
                                          const char *outcome, const char *closed_on, int64_t now)
 {
-    return q_exec_status(s,
-        "UPDATE cohort_actions SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, updated_at = ? "
-        "WHERE id = ?",
-        id, status, reason, outcome, closed_on, now);
+    return q_exec_status(s, Q_STATUS_SQL("cohort_actions"), id, status, reason, outcome, closed_on, now);
 }
 
 enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct cohort_action_row *a, int64_t now)
@@ -241,12 +215,6 @@ enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct c
         "UPDATE cohort_actions SET description = ?, owner_service_id = ?, owner_practitioner_id = ?, owner_name = ?, "
         "due_on = ?, updated_at = ? WHERE id = ? AND voided_at IS NULL",
         bind_caction, a, now, id);
-}
-
-enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now)
-{
-    return q_exec_void(s, "UPDATE cohort_actions SET voided_at = ?, voided_by = ?, void_reason = ? "
-                          "WHERE ? > 0 AND id = ? AND voided_at IS NULL", id, reason, by, now);
 }
 
 enum store_rc q_cohort_work(struct store *s, int64_t authority_id, int64_t user_id, const char *today,

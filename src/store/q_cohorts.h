@@ -64,8 +64,11 @@ enum store_rc q_cohort_get(struct store *s, int64_t id, struct cohort_row *out);
 enum store_rc q_cohort_list(struct store *s, int64_t meeting_id,
                             void (*fn)(void *arg, const struct cohort_row *r), void *arg);
 enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *minutes, int64_t now);
-/* STORE_OK voided; STORE_DONE no such record or already voided. */
-enum store_rc q_cohort_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now);
+/* A cohort discussion or a cohort action voided: STORE_OK voided;
+ * STORE_DONE no such record or already voided. */
+enum cohort_voidable { COHORT_VOID_DISCUSSION, COHORT_VOID_ACTION };
+enum store_rc q_cohort_void(struct store *s, enum cohort_voidable kind, int64_t id, int64_t by, const char *reason,
+                            int64_t now);
 /* Pupils of the team's schools (or of one school), for the check that a
  * description names no child: fn(arg, forenames, surname). */
 enum store_rc q_cohort_pupil_names(struct store *s, int64_t team_id, int64_t school_id,
@@ -116,7 +119,6 @@ enum store_rc q_cohort_action_set_status(struct store *s, int64_t id, const char
                                          const char *outcome, const char *closed_on, int64_t now);
 /* Description, owners and due date of a non-voided action. */
 enum store_rc q_cohort_action_update(struct store *s, int64_t id, const struct cohort_action_row *a, int64_t now);
-enum store_rc q_cohort_action_void(struct store *s, int64_t id, int64_t by, const char *reason, int64_t now);
 /* Open, non-voided cohort actions of non-voided discussions and meetings in
  * the authority that are owned by a practitioner linked to user_id, or by a
  * school-kind service, or due before today; earliest due first (the

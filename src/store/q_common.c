@@ -2,6 +2,7 @@
 #include "store/q_params.h"
 
 #include <ctype.h>
+#include <string.h>
 
 int q_bind_slots(struct store_stmt *st, int idx, const int64_t *ids, size_t n, size_t slots)
 {
@@ -71,6 +72,14 @@ enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const ch
                           int64_t now)
 {
     return q_run_changed(s, sql, Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(now), QP_INT(id)));
+}
+
+enum store_rc q_exec_void_of(struct store *s, const char *const *sql, size_t n, int kind, int64_t id,
+                             const char *reason, int64_t by, int64_t now)
+{
+    if (kind < 0 || (size_t)kind >= n)
+        return STORE_ERROR;
+    return q_exec_void(s, sql[kind], id, reason, by, now);
 }
 
 enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,
@@ -158,6 +167,14 @@ int q_like_pattern(const char *term, char *out, size_t outsz)
     out[o++] = '%';
     out[o] = '\0';
     return 0;
+}
+
+int q_bind_like_filter(struct store_stmt *st, int idx, const char *name, size_t max)
+{
+    char like[2 * 256 + 3];
+    if (idx < 0 || max > 256 || q_like_pattern(name ? name : "", like, 2 * max + 3) < 0)
+        return -1;
+    return q_bind_params(st, idx, Q_PARAMS(QP_TEXT(strcmp(like, "%%") ? like : ""), QP_TEXT(like)));
 }
 
 enum store_rc q_list_page(struct store *s, const struct q_list *l, const struct page_req *pg, int64_t *total)

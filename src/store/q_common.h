@@ -57,6 +57,12 @@ int q_bind_slots(struct store_stmt *st, int idx, const int64_t *ids, size_t n, s
 /* Turns a search term into a lower-case LIKE pattern "%term%" with % _ and
  * \ escaped (used with ESCAPE '\').  Returns 0, or -1 if it does not fit. */
 int q_like_pattern(const char *term, char *out, size_t outsz);
+/* A name search that may be off, "(? = '' OR lower(col) LIKE ? ESCAPE '\\')":
+ * binds at idx "" (no search: name NULL or "") or the pattern, then the
+ * pattern.  Returns the next index, or -1 when the pattern of a name of
+ * more than max characters does not fit (no name is that long) or idx is
+ * below 0 (as q_bind_params). */
+int q_bind_like_filter(struct store_stmt *st, int idx, const char *name, size_t max);
 
 /* Longer searches cannot match any name, URN or UPN: lists answer them
  * with nothing rather than fall back to everything. */
@@ -79,6 +85,21 @@ int q_like_pattern(const char *term, char *out, size_t outsz);
         type r; \
         read(st, &r); \
         k->fn(k->arg, &r); \
+    }
+
+/* The commonest list, the rows of one id (a case's actions, a team's
+ * schools), defined from what differs: its name, row type, reader and
+ * SQL (one '?', the id).  Q_LIST_OF_ID(q_team_members, struct team_member,
+ * read_team_member, "SELECT ... WHERE tm.team_id = ? ORDER BY ...") defines
+ *     enum store_rc q_team_members(struct store *s, int64_t id,
+ *                                  void (*fn)(void *arg, const struct team_member *r), void *arg)
+ * (declared in the area's header as any other), which hands each row to
+ * fn and answers as store_each_row. */
+#define Q_LIST_OF_ID(name, type, read, sql) \
+    Q_SINK(name, type, read) \
+    enum store_rc name(struct store *s, int64_t id, void (*fn)(void *arg, const type *r), void *arg) \
+    { \
+        return q_each_id(s, sql, id, name##_each, &(struct name##_sink){fn, arg}); \
     }
 
 /* Row readers for one integer column (column 0): into *(int64_t *)out,
@@ -117,10 +138,29 @@ enum store_rc q_exec_changed(struct store *s, struct store_stmt *st);
  * q_exec_changed, so STORE_DONE means voided meanwhile or not there. */
 enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const char *reason, int64_t by,
                           int64_t now);
+/* The void statements, the table named: Q_VOID_SQL sets updated_at too
+ * (with also, more of "col = value" after a comma, or ""); Q_VOID_SQL_ONLY
+ * leaves the row otherwise as it was (a table with no updated_at, or
+ * whose void is not an edit). */
+#define Q_VOID_SQL(table, also) \
+    "UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ?, updated_at = ?" also \
+    " WHERE id = ? AND voided_at IS NULL"
+#define Q_VOID_SQL_ONLY(table) \
+    "UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ? WHERE ? > 0 AND id = ? AND voided_at IS NULL"
+/* An area's void of one of its kinds of record: sql, an array of such
+ * statements indexed by the area's enum (a fixed list, never text from
+ * input); a kind past it is refused (STORE_ERROR). */
+#define Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now) \
+    q_exec_void_of(s, sql, sizeof sql / sizeof sql[0], (int)(kind), id, reason, by, now)
+enum store_rc q_exec_void_of(struct store *s, const char *const *sql, size_t n, int kind, int64_t id,
+                             const char *reason, int64_t by, int64_t now);
 
-/* An action's change of status, a case's or a cohort's: sql's parameters
- * are status, not_done_reason, outcome, closed_on (NULL for none),
- * updated_at and the id; NULL reason and outcome are stored as "". */
+/* An action's change of status (a pupil's or a cohort's): sql, as
+ * Q_STATUS_SQL of the table, has the parameters status, not_done_reason,
+ * outcome, closed_on (NULL for none), updated_at and the id; NULL reason
+ * and outcome are stored as "". */
+#define Q_STATUS_SQL(table) \
+    "UPDATE " table " SET status = ?, not_done_reason = ?, outcome = ?, closed_on = ?, updated_at = ? WHERE id = ?"
 enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,
                             const char *outcome, const char *closed_on, int64_t now);
 

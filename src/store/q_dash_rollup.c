@@ -8,6 +8,7 @@
 
 #include "core/calendar.h"
 #include "store/q_common.h"
+#include "store/q_groups.h"
 
 #define IN_SLICE " t.authority_id = ? AND m.meeting_date >= ? AND m.meeting_date < ? "
 
@@ -50,39 +51,31 @@ static bool national(const struct dash_query *q)
     return q->authority_id == 0 && q->vis && q->vis->all;
 }
 
+/* The authority range: England's own rows (0), the one authority asked
+ * for, or every authority's (ids from 1). */
+#define QP_R_AUTHORITIES(england, q) \
+    QP_INT((england) ? 0 : (q)->authority_id ? (q)->authority_id : 1), \
+    QP_INT((england) ? 0 : (q)->authority_id ? (q)->authority_id : INT64_MAX)
+
 /* nat: the dimension has England's rows (DASH_NATIONAL_DIMS); otherwise
- * authorities' rows only (ids from 1). */
+ * authorities' rows only. */
 static int bind_r(struct store_stmt *st, int idx, const struct dash_query *q, const char *dim, bool nat)
 {
     char from[8], to[8];
     snprintf(from, sizeof from, "%.7s", q->from);
     snprintf(to, sizeof to, "%.7s", q->to);
     const char *phase = q->phase ? q->phase : "";
-    bool england = nat && national(q);
-    store_bind_text(st, idx++, dim);
-    store_bind_int(st, idx++, england ? 0 : q->authority_id ? q->authority_id : 1);
-    store_bind_int(st, idx++, england ? 0 : q->authority_id ? q->authority_id : INT64_MAX);
-    store_bind_text(st, idx++, from);
-    store_bind_text(st, idx++, to);
-    store_bind_text(st, idx++, phase);
-    store_bind_text(st, idx++, phase);
-    return q_bind_visibility(st, idx, q->vis);
+    return q_bind_params(st, idx,
+        Q_PARAMS(QP_TEXT(dim), QP_R_AUTHORITIES(nat && national(q), q), QP_TEXT(from), QP_TEXT(to),
+                 QP_TEXT_TWICE(phase), QP_VIS(q->vis)));
 }
 
-static enum store_rc read_dim_at(struct store *s, const char *sql, const struct dash_query *q, const char *dim,
-                                 bool nat, int nk, int nn, dash_fn fn, void *arg)
-{
-    struct store_stmt *st = store_prepare(s, sql);
-    if (bind_r(st, 1, q, dim, nat) < 0)
-        return q_refuse(st);
-    return q_dash_rows(st, nk, nn, fn, arg);
-}
-
-static enum store_rc read_dim(struct store *s, const char *sql, const struct dash_query *q, const char *dim,
+/* The rows of one dimension (nat: as bind_r) through q_dash_rows. */
+static enum store_rc read_dim(struct store *s, const char *sql, const struct dash_query *q, const char *dim, bool nat,
                               int nk, int nn, dash_fn fn, void *arg)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    if (bind_r(st, 1, q, dim, false) < 0)
+    if (bind_r(st, 1, q, dim, nat) < 0)
         return q_refuse(st);
     return q_dash_rows(st, nk, nn, fn, arg);
 }
@@ -92,7 +85,7 @@ enum store_rc q_rollup_meetings(struct store *s, const struct dash_query *q, das
     return read_dim(s,
         "SELECT r.authority_id, r.phase, sum(r.n1), sum(r.n2), sum(r.n3), sum(r.n4) FROM dash_rollup r"
         R_WHERE " GROUP BY r.authority_id, r.phase ORDER BY r.authority_id, r.phase",
-        q, "meetings", 0, 4, fn, arg);
+        q, "meetings", false, 0, 4, fn, arg);
 }
 
 enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -100,7 +93,7 @@ enum store_rc q_rollup_months(struct store *s, const struct dash_query *q, dash_
     return read_dim(s,
         "SELECT 0, r.phase, r.month, sum(r.n1), sum(r.n2) FROM dash_rollup r"
         R_WHERE " GROUP BY r.month, r.phase ORDER BY r.month, r.phase",
-        q, "meetings", 1, 2, fn, arg);
+        q, "meetings", false, 1, 2, fn, arg);
 }
 
 enum store_rc q_rollup_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -108,7 +101,7 @@ enum store_rc q_rollup_planned_members(struct store *s, const struct dash_query 
     return read_dim(s,
         "SELECT r.authority_id, r.phase, r.k1, r.k2, sum(r.n1) FROM dash_rollup r"
         R_WHERE " GROUP BY r.authority_id, r.phase, r.k1, r.k2 ORDER BY r.authority_id, r.phase, r.k1, r.k2",
-        q, "planned", 2, 1, fn, arg);
+        q, "planned", false, 2, 1, fn, arg);
 }
 
 enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -119,7 +112,7 @@ enum store_rc q_rollup_attendance(struct store *s, const struct dash_query *q, d
         "SELECT r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1, sum(r.n2), sum(r.n3) FROM dash_rollup r"
         R_WHERE " GROUP BY r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1 "
         "ORDER BY r.authority_id, r.phase, r.k1, r.k2, r.k3, r.n1",
-        q, "attendance", 3, 3, fn, arg);
+        q, "attendance", false, 3, 3, fn, arg);
 }
 
 enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -131,11 +124,7 @@ enum store_rc q_rollup_population(struct store *s, const struct dash_query *q, d
         "AND (? = '' OR r.phase = ?) AND " VIS_FILTER("r.vis_authority_id", "-1")
         " GROUP BY r.phase, r.k1, r.k2 ORDER BY r.phase, r.k1, r.k2");
     const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, 1, national(q) ? 0 : q->authority_id ? q->authority_id : 1);
-    store_bind_int(st, 2, national(q) ? 0 : q->authority_id ? q->authority_id : INT64_MAX);
-    store_bind_text(st, 3, phase);
-    store_bind_text(st, 4, phase);
-    if (q_bind_visibility(st, 5, q->vis) < 0)
+    if (q_bind_params(st, 1, Q_PARAMS(QP_R_AUTHORITIES(national(q), q), QP_TEXT_TWICE(phase), QP_VIS(q->vis))) < 0)
         return q_refuse(st);
     return q_dash_rows(st, 2, 1, fn, arg);
 }
@@ -145,8 +134,8 @@ static enum store_rc read_dims(struct store *s, const struct dash_query *q, cons
 {
     enum store_rc rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < n; i++)
-        rc = read_dim_at(s, "SELECT 0, r.phase, r.dim, r.k1, r.k2, r.k3, r.n1, r.n2 FROM dash_rollup r" R_WHERE,
-                         q, dims[i], true, 4, 2, fn, arg);
+        rc = read_dim(s, "SELECT 0, r.phase, r.dim, r.k1, r.k2, r.k3, r.n1, r.n2 FROM dash_rollup r" R_WHERE,
+                      q, dims[i], true, 4, 2, fn, arg);
     return rc;
 }
 
@@ -313,73 +302,49 @@ static enum store_rc exec_slice(struct store *s, const char *sql, const struct s
 }
 
 /* The case and action dimensions are counted in C (one pass over the
- * slice's presented cases, one over their actions) and written at the end. */
+ * slice's presented cases, one over their actions: q_groups.h) and
+ * written at the end. */
 struct cell {
     int64_t vis;
     char phase[16], month[8], dim[16], k1[32], k2[32], k3[32];
     int64_t id;             /* a keying id (owner, resource), stored in n1: then n goes to n2 */
     bool by_id;
-    int64_t n;              /* 0: free slot */
+    int64_t n;
 };
 
-struct cells {
-    struct cell *c;
-    size_t cap, used;
-};
-
-static uint64_t cell_hash(const struct cell *k)
+static uint64_t cell_hash(const void *g)
 {
-    uint64_t h = (1469598103934665603ULL ^ (uint64_t)k->vis) * 1099511628211ULL;
-    h = (h ^ (uint64_t)k->id) * 1099511628211ULL;
+    const struct cell *k = g;
+    uint64_t h = q_hash_int(q_hash_int(Q_HASH_START, k->vis), k->id);
     const char *parts[] = {k->phase, k->month, k->dim, k->k1, k->k2, k->k3};
-    for (size_t i = 0; i < 6; i++) {
-        for (const char *p = parts[i]; *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
+    for (size_t i = 0; i < 6; i++)
+        h = q_hash_str(h, parts[i]);
+    return q_hash_end(h);
 }
 
-static bool cell_same(const struct cell *a, const struct cell *b)
+static bool cell_same(const void *x, const void *y)
 {
+    const struct cell *a = x, *b = y;
     return a->vis == b->vis && a->id == b->id && a->by_id == b->by_id && !strcmp(a->phase, b->phase) &&
            !strcmp(a->month, b->month) && !strcmp(a->dim, b->dim) && !strcmp(a->k1, b->k1) &&
            !strcmp(a->k2, b->k2) && !strcmp(a->k3, b->k3);
 }
 
-static bool cells_add(struct cells *t, const struct cell *k, int64_t n)
+static bool cells_add(struct q_groups *t, const struct cell *k, int64_t n)
 {
-    if ((t->used + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        struct cell *c = calloc(cap, sizeof *c);
-        if (!c)
-            return false;
-        for (size_t i = 0; i < t->cap; i++) {
-            if (!t->c[i].n)
-                continue;
-            size_t j = cell_hash(&t->c[i]) & (cap - 1);
-            while (c[j].n)
-                j = (j + 1) & (cap - 1);
-            c[j] = t->c[i];
-        }
-        free(t->c);
-        t->c = c;
-        t->cap = cap;
-    }
-    size_t j = cell_hash(k) & (t->cap - 1);
-    while (t->c[j].n && !cell_same(&t->c[j], k))
-        j = (j + 1) & (t->cap - 1);
-    if (!t->c[j].n) {
-        t->c[j] = *k;
-        t->c[j].n = 0;
-        t->used++;
-    }
-    t->c[j].n += n;
+    bool added;
+    size_t i = q_groups_find(t, k, &added);
+    if (i == SIZE_MAX)
+        return false;
+    struct cell *c = (struct cell *)t->g + i;
+    if (added)
+        c->n = 0;
+    c->n += n;
     return true;
 }
 
 /* Adds one to the cell (case's vis, phase, month; dim, keys). */
-static bool count(struct cells *t, const struct cell *base, const char *dim, const char *k1, const char *k2,
+static bool count(struct q_groups *t, const struct cell *base, const char *dim, const char *k1, const char *k2,
                   const char *k3, int64_t n)
 {
     struct cell k = *base;
@@ -391,7 +356,7 @@ static bool count(struct cells *t, const struct cell *base, const char *dim, con
 }
 
 /* Adds n to the cell (vis, phase, month; dim, id). */
-static bool count_id(struct cells *t, const struct cell *base, const char *dim, int64_t id, int64_t n)
+static bool count_id(struct q_groups *t, const struct cell *base, const char *dim, int64_t id, int64_t n)
 {
     struct cell k = *base;
     snprintf(k.dim, sizeof k.dim, "%s", dim);
@@ -405,7 +370,7 @@ static bool count_id(struct cells *t, const struct cell *base, const char *dim, 
  * counting, the rows left are stepped over, and the build fails. */
 struct counting {
     const struct slice *sl;
-    struct cells *t;
+    struct q_groups *t;
     bool ok;
 };
 
@@ -430,7 +395,7 @@ static void count_action_group(struct store_stmt *st, void *arg)
 /* The actions of the cases presented in the slice, grouped once by every
  * key (as q_dash_actions), then counted one dimension at a time: the
  * tables count each apart, and the full cross would be many rows. */
-static enum store_rc build_actions(struct store *s, const struct slice *sl, struct cells *t)
+static enum store_rc build_actions(struct store *s, const struct slice *sl, struct q_groups *t)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT ps.authority_id, ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", "
@@ -469,7 +434,7 @@ static int presented_cmp(const void *key, const void *elem)
  * id order) for their follow-ups; a failure (out of memory) stops the
  * counting, the rows left are stepped over, and the build fails. */
 struct presenting {
-    struct cells *t;
+    struct q_groups *t;
     struct presented *cs;
     size_t n, cap;
     bool ok;
@@ -498,7 +463,7 @@ static void count_presented(struct store_stmt *st, void *arg)
         p->ok = false;
         return;
     }
-    struct cells *t = p->t;
+    struct q_groups *t = p->t;
     c->id = store_col_int(st, 0);
     store_col_copy(st, 1, c->date, sizeof c->date);
     c->at.vis = store_col_int(st, 2);
@@ -544,7 +509,7 @@ static void count_follow_up(struct store_stmt *st, void *arg)
     c->nfu++;
 }
 
-static enum store_rc build_cases(struct store *s, const struct slice *sl, struct cells *t)
+static enum store_rc build_cases(struct store *s, const struct slice *sl, struct q_groups *t)
 {
     struct store_stmt *st = store_prepare(s,
         "SELECT c.id, m.meeting_date, ps.authority_id, ps.phase, p.gender, p.nc_year, p.ethnicity, "
@@ -579,11 +544,11 @@ static enum store_rc build_cases(struct store *s, const struct slice *sl, struct
     return p.ok ? rc : STORE_ERROR;
 }
 
-static enum store_rc write_cells(struct store *s, const struct slice *sl, const struct cells *t)
+static enum store_rc write_cells(struct store *s, const struct slice *sl, const struct q_groups *t)
 {
     enum store_rc rc = STORE_OK;
-    for (size_t i = 0; rc == STORE_OK && i < t->cap; i++) {
-        const struct cell *c = &t->c[i];
+    for (size_t i = 0; rc == STORE_OK && i < t->n; i++) {
+        const struct cell *c = (const struct cell *)t->g + i;
         if (!c->n)
             continue;
         rc = q_run(s,
@@ -698,14 +663,14 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
             "WHERE" IN_SLICE "AND m.status = 'held' AND a.status = 'present') x "
             "GROUP BY x.authority_id, x.phase, x.month, x.att_key, x.att_name, x.att_org, x.guest",
             &sl, 1);
-    struct cells t = {0};
+    struct q_groups t = Q_GROUPS(struct cell, cell_hash, cell_same);
     if (rc == STORE_OK)
         rc = build_actions(s, &sl, &t);
     if (rc == STORE_OK)
         rc = build_cases(s, &sl, &t);
     if (rc == STORE_OK)
         rc = write_cells(s, &sl, &t);
-    free(t.c);
+    q_groups_free(&t);
     return rc;
 }
 
@@ -714,13 +679,10 @@ enum store_rc q_rollup_build(struct store *s, int64_t authority_id, const char *
 enum store_rc q_rollup_claimed(struct store *s, int64_t authority_id, const char *month, int64_t since,
                                bool *held)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM dash_rollup_building WHERE authority_id = ? AND month = ? AND claimed_at > ?");
-    store_bind_int(st, 1, authority_id);
-    store_bind_text(st, 2, month);
-    store_bind_int(st, 3, since);
     int64_t n = 0;
-    enum store_rc rc = store_get_int(st, &n);
+    enum store_rc rc = q_int(s,
+        "SELECT count(*) FROM dash_rollup_building WHERE authority_id = ? AND month = ? AND claimed_at > ?",
+        Q_PARAMS(QP_INT(authority_id), QP_TEXT(month), QP_INT(since)), &n);
     *held = n > 0;
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/q_common.h"
+#include "store/q_groups.h"
 
 /* The filters, in one fixed order of parameters: dates (meetings only),
  * authority, phase, team, school, then the visibility slots.  Each
@@ -47,43 +48,31 @@
         "s.id IN (SELECT x.school_id FROM team_schools x WHERE x.team_id = ?)", "s.id = ?") \
     " AND " VIS_FILTER("s.authority_id", "s.id")
 
+/* The authority as F_REST's range: the one asked for, or all of them. */
+#define QP_AUTHORITY_RANGE(q) \
+    QP_INT((q)->authority_id ? (q)->authority_id : INT64_MIN), QP_INT((q)->authority_id ? (q)->authority_id : INT64_MAX)
+
 static int bind_filters(struct store_stmt *st, int idx, const struct dash_query *q, bool dates)
 {
-    if (dates) {
-        store_bind_text(st, idx++, q->from);
-        store_bind_text(st, idx++, q->to);
-    }
+    if (dates)
+        idx = q_bind_params(st, idx, Q_PARAMS(QP_TEXT(q->from), QP_TEXT(q->to)));
     const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
-    store_bind_text(st, idx++, phase);
-    store_bind_text(st, idx++, phase);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_int(st, idx++, q->school_id);
-    store_bind_int(st, idx++, q->school_id);
-    return q_bind_visibility(st, idx, q->vis);
+    return q_bind_params(st, idx,
+        Q_PARAMS(QP_AUTHORITY_RANGE(q), QP_TEXT_TWICE(phase), QP_INT_TWICE(q->team_id), QP_INT_TWICE(q->school_id),
+                 QP_VIS(q->vis)));
 }
 
 int q_dash_bind_by_team(struct store_stmt *st, int idx, const struct dash_query *q)
 {
     const char *phase = q->phase ? q->phase : "";
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MIN);
-    store_bind_int(st, idx++, q->authority_id ? q->authority_id : INT64_MAX);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_int(st, idx++, q->team_id);
-    store_bind_text(st, idx++, phase);
-    store_bind_text(st, idx++, phase);
-    store_bind_int(st, idx++, q->school_id);
-    store_bind_int(st, idx++, q->school_id);
-    return q_bind_visibility(st, idx, q->vis);
+    return q_bind_params(st, idx,
+        Q_PARAMS(QP_AUTHORITY_RANGE(q), QP_INT_TWICE(q->team_id), QP_TEXT_TWICE(phase), QP_INT_TWICE(q->school_id),
+                 QP_VIS(q->vis)));
 }
 
 static int bind_presented(struct store_stmt *st, int idx, const struct dash_query *q)
 {
-    store_bind_text(st, idx++, q->from);
-    store_bind_text(st, idx++, q->to);
-    return q_dash_bind_by_team(st, idx, q);
+    return q_dash_bind_by_team(st, q_bind_params(st, idx, Q_PARAMS(QP_TEXT(q->from), QP_TEXT(q->to))), q);
 }
 
 struct dash_sink {
@@ -147,10 +136,39 @@ enum store_rc q_dash_months(struct store *s, const struct dash_query *q, dash_fn
         q, true, 1, 2, fn, arg);
 }
 
-/* Attendance grouped in C, as the actions are (see act_add): the groups
- * are few, the rows many, and count(DISTINCT) made SQLite sort them
- * twice.  A group counts each meeting once: the (group, meeting) pairs
- * seen are kept in a set. */
+/* Rows counted into groups in C (q_groups.h) by a row function that sets
+ * failed when out of memory (the rows left are stepped over and the query
+ * fails), then handed to fn in cmp's order, each made a row by to_row. */
+struct grouping {
+    struct q_groups groups;
+    struct q_groups pairs;  /* attendance: the (group, meeting) pairs seen */
+    bool failed;
+};
+
+static enum store_rc grouped_rows(struct store_stmt *st, struct grouping *k, store_row_fn count,
+                                  int (*cmp)(const void *, const void *),
+                                  void (*to_row)(const void *group, struct dash_row *r), dash_fn fn, void *arg)
+{
+    enum store_rc rc = store_each_row(st, count, k);
+    if (rc == STORE_OK && k->failed)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK) {
+        q_groups_sort(&k->groups, cmp);
+        for (size_t i = 0; i < k->groups.n; i++) {
+            struct dash_row r;
+            memset(&r, 0, sizeof r);
+            to_row((const char *)k->groups.g + i * k->groups.size, &r);
+            fn(arg, &r);
+        }
+    }
+    q_groups_free(&k->groups);
+    q_groups_free(&k->pairs);
+    return rc;
+}
+
+/* Attendance grouped in C, as the actions are: the groups are few, the
+ * rows many, and count(DISTINCT) made SQLite sort them twice.  A group
+ * counts each meeting once: the (group, meeting) pairs seen are kept. */
 struct att_group {
     int64_t authority_id;
     char phase[16], key[128], name[128], org[128];  /* as wide as struct dash_row's */
@@ -158,111 +176,35 @@ struct att_group {
 };
 
 struct att_pair {
+    size_t group;
     int64_t meeting;
-    size_t group;       /* index + 1; 0 = free slot */
 };
 
-struct att_groups {
-    struct att_group *g;
-    size_t n, cap;
-    size_t *slot, nslots;           /* group index + 1 */
-    struct att_pair *pair;
-    size_t npairs, pcap;
-};
-
-static uint64_t mix(uint64_t h, uint64_t v)
+static uint64_t att_hash(const void *g)
 {
-    return (h ^ v) * 1099511628211ULL;
+    const struct att_group *k = g;
+    uint64_t h = q_hash_int(Q_HASH_START, k->authority_id);
+    h = q_hash_str(q_hash_str(q_hash_str(q_hash_str(h, k->phase), k->key), k->name), k->org);
+    return q_hash_end(q_hash_int(h, k->guest));
 }
 
-static uint64_t str_hash(uint64_t h, const char *s)
+static bool att_same(const void *x, const void *y)
 {
-    for (; *s; s++)
-        h = mix(h, (unsigned char)*s);
-    return mix(h, 0xff);
-}
-
-static uint64_t att_hash(const struct att_group *k)
-{
-    uint64_t h = mix(1469598103934665603ULL, (uint64_t)k->authority_id);
-    h = str_hash(str_hash(str_hash(str_hash(h, k->phase), k->key), k->name), k->org);
-    h = mix(h, (uint64_t)k->guest);
-    return h ^ (h >> 29);
-}
-
-static bool att_same(const struct att_group *a, const struct att_group *b)
-{
+    const struct att_group *a = x, *b = y;
     return a->authority_id == b->authority_id && a->guest == b->guest && !strcmp(a->phase, b->phase) &&
            !strcmp(a->key, b->key) && !strcmp(a->name, b->name) && !strcmp(a->org, b->org);
 }
 
-/* The index of k's group, made if new; SIZE_MAX when out of memory. */
-static size_t att_group_of(struct att_groups *t, const struct att_group *k)
+static uint64_t pair_hash(const void *g)
 {
-    if ((t->n + 1) * 2 > t->nslots) {
-        size_t ns = t->nslots ? t->nslots * 2 : 256;
-        size_t *slot = calloc(ns, sizeof *slot);
-        if (!slot)
-            return SIZE_MAX;
-        for (size_t i = 0; i < t->n; i++) {
-            size_t j = att_hash(&t->g[i]) & (ns - 1);
-            while (slot[j])
-                j = (j + 1) & (ns - 1);
-            slot[j] = i + 1;
-        }
-        free(t->slot);
-        t->slot = slot;
-        t->nslots = ns;
-    }
-    size_t j = att_hash(k) & (t->nslots - 1);
-    while (t->slot[j] && !att_same(&t->g[t->slot[j] - 1], k))
-        j = (j + 1) & (t->nslots - 1);
-    if (t->slot[j])
-        return t->slot[j] - 1;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        struct att_group *g = realloc(t->g, cap * sizeof *g);
-        if (!g)
-            return SIZE_MAX;
-        t->g = g;
-        t->cap = cap;
-    }
-    t->g[t->n] = *k;
-    t->slot[j] = ++t->n;
-    return t->n - 1;
+    const struct att_pair *p = g;
+    return q_hash_end(q_hash_int(q_hash_int(Q_HASH_START, (int64_t)p->group), p->meeting));
 }
 
-/* True when (group, meeting) is new; false when seen before or out of memory (*oom). */
-static bool att_pair_new(struct att_groups *t, size_t group, int64_t meeting, bool *oom)
+static bool pair_same(const void *x, const void *y)
 {
-    if ((t->npairs + 1) * 2 > t->pcap) {
-        size_t cap = t->pcap ? t->pcap * 2 : 4096;
-        struct att_pair *p = calloc(cap, sizeof *p);
-        if (!p) {
-            *oom = true;
-            return false;
-        }
-        for (size_t i = 0; i < t->pcap; i++) {
-            if (!t->pair[i].group)
-                continue;
-            size_t j = mix(mix(0, t->pair[i].group), (uint64_t)t->pair[i].meeting) & (cap - 1);
-            while (p[j].group)
-                j = (j + 1) & (cap - 1);
-            p[j] = t->pair[i];
-        }
-        free(t->pair);
-        t->pair = p;
-        t->pcap = cap;
-    }
-    size_t j = mix(mix(0, group + 1), (uint64_t)meeting) & (t->pcap - 1);
-    while (t->pair[j].group && !(t->pair[j].group == group + 1 && t->pair[j].meeting == meeting))
-        j = (j + 1) & (t->pcap - 1);
-    if (t->pair[j].group)
-        return false;
-    t->pair[j].group = group + 1;
-    t->pair[j].meeting = meeting;
-    t->npairs++;
-    return true;
+    const struct att_pair *a = x, *b = y;
+    return a->group == b->group && a->meeting == b->meeting;
 }
 
 /* The groups in GROUP BY's order (authority, phase, key, name, org kind,
@@ -279,38 +221,40 @@ static int att_cmp(const void *x, const void *y)
     return a->guest < b->guest ? -1 : a->guest > b->guest;
 }
 
-/* Counting present attendees into groups; out of memory stops the
- * counting (the rows left are stepped over) and fails the query. */
-struct att_count {
-    struct att_groups *t;
-    bool oom, failed;
-};
+Q_READER(read_att_key, struct att_group, authority_id, phase, key, name, org, guest)
 
+/* One present attendee: a person of the group, and the meeting (column
+ * 6) counted for the group if new. */
 static void count_attendee(struct store_stmt *st, void *arg)
 {
-    struct att_count *a = arg;
+    struct grouping *a = arg;
     if (a->failed)
         return;
     struct att_group k;
-    memset(&k, 0, sizeof k);
-    k.authority_id = store_col_int(st, 0);
-    store_col_copy(st, 1, k.phase, sizeof k.phase);
-    store_col_copy(st, 2, k.key, sizeof k.key);
-    store_col_copy(st, 3, k.name, sizeof k.name);
-    store_col_copy(st, 4, k.org, sizeof k.org);
-    k.guest = store_col_int(st, 5);
-    size_t g = att_group_of(a->t, &k);
-    if (g == SIZE_MAX) {
+    read_att_key(st, &k);
+    size_t g = q_groups_find(&a->groups, &k, NULL);
+    bool new_meeting = false;
+    if (g == SIZE_MAX ||
+        q_groups_find(&a->pairs, &(struct att_pair){g, store_col_int(st, 6)}, &new_meeting) == SIZE_MAX) {
         a->failed = true;
         return;
     }
-    if (att_pair_new(a->t, g, store_col_int(st, 6), &a->oom))
-        a->t->g[g].meetings++;
-    if (a->oom) {
-        a->failed = true;
-        return;
-    }
-    a->t->g[g].people++;
+    struct att_group *group = (struct att_group *)a->groups.g + g;
+    group->meetings += new_meeting;
+    group->people++;
+}
+
+static void att_row(const void *group, struct dash_row *r)
+{
+    const struct att_group *g = group;
+    r->authority_id = g->authority_id;
+    memcpy(r->phase, g->phase, sizeof r->phase);
+    memcpy(r->k[0], g->key, sizeof g->key);
+    memcpy(r->k[1], g->name, sizeof g->name);
+    memcpy(r->k[2], g->org, sizeof g->org);
+    r->n[0] = g->guest;
+    r->n[1] = g->meetings;
+    r->n[2] = g->people;
 }
 
 enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -322,33 +266,9 @@ enum store_rc q_dash_attendance(struct store *s, const struct dash_query *q, das
         MEETING_WHERE " AND m.status = 'held' AND a.status = 'present'");
     if (bind_filters(st, 1, q, true) < 0)
         return q_refuse(st);
-    struct att_count a = {0};
-    struct att_groups t = {0};
-    a.t = &t;
-    enum store_rc rc = store_each_row(st, count_attendee, &a);
-    if (rc == STORE_OK && a.failed)
-        rc = STORE_ERROR;
-    if (rc == STORE_OK) {
-        struct dash_row r;
-        if (t.n)
-            qsort(t.g, t.n, sizeof *t.g, att_cmp);
-        for (size_t i = 0; i < t.n; i++) {
-            memset(&r, 0, sizeof r);
-            r.authority_id = t.g[i].authority_id;
-            memcpy(r.phase, t.g[i].phase, sizeof r.phase);
-            memcpy(r.k[0], t.g[i].key, sizeof t.g[i].key);
-            memcpy(r.k[1], t.g[i].name, sizeof t.g[i].name);
-            memcpy(r.k[2], t.g[i].org, sizeof t.g[i].org);
-            r.n[0] = t.g[i].guest;
-            r.n[1] = t.g[i].meetings;
-            r.n[2] = t.g[i].people;
-            fn(arg, &r);
-        }
-    }
-    free(t.g);
-    free(t.slot);
-    free(t.pair);
-    return rc;
+    struct grouping k = {Q_GROUPS(struct att_group, att_hash, att_same),
+                         Q_GROUPS(struct att_pair, pair_hash, pair_same), false};
+    return grouped_rows(st, &k, count_attendee, att_cmp, att_row, fn, arg);
 }
 
 enum store_rc q_dash_planned_members(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -425,70 +345,26 @@ struct act_group {
     int64_t owner, resource, n;
 };
 
-struct act_groups {
-    struct act_group *g;
-    size_t cap, used;
-};
-
-static uint64_t act_hash(const struct act_group *k)
+static uint64_t act_hash(const void *g)
 {
-    uint64_t h = 1469598103934665603ULL;
-    const char *parts[] = {k->phase, k->setting, k->nature};
-    for (size_t i = 0; i < 3; i++) {
-        for (const char *c = parts[i]; *c; c++)
-            h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL;
-    }
-    h = (h ^ (uint64_t)k->owner) * 1099511628211ULL;
-    h = (h ^ (uint64_t)k->resource) * 1099511628211ULL;
-    return h ^ (h >> 29);
+    const struct act_group *k = g;
+    uint64_t h = q_hash_str(q_hash_str(q_hash_str(Q_HASH_START, k->phase), k->setting), k->nature);
+    return q_hash_end(q_hash_int(q_hash_int(h, k->owner), k->resource));
 }
 
-static bool act_same(const struct act_group *a, const struct act_group *b)
+static bool act_same(const void *x, const void *y)
 {
+    const struct act_group *a = x, *b = y;
     return a->owner == b->owner && a->resource == b->resource && !strcmp(a->phase, b->phase) &&
            !strcmp(a->setting, b->setting) && !strcmp(a->nature, b->nature);
 }
 
-/* Open addressing; a slot with n == 0 is free.  Adds n to k's group. */
-static bool act_add(struct act_groups *t, const struct act_group *k)
-{
-    if ((t->used + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        struct act_group *g = calloc(cap, sizeof *g);
-        if (!g)
-            return false;
-        for (size_t i = 0; i < t->cap; i++) {
-            if (!t->g[i].n)
-                continue;
-            size_t j = act_hash(&t->g[i]) & (cap - 1);
-            while (g[j].n)
-                j = (j + 1) & (cap - 1);
-            g[j] = t->g[i];
-        }
-        free(t->g);
-        t->g = g;
-        t->cap = cap;
-    }
-    size_t j = act_hash(k) & (t->cap - 1);
-    while (t->g[j].n && !act_same(&t->g[j], k))
-        j = (j + 1) & (t->cap - 1);
-    if (!t->g[j].n) {
-        t->g[j] = *k;
-        t->used++;
-    } else
-        t->g[j].n += k->n;
-    return true;
-}
-
 /* The groups in GROUP BY's order (phase, setting, nature, owner,
- * resource), the used slots first. */
+ * resource). */
 static int act_cmp(const void *x, const void *y)
 {
     const struct act_group *a = x, *b = y;
     int c;
-    if (!a->n || !b->n)
-        return !a->n - !b->n;
     if ((c = strcmp(a->phase, b->phase)) || (c = strcmp(a->setting, b->setting)) ||
         (c = strcmp(a->nature, b->nature)))
         return c;
@@ -497,27 +373,31 @@ static int act_cmp(const void *x, const void *y)
     return a->resource < b->resource ? -1 : a->resource > b->resource;
 }
 
-/* Counting actions into groups; out of memory stops the counting (the
- * rows left are stepped over) and fails the query. */
-struct act_count {
-    struct act_groups *t;
-    bool failed;
-};
+Q_READER(read_act_key, struct act_group, phase, setting, nature, owner, resource)
 
 static void count_action(struct store_stmt *st, void *arg)
 {
-    struct act_count *a = arg;
+    struct grouping *a = arg;
     if (a->failed)
         return;
     struct act_group k;
-    memset(&k, 0, sizeof k);
-    store_col_copy(st, 0, k.phase, sizeof k.phase);
-    store_col_copy(st, 1, k.setting, sizeof k.setting);
-    store_col_copy(st, 2, k.nature, sizeof k.nature);
-    k.owner = store_col_int(st, 3);
-    k.resource = store_col_int(st, 4);
-    k.n = 1;
-    a->failed = !act_add(a->t, &k);
+    read_act_key(st, &k);
+    size_t g = q_groups_find(&a->groups, &k, NULL);
+    if (g == SIZE_MAX)
+        a->failed = true;
+    else
+        ((struct act_group *)a->groups.g)[g].n++;
+}
+
+static void act_row(const void *group, struct dash_row *r)
+{
+    const struct act_group *g = group;
+    memcpy(r->phase, g->phase, sizeof g->phase);
+    memcpy(r->k[0], g->setting, sizeof g->setting);
+    memcpy(r->k[1], g->nature, sizeof g->nature);
+    r->n[0] = g->owner;
+    r->n[1] = g->resource;
+    r->n[2] = g->n;
 }
 
 enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
@@ -525,35 +405,15 @@ enum store_rc q_dash_actions(struct store *s, const struct dash_query *q, dash_f
     /* Grouped by ids (names are looked up once, by q_dash_names): the
      * owner's service is the one named on the action, or the owning
      * practitioner's; the resource counts only for signposting.  One row
-     * per action from SQL, grouped here (act_add). */
+     * per action from SQL, grouped here (count_action). */
     struct store_stmt *st = store_prepare(s,
         "SELECT ps.phase, a.setting, a.nature, " DASH_ACTION_OWNER("a", "pr") ", " DASH_ACTION_RESOURCE("a") " "
         PRESENTED_FROM "JOIN actions a ON a.case_id = c.id AND a.voided_at IS NULL "
         "LEFT JOIN practitioners pr ON pr.id = a.owner_practitioner_id" PRESENTED_WHERE);
     if (bind_presented(st, 1, q) < 0)
         return q_refuse(st);
-    struct act_groups t = {0};
-    struct act_count a = {&t, false};
-    enum store_rc rc = store_each_row(st, count_action, &a);
-    if (rc == STORE_OK && a.failed)
-        rc = STORE_ERROR;
-    if (rc == STORE_OK) {
-        struct dash_row r;
-        if (t.cap)
-            qsort(t.g, t.cap, sizeof *t.g, act_cmp);
-        for (size_t i = 0; i < t.used; i++) {
-            memset(&r, 0, sizeof r);
-            memcpy(r.phase, t.g[i].phase, sizeof t.g[i].phase);
-            memcpy(r.k[0], t.g[i].setting, sizeof t.g[i].setting);
-            memcpy(r.k[1], t.g[i].nature, sizeof t.g[i].nature);
-            r.n[0] = t.g[i].owner;
-            r.n[1] = t.g[i].resource;
-            r.n[2] = t.g[i].n;
-            fn(arg, &r);
-        }
-    }
-    free(t.g);
-    return rc;
+    struct grouping k = {Q_GROUPS(struct act_group, act_hash, act_same), {0}, false};
+    return grouped_rows(st, &k, count_action, act_cmp, act_row, fn, arg);
 }
 
 enum store_rc q_dash_names(struct store *s, int64_t authority_id, dash_fn fn, void *arg)

@@ -23,73 +23,43 @@ static void read_school(struct store_stmt *st, void *row)
     r->sen_pct = store_col_is_null(st, ES_SEN) ? -1 : store_col_double(st, ES_SEN);
 }
 
-Q_SINK(school, struct eval_school_row, read_school)
-
-enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
-                             void (*fn)(void *arg, const struct eval_school_row *r), void *arg)
-{
-    return q_rows(s,
-        "SELECT s.id, s.urn, s.name, s.phase, "
-        "CASE WHEN s.tas_member = 1 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.school_id = s.id) "
-        "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0), s.fsm_pct, s.sen_pct "
-        "FROM schools s WHERE s.authority_id = ? ORDER BY s.id",
-        Q_PARAMS(QP_INT(authority_id)), school_each, &(struct school_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_eval_schools, struct eval_school_row, read_school,
+    "SELECT s.id, s.urn, s.name, s.phase, "
+    "CASE WHEN s.tas_member = 1 OR EXISTS (SELECT 1 FROM team_schools ts WHERE ts.school_id = s.id) "
+    "THEN 1 ELSE 0 END, COALESCE(s.pupils_on_roll, 0), s.fsm_pct, s.sen_pct "
+    "FROM schools s WHERE s.authority_id = ? ORDER BY s.id")
 
 Q_READER(read_value, struct eval_value_row, school_id, year, n)
 
 Q_SINK(value, struct eval_value_row, read_value)
 
-/* A query of (school, year, n) with the authority at ? 1 and text at ? 2. */
-static enum store_rc values(struct store *s, const char *sql, int64_t authority_id, const char *text,
+Q_LIST_OF_ID(q_eval_pupils, struct eval_value_row, read_value,
+    "SELECT y.school_id, y.academic_year, y.pupils FROM school_years y "
+    "JOIN schools s ON s.id = y.school_id WHERE s.authority_id = ?")
+
+/* Each source's query of (school, year, n), the authority at ? 1 and the
+ * code at ? 2: a fixed list, never text from input. */
+enum store_rc q_eval_counts(struct store *s, enum eval_count_source from, int64_t authority_id, const char *code,
                             void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s, sql);
-    if (!st)
+    static const char *const sql[] = {
+        [EVAL_COUNT_ENTERED] =
+            "SELECT c.school_id, c.academic_year, c.count FROM school_year_counts c "
+            "JOIN schools s ON s.id = c.school_id WHERE s.authority_id = ? AND c.kind = ?",
+        [EVAL_COUNT_OUTCOMES] =
+            "SELECT p.school_id, " ACADEMIC_YEAR("o.starts_on") ", count(*) FROM outcome_records o "
+            "JOIN pupils p ON p.id = o.pupil_id JOIN schools s ON s.id = p.school_id "
+            "WHERE s.authority_id = ? AND o.kind = ? GROUP BY 1, 2",
+        [EVAL_COUNT_REFERRALS] =
+            "SELECT p.school_id, " ACADEMIC_YEAR("r.referred_on") ", count(*) FROM referrals r "
+            "JOIN cases c ON c.id = r.case_id JOIN pupils p ON p.id = c.pupil_id "
+            "JOIN schools s ON s.id = p.school_id JOIN services v ON v.id = r.service_id "
+            "WHERE s.authority_id = ? AND v.code = ? GROUP BY 1, 2",
+    };
+    if ((unsigned)from >= sizeof sql / sizeof sql[0])
         return STORE_ERROR;
-    store_bind_int(st, 1, authority_id);
-    if (text)
-        store_bind_text(st, 2, text);
-    return store_each_row(st, value_each, &(struct value_sink){fn, arg});
-}
-
-enum store_rc q_eval_pupils(struct store *s, int64_t authority_id,
-                            void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
-{
-    return values(s,
-        "SELECT y.school_id, y.academic_year, y.pupils FROM school_years y "
-        "JOIN schools s ON s.id = y.school_id WHERE s.authority_id = ?",
-        authority_id, NULL, fn, arg);
-}
-
-enum store_rc q_eval_counts_entered(struct store *s, int64_t authority_id, const char *kind,
-                                    void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
-{
-    return values(s,
-        "SELECT c.school_id, c.academic_year, c.count FROM school_year_counts c "
-        "JOIN schools s ON s.id = c.school_id WHERE s.authority_id = ? AND c.kind = ?",
-        authority_id, kind, fn, arg);
-}
-
-enum store_rc q_eval_counts_outcomes(struct store *s, int64_t authority_id, const char *outcome_kind,
-                                     void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
-{
-    return values(s,
-        "SELECT p.school_id, " ACADEMIC_YEAR("o.starts_on") ", count(*) FROM outcome_records o "
-        "JOIN pupils p ON p.id = o.pupil_id JOIN schools s ON s.id = p.school_id "
-        "WHERE s.authority_id = ? AND o.kind = ? GROUP BY 1, 2",
-        authority_id, outcome_kind, fn, arg);
-}
-
-enum store_rc q_eval_counts_referrals(struct store *s, int64_t authority_id, const char *service_code,
-                                      void (*fn)(void *arg, const struct eval_value_row *r), void *arg)
-{
-    return values(s,
-        "SELECT p.school_id, " ACADEMIC_YEAR("r.referred_on") ", count(*) FROM referrals r "
-        "JOIN cases c ON c.id = r.case_id JOIN pupils p ON p.id = c.pupil_id "
-        "JOIN schools s ON s.id = p.school_id JOIN services v ON v.id = r.service_id "
-        "WHERE s.authority_id = ? AND v.code = ? GROUP BY 1, 2",
-        authority_id, service_code, fn, arg);
+    return q_rows(s, sql[from], Q_PARAMS(QP_INT(authority_id), QP_TEXT(code)), value_each,
+                  &(struct value_sink){fn, arg});
 }
 
 struct pair_sink {

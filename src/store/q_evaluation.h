@@ -29,17 +29,17 @@ enum store_rc q_eval_schools(struct store *s, int64_t authority_id,
 /* Pupils on roll entered per school-year (n = pupils). */
 enum store_rc q_eval_pupils(struct store *s, int64_t authority_id,
                             void (*fn)(void *arg, const struct eval_value_row *r), void *arg);
-/* Counts of one kind entered per school-year. */
-enum store_rc q_eval_counts_entered(struct store *s, int64_t authority_id, const char *kind,
-                                    void (*fn)(void *arg, const struct eval_value_row *r), void *arg);
-/* Outcome records of one kind ('suspension', 'exclusion') per pupil's
- * school and academic year of starts_on. */
-enum store_rc q_eval_counts_outcomes(struct store *s, int64_t authority_id, const char *outcome_kind,
-                                     void (*fn)(void *arg, const struct eval_value_row *r), void *arg);
-/* Referrals to the service with this code per pupil's school and academic
- * year of referred_on. */
-enum store_rc q_eval_counts_referrals(struct store *s, int64_t authority_id, const char *service_code,
-                                      void (*fn)(void *arg, const struct eval_value_row *r), void *arg);
+/* Where a count comes from, by school and academic year. */
+enum eval_count_source {
+    EVAL_COUNT_ENTERED,    /* counts of the kind code, entered or imported */
+    EVAL_COUNT_OUTCOMES,   /* outcome records of the kind code ('suspension', 'exclusion'), by the pupil's
+                            * school and the academic year of starts_on */
+    EVAL_COUNT_REFERRALS,  /* referrals to the service of that code, by the pupil's school and the
+                            * academic year of referred_on */
+};
+/* The counts of code from one source for the authority's schools. */
+enum store_rc q_eval_counts(struct store *s, enum eval_count_source from, int64_t authority_id, const char *code,
+                            void (*fn)(void *arg, const struct eval_value_row *r), void *arg);
 /* The kinds entered for the authority's schools (fn gets the code as text). */
 enum store_rc q_eval_kinds_entered(struct store *s, int64_t authority_id,
                                    void (*fn)(void *arg, const char *code, const char *name), void *arg);

@@ -71,16 +71,11 @@ enum store_rc q_story_get(struct store *s, int64_t id, struct story_row *out)
 enum store_rc q_story_list(struct store *s, const struct visibility *v, const char *status, int64_t case_id,
                            void (*fn)(void *arg, const struct story_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " STORY_COLS STORY_FROM "WHERE (? = '' OR y.status = ?) AND (? = 0 OR y.case_id = ?) AND "
-        VIS_TEAM_FILTER("c.team_id", "s.authority_id", "s.id") " ORDER BY y.updated_at DESC, y.id DESC LIMIT 500");
-    store_bind_text(st, 1, status);
-    store_bind_text(st, 2, status);
-    store_bind_int(st, 3, case_id);
-    store_bind_int(st, 4, case_id);
-    if (q_bind_team_visibility(st, 5, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, story_each, &(struct story_sink){fn, arg});
+        VIS_TEAM_FILTER("c.team_id", "s.authority_id", "s.id") " ORDER BY y.updated_at DESC, y.id DESC LIMIT 500",
+        Q_PARAMS(QP_TEXT_TWICE(status), QP_INT_TWICE(case_id), QP_TEAM_VIS(v)), story_each,
+        &(struct story_sink){fn, arg});
 }
 
 Q_READER(read_subject, struct story_row, forenames, surname, upn, school_name)

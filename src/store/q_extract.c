@@ -44,15 +44,13 @@ Q_SINK(extract_case, struct extract_case_row, read_extract_case)
 enum store_rc q_extract_cases(struct store *s, const struct visibility *v,
                               void (*fn)(void *arg, const struct extract_case_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT c.id, p.upn, substr(p.date_of_birth, 1, 7), p.gender, p.ethnicity, p.nc_year, "
         "p.sen_provision, la.la_code, s.urn, s.phase, c.status, c.opened_on, coalesce(c.closed_on, ''), "
         "c.closure_reason, c.prior_paediatrics, c.prior_mhst_camhs, c.prior_early_help, c.prior_cin, "
         "c.prior_cp, c.prior_lac, c.prior_sen_support, c.prior_ehcna, c.prior_ehcp, c.prior_suspensions, "
-        "c.risk_pex" EXTRACT_FROM " ORDER BY c.id");
-    if (q_bind_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, extract_case_each, &(struct extract_case_sink){fn, arg});
+        "c.risk_pex" EXTRACT_FROM " ORDER BY c.id",
+        Q_PARAMS(QP_VIS(v)), extract_case_each, &(struct extract_case_sink){fn, arg});
 }
 
 struct count_sink {
@@ -94,10 +92,7 @@ enum store_rc q_extract_counts(struct store *s, const struct visibility *v, enum
     };
     if ((unsigned)kind > EXTRACT_REFERRALS)
         return STORE_ERROR;
-    struct store_stmt *st = store_prepare(s, sql[kind]);
-    if (q_bind_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, count_each, &(struct count_sink){fn, arg});
+    return q_rows(s, sql[kind], Q_PARAMS(QP_VIS(v)), count_each, &(struct count_sink){fn, arg});
 }
 
 struct k_pick {

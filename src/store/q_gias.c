@@ -44,25 +44,11 @@ enum store_rc q_gias_authority(struct store *s, const char *la_code, int64_t *id
 static int bind_gias(struct store_stmt *st, const void *rec)
 {
     const struct gias_stored *r = rec;
-    store_bind_int(st, 1, r->authority_id);
-    store_bind_text(st, 2, r->g.urn);
-    store_bind_text(st, 3, r->g.name);
-    store_bind_text(st, 4, r->g.phase);
-    store_bind_text(st, 5, r->g.status);
-    store_bind_text(st, 6, r->g.type);
-    store_bind_text(st, 7, r->g.postcode);
-    q_bind_opt_text(st, 8, r->g.open_date);
-    q_bind_opt_text(st, 9, r->g.close_date);
-    if (r->g.pupils_on_roll < 0)
-        store_bind_null(st, 10);
-    else
-        store_bind_int(st, 10, r->g.pupils_on_roll);
-    if (r->g.fsm_pct < 0)
-        store_bind_null(st, 11);
-    else
-        store_bind_double(st, 11, r->g.fsm_pct);
-    store_bind_text(st, 12, r->g.estab);
-    return 13;
+    return q_bind_params(st, 1,
+        Q_PARAMS(QP_INT(r->authority_id), QP_TEXT(r->g.urn), QP_TEXT(r->g.name), QP_TEXT(r->g.phase),
+                 QP_TEXT(r->g.status), QP_TEXT(r->g.type), QP_TEXT(r->g.postcode), QP_OPT_TEXT(r->g.open_date),
+                 QP_OPT_TEXT(r->g.close_date), QP_NONNEG_INT(r->g.pupils_on_roll), QP_NONNEG_REAL(r->g.fsm_pct),
+                 QP_TEXT(r->g.estab)));
 }
 
 enum store_rc q_gias_insert(struct store *s, struct gias_stored *rec, int64_t now)

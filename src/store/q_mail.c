@@ -8,24 +8,12 @@
 
 enum store_rc q_outbox_add(struct store *s, const struct outbox_new *m, int64_t now, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_int(s,
         "INSERT INTO outbox (kind, recipient, subject, body, calendar, calendar_method, message_id, created_at, "
-        "next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
-    store_bind_text(st, 1, m->kind);
-    store_bind_text(st, 2, m->recipient);
-    store_bind_text(st, 3, m->subject);
-    store_bind_text(st, 4, m->body);
-    if (m->calendar) {
-        store_bind_text(st, 5, m->calendar);
-        store_bind_text(st, 6, m->calendar_method);
-    } else {
-        store_bind_null(st, 5);
-        store_bind_null(st, 6);
-    }
-    store_bind_text(st, 7, m->message_id);
-    store_bind_int(st, 8, now);
-    store_bind_int(st, 9, now);
-    return store_get_int(st, id);
+        "next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        Q_PARAMS(QP_TEXT(m->kind), QP_TEXT(m->recipient), QP_TEXT(m->subject), QP_TEXT(m->body),
+                 m->calendar ? QP_TEXT(m->calendar) : QP_NULL, m->calendar ? QP_TEXT(m->calendar_method) : QP_NULL,
+                 QP_TEXT(m->message_id), QP_INT(now), QP_INT(now)), id);
 }
 
 enum store_rc q_meeting_invited(struct store *s, int64_t meeting_id)
@@ -89,21 +77,16 @@ enum store_rc q_outbox_purge(struct store *s, int64_t before, const char *before
 
 enum store_rc q_outbox_count_since(struct store *s, const char *kind, int64_t since, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM outbox WHERE kind = ? AND created_at >= ?");
-    store_bind_text(st, 1, kind);
-    store_bind_int(st, 2, since);
-    *n = 0;
-    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return q_count(s, "SELECT count(*) FROM outbox WHERE kind = ? AND created_at >= ?",
+        Q_PARAMS(QP_TEXT(kind), QP_INT(since)), n);
 }
 
 enum store_rc q_reminder_claim(struct store *s, int64_t user_id, const char *day)
 {
-    struct store_stmt *st = store_prepare(s,
-        "INSERT INTO reminder_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id");
-    store_bind_int(st, 1, user_id);
-    store_bind_text(st, 2, day);
     int64_t got = 0;
-    enum store_rc rc = store_get_int(st, &got);
+    enum store_rc rc = q_int(s,
+        "INSERT INTO reminder_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id",
+        Q_PARAMS(QP_INT(user_id), QP_TEXT(day)), &got);
     return rc == STORE_OK || rc == STORE_DONE ? rc : STORE_ERROR;
 }
 
@@ -182,40 +165,29 @@ enum store_rc q_reset_add(struct store *s, int64_t user_id, const char *token_ha
 
 enum store_rc q_reset_find(struct store *s, const char *token_hash, int64_t now, int64_t *user_id)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
-    store_bind_text(st, 1, token_hash);
-    store_bind_int(st, 2, now);
-    enum store_rc rc = store_get_int(st, user_id);
+    enum store_rc rc = q_int(s,
+        "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        Q_PARAMS(QP_TEXT(token_hash), QP_INT(now)), user_id);
     return rc == STORE_OK ? STORE_ROW : rc;
 }
 
 enum store_rc q_reset_use(struct store *s, const char *token_hash, int64_t now)
 {
-    struct store_stmt *st = store_prepare(s,
-        "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
-        "RETURNING user_id");
-    store_bind_int(st, 1, now);
-    store_bind_text(st, 2, token_hash);
-    store_bind_int(st, 3, now);
     int64_t user_id = 0;
-    enum store_rc rc = store_get_int(st, &user_id);
+    enum store_rc rc = q_int(s,
+        "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
+        "RETURNING user_id",
+        Q_PARAMS(QP_INT(now), QP_TEXT(token_hash), QP_INT(now)), &user_id);
     if (rc != STORE_OK)
         return rc;
-    st = store_prepare(s, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
-    store_bind_int(st, 1, now);
-    store_bind_int(st, 2, user_id);
-    return store_exec_done(st);
+    return q_run(s, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+        Q_PARAMS(QP_INT(now), QP_INT(user_id)));
 }
 
 enum store_rc q_reset_count_since(struct store *s, int64_t user_id, int64_t since, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at >= ?");
-    store_bind_int(st, 1, user_id);
-    store_bind_int(st, 2, since);
-    *n = 0;
-    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return q_count(s, "SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at >= ?",
+        Q_PARAMS(QP_INT(user_id), QP_INT(since)), n);
 }
 
 enum store_rc q_user_set_email(struct store *s, int64_t user_id, const char *email, int64_t now)
@@ -246,10 +218,8 @@ enum store_rc q_reset_request_add(struct store *s, const char *username, int64_t
 
 enum store_rc q_reset_request_count(struct store *s, int64_t since, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM password_reset_requests WHERE created_at >= ?");
-    store_bind_int(st, 1, since);
-    *n = 0;
-    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return q_count(s, "SELECT count(*) FROM password_reset_requests WHERE created_at >= ?",
+        Q_PARAMS(QP_INT(since)), n);
 }
 
 enum store_rc q_reset_request_take(struct store *s, char username[64])

@@ -43,31 +43,15 @@ static bool upcoming_first(const struct meeting_filter *f)
 static int bind_meeting_filter(struct store_stmt *st, const struct visibility *v, const void *filter, bool page)
 {
     const struct meeting_filter *f = filter;
-    int idx = q_bind_team_visibility(st, 1, v);
-    if (idx < 0)
-        return -1;
     const char *status = f->status ? f->status : "";
     const char *from = f->from ? f->from : "";
     const char *to = f->to ? f->to : "";
-    store_bind_int(st, idx++, f->team_id);
-    store_bind_int(st, idx++, f->team_id);
-    store_bind_text(st, idx++, status);
-    store_bind_text(st, idx++, status);
-    store_bind_text(st, idx++, from);
-    store_bind_text(st, idx++, from);
-    store_bind_text(st, idx++, to);
-    store_bind_text(st, idx++, to);
-    store_bind_int(st, idx++, f->school_id);
-    store_bind_int(st, idx++, f->school_id);
-    char like[2 * 160 + 3];
-    if (q_like_pattern(f->name ? f->name : "", like, sizeof like) < 0)
-        return -1;
-    store_bind_text(st, idx++, like[0] && strcmp(like, "%%") ? like : "");
-    store_bind_text(st, idx++, like);
-    if (page && upcoming_first(f)) {   /* the order's "today" */
-        store_bind_text(st, idx++, f->today ? f->today : "");
-        store_bind_text(st, idx++, f->today ? f->today : "");
-    }
+    int idx = q_bind_params(st, 1,
+        Q_PARAMS(QP_TEAM_VIS(v), QP_INT_TWICE(f->team_id), QP_TEXT_TWICE(status), QP_TEXT_TWICE(from),
+                 QP_TEXT_TWICE(to), QP_INT_TWICE(f->school_id)));
+    idx = q_bind_like_filter(st, idx, f->name, 160);
+    if (page && upcoming_first(f))   /* the order's "today" */
+        idx = q_bind_params(st, idx, Q_PARAMS(QP_TEXT_TWICE(f->today ? f->today : "")));
     return idx;
 }
 
@@ -97,13 +81,8 @@ enum store_rc q_meeting_list(struct store *s, const struct visibility *v, const 
 enum store_rc q_meeting_count_between(struct store *s, int64_t team_id, const char *from,
                                       const char *to, int64_t *n)
 {
-    struct store_stmt *st = store_prepare(s,
-        "SELECT count(*) FROM meetings WHERE team_id = ? AND meeting_date >= ? AND meeting_date <= ?");
-    store_bind_int(st, 1, team_id);
-    store_bind_text(st, 2, from);
-    store_bind_text(st, 3, to);
-    *n = 0;
-    return store_get_int(st, n) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return q_count(s, "SELECT count(*) FROM meetings WHERE team_id = ? AND meeting_date >= ? AND meeting_date <= ?",
+        Q_PARAMS(QP_INT(team_id), QP_TEXT(from), QP_TEXT(to)), n);
 }
 
 /* Adds one (status, mode) group to the counts. */
@@ -173,19 +152,12 @@ enum store_rc q_meeting_set_notes(struct store *s, int64_t id, const char *notes
 Q_READER(read_attendance_list, struct attendance_row, id, meeting_id, service_id, practitioner_id, person_name,
          role, status, guest, service_name)
 
-Q_SINK(attendance_list, struct attendance_row, read_attendance_list)
-
-enum store_rc q_attendance_list(struct store *s, int64_t meeting_id,
-                                void (*fn)(void *arg, const struct attendance_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT a.id, a.meeting_id, coalesce(a.service_id, 0), coalesce(a.practitioner_id, 0), "
-        "a.person_name, a.role, a.status, a.guest, coalesce(sv.name, '') "
-        "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
-        "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
-        "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id",
-        meeting_id, attendance_list_each, &(struct attendance_list_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_attendance_list, struct attendance_row, read_attendance_list,
+    "SELECT a.id, a.meeting_id, coalesce(a.service_id, 0), coalesce(a.practitioner_id, 0), "
+    "a.person_name, a.role, a.status, a.guest, coalesce(sv.name, '') "
+    "FROM attendance a LEFT JOIN services sv ON sv.id = a.service_id WHERE a.meeting_id = ? "
+    "ORDER BY a.guest, CASE a.role WHEN 'school' THEN 0 WHEN 'strategic_lead' THEN 1 "
+    "WHEN 'case_coordinator' THEN 2 ELSE 3 END, coalesce(sv.name, ''), a.id")
 
 static enum store_rc attendance_insert(struct store *s, struct attendance_row *r)
 {

@@ -24,14 +24,8 @@ enum store_rc q_outcome_insert(struct store *s, struct outcome_row *r)
 Q_READER(read_outcome, struct outcome_row, id, pupil_id, kind, starts_on, ends_on, code, sessions_possible,
          sessions_missed, sessions, source, recorded_by, created_at)
 
-Q_SINK(outcome, struct outcome_row, read_outcome)
-
-enum store_rc q_outcome_list(struct store *s, int64_t pupil_id,
-                             void (*fn)(void *arg, const struct outcome_row *r), void *arg)
-{
-    return q_each_id(s, "SELECT " OUTCOME_COLS " FROM outcome_records WHERE pupil_id = ? ORDER BY starts_on, id",
-                     pupil_id, outcome_each, &(struct outcome_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_outcome_list, struct outcome_row, read_outcome,
+    "SELECT " OUTCOME_COLS " FROM outcome_records WHERE pupil_id = ? ORDER BY starts_on, id")
 
 enum store_rc q_outcome_find(struct store *s, int64_t pupil_id, const char *kind, const char *starts_on,
                              const char *code, struct outcome_row *out)
@@ -89,21 +83,14 @@ enum store_rc q_worklist_flag_get(struct store *s, int64_t id, struct worklist_f
 enum store_rc q_worklist_flags_open(struct store *s, const struct visibility *v,
                                     void (*fn)(void *arg, const struct worklist_flag_row *r), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " FLAG_COLS FLAG_FROM "WHERE f.cleared_on IS NULL AND "
-        VIS_FILTER("sc.authority_id", "p.school_id") " ORDER BY f.raised_on, f.id");
-    if (q_bind_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, flag_each, &(struct flag_sink){fn, arg});
+        VIS_FILTER("sc.authority_id", "p.school_id") " ORDER BY f.raised_on, f.id",
+        Q_PARAMS(QP_VIS(v)), flag_each, &(struct flag_sink){fn, arg});
 }
 
-enum store_rc q_worklist_flags_of_pupil(struct store *s, int64_t pupil_id,
-                                        void (*fn)(void *arg, const struct worklist_flag_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " FLAG_COLS FLAG_FROM "WHERE f.cleared_on IS NULL AND f.pupil_id = ? ORDER BY f.raised_on, f.id",
-        pupil_id, flag_each, &(struct flag_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_worklist_flags_of_pupil, struct worklist_flag_row, read_flag,
+    "SELECT " FLAG_COLS FLAG_FROM "WHERE f.cleared_on IS NULL AND f.pupil_id = ? ORDER BY f.raised_on, f.id")
 
 enum store_rc q_worklist_flag_clear(struct store *s, int64_t id, const char *on, int64_t by)
 {

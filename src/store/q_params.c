@@ -17,15 +17,28 @@ void q_bind_param(struct store_stmt *st, int idx, const struct q_param *a)
 
 int q_bind_params(struct store_stmt *st, int idx, struct q_params p)
 {
-    for (size_t k = 0; k < p.n; k++)
-        q_bind_param(st, idx++, &p.p[k]);
+    for (size_t k = 0; k < p.n && idx >= 0; k++) {
+        const struct q_param *a = &p.p[k];
+        if (a->kind == QP_KIND_VIS)
+            idx = q_bind_visibility(st, idx, a->v);
+        else if (a->kind == QP_KIND_TEAM_VIS)
+            idx = q_bind_team_visibility(st, idx, a->v);
+        else if (a->kind == QP_KIND_CASE_VIS)
+            idx = q_bind_case_visibility(st, idx, a->v, a->t);
+        else
+            q_bind_param(st, idx++, a);
+    }
     return idx;
 }
 
+/* NULL (and nothing run) when a visibility does not fit its slots. */
 static struct store_stmt *prepared(struct store *s, const char *sql, struct q_params p)
 {
     struct store_stmt *st = store_prepare(s, sql);
-    q_bind_params(st, 1, p);
+    if (q_bind_params(st, 1, p) < 0) {
+        q_refuse(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -58,6 +71,12 @@ static void read_nothing(struct store_stmt *st, void *out)
 {
     (void)st;
     (void)out;
+}
+
+enum store_rc q_count(struct store *s, const char *sql, struct q_params p, int64_t *n)
+{
+    *n = 0;
+    return q_int(s, sql, p, n) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc q_any(struct store *s, const char *sql, struct q_params p)

@@ -19,7 +19,12 @@
 
 #include "store/store.h"
 
-enum q_param_kind { QP_KIND_INT, QP_KIND_TEXT, QP_KIND_REAL, QP_KIND_NULL };
+struct visibility;
+
+enum q_param_kind {
+    QP_KIND_INT, QP_KIND_TEXT, QP_KIND_REAL, QP_KIND_NULL,
+    QP_KIND_VIS, QP_KIND_TEAM_VIS, QP_KIND_CASE_VIS   /* many parameters: QP_VIS */
+};
 
 struct q_param {
     enum q_param_kind kind;
@@ -27,6 +32,7 @@ struct q_param {
     int64_t i;
     double d;
     const char *t;
+    const struct visibility *v;
 };
 
 struct q_params {
@@ -34,22 +40,39 @@ struct q_params {
     size_t n;
 };
 
-#define QP_INT(v) ((struct q_param){QP_KIND_INT, false, (v), 0, NULL})
-#define QP_TEXT(v) ((struct q_param){QP_KIND_TEXT, false, 0, 0, (v)})
-#define QP_REAL(v) ((struct q_param){QP_KIND_REAL, false, 0, (v), NULL})
-#define QP_NULL ((struct q_param){QP_KIND_NULL, false, 0, 0, NULL})
+#define QP_INT(v) ((struct q_param){.kind = QP_KIND_INT, .i = (v)})
+#define QP_TEXT(v) ((struct q_param){.kind = QP_KIND_TEXT, .t = (v)})
+#define QP_REAL(v) ((struct q_param){.kind = QP_KIND_REAL, .d = (v)})
+#define QP_NULL ((struct q_param){.kind = QP_KIND_NULL})
 /* An optional reference: NULL for 0 (or less, as no id is). */
-#define QP_ID(v) ((struct q_param){QP_KIND_INT, true, (v), 0, NULL})
+#define QP_ID(v) ((struct q_param){.kind = QP_KIND_INT, .opt = true, .i = (v)})
 /* A value that applies only when used is true, NULL otherwise. */
 #define QP_INT_IF(used, v) ((used) ? QP_INT(v) : QP_NULL)
 /* An optional value: NULL for NULL or "" (as q_bind_opt_text). */
-#define QP_OPT_TEXT(v) ((struct q_param){QP_KIND_TEXT, true, 0, 0, (v)})
+#define QP_OPT_TEXT(v) ((struct q_param){.kind = QP_KIND_TEXT, .opt = true, .t = (v)})
+/* What vis lets the viewer see, in the slots of q_common.h's VIS_FILTER
+ * (QP_VIS), VIS_TEAM_FILTER (QP_TEAM_VIS) or VIS_CASE_FILTER for the day
+ * today (QP_CASE_VIS): the many parameters of q_bind_visibility and its
+ * kin.  One with more ids than the slots refuses the statement: the
+ * endings answer STORE_ERROR without running it, q_bind_params -1. */
+#define QP_VIS(vis) ((struct q_param){.kind = QP_KIND_VIS, .v = (vis)})
+#define QP_TEAM_VIS(vis) ((struct q_param){.kind = QP_KIND_TEAM_VIS, .v = (vis)})
+#define QP_CASE_VIS(vis, today) ((struct q_param){.kind = QP_KIND_CASE_VIS, .v = (vis), .t = (today)})
+/* A figure that may not be recorded (-1): NULL when negative. */
+#define QP_NONNEG_INT(v) ((v) < 0 ? QP_NULL : QP_INT(v))
+#define QP_NONNEG_REAL(v) ((v) < 0 ? QP_NULL : QP_REAL(v))
+/* The value twice, as a filter that may be off takes it: "(? = 0 OR
+ * col = ?)", "(? = '' OR col = ?)". */
+#define QP_INT_TWICE(v) QP_INT(v), QP_INT(v)
+#define QP_TEXT_TWICE(v) QP_TEXT(v), QP_TEXT(v)
 
 #define Q_PARAMS(...) \
     ((struct q_params){(const struct q_param[]){__VA_ARGS__}, \
                        sizeof((const struct q_param[]){__VA_ARGS__}) / sizeof(struct q_param)})
 
-/* Binds one parameter at idx; and p from idx, returning the next index. */
+/* Binds one parameter (not a visibility) at idx; and p from idx,
+ * returning the next index, or -1 when a visibility does not fit (from an
+ * idx below 0, binds nothing and answers it: calls chain). */
 void q_bind_param(struct store_stmt *st, int idx, const struct q_param *a);
 int q_bind_params(struct store_stmt *st, int idx, struct q_params p);
 
@@ -64,5 +87,8 @@ enum store_rc q_rows(struct store *s, const char *sql, struct q_params p, store_
 enum store_rc q_int(struct store *s, const char *sql, struct q_params p, int64_t *v);
 /* Whether sql answers a row: STORE_ROW, STORE_DONE or the error. */
 enum store_rc q_any(struct store *s, const char *sql, struct q_params p);
+/* A count ("SELECT count(*) ..."): *n, 0 unless read; STORE_OK, or
+ * STORE_ERROR for anything else. */
+enum store_rc q_count(struct store *s, const char *sql, struct q_params p, int64_t *n);
 
 #endif

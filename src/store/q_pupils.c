@@ -1,5 +1,6 @@
 #include "store/q_pupils.h"
 #include "store/q_map.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -49,18 +50,9 @@ static int bind_pupil_filter(struct store_stmt *st, const struct visibility *v, 
     char like[256];
     if (q_like_pattern(q, like, sizeof like) < 0)
         return -1;
-    int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0)
-        return -1;
-    store_bind_int(st, idx++, f->school_id);
-    store_bind_int(st, idx++, f->school_id);
-    store_bind_text(st, idx++, q);
-    store_bind_text(st, idx++, like);
-    store_bind_text(st, idx++, like);
-    store_bind_text(st, idx++, like);
-    store_bind_text(st, idx++, q);
-    store_bind_text(st, idx++, q);
-    return idx;
+    return q_bind_params(st, 1,
+        Q_PARAMS(QP_VIS(v), QP_INT_TWICE(f->school_id), QP_TEXT(q), QP_TEXT(like), QP_TEXT(like), QP_TEXT(like),
+                 QP_TEXT(q), QP_TEXT(q)));
 }
 
 Q_SINK(pupil, struct pupil_row, read_pupil)
@@ -82,9 +74,8 @@ enum store_rc q_pupil_list(struct store *s, const struct visibility *v, const st
 
 enum store_rc q_pupil_id_by_upn(struct store *s, const char *upn, int64_t *id)
 {
-    struct store_stmt *st = store_prepare(s, "SELECT id FROM pupils WHERE upn = upper(?)");   /* stored in capitals */
-    store_bind_text(st, 1, upn);
-    enum store_rc rc = store_get_int(st, id);
+    /* stored in capitals */
+    enum store_rc rc = q_int(s, "SELECT id FROM pupils WHERE upn = upper(?)", Q_PARAMS(QP_TEXT(upn)), id);
     return rc == STORE_OK ? STORE_ROW : rc;
 }
 

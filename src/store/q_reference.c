@@ -40,15 +40,8 @@ Q_READER(read_service, struct service_row, id, authority_id, code, name, org_kin
 static int bind_service(struct store_stmt *st, const void *row, bool insert)
 {
     const struct service_row *r = row;
-    int i = 1;
-    if (insert) {
-        store_bind_int(st, i++, r->authority_id);
-        store_bind_text(st, i++, r->code);
-    }
-    store_bind_text(st, i++, r->name);
-    store_bind_text(st, i++, r->org_kind);
-    store_bind_int(st, i++, r->active ? 1 : 0);
-    return i;
+    int i = insert ? q_bind_params(st, 1, Q_PARAMS(QP_INT(r->authority_id), QP_TEXT(r->code))) : 1;
+    return q_bind_params(st, i, Q_PARAMS(QP_TEXT(r->name), QP_TEXT(r->org_kind), QP_INT(r->active ? 1 : 0)));
 }
 
 static void call_service(any_fn fn, void *arg, const void *row)
@@ -64,17 +57,10 @@ Q_READER(read_practitioner, struct practitioner_row, id, authority_id, service_i
 static int bind_practitioner(struct store_stmt *st, const void *row, bool insert)
 {
     const struct practitioner_row *r = row;
-    int i = 1;
-    if (insert)
-        store_bind_int(st, i++, r->authority_id);
-    store_bind_int(st, i++, r->service_id);
-    q_bind_opt_id(st, i++, r->school_id);
-    q_bind_opt_id(st, i++, r->user_id);
-    store_bind_text(st, i++, r->name);
-    store_bind_text(st, i++, r->job_title);
-    store_bind_text(st, i++, r->email);
-    store_bind_int(st, i++, r->active ? 1 : 0);
-    return i;
+    int i = insert ? q_bind_params(st, 1, Q_PARAMS(QP_INT(r->authority_id))) : 1;
+    return q_bind_params(st, i,
+        Q_PARAMS(QP_INT(r->service_id), QP_ID(r->school_id), QP_ID(r->user_id), QP_TEXT(r->name),
+                 QP_TEXT(r->job_title), QP_TEXT(r->email), QP_INT(r->active ? 1 : 0)));
 }
 
 static void call_practitioner(any_fn fn, void *arg, const void *row)
@@ -89,16 +75,10 @@ Q_READER(read_resource, struct resource_row, id, authority_id, title, kind, audi
 static int bind_resource(struct store_stmt *st, const void *row, bool insert)
 {
     const struct resource_row *r = row;
-    int i = 1;
-    if (insert)
-        store_bind_int(st, i++, r->authority_id);
-    store_bind_text(st, i++, r->title);
-    store_bind_text(st, i++, r->kind);
-    store_bind_text(st, i++, r->audience);
-    store_bind_text(st, i++, r->url);
-    store_bind_text(st, i++, r->description);
-    store_bind_int(st, i++, r->active ? 1 : 0);
-    return i;
+    int i = insert ? q_bind_params(st, 1, Q_PARAMS(QP_INT(r->authority_id))) : 1;
+    return q_bind_params(st, i,
+        Q_PARAMS(QP_TEXT(r->title), QP_TEXT(r->kind), QP_TEXT(r->audience), QP_TEXT(r->url),
+                 QP_TEXT(r->description), QP_INT(r->active ? 1 : 0)));
 }
 
 static void call_resource(any_fn fn, void *arg, const void *row)

@@ -2,31 +2,14 @@
 #include "store/q_refres.h"
 
 #include <stdint.h>
-#include <string.h>
 
 #include "store/q_common.h"
+#include "store/q_map.h"
 
-struct sink {
-    void (*fn)(void *arg, const struct refres_row *r);
-    void *arg;
-};
+Q_READER(read_referral, struct refres_row, authority_id, phase, service_id, service_code, service_name, outcome,
+         referred_on, outcome_on, toolkit_before)
 
-static void read_referral(struct store_stmt *st, void *arg)
-{
-    const struct sink *k = arg;
-    struct refres_row r;
-    memset(&r, 0, sizeof r);
-    r.authority_id = store_col_int(st, 0);
-    store_col_copy(st, 1, r.phase, sizeof r.phase);
-    r.service_id = store_col_int(st, 2);
-    store_col_copy(st, 3, r.service_code, sizeof r.service_code);
-    store_col_copy(st, 4, r.service_name, sizeof r.service_name);
-    store_col_copy(st, 5, r.outcome, sizeof r.outcome);
-    store_col_copy(st, 6, r.referred_on, sizeof r.referred_on);
-    store_col_copy(st, 7, r.outcome_on, sizeof r.outcome_on);
-    r.toolkit_before = (int)store_col_int(st, 8);
-    k->fn(k->arg, &r);
-}
+Q_SINK(referral, struct refres_row, read_referral)
 
 enum store_rc q_refres_referrals(struct store *s, const struct dash_query *q, const char *toolkit,
                                  void (*fn)(void *arg, const struct refres_row *r), void *arg)
@@ -48,7 +31,7 @@ enum store_rc q_refres_referrals(struct store *s, const struct dash_query *q, co
     store_bind_text(st, 3, q->to);
     if (q_dash_bind_by_team(st, 4, q) < 0)
         return q_refuse(st);
-    return store_each_row(st, read_referral, &(struct sink){fn, arg});
+    return store_each_row(st, referral_each, &(struct referral_sink){fn, arg});
 }
 
 /* The meetings a row counts from: held, not voided, in the range, of a

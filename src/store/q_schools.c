@@ -1,4 +1,5 @@
 #include "store/q_schools.h"
+#include "store/q_params.h"
 
 #include <string.h>
 
@@ -30,25 +31,10 @@ static void read_school(struct store_stmt *st, void *row)
 static int bind_school(struct store_stmt *st, const void *rec)
 {
     const struct school *sc = rec;
-    store_bind_int(st, 1, sc->authority_id);
-    store_bind_text(st, 2, sc->urn);
-    store_bind_text(st, 3, sc->name);
-    store_bind_text(st, 4, sc->phase);
-    if (sc->pupils_on_roll < 0)
-        store_bind_null(st, 5);
-    else
-        store_bind_int(st, 5, sc->pupils_on_roll);
-    if (sc->fsm_pct < 0)
-        store_bind_null(st, 6);
-    else
-        store_bind_double(st, 6, sc->fsm_pct);
-    if (sc->sen_pct < 0)
-        store_bind_null(st, 7);
-    else
-        store_bind_double(st, 7, sc->sen_pct);
-    store_bind_int(st, 8, sc->tas_member ? 1 : 0);
-    store_bind_text(st, 9, sc->estab);
-    return 10;
+    return q_bind_params(st, 1,
+        Q_PARAMS(QP_INT(sc->authority_id), QP_TEXT(sc->urn), QP_TEXT(sc->name), QP_TEXT(sc->phase),
+                 QP_NONNEG_INT(sc->pupils_on_roll), QP_NONNEG_REAL(sc->fsm_pct), QP_NONNEG_REAL(sc->sen_pct),
+                 QP_INT(sc->tas_member ? 1 : 0), QP_TEXT(sc->estab)));
 }
 
 enum store_rc q_school_insert(struct store *s, struct school *sc, int64_t now)
@@ -84,13 +70,7 @@ static int bind_school_filter(struct store_stmt *st, const struct visibility *v,
     char like[256];
     if (q_like_pattern(search, like, sizeof like) < 0)
         return -1;
-    int idx = q_bind_visibility(st, 1, v);
-    if (idx < 0)
-        return -1;
-    store_bind_text(st, idx++, search);
-    store_bind_text(st, idx++, like);
-    store_bind_text(st, idx++, search);
-    return idx;
+    return q_bind_params(st, 1, Q_PARAMS(QP_VIS(v), QP_TEXT(search), QP_TEXT(like), QP_TEXT(search)));
 }
 
 Q_SINK(school, struct school, read_school)

@@ -30,12 +30,10 @@ enum store_rc q_questionnaire_get(struct store *s, int64_t id, struct questionna
 enum store_rc q_questionnaire_list(struct store *s, const struct visibility *v,
                                    void (*fn)(void *arg, const struct questionnaire *q), void *arg)
 {
-    struct store_stmt *st = store_prepare(s,
+    return q_rows(s,
         "SELECT " QUESTIONNAIRE_COLS " FROM questionnaires WHERE " VIS_FILTER("authority_id", "0")
-        " ORDER BY title, id");
-    if (q_bind_visibility(st, 1, v) < 0)
-        return q_refuse(st);
-    return store_each_row(st, questionnaire_each, &(struct questionnaire_sink){fn, arg});
+        " ORDER BY title, id",
+        Q_PARAMS(QP_VIS(v)), questionnaire_each, &(struct questionnaire_sink){fn, arg});
 }
 
 enum store_rc q_feedback_link_insert(struct store *s, int64_t meeting_id, int64_t questionnaire_id,
@@ -61,26 +59,18 @@ enum store_rc q_feedback_answer(struct store *s, const char *token_hash, const c
     int64_t meeting = 0, questionnaire = 0, answer = 0;
     if (rc == STORE_OK) {
         /* The link is spent first: a second answer through it finds nothing. */
-        struct store_stmt *st = store_prepare(s,
+        rc = q_row(s,
             "UPDATE feedback_links SET used = 1 WHERE token_hash = ? AND used = 0 "
-            "RETURNING meeting_id, questionnaire_id");
-        store_bind_text(st, 1, token_hash);
-        rc = store_get_row(st, q_read_ints, (int64_t *[]){&meeting, &questionnaire, NULL});
+            "RETURNING meeting_id, questionnaire_id",
+            Q_PARAMS(QP_TEXT(token_hash)), q_read_ints, (int64_t *[]){&meeting, &questionnaire, NULL});
         rc = rc == STORE_ROW ? STORE_OK : rc;   /* STORE_DONE: spent or unknown, nothing written */
     }
     if (rc == STORE_OK) {
-        struct store_stmt *st = store_prepare(s,
+        rc = q_int(s,
             "INSERT INTO feedback_answers (meeting_id, questionnaire_id, org_kind, sentiment, comment) "
-            "VALUES (?,?,?,?,?) RETURNING id");
-        store_bind_int(st, 1, meeting);
-        store_bind_int(st, 2, questionnaire);
-        store_bind_text(st, 3, org_kind);
-        if (sentiment >= 1 && sentiment <= 5)
-            store_bind_int(st, 4, sentiment);
-        else
-            store_bind_null(st, 4);
-        store_bind_text(st, 5, comment);
-        rc = store_get_int(st, &answer);
+            "VALUES (?,?,?,?,?) RETURNING id",
+            Q_PARAMS(QP_INT(meeting), QP_INT(questionnaire), QP_TEXT(org_kind),
+                     QP_INT_IF(sentiment >= 1 && sentiment <= 5, sentiment), QP_TEXT(comment)), &answer);
     }
     for (int i = 0; rc == STORE_OK && i < nscores; i++) {
         if (scores[i] < 1)

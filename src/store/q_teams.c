@@ -1,6 +1,7 @@
 #include "store/q_teams.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
+#include "store/q_reference.h"
 
 #include <string.h>
 
@@ -131,13 +132,8 @@ static int bind_team_filter(struct store_stmt *st, const struct visibility *v, c
     const struct team_filter *f = filter;
     int idx = 1;
     if (page)   /* the columns' "today" comes first */
-        store_bind_text(st, idx++, f->today ? f->today : "");
-    idx = q_bind_team_visibility(st, idx, v);
-    if (idx < 0)
-        return -1;
-    store_bind_int(st, idx++, f->active);
-    store_bind_int(st, idx++, f->active);
-    return idx;
+        idx = q_bind_params(st, idx, Q_PARAMS(QP_TEXT(f->today ? f->today : "")));
+    return q_bind_params(st, idx, Q_PARAMS(QP_TEAM_VIS(v), QP_INT_TWICE(f->active)));
 }
 
 Q_SINK(team, struct team_row, read_team)
@@ -156,45 +152,24 @@ enum store_rc q_team_list(struct store *s, const struct visibility *v, const str
 
 Q_READER(read_team_schools, struct team_school, id, name, phase, host)
 
-Q_SINK(team_schools, struct team_school, read_team_schools)
-
-enum store_rc q_team_schools(struct store *s, int64_t team_id,
-                             void (*fn)(void *arg, const struct team_school *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT s.id, s.name, s.phase, CASE WHEN s.id = t.host_school_id THEN 1 ELSE 0 END "
-        "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
-        "WHERE ts.team_id = ? "
-        "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id",
-        team_id, team_schools_each, &(struct team_schools_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_team_schools, struct team_school, read_team_schools,
+    "SELECT s.id, s.name, s.phase, CASE WHEN s.id = t.host_school_id THEN 1 ELSE 0 END "
+    "FROM team_schools ts JOIN teams t ON t.id = ts.team_id JOIN schools s ON s.id = ts.school_id "
+    "WHERE ts.team_id = ? "
+    "ORDER BY CASE WHEN s.id = t.host_school_id THEN 0 ELSE 1 END, s.name, s.id")
 
 Q_READER(read_team_members, struct team_member, service_id, service_name, practitioner_id, practitioner_name)
 
-Q_SINK(team_members, struct team_member, read_team_members)
-
-enum store_rc q_team_members(struct store *s, int64_t team_id,
-                             void (*fn)(void *arg, const struct team_member *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT tm.service_id, sv.name, coalesce(tm.practitioner_id, 0), coalesce(p.name, '') "
-        "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
-        "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
-        "WHERE tm.team_id = ? ORDER BY sv.name, sv.id",
-        team_id, team_members_each, &(struct team_members_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_team_members, struct team_member, read_team_members,
+    "SELECT tm.service_id, sv.name, coalesce(tm.practitioner_id, 0), coalesce(p.name, '') "
+    "FROM team_members tm JOIN services sv ON sv.id = tm.service_id "
+    "LEFT JOIN practitioners p ON p.id = tm.practitioner_id "
+    "WHERE tm.team_id = ? ORDER BY sv.name, sv.id")
 
 Q_READER(read_team_authority_schools, struct team_school, id, name, phase)
 
-Q_SINK(team_authority_schools, struct team_school, read_team_authority_schools)
-
-enum store_rc q_team_authority_schools(struct store *s, int64_t authority_id,
-                                       void (*fn)(void *arg, const struct team_school *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id",
-        authority_id, team_authority_schools_each, &(struct team_authority_schools_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_team_authority_schools, struct team_school, read_team_authority_schools,
+    "SELECT id, name, phase FROM schools WHERE authority_id = ? ORDER BY name, id")
 
 Q_READER(read_team_person, struct team_person, id, display_name)
 
@@ -236,31 +211,21 @@ enum store_rc q_team_scope(struct store *s, int64_t team_id, int64_t *authority_
     return rc == STORE_OK ? STORE_ROW : rc;
 }
 
-struct terms {
-    struct half_term *out;   /* six */
-    size_t *n;
-};
-
-/* Half terms with a date that does not parse are left out. */
-static void read_term(struct store_stmt *st, void *arg)
-{
-    const struct terms *t = arg;
-    struct half_term h;
-    h.number = (int)store_col_int(st, 0);
-    if (*t->n >= 6 || day_parse(store_col_text(st, 1), &h.starts) != 0 ||
-        day_parse(store_col_text(st, 2), &h.ends) != 0)
-        return;
-    t->out[(*t->n)++] = h;
-}
-
+/* q_terms_get's half terms as days; one with a date that does not parse
+ * is left out. */
 enum store_rc q_team_terms(struct store *s, int64_t authority_id, int academic_year,
                            struct half_term out[6], size_t *n)
 {
+    struct term_row rows[6];
+    size_t got = 0;
     *n = 0;
-    return q_rows(s,
-        "SELECT half_term, starts_on, ends_on FROM term_dates WHERE authority_id = ? "
-        "AND academic_year = ? ORDER BY half_term",
-        Q_PARAMS(QP_INT(authority_id), QP_INT(academic_year)), read_term, &(struct terms){out, n});
+    enum store_rc rc = q_terms_get(s, authority_id, academic_year, rows, &got);
+    for (size_t i = 0; rc == STORE_OK && i < got; i++) {
+        struct half_term h = {.number = rows[i].half_term};
+        if (day_parse(rows[i].starts_on, &h.starts) == 0 && day_parse(rows[i].ends_on, &h.ends) == 0)
+            out[(*n)++] = h;
+    }
+    return rc;
 }
 
 struct closures {

@@ -22,15 +22,8 @@ enum store_rc q_token_by_hash(struct store *s, const char *token_hash, struct ap
         Q_PARAMS(QP_TEXT(token_hash)), read_token, out);
 }
 
-Q_SINK(token, struct api_token_row, read_token)
-
-enum store_rc q_token_list(struct store *s, int64_t user_id,
-                           void (*fn)(void *arg, const struct api_token_row *r), void *arg)
-{
-    return q_each_id(s,
-        "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC",
-        user_id, token_each, &(struct token_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_token_list, struct api_token_row, read_token,
+    "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC")
 
 enum store_rc q_token_revoke(struct store *s, int64_t user_id, int64_t id, int64_t now)
 {

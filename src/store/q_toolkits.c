@@ -79,7 +79,6 @@ enum store_rc q_toolkit_def_list(struct store *s, void (*fn)(void *arg, const st
 
 Q_READER(read_completion, struct toolkit_completion_row, id, pupil_id, case_id, definition_id, version, answers,
          status, scored, score, band, completed_on, created_by, created_at, updated_at, name, title)
-Q_SINK(completion, struct toolkit_completion_row, read_completion)
 
 enum store_rc q_toolkit_completion_insert(struct store *s, struct toolkit_completion_row *r)
 {
@@ -106,14 +105,8 @@ enum store_rc q_toolkit_completion_get(struct store *s, int64_t id, struct toolk
     return q_get_id(s, "SELECT " C_COLS C_FROM "WHERE c.id = ?", id, read_completion, out);
 }
 
-enum store_rc q_toolkit_completion_list(struct store *s, int64_t pupil_id,
-                                        void (*fn)(void *arg, const struct toolkit_completion_row *r),
-                                        void *arg)
-{
-    return q_each_id(s,
-        "SELECT " C_COLS C_FROM "WHERE c.pupil_id = ? ORDER BY c.completed_on IS NULL, c.completed_on, c.id",
-        pupil_id, completion_each, &(struct completion_sink){fn, arg});
-}
+Q_LIST_OF_ID(q_toolkit_completion_list, struct toolkit_completion_row, read_completion,
+    "SELECT " C_COLS C_FROM "WHERE c.pupil_id = ? ORDER BY c.completed_on IS NULL, c.completed_on, c.id")
 
 enum store_rc q_toolkit_completion_previous(struct store *s, int64_t pupil_id, const char *name, const char *on,
                                             int64_t id, struct toolkit_completion_row *out)

@@ -72,14 +72,16 @@ static bool add(struct stmt_cache *c, struct store_stmt **slot, struct store_stm
     return true;
 }
 
-struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn,
-                                  bool *oom)
+struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn)
 {
-    *oom = false;
+    if (!sql) {
+        m->fail(conn, "no SQL given");
+        return NULL;
+    }
     uint64_t h;
     struct store_stmt **slot = slot_of(c, sql, &h);
     if (!slot) {
-        *oom = true;
+        m->fail(conn, "out of memory");
         return NULL;
     }
     struct store_stmt *st = take(c, *slot, sql);
@@ -90,7 +92,7 @@ struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const s
     st = m->make(conn, sql);
     if (st && !add(c, slot, st, sql, h)) {
         m->release(st);
-        *oom = true;
+        m->fail(conn, "out of memory");
         return NULL;
     }
     return st;

@@ -26,19 +26,20 @@ struct stmt_cache {
 /* The backend's part in getting a statement: reuse readies a kept one
  * (reset, bindings cleared), make prepares a new one on conn (NULL on
  * failure, with the backend's message set), release frees one the cache
- * could not keep. */
+ * could not keep, and fail sets conn's message when the cache refuses
+ * (no SQL, out of memory). */
 struct stmt_maker {
     void (*reuse)(struct store_stmt *st);
     struct store_stmt *(*make)(void *conn, const char *sql);
     void (*release)(struct store_stmt *st);
+    void (*fail)(void *conn, const char *msg);
 };
 
-/* A statement for sql, marked in use with sql as this use's text: the
- * first kept one not in use, or a new one (the same query in a nested loop
- * gets another).  NULL when make failed, or out of memory (*oom true: the
- * backend says so). */
-struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn,
-                                  bool *oom);
+/* A backend's prepare: a statement for sql, marked in use with sql as this
+ * use's text: the first kept one not in use, or a new one (the same query
+ * in a nested loop gets another).  NULL, with conn's message set, when sql
+ * is NULL, make failed, or out of memory. */
+struct store_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql, const struct stmt_maker *m, void *conn);
 
 /* Marks st no longer in use (the end of the backend's done). */
 void stmt_cache_put(struct stmt_cache *c, struct store_stmt *st);

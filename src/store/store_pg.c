@@ -373,21 +373,18 @@ static struct store_stmt *make_stmt(void *conn, const char *sql)
     return st ? &st->base : NULL;
 }
 
-static const struct stmt_maker pg_maker = {clear_stmt, make_stmt, free_stmt};
+static void refused(void *conn, const char *msg)
+{
+    set_msg(conn, "%s", msg);
+}
+
+static const struct stmt_maker pg_maker = {clear_stmt, make_stmt, free_stmt, refused};
 
 static struct store_stmt *pg_prepare(struct store *gs, const char *sql)
 {
     struct pg *s = PG(gs);
     s->msg[0] = '\0';
-    if (!sql) {
-        set_msg(s, "no SQL given");
-        return NULL;
-    }
-    bool oom;
-    struct store_stmt *st = stmt_cache_get(&s->cache, sql, &pg_maker, s, &oom);
-    if (oom)
-        set_msg(s, "out of memory");
-    return st;
+    return stmt_cache_get(&s->cache, sql, &pg_maker, s);
 }
 
 static void pg_done(struct store_stmt *gst)
@@ -459,28 +456,7 @@ static void put_val(struct pg_stmt *st, int idx, char *v)
     st->vals[idx - 1] = v;
 }
 
-static void pg_bind_int(struct store_stmt *gst, int idx, int64_t v)
-{
-    char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)v);
-    char *c = strdup(buf);
-    struct pg_stmt *st = PGS(gst);
-    if (!c && !st->bind_err)
-        st->bind_err = idx ? idx : -1;
-    put_val(st, idx, c);
-}
-
-static void pg_bind_double(struct store_stmt *gst, int idx, double v)
-{
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    char *c = strdup(buf);
-    struct pg_stmt *st = PGS(gst);
-    if (!c && !st->bind_err)
-        st->bind_err = idx ? idx : -1;
-    put_val(st, idx, c);
-}
-
+/* A copy of the value's text, as every value is sent. */
 static void pg_bind_text(struct store_stmt *gst, int idx, const char *v)
 {
     char *c = strdup(v);
@@ -488,6 +464,20 @@ static void pg_bind_text(struct store_stmt *gst, int idx, const char *v)
     if (!c && !st->bind_err)
         st->bind_err = idx ? idx : -1;
     put_val(st, idx, c);
+}
+
+static void pg_bind_int(struct store_stmt *gst, int idx, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    pg_bind_text(gst, idx, buf);
+}
+
+static void pg_bind_double(struct store_stmt *gst, int idx, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    pg_bind_text(gst, idx, buf);
 }
 
 static void pg_bind_null(struct store_stmt *gst, int idx)

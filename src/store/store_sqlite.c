@@ -370,7 +370,12 @@ static struct store_stmt *make_stmt(void *conn, const char *sql)
     return st ? &st->base : NULL;
 }
 
-static const struct stmt_maker sq_maker = {clear_stmt, make_stmt, free_stmt};
+static void refused(void *conn, const char *msg)
+{
+    set_msg(conn, "%s", msg);
+}
+
+static const struct stmt_maker sq_maker = {clear_stmt, make_stmt, free_stmt, refused};
 
 static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
 {
@@ -378,15 +383,7 @@ static struct store_stmt *sq_prepare(struct store *gs, const char *sql)
     if (!s)
         return NULL;
     s->has_msg = false;
-    if (!sql) {
-        set_msg(s, "no SQL given");
-        return NULL;
-    }
-    bool oom;
-    struct store_stmt *st = stmt_cache_get(&s->cache, sql, &sq_maker, s, &oom);
-    if (oom)
-        set_msg(s, "out of memory");
-    return st;
+    return stmt_cache_get(&s->cache, sql, &sq_maker, s);
 }
 
 static void sq_done(struct store_stmt *gst)

@@ -26,6 +26,7 @@
 #include "core/policy.h"
 #include "store/q_authorities.h"
 #include "store/q_common.h"
+#include "store/q_groups.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 #include "store/q_schools.h"
@@ -802,6 +803,194 @@ static void check_params(struct store *s)
 
 ON_BOTH_BACKENDS(params, false, check_params)
 
+/* ---- the shared shapes: filters, visibility, voids, lists by id -------- */
+
+struct qs_row {
+    int64_t id;
+    char t[8];
+};
+
+Q_READER(read_qs, struct qs_row, id, t)
+
+enum store_rc qs_of_n(struct store *s, int64_t id, void (*fn)(void *arg, const struct qs_row *r), void *arg);
+Q_LIST_OF_ID(qs_of_n, struct qs_row, read_qs, "SELECT id, t FROM qs WHERE n = ? ORDER BY id")
+
+static void add_qs_id(void *arg, const struct qs_row *r)
+{
+    int64_t *sum = arg;
+    *sum = *sum * 10 + r->id;
+}
+
+enum qs_voidable { QS_WITH_UPDATED, QS_AS_IS };
+
+static enum store_rc qs_void(struct store *s, int kind, int64_t id, int64_t now)
+{
+    static const char *const sql[] = {
+        [QS_WITH_UPDATED] = Q_VOID_SQL("qs", ", n = 0"),
+        [QS_AS_IS] = Q_VOID_SQL_ONLY("qs"),
+    };
+    return Q_EXEC_VOID_OF(s, sql, kind, id, "mistake", 0, now);
+}
+
+static void check_shapes(struct store *s)
+{
+    exec_ok(s, "CREATE TABLE qs (id INTEGER PRIMARY KEY, n INTEGER, t TEXT, r REAL, authority_id INTEGER, "
+               "school_id INTEGER, voided_at INTEGER, voided_by INTEGER, void_reason TEXT, updated_at INTEGER)");
+    exec_ok(s, "INSERT INTO qs (id, n, t, authority_id, school_id, updated_at) VALUES "
+               "(1, 5, 'Ab%', 1, 10, 0), (2, 5, 'abc', 2, 20, 0), (3, 6, 'x_y', 3, 30, 0)");
+    /* A list by one id. */
+    int64_t ids = 0;
+    assert_int_equal(qs_of_n(s, 5, add_qs_id, &ids), STORE_OK);
+    assert_int_equal(ids, 12);
+    /* A filter that may be off takes its value twice; a count. */
+    int64_t n = -1;
+    const char *sql = "SELECT count(*) FROM qs WHERE (? = 0 OR n = ?)";
+    assert_int_equal(q_count(s, sql, Q_PARAMS(QP_INT_TWICE(0)), &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(q_count(s, sql, Q_PARAMS(QP_INT_TWICE(6)), &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(q_count(s, "SELECT count(*) FROM qs WHERE (? = '' OR t = ?)", Q_PARAMS(QP_TEXT_TWICE("abc")),
+                             &n), STORE_OK);
+    assert_int_equal(n, 1);
+    /* A figure not recorded (-1) is NULL. */
+    assert_int_equal(q_run(s, "UPDATE qs SET n = ?, r = ? WHERE id = 3",
+                           Q_PARAMS(QP_NONNEG_INT(-1), QP_NONNEG_REAL(2.5))), STORE_OK);
+    assert_int_equal(q_any(s, "SELECT 1 FROM qs WHERE id = ? AND n IS NULL AND r = 2.5", Q_PARAMS(QP_INT(3))),
+                     STORE_ROW);
+    assert_int_equal(q_run(s, "UPDATE qs SET n = ?, r = ? WHERE id = 3", Q_PARAMS(QP_NONNEG_INT(0), QP_NONNEG_REAL(-1))),
+                     STORE_OK);
+    assert_int_equal(q_any(s, "SELECT 1 FROM qs WHERE id = ? AND n = 0 AND r IS NULL", Q_PARAMS(QP_INT(3))),
+                     STORE_ROW);
+    /* A name search: off for no name; % and _ matched as themselves. */
+    const char *like = "SELECT count(*) FROM qs WHERE (? = '' OR lower(t) LIKE ? ESCAPE '\\')";
+    struct store_stmt *st = store_prepare(s, like);
+    assert_int_equal(q_bind_like_filter(st, 1, NULL, 10), 3);
+    assert_int_equal(store_get_int(st, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    st = store_prepare(s, like);
+    assert_int_equal(q_bind_like_filter(st, 1, "B%", 10), 3);
+    assert_int_equal(store_get_int(st, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    st = store_prepare(s, like);
+    assert_int_equal(q_bind_like_filter(st, 1, "X_", 10), 3);
+    assert_int_equal(store_get_int(st, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    st = store_prepare(s, like);
+    assert_int_equal(q_bind_like_filter(st, 1, "%%%%%%", 2), -1);   /* longer than any name */
+    assert_int_equal(q_bind_like_filter(st, -1, "a", 10), -1);      /* a refusal goes on */
+    store_done(st);
+    /* What the viewer may see, among the parameters. */
+    const char *vis_sql = "SELECT count(*) FROM qs WHERE n >= ? AND " VIS_FILTER("authority_id", "school_id");
+    struct visibility v;
+    memset(&v, 0, sizeof v);
+    v.nauthorities = 1;
+    v.authority_ids[0] = 2;
+    v.nschools = 1;
+    v.school_ids[0] = 30;
+    assert_int_equal(q_count(s, vis_sql, Q_PARAMS(QP_INT(0), QP_VIS(&v)), &n), STORE_OK);
+    assert_int_equal(n, 2);
+    v.all = true;
+    assert_int_equal(q_count(s, vis_sql, Q_PARAMS(QP_INT(0), QP_VIS(&v)), &n), STORE_OK);
+    assert_int_equal(n, 3);
+    /* More than the slots: refused, nothing run. */
+    v.all = false;
+    v.nauthorities = VIS_AUTH_SLOTS + 1;
+    assert_int_equal(q_count(s, vis_sql, Q_PARAMS(QP_INT(0), QP_VIS(&v)), &n), STORE_ERROR);
+    assert_int_equal(n, 0);
+    ids = 0;
+    assert_int_equal(q_rows(s, "SELECT id, t FROM qs WHERE " VIS_FILTER("authority_id", "school_id"),
+                            Q_PARAMS(QP_VIS(&v)), read_qs, &(struct qs_row){0}), STORE_ERROR);
+    st = store_prepare(s, vis_sql);
+    assert_int_equal(q_bind_params(st, 1, Q_PARAMS(QP_INT(0), QP_VIS(&v), QP_INT(1))), -1);
+    store_done(st);
+    /* Voids: updated_at too or the row as it was; done once; a kind past the list refused. */
+    assert_int_equal(qs_void(s, QS_WITH_UPDATED, 1, 100), STORE_OK);
+    assert_int_equal(qs_void(s, QS_WITH_UPDATED, 1, 101), STORE_DONE);
+    assert_int_equal(qs_void(s, QS_AS_IS, 2, 100), STORE_OK);
+    assert_int_equal(qs_void(s, 2, 3, 100), STORE_ERROR);
+    assert_int_equal(qs_void(s, -1, 3, 100), STORE_ERROR);
+    assert_int_equal(q_count(s, "SELECT count(*) FROM qs WHERE id = ? AND voided_at = 100 AND voided_by IS NULL "
+                                "AND void_reason = 'mistake' AND updated_at = 100 AND n = 0", Q_PARAMS(QP_INT(1)), &n),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(q_count(s, "SELECT count(*) FROM qs WHERE id = ? AND voided_at = 100 AND updated_at = 0 "
+                                "AND n = 5", Q_PARAMS(QP_INT(2)), &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(q_count(s, "SELECT count(*) FROM qs WHERE voided_at IS NULL AND id > ?", Q_PARAMS(QP_INT(0)), &n),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+}
+
+ON_BOTH_BACKENDS(shapes, false, check_shapes)
+
+/* ---- rows counted into groups in C (store/q_groups.h) ------------------- */
+
+struct grp {
+    char key[8];
+    int64_t k2, n;
+};
+
+static uint64_t grp_hash(const void *g)
+{
+    const struct grp *k = g;
+    return q_hash_end(q_hash_int(q_hash_str(Q_HASH_START, k->key), k->k2));
+}
+
+static bool grp_same(const void *x, const void *y)
+{
+    const struct grp *a = x, *b = y;
+    return a->k2 == b->k2 && !strcmp(a->key, b->key);
+}
+
+static int grp_cmp(const void *x, const void *y)
+{
+    const struct grp *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->k2 > b->k2) - (a->k2 < b->k2);
+}
+
+static void test_groups(void **state)
+{
+    (void)state;
+    struct q_groups t = Q_GROUPS(struct grp, grp_hash, grp_same);
+    /* Enough keys to grow the index and the array several times. */
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 1000; i++) {
+            struct grp k;
+            memset(&k, 0, sizeof k);
+            snprintf(k.key, sizeof k.key, "k%d", i % 500);
+            k.k2 = i / 500;
+            bool added;
+            size_t g = q_groups_find(&t, &k, &added);
+            assert_true(g != SIZE_MAX);
+            assert_int_equal(added, round == 0);
+            ((struct grp *)t.g)[g].n++;
+        }
+    }
+    assert_int_equal(t.n, 1000);
+    /* Indexes stay: the first seen is first. */
+    assert_string_equal(((struct grp *)t.g)[0].key, "k0");
+    q_groups_sort(&t, grp_cmp);
+    const struct grp *g = t.g;
+    for (size_t i = 0; i + 1 < t.n; i++)
+        assert_true(grp_cmp(&g[i], &g[i + 1]) < 0);
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(g[i].n, 3);
+    /* Found again after the sort (the index is made anew). */
+    struct grp k;
+    memset(&k, 0, sizeof k);
+    snprintf(k.key, sizeof k.key, "k7");
+    k.k2 = 1;
+    bool added = true;
+    size_t at = q_groups_find(&t, &k, &added);
+    assert_false(added);
+    assert_string_equal(g[at].key, "k7");
+    assert_int_equal(g[at].k2, 1);
+    q_groups_free(&t);
+    assert_null(t.g);
+    assert_int_equal(t.n, 0);
+}
+
 ON_BOTH_BACKENDS(after_commit, false, check_after_commit)
 
 /* ---- the two schemas agree -------------------------------------------- */
@@ -1104,6 +1293,9 @@ int main(void)
         cmocka_unit_test(test_pg_map),
         cmocka_unit_test(test_sqlite_params),
         cmocka_unit_test(test_pg_params),
+        cmocka_unit_test(test_sqlite_shapes),
+        cmocka_unit_test(test_pg_shapes),
+        cmocka_unit_test(test_groups),
         cmocka_unit_test(test_sqlite_after_commit),
         cmocka_unit_test(test_pg_after_commit),
         cmocka_unit_test(test_schemas_agree),
