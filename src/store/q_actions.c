@@ -125,7 +125,7 @@ Q_LIST_OF_ID(q_referral_list, struct referral_row, read_referral,
 /* A void leaves updated_at as it was. */
 enum store_rc q_void(struct store *s, enum void_kind k, int64_t id, int64_t by, const char *reason, int64_t now)
 {
-    static const char *const sql[VOID__COUNT] = {
+    static const struct q_void_sql sql[VOID__COUNT] = {
         [VOID_ACTION] = Q_VOID_SQL_ONLY("actions"),
         [VOID_REFERRAL] = Q_VOID_SQL_ONLY("referrals"),
         [VOID_DISCUSSION] = Q_VOID_SQL_ONLY("discussions"),

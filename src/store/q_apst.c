@@ -281,7 +281,7 @@ enum store_rc q_apst_cost_get(struct store *s, int64_t id, struct apst_cost_row 
 enum store_rc q_apst_void(struct store *s, enum apst_voidable kind, int64_t id, const char *reason, int64_t by,
                           int64_t now)
 {
-    static const char *const sql[] = {
+    static const struct q_void_sql sql[] = {
         [APST_VOID_INTERVENTION] = Q_VOID_SQL_ONLY("apst_interventions"),
         [APST_VOID_COST] = Q_VOID_SQL_ONLY("apst_costs"),
     };

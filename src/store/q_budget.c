@@ -111,7 +111,7 @@ enum store_rc q_budget_contribution_update(struct store *s, const struct budget_
 enum store_rc q_budget_void(struct store *s, enum budget_kind kind, int64_t id, const char *reason, int64_t by,
                             int64_t now)
 {
-    static const char *const sql[] = {
+    static const struct q_void_sql sql[] = {
         [BUDGET_KIND_CONTRIBUTION] = Q_VOID_SQL("budget_contributions", ""),
         [BUDGET_KIND_INTERVENTION] = Q_VOID_SQL("interventions", ", active = 0"),
         [BUDGET_KIND_COMMITMENT] = Q_VOID_SQL("budget_commitments", ", status = 'cancelled'"),

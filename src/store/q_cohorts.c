@@ -108,7 +108,7 @@ enum store_rc q_cohort_save_minutes(struct store *s, int64_t id, const char *min
 enum store_rc q_cohort_void(struct store *s, enum cohort_voidable kind, int64_t id, int64_t by, const char *reason,
                             int64_t now)
 {
-    static const char *const sql[] = {
+    static const struct q_void_sql sql[] = {
         [COHORT_VOID_DISCUSSION] = Q_VOID_SQL_ONLY("cohort_discussions"),
         [COHORT_VOID_ACTION] = Q_VOID_SQL_ONLY("cohort_actions"),
     };

@@ -74,12 +74,14 @@ enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const ch
     return q_run_changed(s, sql, Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(now), QP_INT(id)));
 }
 
-enum store_rc q_exec_void_of(struct store *s, const char *const *sql, size_t n, int kind, int64_t id,
+enum store_rc q_exec_void_of(struct store *s, const struct q_void_sql *sql, size_t n, int kind, int64_t id,
                              const char *reason, int64_t by, int64_t now)
 {
     if (kind < 0 || (size_t)kind >= n)
         return STORE_ERROR;
-    return q_exec_void(s, sql[kind], id, reason, by, now);
+    if (sql[kind].stamps)
+        return q_exec_void(s, sql[kind].sql, id, reason, by, now);
+    return q_run_changed(s, sql[kind].sql, Q_PARAMS(QP_INT(now), QP_ID(by), QP_TEXT(reason), QP_INT(id)));
 }
 
 enum store_rc q_exec_status(struct store *s, const char *sql, int64_t id, const char *status, const char *reason,

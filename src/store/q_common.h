@@ -141,18 +141,24 @@ enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const ch
 /* The void statements, the table named: Q_VOID_SQL sets updated_at too
  * (with also, more of "col = value" after a comma, or ""); Q_VOID_SQL_ONLY
  * leaves the row otherwise as it was (a table with no updated_at, or
- * whose void is not an edit). */
+ * whose void is not an edit).  Each says which it is, so the one void
+ * below binds the parameters its statement has. */
+struct q_void_sql {
+    const char *sql;
+    bool stamps;   /* sets updated_at */
+};
 #define Q_VOID_SQL(table, also) \
-    "UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ?, updated_at = ?" also \
-    " WHERE id = ? AND voided_at IS NULL"
+    {"UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ?, updated_at = ?" also \
+     " WHERE id = ? AND voided_at IS NULL", true}
 #define Q_VOID_SQL_ONLY(table) \
-    "UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ? WHERE ? > 0 AND id = ? AND voided_at IS NULL"
+    {"UPDATE " table " SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL", false}
 /* An area's void of one of its kinds of record: sql, an array of such
  * statements indexed by the area's enum (a fixed list, never text from
- * input); a kind past it is refused (STORE_ERROR). */
+ * input); a kind past it is refused (STORE_ERROR).  STORE_DONE when the
+ * record was voided meanwhile or is not there. */
 #define Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now) \
     q_exec_void_of(s, sql, sizeof sql / sizeof sql[0], (int)(kind), id, reason, by, now)
-enum store_rc q_exec_void_of(struct store *s, const char *const *sql, size_t n, int kind, int64_t id,
+enum store_rc q_exec_void_of(struct store *s, const struct q_void_sql *sql, size_t n, int kind, int64_t id,
                              const char *reason, int64_t by, int64_t now);
 
 /* An action's change of status (a pupil's or a cohort's): sql, as
