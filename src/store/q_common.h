@@ -132,10 +132,10 @@ enum store_rc q_exec_id(struct store *s, const char *sql, int64_t id);
 /* store_exec_done for an UPDATE or DELETE whose WHERE is its check (not
  * voided, still pending...): STORE_DONE when it changed no row. */
 enum store_rc q_exec_changed(struct store *s, struct store_stmt *st);
-/* A void: sql's parameters are voided_at, voided_by, void_reason, the
- * time again (updated_at, or "? > 0" where the table has none) and the
- * id, with "AND voided_at IS NULL" in its WHERE; answers as
- * q_exec_changed, so STORE_DONE means voided meanwhile or not there. */
+/* A void that stamps updated_at: sql's parameters are voided_at,
+ * voided_by, void_reason, updated_at and the id, with "AND voided_at IS
+ * NULL" in its WHERE; answers as q_exec_changed, so STORE_DONE means
+ * voided meanwhile or not there. */
 enum store_rc q_exec_void(struct store *s, const char *sql, int64_t id, const char *reason, int64_t by,
                           int64_t now);
 /* The void statements, the table named: Q_VOID_SQL sets updated_at too
