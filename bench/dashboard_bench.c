@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/codes.h"
+#include "lib/count.h"
 #include "core/stats.h"
 #include "service/svc_dashboard.h"
 #include "store/q_dash_rollup.h"
@@ -360,7 +361,7 @@ static void per_query(struct store *db, int64_t auth, const char *from, const ch
         {"rollup_cases", q_rollup_case_dims}, {"rollup_actions", q_rollup_action_dims},
         {"rollup_population", q_rollup_population},
     };
-    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+    for (size_t i = 0; i < COUNT(qs); i++) {
         if (skip_records && strncmp(qs[i].name, "rollup", 6) != 0 && strcmp(qs[i].name, "schools") &&
             strcmp(qs[i].name, "population"))
             continue;
@@ -507,7 +508,7 @@ static int run(struct store *db, const struct arrays *a, int64_t auth, const cha
         {"action_nature", NULL, "Formal referral", o.nature[5][3]},
     };
     int bad = 0;
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+    for (size_t i = 0; i < COUNT(checks); i++) {
         int64_t got = cell(d, checks[i].table, checks[i].group, checks[i].label);
         if (got != checks[i].want) {
             fprintf(stderr, "MISMATCH %s/%s: dashboard %lld, scan %lld\n", checks[i].table, checks[i].label,

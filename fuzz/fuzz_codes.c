@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/casefile.h"
 #include "core/codes.h"
 #include "core/upn.h"
@@ -44,7 +45,7 @@ static const struct code_list *const lists[] = {
 
 static void check_codes(const char *s)
 {
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+    for (size_t i = 0; i < COUNT(lists); i++) {
         const struct code_entry *e = code_find(lists[i], s);
         if (e && strcmp(e->code, s) != 0)
             abort();

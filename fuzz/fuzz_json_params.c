@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "lib/count.h"
 #include "core/validate.h"
 #include "web/http.h"
 
@@ -23,7 +24,7 @@ static const char *const names[] = {
 
 static void read_all(struct req *rq)
 {
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    for (size_t i = 0; i < COUNT(names); i++) {
         const char *v = req_param(rq, names[i]);
         if (v)
             (void)strlen(v);

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/count.h"
 #include "core/gen_national.h"
 #include "service/svc_dashboard.h"
 #include "service/svc_move.h"
@@ -154,7 +155,7 @@ static void remove_temporary(const char *tmp)
 {
     static const char *const tails[] = {"", "-journal", "-wal", "-shm"};
     char path[PATH_MAX + 16];
-    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+    for (size_t i = 0; i < COUNT(tails); i++) {
         snprintf(path, sizeof path, "%s%s", tmp, tails[i]);
         if (unlink(path) != 0 && errno != ENOENT)
             cli_fail("generate: cannot remove %s: %s", path, strerror(errno));

@@ -1,4 +1,5 @@
 #include "cli/demo_apst_load.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static const struct {
     {"Reece", "Dunmore", "M", "WBRI", "11", "N"}, {"Nadia", "Rahman", "F", "ABAN", "10", "K"},
     {"Connor", "Walsh", "M", "WIRI", "11", "K"},  {"Leon", "Achterberg", "M", "WOTH", "9", "E"},
 };
-#define NAP (sizeof ap_pupils / sizeof ap_pupils[0])
+#define NAP (COUNT(ap_pupils))
 
 int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *password)
 {
@@ -117,8 +118,8 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *
         {"youth_justice", "Marcus Bell", "0.5", "3", "Youth justice service", "secondment", "home_clinical", 300, 0},
         {"salt", "Holly Fenn", "0.4", "2", "NHS speech and language therapy", "secondment", "home_clinical", 400, 60},
     };
-    int64_t spec_ids[sizeof specs / sizeof specs[0]];
-    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    int64_t spec_ids[COUNT(specs)];
+    for (size_t i = 0; i < COUNT(specs); i++) {
         ago(today, specs[i].started_ago, d1);
         if (specs[i].left_ago)
             ago(today, specs[i].left_ago, d2);
@@ -196,7 +197,7 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *
         memset(&e, 0, sizeof e);
         if ((st = svc_apst_referral_create(c, tf, &rf, &e, &refs[nref])) != SVC_OK)
             return failed("referral", st, &e);
-        size_t k = i % (sizeof triage / sizeof triage[0]);
+        size_t k = i % (COUNT(triage));
         if (strcmp(triage[k], "pending") != 0) {
             snprintf(lead, sizeof lead, "%lld", (long long)spec_ids[i % 5]);
             struct apst_triage_form tfm = {triage[k], i % 2 ? "yes" : "", tiers[k],
@@ -290,7 +291,7 @@ int demo_apst_load(struct svc_ctx *c, const struct demo_plan *plan, const char *
             {"significant_event", r1, "safeguarding", "DSL informed; strategy discussion requested", "manager_slt",
              "Taskforce Manager and deputy head"},
         };
-        for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        for (size_t i = 0; i < COUNT(items); i++) {
             memset(&e, 0, sizeof e);
             if ((st = svc_apst_item_add(c, meeting, &items[i], &e, NULL)) != SVC_OK)
                 return failed("meeting decision", st, &e);

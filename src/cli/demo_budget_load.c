@@ -1,4 +1,5 @@
 #include "cli/demo_budget_load.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static const struct demo_intervention {
      "Primary pupils with social, emotional and mental health needs on a part-time timetable",
      {"attendance", "part_time"}},
 };
-#define NCATALOGUE (sizeof catalogue / sizeof catalogue[0])
+#define NCATALOGUE (COUNT(catalogue))
 
 #define DEMO_BUDGET_TEAMS 32
 struct teams {

@@ -1,4 +1,5 @@
 #include "core/agenda_time.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -147,7 +148,7 @@ enum cohort_text_problem cohort_text_check(const char *text)
     enum cohort_text_problem p = scan_identifiers(text, true);
     if (p != COHORT_TEXT_OK)
         return p;
-    for (size_t i = 0; i < sizeof group_words / sizeof group_words[0]; i++)
+    for (size_t i = 0; i < COUNT(group_words); i++)
         if (has_word(text, group_words[i]))
             return COHORT_TEXT_OK;
     return COHORT_TEXT_NOT_COHORT;

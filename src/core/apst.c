@@ -1,11 +1,11 @@
 /* Alternative Provision Specialist Taskforces: code lists and rules of the
  * DfE implementation advice (March 2024).  See core/apst.h. */
 #include "core/apst.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof a / sizeof a[0])
 
 static const struct code_entry specialist[] = {
     {"mental_health", "Mental health therapist", NULL},

@@ -1,4 +1,5 @@
 #include "core/audit_words.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,12 +65,12 @@ static const struct { const char *code, *one, *many; } kinds[] = {
 void audit_describe(const char *action, const char *kind, bool refused, char *out, size_t n)
 {
     const struct word *w = NULL;
-    for (size_t i = 0; action && i < sizeof actions / sizeof actions[0]; i++)
+    for (size_t i = 0; action && i < COUNT(actions); i++)
         if (!strcmp(actions[i].code, action))
             w = &actions[i];
     const char *thing = kind ? kind : "";
     bool list = action && !strcmp(action, "list");
-    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
+    for (size_t i = 0; kind && i < COUNT(kinds); i++)
         if (!strcmp(kinds[i].code, kind))
             thing = list ? kinds[i].many : kinds[i].one;
     if (!w) {

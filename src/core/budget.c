@@ -1,4 +1,5 @@
 #include "core/budget.h"
+#include "lib/count.h"
 
 #include "core/outcomes.h"
 
@@ -11,7 +12,7 @@ static const struct code_entry partner_codes[] = {
     {"police", "Police", NULL},
     {"schools", "Schools", NULL},
 };
-const struct code_list codes_budget_partner = {"partner", partner_codes, sizeof partner_codes / sizeof partner_codes[0]};
+const struct code_list codes_budget_partner = {"partner", partner_codes, COUNT(partner_codes)};
 
 /* Digits of |pence| / 100 with a comma every three, then ".pp". */
 static int format(int64_t pence, bool symbol, bool commas, char *out, size_t outsz)
@@ -198,7 +199,7 @@ static const struct code_entry unit_codes[] = {
     {"session", "Session", NULL},   {"week", "Week", NULL},         {"term", "Term", NULL},
     {"place_year", "Place for a year", NULL}, {"assessment", "Assessment", NULL},
 };
-const struct code_list codes_budget_unit = {"unit", unit_codes, sizeof unit_codes / sizeof unit_codes[0]};
+const struct code_list codes_budget_unit = {"unit", unit_codes, COUNT(unit_codes)};
 
 /* The outcome records (migration 0010) an intervention can move: the same
  * kinds the case page compares before and after. */
@@ -210,7 +211,7 @@ static const struct code_entry aim_codes[] = {
     {"ap_placement", "Alternative provision", NULL},
     {"social_care", "Children's social care", NULL},
 };
-const struct code_list codes_budget_aim = {"aim", aim_codes, sizeof aim_codes / sizeof aim_codes[0]};
+const struct code_list codes_budget_aim = {"aim", aim_codes, COUNT(aim_codes)};
 
 int budget_commission_amount(int64_t unit_cost, int64_t units, int64_t *amount)
 {

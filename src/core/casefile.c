@@ -1,11 +1,12 @@
 #include "core/casefile.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/validate.h"
 
-#define N(a) (sizeof a / sizeof a[0])
+#define N(a) (COUNT(a))
 
 /* The four broad areas of need of the SEND Code of Practice, and the two
  * other things TAS case summaries most often described. */

@@ -3,10 +3,10 @@
  * 4220) and the GSS harmonised standard for ethnicity (its top-level
  * groups, as DfE publishes them). */
 #include "core/codes.h"
+#include "lib/count.h"
 
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* GSS top-level groups: DfE guidance is to publish these five (plus
  * Unknown), not "BAME". */

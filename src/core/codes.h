@@ -4,6 +4,7 @@
 #define TAS_CORE_CODES_H
 
 #include <stddef.h>
+#include "lib/count.h"
 
 struct code_entry {
     const char *code;
@@ -47,12 +48,12 @@ int code_index_of(const char *const *names, size_t n, const char *s);
 #define ENUM_CODES(x, type, table, unknown)                                    \
     const char *x##_code(type v)                                               \
     {                                                                          \
-        size_t n = sizeof(table) / sizeof((table)[0]);                         \
+        size_t n = COUNT(table);                         \
         return (unsigned)(v) < n ? (table)[v] : (unknown);                     \
     }                                                                          \
     int x##_from_code(const char *s, type *out)                                \
     {                                                                          \
-        int i = code_index_of(table, sizeof(table) / sizeof((table)[0]), s);   \
+        int i = code_index_of(table, COUNT(table), s);   \
         if (i >= 0 && out)                                                     \
             *out = (type)i;                                                    \
         return i < 0 ? -1 : 0;                                                 \

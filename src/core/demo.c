@@ -4,13 +4,13 @@
  * choices use integer weights on one splitmix64 stream, in a fixed order,
  * so a plan depends only on (seed, today). */
 #include "core/demo.h"
+#include "lib/count.h"
 
 #include "core/upn.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- random numbers ---------------------------------------------------- */
 

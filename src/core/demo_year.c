@@ -3,6 +3,7 @@
  * 5c); every text is invented.  One splitmix64 stream, drawn in a fixed
  * order, so the year depends only on (seed, today, the authority plan). */
 #include "core/demo_year.h"
+#include "lib/count.h"
 
 #include "core/codes.h"
 #include "core/order.h"
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -942,7 +942,7 @@ static const struct code_entry closure_note_entries[] = {
     {"left_school", "Left at the end of the year.", NULL},
 };
 static const struct code_list closure_notes = {
-    "closure_note", closure_note_entries, sizeof closure_note_entries / sizeof closure_note_entries[0]};
+    "closure_note", closure_note_entries, COUNT(closure_note_entries)};
 
 static const char *closure_note(const char *reason)
 {
@@ -1140,7 +1140,7 @@ static int event_cmp(const void *a, const void *b)
     const struct dy_event *x = a, *y = b;
     const int64_t kx[] = {x->day, x->kind, x->index};
     const int64_t ky[] = {y->day, y->kind, y->index};
-    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
+    return order_keys(kx, ky, COUNT(kx));
 }
 
 int demo_year_events(const struct demo_year *y, struct dy_event **ev, size_t *n)

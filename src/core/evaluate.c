@@ -37,6 +37,7 @@
  * the converged fit gives the coefficients and the sandwich, whose scores
  * mu * working residual are then count - mu. */
 #include "core/evaluate.h"
+#include "lib/count.h"
 
 #include "core/order.h"
 
@@ -119,7 +120,7 @@ static int key_cmp(const void *a, const void *b)
     const struct key *x = a, *y = b;
     const int64_t kx[] = {x->school, x->year, (int64_t)x->row};
     const int64_t ky[] = {y->school, y->year, (int64_t)y->row};
-    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
+    return order_keys(kx, ky, COUNT(kx));
 }
 
 /* Rows sorted by (school, year, row); NULL when out of memory. */
@@ -494,7 +495,7 @@ static enum ev_error index_years(const struct ev_panel *p, struct panel_idx *q)
         int y = p->rows[i].year;
         if (period_of(p, y) < 0 || has_year(q->years, q->nyears, y))
             continue;
-        if (q->nyears == sizeof q->years / sizeof q->years[0])
+        if (q->nyears == COUNT(q->years))
             return EV_ERR_PERIODS;
         q->years[q->nyears++] = y;
     }
@@ -1072,7 +1073,7 @@ static int dkey_cmp(const void *a, const void *b)
     const struct dkey *x = a, *y = b;
     const int64_t kx[] = {x->group, x->year, x->part, x->count, x->school, (int64_t)x->row};
     const int64_t ky[] = {y->group, y->year, y->part, y->count, y->school, (int64_t)y->row};
-    return order_keys(kx, ky, sizeof kx / sizeof kx[0]);
+    return order_keys(kx, ky, COUNT(kx));
 }
 
 static bool same_weight(double a, double b)

@@ -1,4 +1,5 @@
 #include "core/evidence.h"
+#include "lib/count.h"
 
 #include "core/text_words.h"
 
@@ -46,7 +47,7 @@ static const struct code_entry story_patterns[] = {
     {"missed_opportunity", "Missed opportunity", NULL},
 };
 const struct code_list codes_story_pattern = {"story_pattern", story_patterns,
-                                              sizeof story_patterns / sizeof story_patterns[0]};
+                                              COUNT(story_patterns)};
 
 /* needle in hay, any case, spaces in either ignored. */
 static bool has_squeezed(const char *hay, const char *needle)

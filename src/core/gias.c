@@ -1,4 +1,5 @@
 #include "core/gias.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -144,7 +145,7 @@ static const struct {
 
 const char *gias_status_code(const char *name)
 {
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+    for (size_t i = 0; i < COUNT(statuses); i++)
         if (strcmp(name, statuses[i].name) == 0)
             return statuses[i].code;
     return NULL;
@@ -177,9 +178,9 @@ static const char *phase_of(const char *type_code, const char *type_name, const 
 {
     if (*type_code && all_digits(type_code, 1, 3)) {
         int t = atoi(type_code);
-        if (in_list(t, special_types, sizeof special_types / sizeof special_types[0]))
+        if (in_list(t, special_types, COUNT(special_types)))
             return "special";
-        if (in_list(t, ap_types, sizeof ap_types / sizeof ap_types[0]))
+        if (in_list(t, ap_types, COUNT(ap_types)))
             return "ap";
     } else if (*type_name) {
         if (contains_nocase(type_name, "special"))
@@ -198,7 +199,7 @@ static const char *phase_of(const char *type_code, const char *type_name, const 
         {"All-through", "all-through"},
         {"All through", "all-through"},
     };
-    for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
+    for (size_t i = 0; i < COUNT(phases); i++)
         if (strcmp(phase, phases[i].name) == 0)
             return phases[i].code;
     return NULL;

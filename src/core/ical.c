@@ -1,4 +1,5 @@
 #include "core/ical.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +130,7 @@ void ical_timezone_london(const struct ical_out *o)
         {"END", "STANDARD"},
         {"END", "VTIMEZONE"},
     };
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+    for (size_t i = 0; i < COUNT(lines); i++)
         ical_line(o, lines[i][0], lines[i][1], false);
 }
 

@@ -55,6 +55,7 @@
  * A resource inside an authority must say so (authority_id), or only
  * school and team grants, which can check its school, can reach it. */
 #include "core/policy.h"
+#include "lib/count.h"
 
 #include "core/codes.h"
 
@@ -314,7 +315,7 @@ static const struct rule rules[] = {
      "case coordinator: GIAS import for own authority"},
 };
 
-#define NRULES (sizeof rules / sizeof rules[0])
+#define NRULES (COUNT(rules))
 
 
 /* Where a resource is.  any: a LIST or CREATE with no id, where a zero

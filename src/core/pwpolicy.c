@@ -1,4 +1,5 @@
 #include "core/pwpolicy.h"
+#include "lib/count.h"
 
 #include <string.h>
 
@@ -102,7 +103,7 @@ static bool keyboard_run(const char *pw, size_t n)
         "asdfghjkl;'#",
         "zxcvbnm,./",
     };
-    for (size_t s = 0; s < sizeof seqs / sizeof seqs[0]; s++) {
+    for (size_t s = 0; s < COUNT(seqs); s++) {
         const char *q = seqs[s];
         size_t len = strlen(q);
         for (int dir = -1; dir <= 1; dir += 2) {

@@ -1,6 +1,7 @@
 /* Toolkit definitions: the line format's parser and checks, answers, and
  * scoring (see toolkit.h for the format). */
 #include "core/toolkit.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -314,7 +315,7 @@ static void statement(struct parse *p, char *line)
         void (*fn)(struct parse *, char **, size_t);
     } kws[] = {{"toolkit", st_toolkit}, {"about", st_about}, {"scale", st_scale},
                {"section", st_section}, {"item", st_item}, {"band", st_band}};
-    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
+    for (size_t i = 0; i < COUNT(kws); i++)
         if (strcmp(f[0], kws[i].kw) == 0) {
             kws[i].fn(p, f, n);
             return;

@@ -1,4 +1,5 @@
 #include "service/svc_actions.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,6 @@
 #include "service/svc_meetings.h"
 #include "service/svc_users.h"
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
 static const struct code_entry settings[] = {
     {"school", "In school", NULL},

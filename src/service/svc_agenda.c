@@ -1,4 +1,5 @@
 #include "service/svc_agenda.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static const struct code_entry feedback_methods[] = {
     {"other", "Other", NULL},
 };
 const struct code_list codes_feedback_method = {"feedback_method", feedback_methods,
-                                                sizeof feedback_methods / sizeof feedback_methods[0]};
+                                                COUNT(feedback_methods)};
 
 static enum svc_status meeting_for(struct svc_ctx *c, int64_t id, enum action a, struct meeting_brief *m)
 {

@@ -1,4 +1,5 @@
 #include "service/svc_cohorts.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -795,7 +796,7 @@ enum svc_status svc_cohort_work(struct svc_ctx *c, void (*fn)(void *arg, const s
     if (svc_list_visible(c, RES_TEAM, &v) != SVC_OK)
         return SVC_FORBIDDEN;
     struct work_filter w = {c, {0}, 0, fn, arg};
-    w.nstaff = policy_staff_schools(c->who, w.staff, sizeof w.staff / sizeof w.staff[0]);
+    w.nstaff = policy_staff_schools(c->who, w.staff, COUNT(w.staff));
     return svc_from_store(q_cohort_work(c->db, 0, c->who->user_id, c->today, filter_work, &w));
 }
 

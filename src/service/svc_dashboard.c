@@ -1,4 +1,5 @@
 #include "service/svc_dashboard.h"
+#include "lib/count.h"
 #include "store/q_dash_rollup.h"
 
 #include <stdio.h>
@@ -700,7 +701,7 @@ static void ethnic_rows(struct stat_table *t)
     static const char *const groups[] = {"Asian / Asian British", "Black / African / Caribbean / Black British",
                                          "Mixed / Multiple ethnic groups", "White", "Other ethnic group",
                                          NOT_RECORDED};
-    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+    for (size_t i = 0; i < COUNT(groups); i++)
         row(t, "", groups[i], STAT_COUNT, true, 1);
 }
 
@@ -834,7 +835,7 @@ static void tables_init(struct build *b)
          ethnic_rows},
         {DT_SEN_POP, "sen_population", "Pupil population of the same schools by SEN provision", sen_rows},
     };
-    for (size_t i = 0; i < sizeof pops / sizeof pops[0]; i++) {
+    for (size_t i = 0; i < COUNT(pops); i++) {
         t = table(d, pops[i].id, pops[i].key, pops[i].title, "Comparison", CHART_BAR,
                   "Pupils on roll of the TAS schools in scope (school census figures kept for each school), "
                   "as shares of all pupils on roll of the schools that have figures.");
@@ -881,7 +882,7 @@ static void tables_init(struct build *b)
         {DT_OWNER_GROUP, "action_owner_group", "Responsibility for actions by kind of organisation", "Figure 5c",
          "The same actions by the kind of organisation of the owner's service."},
     };
-    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+    for (size_t i = 0; i < COUNT(acts); i++)
         table(d, acts[i].id, acts[i].key, acts[i].title, acts[i].fig, CHART_BAR, acts[i].desc);
     for (size_t i = 0; i < action_settings.count; i++)
         row(&d->t[DT_SETTING], "", action_settings.entries[i].label, STAT_COUNT, true, 1);
@@ -1152,7 +1153,7 @@ static void finish_bases(struct build *b)
         with_base(&d->t[of_cases[i]], b->cases);
         with_base(&d->t[of_actions[i]], b->actions);
     }
-    for (size_t i = 0; i < sizeof of_first / sizeof of_first[0]; i++)
+    for (size_t i = 0; i < COUNT(of_first); i++)
         with_base(&d->t[of_first[i]], &d->t[of_first[i]].rows[0]);
 }
 

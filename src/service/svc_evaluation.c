@@ -1,5 +1,6 @@
 /* Did it work?  The evaluation data and report (svc_evaluation.h). */
 #include "service/svc_evaluation.h"
+#include "lib/count.h"
 
 #include <errno.h>
 #include <math.h>
@@ -29,7 +30,7 @@ static const struct {
     {"suspensions", "Suspensions"},
     {"permanent_exclusions", "Permanent exclusions"},
 };
-#define NSTANDARD (sizeof standard_kinds / sizeof standard_kinds[0])
+#define NSTANDARD (COUNT(standard_kinds))
 
 static bool may(const struct svc_ctx *c, enum action a, int64_t authority_id)
 {
@@ -454,7 +455,7 @@ static int parse_caliper(const char *s, double *out)
 static bool caliper_step(double caliper)
 {
     static const double steps[] = {EVAL_CALIPER_STEPS};
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    for (size_t i = 0; i < COUNT(steps); i++)
         if (caliper == steps[i])
             return true;
     return !isfinite(caliper);

@@ -1,4 +1,5 @@
 #include "service/svc_extract.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -215,7 +216,7 @@ static const char *key_stage(const char *y)
                                         {"1", "ks1"}, {"2", "ks1"}, {"3", "ks2"}, {"4", "ks2"}, {"5", "ks2"},
                                         {"6", "ks2"}, {"7", "ks3"}, {"8", "ks3"}, {"9", "ks3"}, {"10", "ks4"},
                                         {"11", "ks4"}, {"12", "ks5"}, {"13", "ks5"}, {"14", "ks5"}};
-    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+    for (size_t i = 0; i < COUNT(ks); i++)
         if (!strcmp(ks[i][0], y))
             return ks[i][1];
     return "";
@@ -358,11 +359,11 @@ static void withhold_flags(struct extract *x, const size_t *cls, size_t nclasses
         free(yes);
         free(size);
         for (size_t i = 0; i < x->n; i++)   /* cannot check: withhold them all */
-            for (size_t f = 0; f < sizeof sensitive_flags / sizeof sensitive_flags[0]; f++)
+            for (size_t f = 0; f < COUNT(sensitive_flags); f++)
                 x->rows[i].prior[sensitive_flags[f]] = -1;
         return;
     }
-    for (size_t f = 0; f < sizeof sensitive_flags / sizeof sensitive_flags[0]; f++) {
+    for (size_t f = 0; f < COUNT(sensitive_flags); f++) {
         int k = sensitive_flags[f];
         memset(yes, 0, nclasses * sizeof *yes);
         memset(size, 0, nclasses * sizeof *size);

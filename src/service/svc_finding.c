@@ -1,5 +1,6 @@
 /* Finding things in the lists (see svc_finding.h). */
 #include "service/svc_finding.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static void add_closure(void *arg, const struct closure_row *r)
 {
     struct clash_ctx *k = arg;
     int32_t d;
-    if (k->nclosures < sizeof k->closures / sizeof k->closures[0] && day_parse(r->closed_on, &d) == 0)
+    if (k->nclosures < COUNT(k->closures) && day_parse(r->closed_on, &d) == 0)
         k->closures[k->nclosures++] = d;
 }
 

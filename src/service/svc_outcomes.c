@@ -1,4 +1,5 @@
 #include "service/svc_outcomes.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,7 +468,7 @@ static const struct layout layouts[] = {
 
 static const struct layout *layout_of(enum outcome_kind k)
 {
-    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+    for (size_t i = 0; i < COUNT(layouts); i++)
         if (layouts[i].kind == k)
             return &layouts[i];
     return NULL;

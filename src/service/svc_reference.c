@@ -1,4 +1,5 @@
 #include "service/svc_reference.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -11,7 +12,6 @@
 #include "store/q_schools.h"
 #include "store/q_users.h"
 
-#define COUNT(a) (sizeof a / sizeof a[0])
 
 static const struct code_entry org_kinds[] = {
     {"school", "School", NULL},

@@ -1,4 +1,5 @@
 #include "service/svc_retention.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ enum svc_status svc_retention_run(struct svc_ctx *c, const char *today, bool dry
     static const enum retention_type per_record[] = {RET_CASE, RET_CONSENT, RET_OUTCOME, RET_PUPIL};
     static enum store_rc (*const finders[])(struct store *, retention_fn, void *) = {
         q_retention_cases, q_retention_consents, q_retention_outcomes, q_retention_pupils};
-    for (size_t k = 0; st == SVC_OK && k < sizeof per_record / sizeof per_record[0]; k++) {
+    for (size_t k = 0; st == SVC_OK && k < COUNT(per_record); k++) {
         struct due_list l = {.type = per_record[k], .rule = rules[per_record[k]], .today = day};
         st = svc_from_store(finders[k](c->db, consider, &l));
         if (l.oom)

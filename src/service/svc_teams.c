@@ -1,4 +1,5 @@
 #include "service/svc_teams.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,7 +445,7 @@ static enum svc_status validate_team(struct svc_ctx *c, const struct team_form *
         {f->case_coordinator_user_id, "case_coordinator_user_id", "case_coordinator",
          "Select a Case Coordinator from the list", &t->case_coordinator_user_id},
     };
-    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+    for (size_t i = 0; i < COUNT(people); i++) {
         if (svc_blank(people[i].value) || !have_host)
             continue;   /* without a host there is no authority to check against */
         int64_t uid = id_of(people[i].value);

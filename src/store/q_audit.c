@@ -1,4 +1,5 @@
 #include "store/q_audit.h"
+#include "lib/count.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 
@@ -157,7 +158,7 @@ static const struct {
 enum store_rc q_audit_subject(struct store *s, const char *kind, int64_t id, int64_t *pupil_id,
                               int64_t *school_id, int64_t *authority_id)
 {
-    for (size_t i = 0; i < sizeof subject_sql / sizeof subject_sql[0]; i++) {
+    for (size_t i = 0; i < COUNT(subject_sql); i++) {
         if (strcmp(kind, subject_sql[i].kind) != 0)
             continue;
         return q_row(s, subject_sql[i].sql,

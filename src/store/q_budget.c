@@ -1,4 +1,5 @@
 #include "store/q_budget.h"
+#include "lib/count.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 
@@ -126,7 +127,7 @@ static const char *const kinds[] = {"contribution", "intervention", "commitment"
 
 enum store_rc q_budget_correction_insert(struct store *s, const struct budget_correction_row *r)
 {
-    if ((int)r->kind < 0 || (size_t)r->kind >= sizeof kinds / sizeof kinds[0])
+    if ((int)r->kind < 0 || (size_t)r->kind >= COUNT(kinds))
         return STORE_ERROR;
     return q_run(s,
         "INSERT INTO budget_corrections (kind, record_id, action, before, after, reason, made_by, made_at) "
@@ -143,7 +144,7 @@ Q_SINK(correction, struct budget_correction_row, read_correction)
 enum store_rc q_budget_correction_list(struct store *s, enum budget_kind kind, int64_t record_id,
                                        void (*fn)(void *arg, const struct budget_correction_row *r), void *arg)
 {
-    if ((int)kind < 0 || (size_t)kind >= sizeof kinds / sizeof kinds[0])
+    if ((int)kind < 0 || (size_t)kind >= COUNT(kinds))
         return STORE_ERROR;
     return q_rows(s,
         "SELECT b.id, b.record_id, b.action, b.before, b.after, b.reason, coalesce(b.made_by, 0), "
@@ -257,7 +258,7 @@ static const struct {
 enum store_rc q_budget_pence_get(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
                                  int64_t *pence)
 {
-    if ((unsigned)what >= sizeof pence_sql / sizeof pence_sql[0])
+    if ((unsigned)what >= COUNT(pence_sql))
         return STORE_ERROR;
     return q_int(s, pence_sql[what].get, Q_PARAMS(QP_INT(authority_id), QP_TEXT(key)), pence);
 }
@@ -265,7 +266,7 @@ enum store_rc q_budget_pence_get(struct store *s, enum budget_pence what, int64_
 enum store_rc q_budget_pence_set(struct store *s, enum budget_pence what, int64_t authority_id, const char *key,
                                  int64_t pence, int64_t by, int64_t now)
 {
-    if ((unsigned)what >= sizeof pence_sql / sizeof pence_sql[0])
+    if ((unsigned)what >= COUNT(pence_sql))
         return STORE_ERROR;
     return q_run(s, pence_sql[what].set,
         Q_PARAMS(QP_INT(authority_id), QP_TEXT(key), QP_INT(pence), QP_ID(by), QP_INT(now)));
@@ -487,7 +488,7 @@ struct int_list {
 static void int_collect(struct store_stmt *st, void *arg)
 {
     struct int_list *l = arg;
-    if (l->n < sizeof l->rows / sizeof l->rows[0])
+    if (l->n < COUNT(l->rows))
         read_intervention(st, &l->rows[l->n++]);
 }
 

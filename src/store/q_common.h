@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "core/policy.h"
+#include "lib/count.h"
 #include "store/store.h"
 
 /* A list is filtered by what the policy says the user may see.  The SQL has
@@ -157,7 +158,7 @@ struct q_void_sql {
  * input); a kind past it is refused (STORE_ERROR).  STORE_DONE when the
  * record was voided meanwhile or is not there. */
 #define Q_EXEC_VOID_OF(s, sql, kind, id, reason, by, now) \
-    q_exec_void_of(s, sql, sizeof sql / sizeof sql[0], (int)(kind), id, reason, by, now)
+    q_exec_void_of(s, sql, COUNT(sql), (int)(kind), id, reason, by, now)
 enum store_rc q_exec_void_of(struct store *s, const struct q_void_sql *sql, size_t n, int kind, int64_t id,
                              const char *reason, int64_t by, int64_t now);
 

@@ -1,4 +1,5 @@
 #include "store/q_dash_rollup.h"
+#include "lib/count.h"
 #include "store/q_params.h"
 
 #include <stdint.h>
@@ -193,14 +194,14 @@ enum store_rc q_rollup_put(struct store *s, int64_t authority_id, int64_t vis_au
 enum store_rc q_rollup_action_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     static const char *const dims[] = {"act_kind", "act_owner", "act_resource"};
-    return read_dims(s, q, dims, sizeof dims / sizeof dims[0], fn, arg);
+    return read_dims(s, q, dims, COUNT(dims), fn, arg);
 }
 
 enum store_rc q_rollup_case_dims(struct store *s, const struct dash_query *q, dash_fn fn, void *arg)
 {
     static const char *const dims[] = {"cases", "gender", "nc_year", "ethnicity", "sen",
                                        "sen_gender", "flag", "fu3", "fu", "evidence"};
-    return read_dims(s, q, dims, sizeof dims / sizeof dims[0], fn, arg);
+    return read_dims(s, q, dims, COUNT(dims), fn, arg);
 }
 
 /* ---- staleness ---- */

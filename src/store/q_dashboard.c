@@ -469,12 +469,6 @@ enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_
                  QP_INT(r->followup_minutes), QP_INT(r->travel_minutes), QP_INT(now)));
 }
 
-enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key)
-{
-    return q_run(s, "DELETE FROM cost_rates WHERE authority_id = ? AND role_key = ?",
-        Q_PARAMS(QP_INT(authority_id), QP_TEXT(role_key)));
-}
-
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out)
 {
     *out = 0;

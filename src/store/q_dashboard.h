@@ -143,7 +143,6 @@ struct cost_rate {
 enum store_rc q_cost_rates(struct store *s, int64_t authority_id,
                            void (*fn)(void *arg, const struct cost_rate *r), void *arg);
 enum store_rc q_cost_rate_put(struct store *s, const struct cost_rate *r, int64_t now);
-enum store_rc q_cost_rate_delete(struct store *s, int64_t authority_id, const char *role_key);
 /* The highest threshold set for the authority (0: any authority); *out 0 when none. */
 enum store_rc q_disclosure_get(struct store *s, int64_t authority_id, int64_t *out);
 enum store_rc q_disclosure_put(struct store *s, int64_t authority_id, int64_t suppress_below, int64_t now);

@@ -1,4 +1,5 @@
 #include "store/q_evaluation.h"
+#include "lib/count.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 
@@ -56,7 +57,7 @@ enum store_rc q_eval_counts(struct store *s, enum eval_count_source from, int64_
             "JOIN schools s ON s.id = p.school_id JOIN services v ON v.id = r.service_id "
             "WHERE s.authority_id = ? AND v.code = ? GROUP BY 1, 2",
     };
-    if ((unsigned)from >= sizeof sql / sizeof sql[0])
+    if ((unsigned)from >= COUNT(sql))
         return STORE_ERROR;
     return q_rows(s, sql[from], Q_PARAMS(QP_INT(authority_id), QP_TEXT(code)), value_each,
                   &(struct value_sink){fn, arg});

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "lib/count.h"
 
 enum q_kind { Q_I64, Q_INT, Q_UINT, Q_BOOL, Q_DBL, Q_TEXT, Q_BAD };
 
@@ -58,7 +59,7 @@ void q_read_map(struct store_stmt *st, const struct q_map *m, void *row);
     static void name(struct store_stmt *st, void *row) \
     { \
         static const struct q_field fields_[] = {Q_FIELDS_(T, __VA_ARGS__)}; \
-        static const struct q_map map_ = {sizeof(T), sizeof fields_ / sizeof fields_[0], fields_}; \
+        static const struct q_map map_ = {sizeof(T), COUNT(fields_), fields_}; \
         q_read_map(st, &map_, row); \
     }
 
@@ -76,7 +77,7 @@ int q_bind_map(struct store_stmt *st, int idx, const struct q_map *m, const void
     { \
         typedef T q_rec_; \
         static const struct q_field fields_[] = {__VA_ARGS__}; \
-        static const struct q_map map_ = {sizeof(T), sizeof fields_ / sizeof fields_[0], fields_}; \
+        static const struct q_map map_ = {sizeof(T), COUNT(fields_), fields_}; \
         return q_bind_map(st, 1, &map_, rec); \
     }
 

@@ -89,9 +89,6 @@ enum store_rc q_worklist_flags_open(struct store *s, const struct visibility *v,
         Q_PARAMS(QP_VIS(v)), flag_each, &(struct flag_sink){fn, arg});
 }
 
-Q_LIST_OF_ID(q_worklist_flags_of_pupil, struct worklist_flag_row, read_flag,
-    "SELECT " FLAG_COLS FLAG_FROM "WHERE f.cleared_on IS NULL AND f.pupil_id = ? ORDER BY f.raised_on, f.id")
-
 enum store_rc q_worklist_flag_clear(struct store *s, int64_t id, const char *on, int64_t by)
 {
     return q_run(s, "UPDATE worklist_flags SET cleared_on = ?, cleared_by = ? WHERE id = ? AND cleared_on IS NULL",

@@ -58,9 +58,6 @@ enum store_rc q_worklist_flag_get(struct store *s, int64_t id, struct worklist_f
  * authority), oldest first. */
 enum store_rc q_worklist_flags_open(struct store *s, const struct visibility *v,
                                     void (*fn)(void *arg, const struct worklist_flag_row *r), void *arg);
-/* A pupil's open flags (any visibility: the caller has checked the pupil). */
-enum store_rc q_worklist_flags_of_pupil(struct store *s, int64_t pupil_id,
-                                        void (*fn)(void *arg, const struct worklist_flag_row *r), void *arg);
 enum store_rc q_worklist_flag_clear(struct store *s, int64_t id, const char *on, int64_t by);
 
 #endif

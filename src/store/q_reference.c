@@ -222,11 +222,6 @@ enum store_rc q_service_insert(struct store *s, struct service_row *r, int64_t n
     return q_ref_insert(s, Q_REF_SERVICE, r, now);
 }
 
-enum store_rc q_service_update(struct store *s, const struct service_row *r, int64_t now)
-{
-    return q_ref_update(s, Q_REF_SERVICE, r, now);
-}
-
 enum store_rc q_practitioner_list(struct store *s, int64_t authority_id, int64_t service_id, bool active_only,
                                   void (*fn)(void *arg, const struct practitioner_row *r), void *arg)
 {
@@ -236,16 +231,6 @@ enum store_rc q_practitioner_list(struct store *s, int64_t authority_id, int64_t
 enum store_rc q_practitioner_get(struct store *s, int64_t id, struct practitioner_row *out)
 {
     return q_ref_get(s, Q_REF_PRACTITIONER, id, out);
-}
-
-enum store_rc q_practitioner_insert(struct store *s, struct practitioner_row *r, int64_t now)
-{
-    return q_ref_insert(s, Q_REF_PRACTITIONER, r, now);
-}
-
-enum store_rc q_practitioner_update(struct store *s, const struct practitioner_row *r, int64_t now)
-{
-    return q_ref_update(s, Q_REF_PRACTITIONER, r, now);
 }
 
 enum store_rc q_resource_list(struct store *s, int64_t authority_id, bool active_only,
@@ -262,11 +247,6 @@ enum store_rc q_resource_get(struct store *s, int64_t id, struct resource_row *o
 enum store_rc q_resource_insert(struct store *s, struct resource_row *r, int64_t now)
 {
     return q_ref_insert(s, Q_REF_RESOURCE, r, now);
-}
-
-enum store_rc q_resource_update(struct store *s, const struct resource_row *r, int64_t now)
-{
-    return q_ref_update(s, Q_REF_RESOURCE, r, now);
 }
 
 /* ---- term dates and closure days --------------------------------------- */

@@ -20,17 +20,12 @@ enum store_rc q_practitioner_list(struct store *s, int64_t authority_id, int64_t
 enum store_rc q_practitioner_get(struct store *s, int64_t id, struct practitioner_row *out);
 
 /* Services.  Insert sets r->id; STORE_CONSTRAINT when the code is taken in
- * that authority.  Update changes name, org_kind and active (the code and
- * the authority never change: records point at services by id). */
+ * that authority.  A change (q_ref_update) keeps the code and the
+ * authority: records point at services by id. */
 enum store_rc q_service_insert(struct store *s, struct service_row *r, int64_t now);
-enum store_rc q_service_update(struct store *s, const struct service_row *r, int64_t now);
 /* STORE_ROW when the authority already has a service with this code. */
 enum store_rc q_service_by_code(struct store *s, int64_t authority_id, const char *code,
                                 struct service_row *out);
-
-/* Practitioners: school_id and user_id 0 are stored as NULL. */
-enum store_rc q_practitioner_insert(struct store *s, struct practitioner_row *r, int64_t now);
-enum store_rc q_practitioner_update(struct store *s, const struct practitioner_row *r, int64_t now);
 
 /* The signposting playbook. */
 struct resource_row {
@@ -47,7 +42,6 @@ enum store_rc q_resource_list(struct store *s, int64_t authority_id, bool active
                               void (*fn)(void *arg, const struct resource_row *r), void *arg);
 enum store_rc q_resource_get(struct store *s, int64_t id, struct resource_row *out);
 enum store_rc q_resource_insert(struct store *s, struct resource_row *r, int64_t now);
-enum store_rc q_resource_update(struct store *s, const struct resource_row *r, int64_t now);
 
 /* Services, practitioners and playbook entries are one shape, served by
  * one implementation: row points at a struct service_row,

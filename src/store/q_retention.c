@@ -1,4 +1,5 @@
 #include "store/q_retention.h"
+#include "lib/count.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 #include "store/q_common.h"
@@ -114,7 +115,7 @@ enum store_rc q_retention_anonymise_case(struct store *s, int64_t case_id, int64
         " not_done_reason = '', outcome = '' WHERE case_id = ?",
         "UPDATE referrals SET notes = '' WHERE case_id = ?",
     };
-    enum store_rc rc = exec_each(s, sql, sizeof sql / sizeof sql[0], case_id);
+    enum store_rc rc = exec_each(s, sql, COUNT(sql), case_id);
     return rc == STORE_OK ? mark_done(s, "case", case_id, now) : rc;
 }
 
@@ -122,7 +123,7 @@ enum store_rc q_retention_erase_consent(struct store *s, int64_t consent_id)
 {
     static const char *const sql[] = {"DELETE FROM consent_services WHERE consent_id = ?",
                                       "DELETE FROM consents WHERE id = ?"};
-    return exec_each(s, sql, sizeof sql / sizeof sql[0], consent_id);
+    return exec_each(s, sql, COUNT(sql), consent_id);
 }
 
 /* A work-list flag raised by a completion goes with it: it says which
@@ -134,7 +135,7 @@ enum store_rc q_retention_erase_outcomes(struct store *s, int64_t pupil_id)
         "DELETE FROM toolkit_completions WHERE pupil_id = ?",
         "DELETE FROM outcome_records WHERE pupil_id = ?",
     };
-    return exec_each(s, sql, sizeof sql / sizeof sql[0], pupil_id);
+    return exec_each(s, sql, COUNT(sql), pupil_id);
 }
 
 /* The row stays (cases and statistics point at it) but nothing in it

@@ -1,4 +1,5 @@
 #include "store/q_sar.h"
+#include "lib/count.h"
 
 #include <string.h>
 
@@ -76,7 +77,7 @@ static const struct section_sql sections[] = {
      {"record_type", "record_id", "done_at", NULL}},
 };
 
-#define NSECTIONS (sizeof sections / sizeof sections[0])
+#define NSECTIONS (COUNT(sections))
 
 size_t q_sar_sections(const struct sar_section **out)
 {

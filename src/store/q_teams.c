@@ -1,4 +1,5 @@
 #include "store/q_teams.h"
+#include "lib/count.h"
 #include "store/q_map.h"
 #include "store/q_params.h"
 #include "store/q_reference.h"
@@ -65,7 +66,7 @@ static enum store_rc write_children(struct store *s, const struct team *t)
         return rc;
     int64_t cur[TEAM_MAX_SERVICES * 2];
     size_t ncur;
-    rc = member_ids(s, t->id, cur, sizeof cur / sizeof cur[0], &ncur);
+    rc = member_ids(s, t->id, cur, COUNT(cur), &ncur);
     for (size_t i = 0; rc == STORE_OK && i < ncur; i++)
         if (!has_id(t->service_ids, t->nservices, cur[i]))
             rc = exec_ids(s, "DELETE FROM team_members WHERE team_id = ? AND service_id = ?", t->id,

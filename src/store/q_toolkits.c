@@ -56,13 +56,6 @@ enum store_rc q_toolkit_def_latest(struct store *s, const char *name, struct too
                    Q_PARAMS(QP_TEXT(name)), out, body);
 }
 
-enum store_rc q_toolkit_def_find(struct store *s, const char *name, int version, struct toolkit_def_row *out,
-                                 char **body)
-{
-    return one_def(s, "SELECT " DEF_COLS " FROM toolkit_definitions WHERE name = ? AND version = ?",
-                   Q_PARAMS(QP_TEXT(name), QP_INT(version)), out, body);
-}
-
 enum store_rc q_toolkit_def_list(struct store *s, void (*fn)(void *arg, const struct toolkit_def_row *r),
                                  void *arg)
 {

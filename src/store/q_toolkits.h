@@ -20,9 +20,6 @@ enum store_rc q_toolkit_def_insert(struct store *s, struct toolkit_def_row *r, c
 enum store_rc q_toolkit_def_get(struct store *s, int64_t id, struct toolkit_def_row *out, char **body);
 /* The newest version of a name, with its body (as q_toolkit_def_get). */
 enum store_rc q_toolkit_def_latest(struct store *s, const char *name, struct toolkit_def_row *out, char **body);
-/* The body of one name and version, if loaded (*body allocated). */
-enum store_rc q_toolkit_def_find(struct store *s, const char *name, int version, struct toolkit_def_row *out,
-                                 char **body);
 /* Every version of every toolkit, by name then version. */
 enum store_rc q_toolkit_def_list(struct store *s, void (*fn)(void *arg, const struct toolkit_def_row *r),
                                  void *arg);

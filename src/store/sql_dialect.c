@@ -1,5 +1,6 @@
 /* Portable migrations put in a backend's dialect (sql_dialect.h). */
 #include "store/sql_dialect.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -117,7 +118,7 @@ char *sql_portable_to(const char *sql, size_t len, enum sql_dialect d, char *why
         const char *w = sql + i;
         size_t n = j - i;
         const char *bad = NULL;
-        for (size_t r = 0; r < sizeof refused / sizeof refused[0]; r++)
+        for (size_t r = 0; r < COUNT(refused); r++)
             if (word_is(w, n, refused[r]))
                 bad = refused[r];
         /* INSERT OR IGNORE / REPLACE: PostgreSQL says ON CONFLICT. */

@@ -6,6 +6,7 @@
  * Nothing here logs: errors go back through err buffers or store_errmsg(),
  * and neither ever includes bound parameters (they may hold child data). */
 #include "store/store.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -150,13 +151,13 @@ bool store_writes_unrecorded(const char *sql)
     /* Transaction control (SQLite counts BEGIN IMMEDIATE as a write). */
     static const char *const control[] = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"};
     const char *p = sql ? skip_space(sql) : "";
-    for (size_t i = 0; i < sizeof control / sizeof *control; i++)
+    for (size_t i = 0; i < COUNT(control); i++)
         if (keyword(p, control[i]))
             return true;
     char t[64];
     if (!sql || !write_target(sql, t, sizeof t))
         return false;
-    for (size_t i = 0; i < sizeof unrecorded / sizeof *unrecorded; i++)
+    for (size_t i = 0; i < COUNT(unrecorded); i++)
         if (!strcasecmp(t, unrecorded[i]))
             return true;
     return false;

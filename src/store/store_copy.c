@@ -2,6 +2,7 @@
  * (store_copy.h).  The SQL here is built from names the catalogue gave,
  * each quoted; the backend's own catalogue queries are in its store_ops. */
 #include "store/store_copy.h"
+#include "lib/count.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -60,7 +61,7 @@ static bool kind_of(const char *type, enum store_kind *k)
         {"real", STORE_KIND_REAL},   {"double precision", STORE_KIND_REAL},
         {"text", STORE_KIND_TEXT},
     };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    for (size_t i = 0; i < COUNT(kinds); i++)
         if (strcasecmp(type, kinds[i].type) == 0) {
             *k = kinds[i].kind;
             return true;

@@ -35,6 +35,7 @@
  *
  * Nothing here logs. */
 #include "store/store.h"
+#include "lib/count.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -490,7 +491,7 @@ static bool write_tag(const char *tag)
 {
     static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY",
                                          "CREATE", "ALTER", "DROP", "TRUNCATE"};
-    for (size_t i = 0; tag && i < sizeof writes / sizeof *writes; i++)
+    for (size_t i = 0; tag && i < COUNT(writes); i++)
         if (!strncmp(tag, writes[i], strlen(writes[i])))
             return true;
     return false;

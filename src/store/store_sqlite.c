@@ -5,6 +5,7 @@
  * Nothing here logs: errors go back through err buffers or store_errmsg(),
  * and neither ever includes bound parameters (they may hold child data). */
 #include "store/store.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -218,7 +219,7 @@ static bool configure(sqlite3 *db, bool memory, char *err, size_t errlen)
         store_put_err(err, errlen, "database would not switch to WAL mode (got \"%s\")", val);
         return false;
     }
-    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+    for (size_t i = 0; i < COUNT(settings); i++) {
         rc = pragma(db, settings[i].set, NULL, 0);
         if (rc == SQLITE_OK)
             rc = pragma(db, settings[i].get, val, sizeof val);

@@ -1,4 +1,5 @@
 #include "web/audit_trail.h"
+#include "lib/count.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static const char *child_kind(const char *p)
     };
     const char *end = strchr(p + 1, '/');
     size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
-    for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
+    for (size_t i = 0; i < COUNT(areas); i++)
         if (strlen(areas[i].seg) == n && strncmp(p + 1, areas[i].seg, n) == 0)
             return areas[i].kind;
     return NULL;
@@ -59,7 +60,7 @@ static const char *change_action(const char *p)
         return "edit";
     static const char *const verbs[] = {"close", "reopen", "status", "withdraw", "held", "cancel",
                                         "reinstate", "move", "notes", "attendance", "plan", "void", "unhold"};
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+    for (size_t i = 0; i < COUNT(verbs); i++)
         if (strcmp(last, verbs[i]) == 0)
             return verbs[i];
     if (strcmp(last, "remove") == 0)
@@ -217,7 +218,7 @@ void audit_trail_end(struct req *rq, const struct route *rt, struct resp *rs, bo
         ev.action = "view";
         if (!ev.kind || !strchr(p, ':')) {
             ev.kind = NULL;
-            for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+            for (size_t i = 0; i < COUNT(lists); i++)
                 if (strcmp(p, lists[i].pattern) == 0)
                     ev.kind = lists[i].kind, ev.action = "list";
         }

@@ -1,4 +1,5 @@
 #include "web/budget_export.h"
+#include "lib/count.h"
 #include "web/xlsx_file.h"
 
 #include <stdio.h>
@@ -33,7 +34,7 @@ static void report_sheet(lxw_workbook *wb, const struct budget_report *r, lxw_fo
     worksheet_write_string(ws, 1, 0, note, NULL);
     static const char *const head[] = {"Intervention", "Provider", "Measure", "Primary", "Secondary",
                                        "Other phases", "Total"};
-    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+    for (size_t i = 0; i < COUNT(head); i++)
         worksheet_write_string(ws, 3, (lxw_col_t)i, head[i], bold);
     worksheet_set_column(ws, 0, 2, 32, NULL);
     lxw_row_t y = 4;
@@ -72,7 +73,7 @@ static void costs_sheet(lxw_workbook *wb, const struct budget_report *r, lxw_for
         return;
     static const char *const head[] = {"Cost avoided", "Unit cost", "Spend equals", "Set by the authority",
                                        "Published source", "Address"};
-    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+    for (size_t i = 0; i < COUNT(head); i++)
         worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], bold);
     worksheet_set_column(ws, 0, 0, 40, NULL);
     worksheet_set_column(ws, 4, 5, 60, NULL);

@@ -1,5 +1,6 @@
 /* The list filters (see finding.h). */
 #include "web/finding.h"
+#include "lib/count.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ void finding_read(struct req *rq, struct svc_ctx *c, struct finding *f)
         while (n && ((unsigned char)f->name[n - 1] & 0xC0) == 0x80 && strlen(q) > n)
             f->name[--n] = '\0';
     }
-    if (f->school_id && svc_teams_serving(c, f->school_id, f->serving, sizeof f->serving / sizeof f->serving[0],
+    if (f->school_id && svc_teams_serving(c, f->school_id, f->serving, COUNT(f->serving),
                                           &f->nserving) != SVC_OK)
         f->nserving = 0;
     const char *term = req_query(rq, "term");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
 #include "service/svc_budget.h"
@@ -298,7 +299,7 @@ static const struct req_field action_fields[] = {
 static void read_action(struct req *rq, struct action_form *f)
 {
     memset(f, 0, sizeof *f);
-    req_fields(rq, action_fields, sizeof action_fields / sizeof action_fields[0], f);
+    req_fields(rq, action_fields, COUNT(action_fields), f);
     req_date_parts(rq, "due_on", "due_on", &f->due_day, &f->due_month, &f->due_year);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/apst.h"
+#include "lib/count.h"
 #include "core/calendar.h"
 #include "service/svc_apst.h"
 #include "web/apst_export.h"
@@ -356,7 +357,7 @@ static void h_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct apst_form f = {0};
-    req_fields(rq, apst_fields, sizeof apst_fields / sizeof apst_fields[0], &f);
+    req_fields(rq, apst_fields, COUNT(apst_fields), &f);
     form_date(rq, "started_on", &f.started_on);
     struct field_errors e = {0};
     int64_t id = 0;
@@ -400,7 +401,7 @@ static const char *saved_text(const char *s)
         {"intervention", "Time recorded"},   {"left", "Last day in post recorded"},
         {"account", "Account linked"},          {"cost", "Cost recorded"},
     };
-    for (size_t i = 0; s && i < sizeof texts / sizeof texts[0]; i++)
+    for (size_t i = 0; s && i < COUNT(texts); i++)
         if (!strcmp(s, texts[i].key))
             return texts[i].text;
     return NULL;
@@ -572,20 +573,20 @@ struct sub_def {
 
 static const struct sub_def subs[] = {
     [SUB_SPECIALIST] = {"Add a specialist", "specialists", "Add the specialist", "specialist", sp_fields,
-                        sizeof sp_fields / sizeof sp_fields[0],
+                        COUNT(sp_fields),
                         {REQ_FIELD(struct apst_specialist_form, starts_on),
                          REQ_FIELD(struct apst_specialist_form, ends_on)}},
     [SUB_AGREEMENT] = {"Record an agreement", "agreements", "Save the agreement", "agreement", ag_fields,
-                       sizeof ag_fields / sizeof ag_fields[0],
+                       COUNT(ag_fields),
                        {REQ_FIELD(struct apst_agreement_form, signed_on),
                         REQ_FIELD(struct apst_agreement_form, review_on)}},
     [SUB_REFERRAL] = {"Record a referral", "referrals", "Save the referral", "referral", rf_fields,
-                      sizeof rf_fields / sizeof rf_fields[0], {REQ_FIELD(struct apst_referral_form, referred_on)}},
+                      COUNT(rf_fields), {REQ_FIELD(struct apst_referral_form, referred_on)}},
     [SUB_INTERVENTION] = {"Record time spent", "interventions", "Save the time", "intervention", iv_fields,
-                          sizeof iv_fields / sizeof iv_fields[0],
+                          COUNT(iv_fields),
                           {REQ_FIELD(struct apst_intervention_form, delivered_on)}},
     [SUB_COST] = {"Record money spent", "costs", "Save the cost", "cost", co_fields,
-                  sizeof co_fields / sizeof co_fields[0],
+                  COUNT(co_fields),
                   {REQ_FIELD(struct apst_cost_form, period_from), REQ_FIELD(struct apst_cost_form, period_to)}},
 };
 
@@ -1159,7 +1160,7 @@ static void h_triage(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct apst_triage_form f = {0};
-    req_fields(rq, triage_fields, sizeof triage_fields / sizeof triage_fields[0], &f);
+    req_fields(rq, triage_fields, COUNT(triage_fields), &f);
     form_date(rq, "closed_on", &f.closed_on);
     struct field_errors e = {0};
     enum svc_status st = svc_apst_referral_triage(&c, rq->id, &f, &e);
@@ -1303,7 +1304,7 @@ static void h_item_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct apst_item_form f = {0};
-    req_fields(rq, item_fields, sizeof item_fields / sizeof item_fields[0], &f);
+    req_fields(rq, item_fields, COUNT(item_fields), &f);
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_apst_item_add(&c, rq->id, &f, &e, &id);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "service/svc_places.h"
+#include "lib/count.h"
 #include "web/form.h"
 #include "web/router.h"
 #include "web/listing.h"
@@ -53,7 +54,7 @@ static const struct req_field authority_fields[] = {
 
 static void read_form(struct req *rq, struct authority_form *f)
 {
-    req_fields(rq, authority_fields, sizeof authority_fields / sizeof authority_fields[0], f);
+    req_fields(rq, authority_fields, COUNT(authority_fields), f);
 }
 
 /* POST /authorities creates one from the form, POST /authorities/:id/edit

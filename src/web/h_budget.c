@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "lib/count.h"
 #include "lib/csv.h"
 #include "service/svc_budget.h"
 #include "web/budget_export.h"
@@ -271,7 +272,7 @@ static void h_contribution_add(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct year_forms f = {0};
-    req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
+    req_fields(rq, contribution_fields, COUNT(contribution_fields), &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
     struct field_errors e = {0};
     struct budget_contribution_row r;
@@ -404,7 +405,7 @@ static void h_commit(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_form f = {0};
-    req_fields(rq, commitment_fields, sizeof commitment_fields / sizeof commitment_fields[0], &f);
+    req_fields(rq, commitment_fields, COUNT(commitment_fields), &f);
     if (!rq->api && f.intervention_id && *f.intervention_id)   /* the commissioning form's date */
         req_date_parts(rq, "commission_on", "committed_on", &f.day, &f.month, &f.year);
     else
@@ -610,7 +611,7 @@ static void h_pay(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct commitment_forms f = {0};
-    req_fields(rq, payment_fields, sizeof payment_fields / sizeof payment_fields[0], &f.pay);
+    req_fields(rq, payment_fields, COUNT(payment_fields), &f.pay);
     req_date_parts(rq, "paid_on", "paid_on", &f.pay.day, &f.pay.month, &f.pay.year);
     struct field_errors e = {0};
     int64_t id = 0;
@@ -633,7 +634,7 @@ static const struct req_field placement_fields[] = {
 
 static void read_placement_form(struct req *rq, struct placement_form *f)
 {
-    req_fields(rq, placement_fields, sizeof placement_fields / sizeof placement_fields[0], f);
+    req_fields(rq, placement_fields, COUNT(placement_fields), f);
     req_date_parts(rq, "starts_on", "starts_on", &f->sday, &f->smonth, &f->syear);
     const char *ends = rq->api ? req_param(rq, "ends_on") : NULL;
     if (!rq->api || (ends && *ends))
@@ -783,7 +784,7 @@ static void h_intervention_create(struct req *rq, struct resp *rs)
     struct svc_ctx c = req_svc_ctx(rq);
     int64_t authority = view_authority(rq);
     struct intervention_form f = {0};
-    req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f);
+    req_fields(rq, intervention_fields, COUNT(intervention_fields), &f);
     f.naims = req_param_all(rq, "aims", f.aims, BUDGET_AIMS_MAX);
     struct field_errors e = {0};
     struct intervention_row *r = req_alloc(rq, sizeof *r);
@@ -906,7 +907,7 @@ static void h_report_csv(struct req *rq, struct resp *rs)
     struct csv w = CSV_INIT(&rs->body);
     static const char *const head[] = {"Year", "Intervention", "Provider", "Measure", "Primary", "Secondary",
                                        "Other phases", "Total"};
-    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+    for (size_t i = 0; i < COUNT(head); i++)
         csv_text(&w, head[i]);
     csv_end_row(&w);
     for (size_t i = 0; i < r->n; i++) {
@@ -1228,7 +1229,7 @@ static void h_contribution_correct(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
-    req_fields(rq, contribution_fields, sizeof contribution_fields / sizeof contribution_fields[0], &f.cf);
+    req_fields(rq, contribution_fields, COUNT(contribution_fields), &f.cf);
     req_date_parts(rq, "received_on", "received_on", &f.cf.day, &f.cf.month, &f.cf.year);
     f.reason = req_param(rq, "reason");
     struct field_errors e = {0};
@@ -1295,7 +1296,7 @@ static void h_intervention_correct(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct fix_forms f = {0};
-    req_fields(rq, intervention_fields, sizeof intervention_fields / sizeof intervention_fields[0], &f.iv);
+    req_fields(rq, intervention_fields, COUNT(intervention_fields), &f.iv);
     f.reason = req_param(rq, "reason");
     struct field_errors e = {0};
     struct intervention_row *r = req_alloc(rq, sizeof *r);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "lib/count.h"
 #include "service/svc_costs.h"
 #include "service/svc_dashboard.h"
 #include "web/form.h"
@@ -43,7 +44,7 @@ static const struct req_field cost_fields[] = {
 
 static void read_cost_form(struct req *rq, struct cost_form *f)
 {
-    req_fields(rq, cost_fields, sizeof cost_fields / sizeof cost_fields[0], f);
+    req_fields(rq, cost_fields, COUNT(cost_fields), f);
 }
 
 static void costs_page(struct req *rq, struct resp *rs, int status, const struct cost_form *f,
@@ -179,7 +180,7 @@ static const struct dimension dimensions[] = {
     {"ethnicity", "Ethnicity", &codes_ethnicity},
     {"sen_provision", "SEN provision", &codes_sen_provision},
 };
-#define NDIM (sizeof dimensions / sizeof dimensions[0])
+#define NDIM (COUNT(dimensions))
 
 static void on_population(void *arg, const struct dash_row *r)
 {

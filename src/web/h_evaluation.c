@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "lib/csv.h"
 #include "service/svc_evaluation.h"
 #include "web/evaluation_json.h"
@@ -227,7 +228,7 @@ static json_t *report_json(const struct eval_report *r)
         if (r->disc.did) {
             static const char *const keys[] = {"did_per_100", "did_pct", "did_one_in", "regression", "event_study",
                                                "poisson", "cost_effectiveness"};
-            for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            for (size_t i = 0; i < COUNT(keys); i++)
                 withhold(j, keys[i]);
         }
     }
@@ -768,7 +769,7 @@ static void h_data_save(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct eval_entry e = {0};
-    req_fields(rq, entry_fields, sizeof entry_fields / sizeof entry_fields[0], &e);
+    req_fields(rq, entry_fields, COUNT(entry_fields), &e);
     struct field_errors errs = {0};
     enum svc_status st = svc_eval_save(&c, view_authority(rq), &e, &errs);
     enum save_next n = view_answer_save(rq, rs, st, &errs);
@@ -796,7 +797,7 @@ static void h_import(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct import_form f = {0};
-    req_fields(rq, import_fields, sizeof import_fields / sizeof import_fields[0], &f);
+    req_fields(rq, import_fields, COUNT(import_fields), &f);
     bool dry = f.dry_run && *f.dry_run && strcmp(f.dry_run, "false") && strcmp(f.dry_run, "0");
     struct eval_import *r = req_alloc(rq, sizeof *r);
     struct field_errors errs = {0};

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/evidence.h"
+#include "lib/count.h"
 #include "service/svc_cases.h"
 #include "service/svc_evidence.h"
 #include "web/form.h"
@@ -157,7 +158,7 @@ static void story_save(struct req *rq, struct resp *rs, bool create)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct story_form f = {0};
-    req_fields(rq, story_fields, sizeof story_fields / sizeof story_fields[0], &f);
+    req_fields(rq, story_fields, COUNT(story_fields), &f);
     struct field_errors e = {0};
     int64_t id = create ? 0 : rq->id;
     enum svc_status st = create ? svc_story_create(&c, rq->id, &f, &e, &id) : svc_story_update(&c, id, &f, &e);

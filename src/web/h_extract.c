@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/casefile.h"
+#include "lib/count.h"
 #include "service/svc_actions.h"
 #include "service/svc_extract.h"
 #include "lib/csv.h"
@@ -124,7 +125,7 @@ static void h_extract_csv(struct req *rq, struct resp *rs)
         const char *cols[] = {x.key_id, r->pupil_pid, r->case_ref, r->birth_ym, r->gender, r->ethnicity,
                               r->nc_year, r->sen_provision, r->la_code, r->school_urn, r->school_phase,
                               r->status, r->opened_on, r->closed_on, r->closure_reason};
-        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+        for (size_t k = 0; k < COUNT(cols); k++)
             csv_text(&w, cols[k]);
         for (size_t k = 0; k < CASE_PRIOR_FLAGS; k++)
             csv_text(&w, r->prior[k] < 0 ? "" : r->prior[k] ? "yes" : "no");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "lib/count.h"
 #include "web/router.h"
 #include "web/view.h"
 
@@ -42,7 +43,7 @@ static void h_home(struct req *rq, struct resp *rs)
         if (!href || strcmp(href, "/") == 0)
             continue;
         const char *text = "";   /* a place added to the menu without words here still gets its card */
-        for (size_t k = 0; k < sizeof card_text / sizeof card_text[0]; k++)
+        for (size_t k = 0; k < COUNT(card_text); k++)
             if (strcmp(href, card_text[k].href) == 0)
                 text = card_text[k].text;
         json_array_append_new(cards, json_pack("{s:s, s:O, s:s}", "href", href, "title",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/codes.h"
 #include "service/svc_actions.h"
 #include "service/svc_agenda.h"
@@ -91,7 +92,7 @@ const char *running_flash(const char *saved)
         {"times", "Time for the item saved"},
         {"cohort", "Year group or cohort added to the agenda"},
     };
-    for (size_t i = 0; saved && i < sizeof texts / sizeof texts[0]; i++)
+    for (size_t i = 0; saved && i < COUNT(texts); i++)
         if (!strcmp(saved, texts[i].code))
             return texts[i].text;
     return NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/validate.h"
 #include "service/svc_meetings.h"
 #include "service/svc_teams.h"
@@ -26,7 +27,7 @@ static const struct code_entry reasons[] = {
     {"staff_unavailable", "Key staff unavailable", NULL},
     {"other", "Another reason", NULL},
 };
-static const struct code_list reason_list = {"cancel_reason", reasons, sizeof reasons / sizeof reasons[0]};
+static const struct code_list reason_list = {"cancel_reason", reasons, COUNT(reasons)};
 
 static void collect_meeting(void *arr, const struct meeting_row *r)
 {
@@ -403,7 +404,7 @@ static void h_meeting_cancel(struct req *rq, struct resp *rs)
     t->reason_choice = req_param(rq, "reason_choice");
     t->cancel_reason = req_param(rq, "cancel_reason");
     const char *reason = t->cancel_reason;
-    for (size_t i = 0; t->reason_choice && i < sizeof reasons / sizeof reasons[0]; i++)
+    for (size_t i = 0; t->reason_choice && i < COUNT(reasons); i++)
         if (strcmp(t->reason_choice, reasons[i].code) == 0 && strcmp(reasons[i].code, "other") != 0)
             reason = reasons[i].label;
     enum svc_status st = svc_meeting_cancel(&ch.c, rq->id, reason, e);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/validate.h"
+#include "lib/count.h"
 #include "service/svc_outcomes.h"
 #include "service/svc_pupils.h"
 #include "web/form.h"
@@ -66,7 +67,7 @@ static const struct req_field outcome_fields[] = {
 static void read_outcome(struct req *rq, struct outcome_form *f)
 {
     memset(f, 0, sizeof *f);
-    req_fields(rq, outcome_fields, sizeof outcome_fields / sizeof outcome_fields[0], f);
+    req_fields(rq, outcome_fields, COUNT(outcome_fields), f);
     req_date_parts(rq, "starts", "starts_on", &f->starts_day, &f->starts_month, &f->starts_year);
     req_date_parts(rq, "ends", "ends_on", &f->ends_day, &f->ends_month, &f->ends_year);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/codes.h"
 #include "core/yeargroup.h"
 #include "service/svc_pupils.h"
@@ -59,7 +60,7 @@ static const struct req_field pupil_fields[] = {
 static void read_form(struct req *rq, struct pupil_form *f)
 {
     memset(f, 0, sizeof *f);
-    req_fields(rq, pupil_fields, sizeof pupil_fields / sizeof pupil_fields[0], f);
+    req_fields(rq, pupil_fields, COUNT(pupil_fields), f);
     req_date_parts(rq, "dob", "date_of_birth", &f->dob_day, &f->dob_month, &f->dob_year);
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/validate.h"
 #include "service/svc_places.h"
 #include "service/svc_finding.h"
@@ -119,7 +120,7 @@ static void h_settings(struct req *rq, struct resp *rs)
         {"/term-dates", "Term dates", "Half-terms and closure days, used to plan meetings."},
     };
     json_t *arr = json_array();
-    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+    for (size_t i = 0; i < COUNT(items); i++) {
         char href[96];
         snprintf(href, sizeof href, "%s%s%s", items[i].href, qs[0] ? "?" : "", qs);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "href", href, "title", items[i].title,
@@ -467,7 +468,7 @@ static const struct ref_page *kind_of(const struct req *rq)
     const char *p = rq->path;
     if (strncmp(p, "/api/v1/", 8) == 0)
         p += 7;
-    for (size_t i = 0; i < sizeof ref_pages / sizeof ref_pages[0]; i++) {
+    for (size_t i = 0; i < COUNT(ref_pages); i++) {
         size_t n = strlen(ref_pages[i].path);
         if (strncmp(p, ref_pages[i].path, n) == 0 && (p[n] == '\0' || p[n] == '/'))
             return &ref_pages[i];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "lib/count.h"
 #include "service/svc_places.h"
 #include "web/form.h"
 #include "web/router.h"
@@ -26,7 +27,7 @@ static const struct req_field school_fields[] = {
 
 static void read_form(struct req *rq, struct school_form *f)
 {
-    req_fields(rq, school_fields, sizeof school_fields / sizeof school_fields[0], f);
+    req_fields(rq, school_fields, COUNT(school_fields), f);
 }
 
 static const char *num_text(struct req *rq, double v, int is_int)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/count.h"
 #include "lib/csv.h"
 #include "service/svc_survey.h"
 #include "web/form.h"
@@ -86,7 +87,7 @@ static void h_questionnaire_create(struct req *rq, struct resp *rs)
 {
     struct svc_ctx c = req_svc_ctx(rq);
     struct questionnaire_form f = {0};
-    req_fields(rq, questionnaire_fields, sizeof questionnaire_fields / sizeof questionnaire_fields[0], &f);
+    req_fields(rq, questionnaire_fields, COUNT(questionnaire_fields), &f);
     struct field_errors e = {0};
     int64_t id = 0;
     enum svc_status st = svc_questionnaire_create(&c, &f, &e, &id);

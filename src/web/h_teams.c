@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/validate.h"
 #include "service/svc_cohorts.h"
 #include "service/svc_meetings.h"
@@ -109,7 +110,7 @@ static const struct req_field team_fields[] = {
 static void read_form(struct req *rq, struct team_form *f)
 {
     memset(f, 0, sizeof *f);
-    req_fields(rq, team_fields, sizeof team_fields / sizeof team_fields[0], f);
+    req_fields(rq, team_fields, COUNT(team_fields), f);
     if (rq->json && json_is_array(json_object_get(rq->json, "dates"))) {
         struct buf b = BUF_INIT;
         size_t i;

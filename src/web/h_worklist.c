@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/casefile.h"
 #include "service/svc_actions.h"
 #include "service/svc_toolkits.h"
@@ -308,7 +309,7 @@ static const char *event_label(const char *kind)
         {"referral_voided", "Referral voided (entered by mistake)"},
         {"discussion_voided", "Discussion voided (entered by mistake)"},
     };
-    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    for (size_t i = 0; i < COUNT(labels); i++)
         if (!strcmp(kind, labels[i].kind))
             return labels[i].label;
     return kind;

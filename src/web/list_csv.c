@@ -1,4 +1,5 @@
 #include "web/list_csv.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static void scalar(const json_t *v, struct buf *b)
     case JSON_FALSE: buf_puts(b, "no"); break;
     case JSON_OBJECT: {
         static const char *const named[] = {"name", "label", "id"};
-        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        for (size_t i = 0; i < COUNT(named); i++) {
             const json_t *n = json_object_get(v, named[i]);
             if (n && !json_is_object(n) && !json_is_array(n)) {
                 scalar(n, b);

@@ -1,4 +1,5 @@
 #include "web/records_json.h"
+#include "lib/count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -616,7 +617,7 @@ static const char *const story_statuses[][2] = {
 json_t *json_story(const struct story_row *r)
 {
     const char *status_label = r->status;
-    for (size_t i = 0; i < sizeof story_statuses / sizeof story_statuses[0]; i++)
+    for (size_t i = 0; i < COUNT(story_statuses); i++)
         if (!strcmp(story_statuses[i][0], r->status))
             status_label = story_statuses[i][1];
     char approved[48] = "";

@@ -1,4 +1,5 @@
 #include "web/router.h"
+#include "lib/count.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ static const struct route_table *const tables[] = {
 
 void route_each(void (*fn)(const struct route *r, void *arg), void *arg)
 {
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+    for (size_t t = 0; t < COUNT(tables); t++)
         for (size_t i = 0; i < tables[t]->count; i++)
             fn(&tables[t]->routes[i], arg);
 }
@@ -94,7 +95,7 @@ const struct route *route_find(const char *method, const char *path, int64_t *id
                                bool *method_mismatch)
 {
     *method_mismatch = false;
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    for (size_t t = 0; t < COUNT(tables); t++) {
         const struct route *routes = tables[t]->routes;
         for (size_t i = 0; i < tables[t]->count; i++) {
             int64_t v = 0;
@@ -115,7 +116,7 @@ void route_allowed(const char *path, char *out, size_t outsz)
 {
     size_t o = 0;
     out[0] = '\0';
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    for (size_t t = 0; t < COUNT(tables); t++) {
         for (size_t i = 0; i < tables[t]->count; i++) {
             const struct route *r = &tables[t]->routes[i];
             int64_t v;

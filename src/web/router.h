@@ -5,6 +5,7 @@
 #define TAS_WEB_ROUTER_H
 
 #include "core/policy.h"
+#include "lib/count.h"
 #include "web/http.h"
 
 enum route_flags {
@@ -49,7 +50,7 @@ struct route_table {
     const struct route *routes;
     size_t count;
 };
-#define ROUTE_TABLE(name, arr) const struct route_table name = {arr, sizeof arr / sizeof arr[0]}
+#define ROUTE_TABLE(name, arr) const struct route_table name = {arr, COUNT(arr)}
 
 /* The areas' tables, each defined at the end of its h_<area>.c: the
  * handlers are static there, so a route is registered in one place.

@@ -7,6 +7,7 @@
  * strings live in one arena addressed by 32-bit offsets, which keeps the
  * nodes small.  Rendering only reads the set; its state lives on the stack. */
 #include "web/tmpl.h"
+#include "lib/count.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -184,7 +185,7 @@ static int parse_name(struct parser *p, size_t pos, struct node *node, const cha
         return 0;
     }
     if (s[0] == '@') {
-        for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++) {
+        for (size_t i = 0; i < COUNT(specials); i++) {
             if (strlen(specials[i].name) == n && memcmp(specials[i].name, s, n) == 0) {
                 node->special = (uint8_t)specials[i].sp;
                 return 0;

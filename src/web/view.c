@@ -1,4 +1,5 @@
 #include "web/view.h"
+#include "lib/count.h"
 #include "web/finding.h"
 #include "web/form.h"
 
@@ -90,7 +91,7 @@ json_t *view_page(struct req *rq, const char *title, const char *section)
         sodium_bin2hex(token, sizeof token, raw, sizeof raw);
         json_object_set_new(ctx, "form_token", json_string(token));
         json_t *nav = json_array();
-        for (size_t i = 0; i < sizeof nav_entries / sizeof nav_entries[0]; i++) {
+        for (size_t i = 0; i < COUNT(nav_entries); i++) {
             const struct nav_entry *n = &nav_entries[i];
             if (!nav_shown(rq, n))
                 continue;

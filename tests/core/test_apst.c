@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/apst.h"
+#include "lib/count.h"
 #include "core/calendar.h"
 
 static void test_fte_parse(void **state)
@@ -146,7 +147,7 @@ static void test_code_lists(void **state)
                                        &codes_apst_agreement, &codes_apst_route, &codes_apst_triage,
                                        &codes_apst_tier, &codes_apst_activity, &codes_apst_engagement,
                                        &codes_apst_item, &codes_apst_event, &codes_apst_decider};
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+    for (size_t i = 0; i < COUNT(lists); i++)
         for (size_t a = 0; a < lists[i]->count; a++) {
             assert_non_null(code_find(lists[i], lists[i]->entries[a].code));
             for (size_t b = a + 1; b < lists[i]->count; b++)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "lib/count.h"
 #include "core/outcomes.h"
 
 static void formats_pence(void **state)
@@ -34,7 +35,7 @@ static void formats_pence(void **state)
         {INT64_MIN, "-\xc2\xa3" "92,233,720,368,547,758.08", "-92233720368547758.08"},
     };
     char out[40];
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    for (size_t i = 0; i < COUNT(t); i++) {
         assert_int_equal(budget_format_pence(t[i].pence, out, sizeof out), (int)strlen(t[i].want));
         assert_string_equal(out, t[i].want);
         assert_int_equal(budget_plain_pence(t[i].pence, out, sizeof out), (int)strlen(t[i].plain));
@@ -59,7 +60,7 @@ static void parses_pounds(void **state)
         {"12,345,678.90", 1234567890}, {"100000000", BUDGET_MAX_PENCE}, {"100,000,000.00", BUDGET_MAX_PENCE},
         {"007", 700},
     };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    for (size_t i = 0; i < COUNT(ok); i++) {
         int64_t v = -1;
         if (budget_parse_pounds(ok[i].in, &v) != 0)
             fail_msg("refused \"%s\"", ok[i].in);
@@ -70,7 +71,7 @@ static void parses_pounds(void **state)
         "abc", "1e3", "100000000.01", "100,000,000.01", "999999999999999999999", "12.3.4", "\xc2\xa3", "\xc2\xa3-5",
         "1,2345", "0x10", "12p",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         int64_t v = 42;
         if (budget_parse_pounds(bad[i], &v) == 0)
             fail_msg("accepted \"%s\" as %lld", bad[i], (long long)v);

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A date from its string; the string must be valid. */
 static int32_t D(const char *s)

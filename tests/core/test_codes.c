@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "lib/count.h"
 
 static void test_ethnicity_main_codes(void **state)
 {
@@ -55,7 +56,7 @@ static void test_ethnicity_rollup(void **state)
         {"WROG", "WROM"}, {"WROR", "WROM"}, {"WROO", "WROM"},
         {"MWAP", "MWAS"}, {"MWAI", "MWAS"}, {"MWAO", "MWAS"},
     };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+    for (size_t i = 0; i < COUNT(map); i++) {
         const char *m = ethnicity_main_code(map[i][0]);
         assert_non_null(m);
         assert_string_equal(m, map[i][1]);
@@ -140,7 +141,7 @@ static void test_all_lists_well_formed(void **state)
     (void)state;
     const struct code_list *lists[] = {&codes_ethnicity, &codes_sen_provision, &codes_nc_year,
                                        &codes_gender, &codes_phase, &codes_sen_need};
-    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+    for (size_t l = 0; l < COUNT(lists); l++) {
         const struct code_list *cl = lists[l];
         assert_non_null(cl->name);
         for (size_t i = 0; i < cl->count; i++) {

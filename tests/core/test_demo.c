@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "lib/count.h"
 #include "core/demo.h"
 #include "core/upn.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const todays[] = {"2026-11-23", "2025-07-10", "2026-08-31", "2026-09-01"};
 

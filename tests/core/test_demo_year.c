@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "lib/count.h"
 #include "core/demo.h"
 #include "core/demo_year.h"
 
@@ -100,7 +101,7 @@ static void seed_scale(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 6; seed++) {
-        for (size_t t = 0; t < sizeof todays / sizeof todays[0]; t++) {
+        for (size_t t = 0; t < COUNT(todays); t++) {
             struct both *b = plan(seed, todays[t]);
             int32_t today;
             assert_int_equal(day_parse(todays[t], &today), 0);
@@ -143,7 +144,7 @@ static void invariants(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 4; seed++) {
-        for (size_t t = 0; t < sizeof todays / sizeof todays[0]; t++) {
+        for (size_t t = 0; t < COUNT(todays); t++) {
             struct both *b = plan(seed, todays[t]);
             const struct demo_year *y = &b->y;
             int32_t today;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/email.h"
+#include "lib/count.h"
 
 /* ---- RFC 2047 ------------------------------------------------------------ */
 
@@ -83,7 +84,7 @@ static void non_ascii_header_is_encoded_words(void **state)
          "am 13:30 yn yr ystafell gyfarfod ☕ € ü ß ø"),
         "literal =?UTF-8?B?not-a-word?= text", /* looks encoded: encoded too */
     };
-    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++) {
+    for (size_t i = 0; i < COUNT(subjects); i++) {
         struct buf b = BUF_INIT;
         assert_int_equal(mail_encode_header(subjects[i], 9, &b), 0);
         char back[2048];
@@ -118,7 +119,7 @@ static void header_injection_and_bad_utf8_are_refused(void **state)
     (void)state;
     const char *bad[] = {"Hello\r\nBcc: x@example.org", "Hello\nX: y", "tab\there", "bad \xC3\x28 utf8",
                          "overlong \xC0\xAF", "surrogate \xED\xA0\x80"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         struct buf b = BUF_INIT;
         assert_int_equal(mail_encode_header(bad[i], 9, &b), -1);
         assert_int_equal(b.len, 0);
@@ -132,12 +133,12 @@ static void addresses(void **state)
 {
     (void)state;
     const char *good[] = {"a@b.org", "j.smith@school.sch.uk", "o'brien+tas@council.gov.uk", "x_1@a-b.example"};
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    for (size_t i = 0; i < COUNT(good); i++)
         assert_true(mail_address_ok(good[i]));
     const char *bad[] = {"", "plain", "@b.org", "a@", "a@b..org", ".a@b.org", "a.@b.org", "a..b@c.org",
                          "a b@c.org", "a@b.org\r\nRCPT TO:<x@y.z>", "<a@b.org>", "a@-b.org", "a@b-.org",
                          "\"q\"@b.org", "a@b.org,c@d.org", "zoë@b.org", "a@b_c.org"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         assert_false(mail_address_ok(bad[i]));
 }
 
@@ -291,7 +292,7 @@ static void template_fills(void **state)
     buf_free(&b);
     const char *bad[] = {"No subject\n\nbody", "Subject: x\nbody", "Subject: {{who}}\n\nbody",
                          "Subject: x\n\n{{team"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         struct buf s2 = BUF_INIT, b2 = BUF_INIT;
         assert_int_equal(mail_template(bad[i], keys, vals, 2, &s2, &b2), -1);
         buf_free(&s2);

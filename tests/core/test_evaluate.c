@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/evaluate.h"
+#include "lib/count.h"
 #include "core/matching.h"
 
 #define T EV_TAS
@@ -99,7 +100,7 @@ static void figures_5e_to_6b_reproduce_with_one_sign(void **state)
         {"6a primary exclusions", 0.035, 0.035, 0.067, 0.058, 0.0005, {2800, 2800, 1500, 1700}, 0.009, 13},
         {"6b secondary exclusions", 0.634, 0.337, 0.502, 0.373, 0.0005, {160, 300, 200, 270}, -0.168, -21},
     };
-    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+    for (size_t f = 0; f < COUNT(figs); f++) {
         const struct figure *g = &figs[f];
         const double rate[2][2] = {{g->tas_pre, g->tas_post}, {g->cmp_pre, g->cmp_post}};
         struct ev_row rows[8];
@@ -273,7 +274,7 @@ static void regression_agrees_with_r_sandwich(void **state)
 {
     (void)state;
     static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
-    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+    struct ev_panel p = {.rows = ref_panel, .n = COUNT(ref_panel),
                          .pre = pre, .npre = 2, .post = post, .npost = 2};
     struct ev_fit f;
     size_t bad;
@@ -318,7 +319,7 @@ static void event_study_agrees_with_r_sandwich(void **state)
 {
     (void)state;
     static const int pre[] = {2021, 2022, 2023}, post[] = {2024};
-    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+    struct ev_panel p = {.rows = ref_panel, .n = COUNT(ref_panel),
                          .pre = pre, .npre = 3, .post = post, .npost = 1};
     struct ev_event_study *es = malloc(sizeof *es);
     size_t bad;
@@ -358,7 +359,7 @@ static void poisson_agrees_with_r_glm_and_sandwich(void **state)
 {
     (void)state;
     static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
-    struct ev_panel p = {.rows = ref_panel, .n = sizeof ref_panel / sizeof ref_panel[0],
+    struct ev_panel p = {.rows = ref_panel, .n = COUNT(ref_panel),
                          .pre = pre, .npre = 2, .post = post, .npost = 2};
     struct ev_poisson f;
     size_t bad;
@@ -391,7 +392,7 @@ static void poisson_agrees_with_r_glm_and_sandwich(void **state)
 static void weighted_models_agree_with_r(void **state)
 {
     (void)state;
-    enum { N = sizeof ref_panel / sizeof ref_panel[0] };
+    enum { N = COUNT(ref_panel) };
     static const double by_school[] = {0, 1, 1, 1, 1, 2, 0.5, 1, 1.5};
     double w[N];
     for (size_t i = 0; i < N; i++)
@@ -444,8 +445,8 @@ static void poisson_leaves_out_all_zero_schools_and_refuses_separation(void **st
 {
     (void)state;
     static const int pre[] = {2021, 2022}, post[] = {2023, 2024};
-    size_t n = sizeof ref_panel / sizeof ref_panel[0];
-    struct ev_row rows[sizeof ref_panel / sizeof ref_panel[0] + 4];
+    size_t n = COUNT(ref_panel);
+    struct ev_row rows[COUNT(ref_panel) + 4];
     for (size_t i = 0; i < n; i++)
         rows[i] = ref_panel[i];
     for (int y = 0; y < 4; y++)
@@ -595,7 +596,7 @@ static void disclosure_of_weighted_views(void **state)
         {14, 2023, C, 500, 64},   /* as small as 11: the lower id, 11, joins the block */
         {10, 2024, C, 500, 2}, {11, 2024, C, 500, 1}, {12, 2024, C, 500, 0},
     };
-    enum { N = sizeof rows / sizeof rows[0] };
+    enum { N = COUNT(rows) };
     struct ev_panel p = {.rows = rows, .n = N, .pre = pre1, .npre = 1, .post = post1, .npost = 1};
     struct ev_disclosure d;
     ev_disclose(&p, NULL, 5, &d);   /* all, once: before shown; after (2 + 1 + 0) hidden */
@@ -613,7 +614,7 @@ static void disclosure_of_weighted_views(void **state)
         {{1, 0, 0, 1, 1, 1}, false, false},       /* 14 kept, 11 not: the tie went to 11, so fine */
         {{1, 1, 0, 1, 1, 1}, true, true},
     };
-    for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+    for (size_t v = 0; v < COUNT(views); v++) {
         double w[N];
         for (size_t i = 0; i < N; i++)
             w[i] = views[v].w[rows[i].school == 1 ? 0 : rows[i].school - 9];
@@ -716,7 +717,7 @@ static void no_set_of_weighted_views_isolates_a_small_count(void **state)
         int64_t cnt[8];
         for (size_t i = 0; i < n; i++) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;   /* xorshift64 */
-            cnt[i] = draws[x % (sizeof draws / sizeof draws[0])];
+            cnt[i] = draws[x % (COUNT(draws))];
         }
         size_t pinned = pinned_small_sums(cnt, n, 5);
         if (pinned)
@@ -777,7 +778,7 @@ static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
         {3, 2024, C, 500, 15},   {4, 2024, C, 1500, 45},
     };
     int part[] = {1, 1, 1, 1, 2, 3, 1, 1, 1, 2};
-    const size_t n = sizeof rows / sizeof rows[0];
+    const size_t n = COUNT(rows);
     struct ev_panel all = panel(rows, n);
     struct ev_table t;
     size_t bad;
@@ -794,7 +795,7 @@ static void matched_did_uses_only_the_chosen_comparison_schools(void **state)
     struct mt_result r;
     assert_int_equal(mt_match(s, 5, &o, &r, &bad), MT_OK);
     assert_int_equal(r.npairs, 2);
-    double ws[5], w[sizeof rows / sizeof rows[0]];
+    double ws[5], w[COUNT(rows)];
     mt_weights(&r, 5, ws);
     mt_result_free(&r);
     for (size_t i = 0; i < 5; i++)

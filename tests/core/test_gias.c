@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "core/gias.h"
+#include "lib/count.h"
 
 static const char *const header[] = {"URN", "LA (code)", "LA (name)", "EstablishmentName",
                                      "TypeOfEstablishment (code)", "TypeOfEstablishment (name)",
                                      "EstablishmentStatus (name)", "OpenDate", "CloseDate",
                                      "PhaseOfEducation (name)", "NumberOfPupils", "PercentageFSM", "Postcode"};
-#define NH (int)(sizeof header / sizeof header[0])
+#define NH (int)(COUNT(header))
 
 /* Fields as the reader takes them (writable, like a split line). */
 static int read_fields(const char *const *names, int n, struct gias_header *h, char *missing, size_t msz)
@@ -135,7 +136,7 @@ static void test_bad_rows(void **state)
         {11, "101", "PercentageFSM: \"101\""},
         {12, "ZZ9;9ZZ", "Postcode: \"ZZ9;9ZZ\""},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         const char *v[NH] = {"123456", "804", "X", "A School", "1", "Community school", "Open", "01-09-1975", "",
                              "Primary", "", "", ""};
         v[bad[i].col] = bad[i].value;
@@ -163,7 +164,7 @@ static void test_establishment_number(void **state)
         {"2001", "2001"}, {" 7001 ", "7001"}, {"", ""}, {"201", NULL}, {"20011", NULL}, {"20a1", NULL},
         {"-201", NULL},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         char buf[6][64];
         const char *v[6] = {"123456", "804", cases[i].value, "A School", "Open", "Primary"};
         char *f[6];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/ical.h"
+#include "lib/count.h"
 
 struct text {
     char s[65536];
@@ -79,7 +80,7 @@ static void test_fold_utf8(void **state)
         "xx😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀",
         "short",
     };
-    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    for (size_t i = 0; i < COUNT(values); i++) {
         for (size_t pad = 0; pad < 4; pad++) {
             struct text *t = fresh(&o);
             char name[16];

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/kanon.h"
+#include "lib/count.h"
 
 /* Rows of (school 0..5, month 0..11, gender 0..1): school ladder school ->
  * phase (school / 3) -> hidden; month -> quarter -> hidden; gender ->
@@ -40,7 +41,7 @@ static void worked_example(void **state)
         {0, 0, 0}, {0, 1, 0}, {1, 2, 0}, {1, 0, 1}, {2, 1, 1}, {2, 2, 1},   /* phase 0, quarter 0 */
         {3, 3, 0}, {3, 4, 1}, {4, 5, 0}, {5, 3, 1}, {5, 4, 0}, {4, 5, 1},   /* phase 1, quarter 1 */
     };
-    size_t n = sizeof rows / sizeof rows[0];
+    size_t n = COUNT(rows);
     int32_t *v = ladder_values(rows, n);
     struct kanon_input in = input(v, n);
     struct kanon_result res;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/matching.h"
+#include "lib/count.h"
 
 #define T MT_TAS
 #define C MT_COMPARISON
@@ -199,7 +200,7 @@ static void assert_against_r(const struct mt_options *o, const struct want_pair 
                                                0.78818925317933075};
     struct mt_result r;
     size_t bad;
-    assert_int_equal(mt_match(ref, sizeof ref / sizeof ref[0], o, &r, &bad), MT_OK);
+    assert_int_equal(mt_match(ref, COUNT(ref), o, &r, &bad), MT_OK);
     for (int c = 0; c < MT_NCOV; c++) {
         assert_near(r.balance[c].sd, sd[c], 1e-12);
         assert_near(r.balance[c].smd_before, smd_before[c], 1e-12);
@@ -256,7 +257,7 @@ static void balance_and_pairs_agree_with_r(void **state)
 static void weights_agree_with_r(void **state)
 {
     (void)state;
-    enum { N = sizeof ref / sizeof ref[0] };
+    enum { N = COUNT(ref) };
     static const double with_replacement[N] = {1, 1, 1, 1, 0.5, 0, 0.5, 1, 0, 1, 1, 1, 0, 1, 0};
     static const double caliper[N] = {1, 1, 0, 1, 0.5, 0, 0, 0.5, 0, 1, 0, 1, 0, 0, 0};
     struct { struct mt_options o; const double *w; } cases[] = {

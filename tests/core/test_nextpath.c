@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/nextpath.h"
+#include "lib/count.h"
 
 static void test_paths_on_this_site(void **state)
 {
@@ -34,7 +35,7 @@ static void test_hostile_values(void **state)
         "/%2F%2Fevil.example", "/%2fevil", "/%5Cevil", "/sign-in", "/sign-in?next=/x",
         "/sign-in/code", "/sign-out", "/api/v1/me", "/a b",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         if (next_path_safe(bad[i]))
             fail_msg("accepted [%s]", bad[i] ? bad[i] : "(null)");
     }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "lib/count.h"
 
 enum { A1 = 1, A2 = 2, S11 = 11, S12 = 12, S21 = 21 };
 
@@ -386,7 +387,7 @@ static void test_matrix(void **state)
     (void)state;
     int failures = 0, checked = 0;
     bool covered[FIXTURE__COUNT][RES__COUNT] = {{false}};
-    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
+    for (size_t i = 0; i < COUNT(matrix); i++) {
         const struct row *row = &matrix[i];
         struct principal p = fixture(row->f);
         covered[row->f][row->k] = true;
@@ -473,7 +474,7 @@ static void test_role_scope_sweep(void **state)
 {
     (void)state;
     int failures = 0;
-    for (size_t i = 0; i < sizeof sweep / sizeof sweep[0]; i++) {
+    for (size_t i = 0; i < COUNT(sweep); i++) {
         const struct sweep_row *row = &sweep[i];
         for (int s = 0; s < SCOPE__COUNT; s++) {
             struct principal p = one(grant_in(row->role, (enum scope_kind)s));
@@ -709,7 +710,7 @@ static void test_delete_and_users_admin_only(void **state)
             team((enum role)r, 3, A1, 1, team11),
             grant((enum role)r, SCOPE_SERVICE, 3, A1),
         };
-        for (size_t s = 0; s < sizeof gs / sizeof gs[0]; s++) {
+        for (size_t s = 0; s < COUNT(gs); s++) {
             struct principal p = one(gs[s]);
             bool admin = r == ROLE_ADMIN;
             bool dpo = r == ROLE_DPO;
@@ -814,7 +815,7 @@ static void test_practitioner_consent(void **state)
     (void)state;
     static const int64_t team_schools[] = {S11, S12};
     int failures = 0;
-    for (size_t i = 0; i < sizeof consent_cases / sizeof consent_cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(consent_cases); i++) {
         const struct consent_case *cc = &consent_cases[i];
         struct role_grant g = cc->scope == SCOPE_TEAM ? team(cc->role, cc->scope_id, A1, 2, team_schools)
                                                       : grant(cc->role, cc->scope, cc->scope_id,
@@ -919,10 +920,10 @@ static void test_deidentified(void **state)
                                   grant((enum role)role, SCOPE_AUTHORITY, A1, A1),
                                   grant((enum role)role, SCOPE_SCHOOL, S11, A1),
                                   team((enum role)role, 7, A1, 1, t11)};
-        for (size_t s = 0; s < sizeof gs / sizeof gs[0]; s++) {
+        for (size_t s = 0; s < COUNT(gs); s++) {
             snprintf(gs[s].detail, sizeof gs[s].detail, "ep");
             struct principal p = one(gs[s]);
-            for (size_t k = 0; k < sizeof identifying / sizeof identifying[0]; k++) {
+            for (size_t k = 0; k < COUNT(identifying); k++) {
                 for (int a = 0; a < ACT__COUNT; a++) {
                     struct resource r = res(identifying[k], IN, (enum action)a);
                     assert_false(allowed(&p, (enum action)a, r));
@@ -951,7 +952,7 @@ static void test_own_team(void **state)
     static const int64_t schools[] = {S11};
     static const char *const ep[] = {"ep"};
     static const enum role roles[] = {ROLE_STRATEGIC_LEAD, ROLE_CASE_COORDINATOR, ROLE_PRACTITIONER};
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+    for (size_t i = 0; i < COUNT(roles); i++) {
         struct role_grant g = team(roles[i], 7, A1, 1, schools);
         snprintf(g.detail, sizeof g.detail, "ep");
         struct principal p = one(g);
@@ -1149,7 +1150,7 @@ static const struct bg_case bg_cases[] = {
 static void test_break_glass(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof bg_cases / sizeof bg_cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(bg_cases); i++) {
         const struct bg_case *bc = &bg_cases[i];
         struct principal p = fixture(bc->f);
         struct resource r = {.kind = RES_PUPIL, .id = 100, .authority_id = bc->pupil_auth,
@@ -1484,7 +1485,7 @@ static void test_budget_roles(void **state)
     };
     const struct principal *ps[3] = {&appr, &hold_a, &hold_t};
     int failures = 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    for (size_t i = 0; i < COUNT(t); i++)
         for (int w = 0; w < 3; w++)
             for (int a = 0; a < ACT__COUNT; a++) {
                 bool want = strchr(t[i].allowed[w], action_letters[a]) != NULL;
@@ -1501,7 +1502,7 @@ static void test_budget_roles(void **state)
                               one(grant(ROLE_BUDGET_HOLDER, SCOPE_SERVICE, 3, A1)),
                               one(team(ROLE_BUDGET_APPROVER, 5, A1, 1, t11)),
                               one(grant(ROLE_BUDGET_APPROVER, SCOPE_SCHOOL, S11, A1))};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+    for (size_t i = 0; i < COUNT(odd); i++)
         for (int a = 0; a < ACT__COUNT; a++)
             assert_false(policy_decide(&odd[i], (enum action)a, &own).allow);
     /* The budget roles reach nothing else: no pupil, case, team, school

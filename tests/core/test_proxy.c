@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/proxy.h"
+#include "lib/count.h"
 
 static struct proxy_list trusting(const char *spec)
 {
@@ -48,7 +49,7 @@ static void test_list(void **state)
     static const char *const bad[] = {"", ",", "127.0.0.1,", "10.0.0.0/8", "localhost",
                                       "127.0.0.1:8080", "[::1]", "1.2.3", "256.0.0.1",
                                       "127.0.0.1 127.0.0.2"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         if (proxy_list_add(&l, bad[i]) != -1)
             fail_msg("accepted [%s]", bad[i]);
         assert_int_equal(l.n, 4);
@@ -99,7 +100,7 @@ static void test_garbage_falls_back_to_peer(void **state)
         "127.0.0.1", "10.0.0.5, 127.0.0.1", "1.2.3.4.5",
         "0000000000000000000000000000000000000000000000000000000000000000000001.2.3.4",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         expect_client(&l, "127.0.0.1", bad[i], "127.0.0.1");
     /* a bad entry left of the client's is the client's own business */
     expect_client(&l, "127.0.0.1", "junk, 198.51.100.4", "198.51.100.4");

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/pwpolicy.h"
+#include "lib/count.h"
 #include "lib/embedded.h"
 
 static const char small[] = "123456789012\nbaseball\nletmein\npassword\nqwertyuiopas\nzzzzzzzzzzzzzzzzz\n";
@@ -72,13 +73,13 @@ static void repeats_and_runs(void **state)
         "123456789012", "098765432109", "abcdefghijkl", "zyxwvutsrqpo", "lkjhgfdsapoiu", "1qaz2wsx3edc",
         "asdfghjkl;'#",
     };
-    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    for (size_t i = 0; i < COUNT(refused); i++) {
         const char *m = pwpolicy_check(refused[i], NULL, NULL, 0);
         if (!m || !strstr(m, "repeats or runs along the keyboard"))
             fail_msg("'%s' was accepted (%s)", refused[i], m ? m : "no message");
     }
     static const char *const allowed[] = {"abcd efgh ijkl", "qwerty horse lamp", "1234 staple 5678", "aaaaaaaaaaab"};
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+    for (size_t i = 0; i < COUNT(allowed); i++)
         if (pwpolicy_check(allowed[i], NULL, NULL, 0))
             fail_msg("'%s' was refused", allowed[i]);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/toolkit.h"
+#include "lib/count.h"
 #include "lib/embedded.h"
 
 static const char *small =
@@ -114,7 +115,7 @@ static void test_parse_errors(void **state)
         {"item | a1 | yn | X\nband | 0 | l | L\nwidget | x\n", 6, "line"},
         {"band | 0 | l | L\n", 0, "section"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         snprintf(buf, sizeof buf, "%s%s", head, cases[i].tail);
         expect_error(buf, cases[i].line, cases[i].field);
     }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/totp.h"
+#include "lib/count.h"
 
 static void hex(const unsigned char *b, size_t n, char *out)
 {
@@ -87,7 +88,7 @@ static void totp_rfc6238(void **state)
         {59, 94287082}, {1111111109, 7081804}, {1111111111, 14050471},
         {1234567890, 89005924}, {2000000000, 69279037}, {20000000000LL, 65353130},
     };
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    for (size_t i = 0; i < COUNT(v); i++)
         assert_int_equal(hotp(rfc_key, 20, (uint64_t)totp_step(v[i].t), 8), v[i].code);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/upn.h"
+#include "lib/count.h"
 
 static const char alphabet[] = "ABCDEFGHJKLMNPQRTUVWXYZ";
 
@@ -45,7 +46,7 @@ static void test_hand_computed_table(void **state)
         {"93812345678T", 'U'},  /* T = 16: 615; 615 - 598 = 17 */
         {"20100000000B", 'Y'},  /* B = 1: 4+4+13 = 21 */
     };
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    for (size_t i = 0; i < COUNT(v); i++) {
         char upn[14];
         assert_int_equal(upn_check_letter(v[i].body), v[i].letter);
         upn[0] = v[i].letter;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "lib/count.h"
 #include "core/validate.h"
 
 #define TODAY "2025-03-15"
@@ -37,7 +38,7 @@ static void test_parse_int_strict(void **state)
     /* Not numbers: -1; the output is untouched. */
     static const char *const junk[] = {"", "-", "+1", " 1", "1 ", "1x", "x1", "1.0",
                                        "1,000", "--1", "0x10", "1e3", "\xd9\xa3"};
-    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+    for (size_t i = 0; i < COUNT(junk); i++) {
         v = 99;
         assert_int_equal(parse_int_strict(junk[i], LONG_MIN, LONG_MAX, &v), -1);
         assert_int_equal(v, 99);
@@ -141,7 +142,7 @@ static void test_parse_date_iso(void **state)
     static const char *const bad[] = {"", "2024-2-29", "2024-02-9", "24-02-29", "2024/02/29",
                                       " 2024-02-29", "2024-02-29 ", "2024-02-29T00:00",
                                       "2024-0a-29", "+024-02-29", "20240229", "2024--0229"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         assert_int_equal(parse_date_iso(bad[i], &y, &m, &d), DATE_BAD_FORMAT);
     assert_int_equal(parse_date_iso(NULL, &y, &m, &d), DATE_BAD_FORMAT);
 }
@@ -183,7 +184,7 @@ static void test_text_is_clean(void **state)
         "\xe2\x80\x8f", /* right-to-left mark: harmless, appears in pasted names */
         "\xef\xbf\xbd",
     };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    for (size_t i = 0; i < COUNT(ok); i++)
         assert_true(text_is_clean(ok[i], 0));
     static const char *const bad[] = {
         "a\tb", "a\nb", "a\rb", "\x01", "\x1b[31m", "\x7f",
@@ -200,7 +201,7 @@ static void test_text_is_clean(void **state)
         "\xe2\x80\xae",         /* right-to-left override */
         "\xe2\x81\xa6",         /* left-to-right isolate */
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         assert_false(text_is_clean(bad[i], 0));
     assert_true(text_is_clean("line one\r\nline two\tend", 1));
     assert_false(text_is_clean("bell\x07", 1));
@@ -446,7 +447,7 @@ static void test_pupil_cases(void **state)
         {PF(school_id), "99999999999999999999999", "school_id", "Select a school from the list"},
         {PF(school_id), " 7 ", NULL, NULL},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         const struct pupil_case *c = &cases[i];
         struct pupil_form f = good_pupil();
         *(const char **)(void *)((char *)&f + c->off) = c->value;
@@ -501,7 +502,7 @@ static void test_pupil_dob(void **state)
         {"14", "6", "2015", NULL, "Date of birth could not be checked – try again"},
         {"14", "6", "2015", "2025-02-30", "Date of birth could not be checked – try again"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         const struct dob_case *c = &cases[i];
         struct pupil_form f = good_pupil();
         f.dob_day = c->d;
@@ -672,7 +673,7 @@ static void test_school_cases(void **state)
         {SF(authority_id), "0", "authority_id", "Select a local authority from the list"},
         {SF(authority_id), "abc", "authority_id", "Select a local authority from the list"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         const struct school_case *c = &cases[i];
         struct school_form f = good_school();
         *(const char **)(void *)((char *)&f + c->off) = c->value;
@@ -724,7 +725,7 @@ static void test_authority(void **state)
     assert_int_equal(a.id, 0);
 
     static const char *const bad_codes[] = {"82", "8222", "82a", "-82", "8 2"};
-    for (size_t i = 0; i < sizeof bad_codes / sizeof bad_codes[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad_codes); i++) {
         struct field_errors e2 = {0};
         f.la_code = bad_codes[i];
         assert_int_equal(validate_authority(&f, &a, &e2), 1);

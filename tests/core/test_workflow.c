@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/workflow.h"
+#include "lib/count.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Day numbers around "today"; any day works, the rules only compare. */
 #define TODAY 20400

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/clock.h"
+#include "lib/count.h"
 
 static void test_unset_is_real(void **state)
 {
@@ -51,7 +52,7 @@ static void test_bad_values_refused(void **state)
     (void)state;
     static const char *const bad[] = {"2027-02-29", "2026-13-01", "2026-1-1", "tomorrow", "2026-11-23x",
                                       "2026/11/23", "1969-12-31", "2026-04-31"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         int64_t off;
         char err[160] = "";
         assert_int_equal(clock_offset_for(bad[i], NULL, 1795425600, &off, err, sizeof err), -1);

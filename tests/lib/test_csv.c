@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/csv.h"
+#include "lib/count.h"
 
 static char *row(const char *const *fields, size_t n)
 {
@@ -46,7 +47,7 @@ static void formulas_stay_text(void **state)
         {"\r=1", "\"'\r=1\""},
         {"a=1", "a=1"},                               /* only the first character matters */
     };
-    for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+    for (size_t i = 0; i < COUNT(payloads); i++) {
         char want[128];
         strcpy(want, payloads[i][1]);
         strcat(want, "\r\n");

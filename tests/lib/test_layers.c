@@ -14,6 +14,7 @@
  * Run from the repository's root (as make does), or with TAS_SRC set to
  * the src folder. */
 #include <setjmp.h>
+#include "lib/count.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,12 +46,12 @@ static const struct rule rules[] = {
  * the command line's). */
 static const struct rule *rule_for(const char *rel)
 {
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    for (size_t i = 0; i < COUNT(rules); i++) {
         size_t n = strlen(rules[i].layer);
         if (strncmp(rel, rules[i].layer, n) == 0 && rel[n] == '/')
             return &rules[i];
     }
-    return strcmp(rel, "main.c") == 0 ? &rules[sizeof rules / sizeof rules[0] - 1] : NULL;
+    return strcmp(rel, "main.c") == 0 ? &rules[COUNT(rules) - 1] : NULL;
 }
 
 /* The target of an #include line, or NULL. */

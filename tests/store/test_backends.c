@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/policy.h"
+#include "lib/count.h"
 #include "store/q_authorities.h"
 #include "store/q_common.h"
 #include "store/q_groups.h"
@@ -505,10 +506,10 @@ static void test_unrecorded(void **state)
                              "INSERT INTO audit_logs (a) VALUES (1)", "INSERT INTO audit_log_0039 SELECT 1",
                              "WITH x AS (SELECT 1) INSERT INTO audit_log SELECT * FROM x", "UPDATEsessions SET a = 1",
                              "CREATE TABLE t (a)", "DELETE sessions", "", "INSERT INTO"};
-    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++)
+    for (size_t i = 0; i < COUNT(quiet); i++)
         if (!store_writes_unrecorded(quiet[i]))
             fail_msg("counted: %s", quiet[i]);
-    for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
+    for (size_t i = 0; i < COUNT(counted); i++)
         if (store_writes_unrecorded(counted[i]))
             fail_msg("not counted: %s", counted[i]);
     assert_false(store_writes_unrecorded(NULL));

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "store/sql_dialect.h"
+#include "lib/count.h"
 
 static char *to(const char *sql, enum sql_dialect d, char *why, size_t whylen)
 {
@@ -75,7 +76,7 @@ static void test_refused(void **state)
         {"CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT);", "AUTOINCREMENT"},
         {"CREATE TABLE t (c TEXT CHECK (c GLOB '[0-9]*'));", "GLOB"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         for (int d = SQL_SQLITE; d <= SQL_POSTGRESQL; d++) {
             char why[200] = "";
             assert_null(to(cases[i].sql, (enum sql_dialect)d, why, sizeof why));

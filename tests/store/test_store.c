@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "lib/embedded.h"
+#include "lib/count.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 
@@ -52,7 +53,7 @@ static const struct embedded_file broken_files[] = {
 };
 
 __attribute__((weak)) const struct embedded_file embedded_files[] = {OK_FILES};
-__attribute__((weak)) const size_t embedded_count = sizeof embedded_files / sizeof embedded_files[0];
+__attribute__((weak)) const size_t embedded_count = COUNT(embedded_files);
 
 __attribute__((weak)) const struct embedded_file *embedded_find(const char *name)
 {
@@ -62,7 +63,6 @@ __attribute__((weak)) const struct embedded_file *embedded_find(const char *name
     return NULL;
 }
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- fixture ----------------------------------------------------------- */
 

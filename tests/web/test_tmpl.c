@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/count.h"
 #include "lib/embedded.h"
 #include "web/tmpl.h"
 
@@ -411,7 +412,7 @@ static void test_syntax_errors(void **state)
          "templates/bad.html:5: {{/y}} does not match {{#x}} opened on line 4"},
         {"a\r\nb\r\n{{", "templates/bad.html:3: unclosed {{"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    for (size_t i = 0; i < COUNT(cases); i++)
         check_load_error(cases[i].src, cases[i].err);
 
     /* The error names the failing file, and a truncated buffer is safe. */
