@@ -1131,9 +1131,10 @@ struct fix_forms {
     const char *reason, *void_reason;
 };
 
-/* What differs between the pages of a record that is corrected or voided,
- * never deleted: its kind, its JSON member, where it lives, its template
- * and the banners after a change. */
+/* A record that is corrected or voided, never deleted: its kind, its JSON
+ * member, where it lives and, for those whose page is made by
+ * fixable_open/fixable_close, its template and the banners after a
+ * change (NULL for the rest).  Its void (struct voidable) names it too. */
 struct fixable {
     enum budget_kind kind;
     const char *key, *href, *tmpl;
@@ -1437,24 +1438,25 @@ static void placement_again(struct req *rq, struct resp *rs, const char *reason,
 /* What differs between kinds: the service's void, the record read back
  * for the answer, where a page goes next and the form shown again. */
 struct voidable {
-    const char *kind, *href;
+    const struct fixable *rec;
     enum svc_status (*void_it)(struct svc_ctx *c, int64_t id, const char *reason, struct field_errors *errs);
     json_t *(*saved)(struct svc_ctx *c, int64_t id);
     void (*again)(struct req *rq, struct resp *rs, const char *reason, const struct field_errors *e);
 };
 
-static const struct voidable void_contribution = {"contribution", "/budget/contributions",
-                                                  svc_budget_contribution_void, contribution_saved,
-                                                  contribution_again};
-static const struct voidable void_intervention = {"intervention", "/budget/interventions", svc_intervention_void,
-                                                  intervention_saved, intervention_again};
-static const struct voidable void_commitment = {"commitment", "/budget/commitments", svc_budget_commitment_void,
-                                                commitment_saved, commitment_again};
-static const struct voidable void_placement = {"placement", "/budget/placements", svc_placement_void,
-                                               placement_saved, placement_again};
+static const struct fixable fix_commitment = {BUDGET_KIND_COMMITMENT, "commitment", "/budget/commitments", NULL,
+                                              NULL};
+static const struct fixable fix_placement = {BUDGET_KIND_PLACEMENT, "placement", "/budget/placements", NULL, NULL};
 
-static const struct voidable void_payment = {"payment", "/budget/payments", svc_budget_payment_void, payment_saved,
-                                             payment_again};
+static const struct voidable void_contribution = {&fix_contribution, svc_budget_contribution_void,
+                                                  contribution_saved, contribution_again};
+static const struct voidable void_intervention = {&fix_intervention, svc_intervention_void, intervention_saved,
+                                                  intervention_again};
+static const struct voidable void_commitment = {&fix_commitment, svc_budget_commitment_void, commitment_saved,
+                                                commitment_again};
+static const struct voidable void_placement = {&fix_placement, svc_placement_void, placement_saved,
+                                               placement_again};
+static const struct voidable void_payment = {&fix_payment, svc_budget_payment_void, payment_saved, payment_again};
 
 static void void_record(struct req *rq, struct resp *rs, const struct voidable *k)
 {
@@ -1467,7 +1469,7 @@ static void void_record(struct req *rq, struct resp *rs, const struct voidable *
         st = SVC_ERROR;
     enum save_next n = view_answer_save(rq, rs, st, &e);
     if (n == SAVE_OK) {
-        view_saved(rq, rs, 200, k->kind, saved, "%s/%lld?saved=void", k->href, (long long)rq->id);
+        view_saved(rq, rs, 200, k->rec->key, saved, "%s/%lld?saved=void", k->rec->href, (long long)rq->id);
         return;
     }
     json_decref(saved);
